@@ -127,11 +127,9 @@ pub fn package_name(id: &str) -> String {
     let (base, frag) = id.split_once('#').unwrap_or((id, ""));
     match frag.split_once('@') {
         Some((name, _)) => name.to_string(),
-        None if frag.chars().next().is_some_and(|c| c.is_ascii_digit()) => base
-            .rsplit('/')
-            .next()
-            .unwrap_or(base)
-            .to_string(),
+        None if frag.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
+            base.rsplit('/').next().unwrap_or(base).to_string()
+        }
         None => frag.to_string(),
     }
 }
@@ -181,16 +179,18 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
                 out.units += 1;
                 let name = msg.target.as_ref().map_or("", |t| t.name.as_str());
                 bar.unit(name, msg.fresh);
-                if requested && msg.profile.as_ref().is_some_and(|p| p.test) {
-                    if let (Some(exe), Some(manifest)) = (msg.executable, msg.manifest_path) {
-                        out.binaries.push(TestBinary {
-                            package,
-                            path: exe,
-                            manifest_dir: manifest
-                                .parent()
-                                .map_or_else(|| req.root.to_path_buf(), Path::to_path_buf),
-                        });
-                    }
+                if let (true, Some(exe), Some(manifest)) = (
+                    requested && msg.profile.as_ref().is_some_and(|p| p.test),
+                    msg.executable,
+                    msg.manifest_path,
+                ) {
+                    out.binaries.push(TestBinary {
+                        package,
+                        path: exe,
+                        manifest_dir: manifest
+                            .parent()
+                            .map_or_else(|| req.root.to_path_buf(), Path::to_path_buf),
+                    });
                 }
             }
             "compiler-message" => {
@@ -246,7 +246,10 @@ mod tests {
             package_name("path+file:///w/katas/d1#kata-d1@0.1.0"),
             "kata-d1"
         );
-        assert_eq!(package_name("path+file:///w/katas/kata-d1#0.1.0"), "kata-d1");
+        assert_eq!(
+            package_name("path+file:///w/katas/kata-d1#0.1.0"),
+            "kata-d1"
+        );
         assert_eq!(
             package_name("registry+https://github.com/rust-lang/crates.io-index#insta@1.49.0"),
             "insta"

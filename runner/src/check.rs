@@ -125,7 +125,10 @@ pub fn check<'m>(
         cases.extend(tests.select(&package, &k.kata.tests));
         ranges.push(Some(start..cases.len()));
     }
-    let results = run::run_tests(&cases, &run_options(&settings.root, settings.timeout, vec![]));
+    let results = run::run_tests(
+        &cases,
+        &run_options(&settings.root, settings.timeout, vec![]),
+    );
     let verdicts = katas
         .iter()
         .zip(ranges)
@@ -134,7 +137,11 @@ pub fn check<'m>(
                 kata: *k,
                 status: Status::DoesNotCompile,
                 tests: Vec::new(),
-                diagnostics: blocking_errors(&out.diagnostics, &k.suite.kata_package(), &k.kata.file),
+                diagnostics: blocking_errors(
+                    &out.diagnostics,
+                    &k.suite.kata_package(),
+                    &k.kata.file,
+                ),
                 note: None,
             },
             Some(r) => {

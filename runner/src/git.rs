@@ -27,7 +27,11 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
 
 /// Tracked files under `path` that differ from HEAD; `None` when this is not a git checkout.
 pub fn modified(root: &Path, path: &str) -> Option<HashSet<String>> {
-    let out = git(root, &["diff", "--name-only", "--no-renames", "HEAD", "--", path]).ok()?;
+    let out = git(
+        root,
+        &["diff", "--name-only", "--no-renames", "HEAD", "--", path],
+    )
+    .ok()?;
     Some(
         String::from_utf8_lossy(&out)
             .lines()

@@ -63,6 +63,7 @@ pub fn parse_failure(name: &str, stdout: &str) -> Failure {
     };
     let kept: Vec<&str> = body
         .into_iter()
+        .take_while(|l| !l.starts_with("stack backtrace:"))
         .filter(|l| {
             !l.starts_with("note: run with `RUST_BACKTRACE")
                 && !l.starts_with("note: Some details are omitted")
@@ -163,7 +164,10 @@ test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 3 filtered out; 
     fn should_panic_note_becomes_the_message() {
         let out = "---- t stdout ----\nnote: test did not panic as expected at src/lib.rs:10:8\n\nfailures:\n    t\n";
         let f = parse_failure("t", out);
-        assert_eq!(f.message, "note: test did not panic as expected at src/lib.rs:10:8");
+        assert_eq!(
+            f.message,
+            "note: test did not panic as expected at src/lib.rs:10:8"
+        );
         assert_eq!(f.location, None);
     }
 

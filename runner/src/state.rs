@@ -301,10 +301,17 @@ mod tests {
         let aside: Vec<_> = std::fs::read_dir(root.join(STATE_DIR))
             .unwrap()
             .flatten()
-            .filter(|e| e.file_name().to_string_lossy().starts_with("progress.json.corrupt-"))
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("progress.json.corrupt-")
+            })
             .collect();
         assert_eq!(aside.len(), 1);
-        assert_eq!(std::fs::read_to_string(aside[0].path()).unwrap(), "{ not json");
+        assert_eq!(
+            std::fs::read_to_string(aside[0].path()).unwrap(),
+            "{ not json"
+        );
         let _ = std::fs::remove_dir_all(&root);
     }
 

@@ -64,11 +64,10 @@ pub fn refresh<'m>(
     for k in manifest.katas() {
         let key = k.key();
         let entry = progress.katas.get(&key);
-        let edited = modified
-            .as_ref()
-            .is_none_or(|m| m.contains(&k.kata.file));
+        // Without git, an edit cannot be told from a stub: only a check marks a kata started.
+        let edited = modified.as_ref().is_some_and(|m| m.contains(&k.kata.file));
         let checked = entry.is_some_and(|e| e.checks > 0);
-        if !checked && !(edited && modified.is_some()) {
+        if !checked && !edited {
             not_started.insert(key);
             continue;
         }

@@ -39,7 +39,13 @@ pub struct Report {
 }
 
 impl Report {
-    fn push(&mut self, stage: &'static str, name: impl Into<String>, ok: bool, detail: impl Into<String>) {
+    fn push(
+        &mut self,
+        stage: &'static str,
+        name: impl Into<String>,
+        ok: bool,
+        detail: impl Into<String>,
+    ) {
         if ok {
             self.passed += 1;
         } else {
@@ -88,13 +94,23 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
         let pkg = suite.solution_package();
         if sol.failed_packages.contains(&pkg) {
             all_solution_ran = false;
-            report.push("solution", format!("{pkg} compiles"), false, errors_of(&sol.diagnostics, &pkg));
+            report.push(
+                "solution",
+                format!("{pkg} compiles"),
+                false,
+                errors_of(&sol.diagnostics, &pkg),
+            );
             continue;
         }
         let cases = sol_tests.select(&pkg, "");
         for r in run::run_tests(&cases, &opts) {
             let ok = r.outcome == Outcome::Passed;
-            report.push("solution", format!("{pkg}: {}", r.name), ok, describe(&r.outcome));
+            report.push(
+                "solution",
+                format!("{pkg}: {}", r.name),
+                ok,
+                describe(&r.outcome),
+            );
         }
     }
 
@@ -130,7 +146,10 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
         let dir = root.join("snapshots").join(&suite.id);
         let mut files = Vec::new();
         walk(&dir, &mut files);
-        for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "snap")) {
+        for f in files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "snap"))
+        {
             let canon = f.canonicalize().unwrap_or_else(|_| f.clone());
             let ok = used.contains(&canon);
             let shown = f.strip_prefix(root).unwrap_or(f).display().to_string();
@@ -167,7 +186,12 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
     Ok(report)
 }
 
-fn stubs(settings: &Settings, stub_root: &Path, suites: &[&Suite], report: &mut Report) -> Result<TestSet> {
+fn stubs(
+    settings: &Settings,
+    stub_root: &Path,
+    suites: &[&Suite],
+    report: &mut Report,
+) -> Result<TestSet> {
     let packages: Vec<String> = suites.iter().map(|s| s.kata_package()).collect();
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -189,7 +213,10 @@ fn stubs(settings: &Settings, stub_root: &Path, suites: &[&Suite], report: &mut 
                 "stub",
                 format!("{pkg} compiles"),
                 false,
-                format!("the pristine stubs must compile:\n{}", errors_of(&out.diagnostics, &pkg)),
+                format!(
+                    "the pristine stubs must compile:\n{}",
+                    errors_of(&out.diagnostics, &pkg)
+                ),
             );
             continue;
         }
@@ -199,7 +226,8 @@ fn stubs(settings: &Settings, stub_root: &Path, suites: &[&Suite], report: &mut 
             let detail = if ok {
                 String::new()
             } else {
-                "passes on the pristine stub: it asserts nothing the stub cannot satisfy".to_string()
+                "passes on the pristine stub: it asserts nothing the stub cannot satisfy"
+                    .to_string()
             };
             report.push("stub", format!("{pkg}: {}", r.name), ok, detail);
         }
@@ -219,7 +247,11 @@ fn pristine_root(root: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
             )));
         }
     }
-    let temp = std::env::temp_dir().join(format!("kata-verify-{}-{}", std::process::id(), crate::state::now()));
+    let temp = std::env::temp_dir().join(format!(
+        "kata-verify-{}-{}",
+        std::process::id(),
+        crate::state::now()
+    ));
     copy_tree(root, &temp, true)?;
     crate::git::export_head(root, "katas", &temp)?;
     Ok((temp.clone(), Some(temp)))
@@ -228,7 +260,8 @@ fn pristine_root(root: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
 /// Copies the repository (without target/, .git/, .kata/ and, at the top, katas/).
 fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<()> {
     std::fs::create_dir_all(to).map_err(|e| Error::io(format!("creating {}", to.display()), e))?;
-    let entries = std::fs::read_dir(from).map_err(|e| Error::io(format!("reading {}", from.display()), e))?;
+    let entries =
+        std::fs::read_dir(from).map_err(|e| Error::io(format!("reading {}", from.display()), e))?;
     for e in entries.flatten() {
         let name = e.file_name();
         let n = name.to_string_lossy();
@@ -240,7 +273,8 @@ fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<()> {
         if ft.is_dir() {
             copy_tree(&src, &dst, false)?;
         } else if ft.is_file() {
-            std::fs::copy(&src, &dst).map_err(|e| Error::io(format!("copying {}", src.display()), e))?;
+            std::fs::copy(&src, &dst)
+                .map_err(|e| Error::io(format!("copying {}", src.display()), e))?;
         }
     }
     Ok(())
@@ -251,16 +285,30 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
         let k = KataRef { suite, kata };
         let key = k.key();
         let file_ok = root.join(&kata.file).is_file();
-        report.push("manifest", format!("{key}: kata file {}", kata.file), file_ok, if file_ok { "" } else { "missing" });
+        report.push(
+            "manifest",
+            format!("{key}: kata file {}", kata.file),
+            file_ok,
+            if file_ok { "" } else { "missing" },
+        );
         let sol = k.solution_file();
         let sol_ok = root.join(&sol).is_file();
-        report.push("manifest", format!("{key}: solution file {sol}"), sol_ok, if sol_ok { "" } else { "missing" });
+        report.push(
+            "manifest",
+            format!("{key}: solution file {sol}"),
+            sol_ok,
+            if sol_ok { "" } else { "missing" },
+        );
         let n = names.iter().filter(|t| t.starts_with(&kata.tests)).count();
         report.push(
             "manifest",
             format!("{key}: at least 3 tests match `{}`", kata.tests),
             n >= 3,
-            if n >= 3 { String::new() } else { format!("{n} match") },
+            if n >= 3 {
+                String::new()
+            } else {
+                format!("{n} match")
+            },
         );
     }
     for t in names {
@@ -276,11 +324,21 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
             } else {
                 format!("selected by several katas: {}", owners.join(", "))
             };
-            report.push("manifest", format!("{}: test {t} belongs to one kata", suite.id), false, detail);
+            report.push(
+                "manifest",
+                format!("{}: test {t} belongs to one kata", suite.id),
+                false,
+                detail,
+            );
         }
     }
     if !names.is_empty() {
-        report.push("manifest", format!("{}: every test belongs to exactly one kata", suite.id), true, "");
+        report.push(
+            "manifest",
+            format!("{}: every test belongs to exactly one kata", suite.id),
+            true,
+            "",
+        );
     }
 }
 
@@ -318,7 +376,9 @@ fn read_refs(path: &Path) -> HashSet<PathBuf> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         let name = e.file_name();

@@ -32,7 +32,10 @@ pub fn run(ctx: &Ctx, target: &str) -> Result<i32> {
             print_time_to_green(ctx, &progress, v);
         }
         if verdicts.len() > 1 {
-            let n = verdicts.iter().filter(|v| v.status == Status::Green).count();
+            let n = verdicts
+                .iter()
+                .filter(|v| v.status == Status::Green)
+                .count();
             println!("\n{n}/{} katas green", verdicts.len());
         }
     }

@@ -8,7 +8,10 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<i32> {
     let kata = ctx.manifest.kata(name)?;
     let hints = &kata.kata.hints;
     if hints.is_empty() {
-        println!("`{}` has no hints; its file's brief is the place to start.", kata.kata.id);
+        println!(
+            "`{}` has no hints; its file's brief is the place to start.",
+            kata.kata.id
+        );
         return Ok(EXIT_OK);
     }
     let mut progress = ctx.load_progress();
@@ -37,8 +40,10 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<i32> {
     if used + 1 < hints.len() {
         println!(
             "\n  {}",
-            ctx.style
-                .dim(&format!("run `cargo kata hint {}` again for the next one", kata.kata.id))
+            ctx.style.dim(&format!(
+                "run `cargo kata hint {}` again for the next one",
+                kata.kata.id
+            ))
         );
     } else {
         println!("\n  {}", ctx.style.dim("that was the last hint"));

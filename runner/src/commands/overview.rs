@@ -35,7 +35,8 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
     println!(
         "{} {}",
         ctx.style.bold("Next:"),
-        ctx.style.dim(&format!("kata {} of suite {}", kata.kata.id, kata.suite.id))
+        ctx.style
+            .dim(&format!("kata {} of suite {}", kata.kata.id, kata.suite.id))
     );
     print!("{}", render::verdict(&verdict, &ctx.root, ctx.style));
     Ok(EXIT_OK)

@@ -16,7 +16,12 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
                     name: id.clone(),
                     suggestion: format!(
                         "; the suites are: {}",
-                        ctx.manifest.suites.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                        ctx.manifest
+                            .suites
+                            .iter()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 })
             })
@@ -28,7 +33,8 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
     } else {
         let s = ctx.style;
         for stage in ["solution", "stub", "manifest", "snapshot"] {
-            let of: Vec<&verify::Item> = report.checks.iter().filter(|c| c.stage == stage).collect();
+            let of: Vec<&verify::Item> =
+                report.checks.iter().filter(|c| c.stage == stage).collect();
             let bad: Vec<&&verify::Item> = of.iter().filter(|c| !c.ok).collect();
             let what = match stage {
                 "solution" => "solutions pass every test",
@@ -36,8 +42,16 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
                 "manifest" => "manifest, files and tests agree",
                 _ => "snapshots: none orphaned, none pending",
             };
-            let mark = if bad.is_empty() { s.green("ok") } else { s.red("FAILED") };
-            println!("{mark:>6}  {what} ({}/{} checks)", of.len() - bad.len(), of.len());
+            let mark = if bad.is_empty() {
+                s.green("ok")
+            } else {
+                s.red("FAILED")
+            };
+            println!(
+                "{mark:>6}  {what} ({}/{} checks)",
+                of.len() - bad.len(),
+                of.len()
+            );
             for c in bad {
                 println!("        {} {}", s.red("✗"), c.name);
                 for line in c.detail.lines() {
@@ -45,10 +59,17 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
                 }
             }
         }
-        println!("{}", s.dim(&format!("stubs built from {}", report.stubs_from)));
+        println!(
+            "{}",
+            s.dim(&format!("stubs built from {}", report.stubs_from))
+        );
     }
     if !ctx.json {
         println!("verify: {} passed, {} failed", report.passed, report.failed);
     }
-    Ok(if report.failed == 0 { EXIT_OK } else { EXIT_RED })
+    Ok(if report.failed == 0 {
+        EXIT_OK
+    } else {
+        EXIT_RED
+    })
 }
