@@ -148,6 +148,8 @@ pub struct TestJson {
     pub message: Option<String>,
     /// Where it panicked.
     pub location: Option<Location>,
+    /// What the test printed before it failed (a snapshot diff, for example).
+    pub output: Option<String>,
     /// Wall time in milliseconds.
     pub duration_ms: u128,
 }
@@ -168,8 +170,14 @@ impl KataCheck {
                 .tests
                 .iter()
                 .map(|t| {
+                    let mut output_text = None;
                     let (message, location) = match &t.outcome {
-                        Outcome::Failed { message, location } => {
+                        Outcome::Failed {
+                            message,
+                            location,
+                            output,
+                        } => {
+                            output_text = (!output.is_empty()).then(|| output.clone());
                             (Some(message.clone()), location.clone())
                         }
                         Outcome::TimedOut { secs } => {
@@ -183,6 +191,7 @@ impl KataCheck {
                         outcome: t.outcome.kind(),
                         message,
                         location,
+                        output: output_text,
                         duration_ms: t.duration.as_millis(),
                     }
                 })

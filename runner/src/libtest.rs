@@ -18,6 +18,8 @@ pub struct Failure {
     pub message: String,
     /// Where the first panic happened, if it printed one.
     pub location: Option<Location>,
+    /// What the test printed before it panicked (insta's snapshot diff, for example), trimmed.
+    pub output: String,
 }
 
 /// Test names from `<bin> --list --format terse` (benchmarks are left out).
@@ -44,6 +46,10 @@ pub fn parse_failure(name: &str, stdout: &str) -> Failure {
         None => stdout.lines().collect(),
     };
     let panic_at = section.iter().position(|l| l.contains(" panicked at "));
+    let output = match panic_at {
+        Some(i) => clip(section[..i].join("\n").trim()),
+        None => String::new(),
+    };
     let (location, body): (Option<Location>, Vec<&str>) = match panic_at {
         Some(i) => {
             let line = section[i];
@@ -69,15 +75,25 @@ pub fn parse_failure(name: &str, stdout: &str) -> Failure {
                 && !l.starts_with("note: Some details are omitted")
         })
         .collect();
-    let mut message = kept.join("\n").trim().to_string();
-    if message.lines().count() > MAX_LINES {
-        let head: Vec<&str> = message.lines().take(MAX_LINES).collect();
-        message = format!("{}\n…", head.join("\n"));
-    }
+    let mut message = clip(kept.join("\n").trim());
     if message.is_empty() && location.is_none() {
         message = "the test failed without a message".to_string();
     }
-    Failure { message, location }
+    Failure {
+        message,
+        location,
+        output,
+    }
+}
+
+/// At most [`MAX_LINES`] lines.
+fn clip(text: &str) -> String {
+    if text.lines().count() > MAX_LINES {
+        let head: Vec<&str> = text.lines().take(MAX_LINES).collect();
+        format!("{}\n…", head.join("\n"))
+    } else {
+        text.to_string()
+    }
 }
 
 /// `path:line:col` (the path may itself contain colons on odd systems: split from the right).
@@ -139,6 +155,7 @@ test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 3 filtered out; 
     fn reads_panic_location_and_message() {
         let f = parse_failure("suite::add::adds_two", FAILED);
         assert_eq!(f.message, "not yet implemented: add 1 and 2");
+        assert_eq!(f.output, "a line the test printed");
         assert_eq!(
             f.location,
             Some(Location {

@@ -218,12 +218,25 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
                     .unwrap_or(&t.name);
                 let _ = writeln!(out, "\n  {} {}", style.red("✗"), style.bold(short));
                 let text = match &t.outcome {
-                    Outcome::Failed { message, location } => {
+                    Outcome::Failed {
+                        message,
+                        location,
+                        output,
+                    } => {
+                        // The kata file's line is already on the `edit` line above.
                         let at = location
                             .as_ref()
+                            .filter(|l| {
+                                !crate::run::same_file(&l.file, &k.kata.file)
+                                    && !l.file.starts_with('/')
+                            })
                             .map(|l| format!("\n(at {}:{})", l.file, l.line))
                             .unwrap_or_default();
-                        format!("{message}{at}")
+                        if output.is_empty() {
+                            format!("{message}{at}")
+                        } else {
+                            format!("{output}\n{message}{at}")
+                        }
                     }
                     Outcome::TimedOut { secs } => format!(
                         "timed out after {secs} s: an endless loop? (`--timeout <secs>` gives it longer)"

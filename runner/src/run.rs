@@ -43,6 +43,8 @@ pub enum Outcome {
         message: String,
         /// Where it panicked.
         location: Option<Location>,
+        /// What it printed before (e.g. a snapshot diff).
+        output: String,
     },
     /// Killed after the timeout.
     TimedOut {
@@ -189,6 +191,7 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
             Outcome::Failed {
                 message: f.message,
                 location: f.location,
+                output: f.output,
             }
         }
         (code, signal) => {
