@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildRequest, Diagnostic, TestBinary};
 use crate::error::Result;
@@ -103,6 +103,7 @@ pub fn check<'m>(
         return Ok((Vec::new(), BuildStats::default()));
     }
     let packages: Vec<String> = suites.iter().map(|s| s.kata_package()).collect();
+    let t0 = Instant::now();
     let out = build::build(&BuildRequest {
         root: &settings.root,
         packages: packages.clone(),
@@ -112,7 +113,9 @@ pub fn check<'m>(
         expected_units,
     })?;
     let stats = BuildStats { units: out.units };
+    let t1 = Instant::now();
     let tests = TestSet::list(&out.binaries)?;
+    let t2 = Instant::now();
     let mut cases: Vec<TestCase> = Vec::new();
     let mut ranges = Vec::new();
     for k in katas {
@@ -129,6 +132,15 @@ pub fn check<'m>(
         &cases,
         &run_options(&settings.root, settings.timeout, vec![]),
     );
+    if std::env::var_os("KATA_TIMINGS").is_some() {
+        eprintln!(
+            "timings: build {:.0?}, list {:.0?}, run {} tests {:.0?}",
+            t1 - t0,
+            t2 - t1,
+            cases.len(),
+            t2.elapsed()
+        );
+    }
     let verdicts = katas
         .iter()
         .zip(ranges)
