@@ -1,4 +1,8 @@
-//! Building test binaries with `cargo test --no-run` and reading cargo's JSON messages.
+//! Building test binaries and reading cargo's JSON messages.
+//!
+//! `cargo build --tests --keep-going` builds the same test executables as `cargo test --no-run`
+//! (same profile, same artifacts: switching between them rebuilds nothing), but keeps going when
+//! one package fails, so one suite's compile error never hides another suite's verdict.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -134,7 +138,7 @@ pub fn package_name(id: &str) -> String {
     }
 }
 
-/// Runs `cargo test --no-run` for the requested packages and collects binaries and diagnostics.
+/// Builds the requested packages' test executables and collects binaries and diagnostics.
 pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let format = if req.color {
@@ -144,7 +148,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
     };
     let mut cmd = Command::new(&cargo);
     cmd.current_dir(req.root)
-        .args(["test", "--no-run", "--no-fail-fast", format])
+        .args(["build", "--tests", "--keep-going", format])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -229,7 +233,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
     out.success &= status.success();
     if !out.success && out.failed_packages.is_empty() && out.binaries.is_empty() {
         return Err(Error::Command {
-            program: format!("cargo test --no-run -p {}", req.packages.join(" -p ")),
+            program: format!("cargo build --tests -p {}", req.packages.join(" -p ")),
             message: out.stderr.trim().to_string(),
         });
     }

@@ -264,3 +264,21 @@ fn verify_catches_manifest_gaps() {
         "{r:?}"
     );
 }
+
+#[test]
+fn a_compile_error_in_one_suite_leaves_the_other_suites_verdicts() {
+    let fx = Fixture::with_suites("two-suites", &["s1-demo", "s2-demo"]);
+    fx.write(
+        "katas/s1-demo/src/add.rs",
+        "//! x\n\n/// Adds.\npub fn add(a: u32, b: u32) -> u32 {\n    a + b + \"one\"\n}\n",
+    );
+    fx.write("katas/s2-demo/src/add.rs", ADD_SOLUTION);
+    let r = fx.kata(&["list", "--json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect(&r.stdout);
+    assert_eq!(
+        v["suites"][0]["katas"][0]["status"], "does_not_compile",
+        "{r:?}"
+    );
+    assert_eq!(v["suites"][1]["katas"][0]["status"], "green", "{r:?}");
+}

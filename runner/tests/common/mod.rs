@@ -20,7 +20,7 @@ const DOUBLE_SOLUTION: &str =
 
 const MANIFEST: &str = r#"
 [[suite]]
-id = "s1-demo"
+id = "SUITE"
 title = "A demo suite"
 article = "Demo"
 url = "https://example.invalid/demo"
@@ -28,7 +28,7 @@ url = "https://example.invalid/demo"
 [[suite.kata]]
 id = "add"
 title = "Adding numbers"
-file = "katas/s1-demo/src/add.rs"
+file = "katas/SUITE/src/add.rs"
 tests = "suite::add::"
 concepts = ["addition"]
 hints = ["Look at the + operator.", "a + b"]
@@ -36,7 +36,7 @@ hints = ["Look at the + operator.", "a + b"]
 [[suite.kata]]
 id = "double"
 title = "Doubling"
-file = "katas/s1-demo/src/double.rs"
+file = "katas/SUITE/src/double.rs"
 tests = "suite::double::"
 hints = ["Multiply."]
 "#;
@@ -77,9 +77,9 @@ fn doubles_large() {
 }
 "#;
 
-fn lib(kind: &str) -> String {
+fn lib(kind: &str, suite: &str) -> String {
     format!(
-        "//! The demo suite ({kind}).\n\npub mod add;\npub mod double;\n\n#[cfg(test)]\n#[path = \"../../../tests/s1-demo/mod.rs\"]\nmod suite;\n"
+        "//! The demo suite ({kind}).\n\npub mod add;\npub mod double;\n\n#[cfg(test)]\n#[path = \"../../../tests/{suite}/mod.rs\"]\nmod suite;\n"
     )
 }
 
@@ -115,8 +115,13 @@ fn git(root: &Path, args: &[&str]) {
 }
 
 impl Fixture {
-    /// A fresh, committed fixture workspace named `name`.
+    /// A fresh, committed fixture workspace named `name` with the suite `s1-demo`.
     pub fn new(name: &str) -> Self {
+        Self::with_suites(name, &["s1-demo"])
+    }
+
+    /// A fresh, committed fixture workspace with the same two katas in each suite.
+    pub fn with_suites(name: &str, suites: &[&str]) -> Self {
         let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("fixture-{name}"));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).unwrap();
@@ -126,32 +131,34 @@ impl Fixture {
             "[workspace]\nresolver = \"3\"\nmembers = [\"katas/*\", \"solutions/*\"]\n",
         );
         write(&root, ".gitignore", "/target\n/.kata\n");
-        write(&root, "katas.toml", MANIFEST);
-        for (dir, pkg, add, double) in [
-            ("katas", "kata-s1-demo", ADD_STUB, DOUBLE_STUB),
-            (
-                "solutions",
-                "solution-s1-demo",
-                ADD_SOLUTION,
-                DOUBLE_SOLUTION,
-            ),
-        ] {
+        let manifest: String = suites
+            .iter()
+            .map(|id| MANIFEST.replace("SUITE", id))
+            .collect();
+        write(&root, "katas.toml", &manifest);
+        for suite in suites {
+            for (dir, pkg, add, double) in [
+                ("katas", "kata", ADD_STUB, DOUBLE_STUB),
+                ("solutions", "solution", ADD_SOLUTION, DOUBLE_SOLUTION),
+            ] {
+                let base = format!("{dir}/{suite}");
+                write(
+                    &root,
+                    &format!("{base}/Cargo.toml"),
+                    &cargo_toml(&format!("{pkg}-{suite}")),
+                );
+                write(&root, &format!("{base}/src/lib.rs"), &lib(dir, suite));
+                write(&root, &format!("{base}/src/add.rs"), add);
+                write(&root, &format!("{base}/src/double.rs"), double);
+            }
             write(
                 &root,
-                &format!("{dir}/s1-demo/Cargo.toml"),
-                &cargo_toml(pkg),
+                &format!("tests/{suite}/mod.rs"),
+                "//! The demo suite.\n\nmod add;\nmod double;\n",
             );
-            write(&root, &format!("{dir}/s1-demo/src/lib.rs"), &lib(dir));
-            write(&root, &format!("{dir}/s1-demo/src/add.rs"), add);
-            write(&root, &format!("{dir}/s1-demo/src/double.rs"), double);
+            write(&root, &format!("tests/{suite}/add.rs"), ADD_TESTS);
+            write(&root, &format!("tests/{suite}/double.rs"), DOUBLE_TESTS);
         }
-        write(
-            &root,
-            "tests/s1-demo/mod.rs",
-            "//! The demo suite.\n\nmod add;\nmod double;\n",
-        );
-        write(&root, "tests/s1-demo/add.rs", ADD_TESTS);
-        write(&root, "tests/s1-demo/double.rs", DOUBLE_TESTS);
         git(&root, &["init", "-q"]);
         git(&root, &["add", "-A"]);
         git(&root, &["commit", "-qm", "fixture"]);
