@@ -10,6 +10,18 @@ use crate::{json, render, status};
 /// Runs the command.
 pub fn run(ctx: &Ctx, target: &str) -> Result<i32> {
     let katas = ctx.manifest.select(target)?;
+    if let ([kata], false) = (&katas[..], ctx.json) {
+        let r = check_rendered(ctx, *kata)?;
+        print!("{}", r.text);
+        if let (true, Some(secs)) = (r.green, r.time_to_green_secs) {
+            println!(
+                "  {}",
+                ctx.style
+                    .dim(&format!("time from first check to green: {}", human(secs)))
+            );
+        }
+        return Ok(if r.green { EXIT_OK } else { EXIT_RED });
+    }
     let mut progress = ctx.load_progress();
     let verdicts = check_and_record(ctx, &katas, &mut progress)?;
     ctx.save_progress(&progress);
@@ -88,4 +100,31 @@ pub fn record(ctx: &Ctx, v: &KataVerdict<'_>, progress: &mut Progress) {
     let fp = status::fingerprint(&ctx.root, v.kata.suite);
     let last = status::last_verdict(&ctx.root, v, fp);
     progress.record(&v.kata.key(), last, true);
+}
+
+/// What `watch` needs from one check: the verdict as the learner sees it, already recorded.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Whether it is green.
+    pub green: bool,
+    /// The verdict text (as `cargo kata check` prints it).
+    pub text: String,
+    /// Seconds from the first check to green, once green.
+    pub time_to_green_secs: Option<u64>,
+}
+
+/// Checks one kata, records it in `.kata/progress.json` and renders the verdict (a seam for
+/// `watch`: no printing here).
+pub fn check_rendered(ctx: &Ctx, kata: KataRef<'_>) -> Result<Rendered> {
+    let mut progress = ctx.load_progress();
+    let v = check_and_record(ctx, &[kata], &mut progress)?.remove(0);
+    ctx.save_progress(&progress);
+    Ok(Rendered {
+        green: v.status == Status::Green,
+        text: render::verdict(&v, &ctx.root, ctx.style),
+        time_to_green_secs: progress
+            .katas
+            .get(&kata.key())
+            .and_then(|k| k.time_to_green_secs),
+    })
 }
