@@ -140,7 +140,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
     }
 
     // (4) snapshots: none orphaned, none pending.
-    let used = read_refs(&refs_file);
+    let used = read_refs(root, &refs_file);
     let _ = std::fs::remove_file(&refs_file);
     for suite in suites {
         let dir = root.join("snapshots").join(&suite.id);
@@ -384,12 +384,13 @@ fn describe(o: &Outcome) -> String {
     }
 }
 
-fn read_refs(path: &Path) -> HashSet<PathBuf> {
+/// The snapshot files insta recorded (absolute in insta 1.x; a relative one is taken from the root).
+fn read_refs(root: &Path, path: &Path) -> HashSet<PathBuf> {
     std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
         .map(|l| {
-            let p = PathBuf::from(l);
+            let p = root.join(l);
             p.canonicalize().unwrap_or(p)
         })
         .collect()

@@ -63,9 +63,9 @@ fn endless_loop_times_out_and_the_rest_still_reports() {
         "katas/s1-demo/src/add.rs",
         "//! x\n\n/// Adds.\npub fn add(a: u32, b: u32) -> u32 {\n    if a == 1 {\n        loop {\n            std::hint::spin_loop();\n        }\n    }\n    a + b\n}\n",
     );
-    let r = fx.kata(&["--timeout", "1", "check", "add"]);
+    let r = fx.kata(&["--timeout", "2", "check", "add"]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("timed out after 1 s"), "{r:?}");
+    assert!(r.stdout.contains("timed out after 2 s"), "{r:?}");
     assert!(r.stdout.contains("1 of 3 tests fail"), "{r:?}");
 }
 
