@@ -194,7 +194,7 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
             let _ = writeln!(out, "  edit {}:{}", k.kata.file, v.edit_line(root));
             let _ = writeln!(
                 out,
-                "  {} the {} crate does not compile:\n",
+                "  {} rustc stopped the {} crate:\n",
                 style.yellow("does not compile:"),
                 k.suite.kata_package()
             );

@@ -201,7 +201,7 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
                 _ => "ended abnormally".to_string(),
             };
             Outcome::Crashed {
-                detail: format!("{how}\n{}", tail(&err, STDERR_TAIL))
+                detail: format!("{how}\n{}", tail(err.trim(), STDERR_TAIL))
                     .trim()
                     .to_string(),
             }
