@@ -191,7 +191,25 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
             return out;
         }
         Status::DoesNotCompile => {
-            let _ = writeln!(out, "  edit {}:{}", k.kata.file, v.edit_line(root));
+            let elsewhere = v
+                .diagnostics
+                .iter()
+                .flat_map(|d| d.spans.iter())
+                .all(|s| !crate::run::same_file(&s.file, &k.kata.file))
+                .then(|| v.diagnostics.iter().flat_map(|d| d.spans.first()).next())
+                .flatten();
+            match elsewhere {
+                Some(at) => {
+                    let _ = writeln!(
+                        out,
+                        "  fix first {}:{} (another file of this suite stops the build)",
+                        at.file, at.line
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "  edit {}:{}", k.kata.file, v.edit_line(root));
+                }
+            }
             let _ = writeln!(
                 out,
                 "  {} rustc stopped the {} crate:\n",

@@ -282,3 +282,20 @@ fn a_compile_error_in_one_suite_leaves_the_other_suites_verdicts() {
     );
     assert_eq!(v["suites"][1]["katas"][0]["status"], "green", "{r:?}");
 }
+
+#[test]
+fn a_compile_error_in_another_kata_file_is_pointed_at() {
+    let fx = Fixture::new("compile-elsewhere");
+    fx.write(
+        "katas/s1-demo/src/double.rs",
+        "//! x\n\n/// Twice.\npub fn double(x: u64) -> u64 {\n    x * \"2\"\n}\n",
+    );
+    let r = fx.kata(&["check", "add"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout.contains(
+            "fix first katas/s1-demo/src/double.rs:5 (another file of this suite stops the build)"
+        ),
+        "{r:?}"
+    );
+}
