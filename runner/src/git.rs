@@ -29,7 +29,15 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
 pub fn modified(root: &Path, path: &str) -> Option<HashSet<String>> {
     let out = git(
         root,
-        &["diff", "--name-only", "--no-renames", "HEAD", "--", path],
+        &[
+            "diff",
+            "--name-only",
+            "--relative",
+            "--no-renames",
+            "HEAD",
+            "--",
+            path,
+        ],
     )
     .ok()?;
     Some(
@@ -47,7 +55,17 @@ pub fn is_clean(root: &Path, path: &str) -> Result<bool> {
 
 /// Writes HEAD's `path` (a directory) into `dest`, which plays the repository root.
 pub fn export_head(root: &Path, path: &str, dest: &Path) -> Result<()> {
-    let archive = git(root, &["archive", "--format=tar", "HEAD", "--", path])?;
+    // The repository root may be a subdirectory of the git checkout: name the tree by its
+    // full path and put it back under `path/` in the archive.
+    let prefix = String::from_utf8_lossy(&git(root, &["rev-parse", "--show-prefix"])?)
+        .trim()
+        .to_string();
+    let tree = format!("HEAD:{prefix}{path}");
+    let dir = format!("--prefix={path}/");
+    let archive = git(
+        root,
+        &["archive", "--format=tar", dir.as_str(), tree.as_str()],
+    )?;
     let mut child = Command::new("tar")
         .args(["-x", "-C"])
         .arg(dest)
