@@ -102,16 +102,30 @@ pub fn check<'m>(
     if suites.is_empty() {
         return Ok((Vec::new(), BuildStats::default()));
     }
-    let packages: Vec<String> = suites.iter().map(|s| s.kata_package()).collect();
+    let crate_of = |s: &Suite| settings.root.join("katas").join(&s.id).join("Cargo.toml");
+    let missing: Vec<String> = suites
+        .iter()
+        .filter(|s| !crate_of(s).is_file())
+        .map(|s| s.kata_package())
+        .collect();
+    let packages: Vec<String> = suites
+        .iter()
+        .map(|s| s.kata_package())
+        .filter(|p| !missing.contains(p))
+        .collect();
     let t0 = Instant::now();
-    let out = build::build(&BuildRequest {
-        root: &settings.root,
-        packages: packages.clone(),
-        color: settings.color,
-        target_dir: None,
-        progress: settings.progress_bar,
-        expected_units,
-    })?;
+    let out = if packages.is_empty() {
+        build::BuildOutput::default()
+    } else {
+        build::build(&BuildRequest {
+            root: &settings.root,
+            packages: packages.clone(),
+            color: settings.color,
+            target_dir: None,
+            progress: settings.progress_bar,
+            expected_units,
+        })?
+    };
     let stats = BuildStats { units: out.units };
     let t1 = Instant::now();
     let tests = TestSet::list(&out.binaries)?;
@@ -120,7 +134,7 @@ pub fn check<'m>(
     let mut ranges = Vec::new();
     for k in katas {
         let package = k.suite.kata_package();
-        if out.failed_packages.contains(&package) {
+        if out.failed_packages.contains(&package) || missing.contains(&package) {
             ranges.push(None);
             continue;
         }
@@ -154,7 +168,15 @@ pub fn check<'m>(
                     &k.suite.kata_package(),
                     &k.kata.file,
                 ),
-                note: None,
+                note: missing.contains(&k.suite.kata_package()).then(|| {
+                    format!(
+                        "the suite's crate is missing: no {}",
+                        crate_of(k.suite)
+                            .strip_prefix(&settings.root)
+                            .unwrap_or(&crate_of(k.suite))
+                            .display()
+                    )
+                }),
             },
             Some(r) => {
                 let tests = results[r].to_vec();

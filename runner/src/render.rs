@@ -210,12 +210,19 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
                     let _ = writeln!(out, "  edit {}:{}", k.kata.file, v.edit_line(root));
                 }
             }
-            let _ = writeln!(
-                out,
-                "  {} rustc stopped the {} crate:\n",
-                style.yellow("does not compile:"),
-                k.suite.kata_package()
-            );
+            match &v.note {
+                Some(note) => {
+                    let _ = writeln!(out, "  {} {note}", style.yellow("does not compile:"));
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "  {} rustc stopped the {} crate:\n",
+                        style.yellow("does not compile:"),
+                        k.suite.kata_package()
+                    );
+                }
+            }
             for d in &v.diagnostics {
                 let _ = writeln!(out, "{}", d.rendered.trim_end());
             }

@@ -299,3 +299,19 @@ fn a_compile_error_in_another_kata_file_is_pointed_at() {
         "{r:?}"
     );
 }
+
+#[test]
+fn a_suite_without_its_crate_is_reported_not_a_cargo_error() {
+    let fx = Fixture::with_suites("missing-crate", &["s1-demo", "s2-demo"]);
+    std::fs::remove_dir_all(fx.root.join("katas/s2-demo")).unwrap();
+    let r = fx.kata(&["check", "s2-demo"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("the suite's crate is missing: no katas/s2-demo/Cargo.toml"),
+        "{r:?}"
+    );
+    fx.write("katas/s1-demo/src/add.rs", common::ADD_SOLUTION);
+    let r = fx.kata(&["check", "s1-demo/add"]);
+    assert_eq!(r.code, 0, "{r:?}");
+}
