@@ -52,6 +52,9 @@ pub struct Progress {
     /// Units cargo reported for a package set (sizes the build progress bar).
     #[serde(default)]
     pub build_units: BTreeMap<String, usize>,
+    /// Key (Cargo.lock and suite list) of the last time `cargo kata` built every suite.
+    #[serde(default)]
+    pub prebuilt: Option<String>,
 }
 
 /// What the runner knows about one kata.
