@@ -169,7 +169,14 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
         s
     });
     let mut out = BuildOutput::default();
-    let mut bar = Bar::new(req.progress, req.expected_units);
+    // First build of this package set: Cargo.lock's package count is a fair first guess.
+    let expected = match req.expected_units {
+        0 => std::fs::read_to_string(req.root.join("Cargo.lock"))
+            .map(|t| t.matches("[[package]]").count())
+            .unwrap_or(0),
+        n => n,
+    };
+    let mut bar = Bar::new(req.progress, expected);
     let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
     for line in stdout.lines() {
         let Ok(line) = line else { break };
