@@ -57,8 +57,8 @@ enum Command {
     },
     /// The next hint for a kata (1, then 2, …).
     Hint {
-        /// A kata id or `suite/kata`.
-        kata: String,
+        /// A kata id or `suite/kata` (default: the first kata that is not green).
+        kata: Option<String>,
     },
     /// Prove the suites: solutions pass, pristine stubs fail, manifest and snapshots agree.
     Verify {
@@ -113,7 +113,7 @@ fn run(cli: Cli) -> Result<i32> {
         None => commands::overview::run(&ctx),
         Some(Command::List { .. }) => commands::list::run(&ctx),
         Some(Command::Check { target, .. }) => commands::check::run(&ctx, target),
-        Some(Command::Hint { kata }) => commands::hint::run(&ctx, kata),
+        Some(Command::Hint { kata }) => commands::hint::run(&ctx, kata.as_deref()),
         Some(Command::Verify { suites, .. }) => commands::verify::run(&ctx, suites),
     }
 }

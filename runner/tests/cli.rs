@@ -139,6 +139,11 @@ fn hints_come_one_after_another_and_are_remembered() {
     );
     let r3 = fx.kata(&["hint", "add"]);
     assert!(r3.stdout.contains("No more hints"), "{r3:?}");
+    let r4 = fx.kata(&["hint"]);
+    assert!(
+        r4.stdout.contains("for add"),
+        "the first kata not green: {r4:?}"
+    );
 }
 
 #[test]

@@ -4,8 +4,26 @@ use super::{Ctx, EXIT_OK};
 use crate::error::Result;
 
 /// Runs the command.
-pub fn run(ctx: &Ctx, name: &str) -> Result<i32> {
-    let kata = ctx.manifest.kata(name)?;
+pub fn run(ctx: &Ctx, name: Option<&str>) -> Result<i32> {
+    let kata = match name {
+        Some(name) => ctx.manifest.kata(name)?,
+        None => {
+            let mut progress = ctx.load_progress();
+            let statuses = crate::status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;
+            ctx.save_progress(&progress);
+            match statuses
+                .rows
+                .iter()
+                .find(|r| r.status != crate::state::Status::Green)
+            {
+                Some(r) => r.kata,
+                None => {
+                    println!("Every kata is green: no hint needed.");
+                    return Ok(EXIT_OK);
+                }
+            }
+        }
+    };
     let hints = &kata.kata.hints;
     if hints.is_empty() {
         println!(
