@@ -141,7 +141,7 @@ fn hints_come_one_after_another_and_are_remembered() {
     assert!(r3.stdout.contains("No more hints"), "{r3:?}");
     let r4 = fx.kata(&["hint"]);
     assert!(
-        r4.stdout.contains("for add"),
+        r4.stdout.contains("No more hints for `add`"),
         "the first kata not green: {r4:?}"
     );
 }
