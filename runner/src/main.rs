@@ -30,7 +30,7 @@ use error::{Error, Result};
 
 /// Katas: small exercises that turn green when your code is right.
 #[derive(Debug, Parser)]
-#[command(name = "cargo kata", version, about)]
+#[command(name = "cargo kata", bin_name = "cargo kata", version, about)]
 struct Cli {
     /// Seconds a single test may run before it is stopped as "timed out".
     #[arg(long, global = true, default_value_t = 10, value_name = "SECS")]
