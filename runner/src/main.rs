@@ -1,1 +1,119 @@
-fn main() {}
+//! `cargo kata`: the learner's runner. Guides from red to green, one kata at a time.
+//!
+//! Modules with one job each: `manifest` (repository and katas.toml), `build` (cargo test
+//! --no-run), `run` (one process per test, timeouts), `libtest` (parsing test output), `check`
+//! (katas to verdicts), `status` (cached statuses), `state` (.kata/progress.json), `render`
+//! and `json` (output), `verify` (the proof), `commands` (one module per subcommand).
+
+mod bar;
+mod build;
+mod check;
+mod commands;
+mod error;
+mod git;
+mod json;
+mod libtest;
+mod manifest;
+mod render;
+mod run;
+mod state;
+mod status;
+mod verify;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use commands::{Ctx, EXIT_ERROR};
+use error::{Error, Result};
+
+/// Katas: small exercises that turn green when your code is right.
+#[derive(Debug, Parser)]
+#[command(name = "cargo kata", bin_name = "cargo kata", version, about)]
+struct Cli {
+    /// Seconds a single test may run before it is stopped as "timed out".
+    #[arg(long, global = true, default_value_t = 10, value_name = "SECS")]
+    timeout: u64,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Every kata with its status and per-suite totals.
+    List {
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build and run one kata (or a whole suite); exit code 0 iff green.
+    Check {
+        /// A kata id, `suite/kata`, or a suite id.
+        target: String,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The next hint for a kata (1, then 2, …).
+    Hint {
+        /// A kata id or `suite/kata` (default: the first kata that is not green).
+        kata: Option<String>,
+    },
+    /// Prove the suites: solutions pass, pristine stubs fail, manifest and snapshots agree.
+    Verify {
+        /// Only this suite (repeatable).
+        #[arg(long = "suite", value_name = "ID")]
+        suites: Vec<String>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_ERROR
+        }
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    if cli.timeout == 0 {
+        return Err(Error::Usage("--timeout must be at least 1 second".into()));
+    }
+    let cwd = std::env::current_dir().map_err(|e| Error::io("reading the current directory", e))?;
+    let root = manifest::find_root(&cwd)?;
+    let manifest = manifest::Manifest::load(&root)?;
+    let json = matches!(
+        cli.command,
+        Some(
+            Command::List { json: true }
+                | Command::Check { json: true, .. }
+                | Command::Verify { json: true, .. }
+        )
+    );
+    let ctx = Ctx {
+        root,
+        manifest,
+        style: if json {
+            render::Style { color: false }
+        } else {
+            render::Style::detect()
+        },
+        timeout: Duration::from_secs(cli.timeout),
+        json,
+    };
+    match &cli.command {
+        None => commands::overview::run(&ctx),
+        Some(Command::List { .. }) => commands::list::run(&ctx),
+        Some(Command::Check { target, .. }) => commands::check::run(&ctx, target),
+        Some(Command::Hint { kata }) => commands::hint::run(&ctx, kata.as_deref()),
+        Some(Command::Verify { suites, .. }) => commands::verify::run(&ctx, suites),
+    }
+}

@@ -1,0 +1,307 @@
+//! Turning katas into verdicts: build their suites' crates, run their tests, judge.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::build::{self, BuildRequest, Diagnostic, TestBinary};
+use crate::error::Result;
+use crate::manifest::{KataRef, Suite};
+use crate::run::{self, Outcome, RunOptions, TestCase, TestResult};
+use crate::state::Status;
+
+/// How checks run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The repository root.
+    pub root: PathBuf,
+    /// Coloured rustc diagnostics.
+    pub color: bool,
+    /// Per-test timeout.
+    pub timeout: Duration,
+    /// Draw a build progress bar on stderr.
+    pub progress_bar: bool,
+}
+
+/// The verdict on one kata.
+#[derive(Debug, Clone)]
+pub struct KataVerdict<'m> {
+    /// The kata.
+    pub kata: KataRef<'m>,
+    /// Its status.
+    pub status: Status,
+    /// Its tests' results, in list order.
+    pub tests: Vec<TestResult>,
+    /// rustc's errors that block it (its own file's first).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Something else the learner should know (no tests matched, …).
+    pub note: Option<String>,
+}
+
+impl KataVerdict<'_> {
+    /// Tests that passed.
+    pub fn passed(&self) -> usize {
+        self.tests.iter().filter(|t| t.outcome.is_pass()).count()
+    }
+
+    /// Tests that did not.
+    pub fn failed(&self) -> usize {
+        self.tests.len() - self.passed()
+    }
+
+    /// The line to edit: where the first failing test panicked in the kata file, else the
+    /// first `todo!(`, else 1.
+    pub fn edit_line(&self, root: &Path) -> u32 {
+        let file = &self.kata.kata.file;
+        let panicked = self.tests.iter().find_map(|t| match &t.outcome {
+            Outcome::Failed {
+                location: Some(loc),
+                ..
+            } if run::same_file(&loc.file, file) => Some(loc.line),
+            _ => None,
+        });
+        if let Some(line) = panicked {
+            return line;
+        }
+        let diag_line = self
+            .diagnostics
+            .iter()
+            .flat_map(|d| d.spans.iter())
+            .find(|s| run::same_file(&s.file, file))
+            .map(|s| s.line);
+        diag_line.unwrap_or_else(|| first_todo(&root.join(file)).unwrap_or(1))
+    }
+}
+
+fn first_todo(path: &Path) -> Option<u32> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines()
+        .position(|l| l.contains("todo!("))
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+/// What a check learned besides the verdicts.
+#[derive(Debug, Clone, Default)]
+pub struct BuildStats {
+    /// Units cargo reported, per package set key.
+    pub units: usize,
+}
+
+/// Builds the learners' crates of the given katas' suites and runs the katas' tests.
+pub fn check<'m>(
+    settings: &Settings,
+    katas: &[KataRef<'m>],
+    expected_units: usize,
+) -> Result<(Vec<KataVerdict<'m>>, BuildStats)> {
+    let mut suites: Vec<&Suite> = Vec::new();
+    for k in katas {
+        if !suites.iter().any(|s| s.id == k.suite.id) {
+            suites.push(k.suite);
+        }
+    }
+    if suites.is_empty() {
+        return Ok((Vec::new(), BuildStats::default()));
+    }
+    let crate_of = |s: &Suite| settings.root.join("katas").join(&s.id).join("Cargo.toml");
+    let missing: Vec<String> = suites
+        .iter()
+        .filter(|s| !crate_of(s).is_file())
+        .map(|s| s.kata_package())
+        .collect();
+    let packages: Vec<String> = suites
+        .iter()
+        .map(|s| s.kata_package())
+        .filter(|p| !missing.contains(p))
+        .collect();
+    let t0 = Instant::now();
+    let out = if packages.is_empty() {
+        build::BuildOutput::default()
+    } else {
+        build::build(&BuildRequest {
+            root: &settings.root,
+            packages: packages.clone(),
+            color: settings.color,
+            target_dir: None,
+            progress: settings.progress_bar,
+            expected_units,
+        })?
+    };
+    let stats = BuildStats { units: out.units };
+    let t1 = Instant::now();
+    let tests = TestSet::list(&out.binaries)?;
+    let t2 = Instant::now();
+    let mut cases: Vec<TestCase> = Vec::new();
+    let mut ranges = Vec::new();
+    for k in katas {
+        let package = k.suite.kata_package();
+        if out.failed_packages.contains(&package) || missing.contains(&package) {
+            ranges.push(None);
+            continue;
+        }
+        let start = cases.len();
+        cases.extend(tests.select(&package, &k.kata.tests));
+        ranges.push(Some(start..cases.len()));
+    }
+    let results = run::run_tests(
+        &cases,
+        &run_options(&settings.root, settings.timeout, vec![]),
+    );
+    if std::env::var_os("KATA_TIMINGS").is_some() {
+        eprintln!(
+            "timings: build {:.0?}, list {:.0?}, run {} tests {:.0?}",
+            t1 - t0,
+            t2 - t1,
+            cases.len(),
+            t2.elapsed()
+        );
+    }
+    let verdicts = katas
+        .iter()
+        .zip(ranges)
+        .map(|(k, range)| match range {
+            None => KataVerdict {
+                kata: *k,
+                status: Status::DoesNotCompile,
+                tests: Vec::new(),
+                diagnostics: blocking_errors(
+                    &out.diagnostics,
+                    &k.suite.kata_package(),
+                    &k.kata.file,
+                ),
+                note: missing.contains(&k.suite.kata_package()).then(|| {
+                    format!(
+                        "the suite's crate is missing: no {}",
+                        crate_of(k.suite)
+                            .strip_prefix(&settings.root)
+                            .unwrap_or(&crate_of(k.suite))
+                            .display()
+                    )
+                }),
+            },
+            Some(r) => {
+                let tests = results[r].to_vec();
+                let green = !tests.is_empty() && tests.iter().all(|t| t.outcome.is_pass());
+                KataVerdict {
+                    kata: *k,
+                    status: if green { Status::Green } else { Status::Red },
+                    note: tests.is_empty().then(|| {
+                        format!(
+                            "no test of {} matches the filter `{}`",
+                            package_of(k),
+                            k.kata.tests
+                        )
+                    }),
+                    tests,
+                    diagnostics: Vec::new(),
+                }
+            }
+        })
+        .collect();
+    Ok((verdicts, stats))
+}
+
+fn package_of(k: &KataRef<'_>) -> String {
+    k.suite.kata_package()
+}
+
+/// Errors of `package`, those in `file` first; warnings are left out.
+fn blocking_errors(all: &[Diagnostic], package: &str, file: &str) -> Vec<Diagnostic> {
+    let errors: Vec<&Diagnostic> = all
+        .iter()
+        .filter(|d| d.package == package && d.level == "error")
+        .collect();
+    let (mine, others): (Vec<&Diagnostic>, Vec<&Diagnostic>) = errors
+        .into_iter()
+        .partition(|d| d.spans.iter().any(|s| run::same_file(&s.file, file)));
+    mine.into_iter().chain(others).cloned().collect()
+}
+
+/// The environment every test process gets: hermetic insta, short panics.
+pub fn test_env(root: &Path, extra: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("INSTA_UPDATE".to_string(), "no".to_string()),
+        ("INSTA_FORCE_PASS".to_string(), "0".to_string()),
+        (
+            "INSTA_WORKSPACE_ROOT".to_string(),
+            root.display().to_string(),
+        ),
+        ("RUST_BACKTRACE".to_string(), "0".to_string()),
+    ];
+    env.extend(extra);
+    env
+}
+
+/// Run options with the hermetic environment and one job per core.
+pub fn run_options(root: &Path, timeout: Duration, extra: Vec<(String, String)>) -> RunOptions {
+    RunOptions {
+        timeout,
+        jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        env: test_env(root, extra),
+    }
+}
+
+/// Listed tests of a set of binaries.
+#[derive(Debug, Default)]
+pub struct TestSet {
+    entries: Vec<(Arc<TestBinary>, Vec<String>)>,
+}
+
+impl TestSet {
+    /// Lists every binary's tests.
+    pub fn list(binaries: &[TestBinary]) -> Result<Self> {
+        let mut entries = Vec::new();
+        for b in binaries {
+            let names = run::list_tests(b)?;
+            entries.push((Arc::new(b.clone()), names));
+        }
+        Ok(Self { entries })
+    }
+
+    /// Cases of `package` whose names start with `filter`.
+    pub fn select(&self, package: &str, filter: &str) -> Vec<TestCase> {
+        self.entries
+            .iter()
+            .filter(|(b, _)| b.package == package)
+            .flat_map(|(b, names)| run::select(b, names, filter))
+            .collect()
+    }
+
+    /// Every test name of `package`.
+    pub fn names(&self, package: &str) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|(b, _)| b.package == package)
+            .flat_map(|(_, names)| names.iter().cloned())
+            .collect()
+    }
+}
+
+/// Builds every suite's learner crate once (no tests run), so later checks are warm: the
+/// first `cargo kata` on a fresh clone pays for all dependencies, with a progress bar.
+/// Returns the number of units cargo reported.
+pub fn prebuild(settings: &Settings, suites: &[Suite], expected_units: usize) -> Result<usize> {
+    let packages: Vec<String> = suites
+        .iter()
+        .filter(|s| {
+            settings
+                .root
+                .join("katas")
+                .join(&s.id)
+                .join("Cargo.toml")
+                .is_file()
+        })
+        .map(Suite::kata_package)
+        .collect();
+    if packages.is_empty() {
+        return Ok(0);
+    }
+    let out = build::build(&BuildRequest {
+        root: &settings.root,
+        packages,
+        color: settings.color,
+        target_dir: None,
+        progress: settings.progress_bar,
+        expected_units,
+    })?;
+    Ok(out.units)
+}

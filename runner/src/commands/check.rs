@@ -1,0 +1,130 @@
+//! `cargo kata check <kata|suite>`: build and run just that; exit 0 iff green.
+
+use super::{Ctx, EXIT_OK, EXIT_RED, print_json};
+use crate::check::{self, KataVerdict};
+use crate::error::Result;
+use crate::manifest::KataRef;
+use crate::state::{Progress, Status};
+use crate::{json, render, status};
+
+/// Runs the command.
+pub fn run(ctx: &Ctx, target: &str) -> Result<i32> {
+    let katas = ctx.manifest.select(target)?;
+    if let ([kata], false) = (&katas[..], ctx.json) {
+        let r = check_rendered(ctx, *kata)?;
+        print!("{}", r.text);
+        if let (true, Some(secs)) = (r.green, r.time_to_green_secs) {
+            println!(
+                "  {}",
+                ctx.style
+                    .dim(&format!("time from first check to green: {}", human(secs)))
+            );
+        }
+        return Ok(if r.green { EXIT_OK } else { EXIT_RED });
+    }
+    let mut progress = ctx.load_progress();
+    let verdicts = check_and_record(ctx, &katas, &mut progress)?;
+    ctx.save_progress(&progress);
+    let green = verdicts.iter().all(|v| v.status == Status::Green);
+    if ctx.json {
+        print_json(&json::Check {
+            target: target.to_string(),
+            green,
+            katas: verdicts
+                .iter()
+                .map(|v| json::KataCheck::new(v, &ctx.root))
+                .collect(),
+        })?;
+    } else {
+        for (i, v) in verdicts.iter().enumerate() {
+            if i > 0 {
+                println!();
+            }
+            print!("{}", render::verdict(v, &ctx.root, ctx.style));
+            print_time_to_green(ctx, &progress, v);
+        }
+        if verdicts.len() > 1 {
+            let n = verdicts
+                .iter()
+                .filter(|v| v.status == Status::Green)
+                .count();
+            println!("\n{n}/{} katas green", verdicts.len());
+        }
+    }
+    Ok(if green { EXIT_OK } else { EXIT_RED })
+}
+
+fn print_time_to_green(ctx: &Ctx, progress: &Progress, v: &KataVerdict<'_>) {
+    if v.status != Status::Green {
+        return;
+    }
+    if let Some(secs) = progress
+        .katas
+        .get(&v.kata.key())
+        .and_then(|k| k.time_to_green_secs)
+    {
+        println!(
+            "  {}",
+            ctx.style
+                .dim(&format!("time from first check to green: {}", human(secs)))
+        );
+    }
+}
+
+fn human(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min {} s", secs / 60, secs % 60),
+        _ => format!("{} h {} min", secs / 3600, (secs % 3600) / 60),
+    }
+}
+
+/// Checks katas and records each as a learner's check (counts, first started, time to green).
+pub fn check_and_record<'m>(
+    ctx: &Ctx,
+    katas: &[KataRef<'m>],
+    progress: &mut Progress,
+) -> Result<Vec<KataVerdict<'m>>> {
+    let key = status::units_key(katas);
+    let expected = progress.build_units.get(&key).copied().unwrap_or(0);
+    let (verdicts, stats) = check::check(&ctx.settings(), katas, expected)?;
+    progress.build_units.insert(key, stats.units);
+    for v in &verdicts {
+        record(ctx, v, progress);
+    }
+    Ok(verdicts)
+}
+
+/// Records one verdict as a learner's check.
+pub fn record(ctx: &Ctx, v: &KataVerdict<'_>, progress: &mut Progress) {
+    let fp = status::fingerprint(&ctx.root, v.kata.suite);
+    let last = status::last_verdict(&ctx.root, v, fp);
+    progress.record(&v.kata.key(), last, true);
+}
+
+/// What `watch` needs from one check: the verdict as the learner sees it, already recorded.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Whether it is green.
+    pub green: bool,
+    /// The verdict text (as `cargo kata check` prints it).
+    pub text: String,
+    /// Seconds from the first check to green, once green.
+    pub time_to_green_secs: Option<u64>,
+}
+
+/// Checks one kata, records it in `.kata/progress.json` and renders the verdict (a seam for
+/// `watch`: no printing here).
+pub fn check_rendered(ctx: &Ctx, kata: KataRef<'_>) -> Result<Rendered> {
+    let mut progress = ctx.load_progress();
+    let v = check_and_record(ctx, &[kata], &mut progress)?.remove(0);
+    ctx.save_progress(&progress);
+    Ok(Rendered {
+        green: v.status == Status::Green,
+        text: render::verdict(&v, &ctx.root, ctx.style),
+        time_to_green_secs: progress
+            .katas
+            .get(&kata.key())
+            .and_then(|k| k.time_to_green_secs),
+    })
+}

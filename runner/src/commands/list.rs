@@ -1,0 +1,18 @@
+//! `cargo kata list`: every kata with its status, per-suite totals.
+
+use super::{Ctx, EXIT_OK, print_json};
+use crate::error::Result;
+use crate::{json, render, status};
+
+/// Runs the command.
+pub fn run(ctx: &Ctx) -> Result<i32> {
+    let mut progress = ctx.load_progress();
+    let statuses = status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;
+    ctx.save_progress(&progress);
+    if ctx.json {
+        print_json(&json::List::new(&statuses.rows))?;
+    } else {
+        print!("{}", render::list(&statuses.rows, ctx.style));
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,75 @@
+//! One module per subcommand; each takes the shared [`Ctx`] and returns the exit code.
+
+pub mod check;
+pub mod hint;
+pub mod list;
+pub mod overview;
+pub mod verify;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::check::Settings;
+use crate::error::Result;
+use crate::manifest::Manifest;
+use crate::render::Style;
+use crate::state::{self, Progress};
+
+/// Exit code: success (green, verified).
+pub const EXIT_OK: i32 = 0;
+/// Exit code: a kata is not green, or verify found a problem.
+pub const EXIT_RED: i32 = 1;
+/// Exit code: bad input (unknown kata, malformed manifest, …).
+pub const EXIT_ERROR: i32 = 2;
+
+/// What every command needs.
+#[derive(Debug)]
+pub struct Ctx {
+    /// The repository root.
+    pub root: PathBuf,
+    /// The curriculum.
+    pub manifest: Manifest,
+    /// Colours on stdout.
+    pub style: Style,
+    /// Per-test timeout.
+    pub timeout: Duration,
+    /// Print JSON instead of text.
+    pub json: bool,
+}
+
+impl Ctx {
+    /// Check settings for this context (rustc colours follow stdout's).
+    pub fn settings(&self) -> Settings {
+        Settings {
+            root: self.root.clone(),
+            color: self.style.color,
+            timeout: self.timeout,
+            progress_bar: std::io::stderr().is_terminal() && !self.json,
+        }
+    }
+
+    /// Loads progress, telling the learner (on stderr) if a corrupt file was set aside.
+    pub fn load_progress(&self) -> Progress {
+        let loaded = state::load(&self.root);
+        if let Some(note) = loaded.note {
+            eprintln!("note: {note}");
+        }
+        loaded.progress
+    }
+
+    /// Saves progress; a failure to save is reported but does not change the verdict.
+    pub fn save_progress(&self, progress: &Progress) {
+        if let Err(e) = state::save(&self.root, progress) {
+            eprintln!("warning: progress not saved: {e}");
+        }
+    }
+}
+
+/// Prints a value as pretty JSON.
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| crate::error::Error::Usage(format!("could not render JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! `cargo kata verify [--suite <id>]…`: the facilitator's proof; ends with `verify: N passed, N failed`.
+
+use super::{Ctx, EXIT_OK, EXIT_RED, print_json};
+use crate::error::{Error, Result};
+use crate::manifest::Suite;
+use crate::verify;
+
+/// Runs the command.
+pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
+    let suites: Vec<&Suite> = if only.is_empty() {
+        ctx.manifest.suites.iter().collect()
+    } else {
+        only.iter()
+            .map(|id| {
+                ctx.manifest.suite(id).ok_or_else(|| Error::UnknownKata {
+                    name: id.clone(),
+                    suggestion: format!(
+                        "; the suites are: {}",
+                        ctx.manifest
+                            .suites
+                            .iter()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                })
+            })
+            .collect::<Result<_>>()?
+    };
+    let report = verify::verify(&ctx.settings(), &suites)?;
+    if ctx.json {
+        print_json(&report)?;
+    } else {
+        let s = ctx.style;
+        for stage in ["solution", "stub", "manifest", "snapshot"] {
+            let of: Vec<&verify::Item> =
+                report.checks.iter().filter(|c| c.stage == stage).collect();
+            let bad: Vec<&&verify::Item> = of.iter().filter(|c| !c.ok).collect();
+            let what = match stage {
+                "solution" => "solutions pass every test",
+                "stub" => "pristine stubs fail every test",
+                "manifest" => "manifest, files and tests agree",
+                _ => "snapshots: none orphaned, none pending",
+            };
+            let mark = if bad.is_empty() {
+                s.green("ok")
+            } else {
+                s.red("FAILED")
+            };
+            println!(
+                "{mark:>6}  {what} ({}/{} checks)",
+                of.len() - bad.len(),
+                of.len()
+            );
+            for c in bad {
+                println!("        {} {}", s.red("✗"), c.name);
+                for line in c.detail.lines() {
+                    println!("            {line}");
+                }
+            }
+        }
+        println!(
+            "{}",
+            s.dim(&format!("stubs built from {}", report.stubs_from))
+        );
+    }
+    if !ctx.json {
+        println!("verify: {} passed, {} failed", report.passed, report.failed);
+    }
+    Ok(if report.failed == 0 {
+        EXIT_OK
+    } else {
+        EXIT_RED
+    })
+}

@@ -1,0 +1,96 @@
+//! The few git questions the runner asks: what changed since HEAD, and HEAD's copy of files.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::error::{Error, Result};
+
+fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let out = Command::new("git")
+        .current_dir(root)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|source| Error::Spawn {
+            program: "git".into(),
+            source,
+        })?;
+    if !out.status.success() {
+        return Err(Error::Command {
+            program: format!("git {}", args.join(" ")),
+            message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
+    }
+    Ok(out.stdout)
+}
+
+/// Tracked files under `path` that differ from HEAD; `None` when this is not a git checkout.
+pub fn modified(root: &Path, path: &str) -> Option<HashSet<String>> {
+    let out = git(
+        root,
+        &[
+            "diff",
+            "--name-only",
+            "--relative",
+            "--no-renames",
+            "HEAD",
+            "--",
+            path,
+        ],
+    )
+    .ok()?;
+    Some(
+        String::from_utf8_lossy(&out)
+            .lines()
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// Whether `git status --porcelain <path>` is empty (nothing edited, added or deleted there).
+pub fn is_clean(root: &Path, path: &str) -> Result<bool> {
+    Ok(git(root, &["status", "--porcelain", "--", path])?.is_empty())
+}
+
+/// Writes HEAD's `path` (a directory) into `dest`, which plays the repository root.
+pub fn export_head(root: &Path, path: &str, dest: &Path) -> Result<()> {
+    // The repository root may be a subdirectory of the git checkout: name the tree by its
+    // full path and put it back under `path/` in the archive.
+    let prefix = String::from_utf8_lossy(&git(root, &["rev-parse", "--show-prefix"])?)
+        .trim()
+        .to_string();
+    let tree = format!("HEAD:{prefix}{path}");
+    let dir = format!("--prefix={path}/");
+    let archive = git(
+        root,
+        &["archive", "--format=tar", dir.as_str(), tree.as_str()],
+    )?;
+    let mut child = Command::new("tar")
+        .args(["-x", "-C"])
+        .arg(dest)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|source| Error::Spawn {
+            program: "tar".into(),
+            source,
+        })?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin
+            .write_all(&archive)
+            .map_err(|e| Error::io("feeding git archive to tar", e))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| Error::io("waiting for tar", e))?;
+    if !out.status.success() {
+        return Err(Error::Command {
+            program: "tar -x".into(),
+            message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! The `--json` shapes of `list`, `check` and `verify` (documented in runner/README.md).
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::build::Diagnostic;
+use crate::check::KataVerdict;
+use crate::libtest::Location;
+use crate::render::Row;
+use crate::run::Outcome;
+use crate::state::Status;
+
+/// `cargo kata list --json`.
+#[derive(Debug, Serialize)]
+pub struct List {
+    /// Suites in curriculum order.
+    pub suites: Vec<SuiteRows>,
+    /// Green katas overall.
+    pub green: usize,
+    /// Katas overall.
+    pub total: usize,
+}
+
+/// One suite in `list --json`.
+#[derive(Debug, Serialize)]
+pub struct SuiteRows {
+    /// Suite id.
+    pub id: String,
+    /// Suite title.
+    pub title: String,
+    /// The source article's title.
+    pub article: String,
+    /// The source article's URL.
+    pub url: String,
+    /// Green katas.
+    pub green: usize,
+    /// All katas.
+    pub total: usize,
+    /// The katas.
+    pub katas: Vec<KataRow>,
+}
+
+/// One kata in `list --json`.
+#[derive(Debug, Serialize)]
+pub struct KataRow {
+    /// Kata id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The learner's file.
+    pub file: String,
+    /// Concepts the kata teaches.
+    pub concepts: Vec<String>,
+    /// `green`, `red`, `does_not_compile`, `not_started`.
+    pub status: Status,
+    /// Passing tests at the last check.
+    pub passed: usize,
+    /// Failing tests at the last check.
+    pub failed: usize,
+}
+
+impl List {
+    /// From the rows `list` prints.
+    pub fn new(rows: &[Row<'_>]) -> Self {
+        let mut suites: Vec<SuiteRows> = Vec::new();
+        for r in rows {
+            if suites.last().is_none_or(|s| s.id != r.kata.suite.id) {
+                suites.push(SuiteRows {
+                    id: r.kata.suite.id.clone(),
+                    title: r.kata.suite.title.clone(),
+                    article: r.kata.suite.article.clone(),
+                    url: r.kata.suite.url.clone(),
+                    green: 0,
+                    total: 0,
+                    katas: Vec::new(),
+                });
+            }
+            let s = suites.last_mut().expect("pushed above");
+            s.total += 1;
+            s.green += usize::from(r.status == Status::Green);
+            s.katas.push(KataRow {
+                id: r.kata.kata.id.clone(),
+                title: r.kata.kata.title.clone(),
+                file: r.kata.kata.file.clone(),
+                concepts: r.kata.kata.concepts.clone(),
+                status: r.status,
+                passed: r.passed,
+                failed: r.failed,
+            });
+        }
+        let green = suites.iter().map(|s| s.green).sum();
+        let total = suites.iter().map(|s| s.total).sum();
+        Self {
+            suites,
+            green,
+            total,
+        }
+    }
+}
+
+/// `cargo kata check --json`.
+#[derive(Debug, Serialize)]
+pub struct Check {
+    /// What was asked for.
+    pub target: String,
+    /// Whether every kata checked is green.
+    pub green: bool,
+    /// One entry per kata.
+    pub katas: Vec<KataCheck>,
+}
+
+/// One kata in `check --json`.
+#[derive(Debug, Serialize)]
+pub struct KataCheck {
+    /// Suite id.
+    pub suite: String,
+    /// Kata id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The learner's file.
+    pub file: String,
+    /// The line to edit.
+    pub line: u32,
+    /// The verdict.
+    pub status: Status,
+    /// Passing tests.
+    pub passed: usize,
+    /// Failing tests.
+    pub failed: usize,
+    /// Every test.
+    pub tests: Vec<TestJson>,
+    /// rustc's rendered errors when it does not compile.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Anything else (e.g. no test matched the filter).
+    pub note: Option<String>,
+}
+
+/// One test in `check --json`.
+#[derive(Debug, Serialize)]
+pub struct TestJson {
+    /// Full libtest name.
+    pub name: String,
+    /// `passed`, `failed`, `timed_out`, `crashed`, `ignored`.
+    pub outcome: &'static str,
+    /// The assertion message, timeout or crash detail.
+    pub message: Option<String>,
+    /// Where it panicked.
+    pub location: Option<Location>,
+    /// What the test printed before it failed (a snapshot diff, for example).
+    pub output: Option<String>,
+    /// Wall time in milliseconds.
+    pub duration_ms: u128,
+}
+
+impl KataCheck {
+    /// From a verdict.
+    pub fn new(v: &KataVerdict<'_>, root: &Path) -> Self {
+        Self {
+            suite: v.kata.suite.id.clone(),
+            id: v.kata.kata.id.clone(),
+            title: v.kata.kata.title.clone(),
+            file: v.kata.kata.file.clone(),
+            line: v.edit_line(root),
+            status: v.status,
+            passed: v.passed(),
+            failed: v.failed(),
+            tests: v
+                .tests
+                .iter()
+                .map(|t| {
+                    let mut output_text = None;
+                    let (message, location) = match &t.outcome {
+                        Outcome::Failed {
+                            message,
+                            location,
+                            output,
+                        } => {
+                            output_text = (!output.is_empty()).then(|| output.clone());
+                            (Some(message.clone()), location.clone())
+                        }
+                        Outcome::TimedOut { secs } => {
+                            (Some(format!("timed out after {secs} s")), None)
+                        }
+                        Outcome::Crashed { detail } => (Some(format!("crashed: {detail}")), None),
+                        Outcome::Passed | Outcome::Ignored => (None, None),
+                    };
+                    TestJson {
+                        name: t.name.clone(),
+                        outcome: t.outcome.kind(),
+                        message,
+                        location,
+                        output: output_text,
+                        duration_ms: t.duration.as_millis(),
+                    }
+                })
+                .collect(),
+            diagnostics: v.diagnostics.clone(),
+            note: v.note.clone(),
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Reading what a libtest binary prints: its test list and a failed test's panic.
+
+/// Where a test panicked, as rustc recorded it (a path relative to the workspace root).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    /// The source file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+/// What a failed test said.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Failure {
+    /// The panic message (or libtest's note), trimmed.
+    pub message: String,
+    /// Where the first panic happened, if it printed one.
+    pub location: Option<Location>,
+    /// What the test printed before it panicked (insta's snapshot diff, for example), trimmed.
+    pub output: String,
+}
+
+/// Test names from `<bin> --list --format terse` (benchmarks are left out).
+pub fn parse_list(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Longest message kept from one failed test.
+const MAX_LINES: usize = 40;
+
+/// The failure of `name` from libtest's stdout (captured output section) of a one-test run.
+pub fn parse_failure(name: &str, stdout: &str) -> Failure {
+    let header = format!("---- {name} stdout ----");
+    let section: Vec<&str> = match stdout.lines().position(|l| l.trim_end() == header) {
+        Some(start) => stdout
+            .lines()
+            .skip(start + 1)
+            .take_while(|l| l.trim_end() != "failures:" && !l.starts_with("---- "))
+            .collect(),
+        None => stdout.lines().collect(),
+    };
+    let panic_at = section.iter().position(|l| l.contains(" panicked at "));
+    let output = match panic_at {
+        Some(i) => clip(section[..i].join("\n").trim()),
+        None => String::new(),
+    };
+    let (location, body): (Option<Location>, Vec<&str>) = match panic_at {
+        Some(i) => {
+            let line = section[i];
+            let rest = &line[line.find(" panicked at ").map_or(0, |p| p + 13)..];
+            let (loc_text, inline) = match rest.split_once(":\n") {
+                Some(x) => x,
+                None => (rest.trim_end_matches(':'), ""),
+            };
+            let mut body: Vec<&str> = Vec::new();
+            if !inline.is_empty() {
+                body.push(inline);
+            }
+            body.extend(section[i + 1..].iter().copied());
+            (parse_location(loc_text), body)
+        }
+        None => (None, section),
+    };
+    let kept: Vec<&str> = body
+        .into_iter()
+        .take_while(|l| !l.starts_with("stack backtrace:"))
+        .filter(|l| {
+            !l.starts_with("note: run with `RUST_BACKTRACE")
+                && !l.starts_with("note: Some details are omitted")
+        })
+        .collect();
+    let mut message = clip(kept.join("\n").trim());
+    if message.is_empty() && location.is_none() {
+        message = "the test failed without a message".to_string();
+    }
+    Failure {
+        message,
+        location,
+        output,
+    }
+}
+
+/// At most [`MAX_LINES`] lines.
+fn clip(text: &str) -> String {
+    if text.lines().count() > MAX_LINES {
+        let head: Vec<&str> = text.lines().take(MAX_LINES).collect();
+        format!("{}\n…", head.join("\n"))
+    } else {
+        text.to_string()
+    }
+}
+
+/// `path:line:col` (the path may itself contain colons on odd systems: split from the right).
+pub fn parse_location(text: &str) -> Option<Location> {
+    let mut parts = text.trim().rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let file = normalize(parts.next()?);
+    Some(Location { file, line, column })
+}
+
+/// Removes `.` and `dir/..` from a relative path, lexically (`a/src/../../t/x.rs` -> `t/x.rs`).
+pub fn normalize(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "." => {}
+            "" if !out.is_empty() => {}
+            ".." if out.last().is_some_and(|p| *p != ".." && !p.is_empty()) => {
+                out.pop();
+            }
+            _ => out.push(part),
+        }
+    }
+    out.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FAILED: &str = "
+running 1 test
+test suite::add::adds_two ... FAILED
+
+failures:
+
+---- suite::add::adds_two stdout ----
+a line the test printed
+
+thread 'suite::add::adds_two' panicked at katas/d1/src/add.rs:3:5:
+not yet implemented: add 1 and 2
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+
+
+failures:
+    suite::add::adds_two
+
+test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 3 filtered out; finished in 0.00s
+";
+
+    #[test]
+    fn lists_tests_but_not_benchmarks() {
+        let out = "suite::a::one: test\nsuite::b::two: test\nbench_x: benchmark\n";
+        assert_eq!(parse_list(out), ["suite::a::one", "suite::b::two"]);
+    }
+
+    #[test]
+    fn reads_panic_location_and_message() {
+        let f = parse_failure("suite::add::adds_two", FAILED);
+        assert_eq!(f.message, "not yet implemented: add 1 and 2");
+        assert_eq!(f.output, "a line the test printed");
+        assert_eq!(
+            f.location,
+            Some(Location {
+                file: "katas/d1/src/add.rs".into(),
+                line: 3,
+                column: 5
+            })
+        );
+    }
+
+    #[test]
+    fn keeps_assertion_details() {
+        let out = "---- t stdout ----\n\nthread 'main' panicked at tests/d1/../d1/add.rs:9:5:\nassertion `left == right` failed: add(1, 2) must be 3\n  left: 4\n right: 3\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\nfailures:\n    t\n";
+        let f = parse_failure("t", out);
+        assert_eq!(
+            f.message,
+            "assertion `left == right` failed: add(1, 2) must be 3\n  left: 4\n right: 3"
+        );
+        assert_eq!(f.location.unwrap().file, "tests/d1/add.rs");
+    }
+
+    #[test]
+    fn should_panic_note_becomes_the_message() {
+        let out = "---- t stdout ----\nnote: test did not panic as expected at src/lib.rs:10:8\n\nfailures:\n    t\n";
+        let f = parse_failure("t", out);
+        assert_eq!(
+            f.message,
+            "note: test did not panic as expected at src/lib.rs:10:8"
+        );
+        assert_eq!(f.location, None);
+    }
+
+    #[test]
+    fn normalizes_parent_components() {
+        assert_eq!(
+            normalize("katas/d1/src/../../../tests/d1/add.rs"),
+            "tests/d1/add.rs"
+        );
+        assert_eq!(normalize("./a/b"), "a/b");
+    }
+}

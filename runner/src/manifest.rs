@@ -1,0 +1,356 @@
+//! Finding the repository and reading `katas.toml`: the curriculum in order.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The manifest's file name; its directory is the repository root.
+pub const MANIFEST: &str = "katas.toml";
+
+/// Walks up from `start` to the directory holding `katas.toml`; `KATA_ROOT` overrides the search.
+pub fn find_root(start: &Path) -> Result<PathBuf> {
+    if let Some(root) = std::env::var_os("KATA_ROOT").filter(|v| !v.is_empty()) {
+        let root = PathBuf::from(root);
+        if root.join(MANIFEST).is_file() {
+            return Ok(root);
+        }
+        return Err(Error::RootNotFound { start: root });
+    }
+    start
+        .ancestors()
+        .find(|dir| dir.join(MANIFEST).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| Error::RootNotFound {
+            start: start.to_path_buf(),
+        })
+}
+
+/// The whole curriculum.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Manifest {
+    /// Suites in curriculum order.
+    #[serde(default, rename = "suite")]
+    pub suites: Vec<Suite>,
+}
+
+/// One suite: an article turned into katas.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Suite {
+    /// The folder name under katas/, solutions/, tests/.
+    pub id: String,
+    /// What the suite is about.
+    pub title: String,
+    /// The source article's title.
+    #[serde(default)]
+    pub article: String,
+    /// The source article's URL.
+    #[serde(default)]
+    pub url: String,
+    /// The katas in order.
+    #[serde(default, rename = "kata")]
+    pub katas: Vec<Kata>,
+}
+
+/// One kata: a file to edit and the tests that judge it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Kata {
+    /// The module name, unique within its suite.
+    pub id: String,
+    /// What the learner builds.
+    pub title: String,
+    /// The learner's file, relative to the repository root.
+    pub file: String,
+    /// The test filter selecting exactly this kata's tests (`suite::<id>::`).
+    pub tests: String,
+    /// Concepts the kata teaches.
+    #[serde(default)]
+    pub concepts: Vec<String>,
+    /// Progressive hints, from "where to look" to "which std item to use".
+    #[serde(default)]
+    pub hints: Vec<String>,
+}
+
+/// A kata together with the suite it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct KataRef<'m> {
+    /// The suite.
+    pub suite: &'m Suite,
+    /// The kata.
+    pub kata: &'m Kata,
+}
+
+impl KataRef<'_> {
+    /// `suite/kata`, unique across the curriculum.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.suite.id, self.kata.id)
+    }
+
+    /// The reference solution's file: the kata file with `katas/` replaced by `solutions/`.
+    pub fn solution_file(&self) -> String {
+        match self.kata.file.strip_prefix("katas/") {
+            Some(rest) => format!("solutions/{rest}"),
+            None => self.kata.file.clone(),
+        }
+    }
+}
+
+impl Suite {
+    /// The learner's package.
+    pub fn kata_package(&self) -> String {
+        format!("kata-{}", self.id)
+    }
+
+    /// The reference package.
+    pub fn solution_package(&self) -> String {
+        format!("solution-{}", self.id)
+    }
+}
+
+impl Manifest {
+    /// Reads and checks `<root>/katas.toml`.
+    pub fn load(root: &Path) -> Result<Self> {
+        let path = root.join(MANIFEST);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        Self::parse(&text, &path)
+    }
+
+    /// Parses manifest text; `path` is only used in error messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let manifest: Manifest = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|span| line_col(text, span.start))
+                .unwrap_or((1, 1));
+            Error::Manifest {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        manifest.validate(text, path)?;
+        Ok(manifest)
+    }
+
+    fn validate(&self, text: &str, path: &Path) -> Result<()> {
+        let fail = |needle: &str, message: String| {
+            let line = text
+                .lines()
+                .position(|l| l.contains(needle))
+                .map_or(1, |i| i + 1);
+            Err(Error::Manifest {
+                path: path.to_path_buf(),
+                line,
+                column: 1,
+                message,
+            })
+        };
+        let mut suites = HashSet::new();
+        for suite in &self.suites {
+            let needle = format!("\"{}\"", suite.id);
+            if suite.id.trim().is_empty() {
+                return fail("[[suite]]", "a suite has an empty `id`".into());
+            }
+            if !suites.insert(suite.id.as_str()) {
+                return fail(&needle, format!("suite `{}` is listed twice", suite.id));
+            }
+            let mut katas = HashSet::new();
+            for kata in &suite.katas {
+                let needle = format!("\"{}\"", kata.id);
+                if kata.id.trim().is_empty() {
+                    return fail(
+                        "[[suite.kata]]",
+                        format!("a kata of suite `{}` has an empty `id`", suite.id),
+                    );
+                }
+                if !katas.insert(kata.id.as_str()) {
+                    return fail(
+                        &needle,
+                        format!("kata `{}` is listed twice in suite `{}`", kata.id, suite.id),
+                    );
+                }
+                if kata.tests.trim().is_empty() {
+                    return fail(
+                        &needle,
+                        format!("kata `{}` has an empty `tests` filter", kata.id),
+                    );
+                }
+                if kata.file.trim().is_empty() || Path::new(&kata.file).is_absolute() {
+                    return fail(
+                        &needle,
+                        format!(
+                            "kata `{}`: `file` must be a path relative to the repository root",
+                            kata.id
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every kata in curriculum order.
+    pub fn katas(&self) -> Vec<KataRef<'_>> {
+        self.suites
+            .iter()
+            .flat_map(|suite| suite.katas.iter().map(move |kata| KataRef { suite, kata }))
+            .collect()
+    }
+
+    /// A suite by id.
+    pub fn suite(&self, id: &str) -> Option<&Suite> {
+        self.suites.iter().find(|s| s.id == id)
+    }
+
+    /// What `name` selects: a suite id, a kata id, or `suite/kata`.
+    pub fn select(&self, name: &str) -> Result<Vec<KataRef<'_>>> {
+        if let Some(suite) = self.suite(name) {
+            return Ok(suite
+                .katas
+                .iter()
+                .map(|kata| KataRef { suite, kata })
+                .collect());
+        }
+        let all = self.katas();
+        let hits: Vec<KataRef<'_>> = all
+            .iter()
+            .copied()
+            .filter(|k| k.kata.id == name || k.key() == name)
+            .collect();
+        match hits.len() {
+            1 => Ok(hits),
+            0 => {
+                let candidates = all
+                    .iter()
+                    .map(|k| k.kata.id.clone())
+                    .chain(self.suites.iter().map(|s| s.id.clone()));
+                let suggestion = closest(name, candidates).map_or_else(
+                    || "; `cargo kata list` shows every kata".to_string(),
+                    |c| format!("; did you mean `{c}`?"),
+                );
+                Err(Error::UnknownKata {
+                    name: name.to_string(),
+                    suggestion,
+                })
+            }
+            _ => Err(Error::Ambiguous {
+                name: name.to_string(),
+                candidates: hits.iter().map(KataRef::key).collect::<Vec<_>>().join(", "),
+            }),
+        }
+    }
+
+    /// Exactly one kata by name (a suite name is an error here).
+    pub fn kata(&self, name: &str) -> Result<KataRef<'_>> {
+        if self.suite(name).is_some() {
+            return Err(Error::Usage(format!(
+                "`{name}` is a suite; name one of its katas (`cargo kata list` shows them)"
+            )));
+        }
+        Ok(self.select(name)?.remove(0))
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.len(), |i| before.len() - i - 1)
+        + 1;
+    (line, column)
+}
+
+/// The candidate nearest to `name` by edit distance, if it is near enough to be a typo.
+fn closest(name: &str, candidates: impl Iterator<Item = String>) -> Option<String> {
+    candidates
+        .map(|c| (edit_distance(name, &c), c))
+        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(2) || c.contains(name))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[[suite]]
+id = "d1-basics"
+title = "Basics"
+
+[[suite.kata]]
+id = "add"
+title = "Adding"
+file = "katas/d1-basics/src/add.rs"
+tests = "suite::add::"
+hints = ["one", "two"]
+"#;
+
+    #[test]
+    fn parses_suites_and_katas_in_order() {
+        let m = Manifest::parse(GOOD, Path::new("katas.toml")).unwrap();
+        assert_eq!(m.suites.len(), 1);
+        assert_eq!(m.katas()[0].key(), "d1-basics/add");
+        assert_eq!(
+            m.katas()[0].solution_file(),
+            "solutions/d1-basics/src/add.rs"
+        );
+    }
+
+    #[test]
+    fn malformed_toml_names_file_and_line() {
+        let bad = GOOD.replace("title = \"Adding\"", "title = Adding");
+        let err = Manifest::parse(&bad, Path::new("katas.toml")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("katas.toml:8:"), "{msg}");
+    }
+
+    #[test]
+    fn missing_field_is_reported() {
+        let bad = GOOD.replace("tests = \"suite::add::\"\n", "");
+        let msg = Manifest::parse(&bad, Path::new("katas.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("tests"), "{msg}");
+    }
+
+    #[test]
+    fn duplicate_kata_names_its_line() {
+        let dup = format!(
+            "{GOOD}\n[[suite.kata]]\nid = \"add\"\ntitle = \"x\"\nfile = \"katas/d1-basics/src/x.rs\"\ntests = \"suite::x::\"\n"
+        );
+        let msg = Manifest::parse(&dup, Path::new("katas.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("listed twice"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_kata_suggests_the_nearest() {
+        let m = Manifest::parse(GOOD, Path::new("katas.toml")).unwrap();
+        let msg = m.select("addd").unwrap_err().to_string();
+        assert_eq!(msg, "no kata or suite named `addd`; did you mean `add`?");
+        assert_eq!(m.select("d1-basics").unwrap().len(), 1);
+        assert_eq!(m.select("d1-basics/add").unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,280 @@
+//! What the learner reads: plain text, coloured only when stdout is a terminal and NO_COLOR is unset.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::Path;
+
+use crate::check::KataVerdict;
+use crate::manifest::KataRef;
+use crate::run::Outcome;
+use crate::state::Status;
+
+/// Colour or not.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// ANSI colours on.
+    pub color: bool,
+}
+
+impl Style {
+    /// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
+    pub fn detect() -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Self {
+            color: !no_color && std::io::stdout().is_terminal(),
+        }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Green text.
+    pub fn green(&self, t: &str) -> String {
+        self.paint("32", t)
+    }
+    /// Red text.
+    pub fn red(&self, t: &str) -> String {
+        self.paint("31", t)
+    }
+    /// Yellow text.
+    pub fn yellow(&self, t: &str) -> String {
+        self.paint("33", t)
+    }
+    /// Bold text.
+    pub fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    /// Dim text.
+    pub fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+
+    /// A status word in its colour.
+    pub fn status(&self, s: Status) -> String {
+        match s {
+            Status::Green => self.green(s.label()),
+            Status::Red => self.red(s.label()),
+            Status::DoesNotCompile => self.yellow(s.label()),
+            Status::NotStarted => self.dim(s.label()),
+        }
+    }
+}
+
+/// `[=====-----]` for `done` of `total`.
+pub fn bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (width * done).checked_div(total).unwrap_or(0);
+    format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled))
+}
+
+/// One kata's status as the summary and `list` know it.
+#[derive(Debug, Clone)]
+pub struct Row<'m> {
+    /// The kata.
+    pub kata: KataRef<'m>,
+    /// Its status.
+    pub status: Status,
+    /// Passing tests (when known).
+    pub passed: usize,
+    /// Failing tests (when known).
+    pub failed: usize,
+}
+
+/// Per suite: `n/m green` and a bar.
+pub fn summary(rows: &[Row<'_>], style: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.bold("Your progress"));
+    let width = rows
+        .iter()
+        .map(|r| r.kata.suite.id.len())
+        .max()
+        .unwrap_or(0);
+    let mut suites: Vec<&str> = Vec::new();
+    for r in rows {
+        if !suites.contains(&r.kata.suite.id.as_str()) {
+            suites.push(&r.kata.suite.id);
+        }
+    }
+    for id in &suites {
+        let of: Vec<&Row<'_>> = rows.iter().filter(|r| r.kata.suite.id == *id).collect();
+        let green = of.iter().filter(|r| r.status == Status::Green).count();
+        let title = &of[0].kata.suite.title;
+        let counts = format!("{green}/{} green", of.len());
+        let counts = if green == of.len() {
+            style.green(&counts)
+        } else {
+            counts
+        };
+        let _ = writeln!(
+            out,
+            "  {id:width$}  {} {counts}  {}",
+            bar(green, of.len(), 20),
+            style.dim(title)
+        );
+    }
+    let green = rows.iter().filter(|r| r.status == Status::Green).count();
+    let _ = writeln!(
+        out,
+        "  {:width$}  {} {green}/{} green",
+        "all",
+        bar(green, rows.len(), 20),
+        rows.len()
+    );
+    out
+}
+
+/// `cargo kata list`: every kata with its status, then per-suite totals.
+pub fn list(rows: &[Row<'_>], style: Style) -> String {
+    let mut out = String::new();
+    let mut current = "";
+    let idw = rows.iter().map(|r| r.kata.kata.id.len()).max().unwrap_or(0);
+    for r in rows {
+        if r.kata.suite.id != current {
+            current = &r.kata.suite.id;
+            let of: Vec<&Row<'_>> = rows.iter().filter(|x| x.kata.suite.id == current).collect();
+            let green = of.iter().filter(|x| x.status == Status::Green).count();
+            let _ = writeln!(
+                out,
+                "{}{}  {green}/{} green  {}",
+                if out.is_empty() { "" } else { "\n" },
+                style.bold(current),
+                of.len(),
+                style.dim(&r.kata.suite.title)
+            );
+        }
+        let mark = match r.status {
+            Status::Green => style.green("✓"),
+            Status::Red => style.red("✗"),
+            Status::DoesNotCompile => style.yellow("!"),
+            Status::NotStarted => style.dim("·"),
+        };
+        let counts = if r.passed + r.failed > 0 && r.status != Status::NotStarted {
+            format!(" ({}/{} tests)", r.passed, r.passed + r.failed)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  {mark} {:idw$}  {}{counts}  {}",
+            r.kata.kata.id,
+            style.status(r.status),
+            style.dim(&r.kata.kata.title)
+        );
+    }
+    let green = rows.iter().filter(|r| r.status == Status::Green).count();
+    let _ = writeln!(out, "\n{green}/{} katas green", rows.len());
+    out
+}
+
+/// The check of one kata: title, file:line, failing tests with their messages, the hint command.
+pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
+    let mut out = String::new();
+    let k = &v.kata;
+    let _ = writeln!(
+        out,
+        "{}  {}",
+        style.bold(&k.kata.title),
+        style.dim(&format!("({} · {})", k.suite.id, k.kata.id))
+    );
+    match v.status {
+        Status::Green => {
+            let _ = writeln!(
+                out,
+                "  {} all {} tests pass",
+                style.green("green:"),
+                v.tests.len()
+            );
+            return out;
+        }
+        Status::DoesNotCompile => {
+            let elsewhere = v
+                .diagnostics
+                .iter()
+                .flat_map(|d| d.spans.iter())
+                .all(|s| !crate::run::same_file(&s.file, &k.kata.file))
+                .then(|| v.diagnostics.iter().flat_map(|d| d.spans.first()).next())
+                .flatten();
+            match elsewhere {
+                Some(at) => {
+                    let _ = writeln!(
+                        out,
+                        "  fix first {}:{} (another file of this suite stops the build)",
+                        at.file, at.line
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "  edit {}:{}", k.kata.file, v.edit_line(root));
+                }
+            }
+            match &v.note {
+                Some(note) => {
+                    let _ = writeln!(out, "  {} {note}", style.yellow("does not compile:"));
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "  {} rustc stopped the {} crate:\n",
+                        style.yellow("does not compile:"),
+                        k.suite.kata_package()
+                    );
+                }
+            }
+            for d in &v.diagnostics {
+                let _ = writeln!(out, "{}", d.rendered.trim_end());
+            }
+        }
+        Status::Red | Status::NotStarted => {
+            let _ = writeln!(out, "  edit {}:{}", k.kata.file, v.edit_line(root));
+            if let Some(note) = &v.note {
+                let _ = writeln!(out, "  {} {note}", style.red("no tests:"));
+            }
+            let failing: Vec<_> = v.tests.iter().filter(|t| !t.outcome.is_pass()).collect();
+            if !failing.is_empty() {
+                let _ = writeln!(out, "  {} of {} tests fail:", failing.len(), v.tests.len());
+            }
+            for t in failing {
+                let short = t
+                    .name
+                    .strip_prefix(k.kata.tests.as_str())
+                    .unwrap_or(&t.name);
+                let _ = writeln!(out, "\n  {} {}", style.red("✗"), style.bold(short));
+                let text = match &t.outcome {
+                    Outcome::Failed {
+                        message,
+                        location,
+                        output,
+                    } => {
+                        // The kata file's line is already on the `edit` line above.
+                        let at = location
+                            .as_ref()
+                            .filter(|l| {
+                                !crate::run::same_file(&l.file, &k.kata.file)
+                                    && !l.file.starts_with('/')
+                            })
+                            .map(|l| format!("\n(at {}:{})", l.file, l.line))
+                            .unwrap_or_default();
+                        if output.is_empty() {
+                            format!("{message}{at}")
+                        } else {
+                            format!("{output}\n{message}{at}")
+                        }
+                    }
+                    Outcome::TimedOut { secs } => format!(
+                        "timed out after {secs} s: an endless loop? (`--timeout <secs>` gives it longer)"
+                    ),
+                    Outcome::Crashed { detail } => format!("crashed: {detail}"),
+                    Outcome::Passed | Outcome::Ignored => String::new(),
+                };
+                for line in text.lines() {
+                    let _ = writeln!(out, "      {line}");
+                }
+            }
+        }
+    }
+    let _ = writeln!(out, "\n  run `cargo kata hint {}` for a hint", k.kata.id);
+    out
+}

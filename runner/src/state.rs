@@ -1,0 +1,344 @@
+//! The learner's progress in `.kata/progress.json`: written atomically, never a crash on a bad file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The runner's directory in the repository (git-ignored).
+pub const STATE_DIR: &str = ".kata";
+/// The progress file inside it.
+pub const PROGRESS_FILE: &str = "progress.json";
+const VERSION: u32 = 1;
+
+/// A kata's status as last seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every test passes.
+    Green,
+    /// Some test fails, times out or crashes.
+    Red,
+    /// The learner's crate does not compile.
+    DoesNotCompile,
+    /// Untouched stub, never checked.
+    NotStarted,
+}
+
+impl Status {
+    /// Words for the learner.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Green => "green",
+            Status::Red => "red",
+            Status::DoesNotCompile => "does not compile",
+            Status::NotStarted => "not started",
+        }
+    }
+}
+
+/// Everything the runner remembers.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Progress {
+    /// Format version.
+    #[serde(default)]
+    pub version: u32,
+    /// Per kata, keyed `suite/kata`.
+    #[serde(default)]
+    pub katas: BTreeMap<String, KataProgress>,
+    /// Units cargo reported for a package set (sizes the build progress bar).
+    #[serde(default)]
+    pub build_units: BTreeMap<String, usize>,
+    /// Key (Cargo.lock and suite list) of the last time `cargo kata` built every suite.
+    #[serde(default)]
+    pub prebuilt: Option<String>,
+}
+
+/// What the runner knows about one kata.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct KataProgress {
+    /// Unix seconds of the first check or the first time the file was seen edited.
+    pub first_started: Option<u64>,
+    /// `cargo kata check` runs (and `cargo kata` focusing on it).
+    pub checks: u32,
+    /// Unix seconds of the first green verdict.
+    pub green_at: Option<u64>,
+    /// `green_at - first_started`.
+    pub time_to_green_secs: Option<u64>,
+    /// Hints shown so far.
+    pub hints_used: u32,
+    /// Whether the learner looked at the solution before green.
+    pub peeked: bool,
+    /// The latest verdict, reusable while nothing it depends on changed.
+    pub last_verdict: Option<LastVerdict>,
+}
+
+/// A remembered verdict.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LastVerdict {
+    /// The status.
+    pub status: Status,
+    /// Tests that passed.
+    pub passed: usize,
+    /// Tests that did not.
+    pub failed: usize,
+    /// Unix seconds.
+    pub at: u64,
+    /// Hash of the kata file.
+    pub file_hash: String,
+    /// Hash of everything the suite's verdicts depend on (its crate, tests, snapshots).
+    pub fingerprint: String,
+}
+
+/// A loaded progress file, plus what the learner should be told about it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The progress.
+    pub progress: Progress,
+    /// Set when a corrupt file was set aside.
+    pub note: Option<String>,
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// `<root>/.kata/progress.json`.
+pub fn progress_path(root: &Path) -> PathBuf {
+    root.join(STATE_DIR).join(PROGRESS_FILE)
+}
+
+/// Loads the progress; a missing file is a fresh start, a corrupt one is set aside and rebuilt.
+pub fn load(root: &Path) -> Loaded {
+    let path = progress_path(root);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Loaded {
+                progress: Progress::default(),
+                note: None,
+            };
+        }
+        Err(e) => return set_aside(&path, &e.to_string()),
+    };
+    match serde_json::from_str::<Progress>(&text) {
+        Ok(p) => Loaded {
+            progress: p,
+            note: None,
+        },
+        Err(e) => set_aside(&path, &e.to_string()),
+    }
+}
+
+fn set_aside(path: &Path, why: &str) -> Loaded {
+    let aside = path.with_file_name(format!("{PROGRESS_FILE}.corrupt-{}", timestamp()));
+    let note = match std::fs::rename(path, &aside) {
+        Ok(()) => format!(
+            "{} could not be read ({why}); kept it as {} and rebuilt progress from the test results",
+            path.display(),
+            aside.display()
+        ),
+        Err(e) => format!(
+            "{} could not be read ({why}) nor set aside ({e}); progress starts afresh",
+            path.display()
+        ),
+    };
+    Loaded {
+        progress: Progress::default(),
+        note: Some(note),
+    }
+}
+
+/// A sortable, unique-enough stamp: seconds and nanoseconds.
+fn timestamp() -> String {
+    let d = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("{}-{:09}", d.as_secs(), d.subsec_nanos())
+}
+
+/// Writes the progress atomically: a temp file in `.kata/`, then a rename over the old one.
+pub fn save(root: &Path, progress: &Progress) -> Result<()> {
+    let dir = root.join(STATE_DIR);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    let mut p = progress.clone();
+    p.version = VERSION;
+    let text = serde_json::to_string_pretty(&p).map_err(|e| Error::Usage(e.to_string()))?;
+    let tmp = dir.join(format!(".{PROGRESS_FILE}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, text + "\n")
+        .map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;
+    let path = progress_path(root);
+    std::fs::rename(&tmp, &path).map_err(|e| Error::io(format!("replacing {}", path.display()), e))
+}
+
+impl Progress {
+    /// The entry for `key`, created empty if new.
+    pub fn kata(&mut self, key: &str) -> &mut KataProgress {
+        self.katas.entry(key.to_string()).or_default()
+    }
+
+    /// A verdict seen (by `list` or a check); `counted` marks a learner's explicit check.
+    pub fn record(&mut self, key: &str, verdict: LastVerdict, counted: bool) {
+        let k = self.kata(key);
+        let at = verdict.at;
+        if counted {
+            k.checks += 1;
+        }
+        if counted || verdict.status != Status::NotStarted {
+            k.first_started.get_or_insert(at);
+        }
+        if verdict.status == Status::Green && k.green_at.is_none() && k.first_started.is_some() {
+            k.green_at = Some(at);
+            k.time_to_green_secs = k.first_started.map(|s| at.saturating_sub(s));
+        }
+        k.last_verdict = Some(verdict);
+    }
+}
+
+/// FNV-1a, 64 bits: a fast content hash for cache keys (not for security).
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    /// Feeds bytes.
+    pub fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// The hash as 16 hex digits.
+    pub fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+/// Hash of one file's content (`missing` when it does not exist).
+pub fn file_hash(path: &Path) -> String {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let mut h = Fnv::default();
+            h.write(&bytes);
+            h.hex()
+        }
+        Err(_) => "missing".to_string(),
+    }
+}
+
+/// Hash of every file under `paths` (recursively, in sorted order, skipping `target/`).
+pub fn tree_hash(root: &Path, paths: &[PathBuf]) -> String {
+    let mut files = Vec::new();
+    for p in paths {
+        collect_files(&root.join(p), &mut files);
+    }
+    files.sort();
+    let mut h = Fnv::default();
+    for f in files {
+        h.write(f.to_string_lossy().as_bytes());
+        if let Ok(bytes) = std::fs::read(&f) {
+            h.write(&(bytes.len() as u64).to_le_bytes());
+            h.write(&bytes);
+        }
+    }
+    h.hex()
+}
+
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_file() {
+        out.push(path.to_path_buf());
+    } else if let Ok(entries) = std::fs::read_dir(path) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.file_name().is_some_and(|n| n == "target") {
+                continue;
+            }
+            collect_files(&p, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_root(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("kata-state-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(STATE_DIR)).unwrap();
+        dir
+    }
+
+    fn verdict(status: Status, at: u64) -> LastVerdict {
+        LastVerdict {
+            status,
+            passed: 1,
+            failed: 0,
+            at,
+            file_hash: "h".into(),
+            fingerprint: "f".into(),
+        }
+    }
+
+    #[test]
+    fn corrupt_file_is_set_aside_and_rebuilt() {
+        let root = temp_root("corrupt");
+        std::fs::write(progress_path(&root), "{ not json").unwrap();
+        let loaded = load(&root);
+        assert!(loaded.progress.katas.is_empty());
+        let note = loaded.note.expect("the learner is told");
+        assert!(note.contains("progress.json.corrupt-"), "{note}");
+        let aside: Vec<_> = std::fs::read_dir(root.join(STATE_DIR))
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("progress.json.corrupt-")
+            })
+            .collect();
+        assert_eq!(aside.len(), 1);
+        assert_eq!(
+            std::fs::read_to_string(aside[0].path()).unwrap(),
+            "{ not json"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn save_then_load_round_trips() {
+        let root = temp_root("roundtrip");
+        let mut p = Progress::default();
+        p.record("s/k", verdict(Status::Red, 100), true);
+        p.record("s/k", verdict(Status::Green, 160), true);
+        save(&root, &p).unwrap();
+        let loaded = load(&root);
+        assert!(loaded.note.is_none());
+        let k = &loaded.progress.katas["s/k"];
+        assert_eq!(k.checks, 2);
+        assert_eq!(k.first_started, Some(100));
+        assert_eq!(k.time_to_green_secs, Some(60));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn missing_file_is_a_fresh_start() {
+        let root = temp_root("missing");
+        let loaded = load(&root);
+        assert!(loaded.note.is_none() && loaded.progress.katas.is_empty());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}

@@ -1,0 +1,124 @@
+//! Every kata's status for the summary and `list`, reusing verdicts whose inputs did not change.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::check::{self, KataVerdict, Settings};
+use crate::error::Result;
+use crate::manifest::{KataRef, Manifest, Suite};
+use crate::render::Row;
+use crate::state::{self, LastVerdict, Progress, Status};
+
+/// Statuses of all katas, plus the verdicts that had to be computed now.
+#[derive(Debug)]
+pub struct Statuses<'m> {
+    /// One row per kata in curriculum order.
+    pub rows: Vec<Row<'m>>,
+    /// Verdicts computed in this run (keyed `suite/kata`).
+    pub fresh: HashMap<String, KataVerdict<'m>>,
+}
+
+/// Hash of everything a suite's verdicts depend on.
+pub fn fingerprint(root: &Path, suite: &Suite) -> String {
+    state::tree_hash(
+        root,
+        &[
+            PathBuf::from("katas").join(&suite.id),
+            PathBuf::from("tests").join(&suite.id),
+            PathBuf::from("tests").join(format!("{}.rs", suite.id)),
+            PathBuf::from("snapshots").join(&suite.id),
+            PathBuf::from("Cargo.lock"),
+        ],
+    )
+}
+
+/// The remembered verdict for a freshly computed one.
+pub fn last_verdict(root: &Path, v: &KataVerdict<'_>, fingerprint: String) -> LastVerdict {
+    LastVerdict {
+        status: v.status,
+        passed: v.passed(),
+        failed: v.failed(),
+        at: state::now(),
+        file_hash: state::file_hash(&root.join(&v.kata.kata.file)),
+        fingerprint,
+    }
+}
+
+/// Statuses of every kata: untouched never-checked stubs are "not started" without a build;
+/// remembered verdicts are reused while their suite's fingerprint holds; the rest are checked.
+pub fn refresh<'m>(
+    settings: &Settings,
+    manifest: &'m Manifest,
+    progress: &mut Progress,
+) -> Result<Statuses<'m>> {
+    let root = &settings.root;
+    let modified = crate::git::modified(root, "katas");
+    let fingerprints: HashMap<&str, String> = manifest
+        .suites
+        .iter()
+        .map(|s| (s.id.as_str(), fingerprint(root, s)))
+        .collect();
+    let mut cached: HashMap<String, LastVerdict> = HashMap::new();
+    let mut not_started: HashSet<String> = HashSet::new();
+    let mut to_check: Vec<KataRef<'m>> = Vec::new();
+    for k in manifest.katas() {
+        let key = k.key();
+        let entry = progress.katas.get(&key);
+        // Without git, an edit cannot be told from a stub: only a check marks a kata started.
+        let edited = modified.as_ref().is_some_and(|m| m.contains(&k.kata.file));
+        let checked = entry.is_some_and(|e| e.checks > 0);
+        if !checked && !edited {
+            not_started.insert(key);
+            continue;
+        }
+        match entry.and_then(|e| e.last_verdict.as_ref()) {
+            Some(v) if v.fingerprint == fingerprints[k.suite.id.as_str()] => {
+                cached.insert(key, v.clone());
+            }
+            _ => to_check.push(k),
+        }
+    }
+    let units_key = units_key(&to_check);
+    let expected = progress.build_units.get(&units_key).copied().unwrap_or(0);
+    let (verdicts, stats) = check::check(settings, &to_check, expected)?;
+    if !to_check.is_empty() {
+        progress.build_units.insert(units_key, stats.units);
+    }
+    let mut fresh = HashMap::new();
+    for v in verdicts {
+        let key = v.kata.key();
+        let last = last_verdict(root, &v, fingerprints[v.kata.suite.id.as_str()].clone());
+        progress.record(&key, last.clone(), false);
+        cached.insert(key.clone(), last);
+        fresh.insert(key, v);
+    }
+    let rows = manifest
+        .katas()
+        .into_iter()
+        .map(|k| {
+            let key = k.key();
+            match cached.get(&key) {
+                Some(v) if !not_started.contains(&key) => Row {
+                    kata: k,
+                    status: v.status,
+                    passed: v.passed,
+                    failed: v.failed,
+                },
+                _ => Row {
+                    kata: k,
+                    status: Status::NotStarted,
+                    passed: 0,
+                    failed: 0,
+                },
+            }
+        })
+        .collect();
+    Ok(Statuses { rows, fresh })
+}
+
+/// The progress-bar key of a package set.
+pub fn units_key(katas: &[KataRef<'_>]) -> String {
+    let mut ids: Vec<&str> = katas.iter().map(|k| k.suite.id.as_str()).collect();
+    ids.dedup();
+    ids.join(",")
+}

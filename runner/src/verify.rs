@@ -1,0 +1,415 @@
+//! `verify`'s proof: solutions pass every test, pristine stubs fail every test, the manifest,
+//! files and tests agree, and no snapshot is orphaned or pending.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::build::{self, BuildRequest};
+use crate::check::{self, Settings, TestSet};
+use crate::error::{Error, Result};
+use crate::manifest::{KataRef, Suite};
+use crate::run::{self, Outcome};
+
+/// One check's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    /// Which stage: `solution`, `stub`, `manifest`, `snapshot`.
+    pub stage: &'static str,
+    /// What was checked.
+    pub name: String,
+    /// Whether it holds.
+    pub ok: bool,
+    /// Why not (or a note).
+    pub detail: String,
+}
+
+/// Everything verify found.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    /// Checks that held.
+    pub passed: usize,
+    /// Checks that did not.
+    pub failed: usize,
+    /// Every check, in order.
+    pub checks: Vec<Item>,
+    /// How the stubs were built (in place or from a copy of HEAD).
+    pub stubs_from: String,
+}
+
+impl Report {
+    fn push(
+        &mut self,
+        stage: &'static str,
+        name: impl Into<String>,
+        ok: bool,
+        detail: impl Into<String>,
+    ) {
+        if ok {
+            self.passed += 1;
+        } else {
+            self.failed += 1;
+        }
+        self.checks.push(Item {
+            stage,
+            name: name.into(),
+            ok,
+            detail: detail.into(),
+        });
+    }
+}
+
+/// Runs every check for `suites`.
+pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
+    let mut report = Report::default();
+    let root = &settings.root;
+    let state_dir = root.join(crate::state::STATE_DIR);
+    std::fs::create_dir_all(&state_dir)
+        .map_err(|e| Error::io(format!("creating {}", state_dir.display()), e))?;
+    let refs_file = state_dir.join(format!("verify-snapshot-refs-{}.txt", std::process::id()));
+    let _ = std::fs::remove_file(&refs_file);
+
+    // (1) solutions pass.
+    let sol_packages: Vec<String> = suites.iter().map(|s| s.solution_package()).collect();
+    let sol = build::build(&BuildRequest {
+        root,
+        packages: sol_packages,
+        color: settings.color,
+        target_dir: None,
+        progress: settings.progress_bar,
+        expected_units: 0,
+    })?;
+    let sol_tests = TestSet::list(&sol.binaries)?;
+    let opts = check::run_options(
+        root,
+        settings.timeout,
+        vec![(
+            "INSTA_SNAPSHOT_REFERENCES_FILE".to_string(),
+            refs_file.display().to_string(),
+        )],
+    );
+    let mut all_solution_ran = true;
+    for suite in suites {
+        let pkg = suite.solution_package();
+        if sol.failed_packages.contains(&pkg) {
+            all_solution_ran = false;
+            report.push(
+                "solution",
+                format!("{pkg} compiles"),
+                false,
+                errors_of(&sol.diagnostics, &pkg),
+            );
+            continue;
+        }
+        let cases = sol_tests.select(&pkg, "");
+        for r in run::run_tests(&cases, &opts) {
+            let ok = r.outcome == Outcome::Passed;
+            report.push(
+                "solution",
+                format!("{pkg}: {}", r.name),
+                ok,
+                describe(&r.outcome),
+            );
+        }
+    }
+
+    // (2) pristine stubs fail.
+    let (stub_root, temp) = pristine_root(root)?;
+    report.stubs_from = match &temp {
+        Some(t) => format!("a copy of HEAD's katas/ in {}", t.display()),
+        None => "the working tree (katas/ is unchanged since HEAD)".to_string(),
+    };
+    let result = stubs(settings, &stub_root, suites, &mut report);
+    if let Some(t) = &temp {
+        let _ = std::fs::remove_dir_all(t);
+    }
+    let stub_tests = result?;
+
+    // (3) manifest, files and tests agree.
+    for suite in suites {
+        let names = {
+            let n = sol_tests.names(&suite.solution_package());
+            if n.is_empty() {
+                stub_tests.names(&suite.kata_package())
+            } else {
+                n
+            }
+        };
+        manifest_checks(root, suite, &names, &mut report);
+    }
+
+    // (4) snapshots: none orphaned, none pending.
+    let used = read_refs(root, &refs_file);
+    let _ = std::fs::remove_file(&refs_file);
+    for suite in suites {
+        let dir = root.join("snapshots").join(&suite.id);
+        let mut files = Vec::new();
+        walk(&dir, &mut files);
+        for f in files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "snap"))
+        {
+            let canon = f.canonicalize().unwrap_or_else(|_| f.clone());
+            let ok = used.contains(&canon);
+            let shown = f.strip_prefix(root).unwrap_or(f).display().to_string();
+            let detail = if ok {
+                String::new()
+            } else if all_solution_ran {
+                "no test of the solution uses this snapshot: delete it or fix the test's snapshot name".to_string()
+            } else {
+                "not used by the solution's tests (some did not run: fix those first)".to_string()
+            };
+            report.push("snapshot", format!("{shown} is used"), ok, detail);
+        }
+    }
+    let mut pending = Vec::new();
+    walk(root, &mut pending);
+    let pending: Vec<String> = pending
+        .iter()
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            n.ends_with(".snap.new") || n.ends_with(".pending-snap")
+        })
+        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+        .collect();
+    report.push(
+        "snapshot",
+        "no pending .snap.new or .pending-snap",
+        pending.is_empty(),
+        if pending.is_empty() {
+            String::new()
+        } else {
+            format!("review and remove: {}", pending.join(", "))
+        },
+    );
+    Ok(report)
+}
+
+fn stubs(
+    settings: &Settings,
+    stub_root: &Path,
+    suites: &[&Suite],
+    report: &mut Report,
+) -> Result<TestSet> {
+    let mut present: Vec<&Suite> = Vec::new();
+    for suite in suites {
+        let manifest = Path::new("katas").join(&suite.id).join("Cargo.toml");
+        if stub_root.join(&manifest).is_file() {
+            present.push(suite);
+        } else {
+            report.push(
+                "stub",
+                format!("{} is committed", manifest.display()),
+                false,
+                "the pristine stubs are the committed ones: commit the suite's katas/ first",
+            );
+        }
+    }
+    let suites = &present[..];
+    if suites.is_empty() {
+        return Ok(TestSet::default());
+    }
+    let packages: Vec<String> = suites.iter().map(|s| s.kata_package()).collect();
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| settings.root.join("target"));
+    let out = build::build(&BuildRequest {
+        root: stub_root,
+        packages,
+        color: settings.color,
+        target_dir: Some(target_dir),
+        progress: settings.progress_bar,
+        expected_units: 0,
+    })?;
+    let tests = TestSet::list(&out.binaries)?;
+    let opts = check::run_options(stub_root, settings.timeout, vec![]);
+    for suite in suites {
+        let pkg = suite.kata_package();
+        if out.failed_packages.contains(&pkg) {
+            report.push(
+                "stub",
+                format!("{pkg} compiles"),
+                false,
+                format!(
+                    "the pristine stubs must compile:\n{}",
+                    errors_of(&out.diagnostics, &pkg)
+                ),
+            );
+            continue;
+        }
+        let cases = tests.select(&pkg, "");
+        for r in run::run_tests(&cases, &opts) {
+            let ok = !r.outcome.is_pass();
+            let detail = if ok {
+                String::new()
+            } else {
+                "passes on the pristine stub: it asserts nothing the stub cannot satisfy"
+                    .to_string()
+            };
+            report.push("stub", format!("{pkg}: {}", r.name), ok, detail);
+        }
+    }
+    Ok(tests)
+}
+
+/// Where the pristine stubs are: the root itself if katas/ is clean, else a temp copy of the
+/// repository with HEAD's katas/ (returned second, to be removed).
+fn pristine_root(root: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
+    match crate::git::is_clean(root, "katas") {
+        Ok(true) => return Ok((root.to_path_buf(), None)),
+        Ok(false) => {}
+        Err(e) => {
+            return Err(Error::Usage(format!(
+                "verify needs git to find the committed stubs: {e}"
+            )));
+        }
+    }
+    let temp = std::env::temp_dir().join(format!(
+        "kata-verify-{}-{}",
+        std::process::id(),
+        crate::state::now()
+    ));
+    copy_tree(root, &temp, true)?;
+    crate::git::export_head(root, "katas", &temp)?;
+    Ok((temp.clone(), Some(temp)))
+}
+
+/// Copies the repository (without target/, .git/, .kata/ and, at the top, katas/).
+fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<()> {
+    std::fs::create_dir_all(to).map_err(|e| Error::io(format!("creating {}", to.display()), e))?;
+    let entries =
+        std::fs::read_dir(from).map_err(|e| Error::io(format!("reading {}", from.display()), e))?;
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let n = name.to_string_lossy();
+        if n == "target" || n == ".git" || (top && (n == ".kata" || n == "katas")) {
+            continue;
+        }
+        let (src, dst) = (e.path(), to.join(&name));
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            copy_tree(&src, &dst, false)?;
+        } else if ft.is_file() {
+            std::fs::copy(&src, &dst)
+                .map_err(|e| Error::io(format!("copying {}", src.display()), e))?;
+        }
+    }
+    Ok(())
+}
+
+fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Report) {
+    for kata in &suite.katas {
+        let k = KataRef { suite, kata };
+        let key = k.key();
+        let file_ok = root.join(&kata.file).is_file();
+        report.push(
+            "manifest",
+            format!("{key}: kata file {}", kata.file),
+            file_ok,
+            if file_ok { "" } else { "missing" },
+        );
+        let sol = k.solution_file();
+        let sol_ok = root.join(&sol).is_file();
+        report.push(
+            "manifest",
+            format!("{key}: solution file {sol}"),
+            sol_ok,
+            if sol_ok { "" } else { "missing" },
+        );
+        let n = names.iter().filter(|t| t.starts_with(&kata.tests)).count();
+        report.push(
+            "manifest",
+            format!("{key}: at least 3 tests match `{}`", kata.tests),
+            n >= 3,
+            if n >= 3 {
+                String::new()
+            } else {
+                format!("{n} match")
+            },
+        );
+    }
+    for t in names {
+        let owners: Vec<&str> = suite
+            .katas
+            .iter()
+            .filter(|k| t.starts_with(&k.tests))
+            .map(|k| k.id.as_str())
+            .collect();
+        if owners.len() != 1 {
+            let detail = if owners.is_empty() {
+                "no kata's `tests` filter selects it".to_string()
+            } else {
+                format!("selected by several katas: {}", owners.join(", "))
+            };
+            report.push(
+                "manifest",
+                format!("{}: test {t} belongs to one kata", suite.id),
+                false,
+                detail,
+            );
+        }
+    }
+    if !names.is_empty() {
+        report.push(
+            "manifest",
+            format!("{}: every test belongs to exactly one kata", suite.id),
+            true,
+            "",
+        );
+    }
+}
+
+fn errors_of(diags: &[crate::build::Diagnostic], pkg: &str) -> String {
+    diags
+        .iter()
+        .filter(|d| d.package == pkg && d.level == "error")
+        .map(|d| d.rendered.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn describe(o: &Outcome) -> String {
+    match o {
+        Outcome::Passed => String::new(),
+        Outcome::Ignored => "ignored: verify needs every test to run".into(),
+        Outcome::Failed {
+            message, location, ..
+        } => match location {
+            Some(l) => format!("{message}\n(at {}:{})", l.file, l.line),
+            None => message.clone(),
+        },
+        Outcome::TimedOut { secs } => format!("timed out after {secs} s"),
+        Outcome::Crashed { detail } => format!("crashed: {detail}"),
+    }
+}
+
+/// The snapshot files insta recorded (absolute in insta 1.x; a relative one is taken from the root).
+fn read_refs(root: &Path, path: &Path) -> HashSet<PathBuf> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| {
+            let p = root.join(l);
+            p.canonicalize().unwrap_or(p)
+        })
+        .collect()
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        let name = e.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        match e.file_type() {
+            Ok(ft) if ft.is_dir() => walk(&p, out),
+            Ok(ft) if ft.is_file() => out.push(p),
+            _ => {}
+        }
+    }
+}
