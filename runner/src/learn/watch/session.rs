@@ -77,6 +77,7 @@ pub struct Presentation {
 }
 
 const CLEAR: &str = "\x1b[2J\x1b[3J\x1b[H";
+const RULE: &str = "────────────────────────────────────────";
 const KEYS: &str = "watching katas/ · h hint · n next kata · l list · q quit";
 
 /// Runs the loop: checks the current kata once, then reacts to inputs until the learner
@@ -91,6 +92,7 @@ pub fn drive<H: WatchHooks + ?Sized>(
         hooks,
         out,
         presentation,
+        checks: 0,
     };
     if session.check(true)? == Flow::AllDone {
         return Ok(WatchExit::AllDone);
@@ -123,18 +125,25 @@ struct Session<'a, H: ?Sized> {
     hooks: &'a mut H,
     out: &'a mut dyn Write,
     presentation: Presentation,
+    checks: usize,
 }
 
 impl<H: WatchHooks + ?Sized> Session<'_, H> {
     /// Checks the current kata; while it is green, announces it and moves on (each kata
     /// at most once, so a core that keeps returning a green kata cannot loop forever).
     fn check(&mut self, clear: bool) -> io::Result<Flow> {
-        if clear && self.presentation.interactive {
-            self.out.write_all(CLEAR.as_bytes())?;
+        if clear {
+            if self.presentation.interactive {
+                self.out.write_all(CLEAR.as_bytes())?;
+            } else if self.checks > 0 {
+                // Plain output keeps the history: a rule separates the checks.
+                writeln!(self.out, "\n{RULE}\n")?;
+            }
         }
         let mut seen = HashSet::new();
         loop {
             let verdict = self.hooks.check_current();
+            self.checks += 1;
             write_block(self.out, &verdict.rendered)?;
             if !verdict.green {
                 break;
