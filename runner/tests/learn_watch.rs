@@ -317,6 +317,34 @@ fn keys_show_hints_list_skip_and_quit() {
 }
 
 #[test]
+fn saves_queued_during_a_check_are_one_recheck_and_keys_keep_their_order() {
+    let mut core = FakeCore {
+        verdicts: [red("fold"), red("fold")].into(),
+        ..FakeCore::default()
+    };
+    let inputs = vec![
+        changed(),
+        Input::Key(Key::Hint),
+        changed(),
+        Input::Key(Key::List),
+        changed(),
+        Input::Signal,
+    ];
+    let (exit, out) = run_loop(&mut core, inputs, false);
+    assert_eq!(exit, WatchExit::Signal, "a signal stops watch mode");
+    assert_eq!(
+        core.checks, 2,
+        "the initial check and one re-check for three saves"
+    );
+    assert_eq!((core.hints, core.lists), (1, 1));
+    let (hint, list) = (
+        out.find("hint 1").unwrap(),
+        out.find("take_while  red").unwrap(),
+    );
+    assert!(hint < list, "keys are handled in order: {out}");
+}
+
+#[test]
 fn the_last_green_kata_ends_watch_mode() {
     let mut core = FakeCore {
         verdicts: [red("fold"), green("fold", 42)].into(),

@@ -47,6 +47,9 @@ pub enum WatchError {
     /// A background thread could not be started.
     #[error("cannot start a watch thread: {0}")]
     Thread(io::Error),
+    /// The termination signals could not be routed to the loop.
+    #[error("cannot listen for termination signals: {0}")]
+    Signals(io::Error),
     /// The terminal could not be put in raw mode or read.
     #[error("cannot use the terminal: {0}")]
     Terminal(io::Error),
@@ -82,9 +85,9 @@ impl WatchOptions {
 /// Watches `<root>/katas/` and runs the learner's loop on stdout until the learner quits
 /// (`q`, Ctrl-C), stdin ends (without a terminal), or every kata is green.
 ///
-/// On a terminal, raw mode is restored on every exit path, panics included. Without a
-/// terminal, Ctrl-C keeps its default meaning (the process ends; there is nothing to
-/// restore).
+/// On a terminal, raw mode is restored on every exit path, panics included. SIGINT,
+/// SIGTERM and SIGHUP end the loop cleanly ([`WatchExit::Signal`]) while it runs, and keep
+/// their default effect afterwards.
 pub fn run<H: WatchHooks + ?Sized>(
     opts: &WatchOptions,
     hooks: &mut H,
@@ -94,6 +97,7 @@ pub fn run<H: WatchHooks + ?Sized>(
     let _watcher = SourceWatcher::start(&opts.root.join("katas"), opts.quiet, move |change| {
         changes.send(Input::Changed(change)).is_ok()
     })?;
+    let _signals = terminal::SignalRoute::install(tx.clone()).map_err(WatchError::Signals)?;
     let presentation = Presentation {
         interactive: opts.interactive,
     };

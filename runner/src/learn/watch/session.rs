@@ -1,7 +1,7 @@
 //! The watch loop itself, independent of terminals and file systems: it reads [`Input`]s
 //! from a channel and writes to any [`Write`], so tests drive it with plain values.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::io::{self, Write};
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
@@ -56,6 +56,8 @@ pub enum Input {
     Key(Key),
     /// Standard input ended (without a terminal, this is how watch mode is stopped).
     Eof,
+    /// SIGINT, SIGTERM or SIGHUP arrived.
+    Signal,
 }
 
 /// Why watch mode stopped.
@@ -67,6 +69,8 @@ pub enum WatchExit {
     InputClosed,
     /// Every kata is green.
     AllDone,
+    /// A termination signal arrived (the CLI may exit with 130).
+    Signal,
 }
 
 /// How the loop presents itself.
@@ -81,7 +85,9 @@ const RULE: &str = "────────────────────
 const KEYS: &str = "watching katas/ · h hint · n next kata · l list · q quit";
 
 /// Runs the loop: checks the current kata once, then reacts to inputs until the learner
-/// quits, input ends or every kata is green.
+/// quits, input ends, a signal arrives or every kata is green. Changes already queued
+/// when a re-check starts are covered by it (one check, not one per queued save); keys
+/// are handled in the order they were pressed.
 pub fn drive<H: WatchHooks + ?Sized>(
     hooks: &mut H,
     inputs: &Receiver<Input>,
@@ -97,17 +103,32 @@ pub fn drive<H: WatchHooks + ?Sized>(
     if session.check(true)? == Flow::AllDone {
         return Ok(WatchExit::AllDone);
     }
+    let mut queued = VecDeque::new();
     loop {
-        let Ok(input) = inputs.recv() else {
-            return Ok(WatchExit::InputClosed);
+        let input = match queued.pop_front() {
+            Some(input) => input,
+            None => match inputs.recv() {
+                Ok(input) => input,
+                Err(_) => return Ok(WatchExit::InputClosed),
+            },
         };
         let flow = match input {
-            Input::Changed(_) => session.check(true)?,
+            Input::Changed(_) => {
+                // Saves made while the last check ran: one re-check covers them all.
+                while let Ok(next) = inputs.try_recv() {
+                    if !matches!(next, Input::Changed(_)) {
+                        queued.push_back(next);
+                    }
+                }
+                queued.retain(|i| !matches!(i, Input::Changed(_)));
+                session.check(true)?
+            }
             Input::Key(Key::Hint) => session.show(&|h| h.hint())?,
             Input::Key(Key::List) => session.show(&|h| h.list())?,
             Input::Key(Key::Next) => session.skip()?,
             Input::Key(Key::Quit) => return Ok(WatchExit::Quit),
             Input::Eof => return Ok(WatchExit::InputClosed),
+            Input::Signal => return Ok(WatchExit::Signal),
         };
         if flow == Flow::AllDone {
             return Ok(WatchExit::AllDone);

@@ -115,6 +115,85 @@ pub fn spawn_stdin_eof_reader(tx: Sender<Input>) -> io::Result<()> {
         .map(drop)
 }
 
+/// While alive, SIGINT, SIGTERM and SIGHUP stop watch mode through the input channel
+/// (as [`Input::Signal`]), so raw mode is restored and the core can finish cleanly. Once
+/// dropped, those signals regain their default effect (the process ends).
+///
+/// On a terminal in raw mode, Ctrl-C is a key, not a signal; this covers `kill`, a
+/// closed terminal, and Ctrl-C without a terminal. Not on Windows (the default applies).
+#[derive(Debug)]
+pub struct SignalRoute(());
+
+#[cfg(unix)]
+mod signals {
+    use std::sync::mpsc::Sender;
+    use std::sync::{Mutex, OnceLock, PoisonError};
+    use std::{io, thread};
+
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use signal_hook::iterator::Signals;
+    use signal_hook::low_level::emulate_default_handler;
+
+    use super::Input;
+
+    /// Where signals go while watch mode runs; `None` means: default behaviour.
+    static ROUTE: Mutex<Option<Sender<Input>>> = Mutex::new(None);
+    /// The listening thread, started once per process.
+    static LISTENER: OnceLock<Result<(), String>> = OnceLock::new();
+
+    pub fn set(tx: Option<Sender<Input>>) {
+        *ROUTE.lock().unwrap_or_else(PoisonError::into_inner) = tx;
+    }
+
+    pub fn ensure_listener() -> io::Result<()> {
+        LISTENER
+            .get_or_init(|| {
+                let mut signals =
+                    Signals::new([SIGINT, SIGTERM, SIGHUP]).map_err(|e| e.to_string())?;
+                thread::Builder::new()
+                    .name("kata-watch-signals".into())
+                    .spawn(move || {
+                        for signal in signals.forever() {
+                            let route = ROUTE.lock().unwrap_or_else(PoisonError::into_inner);
+                            let routed = route
+                                .as_ref()
+                                .is_some_and(|tx| tx.send(Input::Signal).is_ok());
+                            drop(route);
+                            if !routed {
+                                // Not watching: end the process as the signal means to.
+                                let _ = emulate_default_handler(signal);
+                            }
+                        }
+                    })
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(io::Error::other)
+    }
+}
+
+impl SignalRoute {
+    /// Sends termination signals to `tx` until the returned guard is dropped.
+    pub fn install(tx: Sender<Input>) -> io::Result<Self> {
+        #[cfg(unix)]
+        {
+            signals::ensure_listener()?;
+            signals::set(Some(tx));
+        }
+        #[cfg(not(unix))]
+        drop(tx);
+        Ok(Self(()))
+    }
+}
+
+impl Drop for SignalRoute {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        signals::set(None);
+    }
+}
+
 /// A writer for raw mode, where `\n` no longer returns the cursor: writes `\r\n` for
 /// every `\n`.
 #[derive(Debug)]
@@ -174,6 +253,18 @@ mod tests {
             Some(Key::Quit)
         );
         assert_eq!(key_command(&press(KeyCode::Char('h'), ctrl)), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_termination_signal_while_watching_stops_the_loop() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let route = SignalRoute::install(tx).unwrap();
+        signal_hook::low_level::raise(signal_hook::consts::SIGHUP).unwrap();
+        // Deadlock guard only: the listener forwards the signal at once.
+        let got = rx.recv_timeout(Duration::from_secs(20));
+        drop(route);
+        assert_eq!(got, Ok(Input::Signal), "SIGHUP must become a stop request");
     }
 
     #[test]
