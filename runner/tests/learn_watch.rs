@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kata_runner::learn::watch::{
     Change, Input, Key, Presentation, SourceWatcher, Verdict, WatchExit, WatchHooks, drive,
@@ -243,13 +243,18 @@ fn run_loop(core: &mut FakeCore, inputs: Vec<Input>, interactive: bool) -> (Watc
     }
     drop(tx);
     let mut out = Vec::new();
-    let exit = drive(core, &rx, &mut out, Presentation { interactive }).unwrap();
+    let presentation = Presentation {
+        interactive,
+        timing: false,
+    };
+    let exit = drive(core, &rx, &mut out, presentation).unwrap();
     (exit, String::from_utf8(out).unwrap())
 }
 
 fn changed() -> Input {
     Input::Changed(Change {
         paths: vec![PathBuf::from("katas/d16/src/take_while.rs")],
+        first_seen: Instant::now(),
     })
 }
 
@@ -424,20 +429,23 @@ fn a_real_save_drives_the_loop() {
         stop: tx,
         checks: 0,
     };
-    // Deadlock guard: if the save were never seen, end the loop after GUARD.
-    let guard_tx = core.stop.clone();
+    let (done_tx, done) = mpsc::channel();
     std::thread::spawn(move || {
-        std::thread::sleep(GUARD);
-        let _ = guard_tx.send(Input::Eof);
+        let mut out = Vec::new();
+        let presentation = Presentation {
+            interactive: false,
+            timing: true,
+        };
+        let exit = drive(&mut core, &rx, &mut out, presentation);
+        let _ = done_tx.send((exit.unwrap(), core.checks, String::from_utf8(out).unwrap()));
     });
-    let mut out = Vec::new();
-    let exit = drive(
-        &mut core,
-        &rx,
-        &mut out,
-        Presentation { interactive: false },
-    )
-    .unwrap();
+    // Deadlock guard only: the loop ends as soon as the re-check has run.
+    let (exit, checks, out) = done.recv_timeout(GUARD).expect("the save was never seen");
     assert_eq!(exit, WatchExit::InputClosed);
-    assert_eq!(core.checks, 2, "the save must trigger exactly one re-check");
+    assert_eq!(checks, 2, "the save must trigger exactly one re-check");
+    assert_eq!(
+        out.matches("⏱ save → verdict: ").count(),
+        1,
+        "with timing on, the re-check after the save reports its time: {out}"
+    );
 }

@@ -22,6 +22,8 @@ pub const DEFAULT_QUIET: Duration = Duration::from_millis(120);
 pub struct Change {
     /// The `.rs` files that changed, without duplicates.
     pub paths: Vec<PathBuf>,
+    /// When the first event of the burst was seen: the save, for "save → verdict" times.
+    pub first_seen: Instant,
 }
 
 /// Collects relevant events and releases one [`Change`] per burst.
@@ -29,6 +31,7 @@ pub struct Change {
 pub struct Debouncer {
     root: PathBuf,
     quiet: Duration,
+    first_event: Option<Instant>,
     last_event: Option<Instant>,
     paths: BTreeSet<PathBuf>,
 }
@@ -40,6 +43,7 @@ impl Debouncer {
         Self {
             root: root.into(),
             quiet,
+            first_event: None,
             last_event: None,
             paths: BTreeSet::new(),
         }
@@ -68,6 +72,7 @@ impl Debouncer {
     }
 
     fn touch(&mut self, at: Instant) {
+        self.first_event = Some(self.first_event.map_or(at, |first| first.min(at)));
         self.last_event = Some(self.last_event.map_or(at, |last| last.max(at)));
     }
 
@@ -84,8 +89,9 @@ impl Debouncer {
             return None;
         }
         self.last_event = None;
+        let first_seen = self.first_event.take().unwrap_or(deadline - self.quiet);
         let paths = std::mem::take(&mut self.paths).into_iter().collect();
-        Some(Change { paths })
+        Some(Change { paths, first_seen })
     }
 }
 
@@ -116,7 +122,7 @@ mod tests {
 
     /// Feeds `(millisecond, event)` pairs and polls after each, like the watcher thread,
     /// then polls once more long after the last event. Returns every released change.
-    fn replay(events: Vec<(u64, Event)>) -> Vec<Change> {
+    fn replay(events: Vec<(u64, Event)>) -> Vec<Vec<PathBuf>> {
         let t0 = Instant::now();
         let mut d = Debouncer::new("/repo/katas", QUIET);
         let mut out = Vec::new();
@@ -127,13 +133,11 @@ mod tests {
             last = at;
         }
         out.extend(d.poll(ms(t0, last + 10_000)));
-        out
+        out.into_iter().map(|c| c.paths).collect()
     }
 
-    fn lib_change() -> Change {
-        Change {
-            paths: vec![dir().join("lib.rs")],
-        }
+    fn lib_change() -> Vec<PathBuf> {
+        vec![dir().join("lib.rs")]
     }
 
     #[test]
@@ -211,7 +215,7 @@ mod tests {
                 ev(EventKind::Remove(RemoveKind::File), &["lib.rs___jb_old___"]),
             ),
         ]);
-        assert_eq!(changes, vec![], "no .rs file changed");
+        assert!(changes.is_empty(), "no .rs file changed: {changes:?}");
     }
 
     #[test]
@@ -226,7 +230,14 @@ mod tests {
         assert_eq!(d.deadline(), Some(ms(t0, 120)));
         d.record(&write, ms(t0, 100));
         assert_eq!(d.poll(ms(t0, 150)), None, "still inside the burst");
-        assert_eq!(d.poll(ms(t0, 220)), Some(lib_change()));
+        let change = d
+            .poll(ms(t0, 220))
+            .expect("released after the quiet period");
+        assert_eq!(change.paths, lib_change());
+        assert_eq!(
+            change.first_seen, t0,
+            "the save is the first event of the burst"
+        );
         assert_eq!(d.poll(ms(t0, 10_000)), None, "released once");
         assert_eq!(d.deadline(), None);
     }
@@ -243,7 +254,18 @@ mod tests {
             ),
             ms(t0, 100),
         );
-        assert_eq!(d.poll(ms(t0, 120)), Some(lib_change()));
+        assert_eq!(d.poll(ms(t0, 120)).map(|c| c.paths), Some(lib_change()));
+    }
+
+    #[test]
+    fn a_lost_event_queue_still_triggers_one_recheck() {
+        let t0 = Instant::now();
+        let mut d = Debouncer::new("/repo/katas", QUIET);
+        d.record_unknown(t0);
+        let change = d
+            .poll(ms(t0, 120))
+            .expect("an unknown change is still a change");
+        assert!(change.paths.is_empty(), "nothing is known about which file");
     }
 
     #[test]
@@ -255,15 +277,7 @@ mod tests {
             )
         };
         let changes = replay(vec![(0, write("lib.rs")), (500, write("map.rs"))]);
-        assert_eq!(
-            changes,
-            vec![
-                lib_change(),
-                Change {
-                    paths: vec![dir().join("map.rs")]
-                }
-            ]
-        );
+        assert_eq!(changes, vec![lib_change(), vec![dir().join("map.rs")]]);
     }
 
     #[test]
@@ -274,9 +288,7 @@ mod tests {
         ]);
         assert_eq!(
             changes,
-            vec![Change {
-                paths: vec![dir().join("lib.rs"), dir().join("map.rs")]
-            }]
+            vec![vec![dir().join("lib.rs"), dir().join("map.rs")]]
         );
     }
 }

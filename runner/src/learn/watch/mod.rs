@@ -67,17 +67,21 @@ pub struct WatchOptions {
     pub quiet: Duration,
     /// Whether stdin and stdout are a terminal: keys, raw mode and screen clearing.
     pub interactive: bool,
+    /// Print the time from each save to its verdict (see [`Presentation::timing`]).
+    pub timing: bool,
 }
 
 impl WatchOptions {
-    /// Options for `root`, with the default quiet period and `interactive` detected from
-    /// stdin and stdout.
+    /// Options for `root`, with the default quiet period, `interactive` detected from
+    /// stdin and stdout, and `timing` on when `KATA_WATCH_TIMING=1` (used by
+    /// `runner/scripts/measure-loop.sh --watch`).
     pub fn new(root: impl Into<PathBuf>) -> Self {
         use std::io::IsTerminal;
         Self {
             root: root.into(),
             quiet: DEFAULT_QUIET,
             interactive: io::stdin().is_terminal() && io::stdout().is_terminal(),
+            timing: std::env::var_os("KATA_WATCH_TIMING").is_some_and(|v| v == "1"),
         }
     }
 }
@@ -100,6 +104,7 @@ pub fn run<H: WatchHooks + ?Sized>(
     let _signals = terminal::SignalRoute::install(tx.clone()).map_err(WatchError::Signals)?;
     let presentation = Presentation {
         interactive: opts.interactive,
+        timing: opts.timing,
     };
     if opts.interactive {
         let _raw = terminal::RawMode::enable().map_err(WatchError::Terminal)?;

@@ -4,7 +4,7 @@
 use std::collections::{HashSet, VecDeque};
 use std::io::{self, Write};
 use std::sync::mpsc::Receiver;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::debounce::Change;
 
@@ -78,6 +78,9 @@ pub enum WatchExit {
 pub struct Presentation {
     /// Clear the screen before each re-check and show the key help (terminal only).
     pub interactive: bool,
+    /// After each re-check caused by a save, print `⏱ save → verdict: 0.532 s` (the
+    /// time from the save's first file event to the printed verdict; for measuring).
+    pub timing: bool,
 }
 
 const CLEAR: &str = "\x1b[2J\x1b[3J\x1b[H";
@@ -100,7 +103,7 @@ pub fn drive<H: WatchHooks + ?Sized>(
         presentation,
         checks: 0,
     };
-    if session.check(true)? == Flow::AllDone {
+    if session.check(true, None)? == Flow::AllDone {
         return Ok(WatchExit::AllDone);
     }
     let mut queued = VecDeque::new();
@@ -113,7 +116,7 @@ pub fn drive<H: WatchHooks + ?Sized>(
             },
         };
         let flow = match input {
-            Input::Changed(_) => {
+            Input::Changed(change) => {
                 // Saves made while the last check ran: one re-check covers them all.
                 while let Ok(next) = inputs.try_recv() {
                     if !matches!(next, Input::Changed(_)) {
@@ -121,7 +124,7 @@ pub fn drive<H: WatchHooks + ?Sized>(
                     }
                 }
                 queued.retain(|i| !matches!(i, Input::Changed(_)));
-                session.check(true)?
+                session.check(true, Some(change.first_seen))?
             }
             Input::Key(Key::Hint) => session.show(&|h| h.hint())?,
             Input::Key(Key::List) => session.show(&|h| h.list())?,
@@ -152,7 +155,7 @@ struct Session<'a, H: ?Sized> {
 impl<H: WatchHooks + ?Sized> Session<'_, H> {
     /// Checks the current kata; while it is green, announces it and moves on (each kata
     /// at most once, so a core that keeps returning a green kata cannot loop forever).
-    fn check(&mut self, clear: bool) -> io::Result<Flow> {
+    fn check(&mut self, clear: bool, saved_at: Option<Instant>) -> io::Result<Flow> {
         if clear {
             if self.presentation.interactive {
                 self.out.write_all(CLEAR.as_bytes())?;
@@ -166,6 +169,12 @@ impl<H: WatchHooks + ?Sized> Session<'_, H> {
             let verdict = self.hooks.check_current();
             self.checks += 1;
             write_block(self.out, &verdict.rendered)?;
+            if let Some(saved_at) = saved_at.filter(|_| self.presentation.timing && seen.is_empty())
+            {
+                self.out.flush()?;
+                let took = saved_at.elapsed().as_secs_f64();
+                writeln!(self.out, "⏱ save → verdict: {took:.3} s")?;
+            }
             if !verdict.green {
                 break;
             }
@@ -206,7 +215,7 @@ impl<H: WatchHooks + ?Sized> Session<'_, H> {
                     self.out.write_all(CLEAR.as_bytes())?;
                 }
                 writeln!(self.out, "→ skipped to {next}\n")?;
-                self.check(false)
+                self.check(false, None)
             }
         }
     }
