@@ -44,6 +44,20 @@ pub fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Creates `dir` and its missing parents, syncing each new directory's parent so the new
+/// names survive a crash.
+pub fn create_dir_all_durable(dir: &Path) -> io::Result<()> {
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+        .collect();
+    fs::create_dir_all(dir)?;
+    for created in missing.iter().rev() {
+        sync_dir(created)?;
+    }
+    Ok(())
+}
+
 /// A fresh hidden name next to `path` (hidden and not `.rs`: watch mode ignores it).
 fn temp_sibling(path: &Path) -> io::Result<PathBuf> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -91,6 +105,15 @@ mod tests {
             b"first",
             "the backup must stay intact"
         );
+    }
+
+    #[test]
+    fn nested_directories_are_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join(".kata/backups/d16/take_while");
+        create_dir_all_durable(&deep).unwrap();
+        assert!(deep.is_dir());
+        create_dir_all_durable(&deep).unwrap();
     }
 
     #[test]

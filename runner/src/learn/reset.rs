@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-use crate::learn::fsx::{replace_atomically, write_new_durable};
+use crate::learn::fsx::{create_dir_all_durable, replace_atomically, write_new_durable};
 use crate::learn::timestamp::file_stamp;
 
 /// Why a reset did not happen. Whatever the error, the learner's file is unchanged or
@@ -173,7 +173,7 @@ fn reset_in_checkout(
         None => None,
     };
     let written = match path.parent() {
-        Some(dir) => fs::create_dir_all(dir),
+        Some(dir) => create_dir_all_durable(dir),
         None => Ok(()),
     }
     .and_then(|()| replace_atomically(&path, &stub));
@@ -296,7 +296,7 @@ fn write_backup(
     now: SystemTime,
 ) -> Result<PathBuf, ResetError> {
     let dir = root.join(".kata").join("backups").join(kata_id);
-    fs::create_dir_all(&dir).map_err(|source| ResetError::Backup {
+    create_dir_all_durable(&dir).map_err(|source| ResetError::Backup {
         path: dir.clone(),
         source,
     })?;
