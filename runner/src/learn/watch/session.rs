@@ -123,7 +123,6 @@ pub fn drive<H: WatchHooks + ?Sized>(
                         queued.push_back(next);
                     }
                 }
-                queued.retain(|i| !matches!(i, Input::Changed(_)));
                 session.check(true, Some(change.first_seen))?
             }
             Input::Key(Key::Hint) => session.show(&|h| h.hint())?,
