@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Times the red-green loop on a kata file, warm cache. The file is copied aside first and
+# restored on exit, whatever happens (Ctrl-C, kill); the copy is kept if the restore fails.
+#
+#   runner/scripts/measure-loop.sh [--watch] <kata-file> [runs] [kata-id]
+#
+#   kata-file  e.g. katas/d19a-precision/src/fsum.rs (relative to the repository root)
+#   runs       default 10
+#   kata-id    default: the file's stem (kata ids are module names)
+#
+# Default: append a no-op edit (a comment), run `cargo kata check <kata>`; N times, after
+# one untimed warm-up. Uses hyperfine when installed, else a bash loop (date +%s.%N).
+# --watch: run `cargo kata watch` (KATA_WATCH_TIMING=1, no terminal) and time each edit
+# from the save to the printed verdict, as the loop reports it. Make the kata current
+# first (watch checks the current kata); keep it red (green moves on to the next one).
+set -euo pipefail
+
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+mode=check
+if [[ ${1:-} == --watch ]]; then mode=watch; shift; fi
+[[ ${1:-} == -h || ${1:-} == --help ]] && usage 0
+[[ $# -ge 1 && $# -le 3 ]] || usage
+
+root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+cd "$root"
+file=$1
+runs=${2:-10}
+kata=${3:-$(basename "$file" .rs)}
+[[ -f $file ]] || { echo "measure-loop: no such file: $file" >&2; exit 2; }
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "measure-loop: runs must be a positive number: $runs" >&2; exit 2; }
+
+work="$root/.kata/measure"
+mkdir -p "$work"
+backup="$work/$(basename "$file").$(date +%Y%m%dT%H%M%S).$$.bak"
+cp -p -- "$file" "$backup"
+sync -- "$backup" 2>/dev/null || sync
+watch_pid= log=
+cleanup() {
+    trap '' PIPE INT TERM HUP  # nothing may stop the restore, not even a closed pipe
+    if cp -p -- "$backup" "$file"; then
+        rm -f -- "$backup"
+    else
+        echo "measure-loop: could not restore $file; your copy is in $backup" >&2
+    fi
+    if [[ -n $watch_pid ]]; then
+        exec 3>&- || true                        # EOF on stdin stops watch mode
+        kill "$watch_pid" 2>/dev/null || true
+        wait "$watch_pid" 2>/dev/null || true
+        rm -f -- "$log"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+edit() { printf '// measure-loop %s\n' "$(date +%s.%N)" >>"$file"; }
+
+# Prints min / median / max of the numbers (seconds) on stdin.
+summary() {
+    sort -n | awk '
+        { v[NR] = $1 }
+        END {
+            if (NR == 0) { print "no measurement"; exit 1 }
+            med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            printf "min %.3f s  median %.3f s  max %.3f s  (%d runs)\n", v[1], med, v[NR], NR
+        }'
+}
+
+measure_check() {
+    echo "measure-loop: $runs runs of 'cargo kata check $kata' after an edit of $file" >&2
+    check() { cargo kata check "$kata" >/dev/null 2>&1 || true; }  # red is a normal result
+    edit; check  # warm-up: build everything once
+    if command -v hyperfine >/dev/null; then
+        hyperfine --runs "$runs" --warmup 0 --ignore-failure \
+            --prepare "printf '// measure-loop %s\n' \"\$(date +%s.%N)\" >> '$file'" \
+            "cargo kata check $kata"
+        return
+    fi
+    local i t0 t1
+    for ((i = 1; i <= runs; i++)); do
+        edit
+        t0=$(date +%s.%N)
+        check
+        t1=$(date +%s.%N)
+        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
+    done | tee /dev/stderr | summary
+}
+
+# How many verdicts the watch log holds so far.
+verdicts() { grep -c 'save → verdict' "$log" || true; }
+
+fail() {
+    echo "measure-loop: $1 (log: $log)" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+}
+
+# Waits until the watch log holds $1 verdicts; fails after $2 seconds.
+wait_for_verdicts() {
+    local want=$1 limit=$2 start=$SECONDS
+    until (($(verdicts) >= want)); do
+        if ((SECONDS - start > limit)) || ! kill -0 "$watch_pid" 2>/dev/null; then
+            fail "no verdict from 'cargo kata watch'"
+        fi
+        sleep 0.05  # polling a log file, not synchronising tests
+    done
+}
+
+measure_watch() {
+    echo "measure-loop: $runs saves of $file under 'cargo kata watch', save → verdict" >&2
+    log="$work/watch.$$.log"
+    fifo="$work/stdin.$$"
+    rm -f -- "$fifo" && mkfifo "$fifo"
+    KATA_WATCH_TIMING=1 cargo kata watch <"$fifo" >"$log" 2>&1 &
+    watch_pid=$!
+    exec 3>"$fifo"  # keeps watch's stdin open until cleanup
+    rm -f -- "$fifo"
+    # Warm-up: the first build may be long and the watch starts after it; save every 2 s
+    # until a verdict comes back, then let the queue settle and count from there.
+    local start=$SECONDS
+    until (($(verdicts) >= 1)); do
+        if ((SECONDS - start > 900)) || ! kill -0 "$watch_pid" 2>/dev/null; then
+            fail "no verdict from 'cargo kata watch' after warm-up saves"
+        fi
+        edit
+        sleep 2
+    done
+    sleep 2
+    local base
+    base=$(verdicts)
+    local i
+    for ((i = 1; i <= runs; i++)); do
+        sleep 0.5  # let the previous burst end: one save, one verdict
+        edit
+        wait_for_verdicts $((base + i)) 120
+    done
+    grep -o 'save → verdict: [0-9.]*' "$log" | tail -n +$((base + 1)) | awk '{ print $NF }' \
+        | tee /dev/stderr | summary
+}
+
+"measure_$mode"

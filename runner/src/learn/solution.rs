@@ -1,0 +1,263 @@
+//! `cargo kata solution`: the reference solution and a diff against the learner's file,
+//! once the kata is green. Before green it refuses and points to the hints; `--peek`
+//! shows it anyway and has the core record the peek (self-assessment must know).
+
+use std::error::Error;
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use similar::{ChangeTag, TextDiff};
+
+/// Why the solution was not shown.
+#[derive(Debug, thiserror::Error)]
+pub enum SolutionError {
+    /// The kata is not green and `--peek` was not given.
+    #[error(
+        "{kata_id} is not green yet, so its solution stays hidden. Try the next hint: `cargo kata hint {kata_id}` (or `cargo kata solution {kata_id} --peek` to see it anyway; the peek is recorded)"
+    )]
+    NotGreen {
+        /// The kata.
+        kata_id: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the file system said.
+        source: io::Error,
+    },
+    /// The peek could not be recorded, so the solution was not shown.
+    #[error("cannot record the peek at {kata_id}, so the solution was not shown: {source}")]
+    RecordPeek {
+        /// The kata.
+        kata_id: String,
+        /// What the core said.
+        source: RecordError,
+    },
+    /// Writing the output failed.
+    #[error("cannot write the output: {0}")]
+    Output(#[from] io::Error),
+}
+
+impl SolutionError {
+    /// The process exit code for this error: 1 when the kata is not green yet, 2 for
+    /// anything that went wrong.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::NotGreen { .. } => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// An error from the core's peek recorder (e.g. the progress file could not be written).
+pub type RecordError = Box<dyn Error + Send + Sync>;
+
+/// What `solution` is asked to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SolutionRequest<'a> {
+    /// The kata.
+    pub kata_id: &'a str,
+    /// The learner's file.
+    pub kata_file: &'a Path,
+    /// The reference solution's file.
+    pub solution_file: &'a Path,
+    /// Whether the kata's tests pass (as the core last checked them).
+    pub green: bool,
+    /// `--peek`: show it even before green.
+    pub peek: bool,
+    /// Colour the diff: stdout is a terminal and `NO_COLOR` is unset.
+    pub color: bool,
+}
+
+/// What was shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// Shown after green.
+    AfterGreen,
+    /// Shown before green with `--peek`; the peek was recorded.
+    Peeked,
+}
+
+/// Shows the reference solution and the diff from the learner's file to it on `out`.
+///
+/// Before green without `peek`: [`SolutionError::NotGreen`], nothing read or recorded.
+/// Before green with `peek`: `record_peek(kata_id)` is called once, after both files are
+/// read and before anything is printed; if it fails nothing is shown. After green the
+/// callback is never called.
+pub fn show(
+    req: SolutionRequest<'_>,
+    record_peek: &mut dyn FnMut(&str) -> Result<(), RecordError>,
+    out: &mut dyn Write,
+) -> Result<Shown, SolutionError> {
+    if !req.green && !req.peek {
+        return Err(SolutionError::NotGreen {
+            kata_id: req.kata_id.to_owned(),
+        });
+    }
+    let read = |path: &Path| {
+        fs::read_to_string(path).map_err(|source| SolutionError::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let reference = read(req.solution_file)?;
+    let learner = read(req.kata_file)?;
+    let shown = if req.green {
+        Shown::AfterGreen
+    } else {
+        record_peek(req.kata_id).map_err(|source| SolutionError::RecordPeek {
+            kata_id: req.kata_id.to_owned(),
+            source,
+        })?;
+        Shown::Peeked
+    };
+    let style = Style::new(req.color);
+    if shown == Shown::Peeked {
+        writeln!(
+            out,
+            "{}",
+            style.paint(
+                YELLOW,
+                &format!("Peeking at {} before green (recorded).", req.kata_id)
+            )
+        )?;
+    }
+    writeln!(
+        out,
+        "{}\n",
+        style.paint(
+            BOLD,
+            &format!(
+                "Reference solution for {} ({}):",
+                req.kata_id,
+                req.solution_file.display()
+            )
+        )
+    )?;
+    out.write_all(reference.as_bytes())?;
+    if !reference.ends_with('\n') {
+        writeln!(out)?;
+    }
+    writeln!(out)?;
+    if learner == reference {
+        writeln!(out, "Your file is identical to the reference solution.")?;
+    } else {
+        writeln!(out, "{}", style.paint(BOLD, "Your file → the reference:"))?;
+        out.write_all(
+            unified_diff(
+                &learner,
+                &reference,
+                &req.kata_file.display().to_string(),
+                &req.solution_file.display().to_string(),
+                req.color,
+            )
+            .as_bytes(),
+        )?;
+    }
+    out.flush()?;
+    Ok(shown)
+}
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const CYAN: &str = "\x1b[36m";
+const YELLOW: &str = "\x1b[33m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+#[derive(Clone, Copy)]
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn new(color: bool) -> Self {
+        Self { color }
+    }
+
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+/// A unified diff (3 lines of context) from `old` to `new`; with `color`, removed lines
+/// are red, added lines green and hunk headers cyan. Empty when the texts are equal.
+pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str, color: bool) -> String {
+    let style = Style::new(color);
+    let diff = TextDiff::from_lines(old, new);
+    let mut text = String::new();
+    let mut hunks = diff.unified_diff();
+    hunks.context_radius(3);
+    let hunks: Vec<_> = hunks.iter_hunks().collect();
+    if hunks.is_empty() {
+        return text;
+    }
+    // Writing to a String cannot fail.
+    let _ = writeln!(text, "{}", style.paint(BOLD, &format!("--- {old_name}")));
+    let _ = writeln!(text, "{}", style.paint(BOLD, &format!("+++ {new_name}")));
+    for hunk in hunks {
+        let _ = writeln!(text, "{}", style.paint(CYAN, &hunk.header().to_string()));
+        for change in hunk.iter_changes() {
+            let (sign, code) = match change.tag() {
+                ChangeTag::Delete => ('-', Some(RED)),
+                ChangeTag::Insert => ('+', Some(GREEN)),
+                ChangeTag::Equal => (' ', None),
+            };
+            let line = format!("{sign}{}", change.value().trim_end_matches(['\n', '\r']));
+            let _ = match code {
+                Some(code) => writeln!(text, "{}", style.paint(code, &line)),
+                None => writeln!(text, "{line}"),
+            };
+            if change.missing_newline() {
+                let _ = writeln!(text, "\\ No newline at end of file");
+            }
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_diff_has_no_escape_codes() {
+        let d = unified_diff("a\nb\n", "a\nc\n", "kata.rs", "solution.rs", false);
+        assert_eq!(
+            d,
+            "--- kata.rs\n+++ solution.rs\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
+        );
+    }
+
+    #[test]
+    fn a_coloured_diff_marks_removed_red_and_added_green() {
+        let d = unified_diff("a\nb\n", "a\nc\n", "k", "s", true);
+        assert!(
+            d.contains("\x1b[31m-b\x1b[0m"),
+            "removed line in red: {d:?}"
+        );
+        assert!(
+            d.contains("\x1b[32m+c\x1b[0m"),
+            "added line in green: {d:?}"
+        );
+    }
+
+    #[test]
+    fn equal_texts_have_an_empty_diff() {
+        assert_eq!(unified_diff("a\n", "a\n", "k", "s", true), "");
+    }
+
+    #[test]
+    fn a_missing_final_newline_is_marked() {
+        let d = unified_diff("a\n", "a", "k", "s", false);
+        assert!(d.contains("\\ No newline at end of file"), "{d}");
+    }
+}

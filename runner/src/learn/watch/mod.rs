@@ -1,0 +1,123 @@
+//! `cargo kata watch`: re-check the current kata on every save under `katas/`.
+//!
+//! The pieces, each testable alone: [`filter`] decides which events are a learner's
+//! save, [`debounce`] turns a burst of events into one [`Change`], [`notifier`] connects
+//! both to `notify`, [`session`] is the loop over inputs, and [`terminal`] handles raw
+//! mode and keys. [`run`] puts them together.
+
+pub mod debounce;
+pub mod filter;
+pub mod notifier;
+pub mod session;
+pub mod terminal;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+pub use debounce::{Change, DEFAULT_QUIET, Debouncer};
+pub use notifier::SourceWatcher;
+pub use session::{Input, Key, Presentation, Verdict, WatchExit, WatchHooks, drive};
+
+/// Why watch mode could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    /// The directory to watch is missing or unreadable.
+    #[error("cannot watch {}: {source}", dir.display())]
+    Directory {
+        /// The directory.
+        dir: PathBuf,
+        /// What the file system said.
+        source: io::Error,
+    },
+    /// The operating system refused the watch (e.g. too many inotify watches).
+    #[error(
+        "cannot watch {} for changes: {source} (on Linux, raising fs.inotify.max_user_watches may help)",
+        dir.display()
+    )]
+    Notify {
+        /// The directory.
+        dir: PathBuf,
+        /// What `notify` said.
+        source: notify::Error,
+    },
+    /// A background thread could not be started.
+    #[error("cannot start a watch thread: {0}")]
+    Thread(io::Error),
+    /// The termination signals could not be routed to the loop.
+    #[error("cannot listen for termination signals: {0}")]
+    Signals(io::Error),
+    /// The terminal could not be put in raw mode or read.
+    #[error("cannot use the terminal: {0}")]
+    Terminal(io::Error),
+    /// Writing the output failed (e.g. a closed pipe).
+    #[error("cannot write the output: {0}")]
+    Output(io::Error),
+}
+
+/// How to watch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchOptions {
+    /// The repository root; `<root>/katas/` is watched.
+    pub root: PathBuf,
+    /// Quiet period that ends a burst of events ([`DEFAULT_QUIET`] by default).
+    pub quiet: Duration,
+    /// Whether stdin and stdout are a terminal: keys, raw mode and screen clearing.
+    pub interactive: bool,
+    /// Print the time from each save to its verdict (see [`Presentation::timing`]).
+    pub timing: bool,
+}
+
+impl WatchOptions {
+    /// Options for `root`, with the default quiet period, `interactive` detected from
+    /// stdin and stdout, and `timing` on when `KATA_WATCH_TIMING=1` (used by
+    /// `runner/scripts/measure-loop.sh --watch`).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        use std::io::IsTerminal;
+        Self {
+            root: root.into(),
+            quiet: DEFAULT_QUIET,
+            interactive: io::stdin().is_terminal() && io::stdout().is_terminal(),
+            timing: std::env::var_os("KATA_WATCH_TIMING").is_some_and(|v| v == "1"),
+        }
+    }
+}
+
+/// Watches `<root>/katas/` and runs the learner's loop on stdout until the learner quits
+/// (`q`, Ctrl-C), stdin ends (without a terminal), or every kata is green.
+///
+/// On a terminal, raw mode is restored on every exit path, panics included. SIGINT,
+/// SIGTERM and SIGHUP end the loop cleanly ([`WatchExit::Signal`]) while it runs, and keep
+/// their default effect afterwards.
+pub fn run<H: WatchHooks + ?Sized>(
+    opts: &WatchOptions,
+    hooks: &mut H,
+) -> Result<WatchExit, WatchError> {
+    let (tx, rx) = mpsc::channel();
+    let changes = tx.clone();
+    let _watcher = SourceWatcher::start(&opts.root.join("katas"), opts.quiet, move |change| {
+        changes.send(Input::Changed(change)).is_ok()
+    })?;
+    let _signals = terminal::SignalRoute::install(tx.clone()).map_err(WatchError::Signals)?;
+    let presentation = Presentation {
+        interactive: opts.interactive,
+        timing: opts.timing,
+    };
+    if opts.interactive {
+        let _raw = terminal::RawMode::enable().map_err(WatchError::Terminal)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        terminal::spawn_key_reader(tx, Arc::clone(&stop)).map_err(WatchError::Thread)?;
+        let mut out = terminal::RawNewlines(io::stdout().lock());
+        let result = drive(hooks, &rx, &mut out, presentation);
+        stop.store(true, Ordering::Relaxed);
+        let _ = out.flush();
+        result.map_err(WatchError::Output)
+    } else {
+        terminal::spawn_stdin_eof_reader(tx).map_err(WatchError::Thread)?;
+        let mut out = io::stdout().lock();
+        drive(hooks, &rx, &mut out, presentation).map_err(WatchError::Output)
+    }
+}
