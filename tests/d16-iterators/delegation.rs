@@ -43,7 +43,10 @@ fn archive() -> Vec<Folder> {
 
 #[test]
 fn a_file_yields_its_segments_lines_in_order() {
-    let log = file("a.log", vec![segment(&["1", "2"]), segment(&["3"]), segment(&["4"])]);
+    let log = file(
+        "a.log",
+        vec![segment(&["1", "2"]), segment(&["3"]), segment(&["4"])],
+    );
     let got: Vec<&str> = lines_in_file(&log).collect();
     assert_eq!(
         got,
@@ -73,7 +76,10 @@ fn empty_segments_files_and_folders_leave_no_gaps() {
             "sparse",
             vec![
                 file("none.log", Vec::new()),
-                file("blank.log", vec![segment(&[]), segment(&["only"]), segment(&[])]),
+                file(
+                    "blank.log",
+                    vec![segment(&[]), segment(&["only"]), segment(&[])],
+                ),
             ],
         ),
     ];
@@ -94,7 +100,9 @@ fn the_live_file_comes_before_the_archive() {
     let got: Vec<&str> = live_then_archive(&live, &folders).collect();
     assert_eq!(
         got,
-        ["now1", "now2", "w1", "w2", "w3", "e1", "e2", "e3", "d1", "d2"],
+        [
+            "now1", "now2", "w1", "w2", "w3", "e1", "e2", "e3", "d1", "d2"
+        ],
         "live_then_archive gave {got:?}: the live file's lines first, then each archived \
          folder in order (chain one stream after the other)"
     );
@@ -132,7 +140,8 @@ fn a_tree_is_walked_depth_first_through_every_level() {
         .try_into()
         .unwrap_or_else(|_| panic!("the test archive has two folders"));
     let mut deep = folder("deep", vec![file("x.log", vec![segment(&["x"])])]);
-    deep.subfolders.push(folder("deeper", vec![file("y.log", vec![segment(&["y"])])]));
+    deep.subfolders
+        .push(folder("deeper", vec![file("y.log", vec![segment(&["y"])])]));
     let mut db = db;
     db.subfolders.push(deep);
     let mut root = folder("root", vec![file("r.log", vec![segment(&["r"])])]);
@@ -140,7 +149,9 @@ fn a_tree_is_walked_depth_first_through_every_level() {
     let got: Vec<&str> = lines_in_tree(&root).collect();
     assert_eq!(
         got,
-        ["r", "d1", "d2", "x", "y", "w1", "w2", "w3", "e1", "e2", "e3"],
+        [
+            "r", "d1", "d2", "x", "y", "w1", "w2", "w3", "e1", "e2", "e3"
+        ],
         "lines_in_tree gave {got:?}: a folder's own files first, then each sub-folder's whole \
          tree before the next sub-folder (depth first); recursion needs a Box<dyn Iterator>"
     );

@@ -46,11 +46,7 @@ fn each_call_starts_a_new_independent_stream() {
     let rest: Vec<u64> = first.collect();
     assert_eq!(
         (head, other, rest),
-        (
-            vec![0, 1, 1, 2, 3],
-            Some(0),
-            vec![5, 8, 13, 21, 34, 55, 89]
-        ),
+        (vec![0, 1, 1, 2, 3], Some(0), vec![5, 8, 13, 21, 34, 55, 89]),
         "pulling from one stream must neither reset nor advance another: like two calls of \
          a Python generator function, each call captures its own state"
     );

@@ -51,7 +51,8 @@ fn counted<I: Iterator>(inner: I, pulled: &Rc<Cell<usize>>, cap: usize) -> Count
 }
 
 fn ip(text: &str) -> IpAddr {
-    text.parse().unwrap_or_else(|e| panic!("test data {text:?} is not an IP: {e}"))
+    text.parse()
+        .unwrap_or_else(|e| panic!("test data {text:?} is not an IP: {e}"))
 }
 
 #[rstest]
@@ -170,9 +171,8 @@ fn taking_the_first_match_pulls_no_line_after_it() {
 fn runs_over_an_endless_source() {
     let pulled = Rc::new(Cell::new(0));
     let endless = counted(LOG.into_iter().cycle(), &pulled, 10_000);
-    let got: Vec<Result<IpAddr, LogError>> = extract_ips(filter_status(endless, 500))
-        .take(2)
-        .collect();
+    let got: Vec<Result<IpAddr, LogError>> =
+        extract_ips(filter_status(endless, 500)).take(2).collect();
     assert_eq!(
         (got, pulled.get()),
         (vec![Ok(ip("10.0.0.5")), Ok(ip("10.0.0.5"))], 11),

@@ -75,8 +75,8 @@ fn counts_nothing_in_an_empty_file(dir: TempDir) {
 /// Writes about 24 MB of log lines; returns the path and how many contain " 404 ".
 fn write_big_log(dir: &Path) -> (PathBuf, u64) {
     let path = dir.join("big.log");
-    let file = File::create(&path)
-        .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+    let file =
+        File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
     let mut out = BufWriter::new(file);
     let mut expected = 0;
     for i in 0_u32..500_000 {
@@ -152,7 +152,11 @@ fn a_needle_with_a_line_break_is_rejected(dir: TempDir, #[case] needle: &str) {
 
 #[rstest]
 fn a_line_that_is_not_utf8_is_a_typed_error_with_its_number(dir: TempDir) {
-    let path = write_file(&dir, "binary.log", b"ok 404\nok 200\nbad \xff\xfe 404\nok 404\n");
+    let path = write_file(
+        &dir,
+        "binary.log",
+        b"ok 404\nok 200\nbad \xff\xfe 404\nok 404\n",
+    );
     let got = count_matching_lines(&path, "404");
     assert!(
         matches!(&got, Err(StreamError::Read { line: 3, path: p, .. }) if *p == path),
