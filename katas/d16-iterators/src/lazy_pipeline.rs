@@ -65,6 +65,20 @@ where
 }
 
 /// A text table of the `top` IPs with the most `code` lines (ties: lower IP first).
+///
+/// The layout (the snapshot `snapshots/d16-iterators/top_ips_report.snap` holds it):
+///
+/// ```text
+/// status 404: 9 lines, 5 distinct IPs, 1 without an IP
+/// rank  ip                        lines
+///    1  10.0.0.5                      3
+///    2  10.0.0.9                      2
+/// ```
+///
+/// The first line counts the `code` lines, the distinct IPs among them and those whose
+/// IP did not parse. Then a header and one row per IP, most lines first: the rank
+/// right-aligned in 4 columns, the IP left-aligned in 24, the count right-aligned in 5,
+/// two spaces between columns, every line ending in `\n`.
 pub fn top_ips_report<I, S>(_lines: I, code: u16, top: usize) -> String
 where
     I: IntoIterator<Item = S>,
