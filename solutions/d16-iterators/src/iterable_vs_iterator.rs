@@ -45,6 +45,7 @@ pub enum LogBookError {
 /// A collection of log lines: an iterable, walkable any number of times.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LogBook {
+    /// The entries, in the order given.
     lines: Vec<String>,
 }
 
