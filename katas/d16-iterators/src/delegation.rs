@@ -1,0 +1,105 @@
+//! # Kata 6: delegation
+//!
+//! **Build** iterators over logs stored in layers: a [`Folder`] holds [`LogFile`]s (and
+//! sub-folders), a `LogFile` holds [`Segment`]s (rotated chunks), a `Segment` holds lines.
+//!
+//! - `lines_in_file` and `lines_in_folder` flatten one and two layers;
+//! - `live_then_archive` walks the live file, then every archived folder;
+//! - `lines_of_folder` finds a folder by name and walks it, or says it does not exist;
+//! - `lines_in_tree` walks a folder and all its sub-folders, depth first.
+//!
+//! **Why.** Real data is nested: logs in segments in files in folders, rows in pages in
+//! responses. Copying every layer into one big `Vec` to loop over it costs memory and
+//! time before the first line is seen; delegating to the inner iterators streams the
+//! lines through with nothing copied.
+//!
+//! **Python → Rust.** Python's `yield from inner` hands every item of `inner` to the
+//! caller. Rust's counterparts are adaptors: [`Iterator::flat_map`] (for each outer item,
+//! delegate to the iterator it gives) and [`Iterator::chain`] (this stream, then that
+//! one). A function that returns `impl Iterator` can call another such function from
+//! inside its closure, one layer per function. It cannot call *itself* that way: the
+//! iterator type would contain itself and be infinitely large. Recursive delegation, which
+//! `yield from` does without ceremony, needs a `Box<dyn Iterator>` in Rust.
+//!
+//! **The tests check** the order of lines through every layer, that empty segments, files
+//! and folders leave no gaps, the live-then-archive order, a nested tree, the typed error
+//! for an unknown folder, and (proptest) that the lazy flattening equals nested `for`
+//! loops that push into a `Vec`.
+
+/// A rotated chunk of a log file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Segment {
+    /// The lines of the segment, oldest first.
+    pub lines: Vec<String>,
+}
+
+/// A log file: segments, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFile {
+    /// The file's name.
+    pub name: String,
+    /// The file's segments, oldest first.
+    pub segments: Vec<Segment>,
+}
+
+/// A folder of log files, and of more folders.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Folder {
+    /// The folder's name.
+    pub name: String,
+    /// The files directly in this folder.
+    pub files: Vec<LogFile>,
+    /// The folders directly in this folder.
+    pub subfolders: Vec<Folder>,
+}
+
+/// Why a folder could not be walked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FolderError {
+    /// No folder of the list has this name.
+    #[error("no folder named {name:?}; known folders: {known:?}")]
+    UnknownFolder {
+        /// The name asked for.
+        name: String,
+        /// The names that exist.
+        known: Vec<String>,
+    },
+}
+
+/// Every line of a file: each segment's lines in turn.
+pub fn lines_in_file(file: &LogFile) -> impl Iterator<Item = &str> {
+    todo!("walk the lines of every segment of {:?}", file.name) as std::iter::Empty<&str>
+}
+
+/// Every line of the files directly in a folder (not its sub-folders), file by file.
+pub fn lines_in_folder(folder: &Folder) -> impl Iterator<Item = &str> {
+    todo!("walk the lines of every file in {:?}", folder.name) as std::iter::Empty<&str>
+}
+
+/// The live file's lines first, then each archived folder's, in order.
+pub fn live_then_archive<'a>(
+    live: &'a LogFile,
+    archive: &'a [Folder],
+) -> impl Iterator<Item = &'a str> {
+    todo!(
+        "walk {:?}, then the {} archived folders",
+        live.name,
+        archive.len()
+    ) as std::iter::Empty<&str>
+}
+
+/// The lines of the folder called `name` (its own files), or which folders exist.
+pub fn lines_of_folder<'a>(
+    folders: &'a [Folder],
+    name: &str,
+) -> Result<impl Iterator<Item = &'a str>, FolderError> {
+    todo!(
+        "find the folder {name:?} among {} and walk it",
+        folders.len()
+    ) as Result<std::iter::Empty<&str>, FolderError>
+}
+
+/// A folder's own lines, then each sub-folder's tree in turn (depth first).
+pub fn lines_in_tree(folder: &Folder) -> Box<dyn Iterator<Item = &str> + '_> {
+    todo!("walk {:?} and every folder below it", folder.name)
+}

@@ -1,0 +1,88 @@
+//! # Kata 3: a lazy log pipeline
+//!
+//! **Build** the two stages of a log pipeline and a report at its end. Log lines look like
+//! `10.0.0.5 - 404 ERROR`: an IP address, a dash, a status code, then free text.
+//!
+//! - `filter_status(lines, code)` keeps the lines whose status field is `code`;
+//! - `extract_ips(lines)` turns each line into its IP address, or a [`LogError`];
+//! - `top_ips_report(lines, code, top)` runs both and renders who hit `code` most.
+//!
+//! **Why.** A pipeline that collects into a `Vec` between stages holds the whole log in
+//! memory at every stage, and it cannot start answering until it has read everything: on
+//! a 50 GB file or an endless stream it never answers at all. Stages that take and return
+//! iterators pass one line at a time from the source to the consumer, and stop pulling the
+//! moment the consumer stops asking.
+//!
+//! **Python → Rust.** The article chains generator functions (`for line in stream: if …:
+//! yield line`). In Rust a stage is a function that takes `impl IntoIterator` and returns
+//! `impl Iterator`, built from the lazy adaptors `filter` and `map`; nothing runs until a
+//! consumer pulls. Two fixes to the article's version: match the status *field*, not the
+//! substring `"404"` anywhere in the line (a path like `/404.html` is not an error), and
+//! return a typed error for a line whose first field is not an IP address instead of
+//! passing garbage on. A line that has no parsable status simply does not match.
+//!
+//! **The tests check** the stages on small logs (rstest tables), malformed lines, that
+//! building the pipeline pulls no line, that taking the first match pulls no line after
+//! it, that the pipeline works on an endless source, that the lazy pipeline gives the
+//! same result as an eager `Vec` computation for any log (proptest), and the rendered
+//! report (insta snapshots).
+
+use std::net::IpAddr;
+
+/// Why a log line gave no IP address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LogError {
+    /// The line has no fields at all.
+    #[error("empty log line: expected \"<ip> - <status> <text>\"")]
+    EmptyLine,
+    /// The first field of the line is not an IPv4 or IPv6 address.
+    #[error("{field:?} is not an IP address (in line {line:?})")]
+    BadIp {
+        /// The first field, as found.
+        field: String,
+        /// The whole line.
+        line: String,
+    },
+}
+
+/// The lines whose status field equals `code`, lazily, in their original order.
+pub fn filter_status<I, S>(_lines: I, code: u16) -> impl Iterator<Item = S>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    todo!("keep the lines whose status is {code}, lazily") as std::iter::Empty<S>
+}
+
+/// The IP address of each line, lazily; a line without one gives a [`LogError`].
+pub fn extract_ips<I, S>(_lines: I) -> impl Iterator<Item = Result<IpAddr, LogError>>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    todo!("turn each line into its IP address, lazily")
+        as std::iter::Empty<Result<IpAddr, LogError>>
+}
+
+/// A text table of the `top` IPs with the most `code` lines (ties: lower IP first).
+///
+/// The layout (the snapshot `snapshots/d16-iterators/top_ips_report.snap` holds it):
+///
+/// ```text
+/// status 404: 9 lines, 5 distinct IPs, 1 without an IP
+/// rank  ip                        lines
+///    1  10.0.0.5                      3
+///    2  10.0.0.9                      2
+/// ```
+///
+/// The first line counts the `code` lines, the distinct IPs among them and those whose
+/// IP did not parse. Then a header and one row per IP, most lines first: the rank
+/// right-aligned in 4 columns, the IP left-aligned in 24, the count right-aligned in 5,
+/// two spaces between columns, every line ending in `\n`.
+pub fn top_ips_report<I, S>(_lines: I, code: u16, top: usize) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    todo!("render the top {top} IPs of the lines with status {code}")
+}

@@ -1,0 +1,135 @@
+//! # Kata 5: iterable vs iterator
+//!
+//! **Build** `LogBook`, a collection of log lines that can be walked any number of times,
+//! and `Lines`, the iterator that walks it once.
+//!
+//! **Why.** Code that receives a stream and walks it twice (count it, then print it)
+//! silently gets nothing the second time: totals that disagree with the listing, reports
+//! with an empty body. Knowing which values can be walked again, and which are spent
+//! after one pass, prevents that bug.
+//!
+//! **Python → Rust.** In Python an *iterable* (a list) has `__iter__`, which makes a fresh
+//! *iterator* for every loop, and the iterator is spent after one pass. Rust spells the
+//! same split with [`IntoIterator`] (the iterable) and [`Iterator`] (the cursor), and
+//! adds ownership:
+//!
+//! - `for line in &book` borrows: `impl IntoIterator for &LogBook` makes a new `Lines`
+//!   each time, so the book can be walked again, like a Python list;
+//! - `for line in book` moves: `impl IntoIterator for LogBook` hands out the owned
+//!   `String`s and the book is gone afterwards (Python has no such loop);
+//! - a `Lines` walked to the end returns `None` from then on, like a spent generator, and
+//!   promises it with [`FusedIterator`]; it also knows how many lines remain
+//!   ([`ExactSizeIterator`]), which a Python generator cannot tell you.
+//!
+//! A log book holds one line per entry, so `from_lines` rejects an entry with a line break.
+//!
+//! **The tests check** walking a book twice, that a spent `Lines` yields nothing on a
+//! second pass while a fresh one starts over, the borrowing and the consuming loops,
+//! `len()` of a walker, empty books, and the typed error for a multi-line entry.
+
+use std::iter::FusedIterator;
+
+/// Why a list of entries is not a valid log book.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LogBookError {
+    /// Entry `index` (0-based) contains a line break.
+    #[error("entry {index} spans several lines ({line:?}): a log book holds one line per entry")]
+    MultiLine {
+        /// The 0-based position of the entry.
+        index: usize,
+        /// The entry, as given.
+        line: String,
+    },
+}
+
+/// A collection of log lines: an iterable, walkable any number of times.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogBook {
+    /// The entries, in the order given.
+    lines: Vec<String>,
+}
+
+impl LogBook {
+    /// A log book holding `lines` in order; an entry with a line break is an error.
+    pub fn from_lines<I, S>(lines: I) -> Result<Self, LogBookError>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let lines = lines
+            .into_iter()
+            .map(Into::into)
+            .enumerate()
+            .map(|(index, line)| {
+                if line.contains(['\n', '\r']) {
+                    Err(LogBookError::MultiLine { index, line })
+                } else {
+                    Ok(line)
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { lines })
+    }
+
+    /// The number of lines in the book.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Whether the book has no lines.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// A fresh walker over the lines, by reference (what `for line in &book` uses).
+    pub fn iter(&self) -> Lines<'_> {
+        Lines {
+            rest: self.lines.iter(),
+        }
+    }
+}
+
+/// An iterator over a log book's lines: one pass, then spent.
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    /// The lines not handed out yet.
+    rest: std::slice::Iter<'a, String>,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    /// The next line, or `None` once every line has been handed out.
+    fn next(&mut self) -> Option<&'a str> {
+        self.rest.next().map(String::as_str)
+    }
+
+    /// Exactly how many lines remain.
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.rest.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Lines<'_> {}
+
+impl FusedIterator for Lines<'_> {}
+
+impl<'a> IntoIterator for &'a LogBook {
+    type Item = &'a str;
+    type IntoIter = Lines<'a>;
+
+    /// A fresh walker: what makes `&LogBook` walkable again and again.
+    fn into_iter(self) -> Lines<'a> {
+        self.iter()
+    }
+}
+
+impl IntoIterator for LogBook {
+    type Item = String;
+    type IntoIter = std::vec::IntoIter<String>;
+
+    /// Consume the book and hand out its owned lines.
+    fn into_iter(self) -> Self::IntoIter {
+        self.lines.into_iter()
+    }
+}

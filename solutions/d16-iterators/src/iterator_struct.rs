@@ -1,0 +1,62 @@
+//! # Kata 1: the iterator struct
+//!
+//! **Build** `Fibonacci`, a struct that implements [`Iterator`] and hands out the
+//! Fibonacci numbers `0, 1, 1, 2, 3, 5, …` that are less than or equal to a limit.
+//!
+//! **Why.** An iterator is a cursor that owns only the state it needs for the next step:
+//! here two numbers, whatever the length of the stream. Code that walks such a cursor
+//! runs in constant memory. And a stream of fixed-width integers must end before its
+//! arithmetic overflows: a `u64` addition past `u64::MAX` panics in a debug build and
+//! silently wraps to garbage in a release build.
+//!
+//! **Python → Rust.** The article's iterator class keeps its state in `__init__`,
+//! returns itself from `__iter__` and computes in `__next__`, raising `StopIteration` at the
+//! end. In Rust the struct holds the state, `Iterator::next` returns `Some(value)` or
+//! `None`, and `for` calls `IntoIterator::into_iter` first, which every iterator implements
+//! by returning itself: Python's `__iter__ → self`. Python integers never overflow, so the
+//! Python version needs no end but the limit; yours also ends after the largest Fibonacci
+//! number that fits in a `u64` (`checked_add`). Once it has returned `None` it must keep
+//! returning `None`, and it says so by implementing [`FusedIterator`].
+//!
+//! **The tests check** the numbers for small limits (the limit is inclusive), that `next`
+//! hands out one number per call, that `u64::MAX` as the limit ends the stream at the 94th
+//! number instead of overflowing, that a finished stream stays finished, the recurrence
+//! law for any limit, and that the stream never allocates.
+
+use std::iter::FusedIterator;
+
+/// The Fibonacci numbers `0, 1, 1, 2, 3, 5, …` up to and including a limit.
+#[derive(Debug, Clone)]
+pub struct Fibonacci {
+    /// The number `next` hands out, `None` once the stream is over.
+    current: Option<u64>,
+    /// The number after `current`, `None` when it does not fit in a `u64`.
+    following: Option<u64>,
+    /// The largest number the stream may hand out.
+    limit: u64,
+}
+
+impl Fibonacci {
+    /// A stream of the Fibonacci numbers that are `<= limit`, starting at 0.
+    pub fn new(limit: u64) -> Self {
+        Self {
+            current: Some(0),
+            following: Some(1),
+            limit,
+        }
+    }
+}
+
+impl Iterator for Fibonacci {
+    type Item = u64;
+
+    /// The next Fibonacci number, or `None` past the limit or past `u64::MAX`.
+    fn next(&mut self) -> Option<u64> {
+        let current = self.current.filter(|&n| n <= self.limit)?;
+        self.current = self.following;
+        self.following = self.following.and_then(|n| n.checked_add(current));
+        Some(current)
+    }
+}
+
+impl FusedIterator for Fibonacci {}

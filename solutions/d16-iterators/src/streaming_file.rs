@@ -1,0 +1,81 @@
+//! # Kata 4: streaming a big file
+//!
+//! **Build** `count_matching_lines(path, needle)`: how many lines of a text file contain
+//! `needle`, reading the file one line at a time.
+//!
+//! **Why.** `std::fs::read_to_string` on a log of tens of gigabytes asks for tens of
+//! gigabytes of RAM; the kernel's out-of-memory killer ends the process, or the machine
+//! swaps to a halt. Reading through a buffer keeps memory at the size of the buffer plus
+//! the longest line, however large the file. (One endless line would still fill memory:
+//! that file needs chunked reading, which is not this kata.)
+//!
+//! **Python → Rust.** Python's `for line in open(path)` streams because a file object is an
+//! iterator over its lines. In Rust, wrap the [`std::fs::File`] in a
+//! [`std::io::BufReader`]; [`std::io::BufRead`] gives `lines()`, an iterator of
+//! `io::Result<String>`: each line can fail (unreadable disk, invalid UTF-8), and the
+//! error names which line. Python's `sys.getsizeof` shows an object's size; Rust tests
+//! measure heap use directly with a counting global allocator, which is what the tests of
+//! this kata do.
+//!
+//! **The tests check** counts on small files (including a last line without a newline and
+//! an empty file), that a file of about 24 MB is counted with less than 64 KiB of extra
+//! heap, and typed errors for a missing file, an empty needle, a needle that spans lines
+//! and a line that is not UTF-8.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+/// Why a file could not be counted.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// The needle is empty: every line would match, which is never what was meant.
+    #[error("the needle is empty: every line would match")]
+    EmptyNeedle,
+    /// The needle contains a line break, so no single line can contain it.
+    #[error("the needle {0:?} contains a line break: no single line can contain it")]
+    NeedleSpansLines(String),
+    /// The file could not be opened.
+    #[error("cannot open {path}: {source}", path = .path.display())]
+    Open {
+        /// The file asked for.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// A line could not be read (an I/O error, or text that is not UTF-8).
+    #[error("cannot read line {line} of {path}: {source}", path = .path.display())]
+    Read {
+        /// The file being read.
+        path: PathBuf,
+        /// The 1-based number of the line that failed.
+        line: usize,
+        /// What went wrong.
+        source: io::Error,
+    },
+}
+
+/// The number of lines of the file at `path` that contain `needle`, read line by line.
+pub fn count_matching_lines(path: &Path, needle: &str) -> Result<u64, StreamError> {
+    if needle.is_empty() {
+        return Err(StreamError::EmptyNeedle);
+    }
+    if needle.contains(['\n', '\r']) {
+        return Err(StreamError::NeedleSpansLines(needle.to_owned()));
+    }
+    let file = File::open(path).map_err(|source| StreamError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    BufReader::new(file)
+        .lines()
+        .enumerate()
+        .try_fold(0, |count, (index, line)| {
+            let line = line.map_err(|source| StreamError::Read {
+                path: path.to_owned(),
+                line: index + 1,
+                source,
+            })?;
+            Ok(count + u64::from(line.contains(needle)))
+        })
+}

@@ -1,0 +1,202 @@
+//! Kata 6: delegation (`yield from`) with `flat_map` and `chain`.
+
+use crate::delegation::{
+    Folder, FolderError, LogFile, Segment, lines_in_file, lines_in_folder, lines_in_tree,
+    lines_of_folder, live_then_archive,
+};
+use proptest::prelude::*;
+
+fn segment(lines: &[&str]) -> Segment {
+    Segment {
+        lines: lines.iter().map(|&line| line.to_owned()).collect(),
+    }
+}
+
+fn file(name: &str, segments: Vec<Segment>) -> LogFile {
+    LogFile {
+        name: name.to_owned(),
+        segments,
+    }
+}
+
+fn folder(name: &str, files: Vec<LogFile>) -> Folder {
+    Folder {
+        name: name.to_owned(),
+        files,
+        subfolders: Vec::new(),
+    }
+}
+
+/// Two folders: `web` with two files of two segments each, `db` with one file.
+fn archive() -> Vec<Folder> {
+    vec![
+        folder(
+            "web",
+            vec![
+                file("access.log", vec![segment(&["w1", "w2"]), segment(&["w3"])]),
+                file("error.log", vec![segment(&["e1"]), segment(&["e2", "e3"])]),
+            ],
+        ),
+        folder("db", vec![file("slow.log", vec![segment(&["d1", "d2"])])]),
+    ]
+}
+
+#[test]
+fn a_file_yields_its_segments_lines_in_order() {
+    let log = file(
+        "a.log",
+        vec![segment(&["1", "2"]), segment(&["3"]), segment(&["4"])],
+    );
+    let got: Vec<&str> = lines_in_file(&log).collect();
+    assert_eq!(
+        got,
+        ["1", "2", "3", "4"],
+        "lines_in_file gave {got:?}: it must hand out every line of the first segment, then \
+         of the next, as if the segments were one list (flat_map delegates to each segment)"
+    );
+}
+
+#[test]
+fn a_folder_delegates_to_each_of_its_files_in_turn() {
+    let folders = archive();
+    let got: Vec<&str> = lines_in_folder(&folders[0]).collect();
+    assert_eq!(
+        got,
+        ["w1", "w2", "w3", "e1", "e2", "e3"],
+        "lines_in_folder(web) gave {got:?}: each file's lines, file after file, segment \
+         after segment"
+    );
+}
+
+#[test]
+fn empty_segments_files_and_folders_leave_no_gaps() {
+    let folders = vec![
+        folder("empty", Vec::new()),
+        folder(
+            "sparse",
+            vec![
+                file("none.log", Vec::new()),
+                file(
+                    "blank.log",
+                    vec![segment(&[]), segment(&["only"]), segment(&[])],
+                ),
+            ],
+        ),
+    ];
+    let live = file("live.log", vec![segment(&[])]);
+    let got: Vec<&str> = live_then_archive(&live, &folders).collect();
+    assert_eq!(
+        got,
+        ["only"],
+        "walking empty segments, files and folders gave {got:?}: an empty layer contributes \
+         nothing and must not end the walk early"
+    );
+}
+
+#[test]
+fn the_live_file_comes_before_the_archive() {
+    let live = file("live.log", vec![segment(&["now1", "now2"])]);
+    let folders = archive();
+    let got: Vec<&str> = live_then_archive(&live, &folders).collect();
+    assert_eq!(
+        got,
+        [
+            "now1", "now2", "w1", "w2", "w3", "e1", "e2", "e3", "d1", "d2"
+        ],
+        "live_then_archive gave {got:?}: the live file's lines first, then each archived \
+         folder in order (chain one stream after the other)"
+    );
+}
+
+#[test]
+fn finds_a_folder_by_name_and_walks_it() {
+    let folders = archive();
+    let got: Option<Vec<&str>> = lines_of_folder(&folders, "db").ok().map(Iterator::collect);
+    assert_eq!(
+        got,
+        Some(vec!["d1", "d2"]),
+        "lines_of_folder(_, \"db\") gave {got:?}: it must walk exactly the folder named db"
+    );
+}
+
+#[test]
+fn an_unknown_folder_is_a_typed_error_listing_the_known_ones() {
+    let folders = archive();
+    let got = lines_of_folder(&folders, "cache").map(Iterator::count);
+    assert_eq!(
+        got,
+        Err(FolderError::UnknownFolder {
+            name: "cache".to_owned(),
+            known: vec!["web".to_owned(), "db".to_owned()],
+        }),
+        "lines_of_folder(_, \"cache\") gave {got:?}: a name that matches no folder must be \
+         FolderError::UnknownFolder with the name and the folders that do exist"
+    );
+}
+
+#[test]
+fn a_tree_is_walked_depth_first_through_every_level() {
+    let [web, db]: [Folder; 2] = archive()
+        .try_into()
+        .unwrap_or_else(|_| panic!("the test archive has two folders"));
+    let mut deep = folder("deep", vec![file("x.log", vec![segment(&["x"])])]);
+    deep.subfolders
+        .push(folder("deeper", vec![file("y.log", vec![segment(&["y"])])]));
+    let mut db = db;
+    db.subfolders.push(deep);
+    let mut root = folder("root", vec![file("r.log", vec![segment(&["r"])])]);
+    root.subfolders = vec![db, web];
+    let got: Vec<&str> = lines_in_tree(&root).collect();
+    assert_eq!(
+        got,
+        [
+            "r", "d1", "d2", "x", "y", "w1", "w2", "w3", "e1", "e2", "e3"
+        ],
+        "lines_in_tree gave {got:?}: a folder's own files first, then each sub-folder's whole \
+         tree before the next sub-folder (depth first); recursion needs a Box<dyn Iterator>"
+    );
+}
+
+/// Folders of files of segments of short lines: shape and contents both vary.
+fn folders() -> impl Strategy<Value = Vec<Folder>> {
+    let segment = prop::collection::vec("[a-z0-9]{1,4}", 0..4).prop_map(|lines| Segment { lines });
+    let file = prop::collection::vec(segment, 0..4).prop_map(|segments| LogFile {
+        name: "f.log".to_owned(),
+        segments,
+    });
+    let folder = prop::collection::vec(file, 0..4).prop_map(|files| Folder {
+        name: "d".to_owned(),
+        files,
+        subfolders: Vec::new(),
+    });
+    prop::collection::vec(folder, 0..4)
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn flattening_equals_nested_loops_into_a_vec(
+        folders in folders(),
+        live in prop::collection::vec("[a-z]{1,4}", 0..4),
+    ) {
+        let live = LogFile { name: "live.log".to_owned(), segments: vec![Segment { lines: live }] };
+        let mut eager: Vec<&str> = Vec::new();
+        for line in &live.segments[0].lines {
+            eager.push(line);
+        }
+        for folder in &folders {
+            for file in &folder.files {
+                for segment in &file.segments {
+                    for line in &segment.lines {
+                        eager.push(line);
+                    }
+                }
+            }
+        }
+        let lazy: Vec<&str> = live_then_archive(&live, &folders).collect();
+        prop_assert_eq!(&lazy, &eager,
+            "live_then_archive gave {:?} but nested for loops gave {:?}: delegating to the \
+             inner iterators must yield exactly what the loops would push", &lazy, &eager);
+    }
+}

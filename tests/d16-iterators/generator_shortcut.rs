@@ -1,0 +1,82 @@
+//! Kata 2: the same Fibonacci stream from `successors` or `from_fn`.
+
+use crate::generator_shortcut::fibonacci;
+use crate::iterator_struct::Fibonacci;
+use proptest::prelude::*;
+use rstest::rstest;
+
+use super::heap::peak_heap;
+
+/// At most this many items are taken from a stream under test: no `u64` Fibonacci stream
+/// has more than 94 numbers, and a stream that never ends must fail fast, not fill memory.
+const CAP: usize = 100;
+
+#[rstest]
+#[case::zero_yields_only_zero(0, &[0])]
+#[case::one_yields_both_ones(1, &[0, 1, 1])]
+#[case::the_limit_itself_is_included(21, &[0, 1, 1, 2, 3, 5, 8, 13, 21])]
+#[case::the_articles_example(50, &[0, 1, 1, 2, 3, 5, 8, 13, 21, 34])]
+fn yields_the_fibonacci_numbers_up_to_an_inclusive_limit(
+    #[case] limit: u64,
+    #[case] expected: &[u64],
+) {
+    let got: Vec<u64> = fibonacci(limit).take(CAP).collect();
+    assert_eq!(
+        got, expected,
+        "fibonacci({limit}) yielded {got:?}: it must hand out every Fibonacci number from 0 \
+         up to and including the limit"
+    );
+}
+
+#[test]
+fn stops_before_u64_overflows() {
+    let got: Vec<u64> = fibonacci(u64::MAX).take(CAP).collect();
+    assert_eq!(
+        (got.len(), got.last().copied()),
+        (94, Some(12_200_160_415_121_876_738)),
+        "fibonacci(u64::MAX) gave {} numbers ending in {:?}: the stream must end with F93, \
+         the 94th number, because F94 does not fit in a u64",
+        got.len(),
+        got.last()
+    );
+}
+
+#[test]
+fn each_call_starts_a_new_independent_stream() {
+    let mut first = fibonacci(100);
+    let mut second = fibonacci(100);
+    let head: Vec<u64> = first.by_ref().take(5).collect();
+    let other = second.next();
+    let rest: Vec<u64> = first.take(CAP).collect();
+    assert_eq!(
+        (head, other, rest),
+        (vec![0, 1, 1, 2, 3], Some(0), vec![5, 8, 13, 21, 34, 55, 89]),
+        "pulling from one stream must neither reset nor advance another: like two calls of \
+         a Python generator function, each call captures its own state"
+    );
+}
+
+#[test]
+fn lives_on_the_stack_not_the_heap() {
+    let (count, heap) = peak_heap(|| fibonacci(u64::MAX).take(CAP).count());
+    assert_eq!(count, 94, "fibonacci(u64::MAX) must yield 94 numbers");
+    assert_eq!(
+        heap, 0,
+        "building and draining fibonacci(u64::MAX) allocated {heap} bytes: the closure's \
+         captured state is a few integers on the stack, the Rust form of a generator's \
+         frozen frame; a Vec (a Python list) is not needed anywhere"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn agrees_with_the_fibonacci_struct_for_any_limit(limit in any::<u64>()) {
+        let shortcut: Vec<u64> = fibonacci(limit).take(CAP).collect();
+        let by_hand: Vec<u64> = Fibonacci::new(limit).take(CAP).collect();
+        prop_assert_eq!(&shortcut, &by_hand,
+            "for limit {} the shortcut and the struct of kata 1 disagree: two ways to write \
+             one iterator must yield the same stream", limit);
+    }
+}

@@ -1,0 +1,155 @@
+//! Kata 5: an iterable `LogBook` (walkable again and again) and its one-pass `Lines`.
+
+use crate::iterable_vs_iterator::{LogBook, LogBookError};
+use rstest::{fixture, rstest};
+
+const ENTRIES: [&str; 3] = [
+    "10.0.0.5 - 404 ERROR",
+    "192.168.1.1 - 200 OK",
+    "10.0.0.9 - 404 ERROR",
+];
+
+/// At most this many lines are taken from a walker under test: a walker that never ends
+/// must fail fast instead of filling memory.
+const CAP: usize = 100;
+
+#[fixture]
+fn book() -> LogBook {
+    LogBook::from_lines(ENTRIES)
+        .unwrap_or_else(|e| panic!("LogBook::from_lines rejected three valid entries: {e}"))
+}
+
+#[rstest]
+fn keeps_the_entries_in_order(book: LogBook) {
+    let got: Vec<&str> = book.iter().take(CAP).collect();
+    assert_eq!(
+        (got.as_slice(), book.len(), book.is_empty()),
+        (&ENTRIES[..], 3, false),
+        "a book made from three entries walked as {got:?} with len() {} and is_empty() {}: \
+         it must hold the entries in the order given",
+        book.len(),
+        book.is_empty()
+    );
+}
+
+#[rstest]
+fn a_borrowed_book_can_be_walked_twice(book: LogBook) {
+    let mut first = Vec::new();
+    for line in &book {
+        first.push(line);
+        if first.len() == CAP {
+            break;
+        }
+    }
+    let mut second = Vec::new();
+    for line in &book {
+        second.push(line);
+        if second.len() == CAP {
+            break;
+        }
+    }
+    assert_eq!(
+        (first.as_slice(), second.as_slice()),
+        (&ENTRIES[..], &ENTRIES[..]),
+        "two `for line in &book` loops saw {first:?} then {second:?}: an iterable makes a \
+         fresh iterator for every loop, so both passes must see every line"
+    );
+}
+
+#[rstest]
+fn a_spent_walker_yields_nothing_on_a_second_pass(book: LogBook) {
+    let mut lines = book.iter();
+    let first_pass = lines.by_ref().take(CAP).count();
+    let second_pass: Vec<&str> = lines.take(CAP).collect();
+    assert_eq!(
+        (first_pass, second_pass),
+        (3, Vec::<&str>::new()),
+        "a walker was walked twice: the first pass must see all 3 lines and the second \
+         nothing, like a spent Python generator"
+    );
+}
+
+#[rstest]
+fn a_spent_walker_keeps_returning_none(book: LogBook) {
+    let mut lines = book.iter();
+    lines.by_ref().take(CAP).for_each(drop);
+    let after: Vec<Option<&str>> = (0..3).map(|_| lines.next()).collect();
+    assert_eq!(
+        after,
+        [None, None, None],
+        "after its last line the walker gave {after:?}: a FusedIterator must return None \
+         for ever once it has returned None"
+    );
+}
+
+#[rstest]
+fn a_fresh_walker_starts_over_after_another_is_spent(book: LogBook) {
+    book.iter().take(CAP).for_each(drop);
+    let again: Vec<&str> = book.iter().take(CAP).collect();
+    assert_eq!(
+        again, ENTRIES,
+        "book.iter() after a spent walker gave {again:?}: each call must start a new walk \
+         from the first line; the state belongs to the walker, not to the book"
+    );
+}
+
+#[rstest]
+fn a_walker_knows_how_many_lines_remain(book: LogBook) {
+    let mut lines = book.iter();
+    let before = lines.len();
+    lines.next();
+    let after = lines.len();
+    assert_eq!(
+        (before, after),
+        (3, 2),
+        "len() of a walker was {before} and then {after} after one next(): an \
+         ExactSizeIterator reports exactly how many items are left"
+    );
+}
+
+#[rstest]
+fn a_consuming_loop_hands_out_owned_strings(book: LogBook) {
+    let mut owned: Vec<String> = Vec::new();
+    for line in book {
+        owned.push(line);
+    }
+    assert_eq!(
+        owned, ENTRIES,
+        "`for line in book` (no &) gave {owned:?}: it must move the book and hand out its \
+         owned Strings, in order"
+    );
+}
+
+#[test]
+fn an_empty_book_yields_nothing_on_every_pass() {
+    let book = LogBook::from_lines(Vec::<String>::new())
+        .unwrap_or_else(|e| panic!("an empty list of entries was rejected: {e}"));
+    let passes = (
+        book.iter().take(CAP).count(),
+        (&book).into_iter().take(CAP).count(),
+        book.len(),
+    );
+    assert_eq!(
+        (passes, book.is_empty()),
+        ((0, 0, 0), true),
+        "an empty book gave counts {passes:?}: it must walk as nothing, every time, and say \
+         it is empty"
+    );
+}
+
+#[rstest]
+#[case::newline_in_the_middle(&["ok", "10.0.0.5 - 404\nERROR"], 1)]
+#[case::windows_line_ending(&["10.0.0.5 - 404 ERROR\r\n", "ok"], 0)]
+#[case::only_a_newline(&["ok", "ok", "\n"], 2)]
+fn rejects_an_entry_that_spans_lines(#[case] entries: &[&str], #[case] index: usize) {
+    let got = LogBook::from_lines(entries.iter().copied());
+    assert_eq!(
+        got,
+        Err(LogBookError::MultiLine {
+            index,
+            line: entries[index].to_owned(),
+        }),
+        "LogBook::from_lines({entries:?}) gave {got:?}: entry {index} contains a line break, \
+         so it must be rejected with its index and text"
+    );
+}

@@ -1,0 +1,112 @@
+//! Kata 1: a hand-written `Iterator` struct for the Fibonacci numbers.
+
+use crate::iterator_struct::Fibonacci;
+use proptest::prelude::*;
+use rstest::rstest;
+
+use super::heap::peak_heap;
+
+/// The largest Fibonacci number that fits in a `u64` (F93); F94 would overflow.
+const LARGEST_U64_FIBONACCI: u64 = 12_200_160_415_121_876_738;
+
+/// At most this many items are taken from a stream under test: no `u64` Fibonacci stream
+/// has more than 94 numbers, and a stream that never ends must fail fast, not fill memory.
+const CAP: usize = 100;
+
+#[rstest]
+#[case::zero_yields_only_zero(0, &[0])]
+#[case::one_yields_both_ones(1, &[0, 1, 1])]
+#[case::limit_between_two_numbers(4, &[0, 1, 1, 2, 3])]
+#[case::the_limit_itself_is_included(55, &[0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55])]
+#[case::the_articles_example(50, &[0, 1, 1, 2, 3, 5, 8, 13, 21, 34])]
+fn yields_the_fibonacci_numbers_up_to_an_inclusive_limit(
+    #[case] limit: u64,
+    #[case] expected: &[u64],
+) {
+    let got: Vec<u64> = Fibonacci::new(limit).take(CAP).collect();
+    assert_eq!(
+        got, expected,
+        "Fibonacci::new({limit}) yielded {got:?}: it must hand out every Fibonacci number \
+         from 0 up to and including the limit, and stop there"
+    );
+}
+
+#[test]
+fn next_hands_out_one_number_per_call_then_none() {
+    let mut fib = Fibonacci::new(2);
+    let calls: Vec<Option<u64>> = (0..5).map(|_| fib.next()).collect();
+    assert_eq!(
+        calls,
+        [Some(0), Some(1), Some(1), Some(2), None],
+        "five calls of next() on Fibonacci::new(2) gave {calls:?}: each call must compute \
+         exactly one number from the stored state, and return None past the limit"
+    );
+}
+
+#[test]
+fn stops_at_the_largest_fibonacci_number_that_fits_in_u64() {
+    let got: Vec<u64> = Fibonacci::new(u64::MAX).take(CAP).collect();
+    assert_eq!(
+        (got.len(), got.last().copied()),
+        (94, Some(LARGEST_U64_FIBONACCI)),
+        "with the limit u64::MAX the stream gave {} numbers ending in {:?}: F0..=F93 fit in \
+         a u64, so it must end after 94 numbers with F93 instead of overflowing \
+         (compute the next number with checked_add)",
+        got.len(),
+        got.last()
+    );
+}
+
+#[test]
+fn stays_exhausted_once_it_has_returned_none() {
+    let mut fib = Fibonacci::new(u64::MAX);
+    fib.by_ref().take(CAP).for_each(drop);
+    let after: Vec<Option<u64>> = (0..3).map(|_| fib.next()).collect();
+    assert_eq!(
+        after,
+        [None, None, None],
+        "after the stream ended, next() gave {after:?}: like a spent Python iterator that \
+         raises StopIteration forever, a FusedIterator must keep returning None"
+    );
+}
+
+#[test]
+fn runs_without_touching_the_heap() {
+    let (sum, heap) = peak_heap(|| {
+        Fibonacci::new(u64::MAX)
+            .take(CAP)
+            .map(u128::from)
+            .sum::<u128>()
+    });
+    assert_eq!(
+        sum, 31_940_434_634_990_099_904,
+        "the 94 u64 Fibonacci numbers must sum to F95 - 1"
+    );
+    assert_eq!(
+        heap, 0,
+        "walking the whole stream allocated {heap} bytes of heap: an iterator keeps only \
+         the state of the next step (two numbers and the limit), not the numbers it produced"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn each_number_is_the_sum_of_the_two_before_it(limit in any::<u64>()) {
+        let got: Vec<u64> = Fibonacci::new(limit).take(CAP).collect();
+        prop_assert_eq!(&got[..got.len().min(2)], &[0, 1][..got.len().min(2)],
+            "the stream for limit {} began {:?}: it must start 0, 1", limit, &got);
+        for window in got.windows(3) {
+            prop_assert_eq!(u128::from(window[2]), u128::from(window[0]) + u128::from(window[1]),
+                "for limit {} the stream has {:?} in a row: each number must be the sum of \
+                 the two before it", limit, window);
+        }
+        prop_assert!(got.iter().all(|&n| n <= limit),
+            "for limit {} the stream yielded {:?}: nothing above the limit may appear", limit, got);
+        let following = got.iter().rev().take(2).map(|&n| u128::from(n)).sum::<u128>();
+        prop_assert!(got.len() < 2 || following > u128::from(limit),
+            "for limit {} the stream stopped at {:?}, but the next number {} is still within \
+             the limit: the stream ended too early", limit, got.last(), following);
+    }
+}

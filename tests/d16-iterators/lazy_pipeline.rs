@@ -1,0 +1,252 @@
+//! Kata 3: a lazy log pipeline, `filter_status` then `extract_ips`.
+
+use std::cell::Cell;
+use std::net::IpAddr;
+use std::rc::Rc;
+
+use crate::lazy_pipeline::{LogError, extract_ips, filter_status, top_ips_report};
+use proptest::prelude::*;
+use rstest::rstest;
+
+const LOG: [&str; 6] = [
+    "192.168.1.1 - 200 OK",
+    "10.0.0.5 - 404 ERROR",
+    "172.16.0.2 - 200 OK",
+    "10.0.0.9 - 404 ERROR",
+    "10.0.0.5 - 500 CRASH",
+    "10.0.0.5 - 404 ERROR",
+];
+
+/// A source that counts the lines it hands out and stops the test if asked for more
+/// than `cap`, so an eager stage fails fast instead of eating the machine's memory.
+struct Counted<I> {
+    inner: I,
+    pulled: Rc<Cell<usize>>,
+    cap: usize,
+}
+
+impl<I: Iterator> Iterator for Counted<I> {
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        let pulled = self.pulled.get() + 1;
+        assert!(
+            pulled <= self.cap,
+            "the pipeline asked for more than {} lines: a stage is reading its whole input \
+             (collecting into a Vec?) instead of passing lines through one at a time",
+            self.cap
+        );
+        self.pulled.set(pulled);
+        self.inner.next()
+    }
+}
+
+/// `inner`, counting into `pulled`, allowed to hand out at most `cap` lines.
+fn counted<I: Iterator>(inner: I, pulled: &Rc<Cell<usize>>, cap: usize) -> Counted<I> {
+    Counted {
+        inner,
+        pulled: Rc::clone(pulled),
+        cap,
+    }
+}
+
+fn ip(text: &str) -> IpAddr {
+    text.parse()
+        .unwrap_or_else(|e| panic!("test data {text:?} is not an IP: {e}"))
+}
+
+#[rstest]
+#[case::not_found(404, &["10.0.0.5 - 404 ERROR", "10.0.0.9 - 404 ERROR", "10.0.0.5 - 404 ERROR"])]
+#[case::ok(200, &["192.168.1.1 - 200 OK", "172.16.0.2 - 200 OK"])]
+#[case::no_line_has_this_status(503, &[])]
+fn keeps_only_the_lines_with_the_requested_status(#[case] code: u16, #[case] expected: &[&str]) {
+    let got: Vec<&str> = filter_status(LOG, code).collect();
+    assert_eq!(
+        got, expected,
+        "filter_status(LOG, {code}) kept {got:?}: it must keep exactly the lines whose status \
+         field is {code}, in their original order"
+    );
+}
+
+#[test]
+fn matches_the_status_field_not_a_substring_of_the_line() {
+    let lines = [
+        "192.168.0.1 - 200 OK GET /errors/404.html",
+        "10.1.1.404 - 200 OK",
+        "10.0.0.7 - 4040 UNKNOWN",
+        "10.0.0.8 - 404 ERROR",
+    ];
+    let got: Vec<&str> = filter_status(lines, 404).collect();
+    assert_eq!(
+        got,
+        ["10.0.0.8 - 404 ERROR"],
+        "filter_status(_, 404) kept {got:?}: \"404\" inside a path, an address or a longer \
+         number is not a 404 status; compare the parsed third field with the code"
+    );
+}
+
+#[test]
+fn skips_malformed_lines_instead_of_panicking() {
+    let lines = [
+        "",
+        "garbage",
+        "10.0.0.1 -",
+        "10.0.0.1 - ERROR 404",
+        "10.0.0.1 - 70000 TOO-BIG",
+        "10.0.0.1 - -404 NEGATIVE",
+        "10.0.0.1 - 404 ERROR",
+    ];
+    let got: Vec<&str> = filter_status(lines, 404).collect();
+    assert_eq!(
+        got,
+        ["10.0.0.1 - 404 ERROR"],
+        "filter_status kept {got:?}: a line without a numeric status field cannot have status \
+         404, so it must be skipped (without panicking), and only the well-formed 404 kept"
+    );
+}
+
+#[test]
+fn extracts_ipv4_and_ipv6_addresses() {
+    let lines = ["10.0.0.5 - 404 ERROR", "2001:db8::1 - 404 ERROR"];
+    let got: Vec<Result<IpAddr, LogError>> = extract_ips(lines).collect();
+    assert_eq!(
+        got,
+        [Ok(ip("10.0.0.5")), Ok(ip("2001:db8::1"))],
+        "extract_ips gave {got:?}: the first whitespace-separated field of each line must be \
+         parsed as an IpAddr (v4 or v6)"
+    );
+}
+
+#[test]
+fn reports_a_first_field_that_is_not_an_ip_as_a_typed_error() {
+    let got: Vec<Result<IpAddr, LogError>> = extract_ips(["10.0.0.300 - 404 ERROR"]).collect();
+    assert_eq!(
+        got,
+        [Err(LogError::BadIp {
+            field: "10.0.0.300".to_owned(),
+            line: "10.0.0.300 - 404 ERROR".to_owned(),
+        })],
+        "extract_ips gave {got:?}: a field that does not parse as an IP must become \
+         LogError::BadIp with the field and the line, not a panic and not a silent skip"
+    );
+}
+
+#[test]
+fn reports_a_blank_line_as_a_typed_error() {
+    let got: Vec<Result<IpAddr, LogError>> = extract_ips(["", "   "]).collect();
+    assert_eq!(
+        got,
+        [Err(LogError::EmptyLine), Err(LogError::EmptyLine)],
+        "extract_ips gave {got:?}: a line with no fields has no IP; it must become \
+         LogError::EmptyLine"
+    );
+}
+
+#[test]
+fn building_the_pipeline_pulls_no_lines() {
+    let pulled = Rc::new(Cell::new(0));
+    let pipeline = extract_ips(filter_status(counted(LOG.into_iter(), &pulled, 100), 404));
+    let before_use = pulled.get();
+    drop(pipeline);
+    assert_eq!(
+        before_use, 0,
+        "building the pipeline already read {before_use} lines: stages must only describe \
+         the work; lines are read when a consumer (for, next, collect) asks for them"
+    );
+}
+
+#[test]
+fn taking_the_first_match_pulls_no_line_after_it() {
+    let pulled = Rc::new(Cell::new(0));
+    let first = extract_ips(filter_status(counted(LOG.into_iter(), &pulled, 100), 404)).next();
+    assert_eq!(
+        (first, pulled.get()),
+        (Some(Ok(ip("10.0.0.5"))), 2),
+        "asking for the first 404 IP must read lines only up to the first 404 line (the \
+         2nd of the log) and stop: a lazy pipeline pulls one line at a time on demand"
+    );
+}
+
+#[test]
+fn runs_over_an_endless_source() {
+    let pulled = Rc::new(Cell::new(0));
+    let endless = counted(LOG.into_iter().cycle(), &pulled, 10_000);
+    let got: Vec<Result<IpAddr, LogError>> =
+        extract_ips(filter_status(endless, 500)).take(2).collect();
+    assert_eq!(
+        (got, pulled.get()),
+        (vec![Ok(ip("10.0.0.5")), Ok(ip("10.0.0.5"))], 11),
+        "two 500 IPs from an endless repeat of the log must come from reading 11 lines (the \
+         500 is the 5th line of every 6): a lazy pipeline ends when its consumer does"
+    );
+}
+
+#[test]
+fn renders_the_top_ips_of_a_log_as_a_table() {
+    let log = [
+        "10.0.0.5 - 404 ERROR",
+        "192.168.1.1 - 200 OK",
+        "2001:db8::7 - 404 ERROR",
+        "10.0.0.9 - 404 ERROR",
+        "10.0.0.5 - 404 ERROR",
+        "not-an-ip - 404 ERROR",
+        "10.0.0.9 - 404 ERROR",
+        "172.16.0.2 - 404 ERROR",
+        "10.0.0.5 - 404 ERROR",
+        "10.0.0.5 - 500 CRASH",
+        "10.0.0.10 - 404 ERROR",
+    ];
+    assert_suite_snapshot!("top_ips_report", top_ips_report(log, 404, 4));
+}
+
+#[test]
+fn renders_an_empty_table_when_no_line_matches() {
+    assert_suite_snapshot!("top_ips_report_empty", top_ips_report(LOG, 418, 3));
+}
+
+/// A log line's parts: an address (or a token that is not one), a status and some text.
+fn record() -> impl Strategy<Value = (String, u16, String)> {
+    let address = prop_oneof![
+        any::<std::net::Ipv4Addr>().prop_map(|a| a.to_string()),
+        any::<std::net::Ipv6Addr>().prop_map(|a| a.to_string()),
+        "[a-z]{1,8}",
+    ];
+    let status = prop_oneof![Just(200_u16), Just(404), Just(500), any::<u16>()];
+    (address, status, "[A-Za-z0-9/.]{0,12}")
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn gives_the_same_result_as_an_eager_vec_computation(
+        records in prop::collection::vec(record(), 0..40),
+        code in prop_oneof![Just(200_u16), Just(404), Just(500)],
+    ) {
+        let lines: Vec<String> = records
+            .iter()
+            .map(|(address, status, text)| format!("{address} - {status} {text}"))
+            .collect();
+
+        // Eager: every stage materialises a Vec before the next one starts.
+        let mut matching: Vec<(&String, &String)> = Vec::new();
+        for ((address, status, _), line) in records.iter().zip(&lines) {
+            if *status == code {
+                matching.push((address, line));
+            }
+        }
+        let mut eager: Vec<Result<IpAddr, LogError>> = Vec::new();
+        for (address, line) in matching {
+            eager.push(address.parse().map_err(|_| LogError::BadIp {
+                field: address.clone(),
+                line: line.clone(),
+            }));
+        }
+
+        let lazy: Vec<Result<IpAddr, LogError>> =
+            extract_ips(filter_status(lines.iter(), code)).collect();
+        prop_assert_eq!(&lazy, &eager,
+            "for status {} the lazy pipeline gave {:?} but the eager computation gave {:?}: \
+             laziness must change when the work happens, never the result", code, &lazy, &eager);
+    }
+}

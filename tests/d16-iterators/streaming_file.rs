@@ -1,0 +1,166 @@
+//! Kata 4: counting the matching lines of a big file in constant memory.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::streaming_file::{StreamError, count_matching_lines};
+use rstest::{fixture, rstest};
+use tempfile::TempDir;
+
+use super::heap::peak_heap;
+
+/// The most extra heap the count may hold at once, whatever the file size.
+const HEAP_BOUND: usize = 64 * 1024;
+
+/// A temp dir that lives as long as the test, and the path of a file written in it.
+fn write_file(dir: &TempDir, name: &str, contents: &[u8]) -> PathBuf {
+    let path = dir.path().join(name);
+    fs::write(&path, contents)
+        .unwrap_or_else(|e| panic!("cannot write test file {}: {e}", path.display()));
+    path
+}
+
+#[fixture]
+fn dir() -> TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("cannot create a temp dir: {e}"))
+}
+
+const SMALL_LOG: &str = "192.168.1.1 - 200 OK\n\
+                         10.0.0.5 - 404 ERROR\n\
+                         172.16.0.2 - 200 OK\n\
+                         10.0.0.9 - 404 ERROR\n";
+
+#[rstest]
+#[case::status_code("404", 2)]
+#[case::whole_word("OK", 2)]
+#[case::prefix_of_several_lines("10.0.0.", 2)]
+#[case::every_line(" - ", 4)]
+#[case::no_line("503", 0)]
+fn counts_the_lines_that_contain_the_needle(
+    dir: TempDir,
+    #[case] needle: &str,
+    #[case] expected: u64,
+) {
+    let path = write_file(&dir, "access.log", SMALL_LOG.as_bytes());
+    let got = count_matching_lines(&path, needle);
+    assert!(
+        matches!(got, Ok(n) if n == expected),
+        "count_matching_lines(_, {needle:?}) gave {got:?}: {expected} lines of the small log \
+         contain {needle:?}"
+    );
+}
+
+#[rstest]
+fn counts_a_last_line_that_has_no_newline(dir: TempDir) {
+    let path = write_file(&dir, "access.log", b"a 404\nb 200\nc 404");
+    let got = count_matching_lines(&path, "404");
+    assert!(
+        matches!(got, Ok(2)),
+        "count gave {got:?}: the last line counts even without a trailing newline (2 lines \
+         contain 404)"
+    );
+}
+
+#[rstest]
+fn counts_nothing_in_an_empty_file(dir: TempDir) {
+    let path = write_file(&dir, "empty.log", b"");
+    let got = count_matching_lines(&path, "404");
+    assert!(
+        matches!(got, Ok(0)),
+        "count over an empty file gave {got:?}: a file with no lines has no matching line"
+    );
+}
+
+/// Writes about 24 MB of log lines; returns the path and how many contain " 404 ".
+fn write_big_log(dir: &Path) -> (PathBuf, u64) {
+    let path = dir.join("big.log");
+    let file =
+        File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+    let mut out = BufWriter::new(file);
+    let mut expected = 0;
+    for i in 0_u32..500_000 {
+        let status = if i % 7 == 0 { 404 } else { 200 };
+        expected += u64::from(status == 404);
+        writeln!(
+            out,
+            "10.{}.{}.{} - {status} GET /items/{i:08} HTTP/1.1",
+            i % 256,
+            (i / 256) % 256,
+            i % 200
+        )
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    }
+    out.flush()
+        .unwrap_or_else(|e| panic!("cannot flush {}: {e}", path.display()));
+    (path, expected)
+}
+
+#[rstest]
+fn counts_a_24_megabyte_file_in_constant_memory(dir: TempDir) {
+    let (path, expected) = write_big_log(dir.path());
+    let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let (got, heap) = peak_heap(|| count_matching_lines(&path, " 404 "));
+    assert!(
+        matches!(got, Ok(n) if n == expected),
+        "count over the {size}-byte file gave {got:?}; {expected} lines have status 404"
+    );
+    let (_, eager_heap) = peak_heap(|| fs::read_to_string(&path).map(|text| text.len()));
+    assert!(
+        heap < HEAP_BOUND,
+        "counting a {size}-byte file held {heap} bytes of heap at its peak (reading it whole \
+         holds {eager_heap}): a streaming count keeps one buffer and one line, so it must stay \
+         under {HEAP_BOUND} bytes whatever the file size; read through a BufReader, not \
+         fs::read_to_string or a Vec of lines"
+    );
+}
+
+#[rstest]
+fn a_missing_file_is_a_typed_error_naming_the_path(dir: TempDir) {
+    let path = dir.path().join("no-such.log");
+    let got = count_matching_lines(&path, "404");
+    assert!(
+        matches!(&got, Err(StreamError::Open { path: p, .. }) if *p == path),
+        "count over a file that does not exist gave {got:?}: it must be \
+         StreamError::Open carrying the path, so the message says which file is missing"
+    );
+}
+
+#[rstest]
+fn an_empty_needle_is_rejected(dir: TempDir) {
+    let path = write_file(&dir, "access.log", SMALL_LOG.as_bytes());
+    let got = count_matching_lines(&path, "");
+    assert!(
+        matches!(got, Err(StreamError::EmptyNeedle)),
+        "count with an empty needle gave {got:?}: every line contains \"\", so the request is \
+         certainly a mistake; it must be StreamError::EmptyNeedle"
+    );
+}
+
+#[rstest]
+#[case::newline("404\nERROR")]
+#[case::carriage_return("404\r")]
+fn a_needle_with_a_line_break_is_rejected(dir: TempDir, #[case] needle: &str) {
+    let path = write_file(&dir, "access.log", SMALL_LOG.as_bytes());
+    let got = count_matching_lines(&path, needle);
+    assert!(
+        matches!(&got, Err(StreamError::NeedleSpansLines(n)) if n == needle),
+        "count with the needle {needle:?} gave {got:?}: no single line can contain a line \
+         break, so it must be StreamError::NeedleSpansLines with the needle"
+    );
+}
+
+#[rstest]
+fn a_line_that_is_not_utf8_is_a_typed_error_with_its_number(dir: TempDir) {
+    let path = write_file(
+        &dir,
+        "binary.log",
+        b"ok 404\nok 200\nbad \xff\xfe 404\nok 404\n",
+    );
+    let got = count_matching_lines(&path, "404");
+    assert!(
+        matches!(&got, Err(StreamError::Read { line: 3, path: p, .. }) if *p == path),
+        "count over a file whose 3rd line is not UTF-8 gave {got:?}: it must be \
+         StreamError::Read with line 3 and the path, not a panic and not a wrong count"
+    );
+}
