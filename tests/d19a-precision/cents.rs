@@ -66,7 +66,11 @@ fn displays_as_dollars_and_two_digit_cents(#[case] cents: i64, #[case] expected:
 #[test]
 fn adds_without_rounding() {
     let got = Cents(1050).checked_add(Cents(-305));
-    assert_eq!(got, Ok(Cents(745)), "$10.50 + -$3.05 gave {got:?}: integer cents add exactly to 745");
+    assert_eq!(
+        got,
+        Ok(Cents(745)),
+        "$10.50 + -$3.05 gave {got:?}: integer cents add exactly to 745"
+    );
 }
 
 #[test]
@@ -74,7 +78,10 @@ fn reports_overflow_instead_of_wrapping() {
     let got = Cents(i64::MAX).checked_add(Cents(1));
     assert_eq!(
         got,
-        Err(MoneyError::Overflow { left: Cents(i64::MAX), right: Cents(1) }),
+        Err(MoneyError::Overflow {
+            left: Cents(i64::MAX),
+            right: Cents(1)
+        }),
         "adding a cent to i64::MAX cents gave {got:?}: report the overflow, never wrap to a debt"
     );
 }
@@ -112,7 +119,11 @@ fn allocates_every_cent_larger_parts_first(
 #[test]
 fn refuses_to_split_into_zero_parts() {
     let got = allocate(Cents(100), 0);
-    assert_eq!(got, Err(MoneyError::ZeroParts), "allocate(100, 0) gave {got:?}: zero parts is an error");
+    assert_eq!(
+        got,
+        Err(MoneyError::ZeroParts),
+        "allocate(100, 0) gave {got:?}: zero parts is an error"
+    );
 }
 
 #[rstest]

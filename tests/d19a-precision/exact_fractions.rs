@@ -19,8 +19,16 @@ fn big(text: &str) -> BigInt {
 #[case::ten_to_the_22(1e22, "10000000000000000000000", "1")]
 #[case::zero(0.0, "0", "1")]
 #[case::negative_zero(-0.0, "0", "1")]
-#[case::smallest_subnormal(5e-324, "1", "202402253307310618352495346718917307049556649764142118356901358027430339567995346891960383701437124495187077864316811911389808737385793476867013399940738509921517424276566361364466907742093216341239767678472745068562007483424692698618103355649159556340810056512358769552333414615230502532186327508646006263307707741093494784")]
-#[case::largest(f64::MAX, "179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368", "1")]
+#[case::smallest_subnormal(
+    5e-324,
+    "1",
+    "202402253307310618352495346718917307049556649764142118356901358027430339567995346891960383701437124495187077864316811911389808737385793476867013399940738509921517424276566361364466907742093216341239767678472745068562007483424692698618103355649159556340810056512358769552333414615230502532186327508646006263307707741093494784"
+)]
+#[case::largest(
+    f64::MAX,
+    "179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368",
+    "1"
+)]
 fn gives_the_exact_ratio_in_lowest_terms(
     #[case] x: f64,
     #[case] numerator: &str,
@@ -41,7 +49,10 @@ fn gives_the_exact_ratio_in_lowest_terms(
 #[case::negative_infinity(f64::NEG_INFINITY)]
 fn has_no_ratio_for_nan_or_infinity(#[case] x: f64) {
     let got = as_integer_ratio(x);
-    assert_eq!(got, None, "as_integer_ratio({x}) gave {got:?}: NaN and infinities are not fractions");
+    assert_eq!(
+        got, None,
+        "as_integer_ratio({x}) gave {got:?}: NaN and infinities are not fractions"
+    );
 }
 
 #[test]
@@ -49,7 +60,11 @@ fn a_third_times_three_is_one_only_for_ratio_and_by_luck_for_f64() {
     let got = reciprocal_round_trip(3).expect("3 is a valid divisor");
     assert_eq!(
         (got.float, got.decimal.to_string(), got.ratio),
-        (1.0, "0.9999999999999999999999999999".to_owned(), Ratio::one()),
+        (
+            1.0,
+            "0.9999999999999999999999999999".to_owned(),
+            Ratio::one()
+        ),
         "(1/3) * 3 gave {got:?}: f64 rounds back to exactly 1.0 (luck, not exactness), Decimal \
          keeps 28 nines, Ratio is exactly 1"
     );
@@ -68,7 +83,11 @@ fn a_forty_ninth_times_forty_nine_misses_one_in_f64() {
 #[test]
 fn a_zero_divisor_is_an_error() {
     let got = reciprocal_round_trip(0);
-    assert_eq!(got, Err(FractionError::DivisionByZero), "reciprocal_round_trip(0) gave {got:?}: 1/0 has no value");
+    assert_eq!(
+        got,
+        Err(FractionError::DivisionByZero),
+        "reciprocal_round_trip(0) gave {got:?}: 1/0 has no value"
+    );
 }
 
 proptest! {

@@ -109,7 +109,10 @@ fn summands() -> impl Strategy<Value = Vec<f64>> {
         (-1000_i64..1000).prop_map(|c| c as f64 / 100.0),
     ]
     .prop_filter("no values near the overflow edge", |x| x.abs() < 1e300);
-    (prop::collection::vec(finite.clone(), 0..12), prop::collection::vec(finite, 0..6))
+    (
+        prop::collection::vec(finite.clone(), 0..12),
+        prop::collection::vec(finite, 0..6),
+    )
         .prop_map(|(mut values, cancelled)| {
             values.extend(cancelled.iter().map(|x| -x));
             values.extend(cancelled);
@@ -124,7 +127,7 @@ fn is_correctly_rounded(got: f64, exact: &BigRational) -> bool {
     let here = distance(got);
     let up = distance(got.next_up());
     let down = distance(got.next_down());
-    let even = got.to_bits() % 2 == 0;
+    let even = got.to_bits().is_multiple_of(2);
     (here < up || (here == up && even)) && (here < down || (here == down && even))
 }
 

@@ -26,7 +26,10 @@ fn rounds_ties_by_policy(
     #[case] half_even: &str,
     #[case] half_up: &str,
 ) {
-    let (even, up) = (round_half_even(dec(value), dp), round_half_up(dec(value), dp));
+    let (even, up) = (
+        round_half_even(dec(value), dp),
+        round_half_up(dec(value), dp),
+    );
     assert_eq!(
         even,
         dec(half_even),

@@ -79,8 +79,8 @@ impl Cents {
             return Err(classify_malformed(input, body));
         }
         let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
-        let cents = cents_of_fraction(fraction)
-            .ok_or_else(|| MoneyError::SubCent(input.to_owned()))?;
+        let cents =
+            cents_of_fraction(fraction).ok_or_else(|| MoneyError::SubCent(input.to_owned()))?;
         let out_of_range = || MoneyError::OutOfRange(input.to_owned());
         let magnitude = digits_value(whole)
             .and_then(|units| units.checked_mul(100))
@@ -107,7 +107,11 @@ impl fmt::Display for Cents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
         let magnitude = self.0.unsigned_abs();
-        f.pad(&format!("{sign}${}.{:02}", magnitude / 100, magnitude % 100))
+        f.pad(&format!(
+            "{sign}${}.{:02}",
+            magnitude / 100,
+            magnitude % 100
+        ))
     }
 }
 
@@ -199,8 +203,6 @@ fn cents_of_fraction(fraction: &str) -> Option<i128> {
 /// The value of a string of ASCII digits, or `None` if it overflows `i128`.
 fn digits_value(digits: &str) -> Option<i128> {
     digits.bytes().try_fold(0_i128, |value, digit| {
-        value
-            .checked_mul(10)?
-            .checked_add(i128::from(digit - b'0'))
+        value.checked_mul(10)?.checked_add(i128::from(digit - b'0'))
     })
 }

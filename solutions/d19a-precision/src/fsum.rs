@@ -100,13 +100,13 @@ fn round_partials(partials: &[f64]) -> f64 {
     }
     // `hi + lo` was a tie broken to even; if the partials below push in the same
     // direction as `lo`, the exact sum lies past the half-way point: round the other way.
-    if let Some(&next) = remaining.last() {
-        if (lo < 0.0 && next < 0.0) || (lo > 0.0 && next > 0.0) {
-            let y = lo * 2.0;
-            let x = hi + y;
-            if y == x - hi {
-                hi = x;
-            }
+    if let Some(&next) = remaining.last()
+        && ((lo < 0.0 && next < 0.0) || (lo > 0.0 && next > 0.0))
+    {
+        let y = lo * 2.0;
+        let x = hi + y;
+        if y == x - hi {
+            hi = x;
         }
     }
     hi

@@ -11,8 +11,8 @@
 //!
 //! **Python → Rust.** Python's `decimal` keeps the mode in a thread-global context
 //! (`getcontext().rounding`, `getcontext().prec`) that any library can change under you.
-//! Rust has no global context: the policy is an argument,
-//! `Decimal::round_dp_with_strategy(dp, RoundingStrategy::…)`, visible at every call site.
+//! Rust has no global context: the policy is an argument (a `RoundingStrategy`), visible
+//! at every call site.
 //! `ROUND_HALF_UP` in Python means ties *away from zero* (`-2.5` → `-3`).
 //!
 //! Because `Decimal::from_str("2.675")` is exactly 2.675, it rounds to 2.68 under both
@@ -48,5 +48,7 @@ pub fn round_significant(value: Decimal, digits: u32) -> Decimal {
     );
     value
         .round_sf_with_strategy(digits, RoundingStrategy::MidpointNearestEven)
-        .unwrap_or_else(|| panic!("rounding {value} to {digits} significant digits overflows Decimal"))
+        .unwrap_or_else(|| {
+            panic!("rounding {value} to {digits} significant digits overflows Decimal")
+        })
 }
