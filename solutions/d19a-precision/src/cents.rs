@@ -184,7 +184,8 @@ fn classify_malformed(input: &str, body: &str) -> MoneyError {
         }
     }
     let without_separators: String = body.chars().filter(|&c| c != ',' && c != '_').collect();
-    if without_separators.len() < body.len() && is_plain_decimal(&without_separators) {
+    // `body` itself is malformed, so if dropping separators fixes it, there were some.
+    if is_plain_decimal(&without_separators) {
         return MoneyError::Separator(input.to_owned());
     }
     MoneyError::NotANumber(input.to_owned())

@@ -58,7 +58,7 @@ pub fn as_integer_ratio(x: f64) -> Option<(BigInt, BigInt)> {
     let twos = mantissa.trailing_zeros();
     let odd = BigInt::from(mantissa >> twos);
     let exponent = exponent + i32::try_from(twos).unwrap_or(0);
-    let numerator = if x < 0.0 { -odd } else { odd };
+    let numerator = if x.is_sign_negative() { -odd } else { odd };
     if exponent >= 0 {
         Some((numerator << exponent.unsigned_abs(), BigInt::one()))
     } else {

@@ -98,10 +98,11 @@ fn round_partials(partials: &[f64]) -> f64 {
             break;
         }
     }
-    // `hi + lo` was a tie broken to even; if the partials below push in the same
-    // direction as `lo`, the exact sum lies past the half-way point: round the other way.
+    // We only get here after a break, so `lo != 0`: `hi + lo` was a tie broken to even.
+    // If the partials below push in the same direction as `lo`, the exact sum lies past
+    // the half-way point: round the other way.
     if let Some(&next) = remaining.last()
-        && ((lo < 0.0 && next < 0.0) || (lo > 0.0 && next > 0.0))
+        && lo.is_sign_positive() == next.is_sign_positive()
     {
         let y = lo * 2.0;
         let x = hi + y;
