@@ -1,0 +1,101 @@
+//! # Kata 4 — money as integer cents
+//!
+//! **Build** [`Cents`], an amount of money as a whole number of cents: a strict parser,
+//! a `$10.50` display, overflow-checked addition, and two ways to split a bill,
+//! [`allocate`] (equal parts) and [`allocate_by_ratio`] (weighted parts).
+//!
+//! **Why.** Integers never round. Storing `$10.50` as `1050` keeps every sum exact, but two
+//! new failures appear at the edges: input that is not a plain amount (`"1,000"`,
+//! `"1e3"`, `"0.005"`) must be refused rather than guessed at, and division must not
+//! lose a cent — `$100 / 3` is `$33.34 + $33.33 + $33.33`, not three times `$33.33`.
+//! An `i64` also has a limit, and release builds wrap silently on overflow.
+//!
+//! **Python → Rust.** Python's `int` never overflows, so the article's "integers never
+//! suffer from loss" is the whole story there. In Rust it is not: `i64` holds about
+//! ±92 quadrillion dollars and `+` wraps in release builds, so the newtype offers
+//! [`Cents::checked_add`], which reports the overflow as an error. The parse errors are a
+//! `thiserror` enum, so callers can tell a typo from a sub-cent amount.
+//!
+//! **Grammar.** An optional `-` or `+`, one or more digits, then optionally a point and one
+//! or more digits; digits past the cents are allowed only if they are zeros (`"1.500"` is
+//! `$1.50`, `"1.505"` is a sub-cent amount). No spaces, exponents or separators.
+//!
+//! **The tests check** a table of good and bad inputs (one error variant each), the
+//! display, a parse/display round trip, overflow, and the allocation invariants: parts sum
+//! to the total, equal parts differ by at most a cent with the larger first, and each
+//! weighted part is within a cent of its exact share.
+
+use std::fmt;
+
+/// Errors from parsing, adding and splitting amounts of money.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    /// The input was the empty string.
+    #[error("an amount of money cannot be empty")]
+    Empty,
+    /// The input had non-zero digits past the cents, e.g. `"0.005"`.
+    #[error("{0:?} has a fraction of a cent: at most two non-zero decimal places")]
+    SubCent(String),
+    /// The input used exponent notation, e.g. `"1e3"`.
+    #[error("{0:?} uses exponent notation: write the amount out in full")]
+    Exponent(String),
+    /// The input used thousands separators, e.g. `"1,000.00"`.
+    #[error("{0:?} has thousands separators: write the digits without them")]
+    Separator(String),
+    /// The input was not a plain decimal amount at all.
+    #[error("{0:?} is not an amount of money")]
+    NotANumber(String),
+    /// The amount does not fit in an `i64` number of cents.
+    #[error("{0:?} is outside the range of i64 cents")]
+    OutOfRange(String),
+    /// Adding two amounts overflowed `i64`.
+    #[error("adding {left} and {right} overflows i64 cents")]
+    Overflow {
+        /// The left operand.
+        left: Cents,
+        /// The right operand.
+        right: Cents,
+    },
+    /// A bill cannot be split into zero parts.
+    #[error("cannot split an amount into zero parts")]
+    ZeroParts,
+    /// There are no ratios, or they are all zero, so no part can receive money.
+    #[error("cannot split an amount by ratios that are all zero")]
+    ZeroRatios,
+}
+
+/// An amount of money as a whole number of cents (`Cents(1050)` is `$10.50`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cents(pub i64);
+
+impl Cents {
+    /// Parses a plain decimal amount such as `"10.50"`, `"-3.05"` or `"7"`.
+    pub fn parse(input: &str) -> Result<Cents, MoneyError> {
+        todo!("parse {input:?} into cents")
+    }
+
+    /// Adds two amounts, reporting overflow instead of wrapping.
+    pub fn checked_add(self, other: Cents) -> Result<Cents, MoneyError> {
+        todo!("add {} and {} cents", self.0, other.0)
+    }
+}
+
+impl fmt::Display for Cents {
+    /// Writes `$10.50`, `-$3.05`; honours width and alignment (`{:>8}`).
+    fn fmt(&self, _f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        todo!("display {} cents as dollars", self.0)
+    }
+}
+
+/// Splits `total` into `parts` amounts that sum to it and differ by at most one cent,
+/// larger parts first.
+pub fn allocate(total: Cents, parts: usize) -> Result<Vec<Cents>, MoneyError> {
+    todo!("split {} cents into {parts} parts", total.0)
+}
+
+/// Splits `total` in proportion to `ratios`; the parts sum exactly to `total`, each within
+/// one cent of its exact share (leftover cents go to the largest remainders, then the
+/// earliest parts).
+pub fn allocate_by_ratio(total: Cents, ratios: &[u32]) -> Result<Vec<Cents>, MoneyError> {
+    todo!("split {} cents by the ratios {ratios:?}", total.0)
+}

@@ -1,0 +1,55 @@
+//! # Kata 7 — exact fractions
+//!
+//! **Build** [`as_integer_ratio`], the exact value of a double as a fraction of two big
+//! integers (Python's `float.as_integer_ratio`), and [`reciprocal_round_trip`], which
+//! computes `(1 / d) × d` in `f64`, `Decimal` and `Ratio<i64>` side by side.
+//!
+//! **Why.** When a result must be exact whatever the operations (a solver, a
+//! reconciliation, a test oracle), neither binary nor decimal fractions will do: 1/3 has
+//! no finite expansion in either base. Rationals are exact for `+ - × ÷`, at the price of
+//! growing numerators and a `gcd` on every step.
+//!
+//! **Python → Rust.** `fractions.Fraction` becomes `num_rational::Ratio` (`Ratio<i64>`
+//! for small values, `BigRational` when they may grow); `int` becomes
+//! `num_bigint::BigInt`. One claim does not carry over literally: `1/3 * 3` happens to
+//! round back to exactly `1.0` in `f64` (in Python too). The float failure shows with
+//! other divisors, e.g. `(1/49) × 49 = 0.9999999999999999`; `Decimal` gives
+//! `0.9999999999999999999999999999` for `d = 3`; `Ratio` is exactly 1 for every `d`.
+//!
+//! **The tests check** known ratios, lowest terms with a positive denominator, signed
+//! zero, the extremes of the range, `None` for NaN and infinities, an exact round trip for
+//! any finite double, and the three number types on `(1 / d) × d`.
+
+use num_bigint::BigInt;
+use num_rational::Ratio;
+use rust_decimal::Decimal;
+
+/// `(1 / d) × d` computed three ways.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundTrip {
+    /// Computed in binary floating point.
+    pub float: f64,
+    /// Computed in `rust_decimal::Decimal` (28 significant digits).
+    pub decimal: Decimal,
+    /// Computed with exact rationals.
+    pub ratio: Ratio<i64>,
+}
+
+/// Errors from exact-fraction arithmetic.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FractionError {
+    /// The divisor was zero.
+    #[error("cannot take the reciprocal of zero")]
+    DivisionByZero,
+}
+
+/// Returns `x` as `(numerator, denominator)` in lowest terms with a positive denominator,
+/// or `None` for NaN and infinities.
+pub fn as_integer_ratio(x: f64) -> Option<(BigInt, BigInt)> {
+    todo!("turn {x:e} into a ratio of two integers")
+}
+
+/// Computes `(1 / d) × d` in `f64`, `Decimal` and `Ratio<i64>`.
+pub fn reciprocal_round_trip(d: i32) -> Result<RoundTrip, FractionError> {
+    todo!("compute (1 / {d}) × {d} three ways")
+}

@@ -1,0 +1,37 @@
+//! # Kata 1 — the leak: summing floats exactly
+//!
+//! **Build** two ways to add a slice of `f64`: [`naive_sum`], the plain left-to-right
+//! loop, and [`fsum`], which returns the exact mathematical sum of the inputs rounded
+//! once, to the nearest double (the number Python's `math.fsum` returns).
+//!
+//! **Why.** Every `+` on doubles rounds its result to 53 significant bits. One rounding is
+//! harmless; a million of them drift, and a large value can swallow a small one entirely
+//! (`1e100 + 1.0 == 1e100`), so a ledger that is summed in a different order reports a
+//! different total.
+//!
+//! **Python → Rust.** `math.fsum` keeps a list of non-overlapping *partials* whose exact
+//! sum equals the exact sum of the inputs seen so far (Shewchuk's algorithm): the
+//! *two-sum* step turns `a + b` into a rounded `hi` and the exact error `lo`, so nothing is
+//! lost until the final rounding. Rust has no `fsum` in `std`; you write it with a `Vec<f64>`
+//! of partials. A Kahan or Neumaier loop is *not* enough: it keeps one correction term, and
+//! the cancellation cases below defeat it.
+//!
+//! Python 3.12 changed the built-in `sum()` of floats to a compensated (Neumaier) sum, so
+//! the article's `sum()` figures come from older Pythons; [`naive_sum`] is that old loop.
+//!
+//! **Non-finite input.** As in Python: any NaN, or both infinities, give NaN; infinities
+//! of one sign give that infinity. When finite inputs overflow a partial, Python raises
+//! `OverflowError`; this kata returns the infinity the overflow produced.
+//!
+//! **The tests check** a million fees of 0.10, cancellation (`[1e100, 1.0, -1e100]`), the
+//! half-way rounding case, order independence and agreement with an exact rational sum.
+
+/// Adds the values left to right with `+`, rounding after every step.
+pub fn naive_sum(values: &[f64]) -> f64 {
+    todo!("add {} values left to right", values.len())
+}
+
+/// Returns the exact sum of the values, correctly rounded to the nearest `f64`.
+pub fn fsum(values: &[f64]) -> f64 {
+    todo!("sum {values:?} exactly, rounding once")
+}

@@ -1,0 +1,39 @@
+//! # Kata 2 — what the float really stores
+//!
+//! **Build** [`exact_decimal_expansion`]: the exact decimal value of a double, every digit,
+//! in positional notation, as Python prints `format(Decimal(x), 'f')`.
+//!
+//! **Why.** `0.1` in source code is not one tenth: it is the nearest double,
+//! `0.1000000000000000055511151231257827021181583404541015625`. `{}` and Python's
+//! `repr` both print the *shortest* string that reads back to the same double, which hides
+//! the error. Seeing the stored value explains every "0.1 + 0.2 != 0.3" bug report.
+//!
+//! **Python → Rust.** Every finite double is an integer times a power of two, so its
+//! decimal expansion always ends. Python shows it with `Decimal(x)`. Rust's
+//! `rust_decimal::Decimal` cannot: it holds at most 28 fractional digits, so
+//! `Decimal::from_f64_retain(0.1)` keeps *some* of the binary error (the article's
+//! "instantiation trap") while `Decimal::from_str("0.1")` is exactly one tenth. The full
+//! expansion is a string you compute yourself.
+//!
+//! **Format.** No exponent, no trailing zeros after the point, no point for integers:
+//! `1.0` → `1`, `1e22` → `10000000000000000000000`, `-0.0` → `-0`, NaN → `NaN`,
+//! infinities → `Infinity` / `-Infinity`.
+//!
+//! **The tests check** those cases, the smallest subnormal, that the expansion reads back
+//! to the same double, and the instantiation trap.
+
+/// Returns every decimal digit of the value `x` actually stores.
+pub fn exact_decimal_expansion(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".to_owned();
+    }
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if x.is_infinite() {
+        return format!("{sign}Infinity");
+    }
+    // 1074 fractional digits hold any double exactly (its last bit is at most 2^-1074),
+    // and Rust's precision formatting prints exact digits, not a shortest round-trip.
+    let digits = format!("{:.1074}", x.abs());
+    let trimmed = digits.trim_end_matches('0').trim_end_matches('.');
+    format!("{sign}{trimmed}")
+}

@@ -1,0 +1,97 @@
+//! # Kata 7 — exact fractions
+//!
+//! **Build** [`as_integer_ratio`], the exact value of a double as a fraction of two big
+//! integers (Python's `float.as_integer_ratio`), and [`reciprocal_round_trip`], which
+//! computes `(1 / d) × d` in `f64`, `Decimal` and `Ratio<i64>` side by side.
+//!
+//! **Why.** When a result must be exact whatever the operations (a solver, a
+//! reconciliation, a test oracle), neither binary nor decimal fractions will do: 1/3 has
+//! no finite expansion in either base. Rationals are exact for `+ - × ÷`, at the price of
+//! growing numerators and a `gcd` on every step.
+//!
+//! **Python → Rust.** `fractions.Fraction` becomes `num_rational::Ratio` (`Ratio<i64>`
+//! for small values, `BigRational` when they may grow); `int` becomes
+//! `num_bigint::BigInt`. One claim does not carry over literally: `1/3 * 3` happens to
+//! round back to exactly `1.0` in `f64` (in Python too). The float failure shows with
+//! other divisors, e.g. `(1/49) × 49 = 0.9999999999999999`; `Decimal` gives
+//! `0.9999999999999999999999999999` for `d = 3`; `Ratio` is exactly 1 for every `d`.
+//!
+//! **The tests check** known ratios, lowest terms with a positive denominator, signed
+//! zero, the extremes of the range, `None` for NaN and infinities, an exact round trip for
+//! any finite double, and the three number types on `(1 / d) × d`.
+
+use num_bigint::BigInt;
+use num_rational::Ratio;
+use num_traits::{One, Zero};
+use rust_decimal::Decimal;
+
+/// `(1 / d) × d` computed three ways.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundTrip {
+    /// Computed in binary floating point.
+    pub float: f64,
+    /// Computed in `rust_decimal::Decimal` (28 significant digits).
+    pub decimal: Decimal,
+    /// Computed with exact rationals.
+    pub ratio: Ratio<i64>,
+}
+
+/// Errors from exact-fraction arithmetic.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FractionError {
+    /// The divisor was zero.
+    #[error("cannot take the reciprocal of zero")]
+    DivisionByZero,
+}
+
+/// Returns `x` as `(numerator, denominator)` in lowest terms with a positive denominator,
+/// or `None` for NaN and infinities.
+pub fn as_integer_ratio(x: f64) -> Option<(BigInt, BigInt)> {
+    if !x.is_finite() {
+        return None;
+    }
+    let (mantissa, exponent) = decompose(x);
+    if mantissa == 0 {
+        return Some((BigInt::zero(), BigInt::one()));
+    }
+    // x = mantissa × 2^exponent; move the mantissa's factors of two into the exponent.
+    let twos = mantissa.trailing_zeros();
+    let odd = BigInt::from(mantissa >> twos);
+    let exponent = exponent + i32::try_from(twos).unwrap_or(0);
+    let numerator = if x.is_sign_negative() { -odd } else { odd };
+    if exponent >= 0 {
+        Some((numerator << exponent.unsigned_abs(), BigInt::one()))
+    } else {
+        Some((numerator, BigInt::one() << exponent.unsigned_abs()))
+    }
+}
+
+/// Computes `(1 / d) × d` in `f64`, `Decimal` and `Ratio<i64>`.
+pub fn reciprocal_round_trip(d: i32) -> Result<RoundTrip, FractionError> {
+    if d == 0 {
+        return Err(FractionError::DivisionByZero);
+    }
+    let float = (1.0 / f64::from(d)) * f64::from(d);
+    let decimal = (Decimal::ONE / Decimal::from(d)) * Decimal::from(d);
+    let ratio = Ratio::new(1, i64::from(d)) * i64::from(d);
+    Ok(RoundTrip {
+        float,
+        decimal,
+        ratio,
+    })
+}
+
+/// Splits a finite `x` into an unsigned integer mantissa and a power of two:
+/// `|x| = mantissa × 2^exponent`.
+fn decompose(x: f64) -> (u64, i32) {
+    const FRACTION_BITS: u32 = 52;
+    let bits = x.to_bits();
+    let biased = i32::try_from((bits >> FRACTION_BITS) & 0x7ff).unwrap_or(0);
+    let fraction = bits & ((1 << FRACTION_BITS) - 1);
+    if biased == 0 {
+        // Subnormal (or zero): no implicit leading bit, fixed exponent.
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << FRACTION_BITS), biased - 1075)
+    }
+}

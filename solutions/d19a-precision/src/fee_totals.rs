@@ -1,0 +1,35 @@
+//! # Kata 5 — fees at scale with `Decimal`
+//!
+//! **Build** the article's forge: [`float_fee_total`] collects a flat fee `count` times in
+//! an `f64`, one `+=` per transaction, and [`decimal_fee_total`] collects it in
+//! `rust_decimal::Decimal`, exactly.
+//!
+//! **Why.** A fee of 0.10 is stored as 0.1000000000000000055…; each addition rounds the
+//! running total again, and the errors do not cancel. After a million transactions the
+//! float total is `100000.00000133288`, not `100000`: a reconciliation job that compares
+//! it with the bank's figure flags a discrepancy nobody can explain.
+//!
+//! **Python → Rust.** Python's `Decimal` is arbitrary-precision base-10 arithmetic in
+//! software; Rust's `rust_decimal::Decimal` is a 96-bit integer with a base-10 scale, so it
+//! is exact for money but has a maximum (about 7.9 × 10^28). Build the fee from a string
+//! (`Decimal::from_str("0.10")` or the `dec!` macro), never from an `f64`.
+//!
+//! **The tests check** the drift of the float total for a million fees, that the decimal
+//! total is exactly `count × fee`, the empty batch, and the overflow panic.
+
+use rust_decimal::Decimal;
+
+/// Adds `fee` to an `f64` total `count` times, as a naive billing loop does.
+pub fn float_fee_total(count: u64, fee: f64) -> f64 {
+    (0..count).fold(0.0, |total, _| total + fee)
+}
+
+/// Returns the exact total of `count` fees of `fee`.
+///
+/// # Panics
+///
+/// If the total is too large for `Decimal`, with a message saying it overflows.
+pub fn decimal_fee_total(count: u64, fee: Decimal) -> Decimal {
+    fee.checked_mul(Decimal::from(count))
+        .unwrap_or_else(|| panic!("{count} fees of {fee} overflow the Decimal range"))
+}

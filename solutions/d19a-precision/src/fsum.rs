@@ -1,0 +1,114 @@
+//! # Kata 1 — the leak: summing floats exactly
+//!
+//! **Build** two ways to add a slice of `f64`: [`naive_sum`], the plain left-to-right
+//! loop, and [`fsum`], which returns the exact mathematical sum of the inputs rounded
+//! once, to the nearest double (the number Python's `math.fsum` returns).
+//!
+//! **Why.** Every `+` on doubles rounds its result to 53 significant bits. One rounding is
+//! harmless; a million of them drift, and a large value can swallow a small one entirely
+//! (`1e100 + 1.0 == 1e100`), so a ledger that is summed in a different order reports a
+//! different total.
+//!
+//! **Python → Rust.** `math.fsum` keeps a list of non-overlapping *partials* whose exact
+//! sum equals the exact sum of the inputs seen so far (Shewchuk's algorithm): the
+//! *two-sum* step turns `a + b` into a rounded `hi` and the exact error `lo`, so nothing is
+//! lost until the final rounding. Rust has no `fsum` in `std`; you write it with a `Vec<f64>`
+//! of partials. A Kahan or Neumaier loop is *not* enough: it keeps one correction term, and
+//! the cancellation cases below defeat it.
+//!
+//! Python 3.12 changed the built-in `sum()` of floats to a compensated (Neumaier) sum, so
+//! the article's `sum()` figures come from older Pythons; [`naive_sum`] is that old loop.
+//!
+//! **Non-finite input.** As in Python: any NaN, or both infinities, give NaN; infinities
+//! of one sign give that infinity. When finite inputs overflow a partial, Python raises
+//! `OverflowError`; this kata returns the infinity the overflow produced.
+//!
+//! **The tests check** a million fees of 0.10, cancellation (`[1e100, 1.0, -1e100]`), the
+//! half-way rounding case, order independence and agreement with an exact rational sum.
+
+/// Adds the values left to right with `+`, rounding after every step.
+pub fn naive_sum(values: &[f64]) -> f64 {
+    values.iter().fold(0.0, |total, &x| total + x)
+}
+
+/// Returns the exact sum of the values, correctly rounded to the nearest `f64`.
+pub fn fsum(values: &[f64]) -> f64 {
+    let mut partials: Vec<f64> = Vec::new();
+    let mut special = 0.0_f64;
+    for &value in values {
+        if !value.is_finite() {
+            special += value;
+            continue;
+        }
+        if let Some(overflowed) = add_to_partials(&mut partials, value) {
+            special += overflowed;
+        }
+    }
+    if special != 0.0 {
+        return special;
+    }
+    round_partials(&partials)
+}
+
+/// Two-sum of `a` and `b` with `|a| >= |b|`: the rounded sum and its exact error.
+fn fast_two_sum(a: f64, b: f64) -> (f64, f64) {
+    let hi = a + b;
+    (hi, b - (hi - a))
+}
+
+/// Folds `value` into the partials, keeping them exact and non-overlapping.
+/// Returns the infinity produced if a partial overflowed.
+fn add_to_partials(partials: &mut Vec<f64>, value: f64) -> Option<f64> {
+    let mut x = value;
+    let mut kept = 0;
+    for i in 0..partials.len() {
+        let y = partials[i];
+        let (big, small) = if x.abs() < y.abs() { (y, x) } else { (x, y) };
+        let (hi, lo) = fast_two_sum(big, small);
+        if lo != 0.0 {
+            partials[kept] = lo;
+            kept += 1;
+        }
+        x = hi;
+    }
+    partials.truncate(kept);
+    if x.is_infinite() {
+        return Some(x);
+    }
+    if x != 0.0 {
+        partials.push(x);
+    }
+    None
+}
+
+/// Adds the partials from the largest down, rounding once, with the half-way fix.
+fn round_partials(partials: &[f64]) -> f64 {
+    let Some((&top, rest)) = partials.split_last() else {
+        return 0.0;
+    };
+    let mut hi = top;
+    let mut lo = 0.0;
+    let mut remaining = rest;
+    while let Some((&y, below)) = remaining.split_last() {
+        remaining = below;
+        let x = hi;
+        hi = x + y;
+        lo = y - (hi - x);
+        if lo != 0.0 {
+            break;
+        }
+    }
+    // We only get here after a break, so `lo != 0`: `hi + lo` was a tie broken to even.
+    // If the partials below push in the same direction as `lo`, the exact sum lies past
+    // the half-way point: round the other way.
+    if let Some(&next) = remaining.last()
+        && lo.is_sign_positive() == next.is_sign_positive()
+    {
+        let y = lo * 2.0;
+        let x = hi + y;
+        if y == x - hi {
+            hi = x;
+        }
+    }
+    hi
+}

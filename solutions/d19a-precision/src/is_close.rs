@@ -1,0 +1,35 @@
+//! # Kata 6 — comparing floats
+//!
+//! **Build** [`is_close`] with exactly the semantics of Python's `math.isclose`.
+//!
+//! **Why.** `0.1 + 0.2 == 0.3` is false, so an `==` on computed floats is a coin toss:
+//! a test passes on one machine and fails after a harmless refactor reorders a sum.
+//! Comparing within a tolerance says what "equal" means for the domain.
+//!
+//! **Python → Rust.** `std` has no `isclose`. The rule: `a` and `b` are close when
+//! `|a - b| <= max(rel_tol * max(|a|, |b|), abs_tol)`. The relative part scales with
+//! the larger magnitude, which makes the test symmetric; it is useless near zero, which is
+//! what `abs_tol` is for. Equal values (including equal infinities) are close, an infinity
+//! is close to nothing else, NaN is close to nothing, and a negative tolerance is a bug in
+//! the caller: Python raises `ValueError`, this function panics.
+//!
+//! **The tests check** a table of edge cases, symmetry for any pair, and the panics.
+
+/// True if `a` and `b` are within `rel_tol` (relative) or `abs_tol` (absolute) of each other.
+///
+/// # Panics
+///
+/// If either tolerance is negative; the message says tolerances must be non-negative.
+pub fn is_close(a: f64, b: f64, rel_tol: f64, abs_tol: f64) -> bool {
+    if rel_tol < 0.0 || abs_tol < 0.0 {
+        panic!("tolerances must be non-negative, got rel_tol {rel_tol} and abs_tol {abs_tol}");
+    }
+    if a == b {
+        return true;
+    }
+    if a.is_infinite() || b.is_infinite() {
+        return false;
+    }
+    let diff = (a - b).abs();
+    diff <= (rel_tol * b).abs() || diff <= (rel_tol * a).abs() || diff <= abs_tol
+}

@@ -1,0 +1,51 @@
+//! # Suite d19a-precision — floats, `Decimal` and integer cents
+//!
+//! Source article: *Python Math Stack: Decimal, Statistics & IEEE 754 Limits (2026)*,
+//! series "Logic & Legacy",
+//! <https://dev.to/kaushikcoderpy/python-math-stack-decimal-statistics-ieee-754-limits-2026-1b94>.
+//!
+//! The article's claim: a binary float cannot hold most decimal fractions, the error grows
+//! with every operation, and money therefore needs base-10 arithmetic or whole cents; the
+//! rounding mode is a business rule; floats are compared with a tolerance and summed with
+//! compensation. Each kata makes you prove one of these in Rust.
+//!
+//! | idea in the article | kata |
+//! | --- | --- |
+//! | summing a million 0.10 fees leaks; `math.fsum` recovers the lost bits | [`fsum`] |
+//! | `0.1` is stored as `0.1000000000000000055…`; the `Decimal(0.1)` trap | [`exact_expansion`] |
+//! | banker's rounding versus half-up; the context's precision | [`rounding`] |
+//! | store money as integer cents; only format at the edge | [`cents`] |
+//! | the million-transaction forge with `Decimal` | [`fee_totals`] |
+//! | never `==` on floats: `math.isclose` | [`is_close`] |
+//! | `fractions.Fraction`: `1/3 × 3 == 1` | [`exact_fractions`] |
+//! | "Decimal is 10x to 100x slower" | the criterion bench `sum_million` (see README) |
+//!
+//! ## What does not carry over to Rust
+//!
+//! - **No global decimal context.** Python's `getcontext()` is mutable, thread-wide
+//!   state. `rust_decimal` takes the rounding strategy as an argument and has a fixed
+//!   precision (a 96-bit integer, at most 28 fractional digits), so `Decimal(0.1)`'s full
+//!   55-digit expansion cannot be held by a Rust `Decimal` at all; [`exact_expansion`]
+//!   builds it as a string instead.
+//! - **Integers overflow.** Python's `int` is unbounded, Rust's `i64` is not and `+` wraps
+//!   in release builds, so [`cents`] uses checked arithmetic and typed errors.
+//! - **Python 3.12 changed `sum()`.** The built-in `sum` of floats is now compensated, so
+//!   the article's `sum()` output is from older Pythons. Rust's `Iterator::sum` of `f64`
+//!   is still the plain loop ([`fsum::naive_sum`]).
+//! - **`1/3 × 3` is exactly 1.0 in binary floating point** (the rounding happens to land
+//!   on 1). The float failure is real for other divisors; [`exact_fractions`] shows which.
+//! - **Speed.** `f64` addition is one instruction in Rust as in C; the bench measures how
+//!   much slower `Decimal` and `Ratio<i64>` are when there is no interpreter overhead to
+//!   hide the difference.
+
+pub mod cents;
+pub mod exact_expansion;
+pub mod exact_fractions;
+pub mod fee_totals;
+pub mod fsum;
+pub mod is_close;
+pub mod rounding;
+
+#[cfg(test)]
+#[path = "../../../tests/d19a-precision/mod.rs"]
+mod suite;

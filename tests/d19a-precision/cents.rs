@@ -1,0 +1,232 @@
+use crate::cents::{Cents, MoneyError, allocate, allocate_by_ratio};
+use proptest::prelude::*;
+use rstest::rstest;
+
+#[rstest]
+#[case::dollars_and_cents("10.50", 1050)]
+#[case::negative("-3.05", -305)]
+#[case::whole_dollars("7", 700)]
+#[case::one_decimal_place("0.5", 50)]
+#[case::explicit_plus("+1.99", 199)]
+#[case::zero_cents_past_the_cents("1.500", 150)]
+#[case::negative_zero("-0", 0)]
+#[case::largest("92233720368547758.07", i64::MAX)]
+#[case::smallest("-92233720368547758.08", i64::MIN)]
+fn parses_plain_amounts_into_whole_cents(#[case] input: &str, #[case] cents: i64) {
+    let got = Cents::parse(input);
+    assert_eq!(
+        got,
+        Ok(Cents(cents)),
+        "Cents::parse({input:?}) gave {got:?}: the amount is exactly {cents} cents"
+    );
+}
+
+#[rstest]
+#[case::empty("", MoneyError::Empty)]
+#[case::sub_cent("0.005", MoneyError::SubCent("0.005".into()))]
+#[case::sub_cent_negative("-1.239", MoneyError::SubCent("-1.239".into()))]
+#[case::exponent("1e3", MoneyError::Exponent("1e3".into()))]
+#[case::exponent_with_sign("2.5E-2", MoneyError::Exponent("2.5E-2".into()))]
+#[case::comma_separator("1,000.00", MoneyError::Separator("1,000.00".into()))]
+#[case::underscore_separator("1_000", MoneyError::Separator("1_000".into()))]
+#[case::word("ten", MoneyError::NotANumber("ten".into()))]
+#[case::word_with_an_e("free", MoneyError::NotANumber("free".into()))]
+#[case::letters_before_an_exponent("xe5", MoneyError::NotANumber("xe5".into()))]
+#[case::exponent_without_digits("5e", MoneyError::NotANumber("5e".into()))]
+#[case::separators_and_two_points("1,2.3.4", MoneyError::NotANumber("1,2.3.4".into()))]
+#[case::currency_sign("$5", MoneyError::NotANumber("$5".into()))]
+#[case::dangling_point("10.", MoneyError::NotANumber("10.".into()))]
+#[case::leading_point(".5", MoneyError::NotANumber(".5".into()))]
+#[case::lone_sign("-", MoneyError::NotANumber("-".into()))]
+#[case::two_points("1.2.3", MoneyError::NotANumber("1.2.3".into()))]
+#[case::space(" 5", MoneyError::NotANumber(" 5".into()))]
+#[case::just_too_big("92233720368547758.08", MoneyError::OutOfRange("92233720368547758.08".into()))]
+#[case::just_too_small("-92233720368547758.09", MoneyError::OutOfRange("-92233720368547758.09".into()))]
+#[case::huge("1000000000000000000000000000000000000000000", MoneyError::OutOfRange("1000000000000000000000000000000000000000000".into()))]
+fn refuses_input_that_is_not_a_plain_amount(#[case] input: &str, #[case] error: MoneyError) {
+    let got = Cents::parse(input);
+    assert_eq!(
+        got,
+        Err(error.clone()),
+        "Cents::parse({input:?}) gave {got:?}: refuse it with {error:?} ({error}) instead of guessing"
+    );
+}
+
+#[rstest]
+#[case::dollars_and_cents(1050, "$10.50")]
+#[case::negative(-305, "-$3.05")]
+#[case::only_cents(7, "$0.07")]
+#[case::zero(0, "$0.00")]
+#[case::most_negative(i64::MIN, "-$92233720368547758.08")]
+fn displays_as_dollars_and_two_digit_cents(#[case] cents: i64, #[case] expected: &str) {
+    let got = Cents(cents).to_string();
+    assert_eq!(
+        got, expected,
+        "Cents({cents}) displayed as {got:?}: dollars, a point, two digits of cents, sign before the $"
+    );
+}
+
+#[test]
+fn adds_without_rounding() {
+    let got = Cents(1050).checked_add(Cents(-305));
+    assert_eq!(
+        got,
+        Ok(Cents(745)),
+        "$10.50 + -$3.05 gave {got:?}: integer cents add exactly to 745"
+    );
+}
+
+#[test]
+fn reports_overflow_instead_of_wrapping() {
+    let got = Cents(i64::MAX).checked_add(Cents(1));
+    assert_eq!(
+        got,
+        Err(MoneyError::Overflow {
+            left: Cents(i64::MAX),
+            right: Cents(1)
+        }),
+        "adding a cent to i64::MAX cents gave {got:?}: report the overflow, never wrap to a debt"
+    );
+}
+
+#[test]
+fn reports_negative_overflow_too() {
+    let got = Cents(i64::MIN).checked_add(Cents(-1));
+    assert!(
+        matches!(got, Err(MoneyError::Overflow { .. })),
+        "adding -1 cent to i64::MIN cents gave {got:?}: below the range is an overflow as well"
+    );
+}
+
+#[rstest]
+#[case::a_hundred_dollars_three_ways(10_000, 3, &[3334, 3333, 3333])]
+#[case::even_split(900, 3, &[300, 300, 300])]
+#[case::fewer_cents_than_parts(2, 4, &[1, 1, 0, 0])]
+#[case::negative_total(-100, 3, &[-33, -33, -34])]
+#[case::one_part(-7, 1, &[-7])]
+fn allocates_every_cent_larger_parts_first(
+    #[case] total: i64,
+    #[case] parts: usize,
+    #[case] expected: &[i64],
+) {
+    let got = allocate(Cents(total), parts);
+    let expected: Vec<Cents> = expected.iter().copied().map(Cents).collect();
+    assert_eq!(
+        got,
+        Ok(expected.clone()),
+        "allocate({total}, {parts}) gave {got:?}, expected {expected:?}: no cent lost, parts \
+         differ by at most one, larger first"
+    );
+}
+
+#[test]
+fn refuses_to_split_into_zero_parts() {
+    let got = allocate(Cents(100), 0);
+    assert_eq!(
+        got,
+        Err(MoneyError::ZeroParts),
+        "allocate(100, 0) gave {got:?}: zero parts is an error"
+    );
+}
+
+#[rstest]
+#[case::seventy_thirty(100, &[70, 30], &[70, 30])]
+#[case::thirds(100, &[1, 1, 1], &[34, 33, 33])]
+#[case::largest_remainder_wins(100, &[1, 2], &[33, 67])]
+#[case::equal_remainders_go_first(5, &[3, 7], &[2, 3])]
+#[case::zero_ratio_gets_nothing(10, &[0, 1, 0], &[0, 10, 0])]
+#[case::negative_total(-100, &[1, 2], &[-33, -67])]
+#[case::huge_ratios(1, &[u32::MAX, u32::MAX], &[1, 0])]
+fn allocates_by_ratio_with_largest_remainders(
+    #[case] total: i64,
+    #[case] ratios: &[u32],
+    #[case] expected: &[i64],
+) {
+    let got = allocate_by_ratio(Cents(total), ratios);
+    let expected: Vec<Cents> = expected.iter().copied().map(Cents).collect();
+    assert_eq!(
+        got,
+        Ok(expected.clone()),
+        "allocate_by_ratio({total}, {ratios:?}) gave {got:?}, expected {expected:?}: floor each \
+         exact share, then hand the leftover cents to the largest remainders, earliest first"
+    );
+}
+
+#[rstest]
+#[case::all_zero(&[0, 0])]
+#[case::none(&[])]
+fn refuses_ratios_that_weigh_nothing(#[case] ratios: &[u32]) {
+    let got = allocate_by_ratio(Cents(100), ratios);
+    assert_eq!(
+        got,
+        Err(MoneyError::ZeroRatios),
+        "allocate_by_ratio(100, {ratios:?}) gave {got:?}: with no weight, nothing can be split"
+    );
+}
+
+#[test]
+fn renders_a_split_bill() {
+    let total = Cents::parse("100.00").expect("100.00 is a plain amount");
+    let shares = allocate(total, 3).expect("three parts is a valid split");
+    let lines: Vec<String> = shares
+        .iter()
+        .enumerate()
+        .map(|(i, share)| format!("guest {}: {share:>8}", i + 1))
+        .chain(std::iter::once(format!("total:   {total:>8}")))
+        .collect();
+    assert_suite_snapshot!("cents_split_bill", lines.join("\n"));
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn display_and_parse_round_trip(cents in any::<i64>()) {
+        let shown = Cents(cents).to_string();
+        let got = Cents::parse(&shown.replacen('$', "", 1));
+        prop_assert_eq!(
+            got.clone(), Ok(Cents(cents)),
+            "Cents({}) displays as {} but parses back (without the $) as {:?}", cents, shown, got
+        );
+    }
+
+    #[test]
+    fn parse_never_panics(input in "\\PC{0,24}") {
+        let _ = Cents::parse(&input);
+    }
+
+    #[test]
+    fn equal_parts_sum_to_the_total_and_differ_by_at_most_a_cent(
+        total in any::<i64>(), parts in 1_usize..50
+    ) {
+        let shares = allocate(Cents(total), parts)
+            .map_err(|e| TestCaseError::fail(format!("allocate({total}, {parts}) failed: {e}")))?;
+        let sum: i128 = shares.iter().map(|c| i128::from(c.0)).sum();
+        let sorted = shares.windows(2).all(|w| w[0] >= w[1]);
+        let spread = shares[0].0.abs_diff(shares[parts - 1].0);
+        prop_assert!(
+            shares.len() == parts && sum == i128::from(total) && sorted && spread <= 1,
+            "allocate({}, {}) gave {:?}: {} parts summing to the total, larger first, at most one cent apart",
+            total, parts, shares, parts
+        );
+    }
+
+    #[test]
+    fn ratio_parts_sum_to_the_total_and_stay_within_a_cent_of_their_share(
+        total in any::<i64>(), ratios in prop::collection::vec(any::<u32>(), 1..8)
+    ) {
+        prop_assume!(ratios.iter().any(|&r| r > 0));
+        let shares = allocate_by_ratio(Cents(total), &ratios)
+            .map_err(|e| TestCaseError::fail(format!("allocate_by_ratio failed: {e}")))?;
+        let weight: i128 = ratios.iter().map(|&r| i128::from(r)).sum();
+        let sum: i128 = shares.iter().map(|c| i128::from(c.0)).sum();
+        let close = shares.iter().zip(&ratios).all(|(share, &r)| {
+            (i128::from(share.0) * weight - i128::from(total) * i128::from(r)).abs() < weight
+        });
+        prop_assert!(
+            shares.len() == ratios.len() && sum == i128::from(total) && close,
+            "allocate_by_ratio({}, {:?}) gave {:?}: the parts must sum to the total and each be \
+             within one cent of total * ratio / sum(ratios)", total, ratios, shares
+        );
+    }
+}

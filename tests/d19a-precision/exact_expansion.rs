@@ -1,0 +1,114 @@
+use crate::exact_expansion::exact_decimal_expansion;
+use proptest::prelude::*;
+use rstest::rstest;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+const TENTH: &str = "0.1000000000000000055511151231257827021181583404541015625";
+
+#[rstest]
+#[case::one_tenth(0.1, TENTH)]
+#[case::one(1.0, "1")]
+#[case::a_half(0.5, "0.5")]
+#[case::negative(-2.25, "-2.25")]
+#[case::ten_to_the_22(1e22, "10000000000000000000000")]
+#[case::ten_to_the_23_is_not_exact(1e23, "99999999999999991611392")]
+#[case::zero(0.0, "0")]
+#[case::negative_zero(-0.0, "-0")]
+#[case::point_three(0.3, "0.299999999999999988897769753748434595763683319091796875")]
+#[case::nan(f64::NAN, "NaN")]
+#[case::infinity(f64::INFINITY, "Infinity")]
+#[case::negative_infinity(f64::NEG_INFINITY, "-Infinity")]
+fn prints_every_digit_the_double_stores(#[case] x: f64, #[case] expected: &str) {
+    let got = exact_decimal_expansion(x);
+    assert_eq!(
+        got, expected,
+        "exact_decimal_expansion({x:?}) gave {got}: the double holds exactly {expected} \
+         (positional notation, no trailing zeros, no point for integers)"
+    );
+}
+
+#[test]
+fn prints_all_digits_of_the_smallest_subnormal() {
+    let got = exact_decimal_expansion(5e-324);
+    let digits = got.trim_start_matches("0.").trim_start_matches('0');
+    assert!(
+        got.starts_with("0.000000000000000000000000000000000000000000000000000000000000")
+            && got.len() == 2 + 1074
+            && digits.starts_with("494065645841246544176568792868")
+            && digits.ends_with("5"),
+        "exact_decimal_expansion(5e-324) gave {got:?}: 2^-1074 has exactly 1074 digits \
+         after the point, the first significant ones 4940656458412465441765687928682..., the last a 5"
+    );
+}
+
+#[test]
+fn largest_double_is_a_309_digit_integer() {
+    let got = exact_decimal_expansion(f64::MAX);
+    assert!(
+        got.len() == 309 && got.starts_with("17976931348623157") && got.ends_with("58368"),
+        "exact_decimal_expansion(f64::MAX) gave {got:?}: (2 - 2^-52) * 2^1023 is the integer \
+         179769313486231570...58368, 309 digits, no point"
+    );
+}
+
+#[test]
+fn decimal_from_a_string_is_exact_but_from_a_float_carries_the_binary_error() {
+    let from_text = Decimal::from_str("0.1").expect("0.1 is a valid decimal literal");
+    let from_float = Decimal::from_f64_retain(0.1).expect("0.1 is finite");
+    let stored = exact_decimal_expansion(0.1);
+    assert!(
+        from_text.to_string() == "0.1"
+            && from_float != from_text
+            && stored.starts_with(&from_float.to_string()[..20]),
+        "the instantiation trap: Decimal::from_str(\"0.1\") must be exactly 0.1 and \
+         Decimal::from_f64_retain(0.1) ({from_float}) must carry the double's error, \
+         whose digits exact_decimal_expansion(0.1) shows as {stored}"
+    );
+}
+
+#[test]
+fn renders_the_classic_sum_as_stored() {
+    let rows: Vec<String> = [
+        ("0.1", 0.1),
+        ("0.2", 0.2),
+        ("0.1 + 0.2", 0.1 + 0.2),
+        ("0.3", 0.3),
+    ]
+    .iter()
+    .map(|(label, x)| format!("{label:>9} = {}", exact_decimal_expansion(*x)))
+    .collect();
+    assert_suite_snapshot!("exact_expansion_point_one_plus_point_two", rows.join("\n"));
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn the_expansion_reads_back_to_the_same_double(
+        x in prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL | prop::num::f64::ZERO
+    ) {
+        let text = exact_decimal_expansion(x);
+        let back: f64 = text.parse().map_err(|e| TestCaseError::fail(format!("{text:?}: {e}")))?;
+        prop_assert_eq!(
+            back.to_bits(), x.to_bits(),
+            "exact_decimal_expansion({:e}) gave {}, which parses back to {:e}: the exact digits \
+             must identify the same double", x, text, back
+        );
+    }
+
+    #[test]
+    fn the_expansion_has_no_exponent_and_no_trailing_zero_after_the_point(
+        x in prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL
+    ) {
+        let text = exact_decimal_expansion(x);
+        let untidy = text.contains(['e', 'E'])
+            || text.ends_with('.')
+            || (text.contains('.') && text.ends_with('0'));
+        prop_assert!(
+            !untidy,
+            "exact_decimal_expansion({:e}) gave {}: positional digits only, no exponent and no \
+             trailing zeros after the point", x, text
+        );
+    }
+}

@@ -1,0 +1,84 @@
+use crate::fee_totals::{decimal_fee_total, float_fee_total};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn ten_cents() -> Decimal {
+    Decimal::from_str("0.10").expect("0.10 is a valid decimal literal")
+}
+
+#[test]
+fn a_million_float_fees_leak_a_fraction_of_a_cent() {
+    let got = float_fee_total(1_000_000, 0.10);
+    assert_eq!(
+        got, 100_000.000_001_332_88,
+        "float_fee_total(1_000_000, 0.10) gave {got}: one += per fee rounds a million times and \
+         drifts to 100000.00000133288 (a single multiplication would hide the leak)"
+    );
+}
+
+#[test]
+fn a_million_decimal_fees_are_exact() {
+    let got = decimal_fee_total(1_000_000, ten_cents());
+    assert_eq!(
+        got,
+        Decimal::from(100_000),
+        "decimal_fee_total(1_000_000, 0.10) gave {got}: base-10 arithmetic holds 0.10 exactly, \
+         so a million of them are exactly 100000"
+    );
+}
+
+#[test]
+fn the_float_and_decimal_totals_disagree_at_scale() {
+    let float = float_fee_total(1_000_000, 0.10);
+    let decimal = decimal_fee_total(1_000_000, ten_cents());
+    let gap = Decimal::from_f64_retain(float).expect("the float total is finite") - decimal;
+    assert!(
+        gap > Decimal::ZERO && gap < Decimal::new(1, 5),
+        "the float total {float} and the decimal total {decimal} differ by {gap}: the float \
+         leaks upward by about 1.3e-6 over a million fees"
+    );
+}
+
+#[test]
+fn no_transactions_collect_nothing() {
+    let (float, decimal) = (float_fee_total(0, 0.10), decimal_fee_total(0, ten_cents()));
+    assert!(
+        float == 0.0 && decimal.is_zero(),
+        "zero fees gave {float} and {decimal}: an empty batch totals zero"
+    );
+}
+
+#[test]
+#[should_panic(expected = "overflow the Decimal range")]
+fn a_total_beyond_the_decimal_range_panics_with_a_reason() {
+    decimal_fee_total(u64::MAX, Decimal::MAX);
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn the_decimal_total_is_exactly_count_times_fee(count in 0_u64..5_000, cents in 0_i64..100_000) {
+        let fee = Decimal::new(cents, 2);
+        let got = decimal_fee_total(count, fee);
+        prop_assert_eq!(
+            got, fee * Decimal::from(count),
+            "decimal_fee_total({}, {}) gave {}: Decimal adds cents without error", count, fee, got
+        );
+    }
+
+    #[test]
+    fn the_float_total_is_the_running_sum(count in 0_u64..2_000, fee in 0.0_f64..1000.0) {
+        let got = float_fee_total(count, fee);
+        let mut expected = 0.0;
+        for _ in 0..count {
+            expected += fee;
+        }
+        prop_assert_eq!(
+            got.to_bits(), expected.to_bits(),
+            "float_fee_total({}, {}) gave {}: it must add the fee one transaction at a time ({})",
+            count, fee, got, expected
+        );
+    }
+}

@@ -1,0 +1,172 @@
+use crate::fsum::{fsum, naive_sum};
+use num_rational::BigRational;
+use num_traits::Signed;
+use proptest::prelude::*;
+use rstest::rstest;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
+
+#[test]
+fn naive_sum_drifts_over_a_million_fees_of_ten_cents() {
+    let fees = vec![0.1; 1_000_000];
+    let got = naive_sum(&fees);
+    assert_eq!(
+        got, 100_000.000_001_332_88,
+        "naive_sum gave {got}: the plain left-to-right loop rounds after every +, \
+         and a million roundings of 0.1 drift to 100000.00000133288"
+    );
+}
+
+#[test]
+fn fsum_recovers_a_million_fees_of_ten_cents_exactly() {
+    let (sender, receiver) = mpsc::channel();
+    thread::spawn(move || sender.send(fsum(&vec![0.1; 1_000_000])));
+    // A deadlock guard, not a speed test: a correct fsum takes well under a second.
+    let got = match receiver.recv_timeout(Duration::from_secs(30)) {
+        Ok(got) => got,
+        Err(RecvTimeoutError::Disconnected) => panic!("fsum panicked on a million 0.1s"),
+        Err(RecvTimeoutError::Timeout) => panic!(
+            "fsum did not finish a million 0.1s in 30 s: the partials list must stay short, \
+             so drop every partial whose two-sum error is zero"
+        ),
+    };
+    assert_eq!(
+        got, 100_000.0,
+        "fsum gave {got}: the exact sum of a million copies of the double 0.1 rounds to 100000.0"
+    );
+}
+
+#[test]
+fn naive_sum_of_ten_tenths_misses_one() {
+    let got = naive_sum(&[0.1; 10]);
+    assert_eq!(
+        got, 0.999_999_999_999_999_9,
+        "naive_sum of ten 0.1s gave {got}; adding left to right gives 0.9999999999999999"
+    );
+}
+
+#[test]
+fn naive_sum_of_nothing_is_zero() {
+    let got = naive_sum(&[]);
+    assert!(
+        got == 0.0 && got.is_sign_positive(),
+        "naive_sum of an empty slice gave {got}; the empty sum is +0.0"
+    );
+}
+
+#[rstest]
+#[case::cancellation(&[1e100, 1.0, -1e100], 1.0)]
+#[case::cancellation_twice(&[1e100, 1.0, -1e100, 1e-100, 1e50, -1.0, -1e50], 1e-100)]
+#[case::swallowed_then_cancelled(&[2e16, 1.0, 1.0, -2e16], 2.0)]
+#[case::ten_tenths(&[0.1; 10], 1.0)]
+#[case::empty(&[], 0.0)]
+#[case::half_way_pushed_up(&[1.0, f64::EPSILON / 2.0, f64::EPSILON / 2.0 / 1_152_921_504_606_846_976.0], 1.0 + f64::EPSILON)]
+#[case::half_way_pushed_down(&[1.0, -f64::EPSILON / 4.0, -f64::EPSILON / 4.0 / 1_152_921_504_606_846_976.0], 1.0 - f64::EPSILON / 2.0)]
+#[case::partials_that_add_exactly(&[5.960464477539063e-8, 1.0658141036401503e-14, -824633720832.0, 6291456.0, 824633720832.0], 6_291_456.000_000_06)]
+#[case::tie_stays_even(&[1.0, f64::EPSILON / 2.0], 1.0)]
+#[case::largest_finite(&[f64::MAX, -f64::MAX, f64::MAX], f64::MAX)]
+fn fsum_rounds_the_exact_sum_once(#[case] values: &[f64], #[case] expected: f64) {
+    let got = fsum(values);
+    assert_eq!(
+        got, expected,
+        "fsum({values:?}) gave {got:e}, expected {expected:e}: keep exact partials (two-sum) \
+         and round only once at the end, fixing up the half-way case"
+    );
+}
+
+#[test]
+fn fsum_keeps_what_a_neumaier_loop_loses() {
+    // One correction term cannot hold two separate small amounts far apart in magnitude.
+    let values = [1.0, 1e100, 1e-100, -1e100, -1.0];
+    let got = fsum(&values);
+    assert_eq!(
+        got, 1e-100,
+        "fsum gave {got:e}: the exact sum is 1e-100; a single compensation term loses it, \
+         a list of partials does not"
+    );
+}
+
+#[rstest]
+#[case::nan(&[1.0, f64::NAN, 2.0])]
+#[case::opposite_infinities(&[f64::INFINITY, 1.0, f64::NEG_INFINITY])]
+fn fsum_gives_nan_for_nan_or_opposite_infinities(#[case] values: &[f64]) {
+    let got = fsum(values);
+    assert!(
+        got.is_nan(),
+        "fsum({values:?}) gave {got}: NaN in, or +inf meeting -inf, must give NaN"
+    );
+}
+
+#[rstest]
+#[case::positive(&[1.0, f64::INFINITY, -1e308], f64::INFINITY)]
+#[case::negative(&[f64::NEG_INFINITY, 5.0, f64::NEG_INFINITY], f64::NEG_INFINITY)]
+#[case::overflowing_sum(&[f64::MAX, f64::MAX], f64::INFINITY)]
+fn fsum_gives_infinity_for_infinite_input_or_overflow(
+    #[case] values: &[f64],
+    #[case] expected: f64,
+) {
+    let got = fsum(values);
+    assert_eq!(
+        got, expected,
+        "fsum({values:?}) gave {got}: infinities of one sign (or a sum beyond f64::MAX) \
+         give that infinity"
+    );
+}
+
+/// Finite doubles over a wide but non-overflowing range, with exact cancellations mixed in.
+fn summands() -> impl Strategy<Value = Vec<f64>> {
+    let finite = prop_oneof![
+        prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL | prop::num::f64::ZERO,
+        -1e6..1e6_f64,
+        (-1000_i64..1000).prop_map(|c| c as f64 / 100.0),
+    ]
+    .prop_filter("no values near the overflow edge", |x| x.abs() < 1e300);
+    (
+        prop::collection::vec(finite.clone(), 0..12),
+        prop::collection::vec(finite, 0..6),
+    )
+        .prop_map(|(mut values, cancelled)| {
+            values.extend(cancelled.iter().map(|x| -x));
+            values.extend(cancelled);
+            values
+        })
+        .prop_shuffle()
+}
+
+/// True if `got` is the double nearest to `exact` (ties to an even last bit).
+fn is_correctly_rounded(got: f64, exact: &BigRational) -> bool {
+    let distance = |x: f64| (crate::suite::exact(x) - exact).abs();
+    let here = distance(got);
+    let up = distance(got.next_up());
+    let down = distance(got.next_down());
+    let even = got.to_bits().is_multiple_of(2);
+    (here < up || (here == up && even)) && (here < down || (here == down && even))
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn fsum_agrees_with_an_exact_rational_sum(values in summands()) {
+        let exact_sum: BigRational = values.iter().map(|&x| crate::suite::exact(x)).sum();
+        let got = fsum(&values);
+        prop_assert!(
+            got.is_finite() && is_correctly_rounded(got, &exact_sum),
+            "fsum({:?}) gave {:e}, which is not the double nearest the exact sum {}",
+            values, got, exact_sum
+        );
+    }
+
+    #[test]
+    fn fsum_does_not_depend_on_the_order(
+        (values, shuffled) in summands().prop_flat_map(|v| (Just(v.clone()), Just(v).prop_shuffle()))
+    ) {
+        let (a, b) = (fsum(&values), fsum(&shuffled));
+        prop_assert_eq!(
+            a, b,
+            "fsum gave {:e} for {:?} but {:e} for the same values reordered: the exact sum \
+             has no order", a, values, b
+        );
+    }
+}

@@ -1,0 +1,79 @@
+use crate::is_close::is_close;
+use proptest::prelude::*;
+use rstest::rstest;
+
+const INF: f64 = f64::INFINITY;
+
+#[test]
+fn the_classic_sum_is_close_but_not_equal() {
+    let sum = 0.1 + 0.2;
+    assert!(
+        sum != 0.3 && is_close(sum, 0.3, 1e-9, 0.0),
+        "is_close(0.1 + 0.2, 0.3, 1e-9, 0.0) said false: {sum} is one ulp from 0.3, well \
+         within a relative tolerance of 1e-9"
+    );
+}
+
+#[rstest]
+#[case::equal(1.5, 1.5, 0.0, 0.0, true)]
+#[case::signed_zeros(0.0, -0.0, 0.0, 0.0, true)]
+#[case::equal_infinities(INF, INF, 0.0, 0.0, true)]
+#[case::opposite_infinities(INF, -INF, 1e9, 1e9, false)]
+#[case::infinity_and_a_large_number(INF, f64::MAX, 1.0, 0.0, false)]
+#[case::large_number_and_infinity(f64::MAX, INF, 0.5, INF, false)]
+#[case::nan_and_itself(f64::NAN, f64::NAN, 1e9, INF, false)]
+#[case::nan_and_a_number(f64::NAN, 1.0, 1e9, INF, false)]
+#[case::relative_uses_the_larger_magnitude(1.0, 1.1, 0.095, 0.0, true)]
+#[case::relative_uses_the_larger_magnitude_either_way(1.1, 1.0, 0.095, 0.0, true)]
+#[case::relative_is_useless_near_zero(0.0, 1e-10, 1e-9, 0.0, false)]
+#[case::absolute_rescues_near_zero(0.0, 1e-10, 1e-9, 1e-9, true)]
+#[case::absolute_boundary_is_inclusive(1.0, 1.5, 0.0, 0.5, true)]
+#[case::relative_boundary_is_inclusive(1.0, 2.0, 0.5, 0.0, true)]
+#[case::just_outside(1.0, 1.0 + 1e-8, 1e-9, 0.0, false)]
+#[case::negatives(-1000.0, -1000.0001, 1e-6, 0.0, true)]
+#[case::nan_tolerance_is_not_an_error(1.0, 2.0, f64::NAN, 0.0, false)]
+fn follows_python_isclose(
+    #[case] a: f64,
+    #[case] b: f64,
+    #[case] rel_tol: f64,
+    #[case] abs_tol: f64,
+    #[case] expected: bool,
+) {
+    let got = is_close(a, b, rel_tol, abs_tol);
+    assert_eq!(
+        got, expected,
+        "is_close({a:e}, {b:e}, rel_tol {rel_tol:e}, abs_tol {abs_tol:e}) said {got}: close means \
+         equal, or both finite with |a - b| <= max(rel_tol * max(|a|, |b|), abs_tol); NaN is \
+         close to nothing and an infinity only to itself"
+    );
+}
+
+#[test]
+#[should_panic(expected = "tolerance")]
+fn a_negative_relative_tolerance_panics() {
+    is_close(1.0, 1.0, -1e-9, 0.0);
+}
+
+#[test]
+#[should_panic(expected = "tolerance")]
+fn a_negative_absolute_tolerance_panics() {
+    is_close(1.0, 2.0, 0.0, -1.0);
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn is_symmetric(a in any::<f64>(), b in any::<f64>(), rel_tol in 0.0_f64..1.0, abs_tol in 0.0_f64..10.0) {
+        prop_assert_eq!(
+            is_close(a, b, rel_tol, abs_tol), is_close(b, a, rel_tol, abs_tol),
+            "is_close({:e}, {:e}, ..) and is_close({:e}, {:e}, ..) disagree: closeness must not \
+             depend on the order of the arguments", a, b, b, a
+        );
+    }
+
+    #[test]
+    fn every_number_is_close_to_itself(a in any::<f64>().prop_filter("not NaN", |x| !x.is_nan())) {
+        prop_assert!(is_close(a, a, 0.0, 0.0), "is_close({:e}, itself, 0, 0) said false: equal values are close", a);
+    }
+}

@@ -1,0 +1,39 @@
+//! The d19a-precision suite: compiled into kata-d19a-precision (where it must fail) and
+//! solution-d19a-precision (where it must pass).
+
+/// Proptest settings for this suite: no regression files in the repository, and a case
+/// count that keeps a learner's check fast.
+pub(crate) fn proptest_config() -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases: 64,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
+/// `insta::assert_snapshot!` with a name that does not depend on which crate runs it.
+macro_rules! assert_suite_snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({
+            snapshot_path => "../../snapshots/d19a-precision",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+/// The exact value of a finite double as a big rational (test oracle, independent of the
+/// katas: `num_rational` converts the bits exactly).
+pub(crate) fn exact(x: f64) -> num_rational::BigRational {
+    num_rational::BigRational::from_float(x).expect("test oracle takes finite doubles only")
+}
+
+mod cents;
+mod exact_expansion;
+mod exact_fractions;
+mod fee_totals;
+mod fsum;
+mod is_close;
+mod rounding;

@@ -1,0 +1,137 @@
+use crate::rounding::{round_half_even, round_half_up, round_significant};
+use proptest::prelude::*;
+use rstest::rstest;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn dec(text: &str) -> Decimal {
+    Decimal::from_str(text).expect("test tables hold valid decimal literals")
+}
+
+#[rstest]
+#[case::tie_down_to_even("2.5", 0, "2", "3")]
+#[case::tie_up_to_even("3.5", 0, "4", "4")]
+#[case::negative_tie("-2.5", 0, "-2", "-3")]
+#[case::negative_half("-0.5", 0, "0", "-1")]
+#[case::exact_decimal_2_675("2.675", 2, "2.68", "2.68")]
+#[case::tie_in_cents("0.125", 2, "0.12", "0.13")]
+#[case::penny_tie("1.005", 2, "1.00", "1.01")]
+#[case::below_half("2.4", 0, "2", "2")]
+#[case::above_half("2.6", 0, "3", "3")]
+#[case::not_a_tie("2.50001", 0, "3", "3")]
+#[case::already_short("7.1", 2, "7.1", "7.1")]
+fn rounds_ties_by_policy(
+    #[case] value: &str,
+    #[case] dp: u32,
+    #[case] half_even: &str,
+    #[case] half_up: &str,
+) {
+    let (even, up) = (
+        round_half_even(dec(value), dp),
+        round_half_up(dec(value), dp),
+    );
+    assert_eq!(
+        even,
+        dec(half_even),
+        "round_half_even({value}, {dp}) gave {even}: a tie goes to the even neighbour, \
+         anything else to the nearest"
+    );
+    assert_eq!(
+        up,
+        dec(half_up),
+        "round_half_up({value}, {dp}) gave {up}: a tie goes away from zero (Python's \
+         ROUND_HALF_UP), anything else to the nearest"
+    );
+}
+
+#[test]
+fn a_decimal_built_from_the_float_2_675_rounds_down() {
+    let from_float = Decimal::from_f64_retain(2.675).expect("2.675 is finite");
+    let got = round_half_up(from_float, 2);
+    assert_eq!(
+        got,
+        dec("2.67"),
+        "round_half_up of Decimal::from_f64_retain(2.675) gave {got}: the double is \
+         2.67499999..., below the tie, so even half-up rounds it down; build money from strings"
+    );
+}
+
+#[test]
+fn half_up_overstates_a_ledger_of_ties_and_half_even_does_not() {
+    let ties: Vec<Decimal> = (0..1000).map(|k| Decimal::new(10 * k + 5, 1)).collect();
+    let exact: Decimal = ties.iter().sum();
+    let up: Decimal = ties.iter().map(|&x| round_half_up(x, 0)).sum();
+    let even: Decimal = ties.iter().map(|&x| round_half_even(x, 0)).sum();
+    assert_eq!(
+        (up - exact, even - exact),
+        (dec("500"), Decimal::ZERO),
+        "1000 ties 0.5, 1.5, 2.5, ... rounded to whole units: half-up added {} and half-even \
+         added {}; half-up adds 0.5 per tie, half-even cancels out",
+        up - exact,
+        even - exact
+    );
+}
+
+#[rstest]
+#[case::three_digits("123456", 3, "123000")]
+#[case::tie_to_even("2.45", 2, "2.4")]
+#[case::tie_to_even_upward("2.55", 2, "2.6")]
+#[case::carry_adds_a_digit("9.99", 2, "10")]
+#[case::small_fraction("0.00012345", 2, "0.00012")]
+#[case::negative("-98765", 1, "-100000")]
+#[case::fewer_digits_than_asked("1.5", 6, "1.5")]
+#[case::zero("0", 3, "0")]
+fn keeps_the_requested_significant_digits(
+    #[case] value: &str,
+    #[case] digits: u32,
+    #[case] expected: &str,
+) {
+    let got = round_significant(dec(value), digits);
+    assert_eq!(
+        got,
+        dec(expected),
+        "round_significant({value}, {digits}) gave {got}: keep {digits} significant digits \
+         counted from the first non-zero one, ties to even"
+    );
+}
+
+#[test]
+#[should_panic(expected = "at least one significant digit")]
+fn zero_significant_digits_is_refused() {
+    round_significant(dec("3.14"), 0);
+}
+
+#[test]
+#[should_panic(expected = "overflows Decimal")]
+fn rounding_the_maximum_up_to_one_digit_overflows_loudly() {
+    round_significant(Decimal::MAX, 1);
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn half_even_has_no_bias_over_consecutive_ties(start in -10_000_i64..10_000, pairs in 1_i64..200) {
+        let ties: Vec<Decimal> = (start..start + 2 * pairs).map(|k| Decimal::new(10 * k + 5, 1)).collect();
+        let exact: Decimal = ties.iter().sum();
+        let even: Decimal = ties.iter().map(|&x| round_half_even(x, 0)).sum();
+        prop_assert_eq!(
+            even, exact,
+            "rounding {} consecutive ties from {} half-even moved the total from {} to {}: \
+             half the ties go down and half go up", 2 * pairs, ties[0], exact, even
+        );
+    }
+
+    #[test]
+    fn both_policies_land_within_half_a_unit(units in -1_000_000_000_i64..1_000_000_000, scale in 0_u32..6, dp in 0_u32..4) {
+        let value = Decimal::new(units, scale);
+        let half = Decimal::new(5, dp + 1);
+        for (name, got) in [("round_half_even", round_half_even(value, dp)), ("round_half_up", round_half_up(value, dp))] {
+            prop_assert!(
+                (got - value).abs() <= half && got.round_dp(dp) == got,
+                "{}({}, {}) gave {}: the result has at most {} places and is within half a unit \
+                 of the value", name, value, dp, got, dp
+            );
+        }
+    }
+}
