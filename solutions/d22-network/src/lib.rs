@@ -45,6 +45,6 @@ pub mod request;
 pub mod response;
 pub mod udp;
 
-#[cfg(any())]
+#[cfg(test)]
 #[path = "../../../tests/d22-network/mod.rs"]
 mod suite;

@@ -93,9 +93,25 @@ pub fn handle_connection(mut stream: TcpStream) -> Result<String, HttpError> {
     };
     stream.write_all(&response.to_bytes())?;
     stream.flush()?;
-    // Ignore the result: the client may already have gone.
+    // Ignore the results: the client may already have gone.
     let _ = stream.shutdown(Shutdown::Write);
+    if outcome.is_err() {
+        let _ = discard_pending(&mut stream);
+    }
     outcome.map(|parsed| parsed.request.request_line())
+}
+
+/// Reads and drops what the client already sent, so that closing the socket does not
+/// turn into a TCP reset that could destroy the error response before the client reads it.
+fn discard_pending(stream: &mut TcpStream) -> io::Result<()> {
+    stream.set_nonblocking(true)?;
+    let mut sink = [0u8; 4096];
+    for _ in 0..16 {
+        if stream.read(&mut sink)? == 0 {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Accepts clients one after another forever; `log` gets each request line or error.
