@@ -1,0 +1,61 @@
+//! # Kata 4: the raw blocking server
+//!
+//! **What.** A server on [`std::net::TcpListener`]: read one request however the bytes
+//! arrive, answer `/` with 200 and anything else with 404, answer bad input with an error
+//! status and close, and go on to the next client whatever the last one did.
+//!
+//! **Why.** The article's raw server does one `recv(1024)` and treats that as the request.
+//! TCP is a byte stream, not a message stream: a request larger than 1 KiB, or one that
+//! arrives a byte at a time, is cut short. A server that `unwrap`s a bad request dies and
+//! takes every later client with it.
+//!
+//! **Python → Rust.** `socket.accept()` / `recv()` / `sendall()` become
+//! [`TcpListener::incoming`], [`Read::read`] in a loop that feeds
+//! [`parse_with`](crate::request::parse_with) until it stops saying
+//! [`HttpError::Incomplete`], and [`Write::write_all`]. Per-client failures are values that
+//! the accept loop logs, not exceptions that end it.
+//!
+//! **The tests check** 200 and 404, a request of several KiB, a request written one byte at
+//! a time, 400 for garbage, 431 for an oversized head, that the log sees each request line,
+//! and that the server keeps serving after a bad or silent client.
+
+use std::io::{self, Read};
+use std::net::{TcpListener, TcpStream};
+use std::time::Duration;
+
+use crate::request::{HttpError, Limits, Parsed, Request};
+use crate::response::Response;
+
+/// How long the blocking server waits for a silent client before giving up on it.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The application: `/` gets a greeting (200), every other path gets 404.
+pub fn route(request: &Request) -> Response {
+    todo!("route {}", request.target)
+}
+
+/// The response a server sends for a request it could not parse.
+pub fn error_response(err: &HttpError) -> Response {
+    todo!("choose the error response for {err:?}")
+}
+
+/// Reads from `stream` into `buf` until `buf` starts with one complete request.
+///
+/// Bytes after that request stay in `buf`'s tail (see [`Parsed::consumed`]).
+pub fn read_request(
+    _stream: &mut impl Read,
+    buf: &mut Vec<u8>,
+    limits: &Limits,
+) -> Result<Parsed, HttpError> {
+    todo!("read a request after {} buffered bytes under {limits:?}", buf.len())
+}
+
+/// Serves one client: read a request, answer it, close. Returns the request line.
+pub fn handle_connection(stream: TcpStream) -> Result<String, HttpError> {
+    todo!("serve the client on {stream:?}")
+}
+
+/// Accepts clients one after another forever; `log` gets each request line or error.
+pub fn serve(listener: TcpListener, _log: impl FnMut(&str)) -> io::Result<()> {
+    todo!("serve clients of {listener:?}")
+}
