@@ -75,7 +75,10 @@ fn decodes_upper_case_hex_sizes() {
 #[case::ends_in_size_line(b"5".as_slice(), ChunkedError::Incomplete)]
 #[case::ends_after_last_chunk(b"0\r\n".as_slice(), ChunkedError::Incomplete)]
 #[case::ends_in_trailers(b"0\r\nX-Trailer: 1\r\n".as_slice(), ChunkedError::Incomplete)]
-fn rejects_a_broken_chunked_body_with_a_distinct_error(#[case] body: &[u8], #[case] expected: ChunkedError) {
+fn rejects_a_broken_chunked_body_with_a_distinct_error(
+    #[case] body: &[u8],
+    #[case] expected: ChunkedError,
+) {
     assert_eq!(
         decode_chunked(body),
         Err(expected.clone()),

@@ -22,13 +22,20 @@ enum Delivery {
 }
 
 /// A server that accepts one client, reports the request head it read, sends `response`.
-fn one_shot(response: &'static [u8], delivery: Delivery) -> (SocketAddr, mpsc::Receiver<Vec<u8>>, mpsc::Sender<()>) {
+fn one_shot(
+    response: &'static [u8],
+    delivery: Delivery,
+) -> (SocketAddr, mpsc::Receiver<Vec<u8>>, mpsc::Sender<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener.local_addr().expect("a bound listener has an address");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     let (request_tx, request_rx) = mpsc::channel();
     let (done_tx, done_rx) = mpsc::channel::<()>();
     thread::spawn(move || {
-        let Ok((mut stream, _)) = listener.accept() else { return };
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
         let _ = stream.set_read_timeout(Some(GUARD));
         let _ = stream.set_nodelay(true);
         let mut head = Vec::new();
@@ -76,8 +83,14 @@ fn reads_a_body_framed_by_content_length_without_waiting_for_close() {
     );
     let response = guarded_get(addr, "/").expect("a well-formed response");
     let _ = done.send(());
-    assert_eq!(response.status, 200, "the status code comes from the status line");
-    assert_eq!(response.body, b"hello", "Content-Length: 5 means exactly five bytes of body");
+    assert_eq!(
+        response.status, 200,
+        "the status code comes from the status line"
+    );
+    assert_eq!(
+        response.body, b"hello",
+        "Content-Length: 5 means exactly five bytes of body"
+    );
 }
 
 #[test]
@@ -97,7 +110,10 @@ fn reads_a_chunked_body_without_waiting_for_close() {
 
 #[test]
 fn reads_the_body_until_close_when_no_length_is_given() {
-    let (addr, _request, _done) = one_shot(b"HTTP/1.0 200 OK\r\nServer: old\r\n\r\nuntil the end", Delivery::Close);
+    let (addr, _request, _done) = one_shot(
+        b"HTTP/1.0 200 OK\r\nServer: old\r\n\r\nuntil the end",
+        Delivery::Close,
+    );
     let response = guarded_get(addr, "/").expect("a response framed by closing the connection");
     assert_eq!(
         response.body, b"until the end",
@@ -113,7 +129,11 @@ fn reads_a_response_that_arrives_one_byte_at_a_time() {
     );
     let response = guarded_get(addr, "/x").expect("a response written a byte at a time");
     assert_eq!(
-        (response.status, response.reason.as_str(), response.body.as_slice()),
+        (
+            response.status,
+            response.reason.as_str(),
+            response.body.as_slice()
+        ),
         (404, "Not Found", b"nope".as_slice()),
         "however the bytes arrive, the client keeps reading until the response is whole"
     );
@@ -122,13 +142,23 @@ fn reads_a_response_that_arrives_one_byte_at_a_time() {
 #[test]
 fn sends_a_well_formed_get_with_a_host_header() {
     let (addr, request, _done) = one_shot(b"HTTP/1.1 204 No Content\r\n\r\n", Delivery::Close);
-    let response = guarded_get(addr, "/search?q=tcp").expect("a 204 has no body and needs no length");
+    let response =
+        guarded_get(addr, "/search?q=tcp").expect("a 204 has no body and needs no length");
     assert_eq!(response.status, 204, "the status of the canned response");
-    let head = request.recv_timeout(GUARD).expect("the server saw a request");
+    let head = request
+        .recv_timeout(GUARD)
+        .expect("the server saw a request");
     let parsed = parse_request(&head).unwrap_or_else(|err| {
-        panic!("the client's request must parse as HTTP ({err:?}): {:?}", String::from_utf8_lossy(&head))
+        panic!(
+            "the client's request must parse as HTTP ({err:?}): {:?}",
+            String::from_utf8_lossy(&head)
+        )
     });
-    assert_eq!((parsed.method.as_str(), parsed.target.as_str()), ("GET", "/search?q=tcp"), "GET of the given path");
+    assert_eq!(
+        (parsed.method.as_str(), parsed.target.as_str()),
+        ("GET", "/search?q=tcp"),
+        "GET of the given path"
+    );
     assert_eq!(
         parsed.headers.get("host"),
         Some(addr.to_string().as_str()),
@@ -143,12 +173,19 @@ fn keeps_duplicate_response_headers() {
         Delivery::Close,
     );
     let response = guarded_get(addr, "/").expect("a valid response");
-    assert_eq!(response.headers.get_all("set-cookie"), vec!["a=1", "b=2"], "both cookies survive, in order");
+    assert_eq!(
+        response.headers.get_all("set-cookie"),
+        vec!["a=1", "b=2"],
+        "both cookies survive, in order"
+    );
 }
 
 #[test]
 fn rejects_a_malformed_status_line() {
-    let (addr, _request, _done) = one_shot(b"HTTP/1.1 OK 200\r\nContent-Length: 0\r\n\r\n", Delivery::Close);
+    let (addr, _request, _done) = one_shot(
+        b"HTTP/1.1 OK 200\r\nContent-Length: 0\r\n\r\n",
+        Delivery::Close,
+    );
     let result = guarded_get(addr, "/");
     assert!(
         matches!(result, Err(HttpError::MalformedStatusLine(ref line)) if line == "HTTP/1.1 OK 200"),
@@ -158,7 +195,10 @@ fn rejects_a_malformed_status_line() {
 
 #[test]
 fn reports_a_body_cut_short_as_unexpected_eof() {
-    let (addr, _request, _done) = one_shot(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", Delivery::Close);
+    let (addr, _request, _done) = one_shot(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
+        Delivery::Close,
+    );
     assert_eq!(
         guarded_get(addr, "/"),
         Err(HttpError::UnexpectedEof),
@@ -183,7 +223,9 @@ fn reports_a_broken_chunked_body() {
 fn reports_a_refused_connection_as_an_io_error() {
     let addr = {
         let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-        listener.local_addr().expect("a bound listener has an address")
+        listener
+            .local_addr()
+            .expect("a bound listener has an address")
     };
     let result = guarded_get(addr, "/");
     assert!(
@@ -198,7 +240,10 @@ fn reports_a_refused_connection_as_an_io_error() {
 #[case::header_injection("/\r\nX-Evil: 1")]
 #[case::empty("")]
 fn refuses_to_send_an_invalid_target(#[case] path: &'static str) {
-    let (addr, _request, _done) = one_shot(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", Delivery::Close);
+    let (addr, _request, _done) = one_shot(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+        Delivery::Close,
+    );
     assert_eq!(
         guarded_get(addr, path),
         Err(HttpError::InvalidTarget(path.into())),
@@ -209,25 +254,52 @@ fn refuses_to_send_an_invalid_target(#[case] path: &'static str) {
 #[test]
 fn parse_response_asks_for_more_until_the_body_is_complete() {
     let partial = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab";
-    assert_eq!(parse_response(partial, false), Ok(None), "two of four body bytes: read more");
-    assert_eq!(parse_response(b"HTTP/1.1 200 OK\r\n", false), Ok(None), "an unfinished head: read more");
-    assert_eq!(parse_response(b"", true), Err(HttpError::UnexpectedEof), "closed before any response");
+    assert_eq!(
+        parse_response(partial, false),
+        Ok(None),
+        "two of four body bytes: read more"
+    );
+    assert_eq!(
+        parse_response(b"HTTP/1.1 200 OK\r\n", false),
+        Ok(None),
+        "an unfinished head: read more"
+    );
+    assert_eq!(
+        parse_response(b"", true),
+        Err(HttpError::UnexpectedEof),
+        "closed before any response"
+    );
 }
 
 #[test]
 fn parse_response_gives_a_304_no_body_even_with_a_length() {
-    let response = parse_response(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\n", false)
-        .expect("a valid 304")
-        .expect("a 304 is complete after its head");
-    assert!(response.body.is_empty(), "304 responses never have a body; Content-Length describes the cached one");
+    let response = parse_response(
+        b"HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\n",
+        false,
+    )
+    .expect("a valid 304")
+    .expect("a 304 is complete after its head");
+    assert!(
+        response.body.is_empty(),
+        "304 responses never have a body; Content-Length describes the cached one"
+    );
 }
 
 #[test]
 fn parse_response_does_not_end_an_unframed_body_before_close() {
     let raw = b"HTTP/1.1 200 OK\r\n\r\nsome";
-    assert_eq!(parse_response(raw, false), Ok(None), "no length and no chunking: the body only ends at close");
-    let done = parse_response(raw, true).expect("valid").expect("complete at close");
-    assert_eq!(done.body, b"some", "at close, everything after the head is the body");
+    assert_eq!(
+        parse_response(raw, false),
+        Ok(None),
+        "no length and no chunking: the body only ends at close"
+    );
+    let done = parse_response(raw, true)
+        .expect("valid")
+        .expect("complete at close");
+    assert_eq!(
+        done.body, b"some",
+        "at close, everything after the head is the body"
+    );
 }
 
 #[test]
@@ -235,7 +307,18 @@ fn builds_the_get_request_bytes() {
     let addr: SocketAddr = "127.0.0.1:8080".parse().expect("a valid address");
     let bytes = get_request_bytes(addr, "/a").expect("a valid path");
     let request = parse_request(&bytes).expect("the client's own request parses");
-    assert_eq!(request.request_line(), "GET /a HTTP/1.1", "a GET request line");
-    assert_eq!(request.headers.get("host"), Some("127.0.0.1:8080"), "Host names the server");
-    assert!(!request.wants_keep_alive(), "a client that reads to close must ask for Connection: close");
+    assert_eq!(
+        request.request_line(),
+        "GET /a HTTP/1.1",
+        "a GET request line"
+    );
+    assert_eq!(
+        request.headers.get("host"),
+        Some("127.0.0.1:8080"),
+        "Host names the server"
+    );
+    assert!(
+        !request.wants_keep_alive(),
+        "a client that reads to close must ask for Connection: close"
+    );
 }

@@ -10,12 +10,18 @@ use crate::request::HttpError;
 /// A server that waits until `expected` requests are all open at the same time, then
 /// answers them in reverse order of arrival, each with its own target as the body.
 async fn all_at_once_server(expected: usize) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binding 127.0.0.1:0 always works");
-    let addr = listener.local_addr().expect("a bound listener has an address");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     tokio::spawn(async move {
         let mut waiting: Vec<(TcpStream, String)> = Vec::new();
         while waiting.len() < expected {
-            let Ok((mut stream, _)) = listener.accept().await else { return };
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
             let mut head = Vec::new();
             let mut byte = [0u8; 1];
             while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte).await, Ok(1)) {
@@ -36,7 +42,10 @@ async fn all_at_once_server(expected: usize) -> SocketAddr {
     addr
 }
 
-async fn fetch_all_guarded<'a>(addr: SocketAddr, paths: &'a [&'a str]) -> Vec<Result<crate::client::ClientResponse, HttpError>> {
+async fn fetch_all_guarded<'a>(
+    addr: SocketAddr,
+    paths: &'a [&'a str],
+) -> Vec<Result<crate::client::ClientResponse, HttpError>> {
     tokio::time::timeout(GUARD, fetch_all(addr, paths)).await.unwrap_or_else(|_| {
         panic!(
             "fetch_all did not finish within {GUARD:?}. The suite's server answers only when all {} requests are \
@@ -75,7 +84,10 @@ async fn has_fifty_requests_in_flight_at_once() {
     let paths: Vec<&str> = owned.iter().map(String::as_str).collect();
     let addr = all_at_once_server(paths.len()).await;
     let results = fetch_all_guarded(addr, &paths).await;
-    let ok = results.iter().filter(|r| r.as_ref().is_ok_and(|resp| resp.status == 200)).count();
+    let ok = results
+        .iter()
+        .filter(|r| r.as_ref().is_ok_and(|resp| resp.status == 200))
+        .count();
     assert_eq!(ok, 50, "every one of the 50 concurrent requests succeeds");
 }
 
@@ -83,7 +95,11 @@ async fn has_fifty_requests_in_flight_at_once() {
 async fn an_empty_list_gives_an_empty_result() {
     let addr = all_at_once_server(0).await;
     let results = fetch_all_guarded(addr, &[]).await;
-    assert!(results.is_empty(), "no paths, no requests, no results; got {} results", results.len());
+    assert!(
+        results.is_empty(),
+        "no paths, no requests, no results; got {} results",
+        results.len()
+    );
 }
 
 #[tokio::test]
@@ -121,6 +137,12 @@ async fn get_fetches_one_response_on_tokio() {
 #[tokio::test]
 async fn get_refuses_an_invalid_target() {
     let addr = all_at_once_server(1).await;
-    let result = tokio::time::timeout(GUARD, get(addr, "/a b")).await.expect("get must not hang");
-    assert_eq!(result, Err(HttpError::InvalidTarget("/a b".into())), "a space would split the request line");
+    let result = tokio::time::timeout(GUARD, get(addr, "/a b"))
+        .await
+        .expect("get must not hang");
+    assert_eq!(
+        result,
+        Err(HttpError::InvalidTarget("/a b".into())),
+        "a space would split the request line"
+    );
 }

@@ -12,7 +12,9 @@ use crate::request::{HttpError, Limits, parse_request};
 /// Starts `serve` on an ephemeral port; the receiver gets every line the server logs.
 fn start() -> (SocketAddr, mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener.local_addr().expect("a bound listener has an address");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         let _ = serve(listener, move |line| {
@@ -32,8 +34,15 @@ fn get(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
 fn answers_the_root_path_with_200() {
     let (addr, _log) = start();
     let response = get(addr, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
-    assert_eq!(status_line(&response), "HTTP/1.1 200 OK", "`/` exists: the server must say 200 OK");
-    assert!(!body_of(&response).is_empty(), "the 200 response carries a page");
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 200 OK",
+        "`/` exists: the server must say 200 OK"
+    );
+    assert!(
+        !body_of(&response).is_empty(),
+        "the 200 response carries a page"
+    );
 }
 
 #[test]
@@ -65,13 +74,21 @@ fn reads_a_request_larger_than_one_recv_of_1024_bytes() {
 fn reads_a_request_that_arrives_one_byte_at_a_time() {
     let (addr, _log) = start();
     let mut stream = TcpStream::connect(addr).expect("the raw server accepts connections");
-    stream.set_nodelay(true).expect("nodelay can be set on a connected socket");
-    stream.set_read_timeout(Some(GUARD)).expect("read timeouts can be set");
+    stream
+        .set_nodelay(true)
+        .expect("nodelay can be set on a connected socket");
+    stream
+        .set_read_timeout(Some(GUARD))
+        .expect("read timeouts can be set");
     for byte in b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n" {
-        stream.write_all(&[*byte]).expect("the server keeps the connection open while the request is incomplete");
+        stream
+            .write_all(&[*byte])
+            .expect("the server keeps the connection open while the request is incomplete");
     }
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).expect("the server answers and closes");
+    stream
+        .read_to_end(&mut response)
+        .expect("the server answers and closes");
     assert_eq!(
         status_line(&response),
         "HTTP/1.1 200 OK",
@@ -121,9 +138,18 @@ fn keeps_serving_after_a_client_that_hangs_up_without_a_word() {
     let (addr, log) = start();
     drop(TcpStream::connect(addr).expect("the raw server accepts connections"));
     let response = get(addr, b"GET / HTTP/1.1\r\n\r\n");
-    assert_eq!(status_line(&response), "HTTP/1.1 200 OK", "a client that left silently must not stop the server");
-    let first = log.recv_timeout(GUARD).expect("serve logs something for every client");
-    assert!(first.contains("closed"), "the silent client is logged as an error, got {first:?}");
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 200 OK",
+        "a client that left silently must not stop the server"
+    );
+    let first = log
+        .recv_timeout(GUARD)
+        .expect("serve logs something for every client");
+    assert!(
+        first.contains("closed"),
+        "the silent client is logged as an error, got {first:?}"
+    );
 }
 
 #[test]
@@ -160,7 +186,11 @@ fn closes_the_connection_after_each_response_and_says_so() {
 fn routes_by_path(#[case] target: &str, #[case] status: u16) {
     let raw = format!("GET {target} HTTP/1.1\r\n\r\n");
     let request = parse_request(raw.as_bytes()).expect("a valid request");
-    assert_eq!(route(&request).status(), status, "{target} must be answered with {status}; the query string is not part of the path");
+    assert_eq!(
+        route(&request).status(),
+        status,
+        "{target} must be answered with {status}; the query string is not part of the path"
+    );
 }
 
 #[rstest]
@@ -172,7 +202,11 @@ fn routes_by_path(#[case] target: &str, #[case] status: u16) {
 #[case::transfer_encoding(HttpError::UnsupportedTransferEncoding("gzip".into()), 501)]
 fn maps_each_parse_error_to_its_status(#[case] err: HttpError, #[case] status: u16) {
     let response = error_response(&err);
-    assert_eq!(response.status(), status, "{err:?} must be answered with {status}");
+    assert_eq!(
+        response.status(),
+        status,
+        "{err:?} must be answered with {status}"
+    );
     assert!(
         String::from_utf8_lossy(&response.to_bytes()).contains("Connection: close"),
         "after an error the server closes, and says so"
@@ -198,17 +232,22 @@ impl Read for Trickle<'_> {
 #[test]
 fn read_request_assembles_a_request_from_single_bytes() {
     let raw = b"POST /p HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET";
-    let mut buf = Vec::new();
-    let parsed = read_request(&mut Trickle(raw), &mut buf, &Limits::default())
+    let parsed = read_request(&mut Trickle(raw), &Limits::default())
         .expect("a whole request arrives eventually");
-    assert_eq!(parsed.request.body, b"abc", "read_request reads until the body is complete");
-    assert_eq!(parsed.consumed, raw.len() - 3, "the bytes of the next request are not part of this one");
+    assert_eq!(
+        parsed.request.body, b"abc",
+        "read_request reads until the body is complete"
+    );
+    assert_eq!(
+        parsed.consumed,
+        raw.len() - 3,
+        "the bytes of the next request are not part of this one"
+    );
 }
 
 #[test]
 fn read_request_reports_a_connection_closed_mid_request() {
-    let mut buf = Vec::new();
-    let result = read_request(&mut Trickle(b"GET / HTTP/1.1\r\nHost:"), &mut buf, &Limits::default());
+    let result = read_request(&mut Trickle(b"GET / HTTP/1.1\r\nHost:"), &Limits::default());
     assert_eq!(
         result,
         Err(HttpError::UnexpectedEof),

@@ -8,11 +8,46 @@ fn limits(max_head: usize, max_body: usize) -> Limits {
 }
 
 #[rstest]
-#[case::plain_get(b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n", "GET", "/", Version::Http11, 1, b"")]
-#[case::post_with_body(b"POST /submit HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello", "POST", "/submit", Version::Http11, 2, b"hello")]
-#[case::http10_without_headers(b"GET /x?q=1 HTTP/1.0\r\n\r\n", "GET", "/x?q=1", Version::Http10, 0, b"")]
-#[case::zero_length_body(b"DELETE /item/7 HTTP/1.1\r\nContent-Length: 0\r\n\r\n", "DELETE", "/item/7", Version::Http11, 1, b"")]
-#[case::binary_body(b"PUT /blob HTTP/1.1\r\nContent-Length: 4\r\n\r\n\0\xff\r\n", "PUT", "/blob", Version::Http11, 1, b"\0\xff\r\n")]
+#[case::plain_get(
+    b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n",
+    "GET",
+    "/",
+    Version::Http11,
+    1,
+    b""
+)]
+#[case::post_with_body(
+    b"POST /submit HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello",
+    "POST",
+    "/submit",
+    Version::Http11,
+    2,
+    b"hello"
+)]
+#[case::http10_without_headers(
+    b"GET /x?q=1 HTTP/1.0\r\n\r\n",
+    "GET",
+    "/x?q=1",
+    Version::Http10,
+    0,
+    b""
+)]
+#[case::zero_length_body(
+    b"DELETE /item/7 HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+    "DELETE",
+    "/item/7",
+    Version::Http11,
+    1,
+    b""
+)]
+#[case::binary_body(
+    b"PUT /blob HTTP/1.1\r\nContent-Length: 4\r\n\r\n\0\xff\r\n",
+    "PUT",
+    "/blob",
+    Version::Http11,
+    1,
+    b"\0\xff\r\n"
+)]
 fn parses_a_valid_request(
     #[case] raw: &[u8],
     #[case] method: &str,
@@ -27,11 +62,24 @@ fn parses_a_valid_request(
             String::from_utf8_lossy(raw)
         )
     });
-    assert_eq!(request.method, method, "the method is the first word of the request line");
-    assert_eq!(request.target, target, "the target is the second word, kept exactly as sent");
+    assert_eq!(
+        request.method, method,
+        "the method is the first word of the request line"
+    );
+    assert_eq!(
+        request.target, target,
+        "the target is the second word, kept exactly as sent"
+    );
     assert_eq!(request.version, version, "the version is the third word");
-    assert_eq!(request.headers.len(), header_count, "every header line becomes one field");
-    assert_eq!(request.body, body, "the body is exactly Content-Length bytes after the blank line");
+    assert_eq!(
+        request.headers.len(),
+        header_count,
+        "every header line becomes one field"
+    );
+    assert_eq!(
+        request.body, body,
+        "the body is exactly Content-Length bytes after the blank line"
+    );
 }
 
 #[test]
@@ -58,7 +106,11 @@ fn keeps_duplicate_headers_in_order_and_matches_names_case_insensitively() {
 #[test]
 fn looking_up_a_missing_header_finds_nothing() {
     let request = parse_request(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n").expect("a valid request");
-    assert_eq!(request.headers.get("Accept"), None, "no Accept header was sent");
+    assert_eq!(
+        request.headers.get("Accept"),
+        None,
+        "no Accept header was sent"
+    );
     assert!(
         request.headers.get_all("Accept").is_empty(),
         "get_all of an absent header is empty, not an error"
@@ -109,7 +161,10 @@ fn accepts_repeated_content_length_values_that_agree() {
 #[case::conflicting_lengths(b"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd".as_slice(), HttpError::ConflictingContentLength("3".into(), "4".into()))]
 #[case::conflicting_list(b"POST / HTTP/1.1\r\nContent-Length: 4, 3\r\n\r\nabcd".as_slice(), HttpError::ConflictingContentLength("4".into(), "3".into()))]
 #[case::chunked_request(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".as_slice(), HttpError::UnsupportedTransferEncoding("chunked".into()))]
-fn rejects_an_invalid_request_with_the_matching_error(#[case] raw: &[u8], #[case] expected: HttpError) {
+fn rejects_an_invalid_request_with_the_matching_error(
+    #[case] raw: &[u8],
+    #[case] expected: HttpError,
+) {
     assert_eq!(
         parse_request(raw),
         Err(expected.clone()),
@@ -134,7 +189,9 @@ fn rejects_a_header_section_over_the_default_8_kib() {
     raw.extend_from_slice(b"\r\n\r\n");
     assert_eq!(
         parse_request(&raw),
-        Err(HttpError::HeadTooLarge { limit: DEFAULT_MAX_HEAD }),
+        Err(HttpError::HeadTooLarge {
+            limit: DEFAULT_MAX_HEAD
+        }),
         "a 9 KB header section is over the default limit of {DEFAULT_MAX_HEAD} bytes"
     );
 }
@@ -153,11 +210,17 @@ fn reports_an_unfinished_head_over_the_limit_as_too_large_not_incomplete() {
 #[test]
 fn accepts_a_head_of_exactly_the_limit() {
     let raw = b"GET / HTTP/1.1\r\nHost: h\r\n\r\n";
-    let parsed = parse_with(raw, &limits(raw.len(), 0)).expect("a head of exactly max_head bytes fits");
-    assert_eq!(parsed.request.target, "/", "the request at the limit parses normally");
+    let parsed =
+        parse_with(raw, &limits(raw.len(), 0)).expect("a head of exactly max_head bytes fits");
+    assert_eq!(
+        parsed.request.target, "/",
+        "the request at the limit parses normally"
+    );
     assert_eq!(
         parse_with(raw, &limits(raw.len() - 1, 0)),
-        Err(HttpError::HeadTooLarge { limit: raw.len() - 1 }),
+        Err(HttpError::HeadTooLarge {
+            limit: raw.len() - 1
+        }),
         "one byte less of limit and the same head is too large"
     );
 }
@@ -167,7 +230,10 @@ fn rejects_a_declared_body_over_the_limit_before_it_arrives() {
     let raw = b"POST /upload HTTP/1.1\r\nContent-Length: 5000\r\n\r\n";
     assert_eq!(
         parse_with(raw, &limits(1024, 4096)),
-        Err(HttpError::BodyTooLarge { length: 5000, limit: 4096 }),
+        Err(HttpError::BodyTooLarge {
+            length: 5000,
+            limit: 4096
+        }),
         "the declared length alone decides: do not wait for (or buffer) a body that will be refused"
     );
 }
@@ -204,7 +270,11 @@ fn decides_keep_alive_from_version_and_connection_header(#[case] raw: &[u8], #[c
 #[test]
 fn renders_the_request_line_for_logs() {
     let request = parse_request(b"GET /x?y=1 HTTP/1.0\r\n\r\n").expect("a valid request");
-    assert_eq!(request.request_line(), "GET /x?y=1 HTTP/1.0", "method, target and version, one space apart");
+    assert_eq!(
+        request.request_line(),
+        "GET /x?y=1 HTTP/1.0",
+        "method, target and version, one space apart"
+    );
 }
 
 fn header_name() -> impl Strategy<Value = String> {
@@ -231,7 +301,13 @@ fn any_request() -> impl Strategy<Value = Request> {
             if !body.is_empty() {
                 headers.append("Content-Length", &body.len().to_string());
             }
-            Request { method, target, version, headers, body }
+            Request {
+                method,
+                target,
+                version,
+                headers,
+                body,
+            }
         })
 }
 

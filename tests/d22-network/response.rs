@@ -67,10 +67,16 @@ fn writes_an_empty_body_with_content_length_zero() {
 #[case(505, "HTTP Version Not Supported")]
 #[case(799, "Unknown")]
 fn uses_the_standard_reason_phrase(#[case] status: u16, #[case] reason: &str) {
-    assert_eq!(reason_phrase(status), reason, "status {status} has the reason phrase {reason:?}");
+    assert_eq!(
+        reason_phrase(status),
+        reason,
+        "status {status} has the reason phrase {reason:?}"
+    );
     let line = format!("HTTP/1.1 {status} {reason}\r\n");
     assert!(
-        Response::new(status).to_bytes().starts_with(line.as_bytes()),
+        Response::new(status)
+            .to_bytes()
+            .starts_with(line.as_bytes()),
         "the status line for {status} must be {line:?}"
     );
 }
@@ -113,8 +119,16 @@ fn keeps_duplicate_headers_in_the_order_added() {
 #[test]
 fn exposes_status_and_body() {
     let response = Response::new(418).body(vec![1, 2, 3]);
-    assert_eq!(response.status(), 418, "status() returns the code given to new()");
-    assert_eq!(response.body_bytes(), [1, 2, 3], "body_bytes() returns the body set");
+    assert_eq!(
+        response.status(),
+        418,
+        "status() returns the code given to new()"
+    );
+    assert_eq!(
+        response.body_bytes(),
+        [1, 2, 3],
+        "body_bytes() returns the body set"
+    );
 }
 
 proptest! {

@@ -12,7 +12,9 @@ const SENTINEL: &[u8] = b"--sentinel--";
 
 fn bind() -> UdpSocket {
     let socket = UdpSocket::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    socket.set_read_timeout(Some(GUARD)).expect("read timeouts can be set");
+    socket
+        .set_read_timeout(Some(GUARD))
+        .expect("read timeouts can be set");
     socket
 }
 
@@ -48,15 +50,21 @@ fn lossy_server(drop_first: usize) -> (SocketAddr, mpsc::Receiver<Vec<Vec<u8>>>)
 
 /// Every datagram the lossy server received before this call.
 fn received(addr: SocketAddr, log: &mpsc::Receiver<Vec<Vec<u8>>>) -> Vec<Vec<u8>> {
-    bind().send_to(SENTINEL, addr).expect("sending to loopback works");
-    log.recv_timeout(GUARD).expect("the lossy server reports what it saw")
+    bind()
+        .send_to(SENTINEL, addr)
+        .expect("sending to loopback works");
+    log.recv_timeout(GUARD)
+        .expect("the lossy server reports what it saw")
 }
 
 #[test]
 fn echoes_a_datagram_back() {
     let addr = start_echo();
     let reply = udp_request(addr, b"ping", WAIT, 3).expect("the echo server answers");
-    assert_eq!(reply, b"ping", "an echo server returns the datagram unchanged");
+    assert_eq!(
+        reply, b"ping",
+        "an echo server returns the datagram unchanged"
+    );
 }
 
 #[test]
@@ -64,12 +72,16 @@ fn keeps_message_boundaries() {
     let addr = start_echo();
     let client = bind();
     for message in [b"one".as_slice(), b"two!", b"three"] {
-        client.send_to(message, addr).expect("sending to loopback works");
+        client
+            .send_to(message, addr)
+            .expect("sending to loopback works");
     }
     let mut buf = [0u8; 64];
     let mut replies = Vec::new();
     for _ in 0..3 {
-        let (n, _) = client.recv_from(&mut buf).expect("the echo server answers each datagram");
+        let (n, _) = client
+            .recv_from(&mut buf)
+            .expect("the echo server answers each datagram");
         replies.push(buf[..n].to_vec());
     }
     assert_eq!(
@@ -83,16 +95,28 @@ fn keeps_message_boundaries() {
 fn echoes_a_60_kb_datagram_whole() {
     let addr = start_echo();
     let payload: Vec<u8> = (0..60_000u32).map(|i| (i % 251) as u8).collect();
-    let reply = udp_request(addr, &payload, WAIT, 3).expect("a 60 KB datagram fits in one UDP packet");
-    assert_eq!(reply.len(), payload.len(), "a receive buffer smaller than the datagram silently truncates it");
-    assert!(reply == payload, "the echoed datagram must be byte for byte the one sent");
+    let reply =
+        udp_request(addr, &payload, WAIT, 3).expect("a 60 KB datagram fits in one UDP packet");
+    assert_eq!(
+        reply.len(),
+        payload.len(),
+        "a receive buffer smaller than the datagram silently truncates it"
+    );
+    assert!(
+        reply == payload,
+        "the echoed datagram must be byte for byte the one sent"
+    );
 }
 
 #[test]
 fn echoes_an_empty_datagram() {
     let addr = start_echo();
     let reply = udp_request(addr, b"", WAIT, 3).expect("an empty datagram is still a datagram");
-    assert!(reply.is_empty(), "the reply to an empty datagram is empty, got {} bytes", reply.len());
+    assert!(
+        reply.is_empty(),
+        "the reply to an empty datagram is empty, got {} bytes",
+        reply.len()
+    );
 }
 
 #[test]
@@ -100,7 +124,10 @@ fn retries_when_the_first_datagram_is_lost() {
     let (addr, log) = lossy_server(1);
     let reply = udp_request(addr, b"are you there?", WAIT, 3)
         .expect("the server drops only the first datagram: one retry gets through");
-    assert_eq!(reply, b"are you there?", "the reply to the retried datagram");
+    assert_eq!(
+        reply, b"are you there?",
+        "the reply to the retried datagram"
+    );
     let seen = received(addr, &log);
     assert!(
         seen.len() >= 2,
@@ -117,7 +144,11 @@ fn gives_up_after_retries_plus_one_attempts() {
         matches!(result, Err(UdpError::NoReply { attempts: 3 })),
         "two retries mean three attempts, then a NoReply error instead of waiting forever; got {result:?}"
     );
-    assert_eq!(received(addr, &log).len(), 3, "exactly 1 + retries datagrams are sent");
+    assert_eq!(
+        received(addr, &log).len(),
+        3,
+        "exactly 1 + retries datagrams are sent"
+    );
 }
 
 #[test]
@@ -129,16 +160,28 @@ fn refuses_a_payload_too_large_for_one_datagram() {
         "{} bytes do not fit in one IPv4 datagram (max {MAX_DATAGRAM}): a typed error, got {result:?}",
         MAX_DATAGRAM + 1
     );
-    assert!(received(addr, &log).is_empty(), "an oversized payload is refused before anything is sent");
+    assert!(
+        received(addr, &log).is_empty(),
+        "an oversized payload is refused before anything is sent"
+    );
 }
 
 #[test]
 fn sends_a_payload_of_exactly_the_maximum_size() {
     let (addr, log) = lossy_server(0);
     let payload = vec![7u8; MAX_DATAGRAM];
-    let reply = udp_request(addr, &payload, WAIT, 3).expect("MAX_DATAGRAM bytes still fit in one datagram");
-    assert_eq!(reply.len(), MAX_DATAGRAM, "the full-size datagram comes back whole");
-    assert_eq!(received(addr, &log)[0].len(), MAX_DATAGRAM, "and went out whole");
+    let reply =
+        udp_request(addr, &payload, WAIT, 3).expect("MAX_DATAGRAM bytes still fit in one datagram");
+    assert_eq!(
+        reply.len(),
+        MAX_DATAGRAM,
+        "the full-size datagram comes back whole"
+    );
+    assert_eq!(
+        received(addr, &log)[0].len(),
+        MAX_DATAGRAM,
+        "and went out whole"
+    );
 }
 
 #[test]
@@ -149,5 +192,8 @@ fn refuses_a_zero_timeout() {
         matches!(result, Err(UdpError::ZeroTimeout)),
         "a zero read timeout is rejected by the OS and would mean 'wait forever' to a retry loop; got {result:?}"
     );
-    assert!(received(addr, &log).is_empty(), "nothing is sent with an invalid timeout");
+    assert!(
+        received(addr, &log).is_empty(),
+        "nothing is sent with an invalid timeout"
+    );
 }

@@ -39,15 +39,10 @@ pub fn error_response(err: &HttpError) -> Response {
     todo!("choose the error response for {err:?}")
 }
 
-/// Reads from `stream` into `buf` until `buf` starts with one complete request.
-///
-/// Bytes after that request stay in `buf`'s tail (see [`Parsed::consumed`]).
-pub fn read_request(
-    _stream: &mut impl Read,
-    buf: &mut Vec<u8>,
-    limits: &Limits,
-) -> Result<Parsed, HttpError> {
-    todo!("read a request after {} buffered bytes under {limits:?}", buf.len())
+/// Reads from `stream` until one complete request has arrived (a request's worth, no more
+/// is parsed; see [`Parsed::consumed`]).
+pub fn read_request(_stream: &mut impl Read, limits: &Limits) -> Result<Parsed, HttpError> {
+    todo!("read one request from the stream under {limits:?}")
 }
 
 /// Serves one client: read a request, answer it, close. Returns the request line.

@@ -148,7 +148,8 @@ fn parse_response_head(head: &[u8]) -> Result<(u16, String, Headers), HttpError>
 }
 
 fn parse_status_line(line: Result<&[u8], &[u8]>) -> Result<(u16, String), HttpError> {
-    let bad = |bytes: &[u8]| HttpError::MalformedStatusLine(String::from_utf8_lossy(bytes).into_owned());
+    let bad =
+        |bytes: &[u8]| HttpError::MalformedStatusLine(String::from_utf8_lossy(bytes).into_owned());
     let line = line.map_err(bad)?;
     let text = std::str::from_utf8(line).map_err(|_| bad(line))?;
     let mut parts = text.splitn(3, ' ');

@@ -53,7 +53,10 @@ pub async fn fetch_all(addr: SocketAddr, paths: &[&str]) -> Vec<Result<ClientRes
         .collect();
     let mut results = Vec::with_capacity(tasks.len());
     for task in tasks {
-        results.push(task.await.unwrap_or_else(|err| Err(HttpError::Io(err.to_string()))));
+        results.push(
+            task.await
+                .unwrap_or_else(|err| Err(HttpError::Io(err.to_string()))),
+        );
     }
     results
 }

@@ -58,17 +58,13 @@ pub fn error_response(err: &HttpError) -> Response {
         .body(format!("{err}\n"))
 }
 
-/// Reads from `stream` into `buf` until `buf` starts with one complete request.
-///
-/// Bytes after that request stay in `buf`'s tail (see [`Parsed::consumed`]).
-pub fn read_request(
-    stream: &mut impl Read,
-    buf: &mut Vec<u8>,
-    limits: &Limits,
-) -> Result<Parsed, HttpError> {
+/// Reads from `stream` until one complete request has arrived (a request's worth, no more
+/// is parsed; see [`Parsed::consumed`]).
+pub fn read_request(stream: &mut impl Read, limits: &Limits) -> Result<Parsed, HttpError> {
+    let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
-        match parse_with(buf, limits) {
+        match parse_with(&buf, limits) {
             Err(HttpError::Incomplete) => {}
             done => return done,
         }
@@ -83,8 +79,7 @@ pub fn read_request(
 /// Serves one client: read a request, answer it, close. Returns the request line.
 pub fn handle_connection(mut stream: TcpStream) -> Result<String, HttpError> {
     stream.set_read_timeout(Some(READ_TIMEOUT))?;
-    let mut buf = Vec::new();
-    let outcome = read_request(&mut stream, &mut buf, &Limits::default());
+    let outcome = read_request(&mut stream, &Limits::default());
     let response = match &outcome {
         Ok(parsed) => route(&parsed.request).header("Connection", "close"),
         // Nobody is listening for an answer: nothing to send.

@@ -311,7 +311,11 @@ fn parse_request_line(line: Result<&[u8], &[u8]>) -> Result<(String, String, Ver
     if !is_token(method) || !target_ok {
         return Err(bad(line));
     }
-    Ok((method.to_owned(), target.to_owned(), parse_version(version, line)?))
+    Ok((
+        method.to_owned(),
+        target.to_owned(),
+        parse_version(version, line)?,
+    ))
 }
 
 fn parse_version(version: &str, line: &[u8]) -> Result<Version, HttpError> {
@@ -321,9 +325,7 @@ fn parse_version(version: &str, line: &[u8]) -> Result<Version, HttpError> {
         _ => {
             let digits = version.strip_prefix("HTTP/").map(str::as_bytes);
             match digits {
-                Some([major, b'.', minor])
-                    if major.is_ascii_digit() && minor.is_ascii_digit() =>
-                {
+                Some([major, b'.', minor]) if major.is_ascii_digit() && minor.is_ascii_digit() => {
                     Err(HttpError::UnsupportedVersion(version.to_owned()))
                 }
                 _ => Err(HttpError::MalformedRequestLine(lossy(line))),
