@@ -271,6 +271,78 @@ fn parse_response_asks_for_more_until_the_body_is_complete() {
     );
 }
 
+#[rstest]
+#[case::http10(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n".as_slice(), 200, "OK")]
+#[case::no_reason(b"HTTP/1.1 201 \r\nContent-Length: 0\r\n\r\n".as_slice(), 201, "")]
+#[case::reason_with_spaces(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n".as_slice(), 503, "Service Unavailable")]
+fn parse_response_reads_the_status_line(
+    #[case] raw: &[u8],
+    #[case] status: u16,
+    #[case] reason: &str,
+) {
+    let response = parse_response(raw, false)
+        .expect("a valid status line")
+        .expect("a complete response");
+    assert_eq!(
+        (response.status, response.reason.as_str()),
+        (status, reason),
+        "the code is the second word, the reason everything after it"
+    );
+}
+
+#[rstest]
+#[case::four_digits(b"HTTP/1.1 2000 OK\r\n\r\n".as_slice())]
+#[case::two_digits(b"HTTP/1.1 20 OK\r\n\r\n".as_slice())]
+#[case::http2(b"HTTP/2 200 OK\r\n\r\n".as_slice())]
+#[case::no_code(b"HTTP/1.1\r\n\r\n".as_slice())]
+#[case::signed(b"HTTP/1.1 +20 OK\r\n\r\n".as_slice())]
+fn parse_response_rejects_a_malformed_status_line(#[case] raw: &[u8]) {
+    let result = parse_response(raw, true);
+    assert!(
+        matches!(result, Err(HttpError::MalformedStatusLine(_))),
+        "{:?} is not HTTP/1.x followed by a three-digit code; got {result:?}",
+        String::from_utf8_lossy(raw)
+    );
+}
+
+#[test]
+fn accepts_a_response_head_of_several_kilobytes() {
+    let mut raw = b"HTTP/1.1 200 OK\r\nX-Big: ".to_vec();
+    raw.extend(std::iter::repeat_n(b'x', 10_000));
+    raw.extend_from_slice(b"\r\nContent-Length: 2\r\n\r\nok");
+    let response = parse_response(&raw, false).expect("a 10 KB head is within the client's limit");
+    assert_eq!(
+        response.map(|r| r.body),
+        Some(b"ok".to_vec()),
+        "the body after a large head"
+    );
+}
+
+#[test]
+fn refuses_a_response_head_over_its_limit() {
+    let mut raw = b"HTTP/1.1 200 OK\r\nX-Endless: ".to_vec();
+    raw.extend(std::iter::repeat_n(b'x', MAX_RESPONSE_HEAD));
+    assert_eq!(
+        parse_response(&raw, false),
+        Err(HttpError::HeadTooLarge {
+            limit: MAX_RESPONSE_HEAD
+        }),
+        "a server that never ends its headers must not make the client buffer forever"
+    );
+}
+
+#[test]
+fn recognises_chunked_in_a_list_of_transfer_codings() {
+    let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n";
+    let response = parse_response(raw, false)
+        .expect("valid")
+        .expect("complete at the zero chunk");
+    assert_eq!(
+        response.body, b"hi",
+        "chunked is the last coding in the list, in any case"
+    );
+}
+
 #[test]
 fn parse_response_gives_a_304_no_body_even_with_a_length() {
     let response = parse_response(

@@ -111,7 +111,7 @@ fn answers_garbage_with_400_and_closes_the_connection() {
 fn answers_an_oversized_head_with_431() {
     let (addr, _log) = start();
     let mut request = b"GET / HTTP/1.1\r\nX-Big: ".to_vec();
-    request.extend(std::iter::repeat_n(b'b', 10_000));
+    request.extend(std::iter::repeat_n(b'b', 20_000));
     request.extend_from_slice(b"\r\n\r\n");
     let response = get(addr, &request);
     assert_eq!(

@@ -118,6 +118,30 @@ fn looking_up_a_missing_header_finds_nothing() {
 }
 
 #[test]
+fn an_empty_header_list_is_empty_and_a_filled_one_is_not() {
+    let mut headers = Headers::new();
+    assert!(
+        headers.is_empty() && headers.len() == 0,
+        "a new header list has no fields"
+    );
+    headers.append("Host", "h");
+    headers.append("host", "h2");
+    assert!(!headers.is_empty(), "after append the list is not empty");
+    assert_eq!(headers.len(), 2, "duplicates count as separate fields");
+}
+
+#[test]
+fn keeps_a_tab_inside_a_header_value() {
+    let request = parse_request(b"GET / HTTP/1.1\r\nX-Tabbed: a\tb\r\n\r\n")
+        .expect("a horizontal tab is allowed inside a value");
+    assert_eq!(
+        request.headers.get("x-tabbed"),
+        Some("a\tb"),
+        "the tab between a and b is part of the value"
+    );
+}
+
+#[test]
 fn trims_optional_whitespace_around_header_values() {
     let request = parse_request(b"GET / HTTP/1.1\r\nX-Pad: \t  padded value \t\r\n\r\n")
         .expect("whitespace around a value is allowed");
@@ -204,6 +228,21 @@ fn reports_an_unfinished_head_over_the_limit_as_too_large_not_incomplete() {
         parse_with(&raw, &limits(64, 1024)),
         Err(HttpError::HeadTooLarge { limit: 64 }),
         "once more than max_head bytes arrived without a blank line, waiting for more would let a client fill memory"
+    );
+}
+
+#[test]
+fn gives_up_once_max_head_bytes_arrived_without_a_blank_line() {
+    let raw = b"GET / HTTP/1.1\r\nX-Long: abcdefgh";
+    assert_eq!(
+        parse_with(raw, &limits(raw.len(), 0)),
+        Err(HttpError::HeadTooLarge { limit: raw.len() }),
+        "max_head bytes without CRLF CRLF among them: the head can only be longer than the limit"
+    );
+    assert_eq!(
+        parse_with(raw, &limits(raw.len() + 1, 0)),
+        Err(HttpError::Incomplete),
+        "one byte below the limit, the blank line may still come"
     );
 }
 

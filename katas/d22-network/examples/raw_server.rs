@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use kata_d22_network::raw_server::serve;
 
 fn main() -> ExitCode {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     let listener = match TcpListener::bind(&addr) {
         Ok(listener) => listener,
         Err(err) => {

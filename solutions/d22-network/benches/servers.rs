@@ -30,7 +30,9 @@ const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
 fn start_tokio_single_thread() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let addr = listener.local_addr().expect("bound address");
-    listener.set_nonblocking(true).expect("non-blocking listener");
+    listener
+        .set_nonblocking(true)
+        .expect("non-blocking listener");
     thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -68,7 +70,10 @@ fn serve_blocking_keep_alive(mut stream: TcpStream) {
         match parse_with(&buf, &limits) {
             Ok(parsed) => {
                 buf.drain(..parsed.consumed);
-                if stream.write_all(&route(&parsed.request).to_bytes()).is_err() {
+                if stream
+                    .write_all(&route(&parsed.request).to_bytes())
+                    .is_err()
+                {
                     return;
                 }
                 continue;
@@ -162,7 +167,9 @@ fn main() {
     let mut group = criterion.benchmark_group("keep_alive_requests");
     group.throughput(Throughput::Elements((CLIENTS * REQUESTS) as u64));
     group.bench_function("tokio_single_thread", |b| b.iter(|| load(tokio_addr)));
-    group.bench_function("os_thread_per_connection", |b| b.iter(|| load(threads_addr)));
+    group.bench_function("os_thread_per_connection", |b| {
+        b.iter(|| load(threads_addr))
+    });
     group.finish();
     criterion.final_summary();
 }
