@@ -21,7 +21,8 @@ enum Delivery {
     Trickle,
 }
 
-/// A server that accepts one client, reports the request head it read, sends `response`.
+/// A server that accepts one client, sends `response` at once (a test double may answer
+/// before reading), then reads and reports the request head the client sent.
 fn one_shot(
     response: &'static [u8],
     delivery: Delivery,
@@ -38,12 +39,6 @@ fn one_shot(
         };
         let _ = stream.set_read_timeout(Some(GUARD));
         let _ = stream.set_nodelay(true);
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte), Ok(1)) {
-            head.push(byte[0]);
-        }
-        let _ = request_tx.send(head);
         match delivery {
             Delivery::Trickle => {
                 for b in response {
@@ -54,6 +49,12 @@ fn one_shot(
                 let _ = stream.write_all(response);
             }
         }
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte), Ok(1)) {
+            head.push(byte[0]);
+        }
+        let _ = request_tx.send(head);
         if matches!(delivery, Delivery::HoldOpen) {
             let _ = done_rx.recv_timeout(GUARD);
         }
