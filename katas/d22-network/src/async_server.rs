@@ -63,6 +63,11 @@ pub fn hello_handler() -> Handler {
 }
 
 /// Serves connections from `listener` until `shutdown` completes, then drains and returns.
+///
+/// A response gets `Connection: close` when its connection closes after it (the client asked,
+/// HTTP/1.0, or the server is stopping). Unparseable requests are answered as
+/// [`error_response`](crate::raw_server::error_response) does, then closed; a connection
+/// that does not deliver a whole request within `header_timeout` is closed without a word.
 pub async fn serve(
     listener: TcpListener,
     config: ServerConfig,

@@ -46,7 +46,8 @@ pub fn http_get(addr: SocketAddr, path: &str) -> Result<ClientResponse, HttpErro
     todo!("GET {path} from {addr}")
 }
 
-/// The bytes of a `GET` request for `path`, after checking that `path` is a valid target.
+/// The bytes of a `GET` request for `path` with `Host` and `Connection: close`; `path` must
+/// start with `/` and hold only visible ASCII, or it is an [`HttpError::InvalidTarget`].
 pub fn get_request_bytes(addr: SocketAddr, path: &str) -> Result<Vec<u8>, HttpError> {
     todo!("write the GET request for {path} to {addr}")
 }

@@ -29,12 +29,15 @@ use crate::response::Response;
 /// How long the blocking server waits for a silent client before giving up on it.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The application: `/` gets a greeting (200), every other path gets 404.
+/// The application: `/` gets a greeting (200), every other path gets 404; the query
+/// string (`?…`) is not part of the path.
 pub fn route(request: &Request) -> Response {
     todo!("route {}", request.target)
 }
 
-/// The response a server sends for a request it could not parse.
+/// The response for a request that could not be parsed, always with `Connection: close`:
+/// 431 for a head over the limit, 413 for a body over the limit, 505 for an unsupported
+/// version, 501 for an unsupported `Transfer-Encoding`, 400 for everything else.
 pub fn error_response(err: &HttpError) -> Response {
     todo!("choose the error response for {err:?}")
 }
@@ -50,7 +53,8 @@ pub fn handle_connection(stream: TcpStream) -> Result<String, HttpError> {
     todo!("serve the client on {stream:?}")
 }
 
-/// Accepts clients one after another forever; `log` gets each request line or error.
+/// Accepts clients one after another forever. `log` gets the request line of each request,
+/// or the error's message (`Display`) for a client that failed.
 pub fn serve(listener: TcpListener, _log: impl FnMut(&str)) -> io::Result<()> {
     todo!("serve clients of {listener:?}")
 }

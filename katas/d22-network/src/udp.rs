@@ -56,7 +56,8 @@ pub fn serve_echo(socket: UdpSocket) -> io::Result<()> {
     todo!("echo datagrams on {socket:?}")
 }
 
-/// Sends `payload` to `addr` and returns the reply, retrying up to `retries` times.
+/// Sends `payload` to `addr` and returns the reply; after each `timeout` without one, sends
+/// again, up to `retries` extra times (so `retries + 1` attempts in all).
 pub fn udp_request(
     addr: SocketAddr,
     payload: &[u8],

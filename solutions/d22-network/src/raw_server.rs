@@ -29,7 +29,8 @@ use crate::response::Response;
 /// How long the blocking server waits for a silent client before giving up on it.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The application: `/` gets a greeting (200), every other path gets 404.
+/// The application: `/` gets a greeting (200), every other path gets 404; the query
+/// string (`?…`) is not part of the path.
 pub fn route(request: &Request) -> Response {
     let path = request.target.split('?').next().unwrap_or_default();
     if path == "/" {
@@ -43,7 +44,9 @@ pub fn route(request: &Request) -> Response {
     }
 }
 
-/// The response a server sends for a request it could not parse.
+/// The response for a request that could not be parsed, always with `Connection: close`:
+/// 431 for a head over the limit, 413 for a body over the limit, 505 for an unsupported
+/// version, 501 for an unsupported `Transfer-Encoding`, 400 for everything else.
 pub fn error_response(err: &HttpError) -> Response {
     let status = match err {
         HttpError::HeadTooLarge { .. } => 431,
@@ -109,7 +112,8 @@ fn discard_pending(stream: &mut TcpStream) -> io::Result<()> {
     Ok(())
 }
 
-/// Accepts clients one after another forever; `log` gets each request line or error.
+/// Accepts clients one after another forever. `log` gets the request line of each request,
+/// or the error's message (`Display`) for a client that failed.
 pub fn serve(listener: TcpListener, mut log: impl FnMut(&str)) -> io::Result<()> {
     for stream in listener.incoming() {
         match stream {
