@@ -109,6 +109,41 @@ fn reads_a_chunked_body_without_waiting_for_close() {
     );
 }
 
+/// 100 KB of body: far more than one read returns.
+fn big_body() -> Vec<u8> {
+    (0..100_000u32).map(|i| b'a' + (i % 26) as u8).collect()
+}
+
+#[test]
+fn reads_a_body_that_takes_many_reads() {
+    let body = big_body();
+    let mut raw = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+    raw.extend_from_slice(&body);
+    let (addr, _request, done) = one_shot(raw.leak(), Delivery::HoldOpen);
+    let response = guarded_get(addr, "/big").expect("a 100 KB response");
+    let _ = done.send(());
+    assert!(
+        response.body == body,
+        "all 100,000 bytes must arrive, in order: keep reading until Content-Length is satisfied (got {})",
+        response.body.len()
+    );
+}
+
+#[test]
+fn reads_a_chunked_body_that_takes_many_reads() {
+    let body = big_body();
+    let mut raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    raw.extend_from_slice(&crate::chunked::encode_chunked(&body, 7_000));
+    let (addr, _request, done) = one_shot(raw.leak(), Delivery::HoldOpen);
+    let response = guarded_get(addr, "/big").expect("a 100 KB chunked response");
+    let _ = done.send(());
+    assert!(
+        response.body == body,
+        "a chunk cut off by the end of a read means 'read more', not 'bad body' (got {} bytes)",
+        response.body.len()
+    );
+}
+
 #[test]
 fn reads_the_body_until_close_when_no_length_is_given() {
     let (addr, _request, _done) = one_shot(

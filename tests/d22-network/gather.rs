@@ -146,3 +146,33 @@ async fn get_refuses_an_invalid_target() {
         "a space would split the request line"
     );
 }
+
+#[tokio::test]
+async fn get_reads_a_body_that_takes_many_reads() {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let body: Vec<u8> = (0..100_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+    let mut response =
+        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+    response.extend_from_slice(&body);
+    tokio::spawn(async move {
+        if let Ok((mut stream, _)) = listener.accept().await {
+            let _ = stream.write_all(&response).await;
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request).await;
+        }
+    });
+    let got = tokio::time::timeout(GUARD, get(addr, "/big"))
+        .await
+        .expect("get must finish once the body is complete")
+        .expect("a 100 KB response");
+    assert!(
+        got.body == body,
+        "every byte of a body spread over many reads arrives (got {})",
+        got.body.len()
+    );
+}

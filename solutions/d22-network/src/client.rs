@@ -56,12 +56,12 @@ pub fn http_get(addr: SocketAddr, path: &str) -> Result<ClientResponse, HttpErro
     loop {
         let n = stream.read(&mut chunk)?;
         buf.extend_from_slice(&chunk[..n]);
-        let closed = n == 0;
-        match parse_response(&buf, closed)? {
-            Some(response) => return Ok(response),
-            // Never loop on a closed socket, whatever the parser says.
-            None if closed => return Err(HttpError::UnexpectedEof),
-            None => {}
+        if let Some(response) = parse_response(&buf, n == 0)? {
+            return Ok(response);
+        }
+        // Never loop on a closed socket, whatever the parser says.
+        if n == 0 {
+            return Err(HttpError::UnexpectedEof);
         }
     }
 }

@@ -36,12 +36,12 @@ pub async fn get(addr: SocketAddr, path: &str) -> Result<ClientResponse, HttpErr
     loop {
         let n = stream.read(&mut chunk).await?;
         buf.extend_from_slice(&chunk[..n]);
-        let closed = n == 0;
-        match parse_response(&buf, closed)? {
-            Some(response) => return Ok(response),
-            // Never loop on a closed socket, whatever the parser says.
-            None if closed => return Err(HttpError::UnexpectedEof),
-            None => {}
+        if let Some(response) = parse_response(&buf, n == 0)? {
+            return Ok(response);
+        }
+        // Never loop on a closed socket, whatever the parser says.
+        if n == 0 {
+            return Err(HttpError::UnexpectedEof);
         }
     }
 }
