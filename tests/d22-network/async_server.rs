@@ -74,6 +74,14 @@ async fn read_response(stream: &mut TcpStream) -> Option<Vec<u8>> {
     Some(raw)
 }
 
+/// A config whose header timeout can never be what closes a connection in a test.
+fn patient() -> ServerConfig {
+    ServerConfig {
+        header_timeout: Duration::from_secs(3600),
+        ..ServerConfig::default()
+    }
+}
+
 /// True once the server has closed its side: the next read returns 0 bytes.
 async fn closed_by_server(stream: &mut TcpStream) -> bool {
     let mut rest = Vec::new();
@@ -272,7 +280,7 @@ async fn answers_pipelined_requests_in_order() {
 
 #[tokio::test]
 async fn honours_connection_close() {
-    let server = start(ServerConfig::default(), hello_handler()).await;
+    let server = start(patient(), hello_handler()).await;
     let mut stream = connect(server.addr).await;
     stream
         .write_all(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
@@ -294,7 +302,7 @@ async fn honours_connection_close() {
 
 #[tokio::test]
 async fn closes_an_http10_connection_after_one_response() {
-    let server = start(ServerConfig::default(), hello_handler()).await;
+    let server = start(patient(), hello_handler()).await;
     let mut stream = connect(server.addr).await;
     stream
         .write_all(b"GET / HTTP/1.0\r\n\r\n")
@@ -312,7 +320,7 @@ async fn closes_an_http10_connection_after_one_response() {
 
 #[tokio::test]
 async fn answers_garbage_with_400_and_closes() {
-    let server = start(ServerConfig::default(), hello_handler()).await;
+    let server = start(patient(), hello_handler()).await;
     let mut stream = connect(server.addr).await;
     stream
         .write_all(b"EHLO mail.example.com\r\n\r\n")

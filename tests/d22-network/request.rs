@@ -167,6 +167,10 @@ fn accepts_repeated_content_length_values_that_agree() {
 #[case::bare_lf_after_request_line(b"GET / HTTP/1.1\nHost: a\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET / HTTP/1.1".into()))]
 #[case::not_http(b"GET / HTTX/1.1\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET / HTTX/1.1".into()))]
 #[case::bad_character_in_method(b"G(T / HTTP/1.1\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("G(T / HTTP/1.1".into()))]
+#[case::letters_for_version_digits(b"GET / HTTP/x.y\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET / HTTP/x.y".into()))]
+#[case::one_letter_version_digit(b"GET / HTTP/1.x\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET / HTTP/1.x".into()))]
+#[case::empty_target(b"GET  HTTP/1.1\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET  HTTP/1.1".into()))]
+#[case::control_byte_in_target(b"GET /a\x7fb HTTP/1.1\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET /a\x7fb HTTP/1.1".into()))]
 #[case::http2(b"GET / HTTP/2.0\r\n\r\n".as_slice(), HttpError::UnsupportedVersion("HTTP/2.0".into()))]
 #[case::http09_style(b"GET / HTTP/0.9\r\n\r\n".as_slice(), HttpError::UnsupportedVersion("HTTP/0.9".into()))]
 #[case::no_colon(b"GET / HTTP/1.1\r\nHost a\r\n\r\n".as_slice(), HttpError::MalformedHeader("Host a".into()))]
@@ -260,6 +264,13 @@ fn accepts_a_head_of_exactly_the_limit() {
         }),
         "one byte less of limit and the same head is too large"
     );
+}
+
+#[test]
+fn accepts_a_body_of_exactly_the_limit() {
+    let raw = b"POST /upload HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcd";
+    let parsed = parse_with(raw, &limits(1024, 4)).expect("a body of exactly max_body bytes fits");
+    assert_eq!(parsed.request.body, b"abcd", "the whole body at the limit");
 }
 
 #[test]

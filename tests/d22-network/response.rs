@@ -50,6 +50,7 @@ fn writes_an_empty_body_with_content_length_zero() {
 }
 
 #[rstest]
+#[case(100, "Continue")]
 #[case(200, "OK")]
 #[case(201, "Created")]
 #[case(204, "No Content")]

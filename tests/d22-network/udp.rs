@@ -197,3 +197,14 @@ fn refuses_a_zero_timeout() {
         "nothing is sent with an invalid timeout"
     );
 }
+
+#[test]
+fn reports_a_refused_port_as_an_io_error_instead_of_retrying() {
+    let addr = bind().local_addr().expect("a bound socket has an address");
+    // The socket is dropped: nothing listens on `addr`, and the OS answers with "port unreachable".
+    let result = udp_request(addr, b"anyone?", WAIT, 2);
+    assert!(
+        matches!(result, Err(UdpError::Io(ref err)) if err.kind() == std::io::ErrorKind::ConnectionRefused),
+        "only a timeout means 'try again'; a refused port is an error to report at once; got {result:?}"
+    );
+}
