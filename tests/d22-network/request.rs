@@ -267,6 +267,33 @@ fn accepts_a_head_of_exactly_the_limit() {
 }
 
 #[test]
+fn accepts_a_64_kib_body_under_the_default_limits() {
+    let body = vec![b'z'; 64 * 1024];
+    let mut raw = format!(
+        "PUT /file HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(&body);
+    let request =
+        parse_request(&raw).expect("64 KiB is well under the default body limit of 1 MiB");
+    assert_eq!(request.body.len(), body.len(), "the whole body is returned");
+}
+
+#[test]
+fn rejects_a_body_over_1_mib_under_the_default_limits() {
+    let raw = b"PUT /file HTTP/1.1\r\nContent-Length: 1048577\r\n\r\n";
+    assert_eq!(
+        parse_request(raw),
+        Err(HttpError::BodyTooLarge {
+            length: 1_048_577,
+            limit: DEFAULT_MAX_BODY
+        }),
+        "one byte over the default limit of {DEFAULT_MAX_BODY} bytes"
+    );
+}
+
+#[test]
 fn accepts_a_body_of_exactly_the_limit() {
     let raw = b"POST /upload HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcd";
     let parsed = parse_with(raw, &limits(1024, 4)).expect("a body of exactly max_body bytes fits");
