@@ -1,0 +1,60 @@
+//! # Kata 4: the raw blocking server
+//!
+//! **What.** A server on [`std::net::TcpListener`]: read one request however the bytes
+//! arrive, answer `/` with 200 and anything else with 404, answer bad input with an error
+//! status and close, and go on to the next client whatever the last one did.
+//!
+//! **Why.** The article's raw server does one `recv(1024)` and treats that as the request.
+//! TCP is a byte stream, not a message stream: a request larger than 1 KiB, or one that
+//! arrives a byte at a time, is cut short. A server that `unwrap`s a bad request dies and
+//! takes every later client with it.
+//!
+//! **Python → Rust.** `socket.accept()` / `recv()` / `sendall()` become
+//! [`TcpListener::incoming`], [`Read::read`] in a loop that feeds
+//! [`parse_with`](crate::request::parse_with) until it stops saying
+//! [`HttpError::Incomplete`], and [`Write::write_all`]. Per-client failures are values that
+//! the accept loop logs, not exceptions that end it.
+//!
+//! **The tests check** 200 and 404, a request of several KiB, a request written one byte at
+//! a time, 400 for garbage, 431 for an oversized head, that the log sees each request line,
+//! and that the server keeps serving after a bad or silent client.
+
+use std::io::{self, Read};
+use std::net::{TcpListener, TcpStream};
+use std::time::Duration;
+
+use crate::request::{HttpError, Limits, Parsed, Request};
+use crate::response::Response;
+
+/// How long the blocking server waits for a silent client before giving up on it.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The application: `/` gets a greeting (200), every other path gets 404; the query
+/// string (`?…`) is not part of the path.
+pub fn route(request: &Request) -> Response {
+    todo!("route {}", request.target)
+}
+
+/// The response for a request that could not be parsed, always with `Connection: close`:
+/// 431 for a head over the limit, 413 for a body over the limit, 505 for an unsupported
+/// version, 501 for an unsupported `Transfer-Encoding`, 400 for everything else.
+pub fn error_response(err: &HttpError) -> Response {
+    todo!("choose the error response for {err:?}")
+}
+
+/// Reads from `stream` until one complete request has arrived (a request's worth, no more
+/// is parsed; see [`Parsed::consumed`]).
+pub fn read_request(_stream: &mut impl Read, limits: &Limits) -> Result<Parsed, HttpError> {
+    todo!("read one request from the stream under {limits:?}")
+}
+
+/// Serves one client: read a request, answer it, close. Returns the request line.
+pub fn handle_connection(stream: TcpStream) -> Result<String, HttpError> {
+    todo!("serve the client on {stream:?}")
+}
+
+/// Accepts clients one after another forever. `log` gets the request line of each request,
+/// or the error's message (`Display`) for a client that failed.
+pub fn serve(listener: TcpListener, _log: impl FnMut(&str)) -> io::Result<()> {
+    todo!("serve clients of {listener:?}")
+}

@@ -1,0 +1,219 @@
+//! # Kata 1: parse a request
+//!
+//! **What.** Turn the bytes of one HTTP/1.x request into a [`Request`]: request line,
+//! headers (duplicates kept, names matched without regard to case) and a body whose size
+//! comes from `Content-Length`.
+//!
+//! **Why.** Every byte here comes from a stranger. A parser that trusts the input panics on a
+//! stray `\n`, lets two different `Content-Length` values through (the root of request
+//! smuggling) or buffers a "header" of a gigabyte. Each of those is a typed [`HttpError`].
+//!
+//! **Python → Rust.** The article shows the request as text and leaves parsing to aiohttp
+//! (its C parser and its `multidict`). In Rust the request stays `&[u8]` until each piece
+//! has been checked; [`Headers`] plays the multidict; "need more bytes" is
+//! [`HttpError::Incomplete`], a value the caller can act on instead of an exception.
+//!
+//! **The tests check** valid requests from a table, each error from a table, the limits,
+//! that arbitrary bytes never panic, and that `Request::to_bytes` then [`parse_request`]
+//! gives the same request back.
+
+use std::fmt;
+
+use crate::chunked::ChunkedError;
+
+/// The header section limit used by [`parse_request`]: 8 KiB, like most servers.
+pub const DEFAULT_MAX_HEAD: usize = 8 * 1024;
+/// The body limit used by [`parse_request`]: 1 MiB.
+pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
+
+/// Size limits that protect the parser from oversized input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest header section (request line, headers and the blank line) in bytes.
+    pub max_head: usize,
+    /// Largest body in bytes.
+    pub max_body: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_head: DEFAULT_MAX_HEAD,
+            max_body: DEFAULT_MAX_BODY,
+        }
+    }
+}
+
+/// Everything that can be wrong with an HTTP message on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HttpError {
+    /// The message is not complete yet: read more bytes and try again.
+    #[error("incomplete message: more bytes are needed")]
+    Incomplete,
+    /// The request line is not `METHOD SP target SP HTTP/x.y`.
+    #[error("malformed request line: {0:?}")]
+    MalformedRequestLine(String),
+    /// A header line is not `name: value`, or contains forbidden bytes.
+    #[error("malformed header line: {0:?}")]
+    MalformedHeader(String),
+    /// The version is well formed but not HTTP/1.0 or HTTP/1.1.
+    #[error("unsupported HTTP version: {0:?}")]
+    UnsupportedVersion(String),
+    /// A `Content-Length` value is not a decimal number that fits in `usize`.
+    #[error("invalid Content-Length: {0:?}")]
+    InvalidContentLength(String),
+    /// Two `Content-Length` values disagree.
+    #[error("conflicting Content-Length values: {0:?} and {1:?}")]
+    ConflictingContentLength(String, String),
+    /// The request uses a `Transfer-Encoding` this parser does not accept.
+    #[error("unsupported Transfer-Encoding: {0:?}")]
+    UnsupportedTransferEncoding(String),
+    /// The header section is larger than the limit.
+    #[error("header section larger than {limit} bytes")]
+    HeadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The declared body is larger than the limit.
+    #[error("body of {length} bytes exceeds the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The declared length.
+        length: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// A response's status line is not `HTTP/x.y SP code SP reason` (client side).
+    #[error("malformed status line: {0:?}")]
+    MalformedStatusLine(String),
+    /// A request target the client refuses to send (it must start with `/`, no spaces).
+    #[error("invalid request target: {0:?}")]
+    InvalidTarget(String),
+    /// A chunked body could not be decoded.
+    #[error("bad chunked body: {0}")]
+    Chunked(#[from] ChunkedError),
+    /// The peer closed the connection before the message was complete.
+    #[error("connection closed before the message was complete")]
+    UnexpectedEof,
+    /// The socket failed (connection refused, reset, timed out…).
+    #[error("i/o error: {0}")]
+    Io(String),
+}
+
+impl From<std::io::Error> for HttpError {
+    fn from(err: std::io::Error) -> Self {
+        Self::Io(err.to_string())
+    }
+}
+
+/// The protocol versions this crate speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// `HTTP/1.0`: the connection closes after each response unless asked otherwise.
+    Http10,
+    /// `HTTP/1.1`: connections are kept alive unless `Connection: close`.
+    Http11,
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Http10 => "HTTP/1.0",
+            Self::Http11 => "HTTP/1.1",
+        })
+    }
+}
+
+/// An ordered list of header fields: duplicates kept in order, names compared
+/// case-insensitively (the article's `multidict`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers {
+    // your storage here
+}
+
+impl Headers {
+    /// An empty header list.
+    pub fn new() -> Self {
+        todo!("create an empty header list")
+    }
+
+    /// Adds a field at the end, keeping any earlier field with the same name.
+    pub fn append(&mut self, name: &str, value: &str) {
+        todo!("append the header {name:?}: {value:?}")
+    }
+
+    /// The first value of `name`, compared case-insensitively.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        todo!("look up the first value of header {name:?}")
+    }
+
+    /// Every value of `name` in the order received.
+    pub fn get_all(&self, name: &str) -> Vec<&str> {
+        todo!("collect every value of header {name:?}")
+    }
+
+    /// Every field as `(name, value)` in the order received, names as sent.
+    pub fn entries(&self) -> Vec<(&str, &str)> {
+        todo!("list every header field in order")
+    }
+
+    /// The number of fields, duplicates counted.
+    pub fn len(&self) -> usize {
+        todo!("count the header fields")
+    }
+
+    /// True when there are no fields.
+    pub fn is_empty(&self) -> bool {
+        todo!("say whether there are no header fields")
+    }
+}
+
+/// One parsed HTTP request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The method, e.g. `GET`.
+    pub method: String,
+    /// The request target as sent, e.g. `/index.html?q=1`.
+    pub target: String,
+    /// The protocol version.
+    pub version: Version,
+    /// The header fields in order.
+    pub headers: Headers,
+    /// The body (`Content-Length` bytes; empty without one).
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The request line, e.g. `GET / HTTP/1.1`, as a server would log it.
+    pub fn request_line(&self) -> String {
+        todo!("render the request line of {} {}", self.method, self.target)
+    }
+
+    /// Writes the request back to wire bytes: request line, headers as stored, blank line, body.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        todo!("write {} {} back to wire bytes", self.method, self.target)
+    }
+
+    /// Whether the client wants the connection kept open after the response.
+    pub fn wants_keep_alive(&self) -> bool {
+        todo!("decide keep-alive for a {} request", self.version)
+    }
+}
+
+/// A request parsed from the front of a buffer, and how many bytes it used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    /// The request.
+    pub request: Request,
+    /// Bytes of the buffer it occupied; anything after belongs to the next request.
+    pub consumed: usize,
+}
+
+/// Parses one complete request with the default [`Limits`].
+pub fn parse_request(raw: &[u8]) -> Result<Request, HttpError> {
+    todo!("parse a request from {} bytes", raw.len())
+}
+
+/// Parses the request at the front of `raw` under `limits`; trailing bytes are left alone.
+pub fn parse_with(raw: &[u8], limits: &Limits) -> Result<Parsed, HttpError> {
+    todo!("parse a request from {} bytes under {limits:?}", raw.len())
+}

@@ -1,0 +1,71 @@
+//! # Kata 8: UDP
+//!
+//! **What.** [`serve_echo`] sends every datagram back to its sender, whole.
+//! [`udp_request`] sends one datagram and waits for the reply, sending again up to
+//! `retries` times when no reply comes within `timeout`.
+//!
+//! **Why.** UDP has no handshake, no acknowledgement and no retransmission: a lost datagram
+//! is simply gone, and a client that waits for it forever hangs. Reliability, where it is
+//! needed, is the application's job. A receive buffer smaller than the datagram silently
+//! cuts it (the article's `recv(1024)` would).
+//!
+//! **Python → Rust.** `socket.SOCK_DGRAM` is [`UdpSocket`]; `settimeout` is
+//! [`UdpSocket::set_read_timeout`], and a timeout surfaces as an `io::Error` of kind
+//! `WouldBlock` or `TimedOut`. Unlike TCP, each `recv` returns exactly one datagram: message
+//! boundaries are kept.
+//!
+//! **The tests check** an echo, boundaries of datagrams sent back to back, a 60 KB datagram
+//! arriving whole, an empty datagram, a retry after the suite's server drops the first
+//! datagram on purpose, giving up after `retries + 1` attempts, and typed errors for a
+//! payload too large for one datagram and for a zero timeout.
+
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
+use std::time::Duration;
+
+/// The largest payload of one IPv4 UDP datagram: 65,535 minus 8 (UDP) and 20 (IP) header bytes.
+pub const MAX_DATAGRAM: usize = 65_507;
+
+/// Why a UDP request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum UdpError {
+    /// The payload cannot fit in one datagram.
+    #[error("payload of {len} bytes does not fit in one datagram (max {max})")]
+    PayloadTooLarge {
+        /// The payload length.
+        len: usize,
+        /// The largest allowed payload.
+        max: usize,
+    },
+    /// A zero timeout would mean "wait forever" to the OS; it is refused.
+    #[error("the timeout must be longer than zero")]
+    ZeroTimeout,
+    /// No reply after every attempt.
+    #[error("no reply after {attempts} attempts")]
+    NoReply {
+        /// How many datagrams were sent.
+        attempts: u32,
+    },
+    /// The socket failed.
+    #[error("i/o error: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// Echoes every datagram received on `socket` back to its sender, forever.
+pub fn serve_echo(socket: UdpSocket) -> io::Result<()> {
+    todo!("echo datagrams on {socket:?}")
+}
+
+/// Sends `payload` to `addr` and returns the reply; after each `timeout` without one, sends
+/// again, up to `retries` extra times (so `retries + 1` attempts in all).
+pub fn udp_request(
+    addr: SocketAddr,
+    payload: &[u8],
+    timeout: Duration,
+    retries: u32,
+) -> Result<Vec<u8>, UdpError> {
+    todo!(
+        "send {} bytes to {addr}, waiting {timeout:?} per attempt, up to {retries} retries",
+        payload.len()
+    )
+}

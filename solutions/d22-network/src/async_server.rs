@@ -1,0 +1,165 @@
+//! # Kata 6: the async server
+//!
+//! **What.** [`serve`] runs on tokio: every connection is its own task, so one slow or
+//! silent client never holds up another. HTTP/1.1 connections stay open for further
+//! requests until the client sends `Connection: close`; a client that sends nothing within
+//! [`ServerConfig::header_timeout`] is dropped; when `shutdown` completes the server stops
+//! accepting, lets requests already being handled finish, closes idle connections and
+//! returns.
+//!
+//! **Why.** A blocking server serves one client at a time: a single client that connects
+//! and says nothing (by accident or as a slowloris attack) freezes it. Without timeouts such
+//! clients pile up until the process runs out of sockets; without a graceful shutdown every
+//! deploy cuts requests in half.
+//!
+//! **Python → Rust.** The article credits aiohttp's event loop with handling 10,000
+//! connections on one thread. tokio is the same design: `spawn` per connection,
+//! `tokio::time::timeout` for the header deadline, `tokio::select!` to race reading against
+//! the shutdown signal, a `watch` channel to tell every connection, a `JoinSet` to wait
+//! for them. Unlike asyncio, tokio can also run those tasks on several threads.
+//!
+//! **The tests check** 200 and 404, 200 clients in flight at once, that a silent client
+//! delays nobody and is closed after the header timeout (tokio's paused clock), keep-alive
+//! and `Connection: close`, HTTP/1.0, 400 for garbage, and graceful shutdown.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::raw_server::{error_response, route};
+use crate::request::{HttpError, Limits, Parsed, Request, parse_with};
+use crate::response::Response;
+
+/// A boxed future that can move between threads.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// The application: turns a request into a response, asynchronously.
+pub type Handler = Arc<dyn Fn(Request) -> BoxFuture<Response> + Send + Sync>;
+
+/// Settings for [`serve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// How long a client may take to send a whole request (also the idle keep-alive limit).
+    pub header_timeout: Duration,
+    /// Size limits for each request.
+    pub limits: Limits,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// The article's routes as a [`Handler`]: `/` answers 200, anything else 404.
+pub fn hello_handler() -> Handler {
+    Arc::new(|request: Request| Box::pin(async move { route(&request) }))
+}
+
+/// Serves connections from `listener` until `shutdown` completes, then drains and returns.
+///
+/// A response gets `Connection: close` when its connection closes after it (the client asked,
+/// HTTP/1.0, or the server is stopping). Unparseable requests are answered as
+/// [`error_response`](crate::raw_server::error_response) does, then closed; a connection
+/// that does not deliver a whole request within `header_timeout` is closed without a word.
+pub async fn serve(
+    listener: TcpListener,
+    config: ServerConfig,
+    handler: Handler,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => {
+                // A failed accept (e.g. out of file descriptors) must not end the server.
+                if let Ok((stream, _)) = accepted {
+                    let conn = serve_connection(stream, config, Arc::clone(&handler), stop_rx.clone());
+                    connections.spawn(conn);
+                }
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    // Ignore the result: it only fails when no connection is left to tell.
+    let _ = stop_tx.send(true);
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// Serves requests on one connection until it closes, times out, or the server stops.
+async fn serve_connection(
+    mut stream: TcpStream,
+    config: ServerConfig,
+    handler: Handler,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut buf = Vec::new();
+    loop {
+        let read = read_request(&mut stream, &mut buf, &config.limits, &mut stop);
+        let outcome = match tokio::time::timeout(config.header_timeout, read).await {
+            Ok(Some(outcome)) => outcome,
+            // Timed out, or idle when the server stopped: just close.
+            Err(_) | Ok(None) => return,
+        };
+        let parsed = match outcome {
+            Ok(parsed) => parsed,
+            Err(HttpError::UnexpectedEof | HttpError::Io(_)) => return,
+            Err(err) => {
+                // Ignore the result: the connection closes either way.
+                let _ = stream.write_all(&error_response(&err).to_bytes()).await;
+                return;
+            }
+        };
+        buf.drain(..parsed.consumed);
+        let keep_alive = parsed.request.wants_keep_alive() && !*stop.borrow();
+        let mut response = handler(parsed.request).await;
+        if !keep_alive || *stop.borrow() {
+            response = response.header("Connection", "close");
+        }
+        if stream.write_all(&response.to_bytes()).await.is_err() || !keep_alive || *stop.borrow() {
+            return;
+        }
+    }
+}
+
+/// Reads one request. `None` when the server stops while the connection is idle.
+async fn read_request(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    limits: &Limits,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<Result<Parsed, HttpError>> {
+    let mut chunk = [0u8; 4096];
+    loop {
+        match parse_with(buf, limits) {
+            Err(HttpError::Incomplete) => {}
+            done => return Some(done),
+        }
+        let idle = buf.is_empty();
+        let n = tokio::select! {
+            read = stream.read(&mut chunk) => read,
+            _ = stop.wait_for(|&stopped| stopped), if idle => return None,
+        };
+        match n {
+            Ok(0) => return Some(Err(HttpError::UnexpectedEof)),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(err) => return Some(Err(err.into())),
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! # Kata 4: the raw blocking server
+//!
+//! **What.** A server on [`std::net::TcpListener`]: read one request however the bytes
+//! arrive, answer `/` with 200 and anything else with 404, answer bad input with an error
+//! status and close, and go on to the next client whatever the last one did.
+//!
+//! **Why.** The article's raw server does one `recv(1024)` and treats that as the request.
+//! TCP is a byte stream, not a message stream: a request larger than 1 KiB, or one that
+//! arrives a byte at a time, is cut short. A server that `unwrap`s a bad request dies and
+//! takes every later client with it.
+//!
+//! **Python → Rust.** `socket.accept()` / `recv()` / `sendall()` become
+//! [`TcpListener::incoming`], [`Read::read`] in a loop that feeds
+//! [`parse_with`](crate::request::parse_with) until it stops saying
+//! [`HttpError::Incomplete`], and [`Write::write_all`]. Per-client failures are values that
+//! the accept loop logs, not exceptions that end it.
+//!
+//! **The tests check** 200 and 404, a request of several KiB, a request written one byte at
+//! a time, 400 for garbage, 431 for an oversized head, that the log sees each request line,
+//! and that the server keeps serving after a bad or silent client.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::time::Duration;
+
+use crate::request::{HttpError, Limits, Parsed, Request, parse_with};
+use crate::response::Response;
+
+/// How long the blocking server waits for a silent client before giving up on it.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The application: `/` gets a greeting (200), every other path gets 404; the query
+/// string (`?…`) is not part of the path.
+pub fn route(request: &Request) -> Response {
+    let path = request.target.split('?').next().unwrap_or_default();
+    if path == "/" {
+        Response::new(200)
+            .header("Content-Type", "text/html; charset=utf-8")
+            .body("<h1>Hello from a raw Rust socket!</h1>\n")
+    } else {
+        Response::new(404)
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .body(format!("no page at {path}\n"))
+    }
+}
+
+/// The response for a request that could not be parsed, always with `Connection: close`:
+/// 431 for a head over the limit, 413 for a body over the limit, 505 for an unsupported
+/// version, 501 for an unsupported `Transfer-Encoding`, 400 for everything else.
+pub fn error_response(err: &HttpError) -> Response {
+    let status = match err {
+        HttpError::HeadTooLarge { .. } => 431,
+        HttpError::BodyTooLarge { .. } => 413,
+        HttpError::UnsupportedVersion(_) => 505,
+        HttpError::UnsupportedTransferEncoding(_) => 501,
+        _ => 400,
+    };
+    Response::new(status)
+        .header("Content-Type", "text/plain; charset=utf-8")
+        .header("Connection", "close")
+        .body(format!("{err}\n"))
+}
+
+/// Reads from `stream` until one complete request has arrived (a request's worth, no more
+/// is parsed; see [`Parsed::consumed`]).
+pub fn read_request(stream: &mut impl Read, limits: &Limits) -> Result<Parsed, HttpError> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match parse_with(&buf, limits) {
+            Err(HttpError::Incomplete) => {}
+            done => return done,
+        }
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            return Err(HttpError::UnexpectedEof);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// Serves one client: read a request, answer it, close. Returns the request line.
+pub fn handle_connection(mut stream: TcpStream) -> Result<String, HttpError> {
+    stream.set_read_timeout(Some(READ_TIMEOUT))?;
+    let outcome = read_request(&mut stream, &Limits::default());
+    let response = match &outcome {
+        Ok(parsed) => route(&parsed.request).header("Connection", "close"),
+        // Nobody is listening for an answer: nothing to send.
+        Err(err @ (HttpError::UnexpectedEof | HttpError::Io(_))) => return Err(err.clone()),
+        Err(err) => error_response(err),
+    };
+    stream.write_all(&response.to_bytes())?;
+    stream.flush()?;
+    // Ignore the results: the client may already have gone.
+    let _ = stream.shutdown(Shutdown::Write);
+    if outcome.is_err() {
+        let _ = discard_pending(&mut stream);
+    }
+    outcome.map(|parsed| parsed.request.request_line())
+}
+
+/// Reads and drops what the client already sent, so that closing the socket does not
+/// turn into a TCP reset that could destroy the error response before the client reads it.
+fn discard_pending(stream: &mut TcpStream) -> io::Result<()> {
+    stream.set_nonblocking(true)?;
+    let mut sink = [0u8; 4096];
+    for _ in 0..16 {
+        if stream.read(&mut sink)? == 0 {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Accepts clients one after another forever. `log` gets the request line of each request,
+/// or the error's message (`Display`) for a client that failed.
+pub fn serve(listener: TcpListener, mut log: impl FnMut(&str)) -> io::Result<()> {
+    for stream in listener.incoming() {
+        match stream {
+            Ok(stream) => match handle_connection(stream) {
+                Ok(line) => log(&line),
+                Err(err) => log(&format!("bad client: {err}")),
+            },
+            Err(err) => log(&format!("accept failed: {err}")),
+        }
+    }
+    Ok(())
+}

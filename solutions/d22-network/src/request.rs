@@ -1,0 +1,378 @@
+//! # Kata 1: parse a request
+//!
+//! **What.** Turn the bytes of one HTTP/1.x request into a [`Request`]: request line,
+//! headers (duplicates kept, names matched without regard to case) and a body whose size
+//! comes from `Content-Length`.
+//!
+//! **Why.** Every byte here comes from a stranger. A parser that trusts the input panics on a
+//! stray `\n`, lets two different `Content-Length` values through (the root of request
+//! smuggling) or buffers a "header" of a gigabyte. Each of those is a typed [`HttpError`].
+//!
+//! **Python → Rust.** The article shows the request as text and leaves parsing to aiohttp
+//! (its C parser and its `multidict`). In Rust the request stays `&[u8]` until each piece
+//! has been checked; [`Headers`] plays the multidict; "need more bytes" is
+//! [`HttpError::Incomplete`], a value the caller can act on instead of an exception.
+//!
+//! **The tests check** valid requests from a table, each error from a table, the limits,
+//! that arbitrary bytes never panic, and that `Request::to_bytes` then [`parse_request`]
+//! gives the same request back.
+
+use std::fmt;
+
+use crate::chunked::ChunkedError;
+
+/// The header section limit used by [`parse_request`]: 8 KiB, like most servers.
+pub const DEFAULT_MAX_HEAD: usize = 8 * 1024;
+/// The body limit used by [`parse_request`]: 1 MiB.
+pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
+
+/// Size limits that protect the parser from oversized input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest header section (request line, headers and the blank line) in bytes.
+    pub max_head: usize,
+    /// Largest body in bytes.
+    pub max_body: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_head: DEFAULT_MAX_HEAD,
+            max_body: DEFAULT_MAX_BODY,
+        }
+    }
+}
+
+/// Everything that can be wrong with an HTTP message on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HttpError {
+    /// The message is not complete yet: read more bytes and try again.
+    #[error("incomplete message: more bytes are needed")]
+    Incomplete,
+    /// The request line is not `METHOD SP target SP HTTP/x.y`.
+    #[error("malformed request line: {0:?}")]
+    MalformedRequestLine(String),
+    /// A header line is not `name: value`, or contains forbidden bytes.
+    #[error("malformed header line: {0:?}")]
+    MalformedHeader(String),
+    /// The version is well formed but not HTTP/1.0 or HTTP/1.1.
+    #[error("unsupported HTTP version: {0:?}")]
+    UnsupportedVersion(String),
+    /// A `Content-Length` value is not a decimal number that fits in `usize`.
+    #[error("invalid Content-Length: {0:?}")]
+    InvalidContentLength(String),
+    /// Two `Content-Length` values disagree.
+    #[error("conflicting Content-Length values: {0:?} and {1:?}")]
+    ConflictingContentLength(String, String),
+    /// The request uses a `Transfer-Encoding` this parser does not accept.
+    #[error("unsupported Transfer-Encoding: {0:?}")]
+    UnsupportedTransferEncoding(String),
+    /// The header section is larger than the limit.
+    #[error("header section larger than {limit} bytes")]
+    HeadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The declared body is larger than the limit.
+    #[error("body of {length} bytes exceeds the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The declared length.
+        length: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// A response's status line is not `HTTP/x.y SP code SP reason` (client side).
+    #[error("malformed status line: {0:?}")]
+    MalformedStatusLine(String),
+    /// A request target the client refuses to send (it must start with `/`, no spaces).
+    #[error("invalid request target: {0:?}")]
+    InvalidTarget(String),
+    /// A chunked body could not be decoded.
+    #[error("bad chunked body: {0}")]
+    Chunked(#[from] ChunkedError),
+    /// The peer closed the connection before the message was complete.
+    #[error("connection closed before the message was complete")]
+    UnexpectedEof,
+    /// The socket failed (connection refused, reset, timed out…).
+    #[error("i/o error: {0}")]
+    Io(String),
+}
+
+impl From<std::io::Error> for HttpError {
+    fn from(err: std::io::Error) -> Self {
+        Self::Io(err.to_string())
+    }
+}
+
+/// The protocol versions this crate speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// `HTTP/1.0`: the connection closes after each response unless asked otherwise.
+    Http10,
+    /// `HTTP/1.1`: connections are kept alive unless `Connection: close`.
+    Http11,
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Http10 => "HTTP/1.0",
+            Self::Http11 => "HTTP/1.1",
+        })
+    }
+}
+
+/// An ordered list of header fields: duplicates kept in order, names compared
+/// case-insensitively (the article's `multidict`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers {
+    entries: Vec<(String, String)>,
+}
+
+impl Headers {
+    /// An empty header list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a field at the end, keeping any earlier field with the same name.
+    pub fn append(&mut self, name: &str, value: &str) {
+        self.entries.push((name.to_owned(), value.to_owned()));
+    }
+
+    /// The first value of `name`, compared case-insensitively.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.get_all(name).into_iter().next()
+    }
+
+    /// Every value of `name` in the order received.
+    pub fn get_all(&self, name: &str) -> Vec<&str> {
+        self.entries
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// Every field as `(name, value)` in the order received, names as sent.
+    pub fn entries(&self) -> Vec<(&str, &str)> {
+        self.entries
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect()
+    }
+
+    /// The number of fields, duplicates counted.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// One parsed HTTP request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The method, e.g. `GET`.
+    pub method: String,
+    /// The request target as sent, e.g. `/index.html?q=1`.
+    pub target: String,
+    /// The protocol version.
+    pub version: Version,
+    /// The header fields in order.
+    pub headers: Headers,
+    /// The body (`Content-Length` bytes; empty without one).
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The request line, e.g. `GET / HTTP/1.1`, as a server would log it.
+    pub fn request_line(&self) -> String {
+        format!("{} {} {}", self.method, self.target, self.version)
+    }
+
+    /// Writes the request back to wire bytes: request line, headers as stored, blank line, body.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = format!("{}\r\n", self.request_line()).into_bytes();
+        for (name, value) in self.headers.entries() {
+            out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+        }
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(&self.body);
+        out
+    }
+
+    /// Whether the client wants the connection kept open after the response.
+    pub fn wants_keep_alive(&self) -> bool {
+        let has_token = |token: &str| {
+            self.headers
+                .get_all("connection")
+                .iter()
+                .flat_map(|v| v.split(','))
+                .any(|t| t.trim().eq_ignore_ascii_case(token))
+        };
+        match self.version {
+            Version::Http11 => !has_token("close"),
+            Version::Http10 => has_token("keep-alive"),
+        }
+    }
+}
+
+/// A request parsed from the front of a buffer, and how many bytes it used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    /// The request.
+    pub request: Request,
+    /// Bytes of the buffer it occupied; anything after belongs to the next request.
+    pub consumed: usize,
+}
+
+/// Parses one complete request with the default [`Limits`].
+pub fn parse_request(raw: &[u8]) -> Result<Request, HttpError> {
+    parse_with(raw, &Limits::default()).map(|parsed| parsed.request)
+}
+
+/// Parses the request at the front of `raw` under `limits`; trailing bytes are left alone.
+pub fn parse_with(raw: &[u8], limits: &Limits) -> Result<Parsed, HttpError> {
+    let head_len = head_length(raw, limits.max_head)?;
+    // Up to and including the last line's `\r`: every line must then end in `\r`.
+    let head = &raw[..head_len - 3];
+    let mut lines = head.split(|&b| b == b'\n').map(strip_cr);
+    let first = lines.next().unwrap_or(Ok(&[]));
+    let (method, target, version) = parse_request_line(first)?;
+    let mut headers = Headers::new();
+    for line in lines {
+        let (name, value) = parse_header_line(line)?;
+        headers.append(name, value);
+    }
+    if let Some(te) = headers.get("transfer-encoding") {
+        return Err(HttpError::UnsupportedTransferEncoding(te.to_owned()));
+    }
+    let length = content_length(&headers)?.unwrap_or(0);
+    if length > limits.max_body {
+        return Err(HttpError::BodyTooLarge {
+            length,
+            limit: limits.max_body,
+        });
+    }
+    let body = raw
+        .get(head_len..head_len + length)
+        .ok_or(HttpError::Incomplete)?;
+    Ok(Parsed {
+        request: Request {
+            method,
+            target,
+            version,
+            headers,
+            body: body.to_vec(),
+        },
+        consumed: head_len + length,
+    })
+}
+
+/// Length of the header section including the final `\r\n\r\n`, within `max_head`.
+pub(crate) fn head_length(raw: &[u8], max_head: usize) -> Result<usize, HttpError> {
+    let window = &raw[..raw.len().min(max_head)];
+    match window.windows(4).position(|w| w == b"\r\n\r\n") {
+        Some(pos) => Ok(pos + 4),
+        None if raw.len() >= max_head => Err(HttpError::HeadTooLarge { limit: max_head }),
+        None => Err(HttpError::Incomplete),
+    }
+}
+
+/// Removes the `\r` that must end a line; a bare `\n` is returned as an error marker.
+pub(crate) fn strip_cr(line: &[u8]) -> Result<&[u8], &[u8]> {
+    line.strip_suffix(b"\r").ok_or(line)
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn parse_request_line(line: Result<&[u8], &[u8]>) -> Result<(String, String, Version), HttpError> {
+    let bad = |bytes: &[u8]| HttpError::MalformedRequestLine(lossy(bytes));
+    let line = line.map_err(bad)?;
+    let text = std::str::from_utf8(line).map_err(|_| bad(line))?;
+    let parts: Vec<&str> = text.split(' ').collect();
+    let [method, target, version] = parts[..] else {
+        return Err(bad(line));
+    };
+    let target_ok = !target.is_empty() && target.bytes().all(|b| b.is_ascii_graphic());
+    if !is_token(method) || !target_ok {
+        return Err(bad(line));
+    }
+    Ok((
+        method.to_owned(),
+        target.to_owned(),
+        parse_version(version, line)?,
+    ))
+}
+
+fn parse_version(version: &str, line: &[u8]) -> Result<Version, HttpError> {
+    match version {
+        "HTTP/1.1" => Ok(Version::Http11),
+        "HTTP/1.0" => Ok(Version::Http10),
+        _ => {
+            let digits = version.strip_prefix("HTTP/").map(str::as_bytes);
+            match digits {
+                Some([major, b'.', minor]) if major.is_ascii_digit() && minor.is_ascii_digit() => {
+                    Err(HttpError::UnsupportedVersion(version.to_owned()))
+                }
+                _ => Err(HttpError::MalformedRequestLine(lossy(line))),
+            }
+        }
+    }
+}
+
+pub(crate) fn parse_header_line<'a>(
+    line: Result<&'a [u8], &'a [u8]>,
+) -> Result<(&'a str, &'a str), HttpError> {
+    let bad = |bytes: &[u8]| HttpError::MalformedHeader(lossy(bytes));
+    let line = line.map_err(bad)?;
+    let text = std::str::from_utf8(line).map_err(|_| bad(line))?;
+    let (name, value) = text.split_once(':').ok_or_else(|| bad(line))?;
+    let value = value.trim_matches([' ', '\t']);
+    let value_ok = value.chars().all(|c| c == '\t' || !c.is_control());
+    if !is_token(name) || !value_ok {
+        return Err(bad(line));
+    }
+    Ok((name, value))
+}
+
+/// The body length from every `Content-Length` field; they must all agree.
+pub(crate) fn content_length(headers: &Headers) -> Result<Option<usize>, HttpError> {
+    let mut found: Option<(usize, &str)> = None;
+    for value in headers
+        .get_all("content-length")
+        .into_iter()
+        .flat_map(|v| v.split(','))
+    {
+        let value = value.trim();
+        let valid = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+        let n: usize = value
+            .parse()
+            .ok()
+            .filter(|_| valid)
+            .ok_or_else(|| HttpError::InvalidContentLength(value.to_owned()))?;
+        match found {
+            Some((m, first)) if m != n => {
+                return Err(HttpError::ConflictingContentLength(
+                    first.to_owned(),
+                    value.to_owned(),
+                ));
+            }
+            _ => found = Some((n, value)),
+        }
+    }
+    Ok(found.map(|(n, _)| n))
+}

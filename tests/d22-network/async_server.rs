@@ -1,0 +1,447 @@
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Barrier, mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use super::{GUARD, body_of, status_line};
+use crate::async_server::*;
+use crate::response::Response;
+
+/// Awaits `fut`, failing the test (never passing it) if it takes longer than the guard.
+async fn guard<T>(what: &str, fut: impl Future<Output = T>) -> T {
+    tokio::time::timeout(GUARD, fut)
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not finish within {GUARD:?}"))
+}
+
+struct Running {
+    addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<io::Result<()>>,
+}
+
+async fn start(config: ServerConfig, handler: Handler) -> Running {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, config, handler, async move {
+        let _ = stopped.await;
+    }));
+    Running { addr, stop, task }
+}
+
+async fn connect(addr: SocketAddr) -> TcpStream {
+    TcpStream::connect(addr)
+        .await
+        .expect("the async server must be accepting on the listener it was given")
+}
+
+/// Reads one Content-Length-framed response; `None` if the server closed first.
+async fn read_response(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut raw = Vec::new();
+    let mut byte = [0u8; 1];
+    while !raw.ends_with(b"\r\n\r\n") {
+        if guard("reading a response head", stream.read(&mut byte))
+            .await
+            .ok()?
+            == 0
+        {
+            return None;
+        }
+        raw.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+    let length: usize = head
+        .split("\r\n")
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    guard("reading a response body", stream.read_exact(&mut body))
+        .await
+        .ok()?;
+    raw.extend_from_slice(&body);
+    Some(raw)
+}
+
+/// A config whose header timeout can never be what closes a connection in a test.
+fn patient() -> ServerConfig {
+    ServerConfig {
+        header_timeout: Duration::from_secs(3600),
+        ..ServerConfig::default()
+    }
+}
+
+/// True once the server has closed its side: the next read returns 0 bytes.
+async fn closed_by_server(stream: &mut TcpStream) -> bool {
+    let mut rest = Vec::new();
+    matches!(
+        guard(
+            "waiting for the server to close",
+            stream.read_to_end(&mut rest)
+        )
+        .await,
+        Ok(0) | Err(_)
+    )
+}
+
+async fn roundtrip(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
+    let mut stream = connect(addr).await;
+    stream
+        .write_all(request)
+        .await
+        .expect("the server reads requests");
+    read_response(&mut stream)
+        .await
+        .expect("the server answers before closing")
+}
+
+#[tokio::test]
+async fn answers_the_root_path_with_200() {
+    let server = start(ServerConfig::default(), hello_handler()).await;
+    let response = roundtrip(server.addr, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n").await;
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 200 OK",
+        "hello_handler answers `/` with 200"
+    );
+}
+
+#[tokio::test]
+async fn answers_an_unknown_path_with_404() {
+    let server = start(ServerConfig::default(), hello_handler()).await;
+    let response = roundtrip(server.addr, b"GET /nope HTTP/1.1\r\nHost: h\r\n\r\n").await;
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 404 Not Found",
+        "hello_handler answers other paths with 404"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_200_clients_at_the_same_time() {
+    const CLIENTS: usize = 200;
+    let barrier = Arc::new(Barrier::new(CLIENTS));
+    let handler: Handler = Arc::new(move |_request| {
+        let barrier = Arc::clone(&barrier);
+        Box::pin(async move {
+            // Nobody gets an answer until all 200 requests are being handled at once.
+            barrier.wait().await;
+            Response::new(200).body("together")
+        })
+    });
+    let server = start(ServerConfig::default(), handler).await;
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            tokio::spawn(roundtrip(
+                server.addr,
+                b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+            ))
+        })
+        .collect();
+    let answered = tokio::time::timeout(Duration::from_secs(30), async {
+        let mut ok = 0;
+        for client in clients {
+            if client.await.is_ok_and(|r| status_line(&r) == "HTTP/1.1 200 OK") {
+                ok += 1;
+            }
+        }
+        ok
+    })
+    .await
+    .unwrap_or_else(|_| {
+        panic!(
+            "the 200 requests were not all in the handler at the same time: a server that finishes one \
+             connection before accepting the next never gets past the first (spawn a task per connection)"
+        )
+    });
+    assert_eq!(
+        answered, CLIENTS,
+        "every one of the {CLIENTS} concurrent clients gets its 200"
+    );
+}
+
+#[tokio::test]
+async fn a_silent_client_does_not_delay_anyone_else() {
+    let config = ServerConfig {
+        header_timeout: Duration::from_secs(3600),
+        ..ServerConfig::default()
+    };
+    let server = start(config, hello_handler()).await;
+    let _silent = connect(server.addr).await;
+    let response = tokio::time::timeout(GUARD, roundtrip(server.addr, b"GET / HTTP/1.1\r\n\r\n"))
+        .await
+        .unwrap_or_else(|_| {
+            panic!("a client that connected and said nothing blocked the next client: read each connection in its own task")
+        });
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 200 OK",
+        "the second client is served while the first is silent"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn closes_a_silent_client_after_the_header_timeout() {
+    let timeout = Duration::from_secs(5);
+    let server = start(
+        ServerConfig {
+            header_timeout: timeout,
+            ..ServerConfig::default()
+        },
+        hello_handler(),
+    )
+    .await;
+    let mut silent = connect(server.addr).await;
+    let began = tokio::time::Instant::now();
+    assert!(
+        closed_by_server(&mut silent).await,
+        "a silent client is disconnected, not served"
+    );
+    assert!(
+        began.elapsed() >= timeout,
+        "the server closed after {:?} (paused clock): it must wait the full header timeout of {timeout:?}",
+        began.elapsed()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn closes_a_client_that_stops_halfway_through_its_headers() {
+    let timeout = Duration::from_secs(5);
+    let server = start(
+        ServerConfig {
+            header_timeout: timeout,
+            ..ServerConfig::default()
+        },
+        hello_handler(),
+    )
+    .await;
+    let mut slow = connect(server.addr).await;
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: slowloris\r\n")
+        .await
+        .expect("the server reads");
+    assert!(
+        closed_by_server(&mut slow).await,
+        "a client that never finishes its headers (slowloris) is cut off by the header timeout"
+    );
+}
+
+#[tokio::test]
+async fn keeps_the_connection_alive_for_several_requests() {
+    let server = start(ServerConfig::default(), hello_handler()).await;
+    let mut stream = connect(server.addr).await;
+    for path in ["/", "/missing", "/"] {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: h\r\n\r\n");
+        stream
+            .write_all(request.as_bytes())
+            .await
+            .expect("a kept-alive connection accepts the next request");
+        let response = read_response(&mut stream).await;
+        assert!(
+            response.is_some(),
+            "HTTP/1.1 keeps the connection open after answering {path}: the server closed it instead"
+        );
+    }
+}
+
+#[tokio::test]
+async fn answers_pipelined_requests_in_order() {
+    let server = start(ServerConfig::default(), hello_handler()).await;
+    let mut stream = connect(server.addr).await;
+    stream
+        .write_all(b"GET /first HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n")
+        .await
+        .expect("the server reads requests");
+    let first = read_response(&mut stream)
+        .await
+        .expect("a response to the first request");
+    let second = read_response(&mut stream)
+        .await
+        .expect("a response to the second request, sent in the same packet");
+    assert_eq!(
+        (status_line(&first), status_line(&second)),
+        (
+            "HTTP/1.1 404 Not Found".to_owned(),
+            "HTTP/1.1 200 OK".to_owned()
+        ),
+        "bytes after the first request are the second request, not garbage to drop"
+    );
+}
+
+#[tokio::test]
+async fn honours_connection_close() {
+    let server = start(patient(), hello_handler()).await;
+    let mut stream = connect(server.addr).await;
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("the server reads requests");
+    let response = read_response(&mut stream)
+        .await
+        .expect("an answer before closing");
+    assert!(
+        String::from_utf8_lossy(&response).contains("\r\nConnection: close\r\n"),
+        "the response confirms `Connection: close`: {:?}",
+        String::from_utf8_lossy(&response)
+    );
+    assert!(
+        closed_by_server(&mut stream).await,
+        "after `Connection: close` the server closes the connection"
+    );
+}
+
+#[tokio::test]
+async fn closes_an_http10_connection_after_one_response() {
+    let server = start(patient(), hello_handler()).await;
+    let mut stream = connect(server.addr).await;
+    stream
+        .write_all(b"GET / HTTP/1.0\r\n\r\n")
+        .await
+        .expect("the server reads requests");
+    assert!(
+        read_response(&mut stream).await.is_some(),
+        "an HTTP/1.0 request is answered"
+    );
+    assert!(
+        closed_by_server(&mut stream).await,
+        "HTTP/1.0 without keep-alive closes after the response"
+    );
+}
+
+#[tokio::test]
+async fn answers_garbage_with_400_and_closes() {
+    let server = start(patient(), hello_handler()).await;
+    let mut stream = connect(server.addr).await;
+    stream
+        .write_all(b"EHLO mail.example.com\r\n\r\n")
+        .await
+        .expect("the server reads requests");
+    let response = read_response(&mut stream).await.expect("an error response");
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 400 Bad Request",
+        "garbage gets 400"
+    );
+    assert!(
+        !body_of(&response).is_empty(),
+        "the 400 says what was wrong"
+    );
+    assert!(
+        closed_by_server(&mut stream).await,
+        "after a parse error the stream cannot be trusted: close"
+    );
+}
+
+/// A handler whose `/slow` requests report that they started and wait for the test's go.
+fn slow_handler() -> (Handler, mpsc::Receiver<()>, Arc<tokio::sync::Semaphore>) {
+    let (started_tx, started_rx) = mpsc::channel(8);
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let handler_gate = Arc::clone(&gate);
+    let handler: Handler = Arc::new(move |request| {
+        let started = started_tx.clone();
+        let gate = Arc::clone(&handler_gate);
+        Box::pin(async move {
+            if request.target == "/slow" {
+                let _ = started.send(()).await;
+                let _ = gate.acquire().await;
+            }
+            Response::new(200).body(format!("finished {}", request.target))
+        })
+    });
+    (handler, started_rx, gate)
+}
+
+#[tokio::test]
+async fn graceful_shutdown_finishes_the_request_in_flight() {
+    let (handler, mut started, gate) = slow_handler();
+    let server = start(ServerConfig::default(), handler).await;
+    let mut stream = connect(server.addr).await;
+    stream
+        .write_all(b"GET /slow HTTP/1.1\r\n\r\n")
+        .await
+        .expect("the server reads requests");
+    guard("the handler starting", started.recv()).await;
+
+    let _ = server.stop.send(());
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    assert!(
+        !server.task.is_finished(),
+        "serve returned while a request was still being handled: graceful shutdown waits for in-flight work"
+    );
+    gate.add_permits(1);
+
+    let response = read_response(&mut stream)
+        .await
+        .expect("the in-flight request still gets its answer");
+    assert_eq!(
+        body_of(&response),
+        b"finished /slow",
+        "the handler ran to completion"
+    );
+    assert!(
+        String::from_utf8_lossy(&response).contains("\r\nConnection: close\r\n"),
+        "a server that is shutting down tells the client this connection will not be reused"
+    );
+    let result = guard("serve returning after the last request", server.task).await;
+    assert!(
+        matches!(result, Ok(Ok(()))),
+        "serve returns Ok(()) once drained; got {result:?}"
+    );
+}
+
+#[tokio::test]
+async fn graceful_shutdown_closes_idle_keep_alive_connections() {
+    let config = ServerConfig {
+        header_timeout: Duration::from_secs(3600),
+        ..ServerConfig::default()
+    };
+    let server = start(config, hello_handler()).await;
+    let mut idle = connect(server.addr).await;
+    idle.write_all(b"GET / HTTP/1.1\r\n\r\n")
+        .await
+        .expect("the server reads requests");
+    read_response(&mut idle)
+        .await
+        .expect("the first request is answered and the connection kept");
+
+    let _ = server.stop.send(());
+    let result = tokio::time::timeout(GUARD, server.task).await.unwrap_or_else(|_| {
+        panic!("serve is still waiting for an idle keep-alive client: on shutdown, idle connections are closed at once")
+    });
+    assert!(
+        matches!(result, Ok(Ok(()))),
+        "serve returns Ok(()); got {result:?}"
+    );
+    assert!(
+        closed_by_server(&mut idle).await,
+        "the idle connection is closed by the shutdown"
+    );
+}
+
+#[tokio::test]
+async fn refuses_new_connections_after_shutdown() {
+    let server = start(ServerConfig::default(), hello_handler()).await;
+    roundtrip(server.addr, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").await;
+    let _ = server.stop.send(());
+    let result = guard("serve returning", server.task).await;
+    assert!(
+        matches!(result, Ok(Ok(()))),
+        "serve returns Ok(()) after the shutdown signal; got {result:?}"
+    );
+    assert!(
+        TcpStream::connect(server.addr).await.is_err(),
+        "after shutdown the listener is closed: new clients are refused"
+    );
+}

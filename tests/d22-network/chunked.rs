@@ -1,0 +1,130 @@
+use proptest::prelude::*;
+use rstest::rstest;
+
+use crate::chunked::*;
+
+#[test]
+fn encodes_data_in_chunks_of_the_given_size() {
+    assert_eq!(
+        String::from_utf8_lossy(&encode_chunked(b"hello world", 5)),
+        "5\r\nhello\r\n5\r\n worl\r\n1\r\nd\r\n0\r\n\r\n",
+        "each chunk is <hex size>CRLF<data>CRLF, the last may be short, and a zero chunk ends the body"
+    );
+}
+
+#[test]
+fn writes_chunk_sizes_in_hexadecimal() {
+    let encoded = encode_chunked(&[b'x'; 26], 26);
+    assert!(
+        encoded.starts_with(b"1a\r\n"),
+        "26 is 1a in hex, not 26: {:?}",
+        String::from_utf8_lossy(&encoded)
+    );
+}
+
+#[test]
+fn encodes_empty_data_as_just_the_last_chunk() {
+    assert_eq!(
+        encode_chunked(b"", 8),
+        b"0\r\n\r\n",
+        "no data means no data chunks, only the terminating zero chunk"
+    );
+}
+
+#[test]
+fn a_chunk_size_of_zero_sends_everything_in_one_chunk() {
+    assert_eq!(
+        encode_chunked(b"abc", 0),
+        b"3\r\nabc\r\n0\r\n\r\n",
+        "chunk_size 0 cannot mean empty chunks (a zero chunk ends the body): it means one chunk"
+    );
+}
+
+#[test]
+fn decodes_chunks_with_extensions_and_trailers() {
+    let body = b"5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nExpires: never\r\nX-Sum: 1\r\n\r\n";
+    assert_eq!(
+        decode_chunked(body),
+        Ok(b"hello world".to_vec()),
+        "extensions after `;` and trailer fields after the zero chunk are allowed and not part of the data"
+    );
+}
+
+#[test]
+fn decodes_upper_case_hex_sizes() {
+    assert_eq!(
+        decode_chunked(b"A\r\n0123456789\r\n0\r\n\r\n"),
+        Ok(b"0123456789".to_vec()),
+        "hex digits may be upper case: A is 10"
+    );
+}
+
+#[rstest]
+#[case::not_hex(b"zz\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("zz".into()))]
+#[case::empty_size(b"\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("".into()))]
+#[case::negative(b"-5\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("-5".into()))]
+#[case::plus_sign(b"+5\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("+5".into()))]
+#[case::overflow(b"ffffffffffffffffffff\r\nx\r\n0\r\n\r\n".as_slice(), ChunkedError::SizeOverflow("ffffffffffffffffffff".into()))]
+#[case::size_larger_than_data(b"a\r\nhello\r\n".as_slice(), ChunkedError::SizeExceedsData { declared: 10, available: 7 })]
+#[case::data_cut_short(b"5\r\nhel".as_slice(), ChunkedError::SizeExceedsData { declared: 5, available: 3 })]
+#[case::garbage_instead_of_crlf(b"5\r\nhelloXX0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
+#[case::lf_only_after_data(b"5\r\nhello\n0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
+#[case::no_last_chunk(b"5\r\nhello\r\n".as_slice(), ChunkedError::MissingLastChunk)]
+#[case::empty_body(b"".as_slice(), ChunkedError::MissingLastChunk)]
+#[case::ends_before_crlf(b"5\r\nhello".as_slice(), ChunkedError::Incomplete)]
+#[case::ends_in_size_line(b"5".as_slice(), ChunkedError::Incomplete)]
+#[case::ends_after_last_chunk(b"0\r\n".as_slice(), ChunkedError::Incomplete)]
+#[case::ends_in_trailers(b"0\r\nX-Trailer: 1\r\n".as_slice(), ChunkedError::Incomplete)]
+fn rejects_a_broken_chunked_body_with_a_distinct_error(
+    #[case] body: &[u8],
+    #[case] expected: ChunkedError,
+) {
+    assert_eq!(
+        decode_chunked(body),
+        Err(expected.clone()),
+        "{:?} must fail as {expected:?}: a caller on a socket must tell 'wait for more' from 'garbage'",
+        String::from_utf8_lossy(body)
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn decoding_undoes_encoding_for_any_data_and_chunk_size(
+        data in proptest::collection::vec(any::<u8>(), 0..2000),
+        chunk_size in 0usize..300,
+    ) {
+        let encoded = encode_chunked(&data, chunk_size);
+        prop_assert_eq!(
+            decode_chunked(&encoded),
+            Ok(data),
+            "decode_chunked(encode_chunked(data, {})) must give the data back", chunk_size
+        );
+    }
+
+    #[test]
+    fn no_chunk_is_larger_than_the_chunk_size(
+        data in proptest::collection::vec(any::<u8>(), 1..500),
+        chunk_size in 1usize..64,
+    ) {
+        let encoded = encode_chunked(&data, chunk_size);
+        let text = String::from_utf8_lossy(&encoded);
+        let first_size = text.split("\r\n").next().unwrap_or_default();
+        prop_assert_eq!(
+            usize::from_str_radix(first_size, 16).ok(),
+            Some(data.len().min(chunk_size)),
+            "the first chunk holds min(len, chunk_size) bytes: {:?}", text
+        );
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let _ = decode_chunked(&body);
+    }
+
+    #[test]
+    fn never_panics_on_hex_soup(body in "[0-9a-fA-F;\r\n]{0,64}") {
+        let _ = decode_chunked(body.as_bytes());
+    }
+}

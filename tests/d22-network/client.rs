@@ -1,0 +1,432 @@
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::mpsc;
+use std::thread;
+
+use rstest::rstest;
+
+use super::GUARD;
+use crate::chunked::ChunkedError;
+use crate::client::*;
+use crate::request::{HttpError, parse_request};
+
+/// How the suite's one-shot server sends its canned response.
+#[derive(Clone, Copy)]
+enum Delivery {
+    /// All at once, then keep the connection open until the test is done.
+    HoldOpen,
+    /// All at once, then close.
+    Close,
+    /// One byte per write, then close.
+    Trickle,
+}
+
+/// A server that accepts one client, sends `response` at once (a test double may answer
+/// before reading), then reads and reports the request head the client sent.
+fn one_shot(
+    response: &'static [u8],
+    delivery: Delivery,
+) -> (SocketAddr, mpsc::Receiver<Vec<u8>>, mpsc::Sender<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let (request_tx, request_rx) = mpsc::channel();
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(GUARD));
+        let _ = stream.set_nodelay(true);
+        match delivery {
+            Delivery::Trickle => {
+                for b in response {
+                    let _ = stream.write_all(&[*b]);
+                }
+            }
+            Delivery::HoldOpen | Delivery::Close => {
+                let _ = stream.write_all(response);
+            }
+        }
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte), Ok(1)) {
+            head.push(byte[0]);
+        }
+        let _ = request_tx.send(head);
+        if matches!(delivery, Delivery::HoldOpen) {
+            let _ = done_rx.recv_timeout(GUARD);
+        }
+    });
+    (addr, request_rx, done_tx)
+}
+
+/// Runs `http_get` on its own thread so that a client stuck in `read` fails the test fast.
+fn guarded_get(addr: SocketAddr, path: &'static str) -> Result<ClientResponse, HttpError> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(http_get(addr, path));
+    });
+    rx.recv_timeout(GUARD).unwrap_or_else(|_| {
+        panic!(
+            "http_get did not return within {GUARD:?}: either it panicked, or it waits for the server to close \
+             a connection that Content-Length or the last chunk has already ended"
+        )
+    })
+}
+
+#[test]
+fn reads_a_body_framed_by_content_length_without_waiting_for_close() {
+    let (addr, _request, done) = one_shot(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello",
+        Delivery::HoldOpen,
+    );
+    let response = guarded_get(addr, "/").expect("a well-formed response");
+    let _ = done.send(());
+    assert_eq!(
+        response.status, 200,
+        "the status code comes from the status line"
+    );
+    assert_eq!(
+        response.body, b"hello",
+        "Content-Length: 5 means exactly five bytes of body"
+    );
+}
+
+#[test]
+fn reads_a_chunked_body_without_waiting_for_close() {
+    let (addr, _request, done) = one_shot(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n6\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\n\r\n",
+        Delivery::HoldOpen,
+    );
+    let response = guarded_get(addr, "/").expect("a well-formed chunked response");
+    let _ = done.send(());
+    assert_eq!(
+        String::from_utf8_lossy(&response.body),
+        "Wikipedia in \r\n\r\nchunks.",
+        "the client hands back the de-chunked data and stops at the zero chunk"
+    );
+}
+
+/// 100 KB of body: far more than one read returns.
+fn big_body() -> Vec<u8> {
+    (0..100_000u32).map(|i| b'a' + (i % 26) as u8).collect()
+}
+
+#[test]
+fn reads_a_body_that_takes_many_reads() {
+    let body = big_body();
+    let mut raw = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+    raw.extend_from_slice(&body);
+    let (addr, _request, done) = one_shot(raw.leak(), Delivery::HoldOpen);
+    let response = guarded_get(addr, "/big").expect("a 100 KB response");
+    let _ = done.send(());
+    assert!(
+        response.body == body,
+        "all 100,000 bytes must arrive, in order: keep reading until Content-Length is satisfied (got {})",
+        response.body.len()
+    );
+}
+
+#[test]
+fn reads_a_chunked_body_that_takes_many_reads() {
+    let body = big_body();
+    let mut raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    raw.extend_from_slice(&crate::chunked::encode_chunked(&body, 7_000));
+    let (addr, _request, done) = one_shot(raw.leak(), Delivery::HoldOpen);
+    let response = guarded_get(addr, "/big").expect("a 100 KB chunked response");
+    let _ = done.send(());
+    assert!(
+        response.body == body,
+        "a chunk cut off by the end of a read means 'read more', not 'bad body' (got {} bytes)",
+        response.body.len()
+    );
+}
+
+#[test]
+fn reads_the_body_until_close_when_no_length_is_given() {
+    let (addr, _request, _done) = one_shot(
+        b"HTTP/1.0 200 OK\r\nServer: old\r\n\r\nuntil the end",
+        Delivery::Close,
+    );
+    let response = guarded_get(addr, "/").expect("a response framed by closing the connection");
+    assert_eq!(
+        response.body, b"until the end",
+        "without Content-Length or chunking, the body is everything until the server closes"
+    );
+}
+
+#[test]
+fn reads_a_response_that_arrives_one_byte_at_a_time() {
+    let (addr, _request, _done) = one_shot(
+        b"HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnope",
+        Delivery::Trickle,
+    );
+    let response = guarded_get(addr, "/x").expect("a response written a byte at a time");
+    assert_eq!(
+        (
+            response.status,
+            response.reason.as_str(),
+            response.body.as_slice()
+        ),
+        (404, "Not Found", b"nope".as_slice()),
+        "however the bytes arrive, the client keeps reading until the response is whole"
+    );
+}
+
+#[test]
+fn sends_a_well_formed_get_with_a_host_header() {
+    let (addr, request, _done) = one_shot(b"HTTP/1.1 204 No Content\r\n\r\n", Delivery::Close);
+    let response =
+        guarded_get(addr, "/search?q=tcp").expect("a 204 has no body and needs no length");
+    assert_eq!(response.status, 204, "the status of the canned response");
+    let head = request
+        .recv_timeout(GUARD)
+        .expect("the server saw a request");
+    let parsed = parse_request(&head).unwrap_or_else(|err| {
+        panic!(
+            "the client's request must parse as HTTP ({err:?}): {:?}",
+            String::from_utf8_lossy(&head)
+        )
+    });
+    assert_eq!(
+        (parsed.method.as_str(), parsed.target.as_str()),
+        ("GET", "/search?q=tcp"),
+        "GET of the given path"
+    );
+    assert_eq!(
+        parsed.headers.get("host"),
+        Some(addr.to_string().as_str()),
+        "HTTP/1.1 requires a Host header naming the server"
+    );
+}
+
+#[test]
+fn keeps_duplicate_response_headers() {
+    let (addr, _request, _done) = one_shot(
+        b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 0\r\n\r\n",
+        Delivery::Close,
+    );
+    let response = guarded_get(addr, "/").expect("a valid response");
+    assert_eq!(
+        response.headers.get_all("set-cookie"),
+        vec!["a=1", "b=2"],
+        "both cookies survive, in order"
+    );
+}
+
+#[test]
+fn rejects_a_malformed_status_line() {
+    let (addr, _request, _done) = one_shot(
+        b"HTTP/1.1 OK 200\r\nContent-Length: 0\r\n\r\n",
+        Delivery::Close,
+    );
+    let result = guarded_get(addr, "/");
+    assert!(
+        matches!(result, Err(HttpError::MalformedStatusLine(ref line)) if line == "HTTP/1.1 OK 200"),
+        "a status line must be VERSION CODE REASON with a three-digit code; got {result:?}"
+    );
+}
+
+#[test]
+fn reports_a_body_cut_short_as_unexpected_eof() {
+    let (addr, _request, _done) = one_shot(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
+        Delivery::Close,
+    );
+    assert_eq!(
+        guarded_get(addr, "/"),
+        Err(HttpError::UnexpectedEof),
+        "the server promised 10 bytes and closed after 3: that is an error, not a short body"
+    );
+}
+
+#[test]
+fn reports_a_broken_chunked_body() {
+    let (addr, _request, _done) = one_shot(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\nabc\r\n0\r\n\r\n",
+        Delivery::Close,
+    );
+    assert_eq!(
+        guarded_get(addr, "/"),
+        Err(HttpError::Chunked(ChunkedError::BadSize("xyz".into()))),
+        "a bad chunk size is reported as the chunked error it is"
+    );
+}
+
+#[test]
+fn reports_a_refused_connection_as_an_io_error() {
+    let addr = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+        listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    };
+    let result = guarded_get(addr, "/");
+    assert!(
+        matches!(result, Err(HttpError::Io(_))),
+        "nobody listens on {addr}: connect fails and http_get returns the I/O error; got {result:?}"
+    );
+}
+
+#[rstest]
+#[case::no_leading_slash("index.html")]
+#[case::space("/a b")]
+#[case::header_injection("/\r\nX-Evil: 1")]
+#[case::empty("")]
+fn refuses_to_send_an_invalid_target(#[case] path: &'static str) {
+    let (addr, _request, _done) = one_shot(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+        Delivery::Close,
+    );
+    assert_eq!(
+        guarded_get(addr, path),
+        Err(HttpError::InvalidTarget(path.into())),
+        "{path:?} would corrupt the request line (or inject headers): refuse it before connecting"
+    );
+}
+
+#[test]
+fn parse_response_asks_for_more_until_the_body_is_complete() {
+    let partial = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab";
+    assert_eq!(
+        parse_response(partial, false),
+        Ok(None),
+        "two of four body bytes: read more"
+    );
+    assert_eq!(
+        parse_response(b"HTTP/1.1 200 OK\r\n", false),
+        Ok(None),
+        "an unfinished head: read more"
+    );
+    assert_eq!(
+        parse_response(b"", true),
+        Err(HttpError::UnexpectedEof),
+        "closed before any response"
+    );
+}
+
+#[rstest]
+#[case::http10(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n".as_slice(), 200, "OK")]
+#[case::no_reason(b"HTTP/1.1 201 \r\nContent-Length: 0\r\n\r\n".as_slice(), 201, "")]
+#[case::reason_with_spaces(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n".as_slice(), 503, "Service Unavailable")]
+fn parse_response_reads_the_status_line(
+    #[case] raw: &[u8],
+    #[case] status: u16,
+    #[case] reason: &str,
+) {
+    let response = parse_response(raw, false)
+        .expect("a valid status line")
+        .expect("a complete response");
+    assert_eq!(
+        (response.status, response.reason.as_str()),
+        (status, reason),
+        "the code is the second word, the reason everything after it"
+    );
+}
+
+#[rstest]
+#[case::four_digits(b"HTTP/1.1 2000 OK\r\n\r\n".as_slice())]
+#[case::two_digits(b"HTTP/1.1 20 OK\r\n\r\n".as_slice())]
+#[case::http2(b"HTTP/2 200 OK\r\n\r\n".as_slice())]
+#[case::no_code(b"HTTP/1.1\r\n\r\n".as_slice())]
+#[case::signed(b"HTTP/1.1 +20 OK\r\n\r\n".as_slice())]
+fn parse_response_rejects_a_malformed_status_line(#[case] raw: &[u8]) {
+    let result = parse_response(raw, true);
+    assert!(
+        matches!(result, Err(HttpError::MalformedStatusLine(_))),
+        "{:?} is not HTTP/1.x followed by a three-digit code; got {result:?}",
+        String::from_utf8_lossy(raw)
+    );
+}
+
+#[test]
+fn accepts_a_response_head_of_several_kilobytes() {
+    let mut raw = b"HTTP/1.1 200 OK\r\nX-Big: ".to_vec();
+    raw.extend(std::iter::repeat_n(b'x', 10_000));
+    raw.extend_from_slice(b"\r\nContent-Length: 2\r\n\r\nok");
+    let response = parse_response(&raw, false).expect("a 10 KB head is within the client's limit");
+    assert_eq!(
+        response.map(|r| r.body),
+        Some(b"ok".to_vec()),
+        "the body after a large head"
+    );
+}
+
+#[test]
+fn refuses_a_response_head_over_its_limit() {
+    let mut raw = b"HTTP/1.1 200 OK\r\nX-Endless: ".to_vec();
+    raw.extend(std::iter::repeat_n(b'x', MAX_RESPONSE_HEAD));
+    assert_eq!(
+        parse_response(&raw, false),
+        Err(HttpError::HeadTooLarge {
+            limit: MAX_RESPONSE_HEAD
+        }),
+        "a server that never ends its headers must not make the client buffer forever"
+    );
+}
+
+#[test]
+fn recognises_chunked_in_a_list_of_transfer_codings() {
+    let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n";
+    let response = parse_response(raw, false)
+        .expect("valid")
+        .expect("complete at the zero chunk");
+    assert_eq!(
+        response.body, b"hi",
+        "chunked is the last coding in the list, in any case"
+    );
+}
+
+#[test]
+fn parse_response_gives_a_304_no_body_even_with_a_length() {
+    let response = parse_response(
+        b"HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\n",
+        false,
+    )
+    .expect("a valid 304")
+    .expect("a 304 is complete after its head");
+    assert!(
+        response.body.is_empty(),
+        "304 responses never have a body; Content-Length describes the cached one"
+    );
+}
+
+#[test]
+fn parse_response_does_not_end_an_unframed_body_before_close() {
+    let raw = b"HTTP/1.1 200 OK\r\n\r\nsome";
+    assert_eq!(
+        parse_response(raw, false),
+        Ok(None),
+        "no length and no chunking: the body only ends at close"
+    );
+    let done = parse_response(raw, true)
+        .expect("valid")
+        .expect("complete at close");
+    assert_eq!(
+        done.body, b"some",
+        "at close, everything after the head is the body"
+    );
+}
+
+#[test]
+fn builds_the_get_request_bytes() {
+    let addr: SocketAddr = "127.0.0.1:8080".parse().expect("a valid address");
+    let bytes = get_request_bytes(addr, "/a").expect("a valid path");
+    let request = parse_request(&bytes).expect("the client's own request parses");
+    assert_eq!(
+        request.request_line(),
+        "GET /a HTTP/1.1",
+        "a GET request line"
+    );
+    assert_eq!(
+        request.headers.get("host"),
+        Some("127.0.0.1:8080"),
+        "Host names the server"
+    );
+    assert!(
+        !request.wants_keep_alive(),
+        "a client that reads to close must ask for Connection: close"
+    );
+}

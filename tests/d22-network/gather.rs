@@ -1,0 +1,178 @@
+use std::net::SocketAddr;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::GUARD;
+use crate::gather::*;
+use crate::request::HttpError;
+
+/// A server that waits until `expected` requests are all open at the same time, then
+/// answers them in reverse order of arrival, each with its own target as the body.
+async fn all_at_once_server(expected: usize) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    tokio::spawn(async move {
+        let mut waiting: Vec<(TcpStream, String)> = Vec::new();
+        while waiting.len() < expected {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte).await, Ok(1)) {
+                head.push(byte[0]);
+            }
+            let text = String::from_utf8_lossy(&head).into_owned();
+            let target = text.split(' ').nth(1).unwrap_or_default().to_owned();
+            waiting.push((stream, target));
+        }
+        for (mut stream, target) in waiting.into_iter().rev() {
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{target}",
+                target.len()
+            );
+            let _ = stream.write_all(response.as_bytes()).await;
+        }
+    });
+    addr
+}
+
+async fn fetch_all_guarded<'a>(
+    addr: SocketAddr,
+    paths: &'a [&'a str],
+) -> Vec<Result<crate::client::ClientResponse, HttpError>> {
+    tokio::time::timeout(GUARD, fetch_all(addr, paths)).await.unwrap_or_else(|_| {
+        panic!(
+            "fetch_all did not finish within {GUARD:?}. The suite's server answers only when all {} requests are \
+             in flight at the same time; a loop that awaits each request before sending the next waits forever \
+             for its first answer. Start every request first (tokio::spawn or a JoinSet), then collect.",
+            paths.len()
+        )
+    })
+}
+
+fn bodies(results: &[Result<crate::client::ClientResponse, HttpError>]) -> Vec<String> {
+    results
+        .iter()
+        .map(|r| match r {
+            Ok(response) => String::from_utf8_lossy(&response.body).into_owned(),
+            Err(err) => format!("error: {err}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn returns_results_in_input_order_although_the_server_answers_in_reverse() {
+    let paths = ["/users", "/repos", "/events", "/emojis", "/gists"];
+    let addr = all_at_once_server(paths.len()).await;
+    let results = fetch_all_guarded(addr, &paths).await;
+    assert_eq!(
+        bodies(&results),
+        paths.to_vec(),
+        "result i belongs to paths[i], whatever order the answers arrive in"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn has_fifty_requests_in_flight_at_once() {
+    let owned: Vec<String> = (0..50).map(|i| format!("/item/{i}")).collect();
+    let paths: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let addr = all_at_once_server(paths.len()).await;
+    let results = fetch_all_guarded(addr, &paths).await;
+    let ok = results
+        .iter()
+        .filter(|r| r.as_ref().is_ok_and(|resp| resp.status == 200))
+        .count();
+    assert_eq!(ok, 50, "every one of the 50 concurrent requests succeeds");
+}
+
+#[tokio::test]
+async fn an_empty_list_gives_an_empty_result() {
+    let addr = all_at_once_server(0).await;
+    let results = fetch_all_guarded(addr, &[]).await;
+    assert!(
+        results.is_empty(),
+        "no paths, no requests, no results; got {} results",
+        results.len()
+    );
+}
+
+#[tokio::test]
+async fn a_failing_path_keeps_its_slot_and_spoils_nothing_else() {
+    let paths = ["/a", "no slash", "/c"];
+    let addr = all_at_once_server(2).await;
+    let results = fetch_all_guarded(addr, &paths).await;
+    assert_eq!(results.len(), 3, "one result per path, failures included");
+    assert_eq!(
+        results[1],
+        Err(HttpError::InvalidTarget("no slash".into())),
+        "the bad path fails in its own slot"
+    );
+    assert_eq!(
+        bodies(&[results[0].clone(), results[2].clone()]),
+        ["/a", "/c"],
+        "one failure must not cancel or reorder the others (unlike a gather that raises)"
+    );
+}
+
+#[tokio::test]
+async fn get_fetches_one_response_on_tokio() {
+    let addr = all_at_once_server(1).await;
+    let response = tokio::time::timeout(GUARD, get(addr, "/one"))
+        .await
+        .expect("get must finish: the server answers the single request at once")
+        .expect("a valid response");
+    assert_eq!(
+        (response.status, response.body.as_slice()),
+        (200, b"/one".as_slice()),
+        "the async get reads status and body like the blocking client"
+    );
+}
+
+#[tokio::test]
+async fn get_refuses_an_invalid_target() {
+    let addr = all_at_once_server(1).await;
+    let result = tokio::time::timeout(GUARD, get(addr, "/a b"))
+        .await
+        .expect("get must not hang");
+    assert_eq!(
+        result,
+        Err(HttpError::InvalidTarget("/a b".into())),
+        "a space would split the request line"
+    );
+}
+
+#[tokio::test]
+async fn get_reads_a_body_that_takes_many_reads() {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let body: Vec<u8> = (0..100_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+    let mut response =
+        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+    response.extend_from_slice(&body);
+    tokio::spawn(async move {
+        if let Ok((mut stream, _)) = listener.accept().await {
+            let _ = stream.write_all(&response).await;
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request).await;
+        }
+    });
+    let got = tokio::time::timeout(GUARD, get(addr, "/big"))
+        .await
+        .expect("get must finish once the body is complete")
+        .expect("a 100 KB response");
+    assert!(
+        got.body == body,
+        "every byte of a body spread over many reads arrives (got {})",
+        got.body.len()
+    );
+}

@@ -1,0 +1,67 @@
+//! The d22-network suite: compiled into kata-d22-network (where it must fail) and
+//! solution-d22-network (where it must pass).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+/// Proptest settings for this suite: no regression files in the repository, and a case
+/// count that keeps a learner's check fast.
+pub(crate) fn proptest_config() -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases: 64,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
+/// `insta::assert_snapshot!` with a name that does not depend on which crate runs it.
+macro_rules! assert_suite_snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({
+            snapshot_path => "../../snapshots/d22-network",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+/// Deadlock guard for every blocking wait in the suite. It only ever turns a hang into a
+/// failure; no test passes because of it.
+pub(crate) const GUARD: Duration = Duration::from_secs(10);
+
+/// Connects to `addr`, sends `request` and reads until the server closes the connection.
+pub(crate) fn exchange(addr: SocketAddr, request: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(GUARD))?;
+    stream.write_all(request)?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    Ok(response)
+}
+
+/// The status line of a raw response, e.g. `HTTP/1.1 200 OK`.
+pub(crate) fn status_line(response: &[u8]) -> String {
+    let text = String::from_utf8_lossy(response);
+    text.split("\r\n").next().unwrap_or_default().to_owned()
+}
+
+/// The body of a raw response: everything after the first blank line.
+pub(crate) fn body_of(response: &[u8]) -> Vec<u8> {
+    response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|pos| response[pos + 4..].to_vec())
+        .unwrap_or_default()
+}
+
+mod async_server;
+mod chunked;
+mod client;
+mod gather;
+mod raw_server;
+mod request;
+mod response;
+mod udp;

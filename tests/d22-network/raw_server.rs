@@ -1,0 +1,256 @@
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc;
+use std::thread;
+
+use rstest::rstest;
+
+use super::{GUARD, body_of, exchange, status_line};
+use crate::raw_server::*;
+use crate::request::{HttpError, Limits, parse_request};
+
+/// Starts `serve` on an ephemeral port; the receiver gets every line the server logs.
+fn start() -> (SocketAddr, mpsc::Receiver<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = serve(listener, move |line| {
+            let _ = tx.send(line.to_owned());
+        });
+    });
+    (addr, rx)
+}
+
+fn get(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
+    exchange(addr, request).unwrap_or_else(|err| {
+        panic!("the raw server did not answer ({err}): is serve accepting and writing a response?")
+    })
+}
+
+#[test]
+fn answers_the_root_path_with_200() {
+    let (addr, _log) = start();
+    let response = get(addr, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 200 OK",
+        "`/` exists: the server must say 200 OK"
+    );
+    assert!(
+        !body_of(&response).is_empty(),
+        "the 200 response carries a page"
+    );
+}
+
+#[test]
+fn answers_an_unknown_path_with_404() {
+    let (addr, _log) = start();
+    let response = get(addr, b"GET /missing HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 404 Not Found",
+        "the article's exercise: a path the server does not have is a 404, not a 200"
+    );
+}
+
+#[test]
+fn reads_a_request_larger_than_one_recv_of_1024_bytes() {
+    let (addr, _log) = start();
+    let mut request = b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Padding: ".to_vec();
+    request.extend(std::iter::repeat_n(b'p', 4000));
+    request.extend_from_slice(b"\r\n\r\n");
+    let response = get(addr, &request);
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 200 OK",
+        "a 4 KB request must be read to its blank line; one recv(1024) sees only a fragment"
+    );
+}
+
+#[test]
+fn reads_a_request_that_arrives_one_byte_at_a_time() {
+    let (addr, _log) = start();
+    let mut stream = TcpStream::connect(addr).expect("the raw server accepts connections");
+    stream
+        .set_nodelay(true)
+        .expect("nodelay can be set on a connected socket");
+    stream
+        .set_read_timeout(Some(GUARD))
+        .expect("read timeouts can be set");
+    for byte in b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n" {
+        stream
+            .write_all(&[*byte])
+            .expect("the server keeps the connection open while the request is incomplete");
+    }
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .expect("the server answers and closes");
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 200 OK",
+        "TCP is a byte stream: the server must keep reading until the blank line, however the bytes arrive"
+    );
+}
+
+#[test]
+fn answers_garbage_with_400_and_closes_the_connection() {
+    let (addr, _log) = start();
+    let response = get(addr, b"HELLO THERE\r\n\r\n");
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 400 Bad Request",
+        "a request line that is not METHOD TARGET VERSION gets 400 (and read_to_end returning means it closed)"
+    );
+}
+
+#[test]
+fn answers_an_oversized_head_with_431() {
+    let (addr, _log) = start();
+    let mut request = b"GET / HTTP/1.1\r\nX-Big: ".to_vec();
+    request.extend(std::iter::repeat_n(b'b', 20_000));
+    request.extend_from_slice(b"\r\n\r\n");
+    let response = get(addr, &request);
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 431 Request Header Fields Too Large",
+        "headers over the 8 KiB limit are refused instead of buffered"
+    );
+}
+
+#[test]
+fn keeps_serving_after_a_bad_client() {
+    let (addr, _log) = start();
+    let _ = exchange(addr, b"\x00\x01\x02 not http\r\n\r\n");
+    let response = get(addr, b"GET / HTTP/1.1\r\n\r\n");
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 200 OK",
+        "one bad client must not end the accept loop: the next client is served"
+    );
+}
+
+#[test]
+fn keeps_serving_after_a_client_that_hangs_up_without_a_word() {
+    let (addr, log) = start();
+    drop(TcpStream::connect(addr).expect("the raw server accepts connections"));
+    let response = get(addr, b"GET / HTTP/1.1\r\n\r\n");
+    assert_eq!(
+        status_line(&response),
+        "HTTP/1.1 200 OK",
+        "a client that left silently must not stop the server"
+    );
+    let first = log
+        .recv_timeout(GUARD)
+        .expect("serve logs something for every client");
+    assert!(
+        first.contains("closed"),
+        "the silent client is logged as an error, got {first:?}"
+    );
+}
+
+#[test]
+fn logs_each_request_line() {
+    let (addr, log) = start();
+    get(addr, b"GET /hello?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+    assert_eq!(
+        log.recv_timeout(GUARD).as_deref(),
+        Ok("GET /hello?x=1 HTTP/1.1"),
+        "serve hands the request line of each request to `log`, like the article's print"
+    );
+}
+
+#[test]
+fn closes_the_connection_after_each_response_and_says_so() {
+    let (addr, _log) = start();
+    let response = get(addr, b"GET / HTTP/1.1\r\n\r\n");
+    let text = String::from_utf8_lossy(&response);
+    assert!(
+        text.contains("\r\nConnection: close\r\n"),
+        "a server that closes after each response must send `Connection: close`: {text:?}"
+    );
+    assert!(
+        text.contains("\r\nContent-Length: "),
+        "the response is framed by Content-Length, unlike the article's raw server: {text:?}"
+    );
+}
+
+#[rstest]
+#[case::root("/", 200)]
+#[case::root_with_query("/?q=rust", 200)]
+#[case::other("/about", 404)]
+#[case::prefix_of_nothing("//", 404)]
+fn routes_by_path(#[case] target: &str, #[case] status: u16) {
+    let raw = format!("GET {target} HTTP/1.1\r\n\r\n");
+    let request = parse_request(raw.as_bytes()).expect("a valid request");
+    assert_eq!(
+        route(&request).status(),
+        status,
+        "{target} must be answered with {status}; the query string is not part of the path"
+    );
+}
+
+#[rstest]
+#[case::malformed(HttpError::MalformedRequestLine("x".into()), 400)]
+#[case::bad_header(HttpError::MalformedHeader("x".into()), 400)]
+#[case::head_too_large(HttpError::HeadTooLarge { limit: 8 }, 431)]
+#[case::body_too_large(HttpError::BodyTooLarge { length: 9, limit: 8 }, 413)]
+#[case::version(HttpError::UnsupportedVersion("HTTP/2.0".into()), 505)]
+#[case::transfer_encoding(HttpError::UnsupportedTransferEncoding("gzip".into()), 501)]
+fn maps_each_parse_error_to_its_status(#[case] err: HttpError, #[case] status: u16) {
+    let response = error_response(&err);
+    assert_eq!(
+        response.status(),
+        status,
+        "{err:?} must be answered with {status}"
+    );
+    assert!(
+        String::from_utf8_lossy(&response.to_bytes()).contains("Connection: close"),
+        "after an error the server closes, and says so"
+    );
+}
+
+/// A reader that hands out one byte per read, like a slow network.
+struct Trickle<'a>(&'a [u8]);
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((first, rest)), Some(slot)) => {
+                *slot = *first;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn read_request_assembles_a_request_from_single_bytes() {
+    let raw = b"POST /p HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET";
+    let parsed = read_request(&mut Trickle(raw), &Limits::default())
+        .expect("a whole request arrives eventually");
+    assert_eq!(
+        parsed.request.body, b"abc",
+        "read_request reads until the body is complete"
+    );
+    assert_eq!(
+        parsed.consumed,
+        raw.len() - 3,
+        "the bytes of the next request are not part of this one"
+    );
+}
+
+#[test]
+fn read_request_reports_a_connection_closed_mid_request() {
+    let result = read_request(&mut Trickle(b"GET / HTTP/1.1\r\nHost:"), &Limits::default());
+    assert_eq!(
+        result,
+        Err(HttpError::UnexpectedEof),
+        "a read of 0 bytes means the client is gone: stop reading and say so"
+    );
+}

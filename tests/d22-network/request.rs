@@ -1,0 +1,429 @@
+use proptest::prelude::*;
+use rstest::rstest;
+
+use crate::request::*;
+
+fn limits(max_head: usize, max_body: usize) -> Limits {
+    Limits { max_head, max_body }
+}
+
+#[rstest]
+#[case::plain_get(
+    b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n",
+    "GET",
+    "/",
+    Version::Http11,
+    1,
+    b""
+)]
+#[case::post_with_body(
+    b"POST /submit HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello",
+    "POST",
+    "/submit",
+    Version::Http11,
+    2,
+    b"hello"
+)]
+#[case::http10_without_headers(
+    b"GET /x?q=1 HTTP/1.0\r\n\r\n",
+    "GET",
+    "/x?q=1",
+    Version::Http10,
+    0,
+    b""
+)]
+#[case::zero_length_body(
+    b"DELETE /item/7 HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+    "DELETE",
+    "/item/7",
+    Version::Http11,
+    1,
+    b""
+)]
+#[case::binary_body(
+    b"PUT /blob HTTP/1.1\r\nContent-Length: 4\r\n\r\n\0\xff\r\n",
+    "PUT",
+    "/blob",
+    Version::Http11,
+    1,
+    b"\0\xff\r\n"
+)]
+fn parses_a_valid_request(
+    #[case] raw: &[u8],
+    #[case] method: &str,
+    #[case] target: &str,
+    #[case] version: Version,
+    #[case] header_count: usize,
+    #[case] body: &[u8],
+) {
+    let request = parse_request(raw).unwrap_or_else(|err| {
+        panic!(
+            "parse_request rejected a valid request with {err:?}: {:?}",
+            String::from_utf8_lossy(raw)
+        )
+    });
+    assert_eq!(
+        request.method, method,
+        "the method is the first word of the request line"
+    );
+    assert_eq!(
+        request.target, target,
+        "the target is the second word, kept exactly as sent"
+    );
+    assert_eq!(request.version, version, "the version is the third word");
+    assert_eq!(
+        request.headers.len(),
+        header_count,
+        "every header line becomes one field"
+    );
+    assert_eq!(
+        request.body, body,
+        "the body is exactly Content-Length bytes after the blank line"
+    );
+}
+
+#[test]
+fn keeps_duplicate_headers_in_order_and_matches_names_case_insensitively() {
+    let raw = b"GET / HTTP/1.1\r\nSet-Cookie: a=1\r\nHost: h\r\nset-cookie: b=2\r\nSET-COOKIE: c=3\r\n\r\n";
+    let request = parse_request(raw).expect("a valid request with repeated headers");
+    assert_eq!(
+        request.headers.get_all("Set-Cookie"),
+        vec!["a=1", "b=2", "c=3"],
+        "a multidict keeps every value of a repeated header, in arrival order, whatever the case of the name"
+    );
+    assert_eq!(
+        request.headers.get("set-COOKIE"),
+        Some("a=1"),
+        "get returns the first value; header names are case-insensitive"
+    );
+    assert_eq!(
+        request.headers.entries()[2],
+        ("set-cookie", "b=2"),
+        "entries keep the order and the spelling the client used"
+    );
+}
+
+#[test]
+fn looking_up_a_missing_header_finds_nothing() {
+    let request = parse_request(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n").expect("a valid request");
+    assert_eq!(
+        request.headers.get("Accept"),
+        None,
+        "no Accept header was sent"
+    );
+    assert!(
+        request.headers.get_all("Accept").is_empty(),
+        "get_all of an absent header is empty, not an error"
+    );
+}
+
+#[test]
+fn an_empty_header_list_is_empty_and_a_filled_one_is_not() {
+    let mut headers = Headers::new();
+    assert!(headers.is_empty(), "a new header list has no fields");
+    assert_eq!(headers.len(), 0, "a new header list counts no fields");
+    headers.append("Host", "h");
+    headers.append("host", "h2");
+    assert!(!headers.is_empty(), "after append the list is not empty");
+    assert_eq!(headers.len(), 2, "duplicates count as separate fields");
+}
+
+#[test]
+fn keeps_a_tab_inside_a_header_value() {
+    let request = parse_request(b"GET / HTTP/1.1\r\nX-Tabbed: a\tb\r\n\r\n")
+        .expect("a horizontal tab is allowed inside a value");
+    assert_eq!(
+        request.headers.get("x-tabbed"),
+        Some("a\tb"),
+        "the tab between a and b is part of the value"
+    );
+}
+
+#[test]
+fn trims_optional_whitespace_around_header_values() {
+    let request = parse_request(b"GET / HTTP/1.1\r\nX-Pad: \t  padded value \t\r\n\r\n")
+        .expect("whitespace around a value is allowed");
+    assert_eq!(
+        request.headers.get("x-pad"),
+        Some("padded value"),
+        "spaces and tabs around a value are not part of it; spaces inside are"
+    );
+}
+
+#[test]
+fn accepts_repeated_content_length_values_that_agree() {
+    let raw = b"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc";
+    let request = parse_request(raw).expect("identical Content-Length values do not conflict");
+    assert_eq!(request.body, b"abc", "the agreed length frames the body");
+}
+
+#[rstest]
+#[case::head_not_finished(b"GET / HTTP/1.1\r\nHost: a\r\n".as_slice(), HttpError::Incomplete)]
+#[case::body_not_finished(b"POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nshort".as_slice(), HttpError::Incomplete)]
+#[case::empty_input(b"".as_slice(), HttpError::Incomplete)]
+#[case::two_words(b"GET /\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET /".into()))]
+#[case::double_space(b"GET  / HTTP/1.1\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET  / HTTP/1.1".into()))]
+#[case::blank_request_line(b"\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("".into()))]
+#[case::bare_lf_after_request_line(b"GET / HTTP/1.1\nHost: a\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET / HTTP/1.1".into()))]
+#[case::not_http(b"GET / HTTX/1.1\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET / HTTX/1.1".into()))]
+#[case::bad_character_in_method(b"G(T / HTTP/1.1\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("G(T / HTTP/1.1".into()))]
+#[case::letters_for_version_digits(b"GET / HTTP/x.y\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET / HTTP/x.y".into()))]
+#[case::one_letter_version_digit(b"GET / HTTP/1.x\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET / HTTP/1.x".into()))]
+#[case::empty_target(b"GET  HTTP/1.1\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET  HTTP/1.1".into()))]
+#[case::control_byte_in_target(b"GET /a\x7fb HTTP/1.1\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET /a\x7fb HTTP/1.1".into()))]
+#[case::http2(b"GET / HTTP/2.0\r\n\r\n".as_slice(), HttpError::UnsupportedVersion("HTTP/2.0".into()))]
+#[case::http09_style(b"GET / HTTP/0.9\r\n\r\n".as_slice(), HttpError::UnsupportedVersion("HTTP/0.9".into()))]
+#[case::no_colon(b"GET / HTTP/1.1\r\nHost a\r\n\r\n".as_slice(), HttpError::MalformedHeader("Host a".into()))]
+#[case::space_in_name(b"GET / HTTP/1.1\r\nBad Name: x\r\n\r\n".as_slice(), HttpError::MalformedHeader("Bad Name: x".into()))]
+#[case::space_before_colon(b"GET / HTTP/1.1\r\nHost : x\r\n\r\n".as_slice(), HttpError::MalformedHeader("Host : x".into()))]
+#[case::folded_line(b"GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n".as_slice(), HttpError::MalformedHeader(" folded".into()))]
+#[case::bare_lf_in_headers(b"GET / HTTP/1.1\r\nA: 1\nB: 2\r\n\r\n".as_slice(), HttpError::MalformedHeader("A: 1".into()))]
+#[case::control_byte_in_value(b"GET / HTTP/1.1\r\nX: a\x07b\r\n\r\n".as_slice(), HttpError::MalformedHeader("X: a\x07b".into()))]
+#[case::length_not_a_number(b"POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n".as_slice(), HttpError::InvalidContentLength("abc".into()))]
+#[case::negative_length(b"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n".as_slice(), HttpError::InvalidContentLength("-1".into()))]
+#[case::plus_sign(b"POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello".as_slice(), HttpError::InvalidContentLength("+5".into()))]
+#[case::empty_length(b"POST / HTTP/1.1\r\nContent-Length:\r\n\r\n".as_slice(), HttpError::InvalidContentLength("".into()))]
+#[case::overflowing_length(b"POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n".as_slice(), HttpError::InvalidContentLength("99999999999999999999999".into()))]
+#[case::conflicting_lengths(b"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd".as_slice(), HttpError::ConflictingContentLength("3".into(), "4".into()))]
+#[case::conflicting_list(b"POST / HTTP/1.1\r\nContent-Length: 4, 3\r\n\r\nabcd".as_slice(), HttpError::ConflictingContentLength("4".into(), "3".into()))]
+#[case::chunked_request(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".as_slice(), HttpError::UnsupportedTransferEncoding("chunked".into()))]
+fn rejects_an_invalid_request_with_the_matching_error(
+    #[case] raw: &[u8],
+    #[case] expected: HttpError,
+) {
+    assert_eq!(
+        parse_request(raw),
+        Err(expected.clone()),
+        "{:?} must be refused as {expected:?}: each way a request can be wrong gets its own error",
+        String::from_utf8_lossy(raw)
+    );
+}
+
+#[test]
+fn rejects_a_header_value_that_is_not_utf8() {
+    let result = parse_request(b"GET / HTTP/1.1\r\nX-Name: \xff\xfe\r\n\r\n");
+    assert!(
+        matches!(result, Err(HttpError::MalformedHeader(_))),
+        "bytes that are not UTF-8 must be a MalformedHeader error, not a panic or mojibake; got {result:?}"
+    );
+}
+
+#[test]
+fn rejects_a_header_section_over_the_default_8_kib() {
+    let mut raw = b"GET / HTTP/1.1\r\nX-Big: ".to_vec();
+    raw.extend(std::iter::repeat_n(b'a', 9000));
+    raw.extend_from_slice(b"\r\n\r\n");
+    assert_eq!(
+        parse_request(&raw),
+        Err(HttpError::HeadTooLarge {
+            limit: DEFAULT_MAX_HEAD
+        }),
+        "a 9 KB header section is over the default limit of {DEFAULT_MAX_HEAD} bytes"
+    );
+}
+
+#[test]
+fn reports_an_unfinished_head_over_the_limit_as_too_large_not_incomplete() {
+    let mut raw = b"GET / HTTP/1.1\r\nX-Endless: ".to_vec();
+    raw.extend(std::iter::repeat_n(b'a', 100));
+    assert_eq!(
+        parse_with(&raw, &limits(64, 1024)),
+        Err(HttpError::HeadTooLarge { limit: 64 }),
+        "once more than max_head bytes arrived without a blank line, waiting for more would let a client fill memory"
+    );
+}
+
+#[test]
+fn gives_up_once_max_head_bytes_arrived_without_a_blank_line() {
+    let raw = b"GET / HTTP/1.1\r\nX-Long: abcdefgh";
+    assert_eq!(
+        parse_with(raw, &limits(raw.len(), 0)),
+        Err(HttpError::HeadTooLarge { limit: raw.len() }),
+        "max_head bytes without CRLF CRLF among them: the head can only be longer than the limit"
+    );
+    assert_eq!(
+        parse_with(raw, &limits(raw.len() + 1, 0)),
+        Err(HttpError::Incomplete),
+        "one byte below the limit, the blank line may still come"
+    );
+}
+
+#[test]
+fn accepts_a_head_of_exactly_the_limit() {
+    let raw = b"GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+    let parsed =
+        parse_with(raw, &limits(raw.len(), 0)).expect("a head of exactly max_head bytes fits");
+    assert_eq!(
+        parsed.request.target, "/",
+        "the request at the limit parses normally"
+    );
+    assert_eq!(
+        parse_with(raw, &limits(raw.len() - 1, 0)),
+        Err(HttpError::HeadTooLarge {
+            limit: raw.len() - 1
+        }),
+        "one byte less of limit and the same head is too large"
+    );
+}
+
+#[test]
+fn accepts_a_64_kib_body_under_the_default_limits() {
+    let body = vec![b'z'; 64 * 1024];
+    let mut raw = format!(
+        "PUT /file HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(&body);
+    let request =
+        parse_request(&raw).expect("64 KiB is well under the default body limit of 1 MiB");
+    assert_eq!(request.body.len(), body.len(), "the whole body is returned");
+}
+
+#[test]
+fn rejects_a_body_over_1_mib_under_the_default_limits() {
+    let raw = b"PUT /file HTTP/1.1\r\nContent-Length: 1048577\r\n\r\n";
+    assert_eq!(
+        parse_request(raw),
+        Err(HttpError::BodyTooLarge {
+            length: 1_048_577,
+            limit: DEFAULT_MAX_BODY
+        }),
+        "one byte over the default limit of {DEFAULT_MAX_BODY} bytes"
+    );
+}
+
+#[test]
+fn accepts_a_body_of_exactly_the_limit() {
+    let raw = b"POST /upload HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcd";
+    let parsed = parse_with(raw, &limits(1024, 4)).expect("a body of exactly max_body bytes fits");
+    assert_eq!(parsed.request.body, b"abcd", "the whole body at the limit");
+}
+
+#[test]
+fn rejects_a_declared_body_over_the_limit_before_it_arrives() {
+    let raw = b"POST /upload HTTP/1.1\r\nContent-Length: 5000\r\n\r\n";
+    assert_eq!(
+        parse_with(raw, &limits(1024, 4096)),
+        Err(HttpError::BodyTooLarge {
+            length: 5000,
+            limit: 4096
+        }),
+        "the declared length alone decides: do not wait for (or buffer) a body that will be refused"
+    );
+}
+
+#[test]
+fn reports_how_many_bytes_a_request_used_and_leaves_the_next_one_alone() {
+    let first = b"POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi".as_slice();
+    let raw = [first, b"GET /b HTTP/1.1\r\n\r\n"].concat();
+    let parsed = parse_with(&raw, &Limits::default()).expect("two pipelined requests");
+    assert_eq!(parsed.request.target, "/a", "the first request comes first");
+    assert_eq!(
+        parsed.consumed,
+        first.len(),
+        "consumed must end exactly after the first body, where the next request starts"
+    );
+}
+
+#[rstest]
+#[case::http11_default(b"GET / HTTP/1.1\r\n\r\n".as_slice(), true)]
+#[case::http11_close(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n".as_slice(), false)]
+#[case::http11_close_in_a_list(b"GET / HTTP/1.1\r\nConnection: Upgrade, CLOSE\r\n\r\n".as_slice(), false)]
+#[case::http10_default(b"GET / HTTP/1.0\r\n\r\n".as_slice(), false)]
+#[case::http10_keep_alive(b"GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n".as_slice(), true)]
+fn decides_keep_alive_from_version_and_connection_header(#[case] raw: &[u8], #[case] keep: bool) {
+    let request = parse_request(raw).expect("a valid request");
+    assert_eq!(
+        request.wants_keep_alive(),
+        keep,
+        "{:?}: HTTP/1.1 keeps connections open unless `close`; HTTP/1.0 closes unless `keep-alive`",
+        String::from_utf8_lossy(raw)
+    );
+}
+
+#[test]
+fn renders_the_request_line_for_logs() {
+    let request = parse_request(b"GET /x?y=1 HTTP/1.0\r\n\r\n").expect("a valid request");
+    assert_eq!(
+        request.request_line(),
+        "GET /x?y=1 HTTP/1.0",
+        "method, target and version, one space apart"
+    );
+}
+
+fn header_name() -> impl Strategy<Value = String> {
+    "X-[A-Za-z0-9-]{1,10}"
+}
+
+fn header_value() -> impl Strategy<Value = String> {
+    "[!-~]([ -~]{0,18}[!-~])?"
+}
+
+fn any_request() -> impl Strategy<Value = Request> {
+    (
+        "[A-Z]{1,7}",
+        "/[A-Za-z0-9/._~?=&-]{0,20}",
+        prop_oneof![Just(Version::Http10), Just(Version::Http11)],
+        proptest::collection::vec((header_name(), header_value()), 0..6),
+        proptest::collection::vec(any::<u8>(), 0..64),
+    )
+        .prop_map(|(method, target, version, fields, body)| {
+            let mut headers = Headers::new();
+            for (name, value) in &fields {
+                headers.append(name, value);
+            }
+            if !body.is_empty() {
+                headers.append("Content-Length", &body.len().to_string());
+            }
+            Request {
+                method,
+                target,
+                version,
+                headers,
+                body,
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn never_panics_on_arbitrary_bytes(raw in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = parse_request(&raw);
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_bytes_after_a_valid_request_line(
+        tail in proptest::collection::vec(any::<u8>(), 0..512),
+    ) {
+        let raw = [b"POST / HTTP/1.1\r\n".as_slice(), &tail].concat();
+        let _ = parse_with(&raw, &limits(256, 256));
+    }
+
+    #[test]
+    fn a_request_survives_the_round_trip_through_its_wire_bytes(request in any_request()) {
+        let bytes = request.to_bytes();
+        let parsed = parse_request(&bytes);
+        prop_assert_eq!(
+            parsed.as_ref(),
+            Ok(&request),
+            "to_bytes then parse_request must give the same request back; wire bytes: {:?}",
+            String::from_utf8_lossy(&bytes)
+        );
+    }
+
+    #[test]
+    fn every_proper_prefix_of_a_request_is_incomplete(request in any_request(), cut in any::<prop::sample::Index>()) {
+        let bytes = request.to_bytes();
+        let prefix = &bytes[..cut.index(bytes.len())];
+        prop_assert_eq!(
+            parse_request(prefix),
+            Err(HttpError::Incomplete),
+            "a request cut after {} of {} bytes needs more bytes; any other answer breaks a server reading from a socket",
+            prefix.len(),
+            bytes.len()
+        );
+    }
+}

@@ -1,0 +1,210 @@
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use super::GUARD;
+use crate::udp::*;
+
+/// How long the client waits for each reply in these tests (never an assertion).
+const WAIT: Duration = Duration::from_millis(200);
+const SENTINEL: &[u8] = b"--sentinel--";
+
+fn bind() -> UdpSocket {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    socket
+        .set_read_timeout(Some(GUARD))
+        .expect("read timeouts can be set");
+    socket
+}
+
+fn start_echo() -> SocketAddr {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = socket.local_addr().expect("a bound socket has an address");
+    thread::spawn(move || serve_echo(socket));
+    addr
+}
+
+/// A server that records every datagram until the sentinel and echoes all but the first
+/// `drop_first` of them.
+fn lossy_server(drop_first: usize) -> (SocketAddr, mpsc::Receiver<Vec<Vec<u8>>>) {
+    let socket = bind();
+    let addr = socket.local_addr().expect("a bound socket has an address");
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = vec![0u8; 65_536];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            if &buf[..n] == SENTINEL {
+                break;
+            }
+            if seen.len() >= drop_first {
+                let _ = socket.send_to(&buf[..n], from);
+            }
+            seen.push(buf[..n].to_vec());
+        }
+        let _ = tx.send(seen);
+    });
+    (addr, rx)
+}
+
+/// Every datagram the lossy server received before this call.
+fn received(addr: SocketAddr, log: &mpsc::Receiver<Vec<Vec<u8>>>) -> Vec<Vec<u8>> {
+    bind()
+        .send_to(SENTINEL, addr)
+        .expect("sending to loopback works");
+    log.recv_timeout(GUARD)
+        .expect("the lossy server reports what it saw")
+}
+
+#[test]
+fn echoes_a_datagram_back() {
+    let addr = start_echo();
+    let reply = udp_request(addr, b"ping", WAIT, 3).expect("the echo server answers");
+    assert_eq!(
+        reply, b"ping",
+        "an echo server returns the datagram unchanged"
+    );
+}
+
+#[test]
+fn keeps_message_boundaries() {
+    let addr = start_echo();
+    let client = bind();
+    for message in [b"one".as_slice(), b"two!", b"three"] {
+        client
+            .send_to(message, addr)
+            .expect("sending to loopback works");
+    }
+    let mut buf = [0u8; 64];
+    let mut replies = Vec::new();
+    for _ in 0..3 {
+        let (n, _) = client
+            .recv_from(&mut buf)
+            .expect("the echo server answers each datagram");
+        replies.push(buf[..n].to_vec());
+    }
+    assert_eq!(
+        replies,
+        [b"one".to_vec(), b"two!".to_vec(), b"three".to_vec()],
+        "UDP keeps each datagram whole and separate: three sends, three replies, never merged or split"
+    );
+}
+
+#[test]
+fn echoes_a_60_kb_datagram_whole() {
+    let addr = start_echo();
+    let payload: Vec<u8> = (0..60_000u32).map(|i| (i % 251) as u8).collect();
+    let reply =
+        udp_request(addr, &payload, WAIT, 3).expect("a 60 KB datagram fits in one UDP packet");
+    assert_eq!(
+        reply.len(),
+        payload.len(),
+        "a receive buffer smaller than the datagram silently truncates it"
+    );
+    assert!(
+        reply == payload,
+        "the echoed datagram must be byte for byte the one sent"
+    );
+}
+
+#[test]
+fn echoes_an_empty_datagram() {
+    let addr = start_echo();
+    let reply = udp_request(addr, b"", WAIT, 3).expect("an empty datagram is still a datagram");
+    assert!(
+        reply.is_empty(),
+        "the reply to an empty datagram is empty, got {} bytes",
+        reply.len()
+    );
+}
+
+#[test]
+fn retries_when_the_first_datagram_is_lost() {
+    let (addr, log) = lossy_server(1);
+    let reply = udp_request(addr, b"are you there?", WAIT, 3)
+        .expect("the server drops only the first datagram: one retry gets through");
+    assert_eq!(
+        reply, b"are you there?",
+        "the reply to the retried datagram"
+    );
+    let seen = received(addr, &log);
+    assert!(
+        seen.len() >= 2,
+        "UDP never resends by itself: the client must send again after {WAIT:?} without a reply; the server saw {} datagram(s)",
+        seen.len()
+    );
+}
+
+#[test]
+fn gives_up_after_retries_plus_one_attempts() {
+    let (addr, log) = lossy_server(usize::MAX);
+    let result = udp_request(addr, b"hello?", Duration::from_millis(20), 2);
+    assert!(
+        matches!(result, Err(UdpError::NoReply { attempts: 3 })),
+        "two retries mean three attempts, then a NoReply error instead of waiting forever; got {result:?}"
+    );
+    assert_eq!(
+        received(addr, &log).len(),
+        3,
+        "exactly 1 + retries datagrams are sent"
+    );
+}
+
+#[test]
+fn refuses_a_payload_too_large_for_one_datagram() {
+    let (addr, log) = lossy_server(0);
+    let result = udp_request(addr, &vec![0u8; MAX_DATAGRAM + 1], WAIT, 0);
+    assert!(
+        matches!(result, Err(UdpError::PayloadTooLarge { len, max }) if len == MAX_DATAGRAM + 1 && max == MAX_DATAGRAM),
+        "{} bytes do not fit in one IPv4 datagram (max {MAX_DATAGRAM}): a typed error, got {result:?}",
+        MAX_DATAGRAM + 1
+    );
+    assert!(
+        received(addr, &log).is_empty(),
+        "an oversized payload is refused before anything is sent"
+    );
+}
+
+#[test]
+fn sends_a_payload_of_exactly_the_maximum_size() {
+    let (addr, log) = lossy_server(0);
+    let payload = vec![7u8; MAX_DATAGRAM];
+    let reply =
+        udp_request(addr, &payload, WAIT, 3).expect("MAX_DATAGRAM bytes still fit in one datagram");
+    assert_eq!(
+        reply.len(),
+        MAX_DATAGRAM,
+        "the full-size datagram comes back whole"
+    );
+    assert_eq!(
+        received(addr, &log)[0].len(),
+        MAX_DATAGRAM,
+        "and went out whole"
+    );
+}
+
+#[test]
+fn refuses_a_zero_timeout() {
+    let (addr, log) = lossy_server(0);
+    let result = udp_request(addr, b"x", Duration::ZERO, 3);
+    assert!(
+        matches!(result, Err(UdpError::ZeroTimeout)),
+        "a zero read timeout is rejected by the OS and would mean 'wait forever' to a retry loop; got {result:?}"
+    );
+    assert!(
+        received(addr, &log).is_empty(),
+        "nothing is sent with an invalid timeout"
+    );
+}
+
+#[test]
+fn reports_a_refused_port_as_an_io_error_instead_of_retrying() {
+    let addr = bind().local_addr().expect("a bound socket has an address");
+    // The socket is dropped: nothing listens on `addr`, and the OS answers with "port unreachable".
+    let result = udp_request(addr, b"anyone?", WAIT, 2);
+    assert!(
+        matches!(result, Err(UdpError::Io(ref err)) if err.kind() == std::io::ErrorKind::ConnectionRefused),
+        "only a timeout means 'try again'; a refused port is an error to report at once; got {result:?}"
+    );
+}
