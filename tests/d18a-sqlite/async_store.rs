@@ -26,13 +26,18 @@ async fn open_store(dir: &tempfile::TempDir) -> AsyncStore {
 async fn the_heartbeat_keeps_ticking_while_a_slow_query_waits() {
     let dir = super::temp_dir();
     let store = open_store(&dir).await;
-    guarded("insert_many", store.insert_many(vec![("Arjuna".into(), 1.0)]))
-        .await
-        .expect("seed one warrior");
+    guarded(
+        "insert_many",
+        store.insert_many(vec![("Arjuna".into(), 1.0)]),
+    )
+    .await
+    .expect("seed one warrior");
 
     // Another connection takes the file exclusively; only the heartbeat task releases it.
     let blocker = Connection::open(dir.path().join("async.db")).expect("second connection");
-    blocker.execute_batch("BEGIN EXCLUSIVE").expect("take the exclusive lock");
+    blocker
+        .execute_batch("BEGIN EXCLUSIVE")
+        .expect("take the exclusive lock");
     let ticks = Arc::new(AtomicU64::new(0));
     let heartbeat = tokio::spawn({
         let ticks = Arc::clone(&ticks);
@@ -69,29 +74,48 @@ async fn deep_count_walks_the_recursive_cte() {
     let dir = super::temp_dir();
     let store = open_store(&dir).await;
     let rows = vec![("A".to_string(), 1.0), ("B".to_string(), 2.0)];
-    guarded("insert_many", store.insert_many(rows)).await.expect("seed");
+    guarded("insert_many", store.insert_many(rows))
+        .await
+        .expect("seed");
     let zero = guarded("deep_count", store.deep_count(0)).await;
-    assert!(matches!(zero, Ok(2)), "depth 0 walks no steps: expected 0 + 2 rows, got {zero:?}");
+    assert!(
+        matches!(zero, Ok(2)),
+        "depth 0 walks no steps: expected 0 + 2 rows, got {zero:?}"
+    );
     let deep = guarded("deep_count", store.deep_count(1_000)).await;
-    assert!(matches!(deep, Ok(1_002)), "expected 1000 steps + 2 rows, got {deep:?}");
+    assert!(
+        matches!(deep, Ok(1_002)),
+        "expected 1000 steps + 2 rows, got {deep:?}"
+    );
 }
 
 #[tokio::test]
 async fn ten_thousand_rows_stream_in_order_through_a_small_channel() {
     let dir = super::temp_dir();
     let store = open_store(&dir).await;
-    let rows: Vec<(String, f64)> = (0..10_000).map(|i| (format!("w{i:05}"), i as f64)).collect();
+    let rows: Vec<(String, f64)> = (0..10_000)
+        .map(|i| (format!("w{i:05}"), i as f64))
+        .collect();
     let inserted = guarded("insert_many", store.insert_many(rows)).await;
-    assert!(matches!(inserted, Ok(10_000)), "insert_many returned {inserted:?}");
+    assert!(
+        matches!(inserted, Ok(10_000)),
+        "insert_many returned {inserted:?}"
+    );
 
     let mut stream = store.stream_names(8).expect("a stream with capacity 8");
     let mut got = Vec::new();
     while let Some(item) = guarded("stream", stream.recv()).await {
         got.push(item.expect("every streamed row should be Ok"));
     }
-    assert_eq!(got.len(), 10_000, "the stream must deliver every row, then close");
+    assert_eq!(
+        got.len(),
+        10_000,
+        "the stream must deliver every row, then close"
+    );
     assert!(
-        got.iter().enumerate().all(|(i, name)| *name == format!("w{i:05}")),
+        got.iter()
+            .enumerate()
+            .all(|(i, name)| *name == format!("w{i:05}")),
         "rows must arrive in id order"
     );
 }
@@ -102,7 +126,10 @@ async fn an_empty_table_streams_nothing_and_closes() {
     let store = open_store(&dir).await;
     let mut stream = store.stream_names(1).expect("a stream with capacity 1");
     let first = guarded("stream", stream.recv()).await;
-    assert!(first.is_none(), "an empty table must close the stream at once, got {first:?}");
+    assert!(
+        first.is_none(),
+        "an empty table must close the stream at once, got {first:?}"
+    );
 }
 
 #[tokio::test]
@@ -110,10 +137,15 @@ async fn dropping_a_stream_early_leaves_the_store_usable() {
     let dir = super::temp_dir();
     let store = open_store(&dir).await;
     let rows: Vec<(String, f64)> = (0..100).map(|i| (format!("w{i}"), 0.0)).collect();
-    guarded("insert_many", store.insert_many(rows)).await.expect("seed");
+    guarded("insert_many", store.insert_many(rows))
+        .await
+        .expect("seed");
     let mut stream = store.stream_names(1).expect("a stream");
     let first = guarded("stream", stream.recv()).await;
-    assert!(matches!(&first, Some(Ok(name)) if name == "w0"), "first row was {first:?}");
+    assert!(
+        matches!(&first, Some(Ok(name)) if name == "w0"),
+        "first row was {first:?}"
+    );
     drop(stream);
     let count = guarded("count", store.count()).await;
     assert!(
@@ -134,11 +166,19 @@ async fn clones_share_one_database_thread() {
         })
         .collect();
     for task in tasks {
-        let joined = guarded("insert task", task).await.expect("the task should not panic");
-        assert!(matches!(joined, Ok(1)), "a concurrent insert returned {joined:?}");
+        let joined = guarded("insert task", task)
+            .await
+            .expect("the task should not panic");
+        assert!(
+            matches!(joined, Ok(1)),
+            "a concurrent insert returned {joined:?}"
+        );
     }
     let count = guarded("count", store.count()).await;
-    assert!(matches!(count, Ok(10)), "ten tasks inserted one row each, count says {count:?}");
+    assert!(
+        matches!(count, Ok(10)),
+        "ten tasks inserted one row each, count says {count:?}"
+    );
 }
 
 #[tokio::test]
@@ -152,7 +192,10 @@ async fn a_batch_with_an_empty_name_is_rejected_whole() {
         "a blank name at index 1 returned {result:?}: it must be EmptyName(1)"
     );
     let count = guarded("count", store.count()).await;
-    assert!(matches!(count, Ok(0)), "a rejected batch left {count:?} rows: write none of it");
+    assert!(
+        matches!(count, Ok(0)),
+        "a rejected batch left {count:?} rows: write none of it"
+    );
 }
 
 #[tokio::test]
@@ -170,7 +213,11 @@ async fn a_stream_with_no_capacity_is_a_typed_error() {
 #[tokio::test]
 async fn opening_a_file_in_a_missing_directory_is_an_error() {
     let dir = super::temp_dir();
-    let result = guarded("open", AsyncStore::open(&dir.path().join("no/such/dir/a.db"))).await;
+    let result = guarded(
+        "open",
+        AsyncStore::open(&dir.path().join("no/such/dir/a.db")),
+    )
+    .await;
     assert!(
         matches!(result, Err(AsyncError::Sqlite(_))),
         "opening an impossible path returned {:?}: the thread must report the open error",

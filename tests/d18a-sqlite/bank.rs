@@ -28,7 +28,8 @@ fn balances(bank: &Bank) -> Vec<i64> {
 #[test]
 fn a_transfer_moves_exactly_the_amount() {
     let mut bank = bank_with(&[10_000, 500]);
-    bank.transfer("arjuna", "karna", 2_550).expect("a covered transfer should succeed");
+    bank.transfer("arjuna", "karna", 2_550)
+        .expect("a covered transfer should succeed");
     assert_eq!(
         balances(&bank)[..2],
         [7_450, 3_050],
@@ -39,8 +40,13 @@ fn a_transfer_moves_exactly_the_amount() {
 #[test]
 fn a_transfer_of_the_whole_balance_leaves_zero() {
     let mut bank = bank_with(&[700, 0]);
-    bank.transfer("arjuna", "karna", 700).expect("sending everything is allowed");
-    assert_eq!(balances(&bank)[..2], [0, 700], "an exact-balance transfer must succeed");
+    bank.transfer("arjuna", "karna", 700)
+        .expect("sending everything is allowed");
+    assert_eq!(
+        balances(&bank)[..2],
+        [0, 700],
+        "an exact-balance transfer must succeed"
+    );
 }
 
 #[test]
@@ -55,7 +61,11 @@ fn insufficient_funds_is_refused_and_changes_nothing() {
         ),
         "sending 700 from 699 returned {result:?}: it must be InsufficientFunds with the figures"
     );
-    assert_eq!(balances(&bank)[..2], [699, 0], "a refused transfer moved money");
+    assert_eq!(
+        balances(&bank)[..2],
+        [699, 0],
+        "a refused transfer moved money"
+    );
 }
 
 #[rstest]
@@ -90,7 +100,11 @@ fn a_non_positive_amount_is_refused(#[case] amount: i64) {
         matches!(result, Err(TransferError::NonPositiveAmount(a)) if a == amount),
         "transferring {amount} returned {result:?}: it must be NonPositiveAmount({amount})"
     );
-    assert_eq!(balances(&bank)[..2], [1_000, 1_000], "a refused transfer moved money");
+    assert_eq!(
+        balances(&bank)[..2],
+        [1_000, 1_000],
+        "a refused transfer moved money"
+    );
 }
 
 #[test]
@@ -109,9 +123,11 @@ fn a_fault_between_debit_and_credit_rolls_everything_back() {
     let debited_inside = Cell::new(None);
     let result = bank.transfer_with_hook("arjuna", "karna", 400, |conn| {
         let inside: i64 = conn
-            .query_row("SELECT balance FROM accounts WHERE name = 'arjuna'", [], |row| {
-                row.get(0)
-            })
+            .query_row(
+                "SELECT balance FROM accounts WHERE name = 'arjuna'",
+                [],
+                |row| row.get(0),
+            )
             .map_err(|e| e.to_string())?;
         debited_inside.set(Some(inside));
         Err("power failure".to_string())
@@ -141,8 +157,16 @@ fn a_passing_hook_runs_once_and_the_transfer_completes() {
         Ok(())
     })
     .expect("a transfer with a passing hook should succeed");
-    assert_eq!(calls.get(), 1, "the hook must run exactly once per transfer");
-    assert_eq!(balances(&bank)[..2], [750, 250], "the transfer must complete");
+    assert_eq!(
+        calls.get(),
+        1,
+        "the hook must run exactly once per transfer"
+    );
+    assert_eq!(
+        balances(&bank)[..2],
+        [750, 250],
+        "the transfer must complete"
+    );
 }
 
 #[test]
@@ -153,8 +177,15 @@ fn a_refused_transfer_never_calls_the_hook() {
         calls.set(calls.get() + 1);
         Ok(())
     });
-    assert!(result.is_err(), "an overdraft must be refused, got {result:?}");
-    assert_eq!(calls.get(), 0, "checks come before the debit: the hook must not run");
+    assert!(
+        result.is_err(),
+        "an overdraft must be refused, got {result:?}"
+    );
+    assert_eq!(
+        calls.get(),
+        0,
+        "checks come before the debit: the hook must not run"
+    );
 }
 
 #[test]
@@ -188,7 +219,11 @@ fn opening_accounts_rejects_duplicates_and_negative_balances() {
         matches!(negative, Err(TransferError::NegativeOpeningBalance(-1))),
         "opening with -1 cent returned {negative:?}: it must be NegativeOpeningBalance(-1)"
     );
-    assert_eq!(bank.total().ok(), Some(100), "rejected accounts must not add money");
+    assert_eq!(
+        bank.total().ok(),
+        Some(100),
+        "rejected accounts must not add money"
+    );
 }
 
 #[test]

@@ -10,7 +10,10 @@ fn journal() -> (tempfile::TempDir, std::path::PathBuf) {
 fn a_committed_batch_survives_reopening_the_file() {
     let (_dir, path) = journal();
     let seen = save_batch(&path, &["Arjuna enlists", "Karna enlists"], true);
-    assert!(matches!(seen, Ok(2)), "save_batch returned {seen:?}, expected Ok(2)");
+    assert!(
+        matches!(seen, Ok(2)),
+        "save_batch returned {seen:?}, expected Ok(2)"
+    );
     let after = count_entries(&path);
     assert!(
         matches!(after, Ok(2)),
@@ -50,7 +53,10 @@ fn batches_accumulate_across_commits() {
         matches!(seen, Ok(3)),
         "the second batch saw {seen:?} rows: it must see the 2 earlier rows plus its own"
     );
-    assert!(matches!(count_entries(&path), Ok(3)), "3 committed entries must be on disk");
+    assert!(
+        matches!(count_entries(&path), Ok(3)),
+        "3 committed entries must be on disk"
+    );
 }
 
 #[test]
@@ -58,7 +64,10 @@ fn an_empty_batch_commits_nothing_and_counts_what_is_there() {
     let (_dir, path) = journal();
     save_batch(&path, &["only"], true).expect("first batch");
     let seen = save_batch(&path, &[], true);
-    assert!(matches!(seen, Ok(1)), "an empty batch saw {seen:?}, expected the 1 existing row");
+    assert!(
+        matches!(seen, Ok(1)),
+        "an empty batch saw {seen:?}, expected the 1 existing row"
+    );
 }
 
 #[test]

@@ -44,7 +44,9 @@ fn a_new_warrior_gets_the_schema_defaults() {
     );
     let parsed: Option<String> = store
         .connection()
-        .query_row("SELECT datetime(?1)", [&bhima.enlisted_at], |row| row.get(0))
+        .query_row("SELECT datetime(?1)", [&bhima.enlisted_at], |row| {
+            row.get(0)
+        })
         .expect("SQLite should evaluate datetime()");
     assert_eq!(
         parsed.as_deref(),
@@ -52,7 +54,11 @@ fn a_new_warrior_gets_the_schema_defaults() {
         "enlisted_at was {:?}: it must default to CURRENT_TIMESTAMP, UTC 'YYYY-MM-DD HH:MM:SS'",
         bhima.enlisted_at
     );
-    assert_eq!(bhima.power, 7000.0, "power was stored as {}, not 7000.0", bhima.power);
+    assert_eq!(
+        bhima.power, 7000.0,
+        "power was stored as {}, not 7000.0",
+        bhima.power
+    );
 }
 
 #[test]
@@ -139,7 +145,11 @@ fn delete_of_an_unknown_id_returns_false() {
         !store.delete(99).expect("delete should not fail"),
         "deleting a missing id must return false, not pretend it removed something"
     );
-    assert_eq!(store.ranking().expect("ranking").len(), 1, "nothing else may be deleted");
+    assert_eq!(
+        store.ranking().expect("ranking").len(),
+        1,
+        "nothing else may be deleted"
+    );
 }
 
 #[test]
@@ -189,7 +199,10 @@ fn an_empty_name_is_rejected_and_nothing_is_written(#[case] name: &str) {
         matches!(result, Err(StoreError::EmptyName)),
         "insert({name:?}) returned {result:?}: a blank name must be EmptyName"
     );
-    assert!(store.ranking().expect("ranking").is_empty(), "a rejected insert wrote a row");
+    assert!(
+        store.ranking().expect("ranking").is_empty(),
+        "a rejected insert wrote a row"
+    );
 }
 
 #[rstest]

@@ -50,12 +50,19 @@ fn the_window_includes_both_ends_and_nothing_beyond(#[case] at: &str, #[case] in
 fn a_zero_day_window_holds_only_the_exact_instant() {
     let store = roster(&[("Now", NOW), ("Before", "2026-04-02 11:59:59")]);
     let recent = store.enlisted_within(0, NOW).expect("the query should run");
-    assert_eq!(recent, ["Now"], "a 0-day window is the single instant {NOW}");
+    assert_eq!(
+        recent,
+        ["Now"],
+        "a 0-day window is the single instant {NOW}"
+    );
 }
 
 #[test]
 fn other_iso_8601_spellings_are_normalised() {
-    let store = roster(&[("Zulu", "2026-04-01T10:00:00Z"), ("Offset", "2026-04-01T12:00:00+05:30")]);
+    let store = roster(&[
+        ("Zulu", "2026-04-01T10:00:00Z"),
+        ("Offset", "2026-04-01T12:00:00+05:30"),
+    ]);
     let stored: Vec<String> = {
         let mut stmt = store
             .connection()
@@ -74,7 +81,11 @@ fn other_iso_8601_spellings_are_normalised() {
     let recent = store
         .enlisted_within(1, "2026-04-02T06:00:00Z")
         .expect("the query should accept an ISO-8601 'now'");
-    assert_eq!(recent, ["Offset", "Zulu"], "compare in UTC: 06:30 UTC is older than 10:00 UTC");
+    assert_eq!(
+        recent,
+        ["Offset", "Zulu"],
+        "compare in UTC: 06:30 UTC is older than 10:00 UTC"
+    );
 }
 
 #[test]
@@ -87,7 +98,11 @@ fn a_default_enlistment_is_found_relative_to_its_own_timestamp() {
         .expect("just inserted")
         .enlisted_at;
     let recent = store.enlisted_within(1, &at).expect("the query should run");
-    assert_eq!(recent, ["Fresh"], "a warrior enlisted at {at} is within 1 day of {at}");
+    assert_eq!(
+        recent,
+        ["Fresh"],
+        "a warrior enlisted at {at} is within 1 day of {at}"
+    );
 }
 
 #[rstest]
@@ -112,14 +127,20 @@ fn an_unreadable_enlistment_time_is_rejected_and_nothing_is_written() {
         matches!(&result, Err(StoreError::BadTimestamp(text)) if text == "32/01/2026"),
         "insert_enlisted with a non-ISO date returned {result:?}: it must be BadTimestamp"
     );
-    assert!(store.ranking().expect("ranking").is_empty(), "a rejected insert wrote a row");
+    assert!(
+        store.ranking().expect("ranking").is_empty(),
+        "a rejected insert wrote a row"
+    );
 }
 
 #[test]
 fn insert_enlisted_checks_name_and_power_too() {
     let store = roster(&[]);
     assert!(
-        matches!(store.insert_enlisted(" ", 1.0, NOW), Err(StoreError::EmptyName)),
+        matches!(
+            store.insert_enlisted(" ", 1.0, NOW),
+            Err(StoreError::EmptyName)
+        ),
         "a blank name must be EmptyName here as in insert"
     );
     assert!(

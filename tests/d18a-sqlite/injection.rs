@@ -65,11 +65,18 @@ fn a_name_with_quotes_or_unicode_finds_exactly_its_warrior(#[case] name: &str) {
 #[test]
 fn a_name_shared_by_two_warriors_returns_both_in_id_order() {
     let store = roster();
-    let second = store.insert("Arjuna", 99.0).expect("insert a second Arjuna");
-    let found = store.find_by_name("Arjuna").expect("a search must not fail");
+    let second = store
+        .insert("Arjuna", 99.0)
+        .expect("insert a second Arjuna");
+    let found = store
+        .find_by_name("Arjuna")
+        .expect("a search must not fail");
     let ids: Vec<i64> = found.iter().map(|w| w.id).collect();
     assert_eq!(ids.len(), 2, "both Arjunas must be found, got {found:?}");
-    assert_eq!(ids[1], second, "results must be in id order, got ids {ids:?}");
+    assert_eq!(
+        ids[1], second,
+        "results must be in id order, got ids {ids:?}"
+    );
     assert!(
         found.iter().all(|w| w.name == "Arjuna"),
         "find_by_name returned someone else: {found:?}"

@@ -6,7 +6,8 @@ use crate::joins::*;
 /// Weapons by name, then warriors as (name, index into the weapon list).
 fn battlefield_db(weapons: &[&str], warriors: &[(&str, Option<usize>)]) -> Connection {
     let conn = Connection::open_in_memory().expect("an in-memory database should open");
-    conn.execute_batch(SCHEMA).expect("the given schema should apply");
+    conn.execute_batch(SCHEMA)
+        .expect("the given schema should apply");
     for (index, weapon) in weapons.iter().enumerate() {
         conn.execute(
             "INSERT INTO weapons (id, name) VALUES (?1, ?2)",
@@ -98,13 +99,19 @@ fn the_battlefield_view_is_written_without_full_or_right_joins() {
         }
     }
     SEEN.with(|seen| seen.borrow_mut().clear());
-    conn.trace_v2(rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT, Some(record));
+    conn.trace_v2(
+        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+        Some(record),
+    );
     let rows = battlefield(&conn);
     conn.trace_v2(rusqlite::trace::TraceEventCodes::empty(), None);
     SEEN.with(|seen| sql.borrow_mut().extend(seen.borrow().iter().cloned()));
     assert!(rows.is_ok(), "the battlefield view failed: {rows:?}");
     let sql = sql.into_inner();
-    assert!(!sql.is_empty(), "the trace saw no statement from battlefield()");
+    assert!(
+        !sql.is_empty(),
+        "the trace saw no statement from battlefield()"
+    );
     for text in &sql {
         assert!(
             !text.contains("FULL") && !text.contains("RIGHT"),
@@ -129,9 +136,21 @@ fn duplicate_pairs_are_kept_as_the_native_full_join_keeps_them() {
 #[test]
 fn an_empty_battlefield_gives_empty_views() {
     let conn = battlefield_db(&[], &[]);
-    assert_eq!(inner_join(&conn).ok(), Some(vec![]), "no rows in, no rows out (inner)");
-    assert_eq!(left_join(&conn).ok(), Some(vec![]), "no rows in, no rows out (left)");
-    assert_eq!(battlefield(&conn).ok(), Some(vec![]), "no rows in, no rows out (full)");
+    assert_eq!(
+        inner_join(&conn).ok(),
+        Some(vec![]),
+        "no rows in, no rows out (inner)"
+    );
+    assert_eq!(
+        left_join(&conn).ok(),
+        Some(vec![]),
+        "no rows in, no rows out (left)"
+    );
+    assert_eq!(
+        battlefield(&conn).ok(),
+        Some(vec![]),
+        "no rows in, no rows out (full)"
+    );
     assert_suite_snapshot!("empty_battlefield", render(&[]));
 }
 
@@ -141,18 +160,34 @@ fn only_unclaimed_weapons_appear_with_no_warrior() {
     let rows = battlefield(&conn).expect("the battlefield view should run");
     assert_eq!(
         rows,
-        [(None, Some("Axe".to_string())), (None, Some("Bow".to_string()))],
+        [
+            (None, Some("Axe".to_string())),
+            (None, Some("Bow".to_string()))
+        ],
         "with no warriors every weapon appears alone, by weapon name"
     );
-    assert_eq!(left_join(&conn).ok(), Some(vec![]), "a left join from no warriors is empty");
+    assert_eq!(
+        left_join(&conn).ok(),
+        Some(vec![]),
+        "a left join from no warriors is empty"
+    );
 }
 
 #[test]
 fn a_database_without_the_schema_is_an_error_not_a_panic() {
     let conn = Connection::open_in_memory().expect("an in-memory database should open");
-    assert!(inner_join(&conn).is_err(), "inner_join on a database with no tables must be Err");
-    assert!(left_join(&conn).is_err(), "left_join on a database with no tables must be Err");
-    assert!(battlefield(&conn).is_err(), "battlefield on a database with no tables must be Err");
+    assert!(
+        inner_join(&conn).is_err(),
+        "inner_join on a database with no tables must be Err"
+    );
+    assert!(
+        left_join(&conn).is_err(),
+        "left_join on a database with no tables must be Err"
+    );
+    assert!(
+        battlefield(&conn).is_err(),
+        "battlefield on a database with no tables must be Err"
+    );
 }
 
 #[test]

@@ -64,7 +64,10 @@ fn the_requested_busy_timeout_is_configured(#[case] wait: Duration, #[case] expe
     let ms: i64 = conn
         .query_row("PRAGMA busy_timeout", [], |row| row.get(0))
         .expect("read the busy timeout");
-    assert_eq!(ms, expected_ms, "connect({wait:?}) left busy_timeout at {ms} ms");
+    assert_eq!(
+        ms, expected_ms,
+        "connect({wait:?}) left busy_timeout at {ms} ms"
+    );
 }
 
 #[test]
@@ -76,22 +79,31 @@ fn a_writer_with_a_busy_timeout_succeeds_once_the_lock_is_released() {
     let (done, finished) = mpsc::channel();
     let writer_path = path.clone();
     std::thread::spawn(move || {
-        let result = connect(&writer_path, Some(Duration::from_secs(10)), false)
-            .and_then(|conn| {
-                let _ = started.send(());
-                add_entry(&conn, "waited my turn")
-            });
+        let result = connect(&writer_path, Some(Duration::from_secs(10)), false).and_then(|conn| {
+            let _ = started.send(());
+            add_entry(&conn, "waited my turn")
+        });
         let _ = done.send(result);
     });
-    ready.recv_timeout(GUARD).expect("the waiting writer should connect");
-    holder.execute_batch("COMMIT").expect("release the write lock");
-    let result = finished.recv_timeout(GUARD).expect("the waiting writer should finish");
+    ready
+        .recv_timeout(GUARD)
+        .expect("the waiting writer should connect");
+    holder
+        .execute_batch("COMMIT")
+        .expect("release the write lock");
+    let result = finished
+        .recv_timeout(GUARD)
+        .expect("the waiting writer should finish");
     assert!(
         result.is_ok(),
         "a writer with a 10 s busy timeout returned {result:?}: it must wait for the lock"
     );
     let conn = connect(&path, None, false).expect("reconnect");
-    assert_eq!(count_entries(&conn).ok(), Some(2), "both writes must be committed");
+    assert_eq!(
+        count_entries(&conn).ok(),
+        Some(2),
+        "both writes must be committed"
+    );
 }
 
 #[test]
@@ -135,7 +147,10 @@ fn wal_mode_is_recorded_in_the_file() {
     let mode: String = other
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))
         .expect("read the journal mode");
-    assert_eq!(mode, "wal", "connect(.., wal = true) left the file in {mode:?} mode");
+    assert_eq!(
+        mode, "wal",
+        "connect(.., wal = true) left the file in {mode:?} mode"
+    );
 }
 
 #[test]
@@ -153,8 +168,15 @@ fn an_empty_entry_is_rejected() {
     let (_dir, path) = shared_file();
     let conn = connect(&path, None, false).expect("connect");
     let result = add_entry(&conn, "  ");
-    assert!(matches!(result, Err(LockError::EmptyEntry)), "got {result:?}, want EmptyEntry");
-    assert_eq!(count_entries(&conn).ok(), Some(0), "a rejected entry was written");
+    assert!(
+        matches!(result, Err(LockError::EmptyEntry)),
+        "got {result:?}, want EmptyEntry"
+    );
+    assert_eq!(
+        count_entries(&conn).ok(),
+        Some(0),
+        "a rejected entry was written"
+    );
 }
 
 #[test]

@@ -29,11 +29,11 @@ pub(crate) fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("the OS should give the test a temporary directory")
 }
 
-mod crud;
-mod injection;
-mod commit;
-mod bank;
-mod joins;
-mod dates;
 mod async_store;
+mod bank;
+mod commit;
+mod crud;
+mod dates;
+mod injection;
+mod joins;
 mod locking;

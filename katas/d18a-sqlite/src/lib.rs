@@ -49,13 +49,13 @@
 //! Work through the modules in the order above; each file's brief says what to build and
 //! what its tests check. Run `cargo kata` to see where you are.
 
-pub mod crud;
-pub mod injection;
-pub mod commit;
-pub mod bank;
-pub mod joins;
-pub mod dates;
 pub mod async_store;
+pub mod bank;
+pub mod commit;
+pub mod crud;
+pub mod dates;
+pub mod injection;
+pub mod joins;
 pub mod locking;
 
 #[cfg(test)]

@@ -123,7 +123,8 @@ impl AsyncStore {
         self.call(move |conn| {
             let tx = conn.transaction()?;
             {
-                let mut insert = tx.prepare("INSERT INTO warriors (name, power) VALUES (?1, ?2)")?;
+                let mut insert =
+                    tx.prepare("INSERT INTO warriors (name, power) VALUES (?1, ?2)")?;
                 for (name, power) in &rows {
                     insert.execute(rusqlite::params![name, power])?;
                 }
@@ -136,10 +137,8 @@ impl AsyncStore {
 
     /// The number of warriors.
     pub async fn count(&self) -> Result<u64, AsyncError> {
-        self.call(|conn| {
-            Ok(conn.query_row("SELECT count(*) FROM warriors", [], |row| row.get(0))?)
-        })
-        .await
+        self.call(|conn| Ok(conn.query_row("SELECT count(*) FROM warriors", [], |row| row.get(0))?))
+            .await
     }
 
     /// A deliberately slow query: a recursive CTE walks `depth` steps, then the roster is

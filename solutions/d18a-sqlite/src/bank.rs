@@ -111,11 +111,11 @@ impl Bank {
 
     /// The sum of all balances, in cents.
     pub fn total(&self) -> Result<i64, TransferError> {
-        Ok(self
-            .conn
-            .query_row("SELECT coalesce(sum(balance), 0) FROM accounts", [], |row| {
-                row.get(0)
-            })?)
+        Ok(self.conn.query_row(
+            "SELECT coalesce(sum(balance), 0) FROM accounts",
+            [],
+            |row| row.get(0),
+        )?)
     }
 
     /// Moves `amount` cents from `from` to `to`, all or nothing.

@@ -43,8 +43,7 @@ CREATE TABLE warriors (
 /// One row of a join: a warrior's name and a weapon's name, either possibly missing.
 pub type Pairing = (Option<String>, Option<String>);
 
-const ORDER: &str =
-    "ORDER BY warrior IS NULL, warrior, weapon IS NOT NULL, weapon";
+const ORDER: &str = "ORDER BY warrior IS NULL, warrior, weapon IS NOT NULL, weapon";
 
 /// Armed warriors only, with their weapon.
 pub fn inner_join(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
