@@ -122,6 +122,22 @@ fn the_battlefield_view_is_written_without_full_or_right_joins() {
 }
 
 #[test]
+fn the_native_full_outer_join_gives_the_same_battlefield() {
+    let conn = kurukshetra();
+    let native = battlefield_native(&conn).expect("bundled SQLite supports FULL OUTER JOIN");
+    assert_eq!(
+        native,
+        [
+            (Some("Arjuna".to_string()), Some("Gandiva".to_string())),
+            (Some("Bhima".to_string()), Some("Gada".to_string())),
+            (Some("Karna".to_string()), None),
+            (None, Some("Sudarshana".to_string())),
+        ],
+        "FULL OUTER JOIN keeps unmatched rows from both sides, in the documented order"
+    );
+}
+
+#[test]
 fn duplicate_pairs_are_kept_as_the_native_full_join_keeps_them() {
     let conn = battlefield_db(&["Bow"], &[("Twin", Some(0)), ("Twin", Some(0))]);
     let rows = battlefield(&conn).expect("the battlefield view should run");
@@ -234,6 +250,11 @@ proptest! {
         native.sort_by(|a, b| {
             (a.0.is_none(), &a.0, a.1.is_some(), &a.1).cmp(&(b.0.is_none(), &b.0, b.1.is_some(), &b.1))
         });
+        let ours = battlefield_native(&conn).expect("battlefield_native should run");
+        prop_assert_eq!(
+            &ours, &native,
+            "battlefield_native must return FULL OUTER JOIN's rows in the documented order"
+        );
         prop_assert_eq!(
             portable, native,
             "the portable battlefield view must list the same rows, in the documented order, \
