@@ -33,7 +33,7 @@ use tokio::sync::mpsc;
 /// What can go wrong in the async store.
 #[derive(Debug, thiserror::Error)]
 pub enum AsyncError {
-    /// Row number `0` (zero-based) of a batch had an empty name.
+    /// The row at this (zero-based) index of the batch had an empty name.
     #[error("row {0} of the batch has an empty name")]
     EmptyName(usize),
     /// A stream needs room for at least one row.

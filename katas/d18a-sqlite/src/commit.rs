@@ -26,7 +26,7 @@ use std::path::Path;
 /// What can go wrong while saving a batch.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
-    /// Entry number `0` (zero-based) of the batch was empty.
+    /// The entry at this (zero-based) index of the batch was empty.
     #[error("entry {0} of the batch is empty")]
     EmptyEntry(usize),
     /// The database failed.
