@@ -1,0 +1,89 @@
+//! # Kata 7 — Async without freezing the loop
+//!
+//! **Build** an [`AsyncStore`] whose every query runs on a dedicated database thread, so
+//! `async` callers await a reply instead of blocking the runtime, and whose
+//! [`AsyncStore::stream_names`] sends rows one at a time through a bounded channel.
+//!
+//! **Why:** an executor thread that blocks on disk I/O, a long query or a database lock
+//! stops *every* task it owns: timers, heartbeats and other requests all freeze. On a
+//! current-thread runtime one blocking call freezes the whole server.
+//!
+//! **Python → Rust:** `aiosqlite` runs `sqlite3` on a background thread and hands results
+//! back to the event loop. The Rust equivalent here is the same design, made explicit:
+//! one `std::thread` owns the [`rusqlite::Connection`] (it is `Send` but not `Sync`, so a
+//! single owner is the natural shape), jobs arrive as boxed closures over a
+//! `std::sync::mpsc` channel, and each job answers through a `tokio::sync::oneshot`. Why
+//! not `tokio::task::spawn_blocking` per query? It would need the connection behind an
+//! `Arc<Mutex<_>>`, could occupy many blocking-pool threads that just queue on that mutex,
+//! and loses per-connection state between calls. The crate `tokio-rusqlite` packages this
+//! very design. The article's `async for row in cursor` becomes a bounded
+//! `tokio::sync::mpsc` channel: the database thread `blocking_send`s each row and waits
+//! whenever the consumer falls behind, so a huge table never sits in memory at once.
+//!
+//! **The tests check (on a current-thread runtime):** a heartbeat task keeps ticking while
+//! a slow recursive-CTE query waits for another connection's lock — and it is the
+//! heartbeat that releases the lock, so a store that blocks the runtime can never pass;
+//! 10,000 rows arrive in order through a small channel; concurrent callers share one store;
+//! bad input (an empty name in a batch, a zero-capacity stream) is a typed error.
+
+use std::path::Path;
+
+use tokio::sync::mpsc;
+
+/// What can go wrong in the async store.
+#[derive(Debug, thiserror::Error)]
+pub enum AsyncError {
+    /// The row at this (zero-based) index of the batch had an empty name.
+    #[error("row {0} of the batch has an empty name")]
+    EmptyName(usize),
+    /// A stream needs room for at least one row.
+    #[error("a row stream needs a capacity of at least 1")]
+    ZeroCapacity,
+    /// The database thread has stopped.
+    #[error("the database thread has stopped")]
+    Closed,
+    /// The database thread could not be started.
+    #[error("could not start the database thread: {0}")]
+    Spawn(#[from] std::io::Error),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// A handle to a SQLite database served by its own thread; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AsyncStore {
+    // your state here
+}
+
+impl AsyncStore {
+    /// Starts the database thread on the file at `path` (created if missing).
+    pub async fn open(path: &Path) -> Result<Self, AsyncError> {
+        todo!("start a database thread for {}", path.display())
+    }
+
+    /// Inserts all `rows` (name, power) in one transaction; returns how many.
+    pub async fn insert_many(&self, rows: Vec<(String, f64)>) -> Result<usize, AsyncError> {
+        todo!("insert {} rows off the runtime thread", rows.len())
+    }
+
+    /// The number of warriors.
+    pub async fn count(&self) -> Result<u64, AsyncError> {
+        todo!("count the warriors off the runtime thread")
+    }
+
+    /// A deliberately slow query: a recursive CTE walks `depth` steps, then the roster is
+    /// counted; returns `depth + number of warriors`.
+    pub async fn deep_count(&self, depth: u64) -> Result<u64, AsyncError> {
+        todo!("walk {depth} recursive steps off the runtime thread")
+    }
+
+    /// Streams every warrior's name in id order through a channel holding at most
+    /// `capacity` rows; a database error arrives as an `Err` item and ends the stream.
+    pub fn stream_names(
+        &self,
+        capacity: usize,
+    ) -> Result<mpsc::Receiver<Result<String, AsyncError>>, AsyncError> {
+        todo!("stream the names through a channel of capacity {capacity}")
+    }
+}

@@ -1,0 +1,112 @@
+//! # Kata 1 — CRUD through a store
+//!
+//! **Build** a `WarriorStore`: it opens (or creates) a SQLite database file, makes sure its
+//! schema exists, and offers the four classic operations — create, read, update, delete —
+//! as typed Rust methods.
+//!
+//! **Why:** a JSON file rewritten by two writers at once tears; a database file does not,
+//! because SQLite locks, journals and checks constraints for you. Wrapping the connection in
+//! a small store type keeps SQL in one place and gives callers `Result`s instead of panics.
+//!
+//! **Python → Rust:** the article's `sqlite3.connect` + `cursor.execute` becomes
+//! [`rusqlite::Connection`] with `execute` / `query_row` / `prepare`. There is no separate
+//! cursor object to juggle: a prepared [`rusqlite::Statement`] is the "worker" and its rows
+//! borrow from it, so the borrow checker stops you from using results after the statement
+//! is gone. A missing row is `Option::None` (via [`rusqlite::OptionalExtension`]), not an
+//! empty tuple list you have to remember to check.
+//!
+//! **Schema** (the contract the tests rely on): table `warriors` with
+//! `id INTEGER PRIMARY KEY`, `name TEXT NOT NULL`, `power REAL NOT NULL`,
+//! `active INTEGER NOT NULL DEFAULT 1` and
+//! `enlisted_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP` (UTC, `YYYY-MM-DD HH:MM:SS`).
+//!
+//! **The tests check:** ids are handed out by SQLite and returned; data survives closing and
+//! reopening the file; ranking is by power, highest first; updates and deletes report a
+//! missing id; bad input (an empty name, a NaN power) is a typed error and writes nothing.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+/// Everything that can go wrong in the warrior store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The name was empty or only whitespace.
+    #[error("a warrior needs a name; got an empty one")]
+    EmptyName,
+    /// The power was NaN or infinite, which cannot be ranked.
+    #[error("power must be a finite number, got {0}")]
+    NonFinitePower(f64),
+    /// No warrior has this id.
+    #[error("no warrior with id {0}")]
+    NotFound(i64),
+    /// A timestamp SQLite's date functions cannot read.
+    #[error("not a timestamp SQLite understands: {0:?}")]
+    BadTimestamp(String),
+    /// The database itself failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// One row of the `warriors` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warrior {
+    /// Primary key chosen by SQLite.
+    pub id: i64,
+    /// The warrior's name.
+    pub name: String,
+    /// Power level; the ranking sorts on it.
+    pub power: f64,
+    /// Whether the warrior is on active duty (defaults to true).
+    pub active: bool,
+    /// When the warrior enlisted, UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub enlisted_at: String,
+}
+
+/// A warrior roster kept in one SQLite database.
+#[derive(Debug)]
+pub struct WarriorStore {
+    // your state here
+}
+
+impl WarriorStore {
+    /// Opens the database file at `path`, creating the file and the schema if needed.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        todo!("open the warrior store at {}", path.display())
+    }
+
+    /// Opens a private in-memory database with the schema.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        todo!("open an in-memory warrior store")
+    }
+
+    /// The underlying connection (for inspection: tracing, pragmas).
+    pub fn connection(&self) -> &Connection {
+        todo!("hand out the store's connection")
+    }
+
+    /// Inserts a warrior and returns the id SQLite gave it.
+    pub fn insert(&self, name: &str, power: f64) -> Result<i64, StoreError> {
+        todo!("insert warrior {name:?} with power {power}")
+    }
+
+    /// Sets the power of warrior `id`.
+    pub fn update_power(&self, id: i64, power: f64) -> Result<(), StoreError> {
+        todo!("set the power of warrior {id} to {power}")
+    }
+
+    /// All warriors, strongest first (ties broken by id).
+    pub fn ranking(&self) -> Result<Vec<Warrior>, StoreError> {
+        todo!("rank all warriors by power")
+    }
+
+    /// Deletes warrior `id`; `Ok(false)` if there was none.
+    pub fn delete(&self, id: i64) -> Result<bool, StoreError> {
+        todo!("delete warrior {id}")
+    }
+
+    /// Looks a warrior up by id.
+    pub fn get(&self, id: i64) -> Result<Option<Warrior>, StoreError> {
+        todo!("look up warrior {id}")
+    }
+}

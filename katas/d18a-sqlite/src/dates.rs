@@ -1,0 +1,42 @@
+//! # Kata 6 — Dates
+//!
+//! **Build** [`WarriorStore::insert_enlisted`] (a warrior with a given enlistment time) and
+//! [`WarriorStore::enlisted_within`]: the names of warriors who enlisted in the `days` days
+//! up to and including `now`, oldest first.
+//!
+//! **Why:** SQLite has no date type. Dates stored in a mix of formats compare as strings
+//! and give wrong answers without any error; "now" read from the clock inside a query makes
+//! the answer untestable.
+//!
+//! **Python → Rust:** SQLite stores a timestamp as TEXT (ISO-8601), REAL (Julian day) or
+//! INTEGER (Unix seconds). This suite stores **ISO-8601 text in UTC,
+//! `YYYY-MM-DD HH:MM:SS`**: it is what `CURRENT_TIMESTAMP` produces (kata 1's default), it
+//! is readable in any SQLite shell, it sorts correctly as plain text, and `datetime()` and
+//! friends read it directly. The price is that every value must be in exactly that shape,
+//! so input is normalised through `datetime(?)` on the way in — which also rejects what
+//! SQLite cannot read (`datetime` returns `NULL`). Unix seconds would be smaller and
+//! format-proof, but unreadable by eye. Either way, `now` is a parameter, never the clock,
+//! so the answer is a pure function of the data and the tests can pin it.
+//!
+//! **The tests check:** the window edges (exactly N days ago is in, a second earlier is
+//! out, the future is out), that other ISO-8601 spellings (`T`, `Z`) are normalised, and
+//! that an unreadable timestamp is a [`StoreError::BadTimestamp`].
+
+use crate::crud::{StoreError, WarriorStore};
+
+impl WarriorStore {
+    /// Inserts a warrior who enlisted at `enlisted_at` (any ISO-8601 form SQLite reads).
+    pub fn insert_enlisted(
+        &self,
+        name: &str,
+        power: f64,
+        enlisted_at: &str,
+    ) -> Result<i64, StoreError> {
+        todo!("insert {name:?} (power {power}) enlisted at {enlisted_at:?}")
+    }
+
+    /// Names of warriors enlisted in `[now - days, now]`, oldest first.
+    pub fn enlisted_within(&self, days: u32, now: &str) -> Result<Vec<String>, StoreError> {
+        todo!("list warriors enlisted in the {days} days up to {now:?}")
+    }
+}

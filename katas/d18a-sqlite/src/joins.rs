@@ -1,0 +1,69 @@
+//! # Kata 5 — Joins
+//!
+//! **Build** three views of warriors and their weapons: the inner join (only armed
+//! warriors), the left join (every warrior, `None` where unarmed) and the full outer
+//! "battlefield view" (every warrior and every weapon, matched where possible) — written
+//! the portable way, without `FULL OUTER JOIN`. Then [`render`] a view as a text table.
+//!
+//! **Why:** choosing the wrong join silently drops rows: an inner join hides every unarmed
+//! warrior, and reports built on it under-count without any error.
+//!
+//! **Python → Rust:** the SQL is the same; what Rust adds is that a `NULL` from the outer
+//! side arrives as `Option<String>`, so "unarmed" is a type the compiler makes you handle
+//! rather than a `None` that blows up later. SQLite only gained `RIGHT` and `FULL OUTER
+//! JOIN` in 3.39 (2022). The `bundled` feature compiles a current SQLite into your binary,
+//! so in Rust you *can* rely on them — but the portable form (a left join, `UNION ALL`,
+//! and the unmatched right-hand rows found with an anti-join) still runs on every SQLite,
+//! and the suite checks it against the native join. Use `UNION ALL` plus the anti-join,
+//! not plain `UNION`: `UNION` also removes genuinely duplicate rows (two warriors with the
+//! same name and weapon), which `FULL OUTER JOIN` keeps.
+//!
+//! **Schema:** [`SCHEMA`]. A weapon is owned by the warriors whose `weapon_id` points at it.
+//!
+//! **Order** (so results are comparable): by warrior name, with rows that have no warrior
+//! last, then by weapon name, with no weapon first.
+//!
+//! **The tests check:** each view on a small battlefield (insta snapshots of the rendered
+//! tables), the edge of empty tables, an error (not a panic) without the schema, and the
+//! portable battlefield view agreeing with SQLite's native `FULL OUTER JOIN` on random data.
+
+use rusqlite::Connection;
+
+/// The tables the joins read.
+pub const SCHEMA: &str = "CREATE TABLE weapons (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+CREATE TABLE warriors (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL,
+    weapon_id INTEGER REFERENCES weapons (id)
+);";
+
+/// One row of a join: a warrior's name and a weapon's name, either possibly missing.
+pub type Pairing = (Option<String>, Option<String>);
+
+/// Armed warriors only, with their weapon.
+pub fn inner_join(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    todo!("inner-join warriors and weapons on {:?}", conn.path())
+}
+
+/// Every warrior, with `None` where unarmed.
+pub fn left_join(conn: &Connection) -> rusqlite::Result<Vec<(String, Option<String>)>> {
+    todo!("left-join warriors and weapons on {:?}", conn.path())
+}
+
+/// Every warrior and every weapon, written without `RIGHT` or `FULL OUTER JOIN`.
+pub fn battlefield(conn: &Connection) -> rusqlite::Result<Vec<Pairing>> {
+    todo!("build the portable battlefield view on {:?}", conn.path())
+}
+
+/// The same view with SQLite's native `FULL OUTER JOIN` (3.39+), to check against.
+pub fn battlefield_native(conn: &Connection) -> rusqlite::Result<Vec<Pairing>> {
+    todo!("build the native battlefield view on {:?}", conn.path())
+}
+
+/// Renders rows as a pipe table with the header `warrior | weapon`; `None` shows as `NULL`.
+pub fn render(rows: &[Pairing]) -> String {
+    todo!("render {} rows as a table", rows.len())
+}

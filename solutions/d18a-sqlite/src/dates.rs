@@ -1,0 +1,68 @@
+//! # Kata 6 — Dates
+//!
+//! **Build** [`WarriorStore::insert_enlisted`] (a warrior with a given enlistment time) and
+//! [`WarriorStore::enlisted_within`]: the names of warriors who enlisted in the `days` days
+//! up to and including `now`, oldest first.
+//!
+//! **Why:** SQLite has no date type. Dates stored in a mix of formats compare as strings
+//! and give wrong answers without any error; "now" read from the clock inside a query makes
+//! the answer untestable.
+//!
+//! **Python → Rust:** SQLite stores a timestamp as TEXT (ISO-8601), REAL (Julian day) or
+//! INTEGER (Unix seconds). This suite stores **ISO-8601 text in UTC,
+//! `YYYY-MM-DD HH:MM:SS`**: it is what `CURRENT_TIMESTAMP` produces (kata 1's default), it
+//! is readable in any SQLite shell, it sorts correctly as plain text, and `datetime()` and
+//! friends read it directly. The price is that every value must be in exactly that shape,
+//! so input is normalised through `datetime(?)` on the way in — which also rejects what
+//! SQLite cannot read (`datetime` returns `NULL`). Unix seconds would be smaller and
+//! format-proof, but unreadable by eye. Either way, `now` is a parameter, never the clock,
+//! so the answer is a pure function of the data and the tests can pin it.
+//!
+//! **The tests check:** the window edges (exactly N days ago is in, a second earlier is
+//! out, the future is out), that other ISO-8601 spellings (`T`, `Z`) are normalised, and
+//! that an unreadable timestamp is a [`StoreError::BadTimestamp`].
+
+use rusqlite::params;
+
+use crate::crud::{StoreError, WarriorStore, checked_name, checked_power};
+
+impl WarriorStore {
+    /// Inserts a warrior who enlisted at `enlisted_at` (any ISO-8601 form SQLite reads).
+    pub fn insert_enlisted(
+        &self,
+        name: &str,
+        power: f64,
+        enlisted_at: &str,
+    ) -> Result<i64, StoreError> {
+        let name = checked_name(name)?;
+        let power = checked_power(power)?;
+        let at = self.normalised(enlisted_at)?;
+        self.connection().execute(
+            "INSERT INTO warriors (name, power, enlisted_at) VALUES (?1, ?2, ?3)",
+            params![name, power, at],
+        )?;
+        Ok(self.connection().last_insert_rowid())
+    }
+
+    /// Names of warriors enlisted in `[now - days, now]`, oldest first.
+    pub fn enlisted_within(&self, days: u32, now: &str) -> Result<Vec<String>, StoreError> {
+        let now = self.normalised(now)?;
+        let mut stmt = self.connection().prepare(
+            "SELECT name FROM warriors
+             WHERE enlisted_at >= datetime(?1, '-' || ?2 || ' days')
+               AND enlisted_at <= ?1
+             ORDER BY enlisted_at, id",
+        )?;
+        let rows = stmt.query_map(params![now, days], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// `text` as `YYYY-MM-DD HH:MM:SS` UTC, or `BadTimestamp` if SQLite cannot read it.
+    fn normalised(&self, text: &str) -> Result<String, StoreError> {
+        self.connection()
+            .query_row("SELECT datetime(?1)", [text], |row| {
+                row.get::<_, Option<String>>(0)
+            })?
+            .ok_or_else(|| StoreError::BadTimestamp(text.to_owned()))
+    }
+}

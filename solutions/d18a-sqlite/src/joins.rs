@@ -1,0 +1,116 @@
+//! # Kata 5 — Joins
+//!
+//! **Build** three views of warriors and their weapons: the inner join (only armed
+//! warriors), the left join (every warrior, `None` where unarmed) and the full outer
+//! "battlefield view" (every warrior and every weapon, matched where possible) — written
+//! the portable way, without `FULL OUTER JOIN`. Then [`render`] a view as a text table.
+//!
+//! **Why:** choosing the wrong join silently drops rows: an inner join hides every unarmed
+//! warrior, and reports built on it under-count without any error.
+//!
+//! **Python → Rust:** the SQL is the same; what Rust adds is that a `NULL` from the outer
+//! side arrives as `Option<String>`, so "unarmed" is a type the compiler makes you handle
+//! rather than a `None` that blows up later. SQLite only gained `RIGHT` and `FULL OUTER
+//! JOIN` in 3.39 (2022). The `bundled` feature compiles a current SQLite into your binary,
+//! so in Rust you *can* rely on them — but the portable form (a left join, `UNION ALL`,
+//! and the unmatched right-hand rows found with an anti-join) still runs on every SQLite,
+//! and the suite checks it against the native join. Use `UNION ALL` plus the anti-join,
+//! not plain `UNION`: `UNION` also removes genuinely duplicate rows (two warriors with the
+//! same name and weapon), which `FULL OUTER JOIN` keeps.
+//!
+//! **Schema:** [`SCHEMA`]. A weapon is owned by the warriors whose `weapon_id` points at it.
+//!
+//! **Order** (so results are comparable): by warrior name, with rows that have no warrior
+//! last, then by weapon name, with no weapon first.
+//!
+//! **The tests check:** each view on a small battlefield (insta snapshots of the rendered
+//! tables), the edge of empty tables, an error (not a panic) without the schema, and the
+//! portable battlefield view agreeing with SQLite's native `FULL OUTER JOIN` on random data.
+
+use rusqlite::Connection;
+
+/// The tables the joins read.
+pub const SCHEMA: &str = "CREATE TABLE weapons (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+CREATE TABLE warriors (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL,
+    weapon_id INTEGER REFERENCES weapons (id)
+);";
+
+/// One row of a join: a warrior's name and a weapon's name, either possibly missing.
+pub type Pairing = (Option<String>, Option<String>);
+
+const ORDER: &str = "ORDER BY warrior IS NULL, warrior, weapon IS NOT NULL, weapon";
+
+/// Armed warriors only, with their weapon.
+pub fn inner_join(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let sql = format!(
+        "SELECT warriors.name AS warrior, weapons.name AS weapon
+         FROM warriors INNER JOIN weapons ON warriors.weapon_id = weapons.id {ORDER}"
+    );
+    collect(conn, &sql)
+}
+
+/// Every warrior, with `None` where unarmed.
+pub fn left_join(conn: &Connection) -> rusqlite::Result<Vec<(String, Option<String>)>> {
+    let sql = format!(
+        "SELECT warriors.name AS warrior, weapons.name AS weapon
+         FROM warriors LEFT JOIN weapons ON warriors.weapon_id = weapons.id {ORDER}"
+    );
+    collect(conn, &sql)
+}
+
+/// Every warrior and every weapon, written without `RIGHT` or `FULL OUTER JOIN`.
+pub fn battlefield(conn: &Connection) -> rusqlite::Result<Vec<Pairing>> {
+    let sql = format!(
+        "SELECT warrior, weapon FROM (
+             SELECT warriors.name AS warrior, weapons.name AS weapon
+             FROM warriors LEFT JOIN weapons ON warriors.weapon_id = weapons.id
+             UNION ALL
+             SELECT NULL, weapons.name
+             FROM weapons LEFT JOIN warriors ON warriors.weapon_id = weapons.id
+             WHERE warriors.id IS NULL
+         ) {ORDER}"
+    );
+    collect(conn, &sql)
+}
+
+/// The same view with SQLite's native `FULL OUTER JOIN` (3.39+), to check against.
+pub fn battlefield_native(conn: &Connection) -> rusqlite::Result<Vec<Pairing>> {
+    let sql = format!(
+        "SELECT warriors.name AS warrior, weapons.name AS weapon
+         FROM warriors FULL OUTER JOIN weapons ON warriors.weapon_id = weapons.id {ORDER}"
+    );
+    collect(conn, &sql)
+}
+
+/// Renders rows as a pipe table with the header `warrior | weapon`; `None` shows as `NULL`.
+pub fn render(rows: &[Pairing]) -> String {
+    let cell = |value: &Option<String>| value.as_deref().unwrap_or("NULL").to_owned();
+    let cells: Vec<[String; 2]> = rows.iter().map(|(a, b)| [cell(a), cell(b)]).collect();
+    let width = cells
+        .iter()
+        .map(|[warrior, _]| warrior.chars().count())
+        .chain(["warrior".len()])
+        .max()
+        .unwrap_or_default();
+    let mut out = format!("{:<width$} | weapon\n", "warrior");
+    out.push_str(&format!("{}-+-{}\n", "-".repeat(width), "-".repeat(6)));
+    for [warrior, weapon] in &cells {
+        out.push_str(&format!("{warrior:<width$} | {weapon}\n"));
+    }
+    out
+}
+
+fn collect<A, B>(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<(A, B)>>
+where
+    A: rusqlite::types::FromSql,
+    B: rusqlite::types::FromSql,
+{
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}

@@ -1,0 +1,91 @@
+//! # Kata 8 — Writers wait, readers read
+//!
+//! **Build** [`connect`], which opens a connection with a chosen busy timeout and journal
+//! mode, and [`add_entry`] / [`count_entries`], which turn SQLite's "database is locked"
+//! into the typed [`LockError::Locked`].
+//!
+//! **Why:** SQLite allows one writer at a time for the whole file. A second writer either
+//! fails at once with `SQLITE_BUSY` or waits — and code that treats that error as a crash
+//! (or never sets a timeout) falls over the first time two requests overlap. In the default
+//! rollback-journal mode a committing writer also shuts readers out; in WAL mode readers
+//! keep reading the last committed state while a write is in progress.
+//!
+//! **Python → Rust:** Python's `sqlite3.connect(timeout=5.0)` waits five seconds by
+//! default, and rusqlite likewise sets a 5-second busy timeout on every new connection —
+//! so "no timeout" must be asked for explicitly ([`rusqlite::Connection::busy_timeout`]
+//! with zero). The error is matched on [`rusqlite::ErrorCode::DatabaseBusy`] /
+//! [`rusqlite::ErrorCode::DatabaseLocked`] rather than on message text. WAL is switched on
+//! with `PRAGMA journal_mode = WAL`, which *answers* with the mode actually in force: an
+//! in-memory database answers `memory`, and that must be reported, not ignored.
+//!
+//! **Schema:** table `entries` with `id INTEGER PRIMARY KEY, text TEXT NOT NULL`, created
+//! by [`connect`] if missing.
+//!
+//! **The tests check:** with no timeout a second writer gets `Locked` while another
+//! connection holds a write transaction; with WAL a reader sees the last committed count
+//! during that transaction (and without WAL an exclusive writer locks it out); a writer
+//! with a timeout completes once the lock is released; the timeout is really configured
+//! (`PRAGMA busy_timeout`); bad input (an empty entry, WAL on an in-memory database, a
+//! path in a missing directory) is a typed error.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode};
+
+/// What can go wrong when sharing one database file.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// Another connection holds the lock and we did not (or could no longer) wait.
+    #[error("database is locked by another connection")]
+    Locked,
+    /// WAL was asked for but the database uses another journal mode.
+    #[error("WAL mode is not available: the journal mode is {0:?}")]
+    WalUnavailable(String),
+    /// Entries must not be empty.
+    #[error("an entry needs some text")]
+    EmptyEntry,
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for LockError {
+    fn from(error: rusqlite::Error) -> Self {
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => LockError::Locked,
+            _ => LockError::Sqlite(error),
+        }
+    }
+}
+
+/// Opens `path` (`":memory:"` for a private in-memory database), waiting up to `wait`
+/// for locks (`None`: fail at once), in WAL mode if `wal` is true.
+pub fn connect(path: &Path, wait: Option<Duration>, wal: bool) -> Result<Connection, LockError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(wait.unwrap_or(Duration::ZERO))?;
+    if wal {
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(LockError::WalUnavailable(mode));
+        }
+    }
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
+    )?;
+    Ok(conn)
+}
+
+/// Appends one entry (its own autocommit transaction).
+pub fn add_entry(conn: &Connection, text: &str) -> Result<(), LockError> {
+    if text.trim().is_empty() {
+        return Err(LockError::EmptyEntry);
+    }
+    conn.execute("INSERT INTO entries (text) VALUES (?1)", [text])?;
+    Ok(())
+}
+
+/// How many entries this connection can see.
+pub fn count_entries(conn: &Connection) -> Result<u64, LockError> {
+    Ok(conn.query_row("SELECT count(*) FROM entries", [], |row| row.get(0))?)
+}

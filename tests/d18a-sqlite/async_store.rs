@@ -1,0 +1,226 @@
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::async_store::*;
+
+/// Deadlock guard only: generous, and never what decides a passing test.
+const GUARD: Duration = Duration::from_secs(20);
+
+async fn guarded<T>(what: &str, work: impl std::future::Future<Output = T>) -> T {
+    match tokio::time::timeout(GUARD, work).await {
+        Ok(value) => value,
+        Err(_) => panic!("{what} did not finish: the database thread never answered"),
+    }
+}
+
+async fn open_store(dir: &tempfile::TempDir) -> AsyncStore {
+    guarded("open", AsyncStore::open(&dir.path().join("async.db")))
+        .await
+        .expect("the async store should open a file in a temp dir")
+}
+
+#[tokio::test]
+async fn the_heartbeat_keeps_ticking_while_a_slow_query_waits() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    guarded(
+        "insert_many",
+        store.insert_many(vec![("Arjuna".into(), 1.0)]),
+    )
+    .await
+    .expect("seed one warrior");
+
+    // Another connection takes the file exclusively; only the heartbeat task releases it.
+    let blocker = Connection::open(dir.path().join("async.db")).expect("second connection");
+    blocker
+        .execute_batch("BEGIN EXCLUSIVE")
+        .expect("take the exclusive lock");
+    let ticks = Arc::new(AtomicU64::new(0));
+    let heartbeat = tokio::spawn({
+        let ticks = Arc::clone(&ticks);
+        async move {
+            for _ in 0..3 {
+                ticks.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+            }
+            blocker.execute_batch("COMMIT").expect("release the lock");
+            loop {
+                ticks.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+            }
+        }
+    });
+
+    let result = guarded("deep_count", store.deep_count(50_000)).await;
+    heartbeat.abort();
+    assert!(
+        ticks.load(Ordering::SeqCst) >= 3,
+        "the heartbeat ticked {} times while the query ran: the query blocked the runtime \
+         thread, so the task that would release the lock never ran",
+        ticks.load(Ordering::SeqCst)
+    );
+    assert!(
+        matches!(result, Ok(50_001)),
+        "deep_count(50000) with one warrior returned {result:?}: expected 50000 steps + 1 row; \
+         an Err(locked) means the query ran on the runtime thread and starved the heartbeat"
+    );
+}
+
+#[tokio::test]
+async fn deep_count_walks_the_recursive_cte() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    let rows = vec![("A".to_string(), 1.0), ("B".to_string(), 2.0)];
+    guarded("insert_many", store.insert_many(rows))
+        .await
+        .expect("seed");
+    let zero = guarded("deep_count", store.deep_count(0)).await;
+    assert!(
+        matches!(zero, Ok(2)),
+        "depth 0 walks no steps: expected 0 + 2 rows, got {zero:?}"
+    );
+    let deep = guarded("deep_count", store.deep_count(1_000)).await;
+    assert!(
+        matches!(deep, Ok(1_002)),
+        "expected 1000 steps + 2 rows, got {deep:?}"
+    );
+}
+
+#[tokio::test]
+async fn ten_thousand_rows_stream_in_order_through_a_small_channel() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    let rows: Vec<(String, f64)> = (0..10_000)
+        .map(|i| (format!("w{i:05}"), i as f64))
+        .collect();
+    let inserted = guarded("insert_many", store.insert_many(rows)).await;
+    assert!(
+        matches!(inserted, Ok(10_000)),
+        "insert_many returned {inserted:?}"
+    );
+
+    let mut stream = store.stream_names(8).expect("a stream with capacity 8");
+    let mut got = Vec::new();
+    while let Some(item) = guarded("stream", stream.recv()).await {
+        got.push(item.expect("every streamed row should be Ok"));
+    }
+    assert_eq!(
+        got.len(),
+        10_000,
+        "the stream must deliver every row, then close"
+    );
+    assert!(
+        got.iter()
+            .enumerate()
+            .all(|(i, name)| *name == format!("w{i:05}")),
+        "rows must arrive in id order"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_table_streams_nothing_and_closes() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    let mut stream = store.stream_names(1).expect("a stream with capacity 1");
+    let first = guarded("stream", stream.recv()).await;
+    assert!(
+        first.is_none(),
+        "an empty table must close the stream at once, got {first:?}"
+    );
+}
+
+#[tokio::test]
+async fn dropping_a_stream_early_leaves_the_store_usable() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    let rows: Vec<(String, f64)> = (0..100).map(|i| (format!("w{i}"), 0.0)).collect();
+    guarded("insert_many", store.insert_many(rows))
+        .await
+        .expect("seed");
+    let mut stream = store.stream_names(1).expect("a stream");
+    let first = guarded("stream", stream.recv()).await;
+    assert!(
+        matches!(&first, Some(Ok(name)) if name == "w0"),
+        "first row was {first:?}"
+    );
+    drop(stream);
+    let count = guarded("count", store.count()).await;
+    assert!(
+        matches!(count, Ok(100)),
+        "after abandoning a stream the store answered {count:?}: the database thread must \
+         stop streaming when the receiver is gone and serve the next job"
+    );
+}
+
+#[tokio::test]
+async fn clones_share_one_database_thread() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move { store.insert_many(vec![(format!("t{i}"), 0.0)]).await })
+        })
+        .collect();
+    for task in tasks {
+        let joined = guarded("insert task", task)
+            .await
+            .expect("the task should not panic");
+        assert!(
+            matches!(joined, Ok(1)),
+            "a concurrent insert returned {joined:?}"
+        );
+    }
+    let count = guarded("count", store.count()).await;
+    assert!(
+        matches!(count, Ok(10)),
+        "ten tasks inserted one row each, count says {count:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_batch_with_an_empty_name_is_rejected_whole() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    let rows = vec![("ok".to_string(), 1.0), (" ".to_string(), 2.0)];
+    let result = guarded("insert_many", store.insert_many(rows)).await;
+    assert!(
+        matches!(result, Err(AsyncError::EmptyName(1))),
+        "a blank name at index 1 returned {result:?}: it must be EmptyName(1)"
+    );
+    let count = guarded("count", store.count()).await;
+    assert!(
+        matches!(count, Ok(0)),
+        "a rejected batch left {count:?} rows: write none of it"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_with_no_capacity_is_a_typed_error() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    let result = store.stream_names(0);
+    assert!(
+        matches!(result, Err(AsyncError::ZeroCapacity)),
+        "stream_names(0) must be ZeroCapacity (tokio's channel would panic), got {:?}",
+        result.err()
+    );
+}
+
+#[tokio::test]
+async fn opening_a_file_in_a_missing_directory_is_an_error() {
+    let dir = super::temp_dir();
+    let result = guarded(
+        "open",
+        AsyncStore::open(&dir.path().join("no/such/dir/a.db")),
+    )
+    .await;
+    assert!(
+        matches!(result, Err(AsyncError::Sqlite(_))),
+        "opening an impossible path returned {:?}: the thread must report the open error",
+        result.err()
+    );
+}

@@ -1,0 +1,267 @@
+use std::cell::Cell;
+
+use proptest::prelude::*;
+use rstest::rstest;
+
+use crate::bank::*;
+
+const NAMES: [&str; 3] = ["arjuna", "karna", "bhima"];
+
+/// A bank with arjuna, karna and bhima, opened with `balances` (missing ones at 0).
+fn bank_with(balances: &[i64]) -> Bank {
+    let bank = Bank::open_in_memory().expect("an in-memory bank should open");
+    for (index, name) in NAMES.iter().enumerate() {
+        let cents = balances.get(index).copied().unwrap_or(0);
+        bank.open_account(name, cents)
+            .expect("opening a fresh account should succeed");
+    }
+    bank
+}
+
+fn balances(bank: &Bank) -> Vec<i64> {
+    NAMES
+        .iter()
+        .map(|name| bank.balance(name).expect("every test account exists"))
+        .collect()
+}
+
+#[test]
+fn a_transfer_moves_exactly_the_amount() {
+    let mut bank = bank_with(&[10_000, 500]);
+    bank.transfer("arjuna", "karna", 2_550)
+        .expect("a covered transfer should succeed");
+    assert_eq!(
+        balances(&bank)[..2],
+        [7_450, 3_050],
+        "arjuna must lose and karna gain exactly 2550 cents"
+    );
+}
+
+#[test]
+fn a_transfer_of_the_whole_balance_leaves_zero() {
+    let mut bank = bank_with(&[700, 0]);
+    bank.transfer("arjuna", "karna", 700)
+        .expect("sending everything is allowed");
+    assert_eq!(
+        balances(&bank)[..2],
+        [0, 700],
+        "an exact-balance transfer must succeed"
+    );
+}
+
+#[test]
+fn insufficient_funds_is_refused_and_changes_nothing() {
+    let mut bank = bank_with(&[699, 0]);
+    let result = bank.transfer("arjuna", "karna", 700);
+    assert!(
+        matches!(
+            &result,
+            Err(TransferError::InsufficientFunds { account, balance: 699, amount: 700 })
+                if account == "arjuna"
+        ),
+        "sending 700 from 699 returned {result:?}: it must be InsufficientFunds with the figures"
+    );
+    assert_eq!(
+        balances(&bank)[..2],
+        [699, 0],
+        "a refused transfer moved money"
+    );
+}
+
+#[rstest]
+#[case::unknown_source("ghost", "karna", "ghost")]
+#[case::unknown_destination("arjuna", "ghost", "ghost")]
+fn an_unknown_account_is_refused_and_changes_nothing(
+    #[case] from: &str,
+    #[case] to: &str,
+    #[case] missing: &str,
+) {
+    let mut bank = bank_with(&[1_000, 1_000]);
+    let result = bank.transfer(from, to, 100);
+    assert!(
+        matches!(&result, Err(TransferError::UnknownAccount(name)) if name == missing),
+        "transfer {from} -> {to} returned {result:?}: it must be UnknownAccount({missing:?})"
+    );
+    assert_eq!(
+        balances(&bank)[..2],
+        [1_000, 1_000],
+        "a transfer to or from a missing account must not debit anyone"
+    );
+}
+
+#[rstest]
+#[case::zero(0)]
+#[case::negative(-500)]
+#[case::minimum(i64::MIN)]
+fn a_non_positive_amount_is_refused(#[case] amount: i64) {
+    let mut bank = bank_with(&[1_000, 1_000]);
+    let result = bank.transfer("arjuna", "karna", amount);
+    assert!(
+        matches!(result, Err(TransferError::NonPositiveAmount(a)) if a == amount),
+        "transferring {amount} returned {result:?}: it must be NonPositiveAmount({amount})"
+    );
+    assert_eq!(
+        balances(&bank)[..2],
+        [1_000, 1_000],
+        "a refused transfer moved money"
+    );
+}
+
+#[test]
+fn a_transfer_to_the_same_account_is_refused() {
+    let mut bank = bank_with(&[1_000]);
+    let result = bank.transfer("arjuna", "arjuna", 10);
+    assert!(
+        matches!(&result, Err(TransferError::SameAccount(name)) if name == "arjuna"),
+        "a self-transfer returned {result:?}: it must be SameAccount"
+    );
+}
+
+#[test]
+fn a_fault_between_debit_and_credit_rolls_everything_back() {
+    let mut bank = bank_with(&[1_000, 0]);
+    let debited_inside = Cell::new(None);
+    let result = bank.transfer_with_hook("arjuna", "karna", 400, |conn| {
+        let inside: i64 = conn
+            .query_row(
+                "SELECT balance FROM accounts WHERE name = 'arjuna'",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(|e| e.to_string())?;
+        debited_inside.set(Some(inside));
+        Err("power failure".to_string())
+    });
+    assert!(
+        matches!(&result, Err(TransferError::Interrupted(why)) if why == "power failure"),
+        "a failing hook returned {result:?}: it must surface as Interrupted(\"power failure\")"
+    );
+    assert_eq!(
+        debited_inside.get(),
+        Some(600),
+        "the hook must run after the debit (arjuna at 600 inside the transaction)"
+    );
+    assert_eq!(
+        balances(&bank)[..2],
+        [1_000, 0],
+        "after the fault arjuna must have his 1000 back: the debit must roll back with the transfer"
+    );
+}
+
+#[test]
+fn a_passing_hook_runs_once_and_the_transfer_completes() {
+    let mut bank = bank_with(&[1_000, 0]);
+    let calls = Cell::new(0);
+    bank.transfer_with_hook("arjuna", "karna", 250, |_| {
+        calls.set(calls.get() + 1);
+        Ok(())
+    })
+    .expect("a transfer with a passing hook should succeed");
+    assert_eq!(
+        calls.get(),
+        1,
+        "the hook must run exactly once per transfer"
+    );
+    assert_eq!(
+        balances(&bank)[..2],
+        [750, 250],
+        "the transfer must complete"
+    );
+}
+
+#[test]
+fn a_refused_transfer_never_calls_the_hook() {
+    let mut bank = bank_with(&[10, 0]);
+    let calls = Cell::new(0);
+    let result = bank.transfer_with_hook("arjuna", "karna", 11, |_| {
+        calls.set(calls.get() + 1);
+        Ok(())
+    });
+    assert!(
+        result.is_err(),
+        "an overdraft must be refused, got {result:?}"
+    );
+    assert_eq!(
+        calls.get(),
+        0,
+        "checks come before the debit: the hook must not run"
+    );
+}
+
+#[test]
+fn balances_survive_reopening_the_file() {
+    let dir = super::temp_dir();
+    let path = dir.path().join("bank.db");
+    {
+        let mut bank = Bank::open(&path).expect("open a new bank file");
+        bank.open_account("arjuna", 900).expect("open arjuna");
+        bank.open_account("karna", 100).expect("open karna");
+        bank.transfer("arjuna", "karna", 300).expect("transfer");
+    }
+    let bank = Bank::open(&path).expect("reopen the bank file");
+    assert_eq!(
+        (bank.balance("arjuna").ok(), bank.balance("karna").ok()),
+        (Some(600), Some(400)),
+        "a completed transfer must be committed to the file"
+    );
+}
+
+#[test]
+fn opening_accounts_rejects_duplicates_and_negative_balances() {
+    let bank = bank_with(&[100]);
+    let duplicate = bank.open_account("arjuna", 5);
+    assert!(
+        matches!(&duplicate, Err(TransferError::DuplicateAccount(name)) if name == "arjuna"),
+        "opening arjuna twice returned {duplicate:?}: it must be DuplicateAccount"
+    );
+    let negative = bank.open_account("drona", -1);
+    assert!(
+        matches!(negative, Err(TransferError::NegativeOpeningBalance(-1))),
+        "opening with -1 cent returned {negative:?}: it must be NegativeOpeningBalance(-1)"
+    );
+    assert_eq!(
+        bank.total().ok(),
+        Some(100),
+        "rejected accounts must not add money"
+    );
+}
+
+#[test]
+fn the_balance_of_an_unknown_account_is_an_error() {
+    let bank = bank_with(&[100]);
+    let result = bank.balance("ghost");
+    assert!(
+        matches!(&result, Err(TransferError::UnknownAccount(name)) if name == "ghost"),
+        "balance(\"ghost\") returned {result:?}: it must be UnknownAccount"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn no_sequence_of_transfers_creates_destroys_or_overdraws_money(
+        opening in proptest::collection::vec(0i64..1_000, 3),
+        transfers in proptest::collection::vec((0usize..3, 0usize..3, -50i64..600), 0..30),
+    ) {
+        let mut bank = bank_with(&opening);
+        let mut model = opening.clone();
+        let total: i64 = opening.iter().sum();
+        for (from, to, amount) in transfers {
+            let result = bank.transfer(NAMES[from], NAMES[to], amount);
+            let legal = amount > 0 && from != to && model[from] >= amount;
+            prop_assert_eq!(
+                result.is_ok(), legal,
+                "transfer {} -> {} of {} with balances {:?} returned {:?}",
+                NAMES[from], NAMES[to], amount, model, result
+            );
+            if legal {
+                model[from] -= amount;
+                model[to] += amount;
+            }
+            prop_assert_eq!(balances(&bank), model.clone(), "balances diverged from the ledger");
+            prop_assert_eq!(bank.total().ok(), Some(total), "the total changed");
+            prop_assert!(model.iter().all(|b| *b >= 0), "a balance went negative");
+        }
+    }
+}

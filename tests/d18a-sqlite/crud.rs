@@ -1,0 +1,230 @@
+use rstest::rstest;
+
+use crate::crud::*;
+
+fn store_with(warriors: &[(&str, f64)]) -> WarriorStore {
+    let store = WarriorStore::open_in_memory().expect("an in-memory store should open");
+    for (name, power) in warriors {
+        store
+            .insert(name, *power)
+            .expect("inserting a valid warrior should succeed");
+    }
+    store
+}
+
+fn names(warriors: &[Warrior]) -> Vec<&str> {
+    warriors.iter().map(|w| w.name.as_str()).collect()
+}
+
+#[test]
+fn insert_returns_the_id_sqlite_assigned() {
+    let store = store_with(&[]);
+    let first = store.insert("Arjuna", 9000.5).expect("insert Arjuna");
+    let second = store.insert("Karna", 8900.2).expect("insert Karna");
+    let got = store.get(second).expect("lookup should not fail");
+    assert_eq!(
+        got.map(|w| w.name),
+        Some("Karna".to_string()),
+        "insert returned {second}, but that id does not fetch Karna: return the rowid SQLite chose"
+    );
+    assert_ne!(first, second, "two inserts returned the same id {first}");
+}
+
+#[test]
+fn a_new_warrior_gets_the_schema_defaults() {
+    let store = store_with(&[]);
+    let id = store.insert("Bhima", 7000.0).expect("insert Bhima");
+    let bhima = store
+        .get(id)
+        .expect("lookup should not fail")
+        .expect("Bhima was just inserted");
+    assert!(
+        bhima.active,
+        "a new warrior came back inactive: the active column must default to true (1)"
+    );
+    let parsed: Option<String> = store
+        .connection()
+        .query_row("SELECT datetime(?1)", [&bhima.enlisted_at], |row| {
+            row.get(0)
+        })
+        .expect("SQLite should evaluate datetime()");
+    assert_eq!(
+        parsed.as_deref(),
+        Some(bhima.enlisted_at.as_str()),
+        "enlisted_at was {:?}: it must default to CURRENT_TIMESTAMP, UTC 'YYYY-MM-DD HH:MM:SS'",
+        bhima.enlisted_at
+    );
+    assert_eq!(
+        bhima.power, 7000.0,
+        "power was stored as {}, not 7000.0",
+        bhima.power
+    );
+}
+
+#[test]
+fn ranking_lists_the_strongest_first() {
+    let store = store_with(&[("Karna", 8900.2), ("Arjuna", 9000.5), ("Bhima", 7000.0)]);
+    let ranking = store.ranking().expect("ranking should not fail");
+    assert_eq!(
+        names(&ranking),
+        ["Arjuna", "Karna", "Bhima"],
+        "ranking must sort by power, highest first"
+    );
+}
+
+#[test]
+fn ranking_breaks_ties_by_id() {
+    let store = store_with(&[("Nakula", 5000.0), ("Sahadeva", 5000.0), ("Drona", 5000.0)]);
+    let ranking = store.ranking().expect("ranking should not fail");
+    assert_eq!(
+        names(&ranking),
+        ["Nakula", "Sahadeva", "Drona"],
+        "equal powers must keep insertion (id) order so the ranking is deterministic"
+    );
+}
+
+#[test]
+fn ranking_of_an_empty_roster_is_empty() {
+    let store = store_with(&[]);
+    assert_eq!(
+        store.ranking().expect("ranking should not fail"),
+        Vec::<Warrior>::new(),
+        "an empty table must rank as an empty list"
+    );
+}
+
+#[test]
+fn update_power_changes_the_ranking() {
+    let store = store_with(&[("Arjuna", 9000.5), ("Karna", 8900.2)]);
+    let karna = store.ranking().expect("ranking")[1].id;
+    store.update_power(karna, 9500.0).expect("update Karna");
+    let ranking = store.ranking().expect("ranking should not fail");
+    assert_eq!(
+        names(&ranking),
+        ["Karna", "Arjuna"],
+        "after raising Karna to 9500 he must lead the ranking"
+    );
+    assert_eq!(ranking[0].power, 9500.0, "Karna's power was not updated");
+    assert_eq!(ranking[1].power, 9000.5, "Arjuna's power must not change");
+}
+
+#[test]
+fn update_power_of_an_unknown_id_is_not_found() {
+    let store = store_with(&[("Arjuna", 9000.5)]);
+    let result = store.update_power(42, 1.0);
+    assert!(
+        matches!(result, Err(StoreError::NotFound(42))),
+        "updating a missing id returned {result:?}: zero changed rows must become NotFound(42)"
+    );
+}
+
+#[test]
+fn delete_removes_the_warrior_and_reports_it() {
+    let store = store_with(&[("Arjuna", 9000.5), ("Karna", 8900.2)]);
+    let karna = store.ranking().expect("ranking")[1].id;
+    assert!(
+        store.delete(karna).expect("delete should not fail"),
+        "deleting an existing warrior must return true"
+    );
+    assert_eq!(
+        store.get(karna).expect("lookup should not fail"),
+        None,
+        "a deleted warrior must no longer be found"
+    );
+    assert_eq!(
+        names(&store.ranking().expect("ranking")),
+        ["Arjuna"],
+        "delete must remove exactly one warrior"
+    );
+}
+
+#[test]
+fn delete_of_an_unknown_id_returns_false() {
+    let store = store_with(&[("Arjuna", 9000.5)]);
+    assert!(
+        !store.delete(99).expect("delete should not fail"),
+        "deleting a missing id must return false, not pretend it removed something"
+    );
+    assert_eq!(
+        store.ranking().expect("ranking").len(),
+        1,
+        "nothing else may be deleted"
+    );
+}
+
+#[test]
+fn get_of_an_unknown_id_is_none() {
+    let store = store_with(&[("Arjuna", 9000.5)]);
+    assert_eq!(
+        store.get(7).expect("a missing row is not an error"),
+        None,
+        "a missing id must be Ok(None), not an error"
+    );
+}
+
+#[test]
+fn warriors_survive_closing_and_reopening_the_file() {
+    let dir = super::temp_dir();
+    let path = dir.path().join("roster.db");
+    let id = {
+        let store = WarriorStore::open(&path).expect("open a new file");
+        store.insert("Arjuna", 9000.5).expect("insert Arjuna")
+    };
+    let store = WarriorStore::open(&path).expect("reopen the file");
+    let arjuna = store.get(id).expect("lookup should not fail");
+    assert_eq!(
+        arjuna.map(|w| (w.name, w.power)),
+        Some(("Arjuna".to_string(), 9000.5)),
+        "after reopening, the file must still hold Arjuna: open must not recreate or wipe the table"
+    );
+}
+
+#[test]
+fn opening_a_file_in_a_missing_directory_is_an_error() {
+    let dir = super::temp_dir();
+    let result = WarriorStore::open(&dir.path().join("no/such/dir/roster.db"));
+    assert!(
+        matches!(result, Err(StoreError::Sqlite(_))),
+        "opening an impossible path returned {result:?}: it must be a typed Sqlite error"
+    );
+}
+
+#[rstest]
+#[case::empty("")]
+#[case::blank("   ")]
+fn an_empty_name_is_rejected_and_nothing_is_written(#[case] name: &str) {
+    let store = store_with(&[]);
+    let result = store.insert(name, 1.0);
+    assert!(
+        matches!(result, Err(StoreError::EmptyName)),
+        "insert({name:?}) returned {result:?}: a blank name must be EmptyName"
+    );
+    assert!(
+        store.ranking().expect("ranking").is_empty(),
+        "a rejected insert wrote a row"
+    );
+}
+
+#[rstest]
+#[case::nan(f64::NAN)]
+#[case::infinity(f64::INFINITY)]
+#[case::minus_infinity(f64::NEG_INFINITY)]
+fn a_non_finite_power_is_rejected(#[case] power: f64) {
+    let store = store_with(&[("Arjuna", 9000.5)]);
+    let inserted = store.insert("Ghost", power);
+    assert!(
+        matches!(inserted, Err(StoreError::NonFinitePower(_))),
+        "insert with power {power} returned {inserted:?}: it cannot be ranked, reject it"
+    );
+    let id = store.ranking().expect("ranking")[0].id;
+    let updated = store.update_power(id, power);
+    assert!(
+        matches!(updated, Err(StoreError::NonFinitePower(_))),
+        "update_power to {power} returned {updated:?}: it must be NonFinitePower"
+    );
+    assert_eq!(
+        store.get(id).expect("lookup").map(|w| w.power),
+        Some(9000.5),
+        "a rejected update changed the stored power"
+    );
+}

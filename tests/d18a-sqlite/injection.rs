@@ -1,0 +1,161 @@
+use std::cell::RefCell;
+
+use proptest::prelude::*;
+use rstest::rstest;
+use rusqlite::trace::{TraceEvent, TraceEventCodes};
+
+use crate::crud::*;
+
+const ROSTER: [&str; 4] = ["Arjuna", "O'Brien", "Дхритараштра", "\"Quoted\" Bhima"];
+
+fn roster() -> WarriorStore {
+    let store = WarriorStore::open_in_memory().expect("an in-memory store should open");
+    for (power, name) in ROSTER.iter().enumerate() {
+        store
+            .insert(name, power as f64)
+            .expect("inserting a valid warrior should succeed");
+    }
+    store
+}
+
+fn table_count(store: &WarriorStore) -> i64 {
+    store
+        .connection()
+        .query_row("SELECT count(*) FROM warriors", [], |row| row.get(0))
+        .expect("the warriors table must still exist")
+}
+
+#[rstest]
+#[case::drop_table("'; DROP TABLE warriors; --")]
+#[case::always_true("' OR '1'='1")]
+#[case::comment_out("Arjuna' --")]
+#[case::union("' UNION SELECT 1, name, 0, 1, '' FROM sqlite_master --")]
+#[case::stacked("x'); DELETE FROM warriors; --")]
+fn an_injection_payload_matches_nothing_and_the_table_survives(#[case] payload: &str) {
+    let store = roster();
+    let found = store.find_by_name(payload);
+    assert!(
+        matches!(&found, Ok(rows) if rows.is_empty()),
+        "find_by_name({payload:?}) returned {found:?}: the payload is a name nobody has, \
+         so it must match no row (a bound parameter is data, never SQL)"
+    );
+    assert_eq!(
+        table_count(&store),
+        4,
+        "after searching for {payload:?} the table must still hold all 4 warriors"
+    );
+}
+
+#[rstest]
+#[case::apostrophe("O'Brien")]
+#[case::cyrillic("Дхритараштра")]
+#[case::double_quotes("\"Quoted\" Bhima")]
+#[case::plain("Arjuna")]
+fn a_name_with_quotes_or_unicode_finds_exactly_its_warrior(#[case] name: &str) {
+    let store = roster();
+    let found = store.find_by_name(name).expect("a search must not fail");
+    let names: Vec<&str> = found.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [name],
+        "find_by_name({name:?}) must return exactly the warrior with that literal name"
+    );
+}
+
+#[test]
+fn a_name_shared_by_two_warriors_returns_both_in_id_order() {
+    let store = roster();
+    let second = store
+        .insert("Arjuna", 99.0)
+        .expect("insert a second Arjuna");
+    let found = store
+        .find_by_name("Arjuna")
+        .expect("a search must not fail");
+    let ids: Vec<i64> = found.iter().map(|w| w.id).collect();
+    assert_eq!(ids.len(), 2, "both Arjunas must be found, got {found:?}");
+    assert_eq!(
+        ids[1], second,
+        "results must be in id order, got ids {ids:?}"
+    );
+    assert!(
+        found.iter().all(|w| w.name == "Arjuna"),
+        "find_by_name returned someone else: {found:?}"
+    );
+}
+
+#[test]
+fn matching_is_exact_not_a_pattern() {
+    let store = roster();
+    for probe in ["arjuna", "Arj%", "Arjuna ", "_rjuna", ""] {
+        let found = store.find_by_name(probe).expect("a search must not fail");
+        assert!(
+            found.is_empty(),
+            "find_by_name({probe:?}) returned {found:?}: equality is exact (no LIKE, no trimming)"
+        );
+    }
+}
+
+thread_local! {
+    static SENT_SQL: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+fn record(event: TraceEvent<'_>) {
+    if let TraceEvent::Stmt(_, sql) = event {
+        SENT_SQL.with(|sent| sent.borrow_mut().push(sql.to_owned()));
+    }
+}
+
+/// Runs `find_by_name(name)` with SQLite's statement trace on and returns the SQL texts it sent.
+fn traced_search(store: &WarriorStore, name: &str) -> Vec<String> {
+    SENT_SQL.with(|sent| sent.borrow_mut().clear());
+    store
+        .connection()
+        .trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(record));
+    let result = store.find_by_name(name);
+    store.connection().trace_v2(TraceEventCodes::empty(), None);
+    assert!(result.is_ok(), "find_by_name({name:?}) failed: {result:?}");
+    SENT_SQL.with(|sent| sent.borrow().clone())
+}
+
+#[test]
+fn the_statement_text_never_contains_the_users_input() {
+    let store = roster();
+    let payload = "'; DROP TABLE warriors; --";
+    let sent = traced_search(&store, payload);
+    assert!(
+        !sent.is_empty(),
+        "the trace saw no statement: find_by_name must run a query on this connection"
+    );
+    for sql in &sent {
+        assert!(
+            !sql.contains("DROP TABLE"),
+            "the store sent {sql:?}: the user's text was pasted into the SQL; bind it with ?1"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn any_search_text_stays_out_of_the_sql_and_matches_only_itself(
+        needle in "[a-zA-Z0-9 ;%_-]{0,8}'[a-zA-Z0-9 '\";%_-]{0,12}",
+    ) {
+        let store = roster();
+        let sent = traced_search(&store, &needle);
+        prop_assert!(!sent.is_empty(), "the trace saw no statement for {:?}", needle);
+        for sql in &sent {
+            prop_assert!(
+                !sql.contains(needle.as_str()),
+                "the store sent {:?}, which contains the search text {:?}: use a parameter",
+                sql, needle
+            );
+        }
+        let found = store.find_by_name(&needle).expect("a search must not fail");
+        prop_assert!(
+            found.iter().all(|w| w.name == needle),
+            "find_by_name({:?}) returned a different name: {:?}", needle, found
+        );
+        prop_assert_eq!(table_count(&store), 4, "a search changed the table");
+    }
+}

@@ -1,0 +1,264 @@
+use proptest::prelude::*;
+use rusqlite::{Connection, params};
+
+use crate::joins::*;
+
+/// Weapons by name, then warriors as (name, index into the weapon list).
+fn battlefield_db(weapons: &[&str], warriors: &[(&str, Option<usize>)]) -> Connection {
+    let conn = Connection::open_in_memory().expect("an in-memory database should open");
+    conn.execute_batch(SCHEMA)
+        .expect("the given schema should apply");
+    for (index, weapon) in weapons.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO weapons (id, name) VALUES (?1, ?2)",
+            params![index as i64 + 1, weapon],
+        )
+        .expect("seed a weapon");
+    }
+    for (name, weapon) in warriors {
+        conn.execute(
+            "INSERT INTO warriors (name, weapon_id) VALUES (?1, ?2)",
+            params![name, weapon.map(|i| i as i64 + 1)],
+        )
+        .expect("seed a warrior");
+    }
+    conn
+}
+
+/// Arjuna and Bhima armed, Karna unarmed, the Sudarshana lying unclaimed.
+fn kurukshetra() -> Connection {
+    battlefield_db(
+        &["Gandiva", "Gada", "Sudarshana"],
+        &[("Arjuna", Some(0)), ("Karna", None), ("Bhima", Some(1))],
+    )
+}
+
+fn widen<A: Clone + Into<Option<String>>, B: Clone + Into<Option<String>>>(
+    rows: &[(A, B)],
+) -> Vec<Pairing> {
+    rows.iter()
+        .map(|(a, b)| (a.clone().into(), b.clone().into()))
+        .collect()
+}
+
+#[test]
+fn the_inner_join_hides_unarmed_warriors_and_unclaimed_weapons() {
+    let rows = inner_join(&kurukshetra()).expect("the inner join should run");
+    assert_eq!(
+        rows,
+        [
+            ("Arjuna".to_string(), "Gandiva".to_string()),
+            ("Bhima".to_string(), "Gada".to_string())
+        ],
+        "an inner join keeps only matched pairs, ordered by warrior name"
+    );
+    assert_suite_snapshot!("inner_join", render(&widen(&rows)));
+}
+
+#[test]
+fn the_left_join_keeps_unarmed_warriors_with_none() {
+    let rows = left_join(&kurukshetra()).expect("the left join should run");
+    assert_eq!(
+        rows,
+        [
+            ("Arjuna".to_string(), Some("Gandiva".to_string())),
+            ("Bhima".to_string(), Some("Gada".to_string())),
+            ("Karna".to_string(), None),
+        ],
+        "a left join keeps every warrior; Karna is unarmed, so his weapon is None"
+    );
+    assert_suite_snapshot!("left_join", render(&widen(&rows)));
+}
+
+#[test]
+fn the_battlefield_view_shows_every_warrior_and_every_weapon() {
+    let rows = battlefield(&kurukshetra()).expect("the battlefield view should run");
+    assert_eq!(
+        rows,
+        [
+            (Some("Arjuna".to_string()), Some("Gandiva".to_string())),
+            (Some("Bhima".to_string()), Some("Gada".to_string())),
+            (Some("Karna".to_string()), None),
+            (None, Some("Sudarshana".to_string())),
+        ],
+        "the full outer view adds the unclaimed Sudarshana with no warrior, listed last"
+    );
+    assert_suite_snapshot!("battlefield", render(&rows));
+}
+
+#[test]
+fn the_battlefield_view_is_written_without_full_or_right_joins() {
+    let conn = kurukshetra();
+    let sql = std::cell::RefCell::new(Vec::new());
+    thread_local! {
+        static SEEN: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    fn record(event: rusqlite::trace::TraceEvent<'_>) {
+        if let rusqlite::trace::TraceEvent::Stmt(_, text) = event {
+            SEEN.with(|seen| seen.borrow_mut().push(text.to_uppercase()));
+        }
+    }
+    SEEN.with(|seen| seen.borrow_mut().clear());
+    conn.trace_v2(
+        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+        Some(record),
+    );
+    let rows = battlefield(&conn);
+    conn.trace_v2(rusqlite::trace::TraceEventCodes::empty(), None);
+    SEEN.with(|seen| sql.borrow_mut().extend(seen.borrow().iter().cloned()));
+    assert!(rows.is_ok(), "the battlefield view failed: {rows:?}");
+    let sql = sql.into_inner();
+    assert!(
+        !sql.is_empty(),
+        "the trace saw no statement from battlefield()"
+    );
+    for text in &sql {
+        assert!(
+            !text.contains("FULL") && !text.contains("RIGHT"),
+            "battlefield() sent {text:?}: write it portably (LEFT JOIN, UNION ALL and an \
+             anti-join) so it runs on SQLite older than 3.39"
+        );
+    }
+}
+
+#[test]
+fn the_native_full_outer_join_gives_the_same_battlefield() {
+    let conn = kurukshetra();
+    let native = battlefield_native(&conn).expect("bundled SQLite supports FULL OUTER JOIN");
+    assert_eq!(
+        native,
+        [
+            (Some("Arjuna".to_string()), Some("Gandiva".to_string())),
+            (Some("Bhima".to_string()), Some("Gada".to_string())),
+            (Some("Karna".to_string()), None),
+            (None, Some("Sudarshana".to_string())),
+        ],
+        "FULL OUTER JOIN keeps unmatched rows from both sides, in the documented order"
+    );
+}
+
+#[test]
+fn duplicate_pairs_are_kept_as_the_native_full_join_keeps_them() {
+    let conn = battlefield_db(&["Bow"], &[("Twin", Some(0)), ("Twin", Some(0))]);
+    let rows = battlefield(&conn).expect("the battlefield view should run");
+    assert_eq!(
+        rows.len(),
+        2,
+        "two warriors named Twin both hold the Bow, got {rows:?}: plain UNION deduplicates \
+         them away; use UNION ALL and find unmatched weapons with an anti-join"
+    );
+}
+
+#[test]
+fn an_empty_battlefield_gives_empty_views() {
+    let conn = battlefield_db(&[], &[]);
+    assert_eq!(
+        inner_join(&conn).ok(),
+        Some(vec![]),
+        "no rows in, no rows out (inner)"
+    );
+    assert_eq!(
+        left_join(&conn).ok(),
+        Some(vec![]),
+        "no rows in, no rows out (left)"
+    );
+    assert_eq!(
+        battlefield(&conn).ok(),
+        Some(vec![]),
+        "no rows in, no rows out (full)"
+    );
+    assert_suite_snapshot!("empty_battlefield", render(&[]));
+}
+
+#[test]
+fn only_unclaimed_weapons_appear_with_no_warrior() {
+    let conn = battlefield_db(&["Bow", "Axe"], &[]);
+    let rows = battlefield(&conn).expect("the battlefield view should run");
+    assert_eq!(
+        rows,
+        [
+            (None, Some("Axe".to_string())),
+            (None, Some("Bow".to_string()))
+        ],
+        "with no warriors every weapon appears alone, by weapon name"
+    );
+    assert_eq!(
+        left_join(&conn).ok(),
+        Some(vec![]),
+        "a left join from no warriors is empty"
+    );
+}
+
+#[test]
+fn a_database_without_the_schema_is_an_error_not_a_panic() {
+    let conn = Connection::open_in_memory().expect("an in-memory database should open");
+    assert!(
+        inner_join(&conn).is_err(),
+        "inner_join on a database with no tables must be Err"
+    );
+    assert!(
+        left_join(&conn).is_err(),
+        "left_join on a database with no tables must be Err"
+    );
+    assert!(
+        battlefield(&conn).is_err(),
+        "battlefield on a database with no tables must be Err"
+    );
+}
+
+#[test]
+fn render_pads_the_warrior_column_to_the_longest_name() {
+    let rows = vec![
+        (Some("Dhritarashtra".to_string()), None),
+        (None, Some("Brahmastra".to_string())),
+    ];
+    assert_suite_snapshot!("render_wide_names", render(&rows));
+}
+
+fn names() -> impl Strategy<Value = String> {
+    prop_oneof![Just("A"), Just("B"), Just("C"), Just("Zed")].prop_map(String::from)
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn the_portable_view_agrees_with_sqlites_native_full_outer_join(
+        weapons in proptest::collection::vec(names(), 0..5),
+        warriors in proptest::collection::vec((names(), proptest::option::of(0usize..6)), 0..6),
+    ) {
+        let weapon_refs: Vec<&str> = weapons.iter().map(String::as_str).collect();
+        // Foreign keys are on in bundled SQLite: point only at weapons that exist.
+        let warrior_refs: Vec<(&str, Option<usize>)> = warriors
+            .iter()
+            .map(|(n, w)| (n.as_str(), w.filter(|i| *i < weapons.len())))
+            .collect();
+        let conn = battlefield_db(&weapon_refs, &warrior_refs);
+        let portable = battlefield(&conn).expect("the portable view should run");
+        let mut native: Vec<Pairing> = {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT warriors.name, weapons.name FROM warriors
+                     FULL OUTER JOIN weapons ON warriors.weapon_id = weapons.id",
+                )
+                .expect("bundled SQLite supports FULL OUTER JOIN");
+            stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+                .expect("run the native join")
+                .collect::<Result<_, _>>()
+                .expect("read the native join")
+        };
+        native.sort_by(|a, b| {
+            (a.0.is_none(), &a.0, a.1.is_some(), &a.1).cmp(&(b.0.is_none(), &b.0, b.1.is_some(), &b.1))
+        });
+        let ours = battlefield_native(&conn).expect("battlefield_native should run");
+        prop_assert_eq!(
+            &ours, &native,
+            "battlefield_native must return FULL OUTER JOIN's rows in the documented order"
+        );
+        prop_assert_eq!(
+            portable, native,
+            "the portable battlefield view must list the same rows, in the documented order, \
+             as FULL OUTER JOIN"
+        );
+    }
+}

@@ -1,0 +1,191 @@
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use rstest::rstest;
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::locking::*;
+
+/// Deadlock guard only, never what decides a passing test.
+const GUARD: Duration = Duration::from_secs(20);
+
+fn shared_file() -> (tempfile::TempDir, PathBuf) {
+    let dir = super::temp_dir();
+    let path = dir.path().join("shared.db");
+    (dir, path)
+}
+
+/// A plain second connection that holds a write transaction with one uncommitted row.
+fn writer_holding_the_lock(path: &Path, behavior: TransactionBehavior) -> Connection {
+    let conn = Connection::open(path).expect("the test's own connection should open");
+    conn.execute_batch(match behavior {
+        TransactionBehavior::Exclusive => "BEGIN EXCLUSIVE",
+        _ => "BEGIN IMMEDIATE",
+    })
+    .expect("the test should get the write lock");
+    conn.execute("INSERT INTO entries (text) VALUES ('uncommitted')", [])
+        .expect("the test writes inside its transaction");
+    conn
+}
+
+#[test]
+fn a_second_writer_without_a_timeout_gets_locked() {
+    let (_dir, path) = shared_file();
+    let ours = connect(&path, None, false).expect("connect without a timeout");
+    let _holder = writer_holding_the_lock(&path, TransactionBehavior::Immediate);
+    let result = add_entry(&ours, "me too");
+    assert!(
+        matches!(result, Err(LockError::Locked)),
+        "writing while another connection holds the write lock returned {result:?}: with no \
+         busy timeout SQLite answers SQLITE_BUSY at once, and that must become LockError::Locked"
+    );
+}
+
+#[test]
+fn no_timeout_really_means_zero() {
+    let (_dir, path) = shared_file();
+    let conn = connect(&path, None, false).expect("connect");
+    let ms: i64 = conn
+        .query_row("PRAGMA busy_timeout", [], |row| row.get(0))
+        .expect("read the busy timeout");
+    assert_eq!(
+        ms, 0,
+        "busy_timeout is {ms} ms: rusqlite sets 5000 ms by default, so None must set it to 0"
+    );
+}
+
+#[rstest]
+#[case::short(Duration::from_millis(250), 250)]
+#[case::long(Duration::from_secs(7), 7_000)]
+fn the_requested_busy_timeout_is_configured(#[case] wait: Duration, #[case] expected_ms: i64) {
+    let (_dir, path) = shared_file();
+    let conn = connect(&path, Some(wait), false).expect("connect");
+    let ms: i64 = conn
+        .query_row("PRAGMA busy_timeout", [], |row| row.get(0))
+        .expect("read the busy timeout");
+    assert_eq!(
+        ms, expected_ms,
+        "connect({wait:?}) left busy_timeout at {ms} ms"
+    );
+}
+
+#[test]
+fn a_writer_with_a_busy_timeout_succeeds_once_the_lock_is_released() {
+    let (_dir, path) = shared_file();
+    connect(&path, None, false).expect("create the schema");
+    let holder = writer_holding_the_lock(&path, TransactionBehavior::Immediate);
+    let (started, ready) = mpsc::channel();
+    let (done, finished) = mpsc::channel();
+    let writer_path = path.clone();
+    std::thread::spawn(move || {
+        let result = connect(&writer_path, Some(Duration::from_secs(10)), false).and_then(|conn| {
+            let _ = started.send(());
+            add_entry(&conn, "waited my turn")
+        });
+        let _ = done.send(result);
+    });
+    ready
+        .recv_timeout(GUARD)
+        .expect("the waiting writer should connect");
+    holder
+        .execute_batch("COMMIT")
+        .expect("release the write lock");
+    let result = finished
+        .recv_timeout(GUARD)
+        .expect("the waiting writer should finish");
+    assert!(
+        result.is_ok(),
+        "a writer with a 10 s busy timeout returned {result:?}: it must wait for the lock"
+    );
+    let conn = connect(&path, None, false).expect("reconnect");
+    assert_eq!(
+        count_entries(&conn).ok(),
+        Some(2),
+        "both writes must be committed"
+    );
+}
+
+#[test]
+fn in_wal_mode_a_reader_sees_the_last_commit_while_a_write_is_open() {
+    let (_dir, path) = shared_file();
+    let reader = connect(&path, Some(Duration::from_secs(5)), true).expect("connect in WAL mode");
+    add_entry(&reader, "committed").expect("a first committed entry");
+    let holder = writer_holding_the_lock(&path, TransactionBehavior::Exclusive);
+    let seen = count_entries(&reader);
+    assert!(
+        matches!(seen, Ok(1)),
+        "in WAL mode, during another connection's open write, the reader got {seen:?}: it \
+         must read the last committed state (1 entry) without waiting"
+    );
+    holder.execute_batch("COMMIT").expect("commit the writer");
+    assert!(
+        matches!(count_entries(&reader), Ok(2)),
+        "after the commit the reader must see both entries"
+    );
+}
+
+#[test]
+fn without_wal_an_exclusive_writer_locks_readers_out() {
+    let (_dir, path) = shared_file();
+    let reader = connect(&path, None, false).expect("connect in rollback-journal mode");
+    add_entry(&reader, "committed").expect("a first committed entry");
+    let _holder = writer_holding_the_lock(&path, TransactionBehavior::Exclusive);
+    let seen = count_entries(&reader);
+    assert!(
+        matches!(seen, Err(LockError::Locked)),
+        "in rollback-journal mode an exclusive writer shuts readers out, but the read returned \
+         {seen:?}: did connect switch to WAL when asked not to, or not map SQLITE_BUSY?"
+    );
+}
+
+#[test]
+fn wal_mode_is_recorded_in_the_file() {
+    let (_dir, path) = shared_file();
+    connect(&path, None, true).expect("connect in WAL mode");
+    let other = Connection::open(&path).expect("a plain connection");
+    let mode: String = other
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .expect("read the journal mode");
+    assert_eq!(
+        mode, "wal",
+        "connect(.., wal = true) left the file in {mode:?} mode"
+    );
+}
+
+#[test]
+fn wal_on_an_in_memory_database_is_a_typed_error() {
+    let result = connect(Path::new(":memory:"), None, true);
+    assert!(
+        matches!(&result, Err(LockError::WalUnavailable(mode)) if mode == "memory"),
+        "an in-memory database cannot use WAL (the pragma answers \"memory\"), got {:?}",
+        result.err()
+    );
+}
+
+#[test]
+fn an_empty_entry_is_rejected() {
+    let (_dir, path) = shared_file();
+    let conn = connect(&path, None, false).expect("connect");
+    let result = add_entry(&conn, "  ");
+    assert!(
+        matches!(result, Err(LockError::EmptyEntry)),
+        "got {result:?}, want EmptyEntry"
+    );
+    assert_eq!(
+        count_entries(&conn).ok(),
+        Some(0),
+        "a rejected entry was written"
+    );
+}
+
+#[test]
+fn a_path_in_a_missing_directory_is_a_database_error_not_locked() {
+    let (dir, _path) = shared_file();
+    let result = connect(&dir.path().join("missing/shared.db"), None, false);
+    assert!(
+        matches!(&result, Err(LockError::Sqlite(_))),
+        "an impossible path gave {:?}: only BUSY/LOCKED map to Locked, the rest stay Sqlite",
+        result.err()
+    );
+}
