@@ -41,7 +41,9 @@ async fn fetch(base_url: String, id: u64, config: Option<ApiConfig>) -> Result<U
     match tokio::time::timeout(GUARD, call).await {
         Ok(Ok(result)) => result,
         Ok(Err(join_error)) => std::panic::resume_unwind(join_error.into_panic()),
-        Err(_) => panic!("fetch_user was still running after {GUARD:?}: it must give up on its own"),
+        Err(_) => {
+            panic!("fetch_user was still running after {GUARD:?}: it must give up on its own")
+        }
     }
 }
 
@@ -85,7 +87,11 @@ async fn sends_the_path_and_headers_the_api_expects() {
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned)
     };
-    assert_eq!(request.url.path(), "/users/7", "the path must be /users/{{id}}");
+    assert_eq!(
+        request.url.path(),
+        "/users/7",
+        "the path must be /users/{{id}}"
+    );
     assert_eq!(
         header_of("accept").as_deref(),
         Some("application/json"),

@@ -217,7 +217,10 @@ fn an_invalid_line_is_refused_without_calling_the_client(
     let got = checkout(&bad_cart, &client);
 
     match got {
-        Err(CheckoutError::InvalidItem { sku: got_sku, reason }) => {
+        Err(CheckoutError::InvalidItem {
+            sku: got_sku,
+            reason,
+        }) => {
             assert_eq!(got_sku, sku, "the error must name the offending line");
             assert!(
                 reason.contains(reason_mentions),

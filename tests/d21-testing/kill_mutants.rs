@@ -144,7 +144,9 @@ fn rejects_a_mutant_naming_a_year_it_gets_wrong(#[case] mutant: fn(i32) -> bool)
 
     let message = match verdict {
         Err(message) => message,
-        Ok(()) => panic!("the judge accepted a mutant: which year would tell it apart from the rules?"),
+        Ok(()) => {
+            panic!("the judge accepted a mutant: which year would tell it apart from the rules?")
+        }
     };
     let witnesses: Vec<i32> = numbers_in(&message)
         .into_iter()
@@ -171,6 +173,8 @@ fn a_panicking_candidate_is_rejected_not_propagated() {
             "the rejection {message:?} must name the (negative) year the candidate panicked on"
         ),
         Ok(Ok(())) => panic!("a candidate that panics on negative years was accepted"),
-        Err(_) => panic!("the judge let the candidate's panic escape: it must contain it (catch_unwind)"),
+        Err(_) => {
+            panic!("the judge let the candidate's panic escape: it must contain it (catch_unwind)")
+        }
     }
 }

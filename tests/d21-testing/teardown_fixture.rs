@@ -66,14 +66,15 @@ fn dropping_rolls_back_only_the_tests_own_writes() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let path = seeded_file(dir.path());
 
-    let db = TestDb::open_at(&path).expect("a TestDb on an existing file");
-    db.insert_user(ADA).expect("ada is new");
-    assert_eq!(
-        db.count_users().ok(),
-        Some(2),
-        "inside the test the seed row and the new row are both visible"
-    );
-    drop(db);
+    {
+        let db = TestDb::open_at(&path).expect("a TestDb on an existing file");
+        db.insert_user(ADA).expect("ada is new");
+        assert_eq!(
+            db.count_users().ok(),
+            Some(2),
+            "inside the test the seed row and the new row are both visible"
+        );
+    } // the TestDb is dropped here
 
     assert_eq!(
         committed_users(&path),
@@ -125,15 +126,16 @@ fn teardown_runs_when_the_test_body_panics() {
 
 #[test]
 fn fresh_leaves_no_file_behind() {
-    let db = TestDb::fresh().expect("a fresh TestDb");
-    let path = db.path().to_owned();
-    assert!(
-        path.exists(),
-        "while the TestDb lives its database file {} must exist",
-        path.display()
-    );
-
-    drop(db);
+    let path = {
+        let db = TestDb::fresh().expect("a fresh TestDb");
+        let path = db.path().to_owned();
+        assert!(
+            path.exists(),
+            "while the TestDb lives its database file {} must exist",
+            path.display()
+        );
+        path
+    }; // the TestDb is dropped here
 
     assert!(
         !path.exists(),

@@ -135,10 +135,18 @@ pub fn idempotency_key(cart: &Cart) -> String {
 
 /// The cart's total, or the reason it cannot be charged.
 pub fn cart_total(cart: &Cart) -> Result<Decimal, CheckoutError> {
-    todo!("total the {} lines of order {}", cart.items.len(), cart.order_id)
+    todo!(
+        "total the {} lines of order {}",
+        cart.items.len(),
+        cart.order_id
+    )
 }
 
 /// Charges the cart's total through `client`, retrying transient failures.
 pub fn checkout(cart: &Cart, _client: &impl PaymentClient) -> Result<Receipt, CheckoutError> {
-    todo!("check out order {} for user {}", cart.order_id, cart.user_id)
+    todo!(
+        "check out order {} for user {}",
+        cart.order_id,
+        cart.user_id
+    )
 }

@@ -131,7 +131,10 @@ pub fn fetch_user_with(base_url: &str, id: u64, config: &ApiConfig) -> Result<Us
         let status = response.status().as_u16();
         match status {
             200 => {
-                let body = response.body_mut().read_to_string().map_err(transport_error)?;
+                let body = response
+                    .body_mut()
+                    .read_to_string()
+                    .map_err(transport_error)?;
                 return serde_json::from_str(&body).map_err(|e| ApiError::Parse(e.to_string()));
             }
             404 => return Err(ApiError::NotFound { id }),

@@ -138,9 +138,9 @@ pub fn cart_total(cart: &Cart) -> Result<Decimal, CheckoutError> {
     if cart.items.is_empty() {
         return Err(CheckoutError::EmptyCart);
     }
-    cart.items.iter().try_fold(Decimal::ZERO, |total, item| {
-        Ok(total + line_total(item)?)
-    })
+    cart.items
+        .iter()
+        .try_fold(Decimal::ZERO, |total, item| Ok(total + line_total(item)?))
 }
 
 /// One line's price, refusing zero quantities and negative prices.
@@ -171,7 +171,9 @@ pub fn checkout(cart: &Cart, client: &impl PaymentClient) -> Result<Receipt, Che
     for _ in 0..MAX_ATTEMPTS {
         match client.charge(&request) {
             Ok(receipt) => return Ok(receipt),
-            Err(PaymentError::Declined { reason }) => return Err(CheckoutError::Declined { reason }),
+            Err(PaymentError::Declined { reason }) => {
+                return Err(CheckoutError::Declined { reason });
+            }
             Err(PaymentError::Transient(message)) => last = message,
         }
     }

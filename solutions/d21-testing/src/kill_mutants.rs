@@ -31,9 +31,11 @@
 
 use std::panic;
 
-/// The years the judge probes: every year in this range, which holds all four kinds of
-/// year many times over, on both sides of zero.
-const PROBED_YEARS: std::ops::RangeInclusive<i32> = -10_000..=10_000;
+/// The first year the judge probes. It probes every year from here to [`LAST_YEAR`]: all
+/// four kinds of year, many times over, on both sides of zero.
+const FIRST_YEAR: i32 = -10_000;
+/// The last year the judge probes.
+const LAST_YEAR: i32 = 10_000;
 
 /// Whether `year` is a leap year in the proleptic Gregorian calendar.
 pub fn is_leap_year(year: i32) -> bool {
@@ -42,9 +44,7 @@ pub fn is_leap_year(year: i32) -> bool {
 
 /// `Ok` if `candidate` is a correct leap-year function, else `Err` naming a year it fails.
 pub fn judge_leap_year(candidate: fn(i32) -> bool) -> Result<(), String> {
-    PROBED_YEARS
-        .map(|year| judge_one(candidate, year))
-        .collect()
+    (FIRST_YEAR..=LAST_YEAR).try_for_each(|year| judge_one(candidate, year))
 }
 
 /// Compares the candidate with the rules on one year, containing any panic.

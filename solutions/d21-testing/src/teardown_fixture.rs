@@ -105,7 +105,9 @@ impl TestDb {
             .execute("INSERT INTO users (email) VALUES (?1)", [email])
         {
             Ok(_) => Ok(self.conn.last_insert_rowid()),
-            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::ConstraintViolation => {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == ErrorCode::ConstraintViolation =>
+            {
                 Err(DbError::DuplicateEmail(email.to_owned()))
             }
             Err(e) => Err(e.into()),
