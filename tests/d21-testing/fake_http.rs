@@ -31,16 +31,21 @@ fn quick() -> ApiConfig {
     }
 }
 
-/// Runs the blocking client off the async runtime, with a deadlock guard that no passing
-/// test comes near. A panic inside (a stub's `todo!`) is re-raised here.
+/// Runs the blocking client on its own thread, with a deadlock guard that no passing test
+/// comes near. The thread is detached, so a client stuck in a loop cannot keep the test
+/// runtime from shutting down; a panic inside (a stub's `todo!`) drops the sender.
 async fn fetch(base_url: String, id: u64, config: Option<ApiConfig>) -> Result<User, ApiError> {
-    let call = tokio::task::spawn_blocking(move || match config {
-        Some(config) => fetch_user_with(&base_url, id, &config),
-        None => fetch_user(&base_url, id),
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let result = match config {
+            Some(config) => fetch_user_with(&base_url, id, &config),
+            None => fetch_user(&base_url, id),
+        };
+        let _ = sender.send(result);
     });
-    match tokio::time::timeout(GUARD, call).await {
+    match tokio::time::timeout(GUARD, receiver).await {
         Ok(Ok(result)) => result,
-        Ok(Err(join_error)) => std::panic::resume_unwind(join_error.into_panic()),
+        Ok(Err(_)) => panic!("fetch_user panicked (its message is printed above)"),
         Err(_) => {
             panic!("fetch_user was still running after {GUARD:?}: it must give up on its own")
         }

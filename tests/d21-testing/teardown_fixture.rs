@@ -175,3 +175,26 @@ fn an_empty_email_is_refused(test_db: TestDb) {
         "a refused insert must not leave a row"
     );
 }
+
+#[test]
+fn only_a_uniqueness_violation_counts_as_a_duplicate() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("checked.sqlite3");
+    // A stricter existing table: TestDb's CREATE TABLE IF NOT EXISTS keeps it.
+    Connection::open(&path)
+        .and_then(|conn| {
+            conn.execute_batch(
+                "CREATE TABLE users (id INTEGER PRIMARY KEY, \
+                 email TEXT NOT NULL UNIQUE CHECK (email LIKE '%@%'))",
+            )
+        })
+        .expect("the stricter schema should apply");
+    let db = TestDb::open_at(&path).expect("a TestDb on the stricter file");
+
+    let got = db.insert_user("no-at-sign");
+
+    assert!(
+        matches!(got, Err(DbError::Sqlite(_))),
+        "a CHECK failure is not a duplicate: only a UNIQUE violation may become DuplicateEmail, got {got:?}"
+    );
+}

@@ -119,9 +119,8 @@ pub fn fetch_user_with(base_url: &str, id: u64, config: &ApiConfig) -> Result<Us
         .build()
         .into();
     let attempts = config.attempts.max(1);
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
+    let mut last_status = 0;
+    for _ in 0..attempts {
         let mut response = agent
             .get(&url)
             .header("Accept", "application/json")
@@ -138,11 +137,14 @@ pub fn fetch_user_with(base_url: &str, id: u64, config: &ApiConfig) -> Result<Us
                 return serde_json::from_str(&body).map_err(|e| ApiError::Parse(e.to_string()));
             }
             404 => return Err(ApiError::NotFound { id }),
-            500..=599 if attempt < attempts => {}
-            500..=599 => return Err(ApiError::Server { status, attempts }),
+            500..=599 => last_status = status,
             _ => return Err(ApiError::UnexpectedStatus(status)),
         }
     }
+    Err(ApiError::Server {
+        status: last_status,
+        attempts,
+    })
 }
 
 /// `base_url` without its trailing slash, if it is a plain-HTTP URL.
@@ -158,7 +160,6 @@ fn checked_base(base_url: &str) -> Result<&str, ApiError> {
 fn transport_error(error: ureq::Error) -> ApiError {
     match error {
         ureq::Error::Timeout(_) => ApiError::Timeout,
-        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => ApiError::Timeout,
         other => ApiError::Transport(other.to_string()),
     }
 }

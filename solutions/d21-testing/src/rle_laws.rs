@@ -60,14 +60,14 @@ pub fn encode(data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Appends `len` copies of `byte` as full pairs then one partial pair.
+/// Appends `len` copies of `byte` as full `[255, byte]` pairs then one partial pair.
 fn push_run(out: &mut Vec<u8>, byte: u8, len: usize) {
-    let mut left = len;
-    while left > 0 {
-        let take = left.min(MAX_RUN);
-        // `take` is at most 255, so the conversion is exact.
-        out.extend([u8::try_from(take).unwrap_or(u8::MAX), byte]);
-        left -= take;
+    for _ in 0..len / MAX_RUN {
+        out.extend([u8::MAX, byte]);
+    }
+    // The remainder is below 255, so the conversion cannot fail.
+    if let Ok(rest @ 1..) = u8::try_from(len % MAX_RUN) {
+        out.extend([rest, byte]);
     }
 }
 

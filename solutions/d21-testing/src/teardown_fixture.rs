@@ -22,8 +22,15 @@
 //!   deleted with the `TestDb`; [`TestDb::open_at`] uses a file the caller owns.
 //! - Everything done through a `TestDb` is rolled back when it is dropped, on success and
 //!   on panic alike; rows committed before it was opened stay.
-//! - An empty email is [`DbError::InvalidEmail`]; an email already present is
-//!   [`DbError::DuplicateEmail`].
+//! - An empty email is [`DbError::InvalidEmail`]; an email already present (SQLite's
+//!   UNIQUE violation, not any constraint failure) is [`DbError::DuplicateEmail`]; every
+//!   other SQLite failure is [`DbError::Sqlite`].
+//!
+//! **Honest note.** rusqlite rolls back an open transaction when a `Connection` closes,
+//! so with one connection per `TestDb` the tests cannot tell an explicit `ROLLBACK` in
+//! `Drop` from none. Write it anyway: it states the teardown where a reader looks for it,
+//! and it is what keeps a reused (pooled) connection clean. What the tests do prove is
+//! the Rust fact behind it: drop-time cleanup runs on success and while a panic unwinds.
 //!
 //! **The tests check** isolation (two tests insert the same unique email and both pass),
 //! rollback on drop and on panic (`std::panic::catch_unwind`), and that `fresh` leaves no
@@ -32,7 +39,8 @@
 use std::path::{Path, PathBuf};
 
 use rstest::fixture;
-use rusqlite::{Connection, ErrorCode};
+use rusqlite::Connection;
+use rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE;
 use tempfile::TempDir;
 use thiserror::Error;
 
@@ -106,7 +114,7 @@ impl TestDb {
         {
             Ok(_) => Ok(self.conn.last_insert_rowid()),
             Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == ErrorCode::ConstraintViolation =>
+                if e.extended_code == SQLITE_CONSTRAINT_UNIQUE =>
             {
                 Err(DbError::DuplicateEmail(email.to_owned()))
             }
