@@ -75,8 +75,9 @@ proptest! {
 #[case::two_runs(b"aaab".to_vec(), vec![3, b'a', 1, b'b'])]
 #[case::no_runs(b"abc".to_vec(), vec![1, b'a', 1, b'b', 1, b'c'])]
 #[case::full_count(vec![b'x'; 255], vec![255, b'x'])]
-// Pinned from a proptest failure after shrinking: the smallest run that overflows a u8 count.
-#[case::shrunk_regression_256_equal_bytes(vec![b'x'; 256], vec![255, b'x', 1, b'x'])]
+// Pinned from proptest: against an encode whose count wrapped past 255, the round-trip
+// law failed and shrank to exactly this input, 256 zero bytes.
+#[case::shrunk_regression_256_zero_bytes(vec![0; 256], vec![255, 0, 1, 0])]
 #[case::two_full_counts(vec![b'x'; 510], vec![255, b'x', 255, b'x'])]
 fn encodes_runs_as_count_byte_pairs(#[case] data: Vec<u8>, #[case] expected: Vec<u8>) {
     assert_eq!(
