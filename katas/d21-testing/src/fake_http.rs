@@ -1,0 +1,116 @@
+//! # Kata 4: faking HTTP
+//!
+//! **Build** `fetch_user`, which GETs `{base_url}/users/{id}` with a real HTTP client
+//! ([`ureq`]) and turns every way that can go wrong into an [`ApiError`].
+//!
+//! **Why it matters.** A client that only handles 200 works in the demo and fails in
+//! production: the 404 becomes a JSON parse error, a flapping upstream 500 fails the whole
+//! page, and a server that hangs ties up a thread for ever. And tests against the real API
+//! are slow, flaky and cannot make it return a 500 on demand.
+//!
+//! **Python → Rust.** The article uses `requests-mock`, which swaps out the transport
+//! inside the `requests` library. The tests here go one step more real: the client opens a
+//! real TCP connection to a local fake server, `wiremock`, started per test on
+//! `127.0.0.1` with a random port. wiremock was picked over mockito and httpmock because
+//! each test gets its own server (tests run in parallel without sharing state), a mock can
+//! say how many calls it expects (`.expect(2)`, checked when the server is dropped), and
+//! `ResponseTemplate::set_delay` makes a slow server by configuration, so no test sleeps.
+//! Taking `base_url` as an argument is the Humble Object again: the function does not know
+//! which server it talks to.
+//!
+//! **Rules.**
+//! - `base_url` must start with `http://` (this client speaks plain HTTP only); one
+//!   trailing `/` is ignored. Anything else is [`ApiError::InvalidBaseUrl`], with no
+//!   request made.
+//! - The request sends `Accept: application/json` and `User-Agent:` [`USER_AGENT`].
+//! - 200: the body is parsed as a [`User`]; bad JSON is [`ApiError::Parse`].
+//! - 404: [`ApiError::NotFound`]. Other non-5xx statuses: [`ApiError::UnexpectedStatus`].
+//! - 5xx: retried until [`ApiConfig::attempts`] requests were made, then
+//!   [`ApiError::Server`] with the last status and the number of attempts.
+//! - No answer within [`ApiConfig::timeout`]: [`ApiError::Timeout`], not retried.
+//!
+//! **The tests check** the path and headers the server received, each status mapping, the
+//! number of requests on a 500, the parse error, and the timeout against a server
+//! configured to answer late.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use thiserror::Error;
+
+/// The `User-Agent` header every request carries.
+pub const USER_AGENT: &str = "d21-testing/1";
+
+/// A user as the API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct User {
+    /// The user's id.
+    pub id: u64,
+    /// Display name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+}
+
+/// How patient the client is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiConfig {
+    /// The longest a whole request may take.
+    pub timeout: Duration,
+    /// Requests made in all when the server answers 5xx (at least 1).
+    pub attempts: u32,
+}
+
+impl Default for ApiConfig {
+    /// Five seconds, and one retry after a 5xx (two attempts).
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(5),
+            attempts: 2,
+        }
+    }
+}
+
+/// Why no user came back.
+#[derive(Debug, Error)]
+pub enum ApiError {
+    /// `base_url` is not a plain-HTTP URL.
+    #[error("invalid base URL {0:?}: expected http://host:port")]
+    InvalidBaseUrl(String),
+    /// The server has no such user.
+    #[error("user {id} not found")]
+    NotFound {
+        /// The id asked for.
+        id: u64,
+    },
+    /// The server kept failing.
+    #[error("server error {status} after {attempts} attempts")]
+    Server {
+        /// The last 5xx status.
+        status: u16,
+        /// How many requests were made.
+        attempts: u32,
+    },
+    /// A status this client does not expect.
+    #[error("unexpected HTTP status {0}")]
+    UnexpectedStatus(u16),
+    /// The body is not a valid user.
+    #[error("could not parse the user: {0}")]
+    Parse(String),
+    /// The server did not answer in time.
+    #[error("the server did not answer within the timeout")]
+    Timeout,
+    /// The connection failed.
+    #[error("transport error: {0}")]
+    Transport(String),
+}
+
+/// Fetches user `id` with the default [`ApiConfig`].
+pub fn fetch_user(base_url: &str, id: u64) -> Result<User, ApiError> {
+    todo!("fetch user {id} from {base_url:?} with the default config")
+}
+
+/// Fetches user `id` from `base_url` with the given timeout and attempts.
+pub fn fetch_user_with(base_url: &str, id: u64, config: &ApiConfig) -> Result<User, ApiError> {
+    todo!("fetch user {id} from {base_url:?} with {config:?}")
+}

@@ -1,0 +1,64 @@
+//! # Kata 5: laws, not examples
+//!
+//! **Build** a byte-oriented run-length codec: `encode`, `decode` and `normalize`.
+//!
+//! **Why it matters.** Example tests check the inputs their author thought of. A codec's
+//! bugs live in the inputs nobody thought of: the run of 256 equal bytes that overflows a
+//! one-byte counter, the empty input, the trailing half-pair. A property test states a law
+//! that must hold for *every* input, generates hundreds of them, and when one breaks the
+//! law it *shrinks* it to the smallest input that still fails.
+//!
+//! **Python → Rust.** The article points at property testing (Hypothesis in Python).
+//! `proptest` is the Rust counterpart: strategies generate inputs, `prop_assert!` states
+//! the law, and shrinking is built in. A case found by shrinking is then pinned as an
+//! ordinary example (here an rstest case) so it is checked on every run, whatever the
+//! random seed.
+//!
+//! **The format.** The encoding is a sequence of pairs `[count, byte]`, meaning `count`
+//! copies of `byte`, with `count` in `1..=255`. A longer run is split over several pairs.
+//!
+//! **Rules.**
+//! - `encode` writes each maximal run as few pairs as possible: `[255, b]` pairs, then one
+//!   pair with the rest.
+//! - `decode` refuses an odd length ([`DecodeError::Truncated`]) and a zero count
+//!   ([`DecodeError::ZeroCount`]), each with the byte offset of the bad pair.
+//! - `normalize` turns any valid encoding into the one `encode` would write for the same
+//!   data.
+//!
+//! **The tests check** the laws: `decode(encode(x)) == x`; `encode(x)` is never longer
+//! than `2 × x.len()`; `normalize` is idempotent and agrees with `encode ∘ decode`; plus
+//! pinned examples, among them the 256-byte run found by shrinking.
+
+use thiserror::Error;
+
+/// Why bytes are not a valid encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum DecodeError {
+    /// The input ends in the middle of a pair.
+    #[error("truncated encoding: a count at offset {offset} has no byte after it")]
+    Truncated {
+        /// Offset of the lone count.
+        offset: usize,
+    },
+    /// A pair says "zero copies", which `encode` never writes.
+    #[error("zero count at offset {offset}: counts run from 1 to 255")]
+    ZeroCount {
+        /// Offset of the zero count.
+        offset: usize,
+    },
+}
+
+/// Run-length encodes `data` into `[count, byte]` pairs.
+pub fn encode(data: &[u8]) -> Vec<u8> {
+    todo!("run-length encode {} bytes", data.len())
+}
+
+/// Decodes `[count, byte]` pairs back into the data.
+pub fn decode(encoded: &[u8]) -> Result<Vec<u8>, DecodeError> {
+    todo!("decode the {} bytes of an encoding", encoded.len())
+}
+
+/// Rewrites a valid encoding into the canonical form `encode` produces.
+pub fn normalize(encoded: &[u8]) -> Result<Vec<u8>, DecodeError> {
+    todo!("normalize the {} bytes of an encoding", encoded.len())
+}

@@ -1,0 +1,60 @@
+//! # Kata 6: kill the mutants
+//!
+//! **Build** `is_leap_year`, then the part that matters: `judge_leap_year`, a checker
+//! that accepts a correct leap-year function and rejects every subtly wrong one, naming an
+//! input it gets wrong.
+//!
+//! **Why it matters.** A test suite is only as good as the bugs it would catch. The
+//! article's point: coverage measures which lines ran, not what was checked. `is_leap_year`
+//! is one line, so `assert!(is_leap_year(2024))` gives it 100% line coverage, yet that test
+//! passes for `y % 4 == 0` (forgets centuries), for `y % 100 != 0` dropped, for
+//! `% 400` changed to `% 40`, and for a function that always answers `true`. Mutation
+//! testing makes exactly those small changes (`cargo mutants` on this crate does) and asks
+//! whether some test fails. Here you are the test suite: your judge must kill them all.
+//!
+//! **Python → Rust.** Python has mutmut; Rust has `cargo-mutants`, which swaps operators
+//! (`==`/`!=`, `&&`/`||`, `%`/`/`), replaces function bodies with `true`, `false` or
+//! `Default::default()`, and reruns the tests. A `fn(i32) -> bool` pointer lets the judge
+//! take any implementation, right or wrong, without generics.
+//!
+//! **Rules.**
+//! - Gregorian rules, proleptic (applied to every year, before 1582 and below 1 too; year
+//!   0 is 1 BC and is a leap year): divisible by 4, except centuries, except multiples of
+//!   400.
+//! - `judge_leap_year` returns `Ok(())` when the candidate agrees with the rules on every
+//!   year it probes, and `Err(message)` naming a year (as a plain decimal number) where it
+//!   does not, or where it panicked. It never panics itself.
+//!
+//! **The tests check** `is_leap_year` on the boundaries, that the judge accepts the correct
+//! function and equivalent rewrites of it, and that it rejects each of a dozen mutants
+//! with a message naming a year on which that mutant is really wrong.
+
+use std::panic;
+
+/// The first year the judge probes. It probes every year from here to [`LAST_YEAR`]: all
+/// four kinds of year, many times over, on both sides of zero.
+const FIRST_YEAR: i32 = -10_000;
+/// The last year the judge probes.
+const LAST_YEAR: i32 = 10_000;
+
+/// Whether `year` is a leap year in the proleptic Gregorian calendar.
+pub fn is_leap_year(year: i32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+/// `Ok` if `candidate` is a correct leap-year function, else `Err` naming a year it fails.
+pub fn judge_leap_year(candidate: fn(i32) -> bool) -> Result<(), String> {
+    (FIRST_YEAR..=LAST_YEAR).try_for_each(|year| judge_one(candidate, year))
+}
+
+/// Compares the candidate with the rules on one year, containing any panic.
+fn judge_one(candidate: fn(i32) -> bool, year: i32) -> Result<(), String> {
+    let expected = is_leap_year(year);
+    match panic::catch_unwind(|| candidate(year)) {
+        Ok(got) if got == expected => Ok(()),
+        Ok(got) => Err(format!(
+            "wrong for year {year}: the candidate said {got}, the Gregorian rules say {expected}"
+        )),
+        Err(_) => Err(format!("the candidate panicked on year {year}")),
+    }
+}

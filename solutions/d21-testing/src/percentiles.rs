@@ -1,0 +1,125 @@
+//! # Kata 7: percentiles for a load test
+//!
+//! **Build** `percentile` and `latency_report`, the number-crunching end of a load test:
+//! given the durations a swarm of simulated users recorded, report p50, p95, p99 and max.
+//!
+//! **Why it matters.** An average hides the users who waited ten seconds; load tests are
+//! judged on tail percentiles. And percentile code is easy to get subtly wrong (off-by-one
+//! ranks, interpolating between samples, forgetting to sort), so the report a team trusts
+//! for a capacity decision can be quietly wrong.
+//!
+//! **Python → Rust.** The article sketches a Locust script with 100 concurrent users.
+//! Driving the users is Locust's job (in Rust: threads or tokio tasks sending requests);
+//! the part worth unit-testing is the humble, pure function that turns samples into a
+//! report. Its output is checked as a snapshot (insta, pytest's snapshot plugins), and its
+//! laws with proptest.
+//!
+//! **Rules (nearest-rank method).** For `n` samples sorted ascending and a percentile `p`
+//! in `1..=100`, the answer is the sample at 1-based rank `⌈p × n / 100⌉`. So the answer is
+//! always one of the samples, never an interpolation, and p100 is the maximum.
+//! - No samples: [`ReportError::Empty`]. `p` of 0 or above 100:
+//!   [`ReportError::InvalidPercentile`].
+//! - The report renders as below: a title line, then per row two spaces, the label, a
+//!   space, the duration in milliseconds with three decimals (whole microseconds,
+//!   truncated) right-aligned in 10 columns, and ` ms`:
+//!
+//! ```text
+//! latency over 4 samples (nearest rank)
+//!   p50      2.000 ms
+//!   p95      4.000 ms
+//!   p99      4.000 ms
+//!   max      4.000 ms
+//! ```
+//!
+//! **The tests check** ranks on small tables, a snapshot of the rendered report, and the
+//! laws: p50 ≤ p95 ≤ p99 ≤ max, max is the largest sample, each percentile is a sample.
+
+use std::fmt;
+use std::time::Duration;
+
+use thiserror::Error;
+
+/// Why no percentile can be computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum ReportError {
+    /// There are no samples.
+    #[error("no samples: a latency report needs at least one duration")]
+    Empty,
+    /// The percentile is outside 1..=100.
+    #[error("percentile {0} is out of range: nearest rank needs 1..=100")]
+    InvalidPercentile(u32),
+}
+
+/// The summary of a load test's latencies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LatencyReport {
+    /// How many samples were summarised.
+    pub count: usize,
+    /// The median.
+    pub p50: Duration,
+    /// The 95th percentile.
+    pub p95: Duration,
+    /// The 99th percentile.
+    pub p99: Duration,
+    /// The slowest sample.
+    pub max: Duration,
+}
+
+/// The nearest-rank `p`th percentile of `samples` (in any order).
+pub fn percentile(samples: &[Duration], p: u32) -> Result<Duration, ReportError> {
+    let mut sorted = samples.to_vec();
+    sorted.sort_unstable();
+    nearest_rank(&sorted, p)
+}
+
+/// The nearest-rank percentile of samples already sorted ascending.
+fn nearest_rank(sorted: &[Duration], p: u32) -> Result<Duration, ReportError> {
+    if !(1..=100).contains(&p) {
+        return Err(ReportError::InvalidPercentile(p));
+    }
+    // With p in 1..=100 the rank falls in 1..=n; it is 0 only when there are no samples.
+    let rank = (p as usize * sorted.len()).div_ceil(100);
+    rank.checked_sub(1)
+        .and_then(|index| sorted.get(index))
+        .copied()
+        .ok_or(ReportError::Empty)
+}
+
+/// p50, p95, p99 and max of `samples` (in any order).
+pub fn latency_report(samples: &[Duration]) -> Result<LatencyReport, ReportError> {
+    let mut sorted = samples.to_vec();
+    sorted.sort_unstable();
+    Ok(LatencyReport {
+        count: sorted.len(),
+        p50: nearest_rank(&sorted, 50)?,
+        p95: nearest_rank(&sorted, 95)?,
+        p99: nearest_rank(&sorted, 99)?,
+        max: nearest_rank(&sorted, 100)?,
+    })
+}
+
+/// A duration as milliseconds with three decimals.
+struct Millis(Duration);
+
+impl fmt::Display for Millis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let micros = self.0.as_micros();
+        let text = format!("{}.{:03}", micros / 1000, micros % 1000);
+        write!(f, "{text:>10} ms")
+    }
+}
+
+impl fmt::Display for LatencyReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "latency over {} samples (nearest rank)", self.count)?;
+        for (label, value) in [
+            ("p50", self.p50),
+            ("p95", self.p95),
+            ("p99", self.p99),
+            ("max", self.max),
+        ] {
+            writeln!(f, "  {label} {}", Millis(value))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,118 @@
+//! # Kata 5: laws, not examples
+//!
+//! **Build** a byte-oriented run-length codec: `encode`, `decode` and `normalize`.
+//!
+//! **Why it matters.** Example tests check the inputs their author thought of. A codec's
+//! bugs live in the inputs nobody thought of: the run of 256 equal bytes that overflows a
+//! one-byte counter, the empty input, the trailing half-pair. A property test states a law
+//! that must hold for *every* input, generates hundreds of them, and when one breaks the
+//! law it *shrinks* it to the smallest input that still fails.
+//!
+//! **Python → Rust.** The article points at property testing (Hypothesis in Python).
+//! `proptest` is the Rust counterpart: strategies generate inputs, `prop_assert!` states
+//! the law, and shrinking is built in. A case found by shrinking is then pinned as an
+//! ordinary example (here an rstest case) so it is checked on every run, whatever the
+//! random seed.
+//!
+//! **The format.** The encoding is a sequence of pairs `[count, byte]`, meaning `count`
+//! copies of `byte`, with `count` in `1..=255`. A longer run is split over several pairs.
+//!
+//! **Rules.**
+//! - `encode` writes each maximal run as few pairs as possible: `[255, b]` pairs, then one
+//!   pair with the rest.
+//! - `decode` refuses an odd length ([`DecodeError::Truncated`]) and a zero count
+//!   ([`DecodeError::ZeroCount`]), each with the byte offset of the bad pair.
+//! - `normalize` turns any valid encoding into the one `encode` would write for the same
+//!   data.
+//!
+//! **The tests check** the laws: `decode(encode(x)) == x`; `encode(x)` is never longer
+//! than `2 × x.len()`; `normalize` is idempotent and agrees with `encode ∘ decode`; plus
+//! pinned examples, among them the 256-byte run found by shrinking.
+
+use thiserror::Error;
+
+/// Why bytes are not a valid encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum DecodeError {
+    /// The input ends in the middle of a pair.
+    #[error("truncated encoding: a count at offset {offset} has no byte after it")]
+    Truncated {
+        /// Offset of the lone count.
+        offset: usize,
+    },
+    /// A pair says "zero copies", which `encode` never writes.
+    #[error("zero count at offset {offset}: counts run from 1 to 255")]
+    ZeroCount {
+        /// Offset of the zero count.
+        offset: usize,
+    },
+}
+
+/// The largest count one pair can hold.
+const MAX_RUN: usize = u8::MAX as usize;
+
+/// Run-length encodes `data` into `[count, byte]` pairs.
+pub fn encode(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for run in data.chunk_by(|a, b| a == b) {
+        push_run(&mut out, run[0], run.len());
+    }
+    out
+}
+
+/// Appends `len` copies of `byte` as full `[255, byte]` pairs then one partial pair.
+fn push_run(out: &mut Vec<u8>, byte: u8, len: usize) {
+    for _ in 0..len / MAX_RUN {
+        out.extend([u8::MAX, byte]);
+    }
+    // The remainder is below 255, so the conversion cannot fail.
+    if let Ok(rest @ 1..) = u8::try_from(len % MAX_RUN) {
+        out.extend([rest, byte]);
+    }
+}
+
+/// Decodes `[count, byte]` pairs back into the data.
+pub fn decode(encoded: &[u8]) -> Result<Vec<u8>, DecodeError> {
+    let mut out = Vec::new();
+    for (count, byte) in pairs(encoded)? {
+        out.extend(std::iter::repeat_n(byte, usize::from(count)));
+    }
+    Ok(out)
+}
+
+/// Rewrites a valid encoding into the canonical form `encode` produces.
+pub fn normalize(encoded: &[u8]) -> Result<Vec<u8>, DecodeError> {
+    let mut out = Vec::with_capacity(encoded.len());
+    let mut current: Option<(u8, usize)> = None;
+    for (count, byte) in pairs(encoded)? {
+        current = match current {
+            Some((b, len)) if b == byte => Some((b, len + usize::from(count))),
+            Some((b, len)) => {
+                push_run(&mut out, b, len);
+                Some((byte, usize::from(count)))
+            }
+            None => Some((byte, usize::from(count))),
+        };
+    }
+    if let Some((b, len)) = current {
+        push_run(&mut out, b, len);
+    }
+    Ok(out)
+}
+
+/// The validated `(count, byte)` pairs of an encoding.
+fn pairs(encoded: &[u8]) -> Result<Vec<(u8, u8)>, DecodeError> {
+    if !encoded.len().is_multiple_of(2) {
+        return Err(DecodeError::Truncated {
+            offset: encoded.len() - 1,
+        });
+    }
+    encoded
+        .chunks_exact(2)
+        .enumerate()
+        .map(|(i, pair)| match (pair[0], pair[1]) {
+            (0, _) => Err(DecodeError::ZeroCount { offset: 2 * i }),
+            counted => Ok(counted),
+        })
+        .collect()
+}

@@ -1,0 +1,274 @@
+//! Kata 4: `fetch_user` against a wiremock server on 127.0.0.1 (a random port per test).
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use rstest::rstest;
+use serde_json::json;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use super::GUARD;
+use crate::fake_http::*;
+
+fn ada() -> User {
+    User {
+        id: 7,
+        name: "Ada".to_owned(),
+        email: "ada@example.com".to_owned(),
+    }
+}
+
+fn ada_json() -> serde_json::Value {
+    json!({ "id": 7, "name": "Ada", "email": "ada@example.com" })
+}
+
+/// A config whose timeout is short enough that the slow-server test ends quickly.
+fn quick() -> ApiConfig {
+    ApiConfig {
+        timeout: Duration::from_millis(300),
+        attempts: 2,
+    }
+}
+
+/// Runs the blocking client on its own thread, with a deadlock guard that no passing test
+/// comes near. The thread is detached, so a client stuck in a loop cannot keep the test
+/// runtime from shutting down; a panic inside (a stub's `todo!`) drops the sender.
+async fn fetch(base_url: String, id: u64, config: Option<ApiConfig>) -> Result<User, ApiError> {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let result = match config {
+            Some(config) => fetch_user_with(&base_url, id, &config),
+            None => fetch_user(&base_url, id),
+        };
+        let _ = sender.send(result);
+    });
+    match tokio::time::timeout(GUARD, receiver).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => panic!("fetch_user panicked (its message is printed above)"),
+        Err(_) => {
+            panic!("fetch_user was still running after {GUARD:?}: it must give up on its own")
+        }
+    }
+}
+
+#[tokio::test]
+async fn fetches_and_parses_a_user() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/users/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ada_json()))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let got = fetch(server.uri(), 7, None).await;
+
+    assert_eq!(
+        got.ok(),
+        Some(ada()),
+        "a 200 with a valid body must parse into the User, in one request"
+    );
+}
+
+#[tokio::test]
+async fn sends_the_path_and_headers_the_api_expects() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ada_json()))
+        .mount(&server)
+        .await;
+
+    let _ = fetch(server.uri(), 7, None).await;
+
+    let requests = server.received_requests().await.unwrap_or_default();
+    let request = requests
+        .first()
+        .expect("fetch_user must make a request to the base URL it was given");
+    let header_of = |name: &str| {
+        request
+            .headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        request.url.path(),
+        "/users/7",
+        "the path must be /users/{{id}}"
+    );
+    assert_eq!(
+        header_of("accept").as_deref(),
+        Some("application/json"),
+        "the request must ask for JSON with an Accept header"
+    );
+    assert_eq!(
+        header_of("user-agent").as_deref(),
+        Some(USER_AGENT),
+        "the request must identify itself with the USER_AGENT constant"
+    );
+}
+
+#[tokio::test]
+async fn ignores_one_trailing_slash_in_the_base_url() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ada_json()))
+        .mount(&server)
+        .await;
+
+    let got = fetch(format!("{}/", server.uri()), 7, None).await;
+
+    assert_eq!(
+        got.ok(),
+        Some(ada()),
+        "a base URL ending in / must not produce //users/7"
+    );
+}
+
+#[tokio::test]
+async fn maps_404_to_not_found() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/8"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let got = fetch(server.uri(), 8, None).await;
+
+    assert!(
+        matches!(got, Err(ApiError::NotFound { id: 8 })),
+        "a 404 must be NotFound for id 8 and must not be retried, got {got:?}"
+    );
+}
+
+#[tokio::test]
+async fn retries_a_500_once_then_reports_a_server_error() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/7"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(2)
+        .mount(&server)
+        .await;
+
+    let got = fetch(server.uri(), 7, Some(quick())).await;
+
+    assert!(
+        matches!(
+            got,
+            Err(ApiError::Server {
+                status: 500,
+                attempts: 2
+            })
+        ),
+        "two 500s (the first try and one retry) must end in Server {{ status: 500, attempts: 2 }}, got {got:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_a_503_can_succeed() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/7"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/users/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ada_json()))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let got = fetch(server.uri(), 7, Some(quick())).await;
+
+    assert_eq!(
+        got.ok(),
+        Some(ada()),
+        "a 503 followed by a 200 must return the user: 5xx is worth one retry"
+    );
+}
+
+#[tokio::test]
+async fn does_not_retry_other_client_errors() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/7"))
+        .respond_with(ResponseTemplate::new(403))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let got = fetch(server.uri(), 7, Some(quick())).await;
+
+    assert!(
+        matches!(got, Err(ApiError::UnexpectedStatus(403))),
+        "a 403 must be UnexpectedStatus(403) after a single request, got {got:?}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_parse_error() {
+    let server = MockServer::start().await;
+    Mock::given(header("accept", "application/json"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id": 7, "name": "#))
+        .mount(&server)
+        .await;
+
+    let got = fetch(server.uri(), 7, None).await;
+
+    assert!(
+        matches!(got, Err(ApiError::Parse(_))),
+        "a 200 whose body is not a User must be a Parse error, not a panic, got {got:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_server_is_a_timeout_error() {
+    let server = MockServer::start().await;
+    // The server is configured to answer late; the test itself never sleeps.
+    Mock::given(path("/users/7"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(ada_json())
+                .set_delay(Duration::from_secs(60)),
+        )
+        .mount(&server)
+        .await;
+
+    let got = fetch(server.uri(), 7, Some(quick())).await;
+
+    assert!(
+        matches!(got, Err(ApiError::Timeout)),
+        "a server slower than ApiConfig::timeout must give Timeout, got {got:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_closed_port_is_a_transport_error() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let address = listener.local_addr().expect("the port has an address");
+    drop(listener);
+
+    let got = fetch(format!("http://{address}"), 7, Some(quick())).await;
+
+    assert!(
+        matches!(got, Err(ApiError::Transport(_))),
+        "nobody listening on {address} must be a Transport error, got {got:?}"
+    );
+}
+
+#[rstest]
+#[case::empty("")]
+#[case::no_scheme("127.0.0.1:8080")]
+#[case::https_not_supported("https://example.com")]
+#[case::scheme_only("http://")]
+#[case::whitespace("http://exa mple.com")]
+fn an_invalid_base_url_is_refused_before_any_request(#[case] base_url: &str) {
+    let got = fetch_user(base_url, 7);
+
+    assert!(
+        matches!(&got, Err(ApiError::InvalidBaseUrl(url)) if url == base_url),
+        "{base_url:?} is not an http:// URL: expected InvalidBaseUrl naming it, got {got:?}"
+    );
+}

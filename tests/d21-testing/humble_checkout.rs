@@ -1,0 +1,232 @@
+//! Kata 1: the humble checkout, tested with a mockall mock of `PaymentClient`.
+
+use mockall::Sequence;
+use mockall::predicate::eq;
+use rstest::rstest;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use crate::humble_checkout::*;
+
+fn item(sku: &str, unit_price: Decimal, quantity: u32) -> LineItem {
+    LineItem {
+        sku: sku.to_owned(),
+        unit_price,
+        quantity,
+    }
+}
+
+/// Ada's order 42: 3 pens at 0.10 and one book at 19.99, 20.29 in all.
+fn cart() -> Cart {
+    Cart {
+        order_id: "42".to_owned(),
+        user_id: "usr_99".to_owned(),
+        items: vec![item("pen", dec!(0.10), 3), item("book", dec!(19.99), 1)],
+    }
+}
+
+fn expected_request() -> ChargeRequest {
+    ChargeRequest {
+        user_id: "usr_99".to_owned(),
+        amount: dec!(20.29),
+        idempotency_key: "checkout-42".to_owned(),
+    }
+}
+
+fn receipt() -> Receipt {
+    Receipt {
+        charge_id: "ch_1".to_owned(),
+        amount: dec!(20.29),
+    }
+}
+
+#[test]
+fn charges_exactly_once_with_the_user_total_and_key() {
+    let mut client = MockPaymentClient::new();
+    client
+        .expect_charge()
+        .with(eq(expected_request()))
+        .times(1)
+        .returning(|_| Ok(receipt()));
+
+    let got = checkout(&cart(), &client);
+
+    assert_eq!(
+        got,
+        Ok(receipt()),
+        "checkout must hand back the provider's receipt after one successful charge"
+    );
+}
+
+#[rstest]
+#[case::one_line(vec![item("pen", dec!(0.10), 3)], dec!(0.30))]
+#[case::two_lines(vec![item("pen", dec!(0.10), 3), item("book", dec!(19.99), 1)], dec!(20.29))]
+#[case::free_item(vec![item("sticker", dec!(0), 5), item("pen", dec!(1.5), 2)], dec!(3.0))]
+fn totals_unit_prices_times_quantities_exactly(
+    #[case] items: Vec<LineItem>,
+    #[case] expected: Decimal,
+) {
+    let cart = Cart { items, ..cart() };
+
+    let got = cart_total(&cart);
+
+    assert_eq!(
+        got,
+        Ok(expected),
+        "the total is the exact decimal sum of unit_price × quantity; money never goes through f64"
+    );
+}
+
+#[test]
+fn derives_the_idempotency_key_from_the_order_id() {
+    assert_eq!(
+        idempotency_key(&cart()),
+        "checkout-42",
+        "the key is \"checkout-\" + order id, so every retry of this order carries the same key"
+    );
+}
+
+#[test]
+fn a_declined_card_becomes_a_typed_error_after_one_call() {
+    let mut client = MockPaymentClient::new();
+    client.expect_charge().times(1).returning(|_| {
+        Err(PaymentError::Declined {
+            reason: "insufficient funds".to_owned(),
+        })
+    });
+
+    let got = checkout(&cart(), &client);
+
+    assert_eq!(
+        got,
+        Err(CheckoutError::Declined {
+            reason: "insufficient funds".to_owned()
+        }),
+        "a decline is final: no receipt, no retry, and the provider's reason is kept"
+    );
+}
+
+#[test]
+fn retries_a_transient_failure_with_the_same_request_and_key() {
+    let mut client = MockPaymentClient::new();
+    let mut order = Sequence::new();
+    client
+        .expect_charge()
+        .with(eq(expected_request()))
+        .times(2)
+        .in_sequence(&mut order)
+        .returning(|_| Err(PaymentError::Transient("503 from provider".to_owned())));
+    client
+        .expect_charge()
+        .with(eq(expected_request()))
+        .times(1)
+        .in_sequence(&mut order)
+        .returning(|_| Ok(receipt()));
+
+    let got = checkout(&cart(), &client);
+
+    assert_eq!(
+        got,
+        Ok(receipt()),
+        "two transient failures then a success must end in the receipt (3 attempts allowed)"
+    );
+}
+
+#[test]
+fn reports_unavailable_after_three_transient_failures() {
+    let mut client = MockPaymentClient::new();
+    client
+        .expect_charge()
+        .with(eq(expected_request()))
+        .times(3)
+        .returning(|_| Err(PaymentError::Transient("timeout".to_owned())));
+
+    let got = checkout(&cart(), &client);
+
+    assert_eq!(
+        got,
+        Err(CheckoutError::Unavailable {
+            attempts: MAX_ATTEMPTS,
+            last: "timeout".to_owned()
+        }),
+        "after {MAX_ATTEMPTS} transient failures checkout must stop and report the last error"
+    );
+}
+
+#[test]
+fn a_decline_after_a_transient_failure_stops_the_retries() {
+    let mut client = MockPaymentClient::new();
+    let mut order = Sequence::new();
+    client
+        .expect_charge()
+        .times(1)
+        .in_sequence(&mut order)
+        .returning(|_| Err(PaymentError::Transient("503".to_owned())));
+    client
+        .expect_charge()
+        .times(1)
+        .in_sequence(&mut order)
+        .returning(|_| {
+            Err(PaymentError::Declined {
+                reason: "stolen card".to_owned(),
+            })
+        });
+
+    let got = checkout(&cart(), &client);
+
+    assert_eq!(
+        got,
+        Err(CheckoutError::Declined {
+            reason: "stolen card".to_owned()
+        }),
+        "a decline ends the retries at once, even after a transient failure"
+    );
+}
+
+#[test]
+fn an_empty_cart_never_calls_the_client() {
+    let mut client = MockPaymentClient::new();
+    client.expect_charge().never();
+    let empty = Cart {
+        items: vec![],
+        ..cart()
+    };
+
+    let got = checkout(&empty, &client);
+
+    assert_eq!(
+        got,
+        Err(CheckoutError::EmptyCart),
+        "an empty cart is refused before any money moves"
+    );
+}
+
+#[rstest]
+#[case::zero_quantity(item("pen", dec!(0.10), 0), "quantity")]
+#[case::negative_price(item("refund-hack", dec!(-5.00), 1), "negative")]
+fn an_invalid_line_is_refused_without_calling_the_client(
+    #[case] bad: LineItem,
+    #[case] reason_mentions: &str,
+) {
+    let mut client = MockPaymentClient::new();
+    client.expect_charge().never();
+    let sku = bad.sku.clone();
+    let mut bad_cart = cart();
+    bad_cart.items.push(bad);
+
+    let got = checkout(&bad_cart, &client);
+
+    match got {
+        Err(CheckoutError::InvalidItem {
+            sku: got_sku,
+            reason,
+        }) => {
+            assert_eq!(got_sku, sku, "the error must name the offending line");
+            assert!(
+                reason.contains(reason_mentions),
+                "the reason {reason:?} must say what is wrong ({reason_mentions})"
+            );
+        }
+        other => panic!("expected InvalidItem for {sku}, checkout returned {other:?}"),
+    }
+}

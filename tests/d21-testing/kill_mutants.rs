@@ -1,0 +1,180 @@
+//! Kata 6: `is_leap_year`, and a judge that must kill a dozen mutants of it.
+
+use rstest::rstest;
+
+use crate::kill_mutants::*;
+
+/// The rules, written here independently of the code under test.
+fn truth(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+#[rstest]
+#[case::ordinary_leap(2024, true)]
+#[case::ordinary_common(2023, false)]
+#[case::century_common(1900, false)]
+#[case::quadricentennial(2000, true)]
+#[case::future_century(2100, false)]
+#[case::year_zero_is_1_bc(0, true)]
+#[case::before_the_reform(1500, false)]
+#[case::negative_leap(-4, true)]
+#[case::negative_century(-100, false)]
+#[case::negative_quadricentennial(-400, true)]
+#[case::negative_common(-1, false)]
+fn is_leap_year_follows_the_proleptic_gregorian_rules(#[case] year: i32, #[case] leap: bool) {
+    assert_eq!(
+        is_leap_year(year),
+        leap,
+        "year {year}: divisible by 4, except centuries, except multiples of 400 (for every year)"
+    );
+}
+
+// --- implementations the judge must accept ---
+
+fn textbook(year: i32) -> bool {
+    if year % 400 == 0 {
+        true
+    } else if year % 100 == 0 {
+        false
+    } else {
+        year % 4 == 0
+    }
+}
+
+fn euclidean(year: i32) -> bool {
+    year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0)
+}
+
+#[rstest]
+#[case::the_reference(truth)]
+#[case::if_else_ladder(textbook)]
+#[case::euclidean_remainders(euclidean)]
+fn accepts_correct_implementations(#[case] candidate: fn(i32) -> bool) {
+    let verdict = judge_leap_year(candidate);
+    assert_eq!(
+        verdict,
+        Ok(()),
+        "a correct leap-year function, however it is written, must be accepted"
+    );
+}
+
+// --- mutants, as cargo-mutants and human slips produce them ---
+
+fn always_true(_: i32) -> bool {
+    true
+}
+fn always_false(_: i32) -> bool {
+    false
+}
+fn forgets_centuries(y: i32) -> bool {
+    y % 4 == 0
+}
+fn forgets_400(y: i32) -> bool {
+    y % 4 == 0 && y % 100 != 0
+}
+fn and_or_swapped(y: i32) -> bool {
+    y % 4 == 0 || (y % 100 != 0 && y % 400 == 0)
+}
+fn inner_or_becomes_and(y: i32) -> bool {
+    y % 4 == 0 && (y % 100 != 0 && y % 400 == 0)
+}
+fn century_test_negated(y: i32) -> bool {
+    y % 4 == 0 && (y % 100 == 0 || y % 400 == 0)
+}
+fn quad_test_negated(y: i32) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 400 != 0)
+}
+fn constant_400_becomes_40(y: i32) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 40 == 0)
+}
+fn constant_4_becomes_2(y: i32) -> bool {
+    y % 2 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+fn constant_100_becomes_1000(y: i32) -> bool {
+    y % 4 == 0 && (y % 1000 != 0 || y % 400 == 0)
+}
+fn positive_years_only(y: i32) -> bool {
+    y > 0 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+fn julian_before_1582(y: i32) -> bool {
+    if y < 1582 { y % 4 == 0 } else { truth(y) }
+}
+fn wrong_far_in_the_future(y: i32) -> bool {
+    truth(y) && y != 8000
+}
+fn remainder_becomes_division(y: i32) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y / 400 == 0)
+}
+
+/// The years named in `message` (every decimal number in it, with its sign).
+fn numbers_in(message: &str) -> Vec<i32> {
+    let mut numbers = Vec::new();
+    let mut current = String::new();
+    for c in message.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() || (c == '-' && current.is_empty()) {
+            current.push(c);
+        } else {
+            if let Ok(n) = current.parse() {
+                numbers.push(n);
+            }
+            current.clear();
+        }
+    }
+    numbers
+}
+
+#[rstest]
+#[case::always_true(always_true)]
+#[case::always_false(always_false)]
+#[case::forgets_centuries(forgets_centuries)]
+#[case::forgets_400(forgets_400)]
+#[case::and_or_swapped(and_or_swapped)]
+#[case::inner_or_becomes_and(inner_or_becomes_and)]
+#[case::century_test_negated(century_test_negated)]
+#[case::quad_test_negated(quad_test_negated)]
+#[case::constant_400_becomes_40(constant_400_becomes_40)]
+#[case::constant_4_becomes_2(constant_4_becomes_2)]
+#[case::constant_100_becomes_1000(constant_100_becomes_1000)]
+#[case::positive_years_only(positive_years_only)]
+#[case::julian_before_1582(julian_before_1582)]
+#[case::wrong_far_in_the_future(wrong_far_in_the_future)]
+#[case::remainder_becomes_division(remainder_becomes_division)]
+fn rejects_a_mutant_naming_a_year_it_gets_wrong(#[case] mutant: fn(i32) -> bool) {
+    let verdict = judge_leap_year(mutant);
+
+    let message = match verdict {
+        Err(message) => message,
+        Ok(()) => {
+            panic!("the judge accepted a mutant: which year would tell it apart from the rules?")
+        }
+    };
+    let witnesses: Vec<i32> = numbers_in(&message)
+        .into_iter()
+        .filter(|&year| mutant(year) != truth(year))
+        .collect();
+    assert!(
+        !witnesses.is_empty(),
+        "the rejection {message:?} must name a year on which the mutant is really wrong"
+    );
+}
+
+fn panics_on_negative_years(y: i32) -> bool {
+    assert!(y >= 0, "negative year {y} not supported");
+    truth(y)
+}
+
+#[test]
+fn a_panicking_candidate_is_rejected_not_propagated() {
+    let verdict = std::panic::catch_unwind(|| judge_leap_year(panics_on_negative_years));
+
+    match verdict {
+        Ok(Err(message)) => assert!(
+            numbers_in(&message).iter().any(|&year| year < 0),
+            "the rejection {message:?} must name the (negative) year the candidate panicked on"
+        ),
+        Ok(Ok(())) => panic!("a candidate that panics on negative years was accepted"),
+        Err(_) => {
+            panic!("the judge let the candidate's panic escape: it must contain it (catch_unwind)")
+        }
+    }
+}

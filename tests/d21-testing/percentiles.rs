@@ -1,0 +1,152 @@
+//! Kata 7: nearest-rank percentiles and the rendered latency report.
+
+use std::time::Duration;
+
+use proptest::prelude::*;
+use rstest::rstest;
+
+use crate::percentiles::*;
+
+fn ms(values: &[u64]) -> Vec<Duration> {
+    values.iter().map(|&v| Duration::from_millis(v)).collect()
+}
+
+#[rstest]
+#[case::median_of_four(&[4, 1, 3, 2], 50, 2)]
+#[case::median_of_five(&[5, 1, 4, 2, 3], 50, 3)]
+#[case::p95_of_twenty_is_the_19th(&(1..=20).collect::<Vec<u64>>(), 95, 19)]
+#[case::p99_of_a_hundred_is_the_99th(&(1..=100).collect::<Vec<u64>>(), 99, 99)]
+#[case::p1_is_the_smallest(&[30, 10, 20], 1, 10)]
+#[case::p100_is_the_largest(&[30, 10, 20], 100, 30)]
+#[case::one_sample(&[7], 95, 7)]
+fn picks_the_nearest_rank_sample(#[case] samples: &[u64], #[case] p: u32, #[case] expected: u64) {
+    let got = percentile(&ms(samples), p);
+
+    assert_eq!(
+        got,
+        Ok(Duration::from_millis(expected)),
+        "p{p} of {samples:?} (sorted) is the sample at rank ceil({p} × n / 100), here {expected} ms"
+    );
+}
+
+#[rstest]
+#[case::zero(0)]
+#[case::above_hundred(101)]
+fn refuses_a_percentile_outside_1_to_100(#[case] p: u32) {
+    assert_eq!(
+        percentile(&ms(&[1, 2, 3]), p),
+        Err(ReportError::InvalidPercentile(p)),
+        "nearest rank is defined for 1..=100 only; p{p} must be InvalidPercentile"
+    );
+}
+
+#[test]
+fn an_empty_run_has_no_report() {
+    assert_eq!(
+        latency_report(&[]),
+        Err(ReportError::Empty),
+        "a report over zero samples must be an Empty error, not zeros"
+    );
+    assert_eq!(
+        percentile(&[], 50),
+        Err(ReportError::Empty),
+        "a percentile of zero samples must be an Empty error, not a panic"
+    );
+}
+
+#[test]
+fn reports_the_tail_of_a_hundred_requests() {
+    // 90 fast requests, 9 slow ones and one outlier: the average would hide all of them.
+    let mut samples = vec![Duration::from_millis(12); 90];
+    samples.extend(vec![Duration::from_millis(250); 9]);
+    samples.push(Duration::from_millis(3000));
+
+    let got = latency_report(&samples);
+
+    assert_eq!(
+        got,
+        Ok(LatencyReport {
+            count: 100,
+            p50: Duration::from_millis(12),
+            p95: Duration::from_millis(250),
+            p99: Duration::from_millis(250),
+            max: Duration::from_millis(3000),
+        }),
+        "p50 from the fast bulk, p95/p99 from the slow tail, max the outlier"
+    );
+}
+
+#[test]
+fn renders_the_report() {
+    let samples = [
+        Duration::from_micros(1_250),
+        Duration::from_micros(980),
+        Duration::from_millis(12),
+        Duration::from_micros(2_004_500),
+        Duration::from_micros(3_333),
+    ];
+    let report = latency_report(&samples).expect("five samples make a report");
+
+    assert_suite_snapshot!("percentiles_report", report.to_string());
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn percentiles_never_decrease(micros in prop::collection::vec(0u64..10_000_000, 1..200)) {
+        let samples: Vec<Duration> = micros.iter().map(|&m| Duration::from_micros(m)).collect();
+        let report = latency_report(&samples);
+        prop_assert!(report.is_ok(), "a non-empty run must have a report, got {:?}", report);
+        if let Ok(r) = report {
+            prop_assert!(
+                r.p50 <= r.p95 && r.p95 <= r.p99 && r.p99 <= r.max,
+                "percentiles must be monotone: p50 {:?}, p95 {:?}, p99 {:?}, max {:?}",
+                r.p50, r.p95, r.p99, r.max
+            );
+        }
+    }
+
+    #[test]
+    fn max_is_the_largest_sample_and_bounds_every_percentile(
+        micros in prop::collection::vec(0u64..10_000_000, 1..200),
+        p in 1u32..=100,
+    ) {
+        let samples: Vec<Duration> = micros.iter().map(|&m| Duration::from_micros(m)).collect();
+        let largest = samples.iter().max().copied();
+        let report = latency_report(&samples).ok();
+        prop_assert_eq!(report.map(|r| r.max), largest, "max must be the largest sample");
+        let value = percentile(&samples, p);
+        prop_assert!(
+            value.is_ok_and(|v| Some(v) <= largest),
+            "p{} = {:?} must not exceed the largest sample {:?}", p, value, largest
+        );
+    }
+
+    #[test]
+    fn every_percentile_is_one_of_the_samples(
+        micros in prop::collection::vec(0u64..10_000_000, 1..200),
+        p in 1u32..=100,
+    ) {
+        let samples: Vec<Duration> = micros.iter().map(|&m| Duration::from_micros(m)).collect();
+        let value = percentile(&samples, p);
+        prop_assert!(
+            value.is_ok_and(|v| samples.contains(&v)),
+            "nearest rank never interpolates: p{} = {:?} must be a recorded sample", p, value
+        );
+    }
+
+    #[test]
+    fn the_sample_order_does_not_matter(
+        micros in prop::collection::vec(0u64..10_000_000, 1..100),
+    ) {
+        let samples: Vec<Duration> = micros.iter().map(|&m| Duration::from_micros(m)).collect();
+        let mut reversed = samples.clone();
+        reversed.reverse();
+        prop_assert_eq!(
+            latency_report(&samples),
+            latency_report(&reversed),
+            "the report depends on the samples, not the order they were recorded in"
+        );
+    }
+}

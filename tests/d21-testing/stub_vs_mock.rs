@@ -1,0 +1,132 @@
+//! Kata 2: the same clock-reading code, checked once with a stub (state) and once with a
+//! mock (behaviour).
+
+use rstest::rstest;
+
+use crate::stub_vs_mock::*;
+
+/// A hand-written stub: it always answers the same time and checks nothing.
+struct FixedClock(LocalTime);
+
+impl Clock for FixedClock {
+    fn now(&self) -> LocalTime {
+        self.0
+    }
+}
+
+fn at(weekday: Weekday, hour: u8, minute: u8) -> FixedClock {
+    FixedClock(LocalTime {
+        weekday,
+        hour,
+        minute,
+    })
+}
+
+// --- state verification with the stub ---
+
+#[rstest]
+#[case::midnight(0, 0, "Good morning")]
+#[case::last_morning_minute(11, 59, "Good morning")]
+#[case::noon(12, 0, "Good afternoon")]
+#[case::last_afternoon_minute(17, 59, "Good afternoon")]
+#[case::six_pm(18, 0, "Good evening")]
+#[case::last_minute_of_the_day(23, 59, "Good evening")]
+fn greets_by_the_time_on_the_stub_clock(
+    #[case] hour: u8,
+    #[case] minute: u8,
+    #[case] expected: &str,
+) {
+    let got = greeting(&at(Weekday::Tue, hour, minute));
+
+    assert_eq!(
+        got,
+        Ok(expected),
+        "at {hour:02}:{minute:02} the greeting must be {expected:?}: morning until 12:00, afternoon until 18:00"
+    );
+}
+
+#[rstest]
+#[case::one_minute_before_opening(Weekday::Mon, 8, 59, false)]
+#[case::opening_minute(Weekday::Mon, 9, 0, true)]
+#[case::midweek_noon(Weekday::Wed, 12, 0, true)]
+#[case::last_open_minute(Weekday::Fri, 17, 29, true)]
+#[case::closing_minute(Weekday::Fri, 17, 30, false)]
+#[case::late_afternoon_hour(Weekday::Thu, 17, 0, true)]
+#[case::saturday_morning(Weekday::Sat, 10, 0, false)]
+#[case::sunday_noon(Weekday::Sun, 12, 0, false)]
+fn knows_business_hours_on_the_stub_clock(
+    #[case] weekday: Weekday,
+    #[case] hour: u8,
+    #[case] minute: u8,
+    #[case] open: bool,
+) {
+    let got = is_business_hours(&at(weekday, hour, minute));
+
+    assert_eq!(
+        got,
+        Ok(open),
+        "{weekday:?} {hour:02}:{minute:02}: open must be {open} (weekdays, 09:00 inclusive to 17:30 exclusive)"
+    );
+}
+
+#[rstest]
+#[case::hour_24(24, 0)]
+#[case::minute_60(9, 60)]
+fn refuses_a_time_no_clock_can_show(#[case] hour: u8, #[case] minute: u8) {
+    let clock = at(Weekday::Mon, hour, minute);
+    let expected = ClockError::InvalidTime { hour, minute };
+
+    assert_eq!(
+        greeting(&clock),
+        Err(expected),
+        "greeting must refuse {hour}:{minute} with InvalidTime instead of guessing"
+    );
+    assert_eq!(
+        is_business_hours(&clock),
+        Err(expected),
+        "is_business_hours must refuse {hour}:{minute} with InvalidTime instead of guessing"
+    );
+}
+
+// --- behaviour verification with the mock ---
+
+fn mock_clock_read_once(now: LocalTime) -> MockClock {
+    let mut clock = MockClock::new();
+    // Fails the test if `now` is called a second time, and on drop if it was never called.
+    clock.expect_now().times(1).return_const(now);
+    clock
+}
+
+#[test]
+fn greeting_reads_the_clock_exactly_once() {
+    let clock = mock_clock_read_once(LocalTime {
+        weekday: Weekday::Mon,
+        hour: 7,
+        minute: 30,
+    });
+
+    let got = greeting(&clock);
+
+    assert_eq!(
+        got,
+        Ok("Good morning"),
+        "greeting must read the (mock) clock once and answer from that reading"
+    );
+}
+
+#[test]
+fn business_hours_reads_the_clock_exactly_once() {
+    let clock = mock_clock_read_once(LocalTime {
+        weekday: Weekday::Fri,
+        hour: 17,
+        minute: 29,
+    });
+
+    let got = is_business_hours(&clock);
+
+    assert_eq!(
+        got,
+        Ok(true),
+        "is_business_hours must decide from a single reading: two reads can straddle 17:30"
+    );
+}

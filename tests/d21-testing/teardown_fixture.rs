@@ -1,0 +1,200 @@
+//! Kata 3: `TestDb` and its rstest fixture, checked against the database file itself.
+
+use std::panic;
+use std::path::Path;
+
+use rstest::rstest;
+use rusqlite::Connection;
+
+use crate::teardown_fixture::*;
+
+const ADA: &str = "ada@example.com";
+
+/// Counts committed users with a separate, plain connection: what the next test would see.
+fn committed_users(path: &Path) -> i64 {
+    let conn = Connection::open(path).expect("the database file should open");
+    conn.query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))
+        .expect("the users table should exist once a TestDb has opened the file")
+}
+
+/// A database file in `dir` with one committed user, as a shared test database would be.
+fn seeded_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("shared.sqlite3");
+    let conn = Connection::open(&path).expect("a temp file should open");
+    conn.execute_batch(SCHEMA).expect("the schema should apply");
+    conn.execute("INSERT INTO users (email) VALUES ('seed@example.com')", [])
+        .expect("the seed row should insert");
+    path
+}
+
+// Isolation: both tests insert the same unique email into the fixture; both must pass.
+
+#[rstest]
+fn the_fixture_isolates_a_first_test(test_db: TestDb) {
+    let inserted = test_db.insert_user(ADA);
+    assert!(
+        inserted.is_ok(),
+        "the fixture must start empty so {ADA} is free, got {inserted:?}"
+    );
+    assert_eq!(
+        test_db.count_users().ok(),
+        Some(1),
+        "one insert inside the fixture's transaction must be visible to the test itself"
+    );
+}
+
+#[rstest]
+fn the_fixture_isolates_a_second_test(test_db: TestDb) {
+    let inserted = test_db.insert_user(ADA);
+    assert!(
+        inserted.is_ok(),
+        "another test's {ADA} must not leak into this one, got {inserted:?}"
+    );
+}
+
+#[rstest]
+fn the_fixture_starts_with_an_empty_table(test_db: TestDb) {
+    assert_eq!(
+        test_db.count_users().ok(),
+        Some(0),
+        "a fresh fixture must have the users table and no rows"
+    );
+}
+
+#[test]
+fn dropping_rolls_back_only_the_tests_own_writes() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = seeded_file(dir.path());
+
+    {
+        let db = TestDb::open_at(&path).expect("a TestDb on an existing file");
+        db.insert_user(ADA).expect("ada is new");
+        assert_eq!(
+            db.count_users().ok(),
+            Some(2),
+            "inside the test the seed row and the new row are both visible"
+        );
+    } // the TestDb is dropped here
+
+    assert_eq!(
+        committed_users(&path),
+        1,
+        "after drop the test's insert must be rolled back and the committed seed row kept"
+    );
+}
+
+#[test]
+fn the_same_unique_email_can_be_inserted_by_successive_test_dbs_on_one_file() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("reused.sqlite3");
+
+    for round in 1..=2 {
+        let db = TestDb::open_at(&path).expect("a TestDb on the shared file");
+        let inserted = db.insert_user(ADA);
+        assert!(
+            inserted.is_ok(),
+            "round {round}: {ADA} must be free because the previous TestDb rolled back, got {inserted:?}"
+        );
+    }
+}
+
+#[test]
+fn teardown_runs_when_the_test_body_panics() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = seeded_file(dir.path());
+
+    let outcome = panic::catch_unwind(|| {
+        let db = TestDb::open_at(&path).expect("a TestDb on an existing file");
+        db.insert_user(ADA).expect("ada is new");
+        panic!("a failing assertion in the test body");
+    });
+
+    let message = outcome
+        .err()
+        .and_then(|payload| payload.downcast_ref::<&str>().map(|s| s.to_string()));
+    assert_eq!(
+        message.as_deref(),
+        Some("a failing assertion in the test body"),
+        "the body should get as far as its own panic"
+    );
+    assert_eq!(
+        committed_users(&path),
+        1,
+        "Drop runs while a panic unwinds, so the insert must be rolled back even though the test failed"
+    );
+}
+
+#[test]
+fn fresh_leaves_no_file_behind() {
+    let path = {
+        let db = TestDb::fresh().expect("a fresh TestDb");
+        let path = db.path().to_owned();
+        assert!(
+            path.exists(),
+            "while the TestDb lives its database file {} must exist",
+            path.display()
+        );
+        path
+    }; // the TestDb is dropped here
+
+    assert!(
+        !path.exists(),
+        "dropping a fresh TestDb must delete {} and its temporary directory",
+        path.display()
+    );
+    assert!(
+        path.parent().is_some_and(|dir| !dir.exists()),
+        "the temporary directory around {} must be gone too",
+        path.display()
+    );
+}
+
+#[rstest]
+fn a_duplicate_email_is_a_typed_error(test_db: TestDb) {
+    test_db.insert_user(ADA).expect("the first ada is new");
+
+    let got = test_db.insert_user(ADA);
+
+    assert!(
+        matches!(&got, Err(DbError::DuplicateEmail(email)) if email == ADA),
+        "a second {ADA} must be DuplicateEmail naming it, got {got:?}"
+    );
+}
+
+#[rstest]
+fn an_empty_email_is_refused(test_db: TestDb) {
+    let got = test_db.insert_user("");
+
+    assert!(
+        matches!(got, Err(DbError::InvalidEmail)),
+        "an empty email must be InvalidEmail before SQLite sees it, got {got:?}"
+    );
+    assert_eq!(
+        test_db.count_users().ok(),
+        Some(0),
+        "a refused insert must not leave a row"
+    );
+}
+
+#[test]
+fn only_a_uniqueness_violation_counts_as_a_duplicate() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("checked.sqlite3");
+    // A stricter existing table: TestDb's CREATE TABLE IF NOT EXISTS keeps it.
+    Connection::open(&path)
+        .and_then(|conn| {
+            conn.execute_batch(
+                "CREATE TABLE users (id INTEGER PRIMARY KEY, \
+                 email TEXT NOT NULL UNIQUE CHECK (email LIKE '%@%'))",
+            )
+        })
+        .expect("the stricter schema should apply");
+    let db = TestDb::open_at(&path).expect("a TestDb on the stricter file");
+
+    let got = db.insert_user("no-at-sign");
+
+    assert!(
+        matches!(got, Err(DbError::Sqlite(_))),
+        "a CHECK failure is not a duplicate: only a UNIQUE violation may become DuplicateEmail, got {got:?}"
+    );
+}
