@@ -45,33 +45,44 @@ pub fn parse_failure(name: &str, stdout: &str) -> Failure {
             .collect(),
         None => stdout.lines().collect(),
     };
-    let panic_at = section.iter().position(|l| l.contains(" panicked at "));
-    let output = match panic_at {
-        Some(i) => clip(section[..i].join("\n").trim()),
+    // A test can panic more than once: a learner's code inside a spawned thread, then the
+    // test's own assertion; or proptest, once per shrinking step, then its summary. The first
+    // panic says where the learner's code stopped; the last one is the verdict to read.
+    let panics: Vec<usize> = section
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| is_panic_line(l))
+        .map(|(i, _)| i)
+        .collect();
+    let output = match panics.first() {
+        Some(&i) => clip(section[..i].join("\n").trim()),
         None => String::new(),
     };
-    let (location, body): (Option<Location>, Vec<&str>) = match panic_at {
-        Some(i) => {
-            let line = section[i];
-            let rest = &line[line.find(" panicked at ").map_or(0, |p| p + 13)..];
-            let (loc_text, inline) = match rest.split_once(":\n") {
-                Some(x) => x,
-                None => (rest.trim_end_matches(':'), ""),
-            };
+    let (location, body): (Option<Location>, Vec<&str>) = match (panics.first(), panics.last()) {
+        (Some(&first), Some(&last)) => {
+            let (location, _) = split_panic_line(section[first]);
+            let (_, inline) = split_panic_line(section[last]);
             let mut body: Vec<&str> = Vec::new();
             if !inline.is_empty() {
                 body.push(inline);
             }
-            body.extend(section[i + 1..].iter().copied());
-            (parse_location(loc_text), body)
+            body.extend(section[last + 1..].iter().copied());
+            (location, body)
         }
-        None => (None, section),
+        _ => (None, section),
     };
     let kept: Vec<&str> = body
         .into_iter()
         .take_while(|l| !l.starts_with("stack backtrace:"))
         .filter(|l| {
-            !l.starts_with("note: run with `RUST_BACKTRACE")
+            // proptest's counters after its summary say nothing to a learner.
+            let stat = l.trim_start();
+            let proptest_counter = l.starts_with('\t')
+                && (stat.starts_with("successes:")
+                    || stat.starts_with("local rejects:")
+                    || stat.starts_with("global rejects:"));
+            !proptest_counter
+                && !l.starts_with("note: run with `RUST_BACKTRACE")
                 && !l.starts_with("note: Some details are omitted")
         })
         .collect();
@@ -87,6 +98,21 @@ pub fn parse_failure(name: &str, stdout: &str) -> Failure {
 }
 
 /// At most [`MAX_LINES`] lines.
+fn is_panic_line(line: &str) -> bool {
+    line.starts_with("thread '") && line.contains(" panicked at ")
+}
+
+/// `thread 'x' panicked at file:line:col:` (message on the next lines) or, in older
+/// formats, `…panicked at file:line:col:\nmessage` folded on one line.
+fn split_panic_line(line: &str) -> (Option<Location>, &str) {
+    let rest = &line[line.find(" panicked at ").map_or(0, |p| p + 13)..];
+    let (loc_text, inline) = match rest.split_once(":\n") {
+        Some(x) => x,
+        None => (rest.trim_end_matches(':'), ""),
+    };
+    (parse_location(loc_text), inline)
+}
+
 fn clip(text: &str) -> String {
     if text.lines().count() > MAX_LINES {
         let head: Vec<&str> = text.lines().take(MAX_LINES).collect();
@@ -144,6 +170,30 @@ failures:
 
 test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 3 filtered out; finished in 0.00s
 ";
+
+    #[test]
+    fn several_panics_keep_the_first_location_and_the_last_message() {
+        let out = "---- suite::f::law stdout ----
+thread 'suite::f::law' (7) panicked at katas/d1/src/f.rs:9:5:
+not yet implemented: f of 8
+thread 'suite::f::law' (7) panicked at katas/d1/src/f.rs:9:5:
+not yet implemented: f of 4
+thread 'suite::f::law' (7) panicked at tests/d1/f.rs:20:1:
+Test failed: not yet implemented: f of 0; minimal failing input: n = 0
+\tsuccesses: 0
+
+failures:
+";
+        let f = parse_failure("suite::f::law", out);
+        assert_eq!(f.location.map(|l| l.line), Some(9));
+        assert!(
+            f.message
+                .starts_with("Test failed: not yet implemented: f of 0"),
+            "{}",
+            f.message
+        );
+        assert!(!f.message.contains("f of 4"), "{}", f.message);
+    }
 
     #[test]
     fn lists_tests_but_not_benchmarks() {

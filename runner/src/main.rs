@@ -60,6 +60,32 @@ enum Command {
         /// A kata id or `suite/kata` (default: the first kata that is not green).
         kata: Option<String>,
     },
+    /// Re-check the current kata on every save; move on when it turns green.
+    ///
+    /// Keys on a terminal: h next hint, n skip to the next kata, l list, q quit.
+    Watch {
+        /// Start with this kata (default: the first kata that is not green).
+        kata: Option<String>,
+    },
+    /// Restore a kata's pristine stub, after saving your file under .kata/backups/.
+    Reset {
+        /// A kata id or `suite/kata`; with --all, a suite id.
+        target: String,
+        /// Reset every kata of the suite TARGET (asks for confirmation).
+        #[arg(long)]
+        all: bool,
+        /// Do not ask for confirmation (with --all).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Once a kata is green: the reference solution and a diff against your file.
+    Solution {
+        /// A kata id or `suite/kata`.
+        kata: String,
+        /// Show it before green anyway (recorded as peeked in your progress).
+        #[arg(long)]
+        peek: bool,
+    },
     /// Prove the suites: solutions pass, pristine stubs fail, manifest and snapshots agree.
     Verify {
         /// Only this suite (repeatable).
@@ -115,5 +141,15 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Check { target, .. }) => commands::check::run(&ctx, target),
         Some(Command::Hint { kata }) => commands::hint::run(&ctx, kata.as_deref()),
         Some(Command::Verify { suites, .. }) => commands::verify::run(&ctx, suites),
+        Some(Command::Watch { kata }) => commands::watch::run(&ctx, kata.as_deref()),
+        Some(Command::Reset {
+            target, all: false, ..
+        }) => commands::reset::run(&ctx, target),
+        Some(Command::Reset {
+            target,
+            all: true,
+            yes,
+        }) => commands::reset::run_all(&ctx, target, *yes),
+        Some(Command::Solution { kata, peek }) => commands::solution::run(&ctx, kata, *peek),
     }
 }

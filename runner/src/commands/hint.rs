@@ -2,6 +2,7 @@
 
 use super::{Ctx, EXIT_OK};
 use crate::error::Result;
+use crate::manifest::KataRef;
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, name: Option<&str>) -> Result<i32> {
@@ -24,47 +25,54 @@ pub fn run(ctx: &Ctx, name: Option<&str>) -> Result<i32> {
             }
         }
     };
+    let text = next_hint(ctx, kata)?;
+    print!("{text}");
+    Ok(EXIT_OK)
+}
+
+/// Takes the next hint of `kata` (recording it in `.kata/progress.json`) and renders it.
+/// Shared by `cargo kata hint` and the `h` key of watch mode.
+pub fn next_hint(ctx: &Ctx, kata: KataRef<'_>) -> Result<String> {
+    let mut out = String::new();
     let hints = &kata.kata.hints;
     if hints.is_empty() {
-        println!(
-            "`{}` has no hints; its file's brief is the place to start.",
+        out.push_str(&format!(
+            "`{}` has no hints; its file's brief is the place to start.\n",
             kata.kata.id
-        );
-        return Ok(EXIT_OK);
+        ));
+        return Ok(out);
     }
     let mut progress = ctx.load_progress();
     let entry = progress.kata(&kata.key());
     let used = entry.hints_used as usize;
     if used >= hints.len() {
-        println!(
-            "No more hints for `{}`: you have seen all {}. The last one again:\n",
+        out.push_str(&format!(
+            "No more hints for `{}`: you have seen all {}. The last one again:\n\n  {}\n",
             kata.kata.id,
-            hints.len()
-        );
-        println!("  {}", hints[hints.len() - 1]);
-        return Ok(EXIT_OK);
+            hints.len(),
+            hints[hints.len() - 1]
+        ));
+        return Ok(out);
     }
     entry.hints_used += 1;
     entry.first_started.get_or_insert_with(crate::state::now);
     ctx.save_progress(&progress);
-    println!(
-        "{} {}/{} for {}:\n",
+    out.push_str(&format!(
+        "{} {}/{} for {}:\n\n  {}\n",
         ctx.style.bold("Hint"),
         used + 1,
         hints.len(),
-        kata.kata.id
-    );
-    println!("  {}", hints[used]);
-    if used + 1 < hints.len() {
-        println!(
-            "\n  {}",
-            ctx.style.dim(&format!(
-                "run `cargo kata hint {}` again for the next one",
-                kata.kata.id
-            ))
-        );
+        kata.kata.id,
+        hints[used]
+    ));
+    let footer = if used + 1 < hints.len() {
+        format!(
+            "run `cargo kata hint {}` again for the next one",
+            kata.kata.id
+        )
     } else {
-        println!("\n  {}", ctx.style.dim("that was the last hint"));
-    }
-    Ok(EXIT_OK)
+        "that was the last hint".to_string()
+    };
+    out.push_str(&format!("\n  {}\n", ctx.style.dim(&footer)));
+    Ok(out)
 }

@@ -4,7 +4,10 @@ pub mod check;
 pub mod hint;
 pub mod list;
 pub mod overview;
+pub mod reset;
+pub mod solution;
 pub mod verify;
+pub mod watch;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

@@ -1,0 +1,79 @@
+//! `cargo kata reset <kata>` and `cargo kata reset --all <suite>`: back to the pristine stub,
+//! after saving the learner's file under `.kata/backups/`.
+
+use std::io::{self, IsTerminal};
+use std::path::Path;
+use std::time::SystemTime;
+
+use kata_runner::learn::reset::{self, Confirmation, KataFile};
+
+use super::{Ctx, EXIT_ERROR, EXIT_OK};
+use crate::error::{Error, Result};
+
+/// Resets one kata.
+pub fn run(ctx: &Ctx, name: &str) -> Result<i32> {
+    let kata = ctx.manifest.kata(name)?;
+    let key = kata.key();
+    let file = KataFile {
+        kata_id: &key,
+        file: Path::new(&kata.kata.file),
+    };
+    match reset::reset_kata(&ctx.root, file, SystemTime::now()) {
+        Ok(outcome) => {
+            println!("{}", outcome.message(&key, &ctx.root));
+            Ok(EXIT_OK)
+        }
+        Err(e) => Err(Error::Usage(format!("cannot reset {key}: {e}"))),
+    }
+}
+
+/// Resets every kata of a suite, after a confirmation (or `--yes`).
+pub fn run_all(ctx: &Ctx, suite_id: &str, yes: bool) -> Result<i32> {
+    let suite = ctx.manifest.suite(suite_id).ok_or_else(|| {
+        let ids: Vec<&str> = ctx.manifest.suites.iter().map(|s| s.id.as_str()).collect();
+        Error::Usage(format!(
+            "no suite named `{suite_id}`; the suites are: {}",
+            ids.join(", ")
+        ))
+    })?;
+    let keys: Vec<String> = suite
+        .katas
+        .iter()
+        .map(|k| format!("{}/{}", suite.id, k.id))
+        .collect();
+    let files: Vec<KataFile<'_>> = suite
+        .katas
+        .iter()
+        .zip(&keys)
+        .map(|(k, key)| KataFile {
+            kata_id: key,
+            file: Path::new(&k.file),
+        })
+        .collect();
+    let confirmation = Confirmation {
+        yes,
+        tty: io::stdin().is_terminal(),
+    };
+    let mut ask =
+        |question: &str| reset::ask_yes_no(question, &mut io::stdin().lock(), &mut io::stderr());
+    let results = reset::reset_all(
+        &ctx.root,
+        &suite.id,
+        &files,
+        confirmation,
+        &mut ask,
+        SystemTime::now(),
+    )
+    .map_err(|e| Error::Usage(e.to_string()))?;
+    let mut code = EXIT_OK;
+    for r in results {
+        match r.outcome {
+            Ok(outcome) => println!("{}", outcome.message(&r.kata_id, &ctx.root)),
+            Err(e) => {
+                eprintln!("error: cannot reset {}: {e}", r.kata_id);
+                code = EXIT_ERROR;
+            }
+        }
+    }
+    Ok(code)
+}

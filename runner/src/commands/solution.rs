@@ -1,0 +1,40 @@
+//! `cargo kata solution <kata> [--peek]`: the reference solution and a diff, once green.
+
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+
+use kata_runner::learn::solution::{self, SolutionRequest};
+
+use super::Ctx;
+use crate::error::Result;
+use crate::state::Status;
+
+/// Runs the command.
+pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
+    let kata = ctx.manifest.kata(name)?;
+    let key = kata.key();
+    let (verdicts, _) = crate::check::check(&ctx.settings(), &[kata], 0)?;
+    let green = verdicts.first().is_some_and(|v| v.status == Status::Green);
+    let kata_file: PathBuf = ctx.root.join(&kata.kata.file);
+    let solution_file: PathBuf = ctx.root.join(kata.solution_file());
+    let request = SolutionRequest {
+        kata_id: &key,
+        kata_file: &kata_file,
+        solution_file: &solution_file,
+        green,
+        peek,
+        color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut record_peek = |_: &str| -> std::result::Result<(), solution::RecordError> {
+        let mut progress = crate::state::load(&ctx.root).progress;
+        progress.kata(&key).peeked = true;
+        crate::state::save(&ctx.root, &progress).map_err(|e| e.to_string().into())
+    };
+    match solution::show(request, &mut record_peek, &mut io::stdout().lock()) {
+        Ok(_) => Ok(super::EXIT_OK),
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(e.exit_code())
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! `cargo kata watch [kata]`: re-checks the current kata on every save, moves on when green.
+
+use std::time::Duration;
+
+use kata_runner::learn::watch::{self, Verdict, WatchExit, WatchHooks, WatchOptions};
+
+use super::{Ctx, EXIT_OK};
+use crate::error::{Error, Result};
+use crate::manifest::KataRef;
+use crate::state::Status;
+use crate::{render, status};
+
+/// Runs the command.
+pub fn run(ctx: &Ctx, start: Option<&str>) -> Result<i32> {
+    let current = match start {
+        Some(name) => Some(ctx.manifest.kata(name)?),
+        None => first_not_green(ctx, None)?,
+    };
+    let Some(current) = current else {
+        println!("Every kata is green: nothing to watch. Well done!");
+        return Ok(EXIT_OK);
+    };
+    let mut hooks = Hooks { ctx, current };
+    match watch::run(&WatchOptions::new(&ctx.root), &mut hooks) {
+        Ok(WatchExit::Signal) => Ok(130),
+        Ok(_) => Ok(EXIT_OK),
+        Err(e) => Err(Error::Usage(format!("watch mode stopped: {e}"))),
+    }
+}
+
+/// The first kata (after `after`, in curriculum order) that is not green.
+fn first_not_green<'m>(ctx: &'m Ctx, after: Option<&KataRef<'_>>) -> Result<Option<KataRef<'m>>> {
+    let mut progress = ctx.load_progress();
+    let statuses = status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;
+    ctx.save_progress(&progress);
+    let start = after.map_or(0, |a| {
+        statuses
+            .rows
+            .iter()
+            .position(|r| r.kata.key() == a.key())
+            .map_or(0, |i| i + 1)
+    });
+    Ok(statuses.rows[start..]
+        .iter()
+        .find(|r| r.status != Status::Green)
+        .map(|r| r.kata))
+}
+
+struct Hooks<'c> {
+    ctx: &'c Ctx,
+    current: KataRef<'c>,
+}
+
+impl WatchHooks for Hooks<'_> {
+    fn check_current(&mut self) -> Verdict {
+        let kata_id = self.current.key();
+        match super::check::check_rendered(self.ctx, self.current) {
+            Ok(r) => Verdict {
+                green: r.green,
+                rendered: r.text,
+                kata_id,
+                elapsed_to_green: r.time_to_green_secs.map(Duration::from_secs),
+            },
+            Err(e) => Verdict {
+                green: false,
+                rendered: format!("{kata_id} could not be checked: {e}\n"),
+                kata_id,
+                elapsed_to_green: None,
+            },
+        }
+    }
+
+    fn next_kata(&mut self) -> Option<String> {
+        let next = first_not_green(self.ctx, Some(&self.current))
+            .ok()
+            .flatten()?;
+        self.current = next;
+        Some(next.key())
+    }
+
+    fn hint(&mut self) -> String {
+        super::hint::next_hint(self.ctx, self.current)
+            .unwrap_or_else(|e| format!("no hint available: {e}\n"))
+    }
+
+    fn list(&mut self) -> String {
+        let mut progress = self.ctx.load_progress();
+        match status::refresh(&self.ctx.settings(), &self.ctx.manifest, &mut progress) {
+            Ok(statuses) => {
+                self.ctx.save_progress(&progress);
+                render::list(&statuses.rows, self.ctx.style)
+            }
+            Err(e) => format!("cannot list the katas: {e}\n"),
+        }
+    }
+}
