@@ -110,7 +110,7 @@ measure_watch() {
     log="$work/watch.$$.log"
     fifo="$work/stdin.$$"
     rm -f -- "$fifo" && mkfifo "$fifo"
-    KATA_WATCH_TIMING=1 cargo kata watch <"$fifo" >"$log" 2>&1 &
+    KATA_WATCH_TIMING=1 cargo kata watch "$kata" <"$fifo" >"$log" 2>&1 &
     watch_pid=$!
     exec 3>"$fifo"  # keeps watch's stdin open until cleanup
     rm -f -- "$fifo"

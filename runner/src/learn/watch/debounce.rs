@@ -16,7 +16,7 @@ use super::filter::changed_sources;
 /// The quiet period used by watch mode unless told otherwise. Editors finish a save
 /// within microseconds to a few milliseconds; this wait is part of every save-to-verdict
 /// time, so it stays short.
-pub const DEFAULT_QUIET: Duration = Duration::from_millis(100);
+pub const DEFAULT_QUIET: Duration = Duration::from_millis(50);
 
 /// One save (or burst of saves): the learner's source files it touched, sorted (empty
 /// when the watcher lost track of what changed).
