@@ -114,11 +114,21 @@ fn split_panic_line(line: &str) -> (Option<Location>, &str) {
 }
 
 fn clip(text: &str) -> String {
+    let lines: Vec<String> = text.lines().take(MAX_LINES).map(clip_line).collect();
+    let mut out = lines.join("\n");
     if text.lines().count() > MAX_LINES {
-        let head: Vec<&str> = text.lines().take(MAX_LINES).collect();
-        format!("{}\n…", head.join("\n"))
-    } else {
-        text.to_string()
+        out.push_str("\n…");
+    }
+    out
+}
+
+/// Longest line shown: a panic message that prints a million inputs stays readable.
+const MAX_LINE_CHARS: usize = 400;
+
+fn clip_line(line: &str) -> String {
+    match line.char_indices().nth(MAX_LINE_CHARS) {
+        Some((cut, _)) => format!("{} … ({} more bytes)", &line[..cut], line.len() - cut),
+        None => line.to_string(),
     }
 }
 
@@ -193,6 +203,17 @@ failures:
             f.message
         );
         assert!(!f.message.contains("f of 4"), "{}", f.message);
+    }
+
+    #[test]
+    fn a_very_long_message_line_is_cut() {
+        let long = "x".repeat(10_000);
+        let out = format!(
+            "---- suite::a::b stdout ----\nthread 'suite::a::b' panicked at k.rs:1:1:\n{long}\n"
+        );
+        let f = parse_failure("suite::a::b", &out);
+        assert!(f.message.len() < 500, "{} bytes kept", f.message.len());
+        assert!(f.message.ends_with("(9600 more bytes)"), "{}", f.message);
     }
 
     #[test]

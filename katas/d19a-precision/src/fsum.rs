@@ -33,5 +33,5 @@ pub fn naive_sum(values: &[f64]) -> f64 {
 
 /// Returns the exact sum of the values, correctly rounded to the nearest `f64`.
 pub fn fsum(values: &[f64]) -> f64 {
-    todo!("sum {values:?} exactly, rounding once")
+    todo!("sum {} values exactly, rounding once", values.len())
 }
