@@ -88,6 +88,25 @@ pub struct BuildStats {
 }
 
 /// Builds the learners' crates of the given katas' suites and runs the katas' tests.
+/// `one-kata,<kata>` when exactly one kata is checked and its crate offers the feature (see
+/// docs/authoring.md): only that kata's tests are compiled. Otherwise, every test is.
+fn one_kata_features(root: &Path, katas: &[KataRef<'_>]) -> Vec<String> {
+    let [kata] = katas else {
+        return Vec::new();
+    };
+    let manifest = root.join("katas").join(&kata.suite.id).join("Cargo.toml");
+    let offers = std::fs::read_to_string(manifest)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("features").and_then(|f| f.as_table()).cloned())
+        .is_some_and(|f| f.contains_key("one-kata") && f.contains_key(&kata.kata.id));
+    if offers {
+        vec!["one-kata".to_string(), kata.kata.id.clone()]
+    } else {
+        Vec::new()
+    }
+}
+
 pub fn check<'m>(
     settings: &Settings,
     katas: &[KataRef<'m>],
@@ -124,6 +143,7 @@ pub fn check<'m>(
             target_dir: None,
             progress: settings.progress_bar,
             expected_units,
+            features: one_kata_features(&settings.root, katas),
         })?
     };
     let stats = BuildStats { units: out.units };
@@ -302,6 +322,7 @@ pub fn prebuild(settings: &Settings, suites: &[Suite], expected_units: usize) ->
         target_dir: None,
         progress: settings.progress_bar,
         expected_units,
+        features: Vec::new(),
     })?;
     Ok(out.units)
 }

@@ -79,6 +79,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
         target_dir: None,
         progress: settings.progress_bar,
         expected_units: 0,
+        features: Vec::new(),
     })?;
     let sol_tests = TestSet::list(&sol.binaries)?;
     let opts = check::run_options(
@@ -221,6 +222,7 @@ fn stubs(
         target_dir: Some(target_dir),
         progress: settings.progress_bar,
         expected_units: 0,
+        features: Vec::new(),
     })?;
     let tests = TestSet::list(&out.binaries)?;
     let opts = check::run_options(stub_root, settings.timeout, vec![]);

@@ -1,6 +1,10 @@
 //! The d16-iterators suite: compiled into kata-d16-iterators (where it must fail) and
 //! solution-d16-iterators (where it must pass).
 
+// Under `one-kata` only one kata's tests are compiled (see docs/authoring.md), so helpers
+// the other katas use go unused there; the full build (CI, verify) still checks them.
+#![cfg_attr(feature = "one-kata", allow(dead_code, unused_imports, unused_macros))]
+
 /// Proptest settings for this suite: no regression files in the repository, and a case
 /// count that keeps a learner's check fast.
 pub(crate) fn proptest_config() -> proptest::test_runner::Config {
@@ -26,9 +30,15 @@ macro_rules! assert_suite_snapshot {
 
 mod heap; // a counting global allocator: measures the heap a piece of code holds
 
+#[cfg(any(not(feature = "one-kata"), feature = "delegation"))]
 mod delegation;
+#[cfg(any(not(feature = "one-kata"), feature = "generator_shortcut"))]
 mod generator_shortcut;
+#[cfg(any(not(feature = "one-kata"), feature = "iterable_vs_iterator"))]
 mod iterable_vs_iterator;
+#[cfg(any(not(feature = "one-kata"), feature = "iterator_struct"))]
 mod iterator_struct;
+#[cfg(any(not(feature = "one-kata"), feature = "lazy_pipeline"))]
 mod lazy_pipeline;
+#[cfg(any(not(feature = "one-kata"), feature = "streaming_file"))]
 mod streaming_file;

@@ -1,6 +1,10 @@
 //! The d18a-sqlite suite: compiled into kata-d18a-sqlite (where it must fail) and
 //! solution-d18a-sqlite (where it must pass).
 
+// Under `one-kata` only one kata's tests are compiled (see docs/authoring.md), so helpers
+// the other katas use go unused there; the full build (CI, verify) still checks them.
+#![cfg_attr(feature = "one-kata", allow(dead_code, unused_imports, unused_macros))]
+
 /// Proptest settings for this suite: no regression files in the repository, and a case
 /// count that keeps a learner's check fast.
 pub(crate) fn proptest_config() -> proptest::test_runner::Config {
@@ -29,11 +33,19 @@ pub(crate) fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("the OS should give the test a temporary directory")
 }
 
+#[cfg(any(not(feature = "one-kata"), feature = "async_store"))]
 mod async_store;
+#[cfg(any(not(feature = "one-kata"), feature = "bank"))]
 mod bank;
+#[cfg(any(not(feature = "one-kata"), feature = "commit"))]
 mod commit;
+#[cfg(any(not(feature = "one-kata"), feature = "crud"))]
 mod crud;
+#[cfg(any(not(feature = "one-kata"), feature = "dates"))]
 mod dates;
+#[cfg(any(not(feature = "one-kata"), feature = "injection"))]
 mod injection;
+#[cfg(any(not(feature = "one-kata"), feature = "joins"))]
 mod joins;
+#[cfg(any(not(feature = "one-kata"), feature = "locking"))]
 mod locking;
