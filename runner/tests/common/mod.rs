@@ -85,7 +85,7 @@ fn lib(kind: &str, suite: &str) -> String {
 
 fn cargo_toml(name: &str) -> String {
     format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n"
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[features]\none-kata = []\nadd = []\ndouble = []\n\n[dependencies]\n"
     )
 }
 
@@ -154,7 +154,7 @@ impl Fixture {
             write(
                 &root,
                 &format!("tests/{suite}/mod.rs"),
-                "//! The demo suite.\n\nmod add;\nmod double;\n",
+                "//! The demo suite.\n\n#[cfg(any(not(feature = \"one-kata\"), feature = \"add\"))]\nmod add;\n#[cfg(any(not(feature = \"one-kata\"), feature = \"double\"))]\nmod double;\n",
             );
             write(&root, &format!("tests/{suite}/add.rs"), ADD_TESTS);
             write(&root, &format!("tests/{suite}/double.rs"), DOUBLE_TESTS);
