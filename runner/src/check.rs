@@ -94,12 +94,7 @@ fn one_kata_features(root: &Path, katas: &[KataRef<'_>]) -> Vec<String> {
     let [kata] = katas else {
         return Vec::new();
     };
-    let manifest = root.join("katas").join(&kata.suite.id).join("Cargo.toml");
-    let offers = std::fs::read_to_string(manifest)
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("features").and_then(|f| f.as_table()).cloned())
-        .is_some_and(|f| f.contains_key("one-kata") && f.contains_key(&kata.kata.id));
+    let offers = kata.has_one_kata_feature(root, "katas");
     if offers {
         vec!["one-kata".to_string(), kata.kata.id.clone()]
     } else {

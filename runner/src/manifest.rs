@@ -88,6 +88,20 @@ impl KataRef<'_> {
         format!("{}/{}", self.suite.id, self.kata.id)
     }
 
+    /// Whether the suite's crate under `crates_dir` (`katas` or `solutions`) declares the
+    /// features `one-kata` and `<kata>`, which compile only this kata's tests.
+    pub fn has_one_kata_feature(&self, root: &Path, crates_dir: &str) -> bool {
+        std::fs::read_to_string(
+            root.join(crates_dir)
+                .join(&self.suite.id)
+                .join("Cargo.toml"),
+        )
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("features").and_then(|f| f.as_table()).cloned())
+        .is_some_and(|f| f.contains_key("one-kata") && f.contains_key(&self.kata.id))
+    }
+
     /// The reference solution's file: the kata file with `katas/` replaced by `solutions/`.
     pub fn solution_file(&self) -> String {
         match self.kata.file.strip_prefix("katas/") {

@@ -319,7 +319,8 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
             sol_ok,
             if sol_ok { "" } else { "missing" },
         );
-        let gated = one_kata_feature(root, suite, &kata.id);
+        let gated =
+            k.has_one_kata_feature(root, "katas") && k.has_one_kata_feature(root, "solutions");
         report.push(
             "manifest",
             format!("{key}: both crates declare the features one-kata and {}", kata.id),
@@ -371,17 +372,6 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
             "",
         );
     }
-}
-
-/// Whether the kata and solution crates of `suite` both declare `one-kata` and `<kata>`.
-fn one_kata_feature(root: &Path, suite: &Suite, kata: &str) -> bool {
-    ["katas", "solutions"].iter().all(|dir| {
-        std::fs::read_to_string(root.join(dir).join(&suite.id).join("Cargo.toml"))
-            .ok()
-            .and_then(|text| text.parse::<toml::Table>().ok())
-            .and_then(|t| t.get("features").and_then(|f| f.as_table()).cloned())
-            .is_some_and(|f| f.contains_key("one-kata") && f.contains_key(kata))
-    })
 }
 
 fn errors_of(diags: &[crate::build::Diagnostic], pkg: &str) -> String {
