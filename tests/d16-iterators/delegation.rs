@@ -6,6 +6,8 @@ use crate::delegation::{
 };
 use proptest::prelude::*;
 
+use super::heap::peak_heap;
+
 fn segment(lines: &[&str]) -> Segment {
     Segment {
         lines: lines.iter().map(|&line| line.to_owned()).collect(),
@@ -154,6 +156,72 @@ fn a_tree_is_walked_depth_first_through_every_level() {
         ],
         "lines_in_tree gave {got:?}: a folder's own files first, then each sub-folder's whole \
          tree before the next sub-folder (depth first); recursion needs a Box<dyn Iterator>"
+    );
+}
+
+/// A folder of `files` files of 10 segments of 100 lines each: big enough that a copy shows.
+fn big_folder(name: &str, files: usize) -> Folder {
+    let lines: Vec<String> = (0..100).map(|i| format!("line {i}")).collect();
+    let segments = vec![Segment { lines }; 10];
+    folder(
+        name,
+        (0..files)
+            .map(|i| file(&format!("{i}.log"), segments.clone()))
+            .collect(),
+    )
+}
+
+/// How much heap walking `walk` to the end holds at most, and how many lines it saw.
+fn heap_of_walk<'a, I: Iterator<Item = &'a str>>(walk: impl FnOnce() -> I) -> (usize, usize) {
+    peak_heap(|| walk().count())
+}
+
+#[test]
+fn walking_a_folder_copies_no_line_and_builds_no_list() {
+    let big = big_folder("big", 10);
+    let (lines, heap) = heap_of_walk(|| lines_in_folder(&big));
+    assert_eq!(
+        lines, 10_000,
+        "lines_in_folder must yield all 10,000 lines of the folder"
+    );
+    assert_eq!(
+        heap, 0,
+        "walking 10,000 lines with lines_in_folder allocated {heap} bytes: delegation streams \
+         each line from where it already is (flat_map over the inner iterators); collecting the \
+         lines into a Vec and returning its into_iter() copies the whole layer before the \
+         first line is seen"
+    );
+}
+
+#[test]
+fn walking_live_then_archive_copies_no_line_and_builds_no_list() {
+    let live = big_folder("live", 1).files.remove(0);
+    let archive = vec![big_folder("a", 3), big_folder("b", 3)];
+    let (lines, heap) = heap_of_walk(|| live_then_archive(&live, &archive));
+    assert_eq!(
+        lines, 7_000,
+        "live_then_archive must yield 1,000 live and 6,000 archived lines"
+    );
+    assert_eq!(
+        heap, 0,
+        "walking live_then_archive allocated {heap} bytes: chain the live file's stream with \
+         the archive's (flat_map), so nothing is copied into a Vec on the way"
+    );
+}
+
+#[test]
+fn a_tree_walk_allocates_per_folder_not_per_line() {
+    let mut root = big_folder("root", 5);
+    root.subfolders = vec![big_folder("a", 5), big_folder("b", 5)];
+    let (lines, heap) = heap_of_walk(|| lines_in_tree(&root));
+    assert_eq!(
+        lines, 15_000,
+        "lines_in_tree must yield every line of the three folders"
+    );
+    assert!(
+        heap < 1_024,
+        "walking a 3-folder tree of 15,000 lines held {heap} bytes at once: the only heap a \
+         recursive walk needs is one Box per folder being walked, never a list of lines"
     );
 }
 

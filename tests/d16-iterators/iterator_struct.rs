@@ -89,11 +89,40 @@ fn runs_without_touching_the_heap() {
     );
 }
 
+#[test]
+fn restart_rewinds_a_stream_half_way_through_to_zero() {
+    let mut stream = Fibonacci::new(100);
+    let head: Vec<u64> = stream.by_ref().take(6).collect();
+    stream.restart();
+    let again: Vec<u64> = stream.by_ref().take(6).collect();
+    assert_eq!(
+        (head, again),
+        (vec![0, 1, 1, 2, 3, 5], vec![0, 1, 1, 2, 3, 5]),
+        "after restart the stream must begin again at 0: a struct can offer what a closure \
+         cannot, a method that resets its state"
+    );
+}
+
+#[test]
+fn restart_revives_a_finished_stream_with_the_same_limit() {
+    let mut stream = Fibonacci::new(5);
+    let first: Vec<u64> = stream.by_ref().collect();
+    stream.restart();
+    let second: Vec<u64> = stream.by_ref().take(CAP).collect();
+    assert_eq!(
+        second, first,
+        "a finished Fibonacci::new(5) restarted gave {second:?}: restart rewinds to 0 and \
+         keeps the limit 5, so the same stream comes out again"
+    );
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
     #[test]
-    fn each_number_is_the_sum_of_the_two_before_it(limit in any::<u64>()) {
+    fn each_number_is_the_sum_of_the_two_before_it(
+        limit in super::interesting_limits()
+    ) {
         let got: Vec<u64> = Fibonacci::new(limit).take(CAP).collect();
         prop_assert_eq!(&got[..got.len().min(2)], &[0, 1][..got.len().min(2)],
             "the stream for limit {} began {:?}: it must start 0, 1", limit, &got);

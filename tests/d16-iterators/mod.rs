@@ -28,6 +28,25 @@ macro_rules! assert_suite_snapshot {
     };
 }
 
+/// Limits where the stream's length changes (each Fibonacci number and its neighbours, the
+/// top of `u64`) are where off-by-one and overflow bugs live; uniform `u64`s almost never
+/// land there, so they are mixed with small limits and the boundaries themselves.
+pub(crate) fn interesting_limits() -> impl proptest::strategy::Strategy<Value = u64> {
+    use proptest::strategy::Strategy as _;
+    let mut fib = vec![0_u64, 1];
+    while let Some(next) = fib[fib.len() - 1].checked_add(fib[fib.len() - 2]) {
+        fib.push(next);
+    }
+    proptest::prop_oneof![
+        0_u64..200,
+        proptest::sample::select(fib).prop_flat_map(|f| {
+            proptest::sample::select(vec![f.saturating_sub(1), f, f.saturating_add(1)])
+        }),
+        proptest::strategy::Just(u64::MAX),
+        proptest::arbitrary::any::<u64>(),
+    ]
+}
+
 mod heap; // a counting global allocator: measures the heap a piece of code holds
 
 #[cfg(any(not(feature = "one-kata"), feature = "delegation"))]

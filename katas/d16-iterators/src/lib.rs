@@ -12,7 +12,7 @@
 //!
 //! | the article (Python) | the kata (Rust) |
 //! | --- | --- |
-//! | an iterator class with `__iter__` / `__next__` | [`iterator_struct`]: a `Fibonacci` struct that implements `Iterator` |
+//! | an iterator class with `__iter__` / `__next__` (and a `.reset()`) | [`iterator_struct`]: a `Fibonacci` struct that implements `Iterator`, with `restart` |
 //! | a generator function with `yield` | [`generator_shortcut`]: the same stream from `std::iter::successors` |
 //! | a generator pipeline over a log (`cat \| grep \| awk`) | [`lazy_pipeline`]: `filter_status` and `extract_ips` take and return iterators |
 //! | never `file.read()` a 50 GB file | [`streaming_file`]: count matching lines of a file in constant memory |

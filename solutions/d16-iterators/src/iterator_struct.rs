@@ -18,10 +18,16 @@
 //! number that fits in a `u64` (`checked_add`). Once it has returned `None` it must keep
 //! returning `None`, and it says so by implementing [`FusedIterator`].
 //!
+//! **When the struct earns its keep.** The article keeps a class for iterators that need more
+//! than "next": a `.reset()` or a `.seek()`. The same holds in Rust: the closure-built stream
+//! of kata 2 can only be pulled, while a struct can have methods of its own. `restart`
+//! rewinds the stream to 0 with the same limit, even after it has finished.
+//!
 //! **The tests check** the numbers for small limits (the limit is inclusive), that `next`
 //! hands out one number per call, that `u64::MAX` as the limit ends the stream at the 94th
 //! number instead of overflowing, that a finished stream stays finished, the recurrence
-//! law for any limit, and that the stream never allocates.
+//! law for any limit, that the stream never allocates, and that `restart` rewinds a
+//! stream (half-way through or finished) to 0 with the same limit.
 
 use std::iter::FusedIterator;
 
@@ -44,6 +50,11 @@ impl Fibonacci {
             following: Some(1),
             limit,
         }
+    }
+
+    /// Rewinds the stream to 0, keeping its limit (also after it has returned `None`).
+    pub fn restart(&mut self) {
+        *self = Self::new(self.limit);
     }
 }
 
