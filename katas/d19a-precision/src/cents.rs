@@ -20,6 +20,13 @@
 //! or more digits; digits past the cents are allowed only if they are zeros (`"1.500"` is
 //! `$1.50`, `"1.505"` is a sub-cent amount). No spaces, exponents or separators.
 //!
+//! **Which error.** The empty string is `Empty`. Input outside the grammar is `Exponent` if
+//! it is a plain decimal, an `e` or `E`, and a whole number with an optional sign (`"1e3"`,
+//! `"2.5E-2"`, but not `"xe5"` or `"5e"`); else `Separator` if removing every `,` and `_`
+//! makes it a plain decimal (`"1,000.00"`, `"1_000"`, but not `"1,2.3.4"`); else
+//! `NotANumber`. Input inside the grammar is `SubCent` if a non-zero digit follows the
+//! cents, else `OutOfRange` if it does not fit in an `i64` of cents.
+//!
 //! **The tests check** a table of good and bad inputs (one error variant each), the
 //! display, a parse/display round trip, overflow, and the allocation invariants: parts sum
 //! to the total, equal parts differ by at most a cent with the larger first, and each

@@ -39,8 +39,9 @@ pub fn round_half_up(value: Decimal, dp: u32) -> Decimal {
 ///
 /// # Panics
 ///
-/// If `digits` is zero (at least one significant digit is needed), or if the rounded
-/// value is too large for `Decimal` (e.g. the maximum rounded to one digit).
+/// If `digits` is zero, with a message saying at least one significant digit is needed; if
+/// the rounded value is too large for `Decimal` (e.g. the maximum rounded to one digit),
+/// with the message `"rounding {value} to {digits} significant digits overflows Decimal"`.
 pub fn round_significant(value: Decimal, digits: u32) -> Decimal {
     todo!("keep {digits} digits of {value}")
 }

@@ -28,7 +28,8 @@ pub fn float_fee_total(count: u64, fee: f64) -> f64 {
 ///
 /// # Panics
 ///
-/// If the total is too large for `Decimal`, with a message saying it overflows.
+/// If the total is too large for `Decimal`, with the message
+/// `"{count} fees of {fee} overflow the Decimal range"`.
 pub fn decimal_fee_total(count: u64, fee: Decimal) -> Decimal {
     fee.checked_mul(Decimal::from(count))
         .unwrap_or_else(|| panic!("{count} fees of {fee} overflow the Decimal range"))

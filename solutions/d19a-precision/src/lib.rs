@@ -34,6 +34,14 @@
 //!   is still the plain loop ([`fsum::naive_sum`]).
 //! - **`1/3 × 3` is exactly 1.0 in binary floating point** (the rounding happens to land
 //!   on 1). The float failure is real for other divisors; [`exact_fractions`] shows which.
+//! - **The article's 100-million-fee figure.** Adding a $0.10 fee 100,000,000 times in an
+//!   `f64` (in Rust, and in CPython, whose `float` is the same IEEE 754 double) gives
+//!   `9999999.98112945`: about 1.9 cents short, not the article's $0.19. The drift is real
+//!   and grows with the count; [`fee_totals`] pins the figure for a million fees.
+//! - **A decimal stored in a float column is a float again.** The article warns that a
+//!   `Decimal` sent to a `FLOAT` column comes back as an IEEE 754 approximation. The same
+//!   holds for SQLite's `REAL` (d18a-sqlite): store money as integer cents (kata [`cents`])
+//!   or as the decimal's text, never as a binary float.
 //! - **Speed.** `f64` addition is one instruction in Rust as in C; the bench measures how
 //!   much slower `Decimal` and `Ratio<i64>` are when there is no interpreter overhead to
 //!   hide the difference.
