@@ -82,6 +82,11 @@ pub fn get_request_bytes(addr: SocketAddr, path: &str) -> Result<Vec<u8>, HttpEr
 /// Parses a response from the bytes received so far.
 ///
 /// `Ok(None)` means "read more"; `eof` says the server has closed, so nothing more will come.
+///
+/// Where the body ends: a `1xx`, `204` or `304` response has no body at all, whatever its
+/// headers say (a 304's `Content-Length` describes the cached copy, not this message);
+/// otherwise `Transfer-Encoding: chunked` frames it, else `Content-Length`, else the server
+/// closing the connection.
 pub fn parse_response(buf: &[u8], eof: bool) -> Result<Option<ClientResponse>, HttpError> {
     let need_more = || {
         if eof {

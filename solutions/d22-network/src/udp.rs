@@ -14,10 +14,19 @@
 //! `WouldBlock` or `TimedOut`. Unlike TCP, each `recv` returns exactly one datagram: message
 //! boundaries are kept.
 //!
-//! **The tests check** an echo, boundaries of datagrams sent back to back, a 60 KB datagram
-//! arriving whole, an empty datagram, a retry after the suite's server drops the first
-//! datagram on purpose, giving up after `retries + 1` attempts, and typed errors for a
-//! payload too large for one datagram and for a zero timeout.
+//! **Operating systems differ.** The largest datagram an OS sends by default is not the
+//! protocol's 65,507 bytes everywhere: Linux sends it, macOS stops at 9,216 bytes
+//! (`net.inet.udp.maxdgram`). And when nothing listens on the port, Linux turns the ICMP
+//! "port unreachable" reply into `ConnectionRefused` on a connected socket's next receive,
+//! while other systems may report nothing and let the read time out. Treat
+//! `ConnectionRefused` as final (no retry) where it comes; the tests that depend on these
+//! Linux behaviours run on Linux only.
+//!
+//! **The tests check** an echo, boundaries of datagrams sent back to back, a 9,000-byte
+//! datagram arriving whole (60 KB and exactly [`MAX_DATAGRAM`] on Linux), an empty datagram,
+//! a retry after the suite's server drops the first datagram on purpose, giving up after
+//! `retries + 1` attempts, typed errors for a payload too large for one datagram and for a
+//! zero timeout, and (on Linux) a refused port reported at once instead of retried.
 
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
