@@ -1,5 +1,7 @@
 //! Kata 6: `is_leap_year`, and a judge that must kill a dozen mutants of it.
 
+use std::cell::Cell;
+
 use rstest::rstest;
 
 use crate::kill_mutants::*;
@@ -58,6 +60,31 @@ fn accepts_correct_implementations(#[case] candidate: fn(i32) -> bool) {
     );
 }
 
+thread_local! {
+    /// How many years the judge has asked `counted_truth` about (on this thread).
+    static ASKED: Cell<usize> = const { Cell::new(0) };
+}
+
+/// The rules, counting each question the judge asks.
+fn counted_truth(year: i32) -> bool {
+    ASKED.with(|asked| asked.set(asked.get() + 1));
+    truth(year)
+}
+
+#[test]
+fn the_judge_asks_about_at_most_max_probes_years() {
+    ASKED.with(|asked| asked.set(0));
+    let verdict = judge_leap_year(counted_truth);
+    let asked = ASKED.with(Cell::get);
+    assert_eq!(verdict, Ok(()), "the correct rules must be accepted");
+    assert!(
+        asked <= MAX_PROBES,
+        "the judge asked the candidate about {asked} years; its budget is MAX_PROBES \
+         ({MAX_PROBES}): pick the years where the rules turn (centuries, multiples of 400, \
+         year 0, negative years) instead of trying every year"
+    );
+}
+
 // --- mutants, as cargo-mutants and human slips produce them ---
 
 fn always_true(_: i32) -> bool {
@@ -99,8 +126,8 @@ fn positive_years_only(y: i32) -> bool {
 fn julian_before_1582(y: i32) -> bool {
     if y < 1582 { y % 4 == 0 } else { truth(y) }
 }
-fn wrong_far_in_the_future(y: i32) -> bool {
-    truth(y) && y != 8000
+fn year_shifted_by_one(y: i32) -> bool {
+    truth(y + 1)
 }
 fn remainder_becomes_division(y: i32) -> bool {
     y % 4 == 0 && (y % 100 != 0 || y / 400 == 0)
@@ -137,7 +164,7 @@ fn numbers_in(message: &str) -> Vec<i32> {
 #[case::constant_100_becomes_1000(constant_100_becomes_1000)]
 #[case::positive_years_only(positive_years_only)]
 #[case::julian_before_1582(julian_before_1582)]
-#[case::wrong_far_in_the_future(wrong_far_in_the_future)]
+#[case::year_shifted_by_one(year_shifted_by_one)]
 #[case::remainder_becomes_division(remainder_becomes_division)]
 fn rejects_a_mutant_naming_a_year_it_gets_wrong(#[case] mutant: fn(i32) -> bool) {
     let verdict = judge_leap_year(mutant);

@@ -2,6 +2,7 @@
 
 use std::panic;
 use std::path::Path;
+use std::rc::Rc;
 
 use rstest::rstest;
 use rusqlite::Connection;
@@ -27,29 +28,47 @@ fn seeded_file(dir: &Path) -> std::path::PathBuf {
     path
 }
 
-// Isolation: both tests insert the same unique email into the fixture; both must pass.
+// Isolation: a pool lends one connection to test after test; each must find it clean.
 
-#[rstest]
-fn the_fixture_isolates_a_first_test(test_db: TestDb) {
-    let inserted = test_db.insert_user(ADA);
+/// One in-memory connection, kept by the "pool" across the TestDbs lent to it.
+fn pooled_connection() -> Rc<Connection> {
+    Rc::new(Connection::open_in_memory().expect("an in-memory database should open"))
+}
+
+#[test]
+fn a_lent_connection_comes_back_with_no_transaction_open() {
+    let conn = pooled_connection();
+    {
+        let db = TestDb::on_shared(Rc::clone(&conn)).expect("a TestDb on a lent connection");
+        db.insert_user(ADA).expect("ada is new");
+    } // the TestDb is dropped here; the pool still holds the connection
     assert!(
-        inserted.is_ok(),
-        "the fixture must start empty so {ADA} is free, got {inserted:?}"
+        conn.is_autocommit(),
+        "after the TestDb was dropped its connection is still inside a transaction: a pooled \
+         connection outlives the fixture, so Drop must ROLLBACK what the test began"
     );
+    let left: i64 = conn
+        .query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))
+        .expect("the users table was committed before the test's transaction");
     assert_eq!(
-        test_db.count_users().ok(),
-        Some(1),
-        "one insert inside the fixture's transaction must be visible to the test itself"
+        left, 0,
+        "the next user of the lent connection sees {left} row(s) the previous test wrote: \
+         teardown must undo everything done through the TestDb"
     );
 }
 
-#[rstest]
-fn the_fixture_isolates_a_second_test(test_db: TestDb) {
-    let inserted = test_db.insert_user(ADA);
-    assert!(
-        inserted.is_ok(),
-        "another test's {ADA} must not leak into this one, got {inserted:?}"
-    );
+#[test]
+fn two_tests_in_a_row_on_one_lent_connection_both_get_a_clean_table() {
+    let conn = pooled_connection();
+    for test in 1..=2 {
+        let db = TestDb::on_shared(Rc::clone(&conn));
+        let inserted = db.and_then(|db| db.insert_user(ADA));
+        assert!(
+            inserted.is_ok(),
+            "test {test} on the lent connection could not insert {ADA}: {inserted:?}; the \
+             previous test's transaction (or row) must be gone when its TestDb is dropped"
+        );
+    }
 }
 
 #[rstest]

@@ -24,10 +24,17 @@
 //! - `judge_leap_year` returns `Ok(())` when the candidate agrees with the rules on every
 //!   year it probes, and `Err(message)` naming a year (as a plain decimal number) where it
 //!   does not, or where it panicked. It never panics itself.
+//! - The judge may call the candidate at most [`MAX_PROBES`] (16) times. Comparing the
+//!   candidate with the rules on twenty thousand years would kill every mutant without a
+//!   thought; the skill this kata trains is choosing the few years where the rules turn
+//!   (each kind of year, each constant, each side of zero), as a good test suite does.
 //!
 //! **The tests check** `is_leap_year` on the boundaries, that the judge accepts the correct
-//! function and equivalent rewrites of it, and that it rejects each of a dozen mutants
-//! with a message naming a year on which that mutant is really wrong.
+//! function and equivalent rewrites of it within its budget of probes, and that it rejects
+//! each of a dozen mutants with a message naming a year on which that mutant is really wrong.
+
+/// The most years `judge_leap_year` may ask a candidate about.
+pub const MAX_PROBES: usize = 16;
 
 /// Whether `year` is a leap year in the proleptic Gregorian calendar.
 pub fn is_leap_year(year: i32) -> bool {

@@ -21,14 +21,19 @@
 //!
 //! ## What does not carry over to Rust
 //!
-//! - **Patching.** `unittest.mock.patch("pkg.module.name")` swaps a global at run time.
-//!   Rust cannot do that at all, so the anti-pattern the article warns against does not
-//!   exist; the only seam is the one it recommends: a trait, passed in. Kata 1 and 2.
+//! - **Patching.** `unittest.mock.patch("pkg.module.name")` swaps a global while the program
+//!   runs. Rust cannot swap anything at run time, but it can at compile time: a
+//!   `#[cfg(test)] use fake_client as client;` (or the `mockall_double` crate's `#[double]`)
+//!   puts a double in place of a type for the test build only. That is still patching by
+//!   name, with the same fragility; the seam the article recommends, and katas 1 and 2
+//!   practise, is a trait passed in.
 //! - **`yield` fixtures.** Rust's teardown is `Drop`, which runs on normal exit *and* while
 //!   a failed assertion's panic unwinds; rstest's `#[fixture]` provides injection by
 //!   argument name. Kata 3 shows the teardown running under `catch_unwind`.
 //! - **Runner choice** (unittest, pytest, nose, doctest). Rust has one built-in harness:
-//!   `#[test]` functions, plus doctests in `///` comments, which cargo runs too. The
+//!   `#[test]` functions, plus doctests: examples in `///` comments that `cargo test`
+//!   compiles and runs (the solution's `rle_laws::encode` has one). The katas use
+//!   `#[test]` only, because the runner checks one named test at a time. The
 //!   plugins the article lists map to crates: rstest (fixtures, tables), proptest
 //!   (Hypothesis), insta (snapshots), mockall (`unittest.mock`), wiremock
 //!   (`requests-mock`), criterion (timing), cargo-mutants (mutation testing).

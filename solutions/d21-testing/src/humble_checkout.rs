@@ -10,8 +10,10 @@
 //! provider sees the same key and charges at most once.
 //!
 //! **Python → Rust.** The article passes a `Mock()` as `payment_client` and warns against
-//! `patch("module.path")`. Rust has no monkey-patching at all, so the only door is the one
-//! the article recommends: a trait as the seam and a generic (or `&dyn`) parameter.
+//! `patch("module.path")`. Rust cannot patch at run time; it can swap a type for the test
+//! build at compile time (`#[cfg(test)]` imports, `mockall_double`), which couples the test
+//! to names just as `patch` does. The door the article recommends is a trait as the seam
+//! and a generic (or `&dyn`) parameter.
 //! `mockall::automock` writes the mock for the trait (in test builds only), and
 //! `.times(1).with(eq(...))` is `assert_called_once_with`.
 //!

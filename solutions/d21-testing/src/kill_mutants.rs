@@ -24,18 +24,42 @@
 //! - `judge_leap_year` returns `Ok(())` when the candidate agrees with the rules on every
 //!   year it probes, and `Err(message)` naming a year (as a plain decimal number) where it
 //!   does not, or where it panicked. It never panics itself.
+//! - The judge may call the candidate at most [`MAX_PROBES`] (16) times. Comparing the
+//!   candidate with the rules on twenty thousand years would kill every mutant without a
+//!   thought; the skill this kata trains is choosing the few years where the rules turn
+//!   (each kind of year, each constant, each side of zero), as a good test suite does.
 //!
 //! **The tests check** `is_leap_year` on the boundaries, that the judge accepts the correct
-//! function and equivalent rewrites of it, and that it rejects each of a dozen mutants
-//! with a message naming a year on which that mutant is really wrong.
+//! function and equivalent rewrites of it within its budget of probes, and that it rejects
+//! each of a dozen mutants with a message naming a year on which that mutant is really wrong.
 
 use std::panic;
 
-/// The first year the judge probes. It probes every year from here to [`LAST_YEAR`]: all
-/// four kinds of year, many times over, on both sides of zero.
-const FIRST_YEAR: i32 = -10_000;
-/// The last year the judge probes.
-const LAST_YEAR: i32 = 10_000;
+/// The most years `judge_leap_year` may ask a candidate about.
+pub const MAX_PROBES: usize = 16;
+
+/// The years where the rules turn, each with a reason: every kind of year, each constant's
+/// neighbourhood, both sides of zero and of the 1582 reform.
+const PROBES: [i32; 13] = [
+    2024, // divisible by 4: leap
+    2023, // odd: common
+    2022, // even, not divisible by 4: common (kills `% 4` → `% 2`)
+    1900, // a century: common (kills "forgets centuries" and `% 100` → `% 1000`)
+    2000, // divisible by 400: leap (kills "forgets 400")
+    1800, // a century divisible by 40 but not 400 (kills `% 400` → `% 40`)
+    1500, // a century before the reform: common in the proleptic calendar
+    300,  // a century below 400 (kills `% 400` → `/ 400`)
+    0,    // year 0 (1 BC): leap
+    -4,   // a negative leap year
+    -1,   // a negative common year
+    -100, // a negative century: common
+    -400, // a negative multiple of 400: leap
+];
+
+const _: () = assert!(
+    PROBES.len() <= MAX_PROBES,
+    "the judge's probes exceed its budget"
+);
 
 /// Whether `year` is a leap year in the proleptic Gregorian calendar.
 pub fn is_leap_year(year: i32) -> bool {
@@ -44,7 +68,9 @@ pub fn is_leap_year(year: i32) -> bool {
 
 /// `Ok` if `candidate` is a correct leap-year function, else `Err` naming a year it fails.
 pub fn judge_leap_year(candidate: fn(i32) -> bool) -> Result<(), String> {
-    (FIRST_YEAR..=LAST_YEAR).try_for_each(|year| judge_one(candidate, year))
+    PROBES
+        .iter()
+        .try_for_each(|&year| judge_one(candidate, year))
 }
 
 /// Compares the candidate with the rules on one year, containing any panic.

@@ -52,6 +52,16 @@ pub enum DecodeError {
 const MAX_RUN: usize = u8::MAX as usize;
 
 /// Run-length encodes `data` into `[count, byte]` pairs.
+///
+/// A doctest: an example in the docs that `cargo test` compiles and runs, so it cannot go
+/// stale (the article's `doctest`):
+///
+/// ```
+/// use solution_d21_testing::rle_laws::{decode, encode};
+///
+/// assert_eq!(encode(b"aaab"), [3, b'a', 1, b'b']);
+/// assert_eq!(decode(&encode(b"aaab")), Ok(b"aaab".to_vec()));
+/// ```
 pub fn encode(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     for run in data.chunk_by(|a, b| a == b) {

@@ -26,17 +26,22 @@
 //!   UNIQUE violation, not any constraint failure) is [`DbError::DuplicateEmail`]; every
 //!   other SQLite failure is [`DbError::Sqlite`].
 //!
-//! **Honest note.** rusqlite rolls back an open transaction when a `Connection` closes,
-//! so with one connection per `TestDb` the tests cannot tell an explicit `ROLLBACK` in
-//! `Drop` from none. Write it anyway: it states the teardown where a reader looks for it,
-//! and it is what keeps a reused (pooled) connection clean. What the tests do prove is
-//! the Rust fact behind it: drop-time cleanup runs on success and while a panic unwinds.
+//! - [`TestDb::on_shared`] runs on a connection the caller keeps, as a pool lends one to
+//!   each test in turn. When that `TestDb` is dropped, the connection must be left as it
+//!   was found: no transaction open, none of the test's rows, ready for the next test.
 //!
-//! **The tests check** isolation (two tests insert the same unique email and both pass),
-//! rollback on drop and on panic (`std::panic::catch_unwind`), and that `fresh` leaves no
-//! file behind.
+//! **Why the shared connection.** rusqlite rolls back an open transaction when a
+//! `Connection` closes, so a `TestDb` that owns its connection would look clean even with
+//! no teardown at all. A lent connection outlives the `TestDb`: only your `Drop` can undo
+//! what the test did, which is the situation of every pooled resource in production.
+//!
+//! **The tests check** isolation (two tests in a row on one lent connection insert the same
+//! unique email and both succeed), that a lent connection comes back with no transaction
+//! open, rollback on drop and on panic (`std::panic::catch_unwind`), and that `fresh`
+//! leaves no file behind.
 
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use rstest::fixture;
 use rusqlite::Connection;
@@ -69,7 +74,7 @@ pub const SCHEMA: &str =
 #[derive(Debug)]
 pub struct TestDb {
     // Field order matters: the connection closes before the directory is deleted.
-    conn: Connection,
+    conn: Rc<Connection>,
     path: PathBuf,
     _dir: Option<TempDir>,
 }
@@ -87,8 +92,20 @@ impl TestDb {
         Self::open(path.to_owned(), None)
     }
 
+    /// A `TestDb` on a connection the caller keeps (a pooled connection): dropping the
+    /// `TestDb` must hand it back with no transaction open and none of the test's writes.
+    pub fn on_shared(conn: Rc<Connection>) -> Result<Self, DbError> {
+        let path = PathBuf::from(conn.path().unwrap_or_default());
+        Self::begin(conn, path, None)
+    }
+
     fn open(path: PathBuf, dir: Option<TempDir>) -> Result<Self, DbError> {
-        let conn = Connection::open(&path)?;
+        let conn = Rc::new(Connection::open(&path)?);
+        Self::begin(conn, path, dir)
+    }
+
+    /// Ensures the schema (committed), then opens the test's transaction.
+    fn begin(conn: Rc<Connection>, path: PathBuf, dir: Option<TempDir>) -> Result<Self, DbError> {
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch("BEGIN")?;
         Ok(Self {
@@ -98,7 +115,7 @@ impl TestDb {
         })
     }
 
-    /// Where the database file lives.
+    /// Where the database file lives (empty for an in-memory database).
     pub fn path(&self) -> &Path {
         &self.path
     }
