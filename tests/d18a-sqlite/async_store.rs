@@ -120,6 +120,90 @@ async fn ten_thousand_rows_stream_in_order_through_a_small_channel() {
     );
 }
 
+/// Tries to add a row from a separate connection that will not wait for a lock.
+fn write_from_elsewhere(path: &std::path::Path) -> rusqlite::Result<usize> {
+    let writer = Connection::open(path)?;
+    writer.busy_timeout(Duration::ZERO)?;
+    writer.execute(
+        "INSERT INTO warriors (name, power) VALUES ('Latecomer', 1.0)",
+        [],
+    )
+}
+
+#[tokio::test]
+async fn a_paused_stream_is_still_reading_the_table() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    let rows: Vec<(String, f64)> = (0..1_000).map(|i| (format!("w{i:04}"), 1.0)).collect();
+    guarded("insert_many", store.insert_many(rows))
+        .await
+        .expect("seed 1,000 warriors");
+
+    let mut names = store.stream_names(2).expect("a stream of capacity 2");
+    let first = guarded("the first row", names.recv()).await;
+    assert!(
+        matches!(first, Some(Ok(ref name)) if name == "w0000"),
+        "the first streamed row was {first:?}, not w0000"
+    );
+    // The consumer pauses. A stream that really pulls rows one by one has not finished its
+    // SELECT, so (in SQLite's default rollback journal) its read lock still keeps writers out.
+    let path = dir.path().join("async.db");
+    let write = write_from_elsewhere(&path);
+    assert!(
+        write.is_err(),
+        "another connection could write while the consumer had taken 1 of 1,000 rows: the \
+         SELECT had already finished, so every row had been read up front. Send each row as \
+         the cursor yields it (blocking_send waits while the channel is full); never collect \
+         the table before sending"
+    );
+    let mut rest = 0;
+    while let Some(row) = guarded("the rest of the stream", names.recv()).await {
+        row.expect("every row streams");
+        rest += 1;
+    }
+    assert_eq!(rest, 999, "the stream must deliver the other 999 rows");
+    let write = write_from_elsewhere(&path);
+    assert!(
+        write.is_ok(),
+        "once the stream has ended its read lock must be released, got {write:?}"
+    );
+}
+
+#[test]
+fn a_query_waiting_for_a_lock_leaves_its_future_pending() {
+    use tokio_test::assert_pending;
+
+    let dir = super::temp_dir();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime for open()");
+    let store = runtime.block_on(open_store(&dir));
+    runtime
+        .block_on(guarded(
+            "insert_many",
+            store.insert_many(vec![("Arjuna".into(), 1.0)]),
+        ))
+        .expect("seed one warrior");
+    let blocker = Connection::open(dir.path().join("async.db")).expect("second connection");
+    blocker
+        .execute_batch("BEGIN EXCLUSIVE")
+        .expect("take the exclusive lock");
+
+    // Polled by hand, outside any runtime: the first poll must hand the query to the
+    // database thread and return Pending, not run it (and wait for the lock) in place.
+    let mut count = tokio_test::task::spawn(store.count());
+    assert_pending!(
+        count.poll(),
+        "count() finished inside its first poll although another connection holds the lock: \
+         the query ran on the caller's thread. Send it to the database thread and await the \
+         reply"
+    );
+    blocker.execute_batch("COMMIT").expect("release the lock");
+    let got = runtime.block_on(guarded("count after the lock was released", count));
+    assert_eq!(got.ok(), Some(1), "one warrior was seeded");
+}
+
 #[tokio::test]
 async fn an_empty_table_streams_nothing_and_closes() {
     let dir = super::temp_dir();

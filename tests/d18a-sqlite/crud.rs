@@ -61,6 +61,69 @@ fn a_new_warrior_gets_the_schema_defaults() {
     );
 }
 
+/// SQLite's own clock, in the format of `CURRENT_TIMESTAMP`.
+fn sqlite_now(store: &WarriorStore) -> String {
+    store
+        .connection()
+        .query_row("SELECT datetime('now')", [], |row| row.get(0))
+        .expect("SQLite should tell the time")
+}
+
+#[test]
+fn enlisted_at_defaults_to_the_moment_of_the_insert() {
+    let store = store_with(&[]);
+    let before = sqlite_now(&store);
+    let id = store.insert("Nakula", 10.0).expect("insert Nakula");
+    let after = sqlite_now(&store);
+    let nakula = store
+        .get(id)
+        .expect("lookup should not fail")
+        .expect("Nakula was just inserted");
+    // 'YYYY-MM-DD HH:MM:SS' strings sort as the times they name.
+    assert!(
+        before.as_str() <= nakula.enlisted_at.as_str()
+            && nakula.enlisted_at.as_str() <= after.as_str(),
+        "enlisted_at was {:?}, outside the insert's window {before:?}..={after:?}: leave the \
+         column out of the INSERT so its DEFAULT CURRENT_TIMESTAMP records the moment of the insert",
+        nakula.enlisted_at
+    );
+}
+
+#[test]
+fn each_column_holds_the_storage_class_its_type_asks_for() {
+    let store = store_with(&[("Sahadeva", 4000.0)]);
+    let classes: (String, String, String, String, String) = store
+        .connection()
+        .query_row(
+            "SELECT typeof(id), typeof(name), typeof(power), typeof(active), typeof(enlisted_at) \
+             FROM warriors",
+            [],
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            },
+        )
+        .expect("one warrior row");
+    assert_eq!(
+        classes,
+        (
+            "integer".into(),
+            "text".into(),
+            "real".into(),
+            "integer".into(),
+            "text".into()
+        ),
+        "SQLite stores each value in one of five storage classes (NULL, INTEGER, REAL, TEXT, \
+         BLOB); a column's declared type gives it an affinity that converts what it can. Bind \
+         typed values (i64, &str, f64, bool) so every row holds the class its column asks for"
+    );
+}
+
 #[test]
 fn ranking_lists_the_strongest_first() {
     let store = store_with(&[("Karna", 8900.2), ("Arjuna", 9000.5), ("Bhima", 7000.0)]);

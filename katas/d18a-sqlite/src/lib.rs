@@ -12,8 +12,8 @@
 //!
 //! | idea in the article | kata |
 //! | --- | --- |
-//! | a flat file tears under concurrent writers; a database guards integrity | [`crud`], [`locking`] |
-//! | connection and cursor; CRUD; SQLite's five storage classes and type affinity | [`crud`] |
+//! | a flat file tears under concurrent writers; a database guards integrity | [`locking`] (the database side; the torn JSON file and its cures, atomic rename and a lock, are katas of d18c-filesystem) |
+//! | connection and cursor; CRUD; SQLite's five storage classes and type affinity | [`crud`] (a test reads `typeof()` of every column) |
 //! | parameters, never string-built SQL (injection) | [`injection`] |
 //! | nothing is saved until `commit()` | [`commit`] |
 //! | transactions are all-or-nothing (the lost ₹100) | [`bank`] |

@@ -24,7 +24,8 @@
 //! **The tests check:** with no timeout a second writer gets `Locked` while another
 //! connection holds a write transaction; with WAL a reader sees the last committed count
 //! during that transaction (and without WAL an exclusive writer locks it out); a writer
-//! with a timeout completes once the lock is released; the timeout is really configured
+//! with a timeout is still waiting while the lock is held and completes once it is
+//! released; the timeout is really configured
 //! (`PRAGMA busy_timeout`); bad input (an empty entry, WAL on an in-memory database, a
 //! path in a missing directory) is a typed error.
 

@@ -20,11 +20,20 @@
 //! `tokio::sync::mpsc` channel: the database thread `blocking_send`s each row and waits
 //! whenever the consumer falls behind, so a huge table never sits in memory at once.
 //!
+//! **Keep SQLite's default rollback journal** (no WAL here). Then a stream that really
+//! pulls rows one at a time still has its `SELECT` open while the consumer pauses, and that
+//! open read keeps other connections from writing until the stream ends or is dropped.
+//! The tests use that lock as evidence: a stream that collects the table before sending
+//! has already finished reading.
+//!
 //! **The tests check (on a current-thread runtime):** a heartbeat task keeps ticking while
 //! a slow recursive-CTE query waits for another connection's lock — and it is the
 //! heartbeat that releases the lock, so a store that blocks the runtime can never pass;
-//! 10,000 rows arrive in order through a small channel; concurrent callers share one store;
-//! bad input (an empty name in a batch, a zero-capacity stream) is a typed error.
+//! polled by hand (`tokio_test::task::spawn`), a query waiting for a lock is `Pending` after
+//! its first poll; 10,000 rows arrive in order through a small channel; a consumer that
+//! pauses after one row of 1,000 leaves the stream's read open (another connection cannot
+//! write until it ends); concurrent callers share one store; bad input (an empty name in a
+//! batch, a zero-capacity stream) is a typed error.
 
 use std::path::Path;
 use std::sync::mpsc as std_mpsc;

@@ -22,7 +22,10 @@
 //!
 //! **The tests check:** ids are handed out by SQLite and returned; data survives closing and
 //! reopening the file; ranking is by power, highest first; updates and deletes report a
-//! missing id; bad input (an empty name, a NaN power) is a typed error and writes nothing.
+//! missing id; bad input (an empty name, a NaN power) is a typed error and writes nothing;
+//! a new row's `enlisted_at` is the moment of its insert (between SQLite's `datetime('now')`
+//! just before and just after: leave the column to its default); and every column holds the
+//! storage class its type asks for (`typeof()` gives integer, text, real, integer, text).
 
 use std::path::Path;
 

@@ -1,0 +1,174 @@
+//! Dodge: read the whole table into a `Vec`, then send the names one by one: the rows
+//! arrive in order through the bounded channel, but the table sat in memory first.
+//! Caught by: a_paused_stream_is_still_reading_the_table
+
+use std::path::Path;
+use std::sync::mpsc as std_mpsc;
+use std::time::Duration;
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+/// What can go wrong in the async store.
+#[derive(Debug, thiserror::Error)]
+pub enum AsyncError {
+    /// The row at this (zero-based) index of the batch had an empty name.
+    #[error("row {0} of the batch has an empty name")]
+    EmptyName(usize),
+    /// A stream needs room for at least one row.
+    #[error("a row stream needs a capacity of at least 1")]
+    ZeroCapacity,
+    /// The database thread has stopped.
+    #[error("the database thread has stopped")]
+    Closed,
+    /// The database thread could not be started.
+    #[error("could not start the database thread: {0}")]
+    Spawn(#[from] std::io::Error),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// A handle to a SQLite database served by its own thread; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AsyncStore {
+    jobs: std_mpsc::Sender<Job>,
+}
+
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS warriors (
+    id    INTEGER PRIMARY KEY,
+    name  TEXT NOT NULL,
+    power REAL NOT NULL
+)";
+
+/// How long the database thread waits for another connection's lock.
+const BUSY_WAIT: Duration = Duration::from_secs(5);
+
+fn connect(path: &Path) -> Result<Connection, AsyncError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_WAIT)?;
+    conn.execute_batch(SCHEMA)?;
+    Ok(conn)
+}
+
+impl AsyncStore {
+    /// Starts the database thread on the file at `path` (created if missing).
+    pub async fn open(path: &Path) -> Result<Self, AsyncError> {
+        let path = path.to_owned();
+        let (jobs, inbox) = std_mpsc::channel::<Job>();
+        let (ready, opened) = oneshot::channel();
+        std::thread::Builder::new()
+            .name("sqlite".into())
+            .spawn(move || match connect(&path) {
+                Ok(mut conn) => {
+                    let _ = ready.send(Ok(()));
+                    for job in inbox {
+                        job(&mut conn);
+                    }
+                }
+                Err(error) => {
+                    let _ = ready.send(Err(error));
+                }
+            })?;
+        opened.await.map_err(|_| AsyncError::Closed)??;
+        Ok(Self { jobs })
+    }
+
+    /// Runs `work` on the database thread and awaits its answer.
+    async fn call<T, F>(&self, work: F) -> Result<T, AsyncError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, AsyncError> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Box::new(move |conn| {
+                let _ = reply.send(work(conn));
+            }))
+            .map_err(|_| AsyncError::Closed)?;
+        answer.await.map_err(|_| AsyncError::Closed)?
+    }
+
+    /// Inserts all `rows` (name, power) in one transaction; returns how many.
+    pub async fn insert_many(&self, rows: Vec<(String, f64)>) -> Result<usize, AsyncError> {
+        if let Some(index) = rows.iter().position(|(name, _)| name.trim().is_empty()) {
+            return Err(AsyncError::EmptyName(index));
+        }
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            {
+                let mut insert =
+                    tx.prepare("INSERT INTO warriors (name, power) VALUES (?1, ?2)")?;
+                for (name, power) in &rows {
+                    insert.execute(rusqlite::params![name, power])?;
+                }
+            }
+            tx.commit()?;
+            Ok(rows.len())
+        })
+        .await
+    }
+
+    /// The number of warriors.
+    pub async fn count(&self) -> Result<u64, AsyncError> {
+        self.call(|conn| Ok(conn.query_row("SELECT count(*) FROM warriors", [], |row| row.get(0))?))
+            .await
+    }
+
+    /// A deliberately slow query: a recursive CTE walks `depth` steps, then the roster is
+    /// counted; returns `depth + number of warriors`.
+    pub async fn deep_count(&self, depth: u64) -> Result<u64, AsyncError> {
+        self.call(move |conn| {
+            Ok(conn.query_row(
+                "WITH RECURSIVE steps(n) AS (
+                     SELECT 1 WHERE ?1 > 0
+                     UNION ALL
+                     SELECT n + 1 FROM steps WHERE n < ?1
+                 )
+                 SELECT (SELECT count(*) FROM steps) + (SELECT count(*) FROM warriors)",
+                [depth],
+                |row| row.get(0),
+            )?)
+        })
+        .await
+    }
+
+    /// Streams every warrior's name in id order through a channel holding at most
+    /// `capacity` rows; a database error arrives as an `Err` item and ends the stream.
+    pub fn stream_names(
+        &self,
+        capacity: usize,
+    ) -> Result<mpsc::Receiver<Result<String, AsyncError>>, AsyncError> {
+        if capacity == 0 {
+            return Err(AsyncError::ZeroCapacity);
+        }
+        let (rows, stream) = mpsc::channel(capacity);
+        self.jobs
+            .send(Box::new(move |conn| {
+                if let Err(error) = send_names(conn, &rows) {
+                    let _ = rows.blocking_send(Err(error));
+                }
+            }))
+            .map_err(|_| AsyncError::Closed)?;
+        Ok(stream)
+    }
+}
+
+/// Sends each name; stops quietly when the receiver is gone.
+fn send_names(
+    conn: &Connection,
+    rows: &mpsc::Sender<Result<String, AsyncError>>,
+) -> Result<(), AsyncError> {
+    let mut stmt = conn.prepare("SELECT name FROM warriors ORDER BY id")?;
+    let names = stmt
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    for name in names {
+        if rows.blocking_send(Ok(name)).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}

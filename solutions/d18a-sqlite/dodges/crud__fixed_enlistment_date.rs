@@ -1,0 +1,161 @@
+//! Dodge: the insert writes a fixed, well-formed date into `enlisted_at` instead of letting
+//! the column's `DEFAULT CURRENT_TIMESTAMP` record the moment: the format test passes.
+//! Caught by: enlisted_at_defaults_to_the_moment_of_the_insert
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+/// Everything that can go wrong in the warrior store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The name was empty or only whitespace.
+    #[error("a warrior needs a name; got an empty one")]
+    EmptyName,
+    /// The power was NaN or infinite, which cannot be ranked.
+    #[error("power must be a finite number, got {0}")]
+    NonFinitePower(f64),
+    /// No warrior has this id.
+    #[error("no warrior with id {0}")]
+    NotFound(i64),
+    /// A timestamp SQLite's date functions cannot read.
+    #[error("not a timestamp SQLite understands: {0:?}")]
+    BadTimestamp(String),
+    /// The database itself failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// One row of the `warriors` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warrior {
+    /// Primary key chosen by SQLite.
+    pub id: i64,
+    /// The warrior's name.
+    pub name: String,
+    /// Power level; the ranking sorts on it.
+    pub power: f64,
+    /// Whether the warrior is on active duty (defaults to true).
+    pub active: bool,
+    /// When the warrior enlisted, UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub enlisted_at: String,
+}
+
+/// A warrior roster kept in one SQLite database.
+#[derive(Debug)]
+pub struct WarriorStore {
+    conn: Connection,
+}
+
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS warriors (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL,
+    power       REAL    NOT NULL,
+    active      INTEGER NOT NULL DEFAULT 1,
+    enlisted_at TEXT    NOT NULL DEFAULT CURRENT_TIMESTAMP
+)";
+
+const COLUMNS: &str = "id, name, power, active, enlisted_at";
+
+impl WarriorStore {
+    /// Opens the database file at `path`, creating the file and the schema if needed.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::with_connection(Connection::open(path)?)
+    }
+
+    /// Opens a private in-memory database with the schema.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::with_connection(Connection::open_in_memory()?)
+    }
+
+    fn with_connection(conn: Connection) -> Result<Self, StoreError> {
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self { conn })
+    }
+
+    /// The underlying connection (for inspection: tracing, pragmas).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Inserts a warrior and returns the id SQLite gave it.
+    pub fn insert(&self, name: &str, power: f64) -> Result<i64, StoreError> {
+        let name = checked_name(name)?;
+        let power = checked_power(power)?;
+        self.conn.execute(
+            "INSERT INTO warriors (name, power, enlisted_at) VALUES (?1, ?2, '2026-01-01 00:00:00')",
+            params![name, power],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Sets the power of warrior `id`.
+    pub fn update_power(&self, id: i64, power: f64) -> Result<(), StoreError> {
+        let power = checked_power(power)?;
+        let changed = self.conn.execute(
+            "UPDATE warriors SET power = ?1 WHERE id = ?2",
+            params![power, id],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(id));
+        }
+        Ok(())
+    }
+
+    /// All warriors, strongest first (ties broken by id).
+    pub fn ranking(&self) -> Result<Vec<Warrior>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM warriors ORDER BY power DESC, id ASC");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], warrior_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Deletes warrior `id`; `Ok(false)` if there was none.
+    pub fn delete(&self, id: i64) -> Result<bool, StoreError> {
+        let removed = self
+            .conn
+            .execute("DELETE FROM warriors WHERE id = ?1", [id])?;
+        Ok(removed > 0)
+    }
+
+    /// Looks a warrior up by id.
+    pub fn get(&self, id: i64) -> Result<Option<Warrior>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM warriors WHERE id = ?1");
+        Ok(self
+            .conn
+            .query_row(&sql, [id], warrior_from_row)
+            .optional()?)
+    }
+}
+
+/// Maps one result row (in `COLUMNS` order) to a [`Warrior`].
+pub(crate) fn warrior_from_row(row: &Row<'_>) -> rusqlite::Result<Warrior> {
+    Ok(Warrior {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        power: row.get(2)?,
+        active: row.get(3)?,
+        enlisted_at: row.get(4)?,
+    })
+}
+
+/// The column list matching [`warrior_from_row`].
+pub(crate) fn columns() -> &'static str {
+    COLUMNS
+}
+
+/// Rejects names that are empty once trimmed.
+pub(crate) fn checked_name(name: &str) -> Result<&str, StoreError> {
+    if name.trim().is_empty() {
+        return Err(StoreError::EmptyName);
+    }
+    Ok(name)
+}
+
+pub(crate) fn checked_power(power: f64) -> Result<f64, StoreError> {
+    if power.is_finite() {
+        Ok(power)
+    } else {
+        Err(StoreError::NonFinitePower(power))
+    }
+}
