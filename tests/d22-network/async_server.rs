@@ -445,3 +445,153 @@ async fn refuses_new_connections_after_shutdown() {
         "after shutdown the listener is closed: new clients are refused"
     );
 }
+
+// --- the connection loop alone, driven by a scripted peer: no sockets, no real time ---
+
+/// A handler that answers every request with `response` and counts the calls.
+fn fixed_handler(response: Response) -> (Handler, Arc<std::sync::atomic::AtomicUsize>) {
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let handler: Handler = Arc::new(move |_request| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let response = response.clone();
+        Box::pin(async move { response })
+    });
+    (handler, calls)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_that_arrives_in_fragments_is_answered_once_it_is_whole() {
+    let answer = Response::new(200).body("whole");
+    let (handler, calls) = fixed_handler(answer.clone());
+    // Four reads, each a piece of one request, then the expected answer, then end of stream.
+    let peer = tokio_test::io::Builder::new()
+        .read(b"GET / HT")
+        .read(b"TP/1.1\r\nHo")
+        .read(b"st: kata\r\n")
+        .read(b"\r\n")
+        .write(&answer.to_bytes())
+        .build();
+    let (_stop, stop) = tokio::sync::watch::channel(false);
+    guard(
+        "serve_connection on a fragmented request",
+        serve_connection(peer, ServerConfig::default(), handler, stop),
+    )
+    .await;
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "a request split over four reads is still one request: keep reading into a buffer \
+         until the head is complete, then call the handler once"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_peer_that_stalls_mid_header_is_dropped_at_the_deadline_without_a_word() {
+    let (handler, calls) = fixed_handler(Response::new(200));
+    // Half a header, then silence for an hour: the script has no write, so any reply fails.
+    let peer = tokio_test::io::Builder::new()
+        .read(b"GET / HTTP/1.1\r\nHo")
+        .wait(Duration::from_secs(3_600))
+        .build();
+    let config = ServerConfig {
+        header_timeout: Duration::from_secs(10),
+        ..ServerConfig::default()
+    };
+    let (_stop, stop) = tokio::sync::watch::channel(false);
+    let started = tokio::time::Instant::now();
+    let finished = tokio::time::timeout(
+        Duration::from_secs(60),
+        serve_connection(peer, config, handler, stop),
+    )
+    .await;
+    assert!(
+        finished.is_ok(),
+        "a peer that sent half a header and went quiet was still being served after 60 s: \
+         wrap the reading of each request in tokio::time::timeout(header_timeout, …)"
+    );
+    assert!(
+        started.elapsed() >= config.header_timeout,
+        "the stalled peer was dropped after {:?}, before header_timeout (10 s) ran out",
+        started.elapsed()
+    );
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "half a request must never reach the handler"
+    );
+}
+
+#[test]
+fn a_stop_signal_lets_the_request_in_flight_finish() {
+    use tokio::io::AsyncReadExt as _;
+    use tokio_test::{assert_pending, assert_ready};
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime for the connection's timers");
+    let _context = runtime.enter();
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let entered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let handler: Handler = {
+        let (gate, entered) = (Arc::clone(&gate), Arc::clone(&entered));
+        Arc::new(move |_request| {
+            let gate = Arc::clone(&gate);
+            entered.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Box::pin(async move {
+                // Holds the request "in flight" until the test opens the gate.
+                let _permit = gate.acquire().await;
+                Response::new(200).body("finished")
+            })
+        })
+    };
+    let (mut client, server_side) = tokio::io::duplex(64 * 1024);
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let mut connection = tokio_test::task::spawn(serve_connection(
+        server_side,
+        ServerConfig::default(),
+        handler,
+        stop_rx,
+    ));
+    let mut request = tokio_test::task::spawn(async {
+        use tokio::io::AsyncWriteExt as _;
+        client
+            .write_all(b"GET / HTTP/1.1\r\nHost: kata\r\n\r\n")
+            .await
+    });
+    assert_ready!(request.poll()).expect("the request fits in the pipe");
+    drop(request);
+
+    assert_pending!(
+        connection.poll(),
+        "serve_connection returned before answering the request it was sent"
+    );
+    assert_eq!(
+        entered.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the whole request was in the pipe, so the handler must have been called once"
+    );
+    stop.send_replace(true);
+    assert_pending!(
+        connection.poll(),
+        "the stop signal came while a request was in its handler, and the connection gave up: \
+         a graceful stop lets the request in flight finish (stop only waits while idle)"
+    );
+    gate.add_permits(1);
+    assert_ready!(
+        connection.poll(),
+        "once the handler answered, the response goes out and, with the server stopping, the \
+         connection closes"
+    );
+    let mut reply = Vec::new();
+    let mut read = tokio_test::task::spawn(client.read_to_end(&mut reply));
+    assert_ready!(read.poll()).expect("the connection closed, so the reply is complete");
+    drop(read);
+    let text = String::from_utf8_lossy(&reply).to_ascii_lowercase();
+    assert!(
+        text.starts_with("http/1.1 200") && text.contains("connection: close"),
+        "the request in flight must get its 200, marked Connection: close because the server \
+         is stopping; got {text:?}"
+    );
+}

@@ -18,9 +18,19 @@
 //! the shutdown signal, a `watch` channel to tell every connection, a `JoinSet` to wait
 //! for them. Unlike asyncio, tokio can also run those tasks on several threads.
 //!
-//! **The tests check** 200 and 404, 200 clients in flight at once, that a silent client
+//! **Two functions.** [`serve_connection`] is the loop of one connection over any byte
+//! stream (`AsyncRead + AsyncWrite`); [`serve`] accepts sockets and spawns one per
+//! connection. Keeping the connection loop generic lets the tests drive it with a scripted
+//! peer (`tokio_test::io::Builder`) that sends a request in fragments or stalls mid-header,
+//! with no socket at all.
+//!
+//! **The tests check** 200 and 404, 100 clients in flight at once, that a silent client
 //! delays nobody and is closed after the header timeout (tokio's paused clock), keep-alive
-//! and `Connection: close`, HTTP/1.0, 400 for garbage, and graceful shutdown.
+//! and `Connection: close`, HTTP/1.0, 400 for garbage, and graceful shutdown; and, on
+//! [`serve_connection`] with a scripted peer, a request that arrives in fragments answered
+//! once it is whole, a peer that stalls mid-header dropped at the deadline without a word,
+//! and a stop signal that lets the request in flight finish (its future stays `Pending`
+//! until the handler answers, then the response goes out with `Connection: close`).
 
 use std::future::Future;
 use std::io;
@@ -28,7 +38,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::request::{Limits, Request};
 use crate::response::Response;
@@ -75,4 +87,18 @@ pub async fn serve(
     _shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     todo!("serve {listener:?} with {config:?}")
+}
+
+/// Serves requests on one connection (any byte stream: a socket, or a scripted peer in the
+/// tests) until it closes, misses the header deadline, or `stop` turns true while it is idle.
+/// [`serve`] runs one of these per accepted connection.
+pub async fn serve_connection<S>(
+    _stream: S,
+    config: ServerConfig,
+    _handler: Handler,
+    stop: watch::Receiver<bool>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    todo!("serve one connection with {config:?} until {stop:?} says stop")
 }

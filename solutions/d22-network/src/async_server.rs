@@ -28,8 +28,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -102,13 +102,17 @@ pub async fn serve(
     Ok(())
 }
 
-/// Serves requests on one connection until it closes, times out, or the server stops.
-async fn serve_connection(
-    mut stream: TcpStream,
+/// Serves requests on one connection (any byte stream: a socket, or a scripted peer in the
+/// tests) until it closes, misses the header deadline, or `stop` turns true while it is idle.
+/// [`serve`] runs one of these per accepted connection.
+pub async fn serve_connection<S>(
+    mut stream: S,
     config: ServerConfig,
     handler: Handler,
     mut stop: watch::Receiver<bool>,
-) {
+) where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     let mut buf = Vec::new();
     loop {
         let read = read_request(&mut stream, &mut buf, &config.limits, &mut stop);
@@ -139,8 +143,8 @@ async fn serve_connection(
 }
 
 /// Reads one request. `None` when the server stops while the connection is idle.
-async fn read_request(
-    stream: &mut TcpStream,
+async fn read_request<S: AsyncRead + Unpin>(
+    stream: &mut S,
     buf: &mut Vec<u8>,
     limits: &Limits,
     stop: &mut watch::Receiver<bool>,

@@ -1,0 +1,148 @@
+//! Dodge: await each connection before accepting the next instead of spawning a task:
+//! every single request is answered right, but one slow client holds up all the others.
+//! Caught by: serves_200_clients_at_the_same_time, a_silent_client_does_not_delay_anyone_else, graceful_shutdown_finishes_the_request_in_flight
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::raw_server::{error_response, route};
+use crate::request::{HttpError, Limits, Parsed, Request, parse_with};
+use crate::response::Response;
+
+/// A boxed future that can move between threads.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// The application: turns a request into a response, asynchronously.
+pub type Handler = Arc<dyn Fn(Request) -> BoxFuture<Response> + Send + Sync>;
+
+/// Settings for [`serve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// How long a client may take to send a whole request (also the idle keep-alive limit).
+    pub header_timeout: Duration,
+    /// Size limits for each request.
+    pub limits: Limits,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// The article's routes as a [`Handler`]: `/` answers 200, anything else 404.
+pub fn hello_handler() -> Handler {
+    Arc::new(|request: Request| Box::pin(async move { route(&request) }))
+}
+
+/// Serves connections from `listener` until `shutdown` completes, then drains and returns.
+///
+/// A response gets `Connection: close` when its connection closes after it (the client asked,
+/// HTTP/1.0, or the server is stopping). Unparseable requests are answered as
+/// [`error_response`](crate::raw_server::error_response) does, then closed; a connection
+/// that does not deliver a whole request within `header_timeout` is closed without a word.
+pub async fn serve(
+    listener: TcpListener,
+    config: ServerConfig,
+    handler: Handler,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut connections: JoinSet<()> = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => {
+                // A failed accept (e.g. out of file descriptors) must not end the server.
+                if let Ok((stream, _)) = accepted {
+                    serve_connection(stream, config, Arc::clone(&handler), stop_rx.clone()).await;
+                }
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    // Ignore the result: it only fails when no connection is left to tell.
+    let _ = stop_tx.send(true);
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// Serves requests on one connection (any byte stream: a socket, or a scripted peer in the
+/// tests) until it closes, misses the header deadline, or `stop` turns true while it is idle.
+/// [`serve`] runs one of these per accepted connection.
+pub async fn serve_connection<S>(
+    mut stream: S,
+    config: ServerConfig,
+    handler: Handler,
+    mut stop: watch::Receiver<bool>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut buf = Vec::new();
+    loop {
+        let read = read_request(&mut stream, &mut buf, &config.limits, &mut stop);
+        let outcome = match tokio::time::timeout(config.header_timeout, read).await {
+            Ok(Some(outcome)) => outcome,
+            // Timed out, or idle when the server stopped: just close.
+            Err(_) | Ok(None) => return,
+        };
+        let parsed = match outcome {
+            Ok(parsed) => parsed,
+            Err(HttpError::UnexpectedEof | HttpError::Io(_)) => return,
+            Err(err) => {
+                // Ignore the result: the connection closes either way.
+                let _ = stream.write_all(&error_response(&err).to_bytes()).await;
+                return;
+            }
+        };
+        buf.drain(..parsed.consumed);
+        let keep_alive = parsed.request.wants_keep_alive() && !*stop.borrow();
+        let mut response = handler(parsed.request).await;
+        if !keep_alive || *stop.borrow() {
+            response = response.header("Connection", "close");
+        }
+        if stream.write_all(&response.to_bytes()).await.is_err() || !keep_alive || *stop.borrow() {
+            return;
+        }
+    }
+}
+
+/// Reads one request. `None` when the server stops while the connection is idle.
+async fn read_request<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    limits: &Limits,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<Result<Parsed, HttpError>> {
+    let mut chunk = [0u8; 4096];
+    loop {
+        match parse_with(buf, limits) {
+            Err(HttpError::Incomplete) => {}
+            done => return Some(done),
+        }
+        let idle = buf.is_empty();
+        let n = tokio::select! {
+            read = stream.read(&mut chunk) => read,
+            _ = stop.wait_for(|&stopped| stopped), if idle => return None,
+        };
+        match n {
+            Ok(0) => return Some(Err(HttpError::UnexpectedEof)),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(err) => return Some(Err(err.into())),
+        }
+    }
+}
