@@ -32,16 +32,14 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
         print_json(&report)?;
     } else {
         let s = ctx.style;
-        for stage in ["solution", "stub", "manifest", "snapshot"] {
+        for stage in verify::Stage::ALL {
             let of: Vec<&verify::Item> =
                 report.checks.iter().filter(|c| c.stage == stage).collect();
+            if of.is_empty() && matches!(stage, verify::Stage::Dodges) {
+                continue;
+            }
             let bad: Vec<&&verify::Item> = of.iter().filter(|c| !c.ok).collect();
-            let what = match stage {
-                "solution" => "solutions pass every test",
-                "stub" => "pristine stubs fail every test",
-                "manifest" => "manifest, files and tests agree",
-                _ => "snapshots: none orphaned, none pending",
-            };
+            let what = stage.claim();
             let mark = if bad.is_empty() {
                 s.green("ok")
             } else {
