@@ -56,6 +56,15 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
                     println!("            {line}");
                 }
             }
+            if stage == verify::Stage::Dodges {
+                // Which test catches each dodge is the point of the stage: show it.
+                for c in of.iter().filter(|c| c.ok) {
+                    println!("        {} {}: {}", s.green("✓"), c.name, c.detail);
+                }
+                for line in verify::dodges::summaries(&report, &suites) {
+                    println!("        {line}");
+                }
+            }
         }
         println!(
             "{}",
