@@ -13,6 +13,7 @@ use crate::manifest::{KataRef, Suite};
 use crate::run::{self, Outcome};
 
 pub mod dodges;
+pub mod texts;
 
 /// verify's stages, in the order they are reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -227,7 +228,10 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
         },
     );
 
-    // (5) every known dodge fails a test.
+    // (6) what the tests require is stated.
+    texts::stage(root, suites, &mut report);
+
+    // (7) every known dodge fails a test.
     dodges::stage(settings, suites, &sol.failed_packages, &mut report)?;
     Ok(report)
 }
