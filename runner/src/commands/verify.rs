@@ -27,7 +27,9 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
             })
             .collect::<Result<_>>()?
     };
-    let report = verify::verify(&ctx.settings(), &suites)?;
+    let ids: Vec<&str> = ctx.manifest.suites.iter().map(|s| s.id.as_str()).collect();
+    let whole = only.is_empty().then_some(&ids[..]);
+    let report = verify::verify(&ctx.settings(), &suites, whole)?;
     if ctx.json {
         print_json(&report)?;
     } else {

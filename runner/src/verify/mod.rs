@@ -13,6 +13,7 @@ use crate::manifest::{KataRef, Suite};
 use crate::run::{self, Outcome};
 
 pub mod dodges;
+pub mod sync;
 pub mod texts;
 
 /// verify's stages, in the order they are reported.
@@ -103,8 +104,9 @@ impl Report {
     }
 }
 
-/// Runs every check for `suites`.
-pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
+/// Runs every check for `suites`; `whole` lists every suite id of the manifest when the
+/// whole curriculum is verified (then folders no suite accounts for are found too).
+pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) -> Result<Report> {
     let mut report = Report::default();
     let root = &settings.root;
     let state_dir = root.join(crate::state::STATE_DIR);
@@ -227,6 +229,9 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
             format!("review and remove: {}", pending.join(", "))
         },
     );
+
+    // (5) manifest, crates, test modules and folders in sync.
+    sync::stage(root, suites, whole, &mut report);
 
     // (6) what the tests require is stated.
     texts::stage(root, suites, &mut report);
