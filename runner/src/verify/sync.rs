@@ -13,7 +13,7 @@
 //!   `examples/` (and, for solutions, `dodges/`); `src/` only `lib.rs`, one file (or folder) per
 //!   kata and the private helper modules `lib.rs` declares; `tests/<suite>/` only `mod.rs`, the
 //!   katas' tests and the helper modules `mod.rs` declares;
-//! - every kata has hints and no `TODO` left in its title or hints.
+//! - no reference solution calls `todo!` or `unimplemented!`.
 //!
 //! When the whole curriculum is verified, every folder under `katas/`, `solutions/`, `tests/`
 //! and `snapshots/` must be a suite of the manifest (a `README.md` beside them is allowed).
@@ -378,19 +378,30 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
     }
 
     for kata in &suite.katas {
-        let mut todo = Vec::new();
-        if kata.hints.is_empty() {
-            todo.push("no hints yet: write 2-3, from where to look to which item to use".into());
-        }
-        if kata.title.contains("TODO") || kata.hints.iter().any(|h| h.contains("TODO")) {
-            todo.push("a TODO is left in its title or hints".to_string());
-        }
-        push(
-            report,
-            format!("katas.toml: {}/{} is filled in", suite.id, kata.id),
-            todo,
+        let file = crate::manifest::KataRef { suite, kata }.solution_file();
+        let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
+            continue; // the manifest stage names a missing solution file
+        };
+        let ok = !has_placeholder(&text);
+        report.push(
+            Stage::Sync,
+            format!("{file}: the reference solution is written"),
+            ok,
+            if ok {
+                ""
+            } else {
+                "it still calls todo!() or unimplemented!(): write the reference solution"
+            },
         );
     }
+}
+
+/// Whether Rust source calls `todo!` or `unimplemented!` (comments and strings aside).
+pub fn has_placeholder(src: &str) -> bool {
+    use super::texts::Token;
+    super::texts::tokenize(src).windows(2).any(|w| {
+        matches!(w, [Token::Ident(m), Token::Punct('!')] if m == "todo" || m == "unimplemented")
+    })
 }
 
 #[cfg(test)]
@@ -525,15 +536,19 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_test_file_and_an_unfilled_kata_are_named() {
-        let (dir, mut suite) = fixture();
+    fn a_missing_test_file_and_an_unwritten_solution_are_named() {
+        let (dir, suite) = fixture();
         std::fs::remove_file(dir.path().join("tests/s/k.rs")).expect("remove");
-        suite.katas[0].hints.clear();
+        std::fs::write(
+            dir.path().join("solutions/s/src/k.rs"),
+            "// todo!() in a comment is fine\npub fn k() -> u32 { todo!(\"later\") }\n",
+        )
+        .expect("write");
         assert_eq!(
             failures(dir.path(), &suite),
             [
                 "s/k: test file tests/s/k.rs",
-                "katas.toml: s/k is filled in"
+                "solutions/s/src/k.rs: the reference solution is written"
             ]
         );
     }
