@@ -42,12 +42,8 @@ pub struct ModLine {
 pub fn mod_lines(src: &str) -> Vec<ModLine> {
     let mut out = Vec::new();
     let mut attrs = String::new();
-    for raw in src.lines() {
-        let line = raw.split("//").next().unwrap_or("").trim();
-        if line.is_empty() {
-            continue;
-        }
-        let mut rest = line;
+    for line in logical_lines(src) {
+        let mut rest = line.as_str();
         while rest.starts_with("#[") {
             // The attribute ends at the `]` that balances its `[`.
             let mut depth = 0;
@@ -100,6 +96,29 @@ pub fn mod_lines(src: &str) -> Vec<ModLine> {
             });
         }
         attrs.clear();
+    }
+    out
+}
+
+/// Lines without comments, an attribute that rustfmt spread over several lines joined into one.
+fn logical_lines(src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    let mut depth = 0i32;
+    for raw in src.lines() {
+        let line = raw.split("//").next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        buf.push_str(line);
+        depth += line.matches('[').count() as i32 - line.matches(']').count() as i32;
+        if depth <= 0 {
+            out.push(std::mem::take(&mut buf));
+            depth = 0;
+        }
+    }
+    if !buf.is_empty() {
+        out.push(buf);
     }
     out
 }
@@ -437,6 +456,14 @@ mod tests {
                 (name, public, gate)
             );
         }
+    }
+
+    #[test]
+    fn an_attribute_spread_over_lines_still_gates() {
+        let src = "#[cfg(any(\n    not(feature = \"one-kata\"),\n    feature = \"a_very_long_kata_name\"\n))]\nmod a_very_long_kata_name;\n";
+        let got = mod_lines(src);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].gate, Some(vec!["a_very_long_kata_name".to_string()]));
     }
 
     #[test]
