@@ -207,7 +207,7 @@ fn swap_each(
                 name,
                 false,
                 format!(
-                    "dodge {} passes every test of kata {} ({n} tests): add a test that catches it",
+                    "dodge {} passes every test of kata {} ({n} tests): add a test that catches it ({secs:.1} s)",
                     dodge.name, kata.id
                 ),
             ),
