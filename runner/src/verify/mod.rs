@@ -62,6 +62,35 @@ impl Stage {
     }
 }
 
+#[cfg(test)]
+mod stage_tests {
+    use super::Stage;
+
+    #[test]
+    fn stages_have_distinct_claims_and_lowercase_json_names() {
+        let names: Vec<String> = Stage::ALL
+            .iter()
+            .map(|s| serde_json::to_string(s).expect("serializes"))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "\"solution\"",
+                "\"stub\"",
+                "\"manifest\"",
+                "\"snapshot\"",
+                "\"sync\"",
+                "\"texts\"",
+                "\"dodges\""
+            ]
+        );
+        let mut claims: Vec<&str> = Stage::ALL.iter().map(|s| s.claim()).collect();
+        claims.sort_unstable();
+        claims.dedup();
+        assert_eq!(claims.len(), Stage::ALL.len());
+    }
+}
+
 /// One check's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {

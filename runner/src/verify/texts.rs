@@ -441,16 +441,56 @@ pub fn placeholder_messages(src: &str) -> Vec<String> {
         .collect()
 }
 
+/// A kata's test source: `tests/<suite>/<kata>.rs`, or every `.rs` under `tests/<suite>/<kata>/`
+/// (named by the folder), with the name to show.
+fn test_source(root: &Path, suite: &str, kata: &str) -> Option<(String, String)> {
+    let file = format!("tests/{suite}/{kata}.rs");
+    if let Ok(text) = std::fs::read_to_string(root.join(&file)) {
+        return Some((file, text));
+    }
+    let dir = format!("tests/{suite}/{kata}");
+    let mut files = Vec::new();
+    super::walk(&root.join(&dir), &mut files);
+    files.sort();
+    let text: String = files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .collect::<Vec<_>>()
+        .join("\n");
+    (!files.is_empty()).then(|| (format!("{dir}/"), text))
+}
+
+/// How many `#[should_panic]` in `src` name no expected message.
+pub fn bare_should_panics(src: &str) -> usize {
+    tokenize(src)
+        .windows(2)
+        .filter(|w| matches!(w, [Token::Ident(a), Token::Punct(']')] if a == "should_panic"))
+        .count()
+}
+
 /// Runs the stage for `suites`.
 pub fn stage(root: &Path, suites: &[&Suite], report: &mut Report) {
     for suite in suites {
         for kata in &suite.katas {
             let k = KataRef { suite, kata };
             let key = k.key();
-            let test_file = format!("tests/{}/{}.rs", suite.id, kata.id);
-            let Ok(tests) = std::fs::read_to_string(root.join(&test_file)) else {
+            let Some((test_file, tests)) = test_source(root, &suite.id, &kata.id) else {
                 continue; // the sync stage names a missing test file
             };
+            let bare = bare_should_panics(&tests);
+            report.push(
+                Stage::Texts,
+                format!("{key}: every should_panic in {test_file} names its message"),
+                bare == 0,
+                if bare == 0 {
+                    String::new()
+                } else {
+                    format!(
+                        "{bare} bare #[should_panic]: write #[should_panic(expected = \"…\")] so a stub's todo!() cannot pass it"
+                    )
+                },
+            );
             let stub = std::fs::read_to_string(root.join(&kata.file)).unwrap_or_default();
             let stated = readable(&stub);
             let required = required_texts(&tests);
@@ -574,6 +614,12 @@ mod tests {
             let e = "x"; // a name alone, outside an assertion
         "#;
         assert!(required_texts(src).is_empty());
+    }
+
+    #[test]
+    fn a_bare_should_panic_is_counted() {
+        let src = "#[should_panic]\nfn a() {}\n#[should_panic(expected = \"x\")]\nfn b() {}";
+        assert_eq!(bare_should_panics(src), 1);
     }
 
     #[test]
