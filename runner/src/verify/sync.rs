@@ -319,8 +319,31 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
             .filter(|m| !m.public)
             .map(|m| m.name.as_str())
             .collect();
-        let src_strays = strays(&root.join(dir.join("src")), &|name, is_dir| {
-            name == "lib.rs" || is_module(name, is_dir, &katas) || is_module(name, is_dir, &helpers)
+        // A manifest `file` elsewhere under src/ accounts for the entry that holds it.
+        let src = dir.join("src");
+        let listed: Vec<String> = suite
+            .katas
+            .iter()
+            .map(|kata| {
+                let file = crate::manifest::KataRef { suite, kata };
+                let file = if crates == "katas" {
+                    kata.file.clone()
+                } else {
+                    file.solution_file()
+                };
+                Path::new(&file)
+                    .strip_prefix(&src)
+                    .ok()
+                    .and_then(|rest| rest.components().next())
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let src_strays = strays(&root.join(&src), &|name, is_dir| {
+            name == "lib.rs"
+                || is_module(name, is_dir, &katas)
+                || is_module(name, is_dir, &helpers)
+                || listed.iter().any(|l| l == name)
         });
         let top_strays = strays(&root.join(&dir), &|name, is_dir| {
             matches!(
