@@ -1,5 +1,7 @@
 //! `verify`'s proof: solutions pass every test, pristine stubs fail every test, the manifest,
-//! files and tests agree, and no snapshot is orphaned or pending.
+//! files and tests agree, and no snapshot is orphaned or pending; then the stages in their own
+//! modules: `sync` (nothing out of step or unaccounted for), `texts` (what a test requires is
+//! stated) and `dodges` (every known shortcut is caught).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
