@@ -69,6 +69,9 @@ pub enum Error {
     /// A command line value that is not usable.
     #[error("{0}")]
     Usage(String),
+    /// `cargo kata new` refused.
+    #[error(transparent)]
+    Scaffold(#[from] crate::scaffold::ScaffoldError),
 }
 
 impl Error {

@@ -16,6 +16,7 @@ mod libtest;
 mod manifest;
 mod render;
 mod run;
+mod scaffold;
 mod state;
 mod status;
 mod verify;
@@ -95,6 +96,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Scaffold a kata (and its suite, if new) in every place it must exist.
+    New {
+        /// `<suite>/<kata>`, e.g. `d99-scratch/first_kata`.
+        target: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -151,5 +157,6 @@ fn run(cli: Cli) -> Result<i32> {
             yes,
         }) => commands::reset::run_all(&ctx, target, *yes),
         Some(Command::Solution { kata, peek }) => commands::solution::run(&ctx, kata, *peek),
+        Some(Command::New { target }) => commands::new::run(&ctx, target),
     }
 }

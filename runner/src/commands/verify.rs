@@ -27,21 +27,18 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
             })
             .collect::<Result<_>>()?
     };
-    let report = verify::verify(&ctx.settings(), &suites)?;
+    let ids: Vec<&str> = ctx.manifest.suites.iter().map(|s| s.id.as_str()).collect();
+    let whole = only.is_empty().then_some(&ids[..]);
+    let report = verify::verify(&ctx.settings(), &suites, whole)?;
     if ctx.json {
         print_json(&report)?;
     } else {
         let s = ctx.style;
-        for stage in ["solution", "stub", "manifest", "snapshot"] {
+        for stage in verify::Stage::ALL {
             let of: Vec<&verify::Item> =
                 report.checks.iter().filter(|c| c.stage == stage).collect();
             let bad: Vec<&&verify::Item> = of.iter().filter(|c| !c.ok).collect();
-            let what = match stage {
-                "solution" => "solutions pass every test",
-                "stub" => "pristine stubs fail every test",
-                "manifest" => "manifest, files and tests agree",
-                _ => "snapshots: none orphaned, none pending",
-            };
+            let what = stage.claim();
             let mark = if bad.is_empty() {
                 s.green("ok")
             } else {
@@ -56,6 +53,15 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
                 println!("        {} {}", s.red("✗"), c.name);
                 for line in c.detail.lines() {
                     println!("            {line}");
+                }
+            }
+            if stage == verify::Stage::Dodges {
+                // Which test catches each dodge is the point of the stage: show it.
+                for c in of.iter().filter(|c| c.ok) {
+                    println!("        {} {}: {}", s.green("✓"), c.name, c.detail);
+                }
+                for line in verify::dodges::summaries(&report, &suites) {
+                    println!("        {line}");
                 }
             }
         }

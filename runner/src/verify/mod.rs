@@ -1,5 +1,7 @@
 //! `verify`'s proof: solutions pass every test, pristine stubs fail every test, the manifest,
-//! files and tests agree, and no snapshot is orphaned or pending.
+//! files and tests agree, and no snapshot is orphaned or pending; then the stages in their own
+//! modules: `sync` (nothing out of step or unaccounted for), `texts` (what a test requires is
+//! stated) and `dodges` (every known shortcut is caught).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -12,11 +14,90 @@ use crate::error::{Error, Result};
 use crate::manifest::{KataRef, Suite};
 use crate::run::{self, Outcome};
 
+pub mod dodges;
+pub mod sync;
+pub mod texts;
+
+/// verify's stages, in the order they are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Reference solutions pass every test.
+    Solution,
+    /// Pristine stubs fail every test.
+    Stub,
+    /// The manifest's katas have their files, features and at least three tests.
+    Manifest,
+    /// No snapshot is orphaned or pending.
+    Snapshot,
+    /// Manifest, crates, features, test modules and folders name the same katas.
+    Sync,
+    /// Every message a test requires is stated in the kata's stub; hints agree with tests.
+    Texts,
+    /// Every known shortcut (`solutions/<suite>/dodges/`) fails at least one test.
+    Dodges,
+}
+
+impl Stage {
+    /// Every stage, in report order.
+    pub const ALL: [Stage; 7] = [
+        Stage::Solution,
+        Stage::Stub,
+        Stage::Manifest,
+        Stage::Snapshot,
+        Stage::Sync,
+        Stage::Texts,
+        Stage::Dodges,
+    ];
+
+    /// The one-line claim the stage proves, as printed by `cargo kata verify`.
+    pub fn claim(self) -> &'static str {
+        match self {
+            Stage::Solution => "solutions pass every test",
+            Stage::Stub => "pristine stubs fail every test",
+            Stage::Manifest => "manifest, files and tests agree",
+            Stage::Snapshot => "snapshots: none orphaned, none pending",
+            Stage::Sync => "manifest, lib.rs, features, test modules and folders in sync",
+            Stage::Texts => "messages the tests require are stated in the stubs",
+            Stage::Dodges => "every known dodge fails a test",
+        }
+    }
+}
+
+#[cfg(test)]
+mod stage_tests {
+    use super::Stage;
+
+    #[test]
+    fn stages_have_distinct_claims_and_lowercase_json_names() {
+        let names: Vec<String> = Stage::ALL
+            .iter()
+            .map(|s| serde_json::to_string(s).expect("serializes"))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "\"solution\"",
+                "\"stub\"",
+                "\"manifest\"",
+                "\"snapshot\"",
+                "\"sync\"",
+                "\"texts\"",
+                "\"dodges\""
+            ]
+        );
+        let mut claims: Vec<&str> = Stage::ALL.iter().map(|s| s.claim()).collect();
+        claims.sort_unstable();
+        claims.dedup();
+        assert_eq!(claims.len(), Stage::ALL.len());
+    }
+}
+
 /// One check's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
-    /// Which stage: `solution`, `stub`, `manifest`, `snapshot`.
-    pub stage: &'static str,
+    /// Which stage found it.
+    pub stage: Stage,
     /// What was checked.
     pub name: String,
     /// Whether it holds.
@@ -39,13 +120,7 @@ pub struct Report {
 }
 
 impl Report {
-    fn push(
-        &mut self,
-        stage: &'static str,
-        name: impl Into<String>,
-        ok: bool,
-        detail: impl Into<String>,
-    ) {
+    fn push(&mut self, stage: Stage, name: impl Into<String>, ok: bool, detail: impl Into<String>) {
         if ok {
             self.passed += 1;
         } else {
@@ -60,8 +135,9 @@ impl Report {
     }
 }
 
-/// Runs every check for `suites`.
-pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
+/// Runs every check for `suites`; `whole` lists every suite id of the manifest when the
+/// whole curriculum is verified (then folders no suite accounts for are found too).
+pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) -> Result<Report> {
     let mut report = Report::default();
     let root = &settings.root;
     let state_dir = root.join(crate::state::STATE_DIR);
@@ -96,7 +172,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
         if sol.failed_packages.contains(&pkg) {
             all_solution_ran = false;
             report.push(
-                "solution",
+                Stage::Solution,
                 format!("{pkg} compiles"),
                 false,
                 errors_of(&sol.diagnostics, &pkg),
@@ -107,7 +183,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
         for r in run::run_tests(&cases, &opts) {
             let ok = r.outcome == Outcome::Passed;
             report.push(
-                "solution",
+                Stage::Solution,
                 format!("{pkg}: {}", r.name),
                 ok,
                 describe(&r.outcome),
@@ -161,7 +237,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
             } else {
                 "not used by the solution's tests (some did not run: fix those first)".to_string()
             };
-            report.push("snapshot", format!("{shown} is used"), ok, detail);
+            report.push(Stage::Snapshot, format!("{shown} is used"), ok, detail);
         }
     }
     let mut pending = Vec::new();
@@ -175,7 +251,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
         .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
         .collect();
     report.push(
-        "snapshot",
+        Stage::Snapshot,
         "no pending .snap.new or .pending-snap",
         pending.is_empty(),
         if pending.is_empty() {
@@ -184,6 +260,15 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
             format!("review and remove: {}", pending.join(", "))
         },
     );
+
+    // (5) manifest, crates, test modules and folders in sync.
+    sync::stage(root, suites, whole, &mut report);
+
+    // (6) what the tests require is stated.
+    texts::stage(root, suites, &mut report);
+
+    // (7) every known dodge fails a test.
+    dodges::stage(settings, suites, &sol.failed_packages, &mut report)?;
     Ok(report)
 }
 
@@ -200,7 +285,7 @@ fn stubs(
             present.push(suite);
         } else {
             report.push(
-                "stub",
+                Stage::Stub,
                 format!("{} is committed", manifest.display()),
                 false,
                 "the pristine stubs are the committed ones: commit the suite's katas/ first",
@@ -230,7 +315,7 @@ fn stubs(
         let pkg = suite.kata_package();
         if out.failed_packages.contains(&pkg) {
             report.push(
-                "stub",
+                Stage::Stub,
                 format!("{pkg} compiles"),
                 false,
                 format!(
@@ -249,7 +334,7 @@ fn stubs(
                 "passes on the pristine stub: it asserts nothing the stub cannot satisfy"
                     .to_string()
             };
-            report.push("stub", format!("{pkg}: {}", r.name), ok, detail);
+            report.push(Stage::Stub, format!("{pkg}: {}", r.name), ok, detail);
         }
     }
     Ok(tests)
@@ -306,7 +391,7 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
         let key = k.key();
         let file_ok = root.join(&kata.file).is_file();
         report.push(
-            "manifest",
+            Stage::Manifest,
             format!("{key}: kata file {}", kata.file),
             file_ok,
             if file_ok { "" } else { "missing" },
@@ -314,7 +399,7 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
         let sol = k.solution_file();
         let sol_ok = root.join(&sol).is_file();
         report.push(
-            "manifest",
+            Stage::Manifest,
             format!("{key}: solution file {sol}"),
             sol_ok,
             if sol_ok { "" } else { "missing" },
@@ -322,7 +407,7 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
         let gated =
             k.has_one_kata_feature(root, "katas") && k.has_one_kata_feature(root, "solutions");
         report.push(
-            "manifest",
+            Stage::Manifest,
             format!("{key}: both crates declare the features one-kata and {}", kata.id),
             gated,
             if gated {
@@ -333,7 +418,7 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
         );
         let n = names.iter().filter(|t| t.starts_with(&kata.tests)).count();
         report.push(
-            "manifest",
+            Stage::Manifest,
             format!("{key}: at least 3 tests match `{}`", kata.tests),
             n >= 3,
             if n >= 3 {
@@ -357,7 +442,7 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
                 format!("selected by several katas: {}", owners.join(", "))
             };
             report.push(
-                "manifest",
+                Stage::Manifest,
                 format!("{}: test {t} belongs to one kata", suite.id),
                 false,
                 detail,
@@ -366,7 +451,7 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
     }
     if !names.is_empty() {
         report.push(
-            "manifest",
+            Stage::Manifest,
             format!("{}: every test belongs to exactly one kata", suite.id),
             true,
             "",

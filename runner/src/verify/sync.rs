@@ -1,0 +1,605 @@
+//! The sync stage: the manifest and the nine places a kata lives name the same katas, and
+//! nothing in a suite's folders is left unaccounted for.
+//!
+//! For each suite (the rule, documented in docs/authoring.md):
+//! - both crates (`katas/<suite>/`, `solutions/<suite>/`) have a `Cargo.toml` whose
+//!   `[features]` are exactly `one-kata` and one per kata (a `default` feature is allowed),
+//!   and a `src/lib.rs` with one `pub mod <kata>;` per kata, either plain or gated
+//!   `#[cfg(any(not(feature = "one-kata"), feature = "<kata>"))]`, and no other `pub mod`;
+//! - `tests/<suite>/mod.rs` has one `mod <kata>;` per kata, gated like the above; a `mod x;`
+//!   there that no kata feature gates is a test helper module (e.g. `mod heap;`);
+//! - every kata has `tests/<suite>/<kata>.rs` (or `tests/<suite>/<kata>/`);
+//! - a crate folder holds only `Cargo.toml`, `README.md`, `build.rs`, `src/`, `benches/`,
+//!   `examples/` (and, for solutions, `dodges/`); `src/` only `lib.rs`, one file (or folder) per
+//!   kata and the private helper modules `lib.rs` declares; `tests/<suite>/` only `mod.rs`, the
+//!   katas' tests and the helper modules `mod.rs` declares;
+//! - no reference solution calls `todo!` or `unimplemented!`.
+//!
+//! When the whole curriculum is verified, every folder under `katas/`, `solutions/`, `tests/`
+//! and `snapshots/` must be a suite of the manifest (a `README.md` beside them is allowed).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::{Report, Stage};
+use crate::manifest::Suite;
+
+/// The folders that hold one sub-folder per suite.
+pub const SUITE_DIRS: [&str; 4] = ["katas", "solutions", "tests", "snapshots"];
+
+/// A `mod` declaration found in a `lib.rs` or `mod.rs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModLine {
+    /// The module name.
+    pub name: String,
+    /// Declared `pub` (any visibility other than private).
+    pub public: bool,
+    /// Gated by `one-kata`: the features its `cfg` names besides `one-kata`; `None` if ungated.
+    pub gate: Option<Vec<String>>,
+}
+
+/// The `mod x;` declarations of a Rust file, with their visibility and one-kata gate.
+pub fn mod_lines(src: &str) -> Vec<ModLine> {
+    let mut out = Vec::new();
+    let mut attrs = String::new();
+    for line in logical_lines(src) {
+        let mut rest = line.as_str();
+        while rest.starts_with("#[") {
+            // The attribute ends at the `]` that balances its `[`.
+            let mut depth = 0;
+            let end = rest
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '[' => depth += 1,
+                        ']' => depth -= 1,
+                        _ => return false,
+                    }
+                    depth == 0
+                })
+                .map_or(rest.len() - 1, |(i, _)| i);
+            attrs.push_str(&rest[..=end]);
+            rest = rest[end + 1..].trim_start();
+        }
+        if rest.is_empty() {
+            continue;
+        }
+        let (public, decl) = match rest.strip_prefix("pub") {
+            Some(after) => {
+                let after = after.trim_start();
+                let after = if after.starts_with('(') {
+                    after
+                        .find(')')
+                        .map_or(after, |i| after[i + 1..].trim_start())
+                } else {
+                    after
+                };
+                (true, after)
+            }
+            None => (false, rest),
+        };
+        if let Some(name) = decl
+            .strip_prefix("mod ")
+            .and_then(|n| n.trim().strip_suffix(';'))
+        {
+            let features = features_in(&attrs);
+            let gate = attrs.contains("\"one-kata\"").then(|| {
+                features
+                    .into_iter()
+                    .filter(|f| f != "one-kata")
+                    .collect::<Vec<_>>()
+            });
+            out.push(ModLine {
+                name: name.trim().to_string(),
+                public,
+                gate,
+            });
+        }
+        attrs.clear();
+    }
+    out
+}
+
+/// Lines without comments, an attribute that rustfmt spread over several lines joined into one.
+fn logical_lines(src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    let mut depth = 0i32;
+    for raw in src.lines() {
+        let line = raw.split("//").next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        buf.push_str(line);
+        depth += line.matches('[').count() as i32 - line.matches(']').count() as i32;
+        if depth <= 0 {
+            out.push(std::mem::take(&mut buf));
+            depth = 0;
+        }
+    }
+    if !buf.is_empty() {
+        out.push(buf);
+    }
+    out
+}
+
+/// The names in `feature = "…"` inside attribute text.
+fn features_in(attrs: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = attrs;
+    while let Some(i) = rest.find("feature") {
+        rest = &rest[i + "feature".len()..];
+        let r = rest.trim_start();
+        let Some(r) = r.strip_prefix('=') else {
+            continue;
+        };
+        let r = r.trim_start();
+        if let Some(r) = r.strip_prefix('"')
+            && let Some(end) = r.find('"')
+        {
+            out.push(r[..end].to_string());
+        }
+    }
+    out
+}
+
+/// The keys of a Cargo.toml's `[features]`, or why they could not be read.
+pub fn features(cargo_toml: &str) -> Result<BTreeSet<String>, String> {
+    let table: toml::Table = cargo_toml
+        .parse()
+        .map_err(|e| format!("not valid TOML: {e}"))?;
+    Ok(table
+        .get("features")
+        .and_then(|f| f.as_table())
+        .map(|f| f.keys().cloned().collect())
+        .unwrap_or_default())
+}
+
+/// Checks a set of katas against one `[features]` table; one problem per line.
+pub fn feature_problems(found: &BTreeSet<String>, katas: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for want in std::iter::once("one-kata").chain(katas.iter().copied()) {
+        if !found.contains(want) {
+            out.push(format!("missing feature `{want}`"));
+        }
+    }
+    for f in found {
+        if f != "one-kata" && f != "default" && !katas.contains(&f.as_str()) {
+            out.push(format!("feature `{f}` names no kata of the manifest"));
+        }
+    }
+    out
+}
+
+/// Checks the `pub mod` lines of a lib.rs against the katas; one problem per line.
+pub fn lib_problems(mods: &[ModLine], katas: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in katas {
+        if !mods.iter().any(|m| m.public && m.name == *k) {
+            out.push(format!("missing `pub mod {k};`"));
+        }
+    }
+    for m in mods.iter().filter(|m| m.public) {
+        if !katas.contains(&m.name.as_str()) {
+            out.push(format!(
+                "`pub mod {};` is not a kata of the manifest",
+                m.name
+            ));
+        } else if let Some(g) = &m.gate
+            && !g.contains(&m.name)
+        {
+            out.push(format!(
+                "`pub mod {}` is gated by the features {g:?}: its own feature `{}` must be one",
+                m.name, m.name
+            ));
+        }
+    }
+    out
+}
+
+/// Checks the `mod` lines of `tests/<suite>/mod.rs`; one problem per line.
+pub fn test_mod_problems(mods: &[ModLine], katas: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in katas {
+        match mods.iter().find(|m| m.name == *k) {
+            None => out.push(format!(
+                "missing `#[cfg(any(not(feature = \"one-kata\"), feature = \"{k}\"))] mod {k};`"
+            )),
+            Some(m) => match &m.gate {
+                None => out.push(format!(
+                    "`mod {k};` is not gated by its feature: `cargo kata check` would compile every kata's tests"
+                )),
+                Some(g) if !g.iter().any(|f| f == k) => out.push(format!(
+                    "`mod {k};` is gated by {g:?}, not by its own feature `{k}`"
+                )),
+                Some(_) => {}
+            },
+        }
+    }
+    for m in mods {
+        if m.gate.is_some() && !katas.contains(&m.name.as_str()) {
+            out.push(format!(
+                "`mod {};` is gated like a kata but is not a kata of the manifest",
+                m.name
+            ));
+        }
+    }
+    out
+}
+
+/// Entries of `dir` (names, sorted) that are not in `allowed`; a missing dir has none.
+fn strays(dir: &Path, allowed: &dyn Fn(&str, bool) -> bool) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            (!name.starts_with('.') && !allowed(&name, is_dir))
+                .then(|| if is_dir { format!("{name}/") } else { name })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Whether `name` is the file `<m>.rs` or the folder `<m>/` of one of `modules`.
+fn is_module(name: &str, is_dir: bool, modules: &[&str]) -> bool {
+    let stem = if is_dir {
+        Some(name)
+    } else {
+        name.strip_suffix(".rs")
+    };
+    stem.is_some_and(|s| modules.contains(&s))
+}
+
+/// Runs the stage for `suites`; with `whole` (every suite's id), also the suite folders.
+pub fn stage(root: &Path, suites: &[&Suite], whole: Option<&[&str]>, report: &mut Report) {
+    if let Some(ids) = whole {
+        for top in SUITE_DIRS {
+            let unknown = strays(&root.join(top), &|name, is_dir| {
+                (is_dir && ids.contains(&name)) || (!is_dir && name == "README.md")
+            });
+            for u in &unknown {
+                report.push(
+                    Stage::Sync,
+                    format!("{top}/{u}"),
+                    false,
+                    "no suite of katas.toml accounts for it: add the suite to katas.toml or remove it",
+                );
+            }
+            if unknown.is_empty() {
+                report.push(
+                    Stage::Sync,
+                    format!("{top}/ holds only the manifest's suites"),
+                    true,
+                    "",
+                );
+            }
+        }
+    }
+    for suite in suites {
+        suite_checks(root, suite, report);
+    }
+}
+
+fn push(report: &mut Report, name: String, problems: Vec<String>) {
+    report.push(Stage::Sync, name, problems.is_empty(), problems.join("\n"));
+}
+
+fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
+    let katas: Vec<&str> = suite.katas.iter().map(|k| k.id.as_str()).collect();
+    for crates in ["katas", "solutions"] {
+        let dir = Path::new(crates).join(&suite.id);
+        let cargo = dir.join("Cargo.toml");
+        let problems = match std::fs::read_to_string(root.join(&cargo)) {
+            Err(_) => vec!["missing".to_string()],
+            Ok(text) => match features(&text) {
+                Ok(found) => feature_problems(&found, &katas),
+                Err(e) => vec![e],
+            },
+        };
+        push(report, format!("{}: [features]", cargo.display()), problems);
+        let lib = dir.join("src").join("lib.rs");
+        let text = std::fs::read_to_string(root.join(&lib));
+        let mods = text.as_deref().map(mod_lines).unwrap_or_default();
+        let problems = match &text {
+            Err(_) => vec!["missing".to_string()],
+            Ok(_) => lib_problems(&mods, &katas),
+        };
+        push(
+            report,
+            format!("{}: one pub mod per kata", lib.display()),
+            problems,
+        );
+        let helpers: Vec<&str> = mods
+            .iter()
+            .filter(|m| !m.public)
+            .map(|m| m.name.as_str())
+            .collect();
+        // A manifest `file` elsewhere under src/ accounts for the entry that holds it.
+        let src = dir.join("src");
+        let listed: Vec<String> = suite
+            .katas
+            .iter()
+            .map(|kata| {
+                let file = crate::manifest::KataRef { suite, kata };
+                let file = if crates == "katas" {
+                    kata.file.clone()
+                } else {
+                    file.solution_file()
+                };
+                Path::new(&file)
+                    .strip_prefix(&src)
+                    .ok()
+                    .and_then(|rest| rest.components().next())
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let src_strays = strays(&root.join(&src), &|name, is_dir| {
+            name == "lib.rs"
+                || is_module(name, is_dir, &katas)
+                || is_module(name, is_dir, &helpers)
+                || listed.iter().any(|l| l == name)
+        });
+        let top_strays = strays(&root.join(&dir), &|name, is_dir| {
+            matches!(
+                (name, is_dir),
+                ("Cargo.toml" | "README.md" | "build.rs", false)
+                    | ("src" | "benches" | "examples", true)
+            ) || (crates == "solutions" && is_dir && name == super::dodges::DIR)
+        });
+        let all: Vec<String> = top_strays
+            .iter()
+            .map(|s| format!("{}/{s}", dir.display()))
+            .chain(
+                src_strays
+                    .iter()
+                    .map(|s| format!("{}/src/{s}", dir.display())),
+            )
+            .collect();
+        for s in &all {
+            report.push(
+                Stage::Sync,
+                s.clone(),
+                false,
+                "no manifest entry accounts for it: add the kata to katas.toml (`cargo kata new`) or remove it",
+            );
+        }
+        if all.is_empty() {
+            report.push(
+                Stage::Sync,
+                format!("{}/ holds only the manifest's katas", dir.display()),
+                true,
+                "",
+            );
+        }
+    }
+
+    let tests_dir = Path::new("tests").join(&suite.id);
+    let mod_rs = tests_dir.join("mod.rs");
+    let text = std::fs::read_to_string(root.join(&mod_rs));
+    let mods = text.as_deref().map(mod_lines).unwrap_or_default();
+    let problems = match &text {
+        Err(_) => vec!["missing".to_string()],
+        Ok(_) => test_mod_problems(&mods, &katas),
+    };
+    push(
+        report,
+        format!("{}: one gated mod per kata", mod_rs.display()),
+        problems,
+    );
+    for k in &katas {
+        let file = tests_dir.join(format!("{k}.rs"));
+        let ok = root.join(&file).is_file() || root.join(tests_dir.join(k)).is_dir();
+        report.push(
+            Stage::Sync,
+            format!("{}/{k}: test file {}", suite.id, file.display()),
+            ok,
+            if ok { "" } else { "missing" },
+        );
+    }
+    let helpers: Vec<&str> = mods
+        .iter()
+        .filter(|m| m.gate.is_none())
+        .map(|m| m.name.as_str())
+        .collect();
+    let stray_tests = strays(&root.join(&tests_dir), &|name, is_dir| {
+        name == "mod.rs" || is_module(name, is_dir, &katas) || is_module(name, is_dir, &helpers)
+    });
+    for s in &stray_tests {
+        report.push(
+            Stage::Sync,
+            format!("{}/{s}", tests_dir.display()),
+            false,
+            "no kata or helper module accounts for it: add it to the manifest (`cargo kata new`), declare it as a helper `mod` in mod.rs, or remove it",
+        );
+    }
+
+    for kata in &suite.katas {
+        let file = crate::manifest::KataRef { suite, kata }.solution_file();
+        let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
+            continue; // the manifest stage names a missing solution file
+        };
+        let ok = !has_placeholder(&text);
+        report.push(
+            Stage::Sync,
+            format!("{file}: the reference solution is written"),
+            ok,
+            if ok {
+                ""
+            } else {
+                "it still calls todo!() or unimplemented!(): write the reference solution"
+            },
+        );
+    }
+}
+
+/// Whether Rust source calls `todo!` or `unimplemented!` (comments and strings aside).
+pub fn has_placeholder(src: &str) -> bool {
+    use super::texts::Token;
+    super::texts::tokenize(src).windows(2).any(|w| {
+        matches!(w, [Token::Ident(m), Token::Punct('!')] if m == "todo" || m == "unimplemented")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mod_lines_read_plain_gated_and_helper_modules() {
+        let src = "pub mod plain;\n\
+                   #[cfg(any(not(feature = \"one-kata\"), feature = \"gated\"))]\n\
+                   pub mod gated;\n\
+                   #[cfg(any(not(feature = \"one-kata\"), feature = \"a\", feature = \"b\"))] mod inline; // why\n\
+                   mod heap; // a helper\n\
+                   #[cfg(test)]\n#[path = \"../../../tests/s/mod.rs\"]\nmod suite;\n\
+                   pub(crate) mod shared;\n";
+        let got = mod_lines(src);
+        let want = [
+            ("plain", true, None),
+            ("gated", true, Some(vec!["gated".to_string()])),
+            (
+                "inline",
+                false,
+                Some(vec!["a".to_string(), "b".to_string()]),
+            ),
+            ("heap", false, None),
+            ("suite", false, None),
+            ("shared", true, None),
+        ];
+        assert_eq!(got.len(), want.len(), "{got:?}");
+        for (m, (name, public, gate)) in got.iter().zip(want) {
+            assert_eq!(
+                (m.name.as_str(), m.public, m.gate.clone()),
+                (name, public, gate)
+            );
+        }
+    }
+
+    #[test]
+    fn an_attribute_spread_over_lines_still_gates() {
+        let src = "#[cfg(any(\n    not(feature = \"one-kata\"),\n    feature = \"a_very_long_kata_name\"\n))]\nmod a_very_long_kata_name;\n";
+        let got = mod_lines(src);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].gate, Some(vec!["a_very_long_kata_name".to_string()]));
+    }
+
+    #[test]
+    fn features_must_be_one_kata_and_one_per_kata() {
+        let found = features("[features]\none-kata = []\na = []\nextra = []\ndefault = []\n")
+            .expect("valid");
+        assert_eq!(
+            feature_problems(&found, &["a", "b"]),
+            [
+                "missing feature `b`",
+                "feature `extra` names no kata of the manifest"
+            ]
+        );
+    }
+
+    #[test]
+    fn lib_rs_needs_one_pub_mod_per_kata_and_no_other() {
+        let mods = mod_lines("pub mod a;\npub mod stray;\nmod private_helper;\n");
+        assert_eq!(
+            lib_problems(&mods, &["a", "b"]),
+            [
+                "missing `pub mod b;`",
+                "`pub mod stray;` is not a kata of the manifest"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_kata_test_module_must_be_gated_by_its_own_feature() {
+        let mods = mod_lines(
+            "mod a;\n#[cfg(any(not(feature = \"one-kata\"), feature = \"x\"))]\nmod b;\nmod heap;\n",
+        );
+        let problems = test_mod_problems(&mods, &["a", "b", "c"]);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("`mod a;` is not gated"));
+        assert!(problems[1].contains("not by its own feature `b`"));
+        assert!(problems[2].starts_with("missing `#[cfg"));
+    }
+
+    fn fixture() -> (tempfile::TempDir, Suite) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        let gated = "#[cfg(any(not(feature = \"one-kata\"), feature = \"k\"))]\npub mod k;\n";
+        for crates in ["katas", "solutions"] {
+            let d = root.join(crates).join("s");
+            std::fs::create_dir_all(d.join("src")).expect("mkdir");
+            std::fs::write(d.join("Cargo.toml"), "[features]\none-kata = []\nk = []\n")
+                .expect("write");
+            std::fs::write(d.join("src/lib.rs"), gated).expect("write");
+            std::fs::write(d.join("src/k.rs"), "").expect("write");
+        }
+        std::fs::create_dir_all(root.join("tests/s")).expect("mkdir");
+        std::fs::write(
+            root.join("tests/s/mod.rs"),
+            "mod heap;\n#[cfg(any(not(feature = \"one-kata\"), feature = \"k\"))]\nmod k;\n",
+        )
+        .expect("write");
+        std::fs::write(root.join("tests/s/k.rs"), "").expect("write");
+        std::fs::write(root.join("tests/s/heap.rs"), "").expect("write");
+        let suite: Suite = toml::from_str(
+            "id = \"s\"\ntitle = \"S\"\n[[kata]]\nid = \"k\"\ntitle = \"K\"\n\
+             file = \"katas/s/src/k.rs\"\ntests = \"suite::k::\"\nhints = [\"a\", \"b\"]",
+        )
+        .expect("suite");
+        (dir, suite)
+    }
+
+    fn failures(root: &Path, suite: &Suite) -> Vec<String> {
+        let mut report = Report::default();
+        stage(root, &[suite], Some(&[suite.id.as_str()]), &mut report);
+        report
+            .checks
+            .into_iter()
+            .filter(|c| !c.ok)
+            .map(|c| c.name)
+            .collect()
+    }
+
+    #[test]
+    fn a_suite_in_sync_passes() {
+        let (dir, suite) = fixture();
+        assert_eq!(failures(dir.path(), &suite), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_stray_kata_file_fails_naming_it() {
+        let (dir, suite) = fixture();
+        std::fs::write(dir.path().join("katas/s/src/stray.rs"), "").expect("write");
+        assert_eq!(failures(dir.path(), &suite), ["katas/s/src/stray.rs"]);
+    }
+
+    #[test]
+    fn an_unlisted_suite_folder_fails_naming_it() {
+        let (dir, suite) = fixture();
+        std::fs::create_dir_all(dir.path().join("katas/x")).expect("mkdir");
+        assert_eq!(failures(dir.path(), &suite), ["katas/x/"]);
+    }
+
+    #[test]
+    fn a_missing_test_file_and_an_unwritten_solution_are_named() {
+        let (dir, suite) = fixture();
+        std::fs::remove_file(dir.path().join("tests/s/k.rs")).expect("remove");
+        std::fs::write(
+            dir.path().join("solutions/s/src/k.rs"),
+            "// todo!() in a comment is fine\npub fn k() -> u32 { todo!(\"later\") }\n",
+        )
+        .expect("write");
+        assert_eq!(
+            failures(dir.path(), &suite),
+            [
+                "s/k: test file tests/s/k.rs",
+                "solutions/s/src/k.rs: the reference solution is written"
+            ]
+        );
+    }
+}
