@@ -252,7 +252,21 @@ pub fn run_options(root: &Path, timeout: Duration, extra: Vec<(String, String)>)
         timeout,
         jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
         env: test_env(root, extra),
+        memory_limit: memory_limit(),
     }
+}
+
+/// Default address-space ceiling of a test process, in GB.
+const DEFAULT_MEMORY_GB: u64 = 4;
+
+/// The memory ceiling of each test process: `KATA_TEST_MEMORY_GB` (0 for none), else
+/// [`DEFAULT_MEMORY_GB`].
+fn memory_limit() -> Option<u64> {
+    let gb = std::env::var("KATA_TEST_MEMORY_GB")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(DEFAULT_MEMORY_GB);
+    (gb > 0).then_some(gb << 30)
 }
 
 /// Listed tests of a set of binaries.

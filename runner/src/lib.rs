@@ -1,1 +1,2 @@
+pub mod interrupt;
 pub mod learn;

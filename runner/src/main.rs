@@ -106,10 +106,30 @@ fn main() -> ExitCode {
             EXIT_ERROR
         }
     };
+    if std::env::var_os("KATA_TIMINGS").is_some() {
+        print_peak_memory();
+    }
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
+/// `peak memory: <VmHWM> kB` on stderr: the runner's own peak RSS (Linux only).
+fn print_peak_memory() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(kb) = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .map(|v| v.trim().trim_end_matches("kB").trim().to_string())
+    {
+        eprintln!("peak memory: {kb} kB");
+    }
+}
+
 fn run(cli: Cli) -> Result<i32> {
+    if let Err(e) = kata_runner::interrupt::install() {
+        eprintln!(
+            "warning: no signal handling ({e}): an interrupt may leave test processes behind"
+        );
+    }
     if cli.timeout == 0 {
         return Err(Error::Usage("--timeout must be at least 1 second".into()));
     }

@@ -242,7 +242,7 @@ fn stubs(
         }
         let cases = tests.select(&pkg, "");
         for r in run::run_tests(&cases, &opts) {
-            let ok = !r.outcome.is_pass();
+            let ok = !matches!(r.outcome, Outcome::Passed | Outcome::Ignored);
             let detail = if ok {
                 String::new()
             } else {

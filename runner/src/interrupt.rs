@@ -1,0 +1,181 @@
+//! What must not outlive the runner: test process groups and temporary paths.
+//!
+//! Every process group the runner starts and every temporary path it creates is
+//! registered here while it lives. On SIGINT, SIGTERM or SIGHUP the one listener kills
+//! every registered group; then, unless a route (watch mode) takes the signal, it removes
+//! the registered paths and ends the process as the signal means to.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
+
+type Route = Box<dyn Fn() -> bool + Send>;
+
+/// Live process groups (their leaders' pids).
+static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+/// Temporary paths to remove if the runner is interrupted.
+static PATHS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Who takes a signal instead of the default (watch mode), if anyone.
+static ROUTE: Mutex<Option<Route>> = Mutex::new(None);
+static LISTENER: OnceLock<Result<(), String>> = OnceLock::new();
+/// Set once a termination signal arrived: no new test process may start.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// Whether a termination signal arrived (runs stop starting tests).
+pub fn stopping() -> bool {
+    STOPPING.load(Ordering::SeqCst)
+}
+
+/// Starts the signal listener (once per process).
+pub fn install() -> std::io::Result<()> {
+    LISTENER
+        .get_or_init(|| {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+            let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+                .map_err(|e| e.to_string())?;
+            std::thread::Builder::new()
+                .name("kata-signals".into())
+                .spawn(move || {
+                    for signal in signals.forever() {
+                        STOPPING.store(true, Ordering::SeqCst);
+                        kill_all_groups();
+                        await_groups_reaped(Duration::from_secs(2));
+                        let route = ROUTE.lock().unwrap_or_else(PoisonError::into_inner);
+                        let routed = route.as_ref().is_some_and(|r| r());
+                        drop(route);
+                        if !routed {
+                            remove_all_paths();
+                            let _ = signal_hook::low_level::emulate_default_handler(signal);
+                            std::process::exit(128 + signal);
+                        }
+                    }
+                })
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(std::io::Error::other)
+}
+
+/// Sends termination signals to `route` (returning whether it took them) instead of
+/// ending the process; `None` restores the default. Test groups are killed either way.
+pub fn set_route(route: Option<Route>) {
+    *ROUTE.lock().unwrap_or_else(PoisonError::into_inner) = route;
+}
+
+/// A process group registered until dropped; dropping it kills what is left of the group.
+#[derive(Debug)]
+pub struct Group(i32);
+
+impl Group {
+    /// Registers the group led by `pid`.
+    pub fn register(pid: u32) -> Self {
+        let pid = i32::try_from(pid).unwrap_or(i32::MAX);
+        let mut groups = GROUPS.lock().unwrap_or_else(PoisonError::into_inner);
+        groups.push(pid);
+        if stopping() {
+            // Started as the runner was being stopped: it must not run.
+            kill_group(pid);
+        }
+        Self(pid)
+    }
+
+    /// Kills every process of the group (those already gone are skipped).
+    pub fn kill(&self) {
+        kill_group(self.0);
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        self.kill();
+        GROUPS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|g| *g != self.0);
+    }
+}
+
+fn kill_group(pgid: i32) {
+    if pgid > 1 {
+        // SAFETY: killpg has no memory effects; a group that no longer exists is ESRCH.
+        unsafe {
+            libc::killpg(pgid, libc::SIGKILL);
+        }
+    }
+}
+
+/// Waits (a bounded time) until the runs have reaped their killed tests, so none is
+/// alive once the runner is gone.
+fn await_groups_reaped(limit: Duration) {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline
+        && !GROUPS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_empty()
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn kill_all_groups() {
+    let groups = GROUPS.lock().unwrap_or_else(PoisonError::into_inner);
+    for g in groups.iter() {
+        kill_group(*g);
+    }
+}
+
+/// A temporary path removed on drop, and by the signal listener if the runner is
+/// interrupted first.
+#[derive(Debug)]
+pub struct TempPath(PathBuf);
+
+impl TempPath {
+    /// Registers `path` (a file or a directory, existing or about to be created).
+    pub fn register(path: PathBuf) -> Self {
+        PATHS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(path.clone());
+        Self(path)
+    }
+
+    /// The path.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        remove(&self.0);
+        PATHS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|p| *p != self.0);
+    }
+}
+
+fn remove(path: &Path) {
+    if path.is_dir() {
+        let _ = std::fs::remove_dir_all(path);
+    } else {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+fn remove_all_paths() {
+    let paths = PATHS.lock().unwrap_or_else(PoisonError::into_inner);
+    for p in paths.iter() {
+        remove(p);
+    }
+}
+
+/// A fresh temporary directory (under the system temp dir, named `<prefix>…`), removed on
+/// drop or interrupt.
+pub fn temp_dir(prefix: &str) -> std::io::Result<TempPath> {
+    let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
+    Ok(TempPath::register(dir.keep()))
+}
