@@ -64,7 +64,8 @@ pub fn set_route(route: Option<Route>) {
     *ROUTE.lock().unwrap_or_else(PoisonError::into_inner) = route;
 }
 
-/// A process group registered until dropped; dropping it kills what is left of the group.
+/// A process group registered until dropped. Kill it with [`Group::kill`] before reaping
+/// its leader (after that its pid may name another process); dropping only unregisters.
 #[derive(Debug)]
 pub struct Group(i32);
 
@@ -89,7 +90,6 @@ impl Group {
 
 impl Drop for Group {
     fn drop(&mut self) {
-        self.kill();
         GROUPS
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
