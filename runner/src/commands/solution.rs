@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
     let mut record_peek = |_: &str| -> std::result::Result<(), solution::RecordError> {
         let mut progress = crate::state::load(&ctx.root).progress;
         progress.kata(&key).peeked = true;
-        crate::state::save(&ctx.root, &progress).map_err(|e| e.to_string().into())
+        crate::state::save(&ctx.root, &mut progress).map_err(|e| e.to_string().into())
     };
     match solution::show(request, &mut record_peek, &mut io::stdout().lock()) {
         Ok(_) => Ok(super::EXIT_OK),
