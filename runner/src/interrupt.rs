@@ -179,3 +179,88 @@ pub fn temp_dir(prefix: &str) -> std::io::Result<TempPath> {
     let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
     Ok(TempPath::register(dir.keep()))
 }
+
+/// A fresh temporary directory named `<prefix><pid>-…` under the system temp dir,
+/// removed on drop or interrupt; the pid lets [`sweep_litter`] tell an interrupted run's
+/// directory from a live one's.
+pub fn owned_temp_dir(prefix: &str) -> std::io::Result<TempPath> {
+    temp_dir(&format!("{prefix}{}-", std::process::id()))
+}
+
+/// Prefixes of the runner's directories in the system temp dir.
+pub const TEMP_PREFIXES: [&str; 3] = ["kata-verify-", "kata-test-cwd-", "kata-test-log-"];
+
+/// Whether process `pid` is alive (or exists under another user).
+fn alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    pid > 0
+        && (unsafe { libc::kill(pid, 0) } == 0
+            || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
+}
+
+/// The pid in `rest` (`<pid>-…`, `<pid>.txt`, `<pid>-<n>.tmp`), if it starts with one.
+fn leading_pid(rest: &str) -> Option<i32> {
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Removes what interrupted runs of the runner left behind (their pid is no longer
+/// alive): its directories in the system temp dir, `.kata/verify-snapshot-refs-*.txt`,
+/// `.kata/.progress.json.tmp-*`, and the `.<file>.kata-*.tmp` files of atomic writes under
+/// `katas/`. Returns what was removed, to be said once.
+pub fn sweep_litter(root: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let take = |path: PathBuf, removed: &mut Vec<PathBuf>| {
+        remove(&path);
+        if !path.exists() {
+            removed.push(path);
+        }
+    };
+    if let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let dead = TEMP_PREFIXES.iter().any(|p| {
+                name.strip_prefix(p)
+                    .and_then(leading_pid)
+                    .is_some_and(|pid| !alive(pid))
+            });
+            if dead && e.file_type().is_ok_and(|t| t.is_dir()) {
+                take(e.path(), &mut removed);
+            }
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(root.join(".kata")) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let pid = name
+                .strip_prefix("verify-snapshot-refs-")
+                .or_else(|| name.strip_prefix(".progress.json.tmp-"))
+                .and_then(leading_pid);
+            if pid.is_some_and(|p| !alive(p)) {
+                take(e.path(), &mut removed);
+            }
+        }
+    }
+    let mut stack = vec![root.join("katas")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() && name != "target" {
+                stack.push(e.path());
+            } else if ft.is_file() && name.starts_with('.') && name.ends_with(".tmp") {
+                let pid = name
+                    .rsplit_once(".kata-")
+                    .map(|(_, rest)| rest)
+                    .and_then(leading_pid);
+                if pid.is_some_and(|p| !alive(p)) {
+                    take(e.path(), &mut removed);
+                }
+            }
+        }
+    }
+    removed
+}

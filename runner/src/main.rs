@@ -135,6 +135,14 @@ fn run(cli: Cli) -> Result<i32> {
     }
     let cwd = std::env::current_dir().map_err(|e| Error::io("reading the current directory", e))?;
     let root = manifest::find_root(&cwd)?;
+    let litter = kata_runner::interrupt::sweep_litter(&root);
+    if !litter.is_empty() {
+        let shown: Vec<String> = litter.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "note: removed what an interrupted run left behind: {}",
+            shown.join(", ")
+        );
+    }
     let manifest = manifest::Manifest::load(&root)?;
     let json = matches!(
         cli.command,

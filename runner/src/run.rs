@@ -160,8 +160,8 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
     };
     let crashed = |detail: String| result(Outcome::Crashed { detail });
     let (work, logs) = match (
-        kata_runner::interrupt::temp_dir("kata-test-cwd-"),
-        kata_runner::interrupt::temp_dir("kata-test-log-"),
+        kata_runner::interrupt::owned_temp_dir("kata-test-cwd-"),
+        kata_runner::interrupt::owned_temp_dir("kata-test-log-"),
     ) {
         (Ok(w), Ok(l)) => (w, l),
         (Err(e), _) | (_, Err(e)) => return crashed(format!("could not create a temp dir: {e}")),

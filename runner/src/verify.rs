@@ -67,7 +67,10 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
     let state_dir = root.join(crate::state::STATE_DIR);
     std::fs::create_dir_all(&state_dir)
         .map_err(|e| Error::io(format!("creating {}", state_dir.display()), e))?;
-    let refs_file = state_dir.join(format!("verify-snapshot-refs-{}.txt", std::process::id()));
+    let refs_guard = kata_runner::interrupt::TempPath::register(
+        state_dir.join(format!("verify-snapshot-refs-{}.txt", std::process::id())),
+    );
+    let refs_file = refs_guard.path().to_path_buf();
     let _ = std::fs::remove_file(&refs_file);
 
     // (1) solutions pass.
@@ -118,13 +121,11 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
     // (2) pristine stubs fail.
     let (stub_root, temp) = pristine_root(root)?;
     report.stubs_from = match &temp {
-        Some(t) => format!("a copy of HEAD's katas/ in {}", t.display()),
+        Some(t) => format!("a copy of HEAD's katas/ in {}", t.path().display()),
         None => "the working tree (katas/ is unchanged since HEAD)".to_string(),
     };
     let result = stubs(settings, &stub_root, suites, &mut report);
-    if let Some(t) = &temp {
-        let _ = std::fs::remove_dir_all(t);
-    }
+    drop(temp);
     let stub_tests = result?;
 
     // (3) manifest, files and tests agree.
@@ -256,8 +257,8 @@ fn stubs(
 }
 
 /// Where the pristine stubs are: the root itself if katas/ is clean, else a temp copy of the
-/// repository with HEAD's katas/ (returned second, to be removed).
-fn pristine_root(root: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
+/// repository with HEAD's katas/ (returned second: removed when dropped, or on interrupt).
+fn pristine_root(root: &Path) -> Result<(PathBuf, Option<kata_runner::interrupt::TempPath>)> {
     match crate::git::is_clean(root, "katas") {
         Ok(true) => return Ok((root.to_path_buf(), None)),
         Ok(false) => {}
@@ -267,14 +268,12 @@ fn pristine_root(root: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
             )));
         }
     }
-    let temp = std::env::temp_dir().join(format!(
-        "kata-verify-{}-{}",
-        std::process::id(),
-        crate::state::now()
-    ));
+    let guard = kata_runner::interrupt::owned_temp_dir("kata-verify-")
+        .map_err(|e| Error::io("creating a temp dir for the pristine stubs", e))?;
+    let temp = guard.path().to_path_buf();
     copy_tree(root, &temp, true)?;
     crate::git::export_head(root, "katas", &temp)?;
-    Ok((temp.clone(), Some(temp)))
+    Ok((temp, Some(guard)))
 }
 
 /// Copies the repository (without target/, .git/, .kata/ and, at the top, katas/).
