@@ -118,6 +118,17 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
         }
     }
 
+    for suite in suites {
+        let pkg = suite.solution_package();
+        let failed = report
+            .checks
+            .iter()
+            .any(|c| c.stage == "solution" && !c.ok && c.name.starts_with(&pkg));
+        if failed {
+            head_drift(root, suite, &mut report);
+        }
+    }
+
     // (2) pristine stubs fail.
     let (stub_root, temp) = pristine_root(root)?;
     report.stubs_from = match &temp {
@@ -370,6 +381,30 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
             true,
             "",
         );
+    }
+}
+
+/// When a suite's solutions fail, files of its proof that differ from HEAD are named first:
+/// a test run (learner code runs with the learner's rights) may have overwritten them.
+fn head_drift(root: &Path, suite: &Suite, report: &mut Report) {
+    let paths = [
+        format!("solutions/{}", suite.id),
+        format!("tests/{}", suite.id),
+        format!("tests/{}.rs", suite.id),
+        format!("snapshots/{}", suite.id),
+    ];
+    for (path, new) in crate::git::changed_since_head(root, &paths) {
+        let detail = if new {
+            format!(
+                "{path} is not in HEAD: remove it (a test run may have written it), or commit it"
+            )
+        } else {
+            format!(
+                "{path} differs from HEAD: restore it with `git checkout -- {path}` (a test run \
+                 may have written it), or commit it if you changed it on purpose"
+            )
+        };
+        report.push("solution", format!("{path} is as committed"), false, detail);
     }
 }
 
