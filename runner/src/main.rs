@@ -86,6 +86,14 @@ enum Command {
         #[arg(long)]
         peek: bool,
     },
+    /// Record HEAD's kata files as the pristine stubs in katas.lock (for authors).
+    ///
+    /// Run after committing a new or changed stub; verify fails for a kata without one.
+    Lock {
+        /// Only this suite (repeatable; default: every suite).
+        #[arg(long = "suite", value_name = "ID")]
+        suites: Vec<String>,
+    },
     /// Prove the suites: solutions pass, pristine stubs fail, manifest and snapshots agree.
     Verify {
         /// Only this suite (repeatable).
@@ -179,5 +187,6 @@ fn run(cli: Cli) -> Result<i32> {
             yes,
         }) => commands::reset::run_all(&ctx, target, *yes),
         Some(Command::Solution { kata, peek }) => commands::solution::run(&ctx, kata, *peek),
+        Some(Command::Lock { suites }) => commands::lock::run(&ctx, suites),
     }
 }

@@ -129,10 +129,14 @@ pub fn verify(settings: &Settings, suites: &[&Suite]) -> Result<Report> {
         }
     }
 
-    // (2) pristine stubs fail.
-    let (stub_root, temp) = pristine_root(root)?;
+    // (2) pristine stubs fail: the stubs katas.lock records, which HEAD's should be.
+    let overrides = pristine_checks(root, suites, &mut report)?;
+    let (stub_root, temp) = pristine_root(root, &overrides)?;
     report.stubs_from = match &temp {
-        Some(t) => format!("a copy of HEAD's katas/ in {}", t.path().display()),
+        Some(t) => format!(
+            "a copy of HEAD's katas/ (stubs as katas.lock records them) in {}",
+            t.path().display()
+        ),
         None => "the working tree (katas/ is unchanged since HEAD)".to_string(),
     };
     let result = stubs(settings, &stub_root, suites, &mut report);
@@ -267,12 +271,77 @@ fn stubs(
     Ok(tests)
 }
 
-/// Where the pristine stubs are: the root itself if katas/ is clean, else a temp copy of the
-/// repository with HEAD's katas/ (returned second: removed when dropped, or on interrupt).
-fn pristine_root(root: &Path) -> Result<(PathBuf, Option<kata_runner::interrupt::TempPath>)> {
+/// Checks every kata's stub against `katas.lock` (see `kata_runner::pristine`): a hash is
+/// recorded, the repository has that blob, and HEAD's stub is it. Returns the stubs whose
+/// pristine text differs from HEAD's (file, locked text), to be tested instead.
+fn pristine_checks(
+    root: &Path,
+    suites: &[&Suite],
+    report: &mut Report,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    use kata_runner::pristine::{self, LOCK_FILE, Lock};
+    let lock = Lock::load(root).map_err(Error::Usage)?;
+    let mut overrides = Vec::new();
+    for suite in suites {
+        for kata in &suite.katas {
+            let key = format!("{}/{}", suite.id, kata.id);
+            let name = format!("{key}: the stub in HEAD is the pristine one in {LOCK_FILE}");
+            let refresh = format!("`cargo kata lock --suite {}`", suite.id);
+            let Some(id) = lock.get(&kata.file) else {
+                report.push(
+                    "stub",
+                    name,
+                    false,
+                    format!("{LOCK_FILE} records no pristine hash for {}: commit it, then run {refresh}", kata.file),
+                );
+                continue;
+            };
+            let Some(text) = pristine::blob(root, id) else {
+                report.push(
+                    "stub",
+                    name,
+                    false,
+                    format!(
+                        "the hash {LOCK_FILE} records for {} ({id}) matches no commit: run {refresh} on the authored stub",
+                        kata.file
+                    ),
+                );
+                continue;
+            };
+            let head = pristine::head_blob(root, &kata.file);
+            let same = head.as_deref() == Some(id);
+            report.push(
+                "stub",
+                name,
+                same,
+                if same {
+                    String::new()
+                } else {
+                    format!(
+                        "the stub in HEAD is not pristine (a learner committed their work?): \
+                         `cargo kata reset {}` restores it, then commit; the pristine stub is tested instead",
+                        kata.id
+                    )
+                },
+            );
+            if !same {
+                overrides.push((kata.file.clone(), text));
+            }
+        }
+    }
+    Ok(overrides)
+}
+
+/// Where the pristine stubs are: the root itself if katas/ is clean and HEAD's stubs are
+/// the locked ones, else a temp copy of the repository with HEAD's katas/ and the locked
+/// `overrides` (returned second: removed when dropped, or on interrupt).
+fn pristine_root(
+    root: &Path,
+    overrides: &[(String, Vec<u8>)],
+) -> Result<(PathBuf, Option<kata_runner::interrupt::TempPath>)> {
     match crate::git::is_clean(root, "katas") {
-        Ok(true) => return Ok((root.to_path_buf(), None)),
-        Ok(false) => {}
+        Ok(true) if overrides.is_empty() => return Ok((root.to_path_buf(), None)),
+        Ok(_) => {}
         Err(e) => {
             return Err(Error::Usage(format!(
                 "verify needs git to find the committed stubs: {e}"
@@ -284,6 +353,11 @@ fn pristine_root(root: &Path) -> Result<(PathBuf, Option<kata_runner::interrupt:
     let temp = guard.path().to_path_buf();
     copy_tree(root, &temp, true)?;
     crate::git::export_head(root, "katas", &temp)?;
+    for (file, text) in overrides {
+        let path = temp.join(file);
+        std::fs::write(&path, text)
+            .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    }
     Ok((temp, Some(guard)))
 }
 

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod hint;
 pub mod list;
+pub mod lock;
 pub mod overview;
 pub mod reset;
 pub mod solution;
