@@ -433,3 +433,37 @@ pub fn select(binary: &Arc<TestBinary>, names: &[String], filter: &str) -> Vec<T
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_keeps_its_head_and_tail_and_says_how_much_was_cut() {
+        let mut kept = Capped::default();
+        kept.push(b"start\n");
+        for _ in 0..100 {
+            kept.push(&vec![b'x'; 10_000]);
+        }
+        kept.push(b"\nend");
+        let total = 6 + 100 * 10_000 + 4;
+        let text = kept.into_string();
+        assert!(text.starts_with("start\n"));
+        assert!(text.ends_with("\nend"));
+        let cut = total - 2 * PIPE_KEEP;
+        assert!(
+            text.contains(&format!("… {cut} bytes cut …")),
+            "{}",
+            &text[..100]
+        );
+        assert!(text.len() < 2 * PIPE_KEEP + 100);
+    }
+
+    #[test]
+    fn short_output_is_kept_whole() {
+        let mut kept = Capped::default();
+        kept.push(b"hello ");
+        kept.push(b"world");
+        assert_eq!(kept.into_string(), "hello world");
+    }
+}

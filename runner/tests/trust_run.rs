@@ -219,7 +219,9 @@ fn an_output_flood_is_cut_and_the_runner_stays_small() {
     let fx = Fixture::new("trust-flood");
     fx.write(
         ADD,
-        &hostile("    let line = \"x\".repeat(1000);\n    loop { println!(\"{line}\"); }"),
+        &hostile(
+            "    use std::io::Write;\n    let line = \"x\".repeat(1000) + \"\\n\";\n    let mut out = std::io::stdout();\n    loop { let _ = out.write_all(line.as_bytes()); }",
+        ),
     );
     let out = Command::new(env!("CARGO_BIN_EXE_kata"))
         .current_dir(&fx.root)
