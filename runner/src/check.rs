@@ -287,6 +287,7 @@ pub fn run_options(root: &Path, timeout: Duration, extra: Vec<(String, String)>)
         jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
         env: test_env(root, extra),
         memory_limit: memory_limit(),
+        scratch: Some(kata_runner::interrupt::scratch_dir(root)),
     }
 }
 

@@ -146,6 +146,17 @@ impl TempPath {
     pub fn path(&self) -> &Path {
         &self.0
     }
+
+    /// Stops tracking the path without removing it; returns it.
+    fn unregister(self) -> PathBuf {
+        let path = self.0.clone();
+        PATHS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|p| *p != path);
+        std::mem::forget(self);
+        path
+    }
 }
 
 impl Drop for TempPath {
@@ -166,28 +177,68 @@ fn remove(path: &Path) {
     }
 }
 
+/// Removes every registered path. Another thread may still be writing into one (a copy
+/// in progress makes `remove_dir_all` fail with "not empty"), so it tries again until all
+/// are gone or a bounded number of rounds passed.
 fn remove_all_paths() {
     let paths = PATHS.lock().unwrap_or_else(PoisonError::into_inner);
-    for p in paths.iter() {
-        remove(p);
+    for _ in 0..200 {
+        for p in paths.iter() {
+            remove(p);
+        }
+        if paths.iter().all(|p| !p.exists()) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(1));
     }
 }
 
-/// A fresh temporary directory (under the system temp dir, named `<prefix>…`), removed on
-/// drop or interrupt.
-pub fn temp_dir(prefix: &str) -> std::io::Result<TempPath> {
-    let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
-    Ok(TempPath::register(dir.keep()))
+/// A fresh temporary directory named `<prefix><random>` in `parent` (the system temp dir
+/// if `None`), removed on drop or interrupt. It is registered before it is created, so
+/// an interrupt at any moment leaves nothing behind.
+pub fn temp_dir_in(parent: Option<&Path>, prefix: &str) -> std::io::Result<TempPath> {
+    let parent = parent.map_or_else(std::env::temp_dir, Path::to_path_buf);
+    std::fs::create_dir_all(&parent)?;
+    loop {
+        let name = parent.join(format!("{prefix}{:016x}", random_u64()));
+        let guard = TempPath::register(name);
+        match std::fs::create_dir(guard.path()) {
+            Ok(()) => return Ok(guard),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                // Not ours: forget it without removing it.
+                let _ = guard.unregister();
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
-/// A fresh temporary directory named `<prefix><pid>-…` under the system temp dir,
-/// removed on drop or interrupt; the pid lets [`sweep_litter`] tell an interrupted run's
-/// directory from a live one's.
-pub fn owned_temp_dir(prefix: &str) -> std::io::Result<TempPath> {
-    temp_dir(&format!("{prefix}{}-", std::process::id()))
+/// A random number (std's per-process hasher keys, seeded from the OS, and the clock), for
+/// names nobody can guess.
+pub fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
 }
 
-/// Prefixes of the runner's directories in the system temp dir.
+/// [`temp_dir_in`] with the name `<prefix><pid>-…`: the pid lets [`sweep_litter`] tell an
+/// interrupted run's directory from a live one's.
+pub fn owned_temp_dir_in(parent: Option<&Path>, prefix: &str) -> std::io::Result<TempPath> {
+    temp_dir_in(parent, &format!("{prefix}{}-", std::process::id()))
+}
+
+/// Where test processes get their working and log directories: `.kata/tmp/` (running
+/// katas writes nothing outside `katas/` and `.kata/`).
+pub fn scratch_dir(root: &Path) -> PathBuf {
+    root.join(".kata").join("tmp")
+}
+
+/// Prefixes of the runner's temporary directories (system temp dir and `.kata/tmp/`).
 pub const TEMP_PREFIXES: [&str; 3] = ["kata-verify-", "kata-test-cwd-", "kata-test-log-"];
 
 /// Whether process `pid` is alive (or exists under another user).
@@ -216,7 +267,10 @@ pub fn sweep_litter(root: &Path) -> Vec<PathBuf> {
             removed.push(path);
         }
     };
-    if let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) {
+    for dir in [std::env::temp_dir(), scratch_dir(root)] {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             let dead = TEMP_PREFIXES.iter().any(|p| {

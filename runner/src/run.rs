@@ -23,6 +23,8 @@ pub struct RunOptions {
     pub env: Vec<(String, String)>,
     /// Address-space ceiling of each test process in bytes (`RLIMIT_AS`), if any.
     pub memory_limit: Option<u64>,
+    /// Where each test's working and log directories are made (system temp dir if `None`).
+    pub scratch: Option<std::path::PathBuf>,
 }
 
 /// One test to run.
@@ -160,13 +162,15 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
     };
     let crashed = |detail: String| result(Outcome::Crashed { detail });
     let (work, logs) = match (
-        kata_runner::interrupt::owned_temp_dir("kata-test-cwd-"),
-        kata_runner::interrupt::owned_temp_dir("kata-test-log-"),
+        kata_runner::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-cwd-"),
+        kata_runner::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-log-"),
     ) {
         (Ok(w), Ok(l)) => (w, l),
         (Err(e), _) | (_, Err(e)) => return crashed(format!("could not create a temp dir: {e}")),
     };
-    let logfile = logs.path().join(format!("{:016x}.log", random_u64()));
+    let logfile = logs
+        .path()
+        .join(format!("{:016x}.log", kata_runner::interrupt::random_u64()));
     let mut cmd = Command::new(&case.binary.path);
     cmd.args([
         case.name.as_str(),
@@ -286,18 +290,6 @@ fn human_bytes(bytes: u64) -> String {
     } else {
         format!("{} MB", bytes >> 20)
     }
-}
-
-/// A random number from the OS (std's hasher keys), for names a test cannot guess.
-fn random_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    h.finish()
 }
 
 fn signal_name(sig: i32) -> &'static str {

@@ -348,7 +348,7 @@ fn pristine_root(
             )));
         }
     }
-    let guard = kata_runner::interrupt::owned_temp_dir("kata-verify-")
+    let guard = kata_runner::interrupt::owned_temp_dir_in(None, "kata-verify-")
         .map_err(|e| Error::io("creating a temp dir for the pristine stubs", e))?;
     let temp = guard.path().to_path_buf();
     copy_tree(root, &temp, true)?;
@@ -362,8 +362,12 @@ fn pristine_root(
 }
 
 /// Copies the repository (without target/, .git/, .kata/ and, at the top, katas/).
+/// `to` itself must exist at the top; below it each directory is created without its
+/// parents, so a copy interrupted (its root removed) cannot bring the root back.
 fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<()> {
-    std::fs::create_dir_all(to).map_err(|e| Error::io(format!("creating {}", to.display()), e))?;
+    if !top {
+        std::fs::create_dir(to).map_err(|e| Error::io(format!("creating {}", to.display()), e))?;
+    }
     let entries =
         std::fs::read_dir(from).map_err(|e| Error::io(format!("reading {}", from.display()), e))?;
     for e in entries.flatten() {

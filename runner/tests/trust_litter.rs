@@ -48,6 +48,8 @@ fn litter_of_an_interrupted_run_is_removed_and_reported_once() {
     fx.write(&format!(".kata/verify-snapshot-refs-{pid}.txt"), "x");
     let sibling = format!("katas/s1-demo/src/.add.rs.kata-{pid}-0.tmp");
     fx.write(&sibling, "half a file");
+    let test_dir = fx.root.join(format!(".kata/tmp/kata-test-cwd-{pid}-xyz"));
+    std::fs::create_dir_all(&test_dir).unwrap();
     let mine = tmp
         .path()
         .join(format!("kata-verify-{}-live", std::process::id()));
@@ -63,6 +65,7 @@ fn litter_of_an_interrupted_run_is_removed_and_reported_once() {
         "{r:?}"
     );
     assert!(!verify_dir.exists() && !refs.exists(), "{r:?}");
+    assert!(!test_dir.exists(), "{r:?}");
     assert!(!fx.root.join(&sibling).exists(), "{r:?}");
     assert!(mine.exists(), "a live run's directory is not litter");
     assert!(

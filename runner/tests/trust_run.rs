@@ -200,11 +200,14 @@ fn an_interrupted_check_leaves_no_process_and_no_temp_dir() {
     kill_all(&spinners);
     assert!(!status.success());
     assert!(spinners.is_empty(), "test processes left: {spinners:?}");
-    let left: Vec<_> = std::fs::read_dir(tmp.path())
+    let mut left: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .flatten()
         .map(|e| e.path())
         .collect();
+    if let Ok(scratch) = std::fs::read_dir(fx.root.join(".kata/tmp")) {
+        left.extend(scratch.flatten().map(|e| e.path()));
+    }
     assert!(left.is_empty(), "temp litter: {left:?}");
 }
 
