@@ -222,7 +222,12 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
     let status = child.wait();
     drop(group);
     let out = collect(stdout);
-    let err = collect(stderr);
+    // libtest warns on every run that `--logfile` is deprecated (1.95): not the test's words.
+    let err: String = collect(stderr)
+        .lines()
+        .filter(|l| !l.contains("`--logfile` is deprecated"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     if !ended {
         return result(Outcome::TimedOut {
             secs: opts.timeout.as_secs(),
