@@ -147,6 +147,8 @@ pub fn run_tests(cases: &[TestCase], opts: &RunOptions) -> Vec<TestResult> {
 
 /// Bytes of stderr kept for a crash report.
 const STDERR_TAIL: usize = 2000;
+/// What libtest 1.95 writes first on stderr when given `--logfile` (no newline follows).
+const LOGFILE_WARNING: &str = "warning: `--logfile` is deprecated";
 /// Bytes of each pipe kept from its start and from its end; the middle is cut.
 const PIPE_KEEP: usize = 64 * 1024;
 
@@ -222,12 +224,10 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
     let status = child.wait();
     drop(group);
     let out = collect(stdout);
-    // libtest warns on every run that `--logfile` is deprecated (1.95): not the test's words.
-    let err: String = collect(stderr)
-        .lines()
-        .filter(|l| !l.contains("`--logfile` is deprecated"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    // libtest starts stderr with a warning that `--logfile` is deprecated (1.95), without
+    // a newline: not the test's words.
+    let err = collect(stderr);
+    let err = err.strip_prefix(LOGFILE_WARNING).unwrap_or(&err);
     if !ended {
         return result(Outcome::TimedOut {
             secs: opts.timeout.as_secs(),
@@ -260,7 +260,7 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
                 output: f.output,
             }
         }
-        (_, Some(6), _) if out_of_memory(&err) && opts.memory_limit.is_some() => Outcome::Crashed {
+        (_, Some(6), _) if out_of_memory(err) && opts.memory_limit.is_some() => Outcome::Crashed {
             detail: format!(
                 "the test used more than {} (the memory ceiling for a test)",
                 human_bytes(opts.memory_limit.unwrap_or(0))

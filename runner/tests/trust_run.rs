@@ -264,4 +264,8 @@ fn a_test_above_the_memory_ceiling_is_reported_as_such() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("used more than 1 GB"), "{stdout}");
+    assert!(
+        !stdout.contains("--logfile"),
+        "libtest's own warning is not shown: {stdout}"
+    );
 }
