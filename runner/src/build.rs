@@ -164,10 +164,13 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
     if let Some(dir) = &req.target_dir {
         cmd.env("CARGO_TARGET_DIR", dir);
     }
+    // Its own process group, registered: an interrupted runner takes its build down with it.
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let mut child = cmd.spawn().map_err(|source| Error::Spawn {
         program: cargo.clone(),
         source,
     })?;
+    let _group = kata_runner::interrupt::Group::register(child.id());
     let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
     let stderr_thread = std::thread::spawn(move || {
         let mut s = String::new();

@@ -36,9 +36,36 @@ pub struct KataVerdict<'m> {
     pub diagnostics: Vec<Diagnostic>,
     /// Something else the learner should know (no tests matched, …).
     pub note: Option<String>,
+    /// What the verdict was computed from, taken before the build started.
+    pub inputs: Inputs,
+}
+
+/// The state of a kata's inputs: its file's hash and its suite's fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inputs {
+    /// Hash of the kata file.
+    pub file_hash: String,
+    /// Hash of everything the suite's verdicts depend on.
+    pub fingerprint: String,
+}
+
+impl Inputs {
+    /// The inputs of `kata` as they are now.
+    pub fn now(root: &Path, kata: &KataRef<'_>) -> Self {
+        Self {
+            file_hash: crate::state::file_hash(&root.join(&kata.kata.file)),
+            fingerprint: crate::status::fingerprint(root, kata.suite),
+        }
+    }
 }
 
 impl KataVerdict<'_> {
+    /// Whether the verdict still describes the files: nothing it depends on changed since
+    /// the build started. A stale verdict must not be recorded; check again instead.
+    pub fn is_current(&self, root: &Path) -> bool {
+        Inputs::now(root, &self.kata) == self.inputs
+    }
+
     /// Tests that passed.
     pub fn passed(&self) -> usize {
         self.tests.iter().filter(|t| t.outcome.is_pass()).count()
@@ -127,6 +154,10 @@ pub fn check<'m>(
         .map(|s| s.kata_package())
         .filter(|p| !missing.contains(p))
         .collect();
+    let inputs: Vec<Inputs> = katas
+        .iter()
+        .map(|k| Inputs::now(&settings.root, k))
+        .collect();
     let t0 = Instant::now();
     let out = if packages.is_empty() {
         build::BuildOutput::default()
@@ -173,11 +204,13 @@ pub fn check<'m>(
     let verdicts = katas
         .iter()
         .zip(ranges)
-        .map(|(k, range)| match range {
+        .zip(inputs)
+        .map(|((k, range), inputs)| match range {
             None => KataVerdict {
                 kata: *k,
                 status: Status::DoesNotCompile,
                 tests: Vec::new(),
+                inputs,
                 diagnostics: blocking_errors(
                     &out.diagnostics,
                     &k.suite.kata_package(),
@@ -208,6 +241,7 @@ pub fn check<'m>(
                     }),
                     tests,
                     diagnostics: Vec::new(),
+                    inputs,
                 }
             }
         })
@@ -252,7 +286,22 @@ pub fn run_options(root: &Path, timeout: Duration, extra: Vec<(String, String)>)
         timeout,
         jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
         env: test_env(root, extra),
+        memory_limit: memory_limit(),
+        scratch: Some(kata_runner::interrupt::scratch_dir(root)),
     }
+}
+
+/// Default address-space ceiling of a test process, in GB.
+const DEFAULT_MEMORY_GB: u64 = 4;
+
+/// The memory ceiling of each test process: `KATA_TEST_MEMORY_GB` (0 for none), else
+/// [`DEFAULT_MEMORY_GB`].
+fn memory_limit() -> Option<u64> {
+    let gb = std::env::var("KATA_TEST_MEMORY_GB")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(DEFAULT_MEMORY_GB);
+    (gb > 0).then_some(gb << 30)
 }
 
 /// Listed tests of a set of binaries.

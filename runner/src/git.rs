@@ -53,6 +53,41 @@ pub fn is_clean(root: &Path, path: &str) -> Result<bool> {
     Ok(git(root, &["status", "--porcelain", "--", path])?.is_empty())
 }
 
+/// HEAD's copy of `path` (a file relative to the root).
+pub fn show_head(root: &Path, path: &str) -> Result<Vec<u8>> {
+    git(root, &["--no-pager", "show", &format!("HEAD:./{path}")])
+}
+
+/// Files under `paths` that differ from HEAD (edited, added or deleted), relative to the
+/// root, each with whether HEAD lacks it; empty when this is not a git checkout.
+pub fn changed_since_head(root: &Path, paths: &[String]) -> Vec<(String, bool)> {
+    // `--short` (unlike `--porcelain`) names paths relative to the current directory.
+    let mut args = vec![
+        "-c",
+        "status.relativePaths=true",
+        "-c",
+        "color.status=false",
+        "status",
+        "--short",
+        "--no-renames",
+        "--untracked-files=all",
+        "--",
+    ];
+    args.extend(paths.iter().map(String::as_str));
+    let Ok(out) = git(root, &args) else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&out)
+        .lines()
+        .filter_map(|l| {
+            Some((
+                l.get(3..)?.trim_matches('"').to_string(),
+                l.starts_with("??"),
+            ))
+        })
+        .collect()
+}
+
 /// Writes HEAD's `path` (a directory) into `dest`, which plays the repository root.
 pub fn export_head(root: &Path, path: &str, dest: &Path) -> Result<()> {
     // The repository root may be a subdirectory of the git checkout: name the tree by its

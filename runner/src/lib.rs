@@ -1,1 +1,3 @@
+pub mod interrupt;
 pub mod learn;
+pub mod pristine;

@@ -87,6 +87,14 @@ enum Command {
         #[arg(long)]
         peek: bool,
     },
+    /// Record HEAD's kata files as the pristine stubs in katas.lock (for authors).
+    ///
+    /// Run after committing a new or changed stub; verify fails for a kata without one.
+    Lock {
+        /// Only this suite (repeatable; default: every suite).
+        #[arg(long = "suite", value_name = "ID")]
+        suites: Vec<String>,
+    },
     /// Prove the suites: solutions pass, pristine stubs fail, manifest and snapshots agree.
     Verify {
         /// Only this suite (repeatable).
@@ -112,15 +120,43 @@ fn main() -> ExitCode {
             EXIT_ERROR
         }
     };
+    if std::env::var_os("KATA_TIMINGS").is_some() {
+        print_peak_memory();
+    }
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
+/// `peak memory: <VmHWM> kB` on stderr: the runner's own peak RSS (Linux only).
+fn print_peak_memory() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(kb) = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .map(|v| v.trim().trim_end_matches("kB").trim().to_string())
+    {
+        eprintln!("peak memory: {kb} kB");
+    }
+}
+
 fn run(cli: Cli) -> Result<i32> {
+    if let Err(e) = kata_runner::interrupt::install() {
+        eprintln!(
+            "warning: no signal handling ({e}): an interrupt may leave test processes behind"
+        );
+    }
     if cli.timeout == 0 {
         return Err(Error::Usage("--timeout must be at least 1 second".into()));
     }
     let cwd = std::env::current_dir().map_err(|e| Error::io("reading the current directory", e))?;
     let root = manifest::find_root(&cwd)?;
+    let litter = kata_runner::interrupt::sweep_litter(&root);
+    if !litter.is_empty() {
+        let shown: Vec<String> = litter.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "note: removed what an interrupted run left behind: {}",
+            shown.join(", ")
+        );
+    }
     let manifest = manifest::Manifest::load(&root)?;
     let json = matches!(
         cli.command,
@@ -158,5 +194,6 @@ fn run(cli: Cli) -> Result<i32> {
         }) => commands::reset::run_all(&ctx, target, *yes),
         Some(Command::Solution { kata, peek }) => commands::solution::run(&ctx, kata, *peek),
         Some(Command::New { target }) => commands::new::run(&ctx, target),
+        Some(Command::Lock { suites }) => commands::lock::run(&ctx, suites),
     }
 }

@@ -267,7 +267,10 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
                         "timed out after {secs} s: an endless loop? (`--timeout <secs>` gives it longer)"
                     ),
                     Outcome::Crashed { detail } => format!("crashed: {detail}"),
-                    Outcome::Passed | Outcome::Ignored => String::new(),
+                    Outcome::Ignored => {
+                        "ignored: an ignored test never counts as passing".to_string()
+                    }
+                    Outcome::Passed => String::new(),
                 };
                 for line in text.lines() {
                     let _ = writeln!(out, "      {line}");

@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 use std::io::Read;
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -21,6 +21,10 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Extra environment for every test process.
     pub env: Vec<(String, String)>,
+    /// Address-space ceiling of each test process in bytes (`RLIMIT_AS`), if any.
+    pub memory_limit: Option<u64>,
+    /// Where each test's working and log directories are made (system temp dir if `None`).
+    pub scratch: Option<std::path::PathBuf>,
 }
 
 /// One test to run.
@@ -72,9 +76,9 @@ impl Outcome {
         }
     }
 
-    /// Whether the test counts as passing.
+    /// Whether the test counts as passing: libtest said `ok`. An ignored test never does.
     pub fn is_pass(&self) -> bool {
-        matches!(self, Outcome::Passed | Outcome::Ignored)
+        matches!(self, Outcome::Passed)
     }
 }
 
@@ -120,6 +124,9 @@ pub fn run_tests(cases: &[TestCase], opts: &RunOptions) -> Vec<TestResult> {
             let tx = tx.clone();
             scope.spawn(move || {
                 loop {
+                    if kata_runner::interrupt::stopping() {
+                        break;
+                    }
                     let next = queue.lock().ok().and_then(|mut q| q.pop_front());
                     let Some(i) = next else { break };
                     let result = run_one(&cases[i], opts);
@@ -140,7 +147,14 @@ pub fn run_tests(cases: &[TestCase], opts: &RunOptions) -> Vec<TestResult> {
 
 /// Bytes of stderr kept for a crash report.
 const STDERR_TAIL: usize = 2000;
+/// What libtest 1.95 writes first on stderr when given `--logfile` (no newline follows).
+const LOGFILE_WARNING: &str = "warning: `--logfile` is deprecated";
+/// Bytes of each pipe kept from its start and from its end; the middle is cut.
+const PIPE_KEEP: usize = 64 * 1024;
 
+/// Runs one test in its own process group, with a fresh temp dir as working directory and
+/// a log file at a random path: libtest writes `ok <name>` there only once the test
+/// returned, which printing or exiting early cannot fake.
 fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
     let start = Instant::now();
     let result = |outcome| TestResult {
@@ -148,45 +162,97 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
         outcome,
         duration: start.elapsed(),
     };
+    let crashed = |detail: String| result(Outcome::Crashed { detail });
+    let (work, logs) = match (
+        kata_runner::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-cwd-"),
+        kata_runner::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-log-"),
+    ) {
+        (Ok(w), Ok(l)) => (w, l),
+        (Err(e), _) | (_, Err(e)) => return crashed(format!("could not create a temp dir: {e}")),
+    };
+    let logfile = logs
+        .path()
+        .join(format!("{:016x}.log", kata_runner::interrupt::random_u64()));
     let mut cmd = Command::new(&case.binary.path);
-    cmd.args([case.name.as_str(), "--exact", "--test-threads=1"])
-        .current_dir(&case.binary.manifest_dir)
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.args([
+        case.name.as_str(),
+        "--exact",
+        "--test-threads=1",
+        "--logfile",
+    ])
+    .arg(&logfile)
+    .current_dir(work.path())
+    .env("RUST_BACKTRACE", "0")
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .process_group(0);
     for (k, v) in &opts.env {
         cmd.env(k, v);
+    }
+    if let Some(bytes) = opts.memory_limit {
+        let limit = libc::rlim_t::try_from(bytes).unwrap_or(libc::RLIM_INFINITY);
+        // SAFETY: setrlimit is async-signal-safe and touches only the child.
+        unsafe {
+            cmd.pre_exec(move || {
+                let lim = libc::rlimit {
+                    rlim_cur: limit,
+                    rlim_max: limit,
+                };
+                if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
     }
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
-            return result(Outcome::Crashed {
-                detail: format!("could not start {}: {e}", case.binary.path.display()),
-            });
+            return crashed(format!(
+                "could not start {}: {e}",
+                case.binary.path.display()
+            ));
         }
     };
+    let group = kata_runner::interrupt::Group::register(child.id());
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
-    let status = match wait_with_timeout(&mut child, opts.timeout) {
-        Some(status) => status,
-        None => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return result(Outcome::TimedOut {
-                secs: opts.timeout.as_secs(),
-            });
-        }
-    };
+    let ended = wait_with_timeout(&child, opts.timeout);
+    // Whatever the test left running (children holding the pipes, a loop) goes now.
+    group.kill();
+    let status = child.wait();
+    drop(group);
     let out = collect(stdout);
+    // libtest starts stderr with a warning that `--logfile` is deprecated (1.95), without
+    // a newline: not the test's words.
     let err = collect(stderr);
-    let outcome = match (status.code(), status.signal()) {
-        (Some(0), _) if out.contains(" ... ignored") => Outcome::Ignored,
-        (Some(0), _) if out.contains("running 0 tests") => Outcome::Crashed {
+    let err = err.strip_prefix(LOGFILE_WARNING).unwrap_or(&err);
+    if !ended {
+        return result(Outcome::TimedOut {
+            secs: opts.timeout.as_secs(),
+        });
+    }
+    let status = match status {
+        Ok(s) => s,
+        Err(e) => return crashed(format!("could not wait for the test process: {e}")),
+    };
+    let log = std::fs::read_to_string(&logfile).unwrap_or_default();
+    let said = log.lines().find_map(|l| {
+        let (word, name) = l.split_once(' ')?;
+        (name == case.name).then_some(word)
+    });
+    let outcome = match (status.code(), status.signal(), said) {
+        (Some(0), _, Some("ok")) => Outcome::Passed,
+        (Some(0), _, Some("ignored")) => Outcome::Ignored,
+        (Some(0), _, _) if out.contains("running 0 tests") => Outcome::Crashed {
             detail: format!("the test binary does not contain `{}`", case.name),
         },
-        (Some(0), _) => Outcome::Passed,
-        (Some(101), _) if out.contains(" ... FAILED") => {
+        (Some(0), _, _) => Outcome::Crashed {
+            detail: "the test process exited before the test finished (std::process::exit?)"
+                .to_string(),
+        },
+        (Some(101), _, Some("failed")) => {
             let f = libtest::parse_failure(&case.name, &out);
             Outcome::Failed {
                 message: f.message,
@@ -194,7 +260,13 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
                 output: f.output,
             }
         }
-        (code, signal) => {
+        (_, Some(6), _) if out_of_memory(err) && opts.memory_limit.is_some() => Outcome::Crashed {
+            detail: format!(
+                "the test used more than {} (the memory ceiling for a test)",
+                human_bytes(opts.memory_limit.unwrap_or(0))
+            ),
+        },
+        (code, signal, _) => {
             let how = match (code, signal) {
                 (_, Some(sig)) => format!("killed by signal {sig} ({})", signal_name(sig)),
                 (Some(code), _) => format!("exited with code {code}"),
@@ -207,7 +279,22 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
             }
         }
     };
+    drop((work, logs));
     result(outcome)
+}
+
+/// Whether stderr shows the allocator giving up (what a memory ceiling looks like).
+fn out_of_memory(stderr: &str) -> bool {
+    stderr.contains("memory allocation of") || stderr.contains("capacity overflow")
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const GB: u64 = 1 << 30;
+    if bytes >= GB && bytes.is_multiple_of(GB) {
+        format!("{} GB", bytes / GB)
+    } else {
+        format!("{} MB", bytes >> 20)
+    }
 }
 
 fn signal_name(sig: i32) -> &'static str {
@@ -233,35 +320,94 @@ fn tail(text: &str, max: usize) -> String {
     format!("…{}", &text[start..])
 }
 
+/// What a pipe said, kept within bounds: its first and last [`PIPE_KEEP`] bytes.
+#[derive(Debug, Default)]
+struct Capped {
+    head: Vec<u8>,
+    tail: VecDeque<u8>,
+    cut: u64,
+}
+
+impl Capped {
+    fn push(&mut self, mut bytes: &[u8]) {
+        let room = PIPE_KEEP.saturating_sub(self.head.len());
+        let take = room.min(bytes.len());
+        self.head.extend_from_slice(&bytes[..take]);
+        bytes = &bytes[take..];
+        if bytes.len() > PIPE_KEEP {
+            self.cut += (self.tail.len() + bytes.len() - PIPE_KEEP) as u64;
+            self.tail.clear();
+            bytes = &bytes[bytes.len() - PIPE_KEEP..];
+        }
+        self.tail.extend(bytes);
+        let over = self.tail.len().saturating_sub(PIPE_KEEP);
+        if over > 0 {
+            self.tail.drain(..over);
+            self.cut += over as u64;
+        }
+    }
+
+    fn into_string(self) -> String {
+        let mut text = String::from_utf8_lossy(&self.head).into_owned();
+        if self.cut > 0 {
+            text.push_str(&format!("\n… {} bytes cut …\n", self.cut));
+        }
+        text.push_str(&String::from_utf8_lossy(&Vec::from(self.tail)));
+        text
+    }
+}
+
 fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut buf = Vec::new();
+        let mut kept = Capped::default();
         if let Some(mut p) = pipe {
-            let _ = p.read_to_end(&mut buf);
+            let mut buf = vec![0u8; 16 * 1024];
+            loop {
+                match p.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => kept.push(&buf[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
         }
-        let _ = tx.send(String::from_utf8_lossy(&buf).into_owned());
+        let _ = tx.send(kept.into_string());
     });
     rx
 }
 
-/// A process that spawned children which keep the pipe open must not hang the runner.
+/// The group is dead by now, so the pipes close at once; the wait only guards against a
+/// process that left the group (setsid) and still holds a pipe.
 fn collect(rx: mpsc::Receiver<String>) -> String {
     rx.recv_timeout(Duration::from_secs(2)).unwrap_or_default()
 }
 
-fn wait_with_timeout(child: &mut Child, timeout: Duration) -> Option<std::process::ExitStatus> {
+/// Waits until the child ends (without reaping it, so its pid still names its group) or
+/// the timeout passes; `false` on timeout.
+fn wait_with_timeout(child: &Child, timeout: Duration) -> bool {
     let deadline = Instant::now() + timeout;
     let mut pause = Duration::from_micros(200);
+    let pid = child.id() as libc::id_t;
     loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) => {}
-            Err(_) => return None,
+        // SAFETY: a zeroed siginfo_t is valid; waitid writes into it.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: WNOWAIT leaves the child waitable for `Child::wait`.
+        let rc = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                pid,
+                &mut info,
+                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+            )
+        };
+        // SAFETY: si_pid is set by waitid when a child changed state, 0 otherwise.
+        if rc != 0 || unsafe { info.si_pid() } != 0 {
+            return rc == 0;
         }
         let now = Instant::now();
         if now >= deadline {
-            return None;
+            return false;
         }
         std::thread::sleep(pause.min(deadline - now));
         pause = (pause * 2).min(Duration::from_millis(20));
@@ -283,4 +429,38 @@ pub fn select(binary: &Arc<TestBinary>, names: &[String], filter: &str) -> Vec<T
             name: n.clone(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_keeps_its_head_and_tail_and_says_how_much_was_cut() {
+        let mut kept = Capped::default();
+        kept.push(b"start\n");
+        for _ in 0..100 {
+            kept.push(&vec![b'x'; 10_000]);
+        }
+        kept.push(b"\nend");
+        let total = 6 + 100 * 10_000 + 4;
+        let text = kept.into_string();
+        assert!(text.starts_with("start\n"));
+        assert!(text.ends_with("\nend"));
+        let cut = total - 2 * PIPE_KEEP;
+        assert!(
+            text.contains(&format!("… {cut} bytes cut …")),
+            "{}",
+            &text[..100]
+        );
+        assert!(text.len() < 2 * PIPE_KEEP + 100);
+    }
+
+    #[test]
+    fn short_output_is_kept_whole() {
+        let mut kept = Capped::default();
+        kept.push(b"hello ");
+        kept.push(b"world");
+        assert_eq!(kept.into_string(), "hello world");
+    }
 }

@@ -55,6 +55,10 @@ pub struct Progress {
     /// Key (Cargo.lock and suite list) of the last time `cargo kata` built every suite.
     #[serde(default)]
     pub prebuilt: Option<String>,
+    /// The progress as loaded (or last saved) by this process: what [`save`] diffs against
+    /// to merge this process's changes into the file's current state.
+    #[serde(skip)]
+    base: Option<Box<Progress>>,
 }
 
 /// What the runner knows about one kata.
@@ -128,10 +132,13 @@ pub fn load(root: &Path) -> Loaded {
         Err(e) => return set_aside(&path, &e.to_string()),
     };
     match serde_json::from_str::<Progress>(&text) {
-        Ok(p) => Loaded {
-            progress: p,
-            note: None,
-        },
+        Ok(mut p) => {
+            p.base = Some(Box::new(p.clone()));
+            Loaded {
+                progress: p,
+                note: None,
+            }
+        }
         Err(e) => set_aside(&path, &e.to_string()),
     }
 }
@@ -163,19 +170,91 @@ fn timestamp() -> String {
     format!("{}-{:09}", d.as_secs(), d.subsec_nanos())
 }
 
-/// Writes the progress atomically: a temp file in `.kata/`, then a rename over the old one.
-pub fn save(root: &Path, progress: &Progress) -> Result<()> {
+/// The lock file that serialises updates of the progress file.
+const LOCK_FILE: &str = "progress.lock";
+
+/// Saves this process's changes: under an exclusive lock on `.kata/progress.lock`, the file
+/// is read again, this process's changes since it loaded `progress` are merged into it
+/// (counts added, flags or-ed, earliest times kept, the newest verdict kept), and the
+/// result is written atomically (synced temp file, rename). Checks, hints and peeks of a
+/// concurrent run are never lost. `progress` becomes the merged state.
+pub fn save(root: &Path, progress: &mut Progress) -> Result<()> {
     let dir = root.join(STATE_DIR);
     std::fs::create_dir_all(&dir)
         .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-    let mut p = progress.clone();
-    p.version = VERSION;
-    let text = serde_json::to_string_pretty(&p).map_err(|e| Error::Usage(e.to_string()))?;
-    let tmp = dir.join(format!(".{PROGRESS_FILE}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, text + "\n")
-        .map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;
+    let lock_path = dir.join(LOCK_FILE);
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::io(format!("opening {}", lock_path.display()), e))?;
+    lock.lock()
+        .map_err(|e| Error::io(format!("locking {}", lock_path.display()), e))?;
+    let disk = load(root);
+    if let Some(note) = disk.note {
+        eprintln!("note: {note}");
+    }
+    let mut merged = merge(progress.base.as_deref(), progress, disk.progress);
+    merged.version = VERSION;
+    let text = serde_json::to_string_pretty(&merged).map_err(|e| Error::Usage(e.to_string()))?;
     let path = progress_path(root);
-    std::fs::rename(&tmp, &path).map_err(|e| Error::io(format!("replacing {}", path.display()), e))
+    kata_runner::learn::fsx::replace_atomically(&path, (text + "\n").as_bytes())
+        .map_err(|e| Error::io(format!("replacing {}", path.display()), e))?;
+    drop(lock);
+    merged.base = Some(Box::new(merged.clone()));
+    *progress = merged;
+    Ok(())
+}
+
+/// Three-way merge: `disk` plus what changed from `base` to `mine`.
+fn merge(base: Option<&Progress>, mine: &Progress, mut disk: Progress) -> Progress {
+    let empty = Progress::default();
+    let base = base.unwrap_or(&empty);
+    let none = KataProgress::default();
+    for (key, m) in &mine.katas {
+        let b = base.katas.get(key).unwrap_or(&none);
+        if m == b {
+            continue;
+        }
+        let d = disk.katas.entry(key.clone()).or_default();
+        d.checks = d.checks.saturating_add(m.checks.saturating_sub(b.checks));
+        d.hints_used = d
+            .hints_used
+            .saturating_add(m.hints_used.saturating_sub(b.hints_used));
+        d.peeked |= m.peeked;
+        d.first_started = earliest(d.first_started, m.first_started);
+        d.green_at = earliest(d.green_at, m.green_at);
+        d.time_to_green_secs = d
+            .green_at
+            .zip(d.first_started)
+            .map(|(g, s)| g.saturating_sub(s));
+        if m.last_verdict != b.last_verdict {
+            let newer = match (&d.last_verdict, &m.last_verdict) {
+                (Some(dv), Some(mv)) => mv.at >= dv.at,
+                _ => true,
+            };
+            if newer {
+                d.last_verdict.clone_from(&m.last_verdict);
+            }
+        }
+    }
+    for (key, units) in &mine.build_units {
+        if base.build_units.get(key) != Some(units) {
+            disk.build_units.insert(key.clone(), *units);
+        }
+    }
+    if mine.prebuilt != base.prebuilt {
+        disk.prebuilt.clone_from(&mine.prebuilt);
+    }
+    disk
+}
+
+fn earliest(a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 impl Progress {
@@ -324,13 +403,44 @@ mod tests {
         let mut p = Progress::default();
         p.record("s/k", verdict(Status::Red, 100), true);
         p.record("s/k", verdict(Status::Green, 160), true);
-        save(&root, &p).unwrap();
+        save(&root, &mut p).unwrap();
         let loaded = load(&root);
         assert!(loaded.note.is_none());
         let k = &loaded.progress.katas["s/k"];
         assert_eq!(k.checks, 2);
         assert_eq!(k.first_started, Some(100));
         assert_eq!(k.time_to_green_secs, Some(60));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn concurrent_changes_are_merged_not_overwritten() {
+        let root = temp_root("merge");
+        let mut checker = load(&root).progress;
+        let mut hinter = load(&root).progress;
+        let mut other_checker = load(&root).progress;
+        hinter.kata("s/k").hints_used += 2;
+        save(&root, &mut hinter).unwrap();
+        checker.record("s/k", verdict(Status::Red, 100), true);
+        save(&root, &mut checker).unwrap();
+        other_checker.record("s/k", verdict(Status::Green, 200), true);
+        other_checker.kata("s/k").peeked = true;
+        save(&root, &mut other_checker).unwrap();
+        // Saving again without new changes adds nothing.
+        save(&root, &mut checker).unwrap();
+        let k = &load(&root).progress.katas["s/k"];
+        assert_eq!((k.checks, k.hints_used, k.peeked), (2, 2, true));
+        assert_eq!(k.first_started, Some(100));
+        assert_eq!(k.green_at, Some(200));
+        assert_eq!(
+            k.last_verdict.as_ref().map(|v| v.status),
+            Some(Status::Green)
+        );
+        let names: Vec<String> = std::fs::read_dir(root.join(STATE_DIR))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.contains("tmp")), "{names:?}");
         let _ = std::fs::remove_dir_all(&root);
     }
 

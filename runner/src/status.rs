@@ -32,15 +32,16 @@ pub fn fingerprint(root: &Path, suite: &Suite) -> String {
     )
 }
 
-/// The remembered verdict for a freshly computed one.
-pub fn last_verdict(root: &Path, v: &KataVerdict<'_>, fingerprint: String) -> LastVerdict {
+/// The remembered verdict for a freshly computed one, under the inputs it was computed
+/// from (taken before the build, so an edit saved during the check is never covered).
+pub fn last_verdict(v: &KataVerdict<'_>) -> LastVerdict {
     LastVerdict {
         status: v.status,
         passed: v.passed(),
         failed: v.failed(),
         at: state::now(),
-        file_hash: state::file_hash(&root.join(&v.kata.kata.file)),
-        fingerprint,
+        file_hash: v.inputs.file_hash.clone(),
+        fingerprint: v.inputs.fingerprint.clone(),
     }
 }
 
@@ -87,8 +88,10 @@ pub fn refresh<'m>(
     let mut fresh = HashMap::new();
     for v in verdicts {
         let key = v.kata.key();
-        let last = last_verdict(root, &v, fingerprints[v.kata.suite.id.as_str()].clone());
-        progress.record(&key, last.clone(), false);
+        let last = last_verdict(&v);
+        if v.is_current(root) {
+            progress.record(&key, last.clone(), false);
+        }
         cached.insert(key.clone(), last);
         fresh.insert(key, v);
     }

@@ -83,6 +83,10 @@ fn a_scaffolded_suite_builds_fails_verify_naming_what_is_missing_then_passes_onc
     );
     assert!(o.status.success(), "both crates build: {}", text(&o));
     commit(&clone, &target);
+    // The committed stub is the pristine one: record it, as verify's message asks.
+    let o = run(&clone, kata, &["lock", "--suite", "d99-scratch"], &target);
+    assert!(o.status.success(), "kata lock: {}", text(&o));
+    commit(&clone, &target);
 
     let o = run(&clone, kata, &["verify", "--suite", "d99-scratch"], &target);
     let out = text(&o);

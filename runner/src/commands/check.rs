@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, target: &str) -> Result<i32> {
     }
     let mut progress = ctx.load_progress();
     let verdicts = check_and_record(ctx, &katas, &mut progress)?;
-    ctx.save_progress(&progress);
+    ctx.save_progress(&mut progress);
     let green = verdicts.iter().all(|v| v.status == Status::Green);
     if ctx.json {
         print_json(&json::Check {
@@ -79,7 +79,13 @@ fn human(secs: u64) -> String {
     }
 }
 
+/// Checks of a kata whose files keep changing during its check, before its last verdict is
+/// shown unrecorded.
+const STALE_RETRIES: usize = 3;
+
 /// Checks katas and records each as a learner's check (counts, first started, time to green).
+/// A kata whose files changed while it was checked is checked again: its verdict would
+/// describe a file that no longer exists.
 pub fn check_and_record<'m>(
     ctx: &Ctx,
     katas: &[KataRef<'m>],
@@ -87,19 +93,35 @@ pub fn check_and_record<'m>(
 ) -> Result<Vec<KataVerdict<'m>>> {
     let key = status::units_key(katas);
     let expected = progress.build_units.get(&key).copied().unwrap_or(0);
-    let (verdicts, stats) = check::check(&ctx.settings(), katas, expected)?;
+    let (mut verdicts, stats) = check::check(&ctx.settings(), katas, expected)?;
     progress.build_units.insert(key, stats.units);
+    for _ in 0..STALE_RETRIES {
+        let stale: Vec<usize> = (0..verdicts.len())
+            .filter(|&i| !verdicts[i].is_current(&ctx.root))
+            .collect();
+        if stale.is_empty() {
+            break;
+        }
+        let again: Vec<KataRef<'m>> = stale.iter().map(|&i| verdicts[i].kata).collect();
+        let (fresh, _) = check::check(&ctx.settings(), &again, expected)?;
+        for (i, v) in stale.into_iter().zip(fresh) {
+            verdicts[i] = v;
+        }
+    }
     for v in &verdicts {
         record(ctx, v, progress);
     }
     Ok(verdicts)
 }
 
-/// Records one verdict as a learner's check.
+/// Records one verdict as a learner's check, unless its files changed since it was
+/// computed (then only the check is counted).
 pub fn record(ctx: &Ctx, v: &KataVerdict<'_>, progress: &mut Progress) {
-    let fp = status::fingerprint(&ctx.root, v.kata.suite);
-    let last = status::last_verdict(&ctx.root, v, fp);
-    progress.record(&v.kata.key(), last, true);
+    if v.is_current(&ctx.root) {
+        progress.record(&v.kata.key(), status::last_verdict(v), true);
+    } else {
+        progress.kata(&v.kata.key()).checks += 1;
+    }
 }
 
 /// What `watch` needs from one check: the verdict as the learner sees it, already recorded.
@@ -118,7 +140,7 @@ pub struct Rendered {
 pub fn check_rendered(ctx: &Ctx, kata: KataRef<'_>) -> Result<Rendered> {
     let mut progress = ctx.load_progress();
     let v = check_and_record(ctx, &[kata], &mut progress)?.remove(0);
-    ctx.save_progress(&progress);
+    ctx.save_progress(&mut progress);
     Ok(Rendered {
         green: v.status == Status::Green,
         text: render::verdict(&v, &ctx.root, ctx.style),

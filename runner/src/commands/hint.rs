@@ -11,7 +11,7 @@ pub fn run(ctx: &Ctx, name: Option<&str>) -> Result<i32> {
         None => {
             let mut progress = ctx.load_progress();
             let statuses = crate::status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;
-            ctx.save_progress(&progress);
+            ctx.save_progress(&mut progress);
             match statuses
                 .rows
                 .iter()
@@ -56,7 +56,7 @@ pub fn next_hint(ctx: &Ctx, kata: KataRef<'_>) -> Result<String> {
     }
     entry.hints_used += 1;
     entry.first_started.get_or_insert_with(crate::state::now);
-    ctx.save_progress(&progress);
+    ctx.save_progress(&mut progress);
     out.push_str(&format!(
         "{} {}/{} for {}:\n\n  {}\n",
         ctx.style.bold("Hint"),

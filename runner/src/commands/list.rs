@@ -8,7 +8,7 @@ use crate::{json, render, status};
 pub fn run(ctx: &Ctx) -> Result<i32> {
     let mut progress = ctx.load_progress();
     let statuses = status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;
-    ctx.save_progress(&progress);
+    ctx.save_progress(&mut progress);
     if ctx.json {
         print_json(&json::List::new(&statuses.rows))?;
     } else {

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod hint;
 pub mod list;
+pub mod lock;
 pub mod new;
 pub mod overview;
 pub mod reset;
@@ -63,7 +64,7 @@ impl Ctx {
     }
 
     /// Saves progress; a failure to save is reported but does not change the verdict.
-    pub fn save_progress(&self, progress: &Progress) {
+    pub fn save_progress(&self, progress: &mut Progress) {
         if let Err(e) = state::save(&self.root, progress) {
             eprintln!("warning: progress not saved: {e}");
         }

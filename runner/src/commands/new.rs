@@ -21,7 +21,8 @@ pub fn run(ctx: &Ctx, target: &str) -> Result<i32> {
          \x20 2. solutions/{suite}/src/{kata}.rs: the reference solution;\n\
          \x20 3. katas/{suite}/src/{kata}.rs: the brief and the stub's signatures (bodies todo!());\n\
          \x20 4. katas.toml: the title, concepts and 2-3 hints.\n\
-         Then commit and run `cargo kata verify --suite {suite}` (docs/authoring.md).",
+         Then commit, record the committed stub as pristine with `cargo kata lock --suite {suite}`\n\
+         (commit katas.lock too), and run `cargo kata verify --suite {suite}` (docs/authoring.md).",
         scaffold::MARKER
     );
     Ok(EXIT_OK)

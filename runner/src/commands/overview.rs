@@ -12,7 +12,7 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
     let mut statuses = status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;
     print!("{}", render::summary(&statuses.rows, ctx.style));
     let Some(next) = statuses.rows.iter().find(|r| r.status != Status::Green) else {
-        ctx.save_progress(&progress);
+        ctx.save_progress(&mut progress);
         if statuses.rows.is_empty() {
             println!("\nThe manifest lists no katas yet.");
         } else {
@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
         }
         None => super::check::check_and_record(ctx, &[kata], &mut progress)?.remove(0),
     };
-    ctx.save_progress(&progress);
+    ctx.save_progress(&mut progress);
     println!(
         "{} {}",
         ctx.style.bold("Next:"),

@@ -28,9 +28,14 @@ pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
     let mut record_peek = |_: &str| -> std::result::Result<(), solution::RecordError> {
         let mut progress = crate::state::load(&ctx.root).progress;
         progress.kata(&key).peeked = true;
-        crate::state::save(&ctx.root, &progress).map_err(|e| e.to_string().into())
+        crate::state::save(&ctx.root, &mut progress).map_err(|e| e.to_string().into())
     };
-    match solution::show(request, &mut record_peek, &mut io::stdout().lock()) {
+    // The committed reference: a test run may have overwritten the working tree's copy.
+    let committed = crate::git::show_head(&ctx.root, &kata.solution_file())
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let out = &mut io::stdout().lock();
+    match solution::show_reference(request, committed, &mut record_peek, out) {
         Ok(_) => Ok(super::EXIT_OK),
         Err(e) => {
             eprintln!("{e}");

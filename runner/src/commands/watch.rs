@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, start: Option<&str>) -> Result<i32> {
 fn first_not_green<'m>(ctx: &'m Ctx, after: Option<&KataRef<'_>>) -> Result<Option<KataRef<'m>>> {
     let mut progress = ctx.load_progress();
     let statuses = status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;
-    ctx.save_progress(&progress);
+    ctx.save_progress(&mut progress);
     let start = after.map_or(0, |a| {
         statuses
             .rows
@@ -87,7 +87,7 @@ impl WatchHooks for Hooks<'_> {
         let mut progress = self.ctx.load_progress();
         match status::refresh(&self.ctx.settings(), &self.ctx.manifest, &mut progress) {
             Ok(statuses) => {
-                self.ctx.save_progress(&progress);
+                self.ctx.save_progress(&mut progress);
                 render::list(&statuses.rows, self.ctx.style)
             }
             Err(e) => format!("cannot list the katas: {e}\n"),

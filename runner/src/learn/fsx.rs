@@ -26,21 +26,21 @@ pub fn write_new_durable(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// written, synced, given `path`'s permissions and renamed over it. Readers see the old
 /// or the new contents, never a mix; a failure leaves `path` untouched.
 pub fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = temp_sibling(path)?;
+    let guard = crate::interrupt::TempPath::register(temp_sibling(path)?);
+    let tmp = guard.path();
     let result = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut file = OpenOptions::new().write(true).create_new(true).open(tmp)?;
         file.write_all(bytes)?;
         if let Ok(meta) = fs::metadata(path) {
             file.set_permissions(meta.permissions())?;
         }
         file.sync_all()?;
         drop(file);
-        fs::rename(&tmp, path)?;
+        fs::rename(tmp, path)?;
         sync_dir(path)
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
+    // The guard removes the temporary file on failure (and on an interrupt meanwhile).
+    drop(guard);
     result
 }
 

@@ -1,6 +1,7 @@
 //! `cargo kata reset`: restore a kata's pristine stub, after saving the learner's file.
 //!
-//! The pristine stub is the file as committed (`git show HEAD:<path>`). Before anything
+//! The pristine stub is the blob `katas.lock` records for the file (so a learner's commit
+//! does not change it), else the file as committed (`git show HEAD:<path>`). Before anything
 //! is overwritten, the learner's file is copied to
 //! `<root>/.kata/backups/<kata-id>/<timestamp>.rs` and synced to disk; the stub then
 //! replaces the file atomically. A file that already equals the stub is left alone.
@@ -187,7 +188,8 @@ fn reset_in_checkout(
     }
 }
 
-/// The committed contents of `file` (relative to `root`): `git show HEAD:./<file>`.
+/// The pristine contents of `file` (relative to `root`): the blob recorded in `katas.lock`
+/// (see [`crate::pristine`]), which survives a learner's commit; else `git show HEAD:./<file>`.
 pub fn pristine_stub(root: &Path, file: &Path) -> Result<Vec<u8>, ResetError> {
     let rel = relative_file(file)?;
     let spec = rel
@@ -195,6 +197,9 @@ pub fn pristine_stub(root: &Path, file: &Path) -> Result<Vec<u8>, ResetError> {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
+    if let Some(stub) = crate::pristine::locked_stub(root, &spec) {
+        return Ok(stub);
+    }
     let output = Command::new("git")
         .arg("--no-pager")
         .arg("show")

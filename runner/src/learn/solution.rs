@@ -93,6 +93,17 @@ pub fn show(
     record_peek: &mut dyn FnMut(&str) -> Result<(), RecordError>,
     out: &mut dyn Write,
 ) -> Result<Shown, SolutionError> {
+    show_reference(req, None, record_peek, out)
+}
+
+/// [`show`], with the reference's text given (e.g. the committed one, which learner code
+/// cannot have overwritten) instead of read from `req.solution_file`, still named by it.
+pub fn show_reference(
+    req: SolutionRequest<'_>,
+    reference: Option<String>,
+    record_peek: &mut dyn FnMut(&str) -> Result<(), RecordError>,
+    out: &mut dyn Write,
+) -> Result<Shown, SolutionError> {
     if !req.green && !req.peek {
         return Err(SolutionError::NotGreen {
             kata_id: req.kata_id.to_owned(),
@@ -104,7 +115,10 @@ pub fn show(
             source,
         })
     };
-    let reference = read(req.solution_file)?;
+    let reference = match reference {
+        Some(text) => text,
+        None => read(req.solution_file)?,
+    };
     let learner = read(req.kata_file)?;
     let shown = if req.green {
         Shown::AfterGreen

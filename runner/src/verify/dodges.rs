@@ -141,14 +141,10 @@ pub fn stage(
     if work.is_empty() {
         return Ok(());
     }
-    let temp = std::env::temp_dir().join(format!(
-        "kata-dodges-{}-{}",
-        std::process::id(),
-        crate::state::now()
-    ));
-    let result = swap_each(settings, &temp, &work, report);
-    let _ = std::fs::remove_dir_all(&temp);
-    result
+    // Removed when the guard drops, and by the interrupt handler on Ctrl-C.
+    let guard = kata_runner::interrupt::owned_temp_dir_in(None, "kata-verify-")
+        .map_err(|e| crate::error::Error::io("creating a temp dir for the dodges", e))?;
+    swap_each(settings, guard.path(), &work, report)
 }
 
 fn swap_each(

@@ -143,7 +143,10 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
     let state_dir = root.join(crate::state::STATE_DIR);
     std::fs::create_dir_all(&state_dir)
         .map_err(|e| Error::io(format!("creating {}", state_dir.display()), e))?;
-    let refs_file = state_dir.join(format!("verify-snapshot-refs-{}.txt", std::process::id()));
+    let refs_guard = kata_runner::interrupt::TempPath::register(
+        state_dir.join(format!("verify-snapshot-refs-{}.txt", std::process::id())),
+    );
+    let refs_file = refs_guard.path().to_path_buf();
     let _ = std::fs::remove_file(&refs_file);
 
     // (1) solutions pass.
@@ -191,16 +194,29 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
         }
     }
 
-    // (2) pristine stubs fail.
-    let (stub_root, temp) = pristine_root(root)?;
+    for suite in suites {
+        let pkg = suite.solution_package();
+        let failed = report
+            .checks
+            .iter()
+            .any(|c| c.stage == Stage::Solution && !c.ok && c.name.starts_with(&pkg));
+        if failed {
+            head_drift(root, suite, &mut report);
+        }
+    }
+
+    // (2) pristine stubs fail: the stubs katas.lock records, which HEAD's should be.
+    let overrides = pristine_checks(root, suites, &mut report)?;
+    let (stub_root, temp) = pristine_root(root, &overrides)?;
     report.stubs_from = match &temp {
-        Some(t) => format!("a copy of HEAD's katas/ in {}", t.display()),
+        Some(t) => format!(
+            "a copy of HEAD's katas/ (stubs as katas.lock records them) in {}",
+            t.path().display()
+        ),
         None => "the working tree (katas/ is unchanged since HEAD)".to_string(),
     };
     let result = stubs(settings, &stub_root, suites, &mut report);
-    if let Some(t) = &temp {
-        let _ = std::fs::remove_dir_all(t);
-    }
+    drop(temp);
     let stub_tests = result?;
 
     // (3) manifest, files and tests agree.
@@ -327,7 +343,7 @@ fn stubs(
         }
         let cases = tests.select(&pkg, "");
         for r in run::run_tests(&cases, &opts) {
-            let ok = !r.outcome.is_pass();
+            let ok = !matches!(r.outcome, Outcome::Passed | Outcome::Ignored);
             let detail = if ok {
                 String::new()
             } else {
@@ -340,31 +356,103 @@ fn stubs(
     Ok(tests)
 }
 
-/// Where the pristine stubs are: the root itself if katas/ is clean, else a temp copy of the
-/// repository with HEAD's katas/ (returned second, to be removed).
-fn pristine_root(root: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
+/// Checks every kata's stub against `katas.lock` (see `kata_runner::pristine`): a hash is
+/// recorded, the repository has that blob, and HEAD's stub is it. Returns the stubs whose
+/// pristine text differs from HEAD's (file, locked text), to be tested instead.
+fn pristine_checks(
+    root: &Path,
+    suites: &[&Suite],
+    report: &mut Report,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    use kata_runner::pristine::{self, LOCK_FILE, Lock};
+    let lock = Lock::load(root).map_err(Error::Usage)?;
+    let mut overrides = Vec::new();
+    for suite in suites {
+        for kata in &suite.katas {
+            let key = format!("{}/{}", suite.id, kata.id);
+            let name = format!("{key}: the stub in HEAD is the pristine one in {LOCK_FILE}");
+            let refresh = format!("`cargo kata lock --suite {}`", suite.id);
+            let Some(id) = lock.get(&kata.file) else {
+                report.push(
+                    Stage::Stub,
+                    name,
+                    false,
+                    format!("{LOCK_FILE} records no pristine hash for {}: commit it, then run {refresh}", kata.file),
+                );
+                continue;
+            };
+            let Some(text) = pristine::blob(root, id) else {
+                report.push(
+                    Stage::Stub,
+                    name,
+                    false,
+                    format!(
+                        "the hash {LOCK_FILE} records for {} ({id}) matches no commit: run {refresh} on the authored stub",
+                        kata.file
+                    ),
+                );
+                continue;
+            };
+            let head = pristine::head_blob(root, &kata.file);
+            let same = head.as_deref() == Some(id);
+            report.push(
+                Stage::Stub,
+                name,
+                same,
+                if same {
+                    String::new()
+                } else {
+                    format!(
+                        "the stub in HEAD is not pristine (a learner committed their work?): \
+                         `cargo kata reset {}` restores it, then commit; the pristine stub is tested instead",
+                        kata.id
+                    )
+                },
+            );
+            if !same {
+                overrides.push((kata.file.clone(), text));
+            }
+        }
+    }
+    Ok(overrides)
+}
+
+/// Where the pristine stubs are: the root itself if katas/ is clean and HEAD's stubs are
+/// the locked ones, else a temp copy of the repository with HEAD's katas/ and the locked
+/// `overrides` (returned second: removed when dropped, or on interrupt).
+fn pristine_root(
+    root: &Path,
+    overrides: &[(String, Vec<u8>)],
+) -> Result<(PathBuf, Option<kata_runner::interrupt::TempPath>)> {
     match crate::git::is_clean(root, "katas") {
-        Ok(true) => return Ok((root.to_path_buf(), None)),
-        Ok(false) => {}
+        Ok(true) if overrides.is_empty() => return Ok((root.to_path_buf(), None)),
+        Ok(_) => {}
         Err(e) => {
             return Err(Error::Usage(format!(
                 "verify needs git to find the committed stubs: {e}"
             )));
         }
     }
-    let temp = std::env::temp_dir().join(format!(
-        "kata-verify-{}-{}",
-        std::process::id(),
-        crate::state::now()
-    ));
+    let guard = kata_runner::interrupt::owned_temp_dir_in(None, "kata-verify-")
+        .map_err(|e| Error::io("creating a temp dir for the pristine stubs", e))?;
+    let temp = guard.path().to_path_buf();
     copy_tree(root, &temp, true)?;
     crate::git::export_head(root, "katas", &temp)?;
-    Ok((temp.clone(), Some(temp)))
+    for (file, text) in overrides {
+        let path = temp.join(file);
+        std::fs::write(&path, text)
+            .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    }
+    Ok((temp, Some(guard)))
 }
 
 /// Copies the repository (without target/, .git/, .kata/ and, at the top, katas/).
+/// `to` itself must exist at the top; below it each directory is created without its
+/// parents, so a copy interrupted (its root removed) cannot bring the root back.
 fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<()> {
-    std::fs::create_dir_all(to).map_err(|e| Error::io(format!("creating {}", to.display()), e))?;
+    if !top {
+        std::fs::create_dir(to).map_err(|e| Error::io(format!("creating {}", to.display()), e))?;
+    }
     let entries =
         std::fs::read_dir(from).map_err(|e| Error::io(format!("reading {}", from.display()), e))?;
     for e in entries.flatten() {
@@ -455,6 +543,35 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
             format!("{}: every test belongs to exactly one kata", suite.id),
             true,
             "",
+        );
+    }
+}
+
+/// When a suite's solutions fail, files of its proof that differ from HEAD are named first:
+/// a test run (learner code runs with the learner's rights) may have overwritten them.
+fn head_drift(root: &Path, suite: &Suite, report: &mut Report) {
+    let paths = [
+        format!("solutions/{}", suite.id),
+        format!("tests/{}", suite.id),
+        format!("tests/{}.rs", suite.id),
+        format!("snapshots/{}", suite.id),
+    ];
+    for (path, new) in crate::git::changed_since_head(root, &paths) {
+        let detail = if new {
+            format!(
+                "{path} is not in HEAD: remove it (a test run may have written it), or commit it"
+            )
+        } else {
+            format!(
+                "{path} differs from HEAD: restore it with `git checkout -- {path}` (a test run \
+                 may have written it), or commit it if you changed it on purpose"
+            )
+        };
+        report.push(
+            Stage::Solution,
+            format!("{path} is as committed"),
+            false,
+            detail,
         );
     }
 }

@@ -114,6 +114,16 @@ fn git(root: &Path, args: &[&str]) {
     );
 }
 
+fn git_out(root: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(root)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 impl Fixture {
     /// A fresh, committed fixture workspace named `name` with the suite `s1-demo`.
     pub fn new(name: &str) -> Self {
@@ -162,6 +172,18 @@ impl Fixture {
         git(&root, &["init", "-q"]);
         git(&root, &["add", "-A"]);
         git(&root, &["commit", "-qm", "fixture"]);
+        // The pristine stubs, as `cargo kata lock` records them.
+        let mut lock = String::from("[stubs]\n");
+        for suite in suites {
+            for kata in ["add", "double"] {
+                let file = format!("katas/{suite}/src/{kata}.rs");
+                let id = git_out(&root, &["rev-parse", &format!("HEAD:./{file}")]);
+                lock.push_str(&format!("\"{file}\" = \"{}\"\n", id.trim()));
+            }
+        }
+        write(&root, "katas.lock", &lock);
+        git(&root, &["add", "-A"]);
+        git(&root, &["commit", "-qm", "lock the pristine stubs"]);
         Self { root }
     }
 

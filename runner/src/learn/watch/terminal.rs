@@ -126,50 +126,20 @@ pub struct SignalRoute(());
 
 #[cfg(unix)]
 mod signals {
+    use std::io;
     use std::sync::mpsc::Sender;
-    use std::sync::{Mutex, OnceLock, PoisonError};
-    use std::{io, thread};
-
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    use signal_hook::iterator::Signals;
-    use signal_hook::low_level::emulate_default_handler;
 
     use super::Input;
 
-    /// Where signals go while watch mode runs; `None` means: default behaviour.
-    static ROUTE: Mutex<Option<Sender<Input>>> = Mutex::new(None);
-    /// The listening thread, started once per process.
-    static LISTENER: OnceLock<Result<(), String>> = OnceLock::new();
-
+    /// Signals go through the runner's one listener (which also kills test processes).
     pub fn set(tx: Option<Sender<Input>>) {
-        *ROUTE.lock().unwrap_or_else(PoisonError::into_inner) = tx;
+        crate::interrupt::set_route(tx.map(|tx| {
+            Box::new(move || tx.send(Input::Signal).is_ok()) as Box<dyn Fn() -> bool + Send>
+        }));
     }
 
     pub fn ensure_listener() -> io::Result<()> {
-        LISTENER
-            .get_or_init(|| {
-                let mut signals =
-                    Signals::new([SIGINT, SIGTERM, SIGHUP]).map_err(|e| e.to_string())?;
-                thread::Builder::new()
-                    .name("kata-watch-signals".into())
-                    .spawn(move || {
-                        for signal in signals.forever() {
-                            let route = ROUTE.lock().unwrap_or_else(PoisonError::into_inner);
-                            let routed = route
-                                .as_ref()
-                                .is_some_and(|tx| tx.send(Input::Signal).is_ok());
-                            drop(route);
-                            if !routed {
-                                // Not watching: end the process as the signal means to.
-                                let _ = emulate_default_handler(signal);
-                            }
-                        }
-                    })
-                    .map(drop)
-                    .map_err(|e| e.to_string())
-            })
-            .clone()
-            .map_err(io::Error::other)
+        crate::interrupt::install()
     }
 }
 

@@ -1,0 +1,271 @@
+//! A verdict no code can fake and no process that outlives a check: hostile katas.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{ADD_SOLUTION, Fixture};
+
+const ADD: &str = "katas/s1-demo/src/add.rs";
+
+fn hostile(body: &str) -> String {
+    format!("//! Hostile.\n\n/// Adds.\npub fn add(a: u32, b: u32) -> u32 {{\n{body}\n}}\n")
+}
+
+fn progress(fx: &Fixture) -> serde_json::Value {
+    serde_json::from_str(&fx.read(".kata/progress.json")).unwrap()
+}
+
+/// Pids of live processes whose command line contains `needle` (zombies are not alive).
+fn processes_with(needle: &str) -> Vec<i32> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(cmd) = std::fs::read(e.path().join("cmdline")) else {
+            continue;
+        };
+        let zombie = std::fs::read_to_string(e.path().join("stat")).is_ok_and(|s| {
+            s.rsplit(')')
+                .next()
+                .is_some_and(|r| r.trim_start().starts_with('Z'))
+        });
+        if !zombie
+            && String::from_utf8_lossy(&cmd)
+                .replace('\0', " ")
+                .contains(needle)
+        {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+fn kill_all(pids: &[i32]) {
+    for p in pids {
+        // SAFETY: a plain kill of a pid this test saw as its own stray.
+        unsafe {
+            libc::kill(*p, libc::SIGKILL);
+        }
+    }
+}
+
+#[test]
+fn exiting_zero_from_the_code_under_test_is_a_crash_not_a_pass() {
+    let fx = Fixture::new("trust-exit0");
+    fx.write(ADD, &hostile("    std::process::exit(0)"));
+    let r = fx.kata(&["check", "add"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("the test process exited before the test finished (std::process::exit?)"),
+        "{r:?}"
+    );
+    let k = &progress(&fx)["katas"]["s1-demo/add"];
+    assert_eq!(k["last_verdict"]["status"], "red");
+    assert!(k["green_at"].is_null(), "{k}");
+}
+
+#[test]
+fn fake_libtest_lines_on_stdout_do_not_pass() {
+    let fx = Fixture::new("trust-fake");
+    fx.write(
+        ADD,
+        &hostile(
+            "    println!(\"test suite::add::adds_zero ... ok\\ntest suite::add::commutes ... ok\\ntest suite::add::adds_small_numbers ... ok\\n\\ntest result: ok. 1 passed; 0 failed\");\n    std::process::exit(0)",
+        ),
+    );
+    let r = fx.kata(&["check", "add"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("3 of 3 tests fail"), "{r:?}");
+}
+
+#[test]
+fn a_printed_ignored_line_does_not_pass() {
+    let fx = Fixture::new("trust-fake-ignored");
+    fx.write(
+        ADD,
+        &hostile(
+            "    println!(\"test suite::add::adds_zero ... ignored\");\n    std::process::exit(0)",
+        ),
+    );
+    let r = fx.kata(&["check", "add"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("3 of 3 tests fail"), "{r:?}");
+}
+
+#[test]
+fn an_ignored_test_never_counts_as_passing() {
+    let fx = Fixture::new("trust-ignored");
+    let tests = fx.read("tests/s1-demo/add.rs");
+    fx.write(
+        "tests/s1-demo/add.rs",
+        &tests.replacen(
+            "#[test]\nfn adds_zero",
+            "#[test]\n#[ignore]\nfn adds_zero",
+            1,
+        ),
+    );
+    fx.write(ADD, ADD_SOLUTION);
+    let r = fx.kata(&["check", "add"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("ignored: an ignored test never counts as passing"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn children_a_test_spawns_die_with_it_and_failures_keep_their_message() {
+    let fx = Fixture::new("trust-children");
+    fx.write(
+        ADD,
+        &hostile(
+            "    let _ = std::process::Command::new(\"sleep\").arg(\"3171\").spawn();\n    todo!(\"add {a} and {b}\")",
+        ),
+    );
+    let r = fx.kata(&["check", "add"]);
+    let strays = processes_with("sleep 3171");
+    kill_all(&strays);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(strays.is_empty(), "stray children: {strays:?}");
+    assert!(
+        r.stdout.contains("not yet implemented: add 1 and 2"),
+        "{r:?}"
+    );
+    assert!(!r.stdout.contains("crashed"), "{r:?}");
+}
+
+#[test]
+fn a_timed_out_test_leaves_no_process() {
+    let fx = Fixture::new("trust-timeout");
+    fx.write(
+        ADD,
+        &hostile(
+            "    let _ = std::process::Command::new(\"sleep\").arg(\"3172\").spawn();\n    loop { std::hint::spin_loop() }",
+        ),
+    );
+    let r = fx.kata(&["--timeout", "1", "check", "add"]);
+    let strays = processes_with("sleep 3172");
+    let spinners = processes_with(&format!("{}", fx.root.join("target").display()));
+    kill_all(&strays);
+    kill_all(&spinners);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("timed out after 1 s"), "{r:?}");
+    assert!(
+        strays.is_empty() && spinners.is_empty(),
+        "{strays:?} {spinners:?}"
+    );
+}
+
+#[test]
+fn an_interrupted_check_leaves_no_process_and_no_temp_dir() {
+    let fx = Fixture::new("trust-sigint");
+    fx.write(ADD, &hostile("    loop { std::hint::spin_loop() }"));
+    // Build first so the interrupt lands while tests run.
+    let _ = fx.kata(&["--timeout", "1", "check", "add"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kata"))
+        .current_dir(&fx.root)
+        .args(["--timeout", "120", "check", "add"])
+        .env("NO_COLOR", "1")
+        .env("TMPDIR", tmp.path())
+        .env_remove("CARGO_TARGET_DIR")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let needle = format!("{}", fx.root.join("target").display());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while processes_with(&needle)
+        .iter()
+        .all(|p| !cmdline(*p).contains("suite::add::"))
+    {
+        assert!(Instant::now() < deadline, "the tests never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SAFETY: SIGINT to the runner this test started.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let status = child.wait().unwrap();
+    let spinners: Vec<i32> = processes_with(&needle)
+        .into_iter()
+        .filter(|p| cmdline(*p).contains("suite::add::"))
+        .collect();
+    kill_all(&spinners);
+    assert!(!status.success());
+    assert!(spinners.is_empty(), "test processes left: {spinners:?}");
+    let mut left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    if let Ok(scratch) = std::fs::read_dir(fx.root.join(".kata/tmp")) {
+        left.extend(scratch.flatten().map(|e| e.path()));
+    }
+    assert!(left.is_empty(), "temp litter: {left:?}");
+}
+
+fn cmdline(pid: i32) -> String {
+    std::fs::read(Path::new("/proc").join(pid.to_string()).join("cmdline"))
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .unwrap_or_default()
+}
+
+#[test]
+fn an_output_flood_is_cut_and_the_runner_stays_small() {
+    let fx = Fixture::new("trust-flood");
+    fx.write(
+        ADD,
+        &hostile(
+            "    use std::io::Write;\n    let line = \"x\".repeat(1000) + \"\\n\";\n    let mut out = std::io::stdout();\n    loop { let _ = out.write_all(line.as_bytes()); }",
+        ),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_kata"))
+        .current_dir(&fx.root)
+        .args(["--timeout", "3", "check", "add"])
+        .env("NO_COLOR", "1")
+        .env("KATA_TIMINGS", "1")
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let peak_kb: u64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak memory: "))
+        .and_then(|v| v.trim_end_matches(" kB").parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory line: {stderr}"));
+    assert!(peak_kb < 150 * 1024, "peak RSS {peak_kb} kB");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("timed out"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_test_above_the_memory_ceiling_is_reported_as_such() {
+    let fx = Fixture::new("trust-memory");
+    fx.write(
+        ADD,
+        &hostile("    let v: Vec<u8> = Vec::with_capacity(3 << 30);\n    std::hint::black_box(&v);\n    a + b"),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_kata"))
+        .current_dir(&fx.root)
+        .args(["check", "add"])
+        .env("NO_COLOR", "1")
+        .env("KATA_TEST_MEMORY_GB", "1")
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("used more than 1 GB"), "{stdout}");
+    assert!(
+        !stdout.contains("--logfile"),
+        "libtest's own warning is not shown: {stdout}"
+    );
+}

@@ -1,0 +1,92 @@
+//! A record that is never lost and never stale: progress under concurrency, edits during a
+//! check.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{ADD_STUB, Fixture};
+
+const ADD: &str = "katas/s1-demo/src/add.rs";
+
+fn progress(fx: &Fixture) -> serde_json::Value {
+    serde_json::from_str(&fx.read(".kata/progress.json")).unwrap()
+}
+
+fn wait_for(path: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !path.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn an_edit_saved_during_a_check_is_checked_again_not_recorded_as_green() {
+    let fx = Fixture::new("trust-stale");
+    // Correct, but the running test puts the pristine stub back: the learner's save
+    // landing while the check runs.
+    let stub = ADD_STUB
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n");
+    fx.write(
+        ADD,
+        &format!(
+            "//! Add two numbers.\n\n/// Adds `a` and `b`.\npub fn add(a: u32, b: u32) -> u32 {{\n    let root = std::env::var(\"INSTA_WORKSPACE_ROOT\").unwrap();\n    let _ = std::fs::write(format!(\"{{root}}/{ADD}\"), \"{stub}\");\n    a + b\n}}\n"
+        ),
+    );
+    let r = fx.kata(&["check", "add"]);
+    assert_eq!(fx.read(ADD), ADD_STUB);
+    assert_eq!(r.code, 1, "the verdict is the stub's: {r:?}");
+    assert!(r.stdout.contains("3 of 3 tests fail"), "{r:?}");
+    let k = &progress(&fx)["katas"]["s1-demo/add"];
+    assert_eq!(k["last_verdict"]["status"], "red", "{k}");
+    assert!(k["green_at"].is_null(), "{k}");
+    let list = fx.kata(&["list"]);
+    assert!(list.stdout.contains("add     red (0/3 tests)"), "{list:?}");
+}
+
+#[test]
+fn hints_taken_during_a_check_and_concurrent_checks_are_all_kept() {
+    let fx = Fixture::new("trust-concurrent");
+    let go = fx.root.join("go");
+    let started = fx.root.join("started");
+    fx.write(
+        ADD,
+        &format!(
+            "//! Add.\n\n/// Adds.\npub fn add(a: u32, b: u32) -> u32 {{\n    let _ = std::fs::write({started:?}, \"\");\n    while !std::path::Path::new({go:?}).exists() {{\n        std::thread::sleep(std::time::Duration::from_millis(10));\n    }}\n    a + b\n}}\n"
+        ),
+    );
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_kata"))
+            .current_dir(&fx.root)
+            .args(["--timeout", "120", "check", "add"])
+            .env("NO_COLOR", "1")
+            .env_remove("CARGO_TARGET_DIR")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = spawn();
+    wait_for(&started);
+    let mut second = spawn();
+    for _ in 0..2 {
+        let h = fx.kata(&["hint", "add"]);
+        assert_eq!(h.code, 0, "{h:?}");
+    }
+    std::fs::write(&go, "").unwrap();
+    assert!(first.wait().unwrap().success());
+    assert!(second.wait().unwrap().success());
+    let k = &progress(&fx)["katas"]["s1-demo/add"];
+    assert_eq!(k["hints_used"], 2, "{k}");
+    assert_eq!(k["checks"], 2, "{k}");
+    assert_eq!(k["last_verdict"]["status"], "green", "{k}");
+}
