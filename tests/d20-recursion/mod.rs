@@ -1,9 +1,26 @@
 //! The d20-recursion suite: compiled into kata-d20-recursion (where it must fail) and
 //! solution-d20-recursion (where it must pass).
+//!
+//! # Deep inputs, small stacks, and why some tests start a second process
+//!
+//! A stack overflow in Rust is not a panic: the process prints
+//! `thread '<name>' has overflowed its stack` and aborts. Under `cargo test` that would take
+//! every other test of the binary down with it (the runner, `cargo kata`, starts one process
+//! per test, so there only that test would show as "crashed"). So every test that feeds a
+//! deep input to code that must not recurse goes through [`in_own_process`]: the test binary
+//! starts itself again, running only that test, and the parent turns the child's fate into
+//! an ordinary, readable test failure ("crashed with signal 6: a stack overflow …"). Inside
+//! the child, [`on_small_stack`] runs the code under test on a thread with a deliberately
+//! small stack, so a recursive solution fails at once instead of after eating megabytes.
+//! Only these dedicated tests build deep inputs; every other test stays shallow.
 
 // Under `one-kata` only one kata's tests are compiled (see docs/authoring.md), so helpers
 // the other katas use go unused there; the full build (CI, verify) still checks them.
 #![cfg_attr(feature = "one-kata", allow(dead_code, unused_imports, unused_macros))]
+
+use proptest::prelude::*;
+use serde_json::{Map, Value, json};
+use std::process::{Command, Output, Stdio};
 
 /// Proptest settings for this suite: no regression files in the repository, and a case
 /// count that keeps a learner's check fast.
@@ -27,3 +44,243 @@ macro_rules! assert_suite_snapshot {
         })
     };
 }
+
+/// The stack the "no recursion" tests give the code under test: 256 KiB. An iterative walk
+/// needs a few hundred bytes of it; a recursive one needs at least 16 bytes per level, so
+/// the deep inputs below (100,000 levels and more) overflow it many times over.
+pub(crate) const SMALL_STACK: usize = 256 * 1024;
+
+/// Set in the child process that [`in_own_process`] starts: the name of the test to run.
+const CHILD_ENV: &str = "D20_RECURSION_CHILD_TEST";
+
+/// The full libtest name of test `test` declared in `module` (as `module_path!()` gives it).
+fn test_name(module: &str, test: &str) -> String {
+    let without_crate = module.split_once("::").map_or(module, |(_, rest)| rest);
+    format!("{without_crate}::{test}")
+}
+
+/// Whether this process is the child started for `name`. In the child, core dumps are
+/// switched off first: a child that dies of a stack overflow (on purpose, in kata 7) must
+/// not leave a `core` file behind on systems that write them.
+fn is_child_for(name: &str) -> bool {
+    let is_child = std::env::var_os(CHILD_ENV).is_some_and(|value| value == name);
+    if is_child {
+        no_core_dumps();
+    }
+    is_child
+}
+
+/// Sets this process's core-dump size limit to 0.
+#[cfg(unix)]
+fn no_core_dumps() {
+    let none = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: setrlimit only reads the struct passed by reference; a failure (ignored)
+    // leaves the limit as it was.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_CORE, &none);
+    }
+}
+
+#[cfg(not(unix))]
+fn no_core_dumps() {}
+
+/// Runs this test binary again, running only the test `name`, and returns what it did.
+fn run_child(name: &str) -> Output {
+    let exe = std::env::current_exe()
+        .unwrap_or_else(|e| panic!("could not find the test binary to re-run {name}: {e}"));
+    Command::new(exe)
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, name)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("could not re-run the test binary for {name}: {e}"))
+}
+
+/// The last `max` bytes of the child's stderr and stdout, for a failure message.
+fn child_output_tail(output: &Output, max: usize) -> String {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let text = text.trim();
+    let mut start = text.len().saturating_sub(max);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    text[start..].to_owned()
+}
+
+/// Runs `body` in a separate process (this test binary, running only the test called `test`
+/// in `module`), so that a stack overflow in it fails this one test with a clear message
+/// instead of aborting every test of the binary. `what` says what the body runs.
+pub(crate) fn in_own_process(module: &str, test: &str, what: &str, body: impl FnOnce()) {
+    let name = test_name(module, test);
+    if is_child_for(&name) {
+        body();
+        return;
+    }
+    let output = run_child(&name);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if output.status.success() && stdout.contains("1 passed") {
+        return;
+    }
+    let tail = child_output_tail(&output, 1500);
+    if output.status.success() {
+        panic!(
+            "the child process ran no test called {name}: the test name passed to in_own_process is wrong\n{tail}"
+        );
+    }
+    if output.status.code() == Some(101) {
+        panic!("{what} failed (in a child process, see its output):\n{tail}");
+    }
+    panic!(
+        "{what} crashed the whole process ({}). A stack overflow cannot be caught in Rust: \
+         the process aborts. Each nested level your code enters must not cost a stack frame \
+         here: keep your own stack (a Vec) or loop (and do not format, clone or compare a deep \
+         serde_json::Value: those recurse too).\nThe child's last output:\n{tail}",
+        output.status
+    );
+}
+
+/// Runs `body` in a separate process like [`in_own_process`], expecting it to be killed
+/// (by a signal, as a stack overflow kills it); fails if the child exits normally.
+pub(crate) fn expect_process_killed(module: &str, test: &str, what: &str, body: impl FnOnce()) {
+    let name = test_name(module, test);
+    if is_child_for(&name) {
+        body();
+        return;
+    }
+    let output = run_child(&name);
+    let tail = child_output_tail(&output, 1500);
+    assert!(
+        output.status.code().is_none(),
+        "{what}: the child process ended with {} instead of being killed by a stack \
+         overflow; its last output:\n{tail}",
+        output.status
+    );
+}
+
+/// Runs `work` on a new thread named `name` with a stack of `bytes` bytes and returns its
+/// result; a panic in `work` is passed on to the caller. Name the thread after what it
+/// does: on a stack overflow, Rust prints `thread '<name>' has overflowed its stack`.
+pub(crate) fn on_small_stack<T: Send>(
+    name: &str,
+    bytes: usize,
+    work: impl FnOnce() -> T + Send,
+) -> T {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name(name.to_owned())
+            .stack_size(bytes)
+            .spawn_scoped(scope, work)
+            .unwrap_or_else(|e| panic!("could not start the thread {name:?}: {e}"));
+        match handle.join() {
+            Ok(value) => value,
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    })
+}
+
+/// A value built deeper than a normal drop could survive: it takes itself apart without
+/// recursion when dropped, even when a test panics while holding it.
+pub(crate) struct DeepValue(Value);
+
+impl std::ops::Deref for DeepValue {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        &self.0
+    }
+}
+
+impl Drop for DeepValue {
+    /// Dropping a deep `Value` the ordinary way recurses (each map drops its values, which
+    /// drop theirs …) and would overflow the stack itself: here the children are moved out
+    /// onto a `Vec` first, so each drop is shallow.
+    fn drop(&mut self) {
+        let mut pending = vec![std::mem::take(&mut self.0)];
+        while let Some(value) = pending.pop() {
+            match value {
+                Value::Array(items) => pending.extend(items),
+                Value::Object(map) => pending.extend(map.into_iter().map(|(_, child)| child)),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A value `levels` containers deep: arrays and objects in turn, `[{"a": [{"a": …}]}]`,
+/// with `{"user_email": "deep@example.com"}` as the innermost container. Built from the
+/// inside out in a loop: building it costs no recursion, and neither does dropping it.
+pub(crate) fn deep_value(levels: usize) -> DeepValue {
+    let mut value = json!({ "user_email": "deep@example.com" });
+    for level in (1..levels).rev() {
+        value = if level % 2 == 1 {
+            Value::Array(vec![value])
+        } else {
+            let mut map = Map::new();
+            map.insert("a".to_owned(), value);
+            Value::Object(map)
+        };
+    }
+    DeepValue(value)
+}
+
+/// The nesting depth of a small value, as `nesting_depth` counts it (a scalar is 0).
+pub(crate) fn depth_of(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(depth_of).max().unwrap_or(0),
+        Value::Object(map) => 1 + map.values().map(depth_of).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Arbitrary JSON trees up to 6 levels deep, always a container at the top, where
+/// `user_email` is a common key and the value under it is often a string (sometimes a
+/// container or another scalar), so most trees hold several emails in some order.
+pub(crate) fn arb_json() -> BoxedStrategy<Value> {
+    let leaf = prop_oneof![
+        1 => Just(Value::Null),
+        1 => any::<bool>().prop_map(Value::Bool),
+        1 => (-5i64..5).prop_map(Value::from),
+        4 => "[a-z]{1,3}(@x\\.io)?".prop_map(Value::String),
+    ];
+    let tree = leaf.prop_recursive(5, 64, 5, |inner| containers(inner.boxed()));
+    containers(tree.boxed()).boxed()
+}
+
+/// Arrays and objects of values drawn from `inner`.
+fn containers(inner: BoxedStrategy<Value>) -> impl Strategy<Value = Value> {
+    let key = prop_oneof![
+        3 => Just("user_email".to_owned()),
+        2 => "[a-c]",
+        1 => Just("a/b~c".to_owned()),
+    ];
+    prop_oneof![
+        prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+        prop::collection::vec((key, inner), 0..5)
+            .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+    ]
+}
+
+#[cfg(any(not(feature = "one-kata"), feature = "chosen_stack"))]
+mod chosen_stack;
+#[cfg(any(not(feature = "one-kata"), feature = "delegation"))]
+mod delegation;
+#[cfg(any(not(feature = "one-kata"), feature = "depth_guard"))]
+mod depth_guard;
+#[cfg(any(not(feature = "one-kata"), feature = "depth_limit"))]
+mod depth_limit;
+#[cfg(any(not(feature = "one-kata"), feature = "explicit_stack"))]
+mod explicit_stack;
+#[cfg(any(not(feature = "one-kata"), feature = "memoization"))]
+mod memoization;
+#[cfg(any(not(feature = "one-kata"), feature = "no_tail_calls"))]
+mod no_tail_calls;
+#[cfg(any(not(feature = "one-kata"), feature = "tree_listing"))]
+mod tree_listing;

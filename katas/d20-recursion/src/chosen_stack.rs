@@ -1,0 +1,62 @@
+//! # Kata 7: choosing the stack
+//!
+//! **Build** [`run_with_stack`]: run a closure on a new thread whose stack is `bytes` big,
+//! wait for it, and return its result, or a [`StackError`] if the thread could not start
+//! or the closure panicked.
+//!
+//! **Why.** Sometimes the recursion is right and the input is trusted but deep: a compiler
+//! walking a generated expression, a test of a deep structure. The main thread's stack is
+//! fixed by the OS (8 MiB on Linux, usually) and a spawned thread's by Rust (2 MiB, or the
+//! `RUST_MIN_STACK` environment variable). Running that one job on a thread with a stack
+//! you chose is the honest way to give it room.
+//!
+//! **Python → Rust.** `sys.setrecursionlimit` raises a counter, not the stack under it: set
+//! it too high and CPython segfaults instead of raising `RecursionError`. Rust has no such
+//! counter at all; the stack is the only limit, and `std::thread::Builder::stack_size` is
+//! how you set it. Either way a bigger limit treats the symptom: it moves the cliff without
+//! removing it. Input you do not control still needs kata 2's explicit stack or kata 4's
+//! budget. And a stack overflow is not a panic: on the thread you chose, it still aborts
+//! the whole process, and no `Result` comes back (the tests show it).
+//!
+//! **The rules the tests check.**
+//! - The closure runs on a new thread (it may borrow from the caller: use
+//!   `std::thread::scope` and `Builder::spawn_scoped`), and its value comes back in `Ok`.
+//! - A stack of 64 MiB fits a recursion that needs more than 10 MiB.
+//! - A panic in the closure becomes `StackError::Panicked` with the panic's message: the
+//!   payload if it is a `&str` or a `String`, otherwise the text
+//!   `a panic with a non-string payload`.
+//! - A thread that cannot be started (the OS refuses the stack) is `StackError::Spawn`
+//!   with the size asked for and the I/O error.
+//! - A recursion too deep for the stack you chose kills the process.
+
+/// The message of a panic whose payload is neither a `&str` nor a `String`.
+pub const NON_STRING_PAYLOAD: &str = "a panic with a non-string payload";
+
+/// Why the closure gave no result.
+#[derive(Debug, thiserror::Error)]
+pub enum StackError {
+    /// The thread could not be started with a stack of `bytes` bytes.
+    #[error("could not start a thread with a {bytes}-byte stack: {source}")]
+    Spawn {
+        /// The stack size asked for.
+        bytes: usize,
+        /// What the OS said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The closure panicked.
+    #[error("the closure panicked: {message}")]
+    Panicked {
+        /// The panic's message (or [`NON_STRING_PAYLOAD`]).
+        message: String,
+    },
+}
+
+/// Runs `f` on a new thread with a `bytes`-byte stack and returns its result.
+pub fn run_with_stack<T, F>(bytes: usize, _f: F) -> Result<T, StackError>
+where
+    F: FnOnce() -> T + Send,
+    T: Send,
+{
+    todo!("run the closure on a thread with a {bytes}-byte stack")
+}

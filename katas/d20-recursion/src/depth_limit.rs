@@ -1,0 +1,49 @@
+//! # Kata 4: depth-limited recursion
+//!
+//! **Build** [`extract_emails_limited`]: kata 1's recursive walk with a depth budget. It
+//! returns the same emails as `extract_emails` when the value nests at most `max_depth`
+//! levels, and a [`DepthError`] naming where it stopped when the value nests deeper.
+//!
+//! **Why.** Sometimes recursion is the clearest code and the input is *usually* shallow:
+//! a budget makes "usually" a guarantee. The walk can never take more than `max_depth`
+//! frames, whatever the input, and the caller learns where the input went too deep.
+//!
+//! **Python → Rust.** Python's recursion limit is one global budget for the whole thread,
+//! shared by every function on the stack, and hitting it raises an exception somewhere in
+//! the middle of your work. A budget you pass down yourself belongs to this walk only, is
+//! checked before the frame is taken, and produces a typed error you can match.
+//!
+//! **The rules the tests check.**
+//! - Depth is counted as kata 3's `nesting_depth` counts it: a scalar is at depth 0, the
+//!   root array or object is level 1, a container inside it level 2, and so on.
+//! - The walk fails exactly when the value's nesting depth exceeds `max_depth`: a value
+//!   exactly `max_depth` deep succeeds.
+//! - The error is `DepthError { max_depth, path }` where `path` is the JSON Pointer
+//!   (RFC 6901) of the first container, in document order, that would be level
+//!   `max_depth + 1`: `""` for the root, then `/` and the key or array index for each step
+//!   down, with `~` written `~0` and `/` written `~1` inside a key
+//!   (`{"a/b": [{…}]}` gives `/a~1b/0`).
+//! - Its message reads `the value nests deeper than {max_depth} levels at {path:?}` (with
+//!   `{path:?}` the pointer in quotes).
+//! - The walk must stop there: on a value 100,000 levels deep with a budget of 64 it runs on
+//!   a 256 KiB stack.
+
+use serde_json::Value;
+
+/// The walk went deeper than its budget.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the value nests deeper than {max_depth} levels at {path:?}")]
+pub struct DepthError {
+    /// The budget that was exceeded.
+    pub max_depth: usize,
+    /// The JSON Pointer (RFC 6901) of the first container past the budget.
+    pub path: String,
+}
+
+/// Every string under `"user_email"`, in document order, refusing more than `max_depth` levels.
+pub fn extract_emails_limited(value: &Value, max_depth: usize) -> Result<Vec<String>, DepthError> {
+    todo!(
+        "collect the user_email strings of a value (an object: {}) within {max_depth} levels",
+        value.is_object()
+    )
+}

@@ -1,0 +1,66 @@
+//! # Kata 5: memoization
+//!
+//! **Build** [`ways_to_climb`]: how many ordered sequences of step sizes taken from `steps`
+//! add up to exactly `n` (with steps `[1, 2]`, `n = 3` has 3: 1+1+1, 1+2, 2+1). And
+//! [`ways_to_climb_traced`], the same count reporting each subproblem it works out, so the
+//! tests can see that none is worked out twice.
+//!
+//! **Why.** The recursion is short: the ways to climb `n` are the ways to climb `n - s`,
+//! summed over every step `s`. But the two calls for `n - 1` and `n - 2` both need `n - 3`,
+//! and so on down: the naive recursion does exponential work (for `n = 90` and steps
+//! `[1, 2]`, about 10^19 calls, centuries). Remember each answer the first time and every
+//! subproblem is solved once: 90 sums.
+//!
+//! **Python → Rust.** Python adds a cache with the `@lru_cache` decorator. Rust has no
+//! decorator in std: the cache is a value you own and pass around, a `HashMap<u32, u128>`
+//! or, since the subproblems are `0..=n`, a `Vec<Option<u128>>`. A cached recursion is
+//! still `n` frames deep (kata 2's lesson applies: fine for the `n` tested here, not for
+//! any `u32`); filling the table from 0 upwards gives the same counts with no recursion at
+//! all. Python's integers grow without bound; a `u128`
+//! does not, so every addition is `checked_add`, and a count that does not fit is an error.
+//!
+//! **The rules the tests check.**
+//! - `n = 0` has exactly one way (take no step), whatever the steps.
+//! - A step of 0 is [`ClimbError::ZeroStep`] with its index in `steps` (it would let a
+//!   sequence grow forever without climbing); this is checked before anything else.
+//! - Duplicates in `steps` count once: `[1, 1]` allows the same sequences as `[1]`.
+//! - A count that does not fit in `u128` is [`ClimbError::Overflow`] with the `n` asked
+//!   for, never a wrapped or saturated number. Only the counts `n` needs matter: with steps
+//!   `[2, 4]` an odd `n` has 0 ways, even when the counts of the even numbers below it do not
+//!   fit in `u128`.
+//! - `ways_to_climb_traced` calls `on_solve(k)` once each time it computes the count for
+//!   `k` (with `1 <= k <= n`) from the counts below it, not when it reads a count it already
+//!   has; the base case `k = 0` is not reported. The tests fail at the first `k` reported
+//!   twice.
+//! - `ways_to_climb(90, &[1, 2])` answers at once (`4660046610375530309`).
+
+/// Why the ways could not be counted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClimbError {
+    /// `steps[index]` is 0.
+    #[error("step {index} is 0: a step must climb at least 1")]
+    ZeroStep {
+        /// The index of the zero in `steps`.
+        index: usize,
+    },
+    /// The number of ways to climb `n` does not fit in a `u128`.
+    #[error("the number of ways to climb {n} does not fit in a u128")]
+    Overflow {
+        /// The `n` asked for.
+        n: u32,
+    },
+}
+
+/// The number of ordered sequences of steps from `steps` that sum to exactly `n`.
+pub fn ways_to_climb(n: u32, steps: &[u32]) -> Result<u128, ClimbError> {
+    todo!("count the ways to climb {n} stairs with the steps {steps:?}")
+}
+
+/// [`ways_to_climb`], calling `on_solve(k)` each time the count for `k >= 1` is computed.
+pub fn ways_to_climb_traced(
+    n: u32,
+    steps: &[u32],
+    _on_solve: &mut dyn FnMut(u32),
+) -> Result<u128, ClimbError> {
+    todo!("count the ways to climb {n} stairs with the steps {steps:?}, reporting each subproblem")
+}

@@ -1,0 +1,53 @@
+//! # Kata 6: no tail calls
+//!
+//! **Build** two functions that are *defined* by tail recursion, as loops:
+//!
+//! ```text
+//! gcd(a, 0) = a
+//! gcd(a, b) = gcd(b, a % b)                        (Euclid)
+//!
+//! sum_to(n, term) = go(1, 0)
+//!   go(k, total) = total                   if k > n
+//!   go(k, total) = go(k + 1, total + term(k))       (an accumulator)
+//! ```
+//!
+//! - [`gcd`]: the greatest common divisor (`gcd(0, 0) = 0`);
+//! - [`gcd_traced`]: the same, calling `on_round(a, b)` at the start of every round that
+//!   still has work to do (`b != 0`), with the pair that round works on: `gcd_traced(12, 18,
+//!   …)` reports `(12, 18)`, `(18, 12)`, `(12, 6)` and returns 6;
+//! - [`sum_to`]: `term(1) + term(2) + … + term(n)` as a `u128`, calling `term` once per `k`,
+//!   in order (0 for `n = 0`). It cannot overflow: at most 2^64 terms below 2^64 each.
+//!
+//! **Why.** In a tail call the caller has nothing left to do, so a compiler *may* reuse its
+//! frame, turning the recursion into a jump. Languages that promise this (Scheme, Erlang)
+//! let you write loops as recursion. Where it is not promised, a tail-recursive `sum_to`
+//! over ten million terms takes ten million frames and crashes.
+//!
+//! **Python → Rust.** Python never eliminates tail calls, by design. Rust does not promise
+//! it either: LLVM often turns simple self tail calls into loops in an optimised (release)
+//! build, but not in a debug build (what `cargo test` runs), and never when a value with a
+//! `Drop` is still alive at the call. A reserved keyword, `become`, for guaranteed tail
+//! calls exists only as an unstable experiment. Code that is correct only when an optimiser
+//! happens to be kind is not correct: write the loop. The arguments the tail call would
+//! pass on are the whole state: they become variables that each turn of the loop updates.
+//!
+//! **The tests check** values (including 0 and `u64::MAX`), the rounds `gcd_traced`
+//! reports, that every round and every term runs at the same stack depth (the test's
+//! callback compares the addresses of its own locals: a recursive version reaches the
+//! callback one frame deeper each time), and `sum_to` over 10,000,000 terms on a 256 KiB
+//! stack.
+
+/// The greatest common divisor of `a` and `b`, by Euclid's algorithm as a loop.
+pub fn gcd(a: u64, b: u64) -> u64 {
+    todo!("the gcd of {a} and {b}")
+}
+
+/// [`gcd`], calling `on_round(a, b)` at the start of every round with `b != 0`.
+pub fn gcd_traced(a: u64, b: u64, _on_round: &mut dyn FnMut(u64, u64)) -> u64 {
+    todo!("the gcd of {a} and {b}, reporting each round")
+}
+
+/// `term(1) + … + term(n)`, calling `term` once per `k` in order, as a loop.
+pub fn sum_to(n: u64, _term: impl FnMut(u64) -> u64) -> u128 {
+    todo!("sum the terms 1 to {n}")
+}

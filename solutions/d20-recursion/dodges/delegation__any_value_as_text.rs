@@ -1,0 +1,37 @@
+//! Dodge: whatever sits under "user_email" is pushed as its JSON text, so numbers, null and containers count as emails.
+//! Caught by: only_string_values_count
+
+use serde_json::Value;
+
+/// The key whose string values are collected.
+pub const EMAIL_KEY: &str = "user_email";
+
+/// Every string under the key `"user_email"`, at any depth, in document order.
+pub fn extract_emails(value: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    collect(value, &mut found);
+    found
+}
+
+/// Adds the emails in `value` to `found`, delegating every nested value to itself.
+fn collect(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if key == EMAIL_KEY {
+                    match child {
+                        Value::String(email) => found.push(email.clone()),
+                        other => found.push(other.to_string()),
+                    }
+                }
+                collect(child, found);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                collect(item, found);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
+    }
+}

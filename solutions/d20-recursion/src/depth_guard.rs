@@ -1,0 +1,146 @@
+//! # Kata 3: refuse the bomb before parsing
+//!
+//! **Build** two scanners over the *text* of a JSON document, neither building a tree nor
+//! recursing:
+//! - [`nesting_depth`]: the largest number of arrays and objects open at once (a scalar
+//!   document has depth 0, `[]` has 1, `{"a":[1]}` has 2);
+//! - [`guard_depth`]: `Ok(())` if the document is no deeper than `max` and its brackets and
+//!   strings are well formed; [`JsonShapeError::TooDeep`] as soon as a bracket opens level
+//!   `max + 1`, without reading the rest of the text.
+//!
+//! **Why.** An attacker does not need a big payload to crash a recursive parser, only a
+//! deep one: `{"a":` repeated a million times is 5 MB. A guard that looks at the raw bytes
+//! before anything recursive sees them (a parser, a `Drop`, a `Debug`, your own walk) turns
+//! that crash into a 400 response. It must be cheap and must not itself be the weak spot:
+//! a loop, a counter, and a stack of the brackets still open.
+//!
+//! **Python → Rust.** CPython's `json` raises `RecursionError` on deep input; serde_json
+//! refuses documents nested more than 128 levels with a "recursion limit exceeded" error
+//! (unless its `unbounded_depth` feature is on). So parsing with serde_json is safe, but it
+//! cannot tell you *how* deep a document is, and a `Value` that you build deeper than that
+//! by hand still recurses when it is dropped, printed or compared. This kata's scanners work
+//! on text of any depth.
+//!
+//! **The rules the tests check.**
+//! - Only `[` `{` open and `]` `}` close a level, and only outside strings. A string starts
+//!   and ends at an unescaped `"`; inside it a backslash escapes the next character, so
+//!   `"\""` is one string holding a quote, and in `"\\"` the second quote ends the string.
+//!   Anything else (numbers, `:`, `,`, letters) is not checked: this is a shape check, not
+//!   a parser.
+//! - Errors, with byte offsets counted from 0: a closer with nothing open is
+//!   [`JsonShapeError::UnexpectedClose`]; a closer of the wrong kind (`[}`) is
+//!   [`JsonShapeError::Mismatched`], naming the closer that was expected; text that ends with
+//!   levels open is [`JsonShapeError::Unclosed`] with how many; a string that never ends is
+//!   [`JsonShapeError::UnterminatedString`] with the offset of its opening quote.
+//! - `guard_depth` reports `TooDeep { max, offset }` where `offset` is the byte of the
+//!   bracket that opens level `max + 1`, even if the text is malformed further on: the
+//!   guard stops reading there (that is what makes it cheap on a bomb).
+//! - Both handle a document a million levels deep on a 256 KiB stack.
+
+/// Why a document's shape was refused. Offsets are byte offsets into the text, from 0.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JsonShapeError {
+    /// The bracket at `offset` opens level `max + 1`.
+    #[error("nested deeper than {max} levels: the bracket at byte {offset} opens one more")]
+    TooDeep {
+        /// The deepest nesting allowed.
+        max: usize,
+        /// The byte offset of the bracket that went one level too deep.
+        offset: usize,
+    },
+    /// A closing bracket with no level open.
+    #[error("byte {offset}: {found:?} closes nothing")]
+    UnexpectedClose {
+        /// The byte offset of the closer.
+        offset: usize,
+        /// The closer found.
+        found: char,
+    },
+    /// A closing bracket of the wrong kind.
+    #[error("byte {offset}: expected {expected:?} but found {found:?}")]
+    Mismatched {
+        /// The byte offset of the closer.
+        offset: usize,
+        /// The closer that would have matched the innermost open bracket.
+        expected: char,
+        /// The closer found.
+        found: char,
+    },
+    /// The text ended with `open` levels still open.
+    #[error("the text ends with {open} levels still open")]
+    Unclosed {
+        /// How many brackets were never closed.
+        open: usize,
+    },
+    /// The string opened at `offset` never ends.
+    #[error("the string opened at byte {offset} never ends")]
+    UnterminatedString {
+        /// The byte offset of the opening quote.
+        offset: usize,
+    },
+}
+
+/// The largest number of arrays and objects open at once, found by scanning the text.
+pub fn nesting_depth(text: &str) -> Result<usize, JsonShapeError> {
+    scan(text, usize::MAX)
+}
+
+/// Refuses a document nested deeper than `max` (or malformed), stopping at the limit.
+pub fn guard_depth(text: &str, max: usize) -> Result<(), JsonShapeError> {
+    scan(text, max).map(|_| ())
+}
+
+/// Scans `text` once with a stack of the closers still expected; fails at level `max + 1`.
+fn scan(text: &str, max: usize) -> Result<usize, JsonShapeError> {
+    let bytes = text.as_bytes();
+    let mut expected_closers: Vec<u8> = Vec::new();
+    let mut deepest = 0;
+    let mut offset = 0;
+    while let Some(&byte) = bytes.get(offset) {
+        match byte {
+            b'"' => offset = end_of_string(bytes, offset)?,
+            b'[' | b'{' => {
+                if expected_closers.len() == max {
+                    return Err(JsonShapeError::TooDeep { max, offset });
+                }
+                expected_closers.push(if byte == b'[' { b']' } else { b'}' });
+                deepest = deepest.max(expected_closers.len());
+            }
+            b']' | b'}' => match expected_closers.pop() {
+                None => {
+                    return Err(JsonShapeError::UnexpectedClose {
+                        offset,
+                        found: char::from(byte),
+                    });
+                }
+                Some(expected) if expected != byte => {
+                    return Err(JsonShapeError::Mismatched {
+                        offset,
+                        expected: char::from(expected),
+                        found: char::from(byte),
+                    });
+                }
+                Some(_) => {}
+            },
+            _ => {}
+        }
+        offset += 1;
+    }
+    match expected_closers.len() {
+        0 => Ok(deepest),
+        open => Err(JsonShapeError::Unclosed { open }),
+    }
+}
+
+/// The offset of the quote that ends the string whose opening quote is at `start`.
+fn end_of_string(bytes: &[u8], start: usize) -> Result<usize, JsonShapeError> {
+    let mut offset = start + 1;
+    while let Some(&byte) = bytes.get(offset) {
+        match byte {
+            b'\\' => offset += 2,
+            b'"' => return Ok(offset),
+            _ => offset += 1,
+        }
+    }
+    Err(JsonShapeError::UnterminatedString { offset: start })
+}

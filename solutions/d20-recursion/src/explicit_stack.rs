@@ -1,0 +1,49 @@
+//! # Kata 2: an explicit stack
+//!
+//! **Build** [`extract_emails_iterative`]: the same answer as kata 1's `extract_emails`, in
+//! the same order, with a loop over a `Vec` you manage instead of calls to yourself.
+//!
+//! **Why.** Every recursive call takes a stack frame, so a recursive walk needs stack in
+//! proportion to the depth of its input. A thread's stack is small and fixed (8 MiB for
+//! `main` on Linux, 2 MiB for threads Rust spawns), while a JSON body a few megabytes long
+//! can nest a million levels deep. A `Vec` on the heap grows as far as memory allows, and
+//! the walk no longer depends on the input being polite.
+//!
+//! **Python → Rust.** Python stops a runaway recursion with `RecursionError`, which can be
+//! caught. Rust has no recursion limit and nothing to catch: the thread runs off the end of
+//! its stack, and the whole process prints `has overflowed its stack` and aborts. The
+//! explicit stack is therefore not an optimisation in Rust but the only safe shape for a
+//! walk over untrusted depth.
+//!
+//! **Keeping the order.** A stack hands items back last in, first out. To visit children
+//! in document order, push them in reverse (`.rev()`). An email belongs at the moment its
+//! value is reached, between the emails of the keys before and after it: push the value
+//! together with whether it sits under `"user_email"`, and decide when you pop it.
+//!
+//! **The tests check** the same rules as kata 1 (string values only, the value under the
+//! key searched too, document order), agreement with `extract_emails` on arbitrary JSON
+//! trees (proptest), and a value 100,000 levels deep walked on a thread with a 256 KiB
+//! stack: a recursive walk overflows that stack and the test reports the crash.
+
+use crate::delegation::EMAIL_KEY;
+use serde_json::Value;
+
+/// Every string under the key `"user_email"`, in document order, without recursion.
+pub fn extract_emails_iterative(value: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    // Each entry: a value still to visit, and whether it is stored under the email key.
+    let mut pending: Vec<(&Value, bool)> = vec![(value, false)];
+    while let Some((value, under_email_key)) = pending.pop() {
+        match value {
+            Value::Object(map) => pending.extend(
+                map.iter()
+                    .rev()
+                    .map(|(key, child)| (child, key == EMAIL_KEY)),
+            ),
+            Value::Array(items) => pending.extend(items.iter().rev().map(|item| (item, false))),
+            Value::String(email) if under_email_key => found.push(email.clone()),
+            Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
+        }
+    }
+    found
+}

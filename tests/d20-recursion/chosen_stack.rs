@@ -1,0 +1,126 @@
+//! Kata 7: a thread with a stack you chose, the Rust counterpart of `setrecursionlimit`.
+
+use super::{expect_process_killed, in_own_process};
+use crate::chosen_stack::{NON_STRING_PAYLOAD, StackError, run_with_stack};
+
+const MIB: usize = 1024 * 1024;
+
+/// A recursion `levels` deep whose every frame holds a 1 KiB array: it needs more than
+/// `levels` KiB of stack. Returns `levels`.
+fn deep_recursion(levels: u32) -> u32 {
+    let frame = [0u8; 1024];
+    let first = u32::from(std::hint::black_box(&frame)[0]);
+    if levels == 0 {
+        return first;
+    }
+    1 + deep_recursion(levels - 1) + first
+}
+
+#[test]
+fn returns_the_closures_value() {
+    let got = run_with_stack(MIB, || 6 * 7);
+    assert!(
+        matches!(got, Ok(42)),
+        "run_with_stack(1 MiB, || 6 * 7) gave {got:?}: the closure's value comes back in Ok"
+    );
+}
+
+#[test]
+fn the_closure_may_borrow_from_the_caller() {
+    let numbers = [1, 2, 3, 4];
+    let got = run_with_stack(MIB, || numbers.iter().sum::<i32>());
+    assert!(
+        matches!(got, Ok(10)),
+        "run_with_stack(1 MiB, sum of a borrowed array) gave {got:?}: a scoped thread may borrow \
+         the caller's data"
+    );
+}
+
+#[test]
+fn runs_the_closure_on_another_thread() {
+    let caller = std::thread::current().id();
+    let got = run_with_stack(MIB, || std::thread::current().id());
+    assert!(
+        matches!(got, Ok(id) if id != caller),
+        "run_with_stack ran the closure on thread {got:?}, the caller is {caller:?}: only a new \
+         thread can have a stack of the size you choose"
+    );
+}
+
+#[test]
+fn a_panic_becomes_a_typed_error_with_its_message() {
+    let code = 7;
+    let got = run_with_stack(MIB, || -> u8 { panic!("boom {code}") });
+    assert!(
+        matches!(&got, Err(StackError::Panicked { message }) if message == "boom 7"),
+        "run_with_stack(1 MiB, panic!(\"boom {{code}}\")) gave {got:?}: join() returns the panic \
+         payload (here a String); turn it into StackError::Panicked with the message"
+    );
+}
+
+#[test]
+fn a_static_str_panic_keeps_its_message() {
+    let got = run_with_stack(MIB, || -> u8 { std::panic::panic_any("static boom") });
+    assert!(
+        matches!(&got, Err(StackError::Panicked { message }) if message == "static boom"),
+        "run_with_stack(panic with a &str payload) gave {got:?}: a &'static str payload is the \
+         message too"
+    );
+}
+
+#[test]
+fn a_panic_without_a_text_is_still_reported() {
+    let got = run_with_stack(MIB, || -> u8 { std::panic::panic_any(42_u32) });
+    assert!(
+        matches!(&got, Err(StackError::Panicked { message }) if message == NON_STRING_PAYLOAD),
+        "run_with_stack(panic_any(42)) gave {got:?}: a payload that is not text becomes the \
+         message {NON_STRING_PAYLOAD:?}"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stack_the_os_refuses_is_a_spawn_error() {
+    // Linux refuses to map an exabyte of stack; other systems may fail differently.
+    let bytes = 1 << 60;
+    let got = run_with_stack(bytes, || 1);
+    assert!(
+        matches!(&got, Err(StackError::Spawn { bytes: asked, .. }) if *asked == bytes),
+        "run_with_stack(2^60 bytes) gave {got:?}: a thread the OS will not start is \
+         StackError::Spawn with the size asked for (Builder::spawn returns an io::Error)"
+    );
+}
+
+#[test]
+fn a_64_mib_stack_fits_a_recursion_that_needs_more_than_10_mib() {
+    in_own_process(
+        module_path!(),
+        "a_64_mib_stack_fits_a_recursion_that_needs_more_than_10_mib",
+        "a 10,000-level recursion (over 1 KiB a frame) inside run_with_stack(64 MiB)",
+        || {
+            let got = run_with_stack(64 * MIB, || deep_recursion(10_000));
+            assert!(
+                matches!(got, Ok(10_000)),
+                "run_with_stack(64 MiB, 10,000 levels of 1 KiB) gave {got:?}: the closure must \
+                 run on a thread with the stack size asked for (Builder::stack_size)"
+            );
+        },
+    );
+}
+
+#[test]
+fn an_overflow_on_the_chosen_stack_still_kills_the_process() {
+    expect_process_killed(
+        module_path!(),
+        "an_overflow_on_the_chosen_stack_still_kills_the_process",
+        "a 10,000-level recursion (over 1 KiB a frame) inside run_with_stack(256 KiB)",
+        || {
+            let got = run_with_stack(256 * 1024, || deep_recursion(10_000));
+            panic!(
+                "run_with_stack(256 KiB, 10,000 levels of 1 KiB) came back with {got:?}: that \
+                 recursion needs over 10 MiB, so the thread must really have the small stack asked \
+                 for, and overflowing it is no Result: the process dies"
+            );
+        },
+    );
+}

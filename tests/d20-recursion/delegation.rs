@@ -1,0 +1,123 @@
+//! Kata 1: delegation, a recursive walk that ends at a base case.
+
+use super::deep_value;
+use crate::delegation::extract_emails;
+use rstest::rstest;
+use serde_json::{Value, json};
+
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("the test's JSON is valid: {e}"))
+}
+
+#[test]
+fn finds_the_emails_of_the_articles_webhook_payload() {
+    let payload = json!({
+        "event": "push",
+        "commit": {
+            "author": {"user_email": "arjuna@gita.com"},
+            "reviewers": [{"user_email": "krishna@gita.com"}, "external_id_99"]
+        }
+    });
+    let got = extract_emails(&payload);
+    assert_eq!(
+        got,
+        ["arjuna@gita.com", "krishna@gita.com"],
+        "extract_emails gave {got:?}: the author's email (two objects down) and the \
+         reviewer's (inside an array) must both be found, in document order"
+    );
+}
+
+#[test]
+fn finds_an_email_at_the_root() {
+    let got = extract_emails(&json!({"user_email": "root@example.com", "id": 7}));
+    assert_eq!(
+        got,
+        ["root@example.com"],
+        "extract_emails gave {got:?}: the top level is checked like any other level"
+    );
+}
+
+#[test]
+fn finds_an_email_buried_fifteen_levels_deep() {
+    let value = deep_value(15);
+    let got = extract_emails(&value);
+    assert_eq!(
+        got,
+        ["deep@example.com"],
+        "extract_emails gave {got:?} on a value 15 containers deep: every object and array \
+         must be handed on to the next call until a scalar ends the delegation"
+    );
+}
+
+#[test]
+fn only_string_values_count() {
+    let value = json!({
+        "user_email": 42,
+        "b": {"user_email": null},
+        "c": [{"user_email": true}, {"user_email": "ok@example.com"}],
+        "d": {"user_email": ["in-a-list@example.com"]}
+    });
+    let got = extract_emails(&value);
+    assert_eq!(
+        got,
+        ["ok@example.com"],
+        "extract_emails gave {got:?}: a number, null, bool or array under \"user_email\" is \
+         not an email and must be skipped (match on Value::String)"
+    );
+}
+
+#[test]
+fn the_value_under_the_key_is_searched_too() {
+    let value = json!({"user_email": {"user_email": "inner@example.com"}});
+    let got = extract_emails(&value);
+    assert_eq!(
+        got,
+        ["inner@example.com"],
+        "extract_emails gave {got:?}: the value stored under \"user_email\" is nested data \
+         like any other and must be searched as well"
+    );
+}
+
+#[test]
+fn keeps_document_order_not_alphabetical_order() {
+    let value = parse(
+        r#"{"zeta": {"user_email": "3@x.io"},
+            "alpha": [{"user_email": "1@x.io"}, {"user_email": "4@x.io"}],
+            "user_email": "2@x.io"}"#,
+    );
+    let got = extract_emails(&value);
+    assert_eq!(
+        got,
+        ["3@x.io", "1@x.io", "4@x.io", "2@x.io"],
+        "extract_emails gave {got:?}: keys must be visited in the order the document lists \
+         them (serde_json's preserve_order keeps it), array items in order"
+    );
+}
+
+#[test]
+fn the_same_email_twice_is_listed_twice() {
+    let value = json!([{"user_email": "a@x.io"}, {"user_email": "a@x.io"}]);
+    let got = extract_emails(&value);
+    assert_eq!(
+        got,
+        ["a@x.io", "a@x.io"],
+        "extract_emails gave {got:?}: every occurrence counts; do not deduplicate"
+    );
+}
+
+#[rstest]
+#[case::null(json!(null))]
+#[case::boolean(json!(true))]
+#[case::number(json!(3))]
+#[case::the_key_as_a_string(json!("user_email"))]
+#[case::empty_array(json!([]))]
+#[case::empty_object(json!({}))]
+#[case::key_in_an_array(json!(["user_email", "x@x.io"]))]
+fn a_document_without_the_key_has_no_emails(#[case] value: Value) {
+    let got = extract_emails(&value);
+    assert!(
+        got.is_empty(),
+        "extract_emails({value}) gave {got:?}: only a string stored under the key \
+         \"user_email\" of an object is an email"
+    );
+}

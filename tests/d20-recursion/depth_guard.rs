@@ -1,0 +1,234 @@
+//! Kata 3: measure and limit nesting on the raw text, before anything recursive sees it.
+
+use super::{SMALL_STACK, arb_json, depth_of, in_own_process, on_small_stack};
+use crate::depth_guard::{JsonShapeError, guard_depth, nesting_depth};
+use proptest::prelude::*;
+use rstest::rstest;
+
+/// `{"a":` repeated `levels` times, then `1`, then `levels` closing braces.
+fn bomb(levels: usize) -> String {
+    let mut text = "{\"a\":".repeat(levels);
+    text.push('1');
+    text.push_str(&"}".repeat(levels));
+    text
+}
+
+#[rstest]
+#[case::empty_text("", 0)]
+#[case::number("1", 0)]
+#[case::string("\"x\"", 0)]
+#[case::empty_array("[]", 1)]
+#[case::empty_object("{}", 1)]
+#[case::object_holding_an_array("{\"a\":[1]}", 2)]
+#[case::siblings_do_not_add_up("[[],[[]],[]]", 3)]
+#[case::whitespace_around(" [ {\n} ] ", 2)]
+#[case::brackets_inside_strings("{\"a]\":\"{[\"}", 1)]
+#[case::escaped_quote_inside_a_string(r#"["\"]"]"#, 1)]
+fn counts_the_levels_open_at_once(#[case] text: &str, #[case] expected: usize) {
+    let got = nesting_depth(text);
+    assert_eq!(
+        got,
+        Ok(expected),
+        "nesting_depth({text:?}) gave {got:?}: count the arrays and objects open at once \
+         (brackets inside strings do not count)"
+    );
+}
+
+#[test]
+fn an_escaped_backslash_does_not_escape_the_quote_after_it() {
+    let text = r#"["\\", ["\\\""]]"#;
+    let got = nesting_depth(text);
+    assert_eq!(
+        got,
+        Ok(2),
+        "nesting_depth({text:?}) gave {got:?}: in \"\\\\\" the backslash escapes the second \
+         backslash, so the quote after them ends the string; skip the byte after every \
+         backslash instead of looking back at the byte before a quote"
+    );
+}
+
+#[rstest]
+#[case::closer_first("]", JsonShapeError::UnexpectedClose { offset: 0, found: ']' })]
+#[case::one_closer_too_many("[]}", JsonShapeError::UnexpectedClose { offset: 2, found: '}' })]
+#[case::wrong_kind("[}", JsonShapeError::Mismatched { offset: 1, expected: ']', found: '}' })]
+#[case::wrong_kind_inside("{\"a\":[1}]", JsonShapeError::Mismatched { offset: 7, expected: ']', found: '}' })]
+#[case::left_open("[[{}]", JsonShapeError::Unclosed { open: 1 })]
+#[case::string_never_ends("{\"a", JsonShapeError::UnterminatedString { offset: 1 })]
+#[case::escaped_last_quote(r#"["\"]"#, JsonShapeError::UnterminatedString { offset: 1 })]
+fn malformed_shapes_are_typed_errors(#[case] text: &str, #[case] expected: JsonShapeError) {
+    let got = nesting_depth(text);
+    assert_eq!(
+        got,
+        Err(expected.clone()),
+        "nesting_depth({text:?}) gave {got:?}, expected the error {expected:?}: unbalanced \
+         brackets, mismatched kinds and unterminated strings are refused with the offset"
+    );
+}
+
+#[test]
+fn measures_depths_that_serde_json_refuses_to_parse() {
+    let text = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
+    let parsed = serde_json::from_str::<serde_json::Value>(&text);
+    assert!(
+        parsed.is_err(),
+        "serde_json parsed 1,000 levels: its recursion limit (128) is expected to refuse them"
+    );
+    let got = nesting_depth(&text);
+    assert_eq!(
+        got,
+        Ok(1000),
+        "nesting_depth gave {got:?} on 1,000 nested arrays: serde_json refuses anything \
+         deeper than 128 levels, so the depth must come from scanning the text yourself"
+    );
+}
+
+#[test]
+fn measures_a_million_levels_on_a_256_kib_stack() {
+    in_own_process(
+        module_path!(),
+        "measures_a_million_levels_on_a_256_kib_stack",
+        "nesting_depth on a bomb a million levels deep, on a 256 KiB stack",
+        || {
+            let text = bomb(1_000_000);
+            let got = on_small_stack(
+                "nesting_depth on a million levels with a 256 KiB stack",
+                SMALL_STACK,
+                || nesting_depth(&text),
+            );
+            assert_eq!(
+                got,
+                Ok(1_000_000),
+                "nesting_depth gave {got:?} on {{\"a\": nested a million times: one loop, a \
+                 counter and a Vec of open brackets handle any depth"
+            );
+        },
+    );
+}
+
+#[test]
+fn refuses_a_million_level_bomb_at_the_first_bracket_past_the_limit() {
+    in_own_process(
+        module_path!(),
+        "refuses_a_million_level_bomb_at_the_first_bracket_past_the_limit",
+        "guard_depth(bomb, 128) on a 256 KiB stack",
+        || {
+            let text = bomb(1_000_000);
+            let got = on_small_stack(
+                "guard_depth on a million levels with a 256 KiB stack",
+                SMALL_STACK,
+                || guard_depth(&text, 128),
+            );
+            assert_eq!(
+                got,
+                Err(JsonShapeError::TooDeep {
+                    max: 128,
+                    offset: 640
+                }),
+                "guard_depth(bomb, 128) gave {got:?}: the 129th {{ (at byte 128 * 5 = 640) \
+                 opens level 129, and that is where the guard must refuse"
+            );
+        },
+    );
+}
+
+#[test]
+fn stops_reading_at_the_limit_even_if_the_rest_is_malformed() {
+    let mut text = "[".repeat(300);
+    text.push_str("}\"");
+    let got = guard_depth(&text, 64);
+    assert_eq!(
+        got,
+        Err(JsonShapeError::TooDeep {
+            max: 64,
+            offset: 64
+        }),
+        "guard_depth gave {got:?} on 300 '[' followed by garbage: the guard must refuse \
+         at byte 64, where level 65 opens, without scanning the rest (measuring the whole \
+         text first would report the garbage instead, after reading all of it)"
+    );
+}
+
+#[test]
+fn a_document_exactly_max_deep_passes_the_guard() {
+    let got = guard_depth("[{\"a\":[]}]", 3);
+    assert_eq!(
+        got,
+        Ok(()),
+        "guard_depth(\"[{{\\\"a\\\":[]}}]\", 3) gave {got:?}: a document exactly max levels \
+         deep is allowed; only level max + 1 is refused"
+    );
+}
+
+#[test]
+fn one_level_more_than_max_is_refused() {
+    let got = guard_depth("[{\"a\":[]}]", 2);
+    assert_eq!(
+        got,
+        Err(JsonShapeError::TooDeep { max: 2, offset: 6 }),
+        "guard_depth(\"[{{\\\"a\\\":[]}}]\", 2) gave {got:?}: the '[' at byte 6 opens level 3"
+    );
+}
+
+#[rstest]
+#[case::scalar_with_max_zero("42", 0, Ok(()))]
+#[case::any_bracket_with_max_zero("[]", 0, Err(JsonShapeError::TooDeep { max: 0, offset: 0 }))]
+#[case::malformed_within_the_limit("[}", 10, Err(JsonShapeError::Mismatched { offset: 1, expected: ']', found: '}' }))]
+#[case::unclosed_within_the_limit("[[]", 10, Err(JsonShapeError::Unclosed { open: 1 }))]
+fn the_guard_also_refuses_malformed_shapes(
+    #[case] text: &str,
+    #[case] max: usize,
+    #[case] expected: Result<(), JsonShapeError>,
+) {
+    let got = guard_depth(text, max);
+    assert_eq!(
+        got, expected,
+        "guard_depth({text:?}, {max}) gave {got:?}: a document within the limit must still \
+         have balanced brackets and closed strings"
+    );
+}
+
+#[test]
+fn the_too_deep_message_names_the_limit_and_the_offset() {
+    let message = JsonShapeError::TooDeep {
+        max: 128,
+        offset: 640,
+    }
+    .to_string();
+    let got = guard_depth(&bomb(200), 128).map_err(|e| e.to_string());
+    assert_eq!(
+        got,
+        Err(message.clone()),
+        "guard_depth(bomb(200), 128) gave {got:?}: the error must read {message:?}"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn the_depth_of_any_serialized_value_is_its_nesting(value in arb_json(), pretty in any::<bool>()) {
+        let text = if pretty {
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        } else {
+            value.to_string()
+        };
+        let expected = depth_of(&value);
+        let got = nesting_depth(&text);
+        prop_assert_eq!(&got, &Ok(expected),
+            "nesting_depth({:?}) gave {:?}: the document nests {} levels", &text, &got, expected);
+    }
+
+    #[test]
+    fn the_guard_agrees_with_the_measured_depth(text in r#"[\[\]{}"\\a ]{0,24}"#, max in 0usize..6) {
+        let measured = nesting_depth(&text);
+        let guarded = guard_depth(&text, max);
+        if let Ok(depth) = measured {
+            prop_assert_eq!(guarded.is_ok(), depth <= max,
+                "on {:?} (depth {}), guard_depth(_, {}) gave {:?}", &text, depth, max, &guarded);
+        } else {
+            prop_assert!(guarded.is_err(),
+                "on {:?}, nesting_depth refused the shape ({:?}) but guard_depth(_, {}) \
+                 accepted it", &text, &measured, max);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Kata 4: a recursive walk with a depth budget, and the path where it ran out.
+
+use super::{SMALL_STACK, arb_json, deep_value, depth_of, in_own_process, on_small_stack};
+use crate::delegation::extract_emails;
+use crate::depth_limit::{DepthError, extract_emails_limited};
+use proptest::prelude::*;
+use rstest::rstest;
+use serde_json::{Value, json};
+
+fn too_deep(max_depth: usize, path: &str) -> Result<Vec<String>, DepthError> {
+    Err(DepthError {
+        max_depth,
+        path: path.to_owned(),
+    })
+}
+
+/// `{"a": {"b": [1, [2, {"user_email": "e@x.io"}]]}}`: 5 levels at its deepest.
+fn sample() -> Value {
+    json!({"a": {"b": [1, [2, {"user_email": "e@x.io"}]]}})
+}
+
+#[test]
+fn a_value_within_the_budget_gives_its_emails() {
+    let got = extract_emails_limited(&sample(), 10);
+    assert_eq!(
+        got,
+        Ok(vec!["e@x.io".to_owned()]),
+        "extract_emails_limited(sample, 10) gave {got:?}: a value 5 levels deep fits a budget \
+         of 10 and gives the same emails as the unlimited walk"
+    );
+}
+
+#[test]
+fn a_value_exactly_max_deep_passes() {
+    let got = extract_emails_limited(&sample(), 5);
+    assert_eq!(
+        got,
+        Ok(vec!["e@x.io".to_owned()]),
+        "extract_emails_limited(sample, 5) gave {got:?}: the sample nests exactly 5 levels, \
+         so a budget of 5 is enough (fail only beyond max_depth)"
+    );
+}
+
+#[rstest]
+#[case::one_level_short(4, "/a/b/1/1")]
+#[case::two_levels_short(3, "/a/b/1")]
+#[case::only_the_root_allowed(1, "/a")]
+#[case::no_container_allowed(0, "")]
+fn names_the_first_container_past_the_budget(#[case] max: usize, #[case] path: &str) {
+    let got = extract_emails_limited(&sample(), max);
+    assert_eq!(
+        got,
+        too_deep(max, path),
+        "extract_emails_limited(sample, {max}) gave {got:?}: the container that would be level \
+         {} sits at the JSON Pointer {path:?}",
+        max + 1
+    );
+}
+
+#[test]
+fn a_scalar_fits_a_budget_of_zero() {
+    let got = extract_emails_limited(&json!("user_email"), 0);
+    assert_eq!(
+        got,
+        Ok(Vec::new()),
+        "extract_emails_limited(\"user_email\", 0) gave {got:?}: a scalar document nests 0 \
+         levels"
+    );
+}
+
+#[test]
+fn reports_the_first_too_deep_container_in_document_order() {
+    let value = json!({"x": [[1]], "y": [[[2]]]});
+    let got = extract_emails_limited(&value, 2);
+    assert_eq!(
+        got,
+        too_deep(2, "/x/0"),
+        "extract_emails_limited gave {got:?}: /x/0 is the first container (in document \
+         order) at level 3; stop there, even though /y goes deeper"
+    );
+}
+
+#[test]
+fn escapes_slash_and_tilde_in_keys() {
+    let value = json!({"a/b": {"c~d": [[]]}});
+    let got = extract_emails_limited(&value, 2);
+    assert_eq!(
+        got,
+        too_deep(2, "/a~1b/c~0d"),
+        "extract_emails_limited gave {got:?}: in a JSON Pointer a key's '~' is written ~0 \
+         and its '/' ~1"
+    );
+}
+
+#[test]
+fn the_message_names_the_budget_and_the_path() {
+    let got = extract_emails_limited(&sample(), 3).map_err(|e| e.to_string());
+    assert_eq!(
+        got,
+        Err("the value nests deeper than 3 levels at \"/a/b/1\"".to_owned()),
+        "extract_emails_limited(sample, 3) gave {got:?}"
+    );
+}
+
+#[test]
+fn stops_at_the_budget_on_a_value_100_000_levels_deep() {
+    in_own_process(
+        module_path!(),
+        "stops_at_the_budget_on_a_value_100_000_levels_deep",
+        "extract_emails_limited(value 100,000 levels deep, 64) on a 256 KiB stack",
+        || {
+            let value = deep_value(100_000);
+            let got = on_small_stack(
+                "extract_emails_limited with a budget of 64 on 100,000 levels",
+                SMALL_STACK,
+                || extract_emails_limited(&value, 64),
+            );
+            assert_eq!(
+                got,
+                too_deep(64, &"/0/a".repeat(32)),
+                "extract_emails_limited(_, 64) gave {got:?}: the walk must refuse level 65 \
+                 without going further down (check the budget before each step, do not \
+                 measure the whole value first)"
+            );
+        },
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn fails_exactly_when_the_value_is_deeper_than_the_budget(value in arb_json(), max in 0usize..7) {
+        let depth = depth_of(&value);
+        let got = extract_emails_limited(&value, max);
+        match &got {
+            Ok(emails) => {
+                prop_assert!(depth <= max,
+                    "extract_emails_limited(_, {}) accepted {} which nests {} levels", max, value, depth);
+                let unlimited = extract_emails(&value);
+                prop_assert_eq!(emails, &unlimited,
+                    "on {} the limited walk gave {:?} but the unlimited one {:?}", value, emails, &unlimited);
+            }
+            Err(error) => {
+                prop_assert!(depth > max,
+                    "extract_emails_limited(_, {}) refused {} ({:?}) which nests only {} levels",
+                    max, value, error, depth);
+                let at = value.pointer(&error.path);
+                prop_assert!(matches!(at, Some(Value::Array(_) | Value::Object(_))),
+                    "on {} the error path {:?} does not point at a container (it points at {:?})",
+                    value, &error.path, at);
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Kata 2: the same walk with an explicit stack, safe at any depth.
+
+use super::{SMALL_STACK, arb_json, deep_value, in_own_process, on_small_stack};
+use crate::delegation::extract_emails;
+use crate::explicit_stack::extract_emails_iterative;
+use proptest::prelude::*;
+use serde_json::json;
+
+#[test]
+fn finds_the_emails_of_the_articles_webhook_payload() {
+    let payload = json!({
+        "event": "push",
+        "commit": {
+            "author": {"user_email": "arjuna@gita.com"},
+            "reviewers": [{"user_email": "krishna@gita.com"}, "external_id_99"]
+        }
+    });
+    let got = extract_emails_iterative(&payload);
+    assert_eq!(
+        got,
+        ["arjuna@gita.com", "krishna@gita.com"],
+        "extract_emails_iterative gave {got:?}: the same two emails as the recursive walk"
+    );
+}
+
+#[test]
+fn pops_children_in_document_order() {
+    let value = json!({
+        "first": [{"user_email": "1@x.io"}, {"user_email": "2@x.io"}],
+        "user_email": "3@x.io",
+        "last": {"b": {"user_email": "4@x.io"}, "a": {"user_email": "5@x.io"}}
+    });
+    let got = extract_emails_iterative(&value);
+    assert_eq!(
+        got,
+        ["1@x.io", "2@x.io", "3@x.io", "4@x.io", "5@x.io"],
+        "extract_emails_iterative gave {got:?}: a stack is last in, first out, so children \
+         must be pushed in reverse to come back in document order, and a key's email must \
+         come out between the keys around it"
+    );
+}
+
+#[test]
+fn only_strings_count_and_the_value_under_the_key_is_searched() {
+    let value = json!({
+        "user_email": {"user_email": "inner@x.io", "n": {"user_email": 5}},
+        "x": [{"user_email": null}, "user_email"]
+    });
+    let got = extract_emails_iterative(&value);
+    assert_eq!(
+        got,
+        ["inner@x.io"],
+        "extract_emails_iterative gave {got:?}: only string values under \"user_email\" \
+         count, and the value under that key is searched too"
+    );
+}
+
+#[test]
+fn a_scalar_document_has_no_emails() {
+    let got = extract_emails_iterative(&json!("user_email"));
+    assert!(
+        got.is_empty(),
+        "extract_emails_iterative(\"user_email\") gave {got:?}: a scalar is the base case and \
+         holds no key"
+    );
+}
+
+#[test]
+fn walks_a_value_100_000_levels_deep_on_a_256_kib_stack() {
+    in_own_process(
+        module_path!(),
+        "walks_a_value_100_000_levels_deep_on_a_256_kib_stack",
+        "extract_emails_iterative on a value 100,000 levels deep, on a 256 KiB stack",
+        || {
+            let value = deep_value(100_000);
+            let got = on_small_stack(
+                "extract_emails_iterative on 100,000 levels with a 256 KiB stack",
+                SMALL_STACK,
+                || extract_emails_iterative(&value),
+            );
+            assert_eq!(
+                got,
+                ["deep@example.com"],
+                "extract_emails_iterative gave {got:?} on a value 100,000 levels deep: the \
+                 email at the bottom must be found"
+            );
+        },
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn agrees_with_the_recursive_walk_on_any_json_tree(value in arb_json()) {
+        let iterative = extract_emails_iterative(&value);
+        let recursive = extract_emails(&value);
+        prop_assert_eq!(&iterative, &recursive,
+            "on {}, extract_emails_iterative gave {:?} but extract_emails gave {:?}: the \
+             explicit stack must visit the same values in the same order as the calls did",
+            value, &iterative, &recursive);
+    }
+}

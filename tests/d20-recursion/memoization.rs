@@ -1,0 +1,223 @@
+//! Kata 5: memoization, each subproblem solved once.
+
+use super::in_own_process;
+use crate::memoization::{ClimbError, ways_to_climb, ways_to_climb_traced};
+use proptest::prelude::*;
+use rstest::rstest;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Runs `ways_to_climb(n, steps)` on its own thread and waits at most 5 s for the answer:
+/// a deadlock guard for a version without a cache, which would take centuries, never a
+/// measure of speed (a cached count takes microseconds).
+fn answer_within_5_s(n: u32, steps: &'static [u32]) -> Result<u128, ClimbError> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(ways_to_climb(n, steps));
+    });
+    match receiver.recv_timeout(Duration::from_secs(5)) {
+        Ok(answer) => answer,
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            panic!("ways_to_climb({n}, {steps:?}) panicked (its message is above)")
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!(
+            "ways_to_climb({n}, {steps:?}) gave no answer within 5 s: without a cache the \
+             recursion solves the same subproblems again and again (about 10^19 calls for \
+             n = 90); remember each count the first time it is computed"
+        ),
+    }
+}
+
+/// Counts the sequences by listing them: exponential, for small `n` only.
+fn brute_force(n: u32, steps: &[u32]) -> u128 {
+    let mut distinct = steps.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut count = 0;
+    let mut partial_sums = vec![0u32];
+    while let Some(sum) = partial_sums.pop() {
+        if sum == n {
+            count += 1;
+            continue;
+        }
+        partial_sums.extend(
+            distinct
+                .iter()
+                .map(|step| sum + step)
+                .filter(|&next| next <= n),
+        );
+    }
+    count
+}
+
+/// Runs the traced count and fails at the first subproblem reported twice (or out of range).
+fn solved_once_each(n: u32, steps: &[u32]) -> (Result<u128, ClimbError>, Vec<u32>) {
+    let mut seen = vec![false; n as usize + 1];
+    let mut order = Vec::new();
+    let result = ways_to_climb_traced(n, steps, &mut |k| {
+        assert!(
+            (1..=n).contains(&k),
+            "ways_to_climb_traced({n}, {steps:?}) reported k = {k}: only 1 <= k <= n are \
+             reported (the base case 0 is not)"
+        );
+        assert!(
+            !seen[k as usize],
+            "ways_to_climb_traced({n}, {steps:?}) worked out the count for k = {k} a second \
+             time: a cache must answer every repeated subproblem (was the cache kept between \
+             calls, and consulted before computing?)"
+        );
+        seen[k as usize] = true;
+        order.push(k);
+    });
+    (result, order)
+}
+
+#[rstest]
+#[case::nothing_to_climb(0, &[1, 2], 1)]
+#[case::one_stair(1, &[1, 2], 1)]
+#[case::two_stairs(2, &[1, 2], 2)]
+#[case::three_stairs(3, &[1, 2], 3)]
+#[case::three_step_sizes(4, &[1, 2, 3], 7)]
+#[case::steps_in_any_order(4, &[3, 1, 2], 7)]
+#[case::only_big_steps(12, &[2, 5], 4)]
+#[case::step_taller_than_the_stairs(3, &[5], 0)]
+#[case::one_exact_step(7, &[7], 1)]
+#[case::no_steps_nothing_to_climb(0, &[], 1)]
+#[case::no_steps_something_to_climb(5, &[], 0)]
+fn counts_the_ordered_sequences_of_steps(
+    #[case] n: u32,
+    #[case] steps: &[u32],
+    #[case] expected: u128,
+) {
+    let got = ways_to_climb(n, steps);
+    assert_eq!(
+        got,
+        Ok(expected),
+        "ways_to_climb({n}, {steps:?}) gave {got:?}: the ways to climb n are the ways to \
+         climb n - s summed over every step s, and n = 0 has exactly one way"
+    );
+}
+
+#[test]
+fn answers_n_90_at_once() {
+    let got = answer_within_5_s(90, &[1, 2]);
+    assert_eq!(
+        got,
+        Ok(4_660_046_610_375_530_309),
+        "ways_to_climb(90, [1, 2]) gave {got:?}: F(91), from 90 additions once each \
+         subproblem is solved once"
+    );
+}
+
+#[test]
+fn solves_each_subproblem_once() {
+    let (result, order) = solved_once_each(90, &[1, 2]);
+    assert_eq!(
+        result,
+        Ok(4_660_046_610_375_530_309),
+        "ways_to_climb_traced(90, [1, 2]) gave {result:?}"
+    );
+    let mut solved = order.clone();
+    solved.sort_unstable();
+    assert_eq!(
+        solved,
+        (1..=90).collect::<Vec<u32>>(),
+        "ways_to_climb_traced(90, [1, 2]) reported {order:?}: every k from 1 to 90 is needed \
+         and must be reported (once) when its count is computed"
+    );
+}
+
+#[test]
+fn duplicate_steps_count_once() {
+    let got = ways_to_climb(4, &[1, 1, 2, 2]);
+    assert_eq!(
+        got,
+        Ok(5),
+        "ways_to_climb(4, [1, 1, 2, 2]) gave {got:?}: the sequences are made of step sizes, \
+         so a size listed twice is still one choice (like [1, 2]: 5 ways)"
+    );
+}
+
+#[test]
+fn the_largest_count_that_fits_in_u128_is_exact() {
+    let got = answer_within_5_s(185, &[1, 2]);
+    assert_eq!(
+        got,
+        Ok(332_825_110_087_067_562_321_196_029_789_634_457_848),
+        "ways_to_climb(185, [1, 2]) gave {got:?}: the Fibonacci number F(186) still fits in a \
+         u128"
+    );
+}
+
+#[test]
+fn a_count_past_u128_is_an_error_not_a_wrapped_number() {
+    let got = answer_within_5_s(186, &[1, 2]);
+    assert_eq!(
+        got,
+        Err(ClimbError::Overflow { n: 186 }),
+        "ways_to_climb(186, [1, 2]) gave {got:?}: F(187) does not fit in a u128; use \
+         checked_add and report ClimbError::Overflow instead of wrapping or saturating"
+    );
+}
+
+#[test]
+fn counts_that_n_does_not_need_cannot_overflow_it() {
+    let got = answer_within_5_s(401, &[2, 4]);
+    assert_eq!(
+        got,
+        Ok(0),
+        "ways_to_climb(401, [2, 4]) gave {got:?}: even steps never sum to an odd number, so \
+         the answer is 0; that the counts for 372, 374, … below it do not fit in a u128 does \
+         not matter, because 401 never uses them"
+    );
+}
+
+#[test]
+fn a_zero_step_is_an_error() {
+    in_own_process(
+        module_path!(),
+        "a_zero_step_is_an_error",
+        "ways_to_climb(5, [1, 0, 2])",
+        || {
+            let got = ways_to_climb(5, &[1, 0, 2]);
+            assert_eq!(
+                got,
+                Err(ClimbError::ZeroStep { index: 1 }),
+                "ways_to_climb(5, [1, 0, 2]) gave {got:?}: a step of 0 lets a sequence grow \
+                 forever without climbing; refuse it, with its index, before counting"
+            );
+        },
+    );
+}
+
+#[test]
+fn a_zero_step_is_refused_even_with_nothing_to_climb() {
+    let got = ways_to_climb(0, &[0]);
+    assert_eq!(
+        got,
+        Err(ClimbError::ZeroStep { index: 0 }),
+        "ways_to_climb(0, [0]) gave {got:?}: the steps are checked before anything else"
+    );
+}
+
+fn step_sets() -> impl Strategy<Value = Vec<u32>> {
+    prop::collection::vec(1u32..6, 0..4)
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn agrees_with_listing_every_sequence(n in 0u32..15, steps in step_sets()) {
+        let expected = brute_force(n, &steps);
+        let got = ways_to_climb(n, &steps);
+        prop_assert_eq!(got.clone(), Ok(expected),
+            "ways_to_climb({}, {:?}) gave {:?} but listing the sequences finds {}", n, &steps, got, expected);
+    }
+
+    #[test]
+    fn never_solves_a_subproblem_twice(n in 0u32..80, steps in step_sets()) {
+        let (result, _) = solved_once_each(n, &steps);
+        prop_assert!(result.is_ok(), "ways_to_climb_traced({}, {:?}) gave {:?}", n, &steps, result);
+    }
+}

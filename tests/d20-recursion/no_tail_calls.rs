@@ -1,0 +1,200 @@
+//! Kata 6: no tail-call elimination, so tail recursion becomes a loop.
+
+use super::{SMALL_STACK, in_own_process, on_small_stack};
+use crate::no_tail_calls::{gcd, gcd_traced, sum_to};
+use proptest::prelude::*;
+use rstest::rstest;
+
+/// F(93) and F(92): the consecutive Fibonacci numbers that make Euclid take the most rounds
+/// for `u64` inputs (91 of them).
+const F93: u64 = 12_200_160_415_121_876_738;
+const F92: u64 = 7_540_113_804_746_346_429;
+
+/// The most the callbacks' stack addresses may differ when called from one loop. A
+/// recursive version calls them one frame deeper per round (16 bytes at the very least).
+const SAME_DEPTH_SLACK: usize = 128;
+
+/// Records the stack address a callback runs at: the lowest and highest seen.
+#[derive(Debug, Default)]
+struct DepthProbe {
+    lowest: usize,
+    highest: usize,
+    calls: usize,
+}
+
+impl DepthProbe {
+    /// Call from inside the callback: notes where this call's locals live.
+    fn note(&mut self) {
+        let marker = 0u8;
+        let address = std::hint::black_box(&marker) as *const u8 as usize;
+        if self.calls == 0 {
+            (self.lowest, self.highest) = (address, address);
+        }
+        self.lowest = self.lowest.min(address);
+        self.highest = self.highest.max(address);
+        self.calls += 1;
+    }
+
+    fn spread(&self) -> usize {
+        self.highest - self.lowest
+    }
+}
+
+#[rstest]
+#[case::both_zero(0, 0, 0)]
+#[case::zero_and_seven(0, 7, 7)]
+#[case::seven_and_zero(7, 0, 7)]
+#[case::smaller_first(12, 18, 6)]
+#[case::larger_first(18, 12, 6)]
+#[case::coprime(17, 5, 1)]
+#[case::equal_maxima(u64::MAX, u64::MAX, u64::MAX)]
+#[case::consecutive_fibonacci(F93, F92, 1)]
+#[case::powers_of_two_and_three(3 << 40, 9 << 35, 3 << 35)]
+fn finds_the_greatest_common_divisor(#[case] a: u64, #[case] b: u64, #[case] expected: u64) {
+    let got = gcd(a, b);
+    assert_eq!(
+        got, expected,
+        "gcd({a}, {b}) gave {got}: Euclid replaces (a, b) by (b, a % b) until b is 0, and a \
+         is then the answer"
+    );
+}
+
+#[test]
+fn reports_each_round_with_the_pair_it_works_on() {
+    let mut rounds = Vec::new();
+    let got = gcd_traced(12, 18, &mut |a, b| rounds.push((a, b)));
+    assert_eq!(
+        (got, rounds.as_slice()),
+        (6, [(12, 18), (18, 12), (12, 6)].as_slice()),
+        "gcd_traced(12, 18) returned {got} after the rounds {rounds:?}: each round with b != 0 \
+         is reported once, before it replaces (a, b) by (b, a % b)"
+    );
+}
+
+#[test]
+fn no_round_runs_when_b_is_already_zero() {
+    let mut rounds = Vec::new();
+    let got = gcd_traced(5, 0, &mut |a, b| rounds.push((a, b)));
+    assert_eq!(
+        (got, rounds.as_slice()),
+        (5, [].as_slice()),
+        "gcd_traced(5, 0) returned {got} after the rounds {rounds:?}: gcd(a, 0) = a is the \
+         base case, with nothing to report"
+    );
+}
+
+#[test]
+fn every_round_runs_at_the_same_stack_depth() {
+    let mut probe = DepthProbe::default();
+    let got = gcd_traced(F93, F92, &mut |_, _| probe.note());
+    assert_eq!(got, 1, "gcd_traced(F93, F92) gave {got}");
+    assert_eq!(
+        probe.calls, 91,
+        "gcd_traced(F93, F92) reported {} rounds",
+        probe.calls
+    );
+    assert!(
+        probe.spread() <= SAME_DEPTH_SLACK,
+        "gcd_traced's 91 rounds ran at stack addresses {} bytes apart: each round went one \
+         frame deeper, so gcd is still recursive. Rust does not promise to eliminate tail \
+         calls (a debug build never does): update (a, b) in a loop",
+        probe.spread()
+    );
+}
+
+#[test]
+fn sums_the_terms_in_order_calling_each_once() {
+    let mut asked = Vec::new();
+    let got = sum_to(5, |k| {
+        asked.push(k);
+        k * k
+    });
+    assert_eq!(
+        (got, asked.as_slice()),
+        (55, [1, 2, 3, 4, 5].as_slice()),
+        "sum_to(5, k²) gave {got} after asking for the terms {asked:?}: 1 + 4 + 9 + 16 + 25, \
+         each term asked for once, from k = 1 up"
+    );
+}
+
+#[test]
+fn the_sum_of_no_terms_is_zero() {
+    let mut asked = 0;
+    let got = sum_to(0, |k| {
+        asked += 1;
+        k
+    });
+    assert_eq!(
+        (got, asked),
+        (0, 0),
+        "sum_to(0, _) gave {got} after {asked} calls to term: there are no terms to add"
+    );
+}
+
+#[test]
+fn the_total_is_a_u128_that_cannot_overflow() {
+    let got = sum_to(3, |_| u64::MAX);
+    assert_eq!(
+        got,
+        3 * u128::from(u64::MAX),
+        "sum_to(3, u64::MAX) gave {got}: add each term as a u128"
+    );
+}
+
+#[test]
+fn every_term_is_asked_for_at_the_same_stack_depth() {
+    let mut probe = DepthProbe::default();
+    let got = sum_to(1000, |k| {
+        probe.note();
+        k
+    });
+    assert_eq!(got, 500_500, "sum_to(1000, k) gave {got}");
+    assert!(
+        probe.spread() <= SAME_DEPTH_SLACK,
+        "sum_to asked for its 1000 terms at stack addresses {} bytes apart: the accumulator \
+         recursion is still there, one frame per term; keep k and the total in variables of \
+         a loop instead",
+        probe.spread()
+    );
+}
+
+#[test]
+fn sums_ten_million_terms_on_a_256_kib_stack() {
+    in_own_process(
+        module_path!(),
+        "sums_ten_million_terms_on_a_256_kib_stack",
+        "sum_to(10,000,000, k) on a 256 KiB stack",
+        || {
+            let got = on_small_stack(
+                "sum_to over 10,000,000 terms with a 256 KiB stack",
+                SMALL_STACK,
+                || sum_to(10_000_000, |k| k),
+            );
+            assert_eq!(
+                got, 50_000_005_000_000,
+                "sum_to(10,000,000, k) gave {got}: n(n + 1) / 2"
+            );
+        },
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn the_gcd_divides_both_and_leaves_coprime_quotients(
+        x in 0u64..500,
+        y in 0u64..500,
+        common in prop_oneof![Just(1u64), 2u64..1000, Just(1 << 40)],
+    ) {
+        let (a, b) = (x * common, y * common);
+        let g = gcd(a, b);
+        if g == 0 {
+            prop_assert_eq!((a, b), (0, 0), "gcd({}, {}) gave 0, which only gcd(0, 0) may", a, b);
+        } else {
+            prop_assert!(a % g == 0 && b % g == 0, "gcd({}, {}) = {} does not divide both", a, b, g);
+            prop_assert_eq!(gcd(a / g, b / g), 1,
+                "gcd({}, {}) = {} is not the greatest: the quotients share a factor", a, b, g);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Kata 8: recursion where it belongs: a tree whose depth is bounded by construction.
+
+use super::{SMALL_STACK, on_small_stack};
+use crate::tree_listing::{MAX_DEPTH, Tree, TreeError};
+use rstest::rstest;
+
+/// Adds `path`, failing the test with the error if the tree refuses it.
+fn add(tree: &mut Tree, path: &str, size: u64) {
+    if let Err(error) = tree.add_file(path, size) {
+        panic!("add_file({path:?}, {size}) was refused ({error:?}): the path is valid");
+    }
+}
+
+/// A small project: files at three levels, names that sort in byte order.
+fn project() -> Tree {
+    let mut tree = Tree::new("project");
+    add(&mut tree, "src/lib.rs", 800);
+    add(&mut tree, "src/main.rs", 200);
+    add(&mut tree, "src/bin/tool.rs", 150);
+    add(&mut tree, "README.md", 300);
+    add(&mut tree, "docs/guide/intro.md", 1200);
+    add(&mut tree, "docs/guide/setup.md", 34);
+    add(&mut tree, "Cargo.toml", 90);
+    add(&mut tree, "docs/empty.txt", 0);
+    tree
+}
+
+/// `levels` nested directories `d1/d2/…`, the last component a file.
+fn path_of(levels: usize) -> String {
+    let mut parts: Vec<String> = (1..levels).map(|level| format!("d{level}")).collect();
+    parts.push("leaf.txt".to_owned());
+    parts.join("/")
+}
+
+#[test]
+fn renders_an_indented_listing_with_sizes_summed_bottom_up() {
+    let listing = project().render();
+    assert_suite_snapshot!("tree_listing_project", listing);
+}
+
+#[test]
+fn directory_sizes_include_everything_below_them() {
+    let listing = project().render();
+    for line in [
+        "project/ (2774 bytes)\n",
+        "  docs/ (1234 bytes)\n",
+        "  src/ (1150 bytes)\n",
+    ] {
+        assert!(
+            listing.contains(line),
+            "render() gave\n{listing}\nwhich lacks the line {line:?}: a directory's size is its \
+             files plus the totals of its sub-directories, all the way down"
+        );
+    }
+}
+
+#[test]
+fn the_total_size_adds_every_file() {
+    let got = project().total_size();
+    assert_eq!(
+        got, 2774,
+        "total_size() gave {got}: 800 + 200 + 150 + 300 + 1200 + 34 + 90 + 0"
+    );
+}
+
+#[test]
+fn an_empty_tree_is_one_line() {
+    let tree = Tree::new("empty");
+    let (listing, total) = (tree.render(), tree.total_size());
+    assert_eq!(
+        (listing.as_str(), total),
+        ("empty/ (0 bytes)\n", 0),
+        "an empty tree rendered as {listing:?} with total {total}: just the root, 0 bytes"
+    );
+}
+
+#[rstest]
+#[case::empty_path("")]
+#[case::leading_slash("/a")]
+#[case::double_slash("a//b")]
+#[case::trailing_slash("a/")]
+fn an_empty_component_is_refused(#[case] path: &str) {
+    let mut tree = Tree::new("t");
+    let got = tree.add_file(path, 1);
+    assert_eq!(
+        got,
+        Err(TreeError::EmptyComponent {
+            path: path.to_owned()
+        }),
+        "add_file({path:?}) gave {got:?}: every component between the slashes must have a name"
+    );
+}
+
+#[test]
+fn a_path_of_max_depth_components_is_accepted() {
+    let mut tree = Tree::new("t");
+    let path = path_of(MAX_DEPTH);
+    let got = tree.add_file(&path, 5);
+    assert_eq!(
+        got,
+        Ok(()),
+        "add_file of a path with {MAX_DEPTH} components gave {got:?}: MAX_DEPTH components \
+         are allowed, only more are refused"
+    );
+}
+
+#[test]
+fn one_component_more_than_max_depth_is_refused() {
+    let mut tree = Tree::new("t");
+    let path = path_of(MAX_DEPTH + 1);
+    let got = tree.add_file(&path, 5);
+    assert_eq!(
+        got,
+        Err(TreeError::TooDeep {
+            path: path.clone(),
+            depth: MAX_DEPTH + 1,
+            max: MAX_DEPTH
+        }),
+        "add_file of a path with {} components gave {got:?}: the depth bound is what makes \
+         the recursive walks safe, so it is enforced when the tree is built",
+        MAX_DEPTH + 1
+    );
+}
+
+#[test]
+fn a_file_cannot_hold_other_entries() {
+    let mut tree = project();
+    let got = tree.add_file("src/lib.rs/extra/x.rs", 1);
+    assert_eq!(
+        got,
+        Err(TreeError::NotADirectory {
+            path: "src/lib.rs/extra/x.rs".to_owned(),
+            file: "src/lib.rs".to_owned()
+        }),
+        "add_file(\"src/lib.rs/extra/x.rs\") gave {got:?}: src/lib.rs is a file, and the \
+         error names its path"
+    );
+}
+
+#[rstest]
+#[case::a_file_twice("src/lib.rs")]
+#[case::a_directory_as_a_file("src")]
+#[case::a_nested_directory_as_a_file("docs/guide")]
+fn an_existing_path_is_refused_and_the_tree_is_unchanged(#[case] path: &str) {
+    let mut tree = project();
+    let before = tree.render();
+    let got = tree.add_file(path, 7);
+    let after = tree.render();
+    assert_eq!(
+        (&got, after.as_str()),
+        (
+            &Err(TreeError::AlreadyExists {
+                path: path.to_owned()
+            }),
+            before.as_str()
+        ),
+        "add_file({path:?}) gave {got:?} and left the tree as\n{after}\nit must be refused \
+         with AlreadyExists and must not replace what is there"
+    );
+}
+
+#[test]
+fn a_refused_path_creates_no_directories() {
+    let mut tree = project();
+    let before = tree.render();
+    let too_deep = format!("new/{}", path_of(MAX_DEPTH));
+    let got = tree.add_file(&too_deep, 1);
+    let after = tree.render();
+    assert!(
+        got.is_err() && after == before,
+        "add_file of a too-deep path under a new directory gave {got:?} and left\n{after}\n\
+         check the whole path before creating anything"
+    );
+}
+
+#[test]
+fn rendering_the_deepest_tree_fits_a_256_kib_stack() {
+    let mut tree = Tree::new("deep");
+    add(&mut tree, &path_of(MAX_DEPTH), 9);
+    let listing = on_small_stack("render a tree MAX_DEPTH deep", SMALL_STACK, || {
+        tree.render()
+    });
+    let last = listing.lines().last().unwrap_or_default();
+    let expected = format!("{}leaf.txt (9 bytes)", "  ".repeat(MAX_DEPTH));
+    assert_eq!(
+        (listing.lines().count(), last),
+        (MAX_DEPTH + 1, expected.as_str()),
+        "render() of a tree {MAX_DEPTH} levels deep gave\n{listing}\none line per entry, the \
+         file indented {MAX_DEPTH} times; recursion this shallow is safe on any stack"
+    );
+}
