@@ -1,0 +1,69 @@
+//! # Kata 2: names every filesystem accepts
+//!
+//! **Build** `validate_portable_name(name)`, which refuses a file name that Windows would
+//! refuse (so a program written on Linux or macOS does not break when it ships there), and
+//! `case_collisions(names)`, which finds names that are different on Linux but the same file
+//! on a case-insensitive filesystem (Windows, and macOS by default).
+//!
+//! **Why.** Linux accepts any byte but `/` and NUL in a name. A tool that saves
+//! `report: Q1?.txt` or `aux.json` works on the developer's laptop and fails on a Windows
+//! server; a repository with `README.md` and `Readme.md` checks out as one file on a Mac.
+//!
+//! **Python → Rust.** `pathlib` fixes separators, not names, and neither does
+//! [`std::path::Path`]: the rules below are yours to check, before touching the disk. A
+//! `&str` is already valid UTF-8; the rules are about `char`s.
+//!
+//! **Rules the tests check**, in this order (the first rule a name breaks gives the error):
+//! 1. The empty name is refused: `NameError::Empty`.
+//! 2. `.` and `..` are refused: `NameError::DotName`.
+//! 3. Scanning left to right, the first character among `<>:"/\|?*` gives
+//!    `NameError::ForbiddenChar(c)`, and the first control character (code 0 to 31) gives
+//!    `NameError::ControlChar(c)`.
+//! 4. The reserved device names CON, PRN, AUX, NUL, COM1 to COM9 and LPT1 to LPT9 are
+//!    refused in any case, alone or before an extension: the part before the **first**
+//!    dot is compared, so `aux.tar.gz` is refused while `file.CON`, `CONSOLE` and `COM10`
+//!    are fine. The error carries that part as written: `NameError::Reserved("aux")`.
+//! 5. A name that ends in a dot gives `NameError::TrailingDot`, in a space
+//!    `NameError::TrailingSpace`.
+//!
+//! `case_collisions(names)` compares names with [`str::to_lowercase`] (full Unicode, so
+//! `Ä.txt` and `ä.txt` collide). It returns one group per set of colliding spellings, each
+//! group listing the distinct spellings in input order, groups ordered by the first
+//! appearance of their first member. The same spelling twice is the same name, not a
+//! collision; names without a partner are not reported.
+
+/// Why a name is not portable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    /// The name is empty.
+    #[error("the name is empty")]
+    Empty,
+    /// The name is `.` or `..`, which mean this directory and its parent.
+    #[error("`.` and `..` name directories, not files")]
+    DotName,
+    /// The name contains a character Windows forbids in names.
+    #[error("the character {0:?} is forbidden in Windows names")]
+    ForbiddenChar(char),
+    /// The name contains a control character (code 0 to 31).
+    #[error("the control character {0:?} is forbidden in Windows names")]
+    ControlChar(char),
+    /// The part before the first dot is a reserved device name.
+    #[error("{0:?} is a reserved device name on Windows")]
+    Reserved(String),
+    /// The name ends in a dot, which Windows strips.
+    #[error("the name ends in a dot, which Windows strips")]
+    TrailingDot,
+    /// The name ends in a space, which Windows strips.
+    #[error("the name ends in a space, which Windows strips")]
+    TrailingSpace,
+}
+
+/// `Ok(())` when `name` is a valid file name on Windows, Linux and macOS alike.
+pub fn validate_portable_name(name: &str) -> Result<(), NameError> {
+    todo!("check that {name:?} is a portable file name")
+}
+
+/// Groups of distinct names that are the same name on a case-insensitive filesystem.
+pub fn case_collisions(names: &[&str]) -> Vec<Vec<String>> {
+    todo!("find the names of {names:?} that collide without case")
+}

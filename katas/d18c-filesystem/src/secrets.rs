@@ -1,0 +1,74 @@
+//! # Kata 6: secrets are 0600 from birth (Unix only)
+//!
+//! **Build** `write_secret_with(path, fill)` and `write_secret(path, bytes)`: write a file
+//! that only its owner may read or write (mode `0600`), from the very first moment it
+//! exists.
+//!
+//! **Why.** The article creates the file, then calls `chmod(0o600)`. Between the two calls
+//! the file exists with the default mode (usually `0644`: readable by every user), and
+//! another process can open it then and keep the handle for as long as it likes: a later
+//! `chmod` does not take an open file back. And if an attacker planted a symlink at the path
+//! (`db.env -> /home/admin/.ssh/authorized_keys`), a plain open follows it and overwrites
+//! the victim.
+//!
+//! **Python → Rust.** Python's `os.open(path, flags, 0o600)` becomes
+//! [`std::fs::OpenOptions`] with [`std::os::unix::fs::OpenOptionsExt::mode`]: the mode is
+//! given to the `open` system call, so the file is born `0600` (the umask can only remove
+//! bits). [`std::os::unix::fs::OpenOptionsExt::custom_flags`] with `libc::O_NOFOLLOW` makes
+//! `open` fail with `ELOOP` instead of following a symlink at the last component. Read a
+//! file's mode with [`std::os::unix::fs::PermissionsExt::mode`]. All of this is Unix-only,
+//! so this module exists only under `cfg(unix)` (Windows protects files with ACLs instead).
+//!
+//! **Rules the tests check.**
+//! - A new file is created with mode `0600`, already while `fill` writes (the tests look at
+//!   the mode from inside `fill`), and holds exactly the bytes written.
+//! - A symlink at `path`, dangling or not, is refused with `SecretError::Symlink` and its
+//!   target is untouched.
+//! - An existing regular file with mode exactly `0600` (the permission bits, `mode & 0o777`)
+//!   is overwritten (truncated, then written). One with any other mode is refused with
+//!   `SecretError::TooOpen { mode }` (the permission bits) and its content is untouched.
+//! - Something at `path` that is not a regular file (a directory) gives
+//!   `SecretError::NotAFile`; any other I/O failure gives `SecretError::Io`.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Why a secret was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    /// A symlink sits at the path; following it could overwrite any file.
+    #[error("{} is a symlink: refusing to follow it", .0.display())]
+    Symlink(PathBuf),
+    /// The file exists with permissions other than 0600.
+    #[error("the file exists with mode {mode:o}, not 600")]
+    TooOpen {
+        /// The permission bits found (`mode & 0o777`).
+        mode: u32,
+    },
+    /// Something other than a regular file sits at the path.
+    #[error("{} is not a regular file", .0.display())]
+    NotAFile(PathBuf),
+    /// Any other I/O failure.
+    #[error("cannot write the secret: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// Writes `bytes` to a file only its owner can read.
+pub fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), SecretError> {
+    todo!(
+        "write {} secret bytes to {} with mode 0600",
+        bytes.len(),
+        path.display()
+    )
+}
+
+/// Writes what `fill` writes to a file that is mode 0600 from its creation on.
+pub fn write_secret_with(
+    path: &Path,
+    _fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), SecretError> {
+    todo!(
+        "write a secret to {} with mode 0600 from birth",
+        path.display()
+    )
+}

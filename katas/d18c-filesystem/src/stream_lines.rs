@@ -1,0 +1,96 @@
+//! # Kata 4: stream, don't slurp
+//!
+//! **Build** `critical_lines(path, needle)`: an iterator over the lines of a log file that
+//! contain `needle`, each with its line number, reading the file a buffer at a time.
+//!
+//! **Why.** `fs::read_to_string` on a 10 GB log asks for 10 GB of RAM, and the
+//! out-of-memory killer answers. A scan that holds one buffer and one line runs in the same
+//! few kilobytes whatever the file size. And one bad line (a stray byte that is not UTF-8,
+//! common in logs) must not abort a scan of millions: it is reported, with its number, and
+//! the scan goes on.
+//!
+//! **Python → Rust.** `for line in open(path)` streams because a Python file is an iterator
+//! over its lines. In Rust, wrap the [`std::fs::File`] in a [`std::io::BufReader`] and read
+//! with [`std::io::BufRead::read_until`] into a `Vec<u8>` you reuse, then check the bytes
+//! with [`std::str::from_utf8`]. (`BufRead::lines` also streams, but gives an `io::Error`
+//! for a bad line; this kata wants a typed error naming the line.) Python decodes with
+//! `errors="strict"` and raises for the whole loop; here each line is its own `Result`.
+//!
+//! **Rules the tests check.**
+//! - `critical_lines` refuses an empty needle (`ScanError::EmptyNeedle`) and a file that
+//!   cannot be opened (`ScanError::Open`, with the path) before yielding anything.
+//! - The iterator yields `Ok(Critical { line, text })` for each line containing `needle`,
+//!   in file order, `line` counted from 1, `text` without its `\n` or `\r\n`.
+//! - A line that is not UTF-8 yields `Err(LineError::InvalidUtf8 { line })` and the scan
+//!   continues with the next line. A read error yields `Err(LineError::Read { line, .. })`
+//!   and ends the scan.
+//! - It is lazy and flat: reading a file of several megabytes, one item at a time, holds
+//!   less than 64 KiB of heap at its peak (the tests count allocations).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Why a scan could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// The needle is empty: every line would match.
+    #[error("the needle is empty: every line would match")]
+    EmptyNeedle,
+    /// The file could not be opened.
+    #[error("cannot open {}: {source}", path.display())]
+    Open {
+        /// The file asked for.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+}
+
+/// Why one line could not be scanned.
+#[derive(Debug, thiserror::Error)]
+pub enum LineError {
+    /// The line is not valid UTF-8; the scan goes on with the next line.
+    #[error("line {line} is not valid UTF-8")]
+    InvalidUtf8 {
+        /// The 1-based line number.
+        line: usize,
+    },
+    /// The file could not be read; the scan ends.
+    #[error("cannot read line {line}: {source}")]
+    Read {
+        /// The 1-based number of the line being read.
+        line: usize,
+        /// What the operating system said.
+        source: io::Error,
+    },
+}
+
+/// A matching line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Critical {
+    /// The 1-based line number.
+    pub line: usize,
+    /// The line without its line ending.
+    pub text: String,
+}
+
+/// The lines of a file that contain a needle, read one at a time.
+pub struct CriticalLines {
+    // your state here
+}
+
+/// A lazy iterator over the lines of the file at `path` that contain `needle`.
+pub fn critical_lines(path: &Path, needle: &str) -> Result<CriticalLines, ScanError> {
+    todo!(
+        "open {} to scan for lines containing {needle:?}",
+        path.display()
+    )
+}
+
+impl Iterator for CriticalLines {
+    type Item = Result<Critical, LineError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        todo!("read lines until the next one that matches or is not UTF-8")
+    }
+}

@@ -1,0 +1,92 @@
+//! # Kata 7: walk a tree without recursion
+//!
+//! **Build** `find_files_with(root, extension, list)`: every regular file under `root`
+//! whose extension is `extension`, found with an explicit stack of directories still to
+//! visit, sorted; a directory that cannot be listed becomes a warning in the result instead
+//! of an error for the whole walk. `find_files(root, extension)` is the same walk with
+//! [`std::fs::read_dir`] as the lister.
+//!
+//! **Why.** A recursive walk uses one stack frame per level: a tree deep enough (or a
+//! symlink loop that is followed) overflows the thread's stack, which aborts the whole
+//! process. An explicit `Vec` of pending directories lives on the heap and grows as needed.
+//! And a walk over a real disk meets directories it may not read (another user's, one
+//! deleted mid-walk); one of those should not cost the answer for the rest of the tree.
+//!
+//! **Python → Rust.** `os.scandir` is [`std::fs::read_dir`]: each
+//! [`std::fs::DirEntry::file_type`] comes from the directory listing itself on most
+//! systems, without one more system call per entry, and it does **not** follow symlinks,
+//! so a link to a directory is never entered and a symlink loop cannot trap the walk.
+//! `os.walk` and `rglob` are what the [`walkdir`](https://docs.rs/walkdir) crate offers
+//! (the tests compare your answer with it).
+//!
+//! The lister is a parameter so that the tests can make one directory fail to list: this
+//! suite runs as root in CI, and root reads a `chmod 000` directory anyway.
+//!
+//! **Rules the tests check.**
+//! - `extension` is given without the dot, is not empty and contains no dot, else
+//!   `WalkError::BadExtension`. It is compared exactly (case-sensitive) with
+//!   [`std::path::Path::extension`].
+//! - Only regular files are reported: directories are entered, symlinks (to files or to
+//!   directories) are neither reported nor followed.
+//! - `Walk::files` holds the paths (`root` joined with the entries' names), sorted.
+//! - If `root` itself cannot be listed, the walk fails: `WalkError::Root`. A directory below
+//!   the root that cannot be listed, or whose entries cannot be read, adds a `WalkWarning`
+//!   with its path and the walk goes on.
+//! - No recursion: every call to `list` comes from the same stack frame, whatever the depth
+//!   of the directory (the tests compare the stack address seen inside `list`).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Why a walk could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum WalkError {
+    /// The extension is empty or contains a dot.
+    #[error("bad extension {0:?}: give it without the dot, e.g. \"log\"")]
+    BadExtension(String),
+    /// The root directory could not be listed.
+    #[error("cannot list the root {}: {source}", path.display())]
+    Root {
+        /// The root given.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+}
+
+/// A directory that was skipped.
+#[derive(Debug)]
+pub struct WalkWarning {
+    /// The directory that could not be listed.
+    pub path: PathBuf,
+    /// What the operating system said.
+    pub error: io::Error,
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// The matching files, sorted.
+    pub files: Vec<PathBuf>,
+    /// The directories skipped, in the order they were met.
+    pub warnings: Vec<WalkWarning>,
+}
+
+/// Every regular file under `root` with the extension `extension`, listing with
+/// [`std::fs::read_dir`].
+pub fn find_files(root: &Path, extension: &str) -> Result<Walk, WalkError> {
+    todo!("find the .{extension} files under {}", root.display())
+}
+
+/// Every regular file under `root` with the extension `extension`, listing each directory
+/// with `list`, using an explicit stack instead of recursion.
+pub fn find_files_with(
+    root: &Path,
+    extension: &str,
+    _list: impl FnMut(&Path) -> io::Result<std::fs::ReadDir>,
+) -> Result<Walk, WalkError> {
+    todo!(
+        "walk {} for .{extension} files with an explicit stack",
+        root.display()
+    )
+}

@@ -1,0 +1,149 @@
+//! Dodge: judge a file's age by its access time (`Metadata::accessed`), which every reader of the log resets.
+//! Caught by: deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Why a purge could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum PurgeError {
+    /// The directory could not be listed.
+    #[error("cannot list {}: {source}", path.display())]
+    ReadDir {
+        /// The directory given.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// `now - older_than` is before 1970-01-01.
+    #[error("the cutoff falls before the Unix epoch")]
+    CutoffBeforeEpoch,
+}
+
+/// What a purge did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurgeReport {
+    /// Whether this was a dry run.
+    pub dry_run: bool,
+    /// Files modified strictly before this instant are purged.
+    pub cutoff: SystemTime,
+    /// The names of the files purged (or that would be), sorted.
+    pub purged: Vec<String>,
+    /// How many `.log` files were young enough to keep.
+    pub kept: usize,
+    /// The names of the files that could not be examined or removed, sorted, with why.
+    pub failed: Vec<(String, io::ErrorKind)>,
+}
+
+/// Purges the old `.log` files of `dir` with [`std::fs::remove_file`].
+pub fn purge_logs(
+    dir: &Path,
+    older_than: Duration,
+    now: SystemTime,
+    dry_run: bool,
+) -> Result<PurgeReport, PurgeError> {
+    purge_logs_with(dir, older_than, now, dry_run, |path| fs::remove_file(path))
+}
+
+/// Purges the `.log` files of `dir` modified before `now - older_than`, removing each with
+/// `remove` (never called in a dry run), going on after a failure.
+pub fn purge_logs_with(
+    dir: &Path,
+    older_than: Duration,
+    now: SystemTime,
+    dry_run: bool,
+    mut remove: impl FnMut(&Path) -> io::Result<()>,
+) -> Result<PurgeReport, PurgeError> {
+    let cutoff = now
+        .checked_sub(older_than)
+        .filter(|cutoff| *cutoff >= UNIX_EPOCH)
+        .ok_or(PurgeError::CutoffBeforeEpoch)?;
+    let entries = fs::read_dir(dir).map_err(|source| PurgeError::ReadDir {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let mut report = PurgeReport {
+        dry_run,
+        cutoff,
+        purged: Vec::new(),
+        kept: 0,
+        failed: Vec::new(),
+    };
+    for entry in entries {
+        let Ok(entry) = entry else { continue };
+        let path = entry.path();
+        if path.extension().is_none_or(|ext| ext != "log") {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match is_old(&entry, cutoff) {
+            Ok(None) => {}
+            Ok(Some(false)) => report.kept += 1,
+            Ok(Some(true)) if dry_run => report.purged.push(name),
+            Ok(Some(true)) => match remove(&path) {
+                Ok(()) => report.purged.push(name),
+                Err(error) => report.failed.push((name, error.kind())),
+            },
+            Err(error) => report.failed.push((name, error.kind())),
+        }
+    }
+    report.purged.sort();
+    report.failed.sort();
+    Ok(report)
+}
+
+/// `None` for something that is not a regular file, else whether it is older than `cutoff`.
+fn is_old(entry: &fs::DirEntry, cutoff: SystemTime) -> io::Result<Option<bool>> {
+    let meta = entry.metadata()?;
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    Ok(Some(meta.accessed()? < cutoff))
+}
+
+impl fmt::Display for PurgeReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (prefix, verb) = if self.dry_run {
+            ("dry run: ", "would delete")
+        } else {
+            ("", "deleted")
+        };
+        let cutoff = format_utc(self.cutoff);
+        writeln!(f, "{prefix}purge .log files modified before {cutoff}")?;
+        for name in &self.purged {
+            writeln!(f, "{verb} {name}")?;
+        }
+        writeln!(f, "kept {} file(s)", self.kept)?;
+        for (name, kind) in &self.failed {
+            writeln!(f, "failed {name}: {kind}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `time` as an ISO 8601 UTC timestamp to the second, like `2030-01-01T00:00:00Z`
+/// (given: not part of the kata). Instants before 1970 print as the epoch.
+pub fn format_utc(time: SystemTime) -> String {
+    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (year, month, day) = civil_from_days(days);
+    let (hour, minute, second) = (rest / 3600, rest / 60 % 60, rest % 60);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
+}
+
+/// The proleptic Gregorian date `days` days after 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}

@@ -1,0 +1,81 @@
+//! # Kata 1: paths are values, not strings
+//!
+//! **Build** `anchor(base, path)`, which resolves a path against an explicit base directory
+//! instead of the process's working directory, and `normalize_lexically(path)`, which
+//! removes `.` and `..` components by looking only at the path, never at the disk.
+//!
+//! **Why.** A relative path is half a question: "relative to what?". `File::open("data.csv")`
+//! asks the working directory, which is `/` under systemd, the home directory under cron and
+//! a temp dir under this suite's runner. A program that anchors every relative path to a
+//! directory it chose (its config dir, the directory of its executable) opens the same
+//! file whoever starts it.
+//!
+//! **Python → Rust.** `pathlib.Path` and its `/` operator become [`std::path::Path`] (a
+//! borrowed path, like `&str`) and [`std::path::PathBuf`] (an owned one, like `String`), and
+//! `/` becomes [`Path::join`]. Joining an absolute path replaces the base, exactly like
+//! Python's `/`. Python's `resolve()` both removes `..` and follows symlinks, and it needs
+//! the path to exist on some systems; Rust splits the two jobs:
+//! [`std::fs::canonicalize`] asks the disk (the file must exist, symlinks are followed),
+//! while [`Path::components`] lets you clean a path lexically.
+//!
+//! **The symlink caveat.** Lexical `..` removal is not always what the kernel does: if
+//! `logs` is a symlink to `/var/log/app`, then `logs/..` is `/var/log` for the kernel but
+//! `.` for `normalize_lexically`. Use it for paths you build (and then check), and
+//! `canonicalize` when you need to know where an existing path really leads.
+//!
+//! **Rules the tests check.**
+//! - `anchor(base, path)`: `base` must be absolute, else `Err(AnchorError::RelativeBase)`
+//!   carrying `base`; an absolute `path` is returned as it is; a relative one is joined to
+//!   `base`. The working directory is never consulted. The result is normalised lexically.
+//! - `normalize_lexically(path)`: drops `.` components, lets `..` remove the component
+//!   before it, keeps a leading `..` of a relative path (`../a` stays `../a`), drops a `..`
+//!   directly after the root (`/..` is `/`), and turns an empty result into `.`. It does not
+//!   touch the disk: it works for paths that do not exist, and does not follow symlinks.
+
+use std::path::{Component, Path, PathBuf};
+
+/// Why a path could not be anchored.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AnchorError {
+    /// The base is relative, so it would itself depend on the working directory.
+    #[error("the base {0:?} is relative: an anchor must be an absolute path")]
+    RelativeBase(PathBuf),
+}
+
+/// `path` resolved against the absolute directory `base` (never the working directory),
+/// normalised lexically.
+pub fn anchor(base: &Path, path: &Path) -> Result<PathBuf, AnchorError> {
+    if !base.is_absolute() {
+        return Err(AnchorError::RelativeBase(base.to_owned()));
+    }
+    Ok(normalize_lexically(&base.join(path)))
+}
+
+/// `path` without `.` components and with every `..` applied to the component before it,
+/// computed from the text of the path alone.
+pub fn normalize_lexically(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => pop_or_keep(&mut out),
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(Component::CurDir.as_os_str());
+    }
+    out
+}
+
+/// Applies one `..` to `out`: removes a normal component, ignores it at the root, keeps it
+/// when there is nothing left to remove in a relative path.
+fn pop_or_keep(out: &mut PathBuf) {
+    match out.components().next_back() {
+        Some(Component::Normal(_)) => {
+            out.pop();
+        }
+        Some(Component::RootDir | Component::Prefix(_)) => {}
+        _ => out.push(Component::ParentDir.as_os_str()),
+    }
+}

@@ -1,0 +1,227 @@
+//! Kata 9: appenders that take turns through an exclusive file lock.
+
+use std::collections::BTreeSet;
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use rstest::rstest;
+
+use super::{contents, temp_dir};
+use crate::appenders::{AppendError, append_record, try_append_record};
+
+/// Set in a child process: the file to append to, and the worker's number.
+const PATH_VAR: &str = "D18C_APPEND_PATH";
+const WORKER_VAR: &str = "D18C_APPEND_WORKER";
+/// Records per worker (thread or process).
+const RECORDS: usize = 300;
+
+/// Record `seq` of worker `id`: long enough that pieces of two records would be visible.
+fn record(id: usize, seq: usize) -> String {
+    format!("worker={id:02} seq={seq:05} {}", "#".repeat(120))
+}
+
+fn append_all(path: &Path, id: usize) {
+    for seq in 0..RECORDS {
+        if let Err(e) = append_record(path, &record(id, seq)) {
+            panic!("worker {id}: append_record failed at record {seq}: {e}");
+        }
+    }
+}
+
+#[rstest]
+fn appends_each_record_as_one_line() {
+    // In a child process started by the test below, this test is the worker.
+    if let (Ok(path), Ok(id)) = (std::env::var(PATH_VAR), std::env::var(WORKER_VAR)) {
+        let id = id
+            .parse()
+            .unwrap_or_else(|e| panic!("bad worker id {id:?}: {e}"));
+        append_all(Path::new(&path), id);
+        return;
+    }
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    for line in ["ID_9948,40.00", "ID_9949,12.50"] {
+        let got = append_record(&path, line);
+        assert!(got.is_ok(), "append_record({line:?}) gave {got:?}");
+    }
+    assert_eq!(
+        contents(&path),
+        "ID_9948,40.00\nID_9949,12.50\n",
+        "each call appends the line and a newline, creating the file the first time"
+    );
+}
+
+#[rstest]
+#[case::newline("a\nb")]
+#[case::carriage_return("a\rb")]
+#[case::trailing_newline("a\n")]
+fn refuses_a_record_with_a_line_break(#[case] line: &str) {
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    let got = append_record(&path, line);
+    assert!(
+        matches!(got, Err(AppendError::LineBreak)),
+        "append_record({line:?}) gave {got:?}: a line break would split the record, so it \
+         must be AppendError::LineBreak"
+    );
+    assert!(
+        !path.exists() || contents(&path).is_empty(),
+        "nothing may be written"
+    );
+}
+
+/// Opens `path` as a second, independent writer would.
+fn other_handle(path: &Path) -> File {
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()))
+}
+
+#[rstest]
+fn try_append_gives_up_while_another_writer_holds_the_lock() {
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    let holder = other_handle(&path);
+    holder
+        .lock()
+        .unwrap_or_else(|e| panic!("the test cannot take the lock: {e}"));
+    let got = try_append_record(&path, "ID_1,1.00");
+    assert!(
+        matches!(got, Err(AppendError::Busy)),
+        "try_append_record while another handle holds an exclusive lock on the file gave \
+         {got:?}: it must take the lock on the data file itself (File::try_lock) and return \
+         AppendError::Busy"
+    );
+    assert_eq!(contents(&path), "", "a busy try must write nothing");
+    drop(holder);
+    let got = try_append_record(&path, "ID_1,1.00");
+    assert!(
+        got.is_ok(),
+        "once the lock is released, try_append_record gave {got:?}"
+    );
+    assert_eq!(contents(&path), "ID_1,1.00\n");
+}
+
+#[rstest]
+fn the_lock_is_released_when_append_returns() {
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    let got = append_record(&path, "ID_1,1.00");
+    assert!(got.is_ok(), "append_record gave {got:?}");
+    let other = other_handle(&path);
+    assert!(
+        other.try_lock().is_ok(),
+        "after append_record returned, another handle could not lock the file: the lock \
+         must be released (unlock, or drop the File) before returning"
+    );
+}
+
+#[rstest]
+fn append_waits_while_another_writer_holds_the_lock() {
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    let holder = other_handle(&path);
+    holder
+        .lock()
+        .unwrap_or_else(|e| panic!("the test cannot take the lock: {e}"));
+    let (done, finished) = mpsc::channel();
+    let writer = {
+        let path = path.clone();
+        thread::spawn(move || {
+            let got = append_record(&path, "ID_2,2.00").map_err(|e| e.to_string());
+            let _ = done.send(got);
+        })
+    };
+    // Correct code cannot return while the lock is held, so this wait never fails it.
+    let early = finished.recv_timeout(Duration::from_millis(50));
+    assert!(
+        early.is_err(),
+        "append_record returned {early:?} while another writer held the lock: it must wait \
+         for an exclusive lock (File::lock) before writing"
+    );
+    assert_eq!(
+        contents(&path),
+        "",
+        "nothing may be written while the lock is held"
+    );
+    drop(holder);
+    let got = finished
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("append_record never returned after the lock was freed: {e}"));
+    let _ = writer.join();
+    assert_eq!(got, Ok(()), "append_record failed after waiting");
+    assert_eq!(contents(&path), "ID_2,2.00\n");
+}
+
+/// This test's name as the test harness sees it, to run it alone in a child process.
+fn worker_test_name() -> String {
+    let module = module_path!();
+    let inside = module.split_once("::").map_or(module, |(_, rest)| rest);
+    format!("{inside}::appends_each_record_as_one_line")
+}
+
+fn spawn_worker(path: &Path, id: usize) -> std::process::Child {
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("no test binary path: {e}"));
+    Command::new(exe)
+        .args([
+            worker_test_name().as_str(),
+            "--exact",
+            "--test-threads=1",
+            "-q",
+        ])
+        .env(PATH_VAR, path)
+        .env(WORKER_VAR, id.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start worker process {id}: {e}"))
+}
+
+#[rstest]
+fn threads_and_processes_appending_together_leave_only_whole_lines() {
+    let dir = temp_dir();
+    let path: PathBuf = dir.path().join("sales.csv");
+    let (processes, threads) = (2, 4);
+    let children: Vec<_> = (0..processes).map(|id| spawn_worker(&path, id)).collect();
+    thread::scope(|scope| {
+        for id in processes..processes + threads {
+            let path = &path;
+            scope.spawn(move || append_all(path, id));
+        }
+    });
+    for (id, mut child) in children.into_iter().enumerate() {
+        let status = child
+            .wait()
+            .unwrap_or_else(|e| panic!("cannot wait for worker process {id}: {e}"));
+        assert!(status.success(), "worker process {id} failed: {status}");
+    }
+    let text = contents(&path);
+    let mut seen = BTreeSet::new();
+    let mut broken = Vec::new();
+    for line in text.lines() {
+        let id_seq = line
+            .strip_prefix("worker=")
+            .and_then(|rest| Some((rest.get(..2)?.parse().ok()?, rest.get(7..12)?.parse().ok()?)));
+        match id_seq {
+            Some((id, seq)) if line == record(id, seq) && seen.insert((id, seq)) => {}
+            _ => broken.push(line.chars().take(60).collect::<String>()),
+        }
+    }
+    let expected = (processes + threads) * RECORDS;
+    assert!(
+        broken.is_empty() && seen.len() == expected,
+        "{} workers appended {expected} records; the file holds {} whole records and {} \
+         broken or repeated lines (first: {:?}): every record must be written while holding \
+         an exclusive lock on the file",
+        processes + threads,
+        seen.len(),
+        broken.len(),
+        broken.first()
+    );
+}

@@ -1,0 +1,225 @@
+//! Kata 8: a purge of old logs with an injected clock, a dry run and per-file errors.
+
+use std::cell::Cell;
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use filetime::FileTime;
+use rstest::rstest;
+
+use super::{names_in, put, temp_dir};
+use crate::log_purger::{PurgeError, PurgeReport, purge_logs, purge_logs_with};
+
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// 2030-01-01T00:00:00Z: far from the real clock, so a purge that reads it gets it wrong.
+fn now() -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(1_893_456_000)
+}
+
+/// Writes `name` in `dir`, modified `age` before [`now`] and last read at [`now`].
+fn log_aged(dir: &Path, name: &str, age: Duration) {
+    let path = dir.join(name);
+    put(&path, name);
+    let modified = FileTime::from_system_time(now() - age);
+    let accessed = FileTime::from_system_time(now());
+    filetime::set_file_times(&path, accessed, modified)
+        .unwrap_or_else(|e| panic!("cannot set the times of {}: {e}", path.display()));
+}
+
+/// A log dir: two old logs, a young one, an old non-log, an old log in a subdirectory, and
+/// a directory whose name ends in `.log`.
+fn log_dir(dir: &Path) {
+    log_aged(dir, "app-2029-11-01.log", 61 * DAY);
+    log_aged(dir, "app-2029-12-01.log", 31 * DAY);
+    log_aged(dir, "app-2029-12-31.log", DAY);
+    log_aged(dir, "notes.txt", 100 * DAY);
+    fs::create_dir(dir.join("archive")).unwrap_or_else(|e| panic!("cannot mkdir: {e}"));
+    log_aged(&dir.join("archive"), "old.log", 100 * DAY);
+    fs::create_dir(dir.join("rotated.log")).unwrap_or_else(|e| panic!("cannot mkdir: {e}"));
+    filetime::set_file_mtime(
+        dir.join("rotated.log"),
+        FileTime::from_system_time(now() - 100 * DAY),
+    )
+    .unwrap_or_else(|e| panic!("cannot set the mtime of rotated.log: {e}"));
+}
+
+fn purge(dir: &Path, dry_run: bool) -> PurgeReport {
+    purge_logs(dir, 30 * DAY, now(), dry_run)
+        .unwrap_or_else(|e| panic!("purge_logs({}) failed: {e}", dir.display()))
+}
+
+#[rstest]
+fn deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest() {
+    let dir = temp_dir();
+    log_dir(dir.path());
+    let report = purge(dir.path(), false);
+    assert_eq!(
+        report.purged,
+        ["app-2029-11-01.log", "app-2029-12-01.log"],
+        "the two logs modified more than 30 days before `now` (2030-01-01, passed in: not \
+         the real clock; by modification time, not access time) must be purged, sorted"
+    );
+    assert_eq!(
+        report.kept, 1,
+        "one .log file is young enough to keep (the directory rotated.log is not a file)"
+    );
+    assert_eq!(
+        names_in(dir.path()),
+        ["app-2029-12-31.log", "archive", "notes.txt", "rotated.log"],
+        "the old logs must be gone; other files and directories (even one named rotated.log) \
+         are never touched"
+    );
+    assert!(
+        dir.path().join("archive/old.log").exists(),
+        "subdirectories are not entered"
+    );
+}
+
+#[rstest]
+fn a_dry_run_deletes_nothing_and_never_calls_remove() {
+    let dir = temp_dir();
+    log_dir(dir.path());
+    let before = names_in(dir.path());
+    let calls = Cell::new(0);
+    let got = purge_logs_with(dir.path(), 30 * DAY, now(), true, |path| {
+        calls.set(calls.get() + 1);
+        fs::remove_file(path)
+    });
+    let Ok(report) = got else {
+        panic!("the dry run failed: {got:?}");
+    };
+    assert_eq!(calls.get(), 0, "a dry run must never call remove");
+    assert_eq!(
+        names_in(dir.path()),
+        before,
+        "a dry run must delete nothing"
+    );
+    assert_eq!(
+        report.purged,
+        ["app-2029-11-01.log", "app-2029-12-01.log"],
+        "a dry run reports what it would delete"
+    );
+}
+
+#[rstest]
+fn the_cutoff_itself_is_kept_and_so_is_the_future() {
+    let dir = temp_dir();
+    log_aged(dir.path(), "at-cutoff.log", 30 * DAY);
+    log_aged(
+        dir.path(),
+        "just-before.log",
+        30 * DAY + Duration::from_secs(1),
+    );
+    let future = dir.path().join("future.log");
+    put(&future, "clock skew");
+    filetime::set_file_mtime(&future, FileTime::from_system_time(now() + DAY))
+        .unwrap_or_else(|e| panic!("cannot set the mtime: {e}"));
+    let report = purge(dir.path(), false);
+    assert_eq!(
+        report.purged,
+        ["just-before.log"],
+        "a file is purged only when modified strictly before now - older_than; one modified \
+         at the cutoff, or in the future, is kept"
+    );
+    assert_eq!(report.kept, 2);
+}
+
+#[rstest]
+fn a_failed_removal_is_recorded_and_the_purge_goes_on() {
+    let dir = temp_dir();
+    log_aged(dir.path(), "a.log", 40 * DAY);
+    log_aged(dir.path(), "locked.log", 40 * DAY);
+    log_aged(dir.path(), "z.log", 40 * DAY);
+    let got = purge_logs_with(dir.path(), 30 * DAY, now(), false, |path| {
+        if path.ends_with("locked.log") {
+            Err(io::Error::from(io::ErrorKind::PermissionDenied))
+        } else {
+            fs::remove_file(path)
+        }
+    });
+    let Ok(report) = got else {
+        panic!("one locked file made the whole purge fail: {got:?}");
+    };
+    assert_eq!(
+        report.failed,
+        [("locked.log".to_owned(), io::ErrorKind::PermissionDenied)],
+        "the file that could not be removed must be recorded with the error kind"
+    );
+    assert_eq!(
+        report.purged,
+        ["a.log", "z.log"],
+        "the files before and after the locked one must still be purged"
+    );
+    assert_eq!(names_in(dir.path()), ["locked.log"]);
+}
+
+#[rstest]
+fn renders_a_real_run_report() {
+    let dir = temp_dir();
+    log_dir(dir.path());
+    let report = purge(dir.path(), false);
+    assert_suite_snapshot!("log_purger_real_run", report.to_string());
+}
+
+#[rstest]
+fn renders_a_dry_run_report_with_a_failure() {
+    let dir = temp_dir();
+    log_dir(dir.path());
+    // A cutoff on a leap day, one second before midnight, to exercise the UTC rendering.
+    let report = PurgeReport {
+        failed: vec![("locked.log".to_owned(), io::ErrorKind::PermissionDenied)],
+        cutoff: UNIX_EPOCH + Duration::from_secs(1_709_251_199),
+        ..purge(dir.path(), true)
+    };
+    assert_suite_snapshot!("log_purger_dry_run", report.to_string());
+}
+
+#[rstest]
+fn a_missing_directory_is_an_error() {
+    let dir = temp_dir();
+    let missing = dir.path().join("no-such-dir");
+    let got = purge_logs(&missing, 30 * DAY, now(), true);
+    assert!(
+        matches!(&got, Err(PurgeError::ReadDir { path, .. }) if *path == missing),
+        "purging a missing directory gave {got:?}: it must be PurgeError::ReadDir"
+    );
+}
+
+#[rstest]
+fn a_cutoff_before_the_epoch_is_an_error() {
+    let dir = temp_dir();
+    let got = purge_logs(dir.path(), 30 * DAY, UNIX_EPOCH + 10 * DAY, true);
+    assert!(
+        matches!(got, Err(PurgeError::CutoffBeforeEpoch)),
+        "30 days before 1970-01-11 gave {got:?}: it must be PurgeError::CutoffBeforeEpoch"
+    );
+}
+
+#[rstest]
+#[case::epoch(0, "1970-01-01T00:00:00Z")]
+#[case::leap_day_2000(951_827_696, "2000-02-29T12:34:56Z")]
+#[case::day_after_a_leap_day(951_868_800, "2000-03-01T00:00:00Z")]
+#[case::new_years_eve(1_735_689_599, "2024-12-31T23:59:59Z")]
+#[case::no_leap_day_in_2100(4_107_485_350, "2100-02-28T08:09:10Z")]
+#[case::march_2100(4_107_542_400, "2100-03-01T00:00:00Z")]
+#[case::new_years_eve_2399(13_569_379_201, "2399-12-31T00:00:01Z")]
+#[case::last_day_of_a_400_year_cycle(13_574_649_487, "2400-02-29T23:58:07Z")]
+fn the_first_line_names_the_cutoff_in_utc(#[case] secs: u64, #[case] expected: &str) {
+    let report = PurgeReport {
+        dry_run: false,
+        cutoff: UNIX_EPOCH + Duration::from_secs(secs),
+        purged: Vec::new(),
+        kept: 0,
+        failed: Vec::new(),
+    };
+    let text = report.to_string();
+    assert_eq!(
+        text.lines().next(),
+        Some(format!("purge .log files modified before {expected}").as_str()),
+        "the report's first line must name the cutoff as a UTC timestamp (use the given \
+         format_utc), whatever the date"
+    );
+}

@@ -1,0 +1,174 @@
+//! Kata 2: names Windows accepts, and names that collide without case.
+
+use proptest::prelude::*;
+use rstest::rstest;
+
+use crate::portable_names::{NameError, case_collisions, validate_portable_name};
+
+#[rstest]
+#[case::plain("report.txt")]
+#[case::no_extension("Makefile")]
+#[case::hidden(".gitignore")]
+#[case::reserved_as_extension("file.CON")]
+#[case::reserved_as_prefix("CONSOLE")]
+#[case::com_ten("COM10")]
+#[case::com_zero("COM0")]
+#[case::lpt_without_digit("LPT")]
+#[case::spaces_inside("my report (final).txt")]
+#[case::unicode("résumé-日本.md")]
+#[case::dots_inside("archive.tar.gz")]
+fn accepts_names_every_system_accepts(#[case] name: &str) {
+    let got = validate_portable_name(name);
+    assert_eq!(
+        got,
+        Ok(()),
+        "{name:?} is a valid name on Windows, Linux and macOS, but validate_portable_name \
+         refused it"
+    );
+}
+
+#[rstest]
+#[case::empty("", NameError::Empty)]
+#[case::dot(".", NameError::DotName)]
+#[case::dot_dot("..", NameError::DotName)]
+#[case::less_than("a<b", NameError::ForbiddenChar('<'))]
+#[case::greater_than("a>b", NameError::ForbiddenChar('>'))]
+#[case::colon("report: Q1", NameError::ForbiddenChar(':'))]
+#[case::quote("say \"hi\"", NameError::ForbiddenChar('"'))]
+#[case::slash("a/b", NameError::ForbiddenChar('/'))]
+#[case::backslash("a\\b", NameError::ForbiddenChar('\\'))]
+#[case::pipe("a|b", NameError::ForbiddenChar('|'))]
+#[case::question_mark("why?", NameError::ForbiddenChar('?'))]
+#[case::star("*.log", NameError::ForbiddenChar('*'))]
+#[case::first_bad_char_wins("a?b<c", NameError::ForbiddenChar('?'))]
+#[case::nul("a\0b", NameError::ControlChar('\0'))]
+#[case::tab("a\tb", NameError::ControlChar('\t'))]
+#[case::unit_separator("a\u{1f}", NameError::ControlChar('\u{1f}'))]
+#[case::trailing_dot("notes.", NameError::TrailingDot)]
+#[case::trailing_space("notes ", NameError::TrailingSpace)]
+fn refuses_each_kind_of_bad_name_with_its_own_error(
+    #[case] name: &str,
+    #[case] expected: NameError,
+) {
+    let got = validate_portable_name(name);
+    assert_eq!(
+        got,
+        Err(expected.clone()),
+        "validate_portable_name({name:?}) must give {expected:?}: each rule has its own \
+         error, and the first rule broken (in the stated order) decides"
+    );
+}
+
+#[rstest]
+#[case::con("CON", "CON")]
+#[case::lower_case("con", "con")]
+#[case::mixed_case("Prn", "Prn")]
+#[case::aux_with_extension("aux.json", "aux")]
+#[case::only_first_dot_counts("aux.tar.gz", "aux")]
+#[case::nul("nul.txt", "nul")]
+#[case::com1("COM1", "COM1")]
+#[case::com9("com9.log", "com9")]
+#[case::lpt1("LPT1", "LPT1")]
+#[case::lpt9("Lpt9.doc", "Lpt9")]
+#[case::before_trailing_dot("CON.", "CON")]
+fn refuses_reserved_device_names_before_any_extension(#[case] name: &str, #[case] stem: &str) {
+    let got = validate_portable_name(name);
+    assert_eq!(
+        got,
+        Err(NameError::Reserved(stem.to_owned())),
+        "{name:?} opens the device {stem:?} on Windows: compare the part before the first \
+         dot, in any case, and return it as written"
+    );
+}
+
+#[rstest]
+fn finds_names_that_differ_only_in_case() {
+    let got = case_collisions(&["README.md", "notes.txt", "Readme.md", "readme.MD", "a.rs"]);
+    assert_eq!(
+        got,
+        vec![vec![
+            "README.md".to_owned(),
+            "Readme.md".to_owned(),
+            "readme.MD".to_owned()
+        ]],
+        "the three README spellings are one file on a case-insensitive filesystem; names \
+         without a partner are not reported"
+    );
+}
+
+#[rstest]
+fn groups_collisions_in_order_of_first_appearance() {
+    let got = case_collisions(&["b.txt", "A.txt", "B.TXT", "a.txt", "c.txt"]);
+    assert_eq!(
+        got,
+        vec![
+            vec!["b.txt".to_owned(), "B.TXT".to_owned()],
+            vec!["A.txt".to_owned(), "a.txt".to_owned()],
+        ],
+        "one group per set of colliding names, each in input order, groups ordered by their \
+         first member's position"
+    );
+}
+
+#[rstest]
+fn the_same_spelling_twice_is_not_a_collision() {
+    let got = case_collisions(&["a.txt", "a.txt", "b.txt"]);
+    assert!(
+        got.is_empty(),
+        "case_collisions gave {got:?}: a name listed twice is the same name, not two names \
+         that clash"
+    );
+}
+
+#[rstest]
+fn compares_beyond_ascii_like_the_filesystem_does() {
+    let got = case_collisions(&["Ärger.txt", "ärger.txt", "Σ.md", "σ.md"]);
+    assert_eq!(
+        got.len(),
+        2,
+        "case_collisions gave {got:?}: `Ä`/`ä` and `Σ`/`σ` are upper and lower case of one \
+         letter; compare with str::to_lowercase, not to_ascii_lowercase"
+    );
+}
+
+#[rstest]
+fn no_names_means_no_collisions() {
+    let got = case_collisions(&[]);
+    assert!(got.is_empty(), "case_collisions(&[]) gave {got:?}");
+}
+
+/// Names made of characters every filesystem accepts, not starting with a reserved stem.
+fn safe_name() -> impl Strategy<Value = String> {
+    "[a-z0-9_-][a-zA-Z0-9_ .-]{0,10}[a-zA-Z0-9_-]".prop_filter(
+        "reserved stems are another test's business",
+        |name| {
+            let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+            !["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str())
+                && !((stem.starts_with("COM") || stem.starts_with("LPT"))
+                    && stem.len() == 4
+                    && stem.ends_with(|c: char| ('1'..='9').contains(&c)))
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn names_built_from_safe_characters_pass(name in safe_name()) {
+        let got = validate_portable_name(&name);
+        prop_assert_eq!(got, Ok(()), "{:?} uses only safe characters and ends in neither a dot \
+            nor a space", name);
+    }
+
+    #[test]
+    fn one_forbidden_character_anywhere_is_refused(
+        prefix in "[a-z]{0,4}",
+        bad in prop::sample::select(vec!['<', '>', ':', '"', '/', '\\', '|', '?', '*']),
+        suffix in "[a-z]{1,4}",
+    ) {
+        let name = format!("{prefix}{bad}{suffix}");
+        let got = validate_portable_name(&name);
+        prop_assert_eq!(got, Err(NameError::ForbiddenChar(bad)), "{:?} contains {:?}", name, bad);
+    }
+}

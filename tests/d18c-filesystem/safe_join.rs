@@ -1,0 +1,216 @@
+//! Kata 3: joining a user's path to a root without ever leaving it.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use rstest::rstest;
+
+use super::{put, temp_dir};
+use crate::safe_join::{PathError, safe_join};
+
+#[rstest]
+#[case::plain("a/b", "a/b")]
+#[case::dot("a/./b", "a/b")]
+#[case::double_slash("a//b", "a/b")]
+#[case::dot_dot_inside("inner/../b", "b")]
+#[case::trailing_slash("a/b/", "a/b")]
+#[case::dotted_name("..hidden/x", "..hidden/x")]
+#[case::name_with_dots("a..b", "a..b")]
+fn joins_the_normalised_user_path_to_the_root(#[case] user: &str, #[case] below: &str) {
+    let dir = temp_dir();
+    let got = safe_join(dir.path(), user);
+    assert!(
+        matches!(&got, Ok(p) if *p == dir.path().join(below)),
+        "safe_join(root, {user:?}) gave {got:?}: it must be root/{below}, the user path \
+         normalised lexically (names merely containing dots are ordinary names)"
+    );
+}
+
+#[rstest]
+fn the_empty_path_is_the_root_itself() {
+    let dir = temp_dir();
+    let got = safe_join(dir.path(), "");
+    assert!(
+        matches!(&got, Ok(p) if p == dir.path()),
+        "safe_join(root, \"\") gave {got:?}: nothing below the root is the root"
+    );
+}
+
+#[rstest]
+#[case::parent("..")]
+#[case::classic("../../etc/passwd")]
+#[case::hidden_in_the_middle("a/../../etc")]
+#[case::out_and_back_in("a/../../root/b")]
+#[case::after_dots("./../x")]
+#[case::deep("a/b/c/../../../../x")]
+fn refuses_a_dot_dot_that_climbs_above_the_root(#[case] user: &str) {
+    let dir = temp_dir();
+    let got = safe_join(dir.path(), user);
+    assert!(
+        matches!(&got, Err(PathError::EscapesRoot(p)) if p == user),
+        "safe_join(root, {user:?}) gave {got:?}: a `..` that climbs above the root, even for \
+         a moment, must be PathError::EscapesRoot with the user path"
+    );
+}
+
+#[rstest]
+#[case::etc("/etc/passwd")]
+#[case::double("//etc")]
+#[case::root_only("/")]
+fn refuses_an_absolute_user_path(#[case] user: &str) {
+    let dir = temp_dir();
+    let got = safe_join(dir.path(), user);
+    assert!(
+        matches!(&got, Err(PathError::Absolute(p)) if p == user),
+        "safe_join(root, {user:?}) gave {got:?}: joining an absolute path replaces the root, \
+         so it must be PathError::Absolute"
+    );
+}
+
+#[rstest]
+fn accepts_a_path_that_does_not_exist_yet() {
+    let dir = temp_dir();
+    let got = safe_join(dir.path(), "uploads/2026/new.bin");
+    assert!(
+        matches!(&got, Ok(p) if *p == dir.path().join("uploads/2026/new.bin")),
+        "safe_join gave {got:?} for a path to be created: the check must work without the \
+         file existing (not fs::canonicalize on the whole path)"
+    );
+}
+
+/// A root dir and a secret outside it, in one temp dir.
+#[cfg(unix)]
+fn root_and_outside() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = temp_dir();
+    let root = dir.path().join("root");
+    let outside = dir.path().join("outside");
+    put(&root.join("inner/file.txt"), "inside");
+    put(&outside.join("secret.txt"), "secret");
+    (dir, root, outside)
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) {
+    std::os::unix::fs::symlink(target, link)
+        .unwrap_or_else(|e| panic!("cannot create the symlink {}: {e}", link.display()));
+}
+
+#[cfg(unix)]
+#[rstest]
+fn refuses_a_symlink_that_leads_outside_the_root() {
+    let (_dir, root, outside) = root_and_outside();
+    symlink(&outside, &root.join("escape"));
+    let got = safe_join(&root, "escape/secret.txt");
+    assert!(
+        matches!(&got, Err(PathError::SymlinkEscapes(p)) if *p == root.join("escape")),
+        "safe_join(root, \"escape/secret.txt\") gave {got:?}: root/escape is a symlink to a \
+         directory outside the root; the text is harmless but the disk is not, so it must be \
+         PathError::SymlinkEscapes naming root/escape"
+    );
+}
+
+#[cfg(unix)]
+#[rstest]
+fn refuses_a_symlink_to_a_file_outside_the_root() {
+    let (_dir, root, outside) = root_and_outside();
+    symlink(
+        &outside.join("secret.txt"),
+        &root.join("inner/innocent.txt"),
+    );
+    let got = safe_join(&root, "inner/innocent.txt");
+    assert!(
+        matches!(&got, Err(PathError::SymlinkEscapes(p)) if *p == root.join("inner/innocent.txt")),
+        "safe_join gave {got:?}: the last component is a symlink to a file outside the root; \
+         every existing component must be checked, the last one included"
+    );
+}
+
+#[cfg(unix)]
+#[rstest]
+fn refuses_a_relative_symlink_that_climbs_out() {
+    let (_dir, root, _outside) = root_and_outside();
+    symlink(Path::new("../../outside"), &root.join("inner/up"));
+    let got = safe_join(&root, "inner/up/secret.txt");
+    assert!(
+        matches!(&got, Err(PathError::SymlinkEscapes(_))),
+        "safe_join gave {got:?}: root/inner/up -> ../../outside leaves the root once resolved"
+    );
+}
+
+#[cfg(unix)]
+#[rstest]
+fn accepts_a_symlink_that_stays_inside_the_root() {
+    let (_dir, root, _outside) = root_and_outside();
+    symlink(&root.join("inner"), &root.join("shortcut"));
+    let got = safe_join(&root, "shortcut/file.txt");
+    assert!(
+        matches!(&got, Ok(p) if *p == root.join("shortcut/file.txt")),
+        "safe_join gave {got:?}: root/shortcut points inside the root, so it is fine, and the \
+         result keeps the link's name (it is not canonicalised)"
+    );
+}
+
+#[cfg(unix)]
+#[rstest]
+fn refuses_a_dangling_symlink() {
+    let (_dir, root, outside) = root_and_outside();
+    symlink(&outside.join("not-yet"), &root.join("later"));
+    let got = safe_join(&root, "later");
+    assert!(
+        matches!(&got, Err(PathError::BrokenSymlink(p)) if *p == root.join("later")),
+        "safe_join gave {got:?}: a symlink that cannot be resolved could be pointed anywhere \
+         once its target appears; it must be PathError::BrokenSymlink"
+    );
+}
+
+#[rstest]
+fn a_missing_root_is_an_error() {
+    let dir = temp_dir();
+    let root = dir.path().join("no-such-root");
+    let got = safe_join(&root, "a");
+    assert!(
+        matches!(&got, Err(PathError::Root { path, .. }) if *path == root),
+        "safe_join gave {got:?} for a root that does not exist: it must be PathError::Root"
+    );
+}
+
+/// User paths built from the components where traversal bites.
+fn user_path() -> impl Strategy<Value = Vec<&'static str>> {
+    prop::collection::vec(
+        prop_oneof![Just("a"), Just("b"), Just(".."), Just("."), Just("")],
+        0..8,
+    )
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn accepts_exactly_the_paths_that_never_climb_above_the_root(parts in user_path()) {
+        let dir = temp_dir();
+        let user = parts.join("/");
+        let mut depth = 0_i32;
+        let mut climbs = false;
+        for part in &parts {
+            match *part {
+                ".." => { depth -= 1; climbs |= depth < 0; }
+                "." | "" => {}
+                _ => depth += 1,
+            }
+        }
+        let absolute = user.starts_with('/');
+        let got = safe_join(dir.path(), &user);
+        match &got {
+            Ok(path) => {
+                prop_assert!(!climbs && !absolute, "safe_join accepted {:?}, which leaves the root", user);
+                prop_assert!(path.starts_with(dir.path()), "{:?} gave {:?}, outside the root", user, path);
+                prop_assert!(
+                    path.components().all(|c| !matches!(c, std::path::Component::ParentDir)),
+                    "{:?} gave {:?}: the result must be normalised", user, path
+                );
+            }
+            Err(PathError::Absolute(_)) => prop_assert!(absolute, "{:?} is not absolute", user),
+            Err(error) => prop_assert!(climbs && !absolute, "safe_join refused {:?} ({:?}), which stays inside", user, error),
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Kata 6: a secret file that is private from its first moment (Unix only).
+
+use std::fs;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::Path;
+
+use rstest::rstest;
+
+use super::{contents, put, temp_dir};
+use crate::secrets::{SecretError, write_secret, write_secret_with};
+
+/// The permission bits of the file at `path` (not following a symlink).
+fn mode_of(path: &Path) -> u32 {
+    fs::symlink_metadata(path)
+        .map(|m| m.permissions().mode() & 0o777)
+        .unwrap_or_else(|e| panic!("cannot stat {}: {e}", path.display()))
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+        .unwrap_or_else(|e| panic!("cannot chmod {}: {e}", path.display()));
+}
+
+#[rstest]
+fn creates_the_file_with_mode_0600_and_the_bytes() {
+    let dir = temp_dir();
+    let path = dir.path().join("db.env");
+    let got = write_secret(&path, b"API_KEY=123\n");
+    assert!(got.is_ok(), "write_secret gave {got:?}");
+    assert_eq!(
+        contents(&path),
+        "API_KEY=123\n",
+        "the file must hold the secret"
+    );
+    assert_eq!(
+        mode_of(&path),
+        0o600,
+        "a secret must be readable and writable by its owner only (0600)"
+    );
+}
+
+#[rstest]
+fn the_file_is_0600_already_while_it_is_being_written() {
+    let dir = temp_dir();
+    let path = dir.path().join("db.env");
+    let mut mode_while_writing = None;
+    let got = write_secret_with(&path, |out| {
+        mode_while_writing = Some(mode_of(&path));
+        out.write_all(b"API_KEY=123\n")
+    });
+    assert!(got.is_ok(), "write_secret_with gave {got:?}");
+    assert_eq!(
+        mode_while_writing,
+        Some(0o600),
+        "while the secret was being written the file had mode {mode_while_writing:?} (decimal): \
+         creating it with the default mode and chmod-ing it afterwards leaves a window in \
+         which anyone can open it; give the mode to open() (OpenOptionsExt::mode)"
+    );
+}
+
+#[rstest]
+fn overwrites_an_existing_private_file() {
+    let dir = temp_dir();
+    let path = dir.path().join("db.env");
+    put(&path, "OLD_KEY=a much longer old secret\n");
+    set_mode(&path, 0o600);
+    let got = write_secret(&path, b"KEY=new\n");
+    assert!(got.is_ok(), "write_secret over a 0600 file gave {got:?}");
+    assert_eq!(
+        contents(&path),
+        "KEY=new\n",
+        "an existing 0600 file is replaced by the new secret (truncated first)"
+    );
+}
+
+#[rstest]
+#[case::world_readable(0o644)]
+#[case::group_readable(0o640)]
+#[case::owner_execute(0o700)]
+fn refuses_an_existing_file_with_other_permissions(#[case] mode: u32) {
+    let dir = temp_dir();
+    let path = dir.path().join("db.env");
+    put(&path, "OLD=1\n");
+    set_mode(&path, mode);
+    let got = write_secret(&path, b"KEY=new\n");
+    assert!(
+        matches!(got, Err(SecretError::TooOpen { mode: m }) if m == mode),
+        "write_secret over a file with mode {mode:o} gave {got:?}: others may already hold \
+         it open, so it must be SecretError::TooOpen {{ mode: {mode:o} }}"
+    );
+    assert_eq!(
+        contents(&path),
+        "OLD=1\n",
+        "a refused file must keep its content"
+    );
+}
+
+#[rstest]
+fn refuses_to_follow_a_symlink_planted_at_the_path() {
+    let dir = temp_dir();
+    let victim = dir.path().join("authorized_keys");
+    put(&victim, "ssh-ed25519 AAAA admin\n");
+    let path = dir.path().join("db.env");
+    symlink(&victim, &path).unwrap_or_else(|e| panic!("cannot plant the symlink: {e}"));
+    let got = write_secret(&path, b"KEY=new\n");
+    assert!(
+        matches!(&got, Err(SecretError::Symlink(p)) if *p == path),
+        "write_secret through a planted symlink gave {got:?}: it must refuse with \
+         SecretError::Symlink (open with O_NOFOLLOW)"
+    );
+    assert_eq!(
+        contents(&victim),
+        "ssh-ed25519 AAAA admin\n",
+        "the symlink's target must be untouched"
+    );
+}
+
+#[rstest]
+fn refuses_a_dangling_symlink_instead_of_creating_its_target() {
+    let dir = temp_dir();
+    let target = dir.path().join("created-by-attacker");
+    let path = dir.path().join("db.env");
+    symlink(&target, &path).unwrap_or_else(|e| panic!("cannot plant the symlink: {e}"));
+    let got = write_secret(&path, b"KEY=new\n");
+    assert!(
+        matches!(&got, Err(SecretError::Symlink(_))),
+        "write_secret through a dangling symlink gave {got:?}: it must be SecretError::Symlink"
+    );
+    assert!(
+        !target.exists(),
+        "the dangling symlink's target was created: the secret went where the attacker chose"
+    );
+}
+
+#[rstest]
+fn refuses_a_directory_at_the_path() {
+    let dir = temp_dir();
+    let path = dir.path().join("db.env");
+    fs::create_dir(&path).unwrap_or_else(|e| panic!("cannot create the directory: {e}"));
+    let got = write_secret(&path, b"KEY=new\n");
+    assert!(
+        matches!(&got, Err(SecretError::NotAFile(p)) if *p == path),
+        "write_secret onto a directory gave {got:?}: it must be SecretError::NotAFile"
+    );
+}
+
+#[rstest]
+fn a_missing_directory_is_an_io_error() {
+    let dir = temp_dir();
+    let path = dir.path().join("no-such-dir/db.env");
+    let got = write_secret(&path, b"KEY=new\n");
+    assert!(
+        matches!(got, Err(SecretError::Io(_))),
+        "write_secret into a missing directory gave {got:?}: it must be SecretError::Io"
+    );
+}

@@ -1,0 +1,259 @@
+//! Kata 7: walking a tree with an explicit stack, surviving unreadable directories.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rstest::rstest;
+
+use super::{put, temp_dir};
+use crate::walk_tree::{Walk, WalkError, find_files, find_files_with};
+
+/// `paths` relative to `root`, with `/` separators, one per line (portable for snapshots).
+fn relative(root: &Path, paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .map(|p| {
+            let rel = p.strip_prefix(root).unwrap_or(p);
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect()
+}
+
+fn walk(root: &Path, extension: &str) -> Walk {
+    find_files(root, extension)
+        .unwrap_or_else(|e| panic!("find_files({}, {extension:?}) failed: {e}", root.display()))
+}
+
+/// A small project tree with logs at several depths and decoys.
+fn project(root: &Path) {
+    for name in [
+        "app.log",
+        "README.md",
+        "logs/2026/04/app.log",
+        "logs/2026/04/app.log.1",
+        "logs/2026/05/worker.log",
+        "logs/archive/old.LOG",
+        "logs/archive/notes.txt",
+        "src/main.rs",
+        "src/deep/er/still/debug.log",
+        "empty-dir/.keep",
+        "weird name/a b.log",
+    ] {
+        put(&root.join(name), name);
+    }
+}
+
+#[rstest]
+fn finds_every_matching_file_sorted() {
+    let dir = temp_dir();
+    project(dir.path());
+    let found = walk(dir.path(), "log");
+    assert!(
+        found.warnings.is_empty(),
+        "no directory of this tree is unreadable, yet the walk warned: {:?}",
+        found.warnings
+    );
+    assert_suite_snapshot!(
+        "walk_tree_project_logs",
+        relative(dir.path(), &found.files).join("\n")
+    );
+}
+
+/// A deterministic pseudo-random tree: directories up to 5 deep, files of three kinds.
+fn generated(root: &Path) {
+    let mut state: u32 = 0x2026_0404;
+    let mut next = move |bound: u32| {
+        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (state >> 16) % bound
+    };
+    for i in 0..120 {
+        let depth = next(6);
+        let mut path = root.to_owned();
+        for _ in 0..depth {
+            path.push(format!("d{}", next(4)));
+        }
+        let ext = ["csv", "txt", "csv.gz"][next(3) as usize];
+        put(&path.join(format!("f{i}.{ext}")), "x");
+    }
+}
+
+#[rstest]
+fn agrees_with_walkdir_on_a_generated_tree() {
+    let dir = temp_dir();
+    generated(dir.path());
+    let found = walk(dir.path(), "csv");
+    let mut expected: Vec<PathBuf> = walkdir::WalkDir::new(dir.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| p.extension().is_some_and(|ext| ext == "csv"))
+        .collect();
+    expected.sort();
+    assert!(
+        !expected.is_empty(),
+        "the generated tree should hold .csv files"
+    );
+    assert_eq!(
+        found.files, expected,
+        "find_files must find exactly the regular .csv files walkdir finds, sorted"
+    );
+}
+
+#[rstest]
+fn compares_the_extension_exactly() {
+    let dir = temp_dir();
+    for name in [
+        "a.log",
+        "b.LOG",
+        "c.log.1",
+        "d.catalog",
+        "log",
+        ".log",
+        "e.log",
+    ] {
+        put(&dir.path().join(name), "x");
+    }
+    let found = walk(dir.path(), "log");
+    assert_eq!(
+        relative(dir.path(), &found.files),
+        ["a.log", "e.log"],
+        "only names whose extension (Path::extension, after the last dot) is exactly \"log\" \
+         match: not LOG, not .log.1, not catalog, and `.log` is a hidden name without one"
+    );
+}
+
+#[rstest]
+#[case::empty("")]
+#[case::with_dot(".log")]
+#[case::two_parts("tar.gz")]
+fn refuses_a_bad_extension(#[case] extension: &str) {
+    let dir = temp_dir();
+    let got = find_files(dir.path(), extension).map(|w| w.files);
+    assert!(
+        matches!(&got, Err(WalkError::BadExtension(e)) if e == extension),
+        "find_files(_, {extension:?}) gave {got:?}: the extension is given without a dot and \
+         cannot be empty, so it must be WalkError::BadExtension"
+    );
+}
+
+#[rstest]
+fn skips_a_directory_that_cannot_be_listed_and_warns() {
+    let dir = temp_dir();
+    project(dir.path());
+    let locked = dir.path().join("logs/2026");
+    let found = find_files_with(dir.path(), "log", |path| {
+        if path == locked {
+            Err(io::Error::from(io::ErrorKind::PermissionDenied))
+        } else {
+            fs::read_dir(path)
+        }
+    });
+    let Ok(found) = found else {
+        panic!("one unreadable directory made the whole walk fail: {found:?}");
+    };
+    assert_eq!(
+        relative(dir.path(), &found.files),
+        [
+            "app.log",
+            "src/deep/er/still/debug.log",
+            "weird name/a b.log"
+        ],
+        "the files outside the unreadable directory must all be found"
+    );
+    let warned: Vec<&PathBuf> = found.warnings.iter().map(|w| &w.path).collect();
+    assert_eq!(
+        warned,
+        [&locked],
+        "the unreadable directory must be reported once as a WalkWarning with its path"
+    );
+    assert_eq!(
+        found.warnings[0].error.kind(),
+        io::ErrorKind::PermissionDenied,
+        "the warning must carry the lister's error"
+    );
+}
+
+#[rstest]
+fn a_root_that_does_not_exist_is_an_error() {
+    let dir = temp_dir();
+    let root = dir.path().join("missing");
+    let got = find_files(&root, "log").map(|w| w.files);
+    assert!(
+        matches!(&got, Err(WalkError::Root { path, .. }) if *path == root),
+        "find_files on a missing root gave {got:?}: with nothing to walk it must be \
+         WalkError::Root, not an empty answer"
+    );
+}
+
+#[rstest]
+fn a_root_that_is_a_file_is_an_error() {
+    let dir = temp_dir();
+    let root = dir.path().join("app.log");
+    put(&root, "x");
+    let got = find_files(&root, "log").map(|w| w.files);
+    assert!(
+        matches!(&got, Err(WalkError::Root { .. })),
+        "find_files on a file gave {got:?}: a file cannot be listed, so it is WalkError::Root"
+    );
+}
+
+#[cfg(unix)]
+#[rstest]
+fn neither_follows_nor_reports_symlinks_even_in_a_loop() {
+    let dir = temp_dir();
+    let root = dir.path().join("root");
+    put(&root.join("a/real.log"), "x");
+    put(&dir.path().join("outside/elsewhere.log"), "x");
+    let link = |target: &Path, at: &str| {
+        std::os::unix::fs::symlink(target, root.join(at))
+            .unwrap_or_else(|e| panic!("cannot create the symlink {at}: {e}"));
+    };
+    link(&root, "a/loop");
+    link(&root.join("a/real.log"), "alias.log");
+    link(&dir.path().join("outside"), "out");
+    let found = walk(&root, "log");
+    assert_eq!(
+        relative(&root, &found.files),
+        ["a/real.log"],
+        "symlinks must be neither entered (a/loop points back at the root: following it never \
+         ends) nor reported (alias.log); DirEntry::file_type does not follow links"
+    );
+}
+
+#[rstest]
+fn walks_a_deep_tree_from_one_stack_frame() {
+    let dir = temp_dir();
+    let mut deep = dir.path().to_owned();
+    for _ in 0..100 {
+        deep.push("d");
+    }
+    put(&deep.join("bottom.log"), "x");
+    let frames = RefCell::new(BTreeSet::new());
+    let found = find_files_with(dir.path(), "log", |path| {
+        let marker = 0_u8;
+        frames
+            .borrow_mut()
+            .insert(std::ptr::addr_of!(marker) as usize);
+        fs::read_dir(path)
+    });
+    assert!(
+        matches!(&found, Ok(w) if w.files == [deep.join("bottom.log")]),
+        "find_files_with on a 100-deep tree gave {found:?}"
+    );
+    let frames = frames.into_inner();
+    let spread = frames.last().unwrap_or(&0) - frames.first().unwrap_or(&0);
+    assert!(
+        spread < 1024,
+        "the lister ran at {} different stack depths spanning {spread} bytes over 101 \
+         directories: the walk recurses. Keep the directories still to visit in a Vec and \
+         loop, so every listing happens from the same frame and depth costs heap, not stack",
+        frames.len()
+    );
+}
