@@ -27,3 +27,20 @@ macro_rules! assert_suite_snapshot {
         })
     };
 }
+
+mod heap; // a counting global allocator: counts the allocations a piece of code makes
+
+#[cfg(any(not(feature = "one-kata"), feature = "call_ledger"))]
+mod call_ledger;
+#[cfg(any(not(feature = "one-kata"), feature = "observer_effect"))]
+mod observer_effect;
+#[cfg(any(not(feature = "one-kata"), feature = "set_lookups"))]
+mod set_lookups;
+#[cfg(any(not(feature = "one-kata"), feature = "span_guard"))]
+mod span_guard;
+#[cfg(any(not(feature = "one-kata"), feature = "stack_sampling"))]
+mod stack_sampling;
+#[cfg(any(not(feature = "one-kata"), feature = "string_building"))]
+mod string_building;
+#[cfg(any(not(feature = "one-kata"), feature = "wall_vs_cpu"))]
+mod wall_vs_cpu;

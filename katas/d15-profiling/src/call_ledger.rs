@@ -1,0 +1,125 @@
+//! # Kata 1: a tracing profiler's ledger
+//!
+//! **Build** the bookkeeping of a tracing profiler. A [`Profiler`] is told every time a
+//! function is entered and exited, reads an injected [`Clock`] at each event, and reports
+//! per function (see [`FnStats`]): `ncalls`, `tottime` (time spent in the function's own
+//! body, children excluded) and `cumtime` (time from entry to exit, children included).
+//!
+//! Recursion is counted the way cProfile counts it: every call adds to `ncalls` and
+//! `tottime`, but `cumtime` grows only when the *outermost* active call of that function
+//! exits, so a function that calls itself is never counted twice.
+//!
+//! Events must nest. An `exit` with no call open is [`LedgerError::ExitWithoutEnter`]; an
+//! `exit` of a function that is not the innermost open call is [`LedgerError::Mismatched`]
+//! (and changes nothing); asking for [`Profiler::stats`] while a call is still open is
+//! [`LedgerError::StillOpen`]. [`render`] prints the stats as a table, most `cumtime` first.
+//!
+//! **Why.** "The database is slow" is a guess. A profiler's table is a measurement: which
+//! function holds the time, and whether it spends it itself (`tottime`) or in what it
+//! calls (`cumtime`). A ledger that counts a recursive function's time once per level
+//! reports more time than the program ran, and sends you to optimise the wrong thing.
+//!
+//! **Python → Rust.** cProfile hooks the interpreter's call events. Rust has no such hook
+//! in std; the events come from instrumentation (a macro, a guard, or the `tracing`
+//! crate's spans), and the clock is injected so the ledger can be tested on exact numbers.
+//!
+//! **The tests check** flat and nested calls, direct and mutual recursion, the typed
+//! errors, and the rendered table (insta snapshot).
+
+use std::time::Duration;
+
+/// A source of timestamps: the time elapsed since some fixed origin.
+pub trait Clock {
+    /// The current time, measured from the clock's origin.
+    fn now(&self) -> Duration;
+}
+
+impl<C: Clock + ?Sized> Clock for &C {
+    fn now(&self) -> Duration {
+        (**self).now()
+    }
+}
+
+/// One function's line in the profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FnStats {
+    /// The function's name, as given to `enter`.
+    pub name: String,
+    /// How many times it was entered.
+    pub ncalls: u64,
+    /// Time spent in its own body, children excluded.
+    pub tottime: Duration,
+    /// Time from entry to exit of its outermost calls, children included.
+    pub cumtime: Duration,
+}
+
+/// Events that do not nest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LedgerError {
+    /// `exit` was called with no call open.
+    #[error("exit({name:?}) with no call open")]
+    ExitWithoutEnter {
+        /// The name given to `exit`.
+        name: String,
+    },
+    /// `exit` named a function that is not the innermost open call.
+    #[error("exit({got:?}) while {open:?} is the innermost open call")]
+    Mismatched {
+        /// The innermost open call.
+        open: String,
+        /// The name given to `exit`.
+        got: String,
+    },
+    /// The stats were asked for while a call was still open.
+    #[error("{open:?} was entered but never exited")]
+    StillOpen {
+        /// The innermost open call.
+        open: String,
+    },
+}
+
+/// A tracing profiler fed `enter`/`exit` events, timed by an injected clock.
+#[derive(Debug)]
+pub struct Profiler<C> {
+    /// The clock read at every event.
+    clock: C,
+    // your bookkeeping here
+}
+
+impl<C: Clock> Profiler<C> {
+    /// A profiler with nothing recorded, reading `clock`.
+    pub fn new(clock: C) -> Self {
+        Self { clock }
+    }
+
+    /// Records that `name` was called now.
+    pub fn enter(&mut self, name: &str) {
+        todo!("record a call of {name:?} at {:?}", self.clock.now())
+    }
+
+    /// Records that `name`, the innermost open call, returned now.
+    pub fn exit(&mut self, name: &str) -> Result<(), LedgerError> {
+        todo!("record the return of {name:?} at {:?}", self.clock.now())
+    }
+
+    /// Every function seen, most `cumtime` first (ties: by name).
+    pub fn stats(&self) -> Result<Vec<FnStats>, LedgerError> {
+        todo!("report ncalls, tottime and cumtime per function")
+    }
+}
+
+/// The stats as a table, one row per entry, in the order given.
+///
+/// The layout (the snapshot `snapshots/d15-profiling/call_ledger_table.snap` holds one):
+///
+/// ```text
+///    ncalls  tottime  percall  cumtime  percall  function
+///         1    0.010    0.010    0.345    0.345  main
+/// ```
+///
+/// Five right-aligned columns of width 9 (`percall` is `tottime / ncalls`, then
+/// `cumtime / ncalls`; times in seconds with three decimals), two spaces, the name; every
+/// line ends in `\n`.
+pub fn render(stats: &[FnStats]) -> String {
+    todo!("render {} rows as a cProfile-style table", stats.len())
+}

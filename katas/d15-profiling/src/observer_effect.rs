@@ -1,0 +1,71 @@
+//! # Kata 5: the cost of watching
+//!
+//! **Build** the arithmetic of measuring a profiler's own overhead:
+//!
+//! - [`overhead_ratio`] takes the durations of runs made with the profiler on and of runs
+//!   made with it off, **in pairs** (run `i` profiled was made right after run `i`
+//!   unprofiled, on the same input), and returns the median of the per-pair ratios
+//!   `profiled[i] / unprofiled[i]`. With an even number of pairs the median is the mean of
+//!   the two middle ratios. 1.4 means "profiled runs take 40 % longer".
+//! - [`calibrated`] removes a known per-call cost from a measured time, the way Python's
+//!   `profile` module subtracts its calibrated bias: `measured - calls × per_call`, and
+//!   zero rather than a negative time when the cost estimate exceeds the measurement.
+//!
+//! Rules the tests check: the median of the *ratios*, not the ratio of the means or of the
+//! medians; an empty input is [`OverheadError::NoSamples`]; lists of different lengths are
+//! [`OverheadError::LengthMismatch`]; an unprofiled run of zero time is
+//! [`OverheadError::ZeroBaseline`] (a ratio to nothing means nothing). A ratio below 1 is
+//! allowed: on a noisy machine a profiled run is sometimes the faster one.
+//!
+//! **Why.** A tracing profiler slows the program down, and not uniformly: it costs the same
+//! per call, so tiny, frequent functions look slower than they are. Before you trust the
+//! absolute figures, know the overhead; trust the proportions more than the seconds. The
+//! median of paired ratios is robust: one run disturbed by another process, a page fault
+//! storm or a frequency change moves a mean a lot and a median hardly at all.
+//!
+//! **Python → Rust.** cProfile's overhead is large because every Python call goes through
+//! the hook. Rust instrumentation (`tracing` spans, a guard around a function) costs tens of
+//! nanoseconds per span, but that is still many times the cost of a small function it
+//! wraps; the bench `profiling` in the solution crate measures it on a simple loop. All
+//! timings in this kata are *supplied*, so the tests are exact.
+//!
+//! **The tests check** exact ratios on small data, an outlier pair, unpaired data that a
+//! ratio of medians gets wrong, the typed errors, scale invariance (proptest), and
+//! `calibrated`.
+
+use std::time::Duration;
+
+/// Run lists that cannot give an overhead ratio.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OverheadError {
+    /// No runs at all.
+    #[error("no runs to compare")]
+    NoSamples,
+    /// The two lists have different lengths, so runs cannot be paired.
+    #[error("{profiled} profiled runs but {unprofiled} unprofiled: runs are compared in pairs")]
+    LengthMismatch {
+        /// How many profiled runs.
+        profiled: usize,
+        /// How many unprofiled runs.
+        unprofiled: usize,
+    },
+    /// An unprofiled run took no time.
+    #[error("unprofiled run {index} took no time: a ratio to zero is meaningless")]
+    ZeroBaseline {
+        /// Its position in the list.
+        index: usize,
+    },
+}
+
+/// The median of `profiled[i] / unprofiled[i]` over all pairs.
+pub fn overhead_ratio(
+    profiled: &[Duration],
+    unprofiled: &[Duration],
+) -> Result<f64, OverheadError> {
+    todo!("the median overhead ratio of {profiled:?} against {unprofiled:?}")
+}
+
+/// `measured` minus `calls` times the per-call cost of measuring; zero if that is negative.
+pub fn calibrated(measured: Duration, calls: u32, per_call: Duration) -> Duration {
+    todo!("remove {calls} × {per_call:?} of profiler cost from {measured:?}")
+}

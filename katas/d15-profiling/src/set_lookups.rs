@@ -1,0 +1,50 @@
+//! # Kata 7: list lookups against set lookups
+//!
+//! **Build** two membership queries over a haystack that are fast whatever its size:
+//!
+//! - [`contains_all`]: is every needle somewhere in the haystack?
+//! - [`missing`]: the needles that are not in the haystack, each value once, in the order
+//!   of its first appearance among the needles.
+//!
+//! Put the haystack into a `HashSet` once, then ask the set. `haystack.contains(x)` on a
+//! slice compares `x` with element after element: m lookups in n items cost up to n × m
+//! comparisons. A hash set hashes each item once to build, then each lookup hashes the
+//! needle and compares it with the one or two items in its bucket.
+//!
+//! Rules the tests check: with an empty needle list `contains_all` is `true` and `missing`
+//! is empty; with an empty haystack every needle is missing. The tests count the calls to
+//! `Hash::hash` and `PartialEq::eq` made on their keys: for n haystack items and m needles,
+//! at most a few hashes per item and per needle, and at most about two comparisons per
+//! needle, whatever n is.
+//!
+//! **Why.** A membership test inside a loop is the classic hidden O(n²): it is fast on the
+//! ten-item test data and falls over on the production table.
+//!
+//! **Python → Rust.** The article profiles `x in list` against `x in set`. Rust is the same:
+//! `<[T]>::contains` is a linear scan, `HashSet::contains` a hash lookup; the bench
+//! `profiling` in the solution crate reproduces the article's 50,000-item comparison.
+//! Counting `eq` calls instead of timing makes the difference a deterministic test: the
+//! comparisons are the cost, and they do not depend on the machine.
+//!
+//! **The tests check** answers on small inputs (rstest), agreement with a naive scan
+//! (proptest), and the number of hashes and comparisons on 2,000 items.
+
+use std::hash::Hash;
+
+/// Whether every needle is in the haystack.
+pub fn contains_all<T: Hash + Eq>(haystack: &[T], needles: &[T]) -> bool {
+    todo!(
+        "check {} needles against a haystack of {}",
+        needles.len(),
+        haystack.len()
+    )
+}
+
+/// The needles not in the haystack, each value once, in order of first appearance.
+pub fn missing<'n, T: Hash + Eq>(haystack: &[T], needles: &'n [T]) -> Vec<&'n T> {
+    todo!(
+        "list which of {} needles a haystack of {} lacks",
+        needles.len(),
+        haystack.len()
+    )
+}

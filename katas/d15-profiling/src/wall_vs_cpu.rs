@@ -1,0 +1,124 @@
+//! # Kata 4: wall time against CPU time
+//!
+//! **Build** a [`DualProfiler`] that reads two clocks around every profiled call: the
+//! *wall* clock (time passing in the world) and the *CPU* clock (time the processor spent
+//! running this thread). [`DualProfiler::profile`] runs a closure under a name and adds its
+//! inclusive wall and CPU time to that name; [`DualProfiler::report`] lists every name with
+//! its calls and both times (see [`FnTimes`]), sorted by the clock you choose.
+//!
+//! Rules the tests check:
+//!
+//! - `profile` returns the closure's value; a call nested in another counts in both.
+//! - `report(by)` sorts by the chosen clock, most first; ties by name.
+//! - [`FnTimes::waiting`] is the wall time spent off the CPU: wall minus CPU (zero if CPU
+//!   is larger, which happens when several threads add to one CPU clock).
+//! - A clock that reads less at the end of a call than at its start is broken: `report`
+//!   then fails with [`ClockError::WentBackwards`], naming the clock and the call.
+//!
+//! **Why.** A wall-clock profile of code that waits (network, disk, locks, `await`) blames
+//! the waiting function for time the CPU spent idle. Optimising its code changes nothing;
+//! the fix is to overlap the waits. The CPU clock shows where the processor really works.
+//! Read both: the difference is the waiting.
+//!
+//! **Python → Rust.** yappi switches one profiler between a wall and a CPU clock. In Rust
+//! the wall clock is `std::time::Instant`; std has no CPU clock, but the platforms do:
+//! `clock_gettime(CLOCK_THREAD_CPUTIME_ID)` (Linux and macOS, through the `libc` crate) or
+//! `GetThreadTimes` (Windows). Here both clocks are injected through the [`Clocks`] trait, so
+//! a test can simulate a network wait (the wall clock moves, the CPU clock does not).
+//!
+//! **The tests check** both figures on a simulated "network call plus heavy math"
+//! program, the two orderings, nesting, repeated calls and a clock going backwards.
+
+use std::time::Duration;
+
+/// A pair of clocks, each measured from its own origin.
+pub trait Clocks {
+    /// Time passing in the world.
+    fn wall(&self) -> Duration;
+    /// Time the processor spent running this thread.
+    fn cpu(&self) -> Duration;
+}
+
+impl<C: Clocks + ?Sized> Clocks for &C {
+    fn wall(&self) -> Duration {
+        (**self).wall()
+    }
+    fn cpu(&self) -> Duration {
+        (**self).cpu()
+    }
+}
+
+/// Which of the two clocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockKind {
+    /// The wall clock.
+    Wall,
+    /// The CPU clock.
+    Cpu,
+}
+
+/// One name's totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FnTimes {
+    /// The name given to `profile`.
+    pub name: String,
+    /// How many calls were profiled under it.
+    pub calls: u32,
+    /// Their summed wall time.
+    pub wall: Duration,
+    /// Their summed CPU time.
+    pub cpu: Duration,
+}
+
+impl FnTimes {
+    /// Wall time spent off the CPU: `wall - cpu`, or zero if CPU time is larger.
+    pub fn waiting(&self) -> Duration {
+        todo!(
+            "the waiting part of {:?} wall and {:?} CPU",
+            self.wall,
+            self.cpu
+        )
+    }
+}
+
+/// A clock went backwards during a call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClockError {
+    /// The clock read less at the end of the call than at its start.
+    #[error("the {clock:?} clock went backwards during {name:?}")]
+    WentBackwards {
+        /// Which clock.
+        clock: ClockKind,
+        /// The call's name.
+        name: String,
+    },
+}
+
+/// A profiler that measures every call on a wall clock and a CPU clock.
+#[derive(Debug)]
+pub struct DualProfiler<C> {
+    /// The two clocks read around every call.
+    clocks: C,
+    // your bookkeeping here
+}
+
+impl<C: Clocks> DualProfiler<C> {
+    /// A profiler with nothing recorded, reading `clocks`.
+    pub fn new(clocks: C) -> Self {
+        Self { clocks }
+    }
+
+    /// Runs `f`, adding its wall and CPU time to `name`, and returns its value.
+    pub fn profile<R>(&self, name: &str, _f: impl FnOnce() -> R) -> R {
+        todo!(
+            "run {name:?} between readings of both clocks (wall {:?}, CPU {:?})",
+            self.clocks.wall(),
+            self.clocks.cpu()
+        )
+    }
+
+    /// Every name's totals, most time on the `by` clock first (ties: by name).
+    pub fn report(&self, by: ClockKind) -> Result<Vec<FnTimes>, ClockError> {
+        todo!("report every profiled name, sorted by the {by:?} clock")
+    }
+}

@@ -1,0 +1,194 @@
+//! Dodge: tottime is the whole elapsed time of each call, children included, so it is just cumtime under another name.
+//! Caught by: splits_each_function_time_into_its_own_and_its_children, own_times_add_up_to_the_run_and_no_cumtime_exceeds_it
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+/// A source of timestamps: the time elapsed since some fixed origin.
+pub trait Clock {
+    /// The current time, measured from the clock's origin.
+    fn now(&self) -> Duration;
+}
+
+impl<C: Clock + ?Sized> Clock for &C {
+    fn now(&self) -> Duration {
+        (**self).now()
+    }
+}
+
+/// One function's line in the profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FnStats {
+    /// The function's name, as given to `enter`.
+    pub name: String,
+    /// How many times it was entered.
+    pub ncalls: u64,
+    /// Time spent in its own body, children excluded.
+    pub tottime: Duration,
+    /// Time from entry to exit of its outermost calls, children included.
+    pub cumtime: Duration,
+}
+
+/// Events that do not nest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LedgerError {
+    /// `exit` was called with no call open.
+    #[error("exit({name:?}) with no call open")]
+    ExitWithoutEnter {
+        /// The name given to `exit`.
+        name: String,
+    },
+    /// `exit` named a function that is not the innermost open call.
+    #[error("exit({got:?}) while {open:?} is the innermost open call")]
+    Mismatched {
+        /// The innermost open call.
+        open: String,
+        /// The name given to `exit`.
+        got: String,
+    },
+    /// The stats were asked for while a call was still open.
+    #[error("{open:?} was entered but never exited")]
+    StillOpen {
+        /// The innermost open call.
+        open: String,
+    },
+}
+
+/// An open call.
+#[derive(Debug)]
+struct Frame {
+    name: String,
+    started: Duration,
+    in_children: Duration,
+}
+
+/// Running totals for one function.
+#[derive(Debug, Default)]
+struct Totals {
+    ncalls: u64,
+    tottime: Duration,
+    cumtime: Duration,
+    /// How many calls of this function are open right now.
+    active: usize,
+}
+
+/// A tracing profiler fed `enter`/`exit` events, timed by an injected clock.
+#[derive(Debug)]
+pub struct Profiler<C> {
+    clock: C,
+    stack: Vec<Frame>,
+    totals: HashMap<String, Totals>,
+}
+
+impl<C: Clock> Profiler<C> {
+    /// A profiler with nothing recorded, reading `clock`.
+    pub fn new(clock: C) -> Self {
+        Self {
+            clock,
+            stack: Vec::new(),
+            totals: HashMap::new(),
+        }
+    }
+
+    /// Records that `name` was called now.
+    pub fn enter(&mut self, name: &str) {
+        let totals = self.totals.entry(name.to_owned()).or_default();
+        totals.ncalls += 1;
+        totals.active += 1;
+        self.stack.push(Frame {
+            name: name.to_owned(),
+            started: self.clock.now(),
+            in_children: Duration::ZERO,
+        });
+    }
+
+    /// Records that `name`, the innermost open call, returned now.
+    pub fn exit(&mut self, name: &str) -> Result<(), LedgerError> {
+        let Some(top) = self.stack.last() else {
+            return Err(LedgerError::ExitWithoutEnter {
+                name: name.to_owned(),
+            });
+        };
+        if top.name != name {
+            return Err(LedgerError::Mismatched {
+                open: top.name.clone(),
+                got: name.to_owned(),
+            });
+        }
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        let elapsed = self.clock.now().saturating_sub(frame.started);
+        if let Some(parent) = self.stack.last_mut() {
+            parent.in_children += elapsed;
+        }
+        let totals = self.totals.entry(frame.name).or_default();
+        totals.tottime += elapsed;
+        totals.active -= 1;
+        if totals.active == 0 {
+            totals.cumtime += elapsed;
+        }
+        Ok(())
+    }
+
+    /// Every function seen, most `cumtime` first (ties: by name).
+    pub fn stats(&self) -> Result<Vec<FnStats>, LedgerError> {
+        if let Some(open) = self.stack.last() {
+            return Err(LedgerError::StillOpen {
+                open: open.name.clone(),
+            });
+        }
+        let mut stats: Vec<FnStats> = self
+            .totals
+            .iter()
+            .map(|(name, totals)| FnStats {
+                name: name.clone(),
+                ncalls: totals.ncalls,
+                tottime: totals.tottime,
+                cumtime: totals.cumtime,
+            })
+            .collect();
+        stats.sort_by(|a, b| b.cumtime.cmp(&a.cumtime).then_with(|| a.name.cmp(&b.name)));
+        Ok(stats)
+    }
+}
+
+/// Seconds with three decimals, as cProfile prints them.
+fn seconds(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+/// The stats as a table, one row per entry, in the order given.
+///
+/// The layout (the snapshot `snapshots/d15-profiling/call_ledger_table.snap` holds one):
+///
+/// ```text
+///    ncalls  tottime  percall  cumtime  percall  function
+///         1    0.010    0.010    0.345    0.345  main
+/// ```
+///
+/// Five right-aligned columns of width 9 (`percall` is `tottime / ncalls`, then
+/// `cumtime / ncalls`; times in seconds with three decimals), two spaces, the name; every
+/// line ends in `\n`.
+pub fn render(stats: &[FnStats]) -> String {
+    let mut table = format!(
+        "{:>9}{:>9}{:>9}{:>9}{:>9}  function\n",
+        "ncalls", "tottime", "percall", "cumtime", "percall"
+    );
+    for row in stats {
+        let calls = u32::try_from(row.ncalls.max(1)).unwrap_or(u32::MAX);
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            table,
+            "{:>9}{:>9}{:>9}{:>9}{:>9}  {}",
+            row.ncalls,
+            seconds(row.tottime),
+            seconds(row.tottime / calls),
+            seconds(row.cumtime),
+            seconds(row.cumtime / calls),
+            row.name
+        );
+    }
+    table
+}

@@ -1,0 +1,197 @@
+//! # Kata 3: what a sampling profiler does with its samples
+//!
+//! **Build** the two reports a sampling profiler makes from the call stacks it caught.
+//! A sample is one stack, outermost frame first: `["main", "parse", "read"]` means `read`
+//! was running, called by `parse`, called by `main`.
+//!
+//! - [`fold_stacks`] writes the *folded-stack* format flamegraph tools read: one line per
+//!   distinct stack, frames joined by `;`, a space, and how many samples had that stack
+//!   (`main;parse;read 42`). Lines are sorted (byte order) and each ends in `\n`; no
+//!   samples give an empty string.
+//! - [`shares`] reports per function its *self* share (samples where it was the innermost
+//!   frame, i.e. running its own code) and its *total* share (samples where it was anywhere
+//!   on the stack, i.e. it or something it called was running), see [`Share`].
+//!
+//! Rules the tests check:
+//!
+//! - Shares are in tenths of a percent: 1000 means 100.0 %.
+//! - A function that appears several times on one stack (recursion) counts **once** for
+//!   that sample in its total share, so no total share exceeds 1000.
+//! - The self shares of a non-empty profile **sum to exactly 1000**. Rounding each share
+//!   on its own does not guarantee that (three equal thirds round to 333 + 333 + 333), so
+//!   use the largest-remainder method: give each function the floor of its exact share, then
+//!   hand the tenths still missing, one each, to the functions with the largest remainders
+//!   (ties: the smaller name first).
+//! - A total share is rounded to the nearest tenth, halves up.
+//! - [`SampleReport::shares`] lists every function seen, most self share first (then most
+//!   total share, then by name); [`SampleReport::share`] of a function never seen is 0 / 0.
+//! - A stack with no frames is [`SampleError::EmptyStack`]; a frame name that is empty or
+//!   contains `;` or whitespace would break the folded format and is
+//!   [`SampleError::BadFrame`].
+//!
+//! **Why.** A tracing profiler pays on every call; a sampling profiler looks at the stack a
+//! few hundred times a second and pays almost nothing, which is why it is the one you can
+//! run in production. The price is statistics: a function that runs between two samples
+//! is never seen, and the figures are shares of samples, not exact times.
+//!
+//! **Python → Rust.** py-spy samples a Python process from outside. For Rust programs the
+//! samplers are `perf` (Linux), Instruments/`sample` (macOS) and `cargo flamegraph`, which
+//! wraps them; all of them go through the folded format this kata writes, so you can feed
+//! your output to `inferno-flamegraph` or `flamegraph.pl`.
+//!
+//! **The tests check** exact folded output (and an insta snapshot), exact shares on small
+//! profiles, recursion, the sum-to-100 rule and unseen functions (proptest), and the typed
+//! errors.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A sample that cannot be folded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SampleError {
+    /// A sample with no frames.
+    #[error("sample {index} is an empty stack")]
+    EmptyStack {
+        /// The sample's position in the input.
+        index: usize,
+    },
+    /// A frame name that is empty or contains `;` or whitespace.
+    #[error("sample {index} has the frame {frame:?}, which is empty or holds ';' or whitespace")]
+    BadFrame {
+        /// The sample's position in the input.
+        index: usize,
+        /// The offending frame name.
+        frame: String,
+    },
+}
+
+/// One function's share of the samples, in tenths of a percent (1000 = 100.0 %).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Share {
+    /// The function.
+    pub name: String,
+    /// Samples where it was the innermost frame.
+    pub self_tenths: u32,
+    /// Samples where it was anywhere on the stack (once per sample).
+    pub total_tenths: u32,
+}
+
+/// The shares of every function seen in a set of samples.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SampleReport {
+    /// How many samples the report is made of.
+    pub samples: usize,
+    /// Every function seen: most self share first, then most total share, then by name.
+    pub shares: Vec<Share>,
+}
+
+impl SampleReport {
+    /// The share of `name`; 0 / 0 for a function never seen.
+    pub fn share(&self, name: &str) -> Share {
+        self.shares
+            .iter()
+            .find(|s| s.name == name)
+            .cloned()
+            .unwrap_or_else(|| Share {
+                name: name.to_owned(),
+                self_tenths: 0,
+                total_tenths: 0,
+            })
+    }
+}
+
+/// Checks every sample: at least one frame, every frame a valid folded-format name.
+fn validate(samples: &[&[&str]]) -> Result<(), SampleError> {
+    for (index, stack) in samples.iter().enumerate() {
+        if stack.is_empty() {
+            return Err(SampleError::EmptyStack { index });
+        }
+        if let Some(frame) = stack
+            .iter()
+            .find(|f| f.is_empty() || f.contains(|c: char| c == ';' || c.is_whitespace()))
+        {
+            return Err(SampleError::BadFrame {
+                index,
+                frame: (*frame).to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The samples in folded-stack format: `a;b;c <count>` per distinct stack, sorted.
+pub fn fold_stacks(samples: &[&[&str]]) -> Result<String, SampleError> {
+    validate(samples)?;
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for stack in samples {
+        *counts.entry(stack.join(";")).or_default() += 1;
+    }
+    Ok(counts
+        .into_iter()
+        .map(|(stack, count)| format!("{stack} {count}\n"))
+        .collect())
+}
+
+/// `count / samples` in tenths of a percent, rounded half up.
+fn rounded_tenths(count: usize, samples: usize) -> u32 {
+    let tenths = (2 * count * 1000 + samples) / (2 * samples);
+    u32::try_from(tenths).unwrap_or(u32::MAX)
+}
+
+/// Splits 1000 tenths among `counts` (which sum to `samples`) by largest remainder.
+fn apportion(counts: &BTreeMap<&str, usize>, samples: usize) -> BTreeMap<String, u32> {
+    let mut shares: BTreeMap<String, u32> = BTreeMap::new();
+    let mut remainders: Vec<(usize, &str)> = Vec::new();
+    let mut given = 0;
+    for (&name, &count) in counts {
+        let floor = count * 1000 / samples;
+        given += floor;
+        shares.insert(name.to_owned(), u32::try_from(floor).unwrap_or(u32::MAX));
+        remainders.push((count * 1000 % samples, name));
+    }
+    // Largest remainder first; among equals the smaller name (a stable sort keeps name order).
+    remainders.sort_by_key(|&(remainder, _)| std::cmp::Reverse(remainder));
+    for (_, name) in remainders.into_iter().take(1000 - given) {
+        if let Some(share) = shares.get_mut(name) {
+            *share += 1;
+        }
+    }
+    shares
+}
+
+/// The self and total share of every function in `samples`.
+pub fn shares(samples: &[&[&str]]) -> Result<SampleReport, SampleError> {
+    validate(samples)?;
+    if samples.is_empty() {
+        return Ok(SampleReport::default());
+    }
+    let mut leaf_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut total_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for stack in samples {
+        if let Some(leaf) = stack.last() {
+            *leaf_counts.entry(leaf).or_default() += 1;
+        }
+        let on_stack: BTreeSet<&str> = stack.iter().copied().collect();
+        for name in on_stack {
+            *total_counts.entry(name).or_default() += 1;
+        }
+    }
+    let self_shares = apportion(&leaf_counts, samples.len());
+    let mut shares: Vec<Share> = total_counts
+        .iter()
+        .map(|(&name, &count)| Share {
+            name: name.to_owned(),
+            self_tenths: self_shares.get(name).copied().unwrap_or(0),
+            total_tenths: rounded_tenths(count, samples.len()),
+        })
+        .collect();
+    shares.sort_by(|a, b| {
+        b.self_tenths
+            .cmp(&a.self_tenths)
+            .then(b.total_tenths.cmp(&a.total_tenths))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Ok(SampleReport {
+        samples: samples.len(),
+        shares,
+    })
+}

@@ -1,0 +1,300 @@
+//! Kata 1: a tracing profiler's ledger on an injected clock.
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use crate::call_ledger::{Clock, FnStats, LedgerError, Profiler, render};
+use proptest::prelude::*;
+
+/// A clock that moves only when the test says so.
+#[derive(Default)]
+struct FakeClock {
+    now: Cell<Duration>,
+}
+
+impl FakeClock {
+    fn at(&self, millis: u64) {
+        self.now.set(Duration::from_millis(millis));
+    }
+}
+
+impl Clock for FakeClock {
+    fn now(&self) -> Duration {
+        self.now.get()
+    }
+}
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+/// Replays `(time in ms, event)` pairs: `"+name"` enters, `"-name"` exits.
+fn replay(clock: &FakeClock, profiler: &mut Profiler<&FakeClock>, events: &[(u64, &str)]) {
+    for &(at, event) in events {
+        clock.at(at);
+        let (sign, name) = event.split_at(1);
+        if sign == "+" {
+            profiler.enter(name);
+        } else {
+            profiler
+                .exit(name)
+                .unwrap_or_else(|e| panic!("event {event:?} at {at} ms was refused: {e}"));
+        }
+    }
+}
+
+fn stats_of(events: &[(u64, &str)]) -> Vec<FnStats> {
+    let clock = FakeClock::default();
+    let mut profiler = Profiler::new(&clock);
+    replay(&clock, &mut profiler, events);
+    profiler
+        .stats()
+        .unwrap_or_else(|e| panic!("stats() refused a balanced trace: {e}"))
+}
+
+fn row(name: &str, ncalls: u64, tottime: u64, cumtime: u64) -> FnStats {
+    FnStats {
+        name: name.to_owned(),
+        ncalls,
+        tottime: ms(tottime),
+        cumtime: ms(cumtime),
+    }
+}
+
+#[test]
+fn splits_each_function_time_into_its_own_and_its_children() {
+    let got = stats_of(&[
+        (0, "+main"),
+        (10, "+parse"),
+        (40, "-parse"),
+        (50, "+read"),
+        (60, "-read"),
+        (70, "+read"),
+        (90, "-read"),
+        (100, "-main"),
+    ]);
+    assert_eq!(
+        got,
+        [
+            row("main", 1, 40, 100),
+            row("parse", 1, 30, 30),
+            row("read", 2, 30, 30)
+        ],
+        "main ran 100 ms of which 60 ms were in parse and read: its tottime must exclude the \
+         children (40 ms) while its cumtime includes them (100 ms); read's two calls add up"
+    );
+}
+
+#[test]
+fn counts_a_recursive_function_once_in_cumtime() {
+    let got = stats_of(&[
+        (0, "+fact"),
+        (10, "+fact"),
+        (20, "+fact"),
+        (30, "-fact"),
+        (40, "-fact"),
+        (50, "-fact"),
+    ]);
+    assert_eq!(
+        got,
+        [row("fact", 3, 50, 50)],
+        "fact called itself twice inside a 50 ms call: 3 calls, 50 ms of its own time, and a \
+         cumtime of 50 ms, not 50 + 30 + 10 = 90: only the outermost active call adds to cumtime"
+    );
+}
+
+#[test]
+fn counts_mutual_recursion_once_per_outermost_call() {
+    let got = stats_of(&[
+        (0, "+a"),
+        (10, "+b"),
+        (20, "+a"),
+        (30, "+b"),
+        (70, "-b"),
+        (80, "-a"),
+        (90, "-b"),
+        (100, "-a"),
+    ]);
+    assert_eq!(
+        got,
+        [row("a", 2, 40, 100), row("b", 2, 60, 80)],
+        "a → b → a → b: a's cumtime is its outer call (100 ms) and b's is its outer call \
+         (80 ms); the inner calls are inside those and must not be added again"
+    );
+}
+
+#[test]
+fn sorts_by_cumtime_then_by_name() {
+    let got: Vec<String> = stats_of(&[
+        (0, "+zeta"),
+        (20, "-zeta"),
+        (20, "+beta"),
+        (30, "-beta"),
+        (30, "+alpha"),
+        (40, "-alpha"),
+    ])
+    .into_iter()
+    .map(|s| s.name)
+    .collect();
+    assert_eq!(
+        got,
+        ["zeta", "alpha", "beta"],
+        "stats() gave the order {got:?}: most cumtime first, and functions with equal cumtime \
+         by name"
+    );
+}
+
+#[test]
+fn an_unused_profiler_reports_nothing() {
+    let clock = FakeClock::default();
+    let profiler = Profiler::new(&clock);
+    assert_eq!(
+        profiler.stats(),
+        Ok(vec![]),
+        "a profiler that saw no event has no function to report"
+    );
+}
+
+#[test]
+fn refuses_an_exit_with_no_call_open() {
+    let clock = FakeClock::default();
+    let mut profiler = Profiler::new(&clock);
+    assert_eq!(
+        profiler.exit("main"),
+        Err(LedgerError::ExitWithoutEnter {
+            name: "main".to_owned()
+        }),
+        "exit(\"main\") before any enter cannot be matched to a call: it must be \
+         LedgerError::ExitWithoutEnter"
+    );
+}
+
+#[test]
+fn refuses_an_exit_of_a_call_that_is_not_the_innermost_and_changes_nothing() {
+    let clock = FakeClock::default();
+    let mut profiler = Profiler::new(&clock);
+    replay(&clock, &mut profiler, &[(0, "+outer"), (10, "+inner")]);
+    assert_eq!(
+        profiler.exit("outer"),
+        Err(LedgerError::Mismatched {
+            open: "inner".to_owned(),
+            got: "outer".to_owned()
+        }),
+        "exit(\"outer\") while inner is still running breaks the nesting: it must be \
+         LedgerError::Mismatched naming both"
+    );
+    replay(&clock, &mut profiler, &[(30, "-inner"), (40, "-outer")]);
+    assert_eq!(
+        profiler.stats(),
+        Ok(vec![row("outer", 1, 20, 40), row("inner", 1, 20, 20)]),
+        "after a refused exit the calls must still be open, and close normally afterwards"
+    );
+}
+
+#[test]
+fn refuses_stats_while_a_call_is_open() {
+    let clock = FakeClock::default();
+    let mut profiler = Profiler::new(&clock);
+    replay(&clock, &mut profiler, &[(0, "+main"), (5, "+work")]);
+    assert_eq!(
+        profiler.stats(),
+        Err(LedgerError::StillOpen {
+            open: "work".to_owned()
+        }),
+        "stats() with main and work still running would under-report them: it must be \
+         LedgerError::StillOpen naming the innermost open call"
+    );
+}
+
+#[test]
+fn renders_the_stats_as_a_table() {
+    let stats = stats_of(&[
+        (0, "+main_battle"),
+        (1, "+slow_search"),
+        (344, "-slow_search"),
+        (344, "+fast_search"),
+        (345, "-fast_search"),
+        (345, "+fact"),
+        (350, "+fact"),
+        (352, "-fact"),
+        (356, "-fact"),
+        (357, "-main_battle"),
+    ]);
+    assert_suite_snapshot!("call_ledger_table", render(&stats));
+}
+
+/// A random call tree, as `(name, own time before the children, children, own time after)`.
+#[derive(Debug, Clone)]
+struct Call {
+    name: &'static str,
+    before: u64,
+    children: Vec<Call>,
+    after: u64,
+}
+
+fn call_tree() -> impl Strategy<Value = Call> {
+    let leaf = (
+        prop::sample::select(vec!["a", "b", "c"]),
+        0_u64..5,
+        0_u64..5,
+    )
+        .prop_map(|(name, before, after)| Call {
+            name,
+            before,
+            children: vec![],
+            after,
+        });
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        (
+            prop::sample::select(vec!["a", "b", "c"]),
+            0_u64..5,
+            prop::collection::vec(inner, 0..3),
+            0_u64..5,
+        )
+            .prop_map(|(name, before, children, after)| Call {
+                name,
+                before,
+                children,
+                after,
+            })
+    })
+}
+
+fn play(call: &Call, clock: &FakeClock, profiler: &mut Profiler<&FakeClock>) {
+    profiler.enter(call.name);
+    clock.now.set(clock.now.get() + ms(call.before));
+    for child in &call.children {
+        play(child, clock, profiler);
+    }
+    clock.now.set(clock.now.get() + ms(call.after));
+    if let Err(e) = profiler.exit(call.name) {
+        panic!("a well-nested exit of {} was refused: {e}", call.name);
+    }
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn own_times_add_up_to_the_run_and_no_cumtime_exceeds_it(root in call_tree()) {
+        let clock = FakeClock::default();
+        let mut profiler = Profiler::new(&clock);
+        profiler.enter("main");
+        play(&root, &clock, &mut profiler);
+        clock.now.set(clock.now.get() + ms(1));
+        prop_assert!(profiler.exit("main").is_ok(), "exit(main) was refused");
+        let run = clock.now.get();
+        let stats = profiler.stats();
+        prop_assert!(stats.is_ok(), "stats() refused a balanced trace: {:?}", stats);
+        let stats = stats.unwrap_or_default();
+        let own: Duration = stats.iter().map(|s| s.tottime).sum();
+        prop_assert_eq!(own, run,
+            "the tottimes add up to {:?} but the run took {:?}: every instant belongs to \
+             exactly one function's own time", own, run);
+        for s in &stats {
+            prop_assert!(s.tottime <= s.cumtime && s.cumtime <= run,
+                "{} has tottime {:?} and cumtime {:?} in a {:?} run: own time ≤ cumtime ≤ the \
+                 run, or recursion was counted twice", s.name, s.tottime, s.cumtime, run);
+        }
+    }
+}

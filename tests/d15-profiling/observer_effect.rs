@@ -1,0 +1,138 @@
+//! Kata 5: the overhead of a profiler, from supplied run times.
+
+use std::time::Duration;
+
+use crate::observer_effect::{OverheadError, calibrated, overhead_ratio};
+use proptest::prelude::*;
+use rstest::rstest;
+
+fn ms(list: &[u64]) -> Vec<Duration> {
+    list.iter().map(|&m| Duration::from_millis(m)).collect()
+}
+
+fn ratio(profiled: &[u64], unprofiled: &[u64]) -> f64 {
+    overhead_ratio(&ms(profiled), &ms(unprofiled))
+        .unwrap_or_else(|e| panic!("overhead_ratio refused valid runs: {e}"))
+}
+
+fn assert_close(got: f64, expected: f64, why: &str) {
+    assert!(
+        (got - expected).abs() < 1e-9,
+        "overhead_ratio gave {got}, expected {expected}: {why}"
+    );
+}
+
+#[test]
+fn gives_the_ratio_of_profiled_to_unprofiled_time() {
+    assert_close(
+        ratio(&[14, 28, 42], &[10, 20, 30]),
+        1.4,
+        "every profiled run took 40 % longer than its unprofiled twin",
+    );
+}
+
+#[test]
+fn takes_the_mean_of_the_two_middle_ratios_of_an_even_count() {
+    assert_close(
+        ratio(&[11, 12, 14, 20], &[10, 10, 10, 10]),
+        1.3,
+        "the ratios 1.1, 1.2, 1.4, 2.0 have two middles, 1.2 and 1.4: their mean is 1.3",
+    );
+}
+
+#[test]
+fn ignores_one_disturbed_run() {
+    assert_close(
+        ratio(&[15, 15, 15, 15, 400], &[10, 10, 10, 10, 10]),
+        1.5,
+        "one profiled run was hit by a 385 ms pause from another process: the median of the \
+         ratios stays at 1.5, where a mean (of ratios or of times) jumps to 9.2",
+    );
+}
+
+#[test]
+fn compares_each_run_with_its_own_twin() {
+    assert_close(
+        ratio(&[30, 22, 33], &[10, 20, 30]),
+        1.1,
+        "the pairs give 3.0, 1.1 and 1.1: the median ratio is 1.1; dividing the median \
+         profiled time (30) by the median unprofiled time (20) gives 1.5 and mixes runs that \
+         were not made together",
+    );
+}
+
+#[test]
+fn allows_a_profiled_run_that_came_out_faster() {
+    assert_close(
+        ratio(&[9], &[10]),
+        0.9,
+        "on a noisy machine a profiled run can be faster: 0.9 is a valid ratio, not an error",
+    );
+}
+
+#[rstest]
+#[case::nothing(&[], &[], OverheadError::NoSamples)]
+#[case::more_profiled(&[10, 11], &[10], OverheadError::LengthMismatch { profiled: 2, unprofiled: 1 })]
+#[case::more_unprofiled(&[10], &[10, 11, 12], OverheadError::LengthMismatch { profiled: 1, unprofiled: 3 })]
+#[case::zero_baseline(&[10, 12], &[10, 0], OverheadError::ZeroBaseline { index: 1 })]
+fn refuses_runs_that_cannot_be_paired(
+    #[case] profiled: &[u64],
+    #[case] unprofiled: &[u64],
+    #[case] expected: OverheadError,
+) {
+    assert_eq!(
+        overhead_ratio(&ms(profiled), &ms(unprofiled)),
+        Err(expected.clone()),
+        "profiled {profiled:?} against unprofiled {unprofiled:?} has no meaningful ratio: \
+         it must be {expected:?}"
+    );
+}
+
+#[rstest]
+#[case::subtracts_the_cost(1_000, 200, 2, 600)]
+#[case::no_calls(1_000, 0, 2, 1_000)]
+#[case::cost_exceeds_the_measurement(100, 200, 2, 0)]
+fn calibration_removes_the_profiler_cost_per_call(
+    #[case] measured: u64,
+    #[case] calls: u32,
+    #[case] per_call: u64,
+    #[case] expected: u64,
+) {
+    let got = calibrated(
+        Duration::from_micros(measured),
+        calls,
+        Duration::from_micros(per_call),
+    );
+    assert_eq!(
+        got,
+        Duration::from_micros(expected),
+        "{measured} µs measured over {calls} calls at {per_call} µs of profiler cost each \
+         leave {expected} µs (never less than zero)"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn the_ratio_lies_between_the_smallest_and_largest_pair_and_ignores_units(
+        pairs in prop::collection::vec((1_u64..1_000, 1_u64..1_000), 1..12),
+        scale in 1_u64..50,
+    ) {
+        let (on, off): (Vec<u64>, Vec<u64>) = pairs.iter().copied().unzip();
+        let got = overhead_ratio(&ms(&on), &ms(&off));
+        prop_assert!(got.is_ok(), "overhead_ratio refused valid runs: {:?}", got);
+        let got = got.unwrap_or(f64::NAN);
+        let ratios: Vec<f64> = pairs.iter().map(|&(a, b)| a as f64 / b as f64).collect();
+        let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        prop_assert!(lo - 1e-9 <= got && got <= hi + 1e-9,
+            "the median ratio {} is outside the pair ratios [{}, {}]", got, lo, hi);
+        let scaled_on: Vec<u64> = on.iter().map(|m| m * scale).collect();
+        let scaled_off: Vec<u64> = off.iter().map(|m| m * scale).collect();
+        let scaled = overhead_ratio(&ms(&scaled_on), &ms(&scaled_off)).unwrap_or(f64::NAN);
+        prop_assert!((scaled - got).abs() < 1e-9,
+            "running everything {} times slower changed the ratio from {} to {}: a ratio has \
+             no unit", scale, got, scaled);
+    }
+}

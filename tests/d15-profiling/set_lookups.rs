@@ -1,0 +1,149 @@
+//! Kata 7: membership through a hash set, proven by counting hashes and comparisons.
+
+use std::cell::Cell;
+use std::hash::{Hash, Hasher};
+
+use crate::set_lookups::{contains_all, missing};
+use proptest::prelude::*;
+use rstest::rstest;
+
+thread_local! {
+    static HASHES: Cell<usize> = const { Cell::new(0) };
+    static EQS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// A key that counts, on the current thread, how often it is hashed and compared.
+#[derive(Debug, Clone, Copy)]
+struct Probe(u32);
+
+impl Hash for Probe {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        HASHES.set(HASHES.get() + 1);
+        self.0.hash(state);
+    }
+}
+
+impl PartialEq for Probe {
+    fn eq(&self, other: &Self) -> bool {
+        EQS.set(EQS.get() + 1);
+        self.0 == other.0
+    }
+}
+
+impl Eq for Probe {}
+
+/// Runs `f` and returns its result with the hashes and comparisons it made.
+fn counted<R>(f: impl FnOnce() -> R) -> (R, usize, usize) {
+    HASHES.set(0);
+    EQS.set(0);
+    let result = f();
+    (result, HASHES.get(), EQS.get())
+}
+
+fn probes(range: std::ops::Range<u32>) -> Vec<Probe> {
+    range.map(Probe).collect()
+}
+
+const N: usize = 2_000;
+
+#[rstest]
+#[case::all_present(&[3, 1, 4, 1, 5, 9], &[9, 1, 3], true)]
+#[case::one_absent(&[3, 1, 4, 1, 5, 9], &[9, 2], false)]
+#[case::duplicate_needles(&[7, 8], &[8, 8, 7, 8], true)]
+#[case::no_needles(&[1, 2], &[], true)]
+#[case::empty_haystack(&[], &[1], false)]
+#[case::both_empty(&[], &[], true)]
+fn says_whether_every_needle_is_in_the_haystack(
+    #[case] haystack: &[i32],
+    #[case] needles: &[i32],
+    #[case] expected: bool,
+) {
+    assert_eq!(
+        contains_all(haystack, needles),
+        expected,
+        "contains_all({haystack:?}, {needles:?}) must be {expected} (no needles: vacuously true)"
+    );
+}
+
+#[test]
+fn lists_each_missing_needle_once_in_order() {
+    let haystack = ["read", "parse", "render"];
+    let needles = ["fetch", "parse", "cache", "fetch", "render", "log"];
+    assert_eq!(
+        missing(&haystack, &needles),
+        [&"fetch", &"cache", &"log"],
+        "fetch, cache and log are absent: each listed once, in the order the needles first \
+         name them"
+    );
+}
+
+#[test]
+fn with_an_empty_haystack_every_needle_is_missing() {
+    let needles = [5_u8, 3, 5];
+    assert_eq!(
+        missing(&[], &needles),
+        [&5, &3],
+        "nothing is in an empty haystack: every distinct needle is missing"
+    );
+}
+
+#[test]
+fn found_needles_cost_about_one_comparison_each() {
+    let haystack = probes(0..N as u32);
+    let needles: Vec<Probe> = probes(0..N as u32).into_iter().rev().collect();
+    let (all, hashes, eqs) = counted(|| contains_all(&haystack, &needles));
+    assert!(all, "every needle is in the haystack");
+    assert!(
+        eqs <= 2 * N,
+        "{N} lookups in {N} items made {eqs} comparisons: a slice scan compares each needle \
+         with every item before it (about {} here); a hash set compares it with its bucket \
+         only (about one)",
+        N * N / 2
+    );
+    assert!(
+        hashes <= 3 * (2 * N),
+        "{N} items and {N} needles were hashed {hashes} times: build the set once and hash \
+         each needle once, not a new set per needle"
+    );
+}
+
+#[test]
+fn absent_needles_cost_almost_no_comparison() {
+    let haystack = probes(0..N as u32);
+    let needles = probes(N as u32..2 * N as u32);
+    let (absent, hashes, eqs) = counted(|| missing(&haystack, &needles));
+    assert_eq!(absent.len(), N, "none of the needles is in the haystack");
+    assert!(
+        eqs <= 2 * N,
+        "{N} absent needles made {eqs} comparisons: scanning a slice for an absent needle \
+         compares it with every item ({} in all); a hash lookup rarely compares at all",
+        N * N
+    );
+    assert!(
+        hashes <= 3 * (3 * N),
+        "{N} items and {N} needles were hashed {hashes} times: each item and each needle a \
+         few times at most (the set of reported needles hashes them too)"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn agrees_with_a_linear_scan(
+        haystack in prop::collection::vec(0_u8..20, 0..20),
+        needles in prop::collection::vec(0_u8..20, 0..10),
+    ) {
+        let expected_all = needles.iter().all(|n| haystack.contains(n));
+        prop_assert_eq!(contains_all(&haystack, &needles), expected_all,
+            "contains_all disagrees with a scan for {:?} in {:?}", &needles, &haystack);
+        let mut expected_missing: Vec<&u8> = Vec::new();
+        for n in &needles {
+            if !haystack.contains(n) && !expected_missing.contains(&n) {
+                expected_missing.push(n);
+            }
+        }
+        prop_assert_eq!(missing(&haystack, &needles), expected_missing,
+            "missing disagrees with a scan for {:?} in {:?}", &needles, &haystack);
+    }
+}

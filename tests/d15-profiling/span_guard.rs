@@ -1,0 +1,188 @@
+//! Kata 2: `time_it`, and a `Span` guard that records on every way out of its scope.
+
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Duration;
+
+use crate::span_guard::{Clock, Record, Registry, Span, time_it, timed};
+
+/// A clock that moves only when the test says so.
+#[derive(Default)]
+struct FakeClock {
+    now: Cell<Duration>,
+}
+
+impl FakeClock {
+    fn advance(&self, millis: u64) {
+        self.now.set(self.now.get() + Duration::from_millis(millis));
+    }
+}
+
+impl Clock for FakeClock {
+    fn now(&self) -> Duration {
+        self.now.get()
+    }
+}
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+fn record(name: &str, millis: u64, unwound: bool) -> Record {
+    Record {
+        name: name.to_owned(),
+        elapsed: ms(millis),
+        unwound,
+    }
+}
+
+#[test]
+fn time_it_returns_the_value_and_the_time_the_closure_took() {
+    let clock = FakeClock::default();
+    clock.advance(1_000);
+    let got = time_it(&clock, || {
+        clock.advance(250);
+        "forged"
+    });
+    assert_eq!(
+        got,
+        ("forged", ms(250)),
+        "time_it must hand back the closure's value and the clock's advance while it ran \
+         (250 ms), not the time since the clock's origin"
+    );
+}
+
+#[test]
+fn time_it_of_a_closure_that_takes_no_time_is_zero() {
+    let clock = FakeClock::default();
+    clock.advance(40);
+    let got = time_it(&clock, || 7);
+    assert_eq!(
+        got,
+        (7, Duration::ZERO),
+        "the clock did not move while the closure ran: the duration must be zero"
+    );
+}
+
+#[test]
+fn a_span_records_when_it_goes_out_of_scope() {
+    let clock = FakeClock::default();
+    let registry = Registry::new();
+    {
+        let _span = Span::enter(&registry, &clock, "parse");
+        clock.advance(30);
+        assert_eq!(
+            registry.records(),
+            [],
+            "a span still in scope must not have recorded yet: it records when dropped"
+        );
+        clock.advance(12);
+    }
+    assert_eq!(
+        registry.records(),
+        [record("parse", 42, false)],
+        "the span lived 42 ms and was dropped at the end of its block: one record, not unwound"
+    );
+}
+
+#[test]
+fn nested_spans_record_the_inner_one_first() {
+    let clock = FakeClock::default();
+    let registry = Registry::new();
+    {
+        let _outer = Span::enter(&registry, &clock, "request");
+        clock.advance(5);
+        {
+            let _inner = Span::enter(&registry, &clock, "query");
+            clock.advance(20);
+        }
+        clock.advance(3);
+    }
+    assert_eq!(
+        registry.records(),
+        [record("query", 20, false), record("request", 28, false)],
+        "the inner span ends (is dropped) first and covers 20 ms; the outer one covers all 28 ms"
+    );
+}
+
+#[test]
+fn timed_records_the_span_of_a_closure_and_returns_its_value() {
+    let clock = FakeClock::default();
+    let registry = Registry::new();
+    let words = timed(&registry, &clock, "forge_weapon", || {
+        clock.advance(9);
+        vec!["0", "1", "2"]
+    });
+    assert_eq!(
+        (words, registry.records()),
+        (vec!["0", "1", "2"], vec![record("forge_weapon", 9, false)]),
+        "timed must return the closure's value and leave one 9 ms record"
+    );
+}
+
+#[test]
+fn a_span_records_an_early_return_through_the_question_mark() {
+    let clock = FakeClock::default();
+    let registry = Registry::new();
+    let load = |text: &str| -> Result<u32, std::num::ParseIntError> {
+        let _span = Span::enter(&registry, &clock, "load");
+        clock.advance(15);
+        let n: u32 = text.parse()?;
+        clock.advance(100);
+        Ok(n)
+    };
+    let got = load("not a number");
+    assert!(got.is_err(), "the test input must fail to parse");
+    assert_eq!(
+        registry.records(),
+        [record("load", 15, false)],
+        "`?` returned early after 15 ms: the span must still record, because Drop runs on \
+         every way out of the scope"
+    );
+}
+
+#[test]
+fn a_span_records_even_when_the_body_panics() {
+    let clock = FakeClock::default();
+    let registry = Registry::new();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        timed(&registry, &clock, "risky", || {
+            clock.advance(7);
+            panic!("the body failed");
+        })
+    }));
+    assert!(
+        outcome.is_err(),
+        "the panic must go on to the caller: timing a call must not swallow its failure"
+    );
+    assert_eq!(
+        registry.records(),
+        [record("risky", 7, true)],
+        "the body panicked after 7 ms: the span must be recorded during unwinding (Drop runs), \
+         marked unwound: true; a timer that records only on a normal return loses the one \
+         call that failed"
+    );
+}
+
+#[test]
+fn the_registry_totals_every_span_of_a_name() {
+    let clock = FakeClock::default();
+    let registry = Registry::new();
+    for millis in [3, 4, 5] {
+        timed(&registry, &clock, "step", || clock.advance(millis));
+    }
+    timed(&registry, &clock, "other", || clock.advance(100));
+    assert_eq!(
+        (registry.total("step"), registry.total("never")),
+        (ms(12), Duration::ZERO),
+        "three `step` spans of 3, 4 and 5 ms total 12 ms; a name never recorded totals zero"
+    );
+}
+
+#[test]
+#[should_panic(expected = "a span needs a name")]
+fn a_span_with_an_empty_name_is_refused() {
+    let clock = FakeClock::default();
+    let registry = Registry::new();
+    let _span = Span::enter(&registry, &clock, "");
+}

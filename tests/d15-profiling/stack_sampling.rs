@@ -1,0 +1,223 @@
+//! Kata 3: folded stacks and self/total shares from sampled call stacks.
+
+use crate::stack_sampling::{SampleError, SampleReport, Share, fold_stacks, shares};
+use proptest::prelude::*;
+use rstest::rstest;
+
+fn share(name: &str, self_tenths: u32, total_tenths: u32) -> Share {
+    Share {
+        name: name.to_owned(),
+        self_tenths,
+        total_tenths,
+    }
+}
+
+fn report_of(samples: &[&[&str]]) -> SampleReport {
+    shares(samples).unwrap_or_else(|e| panic!("shares refused valid samples: {e}"))
+}
+
+#[test]
+fn folds_identical_stacks_into_one_counted_line() {
+    let samples: [&[&str]; 5] = [
+        &["main", "parse", "read"],
+        &["main", "compute"],
+        &["main", "parse", "read"],
+        &["main", "parse"],
+        &["main", "parse", "read"],
+    ];
+    assert_eq!(
+        fold_stacks(&samples),
+        Ok("main;compute 1\nmain;parse 1\nmain;parse;read 3\n".to_owned()),
+        "each distinct stack must appear once, frames joined by ';', then a space and how \
+         many samples had it; lines sorted, each ending in a newline"
+    );
+}
+
+#[test]
+fn folds_a_larger_profile() {
+    let samples: Vec<&[&str]> = [
+        &["main", "slow_search", "contains"][..],
+        &["main", "slow_search", "contains"],
+        &["main", "slow_search", "contains"],
+        &["main", "slow_search"],
+        &["main", "fast_search", "hash"],
+        &["main", "forge", "fmt", "write"],
+        &["main", "forge", "fmt", "write"],
+        &["main", "forge", "alloc"],
+        &["main"],
+    ]
+    .into_iter()
+    .cycle()
+    .take(40)
+    .collect();
+    let folded = fold_stacks(&samples).unwrap_or_else(|e| panic!("fold_stacks refused: {e}"));
+    assert_suite_snapshot!("stack_sampling_folded", folded);
+}
+
+#[test]
+fn folding_no_samples_gives_no_lines() {
+    assert_eq!(
+        fold_stacks(&[]),
+        Ok(String::new()),
+        "no samples means nothing to draw: the folded output is empty"
+    );
+}
+
+#[test]
+fn gives_each_function_its_self_and_total_share() {
+    let report = report_of(&[
+        &["main", "parse", "read"],
+        &["main", "parse", "read"],
+        &["main", "parse"],
+        &["main", "compute"],
+    ]);
+    assert_eq!(
+        report,
+        SampleReport {
+            samples: 4,
+            shares: vec![
+                share("read", 500, 500),
+                share("parse", 250, 750),
+                share("compute", 250, 250),
+                share("main", 0, 1000),
+            ],
+        },
+        "read was running in 2 of 4 samples (self 50.0 %); parse was on the stack in 3 of 4 \
+         (total 75.0 %) but running its own code in 1; main was on every stack and never running; \
+         most self share first, then most total share"
+    );
+}
+
+#[test]
+fn rounded_self_shares_still_add_up_to_100_percent() {
+    let report = report_of(&[&["main", "a"], &["main", "b"], &["main", "c"]]);
+    let selves: Vec<(String, u32)> = report
+        .shares
+        .iter()
+        .map(|s| (s.name.clone(), s.self_tenths))
+        .collect();
+    assert_eq!(
+        selves,
+        [
+            ("a".to_owned(), 334),
+            ("b".to_owned(), 333),
+            ("c".to_owned(), 333),
+            ("main".to_owned(), 0)
+        ],
+        "three equal thirds rounded one by one give 33.3 % + 33.3 % + 33.3 % = 99.9 %: the \
+         largest-remainder method gives the missing tenth to one of them (ties: smaller name)"
+    );
+}
+
+#[test]
+fn the_missing_tenths_go_to_the_largest_remainders() {
+    let report = report_of(&[&["a"], &["a"], &["a"], &["b"], &["b"], &["c"], &["c"]]);
+    let selves: Vec<(String, u32)> = report
+        .shares
+        .iter()
+        .map(|s| (s.name.clone(), s.self_tenths))
+        .collect();
+    assert_eq!(
+        selves,
+        [
+            ("a".to_owned(), 428),
+            ("b".to_owned(), 286),
+            ("c".to_owned(), 286)
+        ],
+        "3, 2 and 2 of 7 samples are 428.57, 285.71 and 285.71 tenths: the floors 428 + 285 + \
+         285 leave 2 tenths, which go to b and c (remainder .71 beats a's .57); rounding each \
+         alone would give 429 + 286 + 286 = 1001"
+    );
+}
+
+#[test]
+fn a_recursive_function_counts_once_per_sample_in_its_total() {
+    let report = report_of(&[&["main", "walk", "walk", "walk"], &["main", "io"]]);
+    assert_eq!(
+        report.share("walk"),
+        share("walk", 500, 500),
+        "walk is on one stack of two, three frames deep: it was on the stack in 50.0 % of \
+         the samples, not 150 %; count a function once per sample"
+    );
+}
+
+#[test]
+fn a_function_never_sampled_has_no_share() {
+    let report = report_of(&[&["main", "busy"]]);
+    assert_eq!(
+        report.share("fast_helper"),
+        share("fast_helper", 0, 0),
+        "a function that ran between two samples was never seen: its shares are 0 (the price \
+         of sampling)"
+    );
+}
+
+#[test]
+fn no_samples_give_an_empty_report() {
+    assert_eq!(
+        shares(&[]),
+        Ok(SampleReport::default()),
+        "with no samples there are no functions and no shares"
+    );
+}
+
+#[test]
+fn refuses_an_empty_stack() {
+    assert_eq!(
+        shares(&[&["main"], &[]]),
+        Err(SampleError::EmptyStack { index: 1 }),
+        "sample 1 has no frame: it must be SampleError::EmptyStack with its index"
+    );
+}
+
+#[rstest]
+#[case::semicolon("parse;read")]
+#[case::space("parse read")]
+#[case::tab("parse\tread")]
+#[case::empty("")]
+fn refuses_a_frame_that_would_break_the_folded_format(#[case] frame: &str) {
+    let samples: [&[&str]; 2] = [&["main"], &["main", frame]];
+    let expected = Some(SampleError::BadFrame {
+        index: 1,
+        frame: frame.to_owned(),
+    });
+    assert_eq!(
+        (fold_stacks(&samples).err(), shares(&samples).err()),
+        (expected.clone(), expected),
+        "the frame {frame:?} would be read back as other frames or a count: both reports must \
+         refuse it as SampleError::BadFrame"
+    );
+}
+
+/// Stacks over few names, so repeats, recursion and unseen names all happen.
+fn stacks() -> impl Strategy<Value = Vec<Vec<&'static str>>> {
+    let frame = prop::sample::select(vec!["main", "a", "b", "c", "d"]);
+    prop::collection::vec(prop::collection::vec(frame, 1..5), 1..30)
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn self_shares_sum_to_100_percent_and_totals_stay_within_it(samples in stacks()) {
+        let refs: Vec<&[&str]> = samples.iter().map(Vec::as_slice).collect();
+        let report = shares(&refs);
+        prop_assert!(report.is_ok(), "shares refused valid samples: {:?}", report);
+        let report = report.unwrap_or_default();
+        let sum: u32 = report.shares.iter().map(|s| s.self_tenths).sum();
+        prop_assert_eq!(sum, 1000,
+            "the self shares sum to {} tenths: every sample has exactly one running function, \
+             so they must sum to exactly 100.0 %", sum);
+        for s in &report.shares {
+            prop_assert!(s.self_tenths <= s.total_tenths + 1 && s.total_tenths <= 1000,
+                "{:?}: a total share above 100 % or below the self share means a sample was \
+                 counted more than once", s);
+        }
+        for name in ["main", "a", "b", "c", "d", "e"] {
+            if !samples.iter().any(|stack| stack.contains(&name)) {
+                prop_assert_eq!(report.share(name), share(name, 0, 0),
+                    "{} is on no stack: its shares must be 0", name);
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Kata 6: the concatenation trap, measured with a counting allocator.
+
+use crate::string_building::{capacity_steps, join_words};
+use proptest::prelude::*;
+use rstest::rstest;
+
+use super::heap::count_allocations;
+
+#[rstest]
+#[case::spaces(&["profile", "before", "optimising"], " ", "profile before optimising")]
+#[case::no_separator(&["data ", "data ", "data "], "", "data data data ")]
+#[case::long_separator(&["a", "b"], " -> ", "a -> b")]
+#[case::one_word(&["alone"], ", ", "alone")]
+#[case::empty_words(&["", "", ""], ",", ",,")]
+fn joins_the_words_with_the_separator(
+    #[case] words: &[&str],
+    #[case] sep: &str,
+    #[case] expected: &str,
+) {
+    let got = join_words(words.iter().copied(), sep);
+    assert_eq!(
+        got, expected,
+        "join_words({words:?}, {sep:?}) gave {got:?}: the separator goes between words only"
+    );
+}
+
+#[test]
+fn allocates_exactly_once_for_many_words() {
+    let words = vec!["data "; 50_000];
+    let (joined, allocations) = count_allocations(|| join_words(words.iter().copied(), ""));
+    assert_eq!(
+        (allocations, joined.len(), joined.capacity()),
+        (1, 250_000, 250_000),
+        "joining 50,000 words made {allocations} allocations: add up the byte lengths first, \
+         then String::with_capacity once and push_str into it; no reallocation, no Vec of \
+         words on the side"
+    );
+}
+
+#[test]
+fn sizes_multibyte_words_in_bytes() {
+    let words = ["café", "naïve", "日本", "🦀"];
+    let (joined, allocations) = count_allocations(|| join_words(words, "·"));
+    assert_eq!(
+        (joined.as_str(), allocations, joined.capacity()),
+        ("café·naïve·日本·🦀", 1, 27),
+        "these words are 12 characters but 21 bytes, and the 3 separators 2 bytes each: the \
+         capacity must be counted in bytes (str::len), or the String reallocates"
+    );
+}
+
+#[test]
+fn allocates_nothing_for_an_empty_result() {
+    let (joined, allocations) = count_allocations(|| join_words([], ", "));
+    assert_eq!(
+        (joined, allocations),
+        (String::new(), 0),
+        "no words give an empty string, and an empty String needs no heap at all"
+    );
+}
+
+#[test]
+fn the_naive_build_reallocates_a_few_times_not_once_per_word() {
+    let words = vec!["data "; 50_000];
+    let steps = capacity_steps(words.iter().copied(), "");
+    assert!(
+        !steps.is_empty() && steps.len() <= 40,
+        "50,000 push_str calls went through {} capacities: a String grows geometrically, so \
+         the count must be small (one per growth, not one per word); steps: {steps:?}",
+        steps.len()
+    );
+    assert!(
+        steps.windows(2).all(|w| w[0] < w[1]) && steps.last() >= Some(&250_000),
+        "capacities {steps:?} must only grow, and end large enough for the 250,000 bytes"
+    );
+}
+
+#[rstest]
+#[case::many_short_words(&["ab"; 40], "--")]
+#[case::ends_exactly_on_a_capacity(&["abcd"; 3], "--")]
+#[case::long_separator(&["x", "y", "z"], " -------- ")]
+fn notes_every_capacity_change_including_those_a_separator_causes(
+    #[case] words: &[&str],
+    #[case] sep: &str,
+) {
+    let expected = {
+        let mut text = String::new();
+        let mut steps = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            for piece in [if i > 0 { sep } else { "" }, word] {
+                text.push_str(piece);
+                if text.capacity() != steps.last().copied().unwrap_or(0) {
+                    steps.push(text.capacity());
+                }
+            }
+        }
+        steps
+    };
+    assert_eq!(
+        capacity_steps(words.iter().copied(), sep),
+        expected,
+        "capacity_steps({words:?}, {sep:?}) must note the capacity after every push_str, \
+         separators (between words only) included, each time it changes"
+    );
+}
+
+#[test]
+fn the_capacity_steps_come_from_real_reallocations() {
+    let words = vec!["data "; 5_000];
+    let (steps, allocations) = count_allocations(|| capacity_steps(words.iter().copied(), ""));
+    assert!(
+        allocations >= steps.len(),
+        "capacity_steps reported {} capacities but made only {allocations} allocations: each \
+         capacity step is a (re)allocation of a real String, so measure one, do not compute \
+         the sequence",
+        steps.len()
+    );
+}
+
+#[test]
+fn an_empty_build_has_no_capacity_steps() {
+    assert_eq!(
+        capacity_steps(["", ""], ""),
+        Vec::<usize>::new(),
+        "pushing only empty strings never allocates: no capacity step"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn agrees_with_std_join_and_allocates_at_most_once(
+        words in prop::collection::vec("[a-zé日🦀 ]{0,6}", 0..20),
+        sep in prop_oneof![Just(""), Just(" "), Just(", "), Just("·")],
+    ) {
+        let (joined, allocations) =
+            count_allocations(|| join_words(words.iter().map(String::as_str), sep));
+        let expected = words.join(sep);
+        prop_assert_eq!(&joined, &expected, "join_words disagrees with [&str]::join");
+        prop_assert_eq!(allocations, usize::from(!expected.is_empty()),
+            "join_words made {} allocations for {:?}: one for a non-empty result, none for \
+             an empty one", allocations, expected);
+        prop_assert_eq!(joined.capacity(), joined.len(),
+            "the capacity must be exactly the length: no guessing, no spare room");
+    }
+}

@@ -1,0 +1,207 @@
+//! Kata 4: a profiler that reads a wall clock and a CPU clock.
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use crate::wall_vs_cpu::{ClockError, ClockKind, Clocks, DualProfiler, FnTimes};
+use rstest::rstest;
+
+/// A simulated thread: computing moves both clocks, waiting moves only the wall clock.
+#[derive(Default)]
+struct SimClocks {
+    wall: Cell<Duration>,
+    cpu: Cell<Duration>,
+}
+
+impl SimClocks {
+    fn compute(&self, millis: u64) {
+        self.wall.set(self.wall.get() + ms(millis));
+        self.cpu.set(self.cpu.get() + ms(millis));
+    }
+
+    fn wait(&self, millis: u64) {
+        self.wall.set(self.wall.get() + ms(millis));
+    }
+}
+
+impl Clocks for SimClocks {
+    fn wall(&self) -> Duration {
+        self.wall.get()
+    }
+    fn cpu(&self) -> Duration {
+        self.cpu.get()
+    }
+}
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+fn times(name: &str, calls: u32, wall: u64, cpu: u64) -> FnTimes {
+    FnTimes {
+        name: name.to_owned(),
+        calls,
+        wall: ms(wall),
+        cpu: ms(cpu),
+    }
+}
+
+/// The article's program: a 2 s network wait (1 ms of CPU) and 500 ms of arithmetic.
+fn network_and_math(clocks: &SimClocks) -> DualProfiler<&SimClocks> {
+    let profiler = DualProfiler::new(clocks);
+    profiler.profile("fake_network_request", || {
+        clocks.compute(1);
+        clocks.wait(2_000);
+    });
+    profiler.profile("heavy_math", || clocks.compute(500));
+    profiler
+}
+
+fn report(profiler: &DualProfiler<&SimClocks>, by: ClockKind) -> Vec<FnTimes> {
+    profiler
+        .report(by)
+        .unwrap_or_else(|e| panic!("report({by:?}) failed on well-behaved clocks: {e}"))
+}
+
+#[test]
+fn reports_wall_and_cpu_time_for_each_call() {
+    let clocks = SimClocks::default();
+    let profiler = network_and_math(&clocks);
+    assert_eq!(
+        report(&profiler, ClockKind::Wall),
+        [
+            times("fake_network_request", 1, 2_001, 1),
+            times("heavy_math", 1, 500, 500)
+        ],
+        "the network call took 2001 ms of wall time but only 1 ms of CPU; the arithmetic \
+         500 ms of both: each clock must be read on its own at the start and end of a call"
+    );
+}
+
+#[rstest]
+#[case::wall_clock_blames_the_wait(ClockKind::Wall, "fake_network_request")]
+#[case::cpu_clock_finds_the_work(ClockKind::Cpu, "heavy_math")]
+fn the_chosen_clock_decides_what_looks_slowest(#[case] by: ClockKind, #[case] top: &str) {
+    let clocks = SimClocks::default();
+    let profiler = network_and_math(&clocks);
+    let order: Vec<String> = report(&profiler, by).into_iter().map(|t| t.name).collect();
+    assert_eq!(
+        order.first().map(String::as_str),
+        Some(top),
+        "sorted by the {by:?} clock the report starts with {order:?}: a wall-clock profile \
+         blames the waiting network call, a CPU profile the arithmetic"
+    );
+}
+
+#[test]
+fn waiting_is_the_wall_time_spent_off_the_cpu() {
+    let clocks = SimClocks::default();
+    let profiler = network_and_math(&clocks);
+    let waits: Vec<(String, Duration)> = report(&profiler, ClockKind::Wall)
+        .into_iter()
+        .map(|t| (t.name.clone(), t.waiting()))
+        .collect();
+    assert_eq!(
+        waits,
+        [
+            ("fake_network_request".to_owned(), ms(2_000)),
+            ("heavy_math".to_owned(), Duration::ZERO)
+        ],
+        "waiting is wall minus CPU: 2000 ms for the network call, none for the arithmetic"
+    );
+}
+
+#[test]
+fn waiting_is_zero_when_cpu_time_exceeds_wall_time() {
+    let threads = times("parallel_sum", 1, 100, 180);
+    assert_eq!(
+        threads.waiting(),
+        Duration::ZERO,
+        "two threads can burn 180 ms of CPU in 100 ms of wall time: waiting is then zero, \
+         not a negative duration or a panic"
+    );
+}
+
+#[test]
+fn returns_the_value_of_the_profiled_call() {
+    let clocks = SimClocks::default();
+    let profiler = DualProfiler::new(&clocks);
+    let sum = profiler.profile("sum", || {
+        clocks.compute(3);
+        (1..=10).sum::<u32>()
+    });
+    assert_eq!(
+        sum, 55,
+        "profile must hand back what the call returned: measuring must not change the result"
+    );
+}
+
+#[test]
+fn adds_up_repeated_calls_and_counts_nested_ones_in_both() {
+    let clocks = SimClocks::default();
+    let profiler = DualProfiler::new(&clocks);
+    for _ in 0..3 {
+        profiler.profile("handler", || {
+            clocks.compute(2);
+            profiler.profile("db_query", || {
+                clocks.compute(1);
+                clocks.wait(30);
+            });
+        });
+    }
+    assert_eq!(
+        report(&profiler, ClockKind::Cpu),
+        [times("handler", 3, 99, 9), times("db_query", 3, 93, 3)],
+        "three handler calls of 2 ms CPU each wrap a db_query of 1 ms CPU and 30 ms wait: \
+         calls add up, and a parent's times include its child's"
+    );
+}
+
+#[test]
+fn breaks_ties_by_name() {
+    let clocks = SimClocks::default();
+    let profiler = DualProfiler::new(&clocks);
+    for name in ["zeta", "alpha", "mid"] {
+        profiler.profile(name, || clocks.compute(5));
+    }
+    let order: Vec<String> = report(&profiler, ClockKind::Cpu)
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(
+        order,
+        ["alpha", "mid", "zeta"],
+        "three calls of equal time must be listed by name"
+    );
+}
+
+#[test]
+fn an_unused_profiler_reports_nothing() {
+    let clocks = SimClocks::default();
+    let profiler = DualProfiler::new(&clocks);
+    assert_eq!(
+        profiler.report(ClockKind::Wall),
+        Ok(vec![]),
+        "nothing was profiled: the report is empty"
+    );
+}
+
+#[test]
+fn a_clock_that_goes_backwards_is_reported() {
+    let clocks = SimClocks::default();
+    clocks.compute(50);
+    let profiler = DualProfiler::new(&clocks);
+    profiler.profile("suspend", || {
+        clocks.wait(10);
+        clocks.cpu.set(ms(20));
+    });
+    assert_eq!(
+        profiler.report(ClockKind::Wall),
+        Err(ClockError::WentBackwards {
+            clock: ClockKind::Cpu,
+            name: "suspend".to_owned()
+        }),
+        "the CPU clock read 50 ms before the call and 20 ms after it: that is a broken clock, \
+         and the report must say so (ClockError::WentBackwards) instead of inventing a figure"
+    );
+}
