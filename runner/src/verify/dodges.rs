@@ -43,6 +43,12 @@ pub fn split_name(stem: &str) -> Option<(&str, &str)> {
     (!kata.is_empty() && !name.is_empty()).then_some((kata, name))
 }
 
+/// Whether the header name `named` stands for the failing test `test`: its full path's end,
+/// or an rstest function whose cases (`…::named::case_1_x`) are the tests that ran.
+fn names_test(test: &str, named: &str) -> bool {
+    test.ends_with(named) || test.contains(&format!("::{named}::"))
+}
+
 /// The `//! Dodge:` sentence and the `//! Caught by:` test names of a dodge's text.
 pub fn parse_header(text: &str) -> (Option<String>, Vec<String>) {
     let mut claim = None;
@@ -184,7 +190,7 @@ fn swap_each(
                 let missed: Vec<&String> = dodge
                     .caught_by
                     .iter()
-                    .filter(|t| !tests.iter().any(|c| c.ends_with(t.as_str())))
+                    .filter(|t| !tests.iter().any(|c| names_test(c, t)))
                     .collect();
                 if !missed.is_empty() {
                     detail.push_str(&format!(
@@ -333,6 +339,13 @@ mod tests {
     #[test]
     fn a_header_without_a_dodge_line_has_no_claim() {
         assert_eq!(parse_header("//! Caught by: t\n"), (None, vec!["t".into()]));
+    }
+
+    #[test]
+    fn a_header_may_name_an_rstest_function_for_its_cases() {
+        assert!(names_test("suite::k::follows_rules::case_1_zero", "follows_rules"));
+        assert!(names_test("suite::k::plain_test", "plain_test"));
+        assert!(!names_test("suite::k::follows_rules_too", "follows_rules"));
     }
 
     #[test]
