@@ -27,3 +27,22 @@ macro_rules! assert_suite_snapshot {
         })
     };
 }
+
+mod heap; // a counting global allocator: measures the heap a piece of code holds
+
+#[cfg(any(not(feature = "one-kata"), feature = "central_tendency"))]
+mod central_tendency;
+#[cfg(any(not(feature = "one-kata"), feature = "complex_plane"))]
+mod complex_plane;
+#[cfg(any(not(feature = "one-kata"), feature = "dice"))]
+mod dice;
+#[cfg(any(not(feature = "one-kata"), feature = "mersenne_twister"))]
+mod mersenne_twister;
+#[cfg(any(not(feature = "one-kata"), feature = "predict"))]
+mod predict;
+#[cfg(any(not(feature = "one-kata"), feature = "running_stats"))]
+mod running_stats;
+#[cfg(any(not(feature = "one-kata"), feature = "secrets"))]
+mod secrets;
+#[cfg(any(not(feature = "one-kata"), feature = "spread"))]
+mod spread;

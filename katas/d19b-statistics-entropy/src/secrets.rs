@@ -1,0 +1,99 @@
+//! # Kata 7: secrets from the operating system
+//!
+//! **Build** `token_bytes(n)`, `token_hex(n)` and `token_urlsafe(n)`, Python's `secrets`
+//! functions, over an [`EntropySource`] trait: [`OsEntropy`] asks the operating system's
+//! generator (`getrandom::fill`), and the `*_from` variants take any source, so tests can
+//! inject a fixed one.
+//!
+//! **Why.** Session ids, password-reset links and API keys are only as secret as the
+//! generator behind them. A seeded generator (a Mersenne Twister, a clock-seeded PRNG, even
+//! a good PRNG with a fixed seed) is predictable: kata 6 shows an observer rebuilding one
+//! from its outputs, and a fixed or clock-derived seed repeats across threads, restarts and
+//! processes. The kernel's generator is seeded from hardware events and is the only source
+//! fit for tokens. When it fails, fail: never fall back to a weaker generator.
+//!
+//! **Python → Rust.** `secrets.token_bytes(n)` reads `os.urandom(n)`; here `OsEntropy::fill`
+//! calls `getrandom::fill` (the `getrandom` system call on Linux, `getentropy` on macOS).
+//! Python's defaults (32 bytes) are not copied: the length is always explicit.
+//!
+//! The rules the tests check:
+//! - `token_bytes(n)` has `n` bytes; `token_hex(n)` is `2n` lowercase hex digits (two per
+//!   byte, zero-padded: byte `0x0a` is `"0a"`); `token_urlsafe(n)` is the URL-safe base64 of
+//!   `n` bytes (alphabet `A–Z a–z 0–9 - _`) without `=` padding, `ceil(4n / 3)` characters.
+//! - Each function takes exactly `n` bytes from its source, in order, and returns the
+//!   source's error unchanged if it fails (no fallback).
+//! - `OsEntropy` is the operating system's generator: no seed, no clock, no state of its
+//!   own. Sources made in different threads, or in different processes, never give the
+//!   same bytes.
+//!
+//! **The tests check** lengths and alphabets, known tokens from an injected fixed source
+//! (so the encodings are exactly Python's), the error path, 10,000 OS tokens without a
+//! repeat, and tokens drawn at the same moment by several threads and by two processes.
+
+use thiserror::Error;
+
+/// Why random bytes could not be produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum EntropyError {
+    /// The operating system's generator failed.
+    #[error("the operating system's random generator failed: {0}")]
+    Os(#[from] getrandom::Error),
+    /// The source has no more bytes to give (injected sources in tests).
+    #[error("the random source is exhausted")]
+    Exhausted,
+}
+
+/// Something that fills buffers with random bytes.
+pub trait EntropySource {
+    /// Fills all of `dest` with random bytes, or fails without a partial result.
+    fn fill(&mut self, dest: &mut [u8]) -> Result<(), EntropyError>;
+}
+
+/// The operating system's cryptographically secure generator.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OsEntropy;
+
+impl EntropySource for OsEntropy {
+    fn fill(&mut self, dest: &mut [u8]) -> Result<(), EntropyError> {
+        todo!("fill {} bytes from the operating system", dest.len())
+    }
+}
+
+/// `n` random bytes from `source`.
+pub fn token_bytes_from<S: EntropySource + ?Sized>(
+    _source: &mut S,
+    n: usize,
+) -> Result<Vec<u8>, EntropyError> {
+    todo!("draw {n} bytes from a source")
+}
+
+/// `n` random bytes from `source` as `2n` lowercase hex digits.
+pub fn token_hex_from<S: EntropySource + ?Sized>(
+    _source: &mut S,
+    n: usize,
+) -> Result<String, EntropyError> {
+    todo!("a hex token of {n} bytes from a source")
+}
+
+/// `n` random bytes from `source` as unpadded URL-safe base64.
+pub fn token_urlsafe_from<S: EntropySource + ?Sized>(
+    _source: &mut S,
+    n: usize,
+) -> Result<String, EntropyError> {
+    todo!("a URL-safe token of {n} bytes from a source")
+}
+
+/// `n` random bytes from the operating system.
+pub fn token_bytes(n: usize) -> Result<Vec<u8>, EntropyError> {
+    todo!("draw {n} bytes from the operating system")
+}
+
+/// `n` random bytes from the operating system as `2n` lowercase hex digits.
+pub fn token_hex(n: usize) -> Result<String, EntropyError> {
+    todo!("a hex token of {n} bytes from the operating system")
+}
+
+/// `n` random bytes from the operating system as unpadded URL-safe base64.
+pub fn token_urlsafe(n: usize) -> Result<String, EntropyError> {
+    todo!("a URL-safe token of {n} bytes from the operating system")
+}

@@ -1,0 +1,67 @@
+//! # Kata 4: the complex plane
+//!
+//! **Build** `real_sqrt` (a square root that refuses negative numbers), `complex_sqrt` (a
+//! square root that always has an answer, in the complex plane), `polar` (a complex number
+//! as magnitude and phase) and `from_polar` (back again), with `num_complex::Complex64`.
+//!
+//! **Why.** A negative number under a square root is a bug in real arithmetic and a
+//! fact of life in signal processing and electrical engineering (impedance, phasors, FFTs).
+//! Code must choose which world it lives in and say so in its types: a real square root that
+//! silently returns NaN poisons every later computation without a trace.
+//!
+//! **Python → Rust.** `math.sqrt(-1)` raises `ValueError: math domain error`, but Rust's
+//! `f64::sqrt(-1.0)` does not fail: it returns NaN. So `real_sqrt` must check and return
+//! `Err(DomainError { x })` for any `x < 0` (NaN stays NaN, and `-0.0` gives `-0.0`, as in
+//! Python). `cmath.sqrt(-1)` is `1j`; here `complex_sqrt(-1.0)` is `Complex64::new(0.0, 1.0)`.
+//! `cmath.polar(z)` is `(abs(z), phase(z))`; Rust has `Complex64::norm` and `Complex64::arg`.
+//!
+//! The rules the tests check:
+//! - `real_sqrt(x)` is `Err(DomainError { x })` exactly when `x < 0.0`.
+//! - `complex_sqrt(x)` is the principal root: for `x < 0` it is `i·√(-x)` exactly (a zero
+//!   real part), for `x >= 0` it is `√x`.
+//! - `polar(z)` returns `(r, phi)` with `r >= 0` and `phi` in `[-π, π]`; the magnitude must
+//!   not overflow when `re² + im²` would (`polar(1e200 + 1e200i).0` is about 1.414e200), and
+//!   the phase lands in the right quadrant (`polar(-1 - 1i).1` is `-3π/4`).
+//! - `from_polar(r, phi)` is `r·(cos phi + i sin phi)`, and `from_polar(polar(z))` is `z`
+//!   within 1e-12 relative to `|z|`.
+//! - Pinned magnitudes are compared within 1e-15 relative, pinned phases and parts within
+//!   1e-15 absolute.
+//!
+//! **The tests check** the article's examples (`sqrt(-1)` fails in real numbers and is `i`
+//! in complex ones; `3 + 4i` is magnitude 5 and phase 0.927…), the signed zero and NaN, the
+//! four quadrants, huge magnitudes, and the round-trip law.
+
+use num_complex::Complex64;
+use thiserror::Error;
+
+/// A real square root of a negative number was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Error)]
+#[error("math domain error: no real square root of {x}")]
+pub struct DomainError {
+    /// The negative number.
+    pub x: f64,
+}
+
+/// The real square root of `x`, or `DomainError` when `x < 0`.
+pub fn real_sqrt(x: f64) -> Result<f64, DomainError> {
+    if x < 0.0 {
+        Err(DomainError { x })
+    } else {
+        Ok(x.sqrt())
+    }
+}
+
+/// The principal complex square root of the real number `x`.
+pub fn complex_sqrt(x: f64) -> Complex64 {
+    Complex64::new(x, 0.0).sqrt()
+}
+
+/// `z` as `(magnitude, phase)`, the phase in `[-π, π]`.
+pub fn polar(z: Complex64) -> (f64, f64) {
+    z.to_polar()
+}
+
+/// The complex number with magnitude `r` and phase `phi`.
+pub fn from_polar(r: f64, phi: f64) -> Complex64 {
+    Complex64::from_polar(r, phi)
+}

@@ -1,0 +1,94 @@
+//! # Kata 6: predict the future
+//!
+//! **Build** `untemper`, the inverse of the Mersenne Twister's output tempering, and
+//! `clone_from_outputs`, which rebuilds a generator from 624 consecutive outputs so that it
+//! predicts every later output exactly.
+//!
+//! **Why.** This is the attack the article warns about, carried out. The tempering is a
+//! bijection, so each 32-bit output reveals one whole word of state; 624 outputs reveal all
+//! of it, and from then on the "random" session ids, password-reset tokens or lottery draws
+//! of a server are known in advance. The lesson: **never use a predictable generator
+//! (Python's `random`, any Mersenne Twister, any seeded PRNG) for tokens**: use the
+//! operating system's (kata 7).
+//!
+//! **Python → Rust.** Python's `random` exposes its state (`getstate`), but an attacker
+//! needs no such help: the outputs are enough. Each step of the tempering (see kata 5) is
+//! inverted on its own, last step first:
+//! - After `y ^= y >> s` the top `s` bits are unchanged; they give the next `s` bits, and
+//!   so on down, so one step is not enough when `s < 16`.
+//! - After `y ^= (y << s) & mask` the low `s` bits are unchanged; rebuild upwards the same
+//!   way.
+//!
+//! The rules the tests check:
+//! - `untemper(temper(x)) == x` for every `u32` (temper as in kata 5).
+//! - `clone_from_outputs(outputs)` uses the **last** 624 outputs: the clone's next output is
+//!   the one that follows the slice, whatever the window's position in the stream and
+//!   whatever the seed (a brute-force search over small seeds is not a clone).
+//! - Fewer than 624 outputs is `Err(CloneError::TooFewOutputs { needed: 624, got })`.
+//!
+//! **The tests check** known untempered words, the inverse law for any `u32`, a clone of a
+//! generator seeded with Python's `random.seed(42)`, of one seeded with a 64-bit key, of one
+//! started from an arbitrary state, of a window deep inside a stream, and the too-few error.
+
+use thiserror::Error;
+
+use crate::mersenne_twister::{Mt19937, STATE_WORDS};
+
+/// Why a generator could not be cloned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum CloneError {
+    /// Rebuilding the state needs `needed` consecutive outputs; only `got` were given.
+    #[error("need {needed} consecutive outputs to rebuild the state, got {got}")]
+    TooFewOutputs {
+        /// The outputs needed (624).
+        needed: usize,
+        /// The outputs given.
+        got: usize,
+    },
+}
+
+/// Undoes `y ^= y >> shift`.
+fn undo_right(y: u32, shift: u32) -> u32 {
+    let mut x = y;
+    let mut covered = shift;
+    while covered < u32::BITS {
+        x = y ^ (x >> shift);
+        covered += shift;
+    }
+    x
+}
+
+/// Undoes `y ^= (y << shift) & mask`.
+fn undo_left(y: u32, shift: u32, mask: u32) -> u32 {
+    let mut x = y;
+    let mut covered = shift;
+    while covered < u32::BITS {
+        x = y ^ ((x << shift) & mask);
+        covered += shift;
+    }
+    x
+}
+
+/// The state word that the Mersenne Twister tempered into the output `y`.
+pub fn untemper(y: u32) -> u32 {
+    let y = undo_right(y, 18);
+    let y = undo_left(y, 15, 0xefc6_0000);
+    let y = undo_left(y, 7, 0x9d2c_5680);
+    undo_right(y, 11)
+}
+
+/// A generator whose outputs continue the stream after the last 624 of `outputs`.
+pub fn clone_from_outputs(outputs: &[u32]) -> Result<Mt19937, CloneError> {
+    let start = outputs
+        .len()
+        .checked_sub(STATE_WORDS)
+        .ok_or(CloneError::TooFewOutputs {
+            needed: STATE_WORDS,
+            got: outputs.len(),
+        })?;
+    let mut state = [0u32; STATE_WORDS];
+    for (word, &output) in state.iter_mut().zip(&outputs[start..]) {
+        *word = untemper(output);
+    }
+    Ok(Mt19937::from_state(state))
+}

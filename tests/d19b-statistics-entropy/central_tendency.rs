@@ -1,0 +1,187 @@
+//! Kata 1: mean, median and mode, with Python's `statistics` semantics.
+//!
+//! Every pinned value below was printed by CPython 3.11; the comment next to it names the
+//! expression.
+
+use crate::central_tendency::*;
+use proptest::prelude::*;
+use rstest::rstest;
+
+/// The article's salaries: four ordinary ones and one enormous outlier.
+const SALARIES: [f64; 5] = [40_000.0, 45_000.0, 45_000.0, 50_000.0, 5_000_000.0];
+
+/// Relative tolerance for a mean: the sum of n floats carries rounding error.
+const MEAN_TOLERANCE: f64 = 1e-12;
+
+fn close(got: f64, want: f64, tolerance: f64) -> bool {
+    (got - want).abs() <= tolerance * want.abs().max(1.0)
+}
+
+#[test]
+fn the_outlier_drags_the_mean_of_the_salaries_to_1_036_000() {
+    // statistics.mean([40_000, 45_000, 45_000, 50_000, 5_000_000]) == 1036000
+    let got = mean(&SALARIES);
+    assert!(
+        matches!(got, Ok(m) if close(m, 1_036_000.0, MEAN_TOLERANCE)),
+        "mean(salaries) gave {got:?}: the mean is the sum (5,180,000) divided by the count (5), \
+         1,036,000, which no one in the data earns: that is the article's warning"
+    );
+}
+
+#[test]
+fn the_median_of_the_salaries_ignores_the_outlier() {
+    // statistics.median([40_000, 45_000, 45_000, 50_000, 5_000_000]) == 45000
+    assert_eq!(
+        median(&SALARIES),
+        Ok(45_000.0),
+        "the median is the middle of the sorted data, 45,000; the 5,000,000 only counts as \
+         'one value above the middle'"
+    );
+}
+
+#[test]
+fn the_mode_of_the_salaries_is_the_repeated_45_000() {
+    // statistics.mode([40_000, 45_000, 45_000, 50_000, 5_000_000]) == 45000
+    assert_eq!(
+        mode(&SALARIES),
+        Ok(45_000.0),
+        "45,000 appears twice, every other salary once: it is the mode"
+    );
+}
+
+#[rstest]
+// statistics.median([9.0, 1.0, 5.0]) == 5.0
+#[case::unsorted_odd(&[9.0, 1.0, 5.0], 5.0)]
+// statistics.median([4.0, 1.0, 3.0, 2.0]) == 2.5
+#[case::unsorted_even_averages_the_middle_pair(&[4.0, 1.0, 3.0, 2.0], 2.5)]
+// statistics.median([7.0]) == 7.0
+#[case::one_value(&[7.0], 7.0)]
+// statistics.median([-3.0, -1.0]) == -2.0
+#[case::two_negative_values(&[-3.0, -1.0], -2.0)]
+fn the_median_sorts_then_takes_the_middle(#[case] data: &[f64], #[case] want: f64) {
+    assert_eq!(
+        median(data),
+        Ok(want),
+        "median({data:?}): sort a copy, take the middle value, and for an even count \
+         average the two middle values"
+    );
+}
+
+#[rstest]
+// statistics.median_low([1, 3, 5, 7]) == 3; statistics.median_high([1, 3, 5, 7]) == 5
+#[case::even_count(&[7.0, 1.0, 5.0, 3.0], 3.0, 5.0)]
+// statistics.median_low([1, 3, 5]) == statistics.median_high([1, 3, 5]) == 3
+#[case::odd_count(&[5.0, 3.0, 1.0], 3.0, 3.0)]
+fn median_low_and_high_pick_one_of_the_middle_pair(
+    #[case] data: &[f64],
+    #[case] low: f64,
+    #[case] high: f64,
+) {
+    assert_eq!(
+        (median_low(data), median_high(data)),
+        (Ok(low), Ok(high)),
+        "median_low/median_high({data:?}): for an even count they return the smaller and \
+         the larger of the two middle values (always a value from the data); for an odd \
+         count both are the middle value"
+    );
+}
+
+#[rstest]
+// statistics.mode([1, 2, 2, 1]) == 1
+#[case::first_appearance_wins_not_first_to_reach_the_count(&[1.0, 2.0, 2.0, 1.0], 1.0)]
+// statistics.mode([3, 1, 1, 3]) == 3
+#[case::not_the_smallest_tied_value(&[3.0, 1.0, 1.0, 3.0], 3.0)]
+// statistics.mode([0.0, -0.0, 1.0]) == 0.0
+#[case::zero_and_negative_zero_are_one_value(&[1.0, 0.0, -0.0], 0.0)]
+fn mode_breaks_ties_by_first_appearance(#[case] data: &[f64], #[case] want: f64) {
+    assert_eq!(
+        mode(data),
+        Ok(want),
+        "mode({data:?}): among values with the highest count, Python 3.8+ returns the one \
+         that appears first in the data (values compare with ==)"
+    );
+}
+
+#[rstest]
+// statistics.multimode([1, 2, 2, 1, 3]) == [1, 2]
+#[case::two_modes_in_order_of_appearance(&[1.0, 2.0, 2.0, 1.0, 3.0], &[1.0, 2.0])]
+// statistics.multimode([5.0]) == [5.0]
+#[case::one_value(&[5.0], &[5.0])]
+// statistics.multimode([3, 2, 1]) == [3, 2, 1]
+#[case::all_distinct_all_modes(&[3.0, 2.0, 1.0], &[3.0, 2.0, 1.0])]
+// statistics.multimode([]) == []
+#[case::empty_gives_empty(&[], &[])]
+fn multimode_lists_every_most_frequent_value(#[case] data: &[f64], #[case] want: &[f64]) {
+    assert_eq!(
+        multimode(data),
+        want,
+        "multimode({data:?}): every value with the highest count, in the order of first \
+         appearance (empty data gives an empty list, as in Python)"
+    );
+}
+
+#[test]
+fn every_statistic_of_empty_data_is_the_empty_error() {
+    // statistics.mean([]) raises StatisticsError('mean requires at least one data point')
+    let got = [
+        mean(&[]),
+        median(&[]),
+        median_low(&[]),
+        median_high(&[]),
+        mode(&[]),
+    ];
+    assert_eq!(
+        got,
+        [Err(StatsError::Empty); 5],
+        "mean, median, median_low, median_high and mode of no data gave {got:?}: there is no \
+         centre of nothing, so each must return Err(StatsError::Empty) instead of NaN or a panic"
+    );
+}
+
+/// Data of 3 to 20 values, small and large, with repeats likely.
+fn data() -> impl Strategy<Value = Vec<f64>> {
+    prop::collection::vec(
+        prop_oneof![(-5i32..5).prop_map(f64::from), -1e6..1e6f64],
+        3..20,
+    )
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn making_the_largest_value_larger_never_moves_the_median(
+        data in data(),
+        growth in prop_oneof![Just(1.0), 1.0..1e12f64],
+    ) {
+        let before = median(&data);
+        let mut skewed = data.clone();
+        let largest = skewed
+            .iter_mut()
+            .max_by(|a, b| a.total_cmp(b))
+            .expect("the strategy makes at least 3 values");
+        *largest += growth;
+        prop_assert_eq!(median(&skewed), before,
+            "raising the largest of {:?} by {} moved the median: with 3 or more values the \
+             largest is never one of the middle ones", data, growth);
+    }
+
+    #[test]
+    fn making_the_largest_value_larger_moves_the_mean(
+        data in data(),
+        growth in 1e7..1e12f64,
+    ) {
+        let before = mean(&data).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut skewed = data.clone();
+        let largest = skewed
+            .iter_mut()
+            .max_by(|a, b| a.total_cmp(b))
+            .expect("the strategy makes at least 3 values");
+        *largest += growth;
+        let after = mean(&skewed).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let shift = growth / data.len() as f64;
+        prop_assert!(close(after - before, shift, 1e-6),
+            "raising the largest of {:?} by {} moved the mean from {} to {}: every value \
+             counts in the mean, so it must move by growth / n = {}", data, growth, before, after, shift);
+    }
+}

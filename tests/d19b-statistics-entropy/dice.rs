@@ -1,0 +1,189 @@
+//! Kata 8: fair dice from a seeded, documented generator, and a chi-square check.
+
+use crate::dice::*;
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+use rstest::rstest;
+
+/// The chi-square critical value for 5 degrees of freedom at the 0.1 % level
+/// (`scipy.stats.chi2.ppf(0.999, 5)` is 20.515...).
+const CHI_SQUARE_BOUND: f64 = 20.515;
+
+/// A generator that hands out scripted `next_u32` values and counts them.
+struct Scripted {
+    draws: Vec<u32>,
+    taken: usize,
+}
+
+impl Scripted {
+    fn new(draws: &[u32]) -> Self {
+        Self {
+            draws: draws.to_vec(),
+            taken: 0,
+        }
+    }
+}
+
+impl RngCore for Scripted {
+    fn next_u32(&mut self) -> u32 {
+        let draw = self.draws.get(self.taken).copied();
+        self.taken += 1;
+        draw.unwrap_or_else(|| {
+            panic!(
+                "roll_die asked for draw {} but the script has only {}: it rejected a draw it \
+                 should have accepted",
+                self.taken,
+                self.draws.len()
+            )
+        })
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        panic!("roll_die called next_u64: the brief says it draws with next_u32 only")
+    }
+
+    fn fill_bytes(&mut self, _dest: &mut [u8]) {
+        panic!("roll_die called fill_bytes: the brief says it draws with next_u32 only")
+    }
+}
+
+#[rstest]
+// u32::MAX % 6 + 1 == 4 and 4_294_967_292 % 6 + 1 == 1: both are in the biased tail
+#[case::rejects_the_tail_then_accepts(&[u32::MAX, 4_294_967_292, 7], 2, 3)]
+#[case::the_last_accepted_draw(&[4_294_967_291], 6, 1)]
+#[case::zero_is_face_one(&[0], 1, 1)]
+#[case::a_draw_in_the_middle(&[2_147_483_648], 3, 1)]
+fn roll_die_rejects_the_draws_that_would_load_the_die(
+    #[case] draws: &[u32],
+    #[case] face: u8,
+    #[case] consumed: usize,
+) {
+    let mut rng = Scripted::new(draws);
+    let got = roll_die(&mut rng);
+    assert_eq!(
+        (got, rng.taken),
+        (face, consumed),
+        "roll_die on the draws {draws:?} gave face {got} after {} draws: 2^32 is not a multiple \
+         of 6, so the 4 draws from 4_294_967_292 up must be rejected (a plain % 6 loads faces \
+         1 to 4); an accepted draw d gives d % 6 + 1",
+        rng.taken
+    );
+}
+
+#[test]
+fn every_face_comes_from_its_remainder() {
+    let mut rng = Scripted::new(&[0, 1, 2, 3, 4, 5]);
+    let got: Vec<u8> = (0..6).map(|_| roll_die(&mut rng)).collect();
+    assert_eq!(
+        got,
+        [1, 2, 3, 4, 5, 6],
+        "the draws 0 to 5 gave {got:?}: each accepted draw d is the face d % 6 + 1"
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_rolls() {
+    let (first, second) = (seeded_rolls(7, 200), seeded_rolls(7, 200));
+    assert!(
+        first.len() == 200 && first == second,
+        "two runs of seeded_rolls(7, 200) differed (or had the wrong length): a seeded \
+         simulation must replay exactly"
+    );
+}
+
+#[test]
+fn seeded_rolls_are_roll_die_on_chacha8_seeded_from_the_u64() {
+    let mut rng = ChaCha8Rng::seed_from_u64(42);
+    let want: Vec<u8> = (0..100).map(|_| roll_die(&mut rng)).collect();
+    let got = seeded_rolls(42, 100);
+    assert_eq!(
+        got, want,
+        "seeded_rolls(42, 100) must be roll_die on ChaCha8Rng::seed_from_u64(42): that \
+         algorithm and seeding are documented and stable, so the rolls are the same on every \
+         machine and every version"
+    );
+}
+
+#[test]
+fn the_first_twenty_rolls_of_seed_42_never_change() {
+    let rolls = seeded_rolls(42, 20);
+    let rendered = rolls
+        .iter()
+        .map(u8::to_string)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_suite_snapshot!("dice_first_twenty_rolls_of_seed_42", rendered);
+}
+
+#[test]
+fn different_seeds_give_different_rolls() {
+    let (one, two) = (seeded_rolls(1, 20), seeded_rolls(2, 20));
+    assert_ne!(
+        one, two,
+        "seeds 1 and 2 gave the same 20 rolls: the seed must reach the generator"
+    );
+}
+
+#[test]
+fn zero_rolls_is_an_empty_list() {
+    assert_eq!(seeded_rolls(42, 0), Vec::<u8>::new(), "seeded_rolls(42, 0)");
+}
+
+#[test]
+fn sixty_thousand_rolls_of_seed_42_pass_the_chi_square_test() {
+    let rolls = seeded_rolls(42, 60_000);
+    let statistic = face_counts(&rolls).and_then(|counts| chi_square(&counts));
+    assert!(
+        matches!(statistic, Ok(s) if (0.0..CHI_SQUARE_BOUND).contains(&s)),
+        "60,000 rolls of seed 42 gave the chi-square {statistic:?}: a fair die stays below \
+         {CHI_SQUARE_BOUND} (5 degrees of freedom, 0.1 % level); the seed is fixed, so this \
+         verdict never changes"
+    );
+}
+
+#[test]
+fn face_counts_counts_each_face() {
+    assert_eq!(
+        face_counts(&[1, 2, 2, 6, 6, 6]),
+        Ok([1, 2, 0, 0, 0, 3]),
+        "face_counts: index 0 counts the 1s, index 5 the 6s"
+    );
+}
+
+#[rstest]
+#[case::zero(0)]
+#[case::seven(7)]
+#[case::the_largest_byte(255)]
+fn a_value_that_is_not_a_face_is_an_error(#[case] value: u8) {
+    let got = face_counts(&[3, value, 4]);
+    assert_eq!(
+        got,
+        Err(DiceError::NotAFace(value)),
+        "face_counts(&[3, {value}, 4]) gave {got:?}: a six-sided die has faces 1 to 6 only"
+    );
+}
+
+#[rstest]
+#[case::perfectly_even([10, 10, 10, 10, 10, 10], 0.0)]
+// expected 10 each: (50² + 5 × 10²) / 10
+#[case::all_ones([60, 0, 0, 0, 0, 0], 300.0)]
+// expected 10 each: (2² + 2²) / 10
+#[case::slightly_off([12, 8, 10, 10, 10, 10], 0.8)]
+fn chi_square_measures_the_distance_from_a_fair_die(#[case] counts: [u64; 6], #[case] want: f64) {
+    let got = chi_square(&counts);
+    assert!(
+        matches!(got, Ok(s) if (s - want).abs() <= 1e-12),
+        "chi_square({counts:?}) gave {got:?}, want {want}: sum over faces of \
+         (observed - expected)² / expected, with expected = total / 6"
+    );
+}
+
+#[test]
+fn chi_square_of_no_rolls_is_an_error() {
+    assert_eq!(
+        chi_square(&[0; 6]),
+        Err(DiceError::NoRolls),
+        "with no rolls the expected count is 0 and the statistic divides by it: return \
+         Err(DiceError::NoRolls)"
+    );
+}

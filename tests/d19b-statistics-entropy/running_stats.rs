@@ -1,0 +1,168 @@
+//! Kata 3: `RunningStats`, Welford's streaming mean and variance, and `merge`.
+//!
+//! The batch figures the accumulator is compared with are computed here, in two passes;
+//! pinned values name the Python expression that printed them.
+
+use crate::running_stats::RunningStats;
+use proptest::prelude::*;
+
+use super::heap::peak_heap;
+
+/// The article's salaries: four ordinary ones and one enormous outlier.
+const SALARIES: [f64; 5] = [40_000.0, 45_000.0, 45_000.0, 50_000.0, 5_000_000.0];
+
+/// Relative tolerance between the streaming and the batch figures.
+const TOLERANCE: f64 = 1e-9;
+
+fn close(got: Option<f64>, want: f64) -> bool {
+    matches!(got, Some(g) if (g - want).abs() <= TOLERANCE * want.abs().max(1.0))
+}
+
+fn fed(data: &[f64]) -> RunningStats {
+    let mut stats = RunningStats::new();
+    for &x in data {
+        stats.push(x);
+    }
+    stats
+}
+
+/// (mean, sample variance, population variance) in two passes, for 2 or more values.
+fn batch(data: &[f64]) -> (f64, f64, f64) {
+    let n = data.len() as f64;
+    let mean = data.iter().sum::<f64>() / n;
+    let squares: f64 = data.iter().map(|x| (x - mean).powi(2)).sum();
+    (mean, squares / (n - 1.0), squares / n)
+}
+
+#[test]
+fn the_salaries_streamed_give_pythons_figures() {
+    let stats = fed(&SALARIES);
+    let got = (
+        stats.count(),
+        stats.mean(),
+        stats.variance(),
+        stats.pvariance(),
+    );
+    // statistics.mean(salaries) == 1036000; statistics.variance(salaries) == 4910417500000;
+    // statistics.pvariance(salaries) == 3928334000000
+    assert!(
+        got.0 == 5
+            && close(got.1, 1_036_000.0)
+            && close(got.2, 4_910_417_500_000.0)
+            && close(got.3, 3_928_334_000_000.0),
+        "after pushing the five salaries, (count, mean, variance, pvariance) was {got:?}: it \
+         must match Python's (5, 1036000, 4910417500000, 3928334000000)"
+    );
+}
+
+#[test]
+fn nothing_pushed_means_no_statistics() {
+    let stats = RunningStats::new();
+    assert_eq!(
+        (
+            stats.count(),
+            stats.mean(),
+            stats.variance(),
+            stats.pvariance()
+        ),
+        (0, None, None, None),
+        "an empty accumulator has no mean and no variance: None, not 0 or NaN"
+    );
+}
+
+#[test]
+fn one_value_has_a_mean_and_a_population_variance_only() {
+    let stats = fed(&[42.5]);
+    assert_eq!(
+        (stats.mean(), stats.variance(), stats.pvariance()),
+        (Some(42.5), None, Some(0.0)),
+        "after one value the mean is that value and the population variance 0, but the \
+         sample variance (n - 1 = 0) does not exist yet"
+    );
+}
+
+#[test]
+fn a_large_common_offset_keeps_the_variance_exact() {
+    // statistics.variance([1e9+4, 1e9+7, 1e9+13, 1e9+16]) == 30.0
+    let stats = fed(&[4.0, 7.0, 13.0, 16.0].map(|x| 1e9 + x));
+    assert!(
+        close(stats.variance(), 30.0),
+        "streaming 1e9 + [4, 7, 13, 16] gave the variance {:?}, Python gives 30: running sums of \
+         x and x² cancel catastrophically; keep the running mean and the sum of squared \
+         deviations from it (Welford)",
+        stats.variance()
+    );
+}
+
+#[test]
+fn pushing_ten_thousand_values_does_not_grow_the_heap() {
+    let mut stats = RunningStats::new();
+    let ((), heap) = peak_heap(|| {
+        for i in 0..10_000 {
+            stats.push(f64::from(i % 97));
+        }
+    });
+    assert_eq!(
+        heap, 0,
+        "10,000 pushes allocated {heap} bytes: a streaming accumulator keeps a count, a mean \
+         and a sum of squared deviations, never the values themselves"
+    );
+    assert_eq!(stats.count(), 10_000, "every push must be counted");
+}
+
+/// 2 to 40 values, small integers (ties, zero spread) and wide floats.
+fn data() -> impl Strategy<Value = Vec<f64>> {
+    prop::collection::vec(
+        prop_oneof![(-3i32..3).prop_map(f64::from), -1e4..1e4f64],
+        2..40,
+    )
+}
+
+/// Some data and a split point anywhere in it, including both ends.
+fn split_data() -> impl Strategy<Value = (Vec<f64>, usize)> {
+    data().prop_flat_map(|d| {
+        let len = d.len();
+        (Just(d), 0..=len)
+    })
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn streaming_agrees_with_the_batch_formulas(data in data()) {
+        let stats = fed(&data);
+        let (mean, sample, population) = batch(&data);
+        prop_assert!(
+            close(stats.mean(), mean) && close(stats.variance(), sample) && close(stats.pvariance(), population),
+            "for {:?} the accumulator said mean {:?}, variance {:?}, pvariance {:?}; the batch \
+             formulas say {}, {}, {}", data, stats.mean(), stats.variance(), stats.pvariance(),
+            mean, sample, population);
+    }
+
+    #[test]
+    fn merging_two_halves_equals_streaming_the_whole((data, cut) in split_data()) {
+        let (left, right) = data.split_at(cut);
+        let merged = fed(left).merge(&fed(right));
+        let (mean, sample, _) = batch(&data);
+        prop_assert!(
+            merged.count() == data.len() as u64 && close(merged.mean(), mean) && close(merged.variance(), sample),
+            "merging the accumulators of {:?} and {:?} gave count {}, mean {:?}, variance {:?}; \
+             the whole data has {}, {}, {}: weight each mean by its count and add the \
+             between-groups term to the squared deviations",
+            left, right, merged.count(), merged.mean(), merged.variance(), data.len(), mean, sample);
+    }
+}
+
+#[test]
+fn merging_with_an_empty_accumulator_changes_nothing() {
+    let stats = fed(&SALARIES);
+    let empty = RunningStats::new();
+    let (right, left) = (stats.merge(&empty), empty.merge(&stats));
+    assert!(
+        right == stats && left == stats,
+        "merging {stats:?} with an empty accumulator gave {right:?} (empty on the right) and \
+         {left:?} (empty on the left): an empty side adds no values, so nothing may change \
+         (and nothing may divide by its zero count)"
+    );
+}

@@ -1,0 +1,231 @@
+//! Kata 7: tokens from the operating system's generator, behind an injectable source.
+//!
+//! Known tokens were printed by CPython 3.11 (`bytes.hex`, `base64.urlsafe_b64encode`,
+//! which is what `secrets.token_hex` and `secrets.token_urlsafe` use).
+
+use std::collections::HashSet;
+use std::process::Command;
+use std::sync::{Arc, Barrier};
+use std::thread;
+
+use crate::secrets::*;
+use rstest::rstest;
+
+/// A source that hands out fixed bytes in order, then reports exhaustion.
+struct Scripted {
+    bytes: Vec<u8>,
+    taken: usize,
+}
+
+impl Scripted {
+    fn new(bytes: &[u8]) -> Self {
+        Self {
+            bytes: bytes.to_vec(),
+            taken: 0,
+        }
+    }
+}
+
+impl EntropySource for Scripted {
+    fn fill(&mut self, dest: &mut [u8]) -> Result<(), EntropyError> {
+        let end = self.taken + dest.len();
+        let chunk = self
+            .bytes
+            .get(self.taken..end)
+            .ok_or(EntropyError::Exhausted)?;
+        dest.copy_from_slice(chunk);
+        self.taken = end;
+        Ok(())
+    }
+}
+
+const URL_SAFE_ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+#[test]
+fn token_hex_from_a_fixed_source_is_two_lowercase_digits_per_byte() {
+    // bytes([0x00, 0x01, 0xab, 0xff, 0x0a]).hex() == '0001abff0a'
+    let mut source = Scripted::new(&[0x00, 0x01, 0xab, 0xff, 0x0a]);
+    let got = token_hex_from(&mut source, 5);
+    assert_eq!(
+        got.as_deref(),
+        Ok("0001abff0a"),
+        "token_hex_from of the bytes 00 01 ab ff 0a gave {got:?}: each byte is two lowercase \
+         hex digits, zero-padded ({{:02x}})"
+    );
+}
+
+#[rstest]
+// base64.urlsafe_b64encode(bytes([0xfb, 0xff, 0xbf])).rstrip(b'=') == b'-_-_'
+#[case::the_two_url_safe_symbols(&[0xfb, 0xff, 0xbf], "-_-_")]
+// base64.urlsafe_b64encode(bytes([1])).rstrip(b'=') == b'AQ'
+#[case::no_padding(&[0x01], "AQ")]
+// base64.urlsafe_b64encode(bytes(range(32))).rstrip(b'=')
+#[case::thirty_two_bytes(
+    &std::array::from_fn::<u8, 32, _>(|i| i as u8),
+    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
+)]
+fn token_urlsafe_from_a_fixed_source_is_unpadded_url_safe_base64(
+    #[case] bytes: &[u8],
+    #[case] want: &str,
+) {
+    let mut source = Scripted::new(bytes);
+    let got = token_urlsafe_from(&mut source, bytes.len());
+    assert_eq!(
+        got.as_deref(),
+        Ok(want),
+        "token_urlsafe_from of {bytes:02x?} gave {got:?}: Python's token_urlsafe is URL-safe \
+         base64 ('-' and '_' instead of '+' and '/') with the '=' padding stripped"
+    );
+}
+
+#[test]
+fn token_bytes_from_takes_exactly_n_bytes_in_order() {
+    let mut source = Scripted::new(&[9, 8, 7, 6, 5, 4]);
+    let got = token_bytes_from(&mut source, 4);
+    assert_eq!(
+        (got, source.taken),
+        (Ok(vec![9, 8, 7, 6]), 4),
+        "token_bytes_from(source, 4) must take the source's next 4 bytes, in order, and no more"
+    );
+}
+
+#[test]
+fn a_failing_source_fails_every_token_instead_of_falling_back() {
+    let got = (
+        token_bytes_from(&mut Scripted::new(&[1, 2]), 3).map(|_| ()),
+        token_hex_from(&mut Scripted::new(&[]), 1).map(|_| ()),
+        token_urlsafe_from(&mut Scripted::new(&[1; 15]), 16).map(|_| ()),
+    );
+    assert_eq!(
+        got,
+        (
+            Err(EntropyError::Exhausted),
+            Err(EntropyError::Exhausted),
+            Err(EntropyError::Exhausted)
+        ),
+        "a source that cannot deliver must make the token fail with its error: a token from a \
+         fallback generator (or a short token) is worse than no token"
+    );
+}
+
+#[rstest]
+#[case::zero(0, 0)]
+#[case::one(1, 2)]
+#[case::two(2, 3)]
+#[case::three(3, 4)]
+#[case::sixteen(16, 22)]
+#[case::pythons_default(32, 43)]
+fn os_tokens_have_the_promised_lengths_and_alphabets(#[case] n: usize, #[case] url_len: usize) {
+    // [len(secrets.token_urlsafe(n)) for n in (0, 1, 2, 3, 16, 32)] == [0, 2, 3, 4, 22, 43]
+    let (bytes, hex, url) = (token_bytes(n), token_hex(n), token_urlsafe(n));
+    let lengths = (
+        bytes.as_ref().map(Vec::len),
+        hex.as_ref().map(String::len),
+        url.as_ref().map(String::len),
+    );
+    assert_eq!(
+        lengths,
+        (Ok(n), Ok(2 * n), Ok(url_len)),
+        "for n = {n} the OS tokens had the lengths {lengths:?}: n bytes, 2n hex digits, \
+         ceil(4n / 3) unpadded base64 characters"
+    );
+    let hex_ok = hex.is_ok_and(|h| h.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
+    let url_ok = url.is_ok_and(|u| u.chars().all(|c| URL_SAFE_ALPHABET.contains(c)));
+    assert!(
+        hex_ok && url_ok,
+        "token_hex must use only 0-9 a-f and token_urlsafe only A-Z a-z 0-9 - _"
+    );
+}
+
+#[test]
+fn ten_thousand_os_tokens_never_repeat() {
+    let mut seen = HashSet::new();
+    for i in 0..10_000 {
+        let token = token_bytes(16);
+        let Ok(token) = token else {
+            panic!("token_bytes(16) failed: {token:?}")
+        };
+        assert!(
+            seen.insert(token.clone()),
+            "token {i} repeated an earlier one ({token:02x?}): 128 random bits never collide; \
+             a generator seeded afresh from a fixed value or from a coarse clock does"
+        );
+    }
+}
+
+#[test]
+fn threads_drawing_at_the_same_moment_get_different_tokens() {
+    const THREADS: usize = 8;
+    let start = Arc::new(Barrier::new(THREADS));
+    let handles: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let start = Arc::clone(&start);
+            thread::spawn(move || {
+                start.wait();
+                token_hex(16)
+            })
+        })
+        .collect();
+    let tokens: Vec<Option<String>> = handles
+        .into_iter()
+        .map(|handle| handle.join().ok().and_then(Result::ok))
+        .collect();
+    let distinct: HashSet<_> = tokens.iter().flatten().collect();
+    assert!(
+        distinct.len() == THREADS,
+        "{THREADS} threads released together drew {tokens:?}: a per-thread generator with a \
+         fixed or clock-based seed gives threads that start together the same tokens; the OS \
+         generator never does"
+    );
+}
+
+/// Marks the token a child process prints for the two-process test.
+const TOKEN_LINE: &str = "d19b-os-token:";
+
+#[test]
+fn an_os_hex_token_of_16_bytes_is_32_hex_digits() {
+    let token = token_hex(16);
+    let Ok(token) = token else {
+        panic!("token_hex(16) failed: {token:?}")
+    };
+    // The two-process test runs this test in child processes and reads this line.
+    println!("{TOKEN_LINE}{token}");
+    assert_eq!(
+        token.len(),
+        32,
+        "token_hex(16) gave {token:?}: 16 bytes are 32 hex digits"
+    );
+}
+
+/// Runs `an_os_hex_token_of_16_bytes_is_32_hex_digits` in a child process of this test
+/// binary and returns the token it printed.
+fn token_from_a_child_process() -> Result<String, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let module = module_path!().split_once("::").map_or("", |(_, rest)| rest);
+    let test = format!("{module}::an_os_hex_token_of_16_bytes_is_32_hex_digits");
+    let output = Command::new(exe)
+        .args([test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .find_map(|line| {
+            line.split_once(TOKEN_LINE)
+                .map(|(_, token)| token.to_owned())
+        })
+        .ok_or_else(|| {
+            format!("the child process ran {test} and printed no token: that test must pass first")
+        })
+}
+
+#[test]
+fn two_processes_draw_different_tokens() {
+    let (first, second) = (token_from_a_child_process(), token_from_a_child_process());
+    assert!(
+        matches!((&first, &second), (Ok(a), Ok(b)) if a != b),
+        "two processes drew {first:?} and {second:?}: a process-wide generator with a fixed \
+         seed hands every process (every restart of a server) the same tokens; the OS \
+         generator does not"
+    );
+}

@@ -1,0 +1,169 @@
+//! Kata 2: sample and population variance and standard deviation, computed stably.
+//!
+//! Every pinned value below was printed by CPython 3.11; the comment next to it names the
+//! expression.
+
+use crate::spread::*;
+use proptest::prelude::*;
+use rstest::rstest;
+
+/// The article's salaries: four ordinary ones and one enormous outlier.
+const SALARIES: [f64; 5] = [40_000.0, 45_000.0, 45_000.0, 50_000.0, 5_000_000.0];
+
+/// A textbook data set with a population standard deviation of exactly 2.
+const TEXTBOOK: [f64; 8] = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+
+/// Relative tolerance against Python's exact-fraction results.
+const TOLERANCE: f64 = 1e-12;
+
+fn close(got: f64, want: f64, tolerance: f64) -> bool {
+    (got - want).abs() <= tolerance * want.abs().max(1.0)
+}
+
+type Statistic = fn(&[f64]) -> Result<f64, SpreadError>;
+
+#[rstest]
+// statistics.variance(salaries) == 4910417500000 (the article prints 4,920,405,000,000: a typo)
+#[case::variance(variance as Statistic, "variance", 4_910_417_500_000.0)]
+// statistics.stdev(salaries) == 2215946.1861696914 (the article prints 2,218,198.59)
+#[case::stdev(stdev as Statistic, "stdev", 2_215_946.186_169_691_4)]
+// statistics.pvariance(salaries) == 3928334000000
+#[case::pvariance(pvariance as Statistic, "pvariance", 3_928_334_000_000.0)]
+// statistics.pstdev(salaries) == 1982002.5227027335
+#[case::pstdev(pstdev as Statistic, "pstdev", 1_982_002.522_702_733_5)]
+fn the_salaries_spread_as_python_computes(
+    #[case] statistic: Statistic,
+    #[case] name: &str,
+    #[case] want: f64,
+) {
+    let got = statistic(&SALARIES);
+    assert!(
+        matches!(got, Ok(v) if close(v, want, TOLERANCE)),
+        "{name}(salaries) gave {got:?}, Python gives {want}: the sample statistics divide the \
+         squared deviations by n - 1, the population ones by n, and stdev is the square root \
+         of variance"
+    );
+}
+
+#[rstest]
+// statistics.variance([2, 4, 4, 4, 5, 5, 7, 9]) == 4.571428571428571
+#[case::variance(variance as Statistic, "variance", 4.571_428_571_428_571)]
+// statistics.stdev([2, 4, 4, 4, 5, 5, 7, 9]) == 2.138089935299395
+#[case::stdev(stdev as Statistic, "stdev", 2.138_089_935_299_395)]
+// statistics.pvariance([2, 4, 4, 4, 5, 5, 7, 9]) == 4.0
+#[case::pvariance(pvariance as Statistic, "pvariance", 4.0)]
+// statistics.pstdev([2, 4, 4, 4, 5, 5, 7, 9]) == 2.0
+#[case::pstdev(pstdev as Statistic, "pstdev", 2.0)]
+fn the_textbook_data_spreads_as_python_computes(
+    #[case] statistic: Statistic,
+    #[case] name: &str,
+    #[case] want: f64,
+) {
+    let got = statistic(&TEXTBOOK);
+    assert!(
+        matches!(got, Ok(v) if close(v, want, TOLERANCE)),
+        "{name}([2, 4, 4, 4, 5, 5, 7, 9]) gave {got:?}, Python gives {want}"
+    );
+}
+
+#[rstest]
+// statistics.variance([1e9+4, 1e9+7, 1e9+13, 1e9+16]) == 30.0
+// (the shortcut (Σx² - (Σx)²/n) / (n-1) gives -170.66666666666666 in f64)
+#[case::offset_1e9(1e9)]
+// statistics.variance([1e12+4, 1e12+7, 1e12+13, 1e12+16]) == 30.0 (the shortcut gives 0.0)
+#[case::offset_1e12(1e12)]
+fn a_large_common_offset_does_not_destroy_the_variance(#[case] offset: f64) {
+    let data = [4.0, 7.0, 13.0, 16.0].map(|x| offset + x);
+    let got = variance(&data);
+    assert!(
+        matches!(got, Ok(v) if close(v, 30.0, 1e-9)),
+        "variance of {offset} + [4, 7, 13, 16] gave {got:?}, Python gives 30: the sum of \
+         squares and the squared sum agree in their first 16 digits, so subtracting them \
+         leaves rounding noise; subtract the mean first (two passes, or Welford)"
+    );
+}
+
+#[test]
+fn identical_values_have_zero_spread() {
+    // statistics.variance([3.5, 3.5, 3.5]) == 0.0; statistics.pstdev([3.5]) == 0.0
+    assert_eq!(
+        (variance(&[3.5; 3]), pstdev(&[3.5])),
+        (Ok(0.0), Ok(0.0)),
+        "values that never move have variance 0 (sample) and standard deviation 0 \
+         (population of one)"
+    );
+}
+
+#[rstest]
+// statistics.variance([1.0]) raises StatisticsError('variance requires at least two data points')
+#[case::variance_of_one(variance as Statistic, "variance", &[1.0], 2)]
+#[case::stdev_of_none(stdev as Statistic, "stdev", &[], 2)]
+// statistics.pvariance([]) raises StatisticsError('pvariance requires at least one data point')
+#[case::pvariance_of_none(pvariance as Statistic, "pvariance", &[], 1)]
+#[case::pstdev_of_none(pstdev as Statistic, "pstdev", &[], 1)]
+fn too_few_points_is_an_error_naming_how_many_are_needed(
+    #[case] statistic: Statistic,
+    #[case] name: &str,
+    #[case] data: &[f64],
+    #[case] needed: usize,
+) {
+    let got = statistic(data);
+    assert_eq!(
+        got,
+        Err(SpreadError::TooFewPoints {
+            needed,
+            got: data.len()
+        }),
+        "{name}({data:?}) gave {got:?}: a sample statistic needs 2 points (n - 1 must not be 0), \
+         a population statistic needs 1"
+    );
+}
+
+/// 2 to 30 values, with small integers (ties, zero spread) and wide floats.
+fn data() -> impl Strategy<Value = Vec<f64>> {
+    prop::collection::vec(
+        prop_oneof![(-3i32..3).prop_map(f64::from), -1e3..1e3f64],
+        2..30,
+    )
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn the_variance_is_never_negative(data in data()) {
+        let got = variance(&data);
+        prop_assert!(matches!(got, Ok(v) if v >= 0.0),
+            "variance({:?}) gave {:?}: a mean of squares cannot be negative; a negative \
+             result means rounding ate the subtraction", data, got);
+    }
+
+    #[test]
+    fn shifting_every_value_leaves_the_variance_alone(
+        data in data(),
+        shift in prop_oneof![Just(0.0), -1e6..1e6f64, Just(1e7)],
+    ) {
+        let moved: Vec<f64> = data.iter().map(|x| x + shift).collect();
+        let (before, after) = (variance(&data), variance(&moved));
+        let ok = match (before, after) {
+            // The shifted values themselves are rounded: allow that much, no more.
+            (Ok(b), Ok(a)) => (a - b).abs() <= 1e-6 * b.max(1.0) + 1e-9 * shift.abs().max(1.0),
+            _ => false,
+        };
+        prop_assert!(ok,
+            "variance({:?}) = {:?} but after adding {} to every value it is {:?}: spread \
+             measures distances from the mean, which a shift does not change", data, before, shift, after);
+    }
+
+    #[test]
+    fn pvariance_is_variance_times_n_minus_1_over_n(data in data()) {
+        let n = data.len() as f64;
+        match (variance(&data), pvariance(&data)) {
+            (Ok(sample), Ok(population)) => prop_assert!(
+                close(population, sample * (n - 1.0) / n, 1e-12),
+                "for {:?}: pvariance {} and variance {} must differ only in the divisor, n \
+                 instead of n - 1", data, population, sample),
+            other => prop_assert!(false, "for {:?} the pair was {:?}: both exist for 2+ points", data, other),
+        }
+    }
+}
