@@ -173,14 +173,18 @@ pub fn check<'m>(
         })?
     };
     let stats = BuildStats { units: out.units };
+    let isolated = isolate_failed(settings, katas, &out)?;
+    let mut binaries = out.binaries.clone();
+    binaries.extend(isolated.binaries.iter().cloned());
     let t1 = Instant::now();
-    let tests = TestSet::list(&out.binaries)?;
+    let tests = TestSet::list(&binaries)?;
     let t2 = Instant::now();
     let mut cases: Vec<TestCase> = Vec::new();
     let mut ranges = Vec::new();
     for k in katas {
         let package = k.suite.kata_package();
-        if out.failed_packages.contains(&package) || missing.contains(&package) {
+        let built_alone = isolated.built.contains(&k.key());
+        if (out.failed_packages.contains(&package) && !built_alone) || missing.contains(&package) {
             ranges.push(None);
             continue;
         }
@@ -212,7 +216,7 @@ pub fn check<'m>(
                 tests: Vec::new(),
                 inputs,
                 diagnostics: blocking_errors(
-                    &out.diagnostics,
+                    isolated.diagnostics_of(k).unwrap_or(&out.diagnostics),
                     &k.suite.kata_package(),
                     &k.kata.file,
                 ),
@@ -247,6 +251,96 @@ pub fn check<'m>(
         })
         .collect();
     Ok((verdicts, stats))
+}
+
+/// What rebuilding a failed suite without its broken katas gave.
+#[derive(Debug, Default)]
+struct Isolated {
+    /// Test executables built without the broken katas.
+    binaries: Vec<TestBinary>,
+    /// Keys (`suite/kata`) of the katas those executables hold.
+    built: Vec<String>,
+    /// Per kata key, the diagnostics of the last failed rebuild that included it.
+    diagnostics: Vec<(String, Arc<Vec<Diagnostic>>)>,
+}
+
+impl Isolated {
+    /// The diagnostics that explain why `k` still does not compile, if a rebuild failed.
+    fn diagnostics_of(&self, k: &KataRef<'_>) -> Option<&[Diagnostic]> {
+        self.diagnostics
+            .iter()
+            .find(|(key, _)| *key == k.key())
+            .map(|(_, d)| d.as_slice())
+    }
+}
+
+/// For each suite whose crate did not build while several of its katas were checked: builds
+/// it again without the katas rustc's errors point at (and those that use them), so only the
+/// broken katas show as "does not compile" (see [`crate::isolate`]).
+fn isolate_failed(
+    settings: &Settings,
+    katas: &[KataRef<'_>],
+    out: &build::BuildOutput,
+) -> Result<Isolated> {
+    let mut isolated = Isolated::default();
+    let mut suites: Vec<&Suite> = Vec::new();
+    for k in katas {
+        if out.failed_packages.contains(&k.suite.kata_package())
+            && !suites.iter().any(|s| s.id == k.suite.id)
+            && k.has_one_kata_feature(&settings.root, "katas")
+        {
+            suites.push(k.suite);
+        }
+    }
+    if katas.len() < 2 {
+        return Ok(isolated);
+    }
+    for suite in suites {
+        let package = suite.kata_package();
+        let wanted: Vec<String> = katas
+            .iter()
+            .filter(|k| k.suite.id == suite.id)
+            .map(|k| k.kata.id.clone())
+            .collect();
+        let closures = crate::isolate::closures(&settings.root, suite);
+        let mut excluded = crate::isolate::broken(suite, &package, &out.diagnostics);
+        for _ in 0..crate::isolate::MAX_ROUNDS {
+            let rest = crate::isolate::buildable(&wanted, &excluded, &closures);
+            if excluded.is_empty() || rest.is_empty() {
+                break;
+            }
+            let mut features = vec!["one-kata".to_string()];
+            features.extend(rest.iter().cloned());
+            let again = build::build(&BuildRequest {
+                root: &settings.root,
+                packages: vec![package.clone()],
+                color: settings.color,
+                target_dir: None,
+                progress: settings.progress_bar,
+                expected_units: 0,
+                features,
+            })?;
+            if !again.failed_packages.contains(&package) {
+                isolated.binaries.extend(again.binaries);
+                isolated
+                    .built
+                    .extend(rest.iter().map(|k| format!("{}/{k}", suite.id)));
+                break;
+            }
+            let newly = crate::isolate::broken(suite, &package, &again.diagnostics);
+            let diagnostics = Arc::new(again.diagnostics);
+            for k in &rest {
+                let key = format!("{}/{k}", suite.id);
+                isolated.diagnostics.retain(|(other, _)| *other != key);
+                isolated.diagnostics.push((key, Arc::clone(&diagnostics)));
+            }
+            if newly.is_subset(&excluded) {
+                break;
+            }
+            excluded.extend(newly);
+        }
+    }
+    Ok(isolated)
 }
 
 fn package_of(k: &KataRef<'_>) -> String {

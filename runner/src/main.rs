@@ -11,9 +11,11 @@ mod check;
 mod commands;
 mod error;
 mod git;
+mod isolate;
 mod json;
 mod libtest;
 mod manifest;
+mod pipe;
 mod render;
 mod run;
 mod scaffold;
@@ -112,6 +114,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    pipe::install();
     let cli = Cli::parse();
     let code = match run(cli) {
         Ok(code) => code,

@@ -157,12 +157,17 @@ pub fn list(rows: &[Row<'_>], style: Style) -> String {
         } else {
             String::new()
         };
+        // A kata that does not compile names its file instead of its title: the place to fix.
+        let title = if r.status == Status::DoesNotCompile {
+            r.kata.kata.file.clone()
+        } else {
+            style.dim(&r.kata.kata.title)
+        };
         let _ = writeln!(
             out,
-            "  {mark} {:idw$}  {}{counts}  {}",
+            "  {mark} {:idw$}  {}{counts}  {title}",
             r.kata.kata.id,
             style.status(r.status),
-            style.dim(&r.kata.kata.title)
         );
     }
     let green = rows.iter().filter(|r| r.status == Status::Green).count();
