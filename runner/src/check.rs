@@ -192,10 +192,9 @@ pub fn check<'m>(
         cases.extend(tests.select(&package, &k.kata.tests));
         ranges.push(Some(start..cases.len()));
     }
-    let results = run::run_tests(
-        &cases,
-        &run_options(&settings.root, settings.timeout, vec![]),
-    );
+    let mut opts = run_options(&settings.root, settings.timeout, vec![]);
+    opts.live = settings.progress_bar;
+    let results = run::run_tests(&cases, &opts);
     if std::env::var_os("KATA_TIMINGS").is_some() {
         eprintln!(
             "timings: build {:.0?}, list {:.0?}, run {} tests {:.0?}",
@@ -382,6 +381,7 @@ pub fn run_options(root: &Path, timeout: Duration, extra: Vec<(String, String)>)
         env: test_env(root, extra),
         memory_limit: memory_limit(),
         scratch: Some(kata_runner::interrupt::scratch_dir(root)),
+        live: false,
     }
 }
 

@@ -14,6 +14,7 @@ mod git;
 mod isolate;
 mod json;
 mod libtest;
+mod live;
 mod manifest;
 mod pipe;
 mod render;

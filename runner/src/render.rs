@@ -175,6 +175,15 @@ pub fn list(rows: &[Row<'_>], style: Style) -> String {
     out
 }
 
+/// Why a test was not run: another test of its kata timed out first.
+pub fn not_run(after: &str, secs: u64) -> String {
+    let short = after.rsplit("::").next().unwrap_or(after);
+    format!(
+        "not run: `{short}` timed out after {secs} s first; `--timeout {}` gives every test longer",
+        secs * 3
+    )
+}
+
 /// The check of one kata: title, file:line, failing tests with their messages, the hint command.
 pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
     let mut out = String::new();
@@ -272,6 +281,7 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
                         "timed out after {secs} s: an endless loop? (`--timeout <secs>` gives it longer)"
                     ),
                     Outcome::Crashed { detail } => format!("crashed: {detail}"),
+                    Outcome::NotRun { after, secs } => not_run(after, *secs),
                     Outcome::Ignored => {
                         "ignored: an ignored test never counts as passing".to_string()
                     }
