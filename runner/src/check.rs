@@ -96,7 +96,17 @@ impl KataVerdict<'_> {
             .flat_map(|d| d.spans.iter())
             .find(|s| run::same_file(&s.file, file))
             .map(|s| s.line);
-        diag_line.unwrap_or_else(|| first_todo(&root.join(file)).unwrap_or(1))
+        diag_line
+            .or_else(|| self.exercised_line(root))
+            .unwrap_or_else(|| first_todo(&root.join(file)).unwrap_or(1))
+    }
+
+    /// The line of the kata file's function that the first failing test calls.
+    fn exercised_line(&self, root: &Path) -> Option<u32> {
+        let failing = self.tests.iter().find(|t| !t.outcome.is_pass())?;
+        let test = crate::locate::test_source(root, &self.kata.suite.id, &failing.name)?;
+        let kata_text = std::fs::read_to_string(root.join(&self.kata.kata.file)).ok()?;
+        crate::locate::exercised_line(&kata_text, &test.body)
     }
 }
 

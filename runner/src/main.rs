@@ -15,6 +15,7 @@ mod isolate;
 mod json;
 mod libtest;
 mod live;
+mod locate;
 mod manifest;
 mod pipe;
 mod render;
@@ -22,6 +23,7 @@ mod run;
 mod scaffold;
 mod state;
 mod status;
+mod tidy;
 mod verify;
 
 use std::process::ExitCode;

@@ -290,6 +290,15 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
                 for line in text.lines() {
                     let _ = writeln!(out, "      {line}");
                 }
+                if let Some(test) = crate::locate::test_source(root, &k.suite.id, &t.name) {
+                    let _ = writeln!(
+                        out,
+                        "      {} {}:{}",
+                        style.dim("the test:"),
+                        test.file,
+                        test.line
+                    );
+                }
             }
         }
     }
