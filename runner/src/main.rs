@@ -68,10 +68,14 @@ enum Command {
     },
     /// Re-check the current kata on every save; move on when it turns green.
     ///
-    /// Keys on a terminal: h next hint, n skip to the next kata, l list, q quit.
+    /// Keys on a terminal: h next hint, n skip to the next kata, l list, q quit. Without a
+    /// terminal the same letters, one a line on stdin. It runs until interrupted.
     Watch {
         /// Start with this kata (default: the first kata that is not green).
         kata: Option<String>,
+        /// Read no keys and no stdin: plain output until interrupted (Ctrl-C).
+        #[arg(long)]
+        no_keys: bool,
     },
     /// Restore a kata's pristine stub, after saving your file under .kata/backups/.
     Reset {
@@ -189,7 +193,9 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Check { target, .. }) => commands::check::run(&ctx, target),
         Some(Command::Hint { kata }) => commands::hint::run(&ctx, kata.as_deref()),
         Some(Command::Verify { suites, .. }) => commands::verify::run(&ctx, suites),
-        Some(Command::Watch { kata }) => commands::watch::run(&ctx, kata.as_deref()),
+        Some(Command::Watch { kata, no_keys }) => {
+            commands::watch::run(&ctx, kata.as_deref(), !no_keys)
+        }
         Some(Command::Reset {
             target, all: false, ..
         }) => commands::reset::run(&ctx, target),

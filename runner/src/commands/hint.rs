@@ -30,9 +30,16 @@ pub fn run(ctx: &Ctx, name: Option<&str>) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
-/// Takes the next hint of `kata` (recording it in `.kata/progress.json`) and renders it.
-/// Shared by `cargo kata hint` and the `h` key of watch mode.
+/// Takes the next hint of `kata` (recording it in `.kata/progress.json`) and renders it,
+/// saying to run `cargo kata hint <kata>` again for the next one.
 pub fn next_hint(ctx: &Ctx, kata: KataRef<'_>) -> Result<String> {
+    let again = format!("run `cargo kata hint {}` again", kata.kata.id);
+    next_hint_with(ctx, kata, &again)
+}
+
+/// [`next_hint`] with the words that say how to get the next one (`press h again` in
+/// watch mode).
+pub fn next_hint_with(ctx: &Ctx, kata: KataRef<'_>, again: &str) -> Result<String> {
     let mut out = String::new();
     let hints = &kata.kata.hints;
     if hints.is_empty() {
@@ -66,10 +73,7 @@ pub fn next_hint(ctx: &Ctx, kata: KataRef<'_>) -> Result<String> {
         hints[used]
     ));
     let footer = if used + 1 < hints.len() {
-        format!(
-            "run `cargo kata hint {}` again for the next one",
-            kata.kata.id
-        )
+        format!("{again} for the next one")
     } else {
         "that was the last hint".to_string()
     };

@@ -11,7 +11,7 @@ use crate::state::Status;
 use crate::{render, status};
 
 /// Runs the command.
-pub fn run(ctx: &Ctx, start: Option<&str>) -> Result<i32> {
+pub fn run(ctx: &Ctx, start: Option<&str>, keys: bool) -> Result<i32> {
     let current = match start {
         Some(name) => Some(ctx.manifest.kata(name)?),
         None => first_not_green(ctx, None)?,
@@ -21,7 +21,9 @@ pub fn run(ctx: &Ctx, start: Option<&str>) -> Result<i32> {
         return Ok(EXIT_OK);
     };
     let mut hooks = Hooks { ctx, current };
-    match watch::run(&WatchOptions::new(&ctx.root), &mut hooks) {
+    let mut options = WatchOptions::new(&ctx.root);
+    options.keys = keys;
+    match watch::run(&options, &mut hooks) {
         Ok(WatchExit::Signal) => Ok(130),
         Ok(_) => Ok(EXIT_OK),
         Err(e) => Err(Error::Usage(format!("watch mode stopped: {e}"))),
@@ -79,7 +81,7 @@ impl WatchHooks for Hooks<'_> {
     }
 
     fn hint(&mut self) -> String {
-        super::hint::next_hint(self.ctx, self.current)
+        super::hint::next_hint_with(self.ctx, self.current, "press h again")
             .unwrap_or_else(|e| format!("no hint available: {e}\n"))
     }
 
