@@ -88,6 +88,16 @@ enum Command {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+    /// Bring back a file saved under .kata/backups/ (by reset or restore), after saving yours.
+    Restore {
+        /// A kata id or `suite/kata`.
+        kata: String,
+        /// A backup's name from --list (default: the newest).
+        backup: Option<String>,
+        /// List the kata's backups instead.
+        #[arg(long, conflicts_with = "backup")]
+        list: bool,
+    },
     /// Once a kata is green: the reference solution and a diff against your file.
     Solution {
         /// A kata id or `suite/kata`.
@@ -204,6 +214,14 @@ fn run(cli: Cli) -> Result<i32> {
             all: true,
             yes,
         }) => commands::reset::run_all(&ctx, target, *yes),
+        Some(Command::Restore {
+            kata, list: true, ..
+        }) => commands::restore::list(&ctx, kata),
+        Some(Command::Restore {
+            kata,
+            backup,
+            list: false,
+        }) => commands::restore::run(&ctx, kata, backup.as_deref()),
         Some(Command::Solution { kata, peek }) => commands::solution::run(&ctx, kata, *peek),
         Some(Command::New { target }) => commands::new::run(&ctx, target),
         Some(Command::Lock { suites }) => commands::lock::run(&ctx, suites),
