@@ -93,3 +93,39 @@ fn lines_on_stdin_are_commands_and_the_hint_says_press_h_again() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "q stops watch mode");
 }
+
+/// The progress file's entry for `key`.
+fn progress_of(f: &Fixture, key: &str) -> serde_json::Value {
+    let text = f.read(".kata/progress.json");
+    let all: serde_json::Value = serde_json::from_str(&text).unwrap();
+    all["katas"][key].clone()
+}
+
+#[test]
+fn saving_another_katas_file_counts_no_check_of_the_current_one() {
+    let f = Fixture::new("watch-honest-record");
+    f.write(
+        "katas/s1-demo/src/add.rs",
+        "pub fn add(a: u32, b: u32) -> u32 {\n    a * b\n}\n",
+    );
+    let (mut child, rx) = spawn_watch(&f, &["--no-keys", "add"], Stdio::null());
+    wait_for(&rx, "run `cargo kata hint add`");
+    // A save of another kata's file: add is checked again, but that is not the learner's check.
+    f.write(
+        "katas/s1-demo/src/double.rs",
+        "pub fn double(x: u64) -> u64 {\n    x + x + 1\n}\n",
+    );
+    wait_for(&rx, "run `cargo kata hint add`");
+    // SAFETY: kill has no memory effects; the child is ours and not yet reaped.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    child.wait().unwrap();
+    let add = progress_of(&f, "s1-demo/add");
+    assert_eq!(add["checks"], 1, "{add}");
+    let double = progress_of(&f, "s1-demo/double");
+    assert!(
+        double.is_null() || double["checks"] == 0,
+        "double was never checked: {double}"
+    );
+}

@@ -51,7 +51,8 @@ pub fn next_hint_with(ctx: &Ctx, kata: KataRef<'_>, again: &str) -> Result<Strin
     }
     let mut progress = ctx.load_progress();
     let entry = progress.kata(&kata.key());
-    let used = entry.hints_used as usize;
+    // Hints after green are practice: counted apart, but they still move to the next hint.
+    let used = (entry.hints_used + entry.practice_hints) as usize;
     if used >= hints.len() {
         out.push_str(&format!(
             "No more hints for `{}`: you have seen all {}. The last one again:\n\n  {}\n",
@@ -61,8 +62,11 @@ pub fn next_hint_with(ctx: &Ctx, kata: KataRef<'_>, again: &str) -> Result<Strin
         ));
         return Ok(out);
     }
-    entry.hints_used += 1;
-    entry.first_started.get_or_insert_with(crate::state::now);
+    if entry.green_at.is_some() {
+        entry.practice_hints += 1;
+    } else {
+        entry.hints_used += 1;
+    }
     ctx.save_progress(&mut progress);
     out.push_str(&format!(
         "{} {}/{} for {}:\n\n  {}\n",

@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
     println!();
     let verdict = match statuses.fresh.remove(&kata.key()) {
         Some(v) => {
-            super::check::record(ctx, &v, &mut progress);
+            super::check::record(ctx, &v, &mut progress, true);
             v
         }
         None => super::check::check_and_record(ctx, &[kata], &mut progress)?.remove(0),

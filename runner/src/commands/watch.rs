@@ -20,7 +20,11 @@ pub fn run(ctx: &Ctx, start: Option<&str>, keys: bool) -> Result<i32> {
         println!("Every kata is green: nothing to watch. Well done!");
         return Ok(EXIT_OK);
     };
-    let mut hooks = Hooks { ctx, current };
+    let mut hooks = Hooks {
+        ctx,
+        current,
+        last_seen: None,
+    };
     let mut options = WatchOptions::new(&ctx.root);
     options.keys = keys;
     match watch::run(&options, &mut hooks) {
@@ -51,12 +55,31 @@ fn first_not_green<'m>(ctx: &'m Ctx, after: Option<&KataRef<'_>>) -> Result<Opti
 struct Hooks<'c> {
     ctx: &'c Ctx,
     current: KataRef<'c>,
+    /// The kata last checked and its file's hash then: a re-check of the same file (a save
+    /// of another kata's file) is not the learner's check.
+    last_seen: Option<(String, String)>,
+}
+
+impl Hooks<'_> {
+    /// Whether this check of the current kata is the learner's work: its file differs from
+    /// the stub and changed since watch last checked it.
+    fn counted(&mut self) -> bool {
+        let key = self.current.key();
+        let hash = crate::state::file_hash(&self.ctx.root.join(&self.current.kata.file));
+        let changed = self
+            .last_seen
+            .as_ref()
+            .is_none_or(|(k, h)| *k != key || *h != hash);
+        self.last_seen = Some((key, hash));
+        changed && super::check::edited(self.ctx, &self.current)
+    }
 }
 
 impl WatchHooks for Hooks<'_> {
     fn check_current(&mut self) -> Verdict {
         let kata_id = self.current.key();
-        match super::check::check_rendered(self.ctx, self.current) {
+        let counted = self.counted();
+        match super::check::check_rendered_as(self.ctx, self.current, counted) {
             Ok(r) => Verdict {
                 green: r.green,
                 rendered: r.text,
