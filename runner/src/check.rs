@@ -443,34 +443,3 @@ impl TestSet {
             .collect()
     }
 }
-
-/// Builds every suite's learner crate once (no tests run), so later checks are warm: the
-/// first `cargo kata` on a fresh clone pays for all dependencies, with a progress bar.
-/// Returns the number of units cargo reported.
-pub fn prebuild(settings: &Settings, suites: &[Suite], expected_units: usize) -> Result<usize> {
-    let packages: Vec<String> = suites
-        .iter()
-        .filter(|s| {
-            settings
-                .root
-                .join("katas")
-                .join(&s.id)
-                .join("Cargo.toml")
-                .is_file()
-        })
-        .map(Suite::kata_package)
-        .collect();
-    if packages.is_empty() {
-        return Ok(0);
-    }
-    let out = build::build(&BuildRequest {
-        root: &settings.root,
-        packages,
-        color: settings.color,
-        target_dir: None,
-        progress: settings.progress_bar,
-        expected_units,
-        features: Vec::new(),
-    })?;
-    Ok(out.units)
-}
