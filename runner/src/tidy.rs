@@ -65,12 +65,9 @@ fn fold_minimal_input(text: &str) -> String {
     for line in text.lines() {
         if let Some((acc, depth)) = folding.as_mut() {
             let piece = line.trim();
-            if !(acc.ends_with('[') || acc.ends_with('(') || acc.ends_with('{'))
-                && !piece.starts_with(']')
-                && !piece.starts_with(')')
-                && !piece.starts_with('}')
-                && !acc.ends_with(' ')
-            {
+            let opens = acc.ends_with(['[', '(', '{', ' ']);
+            let closes = piece.starts_with([']', ')', '}']);
+            if !opens && !closes {
                 acc.push(' ');
             }
             acc.push_str(piece);
