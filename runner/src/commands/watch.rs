@@ -52,6 +52,27 @@ fn first_not_green<'m>(ctx: &'m Ctx, after: Option<&KataRef<'_>>) -> Result<Opti
         .map(|r| r.kata))
 }
 
+/// The first kata after `after` (in curriculum order, then from the start) whose recorded
+/// verdict is not green. Unlike [`first_not_green`] it builds nothing: right after a green,
+/// the next kata's own check is the only build the learner waits for.
+fn next_not_green_recorded<'m>(ctx: &'m Ctx, after: &KataRef<'_>) -> Option<KataRef<'m>> {
+    let progress = ctx.load_progress();
+    let katas = ctx.manifest.katas();
+    let at = katas.iter().position(|k| k.key() == after.key())?;
+    let green = |k: &KataRef<'_>| {
+        progress
+            .katas
+            .get(&k.key())
+            .and_then(|p| p.last_verdict.as_ref())
+            .is_some_and(|v| v.status == Status::Green)
+    };
+    katas[at + 1..]
+        .iter()
+        .chain(katas[..at].iter())
+        .find(|k| !green(k))
+        .copied()
+}
+
 struct Hooks<'c> {
     ctx: &'c Ctx,
     current: KataRef<'c>,
@@ -96,9 +117,7 @@ impl WatchHooks for Hooks<'_> {
     }
 
     fn next_kata(&mut self) -> Option<String> {
-        let next = first_not_green(self.ctx, Some(&self.current))
-            .ok()
-            .flatten()?;
+        let next = next_not_green_recorded(self.ctx, &self.current)?;
         self.current = next;
         Some(next.key())
     }
