@@ -70,8 +70,17 @@ backup="$work/$(basename "$file").$(date +%Y%m%dT%H%M%S).$$.bak"
 cp -p -- "$file" "$backup"
 sync -- "$backup" 2>/dev/null || sync
 watch_pid= log=
+deps_restore=()
 cleanup() {
     trap '' PIPE INT TERM HUP  # nothing may stop the restore, not even a closed pipe
+    local d
+    for d in "${deps_restore[@]}"; do
+        if cp -p -- "$work/$(basename "$d").$$.bak" "$d"; then
+            rm -f -- "$work/$(basename "$d").$$.bak"
+        else
+            echo "measure-loop: could not restore $d; your copy is in $work" >&2
+        fi
+    done
     if cp -p -- "$backup" "$file"; then
         rm -f -- "$backup"
     else
@@ -172,14 +181,34 @@ measure_watch() {
         | tee /dev/stderr | summary
 }
 
+# The katas (module names) that kata $1's feature pulls in, from the crate's [features].
+feature_closure() {
+    local manifest="$(dirname "$(dirname "$file")")/Cargo.toml" todo=("$1") seen=" $1 " k d
+    while ((${#todo[@]})); do
+        k=${todo[0]} todo=("${todo[@]:1}")
+        for d in $(sed -n "s/^$k = \[\(.*\)\]$/\1/p" "$manifest" | tr -d '",'); do
+            [[ $seen == *" $d "* ]] || { seen+="$d "; todo+=("$d"); echo "$d"; }
+        done
+    done
+}
+
 measure_watch_green() {
     local solution="solutions/${file#katas/}"
     [[ -f $solution ]] || { echo "measure-loop: no solution file $solution" >&2; exit 2; }
+    # The katas it uses must be solved too, or its tests reach their stubs' todo!().
+    local dep dep_file
+    for dep in $(feature_closure "$(basename "$file" .rs)"); do
+        dep_file="$(dirname "$file")/$dep.rs"
+        cp -p -- "$dep_file" "$work/$dep.rs.$$.bak"
+        deps_restore+=("$dep_file")
+        cp -- "solutions/${dep_file#katas/}" "$dep_file"
+    done
     echo "measure-loop: $runs saves of $solution over $file under 'cargo kata watch', save → green" >&2
     log="$work/watch.$$.log"
     local i times="$work/green.$$"
     : >"$times"
-    for ((i = 1; i <= runs; i++)); do
+    # Run 0 is a warm-up (the solved katas it uses are built once), not timed.
+    for ((i = 0; i <= runs; i++)); do
         cp -p -- "$backup" "$file"
         fifo="$work/stdin.$$"
         rm -f -- "$fifo" && mkfifo "$fifo"
@@ -199,8 +228,16 @@ measure_watch_green() {
         sleep 0.5
         cp -- "$solution" "$file"
         wait_for_verdicts 1 120
-        grep -o 'save → verdict: [0-9.]*' "$log" | head -n 1 | awk '{ print $NF }' \
-            | tee -a "$times" >&2
+        # Wait for the green line too: a save → verdict figure of a red verdict is no green.
+        start=$SECONDS
+        until grep -q ' is green' "$log"; do
+            if ((SECONDS - start > 120)); then fail "the solution did not turn $kata green"; fi
+            sleep 0.05
+        done
+        if ((i > 0)); then
+            grep -o 'save → verdict: [0-9.]*' "$log" | head -n 1 | awk '{ print $NF }' \
+                | tee -a "$times" >&2
+        fi
         kill "$watch_pid" 2>/dev/null || true
         wait "$watch_pid" 2>/dev/null || true
         exec 3>&- || true
