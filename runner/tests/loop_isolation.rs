@@ -57,3 +57,10 @@ fn list_names_only_the_kata_that_does_not_compile() {
         "the broken kata's verdict names its file: {check:?}"
     );
 }
+
+#[test]
+fn the_list_screen_with_one_kata_that_does_not_compile() {
+    let f = broken_add_fixture("isolation-list-screen");
+    let run = f.kata(&["list"]);
+    insta::assert_snapshot!(run.stdout);
+}
