@@ -185,12 +185,15 @@ fn thousands_of_cycles_with_panicking_users_leave_the_pool_full() {
         panics.load(Ordering::SeqCst) > 500,
         "the users must have panicked"
     );
-    assert_eq!(
-        (pool.idle(), connects.load(Ordering::SeqCst)),
-        (2, 2),
-        "after 4000 loans, one in seven ending in a panic, every connection must be back \
-         and none opened beyond the capacity: the guard returns it in Drop, which runs \
-         during unwinding too"
+    // How many connections were opened depends on how the threads overlapped (one is
+    // enough if they never did); what may not vary: none beyond the capacity, all back.
+    let opened = connects.load(Ordering::SeqCst);
+    assert!(
+        (1..=2).contains(&opened) && pool.idle() == opened,
+        "after 4000 loans, one in seven ending in a panic, {} of the {opened} connection(s) \
+         opened are back (capacity 2): every connection must come back and none be opened \
+         beyond the capacity; the guard returns it in Drop, which runs during unwinding too",
+        pool.idle()
     );
 }
 
