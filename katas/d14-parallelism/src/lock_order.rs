@@ -1,0 +1,147 @@
+//! # Kata 4: deadlock by lock order
+//!
+//! **Build** `transfer(from, to, amount)`: move money between two accounts, each guarded
+//! by its own `Mutex`, while many threads transfer between the same accounts in both
+//! directions.
+//!
+//! **Why.** A transfer must hold both locks at once (otherwise the money is briefly in
+//! neither account, or in both). Thread 1 runs `transfer(a, b)` and locks `a`; thread 2
+//! runs `transfer(b, a)` and locks `b`; now each waits for the lock the other holds, for
+//! ever. The service does not crash: it stops answering.
+//!
+//! **Python → Rust.** The article wraps shared state in `threading.Lock()` and stops
+//! there. Rust's type system guarantees you cannot touch the balance without the lock, but
+//! it does not prevent deadlocks: those come from the *order* in which locks are taken.
+//! The cure is a global order: always lock the account with the lower id first, whatever
+//! the direction of the transfer.
+//!
+//! **Rules the tests check.**
+//! - Reach balances only through [`Account::lock`] (given): it records, per thread, the ids
+//!   of the accounts locked, and the tests read that record with [`take_lock_log`]. It
+//!   also calls a per-thread [`LockHook`], which the tests use to pause a transfer after its
+//!   first lock until the other transfer has asked for its own first lock.
+//! - A transfer locks the account with the lower id first, in both directions, and holds
+//!   both locks while it checks and moves the money.
+//! - Two transfers in opposite directions, each paused after its first lock until the other
+//!   has asked for its first lock, both finish; many threads transferring both ways between
+//!   the same accounts all finish, and the total is conserved. (A naive order deadlocks;
+//!   the tests stop waiting and fail with "deadlock: take locks in a global order".)
+//! - Two accounts with the same id are the same account: [`TransferError::SameAccount`]
+//!   (locking one `Mutex` twice on one thread would deadlock too). An amount larger than
+//!   `from`'s balance is [`TransferError::Insufficient`], one that would overflow `to` is
+//!   [`TransferError::Overflow`]; both change nothing.
+
+use std::cell::RefCell;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// Why a transfer was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TransferError {
+    /// `from` and `to` have the same id.
+    #[error("cannot transfer from account {id} to itself")]
+    SameAccount {
+        /// The id of both sides.
+        id: u32,
+    },
+    /// `from` holds less than the amount.
+    #[error("account {id} holds {balance}, cannot send {amount}")]
+    Insufficient {
+        /// The sending account.
+        id: u32,
+        /// Its balance when the transfer was refused.
+        balance: u64,
+        /// The amount asked for.
+        amount: u64,
+    },
+    /// `to` would go past `u64::MAX`.
+    #[error("account {id} cannot receive {amount} without overflowing")]
+    Overflow {
+        /// The receiving account.
+        id: u32,
+        /// The amount asked for.
+        amount: u64,
+    },
+}
+
+/// What [`Account::lock`] tells this thread's lock hook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockEvent {
+    /// About to wait for the lock of the account with this id.
+    Waiting(u32),
+    /// Now holds the lock of the account with this id.
+    Acquired(u32),
+}
+
+/// A function that [`Account::lock`] calls on this thread (the tests use it to make two
+/// transfers meet at the worst moment).
+pub type LockHook = Box<dyn Fn(LockEvent)>;
+
+thread_local! {
+    static LOCK_LOG: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    static LOCK_HOOK: RefCell<Option<LockHook>> = const { RefCell::new(None) };
+}
+
+/// The ids of the accounts this thread has locked since the last call, in order.
+pub fn take_lock_log() -> Vec<u32> {
+    LOCK_LOG.with(|log| log.take())
+}
+
+/// Installs (or, with `None`, removes) this thread's lock hook.
+pub fn set_lock_hook(hook: Option<LockHook>) {
+    LOCK_HOOK.with(|slot| *slot.borrow_mut() = hook);
+}
+
+fn report(event: LockEvent) {
+    LOCK_HOOK.with(|slot| {
+        if let Some(hook) = slot.borrow().as_ref() {
+            hook(event);
+        }
+    });
+}
+
+/// An account with an id and a balance behind its own lock.
+#[derive(Debug)]
+pub struct Account {
+    id: u32,
+    balance: Mutex<u64>,
+}
+
+impl Account {
+    /// An account `id` holding `balance`.
+    pub fn new(id: u32, balance: u64) -> Self {
+        Self {
+            id,
+            balance: Mutex::new(balance),
+        }
+    }
+
+    /// This account's id: the global lock order.
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// Locks the balance, recording this account's id in this thread's lock log and
+    /// telling this thread's lock hook, if any, before and after waiting.
+    pub fn lock(&self) -> MutexGuard<'_, u64> {
+        LOCK_LOG.with(|log| log.borrow_mut().push(self.id));
+        report(LockEvent::Waiting(self.id));
+        // A panic elsewhere cannot leave a `u64` half-written, so a poisoned lock is safe.
+        let guard = self.balance.lock().unwrap_or_else(PoisonError::into_inner);
+        report(LockEvent::Acquired(self.id));
+        guard
+    }
+
+    /// The current balance (takes and releases the lock).
+    pub fn balance(&self) -> u64 {
+        *self.lock()
+    }
+}
+
+/// Moves `amount` from `from` to `to`, locking the lower id first.
+pub fn transfer(from: &Account, to: &Account, amount: u64) -> Result<(), TransferError> {
+    todo!(
+        "move {amount} from account {} to account {}, locks in id order",
+        from.id(),
+        to.id()
+    )
+}

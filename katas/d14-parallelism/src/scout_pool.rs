@@ -1,0 +1,46 @@
+//! # Kata 2: waiting in parallel on a bounded pool
+//!
+//! **Build** `scout_all(names, pool_size, scout)`: call the blocking function `scout` once
+//! for every name, on a pool of at most `pool_size` threads that wait at the same time,
+//! and return the results in the order of `names`.
+//!
+//! **Why.** I/O-bound work (HTTP calls, database queries, a `sleep`) spends its time
+//! waiting, not computing. Five one-second waits take five seconds one after another and
+//! one second side by side. But one thread per item does not scale either: ten thousand
+//! names would mean ten thousand threads, their stacks and the scheduler's bill. A pool
+//! keeps a fixed number of workers alive and feeds them names as they become free.
+//!
+//! **Python → Rust.** The article uses `ThreadPoolExecutor(max_workers=5).map(...)`: its
+//! threads can wait in parallel even under the GIL. Rust threads can too (and can also
+//! compute in parallel, see kata 1). `std::thread::scope` lets the pool borrow `names`
+//! and `scout`; a shared `AtomicUsize` (or a `Mutex` around an iterator) is a simple work
+//! queue, and each result is stored by the index of its name.
+//!
+//! **Rules the tests check.**
+//! - The result for `names[i]` is at index `i`, whatever order the scouts finish in.
+//! - Scouts run at the same time: the tests' scout waits at a `Barrier` sized to the pool
+//!   (a sequential loop would wait there forever; the tests stop it and fail).
+//! - At most `pool_size` distinct threads ever run a scout: one thread serves several
+//!   names; never one thread per name.
+//! - No names: an empty `Vec`. `pool_size == 0` is [`PoolError::NoThreads`].
+
+/// Why a pool could not start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PoolError {
+    /// A pool of zero threads would never run anything.
+    #[error("a pool needs at least one thread")]
+    NoThreads,
+}
+
+/// Runs `scout` for every name on at most `pool_size` threads; results in input order.
+pub fn scout_all<T, R, F>(names: &[T], pool_size: usize, _scout: F) -> Result<Vec<R>, PoolError>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    todo!(
+        "scout {} names on a pool of {pool_size} threads, results in input order",
+        names.len()
+    )
+}

@@ -1,0 +1,138 @@
+//! # Kata 6: Amdahl's law
+//!
+//! **Build** `amdahl_speedup(parallel_fraction, cores)`, `max_speedup(parallel_fraction)`,
+//! `cores_needed(parallel_fraction, target)` and `speedup_table(fractions, cores)`.
+//!
+//! **Why.** Eight cores do not make a job eight times faster. The part of the work that
+//! cannot be split (reading the input, merging results, starting the workers) runs at
+//! the same speed whatever the core count, and it soon dominates. Before buying cores,
+//! compute what they can give.
+//!
+//! **Python → Rust.** The article's 8 cores that give 5.5x is Amdahl's law at work (plus
+//! pickling and process start-up, which Rust threads avoid). The law is the same in every
+//! language: if a fraction `p` of the work runs in parallel on `n` cores, the speedup is
+//! `1 / ((1 - p) + p / n)`, and never more than `1 / (1 - p)` however many cores you add.
+//! In Rust the inputs are `f64`, so reject NaN and out-of-range values with a typed error
+//! instead of returning a meaningless number.
+//!
+//! **Rules the tests check.**
+//! - `parallel_fraction` must be in `0.0..=1.0` (NaN is not):
+//!   otherwise [`AmdahlError::InvalidFraction`]. `cores == 0` is [`AmdahlError::NoCores`].
+//! - `amdahl_speedup` is at least 1, at most `cores` and at most `max_speedup`, and grows
+//!   with `cores` (clamp the computed value to `1.0..=cores`: rounding can push
+//!   `1 / ((1 - 0.9) + 0.9)` just below 1). `max_speedup(1.0)` is `f64::INFINITY`.
+//! - `cores_needed(p, target)` is the smallest `n` with `amdahl_speedup(p, n) >= target`
+//!   (as computed by `amdahl_speedup`), or `None` when no core count reaches it (`target`
+//!   at or above `max_speedup(p)`), found without searching for ever. `target` must be a
+//!   finite number `>= 1.0`: otherwise [`AmdahlError::InvalidTarget`].
+//! - `speedup_table` renders one row per core count and a last row `max`; one column per
+//!   fraction, headed `p=0.95`; every cell right-aligned in 8 characters with two
+//!   decimals (`inf` for an infinite maximum); the first column right-aligned in 5:
+//!
+//! ```text
+//! cores  p=0.50  p=0.95
+//!     1    1.00    1.00
+//!     8    1.78    5.93
+//!   max    2.00   20.00
+//! ```
+
+use std::fmt::Write as _;
+
+/// Why a speedup could not be computed.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+pub enum AmdahlError {
+    /// The parallel fraction is not a number in `0.0..=1.0`.
+    #[error("the parallel fraction must be between 0 and 1, got {0}")]
+    InvalidFraction(f64),
+    /// Zero cores run nothing.
+    #[error("at least one core is needed")]
+    NoCores,
+    /// The target speedup is not a finite number of at least 1.
+    #[error("the target speedup must be a finite number >= 1, got {0}")]
+    InvalidTarget(f64),
+}
+
+fn check_fraction(parallel_fraction: f64) -> Result<f64, AmdahlError> {
+    if (0.0..=1.0).contains(&parallel_fraction) {
+        Ok(parallel_fraction)
+    } else {
+        Err(AmdahlError::InvalidFraction(parallel_fraction))
+    }
+}
+
+/// The speedup on `cores` cores when `parallel_fraction` of the work runs in parallel.
+pub fn amdahl_speedup(parallel_fraction: f64, cores: usize) -> Result<f64, AmdahlError> {
+    let p = check_fraction(parallel_fraction)?;
+    if cores == 0 {
+        return Err(AmdahlError::NoCores);
+    }
+    let cores = cores as f64;
+    // Rounding must not push the result outside what the law allows.
+    Ok((1.0 / ((1.0 - p) + p / cores)).clamp(1.0, cores))
+}
+
+/// The speedup with infinitely many cores: `1 / (1 - parallel_fraction)`.
+pub fn max_speedup(parallel_fraction: f64) -> Result<f64, AmdahlError> {
+    let p = check_fraction(parallel_fraction)?;
+    Ok(1.0 / (1.0 - p))
+}
+
+/// The fewest cores whose speedup reaches `target`, or `None` if no count does.
+pub fn cores_needed(parallel_fraction: f64, target: f64) -> Result<Option<usize>, AmdahlError> {
+    let p = check_fraction(parallel_fraction)?;
+    if !target.is_finite() || target < 1.0 {
+        return Err(AmdahlError::InvalidTarget(target));
+    }
+    if target <= 1.0 {
+        return Ok(Some(1));
+    }
+    // speedup >= target  <=>  p / n <= 1/target - (1 - p)
+    let room = 1.0 / target - (1.0 - p);
+    if room <= 0.0 {
+        return Ok(None); // at or beyond the ceiling 1 / (1 - p)
+    }
+    // Beyond 2^52 an f64 cannot tell n from n + 1; no answer is meaningful there.
+    let estimate = (p / room).ceil().min(4_503_599_627_370_496.0);
+    // Rounding may put the estimate above the answer (by one, or by millions when f64
+    // can no longer tell n from n + 1): settle it with the arithmetic amdahl_speedup uses
+    // (which grows with n), by bisection, so the answer agrees with it.
+    let reaches = |n: usize| amdahl_speedup(p, n).is_ok_and(|s| s >= target);
+    let mut high = (estimate as usize).max(1);
+    if !reaches(high) {
+        // The estimate rounds up, so this does not happen; if rounding ever made it fall
+        // short, refuse to guess.
+        return Ok(None);
+    }
+    let mut low = 1;
+    while low < high {
+        let mid = low + (high - low) / 2;
+        if reaches(mid) {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    Ok(Some(high))
+}
+
+/// A text table of speedups: one row per core count, one column per fraction, then `max`.
+pub fn speedup_table(fractions: &[f64], cores: &[usize]) -> Result<String, AmdahlError> {
+    let mut table = String::from("cores");
+    for &p in fractions {
+        write!(table, "{:>8}", format!("p={:.2}", check_fraction(p)?)).ok();
+    }
+    table.push('\n');
+    for &n in cores {
+        write!(table, "{n:>5}").ok();
+        for &p in fractions {
+            write!(table, "{:>8.2}", amdahl_speedup(p, n)?).ok();
+        }
+        table.push('\n');
+    }
+    table.push_str("  max");
+    for &p in fractions {
+        write!(table, "{:>8.2}", max_speedup(p)?).ok();
+    }
+    table.push('\n');
+    Ok(table)
+}

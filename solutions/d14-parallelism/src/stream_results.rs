@@ -1,0 +1,99 @@
+//! # Kata 7: stream results as they finish
+//!
+//! **Build** `forge_all(jobs, workers, forge)`: start `forge` on every job on a pool of
+//! `workers` threads and return at once with an iterator, [`Forged`], that yields
+//! `(job index, result)` for each job *the moment its worker finishes it*.
+//!
+//! **Why.** `map` over a pool hands back nothing until the whole batch is done, in
+//! submission order: one slow job holds back every result behind it, and the caller sits
+//! idle. Streaming results as they complete lets the caller show progress, start the next
+//! stage early, and see failures without waiting for the slowest job.
+//!
+//! **Python → Rust.** The article's upgrade is a `multiprocessing.Queue` that workers put
+//! results on. In Rust it is an `std::sync::mpsc` channel: each worker owns a `Sender`
+//! clone, the iterator owns the `Receiver`, and the channel closes (the iterator ends)
+//! when the last worker drops its `Sender`. The workers outlive `forge_all`, so they must
+//! own what they use (`'static`): put the jobs in an `Arc<Mutex<…>>` queue and the
+//! `forge` function in an `Arc`. Because Rust threads share memory, a result is moved
+//! through the channel, not pickled.
+//!
+//! **Rules the tests check.**
+//! - `forge_all` returns before any job finishes (the tests' jobs wait for a signal).
+//! - Each `(index, Ok(result))` is yielded as soon as its job finishes, so the order of
+//!   the items is the order in which jobs finish; `index` is the job's position in `jobs`.
+//! - The iterator ends after the last result; with no jobs it is empty at once.
+//! - At most `workers` distinct threads run `forge`.
+//! - A job whose `forge` panics yields `(index, Err(ForgeError::Panicked { job: index }))`
+//!   and the other jobs still finish. `workers == 0` is [`ForgeError::NoWorkers`].
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// Why a job, or the whole forge, failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ForgeError {
+    /// A pool of zero workers would never run anything.
+    #[error("forge_all needs at least one worker")]
+    NoWorkers,
+    /// `forge` panicked on this job.
+    #[error("the forge panicked on job {job}")]
+    Panicked {
+        /// The index of the job in `jobs`.
+        job: usize,
+    },
+}
+
+/// One item of the stream: the job's index in `jobs` and its result.
+pub type Forging<R> = (usize, Result<R, ForgeError>);
+
+/// The results of `forge_all`, in the order the jobs finish.
+#[derive(Debug)]
+pub struct Forged<R> {
+    results: Receiver<Forging<R>>,
+}
+
+impl<R> Iterator for Forged<R> {
+    type Item = Forging<R>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.results.recv().ok()
+    }
+}
+
+type Queue<T> = Arc<Mutex<std::iter::Enumerate<std::vec::IntoIter<T>>>>;
+
+/// Runs `forge` on every job on `workers` threads; yields results as they finish.
+pub fn forge_all<T, R, F>(jobs: Vec<T>, workers: usize, forge: F) -> Result<Forged<R>, ForgeError>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    F: Fn(T) -> R + Send + Sync + 'static,
+{
+    if workers == 0 {
+        return Err(ForgeError::NoWorkers);
+    }
+    let threads = workers.min(jobs.len());
+    let queue: Queue<T> = Arc::new(Mutex::new(jobs.into_iter().enumerate()));
+    let forge = Arc::new(forge);
+    let (sender, results) = mpsc::channel();
+    for _ in 0..threads {
+        let (queue, forge, sender) = (Arc::clone(&queue), Arc::clone(&forge), sender.clone());
+        std::thread::spawn(move || work(&queue, &*forge, &sender));
+    }
+    Ok(Forged { results })
+}
+
+/// One worker: take the next job, forge it, send the result, until the queue is empty.
+fn work<T, R>(queue: &Queue<T>, forge: &dyn Fn(T) -> R, sender: &Sender<Forging<R>>) {
+    loop {
+        // Take the job and release the queue before forging, so others can take theirs.
+        let next = queue.lock().unwrap_or_else(PoisonError::into_inner).next();
+        let Some((job, input)) = next else { return };
+        let result = catch_unwind(AssertUnwindSafe(|| forge(input)))
+            .map_err(|_| ForgeError::Panicked { job });
+        if sender.send((job, result)).is_err() {
+            return; // nobody is listening any more
+        }
+    }
+}

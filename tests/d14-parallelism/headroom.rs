@@ -1,0 +1,122 @@
+//! Kata 5: headroom, and sizing a pool by its workload.
+
+use crate::headroom::{
+    HeadroomError, MAX_IO_THREADS, Workload, pool_size, worker_count, worker_count_here,
+};
+use proptest::prelude::*;
+use rstest::rstest;
+
+#[rstest]
+#[case::one_core(1, 1)]
+#[case::two_cores(2, 1)]
+#[case::three_cores(3, 2)]
+#[case::four_cores(4, 3)]
+#[case::five_cores(5, 4)]
+#[case::eight_cores(8, 6)]
+#[case::ten_cores(10, 8)]
+#[case::sixteen_cores(16, 12)]
+#[case::sixty_four_cores(64, 51)]
+fn leaves_a_fifth_of_the_cores_free(#[case] cores: usize, #[case] expected: usize) {
+    let got = worker_count(cores);
+    assert_eq!(
+        got,
+        Ok(expected),
+        "worker_count({cores}) gave {got:?}: the most workers that leave at least 20 % of \
+         the cores free (5 * (cores - workers) >= cores), and never fewer than one"
+    );
+}
+
+#[test]
+fn zero_cores_is_an_error() {
+    let got = worker_count(0);
+    assert_eq!(
+        got,
+        Err(HeadroomError::NoCores),
+        "worker_count(0) gave {got:?}: it must be HeadroomError::NoCores"
+    );
+}
+
+#[test]
+fn does_not_overflow_on_a_huge_core_count() {
+    let got = worker_count(usize::MAX);
+    assert!(
+        got.is_ok_and(|w| (usize::MAX / 5 * 4..usize::MAX).contains(&w)),
+        "worker_count(usize::MAX) gave {got:?}: compute the free cores without multiplying \
+         the core count first (cores * 4 overflows)"
+    );
+}
+
+#[test]
+fn sizes_this_machine_from_available_parallelism() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let got = worker_count_here();
+    assert_eq!(
+        Ok(got),
+        worker_count(cores),
+        "worker_count_here() gave {got} on a machine whose available_parallelism is {cores}"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn keeps_twenty_percent_free_with_as_many_workers_as_possible(
+        cores in prop_oneof![1_usize..40, 1_000_usize..1_100],
+    ) {
+        let workers = worker_count(cores)
+            .map_err(|e| TestCaseError::fail(format!("worker_count({cores}) failed: {e}")))?;
+        prop_assert!(workers >= 1, "worker_count({}) gave no worker at all", cores);
+        if cores >= 2 {
+            prop_assert!(5 * (cores - workers) >= cores,
+                "worker_count({}) = {} leaves less than 20 % of the cores free", cores, workers);
+            prop_assert!(workers + 1 == cores || 5 * (cores - workers - 1) < cores,
+                "worker_count({}) = {} wastes cores: {} workers would still leave 20 % free",
+                cores, workers, workers + 1);
+        }
+    }
+}
+
+#[rstest]
+#[case::sixteen_cores(16, 12)]
+#[case::two_cores(2, 1)]
+fn a_cpu_bound_pool_gets_the_headroom_count(#[case] cores: usize, #[case] expected: usize) {
+    let got = pool_size(Workload::CpuBound, cores);
+    assert_eq!(
+        got,
+        Ok(expected),
+        "pool_size(CpuBound, {cores}) gave {got:?}: computing threads each occupy a core, so \
+         the pool gets worker_count({cores})"
+    );
+}
+
+#[rstest]
+#[case::more_waits_than_cores(20, 2, 20)]
+#[case::fewer_waits_than_cores(3, 16, 3)]
+#[case::no_waits_still_one_thread(0, 4, 1)]
+#[case::capped(10_000, 8, MAX_IO_THREADS)]
+fn an_io_bound_pool_is_sized_by_its_waits_not_by_the_cores(
+    #[case] waits: usize,
+    #[case] cores: usize,
+    #[case] expected: usize,
+) {
+    let got = pool_size(Workload::IoBound { waits }, cores);
+    assert_eq!(
+        got,
+        Ok(expected),
+        "pool_size(IoBound {{ waits: {waits} }}, {cores}) gave {got:?}: waiting threads use no \
+         core, so the pool gets one thread per wait, between 1 and MAX_IO_THREADS"
+    );
+}
+
+#[rstest]
+#[case::cpu(Workload::CpuBound)]
+#[case::io(Workload::IoBound { waits: 5 })]
+fn a_pool_on_zero_cores_is_an_error(#[case] workload: Workload) {
+    let got = pool_size(workload, 0);
+    assert_eq!(
+        got,
+        Err(HeadroomError::NoCores),
+        "pool_size({workload:?}, 0) gave {got:?}: it must be HeadroomError::NoCores"
+    );
+}

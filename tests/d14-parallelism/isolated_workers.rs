@@ -1,0 +1,288 @@
+//! Kata 8: isolated workers (processes).
+//!
+//! The worker is this test binary, started again with a filter that selects exactly one
+//! test, `a_process_not_started_as_a_worker_does_not_act_as_one`, which calls
+//! `serve_if_worker`. Only that test runs in the child, so the child can never start the
+//! rest of the suite (and its children) again: no fork bomb.
+
+use std::path::PathBuf;
+
+use crate::isolated_workers::{
+    IsolationError, Job, WORKER_ENV, WorkerCommand, armoury, forge, run_isolated, serve_if_worker,
+};
+
+/// The full name of the test that acts as the worker in a child process.
+const WORKER_TEST: &str =
+    "suite::isolated_workers::a_process_not_started_as_a_worker_does_not_act_as_one";
+
+/// This test binary, set to run only the worker test.
+fn worker_command() -> WorkerCommand {
+    assert!(
+        std::env::var_os(WORKER_ENV).is_none(),
+        "a worker process tried to start a worker: that is how fork bombs begin"
+    );
+    let program = std::env::current_exe()
+        .unwrap_or_else(|e| panic!("cannot find this test binary to re-run it: {e}"));
+    WorkerCommand {
+        program,
+        args: ["--exact", "--test-threads=1", "--nocapture", WORKER_TEST]
+            .map(String::from)
+            .to_vec(),
+    }
+}
+
+/// A weapon name no other test (or run) uses.
+fn unique_weapon(what: &str) -> String {
+    format!(
+        "{what}-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    )
+}
+
+/// `run_isolated` under the deadlock guard.
+fn run_guarded(
+    worker: WorkerCommand,
+    job: Job,
+) -> Result<crate::isolated_workers::Reply, IsolationError> {
+    super::guarded("run_isolated never returned", move || {
+        run_isolated(&worker, &job)
+    })
+}
+
+#[test]
+fn a_process_not_started_as_a_worker_does_not_act_as_one() {
+    // In a child started by run_isolated this test *is* the worker: serve_if_worker reads
+    // the job from stdin, forges it and writes the reply.
+    let acted = super::guarded(
+        "serve_if_worker blocked: in a process without WORKER_ENV it must return at once, \
+         without reading stdin",
+        serve_if_worker,
+    );
+    if std::env::var_os(WORKER_ENV).is_some() {
+        assert!(
+            matches!(acted, Ok(true)),
+            "the worker failed to serve its job: {acted:?}"
+        );
+        return;
+    }
+    assert!(
+        matches!(acted, Ok(false)),
+        "serve_if_worker gave {acted:?} in a process that is not a worker: check WORKER_ENV \
+         first and return Ok(false) when it is not set (the `if __name__ == \"__main__\"` \
+         guard: a program that re-runs itself must know which copy it is)"
+    );
+}
+
+#[test]
+fn forge_sums_the_squares_below_heat() {
+    let reply = forge(&Job {
+        weapon: unique_weapon("checksum"),
+        heat: 4,
+    });
+    assert_eq!(
+        (reply.checksum, reply.pid),
+        (14, std::process::id()),
+        "forge(heat 4) gave checksum {} in pid {}: 0 + 1 + 4 + 9 = 14, computed in the \
+         calling process",
+        reply.checksum,
+        reply.pid
+    );
+}
+
+#[test]
+fn forge_wraps_instead_of_overflowing() {
+    let reply = forge(&Job {
+        weapon: unique_weapon("wrap"),
+        heat: 3_000_000,
+    });
+    let expected = (0..3_000_000_u64).fold(0_u64, |s, i| s.wrapping_add(i.wrapping_mul(i)));
+    assert_eq!(
+        reply.checksum, expected,
+        "forge(heat 3000000) must wrap on overflow (wrapping_add), not panic or saturate"
+    );
+}
+
+#[test]
+fn threads_share_the_armoury() {
+    let weapon = unique_weapon("thread");
+    let job = Job {
+        weapon: weapon.clone(),
+        heat: 10,
+    };
+    let reply = std::thread::spawn(move || forge(&job))
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p));
+    assert!(
+        armoury().contains(&weapon) && reply.pid == std::process::id(),
+        "a weapon forged on another *thread* must appear in this process's armoury: threads \
+         share one heap (Rust's answer to the article's shared state illusion)"
+    );
+}
+
+#[test]
+fn runs_the_job_in_another_process() {
+    let reply = run_guarded(
+        worker_command(),
+        Job {
+            weapon: "Brahmastra".to_owned(),
+            heat: 1_000,
+        },
+    )
+    .unwrap_or_else(|e| panic!("run_isolated failed: {e} ({e:?})"));
+    assert_eq!(
+        (reply.weapon.as_str(), reply.checksum),
+        ("Brahmastra", 332_833_500),
+        "the reply must carry the weapon and the checksum the worker computed"
+    );
+    assert_ne!(
+        reply.pid,
+        std::process::id(),
+        "the job ran in this process (pid {}): run_isolated must start a child process \
+         (std::process::Command), not call forge or spawn a thread",
+        reply.pid
+    );
+}
+
+#[test]
+fn the_worker_forges_into_its_own_armoury_not_the_parents() {
+    let weapon = unique_weapon("process");
+    let reply = run_guarded(
+        worker_command(),
+        Job {
+            weapon: weapon.clone(),
+            heat: 3,
+        },
+    )
+    .unwrap_or_else(|e| panic!("run_isolated failed: {e} ({e:?})"));
+    assert!(
+        reply.armoury_size == 1 && !armoury().contains(&weapon),
+        "the worker's armoury held {} weapons and the parent's {} {weapon:?}: a child \
+         process starts empty and its changes stay in its own memory (the article's shared \
+         state illusion); run_isolated must not forge in the parent",
+        reply.armoury_size,
+        if armoury().contains(&weapon) {
+            "contains"
+        } else {
+            "does not contain"
+        }
+    );
+}
+
+#[test]
+fn a_weapon_name_with_spaces_survives_the_trip() {
+    let reply = run_guarded(
+        worker_command(),
+        Job {
+            weapon: "Sudarshana Chakra of Vishnu".to_owned(),
+            heat: 0,
+        },
+    )
+    .unwrap_or_else(|e| panic!("run_isolated failed: {e} ({e:?})"));
+    assert_eq!(
+        (reply.weapon.as_str(), reply.checksum),
+        ("Sudarshana Chakra of Vishnu", 0),
+        "the weapon is the rest of the line after the first space (job) or the third \
+         (reply): a name with spaces must come back whole"
+    );
+}
+
+#[test]
+fn a_weapon_name_with_a_line_break_is_refused_before_starting_a_process() {
+    let nowhere = WorkerCommand {
+        program: PathBuf::from("/nonexistent/d14-worker"),
+        args: Vec::new(),
+    };
+    let got = run_guarded(
+        nowhere,
+        Job {
+            weapon: "Vajra\n999 Fake".to_owned(),
+            heat: 1,
+        },
+    );
+    assert!(
+        matches!(&got, Err(IsolationError::BadJob { weapon }) if weapon == "Vajra\n999 Fake"),
+        "a job whose weapon contains a line break gave {got:?}: one job is one line on the \
+         pipe, so it cannot be framed; refuse it with IsolationError::BadJob before starting \
+         anything"
+    );
+}
+
+#[test]
+fn a_program_that_cannot_start_is_a_spawn_error() {
+    let nowhere = WorkerCommand {
+        program: PathBuf::from("/nonexistent/d14-worker"),
+        args: Vec::new(),
+    };
+    let got = run_guarded(
+        nowhere,
+        Job {
+            weapon: "Vajra".to_owned(),
+            heat: 1,
+        },
+    );
+    assert!(
+        matches!(got, Err(IsolationError::Spawn(_))),
+        "starting a program that does not exist gave {got:?}: it must be \
+         IsolationError::Spawn, not a panic"
+    );
+}
+
+#[test]
+fn a_worker_that_fails_is_an_error_and_the_parent_carries_on() {
+    let mut broken = worker_command();
+    broken.args.push("--no-such-flag".to_owned()); // the test harness exits with an error
+    let got = run_guarded(
+        broken,
+        Job {
+            weapon: "Vajra".to_owned(),
+            heat: 1,
+        },
+    );
+    assert!(
+        matches!(&got, Err(IsolationError::WorkerFailed { status }) if !status.success()),
+        "a worker that exited unsuccessfully gave {got:?}: check the exit status and report \
+         IsolationError::WorkerFailed; the parent itself must carry on"
+    );
+}
+
+#[test]
+fn a_worker_that_exits_without_reading_its_job_is_judged_by_its_exit_status() {
+    let mut broken = worker_command();
+    broken.args.push("--no-such-flag".to_owned()); // exits at once, reads nothing
+    // A megabyte does not fit in a pipe's buffer: the write fails with a broken pipe.
+    let got = run_guarded(
+        broken,
+        Job {
+            weapon: "V".repeat(1 << 20),
+            heat: 1,
+        },
+    );
+    assert!(
+        matches!(&got, Err(IsolationError::WorkerFailed { status }) if !status.success()),
+        "a worker that exited without reading its job gave {:?}: sending then fails with a \
+         broken pipe, which is not the error to report; wait for the worker and report how \
+         it exited (IsolationError::WorkerFailed)",
+        got.as_ref().map(|reply| reply.checksum)
+    );
+}
+
+#[test]
+fn a_worker_that_exits_without_a_reply_is_an_error() {
+    let mut silent = worker_command();
+    silent.args = ["--exact", "--test-threads=1", "no_test_has_this_name"]
+        .map(String::from)
+        .to_vec(); // runs zero tests and exits successfully
+    let got = run_guarded(
+        silent,
+        Job {
+            weapon: "Vajra".to_owned(),
+            heat: 1,
+        },
+    );
+    assert!(
+        matches!(got, Err(IsolationError::NoReply)),
+        "a worker that exited successfully without writing a reply gave {got:?}: it must be \
+         IsolationError::NoReply"
+    );
+}

@@ -1,0 +1,223 @@
+//! Kata 4: deadlock by lock order.
+
+use std::cell::Cell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+
+use crate::lock_order::{
+    Account, LockEvent, TransferError, set_lock_hook, take_lock_log, transfer,
+};
+use rstest::rstest;
+
+const DEADLOCK: &str = "deadlock: take locks in a global order (the lower account id first)";
+
+#[test]
+fn moves_the_amount_from_one_account_to_the_other() {
+    let got = super::guarded(DEADLOCK, || {
+        let (a, b) = (Account::new(1, 100), Account::new(2, 5));
+        (transfer(&a, &b, 30), a.balance(), b.balance())
+    });
+    assert_eq!(
+        got,
+        (Ok(()), 70, 35),
+        "transfer(a: 100, b: 5, 30) must leave a with 70 and b with 35"
+    );
+}
+
+#[test]
+fn a_transfer_of_zero_changes_nothing() {
+    let got = super::guarded(DEADLOCK, || {
+        let (a, b) = (Account::new(1, 10), Account::new(2, 0));
+        (transfer(&a, &b, 0), a.balance(), b.balance())
+    });
+    assert_eq!(
+        got,
+        (Ok(()), 10, 0),
+        "transferring 0 is allowed and moves nothing"
+    );
+}
+
+#[rstest]
+#[case::lower_to_higher(3, 8)]
+#[case::higher_to_lower(8, 3)]
+fn locks_the_lower_id_first_whichever_way_the_money_goes(#[case] from: u32, #[case] to: u32) {
+    let got = super::guarded(DEADLOCK, move || {
+        let (sender, receiver) = (Account::new(from, 50), Account::new(to, 50));
+        let _ = take_lock_log();
+        let result = transfer(&sender, &receiver, 10);
+        (result, take_lock_log())
+    });
+    assert_eq!(
+        got,
+        (Ok(()), vec![from.min(to), from.max(to)]),
+        "transfer({from} -> {to}) locked the accounts in the order shown: lock both, through \
+         Account::lock, the lower id first. Locking `from` first deadlocks as soon as another \
+         thread transfers the other way"
+    );
+}
+
+/// A lock hook for transfer number `me` of two: note when this thread first asks for a
+/// lock, and after its first lock wait until the other transfer has asked for its first.
+fn meet_after_the_first_lock(me: usize, asked: Arc<[AtomicBool; 2]>) -> Box<dyn Fn(LockEvent)> {
+    let holds_one = Cell::new(false);
+    Box::new(move |event| match event {
+        LockEvent::Waiting(_) => asked[me].store(true, Ordering::SeqCst),
+        LockEvent::Acquired(_) if !holds_one.replace(true) => {
+            while !asked[1 - me].load(Ordering::SeqCst) {
+                thread::yield_now();
+            }
+        }
+        LockEvent::Acquired(_) => {}
+    })
+}
+
+#[test]
+fn opposite_transfers_at_the_worst_moment_do_not_deadlock() {
+    let (a, b) = (
+        Arc::new(Account::new(1, 100)),
+        Arc::new(Account::new(2, 100)),
+    );
+    let (a2, b2) = (Arc::clone(&a), Arc::clone(&b));
+    let results = super::guarded(DEADLOCK, move || {
+        let asked: Arc<[AtomicBool; 2]> =
+            Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
+        thread::scope(|scope| {
+            let forth = scope.spawn(|| {
+                set_lock_hook(Some(meet_after_the_first_lock(0, Arc::clone(&asked))));
+                transfer(&a2, &b2, 10)
+            });
+            let back = scope.spawn(|| {
+                set_lock_hook(Some(meet_after_the_first_lock(1, Arc::clone(&asked))));
+                transfer(&b2, &a2, 30)
+            });
+            let results =
+                [forth, back].map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            let told = asked.iter().all(|asked| asked.load(Ordering::SeqCst));
+            assert!(
+                told,
+                "Account::lock never told the lock hook: reach balances only through it"
+            );
+            results
+        })
+    });
+    assert_eq!(
+        (results, a.balance(), b.balance()),
+        ([Ok(()), Ok(())], 120, 80),
+        "transfer(1 -> 2, 10) and transfer(2 -> 1, 30) must both go through"
+    );
+}
+
+#[test]
+fn transfers_both_ways_from_many_threads_all_finish_and_conserve_money() {
+    let (a, b) = (
+        Arc::new(Account::new(1, 1_000)),
+        Arc::new(Account::new(2, 1_000)),
+    );
+    let (a2, b2) = (Arc::clone(&a), Arc::clone(&b));
+    let refused = super::guarded(DEADLOCK, move || {
+        thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|t| {
+                    let (a, b) = (&a2, &b2);
+                    scope.spawn(move || {
+                        let (from, to) = if t % 2 == 0 { (a, b) } else { (b, a) };
+                        (0..2_000)
+                            .filter(|_| transfer(from, to, 1).is_err())
+                            .count()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .sum::<usize>()
+        })
+    });
+    assert_eq!(
+        a.balance() + b.balance(),
+        2_000,
+        "after 16000 transfers ({refused} refused) the two accounts hold {} and {}: money \
+         must never be created or destroyed; hold both locks while moving it",
+        a.balance(),
+        b.balance()
+    );
+}
+
+#[test]
+fn a_transfer_to_the_same_account_is_an_error() {
+    let got = super::guarded(
+        "transfer(a, a) blocked: it locked the same Mutex twice on one thread; compare the \
+         ids first",
+        || {
+            let a = Account::new(7, 10);
+            (transfer(&a, &a, 1), a.balance())
+        },
+    );
+    assert_eq!(
+        got,
+        (Err(TransferError::SameAccount { id: 7 }), 10),
+        "transfer(a, a, 1) must be TransferError::SameAccount and leave the balance"
+    );
+}
+
+#[test]
+fn two_accounts_with_the_same_id_are_the_same_account() {
+    let got = super::guarded(
+        "transfer between two accounts with the same id blocked",
+        || {
+            let (a, twin) = (Account::new(4, 10), Account::new(4, 10));
+            assert_eq!(
+                (a.id(), twin.id()),
+                (4, 4),
+                "Account::id must give the id it was made with"
+            );
+            transfer(&a, &twin, 1)
+        },
+    );
+    assert_eq!(
+        got,
+        Err(TransferError::SameAccount { id: 4 }),
+        "the id is the account's identity and its place in the lock order: two accounts \
+         with id 4 must be refused as TransferError::SameAccount"
+    );
+}
+
+#[test]
+fn sending_more_than_the_balance_is_refused_and_changes_nothing() {
+    let got = super::guarded(DEADLOCK, || {
+        let (a, b) = (Account::new(1, 20), Account::new(2, 0));
+        (transfer(&a, &b, 21), a.balance(), b.balance())
+    });
+    assert_eq!(
+        got,
+        (
+            Err(TransferError::Insufficient {
+                id: 1,
+                balance: 20,
+                amount: 21
+            }),
+            20,
+            0
+        ),
+        "sending 21 from a balance of 20 must be TransferError::Insufficient and move nothing"
+    );
+}
+
+#[test]
+fn a_transfer_that_would_overflow_the_receiver_is_refused_and_changes_nothing() {
+    let got = super::guarded(DEADLOCK, || {
+        let (a, b) = (Account::new(9, 5), Account::new(2, u64::MAX));
+        (transfer(&a, &b, 1), a.balance(), b.balance())
+    });
+    assert_eq!(
+        got,
+        (
+            Err(TransferError::Overflow { id: 2, amount: 1 }),
+            5,
+            u64::MAX
+        ),
+        "receiving past u64::MAX must be TransferError::Overflow, and the sender must keep \
+         its money (check both sides before changing either)"
+    );
+}

@@ -1,0 +1,195 @@
+//! Kata 1: a parallel sum with scoped threads.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::{Barrier, Mutex};
+use std::thread::{self, ThreadId};
+
+use crate::parallel_sum::{SumError, chunk_ranges, parallel_sum_of_squares, parallel_sum_with};
+use proptest::prelude::*;
+use rstest::rstest;
+
+/// The sum of `i * i` for `i` in `0..n`, one item after another.
+fn sequential_squares(n: u64) -> u128 {
+    (0..n).map(|i| u128::from(i) * u128::from(i)).sum()
+}
+
+#[rstest]
+#[case::even_split(9, 3, vec![0..3, 3..6, 6..9])]
+#[case::remainder_goes_to_the_first_ranges(10, 3, vec![0..4, 4..7, 7..10])]
+#[case::one_worker_takes_everything(5, 1, vec![0..5])]
+#[case::fewer_items_than_workers(3, 8, vec![0..1, 1..2, 2..3])]
+#[case::no_items_no_ranges(0, 4, vec![])]
+fn splits_the_items_into_balanced_contiguous_ranges(
+    #[case] n: u64,
+    #[case] workers: usize,
+    #[case] expected: Vec<Range<u64>>,
+) {
+    let got = chunk_ranges(n, workers);
+    assert_eq!(
+        got,
+        Ok(expected),
+        "chunk_ranges({n}, {workers}) gave {got:?}: it must give min(workers, n) non-empty \
+         ranges, in order, whose lengths differ by at most one"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn ranges_cover_every_item_once_and_differ_by_at_most_one(
+        n in prop_oneof![0_u64..40, Just(1_000_003_u64)],
+        workers in prop_oneof![1_usize..12, Just(64_usize)],
+    ) {
+        let ranges = chunk_ranges(n, workers)
+            .map_err(|e| TestCaseError::fail(format!("chunk_ranges({n}, {workers}) failed: {e}")))?;
+        let expected_parts = usize::try_from(n).map_or(workers, |n| n.min(workers));
+        prop_assert_eq!(ranges.len(), expected_parts,
+            "chunk_ranges({}, {}) gave {} ranges: one per worker, but never an empty one",
+            n, workers, ranges.len());
+        let mut next = 0;
+        for range in &ranges {
+            prop_assert_eq!(range.start, next,
+                "chunk_ranges({}, {}) gave {:?}: ranges must follow each other without gaps \
+                 or overlaps", n, workers, &ranges);
+            prop_assert!(range.end > range.start,
+                "chunk_ranges({}, {}) gave the empty range {:?}", n, workers, range);
+            next = range.end;
+        }
+        prop_assert_eq!(next, n, "chunk_ranges({}, {}) stops at {}, not at n", n, workers, next);
+        let lengths = ranges.iter().map(|r| r.end - r.start);
+        let (shortest, longest) = (lengths.clone().min(), lengths.max());
+        prop_assert!(longest.zip(shortest).is_none_or(|(l, s)| l - s <= 1),
+            "chunk_ranges({}, {}) gave lengths from {:?} to {:?}: the job takes as long as its \
+             longest range, so lengths must differ by at most one", n, workers, shortest, longest);
+    }
+}
+
+#[rstest]
+#[case::nothing(0, 1, 0)]
+#[case::only_zero(1, 4, 0)]
+#[case::four_items_two_workers(4, 2, 14)]
+#[case::ten_items_three_workers(10, 3, 285)]
+#[case::the_articles_loop_on_two_cores(10_000_000, 2, 333_333_283_333_335_000_000)]
+fn sums_the_squares_below_n(#[case] n: u64, #[case] workers: usize, #[case] expected: u128) {
+    let got = super::guarded("parallel_sum_of_squares never returned", move || {
+        parallel_sum_of_squares(n, workers)
+    });
+    assert_eq!(
+        got,
+        Ok(expected),
+        "parallel_sum_of_squares({n}, {workers}) gave {got:?}: the sum of i*i for i in 0..{n} \
+         is {expected}, however many workers compute it"
+    );
+}
+
+#[test]
+fn more_workers_than_items_still_counts_every_item_once() {
+    let got = parallel_sum_of_squares(3, 64);
+    assert_eq!(
+        got,
+        Ok(5),
+        "parallel_sum_of_squares(3, 64) gave {got:?}: 0 + 1 + 4 = 5; extra workers must get \
+         no range rather than an empty or repeated one"
+    );
+}
+
+#[rstest]
+#[case::chunk_ranges(chunk_ranges(10, 0).map(|_| ()))]
+#[case::parallel_sum_with(parallel_sum_with(10, 0, u128::from).map(|_| ()))]
+#[case::parallel_sum_of_squares(parallel_sum_of_squares(10, 0).map(|_| ()))]
+fn zero_workers_is_an_error(#[case] got: Result<(), SumError>) {
+    assert_eq!(
+        got,
+        Err(SumError::NoWorkers),
+        "with workers == 0 nobody would do the work: the answer must be SumError::NoWorkers, \
+         not a panic (division by zero) and not a silent 0"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn agrees_with_the_sequential_loop_for_any_n_and_workers(
+        n in prop_oneof![0_u64..64, 1_000_u64..3_000],
+        workers in 1_usize..16,
+    ) {
+        let got = parallel_sum_of_squares(n, workers);
+        prop_assert_eq!(got, Ok(sequential_squares(n)),
+            "parallel_sum_of_squares({}, {}) differs from the sequential loop: splitting the \
+             work must not lose or repeat an item", n, workers);
+    }
+}
+
+/// Runs `parallel_sum_with(n, workers, …)` with an `f` that makes each new thread wait
+/// at a barrier for `expected_threads` threads; returns the sum and the threads seen.
+fn sum_meeting_at_a_barrier(n: u64, workers: usize, expected_threads: usize) -> (u128, usize) {
+    super::guarded(
+        &format!(
+            "parallel_sum_with({n}, {workers}, f) blocked: f waits until {expected_threads} \
+             threads have called it, and they never all did. Run the ranges on \
+             min(workers, n) threads at the same time (spawn them all, then join), not one \
+             after another"
+        ),
+        move || {
+            let barrier = Barrier::new(expected_threads);
+            let seen: Mutex<HashSet<ThreadId>> = Mutex::new(HashSet::new());
+            let sum = parallel_sum_with(n, workers, |i| {
+                let first_call_on_this_thread = seen
+                    .lock()
+                    .map(|mut seen| seen.insert(thread::current().id()))
+                    .unwrap_or(false);
+                if first_call_on_this_thread {
+                    barrier.wait();
+                }
+                u128::from(i)
+            });
+            let threads = seen.lock().map(|seen| seen.len()).unwrap_or(0);
+            (
+                sum.unwrap_or_else(|e| panic!("parallel_sum_with failed: {e}")),
+                threads,
+            )
+        },
+    )
+}
+
+#[rstest]
+#[case::four_workers(400, 4, 4)]
+#[case::two_workers(1_000, 2, 2)]
+#[case::fewer_items_than_workers(2, 3, 2)]
+fn runs_min_workers_n_threads_at_the_same_time(
+    #[case] n: u64,
+    #[case] workers: usize,
+    #[case] expected_threads: usize,
+) {
+    let (sum, threads) = sum_meeting_at_a_barrier(n, workers, expected_threads);
+    assert_eq!(
+        (sum, threads),
+        (
+            u128::from(n) * u128::from(n.saturating_sub(1)) / 2,
+            expected_threads
+        ),
+        "parallel_sum_with({n}, {workers}, f) called f from {threads} threads: it must use \
+         exactly min(workers, n) = {expected_threads}, all running at once, and still add \
+         every f(i)"
+    );
+}
+
+#[test]
+fn borrows_what_f_captures_instead_of_copying_it_into_the_workers() {
+    // `weights` is borrowed by f, and f by the workers: with `thread::scope` nothing has to
+    // be cloned or wrapped in an Arc. (With `thread::spawn` this would not compile.)
+    let weights: Vec<u128> = (1..=100).collect();
+    let expected: u128 = weights.iter().sum();
+    let weights_ref = &weights;
+    let got = parallel_sum_with(100, 4, |i| {
+        weights_ref[usize::try_from(i).unwrap_or(usize::MAX)]
+    });
+    assert_eq!(
+        got,
+        Ok(expected),
+        "parallel_sum_with over a borrowed Vec gave {got:?}: every weight must be added once"
+    );
+}

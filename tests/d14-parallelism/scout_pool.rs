@@ -1,0 +1,136 @@
+//! Kata 2: waiting in parallel on a bounded pool.
+
+use std::collections::HashSet;
+use std::sync::{Barrier, Condvar, Mutex};
+use std::thread::{self, ThreadId};
+
+use crate::scout_pool::{PoolError, scout_all};
+use rstest::rstest;
+
+const SCOUTS: [&str; 5] = ["Nakula", "Sahadeva", "Yudhishthira", "Bhima", "Arjuna"];
+
+#[test]
+fn returns_one_result_per_name_in_input_order() {
+    let got = super::guarded("scout_all never returned", || {
+        scout_all(&SCOUTS, 2, |name| format!("{name} returned with intel"))
+    });
+    let expected: Vec<String> = SCOUTS
+        .iter()
+        .map(|name| format!("{name} returned with intel"))
+        .collect();
+    assert_eq!(
+        got,
+        Ok(expected),
+        "scout_all(SCOUTS, 2, _) must give the result for names[i] at index i"
+    );
+}
+
+#[test]
+fn no_names_give_no_results() {
+    let got = super::guarded("scout_all with no names never returned", || {
+        scout_all(&[] as &[&str], 4, |name| name.len())
+    });
+    assert_eq!(
+        got,
+        Ok(vec![]),
+        "scout_all with no names gave {got:?}: nothing to scout means an empty Vec"
+    );
+}
+
+#[test]
+fn a_pool_of_zero_threads_is_an_error() {
+    let got = scout_all(&SCOUTS, 0, |name| name.len());
+    assert_eq!(
+        got,
+        Err(PoolError::NoThreads),
+        "scout_all with pool_size 0 gave {got:?}: a pool without threads never runs a \
+         scout, so it must refuse with PoolError::NoThreads"
+    );
+}
+
+#[rstest]
+#[case::five_scouts_five_threads(5, 5)]
+#[case::six_scouts_three_threads(6, 3)]
+#[case::eight_scouts_two_threads(8, 2)]
+fn scouts_wait_in_parallel(#[case] names: usize, #[case] pool_size: usize) {
+    let got = super::guarded(
+        &format!(
+            "scout_all blocked: each scout waits at a barrier until {pool_size} scouts are \
+             waiting at once, and they never were. The pool must run {pool_size} scouts at \
+             the same time, not one after another"
+        ),
+        move || {
+            let barrier = Barrier::new(pool_size);
+            let names: Vec<usize> = (0..names).collect();
+            scout_all(&names, pool_size, |&i| {
+                barrier.wait(); // stands in for a network call that takes a while
+                i * 10
+            })
+        },
+    );
+    let expected: Vec<usize> = (0..names).map(|i| i * 10).collect();
+    assert_eq!(
+        got,
+        Ok(expected),
+        "scout_all over {names} names on {pool_size} threads must still return every result \
+         in input order"
+    );
+}
+
+#[rstest]
+#[case::two_threads_for_eight_names(8, 2)]
+#[case::one_thread_for_five_names(5, 1)]
+fn runs_the_scouts_on_at_most_pool_size_threads(#[case] names: usize, #[case] pool_size: usize) {
+    let threads = super::guarded("scout_all did not finish", move || {
+        let seen: Mutex<HashSet<ThreadId>> = Mutex::new(HashSet::new());
+        let names: Vec<usize> = (0..names).collect();
+        let results = scout_all(&names, pool_size, |&i| {
+            if let Ok(mut seen) = seen.lock() {
+                seen.insert(thread::current().id());
+            }
+            i
+        });
+        assert_eq!(results, Ok(names), "scout_all lost or reordered results");
+        seen.lock().map(|seen| seen.len()).unwrap_or(0)
+    });
+    assert!(
+        threads <= pool_size,
+        "{names} scouts ran on {threads} different threads with pool_size {pool_size}: a \
+         bounded pool keeps at most {pool_size} threads and hands each of them several \
+         names; one thread per name does not scale to ten thousand names"
+    );
+}
+
+#[test]
+fn keeps_input_order_when_later_scouts_finish_first() {
+    // Scout i may only finish after scout i + 1 has: they finish in reverse order.
+    let got = super::guarded(
+        "scout_all blocked: scout i waits for scout i + 1 to finish, so all four scouts \
+         must be running at the same time on a pool of four",
+        || {
+            let finished = Mutex::new([false; 4]);
+            let changed = Condvar::new();
+            scout_all(&[0_usize, 1, 2, 3], 4, |&i| {
+                let mut done = finished.lock().unwrap_or_else(|e| e.into_inner());
+                while i + 1 < 4 && !done[i + 1] {
+                    done = changed.wait(done).unwrap_or_else(|e| e.into_inner());
+                }
+                done[i] = true;
+                changed.notify_all();
+                format!("scout {i}")
+            })
+        },
+    );
+    assert_eq!(
+        got,
+        Ok(vec![
+            "scout 0".to_owned(),
+            "scout 1".to_owned(),
+            "scout 2".to_owned(),
+            "scout 3".to_owned()
+        ]),
+        "the scouts finished in the order 3, 2, 1, 0 but the results must come back in \
+         input order: store each result at the index of its name, not in the order it \
+         arrives"
+    );
+}

@@ -1,0 +1,242 @@
+//! Kata 3: races you can still write.
+
+use std::sync::{Arc, Barrier};
+use std::thread;
+
+use crate::shared_counters::{Bank, BankError, take_locks_taken};
+use proptest::prelude::*;
+use rstest::rstest;
+
+const THREADS: usize = 8;
+
+/// Runs `work(thread_index)` on `THREADS` threads sharing `bank`; returns their results.
+fn hammer<T: Send + 'static>(
+    bank: &Arc<Bank>,
+    work: impl Fn(&Bank, usize) -> T + Send + Sync + 'static,
+) -> Vec<T> {
+    let bank = Arc::clone(bank);
+    super::guarded("the bank's threads never finished", move || {
+        let work = &work;
+        let bank = &bank;
+        thread::scope(|scope| {
+            let handles: Vec<_> = (0..THREADS)
+                .map(|t| scope.spawn(move || work(bank, t)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    })
+}
+
+#[test]
+fn a_new_bank_has_empty_accounts() {
+    let bank = Bank::new(3);
+    let balances: Vec<Result<u64, BankError>> = (0..3).map(|a| bank.balance(a)).collect();
+    assert_eq!(
+        (balances, bank.total()),
+        (vec![Ok(0), Ok(0), Ok(0)], 0),
+        "Bank::new(3) must open accounts 0, 1 and 2, each holding 0"
+    );
+}
+
+#[test]
+fn deposit_and_withdraw_return_the_new_balance() {
+    let bank = Bank::new(1);
+    let steps = [
+        bank.deposit(0, 70),
+        bank.withdraw(0, 25),
+        bank.deposit(0, 5),
+    ];
+    assert_eq!(
+        steps,
+        [Ok(70), Ok(45), Ok(50)],
+        "deposit 70, withdraw 25, deposit 5 must return the balance after each step"
+    );
+}
+
+#[test]
+fn deposits_from_eight_threads_add_up_exactly() {
+    fn assert_shareable<T: Send + Sync>() {}
+    assert_shareable::<Bank>();
+    const DEPOSITS: u64 = 20_000;
+    let bank = Arc::new(Bank::new(1));
+    let results = hammer(&bank, |bank, _| {
+        (0..DEPOSITS).filter(|_| bank.deposit(0, 1).is_ok()).count()
+    });
+    let accepted: usize = results.into_iter().sum();
+    let expected = THREADS as u64 * DEPOSITS;
+    assert_eq!(
+        (accepted, bank.balance(0)),
+        (THREADS * DEPOSITS as usize, Ok(expected)),
+        "{THREADS} threads each deposited 1 into account 0 {DEPOSITS} times: the balance must \
+         be exactly {expected}. Less means lost updates: the read and the write of each \
+         deposit must happen under one lock (or be one atomic fetch_add)"
+    );
+}
+
+#[test]
+fn deposits_spread_over_accounts_keep_every_balance_exact() {
+    let bank = Arc::new(Bank::new(4));
+    hammer(&bank, |bank, t| {
+        for i in 0..4_000 {
+            let _ = bank.deposit((t + i) % 4, 3);
+        }
+    });
+    let balances: Vec<Result<u64, BankError>> = (0..4).map(|a| bank.balance(a)).collect();
+    assert_eq!(
+        (balances, bank.total()),
+        (vec![Ok(24_000); 4], 96_000),
+        "{THREADS} threads each made 4000 deposits of 3 spread evenly over 4 accounts: every \
+         account must hold 24000 and the total 96000"
+    );
+}
+
+#[test]
+fn concurrent_withdrawals_never_overdraw() {
+    const ROUNDS: usize = 1_000;
+    let bank = Arc::new(Bank::new(1));
+    let start = Arc::new(Barrier::new(THREADS));
+    let results = hammer(&bank, move |bank, t| {
+        let mut granted = 0;
+        for _ in 0..ROUNDS {
+            if t == 0 {
+                let _ = bank.deposit(0, 100);
+            }
+            start.wait(); // every thread tries to take the whole 100 at the same moment
+            granted += usize::from(bank.withdraw(0, 100).is_ok());
+            start.wait();
+        }
+        granted
+    });
+    let granted: usize = results.into_iter().sum();
+    assert_eq!(
+        (granted, bank.balance(0)),
+        (ROUNDS, Ok(0)),
+        "{ROUNDS} times, 100 was deposited and {THREADS} threads at once tried to withdraw \
+         100: exactly one withdrawal per round may succeed. More means check-then-act: the \
+         balance check and the subtraction must happen under one lock"
+    );
+}
+
+#[test]
+fn withdrawing_more_than_the_balance_is_refused_and_changes_nothing() {
+    let bank = Bank::new(2);
+    assert_eq!(bank.deposit(1, 40), Ok(40), "the opening deposit failed");
+    let got = bank.withdraw(1, 41);
+    assert_eq!(
+        (got, bank.balance(1)),
+        (
+            Err(BankError::Insufficient {
+                account: 1,
+                balance: 40,
+                amount: 41
+            }),
+            Ok(40)
+        ),
+        "withdrawing 41 from a balance of 40 must be BankError::Insufficient and leave 40"
+    );
+}
+
+#[test]
+fn a_deposit_that_would_overflow_is_refused_and_changes_nothing() {
+    let bank = Bank::new(1);
+    assert_eq!(
+        bank.deposit(0, u64::MAX - 1),
+        Ok(u64::MAX - 1),
+        "opening deposit failed"
+    );
+    let got = bank.deposit(0, 2);
+    assert_eq!(
+        (got, bank.balance(0)),
+        (
+            Err(BankError::Overflow {
+                account: 0,
+                amount: 2
+            }),
+            Ok(u64::MAX - 1)
+        ),
+        "a deposit past u64::MAX must be BankError::Overflow (not a wrap, not a panic) and \
+         leave the balance alone"
+    );
+}
+
+#[rstest]
+#[case::deposit(|bank: &Bank| bank.deposit(0, 5))]
+#[case::deposit_that_overflows(|bank: &Bank| bank.deposit(0, u64::MAX))]
+#[case::withdraw(|bank: &Bank| bank.withdraw(0, 5))]
+#[case::withdraw_too_much(|bank: &Bank| bank.withdraw(0, 11))]
+#[case::balance(|bank: &Bank| bank.balance(0))]
+fn each_operation_takes_exactly_one_lock(#[case] operation: fn(&Bank) -> Result<u64, BankError>) {
+    let bank = Bank::new(1);
+    assert_eq!(bank.deposit(0, 10), Ok(10), "the opening deposit failed");
+    let _ = take_locks_taken();
+    let _ = operation(&bank);
+    let taken = take_locks_taken();
+    assert_eq!(
+        taken, 1,
+        "the operation took {taken} Vault locks: it must read, check and write the balance \
+         under one lock. Two locks (read under one, write under the other) lose updates and \
+         overdraw under load; zero means the balance was reached without Vault::lock"
+    );
+}
+
+#[rstest]
+#[case::deposit(|bank: &Bank| bank.deposit(2, 1))]
+#[case::withdraw(|bank: &Bank| bank.withdraw(2, 1))]
+#[case::balance(|bank: &Bank| bank.balance(2))]
+#[case::far_away(|bank: &Bank| bank.deposit(usize::MAX, 1))]
+fn an_unknown_account_is_an_error(#[case] operation: fn(&Bank) -> Result<u64, BankError>) {
+    let bank = Bank::new(2);
+    let got = operation(&bank);
+    assert!(
+        matches!(got, Err(BankError::UnknownAccount { account }) if account >= 2),
+        "an operation on an account a bank of 2 does not have gave {got:?}: it must be \
+         BankError::UnknownAccount with that number, not a panic"
+    );
+}
+
+#[test]
+fn total_reads_every_account_under_its_own_lock() {
+    let bank = Bank::new(3);
+    for account in 0..3 {
+        assert!(
+            bank.deposit(account, 7).is_ok(),
+            "deposit into account {account} failed"
+        );
+    }
+    let _ = take_locks_taken();
+    let total = bank.total();
+    let taken = take_locks_taken();
+    assert_eq!(
+        (total, taken),
+        (21, 3),
+        "total() of 3 accounts holding 7 each gave {total} after taking {taken} Vault locks: \
+         it must add every balance, each read under its own lock"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn the_total_is_the_sum_of_accepted_deposits_minus_accepted_withdrawals(
+        operations in prop::collection::vec((0_usize..4, any::<bool>(), 0_u64..50), 0..60),
+    ) {
+        let bank = Bank::new(3);
+        let mut expected: i128 = 0;
+        for (account, is_deposit, amount) in operations {
+            let result = if is_deposit {
+                bank.deposit(account, amount)
+            } else {
+                bank.withdraw(account, amount)
+            };
+            if result.is_ok() {
+                expected += if is_deposit { i128::from(amount) } else { -i128::from(amount) };
+            }
+        }
+        prop_assert_eq!(i128::try_from(bank.total()).ok(), Some(expected),
+            "total() must equal the accepted deposits minus the accepted withdrawals");
+    }
+}

@@ -1,0 +1,182 @@
+//! Kata 7: stream results as they finish.
+
+use std::collections::HashSet;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, ThreadId};
+
+use crate::stream_results::{ForgeError, Forged, Forging, forge_all};
+
+const WEAPONS: [&str; 4] = ["Brahmastra", "Pashupatastra", "Narayanastra", "Vajra"];
+
+/// A job that finishes when the test opens its gate: `(weapon, gate)`.
+type GatedJob = (&'static str, Receiver<()>);
+
+/// Jobs for `WEAPONS` that each wait for their gate, and the senders that open the gates.
+fn gated_jobs() -> (Vec<GatedJob>, Vec<Sender<()>>) {
+    WEAPONS
+        .iter()
+        .map(|&weapon| {
+            let (open, gate) = mpsc::channel();
+            ((weapon, gate), open)
+        })
+        .unzip()
+}
+
+/// Forges a gated job: waits for the gate (or for the test to drop it), then returns.
+fn wait_for_the_gate((weapon, gate): GatedJob) -> String {
+    let _ = gate.recv();
+    format!("{weapon} forged")
+}
+
+/// Starts `forge_all` on gated jobs (under the deadlock guard: it must return at once)
+/// and moves the iterator to a consumer thread that forwards every item it yields.
+fn start_streaming(workers: usize) -> (Receiver<Forging<String>>, Vec<Sender<()>>) {
+    let (jobs, gates) = gated_jobs();
+    let forged: Forged<String> = super::guarded(
+        "forge_all did not return while its jobs were still running: it must start the \
+         workers and hand back the iterator at once, not wait for the results",
+        move || forge_all(jobs, workers, wait_for_the_gate),
+    )
+    .unwrap_or_else(|e| panic!("forge_all({workers} workers) failed: {e}"));
+    let (forward, items) = mpsc::channel();
+    thread::spawn(move || {
+        for item in forged {
+            if forward.send(item).is_err() {
+                return;
+            }
+        }
+    });
+    (items, gates)
+}
+
+fn next_item(items: &Receiver<Forging<String>>, waiting_for: &str) -> Forging<String> {
+    items
+        .recv_timeout(super::DEADLOCK_GUARD)
+        .unwrap_or_else(|_| {
+            panic!(
+                "the iterator yielded nothing although {waiting_for} had finished: yield each \
+             result the moment its job finishes (a channel the workers send to), not after \
+             the whole batch or in submission order"
+            )
+        })
+}
+
+#[test]
+fn yields_each_result_in_the_order_the_jobs_finish() {
+    let (items, gates) = start_streaming(4);
+    let mut order = Vec::new();
+    for job in [2, 0, 3, 1] {
+        let _ = gates[job].send(());
+        order.push(next_item(&items, WEAPONS[job]));
+    }
+    let expected: Vec<Forging<String>> = [2, 0, 3, 1]
+        .into_iter()
+        .map(|job| (job, Ok(format!("{} forged", WEAPONS[job]))))
+        .collect();
+    assert_eq!(
+        order, expected,
+        "the jobs finished in the order 2, 0, 3, 1: the iterator must yield them in that \
+         order, each with its index in `jobs`"
+    );
+}
+
+#[test]
+fn yields_the_first_finished_job_while_the_others_still_run() {
+    let (items, gates) = start_streaming(4);
+    let _ = gates[3].send(());
+    let first = next_item(&items, "job 3 alone");
+    assert_eq!(
+        first,
+        (3, Ok("Vajra forged".to_owned())),
+        "only job 3 had finished, so it must come first while jobs 0, 1 and 2 still run"
+    );
+    drop(gates); // lets the other jobs finish
+}
+
+#[test]
+fn ends_after_the_last_result() {
+    let (items, gates) = start_streaming(2);
+    drop(gates); // every job finishes
+    let mut seen = Vec::new();
+    for _ in 0..WEAPONS.len() {
+        seen.push(next_item(&items, "every job").0);
+    }
+    let end = items.recv_timeout(super::DEADLOCK_GUARD);
+    seen.sort_unstable();
+    assert_eq!(
+        (seen, end.is_err()),
+        (vec![0, 1, 2, 3], true),
+        "the iterator must yield every job once and then end (None): drop every Sender \
+         when the workers are done, so the channel closes"
+    );
+}
+
+#[test]
+fn no_jobs_give_an_empty_stream_at_once() {
+    let got: Vec<Forging<u8>> = super::guarded("iterating over no jobs blocked", || {
+        forge_all(Vec::<u8>::new(), 3, |x| x).map(Iterator::collect)
+    })
+    .unwrap_or_else(|e| panic!("forge_all(no jobs) failed: {e}"));
+    assert!(
+        got.is_empty(),
+        "forge_all with no jobs yielded {got:?}: it must end at once (no worker keeps a \
+         Sender alive)"
+    );
+}
+
+#[test]
+fn zero_workers_is_an_error() {
+    let got = forge_all(vec![1, 2], 0, |x: i32| x).map(|_| ());
+    assert_eq!(
+        got,
+        Err(ForgeError::NoWorkers),
+        "forge_all with 0 workers gave {got:?}: it must refuse with ForgeError::NoWorkers"
+    );
+}
+
+#[test]
+fn a_job_that_panics_becomes_an_error_and_the_others_still_finish() {
+    let mut got: Vec<Forging<u32>> = super::guarded("the stream never ended", || {
+        forge_all(vec![1_u32, 0, 4], 2, |x| {
+            assert!(x != 0, "this forge cannot handle an empty ingot");
+            x * 10
+        })
+        .map(Iterator::collect)
+    })
+    .unwrap_or_else(|e| panic!("forge_all failed: {e}"));
+    got.sort_by_key(|(job, _)| *job);
+    assert_eq!(
+        got,
+        vec![
+            (0, Ok(10)),
+            (1, Err(ForgeError::Panicked { job: 1 })),
+            (2, Ok(40))
+        ],
+        "job 1 panicked: it must come out as ForgeError::Panicked {{ job: 1 }} \
+         (catch_unwind), and the worker must go on with the remaining jobs"
+    );
+}
+
+#[test]
+fn runs_the_jobs_on_at_most_workers_threads() {
+    let seen: Arc<Mutex<HashSet<ThreadId>>> = Arc::default();
+    let seen_by_forge = Arc::clone(&seen);
+    let results: Vec<Forging<usize>> = super::guarded("the stream never ended", move || {
+        forge_all((0..12).collect(), 3, move |x: usize| {
+            if let Ok(mut seen) = seen_by_forge.lock() {
+                seen.insert(thread::current().id());
+            }
+            x
+        })
+        .map(Iterator::collect)
+    })
+    .unwrap_or_else(|e| panic!("forge_all failed: {e}"));
+    let threads = seen.lock().map(|s| s.len()).unwrap_or(0);
+    assert!(
+        results.len() == 12 && threads <= 3,
+        "12 jobs on 3 workers yielded {} results from {threads} threads: every job once, \
+         on at most 3 threads that take jobs from a shared queue",
+        results.len()
+    );
+}
