@@ -27,3 +27,20 @@ macro_rules! assert_suite_snapshot {
         })
     };
 }
+
+#[cfg(any(not(feature = "one-kata"), feature = "async_close"))]
+mod async_close;
+#[cfg(any(not(feature = "one-kata"), feature = "async_stream"))]
+mod async_stream;
+#[cfg(any(not(feature = "one-kata"), feature = "descriptor_limit"))]
+mod descriptor_limit;
+#[cfg(any(not(feature = "one-kata"), feature = "gate"))]
+mod gate;
+#[cfg(any(not(feature = "one-kata"), feature = "pool"))]
+mod pool;
+#[cfg(any(not(feature = "one-kata"), feature = "scoped_lock"))]
+mod scoped_lock;
+#[cfg(any(not(feature = "one-kata"), feature = "transaction"))]
+mod transaction;
+#[cfg(any(not(feature = "one-kata"), feature = "with_resource"))]
+mod with_resource;

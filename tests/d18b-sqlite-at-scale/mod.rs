@@ -27,3 +27,123 @@ macro_rules! assert_suite_snapshot {
         })
     };
 }
+
+use std::cell::RefCell;
+
+use rusqlite::Connection;
+use rusqlite::StatementStatus;
+use rusqlite::trace::{TraceEvent, TraceEventCodes};
+
+/// A fresh temporary directory; every file a test touches lives in one.
+pub(crate) fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("the OS should give the test a temporary directory")
+}
+
+/// One run of a statement, as SQLite's trace hook saw it start.
+#[derive(Debug, Clone)]
+pub(crate) struct Run {
+    /// The statement's SQL text, as prepared (parameters not expanded).
+    pub(crate) sql: String,
+    /// How many runs this same prepared statement had finished before this one
+    /// (`SQLITE_STMTSTATUS_RUN`): 0 for a freshly prepared statement.
+    pub(crate) earlier_runs: i32,
+}
+
+/// A statement run that finished, with its counters.
+#[derive(Debug, Clone)]
+pub(crate) struct Finished {
+    /// The statement's SQL text.
+    pub(crate) sql: String,
+    /// Steps taken through full table scans (`SQLITE_STMTSTATUS_FULLSCAN_STEP`, cumulative).
+    pub(crate) fullscan_steps: i32,
+    /// Rows put into automatic indexes (`SQLITE_STMTSTATUS_AUTOINDEX`, cumulative).
+    pub(crate) auto_index_rows: i32,
+}
+
+/// What SQLite reported on one connection while the trace was on.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Trace {
+    /// Every statement run, in order (trigger sub-programs left out).
+    pub(crate) runs: Vec<Run>,
+    /// Every statement run that finished, in order.
+    pub(crate) finished: Vec<Finished>,
+    /// Result rows SQLite produced, over all statements.
+    pub(crate) rows: usize,
+}
+
+impl Trace {
+    /// The SQL texts of the runs, in order.
+    pub(crate) fn sql(&self) -> Vec<&str> {
+        self.runs.iter().map(|run| run.sql.as_str()).collect()
+    }
+
+    /// The runs whose SQL starts with `keyword` (ignoring case and leading blanks).
+    pub(crate) fn runs_of(&self, keyword: &str) -> Vec<&Run> {
+        self.runs
+            .iter()
+            .filter(|run| starts_with_keyword(&run.sql, keyword))
+            .collect()
+    }
+}
+
+/// Whether `sql` starts with `keyword`, ignoring case and leading whitespace.
+pub(crate) fn starts_with_keyword(sql: &str, keyword: &str) -> bool {
+    let sql = sql.trim_start();
+    sql.len() >= keyword.len() && sql[..keyword.len()].eq_ignore_ascii_case(keyword)
+}
+
+thread_local! {
+    // SQLite calls the trace hook on the thread that runs the statement: the test's thread.
+    static TRACE: RefCell<Trace> = RefCell::new(Trace::default());
+}
+
+fn record(event: TraceEvent<'_>) {
+    TRACE.with(|trace| {
+        let mut trace = trace.borrow_mut();
+        match event {
+            TraceEvent::Stmt(stmt, sql) if !sql.starts_with("--") => trace.runs.push(Run {
+                sql: sql.to_owned(),
+                earlier_runs: stmt.get_status(StatementStatus::Run),
+            }),
+            TraceEvent::Profile(stmt, _) => trace.finished.push(Finished {
+                sql: stmt.sql().into_owned(),
+                fullscan_steps: stmt.get_status(StatementStatus::FullscanStep),
+                auto_index_rows: stmt.get_status(StatementStatus::AutoIndex),
+            }),
+            TraceEvent::Row(_) => trace.rows += 1,
+            _ => {}
+        }
+    });
+}
+
+/// Starts recording every statement `conn` runs on this thread.
+pub(crate) fn start_trace(conn: &Connection) {
+    TRACE.with(|trace| *trace.borrow_mut() = Trace::default());
+    conn.trace_v2(
+        TraceEventCodes::SQLITE_TRACE_STMT
+            | TraceEventCodes::SQLITE_TRACE_PROFILE
+            | TraceEventCodes::SQLITE_TRACE_ROW,
+        Some(record),
+    );
+}
+
+/// Stops recording and returns what was seen since [`start_trace`].
+pub(crate) fn stop_trace(conn: &Connection) -> Trace {
+    conn.trace_v2(TraceEventCodes::empty(), None);
+    TRACE.with(|trace| std::mem::take(&mut *trace.borrow_mut()))
+}
+
+#[cfg(any(not(feature = "one-kata"), feature = "batch_insert"))]
+mod batch_insert;
+#[cfg(any(not(feature = "one-kata"), feature = "generic_repo"))]
+mod generic_repo;
+#[cfg(any(not(feature = "one-kata"), feature = "migrations"))]
+mod migrations;
+#[cfg(any(not(feature = "one-kata"), feature = "query_count"))]
+mod query_count;
+#[cfg(any(not(feature = "one-kata"), feature = "query_plan"))]
+mod query_plan;
+#[cfg(any(not(feature = "one-kata"), feature = "repository"))]
+mod repository;
+#[cfg(any(not(feature = "one-kata"), feature = "write_tax"))]
+mod write_tax;

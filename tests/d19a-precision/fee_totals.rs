@@ -28,6 +28,27 @@ fn a_million_decimal_fees_are_exact() {
     );
 }
 
+#[rstest::rstest]
+#[case::three_fees_of_seven_cents(3, "0.07", "0.21")]
+#[case::a_million_and_three_fees_of_thirteen_cents(1_000_003, "0.13", "130000.39")]
+#[case::a_fee_with_a_tenth_of_a_cent(7, "0.295", "2.065")]
+#[case::more_digits_than_a_float_holds(987_654_321, "0.0123456789", "12193263.1112635269")]
+fn the_decimal_total_never_passes_through_a_float(
+    #[case] count: u64,
+    #[case] fee: &str,
+    #[case] expected: &str,
+) {
+    let fee = Decimal::from_str(fee).expect("a valid decimal literal");
+    let got = decimal_fee_total(count, fee);
+    assert_eq!(
+        got.to_string(),
+        expected,
+        "{count} fees of {fee} gave {got}: multiply the Decimals themselves; a product computed \
+         in f64 and converted to Decimal brings the binary error along (3 × 0.07 is \
+         0.21000000000000002 in f64)"
+    );
+}
+
 #[test]
 fn the_float_and_decimal_totals_disagree_at_scale() {
     let float = float_fee_total(1_000_000, 0.10);

@@ -42,6 +42,6 @@ pub fn is_leap_year(year: i32) -> bool {
 }
 
 /// `Ok` if `candidate` is a correct leap-year function, else `Err` naming a year it fails.
-pub fn judge_leap_year(_candidate: fn(i32) -> bool) -> Result<(), String> {
-    todo!("judge a leap-year candidate against the Gregorian rules")
+pub fn judge_leap_year(candidate: fn(i32) -> bool) -> Result<(), String> {
+    todo!("judge the leap-year candidate at {candidate:p} against the Gregorian rules")
 }

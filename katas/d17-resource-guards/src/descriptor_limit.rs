@@ -1,0 +1,115 @@
+//! # Kata 5: the descriptor leak
+//!
+//! **Build** `Descriptor`, a guard that owns one raw file descriptor: `open` gets it from
+//! `libc::open`, `read_all` reads the file with `libc::read`, and `Drop` gives it back with
+//! `libc::close`. Then `total_bytes(paths)`, the total size of many files, read through
+//! `Descriptor`s.
+//!
+//! **Why.** This is the article's "phantom file". A process may hold only so many open
+//! descriptors at once (the soft `RLIMIT_NOFILE`, often 1024 on Linux and 256 on macOS;
+//! `ulimit -n`). A descriptor that is never closed, or thousands that are all held at once,
+//! ends in `EMFILE`, "too many open files": the server can no longer open a file, accept a
+//! connection or even log the error.
+//!
+//! **Python → Rust.** A Python file object closes when it is collected, which may be much
+//! later, so the article asks for `with open(…)`. Rust's `std::fs::File` is already a guard
+//! like the one you write here: it closes in `Drop`, the moment its owner's scope ends.
+//! This kata goes one level down, to the raw descriptor, and writes that `Drop` itself.
+//! Two leaks remain possible in Rust, and the tests catch both: a handle type without
+//! `Drop` (or `mem::forget`, `into_raw_fd`), and *hoarding*, opening every file before
+//! reading any (say, collecting a `Vec` of open files), which holds them all at once.
+//!
+//! **How the tests lower the limit.** `setrlimit(RLIMIT_NOFILE)` applies to the whole
+//! process, and `cargo test` runs the tests as threads of one process. So each limit test
+//! re-runs the test binary as a child process that runs only that test, lowers its own
+//! soft limit to 32 there and opens 128 files; the parent test only checks that the child
+//! passed. Nothing is changed in the process that runs the other tests, and nothing
+//! depends on file permissions (CI runs as root, which ignores them). Unix only
+//! (Linux and macOS): `libc::open` and `O_CLOEXEC` exist on both.
+//!
+//! **Rules the tests check.**
+//! - `Descriptor::open` opens read-only with `libc::O_RDONLY | libc::O_CLOEXEC`. A path
+//!   with a NUL byte is `FdError::NulInPath(path)` (`std::ffi::CString::new` fails); a
+//!   failed `open` is `FdError::Open { path, source: std::io::Error::last_os_error() }`.
+//! - `read_all` reads until `read` returns 0 (retrying on `EINTR`); a failed read is
+//!   `FdError::Read` (a directory opens read-only, but reading it fails with `EISDIR`).
+//! - The descriptor has the close-on-exec flag (`FD_CLOEXEC`), so child processes do not
+//!   inherit it.
+//! - Dropping the guard closes the descriptor (`fcntl(fd, F_GETFD)` fails afterwards).
+//! - `total_bytes` stops at the first error and returns it; it never holds more than one
+//!   descriptor, so it works for more files than the limit, and a failed call leaks none.
+//!
+//! **The tests check** reading a file, the sum over files, an empty file, a missing file,
+//! a NUL byte, the first error stopping the sum, and, under a lowered limit, that a
+//! dropped descriptor is closed, that 1000 opens in a row succeed, that 128 files can be
+//! summed, and that failing calls leak nothing.
+
+use std::io;
+use std::os::fd::RawFd;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+/// Why a file could not be opened or read.
+#[derive(Debug, Error)]
+pub enum FdError {
+    /// The path contains a NUL byte, which no Unix path can.
+    #[error("path {0:?} contains a NUL byte")]
+    NulInPath(PathBuf),
+    /// `open` failed (missing file, too many open files, …).
+    #[error("cannot open {path:?}: {source}")]
+    Open {
+        /// The path that was opened.
+        path: PathBuf,
+        /// The OS error (`ErrorKind::NotFound`, or raw `EMFILE` at the descriptor limit).
+        source: io::Error,
+    },
+    /// `read` failed.
+    #[error("cannot read {path:?}: {source}")]
+    Read {
+        /// The path that was read.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+}
+
+/// An open, read-only file descriptor, closed when dropped.
+#[derive(Debug)]
+pub struct Descriptor {
+    // Your fields here: the raw descriptor, and the path for error messages.
+}
+
+impl Descriptor {
+    /// Opens `path` read-only (`O_RDONLY | O_CLOEXEC`).
+    pub fn open(path: &Path) -> Result<Descriptor, FdError> {
+        todo!("open {path:?} with libc::open")
+    }
+
+    /// The raw descriptor number (still owned by this guard).
+    pub fn raw(&self) -> RawFd {
+        todo!("return the descriptor number of {self:?}")
+    }
+
+    /// Reads from the current position to the end of the file.
+    pub fn read_all(&mut self) -> Result<Vec<u8>, FdError> {
+        todo!("read {self:?} to the end with libc::read")
+    }
+}
+
+impl Drop for Descriptor {
+    /// Runs when the guard is dropped.
+    fn drop(&mut self) {
+        // Your code here: give the descriptor back (libc::close).
+        // No todo!() here: a panic inside drop during a panic aborts the test run.
+    }
+}
+
+/// The total size in bytes of the files at `paths`, each opened and read through a
+/// [`Descriptor`]; stops at the first error.
+pub fn total_bytes(paths: &[PathBuf]) -> Result<u64, FdError> {
+    todo!(
+        "sum the sizes of {} files, one open descriptor at a time",
+        paths.len()
+    )
+}

@@ -1,0 +1,152 @@
+//! # Kata 1: a guard that always closes
+//!
+//! **Build** `Gate`, a guard over one slot of a [`Tracker`]: `Gate::open` takes a slot
+//! (`Tracker::acquire`), and the slot is given back (`Tracker::release`) when the gate is
+//! dropped, whichever way its scope ends: at the closing brace, by an early `return`, by
+//! `?`, or by a panic. `close(self)` closes it earlier, and still exactly once.
+//!
+//! **Why.** A file, socket or connection that is opened on one line and closed on a later
+//! one leaks whenever something in between fails. Do that in a loop and the process runs
+//! out: "too many open files", a database at `max_connections`. The close has to be tied to
+//! the end of the scope, not to a line someone has to remember.
+//!
+//! **Python → Rust.** Python's `with` is sugar for `try/finally`: `__exit__` runs however the
+//! block is left. Rust has no `with` statement and needs none: a value is dropped when its
+//! owner's scope ends, on every path including unwinding from a panic, and `impl Drop` is
+//! the code that runs then (RAII, "resource acquisition is initialisation"). Ownership
+//! decides *which* scope: a gate moved into a function closes when that function ends;
+//! locals are dropped in reverse order of declaration, like nested `with` blocks.
+//!
+//! One exit skips `Drop`: [`std::mem::forget`] (or a reference cycle of `Rc`s). It is safe,
+//! because leaking is not undefined behaviour, but the slot stays taken; the tests show it.
+//!
+//! **Rules the tests check.**
+//! - `Gate::open` with an empty name fails with `GateError::EmptyName` and does not touch
+//!   the tracker; on a full tracker it passes on `GateError::Exhausted { limit }`.
+//! - Each gate releases its slot exactly once: `close()` followed by the drop of the moved
+//!   gate is one release (the tracker logs every release, so a double close shows).
+//! - The `impl Drop for Gate` at the end of this file is empty: fill it in. (It has no
+//!   `todo!()` on purpose: a panic inside `drop` while a panic unwinds aborts the whole
+//!   test run.)
+//!
+//! **The tests check** every exit path (end of scope, early return, `?`, panic through
+//! `std::panic::catch_unwind`), the explicit close, the reverse drop order of nested gates,
+//! a gate moved into a function, the two errors, a thousand panicking users of a tracker
+//! with one slot, `mem::forget`, and a law over any mix of kept, closed and dropped gates.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use thiserror::Error;
+
+/// What a tracker saw, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A gate with this name was opened.
+    Opened(String),
+    /// A gate with this name was closed.
+    Closed(String),
+}
+
+/// Why a gate could not be opened.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum GateError {
+    /// The name was empty: every gate needs a name for the log.
+    #[error("a gate needs a non-empty name")]
+    EmptyName,
+    /// Every slot of the tracker is taken.
+    #[error("all {limit} gates are open")]
+    Exhausted {
+        /// The tracker's limit.
+        limit: usize,
+    },
+}
+
+#[derive(Debug, Default)]
+struct Ledger {
+    open: usize,
+    events: Vec<Event>,
+}
+
+/// A shared, limited set of slots (think: the process's file descriptor table) with a log.
+///
+/// Clones share the same slots and log.
+#[derive(Debug, Clone)]
+pub struct Tracker {
+    limit: usize,
+    ledger: Arc<Mutex<Ledger>>,
+}
+
+impl Tracker {
+    /// A tracker that allows at most `limit` open gates at once.
+    pub fn new(limit: usize) -> Self {
+        Self {
+            limit,
+            ledger: Arc::default(),
+        }
+    }
+
+    fn ledger(&self) -> std::sync::MutexGuard<'_, Ledger> {
+        // The ledger is never left half-updated, so a poisoned lock is still consistent.
+        self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes a slot and records `Opened(name)`, or fails with `Exhausted` and records nothing.
+    pub fn acquire(&self, name: &str) -> Result<(), GateError> {
+        let mut ledger = self.ledger();
+        if ledger.open >= self.limit {
+            return Err(GateError::Exhausted { limit: self.limit });
+        }
+        ledger.open += 1;
+        ledger.events.push(Event::Opened(name.to_owned()));
+        Ok(())
+    }
+
+    /// Gives a slot back and records `Closed(name)` (every call is recorded, so a double
+    /// close shows in the log).
+    pub fn release(&self, name: &str) {
+        let mut ledger = self.ledger();
+        ledger.open = ledger.open.saturating_sub(1);
+        ledger.events.push(Event::Closed(name.to_owned()));
+    }
+
+    /// How many gates are open now.
+    pub fn open_now(&self) -> usize {
+        self.ledger().open
+    }
+
+    /// Everything recorded so far, oldest first.
+    pub fn events(&self) -> Vec<Event> {
+        self.ledger().events.clone()
+    }
+}
+
+/// One open slot of a [`Tracker`], given back when the gate is dropped.
+#[derive(Debug)]
+pub struct Gate {
+    // Your fields here: what does the drop need to give the slot back?
+}
+
+impl Gate {
+    /// Opens a gate named `name`: checks the name, then takes a slot of `tracker`.
+    pub fn open(tracker: &Tracker, name: &str) -> Result<Gate, GateError> {
+        todo!("open a gate named {name:?} on {tracker:?}")
+    }
+
+    /// The gate's name.
+    pub fn name(&self) -> &str {
+        todo!("return the name of {self:?}")
+    }
+
+    /// Closes the gate now instead of at the end of the scope.
+    pub fn close(self) {
+        todo!("close {self:?} now, exactly once")
+    }
+}
+
+impl Drop for Gate {
+    /// Runs when the gate goes out of scope, however the scope ends.
+    fn drop(&mut self) {
+        // Your code here: give the slot back.
+        // No todo!() here: a panic inside drop during a panic aborts the test run.
+    }
+}

@@ -1,0 +1,137 @@
+//! # Kata 8: scoped locks
+//!
+//! **Build** `Tally`, named counters shared by threads, kept in a
+//! `std::sync::Mutex<BTreeMap<String, u64>>`, and `Report`, what is left when the tally
+//! is consumed, even after a thread panicked while holding the lock.
+//!
+//! **Why.** A lock is a resource like a file: taken, it must be given back, and the time it
+//! is held matters. Held too briefly (read under one lock, write under another), two
+//! threads interleave and updates are lost. Held too long (while calling code that may
+//! take the same lock, or may block), the program deadlocks or crawls.
+//!
+//! **Python → Rust.** Python writes `with lock:` and the lock is released at the end of
+//! the block. In Rust `Mutex::lock` returns a `MutexGuard`, and the lock is released when
+//! the guard is dropped: at the end of the block that owns it, or earlier with
+//! `drop(guard)`. The data is only reachable through the guard, so forgetting to lock does
+//! not compile. What Python lacks is *poisoning*: if a thread panics while it holds the
+//! guard, the mutex is marked poisoned, and every later `lock()` returns
+//! `Err(PoisonError)`, because the data may be half-updated. The data is still there:
+//! `PoisonError::into_inner` gives it back for whoever decides it can be trusted, and
+//! `Mutex::into_inner` does the same for a mutex you own.
+//!
+//! **Rules the tests check.**
+//! - An empty key is `TallyError::EmptyKey`. A counter that was never added to is 0.
+//! - `add` returns the new total; if it would overflow a `u64`,
+//!   `TallyError::Overflow { key, amount }` and the total is unchanged.
+//! - `update(key, f)` calls `f(current)` *while holding the lock*, stores `Some(new)` (and
+//!   returns it) or changes nothing on `None`. The whole read-modify-write is one guard.
+//! - `add_then(key, amount, after)` adds, *releases the lock*, and only then calls
+//!   `after(new_total)`; `after` may use the tally.
+//! - `try_total` never blocks: `None` if the lock is held (by anyone, this thread
+//!   included) or poisoned (`Mutex::try_lock`).
+//! - Once a thread has panicked while holding the lock (inside `update`'s `f`), every
+//!   method returning `Result` fails with `TallyError::Poisoned`.
+//! - `into_report` consumes the tally and always returns the totals, with
+//!   `poisoned: true` if they were recovered from a poisoned mutex.
+//! - `Report` displays as `name=total` pairs in name order separated by `, ` (for example
+//!   `a=1, b=2`), or `(empty)` when there are no counters, followed by
+//!   ` (recovered from a poisoned lock)` when poisoned.
+//!
+//! **The tests check** running totals, eight threads adding at once, the lock being held
+//! inside `update` and released before `add_then`'s callback, overflow, empty keys,
+//! poisoning and recovery, the rendered reports (insta), and a law against a plain map.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use thiserror::Error;
+
+/// Why a tally operation failed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TallyError {
+    /// Counter names must not be empty.
+    #[error("a counter needs a non-empty name")]
+    EmptyKey,
+    /// The new total would not fit in a `u64`; the total is unchanged.
+    #[error("adding {amount} to {key:?} would overflow")]
+    Overflow {
+        /// The counter.
+        key: String,
+        /// The amount that did not fit.
+        amount: u64,
+    },
+    /// A thread panicked while it held the lock; the totals may be half-updated.
+    #[error("the tally's lock is poisoned: a thread panicked while holding it")]
+    Poisoned,
+}
+
+/// The totals of a tally, and whether they were recovered from a poisoned lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Every counter and its total.
+    pub totals: BTreeMap<String, u64>,
+    /// `true` if a thread panicked while holding the lock.
+    pub poisoned: bool,
+}
+
+impl fmt::Display for Report {
+    /// `a=1, b=2`, then ` (recovered from a poisoned lock)` if poisoned; `(empty)` if no
+    /// counters.
+    fn fmt(&self, _f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        todo!("render {self:?}")
+    }
+}
+
+/// Named counters shared between threads.
+#[derive(Debug, Default)]
+pub struct Tally {
+    // Your fields here: the counters behind a std::sync::Mutex.
+}
+
+impl Tally {
+    /// An empty tally.
+    pub fn new() -> Self {
+        todo!("make an empty tally")
+    }
+
+    /// Adds `amount` to `key` (a missing counter starts at 0) and returns the new total.
+    pub fn add(&self, key: &str, amount: u64) -> Result<u64, TallyError> {
+        todo!("add {amount} to {key:?} under one guard")
+    }
+
+    /// Runs `f` on the current total of `key` while holding the lock; stores and returns
+    /// what `f` returns, or leaves the total unchanged if `f` returns `None`.
+    pub fn update(
+        &self,
+        key: &str,
+        _f: impl FnOnce(u64) -> Option<u64>,
+    ) -> Result<Option<u64>, TallyError> {
+        todo!("read, change and write {key:?} under one guard")
+    }
+
+    /// Adds `amount` to `key`, releases the lock, then calls `after` with the new total.
+    pub fn add_then<R>(
+        &self,
+        key: &str,
+        amount: u64,
+        _after: impl FnOnce(u64) -> R,
+    ) -> Result<R, TallyError> {
+        todo!("add {amount} to {key:?}, release the lock, then call back")
+    }
+
+    /// The total of `key` (0 if missing).
+    pub fn total(&self, key: &str) -> Result<u64, TallyError> {
+        todo!("read the total of {key:?}")
+    }
+
+    /// The total of `key` if the lock is free right now; `None` if another guard holds it
+    /// (or it is poisoned). Never blocks.
+    pub fn try_total(&self, key: &str) -> Option<u64> {
+        todo!("read the total of {key:?} without waiting for the lock")
+    }
+
+    /// Consumes the tally and returns its totals, recovering them if the lock is poisoned.
+    pub fn into_report(self) -> Report {
+        todo!("take the totals out of the mutex, poisoned or not")
+    }
+}

@@ -1,0 +1,105 @@
+//! # Kata 2: a scope with a result
+//!
+//! **Build** `with_resource(open, body)`: open a resource, run `body` with it, close it on
+//! every path, and return what happened as a typed result; and
+//! `with_resource_suppressing(open, body, suppress)`, which may swallow chosen body errors.
+//!
+//! **Why.** Cleanup code must not eat errors. A close that fails (the last buffered write
+//! of a file did not reach the disk) is a real failure the caller needs to see; but if the
+//! body had already failed, reporting only the close's error hides the cause. And a body
+//! that panics half-way must still leave the resource closed.
+//!
+//! **Python → Rust.** `with` is `try/finally`: `__exit__` runs whatever happens, gets the
+//! exception, and re-raises it unless it returns `True`, which swallows it. In Rust errors
+//! are values, so all of that becomes a return type: [`ScopeError`] says which step failed
+//! and keeps both errors when both the body and the close failed. A panic is not an error
+//! value: it unwinds through your function. The only code that runs then is `Drop`, so
+//! while the body runs the resource must sit in a small guard whose `Drop` closes it; on
+//! the normal paths you take it back out of the guard and close it yourself, to see the
+//! close's `Result` (a `Drop` cannot return one).
+//!
+//! **Rules the tests check.**
+//! - Order: `open`, then `body`, then `close`, each at most once. If `open` fails, neither
+//!   the body nor the close runs: `ScopeError::Open(e)`.
+//! - Body `Ok(v)` and close `Ok` give `Ok(v)`; body `Ok` and close `Err(c)` give
+//!   `ScopeError::Close(c)`; body `Err(e)` and close `Ok` give `ScopeError::Body(e)` with
+//!   `e` unchanged; both failing give `ScopeError::BodyAndClose { body: e, close: c }`.
+//!   Its message is the `#[error]` text below (the tests snapshot it).
+//! - A panicking body: the resource is closed (its close error, if any, is dropped: the
+//!   panic is what matters) and the same panic continues to the caller.
+//! - `with_resource_suppressing` returns `Ok(Some(v))` on success and `Ok(None)` when the
+//!   body failed with an error for which `suppress` returns `true` *and* the close
+//!   succeeded; every other outcome is the same `Err` as `with_resource` gives (a close
+//!   failure is never swallowed).
+//!
+//! **The tests check** each outcome with a fake file whose close can fail, a panicking
+//! body (through `std::panic::catch_unwind`), the rendered `BodyAndClose` message, the
+//! suppressing variant, and a law: for any open/body/close outcome, a resource that was
+//! opened is closed exactly once.
+
+use thiserror::Error;
+
+/// A resource whose close can fail (a file whose last write is flushed on close, a
+/// connection that says goodbye to its server).
+pub trait Close {
+    /// Releases the resource.
+    fn close(self) -> Result<(), CloseError>;
+}
+
+/// A close that failed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("close failed: {reason}")]
+pub struct CloseError {
+    /// What went wrong.
+    pub reason: String,
+}
+
+/// How a scope failed. `E` is the error type of `open` and of the body.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ScopeError<E> {
+    /// Opening failed: there was nothing to run or close.
+    #[error("open failed: {0}")]
+    Open(E),
+    /// The body failed and the resource closed cleanly.
+    #[error("body failed: {0}")]
+    Body(E),
+    /// The body succeeded but closing failed.
+    #[error("{0}")]
+    Close(CloseError),
+    /// The body failed and closing failed too: both are kept.
+    #[error("body failed: {body}; then {close}")]
+    BodyAndClose {
+        /// The body's error, unchanged.
+        body: E,
+        /// The close's error.
+        close: CloseError,
+    },
+}
+
+/// Opens a resource, runs `body` with it, and closes it on every path (panics included).
+///
+/// The body's error comes back unchanged in `Body`; a close failure is `Close`, or
+/// `BodyAndClose` when the body failed too.
+pub fn with_resource<R, T, E>(
+    _open: impl FnOnce() -> Result<R, E>,
+    _body: impl FnOnce(&mut R) -> Result<T, E>,
+) -> Result<T, ScopeError<E>>
+where
+    R: Close,
+{
+    todo!("open the resource, run the body, close it on every path")
+}
+
+/// Like [`with_resource`], but a body error for which `suppress` returns `true` is
+/// swallowed (`Ok(None)`), as when Python's `__exit__` returns `True`. The resource is
+/// closed first in every case.
+pub fn with_resource_suppressing<R, T, E>(
+    _open: impl FnOnce() -> Result<R, E>,
+    _body: impl FnOnce(&mut R) -> Result<T, E>,
+    _suppress: impl FnOnce(&E) -> bool,
+) -> Result<Option<T>, ScopeError<E>>
+where
+    R: Close,
+{
+    todo!("run the scope and swallow the body errors that suppress accepts")
+}

@@ -1,0 +1,167 @@
+//! # Kata 5: one generic repository instead of one per table
+//!
+//! **Build** [`Repo<E>`](Repo): create-table, insert, get, all, update and delete written
+//! **once**, for any type that implements [`Entity`]; then the two `Entity` impls the kata
+//! needs ([`Warrior`] and [`Weapon`]: their table and columns are given, write `values` and
+//! `from_row`).
+//!
+//! **Why.** A hand-written repository per table is fine for three tables. With fifty, the same
+//! five methods are copied fifty times, and every copy is a place for a bug (a forgotten
+//! column in one `UPDATE`, a missing `ORDER BY` in one `all`). The article's answer is a
+//! generic base class or an ORM. The test of genericity is simple: adding a table must be one
+//! trait impl and nothing else — the tests bring a table your code has never heard of.
+//!
+//! **Python → Rust.** Python's generic base class reads table and column names from class
+//! attributes at run time, and a metaclass-based ORM builds the SQL for you. In Rust the
+//! entity's description is a trait with associated constants (`TABLE`, `COLUMNS`) and two
+//! conversions; the repository is generic over it (`impl<E: Entity> Repo<'_, E>`), and the
+//! compiler makes one copy of the code per entity for you. [`rusqlite::types::Value`] carries
+//! values of any SQLite type; `rusqlite::params_from_iter` binds a list of them.
+//!
+//! **Rules the tests hold you to.**
+//! - Identifiers (table and column names) come from the entity, so they are formatted into the
+//!   SQL — always quoted: wrap each in double quotes and double any `"` inside (`order` is an
+//!   SQL keyword; a table may be named `camp "notes"`, written `"camp ""notes"""`). Values
+//!   are never formatted in: they are bound parameters.
+//! - Every table has the primary key `id INTEGER PRIMARY KEY`; `create_table` creates
+//!   `id` plus one (untyped) column per entry of `COLUMNS`, only if the table is missing.
+//! - If `values()` does not give exactly one value per column, `insert` and `update` return
+//!   [`RepoError::WrongArity`] before running any SQL.
+//! - `get` of a missing id is `Ok(None)`; `update` and `delete` return `Ok(false)` when no row has
+//!   the id; `all` returns `(id, entity)` pairs in id order. [`Entity::from_row`] reads columns
+//!   by name, so the repository may select `*` or `id` plus the columns.
+//! - Working on a table that does not exist is [`RepoError::Sqlite`].
+//!
+//! **The tests check** full CRUD on warriors and weapons (a `NULL` owner included), a third and
+//! a fourth entity defined only in the tests (a keyword column, a name with a space and a
+//! quote), arity errors, a missing table, that values never appear in the SQL text, and (a
+//! proptest) that `all` returns what was inserted minus what was deleted.
+
+use std::marker::PhantomData;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row};
+
+/// A type stored in a table of its own, with an `INTEGER PRIMARY KEY` column named `id`.
+pub trait Entity: Sized {
+    /// The table's name.
+    const TABLE: &'static str;
+    /// The stored columns except `id`, in the order [`Entity::values`] gives them.
+    const COLUMNS: &'static [&'static str];
+    /// The values to store, one per entry of [`Entity::COLUMNS`], in the same order.
+    fn values(&self) -> Vec<Value>;
+    /// Builds the entity from a row that has (at least) every column of [`Entity::COLUMNS`],
+    /// reading the columns by name.
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self>;
+}
+
+/// Why a repository call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// [`Entity::values`] gave a different number of values than [`Entity::COLUMNS`] names.
+    #[error("{table}: {columns} columns but {values} values")]
+    WrongArity {
+        /// The entity's table.
+        table: &'static str,
+        /// How many columns the entity declares.
+        columns: usize,
+        /// How many values it gave.
+        values: usize,
+    },
+    /// SQLite refused a statement.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// A warrior (table `warriors`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warrior {
+    /// Display name.
+    pub name: String,
+    /// Power level.
+    pub power: i64,
+}
+
+/// A weapon (table `weapons`), possibly carried by a warrior.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weapon {
+    /// The weapon's name.
+    pub name: String,
+    /// Damage per strike.
+    pub damage: i64,
+    /// The id of the warrior carrying it, if any.
+    pub warrior_id: Option<i64>,
+}
+
+impl Entity for Warrior {
+    const TABLE: &'static str = "warriors";
+    const COLUMNS: &'static [&'static str] = &["name", "power"];
+
+    fn values(&self) -> Vec<Value> {
+        todo!("the values of {self:?}, in column order")
+    }
+
+    fn from_row(_row: &Row<'_>) -> rusqlite::Result<Self> {
+        todo!("read a warrior from a row, by column name")
+    }
+}
+
+impl Entity for Weapon {
+    const TABLE: &'static str = "weapons";
+    const COLUMNS: &'static [&'static str] = &["name", "damage", "warrior_id"];
+
+    fn values(&self) -> Vec<Value> {
+        todo!("the values of {self:?}, in column order")
+    }
+
+    fn from_row(_row: &Row<'_>) -> rusqlite::Result<Self> {
+        todo!("read a weapon from a row, by column name")
+    }
+}
+
+/// CRUD for any [`Entity`], over a borrowed connection.
+#[derive(Debug)]
+pub struct Repo<'c, E> {
+    conn: &'c Connection,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<'c, E: Entity> Repo<'c, E> {
+    /// A repository for `E` on `conn`.
+    pub fn new(conn: &'c Connection) -> Self {
+        Self {
+            conn,
+            entity: PhantomData,
+        }
+    }
+
+    /// Creates `E`'s table if it is missing: `id INTEGER PRIMARY KEY` plus one column per entry of `COLUMNS`.
+    pub fn create_table(&self) -> Result<(), RepoError> {
+        todo!("create table {:?} on {:?}", E::TABLE, self.conn.path())
+    }
+
+    /// Stores `entity` and returns its new id.
+    pub fn insert(&self, _entity: &E) -> Result<i64, RepoError> {
+        todo!("insert into {:?}", E::TABLE)
+    }
+
+    /// The entity with this id, if any.
+    pub fn get(&self, id: i64) -> Result<Option<E>, RepoError> {
+        todo!("get {id} from {:?}", E::TABLE)
+    }
+
+    /// Every entity with its id, in id order.
+    pub fn all(&self) -> Result<Vec<(i64, E)>, RepoError> {
+        todo!("list every row of {:?}", E::TABLE)
+    }
+
+    /// Replaces the stored columns of the entity with this id; `false` if there is none.
+    pub fn update(&self, id: i64, _entity: &E) -> Result<bool, RepoError> {
+        todo!("update {id} in {:?}", E::TABLE)
+    }
+
+    /// Deletes the entity with this id; `false` if there is none.
+    pub fn delete(&self, id: i64) -> Result<bool, RepoError> {
+        todo!("delete {id} from {:?}", E::TABLE)
+    }
+}

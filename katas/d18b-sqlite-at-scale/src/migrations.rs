@@ -1,0 +1,148 @@
+//! # Kata 6: versioned migrations, up and down
+//!
+//! **Build** a migrator: [`migrate`] moves a database's schema to a target version through a
+//! numbered list of [`Migration`]s (running `up` scripts forward, `down` scripts backward);
+//! [`current_version`] says where a database stands; [`checksum`] fingerprints a script.
+//!
+//! **Why.** `CREATE TABLE IF NOT EXISTS` at start-up cannot add a phone column to a table
+//! that already holds 10,000 rows, and dropping the table loses them. Migrations are the
+//! schema's history, applied in order and recorded in the database, so every copy of the
+//! database (yours, CI's, production's) can say which version it is at and be moved forward —
+//! or back, when a deployment is rolled back. A migration that dies half-way must leave no
+//! half: a table created but its index missing is worse than either state.
+//!
+//! **Python → Rust.** Alembic keeps a revision id in an `alembic_version` table and runs each
+//! revision's `upgrade()`/`downgrade()`. Here migrations are data: a version number and two SQL
+//! scripts. SQLite's schema changes (`CREATE`, `ALTER TABLE … ADD COLUMN`, `DROP`) are
+//! *transactional* — unlike MySQL's, which commit on their own — so a migration run inside a
+//! [`rusqlite::Transaction`] rolls back whole when any of its statements fails.
+//! `Transaction::execute_batch` runs a script of several statements; dropping a transaction
+//! without `commit()` rolls it back.
+//!
+//! **Rules the tests hold you to.**
+//! - The list must be numbered 1, 2, 3, … in order; the first position `i` (from 1) whose
+//!   migration has another version is [`MigrationError::Gap`] `{ expected: i, found }`, checked
+//!   before anything runs. A target beyond the last migration is
+//!   [`MigrationError::UnknownTarget`] `{ target, latest }`, also before anything runs.
+//! - Applied migrations are recorded in the table `schema_migrations` ([`LEDGER`]): one row per
+//!   applied migration with its version, name and the [`checksum`] of its `up` script. The
+//!   current version is the highest recorded version; 0 when the table is missing or empty.
+//! - Before migrating, every recorded migration is compared with the list: a recorded version
+//!   the list does not have is [`MigrationError::AheadOfCode`] `{ applied, latest }`; a
+//!   recorded checksum that differs from the list's `up` script is
+//!   [`MigrationError::Changed`] `{ version }` (someone edited a migration after it ran).
+//! - Each migration runs in its own transaction, together with its ledger row (inserted going
+//!   up, deleted going down). If its script fails, that transaction rolls back and `migrate`
+//!   returns [`MigrationError::Failed`] `{ version, source }`; migrations completed before it
+//!   in the same call stay applied.
+//! - Going down runs the `down` scripts from the current version to `target + 1`, newest first.
+//! - Migrating to the current version does nothing (no script runs) and returns
+//!   `Outcome { from: v, to: v }`.
+//! - [`checksum`] is the 64-bit FNV-1a hash of the script's UTF-8 bytes (start with
+//!   `0xcbf29ce484222325`; for each byte, xor it in, then multiply by `0x100000001b3`, wrapping),
+//!   bit-cast to `i64` because SQLite integers are signed.
+//!
+//! **The tests check** a fresh database at 0, up to the latest, step by step, idempotence (with
+//! the trace hook: no script runs twice), a column added to a populated file without losing a
+//! row, down to 1 and to 0, a failing migration rolled back whole, an edited migration, gaps,
+//! an unknown target, a database newer than the code, and the checksum's test vectors.
+
+use rusqlite::Connection;
+
+/// One step of the schema's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Migration {
+    /// 1 for the first migration, 2 for the next, and so on without gaps.
+    pub version: u32,
+    /// A short description.
+    pub name: &'static str,
+    /// The SQL that moves the schema from `version - 1` to `version`.
+    pub up: &'static str,
+    /// The SQL that moves it back from `version` to `version - 1`.
+    pub down: &'static str,
+}
+
+/// The ledger of applied migrations.
+pub const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version  INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL,
+    checksum INTEGER NOT NULL
+);";
+
+/// What a call to [`migrate`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// The version before the call.
+    pub from: u32,
+    /// The version after the call.
+    pub to: u32,
+}
+
+/// Why migrating failed. Nothing of a failed migration stays applied.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    /// The list is not numbered 1, 2, 3, … in order.
+    #[error("migration number {expected} is missing: found {found} in its place")]
+    Gap {
+        /// The version that should come next.
+        expected: u32,
+        /// The version found there.
+        found: u32,
+    },
+    /// The target is beyond the last migration of the list.
+    #[error("no migration {target}: the last one is {latest}")]
+    UnknownTarget {
+        /// The version asked for.
+        target: u32,
+        /// The last version of the list.
+        latest: u32,
+    },
+    /// The database has migrations applied that the list does not have.
+    #[error("the database is at version {applied}, newer than the last migration {latest}")]
+    AheadOfCode {
+        /// The database's version.
+        applied: u32,
+        /// The last version of the list.
+        latest: u32,
+    },
+    /// An applied migration's `up` SQL has changed since it was applied.
+    #[error("migration {version} was edited after it was applied")]
+    Changed {
+        /// The edited migration.
+        version: u32,
+    },
+    /// A migration's SQL failed; its transaction was rolled back.
+    #[error("migration {version} failed: {source}")]
+    Failed {
+        /// The migration that failed.
+        version: u32,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+    /// SQLite refused a statement of the migrator itself.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// The 64-bit FNV-1a hash of `sql`'s UTF-8 bytes, bit-cast to `i64` (SQLite integers are signed).
+pub fn checksum(sql: &str) -> i64 {
+    todo!("hash {sql:?} with FNV-1a")
+}
+
+/// The highest applied version, or 0 when nothing was ever applied.
+pub fn current_version(conn: &Connection) -> Result<u32, MigrationError> {
+    todo!("read the schema version of {:?}", conn.path())
+}
+
+/// Moves the schema to version `target` (up or down), one transaction per migration.
+pub fn migrate(
+    conn: &mut Connection,
+    migrations: &[Migration],
+    target: u32,
+) -> Result<Outcome, MigrationError> {
+    todo!(
+        "migrate {:?} to version {target} through {} migrations",
+        conn.path(),
+        migrations.len()
+    )
+}

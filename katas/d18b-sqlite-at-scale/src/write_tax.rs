@@ -1,0 +1,94 @@
+//! # Kata 3: the write tax
+//!
+//! **Build**
+//! - [`footprint`]: how many pages a table's own b-tree occupies, how many pages all of its
+//!   indexes occupy together, and how many indexes it has — read from SQLite's `dbstat`
+//!   virtual table (one row per page, with the `name` of the table or index the page belongs
+//!   to) and from `sqlite_schema` (which lists every index with the `tbl_name` it belongs to);
+//! - [`insert_steps`]: insert one warrior and report how many virtual-machine steps that
+//!   `INSERT` took (the statement counter `SQLITE_STMTSTATUS_VM_STEP`).
+//!
+//! **Why.** "Just add an index" is not free. Every index is a second b-tree that holds a copy
+//! of its columns: it takes pages on disk and in the cache, and every `INSERT`, `UPDATE` and
+//! `DELETE` has to update it too. An index nobody queries is pure cost. These two numbers make
+//! the cost visible: the suite's bench turns the second one into inserts per second with 0, 1
+//! and 3 indexes.
+//!
+//! **Python → Rust.** The article states the write penalty; it does not measure it. Here you
+//! measure it two ways that are exact and repeatable (unlike a stopwatch): pages counted by
+//! `dbstat`, and steps counted by SQLite itself. rusqlite exposes a statement's counters with
+//! `Statement::get_status` and [`rusqlite::StatementStatus`].
+//!
+//! **Rules the tests hold you to.**
+//! - `table` is a value: bind it as a parameter, never paste it into SQL. A name that is not a
+//!   table of the database (an unknown name, an index's name) is [`TaxError::NoSuchTable`]
+//!   carrying that name.
+//! - An index created by a `UNIQUE` constraint (named `sqlite_autoindex_…`) is an index like any
+//!   other and counts. Pages of other tables and of their indexes do not count: the file's
+//!   total (`PRAGMA page_count`) is the wrong number.
+//! - An empty table is one page (its root) and a table without indexes has 0 index pages.
+//! - A row the table refuses (its `CHECK` forbids an empty name) comes back as
+//!   [`TaxError::Sqlite`] with SQLite's constraint error.
+//!
+//! **The tests check** footprints with 0 to 3 indexes (each adds pages; the table's own pages do
+//! not change), a `UNIQUE` column, a second table beside the first, unknown names, that the step
+//! count of one insert grows with every index, and that pages never shrink as rows are added.
+
+use rusqlite::Connection;
+
+/// The table this kata measures. Tests add indexes to it.
+pub const SCHEMA: &str = "CREATE TABLE warriors (
+    id    INTEGER PRIMARY KEY,
+    name  TEXT NOT NULL CHECK (name <> ''),
+    email TEXT NOT NULL,
+    power INTEGER NOT NULL
+);";
+
+/// A warrior to insert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewWarrior {
+    /// Display name (not empty).
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Power level.
+    pub power: i64,
+}
+
+/// The pages one table occupies, split between its own b-tree and its indexes' b-trees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Footprint {
+    /// Pages of the table's own b-tree.
+    pub table_pages: i64,
+    /// Pages of all the table's indexes together (those from UNIQUE constraints included).
+    pub index_pages: i64,
+    /// How many indexes the table has (those from UNIQUE constraints included).
+    pub indexes: i64,
+}
+
+/// Why a measurement failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TaxError {
+    /// The database has no table with this name.
+    #[error("no table named {0:?}")]
+    NoSuchTable(String),
+    /// SQLite refused a statement.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// The pages `table` and its indexes occupy in the main database, read from `dbstat`.
+pub fn footprint(conn: &Connection, table: &str) -> Result<Footprint, TaxError> {
+    todo!(
+        "measure the pages of {table:?} and its indexes on {:?}",
+        conn.path()
+    )
+}
+
+/// Inserts one warrior into `warriors` and returns how many virtual-machine steps that INSERT took.
+pub fn insert_steps(conn: &Connection, warrior: &NewWarrior) -> Result<i64, TaxError> {
+    todo!(
+        "insert {warrior:?} and count its steps on {:?}",
+        conn.path()
+    )
+}

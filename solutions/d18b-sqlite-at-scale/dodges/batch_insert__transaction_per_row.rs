@@ -1,0 +1,53 @@
+//! Dodge: one prepared statement, with BEGIN and COMMIT around each row; every row still pays for its own commit, and a refused row leaves the earlier ones stored.
+//! Caught by: the_batch_is_one_transaction, a_refused_row_rolls_back_the_whole_batch, stores_a_batch_entirely_or_not_at_all
+
+use rusqlite::{Connection, params};
+
+/// The table the batch fills.
+pub const SCHEMA: &str = "CREATE TABLE warriors (
+    id    INTEGER PRIMARY KEY,
+    name  TEXT NOT NULL,
+    power INTEGER NOT NULL CHECK (power >= 0)
+);";
+
+/// A warrior to insert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewWarrior {
+    /// Display name.
+    pub name: String,
+    /// Power level (the table refuses negative values).
+    pub power: i64,
+}
+
+/// Why a batch failed. When it fails, none of its rows are stored.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// SQLite refused the row at this position of the batch (counting from 0).
+    #[error("row {index} was refused: {source}")]
+    Row {
+        /// The position of the refused row in the batch.
+        index: usize,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+    /// SQLite refused to prepare, begin or commit.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Inserts every warrior in one transaction through one prepared statement; returns the count.
+pub fn insert_batch(conn: &mut Connection, warriors: &[NewWarrior]) -> Result<usize, BatchError> {
+    let mut insert = conn.prepare("INSERT INTO warriors (name, power) VALUES (?1, ?2)")?;
+    for (index, warrior) in warriors.iter().enumerate() {
+        conn.execute_batch("BEGIN")?;
+        let stored = insert.execute(params![warrior.name, warrior.power]);
+        match stored {
+            Ok(_) => conn.execute_batch("COMMIT")?,
+            Err(source) => {
+                conn.execute_batch("ROLLBACK")?;
+                return Err(BatchError::Row { index, source });
+            }
+        }
+    }
+    Ok(warriors.len())
+}

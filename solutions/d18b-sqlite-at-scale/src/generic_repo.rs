@@ -1,0 +1,204 @@
+//! # Kata 5: one generic repository instead of one per table
+//!
+//! CRUD written once over an [`Entity`] trait; a new table is a trait impl.
+
+use std::marker::PhantomData;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
+
+/// A type stored in a table of its own, with an `INTEGER PRIMARY KEY` column named `id`.
+pub trait Entity: Sized {
+    /// The table's name.
+    const TABLE: &'static str;
+    /// The stored columns except `id`, in the order [`Entity::values`] gives them.
+    const COLUMNS: &'static [&'static str];
+    /// The values to store, one per entry of [`Entity::COLUMNS`], in the same order.
+    fn values(&self) -> Vec<Value>;
+    /// Builds the entity from a row that has (at least) every column of [`Entity::COLUMNS`],
+    /// reading the columns by name.
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self>;
+}
+
+/// Why a repository call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// [`Entity::values`] gave a different number of values than [`Entity::COLUMNS`] names.
+    #[error("{table}: {columns} columns but {values} values")]
+    WrongArity {
+        /// The entity's table.
+        table: &'static str,
+        /// How many columns the entity declares.
+        columns: usize,
+        /// How many values it gave.
+        values: usize,
+    },
+    /// SQLite refused a statement.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// A warrior (table `warriors`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warrior {
+    /// Display name.
+    pub name: String,
+    /// Power level.
+    pub power: i64,
+}
+
+/// A weapon (table `weapons`), possibly carried by a warrior.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weapon {
+    /// The weapon's name.
+    pub name: String,
+    /// Damage per strike.
+    pub damage: i64,
+    /// The id of the warrior carrying it, if any.
+    pub warrior_id: Option<i64>,
+}
+
+impl Entity for Warrior {
+    const TABLE: &'static str = "warriors";
+    const COLUMNS: &'static [&'static str] = &["name", "power"];
+
+    fn values(&self) -> Vec<Value> {
+        vec![Value::from(self.name.clone()), Value::from(self.power)]
+    }
+
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            name: row.get("name")?,
+            power: row.get("power")?,
+        })
+    }
+}
+
+impl Entity for Weapon {
+    const TABLE: &'static str = "weapons";
+    const COLUMNS: &'static [&'static str] = &["name", "damage", "warrior_id"];
+
+    fn values(&self) -> Vec<Value> {
+        vec![
+            Value::from(self.name.clone()),
+            Value::from(self.damage),
+            Value::from(self.warrior_id),
+        ]
+    }
+
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            name: row.get("name")?,
+            damage: row.get("damage")?,
+            warrior_id: row.get("warrior_id")?,
+        })
+    }
+}
+
+/// CRUD for any [`Entity`], over a borrowed connection.
+#[derive(Debug)]
+pub struct Repo<'c, E> {
+    conn: &'c Connection,
+    entity: PhantomData<fn() -> E>,
+}
+
+/// `name` as a quoted SQL identifier: inside double quotes, with every `"` doubled.
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn column_list<E: Entity>() -> String {
+    E::COLUMNS
+        .iter()
+        .map(|c| quoted(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl<'c, E: Entity> Repo<'c, E> {
+    /// A repository for `E` on `conn`.
+    pub fn new(conn: &'c Connection) -> Self {
+        Self {
+            conn,
+            entity: PhantomData,
+        }
+    }
+
+    /// Creates `E`'s table if it is missing: `id INTEGER PRIMARY KEY` plus one column per entry of `COLUMNS`.
+    pub fn create_table(&self) -> Result<(), RepoError> {
+        let sql = format!(
+            "CREATE TABLE IF NOT EXISTS {} (id INTEGER PRIMARY KEY, {})",
+            quoted(E::TABLE),
+            column_list::<E>()
+        );
+        self.conn.execute(&sql, [])?;
+        Ok(())
+    }
+
+    /// Stores `entity` and returns its new id.
+    pub fn insert(&self, entity: &E) -> Result<i64, RepoError> {
+        let values = checked_values(entity)?;
+        let placeholders = (1..=values.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({placeholders})",
+            quoted(E::TABLE),
+            column_list::<E>()
+        );
+        self.conn.execute(&sql, params_from_iter(values))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The entity with this id, if any.
+    pub fn get(&self, id: i64) -> Result<Option<E>, RepoError> {
+        let sql = format!("SELECT * FROM {} WHERE id = ?1", quoted(E::TABLE));
+        Ok(self.conn.query_row(&sql, [id], E::from_row).optional()?)
+    }
+
+    /// Every entity with its id, in id order.
+    pub fn all(&self) -> Result<Vec<(i64, E)>, RepoError> {
+        let sql = format!("SELECT * FROM {} ORDER BY id", quoted(E::TABLE));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], |row| Ok((row.get("id")?, E::from_row(row)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Replaces the stored columns of the entity with this id; `false` if there is none.
+    pub fn update(&self, id: i64, entity: &E) -> Result<bool, RepoError> {
+        let mut values = checked_values(entity)?;
+        let assignments = E::COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{} = ?{}", quoted(c), i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE {} SET {assignments} WHERE id = ?{}",
+            quoted(E::TABLE),
+            values.len() + 1
+        );
+        values.push(Value::from(id));
+        Ok(self.conn.execute(&sql, params_from_iter(values))? == 1)
+    }
+
+    /// Deletes the entity with this id; `false` if there is none.
+    pub fn delete(&self, id: i64) -> Result<bool, RepoError> {
+        let sql = format!("DELETE FROM {} WHERE id = ?1", quoted(E::TABLE));
+        Ok(self.conn.execute(&sql, [id])? == 1)
+    }
+}
+
+fn checked_values<E: Entity>(entity: &E) -> Result<Vec<Value>, RepoError> {
+    let values = entity.values();
+    if values.len() == E::COLUMNS.len() {
+        Ok(values)
+    } else {
+        Err(RepoError::WrongArity {
+            table: E::TABLE,
+            columns: E::COLUMNS.len(),
+            values: values.len(),
+        })
+    }
+}

@@ -1,0 +1,202 @@
+//! # Kata 6: versioned migrations, up and down
+//!
+//! Numbered migrations applied in order, each in its own transaction, recorded with a
+//! checksum in the `schema_migrations` table.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// One step of the schema's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Migration {
+    /// 1 for the first migration, 2 for the next, and so on without gaps.
+    pub version: u32,
+    /// A short description.
+    pub name: &'static str,
+    /// The SQL that moves the schema from `version - 1` to `version`.
+    pub up: &'static str,
+    /// The SQL that moves it back from `version` to `version - 1`.
+    pub down: &'static str,
+}
+
+/// The ledger of applied migrations.
+pub const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version  INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL,
+    checksum INTEGER NOT NULL
+);";
+
+/// What a call to [`migrate`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// The version before the call.
+    pub from: u32,
+    /// The version after the call.
+    pub to: u32,
+}
+
+/// Why migrating failed. Nothing of a failed migration stays applied.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    /// The list is not numbered 1, 2, 3, … in order.
+    #[error("migration number {expected} is missing: found {found} in its place")]
+    Gap {
+        /// The version that should come next.
+        expected: u32,
+        /// The version found there.
+        found: u32,
+    },
+    /// The target is beyond the last migration of the list.
+    #[error("no migration {target}: the last one is {latest}")]
+    UnknownTarget {
+        /// The version asked for.
+        target: u32,
+        /// The last version of the list.
+        latest: u32,
+    },
+    /// The database has migrations applied that the list does not have.
+    #[error("the database is at version {applied}, newer than the last migration {latest}")]
+    AheadOfCode {
+        /// The database's version.
+        applied: u32,
+        /// The last version of the list.
+        latest: u32,
+    },
+    /// An applied migration's `up` SQL has changed since it was applied.
+    #[error("migration {version} was edited after it was applied")]
+    Changed {
+        /// The edited migration.
+        version: u32,
+    },
+    /// A migration's SQL failed; its transaction was rolled back.
+    #[error("migration {version} failed: {source}")]
+    Failed {
+        /// The migration that failed.
+        version: u32,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+    /// SQLite refused a statement of the migrator itself.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// The 64-bit FNV-1a hash of `sql`'s UTF-8 bytes, bit-cast to `i64` (SQLite integers are signed).
+pub fn checksum(sql: &str) -> i64 {
+    let hash = sql.bytes().fold(FNV_OFFSET, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
+    });
+    i64::from_ne_bytes(hash.to_ne_bytes())
+}
+
+/// The highest applied version, or 0 when nothing was ever applied.
+pub fn current_version(conn: &Connection) -> Result<u32, MigrationError> {
+    let has_ledger: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'",
+        [],
+        |row| row.get(0),
+    )?;
+    if !has_ledger {
+        return Ok(0);
+    }
+    let version: Option<u32> = conn
+        .query_row("SELECT max(version) FROM schema_migrations", [], |row| {
+            row.get(0)
+        })
+        .optional()?
+        .flatten();
+    Ok(version.unwrap_or(0))
+}
+
+fn check_numbering(migrations: &[Migration]) -> Result<(), MigrationError> {
+    for (expected, migration) in (1..).zip(migrations) {
+        if migration.version != expected {
+            return Err(MigrationError::Gap {
+                expected,
+                found: migration.version,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_applied(conn: &Connection, migrations: &[Migration]) -> Result<u32, MigrationError> {
+    let mut stmt =
+        conn.prepare("SELECT version, checksum FROM schema_migrations ORDER BY version")?;
+    let applied = stmt
+        .query_map([], |row| Ok((row.get::<_, u32>(0)?, row.get::<_, i64>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let latest = u32::try_from(migrations.len()).unwrap_or(u32::MAX);
+    let mut current = 0;
+    for (version, sum) in applied {
+        let index = version.checked_sub(1).map(|i| i as usize);
+        let Some(migration) = index.and_then(|i| migrations.get(i)) else {
+            return Err(MigrationError::AheadOfCode {
+                applied: version,
+                latest,
+            });
+        };
+        if checksum(migration.up) != sum {
+            return Err(MigrationError::Changed { version });
+        }
+        current = version;
+    }
+    Ok(current)
+}
+
+fn apply(conn: &mut Connection, migration: &Migration) -> Result<(), MigrationError> {
+    let failed = |source| MigrationError::Failed {
+        version: migration.version,
+        source,
+    };
+    let tx = conn.transaction()?;
+    tx.execute_batch(migration.up).map_err(failed)?;
+    tx.execute(
+        "INSERT INTO schema_migrations (version, name, checksum) VALUES (?1, ?2, ?3)",
+        params![migration.version, migration.name, checksum(migration.up)],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn revert(conn: &mut Connection, migration: &Migration) -> Result<(), MigrationError> {
+    let failed = |source| MigrationError::Failed {
+        version: migration.version,
+        source,
+    };
+    let tx = conn.transaction()?;
+    tx.execute_batch(migration.down).map_err(failed)?;
+    tx.execute(
+        "DELETE FROM schema_migrations WHERE version = ?1",
+        [migration.version],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Moves the schema to version `target` (up or down), one transaction per migration.
+pub fn migrate(
+    conn: &mut Connection,
+    migrations: &[Migration],
+    target: u32,
+) -> Result<Outcome, MigrationError> {
+    check_numbering(migrations)?;
+    let latest = u32::try_from(migrations.len()).unwrap_or(u32::MAX);
+    if target > latest {
+        return Err(MigrationError::UnknownTarget { target, latest });
+    }
+    conn.execute_batch(LEDGER)?;
+    let from = check_applied(conn, migrations)?;
+    if target > from {
+        for migration in &migrations[from as usize..target as usize] {
+            apply(conn, migration)?;
+        }
+    } else {
+        for migration in migrations[target as usize..from as usize].iter().rev() {
+            revert(conn, migration)?;
+        }
+    }
+    Ok(Outcome { from, to: target })
+}

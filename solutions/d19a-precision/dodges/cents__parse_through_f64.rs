@@ -1,0 +1,188 @@
+//! Dodge: check the grammar, then let `f64` parsing do the arithmetic: every everyday
+//! amount comes out right, but a float has 53 bits, so large amounts lose their cents.
+//! Caught by: parses_plain_amounts_into_whole_cents, display_and_parse_round_trip
+
+use std::fmt;
+
+/// Errors from parsing, adding and splitting amounts of money.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    /// The input was the empty string.
+    #[error("an amount of money cannot be empty")]
+    Empty,
+    /// The input had non-zero digits past the cents, e.g. `"0.005"`.
+    #[error("{0:?} has a fraction of a cent: at most two non-zero decimal places")]
+    SubCent(String),
+    /// The input used exponent notation, e.g. `"1e3"`.
+    #[error("{0:?} uses exponent notation: write the amount out in full")]
+    Exponent(String),
+    /// The input used thousands separators, e.g. `"1,000.00"`.
+    #[error("{0:?} has thousands separators: write the digits without them")]
+    Separator(String),
+    /// The input was not a plain decimal amount at all.
+    #[error("{0:?} is not an amount of money")]
+    NotANumber(String),
+    /// The amount does not fit in an `i64` number of cents.
+    #[error("{0:?} is outside the range of i64 cents")]
+    OutOfRange(String),
+    /// Adding two amounts overflowed `i64`.
+    #[error("adding {left} and {right} overflows i64 cents")]
+    Overflow {
+        /// The left operand.
+        left: Cents,
+        /// The right operand.
+        right: Cents,
+    },
+    /// A bill cannot be split into zero parts.
+    #[error("cannot split an amount into zero parts")]
+    ZeroParts,
+    /// There are no ratios, or they are all zero, so no part can receive money.
+    #[error("cannot split an amount by ratios that are all zero")]
+    ZeroRatios,
+}
+
+/// An amount of money as a whole number of cents (`Cents(1050)` is `$10.50`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cents(pub i64);
+
+impl Cents {
+    /// Parses a plain decimal amount such as `"10.50"`, `"-3.05"` or `"7"`.
+    pub fn parse(input: &str) -> Result<Cents, MoneyError> {
+        if input.is_empty() {
+            return Err(MoneyError::Empty);
+        }
+        let (negative, body) = split_sign(input);
+        if !is_plain_decimal(body) {
+            return Err(classify_malformed(input, body));
+        }
+        let (_, fraction) = body.split_once('.').unwrap_or((body, ""));
+        cents_of_fraction(fraction).ok_or_else(|| MoneyError::SubCent(input.to_owned()))?;
+        // The shortcut: let the float parser do the arithmetic.
+        let value: f64 = body
+            .parse()
+            .map_err(|_| MoneyError::NotANumber(input.to_owned()))?;
+        let cents = (value * 100.0).round();
+        if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&cents) {
+            return Err(MoneyError::OutOfRange(input.to_owned()));
+        }
+        let magnitude = cents as i64;
+        Ok(Cents(if negative { -magnitude } else { magnitude }))
+    }
+
+    /// Adds two amounts, reporting overflow instead of wrapping.
+    pub fn checked_add(self, other: Cents) -> Result<Cents, MoneyError> {
+        self.0
+            .checked_add(other.0)
+            .map(Cents)
+            .ok_or(MoneyError::Overflow {
+                left: self,
+                right: other,
+            })
+    }
+}
+
+impl fmt::Display for Cents {
+    /// Writes `$10.50`, `-$3.05`; honours width and alignment (`{:>8}`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let magnitude = self.0.unsigned_abs();
+        f.pad(&format!(
+            "{sign}${}.{:02}",
+            magnitude / 100,
+            magnitude % 100
+        ))
+    }
+}
+
+/// Splits `total` into `parts` amounts that sum to it and differ by at most one cent,
+/// larger parts first.
+pub fn allocate(total: Cents, parts: usize) -> Result<Vec<Cents>, MoneyError> {
+    if parts == 0 {
+        return Err(MoneyError::ZeroParts);
+    }
+    let count = i64::try_from(parts).map_err(|_| MoneyError::OutOfRange(parts.to_string()))?;
+    let base = total.0.div_euclid(count);
+    let extra = total.0.rem_euclid(count);
+    Ok((0..count)
+        .map(|i| Cents(if i < extra { base + 1 } else { base }))
+        .collect())
+}
+
+/// Splits `total` in proportion to `ratios`; the parts sum exactly to `total`, each within
+/// one cent of its exact share (leftover cents go to the largest remainders, then the
+/// earliest parts).
+pub fn allocate_by_ratio(total: Cents, ratios: &[u32]) -> Result<Vec<Cents>, MoneyError> {
+    let weight: i128 = ratios.iter().map(|&r| i128::from(r)).sum();
+    if weight == 0 {
+        return Err(MoneyError::ZeroRatios);
+    }
+    let total = i128::from(total.0);
+    let exact: Vec<(i128, i128)> = ratios
+        .iter()
+        .map(|&r| {
+            let scaled = total * i128::from(r);
+            (scaled.div_euclid(weight), scaled.rem_euclid(weight))
+        })
+        .collect();
+    let floors: i128 = exact.iter().map(|&(floor, _)| floor).sum();
+    let leftover = usize::try_from(total - floors).unwrap_or(0);
+    let mut by_remainder: Vec<usize> = (0..exact.len()).collect();
+    by_remainder.sort_by_key(|&i| std::cmp::Reverse(exact[i].1));
+    let mut shares: Vec<i128> = exact.iter().map(|&(floor, _)| floor).collect();
+    for &i in by_remainder.iter().take(leftover) {
+        shares[i] += 1;
+    }
+    // Every share lies between 0 and `total`, so it fits in an i64 like `total` does.
+    Ok(shares.into_iter().map(|s| Cents(s as i64)).collect())
+}
+
+/// Strips one leading `-` or `+`; returns whether the amount is negative.
+fn split_sign(input: &str) -> (bool, &str) {
+    match input.as_bytes().first() {
+        Some(b'-') => (true, &input[1..]),
+        Some(b'+') => (false, &input[1..]),
+        _ => (false, input),
+    }
+}
+
+/// True for `digits` or `digits.digits`.
+fn is_plain_decimal(body: &str) -> bool {
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match body.split_once('.') {
+        Some((whole, fraction)) => all_digits(whole) && all_digits(fraction),
+        None => all_digits(body),
+    }
+}
+
+/// Names what is wrong with a body that is not a plain decimal.
+fn classify_malformed(input: &str, body: &str) -> MoneyError {
+    if let Some((mantissa, exponent)) = body.split_once(['e', 'E']) {
+        let exponent = exponent.strip_prefix(['-', '+']).unwrap_or(exponent);
+        if is_plain_decimal(mantissa) && is_plain_decimal(exponent) && !exponent.contains('.') {
+            return MoneyError::Exponent(input.to_owned());
+        }
+    }
+    let without_separators: String = body.chars().filter(|&c| c != ',' && c != '_').collect();
+    // `body` itself is malformed, so if dropping separators fixes it, there were some.
+    if is_plain_decimal(&without_separators) {
+        return MoneyError::Separator(input.to_owned());
+    }
+    MoneyError::NotANumber(input.to_owned())
+}
+
+/// The cents in a fraction's digits, or `None` if a non-zero digit follows the cents.
+fn cents_of_fraction(fraction: &str) -> Option<i128> {
+    let (cents, rest) = fraction.split_at(fraction.len().min(2));
+    if rest.bytes().any(|b| b != b'0') {
+        return None;
+    }
+    let padded = format!("{cents:0<2}");
+    digits_value(&padded)
+}
+
+/// The value of a string of ASCII digits, or `None` if it overflows `i128`.
+fn digits_value(digits: &str) -> Option<i128> {
+    digits.bytes().try_fold(0_i128, |value, digit| {
+        value.checked_mul(10)?.checked_add(i128::from(digit - b'0'))
+    })
+}

@@ -1,0 +1,261 @@
+//! Kata 6: an async connection closed with `close().await`, and `with_connection`.
+//!
+//! Every test runs on tokio's paused clock: the simulated latencies take no real time, and
+//! the tests step through them with `tokio::time::advance`.
+
+use std::time::Duration;
+
+use tokio_test::{assert_pending, assert_ready, task};
+
+use crate::async_close::{
+    AsyncConnection, CLOSE_LATENCY, CONNECT_LATENCY, ConnError, Event, QUERY_LATENCY, Server,
+    with_connection,
+};
+
+const URL: &str = "db://ledger";
+
+fn opened() -> Event {
+    Event::Opened(URL.to_owned())
+}
+
+fn queried(sql: &str) -> Event {
+    Event::Queried(sql.to_owned())
+}
+
+fn closed() -> Event {
+    Event::Closed(URL.to_owned())
+}
+
+fn dropped() -> Event {
+    Event::DroppedWithoutClose(URL.to_owned())
+}
+
+/// Deadlock guard in simulated time: far longer than any scripted latency.
+async fn guard<T>(fut: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(3600), fut)
+        .await
+        .expect("the operation must finish: nothing in this kata waits forever")
+}
+
+#[tokio::test(start_paused = true)]
+async fn open_query_close_happen_in_order() {
+    let server = Server::new();
+    let mut conn = guard(AsyncConnection::open(&server, URL))
+        .await
+        .expect("a valid url");
+    let rows = guard(conn.query("SELECT 1")).await;
+    guard(conn.close()).await;
+    assert_eq!(rows, Ok(vec!["SELECT 1".to_owned()]), "the query's rows");
+    assert_eq!(
+        (server.events(), server.open_sessions()),
+        (vec![opened(), queried("SELECT 1"), closed()], 0),
+        "open, query, close must reach the server in that order, and an awaited close ends \
+         the session without a DroppedWithoutClose warning"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn close_is_pending_until_the_server_acknowledges() {
+    let server = Server::new();
+    let conn = guard(AsyncConnection::open(&server, URL))
+        .await
+        .expect("a valid url");
+    let mut closing = task::spawn(conn.close());
+    assert_pending!(
+        closing.poll(),
+        "close must wait for the server (CLOSE_LATENCY), not finish at once"
+    );
+    assert_eq!(
+        server.events(),
+        vec![opened()],
+        "while close is in flight the server has not acknowledged it yet"
+    );
+    tokio::time::advance(CLOSE_LATENCY).await;
+    assert!(closing.is_woken(), "the timer must wake the close future");
+    assert_ready!(
+        closing.poll(),
+        "after CLOSE_LATENCY the close must complete"
+    );
+    assert_eq!(
+        (server.events(), server.open_sessions()),
+        (vec![opened(), closed()], 0),
+        "a completed close is acknowledged exactly once, with no warning"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_open_connection_knows_its_url() {
+    let server = Server::new();
+    let conn = guard(AsyncConnection::open(&server, URL))
+        .await
+        .expect("a valid url");
+    let url = conn.url().to_owned();
+    guard(conn.close()).await;
+    assert_eq!(
+        url, URL,
+        "url() must return the url the connection was opened with"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_an_open_connection_warns_and_leaks_the_session() {
+    let server = Server::new();
+    let conn = guard(AsyncConnection::open(&server, URL))
+        .await
+        .expect("a valid url");
+    drop(conn);
+    assert_eq!(
+        (server.events(), server.open_sessions()),
+        (vec![opened(), dropped()], 1),
+        "Drop cannot await the close: this kata's documented behaviour is to record \
+         DroppedWithoutClose (Server::warn_dropped) and leave the session open"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_bad_url_opens_nothing_and_warns_about_nothing() {
+    let server = Server::new();
+    for url in ["postgres://ledger", "db://", "ledger", ""] {
+        let got = guard(AsyncConnection::open(&server, url))
+            .await
+            .map(|conn| conn.url().to_owned());
+        assert_eq!(
+            got,
+            Err(ConnError::BadUrl(url.to_owned())),
+            "{url:?} is not db://name: open must refuse it with ConnError::BadUrl"
+        );
+    }
+    assert_eq!(
+        server.events(),
+        vec![],
+        "refused urls must not reach the server, and no connection exists to warn about"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_connection_returns_the_body_result_and_closes() {
+    let server = Server::new();
+    let got = guard(with_connection(&server, URL, async |conn| {
+        conn.query("SELECT balance").await
+    }))
+    .await;
+    assert_eq!(
+        got,
+        Ok(vec!["SELECT balance".to_owned()]),
+        "the body's rows"
+    );
+    assert_eq!(
+        server.events(),
+        vec![opened(), queried("SELECT balance"), closed()],
+        "with_connection must open, run the body, and await close before returning"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_connection_closes_when_the_body_fails() {
+    let server = Server::new();
+    let got = guard(with_connection(&server, URL, async |conn| {
+        conn.query("SELECT FAIL").await
+    }))
+    .await;
+    assert_eq!(
+        got,
+        Err(ConnError::Query("SELECT FAIL".to_owned())),
+        "the body's error must come back unchanged"
+    );
+    assert_eq!(
+        (server.events(), server.open_sessions()),
+        (vec![opened(), queried("SELECT FAIL"), closed()], 0),
+        "the body failed: with_connection must still await close (no `?` before close), \
+         so the server sees Closed and no DroppedWithoutClose"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_connection_is_pending_while_close_is_in_flight() {
+    let server = Server::new();
+    let mut scope = task::spawn(with_connection(&server, URL, async |_conn| Ok(7)));
+    assert_pending!(scope.poll(), "connecting takes CONNECT_LATENCY");
+    tokio::time::advance(CONNECT_LATENCY).await;
+    assert_pending!(
+        scope.poll(),
+        "after connecting and an instant body, close is in flight: with_connection must \
+         still be waiting for it"
+    );
+    assert_eq!(
+        server.events(),
+        vec![opened()],
+        "the close has not been acknowledged yet"
+    );
+    tokio::time::advance(CLOSE_LATENCY).await;
+    let got = assert_ready!(scope.poll(), "the close was acknowledged");
+    assert_eq!(
+        (got, server.events()),
+        (Ok(7), vec![opened(), closed()]),
+        "with_connection returns the body's value only once close has completed"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_with_connection_drops_the_connection_with_a_warning() {
+    let server = Server::new();
+    let mut scope = task::spawn(with_connection(&server, URL, async |conn| {
+        conn.query("SELECT slow").await
+    }));
+    assert_pending!(scope.poll(), "connecting");
+    tokio::time::advance(CONNECT_LATENCY).await;
+    assert_pending!(scope.poll(), "the query is in flight");
+    drop(scope);
+    assert_eq!(
+        (server.events(), server.open_sessions()),
+        (vec![opened(), dropped()], 1),
+        "cancelling a future drops it mid-await: no close().await can run, so the \
+         connection's Drop must record the DroppedWithoutClose warning"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_that_never_opened_is_not_closed() {
+    let server = Server::new();
+    let mut ran = false;
+    let got = guard(with_connection(&server, "mysql://x", async |_conn| {
+        ran = true;
+        Ok(())
+    }))
+    .await;
+    assert_eq!(
+        (got, ran, server.events()),
+        (
+            Err(ConnError::BadUrl("mysql://x".to_owned())),
+            false,
+            vec![]
+        ),
+        "a failed open must return its error without running the body or closing anything"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn nested_queries_run_on_one_connection_in_order() {
+    let server = Server::new();
+    let start = tokio::time::Instant::now();
+    let got = guard(with_connection(&server, URL, async |conn| {
+        let first = conn.query("SELECT a").await?;
+        let second = conn.query("SELECT b").await?;
+        Ok(first.len() + second.len())
+    }))
+    .await;
+    assert_eq!(
+        (got, server.events()),
+        (
+            Ok(2),
+            vec![opened(), queried("SELECT a"), queried("SELECT b"), closed()]
+        ),
+        "one open, the body's queries in order, one close"
+    );
+    assert_eq!(
+        start.elapsed(),
+        CONNECT_LATENCY + QUERY_LATENCY * 2 + CLOSE_LATENCY,
+        "on the paused clock the whole scope takes exactly connect + two queries + close: \
+         each step is awaited in turn, the close included"
+    );
+}

@@ -1,0 +1,271 @@
+//! Kata 5: a `Descriptor` guard over a raw file descriptor, and more files than the
+//! descriptor limit.
+//!
+//! The limit tests lower `RLIMIT_NOFILE`, which is process-wide: `cargo test` runs tests
+//! as threads of one process, so each of them re-runs this test binary as a child process
+//! (only that test, `--exact`) and lowers the limit there. The parent only checks that
+//! the child passed.
+
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rstest::rstest;
+
+use crate::descriptor_limit::{Descriptor, FdError, total_bytes};
+
+/// Set in the child process to the name of the test it must run.
+const CHILD_ENV: &str = "D17_DESCRIPTOR_LIMIT_CHILD";
+
+/// The soft `RLIMIT_NOFILE` the child lowers itself to.
+const LOWERED_LIMIT: u64 = 32;
+
+/// Runs `body` in a child process whose soft descriptor limit is `LOWERED_LIMIT`. In the
+/// parent, re-runs the test named `test` in a child and asserts that it passed.
+fn with_lowered_limit(test: &str, body: impl FnOnce(u64)) {
+    if std::env::var(CHILD_ENV).as_deref() == Ok(test) {
+        body(lower_soft_limit(LOWERED_LIMIT));
+        return;
+    }
+    let module = module_path!()
+        .split_once("::")
+        .map_or(module_path!(), |(_crate, path)| path);
+    let exe = std::env::current_exe().expect("the test binary knows its own path");
+    let out = Command::new(exe)
+        .args([
+            "--exact",
+            &format!("{module}::{test}"),
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env(CHILD_ENV, test)
+        .output()
+        .expect("the test binary can run itself");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "the child process that ran {test} with a descriptor limit of {LOWERED_LIMIT} \
+         failed ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Lowers this process's soft `RLIMIT_NOFILE` to `limit` (never raises it); returns the
+/// soft limit now in force.
+fn lower_soft_limit(limit: u64) -> u64 {
+    let mut rl = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `rl` is a valid, writable rlimit.
+    let got = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) };
+    assert_eq!(got, 0, "getrlimit(RLIMIT_NOFILE) failed");
+    rl.rlim_cur = rl.rlim_cur.min(limit);
+    // SAFETY: `rl` is a valid rlimit whose soft limit does not exceed its hard limit.
+    let set = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &rl) };
+    assert_eq!(set, 0, "setrlimit(RLIMIT_NOFILE) failed");
+    rl.rlim_cur
+}
+
+/// `count` files in `dir`, file `i` holding `i + 1` bytes.
+fn make_files(dir: &Path, count: usize) -> Vec<PathBuf> {
+    (0..count)
+        .map(|i| {
+            let path = dir.join(format!("part-{i:04}.log"));
+            std::fs::write(&path, vec![b'x'; i + 1]).expect("the temp dir is writable");
+            path
+        })
+        .collect()
+}
+
+/// Whether `fd` is an open descriptor of this process.
+fn is_open(fd: i32) -> bool {
+    // SAFETY: F_GETFD only queries the descriptor table; any number is allowed.
+    unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
+}
+
+#[test]
+fn reads_a_file_through_a_descriptor() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("data.txt");
+    std::fs::write(&path, "the first line\nthe second line\n").expect("writable");
+    let got = Descriptor::open(&path).and_then(|mut fd| fd.read_all());
+    assert_eq!(
+        got.ok().as_deref(),
+        Some(&b"the first line\nthe second line\n"[..]),
+        "Descriptor::open then read_all must return the whole file"
+    );
+}
+
+#[test]
+fn total_bytes_adds_up_the_sizes() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let paths = make_files(dir.path(), 4);
+    let got = total_bytes(&paths).ok();
+    assert_eq!(
+        got,
+        Some(1 + 2 + 3 + 4),
+        "total_bytes of files of 1..=4 bytes"
+    );
+}
+
+#[test]
+fn total_bytes_of_no_files_is_zero() {
+    let got = total_bytes(&[]).ok();
+    assert_eq!(got, Some(0), "no files hold no bytes");
+}
+
+#[test]
+fn an_empty_file_reads_as_nothing() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("empty");
+    std::fs::write(&path, "").expect("writable");
+    let got = Descriptor::open(&path)
+        .and_then(|mut fd| fd.read_all())
+        .ok();
+    assert_eq!(got, Some(Vec::new()), "an empty file reads as zero bytes");
+}
+
+#[test]
+fn a_missing_file_is_an_open_error_with_the_path() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("missing.log");
+    let got = Descriptor::open(&path).map(|fd| fd.raw());
+    assert!(
+        matches!(&got, Err(FdError::Open { path: p, source }) if *p == path && source.kind() == ErrorKind::NotFound),
+        "opening a missing file gave {got:?}: it must be FdError::Open with the path and \
+         the OS error (ErrorKind::NotFound)"
+    );
+}
+
+#[test]
+fn a_path_with_a_nul_byte_is_rejected() {
+    let path = PathBuf::from("bad\0name");
+    let got = Descriptor::open(&path).map(|fd| fd.raw());
+    assert!(
+        matches!(&got, Err(FdError::NulInPath(p)) if *p == path),
+        "a path with a NUL byte cannot be passed to the OS: got {got:?}, expected \
+         FdError::NulInPath"
+    );
+}
+
+#[test]
+fn reading_a_directory_is_a_read_error() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let got = Descriptor::open(dir.path()).and_then(|mut fd| fd.read_all());
+    assert!(
+        matches!(&got, Err(FdError::Read { path, source })
+            if path == dir.path() && source.raw_os_error() == Some(libc::EISDIR)),
+        "a directory opens read-only but cannot be read: read_all must return FdError::Read \
+         with the path and the OS error (EISDIR), got {got:?}"
+    );
+}
+
+#[test]
+fn descriptors_are_opened_close_on_exec() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let paths = make_files(dir.path(), 1);
+    let fd = Descriptor::open(&paths[0]).expect("the file exists");
+    // SAFETY: F_GETFD only reads the flags of a descriptor this test owns.
+    let flags = unsafe { libc::fcntl(fd.raw(), libc::F_GETFD) };
+    assert!(
+        flags >= 0 && flags & libc::FD_CLOEXEC != 0,
+        "descriptor flags {flags:#x}: open with O_CLOEXEC, so a child process started by \
+         another thread cannot inherit (and keep open) the descriptor"
+    );
+}
+
+#[rstest]
+#[case::first_file_missing(0)]
+#[case::last_file_missing(3)]
+fn total_bytes_stops_at_the_first_missing_file(#[case] missing: usize) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut paths = make_files(dir.path(), 4);
+    paths[missing] = dir.path().join("gone.log");
+    let got = total_bytes(&paths);
+    assert!(
+        matches!(&got, Err(FdError::Open { path, .. }) if *path == paths[missing]),
+        "file {missing} is missing: total_bytes must return FdError::Open for it, got {got:?}"
+    );
+}
+
+#[test]
+fn dropping_a_descriptor_closes_it() {
+    // In a single-threaded child: no other thread can reuse the number after the close.
+    with_lowered_limit("dropping_a_descriptor_closes_it", |_| {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let paths = make_files(dir.path(), 1);
+        let fd = Descriptor::open(&paths[0]).expect("the file exists");
+        let raw = fd.raw();
+        let open_before = is_open(raw);
+        drop(fd);
+        assert_eq!(
+            (open_before, is_open(raw)),
+            (true, false),
+            "descriptor {raw} must be open while its guard lives and closed once the guard \
+             is dropped (libc::close in Drop)"
+        );
+    });
+}
+
+#[test]
+fn total_bytes_reads_more_files_than_the_descriptor_limit() {
+    with_lowered_limit(
+        "total_bytes_reads_more_files_than_the_descriptor_limit",
+        |limit| {
+            let files = usize::try_from(limit * 4).expect("small");
+            let dir = tempfile::tempdir().expect("a temp dir");
+            let paths = make_files(dir.path(), files);
+            let got = total_bytes(&paths);
+            let expected = (files * (files + 1) / 2) as u64;
+            assert!(
+                matches!(got, Ok(n) if n == expected),
+                "total_bytes over {files} files with a descriptor limit of {limit} gave {got:?}: \
+             each file must be closed before the next is opened, so the process never holds \
+             more than one of them (a leaked or hoarded descriptor ends in EMFILE, 'too many \
+             open files')"
+            );
+        },
+    );
+}
+
+#[test]
+fn a_thousand_opened_and_dropped_descriptors_leave_room() {
+    with_lowered_limit(
+        "a_thousand_opened_and_dropped_descriptors_leave_room",
+        |limit| {
+            let dir = tempfile::tempdir().expect("a temp dir");
+            let paths = make_files(dir.path(), 1);
+            for round in 0..1000 {
+                let fd = Descriptor::open(&paths[0]);
+                assert!(
+                    fd.is_ok(),
+                    "open number {round} failed with a limit of {limit}: {:?}; every dropped \
+                 Descriptor must give its descriptor back",
+                    fd.err()
+                );
+            }
+        },
+    );
+}
+
+#[test]
+fn a_failing_total_leaks_no_descriptor() {
+    with_lowered_limit("a_failing_total_leaks_no_descriptor", |limit| {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mut paths = make_files(dir.path(), 3);
+        paths.push(dir.path().join("gone.log"));
+        for _ in 0..limit * 2 {
+            let got = total_bytes(&paths);
+            assert!(
+                matches!(got, Err(FdError::Open { .. })),
+                "the 4th file is missing, so total_bytes must fail with FdError::Open, got \
+                 {got:?} (EMFILE here means the earlier failing calls leaked descriptors)"
+            );
+            if let Err(FdError::Open { source, .. }) = &got {
+                assert_eq!(source.kind(), ErrorKind::NotFound, "got {source}: a leak?");
+            }
+        }
+    });
+}

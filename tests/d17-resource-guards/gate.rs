@@ -1,0 +1,222 @@
+//! Kata 1: a `Gate` that closes on every exit path through `Drop`.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use proptest::prelude::*;
+use rstest::rstest;
+
+use crate::gate::{Event, Gate, GateError, Tracker};
+
+fn opened(name: &str) -> Event {
+    Event::Opened(name.to_owned())
+}
+
+fn closed(name: &str) -> Event {
+    Event::Closed(name.to_owned())
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Exit {
+    EndOfScope,
+    EarlyReturn,
+    QuestionMark,
+    Panic,
+}
+
+#[derive(Debug)]
+struct Refused;
+
+fn refuse() -> Result<(), Refused> {
+    Err(Refused)
+}
+
+/// Opens a gate, then leaves the function the way `exit` says.
+fn use_a_gate(tracker: &Tracker, exit: Exit) -> Result<(), Refused> {
+    let gate = Gate::open(tracker, "g").expect("the tracker has a free slot");
+    assert_eq!(tracker.open_now(), 1, "an open gate must hold one slot");
+    match exit {
+        Exit::EndOfScope => {}
+        Exit::EarlyReturn => return Ok(()),
+        Exit::QuestionMark => refuse()?,
+        Exit::Panic => panic!("the body failed while gate {} was open", gate.name()),
+    }
+    Ok(())
+}
+
+#[test]
+fn opening_a_gate_takes_a_slot_and_logs_it() {
+    let tracker = Tracker::new(4);
+    let gate = Gate::open(&tracker, "data.txt").expect("the tracker has a free slot");
+    assert_eq!(
+        (gate.name(), tracker.open_now(), tracker.events()),
+        ("data.txt", 1, vec![opened("data.txt")]),
+        "Gate::open must take one slot of the tracker (Tracker::acquire) and keep its name"
+    );
+}
+
+#[rstest]
+#[case::end_of_scope(Exit::EndOfScope)]
+#[case::early_return(Exit::EarlyReturn)]
+#[case::question_mark(Exit::QuestionMark)]
+#[case::panic(Exit::Panic)]
+fn the_gate_closes_on_every_exit_path(#[case] exit: Exit) {
+    let tracker = Tracker::new(1);
+    let _ = catch_unwind(AssertUnwindSafe(|| use_a_gate(&tracker, exit)));
+    assert_eq!(
+        (tracker.open_now(), tracker.events()),
+        (0, vec![opened("g"), closed("g")]),
+        "after leaving the gate's scope by {exit:?} the tracker shows {} open gates: Drop \
+         runs on every way out of a scope, panics included, so the gate must release its \
+         slot in `impl Drop for Gate`, exactly once",
+        tracker.open_now()
+    );
+}
+
+#[test]
+fn an_explicit_close_releases_the_slot_exactly_once() {
+    let tracker = Tracker::new(2);
+    let gate = Gate::open(&tracker, "early").expect("the tracker has a free slot");
+    gate.close();
+    let after_close = tracker.events();
+    let _still_open = Gate::open(&tracker, "other").expect("the tracker has a free slot");
+    assert_eq!(
+        after_close,
+        vec![opened("early"), closed("early")],
+        "close() must release the slot right away, and the drop that follows (close takes \
+         self) must not release it a second time"
+    );
+    assert_eq!(
+        tracker.open_now(),
+        1,
+        "only the gate named other is open: a close and its drop must count as one release"
+    );
+}
+
+#[test]
+fn nested_gates_close_in_reverse_order() {
+    let tracker = Tracker::new(3);
+    {
+        let _outer = Gate::open(&tracker, "session").expect("a free slot");
+        let _inner = Gate::open(&tracker, "response").expect("a free slot");
+    }
+    assert_eq!(
+        tracker.events(),
+        vec![
+            opened("session"),
+            opened("response"),
+            closed("response"),
+            closed("session")
+        ],
+        "locals are dropped in reverse order of declaration, like nested `with` blocks: the \
+         inner gate must close before the outer one"
+    );
+}
+
+#[test]
+fn a_gate_moved_into_a_function_closes_when_that_function_ends() {
+    fn consume(gate: Gate, tracker: &Tracker) -> (String, usize) {
+        (gate.name().to_owned(), tracker.open_now())
+    }
+    let tracker = Tracker::new(1);
+    let gate = Gate::open(&tracker, "moved").expect("a free slot");
+    let (_, during) = consume(gate, &tracker);
+    assert_eq!(
+        (during, tracker.open_now()),
+        (1, 0),
+        "ownership moved the gate into consume(): it must stay open inside and be closed \
+         when consume's scope ends, not when the caller's does"
+    );
+}
+
+#[test]
+fn an_empty_name_is_rejected_and_takes_no_slot() {
+    let tracker = Tracker::new(1);
+    let got = Gate::open(&tracker, "").map(|gate| gate.name().to_owned());
+    assert_eq!(
+        got,
+        Err(GateError::EmptyName),
+        "Gate::open with an empty name must fail with GateError::EmptyName"
+    );
+    assert_eq!(
+        tracker.events(),
+        vec![],
+        "a rejected open must not touch the tracker: check the name before acquiring"
+    );
+}
+
+#[test]
+fn a_full_tracker_refuses_the_next_gate() {
+    let tracker = Tracker::new(1);
+    let _held = Gate::open(&tracker, "first").expect("a free slot");
+    let got = Gate::open(&tracker, "second").map(|gate| gate.name().to_owned());
+    assert_eq!(
+        got,
+        Err(GateError::Exhausted { limit: 1 }),
+        "with every slot taken, Gate::open must pass on the tracker's Exhausted error"
+    );
+}
+
+#[test]
+fn a_thousand_panicking_users_leave_no_gate_open() {
+    let tracker = Tracker::new(1);
+    for round in 0..1000 {
+        let result = catch_unwind(AssertUnwindSafe(|| use_a_gate(&tracker, Exit::Panic)));
+        assert!(
+            result.is_err(),
+            "round {round}: the user must have panicked"
+        );
+        assert_eq!(
+            tracker.open_now(),
+            0,
+            "round {round}: a panic while a gate was open left it open: with a limit of 1 \
+             every later open would fail (the article's leaked descriptors)"
+        );
+    }
+    let events = tracker.events();
+    let opens = events
+        .iter()
+        .filter(|e| matches!(e, Event::Opened(_)))
+        .count();
+    assert_eq!(
+        (opens, events.len()),
+        (1000, 2000),
+        "each of the 1000 users must have opened the gate once and closed it once"
+    );
+}
+
+#[test]
+fn mem_forget_skips_drop_and_leaks_the_slot() {
+    let tracker = Tracker::new(1);
+    std::mem::forget(Gate::open(&tracker, "forgotten").expect("a free slot"));
+    assert_eq!(
+        (tracker.open_now(), tracker.events()),
+        (1, vec![opened("forgotten")]),
+        "std::mem::forget skips Drop (it is safe, and leaking is not undefined behaviour): \
+         the slot stays taken and no Closed is logged"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    /// Any mix of gates kept, closed early, or dropped leaves exactly the kept ones open.
+    #[test]
+    fn only_the_gates_still_alive_hold_slots(plan in proptest::collection::vec(0u8..3, 0..12)) {
+        let tracker = Tracker::new(plan.len());
+        let mut alive = Vec::new();
+        for (i, step) in plan.iter().enumerate() {
+            let gate = Gate::open(&tracker, &format!("g{i}")).expect("the limit fits the plan");
+            match step {
+                0 => alive.push(gate),
+                1 => gate.close(),
+                _ => drop(gate),
+            }
+        }
+        prop_assert_eq!(tracker.open_now(), alive.len(),
+            "plan {:?} (0 keep, 1 close, 2 drop): every gate not kept must have released \
+             its slot exactly once", &plan);
+        drop(alive);
+        prop_assert_eq!(tracker.open_now(), 0,
+            "dropping the Vec of kept gates must drop (and close) every gate in it");
+    }
+}

@@ -1,0 +1,214 @@
+//! Kata 8: `Tally`, counters behind a `Mutex` whose guard lives for one block, and a
+//! poisoned lock recovered with `into_inner`.
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Barrier;
+use std::thread;
+
+use proptest::prelude::*;
+
+use crate::scoped_lock::{Report, Tally, TallyError};
+
+/// Panics inside `update` while the tally's lock is held, poisoning it.
+fn poison(tally: &Tally) {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        tally.update("visits", |_| panic!("a worker crashed mid-update"))
+    }));
+    assert!(
+        result.is_err(),
+        "the panic inside update must reach the caller"
+    );
+}
+
+#[test]
+fn add_returns_the_running_total() {
+    let tally = Tally::new();
+    let totals: Vec<_> = [3, 4, 5].iter().map(|&n| tally.add("visits", n)).collect();
+    assert_eq!(
+        totals,
+        [Ok(3), Ok(7), Ok(12)],
+        "add must return the counter's new total; a missing counter starts at 0"
+    );
+    assert_eq!(tally.total("other"), Ok(0), "a counter never added to is 0");
+}
+
+#[test]
+fn concurrent_adds_lose_nothing() {
+    const THREADS: u64 = 8;
+    const ADDS: u64 = 2000;
+    let tally = Tally::new();
+    let start = Barrier::new(THREADS as usize);
+    thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                start.wait();
+                for _ in 0..ADDS {
+                    tally.add("hits", 1).expect("a healthy tally");
+                }
+            });
+        }
+    });
+    assert_eq!(
+        tally.total("hits"),
+        Ok(THREADS * ADDS),
+        "{THREADS} threads each added 1 {ADDS} times: the read and the write of each add \
+         must happen under one guard, or updates are lost"
+    );
+}
+
+#[test]
+fn update_runs_its_closure_while_holding_the_lock() {
+    let tally = Tally::new();
+    let mut seen_from_inside = Some(u64::MAX);
+    let got = tally.update("stock", |current| {
+        seen_from_inside = tally.try_total("stock");
+        Some(current + 5)
+    });
+    assert_eq!(
+        got,
+        Ok(Some(5)),
+        "update stores and returns what the closure returns"
+    );
+    assert_eq!(
+        seen_from_inside, None,
+        "inside update's closure the lock must still be held (try_total gives None): \
+         reading under one guard and writing under another lets other threads slip in \
+         between"
+    );
+}
+
+#[test]
+fn add_then_calls_back_after_releasing_the_lock() {
+    let tally = Tally::new();
+    tally.add("orders", 1).expect("a healthy tally");
+    let seen = tally.add_then("orders", 2, |total| (total, tally.try_total("orders")));
+    assert_eq!(
+        seen,
+        Ok((3, Some(3))),
+        "the callback of add_then got the new total but found the lock still held: the \
+         guard must be dropped at the end of the block that updates, before the callback \
+         runs (a callback that touched the tally would deadlock)"
+    );
+}
+
+#[test]
+fn an_update_that_returns_none_changes_nothing() {
+    let tally = Tally::new();
+    tally.add("seats", 2).expect("a healthy tally");
+    let got = tally.update("seats", |current| current.checked_sub(3));
+    assert_eq!(
+        (got, tally.total("seats")),
+        (Ok(None), Ok(2)),
+        "the closure refused the change (None): the total must stay as it was"
+    );
+}
+
+#[test]
+fn overflow_is_an_error_and_leaves_the_total_unchanged() {
+    let tally = Tally::new();
+    tally.add("bytes", u64::MAX - 1).expect("fits");
+    let got = tally.add("bytes", 2);
+    assert_eq!(
+        (got, tally.total("bytes")),
+        (
+            Err(TallyError::Overflow {
+                key: "bytes".into(),
+                amount: 2
+            }),
+            Ok(u64::MAX - 1)
+        ),
+        "u64::MAX - 1 + 2 does not fit: add must fail with Overflow and keep the old total"
+    );
+}
+
+#[test]
+fn an_empty_key_is_rejected() {
+    let tally = Tally::new();
+    assert_eq!(
+        (tally.add("", 1), tally.update("", Some)),
+        (Err(TallyError::EmptyKey), Err(TallyError::EmptyKey)),
+        "counters need a name: add and update must refuse an empty key"
+    );
+}
+
+#[test]
+fn a_panic_while_holding_the_lock_poisons_the_tally() {
+    let tally = Tally::new();
+    tally.add("visits", 1).expect("a healthy tally");
+    poison(&tally);
+    assert_eq!(
+        (tally.add("visits", 1), tally.total("visits")),
+        (Err(TallyError::Poisoned), Err(TallyError::Poisoned)),
+        "a thread panicked while holding the lock, so the totals may be half-updated: \
+         every later call must report TallyError::Poisoned instead of going on silently"
+    );
+}
+
+#[test]
+fn into_report_recovers_the_totals_of_a_poisoned_tally() {
+    let tally = Tally::new();
+    tally.add("visits", 4).expect("a healthy tally");
+    tally.add("errors", 1).expect("a healthy tally");
+    poison(&tally);
+    let report = tally.into_report();
+    assert_eq!(
+        report,
+        Report {
+            totals: BTreeMap::from([("errors".into(), 1), ("visits".into(), 4)]),
+            poisoned: true,
+        },
+        "into_report must recover the data behind a poisoned lock (PoisonError::into_inner) \
+         and say that it was poisoned"
+    );
+}
+
+#[test]
+fn a_healthy_tally_reports_not_poisoned() {
+    let tally = Tally::new();
+    tally.add("visits", 2).expect("a healthy tally");
+    assert_eq!(
+        tally.into_report(),
+        Report {
+            totals: BTreeMap::from([("visits".into(), 2)]),
+            poisoned: false,
+        },
+        "a tally nobody panicked in reports its totals, not poisoned"
+    );
+}
+
+#[test]
+fn reports_render_for_people() {
+    let healthy = Tally::new();
+    healthy.add("b", 2).expect("a healthy tally");
+    healthy.add("a", 1).expect("a healthy tally");
+    let poisoned = Tally::new();
+    poisoned.add("visits", 9).expect("a healthy tally");
+    poison(&poisoned);
+    let rendered = [
+        Tally::new().into_report().to_string(),
+        healthy.into_report().to_string(),
+        poisoned.into_report().to_string(),
+    ]
+    .join("\n");
+    assert_suite_snapshot!("scoped_lock_reports", rendered);
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    /// The tally agrees with a plain map for any sequence of adds.
+    #[test]
+    fn the_tally_matches_a_plain_map(adds in proptest::collection::vec((0usize..3, 0u64..1000), 0..30)) {
+        let keys = ["a", "b", "c"];
+        let tally = Tally::new();
+        let mut model: BTreeMap<String, u64> = BTreeMap::new();
+        for (key, amount) in &adds {
+            let key = keys[*key];
+            let expected = model.entry(key.to_owned()).or_default();
+            *expected += amount;
+            prop_assert_eq!(tally.add(key, *amount), Ok(*expected));
+        }
+        prop_assert_eq!(tally.into_report(), Report { totals: model, poisoned: false });
+    }
+}

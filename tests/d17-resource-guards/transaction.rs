@@ -1,0 +1,273 @@
+//! Kata 3: a `Transaction` guard, checked call by call with a mockall `Database`.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use mockall::{Sequence, mock};
+use rstest::rstest;
+
+use crate::transaction::{CREDIT, DEBIT, Database, DbError, Transaction, TransferError, transfer};
+
+mock! {
+    /// A database whose every call is an expectation: an unexpected call fails the test.
+    pub Db {}
+    impl Database for Db {
+        fn begin(&mut self) -> Result<(), DbError>;
+        fn execute(&mut self, sql: &str, params: &[i64]) -> Result<u64, DbError>;
+        fn commit(&mut self) -> Result<(), DbError>;
+        fn rollback(&mut self) -> Result<(), DbError>;
+    }
+}
+
+/// Expects `BEGIN` once, first.
+fn expect_begin(db: &mut MockDb, seq: &mut Sequence) {
+    db.expect_begin()
+        .times(1)
+        .in_sequence(seq)
+        .returning(|| Ok(()));
+}
+
+/// Expects one statement with exactly these parameters, answering `answer`.
+fn expect_statement(
+    db: &mut MockDb,
+    seq: &mut Sequence,
+    sql: &'static str,
+    params: [i64; 2],
+    answer: Result<u64, DbError>,
+) {
+    db.expect_execute()
+        .withf(move |s, p| s == sql && p == params)
+        .times(1)
+        .in_sequence(seq)
+        .return_once(move |_, _| answer);
+}
+
+/// Expects the transaction to end with a rollback and never a commit.
+fn expect_rollback_only(db: &mut MockDb, seq: &mut Sequence) {
+    db.expect_rollback()
+        .times(1)
+        .in_sequence(seq)
+        .returning(|| Ok(()));
+    db.expect_commit().never();
+}
+
+#[test]
+fn a_transfer_runs_begin_debit_credit_commit_and_nothing_else() {
+    let mut db = MockDb::new();
+    let mut seq = Sequence::new();
+    expect_begin(&mut db, &mut seq);
+    expect_statement(&mut db, &mut seq, DEBIT, [100, 1], Ok(1));
+    expect_statement(&mut db, &mut seq, CREDIT, [100, 2], Ok(1));
+    db.expect_commit()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|| Ok(()));
+    db.expect_rollback().never();
+    let got = transfer(&mut db, 1, 2, 100);
+    assert_eq!(
+        got,
+        Ok(()),
+        "a transfer whose statements each changed one row must succeed"
+    );
+    db.checkpoint();
+}
+
+#[test]
+fn a_failed_statement_rolls_back_and_never_commits() {
+    let mut db = MockDb::new();
+    let mut seq = Sequence::new();
+    expect_begin(&mut db, &mut seq);
+    expect_statement(&mut db, &mut seq, DEBIT, [100, 1], Ok(1));
+    expect_statement(
+        &mut db,
+        &mut seq,
+        CREDIT,
+        [100, 2],
+        Err(DbError::Constraint("balance >= 0".into())),
+    );
+    expect_rollback_only(&mut db, &mut seq);
+    let got = transfer(&mut db, 1, 2, 100);
+    assert_eq!(
+        got,
+        Err(TransferError::Db(DbError::Constraint(
+            "balance >= 0".into()
+        ))),
+        "the CREDIT failed: the transfer must return the database error"
+    );
+    db.checkpoint();
+}
+
+#[test]
+fn an_unknown_account_rolls_back_the_debit_already_made() {
+    let mut db = MockDb::new();
+    let mut seq = Sequence::new();
+    expect_begin(&mut db, &mut seq);
+    expect_statement(&mut db, &mut seq, DEBIT, [5, 1], Ok(1));
+    expect_statement(&mut db, &mut seq, CREDIT, [5, 99], Ok(0));
+    expect_rollback_only(&mut db, &mut seq);
+    let got = transfer(&mut db, 1, 99, 5);
+    assert_eq!(
+        got,
+        Err(TransferError::UnknownAccount(99)),
+        "the CREDIT changed no row, so account 99 does not exist: the money already taken \
+         from account 1 must be given back by a rollback"
+    );
+    db.checkpoint();
+}
+
+#[test]
+fn a_panic_mid_transaction_rolls_back() {
+    // Calls made while a panic unwinds must not panic themselves (that aborts the whole
+    // test run), so here commit and rollback are counted, not forbidden.
+    let commits = Arc::new(AtomicUsize::new(0));
+    let rollbacks = Arc::new(AtomicUsize::new(0));
+    let mut db = MockDb::new();
+    db.expect_begin().times(1).returning(|| Ok(()));
+    db.expect_execute()
+        .times(1)
+        .returning(|_, _| panic!("the driver crashed"));
+    let counter = Arc::clone(&commits);
+    db.expect_commit().returning(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    });
+    let counter = Arc::clone(&rollbacks);
+    db.expect_rollback().returning(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    });
+    let result = catch_unwind(AssertUnwindSafe(|| transfer(&mut db, 1, 2, 10)));
+    assert!(result.is_err(), "the driver's panic must reach the caller");
+    assert_eq!(
+        (
+            commits.load(Ordering::SeqCst),
+            rollbacks.load(Ordering::SeqCst)
+        ),
+        (0, 1),
+        "the driver panicked mid-transfer: while the panic unwinds, the guard's Drop must \
+         roll back once and never commit (commits, rollbacks)"
+    );
+    db.checkpoint();
+}
+
+#[rstest]
+#[case::zero_amount(1, 2, 0, TransferError::InvalidAmount(0))]
+#[case::negative_amount(1, 2, -5, TransferError::InvalidAmount(-5))]
+#[case::same_account(3, 3, 10, TransferError::SameAccount(3))]
+fn bad_input_is_refused_before_any_database_call(
+    #[case] from: i64,
+    #[case] to: i64,
+    #[case] amount: i64,
+    #[case] expected: TransferError,
+) {
+    // No expectations: any call on the mock fails the test.
+    let mut db = MockDb::new();
+    let got = transfer(&mut db, from, to, amount);
+    assert_eq!(
+        got,
+        Err(expected),
+        "transfer({from}, {to}, {amount}) must be refused before the transaction begins"
+    );
+}
+
+#[test]
+fn a_failed_begin_is_returned_and_nothing_is_rolled_back() {
+    let mut db = MockDb::new();
+    db.expect_begin()
+        .times(1)
+        .returning(|| Err(DbError::ConnectionLost));
+    db.expect_rollback().never();
+    db.expect_commit().never();
+    let got = Transaction::begin(&mut db).map(|_| ());
+    assert_eq!(
+        got,
+        Err(DbError::ConnectionLost),
+        "BEGIN failed, so there is no transaction to roll back: Transaction::begin must \
+         return the error without creating a guard"
+    );
+    db.checkpoint();
+}
+
+#[test]
+fn dropping_an_unfinished_transaction_rolls_back_once() {
+    let mut db = MockDb::new();
+    let mut seq = Sequence::new();
+    expect_begin(&mut db, &mut seq);
+    expect_rollback_only(&mut db, &mut seq);
+    {
+        let _tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
+    }
+    db.checkpoint();
+}
+
+#[test]
+fn commit_consumes_the_guard_so_drop_does_not_roll_back() {
+    let mut db = MockDb::new();
+    let mut seq = Sequence::new();
+    expect_begin(&mut db, &mut seq);
+    db.expect_commit()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|| Ok(()));
+    db.expect_rollback().never();
+    let tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
+    assert_eq!(tx.commit(), Ok(()), "a successful COMMIT must return Ok");
+    db.checkpoint();
+}
+
+#[test]
+fn an_explicit_rollback_runs_once() {
+    let mut db = MockDb::new();
+    let mut seq = Sequence::new();
+    expect_begin(&mut db, &mut seq);
+    expect_rollback_only(&mut db, &mut seq);
+    let tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
+    assert_eq!(
+        tx.rollback(),
+        Ok(()),
+        "a successful ROLLBACK must return Ok"
+    );
+    db.checkpoint();
+}
+
+#[test]
+fn a_failed_explicit_rollback_is_returned() {
+    let mut db = MockDb::new();
+    let mut seq = Sequence::new();
+    expect_begin(&mut db, &mut seq);
+    db.expect_rollback()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|| Err(DbError::ConnectionLost));
+    db.expect_commit().never();
+    let tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
+    assert_eq!(
+        tx.rollback(),
+        Err(DbError::ConnectionLost),
+        "rollback() must send ROLLBACK once and return its error, not hide it"
+    );
+    db.checkpoint();
+}
+
+#[test]
+fn a_failed_commit_is_returned_and_then_rolled_back() {
+    let mut db = MockDb::new();
+    let mut seq = Sequence::new();
+    expect_begin(&mut db, &mut seq);
+    db.expect_commit()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|| Err(DbError::ConnectionLost));
+    db.expect_rollback()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|| Ok(()));
+    let tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
+    assert_eq!(
+        tx.commit(),
+        Err(DbError::ConnectionLost),
+        "the COMMIT's error must be returned"
+    );
+    db.checkpoint();
+}

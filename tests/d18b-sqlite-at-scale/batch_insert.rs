@@ -1,0 +1,225 @@
+use proptest::prelude::*;
+use rusqlite::{Connection, ErrorCode};
+
+use super::{Trace, start_trace, starts_with_keyword, stop_trace, temp_dir};
+use crate::batch_insert::*;
+
+fn warriors(count: usize) -> Vec<NewWarrior> {
+    (0..count)
+        .map(|i| NewWarrior {
+            name: format!("warrior {i}"),
+            power: i as i64,
+        })
+        .collect()
+}
+
+fn database() -> Connection {
+    let conn = Connection::open_in_memory().expect("an in-memory database should open");
+    conn.execute_batch(SCHEMA)
+        .expect("the kata's schema should apply");
+    conn
+}
+
+fn stored(conn: &Connection) -> Vec<NewWarrior> {
+    let mut stmt = conn
+        .prepare("SELECT name, power FROM warriors ORDER BY id")
+        .expect("prepare");
+    stmt.query_map([], |row| {
+        Ok(NewWarrior {
+            name: row.get(0)?,
+            power: row.get(1)?,
+        })
+    })
+    .expect("query")
+    .collect::<Result<_, _>>()
+    .expect("rows")
+}
+
+fn traced_batch(conn: &mut Connection, batch: &[NewWarrior]) -> (Result<usize, BatchError>, Trace) {
+    start_trace(conn);
+    let result = insert_batch(conn, batch);
+    (result, stop_trace(conn))
+}
+
+#[test]
+fn every_row_arrives_in_order() {
+    let mut conn = database();
+    let batch = warriors(25);
+    let count = insert_batch(&mut conn, &batch).expect("a valid batch must insert");
+    assert_eq!(count, 25, "insert_batch returns how many rows it inserted");
+    assert_eq!(
+        stored(&conn),
+        batch,
+        "every warrior must be stored, in batch order"
+    );
+}
+
+#[test]
+fn an_empty_batch_inserts_nothing() {
+    let mut conn = database();
+    let count = insert_batch(&mut conn, &[]).expect("an empty batch is not an error");
+    assert_eq!(count, 0, "nothing to insert");
+    assert!(stored(&conn).is_empty(), "the table stays empty");
+}
+
+#[test]
+fn the_insert_is_prepared_once_and_run_once_per_row() {
+    let mut conn = database();
+    let (result, trace) = traced_batch(&mut conn, &warriors(200));
+    result.expect("a valid batch must insert");
+    let inserts = trace.runs_of("INSERT");
+    assert_eq!(
+        inserts.len(),
+        200,
+        "one run of the INSERT per row: 200 rows, {} runs",
+        inserts.len()
+    );
+    let fresh = inserts.iter().filter(|run| run.earlier_runs == 0).count();
+    assert_eq!(
+        fresh, 1,
+        "{fresh} INSERT statements were freshly prepared: prepare it once, before the loop, \
+         and re-bind it for every row (Connection::execute prepares the SQL again each call)"
+    );
+    let last = inserts.last().map(|run| run.earlier_runs);
+    assert_eq!(
+        last,
+        Some(199),
+        "the last row must reuse the statement that already ran 199 times"
+    );
+}
+
+#[test]
+fn the_batch_is_one_transaction() {
+    let mut conn = database();
+    let (result, trace) = traced_batch(&mut conn, &warriors(50));
+    result.expect("a valid batch must insert");
+    let sql = trace.sql();
+    let begins = trace.runs_of("BEGIN").len();
+    let commits = trace.runs_of("COMMIT").len() + trace.runs_of("END").len();
+    assert_eq!(
+        (begins, commits),
+        (1, 1),
+        "one BEGIN and one COMMIT for the whole batch (autocommit makes every INSERT its own \
+         transaction, with its own journal write); saw {} statements, starting {:?}",
+        sql.len(),
+        &sql[..sql.len().min(4)]
+    );
+    assert!(
+        starts_with_keyword(sql[0], "BEGIN") && starts_with_keyword(sql[sql.len() - 1], "COMMIT"),
+        "every INSERT must run between the BEGIN and the COMMIT: {:?} … {:?}",
+        sql.first(),
+        sql.last()
+    );
+}
+
+#[test]
+fn a_refused_row_rolls_back_the_whole_batch() {
+    let mut conn = database();
+    insert_batch(&mut conn, &warriors(2)).expect("an earlier batch");
+    let mut batch = warriors(10);
+    batch[6].power = -5;
+    let got = insert_batch(&mut conn, &batch);
+    assert!(
+        matches!(&got, Err(BatchError::Row { index: 6, source })
+            if source.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)),
+        "the table's CHECK refuses row 6 (power -5): BatchError::Row {{ index: 6, .. }}, got {got:?}"
+    );
+    assert_eq!(
+        stored(&conn),
+        warriors(2),
+        "rows 0 to 5 of the failed batch must be rolled back; the earlier batch stays"
+    );
+}
+
+#[test]
+fn the_first_row_failing_leaves_nothing() {
+    let mut conn = database();
+    let mut batch = warriors(3);
+    batch[0].power = -1;
+    let got = insert_batch(&mut conn, &batch);
+    assert!(
+        matches!(got, Err(BatchError::Row { index: 0, .. })),
+        "row 0 is refused, got {got:?}"
+    );
+    assert!(stored(&conn).is_empty(), "nothing may be stored");
+}
+
+#[test]
+fn text_arrives_exactly_as_given() {
+    let mut conn = database();
+    let batch = vec![
+        NewWarrior {
+            name: "O'Brien".into(),
+            power: 1,
+        },
+        NewWarrior {
+            name: "x'); DROP TABLE warriors; --".into(),
+            power: 2,
+        },
+        NewWarrior {
+            name: "Дхритараштра".into(),
+            power: 3,
+        },
+    ];
+    insert_batch(&mut conn, &batch).expect("quotes and unicode are just text");
+    assert_eq!(
+        stored(&conn),
+        batch,
+        "names must be bound as parameters, not pasted"
+    );
+}
+
+#[test]
+fn a_batch_into_a_file_is_durable() {
+    let dir = temp_dir();
+    let path = dir.path().join("batch.db");
+    {
+        let mut conn = Connection::open(&path).expect("open a file");
+        conn.execute_batch(SCHEMA).expect("schema");
+        insert_batch(&mut conn, &warriors(300)).expect("a valid batch must insert");
+    }
+    let conn = Connection::open(&path).expect("reopen");
+    assert_eq!(
+        stored(&conn),
+        warriors(300),
+        "a committed batch is in the file"
+    );
+}
+
+#[test]
+fn a_missing_table_is_an_error_and_not_a_panic() {
+    let mut conn = Connection::open_in_memory().expect("an in-memory database should open");
+    let got = insert_batch(&mut conn, &warriors(3));
+    assert!(got.is_err(), "there is no warriors table, got {got:?}");
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn stores_a_batch_entirely_or_not_at_all(
+        powers in prop::collection::vec(-2i64..=20, 0..20),
+    ) {
+        let mut conn = database();
+        let batch: Vec<NewWarrior> = powers
+            .iter()
+            .enumerate()
+            .map(|(i, &power)| NewWarrior { name: format!("w{i}"), power })
+            .collect();
+        let first_bad = powers.iter().position(|&p| p < 0);
+        let got = insert_batch(&mut conn, &batch);
+        match first_bad {
+            None => {
+                prop_assert_eq!(got.ok(), Some(batch.len()));
+                prop_assert_eq!(stored(&conn), batch);
+            }
+            Some(index) => {
+                prop_assert!(
+                    matches!(got, Err(BatchError::Row { index: i, .. }) if i == index),
+                    "the first bad row is {}, got {:?}", index, got
+                );
+                prop_assert!(stored(&conn).is_empty(), "all or nothing");
+            }
+        }
+    }
+}

@@ -1,0 +1,305 @@
+use proptest::prelude::*;
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row};
+
+use super::{start_trace, stop_trace};
+use crate::generic_repo::*;
+
+/// A third table the kata never mentions: adding it must take this impl and nothing else.
+/// `order` is an SQL keyword, so the repository has to quote its identifiers.
+#[derive(Debug, Clone, PartialEq)]
+struct Quest {
+    title: String,
+    order: i64,
+    reward: Option<f64>,
+}
+
+impl Entity for Quest {
+    const TABLE: &'static str = "quests";
+    const COLUMNS: &'static [&'static str] = &["title", "order", "reward"];
+
+    fn values(&self) -> Vec<Value> {
+        vec![
+            Value::from(self.title.clone()),
+            Value::from(self.order),
+            Value::from(self.reward),
+        ]
+    }
+
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            title: row.get("title")?,
+            order: row.get("order")?,
+            reward: row.get("reward")?,
+        })
+    }
+}
+
+/// A fourth table whose name needs quoting: a space and a double quote.
+#[derive(Debug, Clone, PartialEq)]
+struct Note {
+    text: String,
+}
+
+impl Entity for Note {
+    const TABLE: &'static str = "camp \"notes\"";
+    const COLUMNS: &'static [&'static str] = &["text"];
+
+    fn values(&self) -> Vec<Value> {
+        vec![Value::from(self.text.clone())]
+    }
+
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            text: row.get("text")?,
+        })
+    }
+}
+
+/// An entity whose `values` forgets a column.
+#[derive(Debug, Clone, PartialEq)]
+struct Broken;
+
+impl Entity for Broken {
+    const TABLE: &'static str = "broken";
+    const COLUMNS: &'static [&'static str] = &["a", "b"];
+
+    fn values(&self) -> Vec<Value> {
+        vec![Value::from(1)]
+    }
+
+    fn from_row(_row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self)
+    }
+}
+
+fn database() -> Connection {
+    Connection::open_in_memory().expect("an in-memory database should open")
+}
+
+fn table<E: Entity>(conn: &Connection) -> Repo<'_, E> {
+    let repo = Repo::<E>::new(conn);
+    repo.create_table().expect("create_table must succeed");
+    repo
+}
+
+fn arjuna() -> Warrior {
+    Warrior {
+        name: "Arjuna".into(),
+        power: 9900,
+    }
+}
+
+#[test]
+fn warriors_insert_get_update_delete() {
+    let conn = database();
+    let repo = table::<Warrior>(&conn);
+    let id = repo.insert(&arjuna()).expect("insert must succeed");
+    assert_eq!(
+        repo.get(id).expect("get"),
+        Some(arjuna()),
+        "get returns what insert stored"
+    );
+    let stronger = Warrior {
+        name: "Arjuna".into(),
+        power: 10_000,
+    };
+    assert!(
+        repo.update(id, &stronger).expect("update"),
+        "update of an existing id is true"
+    );
+    assert_eq!(
+        repo.get(id).expect("get"),
+        Some(stronger),
+        "update replaces the columns"
+    );
+    assert!(
+        repo.delete(id).expect("delete"),
+        "delete of an existing id is true"
+    );
+    assert_eq!(repo.get(id).expect("get"), None, "a deleted entity is gone");
+}
+
+#[test]
+fn weapons_keep_a_null_owner() {
+    let conn = database();
+    let repo = table::<Weapon>(&conn);
+    let lost = Weapon {
+        name: "Sudarshana".into(),
+        damage: 100,
+        warrior_id: None,
+    };
+    let held = Weapon {
+        name: "Gandiva".into(),
+        damage: 80,
+        warrior_id: Some(1),
+    };
+    let a = repo.insert(&lost).expect("insert");
+    let b = repo.insert(&held).expect("insert");
+    assert_eq!(
+        repo.all().expect("all"),
+        [(a, lost), (b, held)],
+        "all returns every weapon with its id, in id order; NULL comes back as None"
+    );
+}
+
+#[test]
+fn missing_ids_are_none_and_false() {
+    let conn = database();
+    let repo = table::<Warrior>(&conn);
+    repo.insert(&arjuna()).expect("insert");
+    assert_eq!(repo.get(99).expect("get"), None, "no entity 99");
+    assert!(
+        !repo.update(99, &arjuna()).expect("update"),
+        "update of a missing id is false"
+    );
+    assert!(
+        !repo.delete(99).expect("delete"),
+        "delete of a missing id is false"
+    );
+    assert_eq!(repo.all().expect("all").len(), 1, "nothing else changed");
+}
+
+#[test]
+fn a_third_table_is_only_a_trait_impl() {
+    let conn = database();
+    let repo = table::<Quest>(&conn);
+    let quest = Quest {
+        title: "Find the Brahmastra".into(),
+        order: 3,
+        reward: Some(12.5),
+    };
+    let id = repo.insert(&quest).expect(
+        "insert into a table the kata never mentions must work: the CRUD is generic over Entity, \
+         not written per table (and `order` must be quoted: \"order\")",
+    );
+    assert_eq!(
+        repo.get(id).expect("get"),
+        Some(quest),
+        "the quest round-trips"
+    );
+}
+
+#[test]
+fn identifiers_with_spaces_and_quotes_are_quoted() {
+    let conn = database();
+    let repo = table::<Note>(&conn);
+    let id = repo
+        .insert(&Note {
+            text: "camp at dawn".into(),
+        })
+        .expect("a table named camp \"notes\" needs \"camp \"\"notes\"\"\" in SQL");
+    let stored: String = conn
+        .query_row(
+            "SELECT text FROM \"camp \"\"notes\"\"\" WHERE id = ?1",
+            [id],
+            |row| row.get(0),
+        )
+        .expect("the table must be named exactly camp \"notes\"");
+    assert_eq!(stored, "camp at dawn");
+    assert!(
+        repo.delete(id).expect("delete"),
+        "delete must find the note"
+    );
+}
+
+#[test]
+fn two_entities_live_side_by_side_on_one_connection() {
+    let conn = database();
+    let warriors = table::<Warrior>(&conn);
+    let quests = table::<Quest>(&conn);
+    warriors.insert(&arjuna()).expect("insert warrior");
+    quests
+        .insert(&Quest {
+            title: "Guard the gate".into(),
+            order: 1,
+            reward: None,
+        })
+        .expect("insert quest");
+    assert_eq!(warriors.all().expect("all").len(), 1, "one warrior");
+    assert_eq!(quests.all().expect("all").len(), 1, "one quest");
+}
+
+#[test]
+fn values_that_do_not_match_the_columns_are_refused() {
+    let conn = database();
+    conn.execute_batch("CREATE TABLE broken (id INTEGER PRIMARY KEY, a, b)")
+        .expect("schema");
+    let repo = Repo::<Broken>::new(&conn);
+    let got = repo.insert(&Broken);
+    assert!(
+        matches!(
+            got,
+            Err(RepoError::WrongArity {
+                table: "broken",
+                columns: 2,
+                values: 1
+            })
+        ),
+        "2 columns but 1 value must be RepoError::WrongArity before any SQL runs, got {got:?}"
+    );
+    let got = repo.update(1, &Broken);
+    assert!(
+        matches!(got, Err(RepoError::WrongArity { .. })),
+        "update checks the arity too, got {got:?}"
+    );
+}
+
+#[test]
+fn a_missing_table_is_an_sqlite_error() {
+    let conn = database();
+    let repo = Repo::<Warrior>::new(&conn);
+    let got = repo.get(1);
+    assert!(
+        matches!(got, Err(RepoError::Sqlite(_))),
+        "without create_table the table does not exist: RepoError::Sqlite, got {got:?}"
+    );
+}
+
+#[test]
+fn values_are_bound_not_pasted_into_the_sql() {
+    let conn = database();
+    let repo = table::<Warrior>(&conn);
+    let sly = Warrior {
+        name: "x'); DROP TABLE warriors; --".into(),
+        power: 1,
+    };
+    start_trace(&conn);
+    let id = repo.insert(&sly).expect("insert must succeed");
+    let trace = stop_trace(&conn);
+    for sql in trace.sql() {
+        assert!(
+            !sql.contains("DROP TABLE"),
+            "the repository sent {sql:?}: values go in as parameters, only identifiers are formatted"
+        );
+    }
+    assert_eq!(
+        repo.get(id).expect("get"),
+        Some(sly),
+        "the name is stored as text"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn all_returns_what_was_inserted_minus_what_was_deleted(
+        quests in prop::collection::vec(("[a-z' ]{0,8}", -3i64..=3, prop::option::of(0.0f64..10.0)), 0..8),
+        delete_mask in prop::collection::vec(any::<bool>(), 8),
+    ) {
+        let conn = database();
+        let repo = table::<Quest>(&conn);
+        let mut expected = Vec::new();
+        for (i, (title, order, reward)) in quests.into_iter().enumerate() {
+            let quest = Quest { title, order, reward };
+            let id = repo.insert(&quest).expect("insert");
+            if delete_mask[i] {
+                prop_assert!(repo.delete(id).expect("delete"));
+            } else {
+                expected.push((id, quest));
+            }
+        }
+        prop_assert_eq!(repo.all().expect("all"), expected);
+    }
+}

@@ -1,0 +1,294 @@
+use rstest::rstest;
+use rusqlite::Connection;
+
+use super::{start_trace, stop_trace, temp_dir};
+use crate::migrations::*;
+
+/// The history the tests migrate through.
+const HISTORY: [Migration; 3] = [
+    Migration {
+        version: 1,
+        name: "create warriors",
+        up: "CREATE TABLE warriors (id INTEGER PRIMARY KEY, name TEXT NOT NULL);",
+        down: "DROP TABLE warriors;",
+    },
+    Migration {
+        version: 2,
+        name: "add phone number",
+        up: "ALTER TABLE warriors ADD COLUMN phone TEXT;",
+        down: "ALTER TABLE warriors DROP COLUMN phone;",
+    },
+    Migration {
+        version: 3,
+        name: "create weapons",
+        up: "CREATE TABLE weapons (id INTEGER PRIMARY KEY, warrior_id INTEGER, name TEXT);
+             CREATE INDEX weapons_by_warrior ON weapons (warrior_id);",
+        down: "DROP TABLE weapons;",
+    },
+];
+
+fn database() -> Connection {
+    Connection::open_in_memory().expect("an in-memory database should open")
+}
+
+fn tables(conn: &Connection) -> Vec<String> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table'
+             AND name NOT IN ('schema_migrations') AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .expect("prepare");
+    stmt.query_map([], |row| row.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+fn columns(conn: &Connection, table: &str) -> Vec<String> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+        .expect("prepare");
+    stmt.query_map([table], |row| row.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+fn version(conn: &Connection) -> u32 {
+    current_version(conn).expect("current_version must not fail")
+}
+
+#[test]
+fn a_fresh_database_is_at_version_zero() {
+    let conn = database();
+    assert_eq!(version(&conn), 0, "nothing applied yet: version 0");
+}
+
+#[test]
+fn migrates_a_fresh_database_to_the_latest_version() {
+    let mut conn = database();
+    let outcome = migrate(&mut conn, &HISTORY, 3).expect("a clean history must apply");
+    assert_eq!(outcome, Outcome { from: 0, to: 3 }, "from 0 to 3");
+    assert_eq!(version(&conn), 3, "the ledger must record version 3");
+    assert_eq!(tables(&conn), ["warriors", "weapons"], "both tables exist");
+    assert_eq!(
+        columns(&conn, "warriors"),
+        ["id", "name", "phone"],
+        "phone was added"
+    );
+}
+
+#[test]
+fn running_it_again_changes_nothing() {
+    let mut conn = database();
+    migrate(&mut conn, &HISTORY, 3).expect("first run");
+    start_trace(&conn);
+    let outcome = migrate(&mut conn, &HISTORY, 3);
+    let trace = stop_trace(&conn);
+    assert_eq!(
+        outcome.expect("a second run must succeed"),
+        Outcome { from: 3, to: 3 },
+        "already at 3: nothing to do"
+    );
+    let ddl: Vec<&str> = trace
+        .sql()
+        .into_iter()
+        .filter(|sql| {
+            sql.contains("ALTER") || sql.contains("DROP") || sql.contains("CREATE TABLE warriors")
+        })
+        .collect();
+    assert!(ddl.is_empty(), "a second run re-ran migrations: {ddl:?}");
+}
+
+#[test]
+fn stepping_up_one_version_at_a_time_applies_each_once() {
+    let mut conn = database();
+    for target in 1..=3 {
+        let outcome = migrate(&mut conn, &HISTORY, target).expect("each step must apply");
+        assert_eq!(
+            outcome,
+            Outcome {
+                from: target - 1,
+                to: target
+            },
+            "one step at a time"
+        );
+    }
+    assert_eq!(tables(&conn), ["warriors", "weapons"]);
+}
+
+#[test]
+fn adding_a_column_keeps_every_row() {
+    let dir = temp_dir();
+    let mut conn = Connection::open(dir.path().join("camp.db")).expect("open a file");
+    migrate(&mut conn, &HISTORY, 1).expect("version 1");
+    conn.execute_batch(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+         INSERT INTO warriors (name) SELECT 'warrior ' || i FROM n;",
+    )
+    .expect("populate");
+    migrate(&mut conn, &HISTORY, 2).expect("version 2 adds a column to a populated table");
+    let (rows, phones): (i64, i64) = conn
+        .query_row("SELECT count(*), count(phone) FROM warriors", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .expect("count");
+    assert_eq!(rows, 1000, "all 1000 warriors must survive the migration");
+    assert_eq!(phones, 0, "the new column starts NULL for every row");
+}
+
+#[test]
+fn migrating_down_runs_the_down_scripts_in_reverse() {
+    let mut conn = database();
+    migrate(&mut conn, &HISTORY, 3).expect("up to 3");
+    conn.execute(
+        "INSERT INTO warriors (name, phone) VALUES ('Arjuna', '555')",
+        [],
+    )
+    .expect("a warrior");
+    let outcome = migrate(&mut conn, &HISTORY, 1).expect("down to 1");
+    assert_eq!(outcome, Outcome { from: 3, to: 1 }, "from 3 down to 1");
+    assert_eq!(version(&conn), 1, "the ledger must say 1");
+    assert_eq!(tables(&conn), ["warriors"], "weapons was dropped");
+    assert_eq!(
+        columns(&conn, "warriors"),
+        ["id", "name"],
+        "phone was dropped"
+    );
+    let name: String = conn
+        .query_row("SELECT name FROM warriors", [], |row| row.get(0))
+        .expect("Arjuna survives the downgrade");
+    assert_eq!(name, "Arjuna");
+    migrate(&mut conn, &HISTORY, 0).expect("down to 0");
+    assert!(tables(&conn).is_empty(), "version 0 has no tables");
+    assert_eq!(version(&conn), 0);
+}
+
+#[test]
+fn a_failing_migration_is_rolled_back_whole() {
+    let history = [
+        HISTORY[0],
+        Migration {
+            version: 2,
+            name: "half good",
+            up: "CREATE TABLE quests (id INTEGER PRIMARY KEY);
+                 ALTER TABLE warriors ADD COLUMN rank INTEGER;
+                 INSERT INTO no_such_table VALUES (1);",
+            down: "DROP TABLE quests;",
+        },
+    ];
+    let mut conn = database();
+    let got = migrate(&mut conn, &history, 2);
+    assert!(
+        matches!(got, Err(MigrationError::Failed { version: 2, .. })),
+        "the third statement of migration 2 fails: MigrationError::Failed {{ version: 2, .. }}, got {got:?}"
+    );
+    assert_eq!(
+        tables(&conn),
+        ["warriors"],
+        "quests was created by the failing migration and must be rolled back with it \
+         (run each migration inside a transaction: SQLite's DDL is transactional)"
+    );
+    assert_eq!(
+        columns(&conn, "warriors"),
+        ["id", "name"],
+        "the added column must be rolled back too"
+    );
+    assert_eq!(
+        version(&conn),
+        1,
+        "migration 1 succeeded and stays; 2 is not recorded"
+    );
+}
+
+#[test]
+fn an_edited_migration_is_refused() {
+    let mut conn = database();
+    migrate(&mut conn, &HISTORY, 2).expect("up to 2");
+    let mut edited = HISTORY;
+    edited[1].up = "ALTER TABLE warriors ADD COLUMN phone_number TEXT;";
+    let got = migrate(&mut conn, &edited, 3);
+    assert!(
+        matches!(got, Err(MigrationError::Changed { version: 2 })),
+        "migration 2 was applied with other SQL; its checksum no longer matches: \
+         MigrationError::Changed {{ version: 2 }}, got {got:?}"
+    );
+    assert_eq!(version(&conn), 2, "nothing was applied after the refusal");
+    assert_eq!(tables(&conn), ["warriors"], "migration 3 must not run");
+}
+
+#[rstest]
+#[case::starts_at_two(&[2, 3], 1, 2)]
+#[case::skips_one(&[1, 3], 2, 3)]
+#[case::repeats(&[1, 1], 2, 1)]
+#[case::out_of_order(&[2, 1], 1, 2)]
+fn a_gap_in_the_numbering_is_refused(
+    #[case] versions: &[u32],
+    #[case] expected: u32,
+    #[case] found: u32,
+) {
+    let history: Vec<Migration> = versions
+        .iter()
+        .map(|&version| Migration {
+            version,
+            ..HISTORY[0]
+        })
+        .collect();
+    let mut conn = database();
+    let got = migrate(&mut conn, &history, 0);
+    assert!(
+        matches!(got, Err(MigrationError::Gap { expected: e, found: f }) if e == expected && f == found),
+        "versions {versions:?}: expected MigrationError::Gap {{ expected: {expected}, found: {found} }}, got {got:?}"
+    );
+    assert!(
+        tables(&conn).is_empty(),
+        "nothing may run from a broken list"
+    );
+}
+
+#[test]
+fn a_target_past_the_last_migration_is_refused() {
+    let mut conn = database();
+    let got = migrate(&mut conn, &HISTORY, 4);
+    assert!(
+        matches!(
+            got,
+            Err(MigrationError::UnknownTarget {
+                target: 4,
+                latest: 3
+            })
+        ),
+        "there is no migration 4, got {got:?}"
+    );
+    assert_eq!(version(&conn), 0, "nothing was applied");
+}
+
+#[test]
+fn a_database_newer_than_the_code_is_refused() {
+    let mut conn = database();
+    migrate(&mut conn, &HISTORY, 3).expect("up to 3");
+    let got = migrate(&mut conn, &HISTORY[..2], 2);
+    assert!(
+        matches!(
+            got,
+            Err(MigrationError::AheadOfCode {
+                applied: 3,
+                latest: 2
+            })
+        ),
+        "the database has migration 3, which this list lacks: refuse rather than guess, got {got:?}"
+    );
+    assert_eq!(version(&conn), 3, "nothing was reverted");
+}
+
+#[rstest]
+#[case::empty("", 0xcbf2_9ce4_8422_2325_u64)]
+#[case::a("a", 0xaf63_dc4c_8601_ec8c_u64)]
+#[case::foobar("foobar", 0x8594_4171_f739_67e8_u64)]
+fn checksum_is_fnv_1a_64(#[case] text: &str, #[case] hash: u64) {
+    assert_eq!(
+        checksum(text),
+        i64::from_ne_bytes(hash.to_ne_bytes()),
+        "checksum({text:?}) must be the FNV-1a 64-bit hash {hash:#x}, bit-cast to i64"
+    );
+}

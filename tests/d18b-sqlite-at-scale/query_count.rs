@@ -1,0 +1,237 @@
+use proptest::prelude::*;
+use rstest::rstest;
+use rusqlite::{Connection, params};
+
+use super::{start_trace, stop_trace};
+use crate::query_count::*;
+
+/// An in-memory database with the kata's schema and the given warriors, each with their
+/// weapons; ids are given in list order from 1.
+fn roster(warriors: &[(&str, &[&str])]) -> Connection {
+    let conn = Connection::open_in_memory().expect("an in-memory database should open");
+    conn.execute_batch(SCHEMA)
+        .expect("the kata's schema should apply");
+    for (name, weapons) in warriors {
+        conn.execute("INSERT INTO warriors (name) VALUES (?1)", [name])
+            .expect("insert a warrior");
+        let id = conn.last_insert_rowid();
+        for weapon in *weapons {
+            conn.execute(
+                "INSERT INTO weapons (warrior_id, name) VALUES (?1, ?2)",
+                params![id, weapon],
+            )
+            .expect("insert a weapon");
+        }
+    }
+    conn
+}
+
+fn loadout(id: i64, name: &str, weapons: &[&str]) -> Loadout {
+    Loadout {
+        id,
+        name: name.to_owned(),
+        weapons: weapons.iter().map(|w| (*w).to_owned()).collect(),
+    }
+}
+
+/// The article's N+1 loop, written here as the reference the answer must agree with.
+fn naive(conn: &Connection) -> Vec<Loadout> {
+    let mut warriors = conn
+        .prepare("SELECT id, name FROM warriors ORDER BY id")
+        .expect("prepare");
+    let warriors: Vec<(i64, String)> = warriors
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let mut weapons = conn
+        .prepare("SELECT name FROM weapons WHERE warrior_id = ?1 ORDER BY id")
+        .expect("prepare");
+    warriors
+        .into_iter()
+        .map(|(id, name)| Loadout {
+            id,
+            name,
+            weapons: weapons
+                .query_map([id], |row| row.get(0))
+                .expect("query")
+                .collect::<Result<_, _>>()
+                .expect("rows"),
+        })
+        .collect()
+}
+
+fn statements_run(conn: &Connection) -> (Vec<Loadout>, Vec<String>) {
+    start_trace(conn);
+    let result = warriors_with_weapons(conn);
+    let trace = stop_trace(conn);
+    let loadouts = result.expect("warriors_with_weapons failed on a valid database");
+    (
+        loadouts,
+        trace.runs.into_iter().map(|run| run.sql).collect(),
+    )
+}
+
+#[test]
+fn returns_every_warrior_with_their_weapons_in_id_order() {
+    let conn = roster(&[
+        ("Arjuna", &["Gandiva"]),
+        ("Bhima", &["Mace"]),
+        ("Karna", &["Vijaya"]),
+    ]);
+    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    assert_eq!(
+        got,
+        [
+            loadout(1, "Arjuna", &["Gandiva"]),
+            loadout(2, "Bhima", &["Mace"]),
+            loadout(3, "Karna", &["Vijaya"]),
+        ],
+        "each warrior comes once, in id order, with their weapon"
+    );
+}
+
+#[test]
+fn an_unarmed_warrior_is_listed_with_no_weapons() {
+    let conn = roster(&[("Arjuna", &["Gandiva"]), ("Yudhishthira", &[])]);
+    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    assert_eq!(
+        got,
+        [
+            loadout(1, "Arjuna", &["Gandiva"]),
+            loadout(2, "Yudhishthira", &[]),
+        ],
+        "a warrior without weapons must still appear (a LEFT JOIN keeps them; an INNER JOIN drops them)"
+    );
+}
+
+#[test]
+fn a_warrior_with_three_weapons_appears_once_with_all_three_in_weapon_id_order() {
+    let conn = roster(&[
+        ("Arjuna", &["Gandiva", "Agneyastra", "Brahmastra"]),
+        ("Bhima", &[]),
+    ]);
+    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    assert_eq!(
+        got,
+        [
+            loadout(1, "Arjuna", &["Gandiva", "Agneyastra", "Brahmastra"]),
+            loadout(2, "Bhima", &[]),
+        ],
+        "the join gives one row per weapon: fold them into one Loadout, weapons in weapon id order (not by name)"
+    );
+}
+
+#[test]
+fn an_empty_roster_gives_an_empty_list() {
+    let conn = roster(&[]);
+    let got = warriors_with_weapons(&conn).expect("an empty database must not fail");
+    assert!(got.is_empty(), "no warriors, no loadouts; got {got:?}");
+}
+
+#[test]
+fn two_warriors_with_the_same_name_stay_apart() {
+    let conn = roster(&[("Twin", &["Sword"]), ("Twin", &["Bow"])]);
+    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    assert_eq!(
+        got,
+        [loadout(1, "Twin", &["Sword"]), loadout(2, "Twin", &["Bow"])],
+        "group the joined rows by warrior id, not by name"
+    );
+}
+
+#[test]
+fn names_with_quotes_and_unicode_come_back_unchanged() {
+    let conn = roster(&[("O'Brien", &["\"Big\" Axe"]), ("Дхритараштра", &["गदा"])]);
+    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    assert_eq!(
+        got,
+        [
+            loadout(1, "O'Brien", &["\"Big\" Axe"]),
+            loadout(2, "Дхритараштра", &["गदा"]),
+        ],
+        "text must round-trip exactly"
+    );
+}
+
+#[test]
+fn fifty_warriors_take_exactly_one_statement() {
+    let names: Vec<String> = (0..50).map(|i| format!("warrior {i}")).collect();
+    let warriors: Vec<(&str, &[&str])> = names
+        .iter()
+        .map(|name| (name.as_str(), &["spear"][..]))
+        .collect();
+    let conn = roster(&warriors);
+    let (got, sql) = statements_run(&conn);
+    assert_eq!(got.len(), 50, "all 50 warriors must come back");
+    assert_eq!(
+        sql.len(),
+        1,
+        "warriors_with_weapons ran {} statements for 50 warriors: {:?}…; the JOIN must fetch \
+         everything in exactly one statement (an N+1 loop runs 51)",
+        sql.len(),
+        &sql[..sql.len().min(3)]
+    );
+}
+
+#[rstest]
+#[case::one_warrior(1)]
+#[case::ten_warriors(10)]
+#[case::two_hundred_warriors(200)]
+fn the_statement_count_does_not_grow_with_the_roster(#[case] size: usize) {
+    let names: Vec<String> = (0..size).map(|i| format!("w{i}")).collect();
+    let warriors: Vec<(&str, &[&str])> = names
+        .iter()
+        .map(|name| (name.as_str(), &["axe", "bow"][..]))
+        .collect();
+    let conn = roster(&warriors);
+    let (got, sql) = statements_run(&conn);
+    assert_eq!(got.len(), size, "every warrior must come back");
+    assert_eq!(
+        sql.len(),
+        1,
+        "{size} warriors took {} statements; one JOIN is one statement whatever the size \
+         (reusing a prepared statement per warrior is still one run per warrior)",
+        sql.len()
+    );
+}
+
+#[test]
+fn a_database_without_the_tables_is_an_error_not_a_panic() {
+    let conn = Connection::open_in_memory().expect("an in-memory database should open");
+    let got = warriors_with_weapons(&conn);
+    assert!(
+        got.is_err(),
+        "without the warriors and weapons tables the query must fail with an error, got {got:?}"
+    );
+}
+
+/// Small rosters: 0 to 6 warriors, each with 0 to 3 weapons.
+fn rosters() -> impl Strategy<Value = Vec<(String, Vec<String>)>> {
+    prop::collection::vec(
+        (
+            "[A-Za-z' ]{1,8}",
+            prop::collection::vec("[a-z]{1,6}", 0..=3),
+        ),
+        0..=6,
+    )
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn agrees_with_the_n_plus_one_loop_in_one_statement(roster_spec in rosters()) {
+        let specs: Vec<(&str, Vec<&str>)> = roster_spec
+            .iter()
+            .map(|(name, weapons)| (name.as_str(), weapons.iter().map(String::as_str).collect()))
+            .collect();
+        let warriors: Vec<(&str, &[&str])> =
+            specs.iter().map(|(name, weapons)| (*name, weapons.as_slice())).collect();
+        let conn = roster(&warriors);
+        let expected = naive(&conn);
+        let (got, sql) = statements_run(&conn);
+        prop_assert_eq!(&got, &expected, "the JOIN must return what the N+1 loop returns");
+        prop_assert_eq!(sql.len(), 1, "one statement whatever the roster, got {:?}", sql);
+    }
+}

@@ -1,0 +1,374 @@
+use rstest::rstest;
+use rusqlite::types::Null;
+use rusqlite::{Connection, ErrorCode, params, params_from_iter};
+
+use super::{start_trace, stop_trace};
+use crate::query_plan::*;
+
+/// An in-memory database with the kata's schema, `size` warriors (`w{i}@example.com`, power
+/// `i`) and one weapon for every other warrior.
+fn armoury(size: i64) -> Connection {
+    let conn = Connection::open_in_memory().expect("an in-memory database should open");
+    conn.execute_batch(SCHEMA)
+        .expect("the kata's schema should apply");
+    for i in 1..=size {
+        conn.execute(
+            "INSERT INTO warriors (id, name, email, power) VALUES (?1, ?2, ?3, ?1)",
+            params![i, format!("Warrior {i}"), format!("w{i}@example.com")],
+        )
+        .expect("insert a warrior");
+        if i % 2 == 0 {
+            conn.execute(
+                "INSERT INTO weapons (warrior_id, name) VALUES (?1, 'sword')",
+                [i],
+            )
+            .expect("insert a weapon");
+        }
+    }
+    conn
+}
+
+/// The `detail` column of `EXPLAIN QUERY PLAN sql`, read here without the learner's code;
+/// any parameters are bound to NULL (the plan does not depend on their values).
+fn plan(conn: &Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .expect("EXPLAIN QUERY PLAN should prepare");
+    let nulls = vec![Null; stmt.parameter_count()];
+    stmt.query_map(params_from_iter(nulls), |row| row.get::<_, String>(3))
+        .expect("EXPLAIN QUERY PLAN should run")
+        .collect::<Result<_, _>>()
+        .expect("plan rows")
+}
+
+/// Whether `detail` is about `table` (SQLite writes `SCAN warriors`, older versions
+/// `SCAN TABLE warriors`, and an alias may follow as `AS x`).
+fn mentions_table(detail: &str, table: &str) -> bool {
+    detail.split_whitespace().any(|word| word == table)
+}
+
+/// The index a `SEARCH` step on `table` uses, if the plan has one; `AUTOMATIC` indexes
+/// (built by SQLite for one query and thrown away) do not count.
+fn search_index(plan: &[String], table: &str) -> Option<String> {
+    plan.iter()
+        .filter(|detail| detail.starts_with("SEARCH") && mentions_table(detail, table))
+        .filter(|detail| !detail.contains("AUTOMATIC"))
+        .find_map(|detail| {
+            let words: Vec<&str> = detail.split_whitespace().collect();
+            let at = words.iter().position(|word| *word == "INDEX")?;
+            words.get(at + 1).map(|name| (*name).to_owned())
+        })
+}
+
+/// The first column of the index named `index`.
+fn leading_column(conn: &Connection, index: &str) -> Option<String> {
+    conn.query_row(
+        "SELECT name FROM pragma_index_info(?1) WHERE seqno = 0",
+        [index],
+        |row| row.get(0),
+    )
+    .ok()
+}
+
+/// Asserts that `plan` searches `table` through a real index whose first column is `column`.
+fn assert_searches(conn: &Connection, plan: &[String], table: &str, column: &str, what: &str) {
+    assert!(
+        !plan
+            .iter()
+            .any(|detail| detail.starts_with("SCAN") && mentions_table(detail, table)),
+        "{what}: the plan still scans {table}: {plan:?}; an index whose first column is \
+         {column} turns the SCAN into a SEARCH"
+    );
+    let index = search_index(plan, table).unwrap_or_else(|| {
+        panic!("{what}: no SEARCH … USING INDEX on {table} in the plan {plan:?}")
+    });
+    assert_eq!(
+        leading_column(conn, &index).as_deref(),
+        Some(column),
+        "{what}: the plan uses index {index}, but an index helps an equality lookup only when \
+         its first column is the one compared ({column})"
+    );
+}
+
+/// The SQL text `find_by_email` sent, found with the trace hook.
+fn email_lookup_sql(conn: &Connection) -> String {
+    start_trace(conn);
+    let found = find_by_email(conn, "w7@example.com");
+    let trace = stop_trace(conn);
+    assert!(
+        matches!(&found, Ok(Some(w)) if w.id == 7),
+        "find_by_email(\"w7@example.com\") returned {found:?}, expected warrior 7"
+    );
+    let runs = trace.sql();
+    assert_eq!(
+        runs.len(),
+        1,
+        "find_by_email must run exactly one statement, ran {runs:?}"
+    );
+    runs[0].to_owned()
+}
+
+#[test]
+fn explain_reports_a_scan_for_an_unindexed_lookup() {
+    let conn = armoury(10);
+    let steps = explain(&conn, "SELECT * FROM warriors WHERE email = 'x'")
+        .expect("explain of a valid query must succeed");
+    assert_eq!(steps.len(), 1, "one table, one step; got {steps:?}");
+    assert!(
+        steps[0].detail.starts_with("SCAN") && mentions_table(&steps[0].detail, "warriors"),
+        "without an index on email SQLite must read the whole table: got {steps:?}"
+    );
+    assert_eq!(
+        steps[0].parent, 0,
+        "a top-level step has parent 0: {steps:?}"
+    );
+}
+
+#[test]
+fn explain_returns_the_steps_of_a_join_with_their_parent_links() {
+    let conn = armoury(10);
+    let steps = explain(&conn, LOADOUT_SQL).expect("explain of the join must succeed");
+    assert!(
+        steps.len() >= 2,
+        "a join of two tables has at least one step per table, got {steps:?}"
+    );
+    let mut seen = vec![0];
+    for step in &steps {
+        assert!(
+            seen.contains(&step.parent),
+            "step {step:?} points at a parent that came before it? seen ids {seen:?}"
+        );
+        seen.push(step.id);
+    }
+    let expected = plan(&conn, LOADOUT_SQL);
+    let details: Vec<&str> = steps.iter().map(|s| s.detail.as_str()).collect();
+    assert_eq!(
+        details, expected,
+        "the details must be SQLite's, in SQLite's order"
+    );
+}
+
+#[test]
+fn explain_of_invalid_sql_is_an_error() {
+    let conn = armoury(1);
+    let got = explain(&conn, "SELEKT * FROM warriors");
+    assert!(
+        got.is_err(),
+        "a syntax error must come back as Err, got {got:?}"
+    );
+    let got = explain(&conn, "SELECT * FROM no_such_table");
+    assert!(
+        got.is_err(),
+        "an unknown table must come back as Err, got {got:?}"
+    );
+}
+
+#[test]
+fn the_email_lookup_searches_an_email_index_once_indexed() {
+    let conn = armoury(200);
+    ensure_indexes(&conn).expect("ensure_indexes must succeed on a valid database");
+    let sql = email_lookup_sql(&conn);
+    assert_searches(
+        &conn,
+        &plan(&conn, &sql),
+        "warriors",
+        "email",
+        "find_by_email",
+    );
+}
+
+#[test]
+fn the_email_lookup_takes_no_full_scan_step_once_indexed() {
+    let conn = armoury(500);
+    ensure_indexes(&conn).expect("ensure_indexes must succeed on a valid database");
+    start_trace(&conn);
+    let found = find_by_email(&conn, "w321@example.com");
+    let trace = stop_trace(&conn);
+    assert!(
+        matches!(&found, Ok(Some(w)) if w.id == 321),
+        "find_by_email returned {found:?}, expected warrior 321"
+    );
+    let scanned: i32 = trace.finished.iter().map(|f| f.fullscan_steps).sum();
+    let statements: Vec<(&str, i32)> = trace
+        .finished
+        .iter()
+        .map(|f| (f.sql.as_str(), f.fullscan_steps))
+        .collect();
+    assert_eq!(
+        scanned, 0,
+        "find_by_email stepped through {scanned} rows of a full table scan \
+         (SQLITE_STMTSTATUS_FULLSCAN_STEP, per statement: {statements:?}); with an index \
+         the lookup reads no table row but the match"
+    );
+    // The probe works: the same lookup written so no index can serve it does scan.
+    start_trace(&conn);
+    conn.query_row(
+        "SELECT id FROM warriors WHERE lower(email) = ?1",
+        ["w321@example.com"],
+        |row| row.get::<_, i64>(0),
+    )
+    .expect("control query");
+    let control = stop_trace(&conn);
+    assert!(control.finished.iter().any(|f| f.fullscan_steps > 0));
+}
+
+#[test]
+fn the_join_searches_weapons_through_an_index_on_warrior_id() {
+    let conn = armoury(100);
+    ensure_indexes(&conn).expect("ensure_indexes must succeed on a valid database");
+    assert_searches(
+        &conn,
+        &plan(&conn, LOADOUT_SQL),
+        "weapons",
+        "warrior_id",
+        "the loadout join",
+    );
+}
+
+#[test]
+fn the_join_needs_no_automatic_index_once_indexed() {
+    let conn = armoury(300);
+    ensure_indexes(&conn).expect("ensure_indexes must succeed on a valid database");
+    start_trace(&conn);
+    let rows = {
+        let mut stmt = conn.prepare(LOADOUT_SQL).expect("the join should prepare");
+        stmt.query_map([], |_| Ok(()))
+            .expect("the join should run")
+            .count()
+    };
+    let trace = stop_trace(&conn);
+    assert_eq!(rows, 300, "a left join keeps all 300 warriors");
+    let built: i32 = trace.finished.iter().map(|f| f.auto_index_rows).sum();
+    assert_eq!(
+        built, 0,
+        "SQLite built a throw-away automatic index of {built} rows for the join \
+         (SQLITE_STMTSTATUS_AUTOINDEX): it does that on every run until a real index on \
+         weapons.warrior_id exists"
+    );
+}
+
+#[test]
+fn ensure_indexes_is_idempotent() {
+    let conn = armoury(20);
+    ensure_indexes(&conn).expect("the first call must succeed");
+    let count = |conn: &Connection| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'index'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("count indexes")
+    };
+    let first = count(&conn);
+    ensure_indexes(&conn).expect("a second call must succeed too (CREATE INDEX IF NOT EXISTS)");
+    assert_eq!(count(&conn), first, "a second call must not add indexes");
+    assert!(
+        first >= 2,
+        "ensure_indexes must create the two indexes, found {first}"
+    );
+}
+
+#[test]
+fn ensure_indexes_refuses_duplicate_emails() {
+    let conn = armoury(3);
+    conn.execute(
+        "INSERT INTO warriors (name, email, power) VALUES ('Copycat', 'w1@example.com', 1)",
+        [],
+    )
+    .expect("the table itself allows the duplicate");
+    let got = ensure_indexes(&conn);
+    assert!(
+        matches!(&got, Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)),
+        "emails are unique, so the e-mail index is UNIQUE and creating it over a duplicate \
+         must fail with a constraint violation; got {got:?}"
+    );
+}
+
+#[rstest]
+#[case::present("w3@example.com", Some(3))]
+#[case::absent("nobody@example.com", None)]
+#[case::case_differs("W3@EXAMPLE.COM", None)]
+#[case::injection("' OR '1'='1", None)]
+#[case::empty("", None)]
+fn find_by_email_matches_the_exact_address(#[case] email: &str, #[case] id: Option<i64>) {
+    let conn = armoury(5);
+    ensure_indexes(&conn).expect("ensure_indexes must succeed");
+    let found = find_by_email(&conn, email).expect("a lookup must not fail");
+    assert_eq!(
+        found.as_ref().map(|w| w.id),
+        id,
+        "find_by_email({email:?}) returned {found:?}: the match is exact and the address is a bound parameter"
+    );
+}
+
+#[test]
+fn find_by_email_returns_the_whole_warrior() {
+    let conn = armoury(4);
+    let found = find_by_email(&conn, "w4@example.com").expect("a lookup must not fail");
+    assert_eq!(
+        found,
+        Some(Warrior {
+            id: 4,
+            name: "Warrior 4".into(),
+            email: "w4@example.com".into(),
+            power: 4
+        }),
+        "every column must be read back"
+    );
+}
+
+fn step(id: i64, parent: i64, detail: &str) -> PlanStep {
+    PlanStep {
+        id,
+        parent,
+        detail: detail.to_owned(),
+    }
+}
+
+#[test]
+fn render_plan_draws_a_flat_join() {
+    let steps = [
+        step(2, 0, "SCAN warriors"),
+        step(
+            4,
+            0,
+            "SEARCH weapons USING INDEX weapons_by_warrior (warrior_id=?)",
+        ),
+    ];
+    assert_suite_snapshot!("render_plan_flat_join", render_plan(&steps));
+}
+
+#[test]
+fn render_plan_draws_nested_steps_under_their_parent() {
+    let steps = [
+        step(3, 0, "SCAN warriors"),
+        step(6, 0, "CORRELATED SCALAR SUBQUERY 1"),
+        step(
+            10,
+            6,
+            "SEARCH weapons USING INDEX weapons_by_warrior (warrior_id=?)",
+        ),
+        step(15, 6, "USE TEMP B-TREE FOR ORDER BY"),
+        step(20, 0, "USE TEMP B-TREE FOR DISTINCT"),
+    ];
+    assert_suite_snapshot!("render_plan_nested", render_plan(&steps));
+}
+
+#[test]
+fn render_plan_of_no_steps_is_the_header_alone() {
+    assert_eq!(
+        render_plan(&[]),
+        "QUERY PLAN\n",
+        "an empty plan is the header line and nothing else"
+    );
+}
+
+#[test]
+fn render_plan_shows_a_step_with_an_unknown_parent_at_the_top() {
+    let steps = [step(2, 0, "SCAN a"), step(5, 99, "SCAN b")];
+    assert_eq!(
+        render_plan(&steps),
+        "QUERY PLAN\n|--SCAN a\n`--SCAN b\n",
+        "a step whose parent is not in the list is drawn at the top level"
+    );
+}

@@ -1,0 +1,290 @@
+use mockall::predicate::eq;
+use rstest::rstest;
+
+use super::{start_trace, stop_trace, temp_dir};
+use crate::repository::*;
+
+mockall::mock! {
+    /// A repository with no database behind it: the test says what it answers.
+    pub Repo {}
+    impl WarriorRepository for Repo {
+        fn high_power(&self, threshold: i64) -> Result<Vec<Warrior>, RepoError>;
+        fn add(&self, warrior: &NewWarrior) -> Result<i64, RepoError>;
+        fn by_id(&self, id: i64) -> Result<Option<Warrior>, RepoError>;
+    }
+}
+
+fn w(id: i64, name: &str, power: i64) -> Warrior {
+    Warrior {
+        id,
+        name: name.to_owned(),
+        power,
+    }
+}
+
+fn hero(rank: usize, name: &str, power: i64) -> Hero {
+    Hero {
+        rank,
+        name: name.to_owned(),
+        power,
+    }
+}
+
+/// A mock that expects exactly one `high_power(threshold)` call and answers `warriors`.
+/// Any other call (add, by_id, another threshold) fails the test.
+fn answering(threshold: i64, warriors: Vec<Warrior>) -> MockRepo {
+    let mut repo = MockRepo::new();
+    repo.expect_high_power()
+        .with(eq(threshold))
+        .times(1)
+        .return_once(move |_| Ok(warriors));
+    repo
+}
+
+// ---- the business logic, against a mock ----
+
+#[test]
+fn ranks_the_strongest_first() {
+    let repo = answering(
+        9000,
+        vec![
+            w(1, "Bhima", 9500),
+            w(2, "Arjuna", 9900),
+            w(3, "Karna", 9700),
+        ],
+    );
+    let got = rank_heroes(&repo, 9000, 10).expect("ranking must succeed");
+    assert_eq!(
+        got,
+        [
+            hero(1, "Arjuna", 9900),
+            hero(2, "Karna", 9700),
+            hero(3, "Bhima", 9500)
+        ],
+        "heroes are ordered by power, strongest first, ranked from 1"
+    );
+}
+
+#[test]
+fn equal_power_shares_a_rank_and_skips_the_next() {
+    let repo = answering(
+        0,
+        vec![
+            w(1, "Nakula", 50),
+            w(2, "Arjuna", 90),
+            w(3, "Sahadeva", 50),
+            w(4, "Bhima", 40),
+        ],
+    );
+    let got = rank_heroes(&repo, 0, 10).expect("ranking must succeed");
+    assert_eq!(
+        got,
+        [
+            hero(1, "Arjuna", 90),
+            hero(2, "Nakula", 50),
+            hero(2, "Sahadeva", 50),
+            hero(4, "Bhima", 40),
+        ],
+        "ties share a rank, ordered by name, and the next rank is skipped (1, 2, 2, 4)"
+    );
+}
+
+#[rstest]
+#[case::fewer_than_found(2, 2)]
+#[case::exactly_found(4, 4)]
+#[case::more_than_found(10, 4)]
+fn keeps_only_the_top_n(#[case] top: usize, #[case] expected: usize) {
+    let repo = answering(
+        10,
+        vec![w(1, "A", 40), w(2, "B", 30), w(3, "C", 20), w(4, "D", 11)],
+    );
+    let got = rank_heroes(&repo, 10, top).expect("ranking must succeed");
+    assert_eq!(got.len(), expected, "top {top} of 4 gave {got:?}");
+    assert_eq!(
+        got[0],
+        hero(1, "A", 40),
+        "the strongest always leads: {got:?}"
+    );
+}
+
+#[test]
+fn asks_the_repository_for_exactly_the_threshold_once() {
+    // The mock accepts only high_power(9000), once: fetching everyone (or a lower
+    // threshold) and filtering in Rust fails here, because the database should do the filtering.
+    let repo = answering(9000, vec![w(7, "Arjuna", 9001)]);
+    let got = rank_heroes(&repo, 9000, 3).expect("ranking must succeed");
+    assert_eq!(
+        got,
+        [hero(1, "Arjuna", 9001)],
+        "the one hero comes back ranked 1"
+    );
+}
+
+#[test]
+fn a_negative_threshold_is_refused_before_the_repository_is_asked() {
+    let repo = MockRepo::new(); // no expectations: any call panics
+    let got = rank_heroes(&repo, -1, 5);
+    assert!(
+        matches!(got, Err(RankError::NegativeThreshold(-1))),
+        "a negative threshold is RankError::NegativeThreshold, without touching the repository; got {got:?}"
+    );
+}
+
+#[test]
+fn top_zero_is_empty_without_asking_the_repository() {
+    let repo = MockRepo::new(); // no expectations: any call panics
+    let got = rank_heroes(&repo, 100, 0).expect("top 0 is not an error");
+    assert!(got.is_empty(), "top 0 means nobody, got {got:?}");
+}
+
+#[test]
+fn a_repository_failure_comes_back_as_a_rank_error() {
+    let mut repo = MockRepo::new();
+    repo.expect_high_power()
+        .times(1)
+        .return_once(|_| Err(RepoError::Sqlite(rusqlite::Error::InvalidQuery)));
+    let got = rank_heroes(&repo, 5, 3);
+    assert!(
+        matches!(got, Err(RankError::Repository(RepoError::Sqlite(_)))),
+        "the repository's error must reach the caller as RankError::Repository, got {got:?}"
+    );
+}
+
+#[test]
+fn nobody_above_the_threshold_gives_an_empty_ranking() {
+    let repo = answering(10_000, Vec::new());
+    let got = rank_heroes(&repo, 10_000, 3).expect("ranking must succeed");
+    assert!(got.is_empty(), "no warriors, no heroes: {got:?}");
+}
+
+// ---- the SQLite implementation, against a real file ----
+
+fn open_in(dir: &tempfile::TempDir) -> SqliteWarriors {
+    let repo = SqliteWarriors::open(&dir.path().join("warriors.db"))
+        .expect("the repository must open a new file");
+    // Each add is its own transaction; skipping the fsync per commit keeps the tests fast
+    // (the file is still written, so reopening it still finds the rows).
+    repo.connection()
+        .execute_batch("PRAGMA synchronous = OFF")
+        .expect("tune the test database");
+    repo
+}
+
+fn add(repo: &SqliteWarriors, name: &str, power: i64) -> i64 {
+    repo.add(&NewWarrior {
+        name: name.to_owned(),
+        power,
+    })
+    .expect("adding a valid warrior must succeed")
+}
+
+#[test]
+fn add_then_by_id_round_trips() {
+    let dir = temp_dir();
+    let repo = open_in(&dir);
+    let arjuna = add(&repo, "Arjuna", 9900);
+    let bhima = add(&repo, "Bhima", 9500);
+    assert_ne!(arjuna, bhima, "each warrior gets its own id");
+    let got = repo.by_id(bhima).expect("by_id must not fail");
+    assert_eq!(
+        got,
+        Some(w(bhima, "Bhima", 9500)),
+        "by_id must return the stored warrior"
+    );
+}
+
+#[test]
+fn by_id_of_a_missing_warrior_is_none() {
+    let dir = temp_dir();
+    let repo = open_in(&dir);
+    add(&repo, "Arjuna", 1);
+    let got = repo.by_id(404).expect("a missing id is not an error");
+    assert_eq!(got, None, "no warrior 404");
+}
+
+#[test]
+fn high_power_is_strictly_above_the_threshold_in_id_order() {
+    let dir = temp_dir();
+    let repo = open_in(&dir);
+    let a = add(&repo, "A", 9001);
+    add(&repo, "B", 9000);
+    let c = add(&repo, "C", 12000);
+    add(&repo, "D", 10);
+    let got = repo.high_power(9000).expect("high_power must not fail");
+    assert_eq!(
+        got,
+        [w(a, "A", 9001), w(c, "C", 12000)],
+        "power > threshold (9000 itself is out), in id order"
+    );
+}
+
+#[test]
+fn high_power_filters_in_sql_not_in_rust() {
+    let dir = temp_dir();
+    let repo = open_in(&dir);
+    for i in 0..100 {
+        add(&repo, &format!("w{i}"), i);
+    }
+    start_trace(repo.connection());
+    let got = repo.high_power(94).expect("high_power must not fail");
+    let trace = stop_trace(repo.connection());
+    assert_eq!(got.len(), 5, "powers 95..=99 are above 94: {got:?}");
+    assert_eq!(
+        trace.rows, 5,
+        "SQLite produced {} rows for 5 matches: the WHERE clause belongs in the query, \
+         not in a Rust filter over every row",
+        trace.rows
+    );
+}
+
+#[test]
+fn the_file_keeps_its_warriors_after_reopening() {
+    let dir = temp_dir();
+    let id = {
+        let repo = open_in(&dir);
+        add(&repo, "Karna", 9700)
+    };
+    let reopened = open_in(&dir);
+    let got = reopened.by_id(id).expect("by_id must not fail");
+    assert_eq!(
+        got,
+        Some(w(id, "Karna", 9700)),
+        "opening an existing file must keep its rows (create the table only if missing)"
+    );
+}
+
+#[rstest]
+#[case::empty("")]
+#[case::spaces("   ")]
+#[case::tab_newline("\t\n")]
+fn a_blank_name_is_refused(#[case] name: &str) {
+    let dir = temp_dir();
+    let repo = open_in(&dir);
+    let got = repo.add(&NewWarrior {
+        name: name.to_owned(),
+        power: 1,
+    });
+    assert!(
+        matches!(got, Err(RepoError::BlankName)),
+        "add({name:?}) returned {got:?}; a blank name is RepoError::BlankName"
+    );
+    assert!(
+        repo.high_power(i64::MIN).expect("high_power").is_empty(),
+        "a refused warrior must not be stored"
+    );
+}
+
+#[test]
+fn the_business_logic_runs_on_the_real_repository_too() {
+    let dir = temp_dir();
+    let repo = open_in(&dir);
+    add(&repo, "Bhima", 9500);
+    add(&repo, "Arjuna", 9900);
+    add(&repo, "Shikhandi", 100);
+    let got = rank_heroes(&repo, 9000, 5).expect("ranking must succeed");
+    assert_eq!(
+        got,
+        [hero(1, "Arjuna", 9900), hero(2, "Bhima", 9500)],
+        "the same logic, the real repository"
+    );
+}

@@ -1,0 +1,225 @@
+use proptest::prelude::*;
+use rstest::rstest;
+use rusqlite::{Connection, ErrorCode, params};
+
+use crate::write_tax::*;
+
+const EMAIL_INDEX: &str = "CREATE INDEX by_email ON warriors (email)";
+const NAME_INDEX: &str = "CREATE INDEX by_name ON warriors (name)";
+const POWER_INDEX: &str = "CREATE INDEX by_power ON warriors (power)";
+
+fn warrior(i: usize) -> NewWarrior {
+    NewWarrior {
+        name: format!("Warrior number {i} of the long roll"),
+        email: format!("warrior-{i}@kurukshetra.example"),
+        power: i as i64,
+    }
+}
+
+/// An in-memory database with the kata's schema, `rows` warriors, and the given indexes.
+fn barracks(rows: usize, indexes: &[&str]) -> Connection {
+    let conn = Connection::open_in_memory().expect("an in-memory database should open");
+    conn.execute_batch(SCHEMA)
+        .expect("the kata's schema should apply");
+    for index in indexes {
+        conn.execute(index, []).expect("create a test index");
+    }
+    let tx = conn.unchecked_transaction().expect("begin");
+    {
+        let mut insert = tx
+            .prepare("INSERT INTO warriors (name, email, power) VALUES (?1, ?2, ?3)")
+            .expect("prepare");
+        for w in (0..rows).map(warrior) {
+            insert
+                .execute(params![w.name, w.email, w.power])
+                .expect("insert a warrior");
+        }
+    }
+    tx.commit().expect("commit");
+    conn
+}
+
+fn measure(conn: &Connection) -> Footprint {
+    footprint(conn, "warriors").expect("footprint of an existing table must succeed")
+}
+
+#[test]
+fn a_table_without_indexes_has_no_index_pages() {
+    let got = measure(&barracks(500, &[]));
+    assert_eq!(got.indexes, 0, "no index was created: {got:?}");
+    assert_eq!(got.index_pages, 0, "no index, no index pages: {got:?}");
+    assert!(
+        got.table_pages > 1,
+        "500 rows of ~80 bytes fill more than one 4 KiB page: {got:?}"
+    );
+}
+
+#[test]
+fn an_empty_table_is_one_page() {
+    let got = measure(&barracks(0, &[]));
+    assert_eq!(
+        got,
+        Footprint {
+            table_pages: 1,
+            index_pages: 0,
+            indexes: 0
+        },
+        "an empty b-tree is its root page alone"
+    );
+}
+
+#[test]
+fn an_index_adds_pages_and_leaves_the_table_alone() {
+    let plain = measure(&barracks(2000, &[]));
+    let indexed = measure(&barracks(2000, &[EMAIL_INDEX]));
+    assert_eq!(indexed.indexes, 1, "one index was created: {indexed:?}");
+    assert_eq!(
+        indexed.table_pages, plain.table_pages,
+        "the table's own b-tree does not change with an index: {plain:?} vs {indexed:?}"
+    );
+    assert!(
+        indexed.index_pages > 1,
+        "an index on 2000 e-mails is a second b-tree of many pages: {indexed:?}"
+    );
+}
+
+#[test]
+fn every_index_costs_pages_of_its_own() {
+    let mut previous = measure(&barracks(1000, &[]));
+    let all = [EMAIL_INDEX, NAME_INDEX, POWER_INDEX];
+    for n in 1..=all.len() {
+        let got = measure(&barracks(1000, &all[..n]));
+        assert_eq!(got.indexes, n as i64, "{n} indexes were created: {got:?}");
+        assert!(
+            got.index_pages > previous.index_pages,
+            "with {n} indexes the index pages must grow past {}: {got:?}; count the pages \
+             of every index of the table, not just one",
+            previous.index_pages
+        );
+        previous = got;
+    }
+}
+
+#[test]
+fn a_unique_constraint_is_an_index_too() {
+    let conn = Connection::open_in_memory().expect("an in-memory database should open");
+    conn.execute_batch(
+        "CREATE TABLE warriors (id INTEGER PRIMARY KEY, name TEXT NOT NULL CHECK (name <> ''),
+                                email TEXT NOT NULL UNIQUE, power INTEGER NOT NULL);",
+    )
+    .expect("schema with UNIQUE");
+    for w in (0..800).map(warrior) {
+        insert_steps(&conn, &w).expect("insert a warrior");
+    }
+    let got = measure(&conn);
+    assert_eq!(
+        got.indexes, 1,
+        "UNIQUE makes SQLite build an index (sqlite_autoindex_warriors_1); it must be counted: {got:?}"
+    );
+    assert!(
+        got.index_pages > 1,
+        "the UNIQUE index's pages must be counted: {got:?}"
+    );
+}
+
+#[test]
+fn other_tables_do_not_count() {
+    let conn = barracks(300, &[EMAIL_INDEX]);
+    let alone = measure(&conn);
+    conn.execute_batch(
+        "CREATE TABLE weapons (id INTEGER PRIMARY KEY, name TEXT);
+         CREATE INDEX weapons_by_name ON weapons (name);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+         INSERT INTO weapons (name) SELECT 'blade ' || i FROM n;",
+    )
+    .expect("a second table with its own index");
+    let got = measure(&conn);
+    assert_eq!(
+        got, alone,
+        "the weapons table and its index are not part of warriors' footprint \
+         (PRAGMA page_count counts the whole file)"
+    );
+}
+
+#[rstest]
+#[case::missing("no_such_table")]
+#[case::index_name("by_email")]
+#[case::quote("warriors'; --")]
+fn an_unknown_table_is_a_typed_error(#[case] table: &str) {
+    let conn = barracks(3, &[EMAIL_INDEX]);
+    let got = footprint(&conn, table);
+    assert!(
+        matches!(&got, Err(TaxError::NoSuchTable(name)) if name == table),
+        "footprint({table:?}) returned {got:?}; a name that is not a table is TaxError::NoSuchTable"
+    );
+}
+
+fn steps_with(indexes: &[&str]) -> i64 {
+    let conn = barracks(100, indexes);
+    insert_steps(&conn, &warrior(100)).expect("inserting a valid warrior must succeed")
+}
+
+#[test]
+fn every_index_adds_work_to_an_insert() {
+    let steps: Vec<i64> = [
+        &[][..],
+        &[EMAIL_INDEX][..],
+        &[EMAIL_INDEX, NAME_INDEX][..],
+        &[EMAIL_INDEX, NAME_INDEX, POWER_INDEX][..],
+    ]
+    .iter()
+    .map(|indexes| steps_with(indexes))
+    .collect();
+    assert!(
+        steps.windows(2).all(|pair| pair[0] < pair[1]),
+        "the VM steps of one INSERT with 0, 1, 2 and 3 indexes were {steps:?}: every index \
+         is one more b-tree to update, so the count must grow with each"
+    );
+    assert!(steps[0] > 0, "an INSERT takes some steps, got {steps:?}");
+}
+
+#[test]
+fn insert_steps_stores_the_row() {
+    let conn = barracks(0, &[]);
+    insert_steps(&conn, &warrior(7)).expect("inserting a valid warrior must succeed");
+    let stored: (String, String, i64) = conn
+        .query_row("SELECT name, email, power FROM warriors", [], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .expect("the row must be there");
+    let w = warrior(7);
+    assert_eq!(
+        stored,
+        (w.name, w.email, w.power),
+        "the warrior must be stored as given"
+    );
+}
+
+#[test]
+fn an_insert_the_table_refuses_is_an_error() {
+    let conn = barracks(0, &[]);
+    let blank = NewWarrior {
+        name: String::new(),
+        email: "x@example.com".into(),
+        power: 1,
+    };
+    let got = insert_steps(&conn, &blank);
+    assert!(
+        matches!(&got, Err(TaxError::Sqlite(e)) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)),
+        "the table's CHECK refuses an empty name; insert_steps must return that error, got {got:?}"
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn table_and_index_pages_never_shrink_as_rows_are_added(first in 0usize..300, more in 1usize..300) {
+        let small = measure(&barracks(first, &[EMAIL_INDEX, POWER_INDEX]));
+        let large = measure(&barracks(first + more, &[EMAIL_INDEX, POWER_INDEX]));
+        prop_assert!(large.table_pages >= small.table_pages, "{:?} then {:?}", small, large);
+        prop_assert!(large.index_pages >= small.index_pages, "{:?} then {:?}", small, large);
+        prop_assert_eq!(large.indexes, 2);
+        prop_assert!(small.index_pages >= 2, "two indexes are at least two pages: {:?}", small);
+    }
+}
