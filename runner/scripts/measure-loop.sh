@@ -2,7 +2,8 @@
 # Times the red-green loop on a kata file, warm cache. The file is copied aside first and
 # restored on exit, whatever happens (Ctrl-C, kill); the copy is kept if the restore fails.
 #
-#   runner/scripts/measure-loop.sh [--watch] <kata-file> [runs] [kata-id]
+#   runner/scripts/measure-loop.sh [--watch | --watch-green] <kata-file> [runs] [kata-id]
+#   runner/scripts/measure-loop.sh --every-kata [runs] [suite...]
 #
 #   kata-file  e.g. katas/d19a-precision/src/fsum.rs (relative to the repository root)
 #   runs       default 10
@@ -13,11 +14,45 @@
 # --watch: run `cargo kata watch` (KATA_WATCH_TIMING=1, no terminal) and time each edit
 # from the save to the printed verdict, as the loop reports it. Make the kata current
 # first (watch checks the current kata); keep it red (green moves on to the next one).
+# --watch-green: the green path: N times, start `cargo kata watch <kata>` on the file as it
+# is, then copy the kata's reference solution over it and time that save to the green
+# verdict (watch shows it before it moves on).
+# --every-kata: --watch (red, the stub) and --watch-green for every kata of the given suites
+# (default: every suite with a katas/ crate); prints one line per kata: suite, kata, red
+# median, green median (seconds), for the README's loop table.
 set -euo pipefail
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 mode=check
 if [[ ${1:-} == --watch ]]; then mode=watch; shift; fi
+if [[ ${1:-} == --watch-green ]]; then mode=watch_green; shift; fi
+if [[ ${1:-} == --every-kata ]]; then
+    shift
+    runs=${1:-5}
+    shift || true
+    root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+    cd "$root"
+    suites=("$@")
+    if ((${#suites[@]} == 0)); then
+        mapfile -t suites < <(sed -n 's/^id = "\(d[^"]*\)"$/\1/p' katas.toml | while read -r s; do
+            [[ -f katas/$s/Cargo.toml ]] && echo "$s"; done)
+    fi
+    printf '%-16s %-22s %8s %8s\n' suite kata red green
+    for s in "${suites[@]}"; do
+        mapfile -t files < <(awk -v s="$s" '
+            /^\[\[suite\]\]/ { in_s = 0 }
+            $0 == "id = \"" s "\"" { in_s = 1 }
+            in_s && /^file = / { gsub(/^file = "|"$/, ""); print }' katas.toml)
+        for f in "${files[@]}"; do
+            k=$(basename "$f" .rs)
+            med() { grep -o 'median [0-9.]*' | awk '{ print $2 }'; }
+            red=$("$0" --watch "$f" "$runs" "$s/$k" 2>/dev/null | med || echo "-")
+            green=$("$0" --watch-green "$f" "$runs" "$s/$k" 2>/dev/null | med || echo "-")
+            printf '%-16s %-22s %8s %8s\n' "$s" "$k" "${red:--}" "${green:--}"
+        done
+    done
+    exit 0
+fi
 [[ ${1:-} == -h || ${1:-} == --help ]] && usage 0
 [[ $# -ge 1 && $# -le 3 ]] || usage
 
@@ -35,16 +70,25 @@ backup="$work/$(basename "$file").$(date +%Y%m%dT%H%M%S).$$.bak"
 cp -p -- "$file" "$backup"
 sync -- "$backup" 2>/dev/null || sync
 watch_pid= log=
+deps_restore=()
 cleanup() {
     trap '' PIPE INT TERM HUP  # nothing may stop the restore, not even a closed pipe
+    local d
+    for d in "${deps_restore[@]}"; do
+        if cp -p -- "$work/$(basename "$d").$$.bak" "$d"; then
+            rm -f -- "$work/$(basename "$d").$$.bak"
+        else
+            echo "measure-loop: could not restore $d; your copy is in $work" >&2
+        fi
+    done
     if cp -p -- "$backup" "$file"; then
         rm -f -- "$backup"
     else
         echo "measure-loop: could not restore $file; your copy is in $backup" >&2
     fi
     if [[ -n $watch_pid ]]; then
-        exec 3>&- || true                        # EOF on stdin stops watch mode
-        kill "$watch_pid" 2>/dev/null || true
+        exec 3>&- || true
+        kill "$watch_pid" 2>/dev/null || true  # watch runs until interrupted
         wait "$watch_pid" 2>/dev/null || true
         rm -f -- "$log"
     fi
@@ -135,6 +179,72 @@ measure_watch() {
     done
     grep -o 'save → verdict: [0-9.]*' "$log" | tail -n +$((base + 1)) | awk '{ print $NF }' \
         | tee /dev/stderr | summary
+}
+
+# The katas (module names) that kata $1's feature pulls in, from the crate's [features].
+feature_closure() {
+    local manifest="$(dirname "$(dirname "$file")")/Cargo.toml" todo=("$1") seen=" $1 " k d
+    while ((${#todo[@]})); do
+        k=${todo[0]} todo=("${todo[@]:1}")
+        for d in $(sed -n "s/^$k = \[\(.*\)\]$/\1/p" "$manifest" | tr -d '",'); do
+            [[ $seen == *" $d "* ]] || { seen+="$d "; todo+=("$d"); echo "$d"; }
+        done
+    done
+}
+
+measure_watch_green() {
+    local solution="solutions/${file#katas/}"
+    [[ -f $solution ]] || { echo "measure-loop: no solution file $solution" >&2; exit 2; }
+    # The katas it uses must be solved too, or its tests reach their stubs' todo!().
+    local dep dep_file
+    for dep in $(feature_closure "$(basename "$file" .rs)"); do
+        dep_file="$(dirname "$file")/$dep.rs"
+        cp -p -- "$dep_file" "$work/$dep.rs.$$.bak"
+        deps_restore+=("$dep_file")
+        cp -- "solutions/${dep_file#katas/}" "$dep_file"
+    done
+    echo "measure-loop: $runs saves of $solution over $file under 'cargo kata watch', save → green" >&2
+    log="$work/watch.$$.log"
+    local i times="$work/green.$$"
+    : >"$times"
+    # Run 0 is a warm-up (the solved katas it uses are built once), not timed.
+    for ((i = 0; i <= runs; i++)); do
+        cp -p -- "$backup" "$file"
+        fifo="$work/stdin.$$"
+        rm -f -- "$fifo" && mkfifo "$fifo"
+        : >"$log"
+        KATA_WATCH_TIMING=1 cargo kata watch --no-keys "$kata" <"$fifo" >"$log" 2>&1 &
+        watch_pid=$!
+        exec 3>"$fifo"
+        rm -f -- "$fifo"
+        # The first check (the file as it is, red) shows watch is ready.
+        local start=$SECONDS
+        until grep -q 'cargo kata hint' "$log"; do
+            if ((SECONDS - start > 900)) || ! kill -0 "$watch_pid" 2>/dev/null; then
+                fail "no first verdict from 'cargo kata watch'"
+            fi
+            sleep 0.05  # polling a log file, not synchronising tests
+        done
+        sleep 0.5
+        cp -- "$solution" "$file"
+        wait_for_verdicts 1 120
+        # Wait for the green line too: a save → verdict figure of a red verdict is no green.
+        start=$SECONDS
+        until grep -q ' is green' "$log"; do
+            if ((SECONDS - start > 120)); then fail "the solution did not turn $kata green"; fi
+            sleep 0.05
+        done
+        if ((i > 0)); then
+            grep -o 'save → verdict: [0-9.]*' "$log" | head -n 1 | awk '{ print $NF }' \
+                | tee -a "$times" >&2
+        fi
+        kill "$watch_pid" 2>/dev/null || true
+        wait "$watch_pid" 2>/dev/null || true
+        exec 3>&- || true
+        watch_pid=
+    done
+    summary <"$times"
+    rm -f -- "$log" "$times"
 }
 
 "measure_$mode"

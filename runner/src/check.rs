@@ -96,7 +96,17 @@ impl KataVerdict<'_> {
             .flat_map(|d| d.spans.iter())
             .find(|s| run::same_file(&s.file, file))
             .map(|s| s.line);
-        diag_line.unwrap_or_else(|| first_todo(&root.join(file)).unwrap_or(1))
+        diag_line
+            .or_else(|| self.exercised_line(root))
+            .unwrap_or_else(|| first_todo(&root.join(file)).unwrap_or(1))
+    }
+
+    /// The line of the kata file's function that the first failing test calls.
+    fn exercised_line(&self, root: &Path) -> Option<u32> {
+        let failing = self.tests.iter().find(|t| !t.outcome.is_pass())?;
+        let test = crate::locate::test_source(root, &self.kata.suite.id, &failing.name)?;
+        let kata_text = std::fs::read_to_string(root.join(&self.kata.kata.file)).ok()?;
+        crate::locate::exercised_line(&kata_text, &test.body)
     }
 }
 
@@ -173,14 +183,18 @@ pub fn check<'m>(
         })?
     };
     let stats = BuildStats { units: out.units };
+    let isolated = isolate_failed(settings, katas, &out)?;
+    let mut binaries = out.binaries.clone();
+    binaries.extend(isolated.binaries.iter().cloned());
     let t1 = Instant::now();
-    let tests = TestSet::list(&out.binaries)?;
+    let tests = TestSet::list(&binaries)?;
     let t2 = Instant::now();
     let mut cases: Vec<TestCase> = Vec::new();
     let mut ranges = Vec::new();
     for k in katas {
         let package = k.suite.kata_package();
-        if out.failed_packages.contains(&package) || missing.contains(&package) {
+        let built_alone = isolated.built.contains(&k.key());
+        if (out.failed_packages.contains(&package) && !built_alone) || missing.contains(&package) {
             ranges.push(None);
             continue;
         }
@@ -188,10 +202,9 @@ pub fn check<'m>(
         cases.extend(tests.select(&package, &k.kata.tests));
         ranges.push(Some(start..cases.len()));
     }
-    let results = run::run_tests(
-        &cases,
-        &run_options(&settings.root, settings.timeout, vec![]),
-    );
+    let mut opts = run_options(&settings.root, settings.timeout, vec![]);
+    opts.live = settings.progress_bar;
+    let results = run::run_tests(&cases, &opts);
     if std::env::var_os("KATA_TIMINGS").is_some() {
         eprintln!(
             "timings: build {:.0?}, list {:.0?}, run {} tests {:.0?}",
@@ -212,7 +225,7 @@ pub fn check<'m>(
                 tests: Vec::new(),
                 inputs,
                 diagnostics: blocking_errors(
-                    &out.diagnostics,
+                    isolated.diagnostics_of(k).unwrap_or(&out.diagnostics),
                     &k.suite.kata_package(),
                     &k.kata.file,
                 ),
@@ -247,6 +260,96 @@ pub fn check<'m>(
         })
         .collect();
     Ok((verdicts, stats))
+}
+
+/// What rebuilding a failed suite without its broken katas gave.
+#[derive(Debug, Default)]
+struct Isolated {
+    /// Test executables built without the broken katas.
+    binaries: Vec<TestBinary>,
+    /// Keys (`suite/kata`) of the katas those executables hold.
+    built: Vec<String>,
+    /// Per kata key, the diagnostics of the last failed rebuild that included it.
+    diagnostics: Vec<(String, Arc<Vec<Diagnostic>>)>,
+}
+
+impl Isolated {
+    /// The diagnostics that explain why `k` still does not compile, if a rebuild failed.
+    fn diagnostics_of(&self, k: &KataRef<'_>) -> Option<&[Diagnostic]> {
+        self.diagnostics
+            .iter()
+            .find(|(key, _)| *key == k.key())
+            .map(|(_, d)| d.as_slice())
+    }
+}
+
+/// For each suite whose crate did not build while several of its katas were checked: builds
+/// it again without the katas rustc's errors point at (and those that use them), so only the
+/// broken katas show as "does not compile" (see [`crate::isolate`]).
+fn isolate_failed(
+    settings: &Settings,
+    katas: &[KataRef<'_>],
+    out: &build::BuildOutput,
+) -> Result<Isolated> {
+    let mut isolated = Isolated::default();
+    let mut suites: Vec<&Suite> = Vec::new();
+    for k in katas {
+        if out.failed_packages.contains(&k.suite.kata_package())
+            && !suites.iter().any(|s| s.id == k.suite.id)
+            && k.has_one_kata_feature(&settings.root, "katas")
+        {
+            suites.push(k.suite);
+        }
+    }
+    if katas.len() < 2 {
+        return Ok(isolated);
+    }
+    for suite in suites {
+        let package = suite.kata_package();
+        let wanted: Vec<String> = katas
+            .iter()
+            .filter(|k| k.suite.id == suite.id)
+            .map(|k| k.kata.id.clone())
+            .collect();
+        let closures = crate::isolate::closures(&settings.root, suite);
+        let mut excluded = crate::isolate::broken(suite, &package, &out.diagnostics);
+        for _ in 0..crate::isolate::MAX_ROUNDS {
+            let rest = crate::isolate::buildable(&wanted, &excluded, &closures);
+            if excluded.is_empty() || rest.is_empty() {
+                break;
+            }
+            let mut features = vec!["one-kata".to_string()];
+            features.extend(rest.iter().cloned());
+            let again = build::build(&BuildRequest {
+                root: &settings.root,
+                packages: vec![package.clone()],
+                color: settings.color,
+                target_dir: None,
+                progress: settings.progress_bar,
+                expected_units: 0,
+                features,
+            })?;
+            if !again.failed_packages.contains(&package) {
+                isolated.binaries.extend(again.binaries);
+                isolated
+                    .built
+                    .extend(rest.iter().map(|k| format!("{}/{k}", suite.id)));
+                break;
+            }
+            let newly = crate::isolate::broken(suite, &package, &again.diagnostics);
+            let diagnostics = Arc::new(again.diagnostics);
+            for k in &rest {
+                let key = format!("{}/{k}", suite.id);
+                isolated.diagnostics.retain(|(other, _)| *other != key);
+                isolated.diagnostics.push((key, Arc::clone(&diagnostics)));
+            }
+            if newly.is_subset(&excluded) {
+                break;
+            }
+            excluded.extend(newly);
+        }
+    }
+    Ok(isolated)
 }
 
 fn package_of(k: &KataRef<'_>) -> String {
@@ -288,6 +391,7 @@ pub fn run_options(root: &Path, timeout: Duration, extra: Vec<(String, String)>)
         env: test_env(root, extra),
         memory_limit: memory_limit(),
         scratch: Some(kata_runner::interrupt::scratch_dir(root)),
+        live: false,
     }
 }
 
@@ -338,35 +442,4 @@ impl TestSet {
             .flat_map(|(_, names)| names.iter().cloned())
             .collect()
     }
-}
-
-/// Builds every suite's learner crate once (no tests run), so later checks are warm: the
-/// first `cargo kata` on a fresh clone pays for all dependencies, with a progress bar.
-/// Returns the number of units cargo reported.
-pub fn prebuild(settings: &Settings, suites: &[Suite], expected_units: usize) -> Result<usize> {
-    let packages: Vec<String> = suites
-        .iter()
-        .filter(|s| {
-            settings
-                .root
-                .join("katas")
-                .join(&s.id)
-                .join("Cargo.toml")
-                .is_file()
-        })
-        .map(Suite::kata_package)
-        .collect();
-    if packages.is_empty() {
-        return Ok(0);
-    }
-    let out = build::build(&BuildRequest {
-        root: &settings.root,
-        packages,
-        color: settings.color,
-        target_dir: None,
-        progress: settings.progress_bar,
-        expected_units,
-        features: Vec::new(),
-    })?;
-    Ok(out.units)
 }

@@ -58,6 +58,15 @@ pub fn install() -> std::io::Result<()> {
         .map_err(std::io::Error::other)
 }
 
+/// Kills every registered process group and removes every registered temporary path, as a
+/// signal would, for a runner that must end now (its output pipe was closed).
+pub fn shut_down() {
+    STOPPING.store(true, Ordering::SeqCst);
+    kill_all_groups();
+    await_groups_reaped(Duration::from_secs(2));
+    remove_all_paths();
+}
+
 /// Sends termination signals to `route` (returning whether it took them) instead of
 /// ending the process; `None` restores the default. Test groups are killed either way.
 pub fn set_route(route: Option<Route>) {

@@ -184,6 +184,9 @@ impl KataCheck {
                             (Some(format!("timed out after {secs} s")), None)
                         }
                         Outcome::Crashed { detail } => (Some(format!("crashed: {detail}")), None),
+                        Outcome::NotRun { after, secs } => {
+                            (Some(crate::render::not_run(after, *secs)), None)
+                        }
                         Outcome::Passed | Outcome::Ignored => (None, None),
                     };
                     TestJson {

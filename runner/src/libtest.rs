@@ -55,7 +55,7 @@ pub fn parse_failure(name: &str, stdout: &str) -> Failure {
         .map(|(i, _)| i)
         .collect();
     let output = match panics.first() {
-        Some(&i) => clip(section[..i].join("\n").trim()),
+        Some(&i) => clip(crate::tidy::output(section[..i].join("\n").trim()).trim()),
         None => String::new(),
     };
     let (location, body): (Option<Location>, Vec<&str>) = match (panics.first(), panics.last()) {
@@ -86,7 +86,7 @@ pub fn parse_failure(name: &str, stdout: &str) -> Failure {
                 && !l.starts_with("note: Some details are omitted")
         })
         .collect();
-    let mut message = clip(kept.join("\n").trim());
+    let mut message = clip(crate::tidy::message(kept.join("\n").trim()).trim());
     if message.is_empty() && location.is_none() {
         message = "the test failed without a message".to_string();
     }

@@ -11,14 +11,19 @@ mod check;
 mod commands;
 mod error;
 mod git;
+mod isolate;
 mod json;
 mod libtest;
+mod live;
+mod locate;
 mod manifest;
+mod pipe;
 mod render;
 mod run;
 mod scaffold;
 mod state;
 mod status;
+mod tidy;
 mod verify;
 
 use std::process::ExitCode;
@@ -63,10 +68,14 @@ enum Command {
     },
     /// Re-check the current kata on every save; move on when it turns green.
     ///
-    /// Keys on a terminal: h next hint, n skip to the next kata, l list, q quit.
+    /// Keys on a terminal: h next hint, n skip to the next kata, l list, q quit. Without a
+    /// terminal the same letters, one a line on stdin. It runs until interrupted.
     Watch {
         /// Start with this kata (default: the first kata that is not green).
         kata: Option<String>,
+        /// Read no keys and no stdin: plain output until interrupted (Ctrl-C).
+        #[arg(long)]
+        no_keys: bool,
     },
     /// Restore a kata's pristine stub, after saving your file under .kata/backups/.
     Reset {
@@ -78,6 +87,16 @@ enum Command {
         /// Do not ask for confirmation (with --all).
         #[arg(long, short = 'y')]
         yes: bool,
+    },
+    /// Bring back a file saved under .kata/backups/ (by reset or restore), after saving yours.
+    Restore {
+        /// A kata id or `suite/kata`.
+        kata: String,
+        /// A backup's name from --list (default: the newest).
+        backup: Option<String>,
+        /// List the kata's backups instead.
+        #[arg(long, conflicts_with = "backup")]
+        list: bool,
     },
     /// Once a kata is green: the reference solution and a diff against your file.
     Solution {
@@ -112,6 +131,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    pipe::install();
     let cli = Cli::parse();
     let code = match run(cli) {
         Ok(code) => code,
@@ -183,7 +203,9 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Check { target, .. }) => commands::check::run(&ctx, target),
         Some(Command::Hint { kata }) => commands::hint::run(&ctx, kata.as_deref()),
         Some(Command::Verify { suites, .. }) => commands::verify::run(&ctx, suites),
-        Some(Command::Watch { kata }) => commands::watch::run(&ctx, kata.as_deref()),
+        Some(Command::Watch { kata, no_keys }) => {
+            commands::watch::run(&ctx, kata.as_deref(), !no_keys)
+        }
         Some(Command::Reset {
             target, all: false, ..
         }) => commands::reset::run(&ctx, target),
@@ -192,6 +214,14 @@ fn run(cli: Cli) -> Result<i32> {
             all: true,
             yes,
         }) => commands::reset::run_all(&ctx, target, *yes),
+        Some(Command::Restore {
+            kata, list: true, ..
+        }) => commands::restore::list(&ctx, kata),
+        Some(Command::Restore {
+            kata,
+            backup,
+            list: false,
+        }) => commands::restore::run(&ctx, kata, backup.as_deref()),
         Some(Command::Solution { kata, peek }) => commands::solution::run(&ctx, kata, *peek),
         Some(Command::New { target }) => commands::new::run(&ctx, target),
         Some(Command::Lock { suites }) => commands::lock::run(&ctx, suites),

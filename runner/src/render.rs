@@ -157,17 +157,31 @@ pub fn list(rows: &[Row<'_>], style: Style) -> String {
         } else {
             String::new()
         };
+        // A kata that does not compile names its file instead of its title: the place to fix.
+        let title = if r.status == Status::DoesNotCompile {
+            r.kata.kata.file.clone()
+        } else {
+            style.dim(&r.kata.kata.title)
+        };
         let _ = writeln!(
             out,
-            "  {mark} {:idw$}  {}{counts}  {}",
+            "  {mark} {:idw$}  {}{counts}  {title}",
             r.kata.kata.id,
             style.status(r.status),
-            style.dim(&r.kata.kata.title)
         );
     }
     let green = rows.iter().filter(|r| r.status == Status::Green).count();
     let _ = writeln!(out, "\n{green}/{} katas green", rows.len());
     out
+}
+
+/// Why a test was not run: another test of its kata timed out first.
+pub fn not_run(after: &str, secs: u64) -> String {
+    let short = after.rsplit("::").next().unwrap_or(after);
+    format!(
+        "not run: `{short}` timed out after {secs} s first; `--timeout {}` gives every test longer",
+        secs * 3
+    )
 }
 
 /// The check of one kata: title, file:line, failing tests with their messages, the hint command.
@@ -267,6 +281,7 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
                         "timed out after {secs} s: an endless loop? (`--timeout <secs>` gives it longer)"
                     ),
                     Outcome::Crashed { detail } => format!("crashed: {detail}"),
+                    Outcome::NotRun { after, secs } => not_run(after, *secs),
                     Outcome::Ignored => {
                         "ignored: an ignored test never counts as passing".to_string()
                     }
@@ -274,6 +289,15 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
                 };
                 for line in text.lines() {
                     let _ = writeln!(out, "      {line}");
+                }
+                if let Some(test) = crate::locate::test_source(root, &k.suite.id, &t.name) {
+                    let _ = writeln!(
+                        out,
+                        "      {} {}:{}",
+                        style.dim("the test:"),
+                        test.file,
+                        test.line
+                    );
                 }
             }
         }

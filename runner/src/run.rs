@@ -25,6 +25,8 @@ pub struct RunOptions {
     pub memory_limit: Option<u64>,
     /// Where each test's working and log directories are made (system temp dir if `None`).
     pub scratch: Option<std::path::PathBuf>,
+    /// Draw a live line on stderr while tests run ("5/8 tests done, 2 running for 6 s").
+    pub live: bool,
 }
 
 /// One test to run.
@@ -62,6 +64,14 @@ pub enum Outcome {
     },
     /// libtest skipped it (`#[ignore]`).
     Ignored,
+    /// Not run: another test of the same kata timed out first, so the rest of the kata is
+    /// not given the full timeout each (an endless loop would cost minutes).
+    NotRun {
+        /// The test that timed out.
+        after: String,
+        /// Its timeout in seconds.
+        secs: u64,
+    },
 }
 
 impl Outcome {
@@ -73,6 +83,7 @@ impl Outcome {
             Outcome::TimedOut { .. } => "timed_out",
             Outcome::Crashed { .. } => "crashed",
             Outcome::Ignored => "ignored",
+            Outcome::NotRun { .. } => "not_run",
         }
     }
 
@@ -114,14 +125,22 @@ pub fn list_tests(binary: &TestBinary) -> Result<Vec<String>> {
 }
 
 /// Runs every case, `opts.jobs` at a time; results come back in the order of `cases`.
+///
+/// Once a test has timed out, the tests of the same kata (same binary, same `suite::<kata>`
+/// name prefix) that have not started yet are not run ([`Outcome::NotRun`]): an endless loop
+/// is reported after one timeout, not after one per test.
 pub fn run_tests(cases: &[TestCase], opts: &RunOptions) -> Vec<TestResult> {
     let queue: Arc<Mutex<VecDeque<usize>>> = Arc::new(Mutex::new((0..cases.len()).collect()));
+    let timed_out: Mutex<Vec<(String, String, u64)>> = Mutex::new(Vec::new());
+    let running: Mutex<Vec<(usize, Instant)>> = Mutex::new(Vec::new());
     let (tx, rx) = mpsc::channel();
     let jobs = opts.jobs.max(1).min(cases.len().max(1));
+    let mut results: Vec<Option<TestResult>> = vec![None; cases.len()];
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let queue = Arc::clone(&queue);
             let tx = tx.clone();
+            let (timed_out, running) = (&timed_out, &running);
             scope.spawn(move || {
                 loop {
                     if kata_runner::interrupt::stopping() {
@@ -129,20 +148,65 @@ pub fn run_tests(cases: &[TestCase], opts: &RunOptions) -> Vec<TestResult> {
                     }
                     let next = queue.lock().ok().and_then(|mut q| q.pop_front());
                     let Some(i) = next else { break };
-                    let result = run_one(&cases[i], opts);
+                    let case = &cases[i];
+                    let group = kata_group(case);
+                    let earlier = lock(timed_out)
+                        .iter()
+                        .find(|(g, _, _)| *g == group)
+                        .map(|(_, name, secs)| (name.clone(), *secs));
+                    let result = if let Some((after, secs)) = earlier {
+                        TestResult {
+                            name: case.name.clone(),
+                            outcome: Outcome::NotRun { after, secs },
+                            duration: Duration::ZERO,
+                        }
+                    } else {
+                        lock(running).push((i, Instant::now()));
+                        let r = run_one(case, opts);
+                        lock(running).retain(|(j, _)| *j != i);
+                        if let Outcome::TimedOut { secs } = r.outcome {
+                            lock(timed_out).push((group, case.name.clone(), secs));
+                        }
+                        r
+                    };
                     if tx.send((i, result)).is_err() {
                         break;
                     }
                 }
             });
         }
+        drop(tx);
+        let mut live = crate::live::Line::new(opts.live);
+        let mut done = 0;
+        loop {
+            match rx.recv_timeout(Duration::from_millis(250)) {
+                Ok((i, r)) => {
+                    results[i] = Some(r);
+                    done += 1;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+            let now = Instant::now();
+            let running = lock(&running);
+            let oldest = running.iter().map(|(_, s)| now - *s).max();
+            live.tests(done, cases.len(), running.len(), oldest);
+        }
+        live.finish();
     });
-    drop(tx);
-    let mut results: Vec<Option<TestResult>> = vec![None; cases.len()];
-    for (i, r) in rx {
-        results[i] = Some(r);
-    }
     results.into_iter().flatten().collect()
+}
+
+/// Locks a mutex whose data stays valid if a holder panicked.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The kata a test belongs to, for the purpose of stopping after a timeout: its binary and
+/// the first two segments of its name (`suite::<kata>`).
+fn kata_group(case: &TestCase) -> String {
+    let prefix: Vec<&str> = case.name.splitn(3, "::").take(2).collect();
+    format!("{}#{}", case.binary.path.display(), prefix.join("::"))
 }
 
 /// Bytes of stderr kept for a crash report.

@@ -76,6 +76,12 @@ pub struct KataProgress {
     pub hints_used: u32,
     /// Whether the learner looked at the solution before green.
     pub peeked: bool,
+    /// Checks after green (practice: they do not count towards the kata's checks).
+    #[serde(default)]
+    pub practice_checks: u32,
+    /// Hints shown after green (practice, counted apart from `hints_used`).
+    #[serde(default)]
+    pub practice_hints: u32,
     /// The latest verdict, reusable while nothing it depends on changed.
     pub last_verdict: Option<LastVerdict>,
 }
@@ -223,6 +229,12 @@ fn merge(base: Option<&Progress>, mine: &Progress, mut disk: Progress) -> Progre
             .hints_used
             .saturating_add(m.hints_used.saturating_sub(b.hints_used));
         d.peeked |= m.peeked;
+        d.practice_checks = d
+            .practice_checks
+            .saturating_add(m.practice_checks.saturating_sub(b.practice_checks));
+        d.practice_hints = d
+            .practice_hints
+            .saturating_add(m.practice_hints.saturating_sub(b.practice_hints));
         d.first_started = earliest(d.first_started, m.first_started);
         d.green_at = earliest(d.green_at, m.green_at);
         d.time_to_green_secs = d
@@ -263,14 +275,21 @@ impl Progress {
         self.katas.entry(key.to_string()).or_default()
     }
 
-    /// A verdict seen (by `list` or a check); `counted` marks a learner's explicit check.
-    pub fn record(&mut self, key: &str, verdict: LastVerdict, counted: bool) {
+    /// A verdict seen. Only honest work counts: a counted check after the kata's first green
+    /// is practice (`practice_checks`), and the kata's clock (`first_started`) starts at the
+    /// first verdict on an `edited` file (one that differs from its stub), not when the
+    /// kata was merely looked at (watch moving on to it, `list`).
+    pub fn record_work(&mut self, key: &str, verdict: LastVerdict, counted: bool, edited: bool) {
         let k = self.kata(key);
         let at = verdict.at;
         if counted {
-            k.checks += 1;
+            if k.green_at.is_some() {
+                k.practice_checks += 1;
+            } else {
+                k.checks += 1;
+            }
         }
-        if counted || verdict.status != Status::NotStarted {
+        if edited && (counted || verdict.status != Status::NotStarted) {
             k.first_started.get_or_insert(at);
         }
         if verdict.status == Status::Green && k.green_at.is_none() && k.first_started.is_some() {
@@ -401,8 +420,8 @@ mod tests {
     fn save_then_load_round_trips() {
         let root = temp_root("roundtrip");
         let mut p = Progress::default();
-        p.record("s/k", verdict(Status::Red, 100), true);
-        p.record("s/k", verdict(Status::Green, 160), true);
+        p.record_work("s/k", verdict(Status::Red, 100), true, true);
+        p.record_work("s/k", verdict(Status::Green, 160), true, true);
         save(&root, &mut p).unwrap();
         let loaded = load(&root);
         assert!(loaded.note.is_none());
@@ -414,6 +433,20 @@ mod tests {
     }
 
     #[test]
+    fn only_honest_work_counts_checks_after_green_are_practice_and_the_clock_waits_for_an_edit() {
+        let mut p = Progress::default();
+        // Looked at (watch moved on to it) before any edit: checked, but no clock.
+        p.record_work("s/k", verdict(Status::Red, 50), false, false);
+        assert_eq!(p.katas["s/k"].first_started, None);
+        p.record_work("s/k", verdict(Status::Red, 100), true, true);
+        p.record_work("s/k", verdict(Status::Green, 130), true, true);
+        p.record_work("s/k", verdict(Status::Green, 150), true, true);
+        let k = &p.katas["s/k"];
+        assert_eq!((k.checks, k.practice_checks), (2, 1));
+        assert_eq!(k.time_to_green_secs, Some(30));
+    }
+
+    #[test]
     fn concurrent_changes_are_merged_not_overwritten() {
         let root = temp_root("merge");
         let mut checker = load(&root).progress;
@@ -421,9 +454,9 @@ mod tests {
         let mut other_checker = load(&root).progress;
         hinter.kata("s/k").hints_used += 2;
         save(&root, &mut hinter).unwrap();
-        checker.record("s/k", verdict(Status::Red, 100), true);
+        checker.record_work("s/k", verdict(Status::Red, 100), true, true);
         save(&root, &mut checker).unwrap();
-        other_checker.record("s/k", verdict(Status::Green, 200), true);
+        other_checker.record_work("s/k", verdict(Status::Green, 200), true, true);
         other_checker.kata("s/k").peeked = true;
         save(&root, &mut other_checker).unwrap();
         // Saving again without new changes adds nothing.

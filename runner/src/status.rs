@@ -90,7 +90,10 @@ pub fn refresh<'m>(
         let key = v.kata.key();
         let last = last_verdict(&v);
         if v.is_current(root) {
-            progress.record(&key, last.clone(), false);
+            let edited = modified
+                .as_ref()
+                .is_none_or(|m| m.contains(&v.kata.kata.file));
+            progress.record_work(&key, last.clone(), false, edited);
         }
         cached.insert(key.clone(), last);
         fresh.insert(key, v);

@@ -50,11 +50,17 @@
 //! returns `impl Iterator` ends in `as std::iter::Empty<…>`: a bare `todo!()` has no type
 //! the compiler could pick for the hidden iterator. Replace the whole line.
 
+#[cfg(any(not(feature = "one-kata"), feature = "delegation"))]
 pub mod delegation;
+#[cfg(any(not(feature = "one-kata"), feature = "generator_shortcut"))]
 pub mod generator_shortcut;
+#[cfg(any(not(feature = "one-kata"), feature = "iterable_vs_iterator"))]
 pub mod iterable_vs_iterator;
+#[cfg(any(not(feature = "one-kata"), feature = "iterator_struct"))]
 pub mod iterator_struct;
+#[cfg(any(not(feature = "one-kata"), feature = "lazy_pipeline"))]
 pub mod lazy_pipeline;
+#[cfg(any(not(feature = "one-kata"), feature = "streaming_file"))]
 pub mod streaming_file;
 
 #[cfg(test)]

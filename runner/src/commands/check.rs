@@ -91,6 +91,17 @@ pub fn check_and_record<'m>(
     katas: &[KataRef<'m>],
     progress: &mut Progress,
 ) -> Result<Vec<KataVerdict<'m>>> {
+    check_and_record_as(ctx, katas, progress, true)
+}
+
+/// [`check_and_record`], counting the checks as the learner's only when `counted` (watch
+/// re-checking a kata whose file did not change is not the learner's check).
+pub fn check_and_record_as<'m>(
+    ctx: &Ctx,
+    katas: &[KataRef<'m>],
+    progress: &mut Progress,
+    counted: bool,
+) -> Result<Vec<KataVerdict<'m>>> {
     let key = status::units_key(katas);
     let expected = progress.build_units.get(&key).copied().unwrap_or(0);
     let (mut verdicts, stats) = check::check(&ctx.settings(), katas, expected)?;
@@ -109,18 +120,29 @@ pub fn check_and_record<'m>(
         }
     }
     for v in &verdicts {
-        record(ctx, v, progress);
+        record(ctx, v, progress, counted);
     }
     Ok(verdicts)
 }
 
-/// Records one verdict as a learner's check, unless its files changed since it was
-/// computed (then only the check is counted).
-pub fn record(ctx: &Ctx, v: &KataVerdict<'_>, progress: &mut Progress) {
+/// Whether the kata file differs from what HEAD has (without git: taken as edited).
+pub fn edited(ctx: &Ctx, kata: &KataRef<'_>) -> bool {
+    crate::git::modified(&ctx.root, &kata.kata.file).is_none_or(|m| m.contains(&kata.kata.file))
+}
+
+/// Records one verdict, as a learner's check when `counted`, unless its files changed since
+/// it was computed (then only the check is counted).
+pub fn record(ctx: &Ctx, v: &KataVerdict<'_>, progress: &mut Progress, counted: bool) {
+    let edited = edited(ctx, &v.kata);
     if v.is_current(&ctx.root) {
-        progress.record(&v.kata.key(), status::last_verdict(v), true);
-    } else {
-        progress.kata(&v.kata.key()).checks += 1;
+        progress.record_work(&v.kata.key(), status::last_verdict(v), counted, edited);
+    } else if counted {
+        let k = progress.kata(&v.kata.key());
+        if k.green_at.is_some() {
+            k.practice_checks += 1;
+        } else {
+            k.checks += 1;
+        }
     }
 }
 
@@ -138,8 +160,13 @@ pub struct Rendered {
 /// Checks one kata, records it in `.kata/progress.json` and renders the verdict (a seam for
 /// `watch`: no printing here).
 pub fn check_rendered(ctx: &Ctx, kata: KataRef<'_>) -> Result<Rendered> {
+    check_rendered_as(ctx, kata, true)
+}
+
+/// [`check_rendered`], counted as the learner's check only when `counted`.
+pub fn check_rendered_as(ctx: &Ctx, kata: KataRef<'_>, counted: bool) -> Result<Rendered> {
     let mut progress = ctx.load_progress();
-    let v = check_and_record(ctx, &[kata], &mut progress)?.remove(0);
+    let v = check_and_record_as(ctx, &[kata], &mut progress, counted)?.remove(0);
     ctx.save_progress(&mut progress);
     Ok(Rendered {
         green: v.status == Status::Green,

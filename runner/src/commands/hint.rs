@@ -30,9 +30,16 @@ pub fn run(ctx: &Ctx, name: Option<&str>) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
-/// Takes the next hint of `kata` (recording it in `.kata/progress.json`) and renders it.
-/// Shared by `cargo kata hint` and the `h` key of watch mode.
+/// Takes the next hint of `kata` (recording it in `.kata/progress.json`) and renders it,
+/// saying to run `cargo kata hint <kata>` again for the next one.
 pub fn next_hint(ctx: &Ctx, kata: KataRef<'_>) -> Result<String> {
+    let again = format!("run `cargo kata hint {}` again", kata.kata.id);
+    next_hint_with(ctx, kata, &again)
+}
+
+/// [`next_hint`] with the words that say how to get the next one (`press h again` in
+/// watch mode).
+pub fn next_hint_with(ctx: &Ctx, kata: KataRef<'_>, again: &str) -> Result<String> {
     let mut out = String::new();
     let hints = &kata.kata.hints;
     if hints.is_empty() {
@@ -44,7 +51,8 @@ pub fn next_hint(ctx: &Ctx, kata: KataRef<'_>) -> Result<String> {
     }
     let mut progress = ctx.load_progress();
     let entry = progress.kata(&kata.key());
-    let used = entry.hints_used as usize;
+    // Hints after green are practice: counted apart, but they still move to the next hint.
+    let used = (entry.hints_used + entry.practice_hints) as usize;
     if used >= hints.len() {
         out.push_str(&format!(
             "No more hints for `{}`: you have seen all {}. The last one again:\n\n  {}\n",
@@ -54,8 +62,11 @@ pub fn next_hint(ctx: &Ctx, kata: KataRef<'_>) -> Result<String> {
         ));
         return Ok(out);
     }
-    entry.hints_used += 1;
-    entry.first_started.get_or_insert_with(crate::state::now);
+    if entry.green_at.is_some() {
+        entry.practice_hints += 1;
+    } else {
+        entry.hints_used += 1;
+    }
     ctx.save_progress(&mut progress);
     out.push_str(&format!(
         "{} {}/{} for {}:\n\n  {}\n",
@@ -66,10 +77,7 @@ pub fn next_hint(ctx: &Ctx, kata: KataRef<'_>) -> Result<String> {
         hints[used]
     ));
     let footer = if used + 1 < hints.len() {
-        format!(
-            "run `cargo kata hint {}` again for the next one",
-            kata.kata.id
-        )
+        format!("{again} for the next one")
     } else {
         "that was the last hint".to_string()
     };

@@ -7,6 +7,7 @@ pub mod lock;
 pub mod new;
 pub mod overview;
 pub mod reset;
+pub mod restore;
 pub mod solution;
 pub mod verify;
 pub mod watch;

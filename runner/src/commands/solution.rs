@@ -37,6 +37,9 @@ pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
     let out = &mut io::stdout().lock();
     match solution::show_reference(request, committed, &mut record_peek, out) {
         Ok(_) => Ok(super::EXIT_OK),
+        Err(solution::SolutionError::Output(e)) if crate::pipe::is_broken_pipe(&e) => {
+            crate::pipe::quit()
+        }
         Err(e) => {
             eprintln!("{e}");
             Ok(e.exit_code())

@@ -11,7 +11,7 @@ use crate::state::Status;
 use crate::{render, status};
 
 /// Runs the command.
-pub fn run(ctx: &Ctx, start: Option<&str>) -> Result<i32> {
+pub fn run(ctx: &Ctx, start: Option<&str>, keys: bool) -> Result<i32> {
     let current = match start {
         Some(name) => Some(ctx.manifest.kata(name)?),
         None => first_not_green(ctx, None)?,
@@ -20,8 +20,14 @@ pub fn run(ctx: &Ctx, start: Option<&str>) -> Result<i32> {
         println!("Every kata is green: nothing to watch. Well done!");
         return Ok(EXIT_OK);
     };
-    let mut hooks = Hooks { ctx, current };
-    match watch::run(&WatchOptions::new(&ctx.root), &mut hooks) {
+    let mut hooks = Hooks {
+        ctx,
+        current,
+        last_seen: None,
+    };
+    let mut options = WatchOptions::new(&ctx.root);
+    options.keys = keys;
+    match watch::run(&options, &mut hooks) {
         Ok(WatchExit::Signal) => Ok(130),
         Ok(_) => Ok(EXIT_OK),
         Err(e) => Err(Error::Usage(format!("watch mode stopped: {e}"))),
@@ -46,15 +52,55 @@ fn first_not_green<'m>(ctx: &'m Ctx, after: Option<&KataRef<'_>>) -> Result<Opti
         .map(|r| r.kata))
 }
 
+/// The first kata after `after` (in curriculum order, then from the start) whose recorded
+/// verdict is not green. Unlike [`first_not_green`] it builds nothing: right after a green,
+/// the next kata's own check is the only build the learner waits for.
+fn next_not_green_recorded<'m>(ctx: &'m Ctx, after: &KataRef<'_>) -> Option<KataRef<'m>> {
+    let progress = ctx.load_progress();
+    let katas = ctx.manifest.katas();
+    let at = katas.iter().position(|k| k.key() == after.key())?;
+    let green = |k: &KataRef<'_>| {
+        progress
+            .katas
+            .get(&k.key())
+            .and_then(|p| p.last_verdict.as_ref())
+            .is_some_and(|v| v.status == Status::Green)
+    };
+    katas[at + 1..]
+        .iter()
+        .chain(katas[..at].iter())
+        .find(|k| !green(k))
+        .copied()
+}
+
 struct Hooks<'c> {
     ctx: &'c Ctx,
     current: KataRef<'c>,
+    /// The kata last checked and its file's hash then: a re-check of the same file (a save
+    /// of another kata's file) is not the learner's check.
+    last_seen: Option<(String, String)>,
+}
+
+impl Hooks<'_> {
+    /// Whether this check of the current kata is the learner's work: its file differs from
+    /// the stub and changed since watch last checked it.
+    fn counted(&mut self) -> bool {
+        let key = self.current.key();
+        let hash = crate::state::file_hash(&self.ctx.root.join(&self.current.kata.file));
+        let changed = self
+            .last_seen
+            .as_ref()
+            .is_none_or(|(k, h)| *k != key || *h != hash);
+        self.last_seen = Some((key, hash));
+        changed && super::check::edited(self.ctx, &self.current)
+    }
 }
 
 impl WatchHooks for Hooks<'_> {
     fn check_current(&mut self) -> Verdict {
         let kata_id = self.current.key();
-        match super::check::check_rendered(self.ctx, self.current) {
+        let counted = self.counted();
+        match super::check::check_rendered_as(self.ctx, self.current, counted) {
             Ok(r) => Verdict {
                 green: r.green,
                 rendered: r.text,
@@ -71,15 +117,13 @@ impl WatchHooks for Hooks<'_> {
     }
 
     fn next_kata(&mut self) -> Option<String> {
-        let next = first_not_green(self.ctx, Some(&self.current))
-            .ok()
-            .flatten()?;
+        let next = next_not_green_recorded(self.ctx, &self.current)?;
         self.current = next;
         Some(next.key())
     }
 
     fn hint(&mut self) -> String {
-        super::hint::next_hint(self.ctx, self.current)
+        super::hint::next_hint_with(self.ctx, self.current, "press h again")
             .unwrap_or_else(|e| format!("no hint available: {e}\n"))
     }
 

@@ -24,6 +24,7 @@
 
 pub mod fsx;
 pub mod reset;
+pub mod restore;
 pub mod solution;
 pub mod timestamp;
 pub mod watch;

@@ -294,7 +294,7 @@ fn validate_kata_id(id: &str) -> Result<(), ResetError> {
 
 /// Saves `bytes` as `<root>/.kata/backups/<kata_id>/<stamp>.rs`, or `<stamp>_NNN.rs` when
 /// that name is taken (two resets within the same clock tick), synced to disk.
-fn write_backup(
+pub(crate) fn write_backup(
     root: &Path,
     kata_id: &str,
     bytes: &[u8],

@@ -597,6 +597,7 @@ fn describe(o: &Outcome) -> String {
         },
         Outcome::TimedOut { secs } => format!("timed out after {secs} s"),
         Outcome::Crashed { detail } => format!("crashed: {detail}"),
+        Outcome::NotRun { after, secs } => crate::render::not_run(after, *secs),
     }
 }
 

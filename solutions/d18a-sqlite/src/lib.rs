@@ -7,13 +7,21 @@
 //! (Logic & Legacy, day 18),
 //! <https://dev.to/kaushikcoderpy/python-sqlite-mastery-b-trees-transactions-and-async-database-logic-2026-llo>.
 
+#[cfg(any(not(feature = "one-kata"), feature = "async_store"))]
 pub mod async_store;
+#[cfg(any(not(feature = "one-kata"), feature = "bank"))]
 pub mod bank;
+#[cfg(any(not(feature = "one-kata"), feature = "commit"))]
 pub mod commit;
+#[cfg(any(not(feature = "one-kata"), feature = "crud"))]
 pub mod crud;
+#[cfg(any(not(feature = "one-kata"), feature = "dates"))]
 pub mod dates;
+#[cfg(any(not(feature = "one-kata"), feature = "injection"))]
 pub mod injection;
+#[cfg(any(not(feature = "one-kata"), feature = "joins"))]
 pub mod joins;
+#[cfg(any(not(feature = "one-kata"), feature = "locking"))]
 pub mod locking;
 
 #[cfg(test)]

@@ -46,12 +46,19 @@
 //!   much slower `Decimal` and `Ratio<i64>` are when there is no interpreter overhead to
 //!   hide the difference.
 
+#[cfg(any(not(feature = "one-kata"), feature = "cents"))]
 pub mod cents;
+#[cfg(any(not(feature = "one-kata"), feature = "exact_expansion"))]
 pub mod exact_expansion;
+#[cfg(any(not(feature = "one-kata"), feature = "exact_fractions"))]
 pub mod exact_fractions;
+#[cfg(any(not(feature = "one-kata"), feature = "fee_totals"))]
 pub mod fee_totals;
+#[cfg(any(not(feature = "one-kata"), feature = "fsum"))]
 pub mod fsum;
+#[cfg(any(not(feature = "one-kata"), feature = "is_close"))]
 pub mod is_close;
+#[cfg(any(not(feature = "one-kata"), feature = "rounding"))]
 pub mod rounding;
 
 #[cfg(test)]

@@ -43,12 +43,19 @@
 //!   trait, so a call the code could not make is a compile error, and a call nobody
 //!   expected fails the test at once instead of returning another `Mock`.
 
+#[cfg(any(not(feature = "one-kata"), feature = "fake_http"))]
 pub mod fake_http;
+#[cfg(any(not(feature = "one-kata"), feature = "humble_checkout"))]
 pub mod humble_checkout;
+#[cfg(any(not(feature = "one-kata"), feature = "kill_mutants"))]
 pub mod kill_mutants;
+#[cfg(any(not(feature = "one-kata"), feature = "percentiles"))]
 pub mod percentiles;
+#[cfg(any(not(feature = "one-kata"), feature = "rle_laws"))]
 pub mod rle_laws;
+#[cfg(any(not(feature = "one-kata"), feature = "stub_vs_mock"))]
 pub mod stub_vs_mock;
+#[cfg(any(not(feature = "one-kata"), feature = "teardown_fixture"))]
 pub mod teardown_fixture;
 
 #[cfg(test)]

@@ -36,13 +36,21 @@
 //!   the suite shows their effect instead: TCP delivers a byte stream (so reads must loop),
 //!   UDP delivers whole datagrams or nothing (so the client must retry).
 
+#[cfg(any(not(feature = "one-kata"), feature = "async_server"))]
 pub mod async_server;
+#[cfg(any(not(feature = "one-kata"), feature = "chunked"))]
 pub mod chunked;
+#[cfg(any(not(feature = "one-kata"), feature = "client"))]
 pub mod client;
+#[cfg(any(not(feature = "one-kata"), feature = "gather"))]
 pub mod gather;
+#[cfg(any(not(feature = "one-kata"), feature = "raw_server"))]
 pub mod raw_server;
+#[cfg(any(not(feature = "one-kata"), feature = "request"))]
 pub mod request;
+#[cfg(any(not(feature = "one-kata"), feature = "response"))]
 pub mod response;
+#[cfg(any(not(feature = "one-kata"), feature = "udp"))]
 pub mod udp;
 
 #[cfg(test)]

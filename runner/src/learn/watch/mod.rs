@@ -69,6 +69,9 @@ pub struct WatchOptions {
     pub interactive: bool,
     /// Print the time from each save to its verdict (see [`Presentation::timing`]).
     pub timing: bool,
+    /// Read commands at all (`--no-keys` turns this off): keys on a terminal, else lines
+    /// on standard input. Either way watch mode goes on until it is interrupted.
+    pub keys: bool,
 }
 
 impl WatchOptions {
@@ -82,12 +85,14 @@ impl WatchOptions {
             quiet: DEFAULT_QUIET,
             interactive: io::stdin().is_terminal() && io::stdout().is_terminal(),
             timing: std::env::var_os("KATA_WATCH_TIMING").is_some_and(|v| v == "1"),
+            keys: true,
         }
     }
 }
 
 /// Watches `<root>/katas/` and runs the learner's loop on stdout until the learner quits
-/// (`q`, Ctrl-C), stdin ends (without a terminal), or every kata is green.
+/// (`q`, Ctrl-C), a signal arrives, or every kata is green. Without a terminal (or without
+/// keys) it says so first, and the end of standard input does not stop it.
 ///
 /// On a terminal, raw mode is restored on every exit path, panics included. SIGINT,
 /// SIGTERM and SIGHUP end the loop cleanly ([`WatchExit::Signal`]) while it runs, and keep
@@ -102,11 +107,12 @@ pub fn run<H: WatchHooks + ?Sized>(
         changes.send(Input::Changed(change)).is_ok()
     })?;
     let _signals = terminal::SignalRoute::install(tx.clone()).map_err(WatchError::Signals)?;
+    let interactive = opts.interactive && opts.keys;
     let presentation = Presentation {
-        interactive: opts.interactive,
+        interactive,
         timing: opts.timing,
     };
-    if opts.interactive {
+    if interactive {
         let _raw = terminal::RawMode::enable().map_err(WatchError::Terminal)?;
         let stop = Arc::new(AtomicBool::new(false));
         terminal::spawn_key_reader(tx, Arc::clone(&stop)).map_err(WatchError::Thread)?;
@@ -116,8 +122,25 @@ pub fn run<H: WatchHooks + ?Sized>(
         let _ = out.flush();
         result.map_err(WatchError::Output)
     } else {
-        terminal::spawn_stdin_eof_reader(tx).map_err(WatchError::Thread)?;
         let mut out = io::stdout().lock();
+        writeln!(out, "{}", plain_banner(opts.keys)).map_err(WatchError::Output)?;
+        if opts.keys {
+            terminal::spawn_stdin_line_reader(tx).map_err(WatchError::Thread)?;
+        } else {
+            drop(tx);
+        }
         drive(hooks, &rx, &mut out, presentation).map_err(WatchError::Output)
+    }
+}
+
+/// What plain (no keys) watch mode says before its first check: how long it runs and how
+/// to stop it.
+pub fn plain_banner(lines_are_commands: bool) -> String {
+    if lines_are_commands {
+        "watching katas/ for saves until interrupted (Ctrl-C); commands, one a line on \
+         stdin: h hint, n next kata, l list, q quit"
+            .to_string()
+    } else {
+        "watching katas/ for saves until interrupted (Ctrl-C); no keys".to_string()
     }
 }

@@ -94,6 +94,37 @@ pub fn spawn_key_reader(tx: Sender<Input>, stop: Arc<AtomicBool>) -> io::Result<
         .map(drop)
 }
 
+/// The watch command for a line typed on a standard input that is not a terminal (`q`,
+/// `h`, `n`, `l`, or the words `quit`, `hint`, `next`, `list`).
+pub fn line_command(line: &str) -> Option<Key> {
+    match line.trim().to_ascii_lowercase().as_str() {
+        "h" | "hint" => Some(Key::Hint),
+        "n" | "next" => Some(Key::Next),
+        "l" | "list" => Some(Key::List),
+        "q" | "quit" => Some(Key::Quit),
+        _ => None,
+    }
+}
+
+/// Without a terminal: reads standard input line by line on a background thread and sends
+/// the commands it names ([`line_command`]); its end stops nothing (watch mode goes on
+/// until it is interrupted or told `q`).
+pub fn spawn_stdin_line_reader(tx: Sender<Input>) -> io::Result<()> {
+    thread::Builder::new()
+        .name("kata-watch-lines".into())
+        .spawn(move || {
+            for line in io::stdin().lines() {
+                let Ok(line) = line else { return };
+                if let Some(key) = line_command(&line)
+                    && tx.send(Input::Key(key)).is_err()
+                {
+                    return;
+                }
+            }
+        })
+        .map(drop)
+}
+
 /// Without a terminal: reads (and discards) standard input on a background thread and
 /// sends [`Input::Eof`] when it ends, so `cmd | cargo kata watch` stops with `cmd`.
 pub fn spawn_stdin_eof_reader(tx: Sender<Input>) -> io::Result<()> {

@@ -1,0 +1,131 @@
+//! Watch mode without a terminal keeps watching until it is interrupted, and its commands
+//! come from stdin lines (issue 14).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::Fixture;
+
+/// Deadlock guard for each wait on the runner's output.
+const GUARD: Duration = Duration::from_secs(120);
+
+fn spawn_watch(f: &Fixture, args: &[&str], stdin: Stdio) -> (Child, mpsc::Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kata"))
+        .current_dir(&f.root)
+        .arg("watch")
+        .args(args)
+        .env("KATA_ROOT", &f.root)
+        .env_remove("CARGO_TARGET_DIR")
+        .env("NO_COLOR", "1")
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// Reads lines until one contains `what`; returns everything read.
+fn wait_for(rx: &mpsc::Receiver<String>, what: &str) -> String {
+    let mut seen = String::new();
+    loop {
+        match rx.recv_timeout(GUARD) {
+            Ok(line) => {
+                seen.push_str(&line);
+                seen.push('\n');
+                if line.contains(what) {
+                    return seen;
+                }
+            }
+            Err(e) => panic!("no line with {what:?} ({e}); got:\n{seen}"),
+        }
+    }
+}
+
+#[test]
+fn no_keys_keeps_watching_after_stdin_ends_and_says_so() {
+    let f = Fixture::new("watch-no-keys");
+    let (mut child, rx) = spawn_watch(&f, &["--no-keys", "add"], Stdio::null());
+    let first = wait_for(&rx, "run `cargo kata hint add`");
+    assert!(
+        first.contains("watching katas/ for saves until interrupted (Ctrl-C)"),
+        "{first}"
+    );
+    // stdin ended long ago; a save is still checked.
+    f.write("katas/s1-demo/src/add.rs", common::ADD_SOLUTION);
+    wait_for(&rx, "add is green");
+    // SAFETY: kill has no memory effects; the child is ours and not yet reaped.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "a signal ends watch mode");
+}
+
+#[test]
+fn lines_on_stdin_are_commands_and_the_hint_says_press_h_again() {
+    let f = Fixture::new("watch-lines");
+    let (mut child, rx) = spawn_watch(&f, &["add"], Stdio::piped());
+    let first = wait_for(&rx, "run `cargo kata hint add`");
+    assert!(
+        first.contains("h hint, n next kata, l list, q quit"),
+        "{first}"
+    );
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "h").unwrap();
+    let hint = wait_for(&rx, "for the next one");
+    assert!(hint.contains("press h again for the next one"), "{hint}");
+    writeln!(stdin, "q").unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "q stops watch mode");
+}
+
+/// The progress file's entry for `key`.
+fn progress_of(f: &Fixture, key: &str) -> serde_json::Value {
+    let text = f.read(".kata/progress.json");
+    let all: serde_json::Value = serde_json::from_str(&text).unwrap();
+    all["katas"][key].clone()
+}
+
+#[test]
+fn saving_another_katas_file_counts_no_check_of_the_current_one() {
+    let f = Fixture::new("watch-honest-record");
+    f.write(
+        "katas/s1-demo/src/add.rs",
+        "pub fn add(a: u32, b: u32) -> u32 {\n    a * b\n}\n",
+    );
+    let (mut child, rx) = spawn_watch(&f, &["--no-keys", "add"], Stdio::null());
+    wait_for(&rx, "run `cargo kata hint add`");
+    // A save of another kata's file: add is checked again, but that is not the learner's check.
+    f.write(
+        "katas/s1-demo/src/double.rs",
+        "pub fn double(x: u64) -> u64 {\n    x + x + 1\n}\n",
+    );
+    wait_for(&rx, "run `cargo kata hint add`");
+    // SAFETY: kill has no memory effects; the child is ours and not yet reaped.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    child.wait().unwrap();
+    let add = progress_of(&f, "s1-demo/add");
+    assert_eq!(add["checks"], 1, "{add}");
+    let double = progress_of(&f, "s1-demo/double");
+    assert!(
+        double.is_null() || double["checks"] == 0,
+        "double was never checked: {double}"
+    );
+}
