@@ -170,7 +170,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
         program: cargo.clone(),
         source,
     })?;
-    let _group = kata_runner::interrupt::Group::register(child.id());
+    let _group = crate::interrupt::Group::register(child.id());
     let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
     let stderr_thread = std::thread::spawn(move || {
         let mut s = String::new();

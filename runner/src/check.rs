@@ -5,10 +5,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildRequest, Diagnostic, TestBinary};
+use crate::domain::{Inputs, KataRef, Outcome, Status, Suite, Verdict};
 use crate::error::Result;
-use crate::manifest::{KataRef, Suite};
-use crate::run::{self, Outcome, RunOptions, TestCase, TestResult};
-use crate::state::Status;
+use crate::run::{self, RunOptions, TestCase};
 
 /// How checks run.
 #[derive(Debug, Clone)]
@@ -23,43 +22,17 @@ pub struct Settings {
     pub progress_bar: bool,
 }
 
-/// The verdict on one kata.
-#[derive(Debug, Clone)]
-pub struct KataVerdict<'m> {
-    /// The kata.
-    pub kata: KataRef<'m>,
-    /// Its status.
-    pub status: Status,
-    /// Its tests' results, in list order.
-    pub tests: Vec<TestResult>,
-    /// rustc's errors that block it (its own file's first).
-    pub diagnostics: Vec<Diagnostic>,
-    /// Something else the learner should know (no tests matched, …).
-    pub note: Option<String>,
-    /// What the verdict was computed from, taken before the build started.
-    pub inputs: Inputs,
-}
-
-/// The state of a kata's inputs: its file's hash and its suite's fingerprint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Inputs {
-    /// Hash of the kata file.
-    pub file_hash: String,
-    /// Hash of everything the suite's verdicts depend on.
-    pub fingerprint: String,
-}
-
 impl Inputs {
     /// The inputs of `kata` as they are now.
     pub fn now(root: &Path, kata: &KataRef<'_>) -> Self {
         Self {
-            file_hash: crate::state::file_hash(&root.join(&kata.kata.file)),
+            file_hash: crate::state::file_hash(&root.join(&kata.file)),
             fingerprint: crate::status::fingerprint(root, kata.suite),
         }
     }
 }
 
-impl KataVerdict<'_> {
+impl Verdict<'_> {
     /// Whether the verdict still describes the files: nothing it depends on changed since
     /// the build started. A stale verdict must not be recorded; check again instead.
     pub fn is_current(&self, root: &Path) -> bool {
@@ -79,7 +52,7 @@ impl KataVerdict<'_> {
     /// The line to edit: where the first failing test panicked in the kata file, else the
     /// first `todo!(`, else 1.
     pub fn edit_line(&self, root: &Path) -> u32 {
-        let file = &self.kata.kata.file;
+        let file = &self.kata.file;
         let panicked = self.tests.iter().find_map(|t| match &t.outcome {
             Outcome::Failed {
                 location: Some(loc),
@@ -105,7 +78,7 @@ impl KataVerdict<'_> {
     fn exercised_line(&self, root: &Path) -> Option<u32> {
         let failing = self.tests.iter().find(|t| !t.outcome.is_pass())?;
         let test = crate::locate::test_source(root, &self.kata.suite.id, &failing.name)?;
-        let kata_text = std::fs::read_to_string(root.join(&self.kata.kata.file)).ok()?;
+        let kata_text = std::fs::read_to_string(root.join(&self.kata.file)).ok()?;
         crate::locate::exercised_line(&kata_text, &test.body)
     }
 }
@@ -133,7 +106,7 @@ fn one_kata_features(root: &Path, katas: &[KataRef<'_>]) -> Vec<String> {
     };
     let offers = kata.has_one_kata_feature(root, "katas");
     if offers {
-        vec!["one-kata".to_string(), kata.kata.id.clone()]
+        vec!["one-kata".to_string(), kata.id.clone()]
     } else {
         Vec::new()
     }
@@ -143,7 +116,7 @@ pub fn check<'m>(
     settings: &Settings,
     katas: &[KataRef<'m>],
     expected_units: usize,
-) -> Result<(Vec<KataVerdict<'m>>, BuildStats)> {
+) -> Result<(Vec<Verdict<'m>>, BuildStats)> {
     let mut suites: Vec<&Suite> = Vec::new();
     for k in katas {
         if !suites.iter().any(|s| s.id == k.suite.id) {
@@ -219,7 +192,7 @@ pub fn check<'m>(
         .zip(ranges)
         .zip(inputs)
         .map(|((k, range), inputs)| match range {
-            None => KataVerdict {
+            None => Verdict {
                 kata: *k,
                 status: Status::DoesNotCompile,
                 tests: Vec::new(),
@@ -242,7 +215,7 @@ pub fn check<'m>(
             Some(r) => {
                 let tests = results[r].to_vec();
                 let green = !tests.is_empty() && tests.iter().all(|t| t.outcome.is_pass());
-                KataVerdict {
+                Verdict {
                     kata: *k,
                     status: if green { Status::Green } else { Status::Red },
                     note: tests.is_empty().then(|| {
@@ -390,7 +363,7 @@ pub fn run_options(root: &Path, timeout: Duration, extra: Vec<(String, String)>)
         jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
         env: test_env(root, extra),
         memory_limit: memory_limit(),
-        scratch: Some(kata_runner::interrupt::scratch_dir(root)),
+        scratch: Some(crate::interrupt::scratch_dir(root)),
         live: false,
     }
 }

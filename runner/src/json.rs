@@ -5,11 +5,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::build::Diagnostic;
-use crate::check::KataVerdict;
+use crate::domain::Outcome;
+use crate::domain::Row;
+use crate::domain::Status;
+use crate::domain::Verdict;
 use crate::libtest::Location;
-use crate::render::Row;
-use crate::run::Outcome;
-use crate::state::Status;
 
 /// `cargo kata list --json`.
 #[derive(Debug, Serialize)]
@@ -80,10 +80,10 @@ impl List {
             s.total += 1;
             s.green += usize::from(r.status == Status::Green);
             s.katas.push(KataRow {
-                id: r.kata.kata.id.clone(),
-                title: r.kata.kata.title.clone(),
-                file: r.kata.kata.file.clone(),
-                concepts: r.kata.kata.concepts.clone(),
+                id: r.kata.id.clone(),
+                title: r.kata.title.clone(),
+                file: r.kata.file.clone(),
+                concepts: r.kata.concepts.clone(),
                 status: r.status,
                 passed: r.passed,
                 failed: r.failed,
@@ -156,12 +156,12 @@ pub struct TestJson {
 
 impl KataCheck {
     /// From a verdict.
-    pub fn new(v: &KataVerdict<'_>, root: &Path) -> Self {
+    pub fn new(v: &Verdict<'_>, root: &Path) -> Self {
         Self {
             suite: v.kata.suite.id.clone(),
-            id: v.kata.kata.id.clone(),
-            title: v.kata.kata.title.clone(),
-            file: v.kata.kata.file.clone(),
+            id: v.kata.id.clone(),
+            title: v.kata.title.clone(),
+            file: v.kata.file.clone(),
             line: v.edit_line(root),
             status: v.status,
             passed: v.passed(),

@@ -3,11 +3,11 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::check::{self, KataVerdict, Settings};
+use crate::check::{self, Settings};
+use crate::domain::{KataRef, Row, Status, Suite, Verdict};
 use crate::error::Result;
-use crate::manifest::{KataRef, Manifest, Suite};
-use crate::render::Row;
-use crate::state::{self, LastVerdict, Progress, Status};
+use crate::manifest::Manifest;
+use crate::state::{self, LastVerdict, Progress};
 
 /// Statuses of all katas, plus the verdicts that had to be computed now.
 #[derive(Debug)]
@@ -15,7 +15,7 @@ pub struct Statuses<'m> {
     /// One row per kata in curriculum order.
     pub rows: Vec<Row<'m>>,
     /// Verdicts computed in this run (keyed `suite/kata`).
-    pub fresh: HashMap<String, KataVerdict<'m>>,
+    pub fresh: HashMap<String, Verdict<'m>>,
 }
 
 /// Hash of everything a suite's verdicts depend on.
@@ -34,7 +34,7 @@ pub fn fingerprint(root: &Path, suite: &Suite) -> String {
 
 /// The remembered verdict for a freshly computed one, under the inputs it was computed
 /// from (taken before the build, so an edit saved during the check is never covered).
-pub fn last_verdict(v: &KataVerdict<'_>) -> LastVerdict {
+pub fn last_verdict(v: &Verdict<'_>) -> LastVerdict {
     LastVerdict {
         status: v.status,
         passed: v.passed(),
@@ -90,9 +90,7 @@ pub fn refresh<'m>(
         let key = v.kata.key();
         let last = last_verdict(&v);
         if v.is_current(root) {
-            let edited = modified
-                .as_ref()
-                .is_none_or(|m| m.contains(&v.kata.kata.file));
+            let edited = modified.as_ref().is_none_or(|m| m.contains(&v.kata.file));
             progress.record_work(&key, last.clone(), false, edited);
         }
         cached.insert(key.clone(), last);

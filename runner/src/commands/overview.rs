@@ -1,8 +1,8 @@
 //! `cargo kata`: the progress summary, then the check of the first kata that is not green.
 
 use super::{Ctx, EXIT_OK};
+use crate::domain::Status;
 use crate::error::Result;
-use crate::state::Status;
 use crate::{render, status};
 
 /// Runs the command.
@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
         "{} {}",
         ctx.style.bold("Next:"),
         ctx.style
-            .dim(&format!("kata {} of suite {}", kata.kata.id, kata.suite.id))
+            .dim(&format!("kata {} of suite {}", kata.id, kata.suite.id))
     );
     print!("{}", render::verdict(&verdict, &ctx.root, ctx.style));
     Ok(EXIT_OK)

@@ -1,8 +1,8 @@
 //! `cargo kata verify [--suite <id>]…`: the facilitator's proof; ends with `verify: N passed, N failed`.
 
 use super::{Ctx, EXIT_OK, EXIT_RED, print_json};
+use crate::domain::Suite;
 use crate::error::{Error, Result};
-use crate::manifest::Suite;
 use crate::verify;
 
 /// Runs the command.
