@@ -1,19 +1,29 @@
 //! The `--json` shapes of `list`, `check` and `verify` (documented in runner/README.md).
+//!
+//! Each top-level object starts with `schema_version`: scripts can refuse a shape they do
+//! not know instead of misreading it. Adding a field keeps the version; renaming, removing
+//! or changing the meaning of one bumps it (and the README's table).
 
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::build::Diagnostic;
-use crate::domain::Outcome;
-use crate::domain::Row;
-use crate::domain::Status;
-use crate::domain::Verdict;
+use crate::domain::{Outcome, Row, Status, Verdict};
 use crate::libtest::Location;
+
+/// The version of the `list --json` shape.
+pub const LIST_SCHEMA: u32 = 1;
+/// The version of the `check --json` shape.
+pub const CHECK_SCHEMA: u32 = 1;
+/// The version of the `verify --json` shape.
+pub const VERIFY_SCHEMA: u32 = 1;
 
 /// `cargo kata list --json`.
 #[derive(Debug, Serialize)]
 pub struct List {
+    /// [`LIST_SCHEMA`].
+    pub schema_version: u32,
     /// Suites in curriculum order.
     pub suites: Vec<SuiteRows>,
     /// Green katas overall.
@@ -92,6 +102,7 @@ impl List {
         let green = suites.iter().map(|s| s.green).sum();
         let total = suites.iter().map(|s| s.total).sum();
         Self {
+            schema_version: LIST_SCHEMA,
             suites,
             green,
             total,
@@ -102,6 +113,8 @@ impl List {
 /// `cargo kata check --json`.
 #[derive(Debug, Serialize)]
 pub struct Check {
+    /// [`CHECK_SCHEMA`].
+    pub schema_version: u32,
     /// What was asked for.
     pub target: String,
     /// Whether every kata checked is green.
@@ -142,7 +155,7 @@ pub struct KataCheck {
 pub struct TestJson {
     /// Full libtest name.
     pub name: String,
-    /// `passed`, `failed`, `timed_out`, `crashed`, `ignored`.
+    /// `passed`, `failed`, `timed_out`, `crashed`, `ignored`, `not_run`.
     pub outcome: &'static str,
     /// The assertion message, timeout or crash detail.
     pub message: Option<String>,
@@ -201,6 +214,38 @@ impl KataCheck {
                 .collect(),
             diagnostics: v.diagnostics.clone(),
             note: v.note.clone(),
+        }
+    }
+}
+
+impl Check {
+    /// The verdicts on the katas `target` named.
+    pub fn new(target: &str, verdicts: &[Verdict<'_>], root: &Path) -> Self {
+        Self {
+            schema_version: CHECK_SCHEMA,
+            target: target.to_string(),
+            green: verdicts.iter().all(|v| v.status == Status::Green),
+            katas: verdicts.iter().map(|v| KataCheck::new(v, root)).collect(),
+        }
+    }
+}
+
+/// `cargo kata verify --json`: the report with its schema version first.
+#[derive(Debug, Serialize)]
+pub struct Verify<'r> {
+    /// [`VERIFY_SCHEMA`].
+    pub schema_version: u32,
+    /// Every check and the totals.
+    #[serde(flatten)]
+    pub report: &'r crate::verify::Report,
+}
+
+impl<'r> Verify<'r> {
+    /// The report as printed.
+    pub fn new(report: &'r crate::verify::Report) -> Self {
+        Self {
+            schema_version: VERIFY_SCHEMA,
+            report,
         }
     }
 }

@@ -29,14 +29,7 @@ pub fn run(ctx: &Ctx, target: &str) -> Result<i32> {
     ctx.save_progress(&mut progress);
     let green = verdicts.iter().all(|v| v.status == Status::Green);
     if ctx.json {
-        print_json(&json::Check {
-            target: target.to_string(),
-            green,
-            katas: verdicts
-                .iter()
-                .map(|v| json::KataCheck::new(v, &ctx.root))
-                .collect(),
-        })?;
+        print_json(&json::Check::new(target, &verdicts, &ctx.root))?;
     } else {
         for (i, v) in verdicts.iter().enumerate() {
             if i > 0 {

@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
     let whole = only.is_empty().then_some(&ids[..]);
     let report = verify::verify(&ctx.settings(), &suites, whole)?;
     if ctx.json {
-        print_json(&report)?;
+        print_json(&crate::json::Verify::new(&report))?;
     } else {
         let s = ctx.style;
         for stage in verify::Stage::ALL {
