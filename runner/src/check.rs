@@ -416,3 +416,124 @@ impl TestSet {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::SpanAt;
+    use crate::domain::sample;
+
+    fn diagnostic(package: &str, level: &str, file: &str) -> Diagnostic {
+        Diagnostic {
+            package: package.into(),
+            level: level.into(),
+            rendered: format!("{level} in {file}"),
+            spans: vec![SpanAt {
+                file: file.into(),
+                line: 2,
+            }],
+        }
+    }
+
+    #[test]
+    fn blocking_errors_are_the_packages_errors_with_the_katas_file_first() {
+        let all = [
+            diagnostic("kata-s1-demo", "error", "katas/s1-demo/src/double.rs"),
+            diagnostic("kata-s1-demo", "warning", "katas/s1-demo/src/add.rs"),
+            diagnostic("kata-other", "error", "katas/other/src/add.rs"),
+            diagnostic("kata-s1-demo", "error", "katas/s1-demo/src/add.rs"),
+        ];
+        let found = blocking_errors(&all, "kata-s1-demo", "katas/s1-demo/src/add.rs");
+        let files: Vec<&str> = found.iter().map(|d| d.spans[0].file.as_str()).collect();
+        assert_eq!(
+            files,
+            ["katas/s1-demo/src/add.rs", "katas/s1-demo/src/double.rs"]
+        );
+    }
+
+    #[test]
+    fn the_line_to_edit_is_where_a_test_panicked_in_the_kata_file() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(
+            k,
+            vec![sample::test(
+                &k,
+                "a",
+                sample::failed("todo", "katas/s1-demo/src/add.rs", 12),
+            )],
+        );
+        assert_eq!(v.edit_line(Path::new("/nonexistent")), 12);
+    }
+
+    #[test]
+    fn without_a_panic_in_the_kata_the_line_is_rustcs_then_the_first_todo() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("katas/s1-demo/src/add.rs");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "//! x\n\npub fn add() {\n    todo!(\"add\")\n}\n").unwrap();
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let mut v = sample::verdict(k, Vec::new());
+        assert_eq!(v.edit_line(dir.path()), 4, "the first todo!");
+        v.diagnostics = vec![diagnostic(
+            "kata-s1-demo",
+            "error",
+            "katas/s1-demo/src/add.rs",
+        )];
+        assert_eq!(v.edit_line(dir.path()), 2, "rustc's line in the kata file");
+    }
+
+    #[test]
+    fn a_kata_file_without_todo_is_edited_from_line_one() {
+        let m = sample::manifest();
+        let v = sample::verdict(sample::kata(&m, "add"), Vec::new());
+        assert_eq!(v.edit_line(Path::new("/nonexistent")), 1);
+    }
+
+    #[test]
+    fn only_one_kata_with_the_feature_is_compiled_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = sample::manifest();
+        let add = sample::kata(&m, "add");
+        let double = sample::kata(&m, "double");
+        assert!(
+            one_kata_features(dir.path(), &[add]).is_empty(),
+            "no Cargo.toml"
+        );
+        let toml = dir.path().join("katas/s1-demo/Cargo.toml");
+        std::fs::create_dir_all(toml.parent().unwrap()).unwrap();
+        std::fs::write(&toml, "[features]\none-kata = []\nadd = []\n").unwrap();
+        assert_eq!(one_kata_features(dir.path(), &[add]), ["one-kata", "add"]);
+        assert!(one_kata_features(dir.path(), &[add, double]).is_empty());
+        assert!(
+            one_kata_features(dir.path(), &[double]).is_empty(),
+            "no `double` feature"
+        );
+    }
+
+    #[test]
+    fn tests_run_with_insta_hermetic_and_short_panics() {
+        let env = test_env(Path::new("/r"), vec![("X".into(), "1".into())]);
+        let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("INSTA_UPDATE"), Some("no"));
+        assert_eq!(get("INSTA_WORKSPACE_ROOT"), Some("/r"));
+        assert_eq!(get("RUST_BACKTRACE"), Some("0"));
+        assert_eq!(get("X"), Some("1"));
+    }
+
+    #[test]
+    fn a_verdict_is_current_while_its_inputs_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("katas/s1-demo/src/add.rs");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "one").unwrap();
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let mut v = sample::verdict(k, Vec::new());
+        v.inputs = Inputs::now(dir.path(), &k);
+        assert!(v.is_current(dir.path()));
+        std::fs::write(&file, "two").unwrap();
+        assert!(!v.is_current(dir.path()), "an edit makes it stale");
+    }
+}

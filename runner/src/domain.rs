@@ -249,3 +249,149 @@ impl std::ops::Deref for KataRef<'_> {
         self.kata
     }
 }
+
+/// A one-suite curriculum and verdicts on it, for the unit tests of the modules that consume
+/// these types (`render`, `json`, `check`, `status`).
+#[cfg(test)]
+pub(crate) mod sample {
+    use std::path::Path;
+    use std::time::Duration;
+
+    use super::{Inputs, KataRef, Outcome, Status, TestResult, Verdict};
+    use crate::manifest::Manifest;
+
+    /// Two katas in one suite: `add` (with hints) and `double`.
+    pub fn manifest() -> Manifest {
+        Manifest::parse(
+            r#"
+[[suite]]
+id = "s1-demo"
+title = "A demo suite"
+
+[[suite.kata]]
+id = "add"
+title = "Adding numbers"
+file = "katas/s1-demo/src/add.rs"
+tests = "suite::add::"
+concepts = ["addition"]
+hints = ["Look at the + operator."]
+
+[[suite.kata]]
+id = "double"
+title = "Doubling"
+file = "katas/s1-demo/src/double.rs"
+tests = "suite::double::"
+"#,
+            Path::new("katas.toml"),
+        )
+        .expect("the sample manifest is valid")
+    }
+
+    /// The kata `id` of the sample manifest.
+    pub fn kata<'m>(m: &'m Manifest, id: &str) -> KataRef<'m> {
+        m.kata(id).expect("a kata of the sample manifest")
+    }
+
+    /// One test of `kata` with `outcome`.
+    pub fn test(kata: &KataRef<'_>, name: &str, outcome: Outcome) -> TestResult {
+        TestResult {
+            name: format!("{}{name}", kata.tests),
+            outcome,
+            duration: Duration::from_millis(3),
+        }
+    }
+
+    /// A verdict on `kata` with `tests`, its status judged as `check` does.
+    pub fn verdict<'m>(kata: KataRef<'m>, tests: Vec<TestResult>) -> Verdict<'m> {
+        let status = if tests.iter().all(|t| t.outcome.is_pass()) && !tests.is_empty() {
+            Status::Green
+        } else {
+            Status::Red
+        };
+        Verdict {
+            kata,
+            status,
+            tests,
+            diagnostics: Vec::new(),
+            note: None,
+            inputs: Inputs {
+                file_hash: "h".into(),
+                fingerprint: "f".into(),
+            },
+        }
+    }
+
+    /// A failed assertion at `file:line`.
+    pub fn failed(message: &str, file: &str, line: u32) -> Outcome {
+        Outcome::Failed {
+            message: message.into(),
+            location: Some(crate::libtest::Location {
+                file: file.into(),
+                line,
+                column: 5,
+            }),
+            output: String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sample;
+    use super::*;
+
+    #[test]
+    fn a_kata_ref_reads_as_its_kata_and_knows_its_solution_file() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        assert_eq!(k.id, "add");
+        assert_eq!(k.key(), "s1-demo/add");
+        assert_eq!(k.solution_file(), "solutions/s1-demo/src/add.rs");
+        assert_eq!(k.suite.kata_package(), "kata-s1-demo");
+        assert_eq!(k.suite.solution_package(), "solution-s1-demo");
+    }
+
+    #[test]
+    fn only_a_pass_counts_as_passing_and_each_outcome_has_a_json_name() {
+        let outcomes = [
+            (Outcome::Passed, "passed", true),
+            (sample::failed("x", "f.rs", 1), "failed", false),
+            (Outcome::TimedOut { secs: 1 }, "timed_out", false),
+            (Outcome::Crashed { detail: "d".into() }, "crashed", false),
+            (Outcome::Ignored, "ignored", false),
+            (
+                Outcome::NotRun {
+                    after: "t".into(),
+                    secs: 1,
+                },
+                "not_run",
+                false,
+            ),
+        ];
+        for (outcome, kind, pass) in outcomes {
+            assert_eq!(outcome.kind(), kind);
+            assert_eq!(outcome.is_pass(), pass, "{kind}");
+        }
+    }
+
+    #[test]
+    fn a_verdict_counts_its_passed_and_failed_tests() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(
+            k,
+            vec![
+                sample::test(&k, "a", Outcome::Passed),
+                sample::test(&k, "b", Outcome::Ignored),
+                sample::test(&k, "c", Outcome::TimedOut { secs: 2 }),
+            ],
+        );
+        assert_eq!((v.passed(), v.failed()), (1, 2));
+    }
+
+    #[test]
+    fn statuses_have_words_for_the_learner() {
+        assert_eq!(Status::DoesNotCompile.label(), "does not compile");
+        assert_eq!(Status::NotStarted.label(), "not started");
+    }
+}

@@ -249,3 +249,82 @@ impl<'r> Verify<'r> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::sample;
+
+    #[test]
+    fn the_list_counts_green_katas_per_suite_and_overall() {
+        let m = sample::manifest();
+        let rows: Vec<Row<'_>> = [("add", Status::Green), ("double", Status::Red)]
+            .into_iter()
+            .map(|(id, status)| Row {
+                kata: sample::kata(&m, id),
+                status,
+                passed: 1,
+                failed: 0,
+            })
+            .collect();
+        let list = List::new(&rows);
+        assert_eq!(list.schema_version, LIST_SCHEMA);
+        assert_eq!((list.green, list.total), (1, 2));
+        assert_eq!(list.suites.len(), 1);
+        assert_eq!(list.suites[0].katas[0].concepts, ["addition"]);
+    }
+
+    #[test]
+    fn each_outcome_gives_its_message_and_only_a_failure_its_location() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(
+            k,
+            vec![
+                sample::test(&k, "a", Outcome::Passed),
+                sample::test(&k, "b", sample::failed("no", "tests/s1-demo/add.rs", 4)),
+                sample::test(&k, "c", Outcome::TimedOut { secs: 2 }),
+                sample::test(
+                    &k,
+                    "d",
+                    Outcome::Crashed {
+                        detail: "abort".into(),
+                    },
+                ),
+            ],
+        );
+        let check = Check::new("add", &[v], Path::new("/nonexistent"));
+        assert!(!check.green);
+        let tests = &check.katas[0].tests;
+        let messages: Vec<Option<&str>> = tests.iter().map(|t| t.message.as_deref()).collect();
+        assert_eq!(
+            messages,
+            [
+                None,
+                Some("no"),
+                Some("timed out after 2 s"),
+                Some("crashed: abort")
+            ]
+        );
+        assert!(tests[1].location.is_some());
+        assert!(tests[2].location.is_none());
+        assert_eq!(tests[1].duration_ms, 3);
+    }
+
+    #[test]
+    fn every_shape_starts_with_its_schema_version() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(k, vec![sample::test(&k, "a", Outcome::Passed)]);
+        let check = serde_json::to_string(&Check::new("add", &[v], Path::new("/x"))).unwrap();
+        assert!(check.starts_with("{\"schema_version\":1,"), "{check}");
+        let list = serde_json::to_string(&List::new(&[])).unwrap();
+        assert!(list.starts_with("{\"schema_version\":1,"), "{list}");
+        let report = crate::verify::Report::default();
+        let verify = serde_json::to_string(&Verify::new(&report)).unwrap();
+        assert!(
+            verify.starts_with("{\"schema_version\":1,\"passed\":0,\"failed\":0,"),
+            "{verify}"
+        );
+    }
+}

@@ -239,3 +239,179 @@ pub fn verdict(v: &Verdict<'_>, root: &Path, style: Style) -> String {
     let _ = writeln!(out, "\n  run `cargo kata hint {}` for a hint", k.id);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::sample;
+
+    const ROOT: &str = "/nonexistent-root";
+
+    fn rows<'m>(m: &'m crate::manifest::Manifest, statuses: [Status; 2]) -> Vec<Row<'m>> {
+        ["add", "double"]
+            .iter()
+            .zip(statuses)
+            .map(|(id, status)| Row {
+                kata: sample::kata(m, id),
+                status,
+                passed: 1,
+                failed: 2,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_bar_fills_in_proportion_and_an_empty_total_is_empty() {
+        assert_eq!(bar(1, 2, 4), "[##--]");
+        assert_eq!(bar(0, 0, 3), "[---]");
+    }
+
+    #[test]
+    fn the_list_marks_each_status_and_counts_tests_only_once_started() {
+        let m = sample::manifest();
+        let text = list(&rows(&m, [Status::Red, Status::NotStarted]), Style::PLAIN);
+        assert_eq!(
+            text,
+            "s1-demo  0/2 green  A demo suite\n  ✗ add     red (1/3 tests)  Adding numbers\n  · double  not started  Doubling\n\n0/2 katas green\n"
+        );
+    }
+
+    #[test]
+    fn the_list_names_the_file_of_a_kata_that_does_not_compile() {
+        let m = sample::manifest();
+        let text = list(
+            &rows(&m, [Status::DoesNotCompile, Status::Green]),
+            Style::PLAIN,
+        );
+        assert!(
+            text.contains("! add     does not compile (1/3 tests)  katas/s1-demo/src/add.rs"),
+            "{text}"
+        );
+        assert!(text.contains("1/2 katas green"), "{text}");
+    }
+
+    #[test]
+    fn the_summary_has_a_line_per_suite_and_one_for_all() {
+        let m = sample::manifest();
+        let text = summary(&rows(&m, [Status::Green, Status::Red]), Style::PLAIN);
+        assert_eq!(
+            text,
+            "Your progress\n  s1-demo  [##########----------] 1/2 green  A demo suite\n  all      [##########----------] 1/2 green\n"
+        );
+    }
+
+    #[test]
+    fn a_green_verdict_is_one_line_and_no_hint() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(k, vec![sample::test(&k, "a", Outcome::Passed)]);
+        assert_eq!(
+            verdict(&v, Path::new(ROOT), Style::PLAIN),
+            "Adding numbers  (s1-demo · add)\n  green: all 1 tests pass\n"
+        );
+    }
+
+    #[test]
+    fn a_red_verdict_shows_each_failure_and_where_to_edit() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(
+            k,
+            vec![
+                sample::test(&k, "ok", Outcome::Passed),
+                sample::test(
+                    &k,
+                    "adds",
+                    sample::failed("1 + 2 must be 3", "katas/s1-demo/src/add.rs", 7),
+                ),
+                sample::test(&k, "loops", Outcome::TimedOut { secs: 2 }),
+            ],
+        );
+        let text = verdict(&v, Path::new(ROOT), Style::PLAIN);
+        assert!(
+            text.contains("  edit katas/s1-demo/src/add.rs:7\n"),
+            "{text}"
+        );
+        assert!(text.contains("2 of 3 tests fail:"), "{text}");
+        assert!(
+            text.contains("\n  ✗ adds\n      1 + 2 must be 3\n"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("(at katas/s1-demo/src/add.rs"),
+            "the kata file's line is on the edit line only: {text}"
+        );
+        assert!(text.contains("timed out after 2 s"), "{text}");
+        assert!(
+            text.ends_with("run `cargo kata hint add` for a hint\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_failure_in_another_file_says_where() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(
+            k,
+            vec![sample::test(
+                &k,
+                "adds",
+                sample::failed("boom", "tests/s1-demo/add.rs", 9),
+            )],
+        );
+        let text = verdict(&v, Path::new(ROOT), Style::PLAIN);
+        assert!(
+            text.contains("boom\n      (at tests/s1-demo/add.rs:9)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_test_not_run_after_a_timeout_says_how_to_give_it_longer() {
+        assert_eq!(
+            not_run("suite::add::loops", 2),
+            "not run: `loops` timed out after 2 s first; `--timeout 6` gives every test longer"
+        );
+    }
+
+    #[test]
+    fn a_verdict_that_does_not_compile_shows_rustc_and_where_to_fix_first() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let mut v = sample::verdict(k, Vec::new());
+        v.status = Status::DoesNotCompile;
+        v.diagnostics = vec![crate::build::Diagnostic {
+            package: "kata-s1-demo".into(),
+            level: "error".into(),
+            rendered: "error[E0425]: cannot find value `x`\n".into(),
+            spans: vec![crate::build::SpanAt {
+                file: "katas/s1-demo/src/double.rs".into(),
+                line: 3,
+            }],
+        }];
+        let text = verdict(&v, Path::new(ROOT), Style::PLAIN);
+        assert!(
+            text.contains(
+                "  fix first katas/s1-demo/src/double.rs:3 (another file of this suite stops the build)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("rustc stopped the kata-s1-demo crate"),
+            "{text}"
+        );
+        assert!(text.contains("error[E0425]"), "{text}");
+    }
+
+    #[test]
+    fn colours_wrap_the_status_words_only_when_asked() {
+        let m = sample::manifest();
+        let text = list(
+            &rows(&m, [Status::Green, Status::Red]),
+            Style::colored(true),
+        );
+        assert!(text.contains("\x1b[32mgreen\x1b[0m"), "{text:?}");
+        assert!(text.contains("\x1b[31mred\x1b[0m"), "{text:?}");
+    }
+}

@@ -126,3 +126,51 @@ pub fn units_key(katas: &[KataRef<'_>]) -> String {
     ids.dedup();
     ids.join(",")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Outcome, sample};
+
+    #[test]
+    fn the_fingerprint_changes_with_a_test_file_but_not_with_build_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let m = sample::manifest();
+        let suite = &m.suites[0];
+        std::fs::create_dir_all(root.join("tests/s1-demo")).unwrap();
+        std::fs::create_dir_all(root.join("katas/s1-demo/target")).unwrap();
+        std::fs::write(root.join("tests/s1-demo/add.rs"), "#[test] fn a() {}").unwrap();
+        let before = fingerprint(root, suite);
+        std::fs::write(root.join("katas/s1-demo/target/junk"), "x").unwrap();
+        assert_eq!(fingerprint(root, suite), before, "target/ is not an input");
+        std::fs::write(root.join("tests/s1-demo/add.rs"), "#[test] fn b() {}").unwrap();
+        assert_ne!(fingerprint(root, suite), before);
+    }
+
+    #[test]
+    fn the_remembered_verdict_keeps_the_counts_and_the_inputs_it_was_computed_from() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(
+            k,
+            vec![
+                sample::test(&k, "a", Outcome::Passed),
+                sample::test(&k, "b", Outcome::Ignored),
+            ],
+        );
+        let last = last_verdict(&v);
+        assert_eq!((last.status, last.passed, last.failed), (Status::Red, 1, 1));
+        assert_eq!(
+            (last.file_hash.as_str(), last.fingerprint.as_str()),
+            ("h", "f")
+        );
+    }
+
+    #[test]
+    fn the_units_key_names_each_suite_once() {
+        let m = sample::manifest();
+        let katas = [sample::kata(&m, "add"), sample::kata(&m, "double")];
+        assert_eq!(units_key(&katas), "s1-demo");
+    }
+}

@@ -619,3 +619,83 @@ fn read_refs(root: &Path, path: &Path) -> HashSet<PathBuf> {
 pub(crate) fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     out.extend(crate::walk::files(dir, crate::walk::SKIPPED));
 }
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    #[test]
+    fn the_report_counts_what_held_and_what_did_not() {
+        let mut r = Report::default();
+        r.push(Stage::Solution, "a", true, "");
+        r.push(Stage::Stub, "b", false, "passes on the stub");
+        r.push(Stage::Sync, "c", true, "");
+        assert_eq!((r.passed, r.failed, r.checks.len()), (2, 1, 3));
+        assert_eq!(r.checks[1].stage, Stage::Stub);
+        assert_eq!(r.checks[1].detail, "passes on the stub");
+    }
+
+    #[test]
+    fn an_outcome_is_described_with_where_it_failed() {
+        let failed = Outcome::Failed {
+            message: "boom".into(),
+            location: Some(crate::libtest::Location {
+                file: "tests/s/a.rs".into(),
+                line: 3,
+                column: 1,
+            }),
+            output: String::new(),
+        };
+        assert_eq!(describe(&failed), "boom\n(at tests/s/a.rs:3)");
+        assert_eq!(describe(&Outcome::Passed), "");
+        assert!(describe(&Outcome::Ignored).contains("every test to run"));
+        assert_eq!(
+            describe(&Outcome::TimedOut { secs: 4 }),
+            "timed out after 4 s"
+        );
+    }
+
+    #[test]
+    fn only_a_packages_errors_explain_why_it_does_not_build() {
+        let d = |pkg: &str, level: &str, text: &str| crate::build::Diagnostic {
+            package: pkg.into(),
+            level: level.into(),
+            rendered: format!("{text}\n"),
+            spans: Vec::new(),
+        };
+        let diags = [
+            d("solution-s", "error", "E1"),
+            d("solution-s", "warning", "W"),
+            d("kata-s", "error", "E2"),
+            d("solution-s", "error", "E3"),
+        ];
+        assert_eq!(errors_of(&diags, "solution-s"), "E1\nE3");
+    }
+
+    #[test]
+    fn the_copy_of_the_repository_leaves_out_build_output_git_and_the_katas() {
+        let from = tempfile::tempdir().unwrap();
+        let to = tempfile::tempdir().unwrap();
+        for (rel, text) in [
+            ("Cargo.toml", "w"),
+            ("katas/s/src/a.rs", "stub"),
+            ("tests/s/a.rs", "t"),
+            ("target/x", "built"),
+            (".git/HEAD", "ref"),
+            (".kata/progress.json", "{}"),
+            ("solutions/s/target/y", "built"),
+        ] {
+            let p = from.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        copy_tree(from.path(), to.path(), true).unwrap();
+        let mut copied = Vec::new();
+        walk(to.path(), &mut copied);
+        let rel: Vec<String> = copied
+            .iter()
+            .map(|p| p.strip_prefix(to.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(rel, ["Cargo.toml", "tests/s/a.rs"]);
+    }
+}
