@@ -83,6 +83,7 @@ impl Verdict<'_> {
     }
 }
 
+/// The 1-based line of the first `todo!(` in `path`: where an untouched stub wants work.
 fn first_todo(path: &Path) -> Option<u32> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines()
@@ -93,13 +94,14 @@ fn first_todo(path: &Path) -> Option<u32> {
 /// What a check learned besides the verdicts.
 #[derive(Debug, Clone, Default)]
 pub struct BuildStats {
-    /// Units cargo reported, per package set key.
+    /// Units cargo reported for this build: the next build of the same package set sizes its
+    /// progress bar with it (the caller keys it with [`crate::status::units_key`]).
     pub units: usize,
 }
 
-/// Builds the learners' crates of the given katas' suites and runs the katas' tests.
-/// `one-kata,<kata>` when exactly one kata is checked and its crate offers the feature (see
-/// docs/authoring.md): only that kata's tests are compiled. Otherwise, every test is.
+/// The `--features` of the build: `one-kata,<kata>` when exactly one kata is checked and its
+/// crate offers the feature (see docs/authoring.md), so only that kata (and the katas its
+/// feature lists) and its tests are compiled; none otherwise, so every test is.
 fn one_kata_features(root: &Path, katas: &[KataRef<'_>]) -> Vec<String> {
     let [kata] = katas else {
         return Vec::new();
@@ -112,6 +114,13 @@ fn one_kata_features(root: &Path, katas: &[KataRef<'_>]) -> Vec<String> {
     }
 }
 
+/// The verdicts on `katas`, in their order: builds their suites' learner crates once
+/// (`expected_units` sizes the progress bar), builds a suite that failed again without its
+/// broken katas ([`isolate_failed`]), then runs each buildable kata's tests, one process per
+/// test. A kata whose crate does not build (or is missing) is "does not compile" with rustc's
+/// errors, its own file's first; a kata with no test matching its filter is red, with a note.
+/// Each verdict carries the [`Inputs`] taken before the build, so a file saved meanwhile is
+/// never mistaken for the one judged.
 pub fn check<'m>(
     settings: &Settings,
     katas: &[KataRef<'m>],
@@ -172,7 +181,7 @@ pub fn check<'m>(
             continue;
         }
         let start = cases.len();
-        cases.extend(tests.select(&package, &k.kata.tests));
+        cases.extend(tests.select(&package, &k.tests));
         ranges.push(Some(start..cases.len()));
     }
     let mut opts = run_options(&settings.root, settings.timeout, vec![]);
@@ -200,7 +209,7 @@ pub fn check<'m>(
                 diagnostics: blocking_errors(
                     isolated.diagnostics_of(k).unwrap_or(&out.diagnostics),
                     &k.suite.kata_package(),
-                    &k.kata.file,
+                    &k.file,
                 ),
                 note: missing.contains(&k.suite.kata_package()).then(|| {
                     format!(
@@ -222,7 +231,7 @@ pub fn check<'m>(
                         format!(
                             "no test of {} matches the filter `{}`",
                             package_of(k),
-                            k.kata.tests
+                            k.tests
                         )
                     }),
                     tests,
@@ -282,7 +291,7 @@ fn isolate_failed(
         let wanted: Vec<String> = katas
             .iter()
             .filter(|k| k.suite.id == suite.id)
-            .map(|k| k.kata.id.clone())
+            .map(|k| k.id.clone())
             .collect();
         let closures = crate::isolate::closures(&settings.root, suite);
         let mut excluded = crate::isolate::broken(suite, &package, &out.diagnostics);

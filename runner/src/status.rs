@@ -18,7 +18,9 @@ pub struct Statuses<'m> {
     pub fresh: HashMap<String, Verdict<'m>>,
 }
 
-/// Hash of everything a suite's verdicts depend on.
+/// Hash of everything a suite's verdicts depend on besides the kata file itself: the suite's
+/// kata crate and tests (a file or a folder), its snapshots, and `Cargo.lock`. A remembered
+/// verdict is reused only while this and its kata file's hash are unchanged.
 pub fn fingerprint(root: &Path, suite: &Suite) -> String {
     state::tree_hash(
         root,
@@ -66,7 +68,7 @@ pub fn refresh<'m>(
         let key = k.key();
         let entry = progress.katas.get(&key);
         // Without git, an edit cannot be told from a stub: only a check marks a kata started.
-        let edited = modified.as_ref().is_some_and(|m| m.contains(&k.kata.file));
+        let edited = modified.as_ref().is_some_and(|m| m.contains(&k.file));
         let checked = entry.is_some_and(|e| e.checks > 0);
         if !checked && !edited {
             not_started.insert(key);
@@ -120,7 +122,8 @@ pub fn refresh<'m>(
     Ok(Statuses { rows, fresh })
 }
 
-/// The progress-bar key of a package set.
+/// The key under which `.kata/progress.json` remembers how many units a build of these
+/// katas' suites reported: the suite ids, in order, comma-separated.
 pub fn units_key(katas: &[KataRef<'_>]) -> String {
     let mut ids: Vec<&str> = katas.iter().map(|k| k.suite.id.as_str()).collect();
     ids.dedup();

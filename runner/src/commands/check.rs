@@ -9,7 +9,8 @@ use crate::error::Result;
 use crate::state::Progress;
 use crate::{json, render, status};
 
-/// Runs the command.
+/// Checks a kata or a whole suite and records each verdict; one kata on a terminal goes
+/// through the same path as `watch` (rendered, with time to green). Exit 0 iff all green.
 pub fn run(ctx: &Ctx, target: &str) -> Result<i32> {
     let katas = ctx.manifest.select(target)?;
     if let ([kata], false) = (&katas[..], ctx.json) {

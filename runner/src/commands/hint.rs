@@ -4,7 +4,8 @@ use super::{Ctx, EXIT_OK};
 use crate::domain::KataRef;
 use crate::error::Result;
 
-/// Runs the command.
+/// Shows the next hint of the named kata, or of the first kata that is not green; the hints
+/// taken are remembered, so each call moves one hint on until the last, which repeats.
 pub fn run(ctx: &Ctx, name: Option<&str>) -> Result<i32> {
     let kata = match name {
         Some(name) => ctx.manifest.kata(name)?,

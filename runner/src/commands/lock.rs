@@ -7,7 +7,9 @@ use super::{Ctx, EXIT_OK};
 use crate::domain::Suite;
 use crate::error::{Error, Result};
 
-/// Runs the command.
+/// Records HEAD's blob id of every kata file of the chosen suites (all by default) in
+/// `katas.lock`; refuses, naming them, if any is not committed, since an uncommitted stub has no
+/// blob to lock.
 pub fn run(ctx: &Ctx, suite_ids: &[String]) -> Result<i32> {
     let suites: Vec<&Suite> = if suite_ids.is_empty() {
         ctx.manifest.suites.iter().collect()

@@ -5,7 +5,8 @@ use crate::domain::Status;
 use crate::error::Result;
 use crate::{render, status};
 
-/// Runs the command.
+/// The progress summary, then the verdict on the first kata that is not green (reusing a
+/// verdict the summary just computed instead of checking twice).
 pub fn run(ctx: &Ctx) -> Result<i32> {
     let mut progress = ctx.load_progress();
     let mut statuses = status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;

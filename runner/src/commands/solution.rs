@@ -9,7 +9,9 @@ use super::Ctx;
 use crate::domain::Status;
 use crate::error::Result;
 
-/// Runs the command.
+/// Checks the kata first (the solution is shown only once it is green, or with `--peek`,
+/// which is recorded), then prints HEAD's reference solution and a diff from the learner's
+/// file; exit 1 while it stays hidden.
 pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
     let kata = ctx.manifest.kata(name)?;
     let key = kata.key();

@@ -5,7 +5,8 @@ use crate::domain::Suite;
 use crate::error::{Error, Result};
 use crate::verify;
 
-/// Runs the command.
+/// Proves the chosen suites (all by default, then stray folders are found too): prints each
+/// stage's claim with its failed checks, or the JSON report; exit 1 if anything failed.
 pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
     let suites: Vec<&Suite> = if only.is_empty() {
         ctx.manifest.suites.iter().collect()

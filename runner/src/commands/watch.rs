@@ -10,7 +10,8 @@ use crate::domain::Status;
 use crate::error::{Error, Result};
 use crate::{render, status};
 
-/// Runs the command.
+/// Watches from the named kata (or the first that is not green) until interrupted or quit;
+/// with `keys` false, reads neither keys nor stdin. Ctrl-C exits with 130.
 pub fn run(ctx: &Ctx, start: Option<&str>, keys: bool) -> Result<i32> {
     let current = match start {
         Some(name) => Some(ctx.manifest.kata(name)?),
