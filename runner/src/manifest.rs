@@ -149,14 +149,14 @@ impl Manifest {
         let hits: Vec<KataRef<'_>> = all
             .iter()
             .copied()
-            .filter(|k| k.kata.id == name || k.key() == name)
+            .filter(|k| k.id == name || k.key() == name)
             .collect();
         match hits.len() {
             1 => Ok(hits),
             0 => {
                 let candidates = all
                     .iter()
-                    .map(|k| k.kata.id.clone())
+                    .map(|k| k.id.clone())
                     .chain(self.suites.iter().map(|s| s.id.clone()));
                 let suggestion = closest(name, candidates).map_or_else(
                     || "; `cargo kata list` shows every kata".to_string(),
