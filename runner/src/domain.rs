@@ -61,6 +61,16 @@ pub struct KataRef<'m> {
     pub kata: &'m Kata,
 }
 
+impl std::ops::Deref for KataRef<'_> {
+    type Target = Kata;
+
+    /// A kata reference reads as its kata: `verdict.kata.file` is the kata's file, with no
+    /// second `.kata` in between.
+    fn deref(&self) -> &Kata {
+        self.kata
+    }
+}
+
 impl KataRef<'_> {
     /// `suite/kata`, unique across the curriculum.
     pub fn key(&self) -> String {
@@ -239,15 +249,6 @@ pub struct Row<'m> {
     pub passed: usize,
     /// Failing tests (when known).
     pub failed: usize,
-}
-
-impl std::ops::Deref for KataRef<'_> {
-    type Target = Kata;
-
-    /// A kata reference reads as its kata: `verdict.kata.file`, not `verdict.kata.file`.
-    fn deref(&self) -> &Kata {
-        self.kata
-    }
 }
 
 /// A one-suite curriculum and verdicts on it, for the unit tests of the modules that consume
