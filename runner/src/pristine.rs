@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use serde::{Deserialize, Serialize};
 
@@ -64,14 +63,9 @@ fn normalize(file: &str) -> String {
     file.trim_start_matches("./").replace('\\', "/")
 }
 
+/// git's stdout when it succeeds; a missing git or blob is `None` either way.
 fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    let out = Command::new("git")
-        .current_dir(root)
-        .args(args)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
+    let out = crate::git::output(root, args).ok()?;
     out.status.success().then_some(out.stdout)
 }
 

@@ -22,12 +22,7 @@ use crate::manifest::Manifest;
 use crate::render::Style;
 use crate::state::{self, Progress};
 
-/// Exit code: success (green, verified).
-pub const EXIT_OK: i32 = 0;
-/// Exit code: a kata is not green, or verify found a problem.
-pub const EXIT_RED: i32 = 1;
-/// Exit code: bad input (unknown kata, malformed manifest, …).
-pub const EXIT_ERROR: i32 = 2;
+pub use crate::exit::{EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_RED};
 
 /// What every command needs.
 #[derive(Debug)]
@@ -74,8 +69,7 @@ impl Ctx {
 
 /// Prints a value as pretty JSON.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| crate::error::Error::Usage(format!("could not render JSON: {e}")))?;
+    let text = serde_json::to_string_pretty(value).map_err(crate::error::Error::Json)?;
     println!("{text}");
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! `cargo kata verify [--suite <id>]…`: the facilitator's proof; ends with `verify: N passed, N failed`.
 
 use super::{Ctx, EXIT_OK, EXIT_RED, print_json};
+use crate::domain::Suite;
 use crate::error::{Error, Result};
-use crate::manifest::Suite;
 use crate::verify;
 
-/// Runs the command.
+/// Proves the chosen suites (all by default, then stray folders are found too): prints each
+/// stage's claim with its failed checks, or the JSON report; exit 1 if anything failed.
 pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
     let suites: Vec<&Suite> = if only.is_empty() {
         ctx.manifest.suites.iter().collect()
@@ -31,7 +32,7 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
     let whole = only.is_empty().then_some(&ids[..]);
     let report = verify::verify(&ctx.settings(), &suites, whole)?;
     if ctx.json {
-        print_json(&report)?;
+        print_json(&crate::json::Verify::new(&report))?;
     } else {
         let s = ctx.style;
         for stage in verify::Stage::ALL {

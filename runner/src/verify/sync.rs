@@ -22,7 +22,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::{Report, Stage};
-use crate::manifest::Suite;
+use crate::domain::Suite;
 
 /// The folders that hold one sub-folder per suite.
 pub const SUITE_DIRS: [&str; 4] = ["katas", "solutions", "tests", "snapshots"];
@@ -325,7 +325,7 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
             .katas
             .iter()
             .map(|kata| {
-                let file = crate::manifest::KataRef { suite, kata };
+                let file = crate::domain::KataRef { suite, kata };
                 let file = if crates == "katas" {
                     kata.file.clone()
                 } else {
@@ -420,7 +420,7 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
     }
 
     for kata in &suite.katas {
-        let file = crate::manifest::KataRef { suite, kata }.solution_file();
+        let file = crate::domain::KataRef { suite, kata }.solution_file();
         let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
             continue; // the manifest stage names a missing solution file
         };
