@@ -103,6 +103,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Your snapshot: status, checks, time to green, hints per kata, and per concept.
+    Report {
+        /// Print the versioned JSON snapshot (for a facilitator's `cohort`).
+        #[arg(long)]
+        json: bool,
+    },
     /// Scaffold a kata (and its suite, if new) in every place it must exist.
     New {
         /// `<suite>/<kata>`, e.g. `d99-scratch/first_kata`.
@@ -119,6 +125,7 @@ impl Cli {
                 Command::List { json: true }
                     | Command::Check { json: true, .. }
                     | Command::Verify { json: true, .. }
+                    | Command::Report { json: true }
             )
         )
     }

@@ -37,6 +37,7 @@ pub mod manifest;
 pub mod pipe;
 pub mod pristine;
 pub mod render;
+pub mod report;
 pub mod run;
 pub mod scaffold;
 pub mod state;

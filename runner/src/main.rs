@@ -54,5 +54,6 @@ fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32> {
         Some(Command::Solution { kata, peek }) => commands::solution::run(ctx, kata, *peek),
         Some(Command::New { target }) => commands::new::run(ctx, target),
         Some(Command::Lock { suites }) => commands::lock::run(ctx, suites),
+        Some(Command::Report { .. }) => commands::report::run(ctx),
     }
 }

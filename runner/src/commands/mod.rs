@@ -6,6 +6,7 @@ pub mod list;
 pub mod lock;
 pub mod new;
 pub mod overview;
+pub mod report;
 pub mod reset;
 pub mod restore;
 pub mod solution;
