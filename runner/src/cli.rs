@@ -20,6 +20,9 @@ pub struct Cli {
     /// Seconds a single test may run before it is stopped as "timed out".
     #[arg(long, global = true, default_value_t = 10, value_name = "SECS")]
     pub timeout: u64,
+    /// Follow this workshop plan (a TOML file, see `cargo kata plan`) for this run only.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub plan: Option<std::path::PathBuf>,
     /// What to do; none: the overview.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -109,6 +112,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Follow a workshop plan: only its katas, in its order, for cargo kata, list, watch,
+    /// check, hint and report (until `--off`). Without FILE: show the active plan.
+    Plan {
+        /// The plan (TOML: title, [[step]] kata or suite, optional minutes).
+        file: Option<std::path::PathBuf>,
+        /// Stop following the active plan: the whole curriculum again.
+        #[arg(long, conflicts_with = "file")]
+        off: bool,
+    },
     /// Scaffold a kata (and its suite, if new) in every place it must exist.
     New {
         /// `<suite>/<kata>`, e.g. `d99-scratch/first_kata`.
@@ -126,6 +138,23 @@ impl Cli {
                     | Command::Check { json: true, .. }
                     | Command::Verify { json: true, .. }
                     | Command::Report { json: true }
+            )
+        )
+    }
+}
+
+impl Cli {
+    /// Whether the command walks the curriculum a plan restricts (not the authors' and
+    /// file-restoring commands, which see every kata).
+    pub fn follows_plan(&self) -> bool {
+        matches!(
+            self.command,
+            None | Some(
+                Command::List { .. }
+                    | Command::Check { .. }
+                    | Command::Hint { .. }
+                    | Command::Watch { .. }
+                    | Command::Report { .. }
             )
         )
     }
@@ -152,7 +181,15 @@ pub fn open(cli: &Cli) -> Result<Ctx> {
             shown.join(", ")
         );
     }
-    let manifest = manifest::Manifest::load(&root)?;
+    let mut manifest = manifest::Manifest::load(&root)?;
+    let plan = if cli.follows_plan() {
+        crate::plan::active(&root, cli.plan.as_deref(), &manifest)?
+    } else {
+        None
+    };
+    if let Some(plan) = &plan {
+        manifest = plan.restrict(&manifest);
+    }
     let json = cli.json();
     Ok(Ctx {
         root,
@@ -160,6 +197,7 @@ pub fn open(cli: &Cli) -> Result<Ctx> {
         style: if json { Style::PLAIN } else { Style::detect() },
         timeout: Duration::from_secs(cli.timeout),
         json,
+        plan,
     })
 }
 

@@ -35,6 +35,7 @@ pub mod live;
 pub mod locate;
 pub mod manifest;
 pub mod pipe;
+pub mod plan;
 pub mod pristine;
 pub mod render;
 pub mod report;

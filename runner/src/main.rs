@@ -55,5 +55,6 @@ fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32> {
         Some(Command::New { target }) => commands::new::run(ctx, target),
         Some(Command::Lock { suites }) => commands::lock::run(ctx, suites),
         Some(Command::Report { .. }) => commands::report::run(ctx),
+        Some(Command::Plan { file, off }) => commands::plan::run(ctx, file.as_deref(), *off),
     }
 }

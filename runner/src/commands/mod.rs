@@ -6,6 +6,7 @@ pub mod list;
 pub mod lock;
 pub mod new;
 pub mod overview;
+pub mod plan;
 pub mod report;
 pub mod reset;
 pub mod restore;
@@ -38,6 +39,8 @@ pub struct Ctx {
     pub timeout: Duration,
     /// Print JSON instead of text.
     pub json: bool,
+    /// The workshop plan `manifest` was restricted to, if any.
+    pub plan: Option<crate::plan::Plan>,
 }
 
 impl Ctx {

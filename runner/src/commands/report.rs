@@ -10,7 +10,12 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
     let mut progress = ctx.load_progress();
     let statuses = status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;
     ctx.save_progress(&mut progress);
-    let snapshot = report::build(&ctx.root, &statuses.rows, &progress, None);
+    let snapshot = report::build(
+        &ctx.root,
+        &statuses.rows,
+        &progress,
+        ctx.plan.as_ref().map(|p| p.title.clone()),
+    );
     if ctx.json {
         print_json(&snapshot)?;
     } else {
