@@ -112,6 +112,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// For facilitators: merge learners' `report --json` snapshots into a table and an HTML
+    /// heatmap (learners × katas). Runs anywhere: no kata repository needed.
+    Cohort {
+        /// Snapshots made with `cargo kata report --json > name.json`.
+        #[arg(required = true, value_name = "SNAPSHOT")]
+        files: Vec<std::path::PathBuf>,
+        /// Also write the heatmap as one self-contained HTML file.
+        #[arg(long, value_name = "FILE")]
+        html: Option<std::path::PathBuf>,
+    },
     /// Follow a workshop plan: only its katas, in its order, for cargo kata, list, watch,
     /// check, hint and report (until `--off`). Without FILE: show the active plan.
     Plan {

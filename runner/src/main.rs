@@ -13,7 +13,12 @@ use kata_runner::{exit, pipe};
 fn main() -> ExitCode {
     pipe::install();
     let cli = Cli::parse();
-    let code = match cli::open(&cli).and_then(|ctx| dispatch(&ctx, &cli)) {
+    let result = match &cli.command {
+        // Runs on snapshots alone, outside any kata repository.
+        Some(Command::Cohort { files, html }) => commands::cohort::run(files, html.as_deref()),
+        _ => cli::open(&cli).and_then(|ctx| dispatch(&ctx, &cli)),
+    };
+    let code = match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
@@ -55,6 +60,7 @@ fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32> {
         Some(Command::New { target }) => commands::new::run(ctx, target),
         Some(Command::Lock { suites }) => commands::lock::run(ctx, suites),
         Some(Command::Report { .. }) => commands::report::run(ctx),
+        Some(Command::Cohort { files, html }) => commands::cohort::run(files, html.as_deref()),
         Some(Command::Plan { file, off }) => commands::plan::run(ctx, file.as_deref(), *off),
     }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand; each takes the shared [`Ctx`] and returns the exit code.
 
 pub mod check;
+pub mod cohort;
 pub mod hint;
 pub mod list;
 pub mod lock;

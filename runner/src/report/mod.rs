@@ -6,6 +6,8 @@
 //! is a copy of one). Kata ids are `suite/kata`, never positions, so a snapshot taken on one
 //! version of the curriculum still merges with one taken on another (`cohort`).
 
+pub mod cohort;
+pub mod html;
 pub mod text;
 
 use std::collections::BTreeMap;
