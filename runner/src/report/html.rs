@@ -36,8 +36,12 @@ table.heat th.suite { background: #eef; font-weight: 600; text-align: left; padd
 table.heat th.kata { vertical-align: bottom; padding: 4px 0; height: 11em; }
 table.heat th.kata span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-weight: 400; }
 table.heat th.learner { text-align: right; padding: 0 8px; white-space: nowrap; }
-table.heat td { width: 26px; min-width: 26px; height: 26px; text-align: center; font-size: 12px; font-weight: 700; color: #fff; }
-table.heat td.total { color: #222; font-weight: 400; padding: 0 8px; width: auto; white-space: nowrap; }
+div.scroll { overflow-x: auto; max-width: 100%; }
+table.heat th.learner { position: sticky; left: 0; background: #fff; z-index: 1; }
+table.heat td { width: 18px; min-width: 18px; height: 22px; text-align: center; font-size: 11px; font-weight: 700; color: #fff; }
+table.heat td.total { color: #222; font-weight: 400; padding: 0 8px; width: auto; white-space: nowrap; text-align: right; }
+details { margin-top: .8em; }
+summary { cursor: pointer; color: #444; }
 td.green { background: #2e9e44; }
 td.red { background: #d64541; }
 td.does_not_compile { background: #e08e0b; }
@@ -117,10 +121,10 @@ pub fn render(c: &Cohort) -> String {
         c.learners.len(),
         c.katas.len()
     );
-    out.push_str("<p class=\"legend\"><span class=\"green\" style=\"background:#2e9e44\">green</span><span class=\"red\" style=\"background:#d64541\">red</span><span class=\"does_not_compile\" style=\"background:#e08e0b\">does not compile</span><span class=\"not_started\" style=\"background:#e4e4e4\">not started</span><span class=\"missing\" style=\"background:repeating-linear-gradient(45deg,#fff,#fff 3px,#ccc 3px,#ccc 5px)\">not in the curriculum</span> marks: <b>h</b> hints, <b>!</b> stuck, <b>p</b> solution peeked, <b>=</b> file is the reference solution</p>\n");
+    out.push_str("<p class=\"legend\"><span class=\"green\" style=\"background:#2e9e44\">green</span><span class=\"red\" style=\"background:#d64541\">red</span><span class=\"does_not_compile\" style=\"background:#e08e0b\">does not compile</span><span class=\"not_started\" style=\"background:#e4e4e4\">not started</span><span class=\"missing\" style=\"background:repeating-linear-gradient(45deg,#fff,#fff 3px,#ccc 3px,#ccc 5px)\">not in the curriculum</span> marks: <b>h</b> hints, <b>!</b> stuck, <b>p</b> solution peeked, <b>=</b> file is the reference solution, <b>*</b> history rebuilt (counts before then unknown)</p>\n");
 
     // Suite header row: consecutive katas of one suite share a cell.
-    out.push_str("<table class=\"heat\">\n<thead>\n<tr><th></th>");
+    out.push_str("<div class=\"scroll\">\n<table class=\"heat\">\n<thead>\n<tr><th></th><th></th>");
     let mut groups: Vec<(&str, usize)> = Vec::new();
     for id in &c.katas {
         let suite = id.split_once('/').map_or(id.as_str(), |(s, _)| s);
@@ -136,7 +140,7 @@ pub fn render(c: &Cohort) -> String {
             escape(suite)
         );
     }
-    out.push_str("<th></th></tr>\n<tr><th></th>");
+    out.push_str("</tr>\n<tr><th></th><th class=\"kata\"><span>green</span></th>");
     for id in &c.katas {
         let kata = id.split_once('/').map_or(id.as_str(), |(_, k)| k);
         let _ = write!(
@@ -146,13 +150,25 @@ pub fn render(c: &Cohort) -> String {
             escape(kata)
         );
     }
-    out.push_str("<th class=\"kata\"><span>green</span></th></tr>\n</thead>\n<tbody>\n");
+    out.push_str("</tr>\n</thead>\n<tbody>\n");
     for l in &c.learners {
         let _ = write!(
             out,
             "<tr><th class=\"learner\" title=\"{}\">{}</th>",
             escape(&l.file.display().to_string()),
             escape(&l.name)
+        );
+        let _ = write!(
+            out,
+            "<td class=\"total\"{}>{}/{}{}</td>",
+            if l.report.history.rebuilt {
+                " title=\"history rebuilt after a corrupt progress file: counts before then are unknown\""
+            } else {
+                ""
+            },
+            l.report.green,
+            l.report.total,
+            if l.report.history.rebuilt { "*" } else { "" }
         );
         for id in &c.katas {
             let k = c.cell(l, id);
@@ -164,54 +180,67 @@ pub fn render(c: &Cohort) -> String {
                 mark(k)
             );
         }
-        let _ = writeln!(
-            out,
-            "<td class=\"total\">{}/{}{}</td></tr>",
-            l.report.green,
-            l.report.total,
-            if l.report.history.rebuilt {
-                " (history rebuilt)"
-            } else {
-                ""
-            }
-        );
+        out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n");
 
-    // Concepts × learners: passed / katas.
-    let mut concepts: Vec<String> = c
-        .learners
-        .iter()
-        .flat_map(|l| l.report.concepts.iter().map(|x| x.concept.clone()))
-        .collect();
-    concepts.sort();
-    concepts.dedup();
-    if !concepts.is_empty() {
-        out.push_str("<h2>Concepts (katas green / katas, median time to green)</h2>\n<table class=\"concepts\">\n<thead><tr><th>concept</th>");
-        for l in &c.learners {
-            let _ = write!(out, "<th>{}</th>", escape(&l.name));
-        }
-        out.push_str("</tr></thead>\n<tbody>\n");
-        for concept in &concepts {
-            let _ = write!(out, "<tr><td>{}</td>", escape(concept));
-            for l in &c.learners {
-                let cell = l
-                    .report
-                    .concepts
-                    .iter()
-                    .find(|x| &x.concept == concept)
-                    .map_or("–".to_string(), |x| {
-                        let t = x
-                            .median_time_to_green_secs
-                            .map_or(String::new(), |t| format!(", {}", duration(t)));
-                        format!("{}/{}{t}", x.passed, x.katas)
-                    });
-                let _ = write!(out, "<td>{}</td>", escape(&cell));
+    // Concepts × learners: green / katas. Concepts several katas teach come first; those
+    // of a single kata (most of them) are folded away.
+    let mut concepts: Vec<(String, usize)> = Vec::new();
+    for l in &c.learners {
+        for x in &l.report.concepts {
+            match concepts.iter_mut().find(|(name, _)| *name == x.concept) {
+                Some((_, n)) => *n = (*n).max(x.katas),
+                None => concepts.push((x.concept.clone(), x.katas)),
             }
-            out.push_str("</tr>\n");
         }
-        out.push_str("</tbody>\n</table>\n");
+    }
+    concepts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let (shared, single): (Vec<_>, Vec<_>) = concepts.into_iter().partition(|(_, n)| *n > 1);
+    if !shared.is_empty() || !single.is_empty() {
+        out.push_str("<h2>Concepts (katas green / katas, median time to green)</h2>\n");
+        concept_table(&mut out, c, &shared);
+        if !single.is_empty() {
+            let _ = writeln!(
+                out,
+                "<details><summary>{} concepts taught by a single kata</summary>",
+                single.len()
+            );
+            concept_table(&mut out, c, &single);
+            out.push_str("</details>\n");
+        }
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// A table of concepts (rows) × learners (columns).
+fn concept_table(out: &mut String, c: &Cohort, concepts: &[(String, usize)]) {
+    if concepts.is_empty() {
+        return;
+    }
+    out.push_str("<table class=\"concepts\">\n<thead><tr><th>concept</th>");
+    for l in &c.learners {
+        let _ = write!(out, "<th>{}</th>", escape(&l.name));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for (concept, _) in concepts {
+        let _ = write!(out, "<tr><td>{}</td>", escape(concept));
+        for l in &c.learners {
+            let cell = l
+                .report
+                .concepts
+                .iter()
+                .find(|x| &x.concept == concept)
+                .map_or("–".to_string(), |x| {
+                    let t = x
+                        .median_time_to_green_secs
+                        .map_or(String::new(), |t| format!(", {}", duration(t)));
+                    format!("{}/{}{t}", x.passed, x.katas)
+                });
+            let _ = write!(out, "<td>{}</td>", escape(&cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
