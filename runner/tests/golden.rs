@@ -190,6 +190,10 @@ fn the_screen_of_a_timeout() {
         "check_timeout",
         screen(&f.kata(&["--timeout", "2", "check", "add"]), &f)
     );
+    insta::assert_snapshot!(
+        "check_timeout_json",
+        screen(&f.kata(&["--timeout", "2", "check", "add", "--json"]), &f)
+    );
 }
 
 #[test]
@@ -209,6 +213,20 @@ fn the_screen_of_a_crash() {
         "the runtime's words are shown: {run:?}"
     );
     insta::assert_snapshot!("check_crash", kept);
+
+    let run = f.kata(&["check", "add", "--json"]);
+    let mut json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    for test in json["katas"][0]["tests"].as_array_mut().expect("tests") {
+        if let Some(message) = test["message"].as_str() {
+            let first = message.lines().next().unwrap_or_default().to_string();
+            test["message"] = serde_json::Value::String(format!("{first} [runtime's words]"));
+        }
+    }
+    let text = serde_json::to_string_pretty(&json).expect("JSON");
+    insta::assert_snapshot!(
+        "check_crash_json",
+        format!("exit {}\n{}", run.code, redact(&text, &f))
+    );
 }
 
 #[test]
