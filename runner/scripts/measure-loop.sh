@@ -75,13 +75,15 @@ cleanup() {
     trap '' PIPE INT TERM HUP  # nothing may stop the restore, not even a closed pipe
     local d
     for d in "${deps_restore[@]}"; do
-        if cp -p -- "$work/$(basename "$d").$$.bak" "$d"; then
+        if cp -- "$work/$(basename "$d").$$.bak" "$d"; then
             rm -f -- "$work/$(basename "$d").$$.bak"
         else
             echo "measure-loop: could not restore $d; your copy is in $work" >&2
         fi
     done
-    if cp -p -- "$backup" "$file"; then
+    # Not `cp -p`: an old mtime on the restored file would let cargo reuse the test binary
+    # built from the measured edits (a stale verdict for the learner's next check).
+    if cp -- "$backup" "$file"; then
         rm -f -- "$backup"
     else
         echo "measure-loop: could not restore $file; your copy is in $backup" >&2
@@ -209,7 +211,7 @@ measure_watch_green() {
     : >"$times"
     # Run 0 is a warm-up (the solved katas it uses are built once), not timed.
     for ((i = 0; i <= runs; i++)); do
-        cp -p -- "$backup" "$file"
+        cp -- "$backup" "$file"
         fifo="$work/stdin.$$"
         rm -f -- "$fifo" && mkfifo "$fifo"
         : >"$log"

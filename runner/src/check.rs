@@ -49,8 +49,9 @@ impl Verdict<'_> {
         self.tests.len() - self.passed()
     }
 
-    /// The line to edit: where the first failing test panicked in the kata file, else the
-    /// first `todo!(`, else 1.
+    /// The line to send the learner to, the first that applies: where the first failing test
+    /// panicked inside the kata file; where rustc's first error in the kata file points; the
+    /// line of the kata function the first failing test calls; the first `todo!(`; else 1.
     pub fn edit_line(&self, root: &Path) -> u32 {
         let file = &self.kata.file;
         let panicked = self.tests.iter().find_map(|t| match &t.outcome {

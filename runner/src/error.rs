@@ -98,8 +98,8 @@ pub enum Error {
         files: Vec<String>,
     },
     /// `katas.lock` could not be read or written.
-    #[error("{0}")]
-    Lock(String),
+    #[error(transparent)]
+    Lock(#[from] crate::pristine::LockError),
     /// JSON could not be written (progress file, `--json` output).
     #[error("could not render JSON: {0}")]
     Json(#[from] serde_json::Error),

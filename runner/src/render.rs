@@ -9,7 +9,8 @@ use std::path::Path;
 use crate::domain::{Outcome, Row, Status, Verdict};
 pub use crate::term::Style;
 
-/// `[=====-----]` for `done` of `total`.
+/// `[#####-----]`: `done` of `total` as a bar `width` characters wide (inside the brackets);
+/// an empty total is an empty bar.
 pub fn bar(done: usize, total: usize, width: usize) -> String {
     let filled = (width * done).checked_div(total).unwrap_or(0);
     format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled))

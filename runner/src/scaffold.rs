@@ -267,7 +267,9 @@ pub fn plan(root: &Path, suite: &str, kata: &str) -> Result<Vec<Write>> {
     Ok(out)
 }
 
-/// Writes a plan (new files first, edits last, each edit written whole).
+/// Writes a plan (new files first, edits last). An edited file is replaced atomically (the
+/// runner's one atomic-write helper): an interrupt leaves `katas.toml` or a `lib.rs` as it was
+/// or as planned, never cut short.
 pub fn apply(root: &Path, plan: &[Write]) -> Result<()> {
     for w in plan
         .iter()
@@ -279,8 +281,12 @@ pub fn apply(root: &Path, plan: &[Write]) -> Result<()> {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
         }
-        std::fs::write(&path, &w.text)
-            .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        let written = if w.edited {
+            crate::learn::fsx::replace_atomically(&path, w.text.as_bytes())
+        } else {
+            std::fs::write(&path, &w.text)
+        };
+        written.map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
     }
     Ok(())
 }

@@ -42,7 +42,8 @@ fn redact(text: &str, f: &Fixture) -> String {
     ] {
         out = replace_temp_name(&out, prefix);
     }
-    out
+    out = replace_temp_name(&out, "/rustc/");
+    replace_stamps(&out)
 }
 
 /// Replaces the number right after each `marker` (and a following ` s`, for seconds).
@@ -65,6 +66,33 @@ fn replace_after(text: &str, marker: &str, with: impl Fn(&str) -> String) -> Str
         rest = &after[end..];
     }
     out.push_str(rest);
+    out
+}
+
+/// Each backup name's time stamp (`20261201T135024.482634302Z`) becomes `[STAMP]`.
+fn replace_stamps(text: &str) -> String {
+    let shape = |b: &[u8]| {
+        b.len() >= 26
+            && b[..8].iter().all(u8::is_ascii_digit)
+            && b[8] == b'T'
+            && b[9..15].iter().all(u8::is_ascii_digit)
+            && b[15] == b'.'
+            && b[16..25].iter().all(u8::is_ascii_digit)
+            && b[25] == b'Z'
+    };
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if shape(&bytes[i..]) {
+            out.push_str("[STAMP]");
+            i += 26;
+        } else {
+            let ch = text[i..].chars().next().expect("i is on a char boundary");
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
     out
 }
 
@@ -162,6 +190,10 @@ fn the_screen_of_a_timeout() {
         "check_timeout",
         screen(&f.kata(&["--timeout", "2", "check", "add"]), &f)
     );
+    insta::assert_snapshot!(
+        "check_timeout_json",
+        screen(&f.kata(&["--timeout", "2", "check", "add", "--json"]), &f)
+    );
 }
 
 #[test]
@@ -181,6 +213,20 @@ fn the_screen_of_a_crash() {
         "the runtime's words are shown: {run:?}"
     );
     insta::assert_snapshot!("check_crash", kept);
+
+    let run = f.kata(&["check", "add", "--json"]);
+    let mut json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    for test in json["katas"][0]["tests"].as_array_mut().expect("tests") {
+        if let Some(message) = test["message"].as_str() {
+            let first = message.lines().next().unwrap_or_default().to_string();
+            test["message"] = serde_json::Value::String(format!("{first} [runtime's words]"));
+        }
+    }
+    let text = serde_json::to_string_pretty(&json).expect("JSON");
+    insta::assert_snapshot!(
+        "check_crash_json",
+        format!("exit {}\n{}", run.code, redact(&text, &f))
+    );
 }
 
 #[test]
@@ -188,6 +234,17 @@ fn the_screens_of_verify_and_of_errors() {
     let f = Fixture::new("golden-verify");
     insta::assert_snapshot!("verify", screen(&f.kata(&["verify"]), &f));
     insta::assert_snapshot!("verify_json", screen(&f.kata(&["verify", "--json"]), &f));
+    let tests = f.read("tests/s1-demo/add.rs");
+    f.write(
+        "tests/s1-demo/add.rs",
+        &format!("{tests}\n#[test]\nfn asserts_nothing() {{}}\n"),
+    );
+    f.commit();
+    insta::assert_snapshot!("verify_failed", screen(&f.kata(&["verify"]), &f));
+    insta::assert_snapshot!(
+        "verify_failed_json",
+        screen(&f.kata(&["verify", "--json"]), &f)
+    );
     insta::assert_snapshot!("error_unknown_kata", screen(&f.kata(&["check", "ad"]), &f));
     insta::assert_snapshot!(
         "error_suite_for_a_kata",
@@ -205,4 +262,22 @@ fn redaction_replaces_numbers_after_a_marker_and_temp_names() {
         replace_temp_name("in /tmp/kata-verify-123-ab9 now", "kata-verify-"),
         "in /tmp/kata-verify-[TEMP] now"
     );
+    assert_eq!(
+        replace_stamps("add/20261201T135024.482634302Z.rs · ✓"),
+        "add/[STAMP].rs · ✓"
+    );
+}
+
+#[test]
+fn the_screens_of_reset_restore_lock_and_new() {
+    let f = Fixture::new("golden-files");
+    f.write("katas/s1-demo/src/add.rs", ADD_OFF_BY_ONE);
+    insta::assert_snapshot!("reset", screen(&f.kata(&["reset", "add"]), &f));
+    insta::assert_snapshot!(
+        "restore_list",
+        screen(&f.kata(&["restore", "add", "--list"]), &f)
+    );
+    insta::assert_snapshot!("restore", screen(&f.kata(&["restore", "add"]), &f));
+    insta::assert_snapshot!("lock", screen(&f.kata(&["lock"]), &f));
+    insta::assert_snapshot!("new", screen(&f.kata(&["new", "s1-demo/third_kata"]), &f));
 }

@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, suite_ids: &[String]) -> Result<i32> {
             })
             .collect::<Result<_>>()?
     };
-    let mut lock = Lock::load(&ctx.root).map_err(Error::Lock)?;
+    let mut lock = Lock::load(&ctx.root)?;
     let mut missing = Vec::new();
     let mut changed = 0;
     for suite in &suites {
@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, suite_ids: &[String]) -> Result<i32> {
     if !missing.is_empty() {
         return Err(Error::NotCommitted { files: missing });
     }
-    lock.save(&ctx.root).map_err(Error::Lock)?;
+    lock.save(&ctx.root)?;
     let n: usize = suites.iter().map(|s| s.katas.len()).sum();
     println!("{LOCK_FILE}: {n} pristine stubs recorded from HEAD ({changed} new or changed)");
     Ok(EXIT_OK)

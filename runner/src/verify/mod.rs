@@ -366,7 +366,7 @@ fn pristine_checks(
     report: &mut Report,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     use crate::pristine::{self, LOCK_FILE, Lock};
-    let lock = Lock::load(root).map_err(Error::Usage)?;
+    let lock = Lock::load(root)?;
     let mut overrides = Vec::new();
     for suite in suites {
         for kata in &suite.katas {
