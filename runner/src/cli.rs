@@ -111,6 +111,9 @@ pub enum Command {
         /// Print the versioned JSON snapshot (for a facilitator's `cohort`).
         #[arg(long)]
         json: bool,
+        /// Check every kata now instead of reusing remembered verdicts (CI on a fresh clone).
+        #[arg(long)]
+        fresh: bool,
     },
     /// For facilitators: merge learners' `report --json` snapshots into a table and an HTML
     /// heatmap (learners × katas). Runs anywhere: no kata repository needed.
@@ -147,7 +150,7 @@ impl Cli {
                 Command::List { json: true }
                     | Command::Check { json: true, .. }
                     | Command::Verify { json: true, .. }
-                    | Command::Report { json: true }
+                    | Command::Report { json: true, .. }
             )
         )
     }

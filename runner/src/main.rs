@@ -59,7 +59,7 @@ fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32> {
         Some(Command::Solution { kata, peek }) => commands::solution::run(ctx, kata, *peek),
         Some(Command::New { target }) => commands::new::run(ctx, target),
         Some(Command::Lock { suites }) => commands::lock::run(ctx, suites),
-        Some(Command::Report { .. }) => commands::report::run(ctx),
+        Some(Command::Report { fresh, .. }) => commands::report::run(ctx, *fresh),
         Some(Command::Cohort { files, html }) => commands::cohort::run(files, html.as_deref()),
         Some(Command::Plan { file, off }) => commands::plan::run(ctx, file.as_deref(), *off),
     }

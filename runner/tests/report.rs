@@ -97,3 +97,20 @@ fn a_rebuilt_history_is_marked_and_never_shown_as_a_zero_time() {
         "{page:?}"
     );
 }
+
+#[test]
+fn a_fresh_report_checks_committed_work_and_says_the_record_is_missing() {
+    let f = Fixture::new("report-ci");
+    f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
+    f.commit();
+    let run = f.kata(&["report", "--json", "--fresh"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let r: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(r["history"]["no_record"], true, "{r}");
+    assert_eq!(kata(&r, "s1-demo/add")["status"], "green");
+    assert_eq!(kata(&r, "s1-demo/add")["tests_passed"], 3);
+    assert_eq!(kata(&r, "s1-demo/double")["status"], "red");
+    assert!(!f.root.join(".kata/progress.json").exists(), "a fresh report records nothing");
+    let page = f.kata(&["report", "--fresh"]);
+    assert!(page.stdout.contains("**No record**"), "{page:?}");
+}

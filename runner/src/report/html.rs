@@ -121,7 +121,7 @@ pub fn render(c: &Cohort) -> String {
         c.learners.len(),
         c.katas.len()
     );
-    out.push_str("<p class=\"legend\"><span class=\"green\" style=\"background:#2e9e44\">green</span><span class=\"red\" style=\"background:#d64541\">red</span><span class=\"does_not_compile\" style=\"background:#e08e0b\">does not compile</span><span class=\"not_started\" style=\"background:#e4e4e4\">not started</span><span class=\"missing\" style=\"background:repeating-linear-gradient(45deg,#fff,#fff 3px,#ccc 3px,#ccc 5px)\">not in the curriculum</span> marks: <b>h</b> hints, <b>!</b> stuck, <b>p</b> solution peeked, <b>=</b> file is the reference solution, <b>*</b> history rebuilt (counts before then unknown)</p>\n");
+    out.push_str("<p class=\"legend\"><span class=\"green\" style=\"background:#2e9e44\">green</span><span class=\"red\" style=\"background:#d64541\">red</span><span class=\"does_not_compile\" style=\"background:#e08e0b\">does not compile</span><span class=\"not_started\" style=\"background:#e4e4e4\">not started</span><span class=\"missing\" style=\"background:repeating-linear-gradient(45deg,#fff,#fff 3px,#ccc 3px,#ccc 5px)\">not in the curriculum</span> marks: <b>h</b> hints, <b>!</b> stuck, <b>p</b> solution peeked, <b>=</b> file is the reference solution, <b>*</b> history rebuilt or no record (counts unknown)</p>\n");
 
     // Suite header row: consecutive katas of one suite share a cell.
     out.push_str("<div class=\"scroll\">\n<table class=\"heat\">\n<thead>\n<tr><th></th><th></th>");
@@ -161,14 +161,20 @@ pub fn render(c: &Cohort) -> String {
         let _ = write!(
             out,
             "<td class=\"total\"{}>{}/{}{}</td>",
-            if l.report.history.rebuilt {
+            if l.report.history.no_record {
+                " title=\"no progress record (a fresh clone or CI): checks, hints and times unknown\""
+            } else if l.report.history.rebuilt {
                 " title=\"history rebuilt after a corrupt progress file: counts before then are unknown\""
             } else {
                 ""
             },
             l.report.green,
             l.report.total,
-            if l.report.history.rebuilt { "*" } else { "" }
+            if l.report.history.rebuilt || l.report.history.no_record {
+                "*"
+            } else {
+                ""
+            }
         );
         for id in &c.katas {
             let k = c.cell(l, id);

@@ -58,6 +58,10 @@ pub struct History {
     pub rebuilt_at: Option<u64>,
     /// The files set aside (`.kata/progress.json.corrupt-…`).
     pub set_aside: Vec<String>,
+    /// There is no progress file at all (a fresh clone, CI): checks, hints and times are
+    /// unknown, not zero.
+    #[serde(default)]
+    pub no_record: bool,
 }
 
 /// What a kata file has in common with the reference solution.
@@ -240,6 +244,7 @@ fn history(root: &Path) -> History {
         rebuilt: !set_aside.is_empty(),
         rebuilt_at,
         set_aside,
+        no_record: !state::progress_path(root).is_file(),
     }
 }
 

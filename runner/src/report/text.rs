@@ -30,6 +30,12 @@ pub fn render(r: &Report) -> String {
             r.history.set_aside.join(", ")
         );
     }
+    if r.history.no_record {
+        out.push_str(
+            "**No record**: there is no `.kata/progress.json` here (a fresh clone, CI); \
+             checks, hints and times are unknown, not zero.\n\n",
+        );
+    }
     out.push_str("| kata | status | tests | checks | time to green | hints | notes |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for k in &r.katas {
