@@ -125,6 +125,27 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         html: Option<std::path::PathBuf>,
     },
+    /// Self-assessment: a few katas under a clock, no hints or solutions, judged at the end
+    /// on the visible tests and on held-out cases you never saw. Again: the time left.
+    Exam {
+        /// Pick from these suites only (repeatable or comma-separated; default: every suite).
+        #[arg(
+            long = "suite",
+            alias = "suites",
+            value_name = "ID",
+            value_delimiter = ','
+        )]
+        suites: Vec<String>,
+        /// How many katas.
+        #[arg(long, default_value_t = 3)]
+        count: usize,
+        /// Time allowed.
+        #[arg(long, default_value_t = 30)]
+        minutes: u32,
+        /// End the exam now and see the score.
+        #[arg(long)]
+        finish: bool,
+    },
     /// Follow a workshop plan: only its katas, in its order, for cargo kata, list, watch,
     /// check, hint and report (until `--off`). Without FILE: show the active plan.
     Plan {
@@ -168,6 +189,7 @@ impl Cli {
                     | Command::Hint { .. }
                     | Command::Watch { .. }
                     | Command::Report { .. }
+                    | Command::Exam { .. }
             )
         )
     }

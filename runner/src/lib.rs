@@ -24,6 +24,7 @@ pub mod cli;
 pub mod commands;
 pub mod domain;
 pub mod error;
+pub mod exam;
 pub mod exit;
 pub mod git;
 pub mod interrupt;

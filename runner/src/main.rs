@@ -61,6 +61,20 @@ fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32> {
         Some(Command::Lock { suites }) => commands::lock::run(ctx, suites),
         Some(Command::Report { fresh, .. }) => commands::report::run(ctx, *fresh),
         Some(Command::Cohort { files, html }) => commands::cohort::run(files, html.as_deref()),
+        Some(Command::Exam {
+            suites,
+            count,
+            minutes,
+            finish,
+        }) => commands::exam::run(
+            ctx,
+            &commands::exam::Request {
+                suites,
+                count: *count,
+                minutes: *minutes,
+                finish: *finish,
+            },
+        ),
         Some(Command::Plan { file, off }) => commands::plan::run(ctx, file.as_deref(), *off),
     }
 }

@@ -110,7 +110,10 @@ fn a_fresh_report_checks_committed_work_and_says_the_record_is_missing() {
     assert_eq!(kata(&r, "s1-demo/add")["status"], "green");
     assert_eq!(kata(&r, "s1-demo/add")["tests_passed"], 3);
     assert_eq!(kata(&r, "s1-demo/double")["status"], "red");
-    assert!(!f.root.join(".kata/progress.json").exists(), "a fresh report records nothing");
+    assert!(
+        !f.root.join(".kata/progress.json").exists(),
+        "a fresh report records nothing"
+    );
     let page = f.kata(&["report", "--fresh"]);
     assert!(page.stdout.contains("**No record**"), "{page:?}");
 }

@@ -41,6 +41,9 @@ pub fn next_hint(ctx: &Ctx, kata: KataRef<'_>) -> Result<String> {
 /// [`next_hint`] with the words that say how to get the next one (`press h again` in
 /// watch mode).
 pub fn next_hint_with(ctx: &Ctx, kata: KataRef<'_>, again: &str) -> Result<String> {
+    if let Some(refused) = crate::exam::refusal(&ctx.root, "hints") {
+        return Ok(refused);
+    }
     let mut out = String::new();
     let hints = &kata.hints;
     if hints.is_empty() {

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod cohort;
+pub mod exam;
 pub mod hint;
 pub mod list;
 pub mod lock;

@@ -14,6 +14,10 @@ use crate::error::Result;
 /// file; exit 1 while it stays hidden.
 pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
     let kata = ctx.manifest.kata(name)?;
+    if let Some(refused) = crate::exam::refusal(&ctx.root, "solutions") {
+        eprint!("{refused}");
+        return Ok(super::EXIT_RED);
+    }
     let key = kata.key();
     let (verdicts, _) = crate::check::check(&ctx.settings(), &[kata], 0)?;
     let green = verdicts.first().is_some_and(|v| v.status == Status::Green);
