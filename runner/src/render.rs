@@ -253,6 +253,57 @@ fn outcome_text(outcome: &Outcome, kata_file: &str) -> String {
     }
 }
 
+/// `cargo kata verify`'s report: per stage, its claim with `ok` or `FAILED` and the count,
+/// each failed check with its detail; for the dodge stage, which test catches each dodge;
+/// then where the stubs were built from. The closing `verify: N passed, N failed` line is the
+/// command's.
+pub fn verify(
+    report: &crate::verify::Report,
+    suites: &[&crate::domain::Suite],
+    style: Style,
+) -> String {
+    use crate::verify::{self, Stage};
+    let mut out = String::new();
+    let s = style;
+    for stage in Stage::ALL {
+        let of: Vec<&verify::Item> = report.checks.iter().filter(|c| c.stage == stage).collect();
+        let bad: Vec<&&verify::Item> = of.iter().filter(|c| !c.ok).collect();
+        let what = stage.claim();
+        let mark = if bad.is_empty() {
+            s.green("ok")
+        } else {
+            s.red("FAILED")
+        };
+        let _ = writeln!(
+            out,
+            "{mark:>6}  {what} ({}/{} checks)",
+            of.len() - bad.len(),
+            of.len()
+        );
+        for c in bad {
+            let _ = writeln!(out, "        {} {}", s.red("✗"), c.name);
+            for line in c.detail.lines() {
+                let _ = writeln!(out, "            {line}");
+            }
+        }
+        if stage == Stage::Dodges {
+            // Which test catches each dodge is the point of the stage: show it.
+            for c in of.iter().filter(|c| c.ok) {
+                let _ = writeln!(out, "        {} {}: {}", s.green("✓"), c.name, c.detail);
+            }
+            for line in verify::dodges::summaries(report, suites) {
+                let _ = writeln!(out, "        {line}");
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        s.dim(&format!("stubs built from {}", report.stubs_from))
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
