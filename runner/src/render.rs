@@ -469,6 +469,39 @@ mod tests {
     }
 
     #[test]
+    fn the_verify_report_lists_each_stage_and_details_only_failures() {
+        use crate::verify::{Item, Report, Stage};
+        let item = |stage, name: &str, ok, detail: &str| Item {
+            stage,
+            name: name.into(),
+            ok,
+            detail: detail.into(),
+        };
+        let report = Report {
+            passed: 1,
+            failed: 1,
+            checks: vec![
+                item(Stage::Solution, "solution-s: t", true, ""),
+                item(
+                    Stage::Stub,
+                    "kata-s: t",
+                    false,
+                    "passes on the pristine stub",
+                ),
+            ],
+            stubs_from: "the working tree".into(),
+        };
+        let text = verify(&report, &[], Style::PLAIN);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("    ok  "), "{text}");
+        assert!(lines[0].ends_with("(1/1 checks)"), "{text}");
+        assert!(lines[1].starts_with("FAILED  "), "{text}");
+        assert_eq!(lines[2], "        ✗ kata-s: t");
+        assert_eq!(lines[3], "            passes on the pristine stub");
+        assert_eq!(lines.last(), Some(&"stubs built from the working tree"));
+    }
+
+    #[test]
     fn colours_wrap_the_status_words_only_when_asked() {
         let m = sample::manifest();
         let text = list(
