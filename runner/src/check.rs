@@ -32,21 +32,12 @@ impl Inputs {
     }
 }
 
+/// What needs the files: whether a verdict is still current, and where to send the learner.
 impl Verdict<'_> {
     /// Whether the verdict still describes the files: nothing it depends on changed since
     /// the build started. A stale verdict must not be recorded; check again instead.
     pub fn is_current(&self, root: &Path) -> bool {
         Inputs::now(root, &self.kata) == self.inputs
-    }
-
-    /// Tests that passed.
-    pub fn passed(&self) -> usize {
-        self.tests.iter().filter(|t| t.outcome.is_pass()).count()
-    }
-
-    /// Tests that did not.
-    pub fn failed(&self) -> usize {
-        self.tests.len() - self.passed()
     }
 
     /// The line to send the learner to, the first that applies: where the first failing test
