@@ -32,21 +32,12 @@ impl Inputs {
     }
 }
 
+/// What needs the files: whether a verdict is still current, and where to send the learner.
 impl Verdict<'_> {
     /// Whether the verdict still describes the files: nothing it depends on changed since
     /// the build started. A stale verdict must not be recorded; check again instead.
     pub fn is_current(&self, root: &Path) -> bool {
         Inputs::now(root, &self.kata) == self.inputs
-    }
-
-    /// Tests that passed.
-    pub fn passed(&self) -> usize {
-        self.tests.iter().filter(|t| t.outcome.is_pass()).count()
-    }
-
-    /// Tests that did not.
-    pub fn failed(&self) -> usize {
-        self.tests.len() - self.passed()
     }
 
     /// The line to send the learner to, the first that applies: where the first failing test
@@ -202,47 +193,61 @@ pub fn check<'m>(
         .zip(ranges)
         .zip(inputs)
         .map(|((k, range), inputs)| match range {
-            None => Verdict {
-                kata: *k,
-                status: Status::DoesNotCompile,
-                tests: Vec::new(),
-                inputs,
-                diagnostics: blocking_errors(
-                    isolated.diagnostics_of(k).unwrap_or(&out.diagnostics),
-                    &k.suite.kata_package(),
-                    &k.file,
-                ),
-                note: missing.contains(&k.suite.kata_package()).then(|| {
-                    format!(
-                        "the suite's crate is missing: no {}",
-                        crate_of(k.suite)
-                            .strip_prefix(&settings.root)
-                            .unwrap_or(&crate_of(k.suite))
-                            .display()
-                    )
-                }),
-            },
-            Some(r) => {
-                let tests = results[r].to_vec();
-                let green = !tests.is_empty() && tests.iter().all(|t| t.outcome.is_pass());
-                Verdict {
-                    kata: *k,
-                    status: if green { Status::Green } else { Status::Red },
-                    note: tests.is_empty().then(|| {
-                        format!(
-                            "no test of {} matches the filter `{}`",
-                            package_of(k),
-                            k.tests
-                        )
-                    }),
-                    tests,
-                    diagnostics: Vec::new(),
-                    inputs,
-                }
+            None => {
+                let missing_crate = missing
+                    .contains(&k.suite.kata_package())
+                    .then(|| crate_of(k.suite));
+                let diagnostics = isolated.diagnostics_of(k).unwrap_or(&out.diagnostics);
+                not_built(*k, inputs, diagnostics, missing_crate, &settings.root)
             }
+            Some(r) => judged(*k, inputs, results[r].to_vec()),
         })
         .collect();
     Ok((verdicts, stats))
+}
+
+/// The verdict on a kata whose crate did not build: rustc's errors that block it (its own
+/// file's first), or a note that the suite's crate (`missing_crate`) does not exist.
+fn not_built<'m>(
+    k: KataRef<'m>,
+    inputs: Inputs,
+    diagnostics: &[Diagnostic],
+    missing_crate: Option<PathBuf>,
+    root: &Path,
+) -> Verdict<'m> {
+    Verdict {
+        kata: k,
+        status: Status::DoesNotCompile,
+        tests: Vec::new(),
+        inputs,
+        diagnostics: blocking_errors(diagnostics, &k.suite.kata_package(), &k.file),
+        note: missing_crate.map(|path| {
+            format!(
+                "the suite's crate is missing: no {}",
+                path.strip_prefix(root).unwrap_or(&path).display()
+            )
+        }),
+    }
+}
+
+/// The verdict on a kata from its tests' results: green only if there is at least one test
+/// and every test passed; no test at all is red, with a note naming the filter.
+fn judged(k: KataRef<'_>, inputs: Inputs, tests: Vec<crate::domain::TestResult>) -> Verdict<'_> {
+    let green = !tests.is_empty() && tests.iter().all(|t| t.outcome.is_pass());
+    Verdict {
+        kata: k,
+        status: if green { Status::Green } else { Status::Red },
+        note: tests.is_empty().then(|| {
+            format!(
+                "no test of {} matches the filter `{}`",
+                package_of(&k),
+                k.tests
+            )
+        }),
+        tests,
+        diagnostics: Vec::new(),
+        inputs,
+    }
 }
 
 /// What rebuilding a failed suite without its broken katas gave.
@@ -492,6 +497,50 @@ mod tests {
             "katas/s1-demo/src/add.rs",
         )];
         assert_eq!(v.edit_line(dir.path()), 2, "rustc's line in the kata file");
+    }
+
+    fn inputs() -> Inputs {
+        Inputs {
+            file_hash: "h".into(),
+            fingerprint: "f".into(),
+        }
+    }
+
+    #[test]
+    fn a_kata_is_green_only_with_at_least_one_test_and_every_test_passing() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let pass = sample::test(&k, "a", Outcome::Passed);
+        let ignored = sample::test(&k, "b", Outcome::Ignored);
+        assert_eq!(
+            judged(k, inputs(), vec![pass.clone()]).status,
+            Status::Green
+        );
+        assert_eq!(judged(k, inputs(), vec![pass, ignored]).status, Status::Red);
+        let none = judged(k, inputs(), Vec::new());
+        assert_eq!(none.status, Status::Red);
+        assert_eq!(
+            none.note.as_deref(),
+            Some("no test of kata-s1-demo matches the filter `suite::add::`")
+        );
+    }
+
+    #[test]
+    fn a_missing_crate_is_named_relative_to_the_root() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = not_built(
+            k,
+            inputs(),
+            &[],
+            Some(PathBuf::from("/r/katas/s1-demo/Cargo.toml")),
+            Path::new("/r"),
+        );
+        assert_eq!(v.status, Status::DoesNotCompile);
+        assert_eq!(
+            v.note.as_deref(),
+            Some("the suite's crate is missing: no katas/s1-demo/Cargo.toml")
+        );
     }
 
     #[test]

@@ -227,6 +227,18 @@ pub struct Verdict<'m> {
     pub inputs: Inputs,
 }
 
+impl Verdict<'_> {
+    /// Tests that passed (an ignored test never does).
+    pub fn passed(&self) -> usize {
+        self.tests.iter().filter(|t| t.outcome.is_pass()).count()
+    }
+
+    /// Tests that did not pass: failed, timed out, crashed, ignored or not run.
+    pub fn failed(&self) -> usize {
+        self.tests.len() - self.passed()
+    }
+}
+
 /// The state of a kata's inputs: its file's hash and its suite's fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inputs {

@@ -136,108 +136,171 @@ pub fn verdict(v: &Verdict<'_>, root: &Path, style: Style) -> String {
             );
             return out;
         }
-        Status::DoesNotCompile => {
-            let elsewhere = v
-                .diagnostics
-                .iter()
-                .flat_map(|d| d.spans.iter())
-                .all(|s| !crate::run::same_file(&s.file, &k.file))
-                .then(|| v.diagnostics.iter().flat_map(|d| d.spans.first()).next())
-                .flatten();
-            match elsewhere {
-                Some(at) => {
-                    let _ = writeln!(
-                        out,
-                        "  fix first {} (another file of this suite stops the build)",
-                        style.location(root, &at.file, at.line)
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "  edit {}",
-                        style.location(root, &k.file, v.edit_line(root))
-                    );
-                }
-            }
-            match &v.note {
-                Some(note) => {
-                    let _ = writeln!(out, "  {} {note}", style.yellow("does not compile:"));
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "  {} rustc stopped the {} crate:\n",
-                        style.yellow("does not compile:"),
-                        k.suite.kata_package()
-                    );
-                }
-            }
-            for d in &v.diagnostics {
-                let _ = writeln!(out, "{}", d.rendered.trim_end());
-            }
+        Status::DoesNotCompile => does_not_compile(&mut out, v, root, style),
+        Status::Red | Status::NotStarted => failing(&mut out, v, root, style),
+    }
+    let _ = writeln!(out, "\n  run `cargo kata hint {}` for a hint", k.id);
+    out
+}
+
+/// Where to fix first (the kata's own line, or another file whose error stops the build),
+/// then rustc's errors as it rendered them.
+fn does_not_compile(out: &mut String, v: &Verdict<'_>, root: &Path, style: Style) {
+    let k = &v.kata;
+    let elsewhere = v
+        .diagnostics
+        .iter()
+        .flat_map(|d| d.spans.iter())
+        .all(|s| !crate::run::same_file(&s.file, &k.file))
+        .then(|| v.diagnostics.iter().flat_map(|d| d.spans.first()).next())
+        .flatten();
+    match elsewhere {
+        Some(at) => {
+            let _ = writeln!(
+                out,
+                "  fix first {} (another file of this suite stops the build)",
+                style.location(root, &at.file, at.line)
+            );
         }
-        Status::Red | Status::NotStarted => {
+        None => {
             let _ = writeln!(
                 out,
                 "  edit {}",
                 style.location(root, &k.file, v.edit_line(root))
             );
-            if let Some(note) = &v.note {
-                let _ = writeln!(out, "  {} {note}", style.red("no tests:"));
+        }
+    }
+    match &v.note {
+        Some(note) => {
+            let _ = writeln!(out, "  {} {note}", style.yellow("does not compile:"));
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  {} rustc stopped the {} crate:\n",
+                style.yellow("does not compile:"),
+                k.suite.kata_package()
+            );
+        }
+    }
+    for d in &v.diagnostics {
+        let _ = writeln!(out, "{}", d.rendered.trim_end());
+    }
+}
+
+/// Where to edit, then each test that did not pass: its short name, what happened, and the
+/// test's own line.
+fn failing(out: &mut String, v: &Verdict<'_>, root: &Path, style: Style) {
+    let k = &v.kata;
+    let _ = writeln!(
+        out,
+        "  edit {}",
+        style.location(root, &k.file, v.edit_line(root))
+    );
+    if let Some(note) = &v.note {
+        let _ = writeln!(out, "  {} {note}", style.red("no tests:"));
+    }
+    let failing: Vec<_> = v.tests.iter().filter(|t| !t.outcome.is_pass()).collect();
+    if !failing.is_empty() {
+        let _ = writeln!(out, "  {} of {} tests fail:", failing.len(), v.tests.len());
+    }
+    for t in failing {
+        let short = t.name.strip_prefix(k.tests.as_str()).unwrap_or(&t.name);
+        let _ = writeln!(out, "\n  {} {}", style.red("✗"), style.bold(short));
+        let text = outcome_text(&t.outcome, &k.file);
+        for line in text.lines() {
+            let _ = writeln!(out, "      {line}");
+        }
+        if let Some(test) = crate::locate::test_source(root, &k.suite.id, &t.name) {
+            let _ = writeln!(
+                out,
+                "      {} {}",
+                style.dim("the test:"),
+                style.location(root, &test.file, test.line)
+            );
+        }
+    }
+}
+
+/// What a test that did not pass says under its name; a failure's location only when it is
+/// not the kata file (the `edit` line already points there) and not outside the repository.
+fn outcome_text(outcome: &Outcome, kata_file: &str) -> String {
+    match outcome {
+        Outcome::Failed {
+            message,
+            location,
+            output,
+        } => {
+            // The kata file's line is already on the `edit` line above.
+            let at = location
+                .as_ref()
+                .filter(|l| !crate::run::same_file(&l.file, kata_file) && !l.file.starts_with('/'))
+                .map(|l| format!("\n(at {}:{})", l.file, l.line))
+                .unwrap_or_default();
+            if output.is_empty() {
+                format!("{message}{at}")
+            } else {
+                format!("{output}\n{message}{at}")
             }
-            let failing: Vec<_> = v.tests.iter().filter(|t| !t.outcome.is_pass()).collect();
-            if !failing.is_empty() {
-                let _ = writeln!(out, "  {} of {} tests fail:", failing.len(), v.tests.len());
+        }
+        Outcome::TimedOut { secs } => format!(
+            "timed out after {secs} s: an endless loop? (`--timeout <secs>` gives it longer)"
+        ),
+        Outcome::Crashed { detail } => format!("crashed: {detail}"),
+        Outcome::NotRun { after, secs } => not_run(after, *secs),
+        Outcome::Ignored => "ignored: an ignored test never counts as passing".to_string(),
+        Outcome::Passed => String::new(),
+    }
+}
+
+/// `cargo kata verify`'s report: per stage, its claim with `ok` or `FAILED` and the count,
+/// each failed check with its detail; for the dodge stage, which test catches each dodge;
+/// then where the stubs were built from. The closing `verify: N passed, N failed` line is the
+/// command's.
+pub fn verify(
+    report: &crate::verify::Report,
+    suites: &[&crate::domain::Suite],
+    style: Style,
+) -> String {
+    use crate::verify::{self, Stage};
+    let mut out = String::new();
+    let s = style;
+    for stage in Stage::ALL {
+        let of: Vec<&verify::Item> = report.checks.iter().filter(|c| c.stage == stage).collect();
+        let bad: Vec<&&verify::Item> = of.iter().filter(|c| !c.ok).collect();
+        let what = stage.claim();
+        let mark = if bad.is_empty() {
+            s.green("ok")
+        } else {
+            s.red("FAILED")
+        };
+        let _ = writeln!(
+            out,
+            "{mark:>6}  {what} ({}/{} checks)",
+            of.len() - bad.len(),
+            of.len()
+        );
+        for c in bad {
+            let _ = writeln!(out, "        {} {}", s.red("✗"), c.name);
+            for line in c.detail.lines() {
+                let _ = writeln!(out, "            {line}");
             }
-            for t in failing {
-                let short = t.name.strip_prefix(k.tests.as_str()).unwrap_or(&t.name);
-                let _ = writeln!(out, "\n  {} {}", style.red("✗"), style.bold(short));
-                let text = match &t.outcome {
-                    Outcome::Failed {
-                        message,
-                        location,
-                        output,
-                    } => {
-                        // The kata file's line is already on the `edit` line above.
-                        let at = location
-                            .as_ref()
-                            .filter(|l| {
-                                !crate::run::same_file(&l.file, &k.file) && !l.file.starts_with('/')
-                            })
-                            .map(|l| format!("\n(at {}:{})", l.file, l.line))
-                            .unwrap_or_default();
-                        if output.is_empty() {
-                            format!("{message}{at}")
-                        } else {
-                            format!("{output}\n{message}{at}")
-                        }
-                    }
-                    Outcome::TimedOut { secs } => format!(
-                        "timed out after {secs} s: an endless loop? (`--timeout <secs>` gives it longer)"
-                    ),
-                    Outcome::Crashed { detail } => format!("crashed: {detail}"),
-                    Outcome::NotRun { after, secs } => not_run(after, *secs),
-                    Outcome::Ignored => {
-                        "ignored: an ignored test never counts as passing".to_string()
-                    }
-                    Outcome::Passed => String::new(),
-                };
-                for line in text.lines() {
-                    let _ = writeln!(out, "      {line}");
-                }
-                if let Some(test) = crate::locate::test_source(root, &k.suite.id, &t.name) {
-                    let _ = writeln!(
-                        out,
-                        "      {} {}",
-                        style.dim("the test:"),
-                        style.location(root, &test.file, test.line)
-                    );
-                }
+        }
+        if stage == Stage::Dodges {
+            // Which test catches each dodge is the point of the stage: show it.
+            for c in of.iter().filter(|c| c.ok) {
+                let _ = writeln!(out, "        {} {}: {}", s.green("✓"), c.name, c.detail);
+            }
+            for line in verify::dodges::summaries(report, suites) {
+                let _ = writeln!(out, "        {line}");
             }
         }
     }
-    let _ = writeln!(out, "\n  run `cargo kata hint {}` for a hint", k.id);
+    let _ = writeln!(
+        out,
+        "{}",
+        s.dim(&format!("stubs built from {}", report.stubs_from))
+    );
     out
 }
 
@@ -403,6 +466,39 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("error[E0425]"), "{text}");
+    }
+
+    #[test]
+    fn the_verify_report_lists_each_stage_and_details_only_failures() {
+        use crate::verify::{Item, Report, Stage};
+        let item = |stage, name: &str, ok, detail: &str| Item {
+            stage,
+            name: name.into(),
+            ok,
+            detail: detail.into(),
+        };
+        let report = Report {
+            passed: 1,
+            failed: 1,
+            checks: vec![
+                item(Stage::Solution, "solution-s: t", true, ""),
+                item(
+                    Stage::Stub,
+                    "kata-s: t",
+                    false,
+                    "passes on the pristine stub",
+                ),
+            ],
+            stubs_from: "the working tree".into(),
+        };
+        let text = verify(&report, &[], Style::PLAIN);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("    ok  "), "{text}");
+        assert!(lines[0].ends_with("(1/1 checks)"), "{text}");
+        assert!(lines[1].starts_with("FAILED  "), "{text}");
+        assert_eq!(lines[2], "        ✗ kata-s: t");
+        assert_eq!(lines[3], "            passes on the pristine stub");
+        assert_eq!(lines.last(), Some(&"stubs built from the working tree"));
     }
 
     #[test]
