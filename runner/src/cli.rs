@@ -114,6 +114,10 @@ pub enum Command {
         /// Check every kata now instead of reusing remembered verdicts (CI on a fresh clone).
         #[arg(long)]
         fresh: bool,
+        /// The interview-readiness page instead: strongest and weakest concepts, katas
+        /// solved without help, exam results over time.
+        #[arg(long, conflicts_with = "json")]
+        readiness: bool,
     },
     /// For facilitators: merge learners' `report --json` snapshots into a table and an HTML
     /// heatmap (learners × katas). Runs anywhere: no kata repository needed.

@@ -59,7 +59,9 @@ fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32> {
         Some(Command::Solution { kata, peek }) => commands::solution::run(ctx, kata, *peek),
         Some(Command::New { target }) => commands::new::run(ctx, target),
         Some(Command::Lock { suites }) => commands::lock::run(ctx, suites),
-        Some(Command::Report { fresh, .. }) => commands::report::run(ctx, *fresh),
+        Some(Command::Report {
+            fresh, readiness, ..
+        }) => commands::report::run(ctx, *fresh, *readiness),
         Some(Command::Cohort { files, html }) => commands::cohort::run(files, html.as_deref()),
         Some(Command::Exam {
             suites,

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::{check, report, status};
 
 /// Runs the command.
-pub fn run(ctx: &Ctx, fresh: bool) -> Result<i32> {
+pub fn run(ctx: &Ctx, fresh: bool, readiness: bool) -> Result<i32> {
     let mut progress = ctx.load_progress();
     let rows = if fresh {
         // CI: a fresh clone has no record and every edit is committed, so nothing would
@@ -37,6 +37,8 @@ pub fn run(ctx: &Ctx, fresh: bool) -> Result<i32> {
     );
     if ctx.json {
         print_json(&snapshot)?;
+    } else if readiness {
+        print!("{}", report::readiness::render(&snapshot));
     } else {
         print!("{}", report::text::render(&snapshot));
     }

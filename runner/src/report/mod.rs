@@ -8,6 +8,7 @@
 
 pub mod cohort;
 pub mod html;
+pub mod readiness;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -43,6 +44,9 @@ pub struct Report {
     pub katas: Vec<KataReport>,
     /// One entry per concept, sorted by name.
     pub concepts: Vec<ConceptReport>,
+    /// Finished exams, oldest first (`cargo kata exam`).
+    #[serde(default)]
+    pub exams: Vec<crate::exam::ExamResult>,
     /// Green katas.
     pub green: usize,
     /// All katas of the curriculum.
@@ -181,6 +185,7 @@ pub fn build(root: &Path, rows: &[Row<'_>], progress: &Progress, plan: Option<St
         green,
         katas,
         concepts,
+        exams: crate::exam::history(root),
     }
 }
 

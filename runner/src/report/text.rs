@@ -78,6 +78,15 @@ pub fn render(r: &Report) -> String {
             notes.join(", ")
         );
     }
+    if let Some(last) = r.exams.last() {
+        let _ = writeln!(
+            out,
+            "\nExams: {} (the last: {}/{} katas green on the visible and the held-out tests; `cargo kata report --readiness` has them all).",
+            r.exams.len(),
+            last.score,
+            last.total
+        );
+    }
     if !r.concepts.is_empty() {
         out.push_str("\n## Concepts\n\n");
         out.push_str("| concept | katas | passed | median time to green | hints |\n");
