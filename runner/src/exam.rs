@@ -69,6 +69,9 @@ pub struct KataResult {
     pub does_not_compile: bool,
     /// The solution was shown before green (ever).
     pub peeked: bool,
+    /// The kata file is the reference solution (even reformatted).
+    #[serde(default)]
+    pub copied: bool,
     /// Green on the visible tests and the held-out cases, nothing peeked.
     pub counted: bool,
 }
@@ -224,6 +227,7 @@ pub fn judge(
             features,
         })?;
         let peeked = progress.katas.get(&k.key()).is_some_and(|p| p.peeked);
+        let copied = crate::report::matches_solution(root, &k.file, &k.solution_file()).is_some();
         if out.failed_packages.contains(&package) || out.binaries.is_empty() {
             results.push(KataResult {
                 id: k.key(),
@@ -233,6 +237,7 @@ pub fn judge(
                 held_out_total: 0,
                 does_not_compile: true,
                 peeked,
+                copied,
                 counted: false,
             });
             continue;
@@ -256,10 +261,12 @@ pub fn judge(
             held_out_total,
             does_not_compile: false,
             peeked,
+            copied,
             counted: visible_total > 0
                 && visible_passed == visible_total
                 && held_out_passed == held_out_total
-                && !peeked,
+                && !peeked
+                && !copied,
         });
     }
     let finished_at = state::now();
@@ -309,6 +316,7 @@ mod tests {
             held_out_total: 2,
             does_not_compile: false,
             peeked: false,
+            copied: false,
             counted: false,
         };
         assert!(r.visible_only());

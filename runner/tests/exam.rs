@@ -83,7 +83,7 @@ fn an_exam_refuses_hints_and_solutions_and_its_held_out_cases_catch_a_visible_on
     f.write("katas/s1-demo/src/add.rs", ADD_FOR_THE_VISIBLE_TESTS);
     f.write(
         "katas/s1-demo/src/double.rs",
-        "pub fn double(x: u64) -> u64 {\n    x * 2\n}\n",
+        "pub fn double(x: u64) -> u64 {\n    x + x\n}\n",
     );
     let check = f.kata(&["check", "add", "--json"]);
     assert_eq!(check.code, 0, "green on the visible tests: {check:?}");
@@ -132,4 +132,22 @@ fn an_exam_picks_no_kata_that_is_already_green() {
     assert_eq!(unknown.code, 0);
     let none = f.kata(&["exam", "--suite", "nope"]);
     assert_eq!(none.code, 2, "{none:?}");
+}
+
+#[test]
+fn a_kata_file_that_is_the_reference_solution_does_not_count() {
+    let f = exam_fixture("exam-copied");
+    let start = f.kata(&["exam", "--suite", "s1-demo", "--count", "2"]);
+    assert_eq!(start.code, 0, "{start:?}");
+    let add = f
+        .read("katas/s1-demo/src/add.rs")
+        .replace("todo!(\"add {a} and {b}\")", "a + b");
+    f.write("katas/s1-demo/src/add.rs", &add);
+    let end = f.kata(&["exam", "--finish"]);
+    assert!(
+        end.stdout
+            .contains("| s1-demo/add | 3/3 | 1/1 | no (the file is the reference solution) |"),
+        "{end:?}"
+    );
+    assert!(end.stdout.contains("score: 0/2"), "{end:?}");
 }

@@ -166,6 +166,7 @@ pub fn render(r: &ExamResult) -> String {
         let counted = match (k.counted, k.peeked) {
             (true, _) => "yes",
             (false, true) => "no (solution seen)",
+            (false, false) if k.copied => "no (the file is the reference solution)",
             (false, false) if k.visible_only() => "no: passed only the visible tests",
             _ => "no",
         };

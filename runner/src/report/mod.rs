@@ -194,8 +194,8 @@ pub fn is_stuck(status: Status, checks: u32, passed: usize, total: usize) -> boo
     status != Status::Green && checks >= STUCK_CHECKS && passed * 2 <= total
 }
 
-/// Compares the learner's file with HEAD's reference solution.
-fn matches_solution(root: &Path, file: &str, solution: &str) -> Option<SolutionMatch> {
+/// Compares the learner's file with HEAD's reference solution (`None`: differs, or unreadable).
+pub fn matches_solution(root: &Path, file: &str, solution: &str) -> Option<SolutionMatch> {
     let mine = std::fs::read(root.join(file)).ok()?;
     let reference = crate::git::show_head(root, solution).ok()?;
     compare(&mine, &reference)

@@ -3,7 +3,8 @@
 //!
 //! For each suite (the rule, documented in docs/authoring.md):
 //! - both crates (`katas/<suite>/`, `solutions/<suite>/`) have a `Cargo.toml` whose
-//!   `[features]` are exactly `one-kata` and one per kata (a `default` feature is allowed),
+//!   `[features]` are exactly `one-kata` and one per kata (a `default` feature is allowed,
+//!   and so is `held-out`, which compiles the exam's held-out cases),
 //!   and a `src/lib.rs` with one `pub mod <kata>;` per kata, either plain or gated
 //!   `#[cfg(any(not(feature = "one-kata"), feature = "<kata>"))]`, and no other `pub mod`;
 //! - `tests/<suite>/mod.rs` has one `mod <kata>;` per kata, gated like the above; a `mod x;`
@@ -164,7 +165,11 @@ pub fn feature_problems(found: &BTreeSet<String>, katas: &[&str]) -> Vec<String>
         }
     }
     for f in found {
-        if f != "one-kata" && f != "default" && !katas.contains(&f.as_str()) {
+        if f != "one-kata"
+            && f != "default"
+            && f != crate::exam::HELD_OUT_FEATURE
+            && !katas.contains(&f.as_str())
+        {
             out.push(format!("feature `{f}` names no kata of the manifest"));
         }
     }
