@@ -86,6 +86,19 @@ pub fn render(r: &Report) -> String {
             last.score,
             last.total
         );
+        let visible_only: Vec<&str> = last
+            .katas
+            .iter()
+            .filter(|k| k.visible_only())
+            .map(|k| k.id.as_str())
+            .collect();
+        if !visible_only.is_empty() {
+            let _ = writeln!(
+                out,
+                "Passed only the visible tests in the last exam: {} (a held-out case found what they did not).",
+                visible_only.join(", ")
+            );
+        }
     }
     if !r.concepts.is_empty() {
         out.push_str("\n## Concepts\n\n");
