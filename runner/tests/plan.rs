@@ -41,6 +41,7 @@ fn an_activated_plan_holds_until_it_is_turned_off_and_names_itself_in_the_report
     let v: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
     assert_eq!(v["plan"], "Doubling only");
     assert_eq!(v["total"], 1);
+    assert_eq!(v["katas"][0]["time_box_secs"], 300, "{v}");
     let shown = f.kata(&["plan"]);
     assert!(shown.stdout.contains("plan: Doubling only"), "{shown:?}");
     assert_eq!(f.kata(&["plan", "--off"]).code, 0);

@@ -185,3 +185,67 @@ pub fn render(r: &ExamResult) -> String {
     }
     out
 }
+
+/// The lines watch shows under each verdict: the exam's time left, and the plan's time box
+/// for the kata with the time spent on it so far. Empty when neither applies.
+pub fn clock(ctx: &Ctx, kata: &KataRef<'_>) -> String {
+    let now = state::now();
+    let left = exam::active(&ctx.root)
+        .ok()
+        .flatten()
+        .map(|e| e.deadline().saturating_sub(now));
+    let time_box = ctx
+        .plan
+        .as_ref()
+        .and_then(|p| p.time_box(&kata.key()))
+        .map(|m| {
+            let progress = state::load(&ctx.root).progress;
+            let spent = progress
+                .katas
+                .get(&kata.key())
+                .and_then(|p| p.first_started)
+                .map(|s| now.saturating_sub(s));
+            (m, spent)
+        });
+    clock_text(left, time_box)
+}
+
+/// [`clock`] from its figures.
+pub fn clock_text(exam_left: Option<u64>, time_box: Option<(u32, Option<u64>)>) -> String {
+    let mut out = String::new();
+    match exam_left {
+        Some(0) => out.push_str("exam: time is up: `cargo kata exam --finish` for the score\n"),
+        Some(left) => out.push_str(&format!("exam: {} left\n", duration(left))),
+        None => {}
+    }
+    if let Some((minutes, spent)) = time_box {
+        let boxed = u64::from(minutes) * 60;
+        match spent {
+            Some(s) if s > boxed => out.push_str(&format!(
+                "time box: {minutes} min, {} spent: past it (move on, or ask)\n",
+                duration(s)
+            )),
+            Some(s) => out.push_str(&format!("time box: {minutes} min, {} spent\n", duration(s))),
+            None => out.push_str(&format!("time box: {minutes} min\n")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_text;
+
+    #[test]
+    fn the_clock_shows_the_exam_and_the_time_box_only_when_they_apply() {
+        assert_eq!(clock_text(None, None), "");
+        assert_eq!(clock_text(Some(90), None), "exam: 1 min 30 s left\n");
+        assert!(clock_text(Some(0), None).contains("time is up"));
+        assert_eq!(clock_text(None, Some((8, None))), "time box: 8 min\n");
+        assert_eq!(
+            clock_text(None, Some((8, Some(200)))),
+            "time box: 8 min, 3 min 20 s spent\n"
+        );
+        assert!(clock_text(None, Some((1, Some(61)))).contains("past it"));
+    }
+}

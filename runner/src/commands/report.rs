@@ -29,12 +29,7 @@ pub fn run(ctx: &Ctx, fresh: bool, readiness: bool) -> Result<i32> {
         ctx.save_progress(&mut progress);
         statuses.rows
     };
-    let snapshot = report::build(
-        &ctx.root,
-        &rows,
-        &progress,
-        ctx.plan.as_ref().map(|p| p.title.clone()),
-    );
+    let snapshot = report::build(&ctx.root, &rows, &progress, ctx.plan.as_ref());
     if ctx.json {
         print_json(&snapshot)?;
     } else if readiness {

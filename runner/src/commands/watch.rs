@@ -104,7 +104,8 @@ impl WatchHooks for Hooks<'_> {
         match super::check::check_rendered_as(self.ctx, self.current, counted) {
             Ok(r) => Verdict {
                 green: r.green,
-                rendered: r.text,
+                // The exam's time left and the plan's time box, when they apply.
+                rendered: r.text + &super::exam::clock(self.ctx, &self.current),
                 kata_id,
                 elapsed_to_green: r.time_to_green_secs.map(Duration::from_secs),
             },

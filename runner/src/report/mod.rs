@@ -119,6 +119,9 @@ pub struct KataReport {
     pub matches_solution: Option<SolutionMatch>,
     /// Whether the counts are whole.
     pub record: Record,
+    /// The active plan's time box for this kata, in seconds.
+    #[serde(default)]
+    pub time_box_secs: Option<u64>,
 }
 
 /// One concept's line: katas that teach it and how they went.
@@ -137,7 +140,12 @@ pub struct ConceptReport {
 }
 
 /// Builds the snapshot from the statuses and the record.
-pub fn build(root: &Path, rows: &[Row<'_>], progress: &Progress, plan: Option<String>) -> Report {
+pub fn build(
+    root: &Path,
+    rows: &[Row<'_>],
+    progress: &Progress,
+    plan: Option<&crate::plan::Plan>,
+) -> Report {
     let history = history(root);
     let none = KataProgress::default();
     let katas: Vec<KataReport> = rows
@@ -170,6 +178,9 @@ pub fn build(root: &Path, rows: &[Row<'_>], progress: &Progress, plan: Option<St
                 stuck: is_stuck(row.status, p.checks, row.passed, tests_total),
                 matches_solution: matches_solution(root, &row.kata.file, &row.kata.solution_file()),
                 record,
+                time_box_secs: plan
+                    .and_then(|p| p.time_box(&row.kata.key()))
+                    .map(|m| u64::from(m) * 60),
             }
         })
         .collect();
@@ -179,7 +190,7 @@ pub fn build(root: &Path, rows: &[Row<'_>], progress: &Progress, plan: Option<St
         schema_version: SCHEMA_VERSION,
         learner: learner(root),
         generated_at: state::now(),
-        plan,
+        plan: plan.map(|p| p.title.clone()),
         history,
         total: katas.len(),
         green,

@@ -46,6 +46,12 @@ pub fn render(r: &Report) -> String {
         if k.stuck {
             notes.push("stuck");
         }
+        if k.time_to_green_secs
+            .zip(k.time_box_secs)
+            .is_some_and(|(t, b)| t > b)
+        {
+            notes.push("over its time box");
+        }
         match k.matches_solution {
             Some(SolutionMatch::Identical) => notes.push("identical to the solution"),
             Some(SolutionMatch::IdenticalAfterFormatting) => {
