@@ -108,7 +108,7 @@ fn one_kata_features(root: &Path, katas: &[KataRef<'_>]) -> Vec<String> {
 
 /// The verdicts on `katas`, in their order: builds their suites' learner crates once
 /// (`expected_units` sizes the progress bar), builds a suite that failed again without its
-/// broken katas ([`isolate_failed`]), then runs each buildable kata's tests, one process per
+/// broken katas (see [`crate::isolate`]), then runs each buildable kata's tests, one process per
 /// test. A kata whose crate does not build (or is missing) is "does not compile" with rustc's
 /// errors, its own file's first; a kata with no test matching its filter is red, with a note.
 /// Each verdict carries the [`Inputs`] taken before the build, so a file saved meanwhile is

@@ -417,7 +417,7 @@ pub fn insert_lib_mod(text: &str, kata: &str) -> String {
     out.join("\n") + "\n"
 }
 
-/// A tests/<suite>/mod.rs with the kata's gated `mod` at the end.
+/// A `tests/<suite>/mod.rs` with the kata's gated `mod` at the end.
 pub fn append_test_mod(text: &str, kata: &str) -> String {
     format!("{}\n{}\nmod {kata};\n", text.trim_end(), gate(kata))
 }

@@ -253,6 +253,17 @@ fn the_screens_of_verify_and_of_errors() {
 }
 
 #[test]
+fn the_help_screens() {
+    let f = Fixture::new("golden-help");
+    insta::assert_snapshot!("help", screen(&f.kata(&["--help"]), &f));
+    insta::assert_snapshot!("help_check", screen(&f.kata(&["check", "--help"]), &f));
+    insta::assert_snapshot!(
+        "error_bad_timeout",
+        screen(&f.kata(&["--timeout", "0", "list"]), &f)
+    );
+}
+
+#[test]
 fn redaction_replaces_numbers_after_a_marker_and_temp_names() {
     assert_eq!(
         replace_after("\"duration_ms\": 12,", "\"duration_ms\": ", |_| "X".into()),
