@@ -20,7 +20,7 @@ pub struct Cli {
     /// Seconds a single test may run before it is stopped as "timed out".
     #[arg(long, global = true, default_value_t = 10, value_name = "SECS")]
     pub timeout: u64,
-    /// Follow this workshop plan (a TOML file, see `cargo kata plan`) for this run only.
+    /// Follow this workshop plan (see `cargo kata plan`) for this run only.
     #[arg(long, global = true, value_name = "FILE")]
     pub plan: Option<std::path::PathBuf>,
     /// What to do; none: the overview.
@@ -106,7 +106,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Your snapshot: status, checks, time to green, hints per kata, and per concept.
+    /// Your snapshot: per kata and per concept (--json for your facilitator).
+    ///
+    /// Status, tests, checks and hints up to green, time to green, peeks, stuck, a copy of
+    /// the reference solution; --readiness: the interview-readiness page.
     Report {
         /// Print the versioned JSON snapshot (for a facilitator's `cohort`).
         #[arg(long)]
@@ -119,8 +122,10 @@ pub enum Command {
         #[arg(long, conflicts_with = "json")]
         readiness: bool,
     },
-    /// For facilitators: merge learners' `report --json` snapshots into a table and an HTML
-    /// heatmap (learners × katas). Runs anywhere: no kata repository needed.
+    /// For facilitators: learners' snapshots as a table and an HTML heatmap.
+    ///
+    /// Merges `report --json` files (learners × katas). Runs anywhere: no kata repository
+    /// needed.
     Cohort {
         /// Snapshots made with `cargo kata report --json > name.json`.
         #[arg(required = true, value_name = "SNAPSHOT")]
@@ -129,8 +134,10 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         html: Option<std::path::PathBuf>,
     },
-    /// Self-assessment: a few katas under a clock, no hints or solutions, judged at the end
-    /// on the visible tests and on held-out cases you never saw. Again: the time left.
+    /// A timed exam: no hints or solutions, judged on held-out cases too.
+    ///
+    /// Picks katas not yet green; at the end the visible tests and held-out cases you never
+    /// saw run. Again: the time left; --finish: the score.
     Exam {
         /// Pick from these suites only (repeatable or comma-separated; default: every suite).
         #[arg(
@@ -150,8 +157,10 @@ pub enum Command {
         #[arg(long)]
         finish: bool,
     },
-    /// Follow a workshop plan: only its katas, in its order, for cargo kata, list, watch,
-    /// check, hint and report (until `--off`). Without FILE: show the active plan.
+    /// Follow a workshop plan: only its katas, in its order.
+    ///
+    /// For cargo kata, list, watch, check, hint, report and exam, until `--off`. Without
+    /// FILE: show the active plan.
     Plan {
         /// The plan (TOML: title, [[step]] kata or suite, optional minutes).
         file: Option<std::path::PathBuf>,
