@@ -115,9 +115,9 @@ pub fn render_text(c: &Cohort) -> String {
         c.katas.len()
     );
     out.push_str(
-        "| learner | green | checks | hints | stuck | copied solution | peeked | notes |\n",
+        "| learner | green | checks | hints | stuck | copied solution | peeked | last exam | notes |\n",
     );
-    out.push_str("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for l in &c.learners {
         let r = &l.report;
         let count = |f: &dyn Fn(&KataReport) -> bool| r.katas.iter().filter(|k| f(k)).count();
@@ -134,9 +134,17 @@ pub fn render_text(c: &Cohort) -> String {
                 c.katas.len() - r.katas.len()
             ));
         }
+        let exam = r.exams.last().map_or("–".to_string(), |e| {
+            let visible_only = e.katas.iter().filter(|k| k.visible_only()).count();
+            if visible_only > 0 {
+                format!("{}/{} ({visible_only} visible only)", e.score, e.total)
+            } else {
+                format!("{}/{}", e.score, e.total)
+            }
+        });
         let _ = writeln!(
             out,
-            "| {} | {}/{} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {}/{} | {} | {} | {} | {} | {} | {exam} | {} |",
             l.name,
             r.green,
             r.total,
