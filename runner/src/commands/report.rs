@@ -3,7 +3,7 @@
 //! Exit code 0.
 
 use super::{Ctx, EXIT_OK, print_json};
-use crate::domain::Row;
+use crate::domain::{KataRef, Row, Status};
 use crate::error::Result;
 use crate::{check, report, status};
 
@@ -12,17 +12,33 @@ pub fn run(ctx: &Ctx, fresh: bool, readiness: bool) -> Result<i32> {
     let mut progress = ctx.load_progress();
     let rows = if fresh {
         // CI: a fresh clone has no record and every edit is committed, so nothing would
-        // look started. Every kata is checked; the learner's record is left alone.
+        // look started. A kata whose file is still its pristine stub (katas.lock) is not
+        // started; every other kata is checked; the learner's record is left alone.
         let katas = ctx.manifest.katas();
-        let (verdicts, _) = check::check(&ctx.settings(), &katas, 0)?;
-        verdicts
+        let untouched = |k: &KataRef<'_>| {
+            crate::pristine::locked_stub(&ctx.root, &k.file)
+                .is_some_and(|stub| std::fs::read(ctx.root.join(&k.file)).is_ok_and(|f| f == stub))
+        };
+        let to_check: Vec<KataRef<'_>> = katas.iter().filter(|k| !untouched(k)).copied().collect();
+        let (verdicts, _) = check::check(&ctx.settings(), &to_check, 0)?;
+        katas
             .iter()
-            .map(|v| Row {
-                kata: v.kata,
-                status: v.status,
-                passed: v.passed(),
-                failed: v.failed(),
-            })
+            .map(
+                |k| match verdicts.iter().find(|v| v.kata.key() == k.key()) {
+                    Some(v) => Row {
+                        kata: v.kata,
+                        status: v.status,
+                        passed: v.passed(),
+                        failed: v.failed(),
+                    },
+                    None => Row {
+                        kata: *k,
+                        status: Status::NotStarted,
+                        passed: 0,
+                        failed: 0,
+                    },
+                },
+            )
             .collect()
     } else {
         let statuses = status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;
