@@ -96,7 +96,9 @@ pub fn render(r: &Report) -> String {
         out.push_str(&line(c, *s));
     }
     out.push_str("\n## Weakest concepts (tried)\n\n");
-    if weak.is_empty() {
+    if tried.is_empty() {
+        out.push_str("Nothing tried yet.\n");
+    } else if weak.is_empty() {
         out.push_str("None: every concept you tried is solid.\n");
     }
     for (c, s) in weak.iter().take(5) {
