@@ -63,6 +63,13 @@ for i, name in enumerate(names):
             "history": {"rebuilt": i == 3, "rebuilt_at": 1795570000 if i == 3 else None,
                         "set_aside": ["progress.json.corrupt-1795570000-0"] if i == 3 else []},
             "katas": rows, "concepts": sorted(concepts.values(), key=lambda e: e["concept"]),
+            "exams": [] if i >= 3 else [{
+                "started_at": 1795570000, "finished_at": 1795571500, "minutes": 30,
+                "secs_used": 1500, "over_time": False, "seed": 7 + i, "score": 2 - (i == 2), "total": 3,
+                "katas": [{"id": mine[k][0], "visible_passed": 5, "visible_total": 5,
+                           "held_out_passed": 2 - (i == 2 and k == 0), "held_out_total": 2,
+                           "does_not_compile": False, "peeked": False, "copied": False,
+                           "counted": not (i == 2 and k == 0)} for k in range(3)]}],
             "green": green, "total": len(rows)}
     json.dump(snap, open(f"{name.lower()}.json", "w"), indent=1)
 PY

@@ -121,10 +121,12 @@ pub fn render(c: &Cohort) -> String {
         c.learners.len(),
         c.katas.len()
     );
-    out.push_str("<p class=\"legend\"><span class=\"green\" style=\"background:#2e9e44\">green</span><span class=\"red\" style=\"background:#d64541\">red</span><span class=\"does_not_compile\" style=\"background:#e08e0b\">does not compile</span><span class=\"not_started\" style=\"background:#e4e4e4\">not started</span><span class=\"missing\" style=\"background:repeating-linear-gradient(45deg,#fff,#fff 3px,#ccc 3px,#ccc 5px)\">not in the curriculum</span> marks: <b>h</b> hints, <b>!</b> stuck, <b>p</b> solution peeked, <b>=</b> file is the reference solution, <b>*</b> history rebuilt or no record (counts unknown)</p>\n");
+    out.push_str("<p class=\"legend\"><span class=\"green\" style=\"background:#2e9e44\">green</span><span class=\"red\" style=\"background:#d64541\">red</span><span class=\"does_not_compile\" style=\"background:#e08e0b\">does not compile</span><span class=\"not_started\" style=\"background:#e4e4e4\">not started</span><span class=\"missing\" style=\"background:repeating-linear-gradient(45deg,#fff,#fff 3px,#ccc 3px,#ccc 5px)\">not in the curriculum</span> marks: <b>h</b> hints, <b>!</b> stuck, <b>p</b> solution peeked, <b>=</b> file is the reference solution, <b>*</b> history rebuilt or no record (counts unknown); last exam <b>2/3!</b>: a kata passed only the visible tests</p>\n");
 
     // Suite header row: consecutive katas of one suite share a cell.
-    out.push_str("<div class=\"scroll\">\n<table class=\"heat\">\n<thead>\n<tr><th></th><th></th>");
+    out.push_str(
+        "<div class=\"scroll\">\n<table class=\"heat\">\n<thead>\n<tr><th></th><th></th><th></th>",
+    );
     let mut groups: Vec<(&str, usize)> = Vec::new();
     for id in &c.katas {
         let suite = id.split_once('/').map_or(id.as_str(), |(s, _)| s);
@@ -140,7 +142,7 @@ pub fn render(c: &Cohort) -> String {
             escape(suite)
         );
     }
-    out.push_str("</tr>\n<tr><th></th><th class=\"kata\"><span>green</span></th>");
+    out.push_str("</tr>\n<tr><th></th><th class=\"kata\"><span>green</span></th><th class=\"kata\"><span>last exam</span></th>");
     for id in &c.katas {
         let kata = id.split_once('/').map_or(id.as_str(), |(_, k)| k);
         let _ = write!(
@@ -176,6 +178,7 @@ pub fn render(c: &Cohort) -> String {
                 ""
             }
         );
+        let _ = write!(out, "{}", exam_cell(l));
         for id in &c.katas {
             let k = c.cell(l, id);
             let _ = write!(
@@ -249,4 +252,38 @@ fn concept_table(out: &mut String, c: &Cohort, concepts: &[(String, usize)]) {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
+}
+
+/// The learner's last exam: score, and in the hover which katas passed only the visible tests.
+fn exam_cell(l: &Learner) -> String {
+    let Some(e) = l.report.exams.last() else {
+        return "<td class=\"total\" title=\"no exam yet\">–</td>".to_string();
+    };
+    let visible_only: Vec<&str> = e
+        .katas
+        .iter()
+        .filter(|k| k.visible_only())
+        .map(|k| k.id.as_str())
+        .collect();
+    let mut title = format!(
+        "{} exams; the last: {}/{} katas green on the visible and held-out tests, nothing peeked, {} used of {}",
+        l.report.exams.len(),
+        e.score,
+        e.total,
+        duration(e.secs_used),
+        duration(u64::from(e.minutes) * 60)
+    );
+    if !visible_only.is_empty() {
+        title.push_str(&format!(
+            "; passed only the visible tests: {}",
+            visible_only.join(", ")
+        ));
+    }
+    format!(
+        "<td class=\"total\" title=\"{}\">{}/{}{}</td>",
+        escape(&title),
+        e.score,
+        e.total,
+        if visible_only.is_empty() { "" } else { "!" }
+    )
 }
