@@ -208,7 +208,23 @@ pub fn active(root: &Path, flag: Option<&Path>, manifest: &Manifest) -> Result<O
     if !path.is_file() {
         return Ok(None);
     }
-    Plan::load(&path, manifest).map(Some)
+    Plan::load(&path, manifest).map(Some).map_err(|e| match e {
+        // The curriculum changed under the active plan: say how to get out.
+        Error::Manifest {
+            path,
+            line,
+            column,
+            message,
+        } => Error::Manifest {
+            path,
+            line,
+            column,
+            message: format!(
+                "{message} (the active plan; `cargo kata plan --off` stops following it)"
+            ),
+        },
+        other => other,
+    })
 }
 
 /// 1-based line and column of a byte offset.

@@ -68,3 +68,27 @@ fn a_plan_naming_an_unknown_kata_is_refused_with_its_line_and_column() {
         "a bad plan is never activated"
     );
 }
+
+#[test]
+fn an_active_plan_the_curriculum_no_longer_has_says_how_to_turn_it_off() {
+    let f = Fixture::new("plan-stale");
+    f.write("workshop.toml", ONLY_DOUBLE);
+    assert_eq!(f.kata(&["plan", "workshop.toml"]).code, 0);
+    let manifest = f
+        .read("katas.toml")
+        .replace("id = \"double\"", "id = \"twice\"");
+    f.write("katas.toml", &manifest);
+    let list = f.kata(&["list"]);
+    assert_eq!(list.code, 2, "{list:?}");
+    assert!(
+        list.stderr
+            .contains("plan.toml:4:8: no kata or suite named `s1-demo/double`"),
+        "{list:?}"
+    );
+    assert!(
+        list.stderr
+            .contains("`cargo kata plan --off` stops following it"),
+        "{list:?}"
+    );
+    assert_eq!(f.kata(&["plan", "--off"]).code, 0);
+}
