@@ -1,14 +1,16 @@
-//! Building test binaries and reading cargo's JSON messages.
+//! Building test binaries and reading cargo's JSON messages (with `cargo_metadata`'s types:
+//! the message format is cargo's, so its parser is too).
 //!
 //! `cargo build --tests --keep-going` builds the same test executables as `cargo test --no-run`
 //! (same profile, same artifacts: switching between them rebuilds nothing), but keeps going when
 //! one package fails, so one suite's compile error never hides another suite's verdict.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use serde::Deserialize;
+use cargo_metadata::Message;
+use cargo_metadata::diagnostic::DiagnosticLevel;
 
 use crate::bar::Bar;
 use crate::error::{Error, Result};
@@ -83,50 +85,77 @@ pub struct BuildOutput {
     pub stderr: String,
 }
 
-#[derive(Deserialize)]
-struct Message {
-    reason: String,
-    #[serde(default)]
-    package_id: String,
-    #[serde(default)]
-    manifest_path: Option<PathBuf>,
-    #[serde(default)]
-    target: Option<Target>,
-    #[serde(default)]
-    profile: Option<Profile>,
-    #[serde(default)]
-    executable: Option<PathBuf>,
-    #[serde(default)]
-    fresh: bool,
-    #[serde(default)]
-    message: Option<RustcMessage>,
-    #[serde(default)]
-    success: Option<bool>,
+/// Reads cargo's messages into `out`: every unit ticks the bar, the requested packages' test
+/// executables are kept, rustc's diagnostics (with their primary spans) are kept for every
+/// package, and the final message says whether the build succeeded.
+fn read_messages(
+    stdout: impl std::io::BufRead,
+    req: &BuildRequest<'_>,
+    bar: &mut Bar,
+    out: &mut BuildOutput,
+) {
+    for msg in Message::parse_stream(stdout) {
+        let Ok(msg) = msg else { break };
+        match msg {
+            Message::CompilerArtifact(a) => {
+                out.units += 1;
+                bar.unit(&a.target.name, a.fresh);
+                let package = package_name(&a.package_id.repr);
+                if let (true, Some(exe)) = (
+                    req.packages.contains(&package) && a.profile.test,
+                    a.executable,
+                ) {
+                    out.binaries.push(TestBinary {
+                        package,
+                        path: exe.into_std_path_buf(),
+                        manifest_dir: a.manifest_path.parent().map_or_else(
+                            || req.root.to_path_buf(),
+                            |d| d.as_std_path().to_path_buf(),
+                        ),
+                    });
+                }
+            }
+            Message::CompilerMessage(m) => {
+                let package = package_name(&m.package_id.repr);
+                let level = level_name(m.message.level);
+                if level == "error" && !out.failed_packages.contains(&package) {
+                    out.failed_packages.push(package.clone());
+                }
+                if let Some(rendered) = m.message.rendered {
+                    out.diagnostics.push(Diagnostic {
+                        package,
+                        level: level.to_string(),
+                        rendered,
+                        spans: m
+                            .message
+                            .spans
+                            .iter()
+                            .filter(|s| s.is_primary)
+                            .map(|s| SpanAt {
+                                file: crate::libtest::normalize(&s.file_name),
+                                line: u32::try_from(s.line_start).unwrap_or(u32::MAX),
+                            })
+                            .collect(),
+                    });
+                }
+            }
+            Message::BuildFinished(f) => out.success = f.success,
+            _ => {}
+        }
+    }
 }
 
-#[derive(Deserialize)]
-struct Target {
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct Profile {
-    test: bool,
-}
-
-#[derive(Deserialize)]
-struct RustcMessage {
-    level: String,
-    rendered: Option<String>,
-    #[serde(default)]
-    spans: Vec<Span>,
-}
-
-#[derive(Deserialize)]
-struct Span {
-    file_name: String,
-    is_primary: bool,
-    line_start: u32,
+/// rustc's name for a diagnostic level, as `--json` and the verdicts show it.
+fn level_name(level: DiagnosticLevel) -> &'static str {
+    match level {
+        DiagnosticLevel::Ice => "error: internal compiler error",
+        DiagnosticLevel::Error => "error",
+        DiagnosticLevel::Warning => "warning",
+        DiagnosticLevel::FailureNote => "failure-note",
+        DiagnosticLevel::Note => "note",
+        DiagnosticLevel::Help => "help",
+        _ => "other",
+    }
 }
 
 /// The package name in a cargo package id (`path+file:///x#kata-a@0.1.0` or `…/kata-a#0.1.0`).
@@ -170,7 +199,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
         program: cargo.clone(),
         source,
     })?;
-    let _group = kata_runner::interrupt::Group::register(child.id());
+    let _group = crate::interrupt::Group::register(child.id());
     let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
     let stderr_thread = std::thread::spawn(move || {
         let mut s = String::new();
@@ -187,59 +216,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
     };
     let mut bar = Bar::new(req.progress, expected);
     let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
-    for line in stdout.lines() {
-        let Ok(line) = line else { break };
-        let Ok(msg) = serde_json::from_str::<Message>(&line) else {
-            continue;
-        };
-        let package = package_name(&msg.package_id);
-        let requested = req.packages.contains(&package);
-        match msg.reason.as_str() {
-            "compiler-artifact" => {
-                out.units += 1;
-                let name = msg.target.as_ref().map_or("", |t| t.name.as_str());
-                bar.unit(name, msg.fresh);
-                if let (true, Some(exe), Some(manifest)) = (
-                    requested && msg.profile.as_ref().is_some_and(|p| p.test),
-                    msg.executable,
-                    msg.manifest_path,
-                ) {
-                    out.binaries.push(TestBinary {
-                        package,
-                        path: exe,
-                        manifest_dir: manifest
-                            .parent()
-                            .map_or_else(|| req.root.to_path_buf(), Path::to_path_buf),
-                    });
-                }
-            }
-            "compiler-message" => {
-                if let Some(m) = msg.message {
-                    if m.level == "error" && !out.failed_packages.contains(&package) {
-                        out.failed_packages.push(package.clone());
-                    }
-                    if let Some(rendered) = m.rendered {
-                        out.diagnostics.push(Diagnostic {
-                            package,
-                            level: m.level,
-                            rendered,
-                            spans: m
-                                .spans
-                                .iter()
-                                .filter(|s| s.is_primary)
-                                .map(|s| SpanAt {
-                                    file: crate::libtest::normalize(&s.file_name),
-                                    line: s.line_start,
-                                })
-                                .collect(),
-                        });
-                    }
-                }
-            }
-            "build-finished" => out.success = msg.success.unwrap_or(false),
-            _ => {}
-        }
-    }
+    read_messages(stdout, req, &mut bar, &mut out);
     bar.finish();
     let status = child.wait().map_err(|source| Error::Spawn {
         program: cargo.clone(),
@@ -259,6 +236,52 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const MESSAGES: &str = concat!(
+        r#"{"reason":"compiler-artifact","package_id":"path+file:///w/katas/d1#kata-d1@0.1.0","manifest_path":"/w/katas/d1/Cargo.toml","target":{"kind":["lib"],"crate_types":["lib"],"name":"kata_d1","src_path":"/w/katas/d1/src/lib.rs","edition":"2024","doc":true,"doctest":true,"test":true},"profile":{"opt_level":"0","debuginfo":0,"debug_assertions":true,"overflow_checks":true,"test":true},"features":[],"filenames":["/w/target/debug/deps/kata_d1-abc"],"executable":"/w/target/debug/deps/kata_d1-abc","fresh":false}"#,
+        "\n",
+        r#"{"reason":"compiler-artifact","package_id":"registry+https://github.com/rust-lang/crates.io-index#insta@1.49.0","manifest_path":"/r/insta/Cargo.toml","target":{"kind":["lib"],"crate_types":["lib"],"name":"insta","src_path":"/r/insta/src/lib.rs","edition":"2021","doc":true,"doctest":true,"test":true},"profile":{"opt_level":"0","debuginfo":0,"debug_assertions":true,"overflow_checks":true,"test":false},"features":[],"filenames":["/w/target/debug/deps/libinsta.rlib"],"executable":null,"fresh":true}"#,
+        "\n",
+        r#"{"reason":"compiler-message","package_id":"path+file:///w/katas/d2#kata-d2@0.1.0","manifest_path":"/w/katas/d2/Cargo.toml","target":{"kind":["lib"],"crate_types":["lib"],"name":"kata_d2","src_path":"/w/katas/d2/src/lib.rs","edition":"2024","doc":true,"doctest":true,"test":true},"message":{"rendered":"error[E0425]: cannot find value `x`\n","$message_type":"diagnostic","children":[],"code":{"code":"E0425","explanation":null},"level":"error","message":"cannot find value `x`","spans":[{"byte_end":60,"byte_start":59,"column_end":10,"column_start":9,"expansion":null,"file_name":"katas/d2/src/a.rs","is_primary":true,"label":null,"line_end":4,"line_start":4,"suggested_replacement":null,"suggestion_applicability":null,"text":[]}]}}"#,
+        "\n",
+        "a line that is not JSON\n",
+        r#"{"reason":"build-finished","success":false}"#,
+        "\n",
+    );
+
+    #[test]
+    fn cargos_messages_give_test_binaries_diagnostics_and_the_result() {
+        let req = BuildRequest {
+            root: Path::new("/w"),
+            packages: vec!["kata-d1".into(), "kata-d2".into()],
+            features: Vec::new(),
+            color: false,
+            progress: false,
+            expected_units: 0,
+            target_dir: None,
+        };
+        let mut out = BuildOutput {
+            success: true,
+            ..BuildOutput::default()
+        };
+        read_messages(MESSAGES.as_bytes(), &req, &mut Bar::new(false, 0), &mut out);
+        assert_eq!(out.units, 2);
+        assert!(!out.success);
+        assert_eq!(
+            out.binaries.len(),
+            1,
+            "only a requested package's test executable"
+        );
+        assert_eq!(out.binaries[0].package, "kata-d1");
+        assert_eq!(out.binaries[0].manifest_dir, Path::new("/w/katas/d1"));
+        assert_eq!(out.failed_packages, ["kata-d2"]);
+        let d = &out.diagnostics[0];
+        assert_eq!((d.package.as_str(), d.level.as_str()), ("kata-d2", "error"));
+        assert_eq!(
+            (d.spans[0].file.as_str(), d.spans[0].line),
+            ("katas/d2/src/a.rs", 4)
+        );
+    }
 
     #[test]
     fn reads_package_names_from_ids() {

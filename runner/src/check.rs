@@ -5,10 +5,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildRequest, Diagnostic, TestBinary};
+use crate::domain::{Inputs, KataRef, Outcome, Status, Suite, Verdict};
 use crate::error::Result;
-use crate::manifest::{KataRef, Suite};
-use crate::run::{self, Outcome, RunOptions, TestCase, TestResult};
-use crate::state::Status;
+use crate::run::{self, RunOptions, TestCase};
 
 /// How checks run.
 #[derive(Debug, Clone)]
@@ -23,63 +22,29 @@ pub struct Settings {
     pub progress_bar: bool,
 }
 
-/// The verdict on one kata.
-#[derive(Debug, Clone)]
-pub struct KataVerdict<'m> {
-    /// The kata.
-    pub kata: KataRef<'m>,
-    /// Its status.
-    pub status: Status,
-    /// Its tests' results, in list order.
-    pub tests: Vec<TestResult>,
-    /// rustc's errors that block it (its own file's first).
-    pub diagnostics: Vec<Diagnostic>,
-    /// Something else the learner should know (no tests matched, …).
-    pub note: Option<String>,
-    /// What the verdict was computed from, taken before the build started.
-    pub inputs: Inputs,
-}
-
-/// The state of a kata's inputs: its file's hash and its suite's fingerprint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Inputs {
-    /// Hash of the kata file.
-    pub file_hash: String,
-    /// Hash of everything the suite's verdicts depend on.
-    pub fingerprint: String,
-}
-
 impl Inputs {
     /// The inputs of `kata` as they are now.
     pub fn now(root: &Path, kata: &KataRef<'_>) -> Self {
         Self {
-            file_hash: crate::state::file_hash(&root.join(&kata.kata.file)),
+            file_hash: crate::state::file_hash(&root.join(&kata.file)),
             fingerprint: crate::status::fingerprint(root, kata.suite),
         }
     }
 }
 
-impl KataVerdict<'_> {
+/// What needs the files: whether a verdict is still current, and where to send the learner.
+impl Verdict<'_> {
     /// Whether the verdict still describes the files: nothing it depends on changed since
     /// the build started. A stale verdict must not be recorded; check again instead.
     pub fn is_current(&self, root: &Path) -> bool {
         Inputs::now(root, &self.kata) == self.inputs
     }
 
-    /// Tests that passed.
-    pub fn passed(&self) -> usize {
-        self.tests.iter().filter(|t| t.outcome.is_pass()).count()
-    }
-
-    /// Tests that did not.
-    pub fn failed(&self) -> usize {
-        self.tests.len() - self.passed()
-    }
-
-    /// The line to edit: where the first failing test panicked in the kata file, else the
-    /// first `todo!(`, else 1.
+    /// The line to send the learner to, the first that applies: where the first failing test
+    /// panicked inside the kata file; where rustc's first error in the kata file points; the
+    /// line of the kata function the first failing test calls; the first `todo!(`; else 1.
     pub fn edit_line(&self, root: &Path) -> u32 {
-        let file = &self.kata.kata.file;
+        let file = &self.kata.file;
         let panicked = self.tests.iter().find_map(|t| match &t.outcome {
             Outcome::Failed {
                 location: Some(loc),
@@ -105,11 +70,12 @@ impl KataVerdict<'_> {
     fn exercised_line(&self, root: &Path) -> Option<u32> {
         let failing = self.tests.iter().find(|t| !t.outcome.is_pass())?;
         let test = crate::locate::test_source(root, &self.kata.suite.id, &failing.name)?;
-        let kata_text = std::fs::read_to_string(root.join(&self.kata.kata.file)).ok()?;
+        let kata_text = std::fs::read_to_string(root.join(&self.kata.file)).ok()?;
         crate::locate::exercised_line(&kata_text, &test.body)
     }
 }
 
+/// The 1-based line of the first `todo!(` in `path`: where an untouched stub wants work.
 fn first_todo(path: &Path) -> Option<u32> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines()
@@ -120,30 +86,38 @@ fn first_todo(path: &Path) -> Option<u32> {
 /// What a check learned besides the verdicts.
 #[derive(Debug, Clone, Default)]
 pub struct BuildStats {
-    /// Units cargo reported, per package set key.
+    /// Units cargo reported for this build: the next build of the same package set sizes its
+    /// progress bar with it (the caller keys it with [`crate::status::units_key`]).
     pub units: usize,
 }
 
-/// Builds the learners' crates of the given katas' suites and runs the katas' tests.
-/// `one-kata,<kata>` when exactly one kata is checked and its crate offers the feature (see
-/// docs/authoring.md): only that kata's tests are compiled. Otherwise, every test is.
+/// The `--features` of the build: `one-kata,<kata>` when exactly one kata is checked and its
+/// crate offers the feature (see docs/authoring.md), so only that kata (and the katas its
+/// feature lists) and its tests are compiled; none otherwise, so every test is.
 fn one_kata_features(root: &Path, katas: &[KataRef<'_>]) -> Vec<String> {
     let [kata] = katas else {
         return Vec::new();
     };
     let offers = kata.has_one_kata_feature(root, "katas");
     if offers {
-        vec!["one-kata".to_string(), kata.kata.id.clone()]
+        vec!["one-kata".to_string(), kata.id.clone()]
     } else {
         Vec::new()
     }
 }
 
+/// The verdicts on `katas`, in their order: builds their suites' learner crates once
+/// (`expected_units` sizes the progress bar), builds a suite that failed again without its
+/// broken katas (see [`crate::isolate`]), then runs each buildable kata's tests, one process per
+/// test. A kata whose crate does not build (or is missing) is "does not compile" with rustc's
+/// errors, its own file's first; a kata with no test matching its filter is red, with a note.
+/// Each verdict carries the [`Inputs`] taken before the build, so a file saved meanwhile is
+/// never mistaken for the one judged.
 pub fn check<'m>(
     settings: &Settings,
     katas: &[KataRef<'m>],
     expected_units: usize,
-) -> Result<(Vec<KataVerdict<'m>>, BuildStats)> {
+) -> Result<(Vec<Verdict<'m>>, BuildStats)> {
     let mut suites: Vec<&Suite> = Vec::new();
     for k in katas {
         if !suites.iter().any(|s| s.id == k.suite.id) {
@@ -199,7 +173,7 @@ pub fn check<'m>(
             continue;
         }
         let start = cases.len();
-        cases.extend(tests.select(&package, &k.kata.tests));
+        cases.extend(tests.select(&package, &k.tests));
         ranges.push(Some(start..cases.len()));
     }
     let mut opts = run_options(&settings.root, settings.timeout, vec![]);
@@ -219,47 +193,61 @@ pub fn check<'m>(
         .zip(ranges)
         .zip(inputs)
         .map(|((k, range), inputs)| match range {
-            None => KataVerdict {
-                kata: *k,
-                status: Status::DoesNotCompile,
-                tests: Vec::new(),
-                inputs,
-                diagnostics: blocking_errors(
-                    isolated.diagnostics_of(k).unwrap_or(&out.diagnostics),
-                    &k.suite.kata_package(),
-                    &k.kata.file,
-                ),
-                note: missing.contains(&k.suite.kata_package()).then(|| {
-                    format!(
-                        "the suite's crate is missing: no {}",
-                        crate_of(k.suite)
-                            .strip_prefix(&settings.root)
-                            .unwrap_or(&crate_of(k.suite))
-                            .display()
-                    )
-                }),
-            },
-            Some(r) => {
-                let tests = results[r].to_vec();
-                let green = !tests.is_empty() && tests.iter().all(|t| t.outcome.is_pass());
-                KataVerdict {
-                    kata: *k,
-                    status: if green { Status::Green } else { Status::Red },
-                    note: tests.is_empty().then(|| {
-                        format!(
-                            "no test of {} matches the filter `{}`",
-                            package_of(k),
-                            k.kata.tests
-                        )
-                    }),
-                    tests,
-                    diagnostics: Vec::new(),
-                    inputs,
-                }
+            None => {
+                let missing_crate = missing
+                    .contains(&k.suite.kata_package())
+                    .then(|| crate_of(k.suite));
+                let diagnostics = isolated.diagnostics_of(k).unwrap_or(&out.diagnostics);
+                not_built(*k, inputs, diagnostics, missing_crate, &settings.root)
             }
+            Some(r) => judged(*k, inputs, results[r].to_vec()),
         })
         .collect();
     Ok((verdicts, stats))
+}
+
+/// The verdict on a kata whose crate did not build: rustc's errors that block it (its own
+/// file's first), or a note that the suite's crate (`missing_crate`) does not exist.
+fn not_built<'m>(
+    k: KataRef<'m>,
+    inputs: Inputs,
+    diagnostics: &[Diagnostic],
+    missing_crate: Option<PathBuf>,
+    root: &Path,
+) -> Verdict<'m> {
+    Verdict {
+        kata: k,
+        status: Status::DoesNotCompile,
+        tests: Vec::new(),
+        inputs,
+        diagnostics: blocking_errors(diagnostics, &k.suite.kata_package(), &k.file),
+        note: missing_crate.map(|path| {
+            format!(
+                "the suite's crate is missing: no {}",
+                path.strip_prefix(root).unwrap_or(&path).display()
+            )
+        }),
+    }
+}
+
+/// The verdict on a kata from its tests' results: green only if there is at least one test
+/// and every test passed; no test at all is red, with a note naming the filter.
+fn judged(k: KataRef<'_>, inputs: Inputs, tests: Vec<crate::domain::TestResult>) -> Verdict<'_> {
+    let green = !tests.is_empty() && tests.iter().all(|t| t.outcome.is_pass());
+    Verdict {
+        kata: k,
+        status: if green { Status::Green } else { Status::Red },
+        note: tests.is_empty().then(|| {
+            format!(
+                "no test of {} matches the filter `{}`",
+                package_of(&k),
+                k.tests
+            )
+        }),
+        tests,
+        diagnostics: Vec::new(),
+        inputs,
+    }
 }
 
 /// What rebuilding a failed suite without its broken katas gave.
@@ -309,7 +297,7 @@ fn isolate_failed(
         let wanted: Vec<String> = katas
             .iter()
             .filter(|k| k.suite.id == suite.id)
-            .map(|k| k.kata.id.clone())
+            .map(|k| k.id.clone())
             .collect();
         let closures = crate::isolate::closures(&settings.root, suite);
         let mut excluded = crate::isolate::broken(suite, &package, &out.diagnostics);
@@ -390,7 +378,7 @@ pub fn run_options(root: &Path, timeout: Duration, extra: Vec<(String, String)>)
         jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
         env: test_env(root, extra),
         memory_limit: memory_limit(),
-        scratch: Some(kata_runner::interrupt::scratch_dir(root)),
+        scratch: Some(crate::interrupt::scratch_dir(root)),
         live: false,
     }
 }
@@ -441,5 +429,170 @@ impl TestSet {
             .filter(|(b, _)| b.package == package)
             .flat_map(|(_, names)| names.iter().cloned())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::SpanAt;
+    use crate::domain::sample;
+
+    fn diagnostic(package: &str, level: &str, file: &str) -> Diagnostic {
+        Diagnostic {
+            package: package.into(),
+            level: level.into(),
+            rendered: format!("{level} in {file}"),
+            spans: vec![SpanAt {
+                file: file.into(),
+                line: 2,
+            }],
+        }
+    }
+
+    #[test]
+    fn blocking_errors_are_the_packages_errors_with_the_katas_file_first() {
+        let all = [
+            diagnostic("kata-s1-demo", "error", "katas/s1-demo/src/double.rs"),
+            diagnostic("kata-s1-demo", "warning", "katas/s1-demo/src/add.rs"),
+            diagnostic("kata-other", "error", "katas/other/src/add.rs"),
+            diagnostic("kata-s1-demo", "error", "katas/s1-demo/src/add.rs"),
+        ];
+        let found = blocking_errors(&all, "kata-s1-demo", "katas/s1-demo/src/add.rs");
+        let files: Vec<&str> = found.iter().map(|d| d.spans[0].file.as_str()).collect();
+        assert_eq!(
+            files,
+            ["katas/s1-demo/src/add.rs", "katas/s1-demo/src/double.rs"]
+        );
+    }
+
+    #[test]
+    fn the_line_to_edit_is_where_a_test_panicked_in_the_kata_file() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(
+            k,
+            vec![sample::test(
+                &k,
+                "a",
+                sample::failed("todo", "katas/s1-demo/src/add.rs", 12),
+            )],
+        );
+        assert_eq!(v.edit_line(Path::new("/nonexistent")), 12);
+    }
+
+    #[test]
+    fn without_a_panic_in_the_kata_the_line_is_rustcs_then_the_first_todo() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("katas/s1-demo/src/add.rs");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "//! x\n\npub fn add() {\n    todo!(\"add\")\n}\n").unwrap();
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let mut v = sample::verdict(k, Vec::new());
+        assert_eq!(v.edit_line(dir.path()), 4, "the first todo!");
+        v.diagnostics = vec![diagnostic(
+            "kata-s1-demo",
+            "error",
+            "katas/s1-demo/src/add.rs",
+        )];
+        assert_eq!(v.edit_line(dir.path()), 2, "rustc's line in the kata file");
+    }
+
+    fn inputs() -> Inputs {
+        Inputs {
+            file_hash: "h".into(),
+            fingerprint: "f".into(),
+        }
+    }
+
+    #[test]
+    fn a_kata_is_green_only_with_at_least_one_test_and_every_test_passing() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let pass = sample::test(&k, "a", Outcome::Passed);
+        let ignored = sample::test(&k, "b", Outcome::Ignored);
+        assert_eq!(
+            judged(k, inputs(), vec![pass.clone()]).status,
+            Status::Green
+        );
+        assert_eq!(judged(k, inputs(), vec![pass, ignored]).status, Status::Red);
+        let none = judged(k, inputs(), Vec::new());
+        assert_eq!(none.status, Status::Red);
+        assert_eq!(
+            none.note.as_deref(),
+            Some("no test of kata-s1-demo matches the filter `suite::add::`")
+        );
+    }
+
+    #[test]
+    fn a_missing_crate_is_named_relative_to_the_root() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = not_built(
+            k,
+            inputs(),
+            &[],
+            Some(PathBuf::from("/r/katas/s1-demo/Cargo.toml")),
+            Path::new("/r"),
+        );
+        assert_eq!(v.status, Status::DoesNotCompile);
+        assert_eq!(
+            v.note.as_deref(),
+            Some("the suite's crate is missing: no katas/s1-demo/Cargo.toml")
+        );
+    }
+
+    #[test]
+    fn a_kata_file_without_todo_is_edited_from_line_one() {
+        let m = sample::manifest();
+        let v = sample::verdict(sample::kata(&m, "add"), Vec::new());
+        assert_eq!(v.edit_line(Path::new("/nonexistent")), 1);
+    }
+
+    #[test]
+    fn only_one_kata_with_the_feature_is_compiled_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = sample::manifest();
+        let add = sample::kata(&m, "add");
+        let double = sample::kata(&m, "double");
+        assert!(
+            one_kata_features(dir.path(), &[add]).is_empty(),
+            "no Cargo.toml"
+        );
+        let toml = dir.path().join("katas/s1-demo/Cargo.toml");
+        std::fs::create_dir_all(toml.parent().unwrap()).unwrap();
+        std::fs::write(&toml, "[features]\none-kata = []\nadd = []\n").unwrap();
+        assert_eq!(one_kata_features(dir.path(), &[add]), ["one-kata", "add"]);
+        assert!(one_kata_features(dir.path(), &[add, double]).is_empty());
+        assert!(
+            one_kata_features(dir.path(), &[double]).is_empty(),
+            "no `double` feature"
+        );
+    }
+
+    #[test]
+    fn tests_run_with_insta_hermetic_and_short_panics() {
+        let env = test_env(Path::new("/r"), vec![("X".into(), "1".into())]);
+        let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("INSTA_UPDATE"), Some("no"));
+        assert_eq!(get("INSTA_WORKSPACE_ROOT"), Some("/r"));
+        assert_eq!(get("RUST_BACKTRACE"), Some("0"));
+        assert_eq!(get("X"), Some("1"));
+    }
+
+    #[test]
+    fn a_verdict_is_current_while_its_inputs_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("katas/s1-demo/src/add.rs");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "one").unwrap();
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let mut v = sample::verdict(k, Vec::new());
+        v.inputs = Inputs::now(dir.path(), &k);
+        assert!(v.is_current(dir.path()));
+        std::fs::write(&file, "two").unwrap();
+        assert!(!v.is_current(dir.path()), "an edit makes it stale");
     }
 }

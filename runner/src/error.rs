@@ -66,15 +66,100 @@ pub enum Error {
         /// Why it failed.
         source: std::io::Error,
     },
-    /// A command line value that is not usable.
+    /// A suite id that the manifest does not know.
+    #[error("no suite named `{name}`{suggestion}")]
+    UnknownSuite {
+        /// What the learner typed.
+        name: String,
+        /// `; the suites are: …`, or empty.
+        suggestion: String,
+    },
+    /// A suite id where one kata is needed.
+    #[error("`{name}` is a suite; name one of its katas (`cargo kata list` shows them)")]
+    SuiteNotKata {
+        /// What the learner typed.
+        name: String,
+    },
+    /// A command line value that clap accepts but the runner cannot use.
     #[error("{0}")]
     Usage(String),
+    /// Something needs git and git failed (not a checkout, git missing).
+    #[error("{what} needs git to find the committed stubs: {source}")]
+    GitNeeded {
+        /// The command that needs it.
+        what: &'static str,
+        /// What git said.
+        source: Box<Error>,
+    },
+    /// `cargo kata lock` found stubs that HEAD does not have.
+    #[error("not committed, so not locked (commit them first): {}", files.join(", "))]
+    NotCommitted {
+        /// The kata files, relative to the root.
+        files: Vec<String>,
+    },
+    /// `katas.lock` could not be read or written.
+    #[error(transparent)]
+    Lock(#[from] crate::pristine::LockError),
+    /// JSON could not be written (progress file, `--json` output).
+    #[error("could not render JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// `cargo kata reset <kata>` refused or failed; the learner's file is untouched.
+    #[error("cannot reset {kata}: {source}")]
+    Reset {
+        /// The kata, `suite/kata`.
+        kata: String,
+        /// Why.
+        source: crate::learn::reset::ResetError,
+    },
+    /// `cargo kata reset --all` refused before touching any file.
+    #[error(transparent)]
+    ResetAll(crate::learn::reset::ResetError),
+    /// `cargo kata restore` refused or failed.
+    #[error("cannot restore {kata}: {source}")]
+    Restore {
+        /// The kata, `suite/kata`.
+        kata: String,
+        /// Why.
+        source: crate::learn::restore::RestoreError,
+    },
+    /// Watch mode could not go on.
+    #[error("watch mode stopped: {0}")]
+    Watch(#[from] crate::learn::watch::WatchError),
     /// `cargo kata new` refused.
     #[error(transparent)]
     Scaffold(#[from] crate::scaffold::ScaffoldError),
 }
 
 impl Error {
+    /// The code the runner exits with when this error ends a command: every error is
+    /// [`EXIT_ERROR`](crate::exit::EXIT_ERROR), so a script can tell "the runner could not do
+    /// it" (2) from "the kata is red" (1). Listed variant by variant so that a new one is a
+    /// decision, not a default.
+    pub fn exit_code(&self) -> i32 {
+        use crate::exit::EXIT_ERROR;
+        match self {
+            Self::RootNotFound { .. }
+            | Self::Manifest { .. }
+            | Self::UnknownKata { .. }
+            | Self::Ambiguous { .. }
+            | Self::UnknownSuite { .. }
+            | Self::SuiteNotKata { .. }
+            | Self::Usage(_)
+            | Self::Scaffold(_) => EXIT_ERROR,
+            Self::Spawn { .. }
+            | Self::Command { .. }
+            | Self::Io { .. }
+            | Self::GitNeeded { .. }
+            | Self::NotCommitted { .. }
+            | Self::Lock(_)
+            | Self::Json(_)
+            | Self::Reset { .. }
+            | Self::ResetAll(_)
+            | Self::Restore { .. }
+            | Self::Watch(_) => EXIT_ERROR,
+        }
+    }
+
     /// Wraps an I/O error with what the runner was doing.
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Self::Io {

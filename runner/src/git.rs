@@ -1,21 +1,29 @@
 //! The few git questions the runner asks: what changed since HEAD, and HEAD's copy of files.
+//!
+//! Every git process the runner starts goes through [`output`]: `reset` and `pristine` ask
+//! their own questions but read the answer from the same place.
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use crate::error::{Error, Result};
 
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
-    let out = Command::new("git")
+/// Runs `git <args>` in `root` with no stdin and captures its output; a failure to start git
+/// is the only error (a git that ran and failed is a non-success status in the output).
+pub fn output(root: &Path, args: &[&str]) -> std::io::Result<Output> {
+    Command::new("git")
         .current_dir(root)
         .args(args)
         .stdin(Stdio::null())
         .output()
-        .map_err(|source| Error::Spawn {
-            program: "git".into(),
-            source,
-        })?;
+}
+
+fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let out = output(root, args).map_err(|source| Error::Spawn {
+        program: "git".into(),
+        source,
+    })?;
     if !out.status.success() {
         return Err(Error::Command {
             program: format!("git {}", args.join(" ")),

@@ -47,7 +47,7 @@ pub fn install() -> std::io::Result<()> {
                         if !routed {
                             remove_all_paths();
                             let _ = signal_hook::low_level::emulate_default_handler(signal);
-                            std::process::exit(128 + signal);
+                            std::process::exit(crate::exit::signalled(signal));
                         }
                     }
                 })
@@ -304,24 +304,18 @@ pub fn sweep_litter(root: &Path) -> Vec<PathBuf> {
             }
         }
     }
-    let mut stack = vec![root.join("katas")];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let Ok(ft) = e.file_type() else { continue };
-            if ft.is_dir() && name != "target" {
-                stack.push(e.path());
-            } else if ft.is_file() && name.starts_with('.') && name.ends_with(".tmp") {
-                let pid = name
-                    .rsplit_once(".kata-")
-                    .map(|(_, rest)| rest)
-                    .and_then(leading_pid);
-                if pid.is_some_and(|p| !alive(p)) {
-                    take(e.path(), &mut removed);
-                }
+    for path in crate::walk::files(&root.join("katas"), &["target"]) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') && name.ends_with(".tmp") {
+            let pid = name
+                .rsplit_once(".kata-")
+                .map(|(_, rest)| rest)
+                .and_then(leading_pid);
+            if pid.is_some_and(|p| !alive(p)) {
+                take(path, &mut removed);
             }
         }
     }

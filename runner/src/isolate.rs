@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::build::Diagnostic;
-use crate::manifest::Suite;
+use crate::domain::Suite;
 
 /// Most rebuilds tried for one suite: an error that shows up only once another is left out
 /// (a kata using a broken one without saying so in its feature) costs one more round.

@@ -1,19 +1,29 @@
 //! The `--json` shapes of `list`, `check` and `verify` (documented in runner/README.md).
+//!
+//! Each top-level object starts with `schema_version`: scripts can refuse a shape they do
+//! not know instead of misreading it. Adding a field keeps the version; renaming, removing
+//! or changing the meaning of one bumps it (and the README's table).
 
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::build::Diagnostic;
-use crate::check::KataVerdict;
+use crate::domain::{Outcome, Row, Status, Verdict};
 use crate::libtest::Location;
-use crate::render::Row;
-use crate::run::Outcome;
-use crate::state::Status;
+
+/// The version of the `list --json` shape.
+pub const LIST_SCHEMA: u32 = 1;
+/// The version of the `check --json` shape.
+pub const CHECK_SCHEMA: u32 = 1;
+/// The version of the `verify --json` shape.
+pub const VERIFY_SCHEMA: u32 = 1;
 
 /// `cargo kata list --json`.
 #[derive(Debug, Serialize)]
 pub struct List {
+    /// [`LIST_SCHEMA`].
+    pub schema_version: u32,
     /// Suites in curriculum order.
     pub suites: Vec<SuiteRows>,
     /// Green katas overall.
@@ -80,10 +90,10 @@ impl List {
             s.total += 1;
             s.green += usize::from(r.status == Status::Green);
             s.katas.push(KataRow {
-                id: r.kata.kata.id.clone(),
-                title: r.kata.kata.title.clone(),
-                file: r.kata.kata.file.clone(),
-                concepts: r.kata.kata.concepts.clone(),
+                id: r.kata.id.clone(),
+                title: r.kata.title.clone(),
+                file: r.kata.file.clone(),
+                concepts: r.kata.concepts.clone(),
                 status: r.status,
                 passed: r.passed,
                 failed: r.failed,
@@ -92,6 +102,7 @@ impl List {
         let green = suites.iter().map(|s| s.green).sum();
         let total = suites.iter().map(|s| s.total).sum();
         Self {
+            schema_version: LIST_SCHEMA,
             suites,
             green,
             total,
@@ -102,6 +113,8 @@ impl List {
 /// `cargo kata check --json`.
 #[derive(Debug, Serialize)]
 pub struct Check {
+    /// [`CHECK_SCHEMA`].
+    pub schema_version: u32,
     /// What was asked for.
     pub target: String,
     /// Whether every kata checked is green.
@@ -142,7 +155,7 @@ pub struct KataCheck {
 pub struct TestJson {
     /// Full libtest name.
     pub name: String,
-    /// `passed`, `failed`, `timed_out`, `crashed`, `ignored`.
+    /// `passed`, `failed`, `timed_out`, `crashed`, `ignored`, `not_run`.
     pub outcome: &'static str,
     /// The assertion message, timeout or crash detail.
     pub message: Option<String>,
@@ -156,12 +169,12 @@ pub struct TestJson {
 
 impl KataCheck {
     /// From a verdict.
-    pub fn new(v: &KataVerdict<'_>, root: &Path) -> Self {
+    pub fn new(v: &Verdict<'_>, root: &Path) -> Self {
         Self {
             suite: v.kata.suite.id.clone(),
-            id: v.kata.kata.id.clone(),
-            title: v.kata.kata.title.clone(),
-            file: v.kata.kata.file.clone(),
+            id: v.kata.id.clone(),
+            title: v.kata.title.clone(),
+            file: v.kata.file.clone(),
             line: v.edit_line(root),
             status: v.status,
             passed: v.passed(),
@@ -202,5 +215,116 @@ impl KataCheck {
             diagnostics: v.diagnostics.clone(),
             note: v.note.clone(),
         }
+    }
+}
+
+impl Check {
+    /// The verdicts on the katas `target` named.
+    pub fn new(target: &str, verdicts: &[Verdict<'_>], root: &Path) -> Self {
+        Self {
+            schema_version: CHECK_SCHEMA,
+            target: target.to_string(),
+            green: verdicts.iter().all(|v| v.status == Status::Green),
+            katas: verdicts.iter().map(|v| KataCheck::new(v, root)).collect(),
+        }
+    }
+}
+
+/// `cargo kata verify --json`: the report with its schema version first.
+#[derive(Debug, Serialize)]
+pub struct Verify<'r> {
+    /// [`VERIFY_SCHEMA`].
+    pub schema_version: u32,
+    /// Every check and the totals.
+    #[serde(flatten)]
+    pub report: &'r crate::verify::Report,
+}
+
+impl<'r> Verify<'r> {
+    /// The report as printed.
+    pub fn new(report: &'r crate::verify::Report) -> Self {
+        Self {
+            schema_version: VERIFY_SCHEMA,
+            report,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::sample;
+
+    #[test]
+    fn the_list_counts_green_katas_per_suite_and_overall() {
+        let m = sample::manifest();
+        let rows: Vec<Row<'_>> = [("add", Status::Green), ("double", Status::Red)]
+            .into_iter()
+            .map(|(id, status)| Row {
+                kata: sample::kata(&m, id),
+                status,
+                passed: 1,
+                failed: 0,
+            })
+            .collect();
+        let list = List::new(&rows);
+        assert_eq!(list.schema_version, LIST_SCHEMA);
+        assert_eq!((list.green, list.total), (1, 2));
+        assert_eq!(list.suites.len(), 1);
+        assert_eq!(list.suites[0].katas[0].concepts, ["addition"]);
+    }
+
+    #[test]
+    fn each_outcome_gives_its_message_and_only_a_failure_its_location() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(
+            k,
+            vec![
+                sample::test(&k, "a", Outcome::Passed),
+                sample::test(&k, "b", sample::failed("no", "tests/s1-demo/add.rs", 4)),
+                sample::test(&k, "c", Outcome::TimedOut { secs: 2 }),
+                sample::test(
+                    &k,
+                    "d",
+                    Outcome::Crashed {
+                        detail: "abort".into(),
+                    },
+                ),
+            ],
+        );
+        let check = Check::new("add", &[v], Path::new("/nonexistent"));
+        assert!(!check.green);
+        let tests = &check.katas[0].tests;
+        let messages: Vec<Option<&str>> = tests.iter().map(|t| t.message.as_deref()).collect();
+        assert_eq!(
+            messages,
+            [
+                None,
+                Some("no"),
+                Some("timed out after 2 s"),
+                Some("crashed: abort")
+            ]
+        );
+        assert!(tests[1].location.is_some());
+        assert!(tests[2].location.is_none());
+        assert_eq!(tests[1].duration_ms, 3);
+    }
+
+    #[test]
+    fn every_shape_starts_with_its_schema_version() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(k, vec![sample::test(&k, "a", Outcome::Passed)]);
+        let check = serde_json::to_string(&Check::new("add", &[v], Path::new("/x"))).unwrap();
+        assert!(check.starts_with("{\"schema_version\":1,"), "{check}");
+        let list = serde_json::to_string(&List::new(&[])).unwrap();
+        assert!(list.starts_with("{\"schema_version\":1,"), "{list}");
+        let report = crate::verify::Report::default();
+        let verify = serde_json::to_string(&Verify::new(&report)).unwrap();
+        assert!(
+            verify.starts_with("{\"schema_version\":1,\"passed\":0,\"failed\":0,"),
+            "{verify}"
+        );
     }
 }

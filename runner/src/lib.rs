@@ -1,3 +1,50 @@
+//! `kata-runner`: the library behind `cargo kata`, the learner's runner.
+//!
+//! The binary (`main.rs`) only parses the command line, dispatches to [`commands`] and turns
+//! the result into an exit code ([`exit`]). Everything else lives here, one job per module:
+//!
+//! - the curriculum: [`manifest`] (repository root and `katas.toml`), [`domain`] (the types
+//!   every other module shares: katas, statuses, outcomes, verdicts, list rows), [`pristine`]
+//!   (`katas.lock`);
+//! - proving a kata: [`build`] (`cargo test --no-run`), [`isolate`], [`run`] (one process per
+//!   test, timeouts), [`libtest`] (parsing test output), [`locate`] and [`tidy`] (failure
+//!   texts), [`check`] (katas to verdicts), [`status`] (cached statuses), [`state`]
+//!   (`.kata/progress.json`);
+//! - output: [`term`] (the one colour and hyperlink rule), [`render`] (text), [`json`]
+//!   (`--json`), [`bar`] and [`live`] (progress on stderr), [`pipe`] (closed pipes);
+//! - the learner's loop: [`learn`] (watch, reset, restore, solution);
+//! - for authors: [`verify`] (the proof of a suite), [`scaffold`] (`cargo kata new`);
+//! - plumbing: [`error`] (typed errors and their exit codes), [`git`], [`interrupt`]
+//!   (signals, process groups, temporary files), [`walk`] (the one tree walker).
+
+pub mod bar;
+pub mod build;
+pub mod check;
+pub mod cli;
+pub mod commands;
+pub mod domain;
+pub mod error;
+pub mod exam;
+pub mod exit;
+pub mod git;
 pub mod interrupt;
+pub mod isolate;
+pub mod json;
 pub mod learn;
+pub mod libtest;
+pub mod live;
+pub mod locate;
+pub mod manifest;
+pub mod pipe;
+pub mod plan;
 pub mod pristine;
+pub mod render;
+pub mod report;
+pub mod run;
+pub mod scaffold;
+pub mod state;
+pub mod status;
+pub mod term;
+pub mod tidy;
+pub mod verify;
+pub mod walk;

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::domain::KataRef;
 use crate::error::{Error, Result};
+
+pub use crate::domain::{Kata, Suite};
 
 /// The manifest's file name; its directory is the repository root.
 pub const MANIFEST: &str = "katas.toml";
@@ -34,93 +37,6 @@ pub struct Manifest {
     /// Suites in curriculum order.
     #[serde(default, rename = "suite")]
     pub suites: Vec<Suite>,
-}
-
-/// One suite: an article turned into katas.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Suite {
-    /// The folder name under katas/, solutions/, tests/.
-    pub id: String,
-    /// What the suite is about.
-    pub title: String,
-    /// The source article's title.
-    #[serde(default)]
-    pub article: String,
-    /// The source article's URL.
-    #[serde(default)]
-    pub url: String,
-    /// The katas in order.
-    #[serde(default, rename = "kata")]
-    pub katas: Vec<Kata>,
-}
-
-/// One kata: a file to edit and the tests that judge it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Kata {
-    /// The module name, unique within its suite.
-    pub id: String,
-    /// What the learner builds.
-    pub title: String,
-    /// The learner's file, relative to the repository root.
-    pub file: String,
-    /// The test filter selecting exactly this kata's tests (`suite::<id>::`).
-    pub tests: String,
-    /// Concepts the kata teaches.
-    #[serde(default)]
-    pub concepts: Vec<String>,
-    /// Progressive hints, from "where to look" to "which std item to use".
-    #[serde(default)]
-    pub hints: Vec<String>,
-}
-
-/// A kata together with the suite it belongs to.
-#[derive(Debug, Clone, Copy)]
-pub struct KataRef<'m> {
-    /// The suite.
-    pub suite: &'m Suite,
-    /// The kata.
-    pub kata: &'m Kata,
-}
-
-impl KataRef<'_> {
-    /// `suite/kata`, unique across the curriculum.
-    pub fn key(&self) -> String {
-        format!("{}/{}", self.suite.id, self.kata.id)
-    }
-
-    /// Whether the suite's crate under `crates_dir` (`katas` or `solutions`) declares the
-    /// features `one-kata` and `<kata>`, which compile only this kata's tests.
-    pub fn has_one_kata_feature(&self, root: &Path, crates_dir: &str) -> bool {
-        std::fs::read_to_string(
-            root.join(crates_dir)
-                .join(&self.suite.id)
-                .join("Cargo.toml"),
-        )
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("features").and_then(|f| f.as_table()).cloned())
-        .is_some_and(|f| f.contains_key("one-kata") && f.contains_key(&self.kata.id))
-    }
-
-    /// The reference solution's file: the kata file with `katas/` replaced by `solutions/`.
-    pub fn solution_file(&self) -> String {
-        match self.kata.file.strip_prefix("katas/") {
-            Some(rest) => format!("solutions/{rest}"),
-            None => self.kata.file.clone(),
-        }
-    }
-}
-
-impl Suite {
-    /// The learner's package.
-    pub fn kata_package(&self) -> String {
-        format!("kata-{}", self.id)
-    }
-
-    /// The reference package.
-    pub fn solution_package(&self) -> String {
-        format!("solution-{}", self.id)
-    }
 }
 
 impl Manifest {
@@ -233,14 +149,14 @@ impl Manifest {
         let hits: Vec<KataRef<'_>> = all
             .iter()
             .copied()
-            .filter(|k| k.kata.id == name || k.key() == name)
+            .filter(|k| k.id == name || k.key() == name)
             .collect();
         match hits.len() {
             1 => Ok(hits),
             0 => {
                 let candidates = all
                     .iter()
-                    .map(|k| k.kata.id.clone())
+                    .map(|k| k.id.clone())
                     .chain(self.suites.iter().map(|s| s.id.clone()));
                 let suggestion = closest(name, candidates).map_or_else(
                     || "; `cargo kata list` shows every kata".to_string(),
@@ -261,9 +177,9 @@ impl Manifest {
     /// Exactly one kata by name (a suite name is an error here).
     pub fn kata(&self, name: &str) -> Result<KataRef<'_>> {
         if self.suite(name).is_some() {
-            return Err(Error::Usage(format!(
-                "`{name}` is a suite; name one of its katas (`cargo kata list` shows them)"
-            )));
+            return Err(Error::SuiteNotKata {
+                name: name.to_string(),
+            });
         }
         Ok(self.select(name)?.remove(0))
     }

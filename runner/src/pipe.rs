@@ -7,8 +7,7 @@
 
 use std::panic::PanicHookInfo;
 
-/// The exit status of a process killed by SIGPIPE, as shells report it.
-pub const EXIT_PIPE: i32 = 141;
+pub use crate::exit::EXIT_PIPE;
 
 /// Installs the hook; any other panic goes to the default hook.
 pub fn install() {
@@ -23,7 +22,7 @@ pub fn install() {
 
 /// Ends the runner as a closed pipe means to.
 pub fn quit() -> ! {
-    kata_runner::interrupt::shut_down();
+    crate::interrupt::shut_down();
     std::process::exit(EXIT_PIPE)
 }
 

@@ -8,8 +8,7 @@
 //! `cargo kata lock [--suite <id>]…`, which records HEAD's blobs.
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -30,23 +29,55 @@ pub struct Lock {
     pub stubs: BTreeMap<String, String>,
 }
 
+/// Why `katas.lock` could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// The file exists but cannot be read.
+    #[error("{}: {source}", path.display())]
+    Read {
+        /// `<root>/katas.lock`.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not the TOML `cargo kata lock` writes.
+    #[error("{}: {source}", path.display())]
+    Parse {
+        /// `<root>/katas.lock`.
+        path: PathBuf,
+        /// Where and why.
+        source: toml::de::Error,
+    },
+    /// The lock could not be turned into TOML.
+    #[error("{0}")]
+    Render(#[from] toml::ser::Error),
+    /// The file could not be replaced.
+    #[error("writing {}: {source}", path.display())]
+    Write {
+        /// `<root>/katas.lock`.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
 impl Lock {
     /// Reads `katas.lock`; a missing file is an empty lock.
-    pub fn load(root: &Path) -> Result<Self, String> {
+    pub fn load(root: &Path) -> Result<Self, LockError> {
         let path = root.join(LOCK_FILE);
         match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Ok(text) => toml::from_str(&text).map_err(|source| LockError::Parse { path, source }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(e) => Err(format!("{}: {e}", path.display())),
+            Err(source) => Err(LockError::Read { path, source }),
         }
     }
 
     /// Writes `katas.lock` atomically.
-    pub fn save(&self, root: &Path) -> Result<(), String> {
-        let body = toml::to_string(self).map_err(|e| e.to_string())?;
+    pub fn save(&self, root: &Path) -> Result<(), LockError> {
+        let body = toml::to_string(self)?;
         let path = root.join(LOCK_FILE);
         crate::learn::fsx::replace_atomically(&path, format!("{HEADER}\n{body}").as_bytes())
-            .map_err(|e| format!("writing {}: {e}", path.display()))
+            .map_err(|source| LockError::Write { path, source })
     }
 
     /// The recorded blob id of `file`.
@@ -64,14 +95,9 @@ fn normalize(file: &str) -> String {
     file.trim_start_matches("./").replace('\\', "/")
 }
 
+/// git's stdout when it succeeds; a missing git or blob is `None` either way.
 fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    let out = Command::new("git")
-        .current_dir(root)
-        .args(args)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
+    let out = crate::git::output(root, args).ok()?;
     out.status.success().then_some(out.stdout)
 }
 

@@ -1,87 +1,19 @@
-//! What the learner reads: plain text, coloured only when stdout is a terminal and NO_COLOR is unset.
+//! What the learner reads, as text: the overview, the list and the verdict of a check.
+//!
+//! Every function returns a `String` and writes nothing, so the screens can be tested as
+//! values; colours and links follow the [`Style`] they are given (see [`crate::term`]).
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::Path;
 
-use crate::check::KataVerdict;
-use crate::manifest::KataRef;
-use crate::run::Outcome;
-use crate::state::Status;
+use crate::domain::{Outcome, Row, Status, Verdict};
+pub use crate::term::Style;
 
-/// Colour or not.
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
-    /// ANSI colours on.
-    pub color: bool,
-}
-
-impl Style {
-    /// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
-    pub fn detect() -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Self {
-            color: !no_color && std::io::stdout().is_terminal(),
-        }
-    }
-
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-
-    /// Green text.
-    pub fn green(&self, t: &str) -> String {
-        self.paint("32", t)
-    }
-    /// Red text.
-    pub fn red(&self, t: &str) -> String {
-        self.paint("31", t)
-    }
-    /// Yellow text.
-    pub fn yellow(&self, t: &str) -> String {
-        self.paint("33", t)
-    }
-    /// Bold text.
-    pub fn bold(&self, t: &str) -> String {
-        self.paint("1", t)
-    }
-    /// Dim text.
-    pub fn dim(&self, t: &str) -> String {
-        self.paint("2", t)
-    }
-
-    /// A status word in its colour.
-    pub fn status(&self, s: Status) -> String {
-        match s {
-            Status::Green => self.green(s.label()),
-            Status::Red => self.red(s.label()),
-            Status::DoesNotCompile => self.yellow(s.label()),
-            Status::NotStarted => self.dim(s.label()),
-        }
-    }
-}
-
-/// `[=====-----]` for `done` of `total`.
+/// `[#####-----]`: `done` of `total` as a bar `width` characters wide (inside the brackets);
+/// an empty total is an empty bar.
 pub fn bar(done: usize, total: usize, width: usize) -> String {
     let filled = (width * done).checked_div(total).unwrap_or(0);
     format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled))
-}
-
-/// One kata's status as the summary and `list` know it.
-#[derive(Debug, Clone)]
-pub struct Row<'m> {
-    /// The kata.
-    pub kata: KataRef<'m>,
-    /// Its status.
-    pub status: Status,
-    /// Passing tests (when known).
-    pub passed: usize,
-    /// Failing tests (when known).
-    pub failed: usize,
 }
 
 /// Per suite: `n/m green` and a bar.
@@ -131,7 +63,7 @@ pub fn summary(rows: &[Row<'_>], style: Style) -> String {
 pub fn list(rows: &[Row<'_>], style: Style) -> String {
     let mut out = String::new();
     let mut current = "";
-    let idw = rows.iter().map(|r| r.kata.kata.id.len()).max().unwrap_or(0);
+    let idw = rows.iter().map(|r| r.kata.id.len()).max().unwrap_or(0);
     for r in rows {
         if r.kata.suite.id != current {
             current = &r.kata.suite.id;
@@ -159,14 +91,14 @@ pub fn list(rows: &[Row<'_>], style: Style) -> String {
         };
         // A kata that does not compile names its file instead of its title: the place to fix.
         let title = if r.status == Status::DoesNotCompile {
-            r.kata.kata.file.clone()
+            r.kata.file.clone()
         } else {
-            style.dim(&r.kata.kata.title)
+            style.dim(&r.kata.title)
         };
         let _ = writeln!(
             out,
             "  {mark} {:idw$}  {}{counts}  {title}",
-            r.kata.kata.id,
+            r.kata.id,
             style.status(r.status),
         );
     }
@@ -185,14 +117,14 @@ pub fn not_run(after: &str, secs: u64) -> String {
 }
 
 /// The check of one kata: title, file:line, failing tests with their messages, the hint command.
-pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
+pub fn verdict(v: &Verdict<'_>, root: &Path, style: Style) -> String {
     let mut out = String::new();
     let k = &v.kata;
     let _ = writeln!(
         out,
         "{}  {}",
-        style.bold(&k.kata.title),
-        style.dim(&format!("({} · {})", k.suite.id, k.kata.id))
+        style.bold(&k.title),
+        style.dim(&format!("({} · {})", k.suite.id, k.id))
     );
     match v.status {
         Status::Green => {
@@ -204,104 +136,379 @@ pub fn verdict(v: &KataVerdict<'_>, root: &Path, style: Style) -> String {
             );
             return out;
         }
-        Status::DoesNotCompile => {
-            let elsewhere = v
-                .diagnostics
-                .iter()
-                .flat_map(|d| d.spans.iter())
-                .all(|s| !crate::run::same_file(&s.file, &k.kata.file))
-                .then(|| v.diagnostics.iter().flat_map(|d| d.spans.first()).next())
-                .flatten();
-            match elsewhere {
-                Some(at) => {
-                    let _ = writeln!(
-                        out,
-                        "  fix first {}:{} (another file of this suite stops the build)",
-                        at.file, at.line
-                    );
-                }
-                None => {
-                    let _ = writeln!(out, "  edit {}:{}", k.kata.file, v.edit_line(root));
-                }
-            }
-            match &v.note {
-                Some(note) => {
-                    let _ = writeln!(out, "  {} {note}", style.yellow("does not compile:"));
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "  {} rustc stopped the {} crate:\n",
-                        style.yellow("does not compile:"),
-                        k.suite.kata_package()
-                    );
-                }
-            }
-            for d in &v.diagnostics {
-                let _ = writeln!(out, "{}", d.rendered.trim_end());
+        Status::DoesNotCompile => does_not_compile(&mut out, v, root, style),
+        Status::Red | Status::NotStarted => failing(&mut out, v, root, style),
+    }
+    let _ = writeln!(out, "\n  run `cargo kata hint {}` for a hint", k.id);
+    out
+}
+
+/// Where to fix first (the kata's own line, or another file whose error stops the build),
+/// then rustc's errors as it rendered them.
+fn does_not_compile(out: &mut String, v: &Verdict<'_>, root: &Path, style: Style) {
+    let k = &v.kata;
+    let elsewhere = v
+        .diagnostics
+        .iter()
+        .flat_map(|d| d.spans.iter())
+        .all(|s| !crate::run::same_file(&s.file, &k.file))
+        .then(|| v.diagnostics.iter().flat_map(|d| d.spans.first()).next())
+        .flatten();
+    match elsewhere {
+        Some(at) => {
+            let _ = writeln!(
+                out,
+                "  fix first {} (another file of this suite stops the build)",
+                style.location(root, &at.file, at.line)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  edit {}",
+                style.location(root, &k.file, v.edit_line(root))
+            );
+        }
+    }
+    match &v.note {
+        Some(note) => {
+            let _ = writeln!(out, "  {} {note}", style.yellow("does not compile:"));
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  {} rustc stopped the {} crate:\n",
+                style.yellow("does not compile:"),
+                k.suite.kata_package()
+            );
+        }
+    }
+    for d in &v.diagnostics {
+        let _ = writeln!(out, "{}", d.rendered.trim_end());
+    }
+}
+
+/// Where to edit, then each test that did not pass: its short name, what happened, and the
+/// test's own line.
+fn failing(out: &mut String, v: &Verdict<'_>, root: &Path, style: Style) {
+    let k = &v.kata;
+    let _ = writeln!(
+        out,
+        "  edit {}",
+        style.location(root, &k.file, v.edit_line(root))
+    );
+    if let Some(note) = &v.note {
+        let _ = writeln!(out, "  {} {note}", style.red("no tests:"));
+    }
+    let failing: Vec<_> = v.tests.iter().filter(|t| !t.outcome.is_pass()).collect();
+    if !failing.is_empty() {
+        let _ = writeln!(out, "  {} of {} tests fail:", failing.len(), v.tests.len());
+    }
+    for t in failing {
+        let short = t.name.strip_prefix(k.tests.as_str()).unwrap_or(&t.name);
+        let _ = writeln!(out, "\n  {} {}", style.red("✗"), style.bold(short));
+        let text = outcome_text(&t.outcome, &k.file);
+        for line in text.lines() {
+            let _ = writeln!(out, "      {line}");
+        }
+        if let Some(test) = crate::locate::test_source(root, &k.suite.id, &t.name) {
+            let _ = writeln!(
+                out,
+                "      {} {}",
+                style.dim("the test:"),
+                style.location(root, &test.file, test.line)
+            );
+        }
+    }
+}
+
+/// What a test that did not pass says under its name; a failure's location only when it is
+/// not the kata file (the `edit` line already points there) and not outside the repository.
+fn outcome_text(outcome: &Outcome, kata_file: &str) -> String {
+    match outcome {
+        Outcome::Failed {
+            message,
+            location,
+            output,
+        } => {
+            // The kata file's line is already on the `edit` line above.
+            let at = location
+                .as_ref()
+                .filter(|l| !crate::run::same_file(&l.file, kata_file) && !l.file.starts_with('/'))
+                .map(|l| format!("\n(at {}:{})", l.file, l.line))
+                .unwrap_or_default();
+            if output.is_empty() {
+                format!("{message}{at}")
+            } else {
+                format!("{output}\n{message}{at}")
             }
         }
-        Status::Red | Status::NotStarted => {
-            let _ = writeln!(out, "  edit {}:{}", k.kata.file, v.edit_line(root));
-            if let Some(note) = &v.note {
-                let _ = writeln!(out, "  {} {note}", style.red("no tests:"));
+        Outcome::TimedOut { secs } => format!(
+            "timed out after {secs} s: an endless loop? (`--timeout <secs>` gives it longer)"
+        ),
+        Outcome::Crashed { detail } => format!("crashed: {detail}"),
+        Outcome::NotRun { after, secs } => not_run(after, *secs),
+        Outcome::Ignored => "ignored: an ignored test never counts as passing".to_string(),
+        Outcome::Passed => String::new(),
+    }
+}
+
+/// `cargo kata verify`'s report: per stage, its claim with `ok` or `FAILED` and the count,
+/// each failed check with its detail; for the dodge stage, which test catches each dodge;
+/// then where the stubs were built from. The closing `verify: N passed, N failed` line is the
+/// command's.
+pub fn verify(
+    report: &crate::verify::Report,
+    suites: &[&crate::domain::Suite],
+    style: Style,
+) -> String {
+    use crate::verify::{self, Stage};
+    let mut out = String::new();
+    let s = style;
+    for stage in Stage::ALL {
+        let of: Vec<&verify::Item> = report.checks.iter().filter(|c| c.stage == stage).collect();
+        let bad: Vec<&&verify::Item> = of.iter().filter(|c| !c.ok).collect();
+        let what = stage.claim();
+        let mark = if bad.is_empty() {
+            s.green("ok")
+        } else {
+            s.red("FAILED")
+        };
+        let _ = writeln!(
+            out,
+            "{mark:>6}  {what} ({}/{} checks)",
+            of.len() - bad.len(),
+            of.len()
+        );
+        for c in bad {
+            let _ = writeln!(out, "        {} {}", s.red("✗"), c.name);
+            for line in c.detail.lines() {
+                let _ = writeln!(out, "            {line}");
             }
-            let failing: Vec<_> = v.tests.iter().filter(|t| !t.outcome.is_pass()).collect();
-            if !failing.is_empty() {
-                let _ = writeln!(out, "  {} of {} tests fail:", failing.len(), v.tests.len());
+        }
+        if stage == Stage::Dodges {
+            // Which test catches each dodge is the point of the stage: show it.
+            for c in of.iter().filter(|c| c.ok) {
+                let _ = writeln!(out, "        {} {}: {}", s.green("✓"), c.name, c.detail);
             }
-            for t in failing {
-                let short = t
-                    .name
-                    .strip_prefix(k.kata.tests.as_str())
-                    .unwrap_or(&t.name);
-                let _ = writeln!(out, "\n  {} {}", style.red("✗"), style.bold(short));
-                let text = match &t.outcome {
-                    Outcome::Failed {
-                        message,
-                        location,
-                        output,
-                    } => {
-                        // The kata file's line is already on the `edit` line above.
-                        let at = location
-                            .as_ref()
-                            .filter(|l| {
-                                !crate::run::same_file(&l.file, &k.kata.file)
-                                    && !l.file.starts_with('/')
-                            })
-                            .map(|l| format!("\n(at {}:{})", l.file, l.line))
-                            .unwrap_or_default();
-                        if output.is_empty() {
-                            format!("{message}{at}")
-                        } else {
-                            format!("{output}\n{message}{at}")
-                        }
-                    }
-                    Outcome::TimedOut { secs } => format!(
-                        "timed out after {secs} s: an endless loop? (`--timeout <secs>` gives it longer)"
-                    ),
-                    Outcome::Crashed { detail } => format!("crashed: {detail}"),
-                    Outcome::NotRun { after, secs } => not_run(after, *secs),
-                    Outcome::Ignored => {
-                        "ignored: an ignored test never counts as passing".to_string()
-                    }
-                    Outcome::Passed => String::new(),
-                };
-                for line in text.lines() {
-                    let _ = writeln!(out, "      {line}");
-                }
-                if let Some(test) = crate::locate::test_source(root, &k.suite.id, &t.name) {
-                    let _ = writeln!(
-                        out,
-                        "      {} {}:{}",
-                        style.dim("the test:"),
-                        test.file,
-                        test.line
-                    );
-                }
+            for line in verify::dodges::summaries(report, suites) {
+                let _ = writeln!(out, "        {line}");
             }
         }
     }
-    let _ = writeln!(out, "\n  run `cargo kata hint {}` for a hint", k.kata.id);
+    let _ = writeln!(
+        out,
+        "{}",
+        s.dim(&format!("stubs built from {}", report.stubs_from))
+    );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::sample;
+
+    const ROOT: &str = "/nonexistent-root";
+
+    fn rows<'m>(m: &'m crate::manifest::Manifest, statuses: [Status; 2]) -> Vec<Row<'m>> {
+        ["add", "double"]
+            .iter()
+            .zip(statuses)
+            .map(|(id, status)| Row {
+                kata: sample::kata(m, id),
+                status,
+                passed: 1,
+                failed: 2,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_bar_fills_in_proportion_and_an_empty_total_is_empty() {
+        assert_eq!(bar(1, 2, 4), "[##--]");
+        assert_eq!(bar(0, 0, 3), "[---]");
+    }
+
+    #[test]
+    fn the_list_marks_each_status_and_counts_tests_only_once_started() {
+        let m = sample::manifest();
+        let text = list(&rows(&m, [Status::Red, Status::NotStarted]), Style::PLAIN);
+        assert_eq!(
+            text,
+            "s1-demo  0/2 green  A demo suite\n  ✗ add     red (1/3 tests)  Adding numbers\n  · double  not started  Doubling\n\n0/2 katas green\n"
+        );
+    }
+
+    #[test]
+    fn the_list_names_the_file_of_a_kata_that_does_not_compile() {
+        let m = sample::manifest();
+        let text = list(
+            &rows(&m, [Status::DoesNotCompile, Status::Green]),
+            Style::PLAIN,
+        );
+        assert!(
+            text.contains("! add     does not compile (1/3 tests)  katas/s1-demo/src/add.rs"),
+            "{text}"
+        );
+        assert!(text.contains("1/2 katas green"), "{text}");
+    }
+
+    #[test]
+    fn the_summary_has_a_line_per_suite_and_one_for_all() {
+        let m = sample::manifest();
+        let text = summary(&rows(&m, [Status::Green, Status::Red]), Style::PLAIN);
+        assert_eq!(
+            text,
+            "Your progress\n  s1-demo  [##########----------] 1/2 green  A demo suite\n  all      [##########----------] 1/2 green\n"
+        );
+    }
+
+    #[test]
+    fn a_green_verdict_is_one_line_and_no_hint() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(k, vec![sample::test(&k, "a", Outcome::Passed)]);
+        assert_eq!(
+            verdict(&v, Path::new(ROOT), Style::PLAIN),
+            "Adding numbers  (s1-demo · add)\n  green: all 1 tests pass\n"
+        );
+    }
+
+    #[test]
+    fn a_red_verdict_shows_each_failure_and_where_to_edit() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(
+            k,
+            vec![
+                sample::test(&k, "ok", Outcome::Passed),
+                sample::test(
+                    &k,
+                    "adds",
+                    sample::failed("1 + 2 must be 3", "katas/s1-demo/src/add.rs", 7),
+                ),
+                sample::test(&k, "loops", Outcome::TimedOut { secs: 2 }),
+            ],
+        );
+        let text = verdict(&v, Path::new(ROOT), Style::PLAIN);
+        assert!(
+            text.contains("  edit katas/s1-demo/src/add.rs:7\n"),
+            "{text}"
+        );
+        assert!(text.contains("2 of 3 tests fail:"), "{text}");
+        assert!(
+            text.contains("\n  ✗ adds\n      1 + 2 must be 3\n"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("(at katas/s1-demo/src/add.rs"),
+            "the kata file's line is on the edit line only: {text}"
+        );
+        assert!(text.contains("timed out after 2 s"), "{text}");
+        assert!(
+            text.ends_with("run `cargo kata hint add` for a hint\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_failure_in_another_file_says_where() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(
+            k,
+            vec![sample::test(
+                &k,
+                "adds",
+                sample::failed("boom", "tests/s1-demo/add.rs", 9),
+            )],
+        );
+        let text = verdict(&v, Path::new(ROOT), Style::PLAIN);
+        assert!(
+            text.contains("boom\n      (at tests/s1-demo/add.rs:9)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_test_not_run_after_a_timeout_says_how_to_give_it_longer() {
+        assert_eq!(
+            not_run("suite::add::loops", 2),
+            "not run: `loops` timed out after 2 s first; `--timeout 6` gives every test longer"
+        );
+    }
+
+    #[test]
+    fn a_verdict_that_does_not_compile_shows_rustc_and_where_to_fix_first() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let mut v = sample::verdict(k, Vec::new());
+        v.status = Status::DoesNotCompile;
+        v.diagnostics = vec![crate::build::Diagnostic {
+            package: "kata-s1-demo".into(),
+            level: "error".into(),
+            rendered: "error[E0425]: cannot find value `x`\n".into(),
+            spans: vec![crate::build::SpanAt {
+                file: "katas/s1-demo/src/double.rs".into(),
+                line: 3,
+            }],
+        }];
+        let text = verdict(&v, Path::new(ROOT), Style::PLAIN);
+        assert!(
+            text.contains(
+                "  fix first katas/s1-demo/src/double.rs:3 (another file of this suite stops the build)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("rustc stopped the kata-s1-demo crate"),
+            "{text}"
+        );
+        assert!(text.contains("error[E0425]"), "{text}");
+    }
+
+    #[test]
+    fn the_verify_report_lists_each_stage_and_details_only_failures() {
+        use crate::verify::{Item, Report, Stage};
+        let item = |stage, name: &str, ok, detail: &str| Item {
+            stage,
+            name: name.into(),
+            ok,
+            detail: detail.into(),
+        };
+        let report = Report {
+            passed: 1,
+            failed: 1,
+            checks: vec![
+                item(Stage::Solution, "solution-s: t", true, ""),
+                item(
+                    Stage::Stub,
+                    "kata-s: t",
+                    false,
+                    "passes on the pristine stub",
+                ),
+            ],
+            stubs_from: "the working tree".into(),
+        };
+        let text = verify(&report, &[], Style::PLAIN);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("    ok  "), "{text}");
+        assert!(lines[0].ends_with("(1/1 checks)"), "{text}");
+        assert!(lines[1].starts_with("FAILED  "), "{text}");
+        assert_eq!(lines[2], "        ✗ kata-s: t");
+        assert_eq!(lines[3], "            passes on the pristine stub");
+        assert_eq!(lines.last(), Some(&"stubs built from the working tree"));
+    }
+
+    #[test]
+    fn colours_wrap_the_status_words_only_when_asked() {
+        let m = sample::manifest();
+        let text = list(
+            &rows(&m, [Status::Green, Status::Red]),
+            Style::colored(true),
+        );
+        assert!(text.contains("\x1b[32mgreen\x1b[0m"), "{text:?}");
+        assert!(text.contains("\x1b[31mred\x1b[0m"), "{text:?}");
+    }
 }

@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::build::TestBinary;
+use crate::domain::{Outcome, TestResult};
 use crate::error::{Error, Result};
-use crate::libtest::{self, Location};
+use crate::libtest;
 
 /// How tests run.
 #[derive(Debug, Clone)]
@@ -36,72 +37,6 @@ pub struct TestCase {
     pub binary: Arc<TestBinary>,
     /// Its full libtest name, e.g. `suite::fibonacci::stops_before_overflow`.
     pub name: String,
-}
-
-/// How one test ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// It passed.
-    Passed,
-    /// It failed (a panic or an unmet `should_panic`).
-    Failed {
-        /// The assertion message.
-        message: String,
-        /// Where it panicked.
-        location: Option<Location>,
-        /// What it printed before (e.g. a snapshot diff).
-        output: String,
-    },
-    /// Killed after the timeout.
-    TimedOut {
-        /// The timeout in seconds.
-        secs: u64,
-    },
-    /// Killed by a signal or an abnormal exit (stack overflow, abort).
-    Crashed {
-        /// What happened and the end of its stderr.
-        detail: String,
-    },
-    /// libtest skipped it (`#[ignore]`).
-    Ignored,
-    /// Not run: another test of the same kata timed out first, so the rest of the kata is
-    /// not given the full timeout each (an endless loop would cost minutes).
-    NotRun {
-        /// The test that timed out.
-        after: String,
-        /// Its timeout in seconds.
-        secs: u64,
-    },
-}
-
-impl Outcome {
-    /// Stable name used in JSON output.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Outcome::Passed => "passed",
-            Outcome::Failed { .. } => "failed",
-            Outcome::TimedOut { .. } => "timed_out",
-            Outcome::Crashed { .. } => "crashed",
-            Outcome::Ignored => "ignored",
-            Outcome::NotRun { .. } => "not_run",
-        }
-    }
-
-    /// Whether the test counts as passing: libtest said `ok`. An ignored test never does.
-    pub fn is_pass(&self) -> bool {
-        matches!(self, Outcome::Passed)
-    }
-}
-
-/// The result of one test.
-#[derive(Debug, Clone)]
-pub struct TestResult {
-    /// The test's name.
-    pub name: String,
-    /// How it ended.
-    pub outcome: Outcome,
-    /// Wall time.
-    pub duration: Duration,
 }
 
 /// The names of the tests in `binary` (`--list --format terse`).
@@ -143,7 +78,7 @@ pub fn run_tests(cases: &[TestCase], opts: &RunOptions) -> Vec<TestResult> {
             let (timed_out, running) = (&timed_out, &running);
             scope.spawn(move || {
                 loop {
-                    if kata_runner::interrupt::stopping() {
+                    if crate::interrupt::stopping() {
                         break;
                     }
                     let next = queue.lock().ok().and_then(|mut q| q.pop_front());
@@ -228,15 +163,15 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
     };
     let crashed = |detail: String| result(Outcome::Crashed { detail });
     let (work, logs) = match (
-        kata_runner::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-cwd-"),
-        kata_runner::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-log-"),
+        crate::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-cwd-"),
+        crate::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-log-"),
     ) {
         (Ok(w), Ok(l)) => (w, l),
         (Err(e), _) | (_, Err(e)) => return crashed(format!("could not create a temp dir: {e}")),
     };
     let logfile = logs
         .path()
-        .join(format!("{:016x}.log", kata_runner::interrupt::random_u64()));
+        .join(format!("{:016x}.log", crate::interrupt::random_u64()));
     let mut cmd = Command::new(&case.binary.path);
     cmd.args([
         case.name.as_str(),
@@ -279,7 +214,7 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
             ));
         }
     };
-    let group = kata_runner::interrupt::Group::register(child.id());
+    let group = crate::interrupt::Group::register(child.id());
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
     let ended = wait_with_timeout(&child, opts.timeout);

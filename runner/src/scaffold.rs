@@ -267,7 +267,9 @@ pub fn plan(root: &Path, suite: &str, kata: &str) -> Result<Vec<Write>> {
     Ok(out)
 }
 
-/// Writes a plan (new files first, edits last, each edit written whole).
+/// Writes a plan (new files first, edits last). An edited file is replaced atomically (the
+/// runner's one atomic-write helper): an interrupt leaves `katas.toml` or a `lib.rs` as it was
+/// or as planned, never cut short.
 pub fn apply(root: &Path, plan: &[Write]) -> Result<()> {
     for w in plan
         .iter()
@@ -279,8 +281,12 @@ pub fn apply(root: &Path, plan: &[Write]) -> Result<()> {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
         }
-        std::fs::write(&path, &w.text)
-            .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        let written = if w.edited {
+            crate::learn::fsx::replace_atomically(&path, w.text.as_bytes())
+        } else {
+            std::fs::write(&path, &w.text)
+        };
+        written.map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
     }
     Ok(())
 }
@@ -411,7 +417,7 @@ pub fn insert_lib_mod(text: &str, kata: &str) -> String {
     out.join("\n") + "\n"
 }
 
-/// A tests/<suite>/mod.rs with the kata's gated `mod` at the end.
+/// A `tests/<suite>/mod.rs` with the kata's gated `mod` at the end.
 pub fn append_test_mod(text: &str, kata: &str) -> String {
     format!("{}\n{}\nmod {kata};\n", text.trim_end(), gate(kata))
 }
@@ -436,6 +442,7 @@ fn cargo_toml(package: &str, description: &str, kata: &str) -> String {
          workspace-hack.workspace = true\n\n\
          [dev-dependencies]\n\
          insta.workspace = true\n\
+         kata-test-support.workspace = true\n\
          proptest.workspace = true\n"
     )
 }
@@ -463,28 +470,12 @@ fn tests_mod_rs(suite: &str, kata: &str) -> String {
          // Under `one-kata` only one kata's tests are compiled (see docs/authoring.md), so helpers\n\
          // the other katas use go unused there; the full build (CI, verify) still checks them.\n\
          #![cfg_attr(feature = \"one-kata\", allow(dead_code, unused_imports, unused_macros))]\n\n\
-         /// Proptest settings for this suite: no regression files in the repository, and a case\n\
-         /// count that keeps a learner's check fast.\n\
-         #[allow(dead_code)] // until a test uses it\n\
-         pub(crate) fn proptest_config() -> proptest::test_runner::Config {{\n\
-         \x20   proptest::test_runner::Config {{\n\
-         \x20       cases: 64,\n\
-         \x20       failure_persistence: None,\n\
-         \x20       ..proptest::test_runner::Config::default()\n\
-         \x20   }}\n\
-         }}\n\n\
-         /// `insta::assert_snapshot!` with a name that does not depend on which crate runs it.\n\
+         #[allow(unused_imports)] // until a test uses it\n\
+         pub(crate) use kata_test_support::proptest_config;\n\n\
+         /// `insta::assert_snapshot!` into `snapshots/{suite}/`, from either crate.\n\
          #[allow(unused_macros)] // until a test uses it\n\
          macro_rules! assert_suite_snapshot {{\n\
-         \x20   ($name:expr, $value:expr) => {{\n\
-         \x20       insta::with_settings!({{\n\
-         \x20           snapshot_path => \"../../snapshots/{suite}\",\n\
-         \x20           prepend_module_to_snapshot => false,\n\
-         \x20           omit_expression => true,\n\
-         \x20       }}, {{\n\
-         \x20           insta::assert_snapshot!($name, $value);\n\
-         \x20       }})\n\
-         \x20   }};\n\
+         \x20   ($($arg:tt)*) => {{ kata_test_support::assert_suite_snapshot!($($arg)*) }};\n\
          }}\n\n\
          {}\nmod {kata};\n",
         gate(kata)

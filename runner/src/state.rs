@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::Status;
 use crate::error::{Error, Result};
 
 /// The runner's directory in the repository (git-ignored).
@@ -13,32 +14,6 @@ pub const STATE_DIR: &str = ".kata";
 /// The progress file inside it.
 pub const PROGRESS_FILE: &str = "progress.json";
 const VERSION: u32 = 1;
-
-/// A kata's status as last seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Every test passes.
-    Green,
-    /// Some test fails, times out or crashes.
-    Red,
-    /// The learner's crate does not compile.
-    DoesNotCompile,
-    /// Untouched stub, never checked.
-    NotStarted,
-}
-
-impl Status {
-    /// Words for the learner.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Green => "green",
-            Status::Red => "red",
-            Status::DoesNotCompile => "does not compile",
-            Status::NotStarted => "not started",
-        }
-    }
-}
 
 /// Everything the runner remembers.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -203,9 +178,9 @@ pub fn save(root: &Path, progress: &mut Progress) -> Result<()> {
     }
     let mut merged = merge(progress.base.as_deref(), progress, disk.progress);
     merged.version = VERSION;
-    let text = serde_json::to_string_pretty(&merged).map_err(|e| Error::Usage(e.to_string()))?;
+    let text = serde_json::to_string_pretty(&merged).map_err(Error::Json)?;
     let path = progress_path(root);
-    kata_runner::learn::fsx::replace_atomically(&path, (text + "\n").as_bytes())
+    crate::learn::fsx::replace_atomically(&path, (text + "\n").as_bytes())
         .map_err(|e| Error::io(format!("replacing {}", path.display()), e))?;
     drop(lock);
     merged.base = Some(Box::new(merged.clone()));
@@ -339,10 +314,10 @@ pub fn file_hash(path: &Path) -> String {
 
 /// Hash of every file under `paths` (recursively, in sorted order, skipping `target/`).
 pub fn tree_hash(root: &Path, paths: &[PathBuf]) -> String {
-    let mut files = Vec::new();
-    for p in paths {
-        collect_files(&root.join(p), &mut files);
-    }
+    let mut files: Vec<PathBuf> = paths
+        .iter()
+        .flat_map(|p| crate::walk::files(&root.join(p), &["target"]))
+        .collect();
     files.sort();
     let mut h = Fnv::default();
     for f in files {
@@ -353,20 +328,6 @@ pub fn tree_hash(root: &Path, paths: &[PathBuf]) -> String {
         }
     }
     h.hex()
-}
-
-fn collect_files(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_file() {
-        out.push(path.to_path_buf());
-    } else if let Ok(entries) = std::fs::read_dir(path) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.file_name().is_some_and(|n| n == "target") {
-                continue;
-            }
-            collect_files(&p, out);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -3,11 +3,11 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::check::{self, KataVerdict, Settings};
+use crate::check::{self, Settings};
+use crate::domain::{KataRef, Row, Status, Suite, Verdict};
 use crate::error::Result;
-use crate::manifest::{KataRef, Manifest, Suite};
-use crate::render::Row;
-use crate::state::{self, LastVerdict, Progress, Status};
+use crate::manifest::Manifest;
+use crate::state::{self, LastVerdict, Progress};
 
 /// Statuses of all katas, plus the verdicts that had to be computed now.
 #[derive(Debug)]
@@ -15,10 +15,12 @@ pub struct Statuses<'m> {
     /// One row per kata in curriculum order.
     pub rows: Vec<Row<'m>>,
     /// Verdicts computed in this run (keyed `suite/kata`).
-    pub fresh: HashMap<String, KataVerdict<'m>>,
+    pub fresh: HashMap<String, Verdict<'m>>,
 }
 
-/// Hash of everything a suite's verdicts depend on.
+/// Hash of everything a suite's verdicts depend on besides the kata file itself: the suite's
+/// kata crate and tests (a file or a folder), its snapshots, and `Cargo.lock`. A remembered
+/// verdict is reused only while this and its kata file's hash are unchanged.
 pub fn fingerprint(root: &Path, suite: &Suite) -> String {
     state::tree_hash(
         root,
@@ -34,7 +36,7 @@ pub fn fingerprint(root: &Path, suite: &Suite) -> String {
 
 /// The remembered verdict for a freshly computed one, under the inputs it was computed
 /// from (taken before the build, so an edit saved during the check is never covered).
-pub fn last_verdict(v: &KataVerdict<'_>) -> LastVerdict {
+pub fn last_verdict(v: &Verdict<'_>) -> LastVerdict {
     LastVerdict {
         status: v.status,
         passed: v.passed(),
@@ -66,7 +68,7 @@ pub fn refresh<'m>(
         let key = k.key();
         let entry = progress.katas.get(&key);
         // Without git, an edit cannot be told from a stub: only a check marks a kata started.
-        let edited = modified.as_ref().is_some_and(|m| m.contains(&k.kata.file));
+        let edited = modified.as_ref().is_some_and(|m| m.contains(&k.file));
         let checked = entry.is_some_and(|e| e.checks > 0);
         if !checked && !edited {
             not_started.insert(key);
@@ -90,9 +92,7 @@ pub fn refresh<'m>(
         let key = v.kata.key();
         let last = last_verdict(&v);
         if v.is_current(root) {
-            let edited = modified
-                .as_ref()
-                .is_none_or(|m| m.contains(&v.kata.kata.file));
+            let edited = modified.as_ref().is_none_or(|m| m.contains(&v.kata.file));
             progress.record_work(&key, last.clone(), false, edited);
         }
         cached.insert(key.clone(), last);
@@ -122,9 +122,58 @@ pub fn refresh<'m>(
     Ok(Statuses { rows, fresh })
 }
 
-/// The progress-bar key of a package set.
+/// The key under which `.kata/progress.json` remembers how many units a build of these
+/// katas' suites reported: the suite ids, in order, comma-separated.
 pub fn units_key(katas: &[KataRef<'_>]) -> String {
     let mut ids: Vec<&str> = katas.iter().map(|k| k.suite.id.as_str()).collect();
     ids.dedup();
     ids.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Outcome, sample};
+
+    #[test]
+    fn the_fingerprint_changes_with_a_test_file_but_not_with_build_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let m = sample::manifest();
+        let suite = &m.suites[0];
+        std::fs::create_dir_all(root.join("tests/s1-demo")).unwrap();
+        std::fs::create_dir_all(root.join("katas/s1-demo/target")).unwrap();
+        std::fs::write(root.join("tests/s1-demo/add.rs"), "#[test] fn a() {}").unwrap();
+        let before = fingerprint(root, suite);
+        std::fs::write(root.join("katas/s1-demo/target/junk"), "x").unwrap();
+        assert_eq!(fingerprint(root, suite), before, "target/ is not an input");
+        std::fs::write(root.join("tests/s1-demo/add.rs"), "#[test] fn b() {}").unwrap();
+        assert_ne!(fingerprint(root, suite), before);
+    }
+
+    #[test]
+    fn the_remembered_verdict_keeps_the_counts_and_the_inputs_it_was_computed_from() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(
+            k,
+            vec![
+                sample::test(&k, "a", Outcome::Passed),
+                sample::test(&k, "b", Outcome::Ignored),
+            ],
+        );
+        let last = last_verdict(&v);
+        assert_eq!((last.status, last.passed, last.failed), (Status::Red, 1, 1));
+        assert_eq!(
+            (last.file_hash.as_str(), last.fingerprint.as_str()),
+            ("h", "f")
+        );
+    }
+
+    #[test]
+    fn the_units_key_names_each_suite_once() {
+        let m = sample::manifest();
+        let katas = [sample::kata(&m, "add"), sample::kata(&m, "double")];
+        assert_eq!(units_key(&katas), "s1-demo");
+    }
 }

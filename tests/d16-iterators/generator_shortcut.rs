@@ -113,3 +113,48 @@ proptest! {
              one iterator must yield the same stream", limit);
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the
+/// generator and the hand-written struct agree on every `u64` limit, and a stream taken
+/// half-way leaves a fresh one untouched.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use crate::generator_shortcut::fibonacci;
+    use proptest::prelude::*;
+
+    /// F0..=F93, computed without the code under test.
+    fn fibonacci_numbers() -> Vec<u64> {
+        let mut fib = vec![0_u64, 1];
+        while let Some(next) = fib[fib.len() - 1].checked_add(fib[fib.len() - 2]) {
+            fib.push(next);
+        }
+        fib
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn any_limit_yields_exactly_the_fibonacci_numbers_up_to_it(limit in any::<u64>()) {
+            let expected: Vec<u64> =
+                fibonacci_numbers().into_iter().take_while(|&f| f <= limit).collect();
+            let got: Vec<u64> = fibonacci(limit).take(super::CAP).collect();
+            prop_assert_eq!(&got, &expected,
+                "fibonacci({}) yielded {} numbers ending in {:?}: it must yield every \
+                 Fibonacci number from 0 up to and including the limit (1 twice), then stop",
+                limit, got.len(), got.last());
+        }
+
+        #[test]
+        fn a_stream_taken_half_way_leaves_a_new_one_untouched(taken in 0_usize..94) {
+            let mut first = fibonacci(u64::MAX);
+            for _ in 0..taken {
+                first.next();
+            }
+            let fresh: Vec<u64> = fibonacci(u64::MAX).take(3).collect();
+            prop_assert_eq!(&fresh, &vec![0, 1, 1],
+                "after taking {} numbers from one stream, a new fibonacci(u64::MAX) began \
+                 {:?}: each call must start its own stream at 0, 1, 1", taken, &fresh);
+        }
+    }
+}

@@ -7,31 +7,15 @@
 
 use std::time::Duration;
 
-/// Proptest settings for this suite: no regression files in the repository, and a case
-/// count that keeps a learner's check fast.
-pub(crate) fn proptest_config() -> proptest::test_runner::Config {
-    proptest::test_runner::Config {
-        cases: 64,
-        failure_persistence: None,
-        ..proptest::test_runner::Config::default()
-    }
-}
+pub(crate) use kata_test_support::proptest_config;
 
 /// How long a test waits for work on another thread before it calls the code stuck.
 /// A deadlock guard only: no passing test comes anywhere near it.
 pub(crate) const GUARD: Duration = Duration::from_secs(20);
 
-/// `insta::assert_snapshot!` with a name that does not depend on which crate runs it.
+/// `insta::assert_snapshot!` into `snapshots/d21-testing/`, from either crate.
 macro_rules! assert_suite_snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => "../../snapshots/d21-testing",
-            prepend_module_to_snapshot => false,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
+    ($($arg:tt)*) => { kata_test_support::assert_suite_snapshot!($($arg)*) };
 }
 
 #[cfg(any(not(feature = "one-kata"), feature = "fake_http"))]

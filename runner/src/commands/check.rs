@@ -1,13 +1,16 @@
 //! `cargo kata check <kata|suite>`: build and run just that; exit 0 iff green.
 
 use super::{Ctx, EXIT_OK, EXIT_RED, print_json};
-use crate::check::{self, KataVerdict};
+use crate::check;
+use crate::domain::KataRef;
+use crate::domain::Status;
+use crate::domain::Verdict;
 use crate::error::Result;
-use crate::manifest::KataRef;
-use crate::state::{Progress, Status};
+use crate::state::Progress;
 use crate::{json, render, status};
 
-/// Runs the command.
+/// Checks a kata or a whole suite and records each verdict; one kata on a terminal goes
+/// through the same path as `watch` (rendered, with time to green). Exit 0 iff all green.
 pub fn run(ctx: &Ctx, target: &str) -> Result<i32> {
     let katas = ctx.manifest.select(target)?;
     if let ([kata], false) = (&katas[..], ctx.json) {
@@ -27,14 +30,7 @@ pub fn run(ctx: &Ctx, target: &str) -> Result<i32> {
     ctx.save_progress(&mut progress);
     let green = verdicts.iter().all(|v| v.status == Status::Green);
     if ctx.json {
-        print_json(&json::Check {
-            target: target.to_string(),
-            green,
-            katas: verdicts
-                .iter()
-                .map(|v| json::KataCheck::new(v, &ctx.root))
-                .collect(),
-        })?;
+        print_json(&json::Check::new(target, &verdicts, &ctx.root))?;
     } else {
         for (i, v) in verdicts.iter().enumerate() {
             if i > 0 {
@@ -54,7 +50,7 @@ pub fn run(ctx: &Ctx, target: &str) -> Result<i32> {
     Ok(if green { EXIT_OK } else { EXIT_RED })
 }
 
-fn print_time_to_green(ctx: &Ctx, progress: &Progress, v: &KataVerdict<'_>) {
+fn print_time_to_green(ctx: &Ctx, progress: &Progress, v: &Verdict<'_>) {
     if v.status != Status::Green {
         return;
     }
@@ -90,7 +86,7 @@ pub fn check_and_record<'m>(
     ctx: &Ctx,
     katas: &[KataRef<'m>],
     progress: &mut Progress,
-) -> Result<Vec<KataVerdict<'m>>> {
+) -> Result<Vec<Verdict<'m>>> {
     check_and_record_as(ctx, katas, progress, true)
 }
 
@@ -101,7 +97,7 @@ pub fn check_and_record_as<'m>(
     katas: &[KataRef<'m>],
     progress: &mut Progress,
     counted: bool,
-) -> Result<Vec<KataVerdict<'m>>> {
+) -> Result<Vec<Verdict<'m>>> {
     let key = status::units_key(katas);
     let expected = progress.build_units.get(&key).copied().unwrap_or(0);
     let (mut verdicts, stats) = check::check(&ctx.settings(), katas, expected)?;
@@ -127,12 +123,12 @@ pub fn check_and_record_as<'m>(
 
 /// Whether the kata file differs from what HEAD has (without git: taken as edited).
 pub fn edited(ctx: &Ctx, kata: &KataRef<'_>) -> bool {
-    crate::git::modified(&ctx.root, &kata.kata.file).is_none_or(|m| m.contains(&kata.kata.file))
+    crate::git::modified(&ctx.root, &kata.file).is_none_or(|m| m.contains(&kata.file))
 }
 
 /// Records one verdict, as a learner's check when `counted`, unless its files changed since
 /// it was computed (then only the check is counted).
-pub fn record(ctx: &Ctx, v: &KataVerdict<'_>, progress: &mut Progress, counted: bool) {
+pub fn record(ctx: &Ctx, v: &Verdict<'_>, progress: &mut Progress, counted: bool) {
     let edited = edited(ctx, &v.kata);
     if v.is_current(&ctx.root) {
         progress.record_work(&v.kata.key(), status::last_verdict(v), counted, edited);

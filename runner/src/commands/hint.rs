@@ -1,10 +1,11 @@
 //! `cargo kata hint <kata>`: the next hint, remembered in `.kata/`.
 
 use super::{Ctx, EXIT_OK};
+use crate::domain::KataRef;
 use crate::error::Result;
-use crate::manifest::KataRef;
 
-/// Runs the command.
+/// Shows the next hint of the named kata, or of the first kata that is not green; the hints
+/// taken are remembered, so each call moves one hint on until the last, which repeats.
 pub fn run(ctx: &Ctx, name: Option<&str>) -> Result<i32> {
     let kata = match name {
         Some(name) => ctx.manifest.kata(name)?,
@@ -15,7 +16,7 @@ pub fn run(ctx: &Ctx, name: Option<&str>) -> Result<i32> {
             match statuses
                 .rows
                 .iter()
-                .find(|r| r.status != crate::state::Status::Green)
+                .find(|r| r.status != crate::domain::Status::Green)
             {
                 Some(r) => r.kata,
                 None => {
@@ -33,19 +34,22 @@ pub fn run(ctx: &Ctx, name: Option<&str>) -> Result<i32> {
 /// Takes the next hint of `kata` (recording it in `.kata/progress.json`) and renders it,
 /// saying to run `cargo kata hint <kata>` again for the next one.
 pub fn next_hint(ctx: &Ctx, kata: KataRef<'_>) -> Result<String> {
-    let again = format!("run `cargo kata hint {}` again", kata.kata.id);
+    let again = format!("run `cargo kata hint {}` again", kata.id);
     next_hint_with(ctx, kata, &again)
 }
 
 /// [`next_hint`] with the words that say how to get the next one (`press h again` in
 /// watch mode).
 pub fn next_hint_with(ctx: &Ctx, kata: KataRef<'_>, again: &str) -> Result<String> {
+    if let Some(refused) = crate::exam::refusal(&ctx.root, "hints") {
+        return Ok(refused);
+    }
     let mut out = String::new();
-    let hints = &kata.kata.hints;
+    let hints = &kata.hints;
     if hints.is_empty() {
         out.push_str(&format!(
             "`{}` has no hints; its file's brief is the place to start.\n",
-            kata.kata.id
+            kata.id
         ));
         return Ok(out);
     }
@@ -56,7 +60,7 @@ pub fn next_hint_with(ctx: &Ctx, kata: KataRef<'_>, again: &str) -> Result<Strin
     if used >= hints.len() {
         out.push_str(&format!(
             "No more hints for `{}`: you have seen all {}. The last one again:\n\n  {}\n",
-            kata.kata.id,
+            kata.id,
             hints.len(),
             hints[hints.len() - 1]
         ));
@@ -73,7 +77,7 @@ pub fn next_hint_with(ctx: &Ctx, kata: KataRef<'_>, again: &str) -> Result<Strin
         ctx.style.bold("Hint"),
         used + 1,
         hints.len(),
-        kata.kata.id,
+        kata.id,
         hints[used]
     ));
     let footer = if used + 1 < hints.len() {

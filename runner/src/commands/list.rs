@@ -4,7 +4,9 @@ use super::{Ctx, EXIT_OK, print_json};
 use crate::error::Result;
 use crate::{json, render, status};
 
-/// Runs the command.
+/// Refreshes every kata's status (reusing remembered verdicts whose inputs did not change,
+/// building only the rest) and prints the list or its JSON; always exit 0, since a red kata
+/// is the list's content, not a failure.
 pub fn run(ctx: &Ctx) -> Result<i32> {
     let mut progress = ctx.load_progress();
     let statuses = status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;

@@ -1,13 +1,15 @@
 //! `cargo kata lock [--suite <id>]…`: record HEAD's kata files as the pristine stubs in
 //! `katas.lock` (for authors, after committing a new or changed stub).
 
-use kata_runner::pristine::{self, LOCK_FILE, Lock};
+use crate::pristine::{self, LOCK_FILE, Lock};
 
 use super::{Ctx, EXIT_OK};
+use crate::domain::Suite;
 use crate::error::{Error, Result};
-use crate::manifest::Suite;
 
-/// Runs the command.
+/// Records HEAD's blob id of every kata file of the chosen suites (all by default) in
+/// `katas.lock`; refuses, naming them, if any is not committed, since an uncommitted stub has no
+/// blob to lock.
 pub fn run(ctx: &Ctx, suite_ids: &[String]) -> Result<i32> {
     let suites: Vec<&Suite> = if suite_ids.is_empty() {
         ctx.manifest.suites.iter().collect()
@@ -15,13 +17,14 @@ pub fn run(ctx: &Ctx, suite_ids: &[String]) -> Result<i32> {
         suite_ids
             .iter()
             .map(|id| {
-                ctx.manifest
-                    .suite(id)
-                    .ok_or_else(|| Error::Usage(format!("no suite named `{id}`")))
+                ctx.manifest.suite(id).ok_or_else(|| Error::UnknownSuite {
+                    name: id.clone(),
+                    suggestion: String::new(),
+                })
             })
             .collect::<Result<_>>()?
     };
-    let mut lock = Lock::load(&ctx.root).map_err(Error::Usage)?;
+    let mut lock = Lock::load(&ctx.root)?;
     let mut missing = Vec::new();
     let mut changed = 0;
     for suite in &suites {
@@ -38,12 +41,9 @@ pub fn run(ctx: &Ctx, suite_ids: &[String]) -> Result<i32> {
         }
     }
     if !missing.is_empty() {
-        return Err(Error::Usage(format!(
-            "not committed, so not locked (commit them first): {}",
-            missing.join(", ")
-        )));
+        return Err(Error::NotCommitted { files: missing });
     }
-    lock.save(&ctx.root).map_err(Error::Usage)?;
+    lock.save(&ctx.root)?;
     let n: usize = suites.iter().map(|s| s.katas.len()).sum();
     println!("{LOCK_FILE}: {n} pristine stubs recorded from HEAD ({changed} new or changed)");
     Ok(EXIT_OK)

@@ -1,11 +1,15 @@
 //! One module per subcommand; each takes the shared [`Ctx`] and returns the exit code.
 
 pub mod check;
+pub mod cohort;
+pub mod exam;
 pub mod hint;
 pub mod list;
 pub mod lock;
 pub mod new;
 pub mod overview;
+pub mod plan;
+pub mod report;
 pub mod reset;
 pub mod restore;
 pub mod solution;
@@ -22,12 +26,7 @@ use crate::manifest::Manifest;
 use crate::render::Style;
 use crate::state::{self, Progress};
 
-/// Exit code: success (green, verified).
-pub const EXIT_OK: i32 = 0;
-/// Exit code: a kata is not green, or verify found a problem.
-pub const EXIT_RED: i32 = 1;
-/// Exit code: bad input (unknown kata, malformed manifest, …).
-pub const EXIT_ERROR: i32 = 2;
+pub use crate::exit::{EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_RED};
 
 /// What every command needs.
 #[derive(Debug)]
@@ -42,6 +41,8 @@ pub struct Ctx {
     pub timeout: Duration,
     /// Print JSON instead of text.
     pub json: bool,
+    /// The workshop plan `manifest` was restricted to, if any.
+    pub plan: Option<crate::plan::Plan>,
 }
 
 impl Ctx {
@@ -74,8 +75,7 @@ impl Ctx {
 
 /// Prints a value as pretty JSON.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| crate::error::Error::Usage(format!("could not render JSON: {e}")))?;
+    let text = serde_json::to_string_pretty(value).map_err(crate::error::Error::Json)?;
     println!("{text}");
     Ok(())
 }

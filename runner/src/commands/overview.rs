@@ -1,11 +1,12 @@
 //! `cargo kata`: the progress summary, then the check of the first kata that is not green.
 
 use super::{Ctx, EXIT_OK};
+use crate::domain::Status;
 use crate::error::Result;
-use crate::state::Status;
 use crate::{render, status};
 
-/// Runs the command.
+/// The progress summary, then the verdict on the first kata that is not green (reusing a
+/// verdict the summary just computed instead of checking twice).
 pub fn run(ctx: &Ctx) -> Result<i32> {
     let mut progress = ctx.load_progress();
     let mut statuses = status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;
@@ -36,7 +37,7 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
         "{} {}",
         ctx.style.bold("Next:"),
         ctx.style
-            .dim(&format!("kata {} of suite {}", kata.kata.id, kata.suite.id))
+            .dim(&format!("kata {} of suite {}", kata.id, kata.suite.id))
     );
     print!("{}", render::verdict(&verdict, &ctx.root, ctx.style));
     Ok(EXIT_OK)

@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal};
 use std::path::Path;
 use std::time::SystemTime;
 
-use kata_runner::learn::reset::{self, Confirmation, KataFile};
+use crate::learn::reset::{self, Confirmation, KataFile};
 
 use super::{Ctx, EXIT_ERROR, EXIT_OK};
 use crate::error::{Error, Result};
@@ -16,14 +16,14 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<i32> {
     let key = kata.key();
     let file = KataFile {
         kata_id: &key,
-        file: Path::new(&kata.kata.file),
+        file: Path::new(&kata.file),
     };
     match reset::reset_kata(&ctx.root, file, SystemTime::now()) {
         Ok(outcome) => {
             println!("{}", outcome.message(&key, &ctx.root));
             Ok(EXIT_OK)
         }
-        Err(e) => Err(Error::Usage(format!("cannot reset {key}: {e}"))),
+        Err(source) => Err(Error::Reset { kata: key, source }),
     }
 }
 
@@ -31,10 +31,10 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<i32> {
 pub fn run_all(ctx: &Ctx, suite_id: &str, yes: bool) -> Result<i32> {
     let suite = ctx.manifest.suite(suite_id).ok_or_else(|| {
         let ids: Vec<&str> = ctx.manifest.suites.iter().map(|s| s.id.as_str()).collect();
-        Error::Usage(format!(
-            "no suite named `{suite_id}`; the suites are: {}",
-            ids.join(", ")
-        ))
+        Error::UnknownSuite {
+            name: suite_id.to_string(),
+            suggestion: format!("; the suites are: {}", ids.join(", ")),
+        }
     })?;
     let keys: Vec<String> = suite
         .katas
@@ -64,7 +64,7 @@ pub fn run_all(ctx: &Ctx, suite_id: &str, yes: bool) -> Result<i32> {
         &mut ask,
         SystemTime::now(),
     )
-    .map_err(|e| Error::Usage(e.to_string()))?;
+    .map_err(Error::ResetAll)?;
     let mut code = EXIT_OK;
     for r in results {
         match r.outcome {

@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use kata_runner::learn::reset::KataFile;
-use kata_runner::learn::restore;
+use crate::learn::reset::KataFile;
+use crate::learn::restore;
 
 use super::{Ctx, EXIT_OK};
 use crate::error::{Error, Result};
@@ -18,7 +18,7 @@ pub fn list(ctx: &Ctx, name: &str) -> Result<i32> {
     if backups.is_empty() {
         println!(
             "{key} has no backups (`cargo kata reset {}` makes one).",
-            kata.kata.id
+            kata.id
         );
         return Ok(EXIT_OK);
     }
@@ -34,7 +34,7 @@ pub fn list(ctx: &Ctx, name: &str) -> Result<i32> {
     }
     println!(
         "`cargo kata restore {} <name>` brings one back (without a name: the newest).",
-        kata.kata.id
+        kata.id
     );
     Ok(EXIT_OK)
 }
@@ -45,13 +45,13 @@ pub fn run(ctx: &Ctx, name: &str, backup: Option<&str>) -> Result<i32> {
     let key = kata.key();
     let file = KataFile {
         kata_id: &key,
-        file: Path::new(&kata.kata.file),
+        file: Path::new(&kata.file),
     };
     match restore::restore(&ctx.root, file, backup, SystemTime::now()) {
         Ok(outcome) => {
             println!("{}", outcome.message(&key, &ctx.root));
             Ok(EXIT_OK)
         }
-        Err(e) => Err(Error::Usage(format!("cannot restore {key}: {e}"))),
+        Err(source) => Err(Error::Restore { kata: key, source }),
     }
 }

@@ -1,21 +1,27 @@
 //! `cargo kata solution <kata> [--peek]`: the reference solution and a diff, once green.
 
-use std::io::{self, IsTerminal};
+use std::io;
 use std::path::PathBuf;
 
-use kata_runner::learn::solution::{self, SolutionRequest};
+use crate::learn::solution::{self, SolutionRequest};
 
 use super::Ctx;
+use crate::domain::Status;
 use crate::error::Result;
-use crate::state::Status;
 
-/// Runs the command.
+/// Checks the kata first (the solution is shown only once it is green, or with `--peek`,
+/// which is recorded), then prints HEAD's reference solution and a diff from the learner's
+/// file; exit 1 while it stays hidden.
 pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
     let kata = ctx.manifest.kata(name)?;
+    if let Some(refused) = crate::exam::refusal(&ctx.root, "solutions") {
+        eprint!("{refused}");
+        return Ok(super::EXIT_RED);
+    }
     let key = kata.key();
     let (verdicts, _) = crate::check::check(&ctx.settings(), &[kata], 0)?;
     let green = verdicts.first().is_some_and(|v| v.status == Status::Green);
-    let kata_file: PathBuf = ctx.root.join(&kata.kata.file);
+    let kata_file: PathBuf = ctx.root.join(&kata.file);
     let solution_file: PathBuf = ctx.root.join(kata.solution_file());
     let request = SolutionRequest {
         kata_id: &key,
@@ -23,7 +29,7 @@ pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
         solution_file: &solution_file,
         green,
         peek,
-        color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color: crate::term::Style::detect().color,
     };
     let mut record_peek = |_: &str| -> std::result::Result<(), solution::RecordError> {
         let mut progress = crate::state::load(&ctx.root).progress;

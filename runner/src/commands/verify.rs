@@ -1,11 +1,12 @@
 //! `cargo kata verify [--suite <id>]…`: the facilitator's proof; ends with `verify: N passed, N failed`.
 
 use super::{Ctx, EXIT_OK, EXIT_RED, print_json};
+use crate::domain::Suite;
 use crate::error::{Error, Result};
-use crate::manifest::Suite;
 use crate::verify;
 
-/// Runs the command.
+/// Proves the chosen suites (all by default, then stray folders are found too): prints each
+/// stage's claim with its failed checks, or the JSON report; exit 1 if anything failed.
 pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
     let suites: Vec<&Suite> = if only.is_empty() {
         ctx.manifest.suites.iter().collect()
@@ -31,44 +32,9 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
     let whole = only.is_empty().then_some(&ids[..]);
     let report = verify::verify(&ctx.settings(), &suites, whole)?;
     if ctx.json {
-        print_json(&report)?;
+        print_json(&crate::json::Verify::new(&report))?;
     } else {
-        let s = ctx.style;
-        for stage in verify::Stage::ALL {
-            let of: Vec<&verify::Item> =
-                report.checks.iter().filter(|c| c.stage == stage).collect();
-            let bad: Vec<&&verify::Item> = of.iter().filter(|c| !c.ok).collect();
-            let what = stage.claim();
-            let mark = if bad.is_empty() {
-                s.green("ok")
-            } else {
-                s.red("FAILED")
-            };
-            println!(
-                "{mark:>6}  {what} ({}/{} checks)",
-                of.len() - bad.len(),
-                of.len()
-            );
-            for c in bad {
-                println!("        {} {}", s.red("✗"), c.name);
-                for line in c.detail.lines() {
-                    println!("            {line}");
-                }
-            }
-            if stage == verify::Stage::Dodges {
-                // Which test catches each dodge is the point of the stage: show it.
-                for c in of.iter().filter(|c| c.ok) {
-                    println!("        {} {}: {}", s.green("✓"), c.name, c.detail);
-                }
-                for line in verify::dodges::summaries(&report, &suites) {
-                    println!("        {line}");
-                }
-            }
-        }
-        println!(
-            "{}",
-            s.dim(&format!("stubs built from {}", report.stubs_from))
-        );
+        print!("{}", crate::render::verify(&report, &suites, ctx.style));
     }
     if !ctx.json {
         println!("verify: {} passed, {} failed", report.passed, report.failed);

@@ -2,15 +2,16 @@
 
 use std::time::Duration;
 
-use kata_runner::learn::watch::{self, Verdict, WatchExit, WatchHooks, WatchOptions};
+use crate::learn::watch::{self, Verdict, WatchExit, WatchHooks, WatchOptions};
 
 use super::{Ctx, EXIT_OK};
+use crate::domain::KataRef;
+use crate::domain::Status;
 use crate::error::{Error, Result};
-use crate::manifest::KataRef;
-use crate::state::Status;
 use crate::{render, status};
 
-/// Runs the command.
+/// Watches from the named kata (or the first that is not green) until interrupted or quit;
+/// with `keys` false, reads neither keys nor stdin. Ctrl-C exits with 130.
 pub fn run(ctx: &Ctx, start: Option<&str>, keys: bool) -> Result<i32> {
     let current = match start {
         Some(name) => Some(ctx.manifest.kata(name)?),
@@ -28,9 +29,9 @@ pub fn run(ctx: &Ctx, start: Option<&str>, keys: bool) -> Result<i32> {
     let mut options = WatchOptions::new(&ctx.root);
     options.keys = keys;
     match watch::run(&options, &mut hooks) {
-        Ok(WatchExit::Signal) => Ok(130),
+        Ok(WatchExit::Signal) => Ok(super::EXIT_INTERRUPTED),
         Ok(_) => Ok(EXIT_OK),
-        Err(e) => Err(Error::Usage(format!("watch mode stopped: {e}"))),
+        Err(e) => Err(Error::Watch(e)),
     }
 }
 
@@ -103,7 +104,8 @@ impl WatchHooks for Hooks<'_> {
         match super::check::check_rendered_as(self.ctx, self.current, counted) {
             Ok(r) => Verdict {
                 green: r.green,
-                rendered: r.text,
+                // The exam's time left and the plan's time box, when they apply.
+                rendered: r.text + &super::exam::clock(self.ctx, &self.current),
                 kata_id,
                 elapsed_to_green: r.time_to_green_secs.map(Duration::from_secs),
             },

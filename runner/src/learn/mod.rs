@@ -18,7 +18,7 @@
 //! - `solution <kata> [--peek]`: `solution::show(SolutionRequest { kata_id, kata_file,
 //!   solution_file, green, peek, color }, &mut |id| progress.record_peek(id), &mut stdout)`;
 //!   on error print it and exit with `err.exit_code()`. `color` is
-//!   `stdout.is_terminal() && NO_COLOR is unset`.
+//!   `term::Style::detect().color` (the runner's one colour rule).
 //! - `runner/scripts/measure-loop.sh <kata-file> [runs]` times `cargo kata check` after an
 //!   edit, once `check` exists.
 

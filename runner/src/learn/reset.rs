@@ -9,7 +9,6 @@
 use std::fs;
 use std::io::{self, BufRead, Write};
 use std::path::{Component, Path, PathBuf};
-use std::process::Command;
 use std::time::SystemTime;
 
 use crate::learn::fsx::{create_dir_all_durable, replace_atomically, write_new_durable};
@@ -200,12 +199,7 @@ pub fn pristine_stub(root: &Path, file: &Path) -> Result<Vec<u8>, ResetError> {
     if let Some(stub) = crate::pristine::locked_stub(root, &spec) {
         return Ok(stub);
     }
-    let output = Command::new("git")
-        .arg("--no-pager")
-        .arg("show")
-        .arg(format!("HEAD:./{spec}"))
-        .current_dir(root)
-        .output()
+    let output = crate::git::output(root, &["--no-pager", "show", &format!("HEAD:./{spec}")])
         .map_err(ResetError::GitUnavailable)?;
     if output.status.success() {
         Ok(output.stdout)
@@ -219,10 +213,7 @@ pub fn pristine_stub(root: &Path, file: &Path) -> Result<Vec<u8>, ResetError> {
 
 /// Fails unless `root` is inside a git work tree.
 pub fn ensure_git_checkout(root: &Path) -> Result<(), ResetError> {
-    let output = Command::new("git")
-        .args(["rev-parse", "--is-inside-work-tree"])
-        .current_dir(root)
-        .output();
+    let output = crate::git::output(root, &["rev-parse", "--is-inside-work-tree"]);
     let output = match output {
         Ok(o) => o,
         // A missing root also fails to spawn: say it as it is.

@@ -47,8 +47,8 @@ impl SolutionError {
     /// anything that went wrong.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Self::NotGreen { .. } => 1,
-            _ => 2,
+            Self::NotGreen { .. } => crate::exit::EXIT_RED,
+            _ => crate::exit::EXIT_ERROR,
         }
     }
 }
@@ -69,7 +69,7 @@ pub struct SolutionRequest<'a> {
     pub green: bool,
     /// `--peek`: show it even before green.
     pub peek: bool,
-    /// Colour the diff: stdout is a terminal and `NO_COLOR` is unset.
+    /// Colour the diff ([`Style::detect`]'s rule).
     pub color: bool,
 }
 
@@ -129,28 +129,25 @@ pub fn show_reference(
         })?;
         Shown::Peeked
     };
-    let style = Style::new(req.color);
+    let style = Style::colored(req.color);
     if shown == Shown::Peeked {
         writeln!(
             out,
             "{}",
-            style.paint(
-                YELLOW,
-                &format!("Peeking at {} before green (recorded).", req.kata_id)
-            )
+            style.yellow(&format!(
+                "Peeking at {} before green (recorded).",
+                req.kata_id
+            ))
         )?;
     }
     writeln!(
         out,
         "{}\n",
-        style.paint(
-            BOLD,
-            &format!(
-                "Reference solution for {} ({}):",
-                req.kata_id,
-                req.solution_file.display()
-            )
-        )
+        style.bold(&format!(
+            "Reference solution for {} ({}):",
+            req.kata_id,
+            req.solution_file.display()
+        ))
     )?;
     out.write_all(reference.as_bytes())?;
     if !reference.ends_with('\n') {
@@ -160,7 +157,7 @@ pub fn show_reference(
     if learner == reference {
         writeln!(out, "Your file is identical to the reference solution.")?;
     } else {
-        writeln!(out, "{}", style.paint(BOLD, "Your file → the reference:"))?;
+        writeln!(out, "{}", style.bold("Your file → the reference:"))?;
         out.write_all(
             unified_diff(
                 &learner,
@@ -176,36 +173,12 @@ pub fn show_reference(
     Ok(shown)
 }
 
-const RED: &str = "\x1b[31m";
-const GREEN: &str = "\x1b[32m";
-const CYAN: &str = "\x1b[36m";
-const YELLOW: &str = "\x1b[33m";
-const BOLD: &str = "\x1b[1m";
-const RESET: &str = "\x1b[0m";
-
-#[derive(Clone, Copy)]
-struct Style {
-    color: bool,
-}
-
-impl Style {
-    fn new(color: bool) -> Self {
-        Self { color }
-    }
-
-    fn paint(self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("{code}{text}{RESET}")
-        } else {
-            text.to_owned()
-        }
-    }
-}
+use crate::term::Style;
 
 /// A unified diff (3 lines of context) from `old` to `new`; with `color`, removed lines
 /// are red, added lines green and hunk headers cyan. Empty when the texts are equal.
 pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str, color: bool) -> String {
-    let style = Style::new(color);
+    let style = Style::colored(color);
     let diff = TextDiff::from_lines(old, new);
     let mut text = String::new();
     let mut hunks = diff.unified_diff();
@@ -215,20 +188,21 @@ pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str, color:
         return text;
     }
     // Writing to a String cannot fail.
-    let _ = writeln!(text, "{}", style.paint(BOLD, &format!("--- {old_name}")));
-    let _ = writeln!(text, "{}", style.paint(BOLD, &format!("+++ {new_name}")));
+    let _ = writeln!(text, "{}", style.bold(&format!("--- {old_name}")));
+    let _ = writeln!(text, "{}", style.bold(&format!("+++ {new_name}")));
     for hunk in hunks {
-        let _ = writeln!(text, "{}", style.paint(CYAN, &hunk.header().to_string()));
+        let _ = writeln!(text, "{}", style.cyan(&hunk.header().to_string()));
         for change in hunk.iter_changes() {
-            let (sign, code) = match change.tag() {
-                ChangeTag::Delete => ('-', Some(RED)),
-                ChangeTag::Insert => ('+', Some(GREEN)),
-                ChangeTag::Equal => (' ', None),
+            let sign = match change.tag() {
+                ChangeTag::Delete => '-',
+                ChangeTag::Insert => '+',
+                ChangeTag::Equal => ' ',
             };
             let line = format!("{sign}{}", change.value().trim_end_matches(['\n', '\r']));
-            let _ = match code {
-                Some(code) => writeln!(text, "{}", style.paint(code, &line)),
-                None => writeln!(text, "{line}"),
+            let _ = match change.tag() {
+                ChangeTag::Delete => writeln!(text, "{}", style.red(&line)),
+                ChangeTag::Insert => writeln!(text, "{}", style.green(&line)),
+                ChangeTag::Equal => writeln!(text, "{line}"),
             };
             if change.missing_newline() {
                 let _ = writeln!(text, "\\ No newline at end of file");

@@ -15,8 +15,8 @@ use std::time::Instant;
 use super::{Report, Stage, errors_of};
 use crate::build::{self, BuildRequest};
 use crate::check::{self, Settings, TestSet};
+use crate::domain::{Kata, Suite};
 use crate::error::{Error, Result};
-use crate::manifest::{Kata, Suite};
 use crate::run;
 
 /// The folder, inside a suite's solution crate, that holds its dodges.
@@ -148,7 +148,7 @@ pub fn stage(
         return Ok(());
     }
     // Removed when the guard drops, and by the interrupt handler on Ctrl-C.
-    let guard = kata_runner::interrupt::owned_temp_dir_in(None, "kata-verify-")
+    let guard = crate::interrupt::owned_temp_dir_in(None, "kata-verify-")
         .map_err(|e| crate::error::Error::io("creating a temp dir for the dodges", e))?;
     swap_each(settings, guard.path(), &work, report)
 }

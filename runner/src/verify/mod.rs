@@ -10,9 +10,10 @@ use serde::Serialize;
 
 use crate::build::{self, BuildRequest};
 use crate::check::{self, Settings, TestSet};
+use crate::domain::Outcome;
+use crate::domain::{KataRef, Suite};
 use crate::error::{Error, Result};
-use crate::manifest::{KataRef, Suite};
-use crate::run::{self, Outcome};
+use crate::run;
 
 pub mod dodges;
 pub mod sync;
@@ -143,7 +144,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
     let state_dir = root.join(crate::state::STATE_DIR);
     std::fs::create_dir_all(&state_dir)
         .map_err(|e| Error::io(format!("creating {}", state_dir.display()), e))?;
-    let refs_guard = kata_runner::interrupt::TempPath::register(
+    let refs_guard = crate::interrupt::TempPath::register(
         state_dir.join(format!("verify-snapshot-refs-{}.txt", std::process::id())),
     );
     let refs_file = refs_guard.path().to_path_buf();
@@ -356,7 +357,7 @@ fn stubs(
     Ok(tests)
 }
 
-/// Checks every kata's stub against `katas.lock` (see `kata_runner::pristine`): a hash is
+/// Checks every kata's stub against `katas.lock` (see `crate::pristine`): a hash is
 /// recorded, the repository has that blob, and HEAD's stub is it. Returns the stubs whose
 /// pristine text differs from HEAD's (file, locked text), to be tested instead.
 fn pristine_checks(
@@ -364,8 +365,8 @@ fn pristine_checks(
     suites: &[&Suite],
     report: &mut Report,
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    use kata_runner::pristine::{self, LOCK_FILE, Lock};
-    let lock = Lock::load(root).map_err(Error::Usage)?;
+    use crate::pristine::{self, LOCK_FILE, Lock};
+    let lock = Lock::load(root)?;
     let mut overrides = Vec::new();
     for suite in suites {
         for kata in &suite.katas {
@@ -423,17 +424,18 @@ fn pristine_checks(
 fn pristine_root(
     root: &Path,
     overrides: &[(String, Vec<u8>)],
-) -> Result<(PathBuf, Option<kata_runner::interrupt::TempPath>)> {
+) -> Result<(PathBuf, Option<crate::interrupt::TempPath>)> {
     match crate::git::is_clean(root, "katas") {
         Ok(true) if overrides.is_empty() => return Ok((root.to_path_buf(), None)),
         Ok(_) => {}
         Err(e) => {
-            return Err(Error::Usage(format!(
-                "verify needs git to find the committed stubs: {e}"
-            )));
+            return Err(Error::GitNeeded {
+                what: "verify",
+                source: Box::new(e),
+            });
         }
     }
-    let guard = kata_runner::interrupt::owned_temp_dir_in(None, "kata-verify-")
+    let guard = crate::interrupt::owned_temp_dir_in(None, "kata-verify-")
         .map_err(|e| Error::io("creating a temp dir for the pristine stubs", e))?;
     let temp = guard.path().to_path_buf();
     copy_tree(root, &temp, true)?;
@@ -613,20 +615,87 @@ fn read_refs(root: &Path, path: &Path) -> HashSet<PathBuf> {
         .collect()
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        let name = e.file_name();
-        if name == "target" || name == ".git" {
-            continue;
+/// Every file under `dir` but build output, appended to `out`.
+pub(crate) fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    out.extend(crate::walk::files(dir, crate::walk::SKIPPED));
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    #[test]
+    fn the_report_counts_what_held_and_what_did_not() {
+        let mut r = Report::default();
+        r.push(Stage::Solution, "a", true, "");
+        r.push(Stage::Stub, "b", false, "passes on the stub");
+        r.push(Stage::Sync, "c", true, "");
+        assert_eq!((r.passed, r.failed, r.checks.len()), (2, 1, 3));
+        assert_eq!(r.checks[1].stage, Stage::Stub);
+        assert_eq!(r.checks[1].detail, "passes on the stub");
+    }
+
+    #[test]
+    fn an_outcome_is_described_with_where_it_failed() {
+        let failed = Outcome::Failed {
+            message: "boom".into(),
+            location: Some(crate::libtest::Location {
+                file: "tests/s/a.rs".into(),
+                line: 3,
+                column: 1,
+            }),
+            output: String::new(),
+        };
+        assert_eq!(describe(&failed), "boom\n(at tests/s/a.rs:3)");
+        assert_eq!(describe(&Outcome::Passed), "");
+        assert!(describe(&Outcome::Ignored).contains("every test to run"));
+        assert_eq!(
+            describe(&Outcome::TimedOut { secs: 4 }),
+            "timed out after 4 s"
+        );
+    }
+
+    #[test]
+    fn only_a_packages_errors_explain_why_it_does_not_build() {
+        let d = |pkg: &str, level: &str, text: &str| crate::build::Diagnostic {
+            package: pkg.into(),
+            level: level.into(),
+            rendered: format!("{text}\n"),
+            spans: Vec::new(),
+        };
+        let diags = [
+            d("solution-s", "error", "E1"),
+            d("solution-s", "warning", "W"),
+            d("kata-s", "error", "E2"),
+            d("solution-s", "error", "E3"),
+        ];
+        assert_eq!(errors_of(&diags, "solution-s"), "E1\nE3");
+    }
+
+    #[test]
+    fn the_copy_of_the_repository_leaves_out_build_output_git_and_the_katas() {
+        let from = tempfile::tempdir().unwrap();
+        let to = tempfile::tempdir().unwrap();
+        for (rel, text) in [
+            ("Cargo.toml", "w"),
+            ("katas/s/src/a.rs", "stub"),
+            ("tests/s/a.rs", "t"),
+            ("target/x", "built"),
+            (".git/HEAD", "ref"),
+            (".kata/progress.json", "{}"),
+            ("solutions/s/target/y", "built"),
+        ] {
+            let p = from.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
         }
-        match e.file_type() {
-            Ok(ft) if ft.is_dir() => walk(&p, out),
-            Ok(ft) if ft.is_file() => out.push(p),
-            _ => {}
-        }
+        copy_tree(from.path(), to.path(), true).unwrap();
+        let mut copied = Vec::new();
+        walk(to.path(), &mut copied);
+        let rel: Vec<String> = copied
+            .iter()
+            .map(|p| p.strip_prefix(to.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(rel, ["Cargo.toml", "tests/s/a.rs"]);
     }
 }

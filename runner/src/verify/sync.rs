@@ -3,7 +3,8 @@
 //!
 //! For each suite (the rule, documented in docs/authoring.md):
 //! - both crates (`katas/<suite>/`, `solutions/<suite>/`) have a `Cargo.toml` whose
-//!   `[features]` are exactly `one-kata` and one per kata (a `default` feature is allowed),
+//!   `[features]` are exactly `one-kata` and one per kata (a `default` feature is allowed,
+//!   and so is `held-out`, which compiles the exam's held-out cases),
 //!   and a `src/lib.rs` with one `pub mod <kata>;` per kata, either plain or gated
 //!   `#[cfg(any(not(feature = "one-kata"), feature = "<kata>"))]`, and no other `pub mod`;
 //! - `tests/<suite>/mod.rs` has one `mod <kata>;` per kata, gated like the above; a `mod x;`
@@ -22,7 +23,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::{Report, Stage};
-use crate::manifest::Suite;
+use crate::domain::Suite;
 
 /// The folders that hold one sub-folder per suite.
 pub const SUITE_DIRS: [&str; 4] = ["katas", "solutions", "tests", "snapshots"];
@@ -164,7 +165,11 @@ pub fn feature_problems(found: &BTreeSet<String>, katas: &[&str]) -> Vec<String>
         }
     }
     for f in found {
-        if f != "one-kata" && f != "default" && !katas.contains(&f.as_str()) {
+        if f != "one-kata"
+            && f != "default"
+            && f != crate::exam::HELD_OUT_FEATURE
+            && !katas.contains(&f.as_str())
+        {
             out.push(format!("feature `{f}` names no kata of the manifest"));
         }
     }
@@ -325,7 +330,7 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
             .katas
             .iter()
             .map(|kata| {
-                let file = crate::manifest::KataRef { suite, kata };
+                let file = crate::domain::KataRef { suite, kata };
                 let file = if crates == "katas" {
                     kata.file.clone()
                 } else {
@@ -420,7 +425,7 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
     }
 
     for kata in &suite.katas {
-        let file = crate::manifest::KataRef { suite, kata }.solution_file();
+        let file = crate::domain::KataRef { suite, kata }.solution_file();
         let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
             continue; // the manifest stage names a missing solution file
         };

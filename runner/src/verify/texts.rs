@@ -21,7 +21,7 @@
 use std::path::Path;
 
 use super::{Report, Stage};
-use crate::manifest::{KataRef, Suite};
+use crate::domain::{KataRef, Suite};
 
 /// A token of Rust source, as far as this stage needs one.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,410 @@
+//! The runner's vocabulary: katas, statuses, test outcomes, verdicts and list rows.
+//!
+//! Every other module speaks in these types: the manifest produces katas, `check` produces
+//! verdicts, `status` produces rows, and `render`, `json` and `state` consume them. Keeping
+//! them here (and not in one of their producers or consumers) lets each of those modules
+//! import what it needs without reaching into another's internals.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::build::Diagnostic;
+use crate::libtest::Location;
+
+// --- The curriculum: suites and katas, as katas.toml lists them. ---
+
+/// One suite: an article turned into katas.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Suite {
+    /// The folder name under katas/, solutions/, tests/.
+    pub id: String,
+    /// What the suite is about.
+    pub title: String,
+    /// The source article's title.
+    #[serde(default)]
+    pub article: String,
+    /// The source article's URL.
+    #[serde(default)]
+    pub url: String,
+    /// The katas in order.
+    #[serde(default, rename = "kata")]
+    pub katas: Vec<Kata>,
+}
+
+/// One kata: a file to edit and the tests that judge it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Kata {
+    /// The module name, unique within its suite.
+    pub id: String,
+    /// What the learner builds.
+    pub title: String,
+    /// The learner's file, relative to the repository root.
+    pub file: String,
+    /// The test filter selecting exactly this kata's tests (`suite::<id>::`).
+    pub tests: String,
+    /// Concepts the kata teaches.
+    #[serde(default)]
+    pub concepts: Vec<String>,
+    /// Progressive hints, from "where to look" to "which std item to use".
+    #[serde(default)]
+    pub hints: Vec<String>,
+}
+
+/// A kata together with the suite it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct KataRef<'m> {
+    /// The suite.
+    pub suite: &'m Suite,
+    /// The kata.
+    pub kata: &'m Kata,
+}
+
+impl std::ops::Deref for KataRef<'_> {
+    type Target = Kata;
+
+    /// A kata reference reads as its kata: `verdict.kata.file` is the kata's file, with no
+    /// second `.kata` in between.
+    fn deref(&self) -> &Kata {
+        self.kata
+    }
+}
+
+impl KataRef<'_> {
+    /// `suite/kata`, unique across the curriculum.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.suite.id, self.kata.id)
+    }
+
+    /// Whether the suite's crate under `crates_dir` (`katas` or `solutions`) declares the
+    /// features `one-kata` and `<kata>`, which compile only this kata's tests.
+    pub fn has_one_kata_feature(&self, root: &Path, crates_dir: &str) -> bool {
+        std::fs::read_to_string(
+            root.join(crates_dir)
+                .join(&self.suite.id)
+                .join("Cargo.toml"),
+        )
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("features").and_then(|f| f.as_table()).cloned())
+        .is_some_and(|f| f.contains_key("one-kata") && f.contains_key(&self.kata.id))
+    }
+
+    /// The reference solution's file: the kata file with `katas/` replaced by `solutions/`.
+    pub fn solution_file(&self) -> String {
+        match self.kata.file.strip_prefix("katas/") {
+            Some(rest) => format!("solutions/{rest}"),
+            None => self.kata.file.clone(),
+        }
+    }
+}
+
+impl Suite {
+    /// The learner's package.
+    pub fn kata_package(&self) -> String {
+        format!("kata-{}", self.id)
+    }
+
+    /// The reference package.
+    pub fn solution_package(&self) -> String {
+        format!("solution-{}", self.id)
+    }
+}
+
+// --- What the learner sees about a kata. ---
+
+/// A kata's status as last seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every test passes.
+    Green,
+    /// Some test fails, times out or crashes.
+    Red,
+    /// The learner's crate does not compile.
+    DoesNotCompile,
+    /// Untouched stub, never checked.
+    NotStarted,
+}
+
+impl Status {
+    /// Words for the learner.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Green => "green",
+            Status::Red => "red",
+            Status::DoesNotCompile => "does not compile",
+            Status::NotStarted => "not started",
+        }
+    }
+}
+
+// --- How one test ended. ---
+
+/// How one test ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// It passed.
+    Passed,
+    /// It failed (a panic or an unmet `should_panic`).
+    Failed {
+        /// The assertion message.
+        message: String,
+        /// Where it panicked.
+        location: Option<Location>,
+        /// What it printed before (e.g. a snapshot diff).
+        output: String,
+    },
+    /// Killed after the timeout.
+    TimedOut {
+        /// The timeout in seconds.
+        secs: u64,
+    },
+    /// Killed by a signal or an abnormal exit (stack overflow, abort).
+    Crashed {
+        /// What happened and the end of its stderr.
+        detail: String,
+    },
+    /// libtest skipped it (`#[ignore]`).
+    Ignored,
+    /// Not run: another test of the same kata timed out first, so the rest of the kata is
+    /// not given the full timeout each (an endless loop would cost minutes).
+    NotRun {
+        /// The test that timed out.
+        after: String,
+        /// Its timeout in seconds.
+        secs: u64,
+    },
+}
+
+impl Outcome {
+    /// Stable name used in JSON output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed { .. } => "failed",
+            Outcome::TimedOut { .. } => "timed_out",
+            Outcome::Crashed { .. } => "crashed",
+            Outcome::Ignored => "ignored",
+            Outcome::NotRun { .. } => "not_run",
+        }
+    }
+
+    /// Whether the test counts as passing: libtest said `ok`. An ignored test never does.
+    pub fn is_pass(&self) -> bool {
+        matches!(self, Outcome::Passed)
+    }
+}
+
+/// The result of one test.
+#[derive(Debug, Clone)]
+pub struct TestResult {
+    /// The test's name.
+    pub name: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Wall time.
+    pub duration: Duration,
+}
+
+// --- The verdict on one kata. ---
+
+/// The verdict on one kata.
+#[derive(Debug, Clone)]
+pub struct Verdict<'m> {
+    /// The kata.
+    pub kata: KataRef<'m>,
+    /// Its status.
+    pub status: Status,
+    /// Its tests' results, in list order.
+    pub tests: Vec<TestResult>,
+    /// rustc's errors that block it (its own file's first).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Something else the learner should know (no tests matched, …).
+    pub note: Option<String>,
+    /// What the verdict was computed from, taken before the build started.
+    pub inputs: Inputs,
+}
+
+impl Verdict<'_> {
+    /// Tests that passed (an ignored test never does).
+    pub fn passed(&self) -> usize {
+        self.tests.iter().filter(|t| t.outcome.is_pass()).count()
+    }
+
+    /// Tests that did not pass: failed, timed out, crashed, ignored or not run.
+    pub fn failed(&self) -> usize {
+        self.tests.len() - self.passed()
+    }
+}
+
+/// The state of a kata's inputs: its file's hash and its suite's fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inputs {
+    /// Hash of the kata file.
+    pub file_hash: String,
+    /// Hash of everything the suite's verdicts depend on.
+    pub fingerprint: String,
+}
+
+// --- One line of `cargo kata list`. ---
+
+/// One kata's status as the summary and `list` know it.
+#[derive(Debug, Clone)]
+pub struct Row<'m> {
+    /// The kata.
+    pub kata: KataRef<'m>,
+    /// Its status.
+    pub status: Status,
+    /// Passing tests (when known).
+    pub passed: usize,
+    /// Failing tests (when known).
+    pub failed: usize,
+}
+
+/// A one-suite curriculum and verdicts on it, for the unit tests of the modules that consume
+/// these types (`render`, `json`, `check`, `status`).
+#[cfg(test)]
+pub(crate) mod sample {
+    use std::path::Path;
+    use std::time::Duration;
+
+    use super::{Inputs, KataRef, Outcome, Status, TestResult, Verdict};
+    use crate::manifest::Manifest;
+
+    /// Two katas in one suite: `add` (with hints) and `double`.
+    pub fn manifest() -> Manifest {
+        Manifest::parse(
+            r#"
+[[suite]]
+id = "s1-demo"
+title = "A demo suite"
+
+[[suite.kata]]
+id = "add"
+title = "Adding numbers"
+file = "katas/s1-demo/src/add.rs"
+tests = "suite::add::"
+concepts = ["addition"]
+hints = ["Look at the + operator."]
+
+[[suite.kata]]
+id = "double"
+title = "Doubling"
+file = "katas/s1-demo/src/double.rs"
+tests = "suite::double::"
+"#,
+            Path::new("katas.toml"),
+        )
+        .expect("the sample manifest is valid")
+    }
+
+    /// The kata `id` of the sample manifest.
+    pub fn kata<'m>(m: &'m Manifest, id: &str) -> KataRef<'m> {
+        m.kata(id).expect("a kata of the sample manifest")
+    }
+
+    /// One test of `kata` with `outcome`.
+    pub fn test(kata: &KataRef<'_>, name: &str, outcome: Outcome) -> TestResult {
+        TestResult {
+            name: format!("{}{name}", kata.tests),
+            outcome,
+            duration: Duration::from_millis(3),
+        }
+    }
+
+    /// A verdict on `kata` with `tests`, its status judged as `check` does.
+    pub fn verdict<'m>(kata: KataRef<'m>, tests: Vec<TestResult>) -> Verdict<'m> {
+        let status = if tests.iter().all(|t| t.outcome.is_pass()) && !tests.is_empty() {
+            Status::Green
+        } else {
+            Status::Red
+        };
+        Verdict {
+            kata,
+            status,
+            tests,
+            diagnostics: Vec::new(),
+            note: None,
+            inputs: Inputs {
+                file_hash: "h".into(),
+                fingerprint: "f".into(),
+            },
+        }
+    }
+
+    /// A failed assertion at `file:line`.
+    pub fn failed(message: &str, file: &str, line: u32) -> Outcome {
+        Outcome::Failed {
+            message: message.into(),
+            location: Some(crate::libtest::Location {
+                file: file.into(),
+                line,
+                column: 5,
+            }),
+            output: String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sample;
+    use super::*;
+
+    #[test]
+    fn a_kata_ref_reads_as_its_kata_and_knows_its_solution_file() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        assert_eq!(k.id, "add");
+        assert_eq!(k.key(), "s1-demo/add");
+        assert_eq!(k.solution_file(), "solutions/s1-demo/src/add.rs");
+        assert_eq!(k.suite.kata_package(), "kata-s1-demo");
+        assert_eq!(k.suite.solution_package(), "solution-s1-demo");
+    }
+
+    #[test]
+    fn only_a_pass_counts_as_passing_and_each_outcome_has_a_json_name() {
+        let outcomes = [
+            (Outcome::Passed, "passed", true),
+            (sample::failed("x", "f.rs", 1), "failed", false),
+            (Outcome::TimedOut { secs: 1 }, "timed_out", false),
+            (Outcome::Crashed { detail: "d".into() }, "crashed", false),
+            (Outcome::Ignored, "ignored", false),
+            (
+                Outcome::NotRun {
+                    after: "t".into(),
+                    secs: 1,
+                },
+                "not_run",
+                false,
+            ),
+        ];
+        for (outcome, kind, pass) in outcomes {
+            assert_eq!(outcome.kind(), kind);
+            assert_eq!(outcome.is_pass(), pass, "{kind}");
+        }
+    }
+
+    #[test]
+    fn a_verdict_counts_its_passed_and_failed_tests() {
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let v = sample::verdict(
+            k,
+            vec![
+                sample::test(&k, "a", Outcome::Passed),
+                sample::test(&k, "b", Outcome::Ignored),
+                sample::test(&k, "c", Outcome::TimedOut { secs: 2 }),
+            ],
+        );
+        assert_eq!((v.passed(), v.failed()), (1, 2));
+    }
+
+    #[test]
+    fn statuses_have_words_for_the_learner() {
+        assert_eq!(Status::DoesNotCompile.label(), "does not compile");
+        assert_eq!(Status::NotStarted.label(), "not started");
+    }
+}

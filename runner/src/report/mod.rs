@@ -1,0 +1,344 @@
+//! The learner's snapshot: `cargo kata report` (a page for the terminal) and
+//! `cargo kata report --json` (a versioned document a facilitator collects).
+//!
+//! Built from three sources only: the statuses `status::refresh` computes, the honest
+//! record in `.kata/progress.json`, and HEAD's reference solutions (to flag a kata file that
+//! is a copy of one). Kata ids are `suite/kata`, never positions, so a snapshot taken on one
+//! version of the curriculum still merges with one taken on another (`cohort`).
+
+pub mod cohort;
+pub mod html;
+pub mod readiness;
+pub mod text;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Row, Status};
+use crate::state::{self, KataProgress, Progress};
+
+/// The JSON shape's version: bumped on any change a reader could trip over.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Checks without a green after which a kata counts as stuck, when its last verdict passes at
+/// most half of its tests (many failing checks, little progress).
+pub const STUCK_CHECKS: u32 = 8;
+
+/// The whole snapshot.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    /// [`SCHEMA_VERSION`] of the writer.
+    pub schema_version: u32,
+    /// Who: `KATA_LEARNER`, else git's `user.name`, else null.
+    pub learner: Option<String>,
+    /// Unix seconds when the snapshot was taken.
+    pub generated_at: u64,
+    /// The active plan's title, if a plan restricted the curriculum.
+    #[serde(default)]
+    pub plan: Option<String>,
+    /// Whether the record is whole or was rebuilt after a corrupt progress file.
+    pub history: History,
+    /// One entry per kata, in curriculum order.
+    pub katas: Vec<KataReport>,
+    /// One entry per concept, sorted by name.
+    pub concepts: Vec<ConceptReport>,
+    /// Finished exams, oldest first (`cargo kata exam`).
+    #[serde(default)]
+    pub exams: Vec<crate::exam::ExamResult>,
+    /// Green katas.
+    pub green: usize,
+    /// All katas of the curriculum.
+    pub total: usize,
+}
+
+/// The progress file's history.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct History {
+    /// A corrupt progress file was set aside and the record rebuilt from test results.
+    pub rebuilt: bool,
+    /// Unix seconds of the earliest set-aside file (the record starts there).
+    pub rebuilt_at: Option<u64>,
+    /// The files set aside (`.kata/progress.json.corrupt-…`).
+    pub set_aside: Vec<String>,
+    /// There is no progress file at all (a fresh clone, CI): checks, hints and times are
+    /// unknown, not zero.
+    #[serde(default)]
+    pub no_record: bool,
+}
+
+/// What a kata file has in common with the reference solution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SolutionMatch {
+    /// Byte for byte HEAD's `solutions/<suite>/src/<kata>.rs`.
+    Identical,
+    /// The same once whitespace and `//` comments are removed.
+    IdenticalAfterFormatting,
+}
+
+/// Whether a kata's counts cover all of the learner's work on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Record {
+    /// Every check and hint since the kata was started.
+    Full,
+    /// Only what happened since the record was rebuilt: earlier work is unknown.
+    SinceRebuild,
+}
+
+/// One kata's line in the snapshot.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KataReport {
+    /// `suite/kata`.
+    pub id: String,
+    /// The kata's title.
+    pub title: String,
+    /// Concepts from katas.toml.
+    pub concepts: Vec<String>,
+    /// Last known status.
+    pub status: Status,
+    /// Tests that passed at the last check.
+    pub tests_passed: usize,
+    /// Tests of the kata at the last check (0 when never checked).
+    pub tests_total: usize,
+    /// Checks up to the first green.
+    pub checks: u32,
+    /// Checks after green.
+    pub practice_checks: u32,
+    /// Seconds from the first edit to the first green; null when not green or unknown.
+    pub time_to_green_secs: Option<u64>,
+    /// Hints taken before green.
+    pub hints_used: u32,
+    /// The solution was shown before green.
+    pub solution_peeked: bool,
+    /// Many failing checks with little progress.
+    pub stuck: bool,
+    /// The kata file is (nearly) the reference solution.
+    pub matches_solution: Option<SolutionMatch>,
+    /// Whether the counts are whole.
+    pub record: Record,
+    /// The active plan's time box for this kata, in seconds.
+    #[serde(default)]
+    pub time_box_secs: Option<u64>,
+}
+
+/// One concept's line: katas that teach it and how they went.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConceptReport {
+    /// The concept as katas.toml spells it.
+    pub concept: String,
+    /// Katas tagged with it.
+    pub katas: usize,
+    /// Of those, green.
+    pub passed: usize,
+    /// Median time to green over the green ones with a known time.
+    pub median_time_to_green_secs: Option<u64>,
+    /// Hints taken on them.
+    pub hints: u32,
+}
+
+/// Builds the snapshot from the statuses and the record.
+pub fn build(
+    root: &Path,
+    rows: &[Row<'_>],
+    progress: &Progress,
+    plan: Option<&crate::plan::Plan>,
+) -> Report {
+    let history = history(root);
+    let none = KataProgress::default();
+    let katas: Vec<KataReport> = rows
+        .iter()
+        .map(|row| {
+            let key = row.kata.key();
+            let p = progress.katas.get(&key).unwrap_or(&none);
+            let record = match history.rebuilt_at {
+                Some(at) if p.first_started.is_none_or(|s| s >= at) => Record::SinceRebuild,
+                _ => Record::Full,
+            };
+            let green = row.status == Status::Green;
+            // A green first seen after a rebuild has a clock of zero: that zero is not a time.
+            let time_to_green_secs = p
+                .time_to_green_secs
+                .filter(|&t| green && !(record == Record::SinceRebuild && t == 0));
+            let tests_total = row.passed + row.failed;
+            KataReport {
+                id: key,
+                title: row.kata.title.clone(),
+                concepts: row.kata.concepts.clone(),
+                status: row.status,
+                tests_passed: row.passed,
+                tests_total,
+                checks: p.checks,
+                practice_checks: p.practice_checks,
+                time_to_green_secs,
+                hints_used: p.hints_used,
+                solution_peeked: p.peeked,
+                stuck: is_stuck(row.status, p.checks, row.passed, tests_total),
+                matches_solution: matches_solution(root, &row.kata.file, &row.kata.solution_file()),
+                record,
+                time_box_secs: plan
+                    .and_then(|p| p.time_box(&row.kata.key()))
+                    .map(|m| u64::from(m) * 60),
+            }
+        })
+        .collect();
+    let concepts = concepts(&katas);
+    let green = katas.iter().filter(|k| k.status == Status::Green).count();
+    Report {
+        schema_version: SCHEMA_VERSION,
+        learner: learner(root),
+        generated_at: state::now(),
+        plan: plan.map(|p| p.title.clone()),
+        history,
+        total: katas.len(),
+        green,
+        katas,
+        concepts,
+        exams: crate::exam::history(root),
+    }
+}
+
+/// Many failing checks and at most half the tests passing.
+pub fn is_stuck(status: Status, checks: u32, passed: usize, total: usize) -> bool {
+    status != Status::Green && checks >= STUCK_CHECKS && passed * 2 <= total
+}
+
+/// Compares the learner's file with HEAD's reference solution (`None`: differs, or unreadable).
+pub fn matches_solution(root: &Path, file: &str, solution: &str) -> Option<SolutionMatch> {
+    let mine = std::fs::read(root.join(file)).ok()?;
+    let reference = crate::git::show_head(root, solution).ok()?;
+    compare(&mine, &reference)
+}
+
+/// [`SolutionMatch`] of two sources, if any.
+pub fn compare(mine: &[u8], reference: &[u8]) -> Option<SolutionMatch> {
+    if mine == reference {
+        return Some(SolutionMatch::Identical);
+    }
+    let norm = |b: &[u8]| normalise(&String::from_utf8_lossy(b));
+    (norm(mine) == norm(reference)).then_some(SolutionMatch::IdenticalAfterFormatting)
+}
+
+/// The source without whitespace and without `//` comments (doc comments included):
+/// what `rustfmt`, a re-indent or a reworded comment cannot change.
+fn normalise(source: &str) -> String {
+    source
+        .lines()
+        .map(|line| match line.find("//") {
+            // A `//` inside a string literal is cut too; both sides are cut alike.
+            Some(i) => &line[..i],
+            None => line,
+        })
+        .flat_map(str::chars)
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Files a corrupt progress file was set aside as; the record starts at the first.
+fn history(root: &Path) -> History {
+    let dir = root.join(state::STATE_DIR);
+    let prefix = format!("{}.corrupt-", state::PROGRESS_FILE);
+    let mut set_aside: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(&prefix))
+                .collect()
+        })
+        .unwrap_or_default();
+    set_aside.sort();
+    let rebuilt_at = set_aside.first().and_then(|n| {
+        n[prefix.len()..]
+            .split('-')
+            .next()
+            .and_then(|s| s.parse().ok())
+    });
+    History {
+        rebuilt: !set_aside.is_empty(),
+        rebuilt_at,
+        set_aside,
+        no_record: !state::progress_path(root).is_file(),
+    }
+}
+
+/// `KATA_LEARNER`, else git's `user.name`.
+fn learner(root: &Path) -> Option<String> {
+    if let Some(name) = std::env::var("KATA_LEARNER").ok().filter(|n| !n.is_empty()) {
+        return Some(name);
+    }
+    let out = crate::git::output(root, &["config", "user.name"]).ok()?;
+    let name = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !name.is_empty()).then_some(name)
+}
+
+/// The per-concept table.
+pub fn concepts(katas: &[KataReport]) -> Vec<ConceptReport> {
+    let mut by: BTreeMap<&str, Vec<&KataReport>> = BTreeMap::new();
+    for k in katas {
+        for c in &k.concepts {
+            by.entry(c.as_str()).or_default().push(k);
+        }
+    }
+    by.into_iter()
+        .map(|(concept, ks)| {
+            let mut times: Vec<u64> = ks.iter().filter_map(|k| k.time_to_green_secs).collect();
+            times.sort_unstable();
+            ConceptReport {
+                concept: concept.to_string(),
+                katas: ks.len(),
+                passed: ks.iter().filter(|k| k.status == Status::Green).count(),
+                median_time_to_green_secs: median(&times),
+                hints: ks.iter().map(|k| k.hints_used).sum(),
+            }
+        })
+        .collect()
+}
+
+/// The median of sorted values (the lower middle one for an even count).
+fn median(sorted: &[u64]) -> Option<u64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    Some(sorted[(sorted.len() - 1) / 2])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reformatted_copy_of_the_solution_is_flagged() {
+        let reference = b"pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n";
+        let mine = b"// mine\npub fn add(a: u32, b: u32) -> u32 { a + b }\n";
+        assert_eq!(
+            compare(reference, reference),
+            Some(SolutionMatch::Identical)
+        );
+        assert_eq!(
+            compare(mine, reference),
+            Some(SolutionMatch::IdenticalAfterFormatting)
+        );
+        assert_eq!(
+            compare(b"pub fn add(a: u32, b: u32) -> u32 { b + a }", reference),
+            None
+        );
+    }
+
+    #[test]
+    fn stuck_needs_many_checks_and_little_progress() {
+        assert!(is_stuck(Status::Red, STUCK_CHECKS, 1, 4));
+        assert!(!is_stuck(Status::Red, STUCK_CHECKS, 3, 4));
+        assert!(!is_stuck(Status::Red, STUCK_CHECKS - 1, 0, 4));
+        assert!(!is_stuck(Status::Green, 50, 4, 4));
+    }
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_lower_middle() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[5]), Some(5));
+        assert_eq!(median(&[1, 2, 9, 10]), Some(2));
+    }
+}

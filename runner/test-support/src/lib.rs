@@ -1,0 +1,97 @@
+//! What every suite's tests share, so that `tests/<suite>/mod.rs` holds only the suite's own
+//! helpers and its gated `mod` lines.
+//!
+//! Each kata crate and each solution crate has this crate as a dev-dependency; the suite's
+//! `tests/<suite>/mod.rs` (compiled into both) starts with:
+//!
+//! ```text
+//! pub(crate) use kata_test_support::proptest_config;
+//!
+//! /// `insta::assert_snapshot!` into `snapshots/<suite>/` (see `kata_test_support`).
+//! macro_rules! assert_suite_snapshot {
+//!     ($($arg:tt)*) => { kata_test_support::assert_suite_snapshot!($($arg)*) };
+//! }
+//! ```
+//!
+//! The local `macro_rules!` keeps the name in textual scope for the `mod` lines below it, as
+//! the macro defined in each `mod.rs` before this crate did: test files are unchanged.
+
+pub use insta;
+
+/// Proptest settings for every suite: no regression files in the repository (a failing case
+/// is printed, not saved), and a case count that keeps a learner's check fast.
+pub fn proptest_config() -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases: 64,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
+/// Where a test file's snapshots live, relative to that file (insta resolves a relative
+/// `snapshot_path` from the directory of the file that asserts): `snapshots/<suite>/` at the
+/// repository root, for `file` = `…/tests/<suite>/[<folder>/…]<kata>.rs`.
+///
+/// The suite is the folder right under `tests/` (the last `tests` component, so a kata crate's
+/// `katas/<suite>/src/../../../tests/<suite>/x.rs` and a plain `tests/<suite>/x.rs` agree). A
+/// path without `tests/` falls back to the file's own folder as the suite.
+pub fn snapshot_dir(file: &str) -> String {
+    let parts: Vec<&str> = file.split(['/', '\\']).collect();
+    let folders = &parts[..parts.len().saturating_sub(1)];
+    let (suite, depth) = match folders.iter().rposition(|p| *p == "tests") {
+        Some(i) if i + 1 < folders.len() => (folders[i + 1], folders.len() - i),
+        _ => (folders.last().copied().unwrap_or("."), 2),
+    };
+    format!("{}snapshots/{suite}", "../".repeat(depth))
+}
+
+/// `insta::assert_snapshot!(name, value)` stored as `snapshots/<suite>/<name>.snap`, whichever
+/// crate (kata or solution) runs the test: no module prefix, no expression in the file.
+#[macro_export]
+macro_rules! assert_suite_snapshot {
+    ($name:expr, $value:expr) => {
+        $crate::insta::with_settings!({
+            snapshot_path => $crate::snapshot_dir(file!()),
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            $crate::insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_suite_test_file_stores_its_snapshots_two_folders_up() {
+        assert_eq!(
+            snapshot_dir("tests/d16-iterators/lazy_pipeline.rs"),
+            "../../snapshots/d16-iterators"
+        );
+    }
+
+    #[test]
+    fn the_kata_crates_path_to_the_same_file_gives_the_same_folder() {
+        assert_eq!(
+            snapshot_dir("katas/d16-iterators/src/../../../tests/d16-iterators/lazy_pipeline.rs"),
+            "../../snapshots/d16-iterators"
+        );
+    }
+
+    #[test]
+    fn a_test_file_in_a_subfolder_climbs_one_more() {
+        assert_eq!(
+            snapshot_dir("tests/d21-testing/fixtures/report.rs"),
+            "../../../snapshots/d21-testing"
+        );
+    }
+
+    #[test]
+    fn proptest_persists_no_failures() {
+        let c = proptest_config();
+        assert!(c.failure_persistence.is_none());
+        assert_eq!(c.cases, 64);
+    }
+}

@@ -1,0 +1,123 @@
+//! `cargo kata report`: the learner's snapshot, as Markdown and as versioned JSON.
+
+mod common;
+
+use common::{ADD_SOLUTION, Fixture};
+use serde_json::Value;
+
+fn report(f: &Fixture) -> Value {
+    let run = f.kata(&["report", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    serde_json::from_str(&run.stdout).expect("report --json is JSON")
+}
+
+fn kata<'a>(r: &'a Value, id: &str) -> &'a Value {
+    r["katas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap_or_else(|| panic!("no kata {id} in {r}"))
+}
+
+#[test]
+fn the_json_snapshot_is_versioned_and_names_katas_by_suite_and_id() {
+    let f = Fixture::new("report-fresh");
+    let r = report(&f);
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["total"], 2);
+    let add = kata(&r, "s1-demo/add");
+    assert_eq!(add["status"], "not_started");
+    assert_eq!(add["checks"], 0);
+    assert_eq!(add["time_to_green_secs"], Value::Null);
+    assert_eq!(add["matches_solution"], Value::Null);
+    assert_eq!(r["history"]["rebuilt"], false);
+    assert_eq!(r["concepts"][0]["concept"], "addition");
+    assert_eq!(r["concepts"][0]["katas"], 1);
+}
+
+#[test]
+fn a_kata_file_that_is_the_reference_solution_is_flagged_even_reformatted() {
+    let f = Fixture::new("report-copied");
+    f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
+    assert_eq!(f.kata(&["check", "add"]).code, 0);
+    f.kata(&["hint", "double"]);
+    let r = report(&f);
+    let add = kata(&r, "s1-demo/add");
+    assert_eq!(add["status"], "green");
+    assert_eq!(add["tests_passed"], 3);
+    assert_eq!(add["tests_total"], 3);
+    assert_eq!(add["checks"], 1);
+    assert!(add["time_to_green_secs"].is_u64(), "{add}");
+    assert_eq!(add["matches_solution"], "identical");
+    assert_eq!(kata(&r, "s1-demo/double")["hints_used"], 1);
+    assert_eq!(r["concepts"][0]["passed"], 1);
+
+    f.write(
+        "katas/s1-demo/src/add.rs",
+        "// my own words\npub fn add(a: u32, b: u32) -> u32 { a + b }\n",
+    );
+    assert_eq!(
+        kata(&report(&f), "s1-demo/add")["matches_solution"],
+        "identical_after_formatting"
+    );
+
+    let page = f.kata(&["report"]);
+    assert_eq!(page.code, 0, "{page:?}");
+    assert!(
+        page.stdout.contains("| s1-demo/add | green | 3/3 | 1 |"),
+        "{page:?}"
+    );
+    assert!(
+        page.stdout.contains("the solution, reformatted"),
+        "{page:?}"
+    );
+    assert!(page.stdout.contains("## Concepts"), "{page:?}");
+    assert!(page.stdout.contains("| addition | 1 | 1 |"), "{page:?}");
+}
+
+#[test]
+fn a_rebuilt_history_is_marked_and_never_shown_as_a_zero_time() {
+    let f = Fixture::new("report-rebuilt");
+    f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
+    assert_eq!(f.kata(&["check", "add"]).code, 0);
+    f.write(".kata/progress.json", "{ not json");
+    let r = report(&f);
+    assert_eq!(r["history"]["rebuilt"], true, "{r}");
+    assert_eq!(r["history"]["set_aside"].as_array().unwrap().len(), 1);
+    let add = kata(&r, "s1-demo/add");
+    assert_eq!(add["status"], "green");
+    assert_eq!(add["record"], "since_rebuild");
+    assert_eq!(add["time_to_green_secs"], Value::Null, "{add}");
+    let page = f.kata(&["report"]);
+    assert!(page.stdout.contains("History rebuilt"), "{page:?}");
+    assert!(
+        page.stdout
+            .contains("| s1-demo/add* | green | 3/3 | 0 | unknown |"),
+        "{page:?}"
+    );
+}
+
+#[test]
+fn a_fresh_report_checks_committed_work_and_says_the_record_is_missing() {
+    let f = Fixture::new("report-ci");
+    f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
+    f.commit();
+    let run = f.kata(&["report", "--json", "--fresh"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let r: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(r["history"]["no_record"], true, "{r}");
+    assert_eq!(kata(&r, "s1-demo/add")["status"], "green");
+    assert_eq!(kata(&r, "s1-demo/add")["tests_passed"], 3);
+    assert_eq!(
+        kata(&r, "s1-demo/double")["status"],
+        "not_started",
+        "still the locked stub: nothing to check"
+    );
+    assert!(
+        !f.root.join(".kata/progress.json").exists(),
+        "a fresh report records nothing"
+    );
+    let page = f.kata(&["report", "--fresh"]);
+    assert!(page.stdout.contains("**No record**"), "{page:?}");
+}
