@@ -343,7 +343,10 @@ mod tests {
 
     #[test]
     fn a_header_may_name_an_rstest_function_for_its_cases() {
-        assert!(names_test("suite::k::follows_rules::case_1_zero", "follows_rules"));
+        assert!(names_test(
+            "suite::k::follows_rules::case_1_zero",
+            "follows_rules"
+        ));
         assert!(names_test("suite::k::plain_test", "plain_test"));
         assert!(!names_test("suite::k::follows_rules_too", "follows_rules"));
     }
