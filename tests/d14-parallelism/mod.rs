@@ -5,27 +5,11 @@
 // the other katas use go unused there; the full build (CI, verify) still checks them.
 #![cfg_attr(feature = "one-kata", allow(dead_code, unused_imports, unused_macros))]
 
-/// Proptest settings for this suite: no regression files in the repository, and a case
-/// count that keeps a learner's check fast.
-pub(crate) fn proptest_config() -> proptest::test_runner::Config {
-    proptest::test_runner::Config {
-        cases: 64,
-        failure_persistence: None,
-        ..proptest::test_runner::Config::default()
-    }
-}
+pub(crate) use kata_test_support::proptest_config;
 
-/// `insta::assert_snapshot!` with a name that does not depend on which crate runs it.
+/// `insta::assert_snapshot!` into `snapshots/d14-parallelism/`, from either crate.
 macro_rules! assert_suite_snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => "../../snapshots/d14-parallelism",
-            prepend_module_to_snapshot => false,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
+    ($($arg:tt)*) => { kata_test_support::assert_suite_snapshot!($($arg)*) };
 }
 
 /// How long a test waits for code that could block for ever before it calls it a

@@ -22,27 +22,11 @@ use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use std::process::{Command, Output, Stdio};
 
-/// Proptest settings for this suite: no regression files in the repository, and a case
-/// count that keeps a learner's check fast.
-pub(crate) fn proptest_config() -> proptest::test_runner::Config {
-    proptest::test_runner::Config {
-        cases: 64,
-        failure_persistence: None,
-        ..proptest::test_runner::Config::default()
-    }
-}
+pub(crate) use kata_test_support::proptest_config;
 
-/// `insta::assert_snapshot!` with a name that does not depend on which crate runs it.
+/// `insta::assert_snapshot!` into `snapshots/d20-recursion/`, from either crate.
 macro_rules! assert_suite_snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => "../../snapshots/d20-recursion",
-            prepend_module_to_snapshot => false,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
+    ($($arg:tt)*) => { kata_test_support::assert_suite_snapshot!($($arg)*) };
 }
 
 /// The stack the "no recursion" tests give the code under test: 256 KiB. An iterative walk
