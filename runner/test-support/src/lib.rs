@@ -18,6 +18,8 @@
 
 pub use insta;
 
+pub mod heap;
+
 /// Proptest settings for every suite: no regression files in the repository (a failing case
 /// is printed, not saved), and a case count that keeps a learner's check fast.
 pub fn proptest_config() -> proptest::test_runner::Config {
