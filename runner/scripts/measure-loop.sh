@@ -4,6 +4,7 @@
 #
 #   runner/scripts/measure-loop.sh [--watch | --watch-green] <kata-file> [runs] [kata-id]
 #   runner/scripts/measure-loop.sh --every-kata [runs] [suite...]
+#   runner/scripts/measure-loop.sh --paired <rustlings-exercise> <kata-file> [runs] [kata-id]
 #
 #   kata-file  e.g. katas/d19a-precision/src/fsum.rs (relative to the repository root)
 #   runs       default 10
@@ -20,9 +21,13 @@
 # --every-kata: --watch (red, the stub) and --watch-green for every kata of the given suites
 # (default: every suite with a katas/ crate); prints one line per kata: suite, kata, red
 # median, green median (seconds), for the README's loop table.
+# --paired: the same machine, the same moment: alternately edit a rustlings exercise and
+# run `rustlings run <exercise>` in its rustlings directory, then edit the kata file and run
+# `cargo kata check <kata>`; N of each (after one warm-up of each), then both summaries.
+# Both files are restored afterwards.
 set -euo pipefail
 
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 mode=check
 if [[ ${1:-} == --watch ]]; then mode=watch; shift; fi
 if [[ ${1:-} == --watch-green ]]; then mode=watch_green; shift; fi
@@ -52,6 +57,13 @@ if [[ ${1:-} == --every-kata ]]; then
         done
     done
     exit 0
+fi
+if [[ ${1:-} == --paired ]]; then
+    mode=paired
+    shift
+    exercise=$(realpath -- "${1:?--paired needs a rustlings exercise file}")
+    shift
+    [[ -f $exercise ]] || { echo "measure-loop: no such exercise: $exercise" >&2; exit 2; }
 fi
 [[ ${1:-} == -h || ${1:-} == --help ]] && usage 0
 [[ $# -ge 1 && $# -le 3 ]] || usage
@@ -247,6 +259,32 @@ measure_watch_green() {
     done
     summary <"$times"
     rm -f -- "$log" "$times"
+}
+
+measure_paired() {
+    command -v rustlings >/dev/null || { echo "measure-loop: rustlings is not installed" >&2; exit 2; }
+    local rl_dir ex i t0 t1 kata_times="$work/paired-kata.$$" rl_times="$work/paired-rustlings.$$"
+    rl_dir=$(dirname "$(dirname "$exercise")")
+    ex=$(basename "$exercise" .rs)
+    deps_restore+=("$exercise")
+    cp -p -- "$exercise" "$work/$(basename "$exercise").$$.bak"
+    echo "measure-loop: $runs alternating runs of 'rustlings run $ex' and 'cargo kata check $kata'" >&2
+    rl() { (cd "$rl_dir" && rustlings run "$ex" >/dev/null 2>&1) || true; }
+    kc() { cargo kata check "$kata" >/dev/null 2>&1 || true; }
+    printf '// measure-loop\n' >>"$exercise"; rl  # warm-ups
+    edit; kc
+    : >"$kata_times"; : >"$rl_times"
+    for ((i = 1; i <= runs; i++)); do
+        printf '// measure-loop %s\n' "$(date +%s.%N)" >>"$exercise"
+        t0=$(date +%s.%N); rl; t1=$(date +%s.%N)
+        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$rl_times"
+        edit
+        t0=$(date +%s.%N); kc; t1=$(date +%s.%N)
+        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$kata_times"
+    done
+    printf 'rustlings run %-22s ' "$ex"; summary <"$rl_times"
+    printf 'cargo kata check %-19s ' "$kata"; summary <"$kata_times"
+    rm -f -- "$kata_times" "$rl_times"
 }
 
 "measure_$mode"

@@ -67,6 +67,13 @@ pub fn shut_down() {
     remove_all_paths();
 }
 
+/// Stops every check in progress: no test process starts any more, and every running
+/// build and test process group is killed (watch mode, when the learner quits during one).
+pub fn stop_checks() {
+    STOPPING.store(true, Ordering::SeqCst);
+    kill_all_groups();
+}
+
 /// Sends termination signals to `route` (returning whether it took them) instead of
 /// ending the process; `None` restores the default. Test groups are killed either way.
 pub fn set_route(route: Option<Route>) {

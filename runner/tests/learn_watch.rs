@@ -217,6 +217,11 @@ fn green(kata: &str, secs: u64) -> Verdict {
 }
 
 impl WatchHooks for FakeCore {
+    type Job = Box<dyn FnOnce() -> Verdict + Send>;
+    fn check_current_job(&mut self) -> Self::Job {
+        let verdict = self.check_current();
+        Box::new(move || verdict)
+    }
     fn check_current(&mut self) -> Verdict {
         self.checks += 1;
         self.verdicts
@@ -381,6 +386,123 @@ fn katas_already_green_are_passed_once_and_never_in_a_loop() {
     assert!(out.contains("✓ fold is green"), "{out}");
 }
 
+/// A core whose first check is green and whose check of the next kata (`fold`) waits, on
+/// its own thread, until the loop has handled a hint (or cancelled the check): it proves
+/// that the loop serves keys while the next kata is checked.
+struct GatedCore {
+    checks: usize,
+    hints: usize,
+    cancelled: usize,
+    gate: mpsc::Sender<()>,
+    gated: Option<Receiver<()>>,
+}
+
+impl GatedCore {
+    fn new() -> Self {
+        let (gate, gated) = mpsc::channel();
+        Self {
+            checks: 0,
+            hints: 0,
+            cancelled: 0,
+            gate,
+            gated: Some(gated),
+        }
+    }
+}
+
+impl WatchHooks for GatedCore {
+    type Job = Box<dyn FnOnce() -> Verdict + Send>;
+    fn check_current(&mut self) -> Verdict {
+        self.checks += 1;
+        match self.checks {
+            1 => green("take_while", 60),
+            _ => red("fold (checked again after the save)"),
+        }
+    }
+    fn check_current_job(&mut self) -> Self::Job {
+        self.checks += 1;
+        let gated = self.gated.take().expect("one background check");
+        Box::new(move || match gated.recv_timeout(GUARD) {
+            Ok(()) => red("fold"),
+            Err(_) => red("fold, checked only after the loop stopped waiting for keys"),
+        })
+    }
+    fn cancel(&mut self) {
+        self.cancelled += 1;
+        let _ = self.gate.send(());
+    }
+    fn next_kata(&mut self) -> Option<String> {
+        Some("fold".to_owned())
+    }
+    fn hint(&mut self) -> String {
+        self.hints += 1;
+        let _ = self.gate.send(());
+        format!("hint {}", self.hints)
+    }
+    fn list(&mut self) -> String {
+        String::new()
+    }
+}
+
+fn run_gated(core: &mut GatedCore, inputs: Vec<Input>) -> (WatchExit, String) {
+    let (tx, rx) = mpsc::channel();
+    for input in inputs {
+        tx.send(input).unwrap();
+    }
+    drop(tx);
+    let mut out = Vec::new();
+    let presentation = Presentation {
+        interactive: false,
+        timing: false,
+    };
+    let exit = drive(core, &rx, &mut out, presentation).unwrap();
+    (exit, String::from_utf8(out).unwrap())
+}
+
+#[test]
+fn a_green_is_shown_at_once_and_keys_work_while_the_next_kata_is_checked() {
+    let mut core = GatedCore::new();
+    let (exit, out) = run_gated(&mut core, vec![Input::Key(Key::Hint), Input::Eof]);
+    assert_eq!(exit, WatchExit::InputClosed);
+    let at = |what: &str| {
+        out.find(what)
+            .unwrap_or_else(|| panic!("{what:?} is missing from:\n{out}"))
+    };
+    assert!(
+        at("✓ take_while is green") < at("hint 1") && at("hint 1") < at("fold: 0 passed"),
+        "the green verdict first, then the hint asked for while the next kata was checked, \
+         then the next kata's verdict:\n{out}"
+    );
+}
+
+#[test]
+fn quitting_while_the_next_kata_is_checked_stops_that_check() {
+    let mut core = GatedCore::new();
+    let (exit, out) = run_gated(&mut core, vec![Input::Key(Key::Quit)]);
+    assert_eq!(exit, WatchExit::Quit);
+    assert_eq!(core.cancelled, 1, "q stops the check in the background");
+    assert!(
+        !out.contains("fold: 0 passed"),
+        "a stopped check shows no verdict:\n{out}"
+    );
+}
+
+#[test]
+fn a_save_while_the_next_kata_is_checked_replaces_that_verdict() {
+    let mut core = GatedCore::new();
+    let inputs = vec![Input::Key(Key::Hint), changed(), Input::Eof];
+    let (exit, out) = run_gated(&mut core, inputs);
+    assert_eq!(exit, WatchExit::InputClosed);
+    assert!(
+        !out.contains("fold: 0 passed"),
+        "the background check read the file before the save: its verdict is dropped:\n{out}"
+    );
+    assert!(
+        out.contains("fold (checked again after the save)"),
+        "the save is checked:\n{out}"
+    );
+}
+
 #[test]
 fn a_real_save_drives_the_loop() {
     let tmp = tempfile::tempdir().unwrap();
@@ -406,6 +528,11 @@ fn a_real_save_drives_the_loop() {
         checks: usize,
     }
     impl WatchHooks for SavingCore {
+        type Job = Box<dyn FnOnce() -> Verdict + Send>;
+        fn check_current_job(&mut self) -> Self::Job {
+            let verdict = self.check_current();
+            Box::new(move || verdict)
+        }
         fn check_current(&mut self) -> Verdict {
             self.checks += 1;
             match self.checks {

@@ -1,3 +1,4 @@
+use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::mpsc;
 use std::thread;
@@ -19,10 +20,45 @@ fn bind() -> UdpSocket {
 }
 
 fn start_echo() -> SocketAddr {
+    start_echo_watched().0
+}
+
+/// An echo server and its thread, so a test can tell a server that stopped from a slow one.
+fn start_echo_watched() -> (SocketAddr, thread::JoinHandle<std::io::Result<()>>) {
     let socket = UdpSocket::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
     let addr = socket.local_addr().expect("a bound socket has an address");
-    thread::spawn(move || serve_echo(socket));
-    addr
+    (addr, thread::spawn(move || serve_echo(socket)))
+}
+
+/// The next datagram `client` receives from the echo server. Fails at once if the server's
+/// thread has ended (an echo server serves forever), and after [`GUARD`] without a reply.
+fn recv_echo(
+    client: &UdpSocket,
+    server: &thread::JoinHandle<std::io::Result<()>>,
+    buf: &mut [u8],
+) -> usize {
+    client
+        .set_read_timeout(Some(Duration::from_millis(20)))
+        .expect("read timeouts can be set");
+    let deadline = std::time::Instant::now() + GUARD;
+    loop {
+        match client.recv_from(buf) {
+            Ok((n, _)) => return n,
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                assert!(
+                    !server.is_finished(),
+                    "serve_echo returned (or panicked) before echoing every datagram: an echo \
+                     server loops forever, one recv_from and one send_to per datagram"
+                );
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "no reply from serve_echo in {GUARD:?}: it must send each datagram back to \
+                     the address recv_from gave"
+                );
+            }
+            Err(e) => panic!("receiving the echo failed: {e}"),
+        }
+    }
 }
 
 /// A server that records every datagram until the sentinel and echoes all but the first
@@ -69,7 +105,7 @@ fn echoes_a_datagram_back() {
 
 #[test]
 fn keeps_message_boundaries() {
-    let addr = start_echo();
+    let (addr, server) = start_echo_watched();
     let client = bind();
     for message in [b"one".as_slice(), b"two!", b"three"] {
         client
@@ -79,9 +115,7 @@ fn keeps_message_boundaries() {
     let mut buf = [0u8; 64];
     let mut replies = Vec::new();
     for _ in 0..3 {
-        let (n, _) = client
-            .recv_from(&mut buf)
-            .expect("the echo server answers each datagram");
+        let n = recv_echo(&client, &server, &mut buf);
         replies.push(buf[..n].to_vec());
     }
     assert_eq!(

@@ -74,6 +74,26 @@ fn next_not_green_recorded<'m>(ctx: &'m Ctx, after: &KataRef<'_>) -> Option<Kata
         .copied()
 }
 
+/// Checks `kata` and renders the verdict for watch mode.
+fn check(ctx: &Ctx, kata: KataRef<'_>, counted: bool) -> Verdict {
+    let kata_id = kata.key();
+    match super::check::check_rendered_as(ctx, kata, counted) {
+        Ok(r) => Verdict {
+            green: r.green,
+            // The exam's time left and the plan's time box, when they apply.
+            rendered: r.text + &super::exam::clock(ctx, &kata),
+            kata_id,
+            elapsed_to_green: r.time_to_green_secs.map(Duration::from_secs),
+        },
+        Err(e) => Verdict {
+            green: false,
+            rendered: format!("{kata_id} could not be checked: {e}\n"),
+            kata_id,
+            elapsed_to_green: None,
+        },
+    }
+}
+
 struct Hooks<'c> {
     ctx: &'c Ctx,
     current: KataRef<'c>,
@@ -97,25 +117,21 @@ impl Hooks<'_> {
     }
 }
 
-impl WatchHooks for Hooks<'_> {
+impl<'c> WatchHooks for Hooks<'c> {
+    type Job = Box<dyn FnOnce() -> Verdict + Send + 'c>;
+
     fn check_current(&mut self) -> Verdict {
-        let kata_id = self.current.key();
+        self.check_current_job()()
+    }
+
+    fn check_current_job(&mut self) -> Self::Job {
+        let (ctx, kata) = (self.ctx, self.current);
         let counted = self.counted();
-        match super::check::check_rendered_as(self.ctx, self.current, counted) {
-            Ok(r) => Verdict {
-                green: r.green,
-                // The exam's time left and the plan's time box, when they apply.
-                rendered: r.text + &super::exam::clock(self.ctx, &self.current),
-                kata_id,
-                elapsed_to_green: r.time_to_green_secs.map(Duration::from_secs),
-            },
-            Err(e) => Verdict {
-                green: false,
-                rendered: format!("{kata_id} could not be checked: {e}\n"),
-                kata_id,
-                elapsed_to_green: None,
-            },
-        }
+        Box::new(move || check(ctx, kata, counted))
+    }
+
+    fn cancel(&mut self) {
+        crate::interrupt::stop_checks();
     }
 
     fn next_kata(&mut self) -> Option<String> {

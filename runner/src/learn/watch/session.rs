@@ -3,7 +3,8 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::io::{self, Write};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
+use std::thread::Scope;
 use std::time::{Duration, Instant};
 
 use super::debounce::Change;
@@ -24,8 +25,16 @@ pub struct Verdict {
 /// What watch mode needs from the runner core. Errors are the core's to render: a check
 /// that could not run is a red [`Verdict`] whose `rendered` text says why.
 pub trait WatchHooks {
+    /// A check of the current kata that another thread can run while the loop goes on
+    /// serving keys (after a green, the next kata is checked this way).
+    type Job: FnOnce() -> Verdict + Send;
     /// Builds and tests the current kata (and records the check in the progress file).
     fn check_current(&mut self) -> Verdict;
+    /// The same check as [`WatchHooks::check_current`], as a job to run elsewhere. What
+    /// must happen in order (deciding whether the check counts) happens here, not in it.
+    fn check_current_job(&mut self) -> Self::Job;
+    /// Stops a running job's build and tests now: the learner quit while it ran.
+    fn cancel(&mut self) {}
     /// Makes the next kata current; returns its id, or `None` when every kata is done.
     fn next_kata(&mut self) -> Option<String>;
     /// The next hint for the current kata, rendered (and recorded as used).
@@ -91,51 +100,27 @@ const KEYS: &str = "watching katas/ · h hint · n next kata · l list · q quit
 /// quits, input ends, a signal arrives or every kata is green. Changes already queued
 /// when a re-check starts are covered by it (one check, not one per queued save); keys
 /// are handled in the order they were pressed.
+///
+/// After a green the verdict is shown at once, and the next kata is checked on another
+/// thread: hints and the list answer meanwhile, `q` and signals stop that check, and a
+/// save (or `n`) waits for it, then replaces its verdict with a check of its own.
 pub fn drive<H: WatchHooks + ?Sized>(
     hooks: &mut H,
     inputs: &Receiver<Input>,
     out: &mut dyn Write,
     presentation: Presentation,
 ) -> io::Result<WatchExit> {
-    let mut session = Session {
-        hooks,
-        out,
-        presentation,
-        checks: 0,
-    };
-    if session.check(true, None)? == Flow::AllDone {
-        return Ok(WatchExit::AllDone);
-    }
-    let mut queued = VecDeque::new();
-    loop {
-        let input = match queued.pop_front() {
-            Some(input) => input,
-            None => match inputs.recv() {
-                Ok(input) => input,
-                Err(_) => return Ok(WatchExit::InputClosed),
-            },
+    std::thread::scope(|scope| {
+        let mut session = Session {
+            hooks,
+            out,
+            presentation,
+            checks: 0,
+            seen: HashSet::new(),
+            background: None,
         };
-        let flow = match input {
-            Input::Changed(change) => {
-                // Saves made while the last check ran: one re-check covers them all.
-                while let Ok(next) = inputs.try_recv() {
-                    if !matches!(next, Input::Changed(_)) {
-                        queued.push_back(next);
-                    }
-                }
-                session.check(true, Some(change.first_seen))?
-            }
-            Input::Key(Key::Hint) => session.show(&|h| h.hint())?,
-            Input::Key(Key::List) => session.show(&|h| h.list())?,
-            Input::Key(Key::Next) => session.skip()?,
-            Input::Key(Key::Quit) => return Ok(WatchExit::Quit),
-            Input::Eof => return Ok(WatchExit::InputClosed),
-            Input::Signal => return Ok(WatchExit::Signal),
-        };
-        if flow == Flow::AllDone {
-            return Ok(WatchExit::AllDone);
-        }
-    }
+        session.drive(scope, inputs)
+    })
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -144,17 +129,120 @@ enum Flow {
     AllDone,
 }
 
+/// What the loop waits for: an input, or the verdict of the check running in the background.
+enum Event {
+    Input(Input),
+    Prepared(Verdict),
+    Closed,
+}
+
 struct Session<'a, H: ?Sized> {
     hooks: &'a mut H,
     out: &'a mut dyn Write,
     presentation: Presentation,
     checks: usize,
+    /// Katas seen green since the last check the learner asked for: each is passed once.
+    seen: HashSet<String>,
+    /// The verdict of the check running in the background, when one runs.
+    background: Option<Receiver<Verdict>>,
 }
 
-impl<H: WatchHooks + ?Sized> Session<'_, H> {
+impl<'scope, 'env, H> Session<'_, H>
+where
+    H: WatchHooks + ?Sized,
+    H::Job: 'scope,
+{
+    fn drive(
+        &mut self,
+        scope: &'scope Scope<'scope, 'env>,
+        inputs: &Receiver<Input>,
+    ) -> io::Result<WatchExit> {
+        if self.check(scope, true, None)? == Flow::AllDone {
+            return Ok(WatchExit::AllDone);
+        }
+        let mut queued = VecDeque::new();
+        loop {
+            let event = match queued.pop_front() {
+                Some(input) => Event::Input(input),
+                None => self.next_event(inputs),
+            };
+            let input = match event {
+                Event::Prepared(verdict) => {
+                    if self.report(scope, verdict, None)? == Flow::AllDone {
+                        return Ok(WatchExit::AllDone);
+                    }
+                    continue;
+                }
+                Event::Closed => return Ok(WatchExit::InputClosed),
+                Event::Input(input) => input,
+            };
+            let flow = match input {
+                Input::Changed(change) => {
+                    // Saves made while the last check ran: one re-check covers them all.
+                    while let Ok(next) = inputs.try_recv() {
+                        if !matches!(next, Input::Changed(_)) {
+                            queued.push_back(next);
+                        }
+                    }
+                    // A check in the background read the files before this save.
+                    self.discard_background();
+                    self.check(scope, true, Some(change.first_seen))?
+                }
+                Input::Key(Key::Hint) => self.show(&|h| h.hint())?,
+                Input::Key(Key::List) => self.show(&|h| h.list())?,
+                Input::Key(Key::Next) => {
+                    self.discard_background();
+                    self.skip(scope)?
+                }
+                Input::Key(Key::Quit) => return Ok(self.stop(WatchExit::Quit)),
+                Input::Signal => return Ok(self.stop(WatchExit::Signal)),
+                Input::Eof => {
+                    // The next kata's verdict is on its way: show it before leaving.
+                    if let Some(verdict) = self.finish_background() {
+                        self.report(scope, verdict, None)?;
+                    }
+                    return Ok(WatchExit::InputClosed);
+                }
+            };
+            if flow == Flow::AllDone {
+                return Ok(WatchExit::AllDone);
+            }
+        }
+    }
+
+    /// The next input, or the background check's verdict, whichever comes first. When
+    /// every input source is gone, a background check still delivers its verdict.
+    fn next_event(&mut self, inputs: &Receiver<Input>) -> Event {
+        let Some(verdicts) = &self.background else {
+            return inputs.recv().map_or(Event::Closed, Event::Input);
+        };
+        match select(inputs, verdicts) {
+            Selected::Input(input) => Event::Input(input),
+            Selected::Verdict(verdict) => {
+                self.background = None;
+                Event::Prepared(verdict)
+            }
+            Selected::InputsClosed => match self.finish_background() {
+                Some(verdict) => Event::Prepared(verdict),
+                None => Event::Closed,
+            },
+            Selected::Lost => {
+                // The check's thread ended without a verdict (it panicked): the scope
+                // reports that when the loop ends; until then, keys and saves go on.
+                self.background = None;
+                self.next_event(inputs)
+            }
+        }
+    }
+
     /// Checks the current kata; while it is green, announces it and moves on (each kata
     /// at most once, so a core that keeps returning a green kata cannot loop forever).
-    fn check(&mut self, clear: bool, saved_at: Option<Instant>) -> io::Result<Flow> {
+    fn check(
+        &mut self,
+        scope: &'scope Scope<'scope, 'env>,
+        clear: bool,
+        saved_at: Option<Instant>,
+    ) -> io::Result<Flow> {
         if clear {
             if self.presentation.interactive {
                 self.out.write_all(CLEAR.as_bytes())?;
@@ -163,20 +251,27 @@ impl<H: WatchHooks + ?Sized> Session<'_, H> {
                 writeln!(self.out, "\n{RULE}\n")?;
             }
         }
-        let mut seen = HashSet::new();
-        loop {
-            let verdict = self.hooks.check_current();
-            self.checks += 1;
-            write_block(self.out, &verdict.rendered)?;
-            if let Some(saved_at) = saved_at.filter(|_| self.presentation.timing && seen.is_empty())
-            {
-                self.out.flush()?;
-                let took = saved_at.elapsed().as_secs_f64();
-                writeln!(self.out, "⏱ save → verdict: {took:.3} s")?;
-            }
-            if !verdict.green {
-                break;
-            }
+        self.seen.clear();
+        let verdict = self.hooks.check_current();
+        self.checks += 1;
+        self.report(scope, verdict, saved_at)
+    }
+
+    /// Shows a verdict. A green one is announced, and the next kata is made current and
+    /// checked in the background.
+    fn report(
+        &mut self,
+        scope: &'scope Scope<'scope, 'env>,
+        verdict: Verdict,
+        saved_at: Option<Instant>,
+    ) -> io::Result<Flow> {
+        write_block(self.out, &verdict.rendered)?;
+        if let Some(saved_at) = saved_at.filter(|_| self.presentation.timing) {
+            self.out.flush()?;
+            let took = saved_at.elapsed().as_secs_f64();
+            writeln!(self.out, "⏱ save → verdict: {took:.3} s")?;
+        }
+        if verdict.green {
             match verdict.elapsed_to_green {
                 Some(took) => writeln!(
                     self.out,
@@ -186,23 +281,54 @@ impl<H: WatchHooks + ?Sized> Session<'_, H> {
                 )?,
                 None => writeln!(self.out, "✓ {} is green.", verdict.kata_id)?,
             }
-            seen.insert(verdict.kata_id);
+            self.seen.insert(verdict.kata_id);
             match self.hooks.next_kata() {
                 None => {
                     writeln!(self.out, "Every kata is green. Well done!")?;
                     self.out.flush()?;
                     return Ok(Flow::AllDone);
                 }
-                Some(next) if seen.contains(&next) => break,
-                Some(next) => writeln!(self.out, "\n→ next kata: {next}\n")?,
+                Some(next) if self.seen.contains(&next) => {}
+                Some(next) => {
+                    writeln!(self.out, "\n→ next kata: {next}\n")?;
+                    self.out.flush()?;
+                    let job = self.hooks.check_current_job();
+                    self.checks += 1;
+                    let (tx, rx) = mpsc::channel();
+                    scope.spawn(move || {
+                        // The loop may have stopped waiting for it (a quit, a save).
+                        let _ = tx.send(job());
+                    });
+                    self.background = Some(rx);
+                    return Ok(Flow::Continue);
+                }
             }
         }
         self.footer()?;
         Ok(Flow::Continue)
     }
 
+    /// Waits for the background check, if one runs, and returns its verdict.
+    fn finish_background(&mut self) -> Option<Verdict> {
+        self.background.take().and_then(|rx| rx.recv().ok())
+    }
+
+    /// Waits for the background check and drops its verdict: what comes next replaces it.
+    fn discard_background(&mut self) {
+        self.finish_background();
+    }
+
+    /// Ends the loop: a check still running in the background is stopped first.
+    fn stop(&mut self, why: WatchExit) -> WatchExit {
+        if self.background.is_some() {
+            self.hooks.cancel();
+            self.discard_background();
+        }
+        why
+    }
+
     /// Skips to the next kata and checks it.
-    fn skip(&mut self) -> io::Result<Flow> {
+    fn skip(&mut self, scope: &'scope Scope<'scope, 'env>) -> io::Result<Flow> {
         match self.hooks.next_kata() {
             None => {
                 writeln!(self.out, "No kata left to skip to. Every kata is done.")?;
@@ -214,7 +340,7 @@ impl<H: WatchHooks + ?Sized> Session<'_, H> {
                     self.out.write_all(CLEAR.as_bytes())?;
                 }
                 writeln!(self.out, "→ skipped to {next}\n")?;
-                self.check(false, None)
+                self.check(scope, false, None)
             }
         }
     }
@@ -233,6 +359,39 @@ impl<H: WatchHooks + ?Sized> Session<'_, H> {
             writeln!(self.out, "\n{KEYS}")?;
         }
         self.out.flush()
+    }
+}
+
+/// How often the loop looks for the background check's verdict while it waits for input.
+const POLL: Duration = Duration::from_millis(20);
+
+enum Selected {
+    Input(Input),
+    Verdict(Verdict),
+    InputsClosed,
+    Lost,
+}
+
+/// Waits for an input or a verdict, whichever comes first; an input already waiting comes
+/// before a verdict (the learner's keys and saves first). std's channels have no select:
+/// the verdict is looked for between waits of [`POLL`] for input.
+fn select(inputs: &Receiver<Input>, verdicts: &Receiver<Verdict>) -> Selected {
+    loop {
+        match inputs.try_recv() {
+            Ok(input) => return Selected::Input(input),
+            Err(TryRecvError::Disconnected) => return Selected::InputsClosed,
+            Err(TryRecvError::Empty) => {}
+        }
+        match verdicts.try_recv() {
+            Ok(verdict) => return Selected::Verdict(verdict),
+            Err(TryRecvError::Disconnected) => return Selected::Lost,
+            Err(TryRecvError::Empty) => {}
+        }
+        match inputs.recv_timeout(POLL) {
+            Ok(input) => return Selected::Input(input),
+            Err(RecvTimeoutError::Disconnected) => return Selected::InputsClosed,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
     }
 }
 
