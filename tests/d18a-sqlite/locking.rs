@@ -89,8 +89,9 @@ fn a_writer_with_a_busy_timeout_succeeds_once_the_lock_is_released() {
         .recv_timeout(GUARD)
         .expect("the waiting writer should connect");
     // The lock is still held, so a writer that really waits cannot have finished. (This
-    // bounded wait is for an event that must not happen: it never slows a correct run.)
-    if let Ok(early) = finished.recv_timeout(Duration::from_millis(300)) {
+    // bounded wait is for an event that must not happen, so a correct run pays it in full:
+    // 100 ms, long enough for a writer without a busy timeout, which fails at once.)
+    if let Ok(early) = finished.recv_timeout(Duration::from_millis(100)) {
         panic!(
             "the writer with a 10 s busy timeout returned {early:?} while another connection \
              still held the write lock: it must wait for the lock, not give up at once"

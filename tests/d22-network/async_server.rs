@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::{Barrier, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -27,9 +27,14 @@ struct Running {
 }
 
 async fn start(config: ServerConfig, handler: Handler) -> Running {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
+    // A backlog of 1,024: one test connects 200 clients at once, and when the accept queue
+    // is full (tokio's `TcpListener::bind` asks for 128) the kernel drops the SYN, which the
+    // client sends again only a second later.
+    let socket = TcpSocket::new_v4().expect("a TCP socket can be created");
+    socket
+        .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
         .expect("binding 127.0.0.1:0 always works");
+    let listener = socket.listen(1024).expect("a bound socket can listen");
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");
