@@ -264,7 +264,9 @@ measure_watch_green() {
 measure_paired() {
     command -v rustlings >/dev/null || { echo "measure-loop: rustlings is not installed" >&2; exit 2; }
     local rl_dir ex i t0 t1 kata_times="$work/paired-kata.$$" rl_times="$work/paired-rustlings.$$"
-    rl_dir=$(dirname "$(dirname "$exercise")")
+    rl_dir=$(dirname "$exercise")  # the rustlings directory: the one holding exercises/
+    while [[ $rl_dir != / && ! -d $rl_dir/exercises ]]; do rl_dir=$(dirname "$rl_dir"); done
+    [[ -d $rl_dir/exercises ]] || { echo "measure-loop: $exercise is not in a rustlings directory" >&2; exit 2; }
     ex=$(basename "$exercise" .rs)
     deps_restore+=("$exercise")
     cp -p -- "$exercise" "$work/$(basename "$exercise").$$.bak"

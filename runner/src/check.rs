@@ -91,6 +91,10 @@ pub struct BuildStats {
     pub units: usize,
 }
 
+/// With `one-kata`, keeps the tests of every kata enabled: without it, a kata that another
+/// enabled kata uses has its tests left out (they are not the ones being checked).
+pub const ALL_TESTS_FEATURE: &str = "all-tests";
+
 /// The `--features` of the build: `one-kata,<kata>` when exactly one kata is checked and its
 /// crate offers the feature (see docs/authoring.md), so only that kata (and the katas its
 /// feature lists) and its tests are compiled; none otherwise, so every test is.
@@ -306,7 +310,8 @@ fn isolate_failed(
             if excluded.is_empty() || rest.is_empty() {
                 break;
             }
-            let mut features = vec!["one-kata".to_string()];
+            // Several katas at once: each keeps its tests even when another uses it.
+            let mut features = vec!["one-kata".to_string(), ALL_TESTS_FEATURE.to_string()];
             features.extend(rest.iter().cloned());
             let again = build::build(&BuildRequest {
                 root: &settings.root,

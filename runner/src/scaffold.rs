@@ -437,6 +437,9 @@ fn cargo_toml(package: &str, description: &str, kata: &str) -> String {
          # tests: `--features one-kata,<kata>`. List every kata here: `<kata> = []`, or\n\
          # `<kata> = [\"<kata it uses>\"]` when its module uses another kata's module.\n\
          one-kata = []\n\
+         # With one-kata, the tests of a kata that another kata uses are left out when that other\n\
+         # kata is checked; `all-tests` keeps the tests of every kata enabled (builds of several).\n\
+         all-tests = []\n\
          {kata} = []\n\n\
          [dependencies]\n\
          workspace-hack.workspace = true\n\n\

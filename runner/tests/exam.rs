@@ -4,7 +4,7 @@ mod common;
 
 use common::Fixture;
 
-const CARGO: &str = "[package]\nname = \"PKG\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[features]\none-kata = []\nadd = []\ndouble = []\nheld-out = []\n\n[dependencies]\n";
+const CARGO: &str = "[package]\nname = \"PKG\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[features]\none-kata = []\nall-tests = []\nadd = []\ndouble = []\nheld-out = []\n\n[dependencies]\n";
 
 const ADD_HELD_OUT: &str = r#"
 #[cfg(feature = "held-out")]

@@ -23,7 +23,17 @@ mod async_store;
 mod bank;
 #[cfg(any(not(feature = "one-kata"), feature = "commit"))]
 mod commit;
-#[cfg(any(not(feature = "one-kata"), feature = "crud"))]
+// Used by dates, injection: left out when one of them is checked.
+#[cfg(any(
+    not(feature = "one-kata"),
+    all(
+        feature = "crud",
+        any(
+            feature = "all-tests",
+            not(any(feature = "dates", feature = "injection"))
+        )
+    )
+))]
 mod crud;
 #[cfg(any(not(feature = "one-kata"), feature = "dates"))]
 mod dates;

@@ -20,7 +20,14 @@ mod central_tendency;
 mod complex_plane;
 #[cfg(any(not(feature = "one-kata"), feature = "dice"))]
 mod dice;
-#[cfg(any(not(feature = "one-kata"), feature = "mersenne_twister"))]
+// Used by predict: left out when one of them is checked.
+#[cfg(any(
+    not(feature = "one-kata"),
+    all(
+        feature = "mersenne_twister",
+        any(feature = "all-tests", not(any(feature = "predict")))
+    )
+))]
 mod mersenne_twister;
 #[cfg(any(not(feature = "one-kata"), feature = "predict"))]
 mod predict;

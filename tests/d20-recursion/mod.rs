@@ -254,7 +254,17 @@ fn containers(inner: BoxedStrategy<Value>) -> impl Strategy<Value = Value> {
 
 #[cfg(any(not(feature = "one-kata"), feature = "chosen_stack"))]
 mod chosen_stack;
-#[cfg(any(not(feature = "one-kata"), feature = "delegation"))]
+// Used by depth_limit, explicit_stack: left out when one of them is checked.
+#[cfg(any(
+    not(feature = "one-kata"),
+    all(
+        feature = "delegation",
+        any(
+            feature = "all-tests",
+            not(any(feature = "depth_limit", feature = "explicit_stack"))
+        )
+    )
+))]
 mod delegation;
 #[cfg(any(not(feature = "one-kata"), feature = "depth_guard"))]
 mod depth_guard;

@@ -47,17 +47,76 @@ pub(crate) fn body_of(response: &[u8]) -> Vec<u8> {
 
 #[cfg(any(not(feature = "one-kata"), feature = "async_server"))]
 mod async_server;
-#[cfg(any(not(feature = "one-kata"), feature = "chunked"))]
+// Used by async_server, client, gather, raw_server, request, response:
+// left out when one of them is checked.
+#[cfg(any(
+    not(feature = "one-kata"),
+    all(
+        feature = "chunked",
+        any(
+            feature = "all-tests",
+            not(any(
+                feature = "async_server",
+                feature = "client",
+                feature = "gather",
+                feature = "raw_server",
+                feature = "request",
+                feature = "response"
+            ))
+        )
+    )
+))]
 mod chunked;
-#[cfg(any(not(feature = "one-kata"), feature = "client"))]
+// Used by gather: left out when one of them is checked.
+#[cfg(any(
+    not(feature = "one-kata"),
+    all(
+        feature = "client",
+        any(feature = "all-tests", not(any(feature = "gather")))
+    )
+))]
 mod client;
 #[cfg(any(not(feature = "one-kata"), feature = "gather"))]
 mod gather;
-#[cfg(any(not(feature = "one-kata"), feature = "raw_server"))]
+// Used by async_server: left out when one of them is checked.
+#[cfg(any(
+    not(feature = "one-kata"),
+    all(
+        feature = "raw_server",
+        any(feature = "all-tests", not(any(feature = "async_server")))
+    )
+))]
 mod raw_server;
-#[cfg(any(not(feature = "one-kata"), feature = "request"))]
+// Used by async_server, client, gather, raw_server, response:
+// left out when one of them is checked.
+#[cfg(any(
+    not(feature = "one-kata"),
+    all(
+        feature = "request",
+        any(
+            feature = "all-tests",
+            not(any(
+                feature = "async_server",
+                feature = "client",
+                feature = "gather",
+                feature = "raw_server",
+                feature = "response"
+            ))
+        )
+    )
+))]
 mod request;
-#[cfg(any(not(feature = "one-kata"), feature = "response"))]
+// Used by async_server, raw_server: left out when one of them is checked.
+#[cfg(any(
+    not(feature = "one-kata"),
+    all(
+        feature = "response",
+        any(
+            feature = "all-tests",
+            not(any(feature = "async_server", feature = "raw_server"))
+        )
+    )
+))]
 mod response;
 #[cfg(any(not(feature = "one-kata"), feature = "udp"))]
 mod udp;

@@ -3,7 +3,7 @@
 //!
 //! For each suite (the rule, documented in docs/authoring.md):
 //! - both crates (`katas/<suite>/`, `solutions/<suite>/`) have a `Cargo.toml` whose
-//!   `[features]` are exactly `one-kata` and one per kata (a `default` feature is allowed,
+//!   `[features]` are exactly `one-kata`, `all-tests` and one per kata (a `default` feature is allowed,
 //!   and so is `held-out`, which compiles the exam's held-out cases),
 //!   and a `src/lib.rs` with one `pub mod <kata>;` per kata, either plain or gated
 //!   `#[cfg(any(not(feature = "one-kata"), feature = "<kata>"))]`, and no other `pub mod`;
@@ -159,13 +159,15 @@ pub fn features(cargo_toml: &str) -> Result<BTreeSet<String>, String> {
 /// Checks a set of katas against one `[features]` table; one problem per line.
 pub fn feature_problems(found: &BTreeSet<String>, katas: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
-    for want in std::iter::once("one-kata").chain(katas.iter().copied()) {
+    let markers = ["one-kata", crate::check::ALL_TESTS_FEATURE];
+    for want in markers.into_iter().chain(katas.iter().copied()) {
         if !found.contains(want) {
             out.push(format!("missing feature `{want}`"));
         }
     }
     for f in found {
         if f != "one-kata"
+            && f != crate::check::ALL_TESTS_FEATURE
             && f != "default"
             && f != crate::exam::HELD_OUT_FEATURE
             && !katas.contains(&f.as_str())
@@ -495,15 +497,26 @@ mod tests {
     }
 
     #[test]
-    fn features_must_be_one_kata_and_one_per_kata() {
-        let found = features("[features]\none-kata = []\na = []\nextra = []\ndefault = []\n")
-            .expect("valid");
+    fn features_must_be_one_kata_all_tests_and_one_per_kata() {
+        let found = features(
+            "[features]\none-kata = []\nall-tests = []\na = []\nextra = []\ndefault = []\n",
+        )
+        .expect("valid");
         assert_eq!(
             feature_problems(&found, &["a", "b"]),
             [
                 "missing feature `b`",
                 "feature `extra` names no kata of the manifest"
             ]
+        );
+    }
+
+    #[test]
+    fn a_crate_without_all_tests_is_told_to_declare_it() {
+        let found = features("[features]\none-kata = []\na = []\n").expect("valid");
+        assert_eq!(
+            feature_problems(&found, &["a"]),
+            ["missing feature `all-tests`"]
         );
     }
 
@@ -538,8 +551,11 @@ mod tests {
         for crates in ["katas", "solutions"] {
             let d = root.join(crates).join("s");
             std::fs::create_dir_all(d.join("src")).expect("mkdir");
-            std::fs::write(d.join("Cargo.toml"), "[features]\none-kata = []\nk = []\n")
-                .expect("write");
+            std::fs::write(
+                d.join("Cargo.toml"),
+                "[features]\none-kata = []\nall-tests = []\nk = []\n",
+            )
+            .expect("write");
             std::fs::write(d.join("src/lib.rs"), gated).expect("write");
             std::fs::write(d.join("src/k.rs"), "").expect("write");
         }

@@ -85,7 +85,7 @@ fn lib(kind: &str, suite: &str) -> String {
 
 fn cargo_toml(name: &str) -> String {
     format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[features]\none-kata = []\nadd = []\ndouble = []\n\n[dependencies]\n"
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[features]\none-kata = []\nall-tests = []\nadd = []\ndouble = []\n\n[dependencies]\n"
     )
 }
 
