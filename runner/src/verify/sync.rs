@@ -3,12 +3,14 @@
 //!
 //! For each suite (the rule, documented in docs/authoring.md):
 //! - both crates (`katas/<suite>/`, `solutions/<suite>/`) have a `Cargo.toml` whose
-//!   `[features]` are exactly `one-kata`, `all-tests` and one per kata (a `default` feature is allowed,
-//!   and so is `held-out`, which compiles the exam's held-out cases),
-//!   and a `src/lib.rs` with one `pub mod <kata>;` per kata, either plain or gated
+//!   `[features]` are exactly `one-kata`, `all-tests` and one per kata (a `default` feature
+//!   is allowed, and so is `held-out`, which compiles the exam's held-out cases), and a
+//!   `src/lib.rs` with one `pub mod <kata>;` per kata, either plain or gated
 //!   `#[cfg(any(not(feature = "one-kata"), feature = "<kata>"))]`, and no other `pub mod`;
-//! - `tests/<suite>/mod.rs` has one `mod <kata>;` per kata, gated like the above; a `mod x;`
-//!   there that no kata feature gates is a test helper module (e.g. `mod heap;`);
+//! - `tests/<suite>/mod.rs` has one `mod <kata>;` per kata, gated like the above (a kata that
+//!   other katas use is also gated by `all-tests` and by each of them, so that their checks
+//!   leave its tests out); a `mod x;` there that no kata feature gates is a test helper
+//!   module (e.g. `mod heap;`);
 //! - every kata has `tests/<suite>/<kata>.rs` (or `tests/<suite>/<kata>/`);
 //! - a crate folder holds only `Cargo.toml`, `README.md`, `build.rs`, `src/`, `benches/`,
 //!   `examples/` (and, for solutions, `dodges/`); `src/` only `lib.rs`, one file (or folder) per
@@ -19,7 +21,7 @@
 //! When the whole curriculum is verified, every folder under `katas/`, `solutions/`, `tests/`
 //! and `snapshots/` must be a suite of the manifest (a `README.md` beside them is allowed).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::{Report, Stage};
@@ -234,6 +236,54 @@ pub fn test_mod_problems(mods: &[ModLine], katas: &[&str]) -> Vec<String> {
     out
 }
 
+/// For each kata, the other katas whose feature pulls it in (directly or not), from each
+/// kata's closure ([`crate::isolate::closures`]).
+pub fn users(closures: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (user, uses) in closures {
+        for used in uses.iter().filter(|u| *u != user) {
+            out.entry(used.clone()).or_default().insert(user.clone());
+        }
+    }
+    out
+}
+
+/// The tests of a kata that other katas use must be left out of those katas' checks: its
+/// gate names every user, and `all-tests` to keep them in builds of several katas.
+pub fn used_test_problems(
+    mods: &[ModLine],
+    users: &BTreeMap<String, BTreeSet<String>>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (kata, by) in users {
+        let Some(gate) = mods
+            .iter()
+            .find(|m| m.name == *kata)
+            .and_then(|m| m.gate.as_ref())
+        else {
+            continue;
+        };
+        let missing: Vec<&str> = std::iter::once(crate::check::ALL_TESTS_FEATURE)
+            .chain(by.iter().map(String::as_str))
+            .filter(|f| !gate.iter().any(|g| g == f))
+            .collect();
+        if !missing.is_empty() {
+            let users = by
+                .iter()
+                .map(|u| format!("feature = \"{u}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(format!(
+                "`mod {kata};` is used by {by:?}, so a check of one of them compiles its tests \
+                 (its gate lacks {missing:?}); gate it \
+                 `#[cfg(any(not(feature = \"one-kata\"), all(feature = \"{kata}\", \
+                 any(feature = \"all-tests\", not(any({users}))))))]`"
+            ));
+        }
+    }
+    out
+}
+
 /// Entries of `dir` (names, sorted) that are not in `allowed`; a missing dir has none.
 fn strays(dir: &Path, allowed: &dyn Fn(&str, bool) -> bool) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -392,7 +442,14 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
     let mods = text.as_deref().map(mod_lines).unwrap_or_default();
     let problems = match &text {
         Err(_) => vec!["missing".to_string()],
-        Ok(_) => test_mod_problems(&mods, &katas),
+        Ok(_) => {
+            let mut problems = test_mod_problems(&mods, &katas);
+            problems.extend(used_test_problems(
+                &mods,
+                &users(&crate::isolate::closures(root, suite)),
+            ));
+            problems
+        }
     };
     push(
         report,
@@ -509,6 +566,34 @@ mod tests {
                 "feature `extra` names no kata of the manifest"
             ]
         );
+    }
+
+    #[test]
+    fn the_tests_of_a_used_kata_are_left_out_of_its_users_checks() {
+        let closures = BTreeMap::from([
+            ("a".to_string(), BTreeSet::from(["a".to_string()])),
+            (
+                "b".to_string(),
+                BTreeSet::from(["a".to_string(), "b".to_string()]),
+            ),
+        ]);
+        let users = users(&closures);
+        assert_eq!(users.len(), 1, "only a is used: {users:?}");
+        let plain =
+            mod_lines("#[cfg(any(not(feature = \"one-kata\"), feature = \"a\"))]\nmod a;\n");
+        let problems = used_test_problems(&plain, &users);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("used by {\"b\"}")
+                && problems[0].contains("not(any(feature = \"b\"))"),
+            "{}",
+            problems[0]
+        );
+        let gated = mod_lines(
+            "#[cfg(any(not(feature = \"one-kata\"), all(feature = \"a\", \
+             any(feature = \"all-tests\", not(any(feature = \"b\"))))))]\nmod a;\n",
+        );
+        assert!(used_test_problems(&gated, &users).is_empty());
     }
 
     #[test]
