@@ -127,12 +127,12 @@ fn window_left_right(text: &str) -> String {
         .unwrap_or_else(|| left.chars().count().min(right.chars().count()));
     let start = diff.saturating_sub(BEFORE);
     let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    out[li] = format!("  left: {}", window(&left, start, diff));
-    out[ri] = format!(" right: {}", window(&right, start, diff));
+    out[li] = format!("  left: {}", window(&left, start));
+    out[ri] = format!(" right: {}", window(&right, start));
     out.insert(
         li.min(ri),
         format!(
-            "  (they first differ at character {}; shown from there)",
+            "  (they first differ at character {}; shown from just before it)",
             diff + 1
         ),
     );
@@ -140,7 +140,7 @@ fn window_left_right(text: &str) -> String {
 }
 
 /// `value` from character `start`, at most [`VALUE_CHARS`] characters, with what was cut said.
-fn window(value: &str, start: usize, _diff: usize) -> String {
+fn window(value: &str, start: usize) -> String {
     let total = value.chars().count();
     let shown: String = value.chars().skip(start).take(VALUE_CHARS).collect();
     let after = total.saturating_sub(start + VALUE_CHARS);
