@@ -241,7 +241,11 @@ impl WatchHooks for FakeCore {
     }
 }
 
-fn run_loop(core: &mut FakeCore, inputs: Vec<Input>, interactive: bool) -> (WatchExit, String) {
+fn run_loop<H: WatchHooks>(
+    core: &mut H,
+    inputs: Vec<Input>,
+    interactive: bool,
+) -> (WatchExit, String) {
     let (tx, rx) = mpsc::channel();
     for input in inputs {
         tx.send(input).unwrap();
@@ -444,25 +448,10 @@ impl WatchHooks for GatedCore {
     }
 }
 
-fn run_gated(core: &mut GatedCore, inputs: Vec<Input>) -> (WatchExit, String) {
-    let (tx, rx) = mpsc::channel();
-    for input in inputs {
-        tx.send(input).unwrap();
-    }
-    drop(tx);
-    let mut out = Vec::new();
-    let presentation = Presentation {
-        interactive: false,
-        timing: false,
-    };
-    let exit = drive(core, &rx, &mut out, presentation).unwrap();
-    (exit, String::from_utf8(out).unwrap())
-}
-
 #[test]
 fn a_green_is_shown_at_once_and_keys_work_while_the_next_kata_is_checked() {
     let mut core = GatedCore::new();
-    let (exit, out) = run_gated(&mut core, vec![Input::Key(Key::Hint), Input::Eof]);
+    let (exit, out) = run_loop(&mut core, vec![Input::Key(Key::Hint), Input::Eof], false);
     assert_eq!(exit, WatchExit::InputClosed);
     let at = |what: &str| {
         out.find(what)
@@ -478,7 +467,7 @@ fn a_green_is_shown_at_once_and_keys_work_while_the_next_kata_is_checked() {
 #[test]
 fn quitting_while_the_next_kata_is_checked_stops_that_check() {
     let mut core = GatedCore::new();
-    let (exit, out) = run_gated(&mut core, vec![Input::Key(Key::Quit)]);
+    let (exit, out) = run_loop(&mut core, vec![Input::Key(Key::Quit)], false);
     assert_eq!(exit, WatchExit::Quit);
     assert_eq!(core.cancelled, 1, "q stops the check in the background");
     assert!(
@@ -491,7 +480,7 @@ fn quitting_while_the_next_kata_is_checked_stops_that_check() {
 fn a_save_while_the_next_kata_is_checked_replaces_that_verdict() {
     let mut core = GatedCore::new();
     let inputs = vec![Input::Key(Key::Hint), changed(), Input::Eof];
-    let (exit, out) = run_gated(&mut core, inputs);
+    let (exit, out) = run_loop(&mut core, inputs, false);
     assert_eq!(exit, WatchExit::InputClosed);
     assert!(
         !out.contains("fold: 0 passed"),
