@@ -404,10 +404,12 @@ fn write_block(out: &mut dyn Write, text: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// A duration for people: `850ms`, `42s`, `3m 07s`, `2h 05m`.
+/// A duration for people: `850ms`, `42s`, `3m 07s`, `2h 05m` (and `under a second` for the
+/// zero of a record kept in whole seconds).
 pub fn format_elapsed(d: Duration) -> String {
     let secs = d.as_secs();
     match secs {
+        0 if d.is_zero() => "under a second".to_string(),
         0 => format!("{}ms", d.as_millis()),
         1..60 => format!("{secs}s"),
         60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
@@ -421,6 +423,7 @@ mod tests {
 
     #[test]
     fn elapsed_times_read_naturally() {
+        assert_eq!(format_elapsed(Duration::ZERO), "under a second");
         assert_eq!(format_elapsed(Duration::from_millis(850)), "850ms");
         assert_eq!(format_elapsed(Duration::from_secs(42)), "42s");
         assert_eq!(format_elapsed(Duration::from_secs(187)), "3m 07s");
