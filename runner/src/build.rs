@@ -15,6 +15,8 @@ use cargo_metadata::diagnostic::DiagnosticLevel;
 use crate::bar::Bar;
 use crate::error::{Error, Result};
 
+mod replay;
+
 /// What to build.
 #[derive(Debug, Clone)]
 pub struct BuildRequest<'a> {
@@ -83,6 +85,8 @@ pub struct BuildOutput {
     pub units: usize,
     /// cargo's stderr (resolution errors, etc.).
     pub stderr: String,
+    /// Whether rustc ran without cargo, replaying a recorded call (see [`replay`]).
+    pub replayed: bool,
 }
 
 /// Reads cargo's messages into `out`: every unit ticks the bar, the requested packages' test
@@ -117,32 +121,39 @@ fn read_messages(
             }
             Message::CompilerMessage(m) => {
                 let package = package_name(&m.package_id.repr);
-                let level = level_name(m.message.level);
-                if level == "error" && !out.failed_packages.contains(&package) {
+                if m.message.level == DiagnosticLevel::Error
+                    && !out.failed_packages.contains(&package)
+                {
                     out.failed_packages.push(package.clone());
                 }
-                if let Some(rendered) = m.message.rendered {
-                    out.diagnostics.push(Diagnostic {
-                        package,
-                        level: level.to_string(),
-                        rendered,
-                        spans: m
-                            .message
-                            .spans
-                            .iter()
-                            .filter(|s| s.is_primary)
-                            .map(|s| SpanAt {
-                                file: crate::libtest::normalize(&s.file_name),
-                                line: u32::try_from(s.line_start).unwrap_or(u32::MAX),
-                            })
-                            .collect(),
-                    });
-                }
+                out.diagnostics.extend(diagnostic(&package, m.message));
             }
             Message::BuildFinished(f) => out.success = f.success,
             _ => {}
         }
     }
+}
+
+/// One of rustc's diagnostics as the runner keeps it: its rendered text, level and primary
+/// spans; `None` if rustc rendered nothing.
+fn diagnostic(
+    package: &str,
+    message: cargo_metadata::diagnostic::Diagnostic,
+) -> Option<Diagnostic> {
+    Some(Diagnostic {
+        package: package.to_string(),
+        level: level_name(message.level).to_string(),
+        spans: message
+            .spans
+            .iter()
+            .filter(|s| s.is_primary)
+            .map(|s| SpanAt {
+                file: crate::libtest::normalize(&s.file_name),
+                line: u32::try_from(s.line_start).unwrap_or(u32::MAX),
+            })
+            .collect(),
+        rendered: message.rendered?,
+    })
 }
 
 /// rustc's name for a diagnostic level, as `--json` and the verdicts show it.
@@ -171,7 +182,13 @@ pub fn package_name(id: &str) -> String {
 }
 
 /// Builds the requested packages' test executables and collects binaries and diagnostics.
+///
+/// A single-package request that cargo built before in this process is first offered to
+/// [`replay`]: if only the crate's own sources changed since, rustc runs directly.
 pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
+    if let Some(out) = replay::replay(req) {
+        return Ok(out);
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let format = if req.color {
         "--message-format=json-diagnostic-rendered-ansi"
@@ -192,6 +209,11 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
     }
     if let Some(dir) = &req.target_dir {
         cmd.env("CARGO_TARGET_DIR", dir);
+    }
+    let record = replay::replayable(req);
+    if record {
+        // `-vv` prints each rustc call with the environment cargo gave it: the record.
+        cmd.arg("-vv");
     }
     // Its own process group, registered: an interrupted runner takes its build down with it.
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
@@ -222,8 +244,14 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
         program: cargo.clone(),
         source,
     })?;
-    out.stderr = stderr_thread.join().unwrap_or_default();
+    let stderr = stderr_thread.join().unwrap_or_default();
     out.success &= status.success();
+    if record {
+        replay::record(req, &out, &stderr);
+        out.stderr = replay::without_verbose_lines(&stderr);
+    } else {
+        out.stderr = stderr;
+    }
     if !out.success && out.failed_packages.is_empty() && out.binaries.is_empty() {
         return Err(Error::Command {
             program: format!("cargo build --tests -p {}", req.packages.join(" -p ")),

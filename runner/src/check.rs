@@ -185,8 +185,13 @@ pub fn check<'m>(
     let results = run::run_tests(&cases, &opts);
     if std::env::var_os("KATA_TIMINGS").is_some() {
         eprintln!(
-            "timings: build {:.0?}, list {:.0?}, run {} tests {:.0?}",
+            "timings: build {:.0?}{}, list {:.0?}, run {} tests {:.0?}",
             t1 - t0,
+            if out.replayed {
+                " (rustc replayed)"
+            } else {
+                ""
+            },
             t2 - t1,
             cases.len(),
             t2.elapsed()

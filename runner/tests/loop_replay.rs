@@ -1,0 +1,104 @@
+//! The fast path of a rebuild (issue 14): once cargo has compiled a kata crate's tests, a save
+//! that changed only the crate's sources is compiled by replaying cargo's rustc call; any
+//! other change goes back to cargo.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{ADD_SOLUTION, Fixture};
+use kata_runner::build::{self, BuildOutput, BuildRequest};
+
+fn build_add(root: &Path) -> BuildOutput {
+    build::build(&BuildRequest {
+        root,
+        packages: vec!["kata-s1-demo".to_string()],
+        color: false,
+        target_dir: None,
+        progress: false,
+        expected_units: 0,
+        features: vec!["one-kata".to_string(), "add".to_string()],
+    })
+    .expect("the build runs")
+}
+
+/// Whether `test` passes in the executable the build produced.
+fn passes(out: &BuildOutput, test: &str) -> bool {
+    let [binary] = out.binaries.as_slice() else {
+        panic!("one test executable expected: {:?}", out.binaries);
+    };
+    Command::new(&binary.path)
+        .args([test, "--exact"])
+        .output()
+        .expect("the test executable starts")
+        .status
+        .success()
+}
+
+#[test]
+fn an_edit_of_a_kata_after_a_cargo_build_is_compiled_by_replaying_rustc() {
+    let f = Fixture::new("replay-edit");
+    let first = build_add(&f.root);
+    assert!(first.success && !first.replayed, "cargo builds first");
+    assert!(!passes(&first, "suite::add::adds_small_numbers"));
+
+    f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
+    let second = build_add(&f.root);
+    assert!(
+        second.replayed,
+        "an edit of the kata alone must not need cargo"
+    );
+    assert!(second.success, "{:?}", second.diagnostics);
+    assert!(
+        passes(&second, "suite::add::adds_small_numbers"),
+        "the replayed build must hold the edit"
+    );
+}
+
+#[test]
+fn a_compile_error_in_a_replayed_build_is_reported_as_cargo_reports_it() {
+    let f = Fixture::new("replay-error");
+    assert!(build_add(&f.root).success);
+
+    f.write(
+        "katas/s1-demo/src/add.rs",
+        "pub fn add(a: u32, b: u32) -> u32 {\n    a +\n}\n",
+    );
+    let out = build_add(&f.root);
+    assert!(out.replayed && !out.success);
+    assert_eq!(out.failed_packages, ["kata-s1-demo"]);
+    let error = out
+        .diagnostics
+        .iter()
+        .find(|d| d.level == "error")
+        .expect("rustc's error is kept");
+    assert_eq!(error.package, "kata-s1-demo");
+    assert_eq!(error.spans[0].file, "katas/s1-demo/src/add.rs");
+    assert!(error.rendered.contains("expected expression"), "{error:?}");
+}
+
+#[test]
+fn a_changed_manifest_sends_the_next_build_back_to_cargo() {
+    let f = Fixture::new("replay-manifest");
+    assert!(build_add(&f.root).success);
+
+    let manifest = f.read("katas/s1-demo/Cargo.toml");
+    f.write(
+        "katas/s1-demo/Cargo.toml",
+        &manifest.replace("[features]\n", "[features]\nnew-kata = []\n"),
+    );
+    f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
+    let out = build_add(&f.root);
+    assert!(
+        !out.replayed,
+        "features may have changed: cargo must decide"
+    );
+    assert!(out.success && passes(&out, "suite::add::adds_small_numbers"));
+
+    f.write("katas/s1-demo/src/add.rs", common::ADD_STUB);
+    assert!(
+        build_add(&f.root).replayed,
+        "cargo's build is recorded again"
+    );
+}
