@@ -1,17 +1,22 @@
-//! Running tests the way cargo-nextest does: one process per test, a timeout, in parallel.
+//! Running tests with a timeout, in parallel: a kata's tests in a few processes, and any
+//! test those could not judge for certain again in a process of its own, as cargo-nextest
+//! runs every test.
 
 use std::collections::VecDeque;
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::build::TestBinary;
 use crate::domain::{Outcome, TestResult};
 use crate::error::{Error, Result};
 use crate::libtest;
+
+mod batch;
 
 /// How tests run.
 #[derive(Debug, Clone)]
@@ -59,52 +64,39 @@ pub fn list_tests(binary: &TestBinary) -> Result<Vec<String>> {
     Ok(libtest::parse_list(&String::from_utf8_lossy(&out.stdout)))
 }
 
-/// Runs every case, `opts.jobs` at a time; results come back in the order of `cases`.
+/// Runs every case, `opts.jobs` processes at a time; results come back in the order of
+/// `cases`.
+///
+/// The tests of a kata first run in one process per job ([`batch`]): a few processes instead
+/// of one per test, which is most of a red check's run time. A test the batch could not
+/// judge for certain (its process crashed or exited early, its failure text was cut, it
+/// ran for more than [`batch::PATIENCE`]) runs again alone, in its own process, which judges
+/// it as strictly as ever.
 ///
 /// Once a test has timed out, the tests of the same kata (same binary, same `suite::<kata>`
 /// name prefix) that have not started yet are not run ([`Outcome::NotRun`]): an endless loop
 /// is reported after one timeout, not after one per test.
 pub fn run_tests(cases: &[TestCase], opts: &RunOptions) -> Vec<TestResult> {
-    let queue: Arc<Mutex<VecDeque<usize>>> = Arc::new(Mutex::new((0..cases.len()).collect()));
-    let timed_out: Mutex<Vec<(String, String, u64)>> = Mutex::new(Vec::new());
-    let running: Mutex<Vec<(usize, Instant)>> = Mutex::new(Vec::new());
+    let pool = Pool {
+        queue: Mutex::new((batch::plan(cases, opts.jobs), 0)),
+        wake: Condvar::new(),
+        timed_out: Mutex::new(Vec::new()),
+        running: Arc::new(Mutex::new(Vec::new())),
+        completed: Arc::new(AtomicUsize::new(0)),
+    };
     let (tx, rx) = mpsc::channel();
     let jobs = opts.jobs.max(1).min(cases.len().max(1));
     let mut results: Vec<Option<TestResult>> = vec![None; cases.len()];
     std::thread::scope(|scope| {
         for _ in 0..jobs {
-            let queue = Arc::clone(&queue);
             let tx = tx.clone();
-            let (timed_out, running) = (&timed_out, &running);
+            let pool = &pool;
             scope.spawn(move || {
-                loop {
-                    if crate::interrupt::stopping() {
-                        break;
-                    }
-                    let next = queue.lock().ok().and_then(|mut q| q.pop_front());
-                    let Some(i) = next else { break };
-                    let case = &cases[i];
-                    let group = kata_group(case);
-                    let earlier = lock(timed_out)
-                        .iter()
-                        .find(|(g, _, _)| *g == group)
-                        .map(|(_, name, secs)| (name.clone(), *secs));
-                    let result = if let Some((after, secs)) = earlier {
-                        TestResult {
-                            name: case.name.clone(),
-                            outcome: Outcome::NotRun { after, secs },
-                            duration: Duration::ZERO,
-                        }
-                    } else {
-                        lock(running).push((i, Instant::now()));
-                        let r = run_one(case, opts);
-                        lock(running).retain(|(j, _)| *j != i);
-                        if let Outcome::TimedOut { secs } = r.outcome {
-                            lock(timed_out).push((group, case.name.clone(), secs));
-                        }
-                        r
-                    };
-                    if tx.send((i, result)).is_err() {
+                while let Some(work) = pool.next() {
+                    let (resolved, again) = pool.run(work, cases, opts);
+                    let sent = resolved.into_iter().all(|r| tx.send(r).is_ok());
+                    pool.done(again);
+                    if !sent {
                         break;
                     }
                 }
@@ -112,24 +104,117 @@ pub fn run_tests(cases: &[TestCase], opts: &RunOptions) -> Vec<TestResult> {
         }
         drop(tx);
         let mut live = crate::live::Line::new(opts.live);
-        let mut done = 0;
         loop {
             match rx.recv_timeout(Duration::from_millis(250)) {
-                Ok((i, r)) => {
-                    results[i] = Some(r);
-                    done += 1;
-                }
+                Ok((i, r)) => results[i] = Some(r),
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
             let now = Instant::now();
-            let running = lock(&running);
+            let running = lock(&pool.running);
             let oldest = running.iter().map(|(_, s)| now - *s).max();
+            let done = pool.completed.load(Ordering::Relaxed).min(cases.len());
             live.tests(done, cases.len(), running.len(), oldest);
         }
         live.finish();
     });
     results.into_iter().flatten().collect()
+}
+
+/// What a worker does next: a kata's tests in one process, or one test alone.
+#[derive(Debug)]
+enum Work {
+    Batch(Vec<usize>),
+    One(usize),
+}
+
+/// The work shared by [`run_tests`]'s workers.
+struct Pool {
+    /// Work not started, and how many workers are busy (one may still add work).
+    queue: Mutex<(VecDeque<Work>, usize)>,
+    wake: Condvar,
+    /// Per kata group, the test that timed out and its timeout.
+    timed_out: Mutex<Vec<(String, String, u64)>>,
+    /// Tests running now (case index, start), for the live line.
+    running: Arc<Mutex<Vec<(usize, Instant)>>>,
+    /// Tests finished so far, for the live line.
+    completed: Arc<AtomicUsize>,
+}
+
+impl Pool {
+    /// The next work, waiting while the queue is empty but a busy worker may add to it;
+    /// `None` when everything is done or the runner is stopping.
+    fn next(&self) -> Option<Work> {
+        let mut state = lock(&self.queue);
+        loop {
+            if crate::interrupt::stopping() {
+                return None;
+            }
+            if let Some(work) = state.0.pop_front() {
+                state.1 += 1;
+                return Some(work);
+            }
+            if state.1 == 0 {
+                self.wake.notify_all();
+                return None;
+            }
+            state = self
+                .wake
+                .wait(state)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+
+    /// Marks a worker's work done, queueing the tests to run again alone.
+    fn done(&self, again: Vec<Work>) {
+        let mut state = lock(&self.queue);
+        state.0.extend(again);
+        state.1 -= 1;
+        self.wake.notify_all();
+    }
+
+    /// Runs `work`: the results it settled, and the tests to run again alone.
+    fn run(
+        &self,
+        work: Work,
+        cases: &[TestCase],
+        opts: &RunOptions,
+    ) -> (Vec<(usize, TestResult)>, Vec<Work>) {
+        match work {
+            Work::Batch(indices) => {
+                let out = batch::run(cases, &indices, opts, &self.running, &self.completed);
+                (out.settled, out.again.into_iter().map(Work::One).collect())
+            }
+            Work::One(index) => {
+                let r = self.run_alone(&cases[index], index, opts);
+                (vec![(index, r)], Vec::new())
+            }
+        }
+    }
+
+    /// One test in its own process, unless its kata already timed out.
+    fn run_alone(&self, case: &TestCase, i: usize, opts: &RunOptions) -> TestResult {
+        let group = kata_group(case);
+        let earlier = lock(&self.timed_out)
+            .iter()
+            .find(|(g, _, _)| *g == group)
+            .map(|(_, name, secs)| (name.clone(), *secs));
+        if let Some((after, secs)) = earlier {
+            return TestResult {
+                name: case.name.clone(),
+                outcome: Outcome::NotRun { after, secs },
+                duration: Duration::ZERO,
+            };
+        }
+        lock(&self.running).push((i, Instant::now()));
+        let r = run_one(case, opts);
+        lock(&self.running).retain(|(j, _)| *j != i);
+        self.completed.fetch_add(1, Ordering::Relaxed);
+        if let Outcome::TimedOut { secs } = r.outcome {
+            lock(&self.timed_out).push((group, case.name.clone(), secs));
+        }
+        r
+    }
 }
 
 /// Locks a mutex whose data stays valid if a holder panicked.
@@ -150,6 +235,48 @@ const STDERR_TAIL: usize = 2000;
 const LOGFILE_WARNING: &str = "warning: `--logfile` is deprecated";
 /// Bytes of each pipe kept from its start and from its end; the middle is cut.
 const PIPE_KEEP: usize = 64 * 1024;
+
+/// The command that runs the tests `names` of `binary` (exactly those, one at a time) in its
+/// own process group, in `cwd`, with libtest's log at `logfile`, the hermetic environment,
+/// piped output and the memory ceiling.
+fn test_command(
+    binary: &TestBinary,
+    names: &[&str],
+    logfile: &std::path::Path,
+    cwd: &std::path::Path,
+    opts: &RunOptions,
+) -> Command {
+    let mut cmd = Command::new(&binary.path);
+    cmd.args(names)
+        .args(["--exact", "--test-threads=1", "--logfile"])
+        .arg(logfile)
+        .current_dir(cwd)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    for (k, v) in &opts.env {
+        cmd.env(k, v);
+    }
+    if let Some(bytes) = opts.memory_limit {
+        let limit = libc::rlim_t::try_from(bytes).unwrap_or(libc::RLIM_INFINITY);
+        // SAFETY: setrlimit is async-signal-safe and touches only the child.
+        unsafe {
+            cmd.pre_exec(move || {
+                let lim = libc::rlimit {
+                    rlim_cur: limit,
+                    rlim_max: limit,
+                };
+                if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    cmd
+}
 
 /// Runs one test in its own process group, with a fresh temp dir as working directory and
 /// a log file at a random path: libtest writes `ok <name>` there only once the test
@@ -172,39 +299,13 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
     let logfile = logs
         .path()
         .join(format!("{:016x}.log", crate::interrupt::random_u64()));
-    let mut cmd = Command::new(&case.binary.path);
-    cmd.args([
-        case.name.as_str(),
-        "--exact",
-        "--test-threads=1",
-        "--logfile",
-    ])
-    .arg(&logfile)
-    .current_dir(work.path())
-    .env("RUST_BACKTRACE", "0")
-    .stdin(Stdio::null())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .process_group(0);
-    for (k, v) in &opts.env {
-        cmd.env(k, v);
-    }
-    if let Some(bytes) = opts.memory_limit {
-        let limit = libc::rlim_t::try_from(bytes).unwrap_or(libc::RLIM_INFINITY);
-        // SAFETY: setrlimit is async-signal-safe and touches only the child.
-        unsafe {
-            cmd.pre_exec(move || {
-                let lim = libc::rlimit {
-                    rlim_cur: limit,
-                    rlim_max: limit,
-                };
-                if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
+    let mut cmd = test_command(
+        &case.binary,
+        &[case.name.as_str()],
+        &logfile,
+        work.path(),
+        opts,
+    );
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -385,6 +486,10 @@ fn collect(rx: mpsc::Receiver<String>) -> String {
 /// Waits until the child ends (without reaping it, so its pid still names its group) or
 /// the timeout passes; `false` on timeout.
 fn wait_with_timeout(child: &Child, timeout: Duration) -> bool {
+    #[cfg(target_os = "linux")]
+    if let Some(ended) = wait_on_pidfd(child, timeout) {
+        return ended;
+    }
     let deadline = Instant::now() + timeout;
     let mut pause = Duration::from_micros(200);
     let pid = child.id() as libc::id_t;
@@ -410,6 +515,41 @@ fn wait_with_timeout(child: &Child, timeout: Duration) -> bool {
         }
         std::thread::sleep(pause.min(deadline - now));
         pause = (pause * 2).min(Duration::from_millis(20));
+    }
+}
+
+/// [`wait_with_timeout`] without polling: a pidfd becomes readable the moment its process
+/// ends, so a 2 ms test is seen as done after 2 ms, not at the next poll. `None` if the
+/// kernel has no pidfds (Linux before 5.3): the caller polls instead.
+#[cfg(target_os = "linux")]
+fn wait_on_pidfd(child: &Child, timeout: Duration) -> Option<bool> {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    let pid = libc::pid_t::try_from(child.id()).ok()?;
+    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor, or -1.
+    let raw = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    let raw = i32::try_from(raw).ok().filter(|fd| *fd >= 0)?;
+    // SAFETY: the descriptor was just opened and nothing else owns it.
+    let pidfd = unsafe { OwnedFd::from_raw_fd(raw) };
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let ms = i32::try_from(left.as_millis() + 1).unwrap_or(i32::MAX);
+        let mut fds = libc::pollfd {
+            fd: pidfd.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, its count and a timeout.
+        let rc = unsafe { libc::poll(&mut fds, 1, ms) };
+        if rc > 0 {
+            return Some(true);
+        }
+        if rc == 0 && Instant::now() >= deadline {
+            return Some(false);
+        }
+        if rc < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            return None;
+        }
     }
 }
 

@@ -2,14 +2,16 @@
 //!
 //! Editors save in several steps (write a temporary file, rename it over the original,
 //! restore permissions); each step is an event. The [`Debouncer`] collects the events of a
-//! burst and releases one [`Change`] once the files have been quiet for a while. It is
-//! pure: the caller passes the instants, so tests need neither sleeps nor a clock.
+//! burst and releases one [`Change`] once the files have been quiet for a while, or almost
+//! at once when the last event closed a source file written in place (the save is over). It
+//! is pure: the caller passes the instants, so tests need neither sleeps nor a clock.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use notify::Event;
+use notify::event::{AccessKind, AccessMode};
+use notify::{Event, EventKind};
 
 use super::filter::changed_sources;
 
@@ -17,6 +19,11 @@ use super::filter::changed_sources;
 /// within microseconds to a few milliseconds; this wait is part of every save-to-verdict
 /// time, so it stays short.
 pub const DEFAULT_QUIET: Duration = Duration::from_millis(50);
+
+/// The wait after a source file opened for writing was closed, if nothing follows: an editor
+/// that writes in place (or a shell's `>`) has finished, so only a chmod or a second file of
+/// the same save can still come, within microseconds.
+pub const AFTER_CLOSE: Duration = Duration::from_millis(3);
 
 /// One save (or burst of saves): the learner's source files it touched, sorted (empty
 /// when the watcher lost track of what changed).
@@ -35,6 +42,9 @@ pub struct Debouncer {
     quiet: Duration,
     first_event: Option<Instant>,
     last_event: Option<Instant>,
+    /// When the last relevant event closed a source file written to (`None` once another
+    /// relevant event follows it).
+    closed_at: Option<Instant>,
     paths: BTreeSet<PathBuf>,
 }
 
@@ -47,6 +57,7 @@ impl Debouncer {
             quiet,
             first_event: None,
             last_event: None,
+            closed_at: None,
             paths: BTreeSet::new(),
         }
     }
@@ -65,12 +76,18 @@ impl Debouncer {
         }
         self.paths.extend(paths);
         self.touch(at);
+        let closed = matches!(
+            event.kind,
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+        );
+        self.closed_at = closed.then_some(at);
     }
 
     /// Records that something changed at `at` without knowing what (the event queue
     /// overflowed or reported an error): a re-check is the safe answer.
     pub fn record_unknown(&mut self, at: Instant) {
         self.touch(at);
+        self.closed_at = None;
     }
 
     fn touch(&mut self, at: Instant) {
@@ -78,10 +95,15 @@ impl Debouncer {
         self.last_event = Some(self.last_event.map_or(at, |last| last.max(at)));
     }
 
-    /// When the pending burst becomes a change if nothing else happens; `None` when
-    /// nothing is pending.
+    /// When the pending burst becomes a change if nothing else happens: [`AFTER_CLOSE`]
+    /// after a closing write, the quiet period after any other event; `None` when nothing is
+    /// pending.
     pub fn deadline(&self) -> Option<Instant> {
-        self.last_event.map(|last| last + self.quiet)
+        let last = self.last_event?;
+        Some(match self.closed_at {
+            Some(closed) => closed + AFTER_CLOSE.min(self.quiet),
+            None => last + self.quiet,
+        })
     }
 
     /// Releases the pending change if the files have been quiet since the deadline.
@@ -91,6 +113,7 @@ impl Debouncer {
             return None;
         }
         self.last_event = None;
+        self.closed_at = None;
         let first_seen = self.first_event.take().unwrap_or(deadline - self.quiet);
         let paths = std::mem::take(&mut self.paths).into_iter().collect();
         Some(Change { paths, first_seen })
@@ -242,6 +265,49 @@ mod tests {
         );
         assert_eq!(d.poll(ms(t0, 10_000)), None, "released once");
         assert_eq!(d.deadline(), None);
+    }
+
+    #[test]
+    fn a_closing_write_releases_the_change_without_the_quiet_period() {
+        let t0 = Instant::now();
+        let mut d = Debouncer::new("/repo/katas", QUIET);
+        let modify = ev(
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            &["lib.rs"],
+        );
+        let close = ev(
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            &["lib.rs"],
+        );
+        d.record(&modify, t0);
+        d.record(&close, ms(t0, 1));
+        assert_eq!(d.deadline(), Some(ms(t0, 1) + AFTER_CLOSE));
+        assert_eq!(
+            d.poll(ms(t0, 1) + AFTER_CLOSE).map(|c| c.paths),
+            Some(lib_change()),
+            "a file closed after writing is a finished save"
+        );
+    }
+
+    #[test]
+    fn an_event_after_the_closing_write_brings_the_quiet_period_back() {
+        let t0 = Instant::now();
+        let mut d = Debouncer::new("/repo/katas", QUIET);
+        d.record(
+            &ev(
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                &["lib.rs.tmp.rs"],
+            ),
+            t0,
+        );
+        d.record(
+            &ev(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &["lib.rs.tmp.rs", "lib.rs"],
+            ),
+            ms(t0, 1),
+        );
+        assert_eq!(d.deadline(), Some(ms(t0, 121)), "the save may not be over");
     }
 
     #[test]
