@@ -102,3 +102,26 @@ fn a_changed_manifest_sends_the_next_build_back_to_cargo() {
         "cargo's build is recorded again"
     );
 }
+
+#[test]
+fn a_build_that_failed_to_compile_the_kata_is_replayed_once_it_is_fixed() {
+    let f = Fixture::new("replay-after-error");
+    f.write(
+        "katas/s1-demo/src/add.rs",
+        "pub fn add(a: u32, b: u32) -> u32 {\n    a +\n}\n",
+    );
+    let broken = build_add(&f.root);
+    assert!(
+        !broken.success && !broken.replayed,
+        "cargo reports the error first"
+    );
+
+    f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
+    let fixed = build_add(&f.root);
+    assert!(
+        fixed.replayed && fixed.success,
+        "the fix must not wait for cargo: {:?}",
+        fixed.diagnostics
+    );
+    assert!(passes(&fixed, "suite::add::adds_small_numbers"));
+}

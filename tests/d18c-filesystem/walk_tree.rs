@@ -86,6 +86,12 @@ fn generated(root: &Path) {
 #[rstest]
 fn agrees_with_walkdir_on_a_generated_tree() {
     let dir = temp_dir();
+    // The empty tree first: a walk that is not written yet fails here, before the tree is.
+    assert_eq!(
+        walk(dir.path(), "csv").files,
+        Vec::<PathBuf>::new(),
+        "find_files found files in an empty directory"
+    );
     generated(dir.path());
     let found = walk(dir.path(), "csv");
     let mut expected: Vec<PathBuf> = walkdir::WalkDir::new(dir.path())

@@ -67,6 +67,15 @@ fn a_scalar_document_has_no_emails() {
 
 #[test]
 fn walks_a_value_100_000_levels_deep_on_a_256_kib_stack() {
+    // A shallow value first: a walk that is not written yet fails here, in a millisecond,
+    // before 100,000 levels are built in a child process.
+    let shallow = json!({"user": {"user_email": "a@example.com"}});
+    assert_eq!(
+        extract_emails_iterative(&shallow),
+        ["a@example.com"],
+        "extract_emails_iterative must find the email of a 2-level value before it is tried \
+         100,000 levels deep"
+    );
     in_own_process(
         module_path!(),
         "walks_a_value_100_000_levels_deep_on_a_256_kib_stack",

@@ -241,25 +241,28 @@ struct Record {
 /// The records of this process (watch mode lives long; one-shot commands record in vain).
 static RECORDS: Mutex<Vec<Record>> = Mutex::new(Vec::new());
 
-/// Remembers how cargo compiled the requested package's test executable in a build that
-/// succeeded, from its `-vv` stderr, so the next build of the same request can replay it.
-/// A build that compiled nothing of it (all fresh) leaves the old record as it was.
+/// Remembers how cargo compiled the requested package's test executable, from its `-vv`
+/// stderr, so the next build of the same request can replay it; a failed compile is
+/// recorded too (its replay fails the same way until the learner's fix). A build that
+/// compiled nothing of it (all fresh) leaves the old record as it was; one that failed
+/// before compiling it (a manifest error) drops it.
 pub fn record(req: &BuildRequest<'_>, out: &BuildOutput, stderr: &str) {
     let Some(key) = Key::of(req) else { return };
     let mut records = RECORDS.lock().unwrap_or_else(PoisonError::into_inner);
-    if !out.success {
-        records.retain(|r| r.key != key);
+    let crate_name = key.package.replace('-', "_");
+    let call = parse_running(stderr).into_iter().find(|c| {
+        c.value_of("--crate-name") == Some(crate_name.as_str()) && c.test_executable().is_some()
+    });
+    let binary = call.as_ref().and_then(|c| test_binary(&key.package, c));
+    let (Some(call), Some(binary)) = (call, binary) else {
+        if !out.success {
+            records.retain(|r| r.key != key);
+        }
+        return;
+    };
+    if out.success && !out.binaries.iter().any(|b| b.path == binary.path) {
         return;
     }
-    let [binary] = out.binaries.as_slice() else {
-        return;
-    };
-    let Some(call) = parse_running(stderr)
-        .into_iter()
-        .find(|c| c.test_executable().is_some_and(|exe| exe == binary.path))
-    else {
-        return;
-    };
     let guards = guards(req.root, &binary.manifest_dir, &call)
         .into_iter()
         .map(|p| {
@@ -271,10 +274,24 @@ pub fn record(req: &BuildRequest<'_>, out: &BuildOutput, stderr: &str) {
     records.push(Record {
         key,
         call,
-        binary: binary.clone(),
+        binary,
         guards,
         units: out.units,
     });
+}
+
+/// The test executable a call writes, with the package directory cargo gave it.
+fn test_binary(package: &str, call: &Invocation) -> Option<TestBinary> {
+    let manifest_dir = call
+        .env
+        .iter()
+        .find(|(k, _)| k == "CARGO_MANIFEST_DIR")
+        .map(|(_, v)| PathBuf::from(v))?;
+    Some(TestBinary {
+        package: package.to_string(),
+        path: call.test_executable()?,
+        manifest_dir,
+    })
 }
 
 /// The files whose change voids a record: the workspace's and the package's manifests, the
