@@ -38,7 +38,7 @@ pub struct BuildRequest<'a> {
 }
 
 /// One test executable that cargo built.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TestBinary {
     /// Its package, e.g. `kata-d16-iterators`.
     pub package: String,

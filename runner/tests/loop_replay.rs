@@ -125,3 +125,35 @@ fn a_build_that_failed_to_compile_the_kata_is_replayed_once_it_is_fixed() {
     );
     assert!(passes(&fixed, "suite::add::adds_small_numbers"));
 }
+
+/// `kata check add` in a new process, with its timings on stderr.
+fn check_add_in_a_new_process(f: &Fixture) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_kata"))
+        .current_dir(&f.root)
+        .args(["check", "add"])
+        .env("KATA_ROOT", &f.root)
+        .env("KATA_TIMINGS", "1")
+        .env_remove("CARGO_TARGET_DIR")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the runner starts");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_record_in_dot_kata_lets_the_next_check_replay_in_a_new_process() {
+    let f = Fixture::new("replay-on-disk");
+    let first = check_add_in_a_new_process(&f);
+    assert!(first.contains("timings: build"), "{first}");
+    assert!(
+        f.root
+            .join(".kata/replay")
+            .read_dir()
+            .is_ok_and(|mut d| d.next().is_some()),
+        "the record is kept in .kata/replay"
+    );
+
+    f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
+    let second = check_add_in_a_new_process(&f);
+    assert!(second.contains("(rustc replayed)"), "{second}");
+}

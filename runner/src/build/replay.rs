@@ -13,6 +13,11 @@
 //! A replay holds cargo's lock on the build directory, as cargo does, and falls back to cargo
 //! when another build holds it. Cargo's own fingerprint still sees the sources as newer than
 //! its last build, so the next cargo build of the crate compiles it again: never stale.
+//!
+//! Records live in memory and in `.kata/replay/` (one JSON file per request), so that
+//! `cargo kata check` in a new process replays too. The rustc binary is a guard as well (a
+//! toolchain update replaces it), and a replay that fails because a linked library cannot be
+//! used (E0463, E0514, …: not the learner's error) goes back to cargo.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -23,7 +28,7 @@ use super::{BuildOutput, BuildRequest, Diagnostic, TestBinary};
 
 /// One rustc call as cargo made it: the environment cargo set, the program, its arguments.
 /// Cargo runs rustc in the workspace root.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Invocation {
     /// Variables cargo set (`CARGO_MANIFEST_DIR`, …); the rest is inherited.
     pub env: Vec<(String, String)>,
@@ -169,12 +174,15 @@ fn stamp(path: &Path) -> Stamp {
 }
 
 /// What a build request is, for finding its record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Key {
     root: PathBuf,
     package: String,
     features: Vec<String>,
     color: bool,
+    /// The runner's `CARGO*` and `RUST*` variables (`RUSTFLAGS`, `CARGO_TARGET_DIR`, …):
+    /// cargo's call depends on them, so a record made under others does not apply.
+    env: Vec<(String, String)>,
 }
 
 impl Key {
@@ -193,7 +201,22 @@ impl Key {
             package: package.clone(),
             features,
             color: req.color,
+            env: build_env(),
         })
+    }
+
+    /// Where the record of this request is kept: `.kata/replay/<package>--<features>--<colour>.json`.
+    fn file(&self) -> PathBuf {
+        let features = if self.features.is_empty() {
+            "all".to_string()
+        } else {
+            self.features.join("+")
+        };
+        let colour = if self.color { "colour" } else { "plain" };
+        self.root
+            .join(".kata")
+            .join("replay")
+            .join(format!("{}--{features}--{colour}.json", self.package))
     }
 }
 
@@ -228,8 +251,18 @@ pub fn without_verbose_lines(stderr: &str) -> String {
         .collect()
 }
 
+/// The environment variables that can change cargo's rustc call, sorted.
+fn build_env() -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("CARGO") || k.starts_with("RUST"))
+        .filter(|(k, _)| k != "RUST_BACKTRACE" && k != "RUST_LOG")
+        .collect();
+    env.sort();
+    env
+}
+
 /// A recorded call, the executable it writes and the guards that keep it valid.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Record {
     key: Key,
     call: Invocation,
@@ -248,7 +281,6 @@ static RECORDS: Mutex<Vec<Record>> = Mutex::new(Vec::new());
 /// before compiling it (a manifest error) drops it.
 pub fn record(req: &BuildRequest<'_>, out: &BuildOutput, stderr: &str) {
     let Some(key) = Key::of(req) else { return };
-    let mut records = RECORDS.lock().unwrap_or_else(PoisonError::into_inner);
     let crate_name = key.package.replace('-', "_");
     let call = parse_running(stderr).into_iter().find(|c| {
         c.value_of("--crate-name") == Some(crate_name.as_str()) && c.test_executable().is_some()
@@ -256,7 +288,7 @@ pub fn record(req: &BuildRequest<'_>, out: &BuildOutput, stderr: &str) {
     let binary = call.as_ref().and_then(|c| test_binary(&key.package, c));
     let (Some(call), Some(binary)) = (call, binary) else {
         if !out.success {
-            records.retain(|r| r.key != key);
+            forget(&key);
         }
         return;
     };
@@ -270,14 +302,49 @@ pub fn record(req: &BuildRequest<'_>, out: &BuildOutput, stderr: &str) {
             (p, s)
         })
         .collect();
-    records.retain(|r| r.key != key);
-    records.push(Record {
+    let mut records = RECORDS.lock().unwrap_or_else(PoisonError::into_inner);
+    let record = Record {
         key,
         call,
         binary,
         guards,
         units: out.units,
-    });
+    };
+    save(&record);
+    records.retain(|r| r.key != record.key);
+    records.push(record);
+}
+
+/// Writes a record to its file (a temporary file renamed over it; a cache, so not synced).
+fn save(record: &Record) {
+    let path = record.key.file();
+    let Ok(json) = serde_json::to_vec(record) else {
+        return;
+    };
+    let tmp = path.with_extension(format!("json.{:016x}", crate::interrupt::random_u64()));
+    let written = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&tmp, json))
+        .and_then(|()| std::fs::rename(&tmp, &path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+/// The record of `key`: in memory, else from its file (then kept in memory).
+fn load(key: &Key) -> Option<Record> {
+    let mut records = RECORDS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(r) = records.iter().find(|r| r.key == *key) {
+        return Some(r.clone());
+    }
+    let text = std::fs::read(key.file()).ok()?;
+    let record: Record = serde_json::from_slice(&text).ok()?;
+    if record.key != *key {
+        return None;
+    }
+    records.push(record.clone());
+    Some(record)
 }
 
 /// The test executable a call writes, with the package directory cargo gave it.
@@ -295,7 +362,7 @@ fn test_binary(package: &str, call: &Invocation) -> Option<TestBinary> {
 }
 
 /// The files whose change voids a record: the workspace's and the package's manifests, the
-/// lock file, cargo's config and the toolchain file; every library linked; and every source
+/// lock file, cargo's config, the toolchain file and rustc; every library linked; and every source
 /// of a linked library that lives in the workspace (its dep-info, `<out-dir>/<stem>.d`).
 fn guards(root: &Path, manifest_dir: &Path, call: &Invocation) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = [
@@ -310,6 +377,7 @@ fn guards(root: &Path, manifest_dir: &Path, call: &Invocation) -> Vec<PathBuf> {
     .map(|f| root.join(f))
     .collect();
     files.push(manifest_dir.join("Cargo.toml"));
+    files.push(PathBuf::from(&call.program));
     for lib in call.externs() {
         files.extend(workspace_sources(root, &lib));
         files.push(lib);
@@ -369,10 +437,7 @@ fn dep_info_sources(text: &str) -> Vec<PathBuf> {
 /// what went wrong).
 pub fn replay(req: &BuildRequest<'_>) -> Option<BuildOutput> {
     let key = Key::of(req)?;
-    let record = {
-        let records = RECORDS.lock().unwrap_or_else(PoisonError::into_inner);
-        records.iter().find(|r| r.key == key).cloned()?
-    };
+    let record = load(&key)?;
     if record.guards.iter().any(|(p, s)| stamp(p) != *s) {
         forget(&key);
         return None;
@@ -386,12 +451,18 @@ pub fn replay(req: &BuildRequest<'_>) -> Option<BuildOutput> {
     out
 }
 
+/// Drops the record of `key`, in memory and on disk.
 fn forget(key: &Key) {
     RECORDS
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .retain(|r| r.key != *key);
+    let _ = std::fs::remove_file(key.file());
 }
+
+/// rustc's errors that mean a linked library cannot be used (missing, built by another
+/// rustc, ambiguous): cargo must rebuild, they are never the learner's.
+const NOT_THE_LEARNERS: [&str; 6] = ["E0460", "E0461", "E0462", "E0463", "E0464", "E0514"];
 
 /// Runs the recorded call in its own registered process group and reads rustc's JSON
 /// diagnostics from its stderr.
@@ -408,9 +479,20 @@ fn run_rustc(record: &Record) -> Option<BuildOutput> {
     let _group = crate::interrupt::Group::register(child.id());
     let output = child.wait_with_output().ok()?;
     let package = &record.key.package;
-    let diagnostics: Vec<Diagnostic> = String::from_utf8_lossy(&output.stderr)
+    let said: Vec<cargo_metadata::diagnostic::Diagnostic> = String::from_utf8_lossy(&output.stderr)
         .lines()
-        .filter_map(|l| serde_json::from_str::<cargo_metadata::diagnostic::Diagnostic>(l).ok())
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let libraries_unusable = said.iter().any(|d| {
+        d.code
+            .as_ref()
+            .is_some_and(|c| NOT_THE_LEARNERS.contains(&c.code.as_str()))
+    });
+    if libraries_unusable {
+        return None;
+    }
+    let diagnostics: Vec<Diagnostic> = said
+        .into_iter()
         .filter_map(|d| super::diagnostic(package, d))
         .collect();
     let failed = diagnostics.iter().any(|d| d.level == "error");
