@@ -211,6 +211,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
         cmd.env("CARGO_TARGET_DIR", dir);
     }
     let record = replay::replayable(req);
+    let started = std::time::SystemTime::now();
     if record {
         // `-vv` prints each rustc call with the environment cargo gave it: the record.
         cmd.arg("-vv");
@@ -247,7 +248,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
     let stderr = stderr_thread.join().unwrap_or_default();
     out.success &= status.success();
     if record {
-        replay::record(req, &out, &stderr);
+        replay::record(req, &out, &stderr, started);
         out.stderr = replay::without_verbose_lines(&stderr);
     } else {
         out.stderr = stderr;

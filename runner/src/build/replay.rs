@@ -271,15 +271,18 @@ struct Record {
     units: usize,
 }
 
-/// The records of this process (watch mode lives long; one-shot commands record in vain).
+/// The records this process made or read (each is also in its file under `.kata/replay/`).
 static RECORDS: Mutex<Vec<Record>> = Mutex::new(Vec::new());
 
 /// Remembers how cargo compiled the requested package's test executable, from its `-vv`
 /// stderr, so the next build of the same request can replay it; a failed compile is
 /// recorded too (its replay fails the same way until the learner's fix). A build that
 /// compiled nothing of it (all fresh) leaves the old record as it was; one that failed
-/// before compiling it (a manifest error) drops it.
-pub fn record(req: &BuildRequest<'_>, out: &BuildOutput, stderr: &str) {
+/// before compiling it (a manifest error) drops it. Nothing is recorded if a source guard (a
+/// manifest, a library's source) changed after `started`, while cargo was building: cargo
+/// may have read it before or after. (What cargo writes itself, the libraries and
+/// `Cargo.lock`, may well be newer.)
+pub fn record(req: &BuildRequest<'_>, out: &BuildOutput, stderr: &str, started: SystemTime) {
     let Some(key) = Key::of(req) else { return };
     let crate_name = key.package.replace('-', "_");
     let call = parse_running(stderr).into_iter().find(|c| {
@@ -295,13 +298,24 @@ pub fn record(req: &BuildRequest<'_>, out: &BuildOutput, stderr: &str) {
     if out.success && !out.binaries.iter().any(|b| b.path == binary.path) {
         return;
     }
-    let guards = guards(req.root, &binary.manifest_dir, &call)
+    let guards: Vec<(PathBuf, Stamp)> = guards(req.root, &binary.manifest_dir, &call)
         .into_iter()
         .map(|p| {
             let s = stamp(&p);
             (p, s)
         })
         .collect();
+    let not_a_source =
+        |p: &Path| !p.starts_with(req.root) || p.starts_with(req.root.join("target"));
+    let changed_meanwhile = guards.iter().any(|(p, s)| {
+        !not_a_source(p)
+            && !p.ends_with("Cargo.lock")
+            && s.is_some_and(|(modified, _)| modified > started)
+    });
+    if changed_meanwhile {
+        forget(&key);
+        return;
+    }
     let mut records = RECORDS.lock().unwrap_or_else(PoisonError::into_inner);
     let record = Record {
         key,
