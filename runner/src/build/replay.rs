@@ -478,11 +478,22 @@ fn forget(key: &Key) {
 /// rustc, ambiguous): cargo must rebuild, they are never the learner's.
 const NOT_THE_LEARNERS: [&str; 6] = ["E0460", "E0461", "E0462", "E0463", "E0464", "E0514"];
 
+/// What a replay adds to cargo's call, on Linux: no debug info in the executable, and no
+/// string merging in the linker. Link options only (rustc's incremental cache stays valid),
+/// measured 10-20 % off a replay (d16 `iterator_struct` 0.27 → 0.20 s, d21 `fake_http`
+/// 0.51 → 0.43 s). The runner shows no backtraces (`RUST_BACKTRACE=0`): panic locations do
+/// not need debug info.
+#[cfg(target_os = "linux")]
+const LINK_FASTER: [&str; 4] = ["-C", "strip=debuginfo", "-C", "link-arg=-Wl,-O0"];
+#[cfg(not(target_os = "linux"))]
+const LINK_FASTER: [&str; 0] = [];
+
 /// Runs the recorded call in its own registered process group and reads rustc's JSON
 /// diagnostics from its stderr.
 fn run_rustc(record: &Record) -> Option<BuildOutput> {
     let mut cmd = Command::new(&record.call.program);
     cmd.args(&record.call.args)
+        .args(LINK_FASTER)
         .envs(record.call.env.iter().map(|(k, v)| (k, v)))
         .current_dir(&record.key.root)
         .stdin(Stdio::null())
