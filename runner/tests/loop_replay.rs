@@ -76,6 +76,16 @@ fn a_compile_error_in_a_replayed_build_is_reported_as_cargo_reports_it() {
     assert_eq!(error.package, "kata-s1-demo");
     assert_eq!(error.spans[0].file, "katas/s1-demo/src/add.rs");
     assert!(error.rendered.contains("expected expression"), "{error:?}");
+    assert!(
+        !error.rendered.contains('\u{1b}'),
+        "no colour was asked for: {error:?}"
+    );
+    assert!(
+        !out.diagnostics
+            .iter()
+            .any(|d| d.rendered.contains("aborting due to")),
+        "cargo does not pass rustc's closing count on, nor does the replay"
+    );
 }
 
 #[test]

@@ -518,7 +518,14 @@ fn run_rustc(record: &Record) -> Option<BuildOutput> {
     }
     let diagnostics: Vec<Diagnostic> = said
         .into_iter()
+        .filter(|d| !is_summary(&d.message))
         .filter_map(|d| super::diagnostic(package, d))
+        .map(|mut d| {
+            if !record.key.color {
+                d.rendered = without_ansi(&d.rendered);
+            }
+            d
+        })
         .collect();
     let failed = diagnostics.iter().any(|d| d.level == "error");
     match (output.status.success(), failed) {
@@ -542,6 +549,36 @@ fn run_rustc(record: &Record) -> Option<BuildOutput> {
         }),
         (false, false) => None,
     }
+}
+
+/// rustc's closing counts (`aborting due to 2 previous errors`, `3 warnings emitted`), which
+/// cargo does not pass on either.
+fn is_summary(message: &str) -> bool {
+    message.starts_with("aborting due to")
+        || message.ends_with("warning emitted")
+        || message.ends_with("warnings emitted")
+}
+
+/// `text` without ANSI escape sequences. Cargo always asks rustc for coloured diagnostics
+/// and removes the colour itself when its caller asked for none; the replay does the same.
+fn without_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        if chars.next() == Some('[') {
+            // Parameters and intermediates, up to the final byte (`@` to `~`).
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Cargo's exclusive lock on a build directory (`<target>/debug/.cargo-lock`), held while
@@ -628,6 +665,17 @@ mod tests {
             "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.31s\n\
              error: failed to parse manifest at `/w/Cargo.toml`\n"
         );
+    }
+
+    #[test]
+    fn colour_codes_are_removed_as_cargo_removes_them() {
+        assert_eq!(
+            without_ansi("\u{1b}[1m\u{1b}[91merror[E0425]\u{1b}[0m: not found"),
+            "error[E0425]: not found"
+        );
+        assert!(is_summary("aborting due to 1 previous error"));
+        assert!(is_summary("2 warnings emitted"));
+        assert!(!is_summary("cannot find value `x` in this scope"));
     }
 
     #[test]
