@@ -68,7 +68,8 @@ pub(super) struct Ran {
     pub again: Vec<usize>,
 }
 
-/// What the process said on stdout so far: which test runs now, which started and ended.
+/// What the process said on stdout so far: the test running now (since when), and how long
+/// each finished test took.
 #[derive(Debug, Default)]
 struct Progress {
     current: Option<(String, Instant)>,
