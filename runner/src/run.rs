@@ -458,6 +458,16 @@ impl Capped {
 }
 
 fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> mpsc::Receiver<String> {
+    read_capped(pipe, |_| {})
+}
+
+/// Reads `pipe` to its end on a thread of its own, handing each chunk to `on_bytes` as it
+/// comes; sends what was kept ([`Capped`]) once the pipe closes.
+fn read_capped<R, F>(pipe: Option<R>, mut on_bytes: F) -> mpsc::Receiver<String>
+where
+    R: Read + Send + 'static,
+    F: FnMut(&[u8]) + Send + 'static,
+{
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut kept = Capped::default();
@@ -466,7 +476,10 @@ fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> mpsc::Receiver<String> {
             loop {
                 match p.read(&mut buf) {
                     Ok(0) => break,
-                    Ok(n) => kept.push(&buf[..n]),
+                    Ok(n) => {
+                        kept.push(&buf[..n]);
+                        on_bytes(&buf[..n]);
+                    }
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                     Err(_) => break,
                 }

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use super::{
-    Capped, RunOptions, TestCase, Work, collect, drain, kata_group, lock, test_command,
+    RunOptions, TestCase, Work, collect, drain, kata_group, lock, read_capped, test_command,
     wait_with_timeout,
 };
 use crate::domain::{Outcome, TestResult};
@@ -225,29 +225,12 @@ impl Watchers {
 
 /// Reads stdout to its end like [`drain`], telling `watchers` as tests start and finish.
 fn follow<R: Read + Send + 'static>(pipe: Option<R>, watchers: Watchers) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut kept = Capped::default();
-        let mut lines = Lines::default();
-        if let Some(mut p) = pipe {
-            let mut buf = vec![0u8; 16 * 1024];
-            loop {
-                match p.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => {
-                        kept.push(&buf[..n]);
-                        for event in lines.feed(&buf[..n]) {
-                            watchers.hear(event);
-                        }
-                    }
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(_) => break,
-                }
-            }
+    let mut lines = Lines::default();
+    read_capped(pipe, move |bytes| {
+        for event in lines.feed(bytes) {
+            watchers.hear(event);
         }
-        let _ = tx.send(kept.into_string());
-    });
-    rx
+    })
 }
 
 /// A test starting or finishing, as libtest's pretty output says.
