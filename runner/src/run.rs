@@ -121,11 +121,12 @@ pub fn run_tests(cases: &[TestCase], opts: &RunOptions) -> Vec<TestResult> {
     results.into_iter().flatten().collect()
 }
 
-/// What a worker does next: a kata's tests in one process, or one test alone.
+/// What a worker does next: a kata's tests in one process, or one test alone (with the time
+/// it already ran in a batch that gave up on it, which counts against its timeout).
 #[derive(Debug)]
 enum Work {
     Batch(Vec<usize>),
-    One(usize),
+    One(usize, Duration),
 }
 
 /// The work shared by [`run_tests`]'s workers.
@@ -166,9 +167,18 @@ impl Pool {
     }
 
     /// Marks a worker's work done, queueing the tests to run again alone.
+    ///
+    /// A test a batch was stopped on (it had run for a while) goes to the front: if it is an
+    /// endless loop, its timeout then ends the kata's run about one timeout after the check
+    /// started, before the tests after it take a full timeout each.
     fn done(&self, again: Vec<Work>) {
         let mut state = lock(&self.queue);
-        state.0.extend(again);
+        for work in again {
+            match work {
+                Work::One(_, spent) if !spent.is_zero() => state.0.push_front(work),
+                other => state.0.push_back(other),
+            }
+        }
         state.1 -= 1;
         self.wake.notify_all();
     }
@@ -183,17 +193,26 @@ impl Pool {
         match work {
             Work::Batch(indices) => {
                 let out = batch::run(cases, &indices, opts, &self.running, &self.completed);
-                (out.settled, out.again.into_iter().map(Work::One).collect())
+                let again = out.again.into_iter().map(|(i, spent)| Work::One(i, spent));
+                (out.settled, again.collect())
             }
-            Work::One(index) => {
-                let r = self.run_alone(&cases[index], index, opts);
+            Work::One(index, spent) => {
+                let r = self.run_alone(&cases[index], index, spent, opts);
                 (vec![(index, r)], Vec::new())
             }
         }
     }
 
-    /// One test in its own process, unless its kata already timed out.
-    fn run_alone(&self, case: &TestCase, i: usize, opts: &RunOptions) -> TestResult {
+    /// One test in its own process, unless its kata already timed out. A test that already
+    /// ran for `spent` in a batch gets the rest of the timeout: an endless loop is reported
+    /// one timeout after it started, not a batch's patience later.
+    fn run_alone(
+        &self,
+        case: &TestCase,
+        i: usize,
+        spent: Duration,
+        opts: &RunOptions,
+    ) -> TestResult {
         let group = kata_group(case);
         let earlier = lock(&self.timed_out)
             .iter()
@@ -206,8 +225,32 @@ impl Pool {
                 duration: Duration::ZERO,
             };
         }
-        lock(&self.running).push((i, Instant::now()));
-        let r = run_one(case, opts);
+        let started = Instant::now()
+            .checked_sub(spent)
+            .unwrap_or_else(Instant::now);
+        lock(&self.running).push((i, started));
+        let mut r = if spent.is_zero() {
+            run_one(case, opts)
+        } else if spent >= opts.timeout {
+            TestResult {
+                name: case.name.clone(),
+                outcome: Outcome::TimedOut {
+                    secs: opts.timeout.as_secs(),
+                },
+                duration: spent,
+            }
+        } else {
+            let rest = RunOptions {
+                timeout: opts.timeout.saturating_sub(spent),
+                ..opts.clone()
+            };
+            let mut r = run_one(case, &rest);
+            r.duration += spent;
+            r
+        };
+        if let Outcome::TimedOut { secs } = &mut r.outcome {
+            *secs = opts.timeout.as_secs();
+        }
         lock(&self.running).retain(|(j, _)| *j != i);
         self.completed.fetch_add(1, Ordering::Relaxed);
         if let Outcome::TimedOut { secs } = r.outcome {
@@ -586,6 +629,34 @@ pub fn select(binary: &Arc<TestBinary>, names: &[String], filter: &str) -> Vec<T
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_test_a_batch_stopped_on_runs_alone_before_the_tests_that_never_started() {
+        let pool = Pool {
+            queue: Mutex::new((VecDeque::new(), 1)),
+            wake: Condvar::new(),
+            timed_out: Mutex::new(Vec::new()),
+            running: Arc::new(Mutex::new(Vec::new())),
+            completed: Arc::new(AtomicUsize::new(0)),
+        };
+        pool.done(vec![
+            Work::One(4, Duration::ZERO),
+            Work::One(2, Duration::from_secs(1)),
+            Work::One(6, Duration::ZERO),
+        ]);
+        let order: Vec<String> = lock(&pool.queue)
+            .0
+            .iter()
+            .map(|w| format!("{w:?}"))
+            .collect();
+        assert_eq!(
+            order,
+            ["One(2, 1s)", "One(4, 0ns)", "One(6, 0ns)"],
+            "an endless loop must reach its timeout first, so the kata's run ends one \
+             timeout after it started"
+        );
+        assert_eq!(lock(&pool.queue).1, 0, "the worker is no longer busy");
+    }
 
     #[test]
     fn a_flood_keeps_its_head_and_tail_and_says_how_much_was_cut() {

@@ -13,7 +13,8 @@
 //! - libtest names each test on stdout as it starts (`test <name> ... `): once one runs for
 //!   longer than [`PATIENCE`], the batch is stopped and that test and those after it run
 //!   alone. Slow tests and endless loops are judged, timed out and reported by the one-test
-//!   path only, which costs them [`PATIENCE`] more.
+//!   path only; the stopped test runs first there, and the time it already ran counts
+//!   against its timeout.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -46,7 +47,7 @@ pub(super) fn plan(cases: &[TestCase], jobs: usize) -> std::collections::VecDequ
     let mut work = std::collections::VecDeque::new();
     for (_, members) in groups {
         if let [only] = members[..] {
-            work.push_back(Work::One(only));
+            work.push_back(Work::One(only, Duration::ZERO));
             continue;
         }
         let parts = jobs.clamp(1, members.len());
@@ -64,8 +65,8 @@ pub(super) fn plan(cases: &[TestCase], jobs: usize) -> std::collections::VecDequ
 pub(super) struct Ran {
     /// Results the batch is certain of.
     pub settled: Vec<(usize, TestResult)>,
-    /// Tests to run again alone.
-    pub again: Vec<usize>,
+    /// Tests to run again alone, with the time each already ran here.
+    pub again: Vec<(usize, Duration)>,
 }
 
 /// What the process said on stdout so far: the test running now (since when), and how long
@@ -85,7 +86,7 @@ pub(super) fn run(
     completed: &Arc<AtomicUsize>,
 ) -> Ran {
     let all_again = || Ran {
-        again: indices.to_vec(),
+        again: indices.iter().map(|&i| (i, Duration::ZERO)).collect(),
         ..Ran::default()
     };
     let (work, logs) = match (
@@ -120,7 +121,7 @@ pub(super) fn run(
         },
     );
     let stderr = drain(child.stderr.take());
-    wait_for(&child, &progress, PATIENCE.min(opts.timeout));
+    let stopped = wait_for(&child, &progress, PATIENCE.min(opts.timeout));
     group.kill();
     let _ = child.wait();
     drop(group);
@@ -130,22 +131,27 @@ pub(super) fn run(
     let log = std::fs::read_to_string(&logfile).unwrap_or_default();
     drop((work, logs));
     let progress = std::mem::take(&mut *lock(&progress));
-    judge(cases, indices, &out, &log, &progress)
+    judge(cases, indices, &out, &log, &progress, stopped.as_ref())
 }
 
 /// Waits for the process to end, or until one test (or the start, or the end) has taken
-/// longer than `patience`: the caller then stops the batch.
-fn wait_for(child: &std::process::Child, progress: &Mutex<Progress>, patience: Duration) {
+/// longer than `patience`: the caller then stops the batch. Returns the test that was
+/// running then, and for how long.
+fn wait_for(
+    child: &std::process::Child,
+    progress: &Mutex<Progress>,
+    patience: Duration,
+) -> Option<(String, Duration)> {
     let mut seen = lock(progress).current.clone();
     let mut since = Instant::now();
     loop {
         let deadline = seen.as_ref().map_or(since, |(_, at)| *at) + patience;
         if wait_with_timeout(child, deadline.saturating_duration_since(Instant::now())) {
-            return;
+            return None;
         }
         let now = lock(progress).current.clone();
         if now == seen {
-            return;
+            return now.map(|(name, at)| (name, at.elapsed()));
         }
         seen = now;
         since = Instant::now();
@@ -153,8 +159,15 @@ fn wait_for(child: &std::process::Child, progress: &Mutex<Progress>, patience: D
 }
 
 /// The results of a batch from libtest's log and stdout: what the log settles, and the rest
-/// to run again alone.
-fn judge(cases: &[TestCase], indices: &[usize], out: &str, log: &str, progress: &Progress) -> Ran {
+/// to run again alone (the test the batch was `stopped` on with the time it ran).
+fn judge(
+    cases: &[TestCase],
+    indices: &[usize],
+    out: &str,
+    log: &str,
+    progress: &Progress,
+    stopped: Option<&(String, Duration)>,
+) -> Ran {
     let said: HashMap<&str, &str> = log
         .lines()
         .filter_map(|l| l.split_once(' '))
@@ -184,7 +197,12 @@ fn judge(cases: &[TestCase], indices: &[usize], out: &str, log: &str, progress: 
                 };
                 ran.settled.push((i, settled(outcome)));
             }
-            _ => ran.again.push(i),
+            _ => {
+                let spent = stopped
+                    .filter(|(running, _)| running == name)
+                    .map_or(Duration::ZERO, |(_, spent)| *spent);
+                ran.again.push((i, spent));
+            }
         }
     }
     ran
@@ -339,7 +357,7 @@ mod tests {
     fn a_kata_s_tests_are_dealt_into_one_batch_per_job() {
         let cs = cases(&["suite::a::x", "suite::a::y", "suite::a::z", "suite::b::w"]);
         let work: Vec<String> = plan(&cs, 2).iter().map(|w| format!("{w:?}")).collect();
-        assert_eq!(work, ["Batch([0, 2])", "Batch([1])", "One(3)"]);
+        assert_eq!(work, ["Batch([0, 2])", "Batch([1])", "One(3, 0ns)"]);
     }
 
     const OUT: &str = "running 3 tests\ntest suite::a::x ... ok\ntest suite::a::y ... FAILED\n\
@@ -351,7 +369,15 @@ mod tests {
     fn the_log_settles_passes_and_failures_with_their_own_message() {
         let cs = cases(&["suite::a::x", "suite::a::y", "suite::a::z", "suite::a::q"]);
         let log = "ok suite::a::x\nfailed suite::a::y\nfailed suite::a::z\n";
-        let ran = judge(&cs, &[0, 1, 2, 3], OUT, log, &Progress::default());
+        let stopped = ("suite::a::q".to_string(), Duration::from_secs(1));
+        let ran = judge(
+            &cs,
+            &[0, 1, 2, 3],
+            OUT,
+            log,
+            &Progress::default(),
+            Some(&stopped),
+        );
         let outcome = |i: usize| {
             ran.settled
                 .iter()
@@ -366,8 +392,9 @@ mod tests {
         );
         assert_eq!(
             ran.again,
-            [2, 3],
-            "a failure without its section and a test the log does not name run again alone"
+            [(2, Duration::ZERO), (3, Duration::from_secs(1))],
+            "a failure without its section and a test the log does not name run again alone, \
+             the one the batch stopped on with the time it already ran"
         );
     }
 }
