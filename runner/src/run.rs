@@ -321,6 +321,29 @@ fn test_command(
     cmd
 }
 
+/// A test process's fresh working directory and its libtest log file, at a random path in
+/// a directory of its own; both are removed when dropped (and on an interrupt).
+struct Scratch {
+    work: crate::interrupt::TempPath,
+    _logs: crate::interrupt::TempPath,
+    logfile: std::path::PathBuf,
+}
+
+impl Scratch {
+    fn new(opts: &RunOptions) -> std::io::Result<Self> {
+        let work = crate::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-cwd-")?;
+        let logs = crate::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-log-")?;
+        let logfile = logs
+            .path()
+            .join(format!("{:016x}.log", crate::interrupt::random_u64()));
+        Ok(Self {
+            work,
+            _logs: logs,
+            logfile,
+        })
+    }
+}
+
 /// Runs one test in its own process group, with a fresh temp dir as working directory and
 /// a log file at a random path: libtest writes `ok <name>` there only once the test
 /// returned, which printing or exiting early cannot fake.
@@ -332,23 +355,12 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
         duration: start.elapsed(),
     };
     let crashed = |detail: String| result(Outcome::Crashed { detail });
-    let (work, logs) = match (
-        crate::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-cwd-"),
-        crate::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-log-"),
-    ) {
-        (Ok(w), Ok(l)) => (w, l),
-        (Err(e), _) | (_, Err(e)) => return crashed(format!("could not create a temp dir: {e}")),
+    let scratch = match Scratch::new(opts) {
+        Ok(s) => s,
+        Err(e) => return crashed(format!("could not create a temp dir: {e}")),
     };
-    let logfile = logs
-        .path()
-        .join(format!("{:016x}.log", crate::interrupt::random_u64()));
-    let mut cmd = test_command(
-        &case.binary,
-        &[case.name.as_str()],
-        &logfile,
-        work.path(),
-        opts,
-    );
+    let (work, logfile) = (scratch.work.path(), &scratch.logfile);
+    let mut cmd = test_command(&case.binary, &[case.name.as_str()], logfile, work, opts);
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -380,7 +392,7 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
         Ok(s) => s,
         Err(e) => return crashed(format!("could not wait for the test process: {e}")),
     };
-    let log = std::fs::read_to_string(&logfile).unwrap_or_default();
+    let log = std::fs::read_to_string(logfile).unwrap_or_default();
     let said = log.lines().find_map(|l| {
         let (word, name) = l.split_once(' ')?;
         (name == case.name).then_some(word)
@@ -422,7 +434,7 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
             }
         }
     };
-    drop((work, logs));
+    drop(scratch);
     result(outcome)
 }
 

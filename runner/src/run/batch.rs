@@ -23,8 +23,8 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use super::{
-    RunOptions, TestCase, Work, collect, drain, kata_group, lock, read_capped, test_command,
-    wait_with_timeout,
+    RunOptions, Scratch, TestCase, Work, collect, drain, kata_group, lock, read_capped,
+    test_command, wait_with_timeout,
 };
 use crate::domain::{Outcome, TestResult};
 use crate::libtest;
@@ -89,19 +89,12 @@ pub(super) fn run(
         again: indices.iter().map(|&i| (i, Duration::ZERO)).collect(),
         ..Ran::default()
     };
-    let (work, logs) = match (
-        crate::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-cwd-"),
-        crate::interrupt::owned_temp_dir_in(opts.scratch.as_deref(), "kata-test-log-"),
-    ) {
-        (Ok(w), Ok(l)) => (w, l),
-        _ => return all_again(),
+    let Ok(scratch) = Scratch::new(opts) else {
+        return all_again();
     };
-    let logfile = logs
-        .path()
-        .join(format!("{:016x}.log", crate::interrupt::random_u64()));
     let names: Vec<&str> = indices.iter().map(|&i| cases[i].name.as_str()).collect();
     let binary = &cases[indices[0]].binary;
-    let mut cmd = test_command(binary, &names, &logfile, work.path(), opts);
+    let mut cmd = test_command(binary, &names, &scratch.logfile, scratch.work.path(), opts);
     let Ok(mut child) = cmd.spawn() else {
         return all_again();
     };
@@ -128,8 +121,8 @@ pub(super) fn run(
     let out = collect(stdout);
     let _ = collect(stderr);
     lock(running).retain(|(j, _)| !indices.contains(j));
-    let log = std::fs::read_to_string(&logfile).unwrap_or_default();
-    drop((work, logs));
+    let log = std::fs::read_to_string(&scratch.logfile).unwrap_or_default();
+    drop(scratch);
     let progress = std::mem::take(&mut *lock(&progress));
     judge(cases, indices, &out, &log, &progress, stopped.as_ref())
 }
