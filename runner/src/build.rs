@@ -183,8 +183,9 @@ pub fn package_name(id: &str) -> String {
 
 /// Builds the requested packages' test executables and collects binaries and diagnostics.
 ///
-/// A single-package request that cargo built before in this process is first offered to
-/// [`replay`]: if only the crate's own sources changed since, rustc runs directly.
+/// A single-package request that cargo built before (in this process, or in another one
+/// through `.kata/replay/`) is first offered to [`replay`]: if only the crate's own sources
+/// changed since, rustc runs directly.
 pub fn build(req: &BuildRequest<'_>) -> Result<BuildOutput> {
     if let Some(out) = replay::replay(req) {
         return Ok(out);
