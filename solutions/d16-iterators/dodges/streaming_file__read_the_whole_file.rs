@@ -1,6 +1,6 @@
 //! Dodge: `fs::read_to_string` the whole file, then count: right count, but memory grows
 //! with the file (the article's 50 GB `file.read()`).
-//! Caught by: counts_a_24_megabyte_file_in_constant_memory, a_line_that_is_not_utf8_is_a_typed_error_with_its_number
+//! Caught by: counts_a_2_megabyte_file_in_constant_memory, a_line_that_is_not_utf8_is_a_typed_error_with_its_number
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};

@@ -18,7 +18,7 @@
 //! this kata do.
 //!
 //! **The tests check** counts on small files (including a last line without a newline and
-//! an empty file), that a file of about 24 MB is counted with less than 64 KiB of extra
+//! an empty file), that a file of about 2 MB is counted with less than 64 KiB of extra
 //! heap, and typed errors for a missing file, an empty needle, a needle that spans lines
 //! and a line that is not UTF-8.
 
