@@ -198,6 +198,12 @@ pub fn plan(root: &Path, suite: &str, kata: &str) -> Result<Vec<Write>> {
             Path::new("snapshots").join(suite).join(".gitkeep"),
             String::new(),
         )?;
+        let workspace = Path::new("Cargo.toml");
+        out.push(Write {
+            path: workspace.to_path_buf(),
+            text: with_kata_profile(&read(root, workspace)?, suite),
+            edited: true,
+        });
         append_suite_block(&manifest_text, suite, kata)
     };
     out.push(Write {
@@ -296,6 +302,16 @@ fn out_text(plan: &[Write], path: &str) -> String {
         .find(|w| w.path == Path::new(path))
         .map(|w| w.text.clone())
         .unwrap_or_default()
+}
+
+/// The workspace manifest with the new kata crate compiled without debug info (see the
+/// comment above the other kata crates' entries there).
+fn with_kata_profile(workspace: &str, suite: &str) -> String {
+    let header = format!("[profile.dev.package.kata-{suite}]");
+    if workspace.lines().any(|l| l.trim() == header) {
+        return workspace.to_string();
+    }
+    format!("{}\n\n{header}\ndebug = false\n", workspace.trim_end())
 }
 
 fn read(root: &Path, rel: &Path) -> Result<String> {
@@ -615,6 +631,7 @@ mod tests {
     fn repo() -> tempfile::TempDir {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join(MANIFEST), MANIFEST_TEXT).expect("write");
+        std::fs::write(dir.path().join("Cargo.toml"), "[workspace]\n").expect("write");
         dir
     }
 
@@ -648,6 +665,7 @@ mod tests {
         assert_eq!(
             paths,
             [
+                "Cargo.toml",
                 "katas.toml",
                 "katas/c/Cargo.toml",
                 "katas/c/src/first.rs",
@@ -662,5 +680,10 @@ mod tests {
         );
         apply(dir.path(), &writes).expect("writes");
         assert!(dir.path().join("katas/c/src/first.rs").is_file());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("Cargo.toml")).expect("read"),
+            "[workspace]\n\n[profile.dev.package.kata-c]\ndebug = false\n",
+            "the new kata crate is compiled without debug info, as the others"
+        );
     }
 }
