@@ -1,5 +1,10 @@
 //! Kata 6: a secret file that is private from its first moment (Unix only).
 
+// The solution names libc and the stub does not: loaded here, before any path names it, so
+// that the learner's first use does not recompile the whole test binary (docs/authoring.md,
+// "Crates only the solution names").
+extern crate libc as _;
+
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;

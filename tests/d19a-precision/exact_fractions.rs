@@ -1,3 +1,8 @@
+// The solution names num_traits and the stub does not: loaded here, before any path names it,
+// so that the learner's first use does not recompile the whole test binary (docs/authoring.md,
+// "Crates only the solution names").
+extern crate num_traits as _;
+
 use crate::exact_fractions::{FractionError, as_integer_ratio, reciprocal_round_trip};
 use num_bigint::BigInt;
 use num_rational::Ratio;

@@ -1,5 +1,11 @@
 //! Kata 4: `fetch_user` against a wiremock server on 127.0.0.1 (a random port per test).
 
+// The solution names serde_json and ureq and the stub does not: loaded here, before any path
+// names them, so that the learner's first use does not recompile the whole test binary
+// (docs/authoring.md, "Crates only the solution names").
+extern crate serde_json as _;
+extern crate ureq as _;
+
 use std::net::TcpListener;
 use std::time::Duration;
 

@@ -1,5 +1,10 @@
 //! Kata 3: `TestDb` and its rstest fixture, checked against the database file itself.
 
+// The solution names tempfile and the stub does not: loaded here, before any path names it, so
+// that the learner's first use does not recompile the whole test binary (docs/authoring.md,
+// "Crates only the solution names").
+extern crate tempfile as _;
+
 use std::panic;
 use std::path::Path;
 use std::rc::Rc;

@@ -1,3 +1,8 @@
+// The solution names tokio and the stub does not: loaded here, before any path names it, so
+// that the learner's first use does not recompile the whole test binary (docs/authoring.md,
+// "Crates only the solution names").
+extern crate tokio as _;
+
 use std::net::SocketAddr;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

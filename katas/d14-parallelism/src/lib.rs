@@ -64,12 +64,6 @@
 //! thread and fail after a few seconds with a message that says what went wrong; a stub's
 //! `todo!` panic fails at once.
 
-// Every dependency is loaded here, before the katas, whether a kata uses it yet or not.
-// rustc loads a crate the first time a path names it; a solution that names one its stub
-// did not would change the set of loaded crates, and rustc would then recompile the whole
-// test binary instead of the kata you edited (docs/authoring.md).
-extern crate thiserror as _;
-
 #[cfg(any(not(feature = "one-kata"), feature = "amdahl"))]
 pub mod amdahl;
 #[cfg(any(not(feature = "one-kata"), feature = "headroom"))]

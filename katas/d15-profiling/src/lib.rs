@@ -62,12 +62,6 @@
 //! not depend on each other; start with `call_ledger`. Every test injects its clock, so a
 //! red test is never flaky: read its message, it says what the idea requires.
 
-// Every dependency is loaded here, before the katas, whether a kata uses it yet or not.
-// rustc loads a crate the first time a path names it; a solution that names one its stub
-// did not would change the set of loaded crates, and rustc would then recompile the whole
-// test binary instead of the kata you edited (docs/authoring.md).
-extern crate thiserror as _;
-
 #[cfg(any(not(feature = "one-kata"), feature = "call_ledger"))]
 pub mod call_ledger;
 #[cfg(any(not(feature = "one-kata"), feature = "observer_effect"))]

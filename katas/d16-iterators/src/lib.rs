@@ -50,12 +50,6 @@
 //! returns `impl Iterator` ends in `as std::iter::Empty<…>`: a bare `todo!()` has no type
 //! the compiler could pick for the hidden iterator. Replace the whole line.
 
-// Every dependency is loaded here, before the katas, whether a kata uses it yet or not.
-// rustc loads a crate the first time a path names it; a solution that names one its stub
-// did not would change the set of loaded crates, and rustc would then recompile the whole
-// test binary instead of the kata you edited (docs/authoring.md).
-extern crate thiserror as _;
-
 #[cfg(any(not(feature = "one-kata"), feature = "delegation"))]
 pub mod delegation;
 #[cfg(any(not(feature = "one-kata"), feature = "generator_shortcut"))]

@@ -69,15 +69,6 @@
 //! other; any order works, but 1 → 2 → 3 → 4 builds the idea up, 5 needs Unix (Linux or
 //! macOS), and 6 and 7 need tokio.
 
-// Every dependency is loaded here, before the katas, whether a kata uses it yet or not.
-// rustc loads a crate the first time a path names it; a solution that names one its stub
-// did not would change the set of loaded crates, and rustc would then recompile the whole
-// test binary instead of the kata you edited (docs/authoring.md).
-extern crate futures as _;
-extern crate libc as _;
-extern crate thiserror as _;
-extern crate tokio as _;
-
 #[cfg(any(not(feature = "one-kata"), feature = "async_close"))]
 pub mod async_close;
 #[cfg(any(not(feature = "one-kata"), feature = "async_stream"))]

@@ -49,14 +49,6 @@
 //! Work through the modules in the order above; each file's brief says what to build and
 //! what its tests check. Run `cargo kata` to see where you are.
 
-// Every dependency is loaded here, before the katas, whether a kata uses it yet or not.
-// rustc loads a crate the first time a path names it; a solution that names one its stub
-// did not would change the set of loaded crates, and rustc would then recompile the whole
-// test binary instead of the kata you edited (docs/authoring.md).
-extern crate rusqlite as _;
-extern crate thiserror as _;
-extern crate tokio as _;
-
 #[cfg(any(not(feature = "one-kata"), feature = "async_store"))]
 pub mod async_store;
 #[cfg(any(not(feature = "one-kata"), feature = "bank"))]

@@ -76,13 +76,6 @@
 //! | 6 | [`migrations`] | a transactional migrator with a checksummed ledger |
 //! | 7 | [`batch_insert`] | a bulk insert through one prepared statement in one transaction |
 
-// Every dependency is loaded here, before the katas, whether a kata uses it yet or not.
-// rustc loads a crate the first time a path names it; a solution that names one its stub
-// did not would change the set of loaded crates, and rustc would then recompile the whole
-// test binary instead of the kata you edited (docs/authoring.md).
-extern crate rusqlite as _;
-extern crate thiserror as _;
-
 #[cfg(any(not(feature = "one-kata"), feature = "batch_insert"))]
 pub mod batch_insert;
 #[cfg(any(not(feature = "one-kata"), feature = "generic_repo"))]

@@ -73,14 +73,6 @@
 //! works in its own temp dir. The katas are independent; the order above goes from paths,
 //! to reading, to writing, to whole-directory jobs.
 
-// Every dependency is loaded here, before the katas, whether a kata uses it yet or not.
-// rustc loads a crate the first time a path names it; a solution that names one its stub
-// did not would change the set of loaded crates, and rustc would then recompile the whole
-// test binary instead of the kata you edited (docs/authoring.md).
-extern crate libc as _;
-extern crate tempfile as _;
-extern crate thiserror as _;
-
 #[cfg(any(not(feature = "one-kata"), feature = "appenders"))]
 pub mod appenders;
 #[cfg(any(not(feature = "one-kata"), feature = "atomic_write"))]

@@ -46,16 +46,6 @@
 //!   much slower `Decimal` and `Ratio<i64>` are when there is no interpreter overhead to
 //!   hide the difference.
 
-// Every dependency is loaded here, before the katas, whether a kata uses it yet or not.
-// rustc loads a crate the first time a path names it; a solution that names one its stub
-// did not would change the set of loaded crates, and rustc would then recompile the whole
-// test binary instead of the kata you edited (docs/authoring.md).
-extern crate num_bigint as _;
-extern crate num_rational as _;
-extern crate num_traits as _;
-extern crate rust_decimal as _;
-extern crate thiserror as _;
-
 #[cfg(any(not(feature = "one-kata"), feature = "cents"))]
 pub mod cents;
 #[cfg(any(not(feature = "one-kata"), feature = "exact_expansion"))]

@@ -58,17 +58,6 @@
 //! Kata 6 (`predict`) builds on kata 5 (`mersenne_twister`): do them in that order. The
 //! others stand alone.
 
-// Every dependency is loaded here, before the katas, whether a kata uses it yet or not.
-// rustc loads a crate the first time a path names it; a solution that names one its stub
-// did not would change the set of loaded crates, and rustc would then recompile the whole
-// test binary instead of the kata you edited (docs/authoring.md).
-extern crate base64 as _;
-extern crate getrandom as _;
-extern crate num_complex as _;
-extern crate rand_chacha as _;
-extern crate rand_core as _;
-extern crate thiserror as _;
-
 #[cfg(any(not(feature = "one-kata"), feature = "central_tendency"))]
 pub mod central_tendency;
 #[cfg(any(not(feature = "one-kata"), feature = "complex_plane"))]

@@ -74,13 +74,6 @@
 //! `cargo kata check <kata>` (or `cargo test -p kata-d20-recursion <kata>::`). Do them in
 //! order: katas 2 and 4 compare their answers with kata 1's `extract_emails`.
 
-// Every dependency is loaded here, before the katas, whether a kata uses it yet or not.
-// rustc loads a crate the first time a path names it; a solution that names one its stub
-// did not would change the set of loaded crates, and rustc would then recompile the whole
-// test binary instead of the kata you edited (docs/authoring.md).
-extern crate serde_json as _;
-extern crate thiserror as _;
-
 #[cfg(any(not(feature = "one-kata"), feature = "chosen_stack"))]
 pub mod chosen_stack;
 #[cfg(any(not(feature = "one-kata"), feature = "delegation"))]

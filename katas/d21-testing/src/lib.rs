@@ -43,19 +43,6 @@
 //!   trait, so a call the code could not make is a compile error, and a call nobody
 //!   expected fails the test at once instead of returning another `Mock`.
 
-// Every dependency is loaded here, before the katas, whether a kata uses it yet or not.
-// rustc loads a crate the first time a path names it; a solution that names one its stub
-// did not would change the set of loaded crates, and rustc would then recompile the whole
-// test binary instead of the kata you edited (docs/authoring.md).
-extern crate rstest as _;
-extern crate rusqlite as _;
-extern crate rust_decimal as _;
-extern crate serde as _;
-extern crate serde_json as _;
-extern crate tempfile as _;
-extern crate thiserror as _;
-extern crate ureq as _;
-
 #[cfg(any(not(feature = "one-kata"), feature = "fake_http"))]
 pub mod fake_http;
 #[cfg(any(not(feature = "one-kata"), feature = "humble_checkout"))]

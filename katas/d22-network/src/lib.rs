@@ -36,13 +36,6 @@
 //!   the suite shows their effect instead: TCP delivers a byte stream (so reads must loop),
 //!   UDP delivers whole datagrams or nothing (so the client must retry).
 
-// Every dependency is loaded here, before the katas, whether a kata uses it yet or not.
-// rustc loads a crate the first time a path names it; a solution that names one its stub
-// did not would change the set of loaded crates, and rustc would then recompile the whole
-// test binary instead of the kata you edited (docs/authoring.md).
-extern crate thiserror as _;
-extern crate tokio as _;
-
 #[cfg(any(not(feature = "one-kata"), feature = "async_server"))]
 pub mod async_server;
 #[cfg(any(not(feature = "one-kata"), feature = "chunked"))]

@@ -214,36 +214,53 @@ pub fn dependencies(cargo_toml: &str) -> Result<BTreeSet<String>, String> {
         .unwrap_or_default())
 }
 
-/// Checks that a kata crate's lib.rs loads each of `deps` with `extern crate <dep> as _;`
-/// before its first `mod` line; one problem per line.
+/// The crates of `deps` that Rust source names as a path root (`ureq::get`, `use tokio;`,
+/// `extern crate libc as _;`), comments aside. A text scan, which is all the rule below needs.
+pub fn named_crates(src: &str, deps: &BTreeSet<String>) -> BTreeSet<String> {
+    let code = logical_lines(src).join("\n");
+    deps.iter()
+        .filter(|d| names_crate(&code, d))
+        .cloned()
+        .collect()
+}
+
+fn names_crate(code: &str, name: &str) -> bool {
+    code.match_indices(name).any(|(i, _)| {
+        let before = code[..i].chars().next_back();
+        let rest = &code[i + name.len()..];
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+            && (rest.starts_with("::")
+                || rest.starts_with(';')
+                || (rest.starts_with(char::is_whitespace) && rest.trim_start().starts_with("as ")))
+    })
+}
+
+/// Checks that a kata's test file (`file`, text `src`) loads each crate of `solution_only`
+/// (those its reference solution names and its stub does not) with
+/// `extern crate <name> as _;`; one problem per line.
 ///
-/// Why: rustc loads a crate the first time a path names it. A solution that names a crate
-/// its stub never named changes the set of loaded crates, and rustc then recompiles every
-/// codegen unit of the test binary instead of the edited kata's (d21 `fake_http`: 1.7 s
-/// instead of 0.8 s to green). Loading every dependency first makes the set the same
-/// whatever the learner writes.
-pub fn load_problems(lib_rs: &str, deps: &BTreeSet<String>) -> Vec<String> {
-    let mut loaded = BTreeSet::new();
-    for line in logical_lines(lib_rs) {
-        let (_, item) = split_attributes(&line);
-        let (_, decl) = split_visibility(item);
-        if mod_name(decl).is_some() {
-            break;
-        }
-        if let Some(name) = decl
-            .strip_prefix("extern crate ")
-            .and_then(|n| n.strip_suffix(';'))
-            .and_then(|n| n.split_whitespace().next())
-        {
-            loaded.insert(name.to_string());
-        }
-    }
-    deps.difference(&loaded)
+/// Why: rustc loads a crate the first time a path names it. When the learner's code first
+/// names a crate the stub did not, the set of loaded crates changes, and rustc recompiles
+/// every codegen unit of the test binary instead of the edited kata's (d21 `fake_http`:
+/// 2.0 s instead of 0.9 s to green). `extern crate` items are all loaded before any path is
+/// resolved, so a test file that loads them keeps the set the same from stub to solution.
+pub fn load_problems(file: &str, src: &str, solution_only: &BTreeSet<String>) -> Vec<String> {
+    let loaded: BTreeSet<String> = logical_lines(src)
+        .iter()
+        .filter_map(|l| {
+            let (_, item) = split_attributes(l);
+            item.strip_prefix("extern crate ")
+                .and_then(|n| n.split(|c: char| c.is_whitespace() || c == ';').next())
+                .map(str::to_string)
+        })
+        .collect();
+    solution_only
+        .difference(&loaded)
         .map(|d| {
             format!(
-                "missing `extern crate {d} as _;` before the first `mod` line: without it, a \
-                 solution that starts using {d} recompiles the whole test binary \
-                 (docs/authoring.md, \"Every dependency is loaded first\")"
+                "{file}: missing `extern crate {d} as _;`: the solution names {d} and the \
+                 stub does not, so the learner's first use of it would recompile the whole \
+                 test binary (docs/authoring.md, \"Crates only the solution names\")"
             )
         })
         .collect()
@@ -440,20 +457,6 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
             format!("{}: one pub mod per kata", lib.display()),
             problems,
         );
-        if crates == "katas"
-            && let Ok(lib_rs) = &text
-            && let Ok(manifest) = std::fs::read_to_string(root.join(&cargo))
-        {
-            let problems = match dependencies(&manifest) {
-                Ok(deps) => load_problems(lib_rs, &deps),
-                Err(e) => vec![e],
-            };
-            push(
-                report,
-                format!("{}: loads every dependency first", lib.display()),
-                problems,
-            );
-        }
         let helpers: Vec<&str> = mods
             .iter()
             .filter(|m| !m.public)
@@ -549,6 +552,14 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
             if ok { "" } else { "missing" },
         );
     }
+    push(
+        report,
+        format!(
+            "{}: each kata's tests load the crates only its solution names",
+            tests_dir.display()
+        ),
+        solution_only_problems(root, suite, &tests_dir),
+    );
     let helpers: Vec<&str> = mods
         .iter()
         .filter(|m| m.gate.is_none())
@@ -585,6 +596,46 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
     }
 }
 
+/// [`load_problems`] for every kata of `suite`: the crates its solution names and its stub
+/// does not, counting the katas its feature pulls in.
+fn solution_only_problems(root: &Path, suite: &Suite, tests_dir: &Path) -> Vec<String> {
+    let manifest = Path::new("katas").join(&suite.id).join("Cargo.toml");
+    let deps = match std::fs::read_to_string(root.join(&manifest)).map(|t| dependencies(&t)) {
+        Ok(Ok(deps)) => deps,
+        Ok(Err(e)) => return vec![format!("{}: {e}", manifest.display())],
+        Err(_) => return Vec::new(), // the crate check above names a missing manifest
+    };
+    let read = |file: &str| std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    let closures = crate::isolate::closures(root, suite);
+    let mut problems = Vec::new();
+    for kata in &suite.katas {
+        let (mut stub, mut solution) = (BTreeSet::new(), BTreeSet::new());
+        for used in suite
+            .katas
+            .iter()
+            .filter(|k| closures.get(&kata.id).is_some_and(|c| c.contains(&k.id)))
+        {
+            let r = crate::domain::KataRef { suite, kata: used };
+            stub.extend(named_crates(&read(&used.file), &deps));
+            solution.extend(named_crates(&read(&r.solution_file()), &deps));
+        }
+        let only: BTreeSet<String> = solution.difference(&stub).cloned().collect();
+        if only.is_empty() {
+            continue;
+        }
+        let file = [
+            tests_dir.join(format!("{}.rs", kata.id)),
+            tests_dir.join(&kata.id).join("mod.rs"),
+        ]
+        .into_iter()
+        .find(|f| root.join(f).is_file())
+        .unwrap_or_else(|| tests_dir.join(format!("{}.rs", kata.id)));
+        let file = file.display().to_string();
+        problems.extend(load_problems(&file, &read(&file), &only));
+    }
+    problems
+}
+
 /// Whether Rust source calls `todo!` or `unimplemented!` (comments and strings aside).
 pub fn has_placeholder(src: &str) -> bool {
     use super::texts::Token;
@@ -609,19 +660,66 @@ mod tests {
     }
 
     #[test]
-    fn a_lib_that_loads_every_dependency_before_its_katas_passes() {
-        let lib = "//! brief\n\n// why\nextern crate num_bigint as _;\nextern crate thiserror as _;\n\n\
-                   #[cfg(any(not(feature = \"one-kata\"), feature = \"a\"))]\npub mod a;\n";
-        assert!(load_problems(lib, &deps(&["num_bigint", "thiserror"])).is_empty());
+    fn named_crates_are_path_roots_outside_comments() {
+        let src = "//! uses [`ureq`] and libc::getpid in a comment\nuse tokio;\n\
+                   extern crate rand as _;\nfn f() { serde_json::to_string(&1); my_ureq::x(); a::ureq::y(); }\n";
+        let all = deps(&["libc", "rand", "serde_json", "tokio", "ureq"]);
+        assert_eq!(
+            named_crates(src, &all),
+            deps(&["rand", "serde_json", "tokio"])
+        );
     }
 
     #[test]
-    fn a_dependency_loaded_after_the_first_mod_or_not_at_all_is_named() {
-        let lib = "extern crate thiserror as _;\npub mod a;\nextern crate tokio as _;\n";
-        let problems = load_problems(lib, &deps(&["thiserror", "tokio", "libc"]));
-        assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].starts_with("missing `extern crate libc as _;`"));
-        assert!(problems[1].starts_with("missing `extern crate tokio as _;`"));
+    fn the_suite_check_names_the_test_file_of_a_kata_whose_solution_alone_uses_a_crate() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let put = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, text).expect("write");
+        };
+        put(
+            "katas/s/Cargo.toml",
+            "[features]\none-kata = []\nall-tests = []\nk = []\nuser = [\"k\"]\n\
+             [dependencies]\nureq = \"3\"\n",
+        );
+        put(
+            "katas/s/src/k.rs",
+            "pub fn get() -> u16 { todo!(\"get\") }\n",
+        );
+        put(
+            "solutions/s/src/k.rs",
+            "pub fn get() -> u16 { ureq::get(\"x\"); 200 }\n",
+        );
+        put("katas/s/src/user.rs", "pub fn f() {}\n");
+        put("solutions/s/src/user.rs", "pub fn f() {}\n");
+        put("tests/s/k.rs", "extern crate ureq as _;\n");
+        put("tests/s/user.rs", "use crate::user::f;\n");
+        let manifest = "[[suite]]\nid = \"s\"\ntitle = \"S\"\n\n\
+                        [[suite.kata]]\nid = \"k\"\ntitle = \"K\"\nfile = \"katas/s/src/k.rs\"\ntests = \"suite::k::\"\n\n\
+                        [[suite.kata]]\nid = \"user\"\ntitle = \"U\"\nfile = \"katas/s/src/user.rs\"\ntests = \"suite::user::\"\n";
+        let m =
+            crate::manifest::Manifest::parse(manifest, Path::new("katas.toml")).expect("parses");
+        let problems = solution_only_problems(dir.path(), &m.suites[0], Path::new("tests/s"));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("tests/s/user.rs: missing `extern crate ureq as _;`"),
+            "user's feature pulls in k, whose solution alone names ureq: {problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_test_file_must_load_the_crates_only_the_solution_names() {
+        let only = deps(&["serde_json", "ureq"]);
+        let src = "//! Kata 4.\n\nextern crate ureq as _;\n\nuse super::*;\n";
+        let problems = load_problems("tests/s/k.rs", src, &only);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("tests/s/k.rs: missing `extern crate serde_json as _;`"),
+            "{problems:?}"
+        );
+        let src = "extern crate serde_json as _;\nextern crate ureq as _;\n";
+        assert!(load_problems("tests/s/k.rs", src, &only).is_empty());
     }
 
     #[test]
