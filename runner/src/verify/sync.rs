@@ -164,11 +164,16 @@ fn features_in(attrs: &str) -> Vec<String> {
 
 /// The keys of a Cargo.toml's `[features]`, or why they could not be read.
 pub fn features(cargo_toml: &str) -> Result<BTreeSet<String>, String> {
+    section_keys(cargo_toml, "features")
+}
+
+/// The keys of one top-level table of a Cargo.toml (none if it has no such table).
+fn section_keys(cargo_toml: &str, section: &str) -> Result<BTreeSet<String>, String> {
     let table: toml::Table = cargo_toml
         .parse()
         .map_err(|e| format!("not valid TOML: {e}"))?;
     Ok(table
-        .get("features")
+        .get(section)
         .and_then(|f| f.as_table())
         .map(|f| f.keys().cloned().collect())
         .unwrap_or_default())
@@ -199,19 +204,11 @@ pub fn feature_problems(found: &BTreeSet<String>, katas: &[&str]) -> Vec<String>
 /// The crate names (`-` as `_`) of a Cargo.toml's `[dependencies]`, the workspace-hack aside:
 /// no source names that one, so rustc never loads it.
 pub fn dependencies(cargo_toml: &str) -> Result<BTreeSet<String>, String> {
-    let table: toml::Table = cargo_toml
-        .parse()
-        .map_err(|e| format!("not valid TOML: {e}"))?;
-    Ok(table
-        .get("dependencies")
-        .and_then(|d| d.as_table())
-        .map(|d| {
-            d.keys()
-                .filter(|k| *k != "workspace-hack")
-                .map(|k| k.replace('-', "_"))
-                .collect()
-        })
-        .unwrap_or_default())
+    Ok(section_keys(cargo_toml, "dependencies")?
+        .into_iter()
+        .filter(|k| k != "workspace-hack")
+        .map(|k| k.replace('-', "_"))
+        .collect())
 }
 
 /// The crates of `deps` that Rust source names as a path root (`ureq::get`, `use tokio;`,
