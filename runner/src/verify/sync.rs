@@ -11,7 +11,9 @@
 //!   other katas use is also gated by `all-tests` and by each of them, so that their checks
 //!   leave its tests out); a `mod x;` there that no kata feature gates is a test helper
 //!   module (e.g. `mod heap;`);
-//! - every kata has `tests/<suite>/<kata>.rs` (or `tests/<suite>/<kata>/`);
+//! - every kata has `tests/<suite>/<kata>.rs` (or `tests/<suite>/<kata>/`), and it loads
+//!   (`extern crate <name> as _;`) each dependency the kata's solution names and its stub
+//!   does not (see [`load_problems`] for why);
 //! - a crate folder holds only `Cargo.toml`, `README.md`, `build.rs`, `src/`, `benches/`,
 //!   `examples/` (and, for solutions, `dodges/`); `src/` only `lib.rs`, one file (or folder) per
 //!   kata and the private helper modules `lib.rs` declares; `tests/<suite>/` only `mod.rs`, the
