@@ -149,7 +149,7 @@ mod tests {
     /// then polls once more long after the last event. Returns every released change.
     fn replay(events: Vec<(u64, Event)>) -> Vec<Vec<PathBuf>> {
         let t0 = Instant::now();
-        let mut d = Debouncer::new("/repo/katas", QUIET);
+        let mut d = debouncer();
         let mut out = Vec::new();
         let mut last = 0;
         for (at, e) in events {
@@ -163,6 +163,24 @@ mod tests {
 
     fn lib_change() -> Vec<PathBuf> {
         vec![dir().join("lib.rs")]
+    }
+
+    /// A debouncer over the test root with the tests' quiet period.
+    fn debouncer() -> Debouncer {
+        Debouncer::new("/repo/katas", QUIET)
+    }
+
+    /// Data written to the named files.
+    fn written(names: &[&str]) -> Event {
+        ev(EventKind::Modify(ModifyKind::Data(DataChange::Any)), names)
+    }
+
+    /// The named files, opened for writing, closed.
+    fn closed_after_write(names: &[&str]) -> Event {
+        ev(
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            names,
+        )
     }
 
     #[test]
@@ -200,28 +218,10 @@ mod tests {
                 ),
             ),
             (2, ev(EventKind::Create(CreateKind::File), &["lib.rs"])),
-            (
-                3,
-                ev(
-                    EventKind::Modify(ModifyKind::Data(DataChange::Any)),
-                    &["lib.rs"],
-                ),
-            ),
-            (
-                4,
-                ev(
-                    EventKind::Access(AccessKind::Close(AccessMode::Write)),
-                    &["lib.rs"],
-                ),
-            ),
+            (3, written(&["lib.rs"])),
+            (4, closed_after_write(&["lib.rs"])),
             (5, ev(EventKind::Remove(RemoveKind::File), &["lib.rs~"])),
-            (
-                6,
-                ev(
-                    EventKind::Modify(ModifyKind::Data(DataChange::Any)),
-                    &[".lib.rs.swp"],
-                ),
-            ),
+            (6, written(&[".lib.rs.swp"])),
         ]);
         assert_eq!(changes, vec![lib_change()]);
     }
@@ -246,11 +246,8 @@ mod tests {
     #[test]
     fn the_quiet_period_restarts_with_every_relevant_event() {
         let t0 = Instant::now();
-        let mut d = Debouncer::new("/repo/katas", QUIET);
-        let write = ev(
-            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
-            &["lib.rs"],
-        );
+        let mut d = debouncer();
+        let write = written(&["lib.rs"]);
         d.record(&write, t0);
         assert_eq!(d.deadline(), Some(ms(t0, 120)));
         d.record(&write, ms(t0, 100));
@@ -270,15 +267,9 @@ mod tests {
     #[test]
     fn a_closing_write_releases_the_change_without_the_quiet_period() {
         let t0 = Instant::now();
-        let mut d = Debouncer::new("/repo/katas", QUIET);
-        let modify = ev(
-            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
-            &["lib.rs"],
-        );
-        let close = ev(
-            EventKind::Access(AccessKind::Close(AccessMode::Write)),
-            &["lib.rs"],
-        );
+        let mut d = debouncer();
+        let modify = written(&["lib.rs"]);
+        let close = closed_after_write(&["lib.rs"]);
         d.record(&modify, t0);
         d.record(&close, ms(t0, 1));
         assert_eq!(d.deadline(), Some(ms(t0, 1) + AFTER_CLOSE));
@@ -292,14 +283,8 @@ mod tests {
     #[test]
     fn an_event_after_the_closing_write_brings_the_quiet_period_back() {
         let t0 = Instant::now();
-        let mut d = Debouncer::new("/repo/katas", QUIET);
-        d.record(
-            &ev(
-                EventKind::Access(AccessKind::Close(AccessMode::Write)),
-                &["lib.rs.tmp.rs"],
-            ),
-            t0,
-        );
+        let mut d = debouncer();
+        d.record(&closed_after_write(&["lib.rs.tmp.rs"]), t0);
         d.record(
             &ev(
                 EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
@@ -313,7 +298,7 @@ mod tests {
     #[test]
     fn irrelevant_events_do_not_extend_the_burst() {
         let t0 = Instant::now();
-        let mut d = Debouncer::new("/repo/katas", QUIET);
+        let mut d = debouncer();
         d.record(&ev(EventKind::Create(CreateKind::File), &["lib.rs"]), t0);
         d.record(
             &ev(
@@ -328,7 +313,7 @@ mod tests {
     #[test]
     fn a_lost_event_queue_still_triggers_one_recheck() {
         let t0 = Instant::now();
-        let mut d = Debouncer::new("/repo/katas", QUIET);
+        let mut d = debouncer();
         d.record_unknown(t0);
         let change = d
             .poll(ms(t0, 120))
@@ -338,12 +323,7 @@ mod tests {
 
     #[test]
     fn two_saves_apart_are_two_changes() {
-        let write = |name| {
-            ev(
-                EventKind::Modify(ModifyKind::Data(DataChange::Any)),
-                &[name],
-            )
-        };
+        let write = |name| written(&[name]);
         let changes = replay(vec![(0, write("lib.rs")), (500, write("map.rs"))]);
         assert_eq!(changes, vec![lib_change(), vec![dir().join("map.rs")]]);
     }
