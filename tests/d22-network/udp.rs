@@ -9,6 +9,10 @@ use crate::udp::*;
 
 /// How long the client waits for each reply in these tests (never an assertion).
 const WAIT: Duration = Duration::from_millis(200);
+/// The wait of the test where the first datagram is lost: the client pays it once in full
+/// before its retry, and a loopback reply takes microseconds, so 50 ms is ample (with three
+/// retries to spare) and keeps the test from costing a green check 200 ms.
+const RETRY_WAIT: Duration = Duration::from_millis(50);
 const SENTINEL: &[u8] = b"--sentinel--";
 
 fn bind() -> UdpSocket {
@@ -179,7 +183,7 @@ fn echoes_an_empty_datagram() {
 #[test]
 fn retries_when_the_first_datagram_is_lost() {
     let (addr, log) = lossy_server(1);
-    let reply = udp_request(addr, b"are you there?", WAIT, 3)
+    let reply = udp_request(addr, b"are you there?", RETRY_WAIT, 3)
         .expect("the server drops only the first datagram: one retry gets through");
     assert_eq!(
         reply, b"are you there?",
@@ -188,7 +192,7 @@ fn retries_when_the_first_datagram_is_lost() {
     let seen = received(addr, &log);
     assert!(
         seen.len() >= 2,
-        "UDP never resends by itself: the client must send again after {WAIT:?} without a reply; the server saw {} datagram(s)",
+        "UDP never resends by itself: the client must send again after {RETRY_WAIT:?} without a reply; the server saw {} datagram(s)",
         seen.len()
     );
 }
