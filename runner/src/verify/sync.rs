@@ -525,14 +525,12 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
     let mod_rs = tests_dir.join("mod.rs");
     let text = std::fs::read_to_string(root.join(&mod_rs));
     let mods = text.as_deref().map(mod_lines).unwrap_or_default();
+    let closures = crate::isolate::closures(root, suite);
     let problems = match &text {
         Err(_) => vec!["missing".to_string()],
         Ok(_) => {
             let mut problems = test_mod_problems(&mods, &katas);
-            problems.extend(used_test_problems(
-                &mods,
-                &users(&crate::isolate::closures(root, suite)),
-            ));
+            problems.extend(used_test_problems(&mods, &users(&closures)));
             problems
         }
     };
@@ -557,7 +555,7 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
             "{}: each kata's tests load the crates only its solution names",
             tests_dir.display()
         ),
-        solution_only_problems(root, suite, &tests_dir),
+        solution_only_problems(root, suite, &closures),
     );
     let helpers: Vec<&str> = mods
         .iter()
@@ -596,8 +594,13 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
 }
 
 /// [`load_problems`] for every kata of `suite`: the crates its solution names and its stub
-/// does not, counting the katas its feature pulls in.
-fn solution_only_problems(root: &Path, suite: &Suite, tests_dir: &Path) -> Vec<String> {
+/// does not, counting the katas its feature pulls in (`closures`, from
+/// [`crate::isolate::closures`]).
+fn solution_only_problems(
+    root: &Path,
+    suite: &Suite,
+    closures: &BTreeMap<String, BTreeSet<String>>,
+) -> Vec<String> {
     let manifest = Path::new("katas").join(&suite.id).join("Cargo.toml");
     let deps = match std::fs::read_to_string(root.join(&manifest)).map(|t| dependencies(&t)) {
         Ok(Ok(deps)) => deps,
@@ -605,7 +608,6 @@ fn solution_only_problems(root: &Path, suite: &Suite, tests_dir: &Path) -> Vec<S
         Err(_) => return Vec::new(), // the crate check above names a missing manifest
     };
     let read = |file: &str| std::fs::read_to_string(root.join(file)).unwrap_or_default();
-    let closures = crate::isolate::closures(root, suite);
     let mut problems = Vec::new();
     for kata in &suite.katas {
         let (mut stub, mut solution) = (BTreeSet::new(), BTreeSet::new());
@@ -622,15 +624,10 @@ fn solution_only_problems(root: &Path, suite: &Suite, tests_dir: &Path) -> Vec<S
         if only.is_empty() {
             continue;
         }
-        let file = [
-            tests_dir.join(format!("{}.rs", kata.id)),
-            tests_dir.join(&kata.id).join("mod.rs"),
-        ]
-        .into_iter()
-        .find(|f| root.join(f).is_file())
-        .unwrap_or_else(|| tests_dir.join(format!("{}.rs", kata.id)));
-        let file = file.display().to_string();
-        problems.extend(load_problems(&file, &read(&file), &only));
+        // A missing test file is named by the test-file check.
+        if let Some((file, text)) = super::texts::test_source(root, &suite.id, &kata.id) {
+            problems.extend(load_problems(&file, &text, &only));
+        }
     }
     problems
 }
@@ -699,7 +696,12 @@ mod tests {
                         [[suite.kata]]\nid = \"user\"\ntitle = \"U\"\nfile = \"katas/s/src/user.rs\"\ntests = \"suite::user::\"\n";
         let m =
             crate::manifest::Manifest::parse(manifest, Path::new("katas.toml")).expect("parses");
-        let problems = solution_only_problems(dir.path(), &m.suites[0], Path::new("tests/s"));
+        let suite = &m.suites[0];
+        let problems = solution_only_problems(
+            dir.path(),
+            suite,
+            &crate::isolate::closures(dir.path(), suite),
+        );
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
             problems[0].starts_with("tests/s/user.rs: missing `extern crate ureq as _;`"),

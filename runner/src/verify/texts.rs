@@ -443,7 +443,7 @@ pub fn placeholder_messages(src: &str) -> Vec<String> {
 
 /// A kata's test source: `tests/<suite>/<kata>.rs`, or every `.rs` under `tests/<suite>/<kata>/`
 /// (named by the folder), with the name to show.
-fn test_source(root: &Path, suite: &str, kata: &str) -> Option<(String, String)> {
+pub(super) fn test_source(root: &Path, suite: &str, kata: &str) -> Option<(String, String)> {
     let file = format!("tests/{suite}/{kata}.rs");
     if let Ok(text) = std::fs::read_to_string(root.join(&file)) {
         return Some((file, text));
