@@ -222,3 +222,22 @@ fn only_a_uniqueness_violation_counts_as_a_duplicate() {
         "a CHECK failure is not a duplicate: only a UNIQUE violation may become DuplicateEmail, got {got:?}"
     );
 }
+
+#[test]
+fn another_connection_does_not_see_the_tests_rows_while_the_test_runs() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = seeded_file(dir.path());
+    let db = TestDb::open_at(&path).expect("a TestDb on an existing file");
+    db.insert_user(ADA).expect("ada is new");
+
+    // The TestDb is still alive: a second connection is what a parallel test would see.
+    let seen = committed_users(&path);
+
+    assert_eq!(
+        seen, 1,
+        "while the test runs, another connection to the file sees {seen} user(s), the test's \
+         own insert among them: the rows were committed. Deleting them afterwards is not \
+         isolation; run the test inside a transaction (BEGIN) and ROLLBACK it in Drop"
+    );
+    drop(db);
+}

@@ -35,10 +35,24 @@
 //! no teardown at all. A lent connection outlives the `TestDb`: only your `Drop` can undo
 //! what the test did, which is the situation of every pooled resource in production.
 //!
-//! **The tests check** isolation (two tests in a row on one lent connection insert the same
-//! unique email and both succeed), that a lent connection comes back with no transaction
-//! open, rollback on drop and on panic (`std::panic::catch_unwind`), and that `fresh`
-//! leaves no file behind.
+//! **The tests check.**
+//! - two tests in a row on one lent connection insert the same unique email and both
+//!   succeed, and the connection comes back with no transaction open and no rows.
+//!   Checked by `a_lent_connection_comes_back_with_no_transaction_open`,
+//!   `two_tests_in_a_row_on_one_lent_connection_both_get_a_clean_table`.
+//! - while a `TestDb` is alive, another connection to the same file does not see its rows
+//!   (a transaction, not a cleanup afterwards). Checked by
+//!   `another_connection_does_not_see_the_tests_rows_while_the_test_runs`.
+//! - dropping rolls back the test's writes and keeps rows committed before, on success and
+//!   on panic (`std::panic::catch_unwind`). Checked by
+//!   `dropping_rolls_back_only_the_tests_own_writes`,
+//!   `the_same_unique_email_can_be_inserted_by_successive_test_dbs_on_one_file`,
+//!   `teardown_runs_when_the_test_body_panics`.
+//! - the fixture starts empty and `fresh` leaves no file or directory behind. Checked by
+//!   `the_fixture_starts_with_an_empty_table`, `fresh_leaves_no_file_behind`.
+//! - an empty email is `InvalidEmail`, a UNIQUE violation is `DuplicateEmail` and any other
+//!   constraint failure is `Sqlite`. Checked by `an_empty_email_is_refused`,
+//!   `a_duplicate_email_is_a_typed_error`, `only_a_uniqueness_violation_counts_as_a_duplicate`.
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
