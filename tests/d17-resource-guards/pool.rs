@@ -5,6 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
+#[cfg(target_os = "linux")]
+use std::time::Instant;
 
 use proptest::prelude::*;
 
@@ -141,6 +143,149 @@ fn a_waiting_acquire_gets_the_connection_another_thread_returns() {
         matches!(got, Ok(Ok(0))),
         "the waiter got {got:?}: the connection the main thread dropped must go to the \
          thread waiting in acquire_timeout (wake it: Condvar::notify_one)"
+    );
+}
+
+/// A waiter blocked in `acquire_timeout` on a pool of one, seen from `/proc` (Linux only:
+/// other systems have no per-thread state a test can read).
+#[cfg(target_os = "linux")]
+mod blocked_waiter {
+    use std::sync::Arc;
+    use std::sync::mpsc::{self, Receiver};
+    use std::thread;
+    use std::time::{Duration, Instant};
+
+    use super::{Conn, GUARD};
+    use crate::pool::{Pool, PoolError};
+
+    /// The waiter's timeout: far longer than any test may take.
+    pub const LONG: Duration = Duration::from_secs(30);
+
+    /// What the waiter reports: its result and the moment `acquire_timeout` returned.
+    pub type Outcome = (Result<usize, PoolError>, Instant);
+
+    /// The kernel's id of the calling thread (`/proc/thread-self` is `<pid>/task/<tid>`).
+    fn own_tid() -> String {
+        let link = std::fs::read_link("/proc/thread-self").expect("Linux has /proc/thread-self");
+        link.file_name()
+            .expect("/proc/thread-self ends in the thread id")
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// The scheduler state of thread `tid` of this process (`R` running, `S` sleeping, ...).
+    pub fn state(tid: &str) -> char {
+        let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat"))
+            .expect("a live thread has a stat file");
+        let after_name = &stat[stat.rfind(')').expect("stat names the thread in ()") + 1..];
+        after_name.trim_start().chars().next().unwrap_or('?')
+    }
+
+    /// How many times thread `tid` gave up the CPU by itself (each sleep or wait counts one).
+    pub fn voluntary_switches(tid: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/self/task/{tid}/status"))
+            .expect("a live thread has a status file");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
+            .and_then(|n| n.trim().parse().ok())
+            .expect("status counts voluntary context switches")
+    }
+
+    /// Starts a thread blocked in `pool.acquire_timeout(LONG)` (the caller holds every
+    /// connection): returns its thread id and where its outcome arrives.
+    pub fn start(pool: &Arc<Pool<Conn>>) -> (String, Receiver<Outcome>) {
+        let (tid_tx, tid_rx) = mpsc::channel();
+        let (tx, rx) = mpsc::channel();
+        let pool = Arc::clone(pool);
+        // Not scoped: a waiter that sleeps out its 30 s must not hold the test up.
+        thread::spawn(move || {
+            let _ = tid_tx.send(own_tid());
+            let got = pool.acquire_timeout(LONG).map(|conn| conn.id);
+            let _ = tx.send((got, Instant::now()));
+        });
+        let tid = tid_rx.recv_timeout(GUARD).expect("the waiter thread starts");
+        (tid, rx)
+    }
+
+    /// Waits until thread `tid` sleeps (blocked in `acquire_timeout`), or panics.
+    pub fn wait_until_asleep(tid: &str, rx: &Receiver<Outcome>) {
+        let deadline = Instant::now() + GUARD;
+        while state(tid) != 'S' {
+            if let Ok(outcome) = rx.try_recv() {
+                panic!(
+                    "acquire_timeout returned {:?} at once while the only connection was on \
+                     loan: it must wait for one to come back",
+                    outcome.0
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the waiter never went to sleep in acquire_timeout: it spins on the CPU; \
+                 block on a Condvar (wait_timeout) until a connection comes back"
+            );
+            thread::yield_now();
+        }
+    }
+}
+
+/// A pool of one, shared with a waiter thread.
+#[cfg(target_os = "linux")]
+fn shared_pool_of_one() -> Arc<Pool<Conn>> {
+    Arc::new(counted_pool(1).0)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_blocked_waiter_gets_a_returned_connection_long_before_its_timeout() {
+    let pool = shared_pool_of_one();
+    let held = pool.try_acquire().expect("a free connection");
+    let (tid, rx) = blocked_waiter::start(&pool);
+    blocked_waiter::wait_until_asleep(&tid, &rx);
+    let returned = Instant::now();
+    drop(held);
+    let bound = Duration::from_secs(2);
+    let (got, at) = rx.recv_timeout(bound).unwrap_or_else(|_| {
+        panic!(
+            "a returned connection waited {} ms for a waiter that was blocked (timeout \
+             {:?}): wake one waiter when a connection comes back (Condvar::notify_one in \
+             the guard's drop, wait_timeout in acquire_timeout)",
+            returned.elapsed().as_millis(),
+            blocked_waiter::LONG
+        )
+    });
+    let waited = at.duration_since(returned);
+    assert!(
+        matches!(got, Ok(0)) && waited < bound,
+        "the waiter got {got:?} {} ms after the connection came back: wake one waiter \
+         when a connection comes back (Condvar)",
+        waited.as_millis()
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_blocked_waiter_sleeps_instead_of_polling() {
+    let pool = shared_pool_of_one();
+    let held = pool.try_acquire().expect("a free connection");
+    let (tid, rx) = blocked_waiter::start(&pool);
+    blocked_waiter::wait_until_asleep(&tid, &rx);
+    let before = blocked_waiter::voluntary_switches(&tid);
+    // Not synchronisation: the window in which a polling waiter would wake up again and again.
+    let window = Duration::from_millis(250);
+    thread::sleep(window);
+    let woke = blocked_waiter::voluntary_switches(&tid) - before;
+    drop(held);
+    let got = rx.recv_timeout(GUARD).map(|(got, _)| got);
+    assert!(
+        woke <= 2,
+        "the waiter woke up {woke} times in {} ms while no connection came back: it polls \
+         (sleep and look again); block on a Condvar that the returning guard notifies",
+        window.as_millis()
+    );
+    assert!(
+        matches!(got, Ok(Ok(0))),
+        "the waiter got {got:?} after the connection came back"
     );
 }
 
