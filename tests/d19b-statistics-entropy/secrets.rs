@@ -113,6 +113,75 @@ fn a_failing_source_fails_every_token_instead_of_falling_back() {
     );
 }
 
+/// The error the failing operating system of the tests reports.
+const OS_FAILURE: getrandom::Error = getrandom::Error::new_custom(7);
+
+thread_local! {
+    // How many times this thread's fake system fills were called (tests run on many threads).
+    static SYSTEM_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// An operating system whose generator fails (as `getrandom` does when the kernel has no
+/// entropy source, the sandbox forbids the call, or the device is missing).
+fn failing_system(_dest: &mut [u8]) -> Result<(), getrandom::Error> {
+    SYSTEM_CALLS.with(|calls| calls.set(calls.get() + 1));
+    Err(OS_FAILURE)
+}
+
+/// An operating system that answers with the byte 0x5a everywhere.
+fn patterned_system(dest: &mut [u8]) -> Result<(), getrandom::Error> {
+    SYSTEM_CALLS.with(|calls| calls.set(calls.get() + 1));
+    dest.fill(0x5a);
+    Ok(())
+}
+
+#[test]
+fn a_failing_operating_system_is_an_error_never_a_weaker_generator() {
+    let mut os = OsEntropy::with_system_fill(failing_system);
+    let mut dest = [0u8; 16];
+    let got = os.fill(&mut dest);
+    assert_eq!(
+        got,
+        Err(EntropyError::Os(OS_FAILURE)),
+        "OsEntropy::fill returned {got:?} (bytes {dest:02x?}) when the operating system's \
+         generator failed: it must return Err(EntropyError::Os(the system's error)); falling \
+         back to a clock-seeded or fixed-seed generator hands out guessable tokens exactly when \
+         nobody is looking"
+    );
+}
+
+#[test]
+fn tokens_from_a_failing_operating_system_are_errors() {
+    let os = OsEntropy::with_system_fill(failing_system);
+    let got = (
+        token_bytes_from(&mut os.clone(), 8).map(|_| ()),
+        token_hex_from(&mut os.clone(), 8).map(|_| ()),
+        token_urlsafe_from(&mut os.clone(), 8).map(|_| ()),
+    );
+    let want = Err(EntropyError::Os(OS_FAILURE));
+    assert_eq!(
+        got,
+        (want, want, want),
+        "tokens drawn from an OsEntropy whose system generator fails must all fail with \
+         EntropyError::Os: no token is better than a predictable one"
+    );
+}
+
+#[test]
+fn os_entropy_fills_the_whole_buffer_with_one_call_of_its_system_fill() {
+    SYSTEM_CALLS.with(|calls| calls.set(0));
+    let mut os = OsEntropy::with_system_fill(patterned_system);
+    let mut dest = [0u8; 24];
+    let got = os.fill(&mut dest);
+    let calls = SYSTEM_CALLS.with(std::cell::Cell::get);
+    assert_eq!(
+        (got, dest, calls),
+        (Ok(()), [0x5a; 24], 1),
+        "OsEntropy::fill must hand the whole buffer to its system fill (the operating system), \
+         once, and return what it wrote: bytes from anywhere else are not the OS's"
+    );
+}
+
 #[rstest]
 #[case::zero(0, 0)]
 #[case::one(1, 2)]

@@ -83,6 +83,37 @@ fn a_large_common_offset_does_not_destroy_the_variance(#[case] offset: f64) {
     );
 }
 
+/// Small data sets whose variances are exact in `f64`, to be lifted by a large offset.
+const SMALL_SETS: [&[f64]; 4] = [
+    &[4.0, 7.0, 13.0, 16.0],
+    &[1.0, 2.0, 3.0, 4.0, 5.0],
+    &[0.5, 0.75, 2.25, 3.0, 3.5, 6.0],
+    &[-3.0, 0.0, 0.0, 2.0, 9.0, 11.0, 12.5],
+];
+
+#[rstest]
+fn every_large_offset_keeps_the_variance_of_the_small_numbers(
+    #[values(1e6, 3.3e7, 1e8, 7.5e8, 2e9, 4.25e10, 1e11, 6e11, 1e12)] offset: f64,
+) {
+    // Every offset + x below is exact in f64, so Python's variance of the lifted data is
+    // exactly the variance of the small set.
+    for small in SMALL_SETS {
+        let want = variance(small).expect("the small set has 4+ points");
+        let lifted: Vec<f64> = small.iter().map(|x| offset + x).collect();
+        let (got, got_population) = (variance(&lifted), pvariance(&lifted));
+        let n = small.len() as f64;
+        assert!(
+            matches!(got, Ok(v) if close(v, want, 1e-9))
+                && matches!(got_population, Ok(v) if close(v, want * (n - 1.0) / n, 1e-9)),
+            "variance and pvariance of {offset:e} + {small:?} gave {got:?} and \
+             {got_population:?}; the variance of the small numbers is {want}: the one-pass \
+             shortcut (sum of squares minus squared sum) subtracts two numbers that agree in \
+             almost every digit and keeps rounding noise; subtract the mean first (two passes, \
+             or Welford)"
+        );
+    }
+}
+
 #[test]
 fn identical_values_have_zero_spread() {
     // statistics.variance([3.5, 3.5, 3.5]) == 0.0; statistics.pstdev([3.5]) == 0.0
@@ -153,6 +184,22 @@ proptest! {
         prop_assert!(ok,
             "variance({:?}) = {:?} but after adding {} to every value it is {:?}: spread \
              measures distances from the mean, which a shift does not change", data, before, shift, after);
+    }
+
+    #[test]
+    fn a_large_offset_never_changes_the_variance(
+        small in prop::collection::vec((-64i32..64).prop_map(|q| f64::from(q) / 4.0), 2..20),
+        offset in (7i32..12).prop_flat_map(|e| (1u32..10).prop_map(move |m| f64::from(m) * 10f64.powi(e))),
+    ) {
+        // Quarters below 16 plus an offset of 1e7 to 9e11 are exact in f64; only the mean's
+        // own rounding (at most n·(ulp/2)² ≈ 1e-7) is allowed. The shortcut is off by far more.
+        let lifted: Vec<f64> = small.iter().map(|x| offset + x).collect();
+        let (want, got) = (variance(&small), variance(&lifted));
+        let ok = matches!((want, got), (Ok(w), Ok(g)) if (g - w).abs() <= 1e-6 * w.max(1.0));
+        prop_assert!(ok,
+            "variance({:?}) = {:?} but lifted by {:e} it is {:?}: with a large offset the \
+             shortcut formula loses every digit of the spread; compute deviations from the mean",
+            small, want, offset, got);
     }
 
     #[test]

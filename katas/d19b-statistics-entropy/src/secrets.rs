@@ -2,8 +2,8 @@
 //!
 //! **Build** `token_bytes(n)`, `token_hex(n)` and `token_urlsafe(n)`, Python's `secrets`
 //! functions, over an [`EntropySource`] trait: [`OsEntropy`] asks the operating system's
-//! generator (`getrandom::fill`), and the `*_from` variants take any source, so tests can
-//! inject a fixed one.
+//! generator (`getrandom::fill`, through its [`SystemFill`] seam), and the `*_from` variants
+//! take any source, so tests can inject a fixed one, or an operating system that fails.
 //!
 //! **Why.** Session ids, password-reset links and API keys are only as secret as the
 //! generator behind them. A seeded generator (a Mersenne Twister, a clock-seeded PRNG, even
@@ -13,7 +13,9 @@
 //! fit for tokens. When it fails, fail: never fall back to a weaker generator.
 //!
 //! **Python → Rust.** `secrets.token_bytes(n)` reads `os.urandom(n)`; here `OsEntropy::fill`
-//! calls `getrandom::fill` (the `getrandom` system call on Linux, `getentropy` on macOS).
+//! calls its system function, which is `getrandom::fill` (the `getrandom` system call on
+//! Linux, `getentropy` on macOS) for [`OsEntropy::new`]; [`OsEntropy::with_system_fill`]
+//! swaps in another one, which is how the tests make the operating system fail.
 //! Python's defaults (32 bytes) are not copied: the length is always explicit.
 //!
 //! The rules the tests check:
@@ -22,6 +24,9 @@
 //!   `n` bytes (alphabet `A–Z a–z 0–9 - _`) without `=` padding, `ceil(4n / 3)` characters.
 //! - Each function takes exactly `n` bytes from its source, in order, and returns the
 //!   source's error unchanged if it fails (no fallback).
+//! - `OsEntropy::fill` calls its system function once for the whole buffer; when that
+//!   fails, `fill` returns `Err(EntropyError::Os(e))` with the system's error `e`: never
+//!   bytes from a weaker generator.
 //! - `OsEntropy` is the operating system's generator: no seed, no clock, no state of its
 //!   own. Sources made in different threads, or in different processes, never give the
 //!   same bytes.
@@ -49,13 +54,37 @@ pub trait EntropySource {
     fn fill(&mut self, dest: &mut [u8]) -> Result<(), EntropyError>;
 }
 
+/// How [`OsEntropy`] asks the operating system for bytes: `getrandom::fill`'s signature.
+pub type SystemFill = fn(&mut [u8]) -> Result<(), getrandom::Error>;
+
 /// The operating system's cryptographically secure generator.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct OsEntropy;
+#[derive(Debug, Clone, Copy)]
+pub struct OsEntropy {
+    system_fill: SystemFill,
+}
+
+impl OsEntropy {
+    /// The real operating system generator: `getrandom::fill`.
+    pub fn new() -> Self {
+        Self::with_system_fill(getrandom::fill)
+    }
+
+    /// An `OsEntropy` that calls `system_fill` instead (tests inject one that fails).
+    pub fn with_system_fill(system_fill: SystemFill) -> Self {
+        Self { system_fill }
+    }
+}
+
+impl Default for OsEntropy {
+    /// The same as [`OsEntropy::new`].
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl EntropySource for OsEntropy {
     fn fill(&mut self, dest: &mut [u8]) -> Result<(), EntropyError> {
-        todo!("fill {} bytes from the operating system", dest.len())
+        todo!("fill {} bytes through the system fill", dest.len())
     }
 }
 
