@@ -2,6 +2,7 @@
 
 use mockall::Sequence;
 use mockall::predicate::eq;
+use proptest::prelude::*;
 use rstest::rstest;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -228,5 +229,68 @@ fn an_invalid_line_is_refused_without_calling_the_client(
             );
         }
         other => panic!("expected InvalidItem for {sku}, checkout returned {other:?}"),
+    }
+}
+
+/// Prices with fractions of a cent, where going through `f64` (and rounding to cents there)
+/// gives another number than exact decimal arithmetic.
+#[rstest]
+#[case::half_a_cent_that_f64_rounds_to_even(vec![item("nib", dec!(0.125), 1)], dec!(0.125))]
+#[case::a_half_cent_f64_stores_below_the_tie(vec![item("clip", dec!(1.005), 1)], dec!(1.005))]
+#[case::another_tie_f64_cannot_hold(vec![item("tape", dec!(2.675), 1)], dec!(2.675))]
+#[case::half_cents_that_add_up(vec![item("nib", dec!(0.145), 3), item("clip", dec!(0.005), 1)], dec!(0.440))]
+#[case::more_digits_than_f64_has(vec![item("yacht", dec!(12345678901234.567), 3)], dec!(37037036703703.701))]
+fn totals_prices_with_fractions_of_a_cent_exactly(
+    #[case] items: Vec<LineItem>,
+    #[case] expected: Decimal,
+) {
+    let cart = Cart { items, ..cart() };
+
+    let got = cart_total(&cart);
+
+    assert_eq!(
+        got,
+        Ok(expected),
+        "the total must be the exact decimal sum, never rounded: {expected} is what the cart \
+         costs. Going through f64 (and rounding to cents there) changes half-cents and long \
+         amounts; multiply and add in Decimal"
+    );
+}
+
+/// A price with up to three decimals as (thousandths, Decimal), half-cents included.
+fn price() -> impl Strategy<Value = (i128, Decimal)> {
+    prop_oneof![
+        (0i64..1_000).prop_map(|cents| cents * 10 + 5),
+        0i64..100_000,
+        10_000_000_000_000i64..100_000_000_000_000_000,
+    ]
+    .prop_map(|thousandths| (i128::from(thousandths), Decimal::new(thousandths, 3)))
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn the_total_is_the_exact_sum_of_any_decimal_prices(
+        lines in proptest::collection::vec((price(), 1u32..50), 1..6),
+    ) {
+        let items: Vec<LineItem> = lines
+            .iter()
+            .map(|((_, unit_price), quantity)| item("sku", *unit_price, *quantity))
+            .collect();
+        // The oracle counts thousandths in integers: no rounding anywhere.
+        let thousandths: i128 = lines
+            .iter()
+            .map(|((t, _), quantity)| t * i128::from(*quantity))
+            .sum();
+        let expected = Decimal::from_i128_with_scale(thousandths, 3);
+        let cart = Cart { items, ..cart() };
+
+        prop_assert_eq!(
+            cart_total(&cart),
+            Ok(expected),
+            "the total of {:?} must be exact: sum unit_price × quantity in Decimal, never f64",
+            cart.items.iter().map(|i| (i.unit_price, i.quantity)).collect::<Vec<_>>()
+        );
     }
 }

@@ -19,7 +19,8 @@
 //!
 //! **Rules.**
 //! - The amount is the sum of `unit_price × quantity` over the items, in
-//!   [`Decimal`] (never `f64` for money).
+//!   [`Decimal`] (never `f64` for money). Prices may have fractions of a cent (`0.125`):
+//!   the total is exact, never rounded.
 //! - An empty cart, a zero quantity or a negative price is refused *before* the client is
 //!   called.
 //! - The charge carries the cart's user, the total and the key from [`idempotency_key`].
@@ -27,9 +28,25 @@
 //! - [`PaymentError::Transient`] is retried with the same request, up to [`MAX_ATTEMPTS`]
 //!   attempts in all, then reported as [`CheckoutError::Unavailable`].
 //!
-//! **The tests check**, with a mockall mock: exactly one charge with the exact request; a
-//! decline becomes a typed error after one call; transient failures are retried with the
-//! same key and then reported; bad carts never reach the client.
+//! **The tests check.**
+//! - one successful charge, made exactly once with the cart's user, total and key, and its
+//!   receipt handed back. Checked by `charges_exactly_once_with_the_user_total_and_key`,
+//!   `derives_the_idempotency_key_from_the_order_id`.
+//! - the total is the exact decimal sum, never rounded, even for fractions of a cent (0.125,
+//!   1.005) and amounts longer than `f64` can hold. Checked by
+//!   `totals_unit_prices_times_quantities_exactly`,
+//!   `totals_prices_with_fractions_of_a_cent_exactly`,
+//!   `the_total_is_the_exact_sum_of_any_decimal_prices`.
+//! - a decline becomes a typed error after one call, even after a transient failure.
+//!   Checked by `a_declined_card_becomes_a_typed_error_after_one_call`,
+//!   `a_decline_after_a_transient_failure_stops_the_retries`.
+//! - transient failures are retried with the same request and key, then reported as
+//!   `Unavailable` after `MAX_ATTEMPTS`. Checked by
+//!   `retries_a_transient_failure_with_the_same_request_and_key`,
+//!   `reports_unavailable_after_three_transient_failures`.
+//! - bad carts never reach the client, and the error names the line and its fault. Checked
+//!   by `an_empty_cart_never_calls_the_client`,
+//!   `an_invalid_line_is_refused_without_calling_the_client`.
 
 use rust_decimal::Decimal;
 use thiserror::Error;
