@@ -141,6 +141,42 @@ fn a_recursive_function_counts_once_per_sample_in_its_total() {
     );
 }
 
+/// `samples` samples, `hot` of them with `hot` on the stack under `main`, the rest `cold`.
+fn hot_and_cold(samples: usize, hot: usize) -> SampleReport {
+    let stacks: Vec<&[&str]> = (0..samples)
+        .map(|i| -> &[&str] {
+            if i < hot {
+                &["main", "hot", "leaf"]
+            } else {
+                &["main", "cold"]
+            }
+        })
+        .collect();
+    report_of(&stacks)
+}
+
+#[rstest]
+#[case::two_thirds_round_up(3, 2, 667)]
+#[case::one_seventh_rounds_up(7, 1, 143)]
+#[case::a_half_tenth_rounds_up(16, 1, 63)]
+#[case::another_half_tenth_rounds_up(16, 3, 188)]
+#[case::one_third_rounds_down(3, 1, 333)]
+fn a_total_share_is_rounded_to_the_nearest_tenth_halves_up(
+    #[case] samples: usize,
+    #[case] hot: usize,
+    #[case] expected: u32,
+) {
+    let got = hot_and_cold(samples, hot).share("hot").total_tenths;
+    assert_eq!(
+        got,
+        expected,
+        "hot is on {hot} of {samples} stacks, {:.2} tenths of a percent: its total share must \
+         be rounded to the nearest tenth with halves going up ({expected}), but it was {got} \
+         (cutting the fraction off, or rounding halves to even, is not rounding half up)",
+        hot as f64 * 1000.0 / samples as f64
+    );
+}
+
 #[test]
 fn a_function_never_sampled_has_no_share() {
     let report = report_of(&[&["main", "busy"]]);
@@ -218,6 +254,22 @@ proptest! {
                 prop_assert_eq!(report.share(name), share(name, 0, 0),
                     "{} is on no stack: its shares must be 0", name);
             }
+        }
+    }
+
+    #[test]
+    fn every_total_share_is_its_exact_share_rounded_half_up(samples in stacks()) {
+        let refs: Vec<&[&str]> = samples.iter().map(Vec::as_slice).collect();
+        let report = shares(&refs).unwrap_or_default();
+        let n = samples.len();
+        for s in &report.shares {
+            let on_stack = samples.iter().filter(|stack| stack.contains(&s.name.as_str())).count();
+            // Exact: on_stack * 1000 / n tenths, rounded half up in integers.
+            let expected = (2 * on_stack * 1000 + n) / (2 * n);
+            prop_assert_eq!(s.total_tenths as usize, expected,
+                "{} is on {} of {} stacks ({:.3} tenths): its total share must be that, rounded \
+                 to the nearest tenth with halves up", &s.name, on_stack, n,
+                on_stack as f64 * 1000.0 / n as f64);
         }
     }
 }
