@@ -1,6 +1,7 @@
 //! Kata 1: delegation, a recursive walk that ends at a base case.
 
 use super::deep_value;
+use super::heap::count_allocations;
 use crate::delegation::extract_emails;
 use rstest::rstest;
 use serde_json::{Value, json};
@@ -119,5 +120,40 @@ fn a_document_without_the_key_has_no_emails(#[case] value: Value) {
         got.is_empty(),
         "extract_emails({value}) gave {got:?}: only a string stored under the key \
          \"user_email\" of an object is an email"
+    );
+}
+
+#[test]
+fn one_list_is_passed_down_not_one_per_level() {
+    // 64 members, each email three objects down: 64 strings to clone, and one list to hold
+    // them, which grows by doubling (about 6 requests for 64 entries).
+    let members: Vec<Value> = (0..64)
+        .map(|i| json!({"profile": {"contact": {"user_email": format!("u{i}@x.io")}}}))
+        .collect();
+    let value = json!({"team": {"members": members}});
+    let (got, allocations) = count_allocations(|| extract_emails(&value));
+    assert_eq!(got.len(), 64, "extract_emails found {} of the 64 emails", got.len());
+    assert!(
+        allocations <= 64 + 16,
+        "extract_emails made {allocations} allocations for 64 emails: 64 are the cloned \
+         strings, and one Vec growing by doubling needs about 6 more; a Vec per level, \
+         returned and appended to the caller's, allocates at every level that holds an email. \
+         Create one Vec in the public function and pass it down as `&mut Vec<String>`"
+    );
+}
+
+#[test]
+fn an_email_is_the_string_value_not_text_that_looks_like_one() {
+    let value = parse(
+        r#"{"note": "{\"user_email\":\"fake@x.io\"}", "user_email": "o\"brien@x.io",
+            "user_emails": "plural@x.io"}"#,
+    );
+    let got = extract_emails(&value);
+    assert_eq!(
+        got,
+        ["o\"brien@x.io"],
+        "extract_emails gave {got:?}: an email is the string value under the key itself, \
+         escaped quote included; JSON text inside another string is not a key, and neither \
+         is \"user_emails\". Walk the Value, do not search its printed text"
     );
 }

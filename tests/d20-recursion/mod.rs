@@ -252,6 +252,8 @@ fn containers(inner: BoxedStrategy<Value>) -> impl Strategy<Value = Value> {
     ]
 }
 
+mod heap; // a counting global allocator: counts the allocations a piece of code makes
+
 #[cfg(any(not(feature = "one-kata"), feature = "chosen_stack"))]
 mod chosen_stack;
 // Used by depth_limit, explicit_stack: left out when one of them is checked.
