@@ -10,7 +10,8 @@ use crate::lock_order::{
 };
 use rstest::rstest;
 
-const DEADLOCK: &str = "deadlock: take locks in a global order (the lower account id first)";
+const DEADLOCK: &str = "deadlock: each transfer holds one account's lock and waits for the \
+                        other's; take the locks in one global order (the lower account id first)";
 
 #[test]
 fn moves_the_amount_from_one_account_to_the_other() {

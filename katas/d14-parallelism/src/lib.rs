@@ -61,8 +61,8 @@
 //! `cargo kata check <kata>` (or `cargo test -p kata-d14-parallelism <kata>::`). The katas
 //! do not depend on each other; the order above goes from threads to processes. Tests that
 //! could hang on a wrong answer (a sequential pool, a deadlock) run the code on a helper
-//! thread and fail after a few seconds with a message that says what went wrong; a stub's
-//! `todo!` panic fails at once.
+//! thread and fail after 3 seconds (before the runner's own 10 s timeout) with a message
+//! that says what went wrong; a stub's `todo!` panic fails at once.
 
 #[cfg(any(not(feature = "one-kata"), feature = "amdahl"))]
 pub mod amdahl;

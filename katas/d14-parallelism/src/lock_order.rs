@@ -15,21 +15,38 @@
 //! The cure is a global order: always lock the account with the lower id first, whatever
 //! the direction of the transfer.
 //!
-//! **Rules the tests check.**
+//! **The tests check.**
 //! - Reach balances only through [`Account::lock`] (given): it records, per thread, the ids
 //!   of the accounts locked, and the tests read that record with [`take_lock_log`]. It
 //!   also calls a per-thread [`LockHook`], which the tests use to pause a transfer after its
 //!   first lock until the other transfer has asked for its own first lock.
-//! - A transfer locks the account with the lower id first, in both directions, and holds
-//!   both locks while it checks and moves the money.
+//!   Checked by `opposite_transfers_at_the_worst_moment_do_not_deadlock`,
+//!   `locks_the_lower_id_first_whichever_way_the_money_goes`.
+//! - A transfer takes exactly two locks, the account with the lower id first, in both
+//!   directions. Checked by `locks_the_lower_id_first_whichever_way_the_money_goes`.
 //! - Two transfers in opposite directions, each paused after its first lock until the other
-//!   has asked for its first lock, both finish; many threads transferring both ways between
-//!   the same accounts all finish, and the total is conserved. (A naive order deadlocks;
-//!   the tests stop waiting and fail with "deadlock: take locks in a global order".)
+//!   has asked for its first lock, both finish: neither may wait behind a lock of its own
+//!   (one global lock around every transfer never lets the second one ask). A test that
+//!   waits 3 seconds for them calls it a deadlock and fails with "deadlock: each transfer
+//!   holds one account's lock and waits for the other's; take the locks in one global
+//!   order". Checked by `opposite_transfers_at_the_worst_moment_do_not_deadlock`.
+//! - Many threads transferring both ways between the same accounts all finish, and the
+//!   total is conserved. Checked by
+//!   `transfers_both_ways_from_many_threads_all_finish_and_conserve_money`.
+//! - The amount moves from `from` to `to`; zero moves nothing. Checked by
+//!   `moves_the_amount_from_one_account_to_the_other`, `a_transfer_of_zero_changes_nothing`.
 //! - Two accounts with the same id are the same account: [`TransferError::SameAccount`]
-//!   (locking one `Mutex` twice on one thread would deadlock too). An amount larger than
-//!   `from`'s balance is [`TransferError::Insufficient`], one that would overflow `to` is
-//!   [`TransferError::Overflow`]; both change nothing.
+//!   (locking one `Mutex` twice on one thread would deadlock too). Checked by
+//!   `a_transfer_to_the_same_account_is_an_error`,
+//!   `two_accounts_with_the_same_id_are_the_same_account`.
+//! - An amount larger than `from`'s balance is [`TransferError::Insufficient`], one that
+//!   would overflow `to` is [`TransferError::Overflow`]; both change nothing. Checked by
+//!   `sending_more_than_the_balance_is_refused_and_changes_nothing`,
+//!   `a_transfer_that_would_overflow_the_receiver_is_refused_and_changes_nothing`.
+//!
+//! **Not checked.** That both guards live until the money has moved: the lock log shows
+//! which locks a transfer asks for and in what order, not when it drops them. Hold both
+//! anyway: between the two, the money would be in neither account (or in both).
 
 use std::cell::RefCell;
 use std::sync::{Mutex, MutexGuard, PoisonError};
