@@ -288,3 +288,66 @@ fn the_business_logic_runs_on_the_real_repository_too() {
         "the same logic, the real repository"
     );
 }
+
+#[rstest]
+#[case::apostrophe("O'Brien")]
+#[case::injection("Robert'); DROP TABLE warriors; --")]
+#[case::double_quotes("\"Iron\" Bhima")]
+#[case::quote_and_backslash("it's \\ fine''")]
+fn names_with_quotes_are_stored_as_they_are(#[case] name: &str) {
+    let dir = temp_dir();
+    let repo = open_in(&dir);
+    let got = repo.add(&NewWarrior {
+        name: name.to_owned(),
+        power: 7,
+    });
+    let Ok(id) = got else {
+        panic!(
+            "add({name:?}) failed with {got:?}: a name pasted into the SQL breaks on its quote; \
+             bind it as a parameter (?1)"
+        )
+    };
+    let back = repo.by_id(id);
+    assert!(
+        matches!(&back, Ok(Some(warrior)) if warrior.name == name),
+        "add({name:?}) then by_id gave {back:?}: the name must come back exactly as given \
+         (bound parameters are data, never SQL)"
+    );
+    let everyone = repo.high_power(i64::MIN);
+    assert!(
+        matches!(&everyone, Ok(all) if all.len() == 1),
+        "after adding {name:?} the table holds {everyone:?}: a pasted name can run its own SQL"
+    );
+}
+
+#[test]
+fn values_are_bound_and_never_pasted_into_the_sql_text() {
+    let dir = temp_dir();
+    let repo = open_in(&dir);
+    let name = "Zebulon Quux";
+    start_trace(repo.connection());
+    let id = repo.add(&NewWarrior {
+        name: name.to_owned(),
+        power: 987_654_321,
+    });
+    let _ = repo.by_id(424_242);
+    let _ = repo.high_power(123_456_789);
+    let trace = stop_trace(repo.connection());
+    assert!(id.is_ok(), "add must succeed, got {id:?}");
+    let pasted: Vec<&str> = trace
+        .sql()
+        .into_iter()
+        .filter(|sql| {
+            ["Zebulon", "987654321", "424242", "123456789"]
+                .iter()
+                .any(|value| sql.contains(value))
+        })
+        .collect();
+    assert!(
+        pasted.is_empty() && trace.runs.len() >= 3,
+        "SQLite ran {:?}: the statements {pasted:?} carry a value in their SQL text. Values \
+         travel as bound parameters (?1): the SQL is compiled as written and the data can never \
+         become SQL",
+        trace.sql()
+    );
+}

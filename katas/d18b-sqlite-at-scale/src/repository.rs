@@ -35,6 +35,10 @@
 //!   stores nothing). `by_id` of a missing id is `Ok(None)`.
 //! - `high_power` filters in SQL: SQLite must produce only the matching rows (the tests count
 //!   the rows SQLite produces with its trace hook).
+//! - Every value travels as a bound parameter (`?1`, `?2`), never pasted into the SQL text with
+//!   `format!`: the SQL text SQLite runs (its trace hook sees it) never contains a name, a power,
+//!   an id or a threshold, and names with quotes (`O'Brien`, `'); DROP TABLE warriors; --`) are
+//!   stored and read back as they are.
 //!
 //! **The tests check** the ranking against a mock (ordering, ties, `top`, bad input, errors, the
 //! exact call), and the SQLite repository against a file in a temporary directory (round trips,

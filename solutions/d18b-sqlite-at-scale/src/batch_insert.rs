@@ -1,4 +1,36 @@
 //! # Kata 7: a batch through one prepared statement in one transaction
+//!
+//! **Build** [`insert_batch`]: store every warrior of a batch and return how many were stored
+//! — all of them, or none.
+//!
+//! **Why.** Two costs hide in a loop of `conn.execute("INSERT …", params)`. Outside a
+//! transaction every `INSERT` is a transaction of its own: SQLite writes and syncs its journal
+//! once per row, which on a real disk caps you at a few hundred rows per second (see the d18a
+//! suite's bench). And `Connection::execute` compiles the SQL text again on every call, so the
+//! same parsing and planning is done once per row. One transaction and one prepared statement,
+//! re-bound for each row, remove both costs — and the transaction makes the batch atomic: a
+//! refused row leaves the table exactly as it was.
+//!
+//! **Python → Rust.** The article's `executemany` does both for you (and `with conn:` wraps a
+//! transaction around it). rusqlite has no `executemany`: you write the loop, with
+//! `Connection::transaction` (a guard that rolls back when dropped without `commit`) and
+//! `Transaction::prepare` (or `prepare_cached`) before the loop, then `Statement::execute` per
+//! row. The borrow checker makes you drop the statement before you commit.
+//!
+//! **Rules the tests hold you to.**
+//! - Exactly one transaction: the connection runs one `BEGIN` first and one `COMMIT` last, with
+//!   every `INSERT` between them.
+//! - The `INSERT` statement is prepared once and run once per row (the tests read SQLite's
+//!   per-statement run counter through the trace hook). One multi-row `INSERT … VALUES (…), (…)`
+//!   does not qualify: it breaks SQLite's limit on bound parameters for large batches.
+//! - Rows are stored in batch order. An empty batch stores nothing and returns `Ok(0)`.
+//! - When SQLite refuses a row (the table's `CHECK` forbids a negative power), the whole batch is
+//!   rolled back and the error is [`BatchError::Row`] with the row's position (from 0) and
+//!   SQLite's error. Rows stored by earlier calls stay.
+//!
+//! **The tests check** the stored rows, the empty batch, the statement and transaction counts,
+//! refused rows at the start and in the middle, hostile text, a file reopened after the batch,
+//! a missing table, and (a proptest) that a batch is stored entirely or not at all.
 
 use rusqlite::{Connection, params};
 

@@ -1,6 +1,41 @@
 //! # Kata 5: one generic repository instead of one per table
 //!
-//! CRUD written once over an [`Entity`] trait; a new table is a trait impl.
+//! **Build** [`Repo<E>`](Repo): create-table, insert, get, all, update and delete written
+//! **once**, for any type that implements [`Entity`]; then the two `Entity` impls the kata
+//! needs ([`Warrior`] and [`Weapon`]: their table and columns are given, write `values` and
+//! `from_row`).
+//!
+//! **Why.** A hand-written repository per table is fine for three tables. With fifty, the same
+//! five methods are copied fifty times, and every copy is a place for a bug (a forgotten
+//! column in one `UPDATE`, a missing `ORDER BY` in one `all`). The article's answer is a
+//! generic base class or an ORM. The test of genericity is simple: adding a table must be one
+//! trait impl and nothing else — the tests bring a table your code has never heard of.
+//!
+//! **Python → Rust.** Python's generic base class reads table and column names from class
+//! attributes at run time, and a metaclass-based ORM builds the SQL for you. In Rust the
+//! entity's description is a trait with associated constants (`TABLE`, `COLUMNS`) and two
+//! conversions; the repository is generic over it (`impl<E: Entity> Repo<'_, E>`), and the
+//! compiler makes one copy of the code per entity for you. [`rusqlite::types::Value`] carries
+//! values of any SQLite type; `rusqlite::params_from_iter` binds a list of them.
+//!
+//! **Rules the tests hold you to.**
+//! - Identifiers (table and column names) come from the entity, so they are formatted into the
+//!   SQL — always quoted: wrap each in double quotes and double any `"` inside (`order` is an
+//!   SQL keyword; a table may be named `camp "notes"`, written `"camp ""notes"""`). Values
+//!   are never formatted in: they are bound parameters.
+//! - Every table has the primary key `id INTEGER PRIMARY KEY`; `create_table` creates
+//!   `id` plus one (untyped) column per entry of `COLUMNS`, only if the table is missing.
+//! - If `values()` does not give exactly one value per column, `insert` and `update` return
+//!   [`RepoError::WrongArity`] before running any SQL.
+//! - `get` of a missing id is `Ok(None)`; `update` and `delete` return `Ok(false)` when no row has
+//!   the id; `all` returns `(id, entity)` pairs in id order. [`Entity::from_row`] reads columns
+//!   by name, so the repository may select `*` or `id` plus the columns.
+//! - Working on a table that does not exist is [`RepoError::Sqlite`].
+//!
+//! **The tests check** full CRUD on warriors and weapons (a `NULL` owner included), a third and
+//! a fourth entity defined only in the tests (a keyword column, a name with a space and a
+//! quote), arity errors, a missing table, that values never appear in the SQL text, and (a
+//! proptest) that `all` returns what was inserted minus what was deleted.
 
 use std::marker::PhantomData;
 

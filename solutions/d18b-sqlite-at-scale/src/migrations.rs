@@ -1,7 +1,51 @@
 //! # Kata 6: versioned migrations, up and down
 //!
-//! Numbered migrations applied in order, each in its own transaction, recorded with a
-//! checksum in the `schema_migrations` table.
+//! **Build** a migrator: [`migrate`] moves a database's schema to a target version through a
+//! numbered list of [`Migration`]s (running `up` scripts forward, `down` scripts backward);
+//! [`current_version`] says where a database stands; [`checksum`] fingerprints a script.
+//!
+//! **Why.** `CREATE TABLE IF NOT EXISTS` at start-up cannot add a phone column to a table
+//! that already holds 10,000 rows, and dropping the table loses them. Migrations are the
+//! schema's history, applied in order and recorded in the database, so every copy of the
+//! database (yours, CI's, production's) can say which version it is at and be moved forward —
+//! or back, when a deployment is rolled back. A migration that dies half-way must leave no
+//! half: a table created but its index missing is worse than either state.
+//!
+//! **Python → Rust.** Alembic keeps a revision id in an `alembic_version` table and runs each
+//! revision's `upgrade()`/`downgrade()`. Here migrations are data: a version number and two SQL
+//! scripts. SQLite's schema changes (`CREATE`, `ALTER TABLE … ADD COLUMN`, `DROP`) are
+//! *transactional* — unlike MySQL's, which commit on their own — so a migration run inside a
+//! [`rusqlite::Transaction`] rolls back whole when any of its statements fails.
+//! `Transaction::execute_batch` runs a script of several statements; dropping a transaction
+//! without `commit()` rolls it back.
+//!
+//! **Rules the tests hold you to.**
+//! - The list must be numbered 1, 2, 3, … in order; the first position `i` (from 1) whose
+//!   migration has another version is [`MigrationError::Gap`] `{ expected: i, found }`, checked
+//!   before anything runs. A target beyond the last migration is
+//!   [`MigrationError::UnknownTarget`] `{ target, latest }`, also before anything runs.
+//! - Applied migrations are recorded in the table `schema_migrations` ([`LEDGER`]): one row per
+//!   applied migration with its version, name and the [`checksum`] of its `up` script. The
+//!   current version is the highest recorded version; 0 when the table is missing or empty.
+//! - Before migrating, every recorded migration is compared with the list: a recorded version
+//!   the list does not have is [`MigrationError::AheadOfCode`] `{ applied, latest }`; a
+//!   recorded checksum that differs from the list's `up` script is
+//!   [`MigrationError::Changed`] `{ version }` (someone edited a migration after it ran).
+//! - Each migration runs in its own transaction, together with its ledger row (inserted going
+//!   up, deleted going down). If its script fails, that transaction rolls back and `migrate`
+//!   returns [`MigrationError::Failed`] `{ version, source }`; migrations completed before it
+//!   in the same call stay applied.
+//! - Going down runs the `down` scripts from the current version to `target + 1`, newest first.
+//! - Migrating to the current version does nothing (no script runs) and returns
+//!   `Outcome { from: v, to: v }`.
+//! - [`checksum`] is the 64-bit FNV-1a hash of the script's UTF-8 bytes (start with
+//!   `0xcbf29ce484222325`; for each byte, xor it in, then multiply by `0x100000001b3`, wrapping),
+//!   bit-cast to `i64` because SQLite integers are signed.
+//!
+//! **The tests check** a fresh database at 0, up to the latest, step by step, idempotence (with
+//! the trace hook: no script runs twice), a column added to a populated file without losing a
+//! row, down to 1 and to 0, a failing migration rolled back whole, an edited migration, gaps,
+//! an unknown target, a database newer than the code, and the checksum's test vectors.
 
 use rusqlite::{Connection, OptionalExtension, params};
 

@@ -1,6 +1,36 @@
 //! # Kata 1: count your queries (N+1 against one JOIN)
 //!
-//! Every warrior with their weapons, fetched in one statement and grouped in Rust.
+//! **Build** [`warriors_with_weapons`]: every warrior, in id order, with the names of the
+//! weapons they carry (in weapon id order; an empty list for an unarmed warrior), fetched
+//! with **exactly one SQL statement**, whatever the number of warriors.
+//!
+//! **Why.** The obvious code asks for the warriors, then loops and asks for each warrior's
+//! weapons:
+//!
+//! ```text
+//! SELECT id, name FROM warriors ORDER BY id            -- 1 statement
+//! for each warrior:
+//!     SELECT name FROM weapons WHERE warrior_id = ?1   -- N more statements
+//! ```
+//!
+//! It returns the right rows, and it passes every test that only looks at rows. With 1,000
+//! warriors it is 1,001 statements; against a database server each is a network round trip,
+//! and a page that took 5 ms with ten rows takes seconds in production. Preparing the inner
+//! statement once does not fix it: it still runs N times. A `LEFT JOIN` sends the loop down
+//! into the database engine: one statement, one pass.
+//!
+//! **Python → Rust.** The SQL is the same as in the article. What the Python version leaves
+//! to `for warrior_name, weapon_name in rows` is here a small fold: the join gives one row
+//! per (warrior, weapon) pair, plus one row with a `NULL` weapon (an `Option<String>`) for
+//! an unarmed warrior, and you group consecutive rows of the same warrior id into one
+//! [`Loadout`]. Order the rows so that grouping is a single pass. Group by id, not by name:
+//! two warriors may share a name.
+//!
+//! **The tests check** the loadouts on small rosters (unarmed warriors, several weapons,
+//! shared names, quotes and non-ASCII text, the empty roster), an error (not a panic) when the
+//! tables are missing, agreement with the N+1 loop on random rosters, and — with SQLite's
+//! trace hook, which sees every statement the connection runs — that exactly one statement
+//! runs for 1, 10, 50 or 200 warriors.
 
 use rusqlite::Connection;
 

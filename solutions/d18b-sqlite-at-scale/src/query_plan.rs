@@ -1,7 +1,55 @@
 //! # Kata 2: read the query plan
 //!
-//! `EXPLAIN QUERY PLAN` rows, the indexes that turn two scans into searches, and a lookup
-//! that uses one of them.
+//! **Build**
+//! - [`explain`]: the rows of `EXPLAIN QUERY PLAN <sql>` as [`PlanStep`]s, in SQLite's order
+//!   (the statement has columns `id`, `parent`, `notused` and `detail`);
+//! - [`render_plan`]: those steps drawn as a tree, the way the `sqlite3` shell prints them;
+//! - [`ensure_indexes`]: the indexes that make the e-mail lookup and [`LOADOUT_SQL`] use an
+//!   index; calling it again must change nothing;
+//! - [`find_by_email`]: the warrior whose e-mail is exactly the given text (case and all), with
+//!   the address as a bound parameter.
+//!
+//! **Why.** Without an index, `WHERE email = ?1` makes SQLite read every row of the table (a
+//! `SCAN`): fine with 100 rows, a disaster with 10 million, and no test that only checks
+//! results will notice. With an index whose *first* column is `email` the same query becomes
+//! a `SEARCH` of a b-tree: a handful of page reads. An index on the wrong column, or a
+//! composite index that starts with another column, leaves the scan in place. The query plan
+//! is how you find out, before production does.
+//!
+//! **Python → Rust.** The article's `CREATE INDEX idx_user_email ON Users(email)` is the same
+//! SQL here; what it does not show is how to *check* that an index is used. SQLite answers with
+//! `EXPLAIN QUERY PLAN`: each row's `detail` reads like `SCAN warriors` or
+//! `SEARCH warriors USING INDEX warriors_by_email (email=?)` (older SQLite versions say
+//! `SCAN TABLE warriors`). For a join SQLite may also build an `AUTOMATIC` index: a temporary
+//! one, rebuilt on every run of the query, which is SQLite telling you an index is missing.
+//!
+//! **Rules the tests hold you to.**
+//! - E-mails are unique: make the e-mail index `UNIQUE`. Creating it over a table that already
+//!   holds a duplicate address must fail (with SQLite's constraint error).
+//! - After [`ensure_indexes`], the statement [`find_by_email`] runs (the tests catch its text
+//!   with SQLite's trace hook) must plan a `SEARCH` of `warriors` through an index whose first
+//!   column is `email`, and must take no step of a full table scan; [`LOADOUT_SQL`] must plan a
+//!   `SEARCH` of `weapons` through a real (not `AUTOMATIC`) index whose first column is
+//!   `warrior_id`. [`find_by_email`] runs exactly one statement.
+//! - [`render_plan`] writes the line `QUERY PLAN`, then one line per step: the prefix of its
+//!   level, then `` `-- `` for the last step of a level or `|--` for the others, then the detail.
+//!   A child's prefix is its parent's prefix plus `|  ` (parent not last) or three spaces
+//!   (parent last). Children follow their parent in the order given. A step whose parent is not
+//!   in the list is drawn at the top level. Every line ends with `\n`. For example:
+//!
+//! ```text
+//! QUERY PLAN
+//! |--SCAN warriors
+//! |--CORRELATED SCALAR SUBQUERY 1
+//! |  `--SEARCH weapons USING INDEX weapons_by_warrior (warrior_id=?)
+//! `--USE TEMP B-TREE FOR ORDER BY
+//! ```
+//!
+//! **The tests check** plans read without your code (so they hold on any SQLite version), the
+//! statement counters `SQLITE_STMTSTATUS_FULLSCAN_STEP` and `SQLITE_STMTSTATUS_AUTOINDEX`,
+//! [`explain`] against SQLite's own rows and on invalid SQL (an error), [`render_plan`] with
+//! insta snapshots, and [`find_by_email`] on present, absent, differently-cased and hostile
+//! addresses.
 
 use rusqlite::{Connection, OptionalExtension};
 

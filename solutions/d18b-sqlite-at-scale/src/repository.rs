@@ -1,7 +1,48 @@
 //! # Kata 4: a repository and humble business logic
 //!
-//! The SQL lives behind [`WarriorRepository`]; [`rank_heroes`] only sees the trait, so it is
-//! tested with a mock and the SQLite implementation against a real file.
+//! **Build**
+//! - [`SqliteWarriors`], the SQLite implementation of [`WarriorRepository`]: `open` creates the
+//!   table if it is missing (reopening a file keeps its rows), `add` stores a warrior and
+//!   returns its id, `by_id` finds one, `high_power` returns every warrior whose power is
+//!   **strictly greater** than the threshold, in id order;
+//! - [`rank_heroes`], the business logic: the `top` strongest warriors above a threshold,
+//!   ranked. It knows only the trait.
+//!
+//! **Why.** When SQL strings are spread through the business code, every rule is tested
+//! through a database, renaming a column means searching the whole program, and a slow or
+//! broken query is found by accident. A repository gathers the SQL in one place behind a small
+//! interface. The logic that uses it becomes a *humble object*'s client: it can be tested with
+//! a test double in microseconds, and the SQLite implementation is tested once, against a real
+//! file.
+//!
+//! **Python → Rust.** The article's `WarriorRepository` class becomes a trait; the business
+//! function takes `&impl WarriorRepository`, so it works with [`SqliteWarriors`] and with a
+//! mock. The tests use `mockall`: a mock answers only the calls the test expects (with the
+//! arguments it expects, as many times as it expects) and fails the test on any other. There
+//! is no pool here: a `Connection` lives inside the repository (a pool is a crate such as
+//! `r2d2`; for an in-process SQLite file, one connection per thread is the usual design).
+//!
+//! **Rules the tests hold you to.**
+//! - [`rank_heroes`] refuses a negative threshold with [`RankError::NegativeThreshold`] and
+//!   returns an empty list for `top == 0`, both without calling the repository. Otherwise it
+//!   calls `high_power(threshold)` exactly once, with the threshold it was given: the database
+//!   does the filtering, not a Rust loop over everyone. A repository error comes back as
+//!   [`RankError::Repository`].
+//! - Heroes are ordered by power (strongest first), then by name. Rank 1 is the strongest;
+//!   warriors with equal power share a rank and the next rank is skipped (1, 2, 2, 4). Keep the
+//!   first `top` heroes of that order.
+//! - `add` refuses a name that is empty or only whitespace with [`RepoError::BlankName`] (and
+//!   stores nothing). `by_id` of a missing id is `Ok(None)`.
+//! - `high_power` filters in SQL: SQLite must produce only the matching rows (the tests count
+//!   the rows SQLite produces with its trace hook).
+//! - Every value travels as a bound parameter (`?1`, `?2`), never pasted into the SQL text with
+//!   `format!`: the SQL text SQLite runs (its trace hook sees it) never contains a name, a power,
+//!   an id or a threshold, and names with quotes (`O'Brien`, `'); DROP TABLE warriors; --`) are
+//!   stored and read back as they are.
+//!
+//! **The tests check** the ranking against a mock (ordering, ties, `top`, bad input, errors, the
+//! exact call), and the SQLite repository against a file in a temporary directory (round trips,
+//! missing ids, the strict threshold, reopening, blank names), and the two together.
 
 use std::path::Path;
 

@@ -1,7 +1,38 @@
 //! # Kata 3: the write tax
 //!
-//! What every index costs: pages on disk (from the `dbstat` virtual table) and work on every
-//! insert (the statement's virtual-machine step counter).
+//! **Build**
+//! - [`footprint`]: how many pages a table's own b-tree occupies, how many pages all of its
+//!   indexes occupy together, and how many indexes it has — read from SQLite's `dbstat`
+//!   virtual table (one row per page, with the `name` of the table or index the page belongs
+//!   to) and from `sqlite_schema` (which lists every index with the `tbl_name` it belongs to);
+//! - [`insert_steps`]: insert one warrior and report how many virtual-machine steps that
+//!   `INSERT` took (the statement counter `SQLITE_STMTSTATUS_VM_STEP`).
+//!
+//! **Why.** "Just add an index" is not free. Every index is a second b-tree that holds a copy
+//! of its columns: it takes pages on disk and in the cache, and every `INSERT`, `UPDATE` and
+//! `DELETE` has to update it too. An index nobody queries is pure cost. These two numbers make
+//! the cost visible: the suite's bench turns the second one into inserts per second with 0, 1
+//! and 3 indexes.
+//!
+//! **Python → Rust.** The article states the write penalty; it does not measure it. Here you
+//! measure it two ways that are exact and repeatable (unlike a stopwatch): pages counted by
+//! `dbstat`, and steps counted by SQLite itself. rusqlite exposes a statement's counters with
+//! `Statement::get_status` and [`rusqlite::StatementStatus`].
+//!
+//! **Rules the tests hold you to.**
+//! - `table` is a value: bind it as a parameter, never paste it into SQL. A name that is not a
+//!   table of the database (an unknown name, an index's name) is [`TaxError::NoSuchTable`]
+//!   carrying that name.
+//! - An index created by a `UNIQUE` constraint (named `sqlite_autoindex_…`) is an index like any
+//!   other and counts. Pages of other tables and of their indexes do not count: the file's
+//!   total (`PRAGMA page_count`) is the wrong number.
+//! - An empty table is one page (its root) and a table without indexes has 0 index pages.
+//! - A row the table refuses (its `CHECK` forbids an empty name) comes back as
+//!   [`TaxError::Sqlite`] with SQLite's constraint error.
+//!
+//! **The tests check** footprints with 0 to 3 indexes (each adds pages; the table's own pages do
+//! not change), a `UNIQUE` column, a second table beside the first, unknown names, that the step
+//! count of one insert grows with every index, and that pages never shrink as rows are added.
 
 use rusqlite::{Connection, StatementStatus, params};
 
