@@ -3,6 +3,8 @@ use rstest::rstest;
 
 use crate::chunked::*;
 
+use super::heap::peak_heap;
+
 #[test]
 fn encodes_data_in_chunks_of_the_given_size() {
     assert_eq!(
@@ -84,6 +86,30 @@ fn rejects_a_broken_chunked_body_with_a_distinct_error(
         Err(expected.clone()),
         "{:?} must fail as {expected:?}: a caller on a socket must tell 'wait for more' from 'garbage'",
         String::from_utf8_lossy(body)
+    );
+}
+
+/// A chunk that declares far more bytes than arrive: the decoder may only hold what is there.
+/// (Sizes between these two would make a reserving decoder abort the whole test run.)
+#[rstest]
+#[case::sixty_four_mebibytes("4000000")]
+#[case::usize_max("ffffffffffffffff")]
+fn a_huge_declared_size_is_an_error_without_reserving_it(#[case] size: &str) {
+    let body = format!("{size}\r\nonly a few bytes\r\n0\r\n\r\n");
+    let declared = usize::from_str_radix(size, 16).expect("the case fits usize");
+
+    let (got, peak) = peak_heap(|| decode_chunked(body.as_bytes()));
+
+    assert!(
+        matches!(got, Err(ChunkedError::SizeExceedsData { declared: d, .. }) if d == declared),
+        "a chunk declaring {declared} bytes with a few behind it must be SizeExceedsData, got {got:?}"
+    );
+    assert!(
+        peak < 64 * 1024,
+        "decoding a {}-byte body held {peak} bytes of heap at once: the declared size came \
+         from the peer, so never reserve it up front (Vec::with_capacity(declared)); copy \
+         only the bytes that are really there",
+        body.len()
     );
 }
 

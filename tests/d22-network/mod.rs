@@ -11,6 +11,8 @@ use std::time::Duration;
 
 pub(crate) use kata_test_support::proptest_config;
 
+mod heap; // a counting global allocator: measures the heap a piece of code holds
+
 /// `insta::assert_snapshot!` into `snapshots/d22-network/`, from either crate.
 macro_rules! assert_suite_snapshot {
     ($($arg:tt)*) => { kata_test_support::assert_suite_snapshot!($($arg)*) };

@@ -13,8 +13,23 @@
 //! later). Here every failure is its own [`ChunkedError`] variant, and sizes use checked
 //! arithmetic: an overflow is an error value, never a panic or a wrap.
 //!
-//! **The tests check** known encodings, a round trip for any data and chunk size, each error
-//! variant from a table, and that arbitrary bytes never panic.
+//! **The tests check.**
+//! - known encodings: hex sizes, a short last chunk, the zero chunk, `chunk_size` 0 as one
+//!   chunk. Checked by `encodes_data_in_chunks_of_the_given_size`,
+//!   `writes_chunk_sizes_in_hexadecimal`, `encodes_empty_data_as_just_the_last_chunk`,
+//!   `a_chunk_size_of_zero_sends_everything_in_one_chunk`,
+//!   `no_chunk_is_larger_than_the_chunk_size`.
+//! - decoding accepts extensions, trailers and upper-case hex, and undoes encoding for any
+//!   data and chunk size. Checked by `decodes_chunks_with_extensions_and_trailers`,
+//!   `decodes_upper_case_hex_sizes`, `decoding_undoes_encoding_for_any_data_and_chunk_size`.
+//! - each broken body fails with its own variant (truncated is not garbage). Checked by
+//!   `rejects_a_broken_chunked_body_with_a_distinct_error`.
+//! - a declared size is untrusted: a chunk declaring 64 MiB or `usize::MAX` bytes with a few
+//!   behind it is `SizeExceedsData`, and decoding holds under 64 KiB of heap (never reserve
+//!   the declared size up front). Checked by
+//!   `a_huge_declared_size_is_an_error_without_reserving_it`.
+//! - arbitrary bytes never panic. Checked by `never_panics_on_arbitrary_bytes`,
+//!   `never_panics_on_hex_soup`.
 
 /// Why a chunked body could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
