@@ -111,6 +111,24 @@ fn refuses_a_symlink_that_leads_outside_the_root() {
 
 #[cfg(unix)]
 #[rstest]
+fn refuses_a_new_file_under_a_symlink_that_leads_outside_the_root() {
+    let (_dir, root, outside) = root_and_outside();
+    symlink(&outside, &root.join("escape"));
+    let got = safe_join(&root, "escape/upload.bin");
+    assert!(
+        matches!(&got, Err(PathError::SymlinkEscapes(p)) if *p == root.join("escape")),
+        "safe_join(root, \"escape/upload.bin\") gave {got:?}: the file does not exist yet, but \
+         writing it would create it outside the root through the symlink root/escape; check \
+         every existing component, not only a full path that exists"
+    );
+    assert!(
+        !outside.join("upload.bin").exists(),
+        "nothing may be created outside"
+    );
+}
+
+#[cfg(unix)]
+#[rstest]
 fn refuses_a_symlink_to_a_file_outside_the_root() {
     let (_dir, root, outside) = root_and_outside();
     symlink(
@@ -134,6 +152,25 @@ fn refuses_a_relative_symlink_that_climbs_out() {
     assert!(
         matches!(&got, Err(PathError::SymlinkEscapes(_))),
         "safe_join gave {got:?}: root/inner/up -> ../../outside leaves the root once resolved"
+    );
+}
+
+#[cfg(unix)]
+#[rstest]
+#[case::letter_appended("rootx")]
+#[case::dash_suffix("root-backup")]
+#[case::dot_suffix("root.old")]
+fn refuses_a_symlink_into_a_sibling_whose_name_extends_the_roots(#[case] sibling: &str) {
+    let (dir, root, _outside) = root_and_outside();
+    let neighbour = dir.path().join(sibling);
+    put(&neighbour.join("secret.txt"), "secret");
+    symlink(&neighbour, &root.join("next-door"));
+    let got = safe_join(&root, "next-door/secret.txt");
+    assert!(
+        matches!(&got, Err(PathError::SymlinkEscapes(p)) if *p == root.join("next-door")),
+        "safe_join gave {got:?}: root/next-door leads to {sibling}, a sibling of the root whose \
+         name starts with the root's name; it is outside the root. Compare paths by whole \
+         components (Path::starts_with), not as strings"
     );
 }
 
