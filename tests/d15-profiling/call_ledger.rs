@@ -86,6 +86,29 @@ fn splits_each_function_time_into_its_own_and_its_children() {
 }
 
 #[test]
+fn a_grandchild_is_not_its_grandparent_own_time() {
+    let got = stats_of(&[
+        (0, "+main"),
+        (10, "+load"),
+        (15, "+read"),
+        (55, "-read"),
+        (60, "-load"),
+        (70, "-main"),
+    ]);
+    assert_eq!(
+        got,
+        [
+            row("main", 1, 20, 70),
+            row("load", 1, 10, 50),
+            row("read", 1, 40, 40)
+        ],
+        "main → load → read: main's own time excludes everything below it (load's 50 ms, \
+         read's 40 ms inside them), so a parent must subtract each child's whole elapsed time \
+         (its cumtime), not the child's own time"
+    );
+}
+
+#[test]
 fn counts_a_recursive_function_once_in_cumtime() {
     let got = stats_of(&[
         (0, "+fact"),

@@ -70,6 +70,21 @@ fn allows_a_profiled_run_that_came_out_faster() {
     );
 }
 
+#[test]
+fn keeps_the_fraction_of_runs_shorter_than_a_millisecond() {
+    let profiled = [Duration::from_micros(750), Duration::from_nanos(1_500)];
+    let unprofiled = [Duration::from_micros(500), Duration::from_nanos(1_000)];
+    let got = overhead_ratio(&profiled, &unprofiled)
+        .unwrap_or_else(|e| panic!("overhead_ratio refused runs under a millisecond: {e}"));
+    assert_close(
+        got,
+        1.5,
+        "750 µs against 500 µs and 1.5 µs against 1 µs are both 1.5: compare the durations \
+         at full precision (Duration::as_secs_f64), not in whole milliseconds, where short \
+         runs become 0 / 0",
+    );
+}
+
 #[rstest]
 #[case::nothing(&[], &[], OverheadError::NoSamples)]
 #[case::more_profiled(&[10, 11], &[10], OverheadError::LengthMismatch { profiled: 2, unprofiled: 1 })]
@@ -92,6 +107,7 @@ fn refuses_runs_that_cannot_be_paired(
 #[case::subtracts_the_cost(1_000, 200, 2, 600)]
 #[case::no_calls(1_000, 0, 2, 1_000)]
 #[case::cost_exceeds_the_measurement(100, 200, 2, 0)]
+#[case::cost_too_large_to_compute(1_000, u32::MAX, u64::MAX / 1_000, 0)]
 fn calibration_removes_the_profiler_cost_per_call(
     #[case] measured: u64,
     #[case] calls: u32,

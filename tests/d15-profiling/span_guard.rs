@@ -165,6 +165,33 @@ fn a_span_records_even_when_the_body_panics() {
 }
 
 #[test]
+fn spans_unwound_by_a_panic_record_inner_first_and_marked_unwound() {
+    let clock = FakeClock::default();
+    let registry = Registry::new();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let _request = Span::enter(&registry, &clock, "request");
+        clock.advance(2);
+        let _query = Span::enter(&registry, &clock, "query");
+        clock.advance(6);
+        panic!("the query failed");
+    }));
+    assert!(outcome.is_err(), "the panic must reach catch_unwind");
+    let after = Span::enter(&registry, &clock, "after");
+    drop(after);
+    assert_eq!(
+        registry.records(),
+        [
+            record("query", 6, true),
+            record("request", 8, true),
+            record("after", 0, false)
+        ],
+        "a panic unwound through two spans: Drop must record both, inner first, each marked \
+         unwound: true (std::thread::panicking() inside drop); a span dropped normally after \
+         the panic was caught is not unwound"
+    );
+}
+
+#[test]
 fn the_registry_totals_every_span_of_a_name() {
     let clock = FakeClock::default();
     let registry = Registry::new();

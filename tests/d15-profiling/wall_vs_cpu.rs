@@ -205,3 +205,42 @@ fn a_clock_that_goes_backwards_is_reported() {
          and the report must say so (ClockError::WentBackwards) instead of inventing a figure"
     );
 }
+
+#[test]
+fn a_wall_clock_that_goes_backwards_is_reported_too() {
+    let clocks = SimClocks::default();
+    clocks.compute(50);
+    let profiler = DualProfiler::new(&clocks);
+    profiler.profile("ntp_step", || {
+        clocks.compute(5);
+        clocks.wall.set(ms(30));
+    });
+    assert_eq!(
+        profiler.report(ClockKind::Cpu),
+        Err(ClockError::WentBackwards {
+            clock: ClockKind::Wall,
+            name: "ntp_step".to_owned()
+        }),
+        "the wall clock read 50 ms before the call and 30 ms after it (the system clock was \
+         stepped back): both clocks must be checked, and the report must name the wall clock \
+         instead of counting 0 ms"
+    );
+}
+
+#[test]
+fn a_backwards_clock_is_still_reported_after_good_calls() {
+    let clocks = SimClocks::default();
+    clocks.compute(50);
+    let profiler = DualProfiler::new(&clocks);
+    profiler.profile("suspend", || clocks.cpu.set(ms(20)));
+    profiler.profile("later", || clocks.compute(5));
+    assert_eq!(
+        profiler.report(ClockKind::Wall),
+        Err(ClockError::WentBackwards {
+            clock: ClockKind::Cpu,
+            name: "suspend".to_owned()
+        }),
+        "a call saw the CPU clock go backwards and a good call came after it: the figures are \
+         still broken, so the report must fail naming the first call that saw it"
+    );
+}
