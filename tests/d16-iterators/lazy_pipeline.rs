@@ -74,14 +74,16 @@ fn matches_the_status_field_not_a_substring_of_the_line() {
         "192.168.0.1 - 200 OK GET /errors/404.html",
         "10.1.1.404 - 200 OK",
         "10.0.0.7 - 4040 UNKNOWN",
+        "10.0.0.6 - 200 OK retried 404 times",
         "10.0.0.8 - 404 ERROR",
     ];
     let got: Vec<&str> = filter_status(lines, 404).collect();
     assert_eq!(
         got,
         ["10.0.0.8 - 404 ERROR"],
-        "filter_status(_, 404) kept {got:?}: \"404\" inside a path, an address or a longer \
-         number is not a 404 status; compare the parsed third field with the code"
+        "filter_status(_, 404) kept {got:?}: \"404\" inside a path, an address, a longer \
+         number or the free text is not a 404 status; compare the parsed third field with the \
+         code"
     );
 }
 
@@ -181,6 +183,89 @@ fn runs_over_an_endless_source() {
     );
 }
 
+/// A log line that counts how many lines are alive at once (made and not yet dropped).
+struct Tracked {
+    text: String,
+    alive: Rc<Cell<usize>>,
+    most_alive: Rc<Cell<usize>>,
+}
+
+impl Tracked {
+    fn new(text: String, alive: &Rc<Cell<usize>>, most_alive: &Rc<Cell<usize>>) -> Self {
+        alive.set(alive.get() + 1);
+        most_alive.set(most_alive.get().max(alive.get()));
+        Tracked {
+            text,
+            alive: Rc::clone(alive),
+            most_alive: Rc::clone(most_alive),
+        }
+    }
+}
+
+impl AsRef<str> for Tracked {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.alive.set(self.alive.get() - 1);
+    }
+}
+
+#[test]
+fn the_report_holds_one_line_at_a_time_not_the_whole_log() {
+    let alive = Rc::new(Cell::new(0));
+    let most_alive = Rc::new(Cell::new(0));
+    let tracker = Rc::clone(&most_alive);
+    let source = (0..3_000_u32).map(|i| {
+        let status = if i % 3 == 0 { 200 } else { 404 };
+        Tracked::new(
+            format!("10.0.{}.{} - {status} ERROR", i % 7, i % 5),
+            &alive,
+            &tracker,
+        )
+    });
+    let report = top_ips_report(source, 404, 3);
+    let held = most_alive.get();
+    assert!(
+        report.starts_with("status 404: 2000 lines, 35 distinct IPs, 0 without an IP\n"),
+        "the report of 3,000 generated lines began {:?}: 2,000 of them have status 404, from \
+         35 distinct IPs",
+        report.lines().next()
+    );
+    assert!(
+        held <= 2,
+        "top_ips_report held {held} log lines alive at once: the report must pull each line \
+         through filter_status and extract_ips and drop it before the next one (count as the \
+         lines stream by); collecting a stage into a Vec keeps the whole log in memory"
+    );
+}
+
+#[test]
+fn ties_in_the_report_go_to_the_lower_ip_not_the_lower_text() {
+    let log = [
+        "10.0.0.10 - 404 ERROR",
+        "9.0.0.1 - 404 ERROR",
+        "10.0.0.9 - 404 ERROR",
+        "::1 - 404 ERROR",
+    ];
+    let report = top_ips_report(log, 404, 4);
+    let order: Vec<&str> = report
+        .lines()
+        .skip(2)
+        .filter_map(|row| row.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(
+        order,
+        ["9.0.0.1", "10.0.0.9", "10.0.0.10", "::1"],
+        "four IPs with one line each were ranked {order:?}: ties go to the lower IP address \
+         (compare IpAddr values: every IPv4 before IPv6, 9.0.0.1 before 10.0.0.9 before \
+         10.0.0.10), not to the text that sorts first"
+    );
+}
+
 #[test]
 fn renders_the_top_ips_of_a_log_as_a_table() {
     let log = [
@@ -212,7 +297,13 @@ fn record() -> impl Strategy<Value = (String, u16, String)> {
         "[a-z]{1,8}",
     ];
     let status = prop_oneof![Just(200_u16), Just(404), Just(500), any::<u16>()];
-    (address, status, "[A-Za-z0-9/.]{0,12}")
+    // Free text with spaces, and sometimes a status-like word in it.
+    let text = prop_oneof![
+        "[A-Za-z0-9/. ]{0,12}",
+        Just("retried 404 times".to_owned()),
+        Just("upstream 500 200".to_owned()),
+    ];
+    (address, status, text)
 }
 
 proptest! {
