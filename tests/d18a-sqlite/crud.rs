@@ -291,3 +291,96 @@ fn a_non_finite_power_is_rejected(#[case] power: f64) {
         "a rejected update changed the stored power"
     );
 }
+
+/// The statement texts `work` sent, with what was bound written in.
+fn sent_by<T>(store: &WarriorStore, work: impl FnOnce() -> T) -> (T, Vec<super::Sent>) {
+    super::traced(store.connection(), work)
+}
+
+fn texts(sent: &[super::Sent]) -> Vec<&str> {
+    sent.iter().map(|s| s.sql.as_str()).collect()
+}
+
+/// Checks that two runs of one operation with different values sent the same SQL texts,
+/// and that each run bound its values (the expanded text differs from the prepared one).
+fn assert_constant_and_bound(what: &str, first: &[super::Sent], second: &[super::Sent]) {
+    assert!(
+        !first.is_empty(),
+        "{what} ran no statement on the store's connection"
+    );
+    assert_eq!(
+        texts(first),
+        texts(second),
+        "{what} sent different SQL texts for different values: the values were pasted into \
+         the SQL (format!). The statement text must be a constant with ?1, ?2 placeholders; \
+         the values travel as bound parameters"
+    );
+    for run in [first, second] {
+        assert!(
+            run.iter().any(|s| s.expanded != s.sql),
+            "{what} sent {:?} with no bound value: pass the values as parameters",
+            texts(run)
+        );
+    }
+}
+
+#[test]
+fn insert_binds_the_name_and_power_instead_of_pasting_them() {
+    let store = store_with(&[]);
+    let name = "O'Brien \"the Bold\"";
+    let (first, sent) = sent_by(&store, || store.insert(name, 1234.5));
+    first.expect("a name with quotes must insert");
+    for s in &sent {
+        assert!(
+            !s.sql.contains("Brien") && !s.sql.contains("1234.5"),
+            "insert sent {:?}: the name or the power was pasted into the SQL text; bind them \
+             with ?1 and ?2",
+            s.sql
+        );
+    }
+    assert!(
+        sent.iter()
+            .any(|s| s.expanded.contains("'O''Brien \"the Bold\"'")),
+        "insert sent {:?}: SQLite never received the name {name:?} as a bound text value",
+        texts(&sent)
+    );
+    let (second, again) = sent_by(&store, || store.insert("Karna", 8900.25));
+    second.expect("insert Karna");
+    assert_constant_and_bound("insert", &sent, &again);
+}
+
+#[test]
+fn update_get_and_delete_bind_their_values() {
+    let store = store_with(&[("Arjuna", 1.0), ("Karna", 2.0)]);
+    let (a, b) = (1, 2);
+    let (_, first) = sent_by(&store, || store.update_power(a, 10.5));
+    let (_, second) = sent_by(&store, || store.update_power(b, 20.25));
+    assert_constant_and_bound("update_power", &first, &second);
+    let (_, first) = sent_by(&store, || store.get(a));
+    let (_, second) = sent_by(&store, || store.get(b));
+    assert_constant_and_bound("get", &first, &second);
+    let (_, first) = sent_by(&store, || store.delete(a));
+    let (_, second) = sent_by(&store, || store.delete(b));
+    assert_constant_and_bound("delete", &first, &second);
+}
+
+#[test]
+fn ids_stay_unique_after_a_delete() {
+    let store = store_with(&[("Arjuna", 1.0), ("Karna", 2.0), ("Bhima", 3.0)]);
+    assert!(store.delete(1).expect("delete Arjuna"), "Arjuna had id 1");
+    let drona = store
+        .insert("Drona", 4.0)
+        .expect("inserting after a delete must not collide with a live id");
+    let found = store.get(drona).expect("lookup").map(|w| w.name);
+    assert_eq!(
+        found.as_deref(),
+        Some("Drona"),
+        "insert returned id {drona}, which does not fetch Drona: let SQLite choose the rowid \
+         (do not compute ids such as count + 1) and return last_insert_rowid()"
+    );
+    assert_eq!(
+        store.ranking().expect("ranking").len(),
+        3,
+        "Karna, Bhima and Drona must all remain"
+    );
+}

@@ -134,6 +134,44 @@ fn the_statement_text_never_contains_the_users_input() {
     }
 }
 
+/// SQLite's rendering of `text` as a bound text value in expanded SQL: quoted, `'` doubled.
+fn as_bound_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The prepared texts and the expanded (values written in) texts of one search.
+fn search_statements(store: &WarriorStore, name: &str) -> (Vec<String>, Vec<String>) {
+    let (result, sent) = super::traced(store.connection(), || store.find_by_name(name));
+    assert!(result.is_ok(), "find_by_name({name:?}) failed: {result:?}");
+    (
+        sent.iter().map(|s| s.sql.clone()).collect(),
+        sent.iter().map(|s| s.expanded.clone()).collect(),
+    )
+}
+
+#[rstest]
+#[case::apostrophe("O'Brien")]
+#[case::no_quote_at_all("Arjuna")]
+#[case::payload("'; DROP TABLE warriors; --")]
+fn the_search_text_is_bound_as_a_value_and_the_sql_never_changes(#[case] name: &str) {
+    let store = roster();
+    let (reference, _) = search_statements(&store, "someone else");
+    let (texts, expanded) = search_statements(&store, name);
+    assert_eq!(
+        texts, reference,
+        "searching for {name:?} sent other SQL text than searching for \"someone else\": the \
+         name was written into the SQL (pasted, escaped or hex-encoded). The text must be one \
+         constant with a ?1 placeholder"
+    );
+    let literal = as_bound_literal(name);
+    assert!(
+        expanded.iter().any(|sql| sql.contains(&literal)),
+        "SQLite never received {name:?} as a bound value (the statements it ran, values \
+         written in, were {expanded:?}): bind the name with ?1 and let SQLite compare it, do \
+         not paste it and do not filter the rows in Rust"
+    );
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
@@ -151,6 +189,12 @@ proptest! {
                 sql, needle
             );
         }
+        let (_, expanded) = search_statements(&store, &needle);
+        let literal = as_bound_literal(&needle);
+        prop_assert!(
+            expanded.iter().any(|sql| sql.contains(&literal)),
+            "SQLite never received {:?} as a bound value: {:?}", needle, expanded
+        );
         let found = store.find_by_name(&needle).expect("a search must not fail");
         prop_assert!(
             found.iter().all(|w| w.name == needle),

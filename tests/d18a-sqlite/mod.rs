@@ -43,3 +43,71 @@ mod injection;
 mod joins;
 #[cfg(any(not(feature = "one-kata"), feature = "locking"))]
 mod locking;
+
+/// One statement SQLite ran, as its statement trace saw it.
+#[derive(Debug, Clone)]
+pub(crate) struct Sent {
+    /// The statement text as prepared (placeholders, no values).
+    pub(crate) sql: String,
+    /// The same text with the bound values written in (`'O''Brien'`); equal to `sql` when
+    /// nothing was bound.
+    pub(crate) expanded: String,
+    /// How many rows the statement returned.
+    pub(crate) rows: usize,
+}
+
+thread_local! {
+    static SENT: std::cell::RefCell<Vec<Sent>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn record_sent(event: rusqlite::trace::TraceEvent<'_>) {
+    use rusqlite::trace::TraceEvent;
+    match event {
+        TraceEvent::Stmt(stmt, sql) => {
+            // Statements a trigger runs are reported as `-- TRIGGER name` comments.
+            if sql.starts_with("--") {
+                return;
+            }
+            let expanded = stmt.expanded_sql().unwrap_or_else(|| sql.to_owned());
+            SENT.with(|sent| {
+                sent.borrow_mut().push(Sent {
+                    sql: sql.to_owned(),
+                    expanded,
+                    rows: 0,
+                })
+            });
+        }
+        TraceEvent::Row(_) => SENT.with(|sent| {
+            if let Some(last) = sent.borrow_mut().last_mut() {
+                last.rows += 1;
+            }
+        }),
+        _ => {}
+    }
+}
+
+/// Runs `work` with SQLite's statement trace on `conn` (on this thread) and returns its
+/// result with every statement it ran.
+pub(crate) fn traced<T>(conn: &rusqlite::Connection, work: impl FnOnce() -> T) -> (T, Vec<Sent>) {
+    use rusqlite::trace::TraceEventCodes;
+    SENT.with(|sent| sent.borrow_mut().clear());
+    conn.trace_v2(
+        TraceEventCodes::SQLITE_TRACE_STMT | TraceEventCodes::SQLITE_TRACE_ROW,
+        Some(record_sent),
+    );
+    let result = work();
+    conn.trace_v2(TraceEventCodes::empty(), None);
+    (result, SENT.with(|sent| sent.borrow_mut().split_off(0)))
+}
+
+/// The file change counter in a database file's header (bytes 24..28, big-endian). In
+/// SQLite's default rollback-journal mode every committed write transaction adds one; a
+/// rolled-back transaction leaves it alone.
+pub(crate) fn commits_recorded(path: &std::path::Path) -> u32 {
+    let bytes = std::fs::read(path).expect("the database file should be readable");
+    let header: [u8; 4] = bytes
+        .get(24..28)
+        .and_then(|b| b.try_into().ok())
+        .expect("a database file has a 100-byte header");
+    u32::from_be_bytes(header)
+}
