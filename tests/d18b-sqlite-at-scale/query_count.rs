@@ -155,6 +155,24 @@ fn names_with_quotes_and_unicode_come_back_unchanged() {
 }
 
 #[test]
+fn weapon_names_with_commas_and_separators_stay_whole() {
+    let conn = roster(&[
+        ("Arjuna", &["bow, Gandiva", "arrows|quiver", ""]),
+        ("Bhima", &["mace,", ",club,"]),
+    ]);
+    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    assert_eq!(
+        got,
+        [
+            loadout(1, "Arjuna", &["bow, Gandiva", "arrows|quiver", ""]),
+            loadout(2, "Bhima", &["mace,", ",club,"]),
+        ],
+        "weapon names are data: glueing them with group_concat and splitting on a separator \
+         breaks the names that contain it; read one row per (warrior, weapon) and group in Rust"
+    );
+}
+
+#[test]
 fn fifty_warriors_take_exactly_one_statement() {
     let names: Vec<String> = (0..50).map(|i| format!("warrior {i}")).collect();
     let warriors: Vec<(&str, &[&str])> = names
