@@ -1,8 +1,9 @@
 //! Kata 1: a parallel sum with scoped threads.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::iter::Sum;
 use std::ops::Range;
-use std::sync::{Barrier, Mutex};
+use std::sync::{Barrier, Mutex, PoisonError};
 use std::thread::{self, ThreadId};
 
 use crate::parallel_sum::{SumError, chunk_ranges, parallel_sum_of_squares, parallel_sum_with};
@@ -124,8 +125,13 @@ proptest! {
 }
 
 /// Runs `parallel_sum_with(n, workers, …)` with an `f` that makes each new thread wait
-/// at a barrier for `expected_threads` threads; returns the sum and the threads seen.
-fn sum_meeting_at_a_barrier(n: u64, workers: usize, expected_threads: usize) -> (u128, usize) {
+/// at a barrier for `expected_threads` threads; returns the sum and, per thread, the
+/// indices it called `f` with, in the order it did.
+fn sum_meeting_at_a_barrier(
+    n: u64,
+    workers: usize,
+    expected_threads: usize,
+) -> (u128, HashMap<ThreadId, Vec<u64>>) {
     super::guarded(
         &format!(
             "parallel_sum_with({n}, {workers}, f) blocked: f waits until {expected_threads} \
@@ -135,21 +141,25 @@ fn sum_meeting_at_a_barrier(n: u64, workers: usize, expected_threads: usize) -> 
         ),
         move || {
             let barrier = Barrier::new(expected_threads);
-            let seen: Mutex<HashSet<ThreadId>> = Mutex::new(HashSet::new());
+            let seen: Mutex<HashMap<ThreadId, Vec<u64>>> = Mutex::new(HashMap::new());
             let sum = parallel_sum_with(n, workers, |i| {
                 let first_call_on_this_thread = seen
                     .lock()
-                    .map(|mut seen| seen.insert(thread::current().id()))
+                    .map(|mut seen| {
+                        let mine = seen.entry(thread::current().id()).or_default();
+                        mine.push(i);
+                        mine.len() == 1
+                    })
                     .unwrap_or(false);
                 if first_call_on_this_thread {
                     barrier.wait();
                 }
                 u128::from(i)
             });
-            let threads = seen.lock().map(|seen| seen.len()).unwrap_or(0);
+            let calls = seen.into_inner().unwrap_or_else(PoisonError::into_inner);
             (
                 sum.unwrap_or_else(|e| panic!("parallel_sum_with failed: {e}")),
-                threads,
+                calls,
             )
         },
     )
@@ -164,7 +174,8 @@ fn runs_min_workers_n_threads_at_the_same_time(
     #[case] workers: usize,
     #[case] expected_threads: usize,
 ) {
-    let (sum, threads) = sum_meeting_at_a_barrier(n, workers, expected_threads);
+    let (sum, calls) = sum_meeting_at_a_barrier(n, workers, expected_threads);
+    let threads = calls.len();
     assert_eq!(
         (sum, threads),
         (
@@ -174,6 +185,123 @@ fn runs_min_workers_n_threads_at_the_same_time(
         "parallel_sum_with({n}, {workers}, f) called f from {threads} threads: it must use \
          exactly min(workers, n) = {expected_threads}, all running at once, and still add \
          every f(i)"
+    );
+}
+
+#[rstest]
+#[case::remainder_of_one(10, 3)]
+#[case::odd_items_on_two(7, 2)]
+#[case::remainder_of_three(103, 4)]
+fn each_thread_computes_one_whole_range_of_chunk_ranges(#[case] n: u64, #[case] workers: usize) {
+    let expected_threads = usize::try_from(n).map_or(workers, |n| n.min(workers));
+    let (_, calls) = sum_meeting_at_a_barrier(n, workers, expected_threads);
+    let mut ranges: Vec<Range<u64>> = calls
+        .values()
+        .map(|indices| {
+            let mut sorted = indices.clone();
+            sorted.sort_unstable();
+            let start = sorted.first().copied().unwrap_or(0);
+            let contiguous = sorted.iter().zip(start..).all(|(&i, want)| i == want);
+            assert!(
+                contiguous,
+                "one thread of parallel_sum_with({n}, {workers}, f) called f with {sorted:?}: \
+                 each worker owns one contiguous range of chunk_ranges, dealt out before the \
+                 threads start, not items handed out one by one or every k-th item"
+            );
+            start..start + sorted.len() as u64
+        })
+        .collect();
+    ranges.sort_unstable_by_key(|range| range.start);
+    assert_eq!(
+        Ok(ranges.clone()),
+        chunk_ranges(n, workers),
+        "the threads of parallel_sum_with({n}, {workers}, f) computed the ranges {ranges:?}: \
+         one thread per range of chunk_ranges({n}, {workers}), each range whole"
+    );
+}
+
+/// A number that remembers how it was added up: `f` makes it on some thread, and every
+/// `Sum::sum` that took part in the total is counted, as is every `f(i)` added up on a
+/// thread other than the one that computed it.
+#[derive(Debug)]
+struct Tally {
+    value: u128,
+    computed_on: Option<ThreadId>,
+    sum_calls: usize,
+    moved_items: usize,
+}
+
+impl Tally {
+    /// What `f(i)` returns: `i`, computed on this thread.
+    fn item(i: u64) -> Self {
+        Self {
+            value: u128::from(i),
+            computed_on: Some(thread::current().id()),
+            sum_calls: 0,
+            moved_items: 0,
+        }
+    }
+}
+
+impl Sum for Tally {
+    fn sum<I: Iterator<Item = Self>>(parts: I) -> Self {
+        let here = thread::current().id();
+        parts.fold(
+            Self {
+                value: 0,
+                computed_on: None,
+                sum_calls: 1,
+                moved_items: 0,
+            },
+            |total, part| Self {
+                value: total.value + part.value,
+                computed_on: None,
+                sum_calls: total.sum_calls + part.sum_calls,
+                moved_items: total.moved_items
+                    + part.moved_items
+                    + usize::from(part.computed_on.is_some_and(|made| made != here)),
+            },
+        )
+    }
+}
+
+#[rstest]
+#[case::four_workers(1_000, 4)]
+#[case::remainder_on_three(100, 3)]
+#[case::one_worker(50, 1)]
+#[case::more_workers_than_items(3, 8)]
+#[case::no_items(0, 4)]
+fn adds_each_range_on_its_own_thread_and_combines_the_partials_once(
+    #[case] n: u64,
+    #[case] workers: usize,
+) {
+    let threads = usize::try_from(n).map_or(workers, |n| n.min(workers));
+    let tally: Tally = super::guarded("parallel_sum_with never returned", move || {
+        parallel_sum_with(n, workers, Tally::item)
+            .unwrap_or_else(|e| panic!("parallel_sum_with({n}, {workers}, f) failed: {e}"))
+    });
+    let expected = u128::from(n) * u128::from(n.saturating_sub(1)) / 2;
+    assert_eq!(
+        tally.value, expected,
+        "parallel_sum_with({n}, {workers}, f) added up to {}: every f(i) must be added once",
+        tally.value
+    );
+    assert_eq!(
+        tally.moved_items, 0,
+        "parallel_sum_with({n}, {workers}, f) added {} of the f(i) on a thread other than the \
+         one that computed it: each worker adds up its own range itself and hands back one \
+         partial sum, instead of sending every item to be added elsewhere",
+        tally.moved_items
+    );
+    assert_eq!(
+        tally.sum_calls,
+        threads + 1,
+        "parallel_sum_with({n}, {workers}, f) built its total with {} calls of Sum::sum: it \
+         must take {threads} (one partial sum per worker, over its whole range) and one more \
+         for the partials, {} in all. A shared total that each f(i) is added to under a lock \
+         is a home-made GIL: the workers queue for the lock instead of computing",
+        tally.sum_calls,
+        threads + 1
     );
 }
 

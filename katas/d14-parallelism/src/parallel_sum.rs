@@ -16,15 +16,37 @@
 //! lets the threads *borrow* `f` and anything it captures, so nothing is copied into the
 //! workers, and the scope joins every thread before it returns.
 //!
-//! **Rules the tests check.**
+//! `parallel_sum_with` is generic over what `f` returns: any `T: Sum` (a `u128`, or the
+//! tests' own number type that records how it was added up). Each worker adds up its own
+//! range on its own thread, with nobody else's lock in the way, and hands back one partial
+//! sum; the partials are added once, at the end. A shared total behind a `Mutex` that
+//! every worker adds each item to is a home-made GIL: the workers queue for the lock
+//! instead of computing.
+//!
+//! **The tests check.**
 //! - `chunk_ranges(n, workers)` gives `min(workers, n)` ranges, none empty, in order,
 //!   covering `0..n` exactly once, whose lengths differ by at most one (no range for
-//!   `n == 0`).
+//!   `n == 0`). Checked by `splits_the_items_into_balanced_contiguous_ranges`,
+//!   `ranges_cover_every_item_once_and_differ_by_at_most_one`.
 //! - `parallel_sum_with` calls `f` from exactly `min(workers, n)` threads that run at the
-//!   same time (the tests make the threads meet at a `Barrier`), and returns the same sum
-//!   as a sequential loop, for any `n` and any `workers >= 1`.
-//! - `workers == 0` is [`SumError::NoWorkers`] in all three functions.
+//!   same time (the tests make each thread wait at a `Barrier` on its first call).
+//!   Checked by `runs_min_workers_n_threads_at_the_same_time`.
+//! - Each of those threads calls `f` on exactly one range of `chunk_ranges(n, workers)`,
+//!   all of it: the ranges are dealt out before the threads start, not handed out item by
+//!   item or by stride. Checked by `each_thread_computes_one_whole_range_of_chunk_ranges`.
+//! - Each worker adds up the `f(i)` of its own range on its own thread with one call of
+//!   `Sum::sum` (its partial sum), and the partials are added up with one more call:
+//!   `min(workers, n) + 1` calls of `Sum::sum` in all, however large `n` is. No `f(i)` is
+//!   sent to another thread to be added, and nothing is added item by item into a shared
+//!   total. Checked by `adds_each_range_on_its_own_thread_and_combines_the_partials_once`.
+//! - The sum is the sequential loop's, for any `n` and any `workers >= 1`. Checked by
+//!   `sums_the_squares_below_n`, `agrees_with_the_sequential_loop_for_any_n_and_workers`,
+//!   `more_workers_than_items_still_counts_every_item_once`,
+//!   `borrows_what_f_captures_instead_of_copying_it_into_the_workers`.
+//! - `workers == 0` is [`SumError::NoWorkers`] in all three functions. Checked by
+//!   `zero_workers_is_an_error`.
 
+use std::iter::Sum;
 use std::ops::Range;
 
 /// Why a parallel sum could not start.
@@ -41,10 +63,12 @@ pub fn chunk_ranges(n: u64, workers: usize) -> Result<Vec<Range<u64>>, SumError>
     todo!("split 0..{n} into balanced ranges for {workers} workers")
 }
 
-/// The sum of `f(i)` for `i` in `0..n`, computed by `min(workers, n)` scoped threads.
-pub fn parallel_sum_with<F>(n: u64, workers: usize, _f: F) -> Result<u128, SumError>
+/// The sum of `f(i)` for `i` in `0..n`: `min(workers, n)` scoped threads each add up their
+/// own range, then their partial sums are added up once.
+pub fn parallel_sum_with<T, F>(n: u64, workers: usize, _f: F) -> Result<T, SumError>
 where
-    F: Fn(u64) -> u128 + Sync,
+    T: Send + Sum,
+    F: Fn(u64) -> T + Sync,
 {
     todo!("add f(i) for i in 0..{n} on {workers} threads at once")
 }
