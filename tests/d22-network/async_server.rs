@@ -600,3 +600,69 @@ fn a_stop_signal_lets_the_request_in_flight_finish() {
          is stopping; got {text:?}"
     );
 }
+
+/// Serves one connection whose client sends `at_once`, then `dripped` one byte per second
+/// (tokio's paused clock), with a 10 s `header_timeout`. Returns how long the connection
+/// lasted and how many times the handler ran.
+async fn drip(at_once: &'static [u8], dripped: &'static [u8]) -> (Duration, usize) {
+    let (handler, calls) = fixed_handler(Response::new(200).body("too late"));
+    let (mut client, server_side) = tokio::io::duplex(64 * 1024);
+    let dripper = tokio::spawn(async move {
+        client.write_all(at_once).await?;
+        for byte in dripped {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            client.write_all(std::slice::from_ref(byte)).await?;
+        }
+        // Keep the pipe open: only the server's deadline may end this connection.
+        std::future::pending::<()>().await;
+        io::Result::Ok(())
+    });
+    let config = ServerConfig {
+        header_timeout: Duration::from_secs(10),
+        ..ServerConfig::default()
+    };
+    let (_stop, stop) = tokio::sync::watch::channel(false);
+    let started = tokio::time::Instant::now();
+    let finished = tokio::time::timeout(
+        Duration::from_secs(600),
+        serve_connection(server_side, config, handler, stop),
+    )
+    .await;
+    dripper.abort();
+    assert!(
+        finished.is_ok(),
+        "a client dripping one byte a second was still connected after 600 s: header_timeout \
+         is a deadline for the whole request, not a limit on each read"
+    );
+    (
+        started.elapsed(),
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_dripping_its_head_one_byte_a_second_is_cut_off_at_the_deadline() {
+    let (lasted, calls) = drip(b"", b"GET / HTTP/1.1\r\nHost: drip.example\r\n\r\n").await;
+    assert!(
+        lasted <= Duration::from_secs(11) && calls == 0,
+        "a client sending its 38-byte head one byte a second (each read well inside the 10 s \
+         header_timeout) held the connection for {lasted:?} and reached the handler {calls} \
+         time(s): one deadline covers the whole request (slowloris); wrap the reading of the \
+         request in one tokio::time::timeout, not each read"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_dripping_its_body_one_byte_a_second_is_cut_off_at_the_deadline() {
+    let (lasted, calls) = drip(
+        b"POST / HTTP/1.1\r\nHost: drip.example\r\nContent-Length: 30\r\n\r\n",
+        b"012345678901234567890123456789",
+    )
+    .await;
+    assert!(
+        lasted <= Duration::from_secs(11) && calls == 0,
+        "a client sending its 30-byte body one byte a second held the connection for \
+         {lasted:?} and reached the handler {calls} time(s): the deadline is for the whole \
+         request, body included"
+    );
+}

@@ -2,8 +2,9 @@
 //!
 //! **What.** [`serve`] runs on tokio: every connection is its own task, so one slow or
 //! silent client never holds up another. HTTP/1.1 connections stay open for further
-//! requests until the client sends `Connection: close`; a client that sends nothing within
-//! [`ServerConfig::header_timeout`] is dropped; when `shutdown` completes the server stops
+//! requests until the client sends `Connection: close`; a client that has not delivered a
+//! whole request (head and body) within [`ServerConfig::header_timeout`] is dropped, however
+//! steadily it drips bytes: one deadline per request, not per read; when `shutdown` completes the server stops
 //! accepting, lets requests already being handled finish, closes idle connections and
 //! returns.
 //!
@@ -24,13 +25,34 @@
 //! peer (`tokio_test::io::Builder`) that sends a request in fragments or stalls mid-header,
 //! with no socket at all.
 //!
-//! **The tests check** 200 and 404, 100 clients in flight at once, that a silent client
-//! delays nobody and is closed after the header timeout (tokio's paused clock), keep-alive
-//! and `Connection: close`, HTTP/1.0, 400 for garbage, and graceful shutdown; and, on
-//! [`serve_connection`] with a scripted peer, a request that arrives in fragments answered
-//! once it is whole, a peer that stalls mid-header dropped at the deadline without a word,
-//! and a stop signal that lets the request in flight finish (its future stays `Pending`
-//! until the handler answers, then the response goes out with `Connection: close`).
+//! **The tests check.**
+//! - 200 for `/`, 404 for anything else. Checked by `answers_the_root_path_with_200`,
+//!   `answers_an_unknown_path_with_404`.
+//! - every connection is its own task: 200 clients are in flight at once, and a silent
+//!   client delays nobody. Checked by `serves_200_clients_at_the_same_time`,
+//!   `a_silent_client_does_not_delay_anyone_else`.
+//! - `header_timeout` is one deadline for the whole request, head and body (tokio's paused
+//!   clock): a silent client, one that stalls mid-header, and one that drips a byte a second
+//!   are all closed at the deadline without reaching the handler. Checked by
+//!   `closes_a_silent_client_after_the_header_timeout`,
+//!   `closes_a_client_that_stops_halfway_through_its_headers`,
+//!   `a_peer_that_stalls_mid_header_is_dropped_at_the_deadline_without_a_word`,
+//!   `a_client_dripping_its_head_one_byte_a_second_is_cut_off_at_the_deadline`,
+//!   `a_client_dripping_its_body_one_byte_a_second_is_cut_off_at_the_deadline`.
+//! - keep-alive serves several (and pipelined) requests on one connection, in order;
+//!   `Connection: close` and HTTP/1.0 close after one response; a request in fragments is
+//!   answered once, when whole. Checked by `keeps_the_connection_alive_for_several_requests`,
+//!   `answers_pipelined_requests_in_order`, `honours_connection_close`,
+//!   `closes_an_http10_connection_after_one_response`,
+//!   `a_request_that_arrives_in_fragments_is_answered_once_it_is_whole`.
+//! - garbage gets 400 and the connection closes. Checked by
+//!   `answers_garbage_with_400_and_closes`.
+//! - graceful shutdown: the request in flight finishes (marked `Connection: close`), idle
+//!   keep-alive connections close, no new connection is accepted. Checked by
+//!   `graceful_shutdown_finishes_the_request_in_flight`,
+//!   `a_stop_signal_lets_the_request_in_flight_finish`,
+//!   `graceful_shutdown_closes_idle_keep_alive_connections`,
+//!   `refuses_new_connections_after_shutdown`.
 
 use std::future::Future;
 use std::io;
