@@ -317,6 +317,26 @@ fn find_by_email_returns_the_whole_warrior() {
     );
 }
 
+#[test]
+fn find_by_email_binds_the_address_and_never_pastes_it() {
+    let conn = armoury(8);
+    ensure_indexes(&conn).expect("ensure_indexes must succeed");
+    let sql = email_lookup_sql(&conn);
+    start_trace(&conn);
+    let hostile = find_by_email(&conn, "o'neil@example.com");
+    let trace = stop_trace(&conn);
+    let pasted: Vec<&str> = std::iter::once(sql.as_str())
+        .chain(trace.sql())
+        .filter(|text| text.contains("example.com"))
+        .collect();
+    assert!(
+        pasted.is_empty() && matches!(hostile, Ok(None)),
+        "find_by_email ran {pasted:?} (and for \"o'neil@example.com\" returned {hostile:?}): the \
+         address is pasted into the SQL text; bind it (?1), so one compiled statement serves \
+         every address and no address is ever read as SQL"
+    );
+}
+
 fn step(id: i64, parent: i64, detail: &str) -> PlanStep {
     PlanStep {
         id,
@@ -370,5 +390,23 @@ fn render_plan_shows_a_step_with_an_unknown_parent_at_the_top() {
         render_plan(&steps),
         "QUERY PLAN\n|--SCAN a\n`--SCAN b\n",
         "a step whose parent is not in the list is drawn at the top level"
+    );
+}
+
+#[test]
+fn render_plan_draws_three_levels_with_the_prefixes_of_their_ancestors() {
+    let steps = [
+        step(1, 0, "A"),
+        step(2, 1, "B"),
+        step(3, 2, "C"),
+        step(4, 1, "D"),
+        step(5, 4, "E"),
+        step(6, 0, "F"),
+    ];
+    assert_eq!(
+        render_plan(&steps),
+        "QUERY PLAN\n|--A\n|  |--B\n|  |  `--C\n|  `--D\n|     `--E\n`--F\n",
+        "each level adds one piece to its parent's prefix (`|  ` under a step that is not \
+         last, three spaces under a last one), at every depth: draw the tree recursively"
     );
 }
