@@ -3,6 +3,8 @@
 use crate::iterable_vs_iterator::{LogBook, LogBookError};
 use rstest::{fixture, rstest};
 
+use super::heap::peak_heap;
+
 const ENTRIES: [&str; 3] = [
     "10.0.0.5 - 404 ERROR",
     "192.168.1.1 - 200 OK",
@@ -151,5 +153,38 @@ fn rejects_an_entry_that_spans_lines(#[case] entries: &[&str], #[case] index: us
         }),
         "LogBook::from_lines({entries:?}) gave {got:?}: entry {index} contains a line break, \
          so it must be rejected with its index and text"
+    );
+}
+
+#[rstest]
+fn a_walker_is_a_cursor_that_copies_nothing(book: LogBook) {
+    let (counts, heap) = peak_heap(|| {
+        let by_method = book.iter().take(CAP).count();
+        let mut by_loop = 0;
+        for _ in &book {
+            by_loop += 1;
+        }
+        (by_method, by_loop)
+    });
+    assert_eq!(counts, (3, 3), "both walks must see the 3 lines");
+    assert_eq!(
+        heap, 0,
+        "walking the book with iter() and `for line in &book` allocated {heap} bytes: a \
+         walker is a cursor into the book's own lines (a slice iterator), not a Vec of them \
+         collected each time a walk starts"
+    );
+}
+
+#[test]
+fn a_walker_promises_to_stay_spent_by_implementing_fused_iterator() {
+    #[allow(unused_imports)] // needed only where the type is not fused
+    use super::NotFused as _;
+    let fused =
+        super::FusedProbe::<crate::iterable_vs_iterator::Lines<'static>>(std::marker::PhantomData)
+            .is_fused();
+    assert!(
+        fused,
+        "Lines does not implement std::iter::FusedIterator: a walker that returns None for \
+         ever after its last line promises it with `impl FusedIterator for Lines<'_> {{}}`"
     );
 }

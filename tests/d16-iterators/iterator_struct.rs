@@ -71,6 +71,30 @@ fn stays_exhausted_once_it_has_returned_none() {
 }
 
 #[test]
+fn promises_to_stay_exhausted_by_implementing_fused_iterator() {
+    #[allow(unused_imports)] // needed only where the type is not fused
+    use super::NotFused as _;
+    let fused = super::FusedProbe::<Fibonacci>(std::marker::PhantomData).is_fused();
+    assert!(
+        fused,
+        "Fibonacci does not implement std::iter::FusedIterator: a stream that keeps returning \
+         None after its end says so with `impl FusedIterator for Fibonacci {{}}`, so that \
+         `.fuse()` costs nothing and callers may rely on it"
+    );
+}
+
+#[test]
+fn holds_the_state_of_one_step_not_a_table_of_numbers() {
+    let size = std::mem::size_of::<Fibonacci>();
+    assert!(
+        size <= 64,
+        "Fibonacci is {size} bytes: an iterator holds only what the next step needs (two \
+         numbers and the limit, a few dozen bytes), not a precomputed table of the 94 numbers \
+         ([u64; 94] is 752 bytes); compute each number in next()"
+    );
+}
+
+#[test]
 fn runs_without_touching_the_heap() {
     let (sum, heap) = peak_heap(|| {
         Fibonacci::new(u64::MAX)
@@ -134,6 +158,12 @@ proptest! {
         prop_assert!(got.iter().all(|&n| n <= limit),
             "for limit {} the stream yielded {:?}: nothing above the limit may appear", limit, got);
         let following = got.iter().rev().take(2).map(|&n| u128::from(n)).sum::<u128>();
+        let mut spent = Fibonacci::new(limit);
+        spent.by_ref().take(CAP).for_each(drop);
+        let after: Vec<Option<u64>> = (0..3).map(|_| spent.next()).collect();
+        prop_assert_eq!(&after, &vec![None, None, None],
+            "for limit {} next() gave {:?} after the stream had ended: once None, always None",
+            limit, &after);
         prop_assert!(got.len() < 2 || following > u128::from(limit),
             "for limit {} the stream stopped at {:?}, but the next number {} is still within \
              the limit: the stream ended too early", limit, got.last(), following);

@@ -187,7 +187,6 @@ fn runs_over_an_endless_source() {
 struct Tracked {
     text: String,
     alive: Rc<Cell<usize>>,
-    most_alive: Rc<Cell<usize>>,
 }
 
 impl Tracked {
@@ -197,7 +196,6 @@ impl Tracked {
         Tracked {
             text,
             alive: Rc::clone(alive),
-            most_alive: Rc::clone(most_alive),
         }
     }
 }

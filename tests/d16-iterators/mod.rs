@@ -31,6 +31,27 @@ pub(crate) fn interesting_limits() -> impl proptest::strategy::Strategy<Value = 
     ]
 }
 
+/// Whether `T` implements `FusedIterator`, found at run time (so that a missing impl fails one
+/// test instead of the whole build): an inherent method is picked before a trait method of
+/// the same name, and the inherent one exists only for fused iterators.
+pub(crate) struct FusedProbe<T>(pub(crate) std::marker::PhantomData<T>);
+
+/// The answer for iterators that are not `FusedIterator` (unused where every probed type is).
+#[allow(dead_code)]
+pub(crate) trait NotFused {
+    fn is_fused(&self) -> bool {
+        false
+    }
+}
+
+impl<T> NotFused for FusedProbe<T> {}
+
+impl<T: std::iter::FusedIterator> FusedProbe<T> {
+    pub(crate) fn is_fused(&self) -> bool {
+        true
+    }
+}
+
 mod heap; // a counting global allocator: measures the heap a piece of code holds
 
 #[cfg(any(not(feature = "one-kata"), feature = "delegation"))]
