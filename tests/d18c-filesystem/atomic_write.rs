@@ -5,8 +5,9 @@
 // "Crates only the solution names").
 extern crate tempfile as _;
 
+use std::fs::File;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread;
@@ -15,7 +16,9 @@ use std::time::Duration;
 use rstest::rstest;
 
 use super::{contents, names_in, put, temp_dir};
-use crate::atomic_write::{WriteError, atomic_write, atomic_write_with};
+use crate::atomic_write::{
+    DiskSyncer, Syncer, WriteError, atomic_write, atomic_write_synced, atomic_write_with,
+};
 
 #[rstest]
 fn creates_a_missing_file_with_the_new_content() {
@@ -131,6 +134,170 @@ fn a_failing_writer_for_a_new_file_leaves_nothing() {
         names_in(dir.path()).is_empty(),
         "a failed write of a new file left {:?}: neither the target nor a temp file may exist",
         names_in(dir.path())
+    );
+}
+
+/// One step a [`Recorder`] saw, with what was on the disk at that moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    /// `sync_file` on a file of this many bytes, while the target held this text.
+    SyncFile { len: u64, target: String },
+    /// `sync_dir` on this directory, while the target held this text.
+    SyncDir { dir: PathBuf, target: String },
+}
+
+/// A syncer that records each step and what the target holds then; it can be told to fail.
+struct Recorder {
+    target: PathBuf,
+    steps: Vec<Step>,
+    fail_file: bool,
+    fail_dir: bool,
+}
+
+impl Recorder {
+    fn new(target: &Path) -> Self {
+        Self {
+            target: target.to_owned(),
+            steps: Vec::new(),
+            fail_file: false,
+            fail_dir: false,
+        }
+    }
+
+    fn target_text(&self) -> String {
+        std::fs::read_to_string(&self.target).unwrap_or_else(|_| "<missing>".to_owned())
+    }
+}
+
+impl Syncer for Recorder {
+    fn sync_file(&mut self, file: &File) -> io::Result<()> {
+        let len = file.metadata()?.len();
+        let target = self.target_text();
+        self.steps.push(Step::SyncFile { len, target });
+        if self.fail_file {
+            return Err(io::Error::other("the disk refused the flush"));
+        }
+        Ok(())
+    }
+
+    fn sync_dir(&mut self, dir: &Path) -> io::Result<()> {
+        let target = self.target_text();
+        self.steps.push(Step::SyncDir {
+            dir: dir.to_owned(),
+            target,
+        });
+        if self.fail_dir {
+            return Err(io::Error::other("the directory could not be flushed"));
+        }
+        Ok(())
+    }
+}
+
+#[rstest]
+fn syncs_the_temp_file_before_the_rename_and_the_directory_after() {
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    put(&path, "old");
+    let mut recorder = Recorder::new(&path);
+    let got = atomic_write_synced(&path, &mut recorder, |out| out.write_all(b"new content"));
+    assert!(got.is_ok(), "atomic_write_synced gave {got:?}");
+    assert_eq!(
+        recorder.steps,
+        [
+            Step::SyncFile {
+                len: 11,
+                target: "old".to_owned()
+            },
+            Step::SyncDir {
+                dir: dir.path().to_owned(),
+                target: "new content".to_owned()
+            },
+        ],
+        "the durable order is: write the temp file, sync_file on it (all 11 new bytes in it, \
+         the target still old), rename, then sync_dir on the target's directory (the target \
+         new). Without the first sync a power cut can leave the renamed file empty; without \
+         the second it can forget the rename"
+    );
+}
+
+#[rstest]
+fn a_failed_file_sync_leaves_the_old_content_and_no_temp_file() {
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    put(&path, "old and complete");
+    let mut recorder = Recorder::new(&path);
+    recorder.fail_file = true;
+    let got = atomic_write_synced(&path, &mut recorder, |out| out.write_all(b"new"));
+    assert!(
+        matches!(got, Err(WriteError::Write(_))),
+        "a sync_file that fails gave {got:?}: bytes that may not be on the disk must not be \
+         renamed into place; it must be WriteError::Write"
+    );
+    assert_eq!(
+        (contents(&path), names_in(dir.path())),
+        ("old and complete".to_owned(), vec!["config.json".to_owned()]),
+        "after a failed sync the old content must be intact and the temp file gone"
+    );
+    assert!(
+        !recorder
+            .steps
+            .iter()
+            .any(|step| matches!(step, Step::SyncDir { .. })),
+        "nothing was renamed, so there is no directory to sync: {:?}",
+        recorder.steps
+    );
+}
+
+#[rstest]
+fn a_failed_directory_sync_is_reported_after_the_rename() {
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    put(&path, "old");
+    let mut recorder = Recorder::new(&path);
+    recorder.fail_dir = true;
+    let got = atomic_write_synced(&path, &mut recorder, |out| out.write_all(b"new"));
+    assert!(
+        matches!(got, Err(WriteError::DirSync(_))),
+        "a sync_dir that fails gave {got:?}: the rename is not durable yet, so the caller \
+         must hear it as WriteError::DirSync"
+    );
+    assert_eq!(
+        contents(&path),
+        "new",
+        "the directory is synced after the rename, so the new content is already in place"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn the_disk_syncer_calls_fsync_on_the_file_and_the_directory() {
+    let dir = temp_dir();
+    let path = dir.path().join("data.bin");
+    put(&path, "data");
+    let file = File::open(&path).expect("the file just written opens");
+    let mut syncer = DiskSyncer;
+    let real = (
+        syncer.sync_file(&file).map_err(|e| e.kind()),
+        syncer.sync_dir(dir.path()).map_err(|e| e.kind()),
+    );
+    assert_eq!(
+        real,
+        (Ok(()), Ok(())),
+        "DiskSyncer must sync a real file and a real directory without error"
+    );
+    let null = File::open("/dev/null").expect("/dev/null opens");
+    let device = (
+        syncer.sync_file(&null).map_err(|e| e.kind()),
+        syncer.sync_dir(Path::new("/dev/null")).map_err(|e| e.kind()),
+    );
+    assert_eq!(
+        device,
+        (
+            Err(io::ErrorKind::InvalidInput),
+            Err(io::ErrorKind::InvalidInput)
+        ),
+        "/dev/null cannot be fsynced (EINVAL), yet DiskSyncer said {device:?}: sync_file must \
+         call File::sync_all, and sync_dir must open the directory and call sync_all on it"
     );
 }
 

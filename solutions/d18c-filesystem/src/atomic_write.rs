@@ -1,14 +1,18 @@
 //! # Kata 5: atomic writes
 //!
-//! **Build** `atomic_write_with(path, fill)`: replace the file at `path` with what `fill`
-//! writes, so that every reader sees either the whole old content or the whole new one,
-//! never a mix, never a truncated file; and `atomic_write(path, bytes)` on top of it.
+//! **Build** `atomic_write_synced(path, syncer, fill)`: replace the file at `path` with what
+//! `fill` writes, so that every reader sees either the whole old content or the whole new
+//! one, never a mix, never a truncated file, and so that the new content survives a power
+//! cut once the call returns `Ok`. Then `DiskSyncer`, the [`Syncer`] that really flushes to
+//! the disk, and `atomic_write_with(path, fill)` and `atomic_write(path, bytes)` on top.
 //!
 //! **Why.** `fs::write(path, …)` first truncates the file to zero bytes, then writes. A
 //! crash, a full disk or an error in between leaves a half config file, and a reader
 //! running at the same moment reads one. Writing a temporary file and renaming it over the
 //! target swaps the whole file at once: POSIX guarantees a rename within one filesystem is
-//! atomic.
+//! atomic. But a rename can reach the disk before the bytes it points at: after a power
+//! cut the target may be the new, *empty* file. So the temp file is synced before the
+//! rename, and the directory (which holds the rename) after it.
 //!
 //! **Python → Rust.** `os.replace` is [`std::fs::rename`]; `f.flush(); os.fsync(f.fileno())`
 //! is [`std::fs::File::sync_all`]. Two things the article does by hand come for free with
@@ -18,28 +22,59 @@
 //! `except: unlink` of the article, and runs on every early return). One step the article
 //! leaves out: after the rename, sync the **directory** too, or a power cut can forget the
 //! rename itself (on Unix a directory can be opened and synced; Windows has no such call,
-//! so that step is `cfg(unix)`).
+//! so there `DiskSyncer::sync_dir` does nothing).
 //!
 //! The temp file must be in the same directory as the target: a rename across filesystems
 //! (`/tmp` is often a separate tmpfs) fails with `EXDEV` instead of being atomic, and
 //! `std::env::temp_dir()` is not guaranteed to be on the target's filesystem.
 //!
-//! **Rules the tests check.**
-//! - After `Ok(())` the file holds exactly the new content (a missing file is created).
+//! **The seam.** No test can pull the power cord, and an fsync leaves nothing a test could
+//! read back. So the two sync steps go through the [`Syncer`] trait: the tests pass a
+//! recording syncer and look at the disk at the moment each step is called.
+//!
+//! **The tests check.**
+//! - After `Ok(())` the file holds exactly the new content (a missing file is created), and
+//!   only the target is left in the directory.
+//!   Checked by `creates_a_missing_file_with_the_new_content`,
+//!   `replaces_longer_old_content_completely`.
 //! - While `fill` runs, the target still holds the old content, and the temp file sits in
 //!   the target's own directory.
-//! - When `fill` fails, the error is `WriteError::Write`, the old content is intact and no
-//!   temp file is left in the directory.
-//! - A path without a file name (such as `/` or `dir/..`) is refused: `WriteError::NoFileName`.
+//!   Checked by `the_target_keeps_its_old_content_while_the_new_one_is_written`,
+//!   `the_temp_file_sits_in_the_target_directory`.
+//! - The steps come in this order: `fill` writes the temp file, `Syncer::sync_file` is
+//!   called once on the temp file holding all the new bytes while the target is still old,
+//!   the temp file is renamed over the target, and `Syncer::sync_dir` is called once on the
+//!   target's directory, after the rename. Checked by
+//!   `syncs_the_temp_file_before_the_rename_and_the_directory_after`.
+//! - When `fill` fails, or `sync_file` fails, the error is `WriteError::Write`, the old
+//!   content is intact, no temp file is left, and the directory is not synced.
+//!   Checked by `a_failing_writer_leaves_the_old_content_and_no_temp_file`,
+//!   `a_failing_writer_for_a_new_file_leaves_nothing`,
+//!   `a_failed_file_sync_leaves_the_old_content_and_no_temp_file`.
+//! - When `sync_dir` fails, the new content is already in place and the error is
+//!   `WriteError::DirSync`. Checked by `a_failed_directory_sync_is_reported_after_the_rename`.
+//! - `DiskSyncer` really calls fsync on Linux: syncing `/dev/null`, which has no fsync, is an
+//!   error for both of its methods, and syncing a real file and directory succeeds.
+//!   Checked by `the_disk_syncer_calls_fsync_on_the_file_and_the_directory`.
+//! - A path without a file name (such as `/` or `dir/..`) is refused:
+//!   `WriteError::NoFileName`. Checked by `refuses_a_path_without_a_file_name`.
 //! - A directory that does not exist gives `WriteError::Temp`.
+//!   Checked by `a_missing_directory_is_a_temp_error`.
 //! - A reader polling during many rewrites only ever sees complete versions.
+//!   Checked by `a_reader_polling_during_many_rewrites_sees_only_complete_versions`.
+//!
+//! **Not checked.** That the data really survives a power cut (no test can cut the power),
+//! and that `atomic_write_with` passes a `DiskSyncer` rather than another syncer: the tests
+//! see the order of the steps through the seam and that `DiskSyncer` reaches fsync, not the
+//! disk's cache.
 
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
-/// Why an atomic write failed. In every case the target is unchanged.
+/// Why an atomic write failed. In every case but `DirSync` the target is unchanged.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The path has no file name to write to.
@@ -54,17 +89,63 @@ pub enum WriteError {
     /// The temp file could not be renamed over the target.
     #[error("cannot rename the temp file over the target: {0}")]
     Rename(io::Error),
+    /// The new content is in place, but the directory could not be synced: a power cut may
+    /// still bring the old file back.
+    #[error("the new content is in place but its directory could not be synced: {0}")]
+    DirSync(io::Error),
 }
 
-/// Replaces the file at `path` with `bytes`, atomically.
+/// The two durability steps of an atomic write, behind a trait so tests can see when they
+/// happen.
+pub trait Syncer {
+    /// Flushes `file`'s data and metadata to the disk (called on the temp file, before the
+    /// rename).
+    fn sync_file(&mut self, file: &File) -> io::Result<()>;
+    /// Flushes the directory `dir`, so that the rename in it survives a power cut (called
+    /// after the rename).
+    fn sync_dir(&mut self, dir: &Path) -> io::Result<()>;
+}
+
+/// The real [`Syncer`]: `File::sync_all` on the file, and on the opened directory (Unix).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DiskSyncer;
+
+impl Syncer for DiskSyncer {
+    fn sync_file(&mut self, file: &File) -> io::Result<()> {
+        file.sync_all()
+    }
+
+    #[cfg(unix)]
+    fn sync_dir(&mut self, dir: &Path) -> io::Result<()> {
+        File::open(dir)?.sync_all()
+    }
+
+    /// Windows cannot open a directory as a file; the rename is as durable as it gets.
+    #[cfg(not(unix))]
+    fn sync_dir(&mut self, _dir: &Path) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Replaces the file at `path` with `bytes`, atomically and durably.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     atomic_write_with(path, |out| out.write_all(bytes))
 }
 
-/// Replaces the file at `path` with what `fill` writes, atomically: the target changes only
-/// if `fill` and every later step succeed.
+/// Replaces the file at `path` with what `fill` writes, atomically and durably (with a
+/// [`DiskSyncer`]).
 pub fn atomic_write_with(
     path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), WriteError> {
+    atomic_write_synced(path, &mut DiskSyncer, fill)
+}
+
+/// Replaces the file at `path` with what `fill` writes: the target changes only if `fill`
+/// and `syncer.sync_file` succeed; `syncer.sync_dir` makes the rename durable.
+pub fn atomic_write_synced(
+    path: &Path,
+    syncer: &mut dyn Syncer,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), WriteError> {
     if path.file_name().is_none() {
@@ -73,10 +154,10 @@ pub fn atomic_write_with(
     let dir = parent_dir(path);
     let mut temp = NamedTempFile::new_in(dir).map_err(WriteError::Temp)?;
     fill(&mut temp).map_err(WriteError::Write)?;
-    temp.as_file().sync_all().map_err(WriteError::Write)?;
+    syncer.sync_file(temp.as_file()).map_err(WriteError::Write)?;
     temp.persist(path)
         .map_err(|error| WriteError::Rename(error.error))?;
-    sync_dir(dir).map_err(WriteError::Rename)
+    syncer.sync_dir(dir).map_err(WriteError::DirSync)
 }
 
 /// The directory that holds `path` (`.` for a bare file name).
@@ -85,16 +166,4 @@ fn parent_dir(path: &Path) -> &Path {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     }
-}
-
-/// Makes the rename durable by syncing the directory entry (Unix only).
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    std::fs::File::open(dir)?.sync_all()
-}
-
-/// Windows cannot open a directory as a file; the rename is as durable as it gets.
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
 }
