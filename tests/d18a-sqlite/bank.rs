@@ -265,3 +265,134 @@ proptest! {
         }
     }
 }
+
+/// A bank in a real file, with arjuna (1000) and karna (0); the temp dir keeps it alive.
+fn bank_on_file() -> (tempfile::TempDir, std::path::PathBuf, Bank) {
+    let dir = super::temp_dir();
+    let path = dir.path().join("bank.db");
+    let bank = Bank::open(&path).expect("open a bank file");
+    bank.open_account("arjuna", 1_000).expect("open arjuna");
+    bank.open_account("karna", 0).expect("open karna");
+    (dir, path, bank)
+}
+
+/// What a separate connection to the file reads: `Some((arjuna, karna))`, or `None` if the
+/// transfer's lock keeps it out (which is fine: it saw no half-done transfer either).
+fn seen_from_elsewhere(path: &std::path::Path) -> Option<(i64, i64)> {
+    let other = rusqlite::Connection::open(path).expect("a second connection should open");
+    other
+        .busy_timeout(std::time::Duration::ZERO)
+        .expect("no waiting for locks");
+    let read = |name: &str| {
+        other.query_row(
+            "SELECT balance FROM accounts WHERE name = ?1",
+            [name],
+            |row| row.get::<_, i64>(0),
+        )
+    };
+    match (read("arjuna"), read("karna")) {
+        (Ok(arjuna), Ok(karna)) => Some((arjuna, karna)),
+        (Err(e), _) | (_, Err(e))
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ) =>
+        {
+            None
+        }
+        (Err(e), _) | (_, Err(e)) => panic!("the second connection failed to read: {e}"),
+    }
+}
+
+#[rstest]
+#[case::the_hook_fails(false, [1_000, 0])]
+#[case::the_hook_passes(true, [600, 400])]
+fn another_connection_never_sees_the_debit_without_the_credit(
+    #[case] hook_passes: bool,
+    #[case] after: [i64; 2],
+) {
+    let (_dir, path, mut bank) = bank_on_file();
+    let seen = Cell::new(None);
+    let result = bank.transfer_with_hook("arjuna", "karna", 400, |_| {
+        seen.set(Some(seen_from_elsewhere(&path)));
+        if hook_passes {
+            Ok(())
+        } else {
+            Err("power failure".to_string())
+        }
+    });
+    assert_eq!(
+        result.is_ok(),
+        hook_passes,
+        "the transfer returned {result:?}"
+    );
+    match seen.get() {
+        None => panic!("the hook never ran"),
+        Some(None) | Some(Some((1_000, 0))) => {}
+        Some(Some(view)) => panic!(
+            "between the debit and the credit another connection to the file read (arjuna, \
+             karna) = {view:?}: the debit was already committed on its own, so a crash at \
+             that moment loses the money. Run debit and credit in one transaction and commit \
+             once, after the credit"
+        ),
+    }
+    assert_eq!(
+        seen_from_elsewhere(&path),
+        Some((after[0], after[1])),
+        "after the transfer another connection must read the final balances"
+    );
+}
+
+#[rstest]
+#[case::a_transfer(400, true, 1)]
+#[case::a_refused_transfer(4_000, true, 0)]
+#[case::an_interrupted_transfer(400, false, 0)]
+fn a_transfer_is_one_commit_and_a_failed_one_is_none(
+    #[case] amount: i64,
+    #[case] hook_passes: bool,
+    #[case] commits: u32,
+) {
+    let (_dir, path, mut bank) = bank_on_file();
+    let before = super::commits_recorded(&path);
+    let _ = bank.transfer_with_hook("arjuna", "karna", amount, |_| {
+        if hook_passes {
+            Ok(())
+        } else {
+            Err("power failure".to_string())
+        }
+    });
+    let made = super::commits_recorded(&path).wrapping_sub(before);
+    assert_eq!(
+        made, commits,
+        "transferring {amount} (hook passes: {hook_passes}) committed {made} write \
+         transactions to the file, expected {commits}: debit and credit belong in one \
+         transaction committed once, and a refused or interrupted transfer rolls back (undoing \
+         an autocommitted debit by hand is two commits, and a crash in between loses money)"
+    );
+}
+
+#[test]
+fn the_schema_stores_integer_cents_and_refuses_a_negative_balance() {
+    let (_dir, path, _bank) = bank_on_file();
+    let other = rusqlite::Connection::open(&path).expect("a second connection should open");
+    let class: String = other
+        .query_row(
+            "SELECT typeof(balance) FROM accounts WHERE name = 'arjuna'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("read arjuna's storage class");
+    assert_eq!(
+        class, "integer",
+        "balances must be INTEGER cents, never REAL (floats do not add up exactly)"
+    );
+    let overdraw = other.execute("UPDATE accounts SET balance = -1 WHERE name = 'arjuna'", []);
+    assert!(
+        matches!(
+            overdraw.as_ref().map_err(|e| e.sqlite_error_code()),
+            Err(Some(rusqlite::ErrorCode::ConstraintViolation))
+        ),
+        "setting a balance to -1 from another connection returned {overdraw:?}: the schema \
+         must refuse it with CHECK (balance >= 0), the last line of defence"
+    );
+}

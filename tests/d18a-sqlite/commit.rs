@@ -105,3 +105,60 @@ fn a_path_in_a_missing_directory_is_an_error() {
         "save_batch on an impossible path returned {result:?}: it must be a Sqlite error"
     );
 }
+
+#[rstest::rstest]
+#[case::committed(true, 1)]
+#[case::not_committed(false, 0)]
+fn a_batch_is_one_commit_or_none(#[case] commit: bool, #[case] commits: u32) {
+    let (_dir, path) = journal();
+    count_entries(&path).expect("create the journal");
+    let before = super::commits_recorded(&path);
+    let seen = save_batch(&path, &["one", "two", "three"], commit);
+    assert!(matches!(seen, Ok(3)), "save_batch returned {seen:?}");
+    let made = super::commits_recorded(&path).wrapping_sub(before);
+    assert_eq!(
+        made, commits,
+        "save_batch(.., commit = {commit}) committed {made} write transactions to the file, \
+         expected {commits}: the whole batch is one transaction, committed once or rolled \
+         back (inserting in autocommit and deleting afterwards is not a rollback)"
+    );
+}
+
+/// A journal whose table refuses the entry "poison" with a trigger: a database error in
+/// the middle of a batch.
+fn poisoned_journal() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, path) = journal();
+    let conn = rusqlite::Connection::open(&path).expect("the test's connection should open");
+    conn.execute_batch(
+        "CREATE TABLE journal (id INTEGER PRIMARY KEY, entry TEXT NOT NULL);
+         CREATE TRIGGER no_poison BEFORE INSERT ON journal WHEN NEW.entry = 'poison'
+         BEGIN SELECT RAISE(ABORT, 'poison refused'); END;",
+    )
+    .expect("set up the poisoned journal");
+    (dir, path)
+}
+
+#[rstest::rstest]
+#[case::committed(true)]
+#[case::not_committed(false)]
+fn a_database_error_mid_batch_is_an_error_and_writes_nothing(#[case] commit: bool) {
+    let (_dir, path) = poisoned_journal();
+    let before = super::commits_recorded(&path);
+    let result = save_batch(&path, &["fine", "poison", "never reached"], commit);
+    assert!(
+        matches!(result, Err(BatchError::Sqlite(_))),
+        "the database refused the second entry, but save_batch(.., commit = {commit}) \
+         returned {result:?}: every entry must really be inserted in the transaction, and the \
+         insert's error must come back as BatchError::Sqlite"
+    );
+    assert_eq!(
+        super::commits_recorded(&path),
+        before,
+        "the failed batch committed something: the entry written before the error must roll \
+         back with the transaction"
+    );
+    assert!(
+        matches!(count_entries(&path), Ok(0)),
+        "after the failed batch the journal must be empty"
+    );
+}
