@@ -42,6 +42,8 @@ pub(crate) struct Finished {
     pub(crate) fullscan_steps: i32,
     /// Rows put into automatic indexes (`SQLITE_STMTSTATUS_AUTOINDEX`, cumulative).
     pub(crate) auto_index_rows: i32,
+    /// Virtual-machine steps (`SQLITE_STMTSTATUS_VM_STEP`, cumulative).
+    pub(crate) vm_steps: i32,
 }
 
 /// What SQLite reported on one connection while the trace was on.
@@ -93,6 +95,7 @@ fn record(event: TraceEvent<'_>) {
                 sql: stmt.sql().into_owned(),
                 fullscan_steps: stmt.get_status(StatementStatus::FullscanStep),
                 auto_index_rows: stmt.get_status(StatementStatus::AutoIndex),
+                vm_steps: stmt.get_status(StatementStatus::VmStep),
             }),
             TraceEvent::Row(_) => trace.rows += 1,
             _ => {}

@@ -2,6 +2,7 @@ use proptest::prelude::*;
 use rstest::rstest;
 use rusqlite::{Connection, ErrorCode, params};
 
+use super::{start_trace, starts_with_keyword, stop_trace};
 use crate::write_tax::*;
 
 const EMAIL_INDEX: &str = "CREATE INDEX by_email ON warriors (email)";
@@ -176,6 +177,54 @@ fn every_index_adds_work_to_an_insert() {
          is one more b-tree to update, so the count must grow with each"
     );
     assert!(steps[0] > 0, "an INSERT takes some steps, got {steps:?}");
+}
+
+#[test]
+fn insert_steps_reports_sqlites_own_counter_for_that_insert() {
+    let conn = barracks(50, &[EMAIL_INDEX, NAME_INDEX]);
+    start_trace(&conn);
+    let got = insert_steps(&conn, &warrior(50));
+    let trace = stop_trace(&conn);
+    let counted: Vec<i64> = trace
+        .finished
+        .iter()
+        .filter(|run| starts_with_keyword(&run.sql, "INSERT"))
+        .map(|run| i64::from(run.vm_steps))
+        .collect();
+    assert!(
+        matches!(got, Ok(steps) if counted == [steps]),
+        "insert_steps returned {got:?}, but SQLite counted {counted:?} virtual-machine steps \
+         for the INSERTs it ran: report the statement's own SQLITE_STMTSTATUS_VM_STEP \
+         (Statement::get_status), not a number worked out from the indexes"
+    );
+}
+
+#[test]
+fn the_table_name_is_bound_and_never_pasted() {
+    let conn = barracks(3, &[EMAIL_INDEX]);
+    conn.execute_batch("CREATE TABLE legion_zz (id INTEGER PRIMARY KEY, motto TEXT UNIQUE)")
+        .expect("a second table");
+    start_trace(&conn);
+    let got = footprint(&conn, "legion_zz");
+    let trace = stop_trace(&conn);
+    let pasted: Vec<&str> = trace
+        .sql()
+        .into_iter()
+        .filter(|sql| sql.contains("legion_zz"))
+        .collect();
+    assert!(
+        matches!(
+            got,
+            Ok(Footprint {
+                table_pages: 1,
+                index_pages: 1,
+                indexes: 1
+            })
+        ) && pasted.is_empty(),
+        "footprint(\"legion_zz\") gave {got:?} (one root page, one UNIQUE index of one page \
+         expected) and ran {pasted:?} with the name in the SQL text: the table name is a value \
+         to compare with dbstat's and sqlite_schema's columns, so bind it (?1)"
+    );
 }
 
 #[test]
