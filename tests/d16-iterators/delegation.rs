@@ -210,6 +210,50 @@ fn walking_live_then_archive_copies_no_line_and_builds_no_list() {
 }
 
 #[test]
+fn walking_a_file_copies_no_line_and_builds_no_list() {
+    let big = big_folder("big", 1);
+    let (lines, heap) = heap_of_walk(|| lines_in_file(&big.files[0]));
+    assert_eq!(lines, 1_000, "lines_in_file must yield all 1,000 lines of the file");
+    assert_eq!(
+        heap, 0,
+        "walking a 1,000-line file with lines_in_file allocated {heap} bytes: flat_map over the \
+         segments hands out each line where it is; a Vec of the file's lines is a copy"
+    );
+}
+
+#[test]
+fn walking_a_folder_found_by_name_copies_no_line() {
+    let folders = vec![big_folder("a", 2), big_folder("b", 3)];
+    let (lines, heap) = peak_heap(|| lines_of_folder(&folders, "b").map(Iterator::count));
+    assert_eq!(
+        lines,
+        Ok(3_000),
+        "lines_of_folder(_, \"b\") must yield the 3,000 lines of folder b"
+    );
+    assert_eq!(
+        heap, 0,
+        "finding folder b and walking it allocated {heap} bytes: return the lazy walk of the \
+         folder (lines_in_folder), not a Vec of its lines; only the error lists names"
+    );
+}
+
+#[test]
+fn a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder() {
+    let mut root = folder("root", vec![file("r.log", vec![segment(&["r"])])]);
+    root.subfolders = (0..200)
+        .map(|i| folder(&format!("sub{i}"), vec![file("s.log", vec![segment(&["s"])])]))
+        .collect();
+    let (lines, heap) = heap_of_walk(|| lines_in_tree(&root));
+    assert_eq!(lines, 201, "lines_in_tree must yield the root's line and 200 sub-folders' lines");
+    assert!(
+        heap < 2_048,
+        "walking a folder with 200 sub-folders held {heap} bytes at once: a lazy recursive walk \
+         builds a sub-folder's Box when it reaches it and drops it when done (flat_map), so it \
+         holds one Box per level; building every sub-folder's iterator up front holds 200"
+    );
+}
+
+#[test]
 fn a_tree_walk_allocates_per_folder_not_per_line() {
     let mut root = big_folder("root", 5);
     root.subfolders = vec![big_folder("a", 5), big_folder("b", 5)];

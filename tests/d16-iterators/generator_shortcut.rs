@@ -101,6 +101,19 @@ fn is_built_from_std_adaptors_and_closures_not_a_named_struct() {
     );
 }
 
+#[test]
+fn keeps_its_state_in_successors_or_from_fn() {
+    let stream = fibonacci(10);
+    let name = type_name_of(&stream);
+    assert!(
+        name.contains("Successors") || name.contains("FromFn"),
+        "fibonacci returns a value of type {name}, with no std::iter::Successors or \
+         std::iter::FromFn in it: the generator shortcut keeps the running state (the last two \
+         numbers) in a closure those build on; an array or a range mapped through a formula \
+         is a table or a recomputation, not a generator"
+    );
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
