@@ -168,10 +168,48 @@ pub enum Command {
         #[arg(long, conflicts_with = "file")]
         off: bool,
     },
+    /// Dodges for authors: record a solution file's change as a patch, or show one.
+    Dodge {
+        /// record or show.
+        #[command(subcommand)]
+        action: DodgeAction,
+    },
     /// Scaffold a kata (and its suite, if new) in every place it must exist.
     New {
         /// `<suite>/<kata>`, e.g. `d99-scratch/first_kata`.
         target: String,
+    },
+}
+
+/// What `cargo kata dodge` does.
+#[derive(Debug, Subcommand)]
+pub enum DodgeAction {
+    /// Turn the working-tree change of a kata's solution file into
+    /// `solutions/<suite>/dodges/<kata>__<name>.patch`, then restore the file from HEAD.
+    Record {
+        /// `suite/kata` (or a kata id).
+        kata: String,
+        /// The dodge's name: lowercase letters, digits, underscores.
+        name: String,
+        /// The shortcut and the lesson it skips, in one sentence.
+        #[arg(long)]
+        claim: String,
+        /// The tests that should fail it (comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "TESTS")]
+        caught_by: Vec<String>,
+        /// Write the patch into this folder instead of the suite's `dodges/`.
+        #[arg(long, value_name = "DIR")]
+        to: Option<std::path::PathBuf>,
+        /// Replace a dodge of the same name.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the solution file as the dodge makes it.
+    Show {
+        /// `suite/kata` (or a kata id).
+        kata: String,
+        /// The dodge's name (after the `__`).
+        name: String,
     },
 }
 

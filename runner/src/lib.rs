@@ -13,7 +13,8 @@
 //! - output: [`term`] (the one colour and hyperlink rule), [`render`] (text), [`json`]
 //!   (`--json`), [`bar`] and [`live`] (progress on stderr), [`pipe`] (closed pipes);
 //! - the learner's loop: [`learn`] (watch, reset, restore, solution);
-//! - for authors: [`verify`] (the proof of a suite), [`scaffold`] (`cargo kata new`);
+//! - for authors: [`verify`] (the proof of a suite), [`patch`] (dodges as unified diffs),
+//!   [`scaffold`] (`cargo kata new`);
 //! - plumbing: [`error`] (typed errors and their exit codes), [`git`], [`interrupt`]
 //!   (signals, process groups, temporary files), [`walk`] (the one tree walker).
 
@@ -35,6 +36,7 @@ pub mod libtest;
 pub mod live;
 pub mod locate;
 pub mod manifest;
+pub mod patch;
 pub mod pipe;
 pub mod plan;
 pub mod pristine;

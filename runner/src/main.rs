@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use kata_runner::cli::{self, Cli, Command};
+use kata_runner::cli::{self, Cli, Command, DodgeAction};
 use kata_runner::commands::{self, Ctx};
 use kata_runner::error::Result;
 use kata_runner::{exit, pipe};
@@ -58,6 +58,30 @@ fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32> {
         }) => commands::restore::run(ctx, kata, backup.as_deref()),
         Some(Command::Solution { kata, peek }) => commands::solution::run(ctx, kata, *peek),
         Some(Command::New { target }) => commands::new::run(ctx, target),
+        Some(Command::Dodge {
+            action:
+                DodgeAction::Record {
+                    kata,
+                    name,
+                    claim,
+                    caught_by,
+                    to,
+                    force,
+                },
+        }) => commands::dodge::record(
+            ctx,
+            &commands::dodge::Record {
+                kata,
+                name,
+                claim,
+                caught_by,
+                to: to.as_deref(),
+                force: *force,
+            },
+        ),
+        Some(Command::Dodge {
+            action: DodgeAction::Show { kata, name },
+        }) => commands::dodge::show(ctx, kata, name),
         Some(Command::Lock { suites }) => commands::lock::run(ctx, suites),
         Some(Command::Report {
             fresh, readiness, ..

@@ -4,26 +4,87 @@ mod common;
 
 use common::Fixture;
 
+/// Records the solution file `kata` of s1-demo, edited to `body`, as the dodge `name`.
+fn record(fx: &Fixture, kata: &str, name: &str, body: &str, claim: &str) -> common::Run {
+    fx.write(&format!("solutions/s1-demo/src/{kata}.rs"), body);
+    fx.kata(&[
+        "dodge",
+        "record",
+        &format!("s1-demo/{kata}"),
+        name,
+        "--claim",
+        claim,
+        "--caught-by",
+        "adds_small_numbers",
+    ])
+}
+
+#[test]
+fn dodge_record_writes_a_patch_and_restores_the_solution() {
+    let fx = Fixture::new("dodge-record");
+    let dodged = common::ADD_SOLUTION.replace("a + b", "a.max(b)");
+    let r = record(&fx, "add", "max", &dodged, "the larger number.");
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        fx.read("solutions/s1-demo/src/add.rs"),
+        common::ADD_SOLUTION,
+        "record puts HEAD's solution back"
+    );
+    let patch = fx.read("solutions/s1-demo/dodges/add__max.patch");
+    assert!(
+        patch.starts_with("Dodge: the larger number.\nCaught by: adds_small_numbers\n\n--- a/solutions/s1-demo/src/add.rs\n"),
+        "{patch}"
+    );
+    let shown = fx.kata(&["dodge", "show", "s1-demo/add", "max"]);
+    assert_eq!(shown.code, 0, "{shown:?}");
+    assert_eq!(shown.stdout, dodged, "show prints the dodged file");
+    let again = record(&fx, "add", "max", &dodged, "again.");
+    assert_eq!(
+        again.code, 2,
+        "an existing dodge is not replaced without --force: {again:?}"
+    );
+    assert_eq!(
+        fx.read("solutions/s1-demo/src/add.rs"),
+        dodged,
+        "a refused record leaves the edit in place"
+    );
+    fx.write("solutions/s1-demo/src/add.rs", common::ADD_SOLUTION);
+    let unchanged = fx.kata(&["dodge", "record", "s1-demo/add", "none", "--claim", "x"]);
+    assert_eq!(unchanged.code, 2, "nothing to record: {unchanged:?}");
+}
+
 #[test]
 fn verify_proves_a_dodge_caught_and_names_one_that_passes_every_test() {
     let fx = Fixture::new("verify-dodges");
-    fx.write(
-        "solutions/s1-demo/dodges/add__max.rs",
-        "//! Dodge: the larger number is right whenever the other is zero.\n\
-         //! Caught by: adds_small_numbers\n\n\
-         pub fn add(a: u32, b: u32) -> u32 {\n    a.max(b)\n}\n",
+    let max = common::ADD_SOLUTION.replace("a + b", "a.max(b)");
+    assert_eq!(
+        record(
+            &fx,
+            "add",
+            "max",
+            &max,
+            "the larger number is right whenever the other is zero."
+        )
+        .code,
+        0
     );
-    fx.write(
-        "solutions/s1-demo/dodges/double__shift.rs",
-        "//! Dodge: a shift instead of a multiplication (no test can tell).\n\
-         //! Caught by: nothing\n\n\
-         pub fn double(x: u64) -> u64 {\n    x << 1\n}\n",
+    let shift = common::DOUBLE_SOLUTION.replace("x * 2", "x << 1");
+    assert_eq!(
+        record(
+            &fx,
+            "double",
+            "shift",
+            &shift,
+            "a shift instead of a multiplication (no test can tell)."
+        )
+        .code,
+        0
     );
     let r = fx.kata(&["verify"]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(
         r.stdout.contains(
-            "✓ solutions/s1-demo/dodges/add__max.rs: caught by suite::add::adds_small_numbers"
+            "✓ solutions/s1-demo/dodges/add__max.patch: caught by suite::add::adds_small_numbers"
         ),
         "{r:?}"
     );
@@ -35,31 +96,67 @@ fn verify_proves_a_dodge_caught_and_names_one_that_passes_every_test() {
     );
     assert!(
         r.stdout
-            .contains("s1-demo: 2 dodges, not caught: double__shift.rs"),
+            .contains("s1-demo: 2 dodges, not caught: double__shift.patch"),
         "{r:?}"
     );
     assert_eq!(
         fx.read("solutions/s1-demo/src/add.rs"),
         common::ADD_SOLUTION,
-        "the dodge is swapped into a copy, never into the repository"
+        "the dodge is applied to a copy, never to the repository"
     );
 }
 
 #[test]
 fn verify_names_a_dodge_that_does_not_compile() {
     let fx = Fixture::new("verify-dodge-broken");
-    fx.write(
-        "solutions/s1-demo/dodges/add__broken.rs",
-        "//! Dodge: none, it does not compile.\npub fn add(a: u32) -> u32 {\n    a\n}\n",
+    let broken = "//! Add two numbers.\n\npub fn add(a: u32) -> u32 {\n    a\n}\n";
+    assert_eq!(
+        record(&fx, "add", "broken", broken, "none, it does not compile.").code,
+        0
     );
     let r = fx.kata(&["verify"]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stdout.contains("does not compile"), "{r:?}");
     assert!(
         r.stdout
-            .contains("s1-demo: 1 dodge, not caught: add__broken.rs"),
+            .contains("s1-demo: 1 dodge, not caught: add__broken.patch"),
         "{r:?}"
     );
+}
+
+#[test]
+fn verify_fails_a_dodge_whose_patch_no_longer_applies_naming_file_and_hunk() {
+    let fx = Fixture::new("verify-dodge-stale");
+    let max = common::ADD_SOLUTION.replace("a + b", "a.max(b)");
+    assert_eq!(
+        record(&fx, "add", "max", &max, "the larger number.").code,
+        0
+    );
+    // The reference solution changes under the dodge.
+    fx.write(
+        "solutions/s1-demo/src/add.rs",
+        &common::ADD_SOLUTION.replace("a + b", "b + a"),
+    );
+    fx.commit();
+    let r = fx.kata(&["verify"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("no longer applies to solutions/s1-demo/src/add.rs: hunk 1"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn verify_refuses_a_full_copy_dodge() {
+    let fx = Fixture::new("verify-dodge-full-copy");
+    fx.write(
+        "solutions/s1-demo/dodges/add__copy.rs",
+        "//! Dodge: a full copy.\npub fn add(a: u32, b: u32) -> u32 {\n    a.max(b)\n}\n",
+    );
+    let r = fx.kata(&["verify"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("a dodge is a patch now"), "{r:?}");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod cohort;
+pub mod dodge;
 pub mod exam;
 pub mod hint;
 pub mod list;

@@ -1,13 +1,15 @@
 //! The dodge stage: every known shortcut fails at least one of its kata's tests.
 //!
-//! A dodge is `solutions/<suite>/dodges/<kata>__<name>.rs`, a complete replacement of
-//! `solutions/<suite>/src/<kata>.rs` that gets the outputs right while skipping the lesson. Its
-//! header says what it skips (`//! Dodge: <sentence>`) and which tests should catch it
-//! (`//! Caught by: <test names>`). The stage copies the repository once, then for each dodge
-//! in turn swaps it into the copy's solution crate, builds only that kata's tests
-//! (`--features one-kata,<kata>`, into the same target dir as the stub stage, so dependencies
-//! are never rebuilt and each swap is an incremental build of one crate), runs them, and puts
-//! the reference file back. A dodge that passes every test, or does not compile, fails.
+//! A dodge is `solutions/<suite>/dodges/<kata>__<name>.patch`: a unified diff against the
+//! kata's solution file that gets the outputs right while skipping the lesson. Its preamble
+//! says what it skips (`Dodge: <sentence>`) and which tests should catch it (`Caught by: <test
+//! names>`); `cargo kata dodge record` writes one. The stage copies the repository once, then
+//! for each dodge in turn applies it to the copy's solution file (exact context, no fuzz: a
+//! patch made against another version of the solution fails, naming the hunk), builds only
+//! that kata's tests (`--features one-kata,<kata>`, into the same target dir as the stub stage,
+//! so dependencies are never rebuilt and each swap is an incremental build of one crate), runs
+//! them, and puts the reference file back. A dodge that passes every test, or does not
+//! compile, fails. A full copy of the solution (`<kata>__<name>.rs`, the old form) fails too.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -17,10 +19,14 @@ use crate::build::{self, BuildRequest};
 use crate::check::{self, Settings, TestSet};
 use crate::domain::{Kata, Suite};
 use crate::error::{Error, Result};
+use crate::patch::{self, Patch};
 use crate::run;
 
 /// The folder, inside a suite's solution crate, that holds its dodges.
 pub const DIR: &str = "dodges";
+
+/// The ending of a dodge's file.
+pub const EXTENSION: &str = "patch";
 
 /// One dodge file, as named and headed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,10 +37,12 @@ pub struct Dodge {
     pub name: String,
     /// The file, relative to the repository root.
     pub file: String,
-    /// The `//! Dodge:` sentence, if present.
+    /// The `Dodge:` sentence, if present.
     pub claim: Option<String>,
-    /// The tests the `//! Caught by:` line names.
+    /// The tests the `Caught by:` line names.
     pub caught_by: Vec<String>,
+    /// The parsed patch, or why the file is not one.
+    pub patch: std::result::Result<Patch, String>,
 }
 
 /// `<kata>__<name>` from a dodge's file stem.
@@ -49,15 +57,12 @@ fn names_test(test: &str, named: &str) -> bool {
     test.ends_with(named) || test.contains(&format!("::{named}::"))
 }
 
-/// The `//! Dodge:` sentence and the `//! Caught by:` test names of a dodge's text.
-pub fn parse_header(text: &str) -> (Option<String>, Vec<String>) {
+/// The `Dodge:` sentence and the `Caught by:` test names of a dodge's preamble.
+pub fn parse_header<S: AsRef<str>>(preamble: &[S]) -> (Option<String>, Vec<String>) {
     let mut claim = None;
     let mut caught = Vec::new();
-    for line in text.lines() {
-        let Some(doc) = line.trim_start().strip_prefix("//!") else {
-            continue;
-        };
-        let doc = doc.trim();
+    for line in preamble {
+        let doc = line.as_ref().trim();
         if let Some(c) = doc.strip_prefix("Dodge:") {
             claim = Some(c.trim().to_string()).filter(|c| !c.is_empty());
         } else if let Some(c) = doc.strip_prefix("Caught by:") {
@@ -72,7 +77,7 @@ pub fn parse_header(text: &str) -> (Option<String>, Vec<String>) {
     (claim, caught)
 }
 
-/// The dodge files of `suite`, sorted by name.
+/// The dodge files of `suite` (patches, and full copies to refuse), sorted by name.
 pub fn find(root: &Path, suite: &Suite) -> Vec<Dodge> {
     let rel = Path::new("solutions").join(&suite.id).join(DIR);
     let Ok(entries) = std::fs::read_dir(root.join(&rel)) else {
@@ -81,28 +86,52 @@ pub fn find(root: &Path, suite: &Suite) -> Vec<Dodge> {
     let mut files: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .filter(|p| p.extension().is_some_and(|e| e == EXTENSION || e == "rs"))
         .collect();
     files.sort();
-    files
-        .iter()
-        .map(|p| {
-            let stem = p.file_stem().unwrap_or_default().to_string_lossy();
-            let (kata, name) = split_name(&stem).unwrap_or(("", ""));
-            let text = std::fs::read_to_string(p).unwrap_or_default();
-            let (claim, caught_by) = parse_header(&text);
-            Dodge {
-                kata: kata.to_string(),
-                name: name.to_string(),
-                file: rel
-                    .join(p.file_name().unwrap_or_default())
-                    .display()
-                    .to_string(),
-                claim,
-                caught_by,
-            }
-        })
-        .collect()
+    files.iter().map(|p| read(&rel, p)).collect()
+}
+
+/// The dodge in `path`, a file of the suite's dodges folder `rel` (relative to the root).
+pub fn read(rel: &Path, path: &Path) -> Dodge {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let (kata, name) = split_name(&stem).unwrap_or(("", ""));
+    let file = rel
+        .join(path.file_name().unwrap_or_default())
+        .display()
+        .to_string();
+    let patch = if path.extension().is_some_and(|e| e == "rs") {
+        Err(format!(
+            "a full copy of the solution: a dodge is a patch now; put it in place of the solution file and run `cargo kata dodge record <suite>/{kata} {name} --claim …`"
+        ))
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read it: {e}"))
+            .and_then(|text| patch::parse(&text).map_err(|e| format!("not a unified diff: {e}")))
+    };
+    let (claim, caught_by) = match &patch {
+        Ok(p) => parse_header(&p.preamble),
+        Err(_) => (None, Vec::new()),
+    };
+    Dodge {
+        kata: kata.to_string(),
+        name: name.to_string(),
+        file,
+        claim,
+        caught_by,
+        patch,
+    }
+}
+
+/// The dodged text: `dodge`'s patch applied to `solution`, the text of the file it names.
+pub fn dodged(dodge: &Dodge, solution: &str) -> std::result::Result<String, String> {
+    let p = dodge.patch.as_ref().map_err(Clone::clone)?;
+    patch::apply(p, solution).map_err(|e| {
+        format!(
+            "no longer applies to {}: {e}; make the dodge again against the current solution and record it with `cargo kata dodge record`",
+            p.path
+        )
+    })
 }
 
 /// Runs the stage for `suites`; `broken` lists solution packages that did not compile (their
@@ -117,18 +146,28 @@ pub fn stage(
     for suite in suites {
         for d in find(&settings.root, suite) {
             let kata = suite.katas.iter().find(|k| k.id == d.kata);
-            let problem = match (&kata, &d.claim) {
-                _ if d.name.is_empty() => {
-                    Some("a dodge's file name is `<kata>__<name>.rs` (two underscores)".to_string())
-                }
-                (None, _) => Some(format!(
+            let problem = match (&kata, &d.claim, &d.patch) {
+                _ if d.name.is_empty() => Some(
+                    "a dodge's file name is `<kata>__<name>.patch` (two underscores)".to_string(),
+                ),
+                (None, _, _) => Some(format!(
                     "names kata `{}`, which is not in the manifest's suite {}",
                     d.kata, suite.id
                 )),
-                (_, None) => Some(
-                    "its header needs `//! Dodge: <the shortcut, in one sentence>`".to_string(),
-                ),
-                _ => None,
+                (_, _, Err(why)) => Some(why.clone()),
+                (_, _, Ok(p)) if !p.path.starts_with(&format!("solutions/{}/", suite.id)) => {
+                    Some(format!(
+                        "patches {}, which is not a file of solutions/{}/",
+                        p.path, suite.id
+                    ))
+                }
+                (_, None, _) => {
+                    Some("its preamble needs `Dodge: <the shortcut, in one sentence>`".to_string())
+                }
+                (_, _, Ok(p)) => std::fs::read_to_string(settings.root.join(&p.path))
+                    .map_err(|e| format!("cannot read {}: {e}", p.path))
+                    .and_then(|solution| dodged(&d, &solution))
+                    .err(),
             };
             match (problem, kata) {
                 (Some(p), _) => report.push(Stage::Dodges, d.file.clone(), false, p),
@@ -168,15 +207,17 @@ fn swap_each(
     let opts = check::run_options(temp, settings.timeout, vec![]);
     for (suite, kata, dodge) in work {
         let started = Instant::now();
-        let target = temp
-            .join("solutions")
-            .join(&suite.id)
-            .join("src")
-            .join(format!("{}.rs", kata.id));
-        let original = std::fs::read(&target)
+        let Ok(p) = &dodge.patch else { continue };
+        let target = temp.join(&p.path);
+        let original = std::fs::read_to_string(&target)
             .map_err(|e| Error::io(format!("reading {}", target.display()), e))?;
-        let replacement = std::fs::read(root.join(&dodge.file))
-            .map_err(|e| Error::io(format!("reading {}", dodge.file), e))?;
+        let replacement = match dodged(dodge, &original) {
+            Ok(text) => text,
+            Err(why) => {
+                report.push(Stage::Dodges, dodge.file.clone(), false, why);
+                continue;
+            }
+        };
         std::fs::write(&target, replacement)
             .map_err(|e| Error::io(format!("writing {}", target.display()), e))?;
         let verdict = try_dodge(settings, temp, &target_dir, suite, kata, &opts);
@@ -325,10 +366,12 @@ mod tests {
 
     #[test]
     fn the_header_gives_the_claim_and_the_catching_tests() {
-        let text = "//! Dodge: a hand-written struct instead of closures.\n\
-                    //! Caught by: `suite::g::tells_closures`, suite::g::other and x.\n\
-                    pub fn f() {}\n";
-        let (claim, caught) = parse_header(text);
+        let preamble = [
+            "Dodge: a hand-written struct instead of closures.",
+            "Caught by: `suite::g::tells_closures`, suite::g::other and x.",
+            "",
+        ];
+        let (claim, caught) = parse_header(&preamble);
         assert_eq!(
             claim.as_deref(),
             Some("a hand-written struct instead of closures.")
@@ -338,7 +381,7 @@ mod tests {
 
     #[test]
     fn a_header_without_a_dodge_line_has_no_claim() {
-        assert_eq!(parse_header("//! Caught by: t\n"), (None, vec!["t".into()]));
+        assert_eq!(parse_header(&["Caught by: t"]), (None, vec!["t".into()]));
     }
 
     #[test]
@@ -356,8 +399,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let dodges = dir.path().join("solutions/s/dodges");
         std::fs::create_dir_all(&dodges).expect("mkdir");
-        std::fs::write(dodges.join("b__two.rs"), "//! Dodge: two.\n").expect("write");
-        std::fs::write(dodges.join("a__one.rs"), "//! Dodge: one.\n").expect("write");
+        std::fs::write(dodges.join("b__two.patch"), patch_text("two")).expect("write");
+        std::fs::write(dodges.join("a__one.patch"), patch_text("one")).expect("write");
         std::fs::write(dodges.join("notes.md"), "not a dodge").expect("write");
         let suite: Suite = toml::from_str("id = \"s\"\ntitle = \"S\"").expect("suite");
         let found = find(dir.path(), &suite);
@@ -366,7 +409,76 @@ mod tests {
             .map(|d| (d.kata.as_str(), d.name.as_str()))
             .collect();
         assert_eq!(names, [("a", "one"), ("b", "two")]);
-        assert_eq!(found[0].file, "solutions/s/dodges/a__one.rs");
+        assert_eq!(found[0].file, "solutions/s/dodges/a__one.patch");
+        assert_eq!(found[0].claim.as_deref(), Some("one"));
+    }
+
+    fn patch_text(claim: &str) -> String {
+        format!(
+            "Dodge: {claim}\nCaught by: t\n\n{}",
+            patch::create("a\n", "b\n", "solutions/s/src/k.rs")
+        )
+    }
+
+    fn one_kata_suite() -> Suite {
+        toml::from_str(
+            "id = \"s\"\ntitle = \"S\"\n[[kata]]\nid = \"k\"\ntitle = \"K\"\nfile = \"katas/s/src/k.rs\"\ntests = \"suite::k::\"\n",
+        )
+        .expect("suite")
+    }
+
+    fn settings(root: &Path) -> Settings {
+        Settings {
+            root: root.to_path_buf(),
+            color: false,
+            timeout: std::time::Duration::from_secs(1),
+            progress_bar: false,
+        }
+    }
+
+    #[test]
+    fn a_full_copy_dodge_fails_and_says_how_to_make_a_patch() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dodges = dir.path().join("solutions/s/dodges");
+        std::fs::create_dir_all(&dodges).expect("mkdir");
+        std::fs::write(dodges.join("k__copy.rs"), "//! Dodge: x.\n").expect("write");
+        let mut report = Report::default();
+        stage(
+            &settings(dir.path()),
+            &[&one_kata_suite()],
+            &[],
+            &mut report,
+        )
+        .expect("stage runs");
+        assert_eq!(report.failed, 1);
+        assert!(report.checks[0].detail.contains("cargo kata dodge record"));
+    }
+
+    #[test]
+    fn a_patch_that_no_longer_applies_fails_naming_the_file_and_the_hunk() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let src = dir.path().join("solutions/s/src");
+        let dodges = dir.path().join("solutions/s/dodges");
+        std::fs::create_dir_all(&src).expect("mkdir");
+        std::fs::create_dir_all(&dodges).expect("mkdir");
+        // The patch turns "a" into "b", but the solution has moved on to "c".
+        std::fs::write(src.join("k.rs"), "c\n").expect("write");
+        std::fs::write(dodges.join("k__stale.patch"), patch_text("stale.")).expect("write");
+        let mut report = Report::default();
+        stage(
+            &settings(dir.path()),
+            &[&one_kata_suite()],
+            &[],
+            &mut report,
+        )
+        .expect("stage runs");
+        assert_eq!(report.failed, 1, "{:?}", report.checks);
+        let detail = &report.checks[0].detail;
+        assert!(
+            detail.contains("no longer applies to solutions/s/src/k.rs"),
+            "{detail}"
+        );
+        assert!(detail.contains("hunk 1"), "{detail}");
     }
 
     #[test]
@@ -374,7 +486,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let dodges = dir.path().join("solutions/s/dodges");
         std::fs::create_dir_all(&dodges).expect("mkdir");
-        std::fs::write(dodges.join("ghost__shortcut.rs"), "//! Dodge: x.\n").expect("write");
+        std::fs::write(dodges.join("ghost__shortcut.patch"), patch_text("x.")).expect("write");
         let suite: Suite = toml::from_str("id = \"s\"\ntitle = \"S\"").expect("suite");
         let settings = Settings {
             root: dir.path().to_path_buf(),
@@ -387,7 +499,7 @@ mod tests {
         assert_eq!(report.failed, 1);
         assert_eq!(
             report.checks[0].name,
-            "solutions/s/dodges/ghost__shortcut.rs"
+            "solutions/s/dodges/ghost__shortcut.patch"
         );
         assert!(report.checks[0].detail.contains("kata `ghost`"));
     }

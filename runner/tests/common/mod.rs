@@ -15,7 +15,7 @@ pub struct Fixture {
 pub const ADD_STUB: &str = "//! Add two numbers.\n\n/// Adds `a` and `b`.\npub fn add(a: u32, b: u32) -> u32 {\n    todo!(\"add {a} and {b}\")\n}\n";
 pub const ADD_SOLUTION: &str = "//! Add two numbers.\n\n/// Adds `a` and `b`.\npub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n";
 const DOUBLE_STUB: &str = "//! Double a number.\n\n/// Twice `x`.\npub fn double(x: u64) -> u64 {\n    todo!(\"double {x}\")\n}\n";
-const DOUBLE_SOLUTION: &str =
+pub const DOUBLE_SOLUTION: &str =
     "//! Double a number.\n\n/// Twice `x`.\npub fn double(x: u64) -> u64 {\n    x * 2\n}\n";
 
 const MANIFEST: &str = r#"
