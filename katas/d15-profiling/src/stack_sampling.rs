@@ -12,23 +12,36 @@
 //!   frame, i.e. running its own code) and its *total* share (samples where it was anywhere
 //!   on the stack, i.e. it or something it called was running), see [`Share`].
 //!
-//! Rules the tests check:
-//!
-//! - Shares are in tenths of a percent: 1000 means 100.0 %.
-//! - A function that appears several times on one stack (recursion) counts **once** for
-//!   that sample in its total share, so no total share exceeds 1000.
-//! - The self shares of a non-empty profile **sum to exactly 1000**. Rounding each share
-//!   on its own does not guarantee that (three equal thirds round to 333 + 333 + 333), so
-//!   use the largest-remainder method: give each function the floor of its exact share, then
-//!   hand the tenths still missing, one each, to the functions with the largest remainders
-//!   (ties: the smaller name first).
-//! - A total share is rounded to the nearest tenth, halves up.
+//! **The tests check.**
+//! - [`fold_stacks`] writes one line per distinct stack, sorted, each ending in `\n`, and
+//!   nothing for no samples. Checked by `folds_identical_stacks_into_one_counted_line`,
+//!   `folds_a_larger_profile`, `folding_no_samples_gives_no_lines`.
+//! - Shares are in tenths of a percent: 1000 means 100.0 %; a function's self and total shares
+//!   are exact on small profiles. Checked by `gives_each_function_its_self_and_total_share`.
+//! - A function that appears several times on one stack (recursion) counts **once** for that
+//!   sample in its total share, so no total share exceeds 1000. Checked by
+//!   `a_recursive_function_counts_once_per_sample_in_its_total`,
+//!   `self_shares_sum_to_100_percent_and_totals_stay_within_it`.
+//! - The self shares of a non-empty profile **sum to exactly 1000**. Rounding each share on
+//!   its own does not guarantee that (three equal thirds round to 333 + 333 + 333), so use the
+//!   largest-remainder method: give each function the floor of its exact share, then hand the
+//!   tenths still missing, one each, to the functions with the largest remainders (ties: the
+//!   smaller name first). Checked by `rounded_self_shares_still_add_up_to_100_percent`,
+//!   `the_missing_tenths_go_to_the_largest_remainders`,
+//!   `self_shares_sum_to_100_percent_and_totals_stay_within_it`.
+//! - A total share is the exact share rounded to the nearest tenth, halves up: 2 samples of 3
+//!   are 667 (not 666), 1 of 16 is 63 (62.5 rounded up, not cut off or rounded to even).
+//!   Checked by `a_total_share_is_rounded_to_the_nearest_tenth_halves_up`,
+//!   `every_total_share_is_its_exact_share_rounded_half_up`.
 //! - [`SampleReport::shares`] lists every function seen, most self share first (then most
-//!   total share, then by name); [`SampleReport::share`] of a function never seen is 0 / 0.
+//!   total share, then by name); [`SampleReport::share`] of a function never seen is 0 / 0;
+//!   no samples give an empty report. Checked by
+//!   `gives_each_function_its_self_and_total_share`, `a_function_never_sampled_has_no_share`,
+//!   `no_samples_give_an_empty_report`.
 //! - A stack with no frames is [`SampleError::EmptyStack`]; a frame name that is empty or
 //!   contains `;` or whitespace would break the folded format and is
-//!   [`SampleError::BadFrame`].
-//!
+//!   [`SampleError::BadFrame`], from both functions. Checked by `refuses_an_empty_stack`,
+//!   `refuses_a_frame_that_would_break_the_folded_format`.
 //! **Why.** A tracing profiler pays on every call; a sampling profiler looks at the stack a
 //! few hundred times a second and pays almost nothing, which is why it is the one you can
 //! run in production. The price is statistics: a function that runs between two samples
@@ -38,10 +51,6 @@
 //! samplers are `perf` (Linux), Instruments/`sample` (macOS) and `cargo flamegraph`, which
 //! wraps them; all of them go through the folded format this kata writes, so you can feed
 //! your output to `inferno-flamegraph` or `flamegraph.pl`.
-//!
-//! **The tests check** exact folded output (and an insta snapshot), exact shares on small
-//! profiles, recursion, the sum-to-100 rule and unseen functions (proptest), and the typed
-//! errors.
 
 /// A sample that cannot be folded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
