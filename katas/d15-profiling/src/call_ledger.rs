@@ -23,8 +23,26 @@
 //! in std; the events come from instrumentation (a macro, a guard, or the `tracing`
 //! crate's spans), and the clock is injected so the ledger can be tested on exact numbers.
 //!
-//! **The tests check** flat and nested calls, direct and mutual recursion, the typed
-//! errors, and the rendered table (insta snapshot).
+//! **The tests check.**
+//! - `tottime` excludes the time spent in children (their whole elapsed time, grandchildren
+//!   included) and `cumtime` includes it; repeated calls add up. Checked by
+//!   `splits_each_function_time_into_its_own_and_its_children`,
+//!   `a_grandchild_is_not_its_grandparent_own_time`.
+//! - Direct and mutual recursion: every call adds to `ncalls` and `tottime`, only the
+//!   outermost active call of a function adds to `cumtime`. Checked by
+//!   `counts_a_recursive_function_once_in_cumtime`,
+//!   `counts_mutual_recursion_once_per_outermost_call`.
+//! - On any well-nested call tree the `tottime`s add up to the whole run and no `cumtime`
+//!   exceeds it. Checked by `own_times_add_up_to_the_run_and_no_cumtime_exceeds_it`.
+//! - [`Profiler::stats`] lists most `cumtime` first, ties by name; an unused profiler reports
+//!   nothing. Checked by `sorts_by_cumtime_then_by_name`, `an_unused_profiler_reports_nothing`.
+//! - The typed errors: `ExitWithoutEnter`; `Mismatched` naming both calls, which changes
+//!   nothing (the calls still close normally afterwards); `StillOpen` naming the innermost
+//!   open call. Checked by `refuses_an_exit_with_no_call_open`,
+//!   `refuses_an_exit_of_a_call_that_is_not_the_innermost_and_changes_nothing`,
+//!   `refuses_stats_while_a_call_is_open`.
+//! - [`render`] prints the table laid out as its doc says. Checked by
+//!   `renders_the_stats_as_a_table`.
 
 use std::time::Duration;
 

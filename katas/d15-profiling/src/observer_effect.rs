@@ -11,7 +11,7 @@
 //!   `profile` module subtracts its calibrated bias: `measured - calls × per_call`, and
 //!   zero rather than a negative time when the cost estimate exceeds the measurement.
 //!
-//! Rules the tests check: the median of the *ratios*, not the ratio of the means or of the
+//! Rules: the median of the *ratios*, not the ratio of the means or of the
 //! medians; an empty input is [`OverheadError::NoSamples`]; lists of different lengths are
 //! [`OverheadError::LengthMismatch`]; an unprofiled run of zero time is
 //! [`OverheadError::ZeroBaseline`] (a ratio to nothing means nothing). A ratio below 1 is
@@ -29,9 +29,25 @@
 //! wraps; the bench `profiling` in the solution crate measures it on a simple loop. All
 //! timings in this kata are *supplied*, so the tests are exact.
 //!
-//! **The tests check** exact ratios on small data, an outlier pair, unpaired data that a
-//! ratio of medians gets wrong, the typed errors, scale invariance (proptest), and
-//! `calibrated`.
+//! **The tests check.**
+//! - The result is the median of the per-pair ratios `profiled[i] / unprofiled[i]`, the mean
+//!   of the two middle ratios for an even count; one disturbed run hardly moves it; each run is
+//!   compared with its own twin (not the ratio of the means or of the medians); a ratio below
+//!   1 is allowed. Checked by `gives_the_ratio_of_profiled_to_unprofiled_time`,
+//!   `takes_the_mean_of_the_two_middle_ratios_of_an_even_count`, `ignores_one_disturbed_run`,
+//!   `compares_each_run_with_its_own_twin`, `allows_a_profiled_run_that_came_out_faster`.
+//! - Durations are compared at full precision: runs shorter than a millisecond keep their
+//!   ratio (750 µs against 500 µs is 1.5). Checked by
+//!   `keeps_the_fraction_of_runs_shorter_than_a_millisecond`.
+//! - The median lies between the smallest and largest pair ratio and does not change when
+//!   every run is scaled by the same factor. Checked by
+//!   `the_ratio_lies_between_the_smallest_and_largest_pair_and_ignores_units`.
+//! - An empty input is [`OverheadError::NoSamples`], lists of different lengths
+//!   [`OverheadError::LengthMismatch`], a zero unprofiled run [`OverheadError::ZeroBaseline`]
+//!   with its index. Checked by `refuses_runs_that_cannot_be_paired`.
+//! - [`calibrated`] subtracts `calls × per_call` and gives zero when that cost exceeds the
+//!   measurement, including a cost too large to compute (no overflow panic). Checked by
+//!   `calibration_removes_the_profiler_cost_per_call`.
 
 use std::time::Duration;
 

@@ -11,7 +11,7 @@
 //!   with no reserve, and returns each capacity the string passes through (every time its
 //!   capacity changes, the new capacity, in order; nothing for an empty result).
 //!
-//! Rules the tests check: `join_words` equals `[&str]::join` for any input, its result's
+//! Rules: `join_words` equals `[&str]::join` for any input, its result's
 //! capacity equals its length, and it allocates once. Lengths are in **bytes** (`str::len`),
 //! not characters: `"日本"` is 2 characters and 6 bytes. The naive build of 50,000 words
 //! changes capacity only a few dozen times at most, each time to a larger capacity.
@@ -30,8 +30,20 @@
 //! `profiling` in the solution crate measures `+` in a loop, `push_str`, `with_capacity` and
 //! `concat`, and counts their allocations.
 //!
-//! **The tests check** the joined text (rstest, and proptest against `join`), the number
-//! of allocations with a counting global allocator, multibyte words, and the capacity steps.
+//! **The tests check.**
+//! - `join_words` equals `[&str]::join` for any input (separator between words only).
+//!   Checked by `joins_the_words_with_the_separator`,
+//!   `agrees_with_std_join_and_allocates_at_most_once`.
+//! - It allocates exactly once for a non-empty result and never for an empty one, with
+//!   capacity equal to length (counting global allocator). Checked by
+//!   `allocates_exactly_once_for_many_words`, `allocates_nothing_for_an_empty_result`,
+//!   `agrees_with_std_join_and_allocates_at_most_once`.
+//! - Lengths are bytes, not characters. Checked by `sizes_multibyte_words_in_bytes`.
+//! - `capacity_steps` notes every capacity change of a real `String`, separators included,
+//!   few and growing for 50,000 words, none for an empty build. Checked by
+//!   `notes_every_capacity_change_including_those_a_separator_causes`,
+//!   `the_naive_build_reallocates_a_few_times_not_once_per_word`,
+//!   `the_capacity_steps_come_from_real_reallocations`, `an_empty_build_has_no_capacity_steps`.
 
 /// The words joined by `sep`, built with a single allocation.
 pub fn join_words<'a, I>(_words: I, sep: &str) -> String

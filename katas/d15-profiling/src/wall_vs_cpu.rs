@@ -6,7 +6,7 @@
 //! inclusive wall and CPU time to that name; [`DualProfiler::report`] lists every name with
 //! its calls and both times (see [`FnTimes`]), sorted by the clock you choose.
 //!
-//! Rules the tests check:
+//! Rules:
 //!
 //! - `profile` returns the closure's value; a call nested in another counts in both.
 //! - `report(by)` sorts by the chosen clock, most first; ties by name.
@@ -26,8 +26,23 @@
 //! `GetThreadTimes` (Windows). Here both clocks are injected through the [`Clocks`] trait, so
 //! a test can simulate a network wait (the wall clock moves, the CPU clock does not).
 //!
-//! **The tests check** both figures on a simulated "network call plus heavy math"
-//! program, the two orderings, nesting, repeated calls and a clock going backwards.
+//! **The tests check.**
+//! - Each call's wall and CPU time, read on their own clocks, on a simulated "network call
+//!   plus heavy math" program; `waiting` is wall minus CPU, zero when CPU exceeds wall.
+//!   Checked by `reports_wall_and_cpu_time_for_each_call`,
+//!   `waiting_is_the_wall_time_spent_off_the_cpu`,
+//!   `waiting_is_zero_when_cpu_time_exceeds_wall_time`.
+//! - `report(by)` sorts by the chosen clock (the wall clock blames the wait, the CPU clock the
+//!   work), ties by name; an unused profiler reports nothing. Checked by
+//!   `the_chosen_clock_decides_what_looks_slowest`, `breaks_ties_by_name`,
+//!   `an_unused_profiler_reports_nothing`.
+//! - `profile` returns the closure's value; repeated calls add up and a nested call counts in
+//!   both. Checked by `returns_the_value_of_the_profiled_call`,
+//!   `adds_up_repeated_calls_and_counts_nested_ones_in_both`.
+//! - Either clock going backwards makes `report` fail with `WentBackwards` naming that clock
+//!   and the first call that saw it, even after later good calls. Checked by
+//!   `a_clock_that_goes_backwards_is_reported`, `a_wall_clock_that_goes_backwards_is_reported_too`,
+//!   `a_backwards_clock_is_still_reported_after_good_calls`.
 
 use std::time::Duration;
 

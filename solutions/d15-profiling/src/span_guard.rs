@@ -7,7 +7,7 @@
 //! - [`Span`] is a guard: [`Span::enter`] reads the clock, and dropping the span records
 //!   its name and duration into a [`Registry`]. [`timed`] runs a closure inside a span.
 //!
-//! Rules the tests check: a span records when it is dropped, on *every* way out of its
+//! Rules: a span records when it is dropped, on *every* way out of its
 //! scope: a normal end, an early `return` or `?`, and a panic unwinding through it. A span
 //! dropped during a panic is recorded with `unwound: true`, any other with `unwound: false`.
 //! Nested spans record the inner one first (it is dropped first). A span needs a name:
@@ -22,8 +22,25 @@
 //! on every exit path, including unwinding. This is how the `tracing` crate's span guards
 //! work. The clock is injected, so tests check exact durations.
 //!
-//! **The tests check** the returned values and durations, drop order, early returns, a
-//! panicking body under `std::panic::catch_unwind`, and the empty-name panic.
+//! **The tests check.**
+//! - [`time_it`] returns the closure's value and the clock's advance while it ran (zero if
+//!   the clock did not move). Checked by
+//!   `time_it_returns_the_value_and_the_time_the_closure_took`,
+//!   `time_it_of_a_closure_that_takes_no_time_is_zero`.
+//! - A span records only when dropped, with its exact duration; nested spans record the
+//!   inner one first; [`timed`] returns the closure's value and leaves one record; the
+//!   registry totals by name. Checked by `a_span_records_when_it_goes_out_of_scope`,
+//!   `nested_spans_record_the_inner_one_first`,
+//!   `timed_records_the_span_of_a_closure_and_returns_its_value`,
+//!   `the_registry_totals_every_span_of_a_name`.
+//! - A span records on every way out: an early `?`, and a panic unwinding through it (with
+//!   `timed` or a bare [`Span`]), marked `unwound: true` while a normal drop is `false`; the
+//!   panic goes on to the caller. Checked by
+//!   `a_span_records_an_early_return_through_the_question_mark`,
+//!   `a_span_records_even_when_the_body_panics`,
+//!   `spans_unwound_by_a_panic_record_inner_first_and_marked_unwound`.
+//! - An empty name panics with "a span needs a name". Checked by
+//!   `a_span_with_an_empty_name_is_refused`.
 
 use std::cell::RefCell;
 use std::time::Duration;
