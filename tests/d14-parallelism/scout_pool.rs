@@ -134,3 +134,51 @@ fn keeps_input_order_when_later_scouts_finish_first() {
          arrives"
     );
 }
+
+#[rstest]
+#[case::first_name_slow_on_two_threads(6, 2, 0)]
+#[case::first_name_slow_on_three_threads(7, 3, 0)]
+#[case::second_name_slow(6, 2, 1)]
+#[case::a_middle_name_slow(9, 3, 4)]
+fn a_free_worker_takes_the_next_name_while_one_name_is_slow(
+    #[case] names: usize,
+    #[case] pool_size: usize,
+    #[case] slow: usize,
+) {
+    // The scout of `slow` only returns once every other name has been scouted: the other
+    // workers must go on taking names while one of them waits on the slow one.
+    let got = super::guarded(
+        &format!(
+            "scout_all blocked: the scout of name {slow} waits until the other {} names are \
+             scouted, and they never were. Names dealt out up front (in chunks or by stride) \
+             stay stuck behind a slow one while other workers idle: keep one shared queue \
+             (an AtomicUsize index, a Mutex around an iterator) from which every free worker \
+             takes the next name",
+            names - 1
+        ),
+        move || {
+            let done = Mutex::new(0_usize);
+            let changed = Condvar::new();
+            let names: Vec<usize> = (0..names).collect();
+            scout_all(&names, pool_size, |&i| {
+                let mut done_count = done.lock().unwrap_or_else(|e| e.into_inner());
+                if i == slow {
+                    while *done_count + 1 < names.len() {
+                        done_count = changed.wait(done_count).unwrap_or_else(|e| e.into_inner());
+                    }
+                } else {
+                    *done_count += 1;
+                    changed.notify_all();
+                }
+                i + 100
+            })
+        },
+    );
+    let expected: Vec<usize> = (0..names).map(|i| i + 100).collect();
+    assert_eq!(
+        got,
+        Ok(expected),
+        "scout_all over {names} names on {pool_size} threads must still return every result \
+         in input order"
+    );
+}
