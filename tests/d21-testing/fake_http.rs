@@ -172,6 +172,37 @@ async fn retries_a_500_once_then_reports_a_server_error() {
     );
 }
 
+#[rstest]
+#[case::a_single_attempt(500, 1, 1)]
+#[case::three_attempts_of_a_502(502, 3, 3)]
+#[case::zero_attempts_still_make_one_request(504, 0, 1)]
+#[tokio::test]
+async fn makes_as_many_requests_as_the_config_allows_on_5xx(
+    #[case] status: u16,
+    #[case] configured: u32,
+    #[case] requests: u32,
+) {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/7"))
+        .respond_with(ResponseTemplate::new(status))
+        .expect(u64::from(requests))
+        .mount(&server)
+        .await;
+    let config = ApiConfig {
+        attempts: configured,
+        ..quick()
+    };
+
+    let got = fetch(server.uri(), 7, Some(config)).await;
+
+    assert!(
+        matches!(got, Err(ApiError::Server { status: s, attempts }) if s == status && attempts == requests),
+        "with ApiConfig::attempts = {configured} and a server that always answers {status}, \
+         the client must make {requests} request(s) (at least one) and report \
+         Server {{ status: {status}, attempts: {requests} }}, got {got:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_retry_after_a_503_can_succeed() {
     let server = MockServer::start().await;
@@ -239,6 +270,8 @@ async fn a_slow_server_is_a_timeout_error() {
                 .set_body_json(ada_json())
                 .set_delay(Duration::from_secs(60)),
         )
+        // One request: a timeout is not retried (checked when the server is dropped).
+        .expect(1)
         .mount(&server)
         .await;
 
@@ -282,5 +315,33 @@ fn an_invalid_base_url_is_refused_before_any_request(#[case] base_url: &str) {
     assert!(
         matches!(&got, Err(ApiError::InvalidBaseUrl(url)) if url == base_url),
         "{base_url:?} is not an http:// URL: expected InvalidBaseUrl naming it, got {got:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_timeout_covers_a_body_that_never_finishes() {
+    // A hand-made server: it sends a complete head and the first byte of a 100-byte body,
+    // then holds the connection open without another byte (until the test ends).
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let address = listener.local_addr().expect("the port has an address");
+    let (done, hold) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{");
+            let _ = hold.recv_timeout(GUARD);
+        }
+    });
+
+    let got = fetch(format!("http://{address}"), 7, Some(quick())).await;
+    drop(done);
+
+    assert!(
+        matches!(got, Err(ApiError::Timeout)),
+        "a server that sent its head and then stalled in the body must end in Timeout after \
+         ApiConfig::timeout: the timeout bounds the whole request, body included (ureq's \
+         timeout_global), not only the wait for the head; got {got:?}"
     );
 }

@@ -29,9 +29,25 @@
 //!   [`ApiError::Server`] with the last status and the number of attempts.
 //! - No answer within [`ApiConfig::timeout`]: [`ApiError::Timeout`], not retried.
 //!
-//! **The tests check** the path and headers the server received, each status mapping, the
-//! number of requests on a 500, the parse error, and the timeout against a server
-//! configured to answer late.
+//! **The tests check.**
+//! - the path and headers the server received, and the parsed user; one trailing `/` of
+//!   `base_url` is ignored. Checked by `fetches_and_parses_a_user`,
+//!   `sends_the_path_and_headers_the_api_expects`,
+//!   `ignores_one_trailing_slash_in_the_base_url`.
+//! - each status mapping: 404 is `NotFound`, another 4xx is `UnexpectedStatus` after one
+//!   request, a bad 200 body is `Parse`. Checked by `maps_404_to_not_found`,
+//!   `does_not_retry_other_client_errors`, `malformed_json_is_a_parse_error`.
+//! - a 5xx is retried until `ApiConfig::attempts` requests were made (at least one), counted
+//!   by the server, and a retry can succeed. Checked by
+//!   `retries_a_500_once_then_reports_a_server_error`,
+//!   `makes_as_many_requests_as_the_config_allows_on_5xx`,
+//!   `a_retry_after_a_503_can_succeed`.
+//! - a server slower than `ApiConfig::timeout` is `Timeout` after one request (not retried),
+//!   and the timeout covers the whole request, a body that stalls included. Checked by
+//!   `a_slow_server_is_a_timeout_error`, `the_timeout_covers_a_body_that_never_finishes`.
+//! - nobody listening is `Transport`; a base URL that is not `http://host` is refused with
+//!   no request. Checked by `a_closed_port_is_a_transport_error`,
+//!   `an_invalid_base_url_is_refused_before_any_request`.
 
 use std::time::Duration;
 
