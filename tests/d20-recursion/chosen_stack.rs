@@ -113,13 +113,14 @@ fn an_overflow_on_the_chosen_stack_still_kills_the_process() {
     expect_process_killed(
         module_path!(),
         "an_overflow_on_the_chosen_stack_still_kills_the_process",
-        "a 10,000-level recursion (over 1 KiB a frame) inside run_with_stack(256 KiB)",
+        "a 1,000-level recursion (over 1 KiB a frame) inside run_with_stack(256 KiB)",
         || {
-            let got = run_with_stack(256 * 1024, || deep_recursion(10_000));
+            let got = run_with_stack(256 * 1024, || deep_recursion(1_000));
             panic!(
-                "run_with_stack(256 KiB, 10,000 levels of 1 KiB) came back with {got:?}: that \
-                 recursion needs over 10 MiB, so the thread must really have the small stack asked \
-                 for, and overflowing it is no Result: the process dies"
+                "run_with_stack(256 KiB, 1,000 levels of 1 KiB) came back with {got:?}: that \
+                 recursion needs over 1 MiB, less than the 2 MiB default but four times the 256 \
+                 KiB asked for, so the thread must really have the stack asked for (not the \
+                 default, not a bigger one), and overflowing it is no Result: the process dies"
             );
         },
     );
