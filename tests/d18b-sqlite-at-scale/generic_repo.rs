@@ -280,6 +280,91 @@ fn values_are_bound_not_pasted_into_the_sql() {
     );
 }
 
+#[test]
+fn no_value_and_no_id_is_ever_pasted_into_the_sql() {
+    let conn = database();
+    let repo = table::<Quest>(&conn);
+    let quest = Quest {
+        title: "Zebulon's quest".into(),
+        order: 424_242,
+        reward: Some(0.125),
+    };
+    start_trace(&conn);
+    let id = repo.insert(&quest).expect("insert must succeed");
+    let _ = repo.get(987_654);
+    let _ = repo.update(987_654, &quest);
+    let _ = repo.delete(987_654);
+    let _ = repo.all();
+    let trace = stop_trace(&conn);
+    let pasted: Vec<&str> = trace
+        .sql()
+        .into_iter()
+        .filter(|sql| {
+            ["Zebulon", "424242", "0.125", "987654"]
+                .iter()
+                .any(|value| sql.contains(value))
+        })
+        .collect();
+    assert!(
+        pasted.is_empty() && trace.runs.len() >= 5,
+        "the repository ran {:?}; these carry a value or an id in their SQL text: {pasted:?}. \
+         Only identifiers are formatted into the SQL; values and ids are bound parameters",
+        trace.sql()
+    );
+    assert_eq!(
+        repo.get(id).expect("get"),
+        Some(quest),
+        "the quest round-trips"
+    );
+}
+
+#[test]
+fn all_orders_by_id_even_when_sqlite_returns_unordered_rows_backwards() {
+    let conn = database();
+    let repo = table::<Warrior>(&conn);
+    let ids: Vec<i64> = (0..5)
+        .map(|power| {
+            repo.insert(&Warrior {
+                name: format!("w{power}"),
+                power,
+            })
+            .expect("insert")
+        })
+        .collect();
+    // SQLite's switch for finding queries that rely on an order they never asked for.
+    conn.execute_batch("PRAGMA reverse_unordered_selects = ON")
+        .expect("pragma");
+    let got: Vec<i64> = repo
+        .all()
+        .expect("all")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        got, ids,
+        "with PRAGMA reverse_unordered_selects SQLite returns rows of a query without ORDER BY \
+         backwards: `all` promises id order, so its SELECT must say ORDER BY id"
+    );
+}
+
+#[test]
+fn create_table_again_keeps_the_table_and_its_rows() {
+    let conn = database();
+    let repo = table::<Warrior>(&conn);
+    let id = repo.insert(&arjuna()).expect("insert");
+    let again = repo.create_table();
+    assert!(
+        again.is_ok(),
+        "create_table on an existing table failed with {again:?}: create it only if it is \
+         missing (CREATE TABLE IF NOT EXISTS)"
+    );
+    assert_eq!(
+        repo.all().expect("all"),
+        [(id, arjuna())],
+        "create_table must never drop or empty an existing table"
+    );
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
