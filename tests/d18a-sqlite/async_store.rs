@@ -308,3 +308,128 @@ async fn opening_a_file_in_a_missing_directory_is_an_error() {
         result.err()
     );
 }
+
+/// Which store operation a test holds up behind another connection's lock.
+#[derive(Debug, Clone, Copy)]
+enum Operation {
+    Open,
+    InsertMany,
+    Count,
+    DeepCount,
+    StreamNames,
+}
+
+#[rstest::rstest]
+#[case::open(Operation::Open)]
+#[case::insert_many(Operation::InsertMany)]
+#[case::count(Operation::Count)]
+#[case::deep_count(Operation::DeepCount)]
+#[case::stream_names(Operation::StreamNames)]
+fn every_operation_waits_for_a_lock_off_the_callers_thread(#[case] operation: Operation) {
+    use std::future::Future;
+    use std::pin::Pin;
+    use tokio_test::assert_pending;
+
+    let dir = super::temp_dir();
+    let path = dir.path().join("async.db");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    let store = match operation {
+        Operation::Open => None,
+        _ => {
+            let store = runtime.block_on(open_store(&dir));
+            runtime
+                .block_on(guarded(
+                    "insert_many",
+                    store.insert_many(vec![("Arjuna".into(), 1.0)]),
+                ))
+                .expect("seed one warrior");
+            Some(store)
+        }
+    };
+    let blocker = Connection::open(&path).expect("second connection");
+    blocker
+        .execute_batch("BEGIN EXCLUSIVE")
+        .expect("take the exclusive lock");
+
+    // Inside the runtime's context but on this thread: the first poll must hand the work
+    // to the database thread and return Pending; waiting for the lock here would block
+    // every task of a current-thread runtime.
+    let _context = runtime.enter();
+    type Work = Pin<Box<dyn Future<Output = Result<(), AsyncError>>>>;
+    let work: Work = match (operation, store) {
+        (Operation::Open, _) => {
+            let path = path.clone();
+            Box::pin(async move { AsyncStore::open(&path).await.map(drop) })
+        }
+        (Operation::InsertMany, Some(store)) => Box::pin(async move {
+            store
+                .insert_many(vec![("Karna".into(), 2.0)])
+                .await
+                .map(drop)
+        }),
+        (Operation::Count, Some(store)) => Box::pin(async move { store.count().await.map(drop) }),
+        (Operation::DeepCount, Some(store)) => {
+            Box::pin(async move { store.deep_count(10).await.map(drop) })
+        }
+        (Operation::StreamNames, Some(store)) => {
+            let mut names = store.stream_names(1).expect("stream_names(1) should start");
+            Box::pin(async move {
+                match names.recv().await {
+                    Some(Ok(_)) => Ok(()),
+                    Some(Err(error)) => Err(error),
+                    None => Err(AsyncError::Closed),
+                }
+            })
+        }
+        (_, None) => unreachable!("the store was opened for every operation but open"),
+    };
+    let mut work = tokio_test::task::spawn(work);
+    assert_pending!(
+        work.poll(),
+        "{operation:?} finished inside its first poll although another connection holds the \
+         file's lock: it waited for the lock (or failed) on the caller's thread. Every \
+         database call, opening and creating the schema included, belongs on the database \
+         thread; the async method only awaits the reply"
+    );
+    blocker.execute_batch("COMMIT").expect("release the lock");
+    let done = runtime.block_on(guarded("the operation after the lock was released", work));
+    assert!(
+        done.is_ok(),
+        "{operation:?} failed once the lock was released: {done:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_channel_holds_at_most_the_requested_capacity() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    let names = store.stream_names(3).expect("a stream of capacity 3");
+    assert_eq!(
+        names.max_capacity(),
+        3,
+        "stream_names(3) returned a channel that holds {} rows: the channel bounds how far \
+         the database thread reads ahead of the consumer, so it holds exactly `capacity`",
+        names.max_capacity()
+    );
+}
+
+#[tokio::test]
+async fn insert_many_is_one_transaction() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    let path = dir.path().join("async.db");
+    let before = super::commits_recorded(&path);
+    let rows: Vec<(String, f64)> = (0..10).map(|i| (format!("w{i}"), 1.0)).collect();
+    guarded("insert_many", store.insert_many(rows))
+        .await
+        .expect("insert 10 rows");
+    let made = super::commits_recorded(&path).wrapping_sub(before);
+    assert_eq!(
+        made, 1,
+        "insert_many of 10 rows committed {made} write transactions: the batch is one \
+         transaction, committed once"
+    );
+}
