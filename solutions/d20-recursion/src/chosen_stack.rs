@@ -18,16 +18,24 @@
 //! budget. And a stack overflow is not a panic: on the thread you chose, it still aborts
 //! the whole process, and no `Result` comes back (the tests show it).
 //!
-//! **The rules the tests check.**
+//! **The tests check.**
 //! - The closure runs on a new thread (it may borrow from the caller: use
 //!   `std::thread::scope` and `Builder::spawn_scoped`), and its value comes back in `Ok`.
-//! - A stack of 64 MiB fits a recursion that needs more than 10 MiB.
+//!   Checked by `returns_the_closures_value`, `the_closure_may_borrow_from_the_caller`,
+//!   `runs_the_closure_on_another_thread`.
+//! - A stack of 64 MiB fits a recursion that needs more than 10 MiB. Checked by
+//!   `a_64_mib_stack_fits_a_recursion_that_needs_more_than_10_mib`.
 //! - A panic in the closure becomes `StackError::Panicked` with the panic's message: the
 //!   payload if it is a `&str` or a `String`, otherwise the text
-//!   `a panic with a non-string payload`.
-//! - A thread that cannot be started (the OS refuses the stack) is `StackError::Spawn`
-//!   with the size asked for and the I/O error.
-//! - A recursion too deep for the stack you chose kills the process.
+//!   `a panic with a non-string payload`. Checked by
+//!   `a_panic_becomes_a_typed_error_with_its_message`, `a_static_str_panic_keeps_its_message`,
+//!   `a_panic_without_a_text_is_still_reported`.
+//! - A thread that cannot be started (the OS refuses the stack) is `StackError::Spawn` with
+//!   the size asked for and the I/O error (tested on Linux only, where an exabyte of stack is
+//!   refused). Checked by `a_stack_the_os_refuses_is_a_spawn_error`.
+//! - The thread gets the stack asked for, no bigger: a recursion needing over 1 MiB (less than
+//!   the 2 MiB default) overflows a 256 KiB stack and kills the process. Checked by
+//!   `an_overflow_on_the_chosen_stack_still_kills_the_process`.
 
 use std::any::Any;
 

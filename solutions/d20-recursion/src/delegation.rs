@@ -14,15 +14,31 @@
 //! mutable-default-argument trap has no Rust twin: pass `&mut Vec<String>` down the calls
 //! explicitly, and keep the public function a thin wrapper that creates it.
 //!
-//! **The rules the tests check.**
-//! - Only **string** values under `"user_email"` count; a number, `null` or container
-//!   there is skipped (but still searched).
-//! - The value under `"user_email"` is searched too: `{"user_email": {"user_email": "x"}}`
-//!   gives `["x"]`.
+//! **The tests check.**
+//! - Emails are found at the root, two objects down, inside arrays and fifteen levels deep.
+//!   Checked by `finds_the_emails_of_the_articles_webhook_payload`, `finds_an_email_at_the_root`,
+//!   `finds_an_email_buried_fifteen_levels_deep`.
+//! - Only **string** values under `"user_email"` count; a number, `null` or container there is
+//!   skipped (but still searched), and the value under `"user_email"` is searched too:
+//!   `{"user_email": {"user_email": "x"}}` gives `["x"]`. Checked by `only_string_values_count`,
+//!   `the_value_under_the_key_is_searched_too`.
+//! - An email is the string value itself (an escaped quote in it included), found by walking
+//!   the `Value`: JSON text inside another string is not a key, nor is `"user_emails"`.
+//!   Checked by `an_email_is_the_string_value_not_text_that_looks_like_one`.
 //! - Document order: keys in the order they appear in the text (the crate is built with
 //!   serde_json's `preserve_order`, so a `Map` keeps that order), array items in order.
-//! - Every occurrence counts: the same address found twice is listed twice.
-//! - A scalar document has no emails.
+//!   Checked by `keeps_document_order_not_alphabetical_order`.
+//! - Every occurrence counts: the same address found twice is listed twice. Checked by
+//!   `the_same_email_twice_is_listed_twice`.
+//! - A scalar document, or one without the key, has no emails. Checked by
+//!   `a_document_without_the_key_has_no_emails`.
+//! - One list is created by the public function and passed down as `&mut Vec<String>`: for 64
+//!   emails the walk makes the 64 string clones and the few allocations of one growing `Vec`,
+//!   not a `Vec` per level returned and appended upwards (counting global allocator). Checked
+//!   by `one_list_is_passed_down_not_one_per_level`.
+//!
+//! **Not checked.** That the walk is recursive: an explicit stack gives the same answers (it is
+//! kata 2's subject).
 
 use serde_json::Value;
 

@@ -21,21 +21,34 @@
 //! by hand still recurses when it is dropped, printed or compared. This kata's scanners work
 //! on text of any depth.
 //!
-//! **The rules the tests check.**
+//! **The tests check.**
 //! - Only `[` `{` open and `]` `}` close a level, and only outside strings. A string starts
 //!   and ends at an unescaped `"`; inside it a backslash escapes the next character, so
 //!   `"\""` is one string holding a quote, and in `"\\"` the second quote ends the string.
-//!   Anything else (numbers, `:`, `,`, letters) is not checked: this is a shape check, not
-//!   a parser.
+//!   Anything else (numbers, `:`, `,`, letters) is not checked: this is a shape check, not a
+//!   parser. Checked by `counts_the_levels_open_at_once`,
+//!   `an_escaped_backslash_does_not_escape_the_quote_after_it`,
+//!   `the_depth_of_any_serialized_value_is_its_nesting`.
 //! - Errors, with byte offsets counted from 0: a closer with nothing open is
 //!   [`JsonShapeError::UnexpectedClose`]; a closer of the wrong kind (`[}`) is
 //!   [`JsonShapeError::Mismatched`], naming the closer that was expected; text that ends with
 //!   levels open is [`JsonShapeError::Unclosed`] with how many; a string that never ends is
-//!   [`JsonShapeError::UnterminatedString`] with the offset of its opening quote.
-//! - `guard_depth` reports `TooDeep { max, offset }` where `offset` is the byte of the
-//!   bracket that opens level `max + 1`, even if the text is malformed further on: the
-//!   guard stops reading there (that is what makes it cheap on a bomb).
-//! - Both handle a document a million levels deep on a 256 KiB stack.
+//!   [`JsonShapeError::UnterminatedString`] with the offset of its opening quote; the guard
+//!   reports them too. Checked by `malformed_shapes_are_typed_errors`,
+//!   `the_guard_also_refuses_malformed_shapes`.
+//! - `guard_depth` passes a document exactly `max` deep and reports `TooDeep { max, offset }`
+//!   where `offset` is the byte of the bracket that opens level `max + 1`, even if the text is
+//!   malformed further on: the guard stops reading there (that is what makes it cheap on a
+//!   bomb); it agrees with the measured depth on any short text. Checked by
+//!   `a_document_exactly_max_deep_passes_the_guard`, `one_level_more_than_max_is_refused`,
+//!   `stops_reading_at_the_limit_even_if_the_rest_is_malformed`,
+//!   `the_guard_agrees_with_the_measured_depth`,
+//!   `the_too_deep_message_names_the_limit_and_the_offset`.
+//! - Depths that serde_json refuses to parse are measured. Checked by
+//!   `measures_depths_that_serde_json_refuses_to_parse`.
+//! - Both handle a document a million levels deep on a 256 KiB stack. Checked by
+//!   `measures_a_million_levels_on_a_256_kib_stack`,
+//!   `refuses_a_million_level_bomb_at_the_first_bracket_past_the_limit`.
 
 /// Why a document's shape was refused. Offsets are byte offsets into the text, from 0.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

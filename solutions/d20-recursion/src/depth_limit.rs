@@ -13,20 +13,25 @@
 //! the middle of your work. A budget you pass down yourself belongs to this walk only, is
 //! checked before the frame is taken, and produces a typed error you can match.
 //!
-//! **The rules the tests check.**
-//! - Depth is counted as kata 3's `nesting_depth` counts it: a scalar is at depth 0, the
-//!   root array or object is level 1, a container inside it level 2, and so on.
-//! - The walk fails exactly when the value's nesting depth exceeds `max_depth`: a value
-//!   exactly `max_depth` deep succeeds.
-//! - The error is `DepthError { max_depth, path }` where `path` is the JSON Pointer
-//!   (RFC 6901) of the first container, in document order, that would be level
-//!   `max_depth + 1`: `""` for the root, then `/` and the key or array index for each step
-//!   down, with `~` written `~0` and `/` written `~1` inside a key
-//!   (`{"a/b": [{…}]}` gives `/a~1b/0`).
+//! **The tests check.**
+//! - Within the budget the walk returns the same emails as `extract_emails`. Checked by
+//!   `a_value_within_the_budget_gives_its_emails`.
+//! - Depth is counted as kata 3's `nesting_depth` counts it: a scalar is at depth 0, the root
+//!   array or object is level 1, a container inside it level 2, and so on. The walk fails
+//!   exactly when the value's nesting depth exceeds `max_depth`: a value exactly `max_depth`
+//!   deep succeeds. Checked by `a_value_exactly_max_deep_passes`,
+//!   `a_scalar_fits_a_budget_of_zero`, `fails_exactly_when_the_value_is_deeper_than_the_budget`.
+//! - The error is `DepthError { max_depth, path }` where `path` is the JSON Pointer (RFC 6901)
+//!   of the first container, in document order, that would be level `max_depth + 1`: `""` for
+//!   the root, then `/` and the key or array index for each step down, with `~` written `~0`
+//!   and `/` written `~1` inside a key (`{"a/b": [{…}]}` gives `/a~1b/0`). Checked by
+//!   `names_the_first_container_past_the_budget`,
+//!   `reports_the_first_too_deep_container_in_document_order`,
+//!   `escapes_slash_and_tilde_in_keys`.
 //! - Its message reads `the value nests deeper than {max_depth} levels at {path:?}` (with
-//!   `{path:?}` the pointer in quotes).
-//! - The walk must stop there: on a value 100,000 levels deep with a budget of 64 it runs on
-//!   a 256 KiB stack.
+//!   `{path:?}` the pointer in quotes). Checked by `the_message_names_the_budget_and_the_path`.
+//! - The walk must stop there: on a value 100,000 levels deep with a budget of 64 it runs on a
+//!   256 KiB stack. Checked by `stops_at_the_budget_on_a_value_100_000_levels_deep`.
 
 use crate::delegation::EMAIL_KEY;
 use serde_json::Value;

@@ -20,10 +20,19 @@
 //! value is reached, between the emails of the keys before and after it: push the value
 //! together with whether it sits under `"user_email"`, and decide when you pop it.
 //!
-//! **The tests check** the same rules as kata 1 (string values only, the value under the
-//! key searched too, document order), agreement with `extract_emails` on arbitrary JSON
-//! trees (proptest), and a value 100,000 levels deep walked on a thread with a 256 KiB
-//! stack: a recursive walk overflows that stack and the test reports the crash.
+//! **The tests check.**
+//! - The same answers as kata 1: the webhook payload, string values only, the value under the
+//!   key searched too, a scalar document has none. Checked by
+//!   `finds_the_emails_of_the_articles_webhook_payload`,
+//!   `only_strings_count_and_the_value_under_the_key_is_searched`,
+//!   `a_scalar_document_has_no_emails`.
+//! - Document order, with a key's email between the emails of the keys around it. Checked by
+//!   `pops_children_in_document_order`.
+//! - Agreement with `extract_emails`, in order, on arbitrary JSON trees. Checked by
+//!   `agrees_with_the_recursive_walk_on_any_json_tree`.
+//! - No recursion: a value 100,000 levels deep is walked on a thread with a 256 KiB stack (a
+//!   recursive walk overflows it and the test reports the crash). Checked by
+//!   `walks_a_value_100_000_levels_deep_on_a_256_kib_stack`.
 
 use crate::delegation::EMAIL_KEY;
 use serde_json::Value;

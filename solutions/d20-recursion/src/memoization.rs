@@ -19,20 +19,28 @@
 //! all. Python's integers grow without bound; a `u128`
 //! does not, so every addition is `checked_add`, and a count that does not fit is an error.
 //!
-//! **The rules the tests check.**
-//! - `n = 0` has exactly one way (take no step), whatever the steps.
+//! **The tests check.**
+//! - The counts, against a table and against listing every sequence. Checked by
+//!   `counts_the_ordered_sequences_of_steps`, `agrees_with_listing_every_sequence`.
+//! - `n = 0` has exactly one way (take no step), whatever the steps. Checked by
+//!   `counts_the_ordered_sequences_of_steps`.
 //! - A step of 0 is [`ClimbError::ZeroStep`] with its index in `steps` (it would let a
-//!   sequence grow forever without climbing); this is checked before anything else.
-//! - Duplicates in `steps` count once: `[1, 1]` allows the same sequences as `[1]`.
-//! - A count that does not fit in `u128` is [`ClimbError::Overflow`] with the `n` asked
-//!   for, never a wrapped or saturated number. Only the counts `n` needs matter: with steps
-//!   `[2, 4]` an odd `n` has 0 ways, even when the counts of the even numbers below it do not
-//!   fit in `u128`.
-//! - `ways_to_climb_traced` calls `on_solve(k)` once each time it computes the count for
-//!   `k` (with `1 <= k <= n`) from the counts below it, not when it reads a count it already
-//!   has; the base case `k = 0` is not reported. The tests fail at the first `k` reported
-//!   twice.
-//! - `ways_to_climb(90, &[1, 2])` answers at once (`4660046610375530309`).
+//!   sequence grow forever without climbing); this is checked before anything else. Checked
+//!   by `a_zero_step_is_an_error`, `a_zero_step_is_refused_even_with_nothing_to_climb`.
+//! - Duplicates in `steps` count once: `[1, 1]` allows the same sequences as `[1]`. Checked by
+//!   `duplicate_steps_count_once`.
+//! - A count that does not fit in `u128` is [`ClimbError::Overflow`] with the `n` asked for,
+//!   never a wrapped or saturated number. Only the counts `n` needs matter: with steps `[2, 4]`
+//!   an odd `n` has 0 ways, even when the counts of the even numbers below it do not fit in
+//!   `u128`. Checked by `the_largest_count_that_fits_in_u128_is_exact`,
+//!   `a_count_past_u128_is_an_error_not_a_wrapped_number`,
+//!   `counts_that_n_does_not_need_cannot_overflow_it`.
+//! - `ways_to_climb_traced` calls `on_solve(k)` once each time it computes the count for `k`
+//!   (with `1 <= k <= n`) from the counts below it, not when it reads a count it already has;
+//!   the base case `k = 0` is not reported. The tests fail at the first `k` reported twice.
+//!   Checked by `solves_each_subproblem_once`, `never_solves_a_subproblem_twice`.
+//! - `ways_to_climb(90, &[1, 2])` answers at once (`4660046610375530309`). Checked by
+//!   `answers_n_90_at_once`.
 
 /// Why the ways could not be counted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -31,11 +31,21 @@
 //! happens to be kind is not correct: write the loop. The arguments the tail call would
 //! pass on are the whole state: they become variables that each turn of the loop updates.
 //!
-//! **The tests check** values (including 0 and `u64::MAX`), the rounds `gcd_traced`
-//! reports, that every round and every term runs at the same stack depth (the test's
-//! callback compares the addresses of its own locals: a recursive version reaches the
-//! callback one frame deeper each time), and `sum_to` over 10,000,000 terms on a 256 KiB
-//! stack.
+//! **The tests check.**
+//! - `gcd` values, including 0 and `u64::MAX`, and that the result divides both and leaves
+//!   coprime quotients. Checked by `finds_the_greatest_common_divisor`,
+//!   `the_gcd_divides_both_and_leaves_coprime_quotients`.
+//! - The rounds `gcd_traced` reports, none when `b` is already 0. Checked by
+//!   `reports_each_round_with_the_pair_it_works_on`, `no_round_runs_when_b_is_already_zero`.
+//! - `sum_to` calls `term` once per `k` in order, gives 0 for no terms and a `u128` that
+//!   cannot overflow. Checked by `sums_the_terms_in_order_calling_each_once`,
+//!   `the_sum_of_no_terms_is_zero`, `the_total_is_a_u128_that_cannot_overflow`.
+//! - Every round and every term runs at the same stack depth (the test's callback compares
+//!   the addresses of its own locals: a recursive version reaches the callback one frame
+//!   deeper each time). Checked by `every_round_runs_at_the_same_stack_depth`,
+//!   `every_term_is_asked_for_at_the_same_stack_depth`.
+//! - `sum_to` over 10,000,000 terms runs on a 256 KiB stack. Checked by
+//!   `sums_ten_million_terms_on_a_256_kib_stack`.
 
 /// The greatest common divisor of `a` and `b`, by Euclid's algorithm as a loop.
 pub fn gcd(a: u64, b: u64) -> u64 {

@@ -20,18 +20,28 @@
 //! recursive enum needs indirection (`Vec` or `Box`) to have a size, and the bound is a
 //! property of the type's API: code outside this module cannot build a deeper tree.
 //!
-//! **The rules the tests check.**
+//! **The tests check.**
 //! - A path is split on `/`; it has at most [`MAX_DEPTH`] components (the file included),
 //!   none of them empty: `""`, `"/a"`, `"a//b"` and `"a/"` are [`TreeError::EmptyComponent`];
-//!   more components is [`TreeError::TooDeep`].
+//!   more components is [`TreeError::TooDeep`]. Checked by `an_empty_component_is_refused`,
+//!   `a_path_of_max_depth_components_is_accepted`, `one_component_more_than_max_depth_is_refused`.
 //! - A component that is already a file cannot hold more: [`TreeError::NotADirectory`] with
 //!   the path of that file. Adding a path that already exists (file or directory) is
-//!   [`TreeError::AlreadyExists`].
-//! - A refused `add_file` leaves the tree as it was.
+//!   [`TreeError::AlreadyExists`]. Checked by `a_file_cannot_hold_other_entries`,
+//!   `an_existing_path_is_refused_and_the_tree_is_unchanged`.
+//! - A refused `add_file` leaves the tree as it was. Checked by
+//!   `an_existing_path_is_refused_and_the_tree_is_unchanged`,
+//!   `a_refused_path_creates_no_directories`.
 //! - `render` writes one line per entry, the root first: two spaces of indent per level,
 //!   then the name, a `/` after a directory's name, and ` (N bytes)` with N the file's size
 //!   or the directory's total; every line ends with `\n`; the entries of a directory come
-//!   in byte order of their names, directories and files mixed:
+//!   in byte order of their names, directories and files mixed (the listing below); an empty
+//!   tree is one line. Checked by `renders_an_indented_listing_with_sizes_summed_bottom_up`,
+//!   `directory_sizes_include_everything_below_them`, `an_empty_tree_is_one_line`.
+//! - Sizes add up in a `u128`: no sum of `u64` sizes can overflow it in practice. Checked by
+//!   `the_total_size_adds_every_file`.
+//! - A tree [`MAX_DEPTH`] deep renders on a 256 KiB stack. Checked by
+//!   `rendering_the_deepest_tree_fits_a_256_kib_stack`.
 //!
 //! ```text
 //! project/ (1300 bytes)
@@ -41,7 +51,8 @@
 //!     main.rs (200 bytes)
 //! ```
 //!
-//! - Sizes add up in a `u128`: no sum of `u64` sizes can overflow it in practice.
+//! **Not checked.** That `render` visits each entry once (sizing a directory with a second
+//! walk gives the same listing); no test can see the walks of a tree held in private types.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
