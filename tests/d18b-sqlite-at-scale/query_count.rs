@@ -173,6 +173,30 @@ fn weapon_names_with_commas_and_separators_stay_whole() {
 }
 
 #[test]
+fn the_order_is_asked_of_sqlite_not_assumed() {
+    let conn = roster(&[
+        ("Arjuna", &["bow", "conch"]),
+        ("Bhima", &[]),
+        ("Karna", &["armour", "spear", "bow"]),
+    ]);
+    // SQLite's switch for finding queries that rely on an order they never asked for.
+    conn.execute_batch("PRAGMA reverse_unordered_selects = ON")
+        .expect("pragma");
+    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    assert_eq!(
+        got,
+        [
+            loadout(1, "Arjuna", &["bow", "conch"]),
+            loadout(2, "Bhima", &[]),
+            loadout(3, "Karna", &["armour", "spear", "bow"]),
+        ],
+        "with PRAGMA reverse_unordered_selects SQLite returns the rows of a query without \
+         ORDER BY backwards: say ORDER BY warrior id, then weapon id, so that the rows come \
+         grouped and in order"
+    );
+}
+
+#[test]
 fn fifty_warriors_take_exactly_one_statement() {
     let names: Vec<String> = (0..50).map(|i| format!("warrior {i}")).collect();
     let warriors: Vec<(&str, &[&str])> = names

@@ -351,3 +351,27 @@ fn values_are_bound_and_never_pasted_into_the_sql_text() {
         trace.sql()
     );
 }
+
+#[test]
+fn high_power_asks_sqlite_for_id_order() {
+    let dir = temp_dir();
+    let repo = open_in(&dir);
+    let ids: Vec<i64> = (0..5)
+        .map(|i| add(&repo, &format!("w{i}"), 100 + i))
+        .collect();
+    // SQLite's switch for finding queries that rely on an order they never asked for.
+    repo.connection()
+        .execute_batch("PRAGMA reverse_unordered_selects = ON")
+        .expect("pragma");
+    let got: Vec<i64> = repo
+        .high_power(0)
+        .expect("high_power must not fail")
+        .into_iter()
+        .map(|w| w.id)
+        .collect();
+    assert_eq!(
+        got, ids,
+        "with PRAGMA reverse_unordered_selects SQLite returns the rows of a query without \
+         ORDER BY backwards: high_power promises id order, so its SELECT must say ORDER BY id"
+    );
+}
