@@ -16,13 +16,22 @@
 //! and `scout`; a shared `AtomicUsize` (or a `Mutex` around an iterator) is a simple work
 //! queue, and each result is stored by the index of its name.
 //!
-//! **Rules the tests check.**
+//! **The tests check.**
 //! - The result for `names[i]` is at index `i`, whatever order the scouts finish in.
+//!   Checked by `returns_one_result_per_name_in_input_order`,
+//!   `keeps_input_order_when_later_scouts_finish_first`.
 //! - Scouts run at the same time: the tests' scout waits at a `Barrier` sized to the pool
-//!   (a sequential loop would wait there forever; the tests stop it and fail).
+//!   (a sequential loop, or a queue whose lock is held while scouting, waits there for
+//!   ever; the tests stop it after 3 seconds and fail). Checked by `scouts_wait_in_parallel`.
+//! - The names wait in one shared queue, and a free worker takes the next one: when one
+//!   name's scout only returns after every other name is scouted, the other workers
+//!   scout them all. Names dealt out up front (in chunks, by stride, in batches) stay stuck
+//!   behind the slow one. Checked by `a_free_worker_takes_the_next_name_while_one_name_is_slow`.
 //! - At most `pool_size` distinct threads ever run a scout: one thread serves several
-//!   names; never one thread per name.
-//! - No names: an empty `Vec`. `pool_size == 0` is [`PoolError::NoThreads`].
+//!   names; never one thread per name. Checked by
+//!   `runs_the_scouts_on_at_most_pool_size_threads`.
+//! - No names: an empty `Vec`. `pool_size == 0` is [`PoolError::NoThreads`]. Checked by
+//!   `no_names_give_no_results`, `a_pool_of_zero_threads_is_an_error`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
