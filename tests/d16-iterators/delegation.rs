@@ -213,7 +213,10 @@ fn walking_live_then_archive_copies_no_line_and_builds_no_list() {
 fn walking_a_file_copies_no_line_and_builds_no_list() {
     let big = big_folder("big", 1);
     let (lines, heap) = heap_of_walk(|| lines_in_file(&big.files[0]));
-    assert_eq!(lines, 1_000, "lines_in_file must yield all 1,000 lines of the file");
+    assert_eq!(
+        lines, 1_000,
+        "lines_in_file must yield all 1,000 lines of the file"
+    );
     assert_eq!(
         heap, 0,
         "walking a 1,000-line file with lines_in_file allocated {heap} bytes: flat_map over the \
@@ -241,10 +244,18 @@ fn walking_a_folder_found_by_name_copies_no_line() {
 fn a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder() {
     let mut root = folder("root", vec![file("r.log", vec![segment(&["r"])])]);
     root.subfolders = (0..200)
-        .map(|i| folder(&format!("sub{i}"), vec![file("s.log", vec![segment(&["s"])])]))
+        .map(|i| {
+            folder(
+                &format!("sub{i}"),
+                vec![file("s.log", vec![segment(&["s"])])],
+            )
+        })
         .collect();
     let (lines, heap) = heap_of_walk(|| lines_in_tree(&root));
-    assert_eq!(lines, 201, "lines_in_tree must yield the root's line and 200 sub-folders' lines");
+    assert_eq!(
+        lines, 201,
+        "lines_in_tree must yield the root's line and 200 sub-folders' lines"
+    );
     assert!(
         heap < 2_048,
         "walking a folder with 200 sub-folders held {heap} bytes at once: a lazy recursive walk \

@@ -79,7 +79,10 @@ pub(crate) fn peak_heap_of_process<R>(f: impl FnOnce() -> R) -> (R, usize) {
     ARMED.store(true, Ordering::SeqCst);
     let result = f();
     ARMED.store(false, Ordering::SeqCst);
-    (result, usize::try_from(PEAK.load(Ordering::SeqCst)).unwrap_or(0))
+    (
+        result,
+        usize::try_from(PEAK.load(Ordering::SeqCst)).unwrap_or(0),
+    )
 }
 
 /// The variable that tells a test process started by [`alone`] which test it is.

@@ -126,29 +126,33 @@ fn counts_a_2_megabyte_file_in_constant_memory(dir: TempDir) {
 
 #[test]
 fn the_whole_process_stays_in_constant_memory_not_just_the_calling_thread() {
-    alone(module_path!(), "the_whole_process_stays_in_constant_memory_not_just_the_calling_thread", || {
-        let dir = dir();
-        let small = write_file(&dir, "access.log", SMALL_LOG.as_bytes());
-        let warm_up = count_matching_lines(&small, " 404 ");
-        assert!(
-            matches!(warm_up, Ok(2)),
-            "count over the 4-line log gave {warm_up:?}; 2 of its lines have status 404"
-        );
-        let (path, expected) = write_big_log(dir.path());
-        let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        let (got, heap) = peak_heap_of_process(|| count_matching_lines(&path, " 404 "));
-        assert!(
-            matches!(got, Ok(n) if n == expected),
-            "count over the {size}-byte file gave {got:?}; {expected} lines have status 404"
-        );
-        assert!(
-            heap < HEAP_BOUND,
-            "while counting a {size}-byte file the process held {heap} more bytes of heap at \
+    alone(
+        module_path!(),
+        "the_whole_process_stays_in_constant_memory_not_just_the_calling_thread",
+        || {
+            let dir = dir();
+            let small = write_file(&dir, "access.log", SMALL_LOG.as_bytes());
+            let warm_up = count_matching_lines(&small, " 404 ");
+            assert!(
+                matches!(warm_up, Ok(2)),
+                "count over the 4-line log gave {warm_up:?}; 2 of its lines have status 404"
+            );
+            let (path, expected) = write_big_log(dir.path());
+            let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let (got, heap) = peak_heap_of_process(|| count_matching_lines(&path, " 404 "));
+            assert!(
+                matches!(got, Ok(n) if n == expected),
+                "count over the {size}-byte file gave {got:?}; {expected} lines have status 404"
+            );
+            assert!(
+                heap < HEAP_BOUND,
+                "while counting a {size}-byte file the process held {heap} more bytes of heap at \
              its peak, counting every thread: moving the read to another thread (or a pool) \
              does not make it stream; the file must pass through one buffer and one line at a \
              time, under {HEAP_BOUND} bytes whatever its size (BufReader and lines())"
-        );
-    });
+            );
+        },
+    );
 }
 
 #[rstest]

@@ -95,6 +95,30 @@ fn keeps_the_requested_significant_digits(
     );
 }
 
+#[rstest]
+#[case::just_under_one("0.99999999999999999994", 20, "0.99999999999999999994")]
+#[case::just_under_a_thousand("999.99999999999999994", 19, "999.9999999999999999")]
+#[case::just_under_a_thousandth("0.00099999999999999999994", 20, "0.00099999999999999999994")]
+#[case::just_under_minus_ten("-9.9999999999999999999", 20, "-9.9999999999999999999")]
+#[case::a_power_of_ten("1000", 1, "1000")]
+#[case::a_negative_power_of_ten("0.001", 2, "0.001")]
+#[case::a_power_of_ten_and_a_bit("1000.00000000000000000004", 24, "1000.00000000000000000004")]
+fn counts_digits_exactly_just_under_a_power_of_ten(
+    #[case] value: &str,
+    #[case] digits: u32,
+    #[case] expected: &str,
+) {
+    let got = round_significant(dec(value), digits);
+    assert_eq!(
+        got,
+        dec(expected),
+        "round_significant({value}, {digits}) gave {got}: the value's first digit is where its \
+         decimal digits say, not where f64::log10 of its nearest double says ({value} as an \
+         f64 is a power of ten, so log10 puts the first digit one place too high and the \
+         rounding happens one place early); count the digits of the Decimal itself"
+    );
+}
+
 #[test]
 #[should_panic(expected = "at least one significant digit")]
 fn zero_significant_digits_is_refused() {
@@ -105,6 +129,51 @@ fn zero_significant_digits_is_refused() {
 #[should_panic(expected = "overflows Decimal")]
 fn rounding_the_maximum_up_to_one_digit_overflows_loudly() {
     round_significant(Decimal::MAX, 1);
+}
+
+/// A value just under (or at) a power of ten, `10^k - t * 10^(k - p)` for a few `t`, or
+/// exactly `10^k`, and a number of digits that keeps all of its `p` digits or nearly: where a
+/// digit count taken from an `f64` is one off, because the nearest double is the power itself.
+fn near_powers_of_ten() -> impl Strategy<Value = (Decimal, u32)> {
+    (-8_i32..8, 1_u32..27, 0_i64..10, any::<bool>(), 0_u32..3)
+        .prop_filter("Decimal holds at most 28 places", |&(k, p, ..)| {
+            i64::from(p) - i64::from(k) <= 28
+        })
+        .prop_map(|(k, p, t, negative, short)| {
+            // 10^p - t as an integer with p digits, then scaled so its first digit is at 10^(k-1).
+            let mantissa = 10_i128.pow(p) - i128::from(t);
+            let scale = i64::from(p) - i64::from(k);
+            let value = if scale >= 0 {
+                Decimal::from_i128_with_scale(mantissa, u32::try_from(scale).unwrap_or(0))
+            } else {
+                Decimal::from_i128_with_scale(mantissa, 0)
+                    * Decimal::from(10_i64.pow(u32::try_from(-scale).unwrap_or(0)))
+            };
+            let value = if negative { -value } else { value };
+            (value, p.saturating_sub(short).max(1))
+        })
+}
+
+/// Significant-digit rounding by counting digits: the first significant digit of
+/// `m * 10^-s` is at `10^(len(m) - 1 - s)`.
+fn round_by_counting_digits(value: Decimal, digits: u32) -> Decimal {
+    if value.is_zero() {
+        return value;
+    }
+    let length = i64::try_from(value.mantissa().unsigned_abs().to_string().len()).unwrap_or(0);
+    let first = length - 1 - i64::from(value.scale());
+    let places = i64::from(digits) - 1 - first;
+    if places >= 0 {
+        value.round_dp_with_strategy(
+            u32::try_from(places).unwrap_or(0),
+            rust_decimal::RoundingStrategy::MidpointNearestEven,
+        )
+    } else {
+        let unit = Decimal::from(10_i64.pow(u32::try_from(-places).unwrap_or(0)));
+        (value / unit)
+            .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointNearestEven)
+            * unit
+    }
 }
 
 proptest! {
@@ -119,6 +188,20 @@ proptest! {
             even, exact,
             "rounding {} consecutive ties from {} half-even moved the total from {} to {}: \
              half the ties go down and half go up", 2 * pairs, ties[0], exact, even
+        );
+    }
+
+    #[test]
+    fn significant_rounding_agrees_with_counting_the_digits(
+        (value, digits) in near_powers_of_ten()
+    ) {
+        let expected = round_by_counting_digits(value, digits);
+        let got = round_significant(value, digits);
+        prop_assert_eq!(
+            got, expected,
+            "round_significant({}, {}) gave {}: the exact answer is {}; find the first \
+             significant digit from the Decimal's own digits (its mantissa and scale), never \
+             through an f64", value, digits, got, expected
         );
     }
 
