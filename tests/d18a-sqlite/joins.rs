@@ -262,3 +262,60 @@ proptest! {
         );
     }
 }
+
+#[derive(Debug, Clone, Copy)]
+enum View {
+    Inner,
+    Left,
+    Battlefield,
+}
+
+#[rstest::rstest]
+#[case::inner(View::Inner)]
+#[case::left(View::Left)]
+#[case::battlefield(View::Battlefield)]
+fn each_view_is_one_join_query_whose_rows_are_the_answer(#[case] view: View) {
+    let conn = kurukshetra();
+    let (returned, sent) = super::traced(&conn, || match view {
+        View::Inner => inner_join(&conn).map(|rows| rows.len()),
+        View::Left => left_join(&conn).map(|rows| rows.len()),
+        View::Battlefield => battlefield(&conn).map(|rows| rows.len()),
+    });
+    let returned = returned.expect("the view should run");
+    let texts: Vec<&str> = sent.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sent.len(),
+        1,
+        "the {view:?} view ran {} statements ({texts:?}): the join is SQLite's job, one \
+         query, not several SELECTs stitched together in Rust",
+        sent.len()
+    );
+    assert!(
+        texts[0].to_uppercase().contains("JOIN"),
+        "the {view:?} view sent {:?}: write the join in SQL",
+        texts[0]
+    );
+    assert_eq!(
+        sent[0].rows, returned,
+        "SQLite returned {} rows but the {view:?} view returned {returned}: the rows were \
+         filtered or added in Rust; let the join decide which rows exist",
+        sent[0].rows
+    );
+}
+
+#[test]
+fn render_pads_by_characters_not_bytes() {
+    let rows = vec![
+        (Some("Дхритараштра".to_string()), Some("Gada".to_string())),
+        (Some("Bhima".to_string()), None),
+    ];
+    assert_eq!(
+        render(&rows),
+        "warrior      | weapon\n\
+         -------------+-------\n\
+         Дхритараштра | Gada\n\
+         Bhima        | NULL\n",
+        "the warrior column is as wide as its longest name counted in characters (a Cyrillic \
+         letter is 2 bytes but 1 column)"
+    );
+}
