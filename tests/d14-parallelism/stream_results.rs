@@ -180,3 +180,28 @@ fn runs_the_jobs_on_at_most_workers_threads() {
         results.len()
     );
 }
+
+#[test]
+fn a_free_worker_takes_the_next_job_while_another_job_still_runs() {
+    // Two workers; job 0 stays running until the end, so one worker is busy with it and
+    // the other must forge jobs 1, 2 and 3 one after another.
+    let (items, gates) = start_streaming(2);
+    let mut order = Vec::new();
+    for job in [1, 2, 3, 0] {
+        let _ = gates[job].send(());
+        let item = items.recv_timeout(super::DEADLOCK_GUARD).unwrap_or_else(|_| {
+            panic!(
+                "job {job} could finish but its result never came (after {order:?}): while \
+                 job 0 keeps one worker busy, the other worker must take jobs 1, 2 and 3 in \
+                 turn from one shared queue. Jobs dealt out to the workers up front (in chunks \
+                 or by stride) wait behind job 0"
+            )
+        });
+        order.push(item.0);
+    }
+    assert_eq!(
+        order,
+        vec![1, 2, 3, 0],
+        "the jobs finished in the order 1, 2, 3, 0 and must be yielded in that order"
+    );
+}
