@@ -217,6 +217,71 @@ fn an_edited_migration_is_refused() {
     assert_eq!(tables(&conn), ["warriors"], "migration 3 must not run");
 }
 
+#[test]
+fn an_edited_older_migration_is_refused_too() {
+    let mut conn = database();
+    migrate(&mut conn, &HISTORY, 3).expect("up to 3");
+    let mut edited = HISTORY;
+    edited[0].up = "CREATE TABLE warriors (id INTEGER PRIMARY KEY, name TEXT);";
+    let got = migrate(&mut conn, &edited, 3);
+    assert!(
+        matches!(got, Err(MigrationError::Changed { version: 1 })),
+        "migration 1 was applied with other SQL: every recorded migration is compared with the \
+         list, not only the newest; expected MigrationError::Changed {{ version: 1 }}, got {got:?}"
+    );
+}
+
+/// A database whose ledger refuses to record (or forget) migration 2, as a full disk or a
+/// lost connection would: the migration's own changes must go with it.
+fn ledger_refusing_version_2(event: &str) -> Connection {
+    let conn = database();
+    conn.execute_batch(LEDGER).expect("the ledger");
+    conn.execute_batch(&format!(
+        "CREATE TRIGGER refuse_2 BEFORE {event} ON schema_migrations
+         WHEN {}.version = 2 BEGIN SELECT RAISE(ABORT, 'the ledger is full'); END;",
+        if event == "INSERT" { "NEW" } else { "OLD" }
+    ))
+    .expect("a trigger that fails the ledger write");
+    conn
+}
+
+#[test]
+fn a_ledger_row_that_cannot_be_written_takes_the_migration_with_it() {
+    let mut conn = ledger_refusing_version_2("INSERT");
+    let got = migrate(&mut conn, &HISTORY, 3);
+    assert!(
+        got.is_err(),
+        "the ledger refused version 2, yet migrate returned {got:?}"
+    );
+    assert_eq!(
+        (columns(&conn, "warriors"), version(&conn)),
+        (vec!["id".to_owned(), "name".to_owned()], 1),
+        "migration 2's column stayed although its ledger row could not be written: the script \
+         and its ledger row belong in one transaction, committed together or not at all"
+    );
+}
+
+#[test]
+fn a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening() {
+    let mut conn = ledger_refusing_version_2("DELETE");
+    migrate(&mut conn, &HISTORY, 3).expect("up to 3");
+    let got = migrate(&mut conn, &HISTORY, 0);
+    assert!(
+        got.is_err(),
+        "the ledger refused to forget version 2, yet migrate returned {got:?}"
+    );
+    assert_eq!(
+        (tables(&conn), columns(&conn, "warriors"), version(&conn)),
+        (
+            vec!["warriors".to_owned()],
+            vec!["id".to_owned(), "name".to_owned(), "phone".to_owned()],
+            2
+        ),
+        "going down, migration 3 was reverted and 2 must stay whole: its down script and the \
+         deletion of its ledger row belong in one transaction"
+    );
+}
+
 #[rstest]
 #[case::starts_at_two(&[2, 3], 1, 2)]
 #[case::skips_one(&[1, 3], 2, 3)]
