@@ -129,6 +129,11 @@ fn julian_before_1582(y: i32) -> bool {
 fn year_shifted_by_one(y: i32) -> bool {
     truth(y + 1)
 }
+fn remainder_assumed_non_negative(y: i32) -> bool {
+    // `!= 0` slipped to `> 0`: the same for every year >= 0, but Rust's `%` keeps the sign,
+    // so -4 % 100 is -4 and a negative leap year becomes common.
+    y % 4 == 0 && (y % 100 > 0 || y % 400 == 0)
+}
 fn remainder_becomes_division(y: i32) -> bool {
     y % 4 == 0 && (y % 100 != 0 || y / 400 == 0)
 }
@@ -166,6 +171,7 @@ fn numbers_in(message: &str) -> Vec<i32> {
 #[case::julian_before_1582(julian_before_1582)]
 #[case::year_shifted_by_one(year_shifted_by_one)]
 #[case::remainder_becomes_division(remainder_becomes_division)]
+#[case::remainder_assumed_non_negative(remainder_assumed_non_negative)]
 fn rejects_a_mutant_naming_a_year_it_gets_wrong(#[case] mutant: fn(i32) -> bool) {
     let verdict = judge_leap_year(mutant);
 

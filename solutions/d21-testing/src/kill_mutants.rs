@@ -29,9 +29,19 @@
 //!   thought; the skill this kata trains is choosing the few years where the rules turn
 //!   (each kind of year, each constant, each side of zero), as a good test suite does.
 //!
-//! **The tests check** `is_leap_year` on the boundaries, that the judge accepts the correct
-//! function and equivalent rewrites of it within its budget of probes, and that it rejects
-//! each of a dozen mutants with a message naming a year on which that mutant is really wrong.
+//! **The tests check.**
+//! - `is_leap_year` on the boundaries: centuries, multiples of 400, year 0, negative years,
+//!   before the reform. Checked by `is_leap_year_follows_the_proleptic_gregorian_rules`.
+//! - the judge accepts the correct function and equivalent rewrites of it. Checked by
+//!   `accepts_correct_implementations`.
+//! - the judge asks at most `MAX_PROBES` years (a counting candidate). Checked by
+//!   `the_judge_asks_about_at_most_max_probes_years`.
+//! - it rejects each of sixteen mutants (constants, operators, negated tests, one-sided
+//!   remainders that only fail on negative years, Julian rules before 1582) with a message
+//!   naming a year on which that mutant is really wrong. Checked by
+//!   `rejects_a_mutant_naming_a_year_it_gets_wrong`.
+//! - a candidate that panics is rejected, naming the year, and the panic does not escape.
+//!   Checked by `a_panicking_candidate_is_rejected_not_propagated`.
 
 use std::panic;
 
