@@ -16,6 +16,7 @@ fn dec(text: &str) -> Decimal {
 #[case::exact_decimal_2_675("2.675", 2, "2.68", "2.68")]
 #[case::tie_in_cents("0.125", 2, "0.12", "0.13")]
 #[case::penny_tie("1.005", 2, "1.00", "1.01")]
+#[case::penny_tie_up_to_even("1.015", 2, "1.02", "1.02")]
 #[case::below_half("2.4", 0, "2", "2")]
 #[case::above_half("2.6", 0, "3", "3")]
 #[case::not_a_tie("2.50001", 0, "3", "3")]
@@ -202,6 +203,22 @@ proptest! {
             "round_significant({}, {}) gave {}: the exact answer is {}; find the first \
              significant digit from the Decimal's own digits (its mantissa and scale), never \
              through an f64", value, digits, got, expected
+        );
+    }
+
+    #[test]
+    fn ties_in_cents_follow_the_policy_exactly(k in -100_000_i64..100_000) {
+        // (10k + 5) thousandths lies half-way between k and k + 1 hundredths.
+        let value = Decimal::new(10 * k + 5, 3);
+        let even = if k % 2 == 0 { k } else { k + 1 };
+        let away = if k >= 0 { k + 1 } else { k };
+        let (got_even, got_up) = (round_half_even(value, 2), round_half_up(value, 2));
+        prop_assert_eq!(
+            (got_even, got_up), (Decimal::new(even, 2), Decimal::new(away, 2)),
+            "{} is a tie between {} and {}: half-even gave {} and half-up gave {}; round the \
+             Decimal itself (a tie in decimal is rarely a tie in binary, so a detour through \
+             f64 sends some ties the wrong way)",
+            value, Decimal::new(k, 2), Decimal::new(k + 1, 2), got_even, got_up
         );
     }
 
