@@ -17,10 +17,30 @@
 //! **Schema:** table `accounts` with `name TEXT PRIMARY KEY`,
 //! `balance INTEGER NOT NULL CHECK (balance >= 0)`.
 //!
-//! **The tests check:** a transfer moves exactly the amount; each rule breach is its own
-//! error and changes nothing; a fault injected between the debit and the credit (the
-//! `between` hook) rolls the debit back; and, as a property, no sequence of transfers ever
-//! changes the total or makes a balance negative.
+//! **The tests check.**
+//! - a transfer moves exactly the amount. Checked by `a_transfer_moves_exactly_the_amount`,
+//!   `a_transfer_of_the_whole_balance_leaves_zero`, `balances_survive_reopening_the_file`.
+//! - each rule breach is its own error, is checked before the debit (the hook never runs),
+//!   and changes nothing. Checked by `insufficient_funds_is_refused_and_changes_nothing`,
+//!   `an_unknown_account_is_refused_and_changes_nothing`, `a_non_positive_amount_is_refused`,
+//!   `a_transfer_to_the_same_account_is_refused`, `a_refused_transfer_never_calls_the_hook`,
+//!   `opening_accounts_rejects_duplicates_and_negative_balances`,
+//!   `the_balance_of_an_unknown_account_is_an_error`.
+//! - a fault injected between the debit and the credit (the `between` hook) rolls the debit
+//!   back; a passing hook runs once. Checked by
+//!   `a_fault_between_debit_and_credit_rolls_everything_back`,
+//!   `a_passing_hook_runs_once_and_the_transfer_completes`.
+//! - atomicity seen from outside, on a real file: while the hook runs, a second connection
+//!   reads the balances from before the transfer (or is kept out by its lock), never the
+//!   debit alone; and a transfer is exactly one committed write transaction (the file's
+//!   change counter, header bytes 24..28, rises by one), a refused or interrupted one none.
+//!   Checked by `another_connection_never_sees_the_debit_without_the_credit`,
+//!   `a_transfer_is_one_commit_and_a_failed_one_is_none`.
+//! - the schema stores integer cents and its `CHECK (balance >= 0)` refuses an overdraft
+//!   written by any connection. Checked by
+//!   `the_schema_stores_integer_cents_and_refuses_a_negative_balance`.
+//! - as a property, no sequence of transfers ever changes the total or makes a balance
+//!   negative. Checked by `no_sequence_of_transfers_creates_destroys_or_overdraws_money`.
 
 use std::path::Path;
 

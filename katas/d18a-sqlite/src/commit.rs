@@ -17,9 +17,26 @@
 //! **Schema:** table `journal` with `id INTEGER PRIMARY KEY, entry TEXT NOT NULL`, created
 //! if missing by both functions.
 //!
-//! **The tests check:** an uncommitted batch is visible inside its transaction and gone
-//! after reopening the file; a committed batch survives; a batch with an empty entry is
-//! rejected as a whole with a typed error.
+//! **The tests check.**
+//! - an uncommitted batch is visible inside its transaction and gone after reopening the
+//!   file. Checked by `an_uncommitted_batch_is_visible_inside_its_transaction`,
+//!   `an_uncommitted_batch_is_gone_after_reopening_the_file`.
+//! - a committed batch survives and later batches see it. Checked by
+//!   `a_committed_batch_survives_reopening_the_file`, `batches_accumulate_across_commits`,
+//!   `an_empty_batch_commits_nothing_and_counts_what_is_there`,
+//!   `counting_a_brand_new_file_finds_nothing`.
+//! - a batch is one transaction: the file's change counter (header bytes 24..28, which
+//!   SQLite's default rollback journal raises once per committed write transaction) rises by
+//!   exactly one for a committed batch and not at all for an uncommitted one (inserting in
+//!   autocommit and deleting afterwards is not a rollback). Checked by
+//!   `a_batch_is_one_commit_or_none`.
+//! - a batch with an empty entry is rejected as a whole with `EmptyEntry(index)`; a database
+//!   error in the middle of a batch (a trigger refusing one entry) is `BatchError::Sqlite`
+//!   and nothing of the batch is committed, even when `commit` is false (so the entries must
+//!   really be inserted). Checked by `a_batch_with_an_empty_entry_is_rejected_as_a_whole`,
+//!   `a_database_error_mid_batch_is_an_error_and_writes_nothing`.
+//! - an impossible path is a typed `Sqlite` error. Checked by
+//!   `a_path_in_a_missing_directory_is_an_error`.
 
 use std::path::Path;
 

@@ -20,12 +20,34 @@
 //! `active INTEGER NOT NULL DEFAULT 1` and
 //! `enlisted_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP` (UTC, `YYYY-MM-DD HH:MM:SS`).
 //!
-//! **The tests check:** ids are handed out by SQLite and returned; data survives closing and
-//! reopening the file; ranking is by power, highest first; updates and deletes report a
-//! missing id; bad input (an empty name, a NaN power) is a typed error and writes nothing;
-//! a new row's `enlisted_at` is the moment of its insert (between SQLite's `datetime('now')`
-//! just before and just after: leave the column to its default); and every column holds the
-//! storage class its type asks for (`typeof()` gives integer, text, real, integer, text).
+//! **The tests check.**
+//! - `insert` returns the id SQLite handed out, and ids stay unique after a delete (let
+//!   SQLite choose the rowid; never compute one). Checked by
+//!   `insert_returns_the_id_sqlite_assigned`, `ids_stay_unique_after_a_delete`.
+//! - every statement's text is a constant and the values are bound: through SQLite's
+//!   statement trace, a name with quotes never appears in the SQL text but arrives as a bound
+//!   value, and two calls with different values send the same texts (insert, update, get,
+//!   delete). Checked by `insert_binds_the_name_and_power_instead_of_pasting_them`,
+//!   `update_get_and_delete_bind_their_values`.
+//! - data survives closing and reopening the file; an impossible path is a typed `Sqlite`
+//!   error. Checked by `warriors_survive_closing_and_reopening_the_file`,
+//!   `opening_a_file_in_a_missing_directory_is_an_error`.
+//! - the ranking is by power, highest first, ties by id; an empty roster ranks empty.
+//!   Checked by `ranking_lists_the_strongest_first`, `ranking_breaks_ties_by_id`,
+//!   `ranking_of_an_empty_roster_is_empty`, `update_power_changes_the_ranking`.
+//! - update and delete report a missing id (`NotFound`, `false`); `get` of a missing id is
+//!   `Ok(None)`. Checked by `update_power_of_an_unknown_id_is_not_found`,
+//!   `delete_removes_the_warrior_and_reports_it`, `delete_of_an_unknown_id_returns_false`,
+//!   `get_of_an_unknown_id_is_none`.
+//! - bad input (an empty or blank name, a NaN or infinite power) is a typed error and writes
+//!   nothing. Checked by `an_empty_name_is_rejected_and_nothing_is_written`,
+//!   `a_non_finite_power_is_rejected`.
+//! - a new row gets the schema defaults, and its `enlisted_at` is the moment of its insert
+//!   (between SQLite's `datetime('now')` just before and just after: leave the column to its
+//!   default). Checked by `a_new_warrior_gets_the_schema_defaults`,
+//!   `enlisted_at_defaults_to_the_moment_of_the_insert`.
+//! - every column holds the storage class its type asks for (`typeof()` gives integer, text,
+//!   real, integer, text). Checked by `each_column_holds_the_storage_class_its_type_asks_for`.
 
 use std::path::Path;
 

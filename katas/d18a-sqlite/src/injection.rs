@@ -13,9 +13,19 @@
 //! nothing magic here — `format!` builds SQL just as happily as an f-string — so the
 //! discipline is the same: SQL text is a constant, values are parameters.
 //!
-//! **The tests check:** classic payloads match nothing and the table survives; names full
-//! of quotes and non-ASCII text match exactly their own warrior; and, through SQLite's trace
-//! hook, that the text of every statement the store sends never contains the user's input.
+//! **The tests check.**
+//! - classic payloads match nothing and the table survives. Checked by
+//!   `an_injection_payload_matches_nothing_and_the_table_survives`.
+//! - names full of quotes and non-ASCII text match exactly their own warrior; matching is
+//!   exact (no pattern, no case folding, no trimming); equal names come back in id order.
+//!   Checked by `a_name_with_quotes_or_unicode_finds_exactly_its_warrior`,
+//!   `matching_is_exact_not_a_pattern`, `a_name_shared_by_two_warriors_returns_both_in_id_order`.
+//! - through SQLite's statement trace: the SQL text never contains the user's input, it is
+//!   the same text whatever the name (so no pasting, escaping or hex-encoding of the name),
+//!   and SQLite receives the name as a bound value (so the match happens in SQL, not by
+//!   filtering rows in Rust). Checked by `the_statement_text_never_contains_the_users_input`,
+//!   `the_search_text_is_bound_as_a_value_and_the_sql_never_changes`,
+//!   `any_search_text_stays_out_of_the_sql_and_matches_only_itself`.
 
 use crate::crud::{StoreError, Warrior, WarriorStore};
 

@@ -26,14 +26,35 @@
 //! The tests use that lock as evidence: a stream that collects the table before sending
 //! has already finished reading.
 //!
-//! **The tests check (on a current-thread runtime):** a heartbeat task keeps ticking while
-//! a slow recursive-CTE query waits for another connection's lock — and it is the
-//! heartbeat that releases the lock, so a store that blocks the runtime can never pass;
-//! polled by hand (`tokio_test::task::spawn`), a query waiting for a lock is `Pending` after
-//! its first poll; 10,000 rows arrive in order through a small channel; a consumer that
-//! pauses after one row of 1,000 leaves the stream's read open (another connection cannot
-//! write until it ends); concurrent callers share one store; bad input (an empty name in a
-//! batch, a zero-capacity stream) is a typed error.
+//! **The tests check.**
+//! - on a current-thread runtime, a heartbeat task keeps ticking while a slow recursive-CTE
+//!   query waits for another connection's lock, and it is the heartbeat that releases the
+//!   lock, so a store that blocks the runtime can never pass. Checked by
+//!   `the_heartbeat_keeps_ticking_while_a_slow_query_waits`.
+//! - every operation (`open` with its schema step, `insert_many`, `count`, `deep_count`,
+//!   `stream_names`) waits for a lock off the caller's thread: polled by hand
+//!   (`tokio_test::task::spawn`) while another connection holds the file's exclusive lock,
+//!   it is `Pending` after its first poll, and completes once the lock is released. Checked
+//!   by `a_query_waiting_for_a_lock_leaves_its_future_pending`,
+//!   `every_operation_waits_for_a_lock_off_the_callers_thread`.
+//! - rows stream in order through a channel of exactly the requested capacity; a consumer
+//!   that pauses after one row of 1,000 leaves the stream's read open (another connection
+//!   cannot write until it ends); an empty table closes the stream; dropping a stream early
+//!   leaves the store usable. Checked by
+//!   `ten_thousand_rows_stream_in_order_through_a_small_channel`,
+//!   `a_stream_channel_holds_at_most_the_requested_capacity`,
+//!   `a_paused_stream_is_still_reading_the_table`, `an_empty_table_streams_nothing_and_closes`,
+//!   `dropping_a_stream_early_leaves_the_store_usable`.
+//! - `insert_many` is one transaction (the file's change counter rises by one per batch);
+//!   concurrent callers share one store. Checked by `insert_many_is_one_transaction`,
+//!   `clones_share_one_database_thread`, `deep_count_walks_the_recursive_cte`.
+//! - bad input (an empty name in a batch, a zero-capacity stream, a path in a missing
+//!   directory) is a typed error. Checked by `a_batch_with_an_empty_name_is_rejected_whole`,
+//!   `a_stream_with_no_capacity_is_a_typed_error`,
+//!   `opening_a_file_in_a_missing_directory_is_an_error`.
+//!
+//! **Not checked.** Which thread calls `Connection::open` itself (opening the file does not
+//! wait for locks, so no test can tell); the schema step that can wait is checked.
 
 use std::path::Path;
 use std::sync::mpsc as std_mpsc;

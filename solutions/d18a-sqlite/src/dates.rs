@@ -18,9 +18,22 @@
 //! format-proof, but unreadable by eye. Either way, `now` is a parameter, never the clock,
 //! so the answer is a pure function of the data and the tests can pin it.
 //!
-//! **The tests check:** the window edges (exactly N days ago is in, a second earlier is
-//! out, the future is out), that other ISO-8601 spellings (`T`, `Z`) are normalised, and
-//! that an unreadable timestamp is a [`StoreError::BadTimestamp`].
+//! **The tests check.**
+//! - the window is `[now - days, now]`, oldest first: exactly N days ago is in, a second
+//!   earlier is out, the future is out, a zero-day window is the instant itself; `now` is the
+//!   parameter (the tests' `now` is far from the real clock). Checked by
+//!   `recent_enlistments_are_listed_oldest_first`,
+//!   `the_window_includes_both_ends_and_nothing_beyond`,
+//!   `a_zero_day_window_holds_only_the_exact_instant`,
+//!   `a_default_enlistment_is_found_relative_to_its_own_timestamp`.
+//! - other ISO-8601 spellings (`T`, `Z`, offsets) are stored normalised to UTC
+//!   `YYYY-MM-DD HH:MM:SS` and compared in UTC. Checked by
+//!   `other_iso_8601_spellings_are_normalised`.
+//! - an unreadable timestamp (as `now` or as the enlistment time) is
+//!   [`StoreError::BadTimestamp`] and writes nothing; name and power are checked as in
+//!   `insert`. Checked by `an_unreadable_now_is_a_typed_error`,
+//!   `an_unreadable_enlistment_time_is_rejected_and_nothing_is_written`,
+//!   `insert_enlisted_checks_name_and_power_too`.
 
 use rusqlite::params;
 

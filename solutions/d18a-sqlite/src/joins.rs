@@ -23,9 +23,28 @@
 //! **Order** (so results are comparable): by warrior name, with rows that have no warrior
 //! last, then by weapon name, with no weapon first.
 //!
-//! **The tests check:** each view on a small battlefield (insta snapshots of the rendered
-//! tables), the edge of empty tables, an error (not a panic) without the schema, and the
-//! portable battlefield view agreeing with SQLite's native `FULL OUTER JOIN` on random data.
+//! **The tests check.**
+//! - each view on a small battlefield (insta snapshots of the rendered tables). Checked by
+//!   `the_inner_join_hides_unarmed_warriors_and_unclaimed_weapons`,
+//!   `the_left_join_keeps_unarmed_warriors_with_none`,
+//!   `the_battlefield_view_shows_every_warrior_and_every_weapon`.
+//! - through SQLite's statement trace: each view is one query containing a `JOIN`, and the
+//!   rows SQLite returns are exactly the rows the view returns (nothing joined, filtered or
+//!   appended in Rust); the battlefield query uses neither `FULL` nor `RIGHT`. Checked by
+//!   `each_view_is_one_join_query_whose_rows_are_the_answer`,
+//!   `the_battlefield_view_is_written_without_full_or_right_joins`.
+//! - duplicate pairs are kept (`UNION ALL`, not `UNION`), and the portable battlefield view
+//!   agrees with SQLite's native `FULL OUTER JOIN` on random data. Checked by
+//!   `duplicate_pairs_are_kept_as_the_native_full_join_keeps_them`,
+//!   `the_native_full_outer_join_gives_the_same_battlefield`,
+//!   `the_portable_view_agrees_with_sqlites_native_full_outer_join`.
+//! - the edges: empty tables, weapons with no warriors, an error (not a panic) without the
+//!   schema. Checked by `an_empty_battlefield_gives_empty_views`,
+//!   `only_unclaimed_weapons_appear_with_no_warrior`,
+//!   `a_database_without_the_schema_is_an_error_not_a_panic`.
+//! - `render` pads the warrior column to the longest warrior name, counted in characters (not
+//!   bytes). Checked by `render_pads_the_warrior_column_to_the_longest_name`,
+//!   `render_pads_by_characters_not_bytes`.
 
 use rusqlite::Connection;
 

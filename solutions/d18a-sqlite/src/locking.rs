@@ -21,13 +21,27 @@
 //! **Schema:** table `entries` with `id INTEGER PRIMARY KEY, text TEXT NOT NULL`, created
 //! by [`connect`] if missing.
 //!
-//! **The tests check:** with no timeout a second writer gets `Locked` while another
-//! connection holds a write transaction; with WAL a reader sees the last committed count
-//! during that transaction (and without WAL an exclusive writer locks it out); a writer
-//! with a timeout is still waiting while the lock is held and completes once it is
-//! released; the timeout is really configured
-//! (`PRAGMA busy_timeout`); bad input (an empty entry, WAL on an in-memory database, a
-//! path in a missing directory) is a typed error.
+//! **The tests check.**
+//! - with no timeout a second writer gets `Locked` at once while another connection holds a
+//!   write transaction, and "no timeout" really sets 0 ms. Checked by
+//!   `a_second_writer_without_a_timeout_gets_locked`, `no_timeout_really_means_zero`.
+//! - a requested timeout is really configured (`PRAGMA busy_timeout`), and a writer with a
+//!   timeout is still waiting while the lock is held and completes once it is released.
+//!   Checked by `the_requested_busy_timeout_is_configured`,
+//!   `a_writer_with_a_busy_timeout_succeeds_once_the_lock_is_released`.
+//! - with WAL a reader sees the last committed count during another connection's write, and
+//!   the mode is recorded in the file; without WAL an exclusive writer locks readers out.
+//!   Checked by `in_wal_mode_a_reader_sees_the_last_commit_while_a_write_is_open`,
+//!   `wal_mode_is_recorded_in_the_file`, `without_wal_an_exclusive_writer_locks_readers_out`.
+//! - bad input (an empty entry, WAL on an in-memory database, a path in a missing directory)
+//!   is a typed error, and only BUSY/LOCKED become `Locked`. Checked by
+//!   `an_empty_entry_is_rejected`, `wal_on_an_in_memory_database_is_a_typed_error`,
+//!   `a_path_in_a_missing_directory_is_a_database_error_not_locked`.
+//!
+//! **Not checked.** That the error is matched on its code rather than its message text, and
+//! that `SQLITE_LOCKED` (a conflict inside one process's shared cache, which these tests
+//! never produce) maps to `Locked` as well as `SQLITE_BUSY`; that `connect` sets the timeout
+//! before its first statement that could wait.
 
 use std::path::Path;
 use std::time::Duration;
