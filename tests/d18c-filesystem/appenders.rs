@@ -109,6 +109,24 @@ fn try_append_gives_up_while_another_writer_holds_the_lock() {
 }
 
 #[rstest]
+fn try_append_gives_up_while_a_reader_holds_a_shared_lock() {
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    let reader = other_handle(&path);
+    reader
+        .lock_shared()
+        .unwrap_or_else(|e| panic!("the test cannot take a shared lock: {e}"));
+    let got = try_append_record(&path, "ID_1,1.00");
+    assert!(
+        matches!(got, Err(AppendError::Busy)),
+        "try_append_record while another handle holds a shared lock gave {got:?}: a writer \
+         needs the lock for itself (File::try_lock, exclusive), or two writers holding \
+         shared locks interleave their records"
+    );
+    assert_eq!(contents(&path), "", "a busy try must write nothing");
+}
+
+#[rstest]
 fn the_lock_is_released_when_append_returns() {
     let dir = temp_dir();
     let path = dir.path().join("sales.csv");

@@ -78,6 +78,33 @@ fn deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest() {
     );
 }
 
+#[cfg(unix)]
+#[rstest]
+fn only_regular_files_whose_extension_is_log_are_purged() {
+    let dir = temp_dir();
+    let logs = dir.path().join("logs");
+    fs::create_dir(&logs).unwrap_or_else(|e| panic!("cannot mkdir: {e}"));
+    log_aged(dir.path(), "elsewhere.log", 100 * DAY);
+    std::os::unix::fs::symlink(dir.path().join("elsewhere.log"), logs.join("link.log"))
+        .unwrap_or_else(|e| panic!("cannot create a symlink: {e}"));
+    for name in [".log", "app.log.gz", "APP.LOG", "real.log"] {
+        log_aged(&logs, name, 100 * DAY);
+    }
+    let report = purge(&logs, false);
+    assert_eq!(
+        (report.purged.as_slice(), report.kept),
+        (&["real.log".to_owned()][..], 0),
+        "only real.log is a regular file whose extension (Path::extension) is exactly `log`: \
+         link.log is a symlink (DirEntry::metadata does not follow it), `.log` has no \
+         extension, app.log.gz ends in gz, APP.LOG is another extension"
+    );
+    assert_eq!(
+        names_in(&logs),
+        [".log", "APP.LOG", "app.log.gz", "link.log"],
+        "everything but real.log must still be there"
+    );
+}
+
 #[rstest]
 fn a_dry_run_deletes_nothing_and_never_calls_remove() {
     let dir = temp_dir();

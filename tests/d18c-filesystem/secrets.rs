@@ -63,6 +63,113 @@ fn the_file_is_0600_already_while_it_is_being_written() {
     );
 }
 
+/// Linux only: what the kernel saw, read from `/proc` and inotify.
+#[cfg(target_os = "linux")]
+mod kernel {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    /// The open flags of this process's descriptor that refers to `path`, if one does.
+    pub fn open_flags_of(path: &Path) -> Option<i32> {
+        let wanted = path.canonicalize().ok()?;
+        for entry in std::fs::read_dir("/proc/self/fd").ok()?.flatten() {
+            if std::fs::read_link(entry.path()).is_ok_and(|target| target == wanted) {
+                let fd = entry.file_name();
+                let info =
+                    std::fs::read_to_string(Path::new("/proc/self/fdinfo").join(&fd)).ok()?;
+                let flags = info.lines().find_map(|l| l.strip_prefix("flags:"))?;
+                return i32::from_str_radix(flags.trim(), 8).ok();
+            }
+        }
+        None
+    }
+
+    /// Watches `dir` for attribute changes (a chmod is one; creating and writing are not).
+    pub struct AttribWatch(i32);
+
+    impl AttribWatch {
+        pub fn on(dir: &Path) -> Self {
+            // SAFETY: plain system calls; the descriptor is owned by the watch and closed in
+            // its Drop.
+            let fd = unsafe { libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC) };
+            assert!(fd >= 0, "inotify_init1 failed");
+            let dir = CString::new(dir.as_os_str().as_bytes()).expect("no NUL in a temp path");
+            // SAFETY: `dir` is a valid C string and `fd` an inotify descriptor.
+            let wd = unsafe { libc::inotify_add_watch(fd, dir.as_ptr(), libc::IN_ATTRIB) };
+            assert!(wd >= 0, "inotify_add_watch failed");
+            Self(fd)
+        }
+
+        /// How many attribute changes happened in the directory so far.
+        pub fn changes(&self) -> usize {
+            let mut buf = [0u8; 4096];
+            let mut count = 0;
+            loop {
+                // SAFETY: `buf` is writable for its whole length.
+                let n = unsafe { libc::read(self.0, buf.as_mut_ptr().cast(), buf.len()) };
+                let Ok(n) = usize::try_from(n) else {
+                    return count;
+                };
+                let mut at = 0;
+                while at < n {
+                    // SAFETY: the kernel wrote whole events; read_unaligned copes with any
+                    // alignment of the buffer.
+                    let event: libc::inotify_event =
+                        unsafe { std::ptr::read_unaligned(buf.as_ptr().add(at).cast()) };
+                    count += 1;
+                    at += std::mem::size_of::<libc::inotify_event>() + event.len as usize;
+                }
+            }
+        }
+    }
+
+    impl Drop for AttribWatch {
+        fn drop(&mut self) {
+            // SAFETY: the watch owns this descriptor.
+            unsafe { libc::close(self.0) };
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn a_new_secret_gets_its_mode_from_open_not_from_a_chmod() {
+    let dir = temp_dir();
+    let path = dir.path().join("db.env");
+    let watch = kernel::AttribWatch::on(dir.path());
+    let got = write_secret(&path, b"API_KEY=123\n");
+    assert!(got.is_ok(), "write_secret gave {got:?}");
+    let chmods = watch.changes();
+    assert_eq!(
+        (chmods, mode_of(&path)),
+        (0, 0o600),
+        "the kernel saw {chmods} attribute change(s) on the new secret: it was created with \
+         another mode and chmod-ed to 0600, and until then anyone could open it. Give 0o600 \
+         to open() itself (OpenOptionsExt::mode), so the file is born private"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn the_secret_is_opened_with_o_nofollow() {
+    let dir = temp_dir();
+    let path = dir.path().join("db.env");
+    let mut flags = None;
+    let got = write_secret_with(&path, |out| {
+        flags = kernel::open_flags_of(&path);
+        out.write_all(b"API_KEY=123\n")
+    });
+    assert!(got.is_ok(), "write_secret_with gave {got:?}");
+    let flags = flags.expect("while fill runs, the process holds the secret open");
+    assert!(
+        flags & libc::O_NOFOLLOW != 0,
+        "the secret was opened with flags {flags:o} (octal), without O_NOFOLLOW: checking for a \
+         symlink first and opening afterwards leaves a moment in which one can be planted; \
+         let open() itself refuse a symlink (custom_flags(libc::O_NOFOLLOW))"
+    );
+}
+
 #[rstest]
 fn overwrites_an_existing_private_file() {
     let dir = temp_dir();
