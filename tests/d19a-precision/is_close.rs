@@ -28,6 +28,7 @@ fn the_classic_sum_is_close_but_not_equal() {
 #[case::relative_is_useless_near_zero(0.0, 1e-10, 1e-9, 0.0, false)]
 #[case::absolute_rescues_near_zero(0.0, 1e-10, 1e-9, 1e-9, true)]
 #[case::absolute_boundary_is_inclusive(1.0, 1.5, 0.0, 0.5, true)]
+#[case::the_larger_tolerance_not_their_sum(1.0, 1.15, 0.1, 0.1, false)]
 #[case::relative_boundary_is_inclusive(1.0, 2.0, 0.5, 0.0, true)]
 #[case::just_outside(1.0, 1.0 + 1e-8, 1e-9, 0.0, false)]
 #[case::negatives(-1000.0, -1000.0001, 1e-6, 0.0, true)]
@@ -69,6 +70,19 @@ proptest! {
             is_close(a, b, rel_tol, abs_tol), is_close(b, a, rel_tol, abs_tol),
             "is_close({:e}, {:e}, ..) and is_close({:e}, {:e}, ..) disagree: closeness must not \
              depend on the order of the arguments", a, b, b, a
+        );
+    }
+
+    #[test]
+    fn is_symmetric_for_pairs_near_the_tolerance(
+        a in -1e3_f64..1e3, spread in -0.2_f64..0.2, rel_tol in 0.0_f64..0.2
+    ) {
+        // Pairs a few tolerances apart, where the larger magnitude decides the answer.
+        let b = a * (1.0 + spread);
+        prop_assert_eq!(
+            is_close(a, b, rel_tol, 0.0), is_close(b, a, rel_tol, 0.0),
+            "is_close({:e}, {:e}, {:e}, 0) and the swapped call disagree: scale rel_tol by the \
+             larger of |a| and |b|, whichever argument it is", a, b, rel_tol
         );
     }
 
