@@ -205,3 +205,30 @@ fn a_free_worker_takes_the_next_job_while_another_job_still_runs() {
         "the jobs finished in the order 1, 2, 3, 0 and must be yielded in that order"
     );
 }
+
+#[test]
+fn a_worker_goes_on_after_a_job_panics() {
+    // One worker: if a panic ended it, jobs 2 and 3 would never be forged.
+    let mut got: Vec<Forging<u32>> =
+        super::guarded("the stream never ended after panicking jobs", || {
+            forge_all(vec![0_u32, 0, 3, 4], 1, |x| {
+                assert!(x != 0, "this forge cannot handle an empty ingot");
+                x * 10
+            })
+            .map(Iterator::collect)
+        })
+        .unwrap_or_else(|e| panic!("forge_all failed: {e}"));
+    got.sort_by_key(|(job, _)| *job);
+    assert_eq!(
+        got,
+        vec![
+            (0, Err(ForgeError::Panicked { job: 0 })),
+            (1, Err(ForgeError::Panicked { job: 1 })),
+            (2, Ok(30)),
+            (3, Ok(40))
+        ],
+        "jobs 0 and 1 panicked on the only worker: each must come out as \
+         ForgeError::Panicked and the worker must go on with jobs 2 and 3 (catch_unwind \
+         around each job, not around the worker)"
+    );
+}
