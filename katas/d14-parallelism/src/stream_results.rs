@@ -17,14 +17,29 @@
 //! `forge` function in an `Arc`. Because Rust threads share memory, a result is moved
 //! through the channel, not pickled.
 //!
-//! **Rules the tests check.**
+//! **The tests check.**
 //! - `forge_all` returns before any job finishes (the tests' jobs wait for a signal).
+//!   Checked by `yields_each_result_in_the_order_the_jobs_finish`,
+//!   `yields_the_first_finished_job_while_the_others_still_run`.
 //! - Each `(index, Ok(result))` is yielded as soon as its job finishes, so the order of
 //!   the items is the order in which jobs finish; `index` is the job's position in `jobs`.
-//! - The iterator ends after the last result; with no jobs it is empty at once.
-//! - At most `workers` distinct threads run `forge`.
+//!   A worker does not keep the queue locked while it forges. Checked by
+//!   `yields_each_result_in_the_order_the_jobs_finish`,
+//!   `yields_the_first_finished_job_while_the_others_still_run`.
+//! - The jobs wait in one shared queue: while one job keeps a worker busy, another worker
+//!   takes the following jobs one after another (jobs dealt out up front, in chunks or by
+//!   stride, would wait behind the busy one). Checked by
+//!   `a_free_worker_takes_the_next_job_while_another_job_still_runs`.
+//! - The iterator ends after the last result; with no jobs it is empty at once. Checked by
+//!   `ends_after_the_last_result`, `no_jobs_give_an_empty_stream_at_once`.
+//! - At most `workers` distinct threads run `forge`. Checked by
+//!   `runs_the_jobs_on_at_most_workers_threads`.
 //! - A job whose `forge` panics yields `(index, Err(ForgeError::Panicked { job: index }))`
-//!   and the other jobs still finish. `workers == 0` is [`ForgeError::NoWorkers`].
+//!   and its worker goes on with the next job, so the other jobs still finish, even on a
+//!   single worker. Checked by
+//!   `a_job_that_panics_becomes_an_error_and_the_others_still_finish`,
+//!   `a_worker_goes_on_after_a_job_panics`.
+//! - `workers == 0` is [`ForgeError::NoWorkers`]. Checked by `zero_workers_is_an_error`.
 
 use std::sync::mpsc::Receiver;
 
