@@ -19,6 +19,9 @@ fn ms(values: &[u64]) -> Vec<Duration> {
 #[case::p1_is_the_smallest(&[30, 10, 20], 1, 10)]
 #[case::p100_is_the_largest(&[30, 10, 20], 100, 30)]
 #[case::one_sample(&[7], 95, 7)]
+#[case::p7_of_a_hundred_is_the_7th(&(1..=100).collect::<Vec<u64>>(), 7, 7)]
+#[case::p14_of_fifty_is_the_7th(&(1..=50).collect::<Vec<u64>>(), 14, 7)]
+#[case::p28_of_a_hundred_is_the_28th(&(1..=100).collect::<Vec<u64>>(), 28, 28)]
 fn picks_the_nearest_rank_sample(#[case] samples: &[u64], #[case] p: u32, #[case] expected: u64) {
     let got = percentile(&ms(samples), p);
 
@@ -90,6 +93,20 @@ fn renders_the_report() {
     assert_suite_snapshot!("percentiles_report", report.to_string());
 }
 
+#[test]
+fn renders_durations_truncated_to_whole_microseconds() {
+    // 1.999999 ms: truncated to whole microseconds it is 1.999, rounded it would be 2.000.
+    let report = latency_report(&[Duration::from_nanos(1_999_999)]).expect("one sample");
+
+    let rendered = report.to_string();
+
+    assert!(
+        rendered.contains("  max      1.999 ms"),
+        "1,999,999 ns must render as 1.999 ms (whole microseconds, truncated, in integers), \
+         not rounded through f64 milliseconds; got:\n{rendered}"
+    );
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
@@ -134,6 +151,29 @@ proptest! {
             value.is_ok_and(|v| samples.contains(&v)),
             "nearest rank never interpolates: p{} = {:?} must be a recorded sample", p, value
         );
+    }
+
+    #[test]
+    fn the_percentile_is_the_sample_at_the_nearest_rank(
+        micros in prop::collection::vec(0u64..50, 1..200),
+        p in 1u32..=100,
+    ) {
+        let samples: Vec<Duration> = micros.iter().map(|&m| Duration::from_micros(m)).collect();
+        let n = samples.len();
+        let got = percentile(&samples, p);
+        prop_assert!(got.is_ok(), "p{} of {} samples must exist, got {:?}", p, n, got);
+        if let Ok(v) = got {
+            // Nearest rank, said without computing it: at least p% of the samples are <= v,
+            // and fewer than p% are < v (ties included, in integers).
+            let at_most = samples.iter().filter(|&&s| s <= v).count();
+            let below = samples.iter().filter(|&&s| s < v).count();
+            prop_assert!(
+                at_most * 100 >= p as usize * n && below * 100 < p as usize * n,
+                "p{} of {} samples is {:?}, but {} samples are <= it and {} below it: the \
+                 nearest rank is ceil(p × n / 100), computed in integers",
+                p, n, v, at_most, below
+            );
+        }
     }
 
     #[test]

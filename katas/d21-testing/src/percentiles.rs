@@ -31,8 +31,20 @@
 //!   max      4.000 ms
 //! ```
 //!
-//! **The tests check** ranks on small tables, a snapshot of the rendered report, and the
-//! laws: p50 ≤ p95 ≤ p99 ≤ max, max is the largest sample, each percentile is a sample.
+//! **The tests check.**
+//! - ranks on small tables, including percentiles where `p / 100.0 × n` in `f64` is off by
+//!   one (p7 of 100, p14 of 50), and the nearest-rank law on samples full of ties. Checked
+//!   by `picks_the_nearest_rank_sample`,
+//!   `the_percentile_is_the_sample_at_the_nearest_rank`.
+//! - `p` outside `1..=100` and an empty run are typed errors. Checked by
+//!   `refuses_a_percentile_outside_1_to_100`, `an_empty_run_has_no_report`.
+//! - the report's figures and its rendering (a snapshot), durations truncated to whole
+//!   microseconds. Checked by `reports_the_tail_of_a_hundred_requests`,
+//!   `renders_the_report`, `renders_durations_truncated_to_whole_microseconds`.
+//! - the laws: p50 ≤ p95 ≤ p99 ≤ max, max is the largest sample, each percentile is a
+//!   sample, the order of the samples does not matter. Checked by
+//!   `percentiles_never_decrease`, `max_is_the_largest_sample_and_bounds_every_percentile`,
+//!   `every_percentile_is_one_of_the_samples`, `the_sample_order_does_not_matter`.
 
 use std::fmt;
 use std::time::Duration;
