@@ -25,9 +25,22 @@
 //! - `normalize` turns any valid encoding into the one `encode` would write for the same
 //!   data.
 //!
-//! **The tests check** the laws: `decode(encode(x)) == x`; `encode(x)` is never longer
-//! than `2 × x.len()`; `normalize` is idempotent and agrees with `encode ∘ decode`; plus
-//! pinned examples, among them the 256-byte run found by shrinking.
+//! **The tests check.**
+//! - the round-trip law `decode(encode(x)) == x` on long runs and arbitrary bytes, and that
+//!   `encode(x)` is never longer than `2 × x.len()`. Checked by
+//!   `decoding_an_encoding_gives_back_the_data`,
+//!   `an_encoding_is_never_longer_than_twice_the_data`.
+//! - pinned examples of the canonical pairs, among them the 256-byte run found by
+//!   shrinking. Checked by `encodes_runs_as_count_byte_pairs`.
+//! - `normalize` is idempotent, agrees with `encode ∘ decode`, merges and refills pairs.
+//!   Checked by `normalizing_twice_changes_nothing`,
+//!   `normalizing_agrees_with_encoding_the_decoded_data`,
+//!   `normalizes_to_the_canonical_encoding`.
+//! - a malformed encoding is a typed error naming the bad pair's offset, in `decode` and
+//!   `normalize`, and no input makes `decode` panic. Checked by
+//!   `decoding_a_malformed_encoding_names_the_bad_offset`,
+//!   `normalizing_a_malformed_encoding_is_an_error`,
+//!   `decoding_any_bytes_returns_instead_of_panicking`.
 
 use thiserror::Error;
 
