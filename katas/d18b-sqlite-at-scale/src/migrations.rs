@@ -19,33 +19,41 @@
 //! `Transaction::execute_batch` runs a script of several statements; dropping a transaction
 //! without `commit()` rolls it back.
 //!
-//! **Rules the tests hold you to.**
+//! **The tests check.**
 //! - The list must be numbered 1, 2, 3, … in order; the first position `i` (from 1) whose
 //!   migration has another version is [`MigrationError::Gap`] `{ expected: i, found }`, checked
-//!   before anything runs. A target beyond the last migration is
-//!   [`MigrationError::UnknownTarget`] `{ target, latest }`, also before anything runs.
+//!   before anything runs. Checked by `a_gap_in_the_numbering_is_refused`.
+//! - A target beyond the last migration is [`MigrationError::UnknownTarget`]
+//!   `{ target, latest }`, also before anything runs. Checked by
+//!   `a_target_past_the_last_migration_is_refused`.
 //! - Applied migrations are recorded in the table `schema_migrations` ([`LEDGER`]): one row per
 //!   applied migration with its version, name and the [`checksum`] of its `up` script. The
 //!   current version is the highest recorded version; 0 when the table is missing or empty.
+//!   Checked by `a_fresh_database_is_at_version_zero`,
+//!   `migrates_a_fresh_database_to_the_latest_version`,
+//!   `stepping_up_one_version_at_a_time_applies_each_once`.
 //! - Before migrating, every recorded migration is compared with the list: a recorded version
 //!   the list does not have is [`MigrationError::AheadOfCode`] `{ applied, latest }`; a
-//!   recorded checksum that differs from the list's `up` script is
-//!   [`MigrationError::Changed`] `{ version }` (someone edited a migration after it ran).
+//!   recorded checksum that differs from the list's `up` script, for the newest migration or an
+//!   older one, is [`MigrationError::Changed`] `{ version }`. Checked by
+//!   `a_database_newer_than_the_code_is_refused`, `an_edited_migration_is_refused`,
+//!   `an_edited_older_migration_is_refused_too`.
 //! - Each migration runs in its own transaction, together with its ledger row (inserted going
-//!   up, deleted going down). If its script fails, that transaction rolls back and `migrate`
-//!   returns [`MigrationError::Failed`] `{ version, source }`; migrations completed before it
-//!   in the same call stay applied.
-//! - Going down runs the `down` scripts from the current version to `target + 1`, newest first.
-//! - Migrating to the current version does nothing (no script runs) and returns
-//!   `Outcome { from: v, to: v }`.
+//!   up, deleted going down): if its script fails, or its ledger row cannot be written or
+//!   deleted, that transaction rolls back and `migrate` returns an error (a failing script is
+//!   [`MigrationError::Failed`] `{ version, source }`); migrations completed before it in the
+//!   same call stay applied. Checked by `a_failing_migration_is_rolled_back_whole`,
+//!   `a_ledger_row_that_cannot_be_written_takes_the_migration_with_it`,
+//!   `a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening`.
+//! - A column is added to a populated file without losing a row. Checked by
+//!   `adding_a_column_keeps_every_row`.
+//! - Going down runs the `down` scripts from the current version to `target + 1`, newest first,
+//!   down to 1 and to 0. Checked by `migrating_down_runs_the_down_scripts_in_reverse`.
+//! - Migrating to the current version does nothing (no script runs: the trace hook watches) and
+//!   returns `Outcome { from: v, to: v }`. Checked by `running_it_again_changes_nothing`.
 //! - [`checksum`] is the 64-bit FNV-1a hash of the script's UTF-8 bytes (start with
 //!   `0xcbf29ce484222325`; for each byte, xor it in, then multiply by `0x100000001b3`, wrapping),
-//!   bit-cast to `i64` because SQLite integers are signed.
-//!
-//! **The tests check** a fresh database at 0, up to the latest, step by step, idempotence (with
-//! the trace hook: no script runs twice), a column added to a populated file without losing a
-//! row, down to 1 and to 0, a failing migration rolled back whole, an edited migration, gaps,
-//! an unknown target, a database newer than the code, and the checksum's test vectors.
+//!   bit-cast to `i64` because SQLite integers are signed. Checked by `checksum_is_fnv_1a_64`.
 
 use rusqlite::Connection;
 

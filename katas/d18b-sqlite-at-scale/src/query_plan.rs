@@ -23,19 +23,12 @@
 //! `SCAN TABLE warriors`). For a join SQLite may also build an `AUTOMATIC` index: a temporary
 //! one, rebuilt on every run of the query, which is SQLite telling you an index is missing.
 //!
-//! **Rules the tests hold you to.**
-//! - E-mails are unique: make the e-mail index `UNIQUE`. Creating it over a table that already
-//!   holds a duplicate address must fail (with SQLite's constraint error).
-//! - After [`ensure_indexes`], the statement [`find_by_email`] runs (the tests catch its text
-//!   with SQLite's trace hook) must plan a `SEARCH` of `warriors` through an index whose first
-//!   column is `email`, and must take no step of a full table scan; [`LOADOUT_SQL`] must plan a
-//!   `SEARCH` of `weapons` through a real (not `AUTOMATIC`) index whose first column is
-//!   `warrior_id`. [`find_by_email`] runs exactly one statement.
-//! - [`render_plan`] writes the line `QUERY PLAN`, then one line per step: the prefix of its
-//!   level, then `` `-- `` for the last step of a level or `|--` for the others, then the detail.
-//!   A child's prefix is its parent's prefix plus `|  ` (parent not last) or three spaces
-//!   (parent last). Children follow their parent in the order given. A step whose parent is not
-//!   in the list is drawn at the top level. Every line ends with `\n`. For example:
+//! **Drawing a plan.** [`render_plan`] writes the line `QUERY PLAN`, then one line per step:
+//! the prefix of its level, then `` `-- `` for the last step of a level or `|--` for the others,
+//! then the detail. A child's prefix is its parent's prefix plus `|  ` (parent not last) or
+//! three spaces (parent last), at every depth. Children follow their parent in the order given.
+//! A step whose parent is not in the list is drawn at the top level. Every line ends with `\n`.
+//! For example:
 //!
 //! ```text
 //! QUERY PLAN
@@ -45,11 +38,37 @@
 //! `--USE TEMP B-TREE FOR ORDER BY
 //! ```
 //!
-//! **The tests check** plans read without your code (so they hold on any SQLite version), the
-//! statement counters `SQLITE_STMTSTATUS_FULLSCAN_STEP` and `SQLITE_STMTSTATUS_AUTOINDEX`,
-//! [`explain`] against SQLite's own rows and on invalid SQL (an error), [`render_plan`] with
-//! insta snapshots, and [`find_by_email`] on present, absent, differently-cased and hostile
-//! addresses.
+//! **The tests check.**
+//! - [`explain`] returns SQLite's own rows (id, parent, detail) in SQLite's order, and an error
+//!   for invalid SQL. Checked by `explain_reports_a_scan_for_an_unindexed_lookup`,
+//!   `explain_returns_the_steps_of_a_join_with_their_parent_links`,
+//!   `explain_of_invalid_sql_is_an_error`.
+//! - After [`ensure_indexes`], the statement [`find_by_email`] runs (caught with the trace hook,
+//!   planned without your code) is a `SEARCH` of `warriors` through an index whose first column
+//!   is `email`, and takes no full-scan step (`SQLITE_STMTSTATUS_FULLSCAN_STEP`). Checked by
+//!   `the_email_lookup_searches_an_email_index_once_indexed`,
+//!   `the_email_lookup_takes_no_full_scan_step_once_indexed`.
+//! - [`LOADOUT_SQL`] plans a `SEARCH` of `weapons` through a real index whose first column is
+//!   `warrior_id`, and builds no `AUTOMATIC` index (`SQLITE_STMTSTATUS_AUTOINDEX`). Checked by
+//!   `the_join_searches_weapons_through_an_index_on_warrior_id`,
+//!   `the_join_needs_no_automatic_index_once_indexed`.
+//! - Calling [`ensure_indexes`] again changes nothing; e-mails are unique, so the e-mail index is
+//!   `UNIQUE` and creating it over a duplicate fails with SQLite's constraint error. Checked by
+//!   `ensure_indexes_is_idempotent`, `ensure_indexes_refuses_duplicate_emails`.
+//! - [`find_by_email`] matches the exact address (case and all; absent, empty and hostile
+//!   addresses find nobody), reads every column, runs exactly one statement, and binds the
+//!   address: the SQL text it runs never contains it. Checked by
+//!   `find_by_email_matches_the_exact_address`, `find_by_email_returns_the_whole_warrior`,
+//!   `find_by_email_binds_the_address_and_never_pastes_it`.
+//! - [`render_plan`] draws as described above: a flat plan, nested steps, three levels, no
+//!   steps, an unknown parent. Checked by `render_plan_draws_a_flat_join`,
+//!   `render_plan_draws_nested_steps_under_their_parent`,
+//!   `render_plan_draws_three_levels_with_the_prefixes_of_their_ancestors`,
+//!   `render_plan_of_no_steps_is_the_header_alone`,
+//!   `render_plan_shows_a_step_with_an_unknown_parent_at_the_top`.
+//!
+//! **Not checked.** Speed on large tables: the bench measures it. Plans are read on the
+//! bundled SQLite version only.
 
 use rusqlite::Connection;
 
@@ -100,7 +119,7 @@ pub fn explain(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<PlanStep>> 
     todo!("explain {sql:?} on {:?}", conn.path())
 }
 
-/// Draws `steps` as a tree the way the `sqlite3` shell does (see the rules above).
+/// Draws `steps` as a tree the way the `sqlite3` shell does (see "Drawing a plan" above).
 pub fn render_plan(steps: &[PlanStep]) -> String {
     todo!("draw {} plan steps as a tree", steps.len())
 }

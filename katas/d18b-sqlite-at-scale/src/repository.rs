@@ -22,27 +22,37 @@
 //! is no pool here: a `Connection` lives inside the repository (a pool is a crate such as
 //! `r2d2`; for an in-process SQLite file, one connection per thread is the usual design).
 //!
-//! **Rules the tests hold you to.**
-//! - [`rank_heroes`] refuses a negative threshold with [`RankError::NegativeThreshold`] and
-//!   returns an empty list for `top == 0`, both without calling the repository. Otherwise it
-//!   calls `high_power(threshold)` exactly once, with the threshold it was given: the database
-//!   does the filtering, not a Rust loop over everyone. A repository error comes back as
-//!   [`RankError::Repository`].
-//! - Heroes are ordered by power (strongest first), then by name. Rank 1 is the strongest;
-//!   warriors with equal power share a rank and the next rank is skipped (1, 2, 2, 4). Keep the
-//!   first `top` heroes of that order.
-//! - `add` refuses a name that is empty or only whitespace with [`RepoError::BlankName`] (and
-//!   stores nothing). `by_id` of a missing id is `Ok(None)`.
-//! - `high_power` filters in SQL: SQLite must produce only the matching rows (the tests count
-//!   the rows SQLite produces with its trace hook).
-//! - Every value travels as a bound parameter (`?1`, `?2`), never pasted into the SQL text with
-//!   `format!`: the SQL text SQLite runs (its trace hook sees it) never contains a name, a power,
-//!   an id or a threshold, and names with quotes (`O'Brien`, `'); DROP TABLE warriors; --`) are
-//!   stored and read back as they are.
-//!
-//! **The tests check** the ranking against a mock (ordering, ties, `top`, bad input, errors, the
-//! exact call), and the SQLite repository against a file in a temporary directory (round trips,
-//! missing ids, the strict threshold, reopening, blank names), and the two together.
+//! **The tests check.**
+//! - [`rank_heroes`] orders by power (strongest first), then by name; rank 1 is the strongest;
+//!   equal power shares a rank and the next rank is skipped (1, 2, 2, 4); it keeps the first
+//!   `top`. Checked by `ranks_the_strongest_first`, `equal_power_shares_a_rank_and_skips_the_next`,
+//!   `keeps_only_the_top_n`, `nobody_above_the_threshold_gives_an_empty_ranking`.
+//! - It calls `high_power(threshold)` exactly once, with the threshold it was given (a mock
+//!   refuses any other call): the database filters, not a Rust loop over everyone. Checked by
+//!   `asks_the_repository_for_exactly_the_threshold_once`.
+//! - A negative threshold is [`RankError::NegativeThreshold`] and `top == 0` is an empty list,
+//!   both without calling the repository; a repository error comes back as
+//!   [`RankError::Repository`]. Checked by
+//!   `a_negative_threshold_is_refused_before_the_repository_is_asked`,
+//!   `top_zero_is_empty_without_asking_the_repository`,
+//!   `a_repository_failure_comes_back_as_a_rank_error`.
+//! - Against a real file: `add` then `by_id` round-trips, a missing id is `Ok(None)`, reopening
+//!   the file keeps its rows, and the business logic runs on it too. Checked by
+//!   `add_then_by_id_round_trips`, `by_id_of_a_missing_warrior_is_none`,
+//!   `the_file_keeps_its_warriors_after_reopening`,
+//!   `the_business_logic_runs_on_the_real_repository_too`.
+//! - `add` refuses a blank name with [`RepoError::BlankName`] and stores nothing. Checked by
+//!   `a_blank_name_is_refused`.
+//! - `high_power` is strictly above the threshold, filters in SQL (SQLite produces only the
+//!   matching rows, counted by its trace hook), and asks for id order with `ORDER BY` (the tests
+//!   turn on `PRAGMA reverse_unordered_selects`). Checked by
+//!   `high_power_is_strictly_above_the_threshold_in_id_order`,
+//!   `high_power_filters_in_sql_not_in_rust`, `high_power_asks_sqlite_for_id_order`.
+//! - Every value travels as a bound parameter (`?1`), never pasted into the SQL text with
+//!   `format!`: the SQL text SQLite runs never contains a name, a power, an id or a threshold,
+//!   and names with quotes (`O'Brien`, `'); DROP TABLE warriors; --`) are stored and read back as
+//!   they are. Checked by `values_are_bound_and_never_pasted_into_the_sql_text`,
+//!   `names_with_quotes_are_stored_as_they_are`.
 
 use std::path::Path;
 

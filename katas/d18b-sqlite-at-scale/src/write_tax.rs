@@ -19,20 +19,29 @@
 //! `dbstat`, and steps counted by SQLite itself. rusqlite exposes a statement's counters with
 //! `Statement::get_status` and [`rusqlite::StatementStatus`].
 //!
-//! **Rules the tests hold you to.**
-//! - `table` is a value: bind it as a parameter, never paste it into SQL. A name that is not a
-//!   table of the database (an unknown name, an index's name) is [`TaxError::NoSuchTable`]
-//!   carrying that name.
-//! - An index created by a `UNIQUE` constraint (named `sqlite_autoindex_…`) is an index like any
-//!   other and counts. Pages of other tables and of their indexes do not count: the file's
-//!   total (`PRAGMA page_count`) is the wrong number.
-//! - An empty table is one page (its root) and a table without indexes has 0 index pages.
-//! - A row the table refuses (its `CHECK` forbids an empty name) comes back as
-//!   [`TaxError::Sqlite`] with SQLite's constraint error.
+//! **The tests check.**
+//! - A table without indexes has 0 index pages; an empty table is one page (its root). Checked
+//!   by `a_table_without_indexes_has_no_index_pages`, `an_empty_table_is_one_page`.
+//! - Each index adds pages of its own and counts as an index; the table's own pages do not
+//!   change; pages never shrink as rows are added. Checked by
+//!   `an_index_adds_pages_and_leaves_the_table_alone`, `every_index_costs_pages_of_its_own`,
+//!   `table_and_index_pages_never_shrink_as_rows_are_added`.
+//! - An index created by a `UNIQUE` constraint counts. Checked by
+//!   `a_unique_constraint_is_an_index_too`.
+//! - Other tables and their indexes do not count (`PRAGMA page_count` is the wrong number).
+//!   Checked by `other_tables_do_not_count`.
+//! - `table` is bound as a parameter, never pasted into SQL (the trace hook reads the SQL
+//!   text); a name that is not a table is [`TaxError::NoSuchTable`] carrying that name.
+//!   Checked by `the_table_name_is_bound_and_never_pasted`, `an_unknown_table_is_a_typed_error`.
+//! - [`insert_steps`] stores the row and returns SQLite's own `SQLITE_STMTSTATUS_VM_STEP` of that
+//!   `INSERT` (the tests compare it with the counter the trace hook reads), which grows with
+//!   every index. Checked by `insert_steps_stores_the_row`,
+//!   `insert_steps_reports_sqlites_own_counter_for_that_insert`,
+//!   `every_index_adds_work_to_an_insert`.
+//! - A row the table refuses is [`TaxError::Sqlite`] with SQLite's constraint error. Checked by
+//!   `an_insert_the_table_refuses_is_an_error`.
 //!
-//! **The tests check** footprints with 0 to 3 indexes (each adds pages; the table's own pages do
-//! not change), a `UNIQUE` column, a second table beside the first, unknown names, that the step
-//! count of one insert grows with every index, and that pages never shrink as rows are added.
+//! **Not checked.** Inserts per second: the bench turns the step counts into time.
 
 use rusqlite::Connection;
 

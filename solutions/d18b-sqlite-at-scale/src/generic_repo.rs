@@ -18,24 +18,35 @@
 //! compiler makes one copy of the code per entity for you. [`rusqlite::types::Value`] carries
 //! values of any SQLite type; `rusqlite::params_from_iter` binds a list of them.
 //!
-//! **Rules the tests hold you to.**
-//! - Identifiers (table and column names) come from the entity, so they are formatted into the
-//!   SQL — always quoted: wrap each in double quotes and double any `"` inside (`order` is an
-//!   SQL keyword; a table may be named `camp "notes"`, written `"camp ""notes"""`). Values
-//!   are never formatted in: they are bound parameters.
-//! - Every table has the primary key `id INTEGER PRIMARY KEY`; `create_table` creates
-//!   `id` plus one (untyped) column per entry of `COLUMNS`, only if the table is missing.
+//! **The tests check.**
+//! - Full CRUD on warriors and weapons, a `NULL` owner included; `get` of a missing id is
+//!   `Ok(None)`, `update` and `delete` of one are `Ok(false)`. Checked by
+//!   `warriors_insert_get_update_delete`, `weapons_keep_a_null_owner`,
+//!   `missing_ids_are_none_and_false`.
+//! - The CRUD is generic: a third and a fourth entity, defined only in the tests, work with one
+//!   trait impl each, side by side on one connection. Checked by
+//!   `a_third_table_is_only_a_trait_impl`, `two_entities_live_side_by_side_on_one_connection`.
+//! - Identifiers (table and column names) come from the entity and are formatted into the SQL,
+//!   always quoted: wrap each in double quotes and double any `"` inside (`order` is an SQL
+//!   keyword; a table may be named `camp "notes"`, written `"camp ""notes"""`). Checked by
+//!   `identifiers_with_spaces_and_quotes_are_quoted`, `a_third_table_is_only_a_trait_impl`.
+//! - Values and ids are never formatted in: they are bound parameters (the trace hook reads the
+//!   SQL text of insert, get, update, delete and all). Checked by
+//!   `values_are_bound_not_pasted_into_the_sql`, `no_value_and_no_id_is_ever_pasted_into_the_sql`.
+//! - Every table has the primary key `id INTEGER PRIMARY KEY`; `create_table` creates `id` plus
+//!   one (untyped) column per entry of `COLUMNS`, only if the table is missing: calling it again
+//!   keeps the table and its rows. Checked by `create_table_again_keeps_the_table_and_its_rows`.
 //! - If `values()` does not give exactly one value per column, `insert` and `update` return
-//!   [`RepoError::WrongArity`] before running any SQL.
-//! - `get` of a missing id is `Ok(None)`; `update` and `delete` return `Ok(false)` when no row has
-//!   the id; `all` returns `(id, entity)` pairs in id order. [`Entity::from_row`] reads columns
-//!   by name, so the repository may select `*` or `id` plus the columns.
-//! - Working on a table that does not exist is [`RepoError::Sqlite`].
-//!
-//! **The tests check** full CRUD on warriors and weapons (a `NULL` owner included), a third and
-//! a fourth entity defined only in the tests (a keyword column, a name with a space and a
-//! quote), arity errors, a missing table, that values never appear in the SQL text, and (a
-//! proptest) that `all` returns what was inserted minus what was deleted.
+//!   [`RepoError::WrongArity`] before running any SQL. Checked by
+//!   `values_that_do_not_match_the_columns_are_refused`.
+//! - `all` returns `(id, entity)` pairs in id order, asked of SQLite with `ORDER BY` (the tests
+//!   turn on `PRAGMA reverse_unordered_selects`), and is what was inserted minus what was
+//!   deleted. [`Entity::from_row`] reads columns by name, so the repository may select `*` or
+//!   `id` plus the columns. Checked by
+//!   `all_orders_by_id_even_when_sqlite_returns_unordered_rows_backwards`,
+//!   `all_returns_what_was_inserted_minus_what_was_deleted`.
+//! - Working on a table that does not exist is [`RepoError::Sqlite`]. Checked by
+//!   `a_missing_table_is_an_sqlite_error`.
 
 use std::marker::PhantomData;
 

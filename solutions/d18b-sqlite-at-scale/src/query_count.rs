@@ -26,11 +26,29 @@
 //! [`Loadout`]. Order the rows so that grouping is a single pass. Group by id, not by name:
 //! two warriors may share a name.
 //!
-//! **The tests check** the loadouts on small rosters (unarmed warriors, several weapons,
-//! shared names, quotes and non-ASCII text, the empty roster), an error (not a panic) when the
-//! tables are missing, agreement with the N+1 loop on random rosters, and — with SQLite's
-//! trace hook, which sees every statement the connection runs — that exactly one statement
-//! runs for 1, 10, 50 or 200 warriors.
+//! **The tests check.**
+//! - Every warrior comes back once, in id order, with their weapons' names in weapon id order.
+//!   Checked by `returns_every_warrior_with_their_weapons_in_id_order`,
+//!   `a_warrior_with_three_weapons_appears_once_with_all_three_in_weapon_id_order`.
+//! - An unarmed warrior has an empty list; an empty roster is an empty list. Checked by
+//!   `an_unarmed_warrior_is_listed_with_no_weapons`, `an_empty_roster_gives_an_empty_list`.
+//! - Rows are grouped by warrior id, not by name. Checked by
+//!   `two_warriors_with_the_same_name_stay_apart`.
+//! - Text comes back exactly: quotes, non-ASCII, and weapon names that contain commas or other
+//!   separators (so no `group_concat` and split). Checked by
+//!   `names_with_quotes_and_unicode_come_back_unchanged`,
+//!   `weapon_names_with_commas_and_separators_stay_whole`.
+//! - The order is asked of SQLite with `ORDER BY`, not assumed: the tests turn on
+//!   `PRAGMA reverse_unordered_selects`. Checked by `the_order_is_asked_of_sqlite_not_assumed`.
+//! - Exactly one statement runs (SQLite's trace hook sees every statement), for 1, 10, 50 or
+//!   200 warriors and for random rosters, whose result agrees with the N+1 loop. Checked by
+//!   `fifty_warriors_take_exactly_one_statement`,
+//!   `the_statement_count_does_not_grow_with_the_roster`,
+//!   `agrees_with_the_n_plus_one_loop_in_one_statement`.
+//! - Missing tables are an error, not a panic. Checked by
+//!   `a_database_without_the_tables_is_an_error_not_a_panic`.
+//!
+//! **Not checked.** Time: the bench measures it (see the README).
 
 use rusqlite::Connection;
 
