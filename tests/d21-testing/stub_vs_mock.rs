@@ -130,3 +130,39 @@ fn business_hours_reads_the_clock_exactly_once() {
         "is_business_hours must decide from a single reading: two reads can straddle 17:30"
     );
 }
+
+/// The rules, written here independently: minutes since midnight against the opening hours.
+fn open_by_the_rules(weekday: Weekday, hour: u8, minute: u8) -> bool {
+    let weekend = matches!(weekday, Weekday::Sat | Weekday::Sun);
+    let minutes = u32::from(hour) * 60 + u32::from(minute);
+    !weekend && (540..1050).contains(&minutes)
+}
+
+#[test]
+fn agrees_with_the_rules_at_every_minute_of_the_week() {
+    use Weekday::*;
+    for weekday in [Mon, Tue, Wed, Thu, Fri, Sat, Sun] {
+        for hour in 0..24 {
+            for minute in 0..60 {
+                let clock = at(weekday, hour, minute);
+                let open = open_by_the_rules(weekday, hour, minute);
+                assert_eq!(
+                    is_business_hours(&clock),
+                    Ok(open),
+                    "{weekday:?} {hour:02}:{minute:02}: open must be {open}; compare the whole \
+                     time (hour and minute together) with 09:00 and 17:30, not each part alone"
+                );
+                let greeting_now = match hour {
+                    0..=11 => "Good morning",
+                    12..=17 => "Good afternoon",
+                    _ => "Good evening",
+                };
+                assert_eq!(
+                    greeting(&clock),
+                    Ok(greeting_now),
+                    "{weekday:?} {hour:02}:{minute:02}: the greeting must be {greeting_now:?}"
+                );
+            }
+        }
+    }
+}

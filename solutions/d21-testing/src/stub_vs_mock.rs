@@ -22,8 +22,16 @@
 //! - Both read the clock exactly once and refuse an impossible time (hour above 23 or
 //!   minute above 59) with [`ClockError::InvalidTime`].
 //!
-//! **The tests check** the answers with a fixed-time stub (rstest tables over the
-//! boundaries), and with a mock that each function asks the clock exactly once.
+//! **The tests check.**
+//! - the answers with a fixed-time stub: rstest tables over the boundaries, and every minute
+//!   of the week against the rules. Checked by `greets_by_the_time_on_the_stub_clock`,
+//!   `knows_business_hours_on_the_stub_clock`,
+//!   `agrees_with_the_rules_at_every_minute_of_the_week`.
+//! - an impossible time is `InvalidTime` from both functions. Checked by
+//!   `refuses_a_time_no_clock_can_show`.
+//! - with a mock, that each function asks the clock exactly once. Checked by
+//!   `greeting_reads_the_clock_exactly_once`,
+//!   `business_hours_reads_the_clock_exactly_once`.
 
 use thiserror::Error;
 
