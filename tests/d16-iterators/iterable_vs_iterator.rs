@@ -175,10 +175,23 @@ fn a_walker_is_a_cursor_that_copies_nothing(book: LogBook) {
     );
 }
 
-#[test]
-fn a_walker_promises_to_stay_spent_by_implementing_fused_iterator() {
+#[rstest]
+fn a_walker_promises_to_stay_spent_by_implementing_fused_iterator(book: LogBook) {
     #[allow(unused_imports)] // needed only where the type is not fused
     use super::NotFused as _;
+    let mut lines = book.iter();
+    let walked: Vec<Option<&str>> = (0..5).map(|_| lines.next()).collect();
+    assert_eq!(
+        walked,
+        [
+            Some(ENTRIES[0]),
+            Some(ENTRIES[1]),
+            Some(ENTRIES[2]),
+            None,
+            None
+        ],
+        "five calls of next() on a 3-line book's walker gave {walked:?}: three lines, then None"
+    );
     let fused =
         super::FusedProbe::<crate::iterable_vs_iterator::Lines<'static>>(std::marker::PhantomData)
             .is_fused();

@@ -74,7 +74,24 @@ fn stays_exhausted_once_it_has_returned_none() {
 fn promises_to_stay_exhausted_by_implementing_fused_iterator() {
     #[allow(unused_imports)] // needed only where the type is not fused
     use super::NotFused as _;
+    let mut stream = Fibonacci::new(3);
+    let walked: Vec<Option<u64>> = (0..8).map(|_| stream.next()).collect();
     let fused = super::FusedProbe::<Fibonacci>(std::marker::PhantomData).is_fused();
+    assert_eq!(
+        walked,
+        [
+            Some(0),
+            Some(1),
+            Some(1),
+            Some(2),
+            Some(3),
+            None,
+            None,
+            None
+        ],
+        "eight calls of next() on Fibonacci::new(3) gave {walked:?}: five numbers, then None \
+         for ever"
+    );
     assert!(
         fused,
         "Fibonacci does not implement std::iter::FusedIterator: a stream that keeps returning \
@@ -85,6 +102,8 @@ fn promises_to_stay_exhausted_by_implementing_fused_iterator() {
 
 #[test]
 fn holds_the_state_of_one_step_not_a_table_of_numbers() {
+    let count = Fibonacci::new(u64::MAX).take(CAP).count();
+    assert_eq!(count, 94, "Fibonacci::new(u64::MAX) must yield 94 numbers");
     let size = std::mem::size_of::<Fibonacci>();
     assert!(
         size <= 64,
