@@ -7,6 +7,7 @@ use std::sync::Barrier;
 use std::thread;
 
 use proptest::prelude::*;
+use rstest::rstest;
 
 use crate::scoped_lock::{Report, Tally, TallyError};
 
@@ -54,6 +55,34 @@ fn concurrent_adds_lose_nothing() {
         Ok(THREADS * ADDS),
         "{THREADS} threads each added 1 {ADDS} times: the read and the write of each add \
          must happen under one guard, or updates are lost"
+    );
+}
+
+#[rstest]
+#[case::add("add", 1)]
+#[case::update("update", 1)]
+#[case::add_then("add_then", 1)]
+#[case::total("total", 1)]
+#[case::try_total("try_total", 1)]
+#[case::an_empty_key("add with an empty key", 0)]
+fn each_call_takes_the_lock_once(#[case] call: &str, #[case] locks: usize) {
+    let tally = Tally::new();
+    tally.add("hits", 5).expect("a healthy tally");
+    let before = tally.locks_taken();
+    match call {
+        "add" => drop(tally.add("hits", 1)),
+        "update" => drop(tally.update("hits", |n| n.checked_mul(2))),
+        "add_then" => drop(tally.add_then("hits", 1, |total| total)),
+        "total" => drop(tally.total("hits")),
+        "try_total" => drop(tally.try_total("hits")),
+        _ => drop(tally.add("", 1)),
+    }
+    let taken = tally.locks_taken() - before;
+    assert_eq!(
+        taken, locks,
+        "{call} took the tally's lock {taken} time(s): a read-modify-write is one guard \
+         (read and write under two guards lets another thread's update fall in between and \
+         be lost); an empty key is refused before locking"
     );
 }
 

@@ -43,6 +43,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LockResult, Mutex, MutexGuard, TryLockResult};
 
 use thiserror::Error;
 
@@ -82,10 +84,51 @@ impl fmt::Display for Report {
     }
 }
 
+/// A [`std::sync::Mutex`] that counts how many times it has been locked. It is given, not
+/// part of the exercise: keep the counters in one, so the tests can see how many guards each
+/// method of [`Tally`] takes.
+#[derive(Debug, Default)]
+pub struct CountedMutex<T> {
+    inner: Mutex<T>,
+    locks: AtomicUsize,
+}
+
+impl<T> CountedMutex<T> {
+    /// A new, unlocked mutex holding `value`.
+    pub fn new(value: T) -> Self {
+        Self {
+            inner: Mutex::new(value),
+            locks: AtomicUsize::new(0),
+        }
+    }
+
+    /// [`Mutex::lock`], counted.
+    pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
+        self.locks.fetch_add(1, Ordering::SeqCst);
+        self.inner.lock()
+    }
+
+    /// [`Mutex::try_lock`], counted (whether or not it gets the lock).
+    pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, T>> {
+        self.locks.fetch_add(1, Ordering::SeqCst);
+        self.inner.try_lock()
+    }
+
+    /// [`Mutex::into_inner`]: the value, or a `PoisonError` holding it.
+    pub fn into_inner(self) -> LockResult<T> {
+        self.inner.into_inner()
+    }
+
+    /// How many times `lock` and `try_lock` have been called.
+    pub fn locks(&self) -> usize {
+        self.locks.load(Ordering::SeqCst)
+    }
+}
+
 /// Named counters shared between threads.
 #[derive(Debug, Default)]
 pub struct Tally {
-    // Your fields here: the counters behind a std::sync::Mutex.
+    // Your fields here: the counters behind a CountedMutex (a counted std::sync::Mutex).
 }
 
 impl Tally {
@@ -128,6 +171,11 @@ impl Tally {
     /// (or it is poisoned). Never blocks.
     pub fn try_total(&self, key: &str) -> Option<u64> {
         todo!("read the total of {key:?} without waiting for the lock")
+    }
+
+    /// How many times the counters' lock has been taken ([`CountedMutex::locks`]).
+    pub fn locks_taken(&self) -> usize {
+        todo!("count the locks taken on {self:?}")
     }
 
     /// Consumes the tally and returns its totals, recovering them if the lock is poisoned.
