@@ -8,7 +8,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LockResult, Mutex, MutexGuard, TryLockError, TryLockResult};
 
 use thiserror::Error;
 
@@ -60,10 +61,51 @@ impl fmt::Display for Report {
     }
 }
 
+/// A [`std::sync::Mutex`] that counts how many times it has been locked. It is given, not
+/// part of the exercise: keep the counters in one, so the tests can see how many guards each
+/// method of [`Tally`] takes.
+#[derive(Debug, Default)]
+pub struct CountedMutex<T> {
+    inner: Mutex<T>,
+    locks: AtomicUsize,
+}
+
+impl<T> CountedMutex<T> {
+    /// A new, unlocked mutex holding `value`.
+    pub fn new(value: T) -> Self {
+        Self {
+            inner: Mutex::new(value),
+            locks: AtomicUsize::new(0),
+        }
+    }
+
+    /// [`Mutex::lock`], counted.
+    pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
+        self.locks.fetch_add(1, Ordering::SeqCst);
+        self.inner.lock()
+    }
+
+    /// [`Mutex::try_lock`], counted (whether or not it gets the lock).
+    pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, T>> {
+        self.locks.fetch_add(1, Ordering::SeqCst);
+        self.inner.try_lock()
+    }
+
+    /// [`Mutex::into_inner`]: the value, or a `PoisonError` holding it.
+    pub fn into_inner(self) -> LockResult<T> {
+        self.inner.into_inner()
+    }
+
+    /// How many times `lock` and `try_lock` have been called.
+    pub fn locks(&self) -> usize {
+        self.locks.load(Ordering::SeqCst)
+    }
+}
+
 /// Named counters shared between threads.
 #[derive(Debug, Default)]
 pub struct Tally {
-    totals: Mutex<BTreeMap<String, u64>>,
+    totals: CountedMutex<BTreeMap<String, u64>>,
 }
 
 fn check_key(key: &str) -> Result<(), TallyError> {
@@ -132,6 +174,11 @@ impl Tally {
             Ok(totals) => Some(totals.get(key).copied().unwrap_or(0)),
             Err(TryLockError::WouldBlock | TryLockError::Poisoned(_)) => None,
         }
+    }
+
+    /// How many times the counters' lock has been taken ([`CountedMutex::locks`]).
+    pub fn locks_taken(&self) -> usize {
+        self.totals.locks()
     }
 
     /// Consumes the tally and returns its totals, recovering them if the lock is poisoned.
