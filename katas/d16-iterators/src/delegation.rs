@@ -21,10 +21,27 @@
 //! iterator type would contain itself and be infinitely large. Recursive delegation, which
 //! `yield from` does without ceremony, needs a `Box<dyn Iterator>` in Rust.
 //!
-//! **The tests check** the order of lines through every layer, that empty segments, files
-//! and folders leave no gaps, the live-then-archive order, a nested tree, the typed error
-//! for an unknown folder, and (proptest) that the lazy flattening equals nested `for`
-//! loops that push into a `Vec`.
+//! **The tests check.**
+//! - the order of lines through every layer. Checked by
+//!   `a_file_yields_its_segments_lines_in_order`,
+//!   `a_folder_delegates_to_each_of_its_files_in_turn`.
+//! - empty segments, files and folders leave no gaps. Checked by
+//!   `empty_segments_files_and_folders_leave_no_gaps`.
+//! - the live-then-archive order. Checked by `the_live_file_comes_before_the_archive`.
+//! - a nested tree, depth first. Checked by `a_tree_is_walked_depth_first_through_every_level`.
+//! - a folder found by name, and the typed error for an unknown one. Checked by
+//!   `finds_a_folder_by_name_and_walks_it`,
+//!   `an_unknown_folder_is_a_typed_error_listing_the_known_ones`.
+//! - no line is copied: walking a file, a folder, a folder found by name, or live-then-archive
+//!   allocates nothing. Checked by `walking_a_file_copies_no_line_and_builds_no_list`,
+//!   `walking_a_folder_copies_no_line_and_builds_no_list`,
+//!   `walking_a_folder_found_by_name_copies_no_line`,
+//!   `walking_live_then_archive_copies_no_line_and_builds_no_list`.
+//! - a tree walk holds a few boxes (those of the path being walked), never a list of lines nor a
+//!   box per folder. Checked by `a_tree_walk_allocates_per_folder_not_per_line`,
+//!   `a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder`.
+//! - the lazy flattening equals nested `for` loops that push into a `Vec`. Checked by
+//!   `flattening_equals_nested_loops_into_a_vec`.
 
 /// A rotated chunk of a log file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -14,9 +14,22 @@
 //! The function returns `impl Iterator<Item = u64>`: the caller knows what it can do with
 //! the value, not its (unnameable) type.
 //!
-//! **The tests check** the numbers for small limits, that the stream stops before `u64`
-//! overflows, that two calls give two independent streams, that no heap is used, and, as
-//! a property over any limit, that it agrees with kata 1's `Fibonacci` struct.
+//! **The tests check.**
+//! - the numbers for small limits, the limit inclusive. Checked by
+//!   `yields_the_fibonacci_numbers_up_to_an_inclusive_limit`.
+//! - the stream stops before `u64` overflows, after 94 numbers. Checked by
+//!   `stops_before_u64_overflows`.
+//! - two calls give two independent streams. Checked by
+//!   `each_call_starts_a_new_independent_stream`.
+//! - no heap is used. Checked by `lives_on_the_stack_not_the_heap`.
+//! - no type of your own: the returned type names no struct of the crate, and its state lives in a
+//!   `Successors` or `FromFn` (not an array or a range mapped through a formula). Checked by
+//!   `is_built_from_std_adaptors_and_closures_not_a_named_struct`,
+//!   `keeps_its_state_in_successors_or_from_fn`.
+//! - it agrees with kata 1's `Fibonacci` for any limit. Checked by
+//!   `agrees_with_the_fibonacci_struct_for_any_limit`.
+//!
+//! **Not checked.** Whether the closure does more work than one addition per item.
 
 /// The Fibonacci numbers `<= limit`, built from `successors` or `from_fn`: no new type.
 pub fn fibonacci(limit: u64) -> impl Iterator<Item = u64> {

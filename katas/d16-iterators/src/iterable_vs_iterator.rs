@@ -23,9 +23,23 @@
 //!
 //! A log book holds one line per entry, so `from_lines` rejects an entry with a line break.
 //!
-//! **The tests check** walking a book twice, that a spent `Lines` yields nothing on a
-//! second pass while a fresh one starts over, the borrowing and the consuming loops,
-//! `len()` of a walker, empty books, and the typed error for a multi-line entry.
+//! **The tests check.**
+//! - a book keeps its entries in order and knows its length. Checked by
+//!   `keeps_the_entries_in_order`.
+//! - a borrowed book can be walked twice; a fresh walker starts over after another is spent.
+//!   Checked by `a_borrowed_book_can_be_walked_twice`,
+//!   `a_fresh_walker_starts_over_after_another_is_spent`.
+//! - a spent `Lines` yields nothing on a second pass, keeps returning `None`, and implements
+//!   `FusedIterator`. Checked by `a_spent_walker_yields_nothing_on_a_second_pass`,
+//!   `a_spent_walker_keeps_returning_none`,
+//!   `a_walker_promises_to_stay_spent_by_implementing_fused_iterator`.
+//! - a walker is a cursor into the book: walking allocates nothing. Checked by
+//!   `a_walker_is_a_cursor_that_copies_nothing`.
+//! - `len()` of a walker. Checked by `a_walker_knows_how_many_lines_remain`.
+//! - the consuming loop hands out owned `String`s. Checked by
+//!   `a_consuming_loop_hands_out_owned_strings`.
+//! - empty books. Checked by `an_empty_book_yields_nothing_on_every_pass`.
+//! - the typed error for a multi-line entry. Checked by `rejects_an_entry_that_spans_lines`.
 
 use std::iter::FusedIterator;
 

@@ -14,8 +14,16 @@
 //! is exact for money but has a maximum (about 7.9 × 10^28). Build the fee from a string
 //! (`Decimal::from_str("0.10")` or the `dec!` macro), never from an `f64`.
 //!
-//! **The tests check** the drift of the float total for a million fees, that the decimal
-//! total is exactly `count × fee`, the empty batch, and the overflow panic.
+//! **The tests check.**
+//! - the drift of the float total for a million fees, one `+=` per fee. Checked by
+//!   `a_million_float_fees_leak_a_fraction_of_a_cent`, `the_float_total_is_the_running_sum`,
+//!   `the_float_and_decimal_totals_disagree_at_scale`.
+//! - the decimal total is exactly `count × fee`, also for fees with more places than a float
+//!   holds. Checked by `a_million_decimal_fees_are_exact`,
+//!   `the_decimal_total_never_passes_through_a_float`,
+//!   `the_decimal_total_is_exactly_count_times_fee`.
+//! - the empty batch. Checked by `no_transactions_collect_nothing`.
+//! - the overflow panic. Checked by `a_total_beyond_the_decimal_range_panics_with_a_reason`.
 
 use rust_decimal::Decimal;
 

@@ -23,8 +23,19 @@
 //! of one sign give that infinity. When finite inputs overflow a partial, Python raises
 //! `OverflowError`; this kata returns the infinity the overflow produced.
 //!
-//! **The tests check** a million fees of 0.10, cancellation (`[1e100, 1.0, -1e100]`), the
-//! half-way rounding case, order independence and agreement with an exact rational sum.
+//! **The tests check.**
+//! - `naive_sum` is the plain loop: its drift over a million 0.10 fees and ten tenths, and the
+//!   empty sum. Checked by `naive_sum_drifts_over_a_million_fees_of_ten_cents`,
+//!   `naive_sum_of_ten_tenths_misses_one`, `naive_sum_of_nothing_is_zero`.
+//! - `fsum` of a million fees of 0.10 is 100000 (and finishes). Checked by
+//!   `fsum_recovers_a_million_fees_of_ten_cents_exactly`.
+//! - cancellation, the half-way rounding cases and what one compensation term loses. Checked by
+//!   `fsum_rounds_the_exact_sum_once`, `fsum_keeps_what_a_neumaier_loop_loses`.
+//! - NaN and infinities as in Python, overflow gives the infinity. Checked by
+//!   `fsum_gives_nan_for_nan_or_opposite_infinities`,
+//!   `fsum_gives_infinity_for_infinite_input_or_overflow`.
+//! - agreement with an exact rational sum and independence of order, for any finite input.
+//!   Checked by `fsum_agrees_with_an_exact_rational_sum`, `fsum_does_not_depend_on_the_order`.
 
 /// Adds the values left to right with `+`, rounding after every step.
 pub fn naive_sum(values: &[f64]) -> f64 {

@@ -23,11 +23,28 @@
 //! of kata 2 can only be pulled, while a struct can have methods of its own. `restart`
 //! rewinds the stream to 0 with the same limit, even after it has finished.
 //!
-//! **The tests check** the numbers for small limits (the limit is inclusive), that `next`
-//! hands out one number per call, that `u64::MAX` as the limit ends the stream at the 94th
-//! number instead of overflowing, that a finished stream stays finished, the recurrence
-//! law for any limit, that the stream never allocates, and that `restart` rewinds a
-//! stream (half-way through or finished) to 0 with the same limit.
+//! **The tests check.**
+//! - the numbers for small limits, the limit inclusive. Checked by
+//!   `yields_the_fibonacci_numbers_up_to_an_inclusive_limit`.
+//! - `next` hands out one number per call, then `None`. Checked by
+//!   `next_hands_out_one_number_per_call_then_none`.
+//! - `u64::MAX` as the limit ends the stream at the 94th number instead of overflowing. Checked by
+//!   `stops_at_the_largest_fibonacci_number_that_fits_in_u64`.
+//! - a finished stream stays finished, for any limit, and `Fibonacci` implements `FusedIterator`.
+//!   Checked by `stays_exhausted_once_it_has_returned_none`,
+//!   `promises_to_stay_exhausted_by_implementing_fused_iterator`,
+//!   `each_number_is_the_sum_of_the_two_before_it`.
+//! - the recurrence law for any limit: starts 0, 1, each number the sum of the two before, none
+//!   above the limit, none missing. Checked by `each_number_is_the_sum_of_the_two_before_it`.
+//! - the struct holds one step's state (at most 64 bytes, so no table of the 94 numbers) and the
+//!   stream never allocates. Checked by `holds_the_state_of_one_step_not_a_table_of_numbers`,
+//!   `runs_without_touching_the_heap`.
+//! - `restart` rewinds a stream, half-way through or finished, to 0 with the same limit. Checked
+//!   by `restart_rewinds_a_stream_half_way_through_to_zero`,
+//!   `restart_revives_a_finished_stream_with_the_same_limit`.
+//!
+//! **Not checked.** How `next` computes its number: a struct that wraps a std adaptor in a
+//! named type, or a `const` table outside the struct, behaves the same.
 
 use std::iter::FusedIterator;
 

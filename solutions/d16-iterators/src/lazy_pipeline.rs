@@ -21,11 +21,26 @@
 //! return a typed error for a line whose first field is not an IP address instead of
 //! passing garbage on. A line that has no parsable status simply does not match.
 //!
-//! **The tests check** the stages on small logs (rstest tables), malformed lines, that
-//! building the pipeline pulls no line, that taking the first match pulls no line after
-//! it, that the pipeline works on an endless source, that the lazy pipeline gives the
-//! same result as an eager `Vec` computation for any log (proptest), and the rendered
-//! report (insta snapshots).
+//! **The tests check.**
+//! - `filter_status` keeps exactly the lines whose parsed status field is `code`, in order; a
+//!   `404` in the address, a path, a longer number or the free text does not count, and malformed
+//!   lines are skipped. Checked by `keeps_only_the_lines_with_the_requested_status`,
+//!   `matches_the_status_field_not_a_substring_of_the_line`,
+//!   `skips_malformed_lines_instead_of_panicking`.
+//! - `extract_ips` parses IPv4 and IPv6, and gives `LogError::BadIp` or `LogError::EmptyLine`.
+//!   Checked by `extracts_ipv4_and_ipv6_addresses`,
+//!   `reports_a_first_field_that_is_not_an_ip_as_a_typed_error`,
+//!   `reports_a_blank_line_as_a_typed_error`.
+//! - building the pipeline pulls no line; the first match pulls no line after it; it works on an
+//!   endless source. Checked by `building_the_pipeline_pulls_no_lines`,
+//!   `taking_the_first_match_pulls_no_line_after_it`, `runs_over_an_endless_source`.
+//! - `top_ips_report` holds one line at a time (at most 2 source lines alive at once), never the
+//!   whole log. Checked by `the_report_holds_one_line_at_a_time_not_the_whole_log`.
+//! - the lazy pipeline gives the same result as an eager `Vec` computation for any log. Checked by
+//!   `gives_the_same_result_as_an_eager_vec_computation`.
+//! - the rendered report, ties broken by the lower `IpAddr` value (not its text). Checked by
+//!   `renders_the_top_ips_of_a_log_as_a_table`, `renders_an_empty_table_when_no_line_matches`,
+//!   `ties_in_the_report_go_to_the_lower_ip_not_the_lower_text`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

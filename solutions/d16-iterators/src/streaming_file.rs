@@ -17,10 +17,22 @@
 //! measure heap use directly with a counting global allocator, which is what the tests of
 //! this kata do.
 //!
-//! **The tests check** counts on small files (including a last line without a newline and
-//! an empty file), that a file of about 2 MB is counted with less than 64 KiB of extra
-//! heap, and typed errors for a missing file, an empty needle, a needle that spans lines
-//! and a line that is not UTF-8.
+//! **The tests check.**
+//! - counts on small files, including a last line without a newline and an empty file. Checked by
+//!   `counts_the_lines_that_contain_the_needle`, `counts_a_last_line_that_has_no_newline`,
+//!   `counts_nothing_in_an_empty_file`.
+//! - a file of about 2 MB is counted with less than 64 KiB of extra heap, on the calling thread
+//!   and in the whole process (every thread counts, measured in a test process of its own: a
+//!   helper thread that reads the whole file is seen). Checked by
+//!   `counts_a_2_megabyte_file_in_constant_memory`,
+//!   `the_whole_process_stays_in_constant_memory_not_just_the_calling_thread`.
+//! - typed errors: a missing file (with its path), an empty needle, a needle that spans lines, a
+//!   line that is not UTF-8 (with its 1-based number). Checked by
+//!   `a_missing_file_is_a_typed_error_naming_the_path`, `an_empty_needle_is_rejected`,
+//!   `a_needle_with_a_line_break_is_rejected`,
+//!   `a_line_that_is_not_utf8_is_a_typed_error_with_its_number`.
+//!
+//! **Not checked.** Memory the kernel maps for the process (an `mmap` of the file is not heap).
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};

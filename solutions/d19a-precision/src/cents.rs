@@ -27,10 +27,23 @@
 //! `NotANumber`. Input inside the grammar is `SubCent` if a non-zero digit follows the
 //! cents, else `OutOfRange` if it does not fit in an `i64` of cents.
 //!
-//! **The tests check** a table of good and bad inputs (one error variant each), the
-//! display, a parse/display round trip, overflow, and the allocation invariants: parts sum
-//! to the total, equal parts differ by at most a cent with the larger first, and each
-//! weighted part is within a cent of its exact share.
+//! **The tests check.**
+//! - a table of good and bad inputs, one error variant each, and that parsing never panics.
+//!   Checked by `parses_plain_amounts_into_whole_cents`,
+//!   `refuses_input_that_is_not_a_plain_amount`,
+//!   `parse_never_panics`.
+//! - the display, and a parse/display round trip for any amount. Checked by
+//!   `displays_as_dollars_and_two_digit_cents`, `display_and_parse_round_trip`,
+//!   `renders_a_split_bill`.
+//! - exact addition and overflow in both directions. Checked by `adds_without_rounding`,
+//!   `reports_overflow_instead_of_wrapping`, `reports_negative_overflow_too`.
+//! - equal parts sum to the total and differ by at most a cent, larger first. Checked by
+//!   `allocates_every_cent_larger_parts_first`, `refuses_to_split_into_zero_parts`,
+//!   `equal_parts_sum_to_the_total_and_differ_by_at_most_a_cent`.
+//! - weighted parts sum to the total, each within a cent of its share, leftovers to the largest
+//!   remainders. Checked by `allocates_by_ratio_with_largest_remainders`,
+//!   `refuses_ratios_that_weigh_nothing`,
+//!   `ratio_parts_sum_to_the_total_and_stay_within_a_cent_of_their_share`.
 
 use std::fmt;
 

@@ -19,8 +19,17 @@
 //! `1.0` → `1`, `1e22` → `10000000000000000000000`, `-0.0` → `-0`, NaN → `NaN`,
 //! infinities → `Infinity` / `-Infinity`.
 //!
-//! **The tests check** those cases, the smallest subnormal, that the expansion reads back
-//! to the same double, and the instantiation trap.
+//! **The tests check.**
+//! - the format cases above, `0.1`, `0.3` and `1e23` digit for digit. Checked by
+//!   `prints_every_digit_the_double_stores`.
+//! - the smallest subnormal (1074 places) and the largest double (309 digits). Checked by
+//!   `prints_all_digits_of_the_smallest_subnormal`, `largest_double_is_a_309_digit_integer`.
+//! - the expansion reads back to the same double and has no exponent or trailing zero. Checked
+//!   by `the_expansion_reads_back_to_the_same_double`,
+//!   `the_expansion_has_no_exponent_and_no_trailing_zero_after_the_point`.
+//! - the instantiation trap, and `0.1 + 0.2` as stored. Checked by
+//!   `decimal_from_a_string_is_exact_but_from_a_float_carries_the_binary_error`,
+//!   `renders_the_classic_sum_as_stored`.
 
 /// Returns every decimal digit of the value `x` actually stores.
 pub fn exact_decimal_expansion(x: f64) -> String {

@@ -16,9 +16,18 @@
 //! other divisors, e.g. `(1/49) × 49 = 0.9999999999999999`; `Decimal` gives
 //! `0.9999999999999999999999999999` for `d = 3`; `Ratio` is exactly 1 for every `d`.
 //!
-//! **The tests check** known ratios, lowest terms with a positive denominator, signed
-//! zero, the extremes of the range, `None` for NaN and infinities, an exact round trip for
-//! any finite double, and the three number types on `(1 / d) × d`.
+//! **The tests check.**
+//! - known ratios in lowest terms with a positive denominator, signed zero, the extremes of the
+//!   range. Checked by `gives_the_exact_ratio_in_lowest_terms`.
+//! - `None` for NaN and infinities. Checked by `has_no_ratio_for_nan_or_infinity`.
+//! - an exact, reduced ratio for any finite double. Checked by `the_ratio_is_exact_and_reduced`.
+//! - the three number types on `(1 / d) × d`, and the zero divisor. Checked by
+//!   `a_third_times_three_is_one_only_for_ratio_and_by_luck_for_f64`,
+//!   `a_forty_ninth_times_forty_nine_misses_one_in_f64`,
+//!   `ratio_round_trips_exactly_for_every_divisor`, `a_zero_divisor_is_an_error`.
+//!
+//! **Not checked.** That the `ratio` field is computed: `(1 / d) × d` is exactly 1 for every
+//! `d`, so a constant `Ratio::one()` cannot be told apart from the computation.
 
 use num_bigint::BigInt;
 use num_rational::Ratio;

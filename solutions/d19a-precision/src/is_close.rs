@@ -13,7 +13,15 @@
 //! is close to nothing else, NaN is close to nothing, and a negative tolerance is a bug in
 //! the caller: Python raises `ValueError`, this function panics.
 //!
-//! **The tests check** a table of edge cases, symmetry for any pair, and the panics.
+//! **The tests check.**
+//! - a table of edge cases (the larger tolerance, not their sum; the larger magnitude; NaN,
+//!   infinities, inclusive boundaries), and `0.1 + 0.2` against `0.3`. Checked by
+//!   `follows_python_isclose`, `the_classic_sum_is_close_but_not_equal`.
+//! - symmetry for any pair and for pairs near the tolerance; every number is close to itself.
+//!   Checked by `is_symmetric`, `is_symmetric_for_pairs_near_the_tolerance`,
+//!   `every_number_is_close_to_itself`.
+//! - the panics for negative tolerances. Checked by `a_negative_relative_tolerance_panics`,
+//!   `a_negative_absolute_tolerance_panics`.
 
 /// True if `a` and `b` are within `rel_tol` (relative) or `abs_tol` (absolute) of each other.
 ///

@@ -19,8 +19,21 @@
 //! policies; Python's float `round(2.675, 2)` gives 2.67 because the double is
 //! 2.67499999…; the tests show both.
 //!
-//! **The tests check** tables of ties and non-ties in both modes, the bias of a long
-//! series of ties, significant-digit rounding with carries, and the zero-digits panic.
+//! **The tests check.**
+//! - tables of ties and non-ties in both modes, including a decimal tie that is not a tie in
+//!   binary (`1.015`), and every tie in cents for a range of amounts. Checked by
+//!   `rounds_ties_by_policy`, `ties_in_cents_follow_the_policy_exactly`,
+//!   `a_decimal_built_from_the_float_2_675_rounds_down`.
+//! - the bias of a long series of ties, and that both modes land within half a unit. Checked by
+//!   `half_up_overstates_a_ledger_of_ties_and_half_even_does_not`,
+//!   `half_even_has_no_bias_over_consecutive_ties`, `both_policies_land_within_half_a_unit`.
+//! - significant-digit rounding with carries, and with the first digit found from the decimal's
+//!   own digits (values just under a power of ten, whose nearest `f64` is the power itself).
+//!   Checked by `keeps_the_requested_significant_digits`,
+//!   `counts_digits_exactly_just_under_a_power_of_ten`,
+//!   `significant_rounding_agrees_with_counting_the_digits`.
+//! - the panics for zero digits and for overflow. Checked by `zero_significant_digits_is_refused`,
+//!   `rounding_the_maximum_up_to_one_digit_overflows_loudly`.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
