@@ -430,3 +430,47 @@ fn builds_the_get_request_bytes() {
         "a client that reads to close must ask for Connection: close"
     );
 }
+
+#[test]
+fn parse_response_takes_exactly_content_length_bytes() {
+    let raw = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n";
+    let response = parse_response(raw, false)
+        .expect("valid")
+        .expect("complete after two body bytes");
+    assert_eq!(
+        response.body,
+        b"ok",
+        "Content-Length: 2 means two bytes of body; what follows belongs to the next message, \
+         not to this body"
+    );
+}
+
+#[rstest]
+#[case::no_content_without_a_length(b"HTTP/1.1 204 No Content\r\n\r\n".as_slice())]
+#[case::no_content_with_a_length(b"HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\n".as_slice())]
+#[case::not_modified_chunked(b"HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n".as_slice())]
+fn a_response_that_has_no_body_is_complete_after_its_head(#[case] raw: &[u8]) {
+    let response = parse_response(raw, false);
+    assert!(
+        matches!(&response, Ok(Some(r)) if r.body.is_empty()),
+        "{:?}: 1xx, 204 and 304 responses never have a body, whatever their framing headers \
+         say, so the response is whole after its head (waiting would hang on a keep-alive \
+         server); got {response:?}",
+        String::from_utf8_lossy(raw)
+    );
+}
+
+#[test]
+fn chunked_framing_wins_over_a_content_length() {
+    let raw = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+    let response = parse_response(raw, false)
+        .expect("valid")
+        .expect("complete at the zero chunk");
+    assert_eq!(
+        response.body,
+        b"hello",
+        "with both headers, Transfer-Encoding: chunked frames the body and Content-Length is \
+         ignored (RFC 9112 6.3); reading 3 bytes would leave the rest to be taken for the next \
+         response"
+    );
+}

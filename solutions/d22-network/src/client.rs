@@ -13,10 +13,34 @@
 //! read so far hold a whole response; the blocking client here and the async one in
 //! [`gather`](crate::gather) both drive it.
 //!
-//! **The tests check** each of the three framings against a server that keeps the
-//! connection open, a response head that arrives one byte at a time, duplicate headers,
-//! the request the client sends, a malformed status line, a body cut short, a refused
-//! connection and a target the client must refuse to send.
+//! **The tests check.**
+//! - each of the three framings (Content-Length, chunked, close) against a server that
+//!   keeps the connection open, over many reads and one byte at a time. Checked by
+//!   `reads_a_body_framed_by_content_length_without_waiting_for_close`,
+//!   `reads_a_chunked_body_without_waiting_for_close`, `reads_a_body_that_takes_many_reads`,
+//!   `reads_a_chunked_body_that_takes_many_reads`,
+//!   `reads_the_body_until_close_when_no_length_is_given`,
+//!   `reads_a_response_that_arrives_one_byte_at_a_time`.
+//! - where a body ends: exactly Content-Length bytes, chunked over Content-Length (in a list
+//!   of codings too), no body for 1xx/204/304, "read more" until complete, an unframed body
+//!   only at close. Checked by `parse_response_takes_exactly_content_length_bytes`,
+//!   `chunked_framing_wins_over_a_content_length`,
+//!   `recognises_chunked_in_a_list_of_transfer_codings`,
+//!   `a_response_that_has_no_body_is_complete_after_its_head`,
+//!   `parse_response_gives_a_304_no_body_even_with_a_length`,
+//!   `parse_response_asks_for_more_until_the_body_is_complete`,
+//!   `parse_response_does_not_end_an_unframed_body_before_close`.
+//! - the request the client sends, and the targets it refuses to send. Checked by
+//!   `sends_a_well_formed_get_with_a_host_header`, `builds_the_get_request_bytes`,
+//!   `refuses_to_send_an_invalid_target`.
+//! - the status line and headers: duplicates kept, malformed lines refused, a head of
+//!   several kilobytes accepted and one over the limit refused. Checked by
+//!   `keeps_duplicate_response_headers`, `parse_response_reads_the_status_line`,
+//!   `rejects_a_malformed_status_line`, `parse_response_rejects_a_malformed_status_line`,
+//!   `accepts_a_response_head_of_several_kilobytes`, `refuses_a_response_head_over_its_limit`.
+//! - a body cut short, a broken chunked body and a refused connection are typed errors.
+//!   Checked by `reports_a_body_cut_short_as_unexpected_eof`,
+//!   `reports_a_broken_chunked_body`, `reports_a_refused_connection_as_an_io_error`.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
