@@ -1,7 +1,11 @@
 //! Kata 5: headroom, and sizing a pool by its workload.
 
+use std::io;
+use std::num::NonZeroUsize;
+
 use crate::headroom::{
-    HeadroomError, MAX_IO_THREADS, Workload, pool_size, worker_count, worker_count_here,
+    HeadroomError, MAX_IO_THREADS, Workload, pool_size, worker_count, worker_count_for,
+    worker_count_here,
 };
 use proptest::prelude::*;
 use rstest::rstest;
@@ -54,6 +58,30 @@ fn sizes_this_machine_from_available_parallelism() {
         Ok(got),
         worker_count(cores),
         "worker_count_here() gave {got} on a machine whose available_parallelism is {cores}"
+    );
+}
+
+#[rstest]
+#[case::sixteen_cores(16, 12)]
+#[case::five_cores(5, 4)]
+#[case::one_core(1, 1)]
+fn sizes_a_pool_from_what_the_machine_reports(#[case] cores: usize, #[case] expected: usize) {
+    let reported = NonZeroUsize::new(cores).ok_or_else(|| io::Error::other("no cores"));
+    let got = worker_count_for(reported);
+    assert_eq!(
+        got, expected,
+        "worker_count_for(Ok({cores})) gave {got}: it must be worker_count({cores}) = \
+         {expected}, the cores available_parallelism reported minus the headroom"
+    );
+}
+
+#[test]
+fn a_machine_that_cannot_tell_gets_one_worker() {
+    let got = worker_count_for(Err(io::Error::other("cgroup files unreadable")));
+    assert_eq!(
+        got, 1,
+        "worker_count_for(Err(_)) gave {got}: when available_parallelism cannot tell, start \
+         one worker (a guess of many could take the whole machine), never panic"
     );
 }
 

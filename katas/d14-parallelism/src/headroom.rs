@@ -15,17 +15,33 @@
 //! threads compute in parallel, so a CPU-bound Rust pool really does occupy one core per
 //! thread: the headroom rule matters even more than under the GIL.
 //!
-//! **Rules the tests check.**
+//! **The tests check.**
 //! - `worker_count(cores)`: the largest count that leaves at least 20 % of the cores free
 //!   (`5 * (cores - workers) >= cores`), but never fewer than one worker. Integer
-//!   arithmetic only: 16 cores give 12 workers, 5 give 4, 2 give 1, 1 gives 1.
-//!   Zero cores is [`HeadroomError::NoCores`].
-//! - `worker_count_here()`: `worker_count` of `available_parallelism()`, or 1 if the
-//!   machine cannot tell.
+//!   arithmetic only: 16 cores give 12 workers, 5 give 4, 2 give 1, 1 gives 1; no overflow
+//!   on `usize::MAX` cores. Checked by `leaves_a_fifth_of_the_cores_free`,
+//!   `keeps_twenty_percent_free_with_as_many_workers_as_possible`,
+//!   `does_not_overflow_on_a_huge_core_count`.
+//! - Zero cores is [`HeadroomError::NoCores`]. Checked by `zero_cores_is_an_error`,
+//!   `a_pool_on_zero_cores_is_an_error`.
+//! - `worker_count_for(available)` takes what `available_parallelism()` answered:
+//!   `worker_count` of the cores it reports, or 1 if the machine could not tell.
+//!   `worker_count_here()` is `worker_count_for(available_parallelism())`. Checked by
+//!   `sizes_a_pool_from_what_the_machine_reports`,
+//!   `a_machine_that_cannot_tell_gets_one_worker`,
+//!   `sizes_this_machine_from_available_parallelism`.
 //! - `pool_size(Workload::CpuBound, cores)` is `worker_count(cores)`;
 //!   `pool_size(Workload::IoBound { waits }, cores)` is `waits` clamped to
-//!   `1..=MAX_IO_THREADS`, whatever the number of cores. Zero cores is
-//!   [`HeadroomError::NoCores`] for both.
+//!   `1..=MAX_IO_THREADS`, whatever the number of cores. Checked by
+//!   `a_cpu_bound_pool_gets_the_headroom_count`,
+//!   `an_io_bound_pool_is_sized_by_its_waits_not_by_the_cores`.
+//!
+//! **Not checked.** That `worker_count_here` really asks `available_parallelism`: on a
+//! machine with one or two cores the answer is 1 whatever it asks. `worker_count_for` is
+//! the seam that makes the rest of its logic observable.
+
+use std::io;
+use std::num::NonZeroUsize;
 
 /// The most threads an I/O-bound pool gets, however many waits there are.
 pub const MAX_IO_THREADS: usize = 64;
@@ -53,6 +69,11 @@ pub enum Workload {
 /// The number of CPU-bound workers for `available_cores`, leaving 20 % of them free.
 pub fn worker_count(available_cores: usize) -> Result<usize, HeadroomError> {
     todo!("how many workers leave a fifth of {available_cores} cores free")
+}
+
+/// `worker_count` of the cores `available_parallelism()` reported, or 1 if it failed.
+pub fn worker_count_for(available: io::Result<NonZeroUsize>) -> usize {
+    todo!("worker_count for what the machine said: {available:?}")
 }
 
 /// `worker_count` for this machine's `available_parallelism`, or 1 if it is unknown.
