@@ -99,6 +99,35 @@ fn reads_a_file_through_a_descriptor() {
 }
 
 #[test]
+fn read_all_reads_until_the_end_not_once() {
+    const SIZE: usize = 1 << 20;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let fifo = dir.path().join("stream");
+    let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("no NUL");
+    // SAFETY: `c_path` is a valid C string.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo failed");
+    // A pipe holds at most 64 KiB: the writer hands over 1 MiB in many pieces, so no single
+    // read can return it all, however large its buffer.
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let mut out = std::fs::OpenOptions::new().write(true).open(&fifo)?;
+            out.write_all(&vec![b'x'; SIZE])
+        })
+    };
+    let got = Descriptor::open(&fifo).and_then(|mut fd| fd.read_all());
+    let _ = writer.join();
+    let len = got.as_ref().map(Vec::len).map_err(|e| e.to_string());
+    assert_eq!(
+        len,
+        Ok(SIZE),
+        "read_all returned {len:?} bytes of a 1 MiB stream: one read returns what is \
+         available, not the whole file; call read until it returns 0"
+    );
+}
+
+#[test]
 fn total_bytes_adds_up_the_sizes() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let paths = make_files(dir.path(), 4);
