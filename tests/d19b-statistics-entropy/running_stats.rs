@@ -5,6 +5,7 @@
 
 use crate::running_stats::RunningStats;
 use proptest::prelude::*;
+use rstest::rstest;
 
 use super::heap::peak_heap;
 
@@ -94,6 +95,60 @@ fn a_large_common_offset_keeps_the_variance_exact() {
     );
 }
 
+/// Small data sets whose variances are exact in `f64`, to be lifted by a large offset.
+const SMALL_SETS: [&[f64]; 4] = [
+    &[4.0, 7.0, 13.0, 16.0],
+    &[1.0, 2.0, 3.0, 4.0, 5.0],
+    &[0.5, 0.75, 2.25, 3.0, 3.5, 6.0],
+    &[-3.0, 0.0, 0.0, 2.0, 9.0, 11.0, 12.5],
+];
+
+#[rstest]
+fn every_large_offset_keeps_the_streamed_variance(
+    #[values(1e7, 3.3e7, 1e8, 7.5e8, 2e9, 4.25e10, 1e11, 6e11, 1e12)] offset: f64,
+) {
+    // Every offset + x below is exact in f64: the variance of the lifted data is exactly the
+    // variance of the small set. Welford's running mean rounds a little at 1e12 (about 1e-5 of
+    // the variance); running sums of x and x² are off by far more than the 1e-4 allowed.
+    for small in SMALL_SETS {
+        let (_, want, _) = batch(small);
+        let lifted: Vec<f64> = small.iter().map(|x| offset + x).collect();
+        let got = fed(&lifted).variance();
+        assert!(
+            matches!(got, Some(v) if (v - want).abs() <= 1e-4 * want.max(1.0)),
+            "streaming {offset:e} + {small:?} gave the variance {got:?}; the small numbers' \
+             variance is {want}: running sums of x and x² agree in almost every digit and their \
+             difference is rounding noise; keep the running mean and the sum of squared \
+             deviations from it (Welford)"
+        );
+    }
+}
+
+#[test]
+fn the_accumulator_is_a_few_numbers_whatever_it_has_seen() {
+    let size = std::mem::size_of::<RunningStats>();
+    let (stats, heap) = peak_heap(|| {
+        let mut stats = RunningStats::new();
+        for i in 0..100_000 {
+            stats.push(f64::from(i % 101));
+        }
+        stats
+    });
+    assert!(
+        size <= 64 && heap == 0,
+        "RunningStats is {size} bytes and allocated {heap} bytes for 100,000 values: it keeps a \
+         count, a mean and a sum of squared deviations (three numbers), never the values, not \
+         even in an array inside the struct or a buffer reserved by new()"
+    );
+    assert!(
+        stats.count() == 100_000 && close(stats.mean(), 49.995_45),
+        "after 100,000 pushes of i % 101 the count was {} and the mean {:?}: every value \
+         counts (the mean is 49.99545)",
+        stats.count(),
+        stats.mean()
+    );
+}
+
 #[test]
 fn pushing_ten_thousand_values_does_not_grow_the_heap() {
     let mut stats = RunningStats::new();
@@ -138,6 +193,22 @@ proptest! {
             "for {:?} the accumulator said mean {:?}, variance {:?}, pvariance {:?}; the batch \
              formulas say {}, {}, {}", data, stats.mean(), stats.variance(), stats.pvariance(),
             mean, sample, population);
+    }
+
+    #[test]
+    fn a_large_offset_never_changes_the_streamed_variance(
+        small in prop::collection::vec((-64i32..64).prop_map(|q| f64::from(q) / 4.0), 2..20),
+        offset in (7i32..10).prop_flat_map(|e| (1u32..10).prop_map(move |m| f64::from(m) * 10f64.powi(e))),
+    ) {
+        // Quarters below 16 plus an offset of 1e7 to 9e9 are exact in f64; Welford's own
+        // rounding stays far inside the allowance, the running sums' does not.
+        let lifted: Vec<f64> = small.iter().map(|x| offset + x).collect();
+        let (_, want, _) = batch(&small);
+        let got = fed(&lifted).variance();
+        prop_assert!(matches!(got, Some(v) if (v - want).abs() <= 1e-3 * want.max(1.0)),
+            "streaming {:?} lifted by {:e} gave the variance {:?}, the small numbers' variance is \
+             {}: with a large offset, running sums of x and x² lose every digit of the spread",
+            small, offset, got, want);
     }
 
     #[test]
