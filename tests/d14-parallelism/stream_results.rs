@@ -189,14 +189,15 @@ fn a_free_worker_takes_the_next_job_while_another_job_still_runs() {
     let mut order = Vec::new();
     for job in [1, 2, 3, 0] {
         let _ = gates[job].send(());
-        let item = items.recv_timeout(super::DEADLOCK_GUARD).unwrap_or_else(|_| {
+        let item = items.recv_timeout(super::DEADLOCK_GUARD);
+        let Ok(item) = item else {
             panic!(
-                "job {job} could finish but its result never came (after {order:?}): while \
-                 job 0 keeps one worker busy, the other worker must take jobs 1, 2 and 3 in \
-                 turn from one shared queue. Jobs dealt out to the workers up front (in chunks \
-                 or by stride) wait behind job 0"
+                "job {job} could finish but its result never came (after {order:?}): while job \
+                 0 keeps one worker busy, the other worker must take jobs 1, 2 and 3 in turn \
+                 from one shared queue. Jobs dealt out to the workers up front (in chunks or \
+                 by stride) wait behind job 0"
             )
-        });
+        };
         order.push(item.0);
     }
     assert_eq!(
