@@ -181,3 +181,35 @@ async fn get_reads_a_body_that_takes_many_reads() {
         got.body.len()
     );
 }
+
+#[tokio::test]
+async fn get_returns_a_complete_response_without_waiting_for_close() {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let (done, hold) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        if let Ok((mut stream, _)) = listener.accept().await {
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nkept")
+                .await;
+            // A keep-alive server: the connection stays open until the test is over.
+            let _ = hold.await;
+        }
+    });
+    let got = tokio::time::timeout(GUARD, get(addr, "/kept")).await;
+    let _ = done.send(());
+    let response = got
+        .unwrap_or_else(|_| {
+            panic!(
+                "get did not return within {GUARD:?} although the whole response (Content-Length: \
+                 4) had arrived: it waits for the server to close, which a keep-alive server never \
+                 does; feed the bytes read so far to parse_response after every read"
+            )
+        })
+        .expect("a valid response");
+    assert_eq!(response.body, b"kept", "the four bytes Content-Length promised");
+}

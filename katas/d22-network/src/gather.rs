@@ -13,10 +13,22 @@
 //! wait" means spawning each request as a task (or joining the futures) before awaiting any.
 //! One failure stays in its own slot instead of cancelling the rest.
 //!
-//! **The tests check** results in input order against a server that answers in reverse;
-//! the server answers only once all requests are in flight, so a sequential version cannot
-//! pass (it fails by a deadlock guard with an explanation); an empty list; a failing path
-//! among good ones.
+//! **The tests check.**
+//! - every request is in flight at once: the suite's server answers only when all of them
+//!   (5, or 50) are open, so a sequential or batched version fails by a deadlock guard with
+//!   an explanation. Checked by
+//!   `returns_results_in_input_order_although_the_server_answers_in_reverse`,
+//!   `has_fifty_requests_in_flight_at_once`.
+//! - results come back in input order although the server answers in reverse, and a
+//!   failing path keeps its slot without spoiling the others. Checked by
+//!   `returns_results_in_input_order_although_the_server_answers_in_reverse`,
+//!   `a_failing_path_keeps_its_slot_and_spoils_nothing_else`.
+//! - an empty list gives an empty result. Checked by `an_empty_list_gives_an_empty_result`.
+//! - `get` reads one response (over many reads, without waiting for a keep-alive server to
+//!   close) and refuses an invalid target. Checked by `get_fetches_one_response_on_tokio`,
+//!   `get_reads_a_body_that_takes_many_reads`,
+//!   `get_returns_a_complete_response_without_waiting_for_close`,
+//!   `get_refuses_an_invalid_target`.
 
 use std::net::SocketAddr;
 
