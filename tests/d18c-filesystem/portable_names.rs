@@ -17,6 +17,8 @@ use crate::portable_names::{NameError, case_collisions, validate_portable_name};
 #[case::spaces_inside("my report (final).txt")]
 #[case::unicode("résumé-日本.md")]
 #[case::dots_inside("archive.tar.gz")]
+#[case::delete_character("del\u{7f}.txt")]
+#[case::c1_control_character("next\u{85}line.txt")]
 fn accepts_names_every_system_accepts(#[case] name: &str) {
     let got = validate_portable_name(name);
     assert_eq!(
@@ -44,6 +46,8 @@ fn accepts_names_every_system_accepts(#[case] name: &str) {
 #[case::nul("a\0b", NameError::ControlChar('\0'))]
 #[case::tab("a\tb", NameError::ControlChar('\t'))]
 #[case::unit_separator("a\u{1f}", NameError::ControlChar('\u{1f}'))]
+#[case::forbidden_char_before_reserved_stem("aux.<draft>", NameError::ForbiddenChar('<'))]
+#[case::control_char_before_reserved_stem("con\t.txt", NameError::ControlChar('\t'))]
 #[case::trailing_dot("notes.", NameError::TrailingDot)]
 #[case::trailing_space("notes ", NameError::TrailingSpace)]
 fn refuses_each_kind_of_bad_name_with_its_own_error(
@@ -128,6 +132,17 @@ fn compares_beyond_ascii_like_the_filesystem_does() {
         2,
         "case_collisions gave {got:?}: `Ä`/`ä` and `Σ`/`σ` are upper and lower case of one \
          letter; compare with str::to_lowercase, not to_ascii_lowercase"
+    );
+}
+
+#[rstest]
+fn folds_case_with_to_lowercase_not_to_uppercase() {
+    let got = case_collisions(&["STRASSE.txt", "Straße.txt", "Strasse.txt"]);
+    assert_eq!(
+        got,
+        vec![vec!["STRASSE.txt".to_owned(), "Strasse.txt".to_owned()]],
+        "case_collisions gave {got:?}: `ß` lowercases to itself (to_uppercase would make it \
+         `SS`), so Straße.txt collides with neither; the rule is str::to_lowercase"
     );
 }
 
