@@ -6,6 +6,7 @@
 extern crate rand_chacha as _;
 
 use crate::dice::*;
+use proptest::prelude::*;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use rstest::rstest;
@@ -73,6 +74,39 @@ fn roll_die_rejects_the_draws_that_would_load_the_die(
          1 to 4); an accepted draw d gives d % 6 + 1",
         rng.taken
     );
+}
+
+#[rstest]
+fn every_draw_of_the_biased_tail_is_rejected(
+    #[values(4_294_967_292, 4_294_967_293, 4_294_967_294, u32::MAX)] tail: u32,
+) {
+    let mut rng = Scripted::new(&[tail, 7]);
+    let got = roll_die(&mut rng);
+    assert_eq!(
+        (got, rng.taken),
+        (2, 2),
+        "roll_die on the draws [{tail}, 7] gave face {got} after {} draws: every draw from \
+         REJECT_FROM (4_294_967_292) up to u32::MAX is rejected, then 7 gives 7 % 6 + 1 = 2",
+        rng.taken
+    );
+}
+
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn a_draw_is_accepted_exactly_when_it_is_below_reject_from(
+        draw in prop_oneof![any::<u32>(), REJECT_FROM - 64..=u32::MAX],
+        next in 0u32..REJECT_FROM,
+    ) {
+        let mut rng = Scripted::new(&[draw, next]);
+        let got = roll_die(&mut rng);
+        let want = if draw < REJECT_FROM { (draw % 6) as u8 + 1 } else { (next % 6) as u8 + 1 };
+        let consumed = if draw < REJECT_FROM { 1 } else { 2 };
+        prop_assert_eq!((got, rng.taken), (want, consumed),
+            "roll_die on the draws [{}, {}]: a draw below REJECT_FROM is the face d % 6 + 1, a \
+             draw at or above it is thrown away and the next one decides", draw, next);
+    }
 }
 
 #[test]
@@ -174,6 +208,8 @@ fn a_value_that_is_not_a_face_is_an_error(#[case] value: u8) {
 #[case::all_ones([60, 0, 0, 0, 0, 0], 300.0)]
 // expected 10 each: (2² + 2²) / 10
 #[case::slightly_off([12, 8, 10, 10, 10, 10], 0.8)]
+// expected 7/6 each, not 1: Σ o² × 6 / 7 - 7 = 90/7 - 49/7
+#[case::a_total_that_is_not_a_multiple_of_six([3, 1, 2, 0, 0, 1], 41.0 / 7.0)]
 fn chi_square_measures_the_distance_from_a_fair_die(#[case] counts: [u64; 6], #[case] want: f64) {
     let got = chi_square(&counts);
     assert!(
