@@ -256,3 +256,44 @@ fn read_request_reports_a_connection_closed_mid_request() {
         "a read of 0 bytes means the client is gone: stop reading and say so"
     );
 }
+
+/// A client that never ends its head: a request line, then one header line that goes on
+/// (up to 1 MiB, then it hangs up). Counts the bytes the server read.
+struct EndlessHead {
+    sent: usize,
+}
+
+const ENDLESS_PREFIX: &[u8] = b"GET / HTTP/1.1\r\nX-Endless: ";
+
+impl Read for EndlessHead {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = (1usize << 20).saturating_sub(self.sent);
+        let n = buf.len().min(left);
+        for (i, slot) in buf[..n].iter_mut().enumerate() {
+            *slot = ENDLESS_PREFIX.get(self.sent + i).copied().unwrap_or(b'x');
+        }
+        self.sent += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn read_request_stops_reading_once_the_head_is_over_its_limit() {
+    let limits = Limits::default();
+    let mut client = EndlessHead { sent: 0 };
+
+    let result = read_request(&mut client, &limits);
+
+    assert!(
+        matches!(result, Err(HttpError::HeadTooLarge { .. })),
+        "a head that never ends must be refused as HeadTooLarge, got {result:?}"
+    );
+    assert!(
+        client.sent <= limits.max_head + 64 * 1024,
+        "read_request read {} bytes of a head that never ends; the limit is {} bytes: check \
+         the limit while reading (parse_with after every read), do not wait for the blank \
+         line first",
+        client.sent,
+        limits.max_head
+    );
+}

@@ -15,9 +15,26 @@
 //! [`HttpError::Incomplete`], and [`Write::write_all`]. Per-client failures are values that
 //! the accept loop logs, not exceptions that end it.
 //!
-//! **The tests check** 200 and 404, a request of several KiB, a request written one byte at
-//! a time, 400 for garbage, 431 for an oversized head, that the log sees each request line,
-//! and that the server keeps serving after a bad or silent client.
+//! **The tests check.**
+//! - 200 for `/` (query string ignored), 404 for anything else. Checked by
+//!   `answers_the_root_path_with_200`, `answers_an_unknown_path_with_404`, `routes_by_path`.
+//! - the request is read however the bytes arrive: several KiB, one byte at a time, a body
+//!   after the head, a client gone mid-request. Checked by
+//!   `reads_a_request_larger_than_one_recv_of_1024_bytes`,
+//!   `reads_a_request_that_arrives_one_byte_at_a_time`,
+//!   `read_request_assembles_a_request_from_single_bytes`,
+//!   `read_request_reports_a_connection_closed_mid_request`.
+//! - bad input gets its error status and the connection closes (400 for garbage, 431 for an
+//!   oversized head); a head that never ends is refused after about the limit, not read
+//!   without bound. Checked by `answers_garbage_with_400_and_closes_the_connection`,
+//!   `answers_an_oversized_head_with_431`, `maps_each_parse_error_to_its_status`,
+//!   `read_request_stops_reading_once_the_head_is_over_its_limit`.
+//! - every response says `Connection: close` and carries `Content-Length`. Checked by
+//!   `closes_the_connection_after_each_response_and_says_so`.
+//! - the log sees each request line and each failed client, and the server keeps serving
+//!   after a bad or silent client. Checked by `logs_each_request_line`,
+//!   `keeps_serving_after_a_bad_client`,
+//!   `keeps_serving_after_a_client_that_hangs_up_without_a_word`.
 
 use std::io::{self, Read};
 use std::net::{TcpListener, TcpStream};
