@@ -102,6 +102,9 @@ pub enum Command {
         /// Only this suite (repeatable).
         #[arg(long = "suite", value_name = "ID")]
         suites: Vec<String>,
+        /// Only the checks that build nothing (sync, texts, ledger): seconds, for authors.
+        #[arg(long = "static")]
+        static_only: bool,
         /// Print JSON for scripts.
         #[arg(long)]
         json: bool,

@@ -36,7 +36,11 @@ fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32> {
         Some(Command::List { .. }) => commands::list::run(ctx),
         Some(Command::Check { target, .. }) => commands::check::run(ctx, target),
         Some(Command::Hint { kata }) => commands::hint::run(ctx, kata.as_deref()),
-        Some(Command::Verify { suites, .. }) => commands::verify::run(ctx, suites),
+        Some(Command::Verify {
+            suites,
+            static_only,
+            ..
+        }) => commands::verify::run(ctx, suites, *static_only),
         Some(Command::Watch { kata, no_keys }) => {
             commands::watch::run(ctx, kata.as_deref(), !no_keys)
         }

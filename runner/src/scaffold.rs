@@ -501,26 +501,31 @@ fn tests_mod_rs(suite: &str, kata: &str) -> String {
     )
 }
 
-fn stub(kata: &str) -> String {
+/// The brief, the same in the stub and the solution (verify's sync stage checks it).
+fn brief(kata: &str) -> String {
     format!(
         "//! {MARKER}: the brief. What to build; why it matters (the failure it prevents in\n\
-         //! production); the Python idea and its Rust counterpart; what the tests check, including\n\
-         //! every message a test expects.\n\n\
+         //! production); the Python idea and its Rust counterpart; every message a test expects.\n\
+         //!\n\
+         //! **The tests check.**\n\
+         //! - {MARKER}: one lesson per bullet, each ending with the tests that enforce it.\n\
+         //!   Checked by `placeholder_write_the_tests`.\n\n\
          /// {MARKER}: one line on what it returns.\n\
-         pub fn {kata}() -> u32 {{\n\
-         \x20   todo!(\"{kata}: not written yet\")\n\
-         }}\n"
+         pub fn {kata}() -> u32 {{\n"
+    )
+}
+
+fn stub(kata: &str) -> String {
+    format!(
+        "{}\x20   todo!(\"{kata}: not written yet\")\n}}\n",
+        brief(kata)
     )
 }
 
 fn solution(kata: &str) -> String {
     format!(
-        "//! The reference solution of {kata}: idiomatic, documented, typed errors, no `unwrap` on\n\
-         //! input.\n\n\
-         /// {MARKER}: one line on what it returns.\n\
-         pub fn {kata}() -> u32 {{\n\
-         \x20   todo!(\"{MARKER}: the reference solution\")\n\
-         }}\n"
+        "{}\x20   todo!(\"{MARKER}: the reference solution\")\n}}\n",
+        brief(kata)
     )
 }
 

@@ -11,7 +11,7 @@ fn check_on_a_stub_is_red_with_the_todo_line_and_messages() {
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stdout.contains("Adding numbers"), "{r:?}");
     assert!(
-        r.stdout.contains("edit katas/s1-demo/src/add.rs:5"),
+        r.stdout.contains("edit katas/s1-demo/src/add.rs:7"),
         "{r:?}"
     );
     assert!(r.stdout.contains("3 of 3 tests fail"), "{r:?}");
@@ -161,7 +161,7 @@ fn overview_and_list_show_not_started_red_and_green() {
     assert!(r.stdout.contains("1/2 green"), "{r:?}");
     assert!(r.stdout.contains("Doubling"), "{r:?}");
     assert!(
-        r.stdout.contains("edit katas/s1-demo/src/double.rs:5"),
+        r.stdout.contains("edit katas/s1-demo/src/double.rs:7"),
         "{r:?}"
     );
     let r = fx.kata(&["list", "--json"]);
@@ -189,7 +189,7 @@ fn check_json_has_tests_with_outcomes() {
             .contains("not yet implemented")
     );
     assert_eq!(t["location"]["file"], "katas/s1-demo/src/add.rs");
-    assert_eq!(v["katas"][0]["line"], 5);
+    assert_eq!(v["katas"][0]["line"], 7);
 }
 
 #[test]
@@ -210,7 +210,7 @@ fn verify_passes_on_a_sound_suite() {
     let r = fx.kata(&["verify"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
-        r.stdout.trim_end().ends_with("verify: 46 passed, 0 failed"),
+        r.stdout.trim_end().ends_with("verify: 50 passed, 0 failed"),
         "{r:?}"
     );
 }
@@ -230,7 +230,7 @@ fn verify_names_a_test_that_passes_on_the_stub() {
         "{r:?}"
     );
     assert!(
-        r.stdout.trim_end().ends_with("verify: 47 passed, 1 failed"),
+        r.stdout.trim_end().ends_with("verify: 51 passed, 1 failed"),
         "{r:?}"
     );
 }

@@ -111,11 +111,21 @@ fn a_scaffolded_suite_builds_fails_verify_naming_what_is_missing_then_passes_onc
          #[test]\nfn is_positive() {\n    assert!(first_kata() > 0, \"42 is positive\");\n}\n",
     )
     .expect("write the tests");
+    let brief = "//! The answer.\n//!\n//! **The tests check.**\n//! - 42. Checked by `returns_the_answer`, `is_even`, `is_positive`.\n\n\
+                 /// The answer.\npub fn first_kata() -> u32 {\n";
+    std::fs::write(
+        clone.join("katas/d99-scratch/src/first_kata.rs"),
+        format!("{brief}    todo!(\"the answer\")\n}}\n"),
+    )
+    .expect("write the stub");
     std::fs::write(
         clone.join("solutions/d99-scratch/src/first_kata.rs"),
-        "//! The reference solution.\n\n/// The answer.\npub fn first_kata() -> u32 {\n    42\n}\n",
+        format!("{brief}    42\n}}\n"),
     )
     .expect("write the solution");
+    commit(&clone, &target);
+    let o = run(&clone, kata, &["lock", "--suite", "d99-scratch"], &target);
+    assert!(o.status.success(), "kata lock: {}", text(&o));
     commit(&clone, &target);
     let o = run(&clone, kata, &["verify", "--suite", "d99-scratch"], &target);
     let out = text(&o);

@@ -170,3 +170,49 @@ fn verify_names_a_stray_kata_file_and_an_unlisted_suite_folder() {
     assert!(r.stdout.contains("✗ katas/s1-demo/src/stray.rs"), "{r:?}");
     assert!(r.stdout.contains("✗ tests/x-unlisted/"), "{r:?}");
 }
+
+#[test]
+fn verify_fails_a_claim_that_names_no_existing_test_and_a_kata_without_a_ledger() {
+    let fx = Fixture::new("verify-ledger");
+    let stub = common::ADD_STUB.replace("`commutes`", "`commutes`, `is_associative`");
+    fx.write("katas/s1-demo/src/add.rs", &stub);
+    fx.write(
+        "solutions/s1-demo/src/add.rs",
+        &common::ADD_SOLUTION.replace("`commutes`", "`commutes`, `is_associative`"),
+    );
+    let double = fx
+        .read("katas/s1-demo/src/double.rs")
+        .replace("//! **The tests check.**\n", "//! **Rules.**\n");
+    fx.write("katas/s1-demo/src/double.rs", &double);
+    let r = fx.kata(&["verify", "--static"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("names `is_associative`, which is no test in tests/s1-demo/add.rs"),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout
+            .contains("katas/s1-demo/src/double.rs has no `//! **The tests check.**` section"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn verify_fails_a_solution_whose_brief_or_signature_drifted_from_its_stub() {
+    let fx = Fixture::new("verify-contract");
+    fx.write(
+        "solutions/s1-demo/src/add.rs",
+        &common::ADD_SOLUTION
+            .replace("//! Add two numbers.\n", "//! Adds.\n")
+            .replace("b: u32) -> u32", "b: u64) -> u32"),
+    );
+    let r = fx.kata(&["verify", "--static"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("the brief differs from line 1"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("`pub fn add(a: u32, b: u32) -> u32` is missing or different"),
+        "{r:?}"
+    );
+}

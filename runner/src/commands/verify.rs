@@ -7,7 +7,7 @@ use crate::verify;
 
 /// Proves the chosen suites (all by default, then stray folders are found too): prints each
 /// stage's claim with its failed checks, or the JSON report; exit 1 if anything failed.
-pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
+pub fn run(ctx: &Ctx, only: &[String], static_only: bool) -> Result<i32> {
     let suites: Vec<&Suite> = if only.is_empty() {
         ctx.manifest.suites.iter().collect()
     } else {
@@ -30,7 +30,11 @@ pub fn run(ctx: &Ctx, only: &[String]) -> Result<i32> {
     };
     let ids: Vec<&str> = ctx.manifest.suites.iter().map(|s| s.id.as_str()).collect();
     let whole = only.is_empty().then_some(&ids[..]);
-    let report = verify::verify(&ctx.settings(), &suites, whole)?;
+    let report = if static_only {
+        verify::static_checks(&ctx.root, &suites, whole)
+    } else {
+        verify::verify(&ctx.settings(), &suites, whole)?
+    };
     if ctx.json {
         print_json(&crate::json::Verify::new(&report))?;
     } else {

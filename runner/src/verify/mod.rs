@@ -1,7 +1,8 @@
 //! `verify`'s proof: solutions pass every test, pristine stubs fail every test, the manifest,
 //! files and tests agree, and no snapshot is orphaned or pending; then the stages in their own
 //! modules: `sync` (nothing out of step or unaccounted for), `texts` (what a test requires is
-//! stated) and `dodges` (every known shortcut is caught).
+//! stated), `ledger` (every claim of a brief names its tests) and `dodges` (every known
+//! shortcut is caught).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,9 @@ use crate::domain::{KataRef, Suite};
 use crate::error::{Error, Result};
 use crate::run;
 
+pub mod contract;
 pub mod dodges;
+pub mod ledger;
 pub mod sync;
 pub mod texts;
 
@@ -35,19 +38,22 @@ pub enum Stage {
     Sync,
     /// Every message a test requires is stated in the kata's stub; hints agree with tests.
     Texts,
+    /// Every claim of a kata's brief names the tests that enforce it.
+    Ledger,
     /// Every known shortcut (`solutions/<suite>/dodges/`) fails at least one test.
     Dodges,
 }
 
 impl Stage {
     /// Every stage, in report order.
-    pub const ALL: [Stage; 7] = [
+    pub const ALL: [Stage; 8] = [
         Stage::Solution,
         Stage::Stub,
         Stage::Manifest,
         Stage::Snapshot,
         Stage::Sync,
         Stage::Texts,
+        Stage::Ledger,
         Stage::Dodges,
     ];
 
@@ -60,6 +66,7 @@ impl Stage {
             Stage::Snapshot => "snapshots: none orphaned, none pending",
             Stage::Sync => "manifest, lib.rs, features, test modules and folders in sync",
             Stage::Texts => "messages the tests require are stated in the stubs",
+            Stage::Ledger => "every claim of a brief names the tests that enforce it",
             Stage::Dodges => "every known dodge fails a test",
         }
     }
@@ -84,6 +91,7 @@ mod stage_tests {
                 "\"snapshot\"",
                 "\"sync\"",
                 "\"texts\"",
+                "\"ledger\"",
                 "\"dodges\""
             ]
         );
@@ -284,9 +292,22 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
     // (6) what the tests require is stated.
     texts::stage(root, suites, &mut report);
 
-    // (7) every known dodge fails a test.
+    // (7) every claim of a brief names the tests that enforce it.
+    ledger::stage(root, suites, &mut report);
+
+    // (8) every known dodge fails a test.
     dodges::stage(settings, suites, &sol.failed_packages, &mut report)?;
     Ok(report)
+}
+
+/// The checks that build and run nothing (sync, texts, ledger): seconds instead of minutes,
+/// for an author's edit-and-check loop (`cargo kata verify --static`).
+pub fn static_checks(root: &Path, suites: &[&Suite], whole: Option<&[&str]>) -> Report {
+    let mut report = Report::default();
+    sync::stage(root, suites, whole, &mut report);
+    texts::stage(root, suites, &mut report);
+    ledger::stage(root, suites, &mut report);
+    report
 }
 
 fn stubs(

@@ -424,6 +424,34 @@ pub fn stage(root: &Path, suites: &[&Suite], whole: Option<&[&str]>, report: &mu
     }
     for suite in suites {
         suite_checks(root, suite, report);
+        contract_checks(root, suite, report);
+    }
+}
+
+/// Each kata's solution carries its stub's contract: the brief, and every public item with
+/// the same signature and docs.
+fn contract_checks(root: &Path, suite: &Suite, report: &mut Report) {
+    for kata in &suite.katas {
+        let k = crate::domain::KataRef { suite, kata };
+        let solution = k.solution_file();
+        let (Ok(stub_text), Ok(solution_text)) = (
+            std::fs::read_to_string(root.join(&kata.file)),
+            std::fs::read_to_string(root.join(&solution)),
+        ) else {
+            continue; // a missing file is the manifest stage's finding
+        };
+        let problems = super::contract::differences(&stub_text, &solution_text)
+            .into_iter()
+            .map(|d| format!("{solution}: {d}"))
+            .collect();
+        push(
+            report,
+            format!(
+                "{}: {solution} keeps the stub's brief and public items",
+                k.key()
+            ),
+            problems,
+        );
     }
 }
 

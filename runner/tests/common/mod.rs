@@ -12,11 +12,10 @@ pub struct Fixture {
     pub root: PathBuf,
 }
 
-pub const ADD_STUB: &str = "//! Add two numbers.\n\n/// Adds `a` and `b`.\npub fn add(a: u32, b: u32) -> u32 {\n    todo!(\"add {a} and {b}\")\n}\n";
-pub const ADD_SOLUTION: &str = "//! Add two numbers.\n\n/// Adds `a` and `b`.\npub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n";
-const DOUBLE_STUB: &str = "//! Double a number.\n\n/// Twice `x`.\npub fn double(x: u64) -> u64 {\n    todo!(\"double {x}\")\n}\n";
-pub const DOUBLE_SOLUTION: &str =
-    "//! Double a number.\n\n/// Twice `x`.\npub fn double(x: u64) -> u64 {\n    x * 2\n}\n";
+pub const ADD_STUB: &str = "//! Add two numbers.\n//! **The tests check.**\n//! - the sum. Checked by `adds_small_numbers`, `adds_zero`, `commutes`.\n\n/// Adds `a` and `b`.\npub fn add(a: u32, b: u32) -> u32 {\n    todo!(\"add {a} and {b}\")\n}\n";
+pub const ADD_SOLUTION: &str = "//! Add two numbers.\n//! **The tests check.**\n//! - the sum. Checked by `adds_small_numbers`, `adds_zero`, `commutes`.\n\n/// Adds `a` and `b`.\npub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n";
+const DOUBLE_STUB: &str = "//! Double a number.\n//! **The tests check.**\n//! - twice the number. Checked by `doubles_one`, `doubles_zero`, `doubles_large`.\n\n/// Twice `x`.\npub fn double(x: u64) -> u64 {\n    todo!(\"double {x}\")\n}\n";
+pub const DOUBLE_SOLUTION: &str = "//! Double a number.\n//! **The tests check.**\n//! - twice the number. Checked by `doubles_one`, `doubles_zero`, `doubles_large`.\n\n/// Twice `x`.\npub fn double(x: u64) -> u64 {\n    x * 2\n}\n";
 
 const MANIFEST: &str = r#"
 [[suite]]
