@@ -24,6 +24,20 @@ fn computes_the_speedup(#[case] p: f64, #[case] cores: usize, #[case] expected: 
 }
 
 #[rstest]
+#[case::forty_nine_cores(49)]
+#[case::ninety_eight_cores(98)]
+#[case::a_hundred_and_three_cores(103)]
+fn perfectly_parallel_work_never_beats_one_core_per_core(#[case] cores: usize) {
+    let got = amdahl_speedup(1.0, cores);
+    assert!(
+        got.is_ok_and(|s| s <= cores as f64 && close(s, cores as f64)),
+        "amdahl_speedup(1.0, {cores}) gave {got:?}: in f64, 1 / (1 / {cores}) rounds to just \
+         above {cores}, and no job runs faster than one core per core. Clamp the result to \
+         1.0..=cores"
+    );
+}
+
+#[rstest]
 #[case::half(0.5, 2.0)]
 #[case::ninety_five(0.95, 20.0)]
 #[case::nothing_parallel(0.0, 1.0)]

@@ -15,19 +15,33 @@
 //! In Rust the inputs are `f64`, so reject NaN and out-of-range values with a typed error
 //! instead of returning a meaningless number.
 //!
-//! **Rules the tests check.**
-//! - `parallel_fraction` must be in `0.0..=1.0` (NaN is not):
-//!   otherwise [`AmdahlError::InvalidFraction`]. `cores == 0` is [`AmdahlError::NoCores`].
-//! - `amdahl_speedup` is at least 1, at most `cores` and at most `max_speedup`, and grows
-//!   with `cores` (clamp the computed value to `1.0..=cores`: rounding can push
-//!   `1 / ((1 - 0.9) + 0.9)` just below 1). `max_speedup(1.0)` is `f64::INFINITY`.
+//! **The tests check.**
+//! - `parallel_fraction` must be in `0.0..=1.0` (NaN is not): otherwise
+//!   [`AmdahlError::InvalidFraction`]. `cores == 0` is [`AmdahlError::NoCores`]. Checked by
+//!   `a_fraction_outside_zero_to_one_is_an_error`, `zero_cores_is_an_error`.
+//! - `amdahl_speedup(p, n)` is `1 / ((1 - p) + p / n)`, at least 1, at most `cores` and at
+//!   most `max_speedup`, and grows with `cores`. Clamp the computed value to
+//!   `1.0..=cores`: rounding pushes `1 / (1 / 49)` just above 49. Checked by
+//!   `computes_the_speedup`, `the_speedup_is_at_least_one_and_at_most_cores_and_the_cap`,
+//!   `perfectly_parallel_work_never_beats_one_core_per_core`,
+//!   `more_cores_never_slow_the_job_down`.
+//! - `max_speedup(p)` is `1 / (1 - p)`; `max_speedup(1.0)` is `f64::INFINITY`. Checked by
+//!   `the_serial_part_caps_the_speedup`.
 //! - `cores_needed(p, target)` is the smallest `n` with `amdahl_speedup(p, n) >= target`
 //!   (as computed by `amdahl_speedup`), or `None` when no core count reaches it (`target`
-//!   at or above `max_speedup(p)`), found without searching for ever. `target` must be a
-//!   finite number `>= 1.0`: otherwise [`AmdahlError::InvalidTarget`].
+//!   at or above `max_speedup(p)`), found without searching for ever (the tests wait 3
+//!   seconds, for answers up to 10^12 cores). Checked by
+//!   `finds_the_fewest_cores_that_reach_a_target`,
+//!   `asking_for_the_speedup_of_n_cores_needs_at_most_n_cores`,
+//!   `cores_needed_agrees_with_amdahl_speedup`.
+//! - `target` must be a finite number `>= 1.0`: otherwise [`AmdahlError::InvalidTarget`].
+//!   Checked by `a_target_that_is_not_a_finite_number_of_at_least_one_is_an_error`.
 //! - `speedup_table` renders one row per core count and a last row `max`; one column per
 //!   fraction, headed `p=0.95`; every cell right-aligned in 8 characters with two
-//!   decimals (`inf` for an infinite maximum); the first column right-aligned in 5:
+//!   decimals (`inf` for an infinite maximum); the first column right-aligned in 5, as
+//!   below. Checked by `renders_a_speedup_table`.
+//!
+//! `speedup_table(&[0.5, 0.95], &[1, 8])`:
 //!
 //! ```text
 //! cores  p=0.50  p=0.95
