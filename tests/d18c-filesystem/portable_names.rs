@@ -47,7 +47,7 @@ fn accepts_names_every_system_accepts(#[case] name: &str) {
 #[case::tab("a\tb", NameError::ControlChar('\t'))]
 #[case::unit_separator("a\u{1f}", NameError::ControlChar('\u{1f}'))]
 #[case::forbidden_char_before_reserved_stem("aux.<draft>", NameError::ForbiddenChar('<'))]
-#[case::control_char_before_reserved_stem("con\t.txt", NameError::ControlChar('\t'))]
+#[case::control_char_before_reserved_stem("con.\ttxt", NameError::ControlChar('\t'))]
 #[case::trailing_dot("notes.", NameError::TrailingDot)]
 #[case::trailing_space("notes ", NameError::TrailingSpace)]
 fn refuses_each_kind_of_bad_name_with_its_own_error(
