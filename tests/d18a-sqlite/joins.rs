@@ -319,3 +319,16 @@ fn render_pads_by_characters_not_bytes() {
          letter is 2 bytes but 1 column)"
     );
 }
+
+#[test]
+fn the_native_view_really_uses_full_outer_join() {
+    let conn = kurukshetra();
+    let (rows, sent) = super::traced(&conn, || battlefield_native(&conn));
+    assert!(rows.is_ok(), "battlefield_native failed: {rows:?}");
+    let texts: Vec<String> = sent.iter().map(|s| s.sql.to_uppercase()).collect();
+    assert!(
+        texts.len() == 1 && texts[0].contains("FULL OUTER JOIN"),
+        "battlefield_native sent {texts:?}: it is the check for the portable form, so it must \
+         be SQLite's own FULL OUTER JOIN in one query, not the portable form again"
+    );
+}

@@ -54,7 +54,9 @@
 //!   `opening_a_file_in_a_missing_directory_is_an_error`.
 //!
 //! **Not checked.** Which thread calls `Connection::open` itself (opening the file does not
-//! wait for locks, so no test can tell); the schema step that can wait is checked.
+//! wait for locks, so no test can tell); the schema step that can wait is checked. That one
+//! thread and one connection serve every call: a fresh thread and connection per call give
+//! the same answers through this API.
 
 use std::path::Path;
 use std::sync::mpsc as std_mpsc;
