@@ -32,7 +32,7 @@
 //!   argument name. Kata 3 shows the teardown running under `catch_unwind`.
 //! - **Runner choice** (unittest, pytest, nose, doctest). Rust has one built-in harness:
 //!   `#[test]` functions, plus doctests: examples in `///` comments that `cargo test`
-//!   compiles and runs (the solution's `rle_laws::encode` has one). The katas use
+//!   compiles and runs (the solution's `rle_laws.rs` has one). The katas use
 //!   `#[test]` only, because the runner checks one named test at a time. The
 //!   plugins the article lists map to crates: rstest (fixtures, tables), proptest
 //!   (Hypothesis), insta (snapshots), mockall (`unittest.mock`), wiremock

@@ -85,6 +85,8 @@ pub const SCHEMA: &str =
     "CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE)";
 
 /// A SQLite connection inside a transaction that is rolled back on drop.
+///
+/// Teardown is yours to write too: `impl Drop for TestDb`.
 #[derive(Debug)]
 pub struct TestDb {
     // Field order matters: the connection closes before the directory is deleted.
