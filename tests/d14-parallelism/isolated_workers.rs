@@ -286,3 +286,33 @@ fn a_worker_that_exits_without_a_reply_is_an_error() {
          IsolationError::NoReply"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_reply_that_does_not_parse_is_a_bad_reply() {
+    // A stand-in worker (the system shell) that reads the job and answers nonsense after
+    // the prefix.
+    let liar = WorkerCommand {
+        program: PathBuf::from("/bin/sh"),
+        args: [
+            "-c",
+            "cat > /dev/null; echo 'harness noise d14-reply:many forged Vajra'",
+        ]
+        .map(String::from)
+        .to_vec(),
+    };
+    let got = run_guarded(
+        liar,
+        Job {
+            weapon: "Vajra".to_owned(),
+            heat: 1,
+        },
+    );
+    assert!(
+        matches!(&got, Err(IsolationError::BadReply { line }) if line == "many forged Vajra"),
+        "a worker that answered \"d14-reply:many forged Vajra\" gave {got:?}: a reply line \
+         whose pid, checksum or armoury size is not a number is \
+         IsolationError::BadReply {{ line }} with the text after the prefix, not a panic and \
+         not NoReply"
+    );
+}
