@@ -35,20 +35,37 @@
 //!   <armoury_size> <weapon>\n`. The test harness writes its own text on the same
 //!   stdout, so the reply is the rest of the line after [`REPLY_PREFIX`], wherever it is.
 //!
-//! **Rules the tests check.**
-//! - `forge`'s checksum is the sum of `i * i` for `i` in `0..heat`, wrapping on overflow.
-//! - `run_isolated` runs the job in another process (another pid); the worker's armoury
-//!   holds only that job's weapon, and the parent's armoury does not change.
-//! - `serve_if_worker` returns `Ok(false)` at once in a process that is not a worker.
+//! **The tests check.**
+//! - `forge`'s checksum is the sum of `i * i` for `i` in `0..heat`, wrapping on overflow,
+//!   computed in the calling process; threads of one process share its armoury. Checked by
+//!   `forge_sums_the_squares_below_heat`, `forge_wraps_instead_of_overflowing`,
+//!   `threads_share_the_armoury`.
+//! - `run_isolated` runs the job in another process (another pid), marked as a worker with
+//!   [`WORKER_ENV`]; the job and the reply cross the pipes whole (a weapon name with
+//!   spaces comes back intact, and the reply is found after [`REPLY_PREFIX`] wherever it
+//!   is on its line). Checked by `runs_the_job_in_another_process`,
+//!   `a_weapon_name_with_spaces_survives_the_trip`.
+//! - The worker's armoury holds only that job's weapon, and the parent's armoury does not
+//!   change. Checked by `the_worker_forges_into_its_own_armoury_not_the_parents`.
+//! - `serve_if_worker` returns `Ok(false)` at once in a process that is not a worker,
+//!   without reading stdin. Checked by
+//!   `a_process_not_started_as_a_worker_does_not_act_as_one`.
 //! - A weapon name with a line break cannot be framed: [`IsolationError::BadJob`], before
-//!   any process starts. A program that cannot start is [`IsolationError::Spawn`]; a
-//!   worker that exits unsuccessfully is [`IsolationError::WorkerFailed`] (the parent
-//!   carries on); one that exits successfully without a reply line is
-//!   [`IsolationError::NoReply`]; a reply line that does not parse is
-//!   [`IsolationError::BadReply`].
-//! - A worker may exit without reading its job: a broken pipe while sending the job is not
-//!   an error by itself (`io::ErrorKind::BrokenPipe`); judge the worker by its exit status
-//!   and its reply.
+//!   any process starts. Checked by
+//!   `a_weapon_name_with_a_line_break_is_refused_before_starting_a_process`.
+//! - A program that cannot start is [`IsolationError::Spawn`]. Checked by
+//!   `a_program_that_cannot_start_is_a_spawn_error`.
+//! - A worker that exits unsuccessfully is [`IsolationError::WorkerFailed`] (the parent
+//!   carries on), even if it exited without reading its job: a broken pipe while sending
+//!   the job is not an error by itself (`io::ErrorKind::BrokenPipe`); judge the worker by
+//!   its exit status and its reply. Checked by
+//!   `a_worker_that_fails_is_an_error_and_the_parent_carries_on`,
+//!   `a_worker_that_exits_without_reading_its_job_is_judged_by_its_exit_status`.
+//! - A worker that exits successfully without a reply line is [`IsolationError::NoReply`].
+//!   Checked by `a_worker_that_exits_without_a_reply_is_an_error`.
+//! - A reply line that does not parse is [`IsolationError::BadReply`] with the text after
+//!   the prefix (this test uses `/bin/sh` as a stand-in worker, so it runs on Unix only).
+//!   Checked by `a_reply_that_does_not_parse_is_a_bad_reply`.
 
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
