@@ -13,9 +13,37 @@
 //! has been checked; [`Headers`] plays the multidict; "need more bytes" is
 //! [`HttpError::Incomplete`], a value the caller can act on instead of an exception.
 //!
-//! **The tests check** valid requests from a table, each error from a table, the limits,
-//! that arbitrary bytes never panic, and that `Request::to_bytes` then [`parse_request`]
-//! gives the same request back.
+//! **The tests check.**
+//! - valid requests from a table (a body whose size comes from `Content-Length`, whatever
+//!   the case of the field name) and the request line as logged. Checked by
+//!   `parses_a_valid_request`, `renders_the_request_line_for_logs`.
+//! - headers: duplicates kept in order, names matched without regard to case, optional
+//!   whitespace trimmed, a tab kept. Checked by
+//!   `keeps_duplicate_headers_in_order_and_matches_names_case_insensitively`,
+//!   `looking_up_a_missing_header_finds_nothing`,
+//!   `an_empty_header_list_is_empty_and_a_filled_one_is_not`,
+//!   `keeps_a_tab_inside_a_header_value`, `trims_optional_whitespace_around_header_values`,
+//!   `accepts_repeated_content_length_values_that_agree`.
+//! - each error from a table, conflicting lengths and any `Transfer-Encoding` included.
+//!   Checked by `rejects_an_invalid_request_with_the_matching_error`,
+//!   `rejects_a_header_value_that_is_not_utf8`.
+//! - the limits: a head over the limit is refused as soon as the limit's worth has arrived,
+//!   a declared body over the limit before it arrives, and both limits are inclusive.
+//!   Checked by `rejects_a_header_section_over_the_default_8_kib`,
+//!   `reports_an_unfinished_head_over_the_limit_as_too_large_not_incomplete`,
+//!   `gives_up_once_max_head_bytes_arrived_without_a_blank_line`,
+//!   `accepts_a_head_of_exactly_the_limit`, `accepts_a_64_kib_body_under_the_default_limits`,
+//!   `rejects_a_body_over_1_mib_under_the_default_limits`, `accepts_a_body_of_exactly_the_limit`,
+//!   `rejects_a_declared_body_over_the_limit_before_it_arrives`.
+//! - `consumed` leaves the next request alone; keep-alive follows version and `Connection`.
+//!   Checked by `reports_how_many_bytes_a_request_used_and_leaves_the_next_one_alone`,
+//!   `decides_keep_alive_from_version_and_connection_header`.
+//! - arbitrary bytes never panic, every proper prefix is `Incomplete`, and
+//!   `Request::to_bytes` then `parse_request` gives the same request back. Checked by
+//!   `never_panics_on_arbitrary_bytes`,
+//!   `never_panics_on_arbitrary_bytes_after_a_valid_request_line`,
+//!   `every_proper_prefix_of_a_request_is_incomplete`,
+//!   `a_request_survives_the_round_trip_through_its_wire_bytes`.
 
 use std::fmt;
 
