@@ -21,19 +21,33 @@
 //! The removal step is a parameter so that the tests can make one deletion fail: this suite
 //! runs as root in CI, and root deletes files in a read-only directory anyway.
 //!
-//! **Rules the tests check.**
-//! - Only regular files directly in `dir` whose extension is exactly `log` are considered;
-//!   subdirectories are not entered, other files are never touched nor counted.
-//! - A file is purged when its modification time is strictly before the cutoff
-//!   `now - older_than`; a file modified at the cutoff or later (even in the future) is kept.
+//! **The tests check.**
+//! - Only regular files directly in `dir` whose extension ([`std::path::Path::extension`]) is
+//!   exactly `log` are considered: subdirectories are not entered, a directory named
+//!   `x.log`, a symlink named `x.log` (`DirEntry::metadata` does not follow it), `.log` (no
+//!   extension), `x.log.gz` and `X.LOG` are never touched nor counted. Checked by
+//!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`,
+//!   `only_regular_files_whose_extension_is_log_are_purged`.
+//! - A file is purged when its modification time (not its access time, and with `now` as
+//!   given, not the real clock) is strictly before the cutoff `now - older_than`; a file
+//!   modified at the cutoff or later (even in the future) is kept. Checked by
+//!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`,
+//!   `the_cutoff_itself_is_kept_and_so_is_the_future`.
 //! - `PurgeReport::purged` lists the purged (or, in a dry run, the would-be purged) file
-//!   names, sorted; `kept` counts the `.log` files kept; `failed` lists the file names
-//!   whose metadata or removal failed, sorted, each with the `io::ErrorKind`.
-//! - A dry run never calls `remove` and deletes nothing.
-//! - A `dir` that cannot be listed gives `PurgeError::ReadDir`; an `older_than` that
-//!   reaches before the Unix epoch gives `PurgeError::CutoffBeforeEpoch`.
-//! - The report renders with `Display` exactly as the snapshot shows (the given
-//!   [`format_utc`] writes the cutoff); for example:
+//!   names, sorted; `kept` counts the `.log` files kept; `failed` lists the file names whose
+//!   metadata or removal failed, sorted, each with the `io::ErrorKind`, and the purge goes on
+//!   after a failure. Checked by `a_failed_removal_is_recorded_and_the_purge_goes_on`,
+//!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`.
+//! - A dry run never calls `remove` and deletes nothing. Checked by
+//!   `a_dry_run_deletes_nothing_and_never_calls_remove`.
+//! - A `dir` that cannot be listed gives `PurgeError::ReadDir`; an `older_than` that reaches
+//!   before the Unix epoch gives `PurgeError::CutoffBeforeEpoch`. Checked by
+//!   `a_missing_directory_is_an_error`, `a_cutoff_before_the_epoch_is_an_error`.
+//! - The report renders with `Display` exactly as the snapshots show (the given
+//!   [`format_utc`] writes the cutoff, example below). Checked by `renders_a_real_run_report`,
+//!   `renders_a_dry_run_report_with_a_failure`, `the_first_line_names_the_cutoff_in_utc`.
+//!
+//! For example:
 //!
 //! ```text
 //! dry run: purge .log files modified before 2030-01-01T00:00:00Z

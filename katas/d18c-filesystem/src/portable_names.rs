@@ -13,24 +13,37 @@
 //! [`std::path::Path`]: the rules below are yours to check, before touching the disk. A
 //! `&str` is already valid UTF-8; the rules are about `char`s.
 //!
-//! **Rules the tests check**, in this order (the first rule a name breaks gives the error):
-//! 1. The empty name is refused: `NameError::Empty`.
-//! 2. `.` and `..` are refused: `NameError::DotName`.
-//! 3. Scanning left to right, the first character among `<>:"/\|?*` gives
-//!    `NameError::ForbiddenChar(c)`, and the first control character (code 0 to 31) gives
-//!    `NameError::ControlChar(c)`.
-//! 4. The reserved device names CON, PRN, AUX, NUL, COM1 to COM9 and LPT1 to LPT9 are
-//!    refused in any case, alone or before an extension: the part before the **first**
-//!    dot is compared, so `aux.tar.gz` is refused while `file.CON`, `CONSOLE` and `COM10`
-//!    are fine. The error carries that part as written: `NameError::Reserved("aux")`.
-//! 5. A name that ends in a dot gives `NameError::TrailingDot`, in a space
-//!    `NameError::TrailingSpace`.
+//! The rules for a name apply in the order below: the first rule a name breaks gives the
+//! error.
 //!
-//! `case_collisions(names)` compares names with [`str::to_lowercase`] (full Unicode, so
-//! `Ä.txt` and `ä.txt` collide). It returns one group per set of colliding spellings, each
-//! group listing the distinct spellings in input order, groups ordered by the first
-//! appearance of their first member. The same spelling twice is the same name, not a
-//! collision; names without a partner are not reported.
+//! **The tests check.**
+//! - The empty name is refused: `NameError::Empty`; `.` and `..` are refused:
+//!   `NameError::DotName`. Checked by `refuses_each_kind_of_bad_name_with_its_own_error`.
+//! - Scanning left to right, the first character among `<>:"/\|?*` gives
+//!   `NameError::ForbiddenChar(c)`, and the first control character (code 0 to 31; DEL and
+//!   the C1 controls from 127 up are allowed) gives `NameError::ControlChar(c)`, before any
+//!   later rule (`aux.<draft>` is `ForbiddenChar('<')`). Checked by
+//!   `refuses_each_kind_of_bad_name_with_its_own_error`, `accepts_names_every_system_accepts`,
+//!   `one_forbidden_character_anywhere_is_refused`.
+//! - The reserved device names CON, PRN, AUX, NUL, COM1 to COM9 and LPT1 to LPT9 are
+//!   refused in any case, alone or before an extension: the part before the **first** dot is
+//!   compared, so `aux.tar.gz` is refused while `file.CON`, `CONSOLE` and `COM10` are fine.
+//!   The error carries that part as written: `NameError::Reserved("aux")`. Checked by
+//!   `refuses_reserved_device_names_before_any_extension`, `accepts_names_every_system_accepts`.
+//! - A name that ends in a dot gives `NameError::TrailingDot`, in a space
+//!   `NameError::TrailingSpace`. Checked by `refuses_each_kind_of_bad_name_with_its_own_error`.
+//! - Names built from characters every system accepts pass. Checked by
+//!   `names_built_from_safe_characters_pass`.
+//! - `case_collisions(names)` compares names with [`str::to_lowercase`] (full Unicode, so
+//!   `Ä.txt` and `ä.txt` collide, while `Straße.txt` and `STRASSE.txt` do not: `ß` is its own
+//!   lower case). Checked by `finds_names_that_differ_only_in_case`,
+//!   `compares_beyond_ascii_like_the_filesystem_does`,
+//!   `folds_case_with_to_lowercase_not_to_uppercase`.
+//! - It returns one group per set of colliding spellings, each group listing the distinct
+//!   spellings in input order, groups ordered by the first appearance of their first member;
+//!   the same spelling twice is the same name, not a collision; names without a partner (and
+//!   no names at all) give no group. Checked by `groups_collisions_in_order_of_first_appearance`,
+//!   `the_same_spelling_twice_is_not_a_collision`, `no_names_means_no_collisions`.
 
 /// Why a name is not portable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -16,16 +16,25 @@
 //! for a bad line; this kata wants a typed error naming the line.) Python decodes with
 //! `errors="strict"` and raises for the whole loop; here each line is its own `Result`.
 //!
-//! **Rules the tests check.**
+//! **The tests check.**
 //! - `critical_lines` refuses an empty needle (`ScanError::EmptyNeedle`) and a file that
-//!   cannot be opened (`ScanError::Open`, with the path) before yielding anything.
-//! - The iterator yields `Ok(Critical { line, text })` for each line containing `needle`,
-//!   in file order, `line` counted from 1, `text` without its `\n` or `\r\n`.
-//! - A line that is not UTF-8 yields `Err(LineError::InvalidUtf8 { line })` and the scan
-//!   continues with the next line. A read error yields `Err(LineError::Read { line, .. })`
-//!   and ends the scan.
-//! - It is lazy and flat: reading a file of several megabytes, one item at a time, holds
-//!   less than 64 KiB of heap at its peak (the tests count allocations).
+//!   cannot be opened (`ScanError::Open`, with the path) before yielding anything. Checked by
+//!   `an_empty_needle_is_refused`, `a_missing_file_is_refused_with_its_path`.
+//! - The iterator yields `Ok(Critical { line, text })` for each line containing `needle`, in
+//!   file order, `line` counted from 1, `text` without its `\n` or `\r\n`; a last line without
+//!   a newline counts; an empty file yields nothing. Checked by
+//!   `yields_the_matching_lines_with_their_numbers`,
+//!   `strips_crlf_and_reads_a_last_line_without_newline`, `an_empty_file_yields_nothing`.
+//! - A line that is not UTF-8 yields `Err(LineError::InvalidUtf8 { line })` (never a lossy
+//!   copy) and the scan continues with the next line. Checked by
+//!   `a_line_that_is_not_utf8_is_reported_and_the_scan_goes_on`.
+//! - A read error yields `Err(LineError::Read { line, .. })` once and ends the scan. Checked
+//!   by `a_read_error_is_reported_once_and_ends_the_scan`.
+//! - It is flat: reading a file of several megabytes, one item at a time, holds less than
+//!   64 KiB of heap at its peak (the tests count allocations). Checked by
+//!   `scans_a_file_of_megabytes_in_flat_memory`.
+//! - It is lazy: the first match comes before the rest of the file is read. Checked by
+//!   `the_first_match_comes_before_the_rest_of_the_file_is_read`.
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -22,18 +22,31 @@
 //! The lister is a parameter so that the tests can make one directory fail to list: this
 //! suite runs as root in CI, and root reads a `chmod 000` directory anyway.
 //!
-//! **Rules the tests check.**
+//! **The tests check.**
 //! - `extension` is given without the dot, is not empty and contains no dot, else
-//!   `WalkError::BadExtension`. It is compared exactly (case-sensitive) with
-//!   [`std::path::Path::extension`].
+//!   `WalkError::BadExtension`. Checked by `refuses_a_bad_extension`.
+//! - It is compared exactly (case-sensitive) with [`std::path::Path::extension`]. Checked by
+//!   `compares_the_extension_exactly`.
+//! - Every regular file with the extension is found, at any depth, and `Walk::files` holds
+//!   the paths (`root` joined with the entries' names), sorted, the same set the `walkdir`
+//!   crate finds. Checked by `finds_every_matching_file_sorted`,
+//!   `agrees_with_walkdir_on_a_generated_tree`.
 //! - Only regular files are reported: directories are entered, symlinks (to files or to
-//!   directories) are neither reported nor followed.
-//! - `Walk::files` holds the paths (`root` joined with the entries' names), sorted.
-//! - If `root` itself cannot be listed, the walk fails: `WalkError::Root`. A directory below
-//!   the root that cannot be listed, or whose entries cannot be read, adds a `WalkWarning`
-//!   with its path and the walk goes on.
+//!   directories, a loop included) are neither reported nor followed. Checked by
+//!   `neither_follows_nor_reports_symlinks_even_in_a_loop`.
+//! - If `root` itself cannot be listed (missing, or a file), the walk fails:
+//!   `WalkError::Root`. Checked by `a_root_that_does_not_exist_is_an_error`,
+//!   `a_root_that_is_a_file_is_an_error`.
+//! - A directory below the root that cannot be listed adds one `WalkWarning` with its path
+//!   and the lister's error, and the walk goes on. Checked by
+//!   `skips_a_directory_that_cannot_be_listed_and_warns`.
 //! - No recursion: every call to `list` comes from the same stack frame, whatever the depth
-//!   of the directory (the tests compare the stack address seen inside `list`).
+//!   of the directory (the tests compare the stack address seen inside `list`). Checked by
+//!   `walks_a_deep_tree_from_one_stack_frame`.
+//!
+//! **Not checked.** A directory whose entries cannot be read one by one (an error from the
+//! `ReadDir` iterator rather than from `list`) should add a warning too, but no test can make
+//! a real listing fail half-way.
 
 use std::io;
 use std::path::{Path, PathBuf};

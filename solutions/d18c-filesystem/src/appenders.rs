@@ -22,16 +22,29 @@
 //! appends. The lock is what makes a record of several writes safe, what works over network
 //! filesystems, and what protects read-modify-write sequences.
 //!
-//! **Rules the tests check.**
-//! - The file is created if missing and opened in append mode; the record is `line`
-//!   followed by `\n`.
-//! - The lock is taken on the data file itself (not on a separate lock file), exclusively,
-//!   before the first byte is written, and released when the call returns.
-//! - `try_append_record` returns `Err(AppendError::Busy)` without writing anything while
-//!   another handle holds a lock on the file.
+//! **The tests check.**
+//! - The file is created if missing and opened in append mode; each record is `line`
+//!   followed by `\n`. Checked by `appends_each_record_as_one_line`.
 //! - A `line` containing `\n` or `\r` would become two records: `AppendError::LineBreak`.
+//!   Checked by `refuses_a_record_with_a_line_break`.
+//! - The lock is taken on the data file itself (not on a separate lock file) and
+//!   exclusively: `try_append_record` returns `Err(AppendError::Busy)` without writing
+//!   anything while another handle holds an exclusive lock, or a shared one, on the file.
+//!   Checked by `try_append_gives_up_while_another_writer_holds_the_lock`,
+//!   `try_append_gives_up_while_a_reader_holds_a_shared_lock`.
+//! - `append_record` waits for the lock before the first byte is written, and writes once it
+//!   is free. Checked by `append_waits_while_another_writer_holds_the_lock`.
+//! - The lock is released when the call returns. Checked by
+//!   `the_lock_is_released_when_append_returns`.
 //! - Several threads and several processes appending thousands of records leave a file in
-//!   which every line is a whole record.
+//!   which every line is a whole record. Checked by
+//!   `threads_and_processes_appending_together_leave_only_whole_lines`.
+//!
+//! **Not checked.** That `append_record` never returns early while the lock is held is seen
+//! through a 50 ms window (code that does not wait usually returns within it); the
+//! deterministic check of the lock is `try_append_record`'s. Interleaving without a lock
+//! shows only when the writes of a record are split, so the many-writers test can miss a
+//! writer that takes no lock but writes each record in one call.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Write};

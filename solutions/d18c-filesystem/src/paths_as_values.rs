@@ -23,14 +23,23 @@
 //! `.` for `normalize_lexically`. Use it for paths you build (and then check), and
 //! `canonicalize` when you need to know where an existing path really leads.
 //!
-//! **Rules the tests check.**
-//! - `anchor(base, path)`: `base` must be absolute, else `Err(AnchorError::RelativeBase)`
-//!   carrying `base`; an absolute `path` is returned as it is; a relative one is joined to
-//!   `base`. The working directory is never consulted. The result is normalised lexically.
-//! - `normalize_lexically(path)`: drops `.` components, lets `..` remove the component
-//!   before it, keeps a leading `..` of a relative path (`../a` stays `../a`), drops a `..`
-//!   directly after the root (`/..` is `/`), and turns an empty result into `.`. It does not
-//!   touch the disk: it works for paths that do not exist, and does not follow symlinks.
+//! **The tests check.**
+//! - `anchor(base, path)` joins a relative `path` to `base` and normalises the result
+//!   lexically, even when `..` climbs above `base`. Checked by
+//!   `anchor_joins_a_relative_path_to_the_base`, `anchor_can_climb_above_the_base_with_dot_dot`.
+//! - An absolute `path` is returned as it is (normalised), whatever the base. Checked by
+//!   `anchor_returns_an_absolute_path_as_it_is`.
+//! - `base` must be absolute, else `Err(AnchorError::RelativeBase)` carrying `base`: the
+//!   working directory is never consulted. Checked by `anchor_refuses_a_relative_base`.
+//! - `normalize_lexically(path)` drops `.` components, lets `..` remove the component before
+//!   it, keeps a leading `..` of a relative path (`../a` stays `../a`), drops a `..` directly
+//!   after the root (`/..` is `/`), and turns an empty result into `.`. Checked by
+//!   `normalize_removes_dot_and_dot_dot_from_the_text`.
+//! - It does not touch the disk: it works for paths that do not exist, and applies `..` to a
+//!   symlink's name, not to its target. Checked by `normalize_works_for_paths_that_do_not_exist`,
+//!   `normalize_applies_dot_dot_to_a_symlink_name_not_to_its_target`.
+//! - Normalising twice changes nothing, and no `.` component is left. Checked by
+//!   `normalizing_twice_changes_nothing_and_leaves_no_dot`.
 
 use std::path::{Component, Path, PathBuf};
 

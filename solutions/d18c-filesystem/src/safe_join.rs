@@ -16,21 +16,37 @@
 //! [`std::fs::canonicalize`] to see where one leads. [`Path::starts_with`] compares whole
 //! components, not characters: `/srv/rootx` does not start with `/srv/root`.
 //!
-//! **Rules the tests check.**
+//! **The tests check.**
 //! - The result is `root` joined with `user_path` normalised lexically: `a/./b` and `a//b`
-//!   give `root/a/b`, `inner/../b` gives `root/b`, and the empty path gives `root`. Symlinks
-//!   in the result are not replaced by their targets.
-//! - An absolute `user_path` is refused: `PathError::Absolute`.
+//!   give `root/a/b`, `inner/../b` gives `root/b`, and the empty path gives `root`. Checked by
+//!   `joins_the_normalised_user_path_to_the_root`, `the_empty_path_is_the_root_itself`.
+//! - An absolute `user_path` is refused: `PathError::Absolute`. Checked by
+//!   `refuses_an_absolute_user_path`.
 //! - A `..` that would climb above `root`, even for a moment (`a/../../root/b`), is refused:
-//!   `PathError::EscapesRoot`.
+//!   `PathError::EscapesRoot`; every path that never climbs above the root is accepted.
+//!   Checked by `refuses_a_dot_dot_that_climbs_above_the_root`,
+//!   `accepts_exactly_the_paths_that_never_climb_above_the_root`.
 //! - Walking the components that exist, a symlink whose target (fully resolved) lies outside
-//!   `root` is refused: `PathError::SymlinkEscapes`, carrying the symlink's path under root.
-//!   A symlink that stays inside `root` is fine. A symlink that cannot be resolved (dangling,
-//!   or a loop) is refused too: `PathError::BrokenSymlink`.
-//! - The first component that does not exist ends the disk checks: nothing below it can be
-//!   a symlink yet.
+//!   `root` is refused: `PathError::SymlinkEscapes`, carrying the symlink's path under root,
+//!   whether the link is a directory in the middle, the last component, or a directory above
+//!   a file that does not exist yet. Checked by `refuses_a_symlink_that_leads_outside_the_root`,
+//!   `refuses_a_symlink_to_a_file_outside_the_root`, `refuses_a_relative_symlink_that_climbs_out`,
+//!   `refuses_a_new_file_under_a_symlink_that_leads_outside_the_root`.
+//! - Inside means inside by whole components: a sibling whose name starts with the root's
+//!   name (`/srv/rootx` for `/srv/root`) is outside. Checked by
+//!   `refuses_a_symlink_into_a_sibling_whose_name_extends_the_roots`.
+//! - A symlink that stays inside `root` is fine, and the result keeps the link's name (it is
+//!   not replaced by its target). Checked by `accepts_a_symlink_that_stays_inside_the_root`.
+//! - A symlink that cannot be resolved (dangling, or a loop) is refused:
+//!   `PathError::BrokenSymlink`. Checked by `refuses_a_dangling_symlink`.
+//! - The first component that does not exist ends the disk checks: a path to be created is
+//!   fine. Checked by `accepts_a_path_that_does_not_exist_yet`.
 //! - `root` itself must exist (it may be reached through symlinks, as on macOS where the
 //!   temp dir lives under `/var`, a link to `/private/var`): otherwise `PathError::Root`.
+//!   Checked by `a_missing_root_is_an_error`.
+//!
+//! The symlink tests are Unix-only (`cfg(unix)`): creating a symlink on Windows needs a
+//! privilege.
 
 use std::io;
 use std::path::{Component, Path, PathBuf};

@@ -19,16 +19,32 @@
 //! file's mode with [`std::os::unix::fs::PermissionsExt::mode`]. All of this is Unix-only,
 //! so this module exists only under `cfg(unix)` (Windows protects files with ACLs instead).
 //!
-//! **Rules the tests check.**
-//! - A new file is created with mode `0600`, already while `fill` writes (the tests look at
-//!   the mode from inside `fill`), and holds exactly the bytes written.
+//! **The tests check.**
+//! - A new file is created with mode `0600` and holds exactly the bytes written. Checked by
+//!   `creates_the_file_with_mode_0600_and_the_bytes`.
+//! - It is `0600` already while `fill` writes (the tests look at the mode from inside
+//!   `fill`), and it never had another mode: the kernel reports no attribute change (no
+//!   `chmod`) on the new file (Linux, inotify). Checked by
+//!   `the_file_is_0600_already_while_it_is_being_written`,
+//!   `a_new_secret_gets_its_mode_from_open_not_from_a_chmod`.
+//! - The file is opened with `O_NOFOLLOW`, so `open` itself refuses a symlink; no check
+//!   before the open can replace it (Linux: the tests read the descriptor's flags from
+//!   `/proc/self/fdinfo` inside `fill`). Checked by `the_secret_is_opened_with_o_nofollow`.
 //! - A symlink at `path`, dangling or not, is refused with `SecretError::Symlink` and its
-//!   target is untouched.
+//!   target is untouched (a dangling link's target is not created). Checked by
+//!   `refuses_to_follow_a_symlink_planted_at_the_path`,
+//!   `refuses_a_dangling_symlink_instead_of_creating_its_target`.
 //! - An existing regular file with mode exactly `0600` (the permission bits, `mode & 0o777`)
-//!   is overwritten (truncated, then written). One with any other mode is refused with
-//!   `SecretError::TooOpen { mode }` (the permission bits) and its content is untouched.
+//!   is overwritten (truncated, then written). Checked by `overwrites_an_existing_private_file`.
+//! - One with any other mode is refused with `SecretError::TooOpen { mode }` (the permission
+//!   bits) and its content is untouched. Checked by
+//!   `refuses_an_existing_file_with_other_permissions`.
 //! - Something at `path` that is not a regular file (a directory) gives
-//!   `SecretError::NotAFile`; any other I/O failure gives `SecretError::Io`.
+//!   `SecretError::NotAFile`; any other I/O failure (a missing directory) gives
+//!   `SecretError::Io`. Checked by `refuses_a_directory_at_the_path`,
+//!   `a_missing_directory_is_an_io_error`.
+//!
+//! The inotify and `/proc` tests are compiled on Linux only; on macOS the other tests run.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
