@@ -316,3 +316,30 @@ fn a_reply_that_does_not_parse_is_a_bad_reply() {
          not NoReply"
     );
 }
+
+#[test]
+fn a_process_not_started_as_a_worker_returns_without_reading_stdin() {
+    // Re-run the worker test *without* WORKER_ENV, its stdin a pipe this test keeps open:
+    // serve_if_worker must return Ok(false) without touching stdin. One that reads first
+    // blocks there; the child's own guard then fails its test after a few seconds.
+    let worker = worker_command();
+    let mut child = std::process::Command::new(&worker.program)
+        .args(&worker.args)
+        .env_remove(WORKER_ENV)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot re-run this test binary: {e}"));
+    let stdin_kept_open = child.stdin.take();
+    let status = child
+        .wait()
+        .unwrap_or_else(|e| panic!("cannot wait for the child: {e}"));
+    drop(stdin_kept_open);
+    assert!(
+        status.success(),
+        "serve_if_worker in a process without {WORKER_ENV}, whose stdin stayed open, did not \
+         return Ok(false) at once ({status}): check WORKER_ENV before anything else, reading \
+         stdin included. A program that re-runs itself must know which copy it is first"
+    );
+}
