@@ -101,6 +101,17 @@ fn replaces_a_hand_written_content_length_with_the_real_one() {
 }
 
 #[test]
+fn counts_the_length_in_bytes_not_characters() {
+    let bytes = Response::new(200).body("héllo wörld ✓").to_bytes();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("Content-Length: 17\r\n"),
+        "\"héllo wörld ✓\" is 13 characters but 17 bytes in UTF-8, and Content-Length counts \
+         bytes: a client trusting a character count stops short of the body's end: {text:?}"
+    );
+}
+
+#[test]
 fn keeps_duplicate_headers_in_the_order_added() {
     let bytes = Response::new(200)
         .header("Set-Cookie", "a=1")

@@ -12,9 +12,24 @@
 //! **Python → Rust.** The article builds the response with string concatenation. Here a
 //! builder owns the pieces and renders bytes once, so the length is never typed by hand.
 //!
-//! **The tests check** the exact bytes with insta snapshots (200, 404, 400, empty body),
-//! reason phrases from a table, header order and that a hand-written `Content-Length` is
-//! replaced by the real one.
+//! **The tests check.**
+//! - the exact bytes, with insta snapshots: 200 with headers in order, 404, 400, an empty
+//!   body with `Content-Length: 0`. Checked by
+//!   `writes_a_200_with_headers_in_order_and_a_computed_length`, `writes_a_404`,
+//!   `writes_a_400_that_closes_the_connection`,
+//!   `writes_an_empty_body_with_content_length_zero`.
+//! - reason phrases from a table, `"Unknown"` for others. Checked by
+//!   `uses_the_standard_reason_phrase`.
+//! - `Content-Length` counts the body's bytes (not characters), a hand-written one (in any
+//!   case) is replaced by the real one, and every line ends in CRLF. Checked by
+//!   `counts_the_length_in_bytes_not_characters`,
+//!   `replaces_a_hand_written_content_length_with_the_real_one`,
+//!   `content_length_always_matches_the_body`.
+//! - duplicate headers keep the order they were added; status and body are readable.
+//!   Checked by `keeps_duplicate_headers_in_the_order_added`, `exposes_status_and_body`.
+//!
+//! **Not checked.** Header values containing CR or LF: the builder writes what it is given,
+//! so callers must not pass untrusted text as a header value.
 
 use crate::request::Headers;
 
