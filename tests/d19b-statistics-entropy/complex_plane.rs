@@ -120,6 +120,23 @@ fn polar_does_not_overflow_for_huge_components() {
     );
 }
 
+#[rstest]
+// cmath.polar(1e-200+1e-200j)[0] == 1.414213562373095e-200
+#[case::tiny_components(Complex64::new(1e-200, 1e-200), 1.414_213_562_373_095e-200)]
+// cmath.polar(3e-170+4e-170j)[0] == 5e-170
+#[case::tiny_three_four_five(Complex64::new(3e-170, -4e-170), 5e-170)]
+// cmath.polar(1e300+1e-300j)[0] == 1e300
+#[case::huge_and_tiny(Complex64::new(-1e300, 1e-300), 1e300)]
+fn polar_does_not_underflow_for_tiny_components(#[case] z: Complex64, #[case] magnitude: f64) {
+    let (r, _) = polar(z);
+    assert!(
+        (r / magnitude - 1.0).abs() <= 1e-15,
+        "polar({z:e}) gave the magnitude {r:e}, Python gives {magnitude:e}: re² + im² underflows \
+         to 0 (or overflows to infinity) long before the magnitude does, so never square first \
+         (hypot scales the components)"
+    );
+}
+
 #[test]
 fn from_polar_turns_magnitude_and_phase_back_into_a_number() {
     // cmath.rect(2, math.pi/2) == (1.2246467991473532e-16+2j)
