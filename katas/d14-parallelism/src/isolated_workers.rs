@@ -48,8 +48,9 @@
 //! - The worker's armoury holds only that job's weapon, and the parent's armoury does not
 //!   change. Checked by `the_worker_forges_into_its_own_armoury_not_the_parents`.
 //! - `serve_if_worker` returns `Ok(false)` at once in a process that is not a worker,
-//!   without reading stdin. Checked by
-//!   `a_process_not_started_as_a_worker_does_not_act_as_one`.
+//!   without reading stdin (the tests start a non-worker child whose stdin stays open).
+//!   Checked by `a_process_not_started_as_a_worker_does_not_act_as_one`,
+//!   `a_process_not_started_as_a_worker_returns_without_reading_stdin`.
 //! - A weapon name with a line break cannot be framed: [`IsolationError::BadJob`], before
 //!   any process starts. Checked by
 //!   `a_weapon_name_with_a_line_break_is_refused_before_starting_a_process`.
