@@ -167,10 +167,15 @@ fn a_panic_while_holding_the_lock_poisons_the_tally() {
     tally.add("visits", 1).expect("a healthy tally");
     poison(&tally);
     assert_eq!(
-        (tally.add("visits", 1), tally.total("visits")),
-        (Err(TallyError::Poisoned), Err(TallyError::Poisoned)),
+        (
+            tally.add("visits", 1),
+            tally.total("visits"),
+            tally.try_total("visits")
+        ),
+        (Err(TallyError::Poisoned), Err(TallyError::Poisoned), None),
         "a thread panicked while holding the lock, so the totals may be half-updated: \
-         every later call must report TallyError::Poisoned instead of going on silently"
+         every later call must report TallyError::Poisoned (try_total: None) instead of \
+         going on silently"
     );
 }
 

@@ -29,20 +29,31 @@
 //! `|conn| async { … }` pattern, it may borrow `conn` (`&mut AsyncConnection`) across its
 //! awaits; `with_connection` takes it as `impl AsyncFnOnce(&mut AsyncConnection) -> …`.
 //!
-//! **Rules the tests check.**
-//! - `open` accepts only URLs of the form `db://name` (a non-empty name); anything else is
-//!   `ConnError::BadUrl(url)`, and the server is not contacted.
-//! - The server sees `Opened`, each `Queried`, then `Closed`, in order; `close` completes
-//!   only once the server has acknowledged (`Server::disconnect` has returned).
-//! - A connection closed with `close().await` records no warning; one dropped open records
-//!   exactly one `DroppedWithoutClose`.
-//! - `with_connection` returns the body's result unchanged, after the close has completed,
-//!   on success and on error; if `open` fails, the body does not run.
+//! The tests run on tokio's paused clock, stepping through the simulated latencies with
+//! `tokio_test::task::spawn`, `assert_pending!` while the close is in flight and
+//! `assert_ready!` after `tokio::time::advance`.
 //!
-//! **The tests check** all of that on tokio's paused clock, stepping through the simulated
-//! latencies with `tokio_test::task::spawn`, `assert_pending!` while the close is in
-//! flight and `assert_ready!` after `tokio::time::advance`; and a cancelled
-//! `with_connection` (its future dropped mid-query).
+//! **The tests check.**
+//! - `open` accepts only URLs of the form `db://name` (a non-empty name); anything else is
+//!   `ConnError::BadUrl(url)`, the server is not contacted and nothing warns. Checked by
+//!   `a_bad_url_opens_nothing_and_warns_about_nothing`, `an_open_connection_knows_its_url`.
+//! - The server sees `Opened`, each `Queried`, then `Closed`, in order, all on one
+//!   connection. Checked by `open_query_close_happen_in_order`,
+//!   `nested_queries_run_on_one_connection_in_order`.
+//! - `close` completes only once the server has acknowledged (`Server::disconnect` has
+//!   returned). Checked by `close_is_pending_until_the_server_acknowledges`.
+//! - A connection closed with `close().await` records no warning; one dropped open records
+//!   exactly one `DroppedWithoutClose` and its session stays open. Checked by
+//!   `open_query_close_happen_in_order`, `dropping_an_open_connection_warns_and_leaks_the_session`.
+//! - `with_connection` returns the body's result unchanged, after the close has completed,
+//!   on success and on error. Checked by `with_connection_returns_the_body_result_and_closes`,
+//!   `with_connection_closes_when_the_body_fails`,
+//!   `with_connection_is_pending_while_close_is_in_flight`.
+//! - If `open` fails, the body does not run and nothing is closed. Checked by
+//!   `a_connection_that_never_opened_is_not_closed`.
+//! - A cancelled `with_connection` (its future dropped mid-query) drops the connection with
+//!   one warning, and no hidden task closes it behind the caller's back. Checked by
+//!   `a_cancelled_with_connection_drops_the_connection_with_a_warning`.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;

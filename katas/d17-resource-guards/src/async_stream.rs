@@ -19,19 +19,32 @@
 //! boxed stream, `BoxStream`, so you do not have to name the type of your stream
 //! (`StreamExt::boxed()` makes one).
 //!
-//! **Rules the tests check.**
-//! - `page_size == 0` is `FetchError::ZeroPageSize`, before any fetch.
-//! - Creating the stream fetches nothing. Each fetch asks for exactly `page_size` rows,
-//!   starting where the previous page ended, and the next page is fetched only when every
-//!   fetched row has been handed out.
-//! - The stream ends after a page shorter than `page_size` (an empty page counts), so a
-//!   table of `n` rows takes `n / page_size + 1` fetches when read to the end.
-//! - A failed fetch is handed out once as `Err`, and then the stream ends.
+//! The tests run on tokio's paused clock, with `tokio_test::task::spawn` for a pending
+//! `next()`.
 //!
-//! **The tests check** every row in order for several table and page sizes, the fetch
-//! count after each pulled row, an early stop, the size of each fetch, a pending `next()`
-//! while a fetch is in flight (tokio's paused clock, `tokio_test::task::spawn`), an error
-//! mid-table, and a law over small tables and page sizes.
+//! **The tests check.**
+//! - `page_size == 0` is `FetchError::ZeroPageSize`, before any fetch. Checked by
+//!   `a_zero_page_size_is_rejected`.
+//! - Creating the stream fetches nothing. Checked by `creating_the_stream_fetches_nothing`.
+//! - Every row comes out in order, with the source's data, for several table and page
+//!   sizes. Checked by `streams_every_row_in_order_fetching_page_by_page`,
+//!   `rows_carry_the_sources_data`.
+//! - Each fetch asks for exactly `page_size` rows, starting where the previous page ended.
+//!   Checked by `each_fetch_asks_for_one_page`.
+//! - The next page is fetched only when every fetched row has been handed out (the fetch
+//!   count after each pulled row), and a consumer that stops early stops the fetching.
+//!   Checked by `the_next_page_is_fetched_only_when_the_buffer_runs_dry`,
+//!   `stopping_early_stops_fetching`.
+//! - The stream ends after a page shorter than `page_size` (an empty page counts), so a
+//!   table of `n` rows takes `n / page_size + 1` fetches when read to the end. Checked by
+//!   `streaming_equals_the_table_with_one_fetch_per_page`.
+//! - `next()` is pending while a fetch is in flight: it waits without blocking the thread.
+//!   Checked by `the_next_row_waits_for_the_fetch_without_blocking`.
+//! - A failed fetch is handed out once as `Err`, and then the stream ends. Checked by
+//!   `a_fetch_error_is_yielded_once_and_ends_the_stream`.
+//!
+//! **Not checked.** How many rows the stream holds at once: the tests count fetches and
+//! their sizes, not bytes, so keeping every row fetched so far in a `Vec` would not show.
 
 use std::sync::Mutex;
 use std::sync::PoisonError;

@@ -27,22 +27,32 @@
 //! depends on file permissions (CI runs as root, which ignores them). Unix only
 //! (Linux and macOS): `libc::open` and `O_CLOEXEC` exist on both.
 //!
-//! **Rules the tests check.**
-//! - `Descriptor::open` opens read-only with `libc::O_RDONLY | libc::O_CLOEXEC`. A path
-//!   with a NUL byte is `FdError::NulInPath(path)` (`std::ffi::CString::new` fails); a
-//!   failed `open` is `FdError::Open { path, source: std::io::Error::last_os_error() }`.
-//! - `read_all` reads until `read` returns 0 (retrying on `EINTR`); a failed read is
-//!   `FdError::Read` (a directory opens read-only, but reading it fails with `EISDIR`).
-//! - The descriptor has the close-on-exec flag (`FD_CLOEXEC`), so child processes do not
-//!   inherit it.
-//! - Dropping the guard closes the descriptor (`fcntl(fd, F_GETFD)` fails afterwards).
-//! - `total_bytes` stops at the first error and returns it; it never holds more than one
-//!   descriptor, so it works for more files than the limit, and a failed call leaks none.
+//! **The tests check.**
+//! - `Descriptor::open` then `read_all` returns the whole file; an empty file reads as
+//!   nothing. Checked by `reads_a_file_through_a_descriptor`, `an_empty_file_reads_as_nothing`.
+//! - `read_all` reads until `read` returns 0: a 1 MiB stream through a FIFO, which no single
+//!   `read` can return whole, comes back complete. Checked by
+//!   `read_all_reads_until_the_end_not_once`.
+//! - A path with a NUL byte is `FdError::NulInPath(path)` (`std::ffi::CString::new` fails);
+//!   a failed `open` is `FdError::Open { path, source }` with the OS error. Checked by
+//!   `a_path_with_a_nul_byte_is_rejected`, `a_missing_file_is_an_open_error_with_the_path`.
+//! - A failed read is `FdError::Read` (a directory opens read-only, but reading it fails
+//!   with `EISDIR`). Checked by `reading_a_directory_is_a_read_error`.
+//! - The descriptor has the close-on-exec flag (`FD_CLOEXEC`, from `libc::O_CLOEXEC`), so
+//!   child processes do not inherit it. Checked by `descriptors_are_opened_close_on_exec`.
+//! - Dropping the guard closes the descriptor (`fcntl(fd, F_GETFD)` fails afterwards), and
+//!   1000 opens in a row under a limit of 32 succeed. Checked by
+//!   `dropping_a_descriptor_closes_it`, `a_thousand_opened_and_dropped_descriptors_leave_room`.
+//! - `total_bytes` adds up the sizes (0 for no files) and stops at the first error and
+//!   returns it. Checked by `total_bytes_adds_up_the_sizes`, `total_bytes_of_no_files_is_zero`,
+//!   `total_bytes_stops_at_the_first_missing_file`.
+//! - `total_bytes` never holds more than one descriptor: it sums 128 files under a limit of
+//!   32, and a failed call leaks none. Checked by
+//!   `total_bytes_reads_more_files_than_the_descriptor_limit`,
+//!   `a_failing_total_leaks_no_descriptor`.
 //!
-//! **The tests check** reading a file, the sum over files, an empty file, a missing file,
-//! a NUL byte, the first error stopping the sum, and, under a lowered limit, that a
-//! dropped descriptor is closed, that 1000 opens in a row succeed, that 128 files can be
-//! summed, and that failing calls leak nothing.
+//! **Not checked.** The retry on `EINTR`: no test can make a `read` of a local file be
+//! interrupted on demand.
 
 use std::io;
 use std::os::fd::RawFd;

@@ -19,27 +19,36 @@
 //! `PoisonError::into_inner` gives it back for whoever decides it can be trusted, and
 //! `Mutex::into_inner` does the same for a mutex you own.
 //!
-//! **Rules the tests check.**
-//! - An empty key is `TallyError::EmptyKey`. A counter that was never added to is 0.
-//! - `add` returns the new total; if it would overflow a `u64`,
-//!   `TallyError::Overflow { key, amount }` and the total is unchanged.
-//! - `update(key, f)` calls `f(current)` *while holding the lock*, stores `Some(new)` (and
-//!   returns it) or changes nothing on `None`. The whole read-modify-write is one guard.
+//! **The tests check.**
+//! - `add` returns the new total; a counter that was never added to is 0. Checked by
+//!   `add_returns_the_running_total`.
+//! - Each call takes the counters' lock once: `add`, `update` and `add_then` do their whole
+//!   read-modify-write under one guard, and an empty key is refused before locking (the
+//!   given [`CountedMutex`] counts). Checked by `each_call_takes_the_lock_once`.
+//! - Eight threads adding at once lose no update. Checked by `concurrent_adds_lose_nothing`.
+//! - `update(key, f)` calls `f(current)` *while holding the lock* (`try_total` inside `f`
+//!   gives `None`), stores `Some(new)` (and returns it) or changes nothing on `None`.
+//!   Checked by `update_runs_its_closure_while_holding_the_lock`,
+//!   `an_update_that_returns_none_changes_nothing`.
 //! - `add_then(key, amount, after)` adds, *releases the lock*, and only then calls
-//!   `after(new_total)`; `after` may use the tally.
-//! - `try_total` never blocks: `None` if the lock is held (by anyone, this thread
-//!   included) or poisoned (`Mutex::try_lock`).
+//!   `after(new_total)`; `after` may use the tally. Checked by
+//!   `add_then_calls_back_after_releasing_the_lock`.
+//! - An addition that would overflow a `u64` is `TallyError::Overflow { key, amount }` and
+//!   the total is unchanged. Checked by `overflow_is_an_error_and_leaves_the_total_unchanged`.
+//! - An empty key is `TallyError::EmptyKey`. Checked by `an_empty_key_is_rejected`.
 //! - Once a thread has panicked while holding the lock (inside `update`'s `f`), every
-//!   method returning `Result` fails with `TallyError::Poisoned`.
-//! - `into_report` consumes the tally and always returns the totals, with
-//!   `poisoned: true` if they were recovered from a poisoned mutex.
+//!   method returning `Result` fails with `TallyError::Poisoned`, and `try_total` gives
+//!   `None`. Checked by `a_panic_while_holding_the_lock_poisons_the_tally`.
+//! - `into_report` consumes the tally and always returns the totals, with `poisoned: true`
+//!   if they were recovered from a poisoned mutex. Checked by
+//!   `into_report_recovers_the_totals_of_a_poisoned_tally`,
+//!   `a_healthy_tally_reports_not_poisoned`.
 //! - `Report` displays as `name=total` pairs in name order separated by `, ` (for example
 //!   `a=1, b=2`), or `(empty)` when there are no counters, followed by
-//!   ` (recovered from a poisoned lock)` when poisoned.
-//!
-//! **The tests check** running totals, eight threads adding at once, the lock being held
-//! inside `update` and released before `add_then`'s callback, overflow, empty keys,
-//! poisoning and recovery, the rendered reports (insta), and a law against a plain map.
+//!   ` (recovered from a poisoned lock)` when poisoned (insta snapshot). Checked by
+//!   `reports_render_for_people`.
+//! - Any sequence of adds gives the totals of a plain map. Checked by
+//!   `the_tally_matches_a_plain_map`.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -18,26 +18,35 @@
 //! commits in `Drop` would commit half a transfer when the credit fails. This is what
 //! `rusqlite::Transaction` and `sqlx::Transaction` do.
 //!
-//! **Rules the tests check** (with a mockall `Database`: every unexpected call fails).
-//! - `Transaction::begin` calls `Database::begin` once; if that fails, its error is
-//!   returned and nothing else is called (no rollback: nothing began).
-//! - `commit` calls `Database::commit` once; on success nothing more is called. If the
-//!   commit fails, its error is returned and the transaction is rolled back (once).
-//! - `rollback` calls `Database::rollback` once and returns its result; the drop after it
-//!   does nothing more.
-//! - Dropping an unfinished transaction calls `Database::rollback` exactly once and never
-//!   `commit`; a rollback error in `Drop` is ignored (there is no one to return it to).
-//! - `transfer(db, from, to, amount)` first refuses `amount <= 0`
-//!   (`TransferError::InvalidAmount(amount)`) and `from == to`
-//!   (`TransferError::SameAccount(from)`) without any database call. Then: begin, execute
-//!   [`DEBIT`] with params `[amount, from]`, execute [`CREDIT`] with params `[amount, to]`,
-//!   commit, in exactly that order. A statement that changes 0 rows means the account
-//!   does not exist: `TransferError::UnknownAccount(id)` and a rollback. A database error
-//!   is returned as `TransferError::Db` and rolls back. A panic inside the driver rolls
-//!   back too.
+//! The tests use a mockall `Database`: every unexpected call fails.
 //!
-//! **The tests check** the exact call sequence of a transfer, a failing statement, an
-//! unknown account, a panic in the driver, the bad inputs, and each guard method alone.
+//! **The tests check.**
+//! - `transfer(db, from, to, amount)` runs begin, [`DEBIT`] with params `[amount, from]`,
+//!   [`CREDIT`] with params `[amount, to]`, commit, in exactly that order and nothing else.
+//!   Checked by `a_transfer_runs_begin_debit_credit_commit_and_nothing_else`.
+//! - It first refuses `amount <= 0` (`TransferError::InvalidAmount(amount)`) and
+//!   `from == to` (`TransferError::SameAccount(from)`) without any database call. Checked by
+//!   `bad_input_is_refused_before_any_database_call`.
+//! - A database error is returned as `TransferError::Db`, rolls back and never commits.
+//!   Checked by `a_failed_statement_rolls_back_and_never_commits`.
+//! - A statement that changes 0 rows means the account does not exist:
+//!   `TransferError::UnknownAccount(id)` and a rollback of the debit already made. Checked by
+//!   `an_unknown_account_rolls_back_the_debit_already_made`.
+//! - A panic inside the driver rolls back too (the rollback is in `Drop`). Checked by
+//!   `a_panic_mid_transaction_rolls_back`.
+//! - `Transaction::begin` calls `Database::begin` once; if that fails, its error is returned
+//!   and nothing else is called (no rollback: nothing began). Checked by
+//!   `a_failed_begin_is_returned_and_nothing_is_rolled_back`.
+//! - Dropping an unfinished transaction calls `Database::rollback` exactly once and never
+//!   `commit`; a rollback error in `Drop` is ignored. Checked by
+//!   `dropping_an_unfinished_transaction_rolls_back_once`.
+//! - `commit` calls `Database::commit` once; on success nothing more is called. If the
+//!   commit fails, its error is returned and the transaction is rolled back (once). Checked
+//!   by `commit_consumes_the_guard_so_drop_does_not_roll_back`,
+//!   `a_failed_commit_is_returned_and_then_rolled_back`.
+//! - `rollback` calls `Database::rollback` once and returns its result; the drop after it
+//!   does nothing more. Checked by `an_explicit_rollback_runs_once`,
+//!   `a_failed_explicit_rollback_is_returned`.
 
 use std::marker::PhantomData;
 

@@ -18,24 +18,29 @@
 //! the normal paths you take it back out of the guard and close it yourself, to see the
 //! close's `Result` (a `Drop` cannot return one).
 //!
-//! **Rules the tests check.**
-//! - Order: `open`, then `body`, then `close`, each at most once. If `open` fails, neither
-//!   the body nor the close runs: `ScopeError::Open(e)`.
-//! - Body `Ok(v)` and close `Ok` give `Ok(v)`; body `Ok` and close `Err(c)` give
-//!   `ScopeError::Close(c)`; body `Err(e)` and close `Ok` give `ScopeError::Body(e)` with
-//!   `e` unchanged; both failing give `ScopeError::BodyAndClose { body: e, close: c }`.
-//!   Its message is the `#[error]` text below (the tests snapshot it).
-//! - A panicking body: the resource is closed (its close error, if any, is dropped: the
-//!   panic is what matters) and the same panic continues to the caller.
+//! **The tests check.**
+//! - Order: `open`, then `body`, then `close`, each once; body `Ok(v)` and close `Ok` give
+//!   `Ok(v)`. Checked by `returns_the_body_value_after_open_body_close`.
+//! - If `open` fails, neither the body nor the close runs: `ScopeError::Open(e)`. Checked by
+//!   `a_failed_open_runs_neither_body_nor_close`.
+//! - Body `Err(e)` and close `Ok` give `ScopeError::Body(e)` with `e` unchanged, after the
+//!   close. Checked by `a_failing_body_is_closed_and_its_error_returned_unchanged`.
+//! - Body `Ok` and close `Err(c)` give `ScopeError::Close(c)`. Checked by
+//!   `a_close_failure_after_a_good_body_is_reported`.
+//! - Both failing give `ScopeError::BodyAndClose { body: e, close: c }`: the close's error
+//!   does not hide the body's. Its message is the `#[error]` text below (the tests snapshot
+//!   it). Checked by `a_close_failure_does_not_hide_the_body_error`,
+//!   `both_errors_are_visible_in_the_message`.
+//! - A panicking body: the resource is closed (its close error, if any, is dropped: the panic
+//!   is what matters) and the same panic, with its payload, continues to the caller. Checked
+//!   by `a_panicking_body_still_closes_and_the_panic_goes_on`.
 //! - `with_resource_suppressing` returns `Ok(Some(v))` on success and `Ok(None)` when the
-//!   body failed with an error for which `suppress` returns `true` *and* the close
-//!   succeeded; every other outcome is the same `Err` as `with_resource` gives (a close
-//!   failure is never swallowed).
-//!
-//! **The tests check** each outcome with a fake file whose close can fail, a panicking
-//! body (through `std::panic::catch_unwind`), the rendered `BodyAndClose` message, the
-//! suppressing variant, and a law: for any open/body/close outcome, a resource that was
-//! opened is closed exactly once.
+//!   body failed with an error for which `suppress` returns `true` *and* the close succeeded;
+//!   every other outcome is the same `Err` as `with_resource` gives (a close failure is never
+//!   swallowed). Checked by `suppressing_passes_a_good_value_through_as_some`,
+//!   `suppressing_swallows_only_the_chosen_error`, `suppressing_never_swallows_a_close_failure`.
+//! - For any open, body and close outcome, a resource that was opened is closed exactly
+//!   once. Checked by `an_opened_resource_is_closed_exactly_once`.
 
 use thiserror::Error;
 

@@ -1,10 +1,59 @@
 //! # Kata 6: async close
 //!
-//! Closing a connection is I/O, and `Drop` cannot await. So `AsyncConnection::close(self)`
-//! is an explicit async method, `with_connection` awaits it on success and on error, and a
-//! connection dropped without `close` (a panic, a cancelled future, a forgotten call)
-//! records a `DroppedWithoutClose` warning and leaves the server-side session open: a
-//! documented leak, never hidden I/O in `Drop`.
+//! **Build** `AsyncConnection`, a connection to a simulated remote [`Server`]:
+//! `open(&server, url).await`, `query(sql).await`, `close().await`; and
+//! `with_connection(&server, url, async |conn| { … })`, the article's `async with`: open,
+//! run the body, await the close on success and on error, return the body's result.
+//!
+//! **Why.** Closing a network connection is I/O: the client says goodbye and the server
+//! acknowledges. A server whose clients vanish without that keeps their sessions (and
+//! locks, and memory) until a timeout, which is how a database reaches `max_connections`.
+//!
+//! **Python → Rust.** Python added `async with` because `__exit__` cannot await, and
+//! `__aexit__` can. Rust has no async `Drop`: `drop` is a plain function, called wherever
+//! the value goes out of scope, even in synchronous code, and it cannot wait for the
+//! network. (Blocking in `drop` would freeze the runtime's thread, the article's
+//! "blocking gate"; spawning a task from `drop` needs a runtime and gives no guarantee that
+//! the close ever finishes.) So async cleanup is an explicit `close(self).await`, which
+//! consumes the connection, so it cannot be used or closed again; and a helper,
+//! `with_connection`, calls it on every path it can: success and error.
+//!
+//! Two paths remain where no `.await` is possible: a body that panics, and a future that
+//! is *cancelled* (dropped mid-await: a `timeout`, a `select!`, a dropped task handle).
+//! There the connection is simply dropped. **This kata's choice for a drop without
+//! close:** `Drop` does no I/O and spawns nothing. It calls `Server::warn_dropped(url)`,
+//! which records `Event::DroppedWithoutClose(url)` (a logged warning), and the server-side
+//! session stays open (`Server::open_sessions` counts it): a documented leak that shows.
+//!
+//! Rust 2024 note: `async |conn| { … }` is an async closure. Unlike Python's
+//! `|conn| async { … }` pattern, it may borrow `conn` (`&mut AsyncConnection`) across its
+//! awaits; `with_connection` takes it as `impl AsyncFnOnce(&mut AsyncConnection) -> …`.
+//!
+//! The tests run on tokio's paused clock, stepping through the simulated latencies with
+//! `tokio_test::task::spawn`, `assert_pending!` while the close is in flight and
+//! `assert_ready!` after `tokio::time::advance`.
+//!
+//! **The tests check.**
+//! - `open` accepts only URLs of the form `db://name` (a non-empty name); anything else is
+//!   `ConnError::BadUrl(url)`, the server is not contacted and nothing warns. Checked by
+//!   `a_bad_url_opens_nothing_and_warns_about_nothing`, `an_open_connection_knows_its_url`.
+//! - The server sees `Opened`, each `Queried`, then `Closed`, in order, all on one
+//!   connection. Checked by `open_query_close_happen_in_order`,
+//!   `nested_queries_run_on_one_connection_in_order`.
+//! - `close` completes only once the server has acknowledged (`Server::disconnect` has
+//!   returned). Checked by `close_is_pending_until_the_server_acknowledges`.
+//! - A connection closed with `close().await` records no warning; one dropped open records
+//!   exactly one `DroppedWithoutClose` and its session stays open. Checked by
+//!   `open_query_close_happen_in_order`, `dropping_an_open_connection_warns_and_leaks_the_session`.
+//! - `with_connection` returns the body's result unchanged, after the close has completed,
+//!   on success and on error. Checked by `with_connection_returns_the_body_result_and_closes`,
+//!   `with_connection_closes_when_the_body_fails`,
+//!   `with_connection_is_pending_while_close_is_in_flight`.
+//! - If `open` fails, the body does not run and nothing is closed. Checked by
+//!   `a_connection_that_never_opened_is_not_closed`.
+//! - A cancelled `with_connection` (its future dropped mid-query) drops the connection with
+//!   one warning, and no hidden task closes it behind the caller's back. Checked by
+//!   `a_cancelled_with_connection_drops_the_connection_with_a_warning`.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;

@@ -1,8 +1,50 @@
 //! # Kata 7: async streaming
 //!
-//! `stream_rows` is Python's `async for row in cursor`: a `Stream` that fetches the next
-//! page only when the consumer has used up the rows it already has, built with
-//! `futures::stream::try_unfold`.
+//! **Build** `stream_rows(&source, page_size)`: a [`Stream`](futures::Stream) of every row
+//! of a remote table, fetched `page_size` rows at a time, only when the consumer has used
+//! up the rows already fetched. The consumer reads it with
+//! `while let Some(row) = rows.next().await`.
+//!
+//! **Why.** A query that returns 500,000 rows must not become a `Vec` of 500,000 rows. A
+//! cursor that fetches one page per round trip keeps one page in memory, and a consumer
+//! that stops early (it found what it wanted, or it was cancelled) stops the fetching too.
+//!
+//! **Python → Rust.** The article's `async for row in connection.cursor(…)` calls
+//! `__anext__`, which may await the network. Rust's counterpart of an async iterator is a
+//! `Stream` (from the `futures` crate; `tokio-stream` re-exports the same trait): `next()`
+//! returns a future of the next item. Like iterators, streams are lazy: nothing runs until
+//! someone polls. Without `async gen` blocks on stable Rust, a stream with state is built
+//! from a state value and an async step function: `futures::stream::unfold` or
+//! `try_unfold` (or by implementing `Stream::poll_next` by hand). The return type here is a
+//! boxed stream, `BoxStream`, so you do not have to name the type of your stream
+//! (`StreamExt::boxed()` makes one).
+//!
+//! The tests run on tokio's paused clock, with `tokio_test::task::spawn` for a pending
+//! `next()`.
+//!
+//! **The tests check.**
+//! - `page_size == 0` is `FetchError::ZeroPageSize`, before any fetch. Checked by
+//!   `a_zero_page_size_is_rejected`.
+//! - Creating the stream fetches nothing. Checked by `creating_the_stream_fetches_nothing`.
+//! - Every row comes out in order, with the source's data, for several table and page
+//!   sizes. Checked by `streams_every_row_in_order_fetching_page_by_page`,
+//!   `rows_carry_the_sources_data`.
+//! - Each fetch asks for exactly `page_size` rows, starting where the previous page ended.
+//!   Checked by `each_fetch_asks_for_one_page`.
+//! - The next page is fetched only when every fetched row has been handed out (the fetch
+//!   count after each pulled row), and a consumer that stops early stops the fetching.
+//!   Checked by `the_next_page_is_fetched_only_when_the_buffer_runs_dry`,
+//!   `stopping_early_stops_fetching`.
+//! - The stream ends after a page shorter than `page_size` (an empty page counts), so a
+//!   table of `n` rows takes `n / page_size + 1` fetches when read to the end. Checked by
+//!   `streaming_equals_the_table_with_one_fetch_per_page`.
+//! - `next()` is pending while a fetch is in flight: it waits without blocking the thread.
+//!   Checked by `the_next_row_waits_for_the_fetch_without_blocking`.
+//! - A failed fetch is handed out once as `Err`, and then the stream ends. Checked by
+//!   `a_fetch_error_is_yielded_once_and_ends_the_stream`.
+//!
+//! **Not checked.** How many rows the stream holds at once: the tests count fetches and
+//! their sizes, not bytes, so keeping every row fetched so far in a `Vec` would not show.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;

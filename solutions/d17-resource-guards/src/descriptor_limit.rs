@@ -1,8 +1,58 @@
 //! # Kata 5: the descriptor leak
 //!
-//! `Descriptor` owns one raw file descriptor from `libc::open` and gives it back with
-//! `libc::close` in `Drop`. `total_bytes` opens, reads and closes one file at a time, so it
-//! never holds more than one descriptor, however many files it is given.
+//! **Build** `Descriptor`, a guard that owns one raw file descriptor: `open` gets it from
+//! `libc::open`, `read_all` reads the file with `libc::read`, and `Drop` gives it back with
+//! `libc::close`. Then `total_bytes(paths)`, the total size of many files, read through
+//! `Descriptor`s.
+//!
+//! **Why.** This is the article's "phantom file". A process may hold only so many open
+//! descriptors at once (the soft `RLIMIT_NOFILE`, often 1024 on Linux and 256 on macOS;
+//! `ulimit -n`). A descriptor that is never closed, or thousands that are all held at once,
+//! ends in `EMFILE`, "too many open files": the server can no longer open a file, accept a
+//! connection or even log the error.
+//!
+//! **Python → Rust.** A Python file object closes when it is collected, which may be much
+//! later, so the article asks for `with open(…)`. Rust's `std::fs::File` is already a guard
+//! like the one you write here: it closes in `Drop`, the moment its owner's scope ends.
+//! This kata goes one level down, to the raw descriptor, and writes that `Drop` itself.
+//! Two leaks remain possible in Rust, and the tests catch both: a handle type without
+//! `Drop` (or `mem::forget`, `into_raw_fd`), and *hoarding*, opening every file before
+//! reading any (say, collecting a `Vec` of open files), which holds them all at once.
+//!
+//! **How the tests lower the limit.** `setrlimit(RLIMIT_NOFILE)` applies to the whole
+//! process, and `cargo test` runs the tests as threads of one process. So each limit test
+//! re-runs the test binary as a child process that runs only that test, lowers its own
+//! soft limit to 32 there and opens 128 files; the parent test only checks that the child
+//! passed. Nothing is changed in the process that runs the other tests, and nothing
+//! depends on file permissions (CI runs as root, which ignores them). Unix only
+//! (Linux and macOS): `libc::open` and `O_CLOEXEC` exist on both.
+//!
+//! **The tests check.**
+//! - `Descriptor::open` then `read_all` returns the whole file; an empty file reads as
+//!   nothing. Checked by `reads_a_file_through_a_descriptor`, `an_empty_file_reads_as_nothing`.
+//! - `read_all` reads until `read` returns 0: a 1 MiB stream through a FIFO, which no single
+//!   `read` can return whole, comes back complete. Checked by
+//!   `read_all_reads_until_the_end_not_once`.
+//! - A path with a NUL byte is `FdError::NulInPath(path)` (`std::ffi::CString::new` fails);
+//!   a failed `open` is `FdError::Open { path, source }` with the OS error. Checked by
+//!   `a_path_with_a_nul_byte_is_rejected`, `a_missing_file_is_an_open_error_with_the_path`.
+//! - A failed read is `FdError::Read` (a directory opens read-only, but reading it fails
+//!   with `EISDIR`). Checked by `reading_a_directory_is_a_read_error`.
+//! - The descriptor has the close-on-exec flag (`FD_CLOEXEC`, from `libc::O_CLOEXEC`), so
+//!   child processes do not inherit it. Checked by `descriptors_are_opened_close_on_exec`.
+//! - Dropping the guard closes the descriptor (`fcntl(fd, F_GETFD)` fails afterwards), and
+//!   1000 opens in a row under a limit of 32 succeed. Checked by
+//!   `dropping_a_descriptor_closes_it`, `a_thousand_opened_and_dropped_descriptors_leave_room`.
+//! - `total_bytes` adds up the sizes (0 for no files) and stops at the first error and
+//!   returns it. Checked by `total_bytes_adds_up_the_sizes`, `total_bytes_of_no_files_is_zero`,
+//!   `total_bytes_stops_at_the_first_missing_file`.
+//! - `total_bytes` never holds more than one descriptor: it sums 128 files under a limit of
+//!   32, and a failed call leaks none. Checked by
+//!   `total_bytes_reads_more_files_than_the_descriptor_limit`,
+//!   `a_failing_total_leaks_no_descriptor`.
+//!
+//! **Not checked.** The retry on `EINTR`: no test can make a `read` of a local file be
+//! interrupted on demand.
 
 use std::ffi::CString;
 use std::io;

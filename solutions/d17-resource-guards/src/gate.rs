@@ -1,7 +1,50 @@
 //! # Kata 1: a guard that always closes
 //!
-//! `Gate` holds one slot of a [`Tracker`] and gives it back in `Drop`, so every exit path
-//! (normal end, early `return`, `?`, panic) closes it; `close` only closes earlier.
+//! **Build** `Gate`, a guard over one slot of a [`Tracker`]: `Gate::open` takes a slot
+//! (`Tracker::acquire`), and the slot is given back (`Tracker::release`) when the gate is
+//! dropped, whichever way its scope ends: at the closing brace, by an early `return`, by
+//! `?`, or by a panic. `close(self)` closes it earlier, and still exactly once.
+//!
+//! **Why.** A file, socket or connection that is opened on one line and closed on a later
+//! one leaks whenever something in between fails. Do that in a loop and the process runs
+//! out: "too many open files", a database at `max_connections`. The close has to be tied to
+//! the end of the scope, not to a line someone has to remember.
+//!
+//! **Python → Rust.** Python's `with` is sugar for `try/finally`: `__exit__` runs however the
+//! block is left. Rust has no `with` statement and needs none: a value is dropped when its
+//! owner's scope ends, on every path including unwinding from a panic, and `impl Drop` is
+//! the code that runs then (RAII, "resource acquisition is initialisation"). Ownership
+//! decides *which* scope: a gate moved into a function closes when that function ends;
+//! locals are dropped in reverse order of declaration, like nested `with` blocks.
+//!
+//! One exit skips `Drop`: [`std::mem::forget`] (or a reference cycle of `Rc`s). It is safe,
+//! because leaking is not undefined behaviour, but the slot stays taken; the tests show it.
+//!
+//! **The tests check.**
+//! - `Gate::open` takes a slot and logs `Opened(name)`. Checked by
+//!   `opening_a_gate_takes_a_slot_and_logs_it`.
+//! - The slot is given back on every exit path: the end of the scope, an early `return`,
+//!   `?`, and a panic (through `std::panic::catch_unwind`). Checked by
+//!   `the_gate_closes_on_every_exit_path`.
+//! - Each gate releases its slot exactly once: `close()` followed by the drop of the moved
+//!   gate is one release (the tracker logs every release, so a double close shows).
+//!   Checked by `an_explicit_close_releases_the_slot_exactly_once`.
+//! - Nested gates close in reverse order of opening, and a gate moved into a function
+//!   closes when that function ends. Checked by `nested_gates_close_in_reverse_order`,
+//!   `a_gate_moved_into_a_function_closes_when_that_function_ends`.
+//! - `Gate::open` with an empty name fails with `GateError::EmptyName` and does not touch
+//!   the tracker; on a full tracker it passes on `GateError::Exhausted { limit }`. Checked by
+//!   `an_empty_name_is_rejected_and_takes_no_slot`, `a_full_tracker_refuses_the_next_gate`.
+//! - A thousand panicking users of a tracker with one slot leave no gate open. Checked by
+//!   `a_thousand_panicking_users_leave_no_gate_open`.
+//! - `mem::forget` skips `Drop` and the slot stays taken. Checked by
+//!   `mem_forget_skips_drop_and_leaks_the_slot`.
+//! - Over any mix of kept, closed and dropped gates, only the gates still alive hold slots.
+//!   Checked by `only_the_gates_still_alive_hold_slots`.
+//!
+//! The `impl Drop for Gate` at the end of this file is empty: fill it in. (It has no
+//! `todo!()` on purpose: a panic inside `drop` while a panic unwinds aborts the whole test
+//! run.)
 
 use std::sync::{Arc, Mutex, PoisonError};
 

@@ -1,8 +1,55 @@
 //! # Kata 4: a connection pool
 //!
-//! The pool keeps idle connections in a `Mutex<Vec<C>>`; `Pooled` owns one connection
-//! while it is in use and pushes it back in `Drop`, waking one waiter through a `Condvar`.
-//! Connections are opened lazily, never more than `capacity` in the pool's life.
+//! **Build** `Pool<C>`, a bounded pool of connections shared by threads, and `Pooled`, the
+//! guard it lends a connection in. Dropping the guard puts the connection back.
+//!
+//! **Why.** Opening a database connection costs a network round trip, authentication and
+//! server memory, and the server allows only so many (`max_connections`). A pool opens a
+//! few and lends them out again and again. Its failure mode is the article's "database
+//! drain": a borrower that errors or panics before handing its connection back, until the
+//! pool is empty for good and every request waits forever.
+//!
+//! **Python → Rust.** `async with pool.acquire() as connection:` releases in `__aexit__`.
+//! In Rust, `acquire` returns a guard that owns the connection: the borrower uses it
+//! through `Deref`/`DerefMut` (`conn.query(…)` works on the guard), and `Drop` gives it
+//! back, on every path, panics included. The guard borrows the pool (`Pooled<'pool, C>`),
+//! so the compiler refuses a connection that outlives its pool. Many threads share one
+//! pool by reference (`std::thread::scope`), so its state sits behind a `Mutex`, and a
+//! borrower that has to wait sleeps on a `Condvar` until a connection comes back.
+//!
+//! **The tests check.**
+//! - `Pool::new(0, …)` is `PoolError::ZeroCapacity`. Checked by `a_zero_capacity_pool_is_rejected`.
+//! - `new` opens no connection: each `connect()` call happens in an acquire that finds no
+//!   idle connection, and the pool never opens more than `capacity`. Checked by
+//!   `connections_are_opened_lazily_and_capacity_bounds_them`.
+//! - A dropped guard puts its connection back (`idle()` counts it). Checked by
+//!   `a_dropped_connection_goes_back_to_the_pool`.
+//! - The next acquire reuses it: the same value, with whatever state the borrowers left on
+//!   it (a pool of 1 used 100 times opens 1 connection). Checked by
+//!   `a_released_connection_is_reused_not_reopened`.
+//! - `try_acquire` never waits: `PoolError::Exhausted { capacity }` when all are on loan.
+//!   Checked by `try_acquire_on_an_exhausted_pool_is_a_typed_error`.
+//! - `acquire_timeout(timeout)` hands out a free connection at once (even with a zero
+//!   timeout), or fails with `PoolError::TimedOut(timeout)` (the timeout it was given) when
+//!   nobody returns one. Checked by `acquire_timeout_with_a_free_connection_does_not_wait`,
+//!   `acquire_timeout_on_a_busy_pool_times_out`.
+//! - A waiting `acquire_timeout` gets the connection another thread returns. Checked by
+//!   `a_waiting_acquire_gets_the_connection_another_thread_returns`.
+//! - A waiter blocked with a 30 s timeout gets a returned connection within 2 s of its
+//!   return: the guard's drop wakes one waiter (`Condvar::notify_one`), the waiter does not
+//!   sleep out its timeout. Checked by
+//!   `a_blocked_waiter_gets_a_returned_connection_long_before_its_timeout`.
+//! - A blocked waiter sleeps until it is woken: over 250 ms with no connection coming back
+//!   it wakes up at most twice (it does not poll). Checked by
+//!   `a_blocked_waiter_sleeps_instead_of_polling`.
+//! - Four threads doing a thousand loans each on a pool of 2, one loan in seven ending in a
+//!   panic, leave every opened connection back in the pool. Checked by
+//!   `thousands_of_cycles_with_panicking_users_leave_the_pool_full`.
+//! - Over any sequence of acquires and releases, idle plus on loan is the number opened,
+//!   never above capacity. Checked by `idle_plus_on_loan_equals_opened`.
+//!
+//! The two blocked-waiter tests are Linux-only: they read the waiter thread's state and its
+//! count of voluntary context switches from `/proc/self/task/<tid>/`.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};

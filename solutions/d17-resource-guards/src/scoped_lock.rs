@@ -1,10 +1,54 @@
 //! # Kata 8: scoped locks
 //!
-//! `Tally` keeps named counters in a `Mutex<BTreeMap>`. Each method holds the
-//! `MutexGuard` for one block only: a whole read-modify-write happens under one guard,
-//! and nothing that might call back into the tally runs while the guard is alive. A panic
-//! while the guard is held poisons the mutex: later calls report it, and `into_report`
-//! recovers the data with `PoisonError::into_inner`.
+//! **Build** `Tally`, named counters shared by threads, kept in a
+//! `std::sync::Mutex<BTreeMap<String, u64>>`, and `Report`, what is left when the tally
+//! is consumed, even after a thread panicked while holding the lock.
+//!
+//! **Why.** A lock is a resource like a file: taken, it must be given back, and the time it
+//! is held matters. Held too briefly (read under one lock, write under another), two
+//! threads interleave and updates are lost. Held too long (while calling code that may
+//! take the same lock, or may block), the program deadlocks or crawls.
+//!
+//! **Python → Rust.** Python writes `with lock:` and the lock is released at the end of
+//! the block. In Rust `Mutex::lock` returns a `MutexGuard`, and the lock is released when
+//! the guard is dropped: at the end of the block that owns it, or earlier with
+//! `drop(guard)`. The data is only reachable through the guard, so forgetting to lock does
+//! not compile. What Python lacks is *poisoning*: if a thread panics while it holds the
+//! guard, the mutex is marked poisoned, and every later `lock()` returns
+//! `Err(PoisonError)`, because the data may be half-updated. The data is still there:
+//! `PoisonError::into_inner` gives it back for whoever decides it can be trusted, and
+//! `Mutex::into_inner` does the same for a mutex you own.
+//!
+//! **The tests check.**
+//! - `add` returns the new total; a counter that was never added to is 0. Checked by
+//!   `add_returns_the_running_total`.
+//! - Each call takes the counters' lock once: `add`, `update` and `add_then` do their whole
+//!   read-modify-write under one guard, and an empty key is refused before locking (the
+//!   given [`CountedMutex`] counts). Checked by `each_call_takes_the_lock_once`.
+//! - Eight threads adding at once lose no update. Checked by `concurrent_adds_lose_nothing`.
+//! - `update(key, f)` calls `f(current)` *while holding the lock* (`try_total` inside `f`
+//!   gives `None`), stores `Some(new)` (and returns it) or changes nothing on `None`.
+//!   Checked by `update_runs_its_closure_while_holding_the_lock`,
+//!   `an_update_that_returns_none_changes_nothing`.
+//! - `add_then(key, amount, after)` adds, *releases the lock*, and only then calls
+//!   `after(new_total)`; `after` may use the tally. Checked by
+//!   `add_then_calls_back_after_releasing_the_lock`.
+//! - An addition that would overflow a `u64` is `TallyError::Overflow { key, amount }` and
+//!   the total is unchanged. Checked by `overflow_is_an_error_and_leaves_the_total_unchanged`.
+//! - An empty key is `TallyError::EmptyKey`. Checked by `an_empty_key_is_rejected`.
+//! - Once a thread has panicked while holding the lock (inside `update`'s `f`), every
+//!   method returning `Result` fails with `TallyError::Poisoned`, and `try_total` gives
+//!   `None`. Checked by `a_panic_while_holding_the_lock_poisons_the_tally`.
+//! - `into_report` consumes the tally and always returns the totals, with `poisoned: true`
+//!   if they were recovered from a poisoned mutex. Checked by
+//!   `into_report_recovers_the_totals_of_a_poisoned_tally`,
+//!   `a_healthy_tally_reports_not_poisoned`.
+//! - `Report` displays as `name=total` pairs in name order separated by `, ` (for example
+//!   `a=1, b=2`), or `(empty)` when there are no counters, followed by
+//!   ` (recovered from a poisoned lock)` when poisoned (insta snapshot). Checked by
+//!   `reports_render_for_people`.
+//! - Any sequence of adds gives the totals of a plain map. Checked by
+//!   `the_tally_matches_a_plain_map`.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,8 +1,46 @@
 //! # Kata 2: a scope with a result
 //!
-//! `with_resource` is Python's `with` as a function: open, run the body, close on every
-//! path. The resource sits in a drop guard while the body runs, so a panicking body still
-//! closes it; on the normal paths the guard hands it back for an explicit, fallible close.
+//! **Build** `with_resource(open, body)`: open a resource, run `body` with it, close it on
+//! every path, and return what happened as a typed result; and
+//! `with_resource_suppressing(open, body, suppress)`, which may swallow chosen body errors.
+//!
+//! **Why.** Cleanup code must not eat errors. A close that fails (the last buffered write
+//! of a file did not reach the disk) is a real failure the caller needs to see; but if the
+//! body had already failed, reporting only the close's error hides the cause. And a body
+//! that panics half-way must still leave the resource closed.
+//!
+//! **Python → Rust.** `with` is `try/finally`: `__exit__` runs whatever happens, gets the
+//! exception, and re-raises it unless it returns `True`, which swallows it. In Rust errors
+//! are values, so all of that becomes a return type: [`ScopeError`] says which step failed
+//! and keeps both errors when both the body and the close failed. A panic is not an error
+//! value: it unwinds through your function. The only code that runs then is `Drop`, so
+//! while the body runs the resource must sit in a small guard whose `Drop` closes it; on
+//! the normal paths you take it back out of the guard and close it yourself, to see the
+//! close's `Result` (a `Drop` cannot return one).
+//!
+//! **The tests check.**
+//! - Order: `open`, then `body`, then `close`, each once; body `Ok(v)` and close `Ok` give
+//!   `Ok(v)`. Checked by `returns_the_body_value_after_open_body_close`.
+//! - If `open` fails, neither the body nor the close runs: `ScopeError::Open(e)`. Checked by
+//!   `a_failed_open_runs_neither_body_nor_close`.
+//! - Body `Err(e)` and close `Ok` give `ScopeError::Body(e)` with `e` unchanged, after the
+//!   close. Checked by `a_failing_body_is_closed_and_its_error_returned_unchanged`.
+//! - Body `Ok` and close `Err(c)` give `ScopeError::Close(c)`. Checked by
+//!   `a_close_failure_after_a_good_body_is_reported`.
+//! - Both failing give `ScopeError::BodyAndClose { body: e, close: c }`: the close's error
+//!   does not hide the body's. Its message is the `#[error]` text below (the tests snapshot
+//!   it). Checked by `a_close_failure_does_not_hide_the_body_error`,
+//!   `both_errors_are_visible_in_the_message`.
+//! - A panicking body: the resource is closed (its close error, if any, is dropped: the panic
+//!   is what matters) and the same panic, with its payload, continues to the caller. Checked
+//!   by `a_panicking_body_still_closes_and_the_panic_goes_on`.
+//! - `with_resource_suppressing` returns `Ok(Some(v))` on success and `Ok(None)` when the
+//!   body failed with an error for which `suppress` returns `true` *and* the close succeeded;
+//!   every other outcome is the same `Err` as `with_resource` gives (a close failure is never
+//!   swallowed). Checked by `suppressing_passes_a_good_value_through_as_some`,
+//!   `suppressing_swallows_only_the_chosen_error`, `suppressing_never_swallows_a_close_failure`.
+//! - For any open, body and close outcome, a resource that was opened is closed exactly
+//!   once. Checked by `an_opened_resource_is_closed_exactly_once`.
 
 use thiserror::Error;
 
