@@ -275,3 +275,29 @@ fn reports_a_refused_port_as_an_io_error_instead_of_retrying() {
         "only a timeout means 'try again'; a refused port is an error to report at once; got {result:?}"
     );
 }
+
+#[test]
+fn ignores_a_datagram_from_another_address_than_the_server() {
+    // The server answers each datagram twice: first a forgery from another socket (another
+    // port, as a spoofer on the network would), then the real echo from its own.
+    let server = bind();
+    let addr = server.local_addr().expect("a bound socket has an address");
+    let stranger = bind();
+    thread::spawn(move || {
+        let mut buf = vec![0u8; 65_536];
+        if let Ok((n, from)) = server.recv_from(&mut buf) {
+            let _ = stranger.send_to(b"forged reply", from);
+            let _ = server.send_to(&buf[..n], from);
+        }
+    });
+
+    let reply = udp_request(addr, b"the real question", WAIT, 0);
+
+    assert_eq!(
+        reply.ok().as_deref(),
+        Some(b"the real question".as_slice()),
+        "a datagram from another address is not the server's reply: anyone can send to the \
+         client's port, so connect the socket to the server (only its datagrams are then \
+         delivered) or check the sender recv_from reports"
+    );
+}

@@ -22,11 +22,23 @@
 //! `ConnectionRefused` as final (no retry) where it comes; the tests that depend on these
 //! Linux behaviours run on Linux only.
 //!
-//! **The tests check** an echo, boundaries of datagrams sent back to back, a 9,000-byte
-//! datagram arriving whole (60 KB and exactly [`MAX_DATAGRAM`] on Linux), an empty datagram,
-//! a retry after the suite's server drops the first datagram on purpose, giving up after
-//! `retries + 1` attempts, typed errors for a payload too large for one datagram and for a
-//! zero timeout, and (on Linux) a refused port reported at once instead of retried.
+//! **The tests check.**
+//! - an echo, and the boundaries of datagrams sent back to back. Checked by
+//!   `echoes_a_datagram_back`, `keeps_message_boundaries`.
+//! - a 9,000-byte datagram arrives whole (60 KB and exactly [`MAX_DATAGRAM`] on Linux), and
+//!   an empty one too. Checked by `echoes_a_datagram_bigger_than_a_1024_byte_buffer_whole`,
+//!   `echoes_a_60_kb_datagram_whole`, `sends_a_payload_of_exactly_the_maximum_size`,
+//!   `echoes_an_empty_datagram`.
+//! - a retry after the suite's server drops the first datagram on purpose, and giving up
+//!   after `retries + 1` attempts, counted by the server. Checked by
+//!   `retries_when_the_first_datagram_is_lost`, `gives_up_after_retries_plus_one_attempts`.
+//! - only the server's datagrams count as its reply: a forgery from another port is
+//!   ignored. Checked by `ignores_a_datagram_from_another_address_than_the_server`.
+//! - typed errors, with nothing sent, for a payload too large for one datagram and for a
+//!   zero timeout. Checked by `refuses_a_payload_too_large_for_one_datagram`,
+//!   `refuses_a_zero_timeout`.
+//! - (on Linux) a refused port is reported at once instead of retried. Checked by
+//!   `reports_a_refused_port_as_an_io_error_instead_of_retrying`.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
