@@ -132,7 +132,12 @@ fn one_list_is_passed_down_not_one_per_level() {
         .collect();
     let value = json!({"team": {"members": members}});
     let (got, allocations) = count_allocations(|| extract_emails(&value));
-    assert_eq!(got.len(), 64, "extract_emails found {} of the 64 emails", got.len());
+    assert_eq!(
+        got.len(),
+        64,
+        "extract_emails found {} of the 64 emails",
+        got.len()
+    );
     assert!(
         allocations <= 64 + 16,
         "extract_emails made {allocations} allocations for 64 emails: 64 are the cloned \

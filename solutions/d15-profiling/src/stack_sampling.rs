@@ -42,6 +42,7 @@
 //!   contains `;` or whitespace would break the folded format and is
 //!   [`SampleError::BadFrame`], from both functions. Checked by `refuses_an_empty_stack`,
 //!   `refuses_a_frame_that_would_break_the_folded_format`.
+//!
 //! **Why.** A tracing profiler pays on every call; a sampling profiler looks at the stack a
 //! few hundred times a second and pays almost nothing, which is why it is the one you can
 //! run in production. The price is statistics: a function that runs between two samples
