@@ -438,8 +438,7 @@ fn parse_response_takes_exactly_content_length_bytes() {
         .expect("valid")
         .expect("complete after two body bytes");
     assert_eq!(
-        response.body,
-        b"ok",
+        response.body, b"ok",
         "Content-Length: 2 means two bytes of body; what follows belongs to the next message, \
          not to this body"
     );
@@ -467,8 +466,7 @@ fn chunked_framing_wins_over_a_content_length() {
         .expect("valid")
         .expect("complete at the zero chunk");
     assert_eq!(
-        response.body,
-        b"hello",
+        response.body, b"hello",
         "with both headers, Transfer-Encoding: chunked frames the body and Content-Length is \
          ignored (RFC 9112 6.3); reading 3 bytes would leave the rest to be taken for the next \
          response"

@@ -211,5 +211,8 @@ async fn get_returns_a_complete_response_without_waiting_for_close() {
             )
         })
         .expect("a valid response");
-    assert_eq!(response.body, b"kept", "the four bytes Content-Length promised");
+    assert_eq!(
+        response.body, b"kept",
+        "the four bytes Content-Length promised"
+    );
 }
