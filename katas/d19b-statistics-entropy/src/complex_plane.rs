@@ -15,21 +15,26 @@
 //! Python). `cmath.sqrt(-1)` is `1j`; here `complex_sqrt(-1.0)` is `Complex64::new(0.0, 1.0)`.
 //! `cmath.polar(z)` is `(abs(z), phase(z))`; Rust has `Complex64::norm` and `Complex64::arg`.
 //!
-//! The rules the tests check:
-//! - `real_sqrt(x)` is `Err(DomainError { x })` exactly when `x < 0.0`.
-//! - `complex_sqrt(x)` is the principal root: for `x < 0` it is `i·√(-x)` exactly (a zero
-//!   real part), for `x >= 0` it is `√x`.
-//! - `polar(z)` returns `(r, phi)` with `r >= 0` and `phi` in `[-π, π]`; the magnitude must
-//!   not overflow when `re² + im²` would (`polar(1e200 + 1e200i).0` is about 1.414e200), and
-//!   the phase lands in the right quadrant (`polar(-1 - 1i).1` is `-3π/4`).
-//! - `from_polar(r, phi)` is `r·(cos phi + i sin phi)`, and `from_polar(polar(z))` is `z`
-//!   within 1e-12 relative to `|z|`.
-//! - Pinned magnitudes are compared within 1e-15 relative, pinned phases and parts within
-//!   1e-15 absolute.
-//!
-//! **The tests check** the article's examples (`sqrt(-1)` fails in real numbers and is `i`
-//! in complex ones; `3 + 4i` is magnitude 5 and phase 0.927…), the signed zero and NaN, the
-//! four quadrants, huge magnitudes, and the round-trip law.
+//! **The tests check.**
+//! - `real_sqrt(x)` is `Err(DomainError { x })` exactly when `x < 0.0` (even `-1e-300`, where
+//!   `f64::sqrt` quietly gives NaN); otherwise the root, with `-0.0` giving `-0.0` and NaN
+//!   staying NaN. Checked by `the_real_square_root_of_minus_one_is_a_domain_error`,
+//!   `rust_floats_do_not_fail_on_negative_roots_they_return_nan`,
+//!   `real_sqrt_of_a_non_negative_number_is_its_root`,
+//!   `negative_zero_keeps_its_sign_and_nan_stays_nan`.
+//! - `complex_sqrt(x)` is the principal root: for `x < 0` it is `i·√(-x)` exactly (a zero real
+//!   part), for `x >= 0` it is `√x`. Checked by `complex_sqrt_always_has_an_answer`.
+//! - `polar(z)` returns `(r, phi)` with `r >= 0` and `phi` in `[-π, π]`, in the quadrant of `z`
+//!   (`polar(-1 - 1i).1` is `-3π/4`; pinned magnitudes within 1e-15 relative, phases within
+//!   1e-15 absolute). Checked by `polar_gives_magnitude_and_phase_in_the_right_quadrant`.
+//! - The magnitude never squares first: it must not overflow when `re² + im²` would
+//!   (`polar(1e200 + 1e200i).0` is about 1.414e200) nor underflow when it would
+//!   (`polar(1e-200 + 1e-200i).0` is about 1.414e-200). Checked by
+//!   `polar_does_not_overflow_for_huge_components`,
+//!   `polar_does_not_underflow_for_tiny_components`.
+//! - `from_polar(r, phi)` is `r·(cos phi + i sin phi)`, and `from_polar(polar(z))` is `z` within
+//!   1e-12 relative to `|z|`. Checked by `from_polar_turns_magnitude_and_phase_back_into_a_number`,
+//!   `from_polar_undoes_polar`.
 
 use num_complex::Complex64;
 use thiserror::Error;

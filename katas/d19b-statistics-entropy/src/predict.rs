@@ -19,16 +19,21 @@
 //! - After `y ^= (y << s) & mask` the low `s` bits are unchanged; rebuild upwards the same
 //!   way.
 //!
-//! The rules the tests check:
-//! - `untemper(temper(x)) == x` for every `u32` (temper as in kata 5).
-//! - `clone_from_outputs(outputs)` uses the **last** 624 outputs: the clone's next output is
-//!   the one that follows the slice, whatever the window's position in the stream and
-//!   whatever the seed (a brute-force search over small seeds is not a clone).
-//! - Fewer than 624 outputs is `Err(CloneError::TooFewOutputs { needed: 624, got })`.
-//!
-//! **The tests check** known untempered words, the inverse law for any `u32`, a clone of a
-//! generator seeded with Python's `random.seed(42)`, of one seeded with a 64-bit key, of one
-//! started from an arbitrary state, of a window deep inside a stream, and the too-few error.
+//! **The tests check.**
+//! - `untemper(temper(x)) == x` for every `u32` (temper as in kata 5), and known untempered
+//!   words. Checked by `untemper_inverts_temper_for_every_word`,
+//!   `untemper_recovers_known_state_words`.
+//! - A clone predicts its victim's later outputs whatever the seed (a brute-force search over
+//!   small seeds is not a clone): Python's `random.seed(42)`, a 64-bit key, an arbitrary state,
+//!   a window deep inside the stream. Checked by
+//!   `a_clone_of_python_seed_42_predicts_its_next_outputs`,
+//!   `a_clone_of_a_generator_with_a_64_bit_seed_predicts_a_thousand_outputs`,
+//!   `a_clone_of_a_generator_from_an_arbitrary_state_predicts_it`,
+//!   `a_window_deep_inside_the_stream_is_enough`.
+//! - `clone_from_outputs(outputs)` uses the **last** 624 outputs: the clone's next output is the
+//!   one that follows the slice. Checked by `the_clone_continues_after_the_last_output_it_was_given`.
+//! - Fewer than 624 outputs is `Err(CloneError::TooFewOutputs { needed: 624, got })`. Checked by
+//!   `fewer_than_624_outputs_is_an_error`.
 
 use thiserror::Error;
 

@@ -42,7 +42,9 @@ fn bulk_bytes(c: &mut Criterion) {
     });
     group.bench_function("OsEntropy (getrandom::fill)", |b| {
         b.iter(|| {
-            OsEntropy.fill(&mut buffer).map_err(|e| e.to_string())?;
+            OsEntropy::new()
+                .fill(&mut buffer)
+                .map_err(|e| e.to_string())?;
             black_box(&buffer);
             Ok::<(), String>(())
         });

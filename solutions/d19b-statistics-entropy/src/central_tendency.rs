@@ -15,19 +15,28 @@
 //! says so, so `0.0` and `-0.0` count as one value (as in Python). NaN is not part of the
 //! contract.
 //!
-//! The rules the tests check:
-//! - `mean`: the sum divided by the count.
-//! - `median`: the middle value of the sorted data; for an even count, the average of the
-//!   two middle values. `median_low` takes the smaller of the two middle values,
-//!   `median_high` the larger; for an odd count all three agree.
-//! - `mode`: the most frequent value; on a tie, the tied value that appears first in the
-//!   data (Python 3.8+: `mode([1, 2, 2, 1])` is 1).
-//! - `multimode`: every most frequent value, in the order of first appearance; an empty
-//!   slice gives an empty `Vec` (not an error, as in Python).
+//! **The tests check.**
+//! - `mean`: the sum divided by the count; one outlier drags it (the article's salaries give
+//!   1,036,000), and making the largest value larger moves it by the growth over n. Checked by
+//!   `the_outlier_drags_the_mean_of_the_salaries_to_1_036_000`,
+//!   `making_the_largest_value_larger_moves_the_mean`.
+//! - `median`: the middle value of a sorted copy; for an even count, the average of the two
+//!   middle values. Making the largest value larger never moves it. Checked by
+//!   `the_median_of_the_salaries_ignores_the_outlier`, `the_median_sorts_then_takes_the_middle`,
+//!   `making_the_largest_value_larger_never_moves_the_median`.
+//! - `median_low` takes the smaller of the two middle values, `median_high` the larger; for an
+//!   odd count all three agree. Checked by `median_low_and_high_pick_one_of_the_middle_pair`.
+//! - `mode`: the most frequent value; on a tie, the tied value that appears first in the data
+//!   (Python 3.8+: `mode([1, 2, 2, 1])` is 1); values are equal when `==` says so (`0.0` and
+//!   `-0.0` are one value). Checked by `the_mode_of_the_salaries_is_the_repeated_45_000`,
+//!   `mode_breaks_ties_by_first_appearance`.
+//! - `multimode`: every most frequent value, in the order of first appearance; an empty slice
+//!   gives an empty `Vec` (not an error, as in Python). Checked by
+//!   `multimode_lists_every_most_frequent_value`.
+//! - Every other statistic of empty data is `Err(StatsError::Empty)`. Checked by
+//!   `every_statistic_of_empty_data_is_the_empty_error`.
 //!
-//! **The tests check** the article's salary data (mean 1,036,000, median and mode 45,000),
-//! even and odd counts, unsorted input, ties, the empty-data error, and two laws: making
-//! the largest value larger moves the mean but never the median.
+//! **Not checked.** NaN in the data (not part of the contract).
 
 use thiserror::Error;
 

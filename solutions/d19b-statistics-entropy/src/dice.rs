@@ -16,22 +16,30 @@
 //! version; here the seed goes through `rand_core::SeedableRng::seed_from_u64`, whose
 //! expansion of a `u64` into a ChaCha key is part of the crate's documented contract.
 //!
-//! The rules the tests check:
+//! **The tests check.**
 //! - `roll_die` draws `next_u32()` values and rejects every draw `>= 4_294_967_292` (that is
-//!   `6 × 715_827_882`, the largest multiple of 6 that fits in a `u32`); the first accepted
-//!   draw `d` gives the face `d % 6 + 1`. No other method of the generator is called.
-//! - `seeded_rolls(seed, n)` is `n` rolls of `roll_die` on `ChaCha8Rng::seed_from_u64(seed)`.
+//!   `6 × 715_827_882`, the largest multiple of 6 that fits in a `u32`): all four of the tail,
+//!   not only some; the first accepted draw `d` gives the face `d % 6 + 1`. No other method of
+//!   the generator is called. Checked by `roll_die_rejects_the_draws_that_would_load_the_die`,
+//!   `every_draw_of_the_biased_tail_is_rejected`,
+//!   `a_draw_is_accepted_exactly_when_it_is_below_reject_from`,
+//!   `every_face_comes_from_its_remainder`.
+//! - `seeded_rolls(seed, n)` is `n` rolls of `roll_die` on `ChaCha8Rng::seed_from_u64(seed)`: the
+//!   same seed replays the same rolls, different seeds differ, the first 20 rolls of seed 42
+//!   never change, and 0 rolls is an empty list. Checked by
+//!   `seeded_rolls_are_roll_die_on_chacha8_seeded_from_the_u64`,
+//!   `the_same_seed_gives_the_same_rolls`, `different_seeds_give_different_rolls`,
+//!   `the_first_twenty_rolls_of_seed_42_never_change`, `zero_rolls_is_an_empty_list`.
 //! - `face_counts(rolls)` counts faces 1 to 6 (index 0 is face 1); any other value is
-//!   `Err(DiceError::NotAFace(value))`.
-//! - `chi_square(counts)` is `Σ (observed - expected)² / expected` with
-//!   `expected = total / 6`; no rolls at all is `Err(DiceError::NoRolls)`.
+//!   `Err(DiceError::NotAFace(value))`. Checked by `face_counts_counts_each_face`,
+//!   `a_value_that_is_not_a_face_is_an_error`.
+//! - `chi_square(counts)` is `Σ (observed - expected)² / expected` with `expected = total / 6`
+//!   computed in `f64` (a total that is not a multiple of 6 included); no rolls at all is
+//!   `Err(DiceError::NoRolls)`. Checked by `chi_square_measures_the_distance_from_a_fair_die`,
+//!   `chi_square_of_no_rolls_is_an_error`.
 //! - 60,000 rolls of seed 42 pass the fairness test at the 0.1 % level: the statistic
-//!   (5 degrees of freedom) is below 20.515.
-//!
-//! **The tests check** a scripted generator that exposes modulo bias, the same seed giving
-//! the same rolls, the first 20 rolls of seed 42 (an insta snapshot), different seeds giving
-//! different rolls, the chi-square of known counts, the fairness of 60,000 rolls, and the
-//! errors.
+//!   (5 degrees of freedom) is below 20.515. Checked by
+//!   `sixty_thousand_rolls_of_seed_42_pass_the_chi_square_test`.
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};

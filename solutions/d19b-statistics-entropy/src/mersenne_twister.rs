@@ -41,10 +41,26 @@
 //!   `r < n` (Python's `_randbelow_with_getrandbits`; no modulo, so no bias).
 //!   `random.randint(a, b)` is `a + randbelow(b - a + 1)`.
 //!
-//! **The tests check** the reference outputs of `mt19937ar.c` for `new(5489)` and for the
-//! key `[0x123, 0x234, 0x345, 0x456]`, Python's `random.seed(n)` + `getrandbits(32)` for
-//! several `n` (including one past 2³² and 0), outputs across several twists, the empty key,
-//! `random.random()` and the article's dice roll `random.seed(42); random.randint(1, 6)`.
+//! **The tests check.**
+//! - `new(seed)` is `init_genrand`: the reference outputs of `new(5489)`, the first and the
+//!   10,000th (which shows an error in the twist's wrap-around). Checked by
+//!   `init_genrand_5489_gives_the_reference_first_output`,
+//!   `init_genrand_5489_gives_the_reference_ten_thousandth_output`.
+//! - `from_key(key)` is `init_by_array`: the reference outputs for the key
+//!   `[0x123, 0x234, 0x345, 0x456]`, Python's `random.seed(n)` + `getrandbits(32)` for several
+//!   `n` (0, 42, 5489 and one past 2³²), across several twists, and the empty key seeding like
+//!   `[0]`. Checked by `init_by_array_gives_the_reference_outputs`,
+//!   `from_key_reproduces_pythons_random_seed`, `python_seed_42_keeps_matching_across_twists`,
+//!   `an_empty_key_seeds_like_the_key_zero`.
+//! - `from_state(state)` twists the given state before the first draw. Checked by
+//!   `from_state_twists_the_given_state_before_the_first_draw`.
+//! - `next_f64` is Python's `random.random()`: 53 bits from two draws. Checked by
+//!   `random_random_is_53_bits_from_two_draws`.
+//! - `randbelow(n)` is Python's rejection sampling on the top `bit_length(n)` bits (no modulo),
+//!   drawing even for `n = 1`; `1 + randbelow(6)` reproduces the article's dice roll. Checked by
+//!   `randbelow_matches_pythons_rejection_sampling`,
+//!   `randbelow_one_consumes_draws_until_the_top_bit_is_zero`,
+//!   `the_articles_dice_roll_is_reproduced`.
 
 use std::num::NonZeroU32;
 

@@ -18,22 +18,34 @@
 //! swaps in another one, which is how the tests make the operating system fail.
 //! Python's defaults (32 bytes) are not copied: the length is always explicit.
 //!
-//! The rules the tests check:
-//! - `token_bytes(n)` has `n` bytes; `token_hex(n)` is `2n` lowercase hex digits (two per
-//!   byte, zero-padded: byte `0x0a` is `"0a"`); `token_urlsafe(n)` is the URL-safe base64 of
-//!   `n` bytes (alphabet `A–Z a–z 0–9 - _`) without `=` padding, `ceil(4n / 3)` characters.
-//! - Each function takes exactly `n` bytes from its source, in order, and returns the
-//!   source's error unchanged if it fails (no fallback).
-//! - `OsEntropy::fill` calls its system function once for the whole buffer; when that
-//!   fails, `fill` returns `Err(EntropyError::Os(e))` with the system's error `e`: never
-//!   bytes from a weaker generator.
-//! - `OsEntropy` is the operating system's generator: no seed, no clock, no state of its
-//!   own. Sources made in different threads, or in different processes, never give the
-//!   same bytes.
+//! **The tests check.**
+//! - `token_bytes(n)` has `n` bytes; `token_hex(n)` is `2n` lowercase hex digits (two per byte,
+//!   zero-padded: byte `0x0a` is `"0a"`); `token_urlsafe(n)` is the URL-safe base64 of `n`
+//!   bytes (alphabet `A–Z a–z 0–9 - _`) without `=` padding, `ceil(4n / 3)` characters; known
+//!   tokens from an injected fixed source are exactly Python's. Checked by
+//!   `token_hex_from_a_fixed_source_is_two_lowercase_digits_per_byte`,
+//!   `token_urlsafe_from_a_fixed_source_is_unpadded_url_safe_base64`,
+//!   `os_tokens_have_the_promised_lengths_and_alphabets`,
+//!   `an_os_hex_token_of_16_bytes_is_32_hex_digits`.
+//! - Each function takes exactly `n` bytes from its source, in order, and returns the source's
+//!   error unchanged if it fails (no fallback). Checked by
+//!   `token_bytes_from_takes_exactly_n_bytes_in_order`,
+//!   `a_failing_source_fails_every_token_instead_of_falling_back`.
+//! - `OsEntropy::fill` calls its system function once for the whole buffer; when that fails,
+//!   `fill` returns `Err(EntropyError::Os(e))` with the system's error `e`: never bytes from a
+//!   weaker generator. Checked by `os_entropy_fills_the_whole_buffer_with_one_call_of_its_system_fill`,
+//!   `a_failing_operating_system_is_an_error_never_a_weaker_generator`,
+//!   `tokens_from_a_failing_operating_system_are_errors`.
+//! - `OsEntropy` is the operating system's generator: no seed, no clock, no state of its own.
+//!   10,000 tokens never repeat, and sources used in different threads at the same moment, or
+//!   in different processes, never give the same bytes. Checked by
+//!   `ten_thousand_os_tokens_never_repeat`, `threads_drawing_at_the_same_moment_get_different_tokens`,
+//!   `two_processes_draw_different_tokens`.
 //!
-//! **The tests check** lengths and alphabets, known tokens from an injected fixed source
-//! (so the encodings are exactly Python's), the error path, 10,000 OS tokens without a
-//! repeat, and tokens drawn at the same moment by several threads and by two processes.
+//! **Not checked.** That `token_bytes`, `token_hex` and `token_urlsafe` add no fallback of their
+//! own around `OsEntropy::new()` (the real operating system does not fail on demand: keep them
+//! one-line calls of the `*_from` functions), and that they ask the operating system on every
+//! call rather than a generator it seeded once.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

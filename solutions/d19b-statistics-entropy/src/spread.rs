@@ -15,22 +15,28 @@
 //! Where Python raises `StatisticsError`, return `Err(SpreadError::TooFewPoints { needed, got })`:
 //! the sample statistics need at least 2 points, the population ones at least 1.
 //!
-//! The rules the tests check:
-//! - `variance` = Σ(x - mean)² / (n - 1), `stdev` = its square root; fewer than 2 points is
-//!   `TooFewPoints { needed: 2, got: n }`.
-//! - `pvariance` = Σ(x - mean)² / n, `pstdev` = its square root; empty data is
-//!   `TooFewPoints { needed: 1, got: 0 }`.
-//! - Results agree with Python within a relative tolerance of 1e-12 (the tests state each).
-//!
 //! **A correction to the article.** Its printed variance (4,920,405,000,000) and standard
 //! deviation (2,218,198.59) for the salary data are not what Python prints: CPython 3.11
 //! gives `statistics.variance(salaries) == 4910417500000` and
 //! `statistics.stdev(salaries) == 2215946.1861696914`. The tests pin Python's values.
 //!
-//! **The tests check** the salary data, a textbook data set, the large-offset data that
-//! breaks the shortcut formula, the too-few-points errors, and three laws: the variance is
-//! never negative, shifting all data by a constant does not change it, and
-//! `pvariance = variance × (n - 1) / n`.
+//! **The tests check.**
+//! - `variance` = Σ(x - mean)² / (n - 1), `stdev` = its square root; `pvariance` = Σ(x - mean)² / n,
+//!   `pstdev` = its square root: the salary data and a textbook data set agree with Python
+//!   within a relative tolerance of 1e-12, identical values have zero spread, and
+//!   `pvariance = variance × (n - 1) / n`. Checked by `the_salaries_spread_as_python_computes`,
+//!   `the_textbook_data_spreads_as_python_computes`, `identical_values_have_zero_spread`,
+//!   `pvariance_is_variance_times_n_minus_1_over_n`.
+//! - Fewer than 2 points for a sample statistic is `TooFewPoints { needed: 2, got: n }`; empty
+//!   data for a population statistic is `TooFewPoints { needed: 1, got: 0 }`. Checked by
+//!   `too_few_points_is_an_error_naming_how_many_are_needed`.
+//! - The spread is computed from deviations from the mean, never by the shortcut formula:
+//!   data lifted by a large offset (1e6 to 1e12) keeps the variance of the small numbers, the
+//!   variance is never negative, and shifting all data leaves it alone. Checked by
+//!   `a_large_common_offset_does_not_destroy_the_variance`,
+//!   `every_large_offset_keeps_the_variance_of_the_small_numbers`,
+//!   `a_large_offset_never_changes_the_variance`, `the_variance_is_never_negative`,
+//!   `shifting_every_value_leaves_the_variance_alone`.
 
 use thiserror::Error;
 
