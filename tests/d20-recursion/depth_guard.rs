@@ -1,5 +1,6 @@
 //! Kata 3: measure and limit nesting on the raw text, before anything recursive sees it.
 
+use super::heap::peak_heap;
 use super::{SMALL_STACK, arb_json, depth_of, in_own_process, on_small_stack};
 use crate::depth_guard::{JsonShapeError, guard_depth, nesting_depth};
 use proptest::prelude::*;
@@ -145,6 +146,27 @@ fn stops_reading_at_the_limit_even_if_the_rest_is_malformed() {
         "guard_depth gave {got:?} on 300 '[' followed by garbage: the guard must refuse \
          at byte 64, where level 65 opens, without scanning the rest (measuring the whole \
          text first would report the garbage instead, after reading all of it)"
+    );
+}
+
+#[test]
+fn the_guard_holds_no_more_than_the_limit_in_memory() {
+    let text = bomb(100_000);
+    let (got, peak) = peak_heap(|| guard_depth(&text, 128));
+    assert_eq!(
+        got,
+        Err(JsonShapeError::TooDeep {
+            max: 128,
+            offset: 640
+        }),
+        "guard_depth(bomb of 100,000 levels, 128) gave {got:?}"
+    );
+    assert!(
+        peak <= 4 * 1024,
+        "guard_depth(bomb of 100,000 levels, 128) held {peak} bytes of heap at once: the \
+         guard must stop at the bracket that opens level 129, so its stack of open brackets \
+         never holds more than 128 entries; a guard that scans on (measuring first, or \
+         remembering where the limit was passed) holds all 100,000"
     );
 }
 
