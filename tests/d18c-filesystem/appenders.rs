@@ -149,24 +149,30 @@ fn append_waits_while_another_writer_holds_the_lock() {
         .lock()
         .unwrap_or_else(|e| panic!("the test cannot take the lock: {e}"));
     let (done, finished) = mpsc::channel();
+    let (tid_tx, tid_rx) = mpsc::channel();
     let writer = {
         let path = path.clone();
         thread::spawn(move || {
+            let _ = tid_tx.send(own_thread_id());
             let got = append_record(&path, "ID_2,2.00").map_err(|e| e.to_string());
             let _ = done.send(got);
         })
     };
-    // Correct code cannot return while the lock is held, so this wait never fails it.
-    let early = finished.recv_timeout(Duration::from_millis(50));
+    let tid = tid_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the writer thread starts");
+    // The writer either goes to sleep (waiting for the lock) or returns: see which.
+    let early = wait_until_asleep_or_done(tid.as_deref(), &finished);
     assert!(
-        early.is_err(),
+        early.is_none(),
         "append_record returned {early:?} while another writer held the lock: it must wait \
          for an exclusive lock (File::lock) before writing"
     );
     assert_eq!(
         contents(&path),
         "",
-        "nothing may be written while the lock is held"
+        "append_record wrote before it had the lock (another writer held it): take the lock \
+         before the first byte"
     );
     drop(holder);
     let got = finished
@@ -175,6 +181,43 @@ fn append_waits_while_another_writer_holds_the_lock() {
     let _ = writer.join();
     assert_eq!(got, Ok(()), "append_record failed after waiting");
     assert_eq!(contents(&path), "ID_2,2.00\n");
+}
+
+/// The kernel's id of the calling thread, where `/proc` shows it (Linux).
+fn own_thread_id() -> Option<String> {
+    let link = std::fs::read_link("/proc/thread-self").ok()?;
+    Some(link.file_name()?.to_string_lossy().into_owned())
+}
+
+/// Waits until thread `tid` sleeps (blocked, for example on a file lock) and returns `None`,
+/// or until it sends its result, which it returns. Without `/proc` (not Linux), gives the
+/// thread 50 ms instead: code that does not wait usually returns within them.
+fn wait_until_asleep_or_done<T>(tid: Option<&str>, finished: &mpsc::Receiver<T>) -> Option<T> {
+    let Some(tid) = tid else {
+        return finished.recv_timeout(Duration::from_millis(50)).ok();
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(result) = finished.try_recv() {
+            return Some(result);
+        }
+        let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat"));
+        let state = stat.ok().and_then(|stat| {
+            let after_name = stat.rfind(')').map(|at| stat[at + 1..].to_owned())?;
+            after_name.trim_start().chars().next()
+        });
+        match state {
+            Some('S') => return None,
+            // The thread is gone: its result is in the channel.
+            None => return finished.recv_timeout(Duration::from_secs(10)).ok(),
+            Some(_) => {}
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the writer neither waited nor returned within 10 s"
+        );
+        thread::yield_now();
+    }
 }
 
 /// This test's name as the test harness sees it, to run it alone in a child process.
