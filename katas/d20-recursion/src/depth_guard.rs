@@ -39,9 +39,11 @@
 //! - `guard_depth` passes a document exactly `max` deep and reports `TooDeep { max, offset }`
 //!   where `offset` is the byte of the bracket that opens level `max + 1`, even if the text is
 //!   malformed further on: the guard stops reading there (that is what makes it cheap on a
-//!   bomb); it agrees with the measured depth on any short text. Checked by
+//!   bomb, and why its stack of open brackets never holds more than `max` entries); it
+//!   agrees with the measured depth on any short text. Checked by
 //!   `a_document_exactly_max_deep_passes_the_guard`, `one_level_more_than_max_is_refused`,
 //!   `stops_reading_at_the_limit_even_if_the_rest_is_malformed`,
+//!   `the_guard_holds_no_more_than_the_limit_in_memory`,
 //!   `the_guard_agrees_with_the_measured_depth`,
 //!   `the_too_deep_message_names_the_limit_and_the_offset`.
 //! - Depths that serde_json refuses to parse are measured. Checked by
