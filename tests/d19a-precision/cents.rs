@@ -137,6 +137,8 @@ fn refuses_to_split_into_zero_parts() {
 #[case::zero_ratio_gets_nothing(10, &[0, 1, 0], &[0, 10, 0])]
 #[case::negative_total(-100, &[1, 2], &[-33, -67])]
 #[case::huge_ratios(1, &[u32::MAX, u32::MAX], &[1, 0])]
+#[case::the_largest_amount(i64::MAX, &[1, 2], &[3_074_457_345_618_258_602, 6_148_914_691_236_517_205])]
+#[case::beyond_a_doubles_integers(9_007_199_254_740_995, &[1, 1, 1], &[3_002_399_751_580_332, 3_002_399_751_580_332, 3_002_399_751_580_331])]
 fn allocates_by_ratio_with_largest_remainders(
     #[case] total: i64,
     #[case] ratios: &[u32],
