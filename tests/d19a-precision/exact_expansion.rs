@@ -81,6 +81,22 @@ fn renders_the_classic_sum_as_stored() {
     assert_suite_snapshot!("exact_expansion_point_one_plus_point_two", rows.join("\n"));
 }
 
+/// `[-]digits[.digits]` as an exact rational, or `None` for anything else.
+fn decimal_text_as_ratio(text: &str) -> Option<num_rational::BigRational> {
+    let (negative, body) = text
+        .strip_prefix('-')
+        .map_or((false, text), |rest| (true, rest));
+    let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let digits: num_bigint::BigInt = format!("{whole}{fraction}").parse().ok()?;
+    let scale = num_bigint::BigInt::from(10).pow(u32::try_from(fraction.len()).ok()?);
+    let value = num_rational::BigRational::new(digits, scale);
+    Some(if negative { -value } else { value })
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
@@ -94,6 +110,20 @@ proptest! {
             back.to_bits(), x.to_bits(),
             "exact_decimal_expansion({:e}) gave {}, which parses back to {:e}: the exact digits \
              must identify the same double", x, text, back
+        );
+    }
+
+    #[test]
+    fn the_expansion_is_the_exact_value_of_the_double(
+        x in prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL | prop::num::f64::ZERO
+    ) {
+        let text = exact_decimal_expansion(x);
+        let value = decimal_text_as_ratio(&text)
+            .ok_or_else(|| TestCaseError::fail(format!("{text:?} is not a positional decimal")))?;
+        prop_assert!(
+            value == crate::suite::exact(x),
+            "exact_decimal_expansion({:e}) gave {}, which is not exactly the value the double \
+             stores: every binary digit has a finite decimal expansion, print all of it", x, text
         );
     }
 

@@ -24,8 +24,9 @@
 //!   `prints_every_digit_the_double_stores`.
 //! - the smallest subnormal (1074 places) and the largest double (309 digits). Checked by
 //!   `prints_all_digits_of_the_smallest_subnormal`, `largest_double_is_a_309_digit_integer`.
-//! - the expansion reads back to the same double and has no exponent or trailing zero. Checked
-//!   by `the_expansion_reads_back_to_the_same_double`,
+//! - the expansion is exactly the stored value, reads back to the same double, and has no
+//!   exponent or trailing zero. Checked by `the_expansion_is_the_exact_value_of_the_double`,
+//!   `the_expansion_reads_back_to_the_same_double`,
 //!   `the_expansion_has_no_exponent_and_no_trailing_zero_after_the_point`.
 //! - the instantiation trap, and `0.1 + 0.2` as stored. Checked by
 //!   `decimal_from_a_string_is_exact_but_from_a_float_carries_the_binary_error`,
