@@ -270,8 +270,6 @@ async fn a_slow_server_is_a_timeout_error() {
                 .set_body_json(ada_json())
                 .set_delay(Duration::from_secs(60)),
         )
-        // One request: a timeout is not retried (checked when the server is dropped).
-        .expect(1)
         .mount(&server)
         .await;
 
@@ -343,5 +341,34 @@ async fn the_timeout_covers_a_body_that_never_finishes() {
         "a server that sent its head and then stalled in the body must end in Timeout after \
          ApiConfig::timeout: the timeout bounds the whole request, body included (ureq's \
          timeout_global), not only the wait for the head; got {got:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_timeout_is_not_retried() {
+    // A server that never answers: the kernel completes each connection (the listener's
+    // backlog), nobody accepts it until the client has given up; then the test counts them.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let address = listener.local_addr().expect("the port has an address");
+    let impatient = ApiConfig {
+        timeout: Duration::from_millis(40),
+        attempts: 3,
+    };
+
+    let got = fetch(format!("http://{address}"), 7, Some(impatient)).await;
+
+    listener
+        .set_nonblocking(true)
+        .expect("a listener can stop blocking");
+    let connections = std::iter::from_fn(|| listener.accept().ok()).count();
+    assert!(
+        matches!(got, Err(ApiError::Timeout)),
+        "a server that never answers must give Timeout, got {got:?}"
+    );
+    assert_eq!(
+        connections, 1,
+        "the client connected {connections} times to a server that never answered: a timeout \
+         is reported at once, not retried like a 5xx (each retry would cost another full \
+         timeout)"
     );
 }

@@ -44,7 +44,8 @@
 //!   `a_retry_after_a_503_can_succeed`.
 //! - a server slower than `ApiConfig::timeout` is `Timeout` after one request (not retried),
 //!   and the timeout covers the whole request, a body that stalls included. Checked by
-//!   `a_slow_server_is_a_timeout_error`, `the_timeout_covers_a_body_that_never_finishes`.
+//!   `a_slow_server_is_a_timeout_error`, `a_timeout_is_not_retried`,
+//!   `the_timeout_covers_a_body_that_never_finishes`.
 //! - nobody listening is `Transport`; a base URL that is not `http://host` is refused with
 //!   no request. Checked by `a_closed_port_is_a_transport_error`,
 //!   `an_invalid_base_url_is_refused_before_any_request`.
