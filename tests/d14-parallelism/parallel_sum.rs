@@ -72,7 +72,7 @@ proptest! {
 #[case::only_zero(1, 4, 0)]
 #[case::four_items_two_workers(4, 2, 14)]
 #[case::ten_items_three_workers(10, 3, 285)]
-#[case::the_articles_loop_on_two_cores(10_000_000, 2, 333_333_283_333_335_000_000)]
+#[case::a_million_items_on_two_cores(1_000_000, 2, 333_332_833_333_500_000)]
 fn sums_the_squares_below_n(#[case] n: u64, #[case] workers: usize, #[case] expected: u128) {
     let got = super::guarded("parallel_sum_of_squares never returned", move || {
         parallel_sum_of_squares(n, workers)
