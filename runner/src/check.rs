@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::build::{self, BuildRequest, Diagnostic, TestBinary};
-use crate::domain::{Inputs, KataRef, Outcome, Status, Suite, Verdict};
+use crate::build::{self, BuildRequest, TestBinary};
+use crate::domain::{Diagnostic, Inputs, KataRef, Outcome, Status, Suite, Verdict};
 use crate::error::Result;
 use crate::run::{self, RunOptions, TestCase};
 
@@ -445,7 +445,7 @@ impl TestSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::SpanAt;
+    use crate::domain::SpanAt;
     use crate::domain::sample;
 
     fn diagnostic(package: &str, level: &str, file: &str) -> Diagnostic {

@@ -10,9 +10,6 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::build::Diagnostic;
-use crate::libtest::Location;
-
 // --- The curriculum: suites and katas, as katas.toml lists them. ---
 
 /// One suite: an article turned into katas.
@@ -195,6 +192,27 @@ impl Outcome {
     pub fn is_pass(&self) -> bool {
         matches!(self, Outcome::Passed)
     }
+
+    /// Why a test was not run ([`Outcome::NotRun`]): `after`, another test of its kata,
+    /// timed out first after `secs` seconds.
+    pub fn not_run(after: &str, secs: u64) -> String {
+        let short = after.rsplit("::").next().unwrap_or(after);
+        format!(
+            "not run: `{short}` timed out after {secs} s first; `--timeout {}` gives every test longer",
+            secs * 3
+        )
+    }
+}
+
+/// Where a test panicked, as rustc recorded it (a path relative to the workspace root).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    /// The source file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
 }
 
 /// The result of one test.
@@ -237,6 +255,28 @@ impl Verdict<'_> {
     pub fn failed(&self) -> usize {
         self.tests.len() - self.passed()
     }
+}
+
+/// One rustc diagnostic.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Diagnostic {
+    /// The package it belongs to.
+    pub package: String,
+    /// `error`, `warning`, …
+    pub level: String,
+    /// rustc's rendered text (ANSI-coloured if requested).
+    pub rendered: String,
+    /// Primary spans: file (relative to the workspace root) and line.
+    pub spans: Vec<SpanAt>,
+}
+
+/// Where a diagnostic points.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SpanAt {
+    /// The file, relative to the workspace root.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
 }
 
 /// The state of a kata's inputs: its file's hash and its suite's fingerprint.
@@ -338,7 +378,7 @@ tests = "suite::double::"
     pub fn failed(message: &str, file: &str, line: u32) -> Outcome {
         Outcome::Failed {
             message: message.into(),
-            location: Some(crate::libtest::Location {
+            location: Some(super::Location {
                 file: file.into(),
                 line,
                 column: 5,
@@ -385,6 +425,14 @@ mod tests {
             assert_eq!(outcome.kind(), kind);
             assert_eq!(outcome.is_pass(), pass, "{kind}");
         }
+    }
+
+    #[test]
+    fn a_test_not_run_after_a_timeout_says_how_to_give_it_longer() {
+        assert_eq!(
+            Outcome::not_run("suite::add::loops", 2),
+            "not run: `loops` timed out after 2 s first; `--timeout 6` gives every test longer"
+        );
     }
 
     #[test]

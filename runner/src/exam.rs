@@ -133,7 +133,7 @@ pub fn refusal(root: &Path, what: &str) -> Option<String> {
     let left = exam.deadline().saturating_sub(state::now());
     Some(format!(
         "no {what} during an exam ({} left); `cargo kata exam --finish` ends it\n",
-        crate::report::text::duration(left)
+        crate::render::duration(left)
     ))
 }
 
@@ -144,7 +144,7 @@ fn write_json<T: Serialize>(root: &Path, file: &str, value: &T) -> Result<()> {
             .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
     }
     let text = serde_json::to_string_pretty(value).map_err(Error::Json)?;
-    crate::learn::fsx::replace_atomically(&p, (text + "\n").as_bytes())
+    crate::fsx::replace_atomically(&p, (text + "\n").as_bytes())
         .map_err(|e| Error::io(format!("writing {}", p.display()), e))
 }
 
@@ -227,7 +227,8 @@ pub fn judge(
             features,
         })?;
         let peeked = progress.katas.get(&k.key()).is_some_and(|p| p.peeked);
-        let copied = crate::report::matches_solution(root, &k.file, &k.solution_file()).is_some();
+        let copied =
+            crate::learn::solution::matches_solution(root, &k.file, &k.solution_file()).is_some();
         if out.failed_packages.contains(&package) || out.binaries.is_empty() {
             results.push(KataResult {
                 id: k.key(),

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::build::Diagnostic;
+use crate::domain::Diagnostic;
 use crate::domain::Suite;
 
 /// Most rebuilds tried for one suite: an error that shows up only once another is left out

@@ -8,9 +8,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::build::Diagnostic;
-use crate::domain::{Outcome, Row, Status, Verdict};
-use crate::libtest::Location;
+use crate::domain::{Diagnostic, Location, Outcome, Row, Status, Verdict};
 
 /// The version of the `list --json` shape.
 pub const LIST_SCHEMA: u32 = 1;
@@ -198,7 +196,7 @@ impl KataCheck {
                         }
                         Outcome::Crashed { detail } => (Some(format!("crashed: {detail}")), None),
                         Outcome::NotRun { after, secs } => {
-                            (Some(crate::render::not_run(after, *secs)), None)
+                            (Some(Outcome::not_run(after, *secs)), None)
                         }
                         Outcome::Passed | Outcome::Ignored => (None, None),
                     };

@@ -27,6 +27,7 @@ pub mod domain;
 pub mod error;
 pub mod exam;
 pub mod exit;
+pub mod fsx;
 pub mod git;
 pub mod interrupt;
 pub mod isolate;

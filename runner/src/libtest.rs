@@ -1,15 +1,6 @@
 //! Reading what a libtest binary prints: its test list and a failed test's panic.
 
-/// Where a test panicked, as rustc recorded it (a path relative to the workspace root).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Location {
-    /// The source file.
-    pub file: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-}
+use crate::domain::Location;
 
 /// What a failed test said.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

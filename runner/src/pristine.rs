@@ -8,9 +8,11 @@
 //! `cargo kata lock [--suite <id>]…`, which records HEAD's blobs.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+use crate::error::LockError;
 
 /// The lock file's name, at the repository root.
 pub const LOCK_FILE: &str = "katas.lock";
@@ -29,38 +31,6 @@ pub struct Lock {
     pub stubs: BTreeMap<String, String>,
 }
 
-/// Why `katas.lock` could not be read or written.
-#[derive(Debug, thiserror::Error)]
-pub enum LockError {
-    /// The file exists but cannot be read.
-    #[error("{}: {source}", path.display())]
-    Read {
-        /// `<root>/katas.lock`.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file is not the TOML `cargo kata lock` writes.
-    #[error("{}: {source}", path.display())]
-    Parse {
-        /// `<root>/katas.lock`.
-        path: PathBuf,
-        /// Where and why.
-        source: toml::de::Error,
-    },
-    /// The lock could not be turned into TOML.
-    #[error("{0}")]
-    Render(#[from] toml::ser::Error),
-    /// The file could not be replaced.
-    #[error("writing {}: {source}", path.display())]
-    Write {
-        /// `<root>/katas.lock`.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-}
-
 impl Lock {
     /// Reads `katas.lock`; a missing file is an empty lock.
     pub fn load(root: &Path) -> Result<Self, LockError> {
@@ -76,7 +46,7 @@ impl Lock {
     pub fn save(&self, root: &Path) -> Result<(), LockError> {
         let body = toml::to_string(self)?;
         let path = root.join(LOCK_FILE);
-        crate::learn::fsx::replace_atomically(&path, format!("{HEADER}\n{body}").as_bytes())
+        crate::fsx::replace_atomically(&path, format!("{HEADER}\n{body}").as_bytes())
             .map_err(|source| LockError::Write { path, source })
     }
 

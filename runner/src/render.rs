@@ -107,13 +107,13 @@ pub fn list(rows: &[Row<'_>], style: Style) -> String {
     out
 }
 
-/// Why a test was not run: another test of its kata timed out first.
-pub fn not_run(after: &str, secs: u64) -> String {
-    let short = after.rsplit("::").next().unwrap_or(after);
-    format!(
-        "not run: `{short}` timed out after {secs} s first; `--timeout {}` gives every test longer",
-        secs * 3
-    )
+/// `1 h 02 min`, `3 min 20 s`, `42 s`.
+pub fn duration(secs: u64) -> String {
+    match secs {
+        s if s >= 3600 => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
+        s if s >= 60 => format!("{} min {:02} s", s / 60, s % 60),
+        s => format!("{s} s"),
+    }
 }
 
 /// The check of one kata: title, file:line, failing tests with their messages, the hint command.
@@ -247,7 +247,7 @@ fn outcome_text(outcome: &Outcome, kata_file: &str) -> String {
             "timed out after {secs} s: an endless loop? (`--timeout <secs>` gives it longer)"
         ),
         Outcome::Crashed { detail } => format!("crashed: {detail}"),
-        Outcome::NotRun { after, secs } => not_run(after, *secs),
+        Outcome::NotRun { after, secs } => Outcome::not_run(after, *secs),
         Outcome::Ignored => "ignored: an ignored test never counts as passing".to_string(),
         Outcome::Passed => String::new(),
     }
@@ -310,6 +310,13 @@ mod tests {
     use crate::domain::sample;
 
     const ROOT: &str = "/nonexistent-root";
+
+    #[test]
+    fn durations_read_as_a_person_says_them() {
+        assert_eq!(duration(42), "42 s");
+        assert_eq!(duration(200), "3 min 20 s");
+        assert_eq!(duration(3720), "1 h 02 min");
+    }
 
     fn rows<'m>(m: &'m crate::manifest::Manifest, statuses: [Status; 2]) -> Vec<Row<'m>> {
         ["add", "double"]
@@ -432,24 +439,16 @@ mod tests {
     }
 
     #[test]
-    fn a_test_not_run_after_a_timeout_says_how_to_give_it_longer() {
-        assert_eq!(
-            not_run("suite::add::loops", 2),
-            "not run: `loops` timed out after 2 s first; `--timeout 6` gives every test longer"
-        );
-    }
-
-    #[test]
     fn a_verdict_that_does_not_compile_shows_rustc_and_where_to_fix_first() {
         let m = sample::manifest();
         let k = sample::kata(&m, "add");
         let mut v = sample::verdict(k, Vec::new());
         v.status = Status::DoesNotCompile;
-        v.diagnostics = vec![crate::build::Diagnostic {
+        v.diagnostics = vec![crate::domain::Diagnostic {
             package: "kata-s1-demo".into(),
             level: "error".into(),
             rendered: "error[E0425]: cannot find value `x`\n".into(),
-            spans: vec![crate::build::SpanAt {
+            spans: vec![crate::domain::SpanAt {
                 file: "katas/s1-demo/src/double.rs".into(),
                 line: 3,
             }],

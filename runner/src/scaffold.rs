@@ -7,46 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ScaffoldError};
 use crate::manifest::{MANIFEST, Manifest};
-
-/// What `cargo kata new` refuses, with what to do instead.
-#[derive(Debug, thiserror::Error)]
-pub enum ScaffoldError {
-    /// The argument is not `<suite>/<kata>`.
-    #[error("`{0}` is not `<suite>/<kata>`: for example `cargo kata new d99-scratch/first_kata`")]
-    Target(String),
-    /// A suite id that cannot be a folder and package name.
-    #[error("`{id}` cannot be a suite id: {why}")]
-    SuiteId {
-        /// What was given.
-        id: String,
-        /// The rule it breaks.
-        why: &'static str,
-    },
-    /// A kata id that cannot be a module and feature name.
-    #[error("`{id}` cannot be a kata id: {why}")]
-    KataId {
-        /// What was given.
-        id: String,
-        /// The rule it breaks.
-        why: &'static str,
-    },
-    /// The kata is already in the manifest.
-    #[error("kata `{0}` already exists in katas.toml")]
-    Exists(String),
-    /// A file or folder the scaffold would create is already there.
-    #[error("{} already exists but katas.toml does not list it: remove it, or add it to the manifest by hand", .0.display())]
-    InTheWay(PathBuf),
-    /// An existing file does not have the shape the scaffold edits.
-    #[error("cannot add the kata to {}: {why}", file.display())]
-    CannotEdit {
-        /// The file, relative to the root.
-        file: PathBuf,
-        /// What is missing.
-        why: String,
-    },
-}
 
 /// The marker left where an author still has to write.
 pub const MARKER: &str = "TODO(kata new)";
@@ -288,7 +250,7 @@ pub fn apply(root: &Path, plan: &[Write]) -> Result<()> {
                 .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
         }
         let written = if w.edited {
-            crate::learn::fsx::replace_atomically(&path, w.text.as_bytes())
+            crate::fsx::replace_atomically(&path, w.text.as_bytes())
         } else {
             std::fs::write(&path, &w.text)
         };

@@ -180,7 +180,7 @@ pub fn save(root: &Path, progress: &mut Progress) -> Result<()> {
     merged.version = VERSION;
     let text = serde_json::to_string_pretty(&merged).map_err(Error::Json)?;
     let path = progress_path(root);
-    crate::learn::fsx::replace_atomically(&path, (text + "\n").as_bytes())
+    crate::fsx::replace_atomically(&path, (text + "\n").as_bytes())
         .map_err(|e| Error::io(format!("replacing {}", path.display()), e))?;
     drop(lock);
     merged.base = Some(Box::new(merged.clone()));

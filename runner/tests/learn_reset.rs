@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use kata_runner::error::ResetError;
 use kata_runner::learn::reset::{
-    Confirmation, KataFile, ResetError, ResetOutcome, pristine_stub, reset_all, reset_kata,
+    Confirmation, KataFile, ResetOutcome, pristine_stub, reset_all, reset_kata,
 };
 
 const STUB: &str = "pub fn fsum(xs: &[f64]) -> f64 {\n    todo!(\"fsum of {xs:?}\")\n}\n";

@@ -24,7 +24,8 @@ use std::process::{Command, Stdio};
 use std::sync::{Mutex, PoisonError};
 use std::time::SystemTime;
 
-use super::{BuildOutput, BuildRequest, Diagnostic, TestBinary};
+use super::{BuildOutput, BuildRequest, TestBinary};
+use crate::domain::Diagnostic;
 
 /// One rustc call as cargo made it: the environment cargo set, the program, its arguments.
 /// Cargo runs rustc in the workspace root.

@@ -13,7 +13,7 @@ pub fn run(files: &[PathBuf], html_out: Option<&Path>) -> Result<i32> {
     let c = cohort::Cohort::load(files)?;
     print!("{}", cohort::render_text(&c));
     if let Some(path) = html_out {
-        crate::learn::fsx::replace_atomically(path, html::render(&c).as_bytes())
+        crate::fsx::replace_atomically(path, html::render(&c).as_bytes())
             .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
         println!("\nheatmap: {} (open it in a browser)", path.display());
     }

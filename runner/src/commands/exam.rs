@@ -8,7 +8,7 @@ use super::{Ctx, EXIT_OK};
 use crate::domain::{KataRef, Status};
 use crate::error::{Error, Result};
 use crate::exam::{self, Exam, ExamResult};
-use crate::report::text::duration;
+use crate::render::duration;
 use crate::state;
 
 /// What the learner asked for.

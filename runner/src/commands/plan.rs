@@ -7,7 +7,7 @@ use std::path::Path;
 use super::{Ctx, EXIT_OK};
 use crate::error::{Error, Result};
 use crate::plan::{self, Plan};
-use crate::report::text::duration;
+use crate::render::duration;
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, file: Option<&Path>, off: bool) -> Result<i32> {
@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, file: Option<&Path>, off: bool) -> Result<i32> {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
     }
-    crate::learn::fsx::replace_atomically(&active, &text)
+    crate::fsx::replace_atomically(&active, &text)
         .map_err(|e| Error::io(format!("writing {}", active.display()), e))?;
     print!("{}", show(&p));
     println!(

@@ -22,7 +22,6 @@
 //! - `runner/scripts/measure-loop.sh <kata-file> [runs]` times `cargo kata check` after an
 //!   edit, once `check` exists.
 
-pub mod fsx;
 pub mod reset;
 pub mod restore;
 pub mod solution;

@@ -11,94 +11,9 @@ use std::io::{self, BufRead, Write};
 use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::learn::fsx::{create_dir_all_durable, replace_atomically, write_new_durable};
+use crate::error::ResetError;
+use crate::fsx::{create_dir_all_durable, replace_atomically, write_new_durable};
 use crate::learn::timestamp::file_stamp;
-
-/// Why a reset did not happen. Whatever the error, the learner's file is unchanged or
-/// safely backed up (the message says where).
-#[derive(Debug, thiserror::Error)]
-pub enum ResetError {
-    /// `git` could not be started.
-    #[error("cannot run git to find the pristine stub: {0} (is git installed?)")]
-    GitUnavailable(io::Error),
-    /// The root is not inside a git checkout, so there is no pristine stub.
-    #[error(
-        "{} is not a git checkout, so there is no pristine stub to restore: {detail}",
-        root.display()
-    )]
-    NotAGitCheckout {
-        /// The repository root that was given.
-        root: PathBuf,
-        /// What git said.
-        detail: String,
-    },
-    /// The kata file is not in the last commit.
-    #[error("{} is not committed in HEAD, so there is no pristine stub to restore: {detail}", file.display())]
-    NotCommitted {
-        /// The kata file, relative to the root.
-        file: PathBuf,
-        /// What git said.
-        detail: String,
-    },
-    /// The kata id cannot be a directory name under `.kata/backups/`.
-    #[error("{id:?} is not a kata id (letters, digits, `_`, `-`, `.`, and `/` between parts)")]
-    InvalidKataId {
-        /// The id that was given.
-        id: String,
-    },
-    /// The kata file is not a relative path inside the repository.
-    #[error("{} is not a path inside the repository", file.display())]
-    FileOutsideRoot {
-        /// The path that was given.
-        file: PathBuf,
-    },
-    /// The learner's file could not be read; nothing was changed.
-    #[error("cannot read {}: {source}; nothing was changed", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// What the file system said.
-        source: io::Error,
-    },
-    /// The backup could not be written; nothing was changed.
-    #[error("cannot save your file to {}: {source}; nothing was changed", path.display())]
-    Backup {
-        /// The backup file or directory.
-        path: PathBuf,
-        /// What the file system said.
-        source: io::Error,
-    },
-    /// The stub could not be written; the file is unchanged and the backup (if any) kept.
-    #[error("cannot restore {}: {source}; the file is unchanged{}", path.display(), backup_note(.backup.as_deref()))]
-    Write {
-        /// The kata file.
-        path: PathBuf,
-        /// The backup that was made before the attempt.
-        backup: Option<PathBuf>,
-        /// What the file system said.
-        source: io::Error,
-    },
-    /// `--all` without a terminal and without `--yes`.
-    #[error(
-        "resetting every kata of {suite} needs confirmation, and stdin is not a terminal: pass --yes"
-    )]
-    NeedsYes {
-        /// The suite.
-        suite: String,
-    },
-    /// The learner answered no.
-    #[error("reset cancelled: nothing was changed")]
-    Declined,
-    /// The confirmation could not be asked or read.
-    #[error("cannot ask for confirmation: {0}")]
-    Prompt(io::Error),
-}
-
-fn backup_note(backup: Option<&Path>) -> String {
-    backup.map_or_else(String::new, |b| {
-        format!(" and your work is also saved in {}", b.display())
-    })
-}
 
 /// A kata to reset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

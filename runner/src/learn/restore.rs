@@ -9,42 +9,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::learn::fsx::replace_atomically;
-use crate::learn::reset::{KataFile, ResetError, write_backup};
-
-/// Why a restore did not happen; the learner's file is unchanged.
-#[derive(Debug, thiserror::Error)]
-pub enum RestoreError {
-    /// There is no backup of this kata.
-    #[error("{kata_id} has no backups (`cargo kata reset {kata_id}` makes one)")]
-    NoBackups {
-        /// The kata.
-        kata_id: String,
-    },
-    /// The named backup does not exist.
-    #[error("{kata_id} has no backup named `{name}`; its backups are: {}", known.join(", "))]
-    UnknownBackup {
-        /// The kata.
-        kata_id: String,
-        /// The name given.
-        name: String,
-        /// The names there are.
-        known: Vec<String>,
-    },
-    /// A file could not be read or written.
-    #[error("cannot {what} {}: {source}", path.display())]
-    Io {
-        /// What was being done.
-        what: &'static str,
-        /// The file.
-        path: PathBuf,
-        /// What the file system said.
-        source: io::Error,
-    },
-    /// The current file could not be backed up, so it was not replaced.
-    #[error("{0}")]
-    Backup(#[from] ResetError),
-}
+use crate::error::RestoreError;
+use crate::fsx::replace_atomically;
+use crate::learn::reset::{KataFile, write_backup};
 
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq)]

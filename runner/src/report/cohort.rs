@@ -185,7 +185,7 @@ pub fn render_text(c: &Cohort) -> String {
             n(Status::DoesNotCompile),
             n(Status::NotStarted),
             cells.iter().filter(|(_, k)| k.is_none()).count(),
-            super::median(&times).map_or("–".into(), super::text::duration),
+            super::median(&times).map_or("–".into(), crate::render::duration),
             stuck.join(", ")
         );
     }

@@ -5,9 +5,10 @@
 use std::fmt::Write;
 
 use super::cohort::{Cohort, Learner};
-use super::text::duration;
-use super::{KataReport, Record, SolutionMatch};
+use super::{KataReport, Record};
 use crate::domain::Status;
+use crate::learn::solution::SolutionMatch;
+use crate::render::duration;
 
 /// Text safe inside an element or a double-quoted attribute.
 pub fn escape(text: &str) -> String {

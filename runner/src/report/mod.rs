@@ -17,6 +17,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Row, Status};
+use crate::learn::solution::{SolutionMatch, matches_solution};
 use crate::state::{self, KataProgress, Progress};
 
 /// The JSON shape's version: bumped on any change a reader could trip over.
@@ -66,16 +67,6 @@ pub struct History {
     /// unknown, not zero.
     #[serde(default)]
     pub no_record: bool,
-}
-
-/// What a kata file has in common with the reference solution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SolutionMatch {
-    /// Byte for byte HEAD's `solutions/<suite>/src/<kata>.rs`.
-    Identical,
-    /// The same once whitespace and `//` comments are removed.
-    IdenticalAfterFormatting,
 }
 
 /// Whether a kata's counts cover all of the learner's work on it.
@@ -205,37 +196,6 @@ pub fn is_stuck(status: Status, checks: u32, passed: usize, total: usize) -> boo
     status != Status::Green && checks >= STUCK_CHECKS && passed * 2 <= total
 }
 
-/// Compares the learner's file with HEAD's reference solution (`None`: differs, or unreadable).
-pub fn matches_solution(root: &Path, file: &str, solution: &str) -> Option<SolutionMatch> {
-    let mine = std::fs::read(root.join(file)).ok()?;
-    let reference = crate::git::show_head(root, solution).ok()?;
-    compare(&mine, &reference)
-}
-
-/// [`SolutionMatch`] of two sources, if any.
-pub fn compare(mine: &[u8], reference: &[u8]) -> Option<SolutionMatch> {
-    if mine == reference {
-        return Some(SolutionMatch::Identical);
-    }
-    let norm = |b: &[u8]| normalise(&String::from_utf8_lossy(b));
-    (norm(mine) == norm(reference)).then_some(SolutionMatch::IdenticalAfterFormatting)
-}
-
-/// The source without whitespace and without `//` comments (doc comments included):
-/// what `rustfmt`, a re-indent or a reworded comment cannot change.
-fn normalise(source: &str) -> String {
-    source
-        .lines()
-        .map(|line| match line.find("//") {
-            // A `//` inside a string literal is cut too; both sides are cut alike.
-            Some(i) => &line[..i],
-            None => line,
-        })
-        .flat_map(str::chars)
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
 /// Files a corrupt progress file was set aside as; the record starts at the first.
 fn history(root: &Path) -> History {
     let dir = root.join(state::STATE_DIR);
@@ -308,24 +268,6 @@ fn median(sorted: &[u64]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_reformatted_copy_of_the_solution_is_flagged() {
-        let reference = b"pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n";
-        let mine = b"// mine\npub fn add(a: u32, b: u32) -> u32 { a + b }\n";
-        assert_eq!(
-            compare(reference, reference),
-            Some(SolutionMatch::Identical)
-        );
-        assert_eq!(
-            compare(mine, reference),
-            Some(SolutionMatch::IdenticalAfterFormatting)
-        );
-        assert_eq!(
-            compare(b"pub fn add(a: u32, b: u32) -> u32 { b + a }", reference),
-            None
-        );
-    }
 
     #[test]
     fn stuck_needs_many_checks_and_little_progress() {

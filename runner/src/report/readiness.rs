@@ -3,9 +3,9 @@
 
 use std::fmt::Write;
 
-use super::text::duration;
 use super::{ConceptReport, KataReport, Report};
 use crate::domain::Status;
+use crate::render::duration;
 
 /// How well a concept is held, 0 to 1: green katas count 1 without hints, ½ with; a kata
 /// whose file is the reference solution or whose solution was peeked counts nothing.

@@ -2,16 +2,9 @@
 
 use std::fmt::Write;
 
-use super::{Record, Report, SolutionMatch};
-
-/// `1 h 02 min`, `3 min 20 s`, `42 s`.
-pub fn duration(secs: u64) -> String {
-    match secs {
-        s if s >= 3600 => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
-        s if s >= 60 => format!("{} min {:02} s", s / 60, s % 60),
-        s => format!("{s} s"),
-    }
-}
+use super::{Record, Report};
+use crate::learn::solution::SolutionMatch;
+use crate::render::duration;
 
 /// The whole page.
 pub fn render(r: &Report) -> String {
@@ -123,16 +116,4 @@ pub fn render(r: &Report) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_as_a_person_says_them() {
-        assert_eq!(duration(42), "42 s");
-        assert_eq!(duration(200), "3 min 20 s");
-        assert_eq!(duration(3720), "1 h 02 min");
-    }
 }

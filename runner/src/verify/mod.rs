@@ -599,7 +599,7 @@ fn head_drift(root: &Path, suite: &Suite, report: &mut Report) {
     }
 }
 
-fn errors_of(diags: &[crate::build::Diagnostic], pkg: &str) -> String {
+fn errors_of(diags: &[crate::domain::Diagnostic], pkg: &str) -> String {
     diags
         .iter()
         .filter(|d| d.package == pkg && d.level == "error")
@@ -620,7 +620,7 @@ fn describe(o: &Outcome) -> String {
         },
         Outcome::TimedOut { secs } => format!("timed out after {secs} s"),
         Outcome::Crashed { detail } => format!("crashed: {detail}"),
-        Outcome::NotRun { after, secs } => crate::render::not_run(after, *secs),
+        Outcome::NotRun { after, secs } => Outcome::not_run(after, *secs),
     }
 }
 
@@ -660,7 +660,7 @@ mod report_tests {
     fn an_outcome_is_described_with_where_it_failed() {
         let failed = Outcome::Failed {
             message: "boom".into(),
-            location: Some(crate::libtest::Location {
+            location: Some(crate::domain::Location {
                 file: "tests/s/a.rs".into(),
                 line: 3,
                 column: 1,
@@ -678,7 +678,7 @@ mod report_tests {
 
     #[test]
     fn only_a_packages_errors_explain_why_it_does_not_build() {
-        let d = |pkg: &str, level: &str, text: &str| crate::build::Diagnostic {
+        let d = |pkg: &str, level: &str, text: &str| crate::domain::Diagnostic {
             package: pkg.into(),
             level: level.into(),
             rendered: format!("{text}\n"),

@@ -22,41 +22,7 @@ pub use debounce::{Change, DEFAULT_QUIET, Debouncer};
 pub use notifier::SourceWatcher;
 pub use session::{Input, Key, Presentation, Verdict, WatchExit, WatchHooks, drive};
 
-/// Why watch mode could not run.
-#[derive(Debug, thiserror::Error)]
-pub enum WatchError {
-    /// The directory to watch is missing or unreadable.
-    #[error("cannot watch {}: {source}", dir.display())]
-    Directory {
-        /// The directory.
-        dir: PathBuf,
-        /// What the file system said.
-        source: io::Error,
-    },
-    /// The operating system refused the watch (e.g. too many inotify watches).
-    #[error(
-        "cannot watch {} for changes: {source} (on Linux, raising fs.inotify.max_user_watches may help)",
-        dir.display()
-    )]
-    Notify {
-        /// The directory.
-        dir: PathBuf,
-        /// What `notify` said.
-        source: notify::Error,
-    },
-    /// A background thread could not be started.
-    #[error("cannot start a watch thread: {0}")]
-    Thread(io::Error),
-    /// The termination signals could not be routed to the loop.
-    #[error("cannot listen for termination signals: {0}")]
-    Signals(io::Error),
-    /// The terminal could not be put in raw mode or read.
-    #[error("cannot use the terminal: {0}")]
-    Terminal(io::Error),
-    /// Writing the output failed (e.g. a closed pipe).
-    #[error("cannot write the output: {0}")]
-    Output(io::Error),
-}
+use crate::error::WatchError;
 
 /// How to watch.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
-use super::WatchError;
 use super::debounce::{Change, Debouncer};
+use crate::error::WatchError;
 
 /// A running recursive watch; dropping it stops watching (the callback is not called
 /// again once the pending burst, if any, is dropped).

@@ -13,6 +13,7 @@ use cargo_metadata::Message;
 use cargo_metadata::diagnostic::DiagnosticLevel;
 
 use crate::bar::Bar;
+use crate::domain::{Diagnostic, SpanAt};
 use crate::error::{Error, Result};
 
 mod replay;
@@ -46,28 +47,6 @@ pub struct TestBinary {
     pub path: PathBuf,
     /// The package's directory: tests run there, as under `cargo test`.
     pub manifest_dir: PathBuf,
-}
-
-/// One rustc diagnostic.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Diagnostic {
-    /// The package it belongs to.
-    pub package: String,
-    /// `error`, `warning`, …
-    pub level: String,
-    /// rustc's rendered text (ANSI-coloured if requested).
-    pub rendered: String,
-    /// Primary spans: file (relative to the workspace root) and line.
-    pub spans: Vec<SpanAt>,
-}
-
-/// Where a diagnostic points.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SpanAt {
-    /// The file, relative to the workspace root.
-    pub file: String,
-    /// 1-based line.
-    pub line: u32,
 }
 
 /// What a build produced.
