@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use crate::build::{self, BuildRequest, TestBinary};
 use crate::domain::{Diagnostic, Inputs, KataRef, Outcome, Status, Suite, Verdict};
 use crate::error::Result;
+use crate::layout::{self, Crate, Features, Selection};
 use crate::run::{self, RunOptions, TestCase};
 
 /// How checks run.
@@ -91,22 +92,16 @@ pub struct BuildStats {
     pub units: usize,
 }
 
-/// With `one-kata`, keeps the tests of every kata enabled: without it, a kata that another
-/// enabled kata uses has its tests left out (they are not the ones being checked).
-pub const ALL_TESTS_FEATURE: &str = "all-tests";
-
 /// The `--features` of the build: `one-kata,<kata>` when exactly one kata is checked and its
 /// crate offers the feature (see docs/authoring.md), so only that kata (and the katas its
 /// feature lists) and its tests are compiled; none otherwise, so every test is.
 fn one_kata_features(root: &Path, katas: &[KataRef<'_>]) -> Vec<String> {
-    let [kata] = katas else {
-        return Vec::new();
-    };
-    let offers = kata.has_one_kata_feature(root, "katas");
-    if offers {
-        vec!["one-kata".to_string(), kata.id.clone()]
-    } else {
-        Vec::new()
+    match katas {
+        [kata] => {
+            let declared = Features::read(root, Crate::Katas, &kata.suite.id).unwrap_or_default();
+            layout::build_features(&declared, Selection::One(&kata.id), false)
+        }
+        _ => layout::features(Selection::Whole),
     }
 }
 
@@ -131,15 +126,15 @@ pub fn check<'m>(
     if suites.is_empty() {
         return Ok((Vec::new(), BuildStats::default()));
     }
-    let crate_of = |s: &Suite| settings.root.join("katas").join(&s.id).join("Cargo.toml");
+    let crate_of = |s: &Suite| settings.root.join(Crate::Katas.cargo_toml(&s.id));
     let missing: Vec<String> = suites
         .iter()
         .filter(|s| !crate_of(s).is_file())
-        .map(|s| s.kata_package())
+        .map(|s| layout::kata_package(&s.id))
         .collect();
     let packages: Vec<String> = suites
         .iter()
-        .map(|s| s.kata_package())
+        .map(|s| layout::kata_package(&s.id))
         .filter(|p| !missing.contains(p))
         .collect();
     let inputs: Vec<Inputs> = katas
@@ -170,7 +165,7 @@ pub fn check<'m>(
     let mut cases: Vec<TestCase> = Vec::new();
     let mut ranges = Vec::new();
     for k in katas {
-        let package = k.suite.kata_package();
+        let package = layout::kata_package(&k.suite.id);
         let built_alone = isolated.built.contains(&k.key());
         if (out.failed_packages.contains(&package) && !built_alone) || missing.contains(&package) {
             ranges.push(None);
@@ -204,7 +199,7 @@ pub fn check<'m>(
         .map(|((k, range), inputs)| match range {
             None => {
                 let missing_crate = missing
-                    .contains(&k.suite.kata_package())
+                    .contains(&layout::kata_package(&k.suite.id))
                     .then(|| crate_of(k.suite));
                 let diagnostics = isolated.diagnostics_of(k).unwrap_or(&out.diagnostics);
                 not_built(*k, inputs, diagnostics, missing_crate, &settings.root)
@@ -229,7 +224,7 @@ fn not_built<'m>(
         status: Status::DoesNotCompile,
         tests: Vec::new(),
         inputs,
-        diagnostics: blocking_errors(diagnostics, &k.suite.kata_package(), &k.file),
+        diagnostics: blocking_errors(diagnostics, &layout::kata_package(&k.suite.id), &k.file),
         note: missing_crate.map(|path| {
             format!(
                 "the suite's crate is missing: no {}",
@@ -291,9 +286,11 @@ fn isolate_failed(
     let mut isolated = Isolated::default();
     let mut suites: Vec<&Suite> = Vec::new();
     for k in katas {
-        if out.failed_packages.contains(&k.suite.kata_package())
+        if out
+            .failed_packages
+            .contains(&layout::kata_package(&k.suite.id))
             && !suites.iter().any(|s| s.id == k.suite.id)
-            && k.has_one_kata_feature(&settings.root, "katas")
+            && layout::offers_one_kata(&settings.root, layout::Crate::Katas, &k.suite.id, &k.id)
         {
             suites.push(k.suite);
         }
@@ -302,7 +299,7 @@ fn isolate_failed(
         return Ok(isolated);
     }
     for suite in suites {
-        let package = suite.kata_package();
+        let package = layout::kata_package(&suite.id);
         let wanted: Vec<String> = katas
             .iter()
             .filter(|k| k.suite.id == suite.id)
@@ -316,8 +313,7 @@ fn isolate_failed(
                 break;
             }
             // Several katas at once: each keeps its tests even when another uses it.
-            let mut features = vec!["one-kata".to_string(), ALL_TESTS_FEATURE.to_string()];
-            features.extend(rest.iter().cloned());
+            let features = layout::features(Selection::Several(&rest));
             let again = build::build(&BuildRequest {
                 root: &settings.root,
                 packages: vec![package.clone()],
@@ -351,7 +347,7 @@ fn isolate_failed(
 }
 
 fn package_of(k: &KataRef<'_>) -> String {
-    k.suite.kata_package()
+    layout::kata_package(&k.suite.id)
 }
 
 /// Errors of `package`, those in `file` first; warnings are left out.

@@ -5,7 +5,6 @@
 //! them here (and not in one of their producers or consumers) lets each of those modules
 //! import what it needs without reaching into another's internals.
 
-use std::path::Path;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -37,9 +36,13 @@ pub struct Kata {
     pub id: String,
     /// What the learner builds.
     pub title: String,
-    /// The learner's file, relative to the repository root.
+    /// The learner's file, relative to the repository root: katas.toml's `file`, else (when
+    /// it is absent or empty) `katas/<suite>/src/<id>.rs`, filled in by the manifest.
+    #[serde(default)]
     pub file: String,
-    /// The test filter selecting exactly this kata's tests (`suite::<id>::`).
+    /// The test filter selecting exactly this kata's tests: katas.toml's `tests`, else
+    /// `suite::<id>::`, filled in by the manifest.
+    #[serde(default)]
     pub tests: String,
     /// Concepts the kata teaches.
     #[serde(default)]
@@ -72,40 +75,6 @@ impl KataRef<'_> {
     /// `suite/kata`, unique across the curriculum.
     pub fn key(&self) -> String {
         format!("{}/{}", self.suite.id, self.kata.id)
-    }
-
-    /// Whether the suite's crate under `crates_dir` (`katas` or `solutions`) declares the
-    /// features `one-kata` and `<kata>`, which compile only this kata's tests.
-    pub fn has_one_kata_feature(&self, root: &Path, crates_dir: &str) -> bool {
-        std::fs::read_to_string(
-            root.join(crates_dir)
-                .join(&self.suite.id)
-                .join("Cargo.toml"),
-        )
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("features").and_then(|f| f.as_table()).cloned())
-        .is_some_and(|f| f.contains_key("one-kata") && f.contains_key(&self.kata.id))
-    }
-
-    /// The reference solution's file: the kata file with `katas/` replaced by `solutions/`.
-    pub fn solution_file(&self) -> String {
-        match self.kata.file.strip_prefix("katas/") {
-            Some(rest) => format!("solutions/{rest}"),
-            None => self.kata.file.clone(),
-        }
-    }
-}
-
-impl Suite {
-    /// The learner's package.
-    pub fn kata_package(&self) -> String {
-        format!("kata-{}", self.id)
-    }
-
-    /// The reference package.
-    pub fn solution_package(&self) -> String {
-        format!("solution-{}", self.id)
     }
 }
 
@@ -394,14 +363,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_kata_ref_reads_as_its_kata_and_knows_its_solution_file() {
+    fn a_kata_ref_reads_as_its_kata_and_knows_its_key() {
         let m = sample::manifest();
         let k = sample::kata(&m, "add");
         assert_eq!(k.id, "add");
         assert_eq!(k.key(), "s1-demo/add");
-        assert_eq!(k.solution_file(), "solutions/s1-demo/src/add.rs");
-        assert_eq!(k.suite.kata_package(), "kata-s1-demo");
-        assert_eq!(k.suite.solution_package(), "solution-s1-demo");
     }
 
     #[test]

@@ -21,14 +21,13 @@ use crate::build::{self, BuildRequest};
 use crate::check::{self, Settings, TestSet};
 use crate::domain::KataRef;
 use crate::error::{Error, Result};
+use crate::layout::{self, Crate, Features, Selection};
 use crate::state::{self, Progress, STATE_DIR};
 
 /// The running exam's file.
 pub const EXAM_FILE: &str = "exam.json";
 /// Finished exams, oldest first.
 pub const HISTORY_FILE: &str = "exams.json";
-/// The cargo feature that compiles a suite's held-out cases.
-pub const HELD_OUT_FEATURE: &str = "held-out";
 /// The module a kata's held-out cases live in.
 pub const HELD_OUT_MODULE: &str = "::held_out::";
 
@@ -189,15 +188,6 @@ pub fn pick(candidates: &[String], count: usize, seed: u64) -> Vec<String> {
     pool
 }
 
-/// Whether the kata crate of `kata`'s suite declares `feature`.
-fn declares(root: &Path, kata: &KataRef<'_>, feature: &str) -> bool {
-    std::fs::read_to_string(root.join("katas").join(&kata.suite.id).join("Cargo.toml"))
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("features").and_then(|f| f.as_table()).cloned())
-        .is_some_and(|f| f.contains_key(feature))
-}
-
 /// Judges every exam kata on its visible tests and its held-out cases.
 pub fn judge(
     settings: &Settings,
@@ -209,14 +199,9 @@ pub fn judge(
     let seed_env = vec![("PROPTEST_RNG_SEED".to_string(), exam.seed.to_string())];
     let mut results = Vec::new();
     for k in katas {
-        let mut features = Vec::new();
-        if k.has_one_kata_feature(root, "katas") {
-            features.extend(["one-kata".to_string(), k.id.clone()]);
-        }
-        if declares(root, k, HELD_OUT_FEATURE) {
-            features.push(HELD_OUT_FEATURE.to_string());
-        }
-        let package = k.suite.kata_package();
+        let declared = Features::read(root, Crate::Katas, &k.suite.id).unwrap_or_default();
+        let features = layout::build_features(&declared, Selection::One(&k.id), true);
+        let package = layout::kata_package(&k.suite.id);
         let out = build::build(&BuildRequest {
             root,
             packages: vec![package.clone()],
@@ -227,8 +212,12 @@ pub fn judge(
             features,
         })?;
         let peeked = progress.katas.get(&k.key()).is_some_and(|p| p.peeked);
-        let copied =
-            crate::learn::solution::matches_solution(root, &k.file, &k.solution_file()).is_some();
+        let copied = crate::learn::solution::matches_solution(
+            root,
+            &k.file,
+            &layout::solution_file(&k.file),
+        )
+        .is_some();
         if out.failed_packages.contains(&package) || out.binaries.is_empty() {
             results.push(KataResult {
                 id: k.key(),

@@ -311,7 +311,7 @@ pub fn sweep_litter(root: &Path) -> Vec<PathBuf> {
             }
         }
     }
-    for path in crate::walk::files(&root.join("katas"), &["target"]) {
+    for path in crate::walk::files(&root.join(crate::layout::KATAS), &["target"]) {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::domain::Diagnostic;
-use crate::domain::Suite;
+use crate::domain::{Diagnostic, Suite};
+use crate::layout::{Crate, Features};
 
 /// Most rebuilds tried for one suite: an error that shows up only once another is left out
 /// (a kata using a broken one without saying so in its feature) costs one more round.
@@ -19,23 +19,7 @@ pub const MAX_ROUNDS: usize = 3;
 /// Each kata of the learner's crate with every kata its feature pulls in, itself included.
 /// A crate without `[features]` (or an unreadable one) gives each kata just itself.
 pub fn closures(root: &Path, suite: &Suite) -> BTreeMap<String, BTreeSet<String>> {
-    let features: toml::Table =
-        std::fs::read_to_string(root.join("katas").join(&suite.id).join("Cargo.toml"))
-            .ok()
-            .and_then(|text| text.parse::<toml::Table>().ok())
-            .and_then(|t| t.get("features").and_then(|f| f.as_table()).cloned())
-            .unwrap_or_default();
-    let direct = |k: &str| -> Vec<String> {
-        features
-            .get(k)
-            .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let features = Features::read(root, Crate::Katas, &suite.id).unwrap_or_default();
     suite
         .katas
         .iter()
@@ -43,9 +27,9 @@ pub fn closures(root: &Path, suite: &Suite) -> BTreeMap<String, BTreeSet<String>
             let mut seen = BTreeSet::from([k.id.clone()]);
             let mut todo = vec![k.id.clone()];
             while let Some(next) = todo.pop() {
-                for d in direct(&next) {
+                for d in features.enables(&next) {
                     if seen.insert(d.clone()) {
-                        todo.push(d);
+                        todo.push(d.clone());
                     }
                 }
             }
@@ -66,7 +50,7 @@ pub fn broken(suite: &Suite, package: &str, diagnostics: &[Diagnostic]) -> BTree
         .katas
         .iter()
         .filter(|k| {
-            let test_file = format!("tests/{}/{}.rs", suite.id, k.id);
+            let test_file = crate::layout::test_file(&suite.id, &k.id);
             files
                 .iter()
                 .any(|f| crate::run::same_file(f, &k.file) || crate::run::same_file(f, &test_file))

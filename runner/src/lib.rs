@@ -32,6 +32,7 @@ pub mod git;
 pub mod interrupt;
 pub mod isolate;
 pub mod json;
+pub mod layout;
 pub mod learn;
 pub mod libtest;
 pub mod live;

@@ -23,7 +23,7 @@ pub struct TestSource {
 pub fn test_source(root: &Path, suite_id: &str, name: &str) -> Option<TestSource> {
     let parts: Vec<&str> = name.split("::").collect();
     let module = parts.get(1)?;
-    let file = format!("tests/{suite_id}/{module}.rs");
+    let file = crate::layout::test_file(suite_id, module);
     let text = std::fs::read_to_string(root.join(&file)).ok()?;
     let candidates = parts[2..].iter().rev().filter(|p| !p.starts_with("case_"));
     for f in candidates {

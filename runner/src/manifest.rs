@@ -50,7 +50,7 @@ impl Manifest {
 
     /// Parses manifest text; `path` is only used in error messages.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
-        let manifest: Manifest = toml::from_str(text).map_err(|e| {
+        let mut manifest: Manifest = toml::from_str(text).map_err(|e| {
             let (line, column) = e
                 .span()
                 .map(|span| line_col(text, span.start))
@@ -62,6 +62,16 @@ impl Manifest {
                 message: e.message().trim().to_string(),
             }
         })?;
+        for suite in &mut manifest.suites {
+            for kata in &mut suite.katas {
+                if kata.file.is_empty() {
+                    kata.file = crate::layout::kata_file(&suite.id, &kata.id);
+                }
+                if kata.tests.is_empty() {
+                    kata.tests = crate::layout::test_filter(&kata.id);
+                }
+            }
+        }
         manifest.validate(text, path)?;
         Ok(manifest)
     }
@@ -242,7 +252,7 @@ hints = ["one", "two"]
         assert_eq!(m.suites.len(), 1);
         assert_eq!(m.katas()[0].key(), "d1-basics/add");
         assert_eq!(
-            m.katas()[0].solution_file(),
+            crate::layout::solution_file(&m.katas()[0].file),
             "solutions/d1-basics/src/add.rs"
         );
     }
@@ -257,11 +267,24 @@ hints = ["one", "two"]
 
     #[test]
     fn missing_field_is_reported() {
-        let bad = GOOD.replace("tests = \"suite::add::\"\n", "");
+        let bad = GOOD.replace("title = \"Adding\"\n", "");
         let msg = Manifest::parse(&bad, Path::new("katas.toml"))
             .unwrap_err()
             .to_string();
-        assert!(msg.contains("tests"), "{msg}");
+        assert!(msg.contains("title"), "{msg}");
+    }
+
+    #[test]
+    fn file_and_tests_default_to_the_layout_and_an_explicit_value_wins() {
+        let bare = GOOD
+            .replace("file = \"katas/d1-basics/src/add.rs\"\n", "")
+            .replace("tests = \"suite::add::\"\n", "");
+        let m = Manifest::parse(&bare, Path::new("katas.toml")).unwrap();
+        assert_eq!(m.katas()[0].file, "katas/d1-basics/src/add.rs");
+        assert_eq!(m.katas()[0].tests, "suite::add::");
+        let moved = GOOD.replace("src/add.rs", "src/sum/add.rs");
+        let m = Manifest::parse(&moved, Path::new("katas.toml")).unwrap();
+        assert_eq!(m.katas()[0].file, "katas/d1-basics/src/sum/add.rs");
     }
 
     #[test]

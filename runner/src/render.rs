@@ -179,7 +179,7 @@ fn does_not_compile(out: &mut String, v: &Verdict<'_>, root: &Path, style: Style
                 out,
                 "  {} rustc stopped the {} crate:\n",
                 style.yellow("does not compile:"),
-                k.suite.kata_package()
+                crate::layout::kata_package(&k.suite.id)
             );
         }
     }

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result, ScaffoldError};
+use crate::layout::{self, ALL_TESTS, Crate, ONE_KATA, SUITE_DIRS};
 use crate::manifest::{MANIFEST, Manifest};
 
 /// The marker left where an author still has to write.
@@ -120,44 +121,41 @@ pub fn plan(root: &Path, suite: &str, kata: &str) -> Result<Vec<Write>> {
             )
         })?
     } else {
-        for top in ["katas", "solutions", "tests", "snapshots"] {
+        for top in SUITE_DIRS {
             let dir = Path::new(top).join(suite);
             if root.join(&dir).exists() {
                 return Err(ScaffoldError::InTheWay(dir).into());
             }
         }
-        for (dir, package, description) in [
+        for (krate, description) in [
             (
-                "katas",
-                format!("kata-{suite}"),
+                Crate::Katas,
                 format!("Katas for {suite}. Edit the files in src/."),
             ),
             (
-                "solutions",
-                format!("solution-{suite}"),
+                Crate::Solutions,
                 format!("Reference solutions for the {suite} katas."),
             ),
         ] {
-            let base = Path::new(dir).join(suite);
             new_file(
                 &mut out,
-                base.join("Cargo.toml"),
-                cargo_toml(&package, &description, kata),
+                krate.cargo_toml(suite),
+                cargo_toml(&krate.package(suite), &description, kata),
             )?;
             new_file(
                 &mut out,
-                base.join("src/lib.rs"),
-                lib_rs(dir == "katas", suite, kata),
+                krate.folder(suite).join("src/lib.rs"),
+                lib_rs(krate == Crate::Katas, suite, kata),
             )?;
         }
         new_file(
             &mut out,
-            Path::new("tests").join(suite).join("mod.rs"),
+            layout::tests_dir(suite).join("mod.rs"),
             tests_mod_rs(suite, kata),
         )?;
         new_file(
             &mut out,
-            Path::new("snapshots").join(suite).join(".gitkeep"),
+            layout::snapshots_dir(suite).join(".gitkeep"),
             String::new(),
         )?;
         let workspace = Path::new("Cargo.toml");
@@ -174,8 +172,8 @@ pub fn plan(root: &Path, suite: &str, kata: &str) -> Result<Vec<Write>> {
         edited: true,
     });
     if existing.is_some() {
-        for dir in ["katas", "solutions"] {
-            let cargo = Path::new(dir).join(suite).join("Cargo.toml");
+        for krate in [Crate::Katas, Crate::Solutions] {
+            let cargo = krate.cargo_toml(suite);
             let text = read(root, &cargo)?;
             let text = insert_feature(&text, kata)
                 .ok_or_else(|| cannot(&cargo, "it has no `[features]` table".into()))?;
@@ -184,7 +182,7 @@ pub fn plan(root: &Path, suite: &str, kata: &str) -> Result<Vec<Write>> {
                 text,
                 edited: true,
             });
-            let lib = Path::new(dir).join(suite).join("src/lib.rs");
+            let lib = krate.folder(suite).join("src/lib.rs");
             let text = insert_lib_mod(&read(root, &lib)?, kata);
             out.push(Write {
                 path: lib,
@@ -192,12 +190,9 @@ pub fn plan(root: &Path, suite: &str, kata: &str) -> Result<Vec<Write>> {
                 edited: true,
             });
         }
-        let mod_rs = Path::new("tests").join(suite).join("mod.rs");
+        let mod_rs = layout::tests_dir(suite).join("mod.rs");
         let text = read(root, &mod_rs)?;
-        if crate::verify::sync::mod_lines(&text)
-            .iter()
-            .any(|m| m.name == kata)
-        {
+        if layout::mod_lines(&text).iter().any(|m| m.name == kata) {
             return Err(cannot(
                 &mod_rs,
                 format!("it already declares `mod {kata};`"),
@@ -209,25 +204,16 @@ pub fn plan(root: &Path, suite: &str, kata: &str) -> Result<Vec<Write>> {
             edited: true,
         });
     }
+    let kata_file = layout::kata_file(suite, kata);
+    new_file(&mut out, PathBuf::from(&kata_file), stub(kata))?;
     new_file(
         &mut out,
-        Path::new("katas")
-            .join(suite)
-            .join("src")
-            .join(format!("{kata}.rs")),
-        stub(kata),
-    )?;
-    new_file(
-        &mut out,
-        Path::new("solutions")
-            .join(suite)
-            .join("src")
-            .join(format!("{kata}.rs")),
+        PathBuf::from(layout::solution_file(&kata_file)),
         solution(kata),
     )?;
     new_file(
         &mut out,
-        Path::new("tests").join(suite).join(format!("{kata}.rs")),
+        PathBuf::from(layout::test_file(suite, kata)),
         test_file(kata),
     )?;
     // The result must still load: a scaffold never leaves a manifest the runner rejects.
@@ -269,7 +255,7 @@ fn out_text(plan: &[Write], path: &str) -> String {
 /// The workspace manifest with the new kata crate compiled without debug info (see the
 /// comment above the other kata crates' entries there).
 fn with_kata_profile(workspace: &str, suite: &str) -> String {
-    let header = format!("[profile.dev.package.kata-{suite}]");
+    let header = format!("[profile.dev.package.{}]", layout::kata_package(suite));
     if workspace.lines().any(|l| l.trim() == header) {
         return workspace.to_string();
     }
@@ -290,16 +276,14 @@ fn cannot(file: impl AsRef<Path>, why: String) -> Error {
 }
 
 fn gate(kata: &str) -> String {
-    format!("#[cfg(any(not(feature = \"one-kata\"), feature = \"{kata}\"))]")
+    format!("#[cfg(any(not(feature = \"{ONE_KATA}\"), feature = \"{kata}\"))]")
 }
 
-fn kata_block(suite: &str, kata: &str) -> String {
+fn kata_block(kata: &str) -> String {
     format!(
         "[[suite.kata]]\n\
          id = \"{kata}\"\n\
          title = \"{MARKER}: what the learner builds\"\n\
-         file = \"katas/{suite}/src/{kata}.rs\"\n\
-         tests = \"suite::{kata}::\"\n\
          concepts = []\n\
          # 2-3 hints, from where to look to which std or crate item to use; none is the answer.\n\
          hints = []\n"
@@ -334,7 +318,7 @@ pub fn insert_kata_block(text: &str, suite: &str, kata: &str) -> Option<String> 
             }
             let mut out: Vec<String> = lines[..at].iter().map(|s| s.to_string()).collect();
             out.push(String::new());
-            out.extend(kata_block(suite, kata).lines().map(str::to_string));
+            out.extend(kata_block(kata).lines().map(str::to_string));
             out.extend(lines[at..].iter().map(|s| s.to_string()));
             return Some(out.join("\n") + "\n");
         }
@@ -351,7 +335,7 @@ pub fn append_suite_block(text: &str, suite: &str, kata: &str) -> String {
          title = \"{MARKER}: the suite's title\"\n\
          article = \"{MARKER}: the source article's title\"\n\
          url = \"\"\n\n{}",
-        kata_block(suite, kata)
+        kata_block(kata)
     ));
     out
 }
@@ -414,10 +398,10 @@ fn cargo_toml(package: &str, description: &str, kata: &str) -> String {
          # `cargo kata check <kata>` compiles only that kata (and the katas it builds on) and its\n\
          # tests: `--features one-kata,<kata>`. List every kata here: `<kata> = []`, or\n\
          # `<kata> = [\"<kata it uses>\"]` when its module uses another kata's module.\n\
-         one-kata = []\n\
+         {ONE_KATA} = []\n\
          # With one-kata, the tests of a kata that another kata uses are left out when that other\n\
          # kata is checked; `all-tests` keeps the tests of every kata enabled (builds of several).\n\
-         all-tests = []\n\
+         {ALL_TESTS} = []\n\
          {kata} = []\n\n\
          [dependencies]\n\
          workspace-hack.workspace = true\n\n\
@@ -450,7 +434,7 @@ fn tests_mod_rs(suite: &str, kata: &str) -> String {
          //! solution-{suite} (where it must pass).\n\n\
          // Under `one-kata` only one kata's tests are compiled (see docs/authoring.md), so helpers\n\
          // the other katas use go unused there; the full build (CI, verify) still checks them.\n\
-         #![cfg_attr(feature = \"one-kata\", allow(dead_code, unused_imports, unused_macros))]\n\n\
+         #![cfg_attr(feature = \"{ONE_KATA}\", allow(dead_code, unused_imports, unused_macros))]\n\n\
          #[allow(unused_imports)] // until a test uses it\n\
          pub(crate) use kata_test_support::proptest_config;\n\n\
          /// `insta::assert_snapshot!` into `snapshots/{suite}/`, from either crate.\n\
@@ -577,18 +561,19 @@ mod tests {
 
     #[test]
     fn the_scaffolded_files_agree_with_the_sync_rules() {
-        let lib = crate::verify::sync::mod_lines(&lib_rs(true, "s", "k"));
+        let lib = layout::mod_lines(&lib_rs(true, "s", "k"));
         assert_eq!(
             crate::verify::sync::lib_problems(&lib, &["k"]),
             Vec::<String>::new()
         );
-        let tests = crate::verify::sync::mod_lines(&tests_mod_rs("s", "k"));
+        let tests = layout::mod_lines(&tests_mod_rs("s", "k"));
         assert_eq!(
             crate::verify::sync::test_mod_problems(&tests, &["k"]),
             Vec::<String>::new()
         );
-        let features =
-            crate::verify::sync::features(&cargo_toml("kata-s", "d", "k")).expect("valid TOML");
+        let features = layout::Features::parse(&cargo_toml("kata-s", "d", "k"))
+            .expect("valid TOML")
+            .names();
         assert_eq!(
             crate::verify::sync::feature_problems(&features, &["k"]),
             Vec::<String>::new()

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::check::{self, Settings};
 use crate::domain::{KataRef, Row, Status, Suite, Verdict};
 use crate::error::Result;
+use crate::layout::{self, Crate};
 use crate::manifest::Manifest;
 use crate::state::{self, LastVerdict, Progress};
 
@@ -25,10 +26,10 @@ pub fn fingerprint(root: &Path, suite: &Suite) -> String {
     state::tree_hash(
         root,
         &[
-            PathBuf::from("katas").join(&suite.id),
-            PathBuf::from("tests").join(&suite.id),
-            PathBuf::from("tests").join(format!("{}.rs", suite.id)),
-            PathBuf::from("snapshots").join(&suite.id),
+            Crate::Katas.folder(&suite.id),
+            layout::tests_dir(&suite.id),
+            PathBuf::from(layout::TESTS).join(format!("{}.rs", suite.id)),
+            layout::snapshots_dir(&suite.id),
             PathBuf::from("Cargo.lock"),
         ],
     )
@@ -55,7 +56,7 @@ pub fn refresh<'m>(
     progress: &mut Progress,
 ) -> Result<Statuses<'m>> {
     let root = &settings.root;
-    let modified = crate::git::modified(root, "katas");
+    let modified = crate::git::modified(root, layout::KATAS);
     let fingerprints: HashMap<&str, String> = manifest
         .suites
         .iter()

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use super::{Ctx, EXIT_OK};
 use crate::domain::KataRef;
 use crate::error::{Error, Result};
+use crate::layout;
 use crate::patch;
-use crate::verify::dodges::{self, DIR, EXTENSION};
+use crate::verify::dodges::{self, EXTENSION};
 
 /// What `dodge record` was asked to write.
 #[derive(Debug)]
@@ -39,7 +40,7 @@ pub fn record(ctx: &Ctx, req: &Record<'_>) -> Result<i32> {
             "--claim must say the shortcut and the lesson it skips, in one sentence".into(),
         ));
     }
-    let rel = kata.solution_file();
+    let rel = layout::solution_file(&kata.file);
     let head = String::from_utf8(crate::git::show_head(&ctx.root, &rel)?)
         .map_err(|_| Error::Usage(format!("HEAD's {rel} is not UTF-8 text")))?;
     let path = ctx.root.join(&rel);
@@ -93,7 +94,7 @@ pub fn show(ctx: &Ctx, kata: &str, name: &str) -> Result<i32> {
             shown(&ctx.root, file.parent().unwrap_or(&ctx.root)),
         )));
     }
-    let rel = Path::new("solutions").join(&kata.suite.id).join(DIR);
+    let rel = layout::dodges_dir(&kata.suite.id);
     let dodge = dodges::read(&rel, &file);
     let target = match &dodge.patch {
         Ok(p) => ctx.root.join(&p.path),
@@ -108,7 +109,7 @@ pub fn show(ctx: &Ctx, kata: &str, name: &str) -> Result<i32> {
 }
 
 fn suite_dodges(root: &Path, kata: &KataRef<'_>) -> PathBuf {
-    root.join("solutions").join(&kata.suite.id).join(DIR)
+    root.join(layout::dodges_dir(&kata.suite.id))
 }
 
 fn shown(root: &Path, file: &Path) -> String {

@@ -55,7 +55,7 @@ fn start(ctx: &Ctx, req: &Request<'_>) -> Result<i32> {
         ));
     }
     let progress = ctx.load_progress();
-    let modified = crate::git::modified(&ctx.root, "katas");
+    let modified = crate::git::modified(&ctx.root, crate::layout::KATAS);
     let open: Vec<KataRef<'_>> = ctx
         .manifest
         .katas()

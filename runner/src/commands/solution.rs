@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
     let (verdicts, _) = crate::check::check(&ctx.settings(), &[kata], 0)?;
     let green = verdicts.first().is_some_and(|v| v.status == Status::Green);
     let kata_file: PathBuf = ctx.root.join(&kata.file);
-    let solution_file: PathBuf = ctx.root.join(kata.solution_file());
+    let solution_file: PathBuf = ctx.root.join(crate::layout::solution_file(&kata.file));
     let request = SolutionRequest {
         kata_id: &key,
         kata_file: &kata_file,
@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
         crate::state::save(&ctx.root, &mut progress).map_err(|e| e.to_string().into())
     };
     // The committed reference: a test run may have overwritten the working tree's copy.
-    let committed = crate::git::show_head(&ctx.root, &kata.solution_file())
+    let committed = crate::git::show_head(&ctx.root, &crate::layout::solution_file(&kata.file))
         .ok()
         .map(|b| String::from_utf8_lossy(&b).into_owned());
     let out = &mut io::stdout().lock();

@@ -167,7 +167,11 @@ pub fn build(
                 hints_used: p.hints_used,
                 solution_peeked: p.peeked,
                 stuck: is_stuck(row.status, p.checks, row.passed, tests_total),
-                matches_solution: matches_solution(root, &row.kata.file, &row.kata.solution_file()),
+                matches_solution: matches_solution(
+                    root,
+                    &row.kata.file,
+                    &crate::layout::solution_file(&row.kata.file),
+                ),
                 record,
                 time_box_secs: plan
                     .and_then(|p| p.time_box(&row.kata.key()))

@@ -19,11 +19,9 @@ use crate::build::{self, BuildRequest};
 use crate::check::{self, Settings, TestSet};
 use crate::domain::{Kata, Suite};
 use crate::error::{Error, Result};
+use crate::layout::{self, Selection};
 use crate::patch::{self, Patch};
 use crate::run;
-
-/// The folder, inside a suite's solution crate, that holds its dodges.
-pub const DIR: &str = "dodges";
 
 /// The ending of a dodge's file.
 pub const EXTENSION: &str = "patch";
@@ -79,7 +77,7 @@ pub fn parse_header<S: AsRef<str>>(preamble: &[S]) -> (Option<String>, Vec<Strin
 
 /// The dodge files of `suite` (patches, and full copies to refuse), sorted by name.
 pub fn find(root: &Path, suite: &Suite) -> Vec<Dodge> {
-    let rel = Path::new("solutions").join(&suite.id).join(DIR);
+    let rel = layout::dodges_dir(&suite.id);
     let Ok(entries) = std::fs::read_dir(root.join(&rel)) else {
         return Vec::new();
     };
@@ -171,7 +169,7 @@ pub fn stage(
             };
             match (problem, kata) {
                 (Some(p), _) => report.push(Stage::Dodges, d.file.clone(), false, p),
-                (None, Some(k)) if !broken.contains(&suite.solution_package()) => {
+                (None, Some(k)) if !broken.contains(&layout::solution_package(&suite.id)) => {
                     work.push((suite, k, d));
                 }
                 (None, _) => report.push(
@@ -200,7 +198,7 @@ fn swap_each(
 ) -> Result<()> {
     let root = &settings.root;
     super::copy_tree(root, temp, true)?;
-    super::copy_tree(&root.join("katas"), &temp.join("katas"), false)?;
+    super::copy_tree(&root.join(layout::KATAS), &temp.join(layout::KATAS), false)?;
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
@@ -277,7 +275,7 @@ fn try_dodge(
     kata: &Kata,
     opts: &run::RunOptions,
 ) -> Verdict {
-    let pkg = suite.solution_package();
+    let pkg = layout::solution_package(&suite.id);
     let out = match build::build(&BuildRequest {
         root: temp,
         packages: vec![pkg.clone()],
@@ -285,7 +283,7 @@ fn try_dodge(
         target_dir: Some(target_dir.to_path_buf()),
         progress: settings.progress_bar,
         expected_units: 0,
-        features: vec!["one-kata".to_string(), kata.id.clone()],
+        features: layout::features(Selection::One(&kata.id)),
     }) {
         Ok(out) => out,
         Err(e) => return Verdict::Broken(format!("could not build it: {e}")),
@@ -323,7 +321,7 @@ pub fn summaries(report: &Report, suites: &[&Suite]) -> Vec<String> {
     suites
         .iter()
         .map(|s| {
-            let dir = format!("solutions/{}/{DIR}/", s.id);
+            let dir = format!("{}/", layout::dodges_dir(&s.id).display());
             let mine: Vec<_> = report
                 .checks
                 .iter()

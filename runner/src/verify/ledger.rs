@@ -19,6 +19,7 @@ use std::path::Path;
 
 use super::{Report, Stage};
 use crate::domain::{KataRef, Suite};
+use crate::layout;
 
 /// The doc line that opens the section.
 pub const HEADING: &str = "**The tests check";
@@ -125,13 +126,8 @@ fn check_kata(root: &Path, kata: &KataRef<'_>, report: &mut Report) {
         );
         return;
     };
-    let (test_file, tests) = super::texts::test_source(root, &kata.suite.id, &kata.id)
-        .unwrap_or_else(|| {
-            (
-                format!("tests/{}/{}.rs", kata.suite.id, kata.id),
-                String::new(),
-            )
-        });
+    let (test_file, tests) = layout::test_source(root, &kata.suite.id, &kata.id)
+        .unwrap_or_else(|| (layout::test_file(&kata.suite.id, &kata.id), String::new()));
     for claim in claims {
         let name = format!(
             "{key}: the claim at {}:{} names its tests",

@@ -14,6 +14,7 @@ use crate::check::{self, Settings, TestSet};
 use crate::domain::Outcome;
 use crate::domain::{KataRef, Suite};
 use crate::error::{Error, Result};
+use crate::layout::{self, Crate};
 use crate::run;
 
 pub mod contract;
@@ -159,7 +160,10 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
     let _ = std::fs::remove_file(&refs_file);
 
     // (1) solutions pass.
-    let sol_packages: Vec<String> = suites.iter().map(|s| s.solution_package()).collect();
+    let sol_packages: Vec<String> = suites
+        .iter()
+        .map(|s| layout::solution_package(&s.id))
+        .collect();
     let sol = build::build(&BuildRequest {
         root,
         packages: sol_packages,
@@ -180,7 +184,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
     );
     let mut all_solution_ran = true;
     for suite in suites {
-        let pkg = suite.solution_package();
+        let pkg = layout::solution_package(&suite.id);
         if sol.failed_packages.contains(&pkg) {
             all_solution_ran = false;
             report.push(
@@ -204,7 +208,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
     }
 
     for suite in suites {
-        let pkg = suite.solution_package();
+        let pkg = layout::solution_package(&suite.id);
         let failed = report
             .checks
             .iter()
@@ -231,9 +235,9 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
     // (3) manifest, files and tests agree.
     for suite in suites {
         let names = {
-            let n = sol_tests.names(&suite.solution_package());
+            let n = sol_tests.names(&layout::solution_package(&suite.id));
             if n.is_empty() {
-                stub_tests.names(&suite.kata_package())
+                stub_tests.names(&layout::kata_package(&suite.id))
             } else {
                 n
             }
@@ -245,7 +249,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
     let used = read_refs(root, &refs_file);
     let _ = std::fs::remove_file(&refs_file);
     for suite in suites {
-        let dir = root.join("snapshots").join(&suite.id);
+        let dir = root.join(layout::snapshots_dir(&suite.id));
         let mut files = Vec::new();
         walk(&dir, &mut files);
         for f in files
@@ -318,7 +322,7 @@ fn stubs(
 ) -> Result<TestSet> {
     let mut present: Vec<&Suite> = Vec::new();
     for suite in suites {
-        let manifest = Path::new("katas").join(&suite.id).join("Cargo.toml");
+        let manifest = Crate::Katas.cargo_toml(&suite.id);
         if stub_root.join(&manifest).is_file() {
             present.push(suite);
         } else {
@@ -334,7 +338,7 @@ fn stubs(
     if suites.is_empty() {
         return Ok(TestSet::default());
     }
-    let packages: Vec<String> = suites.iter().map(|s| s.kata_package()).collect();
+    let packages: Vec<String> = suites.iter().map(|s| layout::kata_package(&s.id)).collect();
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| settings.root.join("target"));
@@ -350,7 +354,7 @@ fn stubs(
     let tests = TestSet::list(&out.binaries)?;
     let opts = check::run_options(stub_root, settings.timeout, vec![]);
     for suite in suites {
-        let pkg = suite.kata_package();
+        let pkg = layout::kata_package(&suite.id);
         if out.failed_packages.contains(&pkg) {
             report.push(
                 Stage::Stub,
@@ -446,7 +450,7 @@ fn pristine_root(
     root: &Path,
     overrides: &[(String, Vec<u8>)],
 ) -> Result<(PathBuf, Option<crate::interrupt::TempPath>)> {
-    match crate::git::is_clean(root, "katas") {
+    match crate::git::is_clean(root, layout::KATAS) {
         Ok(true) if overrides.is_empty() => return Ok((root.to_path_buf(), None)),
         Ok(_) => {}
         Err(e) => {
@@ -460,7 +464,7 @@ fn pristine_root(
         .map_err(|e| Error::io("creating a temp dir for the pristine stubs", e))?;
     let temp = guard.path().to_path_buf();
     copy_tree(root, &temp, true)?;
-    crate::git::export_head(root, "katas", &temp)?;
+    crate::git::export_head(root, layout::KATAS, &temp)?;
     for (file, text) in overrides {
         let path = temp.join(file);
         std::fs::write(&path, text)
@@ -481,7 +485,7 @@ fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<()> {
     for e in entries.flatten() {
         let name = e.file_name();
         let n = name.to_string_lossy();
-        if n == "target" || n == ".git" || (top && (n == ".kata" || n == "katas")) {
+        if n == "target" || n == ".git" || (top && (n == ".kata" || n == layout::KATAS)) {
             continue;
         }
         let (src, dst) = (e.path(), to.join(&name));
@@ -507,7 +511,7 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
             file_ok,
             if file_ok { "" } else { "missing" },
         );
-        let sol = k.solution_file();
+        let sol = layout::solution_file(&k.file);
         let sol_ok = root.join(&sol).is_file();
         report.push(
             Stage::Manifest,
@@ -515,11 +519,15 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
             sol_ok,
             if sol_ok { "" } else { "missing" },
         );
-        let gated =
-            k.has_one_kata_feature(root, "katas") && k.has_one_kata_feature(root, "solutions");
+        let gated = [Crate::Katas, Crate::Solutions]
+            .into_iter()
+            .all(|c| layout::offers_one_kata(root, c, &k.suite.id, &k.id));
         report.push(
             Stage::Manifest,
-            format!("{key}: both crates declare the features one-kata and {}", kata.id),
+            format!(
+                "{key}: both crates declare the features {} and {}",
+                layout::ONE_KATA, kata.id
+            ),
             gated,
             if gated {
                 ""

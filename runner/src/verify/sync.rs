@@ -28,146 +28,10 @@ use std::path::Path;
 
 use super::{Report, Stage};
 use crate::domain::Suite;
-
-/// The folders that hold one sub-folder per suite.
-pub const SUITE_DIRS: [&str; 4] = ["katas", "solutions", "tests", "snapshots"];
-
-/// A `mod` declaration found in a `lib.rs` or `mod.rs`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModLine {
-    /// The module name.
-    pub name: String,
-    /// Declared `pub` (any visibility other than private).
-    pub public: bool,
-    /// Gated by `one-kata`: the features its `cfg` names besides `one-kata`; `None` if ungated.
-    pub gate: Option<Vec<String>>,
-}
-
-/// The `mod x;` declarations of a Rust file, with their visibility and one-kata gate.
-pub fn mod_lines(src: &str) -> Vec<ModLine> {
-    let mut out = Vec::new();
-    let mut attrs = String::new();
-    for line in logical_lines(src) {
-        let (line_attrs, rest) = split_attributes(&line);
-        attrs.push_str(line_attrs);
-        if rest.is_empty() {
-            continue;
-        }
-        let (public, decl) = split_visibility(rest);
-        if let Some(name) = mod_name(decl) {
-            let features = features_in(&attrs);
-            let gate = attrs.contains("\"one-kata\"").then(|| {
-                features
-                    .into_iter()
-                    .filter(|f| f != "one-kata")
-                    .collect::<Vec<_>>()
-            });
-            out.push(ModLine {
-                name: name.to_string(),
-                public,
-                gate,
-            });
-        }
-        attrs.clear();
-    }
-    out
-}
-
-/// A logical line's leading attributes (`#[…]`, balanced brackets) and the rest after them.
-fn split_attributes(line: &str) -> (&str, &str) {
-    let mut rest = line;
-    while rest.starts_with("#[") {
-        let mut depth = 0;
-        let end = rest
-            .char_indices()
-            .find(|(_, c)| {
-                match c {
-                    '[' => depth += 1,
-                    ']' => depth -= 1,
-                    _ => return false,
-                }
-                depth == 0
-            })
-            .map_or(rest.len() - 1, |(i, _)| i);
-        rest = rest[end + 1..].trim_start();
-    }
-    let attrs = line[..line.len() - rest.len()].trim_end();
-    (attrs, rest)
-}
-
-/// Whether an item is declared with any visibility (`pub`, `pub(crate)`, …), and the item
-/// after it.
-fn split_visibility(item: &str) -> (bool, &str) {
-    match item.strip_prefix("pub") {
-        Some(after) => {
-            let after = after.trim_start();
-            let after = if after.starts_with('(') {
-                after
-                    .find(')')
-                    .map_or(after, |i| after[i + 1..].trim_start())
-            } else {
-                after
-            };
-            (true, after)
-        }
-        None => (false, item),
-    }
-}
-
-/// The name in a `mod <name>;` declaration (visibility already split off).
-fn mod_name(decl: &str) -> Option<&str> {
-    decl.strip_prefix("mod ")
-        .and_then(|n| n.trim().strip_suffix(';'))
-        .map(str::trim)
-}
-
-/// Lines without comments, an attribute that rustfmt spread over several lines joined into one.
-fn logical_lines(src: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut buf = String::new();
-    let mut depth = 0i32;
-    for raw in src.lines() {
-        let line = raw.split("//").next().unwrap_or("").trim();
-        if line.is_empty() {
-            continue;
-        }
-        buf.push_str(line);
-        depth += line.matches('[').count() as i32 - line.matches(']').count() as i32;
-        if depth <= 0 {
-            out.push(std::mem::take(&mut buf));
-            depth = 0;
-        }
-    }
-    if !buf.is_empty() {
-        out.push(buf);
-    }
-    out
-}
-
-/// The names in `feature = "…"` inside attribute text.
-fn features_in(attrs: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = attrs;
-    while let Some(i) = rest.find("feature") {
-        rest = &rest[i + "feature".len()..];
-        let r = rest.trim_start();
-        let Some(r) = r.strip_prefix('=') else {
-            continue;
-        };
-        let r = r.trim_start();
-        if let Some(r) = r.strip_prefix('"')
-            && let Some(end) = r.find('"')
-        {
-            out.push(r[..end].to_string());
-        }
-    }
-    out
-}
-
-/// The keys of a Cargo.toml's `[features]`, or why they could not be read.
-pub fn features(cargo_toml: &str) -> Result<BTreeSet<String>, String> {
-    section_keys(cargo_toml, "features")
-}
+use crate::layout::{
+    self, ALL_TESTS, Crate, Features, HELD_OUT, ModLine, ONE_KATA, SUITE_DIRS, logical_lines,
+    mod_lines, split_attributes,
+};
 
 /// The keys of one top-level table of a Cargo.toml (none if it has no such table).
 fn section_keys(cargo_toml: &str, section: &str) -> Result<BTreeSet<String>, String> {
@@ -184,17 +48,17 @@ fn section_keys(cargo_toml: &str, section: &str) -> Result<BTreeSet<String>, Str
 /// Checks a set of katas against one `[features]` table; one problem per line.
 pub fn feature_problems(found: &BTreeSet<String>, katas: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
-    let markers = ["one-kata", crate::check::ALL_TESTS_FEATURE];
+    let markers = [ONE_KATA, ALL_TESTS];
     for want in markers.into_iter().chain(katas.iter().copied()) {
         if !found.contains(want) {
             out.push(format!("missing feature `{want}`"));
         }
     }
     for f in found {
-        if f != "one-kata"
-            && f != crate::check::ALL_TESTS_FEATURE
+        if f != ONE_KATA
+            && f != ALL_TESTS
             && f != "default"
-            && f != crate::exam::HELD_OUT_FEATURE
+            && f != HELD_OUT
             && !katas.contains(&f.as_str())
         {
             out.push(format!("feature `{f}` names no kata of the manifest"));
@@ -297,7 +161,7 @@ pub fn test_mod_problems(mods: &[ModLine], katas: &[&str]) -> Vec<String> {
     for k in katas {
         match mods.iter().find(|m| m.name == *k) {
             None => out.push(format!(
-                "missing `#[cfg(any(not(feature = \"one-kata\"), feature = \"{k}\"))] mod {k};`"
+                "missing `#[cfg(any(not(feature = \"{ONE_KATA}\"), feature = \"{k}\"))] mod {k};`"
             )),
             Some(m) => match &m.gate {
                 None => out.push(format!(
@@ -348,7 +212,7 @@ pub fn used_test_problems(
         else {
             continue;
         };
-        let missing: Vec<&str> = std::iter::once(crate::check::ALL_TESTS_FEATURE)
+        let missing: Vec<&str> = std::iter::once(ALL_TESTS)
             .chain(by.iter().map(String::as_str))
             .filter(|f| !gate.iter().any(|g| g == f))
             .collect();
@@ -361,8 +225,8 @@ pub fn used_test_problems(
             out.push(format!(
                 "`mod {kata};` is used by {by:?}, so a check of one of them compiles its tests \
                  (its gate lacks {missing:?}); gate it \
-                 `#[cfg(any(not(feature = \"one-kata\"), all(feature = \"{kata}\", \
-                 any(feature = \"all-tests\", not(any({users}))))))]`"
+                 `#[cfg(any(not(feature = \"{ONE_KATA}\"), all(feature = \"{kata}\", \
+                 any(feature = \"{ALL_TESTS}\", not(any({users}))))))]`"
             ));
         }
     }
@@ -433,7 +297,7 @@ pub fn stage(root: &Path, suites: &[&Suite], whole: Option<&[&str]>, report: &mu
 fn contract_checks(root: &Path, suite: &Suite, report: &mut Report) {
     for kata in &suite.katas {
         let k = crate::domain::KataRef { suite, kata };
-        let solution = k.solution_file();
+        let solution = layout::solution_file(&k.file);
         let (Ok(stub_text), Ok(solution_text)) = (
             std::fs::read_to_string(root.join(&kata.file)),
             std::fs::read_to_string(root.join(&solution)),
@@ -461,12 +325,12 @@ fn push(report: &mut Report, name: String, problems: Vec<String>) {
 
 fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
     let katas: Vec<&str> = suite.katas.iter().map(|k| k.id.as_str()).collect();
-    for crates in ["katas", "solutions"] {
-        let dir = Path::new(crates).join(&suite.id);
-        let cargo = dir.join("Cargo.toml");
+    for krate in [Crate::Katas, Crate::Solutions] {
+        let dir = krate.folder(&suite.id);
+        let cargo = krate.cargo_toml(&suite.id);
         let problems = match std::fs::read_to_string(root.join(&cargo)) {
             Err(_) => vec!["missing".to_string()],
-            Ok(text) => match features(&text) {
+            Ok(text) => match Features::parse(&text).map(|f| f.names()) {
                 Ok(found) => feature_problems(&found, &katas),
                 Err(e) => vec![e],
             },
@@ -495,11 +359,9 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
             .katas
             .iter()
             .map(|kata| {
-                let file = crate::domain::KataRef { suite, kata };
-                let file = if crates == "katas" {
-                    kata.file.clone()
-                } else {
-                    file.solution_file()
+                let file = match krate {
+                    Crate::Katas => kata.file.clone(),
+                    Crate::Solutions => layout::solution_file(&kata.file),
                 };
                 Path::new(&file)
                     .strip_prefix(&src)
@@ -520,7 +382,7 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
                 (name, is_dir),
                 ("Cargo.toml" | "README.md" | "build.rs", false)
                     | ("src" | "benches" | "examples", true)
-            ) || (crates == "solutions" && is_dir && name == super::dodges::DIR)
+            ) || (krate == Crate::Solutions && is_dir && name == layout::DODGES)
         });
         let all: Vec<String> = top_strays
             .iter()
@@ -549,7 +411,7 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
         }
     }
 
-    let tests_dir = Path::new("tests").join(&suite.id);
+    let tests_dir = layout::tests_dir(&suite.id);
     let mod_rs = tests_dir.join("mod.rs");
     let text = std::fs::read_to_string(root.join(&mod_rs));
     let mods = text.as_deref().map(mod_lines).unwrap_or_default();
@@ -603,7 +465,7 @@ fn suite_checks(root: &Path, suite: &Suite, report: &mut Report) {
     }
 
     for kata in &suite.katas {
-        let file = crate::domain::KataRef { suite, kata }.solution_file();
+        let file = layout::solution_file(&kata.file);
         let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
             continue; // the manifest stage names a missing solution file
         };
@@ -629,7 +491,7 @@ fn solution_only_problems(
     suite: &Suite,
     closures: &BTreeMap<String, BTreeSet<String>>,
 ) -> Vec<String> {
-    let manifest = Path::new("katas").join(&suite.id).join("Cargo.toml");
+    let manifest = Crate::Katas.cargo_toml(&suite.id);
     let deps = match std::fs::read_to_string(root.join(&manifest)).map(|t| dependencies(&t)) {
         Ok(Ok(deps)) => deps,
         Ok(Err(e)) => return vec![format!("{}: {e}", manifest.display())],
@@ -644,16 +506,18 @@ fn solution_only_problems(
             .iter()
             .filter(|k| closures.get(&kata.id).is_some_and(|c| c.contains(&k.id)))
         {
-            let r = crate::domain::KataRef { suite, kata: used };
             stub.extend(named_crates(&read(&used.file), &deps));
-            solution.extend(named_crates(&read(&r.solution_file()), &deps));
+            solution.extend(named_crates(
+                &read(&layout::solution_file(&used.file)),
+                &deps,
+            ));
         }
         let only: BTreeSet<String> = solution.difference(&stub).cloned().collect();
         if only.is_empty() {
             continue;
         }
         // A missing test file is named by the test-file check.
-        if let Some((file, text)) = super::texts::test_source(root, &suite.id, &kata.id) {
+        if let Some((file, text)) = layout::test_source(root, &suite.id, &kata.id) {
             problems.extend(load_problems(&file, &text, &only));
         }
     }
@@ -671,6 +535,11 @@ pub fn has_placeholder(src: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The feature names of a Cargo.toml's text.
+    fn features_of(cargo_toml: &str) -> Result<BTreeSet<String>, String> {
+        Features::parse(cargo_toml).map(|f| f.names())
+    }
 
     fn deps(names: &[&str]) -> BTreeSet<String> {
         names.iter().map(|n| n.to_string()).collect()
@@ -792,7 +661,7 @@ mod tests {
 
     #[test]
     fn features_must_be_one_kata_all_tests_and_one_per_kata() {
-        let found = features(
+        let found = features_of(
             "[features]\none-kata = []\nall-tests = []\na = []\nextra = []\ndefault = []\n",
         )
         .expect("valid");
@@ -835,7 +704,7 @@ mod tests {
 
     #[test]
     fn a_crate_without_all_tests_is_told_to_declare_it() {
-        let found = features("[features]\none-kata = []\na = []\n").expect("valid");
+        let found = features_of("[features]\none-kata = []\na = []\n").expect("valid");
         assert_eq!(
             feature_problems(&found, &["a"]),
             ["missing feature `all-tests`"]

@@ -441,26 +441,6 @@ pub fn placeholder_messages(src: &str) -> Vec<String> {
         .collect()
 }
 
-/// A kata's test source: `tests/<suite>/<kata>.rs`, or every `.rs` under `tests/<suite>/<kata>/`
-/// (named by the folder), with the name to show.
-pub(super) fn test_source(root: &Path, suite: &str, kata: &str) -> Option<(String, String)> {
-    let file = format!("tests/{suite}/{kata}.rs");
-    if let Ok(text) = std::fs::read_to_string(root.join(&file)) {
-        return Some((file, text));
-    }
-    let dir = format!("tests/{suite}/{kata}");
-    let mut files = Vec::new();
-    super::walk(&root.join(&dir), &mut files);
-    files.sort();
-    let text: String = files
-        .iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
-        .filter_map(|f| std::fs::read_to_string(f).ok())
-        .collect::<Vec<_>>()
-        .join("\n");
-    (!files.is_empty()).then(|| (format!("{dir}/"), text))
-}
-
 /// How many `#[should_panic]` in `src` name no expected message.
 pub fn bare_should_panics(src: &str) -> usize {
     tokenize(src)
@@ -475,7 +455,8 @@ pub fn stage(root: &Path, suites: &[&Suite], report: &mut Report) {
         for kata in &suite.katas {
             let k = KataRef { suite, kata };
             let key = k.key();
-            let Some((test_file, tests)) = test_source(root, &suite.id, &kata.id) else {
+            let Some((test_file, tests)) = crate::layout::test_source(root, &suite.id, &kata.id)
+            else {
                 continue; // the sync stage names a missing test file
             };
             let bare = bare_should_panics(&tests);

@@ -69,9 +69,11 @@ pub fn run<H: WatchHooks + ?Sized>(
 ) -> Result<WatchExit, WatchError> {
     let (tx, rx) = mpsc::channel();
     let changes = tx.clone();
-    let _watcher = SourceWatcher::start(&opts.root.join("katas"), opts.quiet, move |change| {
-        changes.send(Input::Changed(change)).is_ok()
-    })?;
+    let _watcher = SourceWatcher::start(
+        &opts.root.join(crate::layout::KATAS),
+        opts.quiet,
+        move |change| changes.send(Input::Changed(change)).is_ok(),
+    )?;
     let _signals = terminal::SignalRoute::install(tx.clone()).map_err(WatchError::Signals)?;
     let interactive = opts.interactive && opts.keys;
     let presentation = Presentation {
