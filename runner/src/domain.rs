@@ -1,4 +1,5 @@
-//! The runner's vocabulary: katas, statuses, test outcomes, verdicts and list rows.
+//! The runner's vocabulary: katas, statuses, test outcomes, rustc's diagnostics, verdicts and
+//! list rows. Plain data: nothing here reads or writes a file.
 //!
 //! Every other module speaks in these types: the manifest produces katas, `check` produces
 //! verdicts, `status` produces rows, and `render`, `json` and `state` consume them. Keeping

@@ -1,4 +1,6 @@
-//! The runner's typed errors: every message tells the learner what went wrong and what to do.
+//! The runner's typed errors: [`Error`], which ends a command, and the errors of the modules
+//! that can fail on their own (`katas.lock`, reset, restore, watch, `cargo kata new`). Every
+//! message tells the learner what went wrong and what to do.
 
 use std::io;
 use std::path::{Path, PathBuf};

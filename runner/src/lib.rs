@@ -3,20 +3,26 @@
 //! The binary (`main.rs`) only parses the command line, dispatches to [`commands`] and turns
 //! the result into an exit code ([`exit`]). Everything else lives here, one job per module:
 //!
-//! - the curriculum: [`manifest`] (repository root and `katas.toml`), [`domain`] (the types
-//!   every other module shares: katas, statuses, outcomes, verdicts, list rows), [`pristine`]
-//!   (`katas.lock`);
+//! - the curriculum: [`manifest`] (repository root and `katas.toml`), [`layout`] (where a
+//!   suite's pieces are and how a build selects them: paths, package and feature names, the
+//!   crates' `[features]`, test filters), [`domain`] (the types every other module shares:
+//!   katas, statuses, outcomes, diagnostics, verdicts, list rows; no I/O), [`pristine`]
+//!   (`katas.lock`), [`plan`] (workshop plans);
 //! - proving a kata: [`build`] (`cargo test --no-run`), [`isolate`], [`run`] (one process per
 //!   test, timeouts), [`libtest`] (parsing test output), [`locate`] and [`tidy`] (failure
 //!   texts), [`check`] (katas to verdicts), [`status`] (cached statuses), [`state`]
-//!   (`.kata/progress.json`);
+//!   (`.kata/progress.json`), [`exam`] (self-assessment with held-out cases);
 //! - output: [`term`] (the one colour and hyperlink rule), [`render`] (text), [`json`]
-//!   (`--json`), [`bar`] and [`live`] (progress on stderr), [`pipe`] (closed pipes);
+//!   (`--json`), [`report`] (the learner's snapshot, readiness, cohorts), [`bar`] and
+//!   [`live`] (progress on stderr), [`pipe`] (closed pipes);
 //! - the learner's loop: [`learn`] (watch, reset, restore, solution);
 //! - for authors: [`verify`] (the proof of a suite), [`patch`] (dodges as unified diffs),
 //!   [`scaffold`] (`cargo kata new`);
-//! - plumbing: [`error`] (typed errors and their exit codes), [`git`], [`interrupt`]
-//!   (signals, process groups, temporary files), [`walk`] (the one tree walker).
+//! - plumbing: [`cli`] (the command line), [`error`] (every typed error and its exit code),
+//!   [`git`], [`interrupt`] (signals, process groups, temporary files), [`fsx`] (durable and
+//!   atomic writes), [`walk`] (the one tree walker).
+//!
+//! No circle of `use crate::…` references is wider than two files (`tests/module_graph.rs`).
 
 pub mod bar;
 pub mod build;
