@@ -1,5 +1,5 @@
 //! The runner's typed errors: [`Error`], which ends a command, and the errors of the modules
-//! that can fail on their own (`katas.lock`, reset, restore, watch, `cargo kata new`). Every
+//! that can fail on their own (`katas.lock`, reset, restore, watch, solution, patches, `cargo kata new`). Every
 //! message tells the learner what went wrong and what to do.
 
 use std::io;
@@ -395,6 +395,75 @@ pub enum ScaffoldError {
         file: PathBuf,
         /// What is missing.
         why: String,
+    },
+}
+
+/// Why the solution was not shown.
+#[derive(Debug, thiserror::Error)]
+pub enum SolutionError {
+    /// The kata is not green and `--peek` was not given.
+    #[error(
+        "{kata_id} is not green yet, so its solution stays hidden. Try the next hint: `cargo kata hint {kata_id}` (or `cargo kata solution {kata_id} --peek` to see it anyway; the peek is recorded)"
+    )]
+    NotGreen {
+        /// The kata.
+        kata_id: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the file system said.
+        source: io::Error,
+    },
+    /// The peek could not be recorded, so the solution was not shown.
+    #[error("cannot record the peek at {kata_id}, so the solution was not shown: {source}")]
+    RecordPeek {
+        /// The kata.
+        kata_id: String,
+        /// What the core said.
+        source: RecordError,
+    },
+    /// Writing the output failed.
+    #[error("cannot write the output: {0}")]
+    Output(#[from] io::Error),
+}
+
+impl SolutionError {
+    /// The process exit code for this error: 1 when the kata is not green yet, 2 for
+    /// anything that went wrong.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::NotGreen { .. } => crate::exit::EXIT_RED,
+            _ => crate::exit::EXIT_ERROR,
+        }
+    }
+}
+
+/// An error from the core's peek recorder (e.g. the progress file could not be written).
+pub type RecordError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Why a patch could not be read or applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PatchError {
+    /// The text is not a unified diff of one file.
+    #[error("line {line}: {message}")]
+    Malformed {
+        /// 1-based line of the patch text.
+        line: usize,
+        /// What is wrong there.
+        message: String,
+    },
+    /// A hunk's old lines are nowhere in the file (after the previous hunk).
+    #[error(
+        "hunk {number} ({header}) does not match the file: it was made against another version"
+    )]
+    HunkMismatch {
+        /// 1-based hunk number.
+        number: usize,
+        /// Its `@@ … @@` line.
+        header: String,
     },
 }
 

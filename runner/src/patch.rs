@@ -10,28 +10,7 @@
 
 use std::fmt::Write as _;
 
-/// Why a patch could not be read or applied.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PatchError {
-    /// The text is not a unified diff of one file.
-    #[error("line {line}: {message}")]
-    Malformed {
-        /// 1-based line of the patch text.
-        line: usize,
-        /// What is wrong there.
-        message: String,
-    },
-    /// A hunk's old lines are nowhere in the file (after the previous hunk).
-    #[error(
-        "hunk {number} ({header}) does not match the file: it was made against another version"
-    )]
-    HunkMismatch {
-        /// 1-based hunk number.
-        number: usize,
-        /// Its `@@ … @@` line.
-        header: String,
-    },
-}
+use crate::error::PatchError;
 
 /// A parsed patch: what stood before the diff, the file it changes, its hunks.
 #[derive(Debug, Clone, PartialEq, Eq)]

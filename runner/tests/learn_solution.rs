@@ -3,7 +3,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use kata_runner::learn::solution::{RecordError, Shown, SolutionError, SolutionRequest, show};
+use kata_runner::error::{RecordError, SolutionError};
+use kata_runner::learn::solution::{Shown, SolutionRequest, show};
 
 const LEARNER: &str = "pub fn double(x: i32) -> i32 {\n    x + x\n}\n";
 const REFERENCE: &str = "pub fn double(x: i32) -> i32 {\n    x * 2\n}\n";

@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
         peek,
         color: crate::term::Style::detect().color,
     };
-    let mut record_peek = |_: &str| -> std::result::Result<(), solution::RecordError> {
+    let mut record_peek = |_: &str| -> std::result::Result<(), crate::error::RecordError> {
         let mut progress = crate::state::load(&ctx.root).progress;
         progress.kata(&key).peeked = true;
         crate::state::save(&ctx.root, &mut progress).map_err(|e| e.to_string().into())
@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
     let out = &mut io::stdout().lock();
     match solution::show_reference(request, committed, &mut record_peek, out) {
         Ok(_) => Ok(super::EXIT_OK),
-        Err(solution::SolutionError::Output(e)) if crate::pipe::is_broken_pipe(&e) => {
+        Err(crate::error::SolutionError::Output(e)) if crate::pipe::is_broken_pipe(&e) => {
             crate::pipe::quit()
         }
         Err(e) => {

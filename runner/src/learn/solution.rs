@@ -2,60 +2,15 @@
 //! once the kata is green. Before green it refuses and points to the hints; `--peek`
 //! shows it anyway and has the core record the peek (self-assessment must know).
 
-use std::error::Error;
 use std::fmt::Write as _;
 use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use similar::{ChangeTag, TextDiff};
 
-/// Why the solution was not shown.
-#[derive(Debug, thiserror::Error)]
-pub enum SolutionError {
-    /// The kata is not green and `--peek` was not given.
-    #[error(
-        "{kata_id} is not green yet, so its solution stays hidden. Try the next hint: `cargo kata hint {kata_id}` (or `cargo kata solution {kata_id} --peek` to see it anyway; the peek is recorded)"
-    )]
-    NotGreen {
-        /// The kata.
-        kata_id: String,
-    },
-    /// A file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// What the file system said.
-        source: io::Error,
-    },
-    /// The peek could not be recorded, so the solution was not shown.
-    #[error("cannot record the peek at {kata_id}, so the solution was not shown: {source}")]
-    RecordPeek {
-        /// The kata.
-        kata_id: String,
-        /// What the core said.
-        source: RecordError,
-    },
-    /// Writing the output failed.
-    #[error("cannot write the output: {0}")]
-    Output(#[from] io::Error),
-}
-
-impl SolutionError {
-    /// The process exit code for this error: 1 when the kata is not green yet, 2 for
-    /// anything that went wrong.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Self::NotGreen { .. } => crate::exit::EXIT_RED,
-            _ => crate::exit::EXIT_ERROR,
-        }
-    }
-}
-
-/// An error from the core's peek recorder (e.g. the progress file could not be written).
-pub type RecordError = Box<dyn Error + Send + Sync>;
+use crate::error::{RecordError, SolutionError};
 
 /// What `solution` is asked to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
