@@ -6,7 +6,9 @@
 //! `<kata>.rs` or `<kata>/` per kata, test names `suite::<kata>::…`) and its insta snapshots
 //! `snapshots/<suite>/`. Both crates declare the features `one-kata`, `all-tests` and one per
 //! kata (docs/authoring.md): a build with `one-kata,<kata>` compiles only that kata, what its
-//! feature lists and their tests. Every other module asks this one for these names.
+//! feature lists and their tests; each kata module is gated by them in `lib.rs` and
+//! `tests/<suite>/mod.rs` ([`mod_lines`] reads those gates). Every other module asks this one
+//! for these names.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -171,7 +171,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
         target_dir: None,
         progress: settings.progress_bar,
         expected_units: 0,
-        features: Vec::new(),
+        features: layout::features(layout::Selection::Whole),
     })?;
     let sol_tests = TestSet::list(&sol.binaries)?;
     let opts = check::run_options(
@@ -349,7 +349,7 @@ fn stubs(
         target_dir: Some(target_dir),
         progress: settings.progress_bar,
         expected_units: 0,
-        features: Vec::new(),
+        features: layout::features(layout::Selection::Whole),
     })?;
     let tests = TestSet::list(&out.binaries)?;
     let opts = check::run_options(stub_root, settings.timeout, vec![]);
