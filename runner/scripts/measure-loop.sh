@@ -44,10 +44,12 @@ if [[ ${1:-} == --every-kata ]]; then
     fi
     printf '%-16s %-22s %8s %8s\n' suite kata red green
     for s in "${suites[@]}"; do
+        # A kata's file is katas/<suite>/src/<kata>.rs (katas.toml's default).
         mapfile -t files < <(awk -v s="$s" '
-            /^\[\[suite\]\]/ { in_s = 0 }
-            $0 == "id = \"" s "\"" { in_s = 1 }
-            in_s && /^file = / { gsub(/^file = "|"$/, ""); print }' katas.toml)
+            /^\[\[suite\]\]/ { in_s = 0; in_k = 0 }
+            !in_k && $0 == "id = \"" s "\"" { in_s = 1 }
+            in_s && /^\[\[suite\.kata\]\]/ { in_k = 1; next }
+            in_s && in_k && /^id = / { gsub(/^id = "|"$/, ""); print "katas/" s "/src/" $0 ".rs"; in_k = 0 }' katas.toml)
         for f in "${files[@]}"; do
             k=$(basename "$f" .rs)
             med() { grep -o 'median [0-9.]*' | awk '{ print $2 }'; }
