@@ -105,7 +105,11 @@ fn read_all_reads_until_the_end_not_once() {
     let fifo = dir.path().join("stream");
     let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("no NUL");
     // SAFETY: `c_path` is a valid C string.
-    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo failed");
+    assert_eq!(
+        unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) },
+        0,
+        "mkfifo failed"
+    );
     // A pipe holds at most 64 KiB: the writer hands over 1 MiB in many pieces, so no single
     // read can return it all, however large its buffer.
     let writer = {

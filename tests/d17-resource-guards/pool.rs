@@ -204,7 +204,9 @@ mod blocked_waiter {
             let got = pool.acquire_timeout(LONG).map(|conn| conn.id);
             let _ = tx.send((got, Instant::now()));
         });
-        let tid = tid_rx.recv_timeout(GUARD).expect("the waiter thread starts");
+        let tid = tid_rx
+            .recv_timeout(GUARD)
+            .expect("the waiter thread starts");
         (tid, rx)
     }
 

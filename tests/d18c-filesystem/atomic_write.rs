@@ -235,7 +235,10 @@ fn a_failed_file_sync_leaves_the_old_content_and_no_temp_file() {
     );
     assert_eq!(
         (contents(&path), names_in(dir.path())),
-        ("old and complete".to_owned(), vec!["config.json".to_owned()]),
+        (
+            "old and complete".to_owned(),
+            vec!["config.json".to_owned()]
+        ),
         "after a failed sync the old content must be intact and the temp file gone"
     );
     assert!(
@@ -288,7 +291,9 @@ fn the_disk_syncer_calls_fsync_on_the_file_and_the_directory() {
     let null = File::open("/dev/null").expect("/dev/null opens");
     let device = (
         syncer.sync_file(&null).map_err(|e| e.kind()),
-        syncer.sync_dir(Path::new("/dev/null")).map_err(|e| e.kind()),
+        syncer
+            .sync_dir(Path::new("/dev/null"))
+            .map_err(|e| e.kind()),
     );
     assert_eq!(
         device,

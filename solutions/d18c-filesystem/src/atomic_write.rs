@@ -154,7 +154,9 @@ pub fn atomic_write_synced(
     let dir = parent_dir(path);
     let mut temp = NamedTempFile::new_in(dir).map_err(WriteError::Temp)?;
     fill(&mut temp).map_err(WriteError::Write)?;
-    syncer.sync_file(temp.as_file()).map_err(WriteError::Write)?;
+    syncer
+        .sync_file(temp.as_file())
+        .map_err(WriteError::Write)?;
     temp.persist(path)
         .map_err(|error| WriteError::Rename(error.error))?;
     syncer.sync_dir(dir).map_err(WriteError::DirSync)
