@@ -149,7 +149,7 @@ fn restart_rewinds_a_stream_half_way_through_to_zero() {
 #[test]
 fn restart_revives_a_finished_stream_with_the_same_limit() {
     let mut stream = Fibonacci::new(5);
-    let first: Vec<u64> = stream.by_ref().collect();
+    let first: Vec<u64> = stream.by_ref().take(CAP).collect();
     stream.restart();
     let second: Vec<u64> = stream.by_ref().take(CAP).collect();
     assert_eq!(
