@@ -137,23 +137,29 @@ pub fn check<'m>(
         .map(|s| layout::kata_package(&s.id))
         .filter(|p| !missing.contains(p))
         .collect();
+    let request = BuildRequest {
+        root: &settings.root,
+        packages: packages.clone(),
+        color: settings.color,
+        target_dir: None,
+        progress: settings.progress_bar,
+        expected_units,
+        features: one_kata_features(&settings.root, katas),
+    };
+    // Before the inputs are taken: the mtimes set here are not a change during the check.
+    let fresh = (!packages.is_empty()).then(|| prepare_fresh(&request, &suites));
     let inputs: Vec<Inputs> = katas
         .iter()
         .map(|k| Inputs::now(&settings.root, k))
         .collect();
     let t0 = Instant::now();
-    let out = if packages.is_empty() {
-        build::BuildOutput::default()
-    } else {
-        build::build(&BuildRequest {
-            root: &settings.root,
-            packages: packages.clone(),
-            color: settings.color,
-            target_dir: None,
-            progress: settings.progress_bar,
-            expected_units,
-            features: one_kata_features(&settings.root, katas),
-        })?
+    let out = match fresh {
+        None => build::BuildOutput::default(),
+        Some(fresh) => {
+            let out = build::build(&request)?;
+            fresh.commit();
+            out
+        }
     };
     let stats = BuildStats { units: out.units };
     let isolated = isolate_failed(settings, katas, &out)?;
@@ -314,7 +320,7 @@ fn isolate_failed(
             }
             // Several katas at once: each keeps its tests even when another uses it.
             let features = layout::features(Selection::Several(&rest));
-            let again = build::build(&BuildRequest {
+            let request = BuildRequest {
                 root: &settings.root,
                 packages: vec![package.clone()],
                 color: settings.color,
@@ -322,7 +328,10 @@ fn isolate_failed(
                 progress: settings.progress_bar,
                 expected_units: 0,
                 features,
-            })?;
+            };
+            let fresh = prepare_fresh(&request, &[suite]);
+            let again = build::build(&request)?;
+            fresh.commit();
             if !again.failed_packages.contains(&package) {
                 isolated.binaries.extend(again.binaries);
                 isolated
@@ -344,6 +353,22 @@ fn isolate_failed(
         }
     }
     Ok(isolated)
+}
+
+/// Makes cargo see every input of `suites`' kata crates whose bytes differ from what the
+/// last build of this request read (see [`crate::fresh`]): the build judged is always made
+/// from the bytes on disk, whatever their mtimes say.
+pub fn prepare_fresh(request: &BuildRequest<'_>, suites: &[&Suite]) -> crate::fresh::Pending {
+    let key = format!(
+        "{} --features {}",
+        request.packages.join(" "),
+        request.features.join(",")
+    );
+    let inputs: Vec<PathBuf> = suites
+        .iter()
+        .flat_map(|s| layout::crate_inputs(&s.id))
+        .collect();
+    crate::fresh::prepare(request.root, &key, &inputs)
 }
 
 fn package_of(k: &KataRef<'_>) -> String {

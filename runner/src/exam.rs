@@ -202,7 +202,7 @@ pub fn judge(
         let declared = Features::read(root, Crate::Katas, &k.suite.id).unwrap_or_default();
         let features = layout::build_features(&declared, Selection::One(&k.id), true);
         let package = layout::kata_package(&k.suite.id);
-        let out = build::build(&BuildRequest {
+        let request = BuildRequest {
             root,
             packages: vec![package.clone()],
             color: settings.color,
@@ -210,7 +210,10 @@ pub fn judge(
             progress: settings.progress_bar,
             expected_units: 0,
             features,
-        })?;
+        };
+        let fresh = crate::check::prepare_fresh(&request, &[k.suite]);
+        let out = build::build(&request)?;
+        fresh.commit();
         let peeked = progress.katas.get(&k.key()).is_some_and(|p| p.peeked);
         let copied = crate::learn::solution::matches_solution(
             root,

@@ -122,6 +122,18 @@ pub fn snapshots_dir(suite: &str) -> PathBuf {
     Path::new(SNAPSHOTS).join(suite)
 }
 
+/// Everything the build of `suite`'s kata crate reads, relative to the root: the crate (kata
+/// files, their modules, `include_*!` data, its manifest), its tests (a folder or a file) and
+/// its snapshots.
+pub fn crate_inputs(suite: &str) -> Vec<PathBuf> {
+    vec![
+        Crate::Katas.folder(suite),
+        tests_dir(suite),
+        Path::new(TESTS).join(format!("{suite}.rs")),
+        snapshots_dir(suite),
+    ]
+}
+
 /// The dodges of `suite`, relative to the root.
 pub fn dodges_dir(suite: &str) -> PathBuf {
     Crate::Solutions.folder(suite).join(DODGES)

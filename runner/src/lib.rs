@@ -8,7 +8,8 @@
 //!   crates' `[features]`, test filters), [`domain`] (the types every other module shares:
 //!   katas, statuses, outcomes, diagnostics, verdicts, list rows; no I/O), [`pristine`]
 //!   (`katas.lock`), [`plan`] (workshop plans);
-//! - proving a kata: [`build`] (`cargo test --no-run`), [`isolate`], [`run`] (one process per
+//! - proving a kata: [`build`] (`cargo test --no-run`), [`fresh`] (freshness by content: inputs
+//!   whose bytes changed are shown to cargo as new, whatever their mtime), [`isolate`], [`run`] (one process per
 //!   test, timeouts), [`libtest`] (parsing test output), [`locate`] and [`tidy`] (failure
 //!   texts), [`check`] (katas to verdicts), [`status`] (cached statuses), [`state`]
 //!   (`.kata/progress.json`), [`exam`] (self-assessment with held-out cases);
@@ -33,6 +34,7 @@ pub mod domain;
 pub mod error;
 pub mod exam;
 pub mod exit;
+pub mod fresh;
 pub mod fsx;
 pub mod git;
 pub mod interrupt;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::check::{self, Settings};
 use crate::domain::{KataRef, Row, Status, Suite, Verdict};
 use crate::error::Result;
-use crate::layout::{self, Crate};
+use crate::layout;
 use crate::manifest::Manifest;
 use crate::state::{self, LastVerdict, Progress};
 
@@ -23,16 +23,9 @@ pub struct Statuses<'m> {
 /// kata crate and tests (a file or a folder), its snapshots, and `Cargo.lock`. A remembered
 /// verdict is reused only while this and its kata file's hash are unchanged.
 pub fn fingerprint(root: &Path, suite: &Suite) -> String {
-    state::tree_hash(
-        root,
-        &[
-            Crate::Katas.folder(&suite.id),
-            layout::tests_dir(&suite.id),
-            PathBuf::from(layout::TESTS).join(format!("{}.rs", suite.id)),
-            layout::snapshots_dir(&suite.id),
-            PathBuf::from("Cargo.lock"),
-        ],
-    )
+    let mut paths = layout::crate_inputs(&suite.id);
+    paths.push(PathBuf::from("Cargo.lock"));
+    state::tree_hash(root, &paths)
 }
 
 /// The remembered verdict for a freshly computed one, under the inputs it was computed

@@ -1,0 +1,138 @@
+//! Freshness by content, never by modification time.
+//!
+//! Cargo decides whether a crate must be compiled again by comparing its sources' mtimes with
+//! those of its last build. A file put back with an older mtime (`cp -p`, `mv`, `tar x`,
+//! `rsync -t`, `touch -d`) looks older than the build, so cargo would hand the runner a test
+//! executable built from other bytes. For each build request the runner keeps, in
+//! `.kata/fresh/<request>.json`, the content hash of every input it last built from; before the
+//! next build every input whose content differs (or is new) gets its mtime set to now, so cargo
+//! compiles it again. The record is written only after the build returned, with the hashes
+//! taken before it: a file saved during the build differs from the record next time.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::state::{Fnv, STATE_DIR, file_hash};
+
+/// The folder of the records, under `.kata/`.
+const FRESH_DIR: &str = "fresh";
+
+/// Hashes taken before a build, waiting for it to end before they are recorded.
+#[derive(Debug)]
+#[must_use = "commit the hashes once the build returned"]
+pub struct Pending {
+    record: PathBuf,
+    hashes: BTreeMap<String, String>,
+    /// The inputs whose mtime was set to now (relative to the root).
+    pub touched: Vec<String>,
+}
+
+/// The record of the request `key` (packages and features, as the caller spells them).
+fn record_path(root: &Path, key: &str) -> PathBuf {
+    let mut h = Fnv::default();
+    h.write(key.as_bytes());
+    root.join(STATE_DIR)
+        .join(FRESH_DIR)
+        .join(format!("{}.json", h.hex()))
+}
+
+/// Hashes every file under `inputs` (relative to `root`), compares each with what the last
+/// build of the request `key` read, and sets the mtime of each one that differs (or that the
+/// record does not know) to now. A file that cannot be touched is left as it is: the build
+/// then judges what cargo gives, as before.
+pub fn prepare(root: &Path, key: &str, inputs: &[PathBuf]) -> Pending {
+    let record = record_path(root, key);
+    let last: BTreeMap<String, String> = std::fs::read(&record)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let mut hashes = BTreeMap::new();
+    let mut touched = Vec::new();
+    for file in inputs
+        .iter()
+        .flat_map(|p| crate::walk::files(&root.join(p), crate::walk::SKIPPED))
+    {
+        let rel = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let hash = file_hash(&file);
+        if last.get(&rel) != Some(&hash) && touch(&file) {
+            touched.push(rel.clone());
+        }
+        hashes.insert(rel, hash);
+    }
+    Pending {
+        record,
+        hashes,
+        touched,
+    }
+}
+
+/// Sets `file`'s mtime to now.
+fn touch(file: &Path) -> bool {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(file)
+        .and_then(|f| f.set_modified(SystemTime::now()))
+        .is_ok()
+}
+
+impl Pending {
+    /// Records the hashes: the build returned, so what it read is what they describe (or
+    /// something newer, which a later save's mtime shows cargo anyway).
+    pub fn commit(self) {
+        if let (Some(dir), Ok(body)) = (self.record.parent(), serde_json::to_vec(&self.hashes)) {
+            let _ = std::fs::create_dir_all(dir);
+            let _ = crate::fsx::replace_atomically(&self.record, &body);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn mtime(p: &Path) -> SystemTime {
+        std::fs::metadata(p).unwrap().modified().unwrap()
+    }
+
+    #[test]
+    fn a_file_put_back_with_an_old_mtime_is_touched_and_an_unchanged_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let file = root.join("katas/s/src/a.rs");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "right").unwrap();
+        let inputs = [PathBuf::from("katas/s")];
+        let first = prepare(root, "k", &inputs);
+        assert_eq!(first.touched, ["katas/s/src/a.rs"], "no record yet");
+        first.commit();
+        let old = SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let same = prepare(root, "k", &inputs);
+        assert!(same.touched.is_empty(), "same bytes: nothing to rebuild");
+        assert_eq!(mtime(&file), old);
+        same.commit();
+        std::fs::write(&file, "wrong").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let changed = prepare(root, "k", &inputs);
+        assert_eq!(changed.touched, ["katas/s/src/a.rs"]);
+        assert!(mtime(&file) > old, "cargo must see it newer than its build");
+        let other = prepare(root, "another request", &inputs);
+        assert_eq!(other.touched.len(), 1, "each request keeps its own record");
+    }
+}
