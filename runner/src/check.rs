@@ -26,9 +26,14 @@ pub struct Settings {
 impl Inputs {
     /// The inputs of `kata` as they are now.
     pub fn now(root: &Path, kata: &KataRef<'_>) -> Self {
+        let mut paths = layout::crate_inputs(&kata.suite.id);
+        paths.push(PathBuf::from("Cargo.lock"));
+        // The stamp first: a write between it and the hashes shows as a change.
+        let stamp = crate::state::tree_stamp(root, &paths);
         Self {
             file_hash: crate::state::file_hash(&root.join(&kata.file)),
             fingerprint: crate::status::fingerprint(root, kata.suite),
+            stamp,
         }
     }
 }
@@ -39,6 +44,23 @@ impl Verdict<'_> {
     /// the build started. A stale verdict must not be recorded; check again instead.
     pub fn is_current(&self, root: &Path) -> bool {
         Inputs::now(root, &self.kata) == self.inputs
+    }
+
+    /// The verdict as it may be shown: itself while current; else "not current", saying
+    /// why, with the tests it ran dropped (they judged bytes no longer on disk).
+    pub fn settled(mut self, root: &Path) -> Self {
+        if !self.is_current(root) {
+            self.status = Status::NotCurrent;
+            self.note = Some(
+                "a file of this kata or its suite was written while it was checked, each time \
+                 it was checked; nothing is recorded. Check it again once your editor is done \
+                 saving."
+                    .to_string(),
+            );
+            self.tests.clear();
+            self.diagnostics.clear();
+        }
+        self
     }
 
     /// The line to send the learner to, the first that applies: where the first failing test
@@ -534,6 +556,7 @@ mod tests {
         Inputs {
             file_hash: "h".into(),
             fingerprint: "f".into(),
+            stamp: "s".into(),
         }
     }
 
@@ -625,5 +648,23 @@ mod tests {
         assert!(v.is_current(dir.path()));
         std::fs::write(&file, "two").unwrap();
         assert!(!v.is_current(dir.path()), "an edit makes it stale");
+    }
+
+    #[test]
+    fn the_same_bytes_saved_again_during_a_check_make_it_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("katas/s1-demo/src/add.rs");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "A").unwrap();
+        let m = sample::manifest();
+        let k = sample::kata(&m, "add");
+        let mut v = sample::verdict(k, Vec::new());
+        v.inputs = Inputs::now(dir.path(), &k);
+        std::fs::write(&file, "B").unwrap();
+        std::fs::write(&file, "A").unwrap();
+        assert!(!v.is_current(dir.path()), "A→B→A is a change");
+        let shown = v.settled(dir.path());
+        assert_eq!(shown.status, Status::NotCurrent);
+        assert!(shown.note.unwrap().contains("nothing is recorded"));
     }
 }

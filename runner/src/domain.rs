@@ -93,6 +93,12 @@ pub enum Status {
     DoesNotCompile,
     /// Untouched stub, never checked.
     NotStarted,
+    /// A file the verdict depends on changed while it was checked, again and again: the
+    /// verdict describes no file on disk and is not recorded.
+    NotCurrent,
+    /// The suite's tests, snapshots or crate scaffolding differ from the ones `katas.lock`
+    /// records: whatever they say is not counted.
+    TestsModified,
 }
 
 impl Status {
@@ -103,6 +109,8 @@ impl Status {
             Status::Red => "red",
             Status::DoesNotCompile => "does not compile",
             Status::NotStarted => "not started",
+            Status::NotCurrent => "not current",
+            Status::TestsModified => "tests modified — not counted",
         }
     }
 }
@@ -249,13 +257,17 @@ pub struct SpanAt {
     pub line: u32,
 }
 
-/// The state of a kata's inputs: its file's hash and its suite's fingerprint.
+/// The state of a kata's inputs: its file's hash, its suite's fingerprint, and the stamp of
+/// every input file (so a change undone before the check ends still shows).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inputs {
     /// Hash of the kata file.
     pub file_hash: String,
     /// Hash of everything the suite's verdicts depend on.
     pub fingerprint: String,
+    /// Hash of the inputs' names, sizes, mtimes and (on Unix) change times and inodes: any
+    /// write, even one that puts the same bytes back (A→B→A), changes it. Never stored.
+    pub stamp: String,
 }
 
 // --- One line of `cargo kata list`. ---
@@ -340,6 +352,7 @@ tests = "suite::double::"
             inputs: Inputs {
                 file_hash: "h".into(),
                 fingerprint: "f".into(),
+                stamp: "s".into(),
             },
         }
     }

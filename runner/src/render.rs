@@ -83,6 +83,8 @@ pub fn list(rows: &[Row<'_>], style: Style) -> String {
             Status::Red => style.red("✗"),
             Status::DoesNotCompile => style.yellow("!"),
             Status::NotStarted => style.dim("·"),
+            Status::NotCurrent => style.yellow("?"),
+            Status::TestsModified => style.red("✗"),
         };
         let counts = if r.passed + r.failed > 0 && r.status != Status::NotStarted {
             format!(" ({}/{} tests)", r.passed, r.passed + r.failed)
@@ -133,6 +135,15 @@ pub fn verdict(v: &Verdict<'_>, root: &Path, style: Style) -> String {
                 "  {} all {} tests pass",
                 style.green("green:"),
                 v.tests.len()
+            );
+            return out;
+        }
+        Status::NotCurrent | Status::TestsModified => {
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                style.yellow(&format!("{}:", v.status.label())),
+                v.note.as_deref().unwrap_or("")
             );
             return out;
         }

@@ -330,6 +330,38 @@ pub fn tree_hash(root: &Path, paths: &[PathBuf]) -> String {
     h.hex()
 }
 
+/// Hash of the names, sizes, mtimes and (on Unix) change times and inodes of every file at
+/// `files` and under `paths`: it changes with any write, even one that restores the bytes.
+pub fn tree_stamp(root: &Path, files: &[PathBuf]) -> String {
+    let mut all: Vec<PathBuf> = files
+        .iter()
+        .flat_map(|p| crate::walk::files(&root.join(p), &["target"]))
+        .collect();
+    all.sort();
+    let mut h = Fnv::default();
+    for f in all {
+        h.write(f.to_string_lossy().as_bytes());
+        let Ok(meta) = std::fs::metadata(&f) else {
+            continue;
+        };
+        h.write(&meta.len().to_le_bytes());
+        if let Ok(d) = meta
+            .modified()
+            .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default())
+        {
+            h.write(&d.as_nanos().to_le_bytes());
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            h.write(&meta.ctime().to_le_bytes());
+            h.write(&meta.ctime_nsec().to_le_bytes());
+            h.write(&meta.ino().to_le_bytes());
+        }
+    }
+    h.hex()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,11 +84,12 @@ pub fn refresh<'m>(
     let mut fresh = HashMap::new();
     for v in verdicts {
         let key = v.kata.key();
-        let last = last_verdict(&v);
         if v.is_current(root) {
             let edited = modified.as_ref().is_none_or(|m| m.contains(&v.kata.file));
-            progress.record_work(&key, last.clone(), false, edited);
+            progress.record_work(&key, last_verdict(&v), false, edited);
         }
+        let v = v.settled(root);
+        let last = last_verdict(&v);
         cached.insert(key.clone(), last);
         fresh.insert(key, v);
     }

@@ -105,6 +105,8 @@ impl Style {
             Status::Red => self.red(s.label()),
             Status::DoesNotCompile => self.yellow(s.label()),
             Status::NotStarted => self.dim(s.label()),
+            Status::NotCurrent => self.yellow(s.label()),
+            Status::TestsModified => self.red(s.label()),
         }
     }
 

@@ -90,3 +90,22 @@ fn hints_taken_during_a_check_and_concurrent_checks_are_all_kept() {
     assert_eq!(k["checks"], 2, "{k}");
     assert_eq!(k["last_verdict"]["status"], "green", "{k}");
 }
+
+/// Issue 32, item 2: A→B→A during a check (the end content equals the start) is still a change:
+/// the verdict is not recorded, and after the retries it is shown as "not current".
+#[test]
+fn the_same_bytes_saved_back_during_a_check_are_not_recorded_as_its_verdict() {
+    let f = Fixture::new("state-aba");
+    f.write(
+        "katas/s1-demo/src/add.rs",
+        "//! Add two numbers.\n\n/// Adds `a` and `b`, saving this file's own bytes back meanwhile (A→B→A).\npub fn add(a: u32, b: u32) -> u32 {\n    if (a, b) != (1, 2) {\n        return a + b;\n    }\n    let me = concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/src/add.rs\");\n    let text = std::fs::read(me).unwrap();\n    std::fs::write(me, b\"pub fn add(a: u32, b: u32) -> u32 { a - b }\").unwrap();\n    std::thread::sleep(std::time::Duration::from_millis(20));\n    std::fs::write(me, &text).unwrap();\n    a + b\n}\n",
+    );
+    let r = f.kata(&["check", "add"]);
+    assert_eq!(r.code, 1, "never green for A: {r:?}");
+    assert!(r.stdout.contains("not current:"), "{r:?}");
+    let progress = f.read(".kata/progress.json");
+    assert!(
+        !progress.contains("\"green\""),
+        "no verdict recorded: {progress}"
+    );
+}

@@ -118,7 +118,7 @@ pub fn check_and_record_as<'m>(
     for v in &verdicts {
         record(ctx, v, progress, counted);
     }
-    Ok(verdicts)
+    Ok(verdicts.into_iter().map(|v| v.settled(&ctx.root)).collect())
 }
 
 /// Whether the kata file differs from what HEAD has (without git: taken as edited).

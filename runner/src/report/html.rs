@@ -60,6 +60,8 @@ fn status_class(k: Option<&KataReport>) -> &'static str {
         Some(Status::Red) => "red",
         Some(Status::DoesNotCompile) => "does_not_compile",
         Some(Status::NotStarted) => "not_started",
+        Some(Status::NotCurrent) => "not_started",
+        Some(Status::TestsModified) => "red",
         None => "missing",
     }
 }
