@@ -238,6 +238,35 @@ pub fn check<'m>(
     Ok((verdicts, stats))
 }
 
+/// Checks of a kata whose files keep changing during its check, before its last verdict is
+/// shown as "not current".
+const STALE_RETRIES: usize = 3;
+
+/// [`check`], then each kata whose files changed while it was checked is checked again (up
+/// to [`STALE_RETRIES`] times): its verdict would describe bytes that are no longer on disk.
+/// A verdict still stale after that is returned as it is (see [`Verdict::settled`]).
+pub fn check_current<'m>(
+    settings: &Settings,
+    katas: &[KataRef<'m>],
+    expected_units: usize,
+) -> Result<(Vec<Verdict<'m>>, BuildStats)> {
+    let (mut verdicts, stats) = check(settings, katas, expected_units)?;
+    for _ in 0..STALE_RETRIES {
+        let stale: Vec<usize> = (0..verdicts.len())
+            .filter(|&i| !verdicts[i].is_current(&settings.root))
+            .collect();
+        if stale.is_empty() {
+            break;
+        }
+        let again: Vec<KataRef<'m>> = stale.iter().map(|&i| verdicts[i].kata).collect();
+        let (fresh, _) = check(settings, &again, expected_units)?;
+        for (i, v) in stale.into_iter().zip(fresh) {
+            verdicts[i] = v;
+        }
+    }
+    Ok((verdicts, stats))
+}
+
 /// The verdict on a kata whose crate did not build: rustc's errors that block it (its own
 /// file's first), or a note that the suite's crate (`missing_crate`) does not exist.
 fn not_built<'m>(

@@ -77,7 +77,7 @@ pub fn refresh<'m>(
     }
     let units_key = units_key(&to_check);
     let expected = progress.build_units.get(&units_key).copied().unwrap_or(0);
-    let (verdicts, stats) = check::check(settings, &to_check, expected)?;
+    let (verdicts, stats) = check::check_current(settings, &to_check, expected)?;
     if !to_check.is_empty() {
         progress.build_units.insert(units_key, stats.units);
     }

@@ -75,10 +75,6 @@ fn human(secs: u64) -> String {
     }
 }
 
-/// Checks of a kata whose files keep changing during its check, before its last verdict is
-/// shown unrecorded.
-const STALE_RETRIES: usize = 3;
-
 /// Checks katas and records each as a learner's check (counts, first started, time to green).
 /// A kata whose files changed while it was checked is checked again: its verdict would
 /// describe a file that no longer exists.
@@ -100,21 +96,8 @@ pub fn check_and_record_as<'m>(
 ) -> Result<Vec<Verdict<'m>>> {
     let key = status::units_key(katas);
     let expected = progress.build_units.get(&key).copied().unwrap_or(0);
-    let (mut verdicts, stats) = check::check(&ctx.settings(), katas, expected)?;
+    let (verdicts, stats) = check::check_current(&ctx.settings(), katas, expected)?;
     progress.build_units.insert(key, stats.units);
-    for _ in 0..STALE_RETRIES {
-        let stale: Vec<usize> = (0..verdicts.len())
-            .filter(|&i| !verdicts[i].is_current(&ctx.root))
-            .collect();
-        if stale.is_empty() {
-            break;
-        }
-        let again: Vec<KataRef<'m>> = stale.iter().map(|&i| verdicts[i].kata).collect();
-        let (fresh, _) = check::check(&ctx.settings(), &again, expected)?;
-        for (i, v) in stale.into_iter().zip(fresh) {
-            verdicts[i] = v;
-        }
-    }
     for v in &verdicts {
         record(ctx, v, progress, counted);
     }
