@@ -134,7 +134,86 @@ fn one_kata_features(root: &Path, katas: &[KataRef<'_>]) -> Vec<String> {
 /// errors, its own file's first; a kata with no test matching its filter is red, with a note.
 /// Each verdict carries the [`Inputs`] taken before the build, so a file saved meanwhile is
 /// never mistaken for the one judged.
+///
+/// A kata of a suite whose tests differ from the ones shipped (see
+/// [`crate::pristine::modified_tests`]) is neither built nor run: its verdict is "tests
+/// modified — not counted", naming the files.
 pub fn check<'m>(
+    settings: &Settings,
+    katas: &[KataRef<'m>],
+    expected_units: usize,
+) -> Result<(Vec<Verdict<'m>>, BuildStats)> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut tampered: Vec<(&str, String)> = Vec::new();
+    for k in katas {
+        if seen.contains(&k.suite.id.as_str()) {
+            continue;
+        }
+        seen.push(&k.suite.id);
+        let changes = crate::pristine::modified_tests(&settings.root, &k.suite.id);
+        if !changes.is_empty() {
+            tampered.push((&k.suite.id, tests_modified_note(&changes, k)));
+        }
+    }
+    if tampered.is_empty() {
+        return check_shipped(settings, katas, expected_units);
+    }
+    let note_of = |k: &KataRef<'_>| {
+        tampered
+            .iter()
+            .find(|(id, _)| *id == k.suite.id)
+            .map(|(_, n)| n.clone())
+    };
+    let rest: Vec<KataRef<'m>> = katas
+        .iter()
+        .filter(|k| note_of(k).is_none())
+        .copied()
+        .collect();
+    let (done, stats) = check_shipped(settings, &rest, expected_units)?;
+    let mut done = done.into_iter();
+    let verdicts = katas
+        .iter()
+        .filter_map(|k| match note_of(k) {
+            Some(note) => Some(Verdict {
+                kata: *k,
+                status: Status::TestsModified,
+                tests: Vec::new(),
+                diagnostics: Vec::new(),
+                inputs: Inputs::now(&settings.root, k),
+                note: Some(note),
+            }),
+            None => done.next(),
+        })
+        .collect();
+    Ok((verdicts, stats))
+}
+
+/// What the learner reads when the tests of `k`'s suite are not the ones shipped.
+fn tests_modified_note(changes: &[crate::pristine::TestChange], k: &KataRef<'_>) -> String {
+    let mut files: Vec<String> = changes
+        .iter()
+        .take(3)
+        .map(|c| match c.shipped {
+            Some(_) => c.file.clone(),
+            None => format!("{} (added)", c.file),
+        })
+        .collect();
+    if changes.len() > 3 {
+        files.push(format!("{} more", changes.len() - 3));
+    }
+    format!(
+        "{} differ from the tests as shipped ({}), so no verdict of suite {} counts. \
+         `cargo kata reset --tests {}` puts them back (your versions are saved under \
+         .kata/backups/ first).",
+        files.join(", "),
+        crate::pristine::LOCK_FILE,
+        k.suite.id,
+        k.suite.id
+    )
+}
+
+/// [`check`] of katas whose suites' tests are as shipped.
+fn check_shipped<'m>(
     settings: &Settings,
     katas: &[KataRef<'m>],
     expected_units: usize,

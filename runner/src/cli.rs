@@ -70,6 +70,10 @@ pub enum Command {
         /// Do not ask for confirmation (with --all).
         #[arg(long, short = 'y')]
         yes: bool,
+        /// Put the tests of the suite TARGET (or of TARGET's suite) back as shipped
+        /// (katas.lock), after saving yours under .kata/backups/.
+        #[arg(long, conflicts_with = "all")]
+        tests: bool,
     },
     /// Bring back a file saved under .kata/backups/ (by reset or restore), after saving yours.
     Restore {

@@ -66,6 +66,9 @@ pub struct KataResult {
     pub held_out_total: usize,
     /// The kata did not build.
     pub does_not_compile: bool,
+    /// The suite's tests were not the ones shipped (`katas.lock`): nothing ran, not counted.
+    #[serde(default)]
+    pub tests_modified: bool,
     /// The solution was shown before green (ever).
     pub peeked: bool,
     /// The kata file is the reference solution (even reformatted).
@@ -202,6 +205,21 @@ pub fn judge(
         let declared = Features::read(root, Crate::Katas, &k.suite.id).unwrap_or_default();
         let features = layout::build_features(&declared, Selection::One(&k.id), true);
         let package = layout::kata_package(&k.suite.id);
+        if !crate::pristine::modified_tests(root, &k.suite.id).is_empty() {
+            results.push(KataResult {
+                id: k.key(),
+                visible_passed: 0,
+                visible_total: 0,
+                held_out_passed: 0,
+                held_out_total: 0,
+                does_not_compile: false,
+                tests_modified: true,
+                peeked: false,
+                copied: false,
+                counted: false,
+            });
+            continue;
+        }
         let request = BuildRequest {
             root,
             packages: vec![package.clone()],
@@ -229,6 +247,7 @@ pub fn judge(
                 held_out_passed: 0,
                 held_out_total: 0,
                 does_not_compile: true,
+                tests_modified: false,
                 peeked,
                 copied,
                 counted: false,
@@ -253,6 +272,7 @@ pub fn judge(
             held_out_passed,
             held_out_total,
             does_not_compile: false,
+            tests_modified: false,
             peeked,
             copied,
             counted: visible_total > 0
@@ -308,6 +328,7 @@ mod tests {
             held_out_passed: 1,
             held_out_total: 2,
             does_not_compile: false,
+            tests_modified: false,
             peeked: false,
             copied: false,
             counted: false,

@@ -134,6 +134,19 @@ pub fn crate_inputs(suite: &str) -> Vec<PathBuf> {
     ]
 }
 
+/// The files of `suite` shipped with its tests, relative to the root: what a learner must
+/// not change for a verdict to count (`katas.lock`'s `[tests]`): its tests (a folder or a
+/// file), its snapshots, and the kata crate's manifest and `lib.rs` (which gate the tests).
+pub fn shipped_tests(suite: &str) -> Vec<PathBuf> {
+    vec![
+        tests_dir(suite),
+        Path::new(TESTS).join(format!("{suite}.rs")),
+        snapshots_dir(suite),
+        Crate::Katas.cargo_toml(suite),
+        Crate::Katas.folder(suite).join("src").join("lib.rs"),
+    ]
+}
+
 /// The dodges of `suite`, relative to the root.
 pub fn dodges_dir(suite: &str) -> PathBuf {
     Crate::Solutions.folder(suite).join(DODGES)

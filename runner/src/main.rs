@@ -45,12 +45,18 @@ fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32> {
             commands::watch::run(ctx, kata.as_deref(), !no_keys)
         }
         Some(Command::Reset {
+            target,
+            tests: true,
+            ..
+        }) => commands::reset::run_tests(ctx, target),
+        Some(Command::Reset {
             target, all: false, ..
         }) => commands::reset::run(ctx, target),
         Some(Command::Reset {
             target,
             all: true,
             yes,
+            ..
         }) => commands::reset::run_all(ctx, target, *yes),
         Some(Command::Restore {
             kata, list: true, ..

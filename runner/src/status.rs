@@ -84,7 +84,7 @@ pub fn refresh<'m>(
     let mut fresh = HashMap::new();
     for v in verdicts {
         let key = v.kata.key();
-        if v.is_current(root) {
+        if v.is_current(root) && v.status != Status::TestsModified {
             let edited = modified.as_ref().is_none_or(|m| m.contains(&v.kata.file));
             progress.record_work(&key, last_verdict(&v), false, edited);
         }

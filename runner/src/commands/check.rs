@@ -112,6 +112,10 @@ pub fn edited(ctx: &Ctx, kata: &KataRef<'_>) -> bool {
 /// Records one verdict, as a learner's check when `counted`, unless its files changed since
 /// it was computed (then only the check is counted).
 pub fn record(ctx: &Ctx, v: &Verdict<'_>, progress: &mut Progress, counted: bool) {
+    if v.status == Status::TestsModified {
+        // Not counted: neither a verdict nor a check.
+        return;
+    }
     let edited = edited(ctx, &v.kata);
     if v.is_current(&ctx.root) {
         progress.record_work(&v.kata.key(), status::last_verdict(v), counted, edited);

@@ -153,7 +153,9 @@ pub fn render(r: &ExamResult) -> String {
         "| kata | visible tests | held-out cases | counted |\n| --- | --- | --- | --- |\n",
     );
     for k in &r.katas {
-        let visible = if k.does_not_compile {
+        let visible = if k.tests_modified {
+            "tests modified — not counted".to_string()
+        } else if k.does_not_compile {
             "does not compile".to_string()
         } else {
             format!("{}/{}", k.visible_passed, k.visible_total)

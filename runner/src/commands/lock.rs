@@ -1,5 +1,6 @@
-//! `cargo kata lock [--suite <id>]…`: record HEAD's kata files as the pristine stubs in
-//! `katas.lock` (for authors, after committing a new or changed stub).
+//! `cargo kata lock [--suite <id>]…`: record HEAD's kata files as the pristine stubs, and
+//! HEAD's tests, snapshots and kata crate scaffolding as the tests as shipped, in
+//! `katas.lock` (for authors, after committing a new or changed stub or test).
 
 use crate::pristine::{self, LOCK_FILE, Lock};
 
@@ -43,8 +44,24 @@ pub fn run(ctx: &Ctx, suite_ids: &[String]) -> Result<i32> {
     if !missing.is_empty() {
         return Err(Error::NotCommitted { files: missing });
     }
+    let mut tests = 0;
+    let mut tests_changed = 0;
+    for suite in &suites {
+        let shipped = pristine::head_tests(&ctx.root, &suite.id).unwrap_or_default();
+        let before = lock.tests_of(&suite.id);
+        tests += shipped.len();
+        tests_changed += shipped
+            .iter()
+            .filter(|(f, id)| before.get(*f) != Some(*id))
+            .count()
+            + before.keys().filter(|f| !shipped.contains_key(*f)).count();
+        lock.set_tests(&suite.id, shipped);
+    }
     lock.save(&ctx.root)?;
     let n: usize = suites.iter().map(|s| s.katas.len()).sum();
-    println!("{LOCK_FILE}: {n} pristine stubs recorded from HEAD ({changed} new or changed)");
+    println!(
+        "{LOCK_FILE}: {n} pristine stubs recorded from HEAD ({changed} new or changed); \
+         {tests} shipped test files ({tests_changed} new, changed or gone)"
+    );
     Ok(EXIT_OK)
 }

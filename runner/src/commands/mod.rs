@@ -80,3 +80,16 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     println!("{text}");
     Ok(())
 }
+
+/// [`EXIT_OK`], or [`EXIT_RED`] when a kata's suite has tests that are not the ones shipped
+/// (`list` and `report` show it; a script or CI must not read the page as a pass).
+pub fn exit_unless_shipped(rows: &[crate::domain::Row<'_>]) -> i32 {
+    if rows
+        .iter()
+        .any(|r| r.status == crate::domain::Status::TestsModified)
+    {
+        EXIT_RED
+    } else {
+        EXIT_OK
+    }
+}

@@ -2,7 +2,7 @@
 //! `list`, or every kata checked now with `--fresh`; the honest record; per-concept table).
 //! Exit code 0.
 
-use super::{Ctx, EXIT_OK, print_json};
+use super::{Ctx, print_json};
 use crate::domain::{KataRef, Row, Status};
 use crate::error::Result;
 use crate::{check, report, status};
@@ -53,5 +53,5 @@ pub fn run(ctx: &Ctx, fresh: bool, readiness: bool) -> Result<i32> {
     } else {
         print!("{}", report::text::render(&snapshot));
     }
-    Ok(EXIT_OK)
+    Ok(super::exit_unless_shipped(&rows))
 }

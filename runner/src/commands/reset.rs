@@ -1,5 +1,6 @@
 //! `cargo kata reset <kata>` and `cargo kata reset --all <suite>`: back to the pristine stub,
-//! after saving the learner's file under `.kata/backups/`.
+//! after saving the learner's file under `.kata/backups/`; `cargo kata reset --tests
+//! <kata|suite>`: the suite's tests back as shipped (`katas.lock`), after the same backup.
 
 use std::io::{self, IsTerminal};
 use std::path::Path;
@@ -76,4 +77,61 @@ pub fn run_all(ctx: &Ctx, suite_id: &str, yes: bool) -> Result<i32> {
         }
     }
     Ok(code)
+}
+
+/// Puts the tests of a suite (or of the suite of a kata) back as shipped: the files that
+/// differ from `katas.lock`'s `[tests]` are saved under `.kata/backups/<suite>/tests/` first.
+pub fn run_tests(ctx: &Ctx, target: &str) -> Result<i32> {
+    let suite = match ctx.manifest.suite(target) {
+        Some(s) => s,
+        None => ctx.manifest.kata(target)?.suite,
+    };
+    let changes = crate::pristine::modified_tests(&ctx.root, &suite.id);
+    if changes.is_empty() {
+        println!(
+            "The tests of {} are as shipped (or {} records none yet): nothing to reset.",
+            suite.id,
+            crate::pristine::LOCK_FILE
+        );
+        return Ok(EXIT_OK);
+    }
+    let mut files = Vec::new();
+    for c in &changes {
+        let bytes = match &c.shipped {
+            Some(id) => Some(
+                crate::pristine::blob(&ctx.root, id).ok_or_else(|| Error::Reset {
+                    kata: suite.id.clone(),
+                    source: crate::error::ResetError::NotCommitted {
+                        file: c.file.clone().into(),
+                        detail: format!(
+                            "the repository has no blob {id}, which {} records",
+                            crate::pristine::LOCK_FILE
+                        ),
+                    },
+                })?,
+            ),
+            None => None,
+        };
+        files.push((c.file.clone(), bytes));
+    }
+    let backup = reset::restore_shipped(&ctx.root, &suite.id, &files, SystemTime::now()).map_err(
+        |source| Error::Reset {
+            kata: suite.id.clone(),
+            source,
+        },
+    )?;
+    for c in &changes {
+        let what = if c.shipped.is_some() {
+            "restored"
+        } else {
+            "removed (not shipped)"
+        };
+        println!("{}: {what}", c.file);
+    }
+    println!(
+        "The tests of {} are as shipped again. Your versions were saved under {}",
+        suite.id,
+        backup.strip_prefix(&ctx.root).unwrap_or(&backup).display()
+    );
+    Ok(EXIT_OK)
 }

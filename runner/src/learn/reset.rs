@@ -102,6 +102,62 @@ fn reset_in_checkout(
     }
 }
 
+/// One shipped test file to put back: its path relative to the root and its shipped bytes
+/// (`None`: it was not shipped, so it is moved into the backup).
+pub type ShippedFile = (String, Option<Vec<u8>>);
+
+/// Puts a suite's tests back as shipped: every file of `files` is first copied (when it
+/// exists) to `.kata/backups/<suite>/tests/<timestamp>/<path>`, synced to disk; then each
+/// is replaced atomically by its shipped bytes, or removed when it was not shipped. Returns
+/// the backup folder. Nothing is written before every backup is made.
+pub fn restore_shipped(
+    root: &Path,
+    suite: &str,
+    files: &[ShippedFile],
+    now: SystemTime,
+) -> Result<PathBuf, ResetError> {
+    validate_kata_id(suite)?;
+    let backup = root
+        .join(".kata")
+        .join("backups")
+        .join(suite)
+        .join("tests")
+        .join(file_stamp(now));
+    for (file, _) in files {
+        let rel = relative_file(Path::new(file))?;
+        let path = root.join(&rel);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(source) => return Err(ResetError::Read { path, source }),
+        };
+        let dest = backup.join(&rel);
+        let saved = match dest.parent() {
+            Some(dir) => create_dir_all_durable(dir),
+            None => Ok(()),
+        }
+        .and_then(|()| write_new_durable(&dest, &bytes));
+        saved.map_err(|source| ResetError::Backup { path: dest, source })?;
+    }
+    for (file, shipped) in files {
+        let path = root.join(relative_file(Path::new(file))?);
+        let written = match shipped {
+            Some(bytes) => match path.parent() {
+                Some(dir) => create_dir_all_durable(dir),
+                None => Ok(()),
+            }
+            .and_then(|()| replace_atomically(&path, bytes)),
+            None => fs::remove_file(&path),
+        };
+        written.map_err(|source| ResetError::Write {
+            path,
+            backup: Some(backup.clone()),
+            source,
+        })?;
+    }
+    Ok(backup)
+}
+
 /// The pristine contents of `file` (relative to `root`): the blob recorded in `katas.lock`
 /// (see [`crate::pristine`]), which survives a learner's commit; else `git show HEAD:./<file>`.
 pub fn pristine_stub(root: &Path, file: &Path) -> Result<Vec<u8>, ResetError> {

@@ -1,0 +1,83 @@
+//! Tests as shipped (issue 32, item 3): a suite whose tests, snapshots or crate scaffolding
+//! differ from `katas.lock`'s `[tests]` is "tests modified — not counted" everywhere, with a
+//! non-zero exit; `cargo kata reset --tests` puts them back after a backup.
+
+mod common;
+
+use common::{ADD_SOLUTION, Fixture};
+
+const TESTS: &str = "tests/s1-demo/add.rs";
+
+fn locked(name: &str) -> Fixture {
+    let f = Fixture::new(name);
+    let l = f.kata(&["lock"]);
+    assert_eq!(l.code, 0, "{l:?}");
+    assert!(l.stdout.contains("shipped test files"), "{l:?}");
+    assert!(f.read("katas.lock").contains("\"tests/s1-demo/add.rs\""));
+    f.commit();
+    f
+}
+
+#[test]
+fn edited_tests_are_not_counted_anywhere_until_reset() {
+    let f = locked("tests-edited");
+    let shipped = f.read(TESTS);
+    f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
+    let green = f.kata(&["check", "add"]);
+    assert_eq!(
+        green.code, 0,
+        "as shipped, the solution is green: {green:?}"
+    );
+
+    f.write(TESTS, "#[test]\nfn anything_goes() {}\n");
+    let c = f.kata(&["check", "add"]);
+    assert_eq!(c.code, 1, "{c:?}");
+    assert!(c.stdout.contains("tests modified — not counted"), "{c:?}");
+    assert!(c.stdout.contains(TESTS), "names the file: {c:?}");
+    assert!(!c.stdout.contains("green"), "{c:?}");
+
+    let l = f.kata(&["list"]);
+    assert_eq!(l.code, 1, "{l:?}");
+    assert!(l.stdout.contains("tests modified — not counted"), "{l:?}");
+
+    let r = f.kata(&["report", "--json", "--fresh"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("\"tests_modified\""), "{r:?}");
+
+    let reset = f.kata(&["reset", "--tests", "add"]);
+    assert_eq!(reset.code, 0, "{reset:?}");
+    assert_eq!(f.read(TESTS), shipped, "the shipped tests are back");
+    assert!(
+        reset.stdout.contains(".kata/backups/s1-demo/tests/"),
+        "{reset:?}"
+    );
+    let again = f.kata(&["check", "add"]);
+    assert_eq!(again.code, 0, "{again:?}");
+}
+
+#[test]
+fn an_added_test_file_or_an_edited_lib_rs_is_a_modification_and_a_lock_without_tests_is_not() {
+    let f = locked("tests-added");
+    f.write("tests/s1-demo/extra.rs", "#[test]\nfn extra() {}\n");
+    let c = f.kata(&["check", "add"]);
+    assert!(c.stdout.contains("tests/s1-demo/extra.rs (added)"), "{c:?}");
+    let reset = f.kata(&["reset", "--tests", "s1-demo"]);
+    assert_eq!(reset.code, 0, "{reset:?}");
+    assert!(!f.root.join("tests/s1-demo/extra.rs").exists());
+
+    let lib = f.read("katas/s1-demo/src/lib.rs");
+    f.write(
+        "katas/s1-demo/src/lib.rs",
+        &lib.replace("mod suite;", "mod suite {}"),
+    );
+    let c = f.kata(&["check", "double"]);
+    assert!(c.stdout.contains("katas/s1-demo/src/lib.rs"), "{c:?}");
+
+    let old = Fixture::new("tests-unrecorded");
+    old.write(TESTS, "#[test]\nfn anything_goes() {}\n");
+    let c = old.kata(&["check", "add"]);
+    assert!(
+        !c.stdout.contains("tests modified"),
+        "not recorded yet: {c:?}"
+    );
+}
