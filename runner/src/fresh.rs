@@ -4,10 +4,13 @@
 //! those of its last build. A file put back with an older mtime (`cp -p`, `mv`, `tar x`,
 //! `rsync -t`, `touch -d`) looks older than the build, so cargo would hand the runner a test
 //! executable built from other bytes. For each build request the runner keeps, in
-//! `.kata/fresh/<request>.json`, the content hash of every input it last built from; before the
-//! next build every input whose content differs (or is new) gets its mtime set to now, so cargo
-//! compiles it again. The record is written only after the build returned, with the hashes
-//! taken before it: a file saved during the build differs from the record next time.
+//! `.kata/fresh/<request>.json`, the content hash of every input it last built from and when
+//! that build started; before the next build every input whose content differs (or is new)
+//! and whose mtime is not after that start gets its mtime set to now, so cargo compiles it
+//! again. (A file saved after the start has an mtime cargo sees as new already: touching it
+//! would only wake watch mode a second time.) The record is written only after the build
+//! returned, with the hashes taken before it: a file saved during the build differs from the
+//! record next time.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,11 +21,21 @@ use crate::state::{Fnv, STATE_DIR, file_hash};
 /// The folder of the records, under `.kata/`.
 const FRESH_DIR: &str = "fresh";
 
+/// What the last build of a request read.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Record {
+    /// When it started (nanoseconds since the Unix epoch).
+    started_ns: u128,
+    /// Input (relative to the root) to its content hash.
+    hashes: BTreeMap<String, String>,
+}
+
 /// Hashes taken before a build, waiting for it to end before they are recorded.
 #[derive(Debug)]
 #[must_use = "commit the hashes once the build returned"]
 pub struct Pending {
     record: PathBuf,
+    started_ns: u128,
     hashes: BTreeMap<String, String>,
     /// The inputs whose mtime was set to now (relative to the root).
     pub touched: Vec<String>,
@@ -43,32 +56,49 @@ fn record_path(root: &Path, key: &str) -> PathBuf {
 /// then judges what cargo gives, as before.
 pub fn prepare(root: &Path, key: &str, inputs: &[PathBuf]) -> Pending {
     let record = record_path(root, key);
-    let last: BTreeMap<String, String> = std::fs::read(&record)
+    let started_ns = nanos(SystemTime::now());
+    let last: Option<Record> = std::fs::read(&record)
         .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    // Without a record every input is unknown: each is touched once.
+    let stale = |file: &Path, hash: &String| match &last {
+        None => true,
+        Some(r) if r.hashes.get(&rel_of(root, file)) == Some(hash) => false,
+        Some(r) => std::fs::metadata(file)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| nanos(t) <= r.started_ns),
+    };
     let mut hashes = BTreeMap::new();
     let mut touched = Vec::new();
     for file in inputs
         .iter()
         .flat_map(|p| crate::walk::files(&root.join(p), crate::walk::SKIPPED))
     {
-        let rel = file
-            .strip_prefix(root)
-            .unwrap_or(&file)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = rel_of(root, &file);
         let hash = file_hash(&file);
-        if last.get(&rel) != Some(&hash) && touch(&file) {
+        if stale(&file, &hash) && touch(&file) {
             touched.push(rel.clone());
         }
         hashes.insert(rel, hash);
     }
     Pending {
         record,
+        started_ns,
         hashes,
         touched,
     }
+}
+
+fn rel_of(root: &Path, file: &Path) -> String {
+    file.strip_prefix(root)
+        .unwrap_or(file)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn nanos(t: SystemTime) -> u128 {
+    t.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
 }
 
 /// Sets `file`'s mtime to now.
@@ -84,7 +114,11 @@ impl Pending {
     /// Records the hashes: the build returned, so what it read is what they describe (or
     /// something newer, which a later save's mtime shows cargo anyway).
     pub fn commit(self) {
-        if let (Some(dir), Ok(body)) = (self.record.parent(), serde_json::to_vec(&self.hashes)) {
+        let record = Record {
+            started_ns: self.started_ns,
+            hashes: self.hashes,
+        };
+        if let (Some(dir), Ok(body)) = (self.record.parent(), serde_json::to_vec(&record)) {
             let _ = std::fs::create_dir_all(dir);
             let _ = crate::fsx::replace_atomically(&self.record, &body);
         }
@@ -122,6 +156,14 @@ mod tests {
         assert!(same.touched.is_empty(), "same bytes: nothing to rebuild");
         assert_eq!(mtime(&file), old);
         same.commit();
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&file, "saved").unwrap();
+        let saved = prepare(root, "k", &inputs);
+        assert!(
+            saved.touched.is_empty(),
+            "a save after the build is new to cargo already"
+        );
+        saved.commit();
         std::fs::write(&file, "wrong").unwrap();
         std::fs::File::options()
             .write(true)

@@ -25,6 +25,7 @@ pub fn run(ctx: &Ctx, start: Option<&str>, keys: bool) -> Result<i32> {
         ctx,
         current,
         last_seen: None,
+        pinned: start.is_some(),
     };
     let mut options = WatchOptions::new(&ctx.root);
     options.keys = keys;
@@ -100,6 +101,8 @@ struct Hooks<'c> {
     /// The kata last checked and its file's hash then: a re-check of the same file (a save
     /// of another kata's file) is not the learner's check.
     last_seen: Option<(String, String)>,
+    /// `watch <kata>`: stay on it, green or not, until `n`.
+    pinned: bool,
 }
 
 impl Hooks<'_> {
@@ -134,7 +137,40 @@ impl<'c> WatchHooks for Hooks<'c> {
         crate::interrupt::stop_checks();
     }
 
+    fn moves_on(&self) -> bool {
+        !self.pinned
+    }
+
+    fn check_saved(&mut self, change: &watch::Change) -> Vec<Verdict> {
+        let root = &self.ctx.root;
+        let saved: Vec<String> = change
+            .paths
+            .iter()
+            .map(|p| {
+                p.strip_prefix(root)
+                    .unwrap_or(p)
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        let of_kata = |k: &KataRef<'_>| {
+            let modules = format!("{}/", k.file.trim_end_matches(".rs"));
+            saved
+                .iter()
+                .any(|f| *f == k.file || f.starts_with(&modules))
+        };
+        self.ctx
+            .manifest
+            .katas()
+            .into_iter()
+            .filter(|k| k.key() != self.current.key() && of_kata(k))
+            .map(|k| check(self.ctx, k, super::check::edited(self.ctx, &k)))
+            .collect()
+    }
+
     fn next_kata(&mut self) -> Option<String> {
+        // `n` (or a green without a pin) releases `watch <kata>`'s pin.
+        self.pinned = false;
         let next = next_not_green_recorded(self.ctx, &self.current)?;
         self.current = next;
         Some(next.key())

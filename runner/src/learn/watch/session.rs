@@ -41,6 +41,18 @@ pub trait WatchHooks {
     fn hint(&mut self) -> String;
     /// The list of katas with their state, rendered.
     fn list(&mut self) -> String;
+    /// Checks every kata other than the current one whose files `change` saved: each is
+    /// shown whatever kata is current, so a solved kata broken again turns red at once.
+    /// None by default.
+    fn check_saved(&mut self, change: &Change) -> Vec<Verdict> {
+        let _ = change;
+        Vec::new()
+    }
+    /// Whether a green current kata makes the next one current. `watch <kata>` stays on its
+    /// kata, green or not, until `n`. Yes by default.
+    fn moves_on(&self) -> bool {
+        true
+    }
 }
 
 /// A command typed while watching.
@@ -177,16 +189,22 @@ where
                 Event::Input(input) => input,
             };
             let flow = match input {
-                Input::Changed(change) => {
+                Input::Changed(mut change) => {
                     // Saves made while the last check ran: one re-check covers them all.
                     while let Ok(next) = inputs.try_recv() {
-                        if !matches!(next, Input::Changed(_)) {
-                            queued.push_back(next);
+                        match next {
+                            Input::Changed(more) => change.paths.extend(more.paths),
+                            other => queued.push_back(other),
                         }
                     }
+                    change.paths.sort();
+                    change.paths.dedup();
                     // A check in the background read the files before this save.
                     self.discard_background();
-                    self.check(scope, true, Some(change.first_seen))?
+                    let others = self.hooks.check_saved(&change);
+                    let flow = self.check(scope, true, Some(change.first_seen))?;
+                    self.show_others(others)?;
+                    flow
                 }
                 Input::Key(Key::Hint) => self.show(&|h| h.hint())?,
                 Input::Key(Key::List) => self.show(&|h| h.list())?,
@@ -271,7 +289,13 @@ where
             let took = saved_at.elapsed().as_secs_f64();
             writeln!(self.out, "⏱ save → verdict: {took:.3} s")?;
         }
-        if verdict.green {
+        if verdict.green && !self.hooks.moves_on() {
+            writeln!(
+                self.out,
+                "✓ {} is green. Watching it until you press n.",
+                verdict.kata_id
+            )?;
+        } else if verdict.green {
             match verdict.elapsed_to_green {
                 Some(took) => writeln!(
                     self.out,
@@ -306,6 +330,20 @@ where
         }
         self.footer()?;
         Ok(Flow::Continue)
+    }
+
+    /// Shows the verdicts of the other katas saved with this change, below the current one.
+    fn show_others(&mut self, others: Vec<Verdict>) -> io::Result<()> {
+        for v in others {
+            writeln!(self.out, "\n{RULE}\nalso saved: {}\n", v.kata_id)?;
+            write_block(self.out, &v.rendered)?;
+            if v.green {
+                writeln!(self.out, "✓ {} is green.", v.kata_id)?;
+            } else {
+                writeln!(self.out, "✗ {} is not green.", v.kata_id)?;
+            }
+        }
+        self.out.flush()
     }
 
     /// Waits for the background check, if one runs, and returns its verdict.
