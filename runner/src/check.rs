@@ -67,6 +67,12 @@ impl Verdict<'_> {
     /// panicked inside the kata file; where rustc's first error in the kata file points; the
     /// line of the kata function the first failing test calls; the first `todo!(`; else 1.
     pub fn edit_line(&self, root: &Path) -> u32 {
+        self.edit_line_known(root).unwrap_or(1)
+    }
+
+    /// [`Verdict::edit_line`], `None` when nothing better than line 1 is known (the screen
+    /// then says so).
+    pub fn edit_line_known(&self, root: &Path) -> Option<u32> {
         let file = &self.kata.file;
         let panicked = self.tests.iter().find_map(|t| match &t.outcome {
             Outcome::Failed {
@@ -76,7 +82,7 @@ impl Verdict<'_> {
             _ => None,
         });
         if let Some(line) = panicked {
-            return line;
+            return Some(line);
         }
         let diag_line = self
             .diagnostics
@@ -86,15 +92,21 @@ impl Verdict<'_> {
             .map(|s| s.line);
         diag_line
             .or_else(|| self.exercised_line(root))
-            .unwrap_or_else(|| first_todo(&root.join(file)).unwrap_or(1))
+            .or_else(|| first_todo(&root.join(file)))
     }
 
-    /// The line of the kata file's function that the first failing test calls.
+    /// The line of the kata file's function that the first failing test calls: one the
+    /// learner writes (its pristine stub body is `todo!`), never given code.
     fn exercised_line(&self, root: &Path) -> Option<u32> {
         let failing = self.tests.iter().find(|t| !t.outcome.is_pass())?;
         let test = crate::locate::test_source(root, &self.kata.suite.id, &failing.name)?;
         let kata_text = std::fs::read_to_string(root.join(&self.kata.file)).ok()?;
-        crate::locate::exercised_line(&kata_text, &test.body)
+        let stub = crate::pristine::locked_stub(root, &self.kata.file)
+            .or_else(|| crate::git::show_head(root, &self.kata.file).ok());
+        let learner = stub
+            .map(|s| crate::locate::todo_fns(&String::from_utf8_lossy(&s)))
+            .unwrap_or_default();
+        crate::locate::exercised_line(&kata_text, &test.body, &learner)
     }
 }
 

@@ -4,7 +4,9 @@
 //! Both are found lexically: the test function is `fn <name>` in `tests/<suite>/<module>.rs`
 //! (the module is the test name's second segment, `suite::<module>::<name>`; an rstest case
 //! `::case_3_x` belongs to the function before it), and the kata's function is the first
-//! `fn` of the kata file whose name the test's body calls (`name(`).
+//! `fn` of the kata file whose name the test's body calls (`name(`). When the pristine stub is
+//! known, only the learner's functions count (those whose stub body is `todo!(…)`): given
+//! code, such as a `new` constructor, is never where the learner is sent.
 
 use std::path::Path;
 
@@ -57,10 +59,10 @@ fn declares_fn(line: &str, name: &str) -> bool {
     before_ok && matches!(after, Some('(' | '<') | None)
 }
 
-/// The line of the first function of the kata file (`kata_text`) that `body` calls.
-pub fn exercised_line(kata_text: &str, body: &str) -> Option<u32> {
-    let mut best: Option<(usize, u32)> = None;
-    for (i, l) in kata_text.lines().enumerate() {
+/// The functions declared in `text`: (0-based line, name).
+fn fns(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, l) in text.lines().enumerate() {
         let t = l.trim_start();
         let Some(rest) = t
             .strip_prefix("pub fn ")
@@ -75,18 +77,53 @@ pub fn exercised_line(kata_text: &str, body: &str) -> Option<u32> {
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
-        if name.is_empty() || name == "main" {
-            continue;
-        }
-        let called = find_call(body, &name);
-        if let Some(pos) = called {
-            let line = u32::try_from(i + 1).ok()?;
-            if best.is_none_or(|(p, _)| pos < p) {
-                best = Some((pos, line));
-            }
+        if !name.is_empty() && name != "main" {
+            out.push((i, name));
         }
     }
-    best.map(|(_, line)| line)
+    out
+}
+
+/// The learner's functions of a pristine stub: those whose body still reaches `todo!(`
+/// (the rest is given code, such as constructors and helpers).
+pub fn todo_fns(stub: &str) -> Vec<String> {
+    let lines: Vec<&str> = stub.lines().collect();
+    fns(stub)
+        .into_iter()
+        .filter(|(i, name)| {
+            find_fn(&lines[*i..].join("\n"), name).is_some_and(|(_, body)| {
+                body.contains("todo!(") || body.contains("unimplemented!(")
+            })
+        })
+        .map(|(_, name)| name)
+        .collect()
+}
+
+/// The line of the function of the kata file (`kata_text`) that the learner acts on for a
+/// test whose source is `body`: the first of `learner`'s functions that `body` calls; when
+/// it calls none of them, the first of them the kata file declares (never given code); with
+/// no `learner` functions known, the first function `body` calls.
+pub fn exercised_line(kata_text: &str, body: &str, learner: &[String]) -> Option<u32> {
+    let declared = fns(kata_text);
+    let first_called = |only_learner: bool| {
+        declared
+            .iter()
+            .filter(|(_, name)| !only_learner || learner.contains(name))
+            .filter_map(|(i, name)| find_call(body, name).map(|pos| (pos, *i)))
+            .min()
+            .map(|(_, i)| i)
+    };
+    let line = if learner.is_empty() {
+        first_called(false)?
+    } else {
+        first_called(true).or_else(|| {
+            declared
+                .iter()
+                .find(|(_, name)| learner.contains(name))
+                .map(|(i, _)| *i)
+        })?
+    };
+    u32::try_from(line + 1).ok()
 }
 
 /// The byte offset of the first call `name(` (or `name::<`) in `body` that is not part of a
@@ -117,8 +154,34 @@ mod tests {
         let kata = "//! Doc.\n\npub fn helper() {}\n\npub fn parse(x: &str) -> u8 {\n    todo!()\n}\n\npub fn render() {}\n";
         let body =
             "fn parses_one() {\n    let v = parse(\"1\");\n    render();\n    assert_eq!(v, 1);\n}";
-        assert_eq!(exercised_line(kata, body), Some(5));
-        assert_eq!(exercised_line(kata, "fn t() {\n    reparse(1);\n}"), None);
+        assert_eq!(exercised_line(kata, body, &[]), Some(5));
+        assert_eq!(
+            exercised_line(kata, "fn t() {\n    reparse(1);\n}", &[]),
+            None
+        );
+    }
+
+    #[test]
+    fn given_code_is_never_the_place_to_edit() {
+        let stub = "pub struct A(u32);\n\nimpl A {\n    pub fn new(n: u32) -> Self {\n        Self(n)\n    }\n\n    pub fn transfer(&self) -> u32 {\n        todo!(\"transfer\")\n    }\n\n    pub fn count(&self) -> u32 {\n        todo!()\n    }\n}\n";
+        let learner = todo_fns(stub);
+        assert_eq!(learner, ["transfer", "count"]);
+        let solved = stub
+            .replace("todo!(\"transfer\")", "self.0 * 2")
+            .replace("todo!()", "1");
+        let body = "fn moves() {\n    let a = A::new(1);\n    assert_eq!(a.transfer(), 1);\n}";
+        assert_eq!(
+            exercised_line(&solved, body, &[]),
+            Some(4),
+            "without the stub: new"
+        );
+        assert_eq!(exercised_line(&solved, body, &learner), Some(8), "transfer");
+        let indirect = "fn through_a_helper() {\n    let a = A::new(1);\n    helper(&a);\n}";
+        assert_eq!(
+            exercised_line(&solved, indirect, &learner),
+            Some(8),
+            "no learner function called: the first one, never new"
+        );
     }
 
     #[test]

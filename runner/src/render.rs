@@ -154,6 +154,17 @@ pub fn verdict(v: &Verdict<'_>, root: &Path, style: Style) -> String {
     out
 }
 
+/// `file:line` to edit; line 1 says that nothing better is known.
+fn edit_at(v: &Verdict<'_>, root: &Path, style: Style) -> String {
+    match v.edit_line_known(root) {
+        Some(line) => style.location(root, &v.kata.file, line),
+        None => format!(
+            "{} (no better line is known: read the brief at the top, then the failing test)",
+            style.location(root, &v.kata.file, 1)
+        ),
+    }
+}
+
 /// Where to fix first (the kata's own line, or another file whose error stops the build),
 /// then rustc's errors as it rendered them.
 fn does_not_compile(out: &mut String, v: &Verdict<'_>, root: &Path, style: Style) {
@@ -174,11 +185,7 @@ fn does_not_compile(out: &mut String, v: &Verdict<'_>, root: &Path, style: Style
             );
         }
         None => {
-            let _ = writeln!(
-                out,
-                "  edit {}",
-                style.location(root, &k.file, v.edit_line(root))
-            );
+            let _ = writeln!(out, "  edit {}", edit_at(v, root, style));
         }
     }
     match &v.note {
@@ -203,11 +210,7 @@ fn does_not_compile(out: &mut String, v: &Verdict<'_>, root: &Path, style: Style
 /// test's own line.
 fn failing(out: &mut String, v: &Verdict<'_>, root: &Path, style: Style) {
     let k = &v.kata;
-    let _ = writeln!(
-        out,
-        "  edit {}",
-        style.location(root, &k.file, v.edit_line(root))
-    );
+    let _ = writeln!(out, "  edit {}", edit_at(v, root, style));
     if let Some(note) = &v.note {
         let _ = writeln!(out, "  {} {note}", style.red("no tests:"));
     }
