@@ -38,6 +38,8 @@
 //!   `duplicate_pairs_are_kept_as_the_native_full_join_keeps_them`,
 //!   `the_native_full_outer_join_gives_the_same_battlefield`,
 //!   `the_portable_view_agrees_with_sqlites_native_full_outer_join`.
+//! - [`battlefield_native`] is one query with SQLite's own `FULL OUTER JOIN`. Checked by
+//!   `the_native_view_really_uses_full_outer_join`.
 //! - the edges: empty tables, weapons with no warriors, an error (not a panic) without the
 //!   schema. Checked by `an_empty_battlefield_gives_empty_views`,
 //!   `only_unclaimed_weapons_appear_with_no_warrior`,
