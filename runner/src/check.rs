@@ -544,6 +544,59 @@ pub fn test_env(root: &Path, extra: Vec<(String, String)>) -> Vec<(String, Strin
     env
 }
 
+/// Variables of the runner's environment that no test can be expected to read: the shell's
+/// and the terminal's bookkeeping, and the runner's own display switches.
+const ENV_NOT_KEYED: &[&str] = &[
+    "_",
+    "PWD",
+    "OLDPWD",
+    "SHLVL",
+    "COLUMNS",
+    "LINES",
+    "TERM",
+    "TERM_PROGRAM",
+    "TERM_PROGRAM_VERSION",
+    "COLORTERM",
+    "WINDOWID",
+    "TMUX",
+    "TMUX_PANE",
+    "STY",
+    "SSH_TTY",
+    "SSH_CLIENT",
+    "SSH_CONNECTION",
+    "NO_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+    "KATA_TIMINGS",
+    "KATA_WATCH_TIMING",
+    "KATA_ROOT",
+];
+
+/// A hash of the environment the tests of a check get (the runner's own, which test processes
+/// inherit, and [`test_env`]'s): a stored verdict is reused only under the same one, so a kata
+/// that reads a variable is checked again when it changes (see `status::fingerprint`).
+pub fn env_key(root: &Path) -> String {
+    let mut vars: Vec<(String, String)> = std::env::vars_os()
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
+        .filter(|(k, _)| !ENV_NOT_KEYED.contains(&k.as_str()))
+        .collect();
+    vars.extend(test_env(root, Vec::new()));
+    vars.sort();
+    let mut h = crate::state::Fnv::default();
+    for (k, v) in vars {
+        h.write(k.as_bytes());
+        h.write(b"=");
+        h.write(v.as_bytes());
+        h.write(b"\0");
+    }
+    h.hex()
+}
+
 /// Run options with the hermetic environment and one job per core.
 pub fn run_options(root: &Path, timeout: Duration, extra: Vec<(String, String)>) -> RunOptions {
     RunOptions {

@@ -20,12 +20,17 @@ pub struct Statuses<'m> {
 }
 
 /// Hash of everything a suite's verdicts depend on besides the kata file itself: the suite's
-/// kata crate and tests (a file or a folder), its snapshots, and `Cargo.lock`. A remembered
-/// verdict is reused only while this and its kata file's hash are unchanged.
+/// kata crate and tests (a file or a folder), its snapshots, `Cargo.lock`, and the
+/// environment its tests get ([`check::env_key`]). A remembered verdict is reused only while
+/// this and its kata file's hash are unchanged.
 pub fn fingerprint(root: &Path, suite: &Suite) -> String {
     let mut paths = layout::crate_inputs(&suite.id);
     paths.push(PathBuf::from("Cargo.lock"));
-    state::tree_hash(root, &paths)
+    let files = state::tree_hash(root, &paths);
+    let mut h = state::Fnv::default();
+    h.write(files.as_bytes());
+    h.write(check::env_key(root).as_bytes());
+    h.hex()
 }
 
 /// The remembered verdict for a freshly computed one, under the inputs it was computed

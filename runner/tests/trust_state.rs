@@ -109,3 +109,23 @@ fn the_same_bytes_saved_back_during_a_check_are_not_recorded_as_its_verdict() {
         "no verdict recorded: {progress}"
     );
 }
+
+/// Issue 32, item 4: a stored verdict is keyed by the environment the tests get, so `list`
+/// does not reuse a green when a variable the kata reads changed.
+#[test]
+fn list_checks_again_when_the_environment_of_the_tests_changed() {
+    let f = Fixture::new("state-env");
+    f.write(
+        "katas/s1-demo/src/add.rs",
+        "pub fn add(a: u32, b: u32) -> u32 {\n    if std::env::var_os(\"KATA_FIXTURE_OFF_BY_ONE\").is_some() {\n        return a + b + 1;\n    }\n    a + b\n}\n",
+    );
+    let c = f.kata(&["check", "add"]);
+    assert_eq!(c.code, 0, "{c:?}");
+    let cached = f.kata(&["list"]);
+    assert!(cached.stdout.contains("✓"), "{cached:?}");
+    let l = f.kata_with_env(&["list", "--json"], &[("KATA_FIXTURE_OFF_BY_ONE", "1")]);
+    let json: serde_json::Value = serde_json::from_str(&l.stdout).unwrap();
+    let add = &json["suites"][0]["katas"][0];
+    assert_eq!(add["id"], "add");
+    assert_eq!(add["status"], "red", "not the stored green: {l:?}");
+}

@@ -204,12 +204,18 @@ impl Fixture {
 
     /// Runs `kata <args>` in the fixture.
     pub fn kata(&self, args: &[&str]) -> Run {
+        self.kata_with_env(args, &[])
+    }
+
+    /// Runs `kata <args>` in the fixture with extra environment variables.
+    pub fn kata_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_kata"))
             .current_dir(&self.root)
             .args(args)
             .env("KATA_ROOT", &self.root)
             .env_remove("CARGO_TARGET_DIR")
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .output()
             .unwrap();
         Run::from(out)
