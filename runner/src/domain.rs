@@ -202,6 +202,9 @@ pub struct TestResult {
     pub outcome: Outcome,
     /// Wall time.
     pub duration: Duration,
+    /// What the learner should know besides the outcome (a process that escaped the test's
+    /// process group and was left running).
+    pub note: Option<String>,
 }
 
 // --- The verdict on one kata. ---
@@ -333,6 +336,7 @@ tests = "suite::double::"
             name: format!("{}{name}", kata.tests),
             outcome,
             duration: Duration::from_millis(3),
+            note: None,
         }
     }
 

@@ -136,6 +136,7 @@ pub fn verdict(v: &Verdict<'_>, root: &Path, style: Style) -> String {
                 style.green("green:"),
                 v.tests.len()
             );
+            test_notes(&mut out, v, style);
             return out;
         }
         Status::NotCurrent | Status::TestsModified => {
@@ -152,6 +153,23 @@ pub fn verdict(v: &Verdict<'_>, root: &Path, style: Style) -> String {
     }
     let _ = writeln!(out, "\n  run `cargo kata hint {}` for a hint", k.id);
     out
+}
+
+/// What the runner noticed about single tests besides their outcome (a process that escaped
+/// the test's group and was left running), one line each.
+fn test_notes(out: &mut String, v: &Verdict<'_>, style: Style) {
+    for t in v.tests.iter().filter(|t| t.note.is_some()) {
+        let short = t
+            .name
+            .strip_prefix(v.kata.tests.as_str())
+            .unwrap_or(&t.name);
+        let _ = writeln!(
+            out,
+            "  {} {short}: {}",
+            style.yellow("note:"),
+            t.note.as_deref().unwrap_or("")
+        );
+    }
 }
 
 /// `file:line` to edit; line 1 says that nothing better is known.
@@ -214,6 +232,7 @@ fn failing(out: &mut String, v: &Verdict<'_>, root: &Path, style: Style) {
     if let Some(note) = &v.note {
         let _ = writeln!(out, "  {} {note}", style.red("no tests:"));
     }
+    test_notes(out, v, style);
     let failing: Vec<_> = v.tests.iter().filter(|t| !t.outcome.is_pass()).collect();
     if !failing.is_empty() {
         let _ = writeln!(out, "  {} of {} tests fail:", failing.len(), v.tests.len());

@@ -269,3 +269,42 @@ fn a_test_above_the_memory_ceiling_is_reported_as_such() {
         "libtest's own warning is not shown: {stdout}"
     );
 }
+
+/// Issue 32, item 7: a child that left the test's process group and holds its pipes costs no
+/// long wait, the test's own output is kept, and the screen names the process left running.
+#[test]
+fn a_child_that_escaped_the_group_is_named_and_the_tests_output_is_kept() {
+    let f = Fixture::new("trust-escaped-child");
+    f.write(
+        "katas/s1-demo/src/add.rs",
+        "pub fn add(a: u32, b: u32) -> u32 {\n    use std::os::unix::process::CommandExt;\n    if (a, b) == (1, 2) {\n        let _ = std::process::Command::new(\"sleep\").arg(\"30\").process_group(0).spawn();\n    }\n    a * b\n}\n",
+    );
+    let r = f.kata(&["check", "add"]);
+    let pids: Vec<i32> = r
+        .stdout
+        .split("process ")
+        .skip(1)
+        .filter_map(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect();
+    for pid in &pids {
+        // SAFETY: kill has no memory effects; the pid is the escaped `sleep` named above.
+        unsafe {
+            libc::kill(*pid, libc::SIGKILL);
+        }
+    }
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout.contains("1 + 2 must be 3"),
+        "the test's output is kept: {r:?}"
+    );
+    assert!(
+        r.stdout.contains("left its process group") && r.stdout.contains("left running"),
+        "{r:?}"
+    );
+    assert!(!pids.is_empty(), "the escaped process is named: {r:?}");
+}

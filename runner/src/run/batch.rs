@@ -19,12 +19,12 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{
-    RunOptions, Scratch, TestCase, Work, collect, drain, kata_group, lock, read_capped,
-    test_command, wait_with_timeout,
+    RunOptions, Scratch, TestCase, Work, collect, drain, escaped_note, kata_group, lock,
+    read_capped, test_command, wait_with_timeout,
 };
 use crate::domain::{Outcome, TestResult};
 use crate::libtest;
@@ -119,12 +119,19 @@ pub(super) fn run(
     let _ = child.wait();
     drop(group);
     let out = collect(stdout);
-    let _ = collect(stderr);
+    let err = collect(stderr);
+    let escaped = escaped_note(&[&out, &err]);
+    let out = out.text;
     lock(running).retain(|(j, _)| !indices.contains(j));
     let log = std::fs::read_to_string(&scratch.logfile).unwrap_or_default();
     drop(scratch);
     let progress = std::mem::take(&mut *lock(&progress));
-    judge(cases, indices, &out, &log, &progress, stopped.as_ref())
+    let mut ran = judge(cases, indices, &out, &log, &progress, stopped.as_ref());
+    // One process ran them all: the note goes to the first test it settled.
+    if let Some((_, first)) = ran.settled.first_mut() {
+        first.note = escaped;
+    }
+    ran
 }
 
 /// Waits for the process to end, or until one test (or the start, or the end) has taken
@@ -173,6 +180,7 @@ fn judge(
             name: name.to_string(),
             outcome,
             duration: progress.durations.get(name).copied().unwrap_or_default(),
+            note: None,
         };
         let has_section = || {
             let header = format!("---- {name} stdout ----");
@@ -235,7 +243,10 @@ impl Watchers {
 }
 
 /// Reads stdout to its end like [`drain`], telling `watchers` as tests start and finish.
-fn follow<R: Read + Send + 'static>(pipe: Option<R>, watchers: Watchers) -> mpsc::Receiver<String> {
+fn follow<R: Read + std::os::fd::AsRawFd + Send + 'static>(
+    pipe: Option<R>,
+    watchers: Watchers,
+) -> super::Reading {
     let mut lines = Lines::default();
     read_capped(pipe, move |bytes| {
         for event in lines.feed(bytes) {

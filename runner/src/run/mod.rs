@@ -223,6 +223,7 @@ impl Pool {
                 name: case.name.clone(),
                 outcome: Outcome::NotRun { after, secs },
                 duration: Duration::ZERO,
+                note: None,
             };
         }
         let started = Instant::now()
@@ -238,6 +239,7 @@ impl Pool {
                     secs: opts.timeout.as_secs(),
                 },
                 duration: spent,
+                note: None,
             }
         } else {
             let rest = RunOptions {
@@ -349,10 +351,12 @@ impl Scratch {
 /// returned, which printing or exiting early cannot fake.
 fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
     let start = Instant::now();
+    let escaped: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
     let result = |outcome| TestResult {
         name: case.name.clone(),
         outcome,
         duration: start.elapsed(),
+        note: escaped.borrow().clone(),
     };
     let crashed = |detail: String| result(Outcome::Crashed { detail });
     let scratch = match Scratch::new(opts) {
@@ -382,6 +386,8 @@ fn run_one(case: &TestCase, opts: &RunOptions) -> TestResult {
     // libtest starts stderr with a warning that `--logfile` is deprecated (1.95), without
     // a newline: not the test's words.
     let err = collect(stderr);
+    *escaped.borrow_mut() = escaped_note(&[&out, &err]);
+    let (out, err) = (out.text, err.text);
     let err = err.strip_prefix(LOGFILE_WARNING).unwrap_or(&err);
     if !ended {
         return result(Outcome::TimedOut {
@@ -476,7 +482,7 @@ fn tail(text: &str, max: usize) -> String {
 }
 
 /// What a pipe said, kept within bounds: its first and last [`PIPE_KEEP`] bytes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Capped {
     head: Vec<u8>,
     tail: VecDeque<u8>,
@@ -512,27 +518,48 @@ impl Capped {
     }
 }
 
-fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> mpsc::Receiver<String> {
+/// A pipe being read on a thread of its own.
+struct Reading {
+    /// Told once the pipe closed.
+    closed: mpsc::Receiver<()>,
+    /// What was kept so far.
+    kept: Arc<Mutex<Capped>>,
+    /// The pipe's inode, to find who still holds it (Linux).
+    inode: Option<u64>,
+}
+
+/// What a pipe said once the test's group was gone.
+struct Collected {
+    /// What was kept ([`Capped`]), up to the end or up to now.
+    text: String,
+    /// `None` when the pipe closed; else the processes still holding it (outside the
+    /// group: they escaped it), empty when they cannot be named.
+    holders: Option<Vec<u32>>,
+}
+
+fn drain<R: Read + std::os::fd::AsRawFd + Send + 'static>(pipe: Option<R>) -> Reading {
     read_capped(pipe, |_| {})
 }
 
 /// Reads `pipe` to its end on a thread of its own, handing each chunk to `on_bytes` as it
-/// comes; sends what was kept ([`Capped`]) once the pipe closes.
-fn read_capped<R, F>(pipe: Option<R>, mut on_bytes: F) -> mpsc::Receiver<String>
+/// comes and keeping what [`Capped`] keeps, where [`collect`] can read it at any time.
+fn read_capped<R, F>(pipe: Option<R>, mut on_bytes: F) -> Reading
 where
-    R: Read + Send + 'static,
+    R: Read + std::os::fd::AsRawFd + Send + 'static,
     F: FnMut(&[u8]) + Send + 'static,
 {
     let (tx, rx) = mpsc::channel();
+    let kept = Arc::new(Mutex::new(Capped::default()));
+    let inode = pipe.as_ref().and_then(|p| pipe_inode(p.as_raw_fd()));
+    let shared = Arc::clone(&kept);
     std::thread::spawn(move || {
-        let mut kept = Capped::default();
         if let Some(mut p) = pipe {
             let mut buf = vec![0u8; 16 * 1024];
             loop {
                 match p.read(&mut buf) {
                     Ok(0) => break,
                     Ok(n) => {
-                        kept.push(&buf[..n]);
+                        lock(&shared).push(&buf[..n]);
                         on_bytes(&buf[..n]);
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -540,15 +567,104 @@ where
                 }
             }
         }
-        let _ = tx.send(kept.into_string());
+        let _ = tx.send(());
     });
-    rx
+    Reading {
+        closed: rx,
+        kept,
+        inode,
+    }
 }
 
-/// The group is dead by now, so the pipes close at once; the wait only guards against a
-/// process that left the group (setsid) and still holds a pipe.
-fn collect(rx: mpsc::Receiver<String>) -> String {
-    rx.recv_timeout(Duration::from_secs(2)).unwrap_or_default()
+/// How long a pipe may stay open once the test's group is dead: its processes are gone, so
+/// the pipe closes at once unless a process that left the group (`setsid`) still holds it.
+const PIPE_GRACE: Duration = Duration::from_millis(500);
+
+/// What the pipe said, without waiting longer than [`PIPE_GRACE`] for its end: a process
+/// that escaped the group and still holds it is named, and what was read is kept.
+fn collect(reading: Reading) -> Collected {
+    let closed = reading.closed.recv_timeout(PIPE_GRACE).is_ok();
+    let text = lock(&reading.kept).clone().into_string();
+    Collected {
+        text,
+        holders: (!closed).then(|| reading.inode.map(pipe_holders).unwrap_or_default()),
+    }
+}
+
+/// The note for a test whose pipes a process that left its group still holds.
+fn escaped_note(pipes: &[&Collected]) -> Option<String> {
+    let mut pids: Vec<u32> = Vec::new();
+    let mut any = false;
+    for p in pipes {
+        if let Some(h) = &p.holders {
+            any = true;
+            pids.extend(h);
+        }
+    }
+    pids.sort_unstable();
+    pids.dedup();
+    any.then(|| {
+        let who = match pids.as_slice() {
+            [] => "a process".to_string(),
+            [pid] => format!("process {pid}"),
+            more => format!(
+                "processes {}",
+                more.iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        format!(
+            "{who} started while this kata's tests ran left its process group and still \
+             holds their output: it was left running (`kill` it if it should not be); what \
+             the tests printed until then is kept"
+        )
+    })
+}
+
+/// The inode of the pipe open as `fd` in this process (Linux: through `/proc/self/fd`).
+fn pipe_inode(fd: i32) -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(format!("/proc/self/fd/{fd}"))
+            .ok()
+            .map(|m| m.ino())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = fd;
+        None
+    }
+}
+
+/// The processes other than this one that hold the pipe `inode` open (Linux: `/proc`).
+fn pipe_holders(inode: u64) -> Vec<u32> {
+    let me = std::process::id();
+    let target = format!("pipe:[{inode}]");
+    let mut pids = Vec::new();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return pids;
+    };
+    for p in procs.flatten() {
+        let Some(pid) = p.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(p.path().join("fd")) else {
+            continue;
+        };
+        if fds
+            .flatten()
+            .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|l| l.as_os_str() == target.as_str()))
+        {
+            pids.push(pid);
+        }
+    }
+    pids
 }
 
 /// Waits until the child ends (without reaping it, so its pid still names its group) or
