@@ -613,13 +613,38 @@ pub fn run_options(root: &Path, timeout: Duration, extra: Vec<(String, String)>)
 const DEFAULT_MEMORY_GB: u64 = 4;
 
 /// The memory ceiling of each test process: `KATA_TEST_MEMORY_GB` (0 for none), else
-/// [`DEFAULT_MEMORY_GB`].
+/// [`DEFAULT_MEMORY_GB`]; none, with a note on stderr (once), where the system refuses it.
 fn memory_limit() -> Option<u64> {
+    static NOTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     let gb = std::env::var("KATA_TEST_MEMORY_GB")
         .ok()
         .and_then(|v| v.trim().parse::<u64>().ok())
         .unwrap_or(DEFAULT_MEMORY_GB);
-    (gb > 0).then_some(gb << 30)
+    let wanted = (gb > 0).then_some(gb << 30);
+    let refused = wanted.and_then(run::memory_ceiling_refused);
+    let (limit, note) = ceiling(wanted, refused);
+    if let Some(note) = note
+        && !NOTED.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        eprintln!("{note}");
+    }
+    limit
+}
+
+/// The ceiling to apply and the note to show: `wanted` unless the system refused it (why).
+fn ceiling(wanted: Option<u64>, refused: Option<String>) -> (Option<u64>, Option<String>) {
+    match (wanted, refused) {
+        (Some(bytes), Some(why)) => (
+            None,
+            Some(format!(
+                "note: tests run without their memory ceiling ({} GB): this system refuses \
+                 setrlimit(RLIMIT_AS) ({why}). A test that allocates without bound is stopped \
+                 by its timeout instead; KATA_TEST_MEMORY_GB=0 silences this note.",
+                bytes >> 30
+            )),
+        ),
+        (wanted, _) => (wanted, None),
+    }
 }
 
 /// Listed tests of a set of binaries.
@@ -806,6 +831,26 @@ mod tests {
         assert_eq!(get("INSTA_WORKSPACE_ROOT"), Some("/r"));
         assert_eq!(get("RUST_BACKTRACE"), Some("0"));
         assert_eq!(get("X"), Some("1"));
+    }
+
+    #[test]
+    fn a_refused_memory_ceiling_is_skipped_with_a_note() {
+        assert_eq!(ceiling(Some(4 << 30), None), (Some(4 << 30), None));
+        assert_eq!(ceiling(None, None), (None, None));
+        let (limit, note) = ceiling(Some(4 << 30), Some("Invalid argument".into()));
+        assert_eq!(limit, None);
+        let note = note.unwrap();
+        assert!(
+            note.contains("without their memory ceiling (4 GB)"),
+            "{note}"
+        );
+        assert!(note.contains("Invalid argument"), "{note}");
+        #[cfg(target_os = "linux")]
+        assert_eq!(
+            crate::run::memory_ceiling_refused(4 << 30),
+            None,
+            "Linux accepts it"
+        );
     }
 
     #[test]

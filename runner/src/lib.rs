@@ -25,38 +25,82 @@
 //!
 //! No circle of `use crate::…` references is wider than two files (`tests/module_graph.rs`).
 
+// The runner needs Unix: process groups, signals, `setrlimit`, `/proc`. Elsewhere this is the
+// one error (every module below is left out), instead of a wall of unresolved imports.
+#[cfg(not(unix))]
+compile_error!(
+    "cargo kata runs on Linux and macOS. On Windows, install WSL \
+     (https://learn.microsoft.com/windows/wsl/install), clone the repository inside it and \
+     run `cargo kata` there."
+);
+
+#[cfg(unix)]
 pub mod bar;
+#[cfg(unix)]
 pub mod build;
+#[cfg(unix)]
 pub mod check;
+#[cfg(unix)]
 pub mod cli;
+#[cfg(unix)]
 pub mod commands;
+#[cfg(unix)]
 pub mod domain;
+#[cfg(unix)]
 pub mod error;
+#[cfg(unix)]
 pub mod exam;
+#[cfg(unix)]
 pub mod exit;
+#[cfg(unix)]
 pub mod fresh;
+#[cfg(unix)]
 pub mod fsx;
+#[cfg(unix)]
 pub mod git;
+#[cfg(unix)]
 pub mod interrupt;
+#[cfg(unix)]
 pub mod isolate;
+#[cfg(unix)]
 pub mod json;
+#[cfg(unix)]
 pub mod layout;
+#[cfg(unix)]
 pub mod learn;
+#[cfg(unix)]
 pub mod libtest;
+#[cfg(unix)]
 pub mod live;
+#[cfg(unix)]
 pub mod locate;
+#[cfg(unix)]
 pub mod manifest;
+#[cfg(unix)]
 pub mod patch;
+#[cfg(unix)]
 pub mod pipe;
+#[cfg(unix)]
 pub mod plan;
+#[cfg(unix)]
 pub mod pristine;
+#[cfg(unix)]
 pub mod render;
+#[cfg(unix)]
 pub mod report;
+#[cfg(unix)]
 pub mod run;
+#[cfg(unix)]
 pub mod scaffold;
+#[cfg(unix)]
 pub mod state;
+#[cfg(unix)]
 pub mod status;
+#[cfg(unix)]
 pub mod term;
+#[cfg(unix)]
 pub mod tidy;
+#[cfg(unix)]
 pub mod verify;
+#[cfg(unix)]
 pub mod walk;

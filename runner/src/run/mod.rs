@@ -305,22 +305,49 @@ fn test_command(
         cmd.env(k, v);
     }
     if let Some(bytes) = opts.memory_limit {
-        let limit = libc::rlim_t::try_from(bytes).unwrap_or(libc::RLIM_INFINITY);
-        // SAFETY: setrlimit is async-signal-safe and touches only the child.
-        unsafe {
-            cmd.pre_exec(move || {
-                let lim = libc::rlimit {
-                    rlim_cur: limit,
-                    rlim_max: limit,
-                };
-                if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
+        limit_memory(&mut cmd, bytes);
     }
     cmd
+}
+
+/// Makes `cmd`'s process start with an address-space ceiling of `bytes`; its start fails if
+/// the system refuses it.
+fn limit_memory(cmd: &mut Command, bytes: u64) {
+    let limit = libc::rlim_t::try_from(bytes).unwrap_or(libc::RLIM_INFINITY);
+    // SAFETY: setrlimit is async-signal-safe and touches only the child.
+    unsafe {
+        cmd.pre_exec(move || {
+            let lim = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Why this system refuses a memory ceiling of `bytes` for a child (`setrlimit(RLIMIT_AS)`,
+/// which macOS may refuse), `None` when it accepts it: probed once per process by starting
+/// `true` under it. When `true` cannot be started at all, the ceiling is taken as accepted.
+pub fn memory_ceiling_refused(bytes: u64) -> Option<String> {
+    static PROBE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    PROBE
+        .get_or_init(|| {
+            let quiet = |cmd: &mut Command| {
+                cmd.stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+            };
+            quiet(&mut Command::new("true")).ok()?;
+            let mut limited = Command::new("true");
+            limit_memory(&mut limited, bytes);
+            quiet(&mut limited).err().map(|e| e.to_string())
+        })
+        .clone()
 }
 
 /// A test process's fresh working directory and its libtest log file, at a random path in
