@@ -271,6 +271,62 @@ fn a_failed_directory_sync_is_reported_after_the_rename() {
     );
 }
 
+/// Set in the child process of the bare-file-name test, which runs in its own temp dir.
+const BARE_NAME_CHILD: &str = "D18C_ATOMIC_WRITE_BARE_NAME_CHILD";
+
+#[rstest]
+fn a_bare_file_name_is_written_in_the_working_directory_and_dot_is_synced() {
+    if std::env::var_os(BARE_NAME_CHILD).is_some() {
+        // The child: its working directory is the parent's temp dir.
+        let path = Path::new("config.json");
+        let mut recorder = Recorder::new(path);
+        let got = atomic_write_synced(path, &mut recorder, |out| out.write_all(b"new"));
+        assert!(
+            got.is_ok(),
+            "atomic_write_synced(\"config.json\") gave {got:?}"
+        );
+        let synced: Vec<&Path> = recorder
+            .steps
+            .iter()
+            .filter_map(|step| match step {
+                Step::SyncDir { dir, .. } => Some(dir.as_path()),
+                Step::SyncFile { .. } => None,
+            })
+            .collect();
+        assert_eq!(
+            synced,
+            [Path::new(".")],
+            "a bare file name has an empty parent: the directory that holds it is `.`"
+        );
+        return;
+    }
+    let dir = temp_dir();
+    let module = module_path!();
+    let test = format!(
+        "{}::a_bare_file_name_is_written_in_the_working_directory_and_dot_is_synced",
+        module.split_once("::").map_or(module, |(_, rest)| rest)
+    );
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("no test binary path: {e}"));
+    let out = std::process::Command::new(exe)
+        .args([test.as_str(), "--exact", "--test-threads=1"])
+        .current_dir(dir.path())
+        .env(BARE_NAME_CHILD, "1")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run the child test: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "in a child process whose working directory is a temp dir, atomic_write_synced of the \
+         bare name config.json failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        contents(&dir.path().join("config.json")),
+        "new",
+        "the bare name is relative to the working directory"
+    );
+}
+
 #[cfg(target_os = "linux")]
 #[rstest]
 fn the_disk_syncer_calls_fsync_on_the_file_and_the_directory() {

@@ -56,6 +56,9 @@
 //! - `DiskSyncer` really calls fsync on Linux: syncing `/dev/null`, which has no fsync, is an
 //!   error for both of its methods, and syncing a real file and directory succeeds.
 //!   Checked by `the_disk_syncer_calls_fsync_on_the_file_and_the_directory`.
+//! - A bare file name is written in the working directory, and the directory synced is
+//!   `.` (its parent is empty). Checked by
+//!   `a_bare_file_name_is_written_in_the_working_directory_and_dot_is_synced`.
 //! - A path without a file name (such as `/` or `dir/..`) is refused:
 //!   `WriteError::NoFileName`. Checked by `refuses_a_path_without_a_file_name`.
 //! - A directory that does not exist gives `WriteError::Temp`.
