@@ -243,7 +243,7 @@ fn walking_a_folder_found_by_name_copies_no_line() {
 #[test]
 fn a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder() {
     let mut root = folder("root", vec![file("r.log", vec![segment(&["r"])])]);
-    root.subfolders = (0..200)
+    root.subfolders = (0..2_000)
         .map(|i| {
             folder(
                 &format!("sub{i}"),
@@ -253,14 +253,35 @@ fn a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder() {
         .collect();
     let (lines, heap) = heap_of_walk(|| lines_in_tree(&root));
     assert_eq!(
-        lines, 201,
-        "lines_in_tree must yield the root's line and 200 sub-folders' lines"
+        lines, 2_001,
+        "lines_in_tree must yield the root's line and 2,000 sub-folders' lines"
     );
     assert!(
         heap < 2_048,
-        "walking a folder with 200 sub-folders held {heap} bytes at once: a lazy recursive walk \
-         builds a sub-folder's Box when it reaches it and drops it when done (flat_map), so it \
-         holds one Box per level; building every sub-folder's iterator up front holds 200"
+        "walking a folder with 2,000 sub-folders held {heap} bytes at once: a lazy recursive \
+         walk builds a sub-folder's Box when it reaches it and drops it when done (flat_map), \
+         so it holds one Box per level; building every sub-folder's iterator, or a list of \
+         every folder, up front holds memory that grows with the number of folders"
+    );
+}
+
+#[test]
+fn a_deep_tree_is_walked_through_every_level_in_order() {
+    let depth = 64;
+    let mut deepest = folder("d63", vec![file("d.log", vec![segment(&["d63"])])]);
+    for level in (0..depth - 1).rev() {
+        let name = format!("d{level}");
+        let mut parent = folder(&name, vec![file("d.log", vec![segment(&[name.as_str()])])]);
+        parent.subfolders = vec![deepest];
+        deepest = parent;
+    }
+    let got: Vec<&str> = lines_in_tree(&deepest).take(1_000).collect();
+    let expected: Vec<String> = (0..depth).map(|level| format!("d{level}")).collect();
+    assert_eq!(
+        got, expected,
+        "a tree 64 folders deep (one line per folder) was walked as {got:?}: lines_in_tree must \
+         delegate to itself for every sub-folder, at any depth, not unroll a fixed number of \
+         levels"
     );
 }
 

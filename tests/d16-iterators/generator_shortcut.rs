@@ -114,6 +114,23 @@ fn keeps_its_state_in_successors_or_from_fn() {
     );
 }
 
+#[test]
+fn reads_no_range_or_array_behind_the_generator() {
+    let stream = fibonacci(10);
+    let name = type_name_of(&stream);
+    let found: Vec<&str> = ["Range", "array::", "[u64", "Chain", "Once", "Empty"]
+        .into_iter()
+        .filter(|part| name.contains(part))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "fibonacci returns a value of type {name}, which contains {found:?}: the numbers come \
+         from a range, an array or a second stream chained on, and a Successors or FromFn is \
+         only a decoy; the generator shortcut computes each number from the captured state of \
+         the step before, with nothing else in the stream"
+    );
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 

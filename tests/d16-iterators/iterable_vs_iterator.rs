@@ -110,6 +110,45 @@ fn a_walker_knows_how_many_lines_remain(book: LogBook) {
 }
 
 #[rstest]
+fn a_consuming_loop_moves_the_books_strings_out_without_copying(book: LogBook) {
+    let places: Vec<*const u8> = book.iter().take(CAP).map(str::as_ptr).collect();
+    let mut moved: Vec<*const u8> = Vec::new();
+    for line in book {
+        moved.push(line.as_ptr());
+        if moved.len() == CAP {
+            break;
+        }
+    }
+    assert_eq!(
+        moved, places,
+        "`for line in book` handed out Strings whose text lies elsewhere than the book's own: \
+         the consuming loop copied every line; moving the book hands out the very Strings it \
+         owns (Vec<String>::into_iter), with no copy"
+    );
+}
+
+#[rstest]
+fn two_walkers_over_one_book_keep_their_own_place(book: LogBook) {
+    let mut first = book.iter();
+    let mut second = book.iter();
+    let a = (first.next(), first.next());
+    let b = second.next();
+    let mut third = book.iter();
+    let c = (first.next(), third.next(), first.next());
+    assert_eq!(
+        (a, b, c),
+        (
+            (Some(ENTRIES[0]), Some(ENTRIES[1])),
+            Some(ENTRIES[0]),
+            (Some(ENTRIES[2]), Some(ENTRIES[0]), None)
+        ),
+        "three walkers over one book, pulled in turn, disagreed with each walking on its own: \
+         the position of a walk belongs to the walker (the iterator), not to the book (the \
+         iterable); a new walker must not move or revive another"
+    );
+}
+
+#[rstest]
 fn a_consuming_loop_hands_out_owned_strings(book: LogBook) {
     let mut owned: Vec<String> = Vec::new();
     for line in book {

@@ -8,6 +8,11 @@ use crate::lazy_pipeline::{LogError, extract_ips, filter_status, top_ips_report}
 use proptest::prelude::*;
 use rstest::rstest;
 
+use super::heap::peak_heap;
+
+/// The most heap `top_ips_report` may hold at once over a long log from a few IPs.
+const HEAP_BOUND: usize = 8 * 1024;
+
 const LOG: [&str; 6] = [
     "192.168.1.1 - 200 OK",
     "10.0.0.5 - 404 ERROR",
@@ -238,6 +243,32 @@ fn the_report_holds_one_line_at_a_time_not_the_whole_log() {
         "top_ips_report held {held} log lines alive at once: the report must pull each line \
          through filter_status and extract_ips and drop it before the next one (count as the \
          lines stream by); collecting a stage into a Vec keeps the whole log in memory"
+    );
+}
+
+#[test]
+fn the_report_keeps_no_copy_of_the_lines_or_of_their_results() {
+    let log = [
+        "10.0.0.5 - 404 ERROR",
+        "192.168.1.1 - 200 OK",
+        "not-an-ip - 404 ERROR",
+        "10.0.0.9 - 404 ERROR",
+    ];
+    // 6,000 borrowed lines: the source itself allocates nothing.
+    let source = log.iter().copied().cycle().take(6_000);
+    let (report, heap) = peak_heap(|| top_ips_report(source, 404, 3));
+    assert!(
+        report.starts_with("status 404: 4500 lines, 2 distinct IPs, 1500 without an IP\n"),
+        "the report of 6,000 lines (3 of every 4 with status 404, one of those without an IP) \
+         began {:?}",
+        report.lines().next()
+    );
+    assert!(
+        heap < HEAP_BOUND,
+        "top_ips_report over 6,000 borrowed lines from 2 IPs held {heap} bytes of heap at its \
+         peak: counting as the lines stream by needs a map of the distinct IPs and the report, \
+         under {HEAP_BOUND} bytes; copying the lines' text, or collecting the IPs or the \
+         Results of a stage into a Vec, grows with the log"
     );
 }
 

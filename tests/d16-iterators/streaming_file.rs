@@ -155,6 +155,86 @@ fn the_whole_process_stays_in_constant_memory_not_just_the_calling_thread() {
     );
 }
 
+/// The process's peak resident memory in bytes (`VmHWM`), after resetting it to the current
+/// resident size; `None` where /proc does not tell.
+fn reset_peak_resident() -> Option<u64> {
+    fs::write("/proc/self/clear_refs", "5").ok()?;
+    peak_resident()
+}
+
+/// The process's peak resident memory in bytes since the last reset (`VmHWM` of /proc).
+fn peak_resident() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// The most the process's peak resident memory may grow while it counts a big file.
+const RESIDENT_BOUND: u64 = 1024 * 1024;
+
+/// Writes about 7 MB of log lines through an 8 KiB buffer; returns the path and how many
+/// lines contain " 404 ".
+fn write_bigger_log(dir: &Path) -> (PathBuf, u64) {
+    let path = dir.join("bigger.log");
+    let file =
+        File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+    let mut out = BufWriter::new(file);
+    let mut expected = 0;
+    for i in 0_u32..160_000 {
+        let status = if i % 7 == 0 { 404 } else { 200 };
+        expected += u64::from(status == 404);
+        writeln!(
+            out,
+            "10.0.{}.{} - {status} GET /items/{i:08} HTTP/1.1",
+            i % 256,
+            i % 200
+        )
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    }
+    out.flush()
+        .unwrap_or_else(|e| panic!("cannot flush {}: {e}", path.display()));
+    (path, expected)
+}
+
+#[test]
+fn the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static() {
+    alone(
+        module_path!(),
+        "the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static",
+        || {
+            let dir = dir();
+            let small = write_file(&dir, "access.log", SMALL_LOG.as_bytes());
+            let warm_up = count_matching_lines(&small, " 404 ");
+            assert!(
+                matches!(warm_up, Ok(2)),
+                "count over the 4-line log gave {warm_up:?}; 2 of its lines have status 404"
+            );
+            let (path, expected) = write_bigger_log(dir.path());
+            let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let Some(before) = reset_peak_resident() else {
+                // No /proc (not Linux): resident memory cannot be read here.
+                return;
+            };
+            let got = count_matching_lines(&path, " 404 ");
+            let after = peak_resident().unwrap_or(before);
+            assert!(
+                matches!(got, Ok(n) if n == expected),
+                "count over the {size}-byte file gave {got:?}; {expected} lines have status 404"
+            );
+            let grown = after.saturating_sub(before);
+            assert!(
+                grown < RESIDENT_BOUND,
+                "while counting a {size}-byte file the process's peak resident memory grew by \
+                 {grown} bytes: the file (or a file-sized buffer) sat in memory at once, on the \
+                 heap, a thread's stack, a static or a mapping; a streaming count passes the \
+                 file through one small buffer and one line at a time, under {RESIDENT_BOUND} \
+                 bytes whatever its size (BufReader and lines())"
+            );
+        },
+    );
+}
+
 #[rstest]
 fn a_missing_file_is_a_typed_error_naming_the_path(dir: TempDir) {
     let path = dir.path().join("no-such.log");

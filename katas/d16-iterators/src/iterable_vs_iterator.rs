@@ -29,6 +29,8 @@
 //! - a borrowed book can be walked twice; a fresh walker starts over after another is spent.
 //!   Checked by `a_borrowed_book_can_be_walked_twice`,
 //!   `a_fresh_walker_starts_over_after_another_is_spent`.
+//! - each walker keeps its own place: two or three walkers over one book, pulled in turn, do
+//!   not move or revive each other. Checked by `two_walkers_over_one_book_keep_their_own_place`.
 //! - a spent `Lines` yields nothing on a second pass, keeps returning `None`, and implements
 //!   `FusedIterator`. Checked by `a_spent_walker_yields_nothing_on_a_second_pass`,
 //!   `a_spent_walker_keeps_returning_none`,
@@ -36,8 +38,9 @@
 //! - a walker is a cursor into the book: walking allocates nothing. Checked by
 //!   `a_walker_is_a_cursor_that_copies_nothing`.
 //! - `len()` of a walker. Checked by `a_walker_knows_how_many_lines_remain`.
-//! - the consuming loop hands out owned `String`s. Checked by
-//!   `a_consuming_loop_hands_out_owned_strings`.
+//! - the consuming loop hands out owned `String`s, the book's own ones moved out (their text is
+//!   where it was in the book, not a copy). Checked by `a_consuming_loop_hands_out_owned_strings`,
+//!   `a_consuming_loop_moves_the_books_strings_out_without_copying`.
 //! - empty books. Checked by `an_empty_book_yields_nothing_on_every_pass`.
 //! - the typed error for a multi-line entry. Checked by `rejects_an_entry_that_spans_lines`.
 

@@ -35,7 +35,10 @@
 //!   endless source. Checked by `building_the_pipeline_pulls_no_lines`,
 //!   `taking_the_first_match_pulls_no_line_after_it`, `runs_over_an_endless_source`.
 //! - `top_ips_report` holds one line at a time (at most 2 source lines alive at once), never the
-//!   whole log. Checked by `the_report_holds_one_line_at_a_time_not_the_whole_log`.
+//!   whole log; nor a copy of the lines' text or a `Vec` of a stage's items or `Result`s: over
+//!   6,000 borrowed lines from 2 IPs it holds under 8 KiB of heap at its peak. Checked by
+//!   `the_report_holds_one_line_at_a_time_not_the_whole_log`,
+//!   `the_report_keeps_no_copy_of_the_lines_or_of_their_results`.
 //! - the lazy pipeline gives the same result as an eager `Vec` computation for any log. Checked by
 //!   `gives_the_same_result_as_an_eager_vec_computation`.
 //! - the rendered report, ties broken by the lower `IpAddr` value (not its text). Checked by

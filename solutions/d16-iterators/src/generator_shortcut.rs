@@ -26,10 +26,16 @@
 //!   `Successors` or `FromFn` (not an array or a range mapped through a formula). Checked by
 //!   `is_built_from_std_adaptors_and_closures_not_a_named_struct`,
 //!   `keeps_its_state_in_successors_or_from_fn`.
+//! - nothing else is in the returned type: no range, array, `Chain`, `Once` or `Empty` beside
+//!   the `Successors` or `FromFn` (a decoy chained onto a range is rejected). Checked by
+//!   `reads_no_range_or_array_behind_the_generator`.
 //! - it agrees with kata 1's `Fibonacci` for any limit. Checked by
 //!   `agrees_with_the_fibonacci_struct_for_any_limit`.
 //!
-//! **Not checked.** Whether the closure does more work than one addition per item.
+//! **Not checked.** What the closure captures and how it computes: a closure that reads a
+//! `const` table through a captured index, recomputes each number, or calls kata 1's
+//! `Fibonacci` struct it captured, has the same type name, size and output. Do not: the lesson
+//! is that the captured variables are the state (the last two numbers).
 
 /// The Fibonacci numbers `<= limit`, built from `successors` or `from_fn`: no new type.
 pub fn fibonacci(limit: u64) -> impl Iterator<Item = u64> {

@@ -26,13 +26,17 @@
 //!   helper thread that reads the whole file is seen). Checked by
 //!   `counts_a_2_megabyte_file_in_constant_memory`,
 //!   `the_whole_process_stays_in_constant_memory_not_just_the_calling_thread`.
+//! - on Linux, counting a file of about 7 MB raises the process's peak resident memory (`VmHWM`,
+//!   heap, thread stacks, statics and mappings alike) by less than 1 MiB: the file never sits in
+//!   memory whole. Checked by `the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static`.
 //! - typed errors: a missing file (with its path), an empty needle, a needle that spans lines, a
 //!   line that is not UTF-8 (with its 1-based number). Checked by
 //!   `a_missing_file_is_a_typed_error_naming_the_path`, `an_empty_needle_is_rejected`,
 //!   `a_needle_with_a_line_break_is_rejected`,
 //!   `a_line_that_is_not_utf8_is_a_typed_error_with_its_number`.
 //!
-//! **Not checked.** Memory the kernel maps for the process (an `mmap` of the file is not heap).
+//! **Not checked.** Resident memory where `/proc` cannot be read (not Linux): there only the heap
+//! is measured.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
