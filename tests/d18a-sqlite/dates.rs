@@ -151,3 +151,33 @@ fn insert_enlisted_checks_name_and_power_too() {
         "a NaN power must be NonFinitePower here as in insert"
     );
 }
+
+#[test]
+fn the_window_is_a_where_clause_sqlite_evaluates() {
+    let store = roster(&[
+        ("LongAgo", "2025-01-01 00:00:00"),
+        ("LastMonth", "2026-03-01 09:00:00"),
+        ("FiveDaysAgo", "2026-03-28 12:00:00"),
+        ("ThisMorning", "2026-04-02 08:30:00"),
+        ("Tomorrow", "2026-04-03 12:00:00"),
+    ]);
+    let (recent, sent) = super::traced(store.connection(), || store.enlisted_within(7, NOW));
+    let recent = recent.expect("the query should run");
+    assert_eq!(
+        recent,
+        ["FiveDaysAgo", "ThisMorning"],
+        "two warriors in the window"
+    );
+    for s in &sent {
+        assert!(
+            s.rows <= recent.len(),
+            "enlisted_within ran {:?}, which returned {} rows for a window that holds {}: the \
+             roster was read whole and the dates compared in Rust. Let SQLite do the date \
+             arithmetic and the filtering: `WHERE enlisted_at >= datetime(?1, '-' || ?2 || \
+             ' days') AND enlisted_at <= ?1`",
+            s.sql,
+            s.rows,
+            recent.len()
+        );
+    }
+}

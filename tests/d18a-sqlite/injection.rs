@@ -139,10 +139,21 @@ fn as_bound_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
-/// The prepared texts and the expanded (values written in) texts of one search.
+/// The prepared texts and the expanded (values written in) texts of one search; also checks
+/// that SQLite returned exactly the rows the search returns (the match happened in SQL).
 fn search_statements(store: &WarriorStore, name: &str) -> (Vec<String>, Vec<String>) {
     let (result, sent) = super::traced(store.connection(), || store.find_by_name(name));
-    assert!(result.is_ok(), "find_by_name({name:?}) failed: {result:?}");
+    let found = match result {
+        Ok(found) => found.len(),
+        Err(error) => panic!("find_by_name({name:?}) failed: {error:?}"),
+    };
+    let returned: usize = sent.iter().map(|s| s.rows).sum();
+    assert_eq!(
+        returned, found,
+        "searching for {name:?}, SQLite returned {returned} rows but find_by_name returned \
+         {found}: the rows were filtered in Rust. Put the comparison in the WHERE clause \
+         (`WHERE name = ?1`) so SQLite returns only the matching warriors"
+    );
     (
         sent.iter().map(|s| s.sql.clone()).collect(),
         sent.iter().map(|s| s.expanded.clone()).collect(),

@@ -332,3 +332,87 @@ fn the_native_view_really_uses_full_outer_join() {
          be SQLite's own FULL OUTER JOIN in one query, not the portable form again"
     );
 }
+
+/// Warriors seeded out of name order, so a query without `ORDER BY` returns them unsorted.
+fn unsorted_battlefield() -> Connection {
+    battlefield_db(
+        &["Sword", "Axe", "Bow", "Chakra"],
+        &[
+            ("Yudhishthira", Some(0)),
+            ("Karna", None),
+            ("Bhima", Some(1)),
+            ("Arjuna", Some(2)),
+            ("Abhimanyu", None),
+        ],
+    )
+}
+
+#[rstest::rstest]
+#[case::inner(View::Inner)]
+#[case::left(View::Left)]
+#[case::battlefield(View::Battlefield)]
+fn each_view_returns_rows_in_the_order_its_query_sorted_them(#[case] view: View) {
+    let conn = unsorted_battlefield();
+    let (returned, sent) = super::traced(&conn, || match view {
+        View::Inner => inner_join(&conn).map(|rows| widen(&rows)),
+        View::Left => left_join(&conn).map(|rows| widen(&rows)),
+        View::Battlefield => battlefield(&conn),
+    });
+    let returned = returned.expect("the view should run");
+    assert_eq!(sent.len(), 1, "the {view:?} view should run one query");
+    let from_sqlite: Vec<Pairing> = {
+        let mut stmt = conn
+            .prepare(&sent[0].sql)
+            .expect("the view's own SQL should prepare again");
+        stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .expect("run the view's SQL")
+            .collect::<Result<_, _>>()
+            .expect("read the view's SQL")
+    };
+    assert_eq!(
+        returned, from_sqlite,
+        "the {view:?} view returned its rows in another order than its query {:?} produced \
+         them: the rows were sorted in Rust. Put the documented order in the query's \
+         ORDER BY (warrior name, no warrior last, then weapon, no weapon first)",
+        sent[0].sql
+    );
+}
+
+#[rstest::rstest]
+#[case::left(View::Left)]
+#[case::battlefield(View::Battlefield)]
+fn a_warrior_whose_weapon_is_gone_still_appears(#[case] view: View) {
+    let conn = battlefield_db(
+        &["Gandiva", "Gada"],
+        &[("Arjuna", Some(0)), ("Bhima", Some(1))],
+    );
+    // Without foreign-key enforcement (the default outside the bundled build) a weapon can be
+    // deleted while a warrior still points at it.
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         INSERT INTO warriors (name, weapon_id) VALUES ('Ghatotkacha', 99);",
+    )
+    .expect("seed a warrior whose weapon id matches no weapon");
+    let rows = match view {
+        View::Left => left_join(&conn).map(|rows| widen(&rows)),
+        _ => battlefield(&conn),
+    }
+    .expect("the view should run");
+    let native = battlefield_native(&conn).expect("battlefield_native should run");
+    let expected: Vec<Pairing> = vec![
+        (Some("Arjuna".into()), Some("Gandiva".into())),
+        (Some("Bhima".into()), Some("Gada".into())),
+        (Some("Ghatotkacha".into()), None),
+    ];
+    assert_eq!(
+        native, expected,
+        "FULL OUTER JOIN keeps a warrior whose weapon_id matches no weapon"
+    );
+    assert_eq!(
+        rows, expected,
+        "the {view:?} view lost or changed Ghatotkacha, whose weapon_id (99) matches no \
+         weapon: a warrior with no matching weapon is unarmed too. Keep every warrior with \
+         `warriors LEFT JOIN weapons`, and find the unmatched rows by the failed match (an \
+         anti-join, `WHERE <other side>.id IS NULL`), not by `weapon_id IS NULL`"
+    );
+}

@@ -29,6 +29,10 @@
 //! - other ISO-8601 spellings (`T`, `Z`, offsets) are stored normalised to UTC
 //!   `YYYY-MM-DD HH:MM:SS` and compared in UTC. Checked by
 //!   `other_iso_8601_spellings_are_normalised`.
+//! - the window is SQL's job: through SQLite's statement trace, no statement returns more
+//!   rows than the window holds (the date arithmetic and the filter are in the `WHERE`
+//!   clause, not in Rust over the whole roster). Checked by
+//!   `the_window_is_a_where_clause_sqlite_evaluates`.
 //! - an unreadable timestamp (as `now` or as the enlistment time) is
 //!   [`StoreError::BadTimestamp`] and writes nothing; name and power are checked as in
 //!   `insert`. Checked by `an_unreadable_now_is_a_typed_error`,

@@ -33,6 +33,13 @@
 //!   appended in Rust); the battlefield query uses neither `FULL` nor `RIGHT`. Checked by
 //!   `each_view_is_one_join_query_whose_rows_are_the_answer`,
 //!   `the_battlefield_view_is_written_without_full_or_right_joins`.
+//! - the order is the query's: each view returns its rows in exactly the order its own SQL
+//!   returns them when run again (the `ORDER BY` is in SQL, not a sort in Rust). Checked by
+//!   `each_view_returns_rows_in_the_order_its_query_sorted_them`.
+//! - a warrior whose `weapon_id` matches no weapon (foreign keys off) is unarmed: the left
+//!   join and the battlefield view keep it with `None`, as `FULL OUTER JOIN` does (the
+//!   unmatched rows come from the failed match, not from `weapon_id IS NULL`). Checked by
+//!   `a_warrior_whose_weapon_is_gone_still_appears`.
 //! - duplicate pairs are kept (`UNION ALL`, not `UNION`), and the portable battlefield view
 //!   agrees with SQLite's native `FULL OUTER JOIN` on random data. Checked by
 //!   `duplicate_pairs_are_kept_as_the_native_full_join_keeps_them`,
