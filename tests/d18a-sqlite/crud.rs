@@ -384,3 +384,63 @@ fn ids_stay_unique_after_a_delete() {
         "Karna, Bhima and Drona must all remain"
     );
 }
+
+#[test]
+fn insert_still_works_when_the_highest_id_is_taken() {
+    let store = store_with(&[("Arjuna", 1.0)]);
+    store
+        .connection()
+        .execute(
+            "INSERT INTO warriors (id, name, power) VALUES (?1, 'Last', 2.0)",
+            [i64::MAX],
+        )
+        .expect("seed a warrior with the largest possible id");
+    let id = store.insert("Drona", 4.0).unwrap_or_else(|error| {
+        panic!(
+            "insert failed with {error:?} once the highest id is {}: the next id was computed \
+             (max(id) + 1 overflows). Leave the id out of the INSERT; SQLite picks an unused \
+             rowid, and last_insert_rowid() tells you which",
+            i64::MAX
+        )
+    });
+    let found = store.get(id).expect("lookup").map(|w| w.name);
+    assert_eq!(
+        found.as_deref(),
+        Some("Drona"),
+        "insert returned id {id}, which does not fetch Drona: return last_insert_rowid()"
+    );
+    assert_eq!(
+        store.ranking().expect("ranking").len(),
+        3,
+        "all three remain"
+    );
+}
+
+#[test]
+fn numbers_are_bound_as_numbers_not_text() {
+    let store = store_with(&[]);
+    let (id, sent) = sent_by(&store, || store.insert("Bhima", 1234.5));
+    let id = id.expect("insert Bhima");
+    let (_, updated) = sent_by(&store, || store.update_power(id, 20.25));
+    let (_, got) = sent_by(&store, || store.get(id));
+    let (_, deleted) = sent_by(&store, || store.delete(id));
+    for (what, run, number) in [
+        ("insert", &sent, "1234.5".to_string()),
+        ("update_power", &updated, "20.25".to_string()),
+        ("update_power", &updated, id.to_string()),
+        ("get", &got, id.to_string()),
+        ("delete", &deleted, id.to_string()),
+    ] {
+        let expanded: Vec<&str> = run.iter().map(|s| s.expanded.as_str()).collect();
+        assert!(
+            expanded.iter().any(|e| e.contains(&number)),
+            "{what} never bound {number}: {expanded:?}"
+        );
+        assert!(
+            !expanded.iter().any(|e| e.contains(&format!("'{number}'"))),
+            "{what} bound {number} as the text '{number}' ({expanded:?}): the column's affinity \
+             converts it back, but the value travelled as TEXT. Bind typed values (f64 for the \
+             power, i64 for the id), e.g. params![power, id]"
+        );
+    }
+}

@@ -22,8 +22,10 @@
 //!
 //! **The tests check.**
 //! - `insert` returns the id SQLite handed out, and ids stay unique after a delete (let
-//!   SQLite choose the rowid; never compute one). Checked by
-//!   `insert_returns_the_id_sqlite_assigned`, `ids_stay_unique_after_a_delete`.
+//!   SQLite choose the rowid; never compute one: with `i64::MAX` already taken, SQLite still
+//!   finds a free rowid while `max(id) + 1` overflows). Checked by
+//!   `insert_returns_the_id_sqlite_assigned`, `ids_stay_unique_after_a_delete`,
+//!   `insert_still_works_when_the_highest_id_is_taken`.
 //! - every statement's text is a constant and the values are bound: through SQLite's
 //!   statement trace, a name with quotes never appears in the SQL text but arrives as a bound
 //!   value, and two calls with different values send the same texts (insert, update, get,
@@ -47,7 +49,10 @@
 //!   default). Checked by `a_new_warrior_gets_the_schema_defaults`,
 //!   `enlisted_at_defaults_to_the_moment_of_the_insert`.
 //! - every column holds the storage class its type asks for (`typeof()` gives integer, text,
-//!   real, integer, text). Checked by `each_column_holds_the_storage_class_its_type_asks_for`.
+//!   real, integer, text), and numbers travel as numbers: through the statement trace, the
+//!   power and the id are bound as REAL and INTEGER values, never as text like `'1234.5'`.
+//!   Checked by `each_column_holds_the_storage_class_its_type_asks_for`,
+//!   `numbers_are_bound_as_numbers_not_text`.
 
 use std::path::Path;
 
