@@ -162,3 +162,27 @@ fn a_database_error_mid_batch_is_an_error_and_writes_nothing(#[case] commit: boo
         "after the failed batch the journal must be empty"
     );
 }
+
+#[rstest::rstest]
+#[case::committed(true)]
+#[case::not_committed(false)]
+fn the_count_is_asked_of_the_open_transaction(#[case] commit: bool) {
+    let (_dir, path) = journal();
+    let conn = rusqlite::Connection::open(&path).expect("the test's connection should open");
+    conn.execute_batch(
+        "CREATE TABLE journal (id INTEGER PRIMARY KEY, entry TEXT NOT NULL);
+         INSERT INTO journal (entry) VALUES ('already there');
+         CREATE TRIGGER echo AFTER INSERT ON journal WHEN NEW.entry = 'echo'
+         BEGIN INSERT INTO journal (entry) VALUES ('echoed by a trigger'); END;",
+    )
+    .expect("set up a journal whose trigger adds a row");
+    drop(conn);
+    let seen = save_batch(&path, &["one", "echo"], commit);
+    assert!(
+        matches!(seen, Ok(4)),
+        "save_batch(.., commit = {commit}) returned {seen:?}, but inside its transaction the \
+         journal held 4 rows (1 from before, 2 entries, 1 added by a trigger): the count was \
+         worked out (rows before + entries) instead of asked of the transaction. Run \
+         SELECT count(*) on the open transaction: it sees its own uncommitted writes"
+    );
+}

@@ -19,8 +19,11 @@
 //!
 //! **The tests check.**
 //! - an uncommitted batch is visible inside its transaction and gone after reopening the
-//!   file. Checked by `an_uncommitted_batch_is_visible_inside_its_transaction`,
-//!   `an_uncommitted_batch_is_gone_after_reopening_the_file`.
+//!   file; the count `save_batch` returns is asked of the open transaction (with a trigger
+//!   that adds a row of its own, rows-before-plus-entries arithmetic comes out short).
+//!   Checked by `an_uncommitted_batch_is_visible_inside_its_transaction`,
+//!   `an_uncommitted_batch_is_gone_after_reopening_the_file`,
+//!   `the_count_is_asked_of_the_open_transaction`.
 //! - a committed batch survives and later batches see it. Checked by
 //!   `a_committed_batch_survives_reopening_the_file`, `batches_accumulate_across_commits`,
 //!   `an_empty_batch_commits_nothing_and_counts_what_is_there`,
