@@ -396,3 +396,83 @@ fn the_schema_stores_integer_cents_and_refuses_a_negative_balance() {
          must refuse it with CHECK (balance >= 0), the last line of defence"
     );
 }
+
+/// A bank with arjuna (1000), karna (0) and bhima (10) whose connection has the statement
+/// trace on: a setup transfer's hook (which is lent the bank's connection) starts it, then
+/// fails, so the setup transfer rolls back and changes nothing.
+fn traced_bank() -> Bank {
+    let mut bank = bank_with(&[1_000, 0, 10]);
+    let setup = bank.transfer_with_hook("arjuna", "karna", 1, |conn| {
+        super::start_tracing(conn);
+        Err("setup only".into())
+    });
+    assert!(
+        matches!(setup, Err(TransferError::Interrupted(_))),
+        "a transfer whose hook fails must be Interrupted, got {setup:?}"
+    );
+    assert_eq!(
+        balances(&bank),
+        [1_000, 0, 10],
+        "the interrupted setup moved money"
+    );
+    super::take_sent();
+    bank
+}
+
+fn opens_a_transaction(sql: &str) -> bool {
+    let sql = sql.trim_start().to_uppercase();
+    sql.starts_with("BEGIN") || sql.starts_with("SAVEPOINT")
+}
+
+#[rstest]
+#[case::allowed("arjuna", "karna", 400)]
+#[case::insufficient_funds("bhima", "karna", 11)]
+#[case::unknown_destination("arjuna", "ghost", 5)]
+fn the_checks_read_inside_the_transfers_transaction(
+    #[case] from: &str,
+    #[case] to: &str,
+    #[case] amount: i64,
+) {
+    let mut bank = traced_bank();
+    let _ = bank.transfer(from, to, amount);
+    let sent = super::take_sent();
+    let texts: Vec<&str> = sent.iter().map(|s| s.sql.as_str()).collect();
+    let opened = texts.iter().position(|sql| opens_a_transaction(sql));
+    let first_read = texts
+        .iter()
+        .position(|sql| sql.to_lowercase().contains("accounts"));
+    assert!(
+        matches!((opened, first_read), (Some(open), Some(read)) if open < read),
+        "transfer({from:?}, {to:?}, {amount}) ran {texts:?}: the balances were checked \
+         before the transaction began (or no transaction began). Check and debit must be one \
+         atomic unit: open the transaction first, then read the balances and decide, so no \
+         other connection can change them in between"
+    );
+}
+
+#[rstest]
+#[case::insufficient_funds("bhima", "karna", 11)]
+#[case::unknown_source("ghost", "karna", 5)]
+#[case::unknown_destination("arjuna", "ghost", 5)]
+fn a_refused_transfer_attempts_no_write(#[case] from: &str, #[case] to: &str, #[case] amount: i64) {
+    let mut bank = traced_bank();
+    let result = bank.transfer(from, to, amount);
+    let sent = super::take_sent();
+    let texts: Vec<&str> = sent.iter().map(|s| s.sql.as_str()).collect();
+    assert!(
+        result.is_err(),
+        "transfer({from:?}, {to:?}, {amount}) must be refused"
+    );
+    for sql in &texts {
+        let verb = sql.trim_start().to_uppercase();
+        assert!(
+            !(verb.starts_with("UPDATE")
+                || verb.starts_with("INSERT")
+                || verb.starts_with("DELETE")),
+            "the refused transfer({from:?}, {to:?}, {amount}) ran {sql:?} (all: {texts:?}): it \
+             tried the write and let the schema or the row count refuse it. The rules are \
+             checked first, by reading the balances inside the transaction; the CHECK \
+             constraint is the last line of defence, not the rule"
+        );
+    }
+}

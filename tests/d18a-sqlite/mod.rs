@@ -111,3 +111,20 @@ pub(crate) fn commits_recorded(path: &std::path::Path) -> u32 {
         .expect("a database file has a 100-byte header");
     u32::from_be_bytes(header)
 }
+
+/// Turns SQLite's statement trace on for `conn` (recording on this thread) and forgets what
+/// was recorded so far; it stays on for that connection until it is closed. For code that
+/// only lends its connection to a callback (a hook), the callback can start the trace.
+pub(crate) fn start_tracing(conn: &rusqlite::Connection) {
+    use rusqlite::trace::TraceEventCodes;
+    SENT.with(|sent| sent.borrow_mut().clear());
+    conn.trace_v2(
+        TraceEventCodes::SQLITE_TRACE_STMT | TraceEventCodes::SQLITE_TRACE_ROW,
+        Some(record_sent),
+    );
+}
+
+/// Takes every statement recorded on this thread since the last call (or `start_tracing`).
+pub(crate) fn take_sent() -> Vec<Sent> {
+    SENT.with(|sent| sent.borrow_mut().split_off(0))
+}

@@ -26,6 +26,12 @@
 //!   `a_transfer_to_the_same_account_is_refused`, `a_refused_transfer_never_calls_the_hook`,
 //!   `opening_accounts_rejects_duplicates_and_negative_balances`,
 //!   `the_balance_of_an_unknown_account_is_an_error`.
+//! - through SQLite's statement trace (started by a hook, which is lent the bank's
+//!   connection): the transaction opens before the balances are read, so the check and the
+//!   debit are one atomic unit; a refused transfer sends no `UPDATE`, `INSERT` or `DELETE`
+//!   at all (the rules decide, not a failed write, a row count or the `CHECK` constraint).
+//!   Checked by `the_checks_read_inside_the_transfers_transaction`,
+//!   `a_refused_transfer_attempts_no_write`.
 //! - a fault injected between the debit and the credit (the `between` hook) rolls the debit
 //!   back; a passing hook runs once. Checked by
 //!   `a_fault_between_debit_and_credit_rolls_everything_back`,
