@@ -81,3 +81,17 @@ fn an_added_test_file_or_an_edited_lib_rs_is_a_modification_and_a_lock_without_t
         "not recorded yet: {c:?}"
     );
 }
+
+#[test]
+fn an_exam_on_modified_tests_counts_nothing() {
+    let f = locked("tests-exam");
+    f.write(TESTS, "#[test]\nfn anything_goes() {}\n");
+    let start = f.kata(&["exam", "--count", "2"]);
+    assert_eq!(start.code, 0, "{start:?}");
+    let done = f.kata(&["exam", "--finish"]);
+    assert!(
+        done.stdout.contains("tests modified — not counted"),
+        "{done:?}"
+    );
+    assert!(!done.stdout.contains("| yes |"), "{done:?}");
+}
