@@ -198,3 +198,44 @@ fn a_path_in_a_missing_directory_is_a_database_error_not_locked() {
         result.err()
     );
 }
+
+#[rstest]
+#[case::memory_uri("file::memory:", "memory")]
+#[case::named_memory_uri("file:kata_locking?mode=memory", "memory")]
+#[case::temporary_database("", "delete")]
+fn the_mode_the_pragma_answers_is_the_one_reported(#[case] path: &str, #[case] answered: &str) {
+    let result = connect(Path::new(path), None, true);
+    assert!(
+        matches!(&result, Err(LockError::WalUnavailable(mode)) if mode.eq_ignore_ascii_case(answered)),
+        "connect({path:?}, .., wal = true): SQLite answers `PRAGMA journal_mode = WAL` with \
+         {answered:?} for this database (no WAL possible), so the result must be \
+         WalUnavailable({answered:?}); got {:?}. Read the mode the pragma returns and report \
+         it, do not guess from the path",
+        result
+            .as_ref()
+            .map(|_| "a connection")
+            .map_err(|e| e.to_string())
+    );
+}
+
+#[test]
+fn a_shared_cache_table_lock_is_locked_too() {
+    // Two connections sharing one in-memory cache: while one writes to `entries`, the other
+    // is refused with SQLITE_LOCKED ("database table is locked"), not SQLITE_BUSY.
+    let path = Path::new("file:kata_locking_shared_cache?mode=memory&cache=shared");
+    let writer = connect(path, None, false).expect("the writer connects");
+    let reader = connect(path, None, false).expect("the reader connects");
+    writer
+        .execute_batch("BEGIN; INSERT INTO entries (text) VALUES ('held');")
+        .expect("the writer holds the table");
+    let result = count_entries(&reader);
+    assert!(
+        matches!(result, Err(LockError::Locked)),
+        "reading a table another connection of the same shared cache is writing gives \
+         SQLITE_LOCKED, which must be LockError::Locked as well as SQLITE_BUSY; got {:?}. \
+         Match the error code (ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked), not \
+         the message text",
+        result.map_err(|e| e.to_string())
+    );
+    writer.execute_batch("ROLLBACK").expect("release");
+}

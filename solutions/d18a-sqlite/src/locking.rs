@@ -37,11 +37,18 @@
 //!   is a typed error, and only BUSY/LOCKED become `Locked`. Checked by
 //!   `an_empty_entry_is_rejected`, `wal_on_an_in_memory_database_is_a_typed_error`,
 //!   `a_path_in_a_missing_directory_is_a_database_error_not_locked`.
+//! - the WAL answer is read, not guessed from the path: `file::memory:` URIs answer `memory`
+//!   and a temporary database (empty path) answers `delete`, each reported as
+//!   `WalUnavailable(<the answer>)`. Checked by
+//!   `the_mode_the_pragma_answers_is_the_one_reported`.
+//! - `SQLITE_LOCKED` (two connections sharing one cache, `?mode=memory&cache=shared`, one
+//!   writing a table the other reads: "database table is locked") is `Locked` too, so the
+//!   error is matched on its code, not on the text "database is locked". Checked by
+//!   `a_shared_cache_table_lock_is_locked_too`.
 //!
-//! **Not checked.** That the error is matched on its code rather than its message text, and
-//! that `SQLITE_LOCKED` (a conflict inside one process's shared cache, which these tests
-//! never produce) maps to `Locked` as well as `SQLITE_BUSY`; that `connect` sets the timeout
-//! before its first statement that could wait.
+//! **Not checked.** A text match loose enough to cover both messages (say, any message
+//! containing "locked") gives the same answers as matching the code; that `connect` sets the
+//! timeout before its first statement that could wait.
 
 use std::path::Path;
 use std::time::Duration;
