@@ -159,8 +159,98 @@ fn restart_revives_a_finished_stream_with_the_same_limit() {
     );
 }
 
+#[test]
+fn restart_rewinds_to_the_two_numbers_it_started_with() {
+    let mut stream = Fibonacci::starting_with(2, 1, 100);
+    let head: Vec<u64> = stream.by_ref().take(3).collect();
+    stream.restart();
+    let again: Vec<u64> = stream.by_ref().take(4).collect();
+    assert_eq!(
+        (head, again),
+        (vec![2, 1, 3], vec![2, 1, 3, 4]),
+        "Fibonacci::starting_with(2, 1, 100) restarted must begin again at 2, 1: restart \
+         rewinds to the numbers the stream started with, not to 0, 1"
+    );
+}
+
+#[rstest]
+#[case::lucas_numbers(2, 1, 20, &[2, 1, 3, 4, 7, 11, 18])]
+#[case::an_equal_pair(5, 5, 30, &[5, 5, 10, 15, 25])]
+#[case::the_limit_inclusive(3, 4, 11, &[3, 4, 7, 11])]
+#[case::a_first_number_above_the_limit(9, 1, 5, &[])]
+#[case::a_dip_then_a_sum_above_the_limit(5, 1, 5, &[5, 1])]
+fn starts_from_any_two_numbers_with_the_same_rule(
+    #[case] first: u64,
+    #[case] second: u64,
+    #[case] limit: u64,
+    #[case] expected: &[u64],
+) {
+    let got: Vec<u64> = Fibonacci::starting_with(first, second, limit)
+        .take(CAP)
+        .collect();
+    assert_eq!(
+        got, expected,
+        "Fibonacci::starting_with({first}, {second}, {limit}) yielded {got:?}: it must hand out \
+         {first}, {second}, then each number the sum of the two before it, ending at the first \
+         number above the limit"
+    );
+}
+
+#[rstest]
+#[case::two_sums_from_the_top(u64::MAX - 5, 3, &[u64::MAX - 5, 3, u64::MAX - 2])]
+#[case::the_top_and_zero(u64::MAX, 0, &[u64::MAX, 0, u64::MAX, u64::MAX])]
+#[case::half_and_half(u64::MAX / 2, u64::MAX / 2, &[u64::MAX / 2, u64::MAX / 2, u64::MAX - 1])]
+fn ends_where_the_next_sum_would_overflow_not_after_a_fixed_count(
+    #[case] first: u64,
+    #[case] second: u64,
+    #[case] expected: &[u64],
+) {
+    let got: Vec<u64> = Fibonacci::starting_with(first, second, u64::MAX)
+        .take(CAP)
+        .collect();
+    assert_eq!(
+        got,
+        expected,
+        "Fibonacci::starting_with({first}, {second}, u64::MAX) yielded {} numbers, {:?}: the \
+         next sum after the last expected one does not fit in a u64, so the stream must end \
+         there; stopping after a fixed count (94 fits only from 0, 1) or adding with \
+         wrapping_add hands out garbage: detect the overflow with checked_add",
+        got.len(),
+        &got[..got.len().min(8)]
+    );
+}
+
+/// The stream from `first, second` up to `limit`, computed in `u128` without the code under test.
+fn reference_stream(first: u64, second: u64, limit: u64) -> Vec<u64> {
+    let (mut current, mut following) = (u128::from(first), u128::from(second));
+    let mut numbers = Vec::new();
+    while numbers.len() < CAP {
+        match u64::try_from(current) {
+            Ok(n) if n <= limit => numbers.push(n),
+            _ => break,
+        }
+        (current, following) = (following, current + following);
+    }
+    numbers
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn ends_exactly_where_a_sum_overflows_from_any_start(
+        first in 1_u64..,
+        second in any::<u64>(),
+        limit in prop_oneof![Just(u64::MAX), any::<u64>()],
+    ) {
+        let got: Vec<u64> = Fibonacci::starting_with(first, second, limit).take(CAP).collect();
+        let expected = reference_stream(first, second, limit);
+        prop_assert_eq!(&got, &expected,
+            "Fibonacci::starting_with({}, {}, {}) differs from the rule: each number the sum of \
+             the two before it, ending at the first one above the limit or the first sum that \
+             does not fit in a u64 (checked_add), never after a fixed count",
+            first, second, limit);
+    }
 
     #[test]
     fn each_number_is_the_sum_of_the_two_before_it(

@@ -21,7 +21,12 @@
 //! **When the struct earns its keep.** The article keeps a class for iterators that need more
 //! than "next": a `.reset()` or a `.seek()`. The same holds in Rust: the closure-built stream
 //! of kata 2 can only be pulled, while a struct can have methods of its own. `restart`
-//! rewinds the stream to 0 with the same limit, even after it has finished.
+//! rewinds the stream to its start with the same limit, even after it has finished.
+//! And a struct can have more than one constructor: `starting_with(first, second, limit)` runs
+//! the same rule (each number the sum of the two before it) from any two numbers (`2, 1` gives
+//! the Lucas numbers), ending at the first number above the limit or the first sum that does
+//! not fit in a `u64`. From such a start no count of steps tells where a `u64` runs out: only
+//! `checked_add` does. `new(limit)` is `starting_with(0, 1, limit)`.
 //!
 //! **The tests check.**
 //! - the numbers for small limits, the limit inclusive. Checked by
@@ -39,12 +44,20 @@
 //! - the struct holds one step's state (at most 64 bytes, so no table of the 94 numbers) and the
 //!   stream never allocates. Checked by `holds_the_state_of_one_step_not_a_table_of_numbers`,
 //!   `runs_without_touching_the_heap`.
-//! - `restart` rewinds a stream, half-way through or finished, to 0 with the same limit. Checked
-//!   by `restart_rewinds_a_stream_half_way_through_to_zero`,
-//!   `restart_revives_a_finished_stream_with_the_same_limit`.
+//! - `restart` rewinds a stream, half-way through or finished, to its start with the same limit.
+//!   Checked by `restart_rewinds_a_stream_half_way_through_to_zero`,
+//!   `restart_revives_a_finished_stream_with_the_same_limit`,
+//!   `restart_rewinds_to_the_two_numbers_it_started_with`.
+//! - `starting_with` follows the rule from any two numbers, up to an inclusive limit. Checked by
+//!   `starts_from_any_two_numbers_with_the_same_rule`.
+//! - from any two starting numbers the stream ends exactly where the next sum would overflow a
+//!   `u64` (not after a fixed count of 94). Checked by
+//!   `ends_where_the_next_sum_would_overflow_not_after_a_fixed_count`,
+//!   `ends_exactly_where_a_sum_overflows_from_any_start`.
 //!
 //! **Not checked.** How `next` computes its number: a struct that wraps a std adaptor in a
-//! named type, or a `const` table outside the struct, behaves the same.
+//! named type, or one that recomputes each number from its index by a closed formula for any
+//! start, behaves the same; so does the work per step.
 
 use std::iter::FusedIterator;
 
@@ -57,21 +70,32 @@ pub struct Fibonacci {
     following: Option<u64>,
     /// The largest number the stream may hand out.
     limit: u64,
+    /// The two numbers the stream started with, for `restart`.
+    start: (u64, u64),
 }
 
 impl Fibonacci {
     /// A stream of the Fibonacci numbers that are `<= limit`, starting at 0.
     pub fn new(limit: u64) -> Self {
+        Self::starting_with(0, 1, limit)
+    }
+
+    /// The numbers `first, second, first + second, …` that are `<= limit`: the same rule from
+    /// any two starting numbers, ending at the first number above the limit or the first sum
+    /// past `u64::MAX`.
+    pub fn starting_with(first: u64, second: u64, limit: u64) -> Self {
         Self {
-            current: Some(0),
-            following: Some(1),
+            current: Some(first),
+            following: Some(second),
             limit,
+            start: (first, second),
         }
     }
 
-    /// Rewinds the stream to 0, keeping its limit (also after it has returned `None`).
+    /// Rewinds the stream to its first number, keeping its limit (also after it has returned
+    /// `None`).
     pub fn restart(&mut self) {
-        *self = Self::new(self.limit);
+        *self = Self::starting_with(self.start.0, self.start.1, self.limit);
     }
 }
 
