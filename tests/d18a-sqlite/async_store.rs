@@ -433,3 +433,54 @@ async fn insert_many_is_one_transaction() {
          transaction, committed once"
     );
 }
+
+#[test]
+fn a_paused_stream_does_not_hold_up_another_store_on_a_one_thread_blocking_pool() {
+    // A runtime whose blocking pool has a single thread: work that borrows tokio's blocking
+    // pool (spawn_blocking) queues behind whatever occupies it; a store's own thread does not.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(1)
+        .build()
+        .expect("a current-thread runtime with one blocking thread");
+    runtime.block_on(async {
+        let (dir_a, dir_b) = (super::temp_dir(), super::temp_dir());
+        let a = open_store(&dir_a).await;
+        let b = open_store(&dir_b).await;
+        let rows: Vec<(String, f64)> = (0..1_000).map(|i| (format!("w{i:04}"), 1.0)).collect();
+        guarded("insert_many", a.insert_many(rows))
+            .await
+            .expect("seed store a");
+        guarded("insert_many", b.insert_many(vec![("Karna".into(), 1.0)]))
+            .await
+            .expect("seed store b");
+
+        // Store a's stream delivers one row and then waits for a consumer that has paused.
+        let mut paused = a.stream_names(1).expect("a stream of store a");
+        let first = guarded("the first streamed row", paused.recv()).await;
+        assert!(
+            matches!(&first, Some(Ok(name)) if name == "w0000"),
+            "got {first:?}"
+        );
+
+        let deadline = Duration::from_secs(10);
+        let count = tokio::time::timeout(deadline, b.count()).await;
+        assert!(
+            matches!(count, Ok(Ok(1))),
+            "store b's count did not answer within {deadline:?} (got {count:?}) while store a's \
+             stream was paused, on a runtime with one blocking thread: the stores run their \
+             queries on tokio's blocking pool (spawn_blocking), where a paused stream occupies \
+             the thread everyone else needs. Give each store its own database thread that owns \
+             its connection and takes jobs from a channel"
+        );
+        let mut names = b.stream_names(4).expect("a stream of store b");
+        let name = tokio::time::timeout(deadline, names.recv()).await;
+        assert!(
+            matches!(&name, Ok(Some(Ok(n))) if n == "Karna"),
+            "store b's stream did not deliver Karna within {deadline:?} (got {name:?}) while \
+             store a's stream was paused: streaming borrows tokio's blocking pool; run it on \
+             the store's own database thread"
+        );
+        drop(paused);
+    });
+}

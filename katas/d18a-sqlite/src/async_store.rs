@@ -45,6 +45,10 @@
 //!   `a_stream_channel_holds_at_most_the_requested_capacity`,
 //!   `a_paused_stream_is_still_reading_the_table`, `an_empty_table_streams_nothing_and_closes`,
 //!   `dropping_a_stream_early_leaves_the_store_usable`.
+//! - the work runs on the store's own thread, not tokio's blocking pool: on a runtime with a
+//!   single blocking thread, while one store's stream is paused mid-table, another store
+//!   still answers `count` and streams its rows (within 10 s; it takes milliseconds).
+//!   Checked by `a_paused_stream_does_not_hold_up_another_store_on_a_one_thread_blocking_pool`.
 //! - `insert_many` is one transaction (the file's change counter rises by one per batch);
 //!   concurrent callers share one store. Checked by `insert_many_is_one_transaction`,
 //!   `clones_share_one_database_thread`, `deep_count_walks_the_recursive_cte`.
@@ -55,8 +59,9 @@
 //!
 //! **Not checked.** Which thread calls `Connection::open` itself (opening the file does not
 //! wait for locks, so no test can tell); the schema step that can wait is checked. That one
-//! thread and one connection serve every call: a fresh thread and connection per call give
-//! the same answers through this API.
+//! thread and one connection serve every call: a fresh `std::thread` and connection per
+//! call give the same answers through this API (only borrowing tokio's blocking pool is
+//! checked, above).
 
 use std::path::Path;
 
