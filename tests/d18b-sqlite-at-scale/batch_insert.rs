@@ -1,4 +1,5 @@
 use proptest::prelude::*;
+use rstest::rstest;
 use rusqlite::{Connection, ErrorCode};
 
 use super::{Trace, start_trace, starts_with_keyword, stop_trace, temp_dir};
@@ -142,6 +143,48 @@ fn the_first_row_failing_leaves_nothing() {
         "row 0 is refused, got {got:?}"
     );
     assert!(stored(&conn).is_empty(), "nothing may be stored");
+}
+
+/// Adds a trigger that makes SQLite refuse any warrior named `Cursed`, a row whose power the
+/// table's `CHECK` accepts: only SQLite knows it will fail.
+fn refuse_the_cursed(conn: &Connection) {
+    conn.execute_batch(
+        "CREATE TRIGGER refuse_the_cursed BEFORE INSERT ON warriors
+         WHEN NEW.name = 'Cursed'
+         BEGIN SELECT RAISE(ABORT, 'the cursed may not enlist'); END;",
+    )
+    .expect("the test's trigger should apply");
+}
+
+#[rstest]
+#[case::first(0)]
+#[case::middle(4)]
+#[case::last(9)]
+fn a_row_sqlite_refuses_for_its_own_reason_rolls_back_the_whole_batch(#[case] bad: usize) {
+    let mut conn = database();
+    insert_batch(&mut conn, &warriors(2)).expect("an earlier batch");
+    refuse_the_cursed(&conn);
+    let mut batch = warriors(10);
+    batch[bad].name = "Cursed".into();
+    let got = insert_batch(&mut conn, &batch);
+    assert!(
+        matches!(&got, Err(BatchError::Row { index, source })
+            if *index == bad && source.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)),
+        "a trigger makes SQLite refuse row {bad} (its power is fine): the error must be \
+         BatchError::Row {{ index: {bad}, .. }} with SQLite's own error, so the refusal must come \
+         from running the INSERT, not from checks copied into Rust; got {got:?}"
+    );
+    assert!(
+        conn.is_autocommit(),
+        "after a failed batch the connection is still inside the transaction you began: a \
+         failure must roll it back (a Transaction guard does so when dropped without commit)"
+    );
+    assert_eq!(
+        stored(&conn),
+        warriors(2),
+        "rows before the refused row {bad} must be rolled back, seen from the same connection; \
+         the earlier batch stays"
+    );
 }
 
 #[test]

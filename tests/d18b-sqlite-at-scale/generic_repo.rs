@@ -2,7 +2,7 @@ use proptest::prelude::*;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row};
 
-use super::{start_trace, stop_trace};
+use super::{says_order_by, start_trace, stop_trace};
 use crate::generic_repo::*;
 
 /// A third table the kata never mentions: adding it must take this impl and nothing else.
@@ -334,16 +334,20 @@ fn all_orders_by_id_even_when_sqlite_returns_unordered_rows_backwards() {
     // SQLite's switch for finding queries that rely on an order they never asked for.
     conn.execute_batch("PRAGMA reverse_unordered_selects = ON")
         .expect("pragma");
-    let got: Vec<i64> = repo
-        .all()
-        .expect("all")
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
+    start_trace(&conn);
+    let all = repo.all();
+    let trace = stop_trace(&conn);
+    let got: Vec<i64> = all.expect("all").into_iter().map(|(id, _)| id).collect();
     assert_eq!(
         got, ids,
         "with PRAGMA reverse_unordered_selects SQLite returns rows of a query without ORDER BY \
          backwards: `all` promises id order, so its SELECT must say ORDER BY id"
+    );
+    assert!(
+        trace.sql().iter().any(|sql| says_order_by(sql)),
+        "`all`'s SELECT has no ORDER BY: the SQL states the order it promises instead of the \
+         rows being sorted in Rust; ran {:?}",
+        trace.sql()
     );
 }
 

@@ -78,6 +78,28 @@ pub(crate) fn starts_with_keyword(sql: &str, keyword: &str) -> bool {
     sql.len() >= keyword.len() && sql[..keyword.len()].eq_ignore_ascii_case(keyword)
 }
 
+/// Whether `sql` says `ORDER BY` (any case, any whitespace between the two words).
+pub(crate) fn says_order_by(sql: &str) -> bool {
+    let words: Vec<String> = sql
+        .split_whitespace()
+        .map(|word| word.to_ascii_uppercase())
+        .collect();
+    words
+        .windows(2)
+        .any(|pair| pair[0] == "ORDER" && pair[1] == "BY")
+}
+
+/// The detail lines of `EXPLAIN QUERY PLAN sql`, asked on `conn`.
+pub(crate) fn plan_of(conn: &Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .expect("the statement the kata ran should explain");
+    stmt.query_map([], |row| row.get::<_, String>(3))
+        .expect("explain")
+        .collect::<Result<_, _>>()
+        .expect("plan rows")
+}
+
 thread_local! {
     // SQLite calls the trace hook on the thread that runs the statement: the test's thread.
     static TRACE: RefCell<Trace> = RefCell::new(Trace::default());

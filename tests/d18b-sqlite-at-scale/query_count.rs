@@ -2,7 +2,7 @@ use proptest::prelude::*;
 use rstest::rstest;
 use rusqlite::{Connection, params};
 
-use super::{start_trace, stop_trace};
+use super::{plan_of, says_order_by, start_trace, stop_trace};
 use crate::query_count::*;
 
 /// An in-memory database with the kata's schema and the given warriors, each with their
@@ -194,6 +194,36 @@ fn the_order_is_asked_of_sqlite_not_assumed() {
          ORDER BY backwards: say ORDER BY warrior id, then weapon id, so that the rows come \
          grouped and in order"
     );
+}
+
+#[test]
+fn the_one_statement_orders_its_rows_itself() {
+    let conn = roster(&[("Arjuna", &["bow", "conch"]), ("Bhima", &[])]);
+    let (_, sql) = statements_run(&conn);
+    assert!(
+        sql.iter().any(|sql| says_order_by(sql)),
+        "the statement that ran has no ORDER BY: ask SQLite for warrior id, then weapon id \
+         order, so the rows arrive grouped and are folded in one pass instead of being \
+         buffered and sorted in Rust; ran {sql:?}"
+    );
+}
+
+#[test]
+fn the_one_statement_runs_no_subquery_per_warrior() {
+    let conn = roster(&[
+        ("Arjuna", &["bow", "conch"]),
+        ("Bhima", &[]),
+        ("Karna", &["spear"]),
+    ]);
+    let (_, sql) = statements_run(&conn);
+    for sql in &sql {
+        let plan = plan_of(&conn, sql);
+        assert!(
+            !plan.iter().any(|step| step.contains("CORRELATED")),
+            "the statement runs a correlated subquery, once per warrior: that is the N+1 loop \
+             moved inside SQLite; join the weapons with a LEFT JOIN instead. Plan: {plan:?}"
+        );
+    }
 }
 
 #[test]

@@ -269,6 +269,31 @@ fn ensure_indexes_is_idempotent() {
 }
 
 #[test]
+fn ensure_indexes_adds_only_the_two_indexes_the_lookups_need() {
+    let conn = armoury(20);
+    let indexes = |conn: &Connection| -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' ORDER BY name")
+            .expect("prepare");
+        stmt.query_map([], |row| row.get(0))
+            .expect("list indexes")
+            .collect::<Result<_, _>>()
+            .expect("index names")
+    };
+    let before = indexes(&conn);
+    ensure_indexes(&conn).expect("ensure_indexes must succeed");
+    let after = indexes(&conn);
+    let added: Vec<&String> = after.iter().filter(|name| !before.contains(name)).collect();
+    assert_eq!(
+        added.len(),
+        2,
+        "ensure_indexes must add exactly two indexes, one for the e-mail lookup and one for the \
+         join on warrior_id: every other index is paid for on every INSERT, UPDATE and DELETE \
+         and helps no query here (see the write_tax kata); added {added:?}"
+    );
+}
+
+#[test]
 fn ensure_indexes_refuses_duplicate_emails() {
     let conn = armoury(3);
     conn.execute(

@@ -1,7 +1,7 @@
 use mockall::predicate::eq;
 use rstest::rstest;
 
-use super::{start_trace, stop_trace, temp_dir};
+use super::{says_order_by, start_trace, stop_trace, temp_dir};
 use crate::repository::*;
 
 mockall::mock! {
@@ -363,8 +363,10 @@ fn high_power_asks_sqlite_for_id_order() {
     repo.connection()
         .execute_batch("PRAGMA reverse_unordered_selects = ON")
         .expect("pragma");
-    let got: Vec<i64> = repo
-        .high_power(0)
+    start_trace(repo.connection());
+    let found = repo.high_power(0);
+    let trace = stop_trace(repo.connection());
+    let got: Vec<i64> = found
         .expect("high_power must not fail")
         .into_iter()
         .map(|w| w.id)
@@ -373,5 +375,12 @@ fn high_power_asks_sqlite_for_id_order() {
         got, ids,
         "with PRAGMA reverse_unordered_selects SQLite returns the rows of a query without \
          ORDER BY backwards: high_power promises id order, so its SELECT must say ORDER BY id"
+    );
+    assert!(
+        trace.sql().iter().any(|sql| says_order_by(sql)),
+        "high_power's SELECT has no ORDER BY: the repository's SQL states the order it \
+         promises (SQLite sorts, or walks the primary key in order) instead of sorting in Rust; \
+         ran {:?}",
+        trace.sql()
     );
 }

@@ -39,8 +39,9 @@
 //! - If `values()` does not give exactly one value per column, `insert` and `update` return
 //!   [`RepoError::WrongArity`] before running any SQL. Checked by
 //!   `values_that_do_not_match_the_columns_are_refused`.
-//! - `all` returns `(id, entity)` pairs in id order, asked of SQLite with `ORDER BY` (the tests
-//!   turn on `PRAGMA reverse_unordered_selects`), and is what was inserted minus what was
+//! - `all` returns `(id, entity)` pairs in id order, asked of SQLite with `ORDER BY` in the SQL
+//!   it runs, not sorted in Rust (the tests turn on `PRAGMA reverse_unordered_selects` and read
+//!   the SQL text through the trace hook), and is what was inserted minus what was
 //!   deleted. [`Entity::from_row`] reads columns by name, so the repository may select `*` or
 //!   `id` plus the columns. Checked by
 //!   `all_orders_by_id_even_when_sqlite_returns_unordered_rows_backwards`,

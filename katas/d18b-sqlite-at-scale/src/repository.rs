@@ -44,8 +44,9 @@
 //! - `add` refuses a blank name with [`RepoError::BlankName`] and stores nothing. Checked by
 //!   `a_blank_name_is_refused`.
 //! - `high_power` is strictly above the threshold, filters in SQL (SQLite produces only the
-//!   matching rows, counted by its trace hook), and asks for id order with `ORDER BY` (the tests
-//!   turn on `PRAGMA reverse_unordered_selects`). Checked by
+//!   matching rows, counted by its trace hook), and asks for id order with `ORDER BY` in the
+//!   SQL it runs, not a sort in Rust (the tests turn on `PRAGMA reverse_unordered_selects` and
+//!   read the SQL text through the trace hook). Checked by
 //!   `high_power_is_strictly_above_the_threshold_in_id_order`,
 //!   `high_power_filters_in_sql_not_in_rust`, `high_power_asks_sqlite_for_id_order`.
 //! - Every value travels as a bound parameter (`?1`), never pasted into the SQL text with

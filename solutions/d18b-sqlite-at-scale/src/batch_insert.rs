@@ -33,6 +33,12 @@
 //!   SQLite's error. Rows stored by earlier calls stay. Checked by
 //!   `a_refused_row_rolls_back_the_whole_batch`, `the_first_row_failing_leaves_nothing`,
 //!   `stores_a_batch_entirely_or_not_at_all`.
+//! - The same holds for a row only SQLite knows it refuses (the tests add a trigger that
+//!   raises an error for one name, at the first, a middle or the last row): the error is
+//!   [`BatchError::Row`] with that position and SQLite's error (so the refusal comes from the
+//!   `INSERT`, not from rules copied into Rust), nothing of the batch is stored, and the
+//!   connection is out of the transaction again (`Connection::is_autocommit`). Checked by
+//!   `a_row_sqlite_refuses_for_its_own_reason_rolls_back_the_whole_batch`.
 //! - A missing table is an error, not a panic. Checked by
 //!   `a_missing_table_is_an_error_and_not_a_panic`.
 //!

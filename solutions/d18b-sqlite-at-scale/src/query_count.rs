@@ -39,7 +39,12 @@
 //!   `names_with_quotes_and_unicode_come_back_unchanged`,
 //!   `weapon_names_with_commas_and_separators_stay_whole`.
 //! - The order is asked of SQLite with `ORDER BY`, not assumed: the tests turn on
-//!   `PRAGMA reverse_unordered_selects`. Checked by `the_order_is_asked_of_sqlite_not_assumed`.
+//!   `PRAGMA reverse_unordered_selects`. Nor is it sorted in Rust: the statement that runs says
+//!   `ORDER BY`. Checked by `the_order_is_asked_of_sqlite_not_assumed`,
+//!   `the_one_statement_orders_its_rows_itself`.
+//! - The one statement is a join, not a subquery run once per warrior (the N+1 loop moved into
+//!   SQLite): its `EXPLAIN QUERY PLAN` has no `CORRELATED` step. Checked by
+//!   `the_one_statement_runs_no_subquery_per_warrior`.
 //! - Exactly one statement runs (SQLite's trace hook sees every statement), for 1, 10, 50 or
 //!   200 warriors and for random rosters, whose result agrees with the N+1 loop. Checked by
 //!   `fifty_warriors_take_exactly_one_statement`,
