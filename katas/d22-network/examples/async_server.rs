@@ -1,7 +1,7 @@
 //! The async server from kata 6, serving the article's routes with keep-alive.
 //!
-//! `cargo run -p kata-d22-network --example async_server -- 127.0.0.1:8080`, then
-//! `curl -v http://127.0.0.1:8080/ http://127.0.0.1:8080/` (one connection, two requests).
+//! `cargo run -p kata-d22-network --features async_server --example async_server -- 127.0.0.1:8080`,
+//! then `curl -v http://127.0.0.1:8080/ http://127.0.0.1:8080/` (one connection, two requests).
 //! Ctrl-C shuts it down gracefully: requests in flight finish first.
 
 use std::process::ExitCode;

@@ -1,7 +1,7 @@
 //! The article's first exercise, in Rust: run the blocking server and open it in a browser.
 //!
-//! `cargo run -p solution-d22-network --example raw_server -- 127.0.0.1:8080`, then visit
-//! <http://127.0.0.1:8080/> or `curl -v http://127.0.0.1:8080/missing`. Ctrl-C stops it.
+//! `cargo run -p solution-d22-network --features raw_server --example raw_server -- 127.0.0.1:8080`,
+//! then visit <http://127.0.0.1:8080/> or `curl -v http://127.0.0.1:8080/missing`. Ctrl-C stops it.
 
 use std::net::TcpListener;
 use std::process::ExitCode;
