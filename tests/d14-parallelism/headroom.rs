@@ -40,13 +40,22 @@ fn zero_cores_is_an_error() {
     );
 }
 
-#[test]
-fn does_not_overflow_on_a_huge_core_count() {
-    let got = worker_count(usize::MAX);
-    assert!(
-        got.is_ok_and(|w| (usize::MAX / 5 * 4..usize::MAX).contains(&w)),
-        "worker_count(usize::MAX) gave {got:?}: compute the free cores without multiplying \
-         the core count first (cores * 4 overflows)"
+#[rstest]
+#[case::the_largest_usize(usize::MAX)]
+#[case::one_below_it(usize::MAX - 1)]
+#[case::past_what_an_f64_holds_exactly((1 << 60) + 3)]
+fn does_not_overflow_or_round_on_a_huge_core_count(#[case] cores: usize) {
+    // The largest w with 5 * (cores - w) >= cores is floor(4 * cores / 5), computed here in
+    // u128 so that nothing overflows.
+    let exact = usize::try_from(u128::try_from(cores).unwrap_or(u128::MAX) * 4 / 5)
+        .unwrap_or(usize::MAX);
+    let got = worker_count(cores);
+    assert_eq!(
+        got,
+        Ok(exact),
+        "worker_count({cores}) gave {got:?}: compute the free cores in integers, without \
+         multiplying the core count first (cores * 4 overflows) and without floating point \
+         (cores as f64 * 0.8 rounds: an f64 holds integers exactly only up to 2^53)"
     );
 }
 

@@ -19,9 +19,10 @@
 //! - `worker_count(cores)`: the largest count that leaves at least 20 % of the cores free
 //!   (`5 * (cores - workers) >= cores`), but never fewer than one worker. Integer
 //!   arithmetic only: 16 cores give 12 workers, 5 give 4, 2 give 1, 1 gives 1; no overflow
-//!   on `usize::MAX` cores. Checked by `leaves_a_fifth_of_the_cores_free`,
+//!   on `usize::MAX` cores, and the exact answer for core counts past 2^53, where
+//!   `cores as f64 * 0.8` rounds. Checked by `leaves_a_fifth_of_the_cores_free`,
 //!   `keeps_twenty_percent_free_with_as_many_workers_as_possible`,
-//!   `does_not_overflow_on_a_huge_core_count`.
+//!   `does_not_overflow_or_round_on_a_huge_core_count`.
 //! - Zero cores is [`HeadroomError::NoCores`]. Checked by `zero_cores_is_an_error`,
 //!   `a_pool_on_zero_cores_is_an_error`.
 //! - `worker_count_for(available)` takes what `available_parallelism()` answered:
