@@ -101,6 +101,39 @@ fn runs_the_scouts_on_at_most_pool_size_threads(#[case] names: usize, #[case] po
     );
 }
 
+#[rstest]
+#[case::three_names(3)]
+#[case::no_names(0)]
+fn a_pool_larger_than_the_names_starts_only_one_thread_per_name(#[case] names: usize) {
+    let lesson = "start min(pool_size, names.len()) threads; a pool sized by the request \
+                  alone starts threads that will never get a name (here, more than the \
+                  machine can run)";
+    let (results, names) = super::guarded(
+        &format!("scout_all over {names} names with pool_size usize::MAX never returned: {lesson}"),
+        move || {
+            let names: Vec<usize> = (0..names).collect();
+            let results = std::panic::catch_unwind(|| scout_all(&names, usize::MAX, |&i| i));
+            (results, names)
+        },
+    );
+    let results = results.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        panic!(
+            "scout_all over {} names with pool_size usize::MAX panicked ({why}): {lesson}",
+            names.len()
+        )
+    });
+    assert_eq!(
+        results,
+        Ok(names),
+        "scout_all with pool_size usize::MAX must still return every result in input order"
+    );
+}
+
 #[test]
 fn keeps_input_order_when_later_scouts_finish_first() {
     // Scout i may only finish after scout i + 1 has: they finish in reverse order.

@@ -30,6 +30,10 @@
 //! - At most `pool_size` distinct threads ever run a scout: one thread serves several
 //!   names; never one thread per name. Checked by
 //!   `runs_the_scouts_on_at_most_pool_size_threads`.
+//! - The pool starts `min(pool_size, names.len())` threads, never more threads than names:
+//!   asked for a pool of `usize::MAX` threads for three names (or none), `scout_all`
+//!   returns at once. Checked by
+//!   `a_pool_larger_than_the_names_starts_only_one_thread_per_name`.
 //! - No names: an empty `Vec`. `pool_size == 0` is [`PoolError::NoThreads`]. Checked by
 //!   `no_names_give_no_results`, `a_pool_of_zero_threads_is_an_error`.
 
