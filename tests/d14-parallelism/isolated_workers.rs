@@ -188,6 +188,37 @@ fn a_weapon_name_with_spaces_survives_the_trip() {
 }
 
 #[test]
+fn a_reply_larger_than_a_pipe_buffer_comes_back_whole() {
+    // A 200 KB weapon name: the job and the reply are each about three times a Linux pipe
+    // buffer (64 KB), and more than one environment variable may hold (128 KB).
+    let weapon = format!("{}-{}", unique_weapon("Brahmastra"), "astra".repeat(40_000));
+    let reply = super::guarded(
+        "run_isolated never returned with a 200 KB reply: the worker blocks writing its \
+         reply once the pipe buffer (64 KB) is full, until the parent reads it. Read the \
+         child's stdout while (or before) waiting for it to exit (wait_with_output does both), \
+         not after wait()",
+        {
+            let weapon = weapon.clone();
+            move || run_isolated(&worker_command(), &Job { weapon, heat: 3 })
+        },
+    )
+    .unwrap_or_else(|e| {
+        panic!(
+            "run_isolated with a 200 KB weapon name failed: {e} ({e:?}). The job goes to the \
+             worker on its stdin pipe (an environment variable or an argument cannot hold \
+             it) and the reply comes back whole on its stdout"
+        )
+    });
+    assert!(
+        reply.weapon == weapon && reply.checksum == 5,
+        "a 200 KB weapon name came back as {} bytes (checksum {}): the job and the reply \
+         must cross the pipes whole",
+        reply.weapon.len(),
+        reply.checksum
+    );
+}
+
+#[test]
 fn a_weapon_name_with_a_line_break_is_refused_before_starting_a_process() {
     let nowhere = WorkerCommand {
         program: PathBuf::from("/nonexistent/d14-worker"),

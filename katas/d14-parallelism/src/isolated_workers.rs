@@ -45,6 +45,11 @@
 //!   spaces comes back intact, and the reply is found after [`REPLY_PREFIX`] wherever it
 //!   is on its line). Checked by `runs_the_job_in_another_process`,
 //!   `a_weapon_name_with_spaces_survives_the_trip`.
+//! - A 200 KB weapon name goes to the worker on its stdin and comes back in the reply,
+//!   both larger than a pipe buffer (64 KB on Linux): the parent reads the child's stdout
+//!   before or while it waits for the child to exit, never after, or the worker blocks on
+//!   a full pipe and both wait for ever. Checked by
+//!   `a_reply_larger_than_a_pipe_buffer_comes_back_whole`.
 //! - The worker's armoury holds only that job's weapon, and the parent's armoury does not
 //!   change. Checked by `the_worker_forges_into_its_own_armoury_not_the_parents`.
 //! - `serve_if_worker` returns `Ok(false)` at once in a process that is not a worker,
