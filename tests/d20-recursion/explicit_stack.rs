@@ -1,10 +1,11 @@
 //! Kata 2: the same walk with an explicit stack, safe at any depth.
 
+use super::heap::count_allocations;
 use super::{SMALL_STACK, arb_json, deep_value, in_own_process, on_small_stack};
 use crate::delegation::extract_emails;
 use crate::explicit_stack::extract_emails_iterative;
 use proptest::prelude::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[test]
 fn finds_the_emails_of_the_articles_webhook_payload() {
@@ -62,6 +63,25 @@ fn a_scalar_document_has_no_emails() {
         got.is_empty(),
         "extract_emails_iterative(\"user_email\") gave {got:?}: a scalar is the base case and \
          holds no key"
+    );
+}
+
+#[test]
+fn walks_on_the_calling_thread_not_on_a_bigger_stack() {
+    // 64 emails: the walk clones 64 strings, and the counting allocator sees them only if
+    // they are allocated on this thread.
+    let members: Vec<Value> = (0..64)
+        .map(|i| json!({"profile": {"user_email": format!("u{i}@x.io")}}))
+        .collect();
+    let value = json!({"members": members});
+    let (got, allocations) = count_allocations(|| extract_emails_iterative(&value));
+    assert_eq!(got.len(), 64, "found {} of the 64 emails", got.len());
+    assert!(
+        allocations >= 64,
+        "extract_emails_iterative cloned its 64 emails somewhere other than the calling thread \
+         (this thread saw {allocations} allocations): running the recursive walk on a thread \
+         with a huge stack only moves the cliff (a deeper payload still aborts the process). \
+         Walk on the caller's thread with your own Vec as the stack"
     );
 }
 

@@ -200,6 +200,40 @@ fn a_zero_step_is_refused_even_with_nothing_to_climb() {
     );
 }
 
+/// The exact count for `n`, or `None` if it (or a count it is made of) does not fit in a
+/// `u128`: the reference for the overflow law, one `checked_add` per addition.
+fn exact_or_none(n: u32, steps: &[u32]) -> Option<u128> {
+    let mut distinct = steps.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut ways: Vec<Option<u128>> = vec![Some(1)];
+    for k in 1..=n {
+        let mut total = Some(0u128);
+        for &step in &distinct {
+            if let Some(rest) = k.checked_sub(step) {
+                total = match (total, ways[rest as usize]) {
+                    (Some(total), Some(part)) => total.checked_add(part),
+                    _ => None,
+                };
+            }
+        }
+        ways.push(total);
+    }
+    ways[n as usize]
+}
+
+#[test]
+fn a_count_a_few_past_the_limit_is_an_error_too() {
+    let got = answer_within_5_s(189, &[1, 2]);
+    assert_eq!(
+        got,
+        Err(ClimbError::Overflow { n: 189 }),
+        "ways_to_climb(189, [1, 2]) gave {got:?}: the counts for 187 and 188 already do not \
+         fit in a u128, so neither does the count for 189; an addition that wrapped anywhere \
+         in the table (not only the last one) must become ClimbError::Overflow"
+    );
+}
+
 fn step_sets() -> impl Strategy<Value = Vec<u32>> {
     prop::collection::vec(1u32..6, 0..4)
 }
@@ -219,5 +253,18 @@ proptest! {
     fn never_solves_a_subproblem_twice(n in 0u32..80, steps in step_sets()) {
         let (result, _) = solved_once_each(n, &steps);
         prop_assert!(result.is_ok(), "ways_to_climb_traced({}, {:?}) gave {:?}", n, &steps, result);
+    }
+
+    #[test]
+    fn overflows_exactly_where_exact_counting_does(
+        n in 150u32..1200,
+        steps in prop::collection::vec(1u32..8, 1..4),
+    ) {
+        let got = ways_to_climb(n, &steps);
+        let expected = exact_or_none(n, &steps).ok_or(ClimbError::Overflow { n });
+        prop_assert_eq!(got.clone(), expected.clone(),
+            "ways_to_climb({}, {:?}) gave {:?} instead of {:?}: every addition in the table is \
+             checked, and a count built from a count that did not fit does not fit either",
+            n, &steps, got, expected);
     }
 }

@@ -143,17 +143,24 @@ fn the_total_is_a_u128_that_cannot_overflow() {
 
 #[test]
 fn every_term_is_asked_for_at_the_same_stack_depth() {
+    // 2^21 terms: a recursion that loops over a batch of terms per frame (65,536 a frame
+    // fits the ten-million-term test below) still goes 32 frames deep here.
+    const N: u64 = 1 << 21;
     let mut probe = DepthProbe::default();
-    let got = sum_to(1000, |k| {
+    let got = sum_to(N, |k| {
         probe.note();
         k
     });
-    assert_eq!(got, 500_500, "sum_to(1000, k) gave {got}");
+    assert_eq!(
+        got,
+        u128::from(N) * u128::from(N + 1) / 2,
+        "sum_to({N}, k) gave {got}"
+    );
     assert!(
         probe.spread() <= SAME_DEPTH_SLACK,
-        "sum_to asked for its 1000 terms at stack addresses {} bytes apart: the accumulator \
-         recursion is still there, one frame per term; keep k and the total in variables of \
-         a loop instead",
+        "sum_to asked for its {N} terms at stack addresses {} bytes apart: the accumulator \
+         recursion is still there (one frame per term, or per batch of terms), so the depth \
+         still grows with n; keep k and the total in variables of one loop instead",
         probe.spread()
     );
 }

@@ -42,10 +42,15 @@
 //!   `the_sum_of_no_terms_is_zero`, `the_total_is_a_u128_that_cannot_overflow`.
 //! - Every round and every term runs at the same stack depth (the test's callback compares
 //!   the addresses of its own locals: a recursive version reaches the callback one frame
-//!   deeper each time). Checked by `every_round_runs_at_the_same_stack_depth`,
+//!   deeper each time; `sum_to` is probed over 2^21 terms, so a recursion that adds a batch
+//!   of terms per frame shows too). Checked by `every_round_runs_at_the_same_stack_depth`,
 //!   `every_term_is_asked_for_at_the_same_stack_depth`.
 //! - `sum_to` over 10,000,000 terms runs on a 256 KiB stack. Checked by
 //!   `sums_ten_million_terms_on_a_256_kib_stack`.
+//!
+//! **Not checked.** That the untraced [`gcd`] is a loop too: for `u64` Euclid takes at most
+//! 93 rounds, so a recursive `gcd` never overflows, and it has no callback for the depth
+//! probe to watch. Only `gcd_traced`'s rounds are checked; write `gcd` as a call to it.
 
 /// The greatest common divisor of `a` and `b`, by Euclid's algorithm as a loop.
 pub fn gcd(a: u64, b: u64) -> u64 {

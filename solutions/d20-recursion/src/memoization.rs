@@ -34,7 +34,10 @@
 //!   an odd `n` has 0 ways, even when the counts of the even numbers below it do not fit in
 //!   `u128`. Checked by `the_largest_count_that_fits_in_u128_is_exact`,
 //!   `a_count_past_u128_is_an_error_not_a_wrapped_number`,
-//!   `counts_that_n_does_not_need_cannot_overflow_it`.
+//!   `a_count_a_few_past_the_limit_is_an_error_too`,
+//!   `counts_that_n_does_not_need_cannot_overflow_it`,
+//!   `overflows_exactly_where_exact_counting_does` (every addition in the table is checked,
+//!   not only the last one).
 //! - `ways_to_climb_traced` calls `on_solve(k)` once each time it computes the count for `k`
 //!   (with `1 <= k <= n`) from the counts below it, not when it reads a count it already has;
 //!   the base case `k = 0` is not reported. The tests fail at the first `k` reported twice.
