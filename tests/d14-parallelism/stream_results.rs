@@ -209,10 +209,16 @@ fn a_free_worker_takes_the_next_job_while_another_job_still_runs() {
 
 #[test]
 fn a_worker_goes_on_after_a_job_panics() {
-    // One worker: if a panic ended it, jobs 2 and 3 would never be forged.
+    // One worker: if a panic ended it, jobs 2 and 3 would never be forged; if a new thread
+    // replaced it, the jobs would run on more than one thread.
+    let seen: Arc<Mutex<HashSet<ThreadId>>> = Arc::default();
+    let seen_by_forge = Arc::clone(&seen);
     let mut got: Vec<Forging<u32>> =
-        super::guarded("the stream never ended after panicking jobs", || {
-            forge_all(vec![0_u32, 0, 3, 4], 1, |x| {
+        super::guarded("the stream never ended after panicking jobs", move || {
+            forge_all(vec![0_u32, 0, 3, 4], 1, move |x| {
+                if let Ok(mut seen) = seen_by_forge.lock() {
+                    seen.insert(thread::current().id());
+                }
                 assert!(x != 0, "this forge cannot handle an empty ingot");
                 x * 10
             })
@@ -231,5 +237,12 @@ fn a_worker_goes_on_after_a_job_panics() {
         "jobs 0 and 1 panicked on the only worker: each must come out as \
          ForgeError::Panicked and the worker must go on with jobs 2 and 3 (catch_unwind \
          around each job, not around the worker)"
+    );
+    let threads = seen.lock().map(|s| s.len()).unwrap_or(0);
+    assert_eq!(
+        threads, 1,
+        "4 jobs, two of them panicking, on 1 worker ran on {threads} threads: the worker \
+         itself goes on after a panic (catch_unwind around each job); a thread that dies with \
+         the job and is replaced by a new one makes the pool grow with every panic"
     );
 }

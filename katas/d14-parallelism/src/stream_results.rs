@@ -36,10 +36,20 @@
 //!   `runs_the_jobs_on_at_most_workers_threads`.
 //! - A job whose `forge` panics yields `(index, Err(ForgeError::Panicked { job: index }))`
 //!   and its worker goes on with the next job, so the other jobs still finish, even on a
-//!   single worker. Checked by
+//!   single worker, and on that worker's own thread (a thread that dies with the job and
+//!   is replaced by a new one is not the same worker). Checked by
 //!   `a_job_that_panics_becomes_an_error_and_the_others_still_finish`,
 //!   `a_worker_goes_on_after_a_job_panics`.
 //! - `workers == 0` is [`ForgeError::NoWorkers`]. Checked by `zero_workers_is_an_error`.
+//!
+//! **Not checked.** How `next` waits: a blocking `recv` or a loop of `try_recv` and a
+//! short sleep yield the same items in the same order, and the few milliseconds a poll
+//! adds cannot be told from a busy scheduler without a wall-clock test that flakes. Use
+//! `recv`: it wakes the moment a result arrives and burns nothing while it waits. Nor how
+//! the iterator knows it is done: counting `jobs.len()` results ends at the same item as
+//! the channel closing, as long as every job sends exactly one result (a panic is caught
+//! and sent too). Let the channel close: an iterator that keeps a `Sender` of its own, or
+//! counts, waits for ever for the result of a worker that died without sending one.
 
 use std::sync::mpsc::Receiver;
 
