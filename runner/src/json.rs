@@ -60,7 +60,7 @@ pub struct KataRow {
     pub file: String,
     /// Concepts the kata teaches.
     pub concepts: Vec<String>,
-    /// `green`, `red`, `does_not_compile`, `not_started`.
+    /// `green`, `red`, `does_not_compile`, `not_started`, `tests_modified`, `not_current`.
     pub status: Status,
     /// Passing tests at the last check.
     pub passed: usize,
