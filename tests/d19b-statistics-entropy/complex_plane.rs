@@ -137,6 +137,32 @@ fn polar_does_not_underflow_for_tiny_components(#[case] z: Complex64, #[case] ma
     );
 }
 
+/// `2^e`, exactly, for a normal exponent.
+fn two_to_the(e: i32) -> f64 {
+    f64::from_bits(((e + 1023) as u64) << 52)
+}
+
+#[test]
+fn every_binary_exponent_keeps_the_magnitudes_digits() {
+    // Scaling both components by a power of two scales the magnitude by it exactly, so the
+    // magnitude of (x + yi)·2^e is hypot(x, y)·2^e, whatever e.
+    for (x, y) in [(1.1, 1.7), (1.9, 1.3), (1.25, 1.0 / 3.0)] {
+        let unscaled = f64::hypot(x, y);
+        for e in -1020..=1020 {
+            let scale = two_to_the(e);
+            let z = Complex64::new(x * scale, y * scale);
+            let (r, _) = polar(z);
+            let magnitude = unscaled * scale;
+            assert!(
+                (r / magnitude - 1.0).abs() <= 1e-15,
+                "polar({z:e}) gave the magnitude {r:e}, not {magnitude:e}: somewhere between \
+                 the huge and the tiny, re² + im² loses digits (it is subnormal) or overflows; \
+                 never square first (hypot scales the components)"
+            );
+        }
+    }
+}
+
 #[test]
 fn from_polar_turns_magnitude_and_phase_back_into_a_number() {
     // cmath.rect(2, math.pi/2) == (1.2246467991473532e-16+2j)

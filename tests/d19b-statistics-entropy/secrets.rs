@@ -303,3 +303,80 @@ fn two_processes_draw_different_tokens() {
          generator does not"
     );
 }
+
+/// The C library's `fork`, `waitpid`, `kill` and `_exit` (std links the C library already).
+#[cfg(target_os = "linux")]
+mod c {
+    unsafe extern "C" {
+        pub(super) fn fork() -> i32;
+        pub(super) fn waitpid(pid: i32, status: *mut i32, options: i32) -> i32;
+        pub(super) fn kill(pid: i32, signal: i32) -> i32;
+        pub(super) fn _exit(status: i32) -> !;
+    }
+}
+
+/// Draws a token here (so any lazily seeded state exists), forks, and draws the next 16-byte
+/// hex token on both sides of the fork: (the parent's, the child's). The child starts with a
+/// copy of this process's memory, and leaves through `_exit` without returning to the tests.
+#[cfg(target_os = "linux")]
+fn tokens_on_both_sides_of_a_fork() -> (String, Result<String, String>) {
+    use std::io::{Read, Write};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let first = token_hex(16);
+    assert!(first.is_ok(), "token_hex(16) failed: {first:?}");
+    let (mut reader, mut writer) = std::io::pipe().expect("the OS should give the test a pipe");
+    // SAFETY: the child only draws one token, writes it into the pipe and ends with `_exit`.
+    let pid = unsafe { c::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        let drawn = std::panic::catch_unwind(|| token_hex(16));
+        let code = match drawn {
+            Ok(Ok(token)) if writer.write_all(token.as_bytes()).is_ok() => 0,
+            _ => 1,
+        };
+        // SAFETY: ends the child at once, running nothing of the test harness.
+        unsafe { c::_exit(code) }
+    }
+    drop(writer);
+    let parent = token_hex(16);
+    let (sender, receiver) = mpsc::channel();
+    thread::spawn(move || {
+        let mut token = String::new();
+        let _ = sender.send(reader.read_to_string(&mut token).map(|_| token));
+    });
+    let child = match receiver.recv_timeout(Duration::from_secs(10)) {
+        Ok(Ok(token)) if !token.is_empty() => Ok(token),
+        Ok(_) => Err("the child process drew no token (token_hex failed or panicked)".to_owned()),
+        Err(_) => {
+            // SAFETY: signals the child this test forked, and no other process.
+            unsafe { c::kill(pid, 9) };
+            Err(
+                "the forked child drew no token within 10 s: it waits on a lock that another \
+                 thread held when the process forked, so tokens come from a process-wide \
+                 generator behind a lock, whose state fork copies too; OsEntropy::new() must \
+                 ask the operating system (getrandom::fill) for every token"
+                    .to_owned(),
+            )
+        }
+    };
+    let mut status = 0;
+    // SAFETY: reaps the child this test forked.
+    unsafe { c::waitpid(pid, &mut status, 0) };
+    (parent.expect("token_hex(16) failed in the parent"), child)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_forked_child_and_its_parent_draw_different_tokens() {
+    let (parent, child) = tokens_on_both_sides_of_a_fork();
+    let child = child.unwrap_or_else(|why| panic!("{why}"));
+    assert_ne!(
+        parent, child,
+        "after a fork the parent and the child drew the same token {parent}: the bytes come from \
+         a generator whose state lives in the process's memory (seeded once, per thread, from a \
+         clock, or even from the OS), and fork copies that memory; OsEntropy::new() must ask the \
+         operating system (getrandom::fill) for every token"
+    );
+}

@@ -37,6 +37,11 @@
 //!   `every_large_offset_keeps_the_variance_of_the_small_numbers`,
 //!   `a_large_offset_never_changes_the_variance`, `the_variance_is_never_negative`,
 //!   `shifting_every_value_leaves_the_variance_alone`.
+//!
+//! **Not checked.** The shortcut applied to data shifted by one of its own values (say the
+//! first, `Σ(x - x₀)² - (Σ(x - x₀))²/n`): that is the "shifted data" algorithm, and it is sound
+//! (`x₀` is never farther from the mean than the spread allows, so little cancels); the tests
+//! accept it.
 
 use thiserror::Error;
 

@@ -36,7 +36,9 @@
 //! - Every other statistic of empty data is `Err(StatsError::Empty)`. Checked by
 //!   `every_statistic_of_empty_data_is_the_empty_error`.
 //!
-//! **Not checked.** NaN in the data (not part of the contract).
+//! **Not checked.** NaN in the data (not part of the contract). So a sort by
+//! `partial_cmp(..).unwrap()`, which panics only on NaN, passes the tests; `f64::total_cmp`
+//! is still the comparison that cannot panic.
 
 use thiserror::Error;
 

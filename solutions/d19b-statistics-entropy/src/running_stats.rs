@@ -35,6 +35,11 @@
 //!   any split; merging with an empty accumulator changes nothing. Checked by
 //!   `merging_two_halves_equals_streaming_the_whole`,
 //!   `merging_with_an_empty_accumulator_changes_nothing`.
+//!
+//! **Not checked.** Running sums of `x - x₀` and `(x - x₀)²` about the first value pushed
+//! (re-centred when merging) instead of Welford's update: that is the "shifted data"
+//! algorithm, sound for the same reason Welford's is (the sums stay near the spread, not the
+//! offset); the tests accept it.
 
 /// Count, mean and spread of the values pushed so far, in constant memory.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
