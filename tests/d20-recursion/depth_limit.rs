@@ -1,6 +1,9 @@
 //! Kata 4: a recursive walk with a depth budget, and the path where it ran out.
 
-use super::{SMALL_STACK, arb_json, deep_value, depth_of, in_own_process, on_small_stack};
+use super::heap::peak_heap;
+use super::{
+    DeepValue, SMALL_STACK, arb_json, deep_value, depth_of, in_own_process, on_small_stack,
+};
 use crate::delegation::extract_emails;
 use crate::depth_limit::{DepthError, extract_emails_limited};
 use proptest::prelude::*;
@@ -129,6 +132,52 @@ fn stops_at_the_budget_on_a_value_100_000_levels_deep() {
                 "extract_emails_limited(_, 64) gave {got:?}: the walk must refuse level 65 \
                  without going further down (check the budget before each step, do not \
                  measure the whole value first)"
+            );
+        },
+    );
+}
+
+#[test]
+fn reads_nothing_after_the_first_container_past_the_budget() {
+    assert_eq!(
+        extract_emails_limited(&json!([[[[[]]]], []]), 4),
+        too_deep(4, "/0/0/0/0"),
+        "extract_emails_limited([[[[[]]]], []], 4): the fifth level, at /0/0/0/0, is past the \
+         budget"
+    );
+    in_own_process(
+        module_path!(),
+        "reads_nothing_after_the_first_container_past_the_budget",
+        "extract_emails_limited on a value too deep at its start, then 100,000 levels deep, \
+         then 100,000 items wide",
+        || {
+            // Too deep at /0/0/0/0 for a budget of 4, then a chain 100,000 levels deep, then
+            // an array of 100,000 items: a walk that stops at /0/0/0/0 never sees the rest,
+            // while measuring the whole value first must keep either 100,000 levels or
+            // 100,000 items pending (or overflow the stack recursing).
+            let mut tail = deep_value(100_000);
+            let wide = Value::Array(vec![Value::Null; 100_000]);
+            let value = DeepValue(Value::Array(vec![
+                json!([[[[]]]]),
+                std::mem::take(&mut tail.0),
+                wide,
+            ]));
+            let (got, peak) = on_small_stack(
+                "extract_emails_limited(_, 4) on a value too deep at its start",
+                SMALL_STACK,
+                || peak_heap(|| extract_emails_limited(&value, 4)),
+            );
+            assert_eq!(
+                got,
+                too_deep(4, "/0/0/0/0"),
+                "extract_emails_limited(_, 4) gave {got:?}"
+            );
+            assert!(
+                peak <= 16 * 1024,
+                "extract_emails_limited(_, 4) held {peak} bytes of heap at its peak on a value \
+                 too deep at its very first item: it went on through the 100,000 levels or \
+                 items after it (measuring the whole value before walking?). Check the budget \
+                 before each step down and stop at the first container past it"
             );
         },
     );

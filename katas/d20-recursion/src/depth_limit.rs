@@ -32,6 +32,10 @@
 //!   `{path:?}` the pointer in quotes). Checked by `the_message_names_the_budget_and_the_path`.
 //! - The walk must stop there: on a value 100,000 levels deep with a budget of 64 it runs on a
 //!   256 KiB stack. Checked by `stops_at_the_budget_on_a_value_100_000_levels_deep`.
+//! - Nothing after the first container past the budget is read: on a value too deep at its
+//!   first item and followed by 100,000 levels and 100,000 items, the walk holds no more than
+//!   16 KiB of heap at its peak (measuring the whole value first would have to keep the rest
+//!   pending). Checked by `reads_nothing_after_the_first_container_past_the_budget`.
 
 use serde_json::Value;
 
