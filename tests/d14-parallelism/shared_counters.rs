@@ -1,9 +1,12 @@
 //! Kata 3: races you can still write.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::mpsc;
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use crate::shared_counters::{Bank, BankError, take_locks_taken};
+use crate::shared_counters::{Bank, BankError, set_vault_hook, take_locks_taken};
 use proptest::prelude::*;
 use rstest::rstest;
 
@@ -180,6 +183,83 @@ fn each_operation_takes_exactly_one_lock(#[case] operation: fn(&Bank) -> Result<
          under one lock. Two locks (read under one, write under the other) lose updates and \
          overdraw under load; zero means the balance was reached without Vault::lock"
     );
+}
+
+#[test]
+fn the_balance_lives_in_the_vault_and_every_operation_finds_it_there() {
+    let bank = Bank::new(2);
+    assert_eq!(bank.deposit(0, 7), Ok(7), "the opening deposit failed");
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let seen_by_hook = Rc::clone(&seen);
+    set_vault_hook(Some(Box::new(move |balance| {
+        seen_by_hook.borrow_mut().push(balance);
+    })));
+    let results = [
+        bank.deposit(0, 5),
+        bank.withdraw(0, 2),
+        bank.withdraw(0, 100),
+        bank.balance(0),
+    ];
+    set_vault_hook(None);
+    let seen = seen.take();
+    assert_eq!(
+        seen,
+        vec![7, 12, 10, 10],
+        "after depositing 7, the operations deposit 5, withdraw 2, withdraw 100 (refused) and \
+         balance (which answered {results:?}) found {seen:?} in account 0's Vault when they \
+         locked it: the balance must live inside the Vault, read and written through the \
+         guard Vault::lock returns. A balance kept beside the vault (an atomic, say), with \
+         the lock taken only for show, guards nothing"
+    );
+}
+
+/// Thread A locks account 0 (through `a_op`) and, from its vault hook, keeps holding that
+/// lock until thread B's `b_op` on account 1 has finished.
+fn hold_account_0_while_account_1_works(
+    a_op: fn(&Bank) -> Result<u64, BankError>,
+    b_op: fn(&Bank) -> Result<u64, BankError>,
+) {
+    let bank = Arc::new(Bank::new(2));
+    assert_eq!(bank.deposit(0, 10), Ok(10), "the opening deposit failed");
+    assert_eq!(bank.deposit(1, 10), Ok(10), "the opening deposit failed");
+    super::guarded(
+        "an operation on account 1 waited while another thread held only account 0's lock: \
+         operations on different accounts must not wait for each other. One bank-wide lock \
+         around every operation (on top of, or instead of, the account's own) is a \
+         home-made GIL; lock only the account the operation touches",
+        move || {
+            let (holding, held) = mpsc::channel();
+            let (finished, done) = mpsc::channel();
+            thread::scope(|scope| {
+                let bank_a = &bank;
+                scope.spawn(move || {
+                    set_vault_hook(Some(Box::new(move |_| {
+                        let _ = holding.send(());
+                        let _ = done.recv();
+                    })));
+                    let _ = a_op(bank_a);
+                    set_vault_hook(None);
+                });
+                let bank_b = &bank;
+                scope.spawn(move || {
+                    let _ = held.recv();
+                    let _ = b_op(bank_b);
+                    let _ = finished.send(());
+                });
+            });
+        },
+    );
+}
+
+#[rstest]
+#[case::deposits(|bank: &Bank| bank.deposit(0, 1), |bank: &Bank| bank.deposit(1, 1))]
+#[case::withdrawals(|bank: &Bank| bank.withdraw(0, 1), |bank: &Bank| bank.withdraw(1, 1))]
+#[case::balances(|bank: &Bank| bank.balance(0), |bank: &Bank| bank.balance(1))]
+fn operations_on_different_accounts_do_not_wait_for_each_other(
+    #[case] a_op: fn(&Bank) -> Result<u64, BankError>,
+    #[case] b_op: fn(&Bank) -> Result<u64, BankError>,
+) {
+    hold_account_0_while_account_1_works(a_op, b_op);
 }
 
 #[rstest]

@@ -31,6 +31,16 @@
 //!   `withdraw` and `balance` take exactly one lock each, whether they succeed or not: the
 //!   whole read-modify-write happens under it. `total` takes one per account. Checked by
 //!   `each_operation_takes_exactly_one_lock`, `total_reads_every_account_under_its_own_lock`.
+//! - The balance lives in its `Vault`, not beside it: [`Vault::lock`] also calls a
+//!   per-thread [`VaultHook`] (given; the tests install it with [`set_vault_hook`]) with
+//!   the balance the vault holds when it is locked, and each operation sees the balance
+//!   the previous ones left there. (A balance kept in an atomic beside the vault, with the
+//!   vault locked only for show, fails this.) Checked by
+//!   `the_balance_lives_in_the_vault_and_every_operation_finds_it_there`.
+//! - Operations on different accounts do not wait for each other: while one thread holds
+//!   account 0's lock (the tests keep it there from its vault hook), an operation on
+//!   account 1 finishes on another thread. One bank-wide lock around every operation is a
+//!   home-made GIL. Checked by `operations_on_different_accounts_do_not_wait_for_each_other`.
 //! - `Bank` is `Send + Sync`, and eight threads hammering the same accounts give exact
 //!   totals: no update is lost. Checked by `deposits_from_eight_threads_add_up_exactly`,
 //!   `deposits_spread_over_accounts_keep_every_balance_exact`.
@@ -51,7 +61,7 @@
 //! **Not checked.** Whether a lost update happens on a given run of the hammering tests:
 //! that depends on the scheduler. The lock count is what pins the lesson, every run.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::MutexGuard;
 
 /// Why a bank operation was refused.
@@ -83,8 +93,19 @@ pub enum BankError {
     },
 }
 
+/// A function that [`Vault::lock`] calls on this thread right after it takes a lock, with
+/// the balance the vault holds at that moment (the tests use it to look inside the vaults,
+/// and to keep one thread holding its lock while another thread works).
+pub type VaultHook = Box<dyn Fn(u64)>;
+
 thread_local! {
     static LOCKS_TAKEN: Cell<usize> = const { Cell::new(0) };
+    static VAULT_HOOK: RefCell<Option<VaultHook>> = const { RefCell::new(None) };
+}
+
+/// Installs (or, with `None`, removes) this thread's vault hook.
+pub fn set_vault_hook(hook: Option<VaultHook>) {
+    VAULT_HOOK.with(|slot| *slot.borrow_mut() = hook);
 }
 
 /// How many `Vault` locks this thread has taken since the last call.
@@ -99,7 +120,7 @@ pub use vault::Vault;
 mod vault {
     use std::sync::{Mutex, MutexGuard, PoisonError};
 
-    use super::LOCKS_TAKEN;
+    use super::{LOCKS_TAKEN, VAULT_HOOK};
 
     /// One account's balance behind a lock that counts how often it is taken.
     #[derive(Debug, Default)]
@@ -115,11 +136,18 @@ mod vault {
             }
         }
 
-        /// Locks the balance, adding one to this thread's count of locks taken.
+        /// Locks the balance, adding one to this thread's count of locks taken, then calls
+        /// this thread's vault hook, if any, with the balance it holds.
         pub fn lock(&self) -> MutexGuard<'_, u64> {
             LOCKS_TAKEN.with(|taken| taken.set(taken.get() + 1));
             // A panic elsewhere cannot leave a `u64` half-written, so a poisoned lock is safe.
-            self.balance.lock().unwrap_or_else(PoisonError::into_inner)
+            let guard = self.balance.lock().unwrap_or_else(PoisonError::into_inner);
+            VAULT_HOOK.with(|slot| {
+                if let Some(hook) = slot.borrow().as_ref() {
+                    hook(*guard);
+                }
+            });
+            guard
         }
     }
 }
