@@ -47,8 +47,8 @@ fn zero_cores_is_an_error() {
 fn does_not_overflow_or_round_on_a_huge_core_count(#[case] cores: usize) {
     // The largest w with 5 * (cores - w) >= cores is floor(4 * cores / 5), computed here in
     // u128 so that nothing overflows.
-    let exact = usize::try_from(u128::try_from(cores).unwrap_or(u128::MAX) * 4 / 5)
-        .unwrap_or(usize::MAX);
+    let exact =
+        usize::try_from(u128::try_from(cores).unwrap_or(u128::MAX) * 4 / 5).unwrap_or(usize::MAX);
     let got = worker_count(cores);
     assert_eq!(
         got,
