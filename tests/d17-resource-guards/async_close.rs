@@ -113,6 +113,45 @@ async fn dropping_an_open_connection_warns_and_leaks_the_session() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn nothing_closes_a_dropped_connection_later_behind_the_callers_back() {
+    let server = Server::new();
+    let conn = guard(AsyncConnection::open(&server, URL))
+        .await
+        .expect("a valid url");
+    drop(conn);
+    // Give any task spawned by Drop all the (simulated) time it needs to finish.
+    tokio::time::sleep(CLOSE_LATENCY * 100).await;
+    for _ in 0..100 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(
+        (server.events(), server.open_sessions()),
+        (vec![opened(), dropped()], 1),
+        "after the drop, something disconnected the session in the background: Drop must \
+         do no I/O and spawn nothing (a fire-and-forget close has no owner, no error path \
+         and no guarantee); record the warning and leave the session open"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_close_cancelled_before_the_acknowledgement_still_warns() {
+    let server = Server::new();
+    let conn = guard(AsyncConnection::open(&server, URL))
+        .await
+        .expect("a valid url");
+    let mut closing = task::spawn(conn.close());
+    assert_pending!(closing.poll(), "close waits for the server (CLOSE_LATENCY)");
+    drop(closing);
+    assert_eq!(
+        (server.events(), server.open_sessions()),
+        (vec![opened(), dropped()], 1),
+        "a close cancelled before the server acknowledged it did not close anything: the \
+         connection was dropped open, so its Drop must record DroppedWithoutClose (mark the \
+         connection closed only after disconnect has returned)"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_bad_url_opens_nothing_and_warns_about_nothing() {
     let server = Server::new();
     for url in ["postgres://ledger", "db://", "ledger", ""] {

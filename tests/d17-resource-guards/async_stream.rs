@@ -102,6 +102,36 @@ async fn the_next_page_is_fetched_only_when_the_buffer_runs_dry() {
     );
 }
 
+#[test]
+fn the_stream_holds_one_page_not_the_whole_table() {
+    const ROWS: u64 = 4000;
+    const PAGE: usize = 10;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("a test runtime");
+    let source = RowSource::new(ROWS);
+    // The current-thread runtime polls the stream on this thread, where the heap is measured.
+    let (seen, peak) = crate::suite::heap::peak_heap(|| {
+        runtime.block_on(async {
+            let mut rows = stream_rows(&source, PAGE).expect("a valid page size");
+            let mut seen = 0u64;
+            while let Some(row) = guard(rows.next()).await {
+                seen += u64::from(row.is_ok());
+            }
+            seen
+        })
+    });
+    assert_eq!(seen, ROWS, "every row must be streamed");
+    assert!(
+        peak < 32 * 1024,
+        "streaming {ROWS} rows in pages of {PAGE}, each row dropped by the consumer at once, \
+         held {peak} bytes at once: the stream keeps the rows it already handed out; hold \
+         only the current page (pop rows off it), so memory does not grow with the table"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn stopping_early_stops_fetching() {
     let source = RowSource::new(1_000_000);

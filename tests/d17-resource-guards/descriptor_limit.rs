@@ -146,6 +146,24 @@ fn total_bytes_adds_up_the_sizes() {
     );
 }
 
+/// `/proc` files report a size of 0 to `stat` but read as their content (Linux only).
+#[cfg(target_os = "linux")]
+#[test]
+fn total_bytes_counts_the_bytes_read_not_the_size_stat_reports() {
+    let path = PathBuf::from("/proc/self/cmdline");
+    let content = std::fs::read(&path).expect("Linux has /proc/self/cmdline");
+    let stat_size = std::fs::metadata(&path).map(|m| m.len()).ok();
+    let got = total_bytes(std::slice::from_ref(&path)).ok();
+    assert_eq!(
+        (got, stat_size),
+        (Some(content.len() as u64), Some(0)),
+        "total_bytes of /proc/self/cmdline ({} bytes of content, size 0 for stat) must \
+         open it through a Descriptor and count what read_all reads: metadata().len() is \
+         the size the file system claims, not the bytes, and opens no descriptor",
+        content.len()
+    );
+}
+
 #[test]
 fn total_bytes_of_no_files_is_zero() {
     let got = total_bytes(&[]).ok();

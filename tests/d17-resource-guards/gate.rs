@@ -93,6 +93,28 @@ fn an_explicit_close_releases_the_slot_exactly_once() {
 }
 
 #[test]
+fn a_closed_gate_leaves_nothing_behind() {
+    // Each round builds a tracker, opens and closes one gate, and drops the tracker: if
+    // close() frees everything, the rounds reuse the same memory; if it forgets the gate
+    // (mem::forget, ManuallyDrop), each round leaks the gate's name and the tracker it shares.
+    let name = "a gate with a name long enough to show on the heap".repeat(4);
+    let ((), peak) = crate::suite::heap::peak_heap(|| {
+        for _ in 0..1000 {
+            let tracker = Tracker::new(1);
+            Gate::open(&tracker, &name)
+                .expect("the tracker has a free slot")
+                .close();
+        }
+    });
+    assert!(
+        peak < 64 * 1024,
+        "1000 gates opened and closed one after another held {peak} bytes at once: close() \
+         leaks the gate (its name and its tracker); let Drop be the one place that releases \
+         (close is just drop(self)), do not forget the gate after releasing by hand"
+    );
+}
+
+#[test]
 fn nested_gates_close_in_reverse_order() {
     let tracker = Tracker::new(3);
     {

@@ -12,6 +12,8 @@ macro_rules! assert_suite_snapshot {
     ($($arg:tt)*) => { kata_test_support::assert_suite_snapshot!($($arg)*) };
 }
 
+mod heap; // a counting global allocator: measures the heap a piece of code holds
+
 #[cfg(any(not(feature = "one-kata"), feature = "async_close"))]
 mod async_close;
 #[cfg(any(not(feature = "one-kata"), feature = "async_stream"))]

@@ -210,6 +210,14 @@ mod blocked_waiter {
         (tid, rx)
     }
 
+    /// The number of the system call thread `tid` is blocked in, if it is blocked in one
+    /// (`/proc/<tid>/syscall` says `running` otherwise).
+    pub fn blocking_syscall(tid: &str) -> Option<i64> {
+        let text = std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall"))
+            .expect("a live thread has a syscall file");
+        text.split_whitespace().next()?.parse().ok()
+    }
+
     /// Waits until thread `tid` sleeps (blocked in `acquire_timeout`), or panics.
     pub fn wait_until_asleep(tid: &str, rx: &Receiver<Outcome>) {
         let deadline = Instant::now() + GUARD;
@@ -284,6 +292,48 @@ fn a_blocked_waiter_sleeps_instead_of_polling() {
         "the waiter woke up {woke} times in {} ms while no connection came back: it polls \
          (sleep and look again); block on a Condvar that the returning guard notifies",
         window.as_millis()
+    );
+    assert!(
+        matches!(got, Ok(Ok(0))),
+        "the waiter got {got:?} after the connection came back"
+    );
+}
+
+/// The timed-sleep system calls (`nanosleep`, `clock_nanosleep`) of this architecture.
+#[cfg(target_os = "linux")]
+const SLEEP_SYSCALLS: &[i64] = if cfg!(target_arch = "x86_64") {
+    &[35, 230]
+} else if cfg!(target_arch = "aarch64") {
+    &[101, 115]
+} else {
+    &[]
+};
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_blocked_waiter_waits_to_be_woken_not_on_a_sleep_timer() {
+    let pool = shared_pool_of_one();
+    let held = pool.try_acquire().expect("a free connection");
+    let (tid, rx) = blocked_waiter::start(&pool);
+    let deadline = Instant::now() + GUARD;
+    // The thread may be between two blocking calls when we look: look until it is in one.
+    let syscall = loop {
+        blocked_waiter::wait_until_asleep(&tid, &rx);
+        if let Some(number) = blocked_waiter::blocking_syscall(&tid) {
+            break number;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the waiter never blocked in a system call"
+        );
+    };
+    drop(held);
+    let got = rx.recv_timeout(GUARD).map(|(got, _)| got);
+    assert!(
+        !SLEEP_SYSCALLS.contains(&syscall),
+        "the waiter is asleep in a timed sleep (system call {syscall}, nanosleep): it polls \
+         (sleep, look again), so a returned connection waits for the end of its nap; block \
+         on a Condvar (wait_timeout) that the returning guard notifies"
     );
     assert!(
         matches!(got, Ok(Ok(0))),

@@ -45,6 +45,13 @@
 //! - A connection closed with `close().await` records no warning; one dropped open records
 //!   exactly one `DroppedWithoutClose` and its session stays open. Checked by
 //!   `open_query_close_happen_in_order`, `dropping_an_open_connection_warns_and_leaks_the_session`.
+//! - Nothing closes a dropped connection later: no task spawned by `Drop` disconnects it,
+//!   however long the runtime runs afterwards. Checked by
+//!   `nothing_closes_a_dropped_connection_later_behind_the_callers_back`.
+//! - A `close()` cancelled before the server acknowledged it counts as a drop without close:
+//!   one `DroppedWithoutClose`, session still open (the connection is marked closed only
+//!   after `disconnect` has returned). Checked by
+//!   `a_close_cancelled_before_the_acknowledgement_still_warns`.
 //! - `with_connection` returns the body's result unchanged, after the close has completed,
 //!   on success and on error. Checked by `with_connection_returns_the_body_result_and_closes`,
 //!   `with_connection_closes_when_the_body_fails`,

@@ -46,13 +46,18 @@
 //! - `total_bytes` adds up the sizes (0 for no files) and stops at the first error and
 //!   returns it. Checked by `total_bytes_adds_up_the_sizes`, `total_bytes_of_no_files_is_zero`,
 //!   `total_bytes_stops_at_the_first_missing_file`.
+//! - `total_bytes` counts the bytes it reads, not the size `stat` reports: a `/proc` file
+//!   (size 0, content not empty) counts its content. Checked by
+//!   `total_bytes_counts_the_bytes_read_not_the_size_stat_reports`.
 //! - `total_bytes` never holds more than one descriptor: it sums 128 files under a limit of
 //!   32, and a failed call leaks none. Checked by
 //!   `total_bytes_reads_more_files_than_the_descriptor_limit`,
 //!   `a_failing_total_leaks_no_descriptor`.
 //!
 //! **Not checked.** The retry on `EINTR`: no test can make a `read` of a local file be
-//! interrupted on demand.
+//! interrupted on demand. Whether `Descriptor` holds a raw `RawFd` with a hand-written
+//! `Drop` or wraps `std::fs::File` (whose own `Drop` closes): both close on drop, and no
+//! test can tell them apart.
 
 use std::io;
 use std::os::fd::RawFd;

@@ -41,6 +41,11 @@
 //!   `suppressing_swallows_only_the_chosen_error`, `suppressing_never_swallows_a_close_failure`.
 //! - For any open, body and close outcome, a resource that was opened is closed exactly
 //!   once. Checked by `an_opened_resource_is_closed_exactly_once`.
+//!
+//! **Not checked.** How the panic path closes: a guard whose `Drop` closes during unwinding
+//! and a `catch_unwind` + close + `resume_unwind` (Python's `try/finally`) behave the same
+//! to every test (the resource is closed once and the same panic goes on); only a build with
+//! `panic = "abort"` tells them apart, and there nothing is closed either way.
 
 use thiserror::Error;
 

@@ -29,6 +29,10 @@
 //! - Each gate releases its slot exactly once: `close()` followed by the drop of the moved
 //!   gate is one release (the tracker logs every release, so a double close shows).
 //!   Checked by `an_explicit_close_releases_the_slot_exactly_once`.
+//! - A closed gate leaves nothing behind: `close()` does not forget the gate (no
+//!   `mem::forget`/`ManuallyDrop` after a hand-written release), so its name and its clone of
+//!   the tracker are freed (a thousand open/close rounds stay under 64 KiB of heap). Checked
+//!   by `a_closed_gate_leaves_nothing_behind`.
 //! - Nested gates close in reverse order of opening, and a gate moved into a function
 //!   closes when that function ends. Checked by `nested_gates_close_in_reverse_order`,
 //!   `a_gate_moved_into_a_function_closes_when_that_function_ends`.

@@ -42,14 +42,18 @@
 //! - A blocked waiter sleeps until it is woken: over 250 ms with no connection coming back
 //!   it wakes up at most twice (it does not poll). Checked by
 //!   `a_blocked_waiter_sleeps_instead_of_polling`.
+//! - A blocked waiter is not asleep on a timer (`thread::sleep`, the `nanosleep` system
+//!   calls), however long its nap: it waits to be woken. Checked by
+//!   `a_blocked_waiter_waits_to_be_woken_not_on_a_sleep_timer`.
 //! - Four threads doing a thousand loans each on a pool of 2, one loan in seven ending in a
 //!   panic, leave every opened connection back in the pool. Checked by
 //!   `thousands_of_cycles_with_panicking_users_leave_the_pool_full`.
 //! - Over any sequence of acquires and releases, idle plus on loan is the number opened,
 //!   never above capacity. Checked by `idle_plus_on_loan_equals_opened`.
 //!
-//! The two blocked-waiter tests are Linux-only: they read the waiter thread's state and its
-//! count of voluntary context switches from `/proc/self/task/<tid>/`.
+//! The blocked-waiter tests are Linux-only: they read the waiter thread's state, its count
+//! of voluntary context switches and the system call it is blocked in from
+//! `/proc/self/task/<tid>/`.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};

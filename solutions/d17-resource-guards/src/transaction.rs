@@ -47,6 +47,10 @@
 //! - `rollback` calls `Database::rollback` once and returns its result; the drop after it
 //!   does nothing more. Checked by `an_explicit_rollback_runs_once`,
 //!   `a_failed_explicit_rollback_is_returned`.
+//!
+//! **Not checked.** Whether `transfer` uses the `Transaction` guard or calls `begin`,
+//! `commit` and `rollback` by hand with `catch_unwind` for panics: the database sees the
+//! same calls in the same order either way (the transfer tests check those calls).
 
 use thiserror::Error;
 
