@@ -101,11 +101,12 @@ fn snapshots_of_different_curricula_merge_into_a_heatmap_of_every_kata() {
     );
     assert!(
         run.stdout
-            .contains("| s2-more/extra | 1 | 0 | 0 | 0 | 1 | 1 min 35 s |"),
+            .contains("| s2-more/extra | 1 | 0 | 0 | 0 | 0 | 1 | 1 min 35 s |"),
         "{run:?}"
     );
     assert!(
-        run.stdout.contains("| s1-demo/add | 1 | 1 | 0 | 0 | 0 |"),
+        run.stdout
+            .contains("| s1-demo/add | 1 | 1 | 0 | 0 | 0 | 0 |"),
         "{run:?}"
     );
 
@@ -183,6 +184,31 @@ fn a_file_that_is_not_a_snapshot_is_refused_by_name() {
     assert!(
         run.stderr
             .contains("future.json: schema_version 99, this runner reads 1"),
+        "{run:?}"
+    );
+}
+
+/// Issue 32, item 3: a snapshot whose kata had its tests modified shows it in the cohort, in
+/// the kata's row and in the learner's notes, never as green.
+#[test]
+fn a_kata_with_modified_tests_shows_as_not_counted_in_the_cohort() {
+    let dir = std::env::temp_dir().join(format!("kata-cohort-modified-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("bo.json"),
+        OTHER.replace("\"status\": \"green\"", "\"status\": \"tests_modified\""),
+    )
+    .unwrap();
+    let run = kata_in(&dir, &["cohort", "bo.json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("| s2-more/extra | 0 | 0 | 0 | 0 | 1 |"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout
+            .contains("1 katas with tests modified — not counted"),
         "{run:?}"
     );
 }

@@ -128,6 +128,12 @@ pub fn render_text(c: &Cohort) -> String {
         if let Some(p) = &r.plan {
             notes.push(format!("plan: {p}"));
         }
+        let modified = count(&|k| k.status == Status::TestsModified);
+        if modified > 0 {
+            notes.push(format!(
+                "{modified} katas with tests modified — not counted"
+            ));
+        }
         if r.katas.len() < c.katas.len() {
             notes.push(format!(
                 "{} katas not in this learner's curriculum",
@@ -156,8 +162,8 @@ pub fn render_text(c: &Cohort) -> String {
             notes.join("; ")
         );
     }
-    out.push_str("\n| kata | green | red | does not compile | not started | not in curriculum | median time to green | stuck |\n");
-    out.push_str("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    out.push_str("\n| kata | green | red | does not compile | not started | tests modified — not counted | not in curriculum | median time to green | stuck |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for id in &c.katas {
         let cells: Vec<(&Learner, Option<&KataReport>)> =
             c.learners.iter().map(|l| (l, c.cell(l, id))).collect();
@@ -179,11 +185,12 @@ pub fn render_text(c: &Cohort) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "| {id} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {id} | {} | {} | {} | {} | {} | {} | {} | {} |",
             n(Status::Green),
             n(Status::Red),
             n(Status::DoesNotCompile),
             n(Status::NotStarted),
+            n(Status::TestsModified),
             cells.iter().filter(|(_, k)| k.is_none()).count(),
             super::median(&times).map_or("–".into(), crate::render::duration),
             stuck.join(", ")
