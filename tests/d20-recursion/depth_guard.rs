@@ -1,7 +1,9 @@
 //! Kata 3: measure and limit nesting on the raw text, before anything recursive sees it.
 
 use super::heap::peak_heap;
-use super::{SMALL_STACK, arb_json, depth_of, in_own_process, on_small_stack};
+use super::{
+    SMALL_STACK, arb_json, depth_of, in_own_process, in_own_process_explaining, on_small_stack,
+};
 use crate::depth_guard::{JsonShapeError, guard_depth, nesting_depth};
 use proptest::prelude::*;
 use rstest::rstest;
@@ -146,6 +148,68 @@ fn stops_reading_at_the_limit_even_if_the_rest_is_malformed() {
         "guard_depth gave {got:?} on 300 '[' followed by garbage: the guard must refuse \
          at byte 64, where level 65 opens, without scanning the rest (measuring the whole \
          text first would report the garbage instead, after reading all of it)"
+    );
+}
+
+/// A text of `readable` `[` brackets that goes on into a memory page this process may not
+/// read: any byte read past the brackets kills the process with a segmentation fault. The
+/// mapping is never unmapped (the process that makes it ends with the test).
+#[cfg(unix)]
+fn brackets_then_an_unreadable_page(readable: usize) -> &'static str {
+    // SAFETY: sysconf only reads a setting.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) })
+        .expect("the page size is positive");
+    assert!(readable <= page, "the brackets fit in one page");
+    // SAFETY: a fresh anonymous private mapping of two pages, checked for failure; the
+    // first page is filled while writable, the second is made unreadable, and the text
+    // handed out covers the end of the first page and the whole second one. Code that
+    // reads only the brackets never touches the second page.
+    unsafe {
+        let base = libc::mmap(
+            std::ptr::null_mut(),
+            2 * page,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        assert!(base != libc::MAP_FAILED, "mmap of two pages failed");
+        let base = base.cast::<u8>();
+        std::ptr::write_bytes(base, b'[', page);
+        assert_eq!(
+            libc::mprotect(base.add(page).cast(), page, libc::PROT_NONE),
+            0,
+            "mprotect failed"
+        );
+        let start = base.add(page - readable);
+        std::str::from_utf8_unchecked(std::slice::from_raw_parts(start, readable + page))
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn reads_no_byte_past_the_bracket_that_opens_level_max_plus_one() {
+    in_own_process_explaining(
+        module_path!(),
+        "reads_no_byte_past_the_bracket_that_opens_level_max_plus_one",
+        "guard_depth(200 brackets followed by bytes it may not read, 128)",
+        "The guard read past byte 128, where level 129 opens: the text goes on into memory \
+         this process may not read, so reading on crashes it. Return TooDeep at the first \
+         bracket past max, without scanning the rest: that is what makes the guard cheap on \
+         a bomb of any length.",
+        || {
+            let text = brackets_then_an_unreadable_page(200);
+            let got = guard_depth(text, 128);
+            assert_eq!(
+                got,
+                Err(JsonShapeError::TooDeep {
+                    max: 128,
+                    offset: 128
+                }),
+                "guard_depth(200 brackets then more, 128) gave {got:?}: the 129th bracket (at \
+                 byte 128) opens level 129"
+            );
+        },
     );
 }
 

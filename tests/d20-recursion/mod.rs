@@ -103,6 +103,25 @@ fn child_output_tail(output: &Output, max: usize) -> String {
 /// in `module`), so that a stack overflow in it fails this one test with a clear message
 /// instead of aborting every test of the binary. `what` says what the body runs.
 pub(crate) fn in_own_process(module: &str, test: &str, what: &str, body: impl FnOnce()) {
+    in_own_process_explaining(
+        module,
+        test,
+        what,
+        "A stack overflow cannot be caught in Rust: the process aborts. Each nested level your \
+         code enters must not cost a stack frame here: keep your own stack (a Vec) or loop (and \
+         do not format, clone or compare a deep serde_json::Value: those recurse too).",
+        body,
+    );
+}
+
+/// [`in_own_process`], saying `crash` (what a crash of the child means) if it is killed.
+pub(crate) fn in_own_process_explaining(
+    module: &str,
+    test: &str,
+    what: &str,
+    crash: &str,
+    body: impl FnOnce(),
+) {
     let name = test_name(module, test);
     if is_child_for(&name) {
         body();
@@ -123,10 +142,7 @@ pub(crate) fn in_own_process(module: &str, test: &str, what: &str, body: impl Fn
         panic!("{what} failed (in a child process, see its output):\n{tail}");
     }
     panic!(
-        "{what} crashed the whole process ({}). A stack overflow cannot be caught in Rust: \
-         the process aborts. Each nested level your code enters must not cost a stack frame \
-         here: keep your own stack (a Vec) or loop (and do not format, clone or compare a deep \
-         serde_json::Value: those recurse too).\nThe child's last output:\n{tail}",
+        "{what} crashed the whole process ({}). {crash}\nThe child's last output:\n{tail}",
         output.status
     );
 }

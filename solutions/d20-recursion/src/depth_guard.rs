@@ -43,6 +43,8 @@
 //!   agrees with the measured depth on any short text. Checked by
 //!   `a_document_exactly_max_deep_passes_the_guard`, `one_level_more_than_max_is_refused`,
 //!   `stops_reading_at_the_limit_even_if_the_rest_is_malformed`,
+//!   `reads_no_byte_past_the_bracket_that_opens_level_max_plus_one` (the text goes on into
+//!   memory the process may not read, so reading on crashes the test),
 //!   `the_guard_holds_no_more_than_the_limit_in_memory`,
 //!   `the_guard_agrees_with_the_measured_depth`,
 //!   `the_too_deep_message_names_the_limit_and_the_offset`.
