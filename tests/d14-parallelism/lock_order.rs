@@ -1,6 +1,7 @@
 //! Kata 4: deadlock by lock order.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -55,6 +56,42 @@ fn locks_the_lower_id_first_whichever_way_the_money_goes(#[case] from: u32, #[ca
         "transfer({from} -> {to}) locked the accounts in the order shown: lock both, through \
          Account::lock, the lower id first. Locking `from` first deadlocks as soon as another \
          thread transfers the other way"
+    );
+}
+
+#[rstest]
+#[case::lower_to_higher(3, 8)]
+#[case::higher_to_lower(8, 3)]
+fn holds_both_locks_at_once_while_the_money_moves(#[case] from: u32, #[case] to: u32) {
+    let seen = super::guarded(DEADLOCK, move || {
+        let (sender, receiver) = (
+            Arc::new(Account::new(from, 50)),
+            Arc::new(Account::new(to, 50)),
+        );
+        // At each lock this thread acquires: which account, and whether the other one is
+        // held at that moment.
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let (hook_seen, one, other) =
+            (Rc::clone(&seen), Arc::clone(&sender), Arc::clone(&receiver));
+        set_lock_hook(Some(Box::new(move |event| {
+            if let LockEvent::Acquired(id) = event {
+                let other = if id == one.id() { &other } else { &one };
+                hook_seen.borrow_mut().push((id, other.is_held()));
+            }
+        })));
+        let result = transfer(&sender, &receiver, 10);
+        set_lock_hook(None);
+        let seen = seen.take();
+        (result, seen)
+    });
+    let (low, high) = (from.min(to), from.max(to));
+    assert_eq!(
+        seen,
+        (Ok(()), vec![(low, false), (high, true)]),
+        "transfer({from} -> {to}) acquired these locks (account, whether the other account \
+         was still locked at that moment): a transfer holds both locks at once, the lower id \
+         first. Dropping the first before taking the second avoids the deadlock but is not \
+         atomic: for a moment the money is in neither account, or in both"
     );
 }
 

@@ -24,6 +24,11 @@
 //!   `locks_the_lower_id_first_whichever_way_the_money_goes`.
 //! - A transfer takes exactly two locks, the account with the lower id first, in both
 //!   directions. Checked by `locks_the_lower_id_first_whichever_way_the_money_goes`.
+//! - It holds both at once: when it acquires the second lock, the first account is still
+//!   locked (the tests' lock hook asks [`Account::is_held`], given). Taking the locks in
+//!   order but dropping the first before taking the second is deadlock-free but not
+//!   atomic: for a moment the money is in neither account, or in both. Checked by
+//!   `holds_both_locks_at_once_while_the_money_moves`.
 //! - Two transfers in opposite directions, each paused after its first lock until the other
 //!   has asked for its first lock, both finish: neither may wait behind a lock of its own
 //!   (one global lock around every transfer never lets the second one ask). A test that
@@ -44,12 +49,13 @@
 //!   `sending_more_than_the_balance_is_refused_and_changes_nothing`,
 //!   `a_transfer_that_would_overflow_the_receiver_is_refused_and_changes_nothing`.
 //!
-//! **Not checked.** That both guards live until the money has moved: the lock log shows
-//! which locks a transfer asks for and in what order, not when it drops them. Hold both
-//! anyway: between the two, the money would be in neither account (or in both).
+//! **Not checked.** When the balances are written: a transfer that already subtracts from
+//! the first account it locked, before it takes the second lock, still shows both locks
+//! held at once. Check and write only once both are held, so that a refusal changes
+//! nothing and no other thread ever sees the money in neither account.
 
 use std::cell::RefCell;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 
 /// Why a transfer was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -146,6 +152,12 @@ impl Account {
         let guard = self.balance.lock().unwrap_or_else(PoisonError::into_inner);
         report(LockEvent::Acquired(self.id));
         guard
+    }
+
+    /// Whether some thread holds this account's lock right now. It never waits, and it is
+    /// not a lock: nothing is logged (the tests ask it from the lock hook).
+    pub fn is_held(&self) -> bool {
+        matches!(self.balance.try_lock(), Err(TryLockError::WouldBlock))
     }
 
     /// The current balance (takes and releases the lock).
