@@ -666,3 +666,122 @@ async fn a_client_dripping_its_body_one_byte_a_second_is_cut_off_at_the_deadline
          request, body included"
     );
 }
+
+#[tokio::test]
+async fn every_connection_is_a_task_on_the_runtime_not_an_os_thread() {
+    // A current-thread runtime: tasks spawned on it all run on this very thread.
+    let runtime_thread = std::thread::current().id();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let handler: Handler = {
+        let seen = Arc::clone(&seen);
+        Arc::new(move |_request| {
+            seen.lock()
+                .expect("no test thread panics holding it")
+                .push(std::thread::current().id());
+            Box::pin(async { Response::new(200).body("on the loop") })
+        })
+    };
+    let server = start(ServerConfig::default(), handler).await;
+    for _ in 0..3 {
+        roundtrip(server.addr, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").await;
+    }
+    let seen = seen
+        .lock()
+        .expect("no test thread panics holding it")
+        .clone();
+    assert_eq!(seen.len(), 3, "three requests, three handler calls");
+    assert!(
+        seen.iter().all(|&thread| thread == runtime_thread),
+        "the handler ran on another OS thread than the runtime's: serve must spawn each \
+         connection as a tokio task (tokio::spawn / JoinSet::spawn) on the event loop, not give \
+         it an OS thread (std::thread::spawn, spawn_blocking) that blocks on it; that is the \
+         thread-per-connection design async replaces"
+    );
+}
+
+#[test]
+fn an_idle_connection_sleeps_until_the_stop_signal_then_closes_at_once() {
+    use tokio_test::{assert_pending, assert_ready};
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("a runtime with tokio's paused clock");
+    let _context = runtime.enter();
+    let (_client, server_side) = tokio::io::duplex(1024);
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let mut connection = tokio_test::task::spawn(serve_connection(
+        server_side,
+        patient(),
+        hello_handler(),
+        stop_rx,
+    ));
+    assert_pending!(
+        connection.poll(),
+        "serve_connection returned although its client is connected and the server runs"
+    );
+    // A minute of (paused) time passes; the client says nothing, the server does not stop.
+    runtime.block_on(tokio::time::sleep(Duration::from_secs(60)));
+    assert!(
+        !connection.is_woken(),
+        "an idle connection woke up during a silent minute with nothing to do: it must sleep \
+         until a byte or the stop signal arrives (tokio::select! on the read and on the watch \
+         channel's changed()/wait_for), not check a stop flag on a timer"
+    );
+    stop.send_replace(true);
+    assert!(
+        connection.is_woken(),
+        "the stop signal did not wake the idle connection: await the watch channel in \
+         tokio::select! next to the read"
+    );
+    assert_ready!(
+        connection.poll(),
+        "the server stopped and the connection was idle, so it closes at once: no grace \
+         period, no timer to wait for"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn graceful_shutdown_waits_as_long_as_the_request_in_flight_takes() {
+    const WORK: Duration = Duration::from_secs(3600);
+    let (started_tx, mut started) = mpsc::channel::<()>(1);
+    let handler: Handler = Arc::new(move |_request| {
+        let started = started_tx.clone();
+        Box::pin(async move {
+            let _ = started.send(()).await;
+            // An hour of work (tokio's paused clock: no real time passes).
+            tokio::time::sleep(WORK).await;
+            Response::new(200).body("finished after an hour")
+        })
+    });
+    let config = ServerConfig {
+        header_timeout: Duration::from_secs(24 * 3600),
+        ..ServerConfig::default()
+    };
+    let server = start(config, handler).await;
+    let mut stream = connect(server.addr).await;
+    stream
+        .write_all(b"GET /slow HTTP/1.1\r\n\r\n")
+        .await
+        .expect("the server reads requests");
+    started.recv().await;
+    let stopped_at = tokio::time::Instant::now();
+    let _ = server.stop.send(());
+
+    let mut response = Vec::new();
+    let read = tokio::time::timeout(WORK * 24, stream.read_to_end(&mut response)).await;
+    assert!(
+        read.is_ok() && body_of(&response) == b"finished after an hour",
+        "the request in flight when shutdown began (its handler takes an hour) did not get its \
+         answer; got {:?} after {:?}: graceful shutdown waits for every request already being \
+         handled, however long it takes, and never aborts it after a fixed grace period",
+        String::from_utf8_lossy(&response),
+        stopped_at.elapsed()
+    );
+    let result = tokio::time::timeout(WORK, server.task).await;
+    assert!(
+        matches!(result, Ok(Ok(Ok(())))),
+        "serve returns Ok(()) once the last request is answered; got {result:?}"
+    );
+}

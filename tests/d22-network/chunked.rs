@@ -90,8 +90,13 @@ fn rejects_a_broken_chunked_body_with_a_distinct_error(
 }
 
 /// A chunk that declares far more bytes than arrive: the decoder may only hold what is there.
-/// (Sizes between these two would make a reserving decoder abort the whole test run.)
+/// Sizes from just over the 64 KiB bound up to 64 MiB, and `usize::MAX`: a decoder that
+/// reserves the declared size "when it looks plausible" is caught too. (Sizes between 64 MiB
+/// and `usize::MAX` would make a reserving decoder abort the whole test run.)
 #[rstest]
+#[case::a_hundred_kibibytes("19000")]
+#[case::one_mebibyte("100000")]
+#[case::just_under_sixteen_mebibytes("ffffff")]
 #[case::sixty_four_mebibytes("4000000")]
 #[case::usize_max("ffffffffffffffff")]
 fn a_huge_declared_size_is_an_error_without_reserving_it(#[case] size: &str) {

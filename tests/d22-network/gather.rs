@@ -3,6 +3,7 @@
 // "Crates only the solution names").
 extern crate tokio as _;
 
+use std::future::Future;
 use std::net::SocketAddr;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -214,5 +215,56 @@ async fn get_returns_a_complete_response_without_waiting_for_close() {
     assert_eq!(
         response.body, b"kept",
         "the four bytes Content-Length promised"
+    );
+}
+
+/// Runs `body` on a one-thread runtime whose only blocking thread is kept busy until `body`
+/// is done, so an answer that needs `spawn_blocking` (the blocking client on a pool thread)
+/// can never come. Fails after [`GUARD`] with `what`.
+fn with_the_blocking_pool_taken<T>(what: &str, body: impl Future<Output = T>) -> T {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(1)
+        .build()
+        .expect("a one-thread runtime");
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    // Holds the one blocking thread until `release` is sent or dropped.
+    let busy = runtime.spawn_blocking(move || {
+        let _ = held.recv();
+    });
+    let result = runtime.block_on(async { tokio::time::timeout(GUARD, body).await });
+    let _ = release.send(());
+    let _ = runtime.block_on(busy);
+    result.unwrap_or_else(|_| {
+        panic!(
+            "{what} did not finish within {GUARD:?} while tokio's blocking pool was busy: it must \
+             do its I/O on tokio's event loop (tokio::net::TcpStream, .await), not run the \
+             blocking client on spawn_blocking, one OS thread per request. Many requests in \
+             flight on one thread is what async is for"
+        )
+    })
+}
+
+#[test]
+fn get_does_its_io_on_the_event_loop_not_on_a_blocking_thread() {
+    let response = with_the_blocking_pool_taken("get", async {
+        let addr = all_at_once_server(1).await;
+        get(addr, "/one").await
+    })
+    .expect("a valid response");
+    assert_eq!(response.body, b"/one", "the answer to the one request");
+}
+
+#[test]
+fn fetch_all_does_its_io_on_the_event_loop_not_on_blocking_threads() {
+    let paths = ["/a", "/b", "/c"];
+    let results = with_the_blocking_pool_taken("fetch_all", async {
+        let addr = all_at_once_server(paths.len()).await;
+        fetch_all(addr, &paths).await
+    });
+    assert_eq!(
+        bodies(&results),
+        paths.to_vec(),
+        "result i belongs to paths[i]"
     );
 }

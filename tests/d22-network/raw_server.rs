@@ -155,6 +155,31 @@ fn keeps_serving_after_a_client_that_hangs_up_without_a_word() {
 }
 
 #[test]
+fn handle_connection_puts_a_read_timeout_on_the_socket() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let mut client = TcpStream::connect(addr).expect("the listener accepts connections");
+    let (server_side, _) = listener.accept().expect("the client is waiting");
+    // A clone shares the socket, and with it the socket's read timeout.
+    let observer = server_side.try_clone().expect("a TCP stream can be cloned");
+    client
+        .write_all(b"GET / HTTP/1.1\r\n\r\n")
+        .expect("the request fits in the socket buffer");
+    handle_connection(server_side).expect("a whole request was waiting");
+    let timeout = observer
+        .read_timeout()
+        .expect("a socket's timeout can be read");
+    assert!(
+        timeout.is_some_and(|t| t <= READ_TIMEOUT),
+        "handle_connection left the socket without a read timeout (got {timeout:?}): one \
+         client that connects and says nothing would then freeze this one-at-a-time server \
+         for ever. Call set_read_timeout(Some(READ_TIMEOUT)) before reading"
+    );
+}
+
+#[test]
 fn logs_each_request_line() {
     let (addr, log) = start();
     get(addr, b"GET /hello?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");

@@ -198,6 +198,22 @@ fn retries_when_the_first_datagram_is_lost() {
 }
 
 #[test]
+fn sends_one_datagram_when_nothing_is_lost() {
+    let (addr, log) = lossy_server(0);
+    let reply = udp_request(addr, b"just once", WAIT, 3).expect("the server answers at once");
+    assert_eq!(reply, b"just once", "the echo of the one datagram");
+    let seen = received(addr, &log);
+    assert_eq!(
+        seen.len(),
+        1,
+        "the server answered the first datagram, yet it received {} copies: resend only after \
+         a timeout without a reply (send, wait, and only then send again); sending every \
+         attempt up front multiplies the traffic on a path that loses nothing",
+        seen.len()
+    );
+}
+
+#[test]
 fn gives_up_after_retries_plus_one_attempts() {
     let (addr, log) = lossy_server(usize::MAX);
     let result = udp_request(addr, b"hello?", Duration::from_millis(20), 2);

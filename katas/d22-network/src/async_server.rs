@@ -31,6 +31,9 @@
 //! - every connection is its own task: 200 clients are in flight at once, and a silent
 //!   client delays nobody. Checked by `serves_200_clients_at_the_same_time`,
 //!   `a_silent_client_does_not_delay_anyone_else`.
+//! - connections are tasks on the event loop, not OS threads: on a current-thread runtime
+//!   the handler runs on the runtime's own thread. Checked by
+//!   `every_connection_is_a_task_on_the_runtime_not_an_os_thread`.
 //! - `header_timeout` is one deadline for the whole request, head and body (tokio's paused
 //!   clock): a silent client, one that stalls mid-header, and one that drips a byte a second
 //!   are all closed at the deadline without reaching the handler. Checked by
@@ -53,6 +56,11 @@
 //!   `a_stop_signal_lets_the_request_in_flight_finish`,
 //!   `graceful_shutdown_closes_idle_keep_alive_connections`,
 //!   `refuses_new_connections_after_shutdown`.
+//! - an idle connection sleeps until a byte or the stop signal comes (no timer wakes it to
+//!   check a flag) and closes at once when the server stops; a request in flight is waited
+//!   for however long it takes (an hour of paused clock), never cut after a grace period.
+//!   Checked by `an_idle_connection_sleeps_until_the_stop_signal_then_closes_at_once`,
+//!   `graceful_shutdown_waits_as_long_as_the_request_in_flight_takes`.
 
 use std::future::Future;
 use std::io;

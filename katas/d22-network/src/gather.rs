@@ -29,6 +29,11 @@
 //!   `get_reads_a_body_that_takes_many_reads`,
 //!   `get_returns_a_complete_response_without_waiting_for_close`,
 //!   `get_refuses_an_invalid_target`.
+//! - the I/O runs on tokio's event loop, not on blocking threads: with tokio's one blocking
+//!   thread kept busy, `get` and `fetch_all` still finish (the blocking client on
+//!   `spawn_blocking`, one OS thread per request, never would). Checked by
+//!   `get_does_its_io_on_the_event_loop_not_on_a_blocking_thread`,
+//!   `fetch_all_does_its_io_on_the_event_loop_not_on_blocking_threads`.
 
 use std::net::SocketAddr;
 

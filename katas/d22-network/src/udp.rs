@@ -30,8 +30,10 @@
 //!   `echoes_a_60_kb_datagram_whole`, `sends_a_payload_of_exactly_the_maximum_size`,
 //!   `echoes_an_empty_datagram`.
 //! - a retry after the suite's server drops the first datagram on purpose, and giving up
-//!   after `retries + 1` attempts, counted by the server. Checked by
-//!   `retries_when_the_first_datagram_is_lost`, `gives_up_after_retries_plus_one_attempts`.
+//!   after `retries + 1` attempts, counted by the server; a request answered at once sends
+//!   one datagram (a copy is sent only after a timeout). Checked by
+//!   `retries_when_the_first_datagram_is_lost`, `gives_up_after_retries_plus_one_attempts`,
+//!   `sends_one_datagram_when_nothing_is_lost`.
 //! - only the server's datagrams count as its reply: a forgery from another port is
 //!   ignored. Checked by `ignores_a_datagram_from_another_address_than_the_server`.
 //! - typed errors, with nothing sent, for a payload too large for one datagram and for a

@@ -24,9 +24,10 @@
 //!   `decodes_upper_case_hex_sizes`, `decoding_undoes_encoding_for_any_data_and_chunk_size`.
 //! - each broken body fails with its own variant (truncated is not garbage). Checked by
 //!   `rejects_a_broken_chunked_body_with_a_distinct_error`.
-//! - a declared size is untrusted: a chunk declaring 64 MiB or `usize::MAX` bytes with a few
-//!   behind it is `SizeExceedsData`, and decoding holds under 64 KiB of heap (never reserve
-//!   the declared size up front). Checked by
+//! - a declared size is untrusted: a chunk declaring 100 KiB, 1 MiB, 16 MiB, 64 MiB or
+//!   `usize::MAX` bytes with a few behind it is `SizeExceedsData`, and decoding holds under
+//!   64 KiB of heap (never reserve the declared size up front, not even "plausible" sizes).
+//!   Checked by
 //!   `a_huge_declared_size_is_an_error_without_reserving_it`.
 //! - arbitrary bytes never panic. Checked by `never_panics_on_arbitrary_bytes`,
 //!   `never_panics_on_hex_soup`.
