@@ -1,8 +1,8 @@
 //! Kata 1: a parallel sum with scoped threads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::iter::Sum;
-use std::ops::Range;
+use std::ops::{Mul, Range};
 use std::sync::{Barrier, Mutex, PoisonError};
 use std::thread::{self, ThreadId};
 
@@ -87,7 +87,7 @@ fn sums_the_squares_below_n(#[case] n: u64, #[case] workers: usize, #[case] expe
 
 #[test]
 fn more_workers_than_items_still_counts_every_item_once() {
-    let got = parallel_sum_of_squares(3, 64);
+    let got = parallel_sum_of_squares::<u128>(3, 64);
     assert_eq!(
         got,
         Ok(5),
@@ -99,7 +99,7 @@ fn more_workers_than_items_still_counts_every_item_once() {
 #[rstest]
 #[case::chunk_ranges(chunk_ranges(10, 0).map(|_| ()))]
 #[case::parallel_sum_with(parallel_sum_with(10, 0, u128::from).map(|_| ()))]
-#[case::parallel_sum_of_squares(parallel_sum_of_squares(10, 0).map(|_| ()))]
+#[case::parallel_sum_of_squares(parallel_sum_of_squares::<u128>(10, 0).map(|_| ()))]
 fn zero_workers_is_an_error(#[case] got: Result<(), SumError>) {
     assert_eq!(
         got,
@@ -222,24 +222,44 @@ fn each_thread_computes_one_whole_range_of_chunk_ranges(#[case] n: u64, #[case] 
 
 /// A number that remembers how it was added up: `f` makes it on some thread, and every
 /// `Sum::sum` that took part in the total is counted, as is every `f(i)` added up on a
-/// thread other than the one that computed it.
+/// thread other than the one that computed it, and the threads that computed items.
 #[derive(Debug)]
 struct Tally {
     value: u128,
     computed_on: Option<ThreadId>,
     sum_calls: usize,
     moved_items: usize,
+    computing_threads: HashSet<ThreadId>,
 }
 
 impl Tally {
     /// What `f(i)` returns: `i`, computed on this thread.
     fn item(i: u64) -> Self {
+        let here = thread::current().id();
         Self {
             value: u128::from(i),
-            computed_on: Some(thread::current().id()),
+            computed_on: Some(here),
             sum_calls: 0,
             moved_items: 0,
+            computing_threads: HashSet::from([here]),
         }
+    }
+}
+
+impl From<u64> for Tally {
+    fn from(i: u64) -> Self {
+        Self::item(i)
+    }
+}
+
+/// The product of two items is an item computed on this thread.
+impl Mul for Tally {
+    type Output = Self;
+
+    fn mul(self, other: Self) -> Self {
+        let mut product = Self::item(0);
+        product.value = self.value * other.value;
+        product
     }
 }
 
@@ -252,14 +272,19 @@ impl Sum for Tally {
                 computed_on: None,
                 sum_calls: 1,
                 moved_items: 0,
+                computing_threads: HashSet::new(),
             },
-            |total, part| Self {
+            |mut total, part| Self {
                 value: total.value + part.value,
                 computed_on: None,
                 sum_calls: total.sum_calls + part.sum_calls,
                 moved_items: total.moved_items
                     + part.moved_items
                     + usize::from(part.computed_on.is_some_and(|made| made != here)),
+                computing_threads: {
+                    total.computing_threads.extend(part.computing_threads);
+                    total.computing_threads
+                },
             },
         )
     }
@@ -302,6 +327,32 @@ fn adds_each_range_on_its_own_thread_and_combines_the_partials_once(
          is a home-made GIL: the workers queue for the lock instead of computing",
         tally.sum_calls,
         threads + 1
+    );
+}
+
+#[rstest]
+#[case::four_workers(1_000, 4)]
+#[case::remainder_on_three(100, 3)]
+#[case::more_workers_than_items(3, 8)]
+fn squares_are_computed_and_added_up_on_the_worker_threads(#[case] n: u64, #[case] workers: usize) {
+    let threads = usize::try_from(n).map_or(workers, |n| n.min(workers));
+    let tally: Tally = super::guarded("parallel_sum_of_squares never returned", move || {
+        parallel_sum_of_squares(n, workers)
+            .unwrap_or_else(|e| panic!("parallel_sum_of_squares({n}, {workers}) failed: {e}"))
+    });
+    let got = (
+        tally.value,
+        tally.computing_threads.len(),
+        tally.sum_calls,
+        tally.moved_items,
+    );
+    assert_eq!(
+        got,
+        (sequential_squares(n), threads, threads + 1, 0),
+        "parallel_sum_of_squares({n}, {workers}) gave (sum, threads that computed squares, \
+         calls of Sum::sum, squares added up on another thread) = {got:?}: build it on \
+         parallel_sum_with, so that {threads} threads each compute and add up their own \
+         range. One loop on the calling thread gets the number right on one core"
     );
 }
 

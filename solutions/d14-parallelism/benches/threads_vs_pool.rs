@@ -25,7 +25,7 @@ fn cpu_bound(c: &mut Criterion) {
     group.sample_size(20);
     for workers in [1, 2, 4] {
         group.bench_function(format!("scoped threads, {workers} worker(s)"), |b| {
-            b.iter(|| parallel_sum_of_squares(black_box(N), workers))
+            b.iter(|| parallel_sum_of_squares::<u128>(black_box(N), workers))
         });
     }
     group.bench_function("rayon into_par_iter", |b| {

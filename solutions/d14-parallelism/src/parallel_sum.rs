@@ -3,7 +3,8 @@
 //! **Build** `chunk_ranges(n, workers)`, which splits `0..n` into balanced contiguous
 //! ranges, and `parallel_sum_with(n, workers, f)`, which adds up `f(i)` for every `i` in
 //! `0..n` on `workers` threads at once, one range per thread.
-//! `parallel_sum_of_squares(n, workers)` is the article's "karmic debt" loop built on it.
+//! `parallel_sum_of_squares(n, workers)` is the article's "karmic debt" loop built on it,
+//! in any number type `T` (`u128` for the real thing: `parallel_sum_of_squares::<u128>`).
 //!
 //! **Why.** CPU-bound work only gets faster when every core computes at the same moment.
 //! A loop that spawns a thread and joins it before spawning the next one is sequential
@@ -43,10 +44,17 @@
 //!   `sums_the_squares_below_n`, `agrees_with_the_sequential_loop_for_any_n_and_workers`,
 //!   `more_workers_than_items_still_counts_every_item_once`,
 //!   `borrows_what_f_captures_instead_of_copying_it_into_the_workers`.
+//! - `parallel_sum_of_squares` is built on `parallel_sum_with`: each square is computed in
+//!   `T` (`T::from(i) * T::from(i)`) on `min(workers, n)` different threads, each range's
+//!   squares are added up on the thread that computed them, with `min(workers, n) + 1`
+//!   calls of `Sum::sum` in all (the tests' `T` records this). One loop on the calling
+//!   thread computes the same number without a single other core. Checked by
+//!   `squares_are_computed_and_added_up_on_the_worker_threads`.
 //! - `workers == 0` is [`SumError::NoWorkers`] in all three functions. Checked by
 //!   `zero_workers_is_an_error`.
 
 use std::iter::Sum;
+use std::ops::Mul;
 use std::ops::Range;
 
 /// Why a parallel sum could not start.
@@ -106,7 +114,11 @@ where
     Ok(total)
 }
 
-/// The sum of `i * i` for `i` in `0..n`, computed by `min(workers, n)` scoped threads.
-pub fn parallel_sum_of_squares(n: u64, workers: usize) -> Result<u128, SumError> {
-    parallel_sum_with(n, workers, |i| u128::from(i) * u128::from(i))
+/// The sum of `i * i` for `i` in `0..n`, each square computed as `T::from(i) * T::from(i)`
+/// and added up by `min(workers, n)` scoped threads.
+pub fn parallel_sum_of_squares<T>(n: u64, workers: usize) -> Result<T, SumError>
+where
+    T: From<u64> + Mul<Output = T> + Send + Sum,
+{
+    parallel_sum_with(n, workers, |i| T::from(i) * T::from(i))
 }
