@@ -38,7 +38,10 @@
 //!   by `one_list_is_passed_down_not_one_per_level`.
 //!
 //! **Not checked.** That the walk is recursive: an explicit stack gives the same answers (it is
-//! kata 2's subject).
+//! kata 2's subject). Nor how the one list reaches the levels: a `thread_local!` list that
+//! the recursion pushes to and the public function empties at the end gives the same answers
+//! and the same allocations, so no test can tell it from `&mut Vec<String>` passed down; it is
+//! still hidden shared state (the nearest Rust comes to Python's mutable default argument).
 
 use serde_json::Value;
 

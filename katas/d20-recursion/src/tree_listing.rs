@@ -52,7 +52,10 @@
 //! ```
 //!
 //! **Not checked.** That `render` visits each entry once (sizing a directory with a second
-//! walk gives the same listing); no test can see the walks of a tree held in private types.
+//! walk gives the same listing), nor that the tree is a recursive type walked recursively
+//! at all (a flat map from full paths to sizes, each directory sized by rescanning every
+//! path under it, gives the same listing and errors); no test can see the walks or the
+//! shape of a tree held in private types.
 
 /// The most components a path may have, and so the deepest any walk of a tree goes.
 pub const MAX_DEPTH: usize = 16;
