@@ -51,6 +51,17 @@ fn ignores_one_disturbed_run() {
 }
 
 #[test]
+fn ignores_two_disturbed_runs_of_five() {
+    assert_close(
+        ratio(&[15, 15, 15, 400, 400], &[10, 10, 10, 10, 10]),
+        1.5,
+        "two of five profiled runs were hit by a 385 ms pause: the median of the ratios stays \
+         at 1.5; dropping the lowest and highest ratio and averaging the rest (a trimmed \
+         mean) gives 14.3, because a second disturbed run survives the trim",
+    );
+}
+
+#[test]
 fn compares_each_run_with_its_own_twin() {
     assert_close(
         ratio(&[30, 22, 33], &[10, 20, 30]),
@@ -127,8 +138,71 @@ fn calibration_removes_the_profiler_cost_per_call(
     );
 }
 
+#[test]
+fn calibration_is_exact_to_the_nanosecond() {
+    let measured = Duration::from_secs(100_000_000);
+    let per_call = Duration::new(50_000_000, 1);
+    let got = calibrated(measured, 1, per_call);
+    assert_eq!(
+        got,
+        Duration::new(49_999_999, 999_999_999),
+        "100,000,000 s measured, minus one call at 50,000,000 s + 1 ns, leaves \
+         49,999,999.999999999 s, not {got:?}: a Duration is exact to the nanosecond, while \
+         seconds in an f64 are rounded to 53 bits; multiply with Duration::checked_mul"
+    );
+}
+
+/// `measured - calls × per_call` in whole nanoseconds, or zero if that is negative.
+fn calibrated_in_nanos(measured: Duration, calls: u32, per_call: Duration) -> Duration {
+    let cost = per_call.as_nanos() * u128::from(calls);
+    let left = measured.as_nanos().saturating_sub(cost);
+    Duration::new(
+        u64::try_from(left / 1_000_000_000).unwrap_or(u64::MAX),
+        u32::try_from(left % 1_000_000_000).unwrap_or(0),
+    )
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
+
+    #[test]
+    fn the_ratio_is_the_median_of_the_pair_ratios(
+        pairs in prop::collection::vec((1_u64..1_000, 1_u64..1_000), 1..12),
+    ) {
+        let (on, off): (Vec<u64>, Vec<u64>) = pairs.iter().copied().unzip();
+        let got = overhead_ratio(&ms(&on), &ms(&off));
+        let mut ratios: Vec<f64> = pairs.iter().map(|&(a, b)| a as f64 / b as f64).collect();
+        ratios.sort_by(f64::total_cmp);
+        let mid = ratios.len() / 2;
+        let median = if ratios.len().is_multiple_of(2) {
+            (ratios[mid - 1] + ratios[mid]) / 2.0
+        } else {
+            ratios[mid]
+        };
+        let close = got.as_ref().is_ok_and(|got| (got - median).abs() < 1e-9);
+        prop_assert!(close,
+            "overhead_ratio({:?} ms, {:?} ms) gave {:?}; the median of the pair ratios is {}: \
+             sort the ratios and take the middle one (the mean of the two middles for an even \
+             count), not a mean of any of them", on, off, got, median);
+    }
+
+    #[test]
+    fn calibration_subtracts_exactly_in_nanoseconds(
+        measured_secs in 0_u64..1 << 40,
+        measured_nanos in 0_u32..1_000_000_000,
+        calls in prop_oneof![0_u32..4, any::<u32>()],
+        per_call_secs in prop_oneof![0_u64..4, 0_u64..1 << 30],
+        per_call_nanos in 0_u32..1_000_000_000,
+    ) {
+        let measured = Duration::new(measured_secs, measured_nanos);
+        let per_call = Duration::new(per_call_secs, per_call_nanos);
+        let got = calibrated(measured, calls, per_call);
+        let expected = calibrated_in_nanos(measured, calls, per_call);
+        prop_assert_eq!(got, expected,
+            "calibrated({:?}, {}, {:?}) must be exactly {:?}: subtract calls × per_call as \
+             Durations (checked_mul, saturating_sub), never through f64 seconds",
+            measured, calls, per_call, expected);
+    }
 
     #[test]
     fn the_ratio_lies_between_the_smallest_and_largest_pair_and_ignores_units(

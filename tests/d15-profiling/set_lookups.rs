@@ -46,6 +46,31 @@ fn probes(range: std::ops::Range<u32>) -> Vec<Probe> {
 
 const N: usize = 2_000;
 
+/// A key whose every value hashes alike: only `eq` can tell two of them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Colliding(u32);
+
+impl Hash for Colliding {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        0u8.hash(state);
+    }
+}
+
+#[test]
+fn equal_hashes_are_not_equal_values() {
+    let haystack = [Colliding(1), Colliding(2)];
+    let needles = [Colliding(3), Colliding(1), Colliding(4), Colliding(3)];
+    let all = contains_all(&haystack, &needles);
+    let absent = missing(&haystack, &needles);
+    assert!(
+        !all && absent == [&Colliding(3), &Colliding(4)],
+        "with keys that all hash alike, contains_all gave {all} and missing gave {absent:?} \
+         (expected false and [Colliding(3), Colliding(4)]): a hash only picks the bucket; \
+         two values with the same hash are different values. Keep the values themselves in \
+         a HashSet (it compares with eq inside the bucket), not their hashes"
+    );
+}
+
 #[rstest]
 #[case::all_present(&[3, 1, 4, 1, 5, 9], &[9, 1, 3], true)]
 #[case::one_absent(&[3, 1, 4, 1, 5, 9], &[9, 2], false)]

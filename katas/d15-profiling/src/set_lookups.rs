@@ -33,6 +33,9 @@
 //!   haystack every distinct needle is missing. Checked by
 //!   `lists_each_missing_needle_once_in_order`, `with_an_empty_haystack_every_needle_is_missing`.
 //! - Both agree with a naive scan on any small input. Checked by `agrees_with_a_linear_scan`.
+//! - Membership is decided by equality, not by hash alone: with a key type whose values all
+//!   hash alike, a needle that is not in the haystack is still missing. Checked by
+//!   `equal_hashes_are_not_equal_values`.
 //! - Counted on 2,000 items and 2,000 needles: at most about two comparisons per needle and a
 //!   few hashes per item and per needle, found or absent (a slice scan, or a new set per
 //!   needle, or a `Vec` of reported needles, costs millions). Checked by

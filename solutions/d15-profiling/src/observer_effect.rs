@@ -35,7 +35,9 @@
 //!   compared with its own twin (not the ratio of the means or of the medians); a ratio below
 //!   1 is allowed. Checked by `gives_the_ratio_of_profiled_to_unprofiled_time`,
 //!   `takes_the_mean_of_the_two_middle_ratios_of_an_even_count`, `ignores_one_disturbed_run`,
-//!   `compares_each_run_with_its_own_twin`, `allows_a_profiled_run_that_came_out_faster`.
+//!   `compares_each_run_with_its_own_twin`, `allows_a_profiled_run_that_came_out_faster`,
+//!   `ignores_two_disturbed_runs_of_five` (a trimmed mean does not),
+//!   `the_ratio_is_the_median_of_the_pair_ratios` (any count of pairs, odd or even).
 //! - Durations are compared at full precision: runs shorter than a millisecond keep their
 //!   ratio (750 µs against 500 µs is 1.5). Checked by
 //!   `keeps_the_fraction_of_runs_shorter_than_a_millisecond`.
@@ -46,8 +48,10 @@
 //!   [`OverheadError::LengthMismatch`], a zero unprofiled run [`OverheadError::ZeroBaseline`]
 //!   with its index. Checked by `refuses_runs_that_cannot_be_paired`.
 //! - [`calibrated`] subtracts `calls × per_call` and gives zero when that cost exceeds the
-//!   measurement, including a cost too large to compute (no overflow panic). Checked by
-//!   `calibration_removes_the_profiler_cost_per_call`.
+//!   measurement, including a cost too large to compute (no overflow panic), exactly to the
+//!   nanosecond (as `Duration`s, never through `f64` seconds). Checked by
+//!   `calibration_removes_the_profiler_cost_per_call`, `calibration_is_exact_to_the_nanosecond`,
+//!   `calibration_subtracts_exactly_in_nanoseconds`.
 
 use std::time::Duration;
 
