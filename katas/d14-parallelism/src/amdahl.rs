@@ -49,6 +49,13 @@
 //!     8    1.78    5.93
 //!   max    2.00   20.00
 //! ```
+//!
+//! **Not checked.** How `cores_needed` finds its answer. A bisection over every core
+//! count an `f64` can tell apart (`1..=2^52`) that answers `None` when `2^52` cores fall
+//! short gives the same answers as solving the law for `n` and comparing `target` with the
+//! ceiling `max_speedup(p)` first, for every input (above `2^52` no answer is meaningful
+//! either way). Compare with the ceiling anyway: it is the law's lesson, and it says *why*
+//! no core count is enough.
 
 /// Why a speedup could not be computed.
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
