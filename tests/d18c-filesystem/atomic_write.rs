@@ -6,7 +6,7 @@
 extern crate tempfile as _;
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
@@ -134,6 +134,53 @@ fn a_failing_writer_for_a_new_file_leaves_nothing() {
         names_in(dir.path()).is_empty(),
         "a failed write of a new file left {:?}: neither the target nor a temp file may exist",
         names_in(dir.path())
+    );
+}
+
+#[test]
+fn a_panicking_writer_leaves_the_old_content_and_no_temp_file() {
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    put(&path, "old");
+    let got = std::panic::catch_unwind(|| {
+        atomic_write_with(&path, |out| {
+            out.write_all(b"half of the new")?;
+            panic!("the writer crashed halfway");
+        })
+    });
+    assert!(got.is_err(), "the panic must go on to the caller");
+    assert_eq!(
+        (contents(&path), names_in(dir.path())),
+        ("old".to_owned(), vec!["config.json".to_owned()]),
+        "a writer that panicked left a temp file behind: clean-up by hand on each error \
+         path misses the panic; let an owner (tempfile's NamedTempFile) delete the temp file \
+         in its Drop, which runs during unwinding too"
+    );
+}
+
+#[test]
+fn a_second_writer_during_the_first_uses_its_own_temp_file() {
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    put(&path, "old");
+    let mut inner = None;
+    let outer = atomic_write_with(&path, |out| {
+        out.write_all(b"outer")?;
+        inner = Some(atomic_write(&path, b"inner"));
+        Ok(())
+    });
+    let inner = inner.expect("fill ran");
+    assert!(
+        matches!((&outer, &inner), (Ok(()), Ok(()))),
+        "two writes of one file, the second while the first was filling its temp file, gave \
+         {outer:?} and {inner:?}: both used the same temp file name, so the second clobbered \
+         and renamed away the first one's temp file; let each write get a fresh, unique temp \
+         file (NamedTempFile::new_in)"
+    );
+    assert_eq!(
+        (contents(&path), names_in(dir.path())),
+        ("outer".to_owned(), vec!["config.json".to_owned()]),
+        "the write that finished last (the outer one) must win, and no temp file may be left"
     );
 }
 

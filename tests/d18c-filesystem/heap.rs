@@ -4,4 +4,4 @@
 #[global_allocator]
 static COUNTING: kata_test_support::heap::Counting = kata_test_support::heap::Counting;
 
-pub(crate) use kata_test_support::heap::peak_heap;
+pub(crate) use kata_test_support::heap::{count_allocations, peak_heap};

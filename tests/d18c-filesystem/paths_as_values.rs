@@ -84,6 +84,22 @@ fn normalize_removes_dot_and_dot_dot_from_the_text(#[case] path: &str, #[case] e
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn normalize_keeps_a_name_that_is_not_utf8_byte_for_byte() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let path = Path::new(OsStr::from_bytes(b"logs/./caf\xe9/old/../app.log"));
+    let got = normalize_lexically(path);
+    assert_eq!(
+        got.as_os_str().as_bytes(),
+        b"logs/caf\xe9/app.log",
+        "normalize_lexically mangled a file name that is not UTF-8 (Latin-1 \"caf\\xe9\"): \
+         a path is not a string; walk Path::components and push the components back, never \
+         to_string_lossy and split on '/'"
+    );
+}
+
 #[rstest]
 fn normalize_works_for_paths_that_do_not_exist() {
     let dir = temp_dir();

@@ -96,6 +96,22 @@ fn symlink(target: &Path, link: &Path) {
 }
 
 #[cfg(unix)]
+#[test]
+fn refuses_a_chain_of_two_symlinks_whose_second_leads_outside() {
+    let (_dir, root, outside) = root_and_outside();
+    symlink(&outside, &root.join("inner/hop"));
+    symlink(Path::new("inner/hop"), &root.join("first"));
+    let got = safe_join(&root, "first/secret.txt");
+    assert!(
+        matches!(&got, Err(PathError::SymlinkEscapes(p)) if *p == root.join("first")),
+        "safe_join(root, \"first/secret.txt\") gave {got:?}: root/first points at \
+         root/inner/hop, itself a symlink to a directory outside the root; reading one hop \
+         (read_link) is not enough: resolve the link all the way (canonicalize) and check \
+         where it really lands, PathError::SymlinkEscapes naming root/first"
+    );
+}
+
+#[cfg(unix)]
 #[rstest]
 fn refuses_a_symlink_that_leads_outside_the_root() {
     let (_dir, root, outside) = root_and_outside();

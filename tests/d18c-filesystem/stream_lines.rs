@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rstest::rstest;
 
-use super::heap::peak_heap;
+use super::heap::{count_allocations, peak_heap};
 use super::{put, temp_dir};
 use crate::stream_lines::{Critical, LineError, ScanError, critical_lines};
 
@@ -210,5 +210,78 @@ fn the_first_match_comes_before_the_rest_of_the_file_is_read() {
         "getting the first of many matches in a big file held {heap} bytes of heap: the \
          iterator must be lazy and read only as far as the next match, not find every match \
          first"
+    );
+}
+
+/// Writes a log of `lines` lines in which every 1000th line is critical; returns its path.
+fn write_quiet_log(dir: &Path, lines: u32) -> PathBuf {
+    let path = dir.join("quiet.log");
+    let file =
+        File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+    let mut out = BufWriter::new(file);
+    for i in 0..lines {
+        let level = if i % 1000 == 0 { "CRITICAL" } else { "INFO" };
+        writeln!(
+            out,
+            "2026-04-04T14:36:54Z {level} worker={i:06} request handled in 12ms"
+        )
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    }
+    out.flush()
+        .unwrap_or_else(|e| panic!("cannot flush {}: {e}", path.display()));
+    path
+}
+
+#[rstest]
+fn the_line_buffer_is_reused_not_allocated_per_line() {
+    const LINES: u32 = 20_000;
+    let dir = temp_dir();
+    short_log_first(dir.path());
+    let path = write_quiet_log(dir.path(), LINES);
+    let (got, allocations) = count_allocations(|| {
+        critical_lines(&path, "CRITICAL").map(|lines| lines.filter(Result::is_ok).count())
+    });
+    assert!(
+        matches!(got, Ok(20)),
+        "the scan gave {got:?} matches; 20 lines are critical"
+    );
+    assert!(
+        allocations < 1000,
+        "scanning {LINES} lines (20 of them matches) asked the allocator {allocations} times: \
+         one buffer per line; keep one Vec<u8> in the iterator and clear() it before each \
+         read_until, so only the matches (and the buffer's growth) allocate"
+    );
+}
+
+/// How many read system calls the calling thread has made (Linux `/proc/thread-self/io`).
+#[cfg(target_os = "linux")]
+fn read_syscalls() -> u64 {
+    let io =
+        std::fs::read_to_string("/proc/thread-self/io").expect("Linux has /proc/thread-self/io");
+    io.lines()
+        .find_map(|line| line.strip_prefix("syscr:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("the io file counts read system calls")
+}
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn reads_the_file_a_buffer_at_a_time_not_byte_by_byte() {
+    let dir = temp_dir();
+    short_log_first(dir.path());
+    let path = write_quiet_log(dir.path(), 20_000);
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+    let before = read_syscalls();
+    let got = critical_lines(&path, "CRITICAL").map(|lines| lines.filter(Result::is_ok).count());
+    let reads = read_syscalls() - before;
+    assert!(
+        matches!(got, Ok(20)),
+        "the scan gave {got:?} matches; 20 lines are critical"
+    );
+    assert!(
+        reads < size / 512,
+        "scanning a {size}-byte file took {reads} read system calls: it reads a few bytes at \
+         a time; read the file through a BufReader with its default buffer (8 KiB), one \
+         system call per buffer, not per line or per byte"
     );
 }

@@ -35,6 +35,11 @@
 //!   `scans_a_file_of_megabytes_in_flat_memory`.
 //! - It is lazy: the first match comes before the rest of the file is read. Checked by
 //!   `the_first_match_comes_before_the_rest_of_the_file_is_read`.
+//! - One line buffer is reused: scanning 20 000 lines with 20 matches asks the allocator
+//!   fewer than 1000 times. Checked by `the_line_buffer_is_reused_not_allocated_per_line`.
+//! - The file is read a buffer at a time: on average more than 512 bytes per `read` system
+//!   call (Linux only: the test reads the thread's count from `/proc/thread-self/io`).
+//!   Checked by `reads_the_file_a_buffer_at_a_time_not_byte_by_byte`.
 
 use std::io;
 use std::path::{Path, PathBuf};

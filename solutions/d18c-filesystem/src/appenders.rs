@@ -44,7 +44,9 @@
 //! through a 50 ms window (code that does not wait usually returns within it); the
 //! deterministic check of the lock is `try_append_record`'s. Interleaving without a lock
 //! shows only when the writes of a record are split, so the many-writers test can miss a
-//! writer that takes no lock but writes each record in one call.
+//! writer that takes no lock but writes each record in one call, or one that takes the lock,
+//! lets it go at once and then writes each record in one `O_APPEND` write: waiting and
+//! `Busy` look right and the records come out whole.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Write};

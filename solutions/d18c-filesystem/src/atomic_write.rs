@@ -51,6 +51,13 @@
 //!   Checked by `a_failing_writer_leaves_the_old_content_and_no_temp_file`,
 //!   `a_failing_writer_for_a_new_file_leaves_nothing`,
 //!   `a_failed_file_sync_leaves_the_old_content_and_no_temp_file`.
+//! - A `fill` that panics leaves the old content and no temp file (the temp file's owner
+//!   deletes it in `Drop`, during unwinding too). Checked by
+//!   `a_panicking_writer_leaves_the_old_content_and_no_temp_file`.
+//! - Each write gets its own temp file: a second write of the same file, started while the
+//!   first is filling, does not clobber the first one's temp file; both succeed and the one
+//!   that finishes last wins. Checked by
+//!   `a_second_writer_during_the_first_uses_its_own_temp_file`.
 //! - When `sync_dir` fails, the new content is already in place and the error is
 //!   `WriteError::DirSync`. Checked by `a_failed_directory_sync_is_reported_after_the_rename`.
 //! - `DiskSyncer` really calls fsync on Linux: syncing `/dev/null`, which has no fsync, is an
@@ -69,7 +76,8 @@
 //! **Not checked.** That the data really survives a power cut (no test can cut the power),
 //! and that `atomic_write_with` passes a `DiskSyncer` rather than another syncer: the tests
 //! see the order of the steps through the seam and that `DiskSyncer` reaches fsync, not the
-//! disk's cache.
+//! disk's cache. A `DiskSyncer` is seen to reach fsync only when called directly: no test
+//! can see the fsyncs of `atomic_write` itself (Linux counts no fsync calls in `/proc`).
 
 use std::fs::File;
 use std::io::{self, Write};

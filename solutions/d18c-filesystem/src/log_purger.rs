@@ -59,6 +59,10 @@
 //!
 //! A real run says `deleted` instead of `would delete`, and its first line starts with
 //! `purge` instead of `dry run: purge`.
+//!
+//! **Not checked.** How the `.log` test is written: `Path::extension() == "log"` and a
+//! lossy-name `ends_with(".log")` that also rules out the bare name `.log` pick the same
+//! files (a non-UTF-8 name still ends in the bytes `.log`), so no test tells them apart.
 
 use std::fmt;
 use std::fs;

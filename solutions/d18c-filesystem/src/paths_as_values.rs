@@ -35,6 +35,8 @@
 //!   it, keeps a leading `..` of a relative path (`../a` stays `../a`), drops a `..` directly
 //!   after the root (`/..` is `/`), and turns an empty result into `.`. Checked by
 //!   `normalize_removes_dot_and_dot_dot_from_the_text`.
+//! - A component that is not UTF-8 comes out byte for byte (the path is never turned into a
+//!   `String`). Checked by `normalize_keeps_a_name_that_is_not_utf8_byte_for_byte`.
 //! - It does not touch the disk: it works for paths that do not exist, and applies `..` to a
 //!   symlink's name, not to its target. Checked by `normalize_works_for_paths_that_do_not_exist`,
 //!   `normalize_applies_dot_dot_to_a_symlink_name_not_to_its_target`.

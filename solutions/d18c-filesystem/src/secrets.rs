@@ -45,6 +45,12 @@
 //!   `a_missing_directory_is_an_io_error`.
 //!
 //! The inotify and `/proc` tests are compiled on Linux only; on macOS the other tests run.
+//!
+//! **Not checked.** Where the checks read the file's type and mode: from the opened handle
+//! (`File::metadata`, race-free) or from `fs::symlink_metadata(path)` before the open (a
+//! check-then-open race: a file swapped or chmod-ed in between is written anyway). Both
+//! give the same answers unless another process changes the path between the two calls, and
+//! no test can time that deterministically.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
