@@ -346,6 +346,47 @@ async fn the_timeout_covers_a_body_that_never_finishes() {
 }
 
 #[tokio::test]
+async fn the_timeout_is_one_budget_for_all_phases_of_the_request() {
+    // A hand-made server, slow in two phases: the head comes after 180 ms, the body 180 ms
+    // later. Each wait fits the 300 ms timeout on its own; together they overrun it.
+    const PHASE: Duration = Duration::from_millis(180);
+    let config = quick();
+    assert!(
+        PHASE < config.timeout && 2 * PHASE > config.timeout,
+        "each phase fits the timeout, both together do not"
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let address = listener.local_addr().expect("the port has an address");
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request);
+            let body = ada_json().to_string();
+            std::thread::sleep(PHASE);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            std::thread::sleep(PHASE);
+            let _ = stream.write_all(body.as_bytes());
+        }
+    });
+
+    let got = fetch(format!("http://{address}"), 7, Some(config)).await;
+
+    assert!(
+        matches!(got, Err(ApiError::Timeout)),
+        "the server took 180 ms for the head and 180 ms more for the body, 360 ms against a \
+         300 ms ApiConfig::timeout, and the call still succeeded: the timeout must be one \
+         budget for the whole request (ureq's timeout_global), not a fresh timeout for each \
+         phase (connect, send, head, body), which lets a call last several times its budget; \
+         got {got:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_timeout_is_not_retried() {
     // A server that never answers: the kernel completes each connection (the listener's
     // backlog), nobody accepts it until the client has given up; then the test counts them.

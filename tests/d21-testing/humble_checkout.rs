@@ -239,6 +239,9 @@ fn an_invalid_line_is_refused_without_calling_the_client(
 #[case::a_half_cent_f64_stores_below_the_tie(vec![item("clip", dec!(1.005), 1)], dec!(1.005))]
 #[case::another_tie_f64_cannot_hold(vec![item("tape", dec!(2.675), 1)], dec!(2.675))]
 #[case::half_cents_that_add_up(vec![item("nib", dec!(0.145), 3), item("clip", dec!(0.005), 1)], dec!(0.440))]
+#[case::a_price_below_a_tenth_of_a_cent(vec![item("grain", dec!(0.0004), 1)], dec!(0.0004))]
+#[case::four_decimals_times_three(vec![item("bolt", dec!(1.2345), 3)], dec!(3.7035))]
+#[case::eight_decimals(vec![item("kwh", dec!(0.12345678), 7)], dec!(0.86419746))]
 #[case::more_digits_than_f64_has(vec![item("yacht", dec!(12345678901234.567), 3)], dec!(37037036703703.701))]
 fn totals_prices_with_fractions_of_a_cent_exactly(
     #[case] items: Vec<LineItem>,
@@ -252,19 +255,25 @@ fn totals_prices_with_fractions_of_a_cent_exactly(
         got,
         Ok(expected),
         "the total must be the exact decimal sum, never rounded: {expected} is what the cart \
-         costs. Going through f64 (and rounding to cents there) changes half-cents and long \
-         amounts; multiply and add in Decimal"
+         costs. Going through f64, or rounding a line or the total to cents or to any number \
+         of decimals, changes it; multiply and add in Decimal and keep every digit"
     );
 }
 
-/// A price with up to three decimals as (thousandths, Decimal), half-cents included.
+/// A price as (hundred-millionths, Decimal): half-cents, prices with 0 to 8 decimals (so a
+/// total kept to cents or to tenths of a cent shows), and amounts longer than `f64` holds.
 fn price() -> impl Strategy<Value = (i128, Decimal)> {
     prop_oneof![
-        (0i64..1_000).prop_map(|cents| cents * 10 + 5),
-        0i64..100_000,
-        10_000_000_000_000i64..100_000_000_000_000_000,
+        (0i64..1_000).prop_map(|cents| (cents * 10 + 5, 3)),
+        (0i64..100_000, 0u32..=8),
+        (10_000_000_000_000i64..100_000_000_000_000_000).prop_map(|thousandths| (thousandths, 3)),
     ]
-    .prop_map(|thousandths| (i128::from(thousandths), Decimal::new(thousandths, 3)))
+    .prop_map(|(mantissa, scale)| {
+        (
+            i128::from(mantissa) * 10i128.pow(8 - scale),
+            Decimal::new(mantissa, scale),
+        )
+    })
 }
 
 proptest! {
@@ -278,12 +287,12 @@ proptest! {
             .iter()
             .map(|((_, unit_price), quantity)| item("sku", *unit_price, *quantity))
             .collect();
-        // The oracle counts thousandths in integers: no rounding anywhere.
-        let thousandths: i128 = lines
+        // The oracle counts hundred-millionths in integers: no rounding anywhere.
+        let units: i128 = lines
             .iter()
-            .map(|((t, _), quantity)| t * i128::from(*quantity))
+            .map(|((u, _), quantity)| u * i128::from(*quantity))
             .sum();
-        let expected = Decimal::from_i128_with_scale(thousandths, 3);
+        let expected = Decimal::from_i128_with_scale(units, 8);
         let cart = Cart { items, ..cart() };
 
         prop_assert_eq!(

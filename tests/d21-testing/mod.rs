@@ -9,6 +9,8 @@ use std::time::Duration;
 
 pub(crate) use kata_test_support::proptest_config;
 
+mod heap; // a counting global allocator: measures the heap a piece of code holds
+
 /// How long a test waits for work on another thread before it calls the code stuck.
 /// A deadlock guard only: no passing test comes anywhere near it.
 pub(crate) const GUARD: Duration = Duration::from_secs(20);

@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 use rstest::rstest;
 
+use super::heap::peak_heap;
 use crate::rle_laws::*;
 
 /// Data with long runs (up to 600 equal bytes), the shape that breaks counters.
@@ -123,5 +124,27 @@ fn normalizing_a_malformed_encoding_is_an_error() {
         normalize(&[1, b'a', 0, b'a']),
         Err(DecodeError::ZeroCount { offset: 2 }),
         "normalize must validate like decode does, not skip zero counts"
+    );
+}
+
+#[test]
+fn normalize_merges_the_pairs_without_decoding_the_data() {
+    // 2,000 full pairs of alternating bytes: 4,000 bytes that stand for 510,000.
+    let encoded: Vec<u8> = (0..2_000)
+        .flat_map(|i| [255, if i % 2 == 0 { b'a' } else { b'b' }])
+        .collect();
+
+    let (got, peak) = peak_heap(|| normalize(&encoded));
+
+    assert_eq!(got.as_ref(), Ok(&encoded), "already canonical: unchanged");
+    let bound = 4 * encoded.len() + 256;
+    assert!(
+        peak <= bound,
+        "normalizing a {}-byte encoding held {peak} bytes of heap at once (allowed: {bound}): \
+         it decoded the data it stands for (510,000 bytes). normalize works on the pairs, \
+         adding up the counts of neighbouring pairs with the same byte; encode(decode(x)) is \
+         the law's other side, and a law that compares a function with its own definition \
+         proves nothing",
+        encoded.len()
     );
 }

@@ -131,6 +131,74 @@ fn business_hours_reads_the_clock_exactly_once() {
     );
 }
 
+/// A clock that moves on: the first reading is `first`, every later one a minute on (the
+/// boundary a second reading can cross). It counts the readings.
+struct MovingClock {
+    first: LocalTime,
+    reads: std::cell::Cell<u32>,
+}
+
+impl Clock for MovingClock {
+    fn now(&self) -> LocalTime {
+        let reads = self.reads.get();
+        self.reads.set(reads + 1);
+        if reads == 0 {
+            return self.first;
+        }
+        let minutes = u32::from(self.first.hour) * 60 + u32::from(self.first.minute) + 1;
+        LocalTime {
+            hour: u8::try_from(minutes / 60 % 24).expect("an hour fits u8"),
+            minute: u8::try_from(minutes % 60).expect("a minute fits u8"),
+            ..self.first
+        }
+    }
+}
+
+#[test]
+fn reads_the_clock_once_at_every_minute_of_the_week() {
+    use Weekday::*;
+    for weekday in [Mon, Tue, Wed, Thu, Fri, Sat, Sun] {
+        for hour in 0..24 {
+            for minute in 0..60 {
+                let first = LocalTime {
+                    weekday,
+                    hour,
+                    minute,
+                };
+                let at_first = at(weekday, hour, minute);
+                for (name, answer, expected) in [
+                    (
+                        "greeting",
+                        Box::new(|clock: &MovingClock| format!("{:?}", greeting(clock)))
+                            as Box<dyn Fn(&MovingClock) -> String>,
+                        format!("{:?}", greeting(&at_first)),
+                    ),
+                    (
+                        "is_business_hours",
+                        Box::new(|clock: &MovingClock| format!("{:?}", is_business_hours(clock))),
+                        format!("{:?}", is_business_hours(&at_first)),
+                    ),
+                ] {
+                    let clock = MovingClock {
+                        first,
+                        reads: std::cell::Cell::new(0),
+                    };
+                    let got = answer(&clock);
+                    assert!(
+                        clock.reads.get() == 1 && got == expected,
+                        "{name} at {weekday:?} {hour:02}:{minute:02} read the clock {} times and \
+                         answered {got} (from the first reading: {expected}): read the clock \
+                         exactly once, at every time of day (a second reading \"to be sure\" near \
+                         a boundary is the straddle the kata is about), and answer from that \
+                         one reading",
+                        clock.reads.get()
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// The rules, written here independently: minutes since midnight against the opening hours.
 fn open_by_the_rules(weekday: Weekday, hour: u8, minute: u8) -> bool {
     let weekend = matches!(weekday, Weekday::Sat | Weekday::Sun);

@@ -45,6 +45,12 @@
 //!   sample, the order of the samples does not matter. Checked by
 //!   `percentiles_never_decrease`, `max_is_the_largest_sample_and_bounds_every_percentile`,
 //!   `every_percentile_is_one_of_the_samples`, `the_sample_order_does_not_matter`.
+//!
+//! **Not checked.** A rank computed in `f64` with a small epsilon (`ceil(p / 100 × n − ε)`)
+//! instead of the exact integer `⌈p × n / 100⌉`: it is right until `n` reaches millions of
+//! samples, more than a test can hold. And how often the samples are sorted: a report that
+//! copies and sorts once per figure wastes work but gives the same figures, and speed is
+//! not what this kata teaches.
 
 use std::fmt;
 use std::time::Duration;

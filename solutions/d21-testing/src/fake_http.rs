@@ -43,9 +43,11 @@
 //!   `makes_as_many_requests_as_the_config_allows_on_5xx`,
 //!   `a_retry_after_a_503_can_succeed`.
 //! - a server slower than `ApiConfig::timeout` is `Timeout` after one request (not retried),
-//!   and the timeout covers the whole request, a body that stalls included. Checked by
+//!   and the timeout is one budget for the whole request, a body that stalls included: a
+//!   server slow in two phases, each within the timeout, overruns it. Checked by
 //!   `a_slow_server_is_a_timeout_error`, `a_timeout_is_not_retried`,
-//!   `the_timeout_covers_a_body_that_never_finishes`.
+//!   `the_timeout_covers_a_body_that_never_finishes`,
+//!   `the_timeout_is_one_budget_for_all_phases_of_the_request`.
 //! - nobody listening is `Transport`; a base URL that is not `http://host` is refused with
 //!   no request. Checked by `a_closed_port_is_a_transport_error`,
 //!   `an_invalid_base_url_is_refused_before_any_request`.

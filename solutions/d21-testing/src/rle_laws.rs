@@ -23,7 +23,8 @@
 //! - `decode` refuses an odd length ([`DecodeError::Truncated`]) and a zero count
 //!   ([`DecodeError::ZeroCount`]), each with the byte offset of the bad pair.
 //! - `normalize` turns any valid encoding into the one `encode` would write for the same
-//!   data.
+//!   data, working on the pairs (it merges neighbouring counts) without decoding the data,
+//!   which can be 127 times the size of its input.
 //!
 //! **The tests check.**
 //! - the round-trip law `decode(encode(x)) == x` on long runs and arbitrary bytes, and that
@@ -36,6 +37,8 @@
 //!   Checked by `normalizing_twice_changes_nothing`,
 //!   `normalizing_agrees_with_encoding_the_decoded_data`,
 //!   `normalizes_to_the_canonical_encoding`.
+//! - `normalize` holds at most about four times its input of heap, never the decoded data.
+//!   Checked by `normalize_merges_the_pairs_without_decoding_the_data`.
 //! - a malformed encoding is a typed error naming the bad pair's offset, in `decode` and
 //!   `normalize`, and no input makes `decode` panic. Checked by
 //!   `decoding_a_malformed_encoding_names_the_bad_offset`,

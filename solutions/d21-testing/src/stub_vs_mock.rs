@@ -32,6 +32,9 @@
 //! - with a mock, that each function asks the clock exactly once. Checked by
 //!   `greeting_reads_the_clock_exactly_once`,
 //!   `business_hours_reads_the_clock_exactly_once`.
+//! - at every minute of the week, with a clock that has moved on a minute by any second
+//!   reading, each function reads it once and answers from that reading. Checked by
+//!   `reads_the_clock_once_at_every_minute_of_the_week`.
 
 use thiserror::Error;
 
