@@ -101,12 +101,20 @@ fn nanos(t: SystemTime) -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
-/// Sets `file`'s mtime to now.
+/// Sets `file`'s mtime (and atime) to now, through a descriptor opened for reading. Both
+/// times, because Linux reports a change of the mtime alone as a write (`IN_MODIFY`), and of
+/// both as one of metadata (`IN_ATTRIB`): watch mode takes the one for a save and ignores
+/// the other.
 fn touch(file: &Path) -> bool {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(file)
-        .and_then(|f| f.set_modified(SystemTime::now()))
+    let now = SystemTime::now();
+    std::fs::File::open(file)
+        .and_then(|f| {
+            f.set_times(
+                std::fs::FileTimes::new()
+                    .set_accessed(now)
+                    .set_modified(now),
+            )
+        })
         .is_ok()
 }
 

@@ -3,17 +3,20 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use notify::event::{AccessKind, AccessMode};
+use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{Event, EventKind};
 
 /// Whether `kind` can change a file's contents or name.
 ///
 /// Opening or reading a file is not a change (the check itself reads every source file,
-/// and must not trigger the next check); closing a file that was open for writing is.
+/// and must not trigger the next check); closing a file that was open for writing is. A
+/// change of times or permissions alone is not either: the check itself sets the mtime of
+/// the inputs whose bytes cargo has not seen (`crate::fresh`).
 pub fn is_change_kind(kind: &EventKind) -> bool {
     match kind {
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
         EventKind::Access(_) | EventKind::Other => false,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
         EventKind::Any | EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
     }
 }
@@ -78,6 +81,17 @@ mod tests {
 
     fn root() -> PathBuf {
         PathBuf::from("/repo/katas")
+    }
+
+    #[test]
+    fn a_change_of_times_alone_is_not_a_save() {
+        use notify::event::MetadataKind;
+        let times = EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any));
+        assert!(
+            !is_change_kind(&times),
+            "fresh sets mtimes; that is no save"
+        );
+        assert!(is_change_kind(&EventKind::Modify(ModifyKind::Any)));
     }
 
     #[test]
