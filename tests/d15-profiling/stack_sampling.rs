@@ -131,6 +131,54 @@ fn the_missing_tenths_go_to_the_largest_remainders() {
 }
 
 #[test]
+fn equal_remainders_go_to_the_smaller_names() {
+    let report = report_of(&[&["a"], &["b"], &["c"], &["d"], &["e"], &["f"]]);
+    let selves: Vec<(String, u32)> = report
+        .shares
+        .iter()
+        .map(|s| (s.name.clone(), s.self_tenths))
+        .collect();
+    let expected: Vec<(String, u32)> = [("a", 167), ("b", 167), ("c", 167), ("d", 167)]
+        .into_iter()
+        .chain([("e", 166), ("f", 166)])
+        .map(|(name, tenths)| (name.to_owned(), tenths))
+        .collect();
+    assert_eq!(
+        selves, expected,
+        "six functions with one sample each are 166.67 tenths apiece: the floors give 996, \
+         and the 4 missing tenths go to the 4 largest remainders, all equal, so to the \
+         smaller names a, b, c, d. Rounding each share first and then correcting the sum \
+         on some shares is not the largest-remainder method"
+    );
+}
+
+/// The self shares by the largest-remainder method, from the innermost frames' counts.
+fn largest_remainder(samples: &[Vec<&str>]) -> std::collections::BTreeMap<String, u32> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for stack in samples {
+        if let Some(last) = stack.last() {
+            *counts.entry(last).or_default() += 1;
+        }
+    }
+    let n = samples.len();
+    let mut shares: std::collections::BTreeMap<String, u32> = counts
+        .iter()
+        .map(|(&name, &count)| (name.to_owned(), (count * 1000 / n) as u32))
+        .collect();
+    let given: u32 = shares.values().sum();
+    let mut by_remainder: Vec<(usize, &str)> = counts
+        .iter()
+        .map(|(&name, &count)| (count * 1000 % n, name))
+        .collect();
+    // Largest remainder first, then the smaller name.
+    by_remainder.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    for (_, name) in by_remainder.into_iter().take((1000 - given) as usize) {
+        *shares.entry(name.to_owned()).or_default() += 1;
+    }
+    shares
+}
+
+#[test]
 fn a_recursive_function_counts_once_per_sample_in_its_total() {
     let report = report_of(&[&["main", "walk", "walk", "walk"], &["main", "io"]]);
     assert_eq!(
@@ -270,6 +318,21 @@ proptest! {
                 "{} is on {} of {} stacks ({:.3} tenths): its total share must be that, rounded \
                  to the nearest tenth with halves up", &s.name, on_stack, n,
                 on_stack as f64 * 1000.0 / n as f64);
+        }
+    }
+
+    #[test]
+    fn every_self_share_is_its_largest_remainder_apportionment(samples in stacks()) {
+        let refs: Vec<&[&str]> = samples.iter().map(Vec::as_slice).collect();
+        let report = shares(&refs).unwrap_or_default();
+        let expected = largest_remainder(&samples);
+        for s in &report.shares {
+            let want = expected.get(&s.name).copied().unwrap_or(0);
+            prop_assert_eq!(s.self_tenths, want,
+                "{} has self share {} but the largest-remainder method gives {} (the floors \
+                 of the exact shares, then one tenth each to the largest remainders, ties to \
+                 the smaller name); self shares of all: {:?}", &s.name, s.self_tenths, want,
+                &expected);
         }
     }
 }

@@ -28,7 +28,9 @@
 //!   tenths still missing, one each, to the functions with the largest remainders (ties: the
 //!   smaller name first). Checked by `rounded_self_shares_still_add_up_to_100_percent`,
 //!   `the_missing_tenths_go_to_the_largest_remainders`,
-//!   `self_shares_sum_to_100_percent_and_totals_stay_within_it`.
+//!   `equal_remainders_go_to_the_smaller_names`,
+//!   `self_shares_sum_to_100_percent_and_totals_stay_within_it`,
+//!   `every_self_share_is_its_largest_remainder_apportionment`.
 //! - A total share is the exact share rounded to the nearest tenth, halves up: 2 samples of 3
 //!   are 667 (not 666), 1 of 16 is 63 (62.5 rounded up, not cut off or rounded to even).
 //!   Checked by `a_total_share_is_rounded_to_the_nearest_tenth_halves_up`,
