@@ -24,6 +24,20 @@ impl Clock for FakeClock {
     }
 }
 
+/// A clock that moves 1 ms forward on every read, counting the reads: a real clock never
+/// stands still between two reads either.
+#[derive(Default)]
+struct TickingClock {
+    reads: Cell<u64>,
+}
+
+impl Clock for TickingClock {
+    fn now(&self) -> Duration {
+        self.reads.set(self.reads.get() + 1);
+        Duration::from_millis(self.reads.get())
+    }
+}
+
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
 }
@@ -105,6 +119,35 @@ fn a_grandchild_is_not_its_grandparent_own_time() {
         "main → load → read: main's own time excludes everything below it (load's 50 ms, \
          read's 40 ms inside them), so a parent must subtract each child's whole elapsed time \
          (its cumtime), not the child's own time"
+    );
+}
+
+#[test]
+fn reads_the_clock_once_per_event() {
+    let clock = TickingClock::default();
+    let mut profiler = Profiler::new(&clock);
+    for event in ["+main", "+a", "+b", "-b", "-a", "+a", "-a", "-main"] {
+        let (sign, name) = event.split_at(1);
+        if sign == "+" {
+            profiler.enter(name);
+        } else {
+            profiler
+                .exit(name)
+                .unwrap_or_else(|e| panic!("event {event:?} was refused: {e}"));
+        }
+    }
+    let reads = clock.reads.get();
+    let stats = profiler
+        .stats()
+        .unwrap_or_else(|e| panic!("stats() refused a balanced trace: {e}"));
+    let own: Duration = stats.iter().map(|s| s.tottime).sum();
+    assert!(
+        reads == 8 && own == ms(7),
+        "8 events read the clock {reads} times and the tottimes add up to {own:?} of a 7 ms \
+         run (the clock moves 1 ms per read): read the clock exactly once per event and use \
+         that one timestamp for everything the event updates (the call's elapsed time, its \
+         parent's children time, tottime, cumtime); two reads in one event split it across \
+         two instants and the tottimes no longer add up to the run"
     );
 }
 
