@@ -164,6 +164,43 @@ fn a_span_records_even_when_the_body_panics() {
     );
 }
 
+/// A clock that stands still and notes, at every read, whether a panic was unwinding.
+#[derive(Default)]
+struct UnwindWatchingClock {
+    reads_while_panicking: std::cell::RefCell<Vec<bool>>,
+}
+
+impl Clock for UnwindWatchingClock {
+    fn now(&self) -> Duration {
+        self.reads_while_panicking
+            .borrow_mut()
+            .push(std::thread::panicking());
+        Duration::ZERO
+    }
+}
+
+#[test]
+fn timed_closes_its_span_while_the_panic_unwinds() {
+    let clock = UnwindWatchingClock::default();
+    let registry = Registry::new();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        timed(&registry, &clock, "risky", || panic!("the body failed"))
+    }));
+    assert!(outcome.is_err(), "the panic must go on to the caller");
+    let reads = clock.reads_while_panicking.borrow().clone();
+    assert_eq!(
+        reads,
+        [false, true],
+        "timed read the clock {} times, during a panic at the reads {reads:?}: the span must \
+         end in its guard's Drop while the panic unwinds through timed (the second read \
+         happens with std::thread::panicking() true). Catching the panic with catch_unwind, \
+         recording by hand and re-raising it is the try/except the guard replaces: let the \
+         Span's Drop do it",
+        reads.len()
+    );
+    assert_eq!(registry.records(), [record("risky", 0, true)]);
+}
+
 #[test]
 fn spans_unwound_by_a_panic_record_inner_first_and_marked_unwound() {
     let clock = FakeClock::default();

@@ -39,6 +39,10 @@
 //!   `a_span_records_an_early_return_through_the_question_mark`,
 //!   `a_span_records_even_when_the_body_panics`,
 //!   `spans_unwound_by_a_panic_record_inner_first_and_marked_unwound`.
+//! - [`timed`] closes its span in the guard's `Drop` while a panic unwinds through it (the
+//!   clock's closing read happens with `std::thread::panicking()` true), not by catching the
+//!   panic, recording by hand and re-raising it. Checked by
+//!   `timed_closes_its_span_while_the_panic_unwinds`.
 //! - An empty name panics with "a span needs a name". Checked by
 //!   `a_span_with_an_empty_name_is_refused`.
 
