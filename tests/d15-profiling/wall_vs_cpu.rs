@@ -3,6 +3,7 @@
 use std::cell::Cell;
 use std::time::Duration;
 
+use super::heap::requests_so_far;
 use crate::wall_vs_cpu::{ClockError, ClockKind, Clocks, DualProfiler, FnTimes};
 use rstest::rstest;
 
@@ -30,6 +31,37 @@ impl Clocks for SimClocks {
     }
     fn cpu(&self) -> Duration {
         self.cpu.get()
+    }
+}
+
+/// Clocks that stand still and log, at every read, which clock it was and how many heap
+/// requests this thread had made by then; the profiled closure logs its start and end too.
+struct WatchingClocks {
+    log: std::cell::RefCell<Vec<(&'static str, usize)>>,
+}
+
+impl WatchingClocks {
+    fn new() -> Self {
+        // Room for every entry up front: logging itself must not allocate.
+        Self {
+            log: std::cell::RefCell::new(Vec::with_capacity(64)),
+        }
+    }
+
+    fn note(&self, what: &'static str) {
+        let requests = requests_so_far();
+        self.log.borrow_mut().push((what, requests));
+    }
+}
+
+impl Clocks for WatchingClocks {
+    fn wall(&self) -> Duration {
+        self.note("wall");
+        Duration::ZERO
+    }
+    fn cpu(&self) -> Duration {
+        self.note("cpu");
+        Duration::ZERO
     }
 }
 
@@ -155,6 +187,41 @@ fn adds_up_repeated_calls_and_counts_nested_ones_in_both() {
         "three handler calls of 2 ms CPU each wrap a db_query of 1 ms CPU and 30 ms wait: \
          calls add up, and a parent's times include its child's"
     );
+}
+
+#[test]
+fn the_clocks_are_read_right_next_to_the_call() {
+    let clocks = WatchingClocks::new();
+    let profiler = DualProfiler::new(&clocks);
+    for _ in 0..2 {
+        profiler.profile("a_name_the_profiler_has_to_store", || {
+            clocks.note("call starts")
+        });
+        clocks.note("call ends");
+    }
+    let log = clocks.log.borrow().clone();
+    // Each call: the two start reads, the call, the two end reads; then the test's mark.
+    let mut windows = Vec::new();
+    for call in log.split(|&(what, _)| what == "call ends") {
+        if let Some(start) = call.iter().position(|&(what, _)| what == "call starts") {
+            windows.push((&call[..=start], &call[start..]));
+        }
+    }
+    let whats: Vec<&str> = log.iter().map(|&(what, _)| what).collect();
+    assert_eq!(windows.len(), 2, "the calls were never run: {whats:?}");
+    for (before, after) in windows {
+        let before_ok = before.len() == 3 && before.iter().all(|&(_, n)| n == before[2].1);
+        let after_ok = after.len() == 3 && after.iter().all(|&(_, n)| n == after[0].1);
+        assert!(
+            before_ok && after_ok,
+            "around a profiled call the log (event, heap requests so far) reads {before:?} then \
+             {after:?}: between the start clocks and the call, and between the call and the \
+             end clocks, the profiler must do nothing (here it allocated or read a clock \
+             again). Storing the name or updating the table inside the window bills the \
+             profiler's own work to every call, on both clocks: read the clocks, run the call, \
+             read the clocks, and only then do the bookkeeping"
+        );
+    }
 }
 
 #[test]

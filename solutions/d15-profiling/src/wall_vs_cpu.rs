@@ -43,6 +43,11 @@
 //!   and the first call that saw it, even after later good calls. Checked by
 //!   `a_clock_that_goes_backwards_is_reported`, `a_wall_clock_that_goes_backwards_is_reported_too`,
 //!   `a_backwards_clock_is_still_reported_after_good_calls`.
+//! - Only the call runs between the start reads and the end reads: the profiler's own work
+//!   (storing the name, updating its table) happens before the first read or after the last,
+//!   never inside the window it measures (the test's clocks note the heap requests made by
+//!   every read, and the call notes its start and end). Checked by
+//!   `the_clocks_are_read_right_next_to_the_call`.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
