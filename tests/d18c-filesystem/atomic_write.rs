@@ -141,7 +141,7 @@ fn a_failing_writer_for_a_new_file_leaves_nothing() {
 fn a_panicking_writer_leaves_the_old_content_and_no_temp_file() {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
-    put(&path, "old");
+    atomic_write(&path, b"old").expect("a plain atomic write succeeds");
     let got = std::panic::catch_unwind(|| {
         atomic_write_with(&path, |out| {
             out.write_all(b"half of the new")?;

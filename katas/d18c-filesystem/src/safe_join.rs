@@ -31,9 +31,9 @@
 //!   whether the link is a directory in the middle, the last component, or a directory above
 //!   a file that does not exist yet. Checked by `refuses_a_symlink_that_leads_outside_the_root`,
 //!   `refuses_a_symlink_to_a_file_outside_the_root`, `refuses_a_relative_symlink_that_climbs_out`,
-//!   `refuses_a_new_file_under_a_symlink_that_leads_outside_the_root`,
-//!   `refuses_a_chain_of_two_symlinks_whose_second_leads_outside` (a link to an in-root link
-//!   that points outside: one `read_link` hop is not a full resolution).
+//!   `refuses_a_new_file_under_a_symlink_that_leads_outside_the_root`.
+//! - A link to an in-root link that points outside is refused too: one read_link hop is not a
+//!   full resolution. Checked by `refuses_a_chain_of_two_symlinks_whose_second_leads_outside`.
 //! - Inside means inside by whole components: a sibling whose name starts with the root's
 //!   name (`/srv/rootx` for `/srv/root`) is outside. Checked by
 //!   `refuses_a_symlink_into_a_sibling_whose_name_extends_the_roots`.
