@@ -298,7 +298,12 @@ pub fn verify(
     use crate::verify::{self, Stage};
     let mut out = String::new();
     let s = style;
-    for stage in Stage::ALL {
+    let stages: &[Stage] = if report.static_only {
+        &Stage::STATIC
+    } else {
+        &Stage::ALL
+    };
+    for &stage in stages {
         let of: Vec<&verify::Item> = report.checks.iter().filter(|c| c.stage == stage).collect();
         let bad: Vec<&&verify::Item> = of.iter().filter(|c| !c.ok).collect();
         let what = stage.claim();
@@ -329,11 +334,12 @@ pub fn verify(
             }
         }
     }
-    let _ = writeln!(
-        out,
-        "{}",
-        s.dim(&format!("stubs built from {}", report.stubs_from))
-    );
+    let built = if report.static_only {
+        "nothing built: only the checks that need no build ran (--static)".to_string()
+    } else {
+        format!("stubs built from {}", report.stubs_from)
+    };
+    let _ = writeln!(out, "{}", s.dim(&built));
     out
 }
 
@@ -522,6 +528,7 @@ mod tests {
                 ),
             ],
             stubs_from: "the working tree".into(),
+            static_only: false,
         };
         let text = verify(&report, &[], Style::PLAIN);
         let lines: Vec<&str> = text.lines().collect();

@@ -210,7 +210,7 @@ fn verify_passes_on_a_sound_suite() {
     let r = fx.kata(&["verify"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
-        r.stdout.trim_end().ends_with("verify: 50 passed, 0 failed"),
+        r.stdout.trim_end().ends_with("verify: 51 passed, 0 failed"),
         "{r:?}"
     );
 }
@@ -221,7 +221,7 @@ fn verify_names_a_test_that_passes_on_the_stub() {
     let tests = fx.read("tests/s1-demo/double.rs")
         + "\n#[test]\nfn asserts_nothing() {\n    let _ = double;\n}\n";
     fx.write("tests/s1-demo/double.rs", &tests);
-    fx.commit();
+    fx.commit_as_author();
     let r = fx.kata(&["verify"]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stdout.contains("suite::double::asserts_nothing"), "{r:?}");
@@ -230,7 +230,7 @@ fn verify_names_a_test_that_passes_on_the_stub() {
         "{r:?}"
     );
     assert!(
-        r.stdout.trim_end().ends_with("verify: 51 passed, 1 failed"),
+        r.stdout.trim_end().ends_with("verify: 52 passed, 1 failed"),
         "{r:?}"
     );
 }
@@ -311,9 +311,12 @@ fn a_suite_without_its_crate_is_reported_not_a_cargo_error() {
     std::fs::remove_dir_all(fx.root.join("katas/s2-demo")).unwrap();
     let r = fx.kata(&["check", "s2-demo"]);
     assert_eq!(r.code, 1, "{r:?}");
+    // The crate's manifest and lib.rs are part of the tests as shipped: their absence is a
+    // change the learner can undo with one command.
     assert!(
-        r.stdout
-            .contains("the suite's crate is missing: no katas/s2-demo/Cargo.toml"),
+        r.stdout.contains("katas/s2-demo/Cargo.toml")
+            && r.stdout
+                .contains("`cargo kata reset --tests s2-demo` puts them back"),
         "{r:?}"
     );
     fx.write("katas/s1-demo/src/add.rs", common::ADD_SOLUTION);

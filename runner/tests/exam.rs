@@ -44,7 +44,7 @@ fn exam_fixture(name: &str) -> Fixture {
     f.write("tests/s1-demo/add.rs", &(add + ADD_HELD_OUT));
     let double = f.read("tests/s1-demo/double.rs");
     f.write("tests/s1-demo/double.rs", &(double + DOUBLE_HELD_OUT));
-    f.commit();
+    f.commit_as_author();
     f
 }
 

@@ -16,7 +16,7 @@ fn broken_add_fixture(name: &str) -> Fixture {
     let f = Fixture::new(name);
     f.write("katas/s1-demo/src/lib.rs", GATED_LIB);
     f.write("solutions/s1-demo/src/lib.rs", GATED_LIB);
-    f.commit();
+    f.commit_as_author();
     f.write(
         "katas/s1-demo/src/add.rs",
         "pub fn add(a: u32, b: u32) -> u32 {\n    a +\n}\n",

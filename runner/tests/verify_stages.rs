@@ -216,3 +216,23 @@ fn verify_fails_a_solution_whose_brief_or_signature_drifted_from_its_stub() {
         "{r:?}"
     );
 }
+
+#[test]
+fn verify_fails_tests_committed_without_refreshing_their_lock() {
+    let fx = Fixture::new("verify-tests-lock");
+    let tests = fx.read("tests/s1-demo/add.rs") + "\n// a comment is a change too\n";
+    fx.write("tests/s1-demo/add.rs", &tests);
+    fx.commit();
+    let r = fx.kata(&["verify", "--static"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("tests/s1-demo/add.rs differs from its record")
+            && r.stdout.contains("`cargo kata lock --suite s1-demo`"),
+        "{r:?}"
+    );
+    fx.lock();
+    fx.commit();
+    let r = fx.kata(&["verify", "--static"]);
+    assert_eq!(r.code, 0, "relocked: {r:?}");
+}

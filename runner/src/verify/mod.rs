@@ -46,6 +46,9 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// The stages `verify --static` runs: those that build nothing.
+    pub const STATIC: [Stage; 3] = [Stage::Sync, Stage::Texts, Stage::Ledger];
+
     /// Every stage, in report order.
     pub const ALL: [Stage; 8] = [
         Stage::Solution,
@@ -127,6 +130,9 @@ pub struct Report {
     pub checks: Vec<Item>,
     /// How the stubs were built (in place or from a copy of HEAD).
     pub stubs_from: String,
+    /// Only the checks that build nothing ran (`--static`).
+    #[serde(skip)]
+    pub static_only: bool,
 }
 
 impl Report {
@@ -307,7 +313,10 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
 /// The checks that build and run nothing (sync, texts, ledger): seconds instead of minutes,
 /// for an author's edit-and-check loop (`cargo kata verify --static`).
 pub fn static_checks(root: &Path, suites: &[&Suite], whole: Option<&[&str]>) -> Report {
-    let mut report = Report::default();
+    let mut report = Report {
+        static_only: true,
+        ..Report::default()
+    };
     sync::stage(root, suites, whole, &mut report);
     texts::stage(root, suites, &mut report);
     ledger::stage(root, suites, &mut report);

@@ -289,7 +289,45 @@ pub fn stage(root: &Path, suites: &[&Suite], whole: Option<&[&str]>, report: &mu
     for suite in suites {
         suite_checks(root, suite, report);
         contract_checks(root, suite, report);
+        shipped_tests_check(root, suite, report);
     }
+}
+
+/// `katas.lock` records the suite's tests, snapshots and scaffolding as HEAD has them: a
+/// learner's check tells edited tests from shipped ones by this record, so a stale one would
+/// call every learner's tests modified.
+fn shipped_tests_check(root: &Path, suite: &Suite, report: &mut Report) {
+    let Some(head) = crate::pristine::head_tests(root, &suite.id) else {
+        return; // no git or no commit: the stub stage says so
+    };
+    let locked = crate::pristine::Lock::load(root)
+        .map(|l| l.tests_of(&suite.id))
+        .unwrap_or_default();
+    let mut problems: Vec<String> = head
+        .iter()
+        .filter(|(file, id)| locked.get(*file) != Some(*id))
+        .map(|(file, _)| format!("{file} differs from its record"))
+        .chain(
+            locked
+                .keys()
+                .filter(|file| !head.contains_key(*file))
+                .map(|file| format!("{file} is recorded but not in HEAD")),
+        )
+        .collect();
+    if !problems.is_empty() {
+        problems.push(format!(
+            "commit the suite's tests, then run `cargo kata lock --suite {}`",
+            suite.id
+        ));
+    }
+    push(
+        report,
+        format!(
+            "{}: katas.lock records the tests as HEAD ships them",
+            suite.id
+        ),
+        problems,
+    );
 }
 
 /// Each kata's solution carries its stub's contract: the brief, and every public item with

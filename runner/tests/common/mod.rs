@@ -171,19 +171,26 @@ impl Fixture {
         git(&root, &["init", "-q"]);
         git(&root, &["add", "-A"]);
         git(&root, &["commit", "-qm", "fixture"]);
-        // The pristine stubs, as `cargo kata lock` records them.
-        let mut lock = String::from("[stubs]\n");
-        for suite in suites {
-            for kata in ["add", "double"] {
-                let file = format!("katas/{suite}/src/{kata}.rs");
-                let id = git_out(&root, &["rev-parse", &format!("HEAD:./{file}")]);
-                lock.push_str(&format!("\"{file}\" = \"{}\"\n", id.trim()));
-            }
-        }
-        write(&root, "katas.lock", &lock);
-        git(&root, &["add", "-A"]);
-        git(&root, &["commit", "-qm", "lock the pristine stubs"]);
-        Self { root }
+        // The pristine stubs and the shipped tests, recorded as authors do.
+        let fixture = Self { root };
+        fixture.lock();
+        git(&fixture.root, &["add", "-A"]);
+        git(&fixture.root, &["commit", "-qm", "lock the pristine stubs"]);
+        fixture
+    }
+
+    /// Commits everything as an author does: then records HEAD's stubs and shipped tests in
+    /// katas.lock and commits that too.
+    pub fn commit_as_author(&self) {
+        self.commit();
+        self.lock();
+        self.commit();
+    }
+
+    /// Records HEAD's stubs and shipped tests in katas.lock (`cargo kata lock`), uncommitted.
+    pub fn lock(&self) {
+        let r = self.kata(&["lock"]);
+        assert_eq!(r.code, 0, "kata lock: {r:?}");
     }
 
     /// Overwrites a file (relative to the root).
