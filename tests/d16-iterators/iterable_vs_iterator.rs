@@ -110,6 +110,22 @@ fn a_walker_knows_how_many_lines_remain(book: LogBook) {
 }
 
 #[rstest]
+fn a_walkers_size_hint_is_exact_at_every_step(book: LogBook) {
+    let mut lines = book.iter();
+    let mut hints = vec![lines.size_hint()];
+    while lines.next().is_some() {
+        hints.push(lines.size_hint());
+    }
+    assert_eq!(
+        hints,
+        [(3, Some(3)), (2, Some(2)), (1, Some(1)), (0, Some(0))],
+        "a walker's size_hint() at each step was {hints:?}: an ExactSizeIterator promises \
+         size_hint() == (n, Some(n)) with n the lines left (collect and zip rely on it, and \
+         len() is read from it); a walker that counts a copy of itself in len() breaks the promise"
+    );
+}
+
+#[rstest]
 fn a_consuming_loop_moves_the_books_strings_out_without_copying(book: LogBook) {
     let places: Vec<*const u8> = book.iter().take(CAP).map(str::as_ptr).collect();
     let mut moved: Vec<*const u8> = Vec::new();

@@ -216,7 +216,11 @@ fn the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static() {
                 // No /proc (not Linux): resident memory cannot be read here.
                 return;
             };
+            let read_before = bytes_read_by_this_process().unwrap_or(0);
             let got = count_matching_lines(&path, " 404 ");
+            let read = bytes_read_by_this_process()
+                .unwrap_or(0)
+                .saturating_sub(read_before);
             let after = peak_resident().unwrap_or(before);
             assert!(
                 matches!(got, Ok(n) if n == expected),
@@ -231,7 +235,60 @@ fn the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static() {
                  file through one small buffer and one line at a time, under {RESIDENT_BOUND} \
                  bytes whatever its size (BufReader and lines())"
             );
+            assert!(
+                read >= size && read < size + size / 2,
+                "while counting a {size}-byte file this process read {read} bytes: the count \
+                 must read the file itself, once, through its own buffer; handing the file to \
+                 another program (grep) hides the memory in that process, and reading it \
+                 twice doubles the work"
+            );
         },
+    );
+}
+
+/// Bytes this process has read through read calls so far (`rchar` of /proc/self/io).
+fn bytes_read_by_this_process() -> Option<u64> {
+    let io = fs::read_to_string("/proc/self/io").ok()?;
+    let line = io.lines().find(|line| line.starts_with("rchar:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Writes `lines` log lines (about 50 bytes each); returns the path and how many contain " 404 ".
+fn write_log_of(dir: &Path, lines: u32) -> (PathBuf, u64) {
+    let path = dir.join(format!("log-{lines}.log"));
+    let mut text = String::new();
+    let mut expected = 0;
+    for i in 0..lines {
+        let status = if i % 7 == 0 { 404 } else { 200 };
+        expected += u64::from(status == 404);
+        text.push_str(&format!(
+            "10.0.{}.{} - {status} GET /items/{i:08} HTTP/1.1\n",
+            i % 256,
+            i % 200
+        ));
+    }
+    fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    (path, expected)
+}
+
+#[rstest]
+#[case::about_128_kib(2_600)]
+#[case::about_512_kib(10_000)]
+#[case::about_900_kib(18_000)]
+fn a_small_file_is_streamed_too_not_read_whole(dir: TempDir, #[case] lines: u32) {
+    let (path, expected) = write_log_of(dir.path(), lines);
+    let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let (got, heap) = peak_heap(|| count_matching_lines(&path, " 404 "));
+    assert!(
+        matches!(got, Ok(n) if n == expected),
+        "count over the {size}-byte file gave {got:?}; {expected} lines have status 404"
+    );
+    let bound = usize::try_from(size / 4).unwrap_or(usize::MAX);
+    assert!(
+        heap < bound,
+        "counting a {size}-byte file held {heap} bytes of heap at its peak, more than a quarter \
+         of the file: small files stream too; one buffer and one line at a time, whatever the \
+         size (a size threshold for reading whole is still reading whole)"
     );
 }
 

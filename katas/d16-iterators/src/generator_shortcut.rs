@@ -35,7 +35,9 @@
 //! **Not checked.** What the closure captures and how it computes: a closure that reads a
 //! `const` table through a captured index, recomputes each number, or calls kata 1's
 //! `Fibonacci` struct it captured, has the same type name, size and output. Do not: the lesson
-//! is that the captured variables are the state (the last two numbers).
+//! is that the captured variables are the state (the last two numbers). The same holds for a
+//! `successors` that keeps one number and derives the next by the closed form
+//! `(n + isqrt(5n² ± 4)) / 2`: same output, same end, and its state is not observable.
 
 /// The Fibonacci numbers `<= limit`, built from `successors` or `from_fn`: no new type.
 pub fn fibonacci(limit: u64) -> impl Iterator<Item = u64> {

@@ -37,7 +37,8 @@
 //!   `a_walker_promises_to_stay_spent_by_implementing_fused_iterator`.
 //! - a walker is a cursor into the book: walking allocates nothing. Checked by
 //!   `a_walker_is_a_cursor_that_copies_nothing`.
-//! - `len()` of a walker. Checked by `a_walker_knows_how_many_lines_remain`.
+//! - `len()` and `size_hint()` of a walker, exact at every step. Checked by
+//!   `a_walker_knows_how_many_lines_remain`, `a_walkers_size_hint_is_exact_at_every_step`.
 //! - the consuming loop hands out owned `String`s, the book's own ones moved out (their text is
 //!   where it was in the book, not a copy). Checked by `a_consuming_loop_hands_out_owned_strings`,
 //!   `a_consuming_loop_moves_the_books_strings_out_without_copying`.

@@ -57,7 +57,10 @@
 //!
 //! **Not checked.** How `next` computes its number: a struct that wraps a std adaptor in a
 //! named type, or one that recomputes each number from its index by a closed formula for any
-//! start, behaves the same; so does the work per step.
+//! start, behaves the same; so does the work per step. Likewise a `static` table of the 94
+//! Fibonacci numbers that fit in a `u64`, read for the `(0, 1)` start only (other starts run the
+//! rule): it lives outside the struct and gives the same stream. Do not: the lesson is that the
+//! struct's fields are the state and `next` applies the rule.
 
 use std::iter::FusedIterator;
 
