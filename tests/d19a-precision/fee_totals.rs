@@ -33,6 +33,9 @@ fn a_million_decimal_fees_are_exact() {
 #[case::a_million_and_three_fees_of_thirteen_cents(1_000_003, "0.13", "130000.39")]
 #[case::a_fee_with_a_tenth_of_a_cent(7, "0.295", "2.065")]
 #[case::more_digits_than_a_float_holds(987_654_321, "0.0123456789", "12193263.1112635269")]
+#[case::a_count_past_two_to_the_53(9_007_199_254_740_993, "0.01", "90071992547409.93")]
+#[case::twenty_three_digits(123_456_789_012_345, "0.0123456789", "1524157875171.4595060205")]
+#[case::ten_places_of_pi(77_777_777_777, "3.1415926535", "244346095269.7787612695")]
 fn the_decimal_total_never_passes_through_a_float(
     #[case] count: u64,
     #[case] fee: &str,
@@ -86,6 +89,23 @@ proptest! {
         prop_assert_eq!(
             got, fee * Decimal::from(count),
             "decimal_fee_total({}, {}) gave {}: Decimal adds cents without error", count, fee, got
+        );
+    }
+
+    #[test]
+    fn the_decimal_total_keeps_every_digit_of_a_long_product(
+        count in 1_000_000_000_u64..100_000_000_000_000,
+        mantissa in 1_000_000_i64..10_000_000_000,
+        scale in 4_u32..=10,
+    ) {
+        let fee = Decimal::new(mantissa, scale);
+        let exact = Decimal::from_i128_with_scale(i128::from(mantissa) * i128::from(count), scale);
+        let got = decimal_fee_total(count, fee);
+        prop_assert_eq!(
+            got, exact,
+            "decimal_fee_total({}, {}) gave {}, not {}: the product has more digits than an f64 \
+             holds (about 16), so any detour through a float loses the last ones; multiply the \
+             Decimals", count, fee, got, exact
         );
     }
 

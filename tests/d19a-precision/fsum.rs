@@ -66,6 +66,10 @@ fn naive_sum_of_nothing_is_zero() {
 #[case::partials_that_add_exactly(&[5.960464477539063e-8, 1.0658141036401503e-14, -824633720832.0, 6291456.0, 824633720832.0], 6_291_456.000_000_06)]
 #[case::tie_stays_even(&[1.0, f64::EPSILON / 2.0], 1.0)]
 #[case::largest_finite(&[f64::MAX, -f64::MAX, f64::MAX], f64::MAX)]
+#[case::sorting_does_not_save_one_correction(&[-0.5000000000000001, -9007199254740992.0, -2.6020852139652106e-18, 9007199254740994.0], 1.4999999999999998)]
+#[case::cancelled_to_a_small_number(&[4503599627370497.0, 1.8014398509481984e16, -3.000000000000001, -9.0, -7.806255641895632e-18, -2.251799813685248e16], -11.000000000000002)]
+#[case::a_tiny_value_decides_the_last_bit(&[9.0, 4.3368086899420185e-18, -1.8014398509481984e16], -1.8014398509481974e16)]
+#[case::a_tiny_value_decides_the_last_bit_again(&[-8.106479329266893e16, 1.8014398509481988e16, 1.5612511283791264e-17], -6.3050394783186936e16)]
 fn fsum_rounds_the_exact_sum_once(#[case] values: &[f64], #[case] expected: f64) {
     let got = fsum(values);
     assert_eq!(
@@ -84,6 +88,20 @@ fn fsum_keeps_what_a_neumaier_loop_loses() {
         got, 1e-100,
         "fsum gave {got:e}: the exact sum is 1e-100; a single compensation term loses it, \
          a list of partials does not"
+    );
+}
+
+#[test]
+fn fsum_keeps_a_few_f64_partials_not_a_big_number_per_input() {
+    let values: Vec<f64> = (0..10_000_u32)
+        .map(|i| f64::from(i % 97) * 0.1 - f64::from(i % 13) * 1e-9 + f64::from(i % 5) * 1e9)
+        .collect();
+    let (_, allocations) = kata_test_support::heap::count_allocations(|| fsum(&values));
+    assert!(
+        allocations < 100,
+        "fsum of 10,000 values made {allocations} heap allocations: the exact sum lives in a \
+         short Vec<f64> of partials (two-sum keeps each rounding error as a double), not in a \
+         big rational or big integer built for every input"
     );
 }
 

@@ -7,6 +7,10 @@
 
 pub(crate) use kata_test_support::proptest_config;
 
+/// The counting allocator, so a test can count the heap requests of a kata function.
+#[global_allocator]
+static COUNTING: kata_test_support::heap::Counting = kata_test_support::heap::Counting;
+
 /// `insta::assert_snapshot!` into `snapshots/d19a-precision/`, from either crate.
 macro_rules! assert_suite_snapshot {
     ($($arg:tt)*) => { kata_test_support::assert_suite_snapshot!($($arg)*) };

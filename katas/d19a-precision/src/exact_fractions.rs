@@ -27,7 +27,11 @@
 //!   `ratio_round_trips_exactly_for_every_divisor`, `a_zero_divisor_is_an_error`.
 //!
 //! **Not checked.** That the `ratio` field is computed: `(1 / d) × d` is exactly 1 for every
-//! `d`, so a constant `Ratio::one()` cannot be told apart from the computation.
+//! `d`, so a constant `Ratio::one()` (or the float rounded, `Ratio::from_integer(x.round())`)
+//! cannot be told apart from the computation. Nor how `as_integer_ratio` finds its exact
+//! fraction: printing the double with all its decimal digits (`{:.1074}`, exact in Rust) and
+//! reducing `digits / 10^k` gives the same lowest terms; the lesson's way reads the mantissa
+//! and the power of two from the bits (`to_bits`), which is what the digits come from.
 
 use num_bigint::BigInt;
 use num_rational::Ratio;

@@ -21,7 +21,8 @@
 //! - the decimal total is exactly `count × fee`, also for fees with more places than a float
 //!   holds. Checked by `a_million_decimal_fees_are_exact`,
 //!   `the_decimal_total_never_passes_through_a_float`,
-//!   `the_decimal_total_is_exactly_count_times_fee`.
+//!   `the_decimal_total_is_exactly_count_times_fee`,
+//!   `the_decimal_total_keeps_every_digit_of_a_long_product`.
 //! - the empty batch. Checked by `no_transactions_collect_nothing`.
 //! - the overflow panic. Checked by `a_total_beyond_the_decimal_range_panics_with_a_reason`.
 

@@ -34,6 +34,12 @@
 //!   `significant_rounding_agrees_with_counting_the_digits`.
 //! - the panics for zero digits and for overflow. Checked by `zero_significant_digits_is_refused`,
 //!   `rounding_the_maximum_up_to_one_digit_overflows_loudly`.
+//!
+//! **Not checked.** How the policy reaches the rounding inside your functions: a version that
+//! mimics Python's mutable context (a `thread_local` holding mode and precision, set by each
+//! function just before a helper reads it) gives the same results on any thread in any order,
+//! because every call sets it first. Do not: the lesson is that the rounding mode is an argument
+//! you can see at the call site (`round_dp_with_strategy`), not hidden state.
 
 use rust_decimal::Decimal;
 

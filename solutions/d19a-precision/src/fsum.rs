@@ -29,8 +29,12 @@
 //!   `naive_sum_of_ten_tenths_misses_one`, `naive_sum_of_nothing_is_zero`.
 //! - `fsum` of a million fees of 0.10 is 100000 (and finishes). Checked by
 //!   `fsum_recovers_a_million_fees_of_ten_cents_exactly`.
-//! - cancellation, the half-way rounding cases and what one compensation term loses. Checked by
-//!   `fsum_rounds_the_exact_sum_once`, `fsum_keeps_what_a_neumaier_loop_loses`.
+//! - cancellation, the half-way rounding cases and what one compensation term loses, even after
+//!   sorting the inputs by magnitude. Checked by `fsum_rounds_the_exact_sum_once`,
+//!   `fsum_keeps_what_a_neumaier_loop_loses`.
+//! - `fsum` works in `f64` partials: summing 10,000 values makes fewer than 100 heap allocations
+//!   (no big rational or big integer per input). Checked by
+//!   `fsum_keeps_a_few_f64_partials_not_a_big_number_per_input`.
 //! - NaN and infinities as in Python, overflow gives the infinity. Checked by
 //!   `fsum_gives_nan_for_nan_or_opposite_infinities`,
 //!   `fsum_gives_infinity_for_infinite_input_or_overflow`.
