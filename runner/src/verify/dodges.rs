@@ -190,6 +190,11 @@ pub fn stage(
     swap_each(settings, guard.path(), &work, report)
 }
 
+/// Tries every dodge in `work` on a copy of the repository in `temp`. Dodges of katas that
+/// do not use each other are tried together: applied at once, one build of the whole
+/// solution crate (the same features every time, so each build recompiles only the files
+/// that changed), then each dodge's kata's tests. A batch that does not compile is tried
+/// again one dodge at a time, so a broken dodge is named alone.
 fn swap_each(
     settings: &Settings,
     temp: &Path,
@@ -203,61 +208,217 @@ fn swap_each(
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
     let opts = check::run_options(temp, settings.timeout, vec![]);
-    for (suite, kata, dodge) in work {
-        let started = Instant::now();
-        let Ok(p) = &dodge.patch else { continue };
-        let target = temp.join(&p.path);
-        let original = std::fs::read_to_string(&target)
-            .map_err(|e| Error::io(format!("reading {}", target.display()), e))?;
-        let replacement = match dodged(dodge, &original) {
-            Ok(text) => text,
-            Err(why) => {
-                report.push(Stage::Dodges, dodge.file.clone(), false, why);
-                continue;
-            }
-        };
-        std::fs::write(&target, replacement)
-            .map_err(|e| Error::io(format!("writing {}", target.display()), e))?;
-        let verdict = try_dodge(settings, temp, &target_dir, suite, kata, &opts);
-        std::fs::write(&target, original)
-            .map_err(|e| Error::io(format!("restoring {}", target.display()), e))?;
-        let secs = started.elapsed().as_secs_f64();
-        let name = dodge.file.clone();
-        match verdict {
-            Verdict::Caught(tests) => {
-                let mut detail = format!("caught by {} ({secs:.1} s)", tests.join(", "));
-                let missed: Vec<&String> = dodge
-                    .caught_by
-                    .iter()
-                    .filter(|t| !tests.iter().any(|c| names_test(c, t)))
-                    .collect();
-                if !missed.is_empty() {
-                    detail.push_str(&format!(
-                        "; its header also names {}, which did not fail",
-                        missed
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                }
-                report.push(Stage::Dodges, name, true, detail);
-            }
-            Verdict::Passes(n) => report.push(
-                Stage::Dodges,
-                name,
-                false,
-                format!(
-                    "dodge {} passes every test of kata {} ({n} tests): add a test that catches it ({secs:.1} s)",
-                    dodge.name, kata.id
-                ),
-            ),
-            Verdict::Broken(why) => report.push(Stage::Dodges, name, false, why),
+    let ctx = Try {
+        settings,
+        temp,
+        target_dir: &target_dir,
+        opts: &opts,
+    };
+    let mut verdicts: Vec<Option<(Verdict, f64)>> = (0..work.len()).map(|_| None).collect();
+    for batch in batches(temp, work) {
+        for (i, verdict) in ctx.batch(work, &batch)? {
+            verdicts[i] = Some(verdict);
         }
+    }
+    for ((_, kata, dodge), verdict) in work.iter().zip(verdicts) {
+        let Some((verdict, secs)) = verdict else {
+            continue;
+        };
+        push_verdict(report, kata, dodge, verdict, secs);
     }
     Ok(())
 }
 
+/// Groups `work` (indices) into batches: one suite each, at most one dodge per kata, and no
+/// kata whose feature pulls in another kata of the batch (its tests would see that dodge).
+fn batches(root: &Path, work: &[(&Suite, &Kata, Dodge)]) -> Vec<Vec<usize>> {
+    let mut left: Vec<usize> = (0..work.len()).collect();
+    let mut out = Vec::new();
+    let mut closures: std::collections::HashMap<&str, _> = std::collections::HashMap::new();
+    while let Some(&first) = left.first() {
+        let suite = work[first].0;
+        let closure = closures
+            .entry(suite.id.as_str())
+            .or_insert_with(|| crate::isolate::closures(root, suite));
+        let uses = |a: &str, b: &str| closure.get(a).is_some_and(|c| c.contains(b));
+        let mut batch: Vec<usize> = Vec::new();
+        for &i in &left {
+            let (s, k, _) = &work[i];
+            let fits = s.id == suite.id
+                && batch.iter().all(|&j| {
+                    let other = &work[j].1.id;
+                    other != &k.id && !uses(&k.id, other) && !uses(other, &k.id)
+                });
+            if fits {
+                batch.push(i);
+            }
+        }
+        left.retain(|i| !batch.contains(i));
+        out.push(batch);
+    }
+    out
+}
+
+/// Where and how dodges are tried.
+struct Try<'a> {
+    settings: &'a Settings,
+    temp: &'a Path,
+    target_dir: &'a Path,
+    opts: &'a run::RunOptions,
+}
+
+impl Try<'_> {
+    /// The verdicts on one batch (index into `work`, verdict, seconds).
+    fn batch(
+        &self,
+        work: &[(&Suite, &Kata, Dodge)],
+        batch: &[usize],
+    ) -> Result<Vec<(usize, (Verdict, f64))>> {
+        let started = Instant::now();
+        let suite = work[batch[0]].0;
+        let mut applied: Vec<(usize, PathBuf, String)> = Vec::new();
+        let mut out = Vec::new();
+        for &i in batch {
+            let dodge = &work[i].2;
+            let Ok(p) = &dodge.patch else { continue };
+            let target = self.temp.join(&p.path);
+            let original = std::fs::read_to_string(&target)
+                .map_err(|e| Error::io(format!("reading {}", target.display()), e))?;
+            match dodged(dodge, &original) {
+                Ok(text) => {
+                    std::fs::write(&target, text)
+                        .map_err(|e| Error::io(format!("writing {}", target.display()), e))?;
+                    applied.push((i, target, original));
+                }
+                Err(why) => out.push((i, (Verdict::Broken(why), 0.0))),
+            }
+        }
+        let katas: Vec<&Kata> = applied.iter().map(|(i, _, _)| work[*i].1).collect();
+        let selection = if katas.len() == 1 {
+            Selection::One(&katas[0].id)
+        } else {
+            Selection::Whole
+        };
+        let verdicts = self.try_katas(suite, &katas, selection);
+        for (_, target, original) in &applied {
+            std::fs::write(target, original)
+                .map_err(|e| Error::io(format!("restoring {}", target.display()), e))?;
+        }
+        match verdicts {
+            Some(verdicts) => {
+                let secs = started.elapsed().as_secs_f64() / applied.len().max(1) as f64;
+                out.extend(
+                    applied
+                        .iter()
+                        .zip(verdicts)
+                        .map(|((i, _, _), v)| (*i, (v, secs))),
+                );
+            }
+            // The batch did not compile: find the dodge that does not, one at a time.
+            None => {
+                for (i, _, _) in &applied {
+                    out.extend(self.batch(work, &[*i])?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Builds the solution crate as the files now are and runs each kata's tests: a verdict
+    /// per kata, or `None` when several katas were tried and the crate does not compile.
+    fn try_katas(
+        &self,
+        suite: &Suite,
+        katas: &[&Kata],
+        selection: Selection<'_>,
+    ) -> Option<Vec<Verdict>> {
+        let pkg = layout::solution_package(&suite.id);
+        let all = |v: Verdict| Some(katas.iter().map(|_| v.clone()).collect());
+        let out = match build::build(&BuildRequest {
+            root: self.temp,
+            packages: vec![pkg.clone()],
+            color: self.settings.color,
+            target_dir: Some(self.target_dir.to_path_buf()),
+            progress: self.settings.progress_bar,
+            expected_units: 0,
+            features: layout::features(selection),
+        }) {
+            Ok(out) => out,
+            Err(e) => return all(Verdict::Broken(format!("could not build it: {e}"))),
+        };
+        if out.failed_packages.contains(&pkg) {
+            if katas.len() > 1 {
+                return None;
+            }
+            return all(Verdict::Broken(format!(
+                "does not compile (a dodge must be a working shortcut; it was applied to src/{}.rs):\n{}",
+                katas.first().map_or("", |k| k.id.as_str()),
+                errors_of(&out.diagnostics, &pkg)
+            )));
+        }
+        let tests = match TestSet::list(&out.binaries) {
+            Ok(t) => t,
+            Err(e) => return all(Verdict::Broken(format!("could not list its tests: {e}"))),
+        };
+        Some(
+            katas
+                .iter()
+                .map(|kata| {
+                    let cases = tests.select(&pkg, &kata.tests);
+                    if cases.is_empty() {
+                        return Verdict::Broken(format!("no test matches `{}`", kata.tests));
+                    }
+                    let results = run::run_tests(&cases, self.opts);
+                    let caught: Vec<String> = results
+                        .iter()
+                        .filter(|r| !r.outcome.is_pass())
+                        .map(|r| r.name.clone())
+                        .collect();
+                    if caught.is_empty() {
+                        Verdict::Passes(results.len())
+                    } else {
+                        Verdict::Caught(caught)
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Reports one dodge's verdict.
+fn push_verdict(report: &mut Report, kata: &Kata, dodge: &Dodge, verdict: Verdict, secs: f64) {
+    let name = dodge.file.clone();
+    match verdict {
+        Verdict::Caught(tests) => {
+            let mut detail = format!("caught by {} ({secs:.1} s)", tests.join(", "));
+            let missed: Vec<&str> = dodge
+                .caught_by
+                .iter()
+                .filter(|t| !tests.iter().any(|c| names_test(c, t)))
+                .map(String::as_str)
+                .collect();
+            if !missed.is_empty() {
+                detail.push_str(&format!(
+                    "; its header also names {}, which did not fail",
+                    missed.join(", ")
+                ));
+            }
+            report.push(Stage::Dodges, name, true, detail);
+        }
+        Verdict::Passes(n) => report.push(
+            Stage::Dodges,
+            name,
+            false,
+            format!(
+                "dodge {} passes every test of kata {} ({n} tests): add a test that catches it ({secs:.1} s)",
+                dodge.name, kata.id
+            ),
+        ),
+        Verdict::Broken(why) => report.push(Stage::Dodges, name, false, why),
+    }
+}
+
+#[derive(Debug, Clone)]
 enum Verdict {
     /// The tests that failed.
     Caught(Vec<String>),
@@ -265,55 +426,6 @@ enum Verdict {
     Passes(usize),
     /// It could not be judged: why.
     Broken(String),
-}
-
-fn try_dodge(
-    settings: &Settings,
-    temp: &Path,
-    target_dir: &Path,
-    suite: &Suite,
-    kata: &Kata,
-    opts: &run::RunOptions,
-) -> Verdict {
-    let pkg = layout::solution_package(&suite.id);
-    let out = match build::build(&BuildRequest {
-        root: temp,
-        packages: vec![pkg.clone()],
-        color: settings.color,
-        target_dir: Some(target_dir.to_path_buf()),
-        progress: settings.progress_bar,
-        expected_units: 0,
-        features: layout::features(Selection::One(&kata.id)),
-    }) {
-        Ok(out) => out,
-        Err(e) => return Verdict::Broken(format!("could not build it: {e}")),
-    };
-    if out.failed_packages.contains(&pkg) {
-        return Verdict::Broken(format!(
-            "does not compile (a dodge must be a working shortcut; it was swapped in as src/{}.rs):\n{}",
-            kata.id,
-            errors_of(&out.diagnostics, &pkg)
-        ));
-    }
-    let tests = match TestSet::list(&out.binaries) {
-        Ok(t) => t,
-        Err(e) => return Verdict::Broken(format!("could not list its tests: {e}")),
-    };
-    let cases = tests.select(&pkg, &kata.tests);
-    if cases.is_empty() {
-        return Verdict::Broken(format!("no test matches `{}`", kata.tests));
-    }
-    let results = run::run_tests(&cases, opts);
-    let caught: Vec<String> = results
-        .iter()
-        .filter(|r| !r.outcome.is_pass())
-        .map(|r| r.name.clone())
-        .collect();
-    if caught.is_empty() {
-        Verdict::Passes(results.len())
-    } else {
-        Verdict::Caught(caught)
-    }
 }
 
 /// One line per suite: `<suite>: N dodges, all caught`, which were not, or that it has none.
@@ -500,6 +612,39 @@ mod tests {
             "solutions/s/dodges/ghost__shortcut.patch"
         );
         assert!(report.checks[0].detail.contains("kata `ghost`"));
+    }
+
+    #[test]
+    fn dodges_of_independent_katas_share_a_batch_and_a_katas_second_dodge_waits() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("katas/s")).expect("mkdir");
+        // c's feature pulls in a: their dodges must not share a build.
+        std::fs::write(
+            dir.path().join("katas/s/Cargo.toml"),
+            "[features]\none-kata = []\na = []\nb = []\nc = [\"a\"]\n",
+        )
+        .expect("write");
+        let suite: Suite = toml::from_str(
+            "id = \"s\"\ntitle = \"S\"\n[[kata]]\nid = \"a\"\ntitle = \"A\"\n[[kata]]\nid = \"b\"\ntitle = \"B\"\n[[kata]]\nid = \"c\"\ntitle = \"C\"\n",
+        )
+        .expect("suite");
+        let dodge = |kata: &str, name: &str| Dodge {
+            kata: kata.into(),
+            name: name.into(),
+            file: format!("solutions/s/dodges/{kata}__{name}.patch"),
+            claim: Some("x".into()),
+            caught_by: Vec::new(),
+            patch: Err("unused".into()),
+        };
+        let work: Vec<(&Suite, &Kata, Dodge)> =
+            [("a", "one"), ("a", "two"), ("b", "one"), ("c", "one")]
+                .iter()
+                .map(|(k, n)| {
+                    let kata = suite.katas.iter().find(|x| x.id == *k).expect("kata");
+                    (&suite, kata, dodge(k, n))
+                })
+                .collect();
+        assert_eq!(batches(dir.path(), &work), [vec![0, 2], vec![1], vec![3]]);
     }
 
     #[test]
