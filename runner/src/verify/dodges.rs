@@ -4,12 +4,14 @@
 //! kata's solution file that gets the outputs right while skipping the lesson. Its preamble
 //! says what it skips (`Dodge: <sentence>`) and which tests should catch it (`Caught by: <test
 //! names>`); `cargo kata dodge record` writes one. The stage copies the repository once, then
-//! for each dodge in turn applies it to the copy's solution file (exact context, no fuzz: a
-//! patch made against another version of the solution fails, naming the hunk), builds only
-//! that kata's tests (`--features one-kata,<kata>`, into the same target dir as the stub stage,
-//! so dependencies are never rebuilt and each swap is an incremental build of one crate), runs
-//! them, and puts the reference file back. A dodge that passes every test, or does not
-//! compile, fails. A full copy of the solution (`<kata>__<name>.rs`, the old form) fails too.
+//! applies dodges to the copy's solution files (exact context, no fuzz: a patch made against
+//! another version of the solution fails, naming the hunk) in batches: one dodge per kata, of
+//! katas that do not use each other, built together (the whole solution crate, into the same
+//! target dir as the stub stage, so each batch is an incremental build of one crate), each
+//! kata's tests run, and the reference files put back. A lone dodge is built alone
+//! (`--features one-kata,<kata>`); a batch that does not compile is tried dodge by dodge. A
+//! dodge that passes every test of its kata, or does not compile, fails; so does a full copy of
+//! the solution (`<kata>__<name>.rs`, the old form).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
