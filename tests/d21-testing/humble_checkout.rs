@@ -242,6 +242,9 @@ fn an_invalid_line_is_refused_without_calling_the_client(
 #[case::a_price_below_a_tenth_of_a_cent(vec![item("grain", dec!(0.0004), 1)], dec!(0.0004))]
 #[case::four_decimals_times_three(vec![item("bolt", dec!(1.2345), 3)], dec!(3.7035))]
 #[case::eight_decimals(vec![item("kwh", dec!(0.12345678), 7)], dec!(0.86419746))]
+#[case::nine_decimals(vec![item("gas", dec!(0.000000001), 3)], dec!(0.000000003))]
+#[case::twelve_decimals(vec![item("token", dec!(1.000000000007), 5), item("nib", dec!(0.125), 1)], dec!(5.125000000035))]
+#[case::the_finest_decimal(vec![item("dust", dec!(0.0000000000000000000000000001), 7)], dec!(0.0000000000000000000000000007))]
 #[case::more_digits_than_f64_has(vec![item("yacht", dec!(12345678901234.567), 3)], dec!(37037036703703.701))]
 fn totals_prices_with_fractions_of_a_cent_exactly(
     #[case] items: Vec<LineItem>,
