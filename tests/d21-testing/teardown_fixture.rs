@@ -224,6 +224,33 @@ fn only_a_uniqueness_violation_counts_as_a_duplicate() {
 }
 
 #[test]
+fn the_unique_constraint_decides_what_a_duplicate_is() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("case_blind.sqlite3");
+    // An existing table whose uniqueness ignores case: only the constraint knows that.
+    Connection::open(&path)
+        .and_then(|conn| {
+            conn.execute_batch(
+                "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE); \
+                 CREATE UNIQUE INDEX users_email_nocase ON users (lower(email));",
+            )
+        })
+        .expect("the case-blind schema should apply");
+    let db = TestDb::open_at(&path).expect("a TestDb on the case-blind file");
+    db.insert_user(ADA).expect("the first ada is new");
+
+    let got = db.insert_user("ADA@example.com");
+
+    assert!(
+        matches!(&got, Err(DbError::DuplicateEmail(email)) if email == "ADA@example.com"),
+        "the database's UNIQUE index refuses ADA@example.com next to {ADA}, so it is \
+         DuplicateEmail, got {got:?}: insert and let the UNIQUE violation decide; a SELECT \
+         before the INSERT asks another question than the constraint (and races with any \
+         other writer between the two statements)"
+    );
+}
+
+#[test]
 fn another_connection_does_not_see_the_tests_rows_while_the_test_runs() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let path = seeded_file(dir.path());

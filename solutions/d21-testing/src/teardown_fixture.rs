@@ -51,8 +51,16 @@
 //! - the fixture starts empty and `fresh` leaves no file or directory behind. Checked by
 //!   `the_fixture_starts_with_an_empty_table`, `fresh_leaves_no_file_behind`.
 //! - an empty email is `InvalidEmail`, a UNIQUE violation is `DuplicateEmail` and any other
-//!   constraint failure is `Sqlite`. Checked by `an_empty_email_is_refused`,
-//!   `a_duplicate_email_is_a_typed_error`, `only_a_uniqueness_violation_counts_as_a_duplicate`.
+//!   constraint failure is `Sqlite`; the UNIQUE constraint itself decides (a file whose
+//!   UNIQUE index ignores case refuses `ADA@…` next to `ada@…`), not a lookup before the
+//!   insert. Checked by `an_empty_email_is_refused`,
+//!   `a_duplicate_email_is_a_typed_error`, `only_a_uniqueness_violation_counts_as_a_duplicate`,
+//!   `the_unique_constraint_decides_what_a_duplicate_is`.
+//!
+//! **Not checked.** The order in which `TestDb`'s fields drop (the connection before the
+//! temporary directory): Linux deletes a directory while a file in it is still open, so no
+//! test here can see a directory dropped first; on Windows `fresh_leaves_no_file_behind`
+//! would.
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
