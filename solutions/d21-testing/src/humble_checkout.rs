@@ -33,8 +33,9 @@
 //!   receipt handed back. Checked by `charges_exactly_once_with_the_user_total_and_key`,
 //!   `derives_the_idempotency_key_from_the_order_id`.
 //! - the total is the exact decimal sum, never rounded, even for fractions of a cent (0.125,
-//!   1.005), prices with up to eight decimals (0.0004, 1.2345) and amounts longer than `f64`
-//!   can hold. Checked by
+//!   1.005), prices with any number of decimals up to `Decimal`'s 28 (0.0004, 1.2345,
+//!   0.000000001; no fixed scale of integer units) and amounts longer than `f64` can hold.
+//!   Checked by
 //!   `totals_unit_prices_times_quantities_exactly`,
 //!   `totals_prices_with_fractions_of_a_cent_exactly`,
 //!   `the_total_is_the_exact_sum_of_any_decimal_prices`.

@@ -31,7 +31,9 @@
 //!
 //! **The tests check.**
 //! - `is_leap_year` on the boundaries: centuries, multiples of 400, year 0, negative years,
-//!   before the reform. Checked by `is_leap_year_follows_the_proleptic_gregorian_rules`.
+//!   before the reform, and every year in ±100,000 (no extra rule such as Herschel's
+//!   4000-year one). Checked by `is_leap_year_follows_the_proleptic_gregorian_rules`,
+//!   `is_leap_year_agrees_with_the_rules_on_every_year_far_from_today`.
 //! - the judge accepts the correct function and equivalent rewrites of it. Checked by
 //!   `accepts_correct_implementations`.
 //! - the judge asks at most `MAX_PROBES` years (a counting candidate). Checked by
