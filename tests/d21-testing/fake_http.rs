@@ -387,6 +387,49 @@ async fn the_timeout_is_one_budget_for_all_phases_of_the_request() {
 }
 
 #[tokio::test]
+async fn a_timed_out_request_closes_its_connection() {
+    // A hand-made server that reads the request and never answers; it hands its end of the
+    // connection to the test, which looks at it once the client has reported Timeout.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let address = listener.local_addr().expect("the port has an address");
+    let (sender, accepted) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request);
+            let _ = sender.send(stream);
+        }
+    });
+
+    let got = fetch(format!("http://{address}"), 7, Some(quick())).await;
+
+    assert!(
+        matches!(got, Err(ApiError::Timeout)),
+        "a server that never answers must give Timeout, got {got:?}"
+    );
+    let mut stream = accepted
+        .recv_timeout(GUARD)
+        .expect("the server accepted the client's connection");
+    // A watchdog only: a closed connection reads as closed at once.
+    let watchdog = Duration::from_secs(5);
+    stream
+        .set_read_timeout(Some(watchdog))
+        .expect("a read timeout can be set");
+    let read = std::io::Read::read(&mut stream, &mut [0u8; 64]);
+    assert!(
+        matches!(read, Ok(0))
+            || read
+                .as_ref()
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
+        "fetch_user_with reported Timeout but its connection was still open {watchdog:?} \
+         later ({read:?}): something is still waiting on the server. The timeout must cut \
+         the request itself (ureq's timeout_global) so the socket is closed when Timeout is \
+         returned, not abandon a request left running on another thread"
+    );
+}
+
+#[tokio::test]
 async fn a_timeout_is_not_retried() {
     // A server that never answers: the kernel completes each connection (the listener's
     // backlog), nobody accepts it until the client has given up; then the test counts them.
