@@ -6,6 +6,7 @@ use std::thread;
 use rstest::rstest;
 
 use super::GUARD;
+use super::heap::peak_heap;
 use crate::chunked::ChunkedError;
 use crate::client::*;
 use crate::request::{HttpError, parse_request};
@@ -239,6 +240,33 @@ fn reports_a_body_cut_short_as_unexpected_eof() {
         guarded_get(addr, "/"),
         Err(HttpError::UnexpectedEof),
         "the server promised 10 bytes and closed after 3: that is an error, not a short body"
+    );
+}
+
+#[test]
+fn a_huge_declared_length_is_not_allocated_up_front() {
+    // The server claims 100 MB and sends 3 bytes: only the bytes that arrive may cost memory.
+    let (addr, _request, _done) = one_shot(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\nabc",
+        Delivery::Close,
+    );
+
+    // On this thread, so that the counting allocator sees the client's allocations; the
+    // server closes the connection, so the call cannot hang.
+    let (got, peak) = peak_heap(|| http_get(addr, "/"));
+
+    assert_eq!(
+        got,
+        Err(HttpError::UnexpectedEof),
+        "the server promised 100 MB and closed after 3 bytes"
+    );
+    let bound = 1 << 20;
+    assert!(
+        peak <= bound,
+        "http_get held {peak} bytes of heap for a response of 3 body bytes that declared \
+         Content-Length: 100000000 (allowed: {bound}): it reserved what a stranger's header \
+         claimed. Grow the buffer with the bytes that actually arrive; a declared size is a \
+         claim, never an allocation"
     );
 }
 

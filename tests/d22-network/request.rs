@@ -148,6 +148,21 @@ fn keeps_a_tab_inside_a_header_value() {
 }
 
 #[test]
+fn keeps_a_utf8_header_value_even_one_holding_the_replacement_character() {
+    // EF BF BD is the UTF-8 of U+FFFD, a character like any other: the sender meant it.
+    let request = parse_request(b"GET / HTTP/1.1\r\nX-Name: caf\xC3\xA9 \xEF\xBF\xBD\r\n\r\n")
+        .expect("a header value in valid UTF-8 is allowed, U+FFFD included");
+    assert_eq!(
+        request.headers.get("x-name"),
+        Some("café \u{FFFD}"),
+        "the value's bytes are valid UTF-8 (é, then U+FFFD) and must be kept as sent. Refusing \
+         U+FFFD means the head was decoded lossily first and the damage looked for afterwards: \
+         keep the request as &[u8] and check each piece (std::str::from_utf8), so a real \
+         U+FFFD and an invalid byte stay different"
+    );
+}
+
+#[test]
 fn trims_optional_whitespace_around_header_values() {
     let request = parse_request(b"GET / HTTP/1.1\r\nX-Pad: \t  padded value \t\r\n\r\n")
         .expect("whitespace around a value is allowed");

@@ -41,6 +41,9 @@
 //! - a body cut short, a broken chunked body and a refused connection are typed errors.
 //!   Checked by `reports_a_body_cut_short_as_unexpected_eof`,
 //!   `reports_a_broken_chunked_body`, `reports_a_refused_connection_as_an_io_error`.
+//! - a declared Content-Length is a claim, not an allocation: 100 MB declared and 3 bytes
+//!   sent cost at most 1 MiB of heap. Checked by
+//!   `a_huge_declared_length_is_not_allocated_up_front`.
 //!
 //! **Not checked.** That [`http_get`] sets [`CLIENT_READ_TIMEOUT`]: the client makes its
 //! socket inside, where no test can see the option, and showing a 30 s timeout would take

@@ -18,7 +18,8 @@
 //!   the case of the field name) and the request line as logged. Checked by
 //!   `parses_a_valid_request`, `renders_the_request_line_for_logs`.
 //! - headers: duplicates kept in order, names matched without regard to case, optional
-//!   whitespace trimmed, a tab kept. Checked by
+//!   whitespace trimmed, a tab kept, a UTF-8 value kept as sent (U+FFFD included). Checked by
+//!   `keeps_a_utf8_header_value_even_one_holding_the_replacement_character`,
 //!   `keeps_duplicate_headers_in_order_and_matches_names_case_insensitively`,
 //!   `looking_up_a_missing_header_finds_nothing`,
 //!   `an_empty_header_list_is_empty_and_a_filled_one_is_not`,
