@@ -743,6 +743,43 @@ fn an_idle_connection_sleeps_until_the_stop_signal_then_closes_at_once() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_handler_slower_than_the_header_timeout_still_gets_its_answer_out() {
+    // The head arrives at once; the handler then works six times the header timeout
+    // (tokio's paused clock: no real time passes).
+    const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+    const WORK: Duration = Duration::from_secs(60);
+    let handler: Handler = Arc::new(|_request| {
+        Box::pin(async {
+            tokio::time::sleep(WORK).await;
+            Response::new(200).body("worth the wait")
+        })
+    });
+    let config = ServerConfig {
+        header_timeout: HEADER_TIMEOUT,
+        ..ServerConfig::default()
+    };
+    let server = start(config, handler).await;
+    let mut stream = connect(server.addr).await;
+    stream
+        .write_all(b"GET /slow HTTP/1.1\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("the server reads requests");
+
+    let mut response = Vec::new();
+    let read = tokio::time::timeout(WORK * 10, stream.read_to_end(&mut response)).await;
+
+    assert!(
+        read.is_ok() && body_of(&response) == b"worth the wait",
+        "the request's head arrived at once and its handler took {WORK:?} against a \
+         header_timeout of {HEADER_TIMEOUT:?}; the client got {:?}: header_timeout bounds the \
+         wait for the client's request (head and body), not the handler's work nor the reply, \
+         so end the deadline once the request is read",
+        String::from_utf8_lossy(&response)
+    );
+    let _ = server.stop.send(());
+}
+
+#[tokio::test(start_paused = true)]
 async fn graceful_shutdown_waits_as_long_as_the_request_in_flight_takes() {
     const WORK: Duration = Duration::from_secs(3600);
     let (started_tx, mut started) = mpsc::channel::<()>(1);

@@ -42,6 +42,9 @@
 //!   `a_peer_that_stalls_mid_header_is_dropped_at_the_deadline_without_a_word`,
 //!   `a_client_dripping_its_head_one_byte_a_second_is_cut_off_at_the_deadline`,
 //!   `a_client_dripping_its_body_one_byte_a_second_is_cut_off_at_the_deadline`.
+//! - the deadline ends once the request is read: a handler six times slower than
+//!   `header_timeout` still gets its answer to the client. Checked by
+//!   `a_handler_slower_than_the_header_timeout_still_gets_its_answer_out`.
 //! - keep-alive serves several (and pipelined) requests on one connection, in order;
 //!   `Connection: close` and HTTP/1.0 close after one response; a request in fragments is
 //!   answered once, when whole. Checked by `keeps_the_connection_alive_for_several_requests`,
