@@ -298,3 +298,33 @@ async fn nested_queries_run_on_one_connection_in_order() {
          each step is awaited in turn, the close included"
     );
 }
+
+#[test]
+fn a_closed_connection_leaves_nothing_behind() {
+    // Each round opens a server and a connection, closes the connection and drops the
+    // server: if close() lets the connection drop normally, the rounds reuse the same
+    // memory; if it forgets the connection (mem::forget, ManuallyDrop) to skip the Drop
+    // warning, each round leaks its url and the server's log it shares.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("a tokio runtime");
+    let ((), peak) = crate::suite::heap::peak_heap(|| {
+        runtime.block_on(async {
+            for _ in 0..1000 {
+                let server = Server::new();
+                let conn = guard(AsyncConnection::open(&server, URL))
+                    .await
+                    .expect("a valid url");
+                guard(conn.close()).await;
+            }
+        });
+    });
+    assert!(
+        peak < 64 * 1024,
+        "1000 connections opened and closed one after another held {peak} bytes at once: \
+         close() leaks the connection (its url and the server it shares); record that it \
+         closed (a flag Drop reads) and let it drop normally, do not mem::forget it"
+    );
+}

@@ -61,6 +61,9 @@
 //! - A cancelled `with_connection` (its future dropped mid-query) drops the connection with
 //!   one warning, and no hidden task closes it behind the caller's back. Checked by
 //!   `a_cancelled_with_connection_drops_the_connection_with_a_warning`.
+//! - A closed connection is dropped normally, not forgotten (`mem::forget` to skip the
+//!   warning leaks its url and the server it shares): 1000 open-close rounds hold under
+//!   64 KiB of heap at once. Checked by `a_closed_connection_leaves_nothing_behind`.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
