@@ -49,6 +49,10 @@
 //!   `reports_render_for_people`.
 //! - Any sequence of adds gives the totals of a plain map. Checked by
 //!   `the_tally_matches_a_plain_map`.
+//!
+//! **Not checked.** Whether a contended method blocks in `Mutex::lock` or spins on
+//! `try_lock` with `yield_now`: both give the same totals, and the tests cannot hold the
+//! lock from outside long enough to watch a waiting thread's state.
 
 use std::collections::BTreeMap;
 use std::fmt;

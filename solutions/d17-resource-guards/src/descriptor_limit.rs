@@ -58,6 +58,11 @@
 //! interrupted on demand. Whether `Descriptor` holds a raw `RawFd` with a hand-written
 //! `Drop` or wraps `std::fs::File` (whose own `Drop` closes): both close on drop, and no
 //! test can tell them apart.
+//! Whether close-on-exec is set atomically at open (`O_CLOEXEC`) or just after it with
+//! `fcntl(F_SETFD)`: the flag ends up set either way, and the window in which another
+//! thread's fork+exec would inherit the descriptor cannot be hit on demand. Whether
+//! `total_bytes` reads through `Descriptor` or through `std::fs::File`: both close each file
+//! before the next, and the tests see the same sizes, errors and descriptor count.
 
 use std::ffi::CString;
 use std::io;
