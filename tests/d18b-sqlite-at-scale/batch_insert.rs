@@ -236,6 +236,18 @@ fn a_missing_table_is_an_error_and_not_a_panic() {
     assert!(got.is_err(), "there is no warriors table, got {got:?}");
 }
 
+#[test]
+fn a_missing_table_leaves_no_transaction_open() {
+    let mut conn = Connection::open_in_memory().expect("an in-memory database should open");
+    let got = insert_batch(&mut conn, &warriors(3));
+    assert!(got.is_err(), "there is no warriors table, got {got:?}");
+    assert!(
+        conn.is_autocommit(),
+        "insert_batch failed but left a transaction open on the connection: every early \
+         return must roll back; a rusqlite::Transaction does that when it is dropped"
+    );
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 

@@ -203,6 +203,62 @@ fn identifiers_with_spaces_and_quotes_are_quoted() {
     );
 }
 
+/// A fifth table whose names hold the characters other quoting styles end on.
+#[derive(Debug, Clone, PartialEq)]
+struct Scroll {
+    text: String,
+}
+
+impl Entity for Scroll {
+    const TABLE: &'static str = "scrolls] [`x";
+    const COLUMNS: &'static [&'static str] = &["te]xt`"];
+
+    fn values(&self) -> Vec<Value> {
+        vec![Value::from(self.text.clone())]
+    }
+
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            text: row.get("te]xt`")?,
+        })
+    }
+}
+
+#[test]
+fn identifiers_with_brackets_and_backticks_are_quoted_in_double_quotes() {
+    let conn = database();
+    let repo = Repo::<Scroll>::new(&conn);
+    let made = repo.create_table();
+    assert!(
+        made.is_ok(),
+        "a table named `scrolls] [`x` with a column `te]xt`` could not be created ({made:?}): \
+         [name] and `name` quoting end at the first ] or `; quote identifiers in double quotes, \
+         doubling every \" inside"
+    );
+    let id = repo
+        .insert(&Scroll {
+            text: "the map".into(),
+        })
+        .expect("insert into a table whose name holds ] and `");
+    let stored: String = conn
+        .query_row(
+            "SELECT \"te]xt`\" FROM \"scrolls] [`x\" WHERE id = ?1",
+            [id],
+            |row| row.get(0),
+        )
+        .expect("the table and column must be named exactly as TABLE and COLUMNS say");
+    assert_eq!(stored, "the map");
+    assert_eq!(
+        repo.all().expect("all"),
+        [(
+            id,
+            Scroll {
+                text: "the map".into()
+            }
+        )]
+    );
+}
+
 #[test]
 fn two_entities_live_side_by_side_on_one_connection() {
     let conn = database();

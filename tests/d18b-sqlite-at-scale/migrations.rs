@@ -282,6 +282,33 @@ fn a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening() {
     );
 }
 
+#[test]
+fn the_ledger_row_is_written_with_bound_parameters() {
+    let history = [Migration {
+        version: 1,
+        name: "arm the guard's post",
+        up: "CREATE TABLE posts (id INTEGER PRIMARY KEY);",
+        down: "DROP TABLE posts;",
+    }];
+    let mut conn = database();
+    start_trace(&conn);
+    let got = migrate(&mut conn, &history, 1);
+    let trace = stop_trace(&conn);
+    got.expect("migration 1 must apply");
+    let sum = checksum(history[0].up).to_string();
+    let pasted: Vec<&str> = trace
+        .sql()
+        .into_iter()
+        .filter(|sql| sql.contains("guard") || sql.contains(&sum))
+        .collect();
+    assert!(
+        pasted.is_empty(),
+        "the ledger's name and checksum were pasted into the SQL text: {pasted:?}; write the \
+         ledger row with ?1, ?2, ?3 bound through a Transaction, not a formatted \
+         BEGIN …; COMMIT script"
+    );
+}
+
 #[rstest]
 #[case::starts_at_two(&[2, 3], 1, 2)]
 #[case::skips_one(&[1, 3], 2, 3)]

@@ -227,6 +227,42 @@ fn the_one_statement_runs_no_subquery_per_warrior() {
 }
 
 #[test]
+fn the_one_statement_joins_the_tables_instead_of_stacking_them() {
+    let conn = roster(&[
+        ("Arjuna", &["bow", "conch"]),
+        ("Bhima", &[]),
+        ("Karna", &["spear"]),
+    ]);
+    let (_, sql) = statements_run(&conn);
+    for sql in &sql {
+        let plan = plan_of(&conn, sql);
+        assert!(
+            !plan
+                .iter()
+                .any(|step| step.contains("COMPOUND") || step.contains("UNION")),
+            "the statement stacks the two tables with UNION and pairs warriors with weapons in \
+             Rust: let SQLite pair them with a LEFT JOIN on weapons.warrior_id. Plan: {plan:?}"
+        );
+    }
+}
+
+#[test]
+fn a_weapon_name_holding_a_nul_byte_stays_whole() {
+    let conn = roster(&[("Arjuna", &["bow\0of\0fire", "conch"]), ("Bhima", &["\0"])]);
+    let (got, _) = statements_run(&conn);
+    assert_eq!(
+        got,
+        [
+            loadout(1, "Arjuna", &["bow\0of\0fire", "conch"]),
+            loadout(2, "Bhima", &["\0"]),
+        ],
+        "weapon names holding NUL bytes came back split or changed: packing the names into one \
+         string per warrior (group_concat) and splitting it in Rust breaks on any separator a \
+         name can contain; read one row per weapon from a LEFT JOIN"
+    );
+}
+
+#[test]
 fn fifty_warriors_take_exactly_one_statement() {
     let names: Vec<String> = (0..50).map(|i| format!("warrior {i}")).collect();
     let warriors: Vec<(&str, &[&str])> = names

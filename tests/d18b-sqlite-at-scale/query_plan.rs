@@ -269,6 +269,36 @@ fn ensure_indexes_is_idempotent() {
 }
 
 #[test]
+fn ensure_indexes_writes_nothing_when_the_indexes_exist() {
+    let dir = super::temp_dir();
+    let path = dir.path().join("armoury.db");
+    let conn = Connection::open(&path).expect("open the file");
+    conn.execute_batch(SCHEMA)
+        .expect("the kata's schema should apply");
+    for i in 1..=50 {
+        conn.execute(
+            "INSERT INTO warriors (id, name, email, power) VALUES (?1, 'w', ?2, ?1)",
+            params![i, format!("w{i}@example.com")],
+        )
+        .expect("insert a warrior");
+    }
+    ensure_indexes(&conn).expect("the first call must succeed");
+    let other = Connection::open(&path).expect("a second connection");
+    let version = |c: &Connection| -> i64 {
+        c.query_row("PRAGMA data_version", [], |row| row.get(0))
+            .expect("data_version")
+    };
+    let before = version(&other);
+    ensure_indexes(&conn).expect("a second call must succeed");
+    assert_eq!(
+        version(&other),
+        before,
+        "a second ensure_indexes changed the database file: with both indexes there it must be \
+         a no-op (CREATE INDEX IF NOT EXISTS), not drop and rebuild every b-tree"
+    );
+}
+
+#[test]
 fn ensure_indexes_adds_only_the_two_indexes_the_lookups_need() {
     let conn = armoury(20);
     let indexes = |conn: &Connection| -> Vec<String> {

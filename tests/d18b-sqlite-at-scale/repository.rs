@@ -238,6 +238,26 @@ fn high_power_filters_in_sql_not_in_rust() {
 }
 
 #[test]
+fn by_id_looks_up_one_row_in_sql_not_in_rust() {
+    let dir = temp_dir();
+    let repo = open_in(&dir);
+    let mut ids = Vec::new();
+    for i in 0..100 {
+        ids.push(add(&repo, &format!("w{i}"), i));
+    }
+    start_trace(repo.connection());
+    let got = repo.by_id(ids[60]).expect("by_id must not fail");
+    let trace = stop_trace(repo.connection());
+    assert_eq!(got, Some(w(ids[60], "w60", 60)));
+    assert_eq!(
+        trace.rows, 1,
+        "SQLite produced {} rows to find one warrior: ask for WHERE id = ?1 and let the \
+         primary key find it, instead of reading the table and searching it in Rust",
+        trace.rows
+    );
+}
+
+#[test]
 fn the_file_keeps_its_warriors_after_reopening() {
     let dir = temp_dir();
     let id = {

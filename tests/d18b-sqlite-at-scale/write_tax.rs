@@ -200,6 +200,21 @@ fn insert_steps_reports_sqlites_own_counter_for_that_insert() {
 }
 
 #[test]
+fn each_insert_reports_its_own_steps_not_a_running_total() {
+    let conn = barracks(50, &[EMAIL_INDEX]);
+    let steps: Vec<i64> = (50..54)
+        .map(|i| insert_steps(&conn, &warrior(i)).expect("inserting a valid warrior must succeed"))
+        .collect();
+    assert!(
+        steps.iter().all(|&s| s == steps[0]),
+        "four alike INSERTs on one connection reported {steps:?} virtual-machine steps: each \
+         call must report that INSERT's own work, but a statement kept across calls \
+         (prepare_cached) keeps counting; read the counter of a statement that ran once, or \
+         reset it"
+    );
+}
+
+#[test]
 fn the_table_name_is_bound_and_never_pasted() {
     let conn = barracks(3, &[EMAIL_INDEX]);
     conn.execute_batch("CREATE TABLE legion_zz (id INTEGER PRIMARY KEY, motto TEXT UNIQUE)")

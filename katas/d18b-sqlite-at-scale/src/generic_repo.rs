@@ -28,8 +28,10 @@
 //!   `a_third_table_is_only_a_trait_impl`, `two_entities_live_side_by_side_on_one_connection`.
 //! - Identifiers (table and column names) come from the entity and are formatted into the SQL,
 //!   always quoted: wrap each in double quotes and double any `"` inside (`order` is an SQL
-//!   keyword; a table may be named `camp "notes"`, written `"camp ""notes"""`). Checked by
-//!   `identifiers_with_spaces_and_quotes_are_quoted`, `a_third_table_is_only_a_trait_impl`.
+//!   keyword; a table may be named `camp "notes"`, written `"camp ""notes"""`; `[name]` and
+//!   `` `name` `` quoting end at the first `]` or `` ` `` a name may hold). Checked by
+//!   `identifiers_with_spaces_and_quotes_are_quoted`, `a_third_table_is_only_a_trait_impl`,
+//!   `identifiers_with_brackets_and_backticks_are_quoted_in_double_quotes`.
 //! - Values and ids are never formatted in: they are bound parameters (the trace hook reads the
 //!   SQL text of insert, get, update, delete and all). Checked by
 //!   `values_are_bound_not_pasted_into_the_sql`, `no_value_and_no_id_is_ever_pasted_into_the_sql`.

@@ -45,6 +45,8 @@
 //!   same call stay applied. Checked by `a_failing_migration_is_rolled_back_whole`,
 //!   `a_ledger_row_that_cannot_be_written_takes_the_migration_with_it`,
 //!   `a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening`.
+//! - The ledger row is written with bound parameters: no SQL text that runs contains the
+//!   migration's name or checksum. Checked by `the_ledger_row_is_written_with_bound_parameters`.
 //! - A column is added to a populated file without losing a row. Checked by
 //!   `adding_a_column_keeps_every_row`.
 //! - Going down runs the `down` scripts from the current version to `target + 1`, newest first,

@@ -35,16 +35,19 @@
 //! - Rows are grouped by warrior id, not by name. Checked by
 //!   `two_warriors_with_the_same_name_stay_apart`.
 //! - Text comes back exactly: quotes, non-ASCII, and weapon names that contain commas or other
-//!   separators (so no `group_concat` and split). Checked by
+//!   separators, even a NUL byte (so no `group_concat` and split). Checked by
 //!   `names_with_quotes_and_unicode_come_back_unchanged`,
-//!   `weapon_names_with_commas_and_separators_stay_whole`.
+//!   `weapon_names_with_commas_and_separators_stay_whole`,
+//!   `a_weapon_name_holding_a_nul_byte_stays_whole`.
 //! - The order is asked of SQLite with `ORDER BY`, not assumed: the tests turn on
 //!   `PRAGMA reverse_unordered_selects`. Nor is it sorted in Rust: the statement that runs says
 //!   `ORDER BY`. Checked by `the_order_is_asked_of_sqlite_not_assumed`,
 //!   `the_one_statement_orders_its_rows_itself`.
 //! - The one statement is a join, not a subquery run once per warrior (the N+1 loop moved into
-//!   SQLite): its `EXPLAIN QUERY PLAN` has no `CORRELATED` step. Checked by
-//!   `the_one_statement_runs_no_subquery_per_warrior`.
+//!   SQLite): its `EXPLAIN QUERY PLAN` has no `CORRELATED` step. Nor does it stack both tables
+//!   with `UNION` for Rust to pair up: the plan has no `COMPOUND` or `UNION` step. Checked by
+//!   `the_one_statement_runs_no_subquery_per_warrior`,
+//!   `the_one_statement_joins_the_tables_instead_of_stacking_them`.
 //! - Exactly one statement runs (SQLite's trace hook sees every statement), for 1, 10, 50 or
 //!   200 warriors and for random rosters, whose result agrees with the N+1 loop. Checked by
 //!   `fifty_warriors_take_exactly_one_statement`,

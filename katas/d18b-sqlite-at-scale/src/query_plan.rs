@@ -58,6 +58,9 @@
 //! - Calling [`ensure_indexes`] again changes nothing; e-mails are unique, so the e-mail index is
 //!   `UNIQUE` and creating it over a duplicate fails with SQLite's constraint error. Checked by
 //!   `ensure_indexes_is_idempotent`, `ensure_indexes_refuses_duplicate_emails`.
+//! - With both indexes there, [`ensure_indexes`] writes nothing (a second connection's
+//!   `PRAGMA data_version` does not move): no dropping and rebuilding. Checked by
+//!   `ensure_indexes_writes_nothing_when_the_indexes_exist`.
 //! - [`find_by_email`] matches the exact address (case and all; absent, empty and hostile
 //!   addresses find nobody), reads every column, runs exactly one statement, and binds the
 //!   address: the SQL text it runs never contains it. Checked by

@@ -35,9 +35,10 @@
 //!   Checked by `the_table_name_is_bound_and_never_pasted`, `an_unknown_table_is_a_typed_error`.
 //! - [`insert_steps`] stores the row and returns SQLite's own `SQLITE_STMTSTATUS_VM_STEP` of that
 //!   `INSERT` (the tests compare it with the counter the trace hook reads), which grows with
-//!   every index. Checked by `insert_steps_stores_the_row`,
-//!   `insert_steps_reports_sqlites_own_counter_for_that_insert`,
-//!   `every_index_adds_work_to_an_insert`.
+//!   every index. Each call reports its own `INSERT`'s steps, not a total kept by a statement
+//!   cached across calls: alike inserts report alike counts. Checked by
+//!   `insert_steps_stores_the_row`, `insert_steps_reports_sqlites_own_counter_for_that_insert`,
+//!   `every_index_adds_work_to_an_insert`, `each_insert_reports_its_own_steps_not_a_running_total`.
 //! - A row the table refuses is [`TaxError::Sqlite`] with SQLite's constraint error. Checked by
 //!   `an_insert_the_table_refuses_is_an_error`.
 //!

@@ -39,8 +39,9 @@
 //!   `INSERT`, not from rules copied into Rust), nothing of the batch is stored, and the
 //!   connection is out of the transaction again (`Connection::is_autocommit`). Checked by
 //!   `a_row_sqlite_refuses_for_its_own_reason_rolls_back_the_whole_batch`.
-//! - A missing table is an error, not a panic. Checked by
-//!   `a_missing_table_is_an_error_and_not_a_panic`.
+//! - A missing table is an error, not a panic, and leaves no transaction open
+//!   (`Connection::is_autocommit`). Checked by `a_missing_table_is_an_error_and_not_a_panic`,
+//!   `a_missing_table_leaves_no_transaction_open`.
 //!
 //! **Not checked.** Rows per second: the d18a bench and this suite's bench measure them.
 
