@@ -16,6 +16,14 @@ use crate::request::HttpError;
 /// A server that waits until `expected` requests are all open at the same time, then
 /// answers them in reverse order of arrival, each with its own target as the body.
 async fn all_at_once_server(expected: usize) -> SocketAddr {
+    all_at_once_server_reporting(expected, || {}).await
+}
+
+/// [`all_at_once_server`] that calls `all_open` once every request is open, before answering.
+async fn all_at_once_server_reporting(
+    expected: usize,
+    all_open: impl FnOnce() + Send + 'static,
+) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("binding 127.0.0.1:0 always works");
@@ -37,6 +45,7 @@ async fn all_at_once_server(expected: usize) -> SocketAddr {
             let target = text.split(' ').nth(1).unwrap_or_default().to_owned();
             waiting.push((stream, target));
         }
+        all_open();
         for (mut stream, target) in waiting.into_iter().rev() {
             let response = format!(
                 "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{target}",
@@ -266,5 +275,53 @@ fn fetch_all_does_its_io_on_the_event_loop_not_on_blocking_threads() {
         bodies(&results),
         paths.to_vec(),
         "result i belongs to paths[i]"
+    );
+}
+
+/// How many of this process's threads carry the OS name `name` (Linux: /proc/self/task).
+fn threads_named(name: &str) -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .expect("/proc/self/task lists this process's threads")
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .filter(|comm| comm.trim_end() == name)
+        .count()
+}
+
+#[test]
+fn fifty_requests_in_flight_use_no_thread_besides_the_runtimes_own() {
+    // A runtime on a thread with a name of its own: a thread it starts without a name
+    // (std::thread::spawn) inherits that name, so the server can count them while all 50
+    // requests are open.
+    const NAME: &str = "gather-probe";
+    let worker = std::thread::Builder::new()
+        .name(NAME.to_owned())
+        .spawn(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a one-thread runtime");
+            runtime.block_on(async {
+                let owned: Vec<String> = (0..50).map(|i| format!("/item/{i}")).collect();
+                let paths: Vec<&str> = owned.iter().map(String::as_str).collect();
+                let (report, counted) = tokio::sync::oneshot::channel();
+                let addr = all_at_once_server_reporting(paths.len(), move || {
+                    let _ = report.send(threads_named(NAME));
+                })
+                .await;
+                let results = fetch_all_guarded(addr, &paths).await;
+                let threads = counted.await.expect("the server saw all 50 requests open");
+                (bodies(&results).len(), threads)
+            })
+        })
+        .expect("a thread can be started");
+    let (answered, threads) = worker.join().expect("the probe thread finished");
+
+    assert_eq!(answered, 50, "one result per path");
+    assert_eq!(
+        threads, 1,
+        "with 50 requests in flight the process had {threads} threads started from the \
+         runtime's thread (expected 1, the runtime's own): each request ran on an OS thread \
+         of its own (std::thread::spawn with the blocking client). Async I/O is many requests \
+         on one thread: tokio::net::TcpStream and .await, no thread per request"
     );
 }

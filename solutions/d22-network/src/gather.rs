@@ -34,6 +34,14 @@
 //!   `spawn_blocking`, one OS thread per request, never would). Checked by
 //!   `get_does_its_io_on_the_event_loop_not_on_a_blocking_thread`,
 //!   `fetch_all_does_its_io_on_the_event_loop_not_on_blocking_threads`.
+//! - no thread per request either: with 50 requests in flight on a one-thread runtime, no
+//!   other thread started from it exists (Linux's `/proc/self/task`). Checked by
+//!   `fifty_requests_in_flight_use_no_thread_besides_the_runtimes_own`.
+//!
+//! **Not checked.** That the connect itself is asynchronous: a blocking
+//! `std::net::TcpStream::connect` on the runtime's thread completes at once on loopback
+//! (the kernel answers the handshake), and making a handshake stall (a full accept queue)
+//! costs a second of SYN retry per test.
 
 use std::net::SocketAddr;
 
