@@ -183,6 +183,67 @@ fn append_waits_while_another_writer_holds_the_lock() {
     assert_eq!(contents(&path), "ID_2,2.00\n");
 }
 
+/// How many times thread `tid` gave up the CPU by itself (each sleep or wait counts one).
+#[cfg(target_os = "linux")]
+fn voluntary_switches(tid: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/self/task/{tid}/status"))
+        .expect("a live thread has a status file");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("status counts voluntary context switches")
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_waiting_append_sleeps_in_the_lock_instead_of_polling() {
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    let holder = other_handle(&path);
+    holder
+        .lock()
+        .unwrap_or_else(|e| panic!("the test cannot take the lock: {e}"));
+    let (done, finished) = mpsc::channel();
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let writer = {
+        let path = path.clone();
+        thread::spawn(move || {
+            let _ = tid_tx.send(own_thread_id());
+            let got = append_record(&path, "ID_2,2.00").map_err(|e| e.to_string());
+            let _ = done.send(got);
+        })
+    };
+    let tid = tid_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the writer thread starts")
+        .expect("Linux shows the thread in /proc");
+    let early = wait_until_asleep_or_done(Some(&tid), &finished);
+    assert!(
+        early.is_none(),
+        "append_record returned {early:?} while another writer held the lock: it must wait \
+         for an exclusive lock (File::lock) before writing"
+    );
+    let before = voluntary_switches(&tid);
+    // Not synchronisation: the window in which a polling writer would wake up again and again.
+    let window = Duration::from_millis(200);
+    thread::sleep(window);
+    let woke = voluntary_switches(&tid) - before;
+    drop(holder);
+    let got = finished
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("append_record never returned after the lock was freed: {e}"));
+    let _ = writer.join();
+    assert!(
+        woke <= 2,
+        "the waiting writer woke up {woke} times in {} ms while the lock stayed taken: it \
+         polls (try_lock, sleep, try again); block in File::lock, which sleeps until the \
+         lock is free",
+        window.as_millis()
+    );
+    assert_eq!(got, Ok(()), "append_record failed after waiting");
+}
+
 /// The kernel's id of the calling thread, where `/proc` shows it (Linux).
 fn own_thread_id() -> Option<String> {
     let link = std::fs::read_link("/proc/thread-self").ok()?;

@@ -80,6 +80,28 @@ fn the_target_keeps_its_old_content_while_the_new_one_is_written() {
 }
 
 #[rstest]
+fn a_new_file_does_not_appear_under_its_name_while_it_is_written() {
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    let mut seen = None;
+    let got = atomic_write_with(&path, |out| {
+        out.write_all(b"new, first half")?;
+        out.flush()?;
+        seen = Some(std::fs::read_to_string(&path).ok());
+        out.write_all(b", second half")
+    });
+    assert!(got.is_ok(), "atomic_write_with of a new file gave {got:?}");
+    assert_eq!(
+        seen,
+        Some(None),
+        "halfway through writing a file that did not exist yet, a reader found it under its \
+         final name holding {seen:?}: a new file goes through a temp file and a rename too, \
+         or a reader (or a crash) sees it half-written"
+    );
+    assert_eq!(contents(&path), "new, first half, second half");
+}
+
+#[rstest]
 fn the_temp_file_sits_in_the_target_directory() {
     let dir = temp_dir();
     let path = dir.path().join("config.json");

@@ -155,6 +155,35 @@ fn the_cutoff_itself_is_kept_and_so_is_the_future() {
 }
 
 #[rstest]
+fn a_file_modified_a_nanosecond_before_the_cutoff_is_purged() {
+    let dir = temp_dir();
+    // A cutoff half a second past a whole second, in 2029: as f64 Unix seconds it and the
+    // instant a nanosecond earlier are the same number.
+    let now = now() + Duration::from_nanos(500_000_000);
+    let cutoff = now - 30 * DAY;
+    let path = dir.path().join("a-hair-old.log");
+    put(&path, "old");
+    let modified = cutoff - Duration::from_nanos(1);
+    filetime::set_file_mtime(&path, FileTime::from_system_time(modified))
+        .unwrap_or_else(|e| panic!("cannot set the mtime: {e}"));
+    let stored = fs::metadata(&path)
+        .and_then(|meta| meta.modified())
+        .unwrap_or_else(|e| panic!("cannot read the mtime back: {e}"));
+    assert_eq!(
+        stored, modified,
+        "the test's file system must keep nanosecond modification times"
+    );
+    let report = purge_logs(dir.path(), 30 * DAY, now, false)
+        .unwrap_or_else(|e| panic!("purge_logs failed: {e}"));
+    assert_eq!(
+        report.purged,
+        ["a-hair-old.log"],
+        "a file modified 1 ns before the cutoff was kept: compare the SystemTime values \
+         themselves, not float seconds (an f64 of a 2029 timestamp cannot tell 1 ns apart)"
+    );
+}
+
+#[rstest]
 fn a_failed_removal_is_recorded_and_the_purge_goes_on() {
     let dir = temp_dir();
     log_aged(dir.path(), "a.log", 40 * DAY);

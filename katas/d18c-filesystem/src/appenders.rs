@@ -34,6 +34,10 @@
 //!   `try_append_gives_up_while_a_reader_holds_a_shared_lock`.
 //! - `append_record` waits for the lock before the first byte is written, and writes once it
 //!   is free. Checked by `append_waits_while_another_writer_holds_the_lock`.
+//! - While it waits, `append_record` sleeps in the lock call: over 200 ms with the lock
+//!   taken it wakes up at most twice (it does not poll `try_lock`). Linux-only (it reads
+//!   the thread's voluntary context switches in `/proc`). Checked by
+//!   `a_waiting_append_sleeps_in_the_lock_instead_of_polling`.
 //! - The lock is released when the call returns. Checked by
 //!   `the_lock_is_released_when_append_returns`.
 //! - Several threads and several processes appending thousands of records leave a file in

@@ -37,9 +37,10 @@
 //!   only the target is left in the directory.
 //!   Checked by `creates_a_missing_file_with_the_new_content`,
 //!   `replaces_longer_old_content_completely`.
-//! - While `fill` runs, the target still holds the old content, and the temp file sits in
-//!   the target's own directory.
+//! - While `fill` runs, the target still holds the old content (a target that did not exist
+//!   does not exist yet), and the temp file sits in the target's own directory.
 //!   Checked by `the_target_keeps_its_old_content_while_the_new_one_is_written`,
+//!   `a_new_file_does_not_appear_under_its_name_while_it_is_written`,
 //!   `the_temp_file_sits_in_the_target_directory`.
 //! - The steps come in this order: `fill` writes the temp file, `Syncer::sync_file` is
 //!   called once on the temp file holding all the new bytes while the target is still old,
