@@ -180,6 +180,31 @@ fn handle_connection_puts_a_read_timeout_on_the_socket() {
 }
 
 #[test]
+fn a_client_that_hangs_up_is_an_error_value_not_a_panic() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let client = TcpStream::connect(addr).expect("the listener accepts connections");
+    let (server_side, _) = listener.accept().expect("the client is waiting");
+    drop(client); // gone without a word
+
+    let got = std::panic::catch_unwind(move || handle_connection(server_side));
+
+    assert!(
+        matches!(got, Ok(Err(HttpError::UnexpectedEof))),
+        "a client that hangs up before sending a request must make handle_connection return \
+         Err(HttpError::UnexpectedEof); it {}. A failing client is an ordinary outcome: \
+         return it as a Result for the accept loop to log, do not panic and catch_unwind \
+         (Python's raise/except has no place here)",
+        match &got {
+            Ok(result) => format!("returned {result:?}"),
+            Err(_) => "panicked".to_owned(),
+        }
+    );
+}
+
+#[test]
 fn logs_each_request_line() {
     let (addr, log) = start();
     get(addr, b"GET /hello?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");

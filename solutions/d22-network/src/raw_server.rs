@@ -35,6 +35,9 @@
 //!   after a bad or silent client. Checked by `logs_each_request_line`,
 //!   `keeps_serving_after_a_bad_client`,
 //!   `keeps_serving_after_a_client_that_hangs_up_without_a_word`.
+//! - a client that hangs up is a value, not a panic: [`handle_connection`] returns
+//!   `Err(HttpError::UnexpectedEof)`. Checked by
+//!   `a_client_that_hangs_up_is_an_error_value_not_a_panic`.
 //! - [`handle_connection`] puts a read timeout of at most [`READ_TIMEOUT`] on the socket
 //!   before reading, so a client that connects and says nothing cannot freeze the server.
 //!   Checked by `handle_connection_puts_a_read_timeout_on_the_socket`.
