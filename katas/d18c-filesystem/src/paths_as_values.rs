@@ -42,6 +42,11 @@
 //!   `normalize_applies_dot_dot_to_a_symlink_name_not_to_its_target`.
 //! - Normalising twice changes nothing, and no `.` component is left. Checked by
 //!   `normalizing_twice_changes_nothing_and_leaves_no_dot`.
+//!
+//! **Not checked.** Whether `normalize_lexically` walks `Path::components` or splits the
+//! raw bytes on `/` itself: on Unix, where the tests run, both treat repeated separators,
+//! `.` and the root alike; the byte split only goes wrong on platforms with other
+//! separators or prefixes (Windows), which the tests do not run on.
 
 use std::path::{Path, PathBuf};
 

@@ -40,6 +40,11 @@
 //! - The file is read a buffer at a time: on average more than 512 bytes per `read` system
 //!   call (Linux only: the test reads the thread's count from `/proc/thread-self/io`).
 //!   Checked by `reads_the_file_a_buffer_at_a_time_not_byte_by_byte`.
+//!
+//! **Not checked.** Whether lines are read as bytes and decoded one by one, or read with
+//! `read_line` into a `String` treating every `InvalidData` error as a line that is not
+//! UTF-8: on a local file the only `InvalidData` is bad UTF-8, so the two cannot be told
+//! apart.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};

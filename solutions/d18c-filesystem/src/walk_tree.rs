@@ -50,6 +50,10 @@
 //! (`DirEntry::file_type`, no extra system call on Linux) or from an `lstat` per entry
 //! (`fs::symlink_metadata`): the answers are the same, only the cost differs, and the
 //! tests do not count system calls.
+//! Whether the loop keeps a stack of paths or a stack of open listings (`ReadDir`, one open
+//! directory descriptor per level): both walk without recursion, and only a tree deeper
+//! than the process's descriptor limit would tell them apart, which the tests cannot lower
+//! for one test without affecting the others.
 
 use std::io;
 use std::path::{Path, PathBuf};
