@@ -242,6 +242,11 @@ pub fn offers_one_kata(root: &Path, krate: Crate, suite: &str, kata: &str) -> bo
 pub enum Selection<'a> {
     /// Every kata and every test: no features.
     Whole,
+    /// Every kata and every test, built apart from [`Selection::Whole`]: `all-tests` alone,
+    /// which selects nothing without `one-kata` but gives the build its own place in the
+    /// target dir, so a build of changed files (verify's dodges) never stands where
+    /// `cargo test` would take it for fresh.
+    Apart,
     /// One kata (and the katas its feature lists) with its tests: `one-kata,<kata>`.
     One(&'a str),
     /// Several katas, each with its tests even when another uses it:
@@ -253,6 +258,7 @@ pub enum Selection<'a> {
 pub fn features(selection: Selection<'_>) -> Vec<String> {
     match selection {
         Selection::Whole => Vec::new(),
+        Selection::Apart => vec![ALL_TESTS.to_string()],
         Selection::One(kata) => vec![ONE_KATA.to_string(), kata.to_string()],
         Selection::Several(katas) => [ONE_KATA, ALL_TESTS]
             .into_iter()

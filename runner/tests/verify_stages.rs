@@ -104,6 +104,19 @@ fn verify_proves_a_dodge_caught_and_names_one_that_passes_every_test() {
         common::ADD_SOLUTION,
         "the dodge is applied to a copy, never to the repository"
     );
+    // The dodges were built together into the fixture's target dir: a plain `cargo test` of
+    // the solution afterwards must build the reference again, not run the dodged binary.
+    let out = std::process::Command::new("cargo")
+        .args(["test", "-q", "-p", "solution-s1-demo"])
+        .current_dir(&fx.root)
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo test after verify: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]

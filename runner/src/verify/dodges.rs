@@ -6,10 +6,12 @@
 //! names>`); `cargo kata dodge record` writes one. The stage copies the repository once, then
 //! applies dodges to the copy's solution files (exact context, no fuzz: a patch made against
 //! another version of the solution fails, naming the hunk) in batches: one dodge per kata, of
-//! katas that do not use each other, built together (the whole solution crate, into the same
-//! target dir as the stub stage, so each batch is an incremental build of one crate), each
+//! katas that do not use each other, built together (the whole solution crate with the
+//! `all-tests` feature alone, into the same target dir as the stub stage, so each batch is an
+//! incremental build of one crate that never stands where `cargo test` looks), each
 //! kata's tests run, and the reference files put back. A lone dodge is built alone
-//! (`--features one-kata,<kata>`); a batch that does not compile is tried dodge by dodge. A
+//! (`--features one-kata,all-tests,<kata>`, again apart from what anyone else builds); a batch
+//! that does not compile is tried dodge by dodge. A
 //! dodge that passes every test of its kata, or does not compile, fails; so does a full copy of
 //! the solution (`<kata>__<name>.rs`, the old form).
 
@@ -296,10 +298,12 @@ impl Try<'_> {
             }
         }
         let katas: Vec<&Kata> = applied.iter().map(|(i, _, _)| work[*i].1).collect();
-        let selection = if katas.len() == 1 {
-            Selection::One(&katas[0].id)
-        } else {
-            Selection::Whole
+        // Never the features of a build someone else runs (`cargo test`, or one kata's
+        // `one-kata,<kata>`): a build of dodged files must not be taken for fresh later.
+        let alone = katas.first().map(|k| [k.id.clone()]);
+        let selection = match (katas.len(), &alone) {
+            (1, Some(one)) => Selection::Several(one),
+            _ => Selection::Apart,
         };
         let verdicts = self.try_katas(suite, &katas, selection);
         for (_, target, original) in &applied {
