@@ -9,6 +9,7 @@ use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::{Barrier, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use super::heap::peak_heap;
 use super::{GUARD, body_of, status_line};
 use crate::async_server::*;
 use crate::response::Response;
@@ -820,5 +821,53 @@ async fn graceful_shutdown_waits_as_long_as_the_request_in_flight_takes() {
     assert!(
         matches!(result, Ok(Ok(Ok(())))),
         "serve returns Ok(()) once the last request is answered; got {result:?}"
+    );
+}
+
+/// The most heap a one-thread runtime held while `serve` answered `clients` clients one after
+/// another (each one request, `Connection: close`, then gone).
+fn peak_heap_serving_one_after_another(clients: usize) -> usize {
+    let ((), peak) = peak_heap(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a one-thread runtime");
+        runtime.block_on(async {
+            let server = start(patient(), hello_handler()).await;
+            for _ in 0..clients {
+                let mut stream = connect(server.addr).await;
+                stream
+                    .write_all(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+                    .await
+                    .expect("the server reads requests");
+                read_response(&mut stream)
+                    .await
+                    .expect("the server answers before closing");
+                assert!(
+                    closed_by_server(&mut stream).await,
+                    "Connection: close closes"
+                );
+            }
+            let _ = server.stop.send(());
+            let _ = guard("serve after the stop signal", server.task).await;
+        });
+    });
+    peak
+}
+
+#[test]
+fn finished_connections_are_let_go_not_kept_until_shutdown() {
+    let few = peak_heap_serving_one_after_another(50);
+    let many = peak_heap_serving_one_after_another(1550);
+
+    let bound = 64 * 1024;
+    assert!(
+        many <= few + bound,
+        "serving 1,550 clients one after another held {many} bytes of heap at once, 50 clients \
+         {few}: {} bytes more for 1,500 connections that were already over (allowed: {bound}). \
+         The server keeps something per finished connection (a JoinHandle in a Vec drained \
+         only at shutdown keeps each task's memory): let finished tasks go as they end \
+         (JoinSet::join_next in the accept loop's select!)",
+        many.saturating_sub(few)
     );
 }
