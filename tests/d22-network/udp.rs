@@ -228,6 +228,40 @@ fn gives_up_after_retries_plus_one_attempts() {
     );
 }
 
+/// How many times this thread has given up the CPU of its own accord (Linux: each time it
+/// went to sleep: a blocking call, a `thread::sleep`).
+fn voluntary_switches() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/status")
+        .expect("/proc/thread-self/status describes this thread")
+        .lines()
+        .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
+        .and_then(|count| count.trim().parse().ok())
+        .expect("the status lists voluntary_ctxt_switches")
+}
+
+#[test]
+fn sleeps_until_the_timeout_instead_of_polling() {
+    let (addr, log) = lossy_server(usize::MAX);
+    let timeout = Duration::from_millis(300);
+
+    let before = voluntary_switches();
+    let result = udp_request(addr, b"anyone?", timeout, 0);
+    let woke = voluntary_switches() - before;
+
+    assert!(
+        matches!(result, Err(UdpError::NoReply { attempts: 1 })),
+        "a server that never answers gives NoReply after one attempt; got {result:?}"
+    );
+    assert!(
+        woke <= 10,
+        "waiting {timeout:?} for a reply that never came, the thread went to sleep {woke} \
+         times (allowed: 10): it polled (a non-blocking socket and sleeps, or a short timeout \
+         in a loop). Let the kernel wake it: set_read_timeout(Some(timeout)) and one blocking \
+         recv, which sleeps until a datagram or the timeout"
+    );
+    let _ = received(addr, &log);
+}
+
 #[test]
 fn refuses_a_payload_too_large_for_one_datagram() {
     let (addr, log) = lossy_server(0);

@@ -34,6 +34,9 @@
 //!   one datagram (a copy is sent only after a timeout). Checked by
 //!   `retries_when_the_first_datagram_is_lost`, `gives_up_after_retries_plus_one_attempts`,
 //!   `sends_one_datagram_when_nothing_is_lost`.
+//! - (on Linux) the wait for a reply is one sleep in the kernel, not polling: a silent
+//!   server's 300 ms timeout puts the thread to sleep at most 10 times
+//!   (`voluntary_ctxt_switches`). Checked by `sleeps_until_the_timeout_instead_of_polling`.
 //! - only the server's datagrams count as its reply: a forgery from another port is
 //!   ignored. Checked by `ignores_a_datagram_from_another_address_than_the_server`.
 //! - typed errors, with nothing sent, for a payload too large for one datagram and for a
