@@ -143,6 +143,38 @@ fn seeded_rolls_are_roll_die_on_chacha8_seeded_from_the_u64() {
     );
 }
 
+#[rstest]
+// ChaCha8Rng::seed_from_u64(5_228_995)'s first next_u32() is >= REJECT_FROM, and so is the
+// 27th of seed 2_348_728: about 4 draws in 2^32 do that, found by searching the seeds.
+#[case::first_draw(5_228_995)]
+#[case::twenty_seventh_draw(2_348_728)]
+fn seeded_rolls_reject_the_biased_tail_too(#[case] seed: u64) {
+    let mut raw = ChaCha8Rng::seed_from_u64(seed);
+    let draws: Vec<u32> = (0..40).map(|_| raw.next_u32()).collect();
+    assert!(
+        draws.iter().any(|&d| d >= REJECT_FROM),
+        "test premise: seed {seed} draws a value >= REJECT_FROM early"
+    );
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let want: Vec<u8> = (0..30)
+        .map(|_| {
+            loop {
+                let draw = rng.next_u32();
+                if draw < 4_294_967_292 {
+                    break (draw % 6) as u8 + 1;
+                }
+            }
+        })
+        .collect();
+    let got = seeded_rolls(seed, 30);
+    assert_eq!(
+        got, want,
+        "seeded_rolls({seed}, 30) kept a draw of the biased tail (>= 4_294_967_292) that \
+         roll_die rejects: `next_u32() % 6 + 1` loads the die; roll every die through roll_die's \
+         rejection sampling"
+    );
+}
+
 #[test]
 fn the_first_twenty_rolls_of_seed_42_never_change() {
     let rolls = seeded_rolls(42, 20);

@@ -30,6 +30,9 @@
 //!   `seeded_rolls_are_roll_die_on_chacha8_seeded_from_the_u64`,
 //!   `the_same_seed_gives_the_same_rolls`, `different_seeds_give_different_rolls`,
 //!   `the_first_twenty_rolls_of_seed_42_never_change`, `zero_rolls_is_an_empty_list`.
+//! - `seeded_rolls` rejects the biased tail too: for seeds whose stream holds a draw
+//!   `>= 4_294_967_292` early (5_228_995 at its first draw, 2_348_728 at its 27th), the rolls
+//!   skip it, as `roll_die` does. Checked by `seeded_rolls_reject_the_biased_tail_too`.
 //! - `face_counts(rolls)` counts faces 1 to 6 (index 0 is face 1); any other value is
 //!   `Err(DiceError::NotAFace(value))`. Checked by `face_counts_counts_each_face`,
 //!   `a_value_that_is_not_a_face_is_an_error`.

@@ -41,10 +41,10 @@
 //!   in different processes, never give the same bytes. Checked by
 //!   `ten_thousand_os_tokens_never_repeat`, `threads_drawing_at_the_same_moment_get_different_tokens`,
 //!   `two_processes_draw_different_tokens`.
-//! - `token_hex` asks the operating system on every call, not a generator whose state lives in
-//!   the process (seeded once, per thread, from a clock or even from the OS): after a `fork`,
-//!   which copies the process's memory, the parent and the child draw different tokens. Checked
-//!   by `a_forked_child_and_its_parent_draw_different_tokens`.
+//! - `token_hex` is not a generator seeded once and kept in the process's memory (per thread,
+//!   from a clock or even from the OS): after a `fork`, which copies that memory, the parent and
+//!   the child draw different tokens. Checked by
+//!   `a_forked_child_and_its_parent_draw_different_tokens`.
 //!
 //! **Not checked.** That `token_bytes`, `token_hex` and `token_urlsafe` add no fallback of their
 //! own around `OsEntropy::new()` (the real operating system does not fail on demand: keep them
@@ -52,6 +52,12 @@
 //! seeded afresh on every call from the clock, the process id and the thread, cannot be told
 //! from the kernel's by its bytes, and `getrandom::fill` cannot be compared as a function
 //! pointer reliably (it is `#[inline]`): `OsEntropy::new()` is given in the stub; keep it.
+//! For the same reason (the three OS functions have no seam, and a good stream cipher's bytes
+//! look like the kernel's), the tests cannot see a generator wrapped around `OsEntropy` inside
+//! `token_bytes`, `token_hex` and `token_urlsafe`: one seeded once from the OS and reseeded when
+//! the process id changes (it passes the fork test), or one seeded with only 8 OS bytes per
+//! token (`seed_from_u64`: 64 bits of entropy in a 32-byte token). Both break the lesson: every
+//! token's bytes come straight from `OsEntropy::fill`, all `n` of them.
 
 use thiserror::Error;
 
