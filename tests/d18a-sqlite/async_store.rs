@@ -484,3 +484,67 @@ fn a_paused_stream_does_not_hold_up_another_store_on_a_one_thread_blocking_pool(
         drop(paused);
     });
 }
+
+#[tokio::test]
+async fn the_rows_before_a_bad_row_arrive_before_its_error() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    let rows: Vec<(String, f64)> = (0..1_000).map(|i| (format!("w{i:04}"), 1.0)).collect();
+    guarded("insert_many", store.insert_many(rows))
+        .await
+        .expect("seed 1,000 warriors");
+    // The third row's name becomes a BLOB, which cannot be read as a String.
+    let other = Connection::open(dir.path().join("async.db")).expect("second connection");
+    other
+        .execute("UPDATE warriors SET name = x'00ff' WHERE id = 3", [])
+        .expect("spoil the third row");
+    drop(other);
+
+    let mut stream = store.stream_names(2).expect("a stream of capacity 2");
+    let mut got = Vec::new();
+    while let Some(item) = guarded("the stream", stream.recv()).await {
+        got.push(item.map_err(|error| error.to_string()));
+    }
+    let oks: Vec<&String> = got.iter().map_while(|item| item.as_ref().ok()).collect();
+    assert_eq!(
+        oks,
+        ["w0000", "w0001"],
+        "the stream delivered {} good rows before the unreadable third row (got {:?}): the \
+         rows were read ahead into a buffer (the whole table or a page) and the error threw \
+         them away. Send each row as the cursor yields it, so how far the database thread \
+         reads ahead is bounded by the channel",
+        oks.len(),
+        got.iter().take(4).collect::<Vec<_>>()
+    );
+    assert!(
+        matches!(got.get(2), Some(Err(_))) && got.len() == 3,
+        "after two good rows the unreadable third row must arrive as one Err that ends the \
+         stream; got {} items, the third {:?}",
+        got.len(),
+        got.get(2)
+    );
+}
+
+#[tokio::test]
+async fn names_travel_as_bound_values_even_when_sql_text_cannot_hold_them() {
+    let dir = super::temp_dir();
+    let store = open_store(&dir).await;
+    let names = ["O'Brien", "nul\0inside", "semi; DROP TABLE warriors; --"];
+    let rows: Vec<(String, f64)> = names.iter().map(|name| (name.to_string(), 0.1)).collect();
+    let inserted = guarded("insert_many", store.insert_many(rows)).await;
+    assert!(
+        matches!(inserted, Ok(3)),
+        "insert_many of names with a quote, a NUL byte and SQL returned {inserted:?}: a value \
+         pasted into SQL text ends at the NUL (or breaks the statement). Bind every value \
+         with a placeholder (`VALUES (?1, ?2)`)"
+    );
+    let mut stream = store.stream_names(4).expect("a stream");
+    let mut got = Vec::new();
+    while let Some(item) = guarded("the stream", stream.recv()).await {
+        got.push(item.expect("every stored name reads back"));
+    }
+    assert_eq!(
+        got, names,
+        "the names came back changed: they were pasted into the SQL text, not bound"
+    );
+}

@@ -476,3 +476,53 @@ fn a_refused_transfer_attempts_no_write(#[case] from: &str, #[case] to: &str, #[
         );
     }
 }
+
+#[test]
+fn cents_stay_exact_far_beyond_what_an_f64_holds() {
+    // 2^62 - 1 cents: an f64 (53-bit mantissa) cannot hold it or anything one cent away.
+    let huge = (1_i64 << 62) - 1;
+    let mut bank = bank_with(&[huge, huge - 1]);
+    bank.transfer("arjuna", "karna", 1)
+        .expect("a covered one-cent transfer should succeed");
+    assert_eq!(
+        balances(&bank)[..2],
+        [huge - 1, huge],
+        "moving 1 cent between balances of about 2^62 cents lost or made money: the \
+         arithmetic went through f64, which cannot hold such numbers exactly. Money is i64 \
+         cents end to end; let SQL add the integer delta (balance = balance + ?)"
+    );
+}
+
+#[test]
+fn a_panicking_hook_leaves_no_transaction_open() {
+    let dir = super::temp_dir();
+    let path = dir.path().join("bank.db");
+    let mut bank = Bank::open(&path).expect("a bank on a temp file should open");
+    bank.open_account("arjuna", 1_000).expect("open arjuna");
+    bank.open_account("karna", 0).expect("open karna");
+    let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = bank.transfer_with_hook("arjuna", "karna", 400, |_| {
+            panic!("the server died between the debit and the credit")
+        });
+    }));
+    assert!(unwound.is_err(), "the hook's panic should reach the caller");
+    assert_eq!(
+        (bank.balance("arjuna").ok(), bank.balance("karna").ok()),
+        (Some(1_000), Some(0)),
+        "after a panic between debit and credit the bank's own connection still sees the \
+         debit: its transaction was left open. Hold a rusqlite::Transaction guard, whose Drop \
+         rolls back on every exit, panics included, instead of raw BEGIN/COMMIT/ROLLBACK"
+    );
+    let next = bank.transfer("arjuna", "karna", 100);
+    assert!(
+        next.is_ok(),
+        "the first transfer after a panicking hook failed ({next:?}): the panic left the \
+         connection inside the old transaction. A Transaction guard rolls back when the \
+         panic unwinds through it"
+    );
+    assert_eq!(
+        seen_from_elsewhere(&path),
+        Some((900, 100)),
+        "another connection must see only the transfer that committed"
+    );
+}

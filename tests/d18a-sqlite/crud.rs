@@ -136,6 +136,23 @@ fn ranking_lists_the_strongest_first() {
 }
 
 #[test]
+fn the_ranking_is_ordered_by_sql() {
+    let store = store_with(&[("Karna", 8900.2), ("Arjuna", 9000.5), ("Bhima", 7000.0)]);
+    let (ranking, sent) = super::traced(store.connection(), || store.ranking());
+    ranking.expect("ranking should not fail");
+    let listing = sent
+        .iter()
+        .find(|s| s.rows == 3)
+        .expect("one statement should return the three warriors");
+    assert!(
+        listing.sql.to_ascii_uppercase().contains("ORDER BY"),
+        "ranking ran {:?}, which returns the roster unordered and sorts it in Rust: let \
+         SQLite sort (`ORDER BY power DESC, id ASC`), so the order is part of the query",
+        listing.sql
+    );
+}
+
+#[test]
 fn ranking_breaks_ties_by_id() {
     let store = store_with(&[("Nakula", 5000.0), ("Sahadeva", 5000.0), ("Drona", 5000.0)]);
     let ranking = store.ranking().expect("ranking should not fail");

@@ -179,5 +179,21 @@ fn the_window_is_a_where_clause_sqlite_evaluates() {
             s.rows,
             recent.len()
         );
+        assert!(
+            !s.sql.contains("2026-04-02"),
+            "enlisted_within ran {:?}: `now` was pasted into the SQL text. Bind it (and the \
+             day count) as parameters; the statement text stays the same for every call",
+            s.sql
+        );
     }
+    let returned: usize = sent.iter().map(|s| s.rows).sum();
+    assert!(
+        returned <= recent.len() + 2,
+        "enlisted_within's {} statements returned {returned} rows in all for a window of {}: \
+         the roster was fetched (row by row or whole) and filtered in Rust. One SELECT with \
+         the window in its WHERE clause returns just the window (plus, at most, a row to \
+         normalise `now` and one for the window's start)",
+        sent.len(),
+        recent.len()
+    );
 }

@@ -239,3 +239,22 @@ fn a_shared_cache_table_lock_is_locked_too() {
     );
     writer.execute_batch("ROLLBACK").expect("release");
 }
+
+#[test]
+fn a_file_whose_name_mentions_memory_still_gets_wal() {
+    let dir = super::temp_dir();
+    let path = dir.path().join("in-memory-notes.db");
+    let result = connect(&path, None, true);
+    assert!(
+        result.is_ok(),
+        "connect({path:?}, .., wal = true) on an ordinary file refused WAL ({:?}): the mode \
+         was guessed from the path. SQLite answers `PRAGMA journal_mode = WAL` with \"wal\" \
+         for any file that can take it; read that answer",
+        result.err()
+    );
+    let other = Connection::open(&path).expect("a plain connection");
+    let mode: String = other
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .expect("read the journal mode");
+    assert_eq!(mode, "wal", "the file was left in {mode:?} mode");
+}

@@ -45,13 +45,20 @@
 //!   `a_stream_channel_holds_at_most_the_requested_capacity`,
 //!   `a_paused_stream_is_still_reading_the_table`, `an_empty_table_streams_nothing_and_closes`,
 //!   `dropping_a_stream_early_leaves_the_store_usable`.
+//! - rows are sent as the cursor yields them, not read ahead into a buffer: with the third
+//!   row's name unreadable (a BLOB), the first two names arrive, then one `Err` ends the
+//!   stream. Checked by `the_rows_before_a_bad_row_arrive_before_its_error`.
+//! - `insert_many` binds its values: names with a quote, a NUL byte or SQL in them are
+//!   stored and stream back unchanged. Checked by
+//!   `names_travel_as_bound_values_even_when_sql_text_cannot_hold_them`.
 //! - the work runs on the store's own thread, not tokio's blocking pool: on a runtime with a
 //!   single blocking thread, while one store's stream is paused mid-table, another store
 //!   still answers `count` and streams its rows (within 10 s; it takes milliseconds).
 //!   Checked by `a_paused_stream_does_not_hold_up_another_store_on_a_one_thread_blocking_pool`.
 //! - `insert_many` is one transaction (the file's change counter rises by one per batch);
-//!   concurrent callers share one store. Checked by `insert_many_is_one_transaction`,
-//!   `clones_share_one_database_thread`, `deep_count_walks_the_recursive_cte`.
+//!   concurrent callers share one store; `deep_count` answers `depth + rows`. Checked by
+//!   `insert_many_is_one_transaction`, `clones_share_one_database_thread`,
+//!   `deep_count_walks_the_recursive_cte`.
 //! - bad input (an empty name in a batch, a zero-capacity stream, a path in a missing
 //!   directory) is a typed error. Checked by `a_batch_with_an_empty_name_is_rejected_whole`,
 //!   `a_stream_with_no_capacity_is_a_typed_error`,
@@ -61,7 +68,10 @@
 //! wait for locks, so no test can tell); the schema step that can wait is checked. That one
 //! thread and one connection serve every call: a fresh `std::thread` and connection per
 //! call give the same answers through this API (only borrowing tokio's blocking pool is
-//! checked, above).
+//! checked, above). Whether `deep_count` really walks its recursive CTE: `SELECT ?1 +
+//! count(*)` gives the same answer, and in the tests it is the other connection's lock,
+//! not the walk, that makes a query wait; the lesson (waiting off the runtime thread) is
+//! checked by every operation, `deep_count` included.
 
 use std::path::Path;
 

@@ -40,6 +40,11 @@
 //!   `a_database_error_mid_batch_is_an_error_and_writes_nothing`.
 //! - an impossible path is a typed `Sqlite` error. Checked by
 //!   `a_path_in_a_missing_directory_is_an_error`.
+//!
+//! **Not checked.** Whether the transaction is a [`rusqlite::Transaction`] guard or a raw
+//! `BEGIN` with no `ROLLBACK`: each call opens its own connection, and closing it throws an
+//! unfinished transaction away either way, so no test can tell them apart (kata 4, whose
+//! connection lives on, checks the guard).
 
 use std::path::Path;
 

@@ -30,8 +30,10 @@
 //!   `YYYY-MM-DD HH:MM:SS` and compared in UTC. Checked by
 //!   `other_iso_8601_spellings_are_normalised`.
 //! - the window is SQL's job: through SQLite's statement trace, no statement returns more
-//!   rows than the window holds (the date arithmetic and the filter are in the `WHERE`
-//!   clause, not in Rust over the whole roster). Checked by
+//!   rows than the window holds, all statements together return at most two rows more
+//!   (the date arithmetic and the filter are in the `WHERE` clause, not in Rust over the
+//!   roster fetched whole or row by row), and `now` is bound, never pasted into the SQL
+//!   text. Checked by
 //!   `the_window_is_a_where_clause_sqlite_evaluates`.
 //! - an unreadable timestamp (as `now` or as the enlistment time) is
 //!   [`StoreError::BadTimestamp`] and writes nothing; name and power are checked as in

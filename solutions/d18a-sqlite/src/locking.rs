@@ -39,8 +39,9 @@
 //!   `a_path_in_a_missing_directory_is_a_database_error_not_locked`.
 //! - the WAL answer is read, not guessed from the path: `file::memory:` URIs answer `memory`
 //!   and a temporary database (empty path) answers `delete`, each reported as
-//!   `WalUnavailable(<the answer>)`. Checked by
-//!   `the_mode_the_pragma_answers_is_the_one_reported`.
+//!   `WalUnavailable(<the answer>)`, while an ordinary file named `in-memory-notes.db` gets
+//!   WAL. Checked by `the_mode_the_pragma_answers_is_the_one_reported`,
+//!   `a_file_whose_name_mentions_memory_still_gets_wal`.
 //! - `SQLITE_LOCKED` (two connections sharing one cache, `?mode=memory&cache=shared`, one
 //!   writing a table the other reads: "database table is locked") is `Locked` too, so the
 //!   error is matched on its code, not on the text "database is locked". Checked by
