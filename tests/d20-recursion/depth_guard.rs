@@ -135,6 +135,31 @@ fn refuses_a_million_level_bomb_at_the_first_bracket_past_the_limit() {
 }
 
 #[test]
+fn a_huge_limit_does_not_make_the_guard_itself_recurse() {
+    in_own_process(
+        module_path!(),
+        "a_huge_limit_does_not_make_the_guard_itself_recurse",
+        "guard_depth(bomb, usize::MAX) on a 256 KiB stack",
+        || {
+            let text = bomb(1_000_000);
+            let got = on_small_stack(
+                "guard_depth on a million levels with max usize::MAX and a 256 KiB stack",
+                SMALL_STACK,
+                || guard_depth(&text, usize::MAX),
+            );
+            assert_eq!(
+                got,
+                Ok(()),
+                "guard_depth(bomb of a million levels, usize::MAX) gave {got:?}: the bomb is \
+                 well formed and within the limit. A guard that recurses once per level (even \
+                 one bounded by max) overflows the stack as soon as a caller picks a large \
+                 max: scan in one loop with a Vec of open brackets"
+            );
+        },
+    );
+}
+
+#[test]
 fn stops_reading_at_the_limit_even_if_the_rest_is_malformed() {
     let mut text = "[".repeat(300);
     text.push_str("}\"");

@@ -1,6 +1,6 @@
 //! Kata 2: the same walk with an explicit stack, safe at any depth.
 
-use super::heap::count_allocations;
+use super::heap::{count_allocations, peak_heap};
 use super::{SMALL_STACK, arb_json, deep_value, in_own_process, on_small_stack};
 use crate::delegation::extract_emails;
 use crate::explicit_stack::extract_emails_iterative;
@@ -82,6 +82,27 @@ fn walks_on_the_calling_thread_not_on_a_bigger_stack() {
          (this thread saw {allocations} allocations): running the recursive walk on a thread \
          with a huge stack only moves the cliff (a deeper payload still aborts the process). \
          Walk on the caller's thread with your own Vec as the stack"
+    );
+}
+
+#[test]
+fn the_pending_values_live_on_the_calling_thread() {
+    // 2,000 levels, each an object {"next": <deeper>, "z": 0}: in document order "z" is
+    // still pending while everything under "next" is walked, so any walk on this thread
+    // holds one pending entry per level (at least 8 bytes each) at the deepest point.
+    const LEVELS: usize = 2_000;
+    let mut value = json!({"user_email": "deep@x.io"});
+    for _ in 0..LEVELS {
+        value = json!({"next": value, "z": 0});
+    }
+    let (got, peak) = peak_heap(|| extract_emails_iterative(&value));
+    assert_eq!(got, ["deep@x.io"], "extract_emails_iterative gave {got:?}");
+    assert!(
+        peak >= LEVELS * 8,
+        "extract_emails_iterative held only {peak} bytes of heap on the calling thread while \
+         walking {LEVELS} levels that each leave a sibling pending: the values still to visit \
+         were not kept on this thread. Running a recursive walk on another thread (however \
+         big its stack) only moves the cliff; walk here with your own Vec as the stack"
     );
 }
 

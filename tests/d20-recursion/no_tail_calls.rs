@@ -1,5 +1,6 @@
 //! Kata 6: no tail-call elimination, so tail recursion becomes a loop.
 
+use super::heap::peak_heap;
 use super::{SMALL_STACK, in_own_process, on_small_stack};
 use crate::no_tail_calls::{gcd, gcd_traced, sum_to};
 use proptest::prelude::*;
@@ -162,6 +163,23 @@ fn every_term_is_asked_for_at_the_same_stack_depth() {
          recursion is still there (one frame per term, or per batch of terms), so the depth \
          still grows with n; keep k and the total in variables of one loop instead",
         probe.spread()
+    );
+}
+
+#[test]
+fn summing_keeps_only_the_running_total_not_the_terms() {
+    const N: u64 = 100_000;
+    let (got, peak) = peak_heap(|| sum_to(N, |k| k));
+    assert_eq!(
+        got,
+        u128::from(N) * u128::from(N + 1) / 2,
+        "sum_to({N}, k) gave {got}"
+    );
+    assert!(
+        peak <= 1024,
+        "sum_to({N}, k) held {peak} bytes of heap at once: the terms were stored before being \
+         added, so the tail call's accumulator never became a loop variable. Add each term \
+         to the total as it is asked for, in one loop (no heap needed)"
     );
 }
 

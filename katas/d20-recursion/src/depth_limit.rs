@@ -36,6 +36,9 @@
 //!   first item and followed by 100,000 levels and 100,000 items, the walk holds no more than
 //!   16 KiB of heap at its peak (measuring the whole value first would have to keep the rest
 //!   pending). Checked by `reads_nothing_after_the_first_container_past_the_budget`.
+//!
+//! **Not checked.** Where the depth and the budget are kept (a parameter, or a thread-local
+//! counter) and how the path is built: the limit and the reported path are what is checked.
 
 use serde_json::Value;
 

@@ -55,7 +55,8 @@
 //! walk gives the same listing), nor that the tree is a recursive type walked recursively
 //! at all (a flat map from full paths to sizes, each directory sized by rescanning every
 //! path under it, gives the same listing and errors); no test can see the walks or the
-//! shape of a tree held in private types.
+//! shape of a tree held in private types. Nor what `add_file` costs (cloning the whole tree
+//! and swapping it in gives the same results).
 
 /// The most components a path may have, and so the deepest any walk of a tree goes.
 pub const MAX_DEPTH: usize = 16;

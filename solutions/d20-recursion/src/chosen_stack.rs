@@ -36,6 +36,10 @@
 //! - The thread gets the stack asked for, no bigger: a recursion needing over 1 MiB (less than
 //!   the 2 MiB default) overflows a 256 KiB stack and kills the process. Checked by
 //!   `an_overflow_on_the_chosen_stack_still_kills_the_process`.
+//!
+//! **Not checked.** That the spawn error comes from the OS: a version that refuses huge sizes
+//! itself with a made-up `io::Error` passes, since no test can make the OS refuse a size the
+//! version would not also refuse.
 
 use std::any::Any;
 

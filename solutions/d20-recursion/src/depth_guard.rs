@@ -53,6 +53,9 @@
 //! - Both handle a document a million levels deep on a 256 KiB stack. Checked by
 //!   `measures_a_million_levels_on_a_256_kib_stack`,
 //!   `refuses_a_million_level_bomb_at_the_first_bracket_past_the_limit`.
+//! - The guard itself does not recurse, whatever `max` is: a million-level bomb with
+//!   `max = usize::MAX` passes on a 256 KiB stack. Checked by
+//!   `a_huge_limit_does_not_make_the_guard_itself_recurse`.
 
 /// Why a document's shape was refused. Offsets are byte offsets into the text, from 0.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -44,6 +44,11 @@
 //!   Checked by `solves_each_subproblem_once`, `never_solves_a_subproblem_twice`.
 //! - `ways_to_climb(90, &[1, 2])` answers at once (`4660046610375530309`). Checked by
 //!   `answers_n_90_at_once`.
+//!
+//! **Not checked.** That the untraced `ways_to_climb` uses the cache for small `n`: only
+//!   `ways_to_climb_traced` reports its work, and a separate uncached recursion for small `n`
+//!   differs only in time, which the tests do not measure. Nor can a count equal to exactly
+//!   `u128::MAX` be told from an overflow signalled by saturating: no small case reaches it.
 
 /// Why the ways could not be counted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

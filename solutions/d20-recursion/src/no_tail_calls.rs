@@ -47,6 +47,8 @@
 //!   `every_term_is_asked_for_at_the_same_stack_depth`.
 //! - `sum_to` over 10,000,000 terms runs on a 256 KiB stack. Checked by
 //!   `sums_ten_million_terms_on_a_256_kib_stack`.
+//! - `sum_to` keeps only the running total, not the terms: summing 100,000 terms holds at
+//!   most 1 KiB of heap. Checked by `summing_keeps_only_the_running_total_not_the_terms`.
 //!
 //! **Not checked.** That the untraced [`gcd`] is a loop too: for `u64` Euclid takes at most
 //! 93 rounds, so a recursive `gcd` never overflows, and it has no callback for the depth
