@@ -213,53 +213,75 @@ fn the_balance_lives_in_the_vault_and_every_operation_finds_it_there() {
     );
 }
 
-/// Thread A locks account 0 (through `a_op`) and, from its vault hook, keeps holding that
-/// lock until thread B's `b_op` on account 1 has finished.
-fn hold_account_0_while_account_1_works(
-    a_op: fn(&Bank) -> Result<u64, BankError>,
-    b_op: fn(&Bank) -> Result<u64, BankError>,
+/// Accounts in the bank the "do not wait" tests use: every pair of them is tried.
+const PAIRED_ACCOUNTS: usize = 8;
+
+/// For every pair of distinct accounts `held != other`: thread A locks `held` (through
+/// `a_op`) and, from its vault hook, keeps holding that lock until thread B's `b_op` on
+/// `other` has finished. Every pair, so a lock shared by some accounts (a bank-wide lock,
+/// or stripes chosen by `account % k`) makes some pair wait.
+fn hold_each_account_while_every_other_works(
+    a_op: fn(&Bank, usize) -> Result<u64, BankError>,
+    b_op: fn(&Bank, usize) -> Result<u64, BankError>,
 ) {
-    let bank = Arc::new(Bank::new(2));
-    assert_eq!(bank.deposit(0, 10), Ok(10), "the opening deposit failed");
-    assert_eq!(bank.deposit(1, 10), Ok(10), "the opening deposit failed");
-    super::guarded(
-        "an operation on account 1 waited while another thread held only account 0's lock: \
-         operations on different accounts must not wait for each other. One bank-wide lock \
-         around every operation (on top of, or instead of, the account's own) is a \
-         home-made GIL; lock only the account the operation touches",
-        move || {
-            let (holding, held) = mpsc::channel();
-            let (finished, done) = mpsc::channel();
-            thread::scope(|scope| {
-                let bank_a = &bank;
-                scope.spawn(move || {
-                    set_vault_hook(Some(Box::new(move |_| {
-                        let _ = holding.send(());
-                        let _ = done.recv();
-                    })));
-                    let _ = a_op(bank_a);
-                    set_vault_hook(None);
-                });
-                let bank_b = &bank;
-                scope.spawn(move || {
-                    let _ = held.recv();
-                    let _ = b_op(bank_b);
-                    let _ = finished.send(());
-                });
-            });
-        },
-    );
+    let bank = Arc::new(Bank::new(PAIRED_ACCOUNTS));
+    for account in 0..PAIRED_ACCOUNTS {
+        assert_eq!(bank.deposit(account, 100), Ok(100), "the opening deposit failed");
+    }
+    let (pair_sender, pair) = mpsc::channel();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        super::guarded(
+            "an operation on one account waited while another thread held only a different \
+             account's lock: operations on different accounts must not wait for each other. \
+             One bank-wide lock around every operation (on top of, or instead of, the \
+             account's own), or a few shared stripe locks (account % k), is a home-made GIL; \
+             lock only the account the operation touches",
+            move || {
+                for held_account in 0..PAIRED_ACCOUNTS {
+                    for other in (0..PAIRED_ACCOUNTS).filter(|&o| o != held_account) {
+                        let _ = pair_sender.send((held_account, other));
+                        let (holding, held) = mpsc::channel();
+                        let (finished, done) = mpsc::channel();
+                        thread::scope(|scope| {
+                            let bank_a = &bank;
+                            scope.spawn(move || {
+                                set_vault_hook(Some(Box::new(move |_| {
+                                    let _ = holding.send(());
+                                    let _ = done.recv();
+                                })));
+                                let _ = a_op(bank_a, held_account);
+                                set_vault_hook(None);
+                            });
+                            let bank_b = &bank;
+                            scope.spawn(move || {
+                                let _ = held.recv();
+                                let _ = b_op(bank_b, other);
+                                let _ = finished.send(());
+                            });
+                        });
+                    }
+                }
+            },
+        );
+    }));
+    if let Err(panic) = outcome {
+        let last = pair.try_iter().last();
+        if let (Some((held_account, other)), Some(why)) = (last, panic.downcast_ref::<String>()) {
+            panic!("{why}; it blocked on account {other} while account {held_account} was held");
+        }
+        std::panic::resume_unwind(panic);
+    }
 }
 
 #[rstest]
-#[case::deposits(|bank: &Bank| bank.deposit(0, 1), |bank: &Bank| bank.deposit(1, 1))]
-#[case::withdrawals(|bank: &Bank| bank.withdraw(0, 1), |bank: &Bank| bank.withdraw(1, 1))]
-#[case::balances(|bank: &Bank| bank.balance(0), |bank: &Bank| bank.balance(1))]
+#[case::deposits(|bank: &Bank, a| bank.deposit(a, 1), |bank: &Bank, b| bank.deposit(b, 1))]
+#[case::withdrawals(|bank: &Bank, a| bank.withdraw(a, 1), |bank: &Bank, b| bank.withdraw(b, 1))]
+#[case::balances(|bank: &Bank, a| bank.balance(a), |bank: &Bank, b| bank.balance(b))]
 fn operations_on_different_accounts_do_not_wait_for_each_other(
-    #[case] a_op: fn(&Bank) -> Result<u64, BankError>,
-    #[case] b_op: fn(&Bank) -> Result<u64, BankError>,
+    #[case] a_op: fn(&Bank, usize) -> Result<u64, BankError>,
+    #[case] b_op: fn(&Bank, usize) -> Result<u64, BankError>,
 ) {
-    hold_account_0_while_account_1_works(a_op, b_op);
+    hold_each_account_while_every_other_works(a_op, b_op);
 }
 
 #[rstest]

@@ -37,10 +37,12 @@
 //!   the previous ones left there. (A balance kept in an atomic beside the vault, with the
 //!   vault locked only for show, fails this.) Checked by
 //!   `the_balance_lives_in_the_vault_and_every_operation_finds_it_there`.
-//! - Operations on different accounts do not wait for each other: while one thread holds
-//!   account 0's lock (the tests keep it there from its vault hook), an operation on
-//!   account 1 finishes on another thread. One bank-wide lock around every operation is a
-//!   home-made GIL. Checked by `operations_on_different_accounts_do_not_wait_for_each_other`.
+//! - Operations on different accounts do not wait for each other: for every pair of
+//!   distinct accounts of an 8-account bank, while one thread holds the first account's
+//!   lock (the tests keep it there from its vault hook), an operation on the second
+//!   finishes on another thread. One bank-wide lock around every operation, or a few
+//!   stripe locks shared by several accounts, is a home-made GIL. Checked by
+//!   `operations_on_different_accounts_do_not_wait_for_each_other`.
 //! - `Bank` is `Send + Sync`, and eight threads hammering the same accounts give exact
 //!   totals: no update is lost. Checked by `deposits_from_eight_threads_add_up_exactly`,
 //!   `deposits_spread_over_accounts_keep_every_balance_exact`.
