@@ -230,6 +230,14 @@ struct Tally {
     sum_calls: usize,
     moved_items: usize,
     computing_threads: HashSet<ThreadId>,
+    /// Items computed while no `Tally::sum` was running on their thread: buffered, not
+    /// streamed into the partial sum.
+    computed_outside_a_sum: usize,
+}
+
+thread_local! {
+    /// How many `Tally::sum` calls are running on this thread.
+    static SUMS_RUNNING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 impl Tally {
@@ -242,6 +250,7 @@ impl Tally {
             sum_calls: 0,
             moved_items: 0,
             computing_threads: HashSet::from([here]),
+            computed_outside_a_sum: usize::from(SUMS_RUNNING.get() == 0),
         }
     }
 }
@@ -266,13 +275,15 @@ impl Mul for Tally {
 impl Sum for Tally {
     fn sum<I: Iterator<Item = Self>>(parts: I) -> Self {
         let here = thread::current().id();
-        parts.fold(
+        SUMS_RUNNING.set(SUMS_RUNNING.get() + 1);
+        let total = parts.fold(
             Self {
                 value: 0,
                 computed_on: None,
                 sum_calls: 1,
                 moved_items: 0,
                 computing_threads: HashSet::new(),
+                computed_outside_a_sum: 0,
             },
             |mut total, part| Self {
                 value: total.value + part.value,
@@ -285,8 +296,12 @@ impl Sum for Tally {
                     total.computing_threads.extend(part.computing_threads);
                     total.computing_threads
                 },
+                computed_outside_a_sum: total.computed_outside_a_sum
+                    + part.computed_outside_a_sum,
             },
-        )
+        );
+        SUMS_RUNNING.set(SUMS_RUNNING.get() - 1);
+        total
     }
 }
 
@@ -327,6 +342,29 @@ fn adds_each_range_on_its_own_thread_and_combines_the_partials_once(
          is a home-made GIL: the workers queue for the lock instead of computing",
         tally.sum_calls,
         threads + 1
+    );
+}
+
+#[rstest]
+#[case::four_workers(1_000, 4)]
+#[case::remainder_on_three(100, 3)]
+#[case::one_worker(50, 1)]
+#[case::more_workers_than_items(3, 8)]
+fn each_f_of_i_is_added_as_it_is_computed_not_buffered_first(
+    #[case] n: u64,
+    #[case] workers: usize,
+) {
+    let tally: Tally = super::guarded("parallel_sum_with never returned", move || {
+        parallel_sum_with(n, workers, Tally::item)
+            .unwrap_or_else(|e| panic!("parallel_sum_with({n}, {workers}, f) failed: {e}"))
+    });
+    assert_eq!(
+        tally.computed_outside_a_sum, 0,
+        "parallel_sum_with({n}, {workers}, f) computed {} of the {n} f(i) before the worker's \
+         Sum::sum had started: a worker that collects its range into a Vec (or any buffer) \
+         and sums it afterwards holds every value in memory at once. Hand Sum::sum the lazy \
+         iterator (range.map(f)) so each f(i) is added as it is computed",
+        tally.computed_outside_a_sum
     );
 }
 

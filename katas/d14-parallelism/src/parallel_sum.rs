@@ -40,6 +40,10 @@
 //!   `min(workers, n) + 1` calls of `Sum::sum` in all, however large `n` is. No `f(i)` is
 //!   sent to another thread to be added, and nothing is added item by item into a shared
 //!   total. Checked by `adds_each_range_on_its_own_thread_and_combines_the_partials_once`.
+//! - Each `f(i)` is added as it is computed: every call of `f` happens while the worker's
+//!   `Sum::sum` is running on that thread (hand it the lazy `range.map(f)`); no worker
+//!   collects its range into a `Vec` first. Checked by
+//!   `each_f_of_i_is_added_as_it_is_computed_not_buffered_first`.
 //! - The sum is the sequential loop's, for any `n` and any `workers >= 1`. Checked by
 //!   `sums_the_squares_below_n`, `agrees_with_the_sequential_loop_for_any_n_and_workers`,
 //!   `more_workers_than_items_still_counts_every_item_once`,
