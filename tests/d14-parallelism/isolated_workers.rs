@@ -374,3 +374,62 @@ fn a_process_not_started_as_a_worker_returns_without_reading_stdin() {
          stdin included. A program that re-runs itself must know which copy it is first"
     );
 }
+
+/// A stand-in worker (the system shell) that reports what its stdin and stdout are and the
+/// job line it read from stdin, as a reply `run_isolated` cannot parse:
+/// `stdin=<pipe|other> stdout=<pipe|other> job=<the line>`.
+#[cfg(unix)]
+fn report_pipes(weapon: &str) -> Result<crate::isolated_workers::Reply, IsolationError> {
+    let inspector = WorkerCommand {
+        program: PathBuf::from("/bin/sh"),
+        args: [
+            "-c",
+            "if [ -p /dev/stdin ]; then i=pipe; else i=other; fi; \
+             if [ -p /dev/stdout ]; then o=pipe; else o=other; fi; \
+             IFS= read -r job; \
+             echo \"d14-reply:stdin=$i stdout=$o job=$job\"",
+        ]
+        .map(String::from)
+        .to_vec(),
+    };
+    run_guarded(
+        inspector,
+        Job {
+            weapon: weapon.to_owned(),
+            heat: 3,
+        },
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn the_job_reaches_the_worker_on_a_stdin_pipe() {
+    let weapon = unique_weapon("Pipe Lance");
+    let got = report_pipes(&weapon);
+    let Err(IsolationError::BadReply { line }) = &got else {
+        panic!("a stand-in worker that reports its pipes gave {got:?}, not BadReply");
+    };
+    assert!(
+        line.starts_with("stdin=pipe ") && line.contains(&weapon),
+        "the worker reported {line:?}: its stdin must be a pipe from the parent carrying the \
+         job line (with the weapon {weapon:?}). A job passed in a temp file, an environment \
+         variable or an argument, with stdin left at /dev/null, skips the pipe the brief \
+         says the job crosses"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_reply_comes_back_on_a_stdout_pipe() {
+    let weapon = unique_weapon("Pipe Shield");
+    let got = report_pipes(&weapon);
+    let Err(IsolationError::BadReply { line }) = &got else {
+        panic!("a stand-in worker that reports its pipes gave {got:?}, not BadReply");
+    };
+    assert!(
+        line.contains(" stdout=pipe "),
+        "the worker reported {line:?}: its stdout must be a pipe the parent reads. A reply \
+         sent to a temp file that the parent reads after the worker exits never crosses the \
+         pipe, and so dodges reading while waiting instead of learning it"
+    );
+}

@@ -50,6 +50,11 @@
 //!   before or while it waits for the child to exit, never after, or the worker blocks on
 //!   a full pipe and both wait for ever. Checked by
 //!   `a_reply_larger_than_a_pipe_buffer_comes_back_whole`.
+//! - The job goes to the worker on its stdin, a pipe from the parent, and the reply comes
+//!   back on its stdout, a pipe the parent reads (not a temp file, an environment variable
+//!   or an argument; the tests use `/bin/sh` as a stand-in worker that reports what its
+//!   stdin and stdout are, so they run on Unix only). Checked by
+//!   `the_job_reaches_the_worker_on_a_stdin_pipe`, `the_reply_comes_back_on_a_stdout_pipe`.
 //! - The worker's armoury holds only that job's weapon, and the parent's armoury does not
 //!   change. Checked by `the_worker_forges_into_its_own_armoury_not_the_parents`.
 //! - `serve_if_worker` returns `Ok(false)` at once in a process that is not a worker,
