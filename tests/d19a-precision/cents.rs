@@ -9,6 +9,7 @@ use rstest::rstest;
 #[case::one_decimal_place("0.5", 50)]
 #[case::explicit_plus("+1.99", 199)]
 #[case::zero_cents_past_the_cents("1.500", 150)]
+#[case::many_zeros_past_the_cents("0.1000000000000000000000000000000", 10)]
 #[case::negative_zero("-0", 0)]
 #[case::largest("92233720368547758.07", i64::MAX)]
 #[case::smallest("-92233720368547758.08", i64::MIN)]
@@ -25,6 +26,8 @@ fn parses_plain_amounts_into_whole_cents(#[case] input: &str, #[case] cents: i64
 #[case::empty("", MoneyError::Empty)]
 #[case::sub_cent("0.005", MoneyError::SubCent("0.005".into()))]
 #[case::sub_cent_negative("-1.239", MoneyError::SubCent("-1.239".into()))]
+#[case::sub_cent_far_past_the_cents("1.000000000001", MoneyError::SubCent("1.000000000001".into()))]
+#[case::sub_cent_past_twenty_zeros("-0.10000000000000000000001", MoneyError::SubCent("-0.10000000000000000000001".into()))]
 #[case::exponent("1e3", MoneyError::Exponent("1e3".into()))]
 #[case::exponent_with_sign("2.5E-2", MoneyError::Exponent("2.5E-2".into()))]
 #[case::comma_separator("1,000.00", MoneyError::Separator("1,000.00".into()))]
@@ -207,6 +210,20 @@ proptest! {
         prop_assert_eq!(
             got.clone(), Ok(Cents(cents)),
             "Cents({}) displays as {} but parses back (without the $) as {:?}", cents, shown, got
+        );
+    }
+
+    #[test]
+    fn a_non_zero_digit_however_far_past_the_cents_is_sub_cent(
+        dollars in 0_u32..1_000_000, cents in "[0-9]{2}", zeros in 0_usize..40, digit in 1_u8..10, tail in "[0-9]{0,6}"
+    ) {
+        let input = format!("{dollars}.{cents}{}{digit}{tail}", "0".repeat(zeros));
+        let got = Cents::parse(&input);
+        prop_assert_eq!(
+            got.clone(), Err(MoneyError::SubCent(input.clone())),
+            "Cents::parse({:?}) gave {:?}: a non-zero digit past the cents is a fraction of a cent, \
+             however small; read the fraction as decimal digits, never as a float with a tolerance",
+            input, got
         );
     }
 

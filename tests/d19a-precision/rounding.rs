@@ -235,3 +235,55 @@ proptest! {
         }
     }
 }
+
+/// Rounds the tie `2.5` (and `-2.5`) to whole units `rounds` times with `policy`, counting
+/// the results that are not `expected` (and its negation).
+fn wrong_results_under_contention(
+    policy: fn(Decimal, u32) -> Decimal,
+    expected: i64,
+    rounds: usize,
+    start: &std::sync::Barrier,
+) -> usize {
+    let (tie, negative_tie) = (dec("2.5"), dec("-2.5"));
+    let (want, negative_want) = (Decimal::from(expected), Decimal::from(-expected));
+    start.wait();
+    (0..rounds)
+        .filter(|_| policy(tie, 0) != want || policy(negative_tie, 0) != negative_want)
+        .count()
+}
+
+#[test]
+fn each_call_uses_its_own_policy_while_other_threads_round_the_other_way() {
+    const THREADS_PER_POLICY: usize = 2;
+    const ROUNDS: usize = 50_000;
+    let start = std::sync::Barrier::new(2 * THREADS_PER_POLICY);
+    let (even_wrong, up_wrong) = std::thread::scope(|scope| {
+        let start = &start;
+        let evens: Vec<_> = (0..THREADS_PER_POLICY)
+            .map(|_| {
+                scope.spawn(move || {
+                    wrong_results_under_contention(round_half_even, 2, ROUNDS, start)
+                })
+            })
+            .collect();
+        let ups: Vec<_> = (0..THREADS_PER_POLICY)
+            .map(|_| {
+                scope.spawn(move || wrong_results_under_contention(round_half_up, 3, ROUNDS, start))
+            })
+            .collect();
+        let total = |handles: Vec<std::thread::ScopedJoinHandle<'_, usize>>| -> usize {
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a rounding thread panicked"))
+                .sum()
+        };
+        (total(evens), total(ups))
+    });
+    assert!(
+        even_wrong == 0 && up_wrong == 0,
+        "with threads rounding ties half-even and half-up at the same time, {even_wrong} half-even \
+         and {up_wrong} half-up results used the other thread's policy: the rounding mode lives in \
+         shared state (a global context) that another thread changed between set and use; pass \
+         the policy as an argument at the call site (round_dp_with_strategy)"
+    );
+}

@@ -31,7 +31,12 @@
 //! cannot be told apart from the computation. Nor how `as_integer_ratio` finds its exact
 //! fraction: printing the double with all its decimal digits (`{:.1074}`, exact in Rust) and
 //! reducing `digits / 10^k` gives the same lowest terms; the lesson's way reads the mantissa
-//! and the power of two from the bits (`to_bits`), which is what the digits come from.
+//! and the power of two from the bits (`to_bits`), which is what the digits come from. Two
+//! other exact routes give the same answers and are not told apart either:
+//! `BigRational::from_float` (the library reads the bits for you), and doubling the value until
+//! `fract()` is zero, then splitting the whole number into base-2^32 digits with `%` and `/`
+//! (every step is exact in `f64`, because doubling and taking whole parts of a double never
+//! round). They are correct; they just hide what the exact fraction is made of.
 
 use num_bigint::BigInt;
 use num_rational::Ratio;

@@ -34,12 +34,19 @@
 //!   `significant_rounding_agrees_with_counting_the_digits`.
 //! - the panics for zero digits and for overflow. Checked by `zero_significant_digits_is_refused`,
 //!   `rounding_the_maximum_up_to_one_digit_overflows_loudly`.
+//! - each call rounds by its own policy while other threads round ties the other way at the
+//!   same time (a process-wide mode, set and then read, gets overwritten between the two).
+//!   Checked by `each_call_uses_its_own_policy_while_other_threads_round_the_other_way`.
 //!
 //! **Not checked.** How the policy reaches the rounding inside your functions: a version that
-//! mimics Python's mutable context (a `thread_local` holding mode and precision, set by each
-//! function just before a helper reads it) gives the same results on any thread in any order,
-//! because every call sets it first. Do not: the lesson is that the rounding mode is an argument
-//! you can see at the call site (`round_dp_with_strategy`), not hidden state.
+//! mimics Python's mutable context per thread (a `thread_local` holding mode and precision, set
+//! by each function just before a helper reads it) gives the same results on any thread in any
+//! order, because every call sets it first; the threaded test catches a process-wide mode only
+//! when the threads interleave between set and read, which they do in practice but not by
+//! proof. Nor whether the policy is spelled out: `round_dp` and `round_sf` default to ties to
+//! even, so calling them for the half-even functions gives identical results. Do not: the lesson
+//! is that the rounding mode is an argument you can see at the call site
+//! (`round_dp_with_strategy`), not hidden state or a library default.
 
 use rust_decimal::Decimal;
 
