@@ -3,6 +3,7 @@
 use std::cell::Cell;
 use std::time::Duration;
 
+use super::heap::peak_heap;
 use crate::call_ledger::{Clock, FnStats, LedgerError, Profiler, render};
 use proptest::prelude::*;
 
@@ -148,6 +149,37 @@ fn reads_the_clock_once_per_event() {
          that one timestamp for everything the event updates (the call's elapsed time, its \
          parent's children time, tottime, cumtime); two reads in one event split it across \
          two instants and the tottimes no longer add up to the run"
+    );
+}
+
+#[test]
+fn the_ledger_keeps_running_totals_not_a_log_of_events() {
+    let clock = FakeClock::default();
+    let mut profiler = Profiler::new(&clock);
+    let round = [(0, "+f"), (1, "+g"), (2, "-g"), (3, "-f")];
+    replay(&clock, &mut profiler, &round);
+    let ((), peak) = peak_heap(|| {
+        for _ in 0..5_000 {
+            replay(&clock, &mut profiler, &round);
+        }
+    });
+    assert!(
+        peak <= 4 * 1024,
+        "5,000 more calls of two functions already seen grew the ledger's heap by {peak} \
+         bytes: enter and exit stored every event (a tracing profiler's memory would grow \
+         with the run). Keep running totals per function and a stack of the calls still \
+         open; fold each exit into the totals at once"
+    );
+    let stats = profiler
+        .stats()
+        .unwrap_or_else(|e| panic!("stats() refused a balanced trace: {e}"));
+    assert_eq!(
+        stats,
+        [
+            row("f", 5_001, 10_002, 15_003),
+            row("g", 5_001, 5_001, 5_001)
+        ],
+        "after 5,001 rounds of f (3 ms, 1 of them in g) and g (1 ms)"
     );
 }
 

@@ -11,7 +11,7 @@ use kata_test_support::heap::Counting;
 #[global_allocator]
 static COUNTING: Tracking = Tracking;
 
-pub(crate) use kata_test_support::heap::count_allocations;
+pub(crate) use kata_test_support::heap::{count_allocations, peak_heap};
 
 thread_local! {
     // `const` thread-locals without destructors never allocate, so the allocator may use them.

@@ -151,6 +151,30 @@ fn absent_needles_cost_almost_no_comparison() {
     );
 }
 
+#[test]
+fn small_inputs_go_through_a_set_too() {
+    // 16 items and 16 needles: a scan costs 136 comparisons for the found needles and 256
+    // for the absent ones; a set about one per needle (at most 2 * 16 allowed).
+    const SMALL: u32 = 16;
+    let haystack = probes(0..SMALL);
+    let found: Vec<Probe> = probes(0..SMALL).into_iter().rev().collect();
+    let absent = probes(SMALL..2 * SMALL);
+    let (all, _, found_eqs) = counted(|| contains_all(&haystack, &found));
+    let (gone, _, absent_eqs) = counted(|| missing(&haystack, &absent));
+    assert!(all, "every needle is in the haystack");
+    assert_eq!(
+        gone.len(),
+        SMALL as usize,
+        "none of the needles is in the haystack"
+    );
+    assert!(
+        found_eqs <= 2 * SMALL as usize && absent_eqs <= 2 * SMALL as usize,
+        "16 needles in 16 items made {found_eqs} comparisons (all found) and {absent_eqs} \
+         (all absent): the lookups scanned the slice. A size threshold below which the slice \
+         is scanned skips the lesson on every small input; look each needle up in a set"
+    );
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 

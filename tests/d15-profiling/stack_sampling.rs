@@ -152,6 +152,29 @@ fn equal_remainders_go_to_the_smaller_names() {
     );
 }
 
+#[test]
+fn equal_remainders_are_compared_exactly_not_as_floats() {
+    // 1, 4 and 1 samples of 6: exact shares 166.66…, 666.66… and 166.66…, all three with
+    // remainder 4/6. In f64, 4000/6 - 666 is a little less than 1000/6 - 166, so a float
+    // comparison hands b's tenth to c.
+    let report = report_of(&[&["a"], &["b"], &["b"], &["b"], &["b"], &["c"]]);
+    let selves: Vec<(String, u32)> = ["a", "b", "c"]
+        .into_iter()
+        .map(|name| (name.to_owned(), report.share(name).self_tenths))
+        .collect();
+    let expected: Vec<(String, u32)> = [("a", 167), ("b", 667), ("c", 166)]
+        .into_iter()
+        .map(|(name, tenths)| (name.to_owned(), tenths))
+        .collect();
+    assert_eq!(
+        selves, expected,
+        "a, b and c have 1, 4 and 1 of 6 samples: the floors give 166 + 666 + 166 = 998 and \
+         all three remainders are exactly 4/6, so the 2 missing tenths go to the smaller \
+         names a and b. Remainders computed in f64 differ in the last bits and misorder the \
+         tie: compare the integer remainders count * 1000 % samples"
+    );
+}
+
 /// The self shares by the largest-remainder method, from the innermost frames' counts.
 fn largest_remainder(samples: &[Vec<&str>]) -> std::collections::BTreeMap<String, u32> {
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
@@ -209,6 +232,7 @@ fn hot_and_cold(samples: usize, hot: usize) -> SampleReport {
 #[case::a_half_tenth_rounds_up(16, 1, 63)]
 #[case::another_half_tenth_rounds_up(16, 3, 188)]
 #[case::one_third_rounds_down(3, 1, 333)]
+#[case::a_half_tenth_that_f64_misses(80, 23, 288)]
 fn a_total_share_is_rounded_to_the_nearest_tenth_halves_up(
     #[case] samples: usize,
     #[case] hot: usize,
@@ -220,7 +244,8 @@ fn a_total_share_is_rounded_to_the_nearest_tenth_halves_up(
         expected,
         "hot is on {hot} of {samples} stacks, {:.2} tenths of a percent: its total share must \
          be rounded to the nearest tenth with halves going up ({expected}), but it was {got} \
-         (cutting the fraction off, or rounding halves to even, is not rounding half up)",
+         (cutting the fraction off, or rounding halves to even, is not rounding half up; \
+         and 23 of 80 through f64 percentages comes out 287.4999…: work in integers)",
         hot as f64 * 1000.0 / samples as f64
     );
 }

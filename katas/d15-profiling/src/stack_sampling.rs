@@ -29,10 +29,13 @@
 //!   smaller name first). Checked by `rounded_self_shares_still_add_up_to_100_percent`,
 //!   `the_missing_tenths_go_to_the_largest_remainders`,
 //!   `equal_remainders_go_to_the_smaller_names`,
+//!   `equal_remainders_are_compared_exactly_not_as_floats` (remainders compared as integers,
+//!   not as floats),
 //!   `self_shares_sum_to_100_percent_and_totals_stay_within_it`,
 //!   `every_self_share_is_its_largest_remainder_apportionment`.
 //! - A total share is the exact share rounded to the nearest tenth, halves up: 2 samples of 3
-//!   are 667 (not 666), 1 of 16 is 63 (62.5 rounded up, not cut off or rounded to even).
+//!   are 667 (not 666), 1 of 16 is 63 (62.5 rounded up, not cut off or rounded to even),
+//!   23 of 80 is 288 (exactly 287.5: work in integers, f64 percentages give 287).
 //!   Checked by `a_total_share_is_rounded_to_the_nearest_tenth_halves_up`,
 //!   `every_total_share_is_its_exact_share_rounded_half_up`.
 //! - [`SampleReport::shares`] lists every function seen, most self share first (then most
