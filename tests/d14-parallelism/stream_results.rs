@@ -246,3 +246,78 @@ fn a_worker_goes_on_after_a_job_panics() {
          the job and is replaced by a new one makes the pool grow with every panic"
     );
 }
+
+/// How long the test watches a consumer parked in `next` while no result is ready. Not a
+/// synchronisation: the count of wake-ups is what is checked, and a blocked `recv` has
+/// none however long the window is.
+#[cfg(target_os = "linux")]
+const PARKED_WINDOW: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// The most times a consumer waiting in `next` may wake up in `PARKED_WINDOW` (a blocked
+/// `recv` wakes none; a poll every 1 ms, or even every 50 ms, wakes more).
+#[cfg(target_os = "linux")]
+const MOST_WAKEUPS: u64 = 3;
+
+/// A field of a thread's `/proc/<pid>/task/<tid>/status` file.
+#[cfg(target_os = "linux")]
+fn status_field(status: &str, field: &str) -> String {
+    let text = std::fs::read_to_string(status)
+        .unwrap_or_else(|e| panic!("cannot read {status}: {e}"));
+    text.lines()
+        .find_map(|line| line.strip_prefix(field))
+        .map(|value| value.trim().to_owned())
+        .unwrap_or_else(|| panic!("{status} has no {field}"))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_consumer_waiting_for_a_result_sleeps_until_one_arrives() {
+    let (jobs, gates) = gated_jobs();
+    let mut forged: Forged<String> = super::guarded(
+        "forge_all did not return while its jobs were still running",
+        move || forge_all(jobs, 2, wait_for_the_gate),
+    )
+    .unwrap_or_else(|e| panic!("forge_all(2 workers) failed: {e}"));
+    let (tell_status, status) = mpsc::channel();
+    let (forward, item) = mpsc::channel();
+    thread::spawn(move || {
+        let me = std::fs::read_link("/proc/thread-self")
+            .unwrap_or_else(|e| panic!("cannot find this thread in /proc: {e}"));
+        let _ = tell_status.send(format!("/proc/{}/status", me.display()));
+        let _ = forward.send(forged.next());
+    });
+    let status = status
+        .recv_timeout(super::DEADLOCK_GUARD)
+        .unwrap_or_else(|_| panic!("the consumer thread never started"));
+    let deadline = std::time::Instant::now() + super::DEADLOCK_GUARD;
+    while !status_field(&status, "State:").starts_with('S') {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the consumer never went to sleep in next() while no result was ready: it spins"
+        );
+        thread::yield_now();
+    }
+    let wakeups = || {
+        status_field(&status, "voluntary_ctxt_switches:")
+            .parse::<u64>()
+            .unwrap_or_else(|e| panic!("{status}: voluntary_ctxt_switches: {e}"))
+    };
+    let before = wakeups();
+    thread::sleep(PARKED_WINDOW);
+    let woke = wakeups() - before;
+    let _ = gates[1].send(());
+    let got = item.recv_timeout(super::DEADLOCK_GUARD);
+    drop(gates);
+    assert!(
+        woke <= MOST_WAKEUPS,
+        "while no job had finished, the consumer in next() woke up {woke} times in \
+         {PARKED_WINDOW:?}: it polls (a sleep-and-check loop over try_recv or a shared \
+         queue). Block on the channel's recv: it sleeps until a result arrives and burns \
+         nothing while it waits"
+    );
+    assert!(
+        matches!(&got, Ok(Some((1, Ok(weapon)))) if weapon == "Pashupatastra forged"),
+        "after job 1 finished, the waiting consumer got {got:?}: it must wake with (1, \
+         Ok(\"Pashupatastra forged\"))"
+    );
+}

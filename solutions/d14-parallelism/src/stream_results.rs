@@ -41,15 +41,18 @@
 //!   `a_job_that_panics_becomes_an_error_and_the_others_still_finish`,
 //!   `a_worker_goes_on_after_a_job_panics`.
 //! - `workers == 0` is [`ForgeError::NoWorkers`]. Checked by `zero_workers_is_an_error`.
+//! - `next` sleeps while no result is ready and wakes when one arrives: on Linux the
+//!   tests watch the consumer thread parked in `next` for 200 ms (its
+//!   `voluntary_ctxt_switches` in `/proc`) and allow at most 3 wake-ups. A loop of
+//!   `try_recv` (or a look into a shared queue) and a short sleep polls, and fails this;
+//!   a blocking `recv` wakes the moment a result arrives and burns nothing while it waits.
+//!   Checked by `a_consumer_waiting_for_a_result_sleeps_until_one_arrives`.
 //!
-//! **Not checked.** How `next` waits: a blocking `recv` or a loop of `try_recv` and a
-//! short sleep yield the same items in the same order, and the few milliseconds a poll
-//! adds cannot be told from a busy scheduler without a wall-clock test that flakes. Use
-//! `recv`: it wakes the moment a result arrives and burns nothing while it waits. Nor how
-//! the iterator knows it is done: counting `jobs.len()` results ends at the same item as
-//! the channel closing, as long as every job sends exactly one result (a panic is caught
-//! and sent too). Let the channel close: an iterator that keeps a `Sender` of its own, or
-//! counts, waits for ever for the result of a worker that died without sending one.
+//! **Not checked.** How the iterator knows it is done: counting `jobs.len()` results ends
+//! at the same item as the channel closing, as long as every job sends exactly one result
+//! (a panic is caught and sent too). Let the channel close: an iterator that keeps a
+//! `Sender` of its own, or counts, waits for ever for the result of a worker that died
+//! without sending one.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{self, Receiver, Sender};
