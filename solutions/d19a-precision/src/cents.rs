@@ -32,6 +32,10 @@
 //!   Checked by `parses_plain_amounts_into_whole_cents`,
 //!   `refuses_input_that_is_not_a_plain_amount`,
 //!   `parse_never_panics`.
+//! - a non-zero digit any number of places past the cents is `SubCent` (the fraction is read
+//!   as decimal digits, not as a float within a tolerance). Checked by
+//!   `a_non_zero_digit_however_far_past_the_cents_is_sub_cent`,
+//!   `refuses_input_that_is_not_a_plain_amount`.
 //! - the display, and a parse/display round trip for any amount. Checked by
 //!   `displays_as_dollars_and_two_digit_cents`, `display_and_parse_round_trip`,
 //!   `renders_a_split_bill`.
