@@ -296,8 +296,7 @@ impl Sum for Tally {
                     total.computing_threads.extend(part.computing_threads);
                     total.computing_threads
                 },
-                computed_outside_a_sum: total.computed_outside_a_sum
-                    + part.computed_outside_a_sum,
+                computed_outside_a_sum: total.computed_outside_a_sum + part.computed_outside_a_sum,
             },
         );
         SUMS_RUNNING.set(SUMS_RUNNING.get() - 1);

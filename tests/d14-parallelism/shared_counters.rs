@@ -226,7 +226,11 @@ fn hold_each_account_while_every_other_works(
 ) {
     let bank = Arc::new(Bank::new(PAIRED_ACCOUNTS));
     for account in 0..PAIRED_ACCOUNTS {
-        assert_eq!(bank.deposit(account, 100), Ok(100), "the opening deposit failed");
+        assert_eq!(
+            bank.deposit(account, 100),
+            Ok(100),
+            "the opening deposit failed"
+        );
     }
     let (pair_sender, pair) = mpsc::channel();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -261,8 +261,8 @@ const MOST_WAKEUPS: u64 = 3;
 /// A field of a thread's `/proc/<pid>/task/<tid>/status` file.
 #[cfg(target_os = "linux")]
 fn status_field(status: &str, field: &str) -> String {
-    let text = std::fs::read_to_string(status)
-        .unwrap_or_else(|e| panic!("cannot read {status}: {e}"));
+    let text =
+        std::fs::read_to_string(status).unwrap_or_else(|e| panic!("cannot read {status}: {e}"));
     text.lines()
         .find_map(|line| line.strip_prefix(field))
         .map(|value| value.trim().to_owned())
