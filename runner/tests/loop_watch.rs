@@ -1,73 +1,34 @@
 //! Watch mode without a terminal keeps watching until it is interrupted, and its commands
-//! come from stdin lines (issue 14).
+//! come from stdin lines.
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::Fixture;
-
-/// Deadlock guard for each wait on the runner's output.
-const GUARD: Duration = Duration::from_secs(120);
+use common::{Fixture, wait_for_line};
 
 fn spawn_watch(f: &Fixture, args: &[&str], stdin: Stdio) -> (Child, mpsc::Receiver<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kata"))
-        .current_dir(&f.root)
-        .arg("watch")
-        .args(args)
-        .env("KATA_ROOT", &f.root)
-        .env_remove("CARGO_TARGET_DIR")
-        .env("NO_COLOR", "1")
-        .stdin(stdin)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { return };
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    (child, rx)
-}
-
-/// Reads lines until one contains `what`; returns everything read.
-fn wait_for(rx: &mpsc::Receiver<String>, what: &str) -> String {
-    let mut seen = String::new();
-    loop {
-        match rx.recv_timeout(GUARD) {
-            Ok(line) => {
-                seen.push_str(&line);
-                seen.push('\n');
-                if line.contains(what) {
-                    return seen;
-                }
-            }
-            Err(e) => panic!("no line with {what:?} ({e}); got:\n{seen}"),
-        }
-    }
+    let args: Vec<&str> = std::iter::once("watch")
+        .chain(args.iter().copied())
+        .collect();
+    f.spawn_kata(&args, stdin)
 }
 
 #[test]
 fn no_keys_keeps_watching_after_stdin_ends_and_says_so() {
     let f = Fixture::new("watch-no-keys");
     let (mut child, rx) = spawn_watch(&f, &["--no-keys", "add"], Stdio::null());
-    let first = wait_for(&rx, "run `cargo kata hint add`");
+    let first = wait_for_line(&rx, "run `cargo kata hint add`");
     assert!(
         first.contains("watching katas/ for saves until interrupted (Ctrl-C)"),
         "{first}"
     );
     // stdin ended long ago; a save is still checked.
     f.write("katas/s1-demo/src/add.rs", common::ADD_SOLUTION);
-    wait_for(&rx, "add is green");
+    wait_for_line(&rx, "add is green");
     // SAFETY: kill has no memory effects; the child is ours and not yet reaped.
     unsafe {
         libc::kill(child.id() as i32, libc::SIGTERM);
@@ -80,14 +41,14 @@ fn no_keys_keeps_watching_after_stdin_ends_and_says_so() {
 fn lines_on_stdin_are_commands_and_the_hint_says_press_h_again() {
     let f = Fixture::new("watch-lines");
     let (mut child, rx) = spawn_watch(&f, &["add"], Stdio::piped());
-    let first = wait_for(&rx, "run `cargo kata hint add`");
+    let first = wait_for_line(&rx, "run `cargo kata hint add`");
     assert!(
         first.contains("h hint, n next kata, l list, q quit"),
         "{first}"
     );
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "h").unwrap();
-    let hint = wait_for(&rx, "for the next one");
+    let hint = wait_for_line(&rx, "for the next one");
     assert!(hint.contains("press h again for the next one"), "{hint}");
     writeln!(stdin, "q").unwrap();
     let status = child.wait().unwrap();
@@ -109,13 +70,13 @@ fn saving_another_katas_file_counts_no_check_of_the_current_one() {
         "pub fn add(a: u32, b: u32) -> u32 {\n    a * b\n}\n",
     );
     let (mut child, rx) = spawn_watch(&f, &["--no-keys", "add"], Stdio::null());
-    wait_for(&rx, "run `cargo kata hint add`");
+    wait_for_line(&rx, "run `cargo kata hint add`");
     // A save of another kata's file: add is checked again, but that is not the learner's check.
     f.write(
         "katas/s1-demo/src/double.rs",
         "pub fn double(x: u64) -> u64 {\n    x + x + 1\n}\n",
     );
-    wait_for(&rx, "run `cargo kata hint add`");
+    wait_for_line(&rx, "run `cargo kata hint add`");
     // SAFETY: kill has no memory effects; the child is ours and not yet reaped.
     unsafe {
         libc::kill(child.id() as i32, libc::SIGTERM);
@@ -138,7 +99,7 @@ fn a_solved_kata_saved_broken_turns_red_at_once_whatever_kata_is_current() {
     f.write("katas/s1-demo/src/add.rs", common::ADD_SOLUTION);
     assert_eq!(f.kata(&["check", "add"]).code, 0);
     let (mut child, rx) = spawn_watch(&f, &["--no-keys"], Stdio::null());
-    wait_for(&rx, "run `cargo kata hint double`");
+    wait_for_line(&rx, "run `cargo kata hint double`");
     // The check set the mtimes of the inputs cargo had not seen (fresh): no save to watch.
     let mut quiet = Vec::new();
     while let Ok(line) = rx.recv_timeout(Duration::from_millis(1500)) {
@@ -152,8 +113,8 @@ fn a_solved_kata_saved_broken_turns_red_at_once_whatever_kata_is_current() {
         "katas/s1-demo/src/add.rs",
         "pub fn add(a: u32, b: u32) -> u32 {\n    a * b\n}\n",
     );
-    wait_for(&rx, "also saved: s1-demo/add");
-    let shown = wait_for(&rx, "s1-demo/add is not green");
+    wait_for_line(&rx, "also saved: s1-demo/add");
+    let shown = wait_for_line(&rx, "s1-demo/add is not green");
     assert!(shown.contains("adds_zero"), "its failing tests: {shown}");
     // SAFETY: kill has no memory effects; the child is ours and not yet reaped.
     unsafe {
@@ -168,17 +129,17 @@ fn watching_a_named_green_kata_stays_on_it_until_n() {
     let f = Fixture::new("watch-pinned");
     f.write("katas/s1-demo/src/add.rs", common::ADD_SOLUTION);
     let (mut child, rx) = spawn_watch(&f, &["add"], Stdio::piped());
-    let first = wait_for(&rx, "add is green. Watching it until you press n.");
+    let first = wait_for_line(&rx, "add is green. Watching it until you press n.");
     assert!(!first.contains("→ next kata"), "{first}");
     f.write(
         "katas/s1-demo/src/add.rs",
         &common::ADD_SOLUTION.replace("a + b", "b + a"),
     );
-    let again = wait_for(&rx, "add is green. Watching it until you press n.");
+    let again = wait_for_line(&rx, "add is green. Watching it until you press n.");
     assert!(!again.contains("→ next kata"), "{again}");
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "n").unwrap();
-    wait_for(&rx, "skipped to s1-demo/double");
+    wait_for_line(&rx, "skipped to s1-demo/double");
     writeln!(stdin, "q").unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }

@@ -12,10 +12,7 @@ const SOLUTION: &str = "solutions/s1-demo/src/add.rs";
 #[test]
 fn a_kata_that_overwrites_its_solution_is_shown_the_committed_one_and_verify_names_the_file() {
     let fx = Fixture::new("trust-overwrite");
-    let stub = ADD_STUB
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n");
+    let stub = common::rust_string_body(ADD_STUB);
     fx.write(
         ADD,
         &format!(

@@ -32,10 +32,7 @@ fn an_edit_saved_during_a_check_is_checked_again_not_recorded_as_green() {
     let fx = Fixture::new("trust-stale");
     // Correct, but the running test puts the pristine stub back: the learner's save
     // landing while the check runs.
-    let stub = ADD_STUB
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n");
+    let stub = common::rust_string_body(ADD_STUB);
     fx.write(
         ADD,
         &format!(

@@ -543,6 +543,13 @@ mod tests {
         .expect("suite")
     }
 
+    /// The stage's report for the suite `s` with its kata `k`, in `root`.
+    fn stage_of_one_kata_suite(root: &Path) -> Report {
+        let mut report = Report::default();
+        stage(&settings(root), &[&one_kata_suite()], &[], &mut report).expect("stage runs");
+        report
+    }
+
     fn settings(root: &Path) -> Settings {
         Settings {
             root: root.to_path_buf(),
@@ -558,14 +565,7 @@ mod tests {
         let dodges = dir.path().join("solutions/s/dodges");
         std::fs::create_dir_all(&dodges).expect("mkdir");
         std::fs::write(dodges.join("k__copy.rs"), "//! Dodge: x.\n").expect("write");
-        let mut report = Report::default();
-        stage(
-            &settings(dir.path()),
-            &[&one_kata_suite()],
-            &[],
-            &mut report,
-        )
-        .expect("stage runs");
+        let report = stage_of_one_kata_suite(dir.path());
         assert_eq!(report.failed, 1);
         assert!(report.checks[0].detail.contains("cargo kata dodge record"));
     }
@@ -580,14 +580,7 @@ mod tests {
         // The patch turns "a" into "b", but the solution has moved on to "c".
         std::fs::write(src.join("k.rs"), "c\n").expect("write");
         std::fs::write(dodges.join("k__stale.patch"), patch_text("stale.")).expect("write");
-        let mut report = Report::default();
-        stage(
-            &settings(dir.path()),
-            &[&one_kata_suite()],
-            &[],
-            &mut report,
-        )
-        .expect("stage runs");
+        let report = stage_of_one_kata_suite(dir.path());
         assert_eq!(report.failed, 1, "{:?}", report.checks);
         let detail = &report.checks[0].detail;
         assert!(

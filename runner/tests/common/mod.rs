@@ -4,8 +4,11 @@
 
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// A generated workspace.
 pub struct Fixture {
@@ -209,6 +212,33 @@ impl Fixture {
         git(&self.root, &["commit", "-qm", "change"]);
     }
 
+    /// Starts `kata <args>` in the fixture with `stdin`; its stdout comes line by line on the
+    /// returned channel (stderr is dropped).
+    pub fn spawn_kata(&self, args: &[&str], stdin: Stdio) -> (Child, mpsc::Receiver<String>) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kata"))
+            .current_dir(&self.root)
+            .args(args)
+            .env("KATA_ROOT", &self.root)
+            .env_remove("CARGO_TARGET_DIR")
+            .env("NO_COLOR", "1")
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (tx, rx) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        (child, rx)
+    }
+
     /// Runs `kata <args>` in the fixture.
     pub fn kata(&self, args: &[&str]) -> Run {
         self.kata_with_env(args, &[])
@@ -226,6 +256,32 @@ impl Fixture {
             .output()
             .unwrap();
         Run::from(out)
+    }
+}
+
+/// `text` as the inside of a Rust string literal (for kata files a test writes that embed
+/// another file's text).
+pub fn rust_string_body(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// Reads lines from a [`Fixture::spawn_kata`] channel until one contains `what`; returns
+/// everything read. Fails, with what was read, after two minutes without such a line.
+pub fn wait_for_line(rx: &mpsc::Receiver<String>, what: &str) -> String {
+    let mut seen = String::new();
+    loop {
+        match rx.recv_timeout(Duration::from_secs(120)) {
+            Ok(line) => {
+                seen.push_str(&line);
+                seen.push('\n');
+                if line.contains(what) {
+                    return seen;
+                }
+            }
+            Err(e) => panic!("no line with {what:?} ({e}); got:\n{seen}"),
+        }
     }
 }
 
