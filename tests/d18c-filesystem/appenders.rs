@@ -144,23 +144,12 @@ fn the_lock_is_released_when_append_returns() {
 fn append_waits_while_another_writer_holds_the_lock() {
     let dir = temp_dir();
     let path = dir.path().join("sales.csv");
-    let holder = other_handle(&path);
-    holder
-        .lock()
-        .unwrap_or_else(|e| panic!("the test cannot take the lock: {e}"));
-    let (done, finished) = mpsc::channel();
-    let (tid_tx, tid_rx) = mpsc::channel();
-    let writer = {
-        let path = path.clone();
-        thread::spawn(move || {
-            let _ = tid_tx.send(own_thread_id());
-            let got = append_record(&path, "ID_2,2.00").map_err(|e| e.to_string());
-            let _ = done.send(got);
-        })
-    };
-    let tid = tid_rx
-        .recv_timeout(Duration::from_secs(10))
-        .expect("the writer thread starts");
+    let LockedWriter {
+        holder,
+        writer,
+        finished,
+        tid,
+    } = writer_behind_a_held_lock(&path);
     // The writer either goes to sleep (waiting for the lock) or returns: see which.
     let early = wait_until_asleep_or_done(tid.as_deref(), &finished);
     assert!(
@@ -200,24 +189,13 @@ fn voluntary_switches(tid: &str) -> u64 {
 fn a_waiting_append_sleeps_in_the_lock_instead_of_polling() {
     let dir = temp_dir();
     let path = dir.path().join("sales.csv");
-    let holder = other_handle(&path);
-    holder
-        .lock()
-        .unwrap_or_else(|e| panic!("the test cannot take the lock: {e}"));
-    let (done, finished) = mpsc::channel();
-    let (tid_tx, tid_rx) = mpsc::channel();
-    let writer = {
-        let path = path.clone();
-        thread::spawn(move || {
-            let _ = tid_tx.send(own_thread_id());
-            let got = append_record(&path, "ID_2,2.00").map_err(|e| e.to_string());
-            let _ = done.send(got);
-        })
-    };
-    let tid = tid_rx
-        .recv_timeout(Duration::from_secs(10))
-        .expect("the writer thread starts")
-        .expect("Linux shows the thread in /proc");
+    let LockedWriter {
+        holder,
+        writer,
+        finished,
+        tid,
+    } = writer_behind_a_held_lock(&path);
+    let tid = tid.expect("Linux shows the thread in /proc");
     let early = wait_until_asleep_or_done(Some(&tid), &finished);
     assert!(
         early.is_none(),
@@ -242,6 +220,45 @@ fn a_waiting_append_sleeps_in_the_lock_instead_of_polling() {
         window.as_millis()
     );
     assert_eq!(got, Ok(()), "append_record failed after waiting");
+}
+
+/// Another handle holding the lock on a file, and a writer thread appending to it meanwhile.
+struct LockedWriter {
+    /// The other writer's handle, locked: drop it to free the lock.
+    holder: File,
+    /// The thread calling `append_record`.
+    writer: thread::JoinHandle<()>,
+    /// What `append_record` returned, once it returns.
+    finished: mpsc::Receiver<Result<(), String>>,
+    /// The writer thread's kernel id, where `/proc` shows it.
+    tid: Option<String>,
+}
+
+/// Locks `path` through another handle, then starts a thread that appends `ID_2,2.00` to it.
+fn writer_behind_a_held_lock(path: &Path) -> LockedWriter {
+    let holder = other_handle(path);
+    holder
+        .lock()
+        .unwrap_or_else(|e| panic!("the test cannot take the lock: {e}"));
+    let (done, finished) = mpsc::channel();
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let writer = {
+        let path = path.to_path_buf();
+        thread::spawn(move || {
+            let _ = tid_tx.send(own_thread_id());
+            let got = append_record(&path, "ID_2,2.00").map_err(|e| e.to_string());
+            let _ = done.send(got);
+        })
+    };
+    let tid = tid_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the writer thread starts");
+    LockedWriter {
+        holder,
+        writer,
+        finished,
+        tid,
+    }
 }
 
 /// The kernel's id of the calling thread, where `/proc` shows it (Linux).
