@@ -245,13 +245,27 @@ fn shared_pool_of_one() -> Arc<Pool<Conn>> {
     Arc::new(counted_pool(1).0)
 }
 
+/// Takes `pool`'s only connection, then starts a waiter and waits until it is asleep in
+/// `acquire_timeout`: the held connection, the waiter's thread id and its outcome channel.
+#[cfg(target_os = "linux")]
+fn park_a_waiter(
+    pool: &Arc<Pool<Conn>>,
+) -> (
+    crate::pool::Pooled<'_, Conn>,
+    String,
+    std::sync::mpsc::Receiver<blocked_waiter::Outcome>,
+) {
+    let held = pool.try_acquire().expect("a free connection");
+    let (tid, rx) = blocked_waiter::start(pool);
+    blocked_waiter::wait_until_asleep(&tid, &rx);
+    (held, tid, rx)
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn a_blocked_waiter_gets_a_returned_connection_long_before_its_timeout() {
     let pool = shared_pool_of_one();
-    let held = pool.try_acquire().expect("a free connection");
-    let (tid, rx) = blocked_waiter::start(&pool);
-    blocked_waiter::wait_until_asleep(&tid, &rx);
+    let (held, _, rx) = park_a_waiter(&pool);
     let returned = Instant::now();
     drop(held);
     let bound = Duration::from_secs(2);
@@ -277,9 +291,7 @@ fn a_blocked_waiter_gets_a_returned_connection_long_before_its_timeout() {
 #[test]
 fn a_blocked_waiter_sleeps_instead_of_polling() {
     let pool = shared_pool_of_one();
-    let held = pool.try_acquire().expect("a free connection");
-    let (tid, rx) = blocked_waiter::start(&pool);
-    blocked_waiter::wait_until_asleep(&tid, &rx);
+    let (held, tid, rx) = park_a_waiter(&pool);
     let before = blocked_waiter::voluntary_switches(&tid);
     // Not synchronisation: the window in which a polling waiter would wake up again and again.
     let window = Duration::from_millis(400);
@@ -310,9 +322,7 @@ fn a_returned_connection_wakes_the_waiter_at_once_not_at_its_next_look() {
     let mut fastest = Duration::MAX;
     for _ in 0..5 {
         let pool = shared_pool_of_one();
-        let held = pool.try_acquire().expect("a free connection");
-        let (tid, rx) = blocked_waiter::start(&pool);
-        blocked_waiter::wait_until_asleep(&tid, &rx);
+        let (held, _, rx) = park_a_waiter(&pool);
         let returned = Instant::now();
         drop(held);
         let (got, at) = rx
