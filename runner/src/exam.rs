@@ -29,7 +29,7 @@ pub const EXAM_FILE: &str = "exam.json";
 /// Finished exams, oldest first.
 pub const HISTORY_FILE: &str = "exams.json";
 /// The module a kata's held-out cases live in.
-pub const HELD_OUT_MODULE: &str = "::held_out::";
+pub use crate::layout::HELD_OUT_MODULE;
 
 /// An exam in progress.
 #[derive(Debug, Clone, Serialize, Deserialize)]

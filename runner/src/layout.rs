@@ -33,6 +33,9 @@ pub const ONE_KATA: &str = "one-kata";
 pub const ALL_TESTS: &str = "all-tests";
 /// The feature that compiles a suite's held-out cases (exam mode).
 pub const HELD_OUT: &str = "held-out";
+/// The module a kata's held-out cases live in, as it appears in their test names
+/// (`suite::<kata>::held_out::…`).
+pub const HELD_OUT_MODULE: &str = "::held_out::";
 
 /// One of a suite's two crates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -312,9 +312,15 @@ pub fn verify(
         } else {
             s.red("FAILED")
         };
+        let took = report
+            .seconds
+            .iter()
+            .find(|(st, _)| *st == stage)
+            .map(|(_, secs)| format!(", {secs:.0} s"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "{mark:>6}  {what} ({}/{} checks)",
+            "{mark:>6}  {what} ({}/{} checks{took})",
             of.len() - bad.len(),
             of.len()
         );
@@ -322,6 +328,11 @@ pub fn verify(
             let _ = writeln!(out, "        {} {}", s.red("✗"), c.name);
             for line in c.detail.lines() {
                 let _ = writeln!(out, "            {line}");
+            }
+        }
+        if stage == Stage::Manifest {
+            for line in &report.held_out {
+                let _ = writeln!(out, "        {line}");
             }
         }
         if stage == Stage::Dodges {
@@ -529,14 +540,21 @@ mod tests {
             ],
             stubs_from: "the working tree".into(),
             static_only: false,
+            held_out: vec!["s: 2 held-out cases in 1 of 2 katas".into()],
+            seconds: vec![(Stage::Stub, 4.2)],
         };
         let text = verify(&report, &[], Style::PLAIN);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("    ok  "), "{text}");
         assert!(lines[0].ends_with("(1/1 checks)"), "{text}");
         assert!(lines[1].starts_with("FAILED  "), "{text}");
+        assert!(lines[1].ends_with("(0/1 checks, 4 s)"), "{text}");
         assert_eq!(lines[2], "        ✗ kata-s: t");
         assert_eq!(lines[3], "            passes on the pristine stub");
+        assert!(
+            lines.contains(&"        s: 2 held-out cases in 1 of 2 katas"),
+            "{text}"
+        );
         assert_eq!(lines.last(), Some(&"stubs built from the working tree"));
     }
 

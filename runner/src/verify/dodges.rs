@@ -6,12 +6,12 @@
 //! names>`); `cargo kata dodge record` writes one. The stage copies the repository once, then
 //! applies dodges to the copy's solution files (exact context, no fuzz: a patch made against
 //! another version of the solution fails, naming the hunk) in batches: one dodge per kata, of
-//! katas that do not use each other, built together (the whole solution crate with the
-//! `all-tests` feature alone, into the same target dir as the stub stage, so each batch is an
-//! incremental build of one crate that never stands where `cargo test` looks), each
-//! kata's tests run, and the reference files put back. A lone dodge is built alone
-//! (`--features one-kata,all-tests,<kata>`, again apart from what anyone else builds); a batch
-//! that does not compile is tried dodge by dodge. A
+//! katas that do not use each other, across every suite, built together (each solution crate
+//! with the `all-tests` feature alone, into the same target dir as the stub stage, so each
+//! batch is an incremental build that never stands where `cargo test` looks), every kata's
+//! visible tests run at once, and the reference files put back. A lone dodge is built alone
+//! (`--features one-kata,all-tests,<kata>`, again apart from what anyone else builds); a
+//! dodge whose crate does not compile in its batch is tried alone. A
 //! dodge that passes every test of its kata, or does not compile, fails; so does a full copy of
 //! the solution (`<kata>__<name>.rs`, the old form).
 
@@ -195,10 +195,10 @@ pub fn stage(
 }
 
 /// Tries every dodge in `work` on a copy of the repository in `temp`. Dodges of katas that
-/// do not use each other are tried together: applied at once, one build of the whole
-/// solution crate (the same features every time, so each build recompiles only the files
-/// that changed), then each dodge's kata's tests. A batch that does not compile is tried
-/// again one dodge at a time, so a broken dodge is named alone.
+/// do not use each other are tried together: applied at once, one build of their suites'
+/// solution crates (the same features every time, so each build recompiles only the files
+/// that changed), then every dodge's kata's tests. A dodge whose crate does not compile in
+/// its batch is tried again alone, so a broken dodge is named alone.
 fn swap_each(
     settings: &Settings,
     temp: &Path,
@@ -233,27 +233,33 @@ fn swap_each(
     Ok(())
 }
 
-/// Groups `work` (indices) into batches: one suite each, at most one dodge per kata, and no
-/// kata whose feature pulls in another kata of the batch (its tests would see that dodge).
+/// Groups `work` (indices) into batches: at most one dodge per kata, and no two katas of one
+/// suite where one's feature pulls in the other (its tests would see that dodge). Katas of
+/// different suites never see each other, so one batch spans every suite: one build of the
+/// suites' crates side by side, then all their tests at once.
 fn batches(root: &Path, work: &[(&Suite, &Kata, Dodge)]) -> Vec<Vec<usize>> {
-    let mut left: Vec<usize> = (0..work.len()).collect();
-    let mut out = Vec::new();
-    let mut closures: std::collections::HashMap<&str, _> = std::collections::HashMap::new();
-    while let Some(&first) = left.first() {
-        let suite = work[first].0;
-        let closure = closures
+    let mut closures = std::collections::HashMap::new();
+    for (suite, _, _) in work {
+        closures
             .entry(suite.id.as_str())
             .or_insert_with(|| crate::isolate::closures(root, suite));
-        let uses = |a: &str, b: &str| closure.get(a).is_some_and(|c| c.contains(b));
+    }
+    let clash = |i: usize, j: usize| {
+        let ((si, ki, _), (sj, kj, _)) = (&work[i], &work[j]);
+        let uses = |a: &str, b: &str| {
+            closures
+                .get(si.id.as_str())
+                .and_then(|c| c.get(a))
+                .is_some_and(|c| c.contains(b))
+        };
+        si.id == sj.id && (ki.id == kj.id || uses(&ki.id, &kj.id) || uses(&kj.id, &ki.id))
+    };
+    let mut left: Vec<usize> = (0..work.len()).collect();
+    let mut out = Vec::new();
+    while !left.is_empty() {
         let mut batch: Vec<usize> = Vec::new();
         for &i in &left {
-            let (s, k, _) = &work[i];
-            let fits = s.id == suite.id
-                && batch.iter().all(|&j| {
-                    let other = &work[j].1.id;
-                    other != &k.id && !uses(&k.id, other) && !uses(other, &k.id)
-                });
-            if fits {
+            if batch.iter().all(|&j| !clash(i, j)) {
                 batch.push(i);
             }
         }
@@ -279,7 +285,6 @@ impl Try<'_> {
         batch: &[usize],
     ) -> Result<Vec<(usize, (Verdict, f64))>> {
         let started = Instant::now();
-        let suite = work[batch[0]].0;
         let mut applied: Vec<(usize, PathBuf, String)> = Vec::new();
         let mut out = Vec::new();
         for &i in batch {
@@ -297,97 +302,123 @@ impl Try<'_> {
                 Err(why) => out.push((i, (Verdict::Broken(why), 0.0))),
             }
         }
-        let katas: Vec<&Kata> = applied.iter().map(|(i, _, _)| work[*i].1).collect();
-        // Never the features of a build someone else runs (`cargo test`, or one kata's
-        // `one-kata,<kata>`): a build of dodged files must not be taken for fresh later.
-        let alone = katas.first().map(|k| [k.id.clone()]);
-        let selection = match (katas.len(), &alone) {
-            (1, Some(one)) => Selection::Several(one),
-            _ => Selection::Apart,
-        };
-        let verdicts = self.try_katas(suite, &katas, selection);
+        let tried: Vec<(&Suite, &Kata)> = applied
+            .iter()
+            .map(|(i, _, _)| (work[*i].0, work[*i].1))
+            .collect();
+        let verdicts = self.try_katas(&tried);
         for (_, target, original) in &applied {
             std::fs::write(target, original)
                 .map_err(|e| Error::io(format!("restoring {}", target.display()), e))?;
         }
-        match verdicts {
-            Some(verdicts) => {
-                let secs = started.elapsed().as_secs_f64() / applied.len().max(1) as f64;
-                out.extend(
-                    applied
-                        .iter()
-                        .zip(verdicts)
-                        .map(|((i, _, _), v)| (*i, (v, secs))),
-                );
-            }
-            // The batch did not compile: find the dodge that does not, one at a time.
-            None => {
-                for (i, _, _) in &applied {
-                    out.extend(self.batch(work, &[*i])?);
-                }
+        let secs = started.elapsed().as_secs_f64() / applied.len().max(1) as f64;
+        for ((i, _, _), verdict) in applied.iter().zip(verdicts) {
+            match verdict {
+                Some(v) => out.push((*i, (v, secs))),
+                // Its suite's crate did not compile with the batch's dodges: alone, it is
+                // either caught or named as the dodge that does not compile.
+                None => out.extend(self.batch(work, &[*i])?),
             }
         }
         Ok(out)
     }
 
-    /// Builds the solution crate as the files now are and runs each kata's tests: a verdict
-    /// per kata, or `None` when several katas were tried and the crate does not compile.
-    fn try_katas(
-        &self,
-        suite: &Suite,
-        katas: &[&Kata],
-        selection: Selection<'_>,
-    ) -> Option<Vec<Verdict>> {
-        let pkg = layout::solution_package(&suite.id);
-        let all = |v: Verdict| Some(katas.iter().map(|_| v.clone()).collect());
+    /// Builds the solution crates of `katas` as the files now are and runs each kata's
+    /// visible tests (held-out cases are the exam's, not what a learner sees): a verdict per
+    /// kata, or `None` for the katas of a crate that does not compile when it holds several.
+    fn try_katas(&self, katas: &[(&Suite, &Kata)]) -> Vec<Option<Verdict>> {
+        let mut packages: Vec<String> = katas
+            .iter()
+            .map(|(s, _)| layout::solution_package(&s.id))
+            .collect();
+        packages.sort();
+        packages.dedup();
+        // Never the features of a build someone else runs (`cargo test`, or one kata's
+        // `one-kata,<kata>`): a build of dodged files must not be taken for fresh later. A
+        // crate tried for one kata alone compiles only that kata.
+        let features: Vec<String> = packages
+            .iter()
+            .flat_map(|pkg| {
+                let mine: Vec<String> = katas
+                    .iter()
+                    .filter(|(s, _)| &layout::solution_package(&s.id) == pkg)
+                    .map(|(_, k)| k.id.clone())
+                    .collect();
+                let selection = if katas.len() == 1 {
+                    Selection::Several(&mine)
+                } else {
+                    Selection::Apart
+                };
+                layout::features(selection)
+                    .into_iter()
+                    .map(move |f| format!("{pkg}/{f}"))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let all = |v: Verdict| katas.iter().map(|_| Some(v.clone())).collect();
         let out = match build::build(&BuildRequest {
             root: self.temp,
-            packages: vec![pkg.clone()],
+            packages,
             color: self.settings.color,
             target_dir: Some(self.target_dir.to_path_buf()),
             progress: self.settings.progress_bar,
             expected_units: 0,
-            features: layout::features(selection),
+            features,
         }) {
             Ok(out) => out,
             Err(e) => return all(Verdict::Broken(format!("could not build it: {e}"))),
         };
-        if out.failed_packages.contains(&pkg) {
-            if katas.len() > 1 {
-                return None;
-            }
-            return all(Verdict::Broken(format!(
-                "does not compile (a dodge must be a working shortcut; it was applied to src/{}.rs):\n{}",
-                katas.first().map_or("", |k| k.id.as_str()),
-                errors_of(&out.diagnostics, &pkg)
-            )));
-        }
         let tests = match TestSet::list(&out.binaries) {
             Ok(t) => t,
             Err(e) => return all(Verdict::Broken(format!("could not list its tests: {e}"))),
         };
-        Some(
-            katas
-                .iter()
-                .map(|kata| {
-                    let cases = tests.select(&pkg, &kata.tests);
-                    if cases.is_empty() {
-                        return Verdict::Broken(format!("no test matches `{}`", kata.tests));
+        let mut cases = Vec::new();
+        let mut spans = Vec::new();
+        for (suite, kata) in katas {
+            let pkg = layout::solution_package(&suite.id);
+            let from = cases.len();
+            if !out.failed_packages.contains(&pkg) {
+                cases.extend(
+                    tests
+                        .select(&pkg, &kata.tests)
+                        .into_iter()
+                        .filter(|c| !c.name.contains(layout::HELD_OUT_MODULE)),
+                );
+            }
+            spans.push(from..cases.len());
+        }
+        let results = run::run_tests(&cases, self.opts);
+        katas
+            .iter()
+            .zip(spans)
+            .map(|((suite, kata), span)| {
+                let pkg = layout::solution_package(&suite.id);
+                if out.failed_packages.contains(&pkg) {
+                    if katas.len() > 1 {
+                        return None;
                     }
-                    let results = run::run_tests(&cases, self.opts);
-                    let caught: Vec<String> = results
-                        .iter()
-                        .filter(|r| !r.outcome.is_pass())
-                        .map(|r| r.name.clone())
-                        .collect();
-                    if caught.is_empty() {
-                        Verdict::Passes(results.len())
-                    } else {
-                        Verdict::Caught(caught)
-                    }
+                    return Some(Verdict::Broken(format!(
+                        "does not compile (a dodge must be a working shortcut; it was applied to src/{}.rs):\n{}",
+                        kata.id,
+                        errors_of(&out.diagnostics, &pkg)
+                    )));
+                }
+                let results = &results[span];
+                if results.is_empty() {
+                    return Some(Verdict::Broken(format!("no test matches `{}`", kata.tests)));
+                }
+                let caught: Vec<String> = results
+                    .iter()
+                    .filter(|r| !r.outcome.is_pass())
+                    .map(|r| r.name.clone())
+                    .collect();
+                Some(if caught.is_empty() {
+                    Verdict::Passes(results.len())
+                } else {
+                    Verdict::Caught(caught)
                 })
-                .collect(),
-        )
+            })
+            .collect()
     }
 }
 

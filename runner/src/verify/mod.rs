@@ -133,9 +133,18 @@ pub struct Report {
     /// Only the checks that build nothing ran (`--static`).
     #[serde(skip)]
     pub static_only: bool,
+    /// Per suite, how many held-out cases it has, in how many katas.
+    pub held_out: Vec<String>,
+    /// Seconds each stage that builds or runs something took, in order.
+    pub seconds: Vec<(Stage, f64)>,
 }
 
 impl Report {
+    /// Records that `stage` ran from `started` until now.
+    fn timed(&mut self, stage: Stage, started: std::time::Instant) {
+        self.seconds.push((stage, started.elapsed().as_secs_f64()));
+    }
+
     fn push(&mut self, stage: Stage, name: impl Into<String>, ok: bool, detail: impl Into<String>) {
         if ok {
             self.passed += 1;
@@ -166,6 +175,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
     let _ = std::fs::remove_file(&refs_file);
 
     // (1) solutions pass.
+    let started = std::time::Instant::now();
     let sol_packages: Vec<String> = suites
         .iter()
         .map(|s| layout::solution_package(&s.id))
@@ -189,6 +199,8 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
         )],
     );
     let mut all_solution_ran = true;
+    // Every suite's tests in one run, so the cores stay busy across suites.
+    let mut cases = Vec::new();
     for suite in suites {
         let pkg = layout::solution_package(&suite.id);
         if sol.failed_packages.contains(&pkg) {
@@ -201,17 +213,19 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
             );
             continue;
         }
-        let cases = sol_tests.select(&pkg, "");
-        for r in run::run_tests(&cases, &opts) {
-            let ok = r.outcome == Outcome::Passed;
-            report.push(
-                Stage::Solution,
-                format!("{pkg}: {}", r.name),
-                ok,
-                describe(&r.outcome),
-            );
-        }
+        cases.extend(sol_tests.select(&pkg, "").into_iter().map(|c| (pkg.clone(), c)));
     }
+    let (packages, cases): (Vec<String>, Vec<run::TestCase>) = cases.into_iter().unzip();
+    for (pkg, r) in packages.iter().zip(run::run_tests(&cases, &opts)) {
+        let ok = r.outcome == Outcome::Passed;
+        report.push(
+            Stage::Solution,
+            format!("{pkg}: {}", r.name),
+            ok,
+            describe(&r.outcome),
+        );
+    }
+    report.timed(Stage::Solution, started);
 
     for suite in suites {
         let pkg = layout::solution_package(&suite.id);
@@ -234,9 +248,11 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
         ),
         None => "the working tree (katas/ is unchanged since HEAD)".to_string(),
     };
+    let started = std::time::Instant::now();
     let result = stubs(settings, &stub_root, suites, &mut report);
     drop(temp);
     let stub_tests = result?;
+    report.timed(Stage::Stub, started);
 
     // (3) manifest, files and tests agree.
     for suite in suites {
@@ -306,7 +322,9 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
     ledger::stage(root, suites, &mut report);
 
     // (8) every known dodge fails a test.
+    let started = std::time::Instant::now();
     dodges::stage(settings, suites, &sol.failed_packages, &mut report)?;
+    report.timed(Stage::Dodges, started);
     Ok(report)
 }
 
@@ -358,10 +376,19 @@ fn stubs(
         target_dir: Some(target_dir),
         progress: settings.progress_bar,
         expected_units: 0,
-        features: layout::features(layout::Selection::Whole),
+        // The held-out cases too: they must fail on the stubs like every other test.
+        features: suites
+            .iter()
+            .filter(|s| {
+                layout::Features::read(stub_root, Crate::Katas, &s.id)
+                    .is_some_and(|f| f.declares(layout::HELD_OUT))
+            })
+            .map(|s| format!("{}/{}", layout::kata_package(&s.id), layout::HELD_OUT))
+            .collect(),
     })?;
     let tests = TestSet::list(&out.binaries)?;
     let opts = check::run_options(stub_root, settings.timeout, vec![]);
+    let mut cases = Vec::new();
     for suite in suites {
         let pkg = layout::kata_package(&suite.id);
         if out.failed_packages.contains(&pkg) {
@@ -376,17 +403,17 @@ fn stubs(
             );
             continue;
         }
-        let cases = tests.select(&pkg, "");
-        for r in run::run_tests(&cases, &opts) {
-            let ok = !matches!(r.outcome, Outcome::Passed | Outcome::Ignored);
-            let detail = if ok {
-                String::new()
-            } else {
-                "passes on the pristine stub: it asserts nothing the stub cannot satisfy"
-                    .to_string()
-            };
-            report.push(Stage::Stub, format!("{pkg}: {}", r.name), ok, detail);
-        }
+        cases.extend(tests.select(&pkg, "").into_iter().map(|c| (pkg.clone(), c)));
+    }
+    let (packages, cases): (Vec<String>, Vec<run::TestCase>) = cases.into_iter().unzip();
+    for (pkg, r) in packages.iter().zip(run::run_tests(&cases, &opts)) {
+        let ok = !matches!(r.outcome, Outcome::Passed | Outcome::Ignored);
+        let detail = if ok {
+            String::new()
+        } else {
+            "passes on the pristine stub: it asserts nothing the stub cannot satisfy".to_string()
+        };
+        report.push(Stage::Stub, format!("{pkg}: {}", r.name), ok, detail);
     }
     Ok(tests)
 }
@@ -509,6 +536,40 @@ fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<()> {
     Ok(())
 }
 
+/// Held-out cases (the exam's, `mod held_out` behind the `held-out` feature) in at least half
+/// of `suite`'s katas; `names` are the solution's tests, which include them. Adds a count to
+/// the report's held-out summary.
+fn held_out_checks(suite: &Suite, names: &[String], report: &mut Report) {
+    let held: Vec<&String> = names
+        .iter()
+        .filter(|t| t.contains(layout::HELD_OUT_MODULE))
+        .collect();
+    let with = suite
+        .katas
+        .iter()
+        .filter(|k| held.iter().any(|t| t.starts_with(&k.tests)))
+        .count();
+    let all = suite.katas.len();
+    let ok = 2 * with >= all;
+    report.push(
+        Stage::Manifest,
+        format!("{}: held-out cases in at least half its katas", suite.id),
+        ok,
+        if ok {
+            String::new()
+        } else {
+            format!(
+                "{with} of {all} katas have them: add a `#[cfg(feature = \"held-out\")] mod held_out` to more katas' tests (docs/authoring.md)"
+            )
+        },
+    );
+    report.held_out.push(format!(
+        "{}: {} held-out cases in {with} of {all} katas (run above on the solutions and the stubs)",
+        suite.id,
+        held.len()
+    ));
+}
+
 fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Report) {
     for kata in &suite.katas {
         let k = KataRef { suite, kata };
@@ -556,6 +617,7 @@ fn manifest_checks(root: &Path, suite: &Suite, names: &[String], report: &mut Re
             },
         );
     }
+    held_out_checks(suite, names, report);
     for t in names {
         let owners: Vec<&str> = suite
             .katas
