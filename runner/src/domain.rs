@@ -45,9 +45,13 @@ pub struct Kata {
     /// `suite::<id>::`, filled in by the manifest.
     #[serde(default)]
     pub tests: String,
-    /// Concepts the kata teaches.
+    /// The concepts it teaches: ids of katas.toml's `[concepts]` vocabulary, what readiness
+    /// is measured in.
     #[serde(default)]
     pub concepts: Vec<String>,
+    /// Free words for what it touches (not measured).
+    #[serde(default)]
+    pub topics: Vec<String>,
     /// Progressive hints, from "where to look" to "which std item to use".
     #[serde(default)]
     pub hints: Vec<String>,

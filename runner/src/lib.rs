@@ -11,8 +11,8 @@
 //! - proving a kata: [`build`] (`cargo test --no-run`), [`fresh`] (freshness by content: inputs
 //!   whose bytes changed are shown to cargo as new, whatever their mtime), [`isolate`], [`run`] (one process per
 //!   test, timeouts), [`libtest`] (parsing test output), [`locate`] and [`tidy`] (failure
-//!   texts), [`check`] (katas to verdicts), [`status`] (cached statuses), [`state`]
-//!   (`.kata/progress.json`), [`exam`] (self-assessment with held-out cases);
+//!   texts), [`check`] (katas to verdicts), [`status`] (cached statuses), [`history`]
+//!   (the record of work, `.kata/history.jsonl`), [`state`] (`.kata/progress.json`, its cache), [`exam`] (self-assessment with held-out cases);
 //! - output: [`term`] (the one colour and hyperlink rule), [`render`] (text), [`json`]
 //!   (`--json`), [`report`] (the learner's snapshot, readiness, cohorts), [`bar`] and
 //!   [`live`] (progress on stderr), [`pipe`] (closed pipes);
@@ -57,6 +57,8 @@ pub mod fresh;
 #[cfg(unix)]
 pub mod fsx;
 #[cfg(unix)]
+pub mod history;
+#[cfg(unix)]
 pub mod git;
 #[cfg(unix)]
 pub mod interrupt;
@@ -92,6 +94,9 @@ pub mod report;
 pub mod run;
 #[cfg(unix)]
 pub mod scaffold;
+/// How much of a learner's written code equals the reference's: a number, never a verdict.
+#[cfg(unix)]
+pub mod similarity;
 #[cfg(unix)]
 pub mod state;
 #[cfg(unix)]

@@ -1,6 +1,6 @@
 //! Finding the repository and reading `katas.toml`: the curriculum in order.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -34,6 +34,10 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
 /// The whole curriculum.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Manifest {
+    /// The concept vocabulary: id → one-line description. Every kata's `concepts` are ids
+    /// from it (when it is given); verify proves each is taught by at least two katas.
+    #[serde(default)]
+    pub concepts: BTreeMap<String, String>,
     /// Suites in curriculum order.
     #[serde(default, rename = "suite")]
     pub suites: Vec<Suite>,
@@ -117,6 +121,19 @@ impl Manifest {
                     return fail(
                         &needle,
                         format!("kata `{}` has an empty `tests` filter", kata.id),
+                    );
+                }
+                if let Some(c) = kata
+                    .concepts
+                    .iter()
+                    .find(|c| !self.concepts.is_empty() && !self.concepts.contains_key(*c))
+                {
+                    return fail(
+                        &needle,
+                        format!(
+                            "kata `{}` lists concept `{c}`, which is not in the `[concepts]` vocabulary at the top of the file: use one of its ids or add it there",
+                            kata.id
+                        ),
                     );
                 }
                 if kata.file.trim().is_empty() || Path::new(&kata.file).is_absolute() {
@@ -296,6 +313,22 @@ hints = ["one", "two"]
             .unwrap_err()
             .to_string();
         assert!(msg.contains("listed twice"), "{msg}");
+    }
+
+    #[test]
+    fn a_concept_outside_the_vocabulary_names_the_kata_and_its_line() {
+        let with = |concepts: &str| {
+            format!("[concepts]\nsums = \"Adding things up\"\n{GOOD}")
+                .replace("title = \"Adding\"\n", &format!("title = \"Adding\"\nconcepts = {concepts}\n"))
+        };
+        let m = Manifest::parse(&with("[\"sums\"]"), Path::new("katas.toml")).unwrap();
+        assert_eq!(m.concepts["sums"], "Adding things up");
+        assert_eq!(m.katas()[0].concepts, ["sums"]);
+        let msg = Manifest::parse(&with("[\"summing\"]"), Path::new("katas.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.starts_with("katas.toml:9:"), "{msg}");
+        assert!(msg.contains("concept `summing`, which is not in the `[concepts]` vocabulary"), "{msg}");
     }
 
     #[test]

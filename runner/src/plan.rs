@@ -182,7 +182,10 @@ impl Plan {
                 })
             })
             .collect();
-        Manifest { suites }
+        Manifest {
+            concepts: manifest.concepts.clone(),
+            suites,
+        }
     }
 
     /// The time box of a kata (`suite/kata`), if the plan gives one.

@@ -45,7 +45,13 @@ pub fn run(ctx: &Ctx, fresh: bool, readiness: bool) -> Result<i32> {
         ctx.save_progress(&mut progress);
         statuses.rows
     };
-    let snapshot = report::build(&ctx.root, &rows, &progress, ctx.plan.as_ref());
+    let snapshot = report::build(
+        &ctx.root,
+        &rows,
+        &progress,
+        ctx.plan.as_ref(),
+        &ctx.manifest.concepts,
+    );
     if ctx.json {
         print_json(&snapshot)?;
     } else if readiness {

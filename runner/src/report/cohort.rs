@@ -115,9 +115,9 @@ pub fn render_text(c: &Cohort) -> String {
         c.katas.len()
     );
     out.push_str(
-        "| learner | green | checks | hints | stuck | copied solution | peeked | last exam | notes |\n",
+        "| learner | green | checks | hints | stuck | solution shown before green | last exam | notes |\n",
     );
-    out.push_str("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for l in &c.learners {
         let r = &l.report;
         let count = |f: &dyn Fn(&KataReport) -> bool| r.katas.iter().filter(|k| f(k)).count();
@@ -150,19 +150,18 @@ pub fn render_text(c: &Cohort) -> String {
         });
         let _ = writeln!(
             out,
-            "| {} | {}/{} | {} | {} | {} | {} | {} | {exam} | {} |",
+            "| {} | {}/{} | {} | {} | {} | {} | {exam} | {} |",
             l.name,
             r.green,
             r.total,
             r.katas.iter().map(|k| k.checks).sum::<u32>(),
             r.katas.iter().map(|k| k.hints_used).sum::<u32>(),
             count(&|k| k.stuck),
-            count(&|k| k.matches_solution.is_some()),
             count(&|k| k.solution_peeked),
             notes.join("; ")
         );
     }
-    out.push_str("\n| kata | green | red | does not compile | not started | tests modified — not counted | not in curriculum | median time to green | stuck |\n");
+    out.push_str("\n| kata | green | red | does not compile | not started | tests modified — not counted | not in curriculum | median time to green (from first edit; solution not shown) | stuck |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for id in &c.katas {
         let cells: Vec<(&Learner, Option<&KataReport>)> =
@@ -175,7 +174,11 @@ pub fn render_text(c: &Cohort) -> String {
         };
         let mut times: Vec<u64> = cells
             .iter()
-            .filter_map(|(_, k)| k.and_then(|k| k.time_to_green_secs))
+            .filter_map(|(_, k)| {
+                // A time with the solution shown before green is not a time to solve it.
+                k.filter(|k| !k.solution_peeked)
+                    .and_then(|k| k.time_to_green_secs)
+            })
             .collect();
         times.sort_unstable();
         let stuck: Vec<&str> = cells

@@ -7,7 +7,6 @@ use std::fmt::Write;
 use super::cohort::{Cohort, Learner};
 use super::{KataReport, Record};
 use crate::domain::Status;
-use crate::learn::solution::SolutionMatch;
 use crate::render::duration;
 
 /// Text safe inside an element or a double-quoted attribute.
@@ -69,7 +68,6 @@ fn status_class(k: Option<&KataReport>) -> &'static str {
 /// The cell's mark: what a colour alone cannot say.
 fn mark(k: Option<&KataReport>) -> &'static str {
     match k {
-        Some(k) if k.matches_solution.is_some() => "=",
         Some(k) if k.solution_peeked => "p",
         Some(k) if k.stuck => "!",
         Some(k) if k.status == Status::Green && k.hints_used == 0 => "",
@@ -89,21 +87,17 @@ fn details(l: &Learner, id: &str, k: Option<&KataReport>) -> String {
     }
     parts.push(format!("{} checks", k.checks));
     if let Some(t) = k.time_to_green_secs {
-        parts.push(format!("{} to green", duration(t)));
+        parts.push(format!("{} from first edit to green", duration(t)));
     }
     parts.push(format!("{} hints", k.hints_used));
     if k.solution_peeked {
-        parts.push("solution peeked".into());
+        parts.push("solution shown before green".into());
     }
     if k.stuck {
         parts.push("stuck".into());
     }
-    match k.matches_solution {
-        Some(SolutionMatch::Identical) => parts.push("file identical to the solution".into()),
-        Some(SolutionMatch::IdenticalAfterFormatting) => {
-            parts.push("file is the solution, reformatted".into());
-        }
-        None => {}
+    if let Some(s) = k.similarity {
+        parts.push(s.describe());
     }
     if k.record == Record::SinceRebuild {
         parts.push("counts since the history was rebuilt".into());
@@ -124,7 +118,7 @@ pub fn render(c: &Cohort) -> String {
         c.learners.len(),
         c.katas.len()
     );
-    out.push_str("<p class=\"legend\"><span class=\"green\" style=\"background:#2e9e44\">green</span><span class=\"red\" style=\"background:#d64541\">red</span><span class=\"does_not_compile\" style=\"background:#e08e0b\">does not compile</span><span class=\"not_started\" style=\"background:#e4e4e4\">not started</span><span class=\"missing\" style=\"background:repeating-linear-gradient(45deg,#fff,#fff 3px,#ccc 3px,#ccc 5px)\">not in the curriculum</span> marks: <b>h</b> hints, <b>!</b> stuck, <b>p</b> solution peeked, <b>=</b> file is the reference solution, <b>*</b> history rebuilt or no record (counts unknown); last exam <b>2/3!</b>: a kata passed only the visible tests</p>\n");
+    out.push_str("<p class=\"legend\"><span class=\"green\" style=\"background:#2e9e44\">green</span><span class=\"red\" style=\"background:#d64541\">red</span><span class=\"does_not_compile\" style=\"background:#e08e0b\">does not compile</span><span class=\"not_started\" style=\"background:#e4e4e4\">not started</span><span class=\"missing\" style=\"background:repeating-linear-gradient(45deg,#fff,#fff 3px,#ccc 3px,#ccc 5px)\">not in the curriculum</span> marks: <b>h</b> hints, <b>!</b> stuck, <b>p</b> solution shown before green, <b>*</b> history rebuilt or no record (counts unknown); last exam <b>2/3!</b>: a kata passed only the visible tests</p>\n");
 
     // Suite header row: consecutive katas of one suite share a cell.
     out.push_str(
@@ -210,7 +204,7 @@ pub fn render(c: &Cohort) -> String {
     concepts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let (shared, single): (Vec<_>, Vec<_>) = concepts.into_iter().partition(|(_, n)| *n > 1);
     if !shared.is_empty() || !single.is_empty() {
-        out.push_str("<h2>Concepts (katas green / katas, median time to green)</h2>\n");
+        out.push_str("<h2>Concepts (katas green / katas, median time from first edit to green)</h2>\n");
         concept_table(&mut out, c, &shared);
         if !single.is_empty() {
             let _ = writeln!(

@@ -2,8 +2,8 @@
 //! `cargo kata report --json` (a versioned document a facilitator collects).
 //!
 //! Built from three sources only: the statuses `status::refresh` computes, the honest
-//! record in `.kata/progress.json`, and HEAD's reference solutions (to flag a kata file that
-//! is a copy of one). Kata ids are `suite/kata`, never positions, so a snapshot taken on one
+//! record, and HEAD's reference solutions (how much of what the learner wrote equals what the
+//! reference wrote: a number with its meaning, never a verdict; see `crate::similarity`). Kata ids are `suite/kata`, never positions, so a snapshot taken on one
 //! version of the curriculum still merges with one taken on another (`cohort`).
 
 pub mod cohort;
@@ -17,11 +17,11 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Row, Status};
-use crate::learn::solution::{SolutionMatch, matches_solution};
+use crate::similarity::{self, Similarity};
 use crate::state::{self, KataProgress, Progress};
 
 /// The JSON shape's version: bumped on any change a reader could trip over.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Checks without a green after which a kata counts as stuck, when its last verdict passes at
 /// most half of its tests (many failing checks, little progress).
@@ -86,7 +86,7 @@ pub struct KataReport {
     pub id: String,
     /// The kata's title.
     pub title: String,
-    /// Concepts from katas.toml.
+    /// Concepts from katas.toml's vocabulary.
     pub concepts: Vec<String>,
     /// Last known status.
     pub status: Status,
@@ -106,8 +106,10 @@ pub struct KataReport {
     pub solution_peeked: bool,
     /// Many failing checks with little progress.
     pub stuck: bool,
-    /// The kata file is (nearly) the reference solution.
-    pub matches_solution: Option<SolutionMatch>,
+    /// How much of the written code equals the reference's (a fact, never a verdict; null
+    /// where the reference writes too little for the number to mean anything).
+    #[serde(default)]
+    pub similarity: Option<Similarity>,
     /// Whether the counts are whole.
     pub record: Record,
     /// The active plan's time box for this kata, in seconds.
@@ -118,12 +120,21 @@ pub struct KataReport {
 /// One concept's line: katas that teach it and how they went.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConceptReport {
-    /// The concept as katas.toml spells it.
+    /// The concept's id in katas.toml's vocabulary.
     pub concept: String,
-    /// Katas tagged with it.
+    /// What it means, from the vocabulary.
+    #[serde(default)]
+    pub description: String,
+    /// Katas tagged with it (its evidence: one kata is thin evidence).
     pub katas: usize,
     /// Of those, green.
     pub passed: usize,
+    /// Of those, green with no hint and no solution shown before green.
+    #[serde(default)]
+    pub unaided: usize,
+    /// Median time from first edit to green over the unaided ones with a known time.
+    #[serde(default)]
+    pub unaided_median_secs: Option<u64>,
     /// Median time to green over the green ones with a known time.
     pub median_time_to_green_secs: Option<u64>,
     /// Hints taken on them.
@@ -136,6 +147,7 @@ pub fn build(
     rows: &[Row<'_>],
     progress: &Progress,
     plan: Option<&crate::plan::Plan>,
+    vocabulary: &BTreeMap<String, String>,
 ) -> Report {
     let history = history(root);
     let none = KataProgress::default();
@@ -167,7 +179,7 @@ pub fn build(
                 hints_used: p.hints_used,
                 solution_peeked: p.peeked,
                 stuck: is_stuck(row.status, p.checks, row.passed, tests_total),
-                matches_solution: matches_solution(
+                similarity: similarity::of_files(
                     root,
                     &row.kata.file,
                     &crate::layout::solution_file(&row.kata.file),
@@ -179,7 +191,7 @@ pub fn build(
             }
         })
         .collect();
-    let concepts = concepts(&katas);
+    let concepts = concepts(&katas, vocabulary);
     let green = katas.iter().filter(|k| k.status == Status::Green).count();
     Report {
         schema_version: SCHEMA_VERSION,
@@ -238,8 +250,14 @@ fn learner(root: &Path) -> Option<String> {
     (out.status.success() && !name.is_empty()).then_some(name)
 }
 
-/// The per-concept table.
-pub fn concepts(katas: &[KataReport]) -> Vec<ConceptReport> {
+/// Solved unaided: green, no hint and no solution shown before green.
+pub fn unaided(k: &KataReport) -> bool {
+    k.status == Status::Green && k.hints_used == 0 && !k.solution_peeked
+}
+
+/// The per-concept table: every concept the katas list, with its description from
+/// `vocabulary` and the evidence behind it.
+pub fn concepts(katas: &[KataReport], vocabulary: &BTreeMap<String, String>) -> Vec<ConceptReport> {
     let mut by: BTreeMap<&str, Vec<&KataReport>> = BTreeMap::new();
     for k in katas {
         for c in &k.concepts {
@@ -248,13 +266,23 @@ pub fn concepts(katas: &[KataReport]) -> Vec<ConceptReport> {
     }
     by.into_iter()
         .map(|(concept, ks)| {
-            let mut times: Vec<u64> = ks.iter().filter_map(|k| k.time_to_green_secs).collect();
-            times.sort_unstable();
+            let sorted = |only_unaided: bool| {
+                let mut times: Vec<u64> = ks
+                    .iter()
+                    .filter(|k| !only_unaided || unaided(k))
+                    .filter_map(|k| k.time_to_green_secs)
+                    .collect();
+                times.sort_unstable();
+                times
+            };
             ConceptReport {
                 concept: concept.to_string(),
+                description: vocabulary.get(concept).cloned().unwrap_or_default(),
                 katas: ks.len(),
                 passed: ks.iter().filter(|k| k.status == Status::Green).count(),
-                median_time_to_green_secs: median(&times),
+                unaided: ks.iter().filter(|k| unaided(k)).count(),
+                unaided_median_secs: median(&sorted(true)),
+                median_time_to_green_secs: median(&sorted(false)),
                 hints: ks.iter().map(|k| k.hints_used).sum(),
             }
         })

@@ -1,14 +1,16 @@
-//! The interview-readiness page: what a person can read in a minute. Strongest and weakest
-//! concepts, katas solved without help, exam results over time. Markdown.
+//! The interview-readiness page: what a person can read in a minute. Each concept of the
+//! curriculum's vocabulary with its evidence (how many katas back it, how many were solved
+//! unaided, in what time from the first edit), katas solved without help, exam results over
+//! time. Markdown. Facts only: nothing here guesses whether work was copied.
 
 use std::fmt::Write;
 
-use super::{ConceptReport, KataReport, Report};
+use super::{ConceptReport, KataReport, Report, unaided};
 use crate::domain::Status;
 use crate::render::duration;
 
 /// How well a concept is held, 0 to 1: green katas count 1 without hints, ½ with; a kata
-/// whose file is the reference solution or whose solution was peeked counts nothing.
+/// whose solution was shown before green counts nothing.
 pub fn strength(concept: &ConceptReport, katas: &[KataReport]) -> f64 {
     let mine: Vec<&KataReport> = katas
         .iter()
@@ -22,7 +24,7 @@ pub fn strength(concept: &ConceptReport, katas: &[KataReport]) -> f64 {
 }
 
 fn kata_points(k: &KataReport) -> f64 {
-    if k.status != Status::Green || k.solution_peeked || k.matches_solution.is_some() {
+    if k.status != Status::Green || k.solution_peeked {
         0.0
     } else if k.hints_used == 0 {
         1.0
@@ -31,9 +33,20 @@ fn kata_points(k: &KataReport) -> f64 {
     }
 }
 
-/// Solved unaided: green, no hint, no peek, not a copy of the reference solution.
-fn unaided(k: &KataReport) -> bool {
-    kata_points(k) == 1.0
+/// A concept's evidence in words: katas behind it, solved unaided, the median time.
+fn evidence(c: &ConceptReport) -> String {
+    let time = c
+        .unaided_median_secs
+        .map_or(String::new(), |t| format!(", median {} from first edit", duration(t)));
+    let thin = if c.katas == 1 {
+        " (backed by one kata only: thin evidence)"
+    } else {
+        ""
+    };
+    format!(
+        "{} of {} katas solved unaided{time}; {} green in all, {} hints{thin}",
+        c.unaided, c.katas, c.passed, c.hints
+    )
 }
 
 /// The page.
@@ -44,7 +57,8 @@ pub fn render(r: &Report) -> String {
     let solo: Vec<&KataReport> = r.katas.iter().filter(|k| unaided(k)).collect();
     let _ = writeln!(
         out,
-        "{}/{} katas green; {} solved without hints, peeks or copies.",
+        "{}/{} katas green; {} solved unaided (no hint, no solution shown before green). \
+         Times run from the first edit of the kata file to its first green.",
         r.green,
         r.total,
         solo.len()
@@ -76,15 +90,10 @@ pub fn render(r: &Report) -> String {
             .then(a.0.concept.cmp(&b.0.concept))
     });
     let line = |c: &ConceptReport, s: f64| {
-        let time = c
-            .median_time_to_green_secs
-            .map_or(String::new(), |t| format!(", median {}", duration(t)));
         format!(
-            "- **{}**: {}/{} green, {} hints{time} (strength {:.0} %)\n",
+            "- **{}**: {} (strength {:.0} %)\n",
             c.concept,
-            c.passed,
-            c.katas,
-            c.hints,
+            evidence(c),
             s * 100.0
         )
     };
@@ -104,9 +113,26 @@ pub fn render(r: &Report) -> String {
     for (c, s) in weak.iter().take(5) {
         out.push_str(&line(c, *s));
     }
-    let untried = r.concepts.len() - tried.len();
-    if untried > 0 {
-        let _ = writeln!(out, "\n{untried} concepts not tried yet.");
+
+    out.push_str("\n## Every concept, with its evidence\n\n");
+    out.push_str("| concept | what it means | katas | solved unaided | median time unaided (from first edit) | green | hints |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    for c in &r.concepts {
+        let katas = if c.katas == 1 {
+            "1 (one kata only)".to_string()
+        } else {
+            c.katas.to_string()
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {katas} | {} | {} | {} | {} |",
+            c.concept,
+            c.description,
+            c.unaided,
+            c.unaided_median_secs.map_or("–".into(), duration),
+            c.passed,
+            c.hints
+        );
     }
 
     out.push_str("\n## Solved without help\n\n");
@@ -175,6 +201,25 @@ pub fn utc(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_concept_s_evidence_counts_its_katas_and_says_when_one_kata_is_all_there_is() {
+        let concept = |katas| ConceptReport {
+            concept: "sums".into(),
+            description: "Adding up".into(),
+            katas,
+            passed: 1,
+            unaided: 1,
+            unaided_median_secs: Some(300),
+            median_time_to_green_secs: Some(300),
+            hints: 0,
+        };
+        let two = evidence(&concept(2));
+        assert!(two.starts_with("1 of 2 katas solved unaided"), "{two}");
+        assert!(two.contains("from first edit"), "{two}");
+        assert!(!two.contains("one kata"), "{two}");
+        assert!(evidence(&concept(1)).contains("backed by one kata only"));
+    }
 
     #[test]
     fn unix_seconds_read_as_a_utc_date() {

@@ -3,7 +3,6 @@
 use std::fmt::Write;
 
 use super::{Record, Report};
-use crate::learn::solution::SolutionMatch;
 use crate::render::duration;
 
 /// The whole page.
@@ -29,12 +28,12 @@ pub fn render(r: &Report) -> String {
              checks, hints and times are unknown, not zero.\n\n",
         );
     }
-    out.push_str("| kata | status | tests | checks | time to green | hints | notes |\n");
+    out.push_str("| kata | status | tests | checks | time to green (from first edit) | hints | notes |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for k in &r.katas {
         let mut notes = Vec::new();
         if k.solution_peeked {
-            notes.push("solution peeked");
+            notes.push("solution shown before green");
         }
         if k.stuck {
             notes.push("stuck");
@@ -45,12 +44,9 @@ pub fn render(r: &Report) -> String {
         {
             notes.push("over its time box");
         }
-        match k.matches_solution {
-            Some(SolutionMatch::Identical) => notes.push("identical to the solution"),
-            Some(SolutionMatch::IdenticalAfterFormatting) => {
-                notes.push("the solution, reformatted")
-            }
-            None => {}
+        let similar = k.similarity.map(|s| s.describe());
+        if let Some(s) = &similar {
+            notes.push(s);
         }
         let star = if k.record == Record::SinceRebuild {
             "*"
@@ -101,15 +97,16 @@ pub fn render(r: &Report) -> String {
     }
     if !r.concepts.is_empty() {
         out.push_str("\n## Concepts\n\n");
-        out.push_str("| concept | katas | passed | median time to green | hints |\n");
-        out.push_str("| --- | --- | --- | --- | --- |\n");
+        out.push_str("| concept | katas | passed | solved unaided | median time to green (from first edit) | hints |\n");
+        out.push_str("| --- | --- | --- | --- | --- | --- |\n");
         for c in &r.concepts {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 c.concept,
                 c.katas,
                 c.passed,
+                c.unaided,
                 c.median_time_to_green_secs.map_or("–".into(), duration),
                 c.hints
             );

@@ -78,7 +78,32 @@ impl Stage {
 
 #[cfg(test)]
 mod stage_tests {
-    use super::Stage;
+    use super::{Report, Stage, concept_checks};
+
+    #[test]
+    fn a_concept_taught_by_one_kata_fails_the_sync_stage_naming_that_kata() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("katas.toml"),
+            "[concepts]\nsums = \"Adding up\"\nloops = \"Repeating\"\n\n\
+             [[suite]]\nid = \"s1\"\ntitle = \"S\"\n\n\
+             [[suite.kata]]\nid = \"add\"\ntitle = \"A\"\nconcepts = [\"sums\", \"loops\"]\n\n\
+             [[suite.kata]]\nid = \"sum\"\ntitle = \"B\"\nconcepts = [\"sums\"]\n",
+        )
+        .expect("write");
+        let mut report = Report::default();
+        concept_checks(dir.path(), Some(&["s1"]), &mut report);
+        let failed: Vec<(&str, &str)> = report
+            .checks
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| (c.name.as_str(), c.detail.as_str()))
+            .collect();
+        assert_eq!(report.passed, 3, "{:?}", report.checks);
+        assert_eq!(failed.len(), 1, "{failed:?}");
+        assert_eq!(failed[0].0, "concept `loops` is taught by at least two katas");
+        assert!(failed[0].1.starts_with("only s1/add lists it"), "{failed:?}");
+    }
 
     #[test]
     fn stages_have_distinct_claims_and_lowercase_json_names() {
@@ -314,6 +339,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
 
     // (5) manifest, crates, test modules and folders in sync.
     sync::stage(root, suites, whole, &mut report);
+    concept_checks(root, whole, &mut report);
 
     // (6) what the tests require is stated.
     texts::stage(root, suites, &mut report);
@@ -336,9 +362,57 @@ pub fn static_checks(root: &Path, suites: &[&Suite], whole: Option<&[&str]>) -> 
         ..Report::default()
     };
     sync::stage(root, suites, whole, &mut report);
+    concept_checks(root, whole, &mut report);
     texts::stage(root, suites, &mut report);
     ledger::stage(root, suites, &mut report);
     report
+}
+
+/// The concept vocabulary holds readiness up: when the whole curriculum is verified and
+/// katas.toml has one, every concept is taught by at least two katas and every kata lists one
+/// to three (a concept on one kata would let "ready" rest on a single kata).
+fn concept_checks(root: &Path, whole: Option<&[&str]>, report: &mut Report) {
+    let Some(manifest) = whole.and_then(|_| crate::manifest::Manifest::load(root).ok()) else {
+        return;
+    };
+    if manifest.concepts.is_empty() {
+        return;
+    }
+    let katas = manifest.katas();
+    for (id, _) in &manifest.concepts {
+        let by: Vec<String> = katas
+            .iter()
+            .filter(|k| k.concepts.contains(id))
+            .map(|k| k.key())
+            .collect();
+        report.push(
+            Stage::Sync,
+            format!("concept `{id}` is taught by at least two katas"),
+            by.len() >= 2,
+            match by.len() {
+                0 => "no kata lists it: remove it from [concepts] or tag the katas that teach it"
+                    .to_string(),
+                1 => format!(
+                    "only {} lists it: tag a second kata that teaches it, or merge it into a broader concept",
+                    by[0]
+                ),
+                _ => String::new(),
+            },
+        );
+    }
+    for k in &katas {
+        let n = k.concepts.len();
+        report.push(
+            Stage::Sync,
+            format!("{}: lists 1 to 3 concepts", k.key()),
+            (1..=3).contains(&n),
+            if (1..=3).contains(&n) {
+                String::new()
+            } else {
+                format!("it lists {n}: name its main lessons from [concepts] in katas.toml")
+            },
+        );
+    }
 }
 
 fn stubs(
