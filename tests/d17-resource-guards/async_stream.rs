@@ -221,3 +221,66 @@ proptest! {
             rows, page_size);
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): a failing
+/// page anywhere in larger tables and pages, and the fetch count after any number of rows
+/// pulled (the visible suite fails one fixed page and counts one fixed prefix).
+#[cfg(feature = "held-out")]
+mod held_out {
+    use proptest::prelude::*;
+
+    use super::{ids, pull};
+    use crate::async_stream::{FetchError, RowSource};
+
+    /// A current-thread runtime on the paused clock, for one property case.
+    fn paused_runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .expect("a test runtime")
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        /// The rows before the failing page, then its error once, then the end: one fetch
+        /// per page up to the failing one.
+        #[test]
+        fn a_failing_page_anywhere_ends_the_stream_after_its_error(
+            (rows, fail_at) in (1u64..300).prop_flat_map(|rows| (Just(rows), 0..rows)),
+            page_size in 1usize..40,
+        ) {
+            let source = RowSource::new(rows).failing_at(fail_at);
+            let got = paused_runtime().block_on(pull(&source, page_size, 1000));
+            let page = fail_at / page_size as u64;
+            let offset = page * page_size as u64;
+            prop_assert_eq!(ids(&got), (0..offset).collect::<Vec<_>>(),
+                "{} rows in pages of {}, row {} failing: every row before the failing page \
+                 must come out, in order", rows, page_size, fail_at);
+            prop_assert_eq!(got.len() as u64, offset + 1,
+                "after the good rows exactly one item must follow, the error, then the end");
+            prop_assert_eq!(got.last().cloned(), Some(Err(FetchError::Server { offset })),
+                "the page at offset {} failed: its error must be the last item", offset);
+            prop_assert_eq!(source.fetches() as u64, page + 1,
+                "one fetch per page up to the failing one, none after it");
+        }
+
+        /// After pulling `k` rows, exactly `ceil(k / page_size)` pages have been fetched.
+        #[test]
+        fn pulling_k_rows_fetches_only_the_pages_they_are_on(
+            (rows, pulled) in (0u64..300).prop_flat_map(|rows| (Just(rows), 0..=rows)),
+            page_size in 1usize..40,
+        ) {
+            let source = RowSource::new(rows);
+            let max = usize::try_from(pulled).expect("small");
+            let got = paused_runtime().block_on(pull(&source, page_size, max));
+            prop_assert_eq!(ids(&got), (0..pulled).collect::<Vec<_>>(),
+                "the first {} rows of {}, in order", pulled, rows);
+            prop_assert_eq!(source.fetches() as u64, pulled.div_ceil(page_size as u64),
+                "{} rows pulled from a table of {} in pages of {} took {} fetches: fetch the \
+                 next page only when the consumer asks for a row past the fetched ones",
+                pulled, rows, page_size, source.fetches());
+        }
+    }
+}

@@ -242,3 +242,102 @@ proptest! {
             "dropping the Vec of kept gates must drop (and close) every gate in it");
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the
+/// tracker's log over any interleaving of opens, refusals, closes and drops on a tracker
+/// smaller than the plan, and the name checked before a full tracker is asked for a slot.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use proptest::prelude::*;
+
+    use super::{closed, opened};
+    use crate::gate::{Gate, GateError, Tracker};
+
+    #[test]
+    fn an_empty_name_is_refused_before_a_full_tracker_is_asked() {
+        let tracker = Tracker::new(1);
+        let _held = Gate::open(&tracker, "held").expect("a free slot");
+        let got = Gate::open(&tracker, "").map(|gate| gate.name().to_owned());
+        assert_eq!(
+            got,
+            Err(GateError::EmptyName),
+            "Gate::open(\"\") on a full tracker gave {got:?}: the name is checked first, so \
+             an empty name is GateError::EmptyName whether or not a slot is free"
+        );
+        assert_eq!(
+            tracker.events(),
+            vec![opened("held")],
+            "a rejected open must not touch the tracker"
+        );
+    }
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Open,
+        Close(usize),
+        Drop(usize),
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        /// Opens beyond the limit are refused and logged nowhere; every gate that goes away,
+        /// closed or dropped, logs its one `Closed` at that moment.
+        #[test]
+        fn the_log_shows_each_gate_opened_once_and_closed_once_when_it_goes(
+            limit in 1usize..4,
+            steps in proptest::collection::vec(
+                prop_oneof![
+                    Just(Step::Open),
+                    any::<usize>().prop_map(Step::Close),
+                    any::<usize>().prop_map(Step::Drop),
+                ],
+                0..40,
+            ),
+        ) {
+            let tracker = Tracker::new(limit);
+            let mut alive: Vec<Gate> = Vec::new();
+            let mut expected = Vec::new();
+            for (i, step) in steps.iter().enumerate() {
+                match step {
+                    Step::Open => {
+                        let name = format!("g{i}");
+                        match Gate::open(&tracker, &name) {
+                            Ok(gate) => {
+                                prop_assert!(alive.len() < limit,
+                                    "Gate::open succeeded with all {} slots taken", limit);
+                                expected.push(opened(&name));
+                                alive.push(gate);
+                            }
+                            Err(e) => {
+                                prop_assert_eq!(&e, &GateError::Exhausted { limit },
+                                    "with {} of {} slots taken, Gate::open gave {:?}: only \
+                                     a full tracker refuses, with its Exhausted error",
+                                    alive.len(), limit, &e);
+                                prop_assert_eq!(alive.len(), limit,
+                                    "Gate::open was refused with a slot free");
+                            }
+                        }
+                    }
+                    Step::Close(k) | Step::Drop(k) if !alive.is_empty() => {
+                        let gate = alive.remove(k % alive.len());
+                        expected.push(closed(gate.name()));
+                        if matches!(step, Step::Close(_)) {
+                            gate.close();
+                        } else {
+                            drop(gate);
+                        }
+                    }
+                    Step::Close(_) | Step::Drop(_) => {}
+                }
+                prop_assert_eq!(tracker.open_now(), alive.len(),
+                    "after step {} ({:?}) the tracker holds {} slots for {} live gates",
+                    i, step, tracker.open_now(), alive.len());
+                prop_assert_eq!(tracker.events(), expected.clone(),
+                    "after step {} ({:?}) of {:?}: every open logs one Opened, every close \
+                     or drop exactly one Closed, at that moment, and a refused open nothing",
+                    i, step, &steps);
+            }
+        }
+    }
+}

@@ -476,3 +476,115 @@ proptest! {
         }
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): larger
+/// pools, where an acquire must take an idle connection before opening a new one (the
+/// visible reuse test has a pool of one), and `acquire_timeout(0)` mixed with `try_acquire`.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+
+    use proptest::prelude::*;
+
+    use super::counted_pool;
+    use crate::pool::PoolError;
+
+    #[test]
+    fn a_pool_of_three_reuses_all_three_connections_with_their_state() {
+        let (pool, connects) = counted_pool(3);
+        for _ in 0..50 {
+            let mut loans: Vec<_> = (0..3)
+                .map(|_| {
+                    pool.try_acquire()
+                        .expect("three connections for three loans")
+                })
+                .collect();
+            for conn in &mut loans {
+                conn.queries += 1;
+            }
+        }
+        let loans: Vec<_> = (0..3)
+            .map(|_| {
+                pool.try_acquire()
+                    .expect("three connections for three loans")
+            })
+            .collect();
+        let mut seen: Vec<(usize, usize)> = loans.iter().map(|c| (c.id, c.queries)).collect();
+        seen.sort_unstable();
+        assert_eq!(
+            (connects.load(Ordering::SeqCst), seen),
+            (3, vec![(0, 50), (1, 50), (2, 50)]),
+            "50 rounds of three loans at once on a pool of 3 must open three connections \
+             once and keep every one of them (each with its 50 queries): (opened, [(id, \
+             queries)])"
+        );
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        TryAcquire,
+        AcquireNow,
+        Release(usize),
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        /// An acquire opens a connection only when none is idle, hands out an idle one
+        /// otherwise, and fails (Exhausted, or TimedOut(0)) only when all are on loan.
+        #[test]
+        fn an_acquire_opens_a_connection_only_when_none_is_idle(
+            capacity in 1usize..7,
+            ops in proptest::collection::vec(
+                prop_oneof![
+                    Just(Op::TryAcquire),
+                    Just(Op::AcquireNow),
+                    any::<usize>().prop_map(Op::Release),
+                ],
+                0..48,
+            ),
+        ) {
+            let (pool, connects) = counted_pool(capacity);
+            let mut loans = Vec::new();
+            for op in &ops {
+                let (idle, opened) = (pool.idle(), connects.load(Ordering::SeqCst));
+                let got = match op {
+                    Op::TryAcquire => Some(pool.try_acquire()),
+                    Op::AcquireNow => Some(pool.acquire_timeout(Duration::ZERO)),
+                    Op::Release(i) if !loans.is_empty() => {
+                        drop(loans.swap_remove(i % loans.len()));
+                        None
+                    }
+                    Op::Release(_) => None,
+                };
+                match got {
+                    Some(Ok(conn)) => {
+                        let now_opened = connects.load(Ordering::SeqCst);
+                        let expected = if idle > 0 { opened } else { opened + 1 };
+                        prop_assert_eq!(now_opened, expected,
+                            "{:?} with {} idle and {} opened left {} opened: an idle \
+                             connection must be reused, a new one opened only when none is \
+                             idle", op, idle, opened, now_opened);
+                        prop_assert!(now_opened <= capacity,
+                            "opened {} connections with capacity {}", now_opened, capacity);
+                        loans.push(conn);
+                    }
+                    Some(Err(e)) => {
+                        let expected = match op {
+                            Op::TryAcquire => PoolError::Exhausted { capacity },
+                            _ => PoolError::TimedOut(Duration::ZERO),
+                        };
+                        prop_assert_eq!(&e, &expected, "{:?} failed with the wrong error", op);
+                        prop_assert_eq!(loans.len(), capacity,
+                            "{:?} failed with {} of {} connections on loan: it may only \
+                             fail when all are", op, loans.len(), capacity);
+                    }
+                    None => {}
+                }
+                prop_assert_eq!(pool.idle() + loans.len(), connects.load(Ordering::SeqCst),
+                    "after {:?}: idle + on loan must equal the connections opened", op);
+            }
+        }
+    }
+}

@@ -271,3 +271,109 @@ fn a_failed_commit_is_returned_and_then_rolled_back() {
     );
     db.checkpoint();
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): a debit
+/// that fails or finds no account (the visible suite fails the credit only), a rollback
+/// that itself fails in `Drop`, and amounts at the ends of `i64`.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use mockall::Sequence;
+    use rstest::rstest;
+
+    use super::{MockDb, expect_begin, expect_rollback_only, expect_statement};
+    use crate::transaction::{CREDIT, DEBIT, DbError, TransferError, transfer};
+
+    #[rstest]
+    #[case::unknown_source(Ok(0), TransferError::UnknownAccount(7))]
+    #[case::failed_debit(
+        Err(DbError::ConnectionLost),
+        TransferError::Db(DbError::ConnectionLost)
+    )]
+    fn a_debit_that_does_not_land_rolls_back_without_crediting(
+        #[case] debit: Result<u64, DbError>,
+        #[case] expected: TransferError,
+    ) {
+        let mut db = MockDb::new();
+        let mut seq = Sequence::new();
+        expect_begin(&mut db, &mut seq);
+        expect_statement(&mut db, &mut seq, DEBIT, [40, 7], debit);
+        expect_rollback_only(&mut db, &mut seq);
+        // No CREDIT is expected: running it after a failed debit fails the test.
+        let got = transfer(&mut db, 7, 8, 40);
+        assert_eq!(
+            got,
+            Err(expected),
+            "the DEBIT from account 7 did not land: the transfer must stop there with its \
+             error, roll back, and never run the CREDIT"
+        );
+        db.checkpoint();
+    }
+
+    #[test]
+    fn a_rollback_that_fails_in_drop_leaves_the_statements_error() {
+        let mut db = MockDb::new();
+        let mut seq = Sequence::new();
+        expect_begin(&mut db, &mut seq);
+        expect_statement(&mut db, &mut seq, DEBIT, [3, 1], Ok(1));
+        expect_statement(
+            &mut db,
+            &mut seq,
+            CREDIT,
+            [3, 2],
+            Err(DbError::Constraint("limit".into())),
+        );
+        db.expect_rollback()
+            .times(1)
+            .in_sequence(&mut seq)
+            .returning(|| Err(DbError::ConnectionLost));
+        db.expect_commit().never();
+        let got = transfer(&mut db, 1, 2, 3);
+        assert_eq!(
+            got,
+            Err(TransferError::Db(DbError::Constraint("limit".into()))),
+            "the CREDIT failed and then the rollback failed too: Drop ignores the rollback's \
+             error, so the transfer reports the CREDIT's error (and rolls back once)"
+        );
+        db.checkpoint();
+    }
+
+    #[rstest]
+    #[case::the_most_negative_amount(i64::MIN, TransferError::InvalidAmount(i64::MIN))]
+    #[case::minus_one(-1, TransferError::InvalidAmount(-1))]
+    fn amounts_at_the_bottom_of_i64_are_refused_before_any_call(
+        #[case] amount: i64,
+        #[case] expected: TransferError,
+    ) {
+        // No expectations: any call on the mock fails the test.
+        let mut db = MockDb::new();
+        let got = transfer(&mut db, 1, 2, amount);
+        assert_eq!(
+            got,
+            Err(expected),
+            "transfer of {amount} must be refused as InvalidAmount before the transaction \
+             begins"
+        );
+    }
+
+    #[test]
+    fn the_largest_amount_goes_through_unchanged() {
+        let mut db = MockDb::new();
+        let mut seq = Sequence::new();
+        expect_begin(&mut db, &mut seq);
+        expect_statement(&mut db, &mut seq, DEBIT, [i64::MAX, -4], Ok(1));
+        expect_statement(&mut db, &mut seq, CREDIT, [i64::MAX, i64::MAX], Ok(1));
+        db.expect_commit()
+            .times(1)
+            .in_sequence(&mut seq)
+            .returning(|| Ok(()));
+        db.expect_rollback().never();
+        let got = transfer(&mut db, -4, i64::MAX, i64::MAX);
+        assert_eq!(
+            got,
+            Ok(()),
+            "a positive amount between two different accounts is a transfer, whatever the \
+             numbers: begin, DEBIT [amount, from], CREDIT [amount, to], commit"
+        );
+        db.checkpoint();
+    }
+}

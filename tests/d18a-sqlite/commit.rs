@@ -186,3 +186,63 @@ fn the_count_is_asked_of_the_open_transaction(#[case] commit: bool) {
          SELECT count(*) on the open transaction: it sees its own uncommitted writes"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): batches
+/// committed, left uncommitted and refused in one sequence on one file, each count checked
+/// against what came before.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::journal;
+    use crate::commit::{BatchError, count_entries, save_batch};
+
+    #[test]
+    fn only_committed_batches_count_in_a_mixed_sequence() {
+        let (_dir, path) = journal();
+        // (entries, commit, what the transaction sees, what a fresh connection counts after)
+        let plan: [(&[&str], bool, usize, usize); 5] = [
+            (&["a", "b"], true, 2, 2),
+            (&["c", "d", "e"], false, 5, 2),
+            (&["f"], true, 3, 3),
+            (&[], false, 3, 3),
+            (&["g", "h", "i", "j"], true, 7, 7),
+        ];
+        for (step, (entries, commit, sees, after)) in plan.iter().enumerate() {
+            let seen = save_batch(&path, entries, *commit);
+            assert!(
+                matches!(seen, Ok(n) if n == *sees),
+                "step {step}: save_batch({entries:?}, commit = {commit}) returned {seen:?}, \
+                 expected Ok({sees}): the committed rows before it plus its own entries"
+            );
+            let counted = count_entries(&path);
+            assert!(
+                matches!(counted, Ok(n) if n == *after),
+                "step {step}: after save_batch({entries:?}, commit = {commit}) a fresh \
+                 connection counted {counted:?}, expected {after}: only committed batches \
+                 reach the file"
+            );
+        }
+    }
+
+    #[test]
+    fn a_refused_batch_after_commits_keeps_the_earlier_ones_and_adds_nothing() {
+        let (_dir, path) = journal();
+        save_batch(&path, &["kept"], true).expect("the first batch should save");
+        let result = save_batch(&path, &["", "never"], true);
+        assert!(
+            matches!(result, Err(BatchError::EmptyEntry(0))),
+            "save_batch returned {result:?}: entry 0 is empty, so it must fail with \
+             EmptyEntry(0)"
+        );
+        let result = save_batch(&path, &["fine", "fine too", " "], true);
+        assert!(
+            matches!(result, Err(BatchError::EmptyEntry(2))),
+            "save_batch returned {result:?}: the last entry is blank, so EmptyEntry(2)"
+        );
+        let after = count_entries(&path);
+        assert!(
+            matches!(after, Ok(1)),
+            "after two refused batches the file holds {after:?} entries: the one committed \
+             before them stays, nothing of the refused ones is written"
+        );
+    }
+}

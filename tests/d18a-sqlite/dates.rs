@@ -197,3 +197,140 @@ fn the_window_is_a_where_clause_sqlite_evaluates() {
         recent.len()
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): windows
+/// across leap days, month and year ends and long spans, and the window law over random
+/// instants and day counts.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+    use rstest::rstest;
+
+    use super::roster;
+
+    /// Unix seconds as UTC `YYYY-MM-DD HH:MM:SS`, computed without SQLite (days to civil
+    /// date after Howard Hinnant's algorithm).
+    fn utc(seconds: i64) -> String {
+        let (days, in_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        format!(
+            "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+            in_day / 3600,
+            in_day / 60 % 60,
+            in_day % 60
+        )
+    }
+
+    #[rstest]
+    #[case::the_leap_day_is_one_day_before_march(
+        1,
+        "2024-03-01 00:00:00",
+        "2024-02-29 00:00:00",
+        "2024-02-28 23:59:59"
+    )]
+    #[case::thirty_days_back_across_february(
+        30,
+        "2026-03-01 12:00:00",
+        "2026-01-30 12:00:00",
+        "2026-01-30 11:59:59"
+    )]
+    #[case::a_year_back_across_a_leap_year(
+        365,
+        "2025-01-01 00:00:00",
+        "2024-01-02 00:00:00",
+        "2024-01-01 23:59:59"
+    )]
+    #[case::across_new_year(3, "2027-01-02 00:00:00", "2026-12-30 00:00:00", "2026-12-29 23:59:59")]
+    #[case::a_century_back(
+        36_525,
+        "2026-04-02 12:00:00",
+        "1926-04-02 12:00:00",
+        "1926-04-02 11:59:59"
+    )]
+    fn the_window_starts_exactly_days_before_now_across_calendar_edges(
+        #[case] days: u32,
+        #[case] now: &str,
+        #[case] start: &str,
+        #[case] just_before: &str,
+    ) {
+        let store = roster(&[
+            ("AtTheStart", start),
+            ("JustBefore", just_before),
+            ("Now", now),
+        ]);
+        let recent = store
+            .enlisted_within(days, now)
+            .expect("the query should run");
+        assert_eq!(
+            recent,
+            ["AtTheStart", "Now"],
+            "a {days}-day window up to {now} starts at {start}: that instant is in, \
+             {just_before} is out (do the date arithmetic in SQLite, which knows the calendar)"
+        );
+    }
+
+    /// Seconds from 2000-01-01 to 2100-01-01.
+    const YEARS_2000_TO_2100: std::ops::Range<i64> = 946_684_800..4_102_444_800;
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        /// A warrior is listed exactly when `now - days <= enlisted_at <= now`, oldest first.
+        #[test]
+        fn a_warrior_is_listed_exactly_when_it_enlisted_inside_the_window(
+            now in YEARS_2000_TO_2100,
+            days in prop_oneof![0u32..3, 0u32..800],
+            offsets in proptest::collection::btree_set(
+                prop_oneof![
+                    -200_000i64..200_000,
+                    Just(0i64),
+                    Just(-1i64),
+                    Just(1i64),
+                ],
+                0..6,
+            ),
+            from_the_start in proptest::collection::btree_set(-3i64..3, 0..3),
+        ) {
+            let start = now - i64::from(days) * 86_400;
+            // Instants around now and around the window's start, each once.
+            let instants: BTreeSet<i64> = offsets
+                .iter()
+                .map(|o| now + o)
+                .chain(from_the_start.iter().map(|o| start + o))
+                .collect();
+            let enlisted: Vec<(String, String)> = instants
+                .iter()
+                .enumerate()
+                .map(|(i, at)| (format!("w{i}"), utc(*at)))
+                .collect();
+            let refs: Vec<(&str, &str)> =
+                enlisted.iter().map(|(n, at)| (n.as_str(), at.as_str())).collect();
+            let store = roster(&refs);
+            let expected: Vec<String> = instants
+                .iter()
+                .zip(&enlisted)
+                .filter(|(at, _)| (start..=now).contains(*at))
+                .map(|(_, (name, _))| name.clone())
+                .collect();
+            let sqlite_now: String = store
+                .connection()
+                .query_row("SELECT datetime(?1, 'unixepoch')", [now], |row| row.get(0))
+                .expect("SQLite formats a Unix time");
+            prop_assert_eq!(utc(now), sqlite_now, "the test's own date formatter is wrong");
+            let got = store.enlisted_within(days, &utc(now)).expect("the query should run");
+            prop_assert_eq!(&got, &expected,
+                "{}-day window up to {} over {:?}: exactly the instants from now - days to now, \
+                 both ends included, oldest first", days, utc(now), &enlisted);
+        }
+    }
+}

@@ -214,3 +214,72 @@ proptest! {
         prop_assert_eq!(table_count(&store), 4, "a search changed the table");
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): stored
+/// names of any characters, repeated, searched by themselves and by near misses (case,
+/// spaces, wildcards), against a model of exact matching in id order.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use proptest::prelude::*;
+
+    use super::roster;
+
+    /// A name of printable characters from any script, quotes and wildcards included.
+    fn odd_name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-zA-Z'\"%_ ;-]{1,10}",
+            "\\PC{1,8}",
+            Just("Arjuna".to_owned()),
+            Just("O'Brien".to_owned()),
+        ]
+        .prop_filter("a name that is not blank", |name| !name.trim().is_empty())
+    }
+
+    /// The name itself, or a near miss that exact matching must tell apart from it.
+    fn probe_for(name: &str, how: u8) -> String {
+        match how {
+            0 => name.to_owned(),
+            1 => name.to_uppercase(),
+            2 => name.to_lowercase(),
+            3 => format!(" {name}"),
+            4 => format!("{name}%"),
+            _ => name.chars().skip(1).collect(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        /// find_by_name returns exactly the warriors whose stored name equals the probe,
+        /// byte for byte, in id order.
+        #[test]
+        fn any_probe_finds_exactly_the_warriors_with_that_very_name(
+            added in proptest::collection::vec(odd_name(), 1..6),
+            picks in proptest::collection::vec((any::<usize>(), 0u8..6), 1..6),
+        ) {
+            let store = roster();
+            let mut model: Vec<(i64, String)> = store
+                .ranking()
+                .expect("ranking should not fail")
+                .into_iter()
+                .map(|w| (w.id, w.name))
+                .collect();
+            for name in &added {
+                let id = store.insert(name, 1.0).expect("a non-blank name inserts");
+                model.push((id, name.clone()));
+            }
+            model.sort();
+            for (pick, how) in &picks {
+                let probe = probe_for(&model[pick % model.len()].1, *how);
+                let expected: Vec<i64> =
+                    model.iter().filter(|(_, n)| *n == probe).map(|(id, _)| *id).collect();
+                let found = store.find_by_name(&probe).expect("a search must not fail");
+                let got: Vec<i64> = found.iter().map(|w| w.id).collect();
+                prop_assert_eq!(&got, &expected,
+                    "find_by_name({:?}) returned ids {:?} on a roster of {:?}: exactly the \
+                     warriors whose name equals the text (no case folding, no trimming, no \
+                     pattern), in id order", &probe, &got, &model);
+            }
+        }
+    }
+}

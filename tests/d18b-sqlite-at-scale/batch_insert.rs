@@ -278,3 +278,65 @@ proptest! {
         }
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): several
+/// batches on one connection, some refused by the `CHECK` and some by a trigger at any
+/// position, the table always holding exactly the batches that succeeded.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use proptest::prelude::*;
+
+    use super::{database, refuse_the_cursed, stored};
+    use crate::batch_insert::{BatchError, NewWarrior, insert_batch};
+
+    fn new_warrior() -> impl Strategy<Value = NewWarrior> {
+        (
+            prop_oneof![
+                4 => "[A-Za-z' ]{1,8}",
+                1 => Just("Cursed".to_owned()),
+            ],
+            prop_oneof![6 => 0i64..1000, 1 => -3i64..0, 1 => Just(i64::MAX)],
+        )
+            .prop_map(|(name, power)| NewWarrior { name, power })
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        /// Each batch adds all of its rows or none; the error names its first refused row;
+        /// the connection is out of the transaction after every call.
+        #[test]
+        fn only_the_batches_that_succeed_are_stored(
+            batches in proptest::collection::vec(
+                proptest::collection::vec(new_warrior(), 0..8),
+                1..5,
+            ),
+        ) {
+            let mut conn = database();
+            refuse_the_cursed(&conn);
+            let mut expected: Vec<NewWarrior> = Vec::new();
+            for (n, batch) in batches.iter().enumerate() {
+                let first_bad = batch.iter().position(|w| w.power < 0 || w.name == "Cursed");
+                let got = insert_batch(&mut conn, batch);
+                match first_bad {
+                    None => {
+                        prop_assert!(matches!(got, Ok(count) if count == batch.len()),
+                            "batch {} ({:?}) has no refused row: Ok({}), got {:?}", n, batch,
+                            batch.len(), got);
+                        expected.extend(batch.iter().cloned());
+                    }
+                    Some(index) => prop_assert!(
+                        matches!(&got, Err(BatchError::Row { index: i, .. }) if *i == index),
+                        "batch {} ({:?}): SQLite refuses row {} first (a negative power or the \
+                         name Cursed), so BatchError::Row {{ index: {}, .. }}, got {:?}",
+                        n, batch, index, index, got),
+                }
+                prop_assert!(conn.is_autocommit(),
+                    "after batch {} the connection is still inside a transaction", n);
+                prop_assert_eq!(stored(&conn), expected.clone(),
+                    "after batch {} of {:?}: the table holds the successful batches, whole and \
+                     in order, and nothing of a refused one", n, &batches);
+            }
+        }
+    }
+}

@@ -384,3 +384,99 @@ fn checksum_is_fnv_1a_64(#[case] text: &str, #[case] hash: u64) {
         "checksum({text:?}) must be the FNV-1a 64-bit hash {hash:#x}, bit-cast to i64"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): any walk
+/// of targets up and down the history, checked against the schema and ledger each version
+/// must have, and the checksum against FNV-1a over any text (non-ASCII included).
+#[cfg(feature = "held-out")]
+mod held_out {
+    use proptest::prelude::*;
+
+    use super::{HISTORY, columns, database, tables, version};
+    use crate::migrations::{Outcome, checksum, migrate};
+
+    /// FNV-1a 64 of the UTF-8 bytes, bit-cast to `i64`, as the brief defines it.
+    fn fnv1a(text: &str) -> i64 {
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+        i64::from_ne_bytes(hash.to_ne_bytes())
+    }
+
+    /// The tables (with their columns) HISTORY leaves at each version.
+    fn shape_at(version: u32) -> Vec<(String, Vec<String>)> {
+        let owned = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        let mut shape = Vec::new();
+        if version >= 1 {
+            let warriors: &[&str] = if version >= 2 {
+                &["id", "name", "phone"]
+            } else {
+                &["id", "name"]
+            };
+            shape.push(("warriors".to_owned(), owned(warriors)));
+        }
+        if version >= 3 {
+            shape.push(("weapons".to_owned(), owned(&["id", "warrior_id", "name"])));
+        }
+        shape
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        /// After each call the schema, the ledger and the outcome are those of the target,
+        /// whatever the versions visited before.
+        #[test]
+        fn any_walk_up_and_down_lands_on_each_targets_schema(
+            targets in proptest::collection::vec(0u32..=3, 1..8),
+        ) {
+            let mut conn = database();
+            let mut at = 0;
+            for &target in &targets {
+                let outcome = migrate(&mut conn, &HISTORY, target);
+                prop_assert!(
+                    matches!(outcome, Ok(o) if o == Outcome { from: at, to: target }),
+                    "migrate from {} to {} (walk {:?}) gave {:?}", at, target, &targets, outcome
+                );
+                at = target;
+                prop_assert_eq!(version(&conn), target, "current_version after the walk {:?}",
+                    &targets);
+                let shape: Vec<(String, Vec<String>)> = tables(&conn)
+                    .into_iter()
+                    .map(|table| {
+                        let cols = columns(&conn, &table);
+                        (table, cols)
+                    })
+                    .collect();
+                prop_assert_eq!(shape, shape_at(target),
+                    "after migrating to {} (walk {:?}) the schema is not that of version {}",
+                    target, &targets, target);
+                let ledger: Vec<(u32, String, i64)> = {
+                    let mut stmt = conn
+                        .prepare("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
+                        .expect("the ledger exists once migrate has run");
+                    stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+                        .expect("query")
+                        .collect::<Result<_, _>>()
+                        .expect("rows")
+                };
+                let expected: Vec<(u32, String, i64)> = HISTORY[..target as usize]
+                    .iter()
+                    .map(|m| (m.version, m.name.to_owned(), fnv1a(m.up)))
+                    .collect();
+                prop_assert_eq!(ledger, expected,
+                    "at version {} (walk {:?}) the ledger must hold one row per applied \
+                     migration: version, name, FNV-1a checksum of its up script", target,
+                    &targets);
+            }
+        }
+
+        /// Any text, ASCII or not: the hash runs over the UTF-8 bytes, not the characters.
+        #[test]
+        fn checksum_is_fnv_1a_over_the_utf8_bytes_of_any_text(text in "\\PC{0,24}") {
+            prop_assert_eq!(checksum(&text), fnv1a(&text),
+                "checksum({:?}) ({} bytes, {} chars): FNV-1a 64 over the UTF-8 bytes, bit-cast \
+                 to i64", &text, text.len(), text.chars().count());
+        }
+    }
+}

@@ -343,3 +343,72 @@ proptest! {
         prop_assert_eq!(sql.len(), 1, "one statement whatever the roster, got {:?}", sql);
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): rosters
+/// whose warrior and weapon ids are sparse and inserted out of order, with weapons that
+/// belong to nobody, against the N+1 loop, with and without `reverse_unordered_selects`.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use proptest::prelude::*;
+    use rusqlite::{Connection, params};
+
+    use super::{naive, statements_run};
+    use crate::query_count::SCHEMA;
+
+    /// Distinct ids from a wide range, in a shuffled insertion order, each with a value.
+    fn shuffled_ids<T: std::fmt::Debug>(
+        max: usize,
+        value: impl Strategy<Value = T> + Clone,
+    ) -> impl Strategy<Value = Vec<(i64, T)>> {
+        proptest::collection::btree_set(1i64..10_000, 0..max).prop_flat_map(move |ids| {
+            let ids: Vec<i64> = ids.into_iter().collect();
+            let n = ids.len();
+            (
+                Just(ids).prop_shuffle(),
+                proptest::collection::vec(value.clone(), n),
+            )
+                .prop_map(|(ids, values)| ids.into_iter().zip(values).collect())
+        })
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        /// Id order is asked of SQLite, not the order rows were written in; a weapon nobody
+        /// holds appears nowhere; still one statement.
+        #[test]
+        fn sparse_ids_written_out_of_order_still_come_back_in_id_order(
+            warriors in shuffled_ids(8, "[A-Za-z' ]{1,8}"),
+            weapons in shuffled_ids(14, (proptest::option::of(any::<usize>()), "[a-z, ]{0,6}")),
+            reverse in any::<bool>(),
+        ) {
+            let conn = Connection::open_in_memory().expect("an in-memory database should open");
+            conn.execute_batch(SCHEMA).expect("the kata's schema should apply");
+            for (id, name) in &warriors {
+                conn.execute("INSERT INTO warriors (id, name) VALUES (?1, ?2)", params![id, name])
+                    .expect("insert a warrior");
+            }
+            for (id, (owner, name)) in &weapons {
+                // An owner among the warriors, or nobody (NULL).
+                let owner = owner
+                    .filter(|_| !warriors.is_empty())
+                    .map(|k| warriors[k % warriors.len()].0);
+                conn.execute(
+                    "INSERT INTO weapons (id, warrior_id, name) VALUES (?1, ?2, ?3)",
+                    params![id, owner, name],
+                )
+                .expect("insert a weapon");
+            }
+            if reverse {
+                conn.execute_batch("PRAGMA reverse_unordered_selects = ON").expect("pragma");
+            }
+            let expected = naive(&conn);
+            let (got, sql) = statements_run(&conn);
+            prop_assert_eq!(&got, &expected,
+                "warriors {:?} and weapons {:?} written in that order (reverse_unordered_selects: \
+                 {}): every warrior once in id order, each with its own weapons in weapon id \
+                 order, and weapons that belong to nobody nowhere", &warriors, &weapons, reverse);
+            prop_assert_eq!(sql.len(), 1, "one statement whatever the roster, got {:?}", sql);
+        }
+    }
+}

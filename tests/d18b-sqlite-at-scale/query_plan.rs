@@ -465,3 +465,85 @@ fn render_plan_draws_three_levels_with_the_prefixes_of_their_ancestors() {
          last, three spaces under a last one), at every depth: draw the tree recursively"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md):
+/// `render_plan` on random trees (any depth, any fan-out, parents missing from the list)
+/// against a drawing made by the rule in the kata's brief.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use proptest::prelude::*;
+
+    use super::step;
+    use crate::query_plan::{PlanStep, render_plan};
+
+    /// The brief's rule, written out: a level's steps in list order, `` `-- `` for its last and
+    /// `|--` for the others, children under their parent with `|  ` or three spaces added.
+    fn drawn_by_the_rule(steps: &[PlanStep]) -> String {
+        fn level(steps: &[PlanStep], parent: Option<i64>, prefix: &str, out: &mut String) {
+            let known = |id: i64| steps.iter().any(|s| s.id == id);
+            let here: Vec<&PlanStep> = steps
+                .iter()
+                .filter(|s| match parent {
+                    None => !known(s.parent),
+                    Some(p) => s.parent == p,
+                })
+                .collect();
+            for (i, s) in here.iter().enumerate() {
+                let last = i + 1 == here.len();
+                out.push_str(&format!(
+                    "{prefix}{}{}\n",
+                    if last { "`--" } else { "|--" },
+                    s.detail
+                ));
+                let deeper = format!("{prefix}{}", if last { "   " } else { "|  " });
+                level(steps, Some(s.id), &deeper, out);
+            }
+        }
+        let mut out = String::from("QUERY PLAN\n");
+        level(steps, None, "", &mut out);
+        out
+    }
+
+    /// Steps with increasing ids; each step's parent is 0, an id not in the list, or an
+    /// earlier step.
+    fn plans() -> impl Strategy<Value = Vec<PlanStep>> {
+        proptest::collection::vec(
+            (
+                1i64..4,
+                0usize..6,
+                any::<usize>(),
+                "[A-Z][A-Za-z =?()]{0,12}",
+            ),
+            0..12,
+        )
+        .prop_map(|raw| {
+            let mut steps: Vec<PlanStep> = Vec::new();
+            let mut id = 0;
+            for (gap, kind, pick, detail) in raw {
+                id += gap;
+                let parent = match kind {
+                    0 => 0,
+                    1 => 10_000 + id,
+                    _ if steps.is_empty() => 0,
+                    _ => steps[pick % steps.len()].id,
+                };
+                steps.push(step(id, parent, &detail));
+            }
+            steps
+        })
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn any_plan_tree_is_drawn_by_the_rule(steps in plans()) {
+            let expected = drawn_by_the_rule(&steps);
+            let got = render_plan(&steps);
+            prop_assert_eq!(&got, &expected,
+                "render_plan({:?}) drew\n{}\nexpected\n{}\n(each level adds `|  ` under a step \
+                 that is not last and three spaces under a last one; a step whose parent is not \
+                 in the list is drawn at the top)", &steps, got, expected);
+        }
+    }
+}
