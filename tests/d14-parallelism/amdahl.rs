@@ -212,3 +212,64 @@ fn renders_a_speedup_table() {
     let table = table.unwrap_or_else(|e| panic!("speedup_table failed: {e}"));
     assert_suite_snapshot!("speedup_table", table);
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the law
+/// itself for any fraction and core count (not only the bounds), and tables of other
+/// fractions and core counts, empty ones included.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::close;
+    use crate::amdahl::{amdahl_speedup, max_speedup, speedup_table};
+    use proptest::prelude::*;
+
+    /// Fractions in hundredths, so that each one's `p=0.xx` header is exact.
+    fn fractions() -> impl Strategy<Value = Vec<f64>> {
+        prop::collection::vec((0_u32..=100).prop_map(|h| f64::from(h) / 100.0), 0..5)
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn the_speedup_is_the_law_for_any_fraction_and_core_count(
+            p in prop_oneof![Just(0.0), Just(1.0), 0.0_f64..=1.0, 0.999_f64..1.0],
+            cores in prop_oneof![1_usize..100, 100_usize..1_000_000_000, Just(usize::MAX)],
+        ) {
+            let n = cores as f64;
+            let law = (1.0 / ((1.0 - p) + p / n)).clamp(1.0, n);
+            let got = amdahl_speedup(p, cores);
+            prop_assert!(got.is_ok_and(|s| close(s, law)),
+                "amdahl_speedup({}, {}) gave {:?}, but 1 / ((1 - p) + p / cores), clamped to \
+                 1.0..=cores, is {}", p, cores, got, law);
+        }
+
+        #[test]
+        fn a_table_of_any_fractions_and_core_counts_shows_each_speedup(
+            fractions in fractions(),
+            cores in prop::collection::vec(1_usize..=99_999, 0..6),
+        ) {
+            let cell = |speedup: Result<f64, _>| {
+                speedup.map(|s| format!("{s:>8.2}")).unwrap_or_else(|e| format!("error: {e}"))
+            };
+            let mut expected = vec![fractions.iter().fold("cores".to_owned(), |row, p| {
+                format!("{row}{:>8}", format!("p={p:.2}"))
+            })];
+            for &n in &cores {
+                expected.push(fractions.iter().fold(format!("{n:>5}"), |row, &p| {
+                    row + &cell(amdahl_speedup(p, n))
+                }));
+            }
+            expected.push(fractions.iter().fold("  max".to_owned(), |row, &p| {
+                row + &cell(max_speedup(p))
+            }));
+            let table = speedup_table(&fractions, &cores)
+                .map_err(|e| TestCaseError::fail(format!("speedup_table failed: {e}")))?;
+            let rows: Vec<&str> = table.lines().collect();
+            prop_assert_eq!(&rows, &expected,
+                "speedup_table({:?}, {:?}) is laid out otherwise: a header `cores` then \
+                 `p=0.xx` per fraction, one row per core count, a last row `max`; the first \
+                 column right-aligned in 5, every cell in 8 with two decimals (`inf` for an \
+                 infinite maximum)", &fractions, &cores);
+        }
+    }
+}

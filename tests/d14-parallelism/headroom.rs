@@ -157,3 +157,65 @@ fn a_pool_on_zero_cores_is_an_error(#[case] workload: Workload) {
         "pool_size({workload:?}, 0) gave {got:?}: it must be HeadroomError::NoCores"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the
+/// headroom count for any core count a `usize` holds, through all three entry points, and an
+/// I/O pool around its cap on any machine.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+
+    /// The largest `w` with `5 * (cores - w) >= cores`, at least one: `4 * cores / 5` in u128.
+    fn four_fifths(cores: usize) -> usize {
+        let exact = u128::try_from(cores).unwrap_or(u128::MAX) * 4 / 5;
+        usize::try_from(exact).unwrap_or(usize::MAX).max(1)
+    }
+
+    /// Core counts everywhere in `usize`, with the places where rounding and overflow bite.
+    fn core_counts() -> impl Strategy<Value = usize> {
+        prop_oneof![
+            1_usize..200,
+            any::<usize>().prop_map(|c| c.max(1)),
+            ((1_usize << 53) - 20..(1_usize << 53) + 20),
+            (usize::MAX / 5 - 10..usize::MAX / 5 + 10),
+            (usize::MAX - 20..=usize::MAX),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn any_core_count_gets_four_fifths_of_it_rounded_down_and_at_least_one(
+            cores in core_counts(),
+        ) {
+            let expected = four_fifths(cores);
+            let reported = NonZeroUsize::new(cores).ok_or_else(|| io::Error::other("no cores"));
+            let got = (
+                worker_count(cores),
+                worker_count_for(reported),
+                pool_size(Workload::CpuBound, cores),
+            );
+            prop_assert_eq!(&got, &(Ok(expected), expected, Ok(expected)),
+                "for {} cores (worker_count, worker_count_for, pool_size(CpuBound)) gave {:?}: \
+                 all three must be the most workers that leave 20 % of the cores free \
+                 ({}), computed in integers without overflow", cores, &got, expected);
+        }
+
+        #[test]
+        fn an_io_pool_is_its_waits_clamped_to_the_cap_on_any_machine(
+            waits in prop_oneof![
+                0_usize..=2 * MAX_IO_THREADS,
+                MAX_IO_THREADS - 1..=MAX_IO_THREADS + 1,
+                any::<usize>(),
+            ],
+            cores in core_counts(),
+        ) {
+            let got = pool_size(Workload::IoBound { waits }, cores);
+            let expected = waits.clamp(1, MAX_IO_THREADS);
+            prop_assert_eq!(got, Ok(expected),
+                "pool_size(IoBound {{ waits: {} }}, {}) gave {:?}: one thread per wait, between \
+                 1 and MAX_IO_THREADS, whatever the number of cores", waits, cores, got);
+        }
+    }
+}

@@ -35,6 +35,62 @@ fn splits_the_items_into_balanced_contiguous_ranges(
     );
 }
 
+/// Checks `chunk_ranges(n, workers)` against its contract: `min(workers, n)` non-empty
+/// ranges, in order, covering `0..n` exactly once, whose lengths differ by at most one.
+fn check_balanced_split(n: u64, workers: usize) -> Result<(), TestCaseError> {
+    let ranges = chunk_ranges(n, workers)
+        .map_err(|e| TestCaseError::fail(format!("chunk_ranges({n}, {workers}) failed: {e}")))?;
+    let expected_parts = usize::try_from(n).map_or(workers, |n| n.min(workers));
+    prop_assert_eq!(
+        ranges.len(),
+        expected_parts,
+        "chunk_ranges({}, {}) gave {} ranges: one per worker, but never an empty one",
+        n,
+        workers,
+        ranges.len()
+    );
+    let mut next = 0;
+    for range in &ranges {
+        prop_assert_eq!(
+            range.start,
+            next,
+            "chunk_ranges({}, {}) gave {:?}: ranges must follow each other without gaps \
+             or overlaps",
+            n,
+            workers,
+            &ranges
+        );
+        prop_assert!(
+            range.end > range.start,
+            "chunk_ranges({}, {}) gave the empty range {:?}",
+            n,
+            workers,
+            range
+        );
+        next = range.end;
+    }
+    prop_assert_eq!(
+        next,
+        n,
+        "chunk_ranges({}, {}) stops at {}, not at n",
+        n,
+        workers,
+        next
+    );
+    let lengths = ranges.iter().map(|r| r.end - r.start);
+    let (shortest, longest) = (lengths.clone().min(), lengths.max());
+    prop_assert!(
+        longest.zip(shortest).is_none_or(|(l, s)| l - s <= 1),
+        "chunk_ranges({}, {}) gave lengths from {:?} to {:?}: the job takes as long as its \
+         longest range, so lengths must differ by at most one",
+        n,
+        workers,
+        shortest,
+        longest
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
@@ -43,27 +99,7 @@ proptest! {
         n in prop_oneof![0_u64..40, Just(1_000_003_u64)],
         workers in prop_oneof![1_usize..12, Just(64_usize)],
     ) {
-        let ranges = chunk_ranges(n, workers)
-            .map_err(|e| TestCaseError::fail(format!("chunk_ranges({n}, {workers}) failed: {e}")))?;
-        let expected_parts = usize::try_from(n).map_or(workers, |n| n.min(workers));
-        prop_assert_eq!(ranges.len(), expected_parts,
-            "chunk_ranges({}, {}) gave {} ranges: one per worker, but never an empty one",
-            n, workers, ranges.len());
-        let mut next = 0;
-        for range in &ranges {
-            prop_assert_eq!(range.start, next,
-                "chunk_ranges({}, {}) gave {:?}: ranges must follow each other without gaps \
-                 or overlaps", n, workers, &ranges);
-            prop_assert!(range.end > range.start,
-                "chunk_ranges({}, {}) gave the empty range {:?}", n, workers, range);
-            next = range.end;
-        }
-        prop_assert_eq!(next, n, "chunk_ranges({}, {}) stops at {}, not at n", n, workers, next);
-        let lengths = ranges.iter().map(|r| r.end - r.start);
-        let (shortest, longest) = (lengths.clone().min(), lengths.max());
-        prop_assert!(longest.zip(shortest).is_none_or(|(l, s)| l - s <= 1),
-            "chunk_ranges({}, {}) gave lengths from {:?} to {:?}: the job takes as long as its \
-             longest range, so lengths must differ by at most one", n, workers, shortest, longest);
+        check_balanced_split(n, workers)?;
     }
 }
 
@@ -408,4 +444,44 @@ fn borrows_what_f_captures_instead_of_copying_it_into_the_workers() {
         Ok(expected),
         "parallel_sum_with over a borrowed Vec gave {got:?}: every weight must be added once"
     );
+}
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): balanced
+/// ranges for item counts up to `u64::MAX` (where `n * i / workers` overflows) and for worker
+/// counts up to `usize::MAX`, and other splits run one whole range per thread, all at once.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::check_balanced_split;
+    use proptest::prelude::*;
+    use rstest::rstest;
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn ranges_stay_balanced_for_item_counts_up_to_u64_max(
+            n in prop_oneof![any::<u64>(), (u64::MAX - 1_000)..=u64::MAX, Just(u64::MAX)],
+            workers in prop_oneof![1_usize..=16, Just(63_usize), Just(64_usize)],
+        ) {
+            check_balanced_split(n, workers)?;
+        }
+
+        #[test]
+        fn a_huge_worker_count_still_gives_one_range_per_item(
+            n in 0_u64..50,
+            workers in prop_oneof![Just(usize::MAX), Just(usize::MAX / 2 + 1), Just(1_usize << 40)],
+        ) {
+            check_balanced_split(n, workers)?;
+        }
+    }
+
+    #[rstest]
+    #[case::one_item_one_worker(1, 1)]
+    #[case::one_item_per_worker(5, 5)]
+    #[case::remainder_of_six(69, 7)]
+    #[case::one_short_of_even(11, 6)]
+    #[case::many_items_on_five(1_003, 5)]
+    fn other_splits_also_give_each_thread_one_whole_range(#[case] n: u64, #[case] workers: usize) {
+        super::each_thread_computes_one_whole_range_of_chunk_ranges(n, workers);
+    }
 }

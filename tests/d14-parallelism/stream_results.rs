@@ -321,3 +321,81 @@ fn a_consumer_waiting_for_a_result_sleeps_until_one_arrives() {
          Ok(\"Pashupatastra forged\"))"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): every
+/// order in which four jobs can finish, and every set of panicking jobs on one to four
+/// workers.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+
+    /// Every ordering of `0..n`.
+    fn permutations(n: usize) -> Vec<Vec<usize>> {
+        if n == 0 {
+            return vec![vec![]];
+        }
+        let mut all = Vec::new();
+        for shorter in permutations(n - 1) {
+            for at in 0..=shorter.len() {
+                let mut order = shorter.clone();
+                order.insert(at, n - 1);
+                all.push(order);
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn yields_the_jobs_in_every_order_they_can_finish_in() {
+        for finish in permutations(WEAPONS.len()) {
+            let (items, gates) = start_streaming(WEAPONS.len());
+            let mut order = Vec::new();
+            for &job in &finish {
+                let _ = gates[job].send(());
+                order.push(next_item(&items, WEAPONS[job]).0);
+            }
+            assert_eq!(
+                order, finish,
+                "the jobs finished in the order {finish:?} but were yielded as {order:?}: each \
+                 result comes out the moment its job finishes, with its index in `jobs`"
+            );
+        }
+    }
+
+    #[test]
+    fn every_set_of_panicking_jobs_becomes_errors_while_the_rest_finish() {
+        for workers in 1..=4 {
+            for panicking in 0_u32..16 {
+                let fails = move |job: usize| panicking & (1 << job) != 0;
+                let mut got: Vec<Forging<usize>> =
+                    super::super::guarded("the stream never ended", move || {
+                        forge_all((0..4).collect(), workers, move |job: usize| {
+                            assert!(!fails(job), "job {job} cannot be forged");
+                            job * 10
+                        })
+                        .map(Iterator::collect)
+                    })
+                    .unwrap_or_else(|e| panic!("forge_all({workers} workers) failed: {e}"));
+                got.sort_by_key(|(job, _)| *job);
+                let expected: Vec<Forging<usize>> = (0..4)
+                    .map(|job| {
+                        let result = if fails(job) {
+                            Err(ForgeError::Panicked { job })
+                        } else {
+                            Ok(job * 10)
+                        };
+                        (job, result)
+                    })
+                    .collect();
+                assert_eq!(
+                    got,
+                    expected,
+                    "on {workers} workers, with the jobs {:?} panicking, the stream gave the \
+                     items shown: each panic is caught per job and comes out as \
+                     ForgeError::Panicked {{ job }}, and every other job still finishes",
+                    (0..4).filter(|&job| fails(job)).collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+}

@@ -396,3 +396,72 @@ proptest! {
         }
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the exact
+/// ledger of any random call tree (direct and mutual recursion, repeats, ties), computed
+/// here from the tree itself, not only the sums and bounds the visible property checks.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use std::collections::BTreeMap;
+
+    use super::{Call, FakeClock, call_tree, ms, play};
+    use crate::call_ledger::{FnStats, Profiler};
+    use proptest::prelude::*;
+
+    /// `(ncalls, tottime, cumtime)` in ms per function.
+    type Ledger<'a> = BTreeMap<&'a str, (u64, u64, u64)>;
+
+    /// Adds `call` and everything below it to `ledger`; returns the call's elapsed ms.
+    fn tally<'a>(call: &'a Call, open: &mut Vec<&'a str>, ledger: &mut Ledger<'a>) -> u64 {
+        open.push(call.name);
+        let mut children = 0;
+        for child in &call.children {
+            children += tally(child, open, ledger);
+        }
+        open.pop();
+        let elapsed = call.before + children + call.after;
+        let outermost = !open.contains(&call.name);
+        let line = ledger.entry(call.name).or_default();
+        line.0 += 1;
+        line.1 += call.before + call.after;
+        if outermost {
+            line.2 += elapsed;
+        }
+        elapsed
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn the_ledger_of_any_call_tree_is_exact(root in call_tree()) {
+            let clock = FakeClock::default();
+            let mut profiler = Profiler::new(&clock);
+            profiler.enter("main");
+            play(&root, &clock, &mut profiler);
+            clock.now.set(clock.now.get() + ms(1));
+            prop_assert!(profiler.exit("main").is_ok(), "exit(main) was refused");
+
+            let mut ledger = Ledger::new();
+            let run = tally(&root, &mut Vec::new(), &mut ledger) + 1;
+            ledger.insert("main", (1, 1, run));
+            let mut expected: Vec<FnStats> = ledger
+                .into_iter()
+                .map(|(name, (ncalls, tottime, cumtime))| FnStats {
+                    name: name.to_owned(),
+                    ncalls,
+                    tottime: ms(tottime),
+                    cumtime: ms(cumtime),
+                })
+                .collect();
+            expected.sort_by(|a, b| b.cumtime.cmp(&a.cumtime).then_with(|| a.name.cmp(&b.name)));
+
+            let got = profiler.stats();
+            prop_assert_eq!(&got, &Ok(expected),
+                "for the call tree {:?} under main, stats() gave the ledger shown: every call \
+                 adds to ncalls and to tottime (its own time, children excluded), only the \
+                 outermost active call of a function adds its elapsed time to cumtime; most \
+                 cumtime first, ties by name", &root);
+        }
+    }
+}

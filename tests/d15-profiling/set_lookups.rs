@@ -196,3 +196,54 @@ proptest! {
             "missing disagrees with a scan for {:?} in {:?}", &needles, &haystack);
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): haystacks
+/// of any size between the visible 16 and 2,000 items, with found, absent and repeated
+/// needles mixed: the answers of a scan at the cost of a set.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::{Probe, counted, probes};
+    use crate::set_lookups::{contains_all, missing};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn any_size_and_mix_of_needles_costs_about_two_comparisons_each(
+            size in prop_oneof![17_u32..100, 100_u32..1_500],
+            picks in prop::collection::vec(0.0_f64..2.0, 32..400),
+        ) {
+            let haystack = probes(0..size);
+            // Needles below `size` are in the haystack, the others are not; repeats happen.
+            let needles: Vec<Probe> = picks
+                .iter()
+                .map(|pick| Probe((pick * f64::from(size)) as u32))
+                .collect();
+            let m = needles.len();
+            let expected_all = needles.iter().all(|n| n.0 < size);
+            let mut expected_missing: Vec<u32> = Vec::new();
+            for n in &needles {
+                if n.0 >= size && !expected_missing.contains(&n.0) {
+                    expected_missing.push(n.0);
+                }
+            }
+
+            let (all, _, all_eqs) = counted(|| contains_all(&haystack, &needles));
+            let (gone, _, missing_eqs) = counted(|| missing(&haystack, &needles));
+            let gone: Vec<u32> = gone.into_iter().map(|p| p.0).collect();
+            prop_assert_eq!((all, &gone), (expected_all, &expected_missing),
+                "contains_all and missing over {} items and {} needles disagree with a scan",
+                size, m);
+            // Building the set compares a few items whose hashes look alike: a small share
+            // of the haystack, on top of about one comparison per needle.
+            let bound = 2 * m + size as usize / 4;
+            prop_assert!(all_eqs <= bound && missing_eqs <= bound,
+                "{} needles in {} items made {} comparisons (contains_all) and {} (missing), \
+                 more than {}: a set compares each needle with about one item of its bucket, \
+                 whatever the haystack's size; a scan of the slice, or of a Vec of reported \
+                 needles, costs up to {}", m, size, all_eqs, missing_eqs, bound,
+                m * size as usize);
+        }
+    }
+}

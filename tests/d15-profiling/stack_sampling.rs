@@ -361,3 +361,124 @@ proptest! {
         }
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): Rust frame
+/// names (`core::fmt`, digits, `-`), whose folded lines sort otherwise than their frames do,
+/// and profiles of thousands of samples, where a share can round to zero, with the whole
+/// report checked: every function, its two shares and its place.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use std::collections::BTreeMap;
+
+    use super::{largest_remainder, report_of, share};
+    use crate::stack_sampling::{Share, fold_stacks};
+    use proptest::prelude::*;
+
+    /// Frame names as a Rust profile has them: paths, generics, digits, a dash, and names
+    /// that are prefixes of others.
+    const RUST_FRAMES: [&str; 9] = [
+        "main",
+        "core",
+        "core::fmt",
+        "core::fmt::write",
+        "fmt",
+        "alloc::vec::Vec<T>::push",
+        "x2",
+        "x10",
+        "serde-json",
+    ];
+
+    /// The folded format computed here: count each stack's line, then sort the lines.
+    fn folded(samples: &[Vec<&str>]) -> String {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for stack in samples {
+            *counts.entry(stack.join(";")).or_default() += 1;
+        }
+        let mut lines: Vec<String> = counts
+            .into_iter()
+            .map(|(stack, count)| format!("{stack} {count}\n"))
+            .collect();
+        lines.sort();
+        lines.concat()
+    }
+
+    #[test]
+    fn a_rust_path_frame_sorts_by_its_line_not_by_its_frames() {
+        let samples: [&[&str]; 3] = [
+            &["main", "core", "fmt"],
+            &["main", "core::fmt"],
+            &["main", "core", "fmt"],
+        ];
+        assert_eq!(
+            fold_stacks(&samples),
+            Ok("main;core::fmt 1\nmain;core;fmt 2\n".to_owned()),
+            "the folded lines must be sorted in byte order of the lines themselves: ':' comes \
+             before ';', so `main;core::fmt` sorts before `main;core;fmt`, although the frame \
+             `core` sorts before `core::fmt`"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn folds_any_profile_of_rust_frames_into_sorted_counted_lines(
+            samples in prop::collection::vec(
+                prop::collection::vec(prop::sample::select(RUST_FRAMES.to_vec()), 1..5),
+                0..40,
+            ),
+        ) {
+            let refs: Vec<&[&str]> = samples.iter().map(Vec::as_slice).collect();
+            let got = fold_stacks(&refs);
+            let expected = folded(&samples);
+            prop_assert_eq!(&got, &Ok(expected),
+                "fold_stacks({:?}) gave the text shown: one line per distinct stack, frames \
+                 joined by ';', a space and its count, the lines sorted in byte order, each \
+                 ending in a newline", &samples);
+        }
+
+        #[test]
+        fn a_profile_of_thousands_of_samples_reports_every_function_exactly(
+            groups in prop::collection::vec(
+                (
+                    prop::collection::vec(prop::sample::select(vec!["main", "a", "b", "c", "d"]), 1..5),
+                    prop_oneof![1_usize..4, 1_usize..600],
+                ),
+                1..8,
+            ),
+        ) {
+            let samples: Vec<Vec<&str>> = groups
+                .iter()
+                .flat_map(|(stack, count)| std::iter::repeat_n(stack.clone(), *count))
+                .collect();
+            let n = samples.len();
+            let self_shares = largest_remainder(&samples);
+            let mut expected: Vec<Share> = ["main", "a", "b", "c", "d"]
+                .into_iter()
+                .filter_map(|name| {
+                    let on_stack = samples.iter().filter(|stack| stack.contains(&name)).count();
+                    (on_stack > 0).then(|| {
+                        let total = (2 * on_stack * 1000 + n) / (2 * n);
+                        share(
+                            name,
+                            self_shares.get(name).copied().unwrap_or(0),
+                            u32::try_from(total).unwrap_or(u32::MAX),
+                        )
+                    })
+                })
+                .collect();
+            expected.sort_by(|x, y| {
+                y.self_tenths
+                    .cmp(&x.self_tenths)
+                    .then(y.total_tenths.cmp(&x.total_tenths))
+                    .then_with(|| x.name.cmp(&y.name))
+            });
+            let refs: Vec<&[&str]> = samples.iter().map(Vec::as_slice).collect();
+            let report = report_of(&refs);
+            prop_assert_eq!((report.samples, &report.shares), (n, &expected),
+                "a profile of {} samples gave the report shown: every function seen, its self \
+                 share by largest remainder and its total share rounded half up, in tenths of \
+                 a percent; most self share first, then most total share, then by name", n);
+        }
+    }
+}

@@ -311,3 +311,127 @@ fn a_backwards_clock_is_still_reported_after_good_calls() {
          still broken, so the report must fail naming the first call that saw it"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): any random
+/// program of nested, repeated and recursive calls that compute and wait, reported exactly
+/// on both clocks (totals, order, ties, the waiting part), computed here from the program.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    use super::{SimClocks, report};
+    use crate::wall_vs_cpu::{ClockKind, DualProfiler, FnTimes};
+    use proptest::prelude::*;
+
+    /// A profiled call: it computes, makes its nested calls, then waits.
+    #[derive(Debug, Clone)]
+    struct Step {
+        name: &'static str,
+        compute: u64,
+        calls: Vec<Step>,
+        wait: u64,
+    }
+
+    fn program() -> impl Strategy<Value = Vec<Step>> {
+        let name = || prop::sample::select(vec!["a", "b", "c", "d"]);
+        let leaf = (name(), 0_u64..4, 0_u64..4).prop_map(|(name, compute, wait)| Step {
+            name,
+            compute,
+            calls: vec![],
+            wait,
+        });
+        let step = leaf.prop_recursive(3, 16, 3, move |inner| {
+            (
+                name(),
+                0_u64..4,
+                prop::collection::vec(inner, 0..3),
+                0_u64..4,
+            )
+                .prop_map(|(name, compute, calls, wait)| Step {
+                    name,
+                    compute,
+                    calls,
+                    wait,
+                })
+        });
+        prop::collection::vec(step, 0..4)
+    }
+
+    /// Runs `step` under the profiler; returns the `(wall, cpu)` ms it took, as the closure
+    /// computed it (so `profile` must hand the closure's value back).
+    fn run(step: &Step, clocks: &SimClocks, profiler: &DualProfiler<&SimClocks>) -> (u64, u64) {
+        profiler.profile(step.name, || {
+            clocks.compute(step.compute);
+            let (mut wall, mut cpu) = (step.compute, step.compute);
+            for call in &step.calls {
+                let (w, c) = run(call, clocks, profiler);
+                wall += w;
+                cpu += c;
+            }
+            clocks.wait(step.wait);
+            (wall + step.wait, cpu)
+        })
+    }
+
+    /// Adds `step` and its nested calls to `totals`: `(calls, wall, cpu)` per name.
+    fn tally(step: &Step, totals: &mut BTreeMap<&'static str, (u32, u64, u64)>) -> (u64, u64) {
+        let (mut wall, mut cpu) = (step.compute + step.wait, step.compute);
+        for call in &step.calls {
+            let (w, c) = tally(call, totals);
+            wall += w;
+            cpu += c;
+        }
+        let line = totals.entry(step.name).or_default();
+        *line = (line.0 + 1, line.1 + wall, line.2 + cpu);
+        (wall, cpu)
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn any_program_is_reported_exactly_on_both_clocks(steps in program()) {
+            let clocks = SimClocks::default();
+            let profiler = DualProfiler::new(&clocks);
+            let mut returned = Vec::new();
+            let mut totals = BTreeMap::new();
+            for step in &steps {
+                returned.push(run(step, &clocks, &profiler));
+                tally(step, &mut totals);
+            }
+            let took: Vec<(u64, u64)> = steps
+                .iter()
+                .map(|step| tally(step, &mut BTreeMap::new()))
+                .collect();
+            prop_assert_eq!(&returned, &took,
+                "profile returned other values than its closures did: it must hand back \
+                 whatever the profiled closure returns");
+
+            let ms = |millis: u64| Duration::from_millis(millis);
+            for by in [ClockKind::Wall, ClockKind::Cpu] {
+                let mut expected: Vec<FnTimes> = totals
+                    .iter()
+                    .map(|(&name, &(calls, wall, cpu))| FnTimes {
+                        name: name.to_owned(),
+                        calls,
+                        wall: ms(wall),
+                        cpu: ms(cpu),
+                    })
+                    .collect();
+                let key = |t: &FnTimes| if by == ClockKind::Wall { t.wall } else { t.cpu };
+                expected.sort_by(|x, y| key(y).cmp(&key(x)).then_with(|| x.name.cmp(&y.name)));
+                let got = report(&profiler, by);
+                prop_assert_eq!(&got, &expected,
+                    "for the program {:?}, report({:?}) gave the totals shown: each call adds \
+                     its inclusive wall and CPU time to its name (a nested call counts in both), \
+                     most time on the {:?} clock first, ties by name", &steps, by, by);
+                let waiting: Vec<Duration> = got.iter().map(FnTimes::waiting).collect();
+                let off_cpu: Vec<Duration> = expected.iter().map(|t| t.wall - t.cpu).collect();
+                prop_assert_eq!(&waiting, &off_cpu,
+                    "waiting() of the report sorted by {:?} gave {:?}: the wall time spent off \
+                     the CPU, wall - cpu", by, &waiting);
+            }
+        }
+    }
+}

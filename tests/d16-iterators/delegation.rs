@@ -344,3 +344,85 @@ proptest! {
              inner iterators must yield exactly what the loops would push", &lazy, &eager);
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): random
+/// trees of any shape walked depth first, and folders found by name among any list (each
+/// one's own files only), against nested `for` loops.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+
+    /// Every line of `folder`'s own files, pushed by nested loops.
+    fn own_lines<'a>(folder: &'a Folder, out: &mut Vec<&'a str>) {
+        for file in &folder.files {
+            for segment in &file.segments {
+                for line in &segment.lines {
+                    out.push(line);
+                }
+            }
+        }
+    }
+
+    /// A folder's own lines, then each sub-folder's, depth first, pushed by recursion.
+    fn tree_lines<'a>(folder: &'a Folder, out: &mut Vec<&'a str>) {
+        own_lines(folder, out);
+        for sub in &folder.subfolders {
+            tree_lines(sub, out);
+        }
+    }
+
+    /// Trees of folders up to 5 levels deep, some of them empty at any level.
+    fn tree() -> impl Strategy<Value = Folder> {
+        let leaf = super::folders().prop_map(|mut folders| folders.pop().unwrap_or_default());
+        leaf.prop_recursive(5, 40, 4, |inner| {
+            (super::folders(), prop::collection::vec(inner, 0..4)).prop_map(
+                |(mut folders, subfolders)| {
+                    let mut folder = folders.pop().unwrap_or_default();
+                    folder.subfolders = subfolders;
+                    folder
+                },
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn any_tree_is_walked_depth_first(root in tree()) {
+            let mut expected = Vec::new();
+            tree_lines(&root, &mut expected);
+            let got: Vec<&str> = lines_in_tree(&root).collect();
+            prop_assert_eq!(&got, &expected,
+                "lines_in_tree gave {:?} but a recursive walk gives {:?}: a folder's own files \
+                 first, then each sub-folder's whole tree before the next one", &got, &expected);
+        }
+
+        #[test]
+        fn any_folder_is_found_by_name_and_walked_alone(
+            folders in super::folders().prop_map(|mut folders| {
+                for (i, folder) in folders.iter_mut().enumerate() {
+                    folder.name = format!("f{i}");
+                }
+                folders
+            }),
+        ) {
+            let names: Vec<String> = folders.iter().map(|f| f.name.clone()).collect();
+            for folder in &folders {
+                let mut expected = Vec::new();
+                own_lines(folder, &mut expected);
+                let got: Result<Vec<&str>, FolderError> =
+                    lines_of_folder(&folders, &folder.name).map(Iterator::collect);
+                prop_assert_eq!(&got, &Ok(expected),
+                    "lines_of_folder(_, {:?}) must walk that folder's own files, and only \
+                     them, among the folders {:?}", &folder.name, &names);
+            }
+            let unknown = lines_of_folder(&folders, "archive").map(|_| ());
+            prop_assert_eq!(unknown, Err(FolderError::UnknownFolder {
+                name: "archive".to_owned(),
+                known: names.clone(),
+            }), "a name no folder has must be FolderError::UnknownFolder listing the folders \
+                 that exist, in order");
+        }
+    }
+}

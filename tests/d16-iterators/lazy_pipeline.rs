@@ -370,3 +370,84 @@ proptest! {
              laziness must change when the work happens, never the result", code, &lazy, &eager);
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the report
+/// of any log (other statuses, lines without an IP, ties, a `top` below, at or above the
+/// number of IPs, zero), rendered here from the layout its doc states.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use std::collections::HashMap;
+    use std::net::IpAddr;
+
+    use super::ip;
+    use crate::lazy_pipeline::top_ips_report;
+    use proptest::prelude::*;
+
+    /// A few addresses, so that counts repeat and tie; one is not an IP at all.
+    const ADDRESSES: [&str; 8] = [
+        "10.0.0.5",
+        "10.0.0.10",
+        "9.0.0.1",
+        "192.168.1.1",
+        "::1",
+        "2001:db8::7",
+        "10.0.0.9",
+        "not-an-ip",
+    ];
+
+    /// The report as its doc lays it out, counted here from `(address, status)` pairs.
+    fn expected_report(lines: &[(&str, u16)], code: u16, top: usize) -> String {
+        let mut hits: HashMap<IpAddr, usize> = HashMap::new();
+        let (mut matching, mut unreadable) = (0, 0);
+        for &(address, status) in lines {
+            if status == code {
+                matching += 1;
+                match address.parse::<IpAddr>() {
+                    Ok(_) => *hits.entry(ip(address)).or_default() += 1,
+                    Err(_) => unreadable += 1,
+                }
+            }
+        }
+        let mut ranked: Vec<(IpAddr, usize)> = hits.into_iter().collect();
+        ranked.sort_by(|(a, m), (b, n)| n.cmp(m).then(a.cmp(b)));
+        let mut report = format!(
+            "status {code}: {matching} lines, {} distinct IPs, {unreadable} without an IP\n",
+            ranked.len()
+        );
+        report.push_str("rank  ip                        lines\n");
+        for (rank, (ip, count)) in ranked.into_iter().take(top).enumerate() {
+            report.push_str(&format!(
+                "{:>4}  {:<24}  {count:>5}\n",
+                rank + 1,
+                ip.to_string()
+            ));
+        }
+        report
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn reports_the_top_ips_of_any_log(
+            lines in prop::collection::vec(
+                (prop::sample::select(ADDRESSES.to_vec()), prop::sample::select(vec![200_u16, 404, 500])),
+                0..60,
+            ),
+            code in prop::sample::select(vec![200_u16, 404, 500]),
+            top in prop_oneof![0_usize..9, Just(usize::MAX)],
+        ) {
+            let log: Vec<String> = lines
+                .iter()
+                .map(|(address, status)| format!("{address} - {status} GET /index.html"))
+                .collect();
+            let got = top_ips_report(log.iter(), code, top);
+            let expected = expected_report(&lines, code, top);
+            prop_assert_eq!(&got, &expected,
+                "top_ips_report(_, {}, {}) rendered another report for {} lines: count the \
+                 lines with status {}, the distinct IPs among them and those without an IP; \
+                 then the `top` IPs with the most lines, ties to the lower IpAddr",
+                code, top, log.len(), code);
+        }
+    }
+}

@@ -343,3 +343,116 @@ proptest! {
         }
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): offsets
+/// counted in bytes when the text holds multi-byte characters, and both scanners matched error
+/// for error against a byte-by-byte reading of the brief's rules on malformed texts.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+
+    /// The brief's shape rules read byte by byte, stopping at the bracket that opens level
+    /// `max + 1`: what both scanners must return (`nesting_depth` is `max = usize::MAX`).
+    fn reference_scan(text: &str, max: usize) -> Result<usize, JsonShapeError> {
+        let bytes = text.as_bytes();
+        let mut open: Vec<u8> = Vec::new();
+        let (mut deepest, mut at) = (0, 0);
+        while at < bytes.len() {
+            match bytes[at] {
+                b'"' => {
+                    let start = at;
+                    at += 1;
+                    while bytes.get(at) != Some(&b'"') {
+                        match bytes.get(at) {
+                            None => {
+                                return Err(JsonShapeError::UnterminatedString { offset: start });
+                            }
+                            Some(b'\\') => at += 2,
+                            Some(_) => at += 1,
+                        }
+                    }
+                }
+                b'[' | b'{' if open.len() == max => {
+                    return Err(JsonShapeError::TooDeep { max, offset: at });
+                }
+                b'[' => open.push(b']'),
+                b'{' => open.push(b'}'),
+                closer @ (b']' | b'}') => match open.pop() {
+                    None => {
+                        return Err(JsonShapeError::UnexpectedClose {
+                            offset: at,
+                            found: char::from(closer),
+                        });
+                    }
+                    Some(expected) if expected != closer => {
+                        return Err(JsonShapeError::Mismatched {
+                            offset: at,
+                            expected: char::from(expected),
+                            found: char::from(closer),
+                        });
+                    }
+                    Some(_) => {}
+                },
+                _ => {}
+            }
+            deepest = deepest.max(open.len());
+            at += 1;
+        }
+        match open.len() {
+            0 => Ok(deepest),
+            open => Err(JsonShapeError::Unclosed { open }),
+        }
+    }
+
+    #[rstest]
+    #[case::a_closer_after_an_accented_string(r#"["é"]]"#, JsonShapeError::UnexpectedClose { offset: 6, found: ']' })]
+    #[case::a_wrong_closer_after_an_umlaut_key(r#"{"ü":[}"#, JsonShapeError::Mismatched { offset: 7, expected: ']', found: '}' })]
+    #[case::a_string_left_open_after_three_byte_letters(r#"["日本", "x"#, JsonShapeError::UnterminatedString { offset: 11 })]
+    fn error_offsets_count_bytes_not_characters(
+        #[case] text: &str,
+        #[case] expected: JsonShapeError,
+    ) {
+        let got = nesting_depth(text);
+        assert_eq!(
+            got,
+            Err(expected.clone()),
+            "nesting_depth({text:?}) gave {got:?}, expected {expected:?}: offsets are byte \
+             offsets into the text, and a letter such as é or 日 takes two or three bytes in \
+             UTF-8 (walk text.as_bytes(), not text.chars())"
+        );
+    }
+
+    #[test]
+    fn the_too_deep_offset_counts_bytes_not_characters() {
+        let text = r#"["€", [[1]]]"#;
+        let got = guard_depth(text, 2);
+        assert_eq!(
+            got,
+            Err(JsonShapeError::TooDeep { max: 2, offset: 9 }),
+            "guard_depth({text:?}, 2) gave {got:?}: the '[' that opens level 3 is byte 9 (the € \
+             before it takes three bytes), and offsets are byte offsets"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn both_scanners_match_the_rules_error_for_error(
+            text in r#"[\[\]{}"\\aé日 ]{0,32}"#,
+            max in 0usize..8,
+        ) {
+            let measured = nesting_depth(&text);
+            let expected = reference_scan(&text, usize::MAX);
+            prop_assert_eq!(&measured, &expected,
+                "nesting_depth({:?}) gave {:?} instead of {:?}: the depth, or the first shape \
+                 error with its byte offset", &text, &measured, &expected);
+            let guarded = guard_depth(&text, max);
+            let expected = reference_scan(&text, max).map(|_| ());
+            prop_assert_eq!(&guarded, &expected,
+                "guard_depth({:?}, {}) gave {:?} instead of {:?}: TooDeep at the bracket that \
+                 opens level max + 1, or else the first shape error", &text, max, &guarded,
+                &expected);
+        }
+    }
+}

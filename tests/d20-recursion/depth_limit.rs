@@ -210,3 +210,77 @@ proptest! {
         }
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): pointer
+/// segments the visible cases do not name (an empty key, a two-digit index, a key that looks
+/// escaped), and the exact error, path included, on arbitrary trees.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+
+    /// The JSON Pointer of the first container, in document order, at level `max + 1`, found
+    /// by an explicit-stack walk (`None` if the value is at most `max` deep).
+    fn first_container_past(value: &Value, max: usize) -> Option<String> {
+        let mut pending = vec![(value, String::new(), 1)];
+        while let Some((value, path, level)) = pending.pop() {
+            let children: Vec<(String, &Value)> = match value {
+                Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, item)| (index.to_string(), item))
+                    .collect(),
+                Value::Object(map) => map
+                    .iter()
+                    .map(|(key, child)| (key.replace('~', "~0").replace('/', "~1"), child))
+                    .collect(),
+                _ => continue,
+            };
+            if level > max {
+                return Some(path);
+            }
+            for (segment, child) in children.into_iter().rev() {
+                pending.push((child, format!("{path}/{segment}"), level + 1));
+            }
+        }
+        None
+    }
+
+    #[rstest]
+    #[case::under_an_empty_key(json!({"": [[]]}), 1, "/")]
+    #[case::at_a_two_digit_index(json!({"": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, [[]]]}), 2, "//11")]
+    #[case::under_a_key_that_looks_escaped(json!({"x": {"~1": [[]]}}), 2, "/x/~01")]
+    fn every_key_and_index_is_a_pointer_segment(
+        #[case] value: Value,
+        #[case] max: usize,
+        #[case] path: &str,
+    ) {
+        let got = extract_emails_limited(&value, max);
+        assert_eq!(
+            got,
+            too_deep(max, path),
+            "extract_emails_limited({value}, {max}) gave {got:?}: each step down adds '/' and \
+             the key (even an empty one, '~' written ~0 and '/' written ~1) or the array index \
+             in decimal"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn the_error_names_the_first_container_past_the_budget(
+            value in arb_json(),
+            max in 0usize..6,
+        ) {
+            let got = extract_emails_limited(&value, max);
+            let expected = match first_container_past(&value, max) {
+                Some(path) => too_deep(max, &path),
+                None => Ok(extract_emails(&value)),
+            };
+            prop_assert_eq!(&got, &expected,
+                "extract_emails_limited({}, {}) gave {:?} instead of {:?}: within the budget the \
+                 emails of the unlimited walk; past it, the JSON Pointer of the first container \
+                 (in document order) at level max + 1", &value, max, &got, &expected);
+        }
+    }
+}

@@ -268,3 +268,80 @@ proptest! {
             n, &steps, got, expected);
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the zero
+/// step named by its index in the steps as given, refused before any subproblem is solved,
+/// and the counts and the solve-once rule over larger steps and past the `u128` limit.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+
+    #[test]
+    fn a_zero_step_is_named_by_its_index_in_the_steps_as_given() {
+        in_own_process(
+            module_path!(),
+            "a_zero_step_is_named_by_its_index_in_the_steps_as_given",
+            "ways_to_climb with a 0 after repeated and unsorted steps",
+            || {
+                for (steps, index) in [(&[3, 3, 2, 0][..], 3), (&[5, 0, 1][..], 1)] {
+                    let got = ways_to_climb(10, steps);
+                    assert_eq!(
+                        got,
+                        Err(ClimbError::ZeroStep { index }),
+                        "ways_to_climb(10, {steps:?}) gave {got:?}: the error names the index \
+                         of the 0 in steps as the caller gave them (before any sorting or \
+                         removing of duplicates)"
+                    );
+                }
+            },
+        );
+    }
+
+    #[test]
+    fn a_zero_step_is_refused_before_any_subproblem_is_solved() {
+        in_own_process(
+            module_path!(),
+            "a_zero_step_is_refused_before_any_subproblem_is_solved",
+            "ways_to_climb_traced(30, [1, 2, 0])",
+            || {
+                let mut solved = Vec::new();
+                let got = ways_to_climb_traced(30, &[1, 2, 0], &mut |k| solved.push(k));
+                assert_eq!(
+                    (&got, solved.as_slice()),
+                    (&Err(ClimbError::ZeroStep { index: 2 }), [].as_slice()),
+                    "ways_to_climb_traced(30, [1, 2, 0]) gave {got:?} after solving {solved:?}: \
+                     the steps are checked before anything else, so no count is computed"
+                );
+            },
+        );
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn agrees_with_listing_every_sequence_for_larger_steps(
+            n in 0u32..18,
+            steps in prop::collection::vec(1u32..12, 0..5),
+        ) {
+            let expected = brute_force(n, &steps);
+            let got = ways_to_climb(n, &steps);
+            prop_assert_eq!(got.clone(), Ok(expected),
+                "ways_to_climb({}, {:?}) gave {:?} but listing the sequences finds {}",
+                n, &steps, got, expected);
+        }
+
+        #[test]
+        fn solves_each_subproblem_once_up_to_and_past_the_u128_limit(
+            n in 150u32..700,
+            steps in prop::collection::vec(1u32..8, 1..4),
+        ) {
+            let (got, _) = solved_once_each(n, &steps);
+            let expected = exact_or_none(n, &steps).ok_or(ClimbError::Overflow { n });
+            prop_assert_eq!(got.clone(), expected.clone(),
+                "ways_to_climb_traced({}, {:?}) gave {:?} instead of {:?}: the exact count, or \
+                 ClimbError::Overflow once a count it needs does not fit in a u128",
+                n, &steps, got, expected);
+        }
+    }
+}

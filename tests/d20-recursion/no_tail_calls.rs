@@ -223,3 +223,61 @@ proptest! {
         }
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): Euclid's
+/// rounds over the whole `u64` range (the visible pairs are small multiples), and sums of
+/// terms anywhere in `u64` whose total leaves it.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+
+    /// Pairs mixing the edges (0, 1, `u64::MAX`), small numbers and any `u64`.
+    fn operand() -> impl Strategy<Value = u64> {
+        prop_oneof![
+            Just(0u64),
+            Just(1u64),
+            Just(u64::MAX),
+            0u64..100,
+            any::<u64>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn the_rounds_are_euclids_for_any_pair(a in operand(), b in operand()) {
+            let mut expected = Vec::new();
+            let (mut x, mut y) = (a, b);
+            while y != 0 {
+                expected.push((x, y));
+                (x, y) = (y, x % y);
+            }
+            let mut rounds = Vec::new();
+            let got = gcd_traced(a, b, &mut |a, b| rounds.push((a, b)));
+            prop_assert_eq!((got, &rounds), (x, &expected),
+                "gcd_traced({}, {}) returned {} after the rounds {:?}: each round with b != 0 is \
+                 reported with its pair, then (a, b) becomes (b, a % b); the last a is the gcd",
+                a, b, got, &rounds);
+            prop_assert_eq!(gcd(a, b), x, "gcd({}, {}) disagrees with gcd_traced", a, b);
+        }
+
+        #[test]
+        fn sums_terms_anywhere_in_u64_once_each_in_order(
+            n in 0u64..300,
+            terms in prop::collection::vec(prop_oneof![Just(u64::MAX), any::<u64>()], 1..8),
+        ) {
+            let term_of = |k: u64| terms[(k.wrapping_sub(1) % terms.len() as u64) as usize];
+            let expected: u128 = (1..=n).map(|k| u128::from(term_of(k))).sum();
+            let mut asked = Vec::new();
+            let got = sum_to(n, |k| {
+                asked.push(k);
+                term_of(k)
+            });
+            prop_assert_eq!(got, expected,
+                "sum_to({}, _) gave {} instead of {}: every term added as a u128", n, got, expected);
+            prop_assert_eq!(&asked, &(1..=n).collect::<Vec<u64>>(),
+                "sum_to({}, _) asked for the terms {:?}: each k from 1 to n once, in order", n, &asked);
+        }
+    }
+}

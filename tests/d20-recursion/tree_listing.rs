@@ -189,3 +189,69 @@ fn rendering_the_deepest_tree_fits_a_256_kib_stack() {
          file indented {MAX_DEPTH} times; recursion this shallow is safe on any stack"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): names that
+/// begin other names (byte order of the names, not of full paths), sizes whose sum leaves
+/// `u64`, and the file in the way named three levels down.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+
+    #[test]
+    fn a_name_that_begins_another_comes_before_it() {
+        let mut tree = Tree::new("t");
+        add(&mut tree, "a.c", 4);
+        add(&mut tree, "a/x.rs", 1);
+        add(&mut tree, "B/y", 8);
+        add(&mut tree, "a-b.txt", 2);
+        let listing = tree.render();
+        assert_eq!(
+            listing,
+            "t/ (15 bytes)\n  B/ (8 bytes)\n    y (8 bytes)\n  a/ (1 bytes)\n    x.rs (1 bytes)\n  \
+             a-b.txt (2 bytes)\n  a.c (4 bytes)\n",
+            "render() gave\n{listing}\nthe entries of a directory come in byte order of their \
+             names: \"B\" < \"a\" < \"a-b.txt\" < \"a.c\", so the directory a/ comes before \
+             a-b.txt (ordering full paths such as \"a/x.rs\" puts it after a.c)"
+        );
+    }
+
+    #[test]
+    fn sizes_whose_sum_leaves_u64_add_up_in_the_total_and_the_listing() {
+        let mut tree = Tree::new("big");
+        add(&mut tree, "one/huge", u64::MAX);
+        add(&mut tree, "two/huge", u64::MAX);
+        add(&mut tree, "two/small", 2);
+        let total = 2 * u128::from(u64::MAX) + 2;
+        let listing = tree.render();
+        let two = format!("  two/ ({} bytes)\n", u128::from(u64::MAX) + 2);
+        let root = format!("big/ ({total} bytes)\n");
+        assert!(
+            tree.total_size() == total && listing.starts_with(&root) && listing.contains(&two),
+            "total_size() gave {} and render() gave\n{listing}\nthe sizes add up to {total}, \
+             past u64::MAX: sum them in a u128, in the total and in every directory's line",
+            tree.total_size()
+        );
+    }
+
+    #[test]
+    fn the_file_in_the_way_is_named_at_any_depth() {
+        let mut tree = project();
+        let before = tree.render();
+        let path = "docs/guide/intro.md/notes/a.txt";
+        let got = tree.add_file(path, 1);
+        let after = tree.render();
+        assert_eq!(
+            (&got, after.as_str()),
+            (
+                &Err(TreeError::NotADirectory {
+                    path: path.to_owned(),
+                    file: "docs/guide/intro.md".to_owned()
+                }),
+                before.as_str()
+            ),
+            "add_file({path:?}) gave {got:?} and left the tree as\n{after}\nthe file \
+             docs/guide/intro.md cannot hold entries: the error names its whole path, and the \
+             tree is left as it was"
+        );
+    }
+}

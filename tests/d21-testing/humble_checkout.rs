@@ -306,3 +306,88 @@ proptest! {
         );
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): another
+/// cart through the mock (another user, order and a total in fractions of a cent), the last
+/// of several different transient messages, and a bad line that comes first.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+
+    #[test]
+    fn charges_another_cart_with_its_own_user_total_and_key() {
+        let other = Cart {
+            order_id: "ORD-2024/7".to_owned(),
+            user_id: "usr_grace".to_owned(),
+            items: vec![item("nib", dec!(0.125), 3), item("ink", dec!(4.50), 2)],
+        };
+        let charged = Receipt {
+            charge_id: "ch_77".to_owned(),
+            amount: dec!(9.375),
+        };
+        let mut client = MockPaymentClient::new();
+        let answer = charged.clone();
+        client
+            .expect_charge()
+            .with(eq(ChargeRequest {
+                user_id: "usr_grace".to_owned(),
+                amount: dec!(9.375),
+                idempotency_key: "checkout-ORD-2024/7".to_owned(),
+            }))
+            .times(1)
+            .returning(move |_| Ok(answer.clone()));
+
+        let got = checkout(&other, &client);
+
+        assert_eq!(
+            got,
+            Ok(charged),
+            "checkout of Grace's order ORD-2024/7 must charge usr_grace 9.375 exactly (3 × 0.125 \
+             + 2 × 4.50) with the key \"checkout-ORD-2024/7\", once, and hand back the receipt"
+        );
+    }
+
+    #[test]
+    fn unavailable_reports_the_last_of_different_transient_errors() {
+        let mut client = MockPaymentClient::new();
+        let mut order = Sequence::new();
+        for message in ["503 from provider", "timeout", "connection reset"] {
+            client
+                .expect_charge()
+                .with(eq(expected_request()))
+                .times(1)
+                .in_sequence(&mut order)
+                .returning(move |_| Err(PaymentError::Transient(message.to_owned())));
+        }
+
+        let got = checkout(&cart(), &client);
+
+        assert_eq!(
+            got,
+            Err(CheckoutError::Unavailable {
+                attempts: MAX_ATTEMPTS,
+                last: "connection reset".to_owned()
+            }),
+            "after {MAX_ATTEMPTS} transient failures with different messages, Unavailable must \
+             carry the last one (the third attempt's), not the first"
+        );
+    }
+
+    #[test]
+    fn a_bad_first_line_is_refused_without_calling_the_client() {
+        let mut client = MockPaymentClient::new();
+        client.expect_charge().never();
+        let mut bad_cart = cart();
+        bad_cart.items.insert(0, item("ghost", dec!(3.00), 0));
+
+        let got = checkout(&bad_cart, &client);
+
+        assert!(
+            matches!(&got, Err(CheckoutError::InvalidItem { sku, reason })
+                if sku == "ghost" && reason.contains("quantity")),
+            "checkout of a cart whose first line has quantity 0 gave {got:?}: it must be \
+             InvalidItem naming that line (\"ghost\") and its fault (quantity), before any \
+             charge, wherever the line sits"
+        );
+    }
+}

@@ -224,3 +224,103 @@ fn a_panicking_candidate_is_rejected_not_propagated() {
         }
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): correct
+/// rewrites that look nothing like the rules, mutants of each kind the brief names that the
+/// visible list does not, and `is_leap_year` on any `i32`.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Divisible by 4 is the low two bits clear; a multiple of 4 is a century when it is a
+    /// multiple of 25, and a century is a multiple of 400 when it is a multiple of 16.
+    fn bit_tricks(year: i32) -> bool {
+        year & 3 == 0 && (year % 25 != 0 || year & 15 == 0)
+    }
+
+    /// The rules applied to the year's place in the 400-year cycle.
+    fn cycle_of_400(year: i32) -> bool {
+        let place = year.rem_euclid(400);
+        place == 0 || (place % 4 == 0 && place % 100 != 0)
+    }
+
+    #[rstest]
+    #[case::bit_tricks(bit_tricks)]
+    #[case::the_400_year_cycle(cycle_of_400)]
+    fn accepts_correct_rewrites_that_look_nothing_like_the_rules(
+        #[case] candidate: fn(i32) -> bool,
+    ) {
+        let verdict = judge_leap_year(candidate);
+        assert_eq!(
+            verdict,
+            Ok(()),
+            "the judge rejected a function that agrees with the rules on every i32: it must \
+             judge what the candidate answers, not how it is written"
+        );
+    }
+
+    fn constant_4_becomes_8(y: i32) -> bool {
+        y % 8 == 0 && (y % 100 != 0 || y % 400 == 0)
+    }
+    fn constant_100_becomes_200(y: i32) -> bool {
+        y % 4 == 0 && (y % 200 != 0 || y % 400 == 0)
+    }
+    fn constant_400_becomes_800(y: i32) -> bool {
+        y % 4 == 0 && (y % 100 != 0 || y % 800 == 0)
+    }
+    fn year_shifted_back_by_one(y: i32) -> bool {
+        truth(y.wrapping_sub(1))
+    }
+    fn leap_test_negated(y: i32) -> bool {
+        y % 4 != 0 && (y % 100 != 0 || y % 400 == 0)
+    }
+    fn julian_before_year_1(y: i32) -> bool {
+        if y < 1 { y % 4 == 0 } else { truth(y) }
+    }
+    fn multiples_of_400_only_from_year_1(y: i32) -> bool {
+        y % 4 == 0 && (y % 100 != 0 || (y > 0 && y % 400 == 0))
+    }
+    fn remainder_of_100_becomes_division(y: i32) -> bool {
+        y % 4 == 0 && (y / 100 != 0 || y % 400 == 0)
+    }
+
+    #[rstest]
+    #[case::constant_4_becomes_8(constant_4_becomes_8)]
+    #[case::constant_100_becomes_200(constant_100_becomes_200)]
+    #[case::constant_400_becomes_800(constant_400_becomes_800)]
+    #[case::year_shifted_back_by_one(year_shifted_back_by_one)]
+    #[case::leap_test_negated(leap_test_negated)]
+    #[case::julian_before_year_1(julian_before_year_1)]
+    #[case::multiples_of_400_only_from_year_1(multiples_of_400_only_from_year_1)]
+    #[case::remainder_of_100_becomes_division(remainder_of_100_becomes_division)]
+    fn rejects_other_mutants_naming_a_year_they_get_wrong(#[case] mutant: fn(i32) -> bool) {
+        let message = match judge_leap_year(mutant) {
+            Err(message) => message,
+            Ok(()) => panic!(
+                "the judge accepted a mutant it had not seen among the visible ones: probe each \
+                 kind of year (a multiple of 4 that is not of 8, a century that is not of 200, \
+                 a multiple of 400 that is not of 800), each side of zero"
+            ),
+        };
+        let witnesses: Vec<i32> = numbers_in(&message)
+            .into_iter()
+            .filter(|&year| mutant(year) != truth(year))
+            .collect();
+        assert!(
+            !witnesses.is_empty(),
+            "the rejection {message:?} must name a year on which the mutant is really wrong"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn is_leap_year_agrees_with_the_rules_on_any_year(year in any::<i32>()) {
+            prop_assert_eq!(is_leap_year(year), truth(year),
+                "year {}: divisible by 4, except centuries, except multiples of 400, for every \
+                 i32", year);
+        }
+    }
+}

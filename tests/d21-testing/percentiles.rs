@@ -190,3 +190,74 @@ proptest! {
         );
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): every
+/// figure of the report at its nearest rank on runs of up to 300 samples, the rendering of
+/// any report (durations up to the width of the column), and any percentile above 100.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+
+    /// Durations from nothing to just under 1,000 s, the most the 10 columns hold
+    /// (`999999.999`), often below a microsecond or a millisecond.
+    fn duration() -> impl Strategy<Value = Duration> {
+        prop_oneof![0u64..2_000, 0u64..2_000_000, 0u64..1_000_000_000_000]
+            .prop_map(Duration::from_nanos)
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn the_report_holds_the_samples_at_the_nearest_ranks(
+            micros in prop::collection::vec(prop_oneof![0u64..20, 0u64..5_000_000], 1..300),
+        ) {
+            let samples: Vec<Duration> = micros.iter().map(|&m| Duration::from_micros(m)).collect();
+            let mut sorted = samples.clone();
+            sorted.sort_unstable();
+            let n = sorted.len();
+            let at = |p: usize| sorted[(p * n).div_ceil(100) - 1];
+            let expected = LatencyReport { count: n, p50: at(50), p95: at(95), p99: at(99), max: at(100) };
+            let got = latency_report(&samples);
+            prop_assert_eq!(got, Ok(expected),
+                "the report over {} samples must hold the samples at ranks ceil(p × n / 100) of \
+                 the sorted run for p50, p95 and p99, and the largest as max", n);
+        }
+
+        #[test]
+        fn any_report_renders_whole_microseconds_right_aligned(
+            count in 2usize..100_000,
+            figures in [duration(), duration(), duration(), duration()],
+        ) {
+            let [p50, p95, p99, max] = figures;
+            let report = LatencyReport { count, p50, p95, p99, max };
+            let row = |label: &str, value: Duration| {
+                let micros = value.as_micros();
+                format!("  {label} {:>10} ms", format!("{}.{:03}", micros / 1000, micros % 1000))
+            };
+            let expected = [
+                format!("latency over {count} samples (nearest rank)"),
+                row("p50", p50),
+                row("p95", p95),
+                row("p99", p99),
+                row("max", max),
+            ];
+            let rendered = report.to_string();
+            prop_assert_eq!(rendered.lines().collect::<Vec<_>>(), expected.to_vec(),
+                "{:?} rendered as\n{}\na title line, then per row two spaces, the label, a \
+                 space, the milliseconds with three decimals (whole microseconds, truncated) \
+                 right-aligned in 10 columns, and \" ms\"", report, rendered);
+        }
+
+        #[test]
+        fn any_percentile_above_100_is_refused(
+            micros in prop::collection::vec(0u64..1_000, 1..50),
+            p in prop_oneof![101u32..200, 101u32..=u32::MAX],
+        ) {
+            let samples: Vec<Duration> = micros.iter().map(|&m| Duration::from_micros(m)).collect();
+            prop_assert_eq!(percentile(&samples, p), Err(ReportError::InvalidPercentile(p)),
+                "p{} of {} samples: nearest rank is defined for 1..=100 only, so every p above \
+                 100 is InvalidPercentile, not the maximum", p, samples.len());
+        }
+    }
+}

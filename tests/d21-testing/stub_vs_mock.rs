@@ -256,3 +256,37 @@ fn agrees_with_the_rules_at_every_minute_of_the_week() {
         }
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): impossible
+/// times on every day of the week (the weekend included) and with both parts out of range,
+/// each refused after exactly one reading.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn an_impossible_time_is_refused_on_any_day_after_one_reading(
+            weekday in prop::sample::select(vec![
+                Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri,
+                Weekday::Sat, Weekday::Sun,
+            ]),
+            (hour, minute) in prop_oneof![(24u8..=u8::MAX, any::<u8>()), (any::<u8>(), 60u8..=u8::MAX)],
+        ) {
+            let now = LocalTime { weekday, hour, minute };
+            let refused = ClockError::InvalidTime { hour, minute };
+            let got = greeting(&mock_clock_read_once(now));
+            prop_assert_eq!(got, Err(refused),
+                "greeting at {:?} {}:{} gave {:?}: an impossible time is InvalidTime with the hour \
+                 and minute read, after one reading", weekday, hour, minute, got);
+            let got = is_business_hours(&mock_clock_read_once(now));
+            prop_assert_eq!(got, Err(refused),
+                "is_business_hours at {:?} {}:{} gave {:?}: an impossible time is InvalidTime on \
+                 every day, the weekend included (check the time before deciding the office is \
+                 closed), after one reading", weekday, hour, minute, got);
+        }
+    }
+}

@@ -500,3 +500,100 @@ fn chunked_framing_wins_over_a_content_length() {
          response"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): every cut
+/// of responses of any status, headers and body (framed by a length or by chunks) asks for
+/// more, informational responses end at their head, and targets with other invisible bytes.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+    use crate::chunked::encode_chunked;
+    use crate::request::Headers;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn every_cut_of_a_framed_response_asks_for_more_and_the_whole_parses(
+            status in (200u16..600).prop_filter("204 and 304 have no body", |s| *s != 204 && *s != 304),
+            reason in "[A-Z][a-z]{0,8}( [A-Z][a-z]{0,8})?",
+            fields in proptest::collection::vec(("X-[A-Za-z0-9-]{1,8}", "[!-~]([ -~]{0,10}[!-~])?"), 0..4),
+            body in proptest::collection::vec(any::<u8>(), 0..150),
+            chunk_size in prop::option::of(0usize..40),
+        ) {
+            let mut headers = Headers::new();
+            for (name, value) in &fields {
+                headers.append(name, value);
+            }
+            let framed_body = match chunk_size {
+                Some(size) => {
+                    headers.append("Transfer-Encoding", "chunked");
+                    encode_chunked(&body, size)
+                }
+                None => {
+                    headers.append("Content-Length", &body.len().to_string());
+                    body.clone()
+                }
+            };
+            let mut raw = format!("HTTP/1.1 {status} {reason}\r\n").into_bytes();
+            for (name, value) in headers.entries() {
+                raw.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+            }
+            raw.extend_from_slice(b"\r\n");
+            raw.extend_from_slice(&framed_body);
+            for cut in 0..raw.len() {
+                let got = parse_response(&raw[..cut], false);
+                prop_assert_eq!(&got, &Ok(None),
+                    "parse_response of the first {} of {} bytes of {:?} (no eof): the response \
+                     is not whole yet, so the answer is Ok(None), read more",
+                    cut, raw.len(), String::from_utf8_lossy(&raw));
+            }
+            let expected = ClientResponse { status, reason, headers, body };
+            prop_assert_eq!(parse_response(&raw, false), Ok(Some(expected)),
+                "parse_response of the whole of {:?}: the status, the reason, the headers in \
+                 order and the (de-chunked) body", String::from_utf8_lossy(&raw));
+        }
+    }
+
+    #[rstest]
+    #[case::continue_(b"HTTP/1.1 100 Continue\r\n\r\n".as_slice())]
+    #[case::early_hints_with_a_length(b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\nContent-Length: 5\r\n\r\n".as_slice())]
+    #[case::switching_protocols_chunked(b"HTTP/1.1 101 Switching Protocols\r\nTransfer-Encoding: chunked\r\n\r\n".as_slice())]
+    fn an_informational_response_is_complete_after_its_head(#[case] raw: &[u8]) {
+        let response = parse_response(raw, false);
+        assert!(
+            matches!(&response, Ok(Some(r)) if r.body.is_empty()),
+            "{:?}: a 1xx response never has a body, whatever its framing headers say, so it is \
+             whole after its head; got {response:?}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+
+    #[rstest]
+    #[case::a_letter_outside_ascii("/caf\u{e9}")]
+    #[case::a_tab("/a\tb")]
+    #[case::a_delete_byte("/del\x7f")]
+    #[case::a_bare_line_feed("/\nX: 1")]
+    fn refuses_a_target_with_an_invisible_or_non_ascii_byte(#[case] path: &str) {
+        let addr: SocketAddr = "127.0.0.1:8080".parse().expect("a valid address");
+        assert_eq!(
+            get_request_bytes(addr, path),
+            Err(HttpError::InvalidTarget(path.into())),
+            "{path:?} holds a byte that is not visible ASCII: it would corrupt the request line"
+        );
+    }
+
+    #[test]
+    fn sends_a_target_of_every_visible_ascii_character_as_given() {
+        let addr: SocketAddr = "127.0.0.1:8080".parse().expect("a valid address");
+        let path = "/~!$&'()*+,;=:@%20[]{}|\\^`\"<>?x=1#f";
+        let request =
+            get_request_bytes(addr, path).map(|bytes| parse_request(&bytes).map(|r| r.target));
+        assert_eq!(
+            request,
+            Ok(Ok(path.to_owned())),
+            "{path:?} starts with / and holds only visible ASCII: it is sent exactly as given"
+        );
+    }
+}

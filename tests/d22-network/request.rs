@@ -451,3 +451,71 @@ proptest! {
         );
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): several
+/// requests pipelined in one buffer, `Connection` tokens in other fields and spellings, and
+/// other ways of writing one agreed length.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn pipelined_requests_come_back_one_at_a_time(
+            requests in proptest::collection::vec(any_request(), 1..5),
+        ) {
+            let wire: Vec<u8> = requests.iter().flat_map(Request::to_bytes).collect();
+            let mut rest = wire.as_slice();
+            for (index, expected) in requests.iter().enumerate() {
+                let parsed = parse_with(rest, &Limits::default());
+                let expected_len = expected.to_bytes().len();
+                prop_assert_eq!(
+                    parsed.as_ref().map(|p| (&p.request, p.consumed)),
+                    Ok((expected, expected_len)),
+                    "request {} of {} pipelined in one buffer: parse_with must return it and \
+                     consume exactly its {} bytes, leaving the next request alone; buffer: {:?}",
+                    index + 1, requests.len(), expected_len, String::from_utf8_lossy(rest)
+                );
+                rest = &rest[expected_len..];
+            }
+            prop_assert!(rest.is_empty(), "every byte belongs to one of the requests");
+        }
+    }
+
+    #[rstest]
+    #[case::close_in_a_second_connection_field(b"GET / HTTP/1.1\r\nConnection: upgrade\r\nconnection: close\r\n\r\n".as_slice(), false)]
+    #[case::keep_alive_in_a_second_field_of_1_0(b"GET / HTTP/1.0\r\nConnection: x-trace\r\nConnection: keep-alive\r\n\r\n".as_slice(), true)]
+    #[case::a_token_that_only_contains_close(b"GET / HTTP/1.1\r\nConnection: enclosed\r\n\r\n".as_slice(), true)]
+    #[case::close_asked_by_1_0(b"GET / HTTP/1.0\r\nConnection: close\r\n\r\n".as_slice(), false)]
+    #[case::keep_alive_asked_by_1_1(b"GET / HTTP/1.1\r\nConnection: keep-alive\r\n\r\n".as_slice(), true)]
+    fn reads_connection_tokens_from_every_connection_field(#[case] raw: &[u8], #[case] keep: bool) {
+        let request = parse_request(raw).expect("a valid request");
+        assert_eq!(
+            request.wants_keep_alive(),
+            keep,
+            "{:?}: Connection holds a comma-separated list of tokens, spread over every \
+             Connection field, matched whole and without regard to case; HTTP/1.1 keeps the \
+             connection open unless `close`, HTTP/1.0 closes it unless `keep-alive`",
+            String::from_utf8_lossy(raw)
+        );
+    }
+
+    #[rstest]
+    #[case::a_list_that_agrees(b"POST / HTTP/1.1\r\nContent-Length: 3, 3\r\n\r\nabcGET".as_slice())]
+    #[case::leading_zeros(b"POST / HTTP/1.1\r\nContent-Length: 003\r\n\r\nabcGET".as_slice())]
+    #[case::names_in_two_cases(b"POST / HTTP/1.1\r\ncontent-length: 3\r\nCONTENT-LENGTH: 3\r\n\r\nabcGET".as_slice())]
+    fn one_agreed_length_frames_the_body_however_it_is_written(#[case] raw: &[u8]) {
+        let parsed = parse_with(raw, &Limits::default());
+        assert_eq!(
+            parsed
+                .as_ref()
+                .map(|p| (p.request.body.as_slice(), p.consumed)),
+            Ok((b"abc".as_slice(), raw.len() - 3)),
+            "{:?}: every Content-Length value says 3 (a decimal number, in any field name case, \
+             in a list or repeated), so the body is abc and GET belongs to the next request",
+            String::from_utf8_lossy(raw)
+        );
+    }
+}

@@ -162,3 +162,112 @@ proptest! {
         );
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): codes no
+/// standard names, and the exact wire bytes for any status, headers (hand-written lengths in
+/// any case among them) and body.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::*;
+
+    #[rstest]
+    #[case::zero(0)]
+    #[case::unassigned_1xx(199)]
+    #[case::unassigned_2xx(299)]
+    #[case::unassigned_4xx(499)]
+    #[case::unassigned_5xx(599)]
+    #[case::past_the_classes(600)]
+    #[case::four_digits(1000)]
+    #[case::the_largest_u16(u16::MAX)]
+    fn a_code_no_standard_names_is_unknown(#[case] status: u16) {
+        assert_eq!(
+            reason_phrase(status),
+            "Unknown",
+            "status {status} has no standard reason phrase: it is \"Unknown\", not the phrase of \
+             another code of its class"
+        );
+        let line = format!("HTTP/1.1 {status} Unknown\r\n");
+        let bytes = Response::new(status).to_bytes();
+        assert!(
+            bytes.starts_with(line.as_bytes()),
+            "the status line for {status} must be {line:?}, got {:?}",
+            wire(&bytes)
+        );
+    }
+
+    /// A header name, now and then a hand-written `Content-Length` in some case.
+    fn name_or_length() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => header_name(),
+            1 => prop::sample::select(vec!["Content-Length", "content-length", "CONTENT-LENGTH", "Content-length"])
+                .prop_map(str::to_owned),
+        ]
+    }
+
+    fn header_name() -> impl Strategy<Value = String> {
+        "X-[A-Za-z0-9-]{1,8}"
+    }
+
+    fn header_value() -> impl Strategy<Value = String> {
+        "[!-~]([ -~]{0,12}[!-~])?"
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn writes_exactly_the_status_line_headers_length_and_body(
+            status in prop_oneof![Just(200u16), Just(404u16), 100u16..600],
+            headers in proptest::collection::vec((header_name(), header_value()), 0..6),
+            body in proptest::collection::vec(any::<u8>(), 0..200),
+        ) {
+            let mut response = Response::new(status);
+            let mut expected = format!("HTTP/1.1 {status} {}\r\n", reason_phrase(status));
+            for (name, value) in &headers {
+                response = response.header(name, value);
+                expected.push_str(&format!("{name}: {value}\r\n"));
+            }
+            expected.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+            let mut expected = expected.into_bytes();
+            expected.extend_from_slice(&body);
+            let got = response.body(body.clone()).to_bytes();
+            prop_assert!(got == expected,
+                "to_bytes gave\n{}\ninstead of\n{}\nthe status line, the headers in the order \
+                 added, the computed Content-Length, a blank line, the body", wire(&got),
+                wire(&expected));
+        }
+
+        #[test]
+        fn hand_written_lengths_in_any_case_leave_one_real_length(
+            headers in proptest::collection::vec((name_or_length(), header_value()), 1..7),
+            body in proptest::collection::vec(any::<u8>(), 0..200),
+        ) {
+            let mut response = Response::new(200);
+            for (name, value) in &headers {
+                response = response.header(name, value);
+            }
+            let bytes = response.body(body.clone()).to_bytes();
+            let end = bytes.windows(4).position(|w| w == b"\r\n\r\n");
+            prop_assert!(end.is_some(), "the head must end with a blank line: {}", wire(&bytes));
+            let head = String::from_utf8_lossy(&bytes[..end.unwrap_or_default()]).into_owned();
+            let (lengths, others): (Vec<&str>, Vec<&str>) = head
+                .split("\r\n")
+                .skip(1)
+                .partition(|line| line.to_ascii_lowercase().starts_with("content-length:"));
+            let real = format!("{}", body.len());
+            let expected: Vec<String> = headers
+                .iter()
+                .filter(|(name, _)| !name.eq_ignore_ascii_case("content-length"))
+                .map(|(name, value)| format!("{name}: {value}"))
+                .collect();
+            prop_assert!(
+                lengths.len() == 1
+                    && lengths[0].split_once(':').map(|(_, v)| v.trim()) == Some(real.as_str())
+                    && others == expected,
+                "to_bytes gave\n{}\nit must hold exactly one Content-Length, the body's {} \
+                 bytes, whatever lengths were written by hand (in any case), and the other \
+                 headers in the order added", wire(&bytes), body.len()
+            );
+        }
+    }
+}
