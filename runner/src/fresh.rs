@@ -136,6 +136,16 @@ impl Pending {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Gives `file` the modification time `at`, as `cp -p` or `touch -d` would.
+    fn set_mtime(file: &Path, at: SystemTime) {
+        std::fs::File::options()
+            .write(true)
+            .open(file)
+            .unwrap()
+            .set_modified(at)
+            .unwrap();
+    }
     use std::time::Duration;
 
     fn mtime(p: &Path) -> SystemTime {
@@ -154,12 +164,7 @@ mod tests {
         assert_eq!(first.touched, ["katas/s/src/a.rs"], "no record yet");
         first.commit();
         let old = SystemTime::now() - Duration::from_secs(3600);
-        std::fs::File::options()
-            .write(true)
-            .open(&file)
-            .unwrap()
-            .set_modified(old)
-            .unwrap();
+        set_mtime(&file, old);
         let same = prepare(root, "k", &inputs);
         assert!(same.touched.is_empty(), "same bytes: nothing to rebuild");
         assert_eq!(mtime(&file), old);
@@ -173,12 +178,7 @@ mod tests {
         );
         saved.commit();
         std::fs::write(&file, "wrong").unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(&file)
-            .unwrap()
-            .set_modified(old)
-            .unwrap();
+        set_mtime(&file, old);
         let changed = prepare(root, "k", &inputs);
         assert_eq!(changed.touched, ["katas/s/src/a.rs"]);
         assert!(mtime(&file) > old, "cargo must see it newer than its build");

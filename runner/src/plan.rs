@@ -27,7 +27,7 @@ use toml::Spanned;
 
 use crate::domain::Suite;
 use crate::error::{Error, Result};
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, line_col};
 use crate::state::STATE_DIR;
 
 /// Where `cargo kata plan <file>` keeps the active plan (a copy, so moving the file or
@@ -228,17 +228,6 @@ pub fn active(root: &Path, flag: Option<&Path>, manifest: &Manifest) -> Result<O
         },
         other => other,
     })
-}
-
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rfind('\n')
-        .map_or(before.len(), |i| before.len() - i - 1)
-        + 1;
-    (line, column)
 }
 
 #[cfg(test)]

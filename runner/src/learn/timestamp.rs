@@ -20,6 +20,18 @@ pub fn file_stamp(now: SystemTime) -> String {
     )
 }
 
+/// Unix seconds as `YYYY-MM-DD HH:MM` (UTC), for people to read.
+pub fn utc_minutes(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX / 2);
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day); Howard Hinnant's
 /// `civil_from_days`.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
