@@ -279,3 +279,134 @@ fn the_first_line_names_the_cutoff_in_utc(#[case] secs: u64, #[case] expected: &
          format_utc), whatever the date"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): a cutoff at
+/// the epoch itself and at `now`, many files in no particular order, and a real run's report
+/// with a failure.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use std::fs;
+    use std::io;
+    use std::path::Path;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use filetime::FileTime;
+
+    use super::{
+        DAY, PurgeReport, log_aged, names_in, now, purge_logs, purge_logs_with, put, temp_dir,
+    };
+
+    /// A real purge of `dir` (older than 30 days at [`now`]) in which removing any of the
+    /// files named in `locked` fails with a permission error.
+    fn purge_with_locked(dir: &Path, locked: &[&str]) -> PurgeReport {
+        let got = purge_logs_with(dir, 30 * DAY, now(), false, |path| {
+            if locked.iter().any(|name| path.ends_with(name)) {
+                Err(io::Error::from(io::ErrorKind::PermissionDenied))
+            } else {
+                fs::remove_file(path)
+            }
+        });
+        got.unwrap_or_else(|e| panic!("locked files made the whole purge fail: {e}"))
+    }
+
+    #[test]
+    fn a_cutoff_exactly_at_the_epoch_is_not_before_it() {
+        let dir = temp_dir();
+        let now = UNIX_EPOCH + 30 * DAY;
+        let path = dir.path().join("fresh.log");
+        put(&path, "fresh");
+        filetime::set_file_mtime(&path, FileTime::from_system_time(now))
+            .unwrap_or_else(|e| panic!("cannot set the mtime: {e}"));
+        let got = purge_logs(dir.path(), 30 * DAY, now, false);
+        assert!(
+            matches!(&got, Ok(report) if report.cutoff == UNIX_EPOCH
+                && report.purged.is_empty() && report.kept == 1),
+            "purging with older_than 30 days at 1970-01-31 gave {got:?}: the cutoff is \
+             1970-01-01T00:00:00Z, the epoch itself, which is not before the epoch; only a \
+             cutoff earlier than that is PurgeError::CutoffBeforeEpoch"
+        );
+    }
+
+    #[test]
+    fn an_age_of_zero_purges_what_was_modified_before_now() {
+        let dir = temp_dir();
+        log_aged(dir.path(), "a-second-ago.log", Duration::from_secs(1));
+        log_aged(dir.path(), "right-now.log", Duration::ZERO);
+        let got = purge_logs(dir.path(), Duration::ZERO, now(), false).map(|r| (r.purged, r.kept));
+        assert!(
+            matches!(&got, Ok((purged, 1)) if purged == &["a-second-ago.log"]),
+            "purging with older_than 0 gave (purged, kept) {got:?}: the cutoff is now itself, so \
+             a file modified a second before is purged and one modified at now is kept"
+        );
+    }
+
+    #[test]
+    fn names_come_out_sorted_whatever_order_the_directory_lists_them_in() {
+        let dir = temp_dir();
+        let names = [
+            "m.log",
+            "c.log",
+            "x.log",
+            "a.log",
+            "q.log",
+            "locked-b.log",
+            "z.log",
+            "f.log",
+            "locked-a.log",
+            "k.log",
+            "young.log",
+        ];
+        for name in names {
+            let age = if name == "young.log" { DAY } else { 40 * DAY };
+            log_aged(dir.path(), name, age);
+        }
+        let report = purge_with_locked(dir.path(), &["locked-a.log", "locked-b.log"]);
+        let denied = io::ErrorKind::PermissionDenied;
+        assert_eq!(
+            (
+                report.purged.as_slice(),
+                report.failed.as_slice(),
+                report.kept
+            ),
+            (
+                &[
+                    "a.log", "c.log", "f.log", "k.log", "m.log", "q.log", "x.log", "z.log"
+                ]
+                .map(String::from)[..],
+                &[
+                    ("locked-a.log".to_owned(), denied),
+                    ("locked-b.log".to_owned(), denied)
+                ][..],
+                1
+            ),
+            "purged and failed must list the names sorted (the directory lists them in whatever \
+             order it likes), and kept counts the young log"
+        );
+        assert_eq!(
+            names_in(dir.path()),
+            ["locked-a.log", "locked-b.log", "young.log"],
+            "only the locked files and the young one may be left"
+        );
+    }
+
+    #[test]
+    fn a_real_run_reports_its_failures_after_the_count() {
+        let dir = temp_dir();
+        log_aged(dir.path(), "old.log", 40 * DAY);
+        log_aged(dir.path(), "stuck.log", 40 * DAY);
+        let report = purge_with_locked(dir.path(), &["stuck.log"]);
+        let text = report.to_string();
+        assert_eq!(
+            text.lines().collect::<Vec<_>>(),
+            [
+                "purge .log files modified before 2029-12-02T00:00:00Z",
+                "deleted old.log",
+                "kept 0 file(s)",
+                "failed stuck.log: permission denied",
+            ],
+            "the report of a real run with one failure rendered as {text:?}: the cutoff line, one \
+             `deleted` line per file, the kept count, then one `failed <name>: <error kind>` line \
+             per failure"
+        );
+    }
+}

@@ -179,3 +179,108 @@ proptest! {
         );
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): paths with
+/// names made of dots and with every `..` position, against a stack of names, and `anchor` on
+/// bases and absolute paths that need normalising too.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use std::path::{Path, PathBuf};
+
+    use proptest::prelude::*;
+    use rstest::rstest;
+
+    use crate::paths_as_values::{anchor, normalize_lexically};
+
+    /// The normalised form of a `/`-separated text, kept as a stack of names (test oracle).
+    fn by_stack(text: &str) -> PathBuf {
+        let absolute = text.starts_with('/');
+        let mut names: Vec<&str> = Vec::new();
+        for part in text.split('/') {
+            match part {
+                "" | "." => {}
+                ".." if names.last().is_some_and(|name| *name != "..") => {
+                    names.pop();
+                }
+                ".." if absolute => {}
+                name => names.push(name),
+            }
+        }
+        let joined = names.join("/");
+        PathBuf::from(match (absolute, joined.is_empty()) {
+            (true, _) => format!("/{joined}"),
+            (false, true) => ".".to_owned(),
+            (false, false) => joined,
+        })
+    }
+
+    /// Path texts whose names include dots that are not `.` or `..`.
+    fn dotted_text() -> impl Strategy<Value = String> {
+        let part = prop_oneof![
+            Just("a"),
+            Just("b"),
+            Just("."),
+            Just(".."),
+            Just(""),
+            Just("..."),
+            Just(".hidden"),
+            Just("x.."),
+            Just("..y"),
+        ];
+        (any::<bool>(), prop::collection::vec(part, 0..10)).prop_map(|(absolute, parts)| {
+            let joined = parts.join("/");
+            if absolute {
+                format!("/{joined}")
+            } else {
+                joined
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn normalizing_agrees_with_a_stack_of_names(text in dotted_text()) {
+            let got = normalize_lexically(Path::new(&text));
+            let expected = by_stack(&text);
+            prop_assert_eq!(
+                &got, &expected,
+                "normalize_lexically({:?}) gave {:?}: `.` goes, `..` pops the name before it (a \
+                 leading one stays in a relative path, one at the root goes), and `...`, \
+                 `.hidden`, `x..` are ordinary names", text, got
+            );
+        }
+
+        #[test]
+        fn anchoring_is_normalising_the_joined_text(text in dotted_text()) {
+            let base = "/srv/app/conf";
+            let got = anchor(Path::new(base), Path::new(&text));
+            let expected = if text.starts_with('/') { by_stack(&text) } else { by_stack(&format!("{base}/{text}")) };
+            prop_assert_eq!(
+                &got, &Ok(expected),
+                "anchor({:?}, {:?}) gave {:?}: a relative path is joined to the base, an absolute \
+                 one replaces it, and the result is normalised lexically", base, text, got
+            );
+        }
+    }
+
+    #[rstest]
+    #[case::dots_in_the_base("/srv/./app/../data", "x.csv", "/srv/data/x.csv")]
+    #[case::the_base_climbs_to_the_root("/srv/../../..", "etc/hosts", "/etc/hosts")]
+    #[case::an_absolute_path_with_dots("/srv/app", "/etc/./x/../hosts", "/etc/hosts")]
+    #[case::the_root_as_base("/", "../a/./b", "/a/b")]
+    fn anchor_normalises_the_base_and_absolute_paths_too(
+        #[case] base: &str,
+        #[case] path: &str,
+        #[case] expected: &str,
+    ) {
+        let got = anchor(Path::new(base), Path::new(path));
+        assert_eq!(
+            got,
+            Ok(PathBuf::from(expected)),
+            "anchor({base:?}, {path:?}) must be {expected:?}: the whole joined path is normalised, \
+             the base's own `.` and `..` included, and `..` at the root stays at the root"
+        );
+    }
+}

@@ -187,3 +187,115 @@ proptest! {
         prop_assert_eq!(got, Err(NameError::ForbiddenChar(bad)), "{:?} contains {:?}", name, bad);
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): more names
+/// where the order of the rules decides, and collisions among random case spellings of a few
+/// names, checked against a grouping kept in input order.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use proptest::prelude::*;
+    use rstest::rstest;
+
+    use crate::portable_names::{NameError, case_collisions, validate_portable_name};
+
+    #[rstest]
+    #[case::a_control_char_before_a_forbidden_one("a\t<b", NameError::ControlChar('\t'))]
+    #[case::a_forbidden_char_before_a_control_one("a<\tb", NameError::ForbiddenChar('<'))]
+    #[case::delete_is_skipped_on_the_way("a\u{7f}<", NameError::ForbiddenChar('<'))]
+    #[case::three_dots("...", NameError::TrailingDot)]
+    #[case::a_lone_space(" ", NameError::TrailingSpace)]
+    #[case::a_dot_and_a_space(". ", NameError::TrailingSpace)]
+    #[case::reserved_before_a_trailing_space("con.txt ", NameError::Reserved("con".into()))]
+    #[case::forbidden_char_after_a_reserved_stem("nul.a|b", NameError::ForbiddenChar('|'))]
+    #[case::reserved_in_mixed_case("cOm7.tar", NameError::Reserved("cOm7".into()))]
+    #[case::reserved_printer_port("lPt5", NameError::Reserved("lPt5".into()))]
+    #[case::only_a_control_char("\u{1f}", NameError::ControlChar('\u{1f}'))]
+    fn the_first_rule_broken_decides_for_more_names(
+        #[case] name: &str,
+        #[case] expected: NameError,
+    ) {
+        let got = validate_portable_name(name);
+        assert_eq!(
+            got,
+            Err(expected.clone()),
+            "validate_portable_name({name:?}) gave {got:?}, expected {expected:?}: empty, dot \
+             names, the first forbidden or control character from the left, the reserved stem \
+             (the part before the first dot), then a trailing dot or space"
+        );
+    }
+
+    #[rstest]
+    #[case::com_without_digit("COM")]
+    #[case::lpt_ten("lpt10.txt")]
+    #[case::a_reserved_word_inside("auxiliary.txt")]
+    #[case::an_empty_stem(".con")]
+    #[case::reserved_as_the_last_extension("x.aux")]
+    #[case::a_reserved_stem_with_a_digit_appended("nul1")]
+    fn accepts_more_names_that_only_resemble_reserved_ones(#[case] name: &str) {
+        let got = validate_portable_name(name);
+        assert_eq!(
+            got,
+            Ok(()),
+            "validate_portable_name({name:?}) gave {got:?}: only a stem (before the first dot) \
+             that is exactly CON, PRN, AUX, NUL, COM1 to COM9 or LPT1 to LPT9, in any case, is \
+             reserved"
+        );
+    }
+
+    /// Groups of distinct spellings with one `to_lowercase`, in input order (test oracle).
+    fn grouped(names: &[String]) -> Vec<Vec<String>> {
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for name in names {
+            let key = name.to_lowercase();
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, group)) if !group.contains(name) => group.push(name.clone()),
+                Some(_) => {}
+                None => groups.push((key, vec![name.clone()])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(_, group)| group)
+            .filter(|group| group.len() > 1)
+            .collect()
+    }
+
+    /// One of a few names, each character upper-cased or lower-cased at random.
+    fn spelling() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(vec!["readme.md", "Ärger.txt", "straße", "σοφία", "a.rs"]),
+            prop::collection::vec(any::<bool>(), 12),
+        )
+            .prop_map(|(name, upper)| {
+                name.chars()
+                    .zip(upper.iter().cycle())
+                    .map(|(c, &up)| {
+                        if up {
+                            c.to_uppercase().collect::<String>()
+                        } else {
+                            c.to_lowercase().collect::<String>()
+                        }
+                    })
+                    .collect()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn collisions_among_random_spellings_are_grouped_in_input_order(
+            names in prop::collection::vec(spelling(), 0..12)
+        ) {
+            let borrowed: Vec<&str> = names.iter().map(String::as_str).collect();
+            let got = case_collisions(&borrowed);
+            let expected = grouped(&names);
+            prop_assert_eq!(
+                &got, &expected,
+                "case_collisions({:?}) gave {:?}: one group per str::to_lowercase key with two or \
+                 more distinct spellings, each in input order, groups by first appearance",
+                names, got
+            );
+        }
+    }
+}

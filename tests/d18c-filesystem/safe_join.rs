@@ -267,3 +267,74 @@ proptest! {
         }
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): a symlink
+/// loop, links to the root itself and to a parent inside it, and a root that is itself reached
+/// through a symlink.
+#[cfg(feature = "held-out")]
+#[cfg(unix)] // every case here is about symlinks
+mod held_out {
+    use std::path::Path;
+
+    use super::{PathError, root_and_outside, safe_join, symlink};
+
+    #[test]
+    fn a_symlink_loop_is_refused_as_broken() {
+        let (_dir, root, _outside) = root_and_outside();
+        symlink(Path::new("ping"), &root.join("pong"));
+        symlink(Path::new("pong"), &root.join("ping"));
+        let got = safe_join(&root, "ping/file.txt");
+        assert!(
+            matches!(&got, Err(PathError::BrokenSymlink(p)) if *p == root.join("ping")),
+            "safe_join(root, \"ping/file.txt\") gave {got:?}: root/ping -> pong -> ping never \
+             resolves (the system gives up with a loop error), so it must be \
+             PathError::BrokenSymlink naming root/ping"
+        );
+    }
+
+    #[test]
+    fn links_to_the_root_itself_and_to_a_parent_inside_it_stay_inside() {
+        let (_dir, root, _outside) = root_and_outside();
+        symlink(&root, &root.join("home"));
+        symlink(Path::new(".."), &root.join("inner/up"));
+        let got = (
+            safe_join(&root, "home/inner/file.txt"),
+            safe_join(&root, "inner/up/inner/file.txt"),
+        );
+        assert!(
+            matches!(&got, (Ok(a), Ok(b))
+                if *a == root.join("home/inner/file.txt")
+                    && *b == root.join("inner/up/inner/file.txt")),
+            "safe_join gave {got:?}: root/home leads to the root itself and root/inner/up (..) \
+             back to it; the root is inside the root (Path::starts_with is true for equal paths), \
+             so both are accepted and keep the links' names"
+        );
+    }
+
+    #[test]
+    fn a_root_reached_through_a_symlink_judges_links_by_the_real_root() {
+        let (dir, real_root, outside) = root_and_outside();
+        let root = dir.path().join("published");
+        symlink(&real_root, &root);
+        symlink(&real_root.join("inner"), &real_root.join("by-real-path"));
+        symlink(&root.join("inner"), &real_root.join("by-link-path"));
+        symlink(&outside, &real_root.join("escape"));
+        let got = (
+            safe_join(&root, "by-real-path/file.txt"),
+            safe_join(&root, "by-link-path/file.txt"),
+            safe_join(&root, "escape/secret.txt"),
+        );
+        assert!(
+            matches!(&got, (Ok(a), Ok(b), Err(PathError::SymlinkEscapes(c)))
+                if *a == root.join("by-real-path/file.txt")
+                    && *b == root.join("by-link-path/file.txt")
+                    && *c == root.join("escape")),
+            "with the root given as the symlink {} to {}, safe_join gave {got:?}: a link's \
+             resolved target is a real path, so compare it with the resolved root \
+             (canonicalize both); links into the root, however they name it, are fine, and the \
+             link to the outside is still PathError::SymlinkEscapes",
+            root.display(),
+            real_root.display()
+        );
+    }
+}

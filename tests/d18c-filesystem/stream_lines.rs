@@ -285,3 +285,118 @@ fn reads_the_file_a_buffer_at_a_time_not_byte_by_byte() {
          system call per buffer, not per line or per byte"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): random logs
+/// whose lines (multi-byte characters, CRLF, bad bytes, empty lines) fall across the reader's
+/// buffer boundaries, and one line longer than any buffer.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use proptest::prelude::*;
+
+    use super::{put, scan, short_log_first, temp_dir};
+
+    /// One line of a generated log: filler of this many characters, maybe the needle at a
+    /// position in it, maybe a byte that is not UTF-8, and its ending.
+    #[derive(Debug, Clone)]
+    struct Line {
+        filler: usize,
+        needle_at: Option<usize>,
+        bad_byte: bool,
+        crlf: bool,
+    }
+
+    fn line() -> impl Strategy<Value = Line> {
+        (
+            prop_oneof![0_usize..40, 0_usize..3_000],
+            prop::option::weighted(0.5, 0_usize..3_000),
+            prop::bool::weighted(0.1),
+            any::<bool>(),
+        )
+            .prop_map(|(filler, needle_at, bad_byte, crlf)| Line {
+                filler,
+                needle_at: needle_at.map(|at| at.min(filler)),
+                bad_byte,
+                crlf,
+            })
+    }
+
+    /// The log's bytes and what the scan must give for it (test oracle).
+    fn render(lines: &[Line], last_newline: bool) -> (Vec<u8>, Vec<String>) {
+        let (mut bytes, mut expected) = (Vec::new(), Vec::new());
+        for (i, line) in lines.iter().enumerate() {
+            // 'é' is two bytes, so buffer boundaries also fall inside characters.
+            let mut text: String = (0..line.filler)
+                .map(|k| if k % 3 == 0 { 'é' } else { 'x' })
+                .collect();
+            if let Some(at) = line.needle_at {
+                let at = text
+                    .char_indices()
+                    .nth(at)
+                    .map_or(text.len(), |(byte, _)| byte);
+                text.insert_str(at, "CRITICAL");
+            }
+            let mut raw = text.clone().into_bytes();
+            if line.bad_byte {
+                raw.insert(raw.len() / 2, 0xff);
+                expected.push(format!("{}: invalid UTF-8", i + 1));
+            } else if line.needle_at.is_some() {
+                expected.push(format!("{}: {text}", i + 1));
+            }
+            bytes.extend_from_slice(&raw);
+            let last = i + 1 == lines.len();
+            if !last || last_newline {
+                bytes.extend_from_slice(if line.crlf { b"\r\n" } else { b"\n" });
+            }
+        }
+        (bytes, expected)
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn any_log_scans_line_by_line_whatever_the_buffer_boundaries(
+            lines in prop::collection::vec(line(), 0..60),
+            last_newline in any::<bool>(),
+        ) {
+            let dir = temp_dir();
+            let path = dir.path().join("random.log");
+            let (bytes, expected) = render(&lines, last_newline);
+            put(&path, &bytes);
+            let got = scan(&path, "CRITICAL");
+            let first_difference = (0..got.len().max(expected.len()))
+                .find(|&i| got.get(i) != expected.get(i))
+                .map(|i| (got.get(i), expected.get(i)));
+            prop_assert!(
+                first_difference.is_none(),
+                "scanning a {}-byte log of {} lines gave {} items, {} expected; the first that \
+                 differs (got, expected) is {:?}: split on \\n only (drop a \\r before it), \
+                 decode each whole line (never each buffer), number the lines from 1 and report \
+                 a bad line as an error without stopping",
+                bytes.len(), lines.len(), got.len(), expected.len(), first_difference
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_any_buffer_is_one_line() {
+        let dir = temp_dir();
+        short_log_first(dir.path());
+        let path = dir.path().join("long-line.log");
+        let long = format!("{}CRITICAL at the end", "x".repeat(300_000));
+        put(&path, format!("INFO start\n{long}\nCRITICAL after\n"));
+        let got = scan(&path, "CRITICAL");
+        let expected = [format!("2: {long}"), "3: CRITICAL after".to_owned()];
+        assert!(
+            got == expected,
+            "scanning a log whose line 2 is {} bytes long gave {} items ({:?}...): read_until \
+             grows the line buffer until the newline, so a line is one line however many \
+             buffers it spans, and the next line is line 3",
+            long.len(),
+            got.len(),
+            got.iter()
+                .map(|item| item.chars().take(40).collect::<String>())
+                .collect::<Vec<_>>()
+        );
+    }
+}

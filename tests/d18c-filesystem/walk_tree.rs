@@ -83,6 +83,20 @@ fn generated(root: &Path) {
     }
 }
 
+/// The regular files under `root` whose extension is `extension`, sorted, as the `walkdir`
+/// crate finds them: the reference the walks are compared with.
+fn walkdir_files(root: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| p.extension().is_some_and(|ext| ext == extension))
+        .collect();
+    files.sort();
+    files
+}
+
 #[rstest]
 fn agrees_with_walkdir_on_a_generated_tree() {
     let dir = temp_dir();
@@ -94,14 +108,7 @@ fn agrees_with_walkdir_on_a_generated_tree() {
     );
     generated(dir.path());
     let found = walk(dir.path(), "csv");
-    let mut expected: Vec<PathBuf> = walkdir::WalkDir::new(dir.path())
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(walkdir::DirEntry::into_path)
-        .filter(|p| p.extension().is_some_and(|ext| ext == "csv"))
-        .collect();
-    expected.sort();
+    let expected = walkdir_files(dir.path(), "csv");
     assert!(
         !expected.is_empty(),
         "the generated tree should hold .csv files"
@@ -262,4 +269,104 @@ fn walks_a_deep_tree_from_one_stack_frame() {
          loop, so every listing happens from the same frame and depth costs heap, not stack",
         frames.len()
     );
+}
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): another
+/// tree (hidden folders, folders named like matches, deeper levels) against `walkdir`, and two
+/// unreadable folders at different depths.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use std::collections::BTreeSet;
+    use std::fs;
+    use std::io;
+    use std::path::{Path, PathBuf};
+
+    use super::{find_files_with, project, put, relative, temp_dir, walk, walkdir_files};
+
+    /// A deterministic tree unlike the visible one: up to 8 levels, hidden folders, folders
+    /// whose names end in `.txt`, and files whose extensions differ only in case or position.
+    fn another_tree(root: &Path) {
+        let mut state: u64 = 0x5eed_d18c;
+        let mut next = move |bound: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % bound
+        };
+        let folders = [".git", "notes.txt", "a", "b b", "Ünïcode"];
+        let names = ["f{i}.txt", "f{i}.TXT", "f{i}.txt.bak", "f{i}", ".f{i}.txt"];
+        for i in 0..150 {
+            let mut path = root.to_owned();
+            for _ in 0..next(9) {
+                path.push(folders[usize::try_from(next(5)).unwrap_or(0)]);
+            }
+            let name = names[usize::try_from(next(5)).unwrap_or(0)].replace("{i}", &i.to_string());
+            put(&path.join(name), "x");
+        }
+    }
+
+    #[test]
+    fn agrees_with_walkdir_on_a_tree_with_hidden_and_misleading_folders() {
+        let dir = temp_dir();
+        // The empty tree first: a walk that is not written yet fails here, before the tree is.
+        assert_eq!(
+            walk(dir.path(), "txt").files,
+            Vec::<PathBuf>::new(),
+            "find_files found files in an empty directory"
+        );
+        another_tree(dir.path());
+        let found = walk(dir.path(), "txt");
+        let expected = walkdir_files(dir.path(), "txt");
+        let (got, want) = (
+            relative(dir.path(), &found.files),
+            relative(dir.path(), &expected),
+        );
+        assert!(
+            got == want,
+            "find_files(root, \"txt\") found {} files, walkdir {}; only in find_files: {:?}; only \
+             in walkdir: {:?}. Folders are entered whatever their names (.git, notes.txt) and \
+             never reported; only regular files whose extension is exactly \"txt\" count",
+            got.len(),
+            want.len(),
+            got.iter().filter(|p| !want.contains(p)).collect::<Vec<_>>(),
+            want.iter().filter(|p| !got.contains(p)).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn two_unreadable_folders_each_warn_once_and_hide_only_their_own_files() {
+        let dir = temp_dir();
+        project(dir.path());
+        let locked: BTreeSet<PathBuf> =
+            [dir.path().join("logs/2026/05"), dir.path().join("src/deep")].into();
+        let found = find_files_with(dir.path(), "log", |path| {
+            if locked.contains(path) {
+                Err(io::Error::from(io::ErrorKind::PermissionDenied))
+            } else {
+                fs::read_dir(path)
+            }
+        });
+        let Ok(found) = found else {
+            panic!("two unreadable directories made the whole walk fail: {found:?}");
+        };
+        let warned: BTreeSet<PathBuf> = found.warnings.iter().map(|w| w.path.clone()).collect();
+        assert_eq!(
+            (
+                relative(dir.path(), &found.files),
+                found.warnings.len(),
+                warned
+            ),
+            (
+                vec![
+                    "app.log".to_owned(),
+                    "logs/2026/04/app.log".to_owned(),
+                    "weird name/a b.log".to_owned()
+                ],
+                2,
+                locked
+            ),
+            "with logs/2026/05 and src/deep unreadable, the walk must find every .log outside \
+             them and add exactly one WalkWarning for each of the two folders"
+        );
+    }
 }

@@ -267,3 +267,105 @@ proptest! {
         );
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): leading
+/// zeros and signed zeros, more inputs where the stated order of the errors decides, width and
+/// alignment beyond `{:>8}`, and equal weights splitting like equal parts.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::{Cents, MoneyError, allocate, allocate_by_ratio, amounts};
+    use proptest::prelude::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case::leading_zeros_are_not_out_of_range(
+        "0000000000000000000000000000000000000000001.00",
+        100
+    )]
+    #[case::leading_zeros_before_the_largest("00000000000000000000092233720368547758.07", i64::MAX)]
+    #[case::zeros_past_the_smallest("-92233720368547758.0800000", i64::MIN)]
+    #[case::negative_zero_with_cents("-0.00", 0)]
+    #[case::plus_zero("+0", 0)]
+    #[case::one_cent_with_a_leading_zero("00.01", 1)]
+    #[case::one_place_negative("-7.5", -750)]
+    fn parses_amounts_at_the_edges_of_the_grammar(#[case] input: &str, #[case] cents: i64) {
+        let got = Cents::parse(input);
+        assert_eq!(
+            got,
+            Ok(Cents(cents)),
+            "Cents::parse({input:?}) gave {got:?}: it is inside the grammar and worth exactly \
+             {cents} cents (leading zeros add no value, and zeros past the cents are allowed)"
+        );
+    }
+
+    #[rstest]
+    #[case::separators_win_over_a_sub_cent("1,000.005", MoneyError::Separator("1,000.005".into()))]
+    #[case::a_leading_underscore("_1", MoneyError::Separator("_1".into()))]
+    #[case::a_signed_separator("-1,5", MoneyError::Separator("-1,5".into()))]
+    #[case::exponent_with_a_plus("1e+3", MoneyError::Exponent("1e+3".into()))]
+    #[case::negative_exponent_amount("-1E-3", MoneyError::Exponent("-1E-3".into()))]
+    #[case::fractional_exponent("1.5e2.0", MoneyError::NotANumber("1.5e2.0".into()))]
+    #[case::separators_and_an_exponent("1,000e3", MoneyError::NotANumber("1,000e3".into()))]
+    #[case::exponent_without_a_mantissa("e5", MoneyError::NotANumber("e5".into()))]
+    #[case::two_signs("--5", MoneyError::NotANumber("--5".into()))]
+    #[case::mixed_signs("+-5", MoneyError::NotANumber("+-5".into()))]
+    #[case::lone_plus("+", MoneyError::NotANumber("+".into()))]
+    #[case::only_a_separator(",", MoneyError::NotANumber(",".into()))]
+    #[case::a_space_inside("1 000", MoneyError::NotANumber("1 000".into()))]
+    #[case::sub_cent_wins_over_out_of_range(
+        "1000000000000000000000000.001",
+        MoneyError::SubCent("1000000000000000000000000.001".into())
+    )]
+    #[case::out_of_range_with_zero_cents(
+        "-92233720368547758.0900",
+        MoneyError::OutOfRange("-92233720368547758.0900".into())
+    )]
+    fn classifies_bad_input_in_the_stated_order(#[case] input: &str, #[case] error: MoneyError) {
+        let got = Cents::parse(input);
+        assert_eq!(
+            got,
+            Err(error.clone()),
+            "Cents::parse({input:?}) gave {got:?}, expected {error:?}: outside the grammar, \
+             Exponent, then Separator, then NotANumber; inside it, SubCent before OutOfRange"
+        );
+    }
+
+    #[test]
+    fn honours_left_and_centre_alignment_and_never_cuts_an_amount() {
+        let got = (
+            format!("[{:<9}]", Cents(1050)),
+            format!("[{:^10}]", Cents(-305)),
+            format!("[{:>3}]", Cents(123_456)),
+        );
+        assert_eq!(
+            got,
+            (
+                "[$10.50   ]".to_owned(),
+                "[  -$3.05  ]".to_owned(),
+                "[$1234.56]".to_owned()
+            ),
+            "Cents formatted with {{:<9}}, {{:^10}} and {{:>3}} gave {got:?}: the whole amount \
+             ($, sign and cents included) is padded to the width and aligned as asked, and a \
+             width narrower than the amount never cuts it (Formatter::pad)"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn equal_weights_split_like_equal_parts(
+            total in amounts(), parts in 1_usize..30, weight in prop_oneof![1_u32..4, any::<u32>().prop_filter("non-zero", |w| *w > 0)]
+        ) {
+            let by_ratio = allocate_by_ratio(Cents(total), &vec![weight; parts]);
+            let equal = allocate(Cents(total), parts);
+            prop_assert_eq!(
+                by_ratio.clone(), equal.clone(),
+                "allocate_by_ratio({}, {} parts of weight {}) gave {:?} but allocate({}, {}) gave \
+                 {:?}: with equal weights every remainder is equal, so the leftover cents go to \
+                 the earliest parts, exactly as an equal split hands them out",
+                total, parts, weight, by_ratio, total, parts, equal
+            );
+        }
+    }
+}

@@ -142,3 +142,60 @@ proptest! {
         );
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the digit
+/// count a power of two dictates, for fractions and for whole numbers up to 2^1023.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::exact_decimal_expansion;
+    use proptest::prelude::*;
+
+    /// `m * 2^e` as a double, exactly, for an odd `m` below 2^53 and `e` in -1074..=971.
+    fn times_two_to_the(m: u64, e: i32) -> f64 {
+        let power = if e >= -1022 {
+            f64::from_bits(u64::try_from(e + 1023).unwrap_or(0) << 52)
+        } else {
+            f64::from_bits(1_u64 << (e + 1074))
+        };
+        // m < 2^53 converts exactly, and the product is representable, so it is exact.
+        let m = m as f64;
+        m * power
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn an_odd_number_over_two_to_the_k_has_exactly_k_places_ending_in_5(
+            m in (0_u64..1 << 52).prop_map(|m| 2 * m + 1),
+            k in 1_i32..=1074,
+            negative in any::<bool>(),
+        ) {
+            let x = times_two_to_the(m, -k);
+            let x = if negative { -x } else { x };
+            let text = exact_decimal_expansion(x);
+            let places = text.split_once('.').map_or(0, |(_, fraction)| fraction.len());
+            prop_assert!(
+                usize::try_from(k).is_ok_and(|k| places == k) && text.ends_with('5'),
+                "exact_decimal_expansion({:e}) gave {} ({} places): {} / 2^{} has exactly {} \
+                 digits after the point, the last a 5 (each halving adds one digit)",
+                x, text, places, m, k, k
+            );
+        }
+
+        #[test]
+        fn a_whole_double_prints_every_digit_of_its_integer(
+            m in (0_u64..1 << 52).prop_map(|m| 2 * m + 1),
+            e in 0_i32..=971,
+        ) {
+            let x = times_two_to_the(m, e);
+            let expected = (num_bigint::BigInt::from(m) << usize::try_from(e).unwrap_or(0)).to_string();
+            let text = exact_decimal_expansion(x);
+            prop_assert_eq!(
+                &text, &expected,
+                "exact_decimal_expansion({:e}) must be the integer {} * 2^{}, every digit, \
+                 without a point or an exponent", x, m, e
+            );
+        }
+    }
+}

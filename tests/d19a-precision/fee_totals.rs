@@ -123,3 +123,54 @@ proptest! {
         );
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the exact
+/// edge of the `Decimal` range, and the running float sum over longer batches of cent fees.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::{decimal_fee_total, float_fee_total};
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn one_fee_of_the_largest_decimal_is_not_an_overflow() {
+        let got = (
+            decimal_fee_total(1, Decimal::MAX),
+            decimal_fee_total(0, Decimal::MAX),
+        );
+        assert_eq!(
+            got,
+            (Decimal::MAX, Decimal::ZERO),
+            "one and zero fees of Decimal::MAX gave {got:?}: the total is the fee itself and \
+             zero, both inside the range, so neither may panic"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "overflow the Decimal range")]
+    fn two_fees_of_the_largest_decimal_overflow() {
+        decimal_fee_total(2, Decimal::MAX);
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn the_float_total_is_the_running_sum_of_any_batch_of_cent_fees(
+            count in 2_000_u64..100_000, cents in 1_u32..10_000
+        ) {
+            let fee = f64::from(cents) / 100.0;
+            let got = float_fee_total(count, fee);
+            let mut expected = 0.0;
+            for _ in 0..count {
+                expected += fee;
+            }
+            prop_assert_eq!(
+                got.to_bits(), expected.to_bits(),
+                "float_fee_total({}, {}) gave {}, but adding the fee once per transaction gives \
+                 {}: the leak comes from one rounding per +=, so the loop must do every one",
+                count, fee, got, expected
+            );
+        }
+    }
+}

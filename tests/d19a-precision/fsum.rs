@@ -188,3 +188,86 @@ proptest! {
         );
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): half-way
+/// sums generated at every magnitude, and lists whose values span the whole exponent range.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::{BigRational, fsum, is_correctly_rounded};
+    use proptest::prelude::*;
+
+    /// `2^e` for a normal exponent, exactly.
+    fn two_to_the(e: i32) -> f64 {
+        f64::from_bits(u64::try_from(e + 1023).unwrap_or(0) << 52)
+    }
+
+    /// Finite doubles of every exponent (their bits drawn uniformly), each list holding
+    /// pairs that cancel exactly.
+    fn every_exponent() -> impl Strategy<Value = Vec<f64>> {
+        let finite = any::<u64>()
+            .prop_map(f64::from_bits)
+            .prop_filter("finite, away from the overflow edge", |x| {
+                x.is_finite() && x.abs() < 1e300
+            });
+        (
+            prop::collection::vec(finite.clone(), 10..40),
+            prop::collection::vec(finite, 0..10),
+        )
+            .prop_map(|(mut values, cancelled)| {
+                values.extend(cancelled.iter().map(|x| -x));
+                values.extend(cancelled);
+                values
+            })
+            .prop_shuffle()
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn a_half_way_sum_is_decided_by_the_tiny_value_behind_it_at_any_magnitude(
+            exponent in -900_i32..900,
+            mantissa in 0_u64..1 << 52,
+            behind in prop_oneof![Just(0_i32), 1_i32..60],
+            above in any::<bool>(),
+            negative in any::<bool>(),
+            order in 0_usize..6,
+        ) {
+            // x, half an ulp of x, and (unless `behind` is 0) a tiny value 2^-behind times
+            // smaller than that half, pushing the exact sum just above or below the tie.
+            let x = f64::from_bits(u64::try_from(exponent + 1023).unwrap_or(0) << 52 | mantissa);
+            let half = two_to_the(exponent - 53);
+            let tiny = if behind == 0 { 0.0 } else { two_to_the(exponent - 53 - behind) };
+            let tiny = if above { tiny } else { -tiny };
+            let up = if behind == 0 { mantissa % 2 == 1 } else { above };
+            let expected = if up { x.next_up() } else { x };
+            let mut values = [x, half, tiny];
+            values.rotate_left(order % 3);
+            if order >= 3 {
+                values.swap(0, 1);
+            }
+            let sign = if negative { -1.0 } else { 1.0 };
+            let values: Vec<f64> = values.iter().map(|v| sign * v).collect();
+            let got = fsum(&values);
+            prop_assert_eq!(
+                got, sign * expected,
+                "fsum({:?}) gave {:e}, expected {:e}: the exact sum lies half an ulp above {:e}, \
+                 give or take a tiny amount (or exactly half-way, then the tie goes to the even \
+                 last bit); round the exact sum once, fixing up the half-way case at any magnitude",
+                values, got, sign * expected, sign * x
+            );
+        }
+
+        #[test]
+        fn lists_spanning_every_exponent_sum_to_the_nearest_double(values in every_exponent()) {
+            let exact: BigRational = values.iter().map(|&x| crate::suite::exact(x)).sum();
+            let got = fsum(&values);
+            prop_assert!(
+                got.is_finite() && is_correctly_rounded(got, &exact),
+                "fsum of {} values from 5e-324 to 1e300 in size gave {:e}, which is not the double \
+                 nearest their exact sum: the partials must stay exact across every exponent \
+                 (values: {:?})", values.len(), got, values
+            );
+        }
+    }
+}

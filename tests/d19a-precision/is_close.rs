@@ -91,3 +91,82 @@ proptest! {
         prop_assert!(is_close(a, a, 0.0, 0.0), "is_close({:e}, itself, 0, 0) said false: equal values are close", a);
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): pairs
+/// clearly inside or outside the tolerance at every magnitude, and tolerances of `-0.0`.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::is_close;
+    use proptest::prelude::*;
+
+    /// `2^e` for a normal exponent, exactly.
+    fn two_to_the(e: i32) -> f64 {
+        f64::from_bits(u64::try_from(e + 1023).unwrap_or(0) << 52)
+    }
+
+    /// How far apart two values are in units of the tolerance: well inside it (below 0.9) or
+    /// well outside it (above 1.1), never on the boundary itself.
+    fn clearly_decided() -> impl Strategy<Value = f64> {
+        prop_oneof![0.0_f64..0.9, 1.1_f64..3.0]
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn the_relative_tolerance_scales_with_the_larger_magnitude_at_any_exponent(
+            larger in 1.0_f64..10.0,
+            exponent in -1000_i32..1000,
+            rel_tol in prop_oneof![Just(1e-9), 1e-12_f64..0.25],
+            apart in clearly_decided(),
+            negative in any::<bool>(),
+            swapped in any::<bool>(),
+        ) {
+            let scale = if negative { -two_to_the(exponent) } else { two_to_the(exponent) };
+            let (a, b) = (larger * scale, (larger - apart * rel_tol * larger) * scale);
+            let (a, b) = if swapped { (b, a) } else { (a, b) };
+            let expected = apart < 1.0;
+            let got = is_close(a, b, rel_tol, 0.0);
+            prop_assert_eq!(
+                got, expected,
+                "is_close({:e}, {:e}, rel_tol {:e}, abs_tol 0) said {}: they are {:.3} relative \
+                 tolerances apart (measured against the larger magnitude), whatever the exponent",
+                a, b, rel_tol, got, apart
+            );
+        }
+
+        #[test]
+        fn near_zero_the_absolute_tolerance_decides(
+            abs_tol in prop_oneof![Just(1e-9), 1e-300_f64..1.0],
+            apart in clearly_decided(),
+            zero_first in any::<bool>(),
+            negative in any::<bool>(),
+        ) {
+            let other = if negative { -apart * abs_tol } else { apart * abs_tol };
+            let (a, b) = if zero_first { (0.0, other) } else { (other, 0.0) };
+            let expected = apart < 1.0;
+            let got = is_close(a, b, 1e-9, abs_tol);
+            prop_assert_eq!(
+                got, expected,
+                "is_close({:e}, {:e}, rel_tol 1e-9, abs_tol {:e}) said {}: next to zero the \
+                 relative part is useless, and |a - b| is {:.3} absolute tolerances",
+                a, b, abs_tol, got, apart
+            );
+        }
+    }
+
+    #[test]
+    fn negative_zero_tolerances_are_zero_not_negative() {
+        let got = (
+            is_close(1.0, 1.0, -0.0, 0.0),
+            is_close(1.0, 1.0 + 1e-12, 1e-9, -0.0),
+            is_close(1.0, 2.0, -0.0, -0.0),
+        );
+        assert_eq!(
+            got,
+            (true, true, false),
+            "is_close with tolerances of -0.0 said {got:?}: -0.0 is not less than 0.0, so it is \
+             a zero tolerance (Python's isclose accepts it), not a negative one to panic about"
+        );
+    }
+}

@@ -287,3 +287,53 @@ fn each_call_uses_its_own_policy_while_other_threads_round_the_other_way() {
          the policy as an argument at the call site (round_dp_with_strategy)"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): ties at any
+/// number of decimal places (not only whole units and cents), and significant-digit rounding
+/// of any decimal, not only those near a power of ten.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::{round_by_counting_digits, round_half_even, round_half_up, round_significant};
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn ties_at_any_number_of_places_follow_the_policy(
+            k in prop_oneof![-1_000_i64..1_000, -1_000_000_000_000_i64..1_000_000_000_000],
+            dp in 0_u32..15,
+        ) {
+            // (10k + 5) units of the next place lies half-way between k and k + 1 units of
+            // place `dp`.
+            let value = Decimal::new(10 * k + 5, dp + 1);
+            let even = if k % 2 == 0 { k } else { k + 1 };
+            let away = if k >= 0 { k + 1 } else { k };
+            let (got_even, got_up) = (round_half_even(value, dp), round_half_up(value, dp));
+            prop_assert_eq!(
+                (got_even, got_up), (Decimal::new(even, dp), Decimal::new(away, dp)),
+                "{} is a tie between {} and {} at {} places: half-even gave {} and half-up gave \
+                 {}; a tie goes to the even neighbour, or away from zero, at every place",
+                value, Decimal::new(k, dp), Decimal::new(k + 1, dp), dp, got_even, got_up
+            );
+        }
+
+        #[test]
+        fn significant_rounding_counts_the_digits_of_any_decimal(
+            mantissa in prop_oneof![-1_000_i64..1_000, any::<i64>()],
+            scale in 0_u32..=28,
+            digits in 1_u32..=20,
+        ) {
+            let value = Decimal::new(mantissa, scale);
+            let expected = round_by_counting_digits(value, digits);
+            let got = round_significant(value, digits);
+            prop_assert_eq!(
+                got, expected,
+                "round_significant({}, {}) gave {}, expected {}: keep {} digits counted from the \
+                 first non-zero one (found from the Decimal's mantissa and scale), ties to even",
+                value, digits, got, expected, digits
+            );
+        }
+    }
+}

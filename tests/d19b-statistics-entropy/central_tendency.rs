@@ -185,3 +185,75 @@ proptest! {
              counts in the mean, so it must move by growth / n = {}", data, growth, before, after, shift);
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): every count
+/// of data, odd and even, against a sorted copy, and modes of data full of ties against a count
+/// kept in order of first appearance.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::{median, median_high, median_low, mode, multimode};
+    use proptest::prelude::*;
+
+    /// 1 to 40 quarters of integers: every sum and half of two of them is exact in `f64`, so
+    /// however the middle pair is averaged, the answer is one number.
+    fn quarters() -> impl Strategy<Value = Vec<f64>> {
+        prop::collection::vec(
+            prop_oneof![-8_i32..8, -4_000_000_i32..4_000_000].prop_map(|q| f64::from(q) / 4.0),
+            1..40,
+        )
+    }
+
+    /// The distinct values in order of first appearance (`==` decides), with their counts.
+    fn counted(data: &[f64]) -> Vec<(f64, usize)> {
+        let mut counts: Vec<(f64, usize)> = Vec::new();
+        for &x in data {
+            match counts.iter_mut().find(|(v, _)| *v == x) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((x, 1)),
+            }
+        }
+        counts
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn the_medians_are_the_middle_of_a_sorted_copy_for_any_count(data in quarters()) {
+            let mut sorted = data.clone();
+            sorted.sort_by(f64::total_cmp);
+            let n = sorted.len();
+            let (low, high) = if n % 2 == 1 {
+                (sorted[n / 2], sorted[n / 2])
+            } else {
+                (sorted[n / 2 - 1], sorted[n / 2])
+            };
+            let got = (median(&data), median_low(&data), median_high(&data));
+            prop_assert_eq!(
+                got, (Ok((low + high) / 2.0), Ok(low), Ok(high)),
+                "median, median_low and median_high of {:?} ({} values) gave {:?}: sorted, the \
+                 middle pair is {} and {} (one value twice for an odd count); median averages \
+                 them, median_low and median_high pick one", data, n, got, low, high
+            );
+        }
+
+        #[test]
+        fn the_modes_are_the_most_frequent_values_in_order_of_first_appearance(
+            data in prop::collection::vec(
+                prop_oneof![(-3_i32..4).prop_map(f64::from), Just(-0.0), Just(2.5)],
+                1..40,
+            ),
+        ) {
+            let counts = counted(&data);
+            let top = counts.iter().map(|&(_, n)| n).max().unwrap_or(0);
+            let modes: Vec<f64> = counts.iter().filter(|&&(_, n)| n == top).map(|&(v, _)| v).collect();
+            let got = (mode(&data), multimode(&data));
+            prop_assert_eq!(
+                got.clone(), (Ok(modes[0]), modes.clone()),
+                "mode and multimode of {:?} gave {:?}: the values seen {} times (the most), in \
+                 the order they first appear, are {:?}; mode is the first of them (0.0 and -0.0 \
+                 are one value)", data, got, top, modes
+            );
+        }
+    }
+}

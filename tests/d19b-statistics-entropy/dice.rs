@@ -143,6 +143,22 @@ fn seeded_rolls_are_roll_die_on_chacha8_seeded_from_the_u64() {
     );
 }
 
+/// `n` rolls from `ChaCha8Rng::seed_from_u64(seed)` with every draw >= 4_294_967_292 thrown
+/// away and `d % 6 + 1` for the others: the rolls written out without `roll_die`.
+fn rejection_sampled_rolls(seed: u64, n: usize) -> Vec<u8> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            loop {
+                let draw = rng.next_u32();
+                if draw < 4_294_967_292 {
+                    break (draw % 6) as u8 + 1;
+                }
+            }
+        })
+        .collect()
+}
+
 #[rstest]
 // ChaCha8Rng::seed_from_u64(5_228_995)'s first next_u32() is >= REJECT_FROM, and so is the
 // 27th of seed 2_348_728: about 4 draws in 2^32 do that, found by searching the seeds.
@@ -155,17 +171,7 @@ fn seeded_rolls_reject_the_biased_tail_too(#[case] seed: u64) {
         draws.iter().any(|&d| d >= REJECT_FROM),
         "test premise: seed {seed} draws a value >= REJECT_FROM early"
     );
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let want: Vec<u8> = (0..30)
-        .map(|_| {
-            loop {
-                let draw = rng.next_u32();
-                if draw < 4_294_967_292 {
-                    break (draw % 6) as u8 + 1;
-                }
-            }
-        })
-        .collect();
+    let want = rejection_sampled_rolls(seed, 30);
     let got = seeded_rolls(seed, 30);
     assert_eq!(
         got, want,
@@ -259,4 +265,50 @@ fn chi_square_of_no_rolls_is_an_error() {
         "with no rolls the expected count is 0 and the statistic divides by it: return \
          Err(DiceError::NoRolls)"
     );
+}
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the rolls of
+/// any seed against ChaCha8's own stream, and the counts and statistic of any list of rolls.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::{chi_square, face_counts, rejection_sampled_rolls, seeded_rolls};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn any_seed_rolls_the_rejection_sampled_chacha8_stream(seed in any::<u64>(), n in 0_usize..300) {
+            let want = rejection_sampled_rolls(seed, n);
+            let got = seeded_rolls(seed, n);
+            prop_assert_eq!(
+                &got, &want,
+                "seeded_rolls({}, {}) differs from the rolls of ChaCha8Rng::seed_from_u64({}) \
+                 with every draw >= REJECT_FROM thrown away and d % 6 + 1 for the others", seed, n, seed
+            );
+        }
+
+        #[test]
+        fn counts_and_chi_square_of_any_rolls_follow_the_formula(
+            rolls in prop::collection::vec(1_u8..=6, 1..500)
+        ) {
+            let mut want = [0_u64; 6];
+            for &r in &rolls {
+                want[usize::from(r - 1)] += 1;
+            }
+            let expected = rolls.len() as f64 / 6.0;
+            let statistic: f64 = want
+                .iter()
+                .map(|&o| (o as f64 - expected).powi(2) / expected)
+                .sum();
+            let counts = face_counts(&rolls);
+            let got = chi_square(&want);
+            prop_assert_eq!(counts, Ok(want), "face_counts({:?}): index 0 counts the 1s", rolls);
+            prop_assert!(
+                matches!(got, Ok(s) if (s - statistic).abs() <= 1e-9 * statistic.max(1.0)),
+                "chi_square({:?}) gave {:?}, want {}: Σ (observed - expected)² / expected with \
+                 expected = total / 6 as an f64", want, got, statistic
+            );
+        }
+    }
 }

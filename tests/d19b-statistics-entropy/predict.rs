@@ -139,3 +139,30 @@ fn fewer_than_624_outputs_is_an_error(#[case] got: usize) {
          624 state words, so fewer than 624 cannot determine the state"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): clones of
+/// generators seeded with any key, watched from any point of their stream (mid-twist
+/// included).
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::{Mt19937, assert_clone_predicts, outputs};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn a_clone_of_any_generator_watched_from_any_point_predicts_it(
+            key in prop::collection::vec(any::<u32>(), 1..5),
+            skipped in prop_oneof![Just(0_usize), 0_usize..2_000],
+        ) {
+            let mut victim = Mt19937::from_key(&key);
+            outputs(&mut victim, skipped);
+            assert_clone_predicts(
+                victim,
+                &format!("from_key({key:?}) after {skipped} outputs"),
+                100,
+            );
+        }
+    }
+}

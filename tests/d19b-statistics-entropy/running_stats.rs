@@ -237,3 +237,66 @@ fn merging_with_an_empty_accumulator_changes_nothing() {
          (and nothing may divide by its zero count)"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): data split
+/// into many shards merged in either grouping, and halves of data lifted by a large offset.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::{RunningStats, batch, close, data, fed};
+    use proptest::prelude::*;
+
+    /// Some data and up to five cut points in it (shards may be empty).
+    fn sharded() -> impl Strategy<Value = (Vec<f64>, Vec<usize>)> {
+        data().prop_flat_map(|d| {
+            let len = d.len();
+            (Just(d), prop::collection::vec(0..=len, 0..6))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn shards_merged_in_either_grouping_equal_streaming_the_whole(
+            (data, mut cuts) in sharded()
+        ) {
+            cuts.push(0);
+            cuts.push(data.len());
+            cuts.sort_unstable();
+            let shards: Vec<RunningStats> = cuts.windows(2).map(|w| fed(&data[w[0]..w[1]])).collect();
+            let from_the_left = shards.iter().fold(RunningStats::new(), |acc, s| acc.merge(s));
+            let from_the_right = shards.iter().rev().fold(RunningStats::new(), |acc, s| s.merge(&acc));
+            let (mean, sample, population) = batch(&data);
+            for (grouping, merged) in [("left to right", from_the_left), ("right to left", from_the_right)] {
+                prop_assert!(
+                    merged.count() == data.len() as u64
+                        && close(merged.mean(), mean)
+                        && close(merged.variance(), sample)
+                        && close(merged.pvariance(), population),
+                    "{:?} cut at {:?} and merged {} gave count {}, mean {:?}, variance {:?}, \
+                     pvariance {:?}; the whole data has {}, {}, {}, {}: merge weights each mean by \
+                     its count and adds the between-shards term, whatever the grouping",
+                    data, cuts, grouping, merged.count(), merged.mean(), merged.variance(),
+                    merged.pvariance(), data.len(), mean, sample, population);
+            }
+        }
+
+        #[test]
+        fn merging_halves_of_data_with_a_large_offset_keeps_the_small_variance(
+            small in prop::collection::vec((-64_i32..64).prop_map(|q| f64::from(q) / 4.0), 2..20),
+            offset in (7_i32..10).prop_flat_map(|e| (1_u32..10).prop_map(move |m| f64::from(m) * 10f64.powi(e))),
+            cut in 0_usize..20,
+        ) {
+            // As in the visible test: quarters below 16 plus these offsets are exact in f64.
+            let lifted: Vec<f64> = small.iter().map(|x| offset + x).collect();
+            let (left, right) = lifted.split_at(cut.min(lifted.len()));
+            let got = fed(left).merge(&fed(right)).variance();
+            let (_, want, _) = batch(&small);
+            prop_assert!(matches!(got, Some(v) if (v - want).abs() <= 1e-3 * want.max(1.0)),
+                "merging the accumulators of {:?} and {:?} gave the variance {:?}, the small \
+                 numbers' variance is {}: a merge through sums of x and x² loses every digit of \
+                 the spread next to the offset {:e}; add the squared deviations and the \
+                 between-halves term", left, right, got, want, offset);
+        }
+    }
+}

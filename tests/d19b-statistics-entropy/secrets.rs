@@ -380,3 +380,63 @@ fn a_forked_child_and_its_parent_draw_different_tokens() {
          operating system (getrandom::fill) for every token"
     );
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): any bytes
+/// of any length encoded as Python encodes them, and tokens drawn one after another from one
+/// source, each taking exactly its own bytes.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::{EntropyError, Scripted, token_bytes_from, token_hex_from, token_urlsafe_from};
+    use base64::Engine as _;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn tokens_from_a_fixed_source_encode_any_bytes_as_python_does(
+            bytes in prop::collection::vec(any::<u8>(), 0..70)
+        ) {
+            let hex = token_hex_from(&mut Scripted::new(&bytes), bytes.len());
+            let url = token_urlsafe_from(&mut Scripted::new(&bytes), bytes.len());
+            let want_hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let want_url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes);
+            prop_assert_eq!(
+                (hex.as_deref(), url.as_deref()), (Ok(want_hex.as_str()), Ok(want_url.as_str())),
+                "token_hex_from and token_urlsafe_from of the {} bytes {:02x?} gave {:?} and {:?}: \
+                 two lowercase hex digits per byte, and URL-safe base64 ('-' and '_') without '=' \
+                 padding, as bytes.hex() and base64.urlsafe_b64encode(bytes).rstrip(b'=')",
+                bytes.len(), bytes, hex, url
+            );
+        }
+    }
+
+    #[test]
+    fn tokens_drawn_one_after_another_take_exactly_their_own_bytes() {
+        let mut source = Scripted::new(&[0x00, 0x10, 0xfe, 0xfb, 0xff, 0xbf, 0x01, 7, 8, 9]);
+        let got = (
+            token_hex_from(&mut source, 3),
+            token_urlsafe_from(&mut source, 0),
+            token_urlsafe_from(&mut source, 4),
+            token_bytes_from(&mut source, 3),
+        );
+        let taken = source.taken;
+        let after = token_hex_from(&mut source, 1);
+        assert_eq!(
+            (got, taken, after),
+            (
+                (
+                    Ok("0010fe".to_owned()),
+                    Ok(String::new()),
+                    Ok("-_-_AQ".to_owned()),
+                    Ok(vec![7, 8, 9])
+                ),
+                10,
+                Err(EntropyError::Exhausted)
+            ),
+            "four tokens of 3, 0, 4 and 3 bytes from one source of 10 bytes must take them in \
+             order, each exactly n bytes (no fixed-size draw cut down afterwards), and then a \
+             fifth token finds the source exhausted"
+        );
+    }
+}

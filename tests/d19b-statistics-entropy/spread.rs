@@ -214,3 +214,71 @@ proptest! {
         }
     }
 }
+
+/// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the
+/// point counts next to the limits, and integer data of any size, lifted or not, against an
+/// exact integer computation of the variance.
+#[cfg(feature = "held-out")]
+mod held_out {
+    use super::{SpreadError, Statistic, close, pstdev, pvariance, stdev, variance};
+    use proptest::prelude::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case::stdev_of_one(stdev as Statistic, "stdev", &[4.0], Err(SpreadError::TooFewPoints { needed: 2, got: 1 }))]
+    #[case::variance_of_none(variance as Statistic, "variance", &[], Err(SpreadError::TooFewPoints { needed: 2, got: 0 }))]
+    // statistics.pvariance([4.0]) == 0.0; statistics.pstdev([-7.5]) == 0.0
+    #[case::pvariance_of_one(pvariance as Statistic, "pvariance", &[4.0], Ok(0.0))]
+    #[case::pstdev_of_one(pstdev as Statistic, "pstdev", &[-7.5], Ok(0.0))]
+    // statistics.variance([1.0, 4.0]) == 4.5; statistics.stdev([3.0, 7.0]) == 2.8284271247461903
+    #[case::variance_of_two(variance as Statistic, "variance", &[1.0, 4.0], Ok(4.5))]
+    #[case::stdev_of_two(stdev as Statistic, "stdev", &[3.0, 7.0], Ok(2.828_427_124_746_190_3))]
+    fn the_fewest_points_each_statistic_accepts_and_one_fewer(
+        #[case] statistic: Statistic,
+        #[case] name: &str,
+        #[case] data: &[f64],
+        #[case] want: Result<f64, SpreadError>,
+    ) {
+        let got = statistic(data);
+        assert_eq!(
+            got, want,
+            "{name}({data:?}) gave {got:?}: the sample statistics need 2 points, the population \
+             ones 1 (whose spread is 0)"
+        );
+    }
+
+    /// Σ(x - mean)² of integers, times n, exactly: n·Σx² - (Σx)².
+    fn n_times_squared_deviations(data: &[i64]) -> i128 {
+        let n = i128::try_from(data.len()).unwrap_or(0);
+        let sum: i128 = data.iter().map(|&x| i128::from(x)).sum();
+        let squares: i128 = data.iter().map(|&x| i128::from(x) * i128::from(x)).sum();
+        n * squares - sum * sum
+    }
+
+    proptest! {
+        #![proptest_config(super::super::proptest_config())]
+
+        #[test]
+        fn integer_data_of_any_size_spreads_as_exact_arithmetic_says(
+            data in prop::collection::vec(prop_oneof![-3_i64..3, -1_000_000_i64..1_000_000], 2..60),
+            offset in prop_oneof![Just(0_i64), 1_000_000_i64..10_000_000_000],
+        ) {
+            // Integers below 2^53 are exact in f64, and so is the exact numerator below.
+            let n = data.len() as f64;
+            let scaled = n_times_squared_deviations(&data) as f64;
+            let (sample, population) = (scaled / (n * (n - 1.0)), scaled / (n * n));
+            let lifted: Vec<f64> = data.iter().map(|&x| (x + offset) as f64).collect();
+            let got = (variance(&lifted), pvariance(&lifted), stdev(&lifted), pstdev(&lifted));
+            let ok = matches!(got, (Ok(v), Ok(p), Ok(s), Ok(ps))
+                if close(v, sample, 1e-9) && close(p, population, 1e-9)
+                    && close(s, sample.sqrt(), 1e-9) && close(ps, population.sqrt(), 1e-9));
+            prop_assert!(
+                ok,
+                "{:?} lifted by {} gave (variance, pvariance, stdev, pstdev) {:?}; exactly, the \
+                 variances are {} and {}: divide the squared deviations from the mean by n - 1 or \
+                 n, take square roots for the deviations, and never let a large offset cancel \
+                 the digits of the spread", data, offset, got, sample, population
+            );
+        }
+    }
+}
