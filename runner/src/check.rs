@@ -155,6 +155,8 @@ pub fn check<'m>(
     katas: &[KataRef<'m>],
     expected_units: usize,
 ) -> Result<(Vec<Verdict<'m>>, BuildStats)> {
+    // During an exam, what a check sees is what the exam is judged on after its deadline.
+    crate::exam::running::keep_checked(&settings.root, katas);
     let mut seen: Vec<&str> = Vec::new();
     let mut tampered: Vec<(&str, String)> = Vec::new();
     for k in katas {

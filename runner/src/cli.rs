@@ -135,8 +135,17 @@ pub enum Command {
     /// needed.
     Cohort {
         /// Snapshots made with `cargo kata report --json > name.json`.
-        #[arg(required = true, value_name = "SNAPSHOT")]
+        #[arg(
+            required_unless_present = "from_artifacts",
+            conflicts_with = "from_artifacts",
+            value_name = "SNAPSHOT"
+        )]
         files: Vec<std::path::PathBuf>,
+        /// A folder of GitHub Actions artifacts as `gh run download` lays them out
+        /// (`kata-report-<login>/kata-report.json`, or `.zip` files): the newest snapshot of
+        /// each learner, with its age.
+        #[arg(long, value_name = "DIR")]
+        from_artifacts: Option<std::path::PathBuf>,
         /// Also write the heatmap as one self-contained HTML file.
         #[arg(long, value_name = "FILE")]
         html: Option<std::path::PathBuf>,
@@ -181,11 +190,58 @@ pub enum Command {
         #[command(subcommand)]
         action: DodgeAction,
     },
+    /// Report your progress live to a facilitator's room on the local network.
+    ///
+    /// After `join`, every check, hint, solution shown and green sends your `report --json`
+    /// snapshot (never your code) in the background; `status` says whether they get through.
+    Room {
+        /// join, leave, status or serve.
+        #[command(subcommand)]
+        action: RoomAction,
+    },
     /// Scaffold a kata (and its suite, if new) in every place it must exist.
     New {
         /// `<suite>/<kata>`, e.g. `d99-scratch/first_kata`.
         target: String,
     },
+}
+
+/// What `cargo kata room` does.
+#[derive(Debug, Subcommand)]
+pub enum RoomAction {
+    /// Join the room at URL: your snapshots go to it from now on.
+    Join {
+        /// The room's address, as the facilitator gives it (`http://192.168.1.20:7878`).
+        url: String,
+        /// Your name on the facilitator's dashboard (at most 64 characters).
+        #[arg(long)]
+        name: String,
+        /// The join token the facilitator gives the room.
+        #[arg(long, value_name = "JOIN_TOKEN")]
+        token: String,
+    },
+    /// Leave the room: nothing more is sent (unsent snapshots are discarded).
+    Leave,
+    /// Whether you are in a room and your snapshots are getting through (exit 0 iff they are).
+    Status,
+    /// For facilitators: run the room's server (`kata-room serve [ARGS]…`).
+    ///
+    /// E.g. `cargo kata room serve --bind 0.0.0.0:7878 --plan plans/session.toml`;
+    /// `cargo kata room serve --help` shows the server's options.
+    #[command(disable_help_flag = true)]
+    Serve {
+        /// Passed to `kata-room serve` (`--bind`, `--dir`, `--plan`, `--help`).
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGS"
+        )]
+        args: Vec<String>,
+    },
+    /// Send the snapshots queued in .kata/room-outbox/ (started in the background after every
+    /// check; `status` does it too).
+    #[command(hide = true)]
+    Flush,
 }
 
 /// What `cargo kata dodge` does.
@@ -248,6 +304,9 @@ impl Cli {
                     | Command::Watch { .. }
                     | Command::Report { .. }
                     | Command::Exam { .. }
+                    | Command::Room {
+                        action: RoomAction::Join { .. }
+                    }
             )
         )
     }

@@ -10,10 +10,26 @@
 //! which the suites' `proptest_config()` extends, reads it): property tests meet inputs the
 //! learner's checks did not, and the seed is recorded so a result can be reproduced.
 //!
-//! State: `.kata/exam.json` while an exam runs; each result is appended to
-//! `.kata/exams.json` (the readiness page reads them).
+//! The exam ends at its deadline: the result is the exam katas' files as they were then.
+//! While the exam runs, every check of an exam kata keeps a copy of the file it checks in
+//! `.kata/exam/<suite>/<kata>.rs` ([`keep_checked`], called where every check goes through,
+//! [`crate::check::check`]; it lives in [`running`] with the running exam's state, so checks
+//! need nothing else of this module). An exam judged after its deadline judges each kata file
+//! whose modification time is after the deadline on that copy (the last version a check saw
+//! before the deadline), else on the pristine stub (red): the learner's file is saved under
+//! `.kata/backups/<suite>/<kata>/` as reset does, the deadline version is put in its place for
+//! the judgment, and the learner's file is put back (bytes and modification time), even when
+//! the judgment fails or is interrupted.
+//!
+//! State: `.kata/exam.json` while an exam runs, `.kata/exam/` its katas' checked copies; each
+//! result is appended to `.kata/exams.json` (the readiness page reads them).
+
+pub mod running;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
@@ -24,31 +40,23 @@ use crate::error::{Error, Result};
 use crate::layout::{self, Crate, Features, Selection};
 use crate::state::{self, Progress, STATE_DIR};
 
-/// The running exam's file.
-pub const EXAM_FILE: &str = "exam.json";
 /// Finished exams, oldest first.
 pub const HISTORY_FILE: &str = "exams.json";
 /// The module a kata's held-out cases live in.
 pub use crate::layout::HELD_OUT_MODULE;
+pub use running::{CHECKED_DIR, EXAM_FILE, Exam, active, ended_for, is_over, keep_checked};
 
-/// An exam in progress.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Exam {
-    /// Unix seconds.
-    pub started_at: u64,
-    /// The time allowed.
-    pub minutes: u32,
-    /// `PROPTEST_RNG_SEED` of the held-out run.
-    pub seed: u64,
-    /// `suite/kata`, in the order given to the learner.
-    pub katas: Vec<String>,
-}
-
-impl Exam {
-    /// Unix seconds when time is up.
-    pub fn deadline(&self) -> u64 {
-        self.started_at + u64::from(self.minutes) * 60
-    }
+/// Which content of a kata file an exam judged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Judged {
+    /// The file on disk: finished before the deadline, or not changed after it.
+    #[default]
+    Current,
+    /// The file changed after the deadline: the last version a check saw before it.
+    LastChecked,
+    /// The file changed after the deadline and no check saw it before: the pristine stub.
+    Stub,
 }
 
 /// How one kata did.
@@ -71,11 +79,15 @@ pub struct KataResult {
     pub tests_modified: bool,
     /// The solution was shown before green (ever).
     pub peeked: bool,
-    /// The kata file is the reference solution (even reformatted).
+    /// How much of the written code equals the reference's: a fact shown next to the
+    /// result, never a reason not to count it (`crate::similarity`).
     #[serde(default)]
-    pub copied: bool,
+    pub similarity: Option<crate::similarity::Similarity>,
     /// Green on the visible tests and the held-out cases, nothing peeked.
     pub counted: bool,
+    /// The content judged: the file on disk, or its version at the deadline.
+    #[serde(default)]
+    pub judged: Judged,
 }
 
 impl KataResult {
@@ -96,9 +108,9 @@ pub struct ExamResult {
     pub finished_at: u64,
     /// The time allowed.
     pub minutes: u32,
-    /// Seconds used (finish − start).
+    /// Seconds used (finish − start, at most the time allowed: the exam ends at its deadline).
     pub secs_used: u64,
-    /// Finished after the deadline.
+    /// Finished after the deadline (judged on the files as they were at the deadline).
     pub over_time: bool,
     /// The held-out run's seed.
     pub seed: u64,
@@ -114,31 +126,6 @@ fn path(root: &Path, file: &str) -> PathBuf {
     root.join(STATE_DIR).join(file)
 }
 
-/// The running exam, if any (an unreadable file is an error: the learner must know).
-pub fn active(root: &Path) -> Result<Option<Exam>> {
-    let p = path(root, EXAM_FILE);
-    match std::fs::read_to_string(&p) {
-        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
-            Error::Usage(format!(
-                "{} could not be read ({e}); remove it to end the exam",
-                p.display()
-            ))
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(format!("reading {}", p.display()), e)),
-    }
-}
-
-/// What to say instead of a hint or a solution while an exam runs (`what`: "hints").
-pub fn refusal(root: &Path, what: &str) -> Option<String> {
-    let exam = active(root).ok().flatten()?;
-    let left = exam.deadline().saturating_sub(state::now());
-    Some(format!(
-        "no {what} during an exam ({} left); `cargo kata exam --finish` ends it\n",
-        crate::render::duration(left)
-    ))
-}
-
 fn write_json<T: Serialize>(root: &Path, file: &str, value: &T) -> Result<()> {
     let p = path(root, file);
     if let Some(dir) = p.parent() {
@@ -150,9 +137,120 @@ fn write_json<T: Serialize>(root: &Path, file: &str, value: &T) -> Result<()> {
         .map_err(|e| Error::io(format!("writing {}", p.display()), e))
 }
 
-/// Starts an exam.
+/// Starts an exam (the checked copies of an earlier one are removed first).
 pub fn start(root: &Path, exam: &Exam) -> Result<()> {
+    running::remove_checked(root)?;
     write_json(root, EXAM_FILE, exam)
+}
+
+/// The content `k` is judged on when the exam is judged after its deadline: `None` for the
+/// file on disk (its modification time is not after the deadline, or its bytes are those of
+/// the deadline version), else the last version a check saw before the deadline, else the
+/// pristine stub.
+fn deadline_version(
+    root: &Path,
+    exam: &Exam,
+    k: &KataRef<'_>,
+) -> Result<Option<(Judged, Vec<u8>)>> {
+    let file = root.join(&k.file);
+    let deadline = UNIX_EPOCH + Duration::from_secs(exam.deadline());
+    let modified = std::fs::metadata(&file).and_then(|m| m.modified());
+    if modified.is_ok_and(|m| m <= deadline) {
+        return Ok(None);
+    }
+    let version = match std::fs::read(running::checked_path(root, &k.key())) {
+        Ok(bytes) => (Judged::LastChecked, bytes),
+        Err(_) => {
+            let stub =
+                crate::learn::reset::pristine_stub(root, Path::new(&k.file)).map_err(|e| {
+                    Error::io(
+                        format!(
+                            "finding the pristine stub of {} (its deadline version)",
+                            k.file
+                        ),
+                        std::io::Error::other(e.to_string()),
+                    )
+                })?;
+            (Judged::Stub, stub)
+        }
+    };
+    let unchanged = std::fs::read(&file).is_ok_and(|now| now == version.1);
+    Ok((!unchanged).then_some(version))
+}
+
+/// Runs `judge` with `version` in place of the file of `k`, then puts the learner's file back
+/// (its bytes and modification time), whatever `judge` returned. The learner's file is first
+/// saved under `.kata/backups/<suite>/<kata>/` as reset does: a runner killed meanwhile loses
+/// nothing (`cargo kata restore <kata>`). A termination signal meanwhile stops the judgment;
+/// the file is put back, then the runner ends as the signal means to.
+fn judged_on<T>(
+    root: &Path,
+    k: &KataRef<'_>,
+    version: &[u8],
+    judge: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    let file = root.join(&k.file);
+    let theirs = match std::fs::read(&file) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io(format!("reading {}", file.display()), e)),
+    };
+    if theirs.as_deref() == Some(version) {
+        return judge();
+    }
+    let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
+    let backup = match &theirs {
+        Some(bytes) => Some(
+            crate::learn::reset::write_backup(root, &k.key(), bytes, SystemTime::now()).map_err(
+                |e| {
+                    Error::io(
+                        format!("saving {} before judging its deadline version", k.file),
+                        std::io::Error::other(e.to_string()),
+                    )
+                },
+            )?,
+        ),
+        None => None,
+    };
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let taken = Arc::clone(&interrupted);
+    crate::interrupt::set_route(Some(Box::new(move || {
+        taken.store(true, Ordering::SeqCst);
+        true
+    })));
+    let result = crate::fsx::replace_atomically(&file, version)
+        .map_err(|e| Error::io(format!("writing the deadline version of {}", k.file), e))
+        .and_then(|()| judge());
+    let back = match &theirs {
+        Some(bytes) => crate::fsx::replace_atomically(&file, bytes).map(|()| {
+            if let Some(m) = modified {
+                // The mtime only tells editors the file did not change: best effort.
+                let _ = std::fs::File::options()
+                    .write(true)
+                    .open(&file)
+                    .and_then(|f| f.set_modified(m));
+            }
+        }),
+        None => std::fs::remove_file(&file),
+    };
+    crate::interrupt::set_route(None);
+    if let Err(e) = back {
+        let saved = backup.map_or_else(String::new, |b| {
+            format!(" (your file is saved in {})", b.display())
+        });
+        return Err(Error::io(
+            format!(
+                "putting your {} back after judging its deadline version{saved}",
+                k.file
+            ),
+            e,
+        ));
+    }
+    if interrupted.load(Ordering::SeqCst) {
+        crate::interrupt::shut_down();
+        std::process::exit(crate::exit::EXIT_INTERRUPTED);
+    }
+    result
 }
 
 /// Finished exams, oldest first (an unreadable file reads as none).
@@ -191,7 +289,9 @@ pub fn pick(candidates: &[String], count: usize, seed: u64) -> Vec<String> {
     pool
 }
 
-/// Judges every exam kata on its visible tests and its held-out cases.
+/// Judges every exam kata on its visible tests and its held-out cases. Judged after the
+/// deadline, a kata file changed after it is judged on its version at the deadline (see the
+/// module's documentation); the learner's file is put back afterwards.
 pub fn judge(
     settings: &Settings,
     exam: &Exam,
@@ -199,96 +299,40 @@ pub fn judge(
     progress: &Progress,
 ) -> Result<ExamResult> {
     let root = &settings.root;
-    let seed_env = vec![("PROPTEST_RNG_SEED".to_string(), exam.seed.to_string())];
+    let finished_at = state::now();
+    let over_time = finished_at > exam.deadline();
     let mut results = Vec::new();
     for k in katas {
-        let declared = Features::read(root, Crate::Katas, &k.suite.id).unwrap_or_default();
-        let features = layout::build_features(&declared, Selection::One(&k.id), true);
-        let package = layout::kata_package(&k.suite.id);
         if !crate::pristine::modified_tests(root, &k.suite.id).is_empty() {
             results.push(KataResult {
-                id: k.key(),
-                visible_passed: 0,
-                visible_total: 0,
-                held_out_passed: 0,
-                held_out_total: 0,
-                does_not_compile: false,
                 tests_modified: true,
-                peeked: false,
-                copied: false,
-                counted: false,
+                ..not_run(k, false, None)
             });
             continue;
         }
-        let request = BuildRequest {
-            root,
-            packages: vec![package.clone()],
-            color: settings.color,
-            target_dir: None,
-            progress: settings.progress_bar,
-            expected_units: 0,
-            features,
+        let version = if over_time {
+            deadline_version(root, exam, k)?
+        } else {
+            None
         };
-        let fresh = crate::check::prepare_fresh(&request, &[k.suite]);
-        let out = build::build(&request)?;
-        fresh.commit();
-        let peeked = progress.katas.get(&k.key()).is_some_and(|p| p.peeked);
-        let copied = crate::learn::solution::matches_solution(
-            root,
-            &k.file,
-            &layout::solution_file(&k.file),
-        )
-        .is_some();
-        if out.failed_packages.contains(&package) || out.binaries.is_empty() {
-            results.push(KataResult {
-                id: k.key(),
-                visible_passed: 0,
-                visible_total: 0,
-                held_out_passed: 0,
-                held_out_total: 0,
-                does_not_compile: true,
-                tests_modified: false,
-                peeked,
-                copied,
-                counted: false,
-            });
-            continue;
-        }
-        let cases = TestSet::list(&out.binaries)?.select(&package, &k.tests);
-        let opts = check::run_options(root, settings.timeout, seed_env.clone());
-        let ran = crate::run::run_tests(&cases, &opts);
-        let held = |name: &str| name.contains(HELD_OUT_MODULE);
-        let count = |held_out: bool, passed: bool| {
-            ran.iter()
-                .filter(|r| held(&r.name) == held_out && (!passed || r.outcome.is_pass()))
-                .count()
+        let result = match version {
+            None => judge_kata(settings, exam, k, progress)?,
+            Some((judged, bytes)) => {
+                let mut r = judged_on(root, k, &bytes, || judge_kata(settings, exam, k, progress))?;
+                r.judged = judged;
+                r
+            }
         };
-        let (visible_total, visible_passed) = (count(false, false), count(false, true));
-        let (held_out_total, held_out_passed) = (count(true, false), count(true, true));
-        results.push(KataResult {
-            id: k.key(),
-            visible_passed,
-            visible_total,
-            held_out_passed,
-            held_out_total,
-            does_not_compile: false,
-            tests_modified: false,
-            peeked,
-            copied,
-            counted: visible_total > 0
-                && visible_passed == visible_total
-                && held_out_passed == held_out_total
-                && !peeked
-                && !copied,
-        });
+        results.push(result);
     }
-    let finished_at = state::now();
     Ok(ExamResult {
         started_at: exam.started_at,
         finished_at,
         minutes: exam.minutes,
-        secs_used: finished_at.saturating_sub(exam.started_at),
-        over_time: finished_at > exam.deadline(),
+        secs_used: finished_at
+            .min(exam.deadline())
+            .saturating_sub(exam.started_at),
+        over_time,
         seed: exam.seed,
         score: results.iter().filter(|r| r.counted).count(),
         total: results.len(),
@@ -296,13 +340,92 @@ pub fn judge(
     })
 }
 
-/// Ends the exam: appends its result to the history and removes the running exam's file.
+/// The result of a kata whose tests did not run.
+fn not_run(
+    k: &KataRef<'_>,
+    peeked: bool,
+    similarity: Option<crate::similarity::Similarity>,
+) -> KataResult {
+    KataResult {
+        id: k.key(),
+        visible_passed: 0,
+        visible_total: 0,
+        held_out_passed: 0,
+        held_out_total: 0,
+        does_not_compile: false,
+        tests_modified: false,
+        peeked,
+        similarity,
+        counted: false,
+        judged: Judged::Current,
+    }
+}
+
+/// Builds `k` with its held-out cases and runs all its tests, on the file as it is on disk.
+fn judge_kata(
+    settings: &Settings,
+    exam: &Exam,
+    k: &KataRef<'_>,
+    progress: &Progress,
+) -> Result<KataResult> {
+    let root = &settings.root;
+    let declared = Features::read(root, Crate::Katas, &k.suite.id).unwrap_or_default();
+    let features = layout::build_features(&declared, Selection::One(&k.id), true);
+    let package = layout::kata_package(&k.suite.id);
+    let request = BuildRequest {
+        root,
+        packages: vec![package.clone()],
+        color: settings.color,
+        target_dir: None,
+        progress: settings.progress_bar,
+        expected_units: 0,
+        features,
+    };
+    let fresh = crate::check::prepare_fresh(&request, &[k.suite]);
+    let out = build::build(&request)?;
+    fresh.commit();
+    let peeked = progress.katas.get(&k.key()).is_some_and(|p| p.peeked);
+    let similarity = crate::similarity::of_files(root, &k.file, &layout::solution_file(&k.file));
+    if out.failed_packages.contains(&package) || out.binaries.is_empty() {
+        return Ok(KataResult {
+            does_not_compile: true,
+            ..not_run(k, peeked, similarity)
+        });
+    }
+    let seed_env = vec![("PROPTEST_RNG_SEED".to_string(), exam.seed.to_string())];
+    let cases = TestSet::list(&out.binaries)?.select(&package, &k.tests);
+    let opts = check::run_options(root, settings.timeout, seed_env);
+    let ran = crate::run::run_tests(&cases, &opts);
+    let held = |name: &str| name.contains(HELD_OUT_MODULE);
+    let count = |held_out: bool, passed: bool| {
+        ran.iter()
+            .filter(|r| held(&r.name) == held_out && (!passed || r.outcome.is_pass()))
+            .count()
+    };
+    let (visible_total, visible_passed) = (count(false, false), count(false, true));
+    let (held_out_total, held_out_passed) = (count(true, false), count(true, true));
+    Ok(KataResult {
+        visible_passed,
+        visible_total,
+        held_out_passed,
+        held_out_total,
+        counted: visible_total > 0
+            && visible_passed == visible_total
+            && held_out_passed == held_out_total
+            && !peeked,
+        ..not_run(k, peeked, similarity)
+    })
+}
+
+/// Ends the exam: appends its result to the history and removes the running exam's file
+/// and its checked copies.
 pub fn finish(root: &Path, result: &ExamResult) -> Result<()> {
     let mut all = history(root);
     all.push(result.clone());
     write_json(root, HISTORY_FILE, &all)?;
     let p = path(root, EXAM_FILE);
-    std::fs::remove_file(&p).map_err(|e| Error::io(format!("removing {}", p.display()), e))
+    std::fs::remove_file(&p).map_err(|e| Error::io(format!("removing {}", p.display()), e))?;
+    running::remove_checked(root)
 }
 
 #[cfg(test)]
@@ -330,8 +453,9 @@ mod tests {
             does_not_compile: false,
             tests_modified: false,
             peeked: false,
-            copied: false,
+            similarity: None,
             counted: false,
+            judged: Judged::Current,
         };
         assert!(r.visible_only());
         assert!(

@@ -37,6 +37,23 @@ pub const HELD_OUT: &str = "held-out";
 /// (`suite::<kata>::held_out::…`).
 pub const HELD_OUT_MODULE: &str = "::held_out::";
 
+/// Whether a kata has held-out cases: its test source ([`test_source`]:
+/// `tests/<suite>/<kata>.rs`, or the files of `tests/<suite>/<kata>/`) declares a
+/// `mod held_out` (inline or not, whatever its attributes and visibility; comments do not count).
+pub fn has_held_out(root: &Path, suite: &str, kata: &str) -> bool {
+    let Some((_, text)) = test_source(root, suite, kata) else {
+        return false;
+    };
+    logical_lines(&text).iter().any(|line| {
+        let (_, item) = split_attributes(line);
+        let (_, decl) = split_visibility(item);
+        decl.strip_prefix("mod ")
+            .map(str::trim_start)
+            .and_then(|rest| rest.strip_prefix("held_out"))
+            .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+    })
+}
+
 /// One of a suite's two crates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Crate {
@@ -443,6 +460,27 @@ mod tests {
         );
         assert_eq!(dodges_dir("s1"), Path::new("solutions/s1/dodges"));
         assert_eq!(snapshots_dir("s1"), Path::new("snapshots/s1"));
+    }
+
+    #[test]
+    fn a_kata_has_held_out_cases_when_its_tests_declare_mod_held_out() {
+        let root = tempfile::tempdir().expect("a temp dir");
+        let write = |kata: &str, text: &str| {
+            let file = root.path().join(test_file("s1", kata));
+            std::fs::create_dir_all(file.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(file, text).expect("write");
+        };
+        write(
+            "a",
+            "#[test]\nfn t() {}\n\n#[cfg(feature = \"held-out\")]\nmod held_out {\n}\n",
+        );
+        write(
+            "b",
+            "// mod held_out { is only a comment\nmod held_out_notes;\n",
+        );
+        assert!(has_held_out(root.path(), "s1", "a"));
+        assert!(!has_held_out(root.path(), "s1", "b"));
+        assert!(!has_held_out(root.path(), "s1", "missing"));
     }
 
     #[test]

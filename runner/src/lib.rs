@@ -12,11 +12,14 @@
 //!   whose bytes changed are shown to cargo as new, whatever their mtime), [`isolate`], [`run`] (one process per
 //!   test, timeouts), [`libtest`] (parsing test output), [`locate`] and [`tidy`] (failure
 //!   texts), [`check`] (katas to verdicts), [`status`] (cached statuses), [`history`]
-//!   (the record of work, `.kata/history.jsonl`), [`state`] (`.kata/progress.json`, its cache), [`exam`] (self-assessment with held-out cases);
+//!   (the record of work, `.kata/history.jsonl`), [`state`] (`.kata/progress.json`, its
+//!   cache), [`exam`] (self-assessment with held-out cases);
 //! - output: [`term`] (the one colour and hyperlink rule), [`render`] (text), [`json`]
 //!   (`--json`), [`report`] (the learner's snapshot, readiness, cohorts), [`bar`] and
 //!   [`live`] (progress on stderr), [`pipe`] (closed pipes);
 //! - the learner's loop: [`learn`] (watch, reset, restore, solution);
+//! - the facilitator's live room, the learner's side: [`room`] (`.kata/room.toml`, the outbox of
+//!   snapshots, the background sender);
 //! - for authors: [`verify`] (the proof of a suite), [`patch`] (dodges as unified diffs),
 //!   [`scaffold`] (`cargo kata new`);
 //! - plumbing: [`cli`] (the command line), [`error`] (every typed error and its exit code),
@@ -57,9 +60,9 @@ pub mod fresh;
 #[cfg(unix)]
 pub mod fsx;
 #[cfg(unix)]
-pub mod history;
-#[cfg(unix)]
 pub mod git;
+#[cfg(unix)]
+pub mod history;
 #[cfg(unix)]
 pub mod interrupt;
 #[cfg(unix)]
@@ -90,6 +93,8 @@ pub mod pristine;
 pub mod render;
 #[cfg(unix)]
 pub mod report;
+#[cfg(unix)]
+pub mod room;
 #[cfg(unix)]
 pub mod run;
 #[cfg(unix)]

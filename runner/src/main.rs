@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use kata_runner::cli::{self, Cli, Command, DodgeAction};
+use kata_runner::cli::{self, Cli, Command, DodgeAction, RoomAction};
 use kata_runner::commands::{self, Ctx};
 use kata_runner::error::Result;
 use kata_runner::{exit, pipe};
@@ -15,7 +15,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         // Runs on snapshots alone, outside any kata repository.
-        Some(Command::Cohort { files, html }) => commands::cohort::run(files, html.as_deref()),
+        Some(Command::Cohort {
+            files,
+            html,
+            from_artifacts,
+        }) => cohort(files, from_artifacts.as_deref(), html.as_deref()),
+        // The background sender: needs the root only, and must cost little.
+        Some(Command::Room {
+            action: RoomAction::Flush,
+        }) => commands::room::flush(),
         _ => cli::open(&cli).and_then(|ctx| dispatch(&ctx, &cli)),
     };
     let code = match result {
@@ -31,6 +39,19 @@ fn main() -> ExitCode {
 
 /// Runs the command the learner asked for; its result is the exit code.
 fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32> {
+    let code = run_command(ctx, cli);
+    // The room hears of every check, hint and solution shown (watch tells it itself).
+    if matches!(
+        cli.command,
+        None | Some(Command::Check { .. } | Command::Hint { .. } | Command::Solution { .. })
+    ) {
+        commands::room::after(ctx);
+    }
+    code
+}
+
+/// The command the learner asked for.
+fn run_command(ctx: &Ctx, cli: &Cli) -> Result<i32> {
     match &cli.command {
         None => commands::overview::run(ctx),
         Some(Command::List { .. }) => commands::list::run(ctx),
@@ -96,7 +117,21 @@ fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32> {
         Some(Command::Report {
             fresh, readiness, ..
         }) => commands::report::run(ctx, *fresh, *readiness),
-        Some(Command::Cohort { files, html }) => commands::cohort::run(files, html.as_deref()),
+        Some(Command::Cohort {
+            files,
+            html,
+            from_artifacts,
+        }) => cohort(files, from_artifacts.as_deref(), html.as_deref()),
+        Some(Command::Room { action }) => match action {
+            RoomAction::Join { url, name, token } => commands::room::join(ctx, url, name, token),
+            RoomAction::Leave => commands::room::leave(ctx),
+            RoomAction::Status => commands::room::status(ctx),
+            // `--plan` before the server's other arguments is read as the runner's own.
+            RoomAction::Serve { args } => {
+                commands::room::serve(&ctx.root, args, cli.plan.as_deref())
+            }
+            RoomAction::Flush => commands::room::flush(),
+        },
         Some(Command::Exam {
             suites,
             count,
@@ -112,5 +147,17 @@ fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32> {
             },
         ),
         Some(Command::Plan { file, off }) => commands::plan::run(ctx, file.as_deref(), *off),
+    }
+}
+
+/// `cargo kata cohort`: snapshot files, or a folder of downloaded artifacts.
+fn cohort(
+    files: &[std::path::PathBuf],
+    from_artifacts: Option<&std::path::Path>,
+    html: Option<&std::path::Path>,
+) -> Result<i32> {
+    match from_artifacts {
+        Some(dir) => commands::cohort::run_artifacts(dir, html),
+        None => commands::cohort::run(files, html),
     }
 }

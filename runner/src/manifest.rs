@@ -318,8 +318,10 @@ hints = ["one", "two"]
     #[test]
     fn a_concept_outside_the_vocabulary_names_the_kata_and_its_line() {
         let with = |concepts: &str| {
-            format!("[concepts]\nsums = \"Adding things up\"\n{GOOD}")
-                .replace("title = \"Adding\"\n", &format!("title = \"Adding\"\nconcepts = {concepts}\n"))
+            format!("[concepts]\nsums = \"Adding things up\"\n{GOOD}").replace(
+                "title = \"Adding\"\n",
+                &format!("title = \"Adding\"\nconcepts = {concepts}\n"),
+            )
         };
         let m = Manifest::parse(&with("[\"sums\"]"), Path::new("katas.toml")).unwrap();
         assert_eq!(m.concepts["sums"], "Adding things up");
@@ -328,7 +330,10 @@ hints = ["one", "two"]
             .unwrap_err()
             .to_string();
         assert!(msg.starts_with("katas.toml:9:"), "{msg}");
-        assert!(msg.contains("concept `summing`, which is not in the `[concepts]` vocabulary"), "{msg}");
+        assert!(
+            msg.contains("concept `summing`, which is not in the `[concepts]` vocabulary"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -154,7 +154,10 @@ mod tests {
         let s = measure(STUB, &other, &reference).expect("long enough");
         assert!(s.percent < 90, "{s:?}");
         let untouched = measure(STUB, STUB, &reference).expect("long enough");
-        assert_eq!(untouched.percent, 0, "the stub's own tokens are not the learner's");
+        assert_eq!(
+            untouched.percent, 0,
+            "the stub's own tokens are not the learner's"
+        );
     }
 
     #[test]

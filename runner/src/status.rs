@@ -43,6 +43,11 @@ pub fn last_verdict(v: &Verdict<'_>) -> LastVerdict {
         at: state::now(),
         file_hash: v.inputs.file_hash.clone(),
         fingerprint: v.inputs.fingerprint.clone(),
+        failing_test: v
+            .tests
+            .iter()
+            .find(|t| !t.outcome.is_pass())
+            .map(|t| t.name.clone()),
     }
 }
 
@@ -60,6 +65,9 @@ pub fn refresh<'m>(
         .iter()
         .map(|s| (s.id.as_str(), fingerprint(root, s)))
         .collect();
+    if let Some(modified) = &modified {
+        notice_edits(root, manifest, modified, progress);
+    }
     let mut cached: HashMap<String, LastVerdict> = HashMap::new();
     let mut not_started: HashSet<String> = HashSet::new();
     let mut to_check: Vec<KataRef<'m>> = Vec::new();
@@ -90,7 +98,10 @@ pub fn refresh<'m>(
     for v in verdicts {
         let key = v.kata.key();
         if v.is_current(root) && v.status != Status::TestsModified {
-            let edited = modified.as_ref().is_none_or(|m| m.contains(&v.kata.file));
+            let edited = modified
+                .as_ref()
+                .is_none_or(|m| m.contains(&v.kata.file))
+                .then(|| state::modified_secs(&root.join(&v.kata.file)).unwrap_or_else(state::now));
             progress.record_work(&key, last_verdict(&v), false, edited);
         }
         let v = v.settled(root);
@@ -120,6 +131,31 @@ pub fn refresh<'m>(
         })
         .collect();
     Ok(Statuses { rows, fresh })
+}
+
+/// Starts the clock of every kata whose file differs from HEAD (`modified`, as
+/// [`crate::git::modified`] lists them) and that has none yet, at the file's modification
+/// time: the first edit as the runner first notices it. Called before a build, which may set
+/// the modification time of a file it must compile again to now ([`crate::fresh`]).
+pub fn notice_edits(
+    root: &Path,
+    manifest: &Manifest,
+    modified: &HashSet<String>,
+    progress: &mut Progress,
+) {
+    for k in manifest.katas() {
+        let key = k.key();
+        let started = progress
+            .katas
+            .get(&key)
+            .is_some_and(|p| p.first_started.is_some());
+        if !started
+            && modified.contains(&k.file)
+            && let Some(mtime) = state::modified_secs(&root.join(&k.file))
+        {
+            progress.first_edit(&key, mtime);
+        }
+    }
 }
 
 /// The key under which `.kata/progress.json` remembers how many units a build of these

@@ -210,7 +210,7 @@ fn verify_passes_on_a_sound_suite() {
     let r = fx.kata(&["verify"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
-        r.stdout.trim_end().ends_with("verify: 51 passed, 0 failed"),
+        r.stdout.trim_end().ends_with("verify: 54 passed, 0 failed"),
         "{r:?}"
     );
 }
@@ -230,7 +230,7 @@ fn verify_names_a_test_that_passes_on_the_stub() {
         "{r:?}"
     );
     assert!(
-        r.stdout.trim_end().ends_with("verify: 52 passed, 1 failed"),
+        r.stdout.trim_end().ends_with("verify: 55 passed, 1 failed"),
         "{r:?}"
     );
 }

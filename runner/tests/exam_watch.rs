@@ -27,3 +27,19 @@ fn watch_shows_the_exam_clock_and_the_time_box_and_refuses_hints() {
     writeln!(stdin, "q").unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+#[test]
+fn watch_says_a_check_after_the_exam_deadline_is_after_the_exam() {
+    let f = Fixture::new("exam-watch-late");
+    let start = f.kata(&["exam", "--count", "2", "--minutes", "15"]);
+    assert_eq!(start.code, 0, "{start:?}");
+    let mut exam: serde_json::Value = serde_json::from_str(&f.read(".kata/exam.json")).unwrap();
+    exam["started_at"] = (exam["started_at"].as_u64().unwrap() - 20 * 60).into();
+    f.write(".kata/exam.json", &exam.to_string());
+    let (mut child, rx) = f.spawn_kata(&["watch", "add"], Stdio::piped());
+    let seen = wait_for_line(&rx, "is after the exam");
+    assert!(seen.contains("exam: ended at "), "{seen}");
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "q").unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}

@@ -31,9 +31,11 @@ fn redact(text: &str, f: &Fixture) -> String {
     out = out.replace(&root, "[ROOT]");
     out = out.replace(&std::env::temp_dir().display().to_string(), "[TMP]");
     out = replace_after(&out, "\"duration_ms\": ", |_| "\"[ms]\"".into());
-    out = replace_after(&out, "time from first check to green: ", |_| {
+    out = replace_after(&out, "time from first edit to green: ", |_| {
         "[secs] s".into()
     });
+    // verify's stage times: `(7/7 checks, 1 s)`.
+    out = replace_after(&out, " checks, ", |_| "[secs] s".into());
     for prefix in [
         "kata-verify-",
         "kata-test-cwd-",

@@ -284,7 +284,10 @@ fn each_change_rechecks_and_green_moves_on_with_the_time_taken() {
         core.checks, 3,
         "initial check, the save, then the next kata"
     );
-    assert!(out.contains("✓ take_while is green, in 3m 07s."), "{out}");
+    assert!(
+        out.contains("✓ take_while is green, 3m 07s from its first edit."),
+        "{out}"
+    );
     assert!(out.contains("→ next kata: fold"), "{out}");
     assert!(
         out.trim_end().ends_with("fold: 0 passed; 2 failed"),

@@ -55,10 +55,17 @@ fn a_kata_solved_as_the_reference_solves_it_gets_no_copying_verdict_and_keeps_it
         Value::Null,
         "the reference writes too little for a similarity to mean anything: no number at all"
     );
-    assert_eq!(add.get("matches_solution"), None, "no copying verdict in the snapshot");
+    assert_eq!(
+        add.get("matches_solution"),
+        None,
+        "no copying verdict in the snapshot"
+    );
     assert_eq!(kata(&r, "s1-demo/double")["hints_used"], 1);
     assert_eq!(r["concepts"][0]["passed"], 1);
-    assert_eq!(r["concepts"][0]["unaided"], 1, "solved unaided: full credit");
+    assert_eq!(
+        r["concepts"][0]["unaided"], 1,
+        "solved unaided: full credit"
+    );
 
     let page = f.kata(&["report"]);
     assert_eq!(page.code, 0, "{page:?}");
@@ -81,7 +88,17 @@ fn a_kata_solved_as_the_reference_solves_it_gets_no_copying_verdict_and_keeps_it
 fn a_rebuilt_history_is_marked_and_never_shown_as_a_zero_time() {
     let f = Fixture::new("report-rebuilt");
     f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
+    let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    let file = std::fs::File::options()
+        .write(true)
+        .open(f.root.join("katas/s1-demo/src/add.rs"))
+        .unwrap();
+    file.set_modified(minute_ago).unwrap();
     assert_eq!(f.kata(&["check", "add"]).code, 0);
+    // A progress file from before the record of work (`.kata/history.jsonl`) existed: with
+    // the record, a corrupt progress file is rebuilt from it and nothing is lost.
+    std::fs::remove_file(f.root.join(".kata/history.jsonl")).unwrap();
+    std::fs::remove_file(f.root.join(".kata/history.head")).unwrap();
     f.write(".kata/progress.json", "{ not json");
     let r = report(&f);
     assert_eq!(r["history"]["rebuilt"], true, "{r}");

@@ -86,6 +86,22 @@ fn hints_taken_during_a_check_and_concurrent_checks_are_all_kept() {
     assert_eq!(k["hints_used"], 2, "{k}");
     assert_eq!(k["checks"], 2, "{k}");
     assert_eq!(k["last_verdict"]["status"], "green", "{k}");
+    // Each is one event of the record, numbered in the order written, none lost.
+    let log = fx.read(".kata/history.jsonl");
+    let events: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let count = |kind: &str| events.iter().filter(|e| e["event"] == kind).count();
+    assert_eq!((count("check"), count("hint")), (2, 2), "{log}");
+    let numbers: Vec<u64> = events.iter().map(|e| e["n"].as_u64().unwrap()).collect();
+    assert_eq!(
+        numbers,
+        (1..=events.len() as u64).collect::<Vec<_>>(),
+        "{log}"
+    );
+    let report = fx.kata(&["report", "--json"]);
+    assert!(!report.stderr.contains("record edited"), "{report:?}");
 }
 
 /// Issue 32, item 2: A→B→A during a check (the end content equals the start) is still a change:

@@ -13,6 +13,7 @@ use crate::{json, render, status};
 /// through the same path as `watch` (rendered, with time to green). Exit 0 iff all green.
 pub fn run(ctx: &Ctx, target: &str) -> Result<i32> {
     let katas = ctx.manifest.select(target)?;
+    super::exam::note_late_check(ctx, &katas);
     if let ([kata], false) = (&katas[..], ctx.json) {
         let r = check_rendered(ctx, *kata)?;
         print!("{}", r.text);
@@ -20,7 +21,7 @@ pub fn run(ctx: &Ctx, target: &str) -> Result<i32> {
             println!(
                 "  {}",
                 ctx.style
-                    .dim(&format!("time from first check to green: {}", human(secs)))
+                    .dim(&format!("time from first edit to green: {}", human(secs)))
             );
         }
         return Ok(if r.green { EXIT_OK } else { EXIT_RED });
@@ -62,7 +63,7 @@ fn print_time_to_green(ctx: &Ctx, progress: &Progress, v: &Verdict<'_>) {
         println!(
             "  {}",
             ctx.style
-                .dim(&format!("time from first check to green: {}", human(secs)))
+                .dim(&format!("time from first edit to green: {}", human(secs)))
         );
     }
 }
@@ -75,7 +76,7 @@ fn human(secs: u64) -> String {
     }
 }
 
-/// Checks katas and records each as a learner's check (counts, first started, time to green).
+/// Checks katas and records each as a learner's check (counts, first edit, time to green).
 /// A kata whose files changed while it was checked is checked again: its verdict would
 /// describe a file that no longer exists.
 pub fn check_and_record<'m>(
@@ -94,6 +95,10 @@ pub fn check_and_record_as<'m>(
     progress: &mut Progress,
     counted: bool,
 ) -> Result<Vec<Verdict<'m>>> {
+    // First edits are noticed before the build, which may touch the files it must compile.
+    if let Some(modified) = crate::git::modified(&ctx.root, crate::layout::KATAS) {
+        status::notice_edits(&ctx.root, &ctx.manifest, &modified, progress);
+    }
     let key = status::units_key(katas);
     let expected = progress.build_units.get(&key).copied().unwrap_or(0);
     let (verdicts, stats) = check::check_current(&ctx.settings(), katas, expected)?;
@@ -109,23 +114,30 @@ pub fn edited(ctx: &Ctx, kata: &KataRef<'_>) -> bool {
     crate::git::modified(&ctx.root, &kata.file).is_none_or(|m| m.contains(&kata.file))
 }
 
+/// When the kata file was last modified (Unix seconds), if it is [`edited`]: the time its
+/// first edit is recorded at when the runner notices it now (not the time of the check).
+pub fn edited_at(ctx: &Ctx, kata: &KataRef<'_>) -> Option<u64> {
+    edited(ctx, kata).then(|| {
+        crate::state::modified_secs(&ctx.root.join(&kata.file)).unwrap_or_else(crate::state::now)
+    })
+}
+
 /// Records one verdict, as a learner's check when `counted`, unless its files changed since
-/// it was computed (then only the check is counted).
+/// it was computed (then only the check, and the first edit it noticed, are counted).
 pub fn record(ctx: &Ctx, v: &Verdict<'_>, progress: &mut Progress, counted: bool) {
     if v.status == Status::TestsModified {
         // Not counted: neither a verdict nor a check.
         return;
     }
-    let edited = edited(ctx, &v.kata);
+    let edited = edited_at(ctx, &v.kata);
+    let key = v.kata.key();
     if v.is_current(&ctx.root) {
-        progress.record_work(&v.kata.key(), status::last_verdict(v), counted, edited);
+        progress.record_work(&key, status::last_verdict(v), counted, edited);
     } else if counted {
-        let k = progress.kata(&v.kata.key());
-        if k.green_at.is_some() {
-            k.practice_checks += 1;
-        } else {
-            k.checks += 1;
+        if let Some(mtime) = edited {
+            progress.first_edit(&key, mtime);
         }
+        progress.count_check(&key);
     }
 }
 
@@ -136,7 +148,7 @@ pub struct Rendered {
     pub green: bool,
     /// The verdict text (as `cargo kata check` prints it).
     pub text: String,
-    /// Seconds from the first check to green, once green.
+    /// Seconds from the first edit to green, once green.
     pub time_to_green_secs: Option<u64>,
 }
 

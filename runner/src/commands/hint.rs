@@ -1,14 +1,20 @@
 //! `cargo kata hint <kata>`: the next hint, remembered in `.kata/`.
 
-use super::{Ctx, EXIT_OK};
+use super::{Ctx, EXIT_OK, EXIT_RED};
 use crate::domain::KataRef;
 use crate::error::Result;
 
 /// Shows the next hint of the named kata, or of the first kata that is not green; the hints
 /// taken are remembered, so each call moves one hint on until the last, which repeats.
+/// Exit 0; 1 ([`EXIT_RED`]) when refused because an exam is running; 2 for an unknown kata.
 pub fn run(ctx: &Ctx, name: Option<&str>) -> Result<i32> {
-    let kata = match name {
-        Some(name) => ctx.manifest.kata(name)?,
+    let named = name.map(|n| ctx.manifest.kata(n)).transpose()?;
+    if let Some(refused) = super::exam::refusal(ctx, "hints") {
+        print!("{refused}");
+        return Ok(EXIT_RED);
+    }
+    let kata = match named {
+        Some(kata) => kata,
         None => {
             let mut progress = ctx.load_progress();
             let statuses = crate::status::refresh(&ctx.settings(), &ctx.manifest, &mut progress)?;
@@ -39,9 +45,9 @@ pub fn next_hint(ctx: &Ctx, kata: KataRef<'_>) -> Result<String> {
 }
 
 /// [`next_hint`] with the words that say how to get the next one (`press h again` in
-/// watch mode).
+/// watch mode); during an exam, the refusal instead (nothing is recorded).
 pub fn next_hint_with(ctx: &Ctx, kata: KataRef<'_>, again: &str) -> Result<String> {
-    if let Some(refused) = crate::exam::refusal(&ctx.root, "hints") {
+    if let Some(refused) = super::exam::refusal(ctx, "hints") {
         return Ok(refused);
     }
     let mut out = String::new();
@@ -66,11 +72,8 @@ pub fn next_hint_with(ctx: &Ctx, kata: KataRef<'_>, again: &str) -> Result<Strin
         ));
         return Ok(out);
     }
-    if entry.green_at.is_some() {
-        entry.practice_hints += 1;
-    } else {
-        entry.hints_used += 1;
-    }
+    // Recorded as a `hint` event of `.kata/history.jsonl` (practice after green).
+    progress.take_hint(&kata.key());
     ctx.save_progress(&mut progress);
     out.push_str(&format!(
         "{} {}/{} for {}:\n\n  {}\n",

@@ -13,6 +13,7 @@ pub mod plan;
 pub mod report;
 pub mod reset;
 pub mod restore;
+pub mod room;
 pub mod solution;
 pub mod verify;
 pub mod watch;

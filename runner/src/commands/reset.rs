@@ -22,9 +22,21 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<i32> {
     match reset::reset_kata(&ctx.root, file, SystemTime::now()) {
         Ok(outcome) => {
             println!("{}", outcome.message(&key, &ctx.root));
+            record(ctx, &key, &outcome);
             Ok(EXIT_OK)
         }
         Err(source) => Err(Error::Reset { kata: key, source }),
+    }
+}
+
+/// A `reset` event in the record of work (`.kata/history.jsonl`) when the stub was put
+/// back; a failure to record it is a warning.
+fn record(ctx: &Ctx, key: &str, outcome: &reset::ResetOutcome) {
+    if !matches!(outcome, reset::ResetOutcome::Restored { .. }) {
+        return;
+    }
+    if let Err(e) = crate::state::record_event(&ctx.root, Some(key), crate::history::Event::Reset) {
+        eprintln!("warning: progress not saved: {e}");
     }
 }
 
@@ -69,7 +81,10 @@ pub fn run_all(ctx: &Ctx, suite_id: &str, yes: bool) -> Result<i32> {
     let mut code = EXIT_OK;
     for r in results {
         match r.outcome {
-            Ok(outcome) => println!("{}", outcome.message(&r.kata_id, &ctx.root)),
+            Ok(outcome) => {
+                println!("{}", outcome.message(&r.kata_id, &ctx.root));
+                record(ctx, &r.kata_id, &outcome);
+            }
             Err(e) => {
                 eprintln!("error: cannot reset {}: {e}", r.kata_id);
                 code = EXIT_ERROR;

@@ -50,6 +50,12 @@ pub fn run(ctx: &Ctx, name: &str, backup: Option<&str>) -> Result<i32> {
     match restore::restore(&ctx.root, file, backup, SystemTime::now()) {
         Ok(outcome) => {
             println!("{}", outcome.message(&key, &ctx.root));
+            if matches!(outcome, restore::RestoreOutcome::Restored { .. }) {
+                let event = crate::history::Event::Restore;
+                if let Err(e) = crate::state::record_event(&ctx.root, Some(&key), event) {
+                    eprintln!("warning: progress not saved: {e}");
+                }
+            }
             Ok(EXIT_OK)
         }
         Err(source) => Err(Error::Restore { kata: key, source }),

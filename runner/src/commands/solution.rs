@@ -11,10 +11,11 @@ use crate::error::Result;
 
 /// Checks the kata first (the solution is shown only once it is green, or with `--peek`,
 /// which is recorded), then prints HEAD's reference solution and a diff from the learner's
-/// file; exit 1 while it stays hidden.
+/// file; exit 1 ([`EXIT_RED`](super::EXIT_RED)) while it stays hidden, and when refused
+/// (even with `--peek`) because an exam is running.
 pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
     let kata = ctx.manifest.kata(name)?;
-    if let Some(refused) = crate::exam::refusal(&ctx.root, "solutions") {
+    if let Some(refused) = super::exam::refusal(ctx, "solutions") {
         eprint!("{refused}");
         return Ok(super::EXIT_RED);
     }
@@ -31,10 +32,14 @@ pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
         peek,
         color: crate::term::Style::detect().color,
     };
+    // Each showing is a `solution` event of the record, before green (a peek) or after.
+    let record = |before_green: bool| {
+        let mut progress = ctx.load_progress();
+        progress.solution_shown(&key, before_green);
+        crate::state::save(&ctx.root, &mut progress)
+    };
     let mut record_peek = |_: &str| -> std::result::Result<(), crate::error::RecordError> {
-        let mut progress = crate::state::load(&ctx.root).progress;
-        progress.kata(&key).peeked = true;
-        crate::state::save(&ctx.root, &mut progress).map_err(|e| e.to_string().into())
+        record(true).map_err(|e| e.to_string().into())
     };
     // The committed reference: a test run may have overwritten the working tree's copy.
     let committed = crate::git::show_head(&ctx.root, &crate::layout::solution_file(&kata.file))
@@ -42,7 +47,13 @@ pub fn run(ctx: &Ctx, name: &str, peek: bool) -> Result<i32> {
         .map(|b| String::from_utf8_lossy(&b).into_owned());
     let out = &mut io::stdout().lock();
     match solution::show_reference(request, committed, &mut record_peek, out) {
-        Ok(_) => Ok(super::EXIT_OK),
+        Ok(solution::Shown::AfterGreen) => {
+            if let Err(e) = record(false) {
+                eprintln!("warning: progress not saved: {e}");
+            }
+            Ok(super::EXIT_OK)
+        }
+        Ok(solution::Shown::Peeked) => Ok(super::EXIT_OK),
         Err(crate::error::SolutionError::Output(e)) if crate::pipe::is_broken_pipe(&e) => {
             crate::pipe::quit()
         }

@@ -78,7 +78,9 @@ fn next_not_green_recorded<'m>(ctx: &'m Ctx, after: &KataRef<'_>) -> Option<Kata
 /// Checks `kata` and renders the verdict for watch mode.
 fn check(ctx: &Ctx, kata: KataRef<'_>, counted: bool) -> Verdict {
     let kata_id = kata.key();
-    match super::check::check_rendered_as(ctx, kata, counted) {
+    let checked = super::check::check_rendered_as(ctx, kata, counted);
+    super::room::after(ctx);
+    match checked {
         Ok(r) => Verdict {
             green: r.green,
             // The exam's time left and the plan's time box, when they apply.
@@ -177,8 +179,10 @@ impl<'c> WatchHooks for Hooks<'c> {
     }
 
     fn hint(&mut self) -> String {
-        super::hint::next_hint_with(self.ctx, self.current, "press h again")
-            .unwrap_or_else(|e| format!("no hint available: {e}\n"))
+        let hint = super::hint::next_hint_with(self.ctx, self.current, "press h again")
+            .unwrap_or_else(|e| format!("no hint available: {e}\n"));
+        super::room::after(self.ctx);
+        hint
     }
 
     fn list(&mut self) -> String {

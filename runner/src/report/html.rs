@@ -162,6 +162,8 @@ pub fn render(c: &Cohort) -> String {
             "<td class=\"total\"{}>{}/{}{}</td>",
             if l.report.history.no_record {
                 " title=\"no progress record (a fresh clone or CI): checks, hints and times unknown\""
+            } else if !l.report.history.record_edited.is_empty() {
+                " title=\"record edited: counts from the edited event on are unknown\""
             } else if l.report.history.rebuilt {
                 " title=\"history rebuilt after a corrupt progress file: counts before then are unknown\""
             } else {
@@ -169,7 +171,7 @@ pub fn render(c: &Cohort) -> String {
             },
             l.report.green,
             l.report.total,
-            if l.report.history.rebuilt || l.report.history.no_record {
+            if l.report.history.incomplete() {
                 "*"
             } else {
                 ""
@@ -204,7 +206,9 @@ pub fn render(c: &Cohort) -> String {
     concepts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let (shared, single): (Vec<_>, Vec<_>) = concepts.into_iter().partition(|(_, n)| *n > 1);
     if !shared.is_empty() || !single.is_empty() {
-        out.push_str("<h2>Concepts (katas green / katas, median time from first edit to green)</h2>\n");
+        out.push_str(
+            "<h2>Concepts (katas green / katas, median time from first edit to green)</h2>\n",
+        );
         concept_table(&mut out, c, &shared);
         if !single.is_empty() {
             let _ = writeln!(

@@ -45,6 +45,9 @@ pub struct Report {
     pub katas: Vec<KataReport>,
     /// One entry per concept, sorted by name.
     pub concepts: Vec<ConceptReport>,
+    /// The kata of the newest verdict: where the learner is working now.
+    #[serde(default)]
+    pub current_kata: Option<String>,
     /// Finished exams, oldest first (`cargo kata exam`).
     #[serde(default)]
     pub exams: Vec<crate::exam::ExamResult>,
@@ -54,19 +57,33 @@ pub struct Report {
     pub total: usize,
 }
 
-/// The progress file's history.
+/// Whether the record of work is whole.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct History {
-    /// A corrupt progress file was set aside and the record rebuilt from test results.
+    /// A corrupt progress file was set aside when there was no record of work
+    /// (`.kata/history.jsonl`) to rebuild it from: it was rebuilt from test results.
     pub rebuilt: bool,
     /// Unix seconds of the earliest set-aside file (the record starts there).
     pub rebuilt_at: Option<u64>,
     /// The files set aside (`.kata/progress.json.corrupt-…`).
     pub set_aside: Vec<String>,
-    /// There is no progress file at all (a fresh clone, CI): checks, hints and times are
-    /// unknown, not zero.
+    /// There is no record at all (a fresh clone, CI): checks, hints and times are unknown,
+    /// not zero.
     #[serde(default)]
     pub no_record: bool,
+    /// Each time the record of work was found edited or cut: the first event not counted
+    /// (`at_event`; the events before it are), when it was found, why, where the lines from
+    /// there on were moved, and the katas they name (null: unknown, then any kata not first
+    /// edited after the edit was found).
+    #[serde(default)]
+    pub record_edited: Vec<crate::history::Edit>,
+}
+
+impl History {
+    /// Whether some counts are unknown: rebuilt, edited, or no record at all.
+    pub fn incomplete(&self) -> bool {
+        self.rebuilt || self.no_record || !self.record_edited.is_empty()
+    }
 }
 
 /// Whether a kata's counts cover all of the learner's work on it.
@@ -75,7 +92,8 @@ pub struct History {
 pub enum Record {
     /// Every check and hint since the kata was started.
     Full,
-    /// Only what happened since the record was rebuilt: earlier work is unknown.
+    /// Only what happened since the record was rebuilt, or (`history.record_edited`) only
+    /// what the record kept where it was found edited: the rest of the work is unknown.
     SinceRebuild,
 }
 
@@ -106,8 +124,11 @@ pub struct KataReport {
     pub solution_peeked: bool,
     /// Many failing checks with little progress.
     pub stuck: bool,
-    /// How much of the written code equals the reference's (a fact, never a verdict; null
-    /// where the reference writes too little for the number to mean anything).
+    /// The first test that did not pass at the last check.
+    #[serde(default)]
+    pub failing_test: Option<String>,
+    /// For a green kata, how much of the written code equals the reference's (a fact, never
+    /// a verdict; null where the reference writes too little for the number to mean anything).
     #[serde(default)]
     pub similarity: Option<Similarity>,
     /// Whether the counts are whole.
@@ -156,15 +177,20 @@ pub fn build(
         .map(|row| {
             let key = row.kata.key();
             let p = progress.katas.get(&key).unwrap_or(&none);
-            let record = match history.rebuilt_at {
-                Some(at) if p.first_started.is_none_or(|s| s >= at) => Record::SinceRebuild,
-                _ => Record::Full,
+            let record = if history.rebuilt_at.is_some()
+                || history
+                    .record_edited
+                    .iter()
+                    .any(|e| e.affects(&key, p.first_started))
+            {
+                Record::SinceRebuild
+            } else {
+                Record::Full
             };
             let green = row.status == Status::Green;
-            // A green first seen after a rebuild has a clock of zero: that zero is not a time.
             let time_to_green_secs = p
                 .time_to_green_secs
-                .filter(|&t| green && !(record == Record::SinceRebuild && t == 0));
+                .filter(|_| green && clock_known(&history, &key, p));
             let tests_total = row.passed + row.failed;
             KataReport {
                 id: key,
@@ -179,11 +205,21 @@ pub fn build(
                 hints_used: p.hints_used,
                 solution_peeked: p.peeked,
                 stuck: is_stuck(row.status, p.checks, row.passed, tests_total),
-                similarity: similarity::of_files(
-                    root,
-                    &row.kata.file,
-                    &crate::layout::solution_file(&row.kata.file),
-                ),
+                failing_test: p
+                    .last_verdict
+                    .as_ref()
+                    .filter(|_| row.status != Status::Green)
+                    .and_then(|v| v.failing_test.clone()),
+                // Only a solved kata's code is compared (two `git show`s a kata).
+                similarity: green
+                    .then(|| {
+                        similarity::of_files(
+                            root,
+                            &row.kata.file,
+                            &crate::layout::solution_file(&row.kata.file),
+                        )
+                    })
+                    .flatten(),
                 record,
                 time_box_secs: plan
                     .and_then(|p| p.time_box(&row.kata.key()))
@@ -193,7 +229,17 @@ pub fn build(
         .collect();
     let concepts = concepts(&katas, vocabulary);
     let green = katas.iter().filter(|k| k.status == Status::Green).count();
+    let current_kata = rows
+        .iter()
+        .filter_map(|row| {
+            let key = row.kata.key();
+            let at = progress.katas.get(&key)?.last_verdict.as_ref()?.at;
+            Some((at, key))
+        })
+        .max()
+        .map(|(_, key)| key);
     Report {
+        current_kata,
         schema_version: SCHEMA_VERSION,
         learner: learner(root),
         generated_at: state::now(),
@@ -207,21 +253,39 @@ pub fn build(
     }
 }
 
+/// Whether a kata's time to green is the learner's: not a clock that starts before a rebuilt
+/// progress file, or in the same second (its green was seen again after it), nor one whose first edit or green was
+/// seen again after its events were found edited.
+fn clock_known(history: &History, key: &str, p: &KataProgress) -> bool {
+    let after = |t: Option<u64>, at: u64| t.is_none_or(|t| t >= at);
+    if history
+        .rebuilt_at
+        .is_some_and(|at| p.first_started.is_none_or(|s| s <= at))
+    {
+        return false;
+    }
+    !history.record_edited.iter().any(|e| {
+        e.affects(key, p.first_started)
+            && (after(p.first_started, e.found_at) || after(p.green_at, e.found_at))
+    })
+}
+
 /// Many failing checks and at most half the tests passing.
 pub fn is_stuck(status: Status, checks: u32, passed: usize, total: usize) -> bool {
     status != Status::Green && checks >= STUCK_CHECKS && passed * 2 <= total
 }
 
-/// Files a corrupt progress file was set aside as; the record starts at the first.
+/// Files a corrupt progress file was set aside as (the record starts at the first), and the
+/// edits found in the record of work.
 fn history(root: &Path) -> History {
     let dir = root.join(state::STATE_DIR);
-    let prefix = format!("{}.corrupt-", state::PROGRESS_FILE);
+    let prefix = state::CORRUPT_PREFIX;
     let mut set_aside: Vec<String> = std::fs::read_dir(&dir)
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.starts_with(&prefix))
+                .filter(|n| n.starts_with(prefix))
                 .collect()
         })
         .unwrap_or_default();
@@ -232,11 +296,13 @@ fn history(root: &Path) -> History {
             .next()
             .and_then(|s| s.parse().ok())
     });
+    let log = crate::history::read(&dir);
     History {
         rebuilt: !set_aside.is_empty(),
         rebuilt_at,
         set_aside,
-        no_record: !state::progress_path(root).is_file(),
+        no_record: !state::progress_path(root).is_file() && !log.exists,
+        record_edited: log.edits(),
     }
 }
 

@@ -35,9 +35,9 @@ fn kata_points(k: &KataReport) -> f64 {
 
 /// A concept's evidence in words: katas behind it, solved unaided, the median time.
 fn evidence(c: &ConceptReport) -> String {
-    let time = c
-        .unaided_median_secs
-        .map_or(String::new(), |t| format!(", median {} from first edit", duration(t)));
+    let time = c.unaided_median_secs.map_or(String::new(), |t| {
+        format!(", median {} from first edit", duration(t))
+    });
     let thin = if c.katas == 1 {
         " (backed by one kata only: thin evidence)"
     } else {

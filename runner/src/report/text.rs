@@ -22,13 +22,23 @@ pub fn render(r: &Report) -> String {
             r.history.set_aside.join(", ")
         );
     }
+    for e in &r.history.record_edited {
+        let _ = writeln!(
+            out,
+            "**Record edited at event {}**: {}; the events before it are counted, from it on they are not \
+             (katas marked `*` may miss checks, hints and times).\n",
+            e.at_event, e.why
+        );
+    }
     if r.history.no_record {
         out.push_str(
-            "**No record**: there is no `.kata/progress.json` here (a fresh clone, CI); \
+            "**No record**: there is no `.kata/history.jsonl` nor `.kata/progress.json` here (a fresh clone, CI); \
              checks, hints and times are unknown, not zero.\n\n",
         );
     }
-    out.push_str("| kata | status | tests | checks | time to green (from first edit) | hints | notes |\n");
+    out.push_str(
+        "| kata | status | tests | checks | time to green (from first edit) | hints | notes |\n",
+    );
     out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for k in &r.katas {
         let mut notes = Vec::new();

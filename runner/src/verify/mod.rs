@@ -101,8 +101,14 @@ mod stage_tests {
             .collect();
         assert_eq!(report.passed, 3, "{:?}", report.checks);
         assert_eq!(failed.len(), 1, "{failed:?}");
-        assert_eq!(failed[0].0, "concept `loops` is taught by at least two katas");
-        assert!(failed[0].1.starts_with("only s1/add lists it"), "{failed:?}");
+        assert_eq!(
+            failed[0].0,
+            "concept `loops` is taught by at least two katas"
+        );
+        assert!(
+            failed[0].1.starts_with("only s1/add lists it"),
+            "{failed:?}"
+        );
     }
 
     #[test]
@@ -160,7 +166,9 @@ pub struct Report {
     pub static_only: bool,
     /// Per suite, how many held-out cases it has, in how many katas.
     pub held_out: Vec<String>,
-    /// Seconds each stage that builds or runs something took, in order.
+    /// Seconds each stage that builds or runs something took, in order (for the screen; not
+    /// in the JSON, whose shape stays the same from run to run).
+    #[serde(skip)]
     pub seconds: Vec<(Stage, f64)>,
 }
 
@@ -238,7 +246,12 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
             );
             continue;
         }
-        cases.extend(sol_tests.select(&pkg, "").into_iter().map(|c| (pkg.clone(), c)));
+        cases.extend(
+            sol_tests
+                .select(&pkg, "")
+                .into_iter()
+                .map(|c| (pkg.clone(), c)),
+        );
     }
     let (packages, cases): (Vec<String>, Vec<run::TestCase>) = cases.into_iter().unzip();
     for (pkg, r) in packages.iter().zip(run::run_tests(&cases, &opts)) {
@@ -379,7 +392,7 @@ fn concept_checks(root: &Path, whole: Option<&[&str]>, report: &mut Report) {
         return;
     }
     let katas = manifest.katas();
-    for (id, _) in &manifest.concepts {
+    for id in manifest.concepts.keys() {
         let by: Vec<String> = katas
             .iter()
             .filter(|k| k.concepts.contains(id))
@@ -637,10 +650,13 @@ fn held_out_checks(suite: &Suite, names: &[String], report: &mut Report) {
             )
         },
     );
+    let cases = match held.len() {
+        1 => "1 held-out case".to_string(),
+        n => format!("{n} held-out cases"),
+    };
     report.held_out.push(format!(
-        "{}: {} held-out cases in {with} of {all} katas (run above on the solutions and the stubs)",
-        suite.id,
-        held.len()
+        "{}: {cases} in {with} of {all} katas (run above on the solutions and the stubs)",
+        suite.id
     ));
 }
 

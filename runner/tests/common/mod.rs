@@ -59,6 +59,16 @@ fn adds_zero() {
 fn commutes() {
     assert_eq!(add(4, 5), add(5, 4), "order must not matter");
 }
+
+#[cfg(feature = "held-out")]
+mod held_out {
+    use crate::add::add;
+
+    #[test]
+    fn adds_larger_numbers() {
+        assert_eq!(add(1000, 2000), 3000, "1000 + 2000 must be 3000");
+    }
+}
 "#;
 
 const DOUBLE_TESTS: &str = r#"use crate::double::double;
@@ -86,8 +96,14 @@ fn lib(kind: &str, suite: &str) -> String {
 }
 
 fn cargo_toml(name: &str) -> String {
+    // The reference solutions compile the held-out cases by default, as the real suites do.
+    let default = if name.starts_with("solution-") {
+        "default = [\"held-out\"]\n"
+    } else {
+        ""
+    };
     format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[features]\none-kata = []\nall-tests = []\nadd = []\ndouble = []\n\n[dependencies]\n"
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[features]\n{default}one-kata = []\nall-tests = []\nadd = []\ndouble = []\nheld-out = []\n\n[dependencies]\n"
     )
 }
 

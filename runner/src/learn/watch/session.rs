@@ -18,7 +18,8 @@ pub struct Verdict {
     pub rendered: String,
     /// The kata that was checked.
     pub kata_id: String,
-    /// How long the learner took from starting the kata to green, when green and known.
+    /// How long the learner took from the kata file's first edit to green, when green and
+    /// known.
     pub elapsed_to_green: Option<Duration>,
 }
 
@@ -299,7 +300,7 @@ where
             match verdict.elapsed_to_green {
                 Some(took) => writeln!(
                     self.out,
-                    "✓ {} is green, in {}.",
+                    "✓ {} is green, {} from its first edit.",
                     verdict.kata_id,
                     format_elapsed(took)
                 )?,
