@@ -149,7 +149,7 @@ fn append_waits_while_another_writer_holds_the_lock() {
         writer,
         finished,
         tid,
-    } = writer_behind_a_held_lock(&path);
+    } = writer_behind_a_held_lock(&path, Hold::Exclusive);
     // The writer either goes to sleep (waiting for the lock) or returns: see which.
     let early = wait_until_asleep_or_done(tid.as_deref(), &finished);
     assert!(
@@ -170,6 +170,137 @@ fn append_waits_while_another_writer_holds_the_lock() {
     let _ = writer.join();
     assert_eq!(got, Ok(()), "append_record failed after waiting");
     assert_eq!(contents(&path), "ID_2,2.00\n");
+}
+
+#[rstest]
+fn append_waits_while_a_reader_holds_a_shared_lock() {
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    let LockedWriter {
+        holder,
+        writer,
+        finished,
+        tid,
+    } = writer_behind_a_held_lock(&path, Hold::Shared);
+    let early = wait_until_asleep_or_done(tid.as_deref(), &finished);
+    assert!(
+        early.is_none(),
+        "append_record returned {early:?} while a reader held a shared lock on the file: a \
+         writer needs the lock for itself (File::lock, exclusive); with shared locks two \
+         appenders hold the lock together and exclude nobody"
+    );
+    assert_eq!(
+        contents(&path),
+        "",
+        "append_record wrote while a reader held a shared lock: take the exclusive lock \
+         (File::lock) before the first byte"
+    );
+    drop(holder);
+    let got = finished
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("append_record never returned after the lock was freed: {e}"));
+    let _ = writer.join();
+    assert_eq!(got, Ok(()), "append_record failed after waiting");
+    assert_eq!(contents(&path), "ID_2,2.00\n");
+}
+
+/// The number of the `flock` system call, and names for the calls a poller sleeps in.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+const SYSCALLS: (u64, &[(u64, &str)]) = (
+    73,
+    &[
+        (7, "poll"),
+        (23, "select"),
+        (24, "sched_yield"),
+        (35, "nanosleep"),
+        (202, "futex"),
+        (230, "clock_nanosleep"),
+        (270, "pselect6"),
+        (271, "ppoll"),
+    ],
+);
+#[cfg(all(target_os = "linux", target_arch = "aarch64"))]
+const SYSCALLS: (u64, &[(u64, &str)]) = (
+    32,
+    &[
+        (72, "pselect6"),
+        (73, "ppoll"),
+        (98, "futex"),
+        (101, "nanosleep"),
+        (115, "clock_nanosleep"),
+        (124, "sched_yield"),
+    ],
+);
+
+/// The system call thread `tid` is blocked in, or `None` while it runs.
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+fn blocked_in_syscall(tid: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall")).ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+#[test]
+fn a_waiting_append_is_blocked_in_the_lock_call_not_in_a_sleep() {
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    let LockedWriter {
+        holder,
+        writer,
+        finished,
+        tid,
+    } = writer_behind_a_held_lock(&path, Hold::Exclusive);
+    let tid = tid.expect("Linux shows the thread in /proc");
+    let early = wait_until_asleep_or_done(Some(&tid), &finished);
+    assert!(
+        early.is_none(),
+        "append_record returned {early:?} while another writer held the lock: it must wait \
+         for an exclusive lock (File::lock) before writing"
+    );
+    let (flock, names) = SYSCALLS;
+    let mut seen = BTreeSet::new();
+    // Only a wrong version waits for this deadline: a blocking lock is seen at the first look.
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    let in_lock = loop {
+        match blocked_in_syscall(&tid) {
+            Some(call) if call == flock => break true,
+            Some(call) => {
+                seen.insert(call);
+            }
+            None => {}
+        }
+        if std::time::Instant::now() > deadline {
+            break false;
+        }
+        thread::yield_now();
+    };
+    drop(holder);
+    let got = finished
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("append_record never returned after the lock was freed: {e}"));
+    let _ = writer.join();
+    let seen: Vec<String> = seen
+        .iter()
+        .map(
+            |call| match names.iter().find(|(number, _)| number == call) {
+                Some((_, name)) => (*name).to_owned(),
+                None => format!("system call {call}"),
+            },
+        )
+        .collect();
+    assert!(
+        in_lock,
+        "while another writer held the lock, the waiting writer slept in {seen:?}, never in \
+         flock: it polls (try_lock, sleep, try again) whatever its nap; block in File::lock, \
+         which sleeps in the kernel until the lock is free and wakes at once"
+    );
+    assert_eq!(got, Ok(()), "append_record failed after waiting");
 }
 
 /// How many times thread `tid` gave up the CPU by itself (each sleep or wait counts one).
@@ -194,7 +325,7 @@ fn a_waiting_append_sleeps_in_the_lock_instead_of_polling() {
         writer,
         finished,
         tid,
-    } = writer_behind_a_held_lock(&path);
+    } = writer_behind_a_held_lock(&path, Hold::Exclusive);
     let tid = tid.expect("Linux shows the thread in /proc");
     let early = wait_until_asleep_or_done(Some(&tid), &finished);
     assert!(
@@ -234,12 +365,23 @@ struct LockedWriter {
     tid: Option<String>,
 }
 
+/// The kind of lock the other handle holds.
+#[derive(Debug, Clone, Copy)]
+enum Hold {
+    /// Another writer's exclusive lock (`File::lock`).
+    Exclusive,
+    /// A reader's shared lock (`File::lock_shared`).
+    Shared,
+}
+
 /// Locks `path` through another handle, then starts a thread that appends `ID_2,2.00` to it.
-fn writer_behind_a_held_lock(path: &Path) -> LockedWriter {
+fn writer_behind_a_held_lock(path: &Path, hold: Hold) -> LockedWriter {
     let holder = other_handle(path);
-    holder
-        .lock()
-        .unwrap_or_else(|e| panic!("the test cannot take the lock: {e}"));
+    match hold {
+        Hold::Exclusive => holder.lock(),
+        Hold::Shared => holder.lock_shared(),
+    }
+    .unwrap_or_else(|e| panic!("the test cannot take the {hold:?} lock: {e}"));
     let (done, finished) = mpsc::channel();
     let (tid_tx, tid_rx) = mpsc::channel();
     let writer = {

@@ -113,6 +113,27 @@ fn refuses_a_chain_of_two_symlinks_whose_second_leads_outside() {
 
 #[cfg(unix)]
 #[rstest]
+#[case::to_a_file_that_exists("out/back/file.txt")]
+#[case::to_a_file_not_created_yet("out/back/new.txt")]
+fn refuses_a_path_that_leaves_through_one_symlink_and_comes_back_through_another(
+    #[case] user: &str,
+) {
+    let (_dir, root, outside) = root_and_outside();
+    symlink(&outside, &root.join("out"));
+    symlink(&root.join("inner"), &outside.join("back"));
+    let got = safe_join(&root, user);
+    assert!(
+        matches!(&got, Err(PathError::SymlinkEscapes(p)) if *p == root.join("out")),
+        "safe_join(root, {user:?}) gave {got:?}: root/out is a symlink to a directory outside \
+         the root, and outside/back leads back into root/inner, so the whole path resolves \
+         inside; but it passes through a directory the root does not control (whoever owns \
+         it can change `back` at any time). Check every symlink on the way, not only where \
+         the deepest existing part lands: PathError::SymlinkEscapes naming root/out"
+    );
+}
+
+#[cfg(unix)]
+#[rstest]
 fn refuses_a_symlink_that_leads_outside_the_root() {
     let (_dir, root, outside) = root_and_outside();
     symlink(&outside, &root.join("escape"));

@@ -110,6 +110,25 @@ fn a_line_that_is_not_utf8_is_reported_and_the_scan_goes_on() {
 }
 
 #[rstest]
+fn a_line_holding_a_real_replacement_character_is_valid_text() {
+    let dir = temp_dir();
+    let path = dir.path().join("replacement.log");
+    put(
+        &path,
+        "CRITICAL sensor \u{FFFD} offline\nINFO \u{FFFD} decoded earlier\n".as_bytes(),
+    );
+    let got = scan(&path, "CRITICAL");
+    assert_eq!(
+        got,
+        ["1: CRITICAL sensor \u{FFFD} offline"],
+        "both lines are valid UTF-8 that contain U+FFFD (the replacement character, written \
+         on purpose): line 1 matches and line 2 does not, and neither is an \
+         Err(LineError::InvalidUtf8). Decode each line strictly (std::str::from_utf8); a \
+         lossy copy cannot tell a real U+FFFD from a bad byte"
+    );
+}
+
+#[rstest]
 fn an_empty_needle_is_refused() {
     let dir = temp_dir();
     let path = dir.path().join("app.log");

@@ -33,20 +33,25 @@
 //!   Checked by `try_append_gives_up_while_another_writer_holds_the_lock`,
 //!   `try_append_gives_up_while_a_reader_holds_a_shared_lock`.
 //! - `append_record` waits for the lock before the first byte is written, and writes once it
-//!   is free. Checked by `append_waits_while_another_writer_holds_the_lock`.
+//!   is free; it waits for a reader's shared lock too (a writer's lock is exclusive). Checked
+//!   by `append_waits_while_another_writer_holds_the_lock`,
+//!   `append_waits_while_a_reader_holds_a_shared_lock`.
 //! - While it waits, `append_record` sleeps in the lock call: over 200 ms with the lock
-//!   taken it wakes up at most twice (it does not poll `try_lock`). Linux-only (it reads
-//!   the thread's voluntary context switches in `/proc`). Checked by
-//!   `a_waiting_append_sleeps_in_the_lock_instead_of_polling`.
+//!   taken it wakes up at most twice, and the waiting thread is seen blocked in the `flock`
+//!   system call, never in a sleep or another wait, whatever the nap (it does not poll
+//!   `try_lock`). Linux-only (it reads the thread's voluntary context switches and its
+//!   current system call in `/proc`; the second on x86_64 and aarch64). Checked by
+//!   `a_waiting_append_sleeps_in_the_lock_instead_of_polling`,
+//!   `a_waiting_append_is_blocked_in_the_lock_call_not_in_a_sleep`.
 //! - The lock is released when the call returns. Checked by
 //!   `the_lock_is_released_when_append_returns`.
 //! - Several threads and several processes appending thousands of records leave a file in
 //!   which every line is a whole record. Checked by
 //!   `threads_and_processes_appending_together_leave_only_whole_lines`.
 //!
-//! **Not checked.** That `append_record` never returns early while the lock is held is seen
-//! through a 50 ms window (code that does not wait usually returns within it); the
-//! deterministic check of the lock is `try_append_record`'s. Interleaving without a lock
+//! **Not checked.** Off Linux, that `append_record` never returns early while the lock is
+//! held is seen through a 50 ms window (code that does not wait usually returns within it);
+//! there the deterministic check of the lock is `try_append_record`'s. Interleaving without a lock
 //! shows only when the writes of a record are split, so the many-writers test can miss a
 //! writer that takes no lock but writes each record in one call, or one that takes the lock,
 //! lets it go at once and then writes each record in one `O_APPEND` write: waiting and

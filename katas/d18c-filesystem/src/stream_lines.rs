@@ -28,6 +28,9 @@
 //! - A line that is not UTF-8 yields `Err(LineError::InvalidUtf8 { line })` (never a lossy
 //!   copy) and the scan continues with the next line. Checked by
 //!   `a_line_that_is_not_utf8_is_reported_and_the_scan_goes_on`.
+//! - A valid line that holds the replacement character U+FFFD is text like any other (a
+//!   lossy copy cannot tell it from a bad byte). Checked by
+//!   `a_line_holding_a_real_replacement_character_is_valid_text`.
 //! - A read error yields `Err(LineError::Read { line, .. })` once and ends the scan. Checked
 //!   by `a_read_error_is_reported_once_and_ends_the_scan`.
 //! - It is flat: reading a file of several megabytes, one item at a time, holds less than

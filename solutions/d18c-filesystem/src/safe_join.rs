@@ -34,6 +34,10 @@
 //!   `refuses_a_new_file_under_a_symlink_that_leads_outside_the_root`.
 //! - A link to an in-root link that points outside is refused too: one read_link hop is not a
 //!   full resolution. Checked by `refuses_a_chain_of_two_symlinks_whose_second_leads_outside`.
+//! - Every symlink on the way is checked, not only where the deepest existing part lands: a
+//!   path that leaves through one symlink (`root/out` to a directory outside) and comes back
+//!   through another (`outside/back` to `root/inner`) is refused, naming `root/out`. Checked
+//!   by `refuses_a_path_that_leaves_through_one_symlink_and_comes_back_through_another`.
 //! - Inside means inside by whole components: a sibling whose name starts with the root's
 //!   name (`/srv/rootx` for `/srv/root`) is outside. Checked by
 //!   `refuses_a_symlink_into_a_sibling_whose_name_extends_the_roots`.
