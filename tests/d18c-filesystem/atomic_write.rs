@@ -6,7 +6,7 @@
 extern crate tempfile as _;
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
@@ -77,6 +77,28 @@ fn the_target_keeps_its_old_content_while_the_new_one_is_written() {
          must go to a temp file, and the target change only at the rename"
     );
     assert_eq!(contents(&path), "new, first half, second half");
+}
+
+#[rstest]
+fn a_reader_that_opened_the_old_file_still_reads_the_old_content_after_the_write() {
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    put(&path, "old version, read by a reader that opened it first");
+    let mut reader = File::open(&path).unwrap_or_else(|e| panic!("cannot open the target: {e}"));
+    let got = atomic_write(&path, b"new");
+    assert!(got.is_ok(), "atomic_write gave {got:?}");
+    let mut seen = String::new();
+    reader
+        .read_to_string(&mut seen)
+        .unwrap_or_else(|e| panic!("the reader cannot read its open file: {e}"));
+    assert_eq!(
+        seen, "old version, read by a reader that opened it first",
+        "a reader that opened the target before the write read {seen:?} from it afterwards: \
+         the old file was rewritten in place (truncated, copied over), so a reader in the \
+         middle sees the new bytes or a mix; rename the temp file over the target, which \
+         swaps the name to the new file and leaves the old one whole for its readers"
+    );
+    assert_eq!(contents(&path), "new", "the name now gives the new content");
 }
 
 #[rstest]

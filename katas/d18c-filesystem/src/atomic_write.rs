@@ -73,6 +73,9 @@
 //!   Checked by `a_missing_directory_is_a_temp_error`.
 //! - A reader polling during many rewrites only ever sees complete versions.
 //!   Checked by `a_reader_polling_during_many_rewrites_sees_only_complete_versions`.
+//! - The target is replaced by a rename, not rewritten: a reader that opened the old file
+//!   before the write still reads the whole old content from it afterwards. Checked by
+//!   `a_reader_that_opened_the_old_file_still_reads_the_old_content_after_the_write`.
 //!
 //! **Not checked.** That the data really survives a power cut (no test can cut the power),
 //! and that `atomic_write_with` passes a `DiskSyncer` rather than another syncer: the tests
