@@ -11,6 +11,8 @@ use rstest::rstest;
 #[case::zero_cents_past_the_cents("1.500", 150)]
 #[case::many_zeros_past_the_cents("0.1000000000000000000000000000000", 10)]
 #[case::negative_zero("-0", 0)]
+#[case::sixteen_digits_of_dollars("9999999999999999", 999_999_999_999_999_900)]
+#[case::dollars_a_double_cannot_hold("9007199254740993", 900_719_925_474_099_300)]
 #[case::largest("92233720368547758.07", i64::MAX)]
 #[case::smallest("-92233720368547758.08", i64::MIN)]
 fn parses_plain_amounts_into_whole_cents(#[case] input: &str, #[case] cents: i64) {
@@ -141,6 +143,10 @@ fn refuses_to_split_into_zero_parts() {
 #[case::negative_total(-100, &[1, 2], &[-33, -67])]
 #[case::huge_ratios(1, &[u32::MAX, u32::MAX], &[1, 0])]
 #[case::the_largest_amount(i64::MAX, &[1, 2], &[3_074_457_345_618_258_602, 6_148_914_691_236_517_205])]
+#[case::a_hundred_dollars_one_one_four(10_000, &[1, 1, 4], &[1667, 1667, 6666])]
+#[case::ten_dollars_one_four_one(1000, &[1, 4, 1], &[167, 667, 166])]
+#[case::a_debt_of_a_dollar_one_seven_seven(-100, &[1, 7, 7], &[-6, -47, -47])]
+#[case::two_cents_four_one_one(2, &[4, 1, 1], &[2, 0, 0])]
 #[case::beyond_a_doubles_integers(9_007_199_254_740_995, &[1, 1, 1], &[3_002_399_751_580_332, 3_002_399_751_580_332, 3_002_399_751_580_331])]
 fn allocates_by_ratio_with_largest_remainders(
     #[case] total: i64,
@@ -153,7 +159,9 @@ fn allocates_by_ratio_with_largest_remainders(
         got,
         Ok(expected.clone()),
         "allocate_by_ratio({total}, {ratios:?}) gave {got:?}, expected {expected:?}: floor each \
-         exact share, then hand the leftover cents to the largest remainders, earliest first"
+         exact share, then hand the leftover cents to the largest remainders, earliest first; \
+         remainders equal in exact arithmetic (total * ratio % sum) are a tie even where an \
+         f64 share's fractional parts differ in the last bit, so compute them with integers"
     );
 }
 
@@ -228,6 +236,19 @@ proptest! {
     }
 
     #[test]
+    fn whole_dollar_amounts_of_any_length_parse_exactly(dollars in 0_i64..=92_233_720_368_547_758, negative in any::<bool>()) {
+        let input = format!("{}{dollars}", if negative { "-" } else { "" });
+        let cents = if negative { -dollars * 100 } else { dollars * 100 };
+        let got = Cents::parse(&input);
+        prop_assert_eq!(
+            got.clone(), Ok(Cents(cents)),
+            "Cents::parse({:?}) gave {:?}, not {} cents: a double holds about 16 digits, so an \
+             amount parsed as f64 and scaled by 100 loses the last ones; read the digits into \
+             an integer", input, got, cents
+        );
+    }
+
+    #[test]
     fn parse_never_panics(input in "\\PC{0,24}") {
         let _ = Cents::parse(&input);
     }
@@ -266,6 +287,46 @@ proptest! {
              within one cent of total * ratio / sum(ratios)", total, ratios, shares
         );
     }
+
+    #[test]
+    fn small_bills_give_the_odd_cents_to_the_largest_exact_remainders(
+        total in -100_000_i64..100_000, ratios in prop::collection::vec(0_u32..8, 1..6)
+    ) {
+        prop_assume!(ratios.iter().any(|&r| r > 0));
+        let got = allocate_by_ratio(Cents(total), &ratios);
+        let expected = exact_ratio_split(total, &ratios);
+        prop_assert_eq!(
+            got.clone(), Ok(expected.clone()),
+            "allocate_by_ratio({}, {:?}) gave {:?}, expected {:?}: floor each exact share and \
+             hand the leftover cents to the largest exact remainders (total * ratio % sum), \
+             earliest first on a tie; fractional parts of f64 shares break exact ties at random, \
+             even on small bills", total, ratios, got, expected
+        );
+    }
+}
+
+/// The split by largest remainders, in `i128` (test oracle): floors of `total * r / sum`, then
+/// one cent each to the largest remainders, earliest first on a tie.
+fn exact_ratio_split(total: i64, ratios: &[u32]) -> Vec<Cents> {
+    let weight: i128 = ratios.iter().map(|&r| i128::from(r)).sum();
+    let scaled: Vec<i128> = ratios
+        .iter()
+        .map(|&r| i128::from(total) * i128::from(r))
+        .collect();
+    let mut parts: Vec<i128> = scaled.iter().map(|s| s.div_euclid(weight)).collect();
+    let leftover = i128::from(total) - parts.iter().sum::<i128>();
+    let mut order: Vec<usize> = (0..ratios.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(scaled[i].rem_euclid(weight)));
+    for &i in order
+        .iter()
+        .take(usize::try_from(leftover).expect("leftover below the part count"))
+    {
+        parts[i] += 1;
+    }
+    parts
+        .into_iter()
+        .map(|p| Cents(i64::try_from(p).expect("a share lies between 0 and the total")))
+        .collect()
 }
 
 /// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): leading

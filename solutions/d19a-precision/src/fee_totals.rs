@@ -25,6 +25,13 @@
 //!   `the_decimal_total_keeps_every_digit_of_a_long_product`.
 //! - the empty batch. Checked by `no_transactions_collect_nothing`.
 //! - the overflow panic. Checked by `a_total_beyond_the_decimal_range_panics_with_a_reason`.
+//!
+//! **Not checked.** A float fast path kept to short products: when the fee's digits and the
+//! count's digits total 15 or fewer, `fee.to_f64() * count` is within a fraction of the last
+//! place, so rounding it back to the fee's places (`round_dp`, `rescale`) gives exactly
+//! `count × fee`, and no test can tell it from the Decimal product; the tests catch the detour
+//! on longer products and whenever the result is not rounded back. Do not: the lesson is that
+//! the total is computed in base 10, not that a float may be used where its error rounds away.
 
 use rust_decimal::Decimal;
 
