@@ -40,6 +40,14 @@ fn unique_weapon(what: &str) -> String {
     )
 }
 
+/// A job forging `weapon` at `heat`.
+fn job(weapon: impl Into<String>, heat: u64) -> Job {
+    Job {
+        weapon: weapon.into(),
+        heat,
+    }
+}
+
 /// `run_isolated` under the deadlock guard.
 fn run_guarded(
     worker: WorkerCommand,
@@ -48,6 +56,29 @@ fn run_guarded(
     super::guarded("run_isolated never returned", move || {
         run_isolated(&worker, &job)
     })
+}
+
+/// `run_isolated` on this test binary's worker, which must succeed.
+fn run_on_worker(job: Job) -> crate::isolated_workers::Reply {
+    run_guarded(worker_command(), job)
+        .unwrap_or_else(|e| panic!("run_isolated failed: {e} ({e:?})"))
+}
+
+/// A worker command whose program does not exist.
+fn nowhere() -> WorkerCommand {
+    WorkerCommand {
+        program: PathBuf::from("/nonexistent/d14-worker"),
+        args: Vec::new(),
+    }
+}
+
+/// A stand-in worker: the system shell running `script`.
+#[cfg(unix)]
+fn shell_worker(script: &str) -> WorkerCommand {
+    WorkerCommand {
+        program: PathBuf::from("/bin/sh"),
+        args: ["-c", script].map(String::from).to_vec(),
+    }
 }
 
 #[test]
@@ -76,10 +107,7 @@ fn a_process_not_started_as_a_worker_does_not_act_as_one() {
 
 #[test]
 fn forge_sums_the_squares_below_heat() {
-    let reply = forge(&Job {
-        weapon: unique_weapon("checksum"),
-        heat: 4,
-    });
+    let reply = forge(&job(unique_weapon("checksum"), 4));
     assert_eq!(
         (reply.checksum, reply.pid),
         (14, std::process::id()),
@@ -92,10 +120,7 @@ fn forge_sums_the_squares_below_heat() {
 
 #[test]
 fn forge_wraps_instead_of_overflowing() {
-    let reply = forge(&Job {
-        weapon: unique_weapon("wrap"),
-        heat: 3_000_000,
-    });
+    let reply = forge(&job(unique_weapon("wrap"), 3_000_000));
     let expected = (0..3_000_000_u64).fold(0_u64, |s, i| s.wrapping_add(i.wrapping_mul(i)));
     assert_eq!(
         reply.checksum, expected,
@@ -106,10 +131,7 @@ fn forge_wraps_instead_of_overflowing() {
 #[test]
 fn threads_share_the_armoury() {
     let weapon = unique_weapon("thread");
-    let job = Job {
-        weapon: weapon.clone(),
-        heat: 10,
-    };
+    let job = job(weapon.clone(), 10);
     let reply = std::thread::spawn(move || forge(&job))
         .join()
         .unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -122,14 +144,7 @@ fn threads_share_the_armoury() {
 
 #[test]
 fn runs_the_job_in_another_process() {
-    let reply = run_guarded(
-        worker_command(),
-        Job {
-            weapon: "Brahmastra".to_owned(),
-            heat: 1_000,
-        },
-    )
-    .unwrap_or_else(|e| panic!("run_isolated failed: {e} ({e:?})"));
+    let reply = run_on_worker(job("Brahmastra", 1_000));
     assert_eq!(
         (reply.weapon.as_str(), reply.checksum),
         ("Brahmastra", 332_833_500),
@@ -147,14 +162,7 @@ fn runs_the_job_in_another_process() {
 #[test]
 fn the_worker_forges_into_its_own_armoury_not_the_parents() {
     let weapon = unique_weapon("process");
-    let reply = run_guarded(
-        worker_command(),
-        Job {
-            weapon: weapon.clone(),
-            heat: 3,
-        },
-    )
-    .unwrap_or_else(|e| panic!("run_isolated failed: {e} ({e:?})"));
+    let reply = run_on_worker(job(weapon.clone(), 3));
     assert!(
         reply.armoury_size == 1 && !armoury().contains(&weapon),
         "the worker's armoury held {} weapons and the parent's {} {weapon:?}: a child \
@@ -171,17 +179,11 @@ fn the_worker_forges_into_its_own_armoury_not_the_parents() {
 
 #[test]
 fn a_weapon_name_with_spaces_survives_the_trip() {
-    let reply = run_guarded(
-        worker_command(),
-        Job {
-            weapon: "Sudarshana Chakra of Vishnu".to_owned(),
-            heat: 0,
-        },
-    )
-    .unwrap_or_else(|e| panic!("run_isolated failed: {e} ({e:?})"));
+    let weapon = "Sudarshana Chakra of Vishnu";
+    let reply = run_on_worker(job(weapon, 0));
     assert_eq!(
         (reply.weapon.as_str(), reply.checksum),
-        ("Sudarshana Chakra of Vishnu", 0),
+        (weapon, 0),
         "the weapon is the rest of the line after the first space (job) or the third \
          (reply): a name with spaces must come back whole"
     );
@@ -199,7 +201,7 @@ fn a_reply_larger_than_a_pipe_buffer_comes_back_whole() {
          not after wait()",
         {
             let weapon = weapon.clone();
-            move || run_isolated(&worker_command(), &Job { weapon, heat: 3 })
+            move || run_isolated(&worker_command(), &job(weapon, 3))
         },
     )
     .unwrap_or_else(|e| {
@@ -220,17 +222,7 @@ fn a_reply_larger_than_a_pipe_buffer_comes_back_whole() {
 
 #[test]
 fn a_weapon_name_with_a_line_break_is_refused_before_starting_a_process() {
-    let nowhere = WorkerCommand {
-        program: PathBuf::from("/nonexistent/d14-worker"),
-        args: Vec::new(),
-    };
-    let got = run_guarded(
-        nowhere,
-        Job {
-            weapon: "Vajra\n999 Fake".to_owned(),
-            heat: 1,
-        },
-    );
+    let got = run_guarded(nowhere(), job("Vajra\n999 Fake", 1));
     assert!(
         matches!(&got, Err(IsolationError::BadJob { weapon }) if weapon == "Vajra\n999 Fake"),
         "a job whose weapon contains a line break gave {got:?}: one job is one line on the \
@@ -241,17 +233,7 @@ fn a_weapon_name_with_a_line_break_is_refused_before_starting_a_process() {
 
 #[test]
 fn a_program_that_cannot_start_is_a_spawn_error() {
-    let nowhere = WorkerCommand {
-        program: PathBuf::from("/nonexistent/d14-worker"),
-        args: Vec::new(),
-    };
-    let got = run_guarded(
-        nowhere,
-        Job {
-            weapon: "Vajra".to_owned(),
-            heat: 1,
-        },
-    );
+    let got = run_guarded(nowhere(), job("Vajra", 1));
     assert!(
         matches!(got, Err(IsolationError::Spawn(_))),
         "starting a program that does not exist gave {got:?}: it must be \
@@ -263,13 +245,7 @@ fn a_program_that_cannot_start_is_a_spawn_error() {
 fn a_worker_that_fails_is_an_error_and_the_parent_carries_on() {
     let mut broken = worker_command();
     broken.args.push("--no-such-flag".to_owned()); // the test harness exits with an error
-    let got = run_guarded(
-        broken,
-        Job {
-            weapon: "Vajra".to_owned(),
-            heat: 1,
-        },
-    );
+    let got = run_guarded(broken, job("Vajra", 1));
     assert!(
         matches!(&got, Err(IsolationError::WorkerFailed { status }) if !status.success()),
         "a worker that exited unsuccessfully gave {got:?}: check the exit status and report \
@@ -282,13 +258,7 @@ fn a_worker_that_exits_without_reading_its_job_is_judged_by_its_exit_status() {
     let mut broken = worker_command();
     broken.args.push("--no-such-flag".to_owned()); // exits at once, reads nothing
     // A megabyte does not fit in a pipe's buffer: the write fails with a broken pipe.
-    let got = run_guarded(
-        broken,
-        Job {
-            weapon: "V".repeat(1 << 20),
-            heat: 1,
-        },
-    );
+    let got = run_guarded(broken, job("V".repeat(1 << 20), 1));
     assert!(
         matches!(&got, Err(IsolationError::WorkerFailed { status }) if !status.success()),
         "a worker that exited without reading its job gave {:?}: sending then fails with a \
@@ -304,13 +274,7 @@ fn a_worker_that_exits_without_a_reply_is_an_error() {
     silent.args = ["--exact", "--test-threads=1", "no_test_has_this_name"]
         .map(String::from)
         .to_vec(); // runs zero tests and exits successfully
-    let got = run_guarded(
-        silent,
-        Job {
-            weapon: "Vajra".to_owned(),
-            heat: 1,
-        },
-    );
+    let got = run_guarded(silent, job("Vajra", 1));
     assert!(
         matches!(got, Err(IsolationError::NoReply)),
         "a worker that exited successfully without writing a reply gave {got:?}: it must be \
@@ -323,22 +287,8 @@ fn a_worker_that_exits_without_a_reply_is_an_error() {
 fn a_reply_that_does_not_parse_is_a_bad_reply() {
     // A stand-in worker (the system shell) that reads the job and answers nonsense after
     // the prefix.
-    let liar = WorkerCommand {
-        program: PathBuf::from("/bin/sh"),
-        args: [
-            "-c",
-            "cat > /dev/null; echo 'harness noise d14-reply:many forged Vajra'",
-        ]
-        .map(String::from)
-        .to_vec(),
-    };
-    let got = run_guarded(
-        liar,
-        Job {
-            weapon: "Vajra".to_owned(),
-            heat: 1,
-        },
-    );
+    let liar = shell_worker("cat > /dev/null; echo 'harness noise d14-reply:many forged Vajra'");
+    let got = run_guarded(liar, job("Vajra", 1));
     assert!(
         matches!(&got, Err(IsolationError::BadReply { line }) if line == "many forged Vajra"),
         "a worker that answered \"d14-reply:many forged Vajra\" gave {got:?}: a reply line \
@@ -376,39 +326,28 @@ fn a_process_not_started_as_a_worker_returns_without_reading_stdin() {
 }
 
 /// A stand-in worker (the system shell) that reports what its stdin and stdout are and the
-/// job line it read from stdin, as a reply `run_isolated` cannot parse:
-/// `stdin=<pipe|other> stdout=<pipe|other> job=<the line>`.
+/// job line it read from stdin, as a reply `run_isolated` cannot parse: returns the line
+/// `stdin=<pipe|other> stdout=<pipe|other> job=<the line>` from the `BadReply`.
 #[cfg(unix)]
-fn report_pipes(weapon: &str) -> Result<crate::isolated_workers::Reply, IsolationError> {
-    let inspector = WorkerCommand {
-        program: PathBuf::from("/bin/sh"),
-        args: [
-            "-c",
-            "if [ -p /dev/stdin ]; then i=pipe; else i=other; fi; \
-             if [ -p /dev/stdout ]; then o=pipe; else o=other; fi; \
-             IFS= read -r job; \
-             echo \"d14-reply:stdin=$i stdout=$o job=$job\"",
-        ]
-        .map(String::from)
-        .to_vec(),
+fn report_pipes(weapon: &str) -> String {
+    let inspector = shell_worker(
+        "if [ -p /dev/stdin ]; then i=pipe; else i=other; fi; \
+         if [ -p /dev/stdout ]; then o=pipe; else o=other; fi; \
+         IFS= read -r job; \
+         echo \"d14-reply:stdin=$i stdout=$o job=$job\"",
+    );
+    let got = run_guarded(inspector, job(weapon, 3));
+    let Err(IsolationError::BadReply { line }) = got else {
+        panic!("a stand-in worker that reports its pipes gave {got:?}, not BadReply");
     };
-    run_guarded(
-        inspector,
-        Job {
-            weapon: weapon.to_owned(),
-            heat: 3,
-        },
-    )
+    line
 }
 
 #[cfg(unix)]
 #[test]
 fn the_job_reaches_the_worker_on_a_stdin_pipe() {
     let weapon = unique_weapon("Pipe Lance");
-    let got = report_pipes(&weapon);
-    let Err(IsolationError::BadReply { line }) = &got else {
-        panic!("a stand-in worker that reports its pipes gave {got:?}, not BadReply");
-    };
+    let line = report_pipes(&weapon);
     assert!(
         line.starts_with("stdin=pipe ") && line.contains(&weapon),
         "the worker reported {line:?}: its stdin must be a pipe from the parent carrying the \
@@ -421,11 +360,7 @@ fn the_job_reaches_the_worker_on_a_stdin_pipe() {
 #[cfg(unix)]
 #[test]
 fn the_reply_comes_back_on_a_stdout_pipe() {
-    let weapon = unique_weapon("Pipe Shield");
-    let got = report_pipes(&weapon);
-    let Err(IsolationError::BadReply { line }) = &got else {
-        panic!("a stand-in worker that reports its pipes gave {got:?}, not BadReply");
-    };
+    let line = report_pipes(&unique_weapon("Pipe Shield"));
     assert!(
         line.contains(" stdout=pipe "),
         "the worker reported {line:?}: its stdout must be a pipe the parent reads. A reply \

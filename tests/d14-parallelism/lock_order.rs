@@ -14,12 +14,21 @@ use rstest::rstest;
 const DEADLOCK: &str = "deadlock: each transfer holds one account's lock and waits for the \
                         other's; take the locks in one global order (the lower account id first)";
 
+/// Transfers between two new accounts `(id, balance)`, guarded: the result, both balances.
+fn transfer_between(
+    (from, sent): (u32, u64),
+    (to, kept): (u32, u64),
+    amount: u64,
+) -> (Result<(), TransferError>, u64, u64) {
+    super::guarded(DEADLOCK, move || {
+        let (a, b) = (Account::new(from, sent), Account::new(to, kept));
+        (transfer(&a, &b, amount), a.balance(), b.balance())
+    })
+}
+
 #[test]
 fn moves_the_amount_from_one_account_to_the_other() {
-    let got = super::guarded(DEADLOCK, || {
-        let (a, b) = (Account::new(1, 100), Account::new(2, 5));
-        (transfer(&a, &b, 30), a.balance(), b.balance())
-    });
+    let got = transfer_between((1, 100), (2, 5), 30);
     assert_eq!(
         got,
         (Ok(()), 70, 35),
@@ -29,10 +38,7 @@ fn moves_the_amount_from_one_account_to_the_other() {
 
 #[test]
 fn a_transfer_of_zero_changes_nothing() {
-    let got = super::guarded(DEADLOCK, || {
-        let (a, b) = (Account::new(1, 10), Account::new(2, 0));
-        (transfer(&a, &b, 0), a.balance(), b.balance())
-    });
+    let got = transfer_between((1, 10), (2, 0), 0);
     assert_eq!(
         got,
         (Ok(()), 10, 0),
@@ -223,10 +229,7 @@ fn two_accounts_with_the_same_id_are_the_same_account() {
 
 #[test]
 fn sending_more_than_the_balance_is_refused_and_changes_nothing() {
-    let got = super::guarded(DEADLOCK, || {
-        let (a, b) = (Account::new(1, 20), Account::new(2, 0));
-        (transfer(&a, &b, 21), a.balance(), b.balance())
-    });
+    let got = transfer_between((1, 20), (2, 0), 21);
     assert_eq!(
         got,
         (
@@ -244,10 +247,7 @@ fn sending_more_than_the_balance_is_refused_and_changes_nothing() {
 
 #[test]
 fn a_transfer_that_would_overflow_the_receiver_is_refused_and_changes_nothing() {
-    let got = super::guarded(DEADLOCK, || {
-        let (a, b) = (Account::new(9, 5), Account::new(2, u64::MAX));
-        (transfer(&a, &b, 1), a.balance(), b.balance())
-    });
+    let got = transfer_between((9, 5), (2, u64::MAX), 1);
     assert_eq!(
         got,
         (

@@ -35,12 +35,17 @@ fn splits_the_items_into_balanced_contiguous_ranges(
     );
 }
 
+/// `min(workers, n)`: how many threads (and ranges) `n` items on `workers` workers get.
+fn threads_for(n: u64, workers: usize) -> usize {
+    usize::try_from(n).map_or(workers, |n| n.min(workers))
+}
+
 /// Checks `chunk_ranges(n, workers)` against its contract: `min(workers, n)` non-empty
 /// ranges, in order, covering `0..n` exactly once, whose lengths differ by at most one.
 fn check_balanced_split(n: u64, workers: usize) -> Result<(), TestCaseError> {
     let ranges = chunk_ranges(n, workers)
         .map_err(|e| TestCaseError::fail(format!("chunk_ranges({n}, {workers}) failed: {e}")))?;
-    let expected_parts = usize::try_from(n).map_or(workers, |n| n.min(workers));
+    let expected_parts = threads_for(n, workers);
     prop_assert_eq!(
         ranges.len(),
         expected_parts,
@@ -229,8 +234,7 @@ fn runs_min_workers_n_threads_at_the_same_time(
 #[case::odd_items_on_two(7, 2)]
 #[case::remainder_of_three(103, 4)]
 fn each_thread_computes_one_whole_range_of_chunk_ranges(#[case] n: u64, #[case] workers: usize) {
-    let expected_threads = usize::try_from(n).map_or(workers, |n| n.min(workers));
-    let (_, calls) = sum_meeting_at_a_barrier(n, workers, expected_threads);
+    let (_, calls) = sum_meeting_at_a_barrier(n, workers, threads_for(n, workers));
     let mut ranges: Vec<Range<u64>> = calls
         .values()
         .map(|indices| {
@@ -350,7 +354,7 @@ fn adds_each_range_on_its_own_thread_and_combines_the_partials_once(
     #[case] n: u64,
     #[case] workers: usize,
 ) {
-    let threads = usize::try_from(n).map_or(workers, |n| n.min(workers));
+    let threads = threads_for(n, workers);
     let tally: Tally = super::guarded("parallel_sum_with never returned", move || {
         parallel_sum_with(n, workers, Tally::item)
             .unwrap_or_else(|e| panic!("parallel_sum_with({n}, {workers}, f) failed: {e}"))
@@ -408,7 +412,7 @@ fn each_f_of_i_is_added_as_it_is_computed_not_buffered_first(
 #[case::remainder_on_three(100, 3)]
 #[case::more_workers_than_items(3, 8)]
 fn squares_are_computed_and_added_up_on_the_worker_threads(#[case] n: u64, #[case] workers: usize) {
-    let threads = usize::try_from(n).map_or(workers, |n| n.min(workers));
+    let threads = threads_for(n, workers);
     let tally: Tally = super::guarded("parallel_sum_of_squares never returned", move || {
         parallel_sum_of_squares(n, workers)
             .unwrap_or_else(|e| panic!("parallel_sum_of_squares({n}, {workers}) failed: {e}"))

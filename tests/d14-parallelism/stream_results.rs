@@ -50,6 +50,43 @@ fn start_streaming(workers: usize) -> (Receiver<Forging<String>>, Vec<Sender<()>
     (items, gates)
 }
 
+/// Every item `forge_all` yields, collected under the deadlock guard (`why` if it hangs).
+fn forge_collected<T, R>(
+    why: &'static str,
+    jobs: Vec<T>,
+    workers: usize,
+    forge: impl Fn(T) -> R + Send + Sync + 'static,
+) -> Result<Vec<Forging<R>>, ForgeError>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+{
+    super::guarded(why, move || {
+        forge_all(jobs, workers, forge).map(Iterator::collect)
+    })
+}
+
+/// A forge that panics on an empty ingot (0) and makes ten of anything else.
+fn forge_unless_empty(x: u32) -> u32 {
+    assert!(x != 0, "this forge cannot handle an empty ingot");
+    x * 10
+}
+
+/// A record of the threads that ran jobs, and a hook each job calls to add its own thread.
+fn thread_record() -> (
+    Arc<Mutex<HashSet<ThreadId>>>,
+    impl Fn() + Send + Sync + 'static,
+) {
+    let seen: Arc<Mutex<HashSet<ThreadId>>> = Arc::default();
+    let seen_by_forge = Arc::clone(&seen);
+    let record = move || {
+        if let Ok(mut seen) = seen_by_forge.lock() {
+            seen.insert(thread::current().id());
+        }
+    };
+    (seen, record)
+}
+
 fn next_item(items: &Receiver<Forging<String>>, waiting_for: &str) -> Forging<String> {
     items
         .recv_timeout(super::DEADLOCK_GUARD)
@@ -62,13 +99,22 @@ fn next_item(items: &Receiver<Forging<String>>, waiting_for: &str) -> Forging<St
         })
 }
 
+/// Lets job `job` finish (opens its gate) and takes the item the iterator yields next.
+fn finish_and_take(
+    gates: &[Sender<()>],
+    items: &Receiver<Forging<String>>,
+    job: usize,
+) -> Forging<String> {
+    let _ = gates[job].send(());
+    next_item(items, WEAPONS[job])
+}
+
 #[test]
 fn yields_each_result_in_the_order_the_jobs_finish() {
     let (items, gates) = start_streaming(4);
     let mut order = Vec::new();
     for job in [2, 0, 3, 1] {
-        let _ = gates[job].send(());
-        order.push(next_item(&items, WEAPONS[job]));
+        order.push(finish_and_take(&gates, &items, job));
     }
     let expected: Vec<Forging<String>> = [2, 0, 3, 1]
         .into_iter()
@@ -114,10 +160,9 @@ fn ends_after_the_last_result() {
 
 #[test]
 fn no_jobs_give_an_empty_stream_at_once() {
-    let got: Vec<Forging<u8>> = super::guarded("iterating over no jobs blocked", || {
-        forge_all(Vec::<u8>::new(), 3, |x| x).map(Iterator::collect)
-    })
-    .unwrap_or_else(|e| panic!("forge_all(no jobs) failed: {e}"));
+    let got: Vec<Forging<u8>> =
+        forge_collected("iterating over no jobs blocked", Vec::<u8>::new(), 3, |x| x)
+            .unwrap_or_else(|e| panic!("forge_all(no jobs) failed: {e}"));
     assert!(
         got.is_empty(),
         "forge_all with no jobs yielded {got:?}: it must end at once (no worker keeps a \
@@ -137,13 +182,12 @@ fn zero_workers_is_an_error() {
 
 #[test]
 fn a_job_that_panics_becomes_an_error_and_the_others_still_finish() {
-    let mut got: Vec<Forging<u32>> = super::guarded("the stream never ended", || {
-        forge_all(vec![1_u32, 0, 4], 2, |x| {
-            assert!(x != 0, "this forge cannot handle an empty ingot");
-            x * 10
-        })
-        .map(Iterator::collect)
-    })
+    let mut got: Vec<Forging<u32>> = forge_collected(
+        "the stream never ended",
+        vec![1_u32, 0, 4],
+        2,
+        forge_unless_empty,
+    )
     .unwrap_or_else(|e| panic!("forge_all failed: {e}"));
     got.sort_by_key(|(job, _)| *job);
     assert_eq!(
@@ -160,17 +204,16 @@ fn a_job_that_panics_becomes_an_error_and_the_others_still_finish() {
 
 #[test]
 fn runs_the_jobs_on_at_most_workers_threads() {
-    let seen: Arc<Mutex<HashSet<ThreadId>>> = Arc::default();
-    let seen_by_forge = Arc::clone(&seen);
-    let results: Vec<Forging<usize>> = super::guarded("the stream never ended", move || {
-        forge_all((0..12).collect(), 3, move |x: usize| {
-            if let Ok(mut seen) = seen_by_forge.lock() {
-                seen.insert(thread::current().id());
-            }
+    let (seen, record) = thread_record();
+    let results: Vec<Forging<usize>> = forge_collected(
+        "the stream never ended",
+        (0..12).collect(),
+        3,
+        move |x: usize| {
+            record();
             x
-        })
-        .map(Iterator::collect)
-    })
+        },
+    )
     .unwrap_or_else(|e| panic!("forge_all failed: {e}"));
     let threads = seen.lock().map(|s| s.len()).unwrap_or(0);
     assert!(
@@ -211,20 +254,17 @@ fn a_free_worker_takes_the_next_job_while_another_job_still_runs() {
 fn a_worker_goes_on_after_a_job_panics() {
     // One worker: if a panic ended it, jobs 2 and 3 would never be forged; if a new thread
     // replaced it, the jobs would run on more than one thread.
-    let seen: Arc<Mutex<HashSet<ThreadId>>> = Arc::default();
-    let seen_by_forge = Arc::clone(&seen);
-    let mut got: Vec<Forging<u32>> =
-        super::guarded("the stream never ended after panicking jobs", move || {
-            forge_all(vec![0_u32, 0, 3, 4], 1, move |x| {
-                if let Ok(mut seen) = seen_by_forge.lock() {
-                    seen.insert(thread::current().id());
-                }
-                assert!(x != 0, "this forge cannot handle an empty ingot");
-                x * 10
-            })
-            .map(Iterator::collect)
-        })
-        .unwrap_or_else(|e| panic!("forge_all failed: {e}"));
+    let (seen, record) = thread_record();
+    let mut got: Vec<Forging<u32>> = forge_collected(
+        "the stream never ended after panicking jobs",
+        vec![0_u32, 0, 3, 4],
+        1,
+        move |x| {
+            record();
+            forge_unless_empty(x)
+        },
+    )
+    .unwrap_or_else(|e| panic!("forge_all failed: {e}"));
     got.sort_by_key(|(job, _)| *job);
     assert_eq!(
         got,
@@ -351,8 +391,7 @@ mod held_out {
             let (items, gates) = start_streaming(WEAPONS.len());
             let mut order = Vec::new();
             for &job in &finish {
-                let _ = gates[job].send(());
-                order.push(next_item(&items, WEAPONS[job]).0);
+                order.push(super::finish_and_take(&gates, &items, job).0);
             }
             assert_eq!(
                 order, finish,
@@ -367,15 +406,16 @@ mod held_out {
         for workers in 1..=4 {
             for panicking in 0_u32..16 {
                 let fails = move |job: usize| panicking & (1 << job) != 0;
-                let mut got: Vec<Forging<usize>> =
-                    super::super::guarded("the stream never ended", move || {
-                        forge_all((0..4).collect(), workers, move |job: usize| {
-                            assert!(!fails(job), "job {job} cannot be forged");
-                            job * 10
-                        })
-                        .map(Iterator::collect)
-                    })
-                    .unwrap_or_else(|e| panic!("forge_all({workers} workers) failed: {e}"));
+                let mut got: Vec<Forging<usize>> = super::forge_collected(
+                    "the stream never ended",
+                    (0..4).collect(),
+                    workers,
+                    move |job: usize| {
+                        assert!(!fails(job), "job {job} cannot be forged");
+                        job * 10
+                    },
+                )
+                .unwrap_or_else(|e| panic!("forge_all({workers} workers) failed: {e}"));
                 got.sort_by_key(|(job, _)| *job);
                 let expected: Vec<Forging<usize>> = (0..4)
                     .map(|job| {

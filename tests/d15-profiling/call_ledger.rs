@@ -43,28 +43,44 @@ fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
 }
 
-/// Replays `(time in ms, event)` pairs: `"+name"` enters, `"-name"` exits.
-fn replay(clock: &FakeClock, profiler: &mut Profiler<&FakeClock>, events: &[(u64, &str)]) {
-    for &(at, event) in events {
-        clock.at(at);
-        let (sign, name) = event.split_at(1);
-        if sign == "+" {
-            profiler.enter(name);
-        } else {
-            profiler
-                .exit(name)
-                .unwrap_or_else(|e| panic!("event {event:?} at {at} ms was refused: {e}"));
-        }
+/// Feeds one event to `profiler`: `"+name"` enters, `"-name"` exits.
+fn apply<C: Clock>(profiler: &mut Profiler<C>, event: &str) -> Result<(), LedgerError> {
+    let (sign, name) = event.split_at(1);
+    if sign == "+" {
+        profiler.enter(name);
+        Ok(())
+    } else {
+        profiler.exit(name)
     }
 }
 
-fn stats_of(events: &[(u64, &str)]) -> Vec<FnStats> {
+/// Replays a trace such as `"0 +main, 10 +parse, 40 -parse, 50 -main"` (ms, enter/exit).
+fn replay(clock: &FakeClock, profiler: &mut Profiler<&FakeClock>, trace: &str) {
+    for entry in trace.split(',') {
+        let (at, event) = entry
+            .trim()
+            .split_once(' ')
+            .unwrap_or_else(|| panic!("a trace entry is `<ms> <event>`, not {entry:?}"));
+        let at: u64 = at
+            .parse()
+            .unwrap_or_else(|e| panic!("a trace entry's time is whole ms, not {at:?}: {e}"));
+        clock.at(at);
+        apply(profiler, event)
+            .unwrap_or_else(|e| panic!("event {event:?} at {at} ms was refused: {e}"));
+    }
+}
+
+/// What `stats()` gives after a trace replayed (see [`replay`]) on a fresh profiler.
+fn stats_after(trace: &str) -> Result<Vec<FnStats>, LedgerError> {
     let clock = FakeClock::default();
     let mut profiler = Profiler::new(&clock);
-    replay(&clock, &mut profiler, events);
-    profiler
-        .stats()
-        .unwrap_or_else(|e| panic!("stats() refused a balanced trace: {e}"))
+    replay(&clock, &mut profiler, trace);
+    profiler.stats()
+}
+
+/// The stats of a balanced trace replayed (see [`replay`]) on a fresh profiler.
+fn stats_of(trace: &str) -> Vec<FnStats> {
+    stats_after(trace).unwrap_or_else(|e| panic!("stats() refused a balanced trace: {e}"))
 }
 
 fn row(name: &str, ncalls: u64, tottime: u64, cumtime: u64) -> FnStats {
@@ -78,16 +94,9 @@ fn row(name: &str, ncalls: u64, tottime: u64, cumtime: u64) -> FnStats {
 
 #[test]
 fn splits_each_function_time_into_its_own_and_its_children() {
-    let got = stats_of(&[
-        (0, "+main"),
-        (10, "+parse"),
-        (40, "-parse"),
-        (50, "+read"),
-        (60, "-read"),
-        (70, "+read"),
-        (90, "-read"),
-        (100, "-main"),
-    ]);
+    let got = stats_of(
+        "0 +main, 10 +parse, 40 -parse, 50 +read, 60 -read, 70 +read, 90 -read, 100 -main",
+    );
     assert_eq!(
         got,
         [
@@ -102,14 +111,7 @@ fn splits_each_function_time_into_its_own_and_its_children() {
 
 #[test]
 fn a_grandchild_is_not_its_grandparent_own_time() {
-    let got = stats_of(&[
-        (0, "+main"),
-        (10, "+load"),
-        (15, "+read"),
-        (55, "-read"),
-        (60, "-load"),
-        (70, "-main"),
-    ]);
+    let got = stats_of("0 +main, 10 +load, 15 +read, 55 -read, 60 -load, 70 -main");
     assert_eq!(
         got,
         [
@@ -128,14 +130,7 @@ fn reads_the_clock_once_per_event() {
     let clock = TickingClock::default();
     let mut profiler = Profiler::new(&clock);
     for event in ["+main", "+a", "+b", "-b", "-a", "+a", "-a", "-main"] {
-        let (sign, name) = event.split_at(1);
-        if sign == "+" {
-            profiler.enter(name);
-        } else {
-            profiler
-                .exit(name)
-                .unwrap_or_else(|e| panic!("event {event:?} was refused: {e}"));
-        }
+        apply(&mut profiler, event).unwrap_or_else(|e| panic!("event {event:?} was refused: {e}"));
     }
     let reads = clock.reads.get();
     let stats = profiler
@@ -156,11 +151,11 @@ fn reads_the_clock_once_per_event() {
 fn the_ledger_keeps_running_totals_not_a_log_of_events() {
     let clock = FakeClock::default();
     let mut profiler = Profiler::new(&clock);
-    let round = [(0, "+f"), (1, "+g"), (2, "-g"), (3, "-f")];
-    replay(&clock, &mut profiler, &round);
+    let round = "0 +f, 1 +g, 2 -g, 3 -f";
+    replay(&clock, &mut profiler, round);
     let ((), peak) = peak_heap(|| {
         for _ in 0..5_000 {
-            replay(&clock, &mut profiler, &round);
+            replay(&clock, &mut profiler, round);
         }
     });
     assert!(
@@ -185,14 +180,7 @@ fn the_ledger_keeps_running_totals_not_a_log_of_events() {
 
 #[test]
 fn counts_a_recursive_function_once_in_cumtime() {
-    let got = stats_of(&[
-        (0, "+fact"),
-        (10, "+fact"),
-        (20, "+fact"),
-        (30, "-fact"),
-        (40, "-fact"),
-        (50, "-fact"),
-    ]);
+    let got = stats_of("0 +fact, 10 +fact, 20 +fact, 30 -fact, 40 -fact, 50 -fact");
     assert_eq!(
         got,
         [row("fact", 3, 50, 50)],
@@ -203,16 +191,7 @@ fn counts_a_recursive_function_once_in_cumtime() {
 
 #[test]
 fn counts_mutual_recursion_once_per_outermost_call() {
-    let got = stats_of(&[
-        (0, "+a"),
-        (10, "+b"),
-        (20, "+a"),
-        (30, "+b"),
-        (70, "-b"),
-        (80, "-a"),
-        (90, "-b"),
-        (100, "-a"),
-    ]);
+    let got = stats_of("0 +a, 10 +b, 20 +a, 30 +b, 70 -b, 80 -a, 90 -b, 100 -a");
     assert_eq!(
         got,
         [row("a", 2, 40, 100), row("b", 2, 60, 80)],
@@ -223,17 +202,10 @@ fn counts_mutual_recursion_once_per_outermost_call() {
 
 #[test]
 fn sorts_by_cumtime_then_by_name() {
-    let got: Vec<String> = stats_of(&[
-        (0, "+zeta"),
-        (20, "-zeta"),
-        (20, "+beta"),
-        (30, "-beta"),
-        (30, "+alpha"),
-        (40, "-alpha"),
-    ])
-    .into_iter()
-    .map(|s| s.name)
-    .collect();
+    let got: Vec<String> = stats_of("0 +zeta, 20 -zeta, 20 +beta, 30 -beta, 30 +alpha, 40 -alpha")
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
     assert_eq!(
         got,
         ["zeta", "alpha", "beta"],
@@ -271,7 +243,7 @@ fn refuses_an_exit_with_no_call_open() {
 fn refuses_an_exit_of_a_call_that_is_not_the_innermost_and_changes_nothing() {
     let clock = FakeClock::default();
     let mut profiler = Profiler::new(&clock);
-    replay(&clock, &mut profiler, &[(0, "+outer"), (10, "+inner")]);
+    replay(&clock, &mut profiler, "0 +outer, 10 +inner");
     assert_eq!(
         profiler.exit("outer"),
         Err(LedgerError::Mismatched {
@@ -281,7 +253,7 @@ fn refuses_an_exit_of_a_call_that_is_not_the_innermost_and_changes_nothing() {
         "exit(\"outer\") while inner is still running breaks the nesting: it must be \
          LedgerError::Mismatched naming both"
     );
-    replay(&clock, &mut profiler, &[(30, "-inner"), (40, "-outer")]);
+    replay(&clock, &mut profiler, "30 -inner, 40 -outer");
     assert_eq!(
         profiler.stats(),
         Ok(vec![row("outer", 1, 20, 40), row("inner", 1, 20, 20)]),
@@ -291,11 +263,8 @@ fn refuses_an_exit_of_a_call_that_is_not_the_innermost_and_changes_nothing() {
 
 #[test]
 fn refuses_stats_while_a_call_is_open() {
-    let clock = FakeClock::default();
-    let mut profiler = Profiler::new(&clock);
-    replay(&clock, &mut profiler, &[(0, "+main"), (5, "+work")]);
     assert_eq!(
-        profiler.stats(),
+        stats_after("0 +main, 5 +work"),
         Err(LedgerError::StillOpen {
             open: "work".to_owned()
         }),
@@ -306,18 +275,10 @@ fn refuses_stats_while_a_call_is_open() {
 
 #[test]
 fn renders_the_stats_as_a_table() {
-    let stats = stats_of(&[
-        (0, "+main_battle"),
-        (1, "+slow_search"),
-        (344, "-slow_search"),
-        (344, "+fast_search"),
-        (345, "-fast_search"),
-        (345, "+fact"),
-        (350, "+fact"),
-        (352, "-fact"),
-        (356, "-fact"),
-        (357, "-main_battle"),
-    ]);
+    let stats = stats_of(
+        "0 +main_battle, 1 +slow_search, 344 -slow_search, 344 +fast_search, 345 -fast_search, \
+         345 +fact, 350 +fact, 352 -fact, 356 -fact, 357 -main_battle",
+    );
     assert_suite_snapshot!("call_ledger_table", render(&stats));
 }
 
@@ -330,31 +291,20 @@ struct Call {
     after: u64,
 }
 
+/// A call whose children come from `children`.
+fn call_with(children: impl Strategy<Value = Vec<Call>>) -> impl Strategy<Value = Call> {
+    let name = prop::sample::select(vec!["a", "b", "c"]);
+    (name, 0_u64..5, children, 0_u64..5).prop_map(|(name, before, children, after)| Call {
+        name,
+        before,
+        children,
+        after,
+    })
+}
+
 fn call_tree() -> impl Strategy<Value = Call> {
-    let leaf = (
-        prop::sample::select(vec!["a", "b", "c"]),
-        0_u64..5,
-        0_u64..5,
-    )
-        .prop_map(|(name, before, after)| Call {
-            name,
-            before,
-            children: vec![],
-            after,
-        });
-    leaf.prop_recursive(4, 24, 3, |inner| {
-        (
-            prop::sample::select(vec!["a", "b", "c"]),
-            0_u64..5,
-            prop::collection::vec(inner, 0..3),
-            0_u64..5,
-        )
-            .prop_map(|(name, before, children, after)| Call {
-                name,
-                before,
-                children,
-                after,
-            })
+    call_with(Just(vec![])).prop_recursive(4, 24, 3, |inner| {
+        call_with(prop::collection::vec(inner, 0..3))
     })
 }
 
@@ -370,17 +320,26 @@ fn play(call: &Call, clock: &FakeClock, profiler: &mut Profiler<&FakeClock>) {
     }
 }
 
+/// A profiler on `clock` that has seen `root` played inside a `main` call ending 1 ms after it.
+fn play_under_main<'c>(
+    root: &Call,
+    clock: &'c FakeClock,
+) -> Result<Profiler<&'c FakeClock>, TestCaseError> {
+    let mut profiler = Profiler::new(clock);
+    profiler.enter("main");
+    play(root, clock, &mut profiler);
+    clock.now.set(clock.now.get() + ms(1));
+    prop_assert!(profiler.exit("main").is_ok(), "exit(main) was refused");
+    Ok(profiler)
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
     #[test]
     fn own_times_add_up_to_the_run_and_no_cumtime_exceeds_it(root in call_tree()) {
         let clock = FakeClock::default();
-        let mut profiler = Profiler::new(&clock);
-        profiler.enter("main");
-        play(&root, &clock, &mut profiler);
-        clock.now.set(clock.now.get() + ms(1));
-        prop_assert!(profiler.exit("main").is_ok(), "exit(main) was refused");
+        let profiler = play_under_main(&root, &clock)?;
         let run = clock.now.get();
         let stats = profiler.stats();
         prop_assert!(stats.is_ok(), "stats() refused a balanced trace: {:?}", stats);
@@ -404,8 +363,8 @@ proptest! {
 mod held_out {
     use std::collections::BTreeMap;
 
-    use super::{Call, FakeClock, call_tree, ms, play};
-    use crate::call_ledger::{FnStats, Profiler};
+    use super::{Call, FakeClock, call_tree, ms, play_under_main};
+    use crate::call_ledger::FnStats;
     use proptest::prelude::*;
 
     /// `(ncalls, tottime, cumtime)` in ms per function.
@@ -436,11 +395,7 @@ mod held_out {
         #[test]
         fn the_ledger_of_any_call_tree_is_exact(root in call_tree()) {
             let clock = FakeClock::default();
-            let mut profiler = Profiler::new(&clock);
-            profiler.enter("main");
-            play(&root, &clock, &mut profiler);
-            clock.now.set(clock.now.get() + ms(1));
-            prop_assert!(profiler.exit("main").is_ok(), "exit(main) was refused");
+            let profiler = play_under_main(&root, &clock)?;
 
             let mut ledger = Ledger::new();
             let run = tally(&root, &mut Vec::new(), &mut ledger) + 1;

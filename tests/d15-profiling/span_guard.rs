@@ -24,6 +24,11 @@ impl Clock for FakeClock {
     }
 }
 
+/// A clock standing at 0 and an empty registry: what every span test starts from.
+fn clock_and_registry() -> (FakeClock, Registry) {
+    (FakeClock::default(), Registry::new())
+}
+
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
 }
@@ -66,8 +71,7 @@ fn time_it_of_a_closure_that_takes_no_time_is_zero() {
 
 #[test]
 fn a_span_records_when_it_goes_out_of_scope() {
-    let clock = FakeClock::default();
-    let registry = Registry::new();
+    let (clock, registry) = clock_and_registry();
     {
         let _span = Span::enter(&registry, &clock, "parse");
         clock.advance(30);
@@ -87,8 +91,7 @@ fn a_span_records_when_it_goes_out_of_scope() {
 
 #[test]
 fn nested_spans_record_the_inner_one_first() {
-    let clock = FakeClock::default();
-    let registry = Registry::new();
+    let (clock, registry) = clock_and_registry();
     {
         let _outer = Span::enter(&registry, &clock, "request");
         clock.advance(5);
@@ -107,8 +110,7 @@ fn nested_spans_record_the_inner_one_first() {
 
 #[test]
 fn timed_records_the_span_of_a_closure_and_returns_its_value() {
-    let clock = FakeClock::default();
-    let registry = Registry::new();
+    let (clock, registry) = clock_and_registry();
     let words = timed(&registry, &clock, "forge_weapon", || {
         clock.advance(9);
         vec!["0", "1", "2"]
@@ -122,8 +124,7 @@ fn timed_records_the_span_of_a_closure_and_returns_its_value() {
 
 #[test]
 fn a_span_records_an_early_return_through_the_question_mark() {
-    let clock = FakeClock::default();
-    let registry = Registry::new();
+    let (clock, registry) = clock_and_registry();
     let load = |text: &str| -> Result<u32, std::num::ParseIntError> {
         let _span = Span::enter(&registry, &clock, "load");
         clock.advance(15);
@@ -143,8 +144,7 @@ fn a_span_records_an_early_return_through_the_question_mark() {
 
 #[test]
 fn a_span_records_even_when_the_body_panics() {
-    let clock = FakeClock::default();
-    let registry = Registry::new();
+    let (clock, registry) = clock_and_registry();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         timed(&registry, &clock, "risky", || {
             clock.advance(7);
@@ -203,8 +203,7 @@ fn timed_closes_its_span_while_the_panic_unwinds() {
 
 #[test]
 fn spans_unwound_by_a_panic_record_inner_first_and_marked_unwound() {
-    let clock = FakeClock::default();
-    let registry = Registry::new();
+    let (clock, registry) = clock_and_registry();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let _request = Span::enter(&registry, &clock, "request");
         clock.advance(2);
@@ -230,8 +229,7 @@ fn spans_unwound_by_a_panic_record_inner_first_and_marked_unwound() {
 
 #[test]
 fn the_registry_totals_every_span_of_a_name() {
-    let clock = FakeClock::default();
-    let registry = Registry::new();
+    let (clock, registry) = clock_and_registry();
     for millis in [3, 4, 5] {
         timed(&registry, &clock, "step", || clock.advance(millis));
     }
@@ -246,7 +244,6 @@ fn the_registry_totals_every_span_of_a_name() {
 #[test]
 #[should_panic(expected = "a span needs a name")]
 fn a_span_with_an_empty_name_is_refused() {
-    let clock = FakeClock::default();
-    let registry = Registry::new();
+    let (clock, registry) = clock_and_registry();
     let _span = Span::enter(&registry, &clock, "");
 }

@@ -16,6 +16,15 @@ fn report_of(samples: &[&[&str]]) -> SampleReport {
     shares(samples).unwrap_or_else(|e| panic!("shares refused valid samples: {e}"))
 }
 
+/// Each function's self share in tenths of a percent, in the report's order.
+fn self_shares(report: &SampleReport) -> Vec<(String, u32)> {
+    report
+        .shares
+        .iter()
+        .map(|s| (s.name.clone(), s.self_tenths))
+        .collect()
+}
+
 #[test]
 fn folds_identical_stacks_into_one_counted_line() {
     let samples: [&[&str]; 5] = [
@@ -91,11 +100,7 @@ fn gives_each_function_its_self_and_total_share() {
 #[test]
 fn rounded_self_shares_still_add_up_to_100_percent() {
     let report = report_of(&[&["main", "a"], &["main", "b"], &["main", "c"]]);
-    let selves: Vec<(String, u32)> = report
-        .shares
-        .iter()
-        .map(|s| (s.name.clone(), s.self_tenths))
-        .collect();
+    let selves = self_shares(&report);
     assert_eq!(
         selves,
         [
@@ -112,11 +117,7 @@ fn rounded_self_shares_still_add_up_to_100_percent() {
 #[test]
 fn the_missing_tenths_go_to_the_largest_remainders() {
     let report = report_of(&[&["a"], &["a"], &["a"], &["b"], &["b"], &["c"], &["c"]]);
-    let selves: Vec<(String, u32)> = report
-        .shares
-        .iter()
-        .map(|s| (s.name.clone(), s.self_tenths))
-        .collect();
+    let selves = self_shares(&report);
     assert_eq!(
         selves,
         [
@@ -133,11 +134,7 @@ fn the_missing_tenths_go_to_the_largest_remainders() {
 #[test]
 fn equal_remainders_go_to_the_smaller_names() {
     let report = report_of(&[&["a"], &["b"], &["c"], &["d"], &["e"], &["f"]]);
-    let selves: Vec<(String, u32)> = report
-        .shares
-        .iter()
-        .map(|s| (s.name.clone(), s.self_tenths))
-        .collect();
+    let selves = self_shares(&report);
     let expected: Vec<(String, u32)> = [("a", 167), ("b", 167), ("c", 167), ("d", 167)]
         .into_iter()
         .chain([("e", 166), ("f", 166)])

@@ -95,6 +95,26 @@ fn report(profiler: &DualProfiler<&SimClocks>, by: ClockKind) -> Vec<FnTimes> {
         .unwrap_or_else(|e| panic!("report({by:?}) failed on well-behaved clocks: {e}"))
 }
 
+/// The function names of the report sorted by the `by` clock, in the report's order.
+fn names(profiler: &DualProfiler<&SimClocks>, by: ClockKind) -> Vec<String> {
+    report(profiler, by).into_iter().map(|t| t.name).collect()
+}
+
+/// Simulated clocks that have both run 50 ms already.
+fn clocks_at_50ms() -> SimClocks {
+    let clocks = SimClocks::default();
+    clocks.compute(50);
+    clocks
+}
+
+/// The report a profiler owes when `clock` went backwards during the call `name`.
+fn went_backwards(clock: ClockKind, name: &str) -> Result<Vec<FnTimes>, ClockError> {
+    Err(ClockError::WentBackwards {
+        clock,
+        name: name.to_owned(),
+    })
+}
+
 #[test]
 fn reports_wall_and_cpu_time_for_each_call() {
     let clocks = SimClocks::default();
@@ -116,7 +136,7 @@ fn reports_wall_and_cpu_time_for_each_call() {
 fn the_chosen_clock_decides_what_looks_slowest(#[case] by: ClockKind, #[case] top: &str) {
     let clocks = SimClocks::default();
     let profiler = network_and_math(&clocks);
-    let order: Vec<String> = report(&profiler, by).into_iter().map(|t| t.name).collect();
+    let order = names(&profiler, by);
     assert_eq!(
         order.first().map(String::as_str),
         Some(top),
@@ -231,10 +251,7 @@ fn breaks_ties_by_name() {
     for name in ["zeta", "alpha", "mid"] {
         profiler.profile(name, || clocks.compute(5));
     }
-    let order: Vec<String> = report(&profiler, ClockKind::Cpu)
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
+    let order = names(&profiler, ClockKind::Cpu);
     assert_eq!(
         order,
         ["alpha", "mid", "zeta"],
@@ -255,8 +272,7 @@ fn an_unused_profiler_reports_nothing() {
 
 #[test]
 fn a_clock_that_goes_backwards_is_reported() {
-    let clocks = SimClocks::default();
-    clocks.compute(50);
+    let clocks = clocks_at_50ms();
     let profiler = DualProfiler::new(&clocks);
     profiler.profile("suspend", || {
         clocks.wait(10);
@@ -264,10 +280,7 @@ fn a_clock_that_goes_backwards_is_reported() {
     });
     assert_eq!(
         profiler.report(ClockKind::Wall),
-        Err(ClockError::WentBackwards {
-            clock: ClockKind::Cpu,
-            name: "suspend".to_owned()
-        }),
+        went_backwards(ClockKind::Cpu, "suspend"),
         "the CPU clock read 50 ms before the call and 20 ms after it: that is a broken clock, \
          and the report must say so (ClockError::WentBackwards) instead of inventing a figure"
     );
@@ -275,8 +288,7 @@ fn a_clock_that_goes_backwards_is_reported() {
 
 #[test]
 fn a_wall_clock_that_goes_backwards_is_reported_too() {
-    let clocks = SimClocks::default();
-    clocks.compute(50);
+    let clocks = clocks_at_50ms();
     let profiler = DualProfiler::new(&clocks);
     profiler.profile("ntp_step", || {
         clocks.compute(5);
@@ -284,10 +296,7 @@ fn a_wall_clock_that_goes_backwards_is_reported_too() {
     });
     assert_eq!(
         profiler.report(ClockKind::Cpu),
-        Err(ClockError::WentBackwards {
-            clock: ClockKind::Wall,
-            name: "ntp_step".to_owned()
-        }),
+        went_backwards(ClockKind::Wall, "ntp_step"),
         "the wall clock read 50 ms before the call and 30 ms after it (the system clock was \
          stepped back): both clocks must be checked, and the report must name the wall clock \
          instead of counting 0 ms"
@@ -296,17 +305,13 @@ fn a_wall_clock_that_goes_backwards_is_reported_too() {
 
 #[test]
 fn a_backwards_clock_is_still_reported_after_good_calls() {
-    let clocks = SimClocks::default();
-    clocks.compute(50);
+    let clocks = clocks_at_50ms();
     let profiler = DualProfiler::new(&clocks);
     profiler.profile("suspend", || clocks.cpu.set(ms(20)));
     profiler.profile("later", || clocks.compute(5));
     assert_eq!(
         profiler.report(ClockKind::Wall),
-        Err(ClockError::WentBackwards {
-            clock: ClockKind::Cpu,
-            name: "suspend".to_owned()
-        }),
+        went_backwards(ClockKind::Cpu, "suspend"),
         "a call saw the CPU clock go backwards and a good call came after it: the figures are \
          still broken, so the report must fail naming the first call that saw it"
     );
@@ -334,26 +339,18 @@ mod held_out {
     }
 
     fn program() -> impl Strategy<Value = Vec<Step>> {
-        let name = || prop::sample::select(vec!["a", "b", "c", "d"]);
-        let leaf = (name(), 0_u64..4, 0_u64..4).prop_map(|(name, compute, wait)| Step {
-            name,
-            compute,
-            calls: vec![],
-            wait,
-        });
-        let step = leaf.prop_recursive(3, 16, 3, move |inner| {
-            (
-                name(),
-                0_u64..4,
-                prop::collection::vec(inner, 0..3),
-                0_u64..4,
-            )
-                .prop_map(|(name, compute, calls, wait)| Step {
-                    name,
-                    compute,
-                    calls,
-                    wait,
-                })
+        /// A step whose nested calls come from `calls`.
+        fn step_with(calls: impl Strategy<Value = Vec<Step>>) -> impl Strategy<Value = Step> {
+            let name = prop::sample::select(vec!["a", "b", "c", "d"]);
+            (name, 0_u64..4, calls, 0_u64..4).prop_map(|(name, compute, calls, wait)| Step {
+                name,
+                compute,
+                calls,
+                wait,
+            })
+        }
+        let step = step_with(Just(vec![])).prop_recursive(3, 16, 3, |inner| {
+            step_with(prop::collection::vec(inner, 0..3))
         });
         prop::collection::vec(step, 0..4)
     }

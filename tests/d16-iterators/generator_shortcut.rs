@@ -149,30 +149,17 @@ proptest! {
 /// half-way leaves a fresh one untouched.
 #[cfg(feature = "held-out")]
 mod held_out {
+    use super::super::check_fibonacci_up_to;
     use crate::generator_shortcut::fibonacci;
     use proptest::prelude::*;
-
-    /// F0..=F93, computed without the code under test.
-    fn fibonacci_numbers() -> Vec<u64> {
-        let mut fib = vec![0_u64, 1];
-        while let Some(next) = fib[fib.len() - 1].checked_add(fib[fib.len() - 2]) {
-            fib.push(next);
-        }
-        fib
-    }
 
     proptest! {
         #![proptest_config(super::super::proptest_config())]
 
         #[test]
         fn any_limit_yields_exactly_the_fibonacci_numbers_up_to_it(limit in any::<u64>()) {
-            let expected: Vec<u64> =
-                fibonacci_numbers().into_iter().take_while(|&f| f <= limit).collect();
             let got: Vec<u64> = fibonacci(limit).take(super::CAP).collect();
-            prop_assert_eq!(&got, &expected,
-                "fibonacci({}) yielded {} numbers ending in {:?}: it must yield every \
-                 Fibonacci number from 0 up to and including the limit (1 twice), then stop",
-                limit, got.len(), got.last());
+            check_fibonacci_up_to(&format!("fibonacci({limit})"), limit, &got)?;
         }
 
         #[test]

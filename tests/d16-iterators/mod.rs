@@ -12,18 +12,46 @@ macro_rules! assert_suite_snapshot {
     ($($arg:tt)*) => { kata_test_support::assert_suite_snapshot!($($arg)*) };
 }
 
+/// F0..=F93, every Fibonacci number that fits in a `u64`, computed without the code under test.
+pub(crate) fn fibonacci_numbers() -> Vec<u64> {
+    let mut fib = vec![0_u64, 1];
+    while let Some(next) = fib[fib.len() - 1].checked_add(fib[fib.len() - 2]) {
+        fib.push(next);
+    }
+    fib
+}
+
+/// Checks that `got`, what `call` yielded, is every Fibonacci number up to `limit`, then stop.
+#[cfg(feature = "held-out")]
+pub(crate) fn check_fibonacci_up_to(
+    call: &str,
+    limit: u64,
+    got: &[u64],
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    let expected: Vec<u64> = fibonacci_numbers()
+        .into_iter()
+        .take_while(|&f| f <= limit)
+        .collect();
+    proptest::prop_assert_eq!(
+        got,
+        &expected[..],
+        "{} yielded {} numbers ending in {:?}: it must yield every Fibonacci number from 0 up \
+         to and including the limit (1 twice), then stop",
+        call,
+        got.len(),
+        got.last()
+    );
+    Ok(())
+}
+
 /// Limits where the stream's length changes (each Fibonacci number and its neighbours, the
 /// top of `u64`) are where off-by-one and overflow bugs live; uniform `u64`s almost never
 /// land there, so they are mixed with small limits and the boundaries themselves.
 pub(crate) fn interesting_limits() -> impl proptest::strategy::Strategy<Value = u64> {
     use proptest::strategy::Strategy as _;
-    let mut fib = vec![0_u64, 1];
-    while let Some(next) = fib[fib.len() - 1].checked_add(fib[fib.len() - 2]) {
-        fib.push(next);
-    }
     proptest::prop_oneof![
         0_u64..200,
-        proptest::sample::select(fib).prop_flat_map(|f| {
+        proptest::sample::select(fibonacci_numbers()).prop_flat_map(|f| {
             proptest::sample::select(vec![f.saturating_sub(1), f, f.saturating_add(1)])
         }),
         proptest::strategy::Just(u64::MAX),

@@ -72,16 +72,31 @@ fn counts_nothing_in_an_empty_file(dir: TempDir) {
     );
 }
 
+/// Writes `lines` log lines (every 7th a 404) through `write_line`; returns how many are 404s.
+fn write_log(
+    path: &Path,
+    lines: u32,
+    write_line: impl Fn(&mut BufWriter<File>, u32, u32) -> std::io::Result<()>,
+) -> u64 {
+    let file =
+        File::create(path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+    let mut out = BufWriter::new(file);
+    let mut expected = 0;
+    for i in 0..lines {
+        let status = if i % 7 == 0 { 404 } else { 200 };
+        expected += u64::from(status == 404);
+        write_line(&mut out, i, status)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    }
+    out.flush()
+        .unwrap_or_else(|e| panic!("cannot flush {}: {e}", path.display()));
+    expected
+}
+
 /// Writes about 2 MB of log lines (30 times the heap bound); returns the path and how many contain " 404 ".
 fn write_big_log(dir: &Path) -> (PathBuf, u64) {
     let path = dir.join("big.log");
-    let file =
-        File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
-    let mut out = BufWriter::new(file);
-    let mut expected = 0;
-    for i in 0_u32..40_000 {
-        let status = if i % 7 == 0 { 404 } else { 200 };
-        expected += u64::from(status == 404);
+    let expected = write_log(&path, 40_000, |out, i, status| {
         writeln!(
             out,
             "10.{}.{}.{} - {status} GET /items/{i:08} HTTP/1.1",
@@ -89,11 +104,31 @@ fn write_big_log(dir: &Path) -> (PathBuf, u64) {
             (i / 256) % 256,
             i % 200
         )
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-    }
-    out.flush()
-        .unwrap_or_else(|e| panic!("cannot flush {}: {e}", path.display()));
+    });
     (path, expected)
+}
+
+/// A file's size in bytes, 0 if it cannot be read.
+fn size_of(path: &Path) -> u64 {
+    fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Checks the count over a big file of `size` bytes in which `expected` lines have status 404.
+fn assert_counted(got: &Result<u64, StreamError>, size: u64, expected: u64) {
+    assert!(
+        matches!(got, Ok(n) if *n == expected),
+        "count over the {size}-byte file gave {got:?}; {expected} lines have status 404"
+    );
+}
+
+/// Checks the count over the small log first: a stub fails here, before megabytes are written.
+fn warm_up_on_the_small_log(dir: &TempDir) {
+    let small = write_file(dir, "access.log", SMALL_LOG.as_bytes());
+    let warm_up = count_matching_lines(&small, " 404 ");
+    assert!(
+        matches!(warm_up, Ok(2)),
+        "count over the 4-line log gave {warm_up:?}; 2 of its lines have status 404"
+    );
 }
 
 #[rstest]
@@ -108,12 +143,9 @@ fn counts_a_2_megabyte_file_in_constant_memory(dir: TempDir) {
          big file is only worth measuring once the small one is right"
     );
     let (path, expected) = write_big_log(dir.path());
-    let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let size = size_of(&path);
     let (got, heap) = peak_heap(|| count_matching_lines(&path, " 404 "));
-    assert!(
-        matches!(got, Ok(n) if n == expected),
-        "count over the {size}-byte file gave {got:?}; {expected} lines have status 404"
-    );
+    assert_counted(&got, size, expected);
     let (_, eager_heap) = peak_heap(|| fs::read_to_string(&path).map(|text| text.len()));
     assert!(
         heap < HEAP_BOUND,
@@ -131,19 +163,11 @@ fn the_whole_process_stays_in_constant_memory_not_just_the_calling_thread() {
         "the_whole_process_stays_in_constant_memory_not_just_the_calling_thread",
         || {
             let dir = dir();
-            let small = write_file(&dir, "access.log", SMALL_LOG.as_bytes());
-            let warm_up = count_matching_lines(&small, " 404 ");
-            assert!(
-                matches!(warm_up, Ok(2)),
-                "count over the 4-line log gave {warm_up:?}; 2 of its lines have status 404"
-            );
+            warm_up_on_the_small_log(&dir);
             let (path, expected) = write_big_log(dir.path());
-            let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let size = size_of(&path);
             let (got, heap) = peak_heap_of_process(|| count_matching_lines(&path, " 404 "));
-            assert!(
-                matches!(got, Ok(n) if n == expected),
-                "count over the {size}-byte file gave {got:?}; {expected} lines have status 404"
-            );
+            assert_counted(&got, size, expected);
             assert!(
                 heap < HEAP_BOUND,
                 "while counting a {size}-byte file the process held {heap} more bytes of heap at \
@@ -173,27 +197,23 @@ fn peak_resident() -> Option<u64> {
 /// The most the process's peak resident memory may grow while it counts a big file.
 const RESIDENT_BOUND: u64 = 1024 * 1024;
 
-/// Writes about 7 MB of log lines through an 8 KiB buffer; returns the path and how many
-/// lines contain " 404 ".
-fn write_bigger_log(dir: &Path) -> (PathBuf, u64) {
-    let path = dir.join("bigger.log");
-    let file =
-        File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
-    let mut out = BufWriter::new(file);
-    let mut expected = 0;
-    for i in 0_u32..160_000 {
-        let status = if i % 7 == 0 { 404 } else { 200 };
-        expected += u64::from(status == 404);
+/// Writes `lines` log lines of about 45 bytes to `path`; returns how many contain " 404 ".
+fn write_short_lines(path: &Path, lines: u32) -> u64 {
+    write_log(path, lines, |out, i, status| {
         writeln!(
             out,
             "10.0.{}.{} - {status} GET /items/{i:08} HTTP/1.1",
             i % 256,
             i % 200
         )
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-    }
-    out.flush()
-        .unwrap_or_else(|e| panic!("cannot flush {}: {e}", path.display()));
+    })
+}
+
+/// Writes about 7 MB of log lines through an 8 KiB buffer; returns the path and how many
+/// lines contain " 404 ".
+fn write_bigger_log(dir: &Path) -> (PathBuf, u64) {
+    let path = dir.join("bigger.log");
+    let expected = write_short_lines(&path, 160_000);
     (path, expected)
 }
 
@@ -204,14 +224,9 @@ fn the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static() {
         "the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static",
         || {
             let dir = dir();
-            let small = write_file(&dir, "access.log", SMALL_LOG.as_bytes());
-            let warm_up = count_matching_lines(&small, " 404 ");
-            assert!(
-                matches!(warm_up, Ok(2)),
-                "count over the 4-line log gave {warm_up:?}; 2 of its lines have status 404"
-            );
+            warm_up_on_the_small_log(&dir);
             let (path, expected) = write_bigger_log(dir.path());
-            let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let size = size_of(&path);
             let Some(before) = reset_peak_resident() else {
                 // No /proc (not Linux): resident memory cannot be read here.
                 return;
@@ -222,10 +237,7 @@ fn the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static() {
                 .unwrap_or(0)
                 .saturating_sub(read_before);
             let after = peak_resident().unwrap_or(before);
-            assert!(
-                matches!(got, Ok(n) if n == expected),
-                "count over the {size}-byte file gave {got:?}; {expected} lines have status 404"
-            );
+            assert_counted(&got, size, expected);
             let grown = after.saturating_sub(before);
             assert!(
                 grown < RESIDENT_BOUND,
@@ -256,18 +268,7 @@ fn bytes_read_by_this_process() -> Option<u64> {
 /// Writes `lines` log lines (about 50 bytes each); returns the path and how many contain " 404 ".
 fn write_log_of(dir: &Path, lines: u32) -> (PathBuf, u64) {
     let path = dir.join(format!("log-{lines}.log"));
-    let mut text = String::new();
-    let mut expected = 0;
-    for i in 0..lines {
-        let status = if i % 7 == 0 { 404 } else { 200 };
-        expected += u64::from(status == 404);
-        text.push_str(&format!(
-            "10.0.{}.{} - {status} GET /items/{i:08} HTTP/1.1\n",
-            i % 256,
-            i % 200
-        ));
-    }
-    fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    let expected = write_short_lines(&path, lines);
     (path, expected)
 }
 
@@ -277,12 +278,9 @@ fn write_log_of(dir: &Path, lines: u32) -> (PathBuf, u64) {
 #[case::about_900_kib(18_000)]
 fn a_small_file_is_streamed_too_not_read_whole(dir: TempDir, #[case] lines: u32) {
     let (path, expected) = write_log_of(dir.path(), lines);
-    let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let size = size_of(&path);
     let (got, heap) = peak_heap(|| count_matching_lines(&path, " 404 "));
-    assert!(
-        matches!(got, Ok(n) if n == expected),
-        "count over the {size}-byte file gave {got:?}; {expected} lines have status 404"
-    );
+    assert_counted(&got, size, expected);
     let bound = usize::try_from(size / 4).unwrap_or(usize::MAX);
     assert!(
         heap < bound,

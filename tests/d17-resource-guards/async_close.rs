@@ -37,17 +37,35 @@ async fn guard<T>(fut: impl Future<Output = T>) -> T {
         .expect("the operation must finish: nothing in this kata waits forever")
 }
 
+/// A connection to `URL` on `server`, opened under the deadlock guard.
+async fn open(server: &Server) -> AsyncConnection {
+    guard(AsyncConnection::open(server, URL))
+        .await
+        .expect("a valid url")
+}
+
+/// What `with_connection` on `URL` gives, guarded, for a body that runs the one query `sql`.
+async fn scope_of_one_query(server: &Server, sql: &str) -> Result<Vec<String>, ConnError> {
+    guard(with_connection(server, URL, async |conn| {
+        conn.query(sql).await
+    }))
+    .await
+}
+
+/// What the server saw: its events, and how many sessions are still open.
+fn seen(server: &Server) -> (Vec<Event>, usize) {
+    (server.events(), server.open_sessions())
+}
+
 #[tokio::test(start_paused = true)]
 async fn open_query_close_happen_in_order() {
     let server = Server::new();
-    let mut conn = guard(AsyncConnection::open(&server, URL))
-        .await
-        .expect("a valid url");
+    let mut conn = open(&server).await;
     let rows = guard(conn.query("SELECT 1")).await;
     guard(conn.close()).await;
     assert_eq!(rows, Ok(vec!["SELECT 1".to_owned()]), "the query's rows");
     assert_eq!(
-        (server.events(), server.open_sessions()),
+        seen(&server),
         (vec![opened(), queried("SELECT 1"), closed()], 0),
         "open, query, close must reach the server in that order, and an awaited close ends \
          the session without a DroppedWithoutClose warning"
@@ -57,9 +75,7 @@ async fn open_query_close_happen_in_order() {
 #[tokio::test(start_paused = true)]
 async fn close_is_pending_until_the_server_acknowledges() {
     let server = Server::new();
-    let conn = guard(AsyncConnection::open(&server, URL))
-        .await
-        .expect("a valid url");
+    let conn = open(&server).await;
     let mut closing = task::spawn(conn.close());
     assert_pending!(
         closing.poll(),
@@ -77,7 +93,7 @@ async fn close_is_pending_until_the_server_acknowledges() {
         "after CLOSE_LATENCY the close must complete"
     );
     assert_eq!(
-        (server.events(), server.open_sessions()),
+        seen(&server),
         (vec![opened(), closed()], 0),
         "a completed close is acknowledged exactly once, with no warning"
     );
@@ -86,9 +102,7 @@ async fn close_is_pending_until_the_server_acknowledges() {
 #[tokio::test(start_paused = true)]
 async fn an_open_connection_knows_its_url() {
     let server = Server::new();
-    let conn = guard(AsyncConnection::open(&server, URL))
-        .await
-        .expect("a valid url");
+    let conn = open(&server).await;
     let url = conn.url().to_owned();
     guard(conn.close()).await;
     assert_eq!(
@@ -100,12 +114,10 @@ async fn an_open_connection_knows_its_url() {
 #[tokio::test(start_paused = true)]
 async fn dropping_an_open_connection_warns_and_leaks_the_session() {
     let server = Server::new();
-    let conn = guard(AsyncConnection::open(&server, URL))
-        .await
-        .expect("a valid url");
+    let conn = open(&server).await;
     drop(conn);
     assert_eq!(
-        (server.events(), server.open_sessions()),
+        seen(&server),
         (vec![opened(), dropped()], 1),
         "Drop cannot await the close: this kata's documented behaviour is to record \
          DroppedWithoutClose (Server::warn_dropped) and leave the session open"
@@ -115,9 +127,7 @@ async fn dropping_an_open_connection_warns_and_leaks_the_session() {
 #[tokio::test(start_paused = true)]
 async fn nothing_closes_a_dropped_connection_later_behind_the_callers_back() {
     let server = Server::new();
-    let conn = guard(AsyncConnection::open(&server, URL))
-        .await
-        .expect("a valid url");
+    let conn = open(&server).await;
     drop(conn);
     // Give any task spawned by Drop all the (simulated) time it needs to finish.
     tokio::time::sleep(CLOSE_LATENCY * 100).await;
@@ -125,7 +135,7 @@ async fn nothing_closes_a_dropped_connection_later_behind_the_callers_back() {
         tokio::task::yield_now().await;
     }
     assert_eq!(
-        (server.events(), server.open_sessions()),
+        seen(&server),
         (vec![opened(), dropped()], 1),
         "after the drop, something disconnected the session in the background: Drop must \
          do no I/O and spawn nothing (a fire-and-forget close has no owner, no error path \
@@ -136,14 +146,12 @@ async fn nothing_closes_a_dropped_connection_later_behind_the_callers_back() {
 #[tokio::test(start_paused = true)]
 async fn a_close_cancelled_before_the_acknowledgement_still_warns() {
     let server = Server::new();
-    let conn = guard(AsyncConnection::open(&server, URL))
-        .await
-        .expect("a valid url");
+    let conn = open(&server).await;
     let mut closing = task::spawn(conn.close());
     assert_pending!(closing.poll(), "close waits for the server (CLOSE_LATENCY)");
     drop(closing);
     assert_eq!(
-        (server.events(), server.open_sessions()),
+        seen(&server),
         (vec![opened(), dropped()], 1),
         "a close cancelled before the server acknowledged it did not close anything: the \
          connection was dropped open, so its Drop must record DroppedWithoutClose (mark the \
@@ -174,10 +182,7 @@ async fn a_bad_url_opens_nothing_and_warns_about_nothing() {
 #[tokio::test(start_paused = true)]
 async fn with_connection_returns_the_body_result_and_closes() {
     let server = Server::new();
-    let got = guard(with_connection(&server, URL, async |conn| {
-        conn.query("SELECT balance").await
-    }))
-    .await;
+    let got = scope_of_one_query(&server, "SELECT balance").await;
     assert_eq!(
         got,
         Ok(vec!["SELECT balance".to_owned()]),
@@ -193,17 +198,14 @@ async fn with_connection_returns_the_body_result_and_closes() {
 #[tokio::test(start_paused = true)]
 async fn with_connection_closes_when_the_body_fails() {
     let server = Server::new();
-    let got = guard(with_connection(&server, URL, async |conn| {
-        conn.query("SELECT FAIL").await
-    }))
-    .await;
+    let got = scope_of_one_query(&server, "SELECT FAIL").await;
     assert_eq!(
         got,
         Err(ConnError::Query("SELECT FAIL".to_owned())),
         "the body's error must come back unchanged"
     );
     assert_eq!(
-        (server.events(), server.open_sessions()),
+        seen(&server),
         (vec![opened(), queried("SELECT FAIL"), closed()], 0),
         "the body failed: with_connection must still await close (no `?` before close), \
          so the server sees Closed and no DroppedWithoutClose"
@@ -246,7 +248,7 @@ async fn a_cancelled_with_connection_drops_the_connection_with_a_warning() {
     assert_pending!(scope.poll(), "the query is in flight");
     drop(scope);
     assert_eq!(
-        (server.events(), server.open_sessions()),
+        seen(&server),
         (vec![opened(), dropped()], 1),
         "cancelling a future drops it mid-await: no close().await can run, so the \
          connection's Drop must record the DroppedWithoutClose warning"
@@ -305,18 +307,12 @@ fn a_closed_connection_leaves_nothing_behind() {
     // server: if close() lets the connection drop normally, the rounds reuse the same
     // memory; if it forgets the connection (mem::forget, ManuallyDrop) to skip the Drop
     // warning, each round leaks its url and the server's log it shares.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("a tokio runtime");
+    let runtime = super::paused_runtime("a tokio runtime");
     let ((), peak) = crate::suite::heap::peak_heap(|| {
         runtime.block_on(async {
             for _ in 0..1000 {
                 let server = Server::new();
-                let conn = guard(AsyncConnection::open(&server, URL))
-                    .await
-                    .expect("a valid url");
+                let conn = open(&server).await;
                 guard(conn.close()).await;
             }
         });

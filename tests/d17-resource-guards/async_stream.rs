@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use rstest::rstest;
 use tokio_test::{assert_pending, assert_ready, task};
 
+use super::paused_runtime;
 use crate::async_stream::{FETCH_LATENCY, FetchError, Row, RowSource, stream_rows};
 
 /// Deadlock guard in simulated time.
@@ -106,11 +107,7 @@ async fn the_next_page_is_fetched_only_when_the_buffer_runs_dry() {
 fn the_stream_holds_one_page_not_the_whole_table() {
     const ROWS: u64 = 4000;
     const PAGE: usize = 10;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("a test runtime");
+    let runtime = paused_runtime("a test runtime");
     let source = RowSource::new(ROWS);
     // The current-thread runtime polls the stream on this thread, where the heap is measured.
     let (seen, peak) = crate::suite::heap::peak_heap(|| {
@@ -207,11 +204,7 @@ proptest! {
     /// Streaming hands out exactly the table, with `rows / page_size + 1` fetches.
     #[test]
     fn streaming_equals_the_table_with_one_fetch_per_page(rows in 0u64..40, page_size in 1usize..9) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .expect("a runtime");
+        let runtime = paused_runtime("a runtime");
         let source = RowSource::new(rows);
         let got = runtime.block_on(pull(&source, page_size, 1000));
         prop_assert_eq!(ids(&got), (0..rows).collect::<Vec<_>>());
@@ -229,17 +222,8 @@ proptest! {
 mod held_out {
     use proptest::prelude::*;
 
-    use super::{ids, pull};
+    use super::{ids, paused_runtime, pull};
     use crate::async_stream::{FetchError, RowSource};
-
-    /// A current-thread runtime on the paused clock, for one property case.
-    fn paused_runtime() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .expect("a test runtime")
-    }
 
     proptest! {
         #![proptest_config(super::super::proptest_config())]
@@ -252,7 +236,7 @@ mod held_out {
             page_size in 1usize..40,
         ) {
             let source = RowSource::new(rows).failing_at(fail_at);
-            let got = paused_runtime().block_on(pull(&source, page_size, 1000));
+            let got = paused_runtime("a test runtime").block_on(pull(&source, page_size, 1000));
             let page = fail_at / page_size as u64;
             let offset = page * page_size as u64;
             prop_assert_eq!(ids(&got), (0..offset).collect::<Vec<_>>(),
@@ -274,7 +258,7 @@ mod held_out {
         ) {
             let source = RowSource::new(rows);
             let max = usize::try_from(pulled).expect("small");
-            let got = paused_runtime().block_on(pull(&source, page_size, max));
+            let got = paused_runtime("a test runtime").block_on(pull(&source, page_size, max));
             prop_assert_eq!(ids(&got), (0..pulled).collect::<Vec<_>>(),
                 "the first {} rows of {}, in order", pulled, rows);
             prop_assert_eq!(source.fetches() as u64, pulled.div_ceil(page_size as u64),

@@ -11,6 +11,19 @@ fn opened(name: &str) -> Event {
     Event::Opened(name.to_owned())
 }
 
+/// Opens a gate named `name` (and closes it at once): its name, or the refusal.
+fn open_and_name(tracker: &Tracker, name: &str) -> Result<String, GateError> {
+    Gate::open(tracker, name).map(|gate| gate.name().to_owned())
+}
+
+/// Opens `name` on a one-slot tracker that `held` fills: what the open gives, and the events.
+fn open_on_a_full_tracker(held: &str, name: &str) -> (Result<String, GateError>, Vec<Event>) {
+    let tracker = Tracker::new(1);
+    let _held = Gate::open(&tracker, held).expect("a free slot");
+    let got = open_and_name(&tracker, name);
+    (got, tracker.events())
+}
+
 fn closed(name: &str) -> Event {
     Event::Closed(name.to_owned())
 }
@@ -153,7 +166,7 @@ fn a_gate_moved_into_a_function_closes_when_that_function_ends() {
 #[test]
 fn an_empty_name_is_rejected_and_takes_no_slot() {
     let tracker = Tracker::new(1);
-    let got = Gate::open(&tracker, "").map(|gate| gate.name().to_owned());
+    let got = open_and_name(&tracker, "");
     assert_eq!(
         got,
         Err(GateError::EmptyName),
@@ -168,9 +181,7 @@ fn an_empty_name_is_rejected_and_takes_no_slot() {
 
 #[test]
 fn a_full_tracker_refuses_the_next_gate() {
-    let tracker = Tracker::new(1);
-    let _held = Gate::open(&tracker, "first").expect("a free slot");
-    let got = Gate::open(&tracker, "second").map(|gate| gate.name().to_owned());
+    let (got, _) = open_on_a_full_tracker("first", "second");
     assert_eq!(
         got,
         Err(GateError::Exhausted { limit: 1 }),
@@ -250,14 +261,12 @@ proptest! {
 mod held_out {
     use proptest::prelude::*;
 
-    use super::{closed, opened};
+    use super::{closed, open_on_a_full_tracker, opened};
     use crate::gate::{Gate, GateError, Tracker};
 
     #[test]
     fn an_empty_name_is_refused_before_a_full_tracker_is_asked() {
-        let tracker = Tracker::new(1);
-        let _held = Gate::open(&tracker, "held").expect("a free slot");
-        let got = Gate::open(&tracker, "").map(|gate| gate.name().to_owned());
+        let (got, events) = open_on_a_full_tracker("held", "");
         assert_eq!(
             got,
             Err(GateError::EmptyName),
@@ -265,7 +274,7 @@ mod held_out {
              an empty name is GateError::EmptyName whether or not a slot is free"
         );
         assert_eq!(
-            tracker.events(),
+            events,
             vec![opened("held")],
             "a rejected open must not touch the tracker"
         );
@@ -278,6 +287,15 @@ mod held_out {
         Drop(usize),
     }
 
+    /// Open a gate, or close or drop the live gate at an index (modulo how many are alive).
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            Just(Step::Open),
+            any::<usize>().prop_map(Step::Close),
+            any::<usize>().prop_map(Step::Drop),
+        ]
+    }
+
     proptest! {
         #![proptest_config(super::super::proptest_config())]
 
@@ -286,14 +304,7 @@ mod held_out {
         #[test]
         fn the_log_shows_each_gate_opened_once_and_closed_once_when_it_goes(
             limit in 1usize..4,
-            steps in proptest::collection::vec(
-                prop_oneof![
-                    Just(Step::Open),
-                    any::<usize>().prop_map(Step::Close),
-                    any::<usize>().prop_map(Step::Drop),
-                ],
-                0..40,
-            ),
+            steps in proptest::collection::vec(step(), 0..40),
         ) {
             let tracker = Tracker::new(limit);
             let mut alive: Vec<Gate> = Vec::new();

@@ -12,6 +12,15 @@ macro_rules! assert_suite_snapshot {
     ($($arg:tt)*) => { kata_test_support::assert_suite_snapshot!($($arg)*) };
 }
 
+/// A current-thread tokio runtime on the paused clock (`what` is the message if none starts).
+pub(crate) fn paused_runtime(what: &str) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect(what)
+}
+
 mod heap; // a counting global allocator: measures the heap a piece of code holds
 
 #[cfg(any(not(feature = "one-kata"), feature = "async_close"))]

@@ -173,18 +173,22 @@ mod blocked_waiter {
             .into_owned()
     }
 
+    /// The text of `/proc/self/task/<tid>/<name>`: what the kernel says about thread `tid`.
+    fn task_file(tid: &str, name: &str) -> String {
+        std::fs::read_to_string(format!("/proc/self/task/{tid}/{name}"))
+            .unwrap_or_else(|e| panic!("a live thread has a {name} file: {e:?}"))
+    }
+
     /// The scheduler state of thread `tid` of this process (`R` running, `S` sleeping, ...).
     pub fn state(tid: &str) -> char {
-        let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat"))
-            .expect("a live thread has a stat file");
+        let stat = task_file(tid, "stat");
         let after_name = &stat[stat.rfind(')').expect("stat names the thread in ()") + 1..];
         after_name.trim_start().chars().next().unwrap_or('?')
     }
 
     /// How many times thread `tid` gave up the CPU by itself (each sleep or wait counts one).
     pub fn voluntary_switches(tid: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/self/task/{tid}/status"))
-            .expect("a live thread has a status file");
+        let status = task_file(tid, "status");
         status
             .lines()
             .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
@@ -213,8 +217,7 @@ mod blocked_waiter {
     /// The number of the system call thread `tid` is blocked in, if it is blocked in one
     /// (`/proc/<tid>/syscall` says `running` otherwise).
     pub fn blocking_syscall(tid: &str) -> Option<i64> {
-        let text = std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall"))
-            .expect("a live thread has a syscall file");
+        let text = task_file(tid, "syscall");
         text.split_whitespace().next()?.parse().ok()
     }
 

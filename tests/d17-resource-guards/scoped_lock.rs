@@ -274,6 +274,14 @@ mod held_out {
         ]
     }
 
+    /// An add or a take of any [`amount`] on one of three keys.
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0usize..3, amount()).prop_map(|(k, n)| Op::Add(k, n)),
+            (0usize..3, amount()).prop_map(|(k, n)| Op::Take(k, n)),
+        ]
+    }
+
     proptest! {
         #![proptest_config(super::super::proptest_config())]
 
@@ -281,13 +289,7 @@ mod held_out {
         /// (overflow, or an update whose closure says None) leaves the total as it was.
         #[test]
         fn adds_and_updates_match_a_checked_model(
-            ops in proptest::collection::vec(
-                prop_oneof![
-                    (0usize..3, amount()).prop_map(|(k, n)| Op::Add(k, n)),
-                    (0usize..3, amount()).prop_map(|(k, n)| Op::Take(k, n)),
-                ],
-                0..30,
-            ),
+            ops in proptest::collection::vec(op(), 0..30),
         ) {
             let keys = ["a", "b", "c"];
             let tally = Tally::new();

@@ -20,12 +20,15 @@ mock! {
     }
 }
 
-/// Expects `BEGIN` once, first.
-fn expect_begin(db: &mut MockDb, seq: &mut Sequence) {
+/// A mock database, and the sequence its calls must come in, that expects `BEGIN` once, first.
+fn begun_db() -> (MockDb, Sequence) {
+    let mut db = MockDb::new();
+    let mut seq = Sequence::new();
     db.expect_begin()
         .times(1)
-        .in_sequence(seq)
+        .in_sequence(&mut seq)
         .returning(|| Ok(()));
+    (db, seq)
 }
 
 /// Expects one statement with exactly these parameters, answering `answer`.
@@ -43,27 +46,40 @@ fn expect_statement(
         .return_once(move |_, _| answer);
 }
 
-/// Expects the transaction to end with a rollback and never a commit.
-fn expect_rollback_only(db: &mut MockDb, seq: &mut Sequence) {
+/// Expects one `COMMIT`, answering `answer`.
+fn expect_commit(db: &mut MockDb, seq: &mut Sequence, answer: Result<(), DbError>) {
+    db.expect_commit()
+        .times(1)
+        .in_sequence(seq)
+        .return_once(move || answer);
+}
+
+/// Expects one `ROLLBACK`, answering `answer`.
+fn expect_rollback(db: &mut MockDb, seq: &mut Sequence, answer: Result<(), DbError>) {
     db.expect_rollback()
         .times(1)
         .in_sequence(seq)
-        .returning(|| Ok(()));
+        .return_once(move || answer);
+}
+
+/// Expects the transaction to end with a rollback and never a commit.
+fn expect_rollback_only(db: &mut MockDb, seq: &mut Sequence) {
+    expect_rollback(db, seq, Ok(()));
     db.expect_commit().never();
+}
+
+/// Expects the transaction to end with a commit and never a rollback.
+fn expect_commit_only(db: &mut MockDb, seq: &mut Sequence) {
+    expect_commit(db, seq, Ok(()));
+    db.expect_rollback().never();
 }
 
 #[test]
 fn a_transfer_runs_begin_debit_credit_commit_and_nothing_else() {
-    let mut db = MockDb::new();
-    let mut seq = Sequence::new();
-    expect_begin(&mut db, &mut seq);
+    let (mut db, mut seq) = begun_db();
     expect_statement(&mut db, &mut seq, DEBIT, [100, 1], Ok(1));
     expect_statement(&mut db, &mut seq, CREDIT, [100, 2], Ok(1));
-    db.expect_commit()
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|| Ok(()));
-    db.expect_rollback().never();
+    expect_commit_only(&mut db, &mut seq);
     let got = transfer(&mut db, 1, 2, 100);
     assert_eq!(
         got,
@@ -75,9 +91,7 @@ fn a_transfer_runs_begin_debit_credit_commit_and_nothing_else() {
 
 #[test]
 fn a_failed_statement_rolls_back_and_never_commits() {
-    let mut db = MockDb::new();
-    let mut seq = Sequence::new();
-    expect_begin(&mut db, &mut seq);
+    let (mut db, mut seq) = begun_db();
     expect_statement(&mut db, &mut seq, DEBIT, [100, 1], Ok(1));
     expect_statement(
         &mut db,
@@ -100,9 +114,7 @@ fn a_failed_statement_rolls_back_and_never_commits() {
 
 #[test]
 fn an_unknown_account_rolls_back_the_debit_already_made() {
-    let mut db = MockDb::new();
-    let mut seq = Sequence::new();
-    expect_begin(&mut db, &mut seq);
+    let (mut db, mut seq) = begun_db();
     expect_statement(&mut db, &mut seq, DEBIT, [5, 1], Ok(1));
     expect_statement(&mut db, &mut seq, CREDIT, [5, 99], Ok(0));
     expect_rollback_only(&mut db, &mut seq);
@@ -191,9 +203,7 @@ fn a_failed_begin_is_returned_and_nothing_is_rolled_back() {
 
 #[test]
 fn dropping_an_unfinished_transaction_rolls_back_once() {
-    let mut db = MockDb::new();
-    let mut seq = Sequence::new();
-    expect_begin(&mut db, &mut seq);
+    let (mut db, mut seq) = begun_db();
     expect_rollback_only(&mut db, &mut seq);
     {
         let _tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
@@ -203,14 +213,8 @@ fn dropping_an_unfinished_transaction_rolls_back_once() {
 
 #[test]
 fn commit_consumes_the_guard_so_drop_does_not_roll_back() {
-    let mut db = MockDb::new();
-    let mut seq = Sequence::new();
-    expect_begin(&mut db, &mut seq);
-    db.expect_commit()
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|| Ok(()));
-    db.expect_rollback().never();
+    let (mut db, mut seq) = begun_db();
+    expect_commit_only(&mut db, &mut seq);
     let tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
     assert_eq!(tx.commit(), Ok(()), "a successful COMMIT must return Ok");
     db.checkpoint();
@@ -218,9 +222,7 @@ fn commit_consumes_the_guard_so_drop_does_not_roll_back() {
 
 #[test]
 fn an_explicit_rollback_runs_once() {
-    let mut db = MockDb::new();
-    let mut seq = Sequence::new();
-    expect_begin(&mut db, &mut seq);
+    let (mut db, mut seq) = begun_db();
     expect_rollback_only(&mut db, &mut seq);
     let tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
     assert_eq!(
@@ -233,13 +235,8 @@ fn an_explicit_rollback_runs_once() {
 
 #[test]
 fn a_failed_explicit_rollback_is_returned() {
-    let mut db = MockDb::new();
-    let mut seq = Sequence::new();
-    expect_begin(&mut db, &mut seq);
-    db.expect_rollback()
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|| Err(DbError::ConnectionLost));
+    let (mut db, mut seq) = begun_db();
+    expect_rollback(&mut db, &mut seq, Err(DbError::ConnectionLost));
     db.expect_commit().never();
     let tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
     assert_eq!(
@@ -252,17 +249,9 @@ fn a_failed_explicit_rollback_is_returned() {
 
 #[test]
 fn a_failed_commit_is_returned_and_then_rolled_back() {
-    let mut db = MockDb::new();
-    let mut seq = Sequence::new();
-    expect_begin(&mut db, &mut seq);
-    db.expect_commit()
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|| Err(DbError::ConnectionLost));
-    db.expect_rollback()
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|| Ok(()));
+    let (mut db, mut seq) = begun_db();
+    expect_commit(&mut db, &mut seq, Err(DbError::ConnectionLost));
+    expect_rollback(&mut db, &mut seq, Ok(()));
     let tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
     assert_eq!(
         tx.commit(),
@@ -277,10 +266,12 @@ fn a_failed_commit_is_returned_and_then_rolled_back() {
 /// that itself fails in `Drop`, and amounts at the ends of `i64`.
 #[cfg(feature = "held-out")]
 mod held_out {
-    use mockall::Sequence;
     use rstest::rstest;
 
-    use super::{MockDb, expect_begin, expect_rollback_only, expect_statement};
+    use super::{
+        MockDb, begun_db, expect_commit_only, expect_rollback, expect_rollback_only,
+        expect_statement,
+    };
     use crate::transaction::{CREDIT, DEBIT, DbError, TransferError, transfer};
 
     #[rstest]
@@ -293,9 +284,7 @@ mod held_out {
         #[case] debit: Result<u64, DbError>,
         #[case] expected: TransferError,
     ) {
-        let mut db = MockDb::new();
-        let mut seq = Sequence::new();
-        expect_begin(&mut db, &mut seq);
+        let (mut db, mut seq) = begun_db();
         expect_statement(&mut db, &mut seq, DEBIT, [40, 7], debit);
         expect_rollback_only(&mut db, &mut seq);
         // No CREDIT is expected: running it after a failed debit fails the test.
@@ -311,9 +300,7 @@ mod held_out {
 
     #[test]
     fn a_rollback_that_fails_in_drop_leaves_the_statements_error() {
-        let mut db = MockDb::new();
-        let mut seq = Sequence::new();
-        expect_begin(&mut db, &mut seq);
+        let (mut db, mut seq) = begun_db();
         expect_statement(&mut db, &mut seq, DEBIT, [3, 1], Ok(1));
         expect_statement(
             &mut db,
@@ -322,10 +309,7 @@ mod held_out {
             [3, 2],
             Err(DbError::Constraint("limit".into())),
         );
-        db.expect_rollback()
-            .times(1)
-            .in_sequence(&mut seq)
-            .returning(|| Err(DbError::ConnectionLost));
+        expect_rollback(&mut db, &mut seq, Err(DbError::ConnectionLost));
         db.expect_commit().never();
         let got = transfer(&mut db, 1, 2, 3);
         assert_eq!(
@@ -357,16 +341,10 @@ mod held_out {
 
     #[test]
     fn the_largest_amount_goes_through_unchanged() {
-        let mut db = MockDb::new();
-        let mut seq = Sequence::new();
-        expect_begin(&mut db, &mut seq);
+        let (mut db, mut seq) = begun_db();
         expect_statement(&mut db, &mut seq, DEBIT, [i64::MAX, -4], Ok(1));
         expect_statement(&mut db, &mut seq, CREDIT, [i64::MAX, i64::MAX], Ok(1));
-        db.expect_commit()
-            .times(1)
-            .in_sequence(&mut seq)
-            .returning(|| Ok(()));
-        db.expect_rollback().never();
+        expect_commit_only(&mut db, &mut seq);
         let got = transfer(&mut db, -4, i64::MAX, i64::MAX);
         assert_eq!(
             got,

@@ -267,6 +267,15 @@ enum BodyOutcome {
     Panics,
 }
 
+/// Any of the three ways a body can end.
+fn body_outcome() -> impl Strategy<Value = BodyOutcome> {
+    prop_oneof![
+        Just(BodyOutcome::Succeeds),
+        Just(BodyOutcome::Fails),
+        Just(BodyOutcome::Panics),
+    ]
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
@@ -275,11 +284,7 @@ proptest! {
     #[test]
     fn an_opened_resource_is_closed_exactly_once(
         open_ok in any::<bool>(),
-        body in prop_oneof![
-            Just(BodyOutcome::Succeeds),
-            Just(BodyOutcome::Fails),
-            Just(BodyOutcome::Panics),
-        ],
+        body in body_outcome(),
         close_fails in any::<bool>(),
     ) {
         let log = Log::default();
@@ -336,7 +341,7 @@ mod held_out {
 
     use proptest::prelude::*;
 
-    use super::{AppError, BodyOutcome, FakeFile, Log, close_error, opener};
+    use super::{AppError, BodyOutcome, FakeFile, Log, body_outcome, close_error, opener};
     use crate::with_resource::{ScopeError, with_resource_suppressing};
 
     /// The error a failing body returns: one the predicate may accept, or another.
@@ -356,11 +361,7 @@ mod held_out {
         #[test]
         fn suppressing_swallows_exactly_an_accepted_body_error_closed_cleanly(
             open_ok in any::<bool>(),
-            body in prop_oneof![
-                Just(BodyOutcome::Succeeds),
-                Just(BodyOutcome::Fails),
-                Just(BodyOutcome::Panics),
-            ],
+            body in body_outcome(),
             not_found in any::<bool>(),
             close_fails in any::<bool>(),
             accept_not_found in any::<bool>(),

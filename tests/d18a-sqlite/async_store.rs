@@ -22,22 +22,41 @@ async fn open_store(dir: &tempfile::TempDir) -> AsyncStore {
         .expect("the async store should open a file in a temp dir")
 }
 
-#[tokio::test]
-async fn the_heartbeat_keeps_ticking_while_a_slow_query_waits() {
+/// A store on a new file in a fresh temp dir (keep the dir as long as the store).
+async fn fresh_store() -> (tempfile::TempDir, AsyncStore) {
     let dir = super::temp_dir();
     let store = open_store(&dir).await;
-    guarded(
-        "insert_many",
-        store.insert_many(vec![("Arjuna".into(), 1.0)]),
-    )
-    .await
-    .expect("seed one warrior");
+    (dir, store)
+}
 
-    // Another connection takes the file exclusively; only the heartbeat task releases it.
-    let blocker = Connection::open(dir.path().join("async.db")).expect("second connection");
+/// Inserts `rows` into `store` under the deadlock guard, which must work (`what` says why).
+async fn seed(store: &AsyncStore, rows: Vec<(String, f64)>, what: &str) {
+    guarded("insert_many", store.insert_many(rows))
+        .await
+        .expect(what);
+}
+
+/// `n` warriors named `w0000`, `w0001`, … in that order, each of power 1.0.
+fn numbered_warriors(n: usize) -> Vec<(String, f64)> {
+    (0..n).map(|i| (format!("w{i:04}"), 1.0)).collect()
+}
+
+/// A second connection to the file at `path` that holds its exclusive lock until `COMMIT`.
+fn lock_exclusively(path: impl AsRef<std::path::Path>) -> Connection {
+    let blocker = Connection::open(path).expect("second connection");
     blocker
         .execute_batch("BEGIN EXCLUSIVE")
         .expect("take the exclusive lock");
+    blocker
+}
+
+#[tokio::test]
+async fn the_heartbeat_keeps_ticking_while_a_slow_query_waits() {
+    let (dir, store) = fresh_store().await;
+    seed(&store, vec![("Arjuna".into(), 1.0)], "seed one warrior").await;
+
+    // Another connection takes the file exclusively; only the heartbeat task releases it.
+    let blocker = lock_exclusively(dir.path().join("async.db"));
     let ticks = Arc::new(AtomicU64::new(0));
     let heartbeat = tokio::spawn({
         let ticks = Arc::clone(&ticks);
@@ -71,12 +90,9 @@ async fn the_heartbeat_keeps_ticking_while_a_slow_query_waits() {
 
 #[tokio::test]
 async fn deep_count_walks_the_recursive_cte() {
-    let dir = super::temp_dir();
-    let store = open_store(&dir).await;
+    let (_dir, store) = fresh_store().await;
     let rows = vec![("A".to_string(), 1.0), ("B".to_string(), 2.0)];
-    guarded("insert_many", store.insert_many(rows))
-        .await
-        .expect("seed");
+    seed(&store, rows, "seed").await;
     let zero = guarded("deep_count", store.deep_count(0)).await;
     assert!(
         matches!(zero, Ok(2)),
@@ -91,8 +107,7 @@ async fn deep_count_walks_the_recursive_cte() {
 
 #[tokio::test]
 async fn ten_thousand_rows_stream_in_order_through_a_small_channel() {
-    let dir = super::temp_dir();
-    let store = open_store(&dir).await;
+    let (_dir, store) = fresh_store().await;
     let rows: Vec<(String, f64)> = (0..10_000)
         .map(|i| (format!("w{i:05}"), i as f64))
         .collect();
@@ -132,12 +147,8 @@ fn write_from_elsewhere(path: &std::path::Path) -> rusqlite::Result<usize> {
 
 #[tokio::test]
 async fn a_paused_stream_is_still_reading_the_table() {
-    let dir = super::temp_dir();
-    let store = open_store(&dir).await;
-    let rows: Vec<(String, f64)> = (0..1_000).map(|i| (format!("w{i:04}"), 1.0)).collect();
-    guarded("insert_many", store.insert_many(rows))
-        .await
-        .expect("seed 1,000 warriors");
+    let (dir, store) = fresh_store().await;
+    seed(&store, numbered_warriors(1_000), "seed 1,000 warriors").await;
 
     let mut names = store.stream_names(2).expect("a stream of capacity 2");
     let first = guarded("the first row", names.recv()).await;
@@ -179,16 +190,12 @@ fn a_query_waiting_for_a_lock_leaves_its_future_pending() {
         .build()
         .expect("a runtime for open()");
     let store = runtime.block_on(open_store(&dir));
-    runtime
-        .block_on(guarded(
-            "insert_many",
-            store.insert_many(vec![("Arjuna".into(), 1.0)]),
-        ))
-        .expect("seed one warrior");
-    let blocker = Connection::open(dir.path().join("async.db")).expect("second connection");
-    blocker
-        .execute_batch("BEGIN EXCLUSIVE")
-        .expect("take the exclusive lock");
+    runtime.block_on(seed(
+        &store,
+        vec![("Arjuna".into(), 1.0)],
+        "seed one warrior",
+    ));
+    let blocker = lock_exclusively(dir.path().join("async.db"));
 
     // Polled by hand, outside any runtime: the first poll must hand the query to the
     // database thread and return Pending, not run it (and wait for the lock) in place.
@@ -206,8 +213,7 @@ fn a_query_waiting_for_a_lock_leaves_its_future_pending() {
 
 #[tokio::test]
 async fn an_empty_table_streams_nothing_and_closes() {
-    let dir = super::temp_dir();
-    let store = open_store(&dir).await;
+    let (_dir, store) = fresh_store().await;
     let mut stream = store.stream_names(1).expect("a stream with capacity 1");
     let first = guarded("stream", stream.recv()).await;
     assert!(
@@ -218,12 +224,9 @@ async fn an_empty_table_streams_nothing_and_closes() {
 
 #[tokio::test]
 async fn dropping_a_stream_early_leaves_the_store_usable() {
-    let dir = super::temp_dir();
-    let store = open_store(&dir).await;
+    let (_dir, store) = fresh_store().await;
     let rows: Vec<(String, f64)> = (0..100).map(|i| (format!("w{i}"), 0.0)).collect();
-    guarded("insert_many", store.insert_many(rows))
-        .await
-        .expect("seed");
+    seed(&store, rows, "seed").await;
     let mut stream = store.stream_names(1).expect("a stream");
     let first = guarded("stream", stream.recv()).await;
     assert!(
@@ -241,8 +244,7 @@ async fn dropping_a_stream_early_leaves_the_store_usable() {
 
 #[tokio::test]
 async fn clones_share_one_database_thread() {
-    let dir = super::temp_dir();
-    let store = open_store(&dir).await;
+    let (_dir, store) = fresh_store().await;
     let tasks: Vec<_> = (0..10)
         .map(|i| {
             let store = store.clone();
@@ -267,8 +269,7 @@ async fn clones_share_one_database_thread() {
 
 #[tokio::test]
 async fn a_batch_with_an_empty_name_is_rejected_whole() {
-    let dir = super::temp_dir();
-    let store = open_store(&dir).await;
+    let (_dir, store) = fresh_store().await;
     let rows = vec![("ok".to_string(), 1.0), (" ".to_string(), 2.0)];
     let result = guarded("insert_many", store.insert_many(rows)).await;
     assert!(
@@ -284,8 +285,7 @@ async fn a_batch_with_an_empty_name_is_rejected_whole() {
 
 #[tokio::test]
 async fn a_stream_with_no_capacity_is_a_typed_error() {
-    let dir = super::temp_dir();
-    let store = open_store(&dir).await;
+    let (_dir, store) = fresh_store().await;
     let result = store.stream_names(0);
     assert!(
         matches!(result, Err(AsyncError::ZeroCapacity)),
@@ -340,19 +340,15 @@ fn every_operation_waits_for_a_lock_off_the_callers_thread(#[case] operation: Op
         Operation::Open => None,
         _ => {
             let store = runtime.block_on(open_store(&dir));
-            runtime
-                .block_on(guarded(
-                    "insert_many",
-                    store.insert_many(vec![("Arjuna".into(), 1.0)]),
-                ))
-                .expect("seed one warrior");
+            runtime.block_on(seed(
+                &store,
+                vec![("Arjuna".into(), 1.0)],
+                "seed one warrior",
+            ));
             Some(store)
         }
     };
-    let blocker = Connection::open(&path).expect("second connection");
-    blocker
-        .execute_batch("BEGIN EXCLUSIVE")
-        .expect("take the exclusive lock");
+    let blocker = lock_exclusively(&path);
 
     // Inside the runtime's context but on this thread: the first poll must hand the work
     // to the database thread and return Pending; waiting for the lock here would block
@@ -404,8 +400,7 @@ fn every_operation_waits_for_a_lock_off_the_callers_thread(#[case] operation: Op
 
 #[tokio::test]
 async fn a_stream_channel_holds_at_most_the_requested_capacity() {
-    let dir = super::temp_dir();
-    let store = open_store(&dir).await;
+    let (_dir, store) = fresh_store().await;
     let names = store.stream_names(3).expect("a stream of capacity 3");
     assert_eq!(
         names.max_capacity(),
@@ -418,14 +413,11 @@ async fn a_stream_channel_holds_at_most_the_requested_capacity() {
 
 #[tokio::test]
 async fn insert_many_is_one_transaction() {
-    let dir = super::temp_dir();
-    let store = open_store(&dir).await;
+    let (dir, store) = fresh_store().await;
     let path = dir.path().join("async.db");
     let before = super::commits_recorded(&path);
     let rows: Vec<(String, f64)> = (0..10).map(|i| (format!("w{i}"), 1.0)).collect();
-    guarded("insert_many", store.insert_many(rows))
-        .await
-        .expect("insert 10 rows");
+    seed(&store, rows, "insert 10 rows").await;
     let made = super::commits_recorded(&path).wrapping_sub(before);
     assert_eq!(
         made, 1,
@@ -447,13 +439,8 @@ fn a_paused_stream_does_not_hold_up_another_store_on_a_one_thread_blocking_pool(
         let (dir_a, dir_b) = (super::temp_dir(), super::temp_dir());
         let a = open_store(&dir_a).await;
         let b = open_store(&dir_b).await;
-        let rows: Vec<(String, f64)> = (0..1_000).map(|i| (format!("w{i:04}"), 1.0)).collect();
-        guarded("insert_many", a.insert_many(rows))
-            .await
-            .expect("seed store a");
-        guarded("insert_many", b.insert_many(vec![("Karna".into(), 1.0)]))
-            .await
-            .expect("seed store b");
+        seed(&a, numbered_warriors(1_000), "seed store a").await;
+        seed(&b, vec![("Karna".into(), 1.0)], "seed store b").await;
 
         // Store a's stream delivers one row and then waits for a consumer that has paused.
         let mut paused = a.stream_names(1).expect("a stream of store a");
@@ -487,12 +474,8 @@ fn a_paused_stream_does_not_hold_up_another_store_on_a_one_thread_blocking_pool(
 
 #[tokio::test]
 async fn the_rows_before_a_bad_row_arrive_before_its_error() {
-    let dir = super::temp_dir();
-    let store = open_store(&dir).await;
-    let rows: Vec<(String, f64)> = (0..1_000).map(|i| (format!("w{i:04}"), 1.0)).collect();
-    guarded("insert_many", store.insert_many(rows))
-        .await
-        .expect("seed 1,000 warriors");
+    let (dir, store) = fresh_store().await;
+    seed(&store, numbered_warriors(1_000), "seed 1,000 warriors").await;
     // The third row's name becomes a BLOB, which cannot be read as a String.
     let other = Connection::open(dir.path().join("async.db")).expect("second connection");
     other
@@ -527,8 +510,7 @@ async fn the_rows_before_a_bad_row_arrive_before_its_error() {
 
 #[tokio::test]
 async fn names_travel_as_bound_values_even_when_sql_text_cannot_hold_them() {
-    let dir = super::temp_dir();
-    let store = open_store(&dir).await;
+    let (_dir, store) = fresh_store().await;
     let names = ["O'Brien", "nul\0inside", "semi; DROP TABLE warriors; --"];
     let rows: Vec<(String, f64)> = names.iter().map(|name| (name.to_string(), 0.1)).collect();
     let inserted = guarded("insert_many", store.insert_many(rows)).await;

@@ -63,10 +63,11 @@ fn a_new_warrior_gets_the_schema_defaults() {
 
 /// SQLite's own clock, in the format of `CURRENT_TIMESTAMP`.
 fn sqlite_now(store: &WarriorStore) -> String {
-    store
-        .connection()
-        .query_row("SELECT datetime('now')", [], |row| row.get(0))
-        .expect("SQLite should tell the time")
+    super::select_one(
+        store.connection(),
+        "SELECT datetime('now')",
+        "SQLite should tell the time",
+    )
 }
 
 #[test]

@@ -1,13 +1,15 @@
 use std::cell::RefCell;
 
 use proptest::prelude::*;
-use rstest::rstest;
+use rstest::{fixture, rstest};
 use rusqlite::trace::{TraceEvent, TraceEventCodes};
 
 use crate::crud::*;
 
 const ROSTER: [&str; 4] = ["Arjuna", "O'Brien", "Дхритараштра", "\"Quoted\" Bhima"];
 
+/// A store holding the four warriors of `ROSTER`.
+#[fixture]
 fn roster() -> WarriorStore {
     let store = WarriorStore::open_in_memory().expect("an in-memory store should open");
     for (power, name) in ROSTER.iter().enumerate() {
@@ -19,10 +21,11 @@ fn roster() -> WarriorStore {
 }
 
 fn table_count(store: &WarriorStore) -> i64 {
-    store
-        .connection()
-        .query_row("SELECT count(*) FROM warriors", [], |row| row.get(0))
-        .expect("the warriors table must still exist")
+    super::select_one(
+        store.connection(),
+        "SELECT count(*) FROM warriors",
+        "the warriors table must still exist",
+    )
 }
 
 #[rstest]
@@ -31,8 +34,10 @@ fn table_count(store: &WarriorStore) -> i64 {
 #[case::comment_out("Arjuna' --")]
 #[case::union("' UNION SELECT 1, name, 0, 1, '' FROM sqlite_master --")]
 #[case::stacked("x'); DELETE FROM warriors; --")]
-fn an_injection_payload_matches_nothing_and_the_table_survives(#[case] payload: &str) {
-    let store = roster();
+fn an_injection_payload_matches_nothing_and_the_table_survives(
+    #[from(roster)] store: WarriorStore,
+    #[case] payload: &str,
+) {
     let found = store.find_by_name(payload);
     assert!(
         matches!(&found, Ok(rows) if rows.is_empty()),
@@ -51,8 +56,10 @@ fn an_injection_payload_matches_nothing_and_the_table_survives(#[case] payload: 
 #[case::cyrillic("Дхритараштра")]
 #[case::double_quotes("\"Quoted\" Bhima")]
 #[case::plain("Arjuna")]
-fn a_name_with_quotes_or_unicode_finds_exactly_its_warrior(#[case] name: &str) {
-    let store = roster();
+fn a_name_with_quotes_or_unicode_finds_exactly_its_warrior(
+    #[from(roster)] store: WarriorStore,
+    #[case] name: &str,
+) {
     let found = store.find_by_name(name).expect("a search must not fail");
     let names: Vec<&str> = found.iter().map(|w| w.name.as_str()).collect();
     assert_eq!(
@@ -164,8 +171,10 @@ fn search_statements(store: &WarriorStore, name: &str) -> (Vec<String>, Vec<Stri
 #[case::apostrophe("O'Brien")]
 #[case::no_quote_at_all("Arjuna")]
 #[case::payload("'; DROP TABLE warriors; --")]
-fn the_search_text_is_bound_as_a_value_and_the_sql_never_changes(#[case] name: &str) {
-    let store = roster();
+fn the_search_text_is_bound_as_a_value_and_the_sql_never_changes(
+    #[from(roster)] store: WarriorStore,
+    #[case] name: &str,
+) {
     let (reference, _) = search_statements(&store, "someone else");
     let (texts, expanded) = search_statements(&store, name);
     assert_eq!(

@@ -16,6 +16,19 @@ fn shared_file() -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
+/// A shared file with one committed entry, and the connection (WAL if `wal`) that wrote it.
+fn one_committed_entry(
+    timeout: Option<Duration>,
+    wal: bool,
+) -> (tempfile::TempDir, PathBuf, Connection) {
+    let (dir, path) = shared_file();
+    let mode = if wal { "WAL" } else { "rollback-journal" };
+    let reader =
+        connect(&path, timeout, wal).unwrap_or_else(|e| panic!("connect in {mode} mode: {e:?}"));
+    add_entry(&reader, "committed").expect("a first committed entry");
+    (dir, path, reader)
+}
+
 /// A plain second connection that holds a write transaction with one uncommitted row.
 fn writer_holding_the_lock(path: &Path, behavior: TransactionBehavior) -> Connection {
     let conn = Connection::open(path).expect("the test's own connection should open");
@@ -27,6 +40,17 @@ fn writer_holding_the_lock(path: &Path, behavior: TransactionBehavior) -> Connec
     conn.execute("INSERT INTO entries (text) VALUES ('uncommitted')", [])
         .expect("the test writes inside its transaction");
     conn
+}
+
+/// The busy timeout `conn` is set to, in milliseconds.
+fn busy_timeout_ms(conn: &Connection) -> i64 {
+    super::select_one(conn, "PRAGMA busy_timeout", "read the busy timeout")
+}
+
+/// The journal mode recorded in the file at `path`, as a plain connection reads it.
+fn journal_mode_of(path: &Path) -> String {
+    let other = Connection::open(path).expect("a plain connection");
+    super::select_one(&other, "PRAGMA journal_mode", "read the journal mode")
 }
 
 #[test]
@@ -46,9 +70,7 @@ fn a_second_writer_without_a_timeout_gets_locked() {
 fn no_timeout_really_means_zero() {
     let (_dir, path) = shared_file();
     let conn = connect(&path, None, false).expect("connect");
-    let ms: i64 = conn
-        .query_row("PRAGMA busy_timeout", [], |row| row.get(0))
-        .expect("read the busy timeout");
+    let ms = busy_timeout_ms(&conn);
     assert_eq!(
         ms, 0,
         "busy_timeout is {ms} ms: rusqlite sets 5000 ms by default, so None must set it to 0"
@@ -61,9 +83,7 @@ fn no_timeout_really_means_zero() {
 fn the_requested_busy_timeout_is_configured(#[case] wait: Duration, #[case] expected_ms: i64) {
     let (_dir, path) = shared_file();
     let conn = connect(&path, Some(wait), false).expect("connect");
-    let ms: i64 = conn
-        .query_row("PRAGMA busy_timeout", [], |row| row.get(0))
-        .expect("read the busy timeout");
+    let ms = busy_timeout_ms(&conn);
     assert_eq!(
         ms, expected_ms,
         "connect({wait:?}) left busy_timeout at {ms} ms"
@@ -117,9 +137,7 @@ fn a_writer_with_a_busy_timeout_succeeds_once_the_lock_is_released() {
 
 #[test]
 fn in_wal_mode_a_reader_sees_the_last_commit_while_a_write_is_open() {
-    let (_dir, path) = shared_file();
-    let reader = connect(&path, Some(Duration::from_secs(5)), true).expect("connect in WAL mode");
-    add_entry(&reader, "committed").expect("a first committed entry");
+    let (_dir, path, reader) = one_committed_entry(Some(Duration::from_secs(5)), true);
     let holder = writer_holding_the_lock(&path, TransactionBehavior::Exclusive);
     let seen = count_entries(&reader);
     assert!(
@@ -136,9 +154,7 @@ fn in_wal_mode_a_reader_sees_the_last_commit_while_a_write_is_open() {
 
 #[test]
 fn without_wal_an_exclusive_writer_locks_readers_out() {
-    let (_dir, path) = shared_file();
-    let reader = connect(&path, None, false).expect("connect in rollback-journal mode");
-    add_entry(&reader, "committed").expect("a first committed entry");
+    let (_dir, path, reader) = one_committed_entry(None, false);
     let _holder = writer_holding_the_lock(&path, TransactionBehavior::Exclusive);
     let seen = count_entries(&reader);
     assert!(
@@ -152,10 +168,7 @@ fn without_wal_an_exclusive_writer_locks_readers_out() {
 fn wal_mode_is_recorded_in_the_file() {
     let (_dir, path) = shared_file();
     connect(&path, None, true).expect("connect in WAL mode");
-    let other = Connection::open(&path).expect("a plain connection");
-    let mode: String = other
-        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
-        .expect("read the journal mode");
+    let mode = journal_mode_of(&path);
     assert_eq!(
         mode, "wal",
         "connect(.., wal = true) left the file in {mode:?} mode"
@@ -252,9 +265,6 @@ fn a_file_whose_name_mentions_memory_still_gets_wal() {
          for any file that can take it; read that answer",
         result.err()
     );
-    let other = Connection::open(&path).expect("a plain connection");
-    let mode: String = other
-        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
-        .expect("read the journal mode");
+    let mode = journal_mode_of(&path);
     assert_eq!(mode, "wal", "the file was left in {mode:?} mode");
 }

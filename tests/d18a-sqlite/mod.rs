@@ -17,6 +17,16 @@ pub(crate) fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("the OS should give the test a temporary directory")
 }
 
+/// The one value `sql` selects on `conn`; `what` is the message if the query fails.
+pub(crate) fn select_one<T: rusqlite::types::FromSql>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    what: &str,
+) -> T {
+    conn.query_row(sql, [], |row| row.get(0))
+        .unwrap_or_else(|e| panic!("{what}: {e:?}"))
+}
+
 #[cfg(any(not(feature = "one-kata"), feature = "async_store"))]
 mod async_store;
 #[cfg(any(not(feature = "one-kata"), feature = "bank"))]

@@ -352,15 +352,7 @@ fn no_value_and_no_id_is_ever_pasted_into_the_sql() {
     let _ = repo.delete(987_654);
     let _ = repo.all();
     let trace = stop_trace(&conn);
-    let pasted: Vec<&str> = trace
-        .sql()
-        .into_iter()
-        .filter(|sql| {
-            ["Zebulon", "424242", "0.125", "987654"]
-                .iter()
-                .any(|value| sql.contains(value))
-        })
-        .collect();
+    let pasted = trace.carrying(&["Zebulon", "424242", "0.125", "987654"]);
     assert!(
         pasted.is_empty() && trace.runs.len() >= 5,
         "the repository ran {:?}; these carry a value or an id in their SQL text: {pasted:?}. \

@@ -63,6 +63,14 @@ impl Trace {
         self.runs.iter().map(|run| run.sql.as_str()).collect()
     }
 
+    /// The SQL texts of the runs that carry any of `values` in their text (pasted, not bound).
+    pub(crate) fn carrying(&self, values: &[&str]) -> Vec<&str> {
+        self.sql()
+            .into_iter()
+            .filter(|sql| values.iter().any(|value| sql.contains(value)))
+            .collect()
+    }
+
     /// The runs whose SQL starts with `keyword` (ignoring case and leading blanks).
     pub(crate) fn runs_of(&self, keyword: &str) -> Vec<&Run> {
         self.runs

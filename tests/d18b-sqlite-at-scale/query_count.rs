@@ -61,6 +61,22 @@ fn naive(conn: &Connection) -> Vec<Loadout> {
         .collect()
 }
 
+/// What the answer gives for a roster of `warriors` (see [`roster`]), which must not fail.
+fn loadouts_of(warriors: &[(&str, &[&str])]) -> Vec<Loadout> {
+    warriors_with_weapons(&roster(warriors)).expect("a valid database must not fail")
+}
+
+/// The query plan of each statement the answer runs on three warriors, one of them unarmed.
+fn plans_of_the_statements_run() -> Vec<Vec<String>> {
+    let conn = roster(&[
+        ("Arjuna", &["bow", "conch"]),
+        ("Bhima", &[]),
+        ("Karna", &["spear"]),
+    ]);
+    let (_, sql) = statements_run(&conn);
+    sql.iter().map(|sql| plan_of(&conn, sql)).collect()
+}
+
 fn statements_run(conn: &Connection) -> (Vec<Loadout>, Vec<String>) {
     start_trace(conn);
     let result = warriors_with_weapons(conn);
@@ -74,12 +90,11 @@ fn statements_run(conn: &Connection) -> (Vec<Loadout>, Vec<String>) {
 
 #[test]
 fn returns_every_warrior_with_their_weapons_in_id_order() {
-    let conn = roster(&[
+    let got = loadouts_of(&[
         ("Arjuna", &["Gandiva"]),
         ("Bhima", &["Mace"]),
         ("Karna", &["Vijaya"]),
     ]);
-    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
     assert_eq!(
         got,
         [
@@ -93,8 +108,7 @@ fn returns_every_warrior_with_their_weapons_in_id_order() {
 
 #[test]
 fn an_unarmed_warrior_is_listed_with_no_weapons() {
-    let conn = roster(&[("Arjuna", &["Gandiva"]), ("Yudhishthira", &[])]);
-    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    let got = loadouts_of(&[("Arjuna", &["Gandiva"]), ("Yudhishthira", &[])]);
     assert_eq!(
         got,
         [
@@ -107,11 +121,10 @@ fn an_unarmed_warrior_is_listed_with_no_weapons() {
 
 #[test]
 fn a_warrior_with_three_weapons_appears_once_with_all_three_in_weapon_id_order() {
-    let conn = roster(&[
+    let got = loadouts_of(&[
         ("Arjuna", &["Gandiva", "Agneyastra", "Brahmastra"]),
         ("Bhima", &[]),
     ]);
-    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
     assert_eq!(
         got,
         [
@@ -131,8 +144,7 @@ fn an_empty_roster_gives_an_empty_list() {
 
 #[test]
 fn two_warriors_with_the_same_name_stay_apart() {
-    let conn = roster(&[("Twin", &["Sword"]), ("Twin", &["Bow"])]);
-    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    let got = loadouts_of(&[("Twin", &["Sword"]), ("Twin", &["Bow"])]);
     assert_eq!(
         got,
         [loadout(1, "Twin", &["Sword"]), loadout(2, "Twin", &["Bow"])],
@@ -142,8 +154,7 @@ fn two_warriors_with_the_same_name_stay_apart() {
 
 #[test]
 fn names_with_quotes_and_unicode_come_back_unchanged() {
-    let conn = roster(&[("O'Brien", &["\"Big\" Axe"]), ("Дхритараштра", &["गदा"])]);
-    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    let got = loadouts_of(&[("O'Brien", &["\"Big\" Axe"]), ("Дхритараштра", &["गदा"])]);
     assert_eq!(
         got,
         [
@@ -156,11 +167,10 @@ fn names_with_quotes_and_unicode_come_back_unchanged() {
 
 #[test]
 fn weapon_names_with_commas_and_separators_stay_whole() {
-    let conn = roster(&[
+    let got = loadouts_of(&[
         ("Arjuna", &["bow, Gandiva", "arrows|quiver", ""]),
         ("Bhima", &["mace,", ",club,"]),
     ]);
-    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
     assert_eq!(
         got,
         [
@@ -210,14 +220,7 @@ fn the_one_statement_orders_its_rows_itself() {
 
 #[test]
 fn the_one_statement_runs_no_subquery_per_warrior() {
-    let conn = roster(&[
-        ("Arjuna", &["bow", "conch"]),
-        ("Bhima", &[]),
-        ("Karna", &["spear"]),
-    ]);
-    let (_, sql) = statements_run(&conn);
-    for sql in &sql {
-        let plan = plan_of(&conn, sql);
+    for plan in plans_of_the_statements_run() {
         assert!(
             !plan.iter().any(|step| step.contains("CORRELATED")),
             "the statement runs a correlated subquery, once per warrior: that is the N+1 loop \
@@ -228,14 +231,7 @@ fn the_one_statement_runs_no_subquery_per_warrior() {
 
 #[test]
 fn the_one_statement_joins_the_tables_instead_of_stacking_them() {
-    let conn = roster(&[
-        ("Arjuna", &["bow", "conch"]),
-        ("Bhima", &[]),
-        ("Karna", &["spear"]),
-    ]);
-    let (_, sql) = statements_run(&conn);
-    for sql in &sql {
-        let plan = plan_of(&conn, sql);
+    for plan in plans_of_the_statements_run() {
         assert!(
             !plan
                 .iter()

@@ -28,6 +28,13 @@ fn armoury(size: i64) -> Connection {
     conn
 }
 
+/// An [`armoury`] of `size` warriors with the kata's indexes in place.
+fn indexed_armoury(size: i64) -> Connection {
+    let conn = armoury(size);
+    ensure_indexes(&conn).expect("ensure_indexes must succeed on a valid database");
+    conn
+}
+
 /// The `detail` column of `EXPLAIN QUERY PLAN sql`, read here without the learner's code;
 /// any parameters are bound to NULL (the plan does not depend on their values).
 fn plan(conn: &Connection, sql: &str) -> Vec<String> {
@@ -151,22 +158,18 @@ fn explain_returns_the_steps_of_a_join_with_their_parent_links() {
 #[test]
 fn explain_of_invalid_sql_is_an_error() {
     let conn = armoury(1);
-    let got = explain(&conn, "SELEKT * FROM warriors");
-    assert!(
-        got.is_err(),
-        "a syntax error must come back as Err, got {got:?}"
-    );
-    let got = explain(&conn, "SELECT * FROM no_such_table");
-    assert!(
-        got.is_err(),
-        "an unknown table must come back as Err, got {got:?}"
-    );
+    for (sql, what) in [
+        ("SELEKT * FROM warriors", "a syntax error"),
+        ("SELECT * FROM no_such_table", "an unknown table"),
+    ] {
+        let got = explain(&conn, sql);
+        assert!(got.is_err(), "{what} must come back as Err, got {got:?}");
+    }
 }
 
 #[test]
 fn the_email_lookup_searches_an_email_index_once_indexed() {
-    let conn = armoury(200);
-    ensure_indexes(&conn).expect("ensure_indexes must succeed on a valid database");
+    let conn = indexed_armoury(200);
     let sql = email_lookup_sql(&conn);
     assert_searches(
         &conn,
@@ -179,8 +182,7 @@ fn the_email_lookup_searches_an_email_index_once_indexed() {
 
 #[test]
 fn the_email_lookup_takes_no_full_scan_step_once_indexed() {
-    let conn = armoury(500);
-    ensure_indexes(&conn).expect("ensure_indexes must succeed on a valid database");
+    let conn = indexed_armoury(500);
     start_trace(&conn);
     let found = find_by_email(&conn, "w321@example.com");
     let trace = stop_trace(&conn);
@@ -214,8 +216,7 @@ fn the_email_lookup_takes_no_full_scan_step_once_indexed() {
 
 #[test]
 fn the_join_searches_weapons_through_an_index_on_warrior_id() {
-    let conn = armoury(100);
-    ensure_indexes(&conn).expect("ensure_indexes must succeed on a valid database");
+    let conn = indexed_armoury(100);
     assert_searches(
         &conn,
         &plan(&conn, LOADOUT_SQL),
@@ -227,8 +228,7 @@ fn the_join_searches_weapons_through_an_index_on_warrior_id() {
 
 #[test]
 fn the_join_needs_no_automatic_index_once_indexed() {
-    let conn = armoury(300);
-    ensure_indexes(&conn).expect("ensure_indexes must succeed on a valid database");
+    let conn = indexed_armoury(300);
     start_trace(&conn);
     let rows = {
         let mut stmt = conn.prepare(LOADOUT_SQL).expect("the join should prepare");

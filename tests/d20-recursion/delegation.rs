@@ -12,14 +12,7 @@ fn parse(text: &str) -> Value {
 
 #[test]
 fn finds_the_emails_of_the_articles_webhook_payload() {
-    let payload = json!({
-        "event": "push",
-        "commit": {
-            "author": {"user_email": "arjuna@gita.com"},
-            "reviewers": [{"user_email": "krishna@gita.com"}, "external_id_99"]
-        }
-    });
-    let got = extract_emails(&payload);
+    let got = extract_emails(&super::webhook_payload());
     assert_eq!(
         got,
         ["arjuna@gita.com", "krishna@gita.com"],

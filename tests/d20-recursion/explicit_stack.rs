@@ -9,13 +9,7 @@ use serde_json::{Value, json};
 
 #[test]
 fn finds_the_emails_of_the_articles_webhook_payload() {
-    let payload = json!({
-        "event": "push",
-        "commit": {
-            "author": {"user_email": "arjuna@gita.com"},
-            "reviewers": [{"user_email": "krishna@gita.com"}, "external_id_99"]
-        }
-    });
+    let payload = super::webhook_payload();
     let got = extract_emails_iterative(&payload);
     assert_eq!(
         got,

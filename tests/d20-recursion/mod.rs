@@ -268,6 +268,17 @@ fn containers(inner: BoxedStrategy<Value>) -> impl Strategy<Value = Value> {
     ]
 }
 
+/// The article's webhook payload: an email two objects down, one in an array, and a bare id.
+pub(crate) fn webhook_payload() -> Value {
+    json!({
+        "event": "push",
+        "commit": {
+            "author": {"user_email": "arjuna@gita.com"},
+            "reviewers": [{"user_email": "krishna@gita.com"}, "external_id_99"]
+        }
+    })
+}
+
 mod heap; // a counting global allocator: counts the allocations a piece of code makes
 
 #[cfg(any(not(feature = "one-kata"), feature = "chosen_stack"))]

@@ -60,10 +60,16 @@ fn finds_the_greatest_common_divisor(#[case] a: u64, #[case] b: u64, #[case] exp
     );
 }
 
+/// `gcd_traced(a, b)` with every round it reports recorded: the gcd, and the rounds' pairs.
+fn gcd_with_rounds(a: u64, b: u64) -> (u64, Vec<(u64, u64)>) {
+    let mut rounds = Vec::new();
+    let got = gcd_traced(a, b, &mut |a, b| rounds.push((a, b)));
+    (got, rounds)
+}
+
 #[test]
 fn reports_each_round_with_the_pair_it_works_on() {
-    let mut rounds = Vec::new();
-    let got = gcd_traced(12, 18, &mut |a, b| rounds.push((a, b)));
+    let (got, rounds) = gcd_with_rounds(12, 18);
     assert_eq!(
         (got, rounds.as_slice()),
         (6, [(12, 18), (18, 12), (12, 6)].as_slice()),
@@ -74,8 +80,7 @@ fn reports_each_round_with_the_pair_it_works_on() {
 
 #[test]
 fn no_round_runs_when_b_is_already_zero() {
-    let mut rounds = Vec::new();
-    let got = gcd_traced(5, 0, &mut |a, b| rounds.push((a, b)));
+    let (got, rounds) = gcd_with_rounds(5, 0);
     assert_eq!(
         (got, rounds.as_slice()),
         (5, [].as_slice()),
@@ -253,8 +258,7 @@ mod held_out {
                 expected.push((x, y));
                 (x, y) = (y, x % y);
             }
-            let mut rounds = Vec::new();
-            let got = gcd_traced(a, b, &mut |a, b| rounds.push((a, b)));
+            let (got, rounds) = super::gcd_with_rounds(a, b);
             prop_assert_eq!((got, &rounds), (x, &expected),
                 "gcd_traced({}, {}) returned {} after the rounds {:?}: each round with b != 0 is \
                  reported with its pair, then (a, b) becomes (b, a % b); the last a is the gcd",

@@ -41,14 +41,32 @@ fn receipt() -> Receipt {
     }
 }
 
-#[test]
-fn charges_exactly_once_with_the_user_total_and_key() {
-    let mut client = MockPaymentClient::new();
+/// Expects `times` charges of [`expected_request`] next, in `order`, each answered `answer`.
+fn expect_charges(
+    client: &mut MockPaymentClient,
+    order: &mut Sequence,
+    times: usize,
+    answer: Result<Receipt, PaymentError>,
+) {
     client
         .expect_charge()
         .with(eq(expected_request()))
-        .times(1)
-        .returning(|_| Ok(receipt()));
+        .times(times)
+        .in_sequence(order)
+        .returning(move |_| answer.clone());
+}
+
+/// A payment client whose `charge` must never be called.
+fn never_charged() -> MockPaymentClient {
+    let mut client = MockPaymentClient::new();
+    client.expect_charge().never();
+    client
+}
+
+#[test]
+fn charges_exactly_once_with_the_user_total_and_key() {
+    let mut client = MockPaymentClient::new();
+    expect_charges(&mut client, &mut Sequence::new(), 1, Ok(receipt()));
 
     let got = checkout(&cart(), &client);
 
@@ -111,18 +129,9 @@ fn a_declined_card_becomes_a_typed_error_after_one_call() {
 fn retries_a_transient_failure_with_the_same_request_and_key() {
     let mut client = MockPaymentClient::new();
     let mut order = Sequence::new();
-    client
-        .expect_charge()
-        .with(eq(expected_request()))
-        .times(2)
-        .in_sequence(&mut order)
-        .returning(|_| Err(PaymentError::Transient("503 from provider".to_owned())));
-    client
-        .expect_charge()
-        .with(eq(expected_request()))
-        .times(1)
-        .in_sequence(&mut order)
-        .returning(|_| Ok(receipt()));
+    let transient = PaymentError::Transient("503 from provider".to_owned());
+    expect_charges(&mut client, &mut order, 2, Err(transient));
+    expect_charges(&mut client, &mut order, 1, Ok(receipt()));
 
     let got = checkout(&cart(), &client);
 
@@ -136,11 +145,8 @@ fn retries_a_transient_failure_with_the_same_request_and_key() {
 #[test]
 fn reports_unavailable_after_three_transient_failures() {
     let mut client = MockPaymentClient::new();
-    client
-        .expect_charge()
-        .with(eq(expected_request()))
-        .times(3)
-        .returning(|_| Err(PaymentError::Transient("timeout".to_owned())));
+    let timeout = PaymentError::Transient("timeout".to_owned());
+    expect_charges(&mut client, &mut Sequence::new(), 3, Err(timeout));
 
     let got = checkout(&cart(), &client);
 
@@ -186,8 +192,7 @@ fn a_decline_after_a_transient_failure_stops_the_retries() {
 
 #[test]
 fn an_empty_cart_never_calls_the_client() {
-    let mut client = MockPaymentClient::new();
-    client.expect_charge().never();
+    let client = never_charged();
     let empty = Cart {
         items: vec![],
         ..cart()
@@ -209,8 +214,7 @@ fn an_invalid_line_is_refused_without_calling_the_client(
     #[case] bad: LineItem,
     #[case] reason_mentions: &str,
 ) {
-    let mut client = MockPaymentClient::new();
-    client.expect_charge().never();
+    let client = never_charged();
     let sku = bad.sku.clone();
     let mut bad_cart = cart();
     bad_cart.items.push(bad);
@@ -352,12 +356,8 @@ mod held_out {
         let mut client = MockPaymentClient::new();
         let mut order = Sequence::new();
         for message in ["503 from provider", "timeout", "connection reset"] {
-            client
-                .expect_charge()
-                .with(eq(expected_request()))
-                .times(1)
-                .in_sequence(&mut order)
-                .returning(move |_| Err(PaymentError::Transient(message.to_owned())));
+            let transient = PaymentError::Transient(message.to_owned());
+            expect_charges(&mut client, &mut order, 1, Err(transient));
         }
 
         let got = checkout(&cart(), &client);
@@ -375,8 +375,7 @@ mod held_out {
 
     #[test]
     fn a_bad_first_line_is_refused_without_calling_the_client() {
-        let mut client = MockPaymentClient::new();
-        client.expect_charge().never();
+        let client = never_charged();
         let mut bad_cart = cart();
         bad_cart.items.insert(0, item("ghost", dec!(3.00), 0));
 

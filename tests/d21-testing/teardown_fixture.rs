@@ -33,6 +33,14 @@ fn seeded_file(dir: &Path) -> std::path::PathBuf {
     path
 }
 
+/// A TestDb on a new file at `path` whose tables `schema` made first (the `what` schema).
+fn test_db_on_schema(path: &Path, schema: &str, what: &str) -> TestDb {
+    Connection::open(path)
+        .and_then(|conn| conn.execute_batch(schema))
+        .unwrap_or_else(|e| panic!("the {what} schema should apply: {e:?}"));
+    TestDb::open_at(path).unwrap_or_else(|e| panic!("a TestDb on the {what} file: {e:?}"))
+}
+
 // Isolation: a pool lends one connection to test after test; each must find it clean.
 
 /// One in-memory connection, kept by the "pool" across the TestDbs lent to it.
@@ -203,17 +211,13 @@ fn an_empty_email_is_refused(test_db: TestDb) {
 #[test]
 fn only_a_uniqueness_violation_counts_as_a_duplicate() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let path = dir.path().join("checked.sqlite3");
     // A stricter existing table: TestDb's CREATE TABLE IF NOT EXISTS keeps it.
-    Connection::open(&path)
-        .and_then(|conn| {
-            conn.execute_batch(
-                "CREATE TABLE users (id INTEGER PRIMARY KEY, \
-                 email TEXT NOT NULL UNIQUE CHECK (email LIKE '%@%'))",
-            )
-        })
-        .expect("the stricter schema should apply");
-    let db = TestDb::open_at(&path).expect("a TestDb on the stricter file");
+    let db = test_db_on_schema(
+        &dir.path().join("checked.sqlite3"),
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, \
+         email TEXT NOT NULL UNIQUE CHECK (email LIKE '%@%'))",
+        "stricter",
+    );
 
     let got = db.insert_user("no-at-sign");
 
@@ -226,17 +230,13 @@ fn only_a_uniqueness_violation_counts_as_a_duplicate() {
 #[test]
 fn the_unique_constraint_decides_what_a_duplicate_is() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let path = dir.path().join("case_blind.sqlite3");
     // An existing table whose uniqueness ignores case: only the constraint knows that.
-    Connection::open(&path)
-        .and_then(|conn| {
-            conn.execute_batch(
-                "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE); \
-                 CREATE UNIQUE INDEX users_email_nocase ON users (lower(email));",
-            )
-        })
-        .expect("the case-blind schema should apply");
-    let db = TestDb::open_at(&path).expect("a TestDb on the case-blind file");
+    let db = test_db_on_schema(
+        &dir.path().join("case_blind.sqlite3"),
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE); \
+         CREATE UNIQUE INDEX users_email_nocase ON users (lower(email));",
+        "case-blind",
+    );
     db.insert_user(ADA).expect("the first ada is new");
 
     let got = db.insert_user("ADA@example.com");

@@ -80,12 +80,17 @@ async fn read_response(stream: &mut TcpStream) -> Option<Vec<u8>> {
     Some(raw)
 }
 
-/// A config whose header timeout can never be what closes a connection in a test.
-fn patient() -> ServerConfig {
+/// The default config with `header_timeout` set to `timeout`.
+fn header_timeout(timeout: Duration) -> ServerConfig {
     ServerConfig {
-        header_timeout: Duration::from_secs(3600),
+        header_timeout: timeout,
         ..ServerConfig::default()
     }
+}
+
+/// A config whose header timeout can never be what closes a connection in a test.
+fn patient() -> ServerConfig {
+    header_timeout(Duration::from_secs(3600))
 }
 
 /// True once the server has closed its side: the next read returns 0 bytes.
@@ -101,12 +106,25 @@ async fn closed_by_server(stream: &mut TcpStream) -> bool {
     )
 }
 
-async fn roundtrip(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
+/// Connects to `addr` and sends `request`, which the server must read.
+async fn send_on_new_connection(addr: SocketAddr, request: &[u8]) -> TcpStream {
     let mut stream = connect(addr).await;
     stream
         .write_all(request)
         .await
         .expect("the server reads requests");
+    stream
+}
+
+/// A patient hello server (dropping it stops it) and a connection that has sent `request`.
+async fn patient_hello_server_sent(request: &[u8]) -> (Running, TcpStream) {
+    let server = start(patient(), hello_handler()).await;
+    let stream = send_on_new_connection(server.addr, request).await;
+    (server, stream)
+}
+
+async fn roundtrip(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
+    let mut stream = send_on_new_connection(addr, request).await;
     read_response(&mut stream)
         .await
         .expect("the server answers before closing")
@@ -179,11 +197,7 @@ async fn serves_200_clients_at_the_same_time() {
 
 #[tokio::test]
 async fn a_silent_client_does_not_delay_anyone_else() {
-    let config = ServerConfig {
-        header_timeout: Duration::from_secs(3600),
-        ..ServerConfig::default()
-    };
-    let server = start(config, hello_handler()).await;
+    let server = start(patient(), hello_handler()).await;
     let _silent = connect(server.addr).await;
     let response = tokio::time::timeout(GUARD, roundtrip(server.addr, b"GET / HTTP/1.1\r\n\r\n"))
         .await
@@ -200,14 +214,7 @@ async fn a_silent_client_does_not_delay_anyone_else() {
 #[tokio::test(start_paused = true)]
 async fn closes_a_silent_client_after_the_header_timeout() {
     let timeout = Duration::from_secs(5);
-    let server = start(
-        ServerConfig {
-            header_timeout: timeout,
-            ..ServerConfig::default()
-        },
-        hello_handler(),
-    )
-    .await;
+    let server = start(header_timeout(timeout), hello_handler()).await;
     let mut silent = connect(server.addr).await;
     let began = tokio::time::Instant::now();
     assert!(
@@ -224,14 +231,7 @@ async fn closes_a_silent_client_after_the_header_timeout() {
 #[tokio::test(start_paused = true)]
 async fn closes_a_client_that_stops_halfway_through_its_headers() {
     let timeout = Duration::from_secs(5);
-    let server = start(
-        ServerConfig {
-            header_timeout: timeout,
-            ..ServerConfig::default()
-        },
-        hello_handler(),
-    )
-    .await;
+    let server = start(header_timeout(timeout), hello_handler()).await;
     let mut slow = connect(server.addr).await;
     slow.write_all(b"GET / HTTP/1.1\r\nHost: slowloris\r\n")
         .await
@@ -263,11 +263,11 @@ async fn keeps_the_connection_alive_for_several_requests() {
 #[tokio::test]
 async fn answers_pipelined_requests_in_order() {
     let server = start(ServerConfig::default(), hello_handler()).await;
-    let mut stream = connect(server.addr).await;
-    stream
-        .write_all(b"GET /first HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n")
-        .await
-        .expect("the server reads requests");
+    let mut stream = send_on_new_connection(
+        server.addr,
+        b"GET /first HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n",
+    )
+    .await;
     let first = read_response(&mut stream)
         .await
         .expect("a response to the first request");
@@ -286,12 +286,8 @@ async fn answers_pipelined_requests_in_order() {
 
 #[tokio::test]
 async fn honours_connection_close() {
-    let server = start(patient(), hello_handler()).await;
-    let mut stream = connect(server.addr).await;
-    stream
-        .write_all(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
-        .await
-        .expect("the server reads requests");
+    let (_server, mut stream) =
+        patient_hello_server_sent(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").await;
     let response = read_response(&mut stream)
         .await
         .expect("an answer before closing");
@@ -308,12 +304,7 @@ async fn honours_connection_close() {
 
 #[tokio::test]
 async fn closes_an_http10_connection_after_one_response() {
-    let server = start(patient(), hello_handler()).await;
-    let mut stream = connect(server.addr).await;
-    stream
-        .write_all(b"GET / HTTP/1.0\r\n\r\n")
-        .await
-        .expect("the server reads requests");
+    let (_server, mut stream) = patient_hello_server_sent(b"GET / HTTP/1.0\r\n\r\n").await;
     assert!(
         read_response(&mut stream).await.is_some(),
         "an HTTP/1.0 request is answered"
@@ -326,12 +317,7 @@ async fn closes_an_http10_connection_after_one_response() {
 
 #[tokio::test]
 async fn answers_garbage_with_400_and_closes() {
-    let server = start(patient(), hello_handler()).await;
-    let mut stream = connect(server.addr).await;
-    stream
-        .write_all(b"EHLO mail.example.com\r\n\r\n")
-        .await
-        .expect("the server reads requests");
+    let (_server, mut stream) = patient_hello_server_sent(b"EHLO mail.example.com\r\n\r\n").await;
     let response = read_response(&mut stream).await.expect("an error response");
     assert_eq!(
         status_line(&response),
@@ -371,11 +357,7 @@ fn slow_handler() -> (Handler, mpsc::Receiver<()>, Arc<tokio::sync::Semaphore>) 
 async fn graceful_shutdown_finishes_the_request_in_flight() {
     let (handler, mut started, gate) = slow_handler();
     let server = start(ServerConfig::default(), handler).await;
-    let mut stream = connect(server.addr).await;
-    stream
-        .write_all(b"GET /slow HTTP/1.1\r\n\r\n")
-        .await
-        .expect("the server reads requests");
+    let mut stream = send_on_new_connection(server.addr, b"GET /slow HTTP/1.1\r\n\r\n").await;
     guard("the handler starting", started.recv()).await;
 
     let _ = server.stop.send(());
@@ -409,15 +391,8 @@ async fn graceful_shutdown_finishes_the_request_in_flight() {
 
 #[tokio::test]
 async fn graceful_shutdown_closes_idle_keep_alive_connections() {
-    let config = ServerConfig {
-        header_timeout: Duration::from_secs(3600),
-        ..ServerConfig::default()
-    };
-    let server = start(config, hello_handler()).await;
-    let mut idle = connect(server.addr).await;
-    idle.write_all(b"GET / HTTP/1.1\r\n\r\n")
-        .await
-        .expect("the server reads requests");
+    let server = start(patient(), hello_handler()).await;
+    let mut idle = send_on_new_connection(server.addr, b"GET / HTTP/1.1\r\n\r\n").await;
     read_response(&mut idle)
         .await
         .expect("the first request is answered and the connection kept");
@@ -500,10 +475,7 @@ async fn a_peer_that_stalls_mid_header_is_dropped_at_the_deadline_without_a_word
         .read(b"GET / HTTP/1.1\r\nHo")
         .wait(Duration::from_secs(3_600))
         .build();
-    let config = ServerConfig {
-        header_timeout: Duration::from_secs(10),
-        ..ServerConfig::default()
-    };
+    let config = header_timeout(Duration::from_secs(10));
     let (_stop, stop) = tokio::sync::watch::channel(false);
     let started = tokio::time::Instant::now();
     let finished = tokio::time::timeout(
@@ -618,10 +590,7 @@ async fn drip(at_once: &'static [u8], dripped: &'static [u8]) -> (Duration, usiz
         std::future::pending::<()>().await;
         io::Result::Ok(())
     });
-    let config = ServerConfig {
-        header_timeout: Duration::from_secs(10),
-        ..ServerConfig::default()
-    };
+    let config = header_timeout(Duration::from_secs(10));
     let (_stop, stop) = tokio::sync::watch::channel(false);
     let started = tokio::time::Instant::now();
     let finished = tokio::time::timeout(
@@ -755,16 +724,13 @@ async fn a_handler_slower_than_the_header_timeout_still_gets_its_answer_out() {
             Response::new(200).body("worth the wait")
         })
     });
-    let config = ServerConfig {
-        header_timeout: HEADER_TIMEOUT,
-        ..ServerConfig::default()
-    };
+    let config = header_timeout(HEADER_TIMEOUT);
     let server = start(config, handler).await;
-    let mut stream = connect(server.addr).await;
-    stream
-        .write_all(b"GET /slow HTTP/1.1\r\nConnection: close\r\n\r\n")
-        .await
-        .expect("the server reads requests");
+    let mut stream = send_on_new_connection(
+        server.addr,
+        b"GET /slow HTTP/1.1\r\nConnection: close\r\n\r\n",
+    )
+    .await;
 
     let mut response = Vec::new();
     let read = tokio::time::timeout(WORK * 10, stream.read_to_end(&mut response)).await;
@@ -793,16 +759,9 @@ async fn graceful_shutdown_waits_as_long_as_the_request_in_flight_takes() {
             Response::new(200).body("finished after an hour")
         })
     });
-    let config = ServerConfig {
-        header_timeout: Duration::from_secs(24 * 3600),
-        ..ServerConfig::default()
-    };
+    let config = header_timeout(Duration::from_secs(24 * 3600));
     let server = start(config, handler).await;
-    let mut stream = connect(server.addr).await;
-    stream
-        .write_all(b"GET /slow HTTP/1.1\r\n\r\n")
-        .await
-        .expect("the server reads requests");
+    let mut stream = send_on_new_connection(server.addr, b"GET /slow HTTP/1.1\r\n\r\n").await;
     started.recv().await;
     let stopped_at = tokio::time::Instant::now();
     let _ = server.stop.send(());
@@ -835,11 +794,11 @@ fn peak_heap_serving_one_after_another(clients: usize) -> usize {
         runtime.block_on(async {
             let server = start(patient(), hello_handler()).await;
             for _ in 0..clients {
-                let mut stream = connect(server.addr).await;
-                stream
-                    .write_all(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
-                    .await
-                    .expect("the server reads requests");
+                let mut stream = send_on_new_connection(
+                    server.addr,
+                    b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+                )
+                .await;
                 read_response(&mut stream)
                     .await
                     .expect("the server answers before closing");

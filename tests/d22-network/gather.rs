@@ -13,6 +13,22 @@ use super::GUARD;
 use crate::gather::*;
 use crate::request::HttpError;
 
+/// A listener on 127.0.0.1, port 0, and the address it got.
+async fn local_listener() -> (TcpListener, SocketAddr) {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    (listener, addr)
+}
+
+/// The 50 paths `/item/0` to `/item/49`.
+fn fifty_paths() -> Vec<String> {
+    (0..50).map(|i| format!("/item/{i}")).collect()
+}
+
 /// A server that waits until `expected` requests are all open at the same time, then
 /// answers them in reverse order of arrival, each with its own target as the body.
 async fn all_at_once_server(expected: usize) -> SocketAddr {
@@ -24,12 +40,7 @@ async fn all_at_once_server_reporting(
     expected: usize,
     all_open: impl FnOnce() + Send + 'static,
 ) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = local_listener().await;
     tokio::spawn(async move {
         let mut waiting: Vec<(TcpStream, String)> = Vec::new();
         while waiting.len() < expected {
@@ -71,6 +82,17 @@ async fn fetch_all_guarded<'a>(
     })
 }
 
+/// What `get(target)` gives from a one-request [`all_at_once_server`], guarded (`what`).
+async fn get_from_a_one_request_server(
+    target: &str,
+    what: &str,
+) -> Result<crate::client::ClientResponse, HttpError> {
+    let addr = all_at_once_server(1).await;
+    tokio::time::timeout(GUARD, get(addr, target))
+        .await
+        .expect(what)
+}
+
 fn bodies(results: &[Result<crate::client::ClientResponse, HttpError>]) -> Vec<String> {
     results
         .iter()
@@ -95,7 +117,7 @@ async fn returns_results_in_input_order_although_the_server_answers_in_reverse()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn has_fifty_requests_in_flight_at_once() {
-    let owned: Vec<String> = (0..50).map(|i| format!("/item/{i}")).collect();
+    let owned = fifty_paths();
     let paths: Vec<&str> = owned.iter().map(String::as_str).collect();
     let addr = all_at_once_server(paths.len()).await;
     let results = fetch_all_guarded(addr, &paths).await;
@@ -137,11 +159,12 @@ async fn a_failing_path_keeps_its_slot_and_spoils_nothing_else() {
 
 #[tokio::test]
 async fn get_fetches_one_response_on_tokio() {
-    let addr = all_at_once_server(1).await;
-    let response = tokio::time::timeout(GUARD, get(addr, "/one"))
-        .await
-        .expect("get must finish: the server answers the single request at once")
-        .expect("a valid response");
+    let response = get_from_a_one_request_server(
+        "/one",
+        "get must finish: the server answers the single request at once",
+    )
+    .await
+    .expect("a valid response");
     assert_eq!(
         (response.status, response.body.as_slice()),
         (200, b"/one".as_slice()),
@@ -151,10 +174,7 @@ async fn get_fetches_one_response_on_tokio() {
 
 #[tokio::test]
 async fn get_refuses_an_invalid_target() {
-    let addr = all_at_once_server(1).await;
-    let result = tokio::time::timeout(GUARD, get(addr, "/a b"))
-        .await
-        .expect("get must not hang");
+    let result = get_from_a_one_request_server("/a b", "get must not hang").await;
     assert_eq!(
         result,
         Err(HttpError::InvalidTarget("/a b".into())),
@@ -164,12 +184,7 @@ async fn get_refuses_an_invalid_target() {
 
 #[tokio::test]
 async fn get_reads_a_body_that_takes_many_reads() {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = local_listener().await;
     let body: Vec<u8> = (0..100_000u32).map(|i| b'a' + (i % 26) as u8).collect();
     let mut response =
         format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
@@ -194,12 +209,7 @@ async fn get_reads_a_body_that_takes_many_reads() {
 
 #[tokio::test]
 async fn get_returns_a_complete_response_without_waiting_for_close() {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = local_listener().await;
     let (done, hold) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         if let Ok((mut stream, _)) = listener.accept().await {
@@ -301,7 +311,7 @@ fn fifty_requests_in_flight_use_no_thread_besides_the_runtimes_own() {
                 .build()
                 .expect("a one-thread runtime");
             runtime.block_on(async {
-                let owned: Vec<String> = (0..50).map(|i| format!("/item/{i}")).collect();
+                let owned = fifty_paths();
                 let paths: Vec<&str> = owned.iter().map(String::as_str).collect();
                 let (report, counted) = tokio::sync::oneshot::channel();
                 let addr = all_at_once_server_reporting(paths.len(), move || {

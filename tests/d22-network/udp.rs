@@ -97,6 +97,18 @@ fn received(addr: SocketAddr, log: &mpsc::Receiver<Vec<Vec<u8>>>) -> Vec<Vec<u8>
         .expect("the lossy server reports what it saw")
 }
 
+/// `udp_request` to a [`lossy_server`]: what it returned, and every datagram the server got.
+fn request_to_a_lossy_server(
+    drop_first: usize,
+    payload: &[u8],
+    timeout: Duration,
+    retries: u32,
+) -> (Result<Vec<u8>, UdpError>, Vec<Vec<u8>>) {
+    let (addr, log) = lossy_server(drop_first);
+    let result = udp_request(addr, payload, timeout, retries);
+    (result, received(addr, &log))
+}
+
 #[test]
 fn echoes_a_datagram_back() {
     let addr = start_echo();
@@ -215,17 +227,13 @@ fn sends_one_datagram_when_nothing_is_lost() {
 
 #[test]
 fn gives_up_after_retries_plus_one_attempts() {
-    let (addr, log) = lossy_server(usize::MAX);
-    let result = udp_request(addr, b"hello?", Duration::from_millis(20), 2);
+    let (result, seen) =
+        request_to_a_lossy_server(usize::MAX, b"hello?", Duration::from_millis(20), 2);
     assert!(
         matches!(result, Err(UdpError::NoReply { attempts: 3 })),
         "two retries mean three attempts, then a NoReply error instead of waiting forever; got {result:?}"
     );
-    assert_eq!(
-        received(addr, &log).len(),
-        3,
-        "exactly 1 + retries datagrams are sent"
-    );
+    assert_eq!(seen.len(), 3, "exactly 1 + retries datagrams are sent");
 }
 
 /// How many times this thread has given up the CPU of its own accord (Linux: each time it
@@ -264,15 +272,14 @@ fn sleeps_until_the_timeout_instead_of_polling() {
 
 #[test]
 fn refuses_a_payload_too_large_for_one_datagram() {
-    let (addr, log) = lossy_server(0);
-    let result = udp_request(addr, &vec![0u8; MAX_DATAGRAM + 1], WAIT, 0);
+    let (result, seen) = request_to_a_lossy_server(0, &vec![0u8; MAX_DATAGRAM + 1], WAIT, 0);
     assert!(
         matches!(result, Err(UdpError::PayloadTooLarge { len, max }) if len == MAX_DATAGRAM + 1 && max == MAX_DATAGRAM),
         "{} bytes do not fit in one IPv4 datagram (max {MAX_DATAGRAM}): a typed error, got {result:?}",
         MAX_DATAGRAM + 1
     );
     assert!(
-        received(addr, &log).is_empty(),
+        seen.is_empty(),
         "an oversized payload is refused before anything is sent"
     );
 }
@@ -299,16 +306,12 @@ fn sends_a_payload_of_exactly_the_maximum_size() {
 
 #[test]
 fn refuses_a_zero_timeout() {
-    let (addr, log) = lossy_server(0);
-    let result = udp_request(addr, b"x", Duration::ZERO, 3);
+    let (result, seen) = request_to_a_lossy_server(0, b"x", Duration::ZERO, 3);
     assert!(
         matches!(result, Err(UdpError::ZeroTimeout)),
         "a zero read timeout is rejected by the OS and would mean 'wait forever' to a retry loop; got {result:?}"
     );
-    assert!(
-        received(addr, &log).is_empty(),
-        "nothing is sent with an invalid timeout"
-    );
+    assert!(seen.is_empty(), "nothing is sent with an invalid timeout");
 }
 
 /// Linux only: a connected UDP socket learns of a closed port from the ICMP "port

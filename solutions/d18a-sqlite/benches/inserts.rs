@@ -11,7 +11,10 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BatchSize, BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main,
+};
 use rusqlite::Connection;
 
 const ROWS: usize = 10_000;
@@ -73,41 +76,36 @@ fn prepared_in_transaction(conn: &mut Connection) {
     tx.commit().expect("commit");
 }
 
+/// Benchmarks `insert` on a fresh database each iteration (creating it is not measured).
+fn bench_on_fresh_db(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    insert: impl Fn(&mut Connection),
+) {
+    group.bench_function(name, |b| {
+        b.iter_batched(
+            fresh_db,
+            |(dir, mut conn)| {
+                insert(&mut conn);
+                black_box((dir, conn))
+            },
+            BatchSize::PerIteration,
+        )
+    });
+}
+
 fn inserts(c: &mut Criterion) {
     let mut group = c.benchmark_group("insert_rows");
     group.sample_size(10);
     group.throughput(Throughput::Elements(AUTOCOMMIT_ROWS as u64));
-    group.bench_function("autocommit_each_row", |b| {
-        b.iter_batched(
-            fresh_db,
-            |(dir, conn)| {
-                autocommit(&conn);
-                black_box((dir, conn))
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    bench_on_fresh_db(&mut group, "autocommit_each_row", |conn| autocommit(conn));
     group.throughput(Throughput::Elements(ROWS as u64));
-    group.bench_function("one_transaction", |b| {
-        b.iter_batched(
-            fresh_db,
-            |(dir, mut conn)| {
-                one_transaction(&mut conn);
-                black_box((dir, conn))
-            },
-            BatchSize::PerIteration,
-        )
-    });
-    group.bench_function("prepared_in_one_transaction", |b| {
-        b.iter_batched(
-            fresh_db,
-            |(dir, mut conn)| {
-                prepared_in_transaction(&mut conn);
-                black_box((dir, conn))
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    bench_on_fresh_db(&mut group, "one_transaction", one_transaction);
+    bench_on_fresh_db(
+        &mut group,
+        "prepared_in_one_transaction",
+        prepared_in_transaction,
+    );
     group.finish();
 }
 

@@ -14,7 +14,7 @@
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Statement, params};
 use solution_d18b_sqlite_at_scale::{query_count, query_plan};
 
 const WARRIORS: i64 = 1_000;
@@ -44,50 +44,49 @@ fn roster() -> Connection {
     conn
 }
 
-/// The article's loop: one query for the warriors, then one run of a prepared query each.
-fn n_plus_one(conn: &Connection) -> Vec<query_count::Loadout> {
+/// The inner query of the N+1 loop: one warrior's weapons.
+const WEAPONS_OF: &str = "SELECT name FROM weapons WHERE warrior_id = ?1 ORDER BY id";
+
+/// One query for the warriors, then `weapons_of(id)` for each one: the N+1 loop.
+fn one_query_per_warrior(
+    conn: &Connection,
+    mut weapons_of: impl FnMut(i64) -> Vec<String>,
+) -> Vec<query_count::Loadout> {
     let mut warriors = conn
         .prepare("SELECT id, name FROM warriors ORDER BY id")
-        .expect("prepare");
-    let mut weapons = conn
-        .prepare("SELECT name FROM weapons WHERE warrior_id = ?1 ORDER BY id")
         .expect("prepare");
     warriors
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
         .expect("query")
         .map(|row| {
             let (id, name): (i64, String) = row.expect("row");
-            let weapons = weapons
-                .query_map([id], |row| row.get(0))
-                .expect("query")
-                .collect::<Result<_, _>>()
-                .expect("rows");
+            let weapons = weapons_of(id);
             query_count::Loadout { id, name, weapons }
         })
         .collect()
 }
 
+/// Runs the prepared [`WEAPONS_OF`] for warrior `id`.
+fn weapons_through(weapons: &mut Statement<'_>, id: i64) -> Vec<String> {
+    weapons
+        .query_map([id], |row| row.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+/// The article's loop: one query for the warriors, then one run of a prepared query each.
+fn n_plus_one(conn: &Connection) -> Vec<query_count::Loadout> {
+    let mut weapons = conn.prepare(WEAPONS_OF).expect("prepare");
+    one_query_per_warrior(conn, |id| weapons_through(&mut weapons, id))
+}
+
 /// The same loop without a statement cache: the inner query is compiled again for every warrior.
 fn n_plus_one_recompiled(conn: &Connection) -> Vec<query_count::Loadout> {
-    let mut warriors = conn
-        .prepare("SELECT id, name FROM warriors ORDER BY id")
-        .expect("prepare");
-    warriors
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .expect("query")
-        .map(|row| {
-            let (id, name): (i64, String) = row.expect("row");
-            let mut weapons = conn
-                .prepare("SELECT name FROM weapons WHERE warrior_id = ?1 ORDER BY id")
-                .expect("prepare");
-            let weapons = weapons
-                .query_map([id], |row| row.get(0))
-                .expect("query")
-                .collect::<Result<_, _>>()
-                .expect("rows");
-            query_count::Loadout { id, name, weapons }
-        })
-        .collect()
+    one_query_per_warrior(conn, |id| {
+        let mut weapons = conn.prepare(WEAPONS_OF).expect("prepare");
+        weapons_through(&mut weapons, id)
+    })
 }
 
 fn n_plus_one_vs_join(c: &mut Criterion) {
