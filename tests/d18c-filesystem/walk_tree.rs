@@ -240,6 +240,50 @@ fn neither_follows_nor_reports_symlinks_even_in_a_loop() {
     );
 }
 
+/// Linux refuses a path of this many bytes or more in a system call (`PATH_MAX`).
+#[cfg(target_os = "linux")]
+const PATH_MAX: usize = 4096;
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn entry_types_come_from_the_listing_not_from_a_stat_of_each_path() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = temp_dir();
+    let root = dir.path().join("root");
+    // A directory whose own path is legal but close to PATH_MAX...
+    let mut deep = root.clone();
+    while deep.as_os_str().len() + 2 < PATH_MAX - 150 {
+        let room = PATH_MAX - 150 - deep.as_os_str().len() - 1;
+        deep.push("d".repeat(room.min(200)));
+    }
+    // ...holding a file whose full path is longer than PATH_MAX: made in a short folder,
+    // then the folder is moved in (no system call ever names the long path).
+    let name = format!("{}.log", "f".repeat(240));
+    let staging = dir.path().join("staging");
+    put(&staging.join(&name), "x");
+    fs::create_dir_all(&deep).unwrap_or_else(|e| panic!("cannot create the deep folder: {e}"));
+    fs::rename(&staging, deep.join("in"))
+        .unwrap_or_else(|e| panic!("cannot move the folder into the deep one: {e}"));
+    let file = deep.join("in").join(&name);
+    assert!(
+        deep.join("in").as_os_str().len() < PATH_MAX && file.as_os_str().len() > PATH_MAX,
+        "test setup: the folder's path must be legal and the file's too long"
+    );
+    let found = walk(&root, "log");
+    let warned: Vec<_> = found.warnings.iter().map(|w| w.error.to_string()).collect();
+    assert!(
+        found.files == [file.clone()] && warned.is_empty(),
+        "the walk found {} file(s) and warned {warned:?} for a folder it could list: the \
+         listing of that folder names a file whose full path ({} bytes) is longer than \
+         PATH_MAX, so any call that names the file by its path fails (ENAMETOOLONG). Take \
+         each entry's type from the listing (DirEntry::file_type, which the directory read \
+         already returned) instead of asking the disk again per entry \
+         (fs::symlink_metadata(entry.path())): that is what scandir is for",
+        found.files.len(),
+        file.as_os_str().as_bytes().len()
+    );
+}
+
 #[rstest]
 fn walks_a_deep_tree_from_one_stack_frame() {
     let dir = temp_dir();

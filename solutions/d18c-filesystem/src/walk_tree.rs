@@ -40,6 +40,10 @@
 //! - A directory below the root that cannot be listed adds one `WalkWarning` with its path
 //!   and the lister's error, and the walk goes on. Checked by
 //!   `skips_a_directory_that_cannot_be_listed_and_warns`.
+//! - Each entry's type comes from the listing (`DirEntry::file_type`), not from a stat of the
+//!   entry's full path: a file whose path is longer than `PATH_MAX`, in a folder whose own
+//!   path is not, is found without a warning (any call naming it by path fails). Linux-only.
+//!   Checked by `entry_types_come_from_the_listing_not_from_a_stat_of_each_path`.
 //! - No recursion: every call to `list` comes from the same stack frame, whatever the depth
 //!   of the directory (the tests compare the stack address seen inside `list`). Checked by
 //!   `walks_a_deep_tree_from_one_stack_frame`.
@@ -47,9 +51,9 @@
 //! **Not checked.** A directory whose entries cannot be read one by one (an error from the
 //! `ReadDir` iterator rather than from `list`) should add a warning too, but no test can make
 //! a real listing fail half-way. Whether each entry's type comes from the listing
-//! (`DirEntry::file_type`, no extra system call on Linux) or from an `lstat` per entry
-//! (`fs::symlink_metadata`): the answers are the same, only the cost differs, and the
-//! tests do not count system calls.
+//! (`DirEntry::file_type`, no extra system call on Linux) or from `DirEntry::metadata` (one
+//! `statx` per entry, made relative to the open directory, so long paths do not show it):
+//! the answers are the same, only the cost differs, and the tests do not count system calls.
 //! Whether the loop keeps a stack of paths or a stack of open listings (`ReadDir`, one open
 //! directory descriptor per level): both walk without recursion, and only a tree deeper
 //! than the process's descriptor limit would tell them apart, which the tests cannot lower
