@@ -1,6 +1,7 @@
 //! Kata 7: stream results as they finish.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
@@ -287,6 +288,92 @@ fn a_worker_goes_on_after_a_job_panics() {
     );
 }
 
+/// A job for the drop tests: a gate to wait for (none: it finishes at once) and a ticket
+/// the test watches (its channel closes once every job and the forge are dropped).
+type TicketedJob = (Option<Receiver<()>>, Sender<()>);
+
+/// Waits (under the deadlock guard) until every ticket is dropped: the pool has let go of
+/// every job and of the forge function.
+fn wait_until_released(released: Receiver<()>, when: &'static str) {
+    super::guarded(
+        &format!(
+            "{when}, the pool still holds the forge function or jobs: the workers must \
+                 stop (a failed send means nobody listens) and own the queue and `forge` \
+                 through `Arc`s that drop with the last worker; `Box::leak` (or a `static`) \
+                 keeps every call's jobs and closure for ever"
+        ),
+        move || while released.recv().is_ok() {},
+    );
+}
+
+#[test]
+fn dropping_the_stream_stops_the_workers_after_the_job_in_hand() {
+    const JOBS: usize = 10;
+    let forged = Arc::new(AtomicUsize::new(0));
+    let (ticket, released) = mpsc::channel::<()>();
+    let mut gates = Vec::new();
+    let jobs: Vec<TicketedJob> = (0..JOBS)
+        .map(|i| {
+            let gate = (i > 0).then(|| {
+                let (open, gate) = mpsc::channel();
+                gates.push(open);
+                gate
+            });
+            (gate, ticket.clone())
+        })
+        .collect();
+    let (count, forge_ticket) = (Arc::clone(&forged), ticket);
+    let forge = move |(gate, _job_ticket): TicketedJob| {
+        let _ = forge_ticket.send(());
+        count.fetch_add(1, Ordering::SeqCst);
+        if let Some(gate) = gate {
+            let _ = gate.recv();
+        }
+    };
+    let first = super::guarded(
+        "the one worker finished job 0 but the iterator yielded nothing",
+        move || {
+            let mut stream = forge_all(jobs, 1, forge)
+                .unwrap_or_else(|e| panic!("forge_all(1 worker) failed: {e}"));
+            let first = stream.next();
+            drop(stream);
+            first.map(|(job, result)| (job, result.is_ok()))
+        },
+    );
+    assert_eq!(first, Some((0, true)), "the first item of one worker");
+    drop(gates);
+    wait_until_released(released, "after the consumer dropped the stream");
+    let forged = forged.load(Ordering::SeqCst);
+    assert!(
+        forged <= 2,
+        "the consumer dropped the stream after the first result, but the worker went on to \
+         forge {forged} of {JOBS} jobs: when `send` fails nobody listens any more, so the \
+         worker must stop (finish at most the job in hand), not burn the cores for nobody"
+    );
+}
+
+#[test]
+fn the_pool_lets_go_of_the_forge_function_once_the_stream_ends() {
+    let (ticket, released) = mpsc::channel::<()>();
+    let forge = move |x: u32| {
+        let _ = ticket.send(());
+        x * 10
+    };
+    let mut got = forge_collected(
+        "the stream of four quick jobs never ended",
+        vec![1, 2, 3, 4],
+        2,
+        forge,
+    )
+    .unwrap_or_else(|e| panic!("forge_all(2 workers) failed: {e}"));
+    got.sort_by_key(|&(job, _)| job);
+    assert_eq!(
+        got,
+        vec![(0, Ok(10)), (1, Ok(20)), (2, Ok(30)), (3, Ok(40))]
+    );
+    wait_until_released(released, "after the stream ended");
+}
+
 /// How long the test watches a consumer parked in `next` while no result is ready. Not a
 /// synchronisation: the count of wake-ups is what is checked, and a blocked `recv` has
 /// none however long the window is.
@@ -297,6 +384,33 @@ const PARKED_WINDOW: std::time::Duration = std::time::Duration::from_millis(200)
 /// `recv` wakes none; a poll every 1 ms, or even every 50 ms, wakes more).
 #[cfg(target_os = "linux")]
 const MOST_WAKEUPS: u64 = 3;
+
+/// How many times the test looks at the system call the parked consumer sits in.
+#[cfg(target_os = "linux")]
+const SYSCALL_SAMPLES: u32 = 20;
+
+/// The number of the futex system call, as `/proc/<pid>/task/<tid>/syscall` shows it (on
+/// other architectures the test checks only the wake-ups).
+#[cfg(target_os = "linux")]
+const FUTEX: Option<&str> = if cfg!(target_arch = "x86_64") {
+    Some("202")
+} else if cfg!(target_arch = "aarch64") {
+    Some("98")
+} else {
+    None
+};
+
+/// The system call a thread is blocked in (first field of its `syscall` file), or
+/// `running`; `status` is the path of its `status` file.
+#[cfg(target_os = "linux")]
+fn current_syscall(status: &str) -> String {
+    let path = status.replace("/status", "/syscall");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    text.split_whitespace()
+        .next()
+        .unwrap_or("running")
+        .to_owned()
+}
 
 /// A field of a thread's `/proc/<pid>/task/<tid>/status` file.
 #[cfg(target_os = "linux")]
@@ -343,7 +457,11 @@ fn a_consumer_waiting_for_a_result_sleeps_until_one_arrives() {
             .unwrap_or_else(|e| panic!("{status}: voluntary_ctxt_switches: {e}"))
     };
     let before = wakeups();
-    thread::sleep(PARKED_WINDOW);
+    let mut calls = Vec::new();
+    for _ in 0..SYSCALL_SAMPLES {
+        thread::sleep(PARKED_WINDOW / SYSCALL_SAMPLES);
+        calls.push(current_syscall(&status));
+    }
     let woke = wakeups() - before;
     let _ = gates[1].send(());
     let got = item.recv_timeout(super::DEADLOCK_GUARD);
@@ -355,6 +473,19 @@ fn a_consumer_waiting_for_a_result_sleeps_until_one_arrives() {
          queue). Block on the channel's recv: it sleeps until a result arrives and burns \
          nothing while it waits"
     );
+    if let Some(futex) = FUTEX {
+        let timed = calls
+            .iter()
+            .find(|call| call.as_str() != "running" && call.as_str() != futex);
+        assert!(
+            timed.is_none(),
+            "while no job had finished, the consumer in next() sat in system call {} (seen \
+             {calls:?}; {futex} is futex): it sleeps on a timer between looks \
+             (`thread::sleep` is nanosleep), so a result waits until the timer runs out. \
+             Block on the channel's recv: it waits on a futex that the sender wakes",
+            timed.map_or("?", String::as_str)
+        );
+    }
     assert!(
         matches!(&got, Ok(Some((1, Ok(weapon)))) if weapon == "Pashupatastra forged"),
         "after job 1 finished, the waiting consumer got {got:?}: it must wake with (1, \

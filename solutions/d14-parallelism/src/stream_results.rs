@@ -46,13 +46,27 @@
 //!   `voluntary_ctxt_switches` in `/proc`) and allow at most 3 wake-ups. A loop of
 //!   `try_recv` (or a look into a shared queue) and a short sleep polls, and fails this;
 //!   a blocking `recv` wakes the moment a result arrives and burns nothing while it waits.
-//!   Checked by `a_consumer_waiting_for_a_result_sleeps_until_one_arrives`.
+//!   The tests also look at the system call the parked consumer sits in
+//!   (`/proc/<pid>/task/<tid>/syscall`, x86_64 and aarch64): it must be a futex wait (what
+//!   `recv` blocks in, woken by the sender), never a timed sleep (`thread::sleep`, however
+//!   long). Checked by `a_consumer_waiting_for_a_result_sleeps_until_one_arrives`.
+//! - When the consumer drops the iterator, each worker stops after the job in hand (its
+//!   `send` fails: nobody listens any more), and once the workers are gone nothing of the
+//!   call is kept: the jobs left in the queue and `forge` are dropped (the workers own them
+//!   through `Arc`s; `Box::leak` or a `static` would keep every call's jobs and closure for
+//!   ever). The same holds after the stream ends. Checked by
+//!   `dropping_the_stream_stops_the_workers_after_the_job_in_hand`,
+//!   `the_pool_lets_go_of_the_forge_function_once_the_stream_ends`.
 //!
 //! **Not checked.** How the iterator knows it is done: counting `jobs.len()` results ends
 //! at the same item as the channel closing, as long as every job sends exactly one result
 //! (a panic is caught and sent too). Let the channel close: an iterator that keeps a
 //! `Sender` of its own, or counts, waits for ever for the result of a worker that died
-//! without sending one.
+//! without sending one. Whether each worker owns a `Sender` clone: one `Sender` shared
+//! behind a `Mutex` gives the same items and runs no code of yours while locked, so no
+//! test can tell (it only adds a needless lock on every send). A loop of `park_timeout`
+//! and `try_recv` is a futex wait too; it is caught only if it wakes more than 3 times in
+//! 200 ms.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{self, Receiver, Sender};
