@@ -268,6 +268,44 @@ fn a_worker_that_exits_without_reading_its_job_is_judged_by_its_exit_status() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_worker_that_replies_and_then_fails_is_still_a_failure() {
+    // A stand-in worker that answers well and then exits with status 3.
+    let crasher = shell_worker("cat > /dev/null; echo 'd14-reply:4242 0 1 Vajra'; exit 3");
+    let got = run_guarded(crasher, job("Vajra", 1));
+    assert!(
+        matches!(&got, Err(IsolationError::WorkerFailed { status }) if status.code() == Some(3)),
+        "a worker that wrote a good reply and then exited with status 3 gave {:?}: wait for \
+         every worker and judge it by its exit status too (a reply followed by a crash is \
+         IsolationError::WorkerFailed); a child that is never waited for stays a zombie",
+        got.as_ref().map(|reply| &reply.weapon)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_worker_that_writes_a_lot_on_stderr_does_not_block() {
+    // A stand-in worker that, when its stderr is a pipe, writes 200 KB of diagnostics on
+    // it (more than a pipe buffer holds) before it replies.
+    let chatty = shell_worker(
+        "cat > /dev/null; if [ -p /dev/stderr ]; then \
+         yes 'd14 worker diagnostics' | head -c 200000 >&2; fi; \
+         echo 'd14-reply:4242 0 1 Vajra'",
+    );
+    let got = super::guarded(
+        "deadlock: the worker wrote 200 KB on its stderr, a pipe nobody read while waiting; \
+         it blocks once the pipe buffer (64 KB) is full and never exits. Discard the \
+         worker's stderr (Stdio::null) or read it while waiting, never after",
+        move || run_isolated(&chatty, &job("Vajra", 1)),
+    );
+    assert!(
+        matches!(&got, Ok(reply) if reply.weapon == "Vajra" && reply.pid == 4242),
+        "a worker that wrote a lot on stderr and then replied gave {got:?}: its reply is \
+         Ok(Reply {{ pid: 4242, weapon: \"Vajra\", .. }})"
+    );
+}
+
 #[test]
 fn a_worker_that_exits_without_a_reply_is_an_error() {
     let mut silent = worker_command();
