@@ -209,6 +209,58 @@ fn walking_live_then_archive_copies_no_line_and_builds_no_list() {
     );
 }
 
+/// The type name of a value, to see what a walk is built from.
+fn type_name_of<T>(_: &T) -> &'static str {
+    std::any::type_name::<T>()
+}
+
+/// Why the type `name` of a walk does not delegate: no `FlatMap` or `Flatten` in it (or no
+/// `Chain` where one stream follows another), or a `FromFn` or `Successors` cursor.
+fn not_delegating(name: &str, needs_chain: bool) -> Option<&'static str> {
+    if name.contains("FromFn") || name.contains("Successors") {
+        Some("a from_fn (or successors) cursor that keeps its own indices into the layers")
+    } else if !name.contains("FlatMap") && !name.contains("Flatten") {
+        Some("no flat_map or flatten, so it does not hand over to the inner layers' iterators")
+    } else if needs_chain && !name.contains("Chain") {
+        Some("no chain, so the live file's stream is not followed by the archive's")
+    } else {
+        None
+    }
+}
+
+#[test]
+fn each_layer_delegates_to_the_inner_iterators_not_a_hand_kept_cursor() {
+    let folders = archive();
+    let live = file("live.log", vec![segment(&["l1"])]);
+    let walks = [
+        ("lines_in_file", type_name_of(&lines_in_file(&live)), false),
+        (
+            "lines_in_folder",
+            type_name_of(&lines_in_folder(&folders[0])),
+            false,
+        ),
+        (
+            "live_then_archive",
+            type_name_of(&live_then_archive(&live, &folders)),
+            true,
+        ),
+    ];
+    let found = lines_of_folder(&folders, "web").map(|walk| type_name_of(&walk));
+    let found = found.unwrap_or_else(|e| panic!("lines_of_folder(_, \"web\") gave {e}"));
+    for (function, name, needs_chain) in
+        walks.into_iter().chain([("lines_of_folder", found, false)])
+    {
+        if let Some(why) = not_delegating(name, needs_chain) {
+            panic!(
+                "{function} returns a {name}: {why}. This kata is `yield from`: each layer \
+                 delegates to the iterator of the layer inside it with flat_map (and chain for \
+                 \"this stream, then that one\"); a flattened loop over hand-kept (file, \
+                 segment, line) indices re-does by hand what delegation gives"
+            );
+        }
+    }
+}
+
 #[test]
 fn walking_a_file_copies_no_line_and_builds_no_list() {
     let big = big_folder("big", 1);
@@ -265,23 +317,57 @@ fn a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder() {
     );
 }
 
+/// How deep `a_deep_tree_is_walked_through_every_level_in_order` nests: a fixed array of the
+/// path that fits the 2 KiB of `a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder`
+/// holds about 250 levels at most.
+const DEEP: usize = 1_000;
+
 #[test]
 fn a_deep_tree_is_walked_through_every_level_in_order() {
-    let depth = 64;
-    let mut deepest = folder("d63", vec![file("d.log", vec![segment(&["d63"])])]);
-    for level in (0..depth - 1).rev() {
-        let name = format!("d{level}");
-        let mut parent = folder(&name, vec![file("d.log", vec![segment(&[name.as_str()])])]);
-        parent.subfolders = vec![deepest];
-        deepest = parent;
-    }
-    let got: Vec<&str> = lines_in_tree(&deepest).take(1_000).collect();
-    let expected: Vec<String> = (0..depth).map(|level| format!("d{level}")).collect();
-    assert_eq!(
-        got, expected,
-        "a tree 64 folders deep (one line per folder) was walked as {got:?}: lines_in_tree must \
-         delegate to itself for every sub-folder, at any depth, not unroll a fixed number of \
-         levels"
+    // A thread with room on its stack: the recursive walk nests a few calls per level.
+    let walked = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(|| {
+            let last = format!("d{}", DEEP - 1);
+            let mut deepest = folder(&last, vec![file("d.log", vec![segment(&[last.as_str()])])]);
+            for level in (0..DEEP - 1).rev() {
+                let name = format!("d{level}");
+                let mut parent =
+                    folder(&name, vec![file("d.log", vec![segment(&[name.as_str()])])]);
+                parent.subfolders = vec![deepest];
+                deepest = parent;
+            }
+            let got: Vec<String> = lines_in_tree(&deepest)
+                .take(2 * DEEP)
+                .map(str::to_owned)
+                .collect();
+            // Dropped one level at a time: a deep tree's recursive drop would need the stack.
+            let mut next = Some(deepest);
+            while let Some(mut folder) = next {
+                next = folder.subfolders.pop();
+            }
+            got
+        })
+        .unwrap_or_else(|e| panic!("cannot start a thread for the deep tree: {e}"))
+        .join();
+    let got = walked.unwrap_or_else(|_| {
+        panic!("walking a tree {DEEP} folders deep panicked (its message is above)")
+    });
+    let expected: Vec<String> = (0..DEEP).map(|level| format!("d{level}")).collect();
+    let first_wrong = got
+        .iter()
+        .zip(&expected)
+        .position(|(a, b)| a != b)
+        .unwrap_or(got.len().min(expected.len()));
+    assert!(
+        got == expected,
+        "a tree {DEEP} folders deep (one line per folder, d0 to d{}) was walked as {} lines, \
+         differing first at line {first_wrong} ({:?}): lines_in_tree must delegate to itself \
+         for every sub-folder, at any depth, not unroll a fixed number of levels nor keep the \
+         path in an array of fixed size",
+        DEEP - 1,
+        got.len(),
+        got.get(first_wrong)
     );
 }
 

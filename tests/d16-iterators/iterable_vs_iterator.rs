@@ -256,3 +256,47 @@ fn a_walker_promises_to_stay_spent_by_implementing_fused_iterator(book: LogBook)
          ever after its last line promises it with `impl FusedIterator for Lines<'_> {{}}`"
     );
 }
+
+#[rstest]
+fn a_walker_promises_its_length_by_implementing_exact_size_iterator(book: LogBook) {
+    #[allow(unused_imports)] // needed only where the type is not exact-size
+    use super::NotExactSize as _;
+    let lines = book.iter();
+    assert_eq!(
+        lines.count(),
+        3,
+        "a 3-line book's walker must yield 3 lines"
+    );
+    let exact = super::ExactSizeProbe::<crate::iterable_vs_iterator::Lines<'static>>(
+        std::marker::PhantomData,
+    )
+    .is_exact_size();
+    assert!(
+        exact,
+        "Lines does not implement std::iter::ExactSizeIterator: an inherent len() answers \
+         only code that names Lines, while generic code (`I: ExactSizeIterator`, rev, zip) \
+         relies on the trait; make the promise with `impl ExactSizeIterator for Lines<'_> {{}}` \
+         (its len() reads your exact size_hint)"
+    );
+}
+
+#[rstest]
+fn a_walker_is_the_books_own_lines_type_not_a_std_adaptor(book: LogBook) {
+    assert_eq!(
+        book.iter().count(),
+        3,
+        "a 3-line book's walker must yield 3 lines"
+    );
+    let name = std::any::type_name::<crate::iterable_vs_iterator::Lines<'static>>();
+    let own = module_path!()
+        .split_once("::")
+        .map_or("", |(krate, _)| krate)
+        .to_owned()
+        + "::iterable_vs_iterator::Lines";
+    assert!(
+        name.starts_with(&own),
+        "Lines is {name}, not a type of its own: this kata builds the walker (a struct holding \
+         its place in the book, with Iterator's next and size_hint, and the FusedIterator and \
+         ExactSizeIterator promises); a type alias for a std adaptor writes none of it"
+    );
+}

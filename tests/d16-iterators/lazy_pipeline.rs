@@ -80,6 +80,8 @@ fn matches_the_status_field_not_a_substring_of_the_line() {
         "10.1.1.404 - 200 OK",
         "10.0.0.7 - 4040 UNKNOWN",
         "10.0.0.6 - 200 OK retried 404 times",
+        "10.0.0.3 - 502 BAD GATEWAY upstream said - 404 - not found",
+        "10.0.0.4 - 500 ERROR proxy answered - 404",
         "10.0.0.8 - 404 ERROR",
     ];
     let got: Vec<&str> = filter_status(lines, 404).collect();
@@ -87,8 +89,26 @@ fn matches_the_status_field_not_a_substring_of_the_line() {
         got,
         ["10.0.0.8 - 404 ERROR"],
         "filter_status(_, 404) kept {got:?}: \"404\" inside a path, an address, a longer \
-         number or the free text is not a 404 status; compare the parsed third field with the \
-         code"
+         number or the free text (even as \" - 404 \", after a dash like the status's) is not \
+         a 404 status; compare the parsed third field with the code"
+    );
+}
+
+#[test]
+fn finds_the_status_field_whatever_whitespace_separates_the_fields() {
+    let lines = [
+        "10.0.0.1  -  404  ERROR",
+        "10.0.0.2\t-\t404\tERROR",
+        "10.0.0.3 -   404",
+        "10.0.0.4 - 200 OK",
+    ];
+    let got: Vec<&str> = filter_status(lines, 404).collect();
+    assert_eq!(
+        got,
+        &lines[..3],
+        "filter_status(_, 404) kept {got:?}: fields are separated by any run of whitespace \
+         (spaces or tabs), so the status is the third field however wide the gaps; searching \
+         the line for \" - 404 \" is a substring match, not a parsed field"
     );
 }
 
@@ -331,6 +351,8 @@ fn record() -> impl Strategy<Value = (String, u16, String)> {
         "[A-Za-z0-9/. ]{0,12}",
         Just("retried 404 times".to_owned()),
         Just("upstream 500 200".to_owned()),
+        Just("proxy said - 404 - then - 500".to_owned()),
+        Just("upstream - 200".to_owned()),
     ];
     (address, status, text)
 }

@@ -80,6 +80,26 @@ impl<T: std::iter::FusedIterator> FusedProbe<T> {
     }
 }
 
+/// Whether `T` implements `ExactSizeIterator`, found at run time like [`FusedProbe`]: an
+/// inherent `len()` on the type itself does not make it one.
+pub(crate) struct ExactSizeProbe<T>(pub(crate) std::marker::PhantomData<T>);
+
+/// The answer for iterators that are not `ExactSizeIterator` (unused where every probed type is).
+#[allow(dead_code)]
+pub(crate) trait NotExactSize {
+    fn is_exact_size(&self) -> bool {
+        false
+    }
+}
+
+impl<T> NotExactSize for ExactSizeProbe<T> {}
+
+impl<T: ExactSizeIterator> ExactSizeProbe<T> {
+    pub(crate) fn is_exact_size(&self) -> bool {
+        true
+    }
+}
+
 mod heap; // a counting global allocator: measures the heap a piece of code holds
 
 #[cfg(any(not(feature = "one-kata"), feature = "delegation"))]

@@ -290,6 +290,62 @@ fn a_small_file_is_streamed_too_not_read_whole(dir: TempDir, #[case] lines: u32)
     );
 }
 
+/// Read calls this process has made so far (`syscr` of /proc/self/io).
+fn read_calls_by_this_process() -> Option<u64> {
+    let io = fs::read_to_string("/proc/self/io").ok()?;
+    let line = io.lines().find(|line| line.starts_with("syscr:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs `f` and counts the read calls the process made meanwhile, less those that reading
+/// /proc/self/io itself costs; `None` where /proc does not tell.
+fn read_calls_during<R>(f: impl FnOnce() -> R) -> Option<(R, u64)> {
+    let first = read_calls_by_this_process()?;
+    let before = read_calls_by_this_process()?;
+    let probe_cost = before.saturating_sub(first);
+    let result = f();
+    let after = read_calls_by_this_process()?;
+    Some((
+        result,
+        after.saturating_sub(before).saturating_sub(probe_cost),
+    ))
+}
+
+/// The most bytes one read may bring in on average: twice a `BufReader`'s default 8 KiB.
+const READ_BOUND: u64 = 16 * 1024;
+
+#[test]
+fn a_small_file_is_read_through_a_small_buffer_not_in_one_go() {
+    alone(
+        module_path!(),
+        "a_small_file_is_read_through_a_small_buffer_not_in_one_go",
+        || {
+            let dir = dir();
+            warm_up_on_the_small_log(&dir);
+            // About 40, 90, 300 and 900 KiB.
+            for lines in [800, 1_800, 6_000, 18_000] {
+                let (path, expected) = write_log_of(dir.path(), lines);
+                let size = size_of(&path);
+                let Some((got, calls)) = read_calls_during(|| count_matching_lines(&path, " 404 "))
+                else {
+                    // No /proc (not Linux): read calls cannot be counted here.
+                    return;
+                };
+                assert_counted(&got, size, expected);
+                let least = size.div_ceil(READ_BOUND);
+                assert!(
+                    calls >= least,
+                    "counting a {size}-byte file made {calls} read calls, so a read brought in \
+                     more than {READ_BOUND} bytes on average: the file (or most of it) was read \
+                     in one go into a buffer its size, on the heap or the stack; small files \
+                     stream too, through a small buffer (a BufReader reads 8 KiB at a time), \
+                     and a size threshold for reading whole is still reading whole"
+                );
+            }
+        },
+    );
+}
+
 #[rstest]
 fn a_missing_file_is_a_typed_error_naming_the_path(dir: TempDir) {
     let path = dir.path().join("no-such.log");

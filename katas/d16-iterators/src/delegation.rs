@@ -28,7 +28,8 @@
 //! - empty segments, files and folders leave no gaps. Checked by
 //!   `empty_segments_files_and_folders_leave_no_gaps`.
 //! - the live-then-archive order. Checked by `the_live_file_comes_before_the_archive`.
-//! - a nested tree, depth first, at any depth (64 levels). Checked by
+//! - a nested tree, depth first, at any depth (1,000 levels: a path kept in an array of fixed
+//!   size does not reach it). Checked by
 //!   `a_tree_is_walked_depth_first_through_every_level`,
 //!   `a_deep_tree_is_walked_through_every_level_in_order`.
 //! - a folder found by name, and the typed error for an unknown one. Checked by
@@ -43,12 +44,16 @@
 //!   box or list entry per folder (a root with 2,000 sub-folders is walked in under 2 KiB).
 //!   Checked by `a_tree_walk_allocates_per_folder_not_per_line`,
 //!   `a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder`.
+//! - `lines_in_file`, `lines_in_folder`, `lines_of_folder` and `live_then_archive` delegate to the
+//!   inner iterators: their types hold a `FlatMap` or `Flatten` (and `live_then_archive` a
+//!   `Chain`), never a `from_fn` or `successors` cursor over hand-kept indices. Checked by
+//!   `each_layer_delegates_to_the_inner_iterators_not_a_hand_kept_cursor`.
 //! - the lazy flattening equals nested `for` loops that push into a `Vec`. Checked by
 //!   `flattening_equals_nested_loops_into_a_vec`.
 //!
 //! **Not checked.** How `lines_in_tree` is built behind its `Box<dyn Iterator>`: a hand-written
-//! iterator with an explicit stack of the folders being walked behaves (and allocates) like the
-//! delegation chain. The lesson is to let `flat_map` and `chain` do that bookkeeping. Nor the
+//! iterator with an explicit stack of the folders being walked (one that grows: a fixed array
+//! fails the 1,000-level tree) behaves (and allocates) like the delegation chain. The lesson is to let `flat_map` and `chain` do that bookkeeping. Nor the
 //! time a walk takes: one that finds the k-th folder by walking again from the root for every k
 //! allocates nothing and gives the same lines in quadratic time (`Folder` has plain fields, so
 //! no test can count the visits); the chain visits each folder once.

@@ -1,7 +1,8 @@
 //! # Kata 3: a lazy log pipeline
 //!
 //! **Build** the two stages of a log pipeline and a report at its end. Log lines look like
-//! `10.0.0.5 - 404 ERROR`: an IP address, a dash, a status code, then free text.
+//! `10.0.0.5 - 404 ERROR`: an IP address, a dash, a status code, then free text, the fields
+//! separated by any run of whitespace (spaces or tabs).
 //!
 //! - `filter_status(lines, code)` keeps the lines whose status field is `code`;
 //! - `extract_ips(lines)` turns each line into its IP address, or a [`LogError`];
@@ -23,10 +24,12 @@
 //!
 //! **The tests check.**
 //! - `filter_status` keeps exactly the lines whose parsed status field is `code`, in order; a
-//!   `404` in the address, a path, a longer number or the free text does not count, and malformed
-//!   lines are skipped. Checked by `keeps_only_the_lines_with_the_requested_status`,
+//!   `404` in the address, a path, a longer number or the free text (also as ` - 404 `) does not
+//!   count, malformed lines are skipped, and any run of spaces or tabs separates the fields.
+//!   Checked by `keeps_only_the_lines_with_the_requested_status`,
 //!   `matches_the_status_field_not_a_substring_of_the_line`,
-//!   `skips_malformed_lines_instead_of_panicking`.
+//!   `skips_malformed_lines_instead_of_panicking`,
+//!   `finds_the_status_field_whatever_whitespace_separates_the_fields`.
 //! - `extract_ips` parses IPv4 and IPv6, and gives `LogError::BadIp` or `LogError::EmptyLine`.
 //!   Checked by `extracts_ipv4_and_ipv6_addresses`,
 //!   `reports_a_first_field_that_is_not_an_ip_as_a_typed_error`,

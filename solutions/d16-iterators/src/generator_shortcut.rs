@@ -26,13 +26,17 @@
 //!   `Successors` or `FromFn` (not an array or a range mapped through a formula). Checked by
 //!   `is_built_from_std_adaptors_and_closures_not_a_named_struct`,
 //!   `keeps_its_state_in_successors_or_from_fn`.
-//! - nothing else is in the returned type: no range, array, `Chain`, `Once` or `Empty` beside
-//!   the `Successors` or `FromFn` (a decoy chained onto a range is rejected). Checked by
-//!   `reads_no_range_or_array_behind_the_generator`.
+//! - nothing else is in the returned type: only the `Successors` or `FromFn`, adaptors of one
+//!   stream (`map`, `take_while`, …), `Option` and your closures; no range, array, slice
+//!   iterator, `Vec`, `Zip`, `Chain`, `Once` or `Empty` (a decoy zipped or chained onto a table
+//!   or a range is rejected). Checked by `reads_no_range_or_array_behind_the_generator`.
+//! - a `successors` state is the numbers themselves (its type holds `u64`), not an index or a
+//!   reference looked up in a table. Checked by
+//!   `a_successors_state_holds_the_numbers_not_an_index`.
 //! - it agrees with kata 1's `Fibonacci` for any limit. Checked by
 //!   `agrees_with_the_fibonacci_struct_for_any_limit`.
 //!
-//! **Not checked.** What the closure captures and how it computes: a closure that reads a
+//! **Not checked.** What a `from_fn` closure captures and how it computes: one that reads a
 //! `const` table through a captured index, recomputes each number, or calls kata 1's
 //! `Fibonacci` struct it captured, has the same type name, size and output. Do not: the lesson
 //! is that the captured variables are the state (the last two numbers). The same holds for a

@@ -37,8 +37,13 @@
 //!   `a_walker_promises_to_stay_spent_by_implementing_fused_iterator`.
 //! - a walker is a cursor into the book: walking allocates nothing. Checked by
 //!   `a_walker_is_a_cursor_that_copies_nothing`.
-//! - `len()` and `size_hint()` of a walker, exact at every step. Checked by
-//!   `a_walker_knows_how_many_lines_remain`, `a_walkers_size_hint_is_exact_at_every_step`.
+//! - `len()` and `size_hint()` of a walker, exact at every step, promised by implementing
+//!   `ExactSizeIterator` (an inherent `len()` is not the promise generic code relies on).
+//!   Checked by `a_walker_knows_how_many_lines_remain`,
+//!   `a_walkers_size_hint_is_exact_at_every_step`,
+//!   `a_walker_promises_its_length_by_implementing_exact_size_iterator`.
+//! - `Lines` is a struct of the kata's own, not a type alias for a std adaptor. Checked by
+//!   `a_walker_is_the_books_own_lines_type_not_a_std_adaptor`.
 //! - the consuming loop hands out owned `String`s, the book's own ones moved out (their text is
 //!   where it was in the book, not a copy). Checked by `a_consuming_loop_hands_out_owned_strings`,
 //!   `a_consuming_loop_moves_the_books_strings_out_without_copying`.
