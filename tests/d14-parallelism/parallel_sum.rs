@@ -273,17 +273,23 @@ struct Tally {
     /// Items computed while no `Tally::sum` was running on their thread: buffered, not
     /// streamed into the partial sum.
     computed_outside_a_sum: usize,
+    /// The most items computed on one thread and not yet added up there (by its
+    /// `Tally::sum`), seen when an item was computed: 1 when each is added as it comes.
+    most_waiting: usize,
 }
 
 thread_local! {
     /// How many `Tally::sum` calls are running on this thread.
     static SUMS_RUNNING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// How many items computed on this thread have not been added up or multiplied yet.
+    static WAITING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 impl Tally {
     /// What `f(i)` returns: `i`, computed on this thread.
     fn item(i: u64) -> Self {
         let here = thread::current().id();
+        WAITING.set(WAITING.get() + 1);
         Self {
             value: u128::from(i),
             computed_on: Some(here),
@@ -291,6 +297,14 @@ impl Tally {
             moved_items: 0,
             computing_threads: HashSet::from([here]),
             computed_outside_a_sum: usize::from(SUMS_RUNNING.get() == 0),
+            most_waiting: WAITING.get(),
+        }
+    }
+
+    /// Marks this item as used up on this thread (added up or multiplied).
+    fn used_here(&self) {
+        if self.computed_on == Some(thread::current().id()) {
+            WAITING.set(WAITING.get().saturating_sub(1));
         }
     }
 }
@@ -306,6 +320,8 @@ impl Mul for Tally {
     type Output = Self;
 
     fn mul(self, other: Self) -> Self {
+        self.used_here();
+        other.used_here();
         let mut product = Self::item(0);
         product.value = self.value * other.value;
         product
@@ -324,19 +340,25 @@ impl Sum for Tally {
                 moved_items: 0,
                 computing_threads: HashSet::new(),
                 computed_outside_a_sum: 0,
+                most_waiting: 0,
             },
-            |mut total, part| Self {
-                value: total.value + part.value,
-                computed_on: None,
-                sum_calls: total.sum_calls + part.sum_calls,
-                moved_items: total.moved_items
-                    + part.moved_items
-                    + usize::from(part.computed_on.is_some_and(|made| made != here)),
-                computing_threads: {
-                    total.computing_threads.extend(part.computing_threads);
-                    total.computing_threads
-                },
-                computed_outside_a_sum: total.computed_outside_a_sum + part.computed_outside_a_sum,
+            |mut total, part| {
+                part.used_here();
+                Self {
+                    value: total.value + part.value,
+                    computed_on: None,
+                    sum_calls: total.sum_calls + part.sum_calls,
+                    moved_items: total.moved_items
+                        + part.moved_items
+                        + usize::from(part.computed_on.is_some_and(|made| made != here)),
+                    computing_threads: {
+                        total.computing_threads.extend(part.computing_threads);
+                        total.computing_threads
+                    },
+                    computed_outside_a_sum: total.computed_outside_a_sum
+                        + part.computed_outside_a_sum,
+                    most_waiting: total.most_waiting.max(part.most_waiting),
+                }
             },
         );
         SUMS_RUNNING.set(SUMS_RUNNING.get() - 1);
@@ -405,6 +427,39 @@ fn each_f_of_i_is_added_as_it_is_computed_not_buffered_first(
          iterator (range.map(f)) so each f(i) is added as it is computed",
         tally.computed_outside_a_sum
     );
+    assert!(
+        tally.most_waiting <= 1,
+        "parallel_sum_with({n}, {workers}, f) had up to {} f(i) computed on one worker and \
+         not yet added: the worker buffers its values (a Vec collected inside the sum is \
+         still a buffer) and holds them in memory at once. Hand Sum::sum the lazy iterator \
+         (range.map(f)) so each f(i) is added before the next one is computed",
+        tally.most_waiting
+    );
+}
+
+#[test]
+fn a_huge_worker_count_starts_only_one_thread_per_item() {
+    let got = super::guarded(
+        "parallel_sum_with(3 items, usize::MAX workers) never returned: it starts a thread \
+         per worker asked for; start min(workers, n) threads, one per range",
+        || std::panic::catch_unwind(|| parallel_sum_with(3, usize::MAX, u128::from)),
+    );
+    match got {
+        Ok(sum) => assert_eq!(
+            sum,
+            Ok(3),
+            "parallel_sum_with(3 items, usize::MAX workers) must add 0 + 1 + 2"
+        ),
+        Err(panic) => panic!(
+            "parallel_sum_with(3 items, usize::MAX workers) panicked ({:?}): it tried to start \
+             a thread (or keep a handle) per worker asked for; start min(workers, n) \
+             threads, one per range, and no idle ones",
+            panic
+                .downcast_ref::<&str>()
+                .map(ToString::to_string)
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+        ),
+    }
 }
 
 #[rstest]

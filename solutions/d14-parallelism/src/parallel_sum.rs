@@ -32,6 +32,9 @@
 //! - `parallel_sum_with` calls `f` from exactly `min(workers, n)` threads that run at the
 //!   same time (the tests make each thread wait at a `Barrier` on its first call).
 //!   Checked by `runs_min_workers_n_threads_at_the_same_time`.
+//! - It starts no idle threads either: never one thread per worker asked for, so
+//!   `parallel_sum_with(3, usize::MAX, f)` returns 3 at once. Checked by
+//!   `a_huge_worker_count_starts_only_one_thread_per_item`.
 //! - Each of those threads calls `f` on exactly one range of `chunk_ranges(n, workers)`,
 //!   all of it: the ranges are dealt out before the threads start, not handed out item by
 //!   item or by stride. Checked by `each_thread_computes_one_whole_range_of_chunk_ranges`.
@@ -42,8 +45,9 @@
 //!   total. Checked by `adds_each_range_on_its_own_thread_and_combines_the_partials_once`.
 //! - Each `f(i)` is added as it is computed: every call of `f` happens while the worker's
 //!   `Sum::sum` is running on that thread (hand it the lazy `range.map(f)`); no worker
-//!   collects its range into a `Vec` first. Checked by
-//!   `each_f_of_i_is_added_as_it_is_computed_not_buffered_first`.
+//!   collects its range into a `Vec` first: at any moment a worker holds at most one
+//!   `f(i)` it has not added yet (a `Vec` collected inside the sum is still a buffer).
+//!   Checked by `each_f_of_i_is_added_as_it_is_computed_not_buffered_first`.
 //! - The sum is the sequential loop's, for any `n` and any `workers >= 1`. Checked by
 //!   `sums_the_squares_below_n`, `agrees_with_the_sequential_loop_for_any_n_and_workers`,
 //!   `more_workers_than_items_still_counts_every_item_once`,
