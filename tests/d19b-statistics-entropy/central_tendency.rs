@@ -138,6 +138,31 @@ fn every_statistic_of_empty_data_is_the_empty_error() {
     );
 }
 
+#[rstest]
+// statistics.median_low([0.75, -0.5, 0.25, 9, -3, 0.5]) == 0.25, median_high == 0.5
+#[case::even_count(&[0.75, -0.5, 0.25, 9.0, -3.0, 0.5], 0.25, 0.5)]
+// statistics.median([0.75, 0.25, 0.5, 9, -2]) == 0.5
+#[case::odd_count(&[0.75, 0.25, 0.5, 9.0, -2.0], 0.5, 0.5)]
+fn the_medians_order_values_at_every_scale(
+    #[case] data: &[f64],
+    #[case] low: f64,
+    #[case] high: f64,
+    #[values(-1000, -80, -40, -20, -10, 0, 10, 20, 40, 63, 80, 1000)] exponent: i32,
+) {
+    // Multiplying by 2^k is exact and keeps the order, so the middle pair scales with it.
+    let scale = 2f64.powi(exponent);
+    let scaled: Vec<f64> = data.iter().map(|x| x * scale).collect();
+    let (low, high) = (low * scale, high * scale);
+    let got = (median(&scaled), median_low(&scaled), median_high(&scaled));
+    assert_eq!(
+        got,
+        (Ok((low + high) / 2.0), Ok(low), Ok(high)),
+        "the medians of 2^{exponent} × {data:?} were {got:?}: sort the copy by the values \
+         themselves (f64::total_cmp); a sort key rounded to an integer (the whole part, \
+         millionths) ties values closer than its step and saturates for huge ones"
+    );
+}
+
 /// Data of 3 to 20 values, small and large, with repeats likely.
 fn data() -> impl Strategy<Value = Vec<f64>> {
     prop::collection::vec(

@@ -76,6 +76,28 @@ fn from_key_reproduces_pythons_random_seed(#[case] key: &[u32], #[case] want: [u
     );
 }
 
+#[rstest]
+// key = [(i * i * 40503 + 0x9e37) % 2**32 for i in range(words)];
+// random.seed(sum(k << (32 * i) for i, k in enumerate(key))); [random.getrandbits(32) for _ in range(3)]
+#[case::six_words_more_than_the_state(630, [3_541_186_172, 1_088_724_902, 3_984_519_230])]
+#[case::a_thousand_words(1_000, [284_613_107, 1_227_271_062, 3_365_740_067])]
+#[case::twice_the_state_and_more(1_250, [278_717_114, 1_116_415_892, 1_068_514_960])]
+fn every_word_of_a_key_longer_than_the_state_is_mixed_in(
+    #[case] words: u32,
+    #[case] want: [u32; 3],
+) {
+    let key: Vec<u32> = (0..words)
+        .map(|i| i.wrapping_mul(i).wrapping_mul(40_503).wrapping_add(0x9e37))
+        .collect();
+    let got = outputs(Mt19937::from_key(&key), 3);
+    assert_eq!(
+        got, want,
+        "from_key of a {words}-word key gave {got:?}, Python's random.seed of that integer \
+         gives {want:?}: the first mixing loop runs max(624, key.len()) steps, so a key longer \
+         than the state is used in whole (i wraps back to 1 at 624, j runs to the key's end)"
+    );
+}
+
 #[test]
 fn python_seed_42_keeps_matching_across_twists() {
     // random.seed(42); v = [random.getrandbits(32) for _ in range(1000)]; v[623:627], v[999]

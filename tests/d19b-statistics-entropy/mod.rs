@@ -13,6 +13,7 @@ macro_rules! assert_suite_snapshot {
 }
 
 mod heap; // a counting global allocator: measures the heap a piece of code holds
+mod watchdog; // a deadline for work that must not take quadratic (or endless) time
 
 #[cfg(any(not(feature = "one-kata"), feature = "central_tendency"))]
 mod central_tendency;

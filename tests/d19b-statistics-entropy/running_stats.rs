@@ -124,6 +124,61 @@ fn every_large_offset_keeps_the_streamed_variance(
     }
 }
 
+#[rstest]
+fn every_large_offset_keeps_the_merged_variance(
+    #[values(1e7, 3.3e7, 1e8, 7.5e8, 2e9, 4.25e10, 1e11, 6e11, 1e12)] offset: f64,
+) {
+    // As above, merged instead of streamed: every cut of every lifted small set, both halves
+    // non-empty. Chan's formula adds two sums of squared deviations and a between-halves term,
+    // all small numbers; sums of x and x² rebuilt from the halves cancel as badly as ever.
+    for small in SMALL_SETS {
+        let (_, want, _) = batch(small);
+        let lifted: Vec<f64> = small.iter().map(|x| offset + x).collect();
+        for cut in 1..lifted.len() {
+            let (left, right) = lifted.split_at(cut);
+            let got = fed(left).merge(&fed(right)).variance();
+            assert!(
+                matches!(got, Some(v) if (v - want).abs() <= 1e-4 * want.max(1.0)),
+                "merging the accumulators of {left:?} and {right:?} gave the variance {got:?}; \
+                 the small numbers' variance is {want}: a merge through sums of x and x² \
+                 cancels next to the offset {offset:e}; add the two sums of squared deviations \
+                 and the between-halves term delta² · n_a · n_b / n (Chan et al.)"
+            );
+        }
+    }
+}
+
+#[test]
+fn merging_takes_the_same_few_steps_whatever_the_counts() {
+    // Merging an accumulator with itself 48 times: 7 · 2^48 values, the same mean and
+    // population variance. Chan's formula is a few arithmetic operations per merge; replaying
+    // the other side's values (or pushing its mean count times) never finishes.
+    let base = fed(SMALL_SETS[3]);
+    let doubled = super::watchdog::within(std::time::Duration::from_secs(5), move || {
+        (0..48).fold(base, |stats, _| stats.merge(&stats))
+    });
+    let Some(doubled) = doubled else {
+        panic!(
+            "48 merges of an accumulator with itself took more than 5 seconds: merge must cost \
+             the same whatever the counts (combine the counts, means and sums of squared \
+             deviations by Chan's formula), never one step per value merged"
+        );
+    };
+    let (mean, _, population) = batch(SMALL_SETS[3]);
+    assert!(
+        doubled.count() == 7 << 48
+            && close(doubled.mean(), mean)
+            && close(doubled.pvariance(), population),
+        "48 self-merges of the accumulator of {:?} gave count {}, mean {:?}, pvariance {:?}; \
+         copies of the same data keep its mean {mean} and population variance {population}, \
+         with 7 · 2^48 values",
+        SMALL_SETS[3],
+        doubled.count(),
+        doubled.mean(),
+        doubled.pvariance()
+    );
+}
+
 #[test]
 fn the_accumulator_is_a_few_numbers_whatever_it_has_seen() {
     let size = std::mem::size_of::<RunningStats>();

@@ -381,6 +381,142 @@ fn a_forked_child_and_its_parent_draw_different_tokens() {
     );
 }
 
+/// Set in the child process that `no_token_waits_in_memory_before_it_is_drawn` starts.
+const MEMORY_CHILD: &str = "D19B_SECRETS_MEMORY_CHILD";
+
+/// A copy of every readable and writable mapping of this process (heap, stacks, thread-local
+/// storage, statics), as the 8-byte words at its addresses that are multiples of 8: wherever
+/// a program keeps bytes, they are in here.
+#[cfg(target_os = "linux")]
+fn writable_memory() -> Vec<u64> {
+    use std::os::unix::fs::FileExt;
+    let maps = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
+    let regions: Vec<(u64, usize)> = maps
+        .lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let (range, perms) = (fields.first()?, fields.get(1)?);
+            let name = fields.get(5).copied().unwrap_or("");
+            if !perms.starts_with("rw") || name.starts_with("[v") {
+                return None;
+            }
+            let (start, end) = range.split_once('-')?;
+            let (start, end) = (
+                u64::from_str_radix(start, 16).ok()?,
+                u64::from_str_radix(end, 16).ok()?,
+            );
+            // Mappings are whole pages: a whole number of words.
+            Some((start, usize::try_from((end - start) / 8).ok()?))
+        })
+        .collect();
+    // A fresh mapping of its own (a large zeroed allocation), not one of those listed above.
+    let mut copy = vec![0u64; regions.iter().map(|&(_, words)| words).sum()];
+    let memory = std::fs::File::open("/proc/self/mem").expect("open /proc/self/mem");
+    let mut at = 0;
+    for (start, words) in regions {
+        let region = &mut copy[at..at + words];
+        // SAFETY: the bytes of a `[u64]`, which any bytes are a valid value of.
+        let bytes =
+            unsafe { std::slice::from_raw_parts_mut(region.as_mut_ptr().cast::<u8>(), words * 8) };
+        // A region that went away since /proc/self/maps was read stays zeros.
+        let _ = memory.read_exact_at(bytes, start);
+        at += words;
+    }
+    copy
+}
+
+/// Whether the words of `memory` (from [`writable_memory`]) hold any 8 consecutive bytes of
+/// `bytes`. Wherever a run of 15 or more of `bytes` lies, one of them is a whole word.
+fn contains_any(memory: &[u64], bytes: &[u8]) -> bool {
+    let mut words: Vec<u64> = bytes
+        .windows(8)
+        .map(|eight| u64::from_ne_bytes(eight.try_into().expect("8 bytes")))
+        .collect();
+    words.sort_unstable();
+    // A table of the words' low 16 bits rules out almost every word of memory at once.
+    let mut maybe = vec![false; 1 << 16];
+    for w in &words {
+        maybe[(w & 0xffff) as usize] = true;
+    }
+    memory
+        .iter()
+        .any(|w| maybe[(w & 0xffff) as usize] && words.binary_search(w).is_ok())
+}
+
+/// The bytes behind a token, whichever function drew it.
+fn decoded(token: &str, hex: bool) -> Vec<u8> {
+    use base64::Engine as _;
+    if hex {
+        (0..token.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&token[i..i + 2], 16).expect("token_hex gives hex digits"))
+            .collect()
+    } else {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(token)
+            .expect("token_urlsafe gives unpadded URL-safe base64")
+    }
+}
+
+/// In this (child) process: for each token function, draw a 100-byte token (any pool or
+/// generator buffer is filled now), copy the process's memory, then draw a 1024-byte token
+/// and look for its bytes in the copy. Bytes 0 to 95 are not looked for: the C library may keep
+/// up to 96 bytes of the kernel's output ready in memory (glibc 2.41's vDSO `getrandom`);
+/// from byte 96 on, the kernel writes straight into the token.
+#[cfg(target_os = "linux")]
+fn no_token_is_in_memory_before_it_is_drawn() {
+    type Draw = fn(usize) -> Result<Vec<u8>, EntropyError>;
+    let draws: [(&str, Draw); 3] = [
+        ("token_bytes", token_bytes),
+        ("token_hex", |n| token_hex(n).map(|t| decoded(&t, true))),
+        ("token_urlsafe", |n| {
+            token_urlsafe(n).map(|t| decoded(&t, false))
+        }),
+    ];
+    for (name, draw) in draws {
+        draw(100).unwrap_or_else(|e| panic!("{name}(100) failed: {e}"));
+        let before = writable_memory();
+        let next = draw(1024).unwrap_or_else(|e| panic!("{name}(1024) failed: {e}"));
+        assert!(
+            !contains_any(&before, &next[96..]),
+            "the bytes of {name}(1024) were in the process's memory before it was called: \
+             tokens are served from a pool fetched ahead (or from a generator's output buffer), \
+             where a core dump or a memory disclosure shows the next tokens; each token's n \
+             bytes must come from OsEntropy::fill when the token is drawn"
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn no_token_waits_in_memory_before_it_is_drawn() {
+    if std::env::var_os(MEMORY_CHILD).is_some() {
+        no_token_is_in_memory_before_it_is_drawn();
+        return;
+    }
+    // In a child process that runs this test alone, so the memory to search is small and no
+    // other test's bytes are in it.
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let module = module_path!().split_once("::").map_or("", |(_, rest)| rest);
+    let test = format!("{module}::no_token_waits_in_memory_before_it_is_drawn");
+    let output = Command::new(exe)
+        .env(MEMORY_CHILD, "1")
+        .env("RUST_BACKTRACE", "0")
+        .args([test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+        .output()
+        .expect("the test binary runs again as a child process");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "in a child process, {test} failed: the next token's bytes must not wait in the \
+         process's memory (no pool of bytes fetched ahead, no generator buffer).\n\
+         child stdout:\n{stdout}\nchild stderr:\n{stderr}"
+    );
+}
+
 /// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): any bytes
 /// of any length encoded as Python encodes them, and tokens drawn one after another from one
 /// source, each taking exactly its own bytes.

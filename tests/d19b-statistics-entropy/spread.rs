@@ -114,6 +114,64 @@ fn every_large_offset_keeps_the_variance_of_the_small_numbers(
     }
 }
 
+/// `got` is `want` within the relative tolerance `tolerance`, at any scale (no absolute floor).
+fn relatively_close(got: f64, want: f64, tolerance: f64) -> bool {
+    (got - want).abs() <= tolerance * want.abs()
+}
+
+#[test]
+fn tiny_values_keep_their_tiny_variance() {
+    // statistics.variance([1e-6, 2e-6, 3e-6]) == 1.0000000000000002e-12
+    let got = variance(&[1e-6, 2e-6, 3e-6]);
+    assert!(
+        matches!(got, Ok(v) if relatively_close(v, 1.000_000_000_000_000_2e-12, 1e-9)),
+        "variance([1e-6, 2e-6, 3e-6]) gave {got:?}, Python gives 1.0000000000000002e-12: f64 \
+         keeps every digit of tiny numbers; rounding the data to a fixed number of decimals or \
+         binary places first throws the spread away"
+    );
+}
+
+#[rstest]
+fn scaling_by_a_power_of_two_scales_the_variance_by_its_square(
+    #[values(-500, -300, -60, -40, -20, -1, 1, 20, 40, 60, 300, 500)] exponent: i32,
+) {
+    // Multiplying by 2^k is exact in f64 (no value here leaves the normal range), so Python's
+    // variance of the scaled data is exactly 4^k times the variance of the small set.
+    let scale = 2f64.powi(exponent);
+    for small in SMALL_SETS {
+        let want = variance(small).expect("the small set has 4+ points") * scale * scale;
+        let scaled: Vec<f64> = small.iter().map(|x| x * scale).collect();
+        let (got, got_population) = (variance(&scaled), pvariance(&scaled));
+        let n = small.len() as f64;
+        assert!(
+            matches!(got, Ok(v) if relatively_close(v, want, 1e-9))
+                && matches!(got_population, Ok(v) if relatively_close(v, want * (n - 1.0) / n, 1e-9)),
+            "variance and pvariance of 2^{exponent} × {small:?} gave {got:?} and \
+             {got_population:?}, want {want:e} (4^{exponent} times the small set's): the \
+             spread is in the deviations from the mean at every scale; fixed-point or rounded \
+             values lose it for small numbers and overflow for large ones"
+        );
+    }
+}
+
+#[test]
+fn a_million_values_are_measured_in_one_or_two_passes() {
+    // 0, 1, …, 999 a thousand times over: statistics.pvariance gives (1000² - 1) / 12.
+    let data: Vec<f64> = (0..1_000_000).map(|i| f64::from(i % 1_000)).collect();
+    let got = super::watchdog::within(std::time::Duration::from_secs(5), move || pvariance(&data));
+    let Some(got) = got else {
+        panic!(
+            "pvariance of a million values took more than 5 seconds (two passes take a few \
+             milliseconds): comparing every pair of values is quadratic; compute the mean in \
+             one pass and the squared deviations from it in a second (or use Welford's update)"
+        );
+    };
+    assert!(
+        matches!(got, Ok(v) if relatively_close(v, 83_333.25, 1e-9)),
+        "pvariance of 0..1000 repeated a thousand times gave {got:?}, want 83333.25"
+    );
+}
+
 #[test]
 fn identical_values_have_zero_spread() {
     // statistics.variance([3.5, 3.5, 3.5]) == 0.0; statistics.pstdev([3.5]) == 0.0

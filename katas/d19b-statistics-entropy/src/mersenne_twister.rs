@@ -52,6 +52,9 @@
 //!   `[0]`. Checked by `init_by_array_gives_the_reference_outputs`,
 //!   `from_key_reproduces_pythons_random_seed`, `python_seed_42_keeps_matching_across_twists`,
 //!   `an_empty_key_seeds_like_the_key_zero`.
+//! - A key longer than the state (630, 1,000 and 1,250 words: `random.seed` of a huge integer)
+//!   is mixed in whole, the first loop running `max(624, key.len())` steps. Checked by
+//!   `every_word_of_a_key_longer_than_the_state_is_mixed_in`.
 //! - `from_state(state)` twists the given state before the first draw. Checked by
 //!   `from_state_twists_the_given_state_before_the_first_draw`.
 //! - `next_f64` is Python's `random.random()`: 53 bits from two draws. Checked by
@@ -61,6 +64,10 @@
 //!   `randbelow_matches_pythons_rejection_sampling`,
 //!   `randbelow_one_consumes_draws_until_the_top_bit_is_zero`,
 //!   `the_articles_dice_roll_is_reproduced`.
+//!
+//! **Not checked.** How the wrapping is written: arithmetic widened to `u64` and masked with
+//! `& 0xffff_ffff` (Python's way, with its unbounded ints) gives the same bits as `u32`
+//! `wrapping_mul`/`wrapping_add`/`wrapping_sub`, so no output tells them apart.
 
 use std::num::NonZeroU32;
 

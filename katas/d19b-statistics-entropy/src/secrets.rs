@@ -45,6 +45,12 @@
 //!   from a clock or even from the OS): after a `fork`, which copies that memory, the parent and
 //!   the child draw different tokens. Checked by
 //!   `a_forked_child_and_its_parent_draw_different_tokens`.
+//! - No token's bytes wait in the process's memory before it is drawn (no pool of OS bytes
+//!   fetched ahead, no generator's output buffer, where a core dump or a memory disclosure
+//!   shows the next tokens): in a child process, after a 100-byte token, a copy of every
+//!   writable mapping holds none of the bytes 96 to 1023 of the next 1024-byte token, for each
+//!   of the three functions (bytes 0 to 95 are exempt: glibc 2.41 and later may keep up to 96
+//!   bytes of the kernel's output ready). Checked by `no_token_waits_in_memory_before_it_is_drawn`.
 //!
 //! **Not checked.** That `token_bytes`, `token_hex` and `token_urlsafe` add no fallback of their
 //! own around `OsEntropy::new()` (the real operating system does not fail on demand: keep them
@@ -54,9 +60,10 @@
 //! pointer reliably (it is `#[inline]`): `OsEntropy::new()` is given in the stub; keep it.
 //! For the same reason (the three OS functions have no seam, and a good stream cipher's bytes
 //! look like the kernel's), the tests cannot see a generator wrapped around `OsEntropy` inside
-//! `token_bytes`, `token_hex` and `token_urlsafe`: one seeded once from the OS and reseeded when
-//! the process id changes (it passes the fork test), or one seeded with only 8 OS bytes per
-//! token (`seed_from_u64`: 64 bits of entropy in a 32-byte token). Both break the lesson: every
+//! `token_bytes`, `token_hex` and `token_urlsafe` that keeps no output ready in memory: one
+//! seeded once from the OS, reseeded when the process id changes (it passes the fork test) and
+//! computing each token straight into it, or one seeded with only 8 OS bytes per token
+//! (`seed_from_u64`: 64 bits of entropy in a 32-byte token). Both break the lesson: every
 //! token's bytes come straight from `OsEntropy::fill`, all `n` of them.
 
 use thiserror::Error;

@@ -37,6 +37,15 @@
 //!   `every_large_offset_keeps_the_variance_of_the_small_numbers`,
 //!   `a_large_offset_never_changes_the_variance`, `the_variance_is_never_negative`,
 //!   `shifting_every_value_leaves_the_variance_alone`.
+//! - The spread keeps its digits at every scale, so no value is rounded to a fixed step (a
+//!   fixed-point or integer copy of the data) first: `variance([1e-6, 2e-6, 3e-6])` is Python's
+//!   `1.0000000000000002e-12`, and data scaled by `2^k` (`k` from -500 to 500) has the variance
+//!   scaled by `4^k`, within 1e-9 relative. Checked by `tiny_values_keep_their_tiny_variance`,
+//!   `scaling_by_a_power_of_two_scales_the_variance_by_its_square`.
+//! - One or two passes over the data (linear time), not a comparison of every pair: the
+//!   population variance of a million values comes back within 5 seconds (two passes take
+//!   milliseconds, every pair takes hours). Checked by
+//!   `a_million_values_are_measured_in_one_or_two_passes`.
 //!
 //! **Not checked.** The shortcut applied to data shifted by one of its own values (say the
 //! first, `Σ(x - x₀)² - (Σ(x - x₀))²/n`): that is the "shifted data" algorithm, and it is sound

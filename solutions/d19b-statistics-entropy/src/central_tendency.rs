@@ -24,6 +24,10 @@
 //!   middle values. Making the largest value larger never moves it. Checked by
 //!   `the_median_of_the_salaries_ignores_the_outlier`, `the_median_sorts_then_takes_the_middle`,
 //!   `making_the_largest_value_larger_never_moves_the_median`.
+//! - The sorted copy is ordered by the values themselves at every scale: the medians of data
+//!   scaled by `2^k` (`k` from -1000 to 1000) are its medians scaled by `2^k` (a sort key
+//!   rounded to an integer, the whole part or millionths, ties values closer than its step and
+//!   saturates for huge ones). Checked by `the_medians_order_values_at_every_scale`.
 //! - `median_low` takes the smaller of the two middle values, `median_high` the larger; for an
 //!   odd count all three agree. Checked by `median_low_and_high_pick_one_of_the_middle_pair`.
 //! - `mode`: the most frequent value; on a tie, the tied value that appears first in the data

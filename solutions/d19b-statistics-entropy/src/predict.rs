@@ -34,6 +34,11 @@
 //!   one that follows the slice. Checked by `the_clone_continues_after_the_last_output_it_was_given`.
 //! - Fewer than 624 outputs is `Err(CloneError::TooFewOutputs { needed: 624, got })`. Checked by
 //!   `fewer_than_624_outputs_is_an_error`.
+//!
+//! **Not checked.** How `untemper` inverts: tempering is linear over bits (shifts, masks,
+//! xors), so the xor of the preimages of the 32 one-bit words (found once by a search, or by
+//! solving the linear system) is also its exact inverse. It gives the same word for every
+//! output, so the tests accept it; undoing the four steps, last first, is the lesson.
 
 use thiserror::Error;
 

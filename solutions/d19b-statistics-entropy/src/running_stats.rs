@@ -35,6 +35,14 @@
 //!   any split; merging with an empty accumulator changes nothing. Checked by
 //!   `merging_two_halves_equals_streaming_the_whole`,
 //!   `merging_with_an_empty_accumulator_changes_nothing`.
+//! - `merge` adds the two sums of squared deviations and the between-halves term (Chan et
+//!   al.), never sums of `x` and `x²`: halves of data lifted by a large offset (1e7 to 1e12)
+//!   merge into the small numbers' variance (within 1e-4 of it), at every cut. Checked by
+//!   `every_large_offset_keeps_the_merged_variance`.
+//! - `merge` costs a few operations whatever the counts, never a step per value merged: 48
+//!   merges of an accumulator with itself (7 · 2^48 values) finish within 5 seconds and keep
+//!   the mean and population variance. Checked by
+//!   `merging_takes_the_same_few_steps_whatever_the_counts`.
 //!
 //! **Not checked.** Running sums of `x - x₀` and `(x - x₀)²` about the first value pushed
 //! (re-centred when merging) instead of Welford's update: that is the "shifted data"
