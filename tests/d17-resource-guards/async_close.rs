@@ -144,6 +144,24 @@ async fn nothing_closes_a_dropped_connection_later_behind_the_callers_back() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_dropped_connection_leaves_no_handle_to_the_server_behind() {
+    let server = Server::new();
+    let conn = open(&server).await;
+    let while_open = server.handles();
+    drop(conn);
+    // The handle count first: a helper that has finished has pushed its Closed by then.
+    let after_drop = server.handles();
+    assert_eq!(
+        (while_open, after_drop, seen(&server)),
+        (2, 1, (vec![opened(), dropped()], 1)),
+        "(handles while open, handles after the drop, (events, open sessions)): Drop passed \
+         a clone of the server on to something that outlives it (a spawned task, a thread \
+         with its own runtime, a list of connections to close later); Drop must do no I/O \
+         and hand nothing off: record the warning and leave the session open"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_close_cancelled_before_the_acknowledgement_still_warns() {
     let server = Server::new();
     let conn = open(&server).await;

@@ -284,6 +284,49 @@ fn total_bytes_reads_more_files_than_the_descriptor_limit() {
     );
 }
 
+/// Fills this process's descriptor table up to its soft limit with `/dev/null`s, then gives
+/// back `free` of them: afterwards exactly `free` descriptors can be opened. Returns the
+/// fillers (drop them to give the rest back).
+fn leave_only_free_descriptors(free: usize) -> Vec<std::fs::File> {
+    let mut fillers = Vec::new();
+    loop {
+        match std::fs::File::open("/dev/null") {
+            Ok(file) => fillers.push(file),
+            Err(e) if e.raw_os_error() == Some(libc::EMFILE) => break,
+            Err(e) => panic!("cannot open /dev/null: {e}"),
+        }
+    }
+    assert!(
+        fillers.len() >= free,
+        "only {} descriptors were free under the lowered limit",
+        fillers.len()
+    );
+    fillers.truncate(fillers.len() - free);
+    fillers
+}
+
+#[test]
+fn total_bytes_needs_only_one_free_descriptor() {
+    with_lowered_limit("total_bytes_needs_only_one_free_descriptor", |limit| {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let files = 20;
+        let paths = make_files(dir.path(), files);
+        let fillers = leave_only_free_descriptors(1);
+        let got = total_bytes(&paths);
+        // Give the table back before anything else (the temp dir's removal opens
+        // descriptors too).
+        drop(fillers);
+        let expected = (files * (files + 1) / 2) as u64;
+        assert!(
+            matches!(got, Ok(n) if n == expected),
+            "with the descriptor table full but for one slot (limit {limit}), total_bytes \
+             over {files} files gave {got:?}: it held more than one descriptor at once (a \
+             batch or a Vec of open files); open, read and close each file before opening \
+             the next, so a single free descriptor is enough"
+        );
+    });
+}
+
 #[test]
 fn a_thousand_opened_and_dropped_descriptors_leave_room() {
     with_lowered_limit(

@@ -180,6 +180,37 @@ fn a_panic_while_holding_the_lock_poisons_the_tally() {
 }
 
 #[test]
+fn a_panic_under_any_guard_of_the_mutex_poisons_the_tally() {
+    let tally = Tally::new();
+    tally.add("visits", 3).expect("a healthy tally");
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let _guard = tally.counters().lock();
+        panic!("a thread crashed while holding the counters' guard");
+    }));
+    assert!(result.is_err(), "the panic must reach the caller");
+    let calls = (
+        tally.total("visits"),
+        tally.add("visits", 1),
+        tally.try_total("visits"),
+    );
+    let report = tally.into_report();
+    assert_eq!(
+        (calls, report),
+        (
+            (Err(TallyError::Poisoned), Err(TallyError::Poisoned), None),
+            Report {
+                totals: BTreeMap::from([("visits".into(), 3)]),
+                poisoned: true,
+            }
+        ),
+        "a thread panicked while holding a guard of the counters' mutex (taken straight from \
+         Tally::counters, not through update): the std Mutex is poisoned, and the tally must \
+         see it (lock() returns Err(PoisonError)) rather than a flag of its own, and \
+         into_report must recover the totals with PoisonError::into_inner"
+    );
+}
+
+#[test]
 fn into_report_recovers_the_totals_of_a_poisoned_tally() {
     let tally = Tally::new();
     tally.add("visits", 4).expect("a healthy tally");

@@ -212,6 +212,23 @@ fn dropping_an_unfinished_transaction_rolls_back_once() {
 }
 
 #[test]
+fn a_rollback_that_fails_in_drop_is_ignored() {
+    let (mut db, mut seq) = begun_db();
+    expect_rollback(&mut db, &mut seq, Err(DbError::ConnectionLost));
+    db.expect_commit().never();
+    let dropped = catch_unwind(AssertUnwindSafe(|| {
+        let _tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
+    }));
+    assert!(
+        dropped.is_ok(),
+        "the ROLLBACK that Drop sends failed, and Drop panicked: Drop cannot return an \
+         error, so it must ignore the rollback's (let _ = ...), never unwrap it; a panic in \
+         Drop while a panic unwinds aborts the process"
+    );
+    db.checkpoint();
+}
+
+#[test]
 fn commit_consumes_the_guard_so_drop_does_not_roll_back() {
     let (mut db, mut seq) = begun_db();
     expect_commit_only(&mut db, &mut seq);

@@ -260,6 +260,26 @@ fn suppressing_never_swallows_a_close_failure() {
     );
 }
 
+#[test]
+fn suppressing_never_swallows_an_open_error() {
+    let log = Log::default();
+    let got = with_resource_suppressing(
+        || Err::<FakeFile, _>(AppError::NotFound),
+        |_| -> Result<(), AppError> {
+            log.push("body");
+            Ok(())
+        },
+        |_| true,
+    );
+    assert_eq!(
+        (got, log.entries()),
+        (Err(ScopeError::Open(AppError::NotFound)), Vec::new()),
+        "open failed, with an error the predicate accepts: suppression is for the body's \
+         errors only (__exit__ never sees an error raised before the block ran), so the \
+         failed open must come back as ScopeError::Open, without running the body"
+    );
+}
+
 #[derive(Debug, Clone, Copy)]
 enum BodyOutcome {
     Succeeds,

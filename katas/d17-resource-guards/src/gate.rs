@@ -46,6 +46,11 @@
 //! - Over any mix of kept, closed and dropped gates, only the gates still alive hold slots.
 //!   Checked by `only_the_gates_still_alive_hold_slots`.
 //!
+//! **Not checked.** Whether `close` is `drop(self)` (one place releases) or releases by hand
+//! and sets a flag that `Drop` reads: both release exactly once on every path and free the
+//! gate, so the tracker, the log and the heap see the same thing. The single release in
+//! `Drop` is the tidier design, not a different behaviour.
+//!
 //! The `impl Drop for Gate` at the end of this file is empty: fill it in. (It has no
 //! `todo!()` on purpose: a panic inside `drop` while a panic unwinds aborts the whole test
 //! run.)

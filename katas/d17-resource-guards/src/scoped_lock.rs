@@ -39,6 +39,10 @@
 //! - Once a thread has panicked while holding the lock (inside `update`'s `f`), every
 //!   method returning `Result` fails with `TallyError::Poisoned`, and `try_total` gives
 //!   `None`. Checked by `a_panic_while_holding_the_lock_poisons_the_tally`.
+//! - That poison is the `Mutex`'s own, not a flag of the tally's: a panic under a guard
+//!   taken straight from the mutex (`Tally::counters().lock()`, bypassing every method)
+//!   makes the methods fail with `Poisoned` just the same, and `into_report` recovers the
+//!   totals from it. Checked by `a_panic_under_any_guard_of_the_mutex_poisons_the_tally`.
 //! - `into_report` consumes the tally and always returns the totals, with `poisoned: true`
 //!   if they were recovered from a poisoned mutex. Checked by
 //!   `into_report_recovers_the_totals_of_a_poisoned_tally`,
@@ -51,8 +55,8 @@
 //!   `the_tally_matches_a_plain_map`.
 //!
 //! **Not checked.** Whether a contended method blocks in `Mutex::lock` or spins on
-//! `try_lock` with `yield_now`: both give the same totals, and the tests cannot hold the
-//! lock from outside long enough to watch a waiting thread's state.
+//! `try_lock` with `yield_now`: both give the same totals, and no test watches the state of
+//! a thread that waits for the lock.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -189,6 +193,12 @@ impl Tally {
     /// How many times the counters' lock has been taken ([`CountedMutex::locks`]).
     pub fn locks_taken(&self) -> usize {
         todo!("count the locks taken on {self:?}")
+    }
+
+    /// The [`CountedMutex`] that holds the counters, lent out for the tests (they lock it
+    /// themselves, and panic while holding its guard).
+    pub fn counters(&self) -> &CountedMutex<BTreeMap<String, u64>> {
+        todo!("lend out the CountedMutex that holds the counters of {self:?}")
     }
 
     /// Consumes the tally and returns its totals, recovering them if the lock is poisoned.

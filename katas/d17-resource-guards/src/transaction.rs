@@ -38,8 +38,9 @@
 //!   and nothing else is called (no rollback: nothing began). Checked by
 //!   `a_failed_begin_is_returned_and_nothing_is_rolled_back`.
 //! - Dropping an unfinished transaction calls `Database::rollback` exactly once and never
-//!   `commit`; a rollback error in `Drop` is ignored. Checked by
-//!   `dropping_an_unfinished_transaction_rolls_back_once`.
+//!   `commit`; a rollback error in `Drop` is ignored (no panic). Checked by
+//!   `dropping_an_unfinished_transaction_rolls_back_once`,
+//!   `a_rollback_that_fails_in_drop_is_ignored`.
 //! - `commit` calls `Database::commit` once; on success nothing more is called. If the
 //!   commit fails, its error is returned and the transaction is rolled back (once). Checked
 //!   by `commit_consumes_the_guard_so_drop_does_not_roll_back`,

@@ -48,6 +48,9 @@
 //! - Nothing closes a dropped connection later: no task spawned by `Drop` disconnects it,
 //!   however long the runtime runs afterwards. Checked by
 //!   `nothing_closes_a_dropped_connection_later_behind_the_callers_back`.
+//! - `Drop` hands the connection to nobody: once it returns, no task, thread or registry
+//!   holds a clone of the server (`Server::handles` is back to the caller's own). Checked by
+//!   `a_dropped_connection_leaves_no_handle_to_the_server_behind`.
 //! - A `close()` cancelled before the server acknowledged it counts as a drop without close:
 //!   one `DroppedWithoutClose`, session still open (the connection is marked closed only
 //!   after `disconnect` has returned). Checked by
@@ -161,6 +164,12 @@ impl Server {
     /// Sessions opened and not closed yet.
     pub fn open_sessions(&self) -> usize {
         self.log().sessions
+    }
+
+    /// How many handles to this server exist: this one, its clones, and the clone each
+    /// live connection holds (anything else that holds one, a task or a thread, counts too).
+    pub fn handles(&self) -> usize {
+        Arc::strong_count(&self.log)
     }
 
     /// Everything the server saw so far, oldest first.

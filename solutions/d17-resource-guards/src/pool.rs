@@ -25,8 +25,10 @@
 //! - A dropped guard puts its connection back (`idle()` counts it). Checked by
 //!   `a_dropped_connection_goes_back_to_the_pool`.
 //! - The next acquire reuses it: the same value, with whatever state the borrowers left on
-//!   it (a pool of 1 used 100 times opens 1 connection). Checked by
-//!   `a_released_connection_is_reused_not_reopened`.
+//!   it (a pool of 1 used 100 times opens 1 connection), and an idle connection is taken
+//!   before a new one is opened (a pool of 3 used 10 times in a row opens 1). Checked by
+//!   `a_released_connection_is_reused_not_reopened`,
+//!   `an_idle_connection_is_reused_before_a_new_one_is_opened`.
 //! - `try_acquire` never waits: `PoolError::Exhausted { capacity }` when all are on loan.
 //!   Checked by `try_acquire_on_an_exhausted_pool_is_a_typed_error`.
 //! - `acquire_timeout(timeout)` hands out a free connection at once (even with a zero
@@ -40,7 +42,8 @@
 //!   sleep out its timeout. Checked by
 //!   `a_blocked_waiter_gets_a_returned_connection_long_before_its_timeout`.
 //! - A blocked waiter sleeps until it is woken: over 400 ms with no connection coming back
-//!   it wakes up at most twice (it does not poll). Checked by
+//!   it does not wake up once (it does not poll, not even with naps that grow longer: the
+//!   waiting thread's count of voluntary context switches does not move). Checked by
 //!   `a_blocked_waiter_sleeps_instead_of_polling`.
 //! - The return itself wakes the waiter: over five rounds (a waiter falls asleep, the
 //!   connection comes back at once) it gets the connection within 100 ms of its return at

@@ -37,8 +37,10 @@
 //! - `with_resource_suppressing` returns `Ok(Some(v))` on success and `Ok(None)` when the
 //!   body failed with an error for which `suppress` returns `true` *and* the close succeeded;
 //!   every other outcome is the same `Err` as `with_resource` gives (a close failure is never
-//!   swallowed). Checked by `suppressing_passes_a_good_value_through_as_some`,
-//!   `suppressing_swallows_only_the_chosen_error`, `suppressing_never_swallows_a_close_failure`.
+//!   swallowed, and a failed open stays `ScopeError::Open` whatever the predicate says).
+//!   Checked by `suppressing_passes_a_good_value_through_as_some`,
+//!   `suppressing_swallows_only_the_chosen_error`, `suppressing_never_swallows_a_close_failure`,
+//!   `suppressing_never_swallows_an_open_error`.
 //! - For any open, body and close outcome, a resource that was opened is closed exactly
 //!   once. Checked by `an_opened_resource_is_closed_exactly_once`.
 //!
