@@ -1,12 +1,14 @@
 //! Kata 3: races you can still write.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::mpsc;
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use crate::shared_counters::{Bank, BankError, set_vault_hook, take_locks_taken};
+use crate::shared_counters::{
+    Bank, BankError, VaultHook, set_vault_hook, set_write_hook, take_locks_taken,
+};
 use proptest::prelude::*;
 use rstest::rstest;
 
@@ -223,7 +225,15 @@ const PAIRED_ACCOUNTS: usize = 8;
 fn hold_each_account_while_every_other_works(
     a_op: fn(&Bank, usize) -> Result<u64, BankError>,
     b_op: fn(&Bank, usize) -> Result<u64, BankError>,
+    hold_at: HoldAt,
 ) {
+    let (install, held_where): (fn(Option<VaultHook>), &str) = match hold_at {
+        HoldAt::Lock => (set_vault_hook, "right after it locked its account"),
+        HoldAt::Write => (
+            set_write_hook,
+            "as it wrote the new balance through the guard",
+        ),
+    };
     let bank = Arc::new(Bank::new(PAIRED_ACCOUNTS));
     for account in 0..PAIRED_ACCOUNTS {
         assert_eq!(
@@ -249,12 +259,22 @@ fn hold_each_account_while_every_other_works(
                         thread::scope(|scope| {
                             let bank_a = &bank;
                             scope.spawn(move || {
-                                set_vault_hook(Some(Box::new(move |_| {
+                                let fired = Rc::new(Cell::new(false));
+                                let fired_in_hook = Rc::clone(&fired);
+                                install(Some(Box::new(move |_| {
+                                    fired_in_hook.set(true);
                                     let _ = holding.send(());
                                     let _ = done.recv();
                                 })));
                                 let _ = a_op(bank_a, held_account);
-                                set_vault_hook(None);
+                                install(None);
+                                assert!(
+                                    fired.get(),
+                                    "the operation on account {held_account} never came to \
+                                     the point where the test holds it ({held_where}): \
+                                     reach and update the balance only through the guard \
+                                     Vault::lock returns"
+                                );
                             });
                             let bank_b = &bank;
                             scope.spawn(move || {
@@ -271,7 +291,10 @@ fn hold_each_account_while_every_other_works(
     if let Err(panic) = outcome {
         let last = pair.try_iter().last();
         if let (Some((held_account, other)), Some(why)) = (last, panic.downcast_ref::<String>()) {
-            panic!("{why}; it blocked on account {other} while account {held_account} was held");
+            panic!(
+                "{why}; it blocked on account {other} while another thread held account \
+                 {held_account}, {held_where}"
+            );
         }
         std::panic::resume_unwind(panic);
     }
@@ -285,7 +308,27 @@ fn operations_on_different_accounts_do_not_wait_for_each_other(
     #[case] a_op: fn(&Bank, usize) -> Result<u64, BankError>,
     #[case] b_op: fn(&Bank, usize) -> Result<u64, BankError>,
 ) {
-    hold_each_account_while_every_other_works(a_op, b_op);
+    hold_each_account_while_every_other_works(a_op, b_op, HoldAt::Lock);
+}
+
+/// Where the "do not wait" tests keep thread A while thread B works.
+#[derive(Debug, Clone, Copy)]
+enum HoldAt {
+    /// In its vault hook, right after it locked its account.
+    Lock,
+    /// In its write hook, as it writes the new balance (after anything else it locked).
+    Write,
+}
+
+#[rstest]
+#[case::deposits(|bank: &Bank, a| bank.deposit(a, 1), |bank: &Bank, b| bank.deposit(b, 1))]
+#[case::withdrawals(|bank: &Bank, a| bank.withdraw(a, 1), |bank: &Bank, b| bank.withdraw(b, 1))]
+#[case::a_balance_beside_a_deposit(|bank: &Bank, a| bank.deposit(a, 1), |bank: &Bank, b| bank.balance(b))]
+fn an_operation_writing_one_account_does_not_hold_up_the_others(
+    #[case] a_op: fn(&Bank, usize) -> Result<u64, BankError>,
+    #[case] b_op: fn(&Bank, usize) -> Result<u64, BankError>,
+) {
+    hold_each_account_while_every_other_works(a_op, b_op, HoldAt::Write);
 }
 
 #[rstest]
