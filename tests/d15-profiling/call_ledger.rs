@@ -151,30 +151,45 @@ fn reads_the_clock_once_per_event() {
 fn the_ledger_keeps_running_totals_not_a_log_of_events() {
     let clock = FakeClock::default();
     let mut profiler = Profiler::new(&clock);
-    let round = "0 +f, 1 +g, 2 -g, 3 -f";
-    replay(&clock, &mut profiler, round);
+    let mut now = 0;
+    // One round: f (3 ms) calls g (1 ms). All rounds run inside `main`, which stays open the
+    // whole time, as a real program's main does.
+    let mut round = |profiler: &mut Profiler<&FakeClock>| {
+        for (step, event) in [(0, "+f"), (1, "+g"), (1, "-g"), (1, "-f")] {
+            now += step;
+            clock.at(now);
+            apply(profiler, event)
+                .unwrap_or_else(|e| panic!("event {event:?} at {now} ms was refused: {e}"));
+        }
+    };
+    profiler.enter("main");
+    round(&mut profiler);
     let ((), peak) = peak_heap(|| {
         for _ in 0..5_000 {
-            replay(&clock, &mut profiler, round);
+            round(&mut profiler);
         }
     });
     assert!(
         peak <= 4 * 1024,
-        "5,000 more calls of two functions already seen grew the ledger's heap by {peak} \
-         bytes: enter and exit stored every event (a tracing profiler's memory would grow \
-         with the run). Keep running totals per function and a stack of the calls still \
-         open; fold each exit into the totals at once"
+        "5,000 more calls of two functions already seen, inside a main that is still running, \
+         grew the ledger's heap by {peak} bytes: enter and exit stored the events (a log \
+         replayed later, even one cleared whenever no call is open, grows with the run while \
+         main runs). Keep running totals per function and a stack of the calls still open; \
+         fold each exit into the totals at once"
     );
+    clock.at(15_004);
+    apply(&mut profiler, "-main").unwrap_or_else(|e| panic!("main's exit was refused: {e}"));
     let stats = profiler
         .stats()
         .unwrap_or_else(|e| panic!("stats() refused a balanced trace: {e}"));
     assert_eq!(
         stats,
         [
+            row("main", 1, 1, 15_004),
             row("f", 5_001, 10_002, 15_003),
             row("g", 5_001, 5_001, 5_001)
         ],
-        "after 5,001 rounds of f (3 ms, 1 of them in g) and g (1 ms)"
+        "after 5,001 rounds of f (3 ms, 1 of them in g) and g (1 ms) inside a 15,004 ms main"
     );
 }
 

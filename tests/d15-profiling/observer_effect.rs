@@ -96,6 +96,22 @@ fn keeps_the_fraction_of_runs_shorter_than_a_millisecond() {
     );
 }
 
+#[test]
+fn keeps_the_fraction_of_runs_longer_than_a_millisecond() {
+    let profiled = [Duration::from_micros(1_900), Duration::from_micros(3_500)];
+    let unprofiled = [Duration::from_micros(1_200), Duration::from_micros(2_100)];
+    let got = overhead_ratio(&profiled, &unprofiled)
+        .unwrap_or_else(|e| panic!("overhead_ratio refused valid runs: {e}"));
+    // 1.9 / 1.2 = 1.5833..., 3.5 / 2.1 = 1.6666...: the mean of the two.
+    assert_close(
+        got,
+        (1.9 / 1.2 + 3.5 / 2.1) / 2.0,
+        "1.9 ms against 1.2 ms and 3.5 ms against 2.1 ms: compare the durations at full \
+         precision (Duration::as_secs_f64 or as_nanos), never in whole milliseconds, even \
+         when both runs are longer than one (1 ms / 1 ms and 3 ms / 2 ms give 1.25)",
+    );
+}
+
 #[rstest]
 #[case::nothing(&[], &[], OverheadError::NoSamples)]
 #[case::more_profiled(&[10, 11], &[10], OverheadError::LengthMismatch { profiled: 2, unprofiled: 1 })]
@@ -162,15 +178,29 @@ fn calibrated_in_nanos(measured: Duration, calls: u32, per_call: Duration) -> Du
     )
 }
 
+/// A run's duration in nanoseconds: under a microsecond, under a millisecond, a few
+/// milliseconds with a fraction, or up to a minute.
+fn run_nanos() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        1_u64..1_000,
+        1_000_u64..1_000_000,
+        1_000_000_u64..20_000_000,
+        1_u64..60_000_000_000,
+    ]
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
     #[test]
     fn the_ratio_is_the_median_of_the_pair_ratios(
-        pairs in prop::collection::vec((1_u64..1_000, 1_u64..1_000), 1..12),
+        pairs in prop::collection::vec((run_nanos(), run_nanos()), 1..12),
     ) {
         let (on, off): (Vec<u64>, Vec<u64>) = pairs.iter().copied().unzip();
-        let got = overhead_ratio(&ms(&on), &ms(&off));
+        let nanos = |list: &[u64]| -> Vec<Duration> {
+            list.iter().map(|&n| Duration::from_nanos(n)).collect()
+        };
+        let got = overhead_ratio(&nanos(&on), &nanos(&off));
         let mut ratios: Vec<f64> = pairs.iter().map(|&(a, b)| a as f64 / b as f64).collect();
         ratios.sort_by(f64::total_cmp);
         let mid = ratios.len() / 2;
@@ -179,11 +209,12 @@ proptest! {
         } else {
             ratios[mid]
         };
-        let close = got.as_ref().is_ok_and(|got| (got - median).abs() < 1e-9);
+        let close = got.as_ref().is_ok_and(|got| (got - median).abs() <= 1e-9 * median);
         prop_assert!(close,
-            "overhead_ratio({:?} ms, {:?} ms) gave {:?}; the median of the pair ratios is {}: \
-             sort the ratios and take the middle one (the mean of the two middles for an even \
-             count), not a mean of any of them", on, off, got, median);
+            "overhead_ratio({:?} ns, {:?} ns) gave {:?}; the median of the pair ratios is {}: \
+             compare each pair at full precision, sort the ratios and take the middle one (the \
+             mean of the two middles for an even count), not a mean of any of them",
+            on, off, got, median);
     }
 
     #[test]

@@ -64,6 +64,24 @@ fn folds_a_larger_profile() {
 }
 
 #[test]
+fn lines_sort_by_their_bytes_not_frame_by_frame() {
+    // `json` sorts before `json.decoder` as a frame, but '.' sorts before ';' in a line.
+    let samples: [&[&str]; 3] = [
+        &["main", "json", "loads"],
+        &["main", "json.decoder"],
+        &["main", "json", "loads"],
+    ];
+    assert_eq!(
+        fold_stacks(&samples),
+        Ok("main;json.decoder 1\nmain;json;loads 2\n".to_owned()),
+        "the folded lines must be sorted in the byte order of the lines themselves, as \
+         flamegraph tools (and `sort`) expect: '.' comes before ';', so `main;json.decoder` \
+         sorts before `main;json;loads`, although the frame `json` sorts before \
+         `json.decoder`. Join each stack into its line first, then count and sort the lines"
+    );
+}
+
+#[test]
 fn folding_no_samples_gives_no_lines() {
     assert_eq!(
         fold_stacks(&[]),

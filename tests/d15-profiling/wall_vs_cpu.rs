@@ -44,7 +44,7 @@ impl WatchingClocks {
     fn new() -> Self {
         // Room for every entry up front: logging itself must not allocate.
         Self {
-            log: std::cell::RefCell::new(Vec::with_capacity(64)),
+            log: std::cell::RefCell::new(Vec::with_capacity(1024)),
         }
     }
 
@@ -240,6 +240,136 @@ fn the_clocks_are_read_right_next_to_the_call() {
              again). Storing the name or updating the table inside the window bills the \
              profiler's own work to every call, on both clocks: read the clocks, run the call, \
              read the clocks, and only then do the bookkeeping"
+        );
+    }
+}
+
+/// Profiles `depth` calls, each nested in the one before, all named `level`; each call notes
+/// its start and its end on the watching clocks.
+fn nest(profiler: &DualProfiler<&WatchingClocks>, clocks: &WatchingClocks, depth: usize) {
+    if depth > 0 {
+        profiler.profile("level", || {
+            clocks.note("call starts");
+            nest(profiler, clocks, depth - 1);
+            clocks.note("call ends");
+        });
+    }
+}
+
+#[test]
+fn the_window_stays_empty_at_any_depth_of_nesting() {
+    const DEPTH: usize = 64;
+    let clocks = WatchingClocks::new();
+    let profiler = DualProfiler::new(&clocks);
+    for _ in 0..2 {
+        nest(&profiler, &clocks, DEPTH);
+    }
+    let log = clocks.log.borrow().clone();
+    let whats: Vec<&str> = log.iter().map(|&(what, _)| what).collect();
+    let starts = whats.iter().filter(|&&what| what == "call starts").count();
+    assert_eq!(
+        starts,
+        2 * DEPTH,
+        "the nested calls were not all run: {whats:?}"
+    );
+    for (at, &(what, requests)) in log.iter().enumerate() {
+        // The two start reads come right before the call starts, the two end reads right
+        // after it ends, with no heap request in between.
+        let window = match what {
+            "call starts" => log.get(at.saturating_sub(2)..at),
+            "call ends" => log.get(at + 1..at + 3),
+            _ => continue,
+        };
+        let clean = window.is_some_and(|reads| {
+            reads.iter().map(|&(read, _)| read).eq(["wall", "cpu"])
+                && reads.iter().all(|&(_, n)| n == requests)
+        });
+        assert!(
+            clean,
+            "around a call {} deep in {DEPTH} nested calls, the log (event, heap requests so \
+             far) reads {:?}: between the start clocks and the call, and between the call and \
+             the end clocks, the profiler must do nothing. Here it allocated (a stack of open \
+             calls that grows, however much room was reserved up front, still grows inside \
+             the window once the calls nest deeper) or read a clock again. Keep the start \
+             readings in local variables of `profile`: read, run, read, then do the bookkeeping",
+            starts_before(&whats, at),
+            &log[at.saturating_sub(2)..(at + 3).min(log.len())]
+        );
+    }
+}
+
+/// How many calls have started and not ended at position `at` of the log.
+fn starts_before(whats: &[&str], at: usize) -> usize {
+    whats[..at].iter().fold(0_usize, |open, &what| match what {
+        "call starts" => open + 1,
+        "call ends" => open.saturating_sub(1),
+        _ => open,
+    })
+}
+
+/// Clocks that stand still and, at every read, note what the profiler would report right
+/// then; the profiled closures note it at their start and end too.
+struct PeekingClocks<'p> {
+    profiler: std::cell::OnceCell<&'p DualProfiler<&'p PeekingClocks<'p>>>,
+    seen: std::cell::RefCell<Vec<(&'static str, Vec<FnTimes>)>>,
+}
+
+impl PeekingClocks<'_> {
+    fn peek(&self, what: &'static str) {
+        let report = self
+            .profiler
+            .get()
+            .map(|profiler| profiler.report(ClockKind::Wall))
+            .unwrap_or(Ok(Vec::new()))
+            .unwrap_or_else(|e| panic!("report failed on clocks that stand still: {e}"));
+        self.seen.borrow_mut().push((what, report));
+    }
+}
+
+impl Clocks for PeekingClocks<'_> {
+    fn wall(&self) -> Duration {
+        self.peek("wall");
+        Duration::ZERO
+    }
+    fn cpu(&self) -> Duration {
+        self.peek("cpu");
+        Duration::ZERO
+    }
+}
+
+#[test]
+fn the_table_changes_only_outside_the_measured_window() {
+    let clocks = PeekingClocks {
+        profiler: std::cell::OnceCell::new(),
+        seen: std::cell::RefCell::new(Vec::new()),
+    };
+    let profiler = DualProfiler::new(&clocks);
+    let _ = clocks.profiler.set(&profiler);
+    for name in ["parse", "parse", "render", "parse"] {
+        profiler.profile(name, || {
+            clocks.peek("call starts");
+            clocks.peek("call ends");
+        });
+    }
+    let seen = clocks.seen.borrow();
+    let whats: Vec<&str> = seen.iter().map(|(what, _)| *what).collect();
+    assert_eq!(
+        whats,
+        ["wall", "cpu", "call starts", "call ends", "wall", "cpu"].repeat(4),
+        "each profiled call reads the wall clock, then the CPU clock, runs, then reads the \
+         two clocks again"
+    );
+    for call in seen.chunks(6) {
+        let (before, after) = call.split_at(3);
+        let still = |part: &[(&str, Vec<FnTimes>)]| part.iter().all(|(_, r)| *r == part[0].1);
+        assert!(
+            still(before) && still(after),
+            "the report, read at each clock read and at the call's start and end, changed \
+             inside the measured window: {call:?}. Counting the call or touching its line \
+             between the start reads and the call (or between the call and the end reads) \
+             bills the profiler's own work (hashing the name, finding the line) to every \
+             call, on both clocks: read the clocks, run the call, read the clocks, and only \
+             then update the table"
         );
     }
 }

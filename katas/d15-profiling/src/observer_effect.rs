@@ -39,8 +39,11 @@
 //!   `ignores_two_disturbed_runs_of_five` (a trimmed mean does not),
 //!   `the_ratio_is_the_median_of_the_pair_ratios` (any count of pairs, odd or even).
 //! - Durations are compared at full precision: runs shorter than a millisecond keep their
-//!   ratio (750 µs against 500 µs is 1.5). Checked by
-//!   `keeps_the_fraction_of_runs_shorter_than_a_millisecond`.
+//!   ratio (750 µs against 500 µs is 1.5), and so do longer ones (1.9 ms against 1.2 ms is
+//!   1.583..., not 1 ms / 1 ms). Checked by
+//!   `keeps_the_fraction_of_runs_shorter_than_a_millisecond`,
+//!   `keeps_the_fraction_of_runs_longer_than_a_millisecond`,
+//!   `the_ratio_is_the_median_of_the_pair_ratios` (runs from 1 ns to a minute).
 //! - The median lies between the smallest and largest pair ratio and does not change when
 //!   every run is scaled by the same factor. Checked by
 //!   `the_ratio_lies_between_the_smallest_and_largest_pair_and_ignores_units`.

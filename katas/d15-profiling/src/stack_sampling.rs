@@ -16,6 +16,9 @@
 //! - [`fold_stacks`] writes one line per distinct stack, sorted, each ending in `\n`, and
 //!   nothing for no samples. Checked by `folds_identical_stacks_into_one_counted_line`,
 //!   `folds_a_larger_profile`, `folding_no_samples_gives_no_lines`.
+//! - The lines sort in the byte order of the lines, not frame by frame: `main;json.decoder`
+//!   comes before `main;json;loads` ('.' is below ';'). Checked by
+//!   `lines_sort_by_their_bytes_not_frame_by_frame`.
 //! - Shares are in tenths of a percent: 1000 means 100.0 %; a function's self and total shares
 //!   are exact on small profiles. Checked by `gives_each_function_its_self_and_total_share`.
 //! - A function that appears several times on one stack (recursion) counts **once** for that
@@ -47,6 +50,12 @@
 //!   contains `;` or whitespace would break the folded format and is
 //!   [`SampleError::BadFrame`], from both functions. Checked by `refuses_an_empty_stack`,
 //!   `refuses_a_frame_that_would_break_the_folded_format`.
+//!
+//! **Not checked.** How a total share is computed, as long as it is exact. One `f64`
+//! division `count * 1000 / samples` followed by `f64::round` lands on the same tenth as
+//! integer arithmetic for any profile that fits in memory (the division is correctly
+//! rounded, and an exact half is representable), so the tests cannot tell it from integers;
+//! the f64 *percentage* first, then times ten, is what goes wrong (23 of 80 gives 287).
 //!
 //! **Why.** A tracing profiler pays on every call; a sampling profiler looks at the stack a
 //! few hundred times a second and pays almost nothing, which is why it is the one you can

@@ -46,8 +46,8 @@
 //!   `refuses_stats_while_a_call_is_open`.
 //! - [`render`] prints the table laid out as its doc says. Checked by
 //!   `renders_the_stats_as_a_table`.
-//! - The ledger keeps running totals, not a log: 5,000 more calls of functions already seen
-//!   grow its heap by at most 4 KiB. Checked by
+//! - The ledger keeps running totals, not a log: 5,000 more calls of functions already seen,
+//!   made while `main` is still open, grow its heap by at most 4 KiB. Checked by
 //!   `the_ledger_keeps_running_totals_not_a_log_of_events`.
 //!
 //! **Not checked.** The ledger's own cost per event. Deciding "outermost call" by scanning

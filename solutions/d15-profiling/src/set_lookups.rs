@@ -15,7 +15,7 @@
 //! is empty; with an empty haystack every needle is missing. The tests count the calls to
 //! `Hash::hash` and `PartialEq::eq` made on their keys: for n haystack items and m needles,
 //! at most a few hashes per item and per needle, and at most about two comparisons per
-//! needle, whatever n is.
+//! needle, whatever n is; and on a big input they wait 8 s at most for the answers.
 //!
 //! **Why.** A membership test inside a loop is the classic hidden O(n²): it is fast on the
 //! ten-item test data and falls over on the production table.
@@ -43,6 +43,11 @@
 //!   `absent_needles_cost_almost_no_comparison`.
 //! - Small inputs go through a set too: 16 needles in 16 items make at most 32 comparisons,
 //!   found or absent. Checked by `small_inputs_go_through_a_set_too`.
+//! - Big inputs are answered at set speed, whatever the comparisons cost: 80,000 found and
+//!   120,000 absent needles over 40,000 items finish within 8 s (sets take a fraction of a
+//!   second, even unoptimised). A scan per needle hidden from the counters (comparing
+//!   precomputed hashes, or a `Vec` of the reported needles) takes minutes. Checked by
+//!   `a_big_input_is_answered_at_set_speed_not_scan_speed`.
 
 use std::collections::HashSet;
 use std::hash::Hash;
