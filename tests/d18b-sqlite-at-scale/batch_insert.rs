@@ -248,6 +248,41 @@ fn a_missing_table_leaves_no_transaction_open() {
     );
 }
 
+#[test]
+fn a_commit_that_fails_rolls_back_and_leaves_no_transaction_open() {
+    let mut conn = database();
+    insert_batch(&mut conn, &warriors(2)).expect("an earlier batch");
+    // A deferred foreign key is checked at COMMIT only: every INSERT succeeds, the COMMIT fails.
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         CREATE TABLE banners (id INTEGER PRIMARY KEY);
+         CREATE TABLE oaths (banner INTEGER REFERENCES banners (id) DEFERRABLE INITIALLY DEFERRED);
+         CREATE TRIGGER oath_to_no_banner AFTER INSERT ON warriors WHEN NEW.name = 'Oathbreaker'
+         BEGIN INSERT INTO oaths (banner) VALUES (404); END;",
+    )
+    .expect("the deferred foreign key");
+    let mut batch = warriors(5);
+    batch[3].name = "Oathbreaker".into();
+    let got = insert_batch(&mut conn, &batch);
+    assert!(
+        matches!(&got, Err(BatchError::Sqlite(e))
+            if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)),
+        "every INSERT succeeds but the COMMIT fails (a deferred foreign key): the error must be \
+         BatchError::Sqlite with SQLite's constraint error, got {got:?}"
+    );
+    assert!(
+        conn.is_autocommit(),
+        "the COMMIT failed and the connection is still inside the batch's transaction (SQLite \
+         keeps it open after a failed COMMIT): a BEGIN/COMMIT written by hand forgets this path; \
+         a Transaction guard rolls back when its commit fails"
+    );
+    assert_eq!(
+        stored(&conn),
+        warriors(2),
+        "after the failed COMMIT nothing of the batch may stay; the earlier batch stays"
+    );
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 

@@ -80,10 +80,32 @@ impl Trace {
     }
 }
 
-/// Whether `sql` starts with `keyword`, ignoring case and leading whitespace.
+/// `sql` without its leading whitespace and SQL comments (`-- …` lines and `/* … */`).
+pub(crate) fn without_leading_comments(sql: &str) -> &str {
+    let mut sql = sql.trim_start();
+    loop {
+        if let Some(rest) = sql.strip_prefix("--") {
+            sql = rest
+                .split_once('\n')
+                .map_or("", |(_, after)| after)
+                .trim_start();
+        } else if let Some(rest) = sql.strip_prefix("/*") {
+            sql = rest
+                .split_once("*/")
+                .map_or("", |(_, after)| after)
+                .trim_start();
+        } else {
+            return sql;
+        }
+    }
+}
+
+/// Whether `sql` starts with `keyword`, ignoring case, leading whitespace and comments.
 pub(crate) fn starts_with_keyword(sql: &str, keyword: &str) -> bool {
-    let sql = sql.trim_start();
-    sql.len() >= keyword.len() && sql[..keyword.len()].eq_ignore_ascii_case(keyword)
+    let sql = without_leading_comments(sql);
+    sql.len() >= keyword.len()
+        && sql.is_char_boundary(keyword.len())
+        && sql[..keyword.len()].eq_ignore_ascii_case(keyword)
 }
 
 /// Whether `sql` says `ORDER BY` (any case, any whitespace between the two words).
@@ -117,7 +139,10 @@ fn record(event: TraceEvent<'_>) {
     TRACE.with(|trace| {
         let mut trace = trace.borrow_mut();
         match event {
-            TraceEvent::Stmt(stmt, sql) if !sql.starts_with("--") => trace.runs.push(Run {
+            // A trigger's sub-program reports its parent statement with the text
+            // `-- TRIGGER name`; every statement the code runs reports its own text, whatever
+            // comments it starts with, so only the sub-programs are left out.
+            TraceEvent::Stmt(stmt, sql) if sql == stmt.sql() => trace.runs.push(Run {
                 sql: sql.to_owned(),
                 earlier_runs: stmt.get_status(StatementStatus::Run),
             }),

@@ -1,5 +1,6 @@
 use proptest::prelude::*;
 use rstest::rstest;
+use rusqlite::types::Value;
 use rusqlite::{Connection, params};
 
 use super::{plan_of, says_order_by, start_trace, stop_trace};
@@ -255,6 +256,117 @@ fn a_weapon_name_holding_a_nul_byte_stays_whole() {
         "weapon names holding NUL bytes came back split or changed: packing the names into one \
          string per warrior (group_concat) and splitting it in Rust breaks on any separator a \
          name can contain; read one row per weapon from a LEFT JOIN"
+    );
+}
+
+/// Three warriors whose weapons were forged out of warrior order: weapon ids 1 and 4 are
+/// Karna's, 2 and 5 Arjuna's, 3 nobody's; Bhima is unarmed.
+fn interleaved_roster() -> Connection {
+    let conn = roster(&[("Arjuna", &[]), ("Bhima", &[]), ("Karna", &[])]);
+    for (owner, weapon) in [
+        (Some(3), "spear"),
+        (Some(1), "bow"),
+        (None, "lost mace"),
+        (Some(3), "armour"),
+        (Some(1), "conch"),
+    ] {
+        conn.execute(
+            "INSERT INTO weapons (warrior_id, name) VALUES (?1, ?2)",
+            params![owner, weapon],
+        )
+        .expect("insert a weapon");
+    }
+    conn
+}
+
+#[test]
+fn sqlite_returns_one_row_per_weapon_and_one_per_unarmed_warrior() {
+    let names: Vec<String> = (0..12).map(|i| format!("w{i}")).collect();
+    let arms: [&[&str]; 3] = [&[], &["axe"], &["bow", "spear", "mace"]];
+    let warriors: Vec<(&str, &[&str])> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.as_str(), arms[i % 3]))
+        .collect();
+    let expected_rows: usize = warriors.iter().map(|(_, w)| w.len().max(1)).sum();
+    let conn = roster(&warriors);
+    start_trace(&conn);
+    let result = warriors_with_weapons(&conn);
+    let trace = stop_trace(&conn);
+    result.expect("a valid database must not fail");
+    assert_eq!(
+        trace.rows, expected_rows,
+        "12 warriors (4 unarmed) with 16 weapons: a LEFT JOIN on weapons.warrior_id gives          {expected_rows} rows, one per (warrior, weapon) pair and one per unarmed warrior, but          SQLite returned {} rows: the join condition belongs in SQL, not in a Rust filter over          every warrior paired with every weapon",
+        trace.rows
+    );
+}
+
+#[test]
+fn the_rows_arrive_grouped_by_warrior_in_id_order() {
+    let conn = interleaved_roster();
+    let (got, sql) = statements_run(&conn);
+    assert_eq!(
+        got,
+        [
+            loadout(1, "Arjuna", &["bow", "conch"]),
+            loadout(2, "Bhima", &[]),
+            loadout(3, "Karna", &["spear", "armour"]),
+        ],
+        "weapons forged out of warrior order must still come back under their warrior, in          weapon id order"
+    );
+    let sql = sql.first().expect("one statement ran");
+    let mut stmt = conn
+        .prepare(sql)
+        .expect("the statement that ran should prepare again");
+    let width = stmt.column_count();
+    let rows: Vec<Vec<Value>> = stmt
+        .query_map([], |row| {
+            (0..width).map(|i| row.get::<_, Value>(i)).collect()
+        })
+        .expect("the statement that ran should run again")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let warrior_ids = [1, 2, 3];
+    let ordered_by_warrior = (0..width).any(|column| {
+        let ids: Vec<Option<i64>> = rows
+            .iter()
+            .map(|row| match row[column] {
+                Value::Integer(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        let mut distinct: Vec<i64> = ids.iter().flatten().copied().collect();
+        distinct.dedup();
+        ids.iter().all(Option::is_some) && distinct == warrior_ids
+    });
+    assert!(
+        ordered_by_warrior,
+        "the statement returned its rows as {rows:?}: no column holds the warrior ids 1, 2, 3          in order. Ask SQLite for warrior id order first (then weapon id), so that each          warrior's rows arrive together and one pass folds them; grouping them in a map          sorts in Rust what SQLite should have ordered. Ran {sql:?}"
+    );
+}
+
+#[test]
+fn weapon_order_is_asked_for_even_when_the_index_walks_another_way() {
+    let conn = roster(&[
+        ("Arjuna", &["bow", "conch", "arrows"]),
+        ("Bhima", &[]),
+        ("Karna", &["armour", "spear", "bow"]),
+    ]);
+    // The same index name, now ordered by weapon name backwards within each warrior.
+    conn.execute_batch(
+        "DROP INDEX weapons_by_warrior;
+         CREATE INDEX weapons_by_warrior ON weapons (warrior_id, name DESC);",
+    )
+    .expect("replace the index");
+    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    assert_eq!(
+        got,
+        [
+            loadout(1, "Arjuna", &["bow", "conch", "arrows"]),
+            loadout(2, "Bhima", &[]),
+            loadout(3, "Karna", &["armour", "spear", "bow"]),
+        ],
+        "with an index on (warrior_id, name DESC) SQLite walks each warrior's weapons by name,          backwards: the weapon order came from the index, not from the query. Say ORDER BY the          warrior id, then the weapon id"
     );
 }
 

@@ -466,6 +466,28 @@ fn render_plan_draws_three_levels_with_the_prefixes_of_their_ancestors() {
     );
 }
 
+#[rstest]
+#[case::child_after_its_parents_sibling(
+    &[step(1, 0, "A"), step(2, 0, "B"), step(3, 1, "C")],
+    "QUERY PLAN\n|--A\n|  `--C\n`--B\n"
+)]
+#[case::grandchild_after_everything(
+    &[step(1, 0, "A"), step(2, 1, "B"), step(3, 0, "C"), step(4, 2, "D"), step(5, 1, "E")],
+    "QUERY PLAN\n|--A\n|  |--B\n|  |  `--D\n|  `--E\n`--C\n"
+)]
+fn render_plan_draws_each_step_under_its_parent_wherever_it_is_listed(
+    #[case] steps: &[PlanStep],
+    #[case] expected: &str,
+) {
+    assert_eq!(
+        render_plan(steps),
+        expected,
+        "a step is drawn under its parent even when the list gives it after steps of another \
+         branch: walking the list once, in its order, assumes it is already depth-first; draw \
+         each parent's children (in list order) right under it, recursively"
+    );
+}
+
 /// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md):
 /// `render_plan` on random trees (any depth, any fan-out, parents missing from the list)
 /// against a drawing made by the rule in the kata's brief.

@@ -243,6 +243,47 @@ fn the_table_name_is_bound_and_never_pasted() {
 }
 
 #[test]
+fn sqlite_picks_the_tables_pages_and_counts_them() {
+    let conn = barracks(2000, &[EMAIL_INDEX, NAME_INDEX, POWER_INDEX]);
+    for i in 0..20 {
+        conn.execute_batch(&format!(
+            "CREATE TABLE annex_{i} (id INTEGER PRIMARY KEY, note TEXT UNIQUE)"
+        ))
+        .expect("another table");
+    }
+    conn.execute_batch("CREATE TABLE legion_zz (id INTEGER PRIMARY KEY, motto TEXT UNIQUE)")
+        .expect("the table measured");
+    start_trace(&conn);
+    let got = footprint(&conn, "legion_zz");
+    let trace = stop_trace(&conn);
+    assert!(
+        matches!(
+            got,
+            Ok(Footprint {
+                table_pages: 1,
+                index_pages: 1,
+                indexes: 1
+            })
+        ),
+        "footprint(\"legion_zz\") must be one root page and one UNIQUE index of one page, got \
+         {got:?}"
+    );
+    assert!(
+        trace.rows <= 8,
+        "to measure a table of 2 pages in a file of {} pages and {} schema entries, SQLite \
+         returned {} rows to your code: let SQLite select the table's and its indexes' rows \
+         (WHERE name = ?1, tbl_name = ?1, bound) and count them (count(*)), instead of reading \
+         every page and schema entry and filtering in Rust",
+        conn.query_row("PRAGMA page_count", [], |row| row.get::<_, i64>(0))
+            .expect("page_count"),
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row
+            .get::<_, i64>(0))
+            .expect("schema size"),
+        trace.rows
+    );
+}
+
+#[test]
 fn insert_steps_stores_the_row() {
     let conn = barracks(0, &[]);
     insert_steps(&conn, &warrior(7)).expect("inserting a valid warrior must succeed");

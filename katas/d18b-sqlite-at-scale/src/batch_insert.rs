@@ -19,7 +19,9 @@
 //!
 //! **The tests check.**
 //! - Exactly one transaction: the connection runs one `BEGIN` first and one `COMMIT` last, with
-//!   every `INSERT` between them. Checked by `the_batch_is_one_transaction`.
+//!   every `INSERT` between them; nothing runs before the `BEGIN` (such as a `PRAGMA`, whatever
+//!   comment it starts with: the trace hook sees every statement). Checked by
+//!   `the_batch_is_one_transaction`.
 //! - The `INSERT` statement is prepared once and run once per row (the tests read SQLite's
 //!   per-statement run counter through the trace hook). One multi-row `INSERT … VALUES (…), (…)`
 //!   does not qualify: it breaks SQLite's limit on bound parameters for large batches. Checked
@@ -39,6 +41,11 @@
 //!   `INSERT`, not from rules copied into Rust), nothing of the batch is stored, and the
 //!   connection is out of the transaction again (`Connection::is_autocommit`). Checked by
 //!   `a_row_sqlite_refuses_for_its_own_reason_rolls_back_the_whole_batch`.
+//! - A `COMMIT` that fails (the tests add a deferred foreign key, which SQLite checks only at
+//!   `COMMIT`, and SQLite keeps the transaction open after such a failure) is
+//!   [`BatchError::Sqlite`] with SQLite's error, leaves nothing of the batch and no transaction
+//!   open: a `BEGIN`/`COMMIT`/`ROLLBACK` written by hand forgets that path, the guard does not.
+//!   Checked by `a_commit_that_fails_rolls_back_and_leaves_no_transaction_open`.
 //! - A missing table is an error, not a panic, and leaves no transaction open
 //!   (`Connection::is_autocommit`). Checked by `a_missing_table_is_an_error_and_not_a_panic`,
 //!   `a_missing_table_leaves_no_transaction_open`.

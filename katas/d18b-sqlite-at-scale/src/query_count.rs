@@ -40,16 +40,27 @@
 //!   `weapon_names_with_commas_and_separators_stay_whole`,
 //!   `a_weapon_name_holding_a_nul_byte_stays_whole`.
 //! - The order is asked of SQLite with `ORDER BY`, not assumed: the tests turn on
-//!   `PRAGMA reverse_unordered_selects`. Nor is it sorted in Rust: the statement that runs says
-//!   `ORDER BY`. Checked by `the_order_is_asked_of_sqlite_not_assumed`,
-//!   `the_one_statement_orders_its_rows_itself`.
+//!   `PRAGMA reverse_unordered_selects`, and replace `weapons_by_warrior` with an index on
+//!   `(warrior_id, name DESC)` so that walking it gives each warrior's weapons in another order.
+//!   Nor is it sorted in Rust: the statement that runs says `ORDER BY`, and run again by the
+//!   tests its rows come grouped by warrior in warrior id order (some column holds the warrior
+//!   ids in order), with weapons forged out of warrior order. Checked by
+//!   `the_order_is_asked_of_sqlite_not_assumed`,
+//!   `weapon_order_is_asked_for_even_when_the_index_walks_another_way`,
+//!   `the_one_statement_orders_its_rows_itself`,
+//!   `the_rows_arrive_grouped_by_warrior_in_id_order`.
+//! - SQLite does the matching: it returns exactly one row per (warrior, weapon) pair and one per
+//!   unarmed warrior (the trace hook counts result rows), not every warrior paired with every
+//!   weapon for Rust to filter. Checked by
+//!   `sqlite_returns_one_row_per_weapon_and_one_per_unarmed_warrior`.
 //! - The one statement is a join, not a subquery run once per warrior (the N+1 loop moved into
 //!   SQLite): its `EXPLAIN QUERY PLAN` has no `CORRELATED` step. Nor does it stack both tables
 //!   with `UNION` for Rust to pair up: the plan has no `COMPOUND` or `UNION` step. Checked by
 //!   `the_one_statement_runs_no_subquery_per_warrior`,
 //!   `the_one_statement_joins_the_tables_instead_of_stacking_them`.
-//! - Exactly one statement runs (SQLite's trace hook sees every statement), for 1, 10, 50 or
-//!   200 warriors and for random rosters, whose result agrees with the N+1 loop. Checked by
+//! - Exactly one statement runs (SQLite's trace hook sees every statement, whatever comment it
+//!   starts with), for 1, 10, 50 or 200 warriors and for random rosters, whose result agrees
+//!   with the N+1 loop. Checked by
 //!   `fifty_warriors_take_exactly_one_statement`,
 //!   `the_statement_count_does_not_grow_with_the_roster`,
 //!   `agrees_with_the_n_plus_one_loop_in_one_statement`.

@@ -27,7 +27,9 @@
 //! **Drawing a plan.** [`render_plan`] writes the line `QUERY PLAN`, then one line per step:
 //! the prefix of its level, then `` `-- `` for the last step of a level or `|--` for the others,
 //! then the detail. A child's prefix is its parent's prefix plus `|  ` (parent not last) or
-//! three spaces (parent last), at every depth. Children follow their parent in the order given.
+//! three spaces (parent last), at every depth. Children follow their parent in the order given,
+//! even when the list does not come depth-first (a child listed after steps of another branch
+//! is still drawn right under its parent).
 //! A step whose parent is not in the list is drawn at the top level. Every line ends with `\n`.
 //! For example:
 //!
@@ -67,7 +69,9 @@
 //!   `find_by_email_matches_the_exact_address`, `find_by_email_returns_the_whole_warrior`,
 //!   `find_by_email_binds_the_address_and_never_pastes_it`.
 //! - [`render_plan`] draws as described above: a flat plan, nested steps, three levels, no
-//!   steps, an unknown parent. Checked by `render_plan_draws_a_flat_join`,
+//!   steps, an unknown parent, a list that is not depth-first. Checked by
+//!   `render_plan_draws_each_step_under_its_parent_wherever_it_is_listed`,
+//!   `render_plan_draws_a_flat_join`,
 //!   `render_plan_draws_nested_steps_under_their_parent`,
 //!   `render_plan_draws_three_levels_with_the_prefixes_of_their_ancestors`,
 //!   `render_plan_of_no_steps_is_the_header_alone`,

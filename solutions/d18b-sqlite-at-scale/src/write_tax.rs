@@ -31,8 +31,13 @@
 //! - Other tables and their indexes do not count (`PRAGMA page_count` is the wrong number).
 //!   Checked by `other_tables_do_not_count`.
 //! - `table` is bound as a parameter, never pasted into SQL (the trace hook reads the SQL
-//!   text); a name that is not a table is [`TaxError::NoSuchTable`] carrying that name.
-//!   Checked by `the_table_name_is_bound_and_never_pasted`, `an_unknown_table_is_a_typed_error`.
+//!   text, whatever comment it starts with); a name that is not a table is
+//!   [`TaxError::NoSuchTable`] carrying that name. Checked by
+//!   `the_table_name_is_bound_and_never_pasted`, `an_unknown_table_is_a_typed_error`.
+//! - SQLite selects the table's and its indexes' rows and counts them: measuring a 2-page table
+//!   in a file with a 2,000-row table and 20 others, SQLite returns at most 8 rows to the code
+//!   (the trace hook counts them), not one per page or schema entry to filter in Rust. Checked
+//!   by `sqlite_picks_the_tables_pages_and_counts_them`.
 //! - [`insert_steps`] stores the row and returns SQLite's own `SQLITE_STMTSTATUS_VM_STEP` of that
 //!   `INSERT` (the tests compare it with the counter the trace hook reads), which grows with
 //!   every index. Each call reports its own `INSERT`'s steps, not a total kept by a statement
