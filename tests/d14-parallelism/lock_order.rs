@@ -101,6 +101,122 @@ fn holds_both_locks_at_once_while_the_money_moves(#[case] from: u32, #[case] to:
     );
 }
 
+#[rstest]
+#[case::lower_to_higher(3, 8)]
+#[case::higher_to_lower(8, 3)]
+fn writes_the_balances_only_once_both_locks_are_held(#[case] from: u32, #[case] to: u32) {
+    let (result, events) = super::guarded(DEADLOCK, move || {
+        let (sender, receiver) = (Account::new(from, 50), Account::new(to, 50));
+        let events = Rc::new(RefCell::new(Vec::new()));
+        let hook_events = Rc::clone(&events);
+        set_lock_hook(Some(Box::new(move |event| {
+            hook_events.borrow_mut().push(event);
+        })));
+        let result = transfer(&sender, &receiver, 10);
+        set_lock_hook(None);
+        let events = events.take();
+        (result, events)
+    });
+    let second_lock = events
+        .iter()
+        .filter(|event| matches!(event, LockEvent::Acquired(_)))
+        .nth(1)
+        .and_then(|second| events.iter().position(|event| event == second));
+    let first_write = events
+        .iter()
+        .position(|event| matches!(event, LockEvent::Writing(_)));
+    let mut written: Vec<u32> = events
+        .iter()
+        .filter_map(|event| match event {
+            LockEvent::Writing(id) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    written.sort_unstable();
+    written.dedup();
+    assert!(
+        result.is_ok()
+            && written == [from.min(to), from.max(to)]
+            && matches!((second_lock, first_write), (Some(lock), Some(write)) if lock < write),
+        "transfer({from} -> {to}, 10) gave {result:?} with these lock events: {events:?}. \
+         Both balances are written through their guards, and only once both locks are held: \
+         a transfer that subtracts from the first account before it takes the second lock \
+         lets other threads see the money in neither account, and a refusal would have to \
+         undo it"
+    );
+}
+
+#[rstest]
+#[case::up_beside_up((0, 1), (2, 3))]
+#[case::down_beside_down((1, 0), (3, 2))]
+#[case::high_pair_first((3, 2), (0, 1))]
+fn transfers_between_other_accounts_go_on_while_one_writes(
+    #[case] (a_from, a_to): (u32, u32),
+    #[case] (b_from, b_to): (u32, u32),
+) {
+    let accounts: Arc<[Account; 4]> = Arc::new([0, 1, 2, 3].map(|id| Account::new(id, 100)));
+    let shared = Arc::clone(&accounts);
+    // Thread A waits in its hook at most half of DEADLOCK_GUARD for B, then lets go, so a
+    // process-wide lock it holds is released again for the other tests.
+    let (result, b_in_time) = super::guarded(
+        &format!("transfer({a_from} -> {a_to}) and transfer({b_from} -> {b_to}) never finished"),
+        move || {
+            let account = |id: u32| &shared[usize::try_from(id).unwrap_or(usize::MAX)];
+            let (holding, held) = std::sync::mpsc::channel();
+            let (finished, done) = std::sync::mpsc::channel::<()>();
+            thread::scope(|scope| {
+                let a = scope.spawn(move || {
+                    let b_in_time = Rc::new(Cell::new(None));
+                    let hook_b_in_time = Rc::clone(&b_in_time);
+                    set_lock_hook(Some(Box::new(move |event| {
+                        if matches!(event, LockEvent::Writing(_)) && hook_b_in_time.get().is_none()
+                        {
+                            let _ = holding.send(());
+                            let finished = done.recv_timeout(super::DEADLOCK_GUARD / 2);
+                            hook_b_in_time.set(Some(finished.is_ok()));
+                        }
+                    })));
+                    let result = transfer(account(a_from), account(a_to), 10);
+                    set_lock_hook(None);
+                    (result, b_in_time.get())
+                });
+                scope.spawn(move || {
+                    let _ = held.recv();
+                    let result = transfer(account(b_from), account(b_to), 10);
+                    let _ = finished.send(());
+                    result
+                });
+                a.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })
+        },
+    );
+    assert!(
+        b_in_time.is_some(),
+        "transfer({a_from} -> {a_to}) never wrote a balance through its guard: write the \
+         balances through the guards Account::lock returns"
+    );
+    assert_eq!(
+        b_in_time,
+        Some(true),
+        "transfer({b_from} -> {b_to}) waited (1.5 s) while another thread, in the middle of \
+         writing transfer({a_from} -> {a_to}), held only the locks of accounts {a_from} and \
+         {a_to}: one process-wide lock (a ledger, a journal, a bank lock) around the move \
+         serialises every transfer in the program, even between unrelated accounts; lock \
+         only the two accounts of the transfer"
+    );
+    let balances: Vec<u64> = accounts.iter().map(Account::balance).collect();
+    let mut expected = [100_u64; 4];
+    for (from, to) in [(a_from, a_to), (b_from, b_to)] {
+        expected[from as usize] -= 10;
+        expected[to as usize] += 10;
+    }
+    assert_eq!(
+        (result, balances),
+        (Ok(()), expected.to_vec()),
+        "both transfers of 10 must go through"
+    );
+}
+
 /// A lock hook for transfer number `me` of two: note when this thread first asks for a
 /// lock, and after its first lock wait until the other transfer has asked for its first.
 fn meet_after_the_first_lock(me: usize, asked: Arc<[AtomicBool; 2]>) -> Box<dyn Fn(LockEvent)> {
@@ -112,7 +228,7 @@ fn meet_after_the_first_lock(me: usize, asked: Arc<[AtomicBool; 2]>) -> Box<dyn 
                 thread::yield_now();
             }
         }
-        LockEvent::Acquired(_) => {}
+        LockEvent::Acquired(_) | LockEvent::Writing(_) => {}
     })
 }
 
