@@ -530,3 +530,164 @@ async fn names_travel_as_bound_values_even_when_sql_text_cannot_hold_them() {
         "the names came back changed: they were pasted into the SQL text, not bound"
     );
 }
+
+#[tokio::test]
+async fn a_stream_reads_no_further_ahead_than_its_channel_holds() {
+    let (dir, store) = fresh_store().await;
+    seed(&store, numbered_warriors(2), "seed two warriors").await;
+    let path = dir.path().join("async.db");
+
+    // Capacity 1, nothing taken yet: once the first row is in the channel, a stream that
+    // sends rows as the cursor yields them is at most holding the second row, waiting for
+    // room, so its SELECT has not reached the end and still keeps writers out.
+    let mut names = store.stream_names(1).expect("a stream of capacity 1");
+    guarded("the first row to reach the channel", async {
+        while names.is_empty() {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    let write = write_from_elsewhere(&path);
+    assert!(
+        write.is_err(),
+        "with the first of two rows waiting in a channel of capacity 1, another connection \
+         could write: the SELECT had already run to its end, so the rows were read ahead into \
+         a buffer (a page, or the whole table) before the first was sent. Send each row as \
+         the cursor yields it; the channel alone bounds how far the database thread reads \
+         ahead of the consumer"
+    );
+    let mut got = Vec::new();
+    while let Some(row) = guarded("the rest of the stream", names.recv()).await {
+        got.push(row.expect("both rows stream"));
+    }
+    assert_eq!(got, ["w0000", "w0001"], "both rows arrive in id order");
+}
+
+/// Set in the child process that runs one test alone (see `run_alone`).
+const ALONE: &str = "D18A_SQLITE_RUN_ALONE";
+
+/// Runs the test `name` of this test binary alone in a child process, so that no other
+/// test's threads are alive while it looks at every thread of its process; fails with the
+/// child's output if the child fails. Returns false in the parent, true in the child.
+fn run_alone(name: &str) -> bool {
+    if std::env::var_os(ALONE).is_some() {
+        return true;
+    }
+    let exe = std::env::current_exe().expect("the test binary's own path");
+    let out = std::process::Command::new(exe)
+        .args([name, "--test-threads=1", "--nocapture"])
+        .env(ALONE, "1")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("run the test binary again for one test");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{name} (run alone in a child process) failed:\n{stderr}\n{stdout}"
+    );
+    false
+}
+
+/// Every thread of this process but the calling one: (tid, kernel wait channel, voluntary
+/// context switches so far).
+fn other_threads() -> Vec<(String, String, u64)> {
+    let me = std::fs::read_link("/proc/thread-self").expect("/proc/thread-self");
+    let me = me
+        .file_name()
+        .expect("a thread id")
+        .to_string_lossy()
+        .into_owned();
+    let mut threads = Vec::new();
+    for entry in std::fs::read_dir("/proc/self/task").expect("/proc/self/task") {
+        let tid = entry
+            .expect("a thread")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if tid == me {
+            continue;
+        }
+        let dir = format!("/proc/self/task/{tid}");
+        // A thread that has just exited has no files left: skip it.
+        let (Ok(wchan), Ok(status)) = (
+            std::fs::read_to_string(format!("{dir}/wchan")),
+            std::fs::read_to_string(format!("{dir}/status")),
+        ) else {
+            continue;
+        };
+        let switches = status
+            .lines()
+            .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0);
+        threads.push((tid, wchan, switches));
+    }
+    threads
+}
+
+#[test]
+fn a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken() {
+    if !run_alone("a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken") {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    let dir = super::temp_dir();
+    let store = runtime.block_on(open_store(&dir));
+    runtime.block_on(seed(
+        &store,
+        numbered_warriors(1_000),
+        "seed 1,000 warriors",
+    ));
+    let mut names = store.stream_names(1).expect("a stream of capacity 1");
+    let first = runtime.block_on(guarded("the first row", names.recv()));
+    assert!(
+        matches!(&first, Some(Ok(name)) if name == "w0000"),
+        "got {first:?}"
+    );
+
+    // The consumer pauses. Alone in this process, every other thread (the test harness, the
+    // database thread) should now be asleep on a futex, woken only when there is something
+    // to do: blocking_send parks the database thread until the consumer makes room.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    let parked = |threads: &[(String, String, u64)]| {
+        threads.iter().all(|(_, wchan, _)| wchan.contains("futex"))
+    };
+    let mut threads = other_threads();
+    while !parked(&threads) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+        threads = other_threads();
+    }
+    assert!(
+        parked(&threads),
+        "while the consumer paused, a thread kept sleeping on a timer or running instead of \
+         waiting to be woken (thread, kernel wait): {threads:?}. The database thread polls \
+         the full channel (try_send and sleep, or a spin). Use blocking_send: it parks the \
+         thread until the consumer takes a row"
+    );
+    // Parked threads stay parked: a thread that wakes on a short timeout to look again
+    // (park_timeout, a condvar wait with a timeout) is polling too.
+    std::thread::sleep(Duration::from_millis(200));
+    let later = other_threads();
+    let woken: Vec<(&String, u64)> = threads
+        .iter()
+        .filter_map(|(tid, _, before)| {
+            let after = later.iter().find(|(t, _, _)| t == tid)?.2;
+            (after > before + 3).then_some((tid, after - before))
+        })
+        .collect();
+    assert!(
+        woken.is_empty(),
+        "while the consumer paused for 200 ms, threads woke again and again (thread, times): \
+         {woken:?}: the database thread polls the full channel on a timeout instead of \
+         sleeping until the consumer makes room. Use blocking_send"
+    );
+    drop(names);
+    let count = runtime.block_on(guarded("count after the stream", store.count()));
+    assert!(matches!(count, Ok(1_000)), "got {count:?}");
+}

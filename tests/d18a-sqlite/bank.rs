@@ -526,3 +526,33 @@ fn a_panicking_hook_leaves_no_transaction_open() {
         "another connection must see only the transfer that committed"
     );
 }
+
+#[test]
+fn a_panicking_hook_releases_the_write_lock_as_it_unwinds() {
+    let (_dir, path, mut bank) = bank_on_file();
+    let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = bank.transfer_with_hook("arjuna", "karna", 400, |_| {
+            panic!("the server died between the debit and the credit")
+        });
+    }));
+    assert!(unwound.is_err(), "the hook's panic should reach the caller");
+    // Before the bank is used again, another connection asks for the write lock at once.
+    let other = rusqlite::Connection::open(&path).expect("a second connection should open");
+    other
+        .busy_timeout(std::time::Duration::ZERO)
+        .expect("no waiting for locks");
+    let write = other.execute_batch("BEGIN IMMEDIATE; ROLLBACK");
+    assert!(
+        write.is_ok(),
+        "right after a hook panicked, another connection could not take the write lock \
+         ({write:?}): the bank's transaction was still open, holding the half-done transfer \
+         and the lock until some later call cleans up. Hold a rusqlite::Transaction guard, \
+         whose Drop rolls back while the panic unwinds"
+    );
+    drop(other);
+    assert_eq!(
+        seen_from_elsewhere(&path),
+        Some((1_000, 0)),
+        "the interrupted transfer must leave both balances as they were"
+    );
+}

@@ -165,6 +165,30 @@ fn ranking_breaks_ties_by_id() {
 }
 
 #[test]
+fn ties_follow_the_id_even_when_an_index_on_power_reverses_the_scan() {
+    let store = store_with(&[
+        ("Nakula", 5000.0),
+        ("Bhima", 7000.0),
+        ("Sahadeva", 5000.0),
+        ("Drona", 5000.0),
+    ]);
+    // With this index SQLite reads `ORDER BY power DESC` backwards off the index, and equal
+    // powers come out highest id first: only an explicit tie-break keeps them in id order.
+    store
+        .connection()
+        .execute_batch("CREATE INDEX warriors_by_power ON warriors (power)")
+        .expect("the test adds an index on power");
+    let ranking = store.ranking().expect("ranking should not fail");
+    assert_eq!(
+        names(&ranking),
+        ["Bhima", "Nakula", "Sahadeva", "Drona"],
+        "with an index on power the ties came out in another order: the ORDER BY states only \
+         the power, and the order of equal rows is whatever the query plan happens to read. \
+         State the tie-break in SQL: `ORDER BY power DESC, id ASC`"
+    );
+}
+
+#[test]
 fn ranking_of_an_empty_roster_is_empty() {
     let store = store_with(&[]);
     assert_eq!(

@@ -192,10 +192,53 @@ fn the_window_is_a_where_clause_sqlite_evaluates() {
         "enlisted_within's {} statements returned {returned} rows in all for a window of {}: \
          the roster was fetched (row by row or whole) and filtered in Rust. One SELECT with \
          the window in its WHERE clause returns just the window (plus, at most, a row to \
-         normalise `now` and one for the window's start)",
+         normalise `now`)",
         sent.len(),
         recent.len()
     );
+}
+
+/// The statements `enlisted_within(days, now)` sends, as prepared (placeholders, no values).
+fn window_statements(store: &WarriorStore, days: u32, now: &str) -> Vec<String> {
+    let (recent, sent) = super::traced(store.connection(), || store.enlisted_within(days, now));
+    recent.expect("the query should run");
+    sent.into_iter().map(|s| s.sql).collect()
+}
+
+#[test]
+fn the_day_count_is_bound_so_the_sql_text_never_changes() {
+    let store = roster(&[("Anyone", NOW)]);
+    let week = window_statements(&store, 7, NOW);
+    let month = window_statements(&store, 30, "2026-05-17 08:00:00");
+    assert_eq!(
+        week, month,
+        "enlisted_within sent different SQL text for a 7-day and a 30-day window (or another \
+         `now`): the day count (or `now`) was pasted into the text with format!. Bind both as \
+         parameters (`datetime(?1, '-' || ?2 || ' days')`), so the statement text stays the \
+         same for every call"
+    );
+}
+
+#[test]
+fn the_window_start_is_worked_out_by_sqlite_not_handed_to_it() {
+    let store = roster(&[("FiveDaysAgo", "2026-03-28 12:00:00")]);
+    // The 7-day window up to NOW starts at 2026-03-26 12:00:00 (Unix 1774526400).
+    let start_forms = ["2026-03-26", "1774526400"];
+    let (recent, sent) = super::traced(store.connection(), || store.enlisted_within(7, NOW));
+    assert_eq!(recent.expect("the query should run"), ["FiveDaysAgo"]);
+    for s in &sent {
+        for form in start_forms {
+            assert!(
+                !s.expanded.contains(form),
+                "enlisted_within ran {:?}: the window's start ({form}) was handed to SQLite as \
+                 a value, so it was worked out in Rust (or in a separate query). SQLite \
+                 stores no date type and its date functions know the calendar: hand it only \
+                 `now` and the day count and let the WHERE clause compute the start \
+                 (`enlisted_at >= datetime(?1, '-' || ?2 || ' days')`)",
+                s.expanded
+            );
+        }
+    }
 }
 
 /// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): windows

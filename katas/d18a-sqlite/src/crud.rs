@@ -38,8 +38,11 @@
 //!   Checked by `ranking_lists_the_strongest_first`, `ranking_breaks_ties_by_id`,
 //!   `ranking_of_an_empty_roster_is_empty`, `update_power_changes_the_ranking`.
 //! - the order comes from the query's `ORDER BY` (through the statement trace, the statement
-//!   that returns the roster orders it), not from a sort in Rust. Checked by
-//!   `the_ranking_is_ordered_by_sql`.
+//!   that returns the roster orders it), not from a sort in Rust, and the tie-break is part
+//!   of it: with an index on `power` (which SQLite reads backwards for `power DESC`, highest
+//!   id first among equals) ties still come out by id. Checked by
+//!   `the_ranking_is_ordered_by_sql`,
+//!   `ties_follow_the_id_even_when_an_index_on_power_reverses_the_scan`.
 //! - update and delete report a missing id (`NotFound`, `false`); `get` of a missing id is
 //!   `Ok(None)`. Checked by `update_power_of_an_unknown_id_is_not_found`,
 //!   `delete_removes_the_warrior_and_reports_it`, `delete_of_an_unknown_id_returns_false`,

@@ -54,6 +54,10 @@
 //! - `render` pads the warrior column to the longest warrior name, counted in characters (not
 //!   bytes). Checked by `render_pads_the_warrior_column_to_the_longest_name`,
 //!   `render_pads_by_characters_not_bytes`.
+//!
+//! **Not checked.** How the inner join is spelled: `LEFT JOIN ... WHERE weapons.name IS NOT
+//! NULL` returns the same rows, computed by SQLite (whose planner turns that left join into
+//! an inner join), so it is the same query, not a shortcut.
 
 use rusqlite::Connection;
 

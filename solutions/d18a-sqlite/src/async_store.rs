@@ -47,7 +47,17 @@
 //!   `dropping_a_stream_early_leaves_the_store_usable`.
 //! - rows are sent as the cursor yields them, not read ahead into a buffer: with the third
 //!   row's name unreadable (a BLOB), the first two names arrive, then one `Err` ends the
-//!   stream. Checked by `the_rows_before_a_bad_row_arrive_before_its_error`.
+//!   stream; with capacity 1 and two rows, once the first row is in the channel (none
+//!   taken) the `SELECT` has not reached its end (another connection still cannot write), so
+//!   no page of rows was read ahead either. Checked by
+//!   `the_rows_before_a_bad_row_arrive_before_its_error`,
+//!   `a_stream_reads_no_further_ahead_than_its_channel_holds`.
+//! - while the consumer pauses, the database thread sleeps until it is woken
+//!   (`blocking_send`), it does not poll the full channel: run alone in a child process of
+//!   the test binary, every other thread of the process is soon waiting on a futex (kernel
+//!   wait channel in `/proc`), not on a timer or running, and wakes at most 3 times in the
+//!   next 200 ms. Checked by
+//!   `a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken`.
 //! - `insert_many` binds its values: names with a quote, a NUL byte or SQL in them are
 //!   stored and stream back unchanged. Checked by
 //!   `names_travel_as_bound_values_even_when_sql_text_cannot_hold_them`.

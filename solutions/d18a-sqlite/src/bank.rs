@@ -37,8 +37,11 @@
 //!   `a_fault_between_debit_and_credit_rolls_everything_back`,
 //!   `a_passing_hook_runs_once_and_the_transfer_completes`.
 //! - a hook that panics leaves no transaction open on the bank's connection: the debit is
-//!   undone as the panic unwinds (the guard's `Drop`) and the next transfer works. Checked by
-//!   `a_panicking_hook_leaves_no_transaction_open`.
+//!   undone as the panic unwinds (the guard's `Drop`) and the next transfer works; right
+//!   after the panic, before the bank is used again, another connection can take the write
+//!   lock (no clean-up left for a later call). Checked by
+//!   `a_panicking_hook_leaves_no_transaction_open`,
+//!   `a_panicking_hook_releases_the_write_lock_as_it_unwinds`.
 //! - cents stay exact far beyond what an `f64` holds (balances near 2^62 cents move by one
 //!   cent exactly). Checked by `cents_stay_exact_far_beyond_what_an_f64_holds`.
 //! - atomicity seen from outside, on a real file: while the hook runs, a second connection

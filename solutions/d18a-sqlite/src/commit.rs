@@ -44,7 +44,10 @@
 //! **Not checked.** Whether the transaction is a [`rusqlite::Transaction`] guard or a raw
 //! `BEGIN` with no `ROLLBACK`: each call opens its own connection, and closing it throws an
 //! unfinished transaction away either way, so no test can tell them apart (kata 4, whose
-//! connection lives on, checks the guard).
+//! connection lives on, checks the guard). How hard a commit pushes the data to the disk
+//! (`PRAGMA synchronous`, whose default makes SQLite wait for the disk): turning the fsyncs
+//! off changes nothing any test can see short of a power cut, and this kata teaches the
+//! commit, not the fsync.
 
 use std::path::Path;
 
