@@ -70,16 +70,16 @@
 //!   carries on), even if it exited without reading its job: a broken pipe while sending
 //!   the job is not an error by itself (`io::ErrorKind::BrokenPipe`); judge the worker by
 //!   its exit status and its reply. A worker that writes a good reply and then fails is
-//!   a failure too: wait for every worker (one never waited for stays a zombie). Checked
-//!   by `a_worker_that_fails_is_an_error_and_the_parent_carries_on`,
+//!   a failure too: wait for every worker (one never waited for stays a zombie; that test
+//!   uses a `/bin/sh` stand-in worker, Unix only). Checked by
+//!   `a_worker_that_fails_is_an_error_and_the_parent_carries_on`,
 //!   `a_worker_that_exits_without_reading_its_job_is_judged_by_its_exit_status`,
-//!   `a_worker_that_replies_and_then_fails_is_still_a_failure` (a `/bin/sh` stand-in
-//!   worker, Unix only).
+//!   `a_worker_that_replies_and_then_fails_is_still_a_failure`.
 //! - The worker's stderr is not part of the protocol: discard it (`Stdio::null`) or read
 //!   it while waiting. A stand-in worker that writes 200 KB on its stderr when it is a
 //!   pipe must not block: a pipe nobody reads until the worker exits fills up (64 KB) and
-//!   the worker waits for ever. Checked by
-//!   `a_worker_that_writes_a_lot_on_stderr_does_not_block` (Unix only).
+//!   the worker waits for ever (Unix only). Checked by
+//!   `a_worker_that_writes_a_lot_on_stderr_does_not_block`.
 //! - A worker that exits successfully without a reply line is [`IsolationError::NoReply`].
 //!   Checked by `a_worker_that_exits_without_a_reply_is_an_error`.
 //! - A reply line that does not parse is [`IsolationError::BadReply`] with the text after
