@@ -191,7 +191,7 @@ fn a_big_input_is_answered_at_set_speed_not_scan_speed() {
     const ITEMS: u32 = 40_000;
     const ABSENT: u32 = 120_000;
     let (done, finished) = mpsc::channel();
-    thread::spawn(move || {
+    let worker = thread::spawn(move || {
         let haystack: Vec<u32> = (0..ITEMS).collect();
         let found: Vec<u32> = (0..2 * ITEMS).rev().map(|i| i % ITEMS).collect();
         let absent: Vec<u32> = (ITEMS..ITEMS + ABSENT).collect();
@@ -206,7 +206,12 @@ fn a_big_input_is_answered_at_set_speed_not_scan_speed() {
              and missing of {ABSENT} absent needles listed {gone} (expected {ABSENT})",
             2 * ITEMS
         ),
-        Err(_) => panic!(
+        // The lookups panicked: show their own message.
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => panic!("the lookups ended without an answer"),
+        },
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!(
             "contains_all ({} needles) and missing ({ABSENT} needles) over {ITEMS} items did \
              not finish within {BIG_DEADLINE:?}; sets answer in a fraction of a second. Each \
              needle is looked up by a scan: of the items, of their precomputed hashes, or of \
