@@ -270,6 +270,48 @@ fn a_huge_declared_length_is_not_allocated_up_front() {
     );
 }
 
+/// Linux: while `http_get` waits for a server that accepted and then says nothing, its
+/// thread is asleep in a receive (`/proc/self/task/<tid>/syscall` names the socket), and
+/// that socket has the client's read timeout.
+#[cfg(target_os = "linux")]
+#[test]
+fn waits_for_a_silent_server_with_a_read_timeout_on_the_socket() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let client = thread::spawn(move || {
+        let _ = tid_tx.send(super::thread_id());
+        http_get(addr, "/")
+    });
+    let tid = tid_rx
+        .recv_timeout(GUARD)
+        .expect("the client's thread starts");
+    let (server_side, _) = listener.accept().expect("http_get connects");
+
+    // The server never answers: the client waits in a read.
+    let blocked = super::blocked_call(tid);
+    let timeout = blocked
+        .and_then(|call| call.receive_fd())
+        .map(|fd| super::read_timeout_of(fd).expect("a socket's read timeout can be read"));
+    drop(server_side); // lets the client go, whatever the verdict
+
+    let timeout = timeout.unwrap_or_else(|| {
+        panic!(
+            "http_get did not wait for the silent server in a read of its socket (its thread: \
+             {blocked:?})"
+        )
+    });
+    assert!(
+        timeout.is_some_and(|t| t <= CLIENT_READ_TIMEOUT),
+        "http_get waited for a server that says nothing on a socket with no read timeout \
+         (got {timeout:?}): a server that accepts and stalls hangs the client for ever. Call \
+         set_read_timeout(Some(CLIENT_READ_TIMEOUT)) before reading"
+    );
+    let _ = client.join();
+}
+
 #[test]
 fn reports_a_broken_chunked_body() {
     let (addr, _request, _done) = one_shot(

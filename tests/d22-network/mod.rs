@@ -122,3 +122,91 @@ mod request;
 mod response;
 #[cfg(any(not(feature = "one-kata"), feature = "udp"))]
 mod udp;
+
+/// Linux: the id of the calling thread (the `TID` of `/proc/thread-self -> PID/task/TID`).
+#[cfg(target_os = "linux")]
+pub(crate) fn thread_id() -> u32 {
+    let link =
+        std::fs::read_link("/proc/thread-self").expect("/proc/thread-self names this thread");
+    link.file_name()
+        .and_then(|tid| tid.to_str())
+        .and_then(|tid| tid.parse().ok())
+        .expect("/proc/thread-self ends with the thread id")
+}
+
+/// What a thread is blocked in, read from Linux's `/proc/self/task/<tid>/syscall`.
+#[cfg(target_os = "linux")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Blocked {
+    /// The system call's number (this architecture's numbering).
+    pub(crate) call: i64,
+    /// Its first argument: the file descriptor, for `read`, `recvfrom` and `recvmsg`.
+    pub(crate) first_arg: u64,
+}
+
+#[cfg(target_os = "linux")]
+impl Blocked {
+    /// A call that waits for data on a descriptor (a receive, or a poll/select/epoll wait),
+    /// as opposed to a timed sleep or a lock.
+    pub(crate) fn waits_for_data(self) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        const CALLS: &[i64] = &[0, 7, 23, 45, 47, 232, 270, 271, 281, 299, 441];
+        #[cfg(target_arch = "aarch64")]
+        const CALLS: &[i64] = &[22, 63, 72, 73, 207, 212, 243, 441];
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+        const CALLS: &[i64] = &[];
+        CALLS.contains(&self.call)
+    }
+
+    /// A receive whose first argument is the socket (`read`, `recvfrom`, `recvmsg`).
+    pub(crate) fn receive_fd(self) -> Option<i32> {
+        #[cfg(target_arch = "x86_64")]
+        const CALLS: &[i64] = &[0, 45, 47];
+        #[cfg(target_arch = "aarch64")]
+        const CALLS: &[i64] = &[63, 207, 212];
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+        const CALLS: &[i64] = &[];
+        CALLS
+            .contains(&self.call)
+            .then(|| i32::try_from(self.first_arg).ok())
+            .flatten()
+    }
+}
+
+/// Waits (up to [`GUARD`]) until thread `tid` is asleep in a system call, seen twice in a
+/// row a millisecond apart (a brief wait on a lock does not count), and says which call.
+/// `None` if it never slept that long: it spun, or kept running.
+#[cfg(target_os = "linux")]
+pub(crate) fn blocked_call(tid: u32) -> Option<Blocked> {
+    let path = format!("/proc/self/task/{tid}/syscall");
+    let read = || -> Option<Blocked> {
+        let text = std::fs::read_to_string(&path).ok()?;
+        let mut fields = text.split_whitespace();
+        let call: i64 = fields.next()?.parse().ok()?;
+        let first_arg = fields.next()?.strip_prefix("0x")?;
+        let first_arg = u64::from_str_radix(first_arg, 16).ok()?;
+        (call >= 0).then_some(Blocked { call, first_arg })
+    };
+    let deadline = std::time::Instant::now() + GUARD;
+    let mut last = None;
+    while std::time::Instant::now() < deadline {
+        let now = read();
+        if now.is_some() && now == last {
+            return now;
+        }
+        last = now;
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    None
+}
+
+/// The read timeout (`SO_RCVTIMEO`) of socket `fd`, which another thread of this process
+/// is blocked on, so the descriptor stays open while it is read. It is borrowed, never closed.
+#[cfg(target_os = "linux")]
+pub(crate) fn read_timeout_of(fd: i32) -> std::io::Result<Option<Duration>> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: the descriptor belongs to a socket another thread is blocked reading; the
+    // ManuallyDrop never closes it, and getsockopt only reads an option.
+    let socket = std::mem::ManuallyDrop::new(unsafe { std::net::UdpSocket::from_raw_fd(fd) });
+    socket.read_timeout()
+}

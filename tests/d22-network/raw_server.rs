@@ -179,6 +179,48 @@ fn handle_connection_puts_a_read_timeout_on_the_socket() {
     );
 }
 
+/// Linux: while `handle_connection` waits for a silent client, its thread is asleep in a
+/// receive (`/proc/self/task/<tid>/syscall`), and the socket already has its read timeout.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_read_timeout_is_on_the_socket_while_the_request_is_read() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let client = TcpStream::connect(addr).expect("the listener accepts connections");
+    let (server_side, _) = listener.accept().expect("the client is waiting");
+    let observer = server_side.try_clone().expect("a TCP stream can be cloned");
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let handler = thread::spawn(move || {
+        let _ = tid_tx.send(super::thread_id());
+        handle_connection(server_side)
+    });
+    let tid = tid_rx
+        .recv_timeout(GUARD)
+        .expect("the handler's thread starts");
+
+    // The client says nothing: handle_connection waits in its first read.
+    let blocked = super::blocked_call(tid);
+    let timeout = observer
+        .read_timeout()
+        .expect("a socket's timeout can be read");
+    drop(client); // lets the handler go, whatever the verdict
+
+    assert!(
+        blocked.is_some_and(|call| call.waits_for_data()),
+        "handle_connection did not wait for the silent client in a read (its thread: {blocked:?})"
+    );
+    assert!(
+        timeout.is_some_and(|t| t <= READ_TIMEOUT),
+        "handle_connection was waiting for the request of a silent client on a socket with no \
+         read timeout (got {timeout:?}): that client freezes this one-at-a-time server for \
+         ever. Set the timeout before the first read (set_read_timeout(Some(READ_TIMEOUT))), \
+         not once the request is in"
+    );
+    let _ = handler.join();
+}
+
 #[test]
 fn a_client_that_hangs_up_is_an_error_value_not_a_panic() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
@@ -304,6 +346,48 @@ fn read_request_reports_a_connection_closed_mid_request() {
         result,
         Err(HttpError::UnexpectedEof),
         "a read of 0 bytes means the client is gone: stop reading and say so"
+    );
+}
+
+/// A client that sends the start of a head and then falls silent: its next read fails
+/// with `kind`, as a read on a socket with a read timeout does once the timeout passes.
+/// Counts the reads; after 100 it hangs up, so a reader that retries still ends.
+struct FallsSilent {
+    kind: std::io::ErrorKind,
+    reads: usize,
+}
+
+impl Read for FallsSilent {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.reads += 1;
+        const START: &[u8] = b"GET / HTTP/1.1\r\n";
+        match self.reads {
+            1 => {
+                let n = START.len().min(buf.len());
+                buf[..n].copy_from_slice(&START[..n]);
+                Ok(n)
+            }
+            2..=100 => Err(std::io::Error::from(self.kind)),
+            _ => Ok(0),
+        }
+    }
+}
+
+#[rstest]
+#[case::would_block(std::io::ErrorKind::WouldBlock)]
+#[case::timed_out(std::io::ErrorKind::TimedOut)]
+fn read_request_gives_up_at_the_first_read_that_times_out(#[case] kind: std::io::ErrorKind) {
+    let mut client = FallsSilent { kind, reads: 0 };
+
+    let result = read_request(&mut client, &Limits::default());
+
+    assert!(
+        matches!(result, Err(HttpError::Io(_))) && client.reads == 2,
+        "the client fell silent and the read timed out ({kind:?}); read_request read {} times \
+         in all and returned {result:?}. A timeout is the answer to a silent client, not a \
+         hiccup: return it as HttpError::Io at once (the `?` on the read does), or the \
+         one-at-a-time server waits for that client for ever",
+        client.reads
     );
 }
 

@@ -270,6 +270,102 @@ fn sleeps_until_the_timeout_instead_of_polling() {
     let _ = received(addr, &log);
 }
 
+/// Linux: the client, while it waits for a reply, is asleep in the kernel's receive on a
+/// socket whose read timeout is the whole `timeout` (read from `/proc/self/task/<tid>/syscall`
+/// and the socket itself), not in `thread::sleep` between polls, nor in a short timeout
+/// repeated.
+#[cfg(target_os = "linux")]
+#[test]
+fn waits_for_the_reply_asleep_in_a_receive_with_the_whole_timeout() {
+    let server = bind();
+    let addr = server.local_addr().expect("a bound socket has an address");
+    let timeout = Duration::from_secs(60);
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let (done_tx, done_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tid_tx.send(super::thread_id());
+        let _ = done_tx.send(udp_request(addr, b"wait for me", timeout, 0));
+    });
+    let tid = tid_rx
+        .recv_timeout(GUARD)
+        .expect("the client thread starts");
+    let mut buf = [0u8; 64];
+    let (n, from) = server
+        .recv_from(&mut buf)
+        .expect("udp_request sends its datagram");
+
+    let blocked = super::blocked_call(tid);
+    let timeout_set = blocked
+        .and_then(|call| call.receive_fd())
+        .map(|fd| super::read_timeout_of(fd).expect("a socket's read timeout can be read"));
+    // Answer whatever the verdict, so the client's thread ends.
+    server
+        .send_to(&buf[..n], from)
+        .expect("sending to loopback works");
+
+    let blocked = blocked.unwrap_or_else(|| {
+        panic!(
+            "while waiting for a reply the client's thread never went to sleep: it spins \
+             (a non-blocking socket tried in a loop). Let the kernel wake it: \
+             set_read_timeout(Some(timeout)) and one blocking recv"
+        )
+    });
+    assert!(
+        blocked.waits_for_data(),
+        "while waiting for a reply the client's thread slept in system call {} instead of a \
+         receive: it polls (thread::sleep between tries of a non-blocking socket). A reply \
+         arriving mid-sleep waits for the sleep to end. Let the kernel wake it: \
+         set_read_timeout(Some(timeout)) and one blocking recv",
+        blocked.call
+    );
+    if let Some(set) = timeout_set {
+        assert!(
+            set.is_some_and(|set| set >= timeout / 2),
+            "the client waits on a socket whose read timeout is {set:?} while the timeout asked \
+             for is {timeout:?}: a short timeout repeated until the deadline is polling. Set \
+             the whole timeout once and let one recv sleep until a datagram or the timeout"
+        );
+    }
+    let reply = done_rx
+        .recv_timeout(GUARD)
+        .expect("udp_request returns once the reply arrives");
+    assert_eq!(
+        reply.ok().as_deref(),
+        Some(b"wait for me".as_slice()),
+        "the reply sent while the client slept"
+    );
+}
+
+#[test]
+fn returns_a_reply_longer_than_the_request_whole() {
+    // Not an echo: a one-byte question gets a 9,000-byte answer (a DNS query is small, its
+    // answer often large). 9,000 bytes fit in one datagram on every OS.
+    let server = bind();
+    let addr = server.local_addr().expect("a bound socket has an address");
+    let answer: Vec<u8> = (0..9_000u32).map(|i| (i % 251) as u8).collect();
+    let sent = answer.clone();
+    thread::spawn(move || {
+        let mut buf = vec![0u8; 65_536];
+        if let Ok((_, from)) = server.recv_from(&mut buf) {
+            let _ = server.send_to(&sent, from);
+        }
+    });
+    let reply = udp_request(addr, b"?", GUARD, 0).expect("the server answers at once");
+    assert_eq!(
+        reply.len(),
+        answer.len(),
+        "a 1-byte request got a {}-byte reply back as {} bytes: the receive buffer was sized \
+         for the request, and a datagram longer than the buffer is silently cut. A reply is \
+         not an echo: size the buffer for the largest datagram (MAX_DATAGRAM)",
+        answer.len(),
+        reply.len()
+    );
+    assert!(
+        reply == answer,
+        "the reply must be byte for byte the one sent"
+    );
+}
+
 #[test]
 fn refuses_a_payload_too_large_for_one_datagram() {
     let (result, seen) = request_to_a_lossy_server(0, &vec![0u8; MAX_DATAGRAM + 1], WAIT, 0);

@@ -44,11 +44,12 @@
 //! - a declared Content-Length is a claim, not an allocation: 100 MB declared and 3 bytes
 //!   sent cost at most 1 MiB of heap. Checked by
 //!   `a_huge_declared_length_is_not_allocated_up_front`.
+//! - (on Linux) [`http_get`] waits for a server that accepted and says nothing on a socket
+//!   with a read timeout of at most [`CLIENT_READ_TIMEOUT`], set before the first read (the
+//!   test finds the socket the blocked thread reads from `/proc/self/task/<tid>/syscall`).
+//!   Checked by `waits_for_a_silent_server_with_a_read_timeout_on_the_socket`.
 //!
-//! **Not checked.** That [`http_get`] sets [`CLIENT_READ_TIMEOUT`]: the client makes its
-//! socket inside, where no test can see the option, and showing a 30 s timeout would take
-//! 30 s. This kata is about where a response ends; the server's read timeout is checked in
-//! [`raw_server`](crate::raw_server).
+//! **Not checked.** That the 30 s timeout really fires: showing it would take 30 s.
 
 use std::net::SocketAddr;
 use std::time::Duration;

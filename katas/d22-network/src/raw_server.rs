@@ -39,8 +39,13 @@
 //!   `Err(HttpError::UnexpectedEof)`. Checked by
 //!   `a_client_that_hangs_up_is_an_error_value_not_a_panic`.
 //! - [`handle_connection`] puts a read timeout of at most [`READ_TIMEOUT`] on the socket
-//!   before reading, so a client that connects and says nothing cannot freeze the server.
-//!   Checked by `handle_connection_puts_a_read_timeout_on_the_socket`.
+//!   before reading (it is there while the request is read, seen on Linux from
+//!   `/proc/self/task/<tid>/syscall`), so a client that connects and says nothing cannot
+//!   freeze the server. Checked by `handle_connection_puts_a_read_timeout_on_the_socket`,
+//!   `the_read_timeout_is_on_the_socket_while_the_request_is_read`.
+//! - a read that times out (`WouldBlock` or `TimedOut`) ends [`read_request`] at once with
+//!   `HttpError::Io`; it is not retried. Checked by
+//!   `read_request_gives_up_at_the_first_read_that_times_out`.
 
 use std::io::{self, Read};
 use std::net::{TcpListener, TcpStream};

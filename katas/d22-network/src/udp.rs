@@ -29,6 +29,8 @@
 //!   an empty one too. Checked by `echoes_a_datagram_bigger_than_a_1024_byte_buffer_whole`,
 //!   `echoes_a_60_kb_datagram_whole`, `sends_a_payload_of_exactly_the_maximum_size`,
 //!   `echoes_an_empty_datagram`.
+//! - a reply is not an echo: a 9,000-byte reply to a 1-byte request comes back whole.
+//!   Checked by `returns_a_reply_longer_than_the_request_whole`.
 //! - a retry after the suite's server drops the first datagram on purpose, and giving up
 //!   after `retries + 1` attempts, counted by the server; a request answered at once sends
 //!   one datagram (a copy is sent only after a timeout). Checked by
@@ -36,7 +38,11 @@
 //!   `sends_one_datagram_when_nothing_is_lost`.
 //! - (on Linux) the wait for a reply is one sleep in the kernel, not polling: a silent
 //!   server's 300 ms timeout puts the thread to sleep at most 10 times
-//!   (`voluntary_ctxt_switches`). Checked by `sleeps_until_the_timeout_instead_of_polling`.
+//!   (`voluntary_ctxt_switches`); while it waits, the thread is asleep in a receive (not in
+//!   `thread::sleep`) on a socket whose read timeout is the whole `timeout` (at least half
+//!   of it), read from `/proc/self/task/<tid>/syscall`. Checked by
+//!   `sleeps_until_the_timeout_instead_of_polling`,
+//!   `waits_for_the_reply_asleep_in_a_receive_with_the_whole_timeout`.
 //! - only the server's datagrams count as its reply: a forgery from another port is
 //!   ignored. Checked by `ignores_a_datagram_from_another_address_than_the_server`.
 //! - typed errors, with nothing sent, for a payload too large for one datagram and for a
