@@ -267,6 +267,49 @@ fn totals_prices_with_fractions_of_a_cent_exactly(
     );
 }
 
+/// Carts whose exact total f64 or a rounding to cents would change, charged through checkout:
+/// the amount on the request is the total itself, not a second sum worked out another way.
+#[rstest]
+#[case::a_tenth_and_a_fifth(vec![item("pen", dec!(0.1), 1), item("cap", dec!(0.2), 1)], dec!(0.3))]
+#[case::half_a_cent(vec![item("nib", dec!(0.125), 1)], dec!(0.125))]
+#[case::a_half_cent_f64_stores_below_the_tie(vec![item("clip", dec!(1.005), 3)], dec!(3.015))]
+#[case::twelve_decimals(vec![item("token", dec!(1.000000000007), 5), item("nib", dec!(0.125), 1)], dec!(5.125000000035))]
+#[case::the_finest_decimal(vec![item("dust", dec!(0.0000000000000000000000000001), 7)], dec!(0.0000000000000000000000000007))]
+#[case::more_digits_than_f64_has(vec![item("yacht", dec!(12345678901234.567), 3)], dec!(37037036703703.701))]
+fn charges_the_exact_total_never_a_rounded_or_float_one(
+    #[case] items: Vec<LineItem>,
+    #[case] expected: Decimal,
+) {
+    let cart = Cart { items, ..cart() };
+    let charged = Receipt {
+        charge_id: "ch_1".to_owned(),
+        amount: expected,
+    };
+    let mut client = MockPaymentClient::new();
+    let answer = charged.clone();
+    client
+        .expect_charge()
+        .withf(move |request| {
+            assert_eq!(
+                request.amount, expected,
+                "checkout charged {} for a cart that costs exactly {expected}: charge the exact \
+                 Decimal total (cart_total), never a sum done in f64 or rounded to cents",
+                request.amount
+            );
+            request.user_id == "usr_99" && request.idempotency_key == "checkout-42"
+        })
+        .times(1)
+        .returning(move |_| Ok(answer.clone()));
+
+    let got = checkout(&cart, &client);
+
+    assert_eq!(
+        got,
+        Ok(charged),
+        "checkout must charge {expected} once and hand back the receipt"
+    );
+}
+
 /// A price as (hundred-millionths, Decimal): half-cents, prices with 0 to 8 decimals (so a
 /// total kept to cents or to tenths of a cent shows), and amounts longer than `f64` holds.
 fn price() -> impl Strategy<Value = (i128, Decimal)> {

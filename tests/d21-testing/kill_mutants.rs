@@ -1,6 +1,6 @@
 //! Kata 6: `is_leap_year`, and a judge that must kill a dozen mutants of it.
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rstest::rstest;
 
@@ -73,28 +73,28 @@ fn accepts_correct_implementations(#[case] candidate: fn(i32) -> bool) {
     );
 }
 
-thread_local! {
-    /// How many years the judge has asked `counted_truth` about (on this thread).
-    static ASKED: Cell<usize> = const { Cell::new(0) };
-}
+/// How many years the judge has asked `counted_truth` about, on any thread (a process-wide
+/// counter: a judge that asks from a worker thread is counted too). Only
+/// `the_judge_asks_about_at_most_max_probes_years` uses `counted_truth`.
+static ASKED: AtomicUsize = AtomicUsize::new(0);
 
 /// The rules, counting each question the judge asks.
 fn counted_truth(year: i32) -> bool {
-    ASKED.with(|asked| asked.set(asked.get() + 1));
+    ASKED.fetch_add(1, Ordering::SeqCst);
     truth(year)
 }
 
 #[test]
 fn the_judge_asks_about_at_most_max_probes_years() {
-    ASKED.with(|asked| asked.set(0));
+    ASKED.store(0, Ordering::SeqCst);
     let verdict = judge_leap_year(counted_truth);
-    let asked = ASKED.with(Cell::get);
+    let asked = ASKED.load(Ordering::SeqCst);
     assert_eq!(verdict, Ok(()), "the correct rules must be accepted");
     assert!(
         asked <= MAX_PROBES,
         "the judge asked the candidate about {asked} years; its budget is MAX_PROBES \
          ({MAX_PROBES}): pick the years where the rules turn (centuries, multiples of 400, \
-         year 0, negative years) instead of trying every year"
+         year 0, negative years) instead of trying every year (on any thread: every call counts)"
     );
 }
 

@@ -107,6 +107,35 @@ fn renders_durations_truncated_to_whole_microseconds() {
     );
 }
 
+#[test]
+fn renders_every_whole_microsecond_exactly() {
+    // Whole microseconds (21 us, 35 us, ...) and a nanosecond short of the next one: in f64
+    // milliseconds many of them land a hair below their value and truncate one microsecond low.
+    let micros = (0u64..=20_000).chain([999_999, 1_000_001, 123_456_789, 999_999_999_999]);
+    for m in micros {
+        for nanos in [m * 1_000, m * 1_000 + 999] {
+            let value = Duration::from_nanos(nanos);
+            let report = LatencyReport {
+                count: 1,
+                p50: value,
+                p95: value,
+                p99: value,
+                max: value,
+            };
+            let rendered = report.to_string();
+            let expected = format!("  max {:>10} ms", format!("{}.{:03}", m / 1000, m % 1000));
+            assert_eq!(
+                rendered.lines().last(),
+                Some(expected.as_str()),
+                "{nanos} ns is {m} whole microseconds and must render as {}.{:03} ms: count whole \
+                 microseconds in integers (Duration::as_micros), never through f64 milliseconds",
+                m / 1000,
+                m % 1000
+            );
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 

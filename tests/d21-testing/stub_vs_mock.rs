@@ -90,23 +90,35 @@ fn refuses_a_time_no_clock_can_show(#[case] hour: u8, #[case] minute: u8) {
 
 #[test]
 fn refuses_every_hour_and_minute_out_of_range() {
-    // Every reading past 23 hours or 59 minutes, not just the first impossible one.
-    for (hour, minute) in (24..=u8::MAX)
-        .map(|hour| (hour, 0))
-        .chain((60..=u8::MAX).map(|minute| (9, minute)))
-    {
-        let clock = at(Weekday::Mon, hour, minute);
-        let expected = ClockError::InvalidTime { hour, minute };
-        assert_eq!(
-            greeting(&clock),
-            Err(expected),
-            "greeting must refuse {hour}:{minute} with InvalidTime: a valid time has hour 0..=23 and minute 0..=59, check the range, not single values"
-        );
-        assert_eq!(
-            is_business_hours(&clock),
-            Err(expected),
-            "is_business_hours must refuse {hour}:{minute} with InvalidTime: a valid time has hour 0..=23 and minute 0..=59, check the range, not single values"
-        );
+    // Every reading past 23 hours or 59 minutes, not just the first impossible one, on every
+    // day of the week (a weekend is no excuse to skip the check).
+    let days = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+    for weekday in days {
+        for (hour, minute) in (24..=u8::MAX)
+            .map(|hour| (hour, 0))
+            .chain((60..=u8::MAX).map(|minute| (9, minute)))
+        {
+            let clock = at(weekday, hour, minute);
+            let expected = ClockError::InvalidTime { hour, minute };
+            assert_eq!(
+                greeting(&clock),
+                Err(expected),
+                "greeting must refuse {weekday:?} {hour}:{minute} with InvalidTime: a valid time has hour 0..=23 and minute 0..=59, check the range, not single values"
+            );
+            assert_eq!(
+                is_business_hours(&clock),
+                Err(expected),
+                "is_business_hours must refuse {weekday:?} {hour}:{minute} with InvalidTime: check the reading before any rule answers, weekends included; a valid time has hour 0..=23 and minute 0..=59"
+            );
+        }
     }
 }
 

@@ -94,6 +94,38 @@ fn the_fixture_starts_with_an_empty_table(test_db: TestDb) {
 }
 
 #[test]
+fn the_fixture_gives_each_test_its_own_file_and_leaves_nothing_behind() {
+    let paths = {
+        // Two tests running in parallel each call the fixture: two databases at once.
+        let (first, second) = (test_db(), test_db());
+        let paths = [first.path().to_owned(), second.path().to_owned()];
+        assert_ne!(
+            paths[0], paths[1],
+            "two tests that take test_db at the same time got the same database file: the \
+             fixture must build a fresh TestDb (its own file in its own temporary directory) \
+             for each test"
+        );
+        first
+            .insert_user(ADA)
+            .expect("ada is new in the first test's database");
+        second
+            .insert_user(ADA)
+            .expect("ada is new in the second test's database too");
+        paths
+    }; // both fixtures are dropped here
+
+    for path in paths {
+        assert!(
+            !path.exists() && path.parent().is_some_and(|dir| !dir.exists()),
+            "the fixture's database {} (or its directory) is still there after the test: each \
+             test's database must be a fresh TestDb, deleted with it, not a file shared by \
+             every test and every run",
+            path.display()
+        );
+    }
+}
+
+#[test]
 fn dropping_rolls_back_only_the_tests_own_writes() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let path = seeded_file(dir.path());
@@ -247,6 +279,26 @@ fn the_unique_constraint_decides_what_a_duplicate_is() {
          DuplicateEmail, got {got:?}: insert and let the UNIQUE violation decide; a SELECT \
          before the INSERT asks another question than the constraint (and races with any \
          other writer between the two statements)"
+    );
+}
+
+#[test]
+fn addresses_that_differ_only_in_case_are_two_users_on_the_plain_table() {
+    let db = TestDb::fresh().expect("a fresh TestDb");
+    db.insert_user(ADA).expect("the first ada is new");
+
+    let got = db.insert_user("ADA@example.com");
+
+    assert!(
+        got.is_ok(),
+        "the users table's UNIQUE compares emails exactly (case counts), so ADA@example.com \
+         next to {ADA} is a second user, got {got:?}: insert and let the UNIQUE violation \
+         decide what a duplicate is, no lookup of your own before the INSERT"
+    );
+    assert_eq!(
+        db.count_users().ok(),
+        Some(2),
+        "both addresses must be stored"
     );
 }
 

@@ -48,8 +48,9 @@
 //!   `a_slow_server_is_a_timeout_error`, `a_timeout_is_not_retried`,
 //!   `the_timeout_covers_a_body_that_never_finishes`,
 //!   `the_timeout_is_one_budget_for_all_phases_of_the_request`.
-//! - when `Timeout` is returned the request is over: its connection is closed, not left
-//!   running on another thread. Checked by `a_timed_out_request_closes_its_connection`.
+//! - when `Timeout` is returned the request is over: its connection is already closed (the
+//!   server reads its end within 200 ms of a 300 ms budget), not left running on another
+//!   thread. Checked by `a_timed_out_request_closes_its_connection`.
 //! - nobody listening is `Transport`; a base URL that is not `http://host` is refused with
 //!   no request. Checked by `a_closed_port_is_a_transport_error`,
 //!   `an_invalid_base_url_is_refused_before_any_request`.

@@ -39,6 +39,9 @@
 //!   `totals_unit_prices_times_quantities_exactly`,
 //!   `totals_prices_with_fractions_of_a_cent_exactly`,
 //!   `the_total_is_the_exact_sum_of_any_decimal_prices`.
+//! - the charge carries that exact total too (0.1 + 0.2, 0.125, 28 decimals, more digits than
+//!   `f64` holds), not a rounded or `f64` sum. Checked by
+//!   `charges_the_exact_total_never_a_rounded_or_float_one`.
 //! - a decline becomes a typed error after one call, even after a transient failure.
 //!   Checked by `a_declined_card_becomes_a_typed_error_after_one_call`,
 //!   `a_decline_after_a_transient_failure_stops_the_retries`.

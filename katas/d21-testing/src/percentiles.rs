@@ -39,8 +39,10 @@
 //! - `p` outside `1..=100` and an empty run are typed errors. Checked by
 //!   `refuses_a_percentile_outside_1_to_100`, `an_empty_run_has_no_report`.
 //! - the report's figures and its rendering (a snapshot), durations truncated to whole
-//!   microseconds. Checked by `reports_the_tail_of_a_hundred_requests`,
-//!   `renders_the_report`, `renders_durations_truncated_to_whole_microseconds`.
+//!   microseconds (every whole microsecond up to 20 ms, and each one a nanosecond short of
+//!   the next, renders exactly). Checked by `reports_the_tail_of_a_hundred_requests`,
+//!   `renders_the_report`, `renders_durations_truncated_to_whole_microseconds`,
+//!   `renders_every_whole_microsecond_exactly`.
 //! - the laws: p50 ≤ p95 ≤ p99 ≤ max, max is the largest sample, each percentile is a
 //!   sample, the order of the samples does not matter. Checked by
 //!   `percentiles_never_decrease`, `max_is_the_largest_sample_and_bounds_every_percentile`,

@@ -19,7 +19,8 @@
 //! - The table is `users(id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE)`; it is
 //!   created (and committed) if missing, *before* the test transaction begins.
 //! - [`TestDb::fresh`] puts the database file in its own temporary directory, which is
-//!   deleted with the `TestDb`; [`TestDb::open_at`] uses a file the caller owns.
+//!   deleted with the `TestDb`; [`TestDb::open_at`] uses a file the caller owns. The
+//!   [`test_db`] fixture is a fresh `TestDb` for each test.
 //! - Everything done through a `TestDb` is rolled back when it is dropped, on success and
 //!   on panic alike; rows committed before it was opened stay.
 //! - An empty email is [`DbError::InvalidEmail`]; an email already present (SQLite's
@@ -48,14 +49,18 @@
 //!   `dropping_rolls_back_only_the_tests_own_writes`,
 //!   `the_same_unique_email_can_be_inserted_by_successive_test_dbs_on_one_file`,
 //!   `teardown_runs_when_the_test_body_panics`.
-//! - the fixture starts empty and `fresh` leaves no file or directory behind. Checked by
-//!   `the_fixture_starts_with_an_empty_table`, `fresh_leaves_no_file_behind`.
+//! - the fixture starts empty; two fixtures at once are two files; `fresh` and the fixture
+//!   leave no file or directory behind. Checked by `the_fixture_starts_with_an_empty_table`,
+//!   `fresh_leaves_no_file_behind`,
+//!   `the_fixture_gives_each_test_its_own_file_and_leaves_nothing_behind`.
 //! - an empty email is `InvalidEmail`, a UNIQUE violation is `DuplicateEmail` and any other
 //!   constraint failure is `Sqlite`; the UNIQUE constraint itself decides (a file whose
-//!   UNIQUE index ignores case refuses `ADA@…` next to `ada@…`), not a lookup before the
-//!   insert. Checked by `an_empty_email_is_refused`,
-//!   `a_duplicate_email_is_a_typed_error`, `only_a_uniqueness_violation_counts_as_a_duplicate`,
-//!   `the_unique_constraint_decides_what_a_duplicate_is`.
+//!   UNIQUE index ignores case refuses `ADA@…` next to `ada@…`; the plain table's UNIQUE
+//!   compares exactly, so there they are two users), not a lookup before the insert. Checked
+//!   by `an_empty_email_is_refused`, `a_duplicate_email_is_a_typed_error`,
+//!   `only_a_uniqueness_violation_counts_as_a_duplicate`,
+//!   `the_unique_constraint_decides_what_a_duplicate_is`,
+//!   `addresses_that_differ_only_in_case_are_two_users_on_the_plain_table`.
 //!
 //! **Not checked.** The order in which `TestDb`'s fields drop (the connection before the
 //! temporary directory): Linux deletes a directory while a file in it is still open, so no
