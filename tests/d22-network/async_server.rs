@@ -830,3 +830,113 @@ fn finished_connections_are_let_go_not_kept_until_shutdown() {
         many.saturating_sub(few)
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_sleeps_until_the_last_connection_ends_instead_of_polling() {
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let (started_tx, mut started) = mpsc::channel::<()>(1);
+    let handler: Handler = {
+        let gate = Arc::clone(&gate);
+        Arc::new(move |_request| {
+            let (gate, started) = (Arc::clone(&gate), started_tx.clone());
+            Box::pin(async move {
+                let _ = started.send(()).await;
+                // In flight until the test opens the gate.
+                let _permit = gate.acquire().await;
+                Response::new(200).body("finished")
+            })
+        })
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let polls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let server = tokio::spawn(super::CountPolls {
+        inner: Box::pin(serve(listener, patient(), handler, async move {
+            let _ = stopped.await;
+        })),
+        polls: Arc::clone(&polls),
+    });
+    let mut stream = send_on_new_connection(addr, b"GET / HTTP/1.1\r\n\r\n").await;
+    guard("the handler to start", started.recv()).await;
+    let _ = stop.send(());
+
+    // Shutdown has begun; the request stays in flight for a (paused) minute.
+    let before = polls.load(std::sync::atomic::Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let woken = polls.load(std::sync::atomic::Ordering::SeqCst) - before;
+    gate.add_permits(1);
+
+    assert!(
+        woken <= 3,
+        "while shutdown waited a minute for the request in flight, serve was polled {woken} \
+         times: it checks on a timer (a counter of open connections read every few \
+         milliseconds), which also never ends if a connection task panics before counting \
+         itself out. Keep the connections in a JoinSet and await join_next: serve then \
+         sleeps until a connection ends"
+    );
+    let response = read_response(&mut stream)
+        .await
+        .expect("the request in flight gets its answer");
+    assert_eq!(body_of(&response), b"finished", "the handler's answer");
+    let result = guard("serve after the last connection ended", server).await;
+    assert!(
+        matches!(result, Ok(Ok(()))),
+        "serve returns Ok(()) once the last request is answered; got {result:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_last_response() {
+    const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+    let (mut client, server_side) = tokio::io::duplex(64 * 1024);
+    let (_stop, stop) = tokio::sync::watch::channel(false);
+    let connection = tokio::spawn(serve_connection(
+        server_side,
+        header_timeout(HEADER_TIMEOUT),
+        hello_handler(),
+        stop,
+    ));
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: idle.example\r\n\r\n")
+        .await
+        .expect("the request fits in the pipe");
+    // Reads the one response (the head, then Content-Length bytes of body).
+    let mut raw = Vec::new();
+    let mut byte = [0u8; 1];
+    while !raw.ends_with(b"\r\n\r\n") {
+        let n = guard("reading the response head", client.read(&mut byte))
+            .await
+            .expect("the pipe reads");
+        assert_eq!(n, 1, "the server closed before answering the request");
+        raw.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+    let length: usize = head
+        .split("\r\n")
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    guard("reading the response body", client.read_exact(&mut body))
+        .await
+        .expect("the body arrives");
+    let answered = tokio::time::Instant::now();
+
+    // The client keeps the connection open and says nothing more.
+    let closed = tokio::time::timeout(Duration::from_secs(600), connection).await;
+
+    assert!(
+        closed.is_ok() && answered.elapsed() <= HEADER_TIMEOUT + Duration::from_secs(1),
+        "a keep-alive client that got its answer and then said nothing was still connected \
+         {:?} later (header_timeout: {HEADER_TIMEOUT:?}): the wait for the next request is \
+         covered by header_timeout too, from the end of the last response, not from the next \
+         request's first byte; otherwise idle clients hold their sockets until shutdown",
+        answered.elapsed()
+    );
+    drop(client);
+}

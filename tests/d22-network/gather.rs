@@ -288,6 +288,67 @@ fn fetch_all_does_its_io_on_the_event_loop_not_on_blocking_threads() {
     );
 }
 
+#[test]
+fn get_sleeps_while_the_server_is_silent_instead_of_spinning() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a one-thread runtime");
+    runtime.block_on(async {
+        let (listener, addr) = local_listener().await;
+        let (seen_tx, seen_rx) = tokio::sync::oneshot::channel::<()>();
+        let (answer_tx, answer_rx) = tokio::sync::oneshot::channel::<()>();
+        // Reads the request, then says nothing until the test lets it answer.
+        tokio::spawn(async move {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte).await, Ok(1)) {
+                head.push(byte[0]);
+            }
+            let _ = seen_tx.send(());
+            let _ = answer_rx.await;
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                .await;
+        });
+        let polls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let client = tokio::spawn(super::CountPolls {
+            inner: Box::pin(get(addr, "/")),
+            polls: std::sync::Arc::clone(&polls),
+        });
+        tokio::time::timeout(GUARD, seen_rx)
+            .await
+            .expect("get sends its request within the guard")
+            .expect("the server saw the request");
+
+        // The server is silent: give the runtime 100 turns.
+        let before = polls.load(std::sync::atomic::Ordering::SeqCst);
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        let while_silent = polls.load(std::sync::atomic::Ordering::SeqCst) - before;
+        let _ = answer_tx.send(());
+
+        assert!(
+            while_silent <= 2,
+            "while the server said nothing, get's task was polled {while_silent} times in 100 \
+             turns of the runtime: it spins (a socket tried again and again, yield_now on \
+             WouldBlock), burning a core and starving nothing but itself. Use \
+             tokio::net::TcpStream: its read registers with tokio's reactor, and the task \
+             sleeps until the socket has data"
+        );
+        let response = tokio::time::timeout(GUARD, client)
+            .await
+            .expect("get returns once the server answers")
+            .expect("the get task did not panic")
+            .expect("a valid response");
+        assert_eq!(response.body, b"ok", "the answer sent after the silence");
+    });
+}
+
 /// How many of this process's threads carry the OS name `name` (Linux: /proc/self/task).
 fn threads_named(name: &str) -> usize {
     std::fs::read_dir("/proc/self/task")

@@ -210,3 +210,21 @@ pub(crate) fn read_timeout_of(fd: i32) -> std::io::Result<Option<Duration>> {
     let socket = std::mem::ManuallyDrop::new(unsafe { std::net::UdpSocket::from_raw_fd(fd) });
     socket.read_timeout()
 }
+
+/// A future that counts how often it is polled.
+pub(crate) struct CountPolls<F> {
+    pub(crate) inner: std::pin::Pin<Box<F>>,
+    pub(crate) polls: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl<F: Future> Future for CountPolls<F> {
+    type Output = F::Output;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        self.polls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.as_mut().poll(cx)
+    }
+}

@@ -42,6 +42,10 @@
 //!   `a_peer_that_stalls_mid_header_is_dropped_at_the_deadline_without_a_word`,
 //!   `a_client_dripping_its_head_one_byte_a_second_is_cut_off_at_the_deadline`,
 //!   `a_client_dripping_its_body_one_byte_a_second_is_cut_off_at_the_deadline`.
+//! - on a keep-alive connection the wait for the next request is under the same deadline,
+//!   from the end of the last response: a client that got its answer and then says nothing
+//!   is closed `header_timeout` later. Checked by
+//!   `an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_last_response`.
 //! - the deadline ends once the request is read: a handler six times slower than
 //!   `header_timeout` still gets its answer to the client. Checked by
 //!   `a_handler_slower_than_the_header_timeout_still_gets_its_answer_out`.
@@ -67,6 +71,10 @@
 //!   for however long it takes (an hour of paused clock), never cut after a grace period.
 //!   Checked by `an_idle_connection_sleeps_until_the_stop_signal_then_closes_at_once`,
 //!   `graceful_shutdown_waits_as_long_as_the_request_in_flight_takes`.
+//! - the shutdown's wait for the last connection sleeps until a connection ends: `serve`'s
+//!   future is polled at most 3 times during a (paused) minute with a request in flight (no
+//!   counter read on a timer). Checked by
+//!   `shutdown_sleeps_until_the_last_connection_ends_instead_of_polling`.
 
 use std::future::Future;
 use std::io;

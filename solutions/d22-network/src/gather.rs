@@ -37,6 +37,11 @@
 //! - no thread per request either: with 50 requests in flight on a one-thread runtime, no
 //!   other thread started from it exists (Linux's `/proc/self/task`). Checked by
 //!   `fifty_requests_in_flight_use_no_thread_besides_the_runtimes_own`.
+//! - no spinning: while the server is silent, `get`'s task is not polled again (at most
+//!   twice in 100 turns of the runtime) until its socket has data, which is what
+//!   registering with tokio's reactor gives; a non-blocking `std` socket retried after
+//!   `yield_now` is polled every turn. Checked by
+//!   `get_sleeps_while_the_server_is_silent_instead_of_spinning`.
 //!
 //! **Not checked.** That the connect itself is asynchronous: a blocking
 //! `std::net::TcpStream::connect` on the runtime's thread completes at once on loopback
