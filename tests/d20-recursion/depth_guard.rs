@@ -285,6 +285,9 @@ fn one_level_more_than_max_is_refused() {
 #[case::any_bracket_with_max_zero("[]", 0, Err(JsonShapeError::TooDeep { max: 0, offset: 0 }))]
 #[case::malformed_within_the_limit("[}", 10, Err(JsonShapeError::Mismatched { offset: 1, expected: ']', found: '}' }))]
 #[case::unclosed_within_the_limit("[[]", 10, Err(JsonShapeError::Unclosed { open: 1 }))]
+#[case::a_stray_closer_before_the_limit("][[[", 2, Err(JsonShapeError::UnexpectedClose { offset: 0, found: ']' }))]
+#[case::a_wrong_closer_before_the_limit("[}[[[", 2, Err(JsonShapeError::Mismatched { offset: 1, expected: ']', found: '}' }))]
+#[case::a_string_left_open_before_the_limit("\"[[[", 2, Err(JsonShapeError::UnterminatedString { offset: 0 }))]
 fn the_guard_also_refuses_malformed_shapes(
     #[case] text: &str,
     #[case] max: usize,
@@ -294,7 +297,9 @@ fn the_guard_also_refuses_malformed_shapes(
     assert_eq!(
         got, expected,
         "guard_depth({text:?}, {max}) gave {got:?}: a document within the limit must still \
-         have balanced brackets and closed strings"
+         have balanced brackets and closed strings, and the guard reports the first problem \
+         in reading order (a closer or string that is wrong before the limit is reached comes \
+         before TooDeep): one pass, with the stack of open brackets, from the start"
     );
 }
 

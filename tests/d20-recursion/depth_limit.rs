@@ -138,6 +138,29 @@ fn stops_at_the_budget_on_a_value_100_000_levels_deep() {
 }
 
 #[test]
+fn holds_only_the_path_it_is_on_not_every_sibling_still_to_visit() {
+    // 10,000 small arrays side by side, 3 levels at the deepest: a recursive walk holds one
+    // frame per level and the path it is on (a few bytes of heap); a walk that pushes every
+    // child onto a Vec of pending entries holds all 10,000 at once.
+    const ITEMS: usize = 10_000;
+    let value = json!({"items": vec![json!([1]); ITEMS], "user_email": "e@x.io"});
+    let (got, peak) = peak_heap(|| extract_emails_limited(&value, 8));
+    assert_eq!(
+        got,
+        Ok(vec!["e@x.io".to_owned()]),
+        "extract_emails_limited(_, 8) gave {got:?}"
+    );
+    assert!(
+        peak <= 4096,
+        "extract_emails_limited(_, 8) held {peak} bytes of heap at once on an array of \
+         {ITEMS} small items: it kept every sibling still to visit (a Vec of pending \
+         entries, or of each container's children) instead of recursing. This kata's walk \
+         is kata 1's recursion, made safe by a budget passed down and checked before each \
+         step: its memory is the path it is on, at most max_depth frames"
+    );
+}
+
+#[test]
 fn reads_nothing_after_the_first_container_past_the_budget() {
     assert_eq!(
         extract_emails_limited(&json!([[[[[]]]], []]), 4),

@@ -1,11 +1,11 @@
 //! Kata 2: the same walk with an explicit stack, safe at any depth.
 
 use super::heap::{count_allocations, peak_heap};
-use super::{SMALL_STACK, arb_json, deep_value, in_own_process, on_small_stack};
+use super::{DeepValue, SMALL_STACK, arb_json, deep_value, in_own_process, on_small_stack};
 use crate::delegation::extract_emails;
 use crate::explicit_stack::extract_emails_iterative;
 use proptest::prelude::*;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 #[test]
 fn finds_the_emails_of_the_articles_webhook_payload() {
@@ -127,6 +127,62 @@ fn walks_a_value_100_000_levels_deep_on_a_256_kib_stack() {
                 ["deep@example.com"],
                 "extract_emails_iterative gave {got:?} on a value 100,000 levels deep: the \
                  email at the bottom must be found"
+            );
+        },
+    );
+}
+
+/// A value `levels` containers deep whose deep child is never the last one of its container:
+/// arrays `[<deeper>, 0]` (first of two) and objects `{"a": 0, "m": <deeper>, "z": 0}`
+/// (in the middle) in turn, and the whole wrapped in `[<that>, {"user_email":
+/// "after@example.com"}]`, so the walk must come back up 100,000 levels to find the second
+/// email. Built from the inside out in a loop, dropped without recursion.
+fn deep_value_never_in_last_place(levels: usize) -> DeepValue {
+    let mut value = json!({ "user_email": "deep@example.com" });
+    for level in 0..levels {
+        value = if level % 2 == 0 {
+            Value::Array(vec![value, json!(0)])
+        } else {
+            let mut map = Map::new();
+            map.insert("a".to_owned(), json!(0));
+            map.insert("m".to_owned(), value);
+            map.insert("z".to_owned(), json!(0));
+            Value::Object(map)
+        };
+    }
+    DeepValue(Value::Array(vec![
+        value,
+        json!({ "user_email": "after@example.com" }),
+    ]))
+}
+
+#[test]
+fn walks_100_000_levels_nested_first_or_in_the_middle_on_a_256_kib_stack() {
+    let shallow = json!([[{"a": 0, "m": {"user_email": "a@example.com"}, "z": 0}, 0], {"user_email": "b@example.com"}]);
+    assert_eq!(
+        extract_emails_iterative(&shallow),
+        ["a@example.com", "b@example.com"],
+        "extract_emails_iterative must find both emails of a 3-level value, in document \
+         order, before it is tried 100,000 levels deep"
+    );
+    in_own_process(
+        module_path!(),
+        "walks_100_000_levels_nested_first_or_in_the_middle_on_a_256_kib_stack",
+        "extract_emails_iterative on a value 100,000 levels deep where the deep child is \
+         never the last one (a loop into the last child with a call for the others takes one \
+         frame per level here: that is still recursion), on a 256 KiB stack",
+        || {
+            let value = deep_value_never_in_last_place(100_000);
+            let got = on_small_stack(
+                "extract_emails_iterative on 100,000 levels nested first or in the middle",
+                SMALL_STACK,
+                || extract_emails_iterative(&value),
+            );
+            assert_eq!(
+                got,
+                ["deep@example.com", "after@example.com"],
+                "extract_emails_iterative gave {got:?} on a value 100,000 levels deep: the \
+                 email at the bottom, then the one after the whole chain"
             );
         },
     );

@@ -1,6 +1,7 @@
 //! Kata 5: memoization, each subproblem solved once.
 
-use super::in_own_process;
+use super::heap::peak_heap;
+use super::{SMALL_STACK, in_own_process, on_small_stack};
 use crate::memoization::{ClimbError, ways_to_climb, ways_to_climb_traced};
 use proptest::prelude::*;
 use rstest::rstest;
@@ -169,6 +170,63 @@ fn counts_that_n_does_not_need_cannot_overflow_it() {
         "ways_to_climb(401, [2, 4]) gave {got:?}: even steps never sum to an odd number, so \
          the answer is 0; that the counts for 372, 374, … below it do not fit in a u128 does \
          not matter, because 401 never uses them"
+    );
+}
+
+#[test]
+fn fills_the_table_without_recursion_on_a_256_kib_stack() {
+    assert_eq!(
+        ways_to_climb(10, &[1]),
+        Ok(1),
+        "ways_to_climb(10, &[1]) must be 1 (one step at a time) before it is tried for n = \
+         100,000"
+    );
+    in_own_process(
+        module_path!(),
+        "fills_the_table_without_recursion_on_a_256_kib_stack",
+        "ways_to_climb(100_000, &[1]) on a 256 KiB stack (a cached recursion is still one \
+         frame per stair: fill the table from 0 upwards in a loop)",
+        || {
+            let got = on_small_stack(
+                "ways_to_climb for n = 100,000 with a 256 KiB stack",
+                SMALL_STACK,
+                || ways_to_climb(100_000, &[1]),
+            );
+            assert_eq!(
+                got,
+                Ok(1),
+                "ways_to_climb(100_000, &[1]) gave {got:?}: one way"
+            );
+        },
+    );
+}
+
+#[test]
+fn the_cache_is_gone_when_the_call_returns() {
+    // Steps and n no other test asks for. After the call, a 1 MiB block is allocated and
+    // freed: if the call left nothing behind, the most heap held at once is exactly that
+    // block (the call itself needs far less); anything the call kept adds to it.
+    const PROBE: usize = 1 << 20;
+    let ((got, probe_len), peak) = peak_heap(|| {
+        let got = ways_to_climb(1777, &[13, 7, 29]);
+        let probe: Vec<u8> = Vec::with_capacity(PROBE);
+        (got, std::hint::black_box(probe).capacity())
+    });
+    // The count overflows u128: an error is the right answer, and owns no heap.
+    assert_eq!(
+        got,
+        Err(ClimbError::Overflow { n: 1777 }),
+        "ways_to_climb(1777, &[13, 7, 29]) gave {got:?}"
+    );
+    assert!(probe_len >= PROBE);
+    let kept = peak.saturating_sub(PROBE);
+    assert!(
+        peak <= PROBE,
+        "ways_to_climb(1777, &[13, 7, 29]) still held {kept} bytes of heap after it returned: \
+         the cache outlived the call (a static or thread-local map, like @lru_cache on a \
+         module-level function, grows with every n and step set ever asked for and makes \
+         every caller share one lock). The cache is a value the call owns: make it inside \
+         the call and let it drop when the answer is known"
     );
 }
 

@@ -1,6 +1,6 @@
 //! Kata 6: no tail-call elimination, so tail recursion becomes a loop.
 
-use super::heap::peak_heap;
+use super::heap::{count_allocations, peak_heap};
 use super::{SMALL_STACK, in_own_process, on_small_stack};
 use crate::no_tail_calls::{gcd, gcd_traced, sum_to};
 use proptest::prelude::*;
@@ -14,6 +14,18 @@ const F92: u64 = 7_540_113_804_746_346_429;
 /// The most the callbacks' stack addresses may differ when called from one loop. A
 /// recursive version calls them one frame deeper per round (16 bytes at the very least).
 const SAME_DEPTH_SLACK: usize = 128;
+
+/// How far below the caller's own locals `sum_to`'s callback may run: `sum_to`'s frame, the
+/// closure's and the probe's, with room to spare for a debug build and a helper or two. A
+/// recursion that is only `log2(n)` or 64 frames deep still runs its callback further
+/// down than this.
+const NEAR_THE_CALLER: usize = 2048;
+
+/// The address of a local of the calling frame.
+#[inline(never)]
+fn caller_address(marker: &u8) -> usize {
+    std::hint::black_box(marker) as *const u8 as usize
+}
 
 /// Records the stack address a callback runs at: the lowest and highest seen.
 #[derive(Debug, Default)]
@@ -168,6 +180,54 @@ fn every_term_is_asked_for_at_the_same_stack_depth() {
          recursion is still there (one frame per term, or per batch of terms), so the depth \
          still grows with n; keep k and the total in variables of one loop instead",
         probe.spread()
+    );
+}
+
+#[test]
+fn gcd_traced_keeps_no_list_of_rounds() {
+    let mut reported = 0;
+    let (got, allocations) = count_allocations(|| {
+        gcd_traced(F93, F92, &mut |_, _| {
+            reported += 1;
+        })
+    });
+    assert_eq!(
+        (got, reported),
+        (1, 91),
+        "gcd_traced(F93, F92) gave {got} after {reported} rounds"
+    );
+    assert_eq!(
+        allocations, 0,
+        "gcd_traced(F93, F92) asked the heap for memory {allocations} times: the rounds were \
+         stored and reported afterwards (a recursion that notes its pairs on the way down, \
+         then replays them, is still one frame per round). Report each round as the loop \
+         reaches it; (a, b) is the loop's whole state, no list is needed"
+    );
+}
+
+#[test]
+fn every_term_is_asked_for_just_below_the_caller() {
+    // 2^20 terms: a recursion by halves over 1..=n is 20 frames deep here.
+    const N: u64 = 1 << 20;
+    let marker = 0u8;
+    let caller = caller_address(&marker);
+    let mut probe = DepthProbe::default();
+    let got = sum_to(N, |k| {
+        probe.note();
+        k
+    });
+    assert_eq!(
+        got,
+        u128::from(N) * u128::from(N + 1) / 2,
+        "sum_to({N}, k) gave {got}"
+    );
+    let below = caller.saturating_sub(probe.lowest);
+    assert!(
+        below <= NEAR_THE_CALLER,
+        "sum_to asked for a term {below} bytes of stack below its caller's frame: the terms \
+         are asked for many frames down, so the sum is still a recursion (by halves or in \
+         batches, its depth only looks constant). The tail call's arguments k and the total \
+         are the state of one loop in sum_to's own frame"
     );
 }
 

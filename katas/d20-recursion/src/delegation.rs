@@ -42,6 +42,9 @@
 //! the recursion pushes to and the public function empties at the end gives the same answers
 //! and the same allocations, so no test can tell it from `&mut Vec<String>` passed down; it is
 //! still hidden shared state (the nearest Rust comes to Python's mutable default argument).
+//! Nor that the base case is an exhaustive `match`: an `as_object()` / `as_array()` chain
+//! that lets the scalars fall through gives the same answers, and no test can add a
+//! variant to `Value` to show what it would skip.
 
 use serde_json::Value;
 

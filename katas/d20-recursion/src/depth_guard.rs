@@ -36,6 +36,10 @@
 //!   [`JsonShapeError::UnterminatedString`] with the offset of its opening quote; the guard
 //!   reports them too. Checked by `malformed_shapes_are_typed_errors`,
 //!   `the_guard_also_refuses_malformed_shapes`.
+//! - The guard reports the first problem in reading order: a stray or wrong closer, or a
+//!   string left open, before the bracket that opens level `max + 1` is that error, not
+//!   `TooDeep` (one pass with the stack of open brackets, not a bare counter first).
+//!   Checked by `the_guard_also_refuses_malformed_shapes`.
 //! - `guard_depth` passes a document exactly `max` deep and reports `TooDeep { max, offset }`
 //!   where `offset` is the byte of the bracket that opens level `max + 1`, even if the text is
 //!   malformed further on: the guard stops reading there (that is what makes it cheap on a

@@ -33,6 +33,11 @@
 //! - No recursion: a value 100,000 levels deep is walked on a thread with a 256 KiB stack (a
 //!   recursive walk overflows it and the test reports the crash). Checked by
 //!   `walks_a_value_100_000_levels_deep_on_a_256_kib_stack`.
+//! - Not even for the children before the last: on a value 100,000 levels deep where the
+//!   deep child comes first or in the middle of its container, the walk still runs on a
+//!   256 KiB stack (looping into the last child and calling yourself for the others is
+//!   still one frame per level). Checked by
+//!   `walks_100_000_levels_nested_first_or_in_the_middle_on_a_256_kib_stack`.
 //! - The walk runs on the calling thread (its email clones are allocated there), not on a
 //!   thread with a bigger stack, which only moves the cliff. Checked by
 //!   `walks_on_the_calling_thread_not_on_a_bigger_stack`.

@@ -14,9 +14,10 @@
 //! **Python → Rust.** Python adds a cache with the `@lru_cache` decorator. Rust has no
 //! decorator in std: the cache is a value you own and pass around, a `HashMap<u32, u128>`
 //! or, since the subproblems are `0..=n`, a `Vec<Option<u128>>`. A cached recursion is
-//! still `n` frames deep (kata 2's lesson applies: fine for the `n` tested here, not for
-//! any `u32`); filling the table from 0 upwards gives the same counts with no recursion at
-//! all. Python's integers grow without bound; a `u128`
+//! still `n` frames deep (kata 2's lesson applies: the tests ask for `n = 100,000` on a
+//! small stack); filling the table from 0 upwards gives the same counts with no recursion
+//! at all. The cache belongs to the call: made inside it, dropped when the answer is
+//! known (a `static` map, like `@lru_cache` on a module-level function, grows for ever). Python's integers grow without bound; a `u128`
 //! does not, so every addition is `checked_add`, and a count that does not fit is an error.
 //!
 //! **The tests check.**
@@ -44,6 +45,10 @@
 //!   Checked by `solves_each_subproblem_once`, `never_solves_a_subproblem_twice`.
 //! - `ways_to_climb(90, &[1, 2])` answers at once (`4660046610375530309`). Checked by
 //!   `answers_n_90_at_once`.
+//! - No recursion: `ways_to_climb(100_000, &[1])` (one way) runs on a 256 KiB stack.
+//!   Checked by `fills_the_table_without_recursion_on_a_256_kib_stack`.
+//! - Nothing outlives the call: once `ways_to_climb` returns, it holds no heap. Checked by
+//!   `the_cache_is_gone_when_the_call_returns`.
 //!
 //! **Not checked.** That the untraced `ways_to_climb` uses the cache for small `n`: only
 //!   `ways_to_climb_traced` reports its work, and a separate uncached recursion for small `n`

@@ -45,6 +45,12 @@
 //!   deeper each time; `sum_to` is probed over 2^21 terms, so a recursion that adds a batch
 //!   of terms per frame shows too). Checked by `every_round_runs_at_the_same_stack_depth`,
 //!   `every_term_is_asked_for_at_the_same_stack_depth`.
+//! - `sum_to` asks for every term from its own frame, within 2 KiB of stack below its
+//!   caller's (a recursion by halves asks from the same depth each time, but many frames
+//!   down). Checked by `every_term_is_asked_for_just_below_the_caller`.
+//! - `gcd_traced` reports each round as it reaches it and keeps no list of rounds: it makes
+//!   no heap allocation (a recursion that notes the pairs and replays them afterwards does).
+//!   Checked by `gcd_traced_keeps_no_list_of_rounds`.
 //! - `sum_to` over 10,000,000 terms runs on a 256 KiB stack. Checked by
 //!   `sums_ten_million_terms_on_a_256_kib_stack`.
 //! - `sum_to` keeps only the running total, not the terms: summing 100,000 terms holds at

@@ -56,7 +56,9 @@
 //! at all (a flat map from full paths to sizes, each directory sized by rescanning every
 //! path under it, gives the same listing and errors); no test can see the walks or the
 //! shape of a tree held in private types. Nor what `add_file` costs (cloning the whole tree
-//! and swapping it in gives the same results).
+//! and swapping it in gives the same results). Nor that sizes are summed at all: running
+//! totals that `add_file` adds to every ancestor give the same listing (the tree has no
+//! way to remove or resize a file that would let them drift).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
