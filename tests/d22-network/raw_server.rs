@@ -122,6 +122,41 @@ fn answers_an_oversized_head_with_431() {
 }
 
 #[test]
+fn the_431_reaches_a_client_whose_unread_bytes_are_left_behind() {
+    // The whole 20 KB head is in the server's socket before handle_connection runs, which
+    // reads about 12 KiB of it and refuses the rest: closing with those bytes unread sends a
+    // TCP reset, which makes the client's read fail instead of ending cleanly.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let mut client = TcpStream::connect(addr).expect("the listener accepts connections");
+    client
+        .set_read_timeout(Some(GUARD))
+        .expect("read timeouts can be set");
+    let (server_side, _) = listener.accept().expect("the client is waiting");
+    let mut request = b"GET / HTTP/1.1\r\nX-Big: ".to_vec();
+    request.extend(std::iter::repeat_n(b'b', 20_000));
+    request.extend_from_slice(b"\r\n\r\n");
+    client
+        .write_all(&request)
+        .expect("20 KB fit in the socket buffers");
+
+    let _ = handle_connection(server_side);
+
+    let mut response = Vec::new();
+    let read = client.read_to_end(&mut response);
+    assert!(
+        read.is_ok() && status_line(&response) == "HTTP/1.1 431 Request Header Fields Too Large",
+        "the client's read ended with {read:?} after {:?}: closing a socket with unread bytes \
+         sends a TCP reset, and the client sees an error instead of a clean end of the 431. \
+         After writing an error response, shut down the write side and read (and drop) what \
+         the client already sent before closing",
+        status_line(&response)
+    );
+}
+
+#[test]
 fn keeps_serving_after_a_bad_client() {
     let (addr, _log) = start();
     let _ = exchange(addr, b"\x00\x01\x02 not http\r\n\r\n");

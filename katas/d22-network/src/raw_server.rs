@@ -29,6 +29,9 @@
 //!   without bound. Checked by `answers_garbage_with_400_and_closes_the_connection`,
 //!   `answers_an_oversized_head_with_431`, `maps_each_parse_error_to_its_status`,
 //!   `read_request_stops_reading_once_the_head_is_over_its_limit`.
+//! - an error response reaches the client although bytes it sent were left unread (close
+//!   with unread bytes would send a TCP reset): the client reads a clean end after the 431.
+//!   Checked by `the_431_reaches_a_client_whose_unread_bytes_are_left_behind`.
 //! - every response says `Connection: close` and carries `Content-Length`. Checked by
 //!   `closes_the_connection_after_each_response_and_says_so`.
 //! - the log sees each request line and each failed client, and the server keeps serving
