@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result, ScaffoldError};
-use crate::layout::{self, ALL_TESTS, Crate, ONE_KATA, SUITE_DIRS};
+use crate::layout::{self, ALL_TESTS, Crate, HELD_OUT, ONE_KATA, SUITE_DIRS};
 use crate::manifest::{MANIFEST, Manifest};
 
 /// The marker left where an author still has to write.
@@ -385,6 +385,16 @@ pub fn append_test_mod(text: &str, kata: &str) -> String {
 }
 
 fn cargo_toml(package: &str, description: &str, kata: &str) -> String {
+    // The reference solutions prove the held-out cases by default (`cargo test`, verify); the
+    // kata crate compiles them only for an exam.
+    let default = if package.starts_with("solution-") {
+        format!(
+            "# The reference solutions are proven against the held-out cases too.\n\
+             default = [\"{HELD_OUT}\"]\n"
+        )
+    } else {
+        String::new()
+    };
     format!(
         "[package]\n\
          name = \"{package}\"\n\
@@ -395,6 +405,7 @@ fn cargo_toml(package: &str, description: &str, kata: &str) -> String {
          license.workspace = true\n\
          publish.workspace = true\n\n\
          [features]\n\
+         {default}\
          # `cargo kata check <kata>` compiles only that kata (and the katas it builds on) and its\n\
          # tests: `--features one-kata,<kata>`. List every kata here: `<kata> = []`, or\n\
          # `<kata> = [\"<kata it uses>\"]` when its module uses another kata's module.\n\
@@ -402,6 +413,8 @@ fn cargo_toml(package: &str, description: &str, kata: &str) -> String {
          # With one-kata, the tests of a kata that another kata uses are left out when that other\n\
          # kata is checked; `all-tests` keeps the tests of every kata enabled (builds of several).\n\
          {ALL_TESTS} = []\n\
+         # `cargo kata exam` only: compiles the held-out cases (`mod held_out` in the tests).\n\
+         {HELD_OUT} = []\n\
          {kata} = []\n\n\
          [dependencies]\n\
          workspace-hack.workspace = true\n\n\

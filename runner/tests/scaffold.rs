@@ -95,12 +95,13 @@ fn a_scaffolded_suite_builds_fails_verify_naming_what_is_missing_then_passes_onc
         "✗ solution-d99-scratch: suite::first_kata::placeholder_write_the_tests",
         "✗ d99-scratch/first_kata: at least 3 tests match `suite::first_kata::`",
         "✗ solutions/d99-scratch/src/first_kata.rs: the reference solution is written",
+        "✗ d99-scratch: held-out cases in at least half its katas",
     ] {
         assert!(out.contains(missing), "verify names {missing:?}:\n{out}");
     }
     assert!(
-        out.trim_end().ends_with("passed, 3 failed"),
-        "exactly those three: {out}"
+        out.trim_end().ends_with("passed, 4 failed"),
+        "exactly those four: {out}"
     );
 
     std::fs::write(
@@ -108,7 +109,9 @@ fn a_scaffolded_suite_builds_fails_verify_naming_what_is_missing_then_passes_onc
         "use crate::first_kata::first_kata;\n\n\
          #[test]\nfn returns_the_answer() {\n    assert_eq!(first_kata(), 42, \"the answer\");\n}\n\n\
          #[test]\nfn is_even() {\n    assert_eq!(first_kata() % 2, 0, \"42 is even\");\n}\n\n\
-         #[test]\nfn is_positive() {\n    assert!(first_kata() > 0, \"42 is positive\");\n}\n",
+         #[test]\nfn is_positive() {\n    assert!(first_kata() > 0, \"42 is positive\");\n}\n\n\
+         #[cfg(feature = \"held-out\")]\nmod held_out {\n    use crate::first_kata::first_kata;\n\n    \
+         #[test]\n    fn is_below_a_hundred() {\n        assert!(first_kata() < 100, \"42 is below 100\");\n    }\n}\n",
     )
     .expect("write the tests");
     let brief = "//! The answer.\n//!\n//! **The tests check.**\n//! - 42. Checked by `returns_the_answer`, `is_even`, `is_positive`.\n\n\
