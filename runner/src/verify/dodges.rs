@@ -211,7 +211,10 @@ fn swap_each(
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    let opts = check::run_options(temp, settings.timeout, vec![]);
+    let mut opts = check::run_options(temp, settings.timeout, vec![]);
+    // A dodge's tests mostly wait (a lock that never comes, a deadlock guard, a timeout): run
+    // four per core. Load can only make a test fail, so it can never let a dodge pass.
+    opts.jobs *= 4;
     let ctx = Try {
         settings,
         temp,
@@ -302,9 +305,9 @@ impl Try<'_> {
                 Err(why) => out.push((i, (Verdict::Broken(why), 0.0))),
             }
         }
-        let tried: Vec<(&Suite, &Kata)> = applied
+        let tried: Vec<(&Suite, &Kata, &[String])> = applied
             .iter()
-            .map(|(i, _, _)| (work[*i].0, work[*i].1))
+            .map(|(i, _, _)| (work[*i].0, work[*i].1, work[*i].2.caught_by.as_slice()))
             .collect();
         let verdicts = self.try_katas(&tried);
         for (_, target, original) in &applied {
@@ -323,13 +326,16 @@ impl Try<'_> {
         Ok(out)
     }
 
-    /// Builds the solution crates of `katas` as the files now are and runs each kata's
-    /// visible tests (held-out cases are the exam's, not what a learner sees): a verdict per
-    /// kata, or `None` for the katas of a crate that does not compile when it holds several.
-    fn try_katas(&self, katas: &[(&Suite, &Kata)]) -> Vec<Option<Verdict>> {
+    /// Builds the solution crates of `katas` (each with the tests its dodge's header names)
+    /// as the files now are and runs the kata's visible tests (held-out cases are the exam's,
+    /// not what a learner sees): first the named ones, and the rest only when none of those
+    /// fails (one failing test is the proof; a dodge none of them catches is judged on every
+    /// test). A verdict per kata, or `None` for the katas of a crate that does not compile
+    /// when it holds several.
+    fn try_katas(&self, katas: &[(&Suite, &Kata, &[String])]) -> Vec<Option<Verdict>> {
         let mut packages: Vec<String> = katas
             .iter()
-            .map(|(s, _)| layout::solution_package(&s.id))
+            .map(|(s, _, _)| layout::solution_package(&s.id))
             .collect();
         packages.sort();
         packages.dedup();
@@ -341,8 +347,8 @@ impl Try<'_> {
             .flat_map(|pkg| {
                 let mine: Vec<String> = katas
                     .iter()
-                    .filter(|(s, _)| &layout::solution_package(&s.id) == pkg)
-                    .map(|(_, k)| k.id.clone())
+                    .filter(|(s, _, _)| &layout::solution_package(&s.id) == pkg)
+                    .map(|(_, k, _)| k.id.clone())
                     .collect();
                 let selection = if katas.len() == 1 {
                     Selection::Several(&mine)
@@ -356,6 +362,7 @@ impl Try<'_> {
             })
             .collect();
         let all = |v: Verdict| katas.iter().map(|_| Some(v.clone())).collect();
+        let t0 = Instant::now();
         let out = match build::build(&BuildRequest {
             root: self.temp,
             packages,
@@ -372,26 +379,47 @@ impl Try<'_> {
             Ok(t) => t,
             Err(e) => return all(Verdict::Broken(format!("could not list its tests: {e}"))),
         };
-        let mut cases = Vec::new();
-        let mut spans = Vec::new();
-        for (suite, kata) in katas {
-            let pkg = layout::solution_package(&suite.id);
-            let from = cases.len();
-            if !out.failed_packages.contains(&pkg) {
-                cases.extend(
-                    tests
-                        .select(&pkg, &kata.tests)
-                        .into_iter()
-                        .filter(|c| !c.name.contains(layout::HELD_OUT_MODULE)),
-                );
+        // Every visible test of each kata, split into those its dodge names and the others.
+        let visible: Vec<(Vec<run::TestCase>, Vec<run::TestCase>)> = katas
+            .iter()
+            .map(|(suite, kata, named)| {
+                let pkg = layout::solution_package(&suite.id);
+                if out.failed_packages.contains(&pkg) {
+                    return (Vec::new(), Vec::new());
+                }
+                tests
+                    .select(&pkg, &kata.tests)
+                    .into_iter()
+                    .filter(|c| !c.name.contains(layout::HELD_OUT_MODULE))
+                    .partition(|c| named.iter().any(|n| names_test(&c.name, n)))
+            })
+            .collect();
+        let t1 = Instant::now();
+        let first = self.run_each(visible.iter().map(|(named, _)| named.as_slice()));
+        let t2 = Instant::now();
+        let caught_first = |i: usize| first[i].iter().any(|r| !r.outcome.is_pass());
+        let second = self.run_each(visible.iter().enumerate().map(|(i, (_, rest))| {
+            if caught_first(i) {
+                &[][..]
+            } else {
+                rest.as_slice()
             }
-            spans.push(from..cases.len());
+        }));
+        if std::env::var_os("KATA_VERIFY_TRACE").is_some() {
+            eprintln!(
+                "batch of {}: build+list {:.1} s, named tests {:.1} s ({} cases), others {:.1} s ({} cases)",
+                katas.len(),
+                (t1 - t0).as_secs_f64(),
+                (t2 - t1).as_secs_f64(),
+                first.iter().map(Vec::len).sum::<usize>(),
+                t2.elapsed().as_secs_f64(),
+                second.iter().map(Vec::len).sum::<usize>()
+            );
         }
-        let results = run::run_tests(&cases, self.opts);
         katas
             .iter()
-            .zip(spans)
-            .map(|((suite, kata), span)| {
+            .enumerate()
+            .map(|(i, (suite, kata, _))| {
                 let pkg = layout::solution_package(&suite.id);
                 if out.failed_packages.contains(&pkg) {
                     if katas.len() > 1 {
@@ -403,7 +431,7 @@ impl Try<'_> {
                         errors_of(&out.diagnostics, &pkg)
                     )));
                 }
-                let results = &results[span];
+                let results: Vec<&crate::domain::TestResult> = first[i].iter().chain(&second[i]).collect();
                 if results.is_empty() {
                     return Some(Verdict::Broken(format!("no test matches `{}`", kata.tests)));
                 }
@@ -418,6 +446,21 @@ impl Try<'_> {
                     Verdict::Caught(caught)
                 })
             })
+            .collect()
+    }
+
+    /// Runs every group of cases in one run (the cores stay busy across katas) and gives
+    /// each group its results back.
+    fn run_each<'c>(
+        &self,
+        groups: impl Iterator<Item = &'c [run::TestCase]>,
+    ) -> Vec<Vec<crate::domain::TestResult>> {
+        let groups: Vec<&[run::TestCase]> = groups.collect();
+        let all: Vec<run::TestCase> = groups.iter().flat_map(|g| g.iter().cloned()).collect();
+        let mut results = run::run_tests(&all, self.opts).into_iter();
+        groups
+            .iter()
+            .map(|g| results.by_ref().take(g.len()).collect())
             .collect()
     }
 }
