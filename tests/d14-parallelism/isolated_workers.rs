@@ -268,6 +268,43 @@ fn a_worker_that_exits_without_reading_its_job_is_judged_by_its_exit_status() {
     );
 }
 
+/// A reply from a stand-in worker that answered `d14-reply:4242 0 1 Vajra`.
+#[cfg(unix)]
+fn is_the_stand_in_reply(got: &Result<crate::isolated_workers::Reply, IsolationError>) -> bool {
+    matches!(got, Ok(reply) if reply.pid == 4242 && reply.weapon == "Vajra")
+}
+
+/// `IsolationError::NoReply`.
+#[cfg(unix)]
+fn is_no_reply(got: &Result<crate::isolated_workers::Reply, IsolationError>) -> bool {
+    matches!(got, Err(IsolationError::NoReply))
+}
+
+#[cfg(unix)]
+#[rstest::rstest]
+#[case::answers_without_reading(
+    "echo 'd14-reply:4242 0 1 Vajra'",
+    "Ok(Reply { pid: 4242, weapon: \"Vajra\", .. }): the reply it wrote before hanging up",
+    is_the_stand_in_reply
+)]
+#[case::exits_at_once_in_silence("exit 0", "IsolationError::NoReply", is_no_reply)]
+fn a_worker_that_hangs_up_on_its_job_is_judged_by_its_exit_status_and_reply(
+    #[case] script: &str,
+    #[case] expected: &str,
+    #[case] is_expected: fn(&Result<crate::isolated_workers::Reply, IsolationError>) -> bool,
+) {
+    // A stand-in worker that never reads its stdin and exits successfully: a megabyte
+    // does not fit in a pipe's buffer, so sending the job fails with a broken pipe, always.
+    let got = run_guarded(shell_worker(script), job("V".repeat(1 << 20), 1));
+    assert!(
+        is_expected(&got),
+        "a worker running `{script}`, which exits successfully without reading its job, gave \
+         {got:?}; it must give {expected}. The broken pipe while sending the job is not the \
+         answer by itself: wait for the worker and judge it by its exit status and by the \
+         reply it may already have written on stdout (read it as usual)"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn a_worker_that_replies_and_then_fails_is_still_a_failure() {

@@ -69,11 +69,14 @@
 //! - A worker that exits unsuccessfully is [`IsolationError::WorkerFailed`] (the parent
 //!   carries on), even if it exited without reading its job: a broken pipe while sending
 //!   the job is not an error by itself (`io::ErrorKind::BrokenPipe`); judge the worker by
-//!   its exit status and its reply. A worker that writes a good reply and then fails is
-//!   a failure too: wait for every worker (one never waited for stays a zombie; that test
-//!   uses a `/bin/sh` stand-in worker, Unix only). Checked by
+//!   its exit status and its reply. A `/bin/sh` stand-in worker that exits successfully
+//!   without reading a 1 MB job is [`IsolationError::NoReply`], or, if it wrote a reply
+//!   before hanging up, that reply (Unix only). A worker that writes a good reply and
+//!   then fails is a failure too: wait for every worker (one never waited for stays a
+//!   zombie; that test uses a `/bin/sh` stand-in worker, Unix only). Checked by
 //!   `a_worker_that_fails_is_an_error_and_the_parent_carries_on`,
 //!   `a_worker_that_exits_without_reading_its_job_is_judged_by_its_exit_status`,
+//!   `a_worker_that_hangs_up_on_its_job_is_judged_by_its_exit_status_and_reply`,
 //!   `a_worker_that_replies_and_then_fails_is_still_a_failure`.
 //! - The worker's stderr is not part of the protocol: discard it (`Stdio::null`) or read
 //!   it while waiting. A stand-in worker that writes 200 KB on its stderr when it is a
