@@ -23,6 +23,22 @@ pub struct Settings {
     pub progress_bar: bool,
 }
 
+impl Settings {
+    /// A build of the kata crates `packages` with `features`, in the repository, as these
+    /// settings draw it.
+    pub fn build_request(&self, packages: Vec<String>, features: Vec<String>) -> BuildRequest<'_> {
+        BuildRequest {
+            root: &self.root,
+            packages,
+            color: self.color,
+            target_dir: None,
+            progress: self.progress_bar,
+            expected_units: 0,
+            features,
+        }
+    }
+}
+
 impl Inputs {
     /// The inputs of `kata` as they are now.
     pub fn now(root: &Path, kata: &KataRef<'_>) -> Self {
@@ -253,13 +269,8 @@ fn check_shipped<'m>(
         .filter(|p| !missing.contains(p))
         .collect();
     let request = BuildRequest {
-        root: &settings.root,
-        packages: packages.clone(),
-        color: settings.color,
-        target_dir: None,
-        progress: settings.progress_bar,
         expected_units,
-        features: one_kata_features(&settings.root, katas),
+        ..settings.build_request(packages.clone(), one_kata_features(&settings.root, katas))
     };
     // Before the inputs are taken: the mtimes set here are not a change during the check.
     let fresh = (!packages.is_empty()).then(|| prepare_fresh(&request, &suites));
@@ -464,15 +475,7 @@ fn isolate_failed(
             }
             // Several katas at once: each keeps its tests even when another uses it.
             let features = layout::features(Selection::Several(&rest));
-            let request = BuildRequest {
-                root: &settings.root,
-                packages: vec![package.clone()],
-                color: settings.color,
-                target_dir: None,
-                progress: settings.progress_bar,
-                expected_units: 0,
-                features,
-            };
+            let request = settings.build_request(vec![package.clone()], features);
             let fresh = prepare_fresh(&request, &[suite]);
             let again = build::build(&request)?;
             fresh.commit();
@@ -721,16 +724,10 @@ mod tests {
 
     #[test]
     fn the_line_to_edit_is_where_a_test_panicked_in_the_kata_file() {
-        let m = sample::manifest();
-        let k = sample::kata(&m, "add");
-        let v = sample::verdict(
-            k,
-            vec![sample::test(
-                &k,
-                "a",
-                sample::failed("todo", "katas/s1-demo/src/add.rs", 12),
-            )],
-        );
+        let v = sample::add_verdict(vec![(
+            "a",
+            sample::failed("todo", "katas/s1-demo/src/add.rs", 12),
+        )]);
         assert_eq!(v.edit_line(Path::new("/nonexistent")), 12);
     }
 

@@ -344,6 +344,21 @@ tests = "suite::double::"
         }
     }
 
+    /// A verdict on the sample kata `add` with one test per `(name, outcome)`.
+    pub fn add_verdict(tests: Vec<(&str, Outcome)>) -> Verdict<'static> {
+        static MANIFEST: std::sync::OnceLock<Manifest> = std::sync::OnceLock::new();
+        verdict_of(kata(MANIFEST.get_or_init(manifest), "add"), tests)
+    }
+
+    /// A verdict on `kata` with one test per `(name, outcome)`.
+    pub fn verdict_of<'m>(kata: KataRef<'m>, tests: Vec<(&str, Outcome)>) -> Verdict<'m> {
+        let tests = tests
+            .into_iter()
+            .map(|(name, outcome)| test(&kata, name, outcome))
+            .collect();
+        verdict(kata, tests)
+    }
+
     /// A verdict on `kata` with `tests`, its status judged as `check` does.
     pub fn verdict<'m>(kata: KataRef<'m>, tests: Vec<TestResult>) -> Verdict<'m> {
         let status = if tests.iter().all(|t| t.outcome.is_pass()) && !tests.is_empty() {
@@ -425,16 +440,11 @@ mod tests {
 
     #[test]
     fn a_verdict_counts_its_passed_and_failed_tests() {
-        let m = sample::manifest();
-        let k = sample::kata(&m, "add");
-        let v = sample::verdict(
-            k,
-            vec![
-                sample::test(&k, "a", Outcome::Passed),
-                sample::test(&k, "b", Outcome::Ignored),
-                sample::test(&k, "c", Outcome::TimedOut { secs: 2 }),
-            ],
-        );
+        let v = sample::add_verdict(vec![
+            ("a", Outcome::Passed),
+            ("b", Outcome::Ignored),
+            ("c", Outcome::TimedOut { secs: 2 }),
+        ]);
         assert_eq!((v.passed(), v.failed()), (1, 2));
     }
 

@@ -33,7 +33,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::build::{self, BuildRequest};
+use crate::build;
 use crate::check::{self, Settings, TestSet};
 use crate::domain::KataRef;
 use crate::error::{Error, Result};
@@ -120,6 +120,17 @@ pub struct ExamResult {
     pub total: usize,
     /// Per kata.
     pub katas: Vec<KataResult>,
+}
+
+impl ExamResult {
+    /// The katas green on the visible tests only.
+    pub fn visible_only(&self) -> Vec<&str> {
+        self.katas
+            .iter()
+            .filter(|k| k.visible_only())
+            .map(|k| k.id.as_str())
+            .collect()
+    }
 }
 
 fn path(root: &Path, file: &str) -> PathBuf {
@@ -372,15 +383,7 @@ fn judge_kata(
     let declared = Features::read(root, Crate::Katas, &k.suite.id).unwrap_or_default();
     let features = layout::build_features(&declared, Selection::One(&k.id), true);
     let package = layout::kata_package(&k.suite.id);
-    let request = BuildRequest {
-        root,
-        packages: vec![package.clone()],
-        color: settings.color,
-        target_dir: None,
-        progress: settings.progress_bar,
-        expected_units: 0,
-        features,
-    };
+    let request = settings.build_request(vec![package.clone()], features);
     let fresh = crate::check::prepare_fresh(&request, &[k.suite]);
     let out = build::build(&request)?;
     fresh.commit();

@@ -508,6 +508,16 @@ mod tests {
         .unwrap();
     }
 
+    /// Three events written, then the log's text replaced by `edit` of it.
+    fn three_then_edited(name: &str, edit: impl FnOnce(&str) -> String) -> tempfile::TempDir {
+        let d = dir(name);
+        write_three(d.path());
+        let path = log_path(d.path());
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, edit(&text)).unwrap();
+        d
+    }
+
     #[test]
     fn appended_events_read_back_in_order_with_their_numbers() {
         let d = dir("roundtrip");
@@ -528,11 +538,7 @@ mod tests {
 
     #[test]
     fn a_changed_line_is_found_at_its_event_and_the_events_before_are_kept() {
-        let d = dir("changed");
-        write_three(d.path());
-        let path = log_path(d.path());
-        let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replacen("\"at\":2", "\"at\":9", 1)).unwrap();
+        let d = three_then_edited("changed", |text| text.replacen("\"at\":2", "\"at\":9", 1));
         let log = read(d.path());
         assert_eq!(log.entries.len(), 1);
         assert_eq!(log.damage.as_ref().map(|d| d.at_event), Some(2));
@@ -540,12 +546,9 @@ mod tests {
 
     #[test]
     fn a_record_cut_at_a_line_boundary_is_found_by_its_head() {
-        let d = dir("cut");
-        write_three(d.path());
-        let path = log_path(d.path());
-        let text = std::fs::read_to_string(&path).unwrap();
-        let two: String = text.lines().take(2).map(|l| format!("{l}\n")).collect();
-        std::fs::write(&path, two).unwrap();
+        let d = three_then_edited("cut", |text| {
+            text.lines().take(2).map(|l| format!("{l}\n")).collect()
+        });
         let log = read(d.path());
         assert_eq!(log.entries.len(), 2);
         assert_eq!(log.damage.as_ref().map(|d| d.at_event), Some(3));
@@ -553,12 +556,10 @@ mod tests {
 
     #[test]
     fn a_record_cut_inside_a_line_is_found_at_that_event() {
-        let d = dir("cut-inside");
-        write_three(d.path());
-        let path = log_path(d.path());
-        let text = std::fs::read_to_string(&path).unwrap();
-        let second_line_ends = text.match_indices('\n').nth(1).unwrap().0;
-        std::fs::write(&path, &text[..second_line_ends - 5]).unwrap();
+        let d = three_then_edited("cut-inside", |text| {
+            let second_line_ends = text.match_indices('\n').nth(1).unwrap().0;
+            text[..second_line_ends - 5].to_string()
+        });
         let log = read(d.path());
         assert_eq!(log.entries.len(), 1);
         assert_eq!(log.damage.as_ref().map(|d| d.at_event), Some(2));
@@ -576,11 +577,7 @@ mod tests {
 
     #[test]
     fn repair_moves_the_bad_lines_aside_and_records_the_edit_in_the_chain() {
-        let d = dir("repair");
-        write_three(d.path());
-        let path = log_path(d.path());
-        let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replacen("s/b", "s/c", 1)).unwrap();
+        let d = three_then_edited("repair", |text| text.replacen("s/b", "s/c", 1));
         let edit = repair(d.path(), 50).unwrap().expect("damage found");
         assert_eq!(edit.at_event, 2);
         assert_eq!(

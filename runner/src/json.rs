@@ -274,23 +274,17 @@ mod tests {
 
     #[test]
     fn each_outcome_gives_its_message_and_only_a_failure_its_location() {
-        let m = sample::manifest();
-        let k = sample::kata(&m, "add");
-        let v = sample::verdict(
-            k,
-            vec![
-                sample::test(&k, "a", Outcome::Passed),
-                sample::test(&k, "b", sample::failed("no", "tests/s1-demo/add.rs", 4)),
-                sample::test(&k, "c", Outcome::TimedOut { secs: 2 }),
-                sample::test(
-                    &k,
-                    "d",
-                    Outcome::Crashed {
-                        detail: "abort".into(),
-                    },
-                ),
-            ],
-        );
+        let v = sample::add_verdict(vec![
+            ("a", Outcome::Passed),
+            ("b", sample::failed("no", "tests/s1-demo/add.rs", 4)),
+            ("c", Outcome::TimedOut { secs: 2 }),
+            (
+                "d",
+                Outcome::Crashed {
+                    detail: "abort".into(),
+                },
+            ),
+        ]);
         let check = Check::new("add", &[v], Path::new("/nonexistent"));
         assert!(!check.green);
         let tests = &check.katas[0].tests;
@@ -311,9 +305,7 @@ mod tests {
 
     #[test]
     fn every_shape_starts_with_its_schema_version() {
-        let m = sample::manifest();
-        let k = sample::kata(&m, "add");
-        let v = sample::verdict(k, vec![sample::test(&k, "a", Outcome::Passed)]);
+        let v = sample::add_verdict(vec![("a", Outcome::Passed)]);
         let check = serde_json::to_string(&Check::new("add", &[v], Path::new("/x"))).unwrap();
         assert!(check.starts_with("{\"schema_version\":1,"), "{check}");
         let list = serde_json::to_string(&List::new(&[])).unwrap();

@@ -423,9 +423,7 @@ mod tests {
 
     #[test]
     fn a_green_verdict_is_one_line_and_no_hint() {
-        let m = sample::manifest();
-        let k = sample::kata(&m, "add");
-        let v = sample::verdict(k, vec![sample::test(&k, "a", Outcome::Passed)]);
+        let v = sample::add_verdict(vec![("a", Outcome::Passed)]);
         assert_eq!(
             verdict(&v, Path::new(ROOT), Style::PLAIN),
             "Adding numbers  (s1-demo · add)\n  green: all 1 tests pass\n"
@@ -434,20 +432,14 @@ mod tests {
 
     #[test]
     fn a_red_verdict_shows_each_failure_and_where_to_edit() {
-        let m = sample::manifest();
-        let k = sample::kata(&m, "add");
-        let v = sample::verdict(
-            k,
-            vec![
-                sample::test(&k, "ok", Outcome::Passed),
-                sample::test(
-                    &k,
-                    "adds",
-                    sample::failed("1 + 2 must be 3", "katas/s1-demo/src/add.rs", 7),
-                ),
-                sample::test(&k, "loops", Outcome::TimedOut { secs: 2 }),
-            ],
-        );
+        let v = sample::add_verdict(vec![
+            ("ok", Outcome::Passed),
+            (
+                "adds",
+                sample::failed("1 + 2 must be 3", "katas/s1-demo/src/add.rs", 7),
+            ),
+            ("loops", Outcome::TimedOut { secs: 2 }),
+        ]);
         let text = verdict(&v, Path::new(ROOT), Style::PLAIN);
         assert!(
             text.contains("  edit katas/s1-demo/src/add.rs:7\n"),
@@ -471,16 +463,10 @@ mod tests {
 
     #[test]
     fn a_failure_in_another_file_says_where() {
-        let m = sample::manifest();
-        let k = sample::kata(&m, "add");
-        let v = sample::verdict(
-            k,
-            vec![sample::test(
-                &k,
-                "adds",
-                sample::failed("boom", "tests/s1-demo/add.rs", 9),
-            )],
-        );
+        let v = sample::add_verdict(vec![(
+            "adds",
+            sample::failed("boom", "tests/s1-demo/add.rs", 9),
+        )]);
         let text = verdict(&v, Path::new(ROOT), Style::PLAIN);
         assert!(
             text.contains("boom\n      (at tests/s1-demo/add.rs:9)"),

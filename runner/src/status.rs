@@ -189,15 +189,7 @@ mod tests {
 
     #[test]
     fn the_remembered_verdict_keeps_the_counts_and_the_inputs_it_was_computed_from() {
-        let m = sample::manifest();
-        let k = sample::kata(&m, "add");
-        let v = sample::verdict(
-            k,
-            vec![
-                sample::test(&k, "a", Outcome::Passed),
-                sample::test(&k, "b", Outcome::Ignored),
-            ],
-        );
+        let v = sample::add_verdict(vec![("a", Outcome::Passed), ("b", Outcome::Ignored)]);
         let last = last_verdict(&v);
         assert_eq!((last.status, last.passed, last.failed), (Status::Red, 1, 1));
         assert_eq!(

@@ -8,20 +8,15 @@ use common::{ADD_SOLUTION, Fixture};
 fn check_on_a_stub_is_red_with_the_todo_line_and_messages() {
     let fx = Fixture::new("red");
     let r = fx.kata(&["check", "add"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("Adding numbers"), "{r:?}");
-    assert!(
-        r.stdout.contains("edit katas/s1-demo/src/add.rs:7"),
-        "{r:?}"
-    );
-    assert!(r.stdout.contains("3 of 3 tests fail"), "{r:?}");
-    assert!(
-        r.stdout.contains("not yet implemented: add 1 and 2"),
-        "{r:?}"
-    );
-    assert!(
-        r.stdout.contains("run `cargo kata hint add` for a hint"),
-        "{r:?}"
+    r.expect(
+        1,
+        &[
+            "Adding numbers",
+            "edit katas/s1-demo/src/add.rs:7",
+            "3 of 3 tests fail",
+            "not yet implemented: add 1 and 2",
+            "run `cargo kata hint add` for a hint",
+        ],
     );
 }
 
@@ -30,8 +25,7 @@ fn check_turns_green_and_records_progress() {
     let fx = Fixture::new("green");
     fx.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
     let r = fx.kata(&["check", "add"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.contains("all 3 tests pass"), "{r:?}");
+    r.expect(0, &["all 3 tests pass"]);
     let progress: serde_json::Value =
         serde_json::from_str(&fx.read(".kata/progress.json")).unwrap();
     let k = &progress["katas"]["s1-demo/add"];
@@ -48,12 +42,7 @@ fn assertion_failure_in_the_kata_file_points_at_its_line() {
         "//! x\n\n/// Adds.\npub fn add(a: u32, b: u32) -> u32 {\n    assert!(a > 100, \"a is too small: {a}\");\n    a + b\n}\n",
     );
     let r = fx.kata(&["check", "add"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stdout.contains("edit katas/s1-demo/src/add.rs:5"),
-        "{r:?}"
-    );
-    assert!(r.stdout.contains("a is too small: 1"), "{r:?}");
+    r.expect(1, &["edit katas/s1-demo/src/add.rs:5", "a is too small: 1"]);
 }
 
 #[test]
@@ -64,9 +53,7 @@ fn endless_loop_times_out_and_the_rest_still_reports() {
         "//! x\n\n/// Adds.\npub fn add(a: u32, b: u32) -> u32 {\n    if a == 1 {\n        loop {\n            std::hint::spin_loop();\n        }\n    }\n    a + b\n}\n",
     );
     let r = fx.kata(&["--timeout", "2", "check", "add"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("timed out after 2 s"), "{r:?}");
-    assert!(r.stdout.contains("1 of 3 tests fail"), "{r:?}");
+    r.expect(1, &["timed out after 2 s", "1 of 3 tests fail"]);
 }
 
 #[test]
@@ -77,9 +64,7 @@ fn stack_overflow_is_a_crash_with_stderr() {
         "//! x\n\n/// Adds.\n#[allow(unconditional_recursion)]\npub fn add(a: u32, b: u32) -> u32 {\n    let x = [a; 64];\n    add(x[std::hint::black_box(3)], b) + 1\n}\n",
     );
     let r = fx.kata(&["check", "add"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("crashed: killed by signal"), "{r:?}");
-    assert!(r.stdout.contains("overflowed its stack"), "{r:?}");
+    r.expect(1, &["crashed: killed by signal", "overflowed its stack"]);
 }
 
 #[test]
@@ -90,26 +75,22 @@ fn compile_error_shows_rustc_diagnostics_for_the_file() {
         "//! x\n\n/// Adds.\npub fn add(a: u32, b: u32) -> u32 {\n    a + b + \"one\"\n}\n",
     );
     let r = fx.kata(&["check", "add"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("does not compile"), "{r:?}");
-    assert!(
-        r.stdout.contains("edit katas/s1-demo/src/add.rs:5"),
-        "{r:?}"
+    r.expect(
+        1,
+        &[
+            "does not compile",
+            "edit katas/s1-demo/src/add.rs:5",
+            "error[E0277]",
+            "katas/s1-demo/src/add.rs:5",
+        ],
     );
-    assert!(r.stdout.contains("error[E0277]"), "{r:?}");
-    assert!(r.stdout.contains("katas/s1-demo/src/add.rs:5"), "{r:?}");
 }
 
 #[test]
 fn unknown_kata_suggests_a_name() {
     let fx = Fixture::new("unknown");
     let r = fx.kata(&["check", "ad"]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr
-            .contains("no kata or suite named `ad`; did you mean `add`?"),
-        "{r:?}"
-    );
+    r.expect_stderr(2, &["no kata or suite named `ad`; did you mean `add`?"]);
 }
 
 #[test]
@@ -120,8 +101,7 @@ fn malformed_manifest_names_file_and_line() {
         .replace("title = \"Doubling\"", "title = Doubling");
     fx.write("katas.toml", &text);
     let r = fx.kata(&["list"]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("katas.toml:18:"), "{r:?}");
+    r.expect_stderr(2, &["katas.toml:18:"]);
 }
 
 #[test]
@@ -150,19 +130,20 @@ fn hints_come_one_after_another_and_are_remembered() {
 fn overview_and_list_show_not_started_red_and_green() {
     let fx = Fixture::new("overview");
     let r = fx.kata(&["list"]);
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     assert!(
         r.stdout.contains("add") && r.stdout.contains("not started"),
         "{r:?}"
     );
     fx.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
     let r = fx.kata(&[]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.contains("1/2 green"), "{r:?}");
-    assert!(r.stdout.contains("Doubling"), "{r:?}");
-    assert!(
-        r.stdout.contains("edit katas/s1-demo/src/double.rs:7"),
-        "{r:?}"
+    r.expect(
+        0,
+        &[
+            "1/2 green",
+            "Doubling",
+            "edit katas/s1-demo/src/double.rs:7",
+        ],
     );
     let r = fx.kata(&["list", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect(&r.stdout);
@@ -176,7 +157,7 @@ fn overview_and_list_show_not_started_red_and_green() {
 fn check_json_has_tests_with_outcomes() {
     let fx = Fixture::new("checkjson");
     let r = fx.kata(&["check", "s1-demo", "--json"]);
-    assert_eq!(r.code, 1, "{r:?}");
+    r.expect(1, &[]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect(&r.stdout);
     assert_eq!(v["green"], false);
     assert_eq!(v["katas"].as_array().unwrap().len(), 2);
@@ -198,8 +179,7 @@ fn corrupt_progress_is_set_aside_not_a_crash() {
     fx.write(".kata/progress.json", "{\"katas\": [oops");
     fx.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
     let r = fx.kata(&["check", "add"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("progress.json.corrupt-"), "{r:?}");
+    r.expect_stderr(0, &["progress.json.corrupt-"]);
     let v: serde_json::Value = serde_json::from_str(&fx.read(".kata/progress.json")).unwrap();
     assert_eq!(v["katas"]["s1-demo/add"]["last_verdict"]["status"], "green");
 }
@@ -208,7 +188,7 @@ fn corrupt_progress_is_set_aside_not_a_crash() {
 fn verify_passes_on_a_sound_suite() {
     let fx = Fixture::new("verify-ok");
     let r = fx.kata(&["verify"]);
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     assert!(
         r.stdout.trim_end().ends_with("verify: 54 passed, 0 failed"),
         "{r:?}"
@@ -223,11 +203,12 @@ fn verify_names_a_test_that_passes_on_the_stub() {
     fx.write("tests/s1-demo/double.rs", &tests);
     fx.commit_as_author();
     let r = fx.kata(&["verify"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("suite::double::asserts_nothing"), "{r:?}");
-    assert!(
-        r.stdout.contains("asserts nothing the stub cannot satisfy"),
-        "{r:?}"
+    r.expect(
+        1,
+        &[
+            "suite::double::asserts_nothing",
+            "asserts nothing the stub cannot satisfy",
+        ],
     );
     assert!(
         r.stdout.trim_end().ends_with("verify: 55 passed, 1 failed"),
@@ -240,7 +221,7 @@ fn verify_uses_the_committed_stubs_and_leaves_the_learners_file_alone() {
     let fx = Fixture::new("verify-edited");
     fx.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
     let r = fx.kata(&["verify", "--json"]);
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect(&r.stdout);
     assert_eq!(v["failed"], 0);
     assert!(
@@ -259,14 +240,12 @@ fn verify_catches_manifest_gaps() {
     fx.write("katas.toml", &text);
     fx.commit();
     let r = fx.kata(&["verify"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stdout.contains("no kata's `tests` filter selects it"),
-        "{r:?}"
-    );
-    assert!(
-        r.stdout.contains("at least 3 tests match `suite::dbl::`"),
-        "{r:?}"
+    r.expect(
+        1,
+        &[
+            "no kata's `tests` filter selects it",
+            "at least 3 tests match `suite::dbl::`",
+        ],
     );
 }
 
@@ -279,7 +258,7 @@ fn a_compile_error_in_one_suite_leaves_the_other_suites_verdicts() {
     );
     fx.write("katas/s2-demo/src/add.rs", ADD_SOLUTION);
     let r = fx.kata(&["list", "--json"]);
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect(&r.stdout);
     assert_eq!(
         v["suites"][0]["katas"][0]["status"], "does_not_compile",
@@ -296,12 +275,9 @@ fn a_compile_error_in_another_kata_file_is_pointed_at() {
         "//! x\n\n/// Twice.\npub fn double(x: u64) -> u64 {\n    x * \"2\"\n}\n",
     );
     let r = fx.kata(&["check", "add"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stdout.contains(
-            "fix first katas/s1-demo/src/double.rs:5 (another file of this suite stops the build)"
-        ),
-        "{r:?}"
+    r.expect(
+        1,
+        &["fix first katas/s1-demo/src/double.rs:5 (another file of this suite stops the build)"],
     );
 }
 
@@ -310,7 +286,7 @@ fn a_suite_without_its_crate_is_reported_not_a_cargo_error() {
     let fx = Fixture::with_suites("missing-crate", &["s1-demo", "s2-demo"]);
     std::fs::remove_dir_all(fx.root.join("katas/s2-demo")).unwrap();
     let r = fx.kata(&["check", "s2-demo"]);
-    assert_eq!(r.code, 1, "{r:?}");
+    r.expect(1, &[]);
     // The crate's manifest and lib.rs are part of the tests as shipped: their absence is a
     // change the learner can undo with one command.
     assert!(
@@ -321,5 +297,5 @@ fn a_suite_without_its_crate_is_reported_not_a_cargo_error() {
     );
     fx.write("katas/s1-demo/src/add.rs", common::ADD_SOLUTION);
     let r = fx.kata(&["check", "s1-demo/add"]);
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
 }

@@ -3,9 +3,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{ADD_SOLUTION, Fixture, Run};
+use common::{ADD_SOLUTION, Fixture, kata_in};
 
 /// A snapshot of another learner on another version of the curriculum: it has a kata the
 /// fixture lacks (`s2-more/extra`) and lacks the fixture's `double`.
@@ -25,18 +24,6 @@ const OTHER: &str = r#"{
   "concepts": [ { "concept": "addition", "katas": 1, "passed": 0, "median_time_to_green_secs": null, "hints": 2 } ],
   "green": 1, "total": 2
 }"#;
-
-/// `kata <args>` outside any kata repository.
-fn kata_in(dir: &Path, args: &[&str]) -> Run {
-    Command::new(env!("CARGO_BIN_EXE_kata"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("KATA_ROOT")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-        .into()
-}
 
 /// A minimal HTML reader: checks that every non-void element is closed in order and returns
 /// the tags with their attributes, in document order.
@@ -79,7 +66,7 @@ fn snapshots_of_different_curricula_merge_into_a_heatmap_of_every_kata() {
     f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
     assert_eq!(f.kata(&["check", "add"]).code, 0);
     let mine = f.kata(&["report", "--json"]);
-    assert_eq!(mine.code, 0, "{mine:?}");
+    mine.expect(0, &[]);
     let dir = f.root.join("snapshots-in");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -94,11 +81,7 @@ fn snapshots_of_different_curricula_merge_into_a_heatmap_of_every_kata() {
         &dir,
         &["cohort", "ada.json", "bo.json", "--html", "cohort.html"],
     );
-    assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout.contains("# Cohort: 2 learners, 3 katas"),
-        "{run:?}"
-    );
+    run.expect(0, &["# Cohort: 2 learners, 3 katas"]);
     // Bo's only green on `extra` came with the solution shown before green: that is not a
     // time to solve it, so the kata has no median.
     assert!(
@@ -177,11 +160,7 @@ fn a_file_that_is_not_a_snapshot_is_refused_by_name() {
     std::fs::write(dir.join("list.json"), "{\"suites\": []}").unwrap();
     std::fs::write(dir.join("future.json"), "{\"schema_version\": 99}").unwrap();
     let run = kata_in(&dir, &["cohort", "list.json"]);
-    assert_eq!(run.code, 2, "{run:?}");
-    assert!(
-        run.stderr.contains("list.json: no schema_version"),
-        "{run:?}"
-    );
+    run.expect_stderr(2, &["list.json: no schema_version"]);
     let run = kata_in(&dir, &["cohort", "future.json"]);
     assert!(
         run.stderr
@@ -203,14 +182,11 @@ fn a_kata_with_modified_tests_shows_as_not_counted_in_the_cohort() {
     .unwrap();
     let run = kata_in(&dir, &["cohort", "bo.json"]);
     let _ = std::fs::remove_dir_all(&dir);
-    assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout.contains("| s2-more/extra | 0 | 0 | 0 | 0 | 1 |"),
-        "{run:?}"
-    );
-    assert!(
-        run.stdout
-            .contains("1 katas with tests modified — not counted"),
-        "{run:?}"
+    run.expect(
+        0,
+        &[
+            "| s2-more/extra | 0 | 0 | 0 | 0 | 1 |",
+            "1 katas with tests modified — not counted",
+        ],
     );
 }

@@ -5,10 +5,9 @@ mod common;
 
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::Run;
+use common::kata_in;
 
 fn now() -> u64 {
     SystemTime::now()
@@ -56,18 +55,6 @@ fn write_zip(path: &Path, files: &[(&str, &str)]) {
     zip.finish().unwrap();
 }
 
-/// `kata <args>` in `dir`, outside any kata repository.
-fn kata_in(dir: &Path, args: &[&str]) -> Run {
-    Command::new(env!("CARGO_BIN_EXE_kata"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("KATA_ROOT")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-        .into()
-}
-
 /// The table's row of `learner`.
 fn rows_of<'a>(table: &'a str, learner: &str) -> Vec<&'a str> {
     let start = format!("| {learner} |");
@@ -100,11 +87,9 @@ fn two_snapshots_of_one_learner_are_one_row_the_newest_with_its_age() {
         &snapshot(None, 60, 1),
     );
     let r = kata_in(d, &["cohort", "--from-artifacts", "."]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.contains("# Cohort: 2 learners"), "{r:?}");
-    assert!(
-        r.stdout.contains("| learner | snapshot age | green |"),
-        "{r:?}"
+    r.expect(
+        0,
+        &["# Cohort: 2 learners", "| learner | snapshot age | green |"],
     );
     let ada = rows_of(&r.stdout, "ada");
     assert_eq!(ada.len(), 1, "one row per learner: {r:?}");
@@ -162,7 +147,7 @@ fn zipped_and_unzipped_artifacts_are_both_read() {
             html.to_str().unwrap(),
         ],
     );
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     assert!(rows_of(&r.stdout, "ada")[0].contains("| 2/2 |"), "{r:?}");
     assert!(rows_of(&r.stdout, "bo")[0].contains("| 1/2 |"), "{r:?}");
     let page = std::fs::read_to_string(html).unwrap();
@@ -177,7 +162,7 @@ fn a_zipped_snapshot_without_a_learner_takes_the_login_of_its_zip() {
         &[("kata-report.json", &snapshot(None, 10, 0))],
     );
     let r = kata_in(dir.path(), &["cohort", "--from-artifacts", "."]);
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     assert_eq!(rows_of(&r.stdout, "cy").len(), 1, "{r:?}");
 }
 
@@ -193,7 +178,7 @@ fn a_file_that_is_not_a_snapshot_is_skipped_and_named() {
     write(d, "kata-report-bo/kata-report.json", "{ not json");
     write(d, "kata-report-cy.zip", "not a zip");
     let r = kata_in(d, &["cohort", "--from-artifacts", "."]);
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     assert_eq!(rows_of(&r.stdout, "ada").len(), 1, "{r:?}");
     assert!(
         r.stderr
@@ -210,9 +195,5 @@ fn a_file_that_is_not_a_snapshot_is_skipped_and_named() {
 fn a_folder_without_snapshots_is_an_error_that_names_the_layout() {
     let dir = tempfile::tempdir().unwrap();
     let r = kata_in(dir.path(), &["cohort", "--from-artifacts", "."]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr.contains("kata-report-<login>/kata-report.json"),
-        "{r:?}"
-    );
+    r.expect_stderr(2, &["kata-report-<login>/kata-report.json"]);
 }

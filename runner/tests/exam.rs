@@ -62,11 +62,7 @@ fn an_exam_refuses_hints_and_solutions_and_its_held_out_cases_catch_a_visible_on
         "--minutes",
         "20",
     ]);
-    assert_eq!(start.code, 0, "{start:?}");
-    assert!(
-        start.stdout.contains("Exam started: 2 katas, 20 min 00 s"),
-        "{start:?}"
-    );
+    start.expect(0, &["Exam started: 2 katas, 20 min 00 s"]);
     assert!(
         start.stdout.contains("s1-demo/add") && start.stdout.contains("s1-demo/double"),
         "{start:?}"
@@ -75,11 +71,7 @@ fn an_exam_refuses_hints_and_solutions_and_its_held_out_cases_catch_a_visible_on
     let hint = f.kata(&["hint", "add"]);
     assert!(hint.stdout.contains("no hints during an exam"), "{hint:?}");
     let peek = f.kata(&["solution", "add", "--peek"]);
-    assert_eq!(peek.code, 1, "{peek:?}");
-    assert!(
-        peek.stderr.contains("no solutions during an exam"),
-        "{peek:?}"
-    );
+    peek.expect_stderr(1, &["no solutions during an exam"]);
     assert!(!peek.stdout.contains("a + b"), "{peek:?}");
 
     f.write("katas/s1-demo/src/add.rs", ADD_FOR_THE_VISIBLE_TESTS);
@@ -98,17 +90,14 @@ fn an_exam_refuses_hints_and_solutions_and_its_held_out_cases_catch_a_visible_on
     assert!(again.stdout.contains("left of 20 min 00 s"), "{again:?}");
 
     let end = f.kata(&["exam", "--finish"]);
-    assert_eq!(end.code, 0, "{end:?}");
-    assert!(
-        end.stdout
-            .contains("| s1-demo/add | 3/3 | 0/1 | no: passed only the visible tests |"),
-        "{end:?}"
+    end.expect(
+        0,
+        &[
+            "| s1-demo/add | 3/3 | 0/1 | no: passed only the visible tests |",
+            "| s1-demo/double | 3/3 | 1/1 | yes |",
+            "score: 1/2 katas",
+        ],
     );
-    assert!(
-        end.stdout.contains("| s1-demo/double | 3/3 | 1/1 | yes |"),
-        "{end:?}"
-    );
-    assert!(end.stdout.contains("score: 1/2 katas"), "{end:?}");
 
     let history: serde_json::Value = serde_json::from_str(&f.read(".kata/exams.json")).unwrap();
     assert_eq!(history[0]["score"], 1);
@@ -127,20 +116,19 @@ fn an_exam_picks_no_kata_that_is_already_green() {
     f.write("katas/s1-demo/src/add.rs", common::ADD_SOLUTION);
     assert_eq!(f.kata(&["check", "add"]).code, 0);
     let start = f.kata(&["exam", "--count", "2"]);
-    assert_eq!(start.code, 0, "{start:?}");
-    assert!(start.stdout.contains("Exam started: 1 kata,"), "{start:?}");
+    start.expect(0, &["Exam started: 1 kata,"]);
     assert!(!start.stdout.contains("s1-demo/add"), "{start:?}");
     let unknown = f.kata(&["exam", "--finish"]);
     assert_eq!(unknown.code, 0);
     let none = f.kata(&["exam", "--suite", "nope"]);
-    assert_eq!(none.code, 2, "{none:?}");
+    none.expect(2, &[]);
 }
 
 #[test]
 fn a_kata_solved_as_the_reference_solves_it_counts_with_no_copying_verdict() {
     let f = exam_fixture("exam-like-the-reference");
     let start = f.kata(&["exam", "--suite", "s1-demo", "--count", "2"]);
-    assert_eq!(start.code, 0, "{start:?}");
+    start.expect(0, &[]);
     let add = f
         .read("katas/s1-demo/src/add.rs")
         .replace("todo!(\"add {a} and {b}\")", "a + b");
@@ -159,10 +147,9 @@ fn a_refused_hint_during_an_exam_exits_1() {
     let f = exam_fixture("exam-refuse-hint");
     assert_eq!(f.kata(&["exam", "--count", "2"]).code, 0);
     let hint = f.kata(&["hint", "add"]);
-    assert_eq!(hint.code, 1, "{hint:?}");
-    assert!(hint.stdout.contains("no hints during an exam"), "{hint:?}");
+    hint.expect(1, &["no hints during an exam"]);
     let unnamed = f.kata(&["hint"]);
-    assert_eq!(unnamed.code, 1, "{unnamed:?}");
+    unnamed.expect(1, &[]);
 }
 
 #[test]
@@ -171,11 +158,7 @@ fn a_refused_solution_during_an_exam_exits_1_even_with_peek() {
     assert_eq!(f.kata(&["exam", "--count", "2"]).code, 0);
     for args in [&["solution", "add"][..], &["solution", "add", "--peek"]] {
         let solution = f.kata(args);
-        assert_eq!(solution.code, 1, "{solution:?}");
-        assert!(
-            solution.stderr.contains("no solutions during an exam"),
-            "{solution:?}"
-        );
+        solution.expect_stderr(1, &["no solutions during an exam"]);
         assert!(!solution.stdout.contains("a + b"), "{solution:?}");
     }
 }
@@ -185,23 +168,7 @@ fn the_start_message_names_the_katas_with_and_without_held_out_cases() {
     // The fixture's `add` has a held-out case; its `double` has none.
     let f = Fixture::new("exam-held-out-named");
     let start = f.kata(&["exam", "--count", "2"]);
-    assert_eq!(start.code, 0, "{start:?}");
-    assert!(
-        start.stdout.contains(
-            "  s1-demo/add  (katas/s1-demo/src/add.rs)  visible tests and held-out cases\n"
-        ),
-        "{start:?}"
-    );
-    assert!(
-        start.stdout.contains(
-            "  s1-demo/double  (katas/s1-demo/src/double.rs)  no held-out cases: judged on the visible tests only\n"
-        ),
-        "{start:?}"
-    );
-    assert!(
-        start.stdout.contains("for the katas marked so below"),
-        "{start:?}"
-    );
+    start.expect(0, &["  s1-demo/add  (katas/s1-demo/src/add.rs)  visible tests and held-out cases\n", "  s1-demo/double  (katas/s1-demo/src/double.rs)  no held-out cases: judged on the visible tests only\n", "for the katas marked so below"]);
 }
 
 #[test]
@@ -235,23 +202,15 @@ fn an_exam_kata_made_green_after_the_deadline_is_judged_on_its_stub() {
     f.write("katas/s1-demo/src/add.rs", ADD_MINE);
     assert_eq!(f.kata(&["check", "add"]).code, 0, "green, after the exam");
     let end = f.kata(&["exam", "--finish"]);
-    assert_eq!(end.code, 0, "{end:?}");
-    assert!(
-        end.stdout.contains("| s1-demo/add | 0/3 | 0/1 | no |"),
-        "{end:?}"
+    end.expect(
+        0,
+        &[
+            "| s1-demo/add | 0/3 | 0/1 | no |",
+            "s1-demo/add (the pristine stub, so red: no check saw it before the deadline)",
+            "edits after the deadline did not count",
+            "score: 0/2",
+        ],
     );
-    assert!(
-        end.stdout.contains(
-            "s1-demo/add (the pristine stub, so red: no check saw it before the deadline)"
-        ),
-        "{end:?}"
-    );
-    assert!(
-        end.stdout
-            .contains("edits after the deadline did not count"),
-        "{end:?}"
-    );
-    assert!(end.stdout.contains("score: 0/2"), "{end:?}");
     assert!(
         end.stdout.contains("20 min 00 s used of 20 min 00 s"),
         "the exam ended at its deadline: {end:?}"
@@ -282,15 +241,12 @@ fn an_exam_kata_green_before_the_deadline_and_broken_after_it_stays_green() {
     f.write("katas/s1-demo/src/add.rs", ADD_BROKEN);
     assert_eq!(f.kata(&["check", "add"]).code, 1, "broken, after the exam");
     let end = f.kata(&["exam", "--finish"]);
-    assert_eq!(end.code, 0, "{end:?}");
-    assert!(
-        end.stdout.contains("| s1-demo/add | 3/3 | 1/1 | yes |"),
-        "{end:?}"
-    );
-    assert!(
-        end.stdout
-            .contains("s1-demo/add (the last version checked before the deadline)"),
-        "{end:?}"
+    end.expect(
+        0,
+        &[
+            "| s1-demo/add | 3/3 | 1/1 | yes |",
+            "s1-demo/add (the last version checked before the deadline)",
+        ],
     );
     assert!(
         !end.stdout.contains("s1-demo/double ("),

@@ -16,7 +16,7 @@ fn watch_shows_the_exam_clock_and_the_time_box_and_refuses_hints() {
         "title = \"T\"\n[[step]]\nkata = \"s1-demo/add\"\nminutes = 5\n[[step]]\nkata = \"s1-demo/double\"\n",
     );
     let start = f.kata(&["--plan", "workshop.toml", "exam", "--minutes", "15"]);
-    assert_eq!(start.code, 0, "{start:?}");
+    start.expect(0, &[]);
     let (mut child, rx) =
         f.spawn_kata(&["--plan", "workshop.toml", "watch", "add"], Stdio::piped());
     let first = wait_for_line(&rx, "time box: 5 min");
@@ -32,7 +32,7 @@ fn watch_shows_the_exam_clock_and_the_time_box_and_refuses_hints() {
 fn watch_says_a_check_after_the_exam_deadline_is_after_the_exam() {
     let f = Fixture::new("exam-watch-late");
     let start = f.kata(&["exam", "--count", "2", "--minutes", "15"]);
-    assert_eq!(start.code, 0, "{start:?}");
+    start.expect(0, &[]);
     let mut exam: serde_json::Value = serde_json::from_str(&f.read(".kata/exam.json")).unwrap();
     exam["started_at"] = (exam["started_at"].as_u64().unwrap() - 20 * 60).into();
     f.write(".kata/exam.json", &exam.to_string());

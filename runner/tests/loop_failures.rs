@@ -12,7 +12,7 @@ fn a_failed_assertion_points_at_the_function_under_test_and_at_the_test() {
         "//! Add two numbers.\n\n/// Adds `a` and `b`.\npub fn add(a: u32, b: u32) -> u32 {\n    a + b + 1\n}\n",
     );
     let run = f.kata(&["check", "add"]);
-    assert_eq!(run.code, 1, "{run:?}");
+    run.expect(1, &[]);
     assert!(
         run.stdout.contains("edit katas/s1-demo/src/add.rs:4"),
         "the line of `pub fn add`, not line 1: {run:?}"

@@ -29,15 +29,14 @@ fn broken_add_fixture(name: &str) -> Fixture {
 fn a_syntax_error_in_one_kata_leaves_another_checkable() {
     let f = broken_add_fixture("isolation-check");
     let run = f.kata(&["check", "double"]);
-    assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains("green"), "{run:?}");
+    run.expect(0, &["green"]);
 }
 
 #[test]
 fn list_names_only_the_kata_that_does_not_compile() {
     let f = broken_add_fixture("isolation-list");
     let run = f.kata(&["list"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.expect(0, &[]);
     let line = |kata: &str| {
         run.stdout
             .lines()
@@ -51,7 +50,7 @@ fn list_names_only_the_kata_that_does_not_compile() {
     );
     assert!(line("double").contains("green"), "{run:?}");
     let check = f.kata(&["check", "add"]);
-    assert_eq!(check.code, 1, "{check:?}");
+    check.expect(1, &[]);
     assert!(
         check.stdout.contains("katas/s1-demo/src/add.rs"),
         "the broken kata's verdict names its file: {check:?}"

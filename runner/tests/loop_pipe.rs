@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use common::Fixture;
 
@@ -10,12 +10,8 @@ use common::Fixture;
 fn a_closed_stdout_ends_the_runner_without_a_panic() {
     let f = Fixture::new("pipe-closed");
     for args in [&["list"][..], &["list", "--json"], &["hint", "add"]] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kata"))
-            .current_dir(&f.root)
-            .args(args)
-            .env("KATA_ROOT", &f.root)
-            .env_remove("CARGO_TARGET_DIR")
-            .env("NO_COLOR", "1")
+        let mut child = f
+            .command(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

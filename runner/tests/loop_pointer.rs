@@ -22,7 +22,7 @@ fn a_wrong_answer_points_at_the_function_under_test_not_the_given_constructor() 
         &STUB.replace("todo!(\"add {x} to {}\", self.base)", "self.base * x"),
     );
     let r = f.kata(&["check", "add"]);
-    assert_eq!(r.code, 1, "{r:?}");
+    r.expect(1, &[]);
     // Line 15 is `pub fn add(&self, x: u32)`; line 10 is the given `new`.
     assert!(
         r.stdout.contains("edit katas/s1-demo/src/add.rs:15"),

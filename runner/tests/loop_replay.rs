@@ -151,13 +151,9 @@ fn a_build_that_failed_to_compile_the_kata_is_replayed_once_it_is_fixed() {
 
 /// `kata check add` in a new process, with its timings on stderr.
 fn check_add_in_a_new_process(f: &Fixture) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_kata"))
-        .current_dir(&f.root)
-        .args(["check", "add"])
-        .env("KATA_ROOT", &f.root)
+    let out = f
+        .command(&["check", "add"])
         .env("KATA_TIMINGS", "1")
-        .env_remove("CARGO_TARGET_DIR")
-        .env("NO_COLOR", "1")
         .output()
         .expect("the runner starts");
     String::from_utf8_lossy(&out.stderr).into_owned()

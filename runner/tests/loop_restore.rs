@@ -12,15 +12,14 @@ fn restore_brings_back_the_file_reset_saved_and_backs_up_the_stub_first() {
     let f = Fixture::new("restore-after-reset");
     f.write("katas/s1-demo/src/add.rs", MINE);
     let reset = f.kata(&["reset", "add"]);
-    assert_eq!(reset.code, 0, "{reset:?}");
+    reset.expect(0, &[]);
     assert_eq!(f.read("katas/s1-demo/src/add.rs"), common::ADD_STUB);
 
     let list = f.kata(&["restore", "add", "--list"]);
-    assert_eq!(list.code, 0, "{list:?}");
-    assert!(list.stdout.contains("(3 lines)"), "{list:?}");
+    list.expect(0, &["(3 lines)"]);
 
     let restore = f.kata(&["restore", "add"]);
-    assert_eq!(restore.code, 0, "{restore:?}");
+    restore.expect(0, &[]);
     assert_eq!(f.read("katas/s1-demo/src/add.rs"), MINE, "{restore:?}");
     assert!(
         restore
@@ -36,15 +35,10 @@ fn restore_brings_back_the_file_reset_saved_and_backs_up_the_stub_first() {
 fn restore_without_backups_or_with_an_unknown_name_says_so_and_changes_nothing() {
     let f = Fixture::new("restore-errors");
     let none = f.kata(&["restore", "add"]);
-    assert_eq!(none.code, 2, "{none:?}");
-    assert!(none.stderr.contains("has no backups"), "{none:?}");
+    none.expect_stderr(2, &["has no backups"]);
     f.write("katas/s1-demo/src/add.rs", MINE);
     assert_eq!(f.kata(&["reset", "add"]).code, 0);
     let unknown = f.kata(&["restore", "add", "1999-01-01"]);
-    assert_eq!(unknown.code, 2, "{unknown:?}");
-    assert!(
-        unknown.stderr.contains("no backup named `1999-01-01`"),
-        "{unknown:?}"
-    );
+    unknown.expect_stderr(2, &["no backup named `1999-01-01`"]);
     assert_eq!(f.read("katas/s1-demo/src/add.rs"), common::ADD_STUB);
 }

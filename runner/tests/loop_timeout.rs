@@ -12,8 +12,7 @@ fn after_one_test_times_out_the_rest_of_the_kata_is_not_run_and_says_why() {
         "pub fn add(a: u32, b: u32) -> u32 {\n    loop {\n        std::hint::black_box(a + b);\n    }\n}\n",
     );
     let run = f.kata(&["--timeout", "1", "check", "add"]);
-    assert_eq!(run.code, 1, "{run:?}");
-    assert!(run.stdout.contains("timed out after 1 s"), "{run:?}");
+    run.expect(1, &["timed out after 1 s"]);
     let not_run = run.stdout.matches("not run: `").count();
     let timed_out = run
         .stdout

@@ -12,7 +12,7 @@ fn a_plan_flag_shows_only_the_planned_katas_in_list_and_the_overview() {
     let f = Fixture::new("plan-flag");
     f.write("workshop.toml", ONLY_DOUBLE);
     let list = f.kata(&["--plan", "workshop.toml", "list", "--json"]);
-    assert_eq!(list.code, 0, "{list:?}");
+    list.expect(0, &[]);
     let v: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
     assert_eq!(v["total"], 1, "{v}");
     assert_eq!(v["suites"][0]["katas"][0]["id"], "double");
@@ -29,8 +29,7 @@ fn an_activated_plan_holds_until_it_is_turned_off_and_names_itself_in_the_report
     let f = Fixture::new("plan-active");
     f.write("workshop.toml", ONLY_DOUBLE);
     let on = f.kata(&["plan", "workshop.toml"]);
-    assert_eq!(on.code, 0, "{on:?}");
-    assert!(on.stdout.contains("1. s1-demo/double  [5 min]"), "{on:?}");
+    on.expect(0, &["1. s1-demo/double  [5 min]"]);
     std::fs::remove_file(f.root.join("workshop.toml")).unwrap();
     let check = f.kata(&["check", "add"]);
     assert_eq!(
@@ -57,11 +56,9 @@ fn a_plan_naming_an_unknown_kata_is_refused_with_its_line_and_column() {
         "title = \"Typo\"\n\n[[step]]\nkata = \"s1-demo/dubble\"\n",
     );
     let run = f.kata(&["plan", "bad.toml"]);
-    assert_eq!(run.code, 2, "{run:?}");
-    assert!(
-        run.stderr
-            .contains("bad.toml:4:8: no kata or suite named `s1-demo/dubble`"),
-        "{run:?}"
+    run.expect_stderr(
+        2,
+        &["bad.toml:4:8: no kata or suite named `s1-demo/dubble`"],
     );
     assert!(
         !f.root.join(".kata/plan.toml").exists(),
@@ -79,16 +76,12 @@ fn an_active_plan_the_curriculum_no_longer_has_says_how_to_turn_it_off() {
         .replace("id = \"double\"", "id = \"twice\"");
     f.write("katas.toml", &manifest);
     let list = f.kata(&["list"]);
-    assert_eq!(list.code, 2, "{list:?}");
-    assert!(
-        list.stderr
-            .contains("plan.toml:4:8: no kata or suite named `s1-demo/double`"),
-        "{list:?}"
-    );
-    assert!(
-        list.stderr
-            .contains("`cargo kata plan --off` stops following it"),
-        "{list:?}"
+    list.expect_stderr(
+        2,
+        &[
+            "plan.toml:4:8: no kata or suite named `s1-demo/double`",
+            "`cargo kata plan --off` stops following it",
+        ],
     );
     assert_eq!(f.kata(&["plan", "--off"]).code, 0);
 }

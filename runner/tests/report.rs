@@ -2,22 +2,13 @@
 
 mod common;
 
-use common::{ADD_SOLUTION, Fixture};
+use common::{ADD_SOLUTION, Fixture, kata_entry};
 use serde_json::Value;
 
 fn report(f: &Fixture) -> Value {
     let run = f.kata(&["report", "--json"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.expect(0, &[]);
     serde_json::from_str(&run.stdout).expect("report --json is JSON")
-}
-
-fn kata<'a>(r: &'a Value, id: &str) -> &'a Value {
-    r["katas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["id"] == id)
-        .unwrap_or_else(|| panic!("no kata {id} in {r}"))
 }
 
 #[test]
@@ -26,7 +17,7 @@ fn the_json_snapshot_is_versioned_and_names_katas_by_suite_and_id() {
     let r = report(&f);
     assert_eq!(r["schema_version"], 2);
     assert_eq!(r["total"], 2);
-    let add = kata(&r, "s1-demo/add");
+    let add = kata_entry(&r, "s1-demo/add");
     assert_eq!(add["status"], "not_started");
     assert_eq!(add["checks"], 0);
     assert_eq!(add["time_to_green_secs"], Value::Null);
@@ -44,7 +35,7 @@ fn a_kata_solved_as_the_reference_solves_it_gets_no_copying_verdict_and_keeps_it
     assert_eq!(f.kata(&["check", "add"]).code, 0);
     f.kata(&["hint", "double"]);
     let r = report(&f);
-    let add = kata(&r, "s1-demo/add");
+    let add = kata_entry(&r, "s1-demo/add");
     assert_eq!(add["status"], "green");
     assert_eq!(add["tests_passed"], 3);
     assert_eq!(add["tests_total"], 3);
@@ -60,7 +51,7 @@ fn a_kata_solved_as_the_reference_solves_it_gets_no_copying_verdict_and_keeps_it
         None,
         "no copying verdict in the snapshot"
     );
-    assert_eq!(kata(&r, "s1-demo/double")["hints_used"], 1);
+    assert_eq!(kata_entry(&r, "s1-demo/double")["hints_used"], 1);
     assert_eq!(r["concepts"][0]["passed"], 1);
     assert_eq!(
         r["concepts"][0]["unaided"], 1,
@@ -68,11 +59,7 @@ fn a_kata_solved_as_the_reference_solves_it_gets_no_copying_verdict_and_keeps_it
     );
 
     let page = f.kata(&["report"]);
-    assert_eq!(page.code, 0, "{page:?}");
-    assert!(
-        page.stdout.contains("| s1-demo/add | green | 3/3 | 1 |"),
-        "{page:?}"
-    );
+    page.expect(0, &["| s1-demo/add | green | 3/3 | 1 |"]);
     for guess in ["copied", "reformatted", "identical", "the solution,"] {
         assert!(!page.stdout.contains(guess), "{guess:?} in {page:?}");
     }
@@ -103,7 +90,7 @@ fn a_rebuilt_history_is_marked_and_never_shown_as_a_zero_time() {
     let r = report(&f);
     assert_eq!(r["history"]["rebuilt"], true, "{r}");
     assert_eq!(r["history"]["set_aside"].as_array().unwrap().len(), 1);
-    let add = kata(&r, "s1-demo/add");
+    let add = kata_entry(&r, "s1-demo/add");
     assert_eq!(add["status"], "green");
     assert_eq!(add["record"], "since_rebuild");
     assert_eq!(add["time_to_green_secs"], Value::Null, "{add}");
@@ -122,13 +109,13 @@ fn a_fresh_report_checks_committed_work_and_says_the_record_is_missing() {
     f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
     f.commit();
     let run = f.kata(&["report", "--json", "--fresh"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.expect(0, &[]);
     let r: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(r["history"]["no_record"], true, "{r}");
-    assert_eq!(kata(&r, "s1-demo/add")["status"], "green");
-    assert_eq!(kata(&r, "s1-demo/add")["tests_passed"], 3);
+    assert_eq!(kata_entry(&r, "s1-demo/add")["status"], "green");
+    assert_eq!(kata_entry(&r, "s1-demo/add")["tests_passed"], 3);
     assert_eq!(
-        kata(&r, "s1-demo/double")["status"],
+        kata_entry(&r, "s1-demo/double")["status"],
         "not_started",
         "still the locked stub: nothing to check"
     );

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::Fixture;
+use common::{Fixture, Run};
 
 /// The learner token the fake room issues.
 const LEARNER_TOKEN: &str = "0123456789abcdef0123456789abcdef";
@@ -240,16 +240,20 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 }
 
 fn join(f: &Fixture, room: &FakeRoom) {
-    let r = f.kata(&[
+    join_as(f, room, "ada", JOIN_TOKEN).expect(0, &[]);
+}
+
+/// `kata room join <room> --name <name> --token <token>` in the fixture.
+fn join_as(f: &Fixture, room: &FakeRoom, name: &str, token: &str) -> Run {
+    f.kata(&[
         "room",
         "join",
         &room.url(),
         "--name",
-        "ada",
+        name,
         "--token",
-        JOIN_TOKEN,
-    ]);
-    assert_eq!(r.code, 0, "{r:?}");
+        token,
+    ])
 }
 
 fn room_file(root: &Path) -> toml::Table {
@@ -260,17 +264,8 @@ fn room_file(root: &Path) -> toml::Table {
 fn joining_stores_the_room_privately_and_sends_a_first_snapshot() {
     let f = Fixture::new("room-join");
     let room = FakeRoom::start();
-    let r = f.kata(&[
-        "room",
-        "join",
-        &room.url(),
-        "--name",
-        "ada",
-        "--token",
-        JOIN_TOKEN,
-    ]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.contains("first snapshot sent (seq 1)"), "{r:?}");
+    let r = join_as(&f, &room, "ada", JOIN_TOKEN);
+    r.expect(0, &["first snapshot sent (seq 1)"]);
 
     let stored = room_file(&f.root);
     assert_eq!(stored["url"].as_str(), Some(room.url().as_str()));
@@ -315,17 +310,8 @@ fn joining_stores_the_room_privately_and_sends_a_first_snapshot() {
 fn a_wrong_join_token_is_refused_with_a_clear_error_and_nothing_is_stored() {
     let f = Fixture::new("room-join-401");
     let room = FakeRoom::start();
-    let r = f.kata(&[
-        "room",
-        "join",
-        &room.url(),
-        "--name",
-        "ada",
-        "--token",
-        "wrong",
-    ]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("refused the join token (401)"), "{r:?}");
+    let r = join_as(&f, &room, "ada", "wrong");
+    r.expect_stderr(2, &["refused the join token (401)"]);
     assert!(!f.root.join(".kata/room.toml").exists());
 }
 
@@ -333,20 +319,8 @@ fn a_wrong_join_token_is_refused_with_a_clear_error_and_nothing_is_stored() {
 fn a_request_the_room_refuses_is_reported_with_its_reason() {
     let f = Fixture::new("room-join-400");
     let room = FakeRoom::start();
-    let r = f.kata(&[
-        "room",
-        "join",
-        &room.url(),
-        "--name",
-        "refused",
-        "--token",
-        JOIN_TOKEN,
-    ]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr.contains("(400): that name is not accepted"),
-        "{r:?}"
-    );
+    let r = join_as(&f, &room, "refused", JOIN_TOKEN);
+    r.expect_stderr(2, &["(400): that name is not accepted"]);
     assert!(!f.root.join(".kata/room.toml").exists());
 }
 
@@ -356,11 +330,12 @@ fn an_unreachable_room_is_a_clear_error() {
     let port = FakeRoom::start().stop();
     let url = format!("http://127.0.0.1:{port}");
     let r = f.kata(&["room", "join", &url, "--name", "ada", "--token", JOIN_TOKEN]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("cannot reach the room at"), "{r:?}");
-    assert!(
-        r.stderr.contains("is the facilitator's server running"),
-        "{r:?}"
+    r.expect_stderr(
+        2,
+        &[
+            "cannot reach the room at",
+            "is the facilitator's server running",
+        ],
     );
     assert!(!f.root.join(".kata/room.toml").exists());
 }
@@ -376,29 +351,20 @@ fn a_snapshot_queued_while_the_room_is_down_is_sent_by_a_later_flush() {
     kata_runner::room::notify(&f.root, &snapshot(4242)).unwrap();
     assert_eq!(outbox(&f).len(), 1, "queued before anything is sent");
     let r = f.kata(&["room", "flush"]);
-    assert_eq!(r.code, 1, "{r:?}");
+    r.expect(1, &[]);
     assert_eq!(outbox(&f).len(), 1, "kept while the room is down");
     let status = f.kata(&["room", "status"]);
-    assert_eq!(status.code, 1, "{status:?}");
-    assert!(status.stdout.contains("queued: 1 snapshot"), "{status:?}");
-    assert!(
-        status.stdout.contains("cannot reach the room"),
-        "{status:?}"
-    );
+    status.expect(1, &["queued: 1 snapshot", "cannot reach the room"]);
 
     let room = FakeRoom::on(port);
     let r = f.kata(&["room", "flush"]);
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     let sent = room.snapshots();
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0]["generated_at"], 4242);
     assert!(outbox(&f).is_empty());
     let status = f.kata(&["room", "status"]);
-    assert_eq!(status.code, 0, "{status:?}");
-    assert!(
-        status.stdout.contains("snapshots are getting through"),
-        "{status:?}"
-    );
+    status.expect(0, &["snapshots are getting through"]);
 }
 
 #[test]
@@ -424,7 +390,7 @@ fn of_several_queued_snapshots_only_the_newest_is_sent() {
     }
     assert_eq!(outbox(&f).len(), 3);
     let r = f.kata(&["room", "flush"]);
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     let markers: Vec<_> = room.snapshots()[1..]
         .iter()
         .map(|s| s["generated_at"].clone())
@@ -445,11 +411,7 @@ fn a_revoked_token_is_reported_by_status_and_the_snapshot_kept() {
     room.set_mode(Mode::Revoked);
     kata_runner::room::notify(&f.root, &snapshot(9)).unwrap();
     let status = f.kata(&["room", "status"]);
-    assert_eq!(status.code, 1, "{status:?}");
-    assert!(
-        status.stdout.contains("revoked or unknown token"),
-        "{status:?}"
-    );
+    status.expect(1, &["revoked or unknown token"]);
     assert_eq!(outbox(&f).len(), 1, "kept: nothing is lost");
 }
 
@@ -459,7 +421,7 @@ fn status_says_snapshots_get_through_when_they_do() {
     let room = FakeRoom::start();
     join(&f, &room);
     let status = f.kata(&["room", "status"]);
-    assert_eq!(status.code, 0, "{status:?}");
+    status.expect(0, &[]);
     assert!(
         status
             .stdout
@@ -481,15 +443,12 @@ fn leaving_forgets_the_room_and_its_unsent_snapshots() {
     room.set_mode(Mode::Revoked);
     kata_runner::room::notify(&f.root, &snapshot(5)).unwrap();
     let r = f.kata(&["room", "leave"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.contains("left the room"), "{r:?}");
-    assert!(r.stdout.contains("1 unsent snapshot discarded"), "{r:?}");
+    r.expect(0, &["left the room", "1 unsent snapshot discarded"]);
     assert!(!f.root.join(".kata/room.toml").exists());
     assert!(!kata_runner::room::joined(&f.root));
 
     let status = f.kata(&["room", "status"]);
-    assert_eq!(status.code, 1, "{status:?}");
-    assert!(status.stdout.contains("not in a room"), "{status:?}");
+    status.expect(1, &["not in a room"]);
     kata_runner::room::notify(&f.root, &snapshot(6)).unwrap();
     assert!(
         outbox(&f).is_empty(),

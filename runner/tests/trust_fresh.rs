@@ -35,10 +35,10 @@ fn a_wrong_file_put_back_with_an_old_mtime_is_red() {
     let f = Fixture::new("fresh-old-mtime");
     f.write("katas/s1-demo/src/add.rs", ADD_SOLUTION);
     let green = f.kata(&["check", "add"]);
-    assert_eq!(green.code, 0, "{green:?}");
+    green.expect(0, &[]);
     forget_replays(&f.root);
     let again = f.kata(&["check", "add"]);
-    assert_eq!(again.code, 0, "{again:?}");
+    again.expect(0, &[]);
     forget_replays(&f.root);
 
     put_back_old(&f, "katas/s1-demo/src/add.rs", ADD_STUB);
@@ -59,7 +59,7 @@ fn a_wrong_module_file_put_back_with_an_old_mtime_is_red() {
         "pub fn sum(a: u32, b: u32) -> u32 {\n    a + b\n}\n",
     );
     let green = f.kata(&["check", "add"]);
-    assert_eq!(green.code, 0, "{green:?}");
+    green.expect(0, &[]);
     forget_replays(&f.root);
 
     put_back_old(

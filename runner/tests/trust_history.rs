@@ -6,25 +6,16 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use common::{ADD_SOLUTION, Fixture};
+use common::{ADD_SOLUTION, Fixture, kata_entry};
 use serde_json::Value;
 
 const LOG: &str = ".kata/history.jsonl";
 
 fn report(f: &Fixture) -> (Value, String) {
     let run = f.kata(&["report", "--json"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.expect(0, &[]);
     let json = serde_json::from_str(&run.stdout).expect("report --json is JSON");
     (json, run.stderr)
-}
-
-fn kata<'a>(r: &'a Value, id: &str) -> &'a Value {
-    r["katas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["id"] == id)
-        .unwrap_or_else(|| panic!("no kata {id} in {r}"))
 }
 
 fn events(f: &Fixture) -> Vec<Value> {
@@ -51,10 +42,9 @@ fn truncating_the_progress_file_keeps_the_hints_and_the_peek() {
     let text = f.read(".kata/progress.json");
     f.write(".kata/progress.json", &text[..text.len().min(700) / 2]);
     let overview = f.kata(&[]);
-    assert_eq!(overview.code, 0, "{overview:?}");
-    assert!(overview.stderr.contains("nothing is lost"), "{overview:?}");
+    overview.expect_stderr(0, &["nothing is lost"]);
     let (r, _) = report(&f);
-    let add = kata(&r, "s1-demo/add");
+    let add = kata_entry(&r, "s1-demo/add");
     assert_eq!(add["hints_used"], 1, "{add}");
     assert_eq!(add["solution_peeked"], true, "{add}");
     assert_eq!(add["record"], "full", "{add}");
@@ -74,7 +64,11 @@ fn a_peek_unset_by_hand_in_the_progress_file_is_still_reported() {
         &text.replace("\"peeked\": true", "\"peeked\": false"),
     );
     let (r, _) = report(&f);
-    assert_eq!(kata(&r, "s1-demo/add")["solution_peeked"], true, "{r}");
+    assert_eq!(
+        kata_entry(&r, "s1-demo/add")["solution_peeked"],
+        true,
+        "{r}"
+    );
     assert!(f.read(".kata/progress.json").contains("\"peeked\": true"));
 }
 
@@ -101,11 +95,11 @@ fn a_changed_line_of_the_record_is_reported_at_its_event_and_the_work_before_it_
         edits[0]["katas"],
         serde_json::json!(["s1-demo/add", "s1-demo/double"])
     );
-    let add = kata(&r, "s1-demo/add");
+    let add = kata_entry(&r, "s1-demo/add");
     assert_eq!(add["solution_peeked"], true, "kept, before the edit: {add}");
     assert_eq!(add["hints_used"], 0, "not counted, edited: {add}");
     assert_eq!(add["record"], "since_rebuild", "{add}");
-    assert_eq!(kata(&r, "s1-demo/double")["hints_used"], 0);
+    assert_eq!(kata_entry(&r, "s1-demo/double")["hints_used"], 0);
 
     let moved = edits[0]["moved_to"].as_str().unwrap();
     let aside = f.read(&format!(".kata/{moved}"));
@@ -141,12 +135,12 @@ fn a_record_cut_short_is_reported_at_the_first_missing_event() {
         Value::Null,
         "which katas lost work is unknown"
     );
-    let add = kata(&r, "s1-demo/add");
+    let add = kata_entry(&r, "s1-demo/add");
     assert_eq!(
         (&add["hints_used"], &add["solution_peeked"]),
         (&1.into(), &true.into())
     );
-    let double = kata(&r, "s1-demo/double");
+    let double = kata_entry(&r, "s1-demo/double");
     assert_eq!(double["hints_used"], 0);
     assert_eq!(
         double["record"], "since_rebuild",
@@ -168,13 +162,9 @@ fn a_kata_written_whole_and_checked_once_shows_the_time_from_its_first_edit() {
         .set_modified(ten_minutes_ago)
         .unwrap();
     let r = f.kata(&["check", "add"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.contains("time from first edit to green: 10 min"),
-        "{r:?}"
-    );
+    r.expect(0, &["time from first edit to green: 10 min"]);
     let (report, _) = report(&f);
-    let secs = kata(&report, "s1-demo/add")["time_to_green_secs"]
+    let secs = kata_entry(&report, "s1-demo/add")["time_to_green_secs"]
         .as_u64()
         .expect("a time");
     assert!((600..660).contains(&secs), "{secs}");

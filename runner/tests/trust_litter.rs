@@ -18,15 +18,7 @@ fn dead_pid() -> u32 {
 }
 
 fn kata_with_tmpdir(fx: &Fixture, tmp: &Path, args: &[&str]) -> common::Run {
-    Command::new(env!("CARGO_BIN_EXE_kata"))
-        .current_dir(&fx.root)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("TMPDIR", tmp)
-        .env_remove("CARGO_TARGET_DIR")
-        .output()
-        .unwrap()
-        .into()
+    fx.command(args).env("TMPDIR", tmp).output().unwrap().into()
 }
 
 fn entries(dir: &Path) -> Vec<PathBuf> {
@@ -56,7 +48,7 @@ fn litter_of_an_interrupted_run_is_removed_and_reported_once() {
     std::fs::create_dir_all(&mine).unwrap();
 
     let r = kata_with_tmpdir(&fx, tmp.path(), &["list"]);
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     assert_eq!(
         r.stderr
             .matches("removed what an interrupted run left behind")
@@ -83,12 +75,9 @@ fn an_interrupted_verify_leaves_no_temp_copy_and_no_refs_file() {
     // An edited stub makes verify build the pristine stubs from a temp copy of HEAD.
     fx.write("katas/s1-demo/src/add.rs", common::ADD_SOLUTION);
     let tmp = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kata"))
-        .current_dir(&fx.root)
-        .args(["verify"])
-        .env("NO_COLOR", "1")
+    let mut child = fx
+        .command(&["verify"])
         .env("TMPDIR", tmp.path())
-        .env_remove("CARGO_TARGET_DIR")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

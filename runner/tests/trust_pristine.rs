@@ -22,7 +22,7 @@ fn a_committed_solved_stub_is_named_as_such_and_the_tests_are_not_blamed() {
     assert!(!v.stdout.contains("asserts nothing"), "{v:?}");
 
     let r = fx.kata(&["reset", "add"]);
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     assert_eq!(fx.read(ADD), ADD_STUB, "reset restores the authored stub");
 }
 
@@ -40,10 +40,9 @@ fn a_stub_without_a_recorded_hash_fails_verify_naming_the_kata_until_locked() {
         "{v:?}"
     );
     let l = fx.kata(&["lock", "--suite", "s1-demo"]);
-    assert_eq!(l.code, 0, "{l:?}");
-    assert!(l.stdout.contains("2 pristine stubs recorded"), "{l:?}");
+    l.expect(0, &["2 pristine stubs recorded"]);
     let v = fx.kata(&["verify"]);
-    assert_eq!(v.code, 0, "{v:?}");
+    v.expect(0, &[]);
 }
 
 #[test]

@@ -20,7 +20,7 @@ fn a_kata_that_overwrites_its_solution_is_shown_the_committed_one_and_verify_nam
         ),
     );
     let r = fx.kata(&["check", "add"]);
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     assert_eq!(
         fx.read(SOLUTION),
         ADD_STUB,
@@ -32,8 +32,7 @@ fn a_kata_that_overwrites_its_solution_is_shown_the_committed_one_and_verify_nam
     );
 
     let shown = fx.kata(&["solution", "add"]);
-    assert_eq!(shown.code, 0, "{shown:?}");
-    assert!(shown.stdout.contains("    a + b\n"), "{shown:?}");
+    shown.expect(0, &["    a + b\n"]);
     assert!(!shown.stdout.contains("todo!(\"add"), "{shown:?}");
 
     let v = fx.kata(&["verify"]);

@@ -3,7 +3,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::{ADD_SOLUTION, Fixture};
@@ -58,11 +58,9 @@ fn exiting_zero_from_the_code_under_test_is_a_crash_not_a_pass() {
     let fx = Fixture::new("trust-exit0");
     fx.write(ADD, &hostile("    std::process::exit(0)"));
     let r = fx.kata(&["check", "add"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stdout
-            .contains("the test process exited before the test finished (std::process::exit?)"),
-        "{r:?}"
+    r.expect(
+        1,
+        &["the test process exited before the test finished (std::process::exit?)"],
     );
     let k = &progress(&fx)["katas"]["s1-demo/add"];
     assert_eq!(k["last_verdict"]["status"], "red");
@@ -79,8 +77,7 @@ fn fake_libtest_lines_on_stdout_do_not_pass() {
         ),
     );
     let r = fx.kata(&["check", "add"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("3 of 3 tests fail"), "{r:?}");
+    r.expect(1, &["3 of 3 tests fail"]);
 }
 
 #[test]
@@ -93,8 +90,7 @@ fn a_printed_ignored_line_does_not_pass() {
         ),
     );
     let r = fx.kata(&["check", "add"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("3 of 3 tests fail"), "{r:?}");
+    r.expect(1, &["3 of 3 tests fail"]);
 }
 
 #[test]
@@ -113,12 +109,7 @@ fn an_ignored_test_never_counts_as_passing() {
     fx.commit_as_author();
     fx.write(ADD, ADD_SOLUTION);
     let r = fx.kata(&["check", "add"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stdout
-            .contains("ignored: an ignored test never counts as passing"),
-        "{r:?}"
-    );
+    r.expect(1, &["ignored: an ignored test never counts as passing"]);
 }
 
 #[test]
@@ -133,7 +124,7 @@ fn children_a_test_spawns_die_with_it_and_failures_keep_their_message() {
     let r = fx.kata(&["check", "add"]);
     let strays = processes_with("sleep 3171");
     kill_all(&strays);
-    assert_eq!(r.code, 1, "{r:?}");
+    r.expect(1, &[]);
     assert!(strays.is_empty(), "stray children: {strays:?}");
     assert!(
         r.stdout.contains("not yet implemented: add 1 and 2"),
@@ -156,8 +147,7 @@ fn a_timed_out_test_leaves_no_process() {
     let spinners = processes_with(&format!("{}", fx.root.join("target").display()));
     kill_all(&strays);
     kill_all(&spinners);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("timed out after 1 s"), "{r:?}");
+    r.expect(1, &["timed out after 1 s"]);
     assert!(
         strays.is_empty() && spinners.is_empty(),
         "{strays:?} {spinners:?}"
@@ -171,12 +161,9 @@ fn an_interrupted_check_leaves_no_process_and_no_temp_dir() {
     // Build first so the interrupt lands while tests run.
     let _ = fx.kata(&["--timeout", "1", "check", "add"]);
     let tmp = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kata"))
-        .current_dir(&fx.root)
-        .args(["--timeout", "120", "check", "add"])
-        .env("NO_COLOR", "1")
+    let mut child = fx
+        .command(&["--timeout", "120", "check", "add"])
         .env("TMPDIR", tmp.path())
-        .env_remove("CARGO_TARGET_DIR")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -228,12 +215,9 @@ fn an_output_flood_is_cut_and_the_runner_stays_small() {
             "    use std::io::Write;\n    let line = \"x\".repeat(1000) + \"\\n\";\n    let mut out = std::io::stdout();\n    loop { let _ = out.write_all(line.as_bytes()); }",
         ),
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_kata"))
-        .current_dir(&fx.root)
-        .args(["--timeout", "3", "check", "add"])
-        .env("NO_COLOR", "1")
+    let out = fx
+        .command(&["--timeout", "3", "check", "add"])
         .env("KATA_TIMINGS", "1")
-        .env_remove("CARGO_TARGET_DIR")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -256,12 +240,9 @@ fn a_test_above_the_memory_ceiling_is_reported_as_such() {
         ADD,
         &hostile("    let v: Vec<u8> = Vec::with_capacity(3 << 30);\n    std::hint::black_box(&v);\n    a + b"),
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_kata"))
-        .current_dir(&fx.root)
-        .args(["check", "add"])
-        .env("NO_COLOR", "1")
+    let out = fx
+        .command(&["check", "add"])
         .env("KATA_TEST_MEMORY_GB", "1")
-        .env_remove("CARGO_TARGET_DIR")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -299,7 +280,7 @@ fn a_child_that_escaped_the_group_is_named_and_the_tests_output_is_kept() {
             libc::kill(*pid, libc::SIGKILL);
         }
     }
-    assert_eq!(r.code, 1, "{r:?}");
+    r.expect(1, &[]);
     assert!(
         r.stdout.contains("1 + 2 must be 3"),
         "the test's output is kept: {r:?}"

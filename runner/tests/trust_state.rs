@@ -4,7 +4,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::{ADD_STUB, Fixture};
@@ -62,11 +62,7 @@ fn hints_taken_during_a_check_and_concurrent_checks_are_all_kept() {
         ),
     );
     let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_kata"))
-            .current_dir(&fx.root)
-            .args(["--timeout", "120", "check", "add"])
-            .env("NO_COLOR", "1")
-            .env_remove("CARGO_TARGET_DIR")
+        fx.command(&["--timeout", "120", "check", "add"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -77,7 +73,7 @@ fn hints_taken_during_a_check_and_concurrent_checks_are_all_kept() {
     let mut second = spawn();
     for _ in 0..2 {
         let h = fx.kata(&["hint", "add"]);
-        assert_eq!(h.code, 0, "{h:?}");
+        h.expect(0, &[]);
     }
     std::fs::write(&go, "").unwrap();
     assert!(first.wait().unwrap().success());
@@ -133,7 +129,7 @@ fn list_checks_again_when_the_environment_of_the_tests_changed() {
         "pub fn add(a: u32, b: u32) -> u32 {\n    if std::env::var_os(\"KATA_FIXTURE_OFF_BY_ONE\").is_some() {\n        return a + b + 1;\n    }\n    a + b\n}\n",
     );
     let c = f.kata(&["check", "add"]);
-    assert_eq!(c.code, 0, "{c:?}");
+    c.expect(0, &[]);
     let cached = f.kata(&["list"]);
     assert!(cached.stdout.contains("✓"), "{cached:?}");
     let l = f.kata_with_env(&["list", "--json"], &[("KATA_FIXTURE_OFF_BY_ONE", "1")]);

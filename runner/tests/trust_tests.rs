@@ -29,28 +29,25 @@ fn edited_tests_are_not_counted_anywhere_until_reset() {
 
     f.write(TESTS, "#[test]\nfn anything_goes() {}\n");
     let c = f.kata(&["check", "add"]);
-    assert_eq!(c.code, 1, "{c:?}");
-    assert!(c.stdout.contains("tests modified — not counted"), "{c:?}");
+    c.expect(1, &["tests modified — not counted"]);
     assert!(c.stdout.contains(TESTS), "names the file: {c:?}");
     assert!(!c.stdout.contains("green"), "{c:?}");
 
     let l = f.kata(&["list"]);
-    assert_eq!(l.code, 1, "{l:?}");
-    assert!(l.stdout.contains("tests modified — not counted"), "{l:?}");
+    l.expect(1, &["tests modified — not counted"]);
 
     let r = f.kata(&["report", "--json", "--fresh"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("\"tests_modified\""), "{r:?}");
+    r.expect(1, &["\"tests_modified\""]);
 
     let reset = f.kata(&["reset", "--tests", "add"]);
-    assert_eq!(reset.code, 0, "{reset:?}");
+    reset.expect(0, &[]);
     assert_eq!(f.read(TESTS), shipped, "the shipped tests are back");
     assert!(
         reset.stdout.contains(".kata/backups/s1-demo/tests/"),
         "{reset:?}"
     );
     let again = f.kata(&["check", "add"]);
-    assert_eq!(again.code, 0, "{again:?}");
+    again.expect(0, &[]);
 }
 
 #[test]
@@ -60,7 +57,7 @@ fn an_added_test_file_or_an_edited_lib_rs_is_a_modification_and_a_lock_without_t
     let c = f.kata(&["check", "add"]);
     assert!(c.stdout.contains("tests/s1-demo/extra.rs (added)"), "{c:?}");
     let reset = f.kata(&["reset", "--tests", "s1-demo"]);
-    assert_eq!(reset.code, 0, "{reset:?}");
+    reset.expect(0, &[]);
     assert!(!f.root.join("tests/s1-demo/extra.rs").exists());
 
     let lib = f.read("katas/s1-demo/src/lib.rs");
@@ -90,7 +87,7 @@ fn an_exam_on_modified_tests_counts_nothing() {
     let f = locked("tests-exam");
     f.write(TESTS, "#[test]\nfn anything_goes() {}\n");
     let start = f.kata(&["exam", "--count", "2"]);
-    assert_eq!(start.code, 0, "{start:?}");
+    start.expect(0, &[]);
     let done = f.kata(&["exam", "--finish"]);
     assert!(
         done.stdout.contains("tests modified — not counted"),

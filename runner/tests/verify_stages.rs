@@ -24,7 +24,7 @@ fn dodge_record_writes_a_patch_and_restores_the_solution() {
     let fx = Fixture::new("dodge-record");
     let dodged = common::ADD_SOLUTION.replace("a + b", "a.max(b)");
     let r = record(&fx, "add", "max", &dodged, "the larger number.");
-    assert_eq!(r.code, 0, "{r:?}");
+    r.expect(0, &[]);
     assert_eq!(
         fx.read("solutions/s1-demo/src/add.rs"),
         common::ADD_SOLUTION,
@@ -36,7 +36,7 @@ fn dodge_record_writes_a_patch_and_restores_the_solution() {
         "{patch}"
     );
     let shown = fx.kata(&["dodge", "show", "s1-demo/add", "max"]);
-    assert_eq!(shown.code, 0, "{shown:?}");
+    shown.expect(0, &[]);
     assert_eq!(shown.stdout, dodged, "show prints the dodged file");
     let again = record(&fx, "add", "max", &dodged, "again.");
     assert_eq!(
@@ -81,23 +81,13 @@ fn verify_proves_a_dodge_caught_and_names_one_that_passes_every_test() {
         0
     );
     let r = fx.kata(&["verify"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stdout.contains(
-            "✓ solutions/s1-demo/dodges/add__max.patch: caught by suite::add::adds_small_numbers"
-        ),
-        "{r:?}"
-    );
-    assert!(
-        r.stdout.contains(
-            "dodge shift passes every test of kata double (3 tests): add a test that catches it"
-        ),
-        "{r:?}"
-    );
-    assert!(
-        r.stdout
-            .contains("s1-demo: 2 dodges, not caught: double__shift.patch"),
-        "{r:?}"
+    r.expect(
+        1,
+        &[
+            "✓ solutions/s1-demo/dodges/add__max.patch: caught by suite::add::adds_small_numbers",
+            "dodge shift passes every test of kata double (3 tests): add a test that catches it",
+            "s1-demo: 2 dodges, not caught: double__shift.patch",
+        ],
     );
     assert_eq!(
         fx.read("solutions/s1-demo/src/add.rs"),
@@ -128,12 +118,12 @@ fn verify_names_a_dodge_that_does_not_compile() {
         0
     );
     let r = fx.kata(&["verify"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("does not compile"), "{r:?}");
-    assert!(
-        r.stdout
-            .contains("s1-demo: 1 dodge, not caught: add__broken.patch"),
-        "{r:?}"
+    r.expect(
+        1,
+        &[
+            "does not compile",
+            "s1-demo: 1 dodge, not caught: add__broken.patch",
+        ],
     );
 }
 
@@ -152,11 +142,9 @@ fn verify_fails_a_dodge_whose_patch_no_longer_applies_naming_file_and_hunk() {
     );
     fx.commit();
     let r = fx.kata(&["verify"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stdout
-            .contains("no longer applies to solutions/s1-demo/src/add.rs: hunk 1"),
-        "{r:?}"
+    r.expect(
+        1,
+        &["no longer applies to solutions/s1-demo/src/add.rs: hunk 1"],
     );
 }
 
@@ -168,8 +156,7 @@ fn verify_refuses_a_full_copy_dodge() {
         "//! Dodge: a full copy.\npub fn add(a: u32, b: u32) -> u32 {\n    a.max(b)\n}\n",
     );
     let r = fx.kata(&["verify"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("a dodge is a patch now"), "{r:?}");
+    r.expect(1, &["a dodge is a patch now"]);
 }
 
 #[test]
@@ -179,9 +166,7 @@ fn verify_names_a_stray_kata_file_and_an_unlisted_suite_folder() {
     fx.write("tests/x-unlisted/mod.rs", "\n");
     fx.commit();
     let r = fx.kata(&["verify"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("✗ katas/s1-demo/src/stray.rs"), "{r:?}");
-    assert!(r.stdout.contains("✗ tests/x-unlisted/"), "{r:?}");
+    r.expect(1, &["✗ katas/s1-demo/src/stray.rs", "✗ tests/x-unlisted/"]);
 }
 
 #[test]
@@ -198,16 +183,12 @@ fn verify_fails_a_claim_that_names_no_existing_test_and_a_kata_without_a_ledger(
         .replace("//! **The tests check.**\n", "//! **Rules.**\n");
     fx.write("katas/s1-demo/src/double.rs", &double);
     let r = fx.kata(&["verify", "--static"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stdout
-            .contains("names `is_associative`, which is no test in tests/s1-demo/add.rs"),
-        "{r:?}"
-    );
-    assert!(
-        r.stdout
-            .contains("katas/s1-demo/src/double.rs has no `//! **The tests check.**` section"),
-        "{r:?}"
+    r.expect(
+        1,
+        &[
+            "names `is_associative`, which is no test in tests/s1-demo/add.rs",
+            "katas/s1-demo/src/double.rs has no `//! **The tests check.**` section",
+        ],
     );
 }
 
@@ -221,12 +202,12 @@ fn verify_fails_a_solution_whose_brief_or_signature_drifted_from_its_stub() {
             .replace("b: u32) -> u32", "b: u64) -> u32"),
     );
     let r = fx.kata(&["verify", "--static"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stdout.contains("the brief differs from line 1"), "{r:?}");
-    assert!(
-        r.stdout
-            .contains("`pub fn add(a: u32, b: u32) -> u32` is missing or different"),
-        "{r:?}"
+    r.expect(
+        1,
+        &[
+            "the brief differs from line 1",
+            "`pub fn add(a: u32, b: u32) -> u32` is missing or different",
+        ],
     );
 }
 
@@ -237,7 +218,7 @@ fn verify_fails_tests_committed_without_refreshing_their_lock() {
     fx.write("tests/s1-demo/add.rs", &tests);
     fx.commit();
     let r = fx.kata(&["verify", "--static"]);
-    assert_eq!(r.code, 1, "{r:?}");
+    r.expect(1, &[]);
     assert!(
         r.stdout
             .contains("tests/s1-demo/add.rs differs from its record")

@@ -309,15 +309,9 @@ mod tests {
 
     fn cell(id: &str, status: &str, checks: u32, passed: u64, total: u64) -> Cell {
         Cell {
-            id: id.into(),
-            status: status.into(),
-            hints_used: 0,
-            solution_peeked: false,
-            checks,
-            tests_passed: passed,
-            tests_total: total,
             time_to_green_secs: (status == "green").then_some(u64::from(checks) * 60),
             failing_test: (status != "green").then(|| format!("{id}::fails")),
+            ..Cell::sample(id, status, checks, passed, total)
         }
     }
 

@@ -109,6 +109,22 @@ fn not_started() -> String {
 }
 
 impl Cell {
+    /// A cell for tests: no hints, no peek, no time, no failing test.
+    #[cfg(test)]
+    pub(crate) fn sample(id: &str, status: &str, checks: u32, passed: u64, total: u64) -> Cell {
+        Cell {
+            id: id.into(),
+            status: status.into(),
+            hints_used: 0,
+            solution_peeked: false,
+            checks,
+            tests_passed: passed,
+            tests_total: total,
+            time_to_green_secs: None,
+            failing_test: None,
+        }
+    }
+
     /// Green.
     pub fn green(&self) -> bool {
         self.status == "green"
@@ -309,16 +325,8 @@ mod tests {
 
     #[test]
     fn stuck_needs_many_checks_and_at_most_half_the_tests() {
-        let cell = |checks, passed, total, status: &str| Cell {
-            id: "a/b".into(),
-            status: status.into(),
-            hints_used: 0,
-            solution_peeked: false,
-            checks,
-            tests_passed: passed,
-            tests_total: total,
-            time_to_green_secs: None,
-            failing_test: None,
+        let cell = |checks, passed, total, status: &str| {
+            Cell::sample("a/b", status, checks, passed, total)
         };
         assert!(cell(8, 2, 4, "red").many_checks());
         assert!(!cell(8, 3, 4, "red").many_checks());

@@ -229,16 +229,8 @@ mod tests {
             current_kata: None,
             katas: cells
                 .iter()
-                .map(|&(id, status, checks, passed, total)| Cell {
-                    id: id.into(),
-                    status: status.into(),
-                    hints_used: 0,
-                    solution_peeked: false,
-                    checks,
-                    tests_passed: passed,
-                    tests_total: total,
-                    time_to_green_secs: None,
-                    failing_test: None,
+                .map(|&(id, status, checks, passed, total)| {
+                    Cell::sample(id, status, checks, passed, total)
                 })
                 .collect(),
         }

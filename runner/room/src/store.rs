@@ -142,57 +142,43 @@ pub fn meta(conn: &mut Connection, path: &Path, now: u64) -> Result<Meta> {
     })
 }
 
+/// Every row of `sql`, each as a tuple of its columns.
+fn rows<T>(conn: &Connection, sql: &str) -> Result<Vec<T>>
+where
+    T: for<'r> TryFrom<&'r rusqlite::Row<'r>, Error = rusqlite::Error>,
+{
+    let q = |e| Error::sqlite("reading the room", e);
+    let mut stmt = conn.prepare(sql).map_err(q)?;
+    let rows = stmt.query_map([], |r| T::try_from(r)).map_err(q)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(q)
+}
+
 /// Everything stored, as a room in memory; bodies that no longer read as snapshots are
 /// left out (each named in the returned warnings).
 pub fn load(conn: &Connection, meta: &Meta, plan: Option<RoomPlan>) -> Result<(Room, Vec<String>)> {
-    let q = |e| Error::sqlite("reading the room", e);
     let mut room = Room::new(meta.started_at, plan);
     let mut warnings = Vec::new();
-    let mut stmt = conn
-        .prepare("SELECT id, name, revoked FROM learners ORDER BY id")
-        .map_err(q)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, bool>(2)?,
-            ))
-        })
-        .map_err(q)?;
+    let learners: Vec<(i64, String, bool)> =
+        rows(conn, "SELECT id, name, revoked FROM learners ORDER BY id")?;
     let mut revoked = Vec::new();
-    for row in rows {
-        let (id, name, is_revoked) = row.map_err(q)?;
+    for (id, name, is_revoked) in learners {
         room.apply(Change::Learner { id, name });
         if is_revoked {
             revoked.push(id);
         }
     }
-    let mut stmt = conn
-        .prepare("SELECT token, learner_id FROM tokens WHERE revoked = 0 ORDER BY rowid")
-        .map_err(q)?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-        .map_err(q)?;
-    for row in rows {
-        let (token, learner_id) = row.map_err(q)?;
+    let tokens: Vec<(String, i64)> = rows(
+        conn,
+        "SELECT token, learner_id FROM tokens WHERE revoked = 0 ORDER BY rowid",
+    )?;
+    for (token, learner_id) in tokens {
         room.apply(Change::Token { token, learner_id });
     }
-    let mut stmt = conn
-        .prepare("SELECT learner_id, seq, received_at, body FROM latest")
-        .map_err(q)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })
-        .map_err(q)?;
-    for row in rows {
-        let (learner_id, seq, received_at, body) = row.map_err(q)?;
+    let latest: Vec<(i64, i64, i64, String)> = rows(
+        conn,
+        "SELECT learner_id, seq, received_at, body FROM latest",
+    )?;
+    for (learner_id, seq, received_at, body) in latest {
         match snapshot::parse(body.as_bytes()) {
             Ok(snapshot) => room.apply(Change::Snapshot {
                 learner_id,
@@ -207,22 +193,12 @@ pub fn load(conn: &Connection, meta: &Meta, plan: Option<RoomPlan>) -> Result<(R
             Err(e) => warnings.push(format!("snapshot {seq} left out: {e}")),
         }
     }
-    let mut stmt = conn
-        .prepare("SELECT learner_id, kata, started_at, stuck_since FROM marks")
-        .map_err(q)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<i64>>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-            ))
-        })
-        .map_err(q)?;
-    for row in rows {
-        let (learner_id, kata, started_at, stuck_since) = row.map_err(q)?;
-        let secs = |t: Option<i64>| t.and_then(|t| u64::try_from(t).ok());
+    let marks: Vec<(i64, String, Option<i64>, Option<i64>)> = rows(
+        conn,
+        "SELECT learner_id, kata, started_at, stuck_since FROM marks",
+    )?;
+    let secs = |t: Option<i64>| t.and_then(|t| u64::try_from(t).ok());
+    for (learner_id, kata, started_at, stuck_since) in marks {
         room.load_marks(
             learner_id,
             kata,

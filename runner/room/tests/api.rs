@@ -24,8 +24,7 @@ fn stuck_snapshot(name: &str) -> String {
 
 #[test]
 fn serve_prints_one_json_line_first_with_the_url_and_both_tokens() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     assert_eq!(server.first_line["schema_version"], 1);
     assert!(
         server.url.starts_with("http://127.0.0.1:"),
@@ -46,8 +45,7 @@ fn serve_prints_one_json_line_first_with_the_url_and_both_tokens() {
 
 #[test]
 fn a_joined_learners_snapshot_shows_in_the_room_with_its_current_kata() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     let token = server.join("ada");
     let (status, body) = post(
         &server.url,
@@ -79,8 +77,7 @@ fn a_joined_learners_snapshot_shows_in_the_room_with_its_current_kata() {
 
 #[test]
 fn the_room_without_the_facilitator_token_is_401() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     assert_eq!(get(&server.url, "/api/room").0, 401);
     assert_eq!(
         get(
@@ -104,8 +101,7 @@ fn the_room_without_the_facilitator_token_is_401() {
 
 #[test]
 fn a_wrong_join_token_is_401_and_a_bad_name_400() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     let join = |name: &str, token: &str| {
         post(
             &server.url,
@@ -124,30 +120,19 @@ fn a_wrong_join_token_is_401_and_a_bad_name_400() {
 
 #[test]
 fn joining_again_keeps_one_row_and_both_tokens_work() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     let first = server.join("ada");
     let second = server.join("ada");
     assert_ne!(first, second);
     for t in [&first, &second] {
-        assert_eq!(
-            post(
-                &server.url,
-                "/api/snapshot",
-                Some(t),
-                &stuck_snapshot("ada")
-            )
-            .0,
-            200
-        );
+        assert_eq!(server.send(t, &stuck_snapshot("ada")), 200);
     }
     assert_eq!(server.room()["learners"].as_array().unwrap().len(), 1);
 }
 
 #[test]
 fn a_malformed_snapshot_is_400_and_the_server_keeps_serving() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     let token = server.join("ada");
     for body in [
         "not json",
@@ -162,61 +147,29 @@ fn a_malformed_snapshot_is_400_and_the_server_keeps_serving() {
         assert!(text.contains("\"error\""), "{text}");
     }
     assert_eq!(get(&server.url, "/api/health").0, 200);
-    assert_eq!(
-        post(
-            &server.url,
-            "/api/snapshot",
-            Some(&token),
-            &stuck_snapshot("ada")
-        )
-        .0,
-        200
-    );
+    assert_eq!(server.send(&token, &stuck_snapshot("ada")), 200);
 }
 
 #[test]
 fn a_snapshot_over_one_mebibyte_is_413() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     let token = server.join("ada");
     let padding = "x".repeat(1 << 20);
     let body = format!("{{\"schema_version\": 2, \"katas\": [], \"pad\": \"{padding}\"}}");
     let (status, _) = post(&server.url, "/api/snapshot", Some(&token), &body);
     assert_eq!(status, 413);
-    assert_eq!(
-        post(
-            &server.url,
-            "/api/snapshot",
-            Some(&token),
-            &stuck_snapshot("ada")
-        )
-        .0,
-        200
-    );
+    assert_eq!(server.send(&token, &stuck_snapshot("ada")), 200);
 }
 
 #[test]
 fn a_token_writes_only_its_own_learners_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     let ada = server.join("ada");
     let bo = server.join("bo");
-    assert_eq!(
-        post(
-            &server.url,
-            "/api/snapshot",
-            Some(&ada),
-            &stuck_snapshot("ada")
-        )
-        .0,
-        200
-    );
+    assert_eq!(server.send(&ada, &stuck_snapshot("ada")), 200);
     // Bo's token with a body that says it is Ada's.
     let forged = snapshot("ada", None, &[(GEN, "green", 1, 5, 5, None)]);
-    assert_eq!(
-        post(&server.url, "/api/snapshot", Some(&bo), &forged).0,
-        200
-    );
+    assert_eq!(server.send(&bo, &forged), 200);
     let room = server.room();
     let by = |name: &str| {
         room["learners"]
@@ -237,29 +190,16 @@ fn a_token_writes_only_its_own_learners_row() {
         "green",
         "the body landed in Bo's row"
     );
-    assert_eq!(
-        post(&server.url, "/api/snapshot", Some("f00"), &forged).0,
-        401
-    );
+    assert_eq!(server.send("f00", &forged), 401);
     assert_eq!(post(&server.url, "/api/snapshot", None, &forged).0, 401);
 }
 
 #[test]
 fn a_revoked_learners_tokens_are_401_and_the_row_is_marked_revoked() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     let token = server.join("ada");
     let other = server.join("ada");
-    assert_eq!(
-        post(
-            &server.url,
-            "/api/snapshot",
-            Some(&token),
-            &stuck_snapshot("ada")
-        )
-        .0,
-        200
-    );
+    assert_eq!(server.send(&token, &stuck_snapshot("ada")), 200);
     let revoke = |bearer: &str| {
         post(
             &server.url,
@@ -272,16 +212,7 @@ fn a_revoked_learners_tokens_are_401_and_the_row_is_marked_revoked() {
     assert_eq!(revoke(&token), 401, "a learner cannot revoke");
     assert_eq!(revoke(&server.facilitator_token), 200);
     for t in [&token, &other] {
-        assert_eq!(
-            post(
-                &server.url,
-                "/api/snapshot",
-                Some(t),
-                &stuck_snapshot("ada")
-            )
-            .0,
-            401
-        );
+        assert_eq!(server.send(t, &stuck_snapshot("ada")), 401);
     }
     assert_eq!(server.room()["learners"][0]["revoked"], true);
     let rejoin = post(
@@ -299,8 +230,7 @@ fn a_revoked_learners_tokens_are_401_and_the_row_is_marked_revoked() {
 
 #[test]
 fn posting_faster_than_the_rate_limit_is_429() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     let token = server.join("ada");
     let body = stuck_snapshot("ada");
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -317,28 +247,15 @@ fn posting_faster_than_the_rate_limit_is_429() {
     );
     // Another learner has a bucket of their own.
     let other = server.join("bo");
-    assert_eq!(
-        post(&server.url, "/api/snapshot", Some(&other), &body).0,
-        200
-    );
+    assert_eq!(server.send(&other, &body), 200);
 }
 
 #[test]
 fn a_hostile_name_is_escaped_in_the_server_rendered_dashboard() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     let hostile = "<script>alert(1)</script>";
     let token = server.join(hostile);
-    assert_eq!(
-        post(
-            &server.url,
-            "/api/snapshot",
-            Some(&token),
-            &stuck_snapshot(hostile)
-        )
-        .0,
-        200
-    );
+    assert_eq!(server.send(&token, &stuck_snapshot(hostile)), 200);
     let (status, page) = get(
         &server.url,
         &format!("/?token={}", server.facilitator_token),
@@ -368,19 +285,9 @@ fn a_hostile_name_is_escaped_in_the_server_rendered_dashboard() {
 
 #[test]
 fn the_cohort_exports_hold_every_learners_latest_snapshot() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     let token = server.join("ada");
-    assert_eq!(
-        post(
-            &server.url,
-            "/api/snapshot",
-            Some(&token),
-            &stuck_snapshot("ignored")
-        )
-        .0,
-        200
-    );
+    assert_eq!(server.send(&token, &stuck_snapshot("ignored")), 200);
     let q = format!("?token={}", server.facilitator_token);
     let (status, json) = get(&server.url, &format!("/api/export/cohort.json{q}"));
     assert_eq!(status, 200, "{json}");
@@ -418,8 +325,7 @@ fn read_events(stream: &mut TcpStream, seen: &mut String, count: usize) -> bool 
 
 #[test]
 fn the_event_stream_sends_a_room_event_after_a_snapshot() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let (_dir, server) = Server::fresh();
     let token = server.join("ada");
     let host = server.url.trim_start_matches("http://").to_string();
     let mut stream = TcpStream::connect(&host).unwrap();
@@ -440,16 +346,7 @@ fn the_event_stream_sends_a_room_event_after_a_snapshot() {
     assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
     assert!(seen.contains("text/event-stream"), "{seen}");
     assert!(!seen.contains("yields_lazily"));
-    assert_eq!(
-        post(
-            &server.url,
-            "/api/snapshot",
-            Some(&token),
-            &stuck_snapshot("ada")
-        )
-        .0,
-        200
-    );
+    assert_eq!(server.send(&token, &stuck_snapshot("ada")), 200);
     assert!(
         read_events(&mut stream, &mut seen, 2),
         "no event after the snapshot: {seen}"
@@ -471,16 +368,7 @@ fn with_a_plan_the_room_has_the_plans_katas_and_time_boxes() {
         Some(&root),
     );
     let token = server.join("ada");
-    assert_eq!(
-        post(
-            &server.url,
-            "/api/snapshot",
-            Some(&token),
-            &stuck_snapshot("ada")
-        )
-        .0,
-        200
-    );
+    assert_eq!(server.send(&token, &stuck_snapshot("ada")), 200);
     let room = server.room();
     let plan = &room["plan"];
     assert!(

@@ -260,12 +260,7 @@ fn exam_cell(l: &Learner) -> String {
     let Some(e) = l.report.exams.last() else {
         return "<td class=\"total\" title=\"no exam yet\">–</td>".to_string();
     };
-    let visible_only: Vec<&str> = e
-        .katas
-        .iter()
-        .filter(|k| k.visible_only())
-        .map(|k| k.id.as_str())
-        .collect();
+    let visible_only = e.visible_only();
     let mut title = format!(
         "{} exams; the last: {}/{} katas green on the visible and held-out tests, nothing peeked, {} used of {}",
         l.report.exams.len(),

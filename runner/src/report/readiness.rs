@@ -152,12 +152,7 @@ pub fn render(r: &Report) -> String {
     } else {
         out.push_str("| finished (UTC) | score | time used | passed only the visible tests |\n| --- | --- | --- | --- |\n");
         for e in &r.exams {
-            let visible_only: Vec<&str> = e
-                .katas
-                .iter()
-                .filter(|k| k.visible_only())
-                .map(|k| k.id.as_str())
-                .collect();
+            let visible_only = e.visible_only();
             let _ = writeln!(
                 out,
                 "| {} | {}/{} | {} of {}{} | {} |",

@@ -231,12 +231,8 @@ impl Fixture {
     /// Starts `kata <args>` in the fixture with `stdin`; its stdout comes line by line on the
     /// returned channel (stderr is dropped).
     pub fn spawn_kata(&self, args: &[&str], stdin: Stdio) -> (Child, mpsc::Receiver<String>) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kata"))
-            .current_dir(&self.root)
-            .args(args)
-            .env("KATA_ROOT", &self.root)
-            .env_remove("CARGO_TARGET_DIR")
-            .env("NO_COLOR", "1")
+        let mut child = self
+            .command(args)
             .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -255,6 +251,17 @@ impl Fixture {
         (child, rx)
     }
 
+    /// `kata <args>` in the fixture, not yet started: plain output, the fixture's own target dir.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kata"));
+        cmd.current_dir(&self.root)
+            .args(args)
+            .env("KATA_ROOT", &self.root)
+            .env_remove("CARGO_TARGET_DIR")
+            .env("NO_COLOR", "1");
+        cmd
+    }
+
     /// Runs `kata <args>` in the fixture.
     pub fn kata(&self, args: &[&str]) -> Run {
         self.kata_with_env(args, &[])
@@ -262,17 +269,35 @@ impl Fixture {
 
     /// Runs `kata <args>` in the fixture with extra environment variables.
     pub fn kata_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_kata"))
-            .current_dir(&self.root)
-            .args(args)
-            .env("KATA_ROOT", &self.root)
-            .env_remove("CARGO_TARGET_DIR")
-            .env("NO_COLOR", "1")
+        let out = self
+            .command(args)
             .envs(env.iter().copied())
             .output()
             .unwrap();
         Run::from(out)
     }
+}
+
+/// `kata <args>` in `dir`, outside any kata repository.
+pub fn kata_in(dir: &Path, args: &[&str]) -> Run {
+    Command::new(env!("CARGO_BIN_EXE_kata"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("KATA_ROOT")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+        .into()
+}
+
+/// The kata `id` in a report or history document's `katas` array.
+pub fn kata_entry<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    r["katas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap_or_else(|| panic!("no kata {id} in {r}"))
 }
 
 /// `text` as the inside of a Rust string literal (for kata files a test writes that embed
@@ -314,6 +339,32 @@ impl From<Output> for Run {
             code: o.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Fails, showing the whole run, unless it exited with `code` and printed every one of
+    /// `needles` to stdout.
+    #[track_caller]
+    pub fn expect(&self, code: i32, needles: &[&str]) {
+        self.expect_in(code, &self.stdout, "stdout", needles);
+    }
+
+    /// As [`Run::expect`], for what it printed to stderr.
+    #[track_caller]
+    pub fn expect_stderr(&self, code: i32, needles: &[&str]) {
+        self.expect_in(code, &self.stderr, "stderr", needles);
+    }
+
+    #[track_caller]
+    fn expect_in(&self, code: i32, printed: &str, stream: &str, needles: &[&str]) {
+        assert_eq!(self.code, code, "{self:?}");
+        for needle in needles {
+            assert!(
+                printed.contains(needle),
+                "no {needle:?} on {stream}: {self:?}"
+            );
         }
     }
 }

@@ -29,6 +29,13 @@ impl Server {
         Self::start_in(dir, extra, None)
     }
 
+    /// A server with no extra arguments in a fresh temp dir (kept alive by the first value).
+    pub fn fresh() -> (tempfile::TempDir, Server) {
+        let dir = tempfile::tempdir().unwrap();
+        let server = Self::start(dir.path(), &[]);
+        (dir, server)
+    }
+
     /// The same, with the child's working directory set.
     pub fn start_in(dir: &Path, extra: &[&str], cwd: Option<&Path>) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_kata-room"));
@@ -84,6 +91,11 @@ impl Server {
         assert_eq!(status, 200, "join {name}: {body}");
         let v: Value = serde_json::from_str(&body).unwrap();
         v["learner_token"].as_str().unwrap().to_string()
+    }
+
+    /// Posts a snapshot with `token`: the status.
+    pub fn send(&self, token: &str, body: &str) -> u16 {
+        post(&self.url, "/api/snapshot", Some(token), body).0
     }
 
     /// `/api/room` with the facilitator token.
