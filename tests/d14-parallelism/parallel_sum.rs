@@ -276,6 +276,8 @@ struct Tally {
     /// The most items computed on one thread and not yet added up there (by its
     /// `Tally::sum`), seen when an item was computed: 1 when each is added as it comes.
     most_waiting: usize,
+    /// How many times two `Tally`s were multiplied: a square computed in `T` is one.
+    multiplications: usize,
 }
 
 thread_local! {
@@ -298,6 +300,7 @@ impl Tally {
             computing_threads: HashSet::from([here]),
             computed_outside_a_sum: usize::from(SUMS_RUNNING.get() == 0),
             most_waiting: WAITING.get(),
+            multiplications: 0,
         }
     }
 
@@ -324,6 +327,7 @@ impl Mul for Tally {
         other.used_here();
         let mut product = Self::item(0);
         product.value = self.value * other.value;
+        product.multiplications = self.multiplications + other.multiplications + 1;
         product
     }
 }
@@ -341,6 +345,7 @@ impl Sum for Tally {
                 computing_threads: HashSet::new(),
                 computed_outside_a_sum: 0,
                 most_waiting: 0,
+                multiplications: 0,
             },
             |mut total, part| {
                 part.used_here();
@@ -358,6 +363,7 @@ impl Sum for Tally {
                     computed_outside_a_sum: total.computed_outside_a_sum
                         + part.computed_outside_a_sum,
                     most_waiting: total.most_waiting.max(part.most_waiting),
+                    multiplications: total.multiplications + part.multiplications,
                 }
             },
         );
@@ -477,14 +483,17 @@ fn squares_are_computed_and_added_up_on_the_worker_threads(#[case] n: u64, #[cas
         tally.computing_threads.len(),
         tally.sum_calls,
         tally.moved_items,
+        tally.multiplications,
     );
     assert_eq!(
         got,
-        (sequential_squares(n), threads, threads + 1, 0),
+        (sequential_squares(n), threads, threads + 1, 0, n as usize),
         "parallel_sum_of_squares({n}, {workers}) gave (sum, threads that computed squares, \
-         calls of Sum::sum, squares added up on another thread) = {got:?}: build it on \
-         parallel_sum_with, so that {threads} threads each compute and add up their own \
-         range. One loop on the calling thread gets the number right on one core"
+         calls of Sum::sum, squares added up on another thread, multiplications in T) = \
+         {got:?}: build it on parallel_sum_with, so that {threads} threads each compute and \
+         add up their own range, and compute each square in T, T::from(i) * T::from(i): \
+         T::from(i * i) squares in u64, which overflows for i >= 2^32 before u128 can help. \
+         One loop on the calling thread gets the number right on one core"
     );
 }
 

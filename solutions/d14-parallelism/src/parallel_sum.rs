@@ -53,13 +53,19 @@
 //!   `more_workers_than_items_still_counts_every_item_once`,
 //!   `borrows_what_f_captures_instead_of_copying_it_into_the_workers`.
 //! - `parallel_sum_of_squares` is built on `parallel_sum_with`: each square is computed in
-//!   `T` (`T::from(i) * T::from(i)`) on `min(workers, n)` different threads, each range's
-//!   squares are added up on the thread that computed them, with `min(workers, n) + 1`
-//!   calls of `Sum::sum` in all (the tests' `T` records this). One loop on the calling
-//!   thread computes the same number without a single other core. Checked by
-//!   `squares_are_computed_and_added_up_on_the_worker_threads`.
+//!   `T` (`T::from(i) * T::from(i)`, one multiplication in `T` per item: `T::from(i * i)`
+//!   squares in `u64`, which overflows for `i >= 2^32`) on `min(workers, n)` different
+//!   threads, each range's squares are added up on the thread that computed them, with
+//!   `min(workers, n) + 1` calls of `Sum::sum` in all (the tests' `T` records all this).
+//!   One loop on the calling thread computes the same number without a single other
+//!   core. Checked by `squares_are_computed_and_added_up_on_the_worker_threads`.
 //! - `workers == 0` is [`SumError::NoWorkers`] in all three functions. Checked by
 //!   `zero_workers_is_an_error`.
+//!
+//! **Not checked.** A lock shared by the workers that each takes and releases between two
+//! calls of `f` (a progress counter behind a `Mutex`, say) runs none of the tests' code
+//! while it is held, so no test sees it; it is still a home-made GIL, one contended lock
+//! per item: do not add one (an atomic counter, or none, does the job).
 
 use std::iter::Sum;
 use std::ops::Mul;
