@@ -154,12 +154,15 @@ fn the_cutoff_itself_is_kept_and_so_is_the_future() {
     assert_eq!(report.kept, 2);
 }
 
+/// Cutoffs that are not whole seconds: at .5 s an f64 of a 2029 timestamp cannot tell 1 ns
+/// apart; at .001000001 s and .000001001 s whole milliseconds or microseconds cannot either.
 #[rstest]
-fn a_file_modified_a_nanosecond_before_the_cutoff_is_purged() {
+#[case::half_a_second(500_000_000)]
+#[case::a_nanosecond_past_a_millisecond(1_000_001)]
+#[case::a_nanosecond_past_a_microsecond(1_001)]
+fn a_file_modified_a_nanosecond_before_the_cutoff_is_purged(#[case] nanos: u64) {
     let dir = temp_dir();
-    // A cutoff half a second past a whole second, in 2029: as f64 Unix seconds it and the
-    // instant a nanosecond earlier are the same number.
-    let now = now() + Duration::from_nanos(500_000_000);
+    let now = now() + Duration::from_nanos(nanos);
     let cutoff = now - 30 * DAY;
     let path = dir.path().join("a-hair-old.log");
     put(&path, "old");
@@ -178,8 +181,9 @@ fn a_file_modified_a_nanosecond_before_the_cutoff_is_purged() {
     assert_eq!(
         report.purged,
         ["a-hair-old.log"],
-        "a file modified 1 ns before the cutoff was kept: compare the SystemTime values \
-         themselves, not float seconds (an f64 of a 2029 timestamp cannot tell 1 ns apart)"
+        "a file modified 1 ns before a cutoff {nanos} ns past a whole second was kept: \
+         compare the SystemTime values themselves, not float seconds (an f64 of a 2029 \
+         timestamp cannot tell 1 ns apart) nor whole milliseconds or microseconds"
     );
 }
 

@@ -2,7 +2,15 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
+#[cfg(unix)]
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+#[cfg(unix)]
+use std::sync::mpsc;
+#[cfg(unix)]
+use std::thread;
+#[cfg(unix)]
+use std::time::Duration;
 
 use rstest::rstest;
 
@@ -13,16 +21,19 @@ use crate::stream_lines::{Critical, LineError, ScanError, critical_lines};
 /// The most extra heap a scan may hold at once, whatever the file size.
 const HEAP_BOUND: usize = 64 * 1024;
 
-/// Every item of a scan as text: `3: text` for a match, `3: invalid UTF-8` for a bad line.
+/// One item of a scan as text: `3: text` for a match, `3: invalid UTF-8` for a bad line.
+fn describe(item: Result<Critical, LineError>) -> String {
+    match item {
+        Ok(Critical { line, text }) => format!("{line}: {text}"),
+        Err(LineError::InvalidUtf8 { line }) => format!("{line}: invalid UTF-8"),
+        Err(LineError::Read { line, source }) => format!("{line}: read error {source}"),
+    }
+}
+
+/// Every item of a scan as text (see [`describe`]).
 fn scan(path: &Path, needle: &str) -> Vec<String> {
     match critical_lines(path, needle) {
-        Ok(lines) => lines
-            .map(|item| match item {
-                Ok(Critical { line, text }) => format!("{line}: {text}"),
-                Err(LineError::InvalidUtf8 { line }) => format!("{line}: invalid UTF-8"),
-                Err(LineError::Read { line, source }) => format!("{line}: read error {source}"),
-            })
-            .collect(),
+        Ok(lines) => lines.map(describe).collect(),
         Err(error) => panic!(
             "critical_lines({}, {needle:?}) failed: {error}",
             path.display()
@@ -211,24 +222,64 @@ fn scans_a_file_of_megabytes_in_flat_memory() {
     );
 }
 
+/// How long the writer of the named pipe waits for the first match before it writes the rest
+/// anyway: only a scan that reads to the end before yielding anything waits for it.
+#[cfg(unix)]
+const PIPE_WATCHDOG: Duration = Duration::from_secs(5);
+
+#[cfg(unix)]
 #[rstest]
 fn the_first_match_comes_before_the_rest_of_the_file_is_read() {
     let dir = temp_dir();
     short_log_first(dir.path());
-    let (path, _) = write_big_log(dir.path());
-    let (first, heap) = peak_heap(|| {
-        critical_lines(&path, "CRITICAL")
-            .map(|mut lines| lines.next().map(|item| item.map(|c| c.line)))
-    });
+    let path = dir.path().join("live.log");
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).expect("no NUL in a path");
+    // SAFETY: `c_path` is a valid C string.
+    let made = unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) };
+    assert_eq!(made, 0, "cannot make a named pipe at {}", path.display());
+    let (first_taken, wait_for_first) = mpsc::channel::<()>();
+    let writer = {
+        let path = path.clone();
+        // Read-write, so that opening never blocks; the scan sees the end of the file once
+        // this thread closes it.
+        thread::spawn(move || -> bool {
+            let mut pipe = File::options()
+                .read(true)
+                .write(true)
+                .open(&path)
+                .unwrap_or_else(|e| panic!("cannot open the named pipe: {e}"));
+            let _ = pipe.write_all(b"INFO boot\nCRITICAL disk full\n");
+            let waited = wait_for_first.recv_timeout(PIPE_WATCHDOG).is_ok();
+            let _ = pipe.write_all(b"INFO later\nCRITICAL fan stopped\n");
+            waited
+        })
+    };
+    let (first, rest) = match critical_lines(&path, "CRITICAL") {
+        Ok(mut lines) => {
+            let first = lines.next().map(describe);
+            let _ = first_taken.send(());
+            (first, lines.map(describe).collect::<Vec<_>>())
+        }
+        Err(error) => panic!("critical_lines on a named pipe failed: {error}"),
+    };
+    let first_came_first = writer.join().unwrap_or(false);
     assert!(
-        matches!(first, Ok(Some(Ok(1)))),
-        "the first critical line is line 1, but the scan gave {first:?}"
+        first_came_first,
+        "the scan of a named pipe holding `INFO boot`, `CRITICAL disk full` gave nothing for \
+         {} s, until the writer gave up and wrote the rest: it reads to the end of the file \
+         before yielding the first match. Read line by line and yield each match as soon as \
+         it is read (a 10 GB log, or a log still being written, has no end to wait for)",
+        PIPE_WATCHDOG.as_secs()
     );
-    assert!(
-        heap < HEAP_BOUND,
-        "getting the first of many matches in a big file held {heap} bytes of heap: the \
-         iterator must be lazy and read only as far as the next match, not find every match \
-         first"
+    assert_eq!(
+        (first.as_deref(), rest.as_slice()),
+        (
+            Some("2: CRITICAL disk full"),
+            &["4: CRITICAL fan stopped".to_owned()][..]
+        ),
+        "a named pipe (whose rest is written only after the first match was taken) must scan \
+         like a file: a stream has no size to map and cannot be rewound, so read it through a \
+         BufReader, a buffer at a time"
     );
 }
 

@@ -33,8 +33,9 @@
 //!   modified at the cutoff or later (even in the future) is kept. Checked by
 //!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`,
 //!   `the_cutoff_itself_is_kept_and_so_is_the_future`.
-//! - The comparison keeps every nanosecond (compare `SystemTime` values, not float seconds):
-//!   a file modified 1 ns before a cutoff that is not a whole second is purged. Checked by
+//! - The comparison keeps every nanosecond (compare `SystemTime` values, not float seconds,
+//!   nor whole milliseconds or microseconds): a file modified 1 ns before a cutoff that is
+//!   not a whole second (.5 s, .001000001 s, .000001001 s past one) is purged. Checked by
 //!   `a_file_modified_a_nanosecond_before_the_cutoff_is_purged`.
 //! - `PurgeReport::purged` lists the purged (or, in a dry run, the would-be purged) file
 //!   names, sorted; `kept` counts the `.log` files kept; `failed` lists the file names whose
