@@ -74,8 +74,23 @@ fn sqlite_now(store: &WarriorStore) -> String {
 fn enlisted_at_defaults_to_the_moment_of_the_insert() {
     let store = store_with(&[]);
     let before = sqlite_now(&store);
-    let id = store.insert("Nakula", 10.0).expect("insert Nakula");
+    let (id, sent) = sent_by(&store, || store.insert("Nakula", 10.0));
+    let id = id.expect("insert Nakula");
     let after = sqlite_now(&store);
+    for s in &sent {
+        let values = s.bound_values();
+        let dated = [&before, &after]
+            .iter()
+            .any(|now| s.expanded.contains(&now[..10]));
+        assert!(
+            values.len() <= 2 && !dated,
+            "insert sent {:?} (bound: {values:?}): it handed SQLite the time (or `active`) \
+             from the program. The row's defaults belong to the schema: insert only the name \
+             and the power, and DEFAULT CURRENT_TIMESTAMP takes the database's clock at the \
+             moment of the insert (DEFAULT 1 for active)",
+            s.expanded
+        );
+    }
     let nakula = store
         .get(id)
         .expect("lookup should not fail")
@@ -138,17 +153,47 @@ fn ranking_lists_the_strongest_first() {
 
 #[test]
 fn the_ranking_is_ordered_by_sql() {
-    let store = store_with(&[("Karna", 8900.2), ("Arjuna", 9000.5), ("Bhima", 7000.0)]);
+    let store = store_with(&[
+        ("Nakula", 5000.0),
+        ("Karna", 8900.2),
+        ("Sahadeva", 5000.0),
+        ("Arjuna", 9000.5),
+        ("Drona", 5000.0),
+    ]);
+    // An index on power makes a plain `ORDER BY power DESC` yield ties highest id first.
+    store
+        .connection()
+        .execute_batch("CREATE INDEX warriors_by_power ON warriors (power)")
+        .expect("the test adds an index on power");
     let (ranking, sent) = super::traced(store.connection(), || store.ranking());
-    ranking.expect("ranking should not fail");
+    let ranking: Vec<i64> = ranking
+        .expect("ranking should not fail")
+        .iter()
+        .map(|w| w.id)
+        .collect();
     let listing = sent
         .iter()
-        .find(|s| s.rows == 3)
-        .expect("one statement should return the three warriors");
-    assert!(
-        listing.sql.to_ascii_uppercase().contains("ORDER BY"),
-        "ranking ran {:?}, which returns the roster unordered and sorts it in Rust: let \
-         SQLite sort (`ORDER BY power DESC, id ASC`), so the order is part of the query",
+        .find(|s| s.rows == 5)
+        .expect("one statement should return the five warriors");
+    // The roster in the order that statement itself returns it.
+    let mut stmt = store
+        .connection()
+        .prepare(&listing.expanded)
+        .expect("the ranking's own statement prepares again");
+    let names: Vec<String> = (0..stmt.column_count())
+        .map(|i| stmt.column_name(i).unwrap_or_default().to_ascii_lowercase())
+        .collect();
+    let id_column = names.iter().position(|n| n == "id").unwrap_or(0);
+    let queried: Vec<i64> = stmt
+        .query_map([], |row| row.get(id_column))
+        .expect("the ranking's own statement runs again")
+        .collect::<Result<_, _>>()
+        .expect("ids read back");
+    assert_eq!(
+        ranking, queried,
+        "ranking ran {:?} and returned the warriors (by id) {ranking:?}, but that statement \
+         returns them as {queried:?}: the order was made in Rust (a sort after the query). \
+         Let SQLite sort, ties included: `ORDER BY power DESC, id ASC`",
         listing.sql
     );
 }
@@ -429,14 +474,17 @@ fn ids_stay_unique_after_a_delete() {
 
 #[test]
 fn insert_still_works_when_the_highest_id_is_taken() {
-    let store = store_with(&[("Arjuna", 1.0)]);
+    // Two warriors named like the next one, the second with the largest possible id: SQLite
+    // then picks a free rowid at random, between them.
+    let store = store_with(&[("Drona", 4.0)]);
     store
         .connection()
         .execute(
-            "INSERT INTO warriors (id, name, power) VALUES (?1, 'Last', 2.0)",
+            "INSERT INTO warriors (id, name, power) VALUES (?1, 'Drona', 4.0)",
             [i64::MAX],
         )
         .expect("seed a warrior with the largest possible id");
+    let before = ids(&store);
     let id = store.insert("Drona", 4.0).unwrap_or_else(|error| {
         panic!(
             "insert failed with {error:?} once the highest id is {}: the next id was computed \
@@ -445,17 +493,29 @@ fn insert_still_works_when_the_highest_id_is_taken() {
             i64::MAX
         )
     });
-    let found = store.get(id).expect("lookup").map(|w| w.name);
+    let new: Vec<i64> = ids(&store)
+        .into_iter()
+        .filter(|id| !before.contains(id))
+        .collect();
     assert_eq!(
-        found.as_deref(),
-        Some("Drona"),
-        "insert returned id {id}, which does not fetch Drona: return last_insert_rowid()"
+        new,
+        [id],
+        "insert returned id {id}, but the row it wrote has id {new:?}: the id was worked out \
+         (looked up by name, or computed) instead of taken from SQLite. Return \
+         last_insert_rowid(), the rowid SQLite chose for this very insert"
     );
-    assert_eq!(
-        store.ranking().expect("ranking").len(),
-        3,
-        "all three remain"
-    );
+}
+
+/// The ids of every warrior, in id order.
+fn ids(store: &WarriorStore) -> Vec<i64> {
+    let mut ids: Vec<i64> = store
+        .ranking()
+        .expect("ranking")
+        .iter()
+        .map(|w| w.id)
+        .collect();
+    ids.sort_unstable();
+    ids
 }
 
 #[test]

@@ -64,6 +64,64 @@ pub(crate) struct Sent {
     pub(crate) expanded: String,
     /// How many rows the statement returned.
     pub(crate) rows: usize,
+    /// Whether the thread was unwinding a panic when SQLite ran it (a guard's `Drop`).
+    pub(crate) unwinding: bool,
+}
+
+impl Sent {
+    /// The values bound to the statement's placeholders, as SQL literals in the order they
+    /// appear in the text (`'O''Brien'`, `1234.5`, `7`, `NULL`).
+    pub(crate) fn bound_values(&self) -> Vec<String> {
+        let sql = self.sql.as_bytes();
+        let expanded = self.expanded.as_str();
+        let (mut i, mut j, mut quote) = (0, 0, None);
+        let mut values = Vec::new();
+        while i < sql.len() {
+            let c = sql[i];
+            let placeholder = quote.is_none()
+                && (c == b'?'
+                    || (matches!(c, b':' | b'@' | b'$')
+                        && i + 1 < sql.len()
+                        && (sql[i + 1].is_ascii_alphabetic() || sql[i + 1] == b'_')));
+            if !placeholder {
+                quote = match (quote, c) {
+                    (None, b'\'' | b'"') => Some(c),
+                    (Some(q), _) if q == c => None,
+                    (q, _) => q,
+                };
+                i += 1;
+                j += 1;
+                continue;
+            }
+            i += 1;
+            while i < sql.len() && (sql[i].is_ascii_alphanumeric() || sql[i] == b'_') {
+                i += 1;
+            }
+            let rest = &expanded[j..];
+            let len = if rest.starts_with('\'') {
+                // A text literal: up to the quote that is not doubled.
+                let mut end = 1;
+                let bytes = rest.as_bytes();
+                while end < bytes.len() {
+                    if bytes[end] == b'\'' {
+                        if bytes.get(end + 1) == Some(&b'\'') {
+                            end += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    end += 1;
+                }
+                end + 1
+            } else {
+                rest.find(|ch: char| !(ch.is_ascii_alphanumeric() || "+-.'".contains(ch)))
+                    .unwrap_or(rest.len())
+            };
+            values.push(rest[..len.min(rest.len())].to_owned());
+            j += len;
+        }
+        values
+    }
 }
 
 thread_local! {
@@ -84,6 +142,7 @@ fn record_sent(event: rusqlite::trace::TraceEvent<'_>) {
                     sql: sql.to_owned(),
                     expanded,
                     rows: 0,
+                    unwinding: std::thread::panicking(),
                 })
             });
         }

@@ -22,8 +22,9 @@
 //!
 //! **The tests check.**
 //! - `insert` returns the id SQLite handed out, and ids stay unique after a delete (let
-//!   SQLite choose the rowid; never compute one: with `i64::MAX` already taken, SQLite still
-//!   finds a free rowid while `max(id) + 1` overflows). Checked by
+//!   SQLite choose the rowid; never compute one or look it up afterwards: with `i64::MAX`
+//!   already taken by a warrior of the same name and power, SQLite still finds a free rowid
+//!   while `max(id) + 1` overflows and a look-up by name finds the other row). Checked by
 //!   `insert_returns_the_id_sqlite_assigned`, `ids_stay_unique_after_a_delete`,
 //!   `insert_still_works_when_the_highest_id_is_taken`.
 //! - every statement's text is a constant and the values are bound: through SQLite's
@@ -37,9 +38,9 @@
 //! - the ranking is by power, highest first, ties by id; an empty roster ranks empty.
 //!   Checked by `ranking_lists_the_strongest_first`, `ranking_breaks_ties_by_id`,
 //!   `ranking_of_an_empty_roster_is_empty`, `update_power_changes_the_ranking`.
-//! - the order comes from the query's `ORDER BY` (through the statement trace, the statement
-//!   that returns the roster orders it), not from a sort in Rust, and the tie-break is part
-//!   of it: with an index on `power` (which SQLite reads backwards for `power DESC`, highest
+//! - the order comes from the query's `ORDER BY`, not from a sort in Rust (through the
+//!   statement trace, the statement that returns the roster, run again, lists the warriors
+//!   in the order `ranking` returns them), and the tie-break is part of it: with an index on `power` (which SQLite reads backwards for `power DESC`, highest
 //!   id first among equals) ties still come out by id. Checked by
 //!   `the_ranking_is_ordered_by_sql`,
 //!   `ties_follow_the_id_even_when_an_index_on_power_reverses_the_scan`.
@@ -52,7 +53,8 @@
 //!   `a_non_finite_power_is_rejected`.
 //! - a new row gets the schema defaults, and its `enlisted_at` is the moment of its insert
 //!   (between SQLite's `datetime('now')` just before and just after: leave the column to its
-//!   default). Checked by `a_new_warrior_gets_the_schema_defaults`,
+//!   default; through the statement trace, `insert` binds only the name and the power, never
+//!   a time or `active` from the program). Checked by `a_new_warrior_gets_the_schema_defaults`,
 //!   `enlisted_at_defaults_to_the_moment_of_the_insert`.
 //! - every column holds the storage class its type asks for (`typeof()` gives integer, text,
 //!   real, integer, text), and numbers travel as numbers: through the statement trace, the
