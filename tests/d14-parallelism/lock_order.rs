@@ -153,11 +153,13 @@ fn writes_the_balances_only_once_both_locks_are_held(#[case] from: u32, #[case] 
 fn transfers_between_other_accounts_go_on_while_one_writes(
     #[case] (a_from, a_to): (u32, u32),
     #[case] (b_from, b_to): (u32, u32),
+    #[values(1, 2)] pause_at_write: usize,
 ) {
     let accounts: Arc<[Account; 4]> = Arc::new([0, 1, 2, 3].map(|id| Account::new(id, 100)));
     let shared = Arc::clone(&accounts);
-    // Thread A waits in its hook at most half of DEADLOCK_GUARD for B, then lets go, so a
-    // process-wide lock it holds is released again for the other tests.
+    // Thread A waits in its hook (at its first, or its second, write) at most half of
+    // DEADLOCK_GUARD for B, then lets go, so a process-wide lock it holds is released again
+    // for the other tests.
     let (result, b_in_time) = super::guarded(
         &format!("transfer({a_from} -> {a_to}) and transfer({b_from} -> {b_to}) never finished"),
         move || {
@@ -168,9 +170,13 @@ fn transfers_between_other_accounts_go_on_while_one_writes(
                 let a = scope.spawn(move || {
                     let b_in_time = Rc::new(Cell::new(None));
                     let hook_b_in_time = Rc::clone(&b_in_time);
+                    let writes = Cell::new(0);
                     set_lock_hook(Some(Box::new(move |event| {
-                        if matches!(event, LockEvent::Writing(_)) && hook_b_in_time.get().is_none()
-                        {
+                        if !matches!(event, LockEvent::Writing(_)) {
+                            return;
+                        }
+                        writes.set(writes.get() + 1);
+                        if writes.get() == pause_at_write && hook_b_in_time.get().is_none() {
                             let _ = holding.send(());
                             let finished = done.recv_timeout(super::DEADLOCK_GUARD / 2);
                             hook_b_in_time.set(Some(finished.is_ok()));
@@ -192,15 +198,15 @@ fn transfers_between_other_accounts_go_on_while_one_writes(
     );
     assert!(
         b_in_time.is_some(),
-        "transfer({a_from} -> {a_to}) never wrote a balance through its guard: write the \
-         balances through the guards Account::lock returns"
+        "transfer({a_from} -> {a_to}) never came to its write number {pause_at_write} \
+         through a guard: write both balances through the guards Account::lock returns"
     );
     assert_eq!(
         b_in_time,
         Some(true),
-        "transfer({b_from} -> {b_to}) waited (1.5 s) while another thread, in the middle of \
-         writing transfer({a_from} -> {a_to}), held only the locks of accounts {a_from} and \
-         {a_to}: one process-wide lock (a ledger, a journal, a bank lock) around the move \
+        "transfer({b_from} -> {b_to}) waited (1.5 s) while another thread, about to write \
+         balance number {pause_at_write} of transfer({a_from} -> {a_to}), held only the locks \
+         of accounts {a_from} and {a_to}: one process-wide lock (a ledger, a journal, a bank lock) around the move \
          serialises every transfer in the program, even between unrelated accounts; lock \
          only the two accounts of the transfer"
     );

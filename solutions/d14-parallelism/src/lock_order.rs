@@ -34,10 +34,11 @@
 //!   through it (`DerefMut`), and both writes come after the second `Acquired`. Checked by
 //!   `writes_the_balances_only_once_both_locks_are_held`.
 //! - Transfers between unrelated accounts do not wait for each other: while one transfer
-//!   is paused as it writes a balance (from its lock hook, at `Writing`), a transfer
-//!   between two other accounts finishes on another thread. A process-wide lock (a
-//!   ledger, a journal) held around the move, even one taken after both account locks,
-//!   serialises every transfer in the program. Checked by
+//!   is paused as it writes a balance (from its lock hook, at its first `Writing`, and in
+//!   another run at its second), a transfer between two other accounts finishes on
+//!   another thread. A process-wide lock (a ledger, a journal) held around the move, even
+//!   one taken after both account locks, or between the two writes, serialises every
+//!   transfer in the program. Checked by
 //!   `transfers_between_other_accounts_go_on_while_one_writes`.
 //! - Two transfers in opposite directions, each paused after its first lock until the other
 //!   has asked for its first lock, both finish: neither may wait behind a lock of its own
