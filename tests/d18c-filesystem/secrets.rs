@@ -70,19 +70,52 @@ mod kernel {
     use std::os::unix::ffi::OsStrExt;
     use std::path::Path;
 
-    /// The open flags of this process's descriptor that refers to `path`, if one does.
-    pub fn open_flags_of(path: &Path) -> Option<i32> {
-        let wanted = path.canonicalize().ok()?;
-        for entry in std::fs::read_dir("/proc/self/fd").ok()?.flatten() {
-            if std::fs::read_link(entry.path()).is_ok_and(|target| target == wanted) {
-                let fd = entry.file_name();
-                let info =
-                    std::fs::read_to_string(Path::new("/proc/self/fdinfo").join(&fd)).ok()?;
+    /// The open flags of every descriptor of this process that refers to `path`.
+    pub fn open_flags_of(path: &Path) -> Vec<i32> {
+        let Ok(wanted) = path.canonicalize() else {
+            return Vec::new();
+        };
+        let fds = std::fs::read_dir("/proc/self/fd").expect("Linux lists descriptors in /proc");
+        fds.flatten()
+            .filter(|entry| std::fs::read_link(entry.path()).is_ok_and(|target| target == wanted))
+            .filter_map(|entry| {
+                let info = Path::new("/proc/self/fdinfo").join(entry.file_name());
+                let info = std::fs::read_to_string(info).ok()?;
                 let flags = info.lines().find_map(|l| l.strip_prefix("flags:"))?;
-                return i32::from_str_radix(flags.trim(), 8).ok();
-            }
+                i32::from_str_radix(flags.trim(), 8).ok()
+            })
+            .collect()
+    }
+
+    /// Gives `dir` a default ACL that grants its owner, group and everyone else read and
+    /// write: a file created in it gets the mode given to `open`, and the umask is ignored.
+    pub fn grant_everyone_by_default(dir: &Path) {
+        // The xattr form of `setfacl -d -m u::rw,g::rw,o::rw`: version 2, then (tag, perm, id)
+        // for the owner (1), the group (4) and the others (0x20).
+        let mut acl = 2_u32.to_le_bytes().to_vec();
+        for tag in [0x01_u16, 0x04, 0x20] {
+            acl.extend(tag.to_le_bytes());
+            acl.extend(6_u16.to_le_bytes());
+            acl.extend(u32::MAX.to_le_bytes());
         }
-        None
+        let dir_c = CString::new(dir.as_os_str().as_bytes()).expect("no NUL in a temp path");
+        // SAFETY: both strings are valid C strings and `acl` is readable for its length.
+        let set = unsafe {
+            libc::setxattr(
+                dir_c.as_ptr(),
+                c"system.posix_acl_default".as_ptr(),
+                acl.as_ptr().cast(),
+                acl.len(),
+                0,
+            )
+        };
+        assert_eq!(
+            set,
+            0,
+            "the test's file system must support POSIX ACLs (cannot set a default ACL on {}: {})",
+            dir.display(),
+            std::io::Error::last_os_error()
+        );
     }
 
     /// Watches `dir` for attribute changes (a chmod is one; creating and writing are not).
@@ -155,18 +188,42 @@ fn a_new_secret_gets_its_mode_from_open_not_from_a_chmod() {
 fn the_secret_is_opened_with_o_nofollow() {
     let dir = temp_dir();
     let path = dir.path().join("db.env");
-    let mut flags = None;
+    let mut flags = Vec::new();
     let got = write_secret_with(&path, |out| {
         flags = kernel::open_flags_of(&path);
         out.write_all(b"API_KEY=123\n")
     });
     assert!(got.is_ok(), "write_secret_with gave {got:?}");
-    let flags = flags.expect("while fill runs, the process holds the secret open");
     assert!(
-        flags & libc::O_NOFOLLOW != 0,
-        "the secret was opened with flags {flags:o} (octal), without O_NOFOLLOW: checking for a \
-         symlink first and opening afterwards leaves a moment in which one can be planted; \
-         let open() itself refuse a symlink (custom_flags(libc::O_NOFOLLOW))"
+        !flags.is_empty(),
+        "while fill runs, the process holds the secret open"
+    );
+    let octal: Vec<String> = flags.iter().map(|f| format!("{f:o}")).collect();
+    assert!(
+        flags.iter().all(|f| f & libc::O_NOFOLLOW != 0),
+        "while fill wrote, the secret was open with flags {octal:?} (octal, one per \
+         descriptor), one of them without O_NOFOLLOW: checking for a symlink first (or \
+         opening carefully once) and then opening the path again leaves a moment in which one \
+         can be planted; write through the one descriptor that open() itself made refuse a \
+         symlink (custom_flags(libc::O_NOFOLLOW))"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn a_new_secret_is_0600_where_a_default_acl_replaces_the_umask() {
+    let dir = temp_dir();
+    kernel::grant_everyone_by_default(dir.path());
+    let path = dir.path().join("db.env");
+    let got = write_secret(&path, b"API_KEY=123\n");
+    assert!(got.is_ok(), "write_secret gave {got:?}");
+    let mode = mode_of(&path);
+    assert_eq!(
+        mode, 0o600,
+        "in a directory whose default ACL grants everyone read and write, the new secret got \
+         mode {mode:o}: there the kernel ignores the umask and keeps the mode given to open(), \
+         so a secret made private through the (process-wide) umask is readable by all. Give \
+         0o600 to open() itself (OpenOptionsExt::mode)"
     );
 }
 

@@ -27,9 +27,15 @@
 //!   `chmod`) on the new file (Linux, inotify). Checked by
 //!   `the_file_is_0600_already_while_it_is_being_written`,
 //!   `a_new_secret_gets_its_mode_from_open_not_from_a_chmod`.
-//! - The file is opened with `O_NOFOLLOW`, so `open` itself refuses a symlink; no check
-//!   before the open can replace it (Linux: the tests read the descriptor's flags from
-//!   `/proc/self/fdinfo` inside `fill`). Checked by `the_secret_is_opened_with_o_nofollow`.
+//! - The mode is given to `open` itself, not obtained by setting the process-wide umask: in
+//!   a directory whose default ACL grants everyone read and write (there the kernel ignores
+//!   the umask and keeps the mode given to `open`), the new file is still `0600` (Linux).
+//!   Checked by `a_new_secret_is_0600_where_a_default_acl_replaces_the_umask`.
+//! - The file is opened with `O_NOFOLLOW`, so `open` itself refuses a symlink, and the bytes
+//!   are written through that descriptor: no check (nor careful first open) before another
+//!   open of the path can replace it (Linux: inside `fill` the tests read the flags of every
+//!   descriptor the process holds on the file from `/proc/self/fdinfo`; all must have
+//!   `O_NOFOLLOW`). Checked by `the_secret_is_opened_with_o_nofollow`.
 //! - A symlink at `path`, dangling or not, is refused with `SecretError::Symlink` and its
 //!   target is untouched (a dangling link's target is not created). Checked by
 //!   `refuses_to_follow_a_symlink_planted_at_the_path`,
