@@ -16,14 +16,24 @@ use crate::paths_as_values::{AnchorError, anchor, normalize_lexically};
 fn anchor_joins_a_relative_path_to_the_base(#[case] relative: &str, #[case] below: &str) {
     let dir = temp_dir();
     let base = dir.path().join("app");
+    // The file exists, under a base that is a symlink (Unix): the disk has another answer
+    // (the link's target), and anchor must not ask it.
+    let real = dir.path().join("release-42");
+    put(&real.join(below), "data");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&real, &base)
+        .unwrap_or_else(|e| panic!("cannot create the symlink: {e}"));
     let got = anchor(&base, Path::new(relative));
     assert_eq!(
         got,
         Ok(base.join(below)),
-        "anchor({}, {relative:?}) must be the base joined with the normalised path; the \
-         working directory ({:?}) has nothing to do with it",
+        "anchor({}, {relative:?}) must be the base joined with the normalised path, computed \
+         from the text: the working directory ({:?}) has nothing to do with it, and neither \
+         has the disk (the base is a symlink to {}, and anchor does not resolve it: that is \
+         fs::canonicalize's job)",
         base.display(),
-        std::env::current_dir().ok()
+        std::env::current_dir().ok(),
+        real.display()
     );
 }
 

@@ -213,14 +213,27 @@ fn refuses_a_symlink_into_a_sibling_whose_name_extends_the_roots(#[case] sibling
 
 #[cfg(unix)]
 #[rstest]
-fn accepts_a_symlink_that_stays_inside_the_root() {
-    let (_dir, root, _outside) = root_and_outside();
-    symlink(&root.join("inner"), &root.join("shortcut"));
+#[case::root_as_it_is(false)]
+#[case::root_given_through_a_symlink(true)]
+fn accepts_a_symlink_that_stays_inside_the_root(#[case] root_through_a_link: bool) {
+    let (dir, real_root, _outside) = root_and_outside();
+    symlink(&real_root.join("inner"), &real_root.join("shortcut"));
+    let root = if root_through_a_link {
+        let link = dir.path().join("published");
+        symlink(&real_root, &link);
+        link
+    } else {
+        real_root.clone()
+    };
     let got = safe_join(&root, "shortcut/file.txt");
     assert!(
         matches!(&got, Ok(p) if *p == root.join("shortcut/file.txt")),
-        "safe_join gave {got:?}: root/shortcut points inside the root, so it is fine, and the \
-         result keeps the link's name (it is not canonicalised)"
+        "safe_join({}, \"shortcut/file.txt\") gave {got:?}: root/shortcut points inside the \
+         root, so it is fine, and the result keeps the link's name (it is not canonicalised). \
+         The root may itself be reached through a symlink (here {}, as macOS's /var is): \
+         compare a link's resolved target with the resolved root, not with the root as given",
+        root.display(),
+        real_root.display()
     );
 }
 

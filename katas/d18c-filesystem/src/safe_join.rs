@@ -42,7 +42,9 @@
 //!   name (`/srv/rootx` for `/srv/root`) is outside. Checked by
 //!   `refuses_a_symlink_into_a_sibling_whose_name_extends_the_roots`.
 //! - A symlink that stays inside `root` is fine, and the result keeps the link's name (it is
-//!   not replaced by its target). Checked by `accepts_a_symlink_that_stays_inside_the_root`.
+//!   not replaced by its target), also when `root` itself is given through a symlink (a
+//!   link's resolved target is compared with the resolved root). Checked by
+//!   `accepts_a_symlink_that_stays_inside_the_root`.
 //! - A symlink that cannot be resolved (dangling, or a loop) is refused:
 //!   `PathError::BrokenSymlink`. Checked by `refuses_a_dangling_symlink`.
 //! - The first component that does not exist ends the disk checks: a path to be created is
