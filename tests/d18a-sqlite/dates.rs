@@ -222,22 +222,30 @@ fn the_day_count_is_bound_so_the_sql_text_never_changes() {
 #[test]
 fn the_window_start_is_worked_out_by_sqlite_not_handed_to_it() {
     let store = roster(&[("FiveDaysAgo", "2026-03-28 12:00:00")]);
-    // The 7-day window up to NOW starts at 2026-03-26 12:00:00 (Unix 1774526400).
-    let start_forms = ["2026-03-26", "1774526400"];
-    let (recent, sent) = super::traced(store.connection(), || store.enlisted_within(7, NOW));
+    // `now` in another spelling, so its normalised form is a second allowed value.
+    let now = "2026-04-02T12:00:00Z";
+    let allowed = |value: &str| {
+        let digits: String = value
+            .trim_end_matches(".0")
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        value == format!("'{now}'") || value == format!("'{NOW}'") || digits == "7"
+    };
+    let (recent, sent) = super::traced(store.connection(), || store.enlisted_within(7, now));
     assert_eq!(recent.expect("the query should run"), ["FiveDaysAgo"]);
     for s in &sent {
-        for form in start_forms {
-            assert!(
-                !s.expanded.contains(form),
-                "enlisted_within ran {:?}: the window's start ({form}) was handed to SQLite as \
-                 a value, so it was worked out in Rust (or in a separate query). SQLite \
-                 stores no date type and its date functions know the calendar: hand it only \
-                 `now` and the day count and let the WHERE clause compute the start \
-                 (`enlisted_at >= datetime(?1, '-' || ?2 || ' days')`)",
-                s.expanded
-            );
-        }
+        let values = s.bound_values();
+        assert!(
+            values.iter().all(|value| allowed(value)),
+            "enlisted_within ran {:?} with the values {values:?}: only `now` ({now:?} or \
+             {NOW:?}) and the day count (7, or a modifier like '-7 days') may be handed to \
+             SQLite. Any other value is the window's start (as a date, Unix seconds, a Julian \
+             day...) worked out in Rust or by a separate query. SQLite's date functions know \
+             the calendar: let the WHERE clause compute the start \
+             (`enlisted_at >= datetime(?1, '-' || ?2 || ' days')`)",
+            s.sql
+        );
     }
 }
 

@@ -37,10 +37,11 @@
 //!   `the_window_is_a_where_clause_sqlite_evaluates`.
 //! - `now` and the day count are bound: a 7-day and a 30-day window (at another `now`) send
 //!   the same SQL text. Checked by `the_day_count_is_bound_so_the_sql_text_never_changes`.
-//! - SQLite works out the window's start from `now` and the day count inside the query: the
-//!   start (as a date or as Unix seconds) is never among the values or the text handed to
-//!   SQLite, so it is not computed in Rust (nor fetched by one query and bound into
-//!   another). Checked by `the_window_start_is_worked_out_by_sqlite_not_handed_to_it`.
+//! - SQLite works out the window's start from `now` and the day count inside the query:
+//!   through the statement trace, the only values bound are `now` (as given or normalised)
+//!   and the day count (as a number, or in a modifier like `'-7 days'`), so the start (as a
+//!   date, Unix seconds, a Julian day...) is not computed in Rust (nor fetched by one query
+//!   and bound into another). Checked by `the_window_start_is_worked_out_by_sqlite_not_handed_to_it`.
 //! - an unreadable timestamp (as `now` or as the enlistment time) is
 //!   [`StoreError::BadTimestamp`] and writes nothing; name and power are checked as in
 //!   `insert`. Checked by `an_unreadable_now_is_a_typed_error`,
