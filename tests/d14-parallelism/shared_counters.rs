@@ -215,13 +215,19 @@ fn the_balance_lives_in_the_vault_and_every_operation_finds_it_there() {
     );
 }
 
-/// Accounts in the bank the "do not wait" tests use: every pair of them is tried.
-const PAIRED_ACCOUNTS: usize = 8;
+/// The accounts the "do not wait" tests hold, one at a time: `0..HELD_ACCOUNTS`. Each is
+/// paired with every other of them, so any scheme of at most `HELD_ACCOUNTS - 1` locks
+/// shared by several accounts (a bank-wide lock, or 16 or 64 stripes, whatever picks the
+/// stripe) makes some pair wait.
+const HELD_ACCOUNTS: usize = 65;
 
-/// For every pair of distinct accounts `held != other`: thread A locks `held` (through
-/// `a_op`) and, from its vault hook, keeps holding that lock until thread B's `b_op` on
-/// `other` has finished. Every pair, so a lock shared by some accounts (a bank-wide lock,
-/// or stripes chosen by `account % k`) makes some pair wait.
+/// Each held account is also paired with the accounts this far along, so stripes chosen
+/// by `account % k` for any `k` dividing one of these make a pair wait too.
+const FAR_ALONG: [usize; 7] = [100, 128, 256, 512, 1_000, 1_024, 4_096];
+
+/// For each account `held` of `0..HELD_ACCOUNTS`: thread A locks it (through `a_op`) and,
+/// from its hook (`hold_at`), keeps holding that lock while thread B runs `b_op` on every
+/// other held account and on the accounts `FAR_ALONG` further along, one after another.
 fn hold_each_account_while_every_other_works(
     a_op: fn(&Bank, usize) -> Result<u64, BankError>,
     b_op: fn(&Bank, usize) -> Result<u64, BankError>,
@@ -234,11 +240,12 @@ fn hold_each_account_while_every_other_works(
             "as it wrote the new balance through the guard",
         ),
     };
-    let bank = Arc::new(Bank::new(PAIRED_ACCOUNTS));
-    for account in 0..PAIRED_ACCOUNTS {
+    let accounts = HELD_ACCOUNTS + FAR_ALONG[FAR_ALONG.len() - 1];
+    let bank = Arc::new(Bank::new(accounts));
+    for account in 0..accounts {
         assert_eq!(
-            bank.deposit(account, 100),
-            Ok(100),
+            bank.deposit(account, 1_000),
+            Ok(1_000),
             "the opening deposit failed"
         );
     }
@@ -251,39 +258,41 @@ fn hold_each_account_while_every_other_works(
              account's own), or a few shared stripe locks (account % k), is a home-made GIL; \
              lock only the account the operation touches",
             move || {
-                for held_account in 0..PAIRED_ACCOUNTS {
-                    for other in (0..PAIRED_ACCOUNTS).filter(|&o| o != held_account) {
-                        let _ = pair_sender.send((held_account, other));
-                        let (holding, held) = mpsc::channel();
-                        let (finished, done) = mpsc::channel();
-                        thread::scope(|scope| {
-                            let bank_a = &bank;
-                            scope.spawn(move || {
-                                let fired = Rc::new(Cell::new(false));
-                                let fired_in_hook = Rc::clone(&fired);
-                                install(Some(Box::new(move |_| {
-                                    fired_in_hook.set(true);
-                                    let _ = holding.send(());
-                                    let _ = done.recv();
-                                })));
-                                let _ = a_op(bank_a, held_account);
-                                install(None);
-                                assert!(
-                                    fired.get(),
-                                    "the operation on account {held_account} never came to \
-                                     the point where the test holds it ({held_where}): \
-                                     reach and update the balance only through the guard \
-                                     Vault::lock returns"
-                                );
-                            });
-                            let bank_b = &bank;
-                            scope.spawn(move || {
-                                let _ = held.recv();
-                                let _ = b_op(bank_b, other);
-                                let _ = finished.send(());
-                            });
+                for held_account in 0..HELD_ACCOUNTS {
+                    let (holding, held) = mpsc::channel();
+                    let (finished, done) = mpsc::channel();
+                    let pair_sender = pair_sender.clone();
+                    thread::scope(|scope| {
+                        let bank_a = &bank;
+                        scope.spawn(move || {
+                            let fired = Rc::new(Cell::new(false));
+                            let fired_in_hook = Rc::clone(&fired);
+                            install(Some(Box::new(move |_| {
+                                fired_in_hook.set(true);
+                                let _ = holding.send(());
+                                let _ = done.recv();
+                            })));
+                            let _ = a_op(bank_a, held_account);
+                            install(None);
+                            assert!(
+                                fired.get(),
+                                "the operation on account {held_account} never came to the \
+                                 point where the test holds it ({held_where}): reach and \
+                                 update the balance only through the guard Vault::lock returns"
+                            );
                         });
-                    }
+                        let bank_b = &bank;
+                        scope.spawn(move || {
+                            let _ = held.recv();
+                            let near = (0..HELD_ACCOUNTS).filter(|&o| o != held_account);
+                            let far = FAR_ALONG.iter().map(|along| held_account + along);
+                            for other in near.chain(far) {
+                                let _ = pair_sender.send((held_account, other));
+                                let _ = b_op(bank_b, other);
+                            }
+                            let _ = finished.send(());
+                        });
+                    });
                 }
             },
         );

@@ -37,14 +37,16 @@
 //!   the previous ones left there. (A balance kept in an atomic beside the vault, with the
 //!   vault locked only for show, fails this.) Checked by
 //!   `the_balance_lives_in_the_vault_and_every_operation_finds_it_there`.
-//! - Operations on different accounts do not wait for each other: for every pair of
-//!   distinct accounts of an 8-account bank, while one thread holds the first account's
-//!   lock (the tests keep it there from its vault hook), an operation on the second
-//!   finishes on another thread. One bank-wide lock around every operation, or a few
-//!   stripe locks shared by several accounts, is a home-made GIL. The same holds while
-//!   the first thread writes its new balance: `Vault::lock` returns a [`VaultGuard`]
-//!   (given) whose every write (`DerefMut`) calls a per-thread write hook (the tests
-//!   install it with [`set_write_hook`]), and the tests keep the thread there. A bank-wide
+//! - Operations on different accounts do not wait for each other: while one thread holds
+//!   the lock of one of the accounts 0 to 64 (the tests keep it there from its vault
+//!   hook), an operation on each other account of those 65, and on the accounts 100, 128,
+//!   256, 512, 1000, 1024 and 4096 numbers further on, finishes on another thread. One
+//!   bank-wide lock around every operation, or stripe locks shared by several accounts
+//!   (any scheme of up to 64 of them; `account % k` for any `k` dividing one of those
+//!   distances), is a home-made GIL. The same holds while the holding thread writes its
+//!   new balance: `Vault::lock` returns a [`VaultGuard`] (given) whose every write
+//!   (`DerefMut`) calls a per-thread write hook (the tests install it with
+//!   [`set_write_hook`]), and the tests keep the thread there. A bank-wide
 //!   lock (a journal, a ledger) taken after the account's own lock, and held while the
 //!   balance is updated, serialises every operation just the same. Checked by
 //!   `operations_on_different_accounts_do_not_wait_for_each_other`,
@@ -69,8 +71,10 @@
 //! **Not checked.** Whether a lost update happens on a given run of the hammering tests:
 //! that depends on the scheduler. The lock count is what pins the lesson, every run. A
 //! bank-wide lock taken and released between two of the hook points (say, after the
-//! balance is written) runs none of the tests' code while it is held, so no test sees
-//! it; do not add one.
+//! balance is written, or to log a refusal between the vault hook and the guard's drop)
+//! runs none of the tests' code while it is held, so no test sees it; do not add one.
+//! Stripe schemes with more stripes than the tests' pairs reach (say, a hash of the
+//! account into 4096 stripes) are not seen either: the lesson is one lock per account.
 
 use std::cell::{Cell, RefCell};
 
