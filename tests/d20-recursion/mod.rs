@@ -165,19 +165,71 @@ pub(crate) fn expect_process_killed(module: &str, test: &str, what: &str, body: 
     );
 }
 
+/// Whether this process is a child that [`in_own_process`] started: only one test runs here.
+fn in_a_child_process() -> bool {
+    std::env::var_os(CHILD_ENV).is_some()
+}
+
+/// The number std gave the newest thread of this process (`ThreadId(n)`, counted up from 1
+/// for every thread ever started): asks by starting one more thread.
+fn newest_thread_number() -> u64 {
+    let id = std::thread::spawn(|| std::thread::current().id())
+        .join()
+        .unwrap_or_else(|_| panic!("a thread that only reads its own id panicked"));
+    let text = format!("{id:?}");
+    text.strip_prefix("ThreadId(")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .and_then(|number| number.parse().ok())
+        .unwrap_or_else(|| panic!("cannot read a thread number from {text:?}"))
+}
+
+/// Runs `f` and fails if it started a thread (a scoped one included) to do its work there:
+/// the heap counts of [`heap`] and the small stack of [`on_small_stack`] apply to the thread
+/// that calls the code under test, so work moved to a helper thread with a big stack would
+/// dodge both (it only moves the cliff: a deeper input overflows that stack too). std numbers
+/// every thread it starts, so the number of the newest thread before and after tells. Only
+/// in a child process of [`in_own_process`], where no other test starts threads meanwhile.
+pub(crate) fn on_this_thread_only<R>(what: &str, f: impl FnOnce() -> R) -> R {
+    assert!(
+        in_a_child_process(),
+        "on_this_thread_only counts every thread the process starts: call it only inside \
+         in_own_process, where no other test runs"
+    );
+    let before = newest_thread_number();
+    let result = f();
+    let started = newest_thread_number() - before - 1;
+    assert!(
+        started == 0,
+        "{what} started {started} other thread(s) and did its work there: the stack limit and \
+         the heap counts this test checks apply to the thread that calls your function, and a \
+         thread with a bigger stack only moves the cliff (a deeper input overflows it too). \
+         Do the work on the calling thread"
+    );
+    result
+}
+
 /// Runs `work` on a new thread named `name` with a stack of `bytes` bytes and returns its
 /// result; a panic in `work` is passed on to the caller. Name the thread after what it
 /// does: on a stack overflow, Rust prints `thread '<name>' has overflowed its stack`.
+/// In a child process of [`in_own_process`] `work` must also start no thread of its own
+/// ([`on_this_thread_only`]): the small stack is the constraint under test.
 pub(crate) fn on_small_stack<T: Send>(
     name: &str,
     bytes: usize,
     work: impl FnOnce() -> T + Send,
 ) -> T {
+    let checked = in_a_child_process();
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name(name.to_owned())
             .stack_size(bytes)
-            .spawn_scoped(scope, work)
+            .spawn_scoped(scope, move || {
+                if checked {
+                    on_this_thread_only(name, work)
+                } else {
+                    work()
+                }
+            })
             .unwrap_or_else(|e| panic!("could not start the thread {name:?}: {e}"));
         match handle.join() {
             Ok(value) => value,

@@ -34,7 +34,8 @@
 //!   `a_document_without_the_key_has_no_emails`.
 //! - One list is created by the public function and passed down as `&mut Vec<String>`: for 64
 //!   emails the walk makes the 64 string clones and the few allocations of one growing `Vec`,
-//!   not a `Vec` per level returned and appended upwards (counting global allocator). Checked
+//!   not a `Vec` per level returned and appended upwards (counting global allocator, on the
+//!   calling thread: a walk that starts a thread of its own is refused). Checked
 //!   by `one_list_is_passed_down_not_one_per_level`.
 //!
 //! **Not checked.** That the walk is recursive: an explicit stack gives the same answers (it is

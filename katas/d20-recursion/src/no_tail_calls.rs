@@ -51,7 +51,7 @@
 //! - `gcd_traced` reports each round as it reaches it and keeps no list of rounds: it makes
 //!   no heap allocation (a recursion that notes the pairs and replays them afterwards does).
 //!   Checked by `gcd_traced_keeps_no_list_of_rounds`.
-//! - `sum_to` over 10,000,000 terms runs on a 256 KiB stack. Checked by
+//! - `sum_to` over 10,000,000 terms runs on a 256 KiB stack, on the calling thread. Checked by
 //!   `sums_ten_million_terms_on_a_256_kib_stack`.
 //! - `sum_to` keeps only the running total, not the terms: summing 100,000 terms holds at
 //!   most 1 KiB of heap. Checked by `summing_keeps_only_the_running_total_not_the_terms`.

@@ -54,7 +54,8 @@
 //!   `the_too_deep_message_names_the_limit_and_the_offset`.
 //! - Depths that serde_json refuses to parse are measured. Checked by
 //!   `measures_depths_that_serde_json_refuses_to_parse`.
-//! - Both handle a document a million levels deep on a 256 KiB stack. Checked by
+//! - Both handle a document a million levels deep on a 256 KiB stack, on the calling thread
+//!   (a helper thread with a bigger stack is refused). Checked by
 //!   `measures_a_million_levels_on_a_256_kib_stack`,
 //!   `refuses_a_million_level_bomb_at_the_first_bracket_past_the_limit`.
 //! - The guard itself does not recurse, whatever `max` is: a million-level bomb with

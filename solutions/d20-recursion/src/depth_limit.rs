@@ -31,7 +31,8 @@
 //! - Its message reads `the value nests deeper than {max_depth} levels at {path:?}` (with
 //!   `{path:?}` the pointer in quotes). Checked by `the_message_names_the_budget_and_the_path`.
 //! - The walk must stop there: on a value 100,000 levels deep with a budget of 64 it runs on a
-//!   256 KiB stack. Checked by `stops_at_the_budget_on_a_value_100_000_levels_deep`.
+//!   256 KiB stack, on the calling thread (a helper thread with a bigger stack is refused).
+//!   Checked by `stops_at_the_budget_on_a_value_100_000_levels_deep`.
 //! - Nothing after the first container past the budget is read: on a value too deep at its
 //!   first item and followed by 100,000 levels and 100,000 items, the walk holds no more than
 //!   16 KiB of heap at its peak (measuring the whole value first would have to keep the rest

@@ -63,10 +63,13 @@
 //! again as a child process running only that test, and runs the code there on a small
 //! stack. If your code recurses, the child dies of a stack overflow and the parent test
 //! fails with a message saying so and the child's last output; every other test still
-//! runs, under `cargo test` as under `cargo kata`. Only these dedicated tests (their names
-//! say "256 KiB stack", "100,000 levels", "a million levels", "ten million terms") build
-//! deep inputs; every other test is shallow, so a recursive first attempt still shows
-//! which rules it gets right.
+//! runs, under `cargo test` as under `cargo kata`. In the child, the code under test must
+//! also start no thread of its own: the small stack and the heap counts apply to the thread
+//! that calls your function, and moving the work to a helper thread with a big stack only
+//! moves the cliff (a deeper input overflows that stack too). Only these dedicated tests
+//! (their names say "256 KiB stack", "100,000 levels", "a million levels", "ten million
+//! terms") build deep inputs; every other test is shallow, so a recursive first attempt
+//! still shows which rules it gets right.
 //!
 //! ## How to work
 //!
