@@ -98,9 +98,12 @@ fn reads_a_file_through_a_descriptor() {
     );
 }
 
-#[test]
-fn read_all_reads_until_the_end_not_once() {
-    const SIZE: usize = 1 << 20;
+/// Makes a FIFO, starts a thread that opens it for writing and hands the open end to
+/// `feed`, and reads the FIFO with `Descriptor::open` then `read_all`: the bytes read, or
+/// the error as text.
+fn read_a_fifo_fed_by(
+    feed: impl FnOnce(std::fs::File) -> std::io::Result<()> + Send + 'static,
+) -> Result<Vec<u8>, String> {
     let dir = tempfile::tempdir().expect("a temp dir");
     let fifo = dir.path().join("stream");
     let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("no NUL");
@@ -110,27 +113,104 @@ fn read_all_reads_until_the_end_not_once() {
         0,
         "mkfifo failed"
     );
-    // A pipe holds at most 64 KiB: the writer hands over 1 MiB in many pieces, so no single
-    // read can return it all, however large its buffer.
     let writer = {
         let fifo = fifo.clone();
-        std::thread::spawn(move || {
-            use std::io::Write;
-            let mut out = std::fs::OpenOptions::new().write(true).open(&fifo)?;
-            out.write_all(&vec![b'x'; SIZE])
-        })
+        std::thread::spawn(move || feed(std::fs::OpenOptions::new().write(true).open(&fifo)?))
     };
     let got = Descriptor::open(&fifo).and_then(|mut fd| fd.read_all());
     if got.is_ok() {
         // The descriptor is closed by now: the writer has finished or got EPIPE.
         let _ = writer.join();
     }
-    let len = got.as_ref().map(Vec::len).map_err(|e| e.to_string());
+    got.map_err(|e| e.to_string())
+}
+
+#[test]
+fn read_all_reads_until_the_end_not_once() {
+    const SIZE: usize = 1 << 20;
+    // A pipe holds at most 64 KiB: the writer hands over 1 MiB in many pieces, so no single
+    // read can return it all, however large its buffer.
+    let got = read_a_fifo_fed_by(|mut out| {
+        use std::io::Write;
+        out.write_all(&vec![b'x'; SIZE])
+    });
+    let len = got.as_ref().map(Vec::len);
     assert_eq!(
         len,
         Ok(SIZE),
         "read_all returned {len:?} bytes of a 1 MiB stream: one read returns what is \
          available, not the whole file; call read until it returns 0"
+    );
+}
+
+/// The writer sends each piece only once the reader has taken everything before it (the
+/// pipe's `FIONREAD` count is back to 0), so each `read` returns one piece, a short read
+/// that is not the end (Linux: a pipe's write end answers `FIONREAD`).
+#[cfg(target_os = "linux")]
+#[test]
+fn read_all_keeps_reading_after_a_short_read() {
+    const PIECES: [(u8, usize); 4] = [(b'a', 3), (b'b', 5000), (b'c', 1), (b'd', 70)];
+    let got = read_a_fifo_fed_by(|mut out| {
+        use std::io::Write;
+        use std::os::fd::AsRawFd;
+        for (byte, len) in PIECES {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            loop {
+                let mut unread: libc::c_int = 0;
+                // SAFETY: FIONREAD writes one c_int to `unread`, which outlives the call.
+                let ok = unsafe { libc::ioctl(out.as_raw_fd(), libc::FIONREAD, &mut unread) };
+                if ok != 0 || unread == 0 || std::time::Instant::now() > deadline {
+                    break;
+                }
+                std::thread::yield_now();
+            }
+            out.write_all(&vec![byte; len])?;
+        }
+        Ok(())
+    });
+    let expected: Vec<u8> = PIECES
+        .iter()
+        .flat_map(|&(byte, len)| std::iter::repeat_n(byte, len))
+        .collect();
+    let len = got.as_ref().map(Vec::len);
+    assert!(
+        got.as_ref() == Ok(&expected),
+        "read_all returned {len:?} bytes of a stream of {} sent in pieces of 3, 5000, 1 and \
+         70 bytes (each sent once the one before was read): a read that returns fewer bytes \
+         than the buffer holds is not the end of the file (a pipe or a socket returns what \
+         has arrived so far); only a read that returns 0 is",
+        expected.len()
+    );
+}
+
+/// Takes the file at `path` away after it was opened.
+fn remove_it(path: &Path) {
+    std::fs::remove_file(path).expect("the file can be removed");
+}
+
+/// Puts another file with other content at `path` after the first was opened.
+fn replace_it(path: &Path) {
+    let other = path.with_extension("new");
+    std::fs::write(&other, "another file that now has the name").expect("writable");
+    std::fs::rename(&other, path).expect("the new file can take the name");
+}
+
+#[rstest]
+#[case::removed_after_open(remove_it)]
+#[case::replaced_after_open(replace_it)]
+fn read_all_reads_the_open_file_not_whatever_has_its_name_now(#[case] change: fn(&Path)) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("data.txt");
+    std::fs::write(&path, "the content of the opened file").expect("writable");
+    let mut fd = Descriptor::open(&path).expect("the file exists");
+    change(&path);
+    let got = fd.read_all().map_err(|e| e.to_string());
+    assert_eq!(
+        got.as_deref().map(String::from_utf8_lossy),
+        Ok("the content of the opened file".into()),
+        "the file was opened, then its name was removed or given to another file: read_all \
+         must read through the guard's own descriptor (libc::read on it), which still holds \
+         the opened file; reading by path again opens whatever has the name now"
     );
 }
 
@@ -259,6 +339,32 @@ fn dropping_a_descriptor_closes_it() {
             (true, false),
             "descriptor {raw} must be open while its guard lives and closed once the guard \
              is dropped (libc::close in Drop)"
+        );
+    });
+}
+
+#[test]
+fn read_all_leaves_the_closing_to_drop() {
+    // In a single-threaded child: nothing else opens a descriptor while the test looks.
+    with_lowered_limit("read_all_leaves_the_closing_to_drop", |_| {
+        use std::os::fd::AsRawFd;
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let paths = make_files(dir.path(), 1);
+        let mut fd = Descriptor::open(&paths[0]).expect("the file exists");
+        let raw = fd.raw();
+        let read = fd.read_all().map(|bytes| bytes.len()).ok();
+        let open_after_read = is_open(raw);
+        // Takes the lowest free number: `raw` itself if read_all closed it.
+        let bystander = std::fs::File::open("/dev/null").expect("/dev/null opens");
+        drop(fd);
+        let bystander_open = is_open(bystander.as_raw_fd());
+        assert_eq!(
+            (read, open_after_read, bystander_open),
+            (Some(1), true, true),
+            "(bytes read, descriptor {raw} still open after read_all, a file opened after \
+             read_all still open after the guard's drop): read_all must not close the \
+             descriptor; the guard owns it until Drop closes it, exactly once (a second close \
+             of the same number closes whatever file got that number in between)"
         );
     });
 }

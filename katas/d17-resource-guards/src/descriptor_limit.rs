@@ -31,8 +31,13 @@
 //! - `Descriptor::open` then `read_all` returns the whole file; an empty file reads as
 //!   nothing. Checked by `reads_a_file_through_a_descriptor`, `an_empty_file_reads_as_nothing`.
 //! - `read_all` reads until `read` returns 0: a 1 MiB stream through a FIFO, which no single
-//!   `read` can return whole, comes back complete. Checked by
-//!   `read_all_reads_until_the_end_not_once`.
+//!   `read` can return whole, comes back complete; and a read that returns fewer bytes than
+//!   the buffer holds is not the end: a stream sent in small pieces, each only once the one
+//!   before was read, comes back whole (Linux). Checked by
+//!   `read_all_reads_until_the_end_not_once`, `read_all_keeps_reading_after_a_short_read`.
+//! - `read_all` reads through the guard's own descriptor, not the path again: a file removed,
+//!   or replaced by another under its name, after `open` still reads as the opened file.
+//!   Checked by `read_all_reads_the_open_file_not_whatever_has_its_name_now`.
 //! - A path with a NUL byte is `FdError::NulInPath(path)` (`std::ffi::CString::new` fails);
 //!   a failed `open` is `FdError::Open { path, source }` with the OS error. Checked by
 //!   `a_path_with_a_nul_byte_is_rejected`, `a_missing_file_is_an_open_error_with_the_path`.
@@ -43,6 +48,9 @@
 //! - Dropping the guard closes the descriptor (`fcntl(fd, F_GETFD)` fails afterwards), and
 //!   1000 opens in a row under a limit of 32 succeed. Checked by
 //!   `dropping_a_descriptor_closes_it`, `a_thousand_opened_and_dropped_descriptors_leave_room`.
+//! - `read_all` leaves the descriptor open: only `Drop` closes it, exactly once (a file
+//!   opened after `read_all` is still open after the guard is dropped). Checked by
+//!   `read_all_leaves_the_closing_to_drop`.
 //! - `total_bytes` adds up the sizes (0 for no files) and stops at the first error and
 //!   returns it. Checked by `total_bytes_adds_up_the_sizes`, `total_bytes_of_no_files_is_zero`,
 //!   `total_bytes_stops_at_the_first_missing_file`.
@@ -62,8 +70,9 @@
 //! Whether close-on-exec is set atomically at open (`O_CLOEXEC`) or just after it with
 //! `fcntl(F_SETFD)`: the flag ends up set either way, and the window in which another
 //! thread's fork+exec would inherit the descriptor cannot be hit on demand. Whether
-//! `total_bytes` reads through `Descriptor` or through `std::fs::File`: both close each file
-//! before the next, and the tests see the same sizes, errors and descriptor count.
+//! `total_bytes` reads through `Descriptor` or through `std::fs::File` (or `std::fs::read`
+//! after a `Descriptor` only checked that the path opens): both close each file before the
+//! next, and the tests see the same sizes, errors and descriptor count.
 
 use std::io;
 use std::os::fd::RawFd;
