@@ -36,6 +36,15 @@ fn a_million_decimal_fees_are_exact() {
 #[case::a_count_past_two_to_the_53(9_007_199_254_740_993, "0.01", "90071992547409.93")]
 #[case::twenty_three_digits(123_456_789_012_345, "0.0123456789", "1524157875171.4595060205")]
 #[case::ten_places_of_pi(77_777_777_777, "3.1415926535", "244346095269.7787612695")]
+#[case::a_fee_of_twenty_digits(3, "0.12345678901234567891", "0.37037036703703703673")]
+#[case::a_fee_of_eighteen_digits(7, "9.87654321098765432", "69.13580247691358024")]
+#[case::a_long_fee_a_billion_times(
+    1_000_000_007,
+    "0.000000123456789012345678",
+    "123.456789876543201086419746"
+)]
+#[case::just_inside_the_range(2, "39614081257132168796771975167", "79228162514264337593543950334")]
+#[case::exactly_the_maximum(3, "26409387504754779197847983445", "79228162514264337593543950335")]
 fn the_decimal_total_never_passes_through_a_float(
     #[case] count: u64,
     #[case] fee: &str,
@@ -46,9 +55,10 @@ fn the_decimal_total_never_passes_through_a_float(
     assert_eq!(
         got.to_string(),
         expected,
-        "{count} fees of {fee} gave {got}: multiply the Decimals themselves; a product computed \
-         in f64 and converted to Decimal brings the binary error along (3 × 0.07 is \
-         0.21000000000000002 in f64)"
+        "{count} fees of {fee} gave {got}: multiply the Decimals themselves, with no f64 on the \
+         way (not for the fee, the product or an overflow estimate); a float brings the binary \
+         error along (3 × 0.07 is 0.21000000000000002 in f64, a 20-digit fee keeps only 16, and \
+         a total just inside the range looks like the maximum)"
     );
 }
 
@@ -73,10 +83,21 @@ fn no_transactions_collect_nothing() {
     );
 }
 
-#[test]
+/// `2^95`: two of them are `2^96`, one more than `Decimal::MAX`, although as `f64`s the
+/// product and the maximum are the same number.
+fn half_of_two_to_the_96() -> Decimal {
+    Decimal::from_i128_with_scale(1 << 95, 0)
+}
+
+/// Just past the edge too: an overflow judged from an `f64` estimate lets `2 × 2^95` through
+/// (it equals `Decimal::MAX` as a double), and `Decimal`'s own `*` then panics with its own
+/// message instead of this reason; use `checked_mul`.
+#[rstest::rstest]
+#[case::far_beyond(u64::MAX, Decimal::MAX)]
+#[case::one_past_the_maximum(2, half_of_two_to_the_96())]
 #[should_panic(expected = "overflow the Decimal range")]
-fn a_total_beyond_the_decimal_range_panics_with_a_reason() {
-    decimal_fee_total(u64::MAX, Decimal::MAX);
+fn a_total_beyond_the_decimal_range_panics_with_a_reason(#[case] count: u64, #[case] fee: Decimal) {
+    decimal_fee_total(count, fee);
 }
 
 proptest! {
@@ -94,8 +115,12 @@ proptest! {
 
     #[test]
     fn the_decimal_total_keeps_every_digit_of_a_long_product(
-        count in 1_000_000_000_u64..100_000_000_000_000,
-        mantissa in 1_000_000_i64..10_000_000_000,
+        (count, mantissa) in prop_oneof![
+            (1_000_000_000_u64..100_000_000_000_000, 1_000_000_i64..10_000_000_000),
+            // Fees of 19 digits, more than a double holds, so even the fee alone cannot pass
+            // through an f64 (and back with Decimal::from_f64) unchanged.
+            (1_u64..1_000_000_000, 1_000_000_000_000_000_000_i64..=i64::MAX),
+        ],
         scale in 4_u32..=10,
     ) {
         let fee = Decimal::new(mantissa, scale);
@@ -103,9 +128,9 @@ proptest! {
         let got = decimal_fee_total(count, fee);
         prop_assert_eq!(
             got, exact,
-            "decimal_fee_total({}, {}) gave {}, not {}: the product has more digits than an f64 \
-             holds (about 16), so any detour through a float loses the last ones; multiply the \
-             Decimals", count, fee, got, exact
+            "decimal_fee_total({}, {}) gave {}, not {}: the product (or the fee itself) has more \
+             digits than an f64 holds (about 16), so any detour through a float loses the last \
+             ones; multiply the Decimals", count, fee, got, exact
         );
     }
 

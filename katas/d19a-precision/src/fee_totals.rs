@@ -18,13 +18,16 @@
 //! - the drift of the float total for a million fees, one `+=` per fee. Checked by
 //!   `a_million_float_fees_leak_a_fraction_of_a_cent`, `the_float_total_is_the_running_sum`,
 //!   `the_float_and_decimal_totals_disagree_at_scale`.
-//! - the decimal total is exactly `count × fee`, also for fees with more places than a float
-//!   holds. Checked by `a_million_decimal_fees_are_exact`,
+//! - the decimal total is exactly `count × fee`, also for fees of 18 to 20 significant digits
+//!   (more than a float holds, so the fee itself cannot pass through an `f64`, e.g.
+//!   `Decimal::from_f64(fee.to_f64())`) and for totals just inside the range. Checked by `a_million_decimal_fees_are_exact`,
 //!   `the_decimal_total_never_passes_through_a_float`,
 //!   `the_decimal_total_is_exactly_count_times_fee`,
 //!   `the_decimal_total_keeps_every_digit_of_a_long_product`.
 //! - the empty batch. Checked by `no_transactions_collect_nothing`.
-//! - the overflow panic. Checked by `a_total_beyond_the_decimal_range_panics_with_a_reason`.
+//! - the overflow panic, far past the range and one past `Decimal::MAX` (`2 × 2^95`, which an
+//!   `f64` estimate cannot tell from the maximum). Checked by
+//!   `a_total_beyond_the_decimal_range_panics_with_a_reason`.
 //!
 //! **Not checked.** A float fast path kept to short products: when the fee's digits and the
 //! count's digits total 15 or fewer, `fee.to_f64() * count` is within a fraction of the last
