@@ -448,6 +448,27 @@ fn the_checks_read_inside_the_transfers_transaction(
          atomic unit: open the transaction first, then read the balances and decide, so no \
          other connection can change them in between"
     );
+    // From the first read to the last statement on `accounts`, that one transaction stays
+    // open: nothing ends it and nothing opens another.
+    let last_use = texts
+        .iter()
+        .rposition(|sql| sql.to_lowercase().contains("accounts"))
+        .unwrap_or(0);
+    let boundary = texts[first_read.unwrap_or(0)..last_use].iter().find(|sql| {
+        let verb = sql.trim_start().to_uppercase();
+        opens_a_transaction(sql)
+            || ["COMMIT", "END", "RELEASE"]
+                .iter()
+                .any(|v| verb.starts_with(v))
+            || (verb.starts_with("ROLLBACK") && !verb.contains(" TO "))
+    });
+    assert!(
+        boundary.is_none(),
+        "transfer({from:?}, {to:?}, {amount}) ran {texts:?}: {boundary:?} came between reading \
+         the balances and writing them, so the check and the debit ran in two transactions \
+         and another connection could change the balances in between. Read, decide, debit \
+         and credit inside one transaction, committed once at the end"
+    );
 }
 
 #[rstest]
@@ -531,11 +552,26 @@ fn a_panicking_hook_leaves_no_transaction_open() {
 fn a_panicking_hook_releases_the_write_lock_as_it_unwinds() {
     let (_dir, path, mut bank) = bank_on_file();
     let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let _ = bank.transfer_with_hook("arjuna", "karna", 400, |_| {
+        let _ = bank.transfer_with_hook("arjuna", "karna", 400, |conn| {
+            super::start_tracing(conn);
             panic!("the server died between the debit and the credit")
         });
     }));
     assert!(unwound.is_err(), "the hook's panic should reach the caller");
+    let sent = super::take_sent();
+    let rollback = sent
+        .iter()
+        .find(|s| s.sql.trim_start().to_uppercase().starts_with("ROLLBACK"));
+    assert!(
+        rollback.is_some_and(|s| s.unwinding),
+        "after the hook panicked the bank's connection ran {:?}: the ROLLBACK must run while \
+         the panic unwinds through the transfer (a guard's Drop), not after catching the \
+         panic by hand (catch_unwind, then ROLLBACK, then resume_unwind: Python's \
+         try/except). Hold a rusqlite::Transaction, whose Drop rolls back on every exit",
+        sent.iter()
+            .map(|s| (s.sql.as_str(), s.unwinding))
+            .collect::<Vec<_>>()
+    );
     // Before the bank is used again, another connection asks for the write lock at once.
     let other = rusqlite::Connection::open(&path).expect("a second connection should open");
     other

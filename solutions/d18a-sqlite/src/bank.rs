@@ -27,9 +27,10 @@
 //!   `opening_accounts_rejects_duplicates_and_negative_balances`,
 //!   `the_balance_of_an_unknown_account_is_an_error`.
 //! - through SQLite's statement trace (started by a hook, which is lent the bank's
-//!   connection): the transaction opens before the balances are read, so the check and the
-//!   debit are one atomic unit; a refused transfer sends no `UPDATE`, `INSERT` or `DELETE`
-//!   at all (the rules decide, not a failed write, a row count or the `CHECK` constraint).
+//!   connection): the transaction opens before the balances are read and nothing ends it
+//!   (or opens another) before the last write, so the check and the debit are one atomic
+//!   unit; a refused transfer sends no `UPDATE`, `INSERT` or `DELETE` at all (the rules
+//!   decide, not a failed write, a row count or the `CHECK` constraint).
 //!   Checked by `the_checks_read_inside_the_transfers_transaction`,
 //!   `a_refused_transfer_attempts_no_write`.
 //! - a fault injected between the debit and the credit (the `between` hook) rolls the debit
@@ -37,9 +38,10 @@
 //!   `a_fault_between_debit_and_credit_rolls_everything_back`,
 //!   `a_passing_hook_runs_once_and_the_transfer_completes`.
 //! - a hook that panics leaves no transaction open on the bank's connection: the debit is
-//!   undone as the panic unwinds (the guard's `Drop`) and the next transfer works; right
-//!   after the panic, before the bank is used again, another connection can take the write
-//!   lock (no clean-up left for a later call). Checked by
+//!   undone as the panic unwinds (through the statement trace, the `ROLLBACK` runs while the
+//!   thread is unwinding: the guard's `Drop`, not `catch_unwind` and a `ROLLBACK` by hand)
+//!   and the next transfer works; right after the panic, before the bank is used again,
+//!   another connection can take the write lock (no clean-up left for a later call). Checked by
 //!   `a_panicking_hook_leaves_no_transaction_open`,
 //!   `a_panicking_hook_releases_the_write_lock_as_it_unwinds`.
 //! - cents stay exact far beyond what an `f64` holds (balances near 2^62 cents move by one
