@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -140,6 +141,111 @@ fn the_lock_is_released_when_append_returns() {
     );
 }
 
+/// Makes a named pipe at `path` and opens it for reading and writing (which never blocks),
+/// its buffer one page, holding `room` bytes less than it can: the next write of more than
+/// `room` bytes blocks until the test reads.
+#[cfg(target_os = "linux")]
+fn nearly_full_pipe(path: &Path, room: usize) -> File {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::io::AsRawFd;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).expect("no NUL in a path");
+    // SAFETY: `c_path` is a valid C string.
+    let made = unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) };
+    assert_eq!(made, 0, "cannot make a named pipe at {}", path.display());
+    let pipe = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .unwrap_or_else(|e| panic!("cannot open the named pipe: {e}"));
+    // SAFETY: plain fcntl calls on a descriptor the test owns.
+    let size = unsafe {
+        libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, 4096);
+        libc::fcntl(pipe.as_raw_fd(), libc::F_GETPIPE_SZ)
+    };
+    let size = usize::try_from(size).expect("a pipe has a size");
+    (&pipe)
+        .write_all(&vec![b'.'; size - room])
+        .unwrap_or_else(|e| panic!("cannot fill the named pipe: {e}"));
+    // From now on the test's reads must not block: the writer may be done.
+    // SAFETY: as above.
+    unsafe {
+        libc::fcntl(
+            pipe.as_raw_fd(),
+            libc::F_SETFL,
+            libc::O_RDWR | libc::O_NONBLOCK,
+        )
+    };
+    pipe
+}
+
+/// Reads what `pipe` holds until `finished` says the writer returned; gives the bytes read
+/// and what the writer returned.
+#[cfg(target_os = "linux")]
+fn drain_until_done<T>(pipe: &File, finished: &mpsc::Receiver<T>) -> (Vec<u8>, T) {
+    let mut bytes = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let done = finished.try_recv().ok();
+        let mut chunk = [0_u8; 8192];
+        while let Ok(n @ 1..) = (&*pipe).read(&mut chunk) {
+            bytes.extend_from_slice(&chunk[..n]);
+        }
+        if let Some(done) = done {
+            return (bytes, done);
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "append_record never returned after the pipe was drained"
+        );
+        thread::yield_now();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_lock_is_held_until_the_newline_is_written() {
+    const LINE: &str = "ID_3,3.00";
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    // Room for the record's text but not for its newline: a writer that writes them
+    // separately blocks before the newline; one that writes both at once blocks before both.
+    let pipe = nearly_full_pipe(&path, LINE.len());
+    let (done, finished) = mpsc::channel();
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let writer = {
+        let path = path.clone();
+        thread::spawn(move || {
+            let _ = tid_tx.send(own_thread_id());
+            let _ = done.send(append_record(&path, LINE).map_err(|e| e.to_string()));
+        })
+    };
+    let tid = tid_rx.recv_timeout(Duration::from_secs(10)).ok().flatten();
+    let early = wait_until_asleep_or_done(tid.as_deref(), &finished);
+    assert!(
+        early.is_none(),
+        "append_record({LINE:?}) to a pipe with room for {} bytes returned {early:?}: the \
+         record is {} bytes with its newline, so it must wait for room",
+        LINE.len(),
+        LINE.len() + 1
+    );
+    // The writer is blocked in a write of its record: its lock must still be held.
+    let free_while_writing = pipe.try_lock().is_ok();
+    let (written, got) = drain_until_done(&pipe, &finished);
+    let _ = writer.join();
+    assert!(
+        !free_while_writing,
+        "while append_record was blocked writing its record, the file was not locked: it lets \
+         the lock go before the record is complete (the text written, the newline not yet), \
+         and another writer can slip in between. Hold the lock until the newline is written \
+         (unlock, or drop the File, after the last byte)"
+    );
+    assert_eq!(got, Ok(()), "append_record failed");
+    assert!(
+        written.ends_with(format!("{LINE}\n").as_bytes()),
+        "append_record must write the line and its newline"
+    );
+}
+
 #[rstest]
 fn append_waits_while_another_writer_holds_the_lock() {
     let dir = temp_dir();
@@ -163,13 +269,23 @@ fn append_waits_while_another_writer_holds_the_lock() {
         "append_record wrote before it had the lock (another writer held it): take the lock \
          before the first byte"
     );
+    (&holder)
+        .write_all(b"ID_1,1.00\n")
+        .unwrap_or_else(|e| panic!("the lock holder cannot write its record: {e}"));
     drop(holder);
     let got = finished
         .recv_timeout(Duration::from_secs(10))
         .unwrap_or_else(|e| panic!("append_record never returned after the lock was freed: {e}"));
     let _ = writer.join();
     assert_eq!(got, Ok(()), "append_record failed after waiting");
-    assert_eq!(contents(&path), "ID_2,2.00\n");
+    assert_eq!(
+        contents(&path),
+        "ID_1,1.00\nID_2,2.00\n",
+        "the lock holder appended ID_1 while append_record waited for the lock: the waiting \
+         record must come after it, not over it. Where a record goes must be decided under \
+         the lock: open in append mode (OpenOptions::append), never seek to the end before \
+         locking"
+    );
 }
 
 #[rstest]

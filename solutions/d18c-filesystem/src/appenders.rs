@@ -33,9 +33,15 @@
 //!   Checked by `try_append_gives_up_while_another_writer_holds_the_lock`,
 //!   `try_append_gives_up_while_a_reader_holds_a_shared_lock`.
 //! - `append_record` waits for the lock before the first byte is written, and writes once it
-//!   is free; it waits for a reader's shared lock too (a writer's lock is exclusive). Checked
-//!   by `append_waits_while_another_writer_holds_the_lock`,
+//!   is free; it waits for a reader's shared lock too (a writer's lock is exclusive). Where
+//!   the record goes is decided under the lock: a record the lock holder appended while
+//!   `append_record` waited is followed, not overwritten (append mode, no seek to the end
+//!   before locking). Checked by `append_waits_while_another_writer_holds_the_lock`,
 //!   `append_waits_while_a_reader_holds_a_shared_lock`.
+//! - The lock covers the whole record, newline included: the tests append to a named pipe
+//!   with room for the record's text but not its newline, and while `append_record` is
+//!   blocked writing, the file must still be locked (Linux). Checked by
+//!   `the_lock_is_held_until_the_newline_is_written`.
 //! - While it waits, `append_record` sleeps in the lock call: over 200 ms with the lock
 //!   taken it wakes up at most twice, and the waiting thread is seen blocked in the `flock`
 //!   system call, never in a sleep or another wait, whatever the nap (it does not poll
@@ -51,11 +57,8 @@
 //!
 //! **Not checked.** Off Linux, that `append_record` never returns early while the lock is
 //! held is seen through a 50 ms window (code that does not wait usually returns within it);
-//! there the deterministic check of the lock is `try_append_record`'s. Interleaving without a lock
-//! shows only when the writes of a record are split, so the many-writers test can miss a
-//! writer that takes no lock but writes each record in one call, or one that takes the lock,
-//! lets it go at once and then writes each record in one `O_APPEND` write: waiting and
-//! `Busy` look right and the records come out whole.
+//! there the deterministic check of the lock is `try_append_record`'s, and the named-pipe
+//! check of a lock held to the newline does not run.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Write};
