@@ -216,7 +216,12 @@ fn a_path_in_a_missing_directory_is_a_database_error_not_locked() {
 #[case::memory_uri("file::memory:", "memory")]
 #[case::named_memory_uri("file:kata_locking?mode=memory", "memory")]
 #[case::temporary_database("", "delete")]
+#[case::memdb_vfs_without_memory_in_its_name("file:kata-notes?vfs=memdb", "memory")]
+#[case::file_opened_without_locking("file:{dir}/notes.db?nolock=1", "delete")]
 fn the_mode_the_pragma_answers_is_the_one_reported(#[case] path: &str, #[case] answered: &str) {
+    // `{dir}` stands for a fresh temporary directory.
+    let dir = super::temp_dir();
+    let path = &path.replace("{dir}", &dir.path().to_string_lossy());
     let result = connect(Path::new(path), None, true);
     assert!(
         matches!(&result, Err(LockError::WalUnavailable(mode)) if mode.eq_ignore_ascii_case(answered)),

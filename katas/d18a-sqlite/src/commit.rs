@@ -19,8 +19,9 @@
 //!
 //! **The tests check.**
 //! - an uncommitted batch is visible inside its transaction and gone after reopening the
-//!   file; the count `save_batch` returns is asked of the open transaction (with a trigger
-//!   that adds a row of its own, rows-before-plus-entries arithmetic comes out short).
+//!   file; the count `save_batch` returns is asked of the database, not worked out (with a
+//!   trigger that adds a row of its own, rows-before-plus-entries arithmetic comes out
+//!   short), and for an uncommitted batch that means asking the open transaction.
 //!   Checked by `an_uncommitted_batch_is_visible_inside_its_transaction`,
 //!   `an_uncommitted_batch_is_gone_after_reopening_the_file`,
 //!   `the_count_is_asked_of_the_open_transaction`.
@@ -47,7 +48,11 @@
 //! connection lives on, checks the guard). How hard a commit pushes the data to the disk
 //! (`PRAGMA synchronous`, whose default makes SQLite wait for the disk): turning the fsyncs
 //! off changes nothing any test can see short of a power cut, and this kata teaches the
-//! commit, not the fsync.
+//! commit, not the fsync. Whether a committed batch's count is asked just before its commit
+//! or just after it: with no other writer the two agree. Whether a committed batch is an
+//! explicit transaction or one multi-row `INSERT` in autocommit: SQLite runs a single
+//! statement as a transaction of its own, all or nothing, committed once (the change counter
+//! rises by one either way).
 
 use std::path::Path;
 
