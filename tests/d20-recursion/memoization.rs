@@ -139,25 +139,55 @@ fn duplicate_steps_count_once() {
     );
 }
 
-#[test]
-fn the_largest_count_that_fits_in_u128_is_exact() {
-    let got = answer_within_5_s(185, &[1, 2]);
+/// The steps `1, 2, …, N`: with every step from 1 to 129 allowed, the sequences that climb
+/// 129 are all 2^128 ways to cut 129 into ordered parts; without the step 129 (the one
+/// sequence of a single step), 2^128 - 1 = `u128::MAX`.
+const fn one_to<const N: usize>() -> [u32; N] {
+    let mut steps = [0; N];
+    let mut i = 0;
+    while i < N {
+        steps[i] = i as u32 + 1;
+        i += 1;
+    }
+    steps
+}
+
+static ONE_TO_128: [u32; 128] = one_to();
+static ONE_TO_129: [u32; 129] = one_to();
+
+#[rstest]
+#[case::fibonacci_186(185, &[1, 2], 332_825_110_087_067_562_321_196_029_789_634_457_848)]
+#[case::exactly_u128_max(129, &ONE_TO_128, u128::MAX)]
+fn the_largest_count_that_fits_in_u128_is_exact(
+    #[case] n: u32,
+    #[case] steps: &'static [u32],
+    #[case] expected: u128,
+) {
+    let got = answer_within_5_s(n, steps);
     assert_eq!(
         got,
-        Ok(332_825_110_087_067_562_321_196_029_789_634_457_848),
-        "ways_to_climb(185, [1, 2]) gave {got:?}: the Fibonacci number F(186) still fits in a \
-         u128"
+        Ok(expected),
+        "ways_to_climb({n}, {steps:?}) gave {got:?}: {expected} still fits in a u128 (u128::MAX \
+         is {}), so it is the answer, exactly: decide overflow with checked_add, not with a \
+         sentinel value or a floating-point estimate",
+        u128::MAX
     );
 }
 
-#[test]
-fn a_count_past_u128_is_an_error_not_a_wrapped_number() {
-    let got = answer_within_5_s(186, &[1, 2]);
+#[rstest]
+#[case::fibonacci_187(186, &[1, 2])]
+#[case::exactly_two_to_the_128(129, &ONE_TO_129)]
+fn a_count_past_u128_is_an_error_not_a_wrapped_number(
+    #[case] n: u32,
+    #[case] steps: &'static [u32],
+) {
+    let got = answer_within_5_s(n, steps);
     assert_eq!(
         got,
-        Err(ClimbError::Overflow { n: 186 }),
-        "ways_to_climb(186, [1, 2]) gave {got:?}: F(187) does not fit in a u128; use \
-         checked_add and report ClimbError::Overflow instead of wrapping or saturating"
+        Err(ClimbError::Overflow { n }),
+        "ways_to_climb({n}, {steps:?}) gave {got:?}: the count does not fit in a u128 (F(187) \
+         for [1, 2]; 2^128, one more than u128::MAX, for the steps 1 to 129); use checked_add \
+         and report ClimbError::Overflow instead of wrapping, saturating or estimating"
     );
 }
 
@@ -184,18 +214,24 @@ fn fills_the_table_without_recursion_on_a_256_kib_stack() {
     in_own_process(
         module_path!(),
         "fills_the_table_without_recursion_on_a_256_kib_stack",
-        "ways_to_climb(100_000, &[1]) on a 256 KiB stack (a cached recursion is still one \
-         frame per stair: fill the table from 0 upwards in a loop)",
+        "ways_to_climb and ways_to_climb_traced (100_000, &[1]) on a 256 KiB stack (a cached \
+         recursion is still one frame per stair: fill the table from 0 upwards in a loop)",
         || {
+            let mut solved = 0;
             let got = on_small_stack(
-                "ways_to_climb for n = 100,000 with a 256 KiB stack",
+                "ways_to_climb and ways_to_climb_traced for n = 100,000 with a 256 KiB stack",
                 SMALL_STACK,
-                || ways_to_climb(100_000, &[1]),
+                || {
+                    let untraced = ways_to_climb(100_000, &[1]);
+                    let traced = ways_to_climb_traced(100_000, &[1], &mut |_| solved += 1);
+                    (untraced, traced)
+                },
             );
             assert_eq!(
-                got,
-                Ok(1),
-                "ways_to_climb(100_000, &[1]) gave {got:?}: one way"
+                (got.clone(), solved),
+                ((Ok(1), Ok(1)), 100_000),
+                "ways_to_climb and ways_to_climb_traced (100_000, &[1]) gave {got:?} after \
+                 reporting {solved} subproblems: one way, each k from 1 to 100,000 solved once"
             );
         },
     );
@@ -227,6 +263,52 @@ fn the_cache_is_gone_when_the_call_returns() {
          module-level function, grows with every n and step set ever asked for and makes \
          every caller share one lock). The cache is a value the call owns: make it inside \
          the call and let it drop when the answer is known"
+    );
+}
+
+/// `ways_to_climb_traced(30, [1, 2])` that, at its first subproblem, tells the other call
+/// it is there and waits (at most 5 s, a deadlock guard) to hear the same from it: the
+/// count, and whether the two calls met.
+fn climb_meeting(
+    tell: &mpsc::Sender<()>,
+    hear: &mpsc::Receiver<()>,
+) -> (Result<u128, ClimbError>, bool) {
+    let mut met = false;
+    let got = ways_to_climb_traced(30, &[1, 2], &mut |k| {
+        if k == 1 {
+            let _ = tell.send(());
+            met = hear.recv_timeout(Duration::from_secs(5)).is_ok();
+        }
+    });
+    (got, met)
+}
+
+#[test]
+fn two_calls_at_once_do_not_wait_for_each_other() {
+    let (to_second, from_first) = mpsc::channel();
+    let (to_first, from_second) = mpsc::channel();
+    let (first, second) = std::thread::scope(|scope| {
+        let first = scope.spawn(move || climb_meeting(&to_second, &from_second));
+        let second = scope.spawn(move || climb_meeting(&to_first, &from_first));
+        (first.join(), second.join())
+    });
+    let (first, second) = (
+        first.unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
+        second.unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
+    );
+    assert_eq!(
+        (&first.0, &second.0),
+        (&Ok(1_346_269), &Ok(1_346_269)),
+        "ways_to_climb_traced(30, [1, 2]) on two threads at once gave {:?} and {:?}",
+        first.0,
+        second.0
+    );
+    assert!(
+        first.1 && second.1,
+        "deadlock: two calls of ways_to_climb_traced on two threads never worked at the same \
+         time (one waited 5 s at its first subproblem for the other, which could not start): \
+         the table is shared by every call behind one lock (a static Mutex, like @lru_cache \
+         on a module-level function). The table belongs to the call: make it inside the call"
     );
 }
 

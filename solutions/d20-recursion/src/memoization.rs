@@ -33,7 +33,9 @@
 //! - A count that does not fit in `u128` is [`ClimbError::Overflow`] with the `n` asked for,
 //!   never a wrapped or saturated number. Only the counts `n` needs matter: with steps `[2, 4]`
 //!   an odd `n` has 0 ways, even when the counts of the even numbers below it do not fit in
-//!   `u128`. Checked by `the_largest_count_that_fits_in_u128_is_exact`,
+//!   `u128`. A count of exactly `u128::MAX` (`n = 129` with every step from 1 to 128) is an
+//!   answer; 2^128 (steps 1 to 129) is an error. Checked by
+//!   `the_largest_count_that_fits_in_u128_is_exact`,
 //!   `a_count_past_u128_is_an_error_not_a_wrapped_number`,
 //!   `a_count_a_few_past_the_limit_is_an_error_too`,
 //!   `counts_that_n_does_not_need_cannot_overflow_it`,
@@ -45,15 +47,19 @@
 //!   Checked by `solves_each_subproblem_once`, `never_solves_a_subproblem_twice`.
 //! - `ways_to_climb(90, &[1, 2])` answers at once (`4660046610375530309`). Checked by
 //!   `answers_n_90_at_once`.
-//! - No recursion: `ways_to_climb(100_000, &[1])` (one way) runs on a 256 KiB stack.
-//!   Checked by `fills_the_table_without_recursion_on_a_256_kib_stack`.
+//! - No recursion: `ways_to_climb(100_000, &[1])` (one way) and `ways_to_climb_traced` for the
+//!   same run on a 256 KiB stack, on the calling thread. Checked by
+//!   `fills_the_table_without_recursion_on_a_256_kib_stack`.
 //! - Nothing outlives the call: once `ways_to_climb` returns, it holds no heap. Checked by
 //!   `the_cache_is_gone_when_the_call_returns`.
+//! - The table belongs to the call, not to the program: two calls on two threads work at the
+//!   same time (each, when it reports `k = 1`, waits at most 5 s for the other to report its
+//!   own; a table shared behind one lock makes one call wait for the other). Checked by
+//!   `two_calls_at_once_do_not_wait_for_each_other`.
 //!
 //! **Not checked.** That the untraced `ways_to_climb` uses the cache for small `n`: only
 //!   `ways_to_climb_traced` reports its work, and a separate uncached recursion for small `n`
-//!   differs only in time, which the tests do not measure. Nor can a count equal to exactly
-//!   `u128::MAX` be told from an overflow signalled by saturating: no small case reaches it.
+//!   differs only in time, which the tests do not measure.
 
 /// Why the ways could not be counted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
