@@ -85,8 +85,19 @@ fn a_reader_that_opened_the_old_file_still_reads_the_old_content_after_the_write
     let path = dir.path().join("config.json");
     put(&path, "old version, read by a reader that opened it first");
     let mut reader = File::open(&path).unwrap_or_else(|e| panic!("cannot open the target: {e}"));
+    #[cfg(target_os = "linux")]
+    let deletions = super::inotify::DirWatch::on(dir.path(), libc::IN_DELETE);
     let got = atomic_write(&path, b"new");
     assert!(got.is_ok(), "atomic_write gave {got:?}");
+    #[cfg(target_os = "linux")]
+    assert_eq!(
+        deletions.events(),
+        0,
+        "the kernel saw a name deleted from the directory during the write: the target was \
+         removed before the rename, and for that moment a reader finds no file at all. \
+         Rename the temp file over the target (NamedTempFile::persist): the rename replaces \
+         it in one step"
+    );
     let mut seen = String::new();
     reader
         .read_to_string(&mut seen)

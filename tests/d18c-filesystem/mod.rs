@@ -45,6 +45,61 @@ pub(crate) fn names_in(dir: &std::path::Path) -> Vec<String> {
     names
 }
 
+/// Linux only: what the kernel reports about a directory, through inotify.
+#[cfg(target_os = "linux")]
+pub(crate) mod inotify {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    /// Watches a directory for the events in a mask (`libc::IN_ATTRIB`: a chmod; creating and
+    /// writing are not; `libc::IN_DELETE`: a name removed from it; a rename over it is not).
+    pub struct DirWatch(i32);
+
+    impl DirWatch {
+        pub fn on(dir: &Path, mask: u32) -> Self {
+            // SAFETY: plain system calls; the descriptor is owned by the watch and closed in
+            // its Drop.
+            let fd = unsafe { libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC) };
+            assert!(fd >= 0, "inotify_init1 failed");
+            let dir = CString::new(dir.as_os_str().as_bytes()).expect("no NUL in a temp path");
+            // SAFETY: `dir` is a valid C string and `fd` an inotify descriptor.
+            let wd = unsafe { libc::inotify_add_watch(fd, dir.as_ptr(), mask) };
+            assert!(wd >= 0, "inotify_add_watch failed");
+            Self(fd)
+        }
+
+        /// How many watched events happened in the directory so far.
+        pub fn events(&self) -> usize {
+            let mut buf = [0u8; 4096];
+            let mut count = 0;
+            loop {
+                // SAFETY: `buf` is writable for its whole length.
+                let n = unsafe { libc::read(self.0, buf.as_mut_ptr().cast(), buf.len()) };
+                let Ok(n) = usize::try_from(n) else {
+                    return count;
+                };
+                let mut at = 0;
+                while at < n {
+                    // SAFETY: the kernel wrote whole events; read_unaligned copes with any
+                    // alignment of the buffer.
+                    let event: libc::inotify_event =
+                        unsafe { std::ptr::read_unaligned(buf.as_ptr().add(at).cast()) };
+                    count += 1;
+                    at += std::mem::size_of::<libc::inotify_event>() + event.len as usize;
+                }
+            }
+        }
+    }
+
+    impl Drop for DirWatch {
+        fn drop(&mut self) {
+            // SAFETY: the watch owns this descriptor.
+            unsafe { libc::close(self.0) };
+        }
+    }
+}
+
 #[cfg(any(not(feature = "one-kata"), feature = "appenders"))]
 mod appenders;
 #[cfg(any(not(feature = "one-kata"), feature = "atomic_write"))]

@@ -117,52 +117,6 @@ mod kernel {
             std::io::Error::last_os_error()
         );
     }
-
-    /// Watches `dir` for attribute changes (a chmod is one; creating and writing are not).
-    pub struct AttribWatch(i32);
-
-    impl AttribWatch {
-        pub fn on(dir: &Path) -> Self {
-            // SAFETY: plain system calls; the descriptor is owned by the watch and closed in
-            // its Drop.
-            let fd = unsafe { libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC) };
-            assert!(fd >= 0, "inotify_init1 failed");
-            let dir = CString::new(dir.as_os_str().as_bytes()).expect("no NUL in a temp path");
-            // SAFETY: `dir` is a valid C string and `fd` an inotify descriptor.
-            let wd = unsafe { libc::inotify_add_watch(fd, dir.as_ptr(), libc::IN_ATTRIB) };
-            assert!(wd >= 0, "inotify_add_watch failed");
-            Self(fd)
-        }
-
-        /// How many attribute changes happened in the directory so far.
-        pub fn changes(&self) -> usize {
-            let mut buf = [0u8; 4096];
-            let mut count = 0;
-            loop {
-                // SAFETY: `buf` is writable for its whole length.
-                let n = unsafe { libc::read(self.0, buf.as_mut_ptr().cast(), buf.len()) };
-                let Ok(n) = usize::try_from(n) else {
-                    return count;
-                };
-                let mut at = 0;
-                while at < n {
-                    // SAFETY: the kernel wrote whole events; read_unaligned copes with any
-                    // alignment of the buffer.
-                    let event: libc::inotify_event =
-                        unsafe { std::ptr::read_unaligned(buf.as_ptr().add(at).cast()) };
-                    count += 1;
-                    at += std::mem::size_of::<libc::inotify_event>() + event.len as usize;
-                }
-            }
-        }
-    }
-
-    impl Drop for AttribWatch {
-        fn drop(&mut self) {
-            // SAFETY: the watch owns this descriptor.
-            unsafe { libc::close(self.0) };
-        }
-    }
 }
 
 #[cfg(target_os = "linux")]
@@ -170,10 +124,10 @@ mod kernel {
 fn a_new_secret_gets_its_mode_from_open_not_from_a_chmod() {
     let dir = temp_dir();
     let path = dir.path().join("db.env");
-    let watch = kernel::AttribWatch::on(dir.path());
+    let watch = super::inotify::DirWatch::on(dir.path(), libc::IN_ATTRIB);
     let got = write_secret(&path, b"API_KEY=123\n");
     assert!(got.is_ok(), "write_secret gave {got:?}");
-    let chmods = watch.changes();
+    let chmods = watch.events();
     assert_eq!(
         (chmods, mode_of(&path)),
         (0, 0o600),

@@ -61,8 +61,9 @@
 //!   `a_second_writer_during_the_first_uses_its_own_temp_file`.
 //! - When `sync_dir` fails, the new content is already in place and the error is
 //!   `WriteError::DirSync`. Checked by `a_failed_directory_sync_is_reported_after_the_rename`.
-//! - `DiskSyncer` really calls fsync on Linux: syncing `/dev/null`, which has no fsync, is an
-//!   error for both of its methods, and syncing a real file and directory succeeds.
+//! - `DiskSyncer` really reaches the disk on Linux: syncing `/dev/null`, which cannot be
+//!   synced (no fsync, no fdatasync), is an error for both of its methods, and syncing a real
+//!   file and directory succeeds.
 //!   Checked by `the_disk_syncer_calls_fsync_on_the_file_and_the_directory`.
 //! - A bare file name is written in the working directory, and the directory synced is
 //!   `.` (its parent is empty). Checked by
@@ -73,8 +74,10 @@
 //!   Checked by `a_missing_directory_is_a_temp_error`.
 //! - A reader polling during many rewrites only ever sees complete versions.
 //!   Checked by `a_reader_polling_during_many_rewrites_sees_only_complete_versions`.
-//! - The target is replaced by a rename, not rewritten: a reader that opened the old file
-//!   before the write still reads the whole old content from it afterwards. Checked by
+//! - The target is replaced by a rename, not rewritten nor deleted first: a reader that
+//!   opened the old file before the write still reads the whole old content from it
+//!   afterwards, and the kernel reports no name deleted from the directory during the write
+//!   (Linux, inotify). Checked by
 //!   `a_reader_that_opened_the_old_file_still_reads_the_old_content_after_the_write`.
 //!
 //! **Not checked.** That the data really survives a power cut (no test can cut the power),
@@ -82,6 +85,11 @@
 //! see the order of the steps through the seam and that `DiskSyncer` reaches fsync, not the
 //! disk's cache. A `DiskSyncer` is seen to reach fsync only when called directly: no test
 //! can see the fsyncs of `atomic_write` itself (Linux counts no fsync calls in `/proc`).
+//! Nor whether `DiskSyncer` calls `sync_all` (fsync) or `sync_data` (fdatasync): both push
+//! the bytes and the file size to the disk and fail alike on `/dev/null`; fdatasync may skip
+//! metadata the new content does not need (the mtime). On a directory, Linux's common
+//! filesystems make the rename durable with either, though POSIX promises it for fsync only:
+//! `sync_all` is the portable choice, and no test can see the difference.
 
 use std::fs::File;
 use std::io::{self, Write};
