@@ -416,59 +416,79 @@ async fn insert_many_is_one_transaction() {
     let (dir, store) = fresh_store().await;
     let path = dir.path().join("async.db");
     let before = super::commits_recorded(&path);
-    let rows: Vec<(String, f64)> = (0..10).map(|i| (format!("w{i}"), 1.0)).collect();
-    seed(&store, rows, "insert 10 rows").await;
+    // 40,000 values: more than one SQLite statement can bind (32,766).
+    let inserted = guarded("insert_many", store.insert_many(numbered_warriors(20_000))).await;
+    assert!(
+        matches!(inserted, Ok(20_000)),
+        "insert_many of 20,000 rows returned {inserted:?}: one statement binds at most 32,766 \
+         values, so a batch cannot be one giant multi-row INSERT. Open a transaction, run one \
+         prepared `INSERT ... VALUES (?1, ?2)` per row, and commit once"
+    );
     let made = super::commits_recorded(&path).wrapping_sub(before);
     assert_eq!(
         made, 1,
-        "insert_many of 10 rows committed {made} write transactions: the batch is one \
+        "insert_many of 20,000 rows committed {made} write transactions: the batch is one \
          transaction, committed once"
     );
 }
 
 #[test]
-fn a_paused_stream_does_not_hold_up_another_store_on_a_one_thread_blocking_pool() {
-    // A runtime whose blocking pool has a single thread: work that borrows tokio's blocking
-    // pool (spawn_blocking) queues behind whatever occupies it; a store's own thread does not.
+fn every_operation_answers_while_the_runtimes_only_blocking_thread_is_busy() {
+    // A runtime whose blocking pool has a single thread, which the test itself occupies:
+    // work that borrows tokio's blocking pool (spawn_blocking) queues behind it; a store's
+    // own thread does not.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .max_blocking_threads(1)
         .build()
         .expect("a current-thread runtime with one blocking thread");
     runtime.block_on(async {
-        let (dir_a, dir_b) = (super::temp_dir(), super::temp_dir());
-        let a = open_store(&dir_a).await;
-        let b = open_store(&dir_b).await;
-        seed(&a, numbered_warriors(1_000), "seed store a").await;
-        seed(&b, vec![("Karna".into(), 1.0)], "seed store b").await;
-
-        // Store a's stream delivers one row and then waits for a consumer that has paused.
-        let mut paused = a.stream_names(1).expect("a stream of store a");
-        let first = guarded("the first streamed row", paused.recv()).await;
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let occupier = tokio::task::spawn_blocking(move || held.recv());
+        let deadline = Duration::from_secs(5);
+        async fn within<T>(what: &str, deadline: Duration, work: impl Future<Output = T>) -> T {
+            tokio::time::timeout(deadline, work)
+                .await
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "{what} did not answer within {deadline:?} while the runtime's only \
+                     blocking thread was busy: the store runs its work on tokio's blocking \
+                     pool (spawn_blocking), where it queues behind whatever occupies it. Give \
+                     the store its own database thread that owns its connection and takes \
+                     jobs from a channel"
+                    )
+                })
+        }
+        let dir = super::temp_dir();
+        let path = dir.path().join("async.db");
+        let store = within("open", deadline, AsyncStore::open(&path))
+            .await
+            .expect("the store opens");
+        let inserted = within(
+            "insert_many",
+            deadline,
+            store.insert_many(numbered_warriors(3)),
+        )
+        .await;
+        assert!(
+            matches!(inserted, Ok(3)),
+            "insert_many returned {inserted:?}"
+        );
+        let count = within("count", deadline, store.count()).await;
+        assert!(matches!(count, Ok(3)), "count returned {count:?}");
+        let deep = within("deep_count", deadline, store.deep_count(10)).await;
+        assert!(matches!(deep, Ok(13)), "deep_count(10) returned {deep:?}");
+        let mut names = store.stream_names(4).expect("a stream");
+        let first = within("stream_names", deadline, names.recv()).await;
         assert!(
             matches!(&first, Some(Ok(name)) if name == "w0000"),
-            "got {first:?}"
+            "the stream's first row was {first:?}"
         );
-
-        let deadline = Duration::from_secs(10);
-        let count = tokio::time::timeout(deadline, b.count()).await;
-        assert!(
-            matches!(count, Ok(Ok(1))),
-            "store b's count did not answer within {deadline:?} (got {count:?}) while store a's \
-             stream was paused, on a runtime with one blocking thread: the stores run their \
-             queries on tokio's blocking pool (spawn_blocking), where a paused stream occupies \
-             the thread everyone else needs. Give each store its own database thread that owns \
-             its connection and takes jobs from a channel"
-        );
-        let mut names = b.stream_names(4).expect("a stream of store b");
-        let name = tokio::time::timeout(deadline, names.recv()).await;
-        assert!(
-            matches!(&name, Ok(Some(Ok(n))) if n == "Karna"),
-            "store b's stream did not deliver Karna within {deadline:?} (got {name:?}) while \
-             store a's stream was paused: streaming borrows tokio's blocking pool; run it on \
-             the store's own database thread"
-        );
-        drop(paused);
+        release.send(()).expect("the occupier is still waiting");
+        occupier
+            .await
+            .expect("the occupier ends")
+            .expect("released");
     });
 }
 
@@ -531,36 +551,54 @@ async fn names_travel_as_bound_values_even_when_sql_text_cannot_hold_them() {
     );
 }
 
-#[tokio::test]
-async fn a_stream_reads_no_further_ahead_than_its_channel_holds() {
-    let (dir, store) = fresh_store().await;
-    seed(&store, numbered_warriors(2), "seed two warriors").await;
+#[test]
+fn a_stream_reads_no_further_ahead_than_its_channel_holds() {
+    if !run_alone("a_stream_reads_no_further_ahead_than_its_channel_holds") {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    let dir = super::temp_dir();
+    let store = runtime.block_on(open_store(&dir));
+    runtime.block_on(seed(&store, numbered_warriors(3), "seed three warriors"));
     let path = dir.path().join("async.db");
 
-    // Capacity 1, nothing taken yet: once the first row is in the channel, a stream that
-    // sends rows as the cursor yields them is at most holding the second row, waiting for
-    // room, so its SELECT has not reached the end and still keeps writers out.
-    let mut names = store.stream_names(1).expect("a stream of capacity 1");
-    guarded("the first row to reach the channel", async {
-        while names.is_empty() {
-            tokio::task::yield_now().await;
-        }
-    })
-    .await;
+    // Capacity 2, nothing taken: once the channel is full and the database thread has gone
+    // to sleep, a stream that sends rows as the cursor yields them holds only the third row,
+    // waiting for room, so its SELECT has not reached the end and still keeps writers out.
+    let mut names = store.stream_names(2).expect("a stream of capacity 2");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while names.len() < 2 && std::time::Instant::now() < deadline {
+        std::thread::yield_now();
+    }
+    assert_eq!(names.len(), 2, "the stream never filled its channel of 2");
+    let (asleep, threads) = other_threads_asleep();
+    assert!(
+        asleep,
+        "with the channel full, a thread kept running or sleeping on a timer (thread, \
+         kernel wait): {threads:?}: the database thread polls instead of waiting in \
+         blocking_send"
+    );
     let write = write_from_elsewhere(&path);
     assert!(
         write.is_err(),
-        "with the first of two rows waiting in a channel of capacity 1, another connection \
-         could write: the SELECT had already run to its end, so the rows were read ahead into \
-         a buffer (a page, or the whole table) before the first was sent. Send each row as \
-         the cursor yields it; the channel alone bounds how far the database thread reads \
-         ahead of the consumer"
+        "with two of three rows waiting in a channel of capacity 2, another connection could \
+         write: the SELECT had already run to its end, so rows were read ahead into a buffer \
+         (a chunk, a page, or the whole table) beyond the one row waiting for room. Send \
+         each row as the cursor yields it; the channel alone bounds how far the database \
+         thread reads ahead of the consumer"
     );
     let mut got = Vec::new();
-    while let Some(row) = guarded("the rest of the stream", names.recv()).await {
-        got.push(row.expect("both rows stream"));
+    while let Some(row) = runtime.block_on(guarded("the rest of the stream", names.recv())) {
+        got.push(row.expect("every row streams"));
     }
-    assert_eq!(got, ["w0000", "w0001"], "both rows arrive in id order");
+    assert_eq!(
+        got,
+        ["w0000", "w0001", "w0002"],
+        "the rows arrive in id order"
+    );
 }
 
 /// Set in the child process that runs one test alone (see `run_alone`).
@@ -628,6 +666,21 @@ fn other_threads() -> Vec<(String, String, u64)> {
     threads
 }
 
+/// Waits (up to 3 s) until every other thread of this process sleeps on a futex, waiting
+/// to be woken; returns whether they all did, and the threads as last seen.
+fn other_threads_asleep() -> (bool, Vec<(String, String, u64)>) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    let parked = |threads: &[(String, String, u64)]| {
+        threads.iter().all(|(_, wchan, _)| wchan.contains("futex"))
+    };
+    let mut threads = other_threads();
+    while !parked(&threads) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+        threads = other_threads();
+    }
+    (parked(&threads), threads)
+}
+
 #[test]
 fn a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken() {
     if !run_alone("a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken") {
@@ -654,17 +707,9 @@ fn a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken() {
     // The consumer pauses. Alone in this process, every other thread (the test harness, the
     // database thread) should now be asleep on a futex, woken only when there is something
     // to do: blocking_send parks the database thread until the consumer makes room.
-    let deadline = std::time::Instant::now() + Duration::from_secs(3);
-    let parked = |threads: &[(String, String, u64)]| {
-        threads.iter().all(|(_, wchan, _)| wchan.contains("futex"))
-    };
-    let mut threads = other_threads();
-    while !parked(&threads) && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(1));
-        threads = other_threads();
-    }
+    let (parked, threads) = other_threads_asleep();
     assert!(
-        parked(&threads),
+        parked,
         "while the consumer paused, a thread kept sleeping on a timer or running instead of \
          waiting to be woken (thread, kernel wait): {threads:?}. The database thread polls \
          the full channel (try_send and sleep, or a spin). Use blocking_send: it parks the \

@@ -47,9 +47,10 @@
 //!   `dropping_a_stream_early_leaves_the_store_usable`.
 //! - rows are sent as the cursor yields them, not read ahead into a buffer: with the third
 //!   row's name unreadable (a BLOB), the first two names arrive, then one `Err` ends the
-//!   stream; with capacity 1 and two rows, once the first row is in the channel (none
-//!   taken) the `SELECT` has not reached its end (another connection still cannot write), so
-//!   no page of rows was read ahead either. Checked by
+//!   stream; with capacity 2 and three rows, once the channel is full (none taken) and every
+//!   other thread sleeps on a futex (run alone in a child process), the `SELECT` has not
+//!   reached its end (another connection still cannot write), so no chunk or page of rows
+//!   was read ahead beyond the one row waiting for room. Checked by
 //!   `the_rows_before_a_bad_row_arrive_before_its_error`,
 //!   `a_stream_reads_no_further_ahead_than_its_channel_holds`.
 //! - while the consumer pauses, the database thread sleeps until it is woken
@@ -61,11 +62,12 @@
 //! - `insert_many` binds its values: names with a quote, a NUL byte or SQL in them are
 //!   stored and stream back unchanged. Checked by
 //!   `names_travel_as_bound_values_even_when_sql_text_cannot_hold_them`.
-//! - the work runs on the store's own thread, not tokio's blocking pool: on a runtime with a
-//!   single blocking thread, while one store's stream is paused mid-table, another store
-//!   still answers `count` and streams its rows (within 10 s; it takes milliseconds).
-//!   Checked by `a_paused_stream_does_not_hold_up_another_store_on_a_one_thread_blocking_pool`.
-//! - `insert_many` is one transaction (the file's change counter rises by one per batch);
+//! - the work runs on the store's own thread, not tokio's blocking pool: on a runtime whose
+//!   single blocking thread the test keeps busy, `open`, `insert_many`, `count`,
+//!   `deep_count` and `stream_names` all answer (within 5 s; it takes milliseconds).
+//!   Checked by `every_operation_answers_while_the_runtimes_only_blocking_thread_is_busy`.
+//! - `insert_many` is one transaction (the file's change counter rises by one per batch),
+//!   and a batch of 20,000 rows (40,000 values, more than one statement can bind) works;
 //!   concurrent callers share one store; `deep_count` answers `depth + rows`. Checked by
 //!   `insert_many_is_one_transaction`, `clones_share_one_database_thread`,
 //!   `deep_count_walks_the_recursive_cte`.
