@@ -20,6 +20,14 @@ fn dec(text: &str) -> Decimal {
 #[case::below_half("2.4", 0, "2", "2")]
 #[case::above_half("2.6", 0, "3", "3")]
 #[case::not_a_tie("2.50001", 0, "3", "3")]
+#[case::past_a_tie_in_the_twentieth_place("0.50000000000000000001", 0, "1", "1")]
+#[case::short_of_a_tie_in_the_twentieth_place("3.49999999999999999999", 0, "3", "3")]
+#[case::a_cent_past_a_tie_in_the_twenty_third_place(
+    "-1.00500000000000000000001",
+    2,
+    "-1.01",
+    "-1.01"
+)]
 #[case::already_short("7.1", 2, "7.1", "7.1")]
 fn rounds_ties_by_policy(
     #[case] value: &str,
@@ -35,7 +43,8 @@ fn rounds_ties_by_policy(
         even,
         dec(half_even),
         "round_half_even({value}, {dp}) gave {even}: a tie goes to the even neighbour, \
-         anything else to the nearest"
+         anything else to the nearest (however many places past the tie it differs: decide in \
+         Decimal, not by comparing an f64 of the remainder with 0.5)"
     );
     assert_eq!(
         up,
@@ -82,6 +91,9 @@ fn half_up_overstates_a_ledger_of_ties_and_half_even_does_not() {
 #[case::negative("-98765", 1, "-100000")]
 #[case::fewer_digits_than_asked("1.5", 6, "1.5")]
 #[case::zero("0", 3, "0")]
+#[case::past_a_tie_in_the_twentieth_place("2.50000000000000000001", 1, "3")]
+#[case::short_of_a_tie_in_the_twentieth_place("35.4999999999999999999", 2, "35")]
+#[case::past_a_tie_in_the_twenty_first_place("-123456.500000000000000000001", 6, "-123457")]
 fn keeps_the_requested_significant_digits(
     #[case] value: &str,
     #[case] digits: u32,
@@ -92,7 +104,8 @@ fn keeps_the_requested_significant_digits(
         got,
         dec(expected),
         "round_significant({value}, {digits}) gave {got}: keep {digits} significant digits \
-         counted from the first non-zero one, ties to even"
+         counted from the first non-zero one, ties to even (only an exact tie is a tie: decide \
+         in Decimal, never from an f64 of what is cut off)"
     );
 }
 
@@ -219,6 +232,29 @@ proptest! {
              Decimal itself (a tie in decimal is rarely a tie in binary, so a detour through \
              f64 sends some ties the wrong way)",
             value, Decimal::new(k, 2), Decimal::new(k + 1, 2), got_even, got_up
+        );
+    }
+
+    #[test]
+    fn a_value_a_hair_off_a_tie_rounds_to_the_nearest(
+        k in 1_i64..1_000_000, dp in 0_u32..4, hair in 17_u32..=21, above in any::<bool>(), negative in any::<bool>()
+    ) {
+        // (10k + 5) units of place dp + 1, plus or minus one unit `hair` places further: a
+        // remainder of 0.5 ± 10^-hair units, which is 0.5 exactly as an f64.
+        let sign: i64 = if negative { -1 } else { 1 };
+        let off = if above { 1 } else { -1 };
+        let mantissa = i128::from(sign) * ((10 * i128::from(k) + 5) * 10_i128.pow(hair) + off);
+        let value = Decimal::from_i128_with_scale(mantissa, dp + 1 + hair);
+        let nearest = Decimal::new(sign * if above { k + 1 } else { k }, dp);
+        let digits = u32::try_from(k.to_string().len()).unwrap_or(0);
+        let got = (round_half_even(value, dp), round_half_up(value, dp), round_significant(value, digits));
+        prop_assert_eq!(
+            got, (nearest, nearest, nearest),
+            "{} is not a tie: it lies 10^-{} of a unit {} the half-way point, so \
+             round_half_even and round_half_up to {} places and round_significant to {} digits \
+             must all give the nearest, {}; an f64 of the cut-off part is exactly 0.5 and \
+             calls it a tie, so decide the rounding in Decimal (round_dp_with_strategy)",
+            value, hair, if above { "past" } else { "short of" }, dp, digits, nearest
         );
     }
 

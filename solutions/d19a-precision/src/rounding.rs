@@ -24,6 +24,10 @@
 //!   binary (`1.015`), and every tie in cents for a range of amounts. Checked by
 //!   `rounds_ties_by_policy`, `ties_in_cents_follow_the_policy_exactly`,
 //!   `a_decimal_built_from_the_float_2_675_rounds_down`.
+//! - only an exact tie is a tie: a value 17 to 21 places past or short of half a unit
+//!   (`0.50000000000000000001`, whose cut-off part is exactly `0.5` as an `f64`) rounds to the
+//!   nearest, to places and to significant digits. Checked by `rounds_ties_by_policy`,
+//!   `keeps_the_requested_significant_digits`, `a_value_a_hair_off_a_tie_rounds_to_the_nearest`.
 //! - the bias of a long series of ties, and that both modes land within half a unit. Checked by
 //!   `half_up_overstates_a_ledger_of_ties_and_half_even_does_not`,
 //!   `half_even_has_no_bias_over_consecutive_ties`, `both_policies_land_within_half_a_unit`.
