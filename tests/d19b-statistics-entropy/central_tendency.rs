@@ -163,6 +163,28 @@ fn the_medians_order_values_at_every_scale(
     );
 }
 
+#[test]
+fn the_medians_of_a_million_values_take_one_sort() {
+    // 999,999 down to 0: the middle pair half-way in from either end (and the standard sort
+    // finds a descending run in one pass); statistics.median(range(10**6)) == 499999.5
+    let data: Vec<f64> = (0..1_000_000_u32).rev().map(f64::from).collect();
+    let got = super::watchdog::within(std::time::Duration::from_secs(5), move || {
+        (median(&data), median_low(&data), median_high(&data))
+    });
+    let Some(got) = got else {
+        panic!(
+            "the three medians of a million values took more than 5 seconds (a sort takes well \
+             under one): counting, for each value, the values below it compares every pair, \
+             which takes hours here; sort a copy once (f64::total_cmp) and take the middle"
+        );
+    };
+    assert_eq!(
+        got,
+        (Ok(499_999.5), Ok(499_999.0), Ok(500_000.0)),
+        "(median, median_low, median_high) of 999,999 down to 0"
+    );
+}
+
 /// Data of 3 to 20 values, small and large, with repeats likely.
 fn data() -> impl Strategy<Value = Vec<f64>> {
     prop::collection::vec(

@@ -110,18 +110,27 @@ fn a_window_deep_inside_the_stream_is_enough() {
     assert_clone_predicts(victim, "Mt19937::new(5489) after 1,000 outputs", 700);
 }
 
-#[test]
-fn the_clone_continues_after_the_last_output_it_was_given() {
+#[rstest]
+#[case::seven_hundred_of_its_own(0)]
+#[case::another_generators_in_front(76)]
+fn the_clone_continues_after_the_last_output_it_was_given(#[case] foreign: usize) {
     let mut victim = Mt19937::from_key(&[7]);
-    let seen = outputs(&mut victim, 700);
-    let next = clone_from_outputs(&seen).map(|mut clone| clone.next_u32());
-    let actual = victim.next_u32();
+    let mut seen = outputs(&mut Mt19937::new(1), foreign);
+    seen.extend(outputs(&mut victim, 700 - foreign));
+    // A whole twist ahead: every word of the clone's state is used.
+    let next = clone_from_outputs(&seen).map(|mut clone| outputs(&mut clone, 700));
+    let actual = outputs(&mut victim, 700);
+    let first_miss = next
+        .as_ref()
+        .map(|next| next.iter().zip(&actual).position(|(p, a)| p != a));
     assert_eq!(
-        next,
-        Ok(actual),
-        "given 700 outputs, the clone's next output was {next:?}, the victim's 701st is \
-         {actual}: rebuild the state from the last 624 outputs so the clone continues the \
-         stream where the slice ends"
+        first_miss,
+        Ok(None),
+        "given 700 outputs ({foreign} of another generator, then the victim's), the clone's \
+         next 700 outputs first differed from the victim's at {first_miss:?} (Ok(None): none \
+         differ): \
+         rebuild the state from the last 624 outputs (whatever came before them) so the clone \
+         continues the stream where the slice ends"
     );
 }
 

@@ -24,6 +24,11 @@
 //!   middle values. Making the largest value larger never moves it. Checked by
 //!   `the_median_of_the_salaries_ignores_the_outlier`, `the_median_sorts_then_takes_the_middle`,
 //!   `making_the_largest_value_larger_never_moves_the_median`.
+//! - The medians sort once (n log n), never compare every pair (counting, for each value, the
+//!   values below it): `median`, `median_low` and `median_high` of a million distinct values
+//!   (999,999 down to 0) come back within 5 seconds (the standard sort takes a fraction of a
+//!   second, every pair takes hours).
+//!   Checked by `the_medians_of_a_million_values_take_one_sort`.
 //! - The sorted copy is ordered by the values themselves at every scale: the medians of data
 //!   scaled by `2^k` (`k` from -1000 to 1000) are its medians scaled by `2^k` (a sort key
 //!   rounded to an integer, the whole part or millionths, ties values closer than its step and

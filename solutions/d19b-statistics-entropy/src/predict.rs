@@ -31,7 +31,9 @@
 //!   `a_clone_of_a_generator_from_an_arbitrary_state_predicts_it`,
 //!   `a_window_deep_inside_the_stream_is_enough`.
 //! - `clone_from_outputs(outputs)` uses the **last** 624 outputs: the clone's next output is the
-//!   one that follows the slice. Checked by `the_clone_continues_after_the_last_output_it_was_given`.
+//!   one that follows the slice, and so are its next 700 (a whole twist), also when the
+//!   outputs before those 624 came from another generator. Checked by
+//!   `the_clone_continues_after_the_last_output_it_was_given`.
 //! - Fewer than 624 outputs is `Err(CloneError::TooFewOutputs { needed: 624, got })`. Checked by
 //!   `fewer_than_624_outputs_is_an_error`.
 //!

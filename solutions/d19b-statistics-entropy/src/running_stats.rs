@@ -28,7 +28,9 @@
 //!   `every_large_offset_keeps_the_streamed_variance`,
 //!   `a_large_offset_never_changes_the_streamed_variance`.
 //! - The accumulator keeps a few numbers, never the values: `push` never allocates, and the
-//!   struct is at most 64 bytes, after 10,000 or 100,000 values. Checked by
+//!   struct is at most 32 bytes (four 8-byte numbers: Welford's update needs three), after
+//!   10,000 or 100,000 values. Running sums of `x` and `x²` made exact in wider numbers
+//!   (`i128`, double-double) do not fit. Checked by
 //!   `pushing_ten_thousand_values_does_not_grow_the_heap`,
 //!   `the_accumulator_is_a_few_numbers_whatever_it_has_seen`.
 //! - `a.merge(&b)` equals (within the tolerance) an accumulator fed `a`'s values then `b`'s, for
@@ -47,11 +49,11 @@
 //! **Not checked.** Running sums of `x - x₀` and `(x - x₀)²` about the first value pushed
 //! (re-centred when merging) instead of Welford's update: that is the "shifted data"
 //! algorithm, sound for the same reason Welford's is (the sums stay near the spread, not the
-//! offset); the tests accept it. Running sums of `x` and `x²` kept in double-double
-//! arithmetic (about 106 bits), merged by adding the sums: where Welford's update in `f64` is
-//! accurate, their error is smaller still (relative error about Welford's squared), so no
-//! result the tests can ask for tells them apart; the lesson is Welford's update, but the tests
-//! only see its accuracy.
+//! offset); the tests accept it. Running sums of `x` and `x²` in wider arithmetic
+//! (double-double, or exact `i128` sums over a fixed-point copy of the values), merged by
+//! adding the sums, are as accurate as Welford's update wherever it is accurate, so no result
+//! the tests ask for tells them apart: they are rejected only by their size (five or more
+//! 8-byte numbers), not by their results.
 
 /// Count, mean and spread of the values pushed so far, in constant memory.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -31,7 +31,8 @@
 //!   error unchanged if it fails (no fallback). Checked by
 //!   `token_bytes_from_takes_exactly_n_bytes_in_order`,
 //!   `a_failing_source_fails_every_token_instead_of_falling_back`.
-//! - `OsEntropy::fill` calls its system function once for the whole buffer; when that fails,
+//! - `OsEntropy::fill` calls its system function once for the whole buffer, whatever its size
+//!   (1 byte to 64 KiB: no short seed stretched by a faster generator); when that fails,
 //!   `fill` returns `Err(EntropyError::Os(e))` with the system's error `e`: never bytes from a
 //!   weaker generator. Checked by `os_entropy_fills_the_whole_buffer_with_one_call_of_its_system_fill`,
 //!   `a_failing_operating_system_is_an_error_never_a_weaker_generator`,
@@ -46,11 +47,14 @@
 //!   the child draw different tokens. Checked by
 //!   `a_forked_child_and_its_parent_draw_different_tokens`.
 //! - No token's bytes wait in the process's memory before it is drawn (no pool of OS bytes
-//!   fetched ahead, no generator's output buffer, where a core dump or a memory disclosure
-//!   shows the next tokens): in a child process, after a 100-byte token, a copy of every
-//!   writable mapping holds none of the bytes 96 to 1023 of the next 1024-byte token, for each
-//!   of the three functions (bytes 0 to 95 are exempt: glibc 2.41 and later may keep up to 96
-//!   bytes of the kernel's output ready). Checked by `no_token_waits_in_memory_before_it_is_drawn`.
+//!   fetched ahead, for small tokens or any, no generator's output buffer, where a core dump
+//!   or a memory disclosure shows the next tokens): in a child process, for each of the three
+//!   functions, tokens of 16, 32, 64, 16, 32, 64, 100 and 1024 bytes are drawn, a copy of
+//!   every writable mapping is taken, and the same sizes are drawn again; the copy holds none
+//!   of their bytes, neither raw nor as hex (either case) or base64 (URL-safe or standard)
+//!   text. The first 96 bytes drawn after the copy are exempt: glibc 2.41 and later may keep
+//!   up to 96 bytes of the kernel's output ready. Checked by
+//!   `no_token_waits_in_memory_before_it_is_drawn`.
 //!
 //! **Not checked.** That `token_bytes`, `token_hex` and `token_urlsafe` add no fallback of their
 //! own around `OsEntropy::new()` (the real operating system does not fail on demand: keep them
@@ -64,7 +68,9 @@
 //! seeded once from the OS, reseeded when the process id changes (it passes the fork test) and
 //! computing each token straight into it, or one seeded with only 8 OS bytes per token
 //! (`seed_from_u64`: 64 bits of entropy in a 32-byte token). Both break the lesson: every
-//! token's bytes come straight from `OsEntropy::fill`, all `n` of them.
+//! token's bytes come straight from `OsEntropy::fill`, all `n` of them. Likewise a pool fetched
+//! ahead and kept in some other form than raw bytes, hex or base64 text (masked, encrypted) is
+//! not found by the memory search, and breaks the lesson just the same.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
