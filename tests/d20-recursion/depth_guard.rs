@@ -68,6 +68,46 @@ fn malformed_shapes_are_typed_errors(#[case] text: &str, #[case] expected: JsonS
     );
 }
 
+/// `depth` brackets of alternating kinds (`[{[{…`, level 1 an array), closed in order from
+/// the innermost, except that level `wrong_at` gets the other kind of closer; and the error
+/// that closer is.
+fn wrong_closer_at(depth: usize, wrong_at: usize) -> (String, JsonShapeError) {
+    let opener = |level: usize| if level % 2 == 1 { '[' } else { '{' };
+    let closer = |level: usize| if level % 2 == 1 { ']' } else { '}' };
+    let mut text: String = (1..=depth).map(opener).collect();
+    text.extend((1..=depth).rev().map(|level| {
+        if level == wrong_at {
+            closer(level + 1)
+        } else {
+            closer(level)
+        }
+    }));
+    let error = JsonShapeError::Mismatched {
+        offset: depth + (depth - wrong_at),
+        expected: closer(wrong_at),
+        found: closer(wrong_at + 1),
+    };
+    (text, error)
+}
+
+#[rstest]
+#[case::just_past_128_levels(129, 129)]
+#[case::on_the_way_out_of_300(300, 129)]
+#[case::deep_inside_300(300, 200)]
+#[case::a_thousand_levels_down(1000, 1000)]
+fn a_wrong_closer_is_refused_at_any_depth(#[case] depth: usize, #[case] wrong_at: usize) {
+    let (text, expected) = wrong_closer_at(depth, wrong_at);
+    let got = (nesting_depth(&text), guard_depth(&text, depth));
+    assert_eq!(
+        got,
+        (Err(expected.clone()), Err(expected)),
+        "nesting_depth and guard_depth(_, {depth}) gave {got:?} for {depth} brackets of \
+         alternating kinds closed with the wrong kind at level {wrong_at}: every closer is \
+         checked against the bracket it closes, however deep (keep the kind of every open \
+         level, not a counter with the kinds of the first few)"
+    );
+}
+
 #[test]
 fn measures_depths_that_serde_json_refuses_to_parse() {
     let text = format!("{}{}", "[".repeat(1000), "]".repeat(1000));

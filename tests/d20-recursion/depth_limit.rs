@@ -175,11 +175,12 @@ fn reads_nothing_after_the_first_container_past_the_budget() {
          then 100,000 items wide",
         || {
             // Too deep at /0/0/0/0 for a budget of 4, then a chain 100,000 levels deep, then
-            // an array of 100,000 items: a walk that stops at /0/0/0/0 never sees the rest,
+            // an array of 100,000 emails: a walk that stops at /0/0/0/0 never sees the rest,
             // while measuring the whole value first must keep either 100,000 levels or
-            // 100,000 items pending (or overflow the stack recursing).
+            // 100,000 items pending (or overflow the stack recursing), and a walk that goes
+            // on past the error collects the 100,000 emails.
             let mut tail = deep_value(100_000);
-            let wide = Value::Array(vec![Value::Null; 100_000]);
+            let wide = Value::Array(vec![json!({"user_email": "late@x.io"}); 100_000]);
             let value = DeepValue(Value::Array(vec![
                 json!([[[[]]]]),
                 std::mem::take(&mut tail.0),
@@ -199,8 +200,9 @@ fn reads_nothing_after_the_first_container_past_the_budget() {
                 peak <= 16 * 1024,
                 "extract_emails_limited(_, 4) held {peak} bytes of heap at its peak on a value \
                  too deep at its very first item: it went on through the 100,000 levels or \
-                 items after it (measuring the whole value before walking?). Check the budget \
-                 before each step down and stop at the first container past it"
+                 emails after it (measuring the whole value before walking, or noting the \
+                 error and walking on?). Check the budget before each step down and return \
+                 the error at the first container past it"
             );
         },
     );

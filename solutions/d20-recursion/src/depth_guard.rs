@@ -34,8 +34,10 @@
 //!   [`JsonShapeError::Mismatched`], naming the closer that was expected; text that ends with
 //!   levels open is [`JsonShapeError::Unclosed`] with how many; a string that never ends is
 //!   [`JsonShapeError::UnterminatedString`] with the offset of its opening quote; the guard
-//!   reports them too. Checked by `malformed_shapes_are_typed_errors`,
-//!   `the_guard_also_refuses_malformed_shapes`.
+//!   reports them too. Every closer is checked against the bracket it closes, however deep
+//!   (a wrong closer 129 to 1,000 levels down is `Mismatched`). Checked by
+//!   `malformed_shapes_are_typed_errors`, `the_guard_also_refuses_malformed_shapes`,
+//!   `a_wrong_closer_is_refused_at_any_depth`.
 //! - The guard reports the first problem in reading order: a stray or wrong closer, or a
 //!   string left open, before the bracket that opens level `max + 1` is that error, not
 //!   `TooDeep` (one pass with the stack of open brackets, not a bare counter first).

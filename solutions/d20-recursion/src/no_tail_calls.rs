@@ -48,17 +48,22 @@
 //! - `sum_to` asks for every term from its own frame, within 2 KiB of stack below its
 //!   caller's (a recursion by halves asks from the same depth each time, but many frames
 //!   down). Checked by `every_term_is_asked_for_just_below_the_caller`.
-//! - `gcd_traced` reports each round as it reaches it and keeps no list of rounds: it makes
-//!   no heap allocation (a recursion that notes the pairs and replays them afterwards does).
+//! - `gcd_traced` keeps no list of rounds on the heap: it makes no heap allocation (a
+//!   recursion that notes the pairs in a `Vec` and replays them afterwards does).
 //!   Checked by `gcd_traced_keeps_no_list_of_rounds`.
 //! - `sum_to` over 10,000,000 terms runs on a 256 KiB stack, on the calling thread. Checked by
 //!   `sums_ten_million_terms_on_a_256_kib_stack`.
-//! - `sum_to` keeps only the running total, not the terms: summing 100,000 terms holds at
-//!   most 1 KiB of heap. Checked by `summing_keeps_only_the_running_total_not_the_terms`.
+//! - `sum_to` keeps only the running total, not the terms: summing 100,000 terms makes no heap
+//!   allocation at all (no stored terms, no boxed thunk per tail call for a trampoline).
+//!   Checked by `summing_keeps_only_the_running_total_not_the_terms`.
 //!
 //! **Not checked.** That the untraced [`gcd`] is a loop too: for `u64` Euclid takes at most
 //! 93 rounds, so a recursive `gcd` never overflows, and it has no callback for the depth
-//! probe to watch. Only `gcd_traced`'s rounds are checked; write `gcd` as a call to it.
+//! probe to watch. Only `gcd_traced`'s rounds are checked; write `gcd` as a call to it. For
+//! the same reason a `gcd_traced` that recurses first, noting the pairs in a fixed array on
+//! the stack (at most 93), and reports them afterwards from its own frame is not caught: it
+//! allocates nothing and its callbacks run at one depth, and only a measure of the stack it
+//! used could show it.
 
 /// The greatest common divisor of `a` and `b`, by Euclid's algorithm as a loop.
 pub fn gcd(a: u64, b: u64) -> u64 {
