@@ -220,19 +220,29 @@ mod blocked_waiter {
     /// Starts a thread blocked in `pool.acquire_timeout(LONG)` (the caller holds every
     /// connection): returns its thread id and where its outcome arrives.
     pub fn start(pool: &Arc<Pool<Conn>>) -> (String, Receiver<Outcome>) {
+        let (tid, rx, _) = start_with_timeout(pool, LONG);
+        (tid, rx)
+    }
+
+    /// Starts a thread blocked in `pool.acquire_timeout(timeout)`: its thread id, where its
+    /// outcome arrives, and the moment just before it called `acquire_timeout`.
+    pub fn start_with_timeout(
+        pool: &Arc<Pool<Conn>>,
+        timeout: Duration,
+    ) -> (String, Receiver<Outcome>, Instant) {
         let (tid_tx, tid_rx) = mpsc::channel();
         let (tx, rx) = mpsc::channel();
         let pool = Arc::clone(pool);
         // Not scoped: a waiter that sleeps out its 30 s must not hold the test up.
         thread::spawn(move || {
-            let _ = tid_tx.send(own_tid());
-            let got = pool.acquire_timeout(LONG).map(|conn| conn.id);
+            let _ = tid_tx.send((own_tid(), Instant::now()));
+            let got = pool.acquire_timeout(timeout).map(|conn| conn.id);
             let _ = tx.send((got, Instant::now()));
         });
-        let tid = tid_rx
+        let (tid, started) = tid_rx
             .recv_timeout(GUARD)
             .expect("the waiter thread starts");
-        (tid, rx)
+        (tid, rx, started)
     }
 
     /// The number of the system call thread `tid` is blocked in, if it is blocked in one
@@ -404,6 +414,118 @@ fn a_blocked_waiter_waits_to_be_woken_not_on_a_sleep_timer() {
     assert!(
         matches!(got, Ok(Ok(0))),
         "the waiter got {got:?} after the connection came back"
+    );
+}
+
+/// A waiter is woken for nothing: the connection comes back three quarters into its
+/// timeout, and the returning thread takes it again at once, before the woken waiter gets to
+/// the pool. A waiter that waits against one deadline still times out at that deadline, a
+/// quarter of its timeout after the barge; one that restarts a whole `timeout` after each
+/// wake-up waits at least one full timeout after it. (If the waiter wins the race and gets
+/// the connection, nothing was learned: the round is played again, up to ten times.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_waiter_woken_for_nothing_still_times_out_at_its_first_deadline() {
+    let timeout = Duration::from_millis(600);
+    for _round in 0..10 {
+        let pool = shared_pool_of_one();
+        let held = pool.try_acquire().expect("a free connection");
+        let (tid, rx, started) = blocked_waiter::start_with_timeout(&pool, timeout);
+        blocked_waiter::wait_until_asleep(&tid, &rx);
+        // Not synchronisation: the moment of the barge, well inside the waiter's timeout.
+        thread::sleep((started + timeout * 3 / 4).saturating_duration_since(Instant::now()));
+        let barged = Instant::now();
+        drop(held);
+        let held = pool.try_acquire();
+        let (got, ended) = rx
+            .recv_timeout(GUARD)
+            .expect("the waiter gives up within the deadlock guard");
+        drop(held);
+        if got.is_ok() || ended <= barged {
+            // The waiter won the race and took the connection, or the test was so late
+            // that the waiter had already timed out: nothing learned, play again.
+            continue;
+        }
+        let after_barge = ended.duration_since(barged);
+        let in_all = ended.duration_since(started);
+        assert!(
+            got == Err(PoolError::TimedOut(timeout)) && after_barge < timeout,
+            "a waiter with a timeout of {} ms, woken {} ms after it started by a return \
+             that another thread took back first, gave up with {got:?} {} ms after that \
+             wake-up: a wake-up that finds nothing must wait only for what is left of the \
+             timeout (one deadline, Instant::now() + timeout, computed once), not a whole \
+             timeout again",
+            timeout.as_millis(),
+            barged.duration_since(started).as_millis(),
+            after_barge.as_millis()
+        );
+        assert!(
+            in_all >= timeout,
+            "the waiter gave up {} ms after it started, before its timeout of {} ms: woken \
+             for a connection another thread took first, it must look again and wait for \
+             the rest of its timeout (loop: take, or wait until the deadline)",
+            in_all.as_millis(),
+            timeout.as_millis()
+        );
+        return;
+    }
+}
+
+/// Pins the calling thread (`tid` 0) or thread `tid` to CPU `cpu` (Linux).
+#[cfg(target_os = "linux")]
+fn pin_to_cpu(tid: libc::pid_t, cpu: usize) {
+    // SAFETY: `set` is a plain bit set, zeroed and then filled by the libc macros; the
+    // calls read it and nothing else.
+    let pinned = unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut set);
+        libc::sched_setaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), &set)
+    };
+    assert_eq!(pinned, 0, "sched_setaffinity to CPU {cpu} failed");
+}
+
+/// The first CPU this thread may run on.
+#[cfg(target_os = "linux")]
+fn first_allowed_cpu() -> usize {
+    // SAFETY: `set` is written by sched_getaffinity and read by CPU_ISSET only.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        let got = libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set);
+        assert_eq!(got, 0, "sched_getaffinity failed");
+        (0..libc::CPU_SETSIZE as usize)
+            .find(|&cpu| libc::CPU_ISSET(cpu, &set))
+            .expect("a thread may run on some CPU")
+    }
+}
+
+/// The waiter and the returning thread share one CPU, and the returning thread runs under
+/// `SCHED_IDLE`, which the kernel preempts for any other thread that wakes up: so the
+/// woken waiter runs at the very moment of the wake-up, before the returning thread does
+/// anything more. It must find the connection in the pool by then.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_connection_is_back_in_the_pool_before_the_waiter_is_woken() {
+    let pool = shared_pool_of_one();
+    let (held, tid, rx) = park_a_waiter(&pool);
+    let cpu = first_allowed_cpu();
+    pin_to_cpu(tid.parse().expect("a thread id is a number"), cpu);
+    thread::scope(|s| {
+        s.spawn(move || {
+            pin_to_cpu(0, cpu);
+            let param = libc::sched_param { sched_priority: 0 };
+            // SAFETY: `param` is a valid sched_param; pid 0 is the calling thread.
+            let idle = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) };
+            assert_eq!(idle, 0, "sched_setscheduler(SCHED_IDLE) failed");
+            drop(held);
+        });
+    });
+    let got = rx.recv_timeout(Duration::from_secs(2)).map(|(got, _)| got);
+    assert!(
+        matches!(got, Ok(Ok(0))),
+        "the waiter did not get the returned connection within 2 s ({got:?}): it was woken \
+         before the connection was back in the pool, found nothing and went back to sleep \
+         (a lost wake-up); put the connection back first, then notify (push, then \
+         Condvar::notify_one)"
     );
 }
 

@@ -53,6 +53,15 @@
 //! - A blocked waiter is not asleep on a timer (`thread::sleep`, the `nanosleep` system
 //!   calls), however long its nap: it waits to be woken. Checked by
 //!   `a_blocked_waiter_waits_to_be_woken_not_on_a_sleep_timer`.
+//! - `acquire_timeout` waits against one deadline: a waiter woken by a return that another
+//!   thread takes back before it looks neither gives up early nor starts a whole timeout
+//!   again (timeout 600 ms, woken at 450 ms: it gives up with `TimedOut` no sooner than
+//!   600 ms after it started and less than 600 ms after that wake-up). Checked by
+//!   `a_waiter_woken_for_nothing_still_times_out_at_its_first_deadline`.
+//! - The guard puts the connection back before it wakes a waiter: a woken waiter that runs
+//!   at the very moment of the wake-up (the returning thread shares its CPU and runs under
+//!   `SCHED_IDLE`, which the kernel preempts for it) finds the connection, no lost wake-up.
+//!   Checked by `the_connection_is_back_in_the_pool_before_the_waiter_is_woken`.
 //! - Four threads doing a thousand loans each on a pool of 2, one loan in seven ending in a
 //!   panic, leave every opened connection back in the pool. Checked by
 //!   `thousands_of_cycles_with_panicking_users_leave_the_pool_full`.
@@ -65,7 +74,7 @@
 //!
 //! The blocked-waiter tests are Linux-only: they read the waiter thread's state, its count
 //! of voluntary context switches and the system call it is blocked in from
-//! `/proc/self/task/<tid>/`.
+//! `/proc/self/task/<tid>/`, and pin threads to a CPU with `sched_setaffinity`.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
