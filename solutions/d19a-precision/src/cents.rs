@@ -43,8 +43,10 @@
 //! - the display, and a parse/display round trip for any amount. Checked by
 //!   `displays_as_dollars_and_two_digit_cents`, `display_and_parse_round_trip`,
 //!   `renders_a_split_bill`.
-//! - exact addition and overflow in both directions. Checked by `adds_without_rounding`,
-//!   `reports_overflow_instead_of_wrapping`, `reports_negative_overflow_too`.
+//! - exact addition right up to both ends of `i64` (`Cents(i64::MIN) + Cents(0)` is not an
+//!   overflow, so the check is the integer addition's, not an `f64` sum's), and overflow in both
+//!   directions. Checked by `adds_without_rounding`, `reports_overflow_instead_of_wrapping`,
+//!   `reports_negative_overflow_too`.
 //! - equal parts sum to the total and differ by at most a cent, larger first. Checked by
 //!   `allocates_every_cent_larger_parts_first`, `refuses_to_split_into_zero_parts`,
 //!   `equal_parts_sum_to_the_total_and_differ_by_at_most_a_cent`.
@@ -54,15 +56,22 @@
 //!   `ratio_parts_sum_to_the_total_and_stay_within_a_cent_of_their_share`.
 //! - the remainders are exact on small bills too: remainders equal in integers
 //!   (`total * ratio % sum`) are a tie, settled earliest first, although the fractional parts of
-//!   `f64` shares differ in the last bit (`$100` by `[1, 1, 4]` is `[1667, 1667, 6666]`).
+//!   `f64` shares (or of `Decimal` shares rounded to 28 digits) differ in the last digit
+//!   (`$100` by `[1, 1, 4]` is `[1667, 1667, 6666]`, `$10` by `[1, 7, 7]` is
+//!   `[67, 467, 466]`), for every total from -50 to 50 cents by every three ratios up to 7.
 //!   Checked by `allocates_by_ratio_with_largest_remainders`,
+//!   `every_small_bill_in_three_parts_gives_the_odd_cents_to_the_largest_exact_remainders`,
 //!   `small_bills_give_the_odd_cents_to_the_largest_exact_remainders`.
 //!
 //! **Not checked.** A float detour in `parse` kept to amounts of 15 digits or fewer: `f64`
 //! parsing rounds correctly and a double holds every such amount to well under half a cent, so
 //! `(input.parse::<f64>()? * 100.0).round()` gives the same cents there and no test can tell;
-//! the tests catch it on 16 digits and more. Do not: the lesson is that money never passes
-//! through a binary float, not that it may where the error happens to round away.
+//! the tests catch it on 16 digits and more. Likewise the two cent digits alone read as a
+//! float (`"0.xy"` parsed as `f64`, times 100, rounded), and a `Display` that prints amounts
+//! below 10^15 cents as `cents as f64 / 100.0` with `{:.2}`: the double is within a fifth of a
+//! cent of the amount there, so the printed cents are right and no test can tell; the tests
+//! catch the display detour above that (`i64::MIN`). Do not: the lesson is that money never
+//! passes through a binary float, not that it may where the error happens to round away.
 
 use std::fmt;
 
