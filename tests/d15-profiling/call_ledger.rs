@@ -149,11 +149,12 @@ fn reads_the_clock_once_per_event() {
 
 #[test]
 fn the_ledger_keeps_running_totals_not_a_log_of_events() {
+    const DEPTH: usize = 63;
     let clock = FakeClock::default();
     let mut profiler = Profiler::new(&clock);
     let mut now = 0;
-    // One round: f (3 ms) calls g (1 ms). All rounds run inside `main`, which stays open the
-    // whole time, as a real program's main does.
+    // One round: f (3 ms) calls g (1 ms). All rounds run inside 64 open calls, `main` and a
+    // `serve` that recursed 63 times, open the whole time, as a real program's outer calls are.
     let mut round = |profiler: &mut Profiler<&FakeClock>| {
         for (step, event) in [(0, "+f"), (1, "+g"), (1, "-g"), (1, "-f")] {
             now += step;
@@ -163,6 +164,9 @@ fn the_ledger_keeps_running_totals_not_a_log_of_events() {
         }
     };
     profiler.enter("main");
+    for _ in 0..DEPTH {
+        profiler.enter("serve");
+    }
     round(&mut profiler);
     let ((), peak) = peak_heap(|| {
         for _ in 0..5_000 {
@@ -171,14 +175,14 @@ fn the_ledger_keeps_running_totals_not_a_log_of_events() {
     });
     assert!(
         peak <= 4 * 1024,
-        "5,000 more calls of two functions already seen, inside a main that is still running, \
-         grew the ledger's heap by {peak} bytes: enter and exit stored the events (a log \
-         replayed later, even one cleared whenever no call is open, grows with the run while \
-         main runs). Keep running totals per function and a stack of the calls still open; \
-         fold each exit into the totals at once"
+        "5,000 more calls of two functions already seen, inside 64 calls still open (main and \
+         63 levels of serve), grew the ledger's heap by {peak} bytes: enter and exit stored \
+         the events (a log replayed later, even one replayed whenever few calls are open, \
+         grows with the run while the outer calls run). Keep running totals per function and \
+         a stack of the calls still open; fold each exit into the totals at once"
     );
-    clock.at(15_004);
-    apply(&mut profiler, "-main").unwrap_or_else(|e| panic!("main's exit was refused: {e}"));
+    replay(&clock, &mut profiler, &["15003 -serve"; DEPTH].join(", "));
+    replay(&clock, &mut profiler, "15004 -main");
     let stats = profiler
         .stats()
         .unwrap_or_else(|e| panic!("stats() refused a balanced trace: {e}"));
@@ -187,9 +191,11 @@ fn the_ledger_keeps_running_totals_not_a_log_of_events() {
         [
             row("main", 1, 1, 15_004),
             row("f", 5_001, 10_002, 15_003),
+            row("serve", 63, 0, 15_003),
             row("g", 5_001, 5_001, 5_001)
         ],
-        "after 5,001 rounds of f (3 ms, 1 of them in g) and g (1 ms) inside a 15,004 ms main"
+        "after 5,001 rounds of f (3 ms, 1 of them in g) and g (1 ms) inside 63 serve calls \
+         (15,003 ms) inside a 15,004 ms main"
     );
 }
 

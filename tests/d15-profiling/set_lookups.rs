@@ -153,26 +153,32 @@ fn absent_needles_cost_almost_no_comparison() {
 
 #[test]
 fn small_inputs_go_through_a_set_too() {
-    // 16 items and 16 needles: a scan costs 136 comparisons for the found needles and 256
-    // for the absent ones; a set about one per needle (at most 2 * 16 allowed).
-    const SMALL: u32 = 16;
-    let haystack = probes(0..SMALL);
-    let found: Vec<Probe> = probes(0..SMALL).into_iter().rev().collect();
-    let absent = probes(SMALL..2 * SMALL);
-    let (all, _, found_eqs) = counted(|| contains_all(&haystack, &found));
-    let (gone, _, absent_eqs) = counted(|| missing(&haystack, &absent));
-    assert!(all, "every needle is in the haystack");
-    assert_eq!(
-        gone.len(),
-        SMALL as usize,
-        "none of the needles is in the haystack"
-    );
-    assert!(
-        found_eqs <= 2 * SMALL as usize && absent_eqs <= 2 * SMALL as usize,
-        "16 needles in 16 items made {found_eqs} comparisons (all found) and {absent_eqs} \
-         (all absent): the lookups scanned the slice. A size threshold below which the slice \
-         is scanned skips the lesson on every small input; look each needle up in a set"
-    );
+    // From 3 items up, a scan costs each absent needle n comparisons (a set about none: at
+    // most 2 per needle allowed), and each needle equal to the last item n comparisons (a set
+    // about one, two when another item's hash looks alike: fewer than a scan's n either way).
+    const NEEDLES: usize = 16;
+    for size in 3..=16_u32 {
+        let haystack = probes(0..size);
+        let last = vec![Probe(size - 1); NEEDLES];
+        let absent = probes(size..size + NEEDLES as u32);
+        let (all, _, found_eqs) = counted(|| contains_all(&haystack, &last));
+        let (gone, _, absent_eqs) = counted(|| missing(&haystack, &absent));
+        assert!(all, "every needle is in the haystack");
+        assert_eq!(
+            gone.len(),
+            NEEDLES,
+            "none of the needles is in the haystack"
+        );
+        let scan = NEEDLES * size as usize;
+        assert!(
+            found_eqs < scan && absent_eqs <= 2 * NEEDLES,
+            "{NEEDLES} needles in {size} items made {found_eqs} comparisons (each the last \
+             item) and {absent_eqs} (all absent); a scan makes {scan} each: the lookups \
+             scanned the slice. A size threshold below which the slice is scanned skips the \
+             lesson on every small input; look each needle up in a set, whatever the \
+             haystack's size"
+        );
+    }
 }
 
 proptest! {

@@ -167,26 +167,38 @@ fn equal_remainders_go_to_the_smaller_names() {
     );
 }
 
-#[test]
-fn equal_remainders_are_compared_exactly_not_as_floats() {
-    // 1, 4 and 1 samples of 6: exact shares 166.66…, 666.66… and 166.66…, all three with
-    // remainder 4/6. In f64, 4000/6 - 666 is a little less than 1000/6 - 166, so a float
-    // comparison hands b's tenth to c.
-    let report = report_of(&[&["a"], &["b"], &["b"], &["b"], &["b"], &["c"]]);
-    let selves: Vec<(String, u32)> = ["a", "b", "c"]
-        .into_iter()
-        .map(|name| (name.to_owned(), report.share(name).self_tenths))
+// Equal integer remainders whose f64 remainders differ in the last bits:
+// - 1, 4 and 1 of 6: all three remainders are 4/6, but 4000/6 - 666 is a little less than
+//   1000/6 - 166 in f64, so a float comparison hands b's tenth to c;
+// - 1,334, 10,807 and 6,805 of 18,946 (a profile of about three minutes at 100 Hz): a and b
+//   both have remainder 7,780/18,946, but their f64 remainders, even rounded to 1e-9, differ,
+//   so a float comparison hands a's tenth to b.
+#[rstest]
+#[case::six_samples([1, 4, 1], [167, 667, 166])]
+#[case::a_real_profile_size([1_334, 10_807, 6_805], [71, 570, 359])]
+fn equal_remainders_are_compared_exactly_not_as_floats(
+    #[case] counts: [usize; 3],
+    #[case] expected: [u32; 3],
+) {
+    let names = ["a", "b", "c"];
+    let samples: Vec<&[&str]> = names
+        .iter()
+        .zip(counts)
+        .flat_map(|(name, count)| std::iter::repeat_n(std::slice::from_ref(name), count))
         .collect();
-    let expected: Vec<(String, u32)> = [("a", 167), ("b", 667), ("c", 166)]
-        .into_iter()
-        .map(|(name, tenths)| (name.to_owned(), tenths))
-        .collect();
+    let report = report_of(&samples);
+    let n = samples.len();
+    let got = names.map(|name| report.share(name).self_tenths);
     assert_eq!(
-        selves, expected,
-        "a, b and c have 1, 4 and 1 of 6 samples: the floors give 166 + 666 + 166 = 998 and \
-         all three remainders are exactly 4/6, so the 2 missing tenths go to the smaller \
-         names a and b. Remainders computed in f64 differ in the last bits and misorder the \
-         tie: compare the integer remainders count * 1000 % samples"
+        got,
+        expected,
+        "a, b and c have {counts:?} of {n} samples: the floors leave {} missing tenths and the \
+         remainders count * 1000 % samples are {:?}, so the tenths go to the largest and, \
+         among equal remainders, to the smaller name. Remainders computed in f64 (even \
+         rounded to a few decimals) differ in the last bits and misorder an exact tie: compare \
+         the integer remainders count * 1000 % samples",
+        1000 - counts.iter().map(|c| c * 1000 / n).sum::<usize>(),
+        counts.map(|c| c * 1000 % n),
     );
 }
 

@@ -438,12 +438,18 @@ fn a_backwards_clock_is_still_reported_after_good_calls() {
     let clocks = clocks_at_50ms();
     let profiler = DualProfiler::new(&clocks);
     profiler.profile("suspend", || clocks.cpu.set(ms(20)));
+    profiler.profile("suspend", || clocks.compute(100));
+    profiler.profile("ntp_step", || clocks.wall.set(ms(10)));
     profiler.profile("later", || clocks.compute(5));
     assert_eq!(
         profiler.report(ClockKind::Wall),
         went_backwards(ClockKind::Cpu, "suspend"),
-        "a call saw the CPU clock go backwards and a good call came after it: the figures are \
-         still broken, so the report must fail naming the first call that saw it"
+        "suspend saw the CPU clock go back 30 ms; then a 100 ms suspend call went forward, \
+         ntp_step saw the wall clock go backwards and a good call came last. The figures were \
+         broken by the first bad call whatever came after: the report must fail naming it \
+         (CPU, suspend). Check each call's end against its start as it ends and keep the first \
+         error: summing signed times lets a later forward call hide the backwards one, and \
+         overwriting the error names the latest bad call instead"
     );
 }
 

@@ -39,9 +39,9 @@
 //!   `a_span_records_an_early_return_through_the_question_mark`,
 //!   `a_span_records_even_when_the_body_panics`,
 //!   `spans_unwound_by_a_panic_record_inner_first_and_marked_unwound`.
-//! - [`timed`] closes its span in the guard's `Drop` while a panic unwinds through it (the
-//!   clock's closing read happens with `std::thread::panicking()` true), not by catching the
-//!   panic, recording by hand and re-raising it. Checked by
+//! - [`timed`] closes the span of a panicking call in the guard's `Drop` while the panic
+//!   unwinds through it (the clock's closing read happens with `std::thread::panicking()`
+//!   true), not by catching the panic and recording by hand before re-raising it. Checked by
 //!   `timed_closes_its_span_while_the_panic_unwinds`.
 //! - An empty name panics with "a span needs a name". Checked by
 //!   `a_span_with_an_empty_name_is_refused`.
@@ -49,6 +49,9 @@
 //! **Not checked.** That one guard records every way out: a guard kept only for the panic
 //! path plus a hand-written record after a normal return records the same spans; the
 //! difference shows only when someone later adds an early return, which no test can do.
+//! Likewise a `timed` that wraps the call in `catch_unwind` and, on a panic, makes a `Span`
+//! only to `resume_unwind` through it: its guard still closes during the unwinding, reads
+//! the clock and records exactly as one guard does, and nothing else it does is visible.
 
 use std::cell::RefCell;
 use std::time::Duration;

@@ -13,7 +13,8 @@
 //! - [`FnTimes::waiting`] is the wall time spent off the CPU: wall minus CPU (zero if CPU
 //!   is larger, which happens when several threads add to one CPU clock).
 //! - A clock that reads less at the end of a call than at its start is broken: `report`
-//!   then fails with [`ClockError::WentBackwards`], naming the clock and the call.
+//!   then fails with [`ClockError::WentBackwards`], naming the clock and the first call that
+//!   saw it; no later call, good or broken, of that name or another, changes that.
 //!
 //! **Why.** A wall-clock profile of code that waits (network, disk, locks, `await`) blames
 //! the waiting function for time the CPU spent idle. Optimising its code changes nothing;
@@ -40,7 +41,8 @@
 //!   both. Checked by `returns_the_value_of_the_profiled_call`,
 //!   `adds_up_repeated_calls_and_counts_nested_ones_in_both`.
 //! - Either clock going backwards makes `report` fail with `WentBackwards` naming that clock
-//!   and the first call that saw it, even after later good calls. Checked by
+//!   and the first call that saw it, even after later good calls (of the same name too) and
+//!   later broken ones. Checked by
 //!   `a_clock_that_goes_backwards_is_reported`, `a_wall_clock_that_goes_backwards_is_reported_too`,
 //!   `a_backwards_clock_is_still_reported_after_good_calls`.
 //! - Only the call runs between the start reads and the end reads: the profiler's own work
