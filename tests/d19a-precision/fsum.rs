@@ -92,6 +92,30 @@ fn fsum_keeps_what_a_neumaier_loop_loses() {
 }
 
 #[test]
+fn fsum_keeps_as_many_partials_as_the_magnitudes_need() {
+    // 38 powers of two from 2^1023 down to 2^-975, each 2^54 below the last (no two share a
+    // bit, so each stays a partial of its own: about as many as doubles allow), then all but
+    // the smallest taken away again.
+    let powers: Vec<f64> = (0..38_u64)
+        .map(|k| f64::from_bits((2046 - 54 * k) << 52))
+        .collect();
+    let smallest = powers[powers.len() - 1];
+    let values: Vec<f64> = powers
+        .iter()
+        .copied()
+        .chain(powers[..powers.len() - 1].iter().map(|p| -p))
+        .collect();
+    let got = fsum(&values);
+    assert_eq!(
+        got, smallest,
+        "fsum of 2^1023, 2^969, ..., 2^-975 and then minus all but the last gave {got:e}, \
+         expected {smallest:e}: the exact running sum needed 38 partials at once; keep every \
+         non-zero partial (the list grows as the magnitudes need), never cap it at a few \
+         correction terms"
+    );
+}
+
+#[test]
 fn fsum_keeps_a_few_f64_partials_not_a_big_number_per_input() {
     let values: Vec<f64> = (0..10_000_u32)
         .map(|i| f64::from(i % 97) * 0.1 - f64::from(i % 13) * 1e-9 + f64::from(i % 5) * 1e9)

@@ -32,6 +32,9 @@
 //! - cancellation, the half-way rounding cases and what one compensation term loses, even after
 //!   sorting the inputs by magnitude. Checked by `fsum_rounds_the_exact_sum_once`,
 //!   `fsum_keeps_what_a_neumaier_loop_loses`.
+//! - the partials are as many as the magnitudes need (38 at once for powers of two spread over
+//!   the whole range), not a fixed few correction terms. Checked by
+//!   `fsum_keeps_as_many_partials_as_the_magnitudes_need`.
 //! - `fsum` works in `f64` partials: summing 10,000 values makes fewer than 100 heap allocations
 //!   (no big rational or big integer per input). Checked by
 //!   `fsum_keeps_a_few_f64_partials_not_a_big_number_per_input`.
