@@ -499,16 +499,24 @@ fn first_allowed_cpu() -> usize {
 }
 
 /// The waiter and the returning thread share one CPU, and the returning thread runs under
-/// `SCHED_IDLE`, which the kernel preempts for any other thread that wakes up: so the
-/// woken waiter runs at the very moment of the wake-up, before the returning thread does
-/// anything more. It must find the connection in the pool by then.
+/// `SCHED_IDLE`, which the kernel preempts for any other thread that wakes up (and the
+/// waiter under `SCHED_FIFO` where allowed): so the woken waiter runs at the very moment of
+/// the wake-up, before the returning thread does anything more. It must find the
+/// connection in the pool by then.
 #[cfg(target_os = "linux")]
 #[test]
 fn the_connection_is_back_in_the_pool_before_the_waiter_is_woken() {
     let pool = shared_pool_of_one();
     let (held, tid, rx) = park_a_waiter(&pool);
     let cpu = first_allowed_cpu();
-    pin_to_cpu(tid.parse().expect("a thread id is a number"), cpu);
+    let waiter: libc::pid_t = tid.parse().expect("a thread id is a number");
+    pin_to_cpu(waiter, cpu);
+    // Where allowed (root, or an RLIMIT_RTPRIO above 0), the waiter also runs under
+    // SCHED_FIFO, which beats every ordinary thread to the CPU: then no other process's
+    // thread can run between the wake-up and the waiter either.
+    let fifo = libc::sched_param { sched_priority: 1 };
+    // SAFETY: `fifo` is a valid sched_param; `waiter` is a thread of this process.
+    let _ = unsafe { libc::sched_setscheduler(waiter, libc::SCHED_FIFO, &fifo) };
     thread::scope(|s| {
         s.spawn(move || {
             pin_to_cpu(0, cpu);

@@ -60,7 +60,8 @@
 //!   `a_waiter_woken_for_nothing_still_times_out_at_its_first_deadline`.
 //! - The guard puts the connection back before it wakes a waiter: a woken waiter that runs
 //!   at the very moment of the wake-up (the returning thread shares its CPU and runs under
-//!   `SCHED_IDLE`, which the kernel preempts for it) finds the connection, no lost wake-up.
+//!   `SCHED_IDLE`, which the kernel preempts for it; the waiter runs under `SCHED_FIFO`
+//!   where allowed, as root) finds the connection, no lost wake-up.
 //!   Checked by `the_connection_is_back_in_the_pool_before_the_waiter_is_woken`.
 //! - Four threads doing a thousand loans each on a pool of 2, one loan in seven ending in a
 //!   panic, leave every opened connection back in the pool. Checked by
