@@ -7,6 +7,7 @@ use crate::delegation::{
 use proptest::prelude::*;
 
 use super::heap::peak_heap;
+use super::type_name_of;
 
 fn segment(lines: &[&str]) -> Segment {
     Segment {
@@ -209,20 +210,56 @@ fn walking_live_then_archive_copies_no_line_and_builds_no_list() {
     );
 }
 
-/// The type name of a value, to see what a walk is built from.
-fn type_name_of<T>(_: &T) -> &'static str {
-    std::any::type_name::<T>()
+/// The std paths a delegating walk's type may name: adaptors, the slice iterators over the
+/// layers, the layers' own containers and the conversions a `map` may name.
+const DELEGATION_STD: [&str; 8] = [
+    "core::iter::adapters::",
+    "core::slice::iter::",
+    "alloc::vec::",
+    "alloc::string::",
+    "core::option::",
+    "core::convert::",
+    "core::ops::deref::",
+    "core::iter::traits::",
+];
+
+/// The crate's types a walk may hold: the layers themselves.
+const LAYERS: [&str; 3] = ["Segment", "LogFile", "Folder"];
+
+/// The paths in a walk's type that are neither delegation ([`DELEGATION_STD`]) nor the crate's
+/// layers, closures and functions: a hand-written cursor type, a `once` or `from_fn` source, a
+/// range of indices…
+fn foreign_parts(name: &str) -> Vec<&str> {
+    super::paths_in_type_name(name)
+        .filter(|path| match path.strip_prefix(super::own_crate()) {
+            Some(own) => own.rsplit("::").next().is_some_and(|last| {
+                last.starts_with(|c: char| c.is_ascii_uppercase()) && !LAYERS.contains(&last)
+            }),
+            None => !DELEGATION_STD.iter().any(|std| path.starts_with(std)),
+        })
+        .collect()
 }
 
 /// Why the type `name` of a walk does not delegate: no `FlatMap` or `Flatten` in it (or no
-/// `Chain` where one stream follows another), or a `FromFn` or `Successors` cursor.
-fn not_delegating(name: &str, needs_chain: bool) -> Option<&'static str> {
+/// `Chain` where one stream follows another), or a `FromFn` or `Successors` cursor, or any
+/// other source or type of the crate's own beside the adaptors over the layers.
+fn not_delegating(name: &str, needs_chain: bool) -> Option<String> {
+    let foreign = foreign_parts(name);
     if name.contains("FromFn") || name.contains("Successors") {
-        Some("a from_fn (or successors) cursor that keeps its own indices into the layers")
+        Some("a from_fn (or successors) cursor that keeps its own indices into the layers".into())
+    } else if !foreign.is_empty() {
+        Some(format!(
+            "it holds {foreign:?}, which is neither an adaptor (flat_map, flatten, map, chain) \
+             nor a slice iterator over the layers: a cursor type of your own (or a once, range \
+             or other source wrapped in a decoy flat_map) walks the layers by hand"
+        ))
     } else if !name.contains("FlatMap") && !name.contains("Flatten") {
-        Some("no flat_map or flatten, so it does not hand over to the inner layers' iterators")
+        Some(
+            "no flat_map or flatten, so it does not hand over to the inner layers' iterators"
+                .into(),
+        )
     } else if needs_chain && !name.contains("Chain") {
-        Some("no chain, so the live file's stream is not followed by the archive's")
+        Some("no chain, so the live file's stream is not followed by the archive's".into())
     } else {
         None
     }

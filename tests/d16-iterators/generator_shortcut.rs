@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use rstest::rstest;
 
 use super::heap::peak_heap;
+use super::type_name_of;
 
 /// At most this many items are taken from a stream under test: no `u64` Fibonacci stream
 /// has more than 94 numbers, and a stream that never ends must fail fast, not fill memory.
@@ -72,20 +73,14 @@ fn lives_on_the_stack_not_the_heap() {
 /// up as `…::fibonacci::{{closure}}` and functions as `…::step`: both are fine, because the
 /// lesson is "no new type", not "no helper".
 fn own_named_types(type_name: &str) -> Vec<&str> {
-    let own_crate = module_path!().split("::").next().unwrap_or_default();
-    type_name
-        .split(|c: char| "<>,()[]&; ".contains(c))
-        .filter(|path| path.starts_with(own_crate))
+    super::paths_in_type_name(type_name)
+        .filter(|path| path.starts_with(super::own_crate()))
         .filter(|path| {
             path.rsplit("::")
                 .next()
                 .is_some_and(|last| last.starts_with(|c: char| c.is_ascii_uppercase()))
         })
         .collect()
-}
-
-fn type_name_of<T>(_: &T) -> &'static str {
-    std::any::type_name::<T>()
 }
 
 #[test]
@@ -134,10 +129,8 @@ fn is_allowed_std_path(path: &str) -> bool {
 /// The paths in a type's name that are neither the crate's own (closures, functions) nor
 /// allowed in a generator: see [`is_allowed_std_path`].
 fn foreign_parts(type_name: &str) -> Vec<&str> {
-    let own_crate = module_path!().split("::").next().unwrap_or_default();
-    type_name
-        .split(|c: char| "<>,()[]&; ".contains(c))
-        .filter(|path| path.contains("::") && !path.starts_with(own_crate))
+    super::paths_in_type_name(type_name)
+        .filter(|path| !path.starts_with(super::own_crate()))
         .filter(|path| !is_allowed_std_path(path))
         .collect()
 }
@@ -187,11 +180,42 @@ fn a_successors_state_holds_the_numbers_not_an_index() {
         return;
     };
     assert!(
-        state.contains("u64") && !state.contains('&'),
+        state.matches("u64").count() >= 2 && !state.contains('&'),
         "fibonacci is built on successors, whose state is {state} (in {name}): successors \
-         computes each state from the one before, so the state must be the numbers themselves \
-         (u64, e.g. the last two as a tuple); an index or a reference that is looked up in a \
-         table of Fibonacci numbers is a table, not a generator"
+         computes each state from the one before, and a Fibonacci number comes from the two \
+         before it, so the state must be those two numbers (e.g. a tuple of two u64s); one \
+         u64 is an index looked up in a table (or a closed formula), and a reference points \
+         into a table: neither is a generator's frozen state"
+    );
+}
+
+/// The std adaptors in a type's name that drop or count items instead of ending the stream
+/// where its condition fails.
+const SKIPPING_OR_COUNTING: [&str; 6] = [
+    "filter",
+    "filter_map",
+    "skip_while",
+    "skip",
+    "take",
+    "step_by",
+];
+
+#[test]
+fn ends_at_the_limit_with_take_while_not_a_filter_or_a_count() {
+    let stream = fibonacci(10);
+    let name = type_name_of(&stream);
+    let found: Vec<&str> = super::paths_in_type_name(name)
+        .filter_map(|path| path.strip_prefix("core::iter::adapters::"))
+        .filter_map(|rest| rest.split("::").next())
+        .filter(|module| SKIPPING_OR_COUNTING.contains(module))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "fibonacci returns a value of type {name}, which uses the adaptor(s) {found:?}: a \
+         filter (or skip) drops the numbers above the limit but keeps computing them up to the \
+         u64 overflow, which on an endless source never ends; a take counts a fixed number of \
+         items (94 fits only from 0, 1) instead of noticing where a u64 runs out. End the \
+         stream with take_while at the limit and let checked_add end it at the overflow"
     );
 }
 

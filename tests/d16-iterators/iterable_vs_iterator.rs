@@ -198,6 +198,7 @@ fn an_empty_book_yields_nothing_on_every_pass() {
 #[case::newline_in_the_middle(&["ok", "10.0.0.5 - 404\nERROR"], 1)]
 #[case::windows_line_ending(&["10.0.0.5 - 404 ERROR\r\n", "ok"], 0)]
 #[case::only_a_newline(&["ok", "ok", "\n"], 2)]
+#[case::a_lone_carriage_return(&["ok", "10.0.0.5 - 404\rERROR"], 1)]
 fn rejects_an_entry_that_spans_lines(#[case] entries: &[&str], #[case] index: usize) {
     let got = LogBook::from_lines(entries.iter().copied());
     assert_eq!(
@@ -277,6 +278,26 @@ fn a_walker_promises_its_length_by_implementing_exact_size_iterator(book: LogBoo
          only code that names Lines, while generic code (`I: ExactSizeIterator`, rev, zip) \
          relies on the trait; make the promise with `impl ExactSizeIterator for Lines<'_> {{}}` \
          (its len() reads your exact size_hint)"
+    );
+}
+
+#[rstest]
+fn a_walker_is_not_copy_so_a_walk_by_value_spends_it(book: LogBook) {
+    #[allow(unused_imports)] // needed only where the type is Copy
+    use super::NotCopy as _;
+    let mut lines = book.iter();
+    let spent = lines.by_ref().take(CAP).count();
+    let copy =
+        super::CopyProbe::<crate::iterable_vs_iterator::Lines<'static>>(std::marker::PhantomData)
+            .is_copy();
+    assert_eq!(spent, 3, "a 3-line book's walker must yield 3 lines");
+    assert!(
+        !copy,
+        "Lines is Copy: `let lines = book.iter(); lines.count(); lines.collect()` then compiles \
+         and the second pass silently walks a copy from the start, so a walker used by value is \
+         never spent nor moved and the one-pass lesson turns into \"walk it as often as you \
+         like\"; an iterator may be Clone (an explicit .clone()) but not Copy (std's slice and \
+         range iterators are not Copy for this reason)"
     );
 }
 

@@ -185,15 +185,28 @@ fn starts_from_any_two_numbers_with_the_same_rule(
     #[case] limit: u64,
     #[case] expected: &[u64],
 ) {
-    let got: Vec<u64> = Fibonacci::starting_with(first, second, limit)
-        .take(CAP)
-        .collect();
+    let (got, after) = walk_to_the_end(Fibonacci::starting_with(first, second, limit));
     assert_eq!(
         got, expected,
         "Fibonacci::starting_with({first}, {second}, {limit}) yielded {got:?}: it must hand out \
          {first}, {second}, then each number the sum of the two before it, ending at the first \
          number above the limit"
     );
+    assert_eq!(
+        after,
+        [None, None, None],
+        "Fibonacci::starting_with({first}, {second}, {limit}) gave {after:?} after its first \
+         None: the stream ends at the first number above the limit, even when a later one \
+         would dip below it, and a FusedIterator returns None for ever; compare with the limit \
+         before moving the state on, and stay at the end"
+    );
+}
+
+/// Walks `stream` up to its first `None` (at most `CAP` items), then calls `next` three times.
+fn walk_to_the_end(mut stream: Fibonacci) -> (Vec<u64>, Vec<Option<u64>>) {
+    let got: Vec<u64> = stream.by_ref().take(CAP).collect();
+    let after = (0..3).map(|_| stream.next()).collect();
+    (got, after)
 }
 
 #[rstest]
@@ -243,13 +256,17 @@ proptest! {
         second in any::<u64>(),
         limit in prop_oneof![Just(u64::MAX), any::<u64>()],
     ) {
-        let got: Vec<u64> = Fibonacci::starting_with(first, second, limit).take(CAP).collect();
+        let (got, after) = walk_to_the_end(Fibonacci::starting_with(first, second, limit));
         let expected = reference_stream(first, second, limit);
         prop_assert_eq!(&got, &expected,
             "Fibonacci::starting_with({}, {}, {}) differs from the rule: each number the sum of \
              the two before it, ending at the first one above the limit or the first sum that \
              does not fit in a u64 (checked_add), never after a fixed count",
             first, second, limit);
+        prop_assert_eq!(&after, &vec![None, None, None],
+            "Fibonacci::starting_with({}, {}, {}) gave {:?} after its first None: once None, \
+             always None (FusedIterator), also when a later number would dip below the limit",
+            first, second, limit, &after);
     }
 
     #[test]

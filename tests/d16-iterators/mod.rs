@@ -59,45 +59,61 @@ pub(crate) fn interesting_limits() -> impl proptest::strategy::Strategy<Value = 
     ]
 }
 
-/// Whether `T` implements `FusedIterator`, found at run time (so that a missing impl fails one
-/// test instead of the whole build): an inherent method is picked before a trait method of
-/// the same name, and the inherent one exists only for fused iterators.
-pub(crate) struct FusedProbe<T>(pub(crate) std::marker::PhantomData<T>);
+/// Defines a run-time probe of whether `T` implements a trait (so that a missing or extra impl
+/// fails one test instead of the whole build): an inherent method is picked before a trait
+/// method of the same name, and the inherent one exists only where `T` has the trait.
+macro_rules! trait_probe {
+    ($(#[$doc:meta])* $probe:ident, $fallback:ident, $method:ident, $($bound:tt)+) => {
+        $(#[$doc])*
+        pub(crate) struct $probe<T>(pub(crate) std::marker::PhantomData<T>);
 
-/// The answer for iterators that are not `FusedIterator` (unused where every probed type is).
-#[allow(dead_code)]
-pub(crate) trait NotFused {
-    fn is_fused(&self) -> bool {
-        false
-    }
+        /// The answer for types without the trait (unused where every probed type has it).
+        #[allow(dead_code)]
+        pub(crate) trait $fallback {
+            fn $method(&self) -> bool {
+                false
+            }
+        }
+
+        impl<T> $fallback for $probe<T> {}
+
+        impl<T: $($bound)+> $probe<T> {
+            #[allow(dead_code)] // unused where no probed type has the trait
+            pub(crate) fn $method(&self) -> bool {
+                true
+            }
+        }
+    };
 }
 
-impl<T> NotFused for FusedProbe<T> {}
+trait_probe!(
+    /// Whether `T` implements `FusedIterator`, found at run time.
+    FusedProbe, NotFused, is_fused, std::iter::FusedIterator
+);
+trait_probe!(
+    /// Whether `T` implements `ExactSizeIterator`: an inherent `len()` does not make it one.
+    ExactSizeProbe, NotExactSize, is_exact_size, ExactSizeIterator
+);
+trait_probe!(
+    /// Whether `T` is `Copy` (a walker that is must not be: passing it by value would copy it).
+    CopyProbe, NotCopy, is_copy, Copy
+);
 
-impl<T: std::iter::FusedIterator> FusedProbe<T> {
-    pub(crate) fn is_fused(&self) -> bool {
-        true
-    }
+/// The type name of a value, to see what an iterator is built from.
+pub(crate) fn type_name_of<T>(_: &T) -> &'static str {
+    std::any::type_name::<T>()
 }
 
-/// Whether `T` implements `ExactSizeIterator`, found at run time like [`FusedProbe`]: an
-/// inherent `len()` on the type itself does not make it one.
-pub(crate) struct ExactSizeProbe<T>(pub(crate) std::marker::PhantomData<T>);
-
-/// The answer for iterators that are not `ExactSizeIterator` (unused where every probed type is).
-#[allow(dead_code)]
-pub(crate) trait NotExactSize {
-    fn is_exact_size(&self) -> bool {
-        false
-    }
+/// The crate's name as type names spell it (closures and helpers of the code under test).
+pub(crate) fn own_crate() -> &'static str {
+    module_path!().split("::").next().unwrap_or_default()
 }
 
-impl<T> NotExactSize for ExactSizeProbe<T> {}
-
-impl<T: ExactSizeIterator> ExactSizeProbe<T> {
-    pub(crate) fn is_exact_size(&self) -> bool {
-        true
-    }
+/// The paths (`a::b::C`) in a type's name as `std::any::type_name` writes it.
+pub(crate) fn paths_in_type_name(type_name: &str) -> impl Iterator<Item = &str> {
+    type_name
+        .split(|c: char| "<>,()[]&; ".contains(c))
+        .filter(|path| path.contains("::"))
 }
 
 mod heap; // a counting global allocator: measures the heap a piece of code holds

@@ -93,19 +93,19 @@ fn write_log(
     expected
 }
 
-/// Writes about 2 MB of log lines (30 times the heap bound); returns the path and how many contain " 404 ".
+/// The needle counted in the big log: most of its lines contain it.
+const BIG_NEEDLE: &str = " 200 ";
+
+/// Writes about 2 MB (30 times the heap bound) of 140,000 short log lines, six of every seven
+/// with status 200: anything kept per line or per match (a `Vec` of flags, of line numbers)
+/// outgrows the bound. Returns the path and how many lines contain [`BIG_NEEDLE`].
 fn write_big_log(dir: &Path) -> (PathBuf, u64) {
+    const LINES: u32 = 140_000;
     let path = dir.join("big.log");
-    let expected = write_log(&path, 40_000, |out, i, status| {
-        writeln!(
-            out,
-            "10.{}.{}.{} - {status} GET /items/{i:08} HTTP/1.1",
-            i % 256,
-            (i / 256) % 256,
-            i % 200
-        )
+    let not_found = write_log(&path, LINES, |out, i, status| {
+        writeln!(out, "{i:06} - {status} x")
     });
-    (path, expected)
+    (path, u64::from(LINES) - not_found)
 }
 
 /// A file's size in bytes, 0 if it cannot be read.
@@ -117,7 +117,8 @@ fn size_of(path: &Path) -> u64 {
 fn assert_counted(got: &Result<u64, StreamError>, size: u64, expected: u64) {
     assert!(
         matches!(got, Ok(n) if *n == expected),
-        "count over the {size}-byte file gave {got:?}; {expected} lines have status 404"
+        "count over the {size}-byte file gave {got:?}; {expected} of its lines contain the \
+         needle"
     );
 }
 
@@ -144,7 +145,7 @@ fn counts_a_2_megabyte_file_in_constant_memory(dir: TempDir) {
     );
     let (path, expected) = write_big_log(dir.path());
     let size = size_of(&path);
-    let (got, heap) = peak_heap(|| count_matching_lines(&path, " 404 "));
+    let (got, heap) = peak_heap(|| count_matching_lines(&path, BIG_NEEDLE));
     assert_counted(&got, size, expected);
     let (_, eager_heap) = peak_heap(|| fs::read_to_string(&path).map(|text| text.len()));
     assert!(
@@ -152,7 +153,8 @@ fn counts_a_2_megabyte_file_in_constant_memory(dir: TempDir) {
         "counting a {size}-byte file held {heap} bytes of heap at its peak (reading it whole \
          holds {eager_heap}): a streaming count keeps one buffer and one line, so it must stay \
          under {HEAP_BOUND} bytes whatever the file size; read through a BufReader, not \
-         fs::read_to_string or a Vec of lines"
+         fs::read_to_string, and keep a running count, not a Vec of the lines, of a flag per \
+         line or of the matches"
     );
 }
 
@@ -166,7 +168,7 @@ fn the_whole_process_stays_in_constant_memory_not_just_the_calling_thread() {
             warm_up_on_the_small_log(&dir);
             let (path, expected) = write_big_log(dir.path());
             let size = size_of(&path);
-            let (got, heap) = peak_heap_of_process(|| count_matching_lines(&path, " 404 "));
+            let (got, heap) = peak_heap_of_process(|| count_matching_lines(&path, BIG_NEEDLE));
             assert_counted(&got, size, expected);
             assert!(
                 heap < HEAP_BOUND,
@@ -314,6 +316,9 @@ fn read_calls_during<R>(f: impl FnOnce() -> R) -> Option<(R, u64)> {
 /// The most bytes one read may bring in on average: twice a `BufReader`'s default 8 KiB.
 const READ_BOUND: u64 = 16 * 1024;
 
+/// The fewest bytes one read must bring in on average: a buffer, not a byte or a few at a time.
+const READ_FLOOR: u64 = 1024;
+
 #[test]
 fn a_small_file_is_read_through_a_small_buffer_not_in_one_go() {
     alone(
@@ -333,6 +338,14 @@ fn a_small_file_is_read_through_a_small_buffer_not_in_one_go() {
                 };
                 assert_counted(&got, size, expected);
                 let least = size.div_ceil(READ_BOUND);
+                let most = size.div_ceil(READ_FLOOR) + 4;
+                assert!(
+                    calls <= most,
+                    "counting a {size}-byte file made {calls} read calls, more than {most}: a \
+                     read brought in less than {READ_FLOOR} bytes on average, so the file was \
+                     read a byte (or a few) at a time, one system call each; read through a \
+                     buffer (a BufReader fills 8 KiB per call) and take the lines from it"
+                );
                 assert!(
                     calls >= least,
                     "counting a {size}-byte file made {calls} read calls, so a read brought in \

@@ -35,10 +35,13 @@
 //!   `next_hands_out_one_number_per_call_then_none`.
 //! - `u64::MAX` as the limit ends the stream at the 94th number instead of overflowing. Checked by
 //!   `stops_at_the_largest_fibonacci_number_that_fits_in_u64`.
-//! - a finished stream stays finished, for any limit, and `Fibonacci` implements `FusedIterator`.
+//! - a finished stream stays finished, for any limit and any start (also one whose first number is
+//!   above the limit and a later one below it), and `Fibonacci` implements `FusedIterator`.
 //!   Checked by `stays_exhausted_once_it_has_returned_none`,
 //!   `promises_to_stay_exhausted_by_implementing_fused_iterator`,
-//!   `each_number_is_the_sum_of_the_two_before_it`.
+//!   `each_number_is_the_sum_of_the_two_before_it`,
+//!   `starts_from_any_two_numbers_with_the_same_rule`,
+//!   `ends_exactly_where_a_sum_overflows_from_any_start`.
 //! - the recurrence law for any limit: starts 0, 1, each number the sum of the two before, none
 //!   above the limit, none missing. Checked by `each_number_is_the_sum_of_the_two_before_it`.
 //! - the struct holds one step's state (at most 64 bytes, so no table of the 94 numbers) and the
@@ -60,7 +63,9 @@
 //! start, behaves the same; so does the work per step. Likewise a `static` table of the 94
 //! Fibonacci numbers that fit in a `u64`, read for the `(0, 1)` start only (other starts run the
 //! rule): it lives outside the struct and gives the same stream. Do not: the lesson is that the
-//! struct's fields are the state and `next` applies the rule.
+//! struct's fields are the state and `next` applies the rule. Nor is a state kept in `u128`
+//! checked: its sums cannot overflow before the limit (at most `u64::MAX`) ends the stream, so it
+//! ends at the same number without `checked_add`; that is another honest way never to overflow.
 
 use std::iter::FusedIterator;
 

@@ -46,7 +46,9 @@
 //!   `a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder`.
 //! - `lines_in_file`, `lines_in_folder`, `lines_of_folder` and `live_then_archive` delegate to the
 //!   inner iterators: their types hold a `FlatMap` or `Flatten` (and `live_then_archive` a
-//!   `Chain`), never a `from_fn` or `successors` cursor over hand-kept indices. Checked by
+//!   `Chain`), never a `from_fn` or `successors` cursor over hand-kept indices; and nothing but
+//!   std adaptors, slice iterators over the layers, the layer types, your closures and functions
+//!   (no iterator type of your own, no `once` or range wrapped in a decoy `flat_map`). Checked by
 //!   `each_layer_delegates_to_the_inner_iterators_not_a_hand_kept_cursor`.
 //! - the lazy flattening equals nested `for` loops that push into a `Vec`. Checked by
 //!   `flattening_equals_nested_loops_into_a_vec`.

@@ -30,18 +30,22 @@
 //!   stream (`map`, `take_while`, …), `Option` and your closures; no range, array, slice
 //!   iterator, `Vec`, `Zip`, `Chain`, `Once` or `Empty` (a decoy zipped or chained onto a table
 //!   or a range is rejected). Checked by `reads_no_range_or_array_behind_the_generator`.
-//! - a `successors` state is the numbers themselves (its type holds `u64`), not an index or a
-//!   reference looked up in a table. Checked by
-//!   `a_successors_state_holds_the_numbers_not_an_index`.
+//! - a `successors` state is the last two numbers themselves (its type holds two `u64`s), not an
+//!   index or a reference looked up in a table, nor one number run through a closed formula.
+//!   Checked by `a_successors_state_holds_the_numbers_not_an_index`.
+//! - the stream ends at the limit with `take_while` (or `map_while`), and at the overflow where
+//!   `checked_add` fails: no `filter`, `filter_map`, `skip`, `skip_while`, `step_by` (which drop
+//!   numbers but keep computing up to the overflow) and no `take` (a fixed count) in the returned
+//!   type. Checked by `ends_at_the_limit_with_take_while_not_a_filter_or_a_count`.
 //! - it agrees with kata 1's `Fibonacci` for any limit. Checked by
 //!   `agrees_with_the_fibonacci_struct_for_any_limit`.
 //!
 //! **Not checked.** What a `from_fn` closure captures and how it computes: one that reads a
 //! `const` table through a captured index, recomputes each number, or calls kata 1's
 //! `Fibonacci` struct it captured, has the same type name, size and output. Do not: the lesson
-//! is that the captured variables are the state (the last two numbers). The same holds for a
-//! `successors` that keeps one number and derives the next by the closed form
-//! `(n + isqrt(5n² ± 4)) / 2`: same output, same end, and its state is not observable.
+//! is that the captured variables are the state (the last two numbers). Likewise a `from_fn`
+//! closure that skips the numbers above the limit, or counts to 94 with `wrapping_add`, inside
+//! its own body: the adaptors are checked, the closure's body is not.
 
 /// The Fibonacci numbers `<= limit`, built from `successors` or `from_fn`: no new type.
 pub fn fibonacci(limit: u64) -> impl Iterator<Item = u64> {

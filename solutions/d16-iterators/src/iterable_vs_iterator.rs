@@ -21,7 +21,8 @@
 //!   promises it with [`FusedIterator`]; it also knows how many lines remain
 //!   ([`ExactSizeIterator`]), which a Python generator cannot tell you.
 //!
-//! A log book holds one line per entry, so `from_lines` rejects an entry with a line break.
+//! A log book holds one line per entry, so `from_lines` rejects an entry with a line break
+//! (`\n` or `\r`).
 //!
 //! **The tests check.**
 //! - a book keeps its entries in order and knows its length. Checked by
@@ -42,13 +43,17 @@
 //!   Checked by `a_walker_knows_how_many_lines_remain`,
 //!   `a_walkers_size_hint_is_exact_at_every_step`,
 //!   `a_walker_promises_its_length_by_implementing_exact_size_iterator`.
+//! - `Lines` is not `Copy`: a walker used by value is moved and spent, never silently copied so that
+//!   a second pass starts over (it may be `Clone`). Checked by
+//!   `a_walker_is_not_copy_so_a_walk_by_value_spends_it`.
 //! - `Lines` is a struct of the kata's own, not a type alias for a std adaptor. Checked by
 //!   `a_walker_is_the_books_own_lines_type_not_a_std_adaptor`.
 //! - the consuming loop hands out owned `String`s, the book's own ones moved out (their text is
 //!   where it was in the book, not a copy). Checked by `a_consuming_loop_hands_out_owned_strings`,
 //!   `a_consuming_loop_moves_the_books_strings_out_without_copying`.
 //! - empty books. Checked by `an_empty_book_yields_nothing_on_every_pass`.
-//! - the typed error for a multi-line entry. Checked by `rejects_an_entry_that_spans_lines`.
+//! - the typed error for a multi-line entry (`\n`, `\r\n` or a lone `\r`). Checked by
+//!   `rejects_an_entry_that_spans_lines`.
 
 use std::iter::FusedIterator;
 

@@ -30,6 +30,9 @@
 //!   `matches_the_status_field_not_a_substring_of_the_line`,
 //!   `skips_malformed_lines_instead_of_panicking`,
 //!   `finds_the_status_field_whatever_whitespace_separates_the_fields`.
+//! - `top_ips_report` counts the same lines as `filter_status` (the parsed status field, not a
+//!   substring; any whitespace between fields). Checked by
+//!   `the_report_counts_the_lines_whose_parsed_status_field_matches`.
 //! - `extract_ips` parses IPv4 and IPv6, and gives `LogError::BadIp` or `LogError::EmptyLine`.
 //!   Checked by `extracts_ipv4_and_ipv6_addresses`,
 //!   `reports_a_first_field_that_is_not_an_ip_as_a_typed_error`,
@@ -37,9 +40,11 @@
 //! - building the pipeline pulls no line; the first match pulls no line after it; it works on an
 //!   endless source. Checked by `building_the_pipeline_pulls_no_lines`,
 //!   `taking_the_first_match_pulls_no_line_after_it`, `runs_over_an_endless_source`.
-//! - `top_ips_report` holds one line at a time (at most 2 source lines alive at once), never the
-//!   whole log; nor a copy of the lines' text or a `Vec` of a stage's items or `Result`s: over
-//!   6,000 borrowed lines from 2 IPs it holds under 8 KiB of heap at its peak. Checked by
+//! - `top_ips_report` holds one line at a time (at most 2 source lines alive at once, over logs of
+//!   3, 30 and 3,000 lines: short logs stream too), never the whole log; nor a copy of the lines'
+//!   text (even once per distinct text) or a `Vec` of a stage's items or `Result`s: over 6,000
+//!   distinct lines from 2 IPs, made one at a time, it holds under 8 KiB of heap at its peak.
+//!   Checked by
 //!   `the_report_holds_one_line_at_a_time_not_the_whole_log`,
 //!   `the_report_keeps_no_copy_of_the_lines_or_of_their_results`.
 //! - the lazy pipeline gives the same result as an eager `Vec` computation for any log. Checked by
