@@ -14,9 +14,10 @@ macro_rules! assert_suite_snapshot {
 
 use std::cell::RefCell;
 
-use rusqlite::Connection;
 use rusqlite::StatementStatus;
 use rusqlite::trace::{TraceEvent, TraceEventCodes};
+use rusqlite::types::Value;
+use rusqlite::{Connection, Params};
 
 /// A fresh temporary directory; every file a test touches lives in one.
 pub(crate) fn temp_dir() -> tempfile::TempDir {
@@ -128,6 +129,33 @@ pub(crate) fn plan_of(conn: &Connection, sql: &str) -> Vec<String> {
         .expect("explain")
         .collect::<Result<_, _>>()
         .expect("plan rows")
+}
+
+/// The rows `sql` gives when the test runs it again itself on `conn` (with `params` bound),
+/// every column read as a [`Value`], in the order SQLite returns them.
+pub(crate) fn rows_of(conn: &Connection, sql: &str, params: impl Params) -> Vec<Vec<Value>> {
+    let mut stmt = conn
+        .prepare(sql)
+        .expect("the statement the kata ran should prepare again");
+    let width = stmt.column_count();
+    stmt.query_map(params, |row| {
+        (0..width).map(|i| row.get::<_, Value>(i)).collect()
+    })
+    .expect("the statement the kata ran should run again")
+    .collect::<Result<_, _>>()
+    .expect("rows")
+}
+
+/// Whether some column of `rows`, read top to bottom, holds exactly `expected` once its
+/// `NULL`s are left out.
+pub(crate) fn some_column_reads(rows: &[Vec<Value>], expected: &[Value]) -> bool {
+    let width = rows.first().map_or(0, Vec::len);
+    (0..width).any(|column| {
+        rows.iter()
+            .map(|row| &row[column])
+            .filter(|value| **value != Value::Null)
+            .eq(expected.iter())
+    })
 }
 
 thread_local! {

@@ -3,7 +3,7 @@ use rstest::rstest;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params};
 
-use super::{plan_of, says_order_by, start_trace, stop_trace};
+use super::{plan_of, rows_of, says_order_by, some_column_reads, start_trace, stop_trace};
 use crate::query_count::*;
 
 /// An in-memory database with the kata's schema and the given warriors, each with their
@@ -315,17 +315,8 @@ fn the_rows_arrive_grouped_by_warrior_in_id_order() {
         "weapons forged out of warrior order must still come back under their warrior, in          weapon id order"
     );
     let sql = sql.first().expect("one statement ran");
-    let mut stmt = conn
-        .prepare(sql)
-        .expect("the statement that ran should prepare again");
-    let width = stmt.column_count();
-    let rows: Vec<Vec<Value>> = stmt
-        .query_map([], |row| {
-            (0..width).map(|i| row.get::<_, Value>(i)).collect()
-        })
-        .expect("the statement that ran should run again")
-        .collect::<Result<_, _>>()
-        .expect("rows");
+    let rows = rows_of(&conn, sql, []);
+    let width = rows.first().map_or(0, Vec::len);
     let warrior_ids = [1, 2, 3];
     let ordered_by_warrior = (0..width).any(|column| {
         let ids: Vec<Option<i64>> = rows
@@ -358,7 +349,7 @@ fn weapon_order_is_asked_for_even_when_the_index_walks_another_way() {
          CREATE INDEX weapons_by_warrior ON weapons (warrior_id, name DESC);",
     )
     .expect("replace the index");
-    let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    let (got, sql) = statements_run(&conn);
     assert_eq!(
         got,
         [
@@ -366,7 +357,22 @@ fn weapon_order_is_asked_for_even_when_the_index_walks_another_way() {
             loadout(2, "Bhima", &[]),
             loadout(3, "Karna", &["armour", "spear", "bow"]),
         ],
-        "with an index on (warrior_id, name DESC) SQLite walks each warrior's weapons by name,          backwards: the weapon order came from the index, not from the query. Say ORDER BY the          warrior id, then the weapon id"
+        "with an index on (warrior_id, name DESC) SQLite walks each warrior's weapons by name, \
+         backwards: the weapon order came from the index, not from the query. Say ORDER BY the \
+         warrior id, then the weapon id"
+    );
+    let sql = sql.first().expect("one statement ran");
+    let rows = rows_of(&conn, sql, []);
+    let in_order: Vec<Value> = ["bow", "conch", "arrows", "armour", "spear", "bow"]
+        .into_iter()
+        .map(|name| Value::Text(name.to_owned()))
+        .collect();
+    assert!(
+        some_column_reads(&rows, &in_order),
+        "run again as it is, the statement returned {rows:?}: no column gives the weapons in \
+         warrior id, then weapon id order, so the weapon order was put right in Rust after \
+         SQLite returned them in index order. Say ORDER BY the warrior id, then the weapon id, \
+         and fold the rows in the order they arrive. Ran {sql:?}"
     );
 }
 
@@ -394,20 +400,25 @@ fn fifty_warriors_take_exactly_one_statement() {
 #[case::one_warrior(1)]
 #[case::ten_warriors(10)]
 #[case::two_hundred_warriors(200)]
+#[case::ten_thousand_warriors(10_000)]
 fn the_statement_count_does_not_grow_with_the_roster(#[case] size: usize) {
-    let names: Vec<String> = (0..size).map(|i| format!("w{i}")).collect();
-    let warriors: Vec<(&str, &[&str])> = names
-        .iter()
-        .map(|name| (name.as_str(), &["axe", "bow"][..]))
-        .collect();
-    let conn = roster(&warriors);
+    // `size` warriors, each with an axe and a bow, written by SQLite in bulk.
+    let conn = roster(&[]);
+    conn.execute_batch(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {size})
+         INSERT INTO warriors (id, name) SELECT i, 'w' || i FROM n;
+         INSERT INTO weapons (warrior_id, name) SELECT id, 'axe' FROM warriors;
+         INSERT INTO weapons (warrior_id, name) SELECT id, 'bow' FROM warriors;"
+    ))
+    .expect("the roster");
     let (got, sql) = statements_run(&conn);
     assert_eq!(got.len(), size, "every warrior must come back");
     assert_eq!(
         sql.len(),
         1,
         "{size} warriors took {} statements; one JOIN is one statement whatever the size \
-         (reusing a prepared statement per warrior is still one run per warrior)",
+         (reusing a prepared statement per warrior is still one run per warrior, and fetching \
+         the roster page by page is one more statement per page)",
         sql.len()
     );
 }

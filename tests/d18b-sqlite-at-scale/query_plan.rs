@@ -6,7 +6,7 @@ use super::{start_trace, stop_trace};
 use crate::query_plan::*;
 
 /// An in-memory database with the kata's schema, `size` warriors (`w{i}@example.com`, power
-/// `i`) and one weapon for every other warrior.
+/// `i`), a sword for every other warrior and a shield as well for every fourth.
 fn armoury(size: i64) -> Connection {
     let conn = Connection::open_in_memory().expect("an in-memory database should open");
     conn.execute_batch(SCHEMA)
@@ -17,10 +17,15 @@ fn armoury(size: i64) -> Connection {
             params![i, format!("Warrior {i}"), format!("w{i}@example.com")],
         )
         .expect("insert a warrior");
-        if i % 2 == 0 {
+        let weapons: &[&str] = match i % 4 {
+            0 => &["sword", "shield"],
+            2 => &["sword"],
+            _ => &[],
+        };
+        for weapon in weapons {
             conn.execute(
-                "INSERT INTO weapons (warrior_id, name) VALUES (?1, 'sword')",
-                [i],
+                "INSERT INTO weapons (warrior_id, name) VALUES (?1, ?2)",
+                params![i, weapon],
             )
             .expect("insert a weapon");
         }
@@ -131,13 +136,19 @@ fn explain_reports_a_scan_for_an_unindexed_lookup() {
     );
 }
 
-#[test]
-fn explain_returns_the_steps_of_a_join_with_their_parent_links() {
+/// A statement whose plan nests: a correlated subquery (with a step under it) and a sort.
+const NESTED_SQL: &str = "SELECT name, (SELECT count(*) FROM weapons WHERE weapons.warrior_id = \
+warriors.id AND weapons.name > 'a') FROM warriors ORDER BY power";
+
+#[rstest]
+#[case::a_join(LOADOUT_SQL)]
+#[case::a_nested_plan(NESTED_SQL)]
+fn explain_returns_sqlites_own_steps_with_their_parent_links(#[case] sql: &str) {
     let conn = armoury(10);
-    let steps = explain(&conn, LOADOUT_SQL).expect("explain of the join must succeed");
+    let steps = explain(&conn, sql).expect("explain of a valid query must succeed");
     assert!(
         steps.len() >= 2,
-        "a join of two tables has at least one step per table, got {steps:?}"
+        "this plan has at least two steps, got {steps:?}"
     );
     let mut seen = vec![0];
     for step in &steps {
@@ -147,11 +158,25 @@ fn explain_returns_the_steps_of_a_join_with_their_parent_links() {
         );
         seen.push(step.id);
     }
-    let expected = plan(&conn, LOADOUT_SQL);
-    let details: Vec<&str> = steps.iter().map(|s| s.detail.as_str()).collect();
+    // SQLite's own rows, read here by column name without the learner's code.
+    let mut stmt = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .expect("EXPLAIN QUERY PLAN should prepare");
+    let expected: Vec<PlanStep> = stmt
+        .query_map([], |row| {
+            Ok(PlanStep {
+                id: row.get("id")?,
+                parent: row.get("parent")?,
+                detail: row.get("detail")?,
+            })
+        })
+        .expect("EXPLAIN QUERY PLAN should run")
+        .collect::<Result<_, _>>()
+        .expect("plan rows");
     assert_eq!(
-        details, expected,
-        "the details must be SQLite's, in SQLite's order"
+        steps, expected,
+        "the steps must be SQLite's own rows, in SQLite's order: its id, its parent (the tree a \
+         nested plan draws) and its detail, not numbers made up in Rust"
     );
 }
 
@@ -237,7 +262,10 @@ fn the_join_needs_no_automatic_index_once_indexed() {
             .count()
     };
     let trace = stop_trace(&conn);
-    assert_eq!(rows, 300, "a left join keeps all 300 warriors");
+    assert_eq!(
+        rows, 375,
+        "a left join keeps all 300 warriors, the 75 with two weapons twice"
+    );
     let built: i32 = trace.finished.iter().map(|f| f.auto_index_rows).sum();
     assert_eq!(
         built, 0,
@@ -336,6 +364,27 @@ fn ensure_indexes_refuses_duplicate_emails() {
         matches!(&got, Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)),
         "emails are unique, so the e-mail index is UNIQUE and creating it over a duplicate \
          must fail with a constraint violation; got {got:?}"
+    );
+}
+
+#[test]
+fn ensure_indexes_lets_a_warrior_carry_several_weapons() {
+    let conn = armoury(8);
+    let got = ensure_indexes(&conn);
+    assert!(
+        got.is_ok(),
+        "warriors 4 and 8 carry two weapons each, and ensure_indexes failed with {got:?}: only \
+         e-mails are unique; the index on weapons.warrior_id is a plain index, since a warrior \
+         may carry several weapons"
+    );
+    let another = conn.execute(
+        "INSERT INTO weapons (warrior_id, name) VALUES (2, 'bow')",
+        [],
+    );
+    assert!(
+        another.is_ok(),
+        "after ensure_indexes warrior 2 cannot take a second weapon ({another:?}): the index on \
+         weapons.warrior_id must not be UNIQUE"
     );
 }
 

@@ -44,8 +44,9 @@
 //!   `(warrior_id, name DESC)` so that walking it gives each warrior's weapons in another order.
 //!   Nor is it sorted in Rust: the statement that runs says `ORDER BY`, and run again by the
 //!   tests its rows come grouped by warrior in warrior id order (some column holds the warrior
-//!   ids in order), with weapons forged out of warrior order. Checked by
-//!   `the_order_is_asked_of_sqlite_not_assumed`,
+//!   ids in order), with weapons forged out of warrior order, and each warrior's weapons in
+//!   weapon id order under the index above (some column holds the weapon names in that order).
+//!   Checked by `the_order_is_asked_of_sqlite_not_assumed`,
 //!   `weapon_order_is_asked_for_even_when_the_index_walks_another_way`,
 //!   `the_one_statement_orders_its_rows_itself`,
 //!   `the_rows_arrive_grouped_by_warrior_in_id_order`.
@@ -59,8 +60,8 @@
 //!   `the_one_statement_runs_no_subquery_per_warrior`,
 //!   `the_one_statement_joins_the_tables_instead_of_stacking_them`.
 //! - Exactly one statement runs (SQLite's trace hook sees every statement, whatever comment it
-//!   starts with), for 1, 10, 50 or 200 warriors and for random rosters, whose result agrees
-//!   with the N+1 loop. Checked by
+//!   starts with), for 1, 10, 50, 200 or 10,000 warriors (no paging through the roster) and
+//!   for random rosters, whose result agrees with the N+1 loop. Checked by
 //!   `fifty_warriors_take_exactly_one_statement`,
 //!   `the_statement_count_does_not_grow_with_the_roster`,
 //!   `agrees_with_the_n_plus_one_loop_in_one_statement`.

@@ -42,9 +42,9 @@
 //! ```
 //!
 //! **The tests check.**
-//! - [`explain`] returns SQLite's own rows (id, parent, detail) in SQLite's order, and an error
-//!   for invalid SQL. Checked by `explain_reports_a_scan_for_an_unindexed_lookup`,
-//!   `explain_returns_the_steps_of_a_join_with_their_parent_links`,
+//! - [`explain`] returns SQLite's own rows (id, parent, detail) in SQLite's order, for a join
+//!   and for a nested plan (a correlated subquery), and an error for invalid SQL. Checked by `explain_reports_a_scan_for_an_unindexed_lookup`,
+//!   `explain_returns_sqlites_own_steps_with_their_parent_links`,
 //!   `explain_of_invalid_sql_is_an_error`.
 //! - After [`ensure_indexes`], the statement [`find_by_email`] runs (caught with the trace hook,
 //!   planned without your code) is a `SEARCH` of `warriors` through an index whose first column
@@ -58,8 +58,10 @@
 //! - [`ensure_indexes`] adds exactly two indexes. Checked by
 //!   `ensure_indexes_adds_only_the_two_indexes_the_lookups_need`.
 //! - Calling [`ensure_indexes`] again changes nothing; e-mails are unique, so the e-mail index is
-//!   `UNIQUE` and creating it over a duplicate fails with SQLite's constraint error. Checked by
-//!   `ensure_indexes_is_idempotent`, `ensure_indexes_refuses_duplicate_emails`.
+//!   `UNIQUE` and creating it over a duplicate fails with SQLite's constraint error; a warrior
+//!   may carry several weapons, so the `warrior_id` index is not. Checked by
+//!   `ensure_indexes_is_idempotent`, `ensure_indexes_refuses_duplicate_emails`,
+//!   `ensure_indexes_lets_a_warrior_carry_several_weapons`.
 //! - With both indexes there, [`ensure_indexes`] writes nothing (a second connection's
 //!   `PRAGMA data_version` does not move): no dropping and rebuilding. Checked by
 //!   `ensure_indexes_writes_nothing_when_the_indexes_exist`.
