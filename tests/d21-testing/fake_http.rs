@@ -6,7 +6,10 @@
 extern crate serde_json as _;
 extern crate ureq as _;
 
-use std::net::TcpListener;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use rstest::rstest;
@@ -58,6 +61,42 @@ async fn fetch(base_url: String, id: u64, config: Option<ApiConfig>) -> Result<U
     }
 }
 
+/// A hand-made server on 127.0.0.1: it accepts every connection, reads its request, then
+/// hands the stream to `respond`. Returns its address and how many connections it accepted
+/// (counted before `respond` runs, so before the client can see any answer).
+fn hand_made_server(
+    respond: impl Fn(TcpStream) + Send + 'static,
+) -> (SocketAddr, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let address = listener.local_addr().expect("the port has an address");
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().map_while(Result::ok) {
+            let _ = stream.read(&mut [0u8; 1024]);
+            counter.fetch_add(1, Ordering::SeqCst);
+            respond(stream);
+        }
+    });
+    (address, accepted)
+}
+
+/// A server slow in two phases: Ada's head after `head_after`, her body `body_after` later.
+fn slow_server(head_after: Duration, body_after: Duration) -> SocketAddr {
+    let (address, _) = hand_made_server(move |mut stream| {
+        let body = ada_json().to_string();
+        std::thread::sleep(head_after);
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        let _ = stream.write_all(head.as_bytes());
+        std::thread::sleep(body_after);
+        let _ = stream.write_all(body.as_bytes());
+    });
+    address
+}
+
 #[tokio::test]
 async fn fetches_and_parses_a_user() {
     let server = MockServer::start().await;
@@ -79,7 +118,13 @@ async fn fetches_and_parses_a_user() {
 
 #[tokio::test]
 async fn sends_the_path_and_headers_the_api_expects() {
+    // A 503 first, so that the retry is a request too: every attempt must carry them.
     let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_json(ada_json()))
         .mount(&server)
@@ -88,31 +133,38 @@ async fn sends_the_path_and_headers_the_api_expects() {
     let _ = fetch(server.uri(), 7, None).await;
 
     let requests = server.received_requests().await.unwrap_or_default();
-    let request = requests
-        .first()
-        .expect("fetch_user must make a request to the base URL it was given");
-    let header_of = |name: &str| {
-        request
-            .headers
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned)
-    };
     assert_eq!(
-        request.url.path(),
-        "/users/7",
-        "the path must be /users/{{id}}"
+        requests.len(),
+        2,
+        "the server answered 503, then would have answered 200: fetch_user must make the \
+         request to the base URL it was given and retry it once"
     );
-    assert_eq!(
-        header_of("accept").as_deref(),
-        Some("application/json"),
-        "the request must ask for JSON with an Accept header"
-    );
-    assert_eq!(
-        header_of("user-agent").as_deref(),
-        Some(USER_AGENT),
-        "the request must identify itself with the USER_AGENT constant"
-    );
+    for (attempt, request) in (1..).zip(&requests) {
+        let header_of = |name: &str| {
+            request
+                .headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            request.url.path(),
+            "/users/7",
+            "attempt {attempt}: the path must be /users/{{id}}"
+        );
+        assert_eq!(
+            header_of("accept").as_deref(),
+            Some("application/json"),
+            "attempt {attempt}: every request, a retry too, must ask for JSON with an Accept \
+             header"
+        );
+        assert_eq!(
+            header_of("user-agent").as_deref(),
+            Some(USER_AGENT),
+            "attempt {attempt}: every request, a retry too, must identify itself with the \
+             USER_AGENT constant"
+        );
+    }
 }
 
 #[tokio::test]
@@ -259,6 +311,90 @@ async fn malformed_json_is_a_parse_error() {
         matches!(got, Err(ApiError::Parse(_))),
         "a 200 whose body is not a User must be a Parse error, not a panic, got {got:?}"
     );
+    let requests = server.received_requests().await.map_or(0, |r| r.len());
+    assert_eq!(
+        requests, 1,
+        "a bad 200 body was requested {requests} times: only a 5xx is retried; a retry of a \
+         200 gets the same bad body, so Parse is reported after one request"
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_a_transport_error_after_one_attempt() {
+    // A server that reads each request and closes the connection without a word.
+    let (address, accepted) = hand_made_server(drop);
+
+    let got = fetch(format!("http://{address}"), 7, Some(quick())).await;
+
+    assert!(
+        matches!(got, Err(ApiError::Transport(_))),
+        "a connection closed without an answer must be a Transport error, got {got:?}"
+    );
+    let connections = accepted.load(Ordering::SeqCst);
+    assert_eq!(
+        connections, 1,
+        "the client connected {connections} times to a server that hung up: only a 5xx is \
+         retried; a transport failure is reported after one attempt"
+    );
+}
+
+#[tokio::test]
+async fn every_5xx_is_retried_and_no_4xx_is() {
+    // Every status from 400 to 599, user id = status (/users/503 answers 503), all asked at
+    // once on one server: 5xx is a range, not a list of the statuses other tests use.
+    let server = MockServer::start().await;
+    let statuses = 400..=599u16;
+    for status in statuses.clone() {
+        Mock::given(path(format!("/users/{status}")))
+            .respond_with(ResponseTemplate::new(status))
+            .mount(&server)
+            .await;
+    }
+    let config = ApiConfig {
+        attempts: 2,
+        timeout: Duration::from_secs(5),
+    };
+    // Forty calls at a time: far from the listener's backlog of 128 connections.
+    let statuses: Vec<u16> = statuses.collect();
+    let mut results = Vec::new();
+    for batch in statuses.chunks(40) {
+        let calls: Vec<_> = batch
+            .iter()
+            .map(|&status| {
+                let call = fetch(server.uri(), u64::from(status), Some(config));
+                (status, tokio::spawn(call))
+            })
+            .collect();
+        for (status, call) in calls {
+            results.push((status, call.await.expect("the call's task ran to its end")));
+        }
+    }
+
+    let requests = server.received_requests().await.unwrap_or_default();
+    for (status, got) in results {
+        let path = format!("/users/{status}");
+        let made = requests.iter().filter(|r| r.url.path() == path).count();
+        let (expected, right) = match status {
+            404 => (
+                "NotFound after 1 request",
+                made == 1 && matches!(got, Err(ApiError::NotFound { .. })),
+            ),
+            500..=599 => (
+                "Server after 2 requests",
+                made == 2
+                    && matches!(got, Err(ApiError::Server { status: s, attempts: 2 }) if s == status),
+            ),
+            _ => (
+                "UnexpectedStatus after 1 request",
+                made == 1 && matches!(got, Err(ApiError::UnexpectedStatus(s)) if s == status),
+            ),
+        };
+        assert!(
+            right,
+            "a server that always answers {status} must give {expected} (attempts = 2): every \
+             status in 500..=599 is retried, no 4xx is; got {got:?} after {made} request(s)"
+        );
+    }
 }
 
 #[tokio::test]
@@ -319,19 +455,12 @@ fn an_invalid_base_url_is_refused_before_any_request(#[case] base_url: &str) {
 
 #[tokio::test]
 async fn the_timeout_covers_a_body_that_never_finishes() {
-    // A hand-made server: it sends a complete head and the first byte of a 100-byte body,
-    // then holds the connection open without another byte (until the test ends).
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    let address = listener.local_addr().expect("the port has an address");
+    // A complete head and the first byte of a 100-byte body, then not another byte (the
+    // connection is held open until the test ends).
     let (done, hold) = std::sync::mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        use std::io::{Read, Write};
-        if let Ok((mut stream, _)) = listener.accept() {
-            let mut request = [0u8; 1024];
-            let _ = stream.read(&mut request);
-            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{");
-            let _ = hold.recv_timeout(GUARD);
-        }
+    let (address, _) = hand_made_server(move |mut stream| {
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{");
+        let _ = hold.recv_timeout(GUARD);
     });
 
     let got = fetch(format!("http://{address}"), 7, Some(quick())).await;
@@ -347,32 +476,15 @@ async fn the_timeout_covers_a_body_that_never_finishes() {
 
 #[tokio::test]
 async fn the_timeout_is_one_budget_for_all_phases_of_the_request() {
-    // A hand-made server, slow in two phases: the head comes after 180 ms, the body 180 ms
-    // later. Each wait fits the 300 ms timeout on its own; together they overrun it.
+    // Slow in two phases: the head comes after 180 ms, the body 180 ms later. Each wait fits
+    // the 300 ms timeout on its own; together they overrun it.
     const PHASE: Duration = Duration::from_millis(180);
     let config = quick();
     assert!(
         PHASE < config.timeout && 2 * PHASE > config.timeout,
         "each phase fits the timeout, both together do not"
     );
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    let address = listener.local_addr().expect("the port has an address");
-    std::thread::spawn(move || {
-        use std::io::{Read, Write};
-        if let Ok((mut stream, _)) = listener.accept() {
-            let mut request = [0u8; 1024];
-            let _ = stream.read(&mut request);
-            let body = ada_json().to_string();
-            std::thread::sleep(PHASE);
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            std::thread::sleep(PHASE);
-            let _ = stream.write_all(body.as_bytes());
-        }
-    });
+    let address = slow_server(PHASE, PHASE);
 
     let got = fetch(format!("http://{address}"), 7, Some(config)).await;
 
@@ -386,20 +498,77 @@ async fn the_timeout_is_one_budget_for_all_phases_of_the_request() {
     );
 }
 
+#[rstest]
+#[case::all_in_the_wait_for_the_head(Duration::from_millis(700), Duration::ZERO)]
+#[case::all_in_the_body(Duration::ZERO, Duration::from_millis(700))]
+#[tokio::test]
+async fn an_answer_within_the_timeout_succeeds_whichever_phase_takes_the_time(
+    #[case] head_after: Duration,
+    #[case] body_after: Duration,
+) {
+    // 700 ms of a 1 s budget in one phase: no share of the budget per phase holds both
+    // cases (one share is at most half), and 300 ms are left as slack for a loaded machine.
+    let config = ApiConfig {
+        timeout: Duration::from_secs(1),
+        attempts: 1,
+    };
+    let address = slow_server(head_after, body_after);
+
+    let got = fetch(format!("http://{address}"), 7, Some(config)).await;
+
+    assert_eq!(
+        got.as_ref().ok(),
+        Some(&ada()),
+        "the server answered within 700 ms (head after {head_after:?}, body {body_after:?} \
+         later) against a 1 s ApiConfig::timeout, and the call gave {got:?}: the whole \
+         configured budget belongs to the request, whichever phase spends it. Give \
+         ApiConfig::timeout itself to the client as one global timeout (ureq's \
+         timeout_global), not a fixed value nor a share of it per phase"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_has_the_same_timeout() {
+    // A 500, then a server that answers the retry a minute late.
+    let server = MockServer::start().await;
+    Mock::given(path("/users/7"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/users/7"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(ada_json())
+                .set_delay(Duration::from_secs(60)),
+        )
+        .mount(&server)
+        .await;
+
+    // A watchdog far above the 300 ms budget: only a retry with no timeout comes near it.
+    let watchdog = Duration::from_secs(5);
+    let got = tokio::time::timeout(watchdog, fetch(server.uri(), 7, Some(quick()))).await;
+
+    match got {
+        Ok(got) => assert!(
+            matches!(got, Err(ApiError::Timeout)),
+            "after a 500, the retry met a server that never answers in time: it must end in \
+             Timeout, got {got:?}"
+        ),
+        Err(_) => panic!(
+            "after a 500 the retry waited on a silent server for {watchdog:?} against a 300 ms \
+             ApiConfig::timeout: every attempt must carry the timeout, a retry too"
+        ),
+    }
+}
+
 #[tokio::test]
 async fn a_timed_out_request_closes_its_connection() {
-    // A hand-made server that reads the request and never answers; it hands its end of the
-    // connection to the test, which looks at it once the client has reported Timeout.
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    let address = listener.local_addr().expect("the port has an address");
+    // A server that reads the request and never answers; it hands its end of the connection
+    // to the test, which looks at it once the client has reported Timeout.
     let (sender, accepted) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        use std::io::Read;
-        if let Ok((mut stream, _)) = listener.accept() {
-            let mut request = [0u8; 1024];
-            let _ = stream.read(&mut request);
-            let _ = sender.send(stream);
-        }
+    let (address, _) = hand_made_server(move |stream| {
+        let _ = sender.send(stream);
     });
 
     let got = fetch(format!("http://{address}"), 7, Some(quick())).await;
@@ -418,7 +587,7 @@ async fn a_timed_out_request_closes_its_connection() {
     stream
         .set_read_timeout(Some(watchdog))
         .expect("a read timeout can be set");
-    let read = std::io::Read::read(&mut stream, &mut [0u8; 64]);
+    let read = stream.read(&mut [0u8; 64]);
     assert!(
         matches!(read, Ok(0))
             || read
