@@ -2,7 +2,7 @@ use proptest::prelude::*;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row};
 
-use super::{says_order_by, start_trace, stop_trace};
+use super::{rows_of, says_order_by, some_column_reads, start_trace, stop_trace};
 use crate::generic_repo::*;
 
 /// A third table the kata never mentions: adding it must take this impl and nothing else.
@@ -81,6 +81,14 @@ fn table<E: Entity>(conn: &Connection) -> Repo<'_, E> {
     let repo = Repo::<E>::new(conn);
     repo.create_table().expect("create_table must succeed");
     repo
+}
+
+/// Inserts every entity in turn and returns their ids.
+fn insert_all<E: Entity>(repo: &Repo<'_, E>, entities: impl IntoIterator<Item = E>) -> Vec<i64> {
+    entities
+        .into_iter()
+        .map(|entity| repo.insert(&entity).expect("insert"))
+        .collect()
 }
 
 fn arjuna() -> Warrior {
@@ -183,12 +191,16 @@ fn a_third_table_is_only_a_trait_impl() {
 #[test]
 fn identifiers_with_spaces_and_quotes_are_quoted() {
     let conn = database();
+    start_trace(&conn);
     let repo = table::<Note>(&conn);
+    let note = Note {
+        text: "camp at dawn".into(),
+    };
     let id = repo
-        .insert(&Note {
-            text: "camp at dawn".into(),
-        })
+        .insert(&note)
         .expect("a table named camp \"notes\" needs \"camp \"\"notes\"\"\" in SQL");
+    let _ = (repo.get(id), repo.all(), repo.update(id, &note));
+    let trace = stop_trace(&conn);
     let stored: String = conn
         .query_row(
             "SELECT text FROM \"camp \"\"notes\"\"\" WHERE id = ?1",
@@ -200,6 +212,18 @@ fn identifiers_with_spaces_and_quotes_are_quoted() {
     assert!(
         repo.delete(id).expect("delete"),
         "delete must find the note"
+    );
+    let misquoted: Vec<&str> = trace
+        .sql()
+        .into_iter()
+        .filter(|sql| sql.contains("camp") && !sql.contains(r#""camp ""notes""""#))
+        .collect();
+    assert!(
+        misquoted.is_empty(),
+        "these statements name the table camp \"notes\" without double quotes: {misquoted:?}. \
+         An identifier goes inside double quotes with every \" doubled (\"camp \"\"notes\"\"\"); \
+         'camp \"notes\"' in single quotes is a string, which SQLite reads as a name only where \
+         no string may stand, and a column quoted that way in a SELECT or WHERE is a constant"
     );
 }
 
@@ -370,15 +394,14 @@ fn no_value_and_no_id_is_ever_pasted_into_the_sql() {
 fn all_orders_by_id_even_when_sqlite_returns_unordered_rows_backwards() {
     let conn = database();
     let repo = table::<Warrior>(&conn);
-    let ids: Vec<i64> = (0..5)
-        .map(|power| {
-            repo.insert(&Warrior {
-                name: format!("w{power}"),
-                power,
-            })
-            .expect("insert")
-        })
-        .collect();
+    // Neither the names nor the powers follow the ids, so only ORDER BY id gives id order.
+    let ids = insert_all(
+        &repo,
+        [("Karna", 3), ("Arjuna", 1), ("Drona", 4), ("Bhima", 0)].map(|(name, power)| Warrior {
+            name: name.into(),
+            power,
+        }),
+    );
     // SQLite's switch for finding queries that rely on an order they never asked for.
     conn.execute_batch("PRAGMA reverse_unordered_selects = ON")
         .expect("pragma");
@@ -396,6 +419,47 @@ fn all_orders_by_id_even_when_sqlite_returns_unordered_rows_backwards() {
         "`all`'s SELECT has no ORDER BY: the SQL states the order it promises instead of the \
          rows being sorted in Rust; ran {:?}",
         trace.sql()
+    );
+    let ids: Vec<Value> = ids.into_iter().map(Value::Integer).collect();
+    assert!(
+        trace
+            .runs_of("SELECT")
+            .iter()
+            .any(|run| some_column_reads(&rows_of(&conn, &run.sql, []), &ids)),
+        "run again as they are, the statements `all` ran ({:?}) return no column of ids in id \
+         order: its ORDER BY asks for another order and Rust sorts the rows afterwards. Say \
+         ORDER BY id, and return the rows in the order SQLite gives them",
+        trace.sql()
+    );
+}
+
+#[test]
+fn get_looks_up_one_row_in_sql_not_in_rust() {
+    let conn = database();
+    let repo = table::<Warrior>(&conn);
+    let ids = insert_all(
+        &repo,
+        (0..50).map(|power| Warrior {
+            name: format!("w{power}"),
+            power,
+        }),
+    );
+    start_trace(&conn);
+    let got = repo.get(ids[30]);
+    let trace = stop_trace(&conn);
+    assert_eq!(
+        got.expect("get"),
+        Some(Warrior {
+            name: "w30".into(),
+            power: 30
+        })
+    );
+    assert_eq!(
+        trace.rows, 1,
+        "SQLite produced {} rows for get of one id: ask for WHERE id = ?1 and let the primary \
+         key find the row, instead of reading the whole table (through `all`) and searching it \
+         in Rust",
+        trace.rows
     );
 }
 

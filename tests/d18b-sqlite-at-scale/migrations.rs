@@ -202,6 +202,41 @@ fn a_failing_migration_is_rolled_back_whole() {
 }
 
 #[test]
+fn a_failing_down_script_is_rolled_back_whole() {
+    let history = [
+        HISTORY[0],
+        Migration {
+            version: 2,
+            name: "half reversible",
+            up: "CREATE TABLE quests (id INTEGER PRIMARY KEY);
+                 ALTER TABLE warriors ADD COLUMN rank INTEGER;",
+            down: "DROP TABLE quests;
+                   ALTER TABLE warriors DROP COLUMN rank;
+                   INSERT INTO no_such_table VALUES (1);",
+        },
+    ];
+    let mut conn = database();
+    migrate(&mut conn, &history, 2).expect("up to 2");
+    let got = migrate(&mut conn, &history, 0);
+    assert!(
+        matches!(got, Err(MigrationError::Failed { version: 2, .. })),
+        "the third statement of migration 2's down script fails: MigrationError::Failed \
+         {{ version: 2, .. }}, got {got:?}"
+    );
+    assert_eq!(
+        (tables(&conn), columns(&conn, "warriors"), version(&conn)),
+        (
+            vec!["quests".to_owned(), "warriors".to_owned()],
+            vec!["id".to_owned(), "name".to_owned(), "rank".to_owned()],
+            2
+        ),
+        "going down, migration 2's down script failed half-way: its dropped table and column \
+         must come back and its ledger row must stay (run the down script and the ledger \
+         deletion in one transaction, as going up), and migration 1 must not be reverted"
+    );
+}
+
+#[test]
 fn an_edited_migration_is_refused() {
     let mut conn = database();
     migrate(&mut conn, &HISTORY, 2).expect("up to 2");
@@ -217,17 +252,27 @@ fn an_edited_migration_is_refused() {
     assert_eq!(tables(&conn), ["warriors"], "migration 3 must not run");
 }
 
-#[test]
-fn an_edited_older_migration_is_refused_too() {
+#[rstest]
+#[case::staying_at_three(3)]
+#[case::going_down_to_one(1)]
+#[case::going_down_to_zero(0)]
+fn an_edited_older_migration_is_refused_too(#[case] target: u32) {
     let mut conn = database();
     migrate(&mut conn, &HISTORY, 3).expect("up to 3");
     let mut edited = HISTORY;
     edited[0].up = "CREATE TABLE warriors (id INTEGER PRIMARY KEY, name TEXT);";
-    let got = migrate(&mut conn, &edited, 3);
+    let got = migrate(&mut conn, &edited, target);
     assert!(
         matches!(got, Err(MigrationError::Changed { version: 1 })),
-        "migration 1 was applied with other SQL: every recorded migration is compared with the \
-         list, not only the newest; expected MigrationError::Changed {{ version: 1 }}, got {got:?}"
+        "migrating from 3 to {target}, migration 1 was applied with other SQL: every recorded \
+         migration is compared with the list before migrating, up or down (the down scripts of \
+         an edited history are not the ones that ran), not only the newest; expected \
+         MigrationError::Changed {{ version: 1 }}, got {got:?}"
+    );
+    assert_eq!(
+        (version(&conn), tables(&conn)),
+        (3, vec!["warriors".to_owned(), "weapons".to_owned()]),
+        "nothing may be reverted after the refusal"
     );
 }
 
@@ -377,11 +422,15 @@ fn a_database_newer_than_the_code_is_refused() {
 #[case::empty("", 0xcbf2_9ce4_8422_2325_u64)]
 #[case::a("a", 0xaf63_dc4c_8601_ec8c_u64)]
 #[case::foobar("foobar", 0x8594_4171_f739_67e8_u64)]
+#[case::non_ascii("-- Дхритараштра", 0x85ec_f821_7aba_536b_u64)]
 fn checksum_is_fnv_1a_64(#[case] text: &str, #[case] hash: u64) {
     assert_eq!(
         checksum(text),
         i64::from_ne_bytes(hash.to_ne_bytes()),
-        "checksum({text:?}) must be the FNV-1a 64-bit hash {hash:#x}, bit-cast to i64"
+        "checksum({text:?}) must be the FNV-1a 64-bit hash {hash:#x} of its {} UTF-8 bytes (not \
+         of its {} chars), bit-cast to i64",
+        text.len(),
+        text.chars().count()
     );
 }
 

@@ -1,7 +1,9 @@
 use mockall::predicate::eq;
 use rstest::rstest;
 
-use super::{says_order_by, start_trace, stop_trace, temp_dir};
+use rusqlite::types::Value;
+
+use super::{rows_of, says_order_by, some_column_reads, start_trace, stop_trace, temp_dir};
 use crate::repository::*;
 
 mockall::mock! {
@@ -365,9 +367,16 @@ fn values_are_bound_and_never_pasted_into_the_sql_text() {
 #[test]
 fn high_power_asks_sqlite_for_id_order() {
     let (_dir, repo) = fresh_repo();
-    let ids: Vec<i64> = (0..5)
-        .map(|i| add(&repo, &format!("w{i}"), 100 + i))
-        .collect();
+    // Neither the names nor the powers follow the ids, so only ORDER BY id gives id order.
+    let ids: Vec<i64> = [
+        ("Karna", 103),
+        ("Arjuna", 101),
+        ("Drona", 104),
+        ("Bhima", 100),
+    ]
+    .into_iter()
+    .map(|(name, power)| add(&repo, name, power))
+    .collect();
     // SQLite's switch for finding queries that rely on an order they never asked for.
     repo.connection()
         .execute_batch("PRAGMA reverse_unordered_selects = ON")
@@ -390,6 +399,18 @@ fn high_power_asks_sqlite_for_id_order() {
         "high_power's SELECT has no ORDER BY: the repository's SQL states the order it \
          promises (SQLite sorts, or walks the primary key in order) instead of sorting in Rust; \
          ran {:?}",
+        trace.sql()
+    );
+    let ids: Vec<Value> = ids.into_iter().map(Value::Integer).collect();
+    let in_id_order = trace
+        .runs_of("SELECT")
+        .iter()
+        .any(|run| some_column_reads(&rows_of(repo.connection(), &run.sql, [0]), &ids));
+    assert!(
+        in_id_order,
+        "run again as they are, the statements high_power ran ({:?}) return no column of ids \
+         in id order: its ORDER BY asks for another order and Rust sorts the rows afterwards. \
+         Say ORDER BY id, and return the rows in the order SQLite gives them",
         trace.sql()
     );
 }

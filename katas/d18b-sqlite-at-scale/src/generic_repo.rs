@@ -28,8 +28,9 @@
 //!   `a_third_table_is_only_a_trait_impl`, `two_entities_live_side_by_side_on_one_connection`.
 //! - Identifiers (table and column names) come from the entity and are formatted into the SQL,
 //!   always quoted: wrap each in double quotes and double any `"` inside (`order` is an SQL
-//!   keyword; a table may be named `camp "notes"`, written `"camp ""notes"""`; `[name]` and
-//!   `` `name` `` quoting end at the first `]` or `` ` `` a name may hold). Checked by
+//!   keyword; a table may be named `camp "notes"`, written `"camp ""notes"""` in every
+//!   statement that names it, as the trace hook reads; `[name]` and `` `name` `` quoting end
+//!   at the first `]` or `` ` `` a name may hold, and `'name'` is a string). Checked by
 //!   `identifiers_with_spaces_and_quotes_are_quoted`, `a_third_table_is_only_a_trait_impl`,
 //!   `identifiers_with_brackets_and_backticks_are_quoted_in_double_quotes`.
 //! - Values and ids are never formatted in: they are bound parameters (the trace hook reads the
@@ -42,12 +43,15 @@
 //!   [`RepoError::WrongArity`] before running any SQL. Checked by
 //!   `values_that_do_not_match_the_columns_are_refused`.
 //! - `all` returns `(id, entity)` pairs in id order, asked of SQLite with `ORDER BY` in the SQL
-//!   it runs, not sorted in Rust (the tests turn on `PRAGMA reverse_unordered_selects` and read
-//!   the SQL text through the trace hook), and is what was inserted minus what was
+//!   it runs, not sorted in Rust (the tests turn on `PRAGMA reverse_unordered_selects`, read
+//!   the SQL text through the trace hook, and run that `SELECT` again themselves: its rows come
+//!   in id order, some column holding the ids), and is what was inserted minus what was
 //!   deleted. [`Entity::from_row`] reads columns by name, so the repository may select `*` or
 //!   `id` plus the columns. Checked by
 //!   `all_orders_by_id_even_when_sqlite_returns_unordered_rows_backwards`,
 //!   `all_returns_what_was_inserted_minus_what_was_deleted`.
+//! - `get` finds its row in SQL (`WHERE id = ?1`): SQLite produces one row, not the whole
+//!   table for a Rust loop to search. Checked by `get_looks_up_one_row_in_sql_not_in_rust`.
 //! - Working on a table that does not exist is [`RepoError::Sqlite`]. Checked by
 //!   `a_missing_table_is_an_sqlite_error`.
 

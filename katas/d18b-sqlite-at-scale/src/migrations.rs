@@ -32,17 +32,19 @@
 //!   Checked by `a_fresh_database_is_at_version_zero`,
 //!   `migrates_a_fresh_database_to_the_latest_version`,
 //!   `stepping_up_one_version_at_a_time_applies_each_once`.
-//! - Before migrating, every recorded migration is compared with the list: a recorded version
-//!   the list does not have is [`MigrationError::AheadOfCode`] `{ applied, latest }`; a
-//!   recorded checksum that differs from the list's `up` script, for the newest migration or an
-//!   older one, is [`MigrationError::Changed`] `{ version }`. Checked by
+//! - Before migrating (up, down or nowhere), every recorded migration is compared with the
+//!   list: a recorded version the list does not have is [`MigrationError::AheadOfCode`]
+//!   `{ applied, latest }`; a recorded checksum that differs from the list's `up` script, for
+//!   the newest migration or an older one, is [`MigrationError::Changed`] `{ version }`, and
+//!   nothing is reverted. Checked by
 //!   `a_database_newer_than_the_code_is_refused`, `an_edited_migration_is_refused`,
 //!   `an_edited_older_migration_is_refused_too`.
 //! - Each migration runs in its own transaction, together with its ledger row (inserted going
-//!   up, deleted going down): if its script fails, or its ledger row cannot be written or
-//!   deleted, that transaction rolls back and `migrate` returns an error (a failing script is
-//!   [`MigrationError::Failed`] `{ version, source }`); migrations completed before it in the
-//!   same call stay applied. Checked by `a_failing_migration_is_rolled_back_whole`,
+//!   up, deleted going down): if its script fails (an `up` or a `down` script, half-way), or
+//!   its ledger row cannot be written or deleted, that transaction rolls back and `migrate`
+//!   returns an error (a failing script is [`MigrationError::Failed`] `{ version, source }`);
+//!   migrations completed before it in the same call stay applied. Checked by
+//!   `a_failing_migration_is_rolled_back_whole`, `a_failing_down_script_is_rolled_back_whole`,
 //!   `a_ledger_row_that_cannot_be_written_takes_the_migration_with_it`,
 //!   `a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening`.
 //! - The ledger row is written with bound parameters: no SQL text that runs contains the
@@ -55,7 +57,8 @@
 //!   returns `Outcome { from: v, to: v }`. Checked by `running_it_again_changes_nothing`.
 //! - [`checksum`] is the 64-bit FNV-1a hash of the script's UTF-8 bytes (start with
 //!   `0xcbf29ce484222325`; for each byte, xor it in, then multiply by `0x100000001b3`, wrapping),
-//!   bit-cast to `i64` because SQLite integers are signed. Checked by `checksum_is_fnv_1a_64`.
+//!   bit-cast to `i64` because SQLite integers are signed; a non-ASCII script hashes its UTF-8
+//!   bytes, not its chars. Checked by `checksum_is_fnv_1a_64`.
 
 use rusqlite::Connection;
 

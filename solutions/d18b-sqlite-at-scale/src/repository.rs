@@ -45,8 +45,9 @@
 //!   `a_blank_name_is_refused`.
 //! - `high_power` is strictly above the threshold, filters in SQL (SQLite produces only the
 //!   matching rows, counted by its trace hook), and asks for id order with `ORDER BY` in the
-//!   SQL it runs, not a sort in Rust (the tests turn on `PRAGMA reverse_unordered_selects` and
-//!   read the SQL text through the trace hook). Checked by
+//!   SQL it runs, not a sort in Rust (the tests turn on `PRAGMA reverse_unordered_selects`,
+//!   read the SQL text through the trace hook, and run that `SELECT` again themselves: its rows
+//!   come in id order, some column holding the ids). Checked by
 //!   `high_power_is_strictly_above_the_threshold_in_id_order`,
 //!   `high_power_filters_in_sql_not_in_rust`, `high_power_asks_sqlite_for_id_order`.
 //! - `by_id` finds its row in SQL (`WHERE id = ?1`): SQLite produces one row, not the whole

@@ -35,8 +35,9 @@
 //!   [`TaxError::NoSuchTable`] carrying that name. Checked by
 //!   `the_table_name_is_bound_and_never_pasted`, `an_unknown_table_is_a_typed_error`.
 //! - SQLite selects the table's and its indexes' rows and counts them: measuring a 2-page table
-//!   in a file with a 2,000-row table and 20 others, SQLite returns at most 8 rows to the code
-//!   (the trace hook counts them), not one per page or schema entry to filter in Rust. Checked
+//!   in a file with a 2,000-row table and 20 others, and then that 2,000-row table with its
+//!   three indexes, SQLite returns at most 8 rows to the code each time (the trace hook counts
+//!   them), not one per page or schema entry to count or filter in Rust. Checked
 //!   by `sqlite_picks_the_tables_pages_and_counts_them`.
 //! - [`insert_steps`] stores the row and returns SQLite's own `SQLITE_STMTSTATUS_VM_STEP` of that
 //!   `INSERT` (the tests compare it with the counter the trace hook reads), which grows with
