@@ -23,14 +23,51 @@ fn committed_users(path: &Path) -> i64 {
         .expect("the users table should exist once a TestDb has opened the file")
 }
 
-/// A database file in `dir` with one committed user, as a shared test database would be.
-fn seeded_file(dir: &Path) -> std::path::PathBuf {
-    let path = dir.join("shared.sqlite3");
-    let conn = Connection::open(&path).expect("a temp file should open");
+/// Gives `conn`'s database the users table and one committed user, as a shared test
+/// database would have: rows that were there before the test and must stay after it.
+fn seed(conn: &Connection) {
     conn.execute_batch(SCHEMA).expect("the schema should apply");
     conn.execute("INSERT INTO users (email) VALUES ('seed@example.com')", [])
         .expect("the seed row should insert");
+}
+
+/// A database file in `dir` with one committed user.
+fn seeded_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("shared.sqlite3");
+    seed(&Connection::open(&path).expect("a temp file should open"));
     path
+}
+
+/// Where a test's TestDb comes from.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// `open_at` a seeded file.
+    FileItOpens,
+    /// `on_shared`, on a connection to a seeded file that a pool lends it.
+    LentConnection,
+    /// `TestDb::fresh`.
+    Fresh,
+    /// The `test_db` fixture.
+    Fixture,
+}
+
+/// A TestDb from `source` (a seeded file lives in `dir`), and how many users were committed
+/// before it was opened.
+fn test_db_from(source: Source, dir: &Path) -> (TestDb, i64) {
+    let opened = match source {
+        Source::FileItOpens => TestDb::open_at(&seeded_file(dir)),
+        Source::LentConnection => Connection::open(seeded_file(dir))
+            .map_err(DbError::from)
+            .and_then(|conn| TestDb::on_shared(Rc::new(conn))),
+        Source::Fresh => TestDb::fresh(),
+        Source::Fixture => Ok(test_db()),
+    };
+    let before = match source {
+        Source::FileItOpens | Source::LentConnection => 1,
+        Source::Fresh | Source::Fixture => 0,
+    };
+    let db = opened.unwrap_or_else(|e| panic!("a TestDb ({source:?}) should open: {e:?}"));
+    (db, before)
 }
 
 /// A TestDb on a new file at `path` whose tables `schema` made first (the `what` schema).
@@ -43,9 +80,12 @@ fn test_db_on_schema(path: &Path, schema: &str, what: &str) -> TestDb {
 
 // Isolation: a pool lends one connection to test after test; each must find it clean.
 
-/// One in-memory connection, kept by the "pool" across the TestDbs lent to it.
+/// One in-memory connection with one committed user, kept by the "pool" across the TestDbs
+/// lent to it.
 fn pooled_connection() -> Rc<Connection> {
-    Rc::new(Connection::open_in_memory().expect("an in-memory database should open"))
+    let conn = Connection::open_in_memory().expect("an in-memory database should open");
+    seed(&conn);
+    Rc::new(conn)
 }
 
 #[test]
@@ -64,9 +104,10 @@ fn a_lent_connection_comes_back_with_no_transaction_open() {
         .query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))
         .expect("the users table was committed before the test's transaction");
     assert_eq!(
-        left, 0,
-        "the next user of the lent connection sees {left} row(s) the previous test wrote: \
-         teardown must undo everything done through the TestDb"
+        left, 1,
+        "the next user of the lent connection sees {left} row(s), where only the 1 committed \
+         before the test belongs: teardown must undo everything done through the TestDb and \
+         nothing else (ROLLBACK the test's transaction, not DELETE the table)"
     );
 }
 
@@ -162,16 +203,25 @@ fn the_same_unique_email_can_be_inserted_by_successive_test_dbs_on_one_file() {
     }
 }
 
-#[test]
-fn teardown_runs_when_the_test_body_panics() {
+#[rstest]
+#[case::on_a_file_it_opens(false)]
+#[case::on_a_lent_connection(true)]
+fn teardown_runs_when_the_test_body_panics(#[case] lent: bool) {
     let dir = tempfile::tempdir().expect("a temp dir");
     let path = seeded_file(dir.path());
+    // The pool's connection: lent to the TestDb in the second case, kept by the pool after.
+    let pool = Rc::new(Connection::open(&path).expect("the pool's connection opens"));
 
-    let outcome = panic::catch_unwind(|| {
-        let db = TestDb::open_at(&path).expect("a TestDb on an existing file");
+    let outcome = panic::catch_unwind(panic::AssertUnwindSafe(|| {
+        let db = if lent {
+            TestDb::on_shared(Rc::clone(&pool))
+        } else {
+            TestDb::open_at(&path)
+        };
+        let db = db.expect("a TestDb on an existing file");
         db.insert_user(ADA).expect("ada is new");
         panic!("a failing assertion in the test body");
-    });
+    }));
 
     let message = outcome
         .err()
@@ -180,6 +230,12 @@ fn teardown_runs_when_the_test_body_panics() {
         message.as_deref(),
         Some("a failing assertion in the test body"),
         "the body should get as far as its own panic"
+    );
+    assert!(
+        pool.is_autocommit(),
+        "the test panicked and its lent connection came back still inside the test's \
+         transaction: Drop runs while a panic unwinds, and must ROLLBACK then too (a failed \
+         test is when the cleanup matters most; never skip it while panicking)"
     );
     assert_eq!(
         committed_users(&path),
@@ -302,21 +358,52 @@ fn addresses_that_differ_only_in_case_are_two_users_on_the_plain_table() {
     );
 }
 
-#[test]
-fn another_connection_does_not_see_the_tests_rows_while_the_test_runs() {
+#[rstest]
+#[case::on_a_file_it_opens(Source::FileItOpens)]
+#[case::on_a_lent_connection(Source::LentConnection)]
+#[case::fresh(Source::Fresh)]
+#[case::from_the_fixture(Source::Fixture)]
+fn another_connection_does_not_see_the_tests_rows_while_the_test_runs(#[case] source: Source) {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let path = seeded_file(dir.path());
-    let db = TestDb::open_at(&path).expect("a TestDb on an existing file");
+    let (db, before) = test_db_from(source, dir.path());
     db.insert_user(ADA).expect("ada is new");
 
     // The TestDb is still alive: a second connection is what a parallel test would see.
-    let seen = committed_users(&path);
+    let seen = committed_users(db.path());
 
     assert_eq!(
-        seen, 1,
-        "while the test runs, another connection to the file sees {seen} user(s), the test's \
-         own insert among them: the rows were committed. Deleting them afterwards is not \
-         isolation; run the test inside a transaction (BEGIN) and ROLLBACK it in Drop"
+        seen, before,
+        "while the test runs ({source:?}), another connection to the file sees {seen} \
+         user(s) where {before} were committed before: the test's own insert was committed. \
+         Deleting rows (or the file) afterwards is not isolation; every TestDb runs its test \
+         inside a transaction (BEGIN) and rolls it back in Drop"
     );
     // `db` lives until here: the second connection looked while the test was running.
+    drop(db);
+}
+
+#[rstest]
+#[case::an_apostrophe("o'brien@example.com")]
+#[case::double_quotes("\"ada\"@example.com")]
+#[case::sql_in_the_address("x'); DELETE FROM users; --@example.com")]
+fn an_email_is_stored_exactly_as_given(#[case] email: &str) {
+    let conn = pooled_connection();
+    let db = TestDb::on_shared(Rc::clone(&conn)).expect("a TestDb on a lent connection");
+
+    let inserted = db.insert_user(email);
+
+    // The lent connection is inside the test's transaction: it sees the row as stored.
+    let stored = inserted.as_ref().ok().and_then(|id| {
+        conn.query_row("SELECT email FROM users WHERE id = ?1", [id], |row| {
+            row.get::<_, String>(0)
+        })
+        .ok()
+    });
+    assert_eq!(
+        stored.as_deref(),
+        Some(email),
+        "insert_user({email:?}) gave {inserted:?}: an address is data, bound as a parameter \
+         of the INSERT (VALUES (?1)), never pasted into the SQL text, where its quote ends \
+         the string and the rest is read as SQL"
+    );
 }

@@ -25,7 +25,8 @@
 //!   on panic alike; rows committed before it was opened stay.
 //! - An empty email is [`DbError::InvalidEmail`]; an email already present (SQLite's
 //!   UNIQUE violation, not any constraint failure) is [`DbError::DuplicateEmail`]; every
-//!   other SQLite failure is [`DbError::Sqlite`].
+//!   other SQLite failure is [`DbError::Sqlite`]. The email is bound as a parameter of
+//!   the `INSERT`, never pasted into the SQL text.
 //!
 //! - [`TestDb::on_shared`] runs on a connection the caller keeps, as a pool lends one to
 //!   each test in turn. When that `TestDb` is dropped, the connection must be left as it
@@ -38,14 +39,17 @@
 //!
 //! **The tests check.**
 //! - two tests in a row on one lent connection insert the same unique email and both
-//!   succeed, and the connection comes back with no transaction open and no rows.
+//!   succeed, and the connection comes back with no transaction open, none of the test's
+//!   rows and every row committed before it.
 //!   Checked by `a_lent_connection_comes_back_with_no_transaction_open`,
 //!   `two_tests_in_a_row_on_one_lent_connection_both_get_a_clean_table`.
-//! - while a `TestDb` is alive, another connection to the same file does not see its rows
-//!   (a transaction, not a cleanup afterwards). Checked by
+//! - while a `TestDb` is alive (`open_at`, `on_shared`, `fresh` or the fixture), another
+//!   connection to the same file does not see its rows (a transaction, not a cleanup
+//!   afterwards). Checked by
 //!   `another_connection_does_not_see_the_tests_rows_while_the_test_runs`.
 //! - dropping rolls back the test's writes and keeps rows committed before, on success and
-//!   on panic (`std::panic::catch_unwind`). Checked by
+//!   on panic (`std::panic::catch_unwind`), on a file it opens and on a lent connection,
+//!   which comes back from a panicking test with no transaction open. Checked by
 //!   `dropping_rolls_back_only_the_tests_own_writes`,
 //!   `the_same_unique_email_can_be_inserted_by_successive_test_dbs_on_one_file`,
 //!   `teardown_runs_when_the_test_body_panics`.
@@ -61,8 +65,13 @@
 //!   `only_a_uniqueness_violation_counts_as_a_duplicate`,
 //!   `the_unique_constraint_decides_what_a_duplicate_is`,
 //!   `addresses_that_differ_only_in_case_are_two_users_on_the_plain_table`.
+//! - the email is bound, not pasted: addresses with a quote, or with SQL in them, are stored
+//!   exactly as given. Checked by `an_email_is_stored_exactly_as_given`.
 //!
-//! **Not checked.** The order in which `TestDb`'s fields drop (the connection before the
+//! **Not checked.** Whether `Drop` itself rolls back a connection the `TestDb` owns
+//! (`open_at`, `fresh`): closing that connection rolls the transaction back too, so nothing
+//! can tell the two apart; the lent-connection tests are the ones that see your `Drop`.
+//! The order in which `TestDb`'s fields drop (the connection before the
 //! temporary directory): Linux deletes a directory while a file in it is still open, so no
 //! test here can see a directory dropped first; on Windows `fresh_leaves_no_file_behind`
 //! would.
