@@ -23,7 +23,8 @@
 //!   400.
 //! - `judge_leap_year` returns `Ok(())` when the candidate agrees with the rules on every
 //!   year it probes, and `Err(message)` naming a year (as a plain decimal number) where it
-//!   does not, or where it panicked. It never panics itself.
+//!   does not, or where it panicked; that year is the only number in the message. It never
+//!   panics itself.
 //! - The judge may call the candidate at most [`MAX_PROBES`] (16) times. Comparing the
 //!   candidate with the rules on twenty thousand years would kill every mutant without a
 //!   thought; the skill this kata trains is choosing the few years where the rules turn
@@ -39,12 +40,14 @@
 //! - the judge asks at most `MAX_PROBES` years, from whatever thread it asks (a counting
 //!   candidate with a process-wide counter). Checked by
 //!   `the_judge_asks_about_at_most_max_probes_years`.
-//! - it rejects each of sixteen mutants (constants, operators, negated tests, one-sided
-//!   remainders that only fail on negative years, Julian rules before 1582) with a message
-//!   naming a year on which that mutant is really wrong. Checked by
+//! - it rejects each of nineteen mutants (constants, operators, negated tests, one-sided
+//!   remainders that only fail on negative years, Julian rules before 1582, no year 0,
+//!   remainders of a negative year taken as unsigned) with a message naming a year on which
+//!   that mutant is really wrong, and no other number. Checked by
 //!   `rejects_a_mutant_naming_a_year_it_gets_wrong`.
-//! - a candidate that panics is rejected, naming the year, and the panic does not escape.
-//!   Checked by `a_panicking_candidate_is_rejected_not_propagated`.
+//! - a candidate that panics (with a message of its own that names no year) is rejected,
+//!   naming the year it panicked on, and the panic does not escape. Checked by
+//!   `a_panicking_candidate_is_rejected_not_propagated`.
 
 use std::panic;
 
