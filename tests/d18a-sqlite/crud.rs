@@ -329,6 +329,70 @@ fn warriors_survive_closing_and_reopening_the_file() {
     );
 }
 
+/// What a separate connection to the file at `path` sees: every (id, power), in id order,
+/// and whether it could write at once (no other connection holding the write lock).
+fn seen_from_another_connection(path: &std::path::Path) -> (Vec<(i64, f64)>, bool) {
+    let other = rusqlite::Connection::open(path).expect("a second connection opens");
+    other
+        .busy_timeout(std::time::Duration::ZERO)
+        .expect("no waiting for locks");
+    let rows = other
+        .prepare("SELECT id, power FROM warriors ORDER BY id")
+        .and_then(|mut stmt| {
+            stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .unwrap_or_else(|error| {
+            panic!(
+                "another connection could not read the roster while the store was open \
+                 ({error}): the store holds a lock between calls (a transaction left open). \
+                 Let each write commit when its call returns"
+            )
+        });
+    let can_write = other.execute_batch("BEGIN IMMEDIATE; ROLLBACK").is_ok();
+    (rows, can_write)
+}
+
+#[test]
+fn each_write_is_committed_before_its_call_returns() {
+    let dir = super::temp_dir();
+    let path = dir.path().join("roster.db");
+    let store = WarriorStore::open(&path).expect("open a new file");
+    let arjuna = store.insert("Arjuna", 9000.5).expect("insert Arjuna");
+    let karna = store.insert("Karna", 8900.2).expect("insert Karna");
+    let after_insert = seen_from_another_connection(&path);
+    store.update_power(karna, 1.5).expect("update Karna");
+    let after_update = seen_from_another_connection(&path);
+    assert!(
+        store.delete(arjuna).expect("delete Arjuna"),
+        "Arjuna existed"
+    );
+    let after_delete = seen_from_another_connection(&path);
+    for (what, seen, expected) in [
+        (
+            "insert",
+            after_insert,
+            vec![(arjuna, 9000.5), (karna, 8900.2)],
+        ),
+        (
+            "update_power",
+            after_update,
+            vec![(arjuna, 9000.5), (karna, 1.5)],
+        ),
+        ("delete", after_delete, vec![(karna, 1.5)]),
+    ] {
+        assert_eq!(
+            seen,
+            (expected, true),
+            "after {what} returned, another connection to the file (while the store was still \
+             open) saw (rows, could write) = the left side: the write was not committed yet. \
+             A transaction kept open across calls (committed later, or in Drop) hides every \
+             write from other connections, holds the write lock, and loses it all if the \
+             process dies. Let each statement commit on its own (autocommit)"
+        );
+    }
+}
+
 #[test]
 fn opening_a_file_in_a_missing_directory_is_an_error() {
     let dir = super::temp_dir();

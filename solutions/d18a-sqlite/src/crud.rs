@@ -35,6 +35,10 @@
 //! - data survives closing and reopening the file; an impossible path is a typed `Sqlite`
 //!   error. Checked by `warriors_survive_closing_and_reopening_the_file`,
 //!   `opening_a_file_in_a_missing_directory_is_an_error`.
+//! - each write is committed before its call returns (no transaction kept open across
+//!   calls): while the store is still open, another connection to the file sees the
+//!   insert, the update and the delete, and can take the write lock itself. Checked by
+//!   `each_write_is_committed_before_its_call_returns`.
 //! - the ranking is by power, highest first, ties by id; an empty roster ranks empty.
 //!   Checked by `ranking_lists_the_strongest_first`, `ranking_breaks_ties_by_id`,
 //!   `ranking_of_an_empty_roster_is_empty`, `update_power_changes_the_ranking`.

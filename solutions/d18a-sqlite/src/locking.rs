@@ -38,10 +38,14 @@
 //!   `an_empty_entry_is_rejected`, `wal_on_an_in_memory_database_is_a_typed_error`,
 //!   `a_path_in_a_missing_directory_is_a_database_error_not_locked`.
 //! - the WAL answer is read, not guessed from the path: `file::memory:` URIs and an
-//!   in-memory `file:kata-notes?vfs=memdb` (no "memory" in its name) answer `memory`, a
-//!   temporary database (empty path) and a real file opened with `?nolock=1` (no shared
-//!   memory for WAL) answer `delete`, each reported as `WalUnavailable(<the answer>)`, while
-//!   an ordinary file named `in-memory-notes.db` gets WAL. Checked by `the_mode_the_pragma_answers_is_the_one_reported`,
+//!   in-memory `file:kata-notes?vfs=memdb` (no "memory" in its name) answer `memory`; a
+//!   temporary database (empty path) and real files opened with `?nolock=1` or through the
+//!   `unix-none` or `unix-dotfile` VFS (no shared memory for WAL) answer `delete`, each
+//!   reported as `WalUnavailable(<the answer>)`; while ordinary files whose names look like
+//!   those cases (`in-memory-notes.db`, a file named `:memory:` in a directory,
+//!   `mode=memory&vfs=memdb.db`, the URI `file:<dir>/nolock=1.db?cache=private`) and a file
+//!   through the `unix-excl` VFS get WAL. Checked by
+//!   `the_mode_the_pragma_answers_is_the_one_reported`,
 //!   `a_file_whose_name_mentions_memory_still_gets_wal`.
 //! - `SQLITE_LOCKED` (two connections sharing one cache, `?mode=memory&cache=shared`, one
 //!   writing a table the other reads: "database table is locked") is `Locked` too, so the
