@@ -426,7 +426,7 @@ fn a_blocked_waiter_waits_to_be_woken_not_on_a_sleep_timer() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_waiter_woken_for_nothing_still_times_out_at_its_first_deadline() {
-    let timeout = Duration::from_millis(600);
+    let timeout = Duration::from_millis(1200);
     for _round in 0..10 {
         let pool = shared_pool_of_one();
         let held = pool.try_acquire().expect("a free connection");

@@ -55,8 +55,8 @@
 //!   `a_blocked_waiter_waits_to_be_woken_not_on_a_sleep_timer`.
 //! - `acquire_timeout` waits against one deadline: a waiter woken by a return that another
 //!   thread takes back before it looks neither gives up early nor starts a whole timeout
-//!   again (timeout 600 ms, woken at 450 ms: it gives up with `TimedOut` no sooner than
-//!   600 ms after it started and less than 600 ms after that wake-up). Checked by
+//!   again (timeout 1.2 s, woken at 0.9 s: it gives up with `TimedOut` no sooner than
+//!   1.2 s after it started and less than 1.2 s after that wake-up). Checked by
 //!   `a_waiter_woken_for_nothing_still_times_out_at_its_first_deadline`.
 //! - The guard puts the connection back before it wakes a waiter: a woken waiter that runs
 //!   at the very moment of the wake-up (the returning thread shares its CPU and runs under
