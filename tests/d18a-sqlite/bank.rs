@@ -343,6 +343,34 @@ fn another_connection_never_sees_the_debit_without_the_credit(
     );
 }
 
+#[test]
+fn while_a_transfer_is_half_done_its_undo_journal_is_on_disk() {
+    let (_dir, path, mut bank) = bank_on_file();
+    let on_disk = |suffix: &str| {
+        let mut file = path.clone().into_os_string();
+        file.push(suffix);
+        std::fs::metadata(file).map_or(0, |meta| meta.len())
+    };
+    let mut seen = None;
+    bank.transfer_with_hook("arjuna", "karna", 400, |conn| {
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+            .map_err(|e| e.to_string())?;
+        seen = Some((mode, on_disk("-journal"), on_disk("-wal")));
+        Ok(())
+    })
+    .expect("a transfer with a passing hook should succeed");
+    let (mode, journal, wal) = seen.expect("the hook never ran");
+    assert!(
+        journal > 0 || wal > 0,
+        "between the debit and the credit the bank's connection ran with journal_mode = \
+         {mode:?} and no journal was on disk (bank.db-journal: {journal} bytes, bank.db-wal: \
+         {wal} bytes): if the process dies while the commit writes the file, nothing can undo \
+         a half-written transfer. Keep SQLite's default rollback journal (do not set \
+         journal_mode to MEMORY or OFF); the transaction relies on it"
+    );
+}
+
 #[rstest]
 #[case::a_transfer(400, true, 1)]
 #[case::a_refused_transfer(4_000, true, 0)]

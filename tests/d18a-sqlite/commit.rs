@@ -124,6 +124,34 @@ fn a_batch_is_one_commit_or_none(#[case] commit: bool, #[case] commits: u32) {
     );
 }
 
+#[test]
+fn an_uncommitted_batch_bigger_than_the_cache_leaves_the_file_untouched() {
+    let (_dir, path) = journal();
+    save_batch(&path, &["kept"], true).expect("commit one entry");
+    let before = std::fs::read(&path).expect("read the file");
+    // About 4 MB of entries: more than SQLite's page cache (2 MB by default) holds, so pages
+    // of the open transaction spill into the file before it ends.
+    let entries: Vec<String> = (0..30_000).map(|i| format!("{i:0>128}")).collect();
+    let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
+    let seen = save_batch(&path, &entries, false);
+    assert!(matches!(seen, Ok(30_001)), "save_batch returned {seen:?}");
+    let after = std::fs::read(&path).expect("read the file");
+    assert!(
+        after == before,
+        "an uncommitted batch of 30,000 entries changed the database file ({} bytes before, \
+         {} after): pages it spilled were never undone. Without SQLite's rollback journal \
+         (journal_mode = OFF) nothing records what those pages held, so uncommitted \
+         data reaches the file. Keep the default journal; only a commit makes data real",
+        before.len(),
+        after.len()
+    );
+    let count = count_entries(&path);
+    assert!(
+        matches!(count, Ok(1)),
+        "a fresh connection counted {count:?}"
+    );
+}
+
 /// A journal whose table refuses the entry "poison" with a trigger: a database error in
 /// the middle of a batch.
 fn poisoned_journal() -> (tempfile::TempDir, std::path::PathBuf) {

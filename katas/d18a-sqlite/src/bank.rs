@@ -57,6 +57,14 @@
 //!   `the_schema_stores_integer_cents_and_refuses_a_negative_balance`.
 //! - as a property, no sequence of transfers ever changes the total or makes a balance
 //!   negative. Checked by `no_sequence_of_transfers_creates_destroys_or_overdraws_money`.
+//! - the undo record is on disk: while the hook runs, the file has a non-empty rollback
+//!   journal (`<file>-journal`, or `<file>-wal` in WAL mode), so a crash mid-commit can be
+//!   recovered (a `journal_mode` of `MEMORY` or `OFF` keeps none). Checked by
+//!   `while_a_transfer_is_half_done_its_undo_journal_is_on_disk`.
+//!
+//! **Not checked.** How hard a commit pushes the data to the disk (`PRAGMA synchronous`):
+//! turning the fsyncs off changes nothing a test can see short of a power cut (a process
+//! crash still finds the journal), and this kata teaches the transaction, not the fsync.
 
 use std::path::Path;
 

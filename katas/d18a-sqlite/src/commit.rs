@@ -41,6 +41,11 @@
 //!   `a_database_error_mid_batch_is_an_error_and_writes_nothing`.
 //! - an impossible path is a typed `Sqlite` error. Checked by
 //!   `a_path_in_a_missing_directory_is_an_error`.
+//! - uncommitted data never stays in the file: an uncommitted batch too big for SQLite's page
+//!   cache (30,000 entries, about 4 MB) leaves the database file byte for byte as it was
+//!   (the pages it spilled are undone from the rollback journal; with `journal_mode = OFF`
+//!   they stay). Checked by
+//!   `an_uncommitted_batch_bigger_than_the_cache_leaves_the_file_untouched`.
 //!
 //! **Not checked.** Whether the transaction is a [`rusqlite::Transaction`] guard or a raw
 //! `BEGIN` with no `ROLLBACK`: each call opens its own connection, and closing it throws an
@@ -48,11 +53,13 @@
 //! connection lives on, checks the guard). How hard a commit pushes the data to the disk
 //! (`PRAGMA synchronous`, whose default makes SQLite wait for the disk): turning the fsyncs
 //! off changes nothing any test can see short of a power cut, and this kata teaches the
-//! commit, not the fsync. Whether a committed batch's count is asked just before its commit
-//! or just after it: with no other writer the two agree. Whether a committed batch is an
-//! explicit transaction or one multi-row `INSERT` in autocommit: SQLite runs a single
-//! statement as a transaction of its own, all or nothing, committed once (the change counter
-//! rises by one either way).
+//! commit, not the fsync; likewise a rollback journal kept in memory (`journal_mode =
+//! MEMORY`) undoes an uncommitted batch just as well, and differs only after a crash.
+//! Whether a committed batch's count is asked just before its commit or just after it:
+//! with no other writer the two agree. Whether a committed batch is an explicit
+//! transaction or one multi-row `INSERT` in autocommit: SQLite runs a single statement as
+//! a transaction of its own, all or nothing, committed once (the change counter rises by
+//! one either way).
 
 use std::path::Path;
 
