@@ -34,10 +34,13 @@ fn expected_request() -> ChargeRequest {
     }
 }
 
+/// The provider's receipt as it answers: its charge id and the amount *it* says it charged
+/// (20.00: a discount of its own that checkout knows nothing about). The receipt is the
+/// provider's proof, handed back as it came.
 fn receipt() -> Receipt {
     Receipt {
         charge_id: "ch_1".to_owned(),
-        amount: dec!(20.29),
+        amount: dec!(20.00),
     }
 }
 
@@ -73,7 +76,9 @@ fn charges_exactly_once_with_the_user_total_and_key() {
     assert_eq!(
         got,
         Ok(receipt()),
-        "checkout must hand back the provider's receipt after one successful charge"
+        "checkout must hand back the provider's receipt after one successful charge, as the \
+         provider wrote it (here it says 20.00 for a 20.29 request), not one rebuilt from \
+         checkout's own total: the receipt is the provider's word on what was charged"
     );
 }
 

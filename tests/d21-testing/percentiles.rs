@@ -136,12 +136,25 @@ fn renders_every_whole_microsecond_exactly() {
     }
 }
 
+/// Up to 10 s of samples, in nanoseconds: almost every one has a part below a microsecond,
+/// which a percentile keeps (it is one of the samples, not a rounded copy).
+fn samples(len: std::ops::Range<usize>) -> impl Strategy<Value = Vec<Duration>> {
+    prop::collection::vec((0u64..10_000_000_000).prop_map(Duration::from_nanos), len)
+}
+
+/// Up to 200 samples among 50 values (700 ns apart), so that ties are everywhere.
+fn samples_with_ties() -> impl Strategy<Value = Vec<Duration>> {
+    prop::collection::vec(
+        (0u64..50).prop_map(|k| Duration::from_nanos(700 * k)),
+        1..200,
+    )
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
     #[test]
-    fn percentiles_never_decrease(micros in prop::collection::vec(0u64..10_000_000, 1..200)) {
-        let samples: Vec<Duration> = micros.iter().map(|&m| Duration::from_micros(m)).collect();
+    fn percentiles_never_decrease(samples in samples(1..200)) {
         let report = latency_report(&samples);
         prop_assert!(report.is_ok(), "a non-empty run must have a report, got {:?}", report);
         if let Ok(r) = report {
@@ -155,10 +168,9 @@ proptest! {
 
     #[test]
     fn max_is_the_largest_sample_and_bounds_every_percentile(
-        micros in prop::collection::vec(0u64..10_000_000, 1..200),
+        samples in samples(1..200),
         p in 1u32..=100,
     ) {
-        let samples: Vec<Duration> = micros.iter().map(|&m| Duration::from_micros(m)).collect();
         let largest = samples.iter().max().copied();
         let report = latency_report(&samples).ok();
         prop_assert_eq!(report.map(|r| r.max), largest, "max must be the largest sample");
@@ -171,10 +183,9 @@ proptest! {
 
     #[test]
     fn every_percentile_is_one_of_the_samples(
-        micros in prop::collection::vec(0u64..10_000_000, 1..200),
+        samples in samples(1..200),
         p in 1u32..=100,
     ) {
-        let samples: Vec<Duration> = micros.iter().map(|&m| Duration::from_micros(m)).collect();
         let value = percentile(&samples, p);
         prop_assert!(
             value.is_ok_and(|v| samples.contains(&v)),
@@ -184,10 +195,9 @@ proptest! {
 
     #[test]
     fn the_percentile_is_the_sample_at_the_nearest_rank(
-        micros in prop::collection::vec(0u64..50, 1..200),
+        samples in samples_with_ties(),
         p in 1u32..=100,
     ) {
-        let samples: Vec<Duration> = micros.iter().map(|&m| Duration::from_micros(m)).collect();
         let n = samples.len();
         let got = percentile(&samples, p);
         prop_assert!(got.is_ok(), "p{} of {} samples must exist, got {:?}", p, n, got);
@@ -207,9 +217,8 @@ proptest! {
 
     #[test]
     fn the_sample_order_does_not_matter(
-        micros in prop::collection::vec(0u64..10_000_000, 1..100),
+        samples in samples(1..100),
     ) {
-        let samples: Vec<Duration> = micros.iter().map(|&m| Duration::from_micros(m)).collect();
         let mut reversed = samples.clone();
         reversed.reverse();
         prop_assert_eq!(

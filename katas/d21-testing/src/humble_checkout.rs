@@ -24,13 +24,15 @@
 //! - An empty cart, a zero quantity or a negative price is refused *before* the client is
 //!   called.
 //! - The charge carries the cart's user, the total and the key from [`idempotency_key`].
+//!   A successful charge returns the provider's [`Receipt`] as it came.
 //! - [`PaymentError::Declined`] ends the checkout at once with [`CheckoutError::Declined`].
 //! - [`PaymentError::Transient`] is retried with the same request, up to [`MAX_ATTEMPTS`]
 //!   attempts in all, then reported as [`CheckoutError::Unavailable`].
 //!
 //! **The tests check.**
-//! - one successful charge, made exactly once with the cart's user, total and key, and its
-//!   receipt handed back. Checked by `charges_exactly_once_with_the_user_total_and_key`,
+//! - one successful charge, made exactly once with the cart's user, total and key, and the
+//!   provider's receipt handed back as it came (its amount is the provider's word, even when
+//!   it differs from the total), never rebuilt. Checked by `charges_exactly_once_with_the_user_total_and_key`,
 //!   `derives_the_idempotency_key_from_the_order_id`.
 //! - the total is the exact decimal sum, never rounded, even for fractions of a cent (0.125,
 //!   1.005), prices with any number of decimals up to `Decimal`'s 28 (0.0004, 1.2345,

@@ -43,8 +43,9 @@
 //!   the next, renders exactly). Checked by `reports_the_tail_of_a_hundred_requests`,
 //!   `renders_the_report`, `renders_durations_truncated_to_whole_microseconds`,
 //!   `renders_every_whole_microsecond_exactly`.
-//! - the laws: p50 ≤ p95 ≤ p99 ≤ max, max is the largest sample, each percentile is a
-//!   sample, the order of the samples does not matter. Checked by
+//! - the laws, on samples with parts below a microsecond: p50 ≤ p95 ≤ p99 ≤ max, max is the
+//!   largest sample, each percentile is a sample to the nanosecond (never a truncated copy),
+//!   the order of the samples does not matter. Checked by
 //!   `percentiles_never_decrease`, `max_is_the_largest_sample_and_bounds_every_percentile`,
 //!   `every_percentile_is_one_of_the_samples`, `the_sample_order_does_not_matter`.
 //!

@@ -37,9 +37,10 @@
 //!   Checked by `normalizing_twice_changes_nothing`,
 //!   `normalizing_agrees_with_encoding_the_decoded_data`,
 //!   `normalizes_to_the_canonical_encoding`.
-//! - `normalize` holds at most about four times its input of heap, never the decoded data
-//!   nor one decoded run (2,000 pairs of one byte are a 510,000-byte run).
-//!   Checked by `normalize_merges_the_pairs_without_decoding_the_data`.
+//! - `normalize` holds at most 32 bytes of heap per byte of its input (room for the pairs,
+//!   the output and a run record per pair), never the decoded data nor one decoded run
+//!   (2,000 pairs of one byte are a 510,000-byte run), whether or not its input is already
+//!   canonical. Checked by `normalize_merges_the_pairs_without_decoding_the_data`.
 //! - a malformed encoding is a typed error naming the bad pair's offset, in `decode` and
 //!   `normalize`, and no input makes `decode` panic. Checked by
 //!   `decoding_a_malformed_encoding_names_the_bad_offset`,
