@@ -5,6 +5,7 @@ use std::sync::{Barrier, Condvar, Mutex};
 use std::thread::{self, ThreadId};
 
 use crate::scout_pool::{PoolError, scout_all};
+use proptest::prelude::*;
 use rstest::rstest;
 
 const SCOUTS: [&str; 5] = ["Nakula", "Sahadeva", "Yudhishthira", "Bhima", "Arjuna"];
@@ -77,28 +78,36 @@ fn scouts_wait_in_parallel(#[case] names: usize, #[case] pool_size: usize) {
     );
 }
 
-#[rstest]
-#[case::two_threads_for_eight_names(8, 2)]
-#[case::one_thread_for_five_names(5, 1)]
-fn runs_the_scouts_on_at_most_pool_size_threads(#[case] names: usize, #[case] pool_size: usize) {
-    let threads = super::guarded("scout_all did not finish", move || {
-        let seen: Mutex<HashSet<ThreadId>> = Mutex::new(HashSet::new());
-        let names: Vec<usize> = (0..names).collect();
-        let results = scout_all(&names, pool_size, |&i| {
-            if let Ok(mut seen) = seen.lock() {
-                seen.insert(thread::current().id());
-            }
-            i
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    /// Any number of names (a handful, or more than the pool) on any pool size: a
+    /// threshold below which "a thread per name is fine" shows up somewhere.
+    #[test]
+    fn runs_the_scouts_on_at_most_pool_size_threads(
+        names in prop_oneof![0_usize..10, 10_usize..200],
+        pool_size in 1_usize..8,
+    ) {
+        let threads = super::guarded("scout_all did not finish", move || {
+            let seen: Mutex<HashSet<ThreadId>> = Mutex::new(HashSet::new());
+            let names: Vec<usize> = (0..names).collect();
+            let results = scout_all(&names, pool_size, |&i| {
+                if let Ok(mut seen) = seen.lock() {
+                    seen.insert(thread::current().id());
+                }
+                i
+            });
+            assert_eq!(results, Ok(names), "scout_all lost or reordered results");
+            seen.lock().map(|seen| seen.len()).unwrap_or(0)
         });
-        assert_eq!(results, Ok(names), "scout_all lost or reordered results");
-        seen.lock().map(|seen| seen.len()).unwrap_or(0)
-    });
-    assert!(
-        threads <= pool_size,
-        "{names} scouts ran on {threads} different threads with pool_size {pool_size}: a \
-         bounded pool keeps at most {pool_size} threads and hands each of them several \
-         names; one thread per name does not scale to ten thousand names"
-    );
+        prop_assert!(
+            threads <= pool_size,
+            "{} scouts ran on {} different threads with pool_size {}: a bounded pool keeps \
+             at most {} threads and hands each of them several names, however few names \
+             there are; one thread per name does not scale to ten thousand names",
+            names, threads, pool_size, pool_size
+        );
+    }
 }
 
 #[rstest]

@@ -27,8 +27,9 @@
 //!   name's scout only returns after every other name is scouted, the other workers
 //!   scout them all. Names dealt out up front (in chunks, by stride, in batches) stay stuck
 //!   behind the slow one. Checked by `a_free_worker_takes_the_next_name_while_one_name_is_slow`.
-//! - At most `pool_size` distinct threads ever run a scout: one thread serves several
-//!   names; never one thread per name. Checked by
+//! - At most `pool_size` distinct threads ever run a scout, for any number of names (a
+//!   handful, or many more than the pool): one thread serves several names; never one
+//!   thread per name, not even for a few. Checked by
 //!   `runs_the_scouts_on_at_most_pool_size_threads`.
 //! - The pool starts `min(pool_size, names.len())` threads, never more threads than names:
 //!   asked for a pool of `usize::MAX` threads for three names (or none), `scout_all`
