@@ -149,11 +149,13 @@ fn no_year_zero(y: i32) -> bool {
     // "There is no year 0": true of the historians' count, not of the proleptic calendar.
     y != 0 && truth(y)
 }
+#[allow(clippy::manual_is_multiple_of)] // the slip as a learner writes it
 fn unsigned_remainders(y: i32) -> bool {
     // `as u32` to avoid negative remainders: -100 becomes 4,294,967,196, which is not a century.
     let y = y as u32;
     y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
 }
+#[allow(clippy::manual_is_multiple_of)] // the slip as a learner writes it
 fn unsigned_400_test(y: i32) -> bool {
     // Only the 400 test cast: -400 becomes 4,294,966,896, not a multiple of 400.
     y % 4 == 0 && (y % 100 != 0 || (y as u32) % 400 == 0)

@@ -378,8 +378,7 @@ fn another_connection_does_not_see_the_tests_rows_while_the_test_runs(#[case] so
          Deleting rows (or the file) afterwards is not isolation; every TestDb runs its test \
          inside a transaction (BEGIN) and rolls it back in Drop"
     );
-    // `db` lives until here: the second connection looked while the test was running.
-    drop(db);
+    // `db` is alive: the second connection looked while the test was running.
 }
 
 #[rstest]
