@@ -382,7 +382,16 @@ fn every_operation_waits_for_a_lock_off_the_callers_thread(#[case] operation: Op
         }
         (_, None) => unreachable!("the store was opened for every operation but open"),
     };
-    let mut work = tokio_test::task::spawn(work);
+    // Count how often the future is polled: awaiting a reply polls it once more when the
+    // reply wakes it, not again and again while the query waits.
+    let polls = std::rc::Rc::new(std::cell::Cell::new(0_u32));
+    let mut work = tokio_test::task::spawn({
+        let (polls, mut work) = (std::rc::Rc::clone(&polls), work);
+        std::future::poll_fn(move |cx| {
+            polls.set(polls.get() + 1);
+            work.as_mut().poll(cx)
+        })
+    });
     assert_pending!(
         work.poll(),
         "{operation:?} finished inside its first poll although another connection holds the \
@@ -390,11 +399,128 @@ fn every_operation_waits_for_a_lock_off_the_callers_thread(#[case] operation: Op
          database call, opening and creating the schema included, belongs on the database \
          thread; the async method only awaits the reply"
     );
-    blocker.execute_batch("COMMIT").expect("release the lock");
+    // The lock stays held for a while (an observation window, not a synchronisation: the
+    // test passes however long it lasts), then another thread releases it.
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        blocker.execute_batch("COMMIT").expect("release the lock");
+    });
     let done = runtime.block_on(guarded("the operation after the lock was released", work));
+    release.join().expect("the lock was released");
     assert!(
         done.is_ok(),
         "{operation:?} failed once the lock was released: {done:?}"
+    );
+    assert!(
+        polls.get() <= 4,
+        "{operation:?} was polled {} times while its query waited 100 ms for a lock: the \
+         future checks for the answer again and again (try_recv and yield_now, or a timer) \
+         and keeps the runtime thread busy. Await a oneshot reply: the task sleeps until the \
+         database thread's answer wakes it",
+        polls.get()
+    );
+}
+
+#[test]
+fn calls_made_while_the_database_thread_is_busy_queue_for_it() {
+    use tokio_test::assert_pending;
+
+    if !run_alone("calls_made_while_the_database_thread_is_busy_queue_for_it") {
+        return;
+    }
+    let dir = super::temp_dir();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    let store = runtime.block_on(open_store(&dir));
+    runtime.block_on(seed(
+        &store,
+        vec![("Arjuna".into(), 1.0)],
+        "seed one warrior",
+    ));
+    let blocker = lock_exclusively(dir.path().join("async.db"));
+    let _context = runtime.enter();
+
+    // The first call keeps the database thread busy: its query waits for the lock.
+    let mut first = tokio_test::task::spawn(store.count());
+    assert_pending!(first.poll(), "count() ran on the caller's thread");
+    assert!(
+        !first.is_woken(),
+        "count() woke its own task before any answer could exist (the query is still \
+         waiting for the lock): it polls for the reply (try_recv and yield_now). Await a \
+         oneshot reply: the task sleeps until the database thread's answer wakes it"
+    );
+    let threads = other_threads().len();
+    // Eight more calls while it waits: each is handed over and queued, at once.
+    let mut later: Vec<_> = (0..8)
+        .map(|_| tokio_test::task::spawn(store.count()))
+        .collect();
+    for (n, call) in later.iter_mut().enumerate() {
+        assert_pending!(call.poll(), "call {n} ran on the caller's thread");
+        assert!(
+            !first.is_woken(),
+            "handing over call {n} returned only after the busy first call had finished (it \
+             gave up waiting for the lock): sending the job waited for the database thread to \
+             take it (a rendezvous or full bounded channel) and blocked the caller's thread. \
+             Queue jobs in a channel whose send never waits (std::sync::mpsc::channel or \
+             tokio's unbounded channel)"
+        );
+    }
+    let started = other_threads().len().saturating_sub(threads);
+    assert_eq!(
+        started, 0,
+        "8 calls made while the database thread was busy started {started} new threads: each \
+         call got a thread of its own (queueing on a mutex, or with its own connection). One \
+         database thread owns the connection and takes the calls from a channel, one by one"
+    );
+    blocker.execute_batch("COMMIT").expect("release the lock");
+    for call in std::iter::once(first).chain(later) {
+        let count = runtime.block_on(guarded("a queued call", call));
+        assert!(matches!(count, Ok(1)), "a queued count answered {count:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_batch_that_fails_midway_writes_nothing_and_leaves_the_store_usable() {
+    let (dir, store) = fresh_store().await;
+    let path = dir.path().join("async.db");
+    // A trigger refuses the third row of the batch: a database error after two inserts.
+    Connection::open(&path)
+        .and_then(|conn| {
+            conn.execute_batch(
+                "CREATE TRIGGER no_traitors BEFORE INSERT ON warriors WHEN NEW.name = 'Traitor'
+                 BEGIN SELECT RAISE(ABORT, 'traitor refused'); END",
+            )
+        })
+        .expect("add the trigger");
+    let mut rows = numbered_warriors(4);
+    rows[2].0 = "Traitor".into();
+    let failed = guarded("insert_many", store.insert_many(rows)).await;
+    assert!(
+        matches!(failed, Err(AsyncError::Sqlite(_))),
+        "a batch whose third row a trigger refuses returned {failed:?}: it must be \
+         AsyncError::Sqlite"
+    );
+    let count = guarded("count", store.count()).await;
+    let elsewhere = write_from_elsewhere(&path);
+    assert!(
+        matches!(count, Ok(0)) && elsewhere.is_ok(),
+        "after a batch failed on its third row, the store counted {count:?} and another \
+         connection's write gave {elsewhere:?}: the failed batch left its transaction open \
+         on the store's connection (a raw BEGIN, then `?` returned before COMMIT or \
+         ROLLBACK), holding the write lock and the first rows. Use a Transaction guard \
+         (conn.transaction()): an early return drops it, and the drop rolls back"
+    );
+    let next = guarded("insert_many", store.insert_many(numbered_warriors(2))).await;
+    assert!(
+        matches!(next, Ok(2)),
+        "the batch after a failed one returned {next:?}: the store must stay usable"
+    );
+    let count = guarded("count", store.count()).await;
+    assert!(
+        matches!(count, Ok(3)),
+        "one row from another connection and two from the next batch, count says {count:?}"
     );
 }
 
@@ -681,6 +807,56 @@ fn other_threads_asleep() -> (bool, Vec<(String, String, u64)>) {
     (parked(&threads), threads)
 }
 
+/// Asserts that every other thread of this (child) process is soon asleep on a futex and
+/// stays asleep: at most 3 wake-ups each in the next 200 ms. `when` says what the test is
+/// doing, `lesson` what a failure means.
+fn assert_other_threads_sleep_until_woken(when: &str, lesson: &str) {
+    let (parked, threads) = other_threads_asleep();
+    assert!(
+        parked,
+        "{when}, a thread kept sleeping on a timer or running instead of waiting to be woken \
+         (thread, kernel wait): {threads:?}: {lesson}"
+    );
+    // Parked threads stay parked: a thread that wakes on a short timeout to look again
+    // (park_timeout, a condvar or channel wait with a timeout) is polling too.
+    std::thread::sleep(Duration::from_millis(200));
+    let later = other_threads();
+    let woken: Vec<(&String, u64)> = threads
+        .iter()
+        .filter_map(|(tid, _, before)| {
+            let after = later.iter().find(|(t, _, _)| t == tid)?.2;
+            (after > before + 3).then_some((tid, after - before))
+        })
+        .collect();
+    assert!(
+        woken.is_empty(),
+        "{when}, threads woke again and again over 200 ms (thread, times): {woken:?}: {lesson}"
+    );
+}
+
+#[test]
+fn an_idle_database_thread_sleeps_until_a_job_arrives() {
+    if !run_alone("an_idle_database_thread_sleeps_until_a_job_arrives") {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    let dir = super::temp_dir();
+    let store = runtime.block_on(open_store(&dir));
+    runtime.block_on(seed(&store, numbered_warriors(3), "seed three warriors"));
+    // Nothing to do now: the database thread should block on its job channel.
+    assert_other_threads_sleep_until_woken(
+        "while the store had no work",
+        "the database thread polls its job channel (try_recv and sleep, or recv_timeout in a \
+         loop) instead of blocking on it. Let it wait in `recv()` (or `for job in inbox`): \
+         the sender wakes it when a job arrives",
+    );
+    let count = runtime.block_on(guarded("count after the idle spell", store.count()));
+    assert!(matches!(count, Ok(3)), "got {count:?}");
+}
+
 #[test]
 fn a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken() {
     if !run_alone("a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken") {
@@ -707,30 +883,11 @@ fn a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken() {
     // The consumer pauses. Alone in this process, every other thread (the test harness, the
     // database thread) should now be asleep on a futex, woken only when there is something
     // to do: blocking_send parks the database thread until the consumer makes room.
-    let (parked, threads) = other_threads_asleep();
-    assert!(
-        parked,
-        "while the consumer paused, a thread kept sleeping on a timer or running instead of \
-         waiting to be woken (thread, kernel wait): {threads:?}. The database thread polls \
-         the full channel (try_send and sleep, or a spin). Use blocking_send: it parks the \
-         thread until the consumer takes a row"
-    );
-    // Parked threads stay parked: a thread that wakes on a short timeout to look again
-    // (park_timeout, a condvar wait with a timeout) is polling too.
-    std::thread::sleep(Duration::from_millis(200));
-    let later = other_threads();
-    let woken: Vec<(&String, u64)> = threads
-        .iter()
-        .filter_map(|(tid, _, before)| {
-            let after = later.iter().find(|(t, _, _)| t == tid)?.2;
-            (after > before + 3).then_some((tid, after - before))
-        })
-        .collect();
-    assert!(
-        woken.is_empty(),
-        "while the consumer paused for 200 ms, threads woke again and again (thread, times): \
-         {woken:?}: the database thread polls the full channel on a timeout instead of \
-         sleeping until the consumer makes room. Use blocking_send"
+    assert_other_threads_sleep_until_woken(
+        "while the consumer paused",
+        "the database thread polls the full channel (try_send and sleep, a spin, or a wait \
+         on a short timeout) instead of sleeping until the consumer makes room. Use \
+         blocking_send: it parks the thread until the consumer takes a row",
     );
     drop(names);
     let count = runtime.block_on(guarded("count after the stream", store.count()));

@@ -34,9 +34,18 @@
 //! - every operation (`open` with its schema step, `insert_many`, `count`, `deep_count`,
 //!   `stream_names`) waits for a lock off the caller's thread: polled by hand
 //!   (`tokio_test::task::spawn`) while another connection holds the file's exclusive lock,
-//!   it is `Pending` after its first poll, and completes once the lock is released. Checked
-//!   by `a_query_waiting_for_a_lock_leaves_its_future_pending`,
+//!   it is `Pending` after its first poll, and completes once the lock is released; while
+//!   the lock stays held for 100 ms the future is polled at most 4 times in all (it sleeps
+//!   until the reply wakes it, never polls for the reply with `try_recv` and `yield_now` or
+//!   a timer). Checked by `a_query_waiting_for_a_lock_leaves_its_future_pending`,
 //!   `every_operation_waits_for_a_lock_off_the_callers_thread`.
+//! - calls made while the database thread is busy queue for it: while a first `count`
+//!   waits for another connection's lock (its task not woken), 8 more calls are each handed
+//!   over at once (first poll `Pending`, and the first call still unfinished, so sending a
+//!   job never waits for the database thread: no rendezvous or full bounded channel), and
+//!   no new thread starts (run alone in a child process: no thread per call, with a shared
+//!   mutex or a connection of its own); then all answer. Checked by
+//!   `calls_made_while_the_database_thread_is_busy_queue_for_it`.
 //! - rows stream in order through a channel of exactly the requested capacity; a consumer
 //!   that pauses after one row of 1,000 leaves the stream's read open (another connection
 //!   cannot write until it ends); an empty table closes the stream; dropping a stream early
@@ -57,8 +66,10 @@
 //!   (`blocking_send`), it does not poll the full channel: run alone in a child process of
 //!   the test binary, every other thread of the process is soon waiting on a futex (kernel
 //!   wait channel in `/proc`), not on a timer or running, and wakes at most 3 times in the
-//!   next 200 ms. Checked by
-//!   `a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken`.
+//!   next 200 ms; likewise an idle database thread blocks on its job channel (no
+//!   `try_recv` and sleep, no `recv_timeout` loop). Checked by
+//!   `a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken`,
+//!   `an_idle_database_thread_sleeps_until_a_job_arrives`.
 //! - `insert_many` binds its values: names with a quote, a NUL byte or SQL in them are
 //!   stored and stream back unchanged. Checked by
 //!   `names_travel_as_bound_values_even_when_sql_text_cannot_hold_them`.
@@ -71,16 +82,21 @@
 //!   concurrent callers share one store; `deep_count` answers `depth + rows`. Checked by
 //!   `insert_many_is_one_transaction`, `clones_share_one_database_thread`,
 //!   `deep_count_walks_the_recursive_cte`.
+//! - a batch that fails inside the database midway (a trigger refuses its third row) is
+//!   `AsyncError::Sqlite`, writes nothing and leaves no transaction open on the store's
+//!   long-lived connection: the store counts 0, another connection can write at once, and
+//!   the next batch works (a raw `BEGIN` left open by `?` fails all three). Checked by
+//!   `a_batch_that_fails_midway_writes_nothing_and_leaves_the_store_usable`.
 //! - bad input (an empty name in a batch, a zero-capacity stream, a path in a missing
 //!   directory) is a typed error. Checked by `a_batch_with_an_empty_name_is_rejected_whole`,
 //!   `a_stream_with_no_capacity_is_a_typed_error`,
 //!   `opening_a_file_in_a_missing_directory_is_an_error`.
 //!
 //! **Not checked.** Which thread calls `Connection::open` itself (opening the file does not
-//! wait for locks, so no test can tell); the schema step that can wait is checked. That one
-//! thread and one connection serve every call: a fresh `std::thread` and connection per
-//! call give the same answers through this API (only borrowing tokio's blocking pool is
-//! checked, above). Whether `deep_count` really walks its recursive CTE: `SELECT ?1 +
+//! wait for locks, so no test can tell); the schema step that can wait is checked. That the
+//! one database thread keeps one connection for every call: reopening the file for each
+//! job on that thread gives the same answers (a thread per call is checked, above).
+//! Whether `deep_count` really walks its recursive CTE: `SELECT ?1 +
 //! count(*)` gives the same answer, and in the tests it is the other connection's lock,
 //! not the walk, that makes a query wait; the lesson (waiting off the runtime thread) is
 //! checked by every operation, `deep_count` included.
