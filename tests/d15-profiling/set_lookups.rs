@@ -10,11 +10,20 @@ use rstest::rstest;
 thread_local! {
     static HASHES: Cell<usize> = const { Cell::new(0) };
     static EQS: Cell<usize> = const { Cell::new(0) };
+    static NEEDLE_EQS: Cell<usize> = const { Cell::new(0) };
 }
 
-/// A key that counts, on the current thread, how often it is hashed and compared.
+/// A key that counts, on the current thread, how often it is hashed and compared; the
+/// comparisons a [`Role::Needle`] takes part in are also counted on their own.
 #[derive(Debug, Clone, Copy)]
-struct Probe(u32);
+struct Probe(u32, Role);
+
+/// What a [`Probe`] is in a test: equality looks at the value only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Item,
+    Needle,
+}
 
 impl Hash for Probe {
     fn hash<H: Hasher>(&self, state: &mut H) {
@@ -26,22 +35,32 @@ impl Hash for Probe {
 impl PartialEq for Probe {
     fn eq(&self, other: &Self) -> bool {
         EQS.set(EQS.get() + 1);
+        if self.1 == Role::Needle || other.1 == Role::Needle {
+            NEEDLE_EQS.set(NEEDLE_EQS.get() + 1);
+        }
         self.0 == other.0
     }
 }
 
 impl Eq for Probe {}
 
-/// Runs `f` and returns its result with the hashes and comparisons it made.
+/// Runs `f` and returns its result with the hashes and comparisons it made (those a needle
+/// took part in: [`needle_eqs`]).
 fn counted<R>(f: impl FnOnce() -> R) -> (R, usize, usize) {
     HASHES.set(0);
     EQS.set(0);
+    NEEDLE_EQS.set(0);
     let result = f();
     (result, HASHES.get(), EQS.get())
 }
 
+/// The comparisons a needle took part in during the last [`counted`] call.
+fn needle_eqs() -> usize {
+    NEEDLE_EQS.get()
+}
+
 fn probes(range: std::ops::Range<u32>) -> Vec<Probe> {
-    range.map(Probe).collect()
+    range.map(|value| Probe(value, Role::Item)).collect()
 }
 
 const N: usize = 2_000;
@@ -159,7 +178,7 @@ fn small_inputs_go_through_a_set_too() {
     const NEEDLES: usize = 16;
     for size in 3..=16_u32 {
         let haystack = probes(0..size);
-        let last = vec![Probe(size - 1); NEEDLES];
+        let last = vec![Probe(size - 1, Role::Item); NEEDLES];
         let absent = probes(size..size + NEEDLES as u32);
         let (all, _, found_eqs) = counted(|| contains_all(&haystack, &last));
         let (gone, _, absent_eqs) = counted(|| missing(&haystack, &absent));
@@ -177,6 +196,39 @@ fn small_inputs_go_through_a_set_too() {
              scanned the slice. A size threshold below which the slice is scanned skips the \
              lesson on every small input; look each needle up in a set, whatever the \
              haystack's size"
+        );
+    }
+}
+
+#[test]
+fn a_few_needles_cost_a_few_comparisons_in_any_haystack() {
+    // m needles (1 to 15) in 2^(m+1) + 1 items (5 to 65,537): the last m items, then m
+    // absent values. Only the comparisons a needle takes part in are counted (building the
+    // set compares items with items). A scan costs about m x n; a set about one per needle.
+    for m in 1..=15_u32 {
+        let size = (2 << m) + 1;
+        let haystack = probes(0..size);
+        let to_needles = |values: std::ops::Range<u32>| -> Vec<Probe> {
+            values.map(|value| Probe(value, Role::Needle)).collect()
+        };
+        let (found, absent) = (to_needles(size - m..size), to_needles(size..size + m));
+        let (all, _, _) = counted(|| contains_all(&haystack, &found));
+        let found_eqs = needle_eqs();
+        let (gone, _, _) = counted(|| missing(&haystack, &absent));
+        let absent_eqs = needle_eqs();
+        assert!(
+            all && gone.len() == m as usize,
+            "{m} needles from the end of {size} items are all there, {m} others are all missing"
+        );
+        let bound = 2 * m as usize + 2;
+        assert!(
+            found_eqs <= bound && absent_eqs <= bound,
+            "{m} needles in {size} items took part in {found_eqs} comparisons (all found) and \
+             {absent_eqs} (all absent), more than {bound}: the lookups scanned the slice (about \
+             {m} x {size} comparisons). A set costs about one comparison per needle however \
+             few the needles and however big the haystack; a threshold on either (scan when \
+             there are few needles, or when the haystack is too big to copy) brings the n x m \
+             cost back"
         );
     }
 }
@@ -208,7 +260,7 @@ proptest! {
 /// needles mixed: the answers of a scan at the cost of a set.
 #[cfg(feature = "held-out")]
 mod held_out {
-    use super::{Probe, counted, probes};
+    use super::{Probe, Role, counted, probes};
     use crate::set_lookups::{contains_all, missing};
     use proptest::prelude::*;
 
@@ -224,7 +276,7 @@ mod held_out {
             // Needles below `size` are in the haystack, the others are not; repeats happen.
             let needles: Vec<Probe> = picks
                 .iter()
-                .map(|pick| Probe((pick * f64::from(size)) as u32))
+                .map(|pick| Probe((pick * f64::from(size)) as u32, Role::Item))
                 .collect();
             let m = needles.len();
             let expected_all = needles.iter().all(|n| n.0 < size);
