@@ -7,16 +7,21 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
 
 use crate::stream_results::{ForgeError, Forged, Forging, forge_all};
+use proptest::prelude::*;
+use rstest::rstest;
 
 const WEAPONS: [&str; 4] = ["Brahmastra", "Pashupatastra", "Narayanastra", "Vajra"];
 
 /// A job that finishes when the test opens its gate: `(weapon, gate)`.
 type GatedJob = (&'static str, Receiver<()>);
 
-/// Jobs for `WEAPONS` that each wait for their gate, and the senders that open the gates.
-fn gated_jobs() -> (Vec<GatedJob>, Vec<Sender<()>>) {
+/// `jobs` jobs (forging `WEAPONS` in turn) that each wait for their gate, and the senders
+/// that open the gates.
+fn gated_jobs(jobs: usize) -> (Vec<GatedJob>, Vec<Sender<()>>) {
     WEAPONS
         .iter()
+        .cycle()
+        .take(jobs)
         .map(|&weapon| {
             let (open, gate) = mpsc::channel();
             ((weapon, gate), open)
@@ -33,7 +38,7 @@ fn wait_for_the_gate((weapon, gate): GatedJob) -> String {
 /// Starts `forge_all` on gated jobs (under the deadlock guard: it must return at once)
 /// and moves the iterator to a consumer thread that forwards every item it yields.
 fn start_streaming(workers: usize) -> (Receiver<Forging<String>>, Vec<Sender<()>>) {
-    let (jobs, gates) = gated_jobs();
+    let (jobs, gates) = gated_jobs(WEAPONS.len());
     let forged: Forged<String> = super::guarded(
         "forge_all did not return while its jobs were still running: it must start the \
          workers and hand back the iterator at once, not wait for the results",
@@ -203,25 +208,129 @@ fn a_job_that_panics_becomes_an_error_and_the_others_still_finish() {
     );
 }
 
-#[test]
-fn runs_the_jobs_on_at_most_workers_threads() {
-    let (seen, record) = thread_record();
-    let results: Vec<Forging<usize>> = forge_collected(
-        "the stream never ended",
-        (0..12).collect(),
-        3,
-        move |x: usize| {
-            record();
-            x
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    /// Any number of jobs (a handful, or many more than the workers) on any pool size: a
+    /// threshold below which "a thread per job is fine" shows up somewhere.
+    #[test]
+    fn runs_the_jobs_on_at_most_workers_threads(
+        jobs in prop_oneof![0_usize..10, 10_usize..100],
+        workers in 1_usize..6,
+    ) {
+        let (seen, record) = thread_record();
+        let results: Vec<Forging<usize>> = forge_collected(
+            "the stream never ended",
+            (0..jobs).collect(),
+            workers,
+            move |x: usize| {
+                record();
+                x
+            },
+        )
+        .unwrap_or_else(|e| panic!("forge_all failed: {e}"));
+        let threads = seen.lock().map(|s| s.len()).unwrap_or(0);
+        prop_assert!(
+            results.len() == jobs && threads <= workers,
+            "{} jobs on {} workers yielded {} results from {} threads: every job once, on at \
+             most {} threads that take jobs from a shared queue, however few jobs there are",
+            jobs, workers, results.len(), threads, workers
+        );
+    }
+}
+
+/// How many threads of this process are called `name` (`/proc/self/task/*/comm`).
+#[cfg(target_os = "linux")]
+fn threads_named(name: &str) -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap_or_else(|e| panic!("cannot list this process's threads: {e}"))
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .filter(|comm| comm.trim_end() == name)
+        .count()
+}
+
+#[cfg(target_os = "linux")]
+proptest! {
+    #![proptest_config(super::proptest_config())]
+
+    /// Counts the threads `forge_all` starts, not only those that happen to get a job: they
+    /// are started from a thread with a name of its own, which a new thread inherits in
+    /// `/proc` (`comm`), and every job waits for its gate, so none ends meanwhile.
+    #[test]
+    fn starts_at_most_workers_threads_however_few_the_jobs(
+        jobs in 1_usize..12,
+        workers in 1_usize..6,
+    ) {
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("d14-forge-{}", CALLS.fetch_add(1, Ordering::Relaxed) % 10_000);
+        let (gated, gates) = gated_jobs(jobs);
+        let caller = name.clone();
+        let (forged, started) = super::guarded("forge_all did not return at once", move || {
+            thread::Builder::new()
+                .name(caller.clone())
+                .spawn(move || {
+                    let forged = forge_all(gated, workers, wait_for_the_gate);
+                    (forged, threads_named(&caller) - 1)
+                })
+                .unwrap_or_else(|e| panic!("cannot start the calling thread: {e}"))
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        });
+        let forged = forged.unwrap_or_else(|e| panic!("forge_all failed: {e}"));
+        drop(gates); // lets every job finish
+        let items = super::guarded("the stream never ended", move || forged.count());
+        prop_assert!(
+            started <= workers && items == jobs,
+            "forge_all({} jobs, {} workers) started {} threads (and yielded {} items): a pool \
+             of at most {} threads takes the jobs from a shared queue, however few jobs there \
+             are; one thread per job does not scale",
+            jobs, workers, started, items, workers
+        );
+    }
+}
+
+#[rstest]
+#[case::one_job_one_worker(1, 1)]
+#[case::more_jobs_than_workers(7, 2)]
+#[case::more_workers_than_jobs(3, 5)]
+fn the_workers_forge_every_job_before_anyone_asks_for_a_result(
+    #[case] jobs: usize,
+    #[case] workers: usize,
+) {
+    let (ran, forged_jobs) = mpsc::channel();
+    let forged = super::guarded(
+        "forge_all did not return at once: start the workers and hand back the iterator",
+        move || {
+            forge_all((0..jobs).collect(), workers, move |job: usize| {
+                let _ = ran.send(job);
+                job * 2
+            })
         },
     )
-    .unwrap_or_else(|e| panic!("forge_all failed: {e}"));
-    let threads = seen.lock().map(|s| s.len()).unwrap_or(0);
-    assert!(
-        results.len() == 12 && threads <= 3,
-        "12 jobs on 3 workers yielded {} results from {threads} threads: every job once, \
-         on at most 3 threads that take jobs from a shared queue",
-        results.len()
+    .unwrap_or_else(|e| panic!("forge_all({jobs} jobs, {workers} workers) failed: {e}"));
+    // Nobody calls `next` yet: the pool must do the work in the background meanwhile.
+    let mut done: Vec<usize> = (0..jobs)
+        .map_while(|_| forged_jobs.recv_timeout(super::DEADLOCK_GUARD).ok())
+        .collect();
+    done.sort_unstable();
+    assert_eq!(
+        done,
+        (0..jobs).collect::<Vec<_>>(),
+        "forge_all({jobs} jobs, {workers} workers) returned, and while nobody had called next() \
+         yet the workers forged only the jobs shown (waited {:?}): forge_all starts the pool \
+         at once and the jobs run in the background while the caller does something else; a \
+         pool that starts on the first next() is a Python generator, not a pool",
+        super::DEADLOCK_GUARD
+    );
+    let mut got: Vec<Forging<usize>> =
+        super::guarded("the stream of finished jobs never ended", move || {
+            forged.collect()
+        });
+    got.sort_by_key(|&(job, _)| job);
+    let expected: Vec<Forging<usize>> = (0..jobs).map(|job| (job, Ok(job * 2))).collect();
+    assert_eq!(
+        got, expected,
+        "the stream must then yield every result that was forged before anyone asked"
     );
 }
 
@@ -426,7 +535,7 @@ fn status_field(status: &str, field: &str) -> String {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_consumer_waiting_for_a_result_sleeps_until_one_arrives() {
-    let (jobs, gates) = gated_jobs();
+    let (jobs, gates) = gated_jobs(WEAPONS.len());
     let mut forged: Forged<String> = super::guarded(
         "forge_all did not return while its jobs were still running",
         move || forge_all(jobs, 2, wait_for_the_gate),

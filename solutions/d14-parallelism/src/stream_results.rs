@@ -18,9 +18,12 @@
 //! through the channel, not pickled.
 //!
 //! **The tests check.**
-//! - `forge_all` returns before any job finishes (the tests' jobs wait for a signal).
+//! - `forge_all` returns before any job finishes (the tests' jobs wait for a signal), and
+//!   its workers start at once, in the background: every job is forged before anyone
+//!   calls `next` (a pool that only starts on the first `next` is a Python generator).
 //!   Checked by `yields_each_result_in_the_order_the_jobs_finish`,
-//!   `yields_the_first_finished_job_while_the_others_still_run`.
+//!   `yields_the_first_finished_job_while_the_others_still_run`,
+//!   `the_workers_forge_every_job_before_anyone_asks_for_a_result`.
 //! - Each `(index, Ok(result))` is yielded as soon as its job finishes, so the order of
 //!   the items is the order in which jobs finish; `index` is the job's position in `jobs`.
 //!   A worker does not keep the queue locked while it forges. Checked by
@@ -32,8 +35,12 @@
 //!   `a_free_worker_takes_the_next_job_while_another_job_still_runs`.
 //! - The iterator ends after the last result; with no jobs it is empty at once. Checked by
 //!   `ends_after_the_last_result`, `no_jobs_give_an_empty_stream_at_once`.
-//! - At most `workers` distinct threads run `forge`. Checked by
-//!   `runs_the_jobs_on_at_most_workers_threads`.
+//! - At most `workers` distinct threads run `forge`, however few the jobs (the tests try
+//!   any number of jobs and workers, a handful included). On Linux the tests also count
+//!   the threads `forge_all` starts while every job waits: they call it from a thread with
+//!   a name of its own, which a new thread inherits (`/proc/self/task/*/comm`); at most
+//!   `workers`. Checked by `runs_the_jobs_on_at_most_workers_threads`,
+//!   `starts_at_most_workers_threads_however_few_the_jobs`.
 //! - A job whose `forge` panics yields `(index, Err(ForgeError::Panicked { job: index }))`
 //!   and its worker goes on with the next job, so the other jobs still finish, even on a
 //!   single worker, and on that worker's own thread (a thread that dies with the job and
