@@ -24,16 +24,26 @@ fn joins_the_words_with_the_separator(
     );
 }
 
-#[test]
-fn allocates_exactly_once_for_many_words() {
-    let words = vec!["data "; 50_000];
-    let (joined, allocations) = count_allocations(|| join_words(words.iter().copied(), ""));
+#[rstest]
+#[case::fifty_thousand_words("data ", 50_000, "")]
+#[case::a_million_words("x", 1 << 20, ",")]
+fn allocates_exactly_once_for_many_words(
+    #[case] word: &str,
+    #[case] count: usize,
+    #[case] sep: &str,
+) {
+    let words = std::iter::repeat_n(word, count);
+    let size = count * word.len() + (count - 1) * sep.len();
+    let (joined, allocations) = count_allocations(|| join_words(words, sep));
     assert_eq!(
         (allocations, joined.len(), joined.capacity()),
-        (1, 250_000, 250_000),
-        "joining 50,000 words made {allocations} allocations: add up the byte lengths first, \
-         then String::with_capacity once and push_str into it; no reallocation, no Vec of \
-         words on the side"
+        (1, size, size),
+        "joining {count} words of {word:?} with {sep:?} made {allocations} allocations (length \
+         {}, capacity {}): add up the byte lengths first, then String::with_capacity once and \
+         push_str into it, however many words there are (a long input is where the \
+         reallocations cost most); no reallocation, no Vec of words on the side",
+        joined.len(),
+        joined.capacity()
     );
 }
 
