@@ -3,7 +3,7 @@
 use std::cell::Cell;
 use std::time::Duration;
 
-use super::heap::requests_so_far;
+use super::heap::heap_calls_so_far;
 use crate::wall_vs_cpu::{ClockError, ClockKind, Clocks, DualProfiler, FnTimes};
 use rstest::rstest;
 
@@ -35,7 +35,8 @@ impl Clocks for SimClocks {
 }
 
 /// Clocks that stand still and log, at every read, which clock it was and how many heap
-/// requests this thread had made by then; the profiled closure logs its start and end too.
+/// calls (allocations, resizes, frees) this thread had made by then; the profiled closure
+/// logs its start and end too.
 struct WatchingClocks {
     log: std::cell::RefCell<Vec<(&'static str, usize)>>,
 }
@@ -44,13 +45,13 @@ impl WatchingClocks {
     fn new() -> Self {
         // Room for every entry up front: logging itself must not allocate.
         Self {
-            log: std::cell::RefCell::new(Vec::with_capacity(1024)),
+            log: std::cell::RefCell::new(Vec::with_capacity(6 * (NAMES + 2))),
         }
     }
 
     fn note(&self, what: &'static str) {
-        let requests = requests_so_far();
-        self.log.borrow_mut().push((what, requests));
+        let heap_calls = heap_calls_so_far();
+        self.log.borrow_mut().push((what, heap_calls));
     }
 }
 
@@ -209,14 +210,19 @@ fn adds_up_repeated_calls_and_counts_nested_ones_in_both() {
     );
 }
 
+/// How many distinct names `the_clocks_are_read_right_next_to_the_call` profiles.
+const NAMES: usize = 1 << 14;
+
 #[test]
 fn the_clocks_are_read_right_next_to_the_call() {
     let clocks = WatchingClocks::new();
     let profiler = DualProfiler::new(&clocks);
-    for _ in 0..2 {
-        profiler.profile("a_name_the_profiler_has_to_store", || {
-            clocks.note("call starts")
-        });
+    // One name twice (its line exists the second time), then 16,384 new names (the table
+    // grows far past any room reserved up front).
+    let mut names = vec!["a_name_the_profiler_has_to_store".to_owned(); 2];
+    names.extend((0..NAMES).map(|i| format!("handler_{i}")));
+    for name in &names {
+        profiler.profile(name, || clocks.note("call starts"));
         clocks.note("call ends");
     }
     let log = clocks.log.borrow().clone();
@@ -228,18 +234,26 @@ fn the_clocks_are_read_right_next_to_the_call() {
         }
     }
     let whats: Vec<&str> = log.iter().map(|&(what, _)| what).collect();
-    assert_eq!(windows.len(), 2, "the calls were never run: {whats:?}");
-    for (before, after) in windows {
+    assert_eq!(
+        windows.len(),
+        names.len(),
+        "not every call was run: {:?}",
+        &whats[..whats.len().min(60)]
+    );
+    for (call, (before, after)) in windows.into_iter().enumerate() {
         let before_ok = before.len() == 3 && before.iter().all(|&(_, n)| n == before[2].1);
         let after_ok = after.len() == 3 && after.iter().all(|&(_, n)| n == after[0].1);
         assert!(
             before_ok && after_ok,
-            "around a profiled call the log (event, heap requests so far) reads {before:?} then \
-             {after:?}: between the start clocks and the call, and between the call and the \
-             end clocks, the profiler must do nothing (here it allocated or read a clock \
-             again). Storing the name or updating the table inside the window bills the \
-             profiler's own work to every call, on both clocks: read the clocks, run the call, \
-             read the clocks, and only then do the bookkeeping"
+            "around profiled call {call} ({:?}) the log (event, heap calls so far) reads \
+             {before:?} then {after:?}: between the start clocks and the call, and between the \
+             call and the end clocks, the profiler must do nothing (here it allocated, freed \
+             or read a clock again). Storing the name, finding or adding its line (a table \
+             grows with the names however much room was reserved up front; a key made in \
+             advance is freed when the line exists) or counting the call inside the window \
+             bills the profiler's own work to every call, on both clocks: read the clocks, run \
+             the call, read the clocks, and only then do the bookkeeping",
+            names[call]
         );
     }
 }
@@ -272,9 +286,9 @@ fn the_window_stays_empty_at_any_depth_of_nesting() {
         2 * DEPTH,
         "the nested calls were not all run: {whats:?}"
     );
-    for (at, &(what, requests)) in log.iter().enumerate() {
+    for (at, &(what, heap_calls)) in log.iter().enumerate() {
         // The two start reads come right before the call starts, the two end reads right
-        // after it ends, with no heap request in between.
+        // after it ends, with no heap call in between.
         let window = match what {
             "call starts" => log.get(at.saturating_sub(2)..at),
             "call ends" => log.get(at + 1..at + 3),
@@ -282,11 +296,11 @@ fn the_window_stays_empty_at_any_depth_of_nesting() {
         };
         let clean = window.is_some_and(|reads| {
             reads.iter().map(|&(read, _)| read).eq(["wall", "cpu"])
-                && reads.iter().all(|&(_, n)| n == requests)
+                && reads.iter().all(|&(_, n)| n == heap_calls)
         });
         assert!(
             clean,
-            "around a call {} deep in {DEPTH} nested calls, the log (event, heap requests so \
+            "around a call {} deep in {DEPTH} nested calls, the log (event, heap calls so \
              far) reads {:?}: between the start clocks and the call, and between the call and \
              the end clocks, the profiler must do nothing. Here it allocated (a stack of open \
              calls that grows, however much room was reserved up front, still grows inside \
@@ -437,6 +451,7 @@ fn a_wall_clock_that_goes_backwards_is_reported_too() {
 fn a_backwards_clock_is_still_reported_after_good_calls() {
     let clocks = clocks_at_50ms();
     let profiler = DualProfiler::new(&clocks);
+    profiler.profile("ntp_step", || clocks.compute(5));
     profiler.profile("suspend", || clocks.cpu.set(ms(20)));
     profiler.profile("suspend", || clocks.compute(100));
     profiler.profile("ntp_step", || clocks.wall.set(ms(10)));
@@ -444,12 +459,13 @@ fn a_backwards_clock_is_still_reported_after_good_calls() {
     assert_eq!(
         profiler.report(ClockKind::Wall),
         went_backwards(ClockKind::Cpu, "suspend"),
-        "suspend saw the CPU clock go back 30 ms; then a 100 ms suspend call went forward, \
-         ntp_step saw the wall clock go backwards and a good call came last. The figures were \
-         broken by the first bad call whatever came after: the report must fail naming it \
-         (CPU, suspend). Check each call's end against its start as it ends and keep the first \
-         error: summing signed times lets a later forward call hide the backwards one, and \
-         overwriting the error names the latest bad call instead"
+        "after a good ntp_step call, suspend saw the CPU clock go back 35 ms; then a 100 ms \
+         suspend call went forward, ntp_step saw the wall clock go backwards and a good call \
+         came last. The figures were broken by the first bad call whatever came after: the \
+         report must fail naming it (CPU, suspend). Check each call's end against its start as \
+         it ends and keep the first error of the whole profiler: summing signed times lets a \
+         later forward call hide the backwards one, overwriting the error names the latest bad \
+         call, and an error kept per name names the name seen first (ntp_step)"
     );
 }
 

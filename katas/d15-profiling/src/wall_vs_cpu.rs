@@ -13,8 +13,9 @@
 //! - [`FnTimes::waiting`] is the wall time spent off the CPU: wall minus CPU (zero if CPU
 //!   is larger, which happens when several threads add to one CPU clock).
 //! - A clock that reads less at the end of a call than at its start is broken: `report`
-//!   then fails with [`ClockError::WentBackwards`], naming the clock and the first call that
-//!   saw it; no later call, good or broken, of that name or another, changes that.
+//!   then fails with [`ClockError::WentBackwards`], naming the clock and the first call (of
+//!   the whole profiler) that saw it; no later call, good or broken, of that name or another,
+//!   changes that.
 //!
 //! **Why.** A wall-clock profile of code that waits (network, disk, locks, `await`) blames
 //! the waiting function for time the CPU spent idle. Optimising its code changes nothing;
@@ -42,22 +43,25 @@
 //!   `adds_up_repeated_calls_and_counts_nested_ones_in_both`.
 //! - Either clock going backwards makes `report` fail with `WentBackwards` naming that clock
 //!   and the first call that saw it, even after later good calls (of the same name too) and
-//!   later broken ones. Checked by
+//!   later broken ones, of a name seen earlier too. Checked by
 //!   `a_clock_that_goes_backwards_is_reported`, `a_wall_clock_that_goes_backwards_is_reported_too`,
 //!   `a_backwards_clock_is_still_reported_after_good_calls`.
 //! - Only the call runs between the start reads and the end reads: the profiler's own work
 //!   (storing the name, updating its table) happens before the first read or after the last,
-//!   never inside the window it measures (the test's clocks note the heap requests made by
-//!   every read, and the call notes its start and end), at any depth of nesting (64 nested
-//!   calls); and the report, read at every clock read, does not change inside a window (no
-//!   call counted, no line touched there). Checked by
+//!   never inside the window it measures (the test's clocks note the heap calls made by
+//!   every read: allocations, resizes and frees; the call notes its start and end), for a
+//!   name seen before and for 16,384 new names, at any depth of nesting (64 nested calls);
+//!   and the report, read at every clock read, does not change inside a window (no call
+//!   counted, no line touched there). Checked by
 //!   `the_clocks_are_read_right_next_to_the_call`,
 //!   `the_window_stays_empty_at_any_depth_of_nesting`,
 //!   `the_table_changes_only_outside_the_measured_window`.
 //!
-//! **Not checked.** Private work inside the window that neither allocates nor shows in the
-//! report: a stack of open calls reserved deeper than the tests nest (more than 64), or a
-//! counter bumped there. Only timing could see it; keep the start readings in locals.
+//! **Not checked.** Private work inside the window that touches neither the heap nor the
+//! report: a stack of open calls reserved deeper than the tests nest (more than 64), a table
+//! reserved for more names than the tests profile (more than 16,384) whose lines are added
+//! there, or a counter bumped there. Only timing could see it; keep the start readings in
+//! locals.
 
 use std::time::Duration;
 
