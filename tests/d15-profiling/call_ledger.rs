@@ -168,6 +168,7 @@ fn the_ledger_keeps_running_totals_not_a_log_of_events() {
         profiler.enter("serve");
     }
     round(&mut profiler);
+    let io_before = io_bytes_so_far();
     let ((), peak) = peak_heap(|| {
         for _ in 0..5_000 {
             round(&mut profiler);
@@ -186,6 +187,17 @@ fn the_ledger_keeps_running_totals_not_a_log_of_events() {
     let stats = profiler
         .stats()
         .unwrap_or_else(|e| panic!("stats() refused a balanced trace: {e}"));
+    if let (Some(before), Some(after)) = (io_before, io_bytes_so_far()) {
+        let io = after - before;
+        assert!(
+            io <= 4 * 1024,
+            "the 5,000 rounds and stats() read and wrote {io} bytes through the operating \
+             system (a file, a pipe): the events went into a log kept off the heap and replayed \
+             later, which grows with the run as much as one kept in memory. Keep running totals \
+             per function and a stack of the calls still open; fold each exit into the totals \
+             at once"
+        );
+    }
     assert_eq!(
         stats,
         [
@@ -197,6 +209,17 @@ fn the_ledger_keeps_running_totals_not_a_log_of_events() {
         "after 5,001 rounds of f (3 ms, 1 of them in g) and g (1 ms) inside 63 serve calls \
          (15,003 ms) inside a 15,004 ms main"
     );
+}
+
+/// How many bytes this thread has read and written through the operating system so far
+/// (`rchar` + `wchar` of `/proc/thread-self/io`), where the system tells (Linux).
+fn io_bytes_so_far() -> Option<u64> {
+    let io = std::fs::read_to_string("/proc/thread-self/io").ok()?;
+    let field = |name: &str| {
+        io.lines()
+            .find_map(|line| line.strip_prefix(name)?.trim().parse::<u64>().ok())
+    };
+    Some(field("rchar:")? + field("wchar:")?)
 }
 
 #[test]

@@ -60,7 +60,10 @@
 //! unless it is nudged up by a tiny epsilon (say 1e-9) before rounding: that too lands on the
 //! exact tenth below hundreds of millions of samples, more than a test can build. Likewise
 //! f64 self-share remainders rounded to a coarse grid (1e-6) before the ties are broken:
-//! they misorder a tie only on profiles of hundreds of thousands of samples.
+//! they misorder a tie only on profiles of hundreds of thousands of samples. And f64
+//! remainders compared with a tolerance (equal within 1e-9): equal integer remainders come
+//! out within about 1e-13 of each other and distinct ones at least `1 / samples` apart, so
+//! below a billion samples the tolerance orders them exactly as integers do.
 //!
 //! **Why.** A tracing profiler pays on every call; a sampling profiler looks at the stack a
 //! few hundred times a second and pays almost nothing, which is why it is the one you can
