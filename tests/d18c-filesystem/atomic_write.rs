@@ -7,6 +7,7 @@ extern crate tempfile as _;
 
 use std::fs::File;
 use std::io::{self, Read};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
@@ -15,7 +16,7 @@ use std::time::Duration;
 
 use rstest::rstest;
 
-use super::{contents, names_in, put, temp_dir};
+use super::{alone_in_a_child_process, contents, names_in, put, temp_dir};
 use crate::atomic_write::{
     DiskSyncer, Syncer, WriteError, atomic_write, atomic_write_synced, atomic_write_with,
 };
@@ -193,27 +194,6 @@ fn a_failing_writer_for_a_new_file_leaves_nothing() {
 }
 
 #[test]
-fn a_panicking_writer_leaves_the_old_content_and_no_temp_file() {
-    let dir = temp_dir();
-    let path = dir.path().join("config.json");
-    atomic_write(&path, b"old").expect("a plain atomic write succeeds");
-    let got = std::panic::catch_unwind(|| {
-        atomic_write_with(&path, |out| {
-            out.write_all(b"half of the new")?;
-            panic!("the writer crashed halfway");
-        })
-    });
-    assert!(got.is_err(), "the panic must go on to the caller");
-    assert_eq!(
-        (contents(&path), names_in(dir.path())),
-        ("old".to_owned(), vec!["config.json".to_owned()]),
-        "a writer that panicked left a temp file behind: clean-up by hand on each error \
-         path misses the panic; let an owner (tempfile's NamedTempFile) delete the temp file \
-         in its Drop, which runs during unwinding too"
-    );
-}
-
-#[test]
 fn a_second_writer_during_the_first_uses_its_own_temp_file() {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
@@ -254,6 +234,7 @@ struct Recorder {
     steps: Vec<Step>,
     fail_file: bool,
     fail_dir: bool,
+    panic_file: bool,
 }
 
 impl Recorder {
@@ -263,6 +244,7 @@ impl Recorder {
             steps: Vec::new(),
             fail_file: false,
             fail_dir: false,
+            panic_file: false,
         }
     }
 
@@ -276,6 +258,7 @@ impl Syncer for Recorder {
         let len = file.metadata()?.len();
         let target = self.target_text();
         self.steps.push(Step::SyncFile { len, target });
+        assert!(!self.panic_file, "the file sync crashed");
         if self.fail_file {
             return Err(io::Error::other("the disk refused the flush"));
         }
@@ -293,6 +276,54 @@ impl Syncer for Recorder {
         }
         Ok(())
     }
+}
+
+/// Where a write panics, before its rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PanicIn {
+    Fill,
+    FileSync,
+}
+
+#[rstest]
+#[case::in_fill(PanicIn::Fill)]
+#[case::in_the_file_sync(PanicIn::FileSync)]
+fn a_panic_before_the_rename_leaves_the_old_content_and_no_temp_file(#[case] at: PanicIn) {
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    put(&path, "old");
+    let mut recorder = Recorder::new(&path);
+    recorder.panic_file = at == PanicIn::FileSync;
+    let got = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        atomic_write_synced(&path, &mut recorder, |out| {
+            out.write_all(b"half of the new")?;
+            assert!(at != PanicIn::Fill, "the writer crashed halfway");
+            Ok(())
+        })
+    }));
+    let crash = match at {
+        PanicIn::Fill => "the writer crashed halfway",
+        PanicIn::FileSync => "the file sync crashed",
+    };
+    let payload = got.err().map(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+    });
+    assert_eq!(
+        payload,
+        Some(Some(crash.to_owned())),
+        "the panic in {at:?} must go on to the caller, unchanged"
+    );
+    assert_eq!(
+        (contents(&path), names_in(dir.path())),
+        ("old".to_owned(), vec!["config.json".to_owned()]),
+        "a panic in {at:?} left a temp file behind: clean-up by hand on each error path (or a \
+         catch_unwind around fill) misses a panic somewhere else; let an owner (tempfile's \
+         NamedTempFile) delete the temp file in its Drop, which runs on every early return \
+         and during unwinding too"
+    );
 }
 
 #[rstest]
@@ -373,93 +404,80 @@ fn a_failed_directory_sync_is_reported_after_the_rename() {
     );
 }
 
-/// Set in the child process of the bare-file-name test, which runs in its own temp dir.
-const BARE_NAME_CHILD: &str = "D18C_ATOMIC_WRITE_BARE_NAME_CHILD";
-
 #[rstest]
 fn a_bare_file_name_is_written_in_the_working_directory_and_dot_is_synced() {
-    if std::env::var_os(BARE_NAME_CHILD).is_some() {
-        // The child: its working directory is the parent's temp dir.
-        let path = Path::new("config.json");
-        let mut recorder = Recorder::new(path);
-        let got = atomic_write_synced(path, &mut recorder, |out| out.write_all(b"new"));
-        assert!(
-            got.is_ok(),
-            "atomic_write_synced(\"config.json\") gave {got:?}"
-        );
-        let synced: Vec<&Path> = recorder
-            .steps
-            .iter()
-            .filter_map(|step| match step {
-                Step::SyncDir { dir, .. } => Some(dir.as_path()),
-                Step::SyncFile { .. } => None,
-            })
-            .collect();
+    let dir = temp_dir();
+    let test = "a_bare_file_name_is_written_in_the_working_directory_and_dot_is_synced";
+    // The child's working directory is this temp dir.
+    if !alone_in_a_child_process(module_path!(), test, |child| {
+        child.current_dir(dir.path());
+    }) {
         assert_eq!(
-            synced,
-            [Path::new(".")],
-            "a bare file name has an empty parent: the directory that holds it is `.`"
+            contents(&dir.path().join("config.json")),
+            "new",
+            "the bare name is relative to the working directory"
         );
         return;
     }
-    let dir = temp_dir();
-    let module = module_path!();
-    let test = format!(
-        "{}::a_bare_file_name_is_written_in_the_working_directory_and_dot_is_synced",
-        module.split_once("::").map_or(module, |(_, rest)| rest)
-    );
-    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("no test binary path: {e}"));
-    let out = std::process::Command::new(exe)
-        .args([test.as_str(), "--exact", "--test-threads=1"])
-        .current_dir(dir.path())
-        .env(BARE_NAME_CHILD, "1")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the child test: {e}"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let path = Path::new("config.json");
+    let mut recorder = Recorder::new(path);
+    let got = atomic_write_synced(path, &mut recorder, |out| out.write_all(b"new"));
     assert!(
-        out.status.success() && stdout.contains("1 passed"),
-        "in a child process whose working directory is a temp dir, atomic_write_synced of the \
-         bare name config.json failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        got.is_ok(),
+        "atomic_write_synced(\"config.json\") gave {got:?}"
     );
+    let synced: Vec<&Path> = recorder
+        .steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::SyncDir { dir, .. } => Some(dir.as_path()),
+            Step::SyncFile { .. } => None,
+        })
+        .collect();
     assert_eq!(
-        contents(&dir.path().join("config.json")),
-        "new",
-        "the bare name is relative to the working directory"
+        synced,
+        [Path::new(".")],
+        "a bare file name has an empty parent: the directory that holds it is `.`"
     );
 }
 
+/// Paths that `open` accepts but `fsync` refuses (EINVAL): a device, and the files and
+/// directories of `/proc`, which `stat` calls regular files and directories like any other.
 #[cfg(target_os = "linux")]
 #[rstest]
-fn the_disk_syncer_calls_fsync_on_the_file_and_the_directory() {
-    let dir = temp_dir();
-    let path = dir.path().join("data.bin");
+#[case::a_device("/dev/null", "/dev/null")]
+#[case::procfs_which_stat_calls_a_file_and_a_directory("/proc/self/status", "/proc")]
+fn the_disk_syncer_calls_fsync_on_the_file_and_the_directory(
+    #[case] file: &str,
+    #[case] dir: &str,
+) {
+    let temp = temp_dir();
+    let path = temp.path().join("data.bin");
     put(&path, "data");
-    let file = File::open(&path).expect("the file just written opens");
+    let real_file = File::open(&path).expect("the file just written opens");
     let mut syncer = DiskSyncer;
     let real = (
-        syncer.sync_file(&file).map_err(|e| e.kind()),
-        syncer.sync_dir(dir.path()).map_err(|e| e.kind()),
+        syncer.sync_file(&real_file).map_err(|e| e.kind()),
+        syncer.sync_dir(temp.path()).map_err(|e| e.kind()),
     );
     assert_eq!(
         real,
         (Ok(()), Ok(())),
         "DiskSyncer must sync a real file and a real directory without error"
     );
-    let null = File::open("/dev/null").expect("/dev/null opens");
-    let device = (
-        syncer.sync_file(&null).map_err(|e| e.kind()),
-        syncer
-            .sync_dir(Path::new("/dev/null"))
-            .map_err(|e| e.kind()),
+    let unsyncable = File::open(file).unwrap_or_else(|e| panic!("{file} opens: {e}"));
+    let refused = (
+        syncer.sync_file(&unsyncable).map_err(|e| e.kind()),
+        syncer.sync_dir(Path::new(dir)).map_err(|e| e.kind()),
     );
     assert_eq!(
-        device,
+        refused,
         (
             Err(io::ErrorKind::InvalidInput),
             Err(io::ErrorKind::InvalidInput)
         ),
-        "/dev/null cannot be fsynced (EINVAL), yet DiskSyncer said {device:?}: sync_file must \
+        "the file {file} and the directory {dir} cannot be fsynced (the kernel answers \
+         EINVAL), yet DiskSyncer said {refused:?}: it did not ask the kernel. sync_file must \
          call File::sync_all, and sync_dir must open the directory and call sync_all on it"
     );
 }

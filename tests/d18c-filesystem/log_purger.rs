@@ -217,6 +217,46 @@ fn a_failed_removal_is_recorded_and_the_purge_goes_on() {
 }
 
 #[rstest]
+fn a_file_gone_before_its_metadata_is_read_is_recorded_and_the_purge_goes_on() {
+    let dir = temp_dir();
+    let names = ["a.log", "b.log"];
+    for name in names {
+        log_aged(dir.path(), name, 40 * DAY);
+    }
+    // Another cleaner, racing this one: the first removal takes both files, so the purge
+    // finds the second one gone, whether it reads its metadata before or after.
+    let got = purge_logs_with(dir.path(), 30 * DAY, now(), false, |path| {
+        fs::remove_file(path)?;
+        for name in names {
+            let _ = fs::remove_file(dir.path().join(name));
+        }
+        Ok(())
+    });
+    let Ok(report) = got else {
+        panic!(
+            "a log that vanished during the purge made the whole purge fail: {got:?}; a file \
+             whose metadata cannot be read is one failure, recorded in report.failed"
+        );
+    };
+    let mut seen: Vec<&str> = report.purged.iter().map(String::as_str).collect();
+    seen.extend(report.failed.iter().map(|(name, _)| name.as_str()));
+    seen.sort_unstable();
+    let kinds: Vec<io::ErrorKind> = report.failed.iter().map(|(_, kind)| *kind).collect();
+    assert!(
+        (report.purged.len(), kinds.as_slice(), seen.as_slice())
+            == (1, &[io::ErrorKind::NotFound][..], &names[..]),
+        "of two old logs, the second vanished once the first was removed; the report says \
+         purged {:?}, failed {:?}, kept {}: one is purged and the other is in report.failed \
+         with NotFound, whether its metadata or its removal failed. A file that cannot be \
+         examined is not skipped in silence (the operator must learn it was left) and does \
+         not stop the purge",
+        report.purged,
+        report.failed,
+        report.kept
+    );
+}
+
+#[rstest]
 fn renders_a_real_run_report() {
     let dir = temp_dir();
     log_dir(dir.path());

@@ -12,7 +12,50 @@ macro_rules! assert_suite_snapshot {
     ($($arg:tt)*) => { kata_test_support::assert_suite_snapshot!($($arg)*) };
 }
 
-mod heap; // a counting global allocator: measures the heap a piece of code holds
+mod heap; // a counting global allocator: measures the heap every thread holds
+
+/// Set in a child process of [`alone_in_a_child_process`] to the name of the test it runs.
+const ALONE_VAR: &str = "D18C_FILESYSTEM_ALONE_IN_A_CHILD";
+
+/// Whether this process is a child of [`alone_in_a_child_process`], running one test alone.
+pub(crate) fn in_a_child_process() -> bool {
+    std::env::var_os(ALONE_VAR).is_some()
+}
+
+/// Runs the test `test` of `module` (pass `module_path!()`) again, alone in a child process
+/// of this test binary set up by `configure` (a working directory, say), for what only a
+/// whole process shows: counters of every thread (its heap, `/proc/self/io`) that another
+/// test running beside it would disturb, or the working directory. Returns `true` in the
+/// child, which goes on with the test; in the parent it waits for the child, fails with the
+/// child's own message if the child failed, and returns `false`.
+pub(crate) fn alone_in_a_child_process(
+    module: &str,
+    test: &str,
+    configure: impl FnOnce(&mut std::process::Command),
+) -> bool {
+    let inside = module.split_once("::").map_or(module, |(_, rest)| rest);
+    let name = format!("{inside}::{test}");
+    if std::env::var_os(ALONE_VAR).is_some_and(|running| running == *name) {
+        return true;
+    }
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("no test binary path: {e}"));
+    let mut child = std::process::Command::new(exe);
+    child
+        .args([name.as_str(), "--exact", "--test-threads=1", "--nocapture"])
+        .env(ALONE_VAR, &name);
+    configure(&mut child);
+    let out = child
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {name} in a child process: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{test}, run alone in a child process (so that nothing else runs in the process it \
+         measures), failed there:\n{}",
+        String::from_utf8_lossy(&out.stderr).trim_end()
+    );
+    false
+}
 
 /// A fresh temp dir for one test; it is deleted when the test drops it.
 pub(crate) fn temp_dir() -> tempfile::TempDir {
@@ -53,7 +96,8 @@ pub(crate) mod inotify {
     use std::path::Path;
 
     /// Watches a directory for the events in a mask (`libc::IN_ATTRIB`: a chmod; creating and
-    /// writing are not; `libc::IN_DELETE`: a name removed from it; a rename over it is not).
+    /// writing are not; `libc::IN_DELETE`: a name removed from it; a rename over it is not;
+    /// `libc::IN_OPEN`, `libc::IN_CLOSE`: a file in it opened, closed).
     pub struct DirWatch(i32);
 
     impl DirWatch {
@@ -69,15 +113,22 @@ pub(crate) mod inotify {
             Self(fd)
         }
 
-        /// How many watched events happened in the directory so far.
+        /// How many watched events happened in the directory since the last look.
         pub fn events(&self) -> usize {
+            self.masks().len()
+        }
+
+        /// The masks of the watched events that happened in the directory since the last
+        /// look, in order. The kernel merges an event into the one before it when both are
+        /// the same and that one was not read yet.
+        pub fn masks(&self) -> Vec<u32> {
             let mut buf = [0u8; 4096];
-            let mut count = 0;
+            let mut masks = Vec::new();
             loop {
                 // SAFETY: `buf` is writable for its whole length.
                 let n = unsafe { libc::read(self.0, buf.as_mut_ptr().cast(), buf.len()) };
                 let Ok(n) = usize::try_from(n) else {
-                    return count;
+                    return masks;
                 };
                 let mut at = 0;
                 while at < n {
@@ -85,7 +136,7 @@ pub(crate) mod inotify {
                     // alignment of the buffer.
                     let event: libc::inotify_event =
                         unsafe { std::ptr::read_unaligned(buf.as_ptr().add(at).cast()) };
-                    count += 1;
+                    masks.push(event.mask);
                     at += std::mem::size_of::<libc::inotify_event>() + event.len as usize;
                 }
             }

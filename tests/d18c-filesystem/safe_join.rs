@@ -95,19 +95,26 @@ fn symlink(target: &Path, link: &Path) {
         .unwrap_or_else(|e| panic!("cannot create the symlink {}: {e}", link.display()));
 }
 
+/// `root/inner/hop` leads outside; `root/first` leads to it (`target`), or through it.
 #[cfg(unix)]
-#[test]
-fn refuses_a_chain_of_two_symlinks_whose_second_leads_outside() {
+#[rstest]
+#[case::to_the_link("inner/hop", "first/secret.txt")]
+#[case::through_the_link_to_a_file_beyond("inner/hop/secret.txt", "first")]
+fn refuses_a_chain_of_two_symlinks_whose_second_leads_outside(
+    #[case] target: &str,
+    #[case] user: &str,
+) {
     let (_dir, root, outside) = root_and_outside();
     symlink(&outside, &root.join("inner/hop"));
-    symlink(Path::new("inner/hop"), &root.join("first"));
-    let got = safe_join(&root, "first/secret.txt");
+    symlink(Path::new(target), &root.join("first"));
+    let got = safe_join(&root, user);
     assert!(
         matches!(&got, Err(PathError::SymlinkEscapes(p)) if *p == root.join("first")),
-        "safe_join(root, \"first/secret.txt\") gave {got:?}: root/first points at \
-         root/inner/hop, itself a symlink to a directory outside the root; reading one hop \
-         (read_link) is not enough: resolve the link all the way (canonicalize) and check \
-         where it really lands, PathError::SymlinkEscapes naming root/first"
+        "safe_join(root, {user:?}) gave {got:?}: root/first -> {target}, and root/inner/hop \
+         is a symlink to a directory outside the root; reading one hop (read_link), or \
+         following links by hand on the text of their targets, misses the links inside a \
+         target: resolve the link all the way (canonicalize) and check where it really \
+         lands, PathError::SymlinkEscapes naming root/first"
     );
 }
 

@@ -163,6 +163,57 @@ fn the_secret_is_opened_with_o_nofollow() {
     );
 }
 
+/// The open and close events of a file, by name.
+#[cfg(target_os = "linux")]
+fn open_close_names(masks: &[u32]) -> Vec<&'static str> {
+    masks
+        .iter()
+        .map(|mask| match *mask {
+            libc::IN_OPEN => "open",
+            libc::IN_CLOSE_WRITE | libc::IN_CLOSE_NOWRITE => "close",
+            _ => "other",
+        })
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[rstest]
+#[case::a_new_secret(false)]
+#[case::over_an_existing_private_file(true)]
+fn the_path_is_opened_once_and_the_secret_written_through_that_descriptor(#[case] existing: bool) {
+    let dir = temp_dir();
+    let path = dir.path().join("db.env");
+    if existing {
+        put(&path, "OLD_KEY=a much longer old secret\n");
+        set_mode(&path, 0o600);
+    }
+    let watch = super::inotify::DirWatch::on(dir.path(), libc::IN_OPEN | libc::IN_CLOSE);
+    let mut at_fill = (Vec::new(), 0);
+    let got = write_secret_with(&path, |out| {
+        at_fill = (watch.masks(), kernel::open_flags_of(&path).len());
+        out.write_all(b"API_KEY=123\n")
+    });
+    let after_fill = watch.masks();
+    assert!(got.is_ok(), "write_secret_with gave {got:?}");
+    let seen = (
+        open_close_names(&at_fill.0),
+        at_fill.1,
+        open_close_names(&after_fill),
+    );
+    assert_eq!(
+        seen,
+        (vec!["open"], 1, vec!["close"]),
+        "(the kernel's open/close events on the secret's path before fill, the descriptors \
+         held on it while fill wrote, the events after fill) were {seen:?}: the path must be \
+         opened exactly once, before fill, and closed after it. A second open of the path \
+         (a reopen after the checks, even with O_NOFOLLOW, or fs::write) opens whatever sits \
+         there by then: a symlink or another file swapped in after the checks gets the \
+         secret. Open once (O_NOFOLLOW, mode 0600), check the type and mode on that \
+         descriptor (File::metadata), and write through it"
+    );
+    assert_eq!(contents(&path), "API_KEY=123\n");
+}
+
 #[cfg(target_os = "linux")]
 #[rstest]
 fn a_new_secret_is_0600_where_a_default_acl_replaces_the_umask() {

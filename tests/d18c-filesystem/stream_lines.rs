@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use rstest::rstest;
 
-use super::heap::{count_allocations, peak_heap};
-use super::{put, temp_dir};
+use super::heap::heap_of_the_whole_process;
+use super::{alone_in_a_child_process, put, temp_dir};
 use crate::stream_lines::{Critical, LineError, ScanError, critical_lines};
 
 /// The most extra heap a scan may hold at once, whatever the file size.
@@ -202,11 +202,15 @@ fn write_big_log(dir: &Path) -> (PathBuf, usize) {
 
 #[rstest]
 fn scans_a_file_of_megabytes_in_flat_memory() {
+    let test = "scans_a_file_of_megabytes_in_flat_memory";
+    if !alone_in_a_child_process(module_path!(), test, |_| {}) {
+        return;
+    }
     let dir = temp_dir();
     short_log_first(dir.path());
     let (path, expected) = write_big_log(dir.path());
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-    let (got, heap) = peak_heap(|| {
+    let (got, heap) = heap_of_the_whole_process(|| {
         critical_lines(&path, "CRITICAL").map(|lines| lines.filter(Result::is_ok).count())
     });
     assert!(
@@ -214,11 +218,12 @@ fn scans_a_file_of_megabytes_in_flat_memory() {
         "the scan of the {size}-byte log gave {got:?} matches; {expected} lines are critical"
     );
     assert!(
-        heap < HEAP_BOUND,
-        "taking the matches of a {size}-byte file one at a time held {heap} bytes of heap at \
-         its peak: a streaming scan holds one buffer and one line, so it must stay under \
-         {HEAP_BOUND} bytes whatever the file size (no fs::read_to_string, no Vec of lines or \
-         of matches)"
+        heap.peak < HEAP_BOUND,
+        "taking the matches of a {size}-byte file one at a time held {} bytes of heap at its \
+         peak, every thread of the process counted: a streaming scan holds one buffer and one \
+         line, so it must stay under {HEAP_BOUND} bytes whatever the file size (no \
+         fs::read_to_string, no Vec of lines or of matches, not on a helper thread either)",
+        heap.peak
     );
 }
 
@@ -305,10 +310,14 @@ fn write_quiet_log(dir: &Path, lines: u32) -> PathBuf {
 #[rstest]
 fn the_line_buffer_is_reused_not_allocated_per_line() {
     const LINES: u32 = 20_000;
+    let test = "the_line_buffer_is_reused_not_allocated_per_line";
+    if !alone_in_a_child_process(module_path!(), test, |_| {}) {
+        return;
+    }
     let dir = temp_dir();
     short_log_first(dir.path());
     let path = write_quiet_log(dir.path(), LINES);
-    let (got, allocations) = count_allocations(|| {
+    let (got, heap) = heap_of_the_whole_process(|| {
         critical_lines(&path, "CRITICAL").map(|lines| lines.filter(Result::is_ok).count())
     });
     assert!(
@@ -316,43 +325,64 @@ fn the_line_buffer_is_reused_not_allocated_per_line() {
         "the scan gave {got:?} matches; 20 lines are critical"
     );
     assert!(
-        allocations < 1000,
-        "scanning {LINES} lines (20 of them matches) asked the allocator {allocations} times: \
-         one buffer per line; keep one Vec<u8> in the iterator and clear() it before each \
-         read_until, so only the matches (and the buffer's growth) allocate"
+        heap.requests < 1000,
+        "scanning {LINES} lines (20 of them matches) asked the allocator {} times, every \
+         thread of the process counted: one buffer per line; keep one Vec<u8> in the iterator \
+         and clear() it before each read_until, so only the matches (and the buffer's growth) \
+         allocate",
+        heap.requests
     );
 }
 
-/// How many read system calls the calling thread has made (Linux `/proc/thread-self/io`).
+/// What the whole process has read so far, from Linux's `/proc/self/io` (every thread, the
+/// ones that ended included): `(bytes passed to read and pread, read system calls)`.
 #[cfg(target_os = "linux")]
-fn read_syscalls() -> u64 {
-    let io =
-        std::fs::read_to_string("/proc/thread-self/io").expect("Linux has /proc/thread-self/io");
-    io.lines()
-        .find_map(|line| line.strip_prefix("syscr:"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("the io file counts read system calls")
+fn process_reads() -> (u64, u64) {
+    let io = std::fs::read_to_string("/proc/self/io").expect("Linux has /proc/self/io");
+    let field = |name: &str| -> u64 {
+        io.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("/proc/self/io has no {name}"))
+    };
+    (field("rchar:"), field("syscr:"))
 }
 
 #[cfg(target_os = "linux")]
 #[rstest]
 fn reads_the_file_a_buffer_at_a_time_not_byte_by_byte() {
+    let test = "reads_the_file_a_buffer_at_a_time_not_byte_by_byte";
+    if !alone_in_a_child_process(module_path!(), test, |_| {}) {
+        return;
+    }
     let dir = temp_dir();
     short_log_first(dir.path());
     let path = write_quiet_log(dir.path(), 20_000);
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-    let before = read_syscalls();
+    let before = process_reads();
     let got = critical_lines(&path, "CRITICAL").map(|lines| lines.filter(Result::is_ok).count());
-    let reads = read_syscalls() - before;
+    let after = process_reads();
+    let (bytes, reads) = (after.0 - before.0, after.1 - before.1);
     assert!(
         matches!(got, Ok(20)),
         "the scan gave {got:?} matches; 20 lines are critical"
     );
     assert!(
-        reads < size / 512,
-        "scanning a {size}-byte file took {reads} read system calls: it reads a few bytes at \
-         a time; read the file through a BufReader with its default buffer (8 KiB), one \
-         system call per buffer, not per line or per byte"
+        bytes >= size,
+        "scanning a {size}-byte file passed only {bytes} bytes through read system calls, \
+         every thread of the process counted: it maps the file (mmap) or reads it some other \
+         way. Read it through a BufReader, a buffer at a time: a stream (a pipe, a socket, \
+         stdin) cannot be mapped, and a mapped 10 GB log piles up in memory as it is scanned"
+    );
+    assert!(
+        (size / 65_536..size / 512).contains(&reads),
+        "scanning a {size}-byte file took {reads} read system calls, every thread of the \
+         process counted: fewer than {} is more than 64 KiB per call (the file read whole, or \
+         in huge pieces), {} or more is under 512 bytes per call (a few bytes at a time). \
+         Read the file through a BufReader with its default buffer (8 KiB), one system call \
+         per buffer, not per line or per byte",
+        size / 65_536,
+        size / 512
     );
 }
 

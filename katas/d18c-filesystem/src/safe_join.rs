@@ -32,8 +32,11 @@
 //!   a file that does not exist yet. Checked by `refuses_a_symlink_that_leads_outside_the_root`,
 //!   `refuses_a_symlink_to_a_file_outside_the_root`, `refuses_a_relative_symlink_that_climbs_out`,
 //!   `refuses_a_new_file_under_a_symlink_that_leads_outside_the_root`.
-//! - A link to an in-root link that points outside is refused too: one read_link hop is not a
-//!   full resolution. Checked by `refuses_a_chain_of_two_symlinks_whose_second_leads_outside`.
+//! - A link to an in-root link that points outside is refused too (one read_link hop is not a
+//!   full resolution), and so is a link whose target passes through one (`first` to
+//!   `inner/hop/secret.txt`, `inner/hop` to a directory outside): following links by hand on
+//!   the text of their targets misses the links inside a target. Checked by
+//!   `refuses_a_chain_of_two_symlinks_whose_second_leads_outside`.
 //! - Every symlink on the way is checked, not only where the deepest existing part lands: a
 //!   path that leaves through one symlink (`root/out` to a directory outside) and comes back
 //!   through another (`outside/back` to `root/inner`) is refused, naming `root/out`. Checked

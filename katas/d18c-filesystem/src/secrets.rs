@@ -36,6 +36,11 @@
 //!   open of the path can replace it (Linux: inside `fill` the tests read the flags of every
 //!   descriptor the process holds on the file from `/proc/self/fdinfo`; all must have
 //!   `O_NOFOLLOW`). Checked by `the_secret_is_opened_with_o_nofollow`.
+//! - The path is opened once: before `fill` the kernel reports one open of it and no close,
+//!   while `fill` writes the process holds one descriptor on it, and after `fill` the only
+//!   event is its close (Linux, inotify and `/proc/self/fdinfo`): a careful first open
+//!   closed before a second one, or `fs::write` after the checks, is caught. Checked by
+//!   `the_path_is_opened_once_and_the_secret_written_through_that_descriptor`.
 //! - A symlink at `path`, dangling or not, is refused with `SecretError::Symlink` and its
 //!   target is untouched (a dangling link's target is not created). Checked by
 //!   `refuses_to_follow_a_symlink_planted_at_the_path`,

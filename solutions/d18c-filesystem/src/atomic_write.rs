@@ -52,18 +52,19 @@
 //!   Checked by `a_failing_writer_leaves_the_old_content_and_no_temp_file`,
 //!   `a_failing_writer_for_a_new_file_leaves_nothing`,
 //!   `a_failed_file_sync_leaves_the_old_content_and_no_temp_file`.
-//! - A `fill` that panics leaves the old content and no temp file (the temp file's owner
-//!   deletes it in `Drop`, during unwinding too). Checked by
-//!   `a_panicking_writer_leaves_the_old_content_and_no_temp_file`.
+//! - A panic before the rename, in `fill` or in `Syncer::sync_file`, leaves the old content
+//!   and no temp file (the temp file's owner deletes it in `Drop`, during unwinding too).
+//!   Checked by `a_panic_before_the_rename_leaves_the_old_content_and_no_temp_file`.
 //! - Each write gets its own temp file: a second write of the same file, started while the
 //!   first is filling, does not clobber the first one's temp file; both succeed and the one
 //!   that finishes last wins. Checked by
 //!   `a_second_writer_during_the_first_uses_its_own_temp_file`.
 //! - When `sync_dir` fails, the new content is already in place and the error is
 //!   `WriteError::DirSync`. Checked by `a_failed_directory_sync_is_reported_after_the_rename`.
-//! - `DiskSyncer` really reaches the disk on Linux: syncing `/dev/null`, which cannot be
-//!   synced (no fsync, no fdatasync), is an error for both of its methods, and syncing a real
-//!   file and directory succeeds.
+//! - `DiskSyncer` asks the kernel on Linux: syncing what cannot be synced (no fsync, no
+//!   fdatasync: `/dev/null`, and `/proc/self/status` and `/proc`, which `stat` calls a
+//!   regular file and a directory like any other) is an `InvalidInput` error for both of its
+//!   methods, and syncing a real file and directory succeeds.
 //!   Checked by `the_disk_syncer_calls_fsync_on_the_file_and_the_directory`.
 //! - A bare file name is written in the working directory, and the directory synced is
 //!   `.` (its parent is empty). Checked by
@@ -83,8 +84,10 @@
 //! **Not checked.** That the data really survives a power cut (no test can cut the power),
 //! and that `atomic_write_with` passes a `DiskSyncer` rather than another syncer: the tests
 //! see the order of the steps through the seam and that `DiskSyncer` reaches fsync, not the
-//! disk's cache. A `DiskSyncer` is seen to reach fsync only when called directly: no test
-//! can see the fsyncs of `atomic_write` itself (Linux counts no fsync calls in `/proc`).
+//! disk's cache. A `DiskSyncer` is seen to reach fsync only when called directly, and only
+//! through the kernel's verdict on files that cannot be synced: no test can see the fsyncs
+//! of `atomic_write` itself, nor tell a real fsync of a real file from none (Linux counts no
+//! fsync calls in `/proc`).
 //! Nor whether `DiskSyncer` calls `sync_all` (fsync) or `sync_data` (fdatasync): both push
 //! the bytes and the file size to the disk and fail alike on `/dev/null`; fdatasync may skip
 //! metadata the new content does not need (the mtime). On a directory, Linux's common
