@@ -607,12 +607,14 @@ async fn a_timeout_is_not_retried() {
     // backlog), nobody accepts it until the client has given up; then the test counts them.
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
     let address = listener.local_addr().expect("the port has an address");
-    let impatient = ApiConfig {
-        timeout: Duration::from_millis(40),
+    // 300 ms, not less: under load a shorter budget can run out before the client has even
+    // connected, and a retry must have had the time to connect to be counted.
+    let config = ApiConfig {
         attempts: 3,
+        ..quick()
     };
 
-    let got = fetch(format!("http://{address}"), 7, Some(impatient)).await;
+    let got = fetch(format!("http://{address}"), 7, Some(config)).await;
 
     listener
         .set_nonblocking(true)
