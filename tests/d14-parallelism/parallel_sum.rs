@@ -165,34 +165,50 @@ proptest! {
     }
 }
 
-/// Runs `parallel_sum_with(n, workers, …)` with an `f` that makes each new thread wait
-/// at a barrier for `expected_threads` threads; returns the sum and, per thread, the
-/// indices it called `f` with, in the order it did.
+/// Ranges of at most this many items are run in lockstep: `f` waits at the barrier at
+/// every call. Longer ones wait at the first, the middle and the last call of the shortest
+/// range.
+const LOCKSTEP: usize = 128;
+
+/// Whether call number `call` (from 0) of a thread whose range has at least `shortest`
+/// items waits at the barrier.
+fn meets_at(call: usize, shortest: usize) -> bool {
+    call < shortest
+        && (shortest <= LOCKSTEP || call == 0 || call == shortest / 2 || call + 1 == shortest)
+}
+
+/// Runs `parallel_sum_with(n, workers, …)` with an `f` that makes each thread wait at a
+/// barrier for `expected_threads` threads, not only at its first call but all along its
+/// range (see [`meets_at`]); returns the sum and, per thread, the indices it called `f`
+/// with, in the order it did.
 fn sum_meeting_at_a_barrier(
     n: u64,
     workers: usize,
     expected_threads: usize,
 ) -> (u128, HashMap<ThreadId, Vec<u64>>) {
+    let shortest = usize::try_from(n).unwrap_or(usize::MAX) / expected_threads.max(1);
     super::guarded(
         &format!(
             "parallel_sum_with({n}, {workers}, f) blocked: f waits until {expected_threads} \
-             threads have called it, and they never all did. Run the ranges on \
-             min(workers, n) threads at the same time (spawn them all, then join), not one \
-             after another"
+             threads are inside it at once (at each thread's first, middle and last call, or \
+             at every call for short ranges), and they never all were. Run the ranges on \
+             min(workers, n) threads at the same time, all the way through (spawn them all, \
+             then join), not one after another; and hold no lock shared by the workers while \
+             f runs, not even after the first item: that is a home-made GIL"
         ),
         move || {
             let barrier = Barrier::new(expected_threads);
             let seen: Mutex<HashMap<ThreadId, Vec<u64>>> = Mutex::new(HashMap::new());
             let sum = parallel_sum_with(n, workers, |i| {
-                let first_call_on_this_thread = seen
+                let call = seen
                     .lock()
                     .map(|mut seen| {
                         let mine = seen.entry(thread::current().id()).or_default();
                         mine.push(i);
-                        mine.len() == 1
+                        mine.len() - 1
                     })
-                    .unwrap_or(false);
-                if first_call_on_this_thread {
+                    .unwrap_or(usize::MAX);
+                if meets_at(call, shortest) {
                     barrier.wait();
                 }
                 u128::from(i)
@@ -207,9 +223,11 @@ fn sum_meeting_at_a_barrier(
 }
 
 #[rstest]
-#[case::four_workers(400, 4, 4)]
+#[case::four_workers_in_lockstep(400, 4, 4)]
 #[case::two_workers(1_000, 2, 2)]
 #[case::fewer_items_than_workers(2, 3, 2)]
+#[case::uneven_ranges_in_lockstep(301, 3, 3)]
+#[case::many_items_on_three(100_000, 3, 3)]
 fn runs_min_workers_n_threads_at_the_same_time(
     #[case] n: u64,
     #[case] workers: usize,

@@ -30,8 +30,11 @@
 //!   `n == 0`). Checked by `splits_the_items_into_balanced_contiguous_ranges`,
 //!   `ranges_cover_every_item_once_and_differ_by_at_most_one`.
 //! - `parallel_sum_with` calls `f` from exactly `min(workers, n)` threads that run at the
-//!   same time (the tests make each thread wait at a `Barrier` on its first call).
-//!   Checked by `runs_min_workers_n_threads_at_the_same_time`.
+//!   same time, all the way through their ranges: the tests make each thread wait at a
+//!   `Barrier` at every call of `f` when the ranges hold up to 128 items, and at its
+//!   first, middle and last call for longer ones (up to 100 000 items in all), so a lock
+//!   shared by the workers and held while `f` runs, even one taken only after each
+//!   worker's first item, blocks them. Checked by `runs_min_workers_n_threads_at_the_same_time`.
 //! - It starts no idle threads either: never one thread per worker asked for, so
 //!   `parallel_sum_with(3, usize::MAX, f)` returns 3 at once. Checked by
 //!   `a_huge_worker_count_starts_only_one_thread_per_item`.
