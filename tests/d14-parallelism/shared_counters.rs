@@ -7,7 +7,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 
 use crate::shared_counters::{
-    Bank, BankError, VaultHook, set_vault_hook, set_write_hook, take_locks_taken,
+    Bank, BankError, VaultHook, set_vault_hook, set_waiting_hook, set_write_hook, take_locks_taken,
 };
 use proptest::prelude::*;
 use rstest::rstest;
@@ -125,6 +125,117 @@ fn concurrent_withdrawals_never_overdraw() {
     );
 }
 
+/// Thread A runs `a_op` on account 0 (holding `opening`) and is kept in its write hook,
+/// the vault locked; thread B then runs `b_op` on the same account, and once B's waiting
+/// hook says it has come to the vault, A goes on. Returns both results and the balance.
+fn one_operation_waits_while_another_writes(
+    opening: u64,
+    a_op: impl FnOnce(&Bank) -> Result<u64, BankError> + Send + 'static,
+    b_op: impl FnOnce(&Bank) -> Result<u64, BankError> + Send + 'static,
+) -> (
+    Result<u64, BankError>,
+    Result<u64, BankError>,
+    Result<u64, BankError>,
+) {
+    let bank = Arc::new(Bank::new(1));
+    assert_eq!(
+        bank.deposit(0, opening),
+        Ok(opening),
+        "the opening deposit failed"
+    );
+    let shared = Arc::clone(&bank);
+    let (a_result, b_result) = super::guarded(
+        "one operation was kept in the middle of its write (the vault locked) and another one \
+         on the same account never came to Vault::lock: reach the balance only through \
+         Vault::lock, and take no lock of your own before it",
+        move || {
+            let bank = &shared;
+            let (holding, held) = mpsc::channel::<()>();
+            let (waiting, b_waits) = mpsc::channel::<()>();
+            let (go, a_may_go) = mpsc::channel::<()>();
+            thread::scope(|scope| {
+                let a = scope.spawn(move || {
+                    let first = Cell::new(true);
+                    set_write_hook(Some(Box::new(move |_| {
+                        if first.replace(false) {
+                            let _ = holding.send(());
+                            let _ = a_may_go.recv();
+                        }
+                    })));
+                    let result = a_op(bank);
+                    set_write_hook(None);
+                    result
+                });
+                let b = scope.spawn(move || {
+                    let _ = held.recv(); // A holds the vault (or wrote without its guard)
+                    let first = Cell::new(true);
+                    set_waiting_hook(Some(Box::new(move || {
+                        if first.replace(false) {
+                            let _ = waiting.send(());
+                        }
+                    })));
+                    let result = b_op(bank);
+                    set_waiting_hook(None);
+                    result
+                });
+                let _ = b_waits.recv(); // B came to the vault: let A finish its write
+                drop(go);
+                let join = |h: thread::ScopedJoinHandle<'_, Result<u64, BankError>>| {
+                    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+                };
+                (join(a), join(b))
+            })
+        },
+    );
+    (a_result, b_result, bank.balance(0))
+}
+
+#[rstest]
+#[case::two_withdrawals_of_the_whole_balance(
+    100,
+    |bank: &Bank| bank.withdraw(0, 100),
+    |bank: &Bank| bank.withdraw(0, 100),
+    (Ok(0), Err(BankError::Insufficient { account: 0, balance: 0, amount: 100 }), Ok(0)),
+)]
+#[case::two_deposits(
+    0,
+    |bank: &Bank| bank.deposit(0, 5),
+    |bank: &Bank| bank.deposit(0, 7),
+    (Ok(5), Ok(12), Ok(12)),
+)]
+#[case::a_withdrawal_behind_a_deposit(
+    0,
+    |bank: &Bank| bank.deposit(0, 100),
+    |bank: &Bank| bank.withdraw(0, 60),
+    (Ok(100), Ok(40), Ok(40)),
+)]
+#[case::a_huge_deposit_behind_a_withdrawal(
+    50,
+    |bank: &Bank| bank.withdraw(0, 50),
+    |bank: &Bank| bank.deposit(0, u64::MAX - 10),
+    (Ok(0), Ok(u64::MAX - 10), Ok(u64::MAX - 10)),
+)]
+fn an_operation_that_waits_for_the_vault_acts_on_what_the_holder_left(
+    #[case] opening: u64,
+    #[case] a_op: fn(&Bank) -> Result<u64, BankError>,
+    #[case] b_op: fn(&Bank) -> Result<u64, BankError>,
+    #[case] expected: (
+        Result<u64, BankError>,
+        Result<u64, BankError>,
+        Result<u64, BankError>,
+    ),
+) {
+    let got = one_operation_waits_while_another_writes(opening, a_op, b_op);
+    assert_eq!(
+        got, expected,
+        "account 0 opened with {opening}; operation A was kept in the middle of its write, the \
+         vault locked, until operation B came to Vault::lock; then A finished and B went on. \
+         (A's result, B's result, the balance) must be those of A then B, one after the \
+         other. B decided on a balance it read before it held the lock (a lock-free copy, an \
+         earlier lock): check-then-act. Read, check and write the balance under the one lock"
+    );
+}
+
 #[test]
 fn withdrawing_more_than_the_balance_is_refused_and_changes_nothing() {
     let bank = Bank::new(2);
@@ -225,14 +336,25 @@ const HELD_ACCOUNTS: usize = 65;
 /// by `account % k` for any `k` dividing one of these make a pair wait too.
 const FAR_ALONG: [usize; 7] = [100, 128, 256, 512, 1_000, 1_024, 4_096];
 
+/// The amount each operation of the "do not wait" tests moves on `account`: every power
+/// of ten from 1 to 10^17 comes up among the held accounts and among the others, so a
+/// bank-wide lock taken only for amounts past some threshold makes some pair wait.
+fn amount_for(account: usize) -> u64 {
+    10_u64.pow(u32::try_from(account % 18).unwrap_or(0)) + account as u64
+}
+
+/// What every account of the "do not wait" tests opens with: room for every amount
+/// [`amount_for`] gives to go out, or in, once per held account.
+const OPENING: u64 = u64::MAX / 2;
+
+/// An operation of the "do not wait" tests: on an account, with that account's amount.
+type Operation = fn(&Bank, usize, u64) -> Result<u64, BankError>;
+
 /// For each account `held` of `0..HELD_ACCOUNTS`: thread A locks it (through `a_op`) and,
 /// from its hook (`hold_at`), keeps holding that lock while thread B runs `b_op` on every
-/// other held account and on the accounts `FAR_ALONG` further along, one after another.
-fn hold_each_account_while_every_other_works(
-    a_op: fn(&Bank, usize) -> Result<u64, BankError>,
-    b_op: fn(&Bank, usize) -> Result<u64, BankError>,
-    hold_at: HoldAt,
-) {
+/// other held account and on the accounts `FAR_ALONG` further along, one after another,
+/// each operation moving its account's [`amount_for`].
+fn hold_each_account_while_every_other_works(a_op: Operation, b_op: Operation, hold_at: HoldAt) {
     let (install, held_where): (fn(Option<VaultHook>), &str) = match hold_at {
         HoldAt::Lock => (set_vault_hook, "right after it locked its account"),
         HoldAt::Write => (
@@ -244,8 +366,8 @@ fn hold_each_account_while_every_other_works(
     let bank = Arc::new(Bank::new(accounts));
     for account in 0..accounts {
         assert_eq!(
-            bank.deposit(account, 1_000),
-            Ok(1_000),
+            bank.deposit(account, OPENING),
+            Ok(OPENING),
             "the opening deposit failed"
         );
     }
@@ -255,8 +377,10 @@ fn hold_each_account_while_every_other_works(
             "an operation on one account waited while another thread held only a different \
              account's lock: operations on different accounts must not wait for each other. \
              One bank-wide lock around every operation (on top of, or instead of, the \
-             account's own), or a few shared stripe locks (account % k), is a home-made GIL; \
-             lock only the account the operation touches",
+             account's own), or a few shared stripe locks (account % k), is a home-made GIL, \
+             and so is a bank-wide ledger taken only for large amounts (each operation here \
+             moves an amount of its own, from 1 to 10^17); lock only the account the \
+             operation touches",
             move || {
                 for held_account in 0..HELD_ACCOUNTS {
                     let (holding, held) = mpsc::channel();
@@ -272,7 +396,7 @@ fn hold_each_account_while_every_other_works(
                                 let _ = holding.send(());
                                 let _ = done.recv();
                             })));
-                            let _ = a_op(bank_a, held_account);
+                            let _ = a_op(bank_a, held_account, amount_for(held_account));
                             install(None);
                             assert!(
                                 fired.get(),
@@ -288,7 +412,7 @@ fn hold_each_account_while_every_other_works(
                             let far = FAR_ALONG.iter().map(|along| held_account + along);
                             for other in near.chain(far) {
                                 let _ = pair_sender.send((held_account, other));
-                                let _ = b_op(bank_b, other);
+                                let _ = b_op(bank_b, other, amount_for(other));
                             }
                             let _ = finished.send(());
                         });
@@ -310,12 +434,12 @@ fn hold_each_account_while_every_other_works(
 }
 
 #[rstest]
-#[case::deposits(|bank: &Bank, a| bank.deposit(a, 1), |bank: &Bank, b| bank.deposit(b, 1))]
-#[case::withdrawals(|bank: &Bank, a| bank.withdraw(a, 1), |bank: &Bank, b| bank.withdraw(b, 1))]
-#[case::balances(|bank: &Bank, a| bank.balance(a), |bank: &Bank, b| bank.balance(b))]
+#[case::deposits(Bank::deposit, Bank::deposit)]
+#[case::withdrawals(Bank::withdraw, Bank::withdraw)]
+#[case::balances(|bank: &Bank, a, _| bank.balance(a), |bank: &Bank, b, _| bank.balance(b))]
 fn operations_on_different_accounts_do_not_wait_for_each_other(
-    #[case] a_op: fn(&Bank, usize) -> Result<u64, BankError>,
-    #[case] b_op: fn(&Bank, usize) -> Result<u64, BankError>,
+    #[case] a_op: Operation,
+    #[case] b_op: Operation,
 ) {
     hold_each_account_while_every_other_works(a_op, b_op, HoldAt::Lock);
 }
@@ -330,12 +454,12 @@ enum HoldAt {
 }
 
 #[rstest]
-#[case::deposits(|bank: &Bank, a| bank.deposit(a, 1), |bank: &Bank, b| bank.deposit(b, 1))]
-#[case::withdrawals(|bank: &Bank, a| bank.withdraw(a, 1), |bank: &Bank, b| bank.withdraw(b, 1))]
-#[case::a_balance_beside_a_deposit(|bank: &Bank, a| bank.deposit(a, 1), |bank: &Bank, b| bank.balance(b))]
+#[case::deposits(Bank::deposit, Bank::deposit)]
+#[case::withdrawals(Bank::withdraw, Bank::withdraw)]
+#[case::a_balance_beside_a_deposit(Bank::deposit, |bank: &Bank, b, _| bank.balance(b))]
 fn an_operation_writing_one_account_does_not_hold_up_the_others(
-    #[case] a_op: fn(&Bank, usize) -> Result<u64, BankError>,
-    #[case] b_op: fn(&Bank, usize) -> Result<u64, BankError>,
+    #[case] a_op: Operation,
+    #[case] b_op: Operation,
 ) {
     hold_each_account_while_every_other_works(a_op, b_op, HoldAt::Write);
 }

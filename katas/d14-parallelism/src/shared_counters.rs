@@ -48,14 +48,25 @@
 //!   (`DerefMut`) calls a per-thread write hook (the tests install it with
 //!   [`set_write_hook`]), and the tests keep the thread there. A bank-wide
 //!   lock (a journal, a ledger) taken after the account's own lock, and held while the
-//!   balance is updated, serialises every operation just the same. Checked by
+//!   balance is updated, serialises every operation just the same, even one taken only
+//!   for large amounts: each operation of these tests moves an amount of its own, every
+//!   power of ten from 1 to 10^17 on held and on waiting accounts alike. Checked by
 //!   `operations_on_different_accounts_do_not_wait_for_each_other`,
 //!   `an_operation_writing_one_account_does_not_hold_up_the_others`.
 //! - `Bank` is `Send + Sync`, and eight threads hammering the same accounts give exact
 //!   totals: no update is lost. Checked by `deposits_from_eight_threads_add_up_exactly`,
 //!   `deposits_spread_over_accounts_keep_every_balance_exact`.
 //! - Concurrent withdrawals never take out more than the balance: the check and the
-//!   subtraction are one step. Checked by `concurrent_withdrawals_never_overdraw`.
+//!   subtraction are one step. Every operation decides on the balance it finds under its
+//!   one lock: the tests keep an operation in the middle of its write (from its write
+//!   hook, the vault locked) until a second operation on the same account has come to
+//!   `Vault::lock`, which calls a per-thread [`WaitingHook`] (given; the tests install it
+//!   with [`set_waiting_hook`]) before it waits; then the first finishes, and the second
+//!   must act on what the first left (of two withdrawals of the whole balance, one is
+//!   refused; a withdrawal behind a deposit is granted). A check, or a sum, made on a
+//!   lock-free copy of the balance before locking fails this every run. Checked by
+//!   `concurrent_withdrawals_never_overdraw`,
+//!   `an_operation_that_waits_for_the_vault_acts_on_what_the_holder_left`.
 //! - A withdrawal larger than the balance is [`BankError::Insufficient`] and changes
 //!   nothing; a deposit that would overflow a `u64` is [`BankError::Overflow`] and changes
 //!   nothing; an account number not below `accounts` is [`BankError::UnknownAccount`].
@@ -112,10 +123,16 @@ pub enum BankError {
 /// and to keep one thread holding its lock while another thread works).
 pub type VaultHook = Box<dyn Fn(u64)>;
 
+/// A function that [`Vault::lock`] calls on this thread right before it waits for the
+/// lock (the tests use it to know that an operation has come as far as the vault, and may
+/// be about to wait behind another thread's lock).
+pub type WaitingHook = Box<dyn Fn()>;
+
 thread_local! {
     static LOCKS_TAKEN: Cell<usize> = const { Cell::new(0) };
     static VAULT_HOOK: RefCell<Option<VaultHook>> = const { RefCell::new(None) };
     static WRITE_HOOK: RefCell<Option<VaultHook>> = const { RefCell::new(None) };
+    static WAITING_HOOK: RefCell<Option<WaitingHook>> = const { RefCell::new(None) };
 }
 
 /// Installs (or, with `None`, removes) this thread's vault hook.
@@ -131,6 +148,11 @@ pub fn set_write_hook(hook: Option<VaultHook>) {
     WRITE_HOOK.with(|slot| *slot.borrow_mut() = hook);
 }
 
+/// Installs (or, with `None`, removes) this thread's waiting hook (see [`WaitingHook`]).
+pub fn set_waiting_hook(hook: Option<WaitingHook>) {
+    WAITING_HOOK.with(|slot| *slot.borrow_mut() = hook);
+}
+
 /// How many `Vault` locks this thread has taken since the last call.
 pub fn take_locks_taken() -> usize {
     LOCKS_TAKEN.with(|taken| taken.replace(0))
@@ -144,7 +166,7 @@ mod vault {
     use std::ops::{Deref, DerefMut};
     use std::sync::{Mutex, MutexGuard, PoisonError};
 
-    use super::{LOCKS_TAKEN, VAULT_HOOK, WRITE_HOOK};
+    use super::{LOCKS_TAKEN, VAULT_HOOK, WAITING_HOOK, WRITE_HOOK};
 
     /// One account's balance behind a lock that counts how often it is taken.
     #[derive(Debug, Default)]
@@ -160,10 +182,16 @@ mod vault {
             }
         }
 
-        /// Locks the balance, adding one to this thread's count of locks taken, then calls
-        /// this thread's vault hook, if any, with the balance it holds.
+        /// Locks the balance, adding one to this thread's count of locks taken and calling
+        /// this thread's waiting hook, if any, before it waits; then calls this thread's
+        /// vault hook, if any, with the balance it holds.
         pub fn lock(&self) -> VaultGuard<'_> {
             LOCKS_TAKEN.with(|taken| taken.set(taken.get() + 1));
+            WAITING_HOOK.with(|slot| {
+                if let Some(hook) = slot.borrow().as_ref() {
+                    hook();
+                }
+            });
             // A panic elsewhere cannot leave a `u64` half-written, so a poisoned lock is safe.
             let guard = self.balance.lock().unwrap_or_else(PoisonError::into_inner);
             VAULT_HOOK.with(|slot| {
