@@ -146,16 +146,61 @@ fn writes_the_balances_only_once_both_locks_are_held(#[case] from: u32, #[case] 
     );
 }
 
+/// What each account of `transfers_between_other_accounts_go_on_while_one_writes` opens
+/// with: room for the largest of `AMOUNTS` to go out, or come in.
+const OPENING: u64 = 2_000_000_000_000_000_000;
+
+/// The amounts those transfers move, every power of ten from 1 to 10^18 and a few odd
+/// ones: a process-wide lock taken only past some amount shows up among them.
+const AMOUNTS: [u64; 22] = [
+    1,
+    7,
+    10,
+    100,
+    999,
+    1_000,
+    10_000,
+    65_536,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
+
 #[rstest]
 #[case::up_beside_up((0, 1), (2, 3))]
 #[case::down_beside_down((1, 0), (3, 2))]
 #[case::high_pair_first((3, 2), (0, 1))]
 fn transfers_between_other_accounts_go_on_while_one_writes(
-    #[case] (a_from, a_to): (u32, u32),
-    #[case] (b_from, b_to): (u32, u32),
+    #[case] a_pair: (u32, u32),
+    #[case] b_pair: (u32, u32),
     #[values(1, 2)] pause_at_write: usize,
 ) {
-    let accounts: Arc<[Account; 4]> = Arc::new([0, 1, 2, 3].map(|id| Account::new(id, 100)));
+    for amount in AMOUNTS {
+        b_transfers_while_a_writes(a_pair, b_pair, pause_at_write, amount);
+    }
+}
+
+/// Transfer A moves `amount` between its pair and pauses at its write number
+/// `pause_at_write`; meanwhile transfer B moves `amount` between the other pair and must
+/// finish.
+fn b_transfers_while_a_writes(
+    (a_from, a_to): (u32, u32),
+    (b_from, b_to): (u32, u32),
+    pause_at_write: usize,
+    amount: u64,
+) {
+    let accounts: Arc<[Account; 4]> = Arc::new([0, 1, 2, 3].map(|id| Account::new(id, OPENING)));
     let shared = Arc::clone(&accounts);
     // Thread A waits in its hook (at its first, or its second, write) at most half of
     // DEADLOCK_GUARD for B, then lets go, so a process-wide lock it holds is released again
@@ -182,13 +227,13 @@ fn transfers_between_other_accounts_go_on_while_one_writes(
                             hook_b_in_time.set(Some(finished.is_ok()));
                         }
                     })));
-                    let result = transfer(account(a_from), account(a_to), 10);
+                    let result = transfer(account(a_from), account(a_to), amount);
                     set_lock_hook(None);
                     (result, b_in_time.get())
                 });
                 scope.spawn(move || {
                     let _ = held.recv();
-                    let result = transfer(account(b_from), account(b_to), 10);
+                    let result = transfer(account(b_from), account(b_to), amount);
                     let _ = finished.send(());
                     result
                 });
@@ -198,28 +243,30 @@ fn transfers_between_other_accounts_go_on_while_one_writes(
     );
     assert!(
         b_in_time.is_some(),
-        "transfer({a_from} -> {a_to}) never came to its write number {pause_at_write} \
-         through a guard: write both balances through the guards Account::lock returns"
+        "transfer({a_from} -> {a_to}, {amount}) never came to its write number \
+         {pause_at_write} through a guard: write both balances through the guards \
+         Account::lock returns"
     );
     assert_eq!(
         b_in_time,
         Some(true),
-        "transfer({b_from} -> {b_to}) waited (1.5 s) while another thread, about to write \
-         balance number {pause_at_write} of transfer({a_from} -> {a_to}), held only the locks \
-         of accounts {a_from} and {a_to}: one process-wide lock (a ledger, a journal, a bank lock) around the move \
-         serialises every transfer in the program, even between unrelated accounts; lock \
-         only the two accounts of the transfer"
+        "transfer({b_from} -> {b_to}, {amount}) waited (1.5 s) while another thread, about to \
+         write balance number {pause_at_write} of transfer({a_from} -> {a_to}, {amount}), held \
+         only the locks of accounts {a_from} and {a_to}: one process-wide lock (a ledger, a \
+         journal, an audit trail, a bank lock) around the move serialises every transfer in \
+         the program, even between unrelated accounts, and so does one taken only for large \
+         amounts; lock only the two accounts of the transfer"
     );
     let balances: Vec<u64> = accounts.iter().map(Account::balance).collect();
-    let mut expected = [100_u64; 4];
+    let mut expected = [OPENING; 4];
     for (from, to) in [(a_from, a_to), (b_from, b_to)] {
-        expected[from as usize] -= 10;
-        expected[to as usize] += 10;
+        expected[from as usize] -= amount;
+        expected[to as usize] += amount;
     }
     assert_eq!(
         (result, balances),
         (Ok(()), expected.to_vec()),
-        "both transfers of 10 must go through"
+        "both transfers of {amount} must go through"
     );
 }
 
