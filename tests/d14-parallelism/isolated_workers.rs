@@ -320,26 +320,44 @@ fn a_worker_that_replies_and_then_fails_is_still_a_failure() {
     );
 }
 
+/// Runs a stand-in worker that prints `chatter` (200 KB, more than a pipe buffer holds)
+/// and then replies, on the small job `Vajra`; `why` is the deadlock message.
+#[cfg(unix)]
+fn a_chatty_worker_replies(chatter: &str, why: &str) {
+    let chatty = shell_worker(&format!(
+        "cat > /dev/null; {chatter}; echo; echo 'd14-reply:4242 0 1 Vajra'"
+    ));
+    let got = super::guarded(why, move || run_isolated(&chatty, &job("Vajra", 1)));
+    assert!(
+        matches!(&got, Ok(reply) if reply.weapon == "Vajra" && reply.pid == 4242),
+        "a worker that wrote 200 KB of chatter and then replied gave {got:?}: its reply is \
+         Ok(Reply {{ pid: 4242, weapon: \"Vajra\", .. }})"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn a_worker_that_writes_a_lot_on_stderr_does_not_block() {
-    // A stand-in worker that, when its stderr is a pipe, writes 200 KB of diagnostics on
-    // it (more than a pipe buffer holds) before it replies.
-    let chatty = shell_worker(
-        "cat > /dev/null; if [ -p /dev/stderr ]; then \
-         yes 'd14 worker diagnostics' | head -c 200000 >&2; fi; \
-         echo 'd14-reply:4242 0 1 Vajra'",
-    );
-    let got = super::guarded(
+    // When its stderr is a pipe, the stand-in writes 200 KB of diagnostics on it.
+    a_chatty_worker_replies(
+        "if [ -p /dev/stderr ]; then yes 'd14 worker diagnostics' | head -c 200000 >&2; fi",
         "deadlock: the worker wrote 200 KB on its stderr, a pipe nobody read while waiting; \
          it blocks once the pipe buffer (64 KB) is full and never exits. Discard the \
          worker's stderr (Stdio::null) or read it while waiting, never after",
-        move || run_isolated(&chatty, &job("Vajra", 1)),
     );
-    assert!(
-        matches!(&got, Ok(reply) if reply.weapon == "Vajra" && reply.pid == 4242),
-        "a worker that wrote a lot on stderr and then replied gave {got:?}: its reply is \
-         Ok(Reply {{ pid: 4242, weapon: \"Vajra\", .. }})"
+}
+
+#[cfg(unix)]
+#[test]
+fn a_worker_that_writes_a_lot_on_stdout_for_a_small_job_does_not_block() {
+    // A five-byte job, and 200 KB of other text on stdout before the reply (like the test
+    // harness's own output): the size of the job says nothing about the size of the output.
+    a_chatty_worker_replies(
+        "yes 'd14 worker progress' | head -c 200000",
+        "deadlock: a worker given a small job wrote 200 KB on its stdout before its reply, \
+         and the parent waited for it to exit before reading: the worker blocks once the \
+         pipe buffer (64 KB) is full and never exits. Whatever the job's size, read the \
+         child's stdout while (or before) waiting for it (wait_with_output does both)",
     );
 }
 

@@ -48,8 +48,11 @@
 //! - A 200 KB weapon name goes to the worker on its stdin and comes back in the reply,
 //!   both larger than a pipe buffer (64 KB on Linux): the parent reads the child's stdout
 //!   before or while it waits for the child to exit, never after, or the worker blocks on
-//!   a full pipe and both wait for ever. Checked by
-//!   `a_reply_larger_than_a_pipe_buffer_comes_back_whole`.
+//!   a full pipe and both wait for ever. The size of the job says nothing about the size
+//!   of the output: a `/bin/sh` stand-in worker that writes 200 KB on its stdout before it
+//!   replies to a five-byte job must not block either (Unix only). Checked by
+//!   `a_reply_larger_than_a_pipe_buffer_comes_back_whole`,
+//!   `a_worker_that_writes_a_lot_on_stdout_for_a_small_job_does_not_block`.
 //! - The job goes to the worker on its stdin, a pipe from the parent, and the reply comes
 //!   back on its stdout, a pipe the parent reads (not a temp file, an environment variable
 //!   or an argument; the tests use `/bin/sh` as a stand-in worker that reports what its
