@@ -44,6 +44,7 @@ fn zero_cores_is_an_error() {
 #[case::the_largest_usize(usize::MAX)]
 #[case::one_below_it(usize::MAX - 1)]
 #[case::past_what_an_f64_holds_exactly((1 << 60) + 3)]
+#[case::where_f64_first_rounds_wrong(2_251_799_813_683_251)]
 fn does_not_overflow_or_round_on_a_huge_core_count(#[case] cores: usize) {
     // The largest w with 5 * (cores - w) >= cores is floor(4 * cores / 5), computed here in
     // u128 so that nothing overflows.
@@ -55,7 +56,7 @@ fn does_not_overflow_or_round_on_a_huge_core_count(#[case] cores: usize) {
         Ok(exact),
         "worker_count({cores}) gave {got:?}: compute the free cores in integers, without \
          multiplying the core count first (cores * 4 overflows) and without floating point \
-         (cores as f64 * 0.8 rounds: an f64 holds integers exactly only up to 2^53)"
+         (cores as f64 * 0.8 rounds wrong past about 2^50: 0.8 is not exact in binary)"
     );
 }
 
