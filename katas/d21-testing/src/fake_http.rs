@@ -53,7 +53,7 @@
 //! - a server slower than `ApiConfig::timeout` is `Timeout` after one request (not retried),
 //!   and the timeout is one budget for the whole request, a body that stalls included: a
 //!   server slow in two phases, each within the timeout, overruns it; and the whole
-//!   configured budget is the request's: an answer after 700 ms of a 1 s timeout succeeds,
+//!   configured budget is the request's: an answer after 1.2 s of a 2 s timeout succeeds,
 //!   whether the head or the body took the time; a retry after a 500 has the timeout too.
 //!   Checked by `a_slow_server_is_a_timeout_error`, `a_timeout_is_not_retried`,
 //!   `the_timeout_covers_a_body_that_never_finishes`,
