@@ -124,21 +124,39 @@ async fn dropping_an_open_connection_warns_and_leaks_the_session() {
     );
 }
 
+/// Gives any task spawned behind the test's back all the (simulated) time it needs.
+async fn let_the_runtime_run() {
+    tokio::time::sleep(CLOSE_LATENCY * 100).await;
+    for _ in 0..100 {
+        tokio::task::yield_now().await;
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn nothing_closes_a_dropped_connection_later_behind_the_callers_back() {
     let server = Server::new();
     let conn = open(&server).await;
     drop(conn);
-    // Give any task spawned by Drop all the (simulated) time it needs to finish.
-    tokio::time::sleep(CLOSE_LATENCY * 100).await;
-    for _ in 0..100 {
-        tokio::task::yield_now().await;
-    }
+    let_the_runtime_run().await;
+    let after_the_drop = seen(&server);
+    // The next connection to the same server: nothing may close the leaked one on its way.
+    let mut next = open(&server).await;
+    let answer = guard(next.query("SELECT 1")).await;
+    guard(next.close()).await;
     assert_eq!(
-        seen(&server),
-        (vec![opened(), dropped()], 1),
-        "after the drop, something disconnected the session in the background: Drop must \
-         do no I/O and spawn nothing (a fire-and-forget close has no owner, no error path \
+        (after_the_drop, answer, seen(&server)),
+        (
+            (vec![opened(), dropped()], 1),
+            Ok(vec!["SELECT 1".to_owned()]),
+            (
+                vec![opened(), dropped(), opened(), queried("SELECT 1"), closed()],
+                1
+            )
+        ),
+        "((events, open sessions) after the drop, the next connection's query, (events, \
+         open sessions) after it closed): something disconnected the dropped session later, \
+         in the background or on the next open, query or close; Drop must do no I/O, spawn \
+         nothing and leave nothing to do later (a deferred close has no owner, no error path \
          and no guarantee); record the warning and leave the session open"
     );
 }
@@ -265,11 +283,22 @@ async fn a_cancelled_with_connection_drops_the_connection_with_a_warning() {
     tokio::time::advance(CONNECT_LATENCY).await;
     assert_pending!(scope.poll(), "the query is in flight");
     drop(scope);
+    let handles = server.handles();
+    let right_after = seen(&server);
+    let_the_runtime_run().await;
     assert_eq!(
-        seen(&server),
-        (vec![opened(), dropped()], 1),
-        "cancelling a future drops it mid-await: no close().await can run, so the \
-         connection's Drop must record the DroppedWithoutClose warning"
+        (right_after, handles, seen(&server)),
+        (
+            (vec![opened(), dropped()], 1),
+            1,
+            (vec![opened(), dropped()], 1)
+        ),
+        "((events, open sessions) right after the cancel, handles to the server left, \
+         (events, open sessions) once the runtime ran on): cancelling a future drops it \
+         mid-await, so no close().await can run: the connection's Drop records the \
+         DroppedWithoutClose warning and the session stays open; with_connection must not \
+         hand the close to anything that outlives it (a guard that spawns a disconnect, a \
+         task, a thread)"
     );
 }
 

@@ -98,6 +98,18 @@ fn reads_a_file_through_a_descriptor() {
     );
 }
 
+/// Makes a named pipe (FIFO) at `path`; returns the path.
+fn make_fifo(path: &Path) -> PathBuf {
+    let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("no NUL");
+    // SAFETY: `c_path` is a valid C string.
+    assert_eq!(
+        unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) },
+        0,
+        "mkfifo failed"
+    );
+    path.to_owned()
+}
+
 /// Makes a FIFO, starts a thread that opens it for writing and hands the open end to
 /// `feed`, and reads the FIFO with `Descriptor::open` then `read_all`: the bytes read, or
 /// the error as text.
@@ -105,14 +117,7 @@ fn read_a_fifo_fed_by(
     feed: impl FnOnce(std::fs::File) -> std::io::Result<()> + Send + 'static,
 ) -> Result<Vec<u8>, String> {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let fifo = dir.path().join("stream");
-    let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("no NUL");
-    // SAFETY: `c_path` is a valid C string.
-    assert_eq!(
-        unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) },
-        0,
-        "mkfifo failed"
-    );
+    let fifo = make_fifo(&dir.path().join("stream"));
     let writer = {
         let fifo = fifo.clone();
         std::thread::spawn(move || feed(std::fs::OpenOptions::new().write(true).open(&fifo)?))
@@ -367,6 +372,95 @@ fn read_all_leaves_the_closing_to_drop() {
              of the same number closes whatever file got that number in between)"
         );
     });
+}
+
+/// The `openat` system call of this architecture (glibc's `open` calls it).
+#[cfg(target_os = "linux")]
+const OPENAT: &str = if cfg!(target_arch = "aarch64") {
+    "56"
+} else {
+    "257"
+};
+
+/// Waits until thread `tid` of this process is blocked in `openat` (opening a named pipe
+/// waits for the pipe's writer); `TimedOut` after 10 s.
+#[cfg(target_os = "linux")]
+fn wait_until_blocked_in_open(tid: &str) -> std::io::Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let syscall = format!("/proc/self/task/{tid}/syscall");
+    loop {
+        let now = std::fs::read_to_string(&syscall)?;
+        if now.split_whitespace().next() == Some(OPENAT) {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(ErrorKind::TimedOut.into());
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// Which of `paths` this process holds open (`/proc/self/fd` links to them).
+#[cfg(target_os = "linux")]
+fn held_open_among(paths: &[PathBuf]) -> Vec<PathBuf> {
+    std::fs::read_dir("/proc/self/fd")
+        .expect("Linux lists its descriptors in /proc/self/fd")
+        .filter_map(|entry| std::fs::read_link(entry.ok()?.path()).ok())
+        .filter(|target| paths.contains(target))
+        .collect()
+}
+
+/// `total_bytes` over named pipes fed one after another by a writer thread. Opening a
+/// pipe's read end waits for a writer, so the writer sees each open while it waits: the
+/// calling thread blocked in `openat`. At that moment, which cannot pass until the writer
+/// opens its end, the process must hold none of the other pipes open: each file is read
+/// and closed before the next is opened, however many descriptors are free (Linux: the
+/// test reads `/proc/self/task/<tid>/syscall` and `/proc/self/fd`).
+#[cfg(target_os = "linux")]
+#[test]
+fn total_bytes_closes_each_file_before_it_opens_the_next() {
+    use std::io::Write;
+    const FILES: usize = 5;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let base = dir.path().canonicalize().expect("the temp dir exists");
+    let fifos: Vec<PathBuf> = (0..FILES)
+        .map(|i| make_fifo(&base.join(format!("pipe-{i}"))))
+        .collect();
+    let reader = std::fs::read_link("/proc/thread-self").expect("Linux has /proc/thread-self");
+    let reader = reader
+        .file_name()
+        .expect("a thread id")
+        .to_string_lossy()
+        .into_owned();
+    let writer = {
+        let fifos = fifos.clone();
+        std::thread::spawn(move || -> std::io::Result<Vec<(usize, Vec<PathBuf>)>> {
+            let mut held_while_opening = Vec::new();
+            for (i, fifo) in fifos.iter().enumerate() {
+                wait_until_blocked_in_open(&reader)?;
+                let held = held_open_among(&fifos);
+                if !held.is_empty() {
+                    held_while_opening.push((i, held));
+                }
+                let mut out = std::fs::OpenOptions::new().write(true).open(fifo)?;
+                out.write_all(&vec![b'x'; i + 1])?;
+            }
+            Ok(held_while_opening)
+        })
+    };
+    let got = total_bytes(&fifos).map_err(|e| e.to_string());
+    // Only a total that read every pipe lets the writer finish.
+    let held = got
+        .is_ok()
+        .then(|| writer.join().expect("the writer does not panic"));
+    assert!(
+        matches!(got, Ok(15)) && matches!(&held, Some(Ok(v)) if v.is_empty()),
+        "total_bytes over {FILES} pipes of 1..=5 bytes gave {got:?}; files still held open \
+         while it opened file i, as (i, [held]): {held:?}: total_bytes held a file open \
+         while it opened the next (a batch, a Vec of open files, opening until EMFILE, \
+         opening the next before closing this one); open, read and close each file before \
+         opening the next, so the process never holds more than one of them"
+    );
 }
 
 #[test]

@@ -186,7 +186,7 @@ mod blocked_waiter {
     pub type Outcome = (Result<usize, PoolError>, Instant);
 
     /// The kernel's id of the calling thread (`/proc/thread-self` is `<pid>/task/<tid>`).
-    fn own_tid() -> String {
+    pub fn own_tid() -> String {
         let link = std::fs::read_link("/proc/thread-self").expect("Linux has /proc/thread-self");
         link.file_name()
             .expect("/proc/thread-self ends in the thread id")
@@ -230,13 +230,24 @@ mod blocked_waiter {
         pool: &Arc<Pool<Conn>>,
         timeout: Duration,
     ) -> (String, Receiver<Outcome>, Instant) {
+        start_calling(pool, move |pool| {
+            pool.acquire_timeout(timeout).map(|conn| conn.id)
+        })
+    }
+
+    /// Starts a thread that calls `call(pool)`: its thread id, where the id it got and the
+    /// moment `call` returned arrive, and the moment just before it called `call`.
+    pub fn start_calling(
+        pool: &Arc<Pool<Conn>>,
+        call: impl FnOnce(&Pool<Conn>) -> Result<usize, PoolError> + Send + 'static,
+    ) -> (String, Receiver<Outcome>, Instant) {
         let (tid_tx, tid_rx) = mpsc::channel();
         let (tx, rx) = mpsc::channel();
         let pool = Arc::clone(pool);
         // Not scoped: a waiter that sleeps out its 30 s must not hold the test up.
         thread::spawn(move || {
             let _ = tid_tx.send((own_tid(), Instant::now()));
-            let got = pool.acquire_timeout(timeout).map(|conn| conn.id);
+            let got = call(&pool);
             let _ = tx.send((got, Instant::now()));
         });
         let (tid, started) = tid_rx
@@ -417,33 +428,164 @@ fn a_blocked_waiter_waits_to_be_woken_not_on_a_sleep_timer() {
     );
 }
 
+/// `try_acquire` on an exhausted pool, watched from `/proc`: it must not sleep at all (a
+/// correct one takes the lock, finds nothing and returns). Three tries, so that a sleep that
+/// is not `try_acquire`'s (the kernel blocking the `/proc` read itself) cannot fail a correct
+/// pool; a `try_acquire` that waits, however briefly, sleeps in every try.
+#[cfg(target_os = "linux")]
+#[test]
+fn try_acquire_on_an_exhausted_pool_returns_without_sleeping() {
+    let (pool, _) = counted_pool(1);
+    let _held = pool.try_acquire().expect("a free connection");
+    let tid = blocked_waiter::own_tid();
+    let mut sleeps = Vec::new();
+    for _ in 0..3 {
+        let before = blocked_waiter::voluntary_switches(&tid);
+        let got = pool.try_acquire().map(|conn| conn.id);
+        let slept = blocked_waiter::voluntary_switches(&tid) - before;
+        assert_eq!(
+            got,
+            Err(PoolError::Exhausted { capacity: 1 }),
+            "nothing is free"
+        );
+        sleeps.push(slept);
+    }
+    assert!(
+        sleeps.contains(&0),
+        "try_acquire on an exhausted pool put the calling thread to sleep in every one of          three calls (times it gave up the CPU: {sleeps:?}): try_acquire never waits, not          even a few milliseconds for a connection to come back; return Exhausted at once          (acquire_timeout is the call that waits)"
+    );
+}
+
+/// The `futex` system calls (a blocked `Mutex` or `Condvar`) of this architecture.
+#[cfg(target_os = "linux")]
+const FUTEX_SYSCALLS: &[i64] = if cfg!(target_arch = "x86_64") {
+    &[202, 449]
+} else if cfg!(target_arch = "aarch64") {
+    &[98, 449]
+} else {
+    &[]
+};
+
+/// One acquire is inside `connect` (the factory blocks until the test lets it go) when a
+/// second acquire starts on a pool of one. The second must not open a connection too: it
+/// either waits for the pool's lock or finds the only slot taken. The test lets `connect`
+/// go only once the second acquire has returned or sleeps blocked on a lock (`futex`), so a
+/// pool that checks `opened < capacity`, unlocks, connects and only then counts has let the
+/// second acquire past its check, every run.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_second_acquire_opens_nothing_while_the_first_is_connecting() {
+    let (entered_tx, entered) = std::sync::mpsc::channel();
+    let (release, release_rx) = std::sync::mpsc::channel::<()>();
+    let connects = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&connects);
+    let pool = Arc::new(
+        Pool::new(1, move || {
+            let _ = entered_tx.send(());
+            // Blocks until the test drops `release`.
+            let _ = release_rx.recv();
+            Conn {
+                id: counter.fetch_add(1, Ordering::SeqCst),
+                queries: 0,
+            }
+        })
+        .expect("a positive capacity is valid"),
+    );
+    let (_, first, _) =
+        blocked_waiter::start_calling(&pool, |pool| pool.try_acquire().map(|c| c.id));
+    entered
+        .recv_timeout(GUARD)
+        .expect("the first acquire on an empty pool calls connect");
+    let (tid, second, _) =
+        blocked_waiter::start_calling(&pool, |pool| pool.try_acquire().map(|c| c.id));
+    let deadline = Instant::now() + GUARD;
+    let mut second_got = None;
+    while second_got.is_none() {
+        if let Ok(outcome) = second.try_recv() {
+            second_got = Some(outcome.0);
+        } else if blocked_waiter::state(&tid) == 'S'
+            && blocked_waiter::blocking_syscall(&tid).is_some_and(|n| FUTEX_SYSCALLS.contains(&n))
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the second acquire neither returned nor blocked on a lock within {GUARD:?}"
+        );
+        thread::yield_now();
+    }
+    drop(release);
+    let first_got = first.recv_timeout(GUARD).map(|outcome| outcome.0);
+    let second_got = match second_got {
+        Some(got) => Ok(got),
+        None => second.recv_timeout(GUARD).map(|outcome| outcome.0),
+    };
+    let opened = connects.load(Ordering::SeqCst);
+    assert!(
+        opened == 1 && matches!(first_got, Ok(Ok(0))),
+        "two acquires on a pool of 1, the second started while the first was inside          connect, opened {opened} connections (first got {first_got:?}, second          {second_got:?}): the pool never opens more than its capacity; checking          opened < capacity, unlocking to connect and counting afterwards lets a second          acquire past the check; count the new connection in the same locked step as the          check (reserve the slot, or connect under the lock)"
+    );
+}
+
 /// A waiter is woken for nothing: the connection comes back three quarters into its
 /// timeout, and the returning thread takes it again at once, before the woken waiter gets to
 /// the pool. A waiter that waits against one deadline still times out at that deadline, a
 /// quarter of its timeout after the barge; one that restarts a whole `timeout` after each
-/// wake-up waits at least one full timeout after it. (If the waiter wins the race and gets
-/// the connection, nothing was learned: the round is played again, up to ten times.)
+/// wake-up waits at least one full timeout after it.
+///
+/// The barge wins by construction: the waiter is pinned to the returning thread's CPU and
+/// runs under `SCHED_IDLE` (it cannot preempt the returning thread), and the returning
+/// thread runs under `SCHED_FIFO` where allowed (root: nothing preempts it). A round the
+/// barge still loses (the returning thread was preempted by another process in the
+/// microsecond between its drop and its `try_acquire`), or that the test reaches too late,
+/// is played again, up to three times; three rounds that all teach nothing fail: either the
+/// pool reserves a returned connection for the waiter (try_acquire cannot take it back), or
+/// the machine is too loaded to say.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_waiter_woken_for_nothing_still_times_out_at_its_first_deadline() {
+    const ROUNDS: usize = 3;
     let timeout = Duration::from_millis(1200);
-    for _round in 0..10 {
+    let (mut kept_from_the_barge, mut late) = (0, 0);
+    for _round in 0..ROUNDS {
         let pool = shared_pool_of_one();
         let held = pool.try_acquire().expect("a free connection");
         let (tid, rx, started) = blocked_waiter::start_with_timeout(&pool, timeout);
         blocked_waiter::wait_until_asleep(&tid, &rx);
+        let waiter: libc::pid_t = tid.parse().expect("a thread id is a number");
+        let cpu = first_allowed_cpu();
+        pin_to_cpu(waiter, cpu);
+        set_policy(waiter, libc::SCHED_IDLE).expect("sched_setscheduler(SCHED_IDLE) failed");
         // Not synchronisation: the moment of the barge, well inside the waiter's timeout.
         thread::sleep((started + timeout * 3 / 4).saturating_duration_since(Instant::now()));
-        let barged = Instant::now();
-        drop(held);
-        let held = pool.try_acquire();
+        let (barged, held) = thread::scope(|s| {
+            s.spawn(|| {
+                pin_to_cpu(0, cpu);
+                // Where allowed: nothing but a real-time thread preempts this one now.
+                let _ = set_policy(0, libc::SCHED_FIFO);
+                let barged = Instant::now();
+                drop(held);
+                (barged, pool.try_acquire())
+            })
+            .join()
+            .expect("the returning thread does not panic")
+        });
+        // The waiter runs as an ordinary thread again for the rest of the round (on some
+        // systems only root may leave SCHED_IDLE: then it stays, it only runs later).
+        let _ = set_policy(waiter, libc::SCHED_OTHER);
+        allow_every_cpu(waiter);
         let (got, ended) = rx
             .recv_timeout(GUARD)
             .expect("the waiter gives up within the deadlock guard");
+        let took_back = held.is_ok();
         drop(held);
-        if got.is_ok() || ended <= barged {
-            // The waiter won the race and took the connection, or the test was so late
-            // that the waiter had already timed out: nothing learned, play again.
+        if ended <= barged {
+            // The test was so late that the waiter had already timed out: play again.
+            late += 1;
+            continue;
+        }
+        if !took_back || got.is_ok() {
+            kept_from_the_barge += 1;
             continue;
         }
         let after_barge = ended.duration_since(barged);
@@ -469,6 +611,38 @@ fn a_waiter_woken_for_nothing_still_times_out_at_its_first_deadline() {
         );
         return;
     }
+    panic!(
+        "in {ROUNDS} rounds the returning thread could not take back the connection it had \
+         just returned {kept_from_the_barge} time(s) (the waiter it woke could not run yet: \
+         same CPU, lower priority), and the test came too late {late} time(s): a returned \
+         connection goes back into the pool, free for any acquire (try_acquire right after \
+         the return gets it); the woken waiter takes it only if it is still there when it \
+         looks. A pool that reserves it for the waiter hides whether a waiter woken for \
+         nothing keeps its first deadline, which this test checks"
+    );
+}
+
+/// Sets the scheduling policy of the calling thread (`tid` 0) or thread `tid` (priority 1
+/// for `SCHED_FIFO`, 0 otherwise); the OS error if it refuses.
+#[cfg(target_os = "linux")]
+fn set_policy(tid: libc::pid_t, policy: libc::c_int) -> std::io::Result<()> {
+    let param = libc::sched_param {
+        sched_priority: i32::from(policy == libc::SCHED_FIFO),
+    };
+    // SAFETY: `param` is a valid sched_param; `tid` is 0 or a thread of this process.
+    match unsafe { libc::sched_setscheduler(tid, policy, &param) } {
+        0 => Ok(()),
+        _ => Err(std::io::Error::last_os_error()),
+    }
+}
+
+/// Lets thread `tid` run on every CPU this thread may run on again (after `pin_to_cpu`);
+/// a thread that has ended meanwhile is left alone.
+#[cfg(target_os = "linux")]
+fn allow_every_cpu(tid: libc::pid_t) {
+    let set = allowed_cpus();
+    // SAFETY: `set` is a valid cpu_set_t; a stale `tid` only makes the call fail.
+    let _ = unsafe { libc::sched_setaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), &set) };
 }
 
 /// Pins the calling thread (`tid` 0) or thread `tid` to CPU `cpu` (Linux).
@@ -484,18 +658,26 @@ fn pin_to_cpu(tid: libc::pid_t, cpu: usize) {
     assert_eq!(pinned, 0, "sched_setaffinity to CPU {cpu} failed");
 }
 
-/// The first CPU this thread may run on.
+/// The CPUs the calling thread may run on.
 #[cfg(target_os = "linux")]
-fn first_allowed_cpu() -> usize {
-    // SAFETY: `set` is written by sched_getaffinity and read by CPU_ISSET only.
+fn allowed_cpus() -> libc::cpu_set_t {
+    // SAFETY: `set` is a plain bit set, zeroed, then written by sched_getaffinity.
     unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
         let got = libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set);
         assert_eq!(got, 0, "sched_getaffinity failed");
-        (0..libc::CPU_SETSIZE as usize)
-            .find(|&cpu| libc::CPU_ISSET(cpu, &set))
-            .expect("a thread may run on some CPU")
+        set
     }
+}
+
+/// The first CPU this thread may run on.
+#[cfg(target_os = "linux")]
+fn first_allowed_cpu() -> usize {
+    let set = allowed_cpus();
+    (0..libc::CPU_SETSIZE as usize)
+        // SAFETY: CPU_ISSET only reads the bit set.
+        .find(|&cpu| unsafe { libc::CPU_ISSET(cpu, &set) })
+        .expect("a thread may run on some CPU")
 }
 
 /// The waiter and the returning thread share one CPU, and the returning thread runs under
@@ -514,16 +696,11 @@ fn the_connection_is_back_in_the_pool_before_the_waiter_is_woken() {
     // Where allowed (root, or an RLIMIT_RTPRIO above 0), the waiter also runs under
     // SCHED_FIFO, which beats every ordinary thread to the CPU: then no other process's
     // thread can run between the wake-up and the waiter either.
-    let fifo = libc::sched_param { sched_priority: 1 };
-    // SAFETY: `fifo` is a valid sched_param; `waiter` is a thread of this process.
-    let _ = unsafe { libc::sched_setscheduler(waiter, libc::SCHED_FIFO, &fifo) };
+    let _ = set_policy(waiter, libc::SCHED_FIFO);
     thread::scope(|s| {
         s.spawn(move || {
             pin_to_cpu(0, cpu);
-            let param = libc::sched_param { sched_priority: 0 };
-            // SAFETY: `param` is a valid sched_param; pid 0 is the calling thread.
-            let idle = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) };
-            assert_eq!(idle, 0, "sched_setscheduler(SCHED_IDLE) failed");
+            set_policy(0, libc::SCHED_IDLE).expect("sched_setscheduler(SCHED_IDLE) failed");
             drop(held);
         });
     });

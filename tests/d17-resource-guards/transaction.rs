@@ -65,7 +65,13 @@ fn expect_rollback(db: &mut MockDb, seq: &mut Sequence, answer: Result<(), DbErr
 /// Expects the transaction to end with a rollback and never a commit.
 fn expect_rollback_only(db: &mut MockDb, seq: &mut Sequence) {
     expect_rollback(db, seq, Ok(()));
-    db.expect_commit().never();
+    db.expect_commit().returning(|| {
+        panic!(
+            "COMMIT was sent for a transaction that must roll back: only commit(self) \
+             commits; Drop, and every path that does not reach commit, rolls back (Drop \
+             cannot know whether the work succeeded, so it never guesses)"
+        )
+    });
 }
 
 /// Expects the transaction to end with a commit and never a rollback.
@@ -201,13 +207,46 @@ fn a_failed_begin_is_returned_and_nothing_is_rolled_back() {
     db.checkpoint();
 }
 
-#[test]
-fn dropping_an_unfinished_transaction_rolls_back_once() {
+/// Dropped right after `BEGIN`, or after statements that all changed a row: only
+/// `commit(self)` commits, so both roll back.
+#[rstest]
+#[case::right_after_begin(0)]
+#[case::after_one_good_statement(1)]
+#[case::after_two_good_statements(2)]
+fn dropping_an_unfinished_transaction_rolls_back_once(#[case] statements: i64) {
     let (mut db, mut seq) = begun_db();
+    for id in 1..=statements {
+        expect_statement(&mut db, &mut seq, DEBIT, [10, id], Ok(1));
+    }
     expect_rollback_only(&mut db, &mut seq);
     {
-        let _tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
+        let mut tx = Transaction::begin(&mut db).expect("BEGIN succeeds");
+        for id in 1..=statements {
+            assert_eq!(
+                tx.execute(DEBIT, &[10, id]),
+                Ok(1),
+                "the statement changes a row"
+            );
+        }
     }
+    db.checkpoint();
+}
+
+#[test]
+fn a_transfer_whose_commit_fails_returns_the_error_and_rolls_back() {
+    let (mut db, mut seq) = begun_db();
+    expect_statement(&mut db, &mut seq, DEBIT, [100, 1], Ok(1));
+    expect_statement(&mut db, &mut seq, CREDIT, [100, 2], Ok(1));
+    expect_commit(&mut db, &mut seq, Err(DbError::ConnectionLost));
+    expect_rollback(&mut db, &mut seq, Ok(()));
+    let got = transfer(&mut db, 1, 2, 100);
+    assert_eq!(
+        got,
+        Err(TransferError::Db(DbError::ConnectionLost)),
+        "the COMMIT failed: transfer must call commit itself and return its error \
+         (tx.commit()?), and the transaction then rolls back; a transfer that leaves the \
+         commit to Drop cannot report it"
+    );
     db.checkpoint();
 }
 

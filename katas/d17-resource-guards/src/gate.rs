@@ -29,10 +29,10 @@
 //! - Each gate releases its slot exactly once: `close()` followed by the drop of the moved
 //!   gate is one release (the tracker logs every release, so a double close shows).
 //!   Checked by `an_explicit_close_releases_the_slot_exactly_once`.
-//! - A closed gate leaves nothing behind: `close()` does not forget the gate (no
-//!   `mem::forget`/`ManuallyDrop` after a hand-written release), so its name and its clone of
-//!   the tracker are freed (a thousand open/close rounds stay under 64 KiB of heap). Checked
-//!   by `a_closed_gate_leaves_nothing_behind`.
+//! - A closed gate leaves nothing behind: its name and its clone of the tracker are freed
+//!   (a `close()` that releases by hand and then forgets the gate, `mem::forget` or
+//!   `ManuallyDrop`, leaks them: a thousand open/close rounds stay under 64 KiB of heap).
+//!   Checked by `a_closed_gate_leaves_nothing_behind`.
 //! - Nested gates close in reverse order of opening, and a gate moved into a function
 //!   closes when that function ends. Checked by `nested_gates_close_in_reverse_order`,
 //!   `a_gate_moved_into_a_function_closes_when_that_function_ends`.
@@ -47,9 +47,11 @@
 //!   Checked by `only_the_gates_still_alive_hold_slots`.
 //!
 //! **Not checked.** Whether `close` is `drop(self)` (one place releases) or releases by hand
-//! and sets a flag that `Drop` reads: both release exactly once on every path and free the
-//! gate, so the tracker, the log and the heap see the same thing. The single release in
-//! `Drop` is the tidier design, not a different behaviour.
+//! and then keeps `Drop` from releasing again (a flag that `Drop` reads, or `ManuallyDrop`
+//! with each field moved out and dropped, `ptr::read`): all release exactly once on every
+//! path and free the gate, so the tracker, the log and the heap see the same thing. The
+//! single release in `Drop` is the tidier design (and needs no `unsafe`), not a different
+//! behaviour.
 //!
 //! The `impl Drop for Gate` at the end of this file is empty: fill it in. (It has no
 //! `todo!()` on purpose: a panic inside `drop` while a panic unwinds aborts the whole test

@@ -23,7 +23,10 @@
 //! **The tests check.**
 //! - `transfer(db, from, to, amount)` runs begin, [`DEBIT`] with params `[amount, from]`,
 //!   [`CREDIT`] with params `[amount, to]`, commit, in exactly that order and nothing else.
-//!   Checked by `a_transfer_runs_begin_debit_credit_commit_and_nothing_else`.
+//!   If that `COMMIT` fails, `transfer` returns its error as `TransferError::Db` and the
+//!   transaction is rolled back. Checked by
+//!   `a_transfer_runs_begin_debit_credit_commit_and_nothing_else`,
+//!   `a_transfer_whose_commit_fails_returns_the_error_and_rolls_back`.
 //! - It first refuses `amount <= 0` (`TransferError::InvalidAmount(amount)`) and
 //!   `from == to` (`TransferError::SameAccount(from)`) without any database call. Checked by
 //!   `bad_input_is_refused_before_any_database_call`.
@@ -38,7 +41,8 @@
 //!   and nothing else is called (no rollback: nothing began). Checked by
 //!   `a_failed_begin_is_returned_and_nothing_is_rolled_back`.
 //! - Dropping an unfinished transaction calls `Database::rollback` exactly once and never
-//!   `commit`; a rollback error in `Drop` is ignored (no panic). Checked by
+//!   `commit`, also after statements that all succeeded (only `commit(self)` commits; `Drop`
+//!   never guesses success); a rollback error in `Drop` is ignored (no panic). Checked by
 //!   `dropping_an_unfinished_transaction_rolls_back_once`,
 //!   `a_rollback_that_fails_in_drop_is_ignored`.
 //! - `commit` calls `Database::commit` once; on success nothing more is called. If the

@@ -46,7 +46,8 @@
 //!   exactly one `DroppedWithoutClose` and its session stays open. Checked by
 //!   `open_query_close_happen_in_order`, `dropping_an_open_connection_warns_and_leaks_the_session`.
 //! - Nothing closes a dropped connection later: no task spawned by `Drop` disconnects it,
-//!   however long the runtime runs afterwards. Checked by
+//!   however long the runtime runs afterwards, and the next connection to the same server
+//!   (open, query, close) does not close it on its way either. Checked by
 //!   `nothing_closes_a_dropped_connection_later_behind_the_callers_back`.
 //! - `Drop` hands the connection to nobody: once it returns, no task, thread or registry
 //!   holds a clone of the server (`Server::handles` is back to the caller's own). Checked by
@@ -62,7 +63,9 @@
 //! - If `open` fails, the body does not run and nothing is closed. Checked by
 //!   `a_connection_that_never_opened_is_not_closed`.
 //! - A cancelled `with_connection` (its future dropped mid-query) drops the connection with
-//!   one warning, and no hidden task closes it behind the caller's back. Checked by
+//!   one warning, and no hidden task closes it behind the caller's back: right after the
+//!   cancel no handle to the server is left but the caller's, and the session is still
+//!   open once the runtime has run on. Checked by
 //!   `a_cancelled_with_connection_drops_the_connection_with_a_warning`.
 //! - A closed connection is dropped normally, not forgotten (`mem::forget` to skip the
 //!   warning leaks its url and the server it shares): 1000 open-close rounds hold under

@@ -59,9 +59,13 @@
 //!   `total_bytes_counts_the_bytes_read_not_the_size_stat_reports`.
 //! - `total_bytes` never holds more than one descriptor: it sums 128 files under a limit of
 //!   32, it sums 20 files when the descriptor table is full but for one free slot (the test
-//!   fills the rest with `/dev/null`s), and a failed call leaks none. Checked by
+//!   fills the rest with `/dev/null`s), and a failed call leaks none. Even with descriptors
+//!   to spare it closes each file before it opens the next: over named pipes fed one by
+//!   one, while it waits in the open of each pipe it holds none of the others (Linux: the
+//!   test reads `/proc/self/task/<tid>/syscall` and `/proc/self/fd`). Checked by
 //!   `total_bytes_reads_more_files_than_the_descriptor_limit`,
-//!   `total_bytes_needs_only_one_free_descriptor`, `a_failing_total_leaks_no_descriptor`.
+//!   `total_bytes_needs_only_one_free_descriptor`, `a_failing_total_leaks_no_descriptor`,
+//!   `total_bytes_closes_each_file_before_it_opens_the_next`.
 //!
 //! **Not checked.** The retry on `EINTR`: no test can make a `read` of a local file be
 //! interrupted on demand. Whether `Descriptor` holds a raw `RawFd` with a hand-written

@@ -20,8 +20,12 @@
 //! **The tests check.**
 //! - `Pool::new(0, …)` is `PoolError::ZeroCapacity`. Checked by `a_zero_capacity_pool_is_rejected`.
 //! - `new` opens no connection: each `connect()` call happens in an acquire that finds no
-//!   idle connection, and the pool never opens more than `capacity`. Checked by
-//!   `connections_are_opened_lazily_and_capacity_bounds_them`.
+//!   idle connection, and the pool never opens more than `capacity`, not even while an
+//!   acquire is inside `connect`: a second acquire on a pool of one started then opens
+//!   nothing (it waits for the lock or finds the slot taken; the check `opened < capacity`
+//!   and the count are one locked step). Checked by
+//!   `connections_are_opened_lazily_and_capacity_bounds_them`,
+//!   `a_second_acquire_opens_nothing_while_the_first_is_connecting`.
 //! - A dropped guard puts its connection back (`idle()` counts it). Checked by
 //!   `a_dropped_connection_goes_back_to_the_pool`.
 //! - The next acquire reuses it: the same value, with whatever state the borrowers left on
@@ -29,8 +33,10 @@
 //!   before a new one is opened (a pool of 3 used 10 times in a row opens 1). Checked by
 //!   `a_released_connection_is_reused_not_reopened`,
 //!   `an_idle_connection_is_reused_before_a_new_one_is_opened`.
-//! - `try_acquire` never waits: `PoolError::Exhausted { capacity }` when all are on loan.
-//!   Checked by `try_acquire_on_an_exhausted_pool_is_a_typed_error`.
+//! - `try_acquire` never waits: `PoolError::Exhausted { capacity }` when all are on loan,
+//!   at once (the calling thread does not sleep, not even a few milliseconds). Checked by
+//!   `try_acquire_on_an_exhausted_pool_is_a_typed_error`,
+//!   `try_acquire_on_an_exhausted_pool_returns_without_sleeping`.
 //! - `acquire_timeout(timeout)` hands out a free connection at once (even with a zero
 //!   timeout), or fails with `PoolError::TimedOut(timeout)` (the timeout it was given) when
 //!   nobody returns one. Checked by `acquire_timeout_with_a_free_connection_does_not_wait`,
@@ -53,10 +59,14 @@
 //! - A blocked waiter is not asleep on a timer (`thread::sleep`, the `nanosleep` system
 //!   calls), however long its nap: it waits to be woken. Checked by
 //!   `a_blocked_waiter_waits_to_be_woken_not_on_a_sleep_timer`.
-//! - `acquire_timeout` waits against one deadline: a waiter woken by a return that another
-//!   thread takes back before it looks neither gives up early nor starts a whole timeout
-//!   again (timeout 1.2 s, woken at 0.9 s: it gives up with `TimedOut` no sooner than
-//!   1.2 s after it started and less than 1.2 s after that wake-up). Checked by
+//! - A returned connection goes back into the pool, free for any acquire, not reserved for
+//!   a waiter: the returning thread's `try_acquire` right after the return gets it back
+//!   while the waiter it woke cannot run yet (it shares the CPU under `SCHED_IDLE`; the
+//!   returning thread runs under `SCHED_FIFO` where allowed). And `acquire_timeout` waits
+//!   against one deadline: a waiter woken by such a return neither gives up early nor
+//!   starts a whole timeout again (timeout 1.2 s, woken at 0.9 s: it gives up with
+//!   `TimedOut` no sooner than 1.2 s after it started and less than 1.2 s after that
+//!   wake-up; up to three rounds, one is enough). Checked by
 //!   `a_waiter_woken_for_nothing_still_times_out_at_its_first_deadline`.
 //! - The guard puts the connection back before it wakes a waiter: a woken waiter that runs
 //!   at the very moment of the wake-up (the returning thread shares its CPU and runs under
@@ -75,7 +85,8 @@
 //!
 //! The blocked-waiter tests are Linux-only: they read the waiter thread's state, its count
 //! of voluntary context switches and the system call it is blocked in from
-//! `/proc/self/task/<tid>/`, and pin threads to a CPU with `sched_setaffinity`.
+//! `/proc/self/task/<tid>/`, and pin threads to a CPU with `sched_setaffinity` and set
+//! their policy with `sched_setscheduler`.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
