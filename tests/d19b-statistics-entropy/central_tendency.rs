@@ -93,6 +93,12 @@ fn median_low_and_high_pick_one_of_the_middle_pair(
 #[case::not_the_smallest_tied_value(&[3.0, 1.0, 1.0, 3.0], 3.0)]
 // statistics.mode([0.0, -0.0, 1.0]) == 0.0
 #[case::zero_and_negative_zero_are_one_value(&[1.0, 0.0, -0.0], 0.0)]
+// statistics.mode([1.0, 1.0000000000000002, 1.0000000000000002]) == 1.0000000000000002
+#[case::values_one_ulp_apart_are_two_values(&[1.0, 1.000_000_000_000_000_2, 1.000_000_000_000_000_2], 1.000_000_000_000_000_2)]
+// statistics.mode([1e-300, 2e-300, 2e-300]) == 2e-300
+#[case::tiny_values_are_not_lumped_together(&[1e-300, 2e-300, 2e-300], 2e-300)]
+// statistics.mode([1e300, 2e300, 2e300]) == 2e300
+#[case::huge_values_are_not_lumped_together(&[1e300, 2e300, 2e300], 2e300)]
 fn mode_breaks_ties_by_first_appearance(#[case] data: &[f64], #[case] want: f64) {
     assert_eq!(
         mode(data),
@@ -111,6 +117,10 @@ fn mode_breaks_ties_by_first_appearance(#[case] data: &[f64], #[case] want: f64)
 #[case::all_distinct_all_modes(&[3.0, 2.0, 1.0], &[3.0, 2.0, 1.0])]
 // statistics.multimode([]) == []
 #[case::empty_gives_empty(&[], &[])]
+// statistics.multimode([1.0001, 1.0002, 1.0003]) == [1.0001, 1.0002, 1.0003]
+#[case::close_values_are_distinct(&[1.0001, 1.0002, 1.0003], &[1.0001, 1.0002, 1.0003])]
+// statistics.multimode([1e300, 2e300, 3e300, 2e300]) == [2e300]
+#[case::huge_values_are_distinct(&[1e300, 2e300, 3e300, 2e300], &[2e300])]
 fn multimode_lists_every_most_frequent_value(#[case] data: &[f64], #[case] want: &[f64]) {
     assert_eq!(
         multimode(data),

@@ -148,6 +148,51 @@ fn every_large_offset_keeps_the_merged_variance(
     }
 }
 
+/// A thousand values near `1e12` whose spreads (0 to 73.6) are not multiples of the offset's
+/// ulp: their sum is ~1e15, where f64 steps by 0.125, so a running sum of x rounds at almost
+/// every push.
+fn a_thousand_values_near_1e12() -> Vec<f64> {
+    (0..1000_u32)
+        .map(|i| 1e12 + f64::from(i * 7919 % 1000) * 0.0737)
+        .collect()
+}
+
+#[rstest]
+// The spreads alone, measured in two passes: x - 1e12 is exact for every value.
+#[case::sums_of_x_that_round(a_thousand_values_near_1e12(), 1e12)]
+// statistics.variance([1e-7, 2e-7, 4e-7, 8e-7]) == 9.583333333333332e-14
+#[case::tiny_values(vec![1e-7, 2e-7, 4e-7, 8e-7], 0.0)]
+fn streams_whose_sums_round_keep_their_variance_streamed_and_merged(
+    #[case] data: Vec<f64>,
+    #[case] offset: f64,
+) {
+    // The variance of data - offset (exact here) in two passes; the streamed and the merged
+    // variance must be within 1e-4 of it, relatively: no absolute floor, so a fixed step
+    // (fixed point) cannot hide tiny data, and a running sum of x that rounds cannot hide
+    // behind an exact sum of squares.
+    let shifted: Vec<f64> = data.iter().map(|x| x - offset).collect();
+    let (_, want, _) = batch(&shifted);
+    let (left, right) = data.split_at(data.len() / 2);
+    for (how, got) in [
+        ("streaming", fed(&data).variance()),
+        (
+            "merging both halves of",
+            fed(left).merge(&fed(right)).variance(),
+        ),
+    ] {
+        assert!(
+            matches!(got, Some(v) if (v - want).abs() <= 1e-4 * want),
+            "{how} {} values ({:e} to {:e}) gave the variance {got:?}; two passes give {want:e}: \
+             running sums of x (or x² on a fixed step) round away the spread, however exactly the \
+             squares are summed; keep the running mean and the sum of squared deviations from it \
+             (Welford) and merge with Chan's between-halves term",
+            data.len(),
+            data.iter().copied().fold(f64::INFINITY, f64::min),
+            data.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        );
+    }
+}
+
 #[test]
 fn merging_takes_the_same_few_steps_whatever_the_counts() {
     // Merging an accumulator with itself 48 times: 7 · 2^48 values, the same mean and

@@ -27,6 +27,12 @@
 //!   do not. Checked by `a_large_common_offset_keeps_the_variance_exact`,
 //!   `every_large_offset_keeps_the_streamed_variance`,
 //!   `a_large_offset_never_changes_the_streamed_variance`.
+//! - Streams whose running sums would round keep their variance, streamed and merged (within
+//!   1e-4 of it, relatively, with no absolute floor): a thousand values near 1e12 with spreads
+//!   that are not multiples of its ulp (their sum, ~1e15, rounds at almost every push, so a
+//!   plain f64 sum of `x` loses the spread however exactly `x²` is summed), and tiny values
+//!   (`1e-7` to `8e-7`, which a fixed-point copy on a fixed step erases). Checked by
+//!   `streams_whose_sums_round_keep_their_variance_streamed_and_merged`.
 //! - The accumulator keeps a few numbers, never the values: `push` never allocates, and the
 //!   struct is at most 32 bytes (four 8-byte numbers: Welford's update needs three), after
 //!   10,000 or 100,000 values. Running sums of `x` and `x²` made exact in wider numbers
@@ -53,7 +59,8 @@
 //! (double-double, or exact `i128` sums over a fixed-point copy of the values), merged by
 //! adding the sums, are as accurate as Welford's update wherever it is accurate, so no result
 //! the tests ask for tells them apart: they are rejected only by their size (five or more
-//! 8-byte numbers), not by their results.
+//! 8-byte numbers), not by their results. The versions that fit in four numbers keep one sum
+//! in plain f64 or on a fixed step, and are rejected by their results (the bullet above).
 
 /// Count, mean and spread of the values pushed so far, in constant memory.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

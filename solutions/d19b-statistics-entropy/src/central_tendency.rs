@@ -37,10 +37,13 @@
 //!   odd count all three agree. Checked by `median_low_and_high_pick_one_of_the_middle_pair`.
 //! - `mode`: the most frequent value; on a tie, the tied value that appears first in the data
 //!   (Python 3.8+: `mode([1, 2, 2, 1])` is 1); values are equal when `==` says so (`0.0` and
-//!   `-0.0` are one value). Checked by `the_mode_of_the_salaries_is_the_repeated_45_000`,
+//!   `-0.0` are one value), and only then: values one ulp apart, tiny (`1e-300`, `2e-300`) or
+//!   huge (`1e300`, `2e300`) are distinct values (a count keyed by a rounded integer lumps
+//!   them). Checked by `the_mode_of_the_salaries_is_the_repeated_45_000`,
 //!   `mode_breaks_ties_by_first_appearance`.
 //! - `multimode`: every most frequent value, in the order of first appearance; an empty slice
-//!   gives an empty `Vec` (not an error, as in Python). Checked by
+//!   gives an empty `Vec` (not an error, as in Python); `1.0001`, `1.0002` and `1.0003` are three
+//!   values, as are `1e300`, `2e300` and `3e300`. Checked by
 //!   `multimode_lists_every_most_frequent_value`.
 //! - Every other statistic of empty data is `Err(StatsError::Empty)`. Checked by
 //!   `every_statistic_of_empty_data_is_the_empty_error`.
