@@ -520,20 +520,58 @@ fn decoded(token: &str, hex: bool) -> Vec<u8> {
 }
 
 /// The tokens the memory test draws, in this order: session-sized ones (which a batch of
-/// bytes fetched ahead might serve) and large ones.
-const MEMORY_DRAWS: [usize; 8] = [16, 32, 64, 16, 32, 64, 100, 1024];
+/// bytes fetched ahead might serve), large ones, and a last small one, so that a pool of any
+/// size is left partly full when the memory is copied.
+const MEMORY_DRAWS: [usize; 9] = [16, 32, 64, 16, 32, 64, 100, 1024, 8];
 
-/// How many bytes the C library may keep ready from the kernel (glibc 2.41's vDSO
-/// `getrandom` keeps a 96-byte batch per thread); from then on the kernel writes straight
-/// into the token.
-const LIBC_BATCH: usize = 96;
+/// How many bytes the C library may keep ready from the kernel: glibc 2.41 and later call the
+/// vDSO `getrandom`, which keeps a batch of up to 96 bytes per thread (from then on the kernel
+/// writes straight into the token); older glibc keep none.
+fn libc_batch() -> usize {
+    #[cfg(target_env = "gnu")]
+    {
+        unsafe extern "C" {
+            fn gnu_get_libc_version() -> *const std::ffi::c_char;
+        }
+        // SAFETY: glibc returns a static NUL-terminated string such as "2.36".
+        let version = unsafe { std::ffi::CStr::from_ptr(gnu_get_libc_version()) };
+        let mut parts = version
+            .to_str()
+            .unwrap_or("")
+            .split('.')
+            .map(|part| part.parse::<u32>().unwrap_or(0));
+        let release = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        if release >= (2, 41) {
+            return 96;
+        }
+    }
+    0
+}
+
+/// This process's open file descriptors that are not the kernel's generator devices or
+/// `/proc` itself, with what each refers to (a pipe, a memfd, a file).
+#[cfg(target_os = "linux")]
+fn kept_descriptors() -> HashSet<(String, String)> {
+    std::fs::read_dir("/proc/self/fd")
+        .expect("list /proc/self/fd")
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let target = std::fs::read_link(entry.path()).ok()?;
+            let target = target.to_string_lossy().into_owned();
+            let generator = ["/dev/urandom", "/dev/random"].contains(&target.as_str());
+            (!generator && !target.starts_with("/proc/"))
+                .then(|| (entry.file_name().to_string_lossy().into_owned(), target))
+        })
+        .collect()
+}
 
 /// In this (child) process: for each token function, draw the [`MEMORY_DRAWS`] (any pool or
 /// generator buffer is filled now), copy the process's memory, then draw them again and look
-/// for their bytes, raw or as text, in the copy. The first [`LIBC_BATCH`] bytes drawn after
-/// the copy are not looked for.
+/// for their bytes, raw or as text, in the copy. The first [`libc_batch`] bytes drawn after
+/// the copy are not looked for. Then no descriptor may have been left open by the draws.
 #[cfg(target_os = "linux")]
 fn no_token_is_in_memory_before_it_is_drawn() {
+    let descriptors = kept_descriptors();
     type Draw = fn(usize) -> Result<Vec<u8>, EntropyError>;
     let draws: [(&str, Draw); 3] = [
         ("token_bytes", token_bytes),
@@ -552,7 +590,7 @@ fn no_token_is_in_memory_before_it_is_drawn() {
         draw_all();
         let before = writable_memory();
         let tokens = draw_all();
-        let mut exempt = LIBC_BATCH;
+        let mut exempt = libc_batch();
         let looked_for: Vec<&[u8]> = tokens
             .iter()
             .map(|token| {
@@ -570,6 +608,17 @@ fn no_token_is_in_memory_before_it_is_drawn() {
              each token's n bytes must come from OsEntropy::fill when the token is drawn"
         );
     }
+    let left_open: Vec<_> = kept_descriptors()
+        .difference(&descriptors)
+        .cloned()
+        .collect();
+    assert!(
+        left_open.is_empty(),
+        "drawing tokens left the descriptors {left_open:?} open (descriptor, what it refers \
+         to): bytes fetched ahead and parked outside the process's memory (a pipe, a memfd, a \
+         file) are still the next tokens, waiting to be read; each token's n bytes must come \
+         from OsEntropy::fill when the token is drawn"
+    );
 }
 
 #[cfg(target_os = "linux")]

@@ -49,12 +49,15 @@
 //! - No token's bytes wait in the process's memory before it is drawn (no pool of OS bytes
 //!   fetched ahead, for small tokens or any, no generator's output buffer, where a core dump
 //!   or a memory disclosure shows the next tokens): in a child process, for each of the three
-//!   functions, tokens of 16, 32, 64, 16, 32, 64, 100 and 1024 bytes are drawn, a copy of
-//!   every writable mapping is taken, and the same sizes are drawn again; the copy holds none
-//!   of their bytes, neither raw nor as hex (either case) or base64 (URL-safe or standard)
-//!   text. The first 96 bytes drawn after the copy are exempt: glibc 2.41 and later may keep
-//!   up to 96 bytes of the kernel's output ready. Checked by
-//!   `no_token_waits_in_memory_before_it_is_drawn`.
+//!   functions, tokens of 16, 32, 64, 16, 32, 64, 100, 1024 and 8 bytes are drawn (the last
+//!   small one leaves a pool of any size partly full), a copy of every writable mapping is
+//!   taken, and the same sizes are drawn again; the copy holds none of their bytes, neither
+//!   raw nor as hex (either case) or base64 (URL-safe or standard) text. Where the C library
+//!   is glibc 2.41 or later, the first 96 bytes drawn after the copy are exempt (its vDSO
+//!   `getrandom` may keep up to 96 bytes of the kernel's output ready); with older C
+//!   libraries no byte is. Nor is a pool parked outside the memory: drawing tokens leaves no
+//!   file descriptor open (a pipe, a memfd, a file) other than the generator devices. Checked
+//!   by `no_token_waits_in_memory_before_it_is_drawn`.
 //!
 //! **Not checked.** That `token_bytes`, `token_hex` and `token_urlsafe` add no fallback of their
 //! own around `OsEntropy::new()` (the real operating system does not fail on demand: keep them
@@ -70,7 +73,9 @@
 //! (`seed_from_u64`: 64 bits of entropy in a 32-byte token). Both break the lesson: every
 //! token's bytes come straight from `OsEntropy::fill`, all `n` of them. Likewise a pool fetched
 //! ahead and kept in some other form than raw bytes, hex or base64 text (masked, encrypted) is
-//! not found by the memory search, and breaks the lesson just the same.
+//! not found by the memory search, and breaks the lesson just the same. On glibc 2.41 and
+//! later, where the first 96 bytes after the copy are exempt, a pool of at most 96 bytes
+//! (the size of the vDSO's own batch) is not found either.
 
 use thiserror::Error;
 
