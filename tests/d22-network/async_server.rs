@@ -413,17 +413,72 @@ async fn graceful_shutdown_closes_idle_keep_alive_connections() {
 
 #[tokio::test]
 async fn refuses_new_connections_after_shutdown() {
-    let server = start(ServerConfig::default(), hello_handler()).await;
-    roundtrip(server.addr, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").await;
+    let (handler, mut started, gate) = slow_handler();
+    let server = start(ServerConfig::default(), handler).await;
+    let mut idle = send_on_new_connection(server.addr, b"GET / HTTP/1.1\r\n\r\n").await;
+    read_response(&mut idle)
+        .await
+        .expect("the first request is answered and the connection kept");
+    let mut slow = send_on_new_connection(server.addr, b"GET /slow HTTP/1.1\r\n\r\n").await;
+    guard("the handler starting", started.recv()).await;
+
     let _ = server.stop.send(());
+    // Once the idle connection is closed, the server has taken in the stop signal.
+    assert!(
+        closed_by_server(&mut idle).await,
+        "the idle connection is closed by the shutdown"
+    );
+    assert!(
+        TcpStream::connect(server.addr).await.is_err(),
+        "shutdown has begun (a request is still in flight): the server must close its listener \
+         at once, so new clients are refused instead of completing a handshake and waiting \
+         unserved in the accept queue for as long as the drain takes; drop the TcpListener when \
+         the accept loop ends, before waiting for the connections"
+    );
+    gate.add_permits(1);
+    read_response(&mut slow)
+        .await
+        .expect("the request in flight still gets its answer");
     let result = guard("serve returning", server.task).await;
     assert!(
         matches!(result, Ok(Ok(()))),
         "serve returns Ok(()) after the shutdown signal; got {result:?}"
     );
+}
+
+#[tokio::test]
+async fn a_handler_that_panics_does_not_stall_the_shutdown() {
+    let handler: Handler = Arc::new(|request| {
+        Box::pin(async move {
+            assert!(
+                request.target != "/panic",
+                "this handler panics on /panic (expected by the test)"
+            );
+            Response::new(200).body("fine")
+        })
+    });
+    let server = start(ServerConfig::default(), handler).await;
+    let mut doomed = send_on_new_connection(server.addr, b"GET /panic HTTP/1.1\r\n\r\n").await;
     assert!(
-        TcpStream::connect(server.addr).await.is_err(),
-        "after shutdown the listener is closed: new clients are refused"
+        closed_by_server(&mut doomed).await,
+        "the connection whose handler panicked is closed (its task is gone)"
+    );
+    let answer = roundtrip(server.addr, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").await;
+    assert_eq!(body_of(&answer), b"fine", "the server still serves others");
+
+    let _ = server.stop.send(());
+    let result = tokio::time::timeout(GUARD, server.task).await.unwrap_or_else(|_| {
+        panic!(
+            "serve did not return within {GUARD:?} of the stop signal, with no connection open: \
+             one connection's handler had panicked earlier, and the shutdown still waits for it \
+             (a hand-kept counter of open connections that the panicking task never counted \
+             down). Keep the connection tasks in a JoinSet: join_next reports a panicked task \
+             like a finished one"
+        )
+    });
+    assert!(
+        matches!(result, Ok(Ok(()))),
+        "serve returns Ok(()) after the shutdown signal; got {result:?}"
     );
 }
 
@@ -890,29 +945,40 @@ async fn shutdown_sleeps_until_the_last_connection_ends_instead_of_polling() {
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_last_response() {
-    const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-    let (mut client, server_side) = tokio::io::duplex(64 * 1024);
-    let (_stop, stop) = tokio::sync::watch::channel(false);
+/// `serve_connection` with the hello handler and `header_timeout`, on an in-memory pipe: the
+/// client's end, the connection's task and the (unused) stop signal's sender.
+fn hello_connection_on_a_pipe(
+    timeout: Duration,
+) -> (
+    tokio::io::DuplexStream,
+    JoinHandle<()>,
+    tokio::sync::watch::Sender<bool>,
+) {
+    let (client, server_side) = tokio::io::duplex(64 * 1024);
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let connection = tokio::spawn(serve_connection(
         server_side,
-        header_timeout(HEADER_TIMEOUT),
+        header_timeout(timeout),
         hello_handler(),
         stop,
     ));
-    client
-        .write_all(b"GET / HTTP/1.1\r\nHost: idle.example\r\n\r\n")
-        .await
-        .expect("the request fits in the pipe");
-    // Reads the one response (the head, then Content-Length bytes of body).
+    (client, connection, stop_tx)
+}
+
+/// Sends `request` on the pipe and reads one response (the head, then Content-Length bytes
+/// of body); `None` if the server closed the connection first.
+async fn exchange_on_pipe(client: &mut tokio::io::DuplexStream, request: &[u8]) -> Option<Vec<u8>> {
+    client.write_all(request).await.ok()?;
     let mut raw = Vec::new();
     let mut byte = [0u8; 1];
     while !raw.ends_with(b"\r\n\r\n") {
-        let n = guard("reading the response head", client.read(&mut byte))
+        if guard("reading the response head", client.read(&mut byte))
             .await
-            .expect("the pipe reads");
-        assert_eq!(n, 1, "the server closed before answering the request");
+            .ok()?
+            == 0
+        {
+            return None;
+        }
         raw.push(byte[0]);
     }
     let head = String::from_utf8_lossy(&raw).to_ascii_lowercase();
@@ -924,7 +990,43 @@ async fn an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_la
     let mut body = vec![0u8; length];
     guard("reading the response body", client.read_exact(&mut body))
         .await
-        .expect("the body arrives");
+        .ok()?;
+    raw.extend_from_slice(&body);
+    Some(raw)
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_request_on_a_keep_alive_connection_gets_a_deadline_of_its_own() {
+    const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+    const PAUSE: Duration = Duration::from_secs(6);
+    let (mut client, _connection, _stop) = hello_connection_on_a_pipe(HEADER_TIMEOUT);
+    let connected = tokio::time::Instant::now();
+    for n in 1..=4 {
+        // A busy client: a request 6 s after each answer, well within the 10 s deadline.
+        tokio::time::sleep(PAUSE).await;
+        let response =
+            exchange_on_pipe(&mut client, b"GET / HTTP/1.1\r\nHost: busy.example\r\n\r\n").await;
+        assert!(
+            response.is_some(),
+            "request {n}, sent {PAUSE:?} after the previous answer and {:?} after connecting \
+             (header_timeout: {HEADER_TIMEOUT:?}), was not answered: the server closed the \
+             connection. header_timeout is one deadline per request, started when the wait \
+             for that request begins, not one deadline set when the client connects",
+            connected.elapsed()
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_last_response() {
+    const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+    let (mut client, connection, _stop) = hello_connection_on_a_pipe(HEADER_TIMEOUT);
+    assert!(
+        exchange_on_pipe(&mut client, b"GET / HTTP/1.1\r\nHost: idle.example\r\n\r\n")
+            .await
+            .is_some(),
+        "the server closed before answering the request"
+    );
     let answered = tokio::time::Instant::now();
 
     // The client keeps the connection open and says nothing more.

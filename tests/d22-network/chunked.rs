@@ -52,12 +52,16 @@ fn decodes_chunks_with_extensions_and_trailers() {
     );
 }
 
-#[test]
-fn decodes_upper_case_hex_sizes() {
+#[rstest]
+#[case::upper_case(b"A\r\n0123456789\r\n0\r\n\r\n".as_slice())]
+#[case::zero_padded_past_sixteen_digits(b"0000000000000000000A\r\n0123456789\r\n0\r\n\r\n".as_slice())]
+fn decodes_any_spelling_of_a_hex_size(#[case] body: &[u8]) {
     assert_eq!(
-        decode_chunked(b"A\r\n0123456789\r\n0\r\n\r\n"),
+        decode_chunked(body),
         Ok(b"0123456789".to_vec()),
-        "hex digits may be upper case: A is 10"
+        "hex digits may be upper case (A is 10) and a size may have any number of leading zeros \
+         (20 digits that mean 10 are not an overflow: compute the value with checked arithmetic, \
+         do not count digits)"
     );
 }
 
@@ -74,6 +78,7 @@ fn decodes_upper_case_hex_sizes() {
 #[case::no_last_chunk(b"5\r\nhello\r\n".as_slice(), ChunkedError::MissingLastChunk)]
 #[case::empty_body(b"".as_slice(), ChunkedError::MissingLastChunk)]
 #[case::ends_before_crlf(b"5\r\nhello".as_slice(), ChunkedError::Incomplete)]
+#[case::ends_between_cr_and_lf(b"5\r\nhello\r".as_slice(), ChunkedError::Incomplete)]
 #[case::ends_in_size_line(b"5".as_slice(), ChunkedError::Incomplete)]
 #[case::ends_after_last_chunk(b"0\r\n".as_slice(), ChunkedError::Incomplete)]
 #[case::ends_in_trailers(b"0\r\nX-Trailer: 1\r\n".as_slice(), ChunkedError::Incomplete)]

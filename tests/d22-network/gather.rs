@@ -5,6 +5,7 @@ extern crate tokio as _;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -13,20 +14,24 @@ use super::GUARD;
 use crate::gather::*;
 use crate::request::HttpError;
 
-/// A listener on 127.0.0.1, port 0, and the address it got.
+/// A listener on 127.0.0.1, port 0, and the address it got. Its backlog of 1,024 holds all
+/// 200 clients of the largest test (`TcpListener::bind` asks for 128, and a SYN that finds
+/// the accept queue full is sent again only a second later).
 async fn local_listener() -> (TcpListener, SocketAddr) {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
+    let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket can be created");
+    socket
+        .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
         .expect("binding 127.0.0.1:0 always works");
+    let listener = socket.listen(1024).expect("a bound socket can listen");
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");
     (listener, addr)
 }
 
-/// The 50 paths `/item/0` to `/item/49`.
-fn fifty_paths() -> Vec<String> {
-    (0..50).map(|i| format!("/item/{i}")).collect()
+/// The `n` paths `/item/0` to `/item/{n-1}`.
+fn item_paths(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("/item/{i}")).collect()
 }
 
 /// A server that waits until `expected` requests are all open at the same time, then
@@ -75,8 +80,9 @@ async fn fetch_all_guarded<'a>(
     tokio::time::timeout(GUARD, fetch_all(addr, paths)).await.unwrap_or_else(|_| {
         panic!(
             "fetch_all did not finish within {GUARD:?}. The suite's server answers only when all {} requests are \
-             in flight at the same time; a loop that awaits each request before sending the next waits forever \
-             for its first answer. Start every request first (tokio::spawn or a JoinSet), then collect.",
+             in flight at the same time; a loop that awaits each request (or each batch) before sending the next \
+             waits forever for its first answer. Start every request first (tokio::spawn or a JoinSet), then \
+             collect.",
             paths.len()
         )
     })
@@ -116,8 +122,9 @@ async fn returns_results_in_input_order_although_the_server_answers_in_reverse()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn has_fifty_requests_in_flight_at_once() {
-    let owned = fifty_paths();
+async fn has_two_hundred_requests_in_flight_at_once() {
+    // More than any batch size a "polite" gather would pick (64, 100, 128): all at once.
+    let owned = item_paths(200);
     let paths: Vec<&str> = owned.iter().map(String::as_str).collect();
     let addr = all_at_once_server(paths.len()).await;
     let results = fetch_all_guarded(addr, &paths).await;
@@ -125,7 +132,7 @@ async fn has_fifty_requests_in_flight_at_once() {
         .iter()
         .filter(|r| r.as_ref().is_ok_and(|resp| resp.status == 200))
         .count();
-    assert_eq!(ok, 50, "every one of the 50 concurrent requests succeeds");
+    assert_eq!(ok, 200, "every one of the 200 concurrent requests succeeds");
 }
 
 #[tokio::test]
@@ -324,19 +331,24 @@ fn get_sleeps_while_the_server_is_silent_instead_of_spinning() {
             .expect("get sends its request within the guard")
             .expect("the server saw the request");
 
-        // The server is silent: give the runtime 100 turns.
+        // The server is silent: give the runtime 100 turns, and on tokio's paused clock
+        // 100 steps of 10 ms (a second) in which every timer that falls due fires.
         let before = polls.load(std::sync::atomic::Ordering::SeqCst);
+        tokio::time::pause();
         for _ in 0..100 {
             tokio::task::yield_now().await;
+            tokio::time::advance(Duration::from_millis(10)).await;
         }
+        tokio::time::resume();
         let while_silent = polls.load(std::sync::atomic::Ordering::SeqCst) - before;
         let _ = answer_tx.send(());
 
         assert!(
             while_silent <= 2,
             "while the server said nothing, get's task was polled {while_silent} times in 100 \
-             turns of the runtime: it spins (a socket tried again and again, yield_now on \
-             WouldBlock), burning a core and starving nothing but itself. Use \
+             turns of the runtime and one second of (paused) time: it polls instead of waiting \
+             (a socket tried again and again, after yield_now or a timer nap on WouldBlock), \
+             burning a core and adding a nap's latency to every read. Use \
              tokio::net::TcpStream: its read registers with tokio's reactor, and the task \
              sleeps until the socket has data"
         );
@@ -349,50 +361,56 @@ fn get_sleeps_while_the_server_is_silent_instead_of_spinning() {
     });
 }
 
-/// How many of this process's threads carry the OS name `name` (Linux: /proc/self/task).
-fn threads_named(name: &str) -> usize {
+/// How many threads this process has (Linux: /proc/self/task).
+fn threads_of_this_process() -> usize {
     std::fs::read_dir("/proc/self/task")
         .expect("/proc/self/task lists this process's threads")
-        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
-        .filter(|comm| comm.trim_end() == name)
         .count()
 }
 
 #[test]
 fn fifty_requests_in_flight_use_no_thread_besides_the_runtimes_own() {
-    // A runtime on a thread with a name of its own: a thread it starts without a name
-    // (std::thread::spawn) inherits that name, so the server can count them while all 50
-    // requests are open.
-    const NAME: &str = "gather-probe";
-    let worker = std::thread::Builder::new()
-        .name(NAME.to_owned())
-        .spawn(|| {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a one-thread runtime");
-            runtime.block_on(async {
-                let owned = fifty_paths();
-                let paths: Vec<&str> = owned.iter().map(String::as_str).collect();
-                let (report, counted) = tokio::sync::oneshot::channel();
-                let addr = all_at_once_server_reporting(paths.len(), move || {
-                    let _ = report.send(threads_named(NAME));
+    // Every thread of the process is counted, whatever its name, so the test runs alone in
+    // a child process where no other test starts threads.
+    if !super::alone_in_a_child_process(&format!(
+        "{}::fifty_requests_in_flight_use_no_thread_besides_the_runtimes_own",
+        module_path!()
+    )) {
+        return;
+    }
+    let (answered, before, during) = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let before = threads_of_this_process();
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a one-thread runtime");
+                runtime.block_on(async {
+                    let owned = item_paths(50);
+                    let paths: Vec<&str> = owned.iter().map(String::as_str).collect();
+                    let (report, counted) = tokio::sync::oneshot::channel();
+                    let addr = all_at_once_server_reporting(paths.len(), move || {
+                        let _ = report.send(threads_of_this_process());
+                    })
+                    .await;
+                    let results = fetch_all_guarded(addr, &paths).await;
+                    let during = counted.await.expect("the server saw all 50 requests open");
+                    (bodies(&results).len(), before, during)
                 })
-                .await;
-                let results = fetch_all_guarded(addr, &paths).await;
-                let threads = counted.await.expect("the server saw all 50 requests open");
-                (bodies(&results).len(), threads)
             })
-        })
-        .expect("a thread can be started");
-    let (answered, threads) = worker.join().expect("the probe thread finished");
+            .join()
+            .expect("the runtime's thread finished")
+    });
 
     assert_eq!(answered, 50, "one result per path");
     assert_eq!(
-        threads, 1,
-        "with 50 requests in flight the process had {threads} threads started from the \
-         runtime's thread (expected 1, the runtime's own): each request ran on an OS thread \
-         of its own (std::thread::spawn with the blocking client). Async I/O is many requests \
-         on one thread: tokio::net::TcpStream and .await, no thread per request"
+        during - before,
+        0,
+        "with 50 requests in flight the process had {during} threads, {} more than before the \
+         runtime started: each request ran on an OS thread of its own (std::thread::spawn or \
+         thread::Builder with the blocking client), named or not. Async I/O is many requests \
+         on one thread: tokio::net::TcpStream and .await, no thread per request",
+        during.saturating_sub(before)
     );
 }

@@ -123,6 +123,38 @@ mod response;
 #[cfg(any(not(feature = "one-kata"), feature = "udp"))]
 mod udp;
 
+/// Set in the child process [`alone_in_a_child_process`] starts.
+const ALONE: &str = "D22_NETWORK_ALONE_IN_A_CHILD_PROCESS";
+
+/// Runs the test `path` (its `module_path!()` and name) again, alone in a child process of
+/// this test binary, so that a census of the process's threads sees no other test's threads.
+/// `true` in the child, where the test does its work; in the parent, waits for the child,
+/// fails with its output if it failed, and returns `false`.
+pub(crate) fn alone_in_a_child_process(path: &str) -> bool {
+    if std::env::var_os(ALONE).is_some() {
+        return true;
+    }
+    // libtest names a test by its path without the crate's name.
+    let name = path.split_once("::").map_or(path, |(_, rest)| rest);
+    let output = std::process::Command::new(
+        std::env::current_exe().expect("the test binary knows its own path"),
+    )
+    .args([name, "--exact", "--test-threads=1", "--nocapture"])
+    .env(ALONE, "1")
+    .output()
+    .expect("the test binary can run itself");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success() && text.contains("1 passed"),
+        "{name}, run alone in a child process, failed:\n{text}"
+    );
+    false
+}
+
 /// Linux: the id of the calling thread (the `TID` of `/proc/thread-self -> PID/task/TID`).
 #[cfg(target_os = "linux")]
 pub(crate) fn thread_id() -> u32 {

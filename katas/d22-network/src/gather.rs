@@ -15,10 +15,10 @@
 //!
 //! **The tests check.**
 //! - every request is in flight at once: the suite's server answers only when all of them
-//!   (5, or 50) are open, so a sequential or batched version fails by a deadlock guard with
-//!   an explanation. Checked by
+//!   (5, or 200: more than any batch size) are open, so a sequential or batched version
+//!   fails by a deadlock guard with an explanation. Checked by
 //!   `returns_results_in_input_order_although_the_server_answers_in_reverse`,
-//!   `has_fifty_requests_in_flight_at_once`.
+//!   `has_two_hundred_requests_in_flight_at_once`.
 //! - results come back in input order although the server answers in reverse, and a
 //!   failing path keeps its slot without spoiling the others. Checked by
 //!   `returns_results_in_input_order_although_the_server_answers_in_reverse`,
@@ -34,13 +34,15 @@
 //!   `spawn_blocking`, one OS thread per request, never would). Checked by
 //!   `get_does_its_io_on_the_event_loop_not_on_a_blocking_thread`,
 //!   `fetch_all_does_its_io_on_the_event_loop_not_on_blocking_threads`.
-//! - no thread per request either: with 50 requests in flight on a one-thread runtime, no
-//!   other thread started from it exists (Linux's `/proc/self/task`). Checked by
+//! - no thread per request either: with 50 requests in flight on a one-thread runtime, the
+//!   process has no more threads than before, named or not (Linux's `/proc/self/task`, the
+//!   test alone in a child process). Checked by
 //!   `fifty_requests_in_flight_use_no_thread_besides_the_runtimes_own`.
-//! - no spinning: while the server is silent, `get`'s task is not polled again (at most
-//!   twice in 100 turns of the runtime) until its socket has data, which is what
-//!   registering with tokio's reactor gives; a non-blocking `std` socket retried after
-//!   `yield_now` is polled every turn. Checked by
+//! - no spinning or timer polling: while the server is silent, `get`'s task is not polled
+//!   again (at most twice in 100 turns of the runtime and a second of tokio's paused clock
+//!   in 10 ms steps) until its socket has data, which is what registering with tokio's
+//!   reactor gives; a non-blocking `std` socket retried after `yield_now` or a 1 ms
+//!   `sleep` is polled every turn or step. Checked by
 //!   `get_sleeps_while_the_server_is_silent_instead_of_spinning`.
 //!
 //! **Not checked.** That the connect itself is asynchronous: a blocking

@@ -44,8 +44,10 @@
 //!   `a_client_dripping_its_body_one_byte_a_second_is_cut_off_at_the_deadline`.
 //! - on a keep-alive connection the wait for the next request is under the same deadline,
 //!   from the end of the last response: a client that got its answer and then says nothing
-//!   is closed `header_timeout` later. Checked by
-//!   `an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_last_response`.
+//!   is closed `header_timeout` later, and a busy one (a request 6 s after each answer,
+//!   `header_timeout` 10 s) is served however long it stays. Checked by
+//!   `an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_last_response`,
+//!   `every_request_on_a_keep_alive_connection_gets_a_deadline_of_its_own`.
 //! - the deadline ends once the request is read: a handler six times slower than
 //!   `header_timeout` still gets its answer to the client. Checked by
 //!   `a_handler_slower_than_the_header_timeout_still_gets_its_answer_out`.
@@ -61,7 +63,8 @@
 //! - garbage gets 400 and the connection closes. Checked by
 //!   `answers_garbage_with_400_and_closes`.
 //! - graceful shutdown: the request in flight finishes (marked `Connection: close`), idle
-//!   keep-alive connections close, no new connection is accepted. Checked by
+//!   keep-alive connections close, and the listener is closed at once, so a new client is
+//!   refused while a request is still in flight. Checked by
 //!   `graceful_shutdown_finishes_the_request_in_flight`,
 //!   `a_stop_signal_lets_the_request_in_flight_finish`,
 //!   `graceful_shutdown_closes_idle_keep_alive_connections`,
@@ -75,6 +78,10 @@
 //!   future is polled at most 3 times during a (paused) minute with a request in flight (no
 //!   counter read on a timer). Checked by
 //!   `shutdown_sleeps_until_the_last_connection_ends_instead_of_polling`.
+//! - a connection whose handler panicked is reaped like one that ended: the server keeps
+//!   serving, and the shutdown still returns (a hand-kept counter the panicking task never
+//!   counts down would wait forever). Checked by
+//!   `a_handler_that_panics_does_not_stall_the_shutdown`.
 
 use std::future::Future;
 use std::io;

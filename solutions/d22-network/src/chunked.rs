@@ -19,9 +19,10 @@
 //!   `writes_chunk_sizes_in_hexadecimal`, `encodes_empty_data_as_just_the_last_chunk`,
 //!   `a_chunk_size_of_zero_sends_everything_in_one_chunk`,
 //!   `no_chunk_is_larger_than_the_chunk_size`.
-//! - decoding accepts extensions, trailers and upper-case hex, and undoes encoding for any
+//! - decoding accepts extensions, trailers, upper-case hex and sizes zero-padded past 16
+//!   digits (a value, not a digit count, overflows), and undoes encoding for any
 //!   data and chunk size. Checked by `decodes_chunks_with_extensions_and_trailers`,
-//!   `decodes_upper_case_hex_sizes`, `decoding_undoes_encoding_for_any_data_and_chunk_size`.
+//!   `decodes_any_spelling_of_a_hex_size`, `decoding_undoes_encoding_for_any_data_and_chunk_size`.
 //! - each broken body fails with its own variant (truncated is not garbage). Checked by
 //!   `rejects_a_broken_chunked_body_with_a_distinct_error`.
 //! - a declared size is untrusted: a chunk declaring 100 KiB, 1 MiB, 16 MiB, 64 MiB or
