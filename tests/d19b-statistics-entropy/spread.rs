@@ -114,6 +114,25 @@ fn every_large_offset_keeps_the_variance_of_the_small_numbers(
     }
 }
 
+#[test]
+fn a_thousand_values_whose_sum_rounds_keep_their_variance() {
+    // 1e12 plus spreads of 0 to 73.6 that are not multiples of its ulp: the sum (~1e15, where
+    // f64 steps by 0.125) rounds at almost every value. Each x - 1e12 is exact, so the variance
+    // of those spreads is the variance of the data.
+    let data: Vec<f64> = (0..1000_u32)
+        .map(|i| 1e12 + f64::from(i * 7919 % 1000) * 0.0737)
+        .collect();
+    let spreads: Vec<f64> = data.iter().map(|x| x - 1e12).collect();
+    let want = variance(&spreads).expect("a thousand points");
+    let got = variance(&data);
+    assert!(
+        matches!(got, Ok(v) if close(v, want, 1e-4)),
+        "variance of 1000 values between 1e12 and 1e12 + 73.6 gave {got:?}; the spreads' \
+         variance is {want}: a one-pass sum of x rounds here, so Σx² - (Σx)²/n is off however \
+         exactly the squares are summed; subtract the mean first (two passes, or Welford)"
+    );
+}
+
 /// `got` is `want` within the relative tolerance `tolerance`, at any scale (no absolute floor).
 fn relatively_close(got: f64, want: f64, tolerance: f64) -> bool {
     (got - want).abs() <= tolerance * want.abs()

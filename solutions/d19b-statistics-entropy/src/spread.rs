@@ -32,8 +32,11 @@
 //!   `too_few_points_is_an_error_naming_how_many_are_needed`.
 //! - The spread is computed from deviations from the mean, never by the shortcut formula in
 //!   `f64`: data lifted by a large offset (1e6 to 1e12) keeps the variance of the small
-//!   numbers, the variance is never negative, and shifting all data leaves it alone. Checked by
+//!   numbers (also a thousand values near 1e12 whose sum rounds in `f64`, within 1e-4: a
+//!   one-pass sum of `x` then cancels however exactly `x²` is summed), the variance is never
+//!   negative, and shifting all data leaves it alone. Checked by
 //!   `a_large_common_offset_does_not_destroy_the_variance`,
+//!   `a_thousand_values_whose_sum_rounds_keep_their_variance`,
 //!   `every_large_offset_keeps_the_variance_of_the_small_numbers`,
 //!   `a_large_offset_never_changes_the_variance`, `the_variance_is_never_negative`,
 //!   `shifting_every_value_leaves_the_variance_alone`.
