@@ -5,6 +5,7 @@ use crate::delegation::{
     lines_of_folder, live_then_archive,
 };
 use proptest::prelude::*;
+use rstest::rstest;
 
 use super::heap::peak_heap;
 use super::type_name_of;
@@ -245,8 +246,15 @@ fn foreign_parts(name: &str) -> Vec<&str> {
 /// other source or type of the crate's own beside the adaptors over the layers.
 fn not_delegating(name: &str, needs_chain: bool) -> Option<String> {
     let foreign = foreign_parts(name);
-    if name.contains("FromFn") || name.contains("Successors") {
-        Some("a from_fn (or successors) cursor that keeps its own indices into the layers".into())
+    if ["FromFn", "Successors", "Scan", "Cycle"]
+        .iter()
+        .any(|cursor| name.contains(cursor))
+    {
+        Some(
+            "a from_fn, successors or scan cursor (or a cycle feeding one) that keeps its own \
+             indices into the layers"
+                .into(),
+        )
     } else if !foreign.is_empty() {
         Some(format!(
             "it holds {foreign:?}, which is neither an adaptor (flat_map, flatten, map, chain) \
@@ -329,28 +337,38 @@ fn walking_a_folder_found_by_name_copies_no_line() {
     );
 }
 
-#[test]
-fn a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder() {
-    let mut root = folder("root", vec![file("r.log", vec![segment(&["r"])])]);
-    root.subfolders = (0..2_000)
-        .map(|i| {
-            folder(
-                &format!("sub{i}"),
-                vec![file("s.log", vec![segment(&["s"])])],
-            )
-        })
-        .collect();
+/// A tree `depth` levels below its root, each folder with `fan_out` sub-folders and one line.
+fn full_tree(name: &str, fan_out: usize, depth: u32) -> Folder {
+    let mut root = folder(name, vec![file("f.log", vec![segment(&[name])])]);
+    if depth > 0 {
+        root.subfolders = (0..fan_out)
+            .map(|i| full_tree(&format!("{name}.{i}"), fan_out, depth - 1))
+            .collect();
+    }
+    root
+}
+
+#[rstest]
+#[case::wide_2000_sub_folders(2_000, 1, 2_001)]
+#[case::narrow_3_per_folder_6_deep(3, 6, 1_093)]
+fn a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder(
+    #[case] fan_out: usize,
+    #[case] depth: u32,
+    #[case] folders: usize,
+) {
+    let root = full_tree("root", fan_out, depth);
     let (lines, heap) = heap_of_walk(|| lines_in_tree(&root));
     assert_eq!(
-        lines, 2_001,
-        "lines_in_tree must yield the root's line and 2,000 sub-folders' lines"
+        lines, folders,
+        "lines_in_tree must yield one line for each of the tree's {folders} folders"
     );
     assert!(
         heap < 2_048,
-        "walking a folder with 2,000 sub-folders held {heap} bytes at once: a lazy recursive \
-         walk builds a sub-folder's Box when it reaches it and drops it when done (flat_map), \
-         so it holds one Box per level; building every sub-folder's iterator, or a list of \
-         every folder, up front holds memory that grows with the number of folders"
+        "walking a tree of {folders} folders ({fan_out} sub-folders each, {depth} levels below \
+         the root) held {heap} bytes at once: a lazy recursive walk builds a sub-folder's Box \
+         when it reaches it and drops it when done (flat_map), so it holds one Box per level; \
+         building sub-folders' iterators up front (for every folder, or only where a folder has \
+         few sub-folders), or a list of every folder, holds memory that grows with the tree"
     );
 }
 

@@ -23,7 +23,9 @@ const LOG: [&str; 6] = [
 ];
 
 /// A source that counts the lines it hands out and stops the test if asked for more
-/// than `cap`, so an eager stage fails fast instead of eating the machine's memory.
+/// than `cap`, so an eager stage fails fast instead of eating the machine's memory. It reports
+/// its inner source's exact `size_hint`, as a `Vec` or an array does: a stage that goes eager
+/// when it knows the input is small is seen too.
 struct Counted<I> {
     inner: I,
     pulled: Rc<Cell<usize>>,
@@ -43,6 +45,10 @@ impl<I: Iterator> Iterator for Counted<I> {
         );
         self.pulled.set(pulled);
         self.inner.next()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
     }
 }
 
@@ -201,7 +207,8 @@ fn building_the_pipeline_pulls_no_lines() {
     assert_eq!(
         before_use, 0,
         "building the pipeline already read {before_use} lines: stages must only describe \
-         the work; lines are read when a consumer (for, next, collect) asks for them"
+         the work; lines are read when a consumer (for, next, collect) asks for them, also \
+         when the source's size_hint says it is short"
     );
 }
 
@@ -213,7 +220,8 @@ fn taking_the_first_match_pulls_no_line_after_it() {
         (first, pulled.get()),
         (Some(Ok(ip("10.0.0.5"))), 2),
         "asking for the first 404 IP must read lines only up to the first 404 line (the \
-         2nd of the log) and stop: a lazy pipeline pulls one line at a time on demand"
+         2nd of the log) and stop: a lazy pipeline pulls one line at a time on demand, also \
+         from a source whose size_hint says it is short (no collecting small inputs first)"
     );
 }
 

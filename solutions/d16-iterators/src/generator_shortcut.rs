@@ -30,8 +30,9 @@
 //!   stream (`map`, `take_while`, …), `Option` and your closures; no range, array, slice
 //!   iterator, `Vec`, `Zip`, `Chain`, `Once` or `Empty` (a decoy zipped or chained onto a table
 //!   or a range is rejected). Checked by `reads_no_range_or_array_behind_the_generator`.
-//! - a `successors` state is the last two numbers themselves (its type holds two `u64`s), not an
-//!   index or a reference looked up in a table, nor one number run through a closed formula.
+//! - a `successors` state is the last two numbers themselves (its type is two `u64`s, either maybe
+//!   in an `Option`, and nothing else), not an index or a reference looked up in a table, one
+//!   number run through a closed formula, nor the numbers plus a step counter that stops at 94.
 //!   Checked by `a_successors_state_holds_the_numbers_not_an_index`.
 //! - the stream ends at the limit with `take_while` (or `map_while`), and at the overflow where
 //!   `checked_add` fails: no `filter`, `filter_map`, `skip`, `skip_while`, `step_by` (which drop
@@ -45,7 +46,9 @@
 //! `Fibonacci` struct it captured, has the same type name, size and output. Do not: the lesson
 //! is that the captured variables are the state (the last two numbers). Likewise a `from_fn`
 //! closure that skips the numbers above the limit, or counts to 94 with `wrapping_add`, inside
-//! its own body: the adaptors are checked, the closure's body is not.
+//! its own body: the adaptors are checked, the closure's body is not. The same for a
+//! `successors` closure: a state of two `u64`s that are an index and the number a `const` table
+//! holds there has the type of the last two numbers; only the type is checked.
 
 /// The Fibonacci numbers `<= limit`, built from `successors` or `from_fn`: no new type.
 pub fn fibonacci(limit: u64) -> impl Iterator<Item = u64> {
