@@ -144,7 +144,7 @@ fn one_operation_waits_while_another_writes(
         "the opening deposit failed"
     );
     let shared = Arc::clone(&bank);
-    let (a_result, b_result) = super::guarded(
+    let (a_result, (b_result, a_held), b_came) = super::guarded(
         "one operation was kept in the middle of its write (the vault locked) and another one \
          on the same account never came to Vault::lock: reach the balance only through \
          Vault::lock, and take no lock of your own before it",
@@ -167,7 +167,7 @@ fn one_operation_waits_while_another_writes(
                     result
                 });
                 let b = scope.spawn(move || {
-                    let _ = held.recv(); // A holds the vault (or wrote without its guard)
+                    let a_held = held.recv().is_ok(); // false: A wrote without its guard
                     let first = Cell::new(true);
                     set_waiting_hook(Some(Box::new(move || {
                         if first.replace(false) {
@@ -176,16 +176,23 @@ fn one_operation_waits_while_another_writes(
                     })));
                     let result = b_op(bank);
                     set_waiting_hook(None);
-                    result
+                    (result, a_held)
                 });
-                let _ = b_waits.recv(); // B came to the vault: let A finish its write
+                let b_came = b_waits.recv().is_ok(); // B came to the vault: let A finish
                 drop(go);
-                let join = |h: thread::ScopedJoinHandle<'_, Result<u64, BankError>>| {
-                    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
-                };
-                (join(a), join(b))
+                let a = a.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                let b = b.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (a, b, b_came)
             })
         },
+    );
+    assert!(
+        a_held && b_came,
+        "operation A on account 0 {} its write hook, and operation B {} to Vault::lock (its \
+         waiting hook): reach and update the balance only through Vault::lock and the guard \
+         it returns",
+        if a_held { "came to" } else { "never came to" },
+        if b_came { "came" } else { "never came" },
     );
     (a_result, b_result, bank.balance(0))
 }
