@@ -125,3 +125,58 @@ fn an_overflow_on_the_chosen_stack_still_kills_the_process() {
         },
     );
 }
+
+/// The size of the calling thread's stack as the C library recorded it when the thread was
+/// started (glibc's `pthread_getattr_np`).
+#[cfg(target_os = "linux")]
+fn this_threads_stack_size() -> usize {
+    // SAFETY: `attr` is initialised by pthread_getattr_np before it is read, and destroyed
+    // once; pthread_attr_getstack only writes through the two pointers given.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        assert_eq!(
+            libc::pthread_getattr_np(libc::pthread_self(), &mut attr),
+            0,
+            "pthread_getattr_np failed"
+        );
+        let mut base = std::ptr::null_mut();
+        let mut size = 0;
+        let status = libc::pthread_attr_getstack(&attr, &mut base, &mut size);
+        libc::pthread_attr_destroy(&mut attr);
+        assert_eq!(status, 0, "pthread_attr_getstack failed");
+        size
+    }
+}
+
+/// How much bigger than asked the stack may be: the page rounding and the C library's own
+/// thread-local storage, never a multiple of the size asked for.
+#[cfg(target_os = "linux")]
+const STACK_ROUNDING: usize = 64 * 1024;
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_thread_gets_the_stack_asked_for_no_bigger() {
+    // In a process of its own, smallest size first: glibc hands a new thread the stack of a
+    // finished one if it is big enough (up to 4 times too big), so only a process that has
+    // never had a bigger thread stack shows the size a new thread was really given.
+    in_own_process(
+        module_path!(),
+        "the_thread_gets_the_stack_asked_for_no_bigger",
+        "run_with_stack with 256 KiB, 1 MiB and 3 MiB, reading each thread's stack size",
+        || {
+            for bytes in [256 * 1024, MIB, 3 * MIB] {
+                let size = match run_with_stack(bytes, this_threads_stack_size) {
+                    Ok(size) => size,
+                    Err(e) => panic!("run_with_stack({bytes}, _) gave {e:?}"),
+                };
+                assert!(
+                    (bytes..=bytes + STACK_ROUNDING).contains(&size),
+                    "run_with_stack({bytes}, _) ran the closure on a thread with a \
+                     {size}-byte stack: the caller chose the stack, so the thread gets that \
+                     size (Builder::stack_size(bytes)), not the default and not a bigger one \
+                     for headroom (which only moves the cliff)"
+                );
+            }
+        },
+    );
+}

@@ -1,6 +1,6 @@
 //! Kata 1: delegation, a recursive walk that ends at a base case.
 
-use super::heap::count_allocations;
+use super::heap::{count_allocations, peak_heap};
 use super::{deep_value, in_own_process, on_this_thread_only};
 use crate::delegation::extract_emails;
 use rstest::rstest;
@@ -118,35 +118,49 @@ fn a_document_without_the_key_has_no_emails(#[case] value: Value) {
 
 #[test]
 fn one_list_is_passed_down_not_one_per_level() {
-    // 64 members, each email three objects down: 64 strings to clone, and one list to hold
-    // them, which grows by doubling (about 6 requests for 64 entries).
+    // 64 members, each with two emails in two branches: 128 strings to clone, and one list
+    // to hold them, which grows by doubling (about 7 requests for 128 entries). A walk that
+    // returns its results and merges them upward allocates where the two branches meet. A
+    // 64 KiB note (not an email) beside them: the walk reads the Value, it prints nothing.
     let members: Vec<Value> = (0..64)
-        .map(|i| json!({"profile": {"contact": {"user_email": format!("u{i}@x.io")}}}))
+        .map(|i| {
+            json!({"profile": {"contact": {"user_email": format!("u{i}@x.io")}},
+                   "backup": {"user_email": format!("b{i}@x.io")}})
+        })
         .collect();
-    let value = json!({"team": {"members": members}});
+    let value = json!({"team": {"note": "n".repeat(64 * 1024), "members": members}});
     // In a process of its own, where on_this_thread_only can see whether the walk started
     // a thread: the allocations counted are this thread's.
     in_own_process(
         module_path!(),
         "one_list_is_passed_down_not_one_per_level",
-        "extract_emails on 64 members",
+        "extract_emails on 64 members with two emails each",
         || {
-            let (got, allocations) = on_this_thread_only("extract_emails", || {
-                count_allocations(|| extract_emails(&value))
+            let ((got, allocations), (_, peak)) = on_this_thread_only("extract_emails", || {
+                (
+                    count_allocations(|| extract_emails(&value)),
+                    peak_heap(|| extract_emails(&value)),
+                )
             });
             assert_eq!(
                 got.len(),
-                64,
-                "extract_emails found {} of the 64 emails",
+                128,
+                "extract_emails found {} of the 128 emails",
                 got.len()
             );
             assert!(
-                allocations <= 64 + 16,
-                "extract_emails made {allocations} allocations for 64 emails: 64 are the \
-                 cloned strings, and one Vec growing by doubling needs about 6 more; a Vec per \
-                 level, returned and appended to the caller's, allocates at every level that \
-                 holds an email. Create one Vec in the public function and pass it down as \
-                 `&mut Vec<String>`"
+                allocations <= 128 + 16,
+                "extract_emails made {allocations} allocations for 128 emails: 128 are the \
+                 cloned strings, and one Vec growing by doubling needs about 7 more; a Vec per \
+                 level (or per place where two results meet), returned and merged into the \
+                 caller's, allocates at every such level. Create one Vec in the public \
+                 function and pass it down as `&mut Vec<String>`"
+            );
+            assert!(
+                peak <= 16 * 1024,
+                "extract_emails held {peak} bytes of heap at once for 128 short emails beside a \
+                 64 KiB note: it made a copy of the document (printed it as text to search, or \
+                 cloned it). Walk the Value itself, matching on its variants"
             );
         },
     );

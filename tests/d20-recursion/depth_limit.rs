@@ -9,6 +9,7 @@ use crate::depth_limit::{DepthError, extract_emails_limited};
 use proptest::prelude::*;
 use rstest::rstest;
 use serde_json::{Value, json};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn too_deep(max_depth: usize, path: &str) -> Result<Vec<String>, DepthError> {
     Err(DepthError {
@@ -132,6 +133,39 @@ fn stops_at_the_budget_on_a_value_100_000_levels_deep() {
                 "extract_emails_limited(_, 64) gave {got:?}: the walk must refuse level 65 \
                  without going further down (check the budget before each step, do not \
                  measure the whole value first)"
+            );
+        },
+    );
+}
+
+#[test]
+fn the_error_is_returned_not_raised_as_a_panic() {
+    // In a process of its own: the panic hook is the whole process's.
+    in_own_process(
+        module_path!(),
+        "the_error_is_returned_not_raised_as_a_panic",
+        "extract_emails_limited(value 200 levels deep, 64) under a panic-counting hook",
+        || {
+            static PANICS: AtomicUsize = AtomicUsize::new(0);
+            let value = deep_value(200);
+            let default_hook = std::panic::take_hook();
+            std::panic::set_hook(Box::new(|_| {
+                PANICS.fetch_add(1, Ordering::SeqCst);
+            }));
+            let got = extract_emails_limited(&value, 64);
+            std::panic::set_hook(default_hook);
+            assert_eq!(
+                got,
+                too_deep(64, &"/0/a".repeat(32)),
+                "extract_emails_limited(_, 64)"
+            );
+            let panics = PANICS.load(Ordering::SeqCst);
+            assert_eq!(
+                panics, 0,
+                "extract_emails_limited raised {panics} panic(s) to report the value too deep: \
+                 a panic caught at the top with catch_unwind is Python's exception, not a typed \
+                 error. Return Err(DepthError) from the frame that finds it and pass it up \
+                 with ? from each frame"
             );
         },
     );

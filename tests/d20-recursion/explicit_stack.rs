@@ -5,6 +5,7 @@ use super::{DeepValue, SMALL_STACK, arb_json, deep_value, in_own_process, on_sma
 use crate::delegation::extract_emails;
 use crate::explicit_stack::extract_emails_iterative;
 use proptest::prelude::*;
+use rstest::rstest;
 use serde_json::{Map, Value, json};
 
 #[test]
@@ -79,14 +80,17 @@ fn walks_on_the_calling_thread_not_on_a_bigger_stack() {
     );
 }
 
-#[test]
-fn the_pending_values_live_on_the_calling_thread() {
-    // 2,000 levels, each an object {"next": <deeper>, "z": 0}: in document order "z" is
-    // still pending while everything under "next" is walked, so any walk on this thread
-    // holds one pending entry per level (at least 8 bytes each) at the deepest point.
-    const LEVELS: usize = 2_000;
+#[rstest]
+#[case::two_thousand_levels(2_000)]
+#[case::thirty_levels(30)]
+fn the_pending_values_live_on_the_calling_thread(#[case] levels: usize) {
+    // Each level an object {"next": <deeper>, "z": 0}: in document order "z" is still
+    // pending while everything under "next" is walked, so any walk on this thread holds one
+    // pending entry per level (at least 8 bytes each) at the deepest point. 30 levels too:
+    // a walk that recurses while the value is shallow and keeps a Vec only below some depth
+    // holds nothing pending there (its frames hold it), so it is still a recursion.
     let mut value = json!({"user_email": "deep@x.io"});
-    for _ in 0..LEVELS {
+    for _ in 0..levels {
         // Moved in, not through json! (which would copy the whole value at every level).
         let mut map = Map::new();
         map.insert("next".to_owned(), value);
@@ -97,11 +101,12 @@ fn the_pending_values_live_on_the_calling_thread() {
     let (got, peak) = peak_heap(|| extract_emails_iterative(&value));
     assert_eq!(got, ["deep@x.io"], "extract_emails_iterative gave {got:?}");
     assert!(
-        peak >= LEVELS * 8,
+        peak >= levels * 8,
         "extract_emails_iterative held only {peak} bytes of heap on the calling thread while \
-         walking {LEVELS} levels that each leave a sibling pending: the values still to visit \
-         were not kept on this thread. Running a recursive walk on another thread (however \
-         big its stack) only moves the cliff; walk here with your own Vec as the stack"
+         walking {levels} levels that each leave a sibling pending: the values still to visit \
+         were not kept on this thread, so they were kept in stack frames (a recursion, for \
+         shallow values or on another thread, however big its stack, only moves the cliff); \
+         walk here, at every depth, with your own Vec as the stack"
     );
 }
 

@@ -1,7 +1,7 @@
 //! Kata 5: memoization, each subproblem solved once.
 
 use super::heap::peak_heap;
-use super::{SMALL_STACK, in_own_process, on_small_stack};
+use super::{DepthProbe, SAME_DEPTH_SLACK, SMALL_STACK, in_own_process, on_small_stack};
 use crate::memoization::{ClimbError, ways_to_climb, ways_to_climb_traced};
 use proptest::prelude::*;
 use rstest::rstest;
@@ -313,6 +313,27 @@ fn two_calls_at_once_do_not_wait_for_each_other() {
 }
 
 #[test]
+fn a_count_asked_for_while_solving_another_has_its_own_table() {
+    // on_solve may call ways_to_climb again: each call owns its table, so the inner count
+    // cannot disturb the outer one (nor find it borrowed).
+    let mut inner = None;
+    let outer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ways_to_climb_traced(30, &[1, 2], &mut |k| {
+            if k == 1 {
+                inner = Some(ways_to_climb(10, &[1, 2]));
+            }
+        })
+    }));
+    assert!(
+        matches!((&outer, &inner), (Ok(Ok(1_346_269)), Some(Ok(89)))),
+        "ways_to_climb(10, [1, 2]) asked for from on_solve while ways_to_climb_traced(30, \
+         [1, 2]) ran gave {inner:?}, and the outer call gave {outer:?} (Err: it panicked): the \
+         two calls shared one table (a static or thread-local cache, like @lru_cache on a \
+         module-level function). The table belongs to the call: make it inside the call"
+    );
+}
+
+#[test]
 fn a_zero_step_is_an_error() {
     in_own_process(
         module_path!(),
@@ -393,6 +414,22 @@ proptest! {
     fn never_solves_a_subproblem_twice(n in 0u32..80, steps in step_sets()) {
         let (result, _) = solved_once_each(n, &steps);
         prop_assert!(result.is_ok(), "ways_to_climb_traced({}, {:?}) gave {:?}", n, &steps, result);
+    }
+
+    #[test]
+    fn every_subproblem_is_solved_at_the_same_stack_depth(
+        n in 27u32..300,
+        steps in prop::collection::vec(1u32..4, 1..4),
+    ) {
+        let mut probe = DepthProbe::default();
+        // Counts past u128 are an error here: only where each k is solved matters.
+        let _ = ways_to_climb_traced(n, &steps, &mut |_| probe.note());
+        prop_assert!(probe.spread() <= SAME_DEPTH_SLACK,
+            "ways_to_climb_traced({}, {:?}) solved its subproblems at stack addresses {} bytes \
+             apart: each count is worked out in a frame of its own, a cached recursion (solve(k) \
+             calling solve(k - s)), even if it is warmed up to keep it shallow. Fill the table \
+             from 0 upwards in one loop: every k is solved in the same frame",
+            n, &steps, probe.spread());
     }
 
     #[test]

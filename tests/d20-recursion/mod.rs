@@ -331,6 +331,36 @@ pub(crate) fn webhook_payload() -> Value {
     })
 }
 
+/// The most the callbacks' stack addresses may differ when called from one loop. A
+/// recursive version calls them one frame deeper per round (16 bytes at the very least).
+pub(crate) const SAME_DEPTH_SLACK: usize = 128;
+
+/// Records the stack address a callback runs at: the lowest and highest seen.
+#[derive(Debug, Default)]
+pub(crate) struct DepthProbe {
+    pub(crate) lowest: usize,
+    pub(crate) highest: usize,
+    pub(crate) calls: usize,
+}
+
+impl DepthProbe {
+    /// Call from inside the callback: notes where this call's locals live.
+    pub(crate) fn note(&mut self) {
+        let marker = 0u8;
+        let address = std::hint::black_box(&marker) as *const u8 as usize;
+        if self.calls == 0 {
+            (self.lowest, self.highest) = (address, address);
+        }
+        self.lowest = self.lowest.min(address);
+        self.highest = self.highest.max(address);
+        self.calls += 1;
+    }
+
+    pub(crate) fn spread(&self) -> usize {
+        self.highest - self.lowest
+    }
+}
+
 mod heap; // a counting global allocator: counts the allocations a piece of code makes
 
 #[cfg(any(not(feature = "one-kata"), feature = "chosen_stack"))]

@@ -1,7 +1,7 @@
 //! Kata 6: no tail-call elimination, so tail recursion becomes a loop.
 
 use super::heap::count_allocations;
-use super::{SMALL_STACK, in_own_process, on_small_stack};
+use super::{DepthProbe, SAME_DEPTH_SLACK, SMALL_STACK, in_own_process, on_small_stack};
 use crate::no_tail_calls::{gcd, gcd_traced, sum_to};
 use proptest::prelude::*;
 use rstest::rstest;
@@ -10,10 +10,6 @@ use rstest::rstest;
 /// for `u64` inputs (91 of them).
 const F93: u64 = 12_200_160_415_121_876_738;
 const F92: u64 = 7_540_113_804_746_346_429;
-
-/// The most the callbacks' stack addresses may differ when called from one loop. A
-/// recursive version calls them one frame deeper per round (16 bytes at the very least).
-const SAME_DEPTH_SLACK: usize = 128;
 
 /// How far below the caller's own locals `sum_to`'s callback may run: `sum_to`'s frame, the
 /// closure's and the probe's, with room to spare for a debug build and a helper or two. A
@@ -25,32 +21,6 @@ const NEAR_THE_CALLER: usize = 2048;
 #[inline(never)]
 fn caller_address(marker: &u8) -> usize {
     std::hint::black_box(marker) as *const u8 as usize
-}
-
-/// Records the stack address a callback runs at: the lowest and highest seen.
-#[derive(Debug, Default)]
-struct DepthProbe {
-    lowest: usize,
-    highest: usize,
-    calls: usize,
-}
-
-impl DepthProbe {
-    /// Call from inside the callback: notes where this call's locals live.
-    fn note(&mut self) {
-        let marker = 0u8;
-        let address = std::hint::black_box(&marker) as *const u8 as usize;
-        if self.calls == 0 {
-            (self.lowest, self.highest) = (address, address);
-        }
-        self.lowest = self.lowest.min(address);
-        self.highest = self.highest.max(address);
-        self.calls += 1;
-    }
-
-    fn spread(&self) -> usize {
-        self.highest - self.lowest
-    }
 }
 
 #[rstest]
@@ -287,6 +257,46 @@ proptest! {
             prop_assert_eq!(gcd(a / g, b / g), 1,
                 "gcd({}, {}) = {} is not the greatest: the quotients share a factor", a, b, g);
         }
+    }
+
+    #[test]
+    fn every_round_runs_at_the_same_stack_depth_for_any_fibonacci_pair(k in 12usize..=92) {
+        // (F(k+1), F(k)) takes k - 1 rounds: small pairs (u32 and below) as well as large.
+        let mut fib = vec![0u64, 1];
+        while fib.len() <= k + 1 {
+            fib.push(fib[fib.len() - 1] + fib[fib.len() - 2]);
+        }
+        let (a, b) = (fib[k + 1], fib[k]);
+        let mut probe = DepthProbe::default();
+        let got = gcd_traced(a, b, &mut |_, _| probe.note());
+        prop_assert_eq!((got, probe.calls), (1, k - 1),
+            "gcd_traced({}, {}) gave {} after {} rounds", a, b, got, probe.calls);
+        prop_assert!(probe.spread() <= SAME_DEPTH_SLACK,
+            "gcd_traced({}, {})'s {} rounds ran at stack addresses {} bytes apart: each round \
+             went one frame deeper, so gcd is still recursive for these operands (whatever \
+             their size). Update (a, b) in one loop for every pair",
+            a, b, k - 1, probe.spread());
+    }
+
+    #[test]
+    fn every_term_is_asked_for_at_the_same_stack_depth_for_any_n(
+        n in prop_oneof![9u64..100, 100u64..5_000],
+    ) {
+        let marker = 0u8;
+        let caller = caller_address(&marker);
+        let mut probe = DepthProbe::default();
+        let got = sum_to(n, |k| {
+            probe.note();
+            k
+        });
+        prop_assert_eq!(got, u128::from(n) * u128::from(n + 1) / 2, "sum_to({}, k)", n);
+        let below = caller.saturating_sub(probe.lowest);
+        prop_assert!(probe.spread() <= SAME_DEPTH_SLACK && below <= NEAR_THE_CALLER,
+            "sum_to({}, k) asked for its terms at stack addresses {} bytes apart, down to {} \
+             bytes below its caller: the terms are asked for from a recursion (for small n too, \
+             or by halves or in batches). Keep k and the total in variables of one loop in \
+             sum_to's own frame, whatever n is",
+            n, probe.spread(), below);
     }
 }
 

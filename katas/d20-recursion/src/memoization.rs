@@ -48,14 +48,21 @@
 //! - `ways_to_climb(90, &[1, 2])` answers at once (`4660046610375530309`). Checked by
 //!   `answers_n_90_at_once`.
 //! - No recursion: `ways_to_climb(100_000, &[1])` (one way) and `ways_to_climb_traced` for the
-//!   same run on a 256 KiB stack, on the calling thread. Checked by
-//!   `fills_the_table_without_recursion_on_a_256_kib_stack`.
+//!   same run on a 256 KiB stack, on the calling thread. And for any n (27 to 300, steps
+//!   from 1 to 3) `ways_to_climb_traced` solves every subproblem at the same stack depth (the
+//!   test's `on_solve` compares the addresses of its own locals; a cached recursion, even one
+//!   warmed up every few stairs to stay shallow, solves each k a frame deeper). Checked by
+//!   `fills_the_table_without_recursion_on_a_256_kib_stack`,
+//!   `every_subproblem_is_solved_at_the_same_stack_depth`.
 //! - Nothing outlives the call: once `ways_to_climb` returns, it holds no heap. Checked by
 //!   `the_cache_is_gone_when_the_call_returns`.
 //! - The table belongs to the call, not to the program: two calls on two threads work at the
 //!   same time (each, when it reports `k = 1`, waits at most 5 s for the other to report its
 //!   own; a table shared behind one lock makes one call wait for the other). Checked by
 //!   `two_calls_at_once_do_not_wait_for_each_other`.
+//! - `on_solve` may itself call `ways_to_climb`: the inner call has its own table and both
+//!   answers are right (a thread-local cache would be borrowed twice, or shared). Checked by
+//!   `a_count_asked_for_while_solving_another_has_its_own_table`.
 //!
 //! **Not checked.** That the untraced `ways_to_climb` uses the cache for small `n`: only
 //!   `ways_to_climb_traced` reports its work, and a separate uncached recursion for small `n`

@@ -43,8 +43,13 @@
 //! - Every round and every term runs at the same stack depth (the test's callback compares
 //!   the addresses of its own locals: a recursive version reaches the callback one frame
 //!   deeper each time; `sum_to` is probed over 2^21 terms, so a recursion that adds a batch
-//!   of terms per frame shows too). Checked by `every_round_runs_at_the_same_stack_depth`,
-//!   `every_term_is_asked_for_at_the_same_stack_depth`.
+//!   of terms per frame shows too). Small inputs too: `gcd_traced` on every Fibonacci pair
+//!   (F(k+1), F(k)) from k = 12 (10 rounds) to 92, below 2^32 as well as above, and `sum_to`
+//!   for any n from 9 to 5,000 (a version that recurses only below a size threshold fails).
+//!   Checked by `every_round_runs_at_the_same_stack_depth`,
+//!   `every_term_is_asked_for_at_the_same_stack_depth`,
+//!   `every_round_runs_at_the_same_stack_depth_for_any_fibonacci_pair`,
+//!   `every_term_is_asked_for_at_the_same_stack_depth_for_any_n`.
 //! - `sum_to` asks for every term from its own frame, within 2 KiB of stack below its
 //!   caller's (a recursion by halves asks from the same depth each time, but many frames
 //!   down). Checked by `every_term_is_asked_for_just_below_the_caller`.

@@ -34,8 +34,11 @@
 //!   the size asked for and the I/O error (tested on Linux only, where an exabyte of stack is
 //!   refused). Checked by `a_stack_the_os_refuses_is_a_spawn_error`.
 //! - The thread gets the stack asked for, no bigger: a recursion needing over 1 MiB (less than
-//!   the 2 MiB default) overflows a 256 KiB stack and kills the process. Checked by
-//!   `an_overflow_on_the_chosen_stack_still_kills_the_process`.
+//!   the 2 MiB default) overflows a 256 KiB stack and kills the process; and on Linux, the
+//!   stack size the C library recorded for the thread (`pthread_getattr_np`) is the size asked
+//!   for (256 KiB, 1 MiB, 3 MiB) give or take 64 KiB of rounding, not a multiple of it.
+//!   Checked by `an_overflow_on_the_chosen_stack_still_kills_the_process`,
+//!   `the_thread_gets_the_stack_asked_for_no_bigger`.
 //!
 //! **Not checked.** That the spawn error comes from the OS: a version that refuses huge sizes
 //! itself with a made-up `io::Error` passes, since no test can make the OS refuse a size the

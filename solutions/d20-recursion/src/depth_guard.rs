@@ -40,8 +40,7 @@
 //!   `a_wrong_closer_is_refused_at_any_depth`.
 //! - The guard reports the first problem in reading order: a stray or wrong closer, or a
 //!   string left open, before the bracket that opens level `max + 1` is that error, not
-//!   `TooDeep` (one pass with the stack of open brackets, not a bare counter first).
-//!   Checked by `the_guard_also_refuses_malformed_shapes`.
+//!   `TooDeep`. Checked by `the_guard_also_refuses_malformed_shapes`.
 //! - `guard_depth` passes a document exactly `max` deep and reports `TooDeep { max, offset }`
 //!   where `offset` is the byte of the bracket that opens level `max + 1`, even if the text is
 //!   malformed further on: the guard stops reading there (that is what makes it cheap on a
@@ -63,6 +62,12 @@
 //! - The guard itself does not recurse, whatever `max` is: a million-level bomb with
 //!   `max = usize::MAX` passes on a 256 KiB stack. Checked by
 //!   `a_huge_limit_does_not_make_the_guard_itself_recurse`.
+//!
+//! **Not checked.** That the guard reads the text once: a bare counter that finds the
+//! bracket opening level `max + 1` and then rescans the text before it with the stack of
+//! open brackets gives the same errors in the same memory; the guard takes a `&str`, so no
+//! test can see a byte read twice (only the time it takes differs, and the tests do not
+//! measure time).
 
 /// Why a document's shape was refused. Offsets are byte offsets into the text, from 0.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -28,6 +28,10 @@
 //!   `names_the_first_container_past_the_budget`,
 //!   `reports_the_first_too_deep_container_in_document_order`,
 //!   `escapes_slash_and_tilde_in_keys`.
+//! - The error is a value returned from frame to frame (`?`), never a panic unwound to the
+//!   top and caught there (Python's exception shape): the walk of a value too deep for its
+//!   budget raises no panic (a panic hook counts them). Checked by
+//!   `the_error_is_returned_not_raised_as_a_panic`.
 //! - Its message reads `the value nests deeper than {max_depth} levels at {path:?}` (with
 //!   `{path:?}` the pointer in quotes). Checked by `the_message_names_the_budget_and_the_path`.
 //! - The walk must stop there: on a value 100,000 levels deep with a budget of 64 it runs on a

@@ -41,9 +41,11 @@
 //! - The walk runs on the calling thread (its email clones are allocated there), not on a
 //!   thread with a bigger stack, which only moves the cliff. Checked by
 //!   `walks_on_the_calling_thread_not_on_a_bigger_stack`.
-//! - The values still to visit are held on the calling thread: on a value 2,000 levels deep
-//!   where each level leaves a sibling pending, the walk's peak heap on this thread is at
-//!   least 8 bytes a level. Checked by `the_pending_values_live_on_the_calling_thread`.
+//! - The values still to visit are held on the calling thread, at every depth: on values 30
+//!   and 2,000 levels deep where each level leaves a sibling pending, the walk's peak heap on
+//!   this thread is at least 8 bytes a level (a walk that recurses while the value is shallow
+//!   and keeps a `Vec` only below some depth holds them in its frames instead). Checked by
+//!   `the_pending_values_live_on_the_calling_thread`.
 
 use crate::delegation::EMAIL_KEY;
 use serde_json::Value;
