@@ -64,6 +64,22 @@ fn the_total_size_adds_every_file() {
 }
 
 #[test]
+fn sizes_past_u64_add_up_in_a_u128() {
+    let mut tree = Tree::new("disk");
+    add(&mut tree, "a/full", u64::MAX);
+    add(&mut tree, "a/byte", 1);
+    add(&mut tree, "b", 5);
+    let (total, listing) = (tree.total_size(), tree.render());
+    let a = format!("  a/ ({} bytes)\n", 1u128 << 64);
+    assert!(
+        total == (1u128 << 64) + 5 && listing.contains(&a),
+        "total_size() gave {total} and render() gave\n{listing}\nu64::MAX + 1 + 5 is past \
+         u64::MAX: add the sizes as u128 (a u64 sum wraps to a tiny number), in the total and \
+         in each directory's line"
+    );
+}
+
+#[test]
 fn an_empty_tree_is_one_line() {
     let tree = Tree::new("empty");
     let (listing, total) = (tree.render(), tree.total_size());

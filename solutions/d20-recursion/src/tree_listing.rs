@@ -38,8 +38,10 @@
 //!   in byte order of their names, directories and files mixed (the listing below); an empty
 //!   tree is one line. Checked by `renders_an_indented_listing_with_sizes_summed_bottom_up`,
 //!   `directory_sizes_include_everything_below_them`, `an_empty_tree_is_one_line`.
-//! - Sizes add up in a `u128`: no sum of `u64` sizes can overflow it in practice. Checked by
-//!   `the_total_size_adds_every_file`.
+//! - Sizes add up in a `u128`: no sum of `u64` sizes can overflow it in practice (a file of
+//!   `u64::MAX` bytes beside others makes a total past `u64::MAX`, in the root's and its
+//!   directory's line too). Checked by `the_total_size_adds_every_file`,
+//!   `sizes_past_u64_add_up_in_a_u128`.
 //! - A tree [`MAX_DEPTH`] deep renders on a 256 KiB stack. Checked by
 //!   `rendering_the_deepest_tree_fits_a_256_kib_stack`.
 //!
