@@ -10,8 +10,10 @@ use tempfile::TempDir;
 
 use super::heap::{alone, peak_heap, peak_heap_of_process};
 
-/// The most extra heap the count may hold at once, whatever the file size.
-const HEAP_BOUND: usize = 64 * 1024;
+/// The most extra heap the count may hold at once, whatever the file size: a buffer of up to
+/// 16 KiB and one line fit; a bit per line of the 140,000-line file (17 KiB) beside the buffer
+/// does not.
+const HEAP_BOUND: usize = 20 * 1024;
 
 /// A temp dir that lives as long as the test, and the path of a file written in it.
 fn write_file(dir: &TempDir, name: &str, contents: &[u8]) -> PathBuf {
@@ -229,18 +231,15 @@ fn the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static() {
             warm_up_on_the_small_log(&dir);
             let (path, expected) = write_bigger_log(dir.path());
             let size = size_of(&path);
-            let Some(before) = reset_peak_resident() else {
+            let read_before = bytes_read_by_this_process().unwrap_or(0);
+            let Some((got, grown)) = resident_growth_of_count(&path) else {
                 // No /proc (not Linux): resident memory cannot be read here.
                 return;
             };
-            let read_before = bytes_read_by_this_process().unwrap_or(0);
-            let got = count_matching_lines(&path, " 404 ");
             let read = bytes_read_by_this_process()
                 .unwrap_or(0)
                 .saturating_sub(read_before);
-            let after = peak_resident().unwrap_or(before);
             assert_counted(&got, size, expected);
-            let grown = after.saturating_sub(before);
             assert!(
                 grown < RESIDENT_BOUND,
                 "while counting a {size}-byte file the process's peak resident memory grew by \
@@ -255,6 +254,63 @@ fn the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static() {
                  must read the file itself, once, through its own buffer; handing the file to \
                  another program (grep) hides the memory in that process, and reading it \
                  twice doubles the work"
+            );
+        },
+    );
+}
+
+/// Counts " 404 " in `path` and returns the count with how much the process's peak resident
+/// memory grew meanwhile; `None` where /proc does not tell.
+fn resident_growth_of_count(path: &Path) -> Option<(Result<u64, StreamError>, u64)> {
+    let before = reset_peak_resident()?;
+    let got = count_matching_lines(path, " 404 ");
+    let after = peak_resident().unwrap_or(before);
+    Some((got, after.saturating_sub(before)))
+}
+
+/// The test that `a_smaller_file_never_sits_in_memory_whole_either` runs alone for each case.
+const SMALLER_FILE_TEST: &str = "a_smaller_file_never_sits_in_memory_whole_either";
+
+#[rstest]
+#[case::about_900_kib("case_1_about_900_kib", 18_000)]
+#[case::about_2_mb("case_2_about_2_mb", 45_000)]
+fn a_smaller_file_never_sits_in_memory_whole_either(#[case] case: &str, #[case] lines: u32) {
+    // In a fresh process: the first count (of the 4-line log) touches the code and any buffer
+    // of a fixed size, on a stack, in a static or on a helper thread; the second shows what
+    // grows with the file.
+    alone(
+        module_path!(),
+        &format!("{SMALLER_FILE_TEST}::{case}"),
+        || {
+            let dir = dir();
+            let small = write_file(&dir, "access.log", SMALL_LOG.as_bytes());
+            let (path, expected) = write_log_of(dir.path(), lines);
+            let size = size_of(&path);
+            let Some((warm_up, first)) = resident_growth_of_count(&small) else {
+                // No /proc (not Linux): resident memory cannot be read here.
+                return;
+            };
+            assert!(
+                matches!(warm_up, Ok(2)),
+                "count over the 4-line log gave {warm_up:?}; 2 of its lines have status 404"
+            );
+            assert!(
+                first < RESIDENT_BOUND,
+                "the first count in a process, of a 4-line file, raised its peak resident memory \
+             by {first} bytes: a buffer of a fixed size (about that much) was filled on a \
+             stack, in a static or on a helper thread; a streaming count reads through one \
+             small buffer (a BufReader's 8 KiB), under {RESIDENT_BOUND} bytes with the code"
+            );
+            let (got, grown) = resident_growth_of_count(&path).unwrap_or((Ok(expected), 0));
+            assert_counted(&got, size, expected);
+            assert!(
+                grown < size / 4,
+                "while counting a {size}-byte file the process's peak resident memory grew by \
+             {grown} bytes, more than a quarter of the file: it (or a buffer sized for files \
+             up to some threshold) sat in memory at once, on a thread's stack, in a static or a \
+             mapping if not on the heap; small files stream too, through one small buffer and \
+             one line at a time (BufReader and lines()), and a size threshold for reading \
+             whole is still reading whole"
             );
         },
     );
