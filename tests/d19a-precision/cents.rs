@@ -30,6 +30,7 @@ fn parses_plain_amounts_into_whole_cents(#[case] input: &str, #[case] cents: i64
 #[case::sub_cent_negative("-1.239", MoneyError::SubCent("-1.239".into()))]
 #[case::sub_cent_far_past_the_cents("1.000000000001", MoneyError::SubCent("1.000000000001".into()))]
 #[case::sub_cent_past_twenty_zeros("-0.10000000000000000000001", MoneyError::SubCent("-0.10000000000000000000001".into()))]
+#[case::sub_cent_past_four_hundred_zeros(&sub_cent_past(400), MoneyError::SubCent(sub_cent_past(400)))]
 #[case::exponent("1e3", MoneyError::Exponent("1e3".into()))]
 #[case::exponent_with_sign("2.5E-2", MoneyError::Exponent("2.5E-2".into()))]
 #[case::comma_separator("1,000.00", MoneyError::Separator("1,000.00".into()))]
@@ -55,6 +56,11 @@ fn refuses_input_that_is_not_a_plain_amount(#[case] input: &str, #[case] error: 
         Err(error.clone()),
         "Cents::parse({input:?}) gave {got:?}: refuse it with {error:?} ({error}) instead of guessing"
     );
+}
+
+/// `"1.00"`, then `zeros` zeros and a 1: a fraction of a cent far below what an `f64` holds.
+fn sub_cent_past(zeros: usize) -> String {
+    format!("1.00{}1", "0".repeat(zeros))
 }
 
 #[rstest]
@@ -151,6 +157,8 @@ fn refuses_to_split_into_zero_parts() {
 #[case::zero_ratio_gets_nothing(10, &[0, 1, 0], &[0, 10, 0])]
 #[case::negative_total(-100, &[1, 2], &[-33, -67])]
 #[case::huge_ratios(1, &[u32::MAX, u32::MAX], &[1, 0])]
+#[case::a_cent_by_two_large_weights_one_apart(1, &[4_294_967_294, 4_294_967_295], &[0, 1])]
+#[case::three_cents_by_two_large_weights_one_apart(3, &[4_294_967_294, 4_294_967_295], &[1, 2])]
 #[case::the_largest_amount(i64::MAX, &[1, 2], &[3_074_457_345_618_258_602, 6_148_914_691_236_517_205])]
 #[case::a_hundred_dollars_one_one_four(10_000, &[1, 1, 4], &[1667, 1667, 6666])]
 #[case::ten_dollars_one_four_one(1000, &[1, 4, 1], &[167, 667, 166])]

@@ -33,6 +33,7 @@ fn a_million_decimal_fees_are_exact() {
 #[case::a_million_and_three_fees_of_thirteen_cents(1_000_003, "0.13", "130000.39")]
 #[case::a_fee_with_a_tenth_of_a_cent(7, "0.295", "2.065")]
 #[case::more_digits_than_a_float_holds(987_654_321, "0.0123456789", "12193263.1112635269")]
+#[case::a_cent_fee_nearly_a_billion_times(999_999_999, "999999.99", "999999989000000.01")]
 #[case::a_count_past_two_to_the_53(9_007_199_254_740_993, "0.01", "90071992547409.93")]
 #[case::twenty_three_digits(123_456_789_012_345, "0.0123456789", "1524157875171.4595060205")]
 #[case::ten_places_of_pi(77_777_777_777, "3.1415926535", "244346095269.7787612695")]

@@ -79,23 +79,31 @@ fn fsum_rounds_the_exact_sum_once(#[case] values: &[f64], #[case] expected: f64)
     );
 }
 
-#[test]
-fn fsum_keeps_what_a_neumaier_loop_loses() {
-    // One correction term cannot hold two separate small amounts far apart in magnitude.
-    let values = [1.0, 1e100, 1e-100, -1e100, -1.0];
-    let got = fsum(&values);
+#[rstest]
+#[case::once(1)]
+#[case::in_a_list_of_fifteen_thousand(3_000)]
+fn fsum_keeps_what_a_neumaier_loop_loses(#[case] repeats: usize) {
+    // One correction term cannot hold two separate small amounts far apart in magnitude; the
+    // long list checks that long inputs get the same exact method as short ones.
+    let values = [1.0, 1e100, 1e-100, -1e100, -1.0].repeat(repeats);
+    let (got, expected) = (fsum(&values), repeats as f64 * 1e-100);
     assert_eq!(
-        got, 1e-100,
-        "fsum gave {got:e}: the exact sum is 1e-100; a single compensation term loses it, \
-         a list of partials does not"
+        got,
+        expected,
+        "fsum of [1, 1e100, 1e-100, -1e100, -1] repeated {repeats} times ({} values) gave \
+         {got:e}: the exact sum is {expected:e}; a single compensation term loses it, a list of \
+         partials does not, however long the list",
+        values.len()
     );
 }
 
-#[test]
-fn fsum_keeps_as_many_partials_as_the_magnitudes_need() {
+#[rstest]
+#[case::once(1)]
+#[case::in_a_list_of_fifteen_thousand(200)]
+fn fsum_keeps_as_many_partials_as_the_magnitudes_need(#[case] repeats: usize) {
     // 38 powers of two from 2^1023 down to 2^-975, each 2^54 below the last (no two share a
     // bit, so each stays a partial of its own: about as many as doubles allow), then all but
-    // the smallest taken away again.
+    // the smallest taken away again; the long list repeats that pattern.
     let powers: Vec<f64> = (0..38_u64)
         .map(|k| f64::from_bits((2046 - 54 * k) << 52))
         .collect();
@@ -104,28 +112,33 @@ fn fsum_keeps_as_many_partials_as_the_magnitudes_need() {
         .iter()
         .copied()
         .chain(powers[..powers.len() - 1].iter().map(|p| -p))
-        .collect();
-    let got = fsum(&values);
+        .collect::<Vec<f64>>()
+        .repeat(repeats);
+    let (got, expected) = (fsum(&values), repeats as f64 * smallest);
     assert_eq!(
-        got, smallest,
-        "fsum of 2^1023, 2^969, ..., 2^-975 and then minus all but the last gave {got:e}, \
-         expected {smallest:e}: the exact running sum needed 38 partials at once; keep every \
+        got, expected,
+        "fsum of 2^1023, 2^969, ..., 2^-975 and then minus all but the last ({repeats} \
+         times) gave {got:e}, expected {expected:e}: the exact running sum needed 38 partials at once; keep every \
          non-zero partial (the list grows as the magnitudes need), never cap it at a few \
          correction terms"
     );
 }
 
-#[test]
-fn fsum_keeps_a_few_f64_partials_not_a_big_number_per_input() {
-    let values: Vec<f64> = (0..10_000_u32)
+#[rstest]
+#[case::a_hundred_values(100)]
+#[case::a_thousand_values(1_000)]
+#[case::ten_thousand_values(10_000)]
+fn fsum_keeps_a_few_f64_partials_not_a_big_number_per_input(#[case] len: u32) {
+    let values: Vec<f64> = (0..len)
         .map(|i| f64::from(i % 97) * 0.1 - f64::from(i % 13) * 1e-9 + f64::from(i % 5) * 1e9)
         .collect();
     let (_, allocations) = kata_test_support::heap::count_allocations(|| fsum(&values));
     assert!(
-        allocations < 100,
-        "fsum of 10,000 values made {allocations} heap allocations: the exact sum lives in a \
-         short Vec<f64> of partials (two-sum keeps each rounding error as a double), not in a \
-         big rational or big integer built for every input"
+        allocations < 20,
+        "fsum of {len} values made {allocations} heap allocations (expected fewer than 20, \
+         however short or long the list): the exact sum lives in a short Vec<f64> of partials \
+         (two-sum keeps each rounding error as a double), not in a big rational or big integer \
+         built for every input"
     );
 }
 

@@ -29,6 +29,8 @@ fn the_classic_sum_is_close_but_not_equal() {
 #[case::absolute_rescues_near_zero(0.0, 1e-10, 1e-9, 1e-9, true)]
 #[case::absolute_boundary_is_inclusive(1.0, 1.5, 0.0, 0.5, true)]
 #[case::the_larger_tolerance_not_their_sum(1.0, 1.15, 0.1, 0.1, false)]
+#[case::a_larger_relative_beats_a_small_absolute(1000.0, 1000.5, 1e-3, 1e-9, true)]
+#[case::a_larger_absolute_beats_a_small_relative(1000.0, 1000.5, 1e-9, 1.0, true)]
 #[case::relative_boundary_is_inclusive(1.0, 2.0, 0.5, 0.0, true)]
 #[case::just_outside(1.0, 1.0 + 1e-8, 1e-9, 0.0, false)]
 #[case::negatives(-1000.0, -1000.0001, 1e-6, 0.0, true)]

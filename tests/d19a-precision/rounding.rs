@@ -28,6 +28,18 @@ fn dec(text: &str) -> Decimal {
     "-1.01",
     "-1.01"
 )]
+#[case::a_tie_at_the_twenty_eighth_place(
+    "0.0000000000000000000000000005",
+    27,
+    "0",
+    "0.000000000000000000000000001"
+)]
+#[case::a_negative_tie_at_the_twenty_eighth_place(
+    "-0.0000000000000000000000000025",
+    27,
+    "-0.000000000000000000000000002",
+    "-0.000000000000000000000000003"
+)]
 #[case::already_short("7.1", 2, "7.1", "7.1")]
 fn rounds_ties_by_policy(
     #[case] value: &str,

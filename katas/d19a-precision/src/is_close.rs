@@ -14,8 +14,8 @@
 //! the caller: Python raises `ValueError`, this function panics.
 //!
 //! **The tests check.**
-//! - a table of edge cases (the larger tolerance, not their sum; the larger magnitude; NaN,
-//!   infinities, inclusive boundaries), and `0.1 + 0.2` against `0.3`. Checked by
+//! - a table of edge cases (the larger tolerance, not their sum, whichever of the two is larger
+//!   when both are non-zero; the larger magnitude; NaN, infinities, inclusive boundaries), and `0.1 + 0.2` against `0.3`. Checked by
 //!   `follows_python_isclose`, `the_classic_sum_is_close_but_not_equal`.
 //! - symmetry for any pair and for pairs near the tolerance; every number is close to itself.
 //!   Checked by `is_symmetric`, `is_symmetric_for_pairs_near_the_tolerance`,

@@ -36,8 +36,9 @@
 //!   16- and 17-digit ones a double cannot hold (the digits are read into an integer, not
 //!   parsed as `f64` and scaled). Checked by `whole_dollar_amounts_of_any_length_parse_exactly`,
 //!   `parses_plain_amounts_into_whole_cents`.
-//! - a non-zero digit any number of places past the cents is `SubCent` (the fraction is read
-//!   as decimal digits, not as a float within a tolerance). Checked by
+//! - a non-zero digit any number of places past the cents is `SubCent`, also 400 places past,
+//!   where the tail as an `f64` is 0 (the fraction is read as decimal digits, not as a float
+//!   within a tolerance). Checked by
 //!   `a_non_zero_digit_however_far_past_the_cents_is_sub_cent`,
 //!   `refuses_input_that_is_not_a_plain_amount`.
 //! - the display, and a parse/display round trip for any amount. Checked by
@@ -58,7 +59,9 @@
 //!   (`total * ratio % sum`) are a tie, settled earliest first, although the fractional parts of
 //!   `f64` shares (or of `Decimal` shares rounded to 28 digits) differ in the last digit
 //!   (`$100` by `[1, 1, 4]` is `[1667, 1667, 6666]`, `$10` by `[1, 7, 7]` is
-//!   `[67, 467, 466]`), for every total from -50 to 50 cents by every three ratios up to 7.
+//!   `[67, 467, 466]`), for every total from -50 to 50 cents by every three ratios up to 7, and
+//!   for large weights one apart (1 cent by `[4294967294, 4294967295]` is `[0, 1]`), whose
+//!   shares differ by less than a billionth, so a float share compared to nine places ties.
 //!   Checked by `allocates_by_ratio_with_largest_remainders`,
 //!   `every_small_bill_in_three_parts_gives_the_odd_cents_to_the_largest_exact_remainders`,
 //!   `small_bills_give_the_odd_cents_to_the_largest_exact_remainders`.
@@ -72,6 +75,11 @@
 //! cent of the amount there, so the printed cents are right and no test can tell; the tests
 //! catch the display detour above that (`i64::MIN`). Do not: the lesson is that money never
 //! passes through a binary float, not that it may where the error happens to round away.
+//! Nor an `allocate` that divides in `f64` below 2^53 cents (`(total as f64 / parts as f64)
+//! .floor()`): both operands are exact there and the quotient `q` is correctly rounded; to
+//! round up onto the next integer, `q` (in `[2^e, 2^(e+1))`) must lie within `2^(e-53)` of it,
+//! but it lies at least `1 / parts` below, which forces `total = q * parts >= 2^53`. So the
+//! floor is always the integer quotient and no test can tell; the tests catch it above 2^53.
 
 use std::fmt;
 

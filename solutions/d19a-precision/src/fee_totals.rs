@@ -20,7 +20,8 @@
 //!   `the_float_and_decimal_totals_disagree_at_scale`.
 //! - the decimal total is exactly `count × fee`, also for fees of 18 to 20 significant digits
 //!   (more than a float holds, so the fee itself cannot pass through an `f64`, e.g.
-//!   `Decimal::from_f64(fee.to_f64())`) and for totals just inside the range. Checked by `a_million_decimal_fees_are_exact`,
+//!   `Decimal::from_f64(fee.to_f64())`), for a cent fee nearly a billion times (999,999,999 fees
+//!   of `999999.99`, 17 digits) and for totals just inside the range. Checked by `a_million_decimal_fees_are_exact`,
 //!   `the_decimal_total_never_passes_through_a_float`,
 //!   `the_decimal_total_is_exactly_count_times_fee`,
 //!   `the_decimal_total_keeps_every_digit_of_a_long_product`.

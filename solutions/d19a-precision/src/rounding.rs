@@ -21,7 +21,9 @@
 //!
 //! **The tests check.**
 //! - tables of ties and non-ties in both modes, including a decimal tie that is not a tie in
-//!   binary (`1.015`), and every tie in cents for a range of amounts. Checked by
+//!   binary (`1.015`), ties at the 28th place, where no finer digit is left to nudge a tie with
+//!   (`0.0000000000000000000000000005` to 27 places), and every tie in cents for a range of
+//!   amounts. Checked by
 //!   `rounds_ties_by_policy`, `ties_in_cents_follow_the_policy_exactly`,
 //!   `a_decimal_built_from_the_float_2_675_rounds_down`.
 //! - only an exact tie is a tie: a value 17 to 21 places past or short of half a unit
@@ -51,7 +53,11 @@
 //! (Python's `getcontext()` made thread-safe), which serialises the calls but rounds the same. Nor whether the policy is spelled out: `round_dp` and `round_sf` default to ties to
 //! even, so calling them for the half-even functions gives identical results. Do not: the lesson
 //! is that the rounding mode is an argument you can see at the call site
-//! (`round_dp_with_strategy`), not hidden state or a library default.
+//! (`round_dp_with_strategy`), not hidden state or a library default. Nor how
+//! `round_significant` finds the first significant digit: a guess from `f64::log10` that is then
+//! corrected by comparing with `Decimal` powers of ten until `10^k <= |value| < 10^(k+1)` always
+//! ends on the right digit, so its results are those of counting the digits and no test can
+//! tell; that is not a float detour in the result (the tests catch the guess left uncorrected).
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
