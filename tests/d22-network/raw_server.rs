@@ -154,6 +154,16 @@ fn the_431_reaches_a_client_whose_unread_bytes_are_left_behind() {
          the client already sent before closing",
         status_line(&response)
     );
+    // The server's socket is closed: had it been closed with bytes unread, its reset has
+    // already arrived (loopback) and this write fails.
+    let after = client.write(b"x");
+    assert!(
+        after.is_ok(),
+        "writing to the server after its clean end failed with {after:?}: the server closed its \
+         socket with the client's bytes unread, which sends a TCP reset (on a real network it \
+         can destroy the 431 before the client reads it). After shutting down the write side, \
+         read (and drop) what the client already sent, then close"
+    );
 }
 
 #[test]

@@ -193,6 +193,7 @@ fn accepts_repeated_content_length_values_that_agree() {
 #[case::letters_for_version_digits(b"GET / HTTP/x.y\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET / HTTP/x.y".into()))]
 #[case::one_letter_version_digit(b"GET / HTTP/1.x\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET / HTTP/1.x".into()))]
 #[case::empty_target(b"GET  HTTP/1.1\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET  HTTP/1.1".into()))]
+#[case::non_utf8_byte_in_target(b"GET /caf\xe9 HTTP/1.1\r\nHost: a\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET /caf\u{FFFD} HTTP/1.1".into()))]
 #[case::control_byte_in_target(b"GET /a\x7fb HTTP/1.1\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET /a\x7fb HTTP/1.1".into()))]
 #[case::http2(b"GET / HTTP/2.0\r\n\r\n".as_slice(), HttpError::UnsupportedVersion("HTTP/2.0".into()))]
 #[case::http09_style(b"GET / HTTP/0.9\r\n\r\n".as_slice(), HttpError::UnsupportedVersion("HTTP/0.9".into()))]

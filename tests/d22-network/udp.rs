@@ -284,7 +284,8 @@ fn waits_for_the_reply_asleep_in_a_receive_with_the_whole_timeout() {
     let (done_tx, done_rx) = mpsc::channel();
     thread::spawn(move || {
         let _ = tid_tx.send(super::thread_id());
-        let _ = done_tx.send(udp_request(addr, b"wait for me", timeout, 0));
+        // Retries to spare: each attempt still waits the whole timeout, never a share of it.
+        let _ = done_tx.send(udp_request(addr, b"wait for me", timeout, 3));
     });
     let tid = tid_rx
         .recv_timeout(GUARD)
@@ -322,8 +323,9 @@ fn waits_for_the_reply_asleep_in_a_receive_with_the_whole_timeout() {
         assert!(
             set.is_some_and(|set| set >= timeout / 2),
             "the client waits on a socket whose read timeout is {set:?} while the timeout asked \
-             for is {timeout:?}: a short timeout repeated until the deadline is polling. Set \
-             the whole timeout once and let one recv sleep until a datagram or the timeout"
+             for is {timeout:?} (3 retries to spare): a short timeout repeated until the deadline \
+             is polling, and a timeout split over the attempts resends before the agreed wait. \
+             Each attempt waits the whole timeout: one recv sleeps until a datagram or the timeout"
         );
     }
     let reply = done_rx
