@@ -112,6 +112,20 @@ fn the_batch_is_one_transaction() {
         sql.first(),
         sql.last()
     );
+    let others: Vec<&str> = sql[1..sql.len() - 1]
+        .iter()
+        .filter(|text| !starts_with_keyword(text, "INSERT"))
+        .copied()
+        .collect();
+    assert!(
+        others.is_empty(),
+        "between the BEGIN and the COMMIT the batch ran {} other statements besides its \
+         INSERTs, such as {:?}: the transaction runs the one prepared INSERT and nothing else \
+         (a check per row is a statement per row again; a PRAGMA inside the transaction, such \
+         as journal_mode, trades the crash safety of every later transaction for speed)",
+        others.len(),
+        &others[..others.len().min(3)]
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@ use proptest::prelude::*;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row};
 
-use super::{rows_of, says_order_by, some_column_reads, start_trace, stop_trace};
+use super::{Trace, rows_of, says_order_by, some_column_reads, start_trace, stop_trace};
 use crate::generic_repo::*;
 
 /// A third table the kata never mentions: adding it must take this impl and nothing else.
@@ -360,33 +360,79 @@ fn values_are_bound_not_pasted_into_the_sql() {
     );
 }
 
-#[test]
-fn no_value_and_no_id_is_ever_pasted_into_the_sql() {
+/// The trace of `insert`, `get`, `update`, `delete` (on `missing`) and `all` on a fresh quest
+/// table; checks that the quest round-trips.
+fn traced_quest_calls(quest: &Quest, missing: i64) -> Trace {
     let conn = database();
     let repo = table::<Quest>(&conn);
+    start_trace(&conn);
+    let id = repo.insert(quest).expect("insert must succeed");
+    let _ = repo.get(missing);
+    let _ = repo.update(missing, quest);
+    let _ = repo.delete(missing);
+    let _ = repo.all();
+    let trace = stop_trace(&conn);
+    assert_eq!(
+        repo.get(id).expect("get").as_ref(),
+        Some(quest),
+        "the quest round-trips"
+    );
+    trace
+}
+
+#[test]
+fn no_value_and_no_id_is_ever_pasted_into_the_sql() {
     let quest = Quest {
         title: "Zebulon's quest".into(),
         order: 424_242,
         reward: Some(0.125),
     };
-    start_trace(&conn);
-    let id = repo.insert(&quest).expect("insert must succeed");
-    let _ = repo.get(987_654);
-    let _ = repo.update(987_654, &quest);
-    let _ = repo.delete(987_654);
-    let _ = repo.all();
-    let trace = stop_trace(&conn);
+    let trace = traced_quest_calls(&quest, 987_654);
     let pasted = trace.carrying(&["Zebulon", "424242", "0.125", "987654"]);
+    let other = Quest {
+        title: "Ygritte".into(),
+        order: -3,
+        reward: Some(7.5),
+    };
+    let other = traced_quest_calls(&other, 31_337);
+    let differ = trace.texts_not_shared_with(&other);
     assert!(
-        pasted.is_empty() && trace.runs.len() >= 5,
-        "the repository ran {:?}; these carry a value or an id in their SQL text: {pasted:?}. \
-         Only identifiers are formatted into the SQL; values and ids are bound parameters",
+        pasted.is_empty() && differ.is_empty() && trace.runs.len() >= 5,
+        "the repository ran {:?}; these carry a value or an id in their SQL text: {pasted:?}, \
+         and the same calls on other values and ids ran other texts: {differ:?} (a value pasted \
+         in any spelling, hex or blob literals included). Only identifiers are formatted into \
+         the SQL; values and ids are bound parameters, so one text serves every value",
         trace.sql()
     );
+}
+
+#[test]
+fn all_runs_one_statement_whatever_the_number_of_rows() {
+    let conn = database();
+    let repo = table::<Warrior>(&conn);
+    insert_all(
+        &repo,
+        (0..12).map(|power| Warrior {
+            name: format!("warrior {power}"),
+            power,
+        }),
+    );
+    start_trace(&conn);
+    let all = repo.all();
+    let trace = stop_trace(&conn);
     assert_eq!(
-        repo.get(id).expect("get"),
-        Some(quest),
-        "the quest round-trips"
+        all.map(|rows| rows.len()).ok(),
+        Some(12),
+        "all must list the 12 warriors"
+    );
+    assert!(
+        trace.runs.len() == 1 && trace.rows == 12,
+        "listing 12 entities ran {} statements ({:?}) producing {} rows: `all` is one SELECT of \
+         every column, one row per entity; selecting the ids and then calling get per id is \
+         the N+1 query the suite is about",
+        trace.runs.len(),
+        trace.sql(),
+        trace.rows
     );
 }
 

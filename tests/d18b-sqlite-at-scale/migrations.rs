@@ -1,7 +1,7 @@
 use rstest::rstest;
 use rusqlite::Connection;
 
-use super::{start_trace, stop_trace, temp_dir};
+use super::{Trace, start_trace, stop_trace, temp_dir};
 use crate::migrations::*;
 
 /// The history the tests migrate through.
@@ -202,6 +202,44 @@ fn a_failing_migration_is_rolled_back_whole() {
 }
 
 #[test]
+fn a_migration_whose_commit_fails_is_rolled_back_and_leaves_no_transaction_open() {
+    // A deferred foreign key is checked at COMMIT only: the script runs, the COMMIT fails, and
+    // SQLite keeps the transaction open after a failed COMMIT.
+    let history = [
+        HISTORY[0],
+        Migration {
+            version: 2,
+            name: "oath to no banner",
+            up: "CREATE TABLE banners (id INTEGER PRIMARY KEY);
+                 CREATE TABLE oaths (banner INTEGER
+                     REFERENCES banners (id) DEFERRABLE INITIALLY DEFERRED);
+                 INSERT INTO oaths (banner) VALUES (404);",
+            down: "DROP TABLE oaths; DROP TABLE banners;",
+        },
+    ];
+    let mut conn = database();
+    conn.execute_batch("PRAGMA foreign_keys = ON")
+        .expect("foreign keys on");
+    let got = migrate(&mut conn, &history, 2);
+    assert!(
+        got.is_err(),
+        "migration 2's COMMIT fails (a deferred foreign key): migrate must return an error, got \
+         {got:?}"
+    );
+    assert!(
+        conn.is_autocommit(),
+        "migration 2's COMMIT failed and the connection is still inside its transaction (SQLite \
+         keeps it open after a failed COMMIT): a BEGIN/COMMIT written by hand forgets this path; \
+         a rusqlite::Transaction guard rolls back when its commit fails"
+    );
+    assert_eq!(
+        (tables(&conn), version(&conn)),
+        (vec!["warriors".to_owned()], 1),
+        "migration 2 must be rolled back whole; migration 1 stays"
+    );
+}
+
+#[test]
 fn a_failing_down_script_is_rolled_back_whole() {
     let history = [
         HISTORY[0],
@@ -327,12 +365,12 @@ fn a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening() {
     );
 }
 
-#[test]
-fn the_ledger_row_is_written_with_bound_parameters() {
+/// The trace of migrating a fresh database to version 1 of a one-migration `name` history.
+fn traced_first_migration(name: &'static str, up: &'static str) -> Trace {
     let history = [Migration {
         version: 1,
-        name: "arm the guard's post",
-        up: "CREATE TABLE posts (id INTEGER PRIMARY KEY);",
+        name,
+        up,
         down: "DROP TABLE posts;",
     }];
     let mut conn = database();
@@ -340,17 +378,38 @@ fn the_ledger_row_is_written_with_bound_parameters() {
     let got = migrate(&mut conn, &history, 1);
     let trace = stop_trace(&conn);
     got.expect("migration 1 must apply");
-    let sum = checksum(history[0].up).to_string();
+    trace
+}
+
+#[test]
+fn the_ledger_row_is_written_with_bound_parameters() {
+    let up = "CREATE TABLE posts (id INTEGER PRIMARY KEY);";
+    let trace = traced_first_migration("arm the guard's post", up);
+    let other = traced_first_migration("raise the tower", "CREATE TABLE posts (id INTEGER);");
+    let sum = checksum(up).to_string();
+    // The ledger's statements are the same texts for every migration when its values are
+    // bound; a name or checksum pasted in any spelling (hex, blob literal) changes them.
+    let ledger = |trace: &Trace| Trace {
+        runs: trace
+            .runs
+            .iter()
+            .filter(|run| run.sql.contains("schema_migrations"))
+            .cloned()
+            .collect(),
+        ..Trace::default()
+    };
+    let (ledger, other) = (ledger(&trace), ledger(&other));
     let pasted: Vec<&str> = trace
         .sql()
         .into_iter()
         .filter(|sql| sql.contains("guard") || sql.contains(&sum))
+        .chain(ledger.texts_not_shared_with(&other))
         .collect();
     assert!(
         pasted.is_empty(),
-        "the ledger's name and checksum were pasted into the SQL text: {pasted:?}; write the \
-         ledger row with ?1, ?2, ?3 bound through a Transaction, not a formatted \
-         BEGIN …; COMMIT script"
+        "the ledger's name and checksum were pasted into the SQL text (two migrations wrote \
+         their ledger rows with different texts): {pasted:?}; write the ledger row with ?1, \
+         ?2, ?3 bound through a Transaction, not a formatted BEGIN …; COMMIT script"
     );
 }
 

@@ -72,6 +72,16 @@ impl Trace {
             .collect()
     }
 
+    /// The SQL texts this trace ran that `other` never ran, and those `other` ran that this
+    /// one never did. With every value bound, running the same calls on other values runs the
+    /// same texts (a value pasted in any spelling, decimal, hex or a blob literal, changes them).
+    pub(crate) fn texts_not_shared_with<'a>(&'a self, other: &'a Trace) -> Vec<&'a str> {
+        let (mine, theirs) = (self.sql(), other.sql());
+        let only_mine = mine.iter().filter(|sql| !theirs.contains(sql));
+        let only_theirs = theirs.iter().filter(|sql| !mine.contains(sql));
+        only_mine.chain(only_theirs).copied().collect()
+    }
+
     /// The runs whose SQL starts with `keyword` (ignoring case and leading blanks).
     pub(crate) fn runs_of(&self, keyword: &str) -> Vec<&Run> {
         self.runs

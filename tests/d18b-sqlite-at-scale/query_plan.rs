@@ -433,11 +433,17 @@ fn find_by_email_binds_the_address_and_never_pastes_it() {
         .chain(trace.sql())
         .filter(|text| text.contains("example.com"))
         .collect();
+    let differ: Vec<&str> = trace
+        .sql()
+        .into_iter()
+        .filter(|text| *text != sql)
+        .collect();
     assert!(
-        pasted.is_empty() && matches!(hostile, Ok(None)),
-        "find_by_email ran {pasted:?} (and for \"o'neil@example.com\" returned {hostile:?}): the \
-         address is pasted into the SQL text; bind it (?1), so one compiled statement serves \
-         every address and no address is ever read as SQL"
+        pasted.is_empty() && differ.is_empty() && matches!(hostile, Ok(None)),
+        "find_by_email ran {pasted:?} (and for \"o'neil@example.com\" returned {hostile:?}), and \
+         for two addresses ran two texts: {sql:?} and {differ:?}: the address is pasted into \
+         the SQL text (in some spelling, hex or blob literals included); bind it (?1), so one \
+         compiled statement serves every address and no address is ever read as SQL"
     );
 }
 

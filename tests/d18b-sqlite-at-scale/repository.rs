@@ -3,7 +3,7 @@ use rstest::rstest;
 
 use rusqlite::types::Value;
 
-use super::{rows_of, says_order_by, some_column_reads, start_trace, stop_trace, temp_dir};
+use super::{Trace, rows_of, says_order_by, some_column_reads, start_trace, stop_trace, temp_dir};
 use crate::repository::*;
 
 mockall::mock! {
@@ -341,24 +341,33 @@ fn names_with_quotes_are_stored_as_they_are(#[case] name: &str) {
     );
 }
 
+/// The trace of `add(name, power)`, `by_id(id)` and `high_power(min)` on a fresh repository.
+fn traced_calls(name: &str, power: i64, id: i64, min: i64) -> Trace {
+    let (_dir, repo) = fresh_repo();
+    start_trace(repo.connection());
+    let added = repo.add(&NewWarrior {
+        name: name.to_owned(),
+        power,
+    });
+    let _ = repo.by_id(id);
+    let _ = repo.high_power(min);
+    let trace = stop_trace(repo.connection());
+    assert!(added.is_ok(), "add must succeed, got {added:?}");
+    trace
+}
+
 #[test]
 fn values_are_bound_and_never_pasted_into_the_sql_text() {
-    let (_dir, repo) = fresh_repo();
-    let name = "Zebulon Quux";
-    start_trace(repo.connection());
-    let id = repo.add(&NewWarrior {
-        name: name.to_owned(),
-        power: 987_654_321,
-    });
-    let _ = repo.by_id(424_242);
-    let _ = repo.high_power(123_456_789);
-    let trace = stop_trace(repo.connection());
-    assert!(id.is_ok(), "add must succeed, got {id:?}");
+    let trace = traced_calls("Zebulon Quux", 987_654_321, 424_242, 123_456_789);
     let pasted = trace.carrying(&["Zebulon", "987654321", "424242", "123456789"]);
+    let other = traced_calls("Ygritte", -5, 7, 31_337);
+    let differ = trace.texts_not_shared_with(&other);
     assert!(
-        pasted.is_empty() && trace.runs.len() >= 3,
-        "SQLite ran {:?}: the statements {pasted:?} carry a value in their SQL text. Values \
-         travel as bound parameters (?1): the SQL is compiled as written and the data can never \
+        pasted.is_empty() && differ.is_empty() && trace.runs.len() >= 3,
+        "SQLite ran {:?}: the statements {pasted:?} carry a value in their SQL text, and the \
+         same calls on other values ran other texts: {differ:?} (a value pasted in any \
+         spelling, hex or blob literals included). Values travel as bound parameters (?1): the \
+         SQL is compiled as written, one text serves every value, and the data can never \
          become SQL",
         trace.sql()
     );

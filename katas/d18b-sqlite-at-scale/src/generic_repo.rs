@@ -34,7 +34,9 @@
 //!   `identifiers_with_spaces_and_quotes_are_quoted`, `a_third_table_is_only_a_trait_impl`,
 //!   `identifiers_with_brackets_and_backticks_are_quoted_in_double_quotes`.
 //! - Values and ids are never formatted in: they are bound parameters (the trace hook reads the
-//!   SQL text of insert, get, update, delete and all). Checked by
+//!   SQL text of insert, get, update, delete and all; the same calls on other values and ids
+//!   must run the same texts, so no spelling of a pasted value, hex or blob literals included,
+//!   passes). Checked by
 //!   `values_are_bound_not_pasted_into_the_sql`, `no_value_and_no_id_is_ever_pasted_into_the_sql`.
 //! - Every table has the primary key `id INTEGER PRIMARY KEY`; `create_table` creates `id` plus
 //!   one (untyped) column per entry of `COLUMNS`, only if the table is missing: calling it again
@@ -50,6 +52,9 @@
 //!   `id` plus the columns. Checked by
 //!   `all_orders_by_id_even_when_sqlite_returns_unordered_rows_backwards`,
 //!   `all_returns_what_was_inserted_minus_what_was_deleted`.
+//! - `all` is one statement, whatever the number of rows (no `SELECT id` and then `get` per
+//!   id: the N+1 query); SQLite produces one row per entity. Checked by
+//!   `all_runs_one_statement_whatever_the_number_of_rows`.
 //! - `get` finds its row in SQL (`WHERE id = ?1`): SQLite produces one row, not the whole
 //!   table for a Rust loop to search. Checked by `get_looks_up_one_row_in_sql_not_in_rust`.
 //! - Working on a table that does not exist is [`RepoError::Sqlite`]. Checked by

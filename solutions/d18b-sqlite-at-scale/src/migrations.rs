@@ -48,7 +48,14 @@
 //!   `a_ledger_row_that_cannot_be_written_takes_the_migration_with_it`,
 //!   `a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening`.
 //! - The ledger row is written with bound parameters: no SQL text that runs contains the
-//!   migration's name or checksum. Checked by `the_ledger_row_is_written_with_bound_parameters`.
+//!   migration's name or checksum, and two migrations write their ledger rows with the same SQL
+//!   texts (so no spelling of a pasted value, hex or blob literals included, passes). Checked by
+//!   `the_ledger_row_is_written_with_bound_parameters`.
+//! - A migration whose `COMMIT` fails (the tests add a deferred foreign key, which SQLite checks
+//!   only at `COMMIT`, and SQLite keeps the transaction open after such a failure) is an error,
+//!   is rolled back whole and leaves no transaction open (`Connection::is_autocommit`): a
+//!   `BEGIN`/`COMMIT` written by hand forgets that path, the guard does not. Checked by
+//!   `a_migration_whose_commit_fails_is_rolled_back_and_leaves_no_transaction_open`.
 //! - A column is added to a populated file without losing a row. Checked by
 //!   `adding_a_column_keeps_every_row`.
 //! - Going down runs the `down` scripts from the current version to `target + 1`, newest first,

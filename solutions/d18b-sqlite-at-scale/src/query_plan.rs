@@ -67,7 +67,8 @@
 //!   `ensure_indexes_writes_nothing_when_the_indexes_exist`.
 //! - [`find_by_email`] matches the exact address (case and all; absent, empty and hostile
 //!   addresses find nobody), reads every column, runs exactly one statement, and binds the
-//!   address: the SQL text it runs never contains it. Checked by
+//!   address: the SQL text it runs never contains it, and two addresses run the same SQL text
+//!   (so no spelling of a pasted address, hex or blob literals included, passes). Checked by
 //!   `find_by_email_matches_the_exact_address`, `find_by_email_returns_the_whole_warrior`,
 //!   `find_by_email_binds_the_address_and_never_pastes_it`.
 //! - [`render_plan`] draws as described above: a flat plan, nested steps, three levels, no

@@ -54,7 +54,8 @@
 //!   table for a Rust loop to search. Checked by `by_id_looks_up_one_row_in_sql_not_in_rust`.
 //! - Every value travels as a bound parameter (`?1`), never pasted into the SQL text with
 //!   `format!`: the SQL text SQLite runs never contains a name, a power, an id or a threshold,
-//!   and names with quotes (`O'Brien`, `'); DROP TABLE warriors; --`) are stored and read back as
+//!   the same calls on other values run the same SQL texts (so no spelling of a pasted value,
+//!   hex or blob literals included, passes), and names with quotes (`O'Brien`, `'); DROP TABLE warriors; --`) are stored and read back as
 //!   they are. Checked by `values_are_bound_and_never_pasted_into_the_sql_text`,
 //!   `names_with_quotes_are_stored_as_they_are`.
 

@@ -31,7 +31,8 @@
 //! - Other tables and their indexes do not count (`PRAGMA page_count` is the wrong number).
 //!   Checked by `other_tables_do_not_count`.
 //! - `table` is bound as a parameter, never pasted into SQL (the trace hook reads the SQL
-//!   text, whatever comment it starts with); a name that is not a table is
+//!   text, whatever comment it starts with, and two tables' footprints must run the same texts,
+//!   so no spelling of a pasted name, hex or blob literals included, passes); a name that is not a table is
 //!   [`TaxError::NoSuchTable`] carrying that name. Checked by
 //!   `the_table_name_is_bound_and_never_pasted`, `an_unknown_table_is_a_typed_error`.
 //! - SQLite selects the table's and its indexes' rows and counts them: measuring a 2-page table
