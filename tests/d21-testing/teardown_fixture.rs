@@ -211,6 +211,14 @@ fn teardown_runs_when_the_test_body_panics(#[case] lent: bool) {
     let path = seeded_file(dir.path());
     // The pool's connection: lent to the TestDb in the second case, kept by the pool after.
     let pool = Rc::new(Connection::open(&path).expect("the pool's connection opens"));
+    // A parallel test's connection: PRAGMA data_version changes when anyone else commits.
+    let watcher = Connection::open(&path).expect("a second connection opens");
+    let data_version = || -> i64 {
+        watcher
+            .query_row("PRAGMA data_version", [], |row| row.get(0))
+            .expect("PRAGMA data_version")
+    };
+    let version_before = data_version();
 
     let outcome = panic::catch_unwind(panic::AssertUnwindSafe(|| {
         let db = if lent {
@@ -241,6 +249,13 @@ fn teardown_runs_when_the_test_body_panics(#[case] lent: bool) {
         committed_users(&path),
         1,
         "Drop runs while a panic unwinds, so the insert must be rolled back even though the test failed"
+    );
+    assert_eq!(
+        data_version(),
+        version_before,
+        "another connection saw a commit to the file during the test or its teardown: the \
+         test's writes were made permanent (COMMIT) and cleaned up afterwards; teardown is a \
+         ROLLBACK of the test's transaction, which commits nothing"
     );
 }
 
@@ -386,10 +401,34 @@ fn another_connection_does_not_see_the_tests_rows_while_the_test_runs(#[case] so
 #[case::double_quotes("\"ada\"@example.com")]
 #[case::sql_in_the_address("x'); DELETE FROM users; --@example.com")]
 fn an_email_is_stored_exactly_as_given(#[case] email: &str) {
+    thread_local! {
+        /// The SQL texts (before parameters are bound) run on this thread's traced connection.
+        static SQL_TEXTS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
     let conn = pooled_connection();
     let db = TestDb::on_shared(Rc::clone(&conn)).expect("a TestDb on a lent connection");
+    conn.trace_v2(
+        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+        Some(|event| {
+            if let rusqlite::trace::TraceEvent::Stmt(_, sql) = event {
+                SQL_TEXTS.with(|texts| texts.borrow_mut().push(sql.to_string()));
+            }
+        }),
+    );
 
     let inserted = db.insert_user(email);
+    conn.trace_v2(rusqlite::trace::TraceEventCodes::empty(), None);
+    let pasted = SQL_TEXTS.with(|texts| {
+        texts
+            .take()
+            .into_iter()
+            .find(|sql| sql.contains("example.com"))
+    });
+    assert_eq!(
+        pasted, None,
+        "insert_user({email:?}) ran SQL with the address in its text: escaping quotes by hand is \
+         still pasting; bind the address as a parameter of the INSERT (VALUES (?1))"
+    );
 
     // The lent connection is inside the test's transaction: it sees the row as stored.
     let stored = inserted.as_ref().ok().and_then(|id| {

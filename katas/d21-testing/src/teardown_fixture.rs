@@ -49,7 +49,9 @@
 //!   `another_connection_does_not_see_the_tests_rows_while_the_test_runs`.
 //! - dropping rolls back the test's writes and keeps rows committed before, on success and
 //!   on panic (`std::panic::catch_unwind`), on a file it opens and on a lent connection,
-//!   which comes back from a panicking test with no transaction open. Checked by
+//!   which comes back from a panicking test with no transaction open; nothing is committed
+//!   during the test or its teardown (a second connection's `PRAGMA data_version` does not
+//!   change: no COMMIT followed by deleting the test's rows). Checked by
 //!   `dropping_rolls_back_only_the_tests_own_writes`,
 //!   `the_same_unique_email_can_be_inserted_by_successive_test_dbs_on_one_file`,
 //!   `teardown_runs_when_the_test_body_panics`.
@@ -66,7 +68,9 @@
 //!   `the_unique_constraint_decides_what_a_duplicate_is`,
 //!   `addresses_that_differ_only_in_case_are_two_users_on_the_plain_table`.
 //! - the email is bound, not pasted: addresses with a quote, or with SQL in them, are stored
-//!   exactly as given. Checked by `an_email_is_stored_exactly_as_given`.
+//!   exactly as given, and no SQL text the connection runs (SQLite's trace, before
+//!   parameters are bound) contains the address, escaped or not. Checked by
+//!   `an_email_is_stored_exactly_as_given`.
 //!
 //! **Not checked.** Whether `Drop` itself rolls back a connection the `TestDb` owns
 //! (`open_at`, `fresh`): closing that connection rolls the transaction back too, so nothing
