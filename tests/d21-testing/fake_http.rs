@@ -203,10 +203,17 @@ async fn maps_404_to_not_found() {
 
 #[tokio::test]
 async fn retries_a_500_once_then_reports_a_server_error() {
+    // A 503 first, then 500s: the error reports the last status the server gave.
     let server = MockServer::start().await;
     Mock::given(path("/users/7"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/users/7"))
         .respond_with(ResponseTemplate::new(500))
-        .expect(2)
+        .expect(1)
         .mount(&server)
         .await;
 
@@ -220,7 +227,8 @@ async fn retries_a_500_once_then_reports_a_server_error() {
                 attempts: 2
             })
         ),
-        "two 500s (the first try and one retry) must end in Server {{ status: 500, attempts: 2 }}, got {got:?}"
+        "a 503 then a 500 (the first try and one retry) must end in Server {{ status: 500, \
+         attempts: 2 }}, the last status the server gave, got {got:?}"
     );
 }
 
@@ -527,12 +535,25 @@ async fn an_answer_within_the_timeout_succeeds_whichever_phase_takes_the_time(
     );
 }
 
+#[rstest]
+// A 500, then a server that answers the retry a minute late: the retry times out too.
+#[case::a_retry_that_never_answers(Duration::ZERO, Duration::from_secs(60), quick())]
+// A 500 after 900 ms, then the user after another 900 ms, of a 1.5 s timeout: each request
+// is within its own budget, the two together are not.
+#[case::a_retry_that_answers_within_its_own_budget(
+    Duration::from_millis(900),
+    Duration::from_millis(900),
+    ApiConfig { timeout: Duration::from_millis(1500), attempts: 2 }
+)]
 #[tokio::test]
-async fn a_retry_has_the_same_timeout() {
-    // A 500, then a server that answers the retry a minute late.
+async fn a_retry_has_the_same_timeout(
+    #[case] first_after: Duration,
+    #[case] retry_after: Duration,
+    #[case] config: ApiConfig,
+) {
     let server = MockServer::start().await;
     Mock::given(path("/users/7"))
-        .respond_with(ResponseTemplate::new(500))
+        .respond_with(ResponseTemplate::new(500).set_delay(first_after))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -540,24 +561,33 @@ async fn a_retry_has_the_same_timeout() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(ada_json())
-                .set_delay(Duration::from_secs(60)),
+                .set_delay(retry_after),
         )
         .mount(&server)
         .await;
+    let timeout = config.timeout;
+    let in_time = retry_after < timeout;
 
-    // A watchdog far above the 300 ms budget: only a retry with no timeout comes near it.
+    // A watchdog far above the budgets: only a retry with no timeout comes near it.
     let watchdog = Duration::from_secs(5);
-    let got = tokio::time::timeout(watchdog, fetch(server.uri(), 7, Some(quick()))).await;
+    let got = tokio::time::timeout(watchdog, fetch(server.uri(), 7, Some(config))).await;
 
     match got {
+        Ok(got) if in_time => assert_eq!(
+            got.as_ref().ok(),
+            Some(&ada()),
+            "a 500 after {first_after:?}, then the user after {retry_after:?}, with a \
+             {timeout:?} ApiConfig::timeout, gave {got:?}: the timeout is each request's own \
+             budget, a retry gets the whole of it again (not what the first request left)"
+        ),
         Ok(got) => assert!(
             matches!(got, Err(ApiError::Timeout)),
             "after a 500, the retry met a server that never answers in time: it must end in \
              Timeout, got {got:?}"
         ),
         Err(_) => panic!(
-            "after a 500 the retry waited on a silent server for {watchdog:?} against a 300 ms \
-             ApiConfig::timeout: every attempt must carry the timeout, a retry too"
+            "after a 500 the retry waited on a silent server for {watchdog:?} against a \
+             {timeout:?} ApiConfig::timeout: every attempt must carry the timeout, a retry too"
         ),
     }
 }

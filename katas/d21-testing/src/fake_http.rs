@@ -46,7 +46,8 @@
 //!   `does_not_retry_other_client_errors`, `malformed_json_is_a_parse_error`,
 //!   `every_5xx_is_retried_and_no_4xx_is`.
 //! - a 5xx is retried until `ApiConfig::attempts` requests were made (at least one), counted
-//!   by the server, and a retry can succeed. Checked by
+//!   by the server, and a retry can succeed; `Server` carries the last status (a 503 then a
+//!   500 is `status: 500`). Checked by
 //!   `retries_a_500_once_then_reports_a_server_error`,
 //!   `makes_as_many_requests_as_the_config_allows_on_5xx`,
 //!   `a_retry_after_a_503_can_succeed`.
@@ -54,7 +55,9 @@
 //!   and the timeout is one budget for the whole request, a body that stalls included: a
 //!   server slow in two phases, each within the timeout, overruns it; and the whole
 //!   configured budget is the request's: an answer after 1.2 s of a 2 s timeout succeeds,
-//!   whether the head or the body took the time; a retry after a 500 has the timeout too.
+//!   whether the head or the body took the time; a retry after a 500 has the timeout too,
+//!   a whole one of its own (a 500 after 0.9 s, then the user after another 0.9 s, of a
+//!   1.5 s timeout, is the user: not one deadline for all attempts).
 //!   Checked by `a_slow_server_is_a_timeout_error`, `a_timeout_is_not_retried`,
 //!   `the_timeout_covers_a_body_that_never_finishes`,
 //!   `the_timeout_is_one_budget_for_all_phases_of_the_request`,
@@ -72,7 +75,9 @@
 //! **Not checked.** Whether the request runs on the calling thread: a worker thread whose
 //! own timeout equals the budget closes its socket a few microseconds after the caller has
 //! given up and returned `Timeout`, which no test can tell from a socket closed before (it
-//! only spends a thread per request for nothing).
+//! only spends a thread per request for nothing). Whether a refused connection (nobody
+//! listening) is retried: a refused connect leaves nothing a test can count, so only a
+//! connection that is accepted and then dropped is counted (one attempt).
 
 use std::time::Duration;
 
