@@ -109,7 +109,7 @@ fn warriors_insert_get_update_delete() {
         "get returns what insert stored"
     );
     let stronger = Warrior {
-        name: "Arjuna".into(),
+        name: "Arjuna the Archer".into(),
         power: 10_000,
     };
     assert!(
@@ -119,7 +119,7 @@ fn warriors_insert_get_update_delete() {
     assert_eq!(
         repo.get(id).expect("get"),
         Some(stronger),
-        "update replaces the columns"
+        "update replaces every column, the first one included"
     );
     assert!(
         repo.delete(id).expect("delete"),

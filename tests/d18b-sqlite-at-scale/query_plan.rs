@@ -294,6 +294,25 @@ fn ensure_indexes_is_idempotent() {
         first >= 2,
         "ensure_indexes must create the two indexes, found {first}"
     );
+    // A half-indexed database: only the e-mail index is left.
+    let weapons_index: String = conn
+        .query_row(
+            "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'weapons' \
+             AND sql IS NOT NULL",
+            [],
+            |row| row.get(0),
+        )
+        .expect("ensure_indexes must index weapons");
+    conn.execute_batch(&format!("DROP INDEX \"{weapons_index}\""))
+        .expect("drop the weapons index");
+    ensure_indexes(&conn).expect("a call on a half-indexed database must succeed");
+    assert_eq!(
+        count(&conn),
+        first,
+        "with only the e-mail index left, ensure_indexes did not bring back the weapons index: \
+         ensure each index on its own (CREATE INDEX IF NOT EXISTS), not all of them behind a \
+         check for one"
+    );
 }
 
 #[test]

@@ -19,7 +19,8 @@
 //! values of any SQLite type; `rusqlite::params_from_iter` binds a list of them.
 //!
 //! **The tests check.**
-//! - Full CRUD on warriors and weapons, a `NULL` owner included; `get` of a missing id is
+//! - Full CRUD on warriors and weapons, a `NULL` owner included (`update` replaces every
+//!   column, the first one included); `get` of a missing id is
 //!   `Ok(None)`, `update` and `delete` of one are `Ok(false)`. Checked by
 //!   `warriors_insert_get_update_delete`, `weapons_keep_a_null_owner`,
 //!   `missing_ids_are_none_and_false`.

@@ -57,7 +57,8 @@
 //!   `the_join_needs_no_automatic_index_once_indexed`.
 //! - [`ensure_indexes`] adds exactly two indexes. Checked by
 //!   `ensure_indexes_adds_only_the_two_indexes_the_lookups_need`.
-//! - Calling [`ensure_indexes`] again changes nothing; e-mails are unique, so the e-mail index is
+//! - Calling [`ensure_indexes`] again changes nothing, and on a database that lost one of the
+//!   two indexes it adds that one back; e-mails are unique, so the e-mail index is
 //!   `UNIQUE` and creating it over a duplicate fails with SQLite's constraint error; a warrior
 //!   may carry several weapons, so the `warrior_id` index is not. Checked by
 //!   `ensure_indexes_is_idempotent`, `ensure_indexes_refuses_duplicate_emails`,
