@@ -211,6 +211,7 @@ fn numbers_in(message: &str) -> Vec<i32> {
 #[case::constant_400_becomes_40(|y| leap_with(y, 4, 100, 40))]
 #[case::constant_4_becomes_2(|y| leap_with(y, 2, 100, 400))]
 #[case::constant_100_becomes_1000(|y| leap_with(y, 4, 1000, 400))]
+#[case::constants_4_and_100_doubled(|y| leap_with(y, 8, 200, 400))]
 #[case::positive_years_only(positive_years_only)]
 #[case::julian_before_1582(julian_before_1582)]
 #[case::year_shifted_by_one(year_shifted_by_one)]

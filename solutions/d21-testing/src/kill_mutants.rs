@@ -40,7 +40,7 @@
 //! - the judge asks at most `MAX_PROBES` years, from whatever thread it asks (a counting
 //!   candidate with a process-wide counter). Checked by
 //!   `the_judge_asks_about_at_most_max_probes_years`.
-//! - it rejects each of nineteen mutants (constants, operators, negated tests, one-sided
+//! - it rejects each of twenty mutants (constants, operators, negated tests, one-sided
 //!   remainders that only fail on negative years, Julian rules before 1582, no year 0,
 //!   remainders of a negative year taken as unsigned) with a message naming a year on which
 //!   that mutant is really wrong, and no other number. Checked by

@@ -53,7 +53,9 @@
 //! instead of the exact integer `⌈p × n / 100⌉`: it is right until `n` reaches millions of
 //! samples, more than a test can hold. And how often the samples are sorted: a report that
 //! copies and sorts once per figure wastes work but gives the same figures, and speed is
-//! not what this kata teaches.
+//! not what this kata teaches. Rendering through `f64` milliseconds (`as_micros() as f64 /
+//! 1000.0` with `{:.3}`): it prints the same digits for every duration below 2^53
+//! microseconds (285 years), so no realistic sample tells it from integer digits.
 
 use std::fmt;
 use std::time::Duration;
