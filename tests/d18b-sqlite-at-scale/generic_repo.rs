@@ -43,7 +43,7 @@ struct Note {
 
 impl Entity for Note {
     const TABLE: &'static str = "camp \"notes\"";
-    const COLUMNS: &'static [&'static str] = &["text"];
+    const COLUMNS: &'static [&'static str] = &["the \"text\""];
 
     fn values(&self) -> Vec<Value> {
         vec![Value::from(self.text.clone())]
@@ -51,7 +51,7 @@ impl Entity for Note {
 
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
-            text: row.get("text")?,
+            text: row.get("the \"text\"")?,
         })
     }
 }
@@ -198,16 +198,16 @@ fn identifiers_with_spaces_and_quotes_are_quoted() {
     };
     let id = repo
         .insert(&note)
-        .expect("a table named camp \"notes\" needs \"camp \"\"notes\"\"\" in SQL");
+        .expect("a table named camp \"notes\" with a column the \"text\" needs \"camp \"\"notes\"\"\" and \"the \"\"text\"\"\" in SQL");
     let _ = (repo.get(id), repo.all(), repo.update(id, &note));
     let trace = stop_trace(&conn);
     let stored: String = conn
         .query_row(
-            "SELECT text FROM \"camp \"\"notes\"\"\" WHERE id = ?1",
+            "SELECT \"the \"\"text\"\"\" FROM \"camp \"\"notes\"\"\" WHERE id = ?1",
             [id],
             |row| row.get(0),
         )
-        .expect("the table must be named exactly camp \"notes\"");
+        .expect("the table must be named exactly camp \"notes\" and its column the \"text\"");
     assert_eq!(stored, "camp at dawn");
     assert!(
         repo.delete(id).expect("delete"),
