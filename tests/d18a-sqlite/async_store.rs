@@ -36,6 +36,22 @@ async fn seed(store: &AsyncStore, rows: Vec<(String, f64)>, what: &str) {
         .expect(what);
 }
 
+/// A current-thread runtime and a store on `dir` holding `rows` (`what` says why they must
+/// go in).
+fn seeded_on_a_current_thread(
+    dir: &tempfile::TempDir,
+    rows: Vec<(String, f64)>,
+    what: &str,
+) -> (tokio::runtime::Runtime, AsyncStore) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    let store = runtime.block_on(open_store(dir));
+    runtime.block_on(seed(&store, rows, what));
+    (runtime, store)
+}
+
 /// `n` warriors named `w0000`, `w0001`, … in that order, each of power 1.0.
 fn numbered_warriors(n: usize) -> Vec<(String, f64)> {
     (0..n).map(|i| (format!("w{i:04}"), 1.0)).collect()
@@ -185,16 +201,8 @@ fn a_query_waiting_for_a_lock_leaves_its_future_pending() {
     use tokio_test::assert_pending;
 
     let dir = super::temp_dir();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime for open()");
-    let store = runtime.block_on(open_store(&dir));
-    runtime.block_on(seed(
-        &store,
-        vec![("Arjuna".into(), 1.0)],
-        "seed one warrior",
-    ));
+    let (runtime, store) =
+        seeded_on_a_current_thread(&dir, vec![("Arjuna".into(), 1.0)], "seed one warrior");
     let blocker = lock_exclusively(dir.path().join("async.db"));
 
     // Polled by hand, outside any runtime: the first poll must hand the query to the
@@ -429,16 +437,8 @@ fn calls_made_while_the_database_thread_is_busy_queue_for_it() {
         return;
     }
     let dir = super::temp_dir();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a current-thread runtime");
-    let store = runtime.block_on(open_store(&dir));
-    runtime.block_on(seed(
-        &store,
-        vec![("Arjuna".into(), 1.0)],
-        "seed one warrior",
-    ));
+    let (runtime, store) =
+        seeded_on_a_current_thread(&dir, vec![("Arjuna".into(), 1.0)], "seed one warrior");
     let blocker = lock_exclusively(dir.path().join("async.db"));
     let _context = runtime.enter();
 
@@ -682,13 +682,9 @@ fn a_stream_reads_no_further_ahead_than_its_channel_holds() {
     if !run_alone("a_stream_reads_no_further_ahead_than_its_channel_holds") {
         return;
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a current-thread runtime");
     let dir = super::temp_dir();
-    let store = runtime.block_on(open_store(&dir));
-    runtime.block_on(seed(&store, numbered_warriors(3), "seed three warriors"));
+    let (runtime, store) =
+        seeded_on_a_current_thread(&dir, numbered_warriors(3), "seed three warriors");
     let path = dir.path().join("async.db");
 
     // Capacity 2, nothing taken: once the channel is full and the database thread has gone
@@ -839,13 +835,9 @@ fn an_idle_database_thread_sleeps_until_a_job_arrives() {
     if !run_alone("an_idle_database_thread_sleeps_until_a_job_arrives") {
         return;
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a current-thread runtime");
     let dir = super::temp_dir();
-    let store = runtime.block_on(open_store(&dir));
-    runtime.block_on(seed(&store, numbered_warriors(3), "seed three warriors"));
+    let (runtime, store) =
+        seeded_on_a_current_thread(&dir, numbered_warriors(3), "seed three warriors");
     // Nothing to do now: the database thread should block on its job channel.
     assert_other_threads_sleep_until_woken(
         "while the store had no work",
@@ -862,17 +854,9 @@ fn a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken() {
     if !run_alone("a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken") {
         return;
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a current-thread runtime");
     let dir = super::temp_dir();
-    let store = runtime.block_on(open_store(&dir));
-    runtime.block_on(seed(
-        &store,
-        numbered_warriors(1_000),
-        "seed 1,000 warriors",
-    ));
+    let (runtime, store) =
+        seeded_on_a_current_thread(&dir, numbered_warriors(1_000), "seed 1,000 warriors");
     let mut names = store.stream_names(1).expect("a stream of capacity 1");
     let first = runtime.block_on(guarded("the first row", names.recv()));
     assert!(

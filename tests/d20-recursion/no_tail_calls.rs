@@ -129,21 +129,27 @@ fn the_total_is_a_u128_that_cannot_overflow() {
     );
 }
 
-#[test]
-fn every_term_is_asked_for_at_the_same_stack_depth() {
-    // 2^21 terms: a recursion that loops over a batch of terms per frame (65,536 a frame
-    // fits the ten-million-term test below) still goes 32 frames deep here.
-    const N: u64 = 1 << 21;
+/// `sum_to(n, k)` with the stack depth of every term's call noted; the sum must be right.
+fn probed_sum_to(n: u64) -> DepthProbe {
     let mut probe = DepthProbe::default();
-    let got = sum_to(N, |k| {
+    let got = sum_to(n, |k| {
         probe.note();
         k
     });
     assert_eq!(
         got,
-        u128::from(N) * u128::from(N + 1) / 2,
-        "sum_to({N}, k) gave {got}"
+        u128::from(n) * u128::from(n + 1) / 2,
+        "sum_to({n}, k) gave {got}"
     );
+    probe
+}
+
+#[test]
+fn every_term_is_asked_for_at_the_same_stack_depth() {
+    // 2^21 terms: a recursion that loops over a batch of terms per frame (65,536 a frame
+    // fits the ten-million-term test below) still goes 32 frames deep here.
+    const N: u64 = 1 << 21;
+    let probe = probed_sum_to(N);
     assert!(
         probe.spread() <= SAME_DEPTH_SLACK,
         "sum_to asked for its {N} terms at stack addresses {} bytes apart: the accumulator \
@@ -181,6 +187,7 @@ fn every_term_is_asked_for_just_below_the_caller() {
     const N: u64 = 1 << 20;
     let marker = 0u8;
     let caller = caller_address(&marker);
+    // Not through `probed_sum_to`: its own frame would sit between the caller and the terms.
     let mut probe = DepthProbe::default();
     let got = sum_to(N, |k| {
         probe.note();

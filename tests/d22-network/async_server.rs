@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::{Barrier, mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -52,8 +52,9 @@ async fn connect(addr: SocketAddr) -> TcpStream {
         .expect("the async server must be accepting on the listener it was given")
 }
 
-/// Reads one Content-Length-framed response; `None` if the server closed first.
-async fn read_response(stream: &mut TcpStream) -> Option<Vec<u8>> {
+/// Reads one Content-Length-framed response (from a socket or an in-memory pipe); `None` if
+/// the server closed first.
+async fn read_response(stream: &mut (impl AsyncRead + Unpin)) -> Option<Vec<u8>> {
     let mut raw = Vec::new();
     let mut byte = [0u8; 1];
     while !raw.ends_with(b"\r\n\r\n") {
@@ -969,30 +970,7 @@ fn hello_connection_on_a_pipe(
 /// of body); `None` if the server closed the connection first.
 async fn exchange_on_pipe(client: &mut tokio::io::DuplexStream, request: &[u8]) -> Option<Vec<u8>> {
     client.write_all(request).await.ok()?;
-    let mut raw = Vec::new();
-    let mut byte = [0u8; 1];
-    while !raw.ends_with(b"\r\n\r\n") {
-        if guard("reading the response head", client.read(&mut byte))
-            .await
-            .ok()?
-            == 0
-        {
-            return None;
-        }
-        raw.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&raw).to_ascii_lowercase();
-    let length: usize = head
-        .split("\r\n")
-        .find_map(|line| line.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0u8; length];
-    guard("reading the response body", client.read_exact(&mut body))
-        .await
-        .ok()?;
-    raw.extend_from_slice(&body);
-    Some(raw)
+    read_response(client).await
 }
 
 #[tokio::test(start_paused = true)]
