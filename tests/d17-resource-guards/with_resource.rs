@@ -353,15 +353,16 @@ proptest! {
 }
 
 /// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md):
-/// `with_resource_suppressing` over every open, body, close and predicate outcome, compared
-/// value for value (the visible property covers `with_resource`'s kinds only).
+/// `with_resource_suppressing` over every open, body, close and predicate outcome (all 48
+/// combinations, each every run), compared value for value (the visible property covers
+/// `with_resource`'s kinds only).
 #[cfg(feature = "held-out")]
 mod held_out {
     use std::panic::{AssertUnwindSafe, catch_unwind};
 
-    use proptest::prelude::*;
+    use rstest::rstest;
 
-    use super::{AppError, BodyOutcome, FakeFile, Log, body_outcome, close_error, opener};
+    use super::{AppError, BodyOutcome, FakeFile, Log, close_error, opener};
     use crate::with_resource::{ScopeError, with_resource_suppressing};
 
     /// The error a failing body returns: one the predicate may accept, or another.
@@ -373,68 +374,71 @@ mod held_out {
         }
     }
 
-    proptest! {
-        #![proptest_config(super::super::proptest_config())]
-
-        /// Only a body error the predicate accepts, closed cleanly, becomes `Ok(None)`; an
-        /// open error is never suppressed, a close error never swallowed.
-        #[test]
-        fn suppressing_swallows_exactly_an_accepted_body_error_closed_cleanly(
-            open_ok in any::<bool>(),
-            body in body_outcome(),
-            not_found in any::<bool>(),
-            close_fails in any::<bool>(),
-            accept_not_found in any::<bool>(),
-        ) {
-            let log = Log::default();
-            // A failed open answers NotFound, an error the predicate may accept: it must
-            // still not be suppressed, as it did not come from the body.
-            let open: Box<dyn FnOnce() -> Result<FakeFile, AppError>> = if open_ok {
-                Box::new(opener(&log, close_fails))
-            } else {
-                Box::new(|| Err(AppError::NotFound))
+    /// Only a body error the predicate accepts, closed cleanly, becomes `Ok(None)`; an open
+    /// error is never suppressed, a close error never swallowed.
+    #[rstest]
+    fn suppressing_swallows_exactly_an_accepted_body_error_closed_cleanly(
+        #[values(true, false)] open_ok: bool,
+        #[values(BodyOutcome::Succeeds, BodyOutcome::Fails, BodyOutcome::Panics)] body: BodyOutcome,
+        #[values(true, false)] not_found: bool,
+        #[values(true, false)] close_fails: bool,
+        #[values(true, false)] accept_not_found: bool,
+    ) {
+        let log = Log::default();
+        // A failed open answers NotFound, an error the predicate may accept: it must
+        // still not be suppressed, as it did not come from the body.
+        let open: Box<dyn FnOnce() -> Result<FakeFile, AppError>> = if open_ok {
+            Box::new(opener(&log, close_fails))
+        } else {
+            Box::new(|| Err(AppError::NotFound))
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            with_resource_suppressing(
+                open,
+                |_| match body {
+                    BodyOutcome::Succeeds => Ok(5),
+                    BodyOutcome::Fails => Err(body_error(not_found)),
+                    BodyOutcome::Panics => panic!("the body panicked"),
+                },
+                |e| accept_not_found && *e == AppError::NotFound,
+            )
+        }));
+        let case = format!(
+            "open ok: {open_ok}, body: {body:?} (NotFound: {not_found}), close fails: \
+             {close_fails}, predicate accepts NotFound: {accept_not_found}"
+        );
+        assert_eq!(
+            log.count("close"),
+            usize::from(open_ok),
+            "{}: an opened resource is closed exactly once, an unopened one never; the \
+             log is {:?}",
+            &case,
+            log.entries()
+        );
+        let expected: Option<Result<Option<i32>, ScopeError<AppError>>> =
+            match (open_ok, body, close_fails) {
+                (false, _, _) => Some(Err(ScopeError::Open(AppError::NotFound))),
+                (true, BodyOutcome::Panics, _) => None,
+                (true, BodyOutcome::Succeeds, false) => Some(Ok(Some(5))),
+                (true, BodyOutcome::Succeeds, true) => Some(Err(ScopeError::Close(close_error()))),
+                (true, BodyOutcome::Fails, false) if accept_not_found && not_found => {
+                    Some(Ok(None))
+                }
+                (true, BodyOutcome::Fails, false) => {
+                    Some(Err(ScopeError::Body(body_error(not_found))))
+                }
+                (true, BodyOutcome::Fails, true) => Some(Err(ScopeError::BodyAndClose {
+                    body: body_error(not_found),
+                    close: close_error(),
+                })),
             };
-            let result = catch_unwind(AssertUnwindSafe(|| {
-                with_resource_suppressing(
-                    open,
-                    |_| match body {
-                        BodyOutcome::Succeeds => Ok(5),
-                        BodyOutcome::Fails => Err(body_error(not_found)),
-                        BodyOutcome::Panics => panic!("the body panicked"),
-                    },
-                    |e| accept_not_found && *e == AppError::NotFound,
-                )
-            }));
-            let case = format!(
-                "open ok: {open_ok}, body: {body:?} (NotFound: {not_found}), close fails: \
-                 {close_fails}, predicate accepts NotFound: {accept_not_found}"
-            );
-            prop_assert_eq!(log.count("close"), usize::from(open_ok),
-                "{}: an opened resource is closed exactly once, an unopened one never; the \
-                 log is {:?}", &case, log.entries());
-            let expected: Option<Result<Option<i32>, ScopeError<AppError>>> =
-                match (open_ok, body, close_fails) {
-                    (false, _, _) => Some(Err(ScopeError::Open(AppError::NotFound))),
-                    (true, BodyOutcome::Panics, _) => None,
-                    (true, BodyOutcome::Succeeds, false) => Some(Ok(Some(5))),
-                    (true, BodyOutcome::Succeeds, true) => {
-                        Some(Err(ScopeError::Close(close_error())))
-                    }
-                    (true, BodyOutcome::Fails, false) if accept_not_found && not_found => {
-                        Some(Ok(None))
-                    }
-                    (true, BodyOutcome::Fails, false) => {
-                        Some(Err(ScopeError::Body(body_error(not_found))))
-                    }
-                    (true, BodyOutcome::Fails, true) => Some(Err(ScopeError::BodyAndClose {
-                        body: body_error(not_found),
-                        close: close_error(),
-                    })),
-                };
-            prop_assert_eq!(result.ok(), expected,
-                "{}: Ok(Some(v)) on success, Ok(None) only for a body error the predicate \
-                 accepts after a clean close, otherwise the same Err as with_resource (None \
-                 here: the body's panic must go on to the caller)", &case);
-        }
+        assert_eq!(
+            result.ok(),
+            expected,
+            "{}: Ok(Some(v)) on success, Ok(None) only for a body error the predicate \
+             accepts after a clean close, otherwise the same Err as with_resource (None \
+             here: the body's panic must go on to the caller)",
+            &case
+        );
     }
 }

@@ -68,8 +68,9 @@
 //!   open once the runtime has run on. Checked by
 //!   `a_cancelled_with_connection_drops_the_connection_with_a_warning`.
 //! - A closed connection is dropped normally, not forgotten (`mem::forget` to skip the
-//!   warning leaks its url and the server it shares): 1000 open-close rounds hold under
-//!   64 KiB of heap at once. Checked by `a_closed_connection_leaves_nothing_behind`.
+//!   warning leaks its url and the server it shares, or fresh values swapped in for them):
+//!   after 1000 open-close rounds not one byte more of heap is allocated than before.
+//!   Checked by `a_closed_connection_leaves_nothing_behind`.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
