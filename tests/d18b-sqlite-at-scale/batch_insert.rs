@@ -66,26 +66,27 @@ fn an_empty_batch_inserts_nothing() {
 #[test]
 fn the_insert_is_prepared_once_and_run_once_per_row() {
     let mut conn = database();
-    let (result, trace) = traced_batch(&mut conn, &warriors(200));
+    let (result, trace) = traced_batch(&mut conn, &warriors(1_200));
     result.expect("a valid batch must insert");
     let inserts = trace.runs_of("INSERT");
     assert_eq!(
         inserts.len(),
-        200,
-        "one run of the INSERT per row: 200 rows, {} runs",
+        1_200,
+        "one run of the INSERT per row: 1,200 rows, {} runs",
         inserts.len()
     );
     let fresh = inserts.iter().filter(|run| run.earlier_runs == 0).count();
     assert_eq!(
         fresh, 1,
-        "{fresh} INSERT statements were freshly prepared: prepare it once, before the loop, \
-         and re-bind it for every row (Connection::execute prepares the SQL again each call)"
+        "{fresh} INSERT statements were freshly prepared for 1,200 rows: prepare it once, before \
+         the loop, and re-bind it for every row, however long the batch (Connection::execute \
+         prepares the SQL again each call; a fresh statement per chunk compiles it again too)"
     );
     let last = inserts.last().map(|run| run.earlier_runs);
     assert_eq!(
         last,
-        Some(199),
-        "the last row must reuse the statement that already ran 199 times"
+        Some(1_199),
+        "the last row must reuse the statement that already ran 1,199 times"
     );
 }
 

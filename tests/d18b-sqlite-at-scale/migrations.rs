@@ -1,5 +1,9 @@
+use std::cell::RefCell;
+use std::path::PathBuf;
+
 use rstest::rstest;
-use rusqlite::Connection;
+use rusqlite::trace::{TraceEvent, TraceEventCodes};
+use rusqlite::{Connection, OpenFlags};
 
 use super::{Trace, start_trace, stop_trace, temp_dir};
 use crate::migrations::*;
@@ -365,30 +369,42 @@ fn a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening() {
     );
 }
 
-/// The trace of migrating a fresh database to version 1 of a one-migration `name` history.
-fn traced_first_migration(name: &'static str, up: &'static str) -> Trace {
-    let history = [Migration {
-        version: 1,
-        name,
-        up,
-        down: "DROP TABLE posts;",
-    }];
+/// The trace of applying the last migration of `history` and reverting it again, on a
+/// database already at the one before it.
+fn traced_round_trip(history: &[Migration]) -> Trace {
     let mut conn = database();
+    let last = u32::try_from(history.len()).expect("a short history");
+    migrate(&mut conn, history, last - 1).expect("the earlier migrations must apply");
     start_trace(&conn);
-    let got = migrate(&mut conn, &history, 1);
+    let up = migrate(&mut conn, history, last);
+    let down = migrate(&mut conn, history, last - 1);
     let trace = stop_trace(&conn);
-    got.expect("migration 1 must apply");
+    up.expect("the last migration must apply");
+    down.expect("the last migration must revert");
     trace
 }
 
 #[test]
 fn the_ledger_row_is_written_with_bound_parameters() {
-    let up = "CREATE TABLE posts (id INTEGER PRIMARY KEY);";
-    let trace = traced_first_migration("arm the guard's post", up);
-    let other = traced_first_migration("raise the tower", "CREATE TABLE posts (id INTEGER);");
-    let sum = checksum(up).to_string();
+    let posts = Migration {
+        version: 1,
+        name: "arm the guard's post",
+        up: "CREATE TABLE posts (id INTEGER PRIMARY KEY);",
+        down: "DROP TABLE posts;",
+    };
+    let towers = Migration {
+        version: 2,
+        name: "raise the tower",
+        up: "CREATE TABLE towers (id INTEGER);",
+        down: "DROP TABLE towers;",
+    };
+    // Version, name and checksum all differ between the two, going up and coming down.
+    let trace = traced_round_trip(&[posts]);
+    let other = traced_round_trip(&[HISTORY[0], towers]);
+    let sum = checksum(posts.up).to_string();
     // The ledger's statements are the same texts for every migration when its values are
-    // bound; a name or checksum pasted in any spelling (hex, blob literal) changes them.
+    // bound; a version, name or checksum pasted in any spelling (hex, blob literal) changes
+    // them.
     let ledger = |trace: &Trace| Trace {
         runs: trace
             .runs
@@ -407,9 +423,76 @@ fn the_ledger_row_is_written_with_bound_parameters() {
         .collect();
     assert!(
         pasted.is_empty(),
-        "the ledger's name and checksum were pasted into the SQL text (two migrations wrote \
-         their ledger rows with different texts): {pasted:?}; write the ledger row with ?1, \
-         ?2, ?3 bound through a Transaction, not a formatted BEGIN …; COMMIT script"
+        "a ledger value was pasted into the SQL text (migration 1 and migration 2 wrote or \
+         deleted their ledger rows with different texts): {pasted:?}; bind the version, the \
+         name and the checksum (?1, ?2, ?3) through the Transaction, going up and going down, \
+         never format! them in or run a formatted BEGIN …; COMMIT script"
+    );
+}
+
+thread_local! {
+    /// The file [`look_from_outside`] reads, and what it saw: for each statement the migrating
+    /// connection started, its text and the ledger's version committed at that moment.
+    static OUTSIDE: RefCell<(Option<PathBuf>, Vec<(String, u32)>)> = RefCell::default();
+}
+
+/// A trace hook: as each statement starts, a second connection reads the committed ledger,
+/// which is what the file would say if the process died right then.
+fn look_from_outside(event: TraceEvent<'_>) {
+    let TraceEvent::Stmt(_, sql) = event else {
+        return;
+    };
+    OUTSIDE.with(|outside| {
+        let mut outside = outside.borrow_mut();
+        let Some(path) = outside.0.clone() else {
+            return;
+        };
+        let committed = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(|reader| {
+                reader.query_row(
+                    "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                    [],
+                    |row| row.get(0),
+                )
+            })
+            .unwrap_or(0);
+        outside.1.push((sql.to_owned(), committed));
+    });
+}
+
+#[test]
+fn a_crash_mid_migration_leaves_a_ledger_that_matches_the_schema() {
+    let dir = temp_dir();
+    let path = dir.path().join("camp.db");
+    let mut conn = Connection::open(&path).expect("open a file");
+    // WAL: the second connection reads the last commit while the migration writes.
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        .expect("WAL");
+    migrate(&mut conn, &HISTORY, 1).expect("version 1");
+    OUTSIDE.with(|outside| *outside.borrow_mut() = (Some(path), Vec::new()));
+    conn.trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(look_from_outside));
+    let up = migrate(&mut conn, &HISTORY, 2);
+    let down = migrate(&mut conn, &HISTORY, 1);
+    conn.trace_v2(TraceEventCodes::empty(), None);
+    let seen = OUTSIDE.with(|outside| std::mem::take(&mut *outside.borrow_mut()).1);
+    up.expect("up to 2");
+    down.expect("down to 1");
+    let during = |script: &str| -> Vec<u32> {
+        let statement = script.trim_end_matches(';');
+        seen.iter()
+            .filter(|(sql, _)| sql.contains(statement))
+            .map(|(_, version)| *version)
+            .collect()
+    };
+    assert_eq!(
+        (during(HISTORY[1].up), during(HISTORY[1].down)),
+        (vec![1], vec![2]),
+        "what another connection (or the file after a crash) saw committed in the ledger while \
+         migration 2's up script ran, then its down script: a ledger saying 2 before the up \
+         script has committed (or 1 before the down script has) was written in a transaction \
+         of its own, so a crash between the two would leave a ledger that lies about the \
+         schema, whatever undo runs on an error; write or delete the ledger row inside the \
+         migration's transaction"
     );
 }
 

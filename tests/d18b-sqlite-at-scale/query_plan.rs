@@ -384,6 +384,19 @@ fn ensure_indexes_refuses_duplicate_emails() {
         "emails are unique, so the e-mail index is UNIQUE and creating it over a duplicate \
          must fail with a constraint violation; got {got:?}"
     );
+    conn.execute("DELETE FROM warriors WHERE name = 'Copycat'", [])
+        .expect("remove the duplicate");
+    ensure_indexes(&conn).expect("without the duplicate ensure_indexes must succeed");
+    let later = conn.execute(
+        "INSERT INTO warriors (name, email, power) VALUES ('Copycat', 'w1@example.com', 1)",
+        [],
+    );
+    assert!(
+        matches!(&later, Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)),
+        "after ensure_indexes SQLite accepted a second warrior with the e-mail w1@example.com \
+         ({later:?}): a one-off duplicate check in Rust guards only the moment it runs; a UNIQUE \
+         index makes SQLite refuse every later duplicate"
+    );
 }
 
 #[test]

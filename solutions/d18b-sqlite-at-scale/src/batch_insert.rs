@@ -25,8 +25,9 @@
 //!   `INSERT`'s runs between `BEGIN` and `COMMIT` (no check statement per row, no `PRAGMA` such
 //!   as `journal_mode`). Checked by
 //!   `the_batch_is_one_transaction`.
-//! - The `INSERT` statement is prepared once and run once per row (the tests read SQLite's
-//!   per-statement run counter through the trace hook). One multi-row `INSERT … VALUES (…), (…)`
+//! - The `INSERT` statement is prepared once and run once per row, for all 1,200 rows (no fresh
+//!   statement per chunk: the tests read SQLite's per-statement run counter through the trace
+//!   hook). One multi-row `INSERT … VALUES (…), (…)`
 //!   does not qualify: it breaks SQLite's limit on bound parameters for large batches. Checked
 //!   by `the_insert_is_prepared_once_and_run_once_per_row`.
 //! - Rows are stored in batch order, as given (quotes and non-ASCII text included), and a
@@ -59,7 +60,8 @@
 //! hand-written `BEGIN`/`COMMIT`/`ROLLBACK` that covers every error path above (a refused row,
 //! a failed `COMMIT`, a missing table) behaves like the guard on every path a test can force:
 //! only a panic in the middle of the loop would leave its transaction open, and no test can
-//! make one (rusqlite catches panics in SQL functions, collations and hooks).
+//! make one (rusqlite catches panics in SQL functions, collations and hooks). A commit or a
+//! fresh `INSERT` statement every more than 1,200 rows: no test batch can bound every size.
 
 use rusqlite::{Connection, params};
 

@@ -47,9 +47,15 @@
 //!   `a_failing_migration_is_rolled_back_whole`, `a_failing_down_script_is_rolled_back_whole`,
 //!   `a_ledger_row_that_cannot_be_written_takes_the_migration_with_it`,
 //!   `a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening`.
-//! - The ledger row is written with bound parameters: no SQL text that runs contains the
-//!   migration's name or checksum, and two migrations write their ledger rows with the same SQL
-//!   texts (so no spelling of a pasted value, hex or blob literals included, passes). Checked by
+//! - No moment of a migration leaves a ledger that lies: while its `up` (or `down`) script
+//!   runs, the ledger committed in the file (read by a second connection, which is what a crash
+//!   right then would leave) still says the version before it, so the ledger row is not
+//!   written (or deleted) in a transaction of its own and undone by hand on an error. Checked
+//!   by `a_crash_mid_migration_leaves_a_ledger_that_matches_the_schema`.
+//! - The ledger row is written and deleted with bound parameters: no SQL text that runs
+//!   contains the migration's name or checksum, and two migrations that differ in version, name
+//!   and checksum write and delete their ledger rows with the same SQL texts (so no spelling of
+//!   a pasted value, hex or blob literals included, passes). Checked by
 //!   `the_ledger_row_is_written_with_bound_parameters`.
 //! - A migration whose `COMMIT` fails (the tests add a deferred foreign key, which SQLite checks
 //!   only at `COMMIT`, and SQLite keeps the transaction open after such a failure) is an error,

@@ -59,7 +59,8 @@
 //!   `ensure_indexes_adds_only_the_two_indexes_the_lookups_need`.
 //! - Calling [`ensure_indexes`] again changes nothing, and on a database that lost one of the
 //!   two indexes it adds that one back; e-mails are unique, so the e-mail index is
-//!   `UNIQUE` and creating it over a duplicate fails with SQLite's constraint error; a warrior
+//!   `UNIQUE`: creating it over a duplicate fails with SQLite's constraint error, and once it
+//!   exists SQLite refuses every later duplicate insert (not a one-off check in Rust); a warrior
 //!   may carry several weapons, so the `warrior_id` index is not. Checked by
 //!   `ensure_indexes_is_idempotent`, `ensure_indexes_refuses_duplicate_emails`,
 //!   `ensure_indexes_lets_a_warrior_carry_several_weapons`.
