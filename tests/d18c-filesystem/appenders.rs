@@ -269,6 +269,20 @@ fn append_waits_while_another_writer_holds_the_lock() {
         "append_record wrote before it had the lock (another writer held it): take the lock \
          before the first byte"
     );
+    // While it waits for the lock, append_record already holds the file open: see how.
+    #[cfg(target_os = "linux")]
+    {
+        let flags = super::open_flags_of(&path);
+        let octal: Vec<String> = flags.iter().map(|f| format!("{f:o}")).collect();
+        assert!(
+            flags.len() >= 2 && flags.iter().all(|f| f & libc::O_APPEND != 0),
+            "while append_record waited for the lock, the file was open with flags {octal:?} \
+             (octal, one per descriptor, the lock holder's included), one of them without \
+             O_APPEND: open the file in append mode (OpenOptions::append), so that every write \
+             goes to the end of the file as it is at that moment, even past a writer that \
+             takes no lock; a seek to the end is stale as soon as that writer appends"
+        );
+    }
     (&holder)
         .write_all(b"ID_1,1.00\n")
         .unwrap_or_else(|e| panic!("the lock holder cannot write its record: {e}"));

@@ -482,6 +482,97 @@ fn the_disk_syncer_calls_fsync_on_the_file_and_the_directory(
     );
 }
 
+/// The error the kernel gives the calling thread for every fsync and fdatasync once
+/// [`make_fsync_fail`] ran: one that no real fsync of a local file gives.
+#[cfg(target_os = "linux")]
+const FSYNC_ERROR: i32 = libc::ENOTRECOVERABLE;
+
+/// From now on, every `fsync` and `fdatasync` of the calling thread fails with
+/// [`FSYNC_ERROR`] without reaching the disk (a seccomp filter; in a child process only).
+#[cfg(target_os = "linux")]
+fn make_fsync_fail() {
+    let op = |code: u32, k: u32, jt: u8, jf: u8| libc::sock_filter {
+        code: u16::try_from(code).expect("a BPF opcode fits in 16 bits"),
+        jt,
+        jf,
+        k,
+    };
+    let nr = |call: libc::c_long| u32::try_from(call).expect("a system call number");
+    let mut program = [
+        op(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, 0, 0, 0), // the call's number
+        op(
+            libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K,
+            nr(libc::SYS_fsync),
+            2,
+            0,
+        ),
+        op(
+            libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K,
+            nr(libc::SYS_fdatasync),
+            1,
+            0,
+        ),
+        op(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ALLOW, 0, 0),
+        op(
+            libc::BPF_RET | libc::BPF_K,
+            libc::SECCOMP_RET_ERRNO | FSYNC_ERROR.unsigned_abs(),
+            0,
+            0,
+        ),
+    ];
+    let filter = libc::sock_fprog {
+        len: u16::try_from(program.len()).expect("a short program"),
+        filter: program.as_mut_ptr(),
+    };
+    // SAFETY: plain prctl calls; `filter` points at a valid program for the whole call.
+    let installed = unsafe {
+        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
+            && libc::prctl(
+                libc::PR_SET_SECCOMP,
+                libc::SECCOMP_MODE_FILTER,
+                &raw const filter,
+            ) == 0
+    };
+    assert!(
+        installed,
+        "test setup: cannot install the seccomp filter: {}",
+        io::Error::last_os_error()
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn the_disk_syncer_and_atomic_write_reach_fsync_for_a_real_file() {
+    let test = "the_disk_syncer_and_atomic_write_reach_fsync_for_a_real_file";
+    if !alone_in_a_child_process(module_path!(), test, |_| {}) {
+        return;
+    }
+    let temp = temp_dir();
+    let path = temp.path().join("config.json");
+    put(&path, "old");
+    let real_file = File::open(&path).expect("the file just written opens");
+    make_fsync_fail();
+    let mut syncer = DiskSyncer;
+    let errno = |r: io::Result<()>| r.map_err(|e| e.raw_os_error());
+    let synced = (
+        errno(syncer.sync_file(&real_file)),
+        errno(syncer.sync_dir(temp.path())),
+    );
+    let written = atomic_write(&path, b"new");
+    assert!(
+        synced == (Err(Some(FSYNC_ERROR)), Err(Some(FSYNC_ERROR)))
+            && matches!(&written, Err(WriteError::Write(e)) if e.raw_os_error() == Some(FSYNC_ERROR))
+            && contents(&path) == "old",
+        "the test made every fsync and fdatasync of this thread fail (a seccomp filter \
+         answering error {FSYNC_ERROR}); yet DiskSyncer's sync_file and sync_dir on a real \
+         file and directory gave {synced:?}, and atomic_write gave {written:?} (the file now \
+         holds {:?}). Each must come back with that error: DiskSyncer must really call fsync \
+         (File::sync_all), not guess what the kernel would say, and atomic_write must sync \
+         through it before the rename (then it is WriteError::Write and the old content stays)",
+        contents(&path)
+    );
+}
+
 #[rstest]
 #[case::root("/")]
 #[case::dot_dot("sub/..")]

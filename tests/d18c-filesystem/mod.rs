@@ -88,6 +88,25 @@ pub(crate) fn names_in(dir: &std::path::Path) -> Vec<String> {
     names
 }
 
+/// Linux only: the open flags (`O_APPEND`, `O_NOFOLLOW`, ...) of every descriptor of this
+/// process that refers to `path`, from `/proc/self/fdinfo`.
+#[cfg(target_os = "linux")]
+pub(crate) fn open_flags_of(path: &std::path::Path) -> Vec<i32> {
+    let Ok(wanted) = path.canonicalize() else {
+        return Vec::new();
+    };
+    let fds = std::fs::read_dir("/proc/self/fd").expect("Linux lists descriptors in /proc");
+    fds.flatten()
+        .filter(|entry| std::fs::read_link(entry.path()).is_ok_and(|target| target == wanted))
+        .filter_map(|entry| {
+            let info = std::path::Path::new("/proc/self/fdinfo").join(entry.file_name());
+            let info = std::fs::read_to_string(info).ok()?;
+            let flags = info.lines().find_map(|l| l.strip_prefix("flags:"))?;
+            i32::from_str_radix(flags.trim(), 8).ok()
+        })
+        .collect()
+}
+
 /// Linux only: what the kernel reports about a directory, through inotify.
 #[cfg(target_os = "linux")]
 pub(crate) mod inotify {

@@ -125,14 +125,53 @@ fn the_same_spelling_twice_is_not_a_collision() {
 }
 
 #[rstest]
-fn compares_beyond_ascii_like_the_filesystem_does() {
-    let got = case_collisions(&["Ärger.txt", "ärger.txt", "Σ.md", "σ.md"]);
+#[case::umlaut("Ärger.txt", "ärger.txt")]
+#[case::greek("Σ.md", "σ.md")]
+#[case::cyrillic("ЖУРНАЛ.txt", "журнал.txt")]
+#[case::armenian("ԳԻՐՔ.md", "գիրք.md")]
+#[case::word_final_sigma("ΟΔΟΣ", "οδος")]
+fn compares_beyond_ascii_like_the_filesystem_does(#[case] upper: &str, #[case] lower: &str) {
+    let got = case_collisions(&[upper, lower]);
     assert_eq!(
-        got.len(),
-        2,
-        "case_collisions gave {got:?}: `Ä`/`ä` and `Σ`/`σ` are upper and lower case of one \
-         letter; compare with str::to_lowercase, not to_ascii_lowercase"
+        got,
+        vec![vec![upper.to_owned(), lower.to_owned()]],
+        "case_collisions gave {got:?}: {upper:?} and {lower:?} are upper and lower case of \
+         one name. Fold the whole name with str::to_lowercase: not to_ascii_lowercase, not a \
+         table of the letters you know, and not char by char (a capital sigma that ends a \
+         word lowers to `ς`, which only the whole-string rule knows)"
     );
+}
+
+/// A word of letters from many scripts that have case, each letter in either case.
+fn cased_word() -> impl Strategy<Value = String> {
+    let letter = prop::char::ranges(
+        vec![
+            'A'..='Z',
+            'À'..='ÿ',
+            'Ā'..='ž',
+            'Ά'..='ώ',
+            'Ѐ'..='ӿ',
+            'Ա'..='Ֆ',
+            'Ⴀ'..='Ⴥ',
+            'Ḁ'..='ỿ',
+            'Ⓐ'..='ⓩ',
+            'Ａ'..='Ｚ',
+            '𐐀'..='𐑏',
+        ]
+        .into(),
+    );
+    prop::collection::vec((letter, any::<bool>()), 1..8).prop_map(|letters| {
+        letters
+            .into_iter()
+            .map(|(c, up)| {
+                if up {
+                    c.to_uppercase().collect::<String>()
+                } else {
+                    c.to_lowercase().collect::<String>()
+                }
+            })
+            .collect()
+    })
 }
 
 #[rstest]
@@ -174,6 +213,20 @@ proptest! {
         let got = validate_portable_name(&name);
         prop_assert_eq!(got, Ok(()), "{:?} uses only safe characters and ends in neither a dot \
             nor a space", name);
+    }
+
+    #[test]
+    fn a_name_and_its_lower_case_collide_in_every_script(word in cased_word()) {
+        let (name, lower) = (format!("{word}.txt"), format!("{word}.txt").to_lowercase());
+        let got = case_collisions(&[&name, &lower]);
+        let expected = if name == lower { vec![] } else { vec![vec![name.clone(), lower.clone()]] };
+        prop_assert_eq!(
+            &got, &expected,
+            "case_collisions({:?}) gave {:?}: a name and its str::to_lowercase are one file on a \
+             case-insensitive filesystem, in every script that has case; fold with \
+             str::to_lowercase, not with a table of the letters you have met",
+            [&name, &lower], got
+        );
     }
 
     #[test]

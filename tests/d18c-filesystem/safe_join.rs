@@ -40,17 +40,28 @@ fn the_empty_path_is_the_root_itself() {
 #[case::parent("..")]
 #[case::classic("../../etc/passwd")]
 #[case::hidden_in_the_middle("a/../../etc")]
-#[case::out_and_back_in("a/../../root/b")]
+#[case::out_and_back_in_by_the_roots_own_name("a/../../{root}/b")]
+#[case::straight_back_in_by_the_roots_own_name("../{root}")]
 #[case::after_dots("./../x")]
 #[case::deep("a/b/c/../../../../x")]
 fn refuses_a_dot_dot_that_climbs_above_the_root(#[case] user: &str) {
     let dir = temp_dir();
+    let user = &with_root_name(dir.path(), user);
     let got = safe_join(dir.path(), user);
     assert!(
         matches!(&got, Err(PathError::EscapesRoot(p)) if p == user),
         "safe_join(root, {user:?}) gave {got:?}: a `..` that climbs above the root, even for \
-         a moment, must be PathError::EscapesRoot with the user path"
+         a moment, must be PathError::EscapesRoot with the user path, also when it comes back \
+         in by the root's own name (joining first and checking the normalised result only \
+         sees where the path ends, not that it left the root on the way)"
     );
+}
+
+/// `user` with `{root}` replaced by the root directory's own name, so that a path can climb
+/// out of the root and come straight back into it.
+fn with_root_name(root: &Path, user: &str) -> String {
+    let name = root.file_name().expect("a temp dir has a name");
+    user.replace("{root}", &name.to_string_lossy())
 }
 
 #[rstest]
@@ -268,10 +279,18 @@ fn a_missing_root_is_an_error() {
     );
 }
 
-/// User paths built from the components where traversal bites.
+/// User paths built from the components where traversal bites, the root's own name
+/// (`{root}`, see [`with_root_name`]) included.
 fn user_path() -> impl Strategy<Value = Vec<&'static str>> {
     prop::collection::vec(
-        prop_oneof![Just("a"), Just("b"), Just(".."), Just("."), Just("")],
+        prop_oneof![
+            Just("a"),
+            Just("b"),
+            Just(".."),
+            Just("."),
+            Just(""),
+            Just("{root}")
+        ],
         0..8,
     )
 }
@@ -282,7 +301,7 @@ proptest! {
     #[test]
     fn accepts_exactly_the_paths_that_never_climb_above_the_root(parts in user_path()) {
         let dir = temp_dir();
-        let user = parts.join("/");
+        let user = with_root_name(dir.path(), &parts.join("/"));
         let mut depth = 0_i32;
         let mut climbs = false;
         for part in &parts {

@@ -11,6 +11,8 @@ use std::path::Path;
 
 use rstest::rstest;
 
+#[cfg(target_os = "linux")]
+use super::open_flags_of;
 use super::{contents, put, temp_dir};
 use crate::secrets::{SecretError, write_secret, write_secret_with};
 
@@ -70,23 +72,6 @@ mod kernel {
     use std::os::unix::ffi::OsStrExt;
     use std::path::Path;
 
-    /// The open flags of every descriptor of this process that refers to `path`.
-    pub fn open_flags_of(path: &Path) -> Vec<i32> {
-        let Ok(wanted) = path.canonicalize() else {
-            return Vec::new();
-        };
-        let fds = std::fs::read_dir("/proc/self/fd").expect("Linux lists descriptors in /proc");
-        fds.flatten()
-            .filter(|entry| std::fs::read_link(entry.path()).is_ok_and(|target| target == wanted))
-            .filter_map(|entry| {
-                let info = Path::new("/proc/self/fdinfo").join(entry.file_name());
-                let info = std::fs::read_to_string(info).ok()?;
-                let flags = info.lines().find_map(|l| l.strip_prefix("flags:"))?;
-                i32::from_str_radix(flags.trim(), 8).ok()
-            })
-            .collect()
-    }
-
     /// Gives `dir` a default ACL that grants its owner, group and everyone else read and
     /// write: a file created in it gets the mode given to `open`, and the umask is ignored.
     pub fn grant_everyone_by_default(dir: &Path) {
@@ -144,7 +129,7 @@ fn the_secret_is_opened_with_o_nofollow() {
     let path = dir.path().join("db.env");
     let mut flags = Vec::new();
     let got = write_secret_with(&path, |out| {
-        flags = kernel::open_flags_of(&path);
+        flags = open_flags_of(&path);
         out.write_all(b"API_KEY=123\n")
     });
     assert!(got.is_ok(), "write_secret_with gave {got:?}");
@@ -190,7 +175,7 @@ fn the_path_is_opened_once_and_the_secret_written_through_that_descriptor(#[case
     let watch = super::inotify::DirWatch::on(dir.path(), libc::IN_OPEN | libc::IN_CLOSE);
     let mut at_fill = (Vec::new(), 0);
     let got = write_secret_with(&path, |out| {
-        at_fill = (watch.masks(), kernel::open_flags_of(&path).len());
+        at_fill = (watch.masks(), open_flags_of(&path).len());
         out.write_all(b"API_KEY=123\n")
     });
     let after_fill = watch.masks();

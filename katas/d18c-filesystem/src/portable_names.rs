@@ -34,10 +34,13 @@
 //!   `NameError::TrailingSpace`. Checked by `refuses_each_kind_of_bad_name_with_its_own_error`.
 //! - Names built from characters every system accepts pass. Checked by
 //!   `names_built_from_safe_characters_pass`.
-//! - `case_collisions(names)` compares names with [`str::to_lowercase`] (full Unicode, so
-//!   `Ä.txt` and `ä.txt` collide, while `Straße.txt` and `STRASSE.txt` do not: `ß` is its own
+//! - `case_collisions(names)` compares names with [`str::to_lowercase`] on the whole name
+//!   (full Unicode in every script that has case, so `Ä.txt` and `ä.txt` collide, and so do
+//!   `ЖУРНАЛ.txt` and `журнал.txt`; a capital sigma that ends a word lowers to `ς`, so
+//!   `ΟΔΟΣ` and `οδος` collide; while `Straße.txt` and `STRASSE.txt` do not: `ß` is its own
 //!   lower case). Checked by `finds_names_that_differ_only_in_case`,
 //!   `compares_beyond_ascii_like_the_filesystem_does`,
+//!   `a_name_and_its_lower_case_collide_in_every_script`,
 //!   `folds_case_with_to_lowercase_not_to_uppercase`.
 //! - It returns one group per set of colliding spellings, each group listing the distinct
 //!   spellings in input order, groups ordered by the first appearance of their first member;

@@ -22,8 +22,10 @@
 //!   `joins_the_normalised_user_path_to_the_root`, `the_empty_path_is_the_root_itself`.
 //! - An absolute `user_path` is refused: `PathError::Absolute`. Checked by
 //!   `refuses_an_absolute_user_path`.
-//! - A `..` that would climb above `root`, even for a moment (`a/../../root/b`), is refused:
-//!   `PathError::EscapesRoot`; every path that never climbs above the root is accepted.
+//! - A `..` that would climb above `root`, even for a moment, is refused:
+//!   `PathError::EscapesRoot`, also when the path comes straight back in by the root's own
+//!   name (`a/../../<root's name>/b`, which ends inside); every path that never climbs above
+//!   the root is accepted.
 //!   Checked by `refuses_a_dot_dot_that_climbs_above_the_root`,
 //!   `accepts_exactly_the_paths_that_never_climb_above_the_root`.
 //! - Walking the components that exist, a symlink whose target (fully resolved) lies outside

@@ -23,8 +23,10 @@
 //! filesystems, and what protects read-modify-write sequences.
 //!
 //! **The tests check.**
-//! - The file is created if missing and opened in append mode; each record is `line`
-//!   followed by `\n`. Checked by `appends_each_record_as_one_line`.
+//! - The file is created if missing and opened in append mode (`O_APPEND`, seen on the
+//!   descriptor while `append_record` waits for the lock, Linux); each record is `line`
+//!   followed by `\n`. Checked by `appends_each_record_as_one_line`,
+//!   `append_waits_while_another_writer_holds_the_lock`.
 //! - A `line` containing `\n` or `\r` would become two records: `AppendError::LineBreak`.
 //!   Checked by `refuses_a_record_with_a_line_break`.
 //! - The lock is taken on the data file itself (not on a separate lock file) and

@@ -66,6 +66,11 @@
 //!   regular file and a directory like any other) is an `InvalidInput` error for both of its
 //!   methods, and syncing a real file and directory succeeds.
 //!   Checked by `the_disk_syncer_calls_fsync_on_the_file_and_the_directory`.
+//! - `DiskSyncer` and `atomic_write` really call fsync (or fdatasync) on a real file: with
+//!   both made to fail for the calling thread (a seccomp filter, in a child process; Linux),
+//!   `sync_file` and `sync_dir` return that error, and `atomic_write` returns it as
+//!   `WriteError::Write` and leaves the old content. Checked by
+//!   `the_disk_syncer_and_atomic_write_reach_fsync_for_a_real_file`.
 //! - A bare file name is written in the working directory, and the directory synced is
 //!   `.` (its parent is empty). Checked by
 //!   `a_bare_file_name_is_written_in_the_working_directory_and_dot_is_synced`.
@@ -81,13 +86,11 @@
 //!   (Linux, inotify). Checked by
 //!   `a_reader_that_opened_the_old_file_still_reads_the_old_content_after_the_write`.
 //!
-//! **Not checked.** That the data really survives a power cut (no test can cut the power),
-//! and that `atomic_write_with` passes a `DiskSyncer` rather than another syncer: the tests
-//! see the order of the steps through the seam and that `DiskSyncer` reaches fsync, not the
-//! disk's cache. A `DiskSyncer` is seen to reach fsync only when called directly, and only
-//! through the kernel's verdict on files that cannot be synced: no test can see the fsyncs
-//! of `atomic_write` itself, nor tell a real fsync of a real file from none (Linux counts no
-//! fsync calls in `/proc`).
+//! **Not checked.** That the data really survives a power cut (no test can cut the power):
+//! the tests see the order of the steps through the seam, and that `DiskSyncer` and
+//! `atomic_write` call fsync (its error comes back to them), not what the disk's cache does
+//! with it. Whether `atomic_write` syncs the directory after the rename: its own steps are
+//! seen in order only through `atomic_write_synced` and a recording syncer.
 //! Nor whether `DiskSyncer` calls `sync_all` (fsync) or `sync_data` (fdatasync): both push
 //! the bytes and the file size to the disk and fail alike on `/dev/null`; fdatasync may skip
 //! metadata the new content does not need (the mtime). On a directory, Linux's common
