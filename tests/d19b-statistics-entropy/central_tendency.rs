@@ -58,6 +58,8 @@ fn the_mode_of_the_salaries_is_the_repeated_45_000() {
 #[case::one_value(&[7.0], 7.0)]
 // statistics.median([-3.0, -1.0]) == -2.0
 #[case::two_negative_values(&[-3.0, -1.0], -2.0)]
+// statistics.median([-1.0, -4.0, 2.0, -3.0]) == -2.0
+#[case::a_negative_middle_pair(&[-1.0, -4.0, 2.0, -3.0], -2.0)]
 fn the_median_sorts_then_takes_the_middle(#[case] data: &[f64], #[case] want: f64) {
     assert_eq!(
         median(data),
@@ -153,6 +155,8 @@ fn every_statistic_of_empty_data_is_the_empty_error() {
 #[case::even_count(&[0.75, -0.5, 0.25, 9.0, -3.0, 0.5], 0.25, 0.5)]
 // statistics.median([0.75, 0.25, 0.5, 9, -2]) == 0.5
 #[case::odd_count(&[0.75, 0.25, 0.5, 9.0, -2.0], 0.5, 0.5)]
+// statistics.median_low([-0.75, 0.5, -0.25, -9, 3, -0.5]) == -0.5, median_high == -0.25
+#[case::negative_middle_pair(&[-0.75, 0.5, -0.25, -9.0, 3.0, -0.5], -0.5, -0.25)]
 fn the_medians_order_values_at_every_scale(
     #[case] data: &[f64],
     #[case] low: f64,
@@ -221,6 +225,23 @@ proptest! {
         prop_assert_eq!(median(&skewed), before,
             "raising the largest of {:?} by {} moved the median: with 3 or more values the \
              largest is never one of the middle ones", data, growth);
+    }
+
+    #[test]
+    fn negating_the_data_negates_the_medians(data in data()) {
+        // Negation reverses the order, so the middle pair is negated and swapped.
+        let negated: Vec<f64> = data.iter().map(|x| -x).collect();
+        let got = (median(&negated), median_low(&negated), median_high(&negated));
+        let want = (
+            median(&data).map(|m| -m),
+            median_high(&data).map(|m| -m),
+            median_low(&data).map(|m| -m),
+        );
+        prop_assert_eq!(got, want,
+            "(median, median_low, median_high) of the negation of {:?} were {:?}, not its \
+             medians negated {:?} (low and high swap): negating the data reverses its order; \
+             sort the copy by the values themselves (f64::total_cmp), negative ones included",
+            data, got, want);
     }
 
     #[test]

@@ -10,7 +10,7 @@ extern crate base64 as _;
 
 use std::collections::HashSet;
 use std::process::Command;
-use std::sync::{Arc, Barrier};
+use std::sync::{Arc, Barrier, OnceLock};
 use std::thread;
 
 use crate::secrets::*;
@@ -45,6 +45,20 @@ impl EntropySource for Scripted {
 }
 
 const URL_SAFE_ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// The three functions that draw from the operating system: every test of the operating
+/// system's generator (threads, processes, fork, memory) runs over all three.
+const OS_FUNCTIONS: [&str; 3] = ["token_bytes", "token_hex", "token_urlsafe"];
+
+/// The bytes behind an `n`-byte token of `function`, one of [`OS_FUNCTIONS`].
+fn os_token(function: &str, n: usize) -> Result<Vec<u8>, EntropyError> {
+    match function {
+        "token_bytes" => token_bytes(n),
+        "token_hex" => token_hex(n).map(|t| decoded(&t, true)),
+        "token_urlsafe" => token_urlsafe(n).map(|t| decoded(&t, false)),
+        other => panic!("{other} is not one of {OS_FUNCTIONS:?}"),
+    }
+}
 
 #[test]
 fn token_hex_from_a_fixed_source_is_two_lowercase_digits_per_byte() {
@@ -232,8 +246,10 @@ fn ten_thousand_os_tokens_never_repeat() {
     }
 }
 
-#[test]
-fn threads_drawing_at_the_same_moment_get_different_tokens() {
+#[rstest]
+fn threads_drawing_at_the_same_moment_get_different_tokens(
+    #[values("token_bytes", "token_hex", "token_urlsafe")] function: &'static str,
+) {
     const THREADS: usize = 8;
     let start = Arc::new(Barrier::new(THREADS));
     let handles: Vec<_> = (0..THREADS)
@@ -241,24 +257,24 @@ fn threads_drawing_at_the_same_moment_get_different_tokens() {
             let start = Arc::clone(&start);
             thread::spawn(move || {
                 start.wait();
-                token_hex(16)
+                os_token(function, 16)
             })
         })
         .collect();
-    let tokens: Vec<Option<String>> = handles
+    let tokens: Vec<Option<Vec<u8>>> = handles
         .into_iter()
         .map(|handle| handle.join().ok().and_then(Result::ok))
         .collect();
     let distinct: HashSet<_> = tokens.iter().flatten().collect();
     assert!(
         distinct.len() == THREADS,
-        "{THREADS} threads released together drew {tokens:?}: a per-thread generator with a \
-         fixed or clock-based seed gives threads that start together the same tokens; the OS \
-         generator never does"
+        "{THREADS} threads released together drew the {function} tokens {tokens:02x?}: a \
+         per-thread generator with a fixed or clock-based seed gives threads that start \
+         together the same tokens; the OS generator never does"
     );
 }
 
-/// Marks the token a child process prints for the two-process test.
+/// Marks the tokens a child process prints for the two-process test.
 const TOKEN_LINE: &str = "d19b-os-token:";
 
 #[test]
@@ -267,8 +283,12 @@ fn an_os_hex_token_of_16_bytes_is_32_hex_digits() {
     let Ok(token) = token else {
         panic!("token_hex(16) failed: {token:?}")
     };
-    // The two-process test runs this test in child processes and reads this line.
-    println!("{TOKEN_LINE}{token}");
+    // The two-process test runs this test in child processes and reads these lines: a
+    // token of each OS function, as the hex of its bytes.
+    for function in OS_FUNCTIONS {
+        let drawn = os_token(function, 16).map(|bytes| hex(&bytes));
+        println!("{TOKEN_LINE}{function}:{drawn:?}");
+    }
     assert_eq!(
         token.len(),
         32,
@@ -276,36 +296,66 @@ fn an_os_hex_token_of_16_bytes_is_32_hex_digits() {
     );
 }
 
-/// Runs `an_os_hex_token_of_16_bytes_is_32_hex_digits` in a child process of this test
-/// binary and returns the token it printed.
-fn token_from_a_child_process() -> Result<String, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let module = module_path!().split_once("::").map_or("", |(_, rest)| rest);
-    let test = format!("{module}::an_os_hex_token_of_16_bytes_is_32_hex_digits");
-    let output = Command::new(exe)
-        .args([test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
-        .output()
-        .map_err(|e| e.to_string())?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    stdout
+/// Lowercase hex of `bytes`, for messages and the lines a child process prints.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What two child processes of this test binary printed, each running
+/// `an_os_hex_token_of_16_bytes_is_32_hex_digits` (started once, for every function's case).
+fn two_child_processes() -> &'static [Result<String, String>; 2] {
+    static CHILDREN: OnceLock<[Result<String, String>; 2]> = OnceLock::new();
+    CHILDREN.get_or_init(|| {
+        let run = || -> Result<String, String> {
+            let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+            let module = module_path!().split_once("::").map_or("", |(_, rest)| rest);
+            let test = format!("{module}::an_os_hex_token_of_16_bytes_is_32_hex_digits");
+            let output = Command::new(exe)
+                .args([test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+                .output()
+                .map_err(|e| e.to_string())?;
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        };
+        [run(), run()]
+    })
+}
+
+/// The token of `function` that a child process printed (see [`two_child_processes`]).
+fn token_from_a_child_process(
+    printed: &Result<String, String>,
+    function: &str,
+) -> Result<String, String> {
+    let marker = format!("{TOKEN_LINE}{function}:");
+    printed
+        .as_ref()
+        .map_err(Clone::clone)?
         .lines()
         .find_map(|line| {
-            line.split_once(TOKEN_LINE)
+            line.split_once(marker.as_str())
                 .map(|(_, token)| token.to_owned())
         })
         .ok_or_else(|| {
-            format!("the child process ran {test} and printed no token: that test must pass first")
+            format!(
+                "the child process printed no {function} token: \
+                 an_os_hex_token_of_16_bytes_is_32_hex_digits must pass first"
+            )
         })
 }
 
-#[test]
-fn two_processes_draw_different_tokens() {
-    let (first, second) = (token_from_a_child_process(), token_from_a_child_process());
+#[rstest]
+fn two_processes_draw_different_tokens(
+    #[values("token_bytes", "token_hex", "token_urlsafe")] function: &str,
+) {
+    let [first, second] = two_child_processes();
+    let (first, second) = (
+        token_from_a_child_process(first, function),
+        token_from_a_child_process(second, function),
+    );
     assert!(
-        matches!((&first, &second), (Ok(a), Ok(b)) if a != b),
-        "two processes drew {first:?} and {second:?}: a process-wide generator with a fixed \
-         seed hands every process (every restart of a server) the same tokens; the OS \
-         generator does not"
+        matches!((&first, &second), (Ok(a), Ok(b)) if a != b && a.starts_with("Ok")),
+        "two processes drew the {function} tokens {first:?} and {second:?}: a process-wide \
+         generator with a fixed seed hands every process (every restart of a server) the same \
+         tokens; the OS generator does not"
     );
 }
 
@@ -320,40 +370,43 @@ mod c {
     }
 }
 
-/// Draws a token here (so any lazily seeded state exists), forks, and draws the next 16-byte
-/// hex token on both sides of the fork: (the parent's, the child's). The child starts with a
-/// copy of this process's memory, and leaves through `_exit` without returning to the tests.
+/// Draws a token of `function` here (so any lazily seeded state exists), forks, and draws the
+/// next 16-byte token on both sides of the fork: (the parent's, the child's), as their bytes.
+/// The child starts with a copy of this process's memory, and leaves through `_exit` without
+/// returning to the tests.
 #[cfg(target_os = "linux")]
-fn tokens_on_both_sides_of_a_fork() -> (String, Result<String, String>) {
+fn tokens_on_both_sides_of_a_fork(function: &str) -> (Vec<u8>, Result<Vec<u8>, String>) {
     use std::io::{Read, Write};
     use std::sync::mpsc;
     use std::time::Duration;
 
-    let first = token_hex(16);
-    assert!(first.is_ok(), "token_hex(16) failed: {first:?}");
+    let first = os_token(function, 16);
+    assert!(first.is_ok(), "{function}(16) failed: {first:?}");
     let (mut reader, mut writer) = std::io::pipe().expect("the OS should give the test a pipe");
     // SAFETY: the child only draws one token, writes it into the pipe and ends with `_exit`.
     let pid = unsafe { c::fork() };
     assert!(pid >= 0, "fork failed");
     if pid == 0 {
-        let drawn = std::panic::catch_unwind(|| token_hex(16));
+        let drawn = std::panic::catch_unwind(|| os_token(function, 16));
         let code = match drawn {
-            Ok(Ok(token)) if writer.write_all(token.as_bytes()).is_ok() => 0,
+            Ok(Ok(token)) if writer.write_all(&token).is_ok() => 0,
             _ => 1,
         };
         // SAFETY: ends the child at once, running nothing of the test harness.
         unsafe { c::_exit(code) }
     }
     drop(writer);
-    let parent = token_hex(16);
+    let parent = os_token(function, 16);
     let (sender, receiver) = mpsc::channel();
     thread::spawn(move || {
-        let mut token = String::new();
-        let _ = sender.send(reader.read_to_string(&mut token).map(|_| token));
+        let mut token = Vec::new();
+        let _ = sender.send(reader.read_to_end(&mut token).map(|_| token));
     });
     let child = match receiver.recv_timeout(Duration::from_secs(10)) {
         Ok(Ok(token)) if !token.is_empty() => Ok(token),
-        Ok(_) => Err("the child process drew no token (token_hex failed or panicked)".to_owned()),
+        Ok(_) => Err(format!(
+            "the child process drew no token ({function} failed or panicked)"
+        )),
         Err(_) => {
             // SAFETY: signals the child this test forked, and no other process.
             unsafe { c::kill(pid, 9) };
@@ -369,20 +422,25 @@ fn tokens_on_both_sides_of_a_fork() -> (String, Result<String, String>) {
     let mut status = 0;
     // SAFETY: reaps the child this test forked.
     unsafe { c::waitpid(pid, &mut status, 0) };
-    (parent.expect("token_hex(16) failed in the parent"), child)
+    let parent = parent.unwrap_or_else(|e| panic!("{function}(16) failed in the parent: {e}"));
+    (parent, child)
 }
 
 #[cfg(target_os = "linux")]
-#[test]
-fn a_forked_child_and_its_parent_draw_different_tokens() {
-    let (parent, child) = tokens_on_both_sides_of_a_fork();
+#[rstest]
+fn a_forked_child_and_its_parent_draw_different_tokens(
+    #[values("token_bytes", "token_hex", "token_urlsafe")] function: &str,
+) {
+    let (parent, child) = tokens_on_both_sides_of_a_fork(function);
     let child = child.unwrap_or_else(|why| panic!("{why}"));
     assert_ne!(
-        parent, child,
-        "after a fork the parent and the child drew the same token {parent}: the bytes come from \
-         a generator whose state lives in the process's memory (seeded once, per thread, from a \
-         clock, or even from the OS), and fork copies that memory; OsEntropy::new() must ask the \
-         operating system (getrandom::fill) for every token"
+        parent,
+        child,
+        "after a fork the parent and the child drew the same {function} token {}: the bytes \
+         come from a generator whose state lives in the process's memory (seeded once, per \
+         thread, from a clock, or even from the OS), and fork copies that memory; every token's \
+         bytes must come from OsEntropy::new() (getrandom::fill) when it is drawn",
+        hex(&parent)
     );
 }
 
@@ -572,19 +630,11 @@ fn kept_descriptors() -> HashSet<(String, String)> {
 #[cfg(target_os = "linux")]
 fn no_token_is_in_memory_before_it_is_drawn() {
     let descriptors = kept_descriptors();
-    type Draw = fn(usize) -> Result<Vec<u8>, EntropyError>;
-    let draws: [(&str, Draw); 3] = [
-        ("token_bytes", token_bytes),
-        ("token_hex", |n| token_hex(n).map(|t| decoded(&t, true))),
-        ("token_urlsafe", |n| {
-            token_urlsafe(n).map(|t| decoded(&t, false))
-        }),
-    ];
-    for (name, draw) in draws {
+    for name in OS_FUNCTIONS {
         let draw_all = || -> Vec<Vec<u8>> {
             MEMORY_DRAWS
                 .iter()
-                .map(|&n| draw(n).unwrap_or_else(|e| panic!("{name}({n}) failed: {e}")))
+                .map(|&n| os_token(name, n).unwrap_or_else(|e| panic!("{name}({n}) failed: {e}")))
                 .collect()
         };
         draw_all();

@@ -29,10 +29,13 @@
 //!   (999,999 down to 0) come back within 5 seconds (the standard sort takes a fraction of a
 //!   second, every pair takes hours).
 //!   Checked by `the_medians_of_a_million_values_take_one_sort`.
-//! - The sorted copy is ordered by the values themselves at every scale: the medians of data
-//!   scaled by `2^k` (`k` from -1000 to 1000) are its medians scaled by `2^k` (a sort key
-//!   rounded to an integer, the whole part or millionths, ties values closer than its step and
-//!   saturates for huge ones). Checked by `the_medians_order_values_at_every_scale`.
+//! - The sorted copy is ordered by the values themselves at every scale and sign: the medians
+//!   of data scaled by `2^k` (`k` from -1000 to 1000) are its medians scaled by `2^k` (a sort
+//!   key rounded to an integer, the whole part or millionths, ties values closer than its step
+//!   and saturates for huge ones), a middle pair of negative values included (a key of the raw
+//!   bits orders negative values backwards); negating any data negates its medians, low and
+//!   high swapped. Checked by `the_medians_order_values_at_every_scale`,
+//!   `negating_the_data_negates_the_medians`.
 //! - `median_low` takes the smaller of the two middle values, `median_high` the larger; for an
 //!   odd count all three agree. Checked by `median_low_and_high_pick_one_of_the_middle_pair`.
 //! - `mode`: the most frequent value; on a tie, the tied value that appears first in the data

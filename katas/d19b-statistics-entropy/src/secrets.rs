@@ -38,13 +38,14 @@
 //!   `a_failing_operating_system_is_an_error_never_a_weaker_generator`,
 //!   `tokens_from_a_failing_operating_system_are_errors`.
 //! - `OsEntropy` is the operating system's generator: no seed, no clock, no state of its own.
-//!   10,000 tokens never repeat, and sources used in different threads at the same moment, or
-//!   in different processes, never give the same bytes. Checked by
+//!   10,000 tokens never repeat, and tokens of each of the three functions (`token_bytes`,
+//!   `token_hex`, `token_urlsafe`) drawn in different threads at the same moment, or in
+//!   different processes, never have the same bytes. Checked by
 //!   `ten_thousand_os_tokens_never_repeat`, `threads_drawing_at_the_same_moment_get_different_tokens`,
 //!   `two_processes_draw_different_tokens`.
-//! - `token_hex` is not a generator seeded once and kept in the process's memory (per thread,
-//!   from a clock or even from the OS): after a `fork`, which copies that memory, the parent and
-//!   the child draw different tokens. Checked by
+//! - None of the three functions draws from a generator seeded once and kept in the process's
+//!   memory (per thread, from a clock or even from the OS): after a `fork`, which copies that
+//!   memory, the parent and the child draw different tokens of each function. Checked by
 //!   `a_forked_child_and_its_parent_draw_different_tokens`.
 //! - No token's bytes wait in the process's memory before it is drawn (no pool of OS bytes
 //!   fetched ahead, for small tokens or any, no generator's output buffer, where a core dump
