@@ -16,6 +16,8 @@
 //! the solution (`<kata>__<name>.rs`, the old form).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::ScopedJoinHandle;
 use std::time::Instant;
 
 use super::{Report, Stage, errors_of};
@@ -197,8 +199,10 @@ pub fn stage(
 /// Tries every dodge in `work` on a copy of the repository in `temp`. Dodges of katas that
 /// do not use each other are tried together: applied at once, one build of their suites'
 /// solution crates (the same features every time, so each build recompiles only the files
-/// that changed), then every dodge's kata's tests. A dodge whose crate does not compile in
-/// its batch is tried again alone, so a broken dodge is named alone.
+/// that changed), then every dodge's kata's tests. A batch's tests run from copies of its
+/// binaries while the next batch builds: most tests of a dodge wait (a timeout, a lock that
+/// never comes), and the cores build meanwhile. A dodge whose crate does not compile in its
+/// batch is tried again alone, so a broken dodge is named alone.
 fn swap_each(
     settings: &Settings,
     temp: &Path,
@@ -215,18 +219,34 @@ fn swap_each(
     // A dodge's tests mostly wait (a lock that never comes, a deadlock guard, a timeout): run
     // four per core. Load can only make a test fail, so it can never let a dodge pass.
     opts.jobs *= 4;
-    let ctx = Try {
+    let ctx = &Try {
         settings,
         temp,
         target_dir: &target_dir,
         opts: &opts,
+        copies: AtomicUsize::new(0),
     };
     let mut verdicts: Vec<Option<(Verdict, f64)>> = (0..work.len()).map(|_| None).collect();
-    for batch in batches(temp, work) {
-        for (i, verdict) in ctx.batch(work, &batch)? {
-            verdicts[i] = Some(verdict);
+    std::thread::scope(|scope| -> Result<()> {
+        let mut judging: Option<ScopedJoinHandle<'_, Vec<Judged>>> = None;
+        let mut settle = |judging: ScopedJoinHandle<'_, Vec<Judged>>| -> Result<()> {
+            let judged = judging
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (i, verdict) in ctx.settle(work, judged)? {
+                verdicts[i] = Some(verdict);
+            }
+            Ok(())
+        };
+        for batch in batches(temp, work) {
+            let built = ctx.build(work, &batch)?;
+            if let Some(previous) = judging.take() {
+                settle(previous)?;
+            }
+            judging = Some(scope.spawn(move || ctx.judge(work, built)));
         }
-    }
+        judging.map_or(Ok(()), settle)
+    })?;
     for ((_, kata, dodge), verdict) in work.iter().zip(verdicts) {
         let Some((verdict, secs)) = verdict else {
             continue;
@@ -278,18 +298,68 @@ struct Try<'a> {
     temp: &'a Path,
     target_dir: &'a Path,
     opts: &'a run::RunOptions,
+    /// Batches whose binaries were copied so far (names their folders).
+    copies: AtomicUsize,
 }
 
+/// A batch built, its dodges put back already: what is left is to run its tests.
+struct Built {
+    started: Instant,
+    /// Dodges that did not apply, with why.
+    broken: Vec<(usize, Verdict)>,
+    /// The applied dodges (indices into `work`).
+    applied: Vec<usize>,
+    /// Its test cases, or the verdict on all of it (it did not build or list).
+    compiled: std::result::Result<Compiled, Verdict>,
+}
+
+/// A batch's build: what failed, and each kata's visible tests in copies of the binaries.
+struct Compiled {
+    out: build::BuildOutput,
+    /// Per applied dodge: the tests its header names, and the kata's other visible tests.
+    visible: Vec<(Vec<run::TestCase>, Vec<run::TestCase>)>,
+    /// The folder of the copies, removed once the tests have run.
+    copies: PathBuf,
+}
+
+/// One dodge judged (index into `work`, seconds), or `None` for a dodge whose crate did not
+/// compile among others.
+type Judged = (usize, Option<Verdict>, f64);
+
 impl Try<'_> {
-    /// The verdicts on one batch (index into `work`, verdict, seconds).
+    /// The verdicts on one batch, built and judged now (index into `work`, verdict, seconds).
     fn batch(
         &self,
         work: &[(&Suite, &Kata, Dodge)],
         batch: &[usize],
     ) -> Result<Vec<(usize, (Verdict, f64))>> {
+        let built = self.build(work, batch)?;
+        self.settle(work, self.judge(work, built))
+    }
+
+    /// Final verdicts: a dodge whose crate did not compile among others is tried alone, where
+    /// it is either caught or named as the dodge that does not compile.
+    fn settle(
+        &self,
+        work: &[(&Suite, &Kata, Dodge)],
+        judged: Vec<Judged>,
+    ) -> Result<Vec<(usize, (Verdict, f64))>> {
+        let mut out = Vec::new();
+        for (i, verdict, secs) in judged {
+            match verdict {
+                Some(v) => out.push((i, (v, secs))),
+                None => out.extend(self.batch(work, &[i])?),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Applies the batch's dodges, builds, copies the test binaries and puts the reference
+    /// files back, so the tree is the reference again while the tests run.
+    fn build(&self, work: &[(&Suite, &Kata, Dodge)], batch: &[usize]) -> Result<Built> {
         let started = Instant::now();
         let mut applied: Vec<(usize, PathBuf, String)> = Vec::new();
-        let mut out = Vec::new();
+        let mut broken = Vec::new();
         for &i in batch {
             let dodge = &work[i].2;
             let Ok(p) = &dodge.patch else { continue };
@@ -302,37 +372,34 @@ impl Try<'_> {
                         .map_err(|e| Error::io(format!("writing {}", target.display()), e))?;
                     applied.push((i, target, original));
                 }
-                Err(why) => out.push((i, (Verdict::Broken(why), 0.0))),
+                Err(why) => broken.push((i, Verdict::Broken(why))),
             }
         }
         let tried: Vec<(&Suite, &Kata, &[String])> = applied
             .iter()
             .map(|(i, _, _)| (work[*i].0, work[*i].1, work[*i].2.caught_by.as_slice()))
             .collect();
-        let verdicts = self.try_katas(&tried);
+        let compiled = self.compile(&tried);
         for (_, target, original) in &applied {
             std::fs::write(target, original)
                 .map_err(|e| Error::io(format!("restoring {}", target.display()), e))?;
         }
-        let secs = started.elapsed().as_secs_f64() / applied.len().max(1) as f64;
-        for ((i, _, _), verdict) in applied.iter().zip(verdicts) {
-            match verdict {
-                Some(v) => out.push((*i, (v, secs))),
-                // Its suite's crate did not compile with the batch's dodges: alone, it is
-                // either caught or named as the dodge that does not compile.
-                None => out.extend(self.batch(work, &[*i])?),
-            }
-        }
-        Ok(out)
+        Ok(Built {
+            started,
+            broken,
+            applied: applied.into_iter().map(|(i, _, _)| i).collect(),
+            compiled,
+        })
     }
 
     /// Builds the solution crates of `katas` (each with the tests its dodge's header names)
-    /// as the files now are and runs the kata's visible tests (held-out cases are the exam's,
-    /// not what a learner sees): first the named ones, and the rest only when none of those
-    /// fails (one failing test is the proof; a dodge none of them catches is judged on every
-    /// test). A verdict per kata, or `None` for the katas of a crate that does not compile
-    /// when it holds several.
-    fn try_katas(&self, katas: &[(&Suite, &Kata, &[String])]) -> Vec<Option<Verdict>> {
+    /// as the files now are, copies their test binaries (the next batch's build overwrites
+    /// them) and picks each kata's visible tests (held-out cases are the exam's, not what a
+    /// learner sees), split into those its dodge names and the rest.
+    fn compile(
+        &self,
+        katas: &[(&Suite, &Kata, &[String])],
+    ) -> std::result::Result<Compiled, Verdict> {
         let mut packages: Vec<String> = katas
             .iter()
             .map(|(s, _, _)| layout::solution_package(&s.id))
@@ -361,9 +428,8 @@ impl Try<'_> {
                     .collect::<Vec<_>>()
             })
             .collect();
-        let all = |v: Verdict| katas.iter().map(|_| Some(v.clone())).collect();
         let t0 = Instant::now();
-        let out = match build::build(&BuildRequest {
+        let mut out = build::build(&BuildRequest {
             root: self.temp,
             packages,
             color: self.settings.color,
@@ -371,16 +437,12 @@ impl Try<'_> {
             progress: self.settings.progress_bar,
             expected_units: 0,
             features,
-        }) {
-            Ok(out) => out,
-            Err(e) => return all(Verdict::Broken(format!("could not build it: {e}"))),
-        };
-        let tests = match TestSet::list(&out.binaries) {
-            Ok(t) => t,
-            Err(e) => return all(Verdict::Broken(format!("could not list its tests: {e}"))),
-        };
-        // Every visible test of each kata, split into those its dodge names and the others.
-        let visible: Vec<(Vec<run::TestCase>, Vec<run::TestCase>)> = katas
+        })
+        .map_err(|e| Verdict::Broken(format!("could not build it: {e}")))?;
+        let copies = self.copy_binaries(&mut out.binaries)?;
+        let tests = TestSet::list(&out.binaries)
+            .map_err(|e| Verdict::Broken(format!("could not list its tests: {e}")))?;
+        let visible = katas
             .iter()
             .map(|(suite, kata, named)| {
                 let pkg = layout::solution_package(&suite.id);
@@ -394,6 +456,79 @@ impl Try<'_> {
                     .partition(|c| named.iter().any(|n| names_test(&c.name, n)))
             })
             .collect();
+        if std::env::var_os("KATA_VERIFY_TRACE").is_some() {
+            eprintln!(
+                "batch of {}: build+list {:.1} s",
+                katas.len(),
+                t0.elapsed().as_secs_f64()
+            );
+        }
+        Ok(Compiled {
+            out,
+            visible,
+            copies,
+        })
+    }
+
+    /// Copies `binaries` into a folder of their own under the copy of the repository and
+    /// points them there.
+    fn copy_binaries(
+        &self,
+        binaries: &mut [build::TestBinary],
+    ) -> std::result::Result<PathBuf, Verdict> {
+        let n = self.copies.fetch_add(1, Ordering::Relaxed);
+        let dir = self.temp.join(".kata-dodge-binaries").join(n.to_string());
+        let fail = |e: std::io::Error| {
+            Verdict::Broken(format!(
+                "could not copy its test binaries to {}: {e}",
+                dir.display()
+            ))
+        };
+        std::fs::create_dir_all(&dir).map_err(fail)?;
+        for b in binaries {
+            let copy = dir.join(b.path.file_name().unwrap_or_default());
+            std::fs::copy(&b.path, &copy).map_err(fail)?;
+            b.path = copy;
+        }
+        Ok(dir)
+    }
+
+    /// Runs the built batch's tests: first those each dodge's header names, then, for a
+    /// dodge none of those catches, the rest of its kata's visible tests (one failing test is
+    /// the proof; a dodge nothing catches is judged on every test).
+    fn judge(&self, work: &[(&Suite, &Kata, Dodge)], built: Built) -> Vec<Judged> {
+        let Built {
+            started,
+            broken,
+            applied,
+            compiled,
+        } = built;
+        let verdicts: Vec<Option<Verdict>> = match compiled {
+            Err(v) => applied.iter().map(|_| Some(v.clone())).collect(),
+            Ok(compiled) => {
+                let verdicts = self.run_katas(work, &applied, &compiled);
+                // Only disk space is at stake: the whole copy goes when the stage ends.
+                let _ = std::fs::remove_dir_all(&compiled.copies);
+                verdicts
+            }
+        };
+        let secs = started.elapsed().as_secs_f64() / applied.len().max(1) as f64;
+        broken
+            .into_iter()
+            .map(|(i, v)| (i, Some(v), 0.0))
+            .chain(applied.into_iter().zip(verdicts).map(|(i, v)| (i, v, secs)))
+            .collect()
+    }
+
+    /// A verdict per applied dodge, or `None` for one whose crate did not compile when the
+    /// batch holds several.
+    fn run_katas(
+        &self,
+        work: &[(&Suite, &Kata, Dodge)],
+        applied: &[usize],
+        compiled: &Compiled,
+    ) -> Vec<Option<Verdict>> {
+        let Compiled { out, visible, .. } = compiled;
         let t1 = Instant::now();
         let first = self.run_each(visible.iter().map(|(named, _)| named.as_slice()));
         let t2 = Instant::now();
@@ -407,22 +542,22 @@ impl Try<'_> {
         }));
         if std::env::var_os("KATA_VERIFY_TRACE").is_some() {
             eprintln!(
-                "batch of {}: build+list {:.1} s, named tests {:.1} s ({} cases), others {:.1} s ({} cases)",
-                katas.len(),
-                (t1 - t0).as_secs_f64(),
+                "batch of {}: named tests {:.1} s ({} cases), others {:.1} s ({} cases)",
+                applied.len(),
                 (t2 - t1).as_secs_f64(),
                 first.iter().map(Vec::len).sum::<usize>(),
                 t2.elapsed().as_secs_f64(),
                 second.iter().map(Vec::len).sum::<usize>()
             );
         }
-        katas
+        applied
             .iter()
             .enumerate()
-            .map(|(i, (suite, kata, _))| {
+            .map(|(n, &i)| {
+                let (suite, kata, _) = &work[i];
                 let pkg = layout::solution_package(&suite.id);
                 if out.failed_packages.contains(&pkg) {
-                    if katas.len() > 1 {
+                    if applied.len() > 1 {
                         return None;
                     }
                     return Some(Verdict::Broken(format!(
@@ -431,7 +566,7 @@ impl Try<'_> {
                         errors_of(&out.diagnostics, &pkg)
                     )));
                 }
-                let results: Vec<&crate::domain::TestResult> = first[i].iter().chain(&second[i]).collect();
+                let results: Vec<&crate::domain::TestResult> = first[n].iter().chain(&second[n]).collect();
                 if results.is_empty() {
                     return Some(Verdict::Broken(format!("no test matches `{}`", kata.tests)));
                 }
