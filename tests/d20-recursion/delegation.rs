@@ -1,10 +1,12 @@
 //! Kata 1: delegation, a recursive walk that ends at a base case.
 
-use super::heap::{count_allocations, peak_heap};
+use super::heap::{count_allocations, pausing_at, peak_heap};
 use super::{deep_value, in_own_process, on_this_thread_only};
 use crate::delegation::extract_emails;
 use rstest::rstest;
 use serde_json::{Value, json};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("the test's JSON is valid: {e}"))
@@ -179,5 +181,73 @@ fn an_email_is_the_string_value_not_text_that_looks_like_one() {
         "extract_emails gave {got:?}: an email is the string value under the key itself, \
          escaped quote included; JSON text inside another string is not a key, and neither \
          is \"user_emails\". Walk the Value, do not search its printed text"
+    );
+}
+
+/// The length of the email the first caller of [`two_callers_at_once_share_nothing`] is
+/// held in the middle of cloning (no other string of that test is this long).
+const HELD_EMAIL_LEN: usize = 41;
+/// How long either caller of [`two_callers_at_once_share_nothing`] waits for the other.
+const MEETING_DEADLINE: Duration = Duration::from_secs(2);
+static FIRST_IS_HELD: AtomicBool = AtomicBool::new(false);
+static SECOND_IS_DONE: AtomicBool = AtomicBool::new(false);
+static SECOND_DONE_WHILE_FIRST_HELD: AtomicBool = AtomicBool::new(false);
+
+/// Spins (allocating nothing) until `flag` is set or [`MEETING_DEADLINE`] has passed.
+fn wait_for(flag: &AtomicBool) -> bool {
+    let deadline = Instant::now() + MEETING_DEADLINE;
+    while !flag.load(Ordering::SeqCst) && Instant::now() < deadline {
+        std::thread::yield_now();
+    }
+    flag.load(Ordering::SeqCst)
+}
+
+#[test]
+fn two_callers_at_once_share_nothing() {
+    // The first call is held inside the allocator while it clones its middle email; a second
+    // call on another thread must run to the end meanwhile, with its own list. A list shared
+    // by every call (a static behind a lock, Python's mutable default argument) mixes the two
+    // calls' emails, or, with the callers made to take turns, leaves the second waiting for
+    // the first, which waits 2 s for it.
+    let held = format!("{}@x.io", "h".repeat(HELD_EMAIL_LEN - 5));
+    let first_value =
+        json!([{"user_email": "before@x.io"}, {"user_email": held}, {"user_email": "after@x.io"}]);
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| {
+            wait_for(&FIRST_IS_HELD);
+            let got = extract_emails(&json!({"user_email": "second@x.io"}));
+            SECOND_IS_DONE.store(true, Ordering::SeqCst);
+            got
+        });
+        let first = pausing_at(
+            HELD_EMAIL_LEN,
+            || {
+                FIRST_IS_HELD.store(true, Ordering::SeqCst);
+                let done = wait_for(&SECOND_IS_DONE);
+                SECOND_DONE_WHILE_FIRST_HELD.store(done, Ordering::SeqCst);
+            },
+            || extract_emails(&first_value),
+        );
+        let second = second
+            .join()
+            .unwrap_or_else(|payload| std::panic::resume_unwind(payload));
+        (first, second)
+    });
+    assert_eq!(
+        (first, second),
+        (
+            vec!["before@x.io".to_owned(), held, "after@x.io".to_owned()],
+            vec!["second@x.io".to_owned()]
+        ),
+        "extract_emails called on two threads at once gave these two lists: the calls shared \
+         one list (a static, Python's mutable default argument). Create the Vec in the public \
+         function and pass it down as `&mut Vec<String>`"
+    );
+    assert!(
+        SECOND_DONE_WHILE_FIRST_HELD.load(Ordering::SeqCst),
+        "deadlock: a second call of extract_emails on another thread could not finish while \
+         the first was in the middle of its walk (the first waited 2 s for it): every call \
+         takes one lock (a static list shared by all calls, made safe by making callers take \
+         turns). Create the Vec in the public function and pass it down as `&mut Vec<String>`"
     );
 }

@@ -1,6 +1,6 @@
 //! Kata 4: a recursive walk with a depth budget, and the path where it ran out.
 
-use super::heap::peak_heap;
+use super::heap::{allocations_while_unwinding, peak_heap};
 use super::{
     DeepValue, SMALL_STACK, arb_json, deep_value, depth_of, in_own_process, on_small_stack,
 };
@@ -152,7 +152,10 @@ fn the_error_is_returned_not_raised_as_a_panic() {
             std::panic::set_hook(Box::new(|_| {
                 PANICS.fetch_add(1, Ordering::SeqCst);
             }));
-            let got = extract_emails_limited(&value, 64);
+            // And any unwind at all, hook or no hook (std::panic::resume_unwind skips it):
+            // starting one allocates its exception object while the thread is unwinding.
+            let (got, unwinding) =
+                allocations_while_unwinding(|| extract_emails_limited(&value, 64));
             std::panic::set_hook(default_hook);
             assert_eq!(
                 got,
@@ -160,9 +163,11 @@ fn the_error_is_returned_not_raised_as_a_panic() {
                 "extract_emails_limited(_, 64)"
             );
             let panics = PANICS.load(Ordering::SeqCst);
-            assert_eq!(
-                panics, 0,
-                "extract_emails_limited raised {panics} panic(s) to report the value too deep: \
+            assert!(
+                panics == 0 && unwinding == 0,
+                "extract_emails_limited raised {panics} panic(s) and unwound the stack \
+                 ({unwinding} allocation(s) while unwinding, resume_unwind included) to report \
+                 the value too deep: \
                  a panic caught at the top with catch_unwind is Python's exception, not a typed \
                  error. Return Err(DepthError) from the frame that finds it and pass it up \
                  with ? from each frame"

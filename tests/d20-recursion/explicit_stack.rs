@@ -1,7 +1,9 @@
 //! Kata 2: the same walk with an explicit stack, safe at any depth.
 
-use super::heap::{count_allocations, peak_heap};
-use super::{DeepValue, SMALL_STACK, arb_json, deep_value, in_own_process, on_small_stack};
+use super::heap::{clone_depths, count_allocations, peak_heap};
+use super::{
+    DeepValue, SAME_DEPTH_SLACK, SMALL_STACK, arb_json, deep_value, in_own_process, on_small_stack,
+};
 use crate::delegation::extract_emails;
 use crate::explicit_stack::extract_emails_iterative;
 use proptest::prelude::*;
@@ -80,26 +82,50 @@ fn walks_on_the_calling_thread_not_on_a_bigger_stack() {
     );
 }
 
+/// The length of every email of [`the_pending_values_live_on_the_calling_thread`]: the
+/// allocator notes where each allocation of exactly this many bytes (a clone of one of them)
+/// is made.
+const LEVEL_EMAIL_LEN: usize = 53;
+
 #[rstest]
-#[case::two_thousand_levels(2_000)]
-#[case::thirty_levels(30)]
-fn the_pending_values_live_on_the_calling_thread(#[case] levels: usize) {
+#[case::two_thousand_levels(2_000, false)]
+#[case::thirty_levels(30, false)]
+#[case::thirty_levels_with_an_email_each(30, true)]
+fn the_pending_values_live_on_the_calling_thread(#[case] levels: usize, #[case] emails: bool) {
     // Each level an object {"next": <deeper>, "z": 0}: in document order "z" is still
     // pending while everything under "next" is walked, so any walk on this thread holds one
-    // pending entry per level (at least 8 bytes each) at the deepest point. 30 levels too:
-    // a walk that recurses while the value is shallow and keeps a Vec only below some depth
-    // holds nothing pending there (its frames hold it), so it is still a recursion.
+    // pending entry per level (at least 8 bytes each) at the deepest point. 30 levels too: a
+    // walk that recurses while the value is shallow and keeps a Vec only below some depth
+    // holds nothing pending there (its frames hold it). With `emails`, each level starts with
+    // {"user_email": <53 bytes>}, and the one loop clones every level's email at one stack
+    // depth: a walk that calls itself for some levels, however few and wherever they are,
+    // clones their emails a frame deeper each.
     let mut value = json!({"user_email": "deep@x.io"});
-    for _ in 0..levels {
+    let mut expected = vec!["deep@x.io".to_owned()];
+    for level in 0..levels {
         // Moved in, not through json! (which would copy the whole value at every level).
+        let email = format!("{level:0>width$}@x.io", width = LEVEL_EMAIL_LEN - 5);
         let mut map = Map::new();
+        if emails {
+            map.insert("user_email".to_owned(), json!(email));
+            expected.push(email);
+        }
         map.insert("next".to_owned(), value);
         map.insert("z".to_owned(), json!(0));
         value = Value::Object(map);
     }
+    expected.reverse();
     let value = DeepValue(value);
-    let (got, peak) = peak_heap(|| extract_emails_iterative(&value));
-    assert_eq!(got, ["deep@x.io"], "extract_emails_iterative gave {got:?}");
+    let ((got, peak), depths) = clone_depths(LEVEL_EMAIL_LEN, || {
+        peak_heap(|| extract_emails_iterative(&value))
+    });
+    assert!(
+        got == expected,
+        "extract_emails_iterative gave {} emails on {levels} levels, not the {} expected in \
+         document order (outermost first, then \"deep@x.io\")",
+        got.len(),
+        expected.len()
+    );
     assert!(
         peak >= levels * 8,
         "extract_emails_iterative held only {peak} bytes of heap on the calling thread while \
@@ -107,6 +133,17 @@ fn the_pending_values_live_on_the_calling_thread(#[case] levels: usize) {
          were not kept on this thread, so they were kept in stack frames (a recursion, for \
          shallow values or on another thread, however big its stack, only moves the cliff); \
          walk here, at every depth, with your own Vec as the stack"
+    );
+    assert!(
+        depths.calls == expected.len() - 1 && depths.spread() <= SAME_DEPTH_SLACK,
+        "extract_emails_iterative cloned the {} emails of 53 bytes {} time(s) on the \
+         calling thread, at stack addresses {} bytes apart (one loop clones them all at one \
+         depth, at most {SAME_DEPTH_SLACK} bytes apart): it called itself for some levels (a \
+         recursion for the top levels, or down to some depth, is still one frame per level \
+         there). Walk every level with the one loop and your own Vec as the stack",
+        expected.len() - 1,
+        depths.calls,
+        depths.spread()
     );
 }
 

@@ -39,12 +39,17 @@
 //!   walk that starts a thread of its own is refused). And it copies nothing of the document:
 //!   beside a 64 KiB note it holds at most 16 KiB of heap (printing the value to search the
 //!   text holds all of it). Checked by `one_list_is_passed_down_not_one_per_level`.
+//! - The list belongs to the call, not to the program: while one call is held in the middle
+//!   of its walk (inside the allocation of an email it clones), a call on another thread runs
+//!   to the end with its own list (a `static` list behind a lock, Python's mutable default
+//!   argument, mixes the two calls' emails, or makes the second wait: it gets 2 s). Checked
+//!   by `two_callers_at_once_share_nothing`.
 //!
 //! **Not checked.** That the walk is recursive: an explicit stack gives the same answers (it is
 //! kata 2's subject). Nor how the one list reaches the levels: a `thread_local!` list that
 //! the recursion pushes to and the public function empties at the end gives the same answers
-//! and the same allocations, so no test can tell it from `&mut Vec<String>` passed down; it is
-//! still hidden shared state (the nearest Rust comes to Python's mutable default argument).
+//! and the same allocations, and is not shared between threads, so no test can tell it from
+//! `&mut Vec<String>` passed down; it is still hidden shared state (the nearest Rust comes to Python's mutable default argument).
 //! Nor that the base case is an exhaustive `match`: an `as_object()` / `as_array()` chain
 //! that lets the scalars fall through gives the same answers, and no test can add a
 //! variant to `Value` to show what it would skip.

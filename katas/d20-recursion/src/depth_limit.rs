@@ -30,7 +30,9 @@
 //!   `escapes_slash_and_tilde_in_keys`.
 //! - The error is a value returned from frame to frame (`?`), never a panic unwound to the
 //!   top and caught there (Python's exception shape): the walk of a value too deep for its
-//!   budget raises no panic (a panic hook counts them). Checked by
+//!   budget raises no panic (a panic hook counts them) and starts no unwind at all (the
+//!   allocator sees the exception object `std::panic::resume_unwind` allocates too, hook or
+//!   no hook). Checked by
 //!   `the_error_is_returned_not_raised_as_a_panic`.
 //! - Its message reads `the value nests deeper than {max_depth} levels at {path:?}` (with
 //!   `{path:?}` the pointer in quotes). Checked by `the_message_names_the_budget_and_the_path`.
@@ -48,7 +50,10 @@
 //!   `holds_only_the_path_it_is_on_not_every_sibling_still_to_visit`.
 //!
 //! **Not checked.** Where the depth and the budget are kept (a parameter, or a thread-local
-//! counter) and how the path is built: the limit and the reported path are what is checked.
+//! counter), how the path is built (pushed and popped on one `String`, or a new one
+//! `format!`ted per child) and how the emails are gathered (one list passed down, or a fresh
+//! `Vec` per level merged upward: kata 1 checks the one list, this kata the budget): the
+//! limit, the reported path and the memory of the walk are what is checked.
 //! Nor that the value is walked once: a bounded pre-check followed by kata 1's unlimited
 //! walk gives the same results within the same memory. Nor an explicit stack of iterators
 //! (one per open level): it is not recursive, but it is as safe and as small. Nor a walk that
