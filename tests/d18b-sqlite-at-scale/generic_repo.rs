@@ -169,6 +169,32 @@ fn missing_ids_are_none_and_false() {
 }
 
 #[test]
+fn an_update_sqlite_refuses_leaves_the_row_as_it_was() {
+    let conn = database();
+    conn.execute_batch(
+        "CREATE TABLE warriors (id INTEGER PRIMARY KEY, name, power CHECK (power >= 0))",
+    )
+    .expect("a warriors table that refuses negative power");
+    let repo = table::<Warrior>(&conn);
+    let id = repo.insert(&arjuna()).expect("insert");
+    let cursed = Warrior {
+        name: "Arjuna the Cursed".into(),
+        power: -1,
+    };
+    let got = repo.update(id, &cursed);
+    assert!(
+        matches!(got, Err(RepoError::Sqlite(_))),
+        "the table's CHECK refuses a negative power: update must be RepoError::Sqlite, got {got:?}"
+    );
+    assert_eq!(
+        repo.get(id).expect("get"),
+        Some(arjuna()),
+        "an update SQLite refused lost or changed the row: update it in place with one UPDATE … \
+         SET of every column (a DELETE and then an INSERT loses the row when the INSERT fails)"
+    );
+}
+
+#[test]
 fn a_third_table_is_only_a_trait_impl() {
     let conn = database();
     let repo = table::<Quest>(&conn);

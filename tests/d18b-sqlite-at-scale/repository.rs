@@ -191,13 +191,22 @@ fn add(repo: &SqliteWarriors, name: &str, power: i64) -> i64 {
 fn add_then_by_id_round_trips() {
     let (_dir, repo) = fresh_repo();
     let arjuna = add(&repo, "Arjuna", 9900);
+    // Another row lands right after Bhima's, as another writer's could.
+    repo.connection()
+        .execute_batch(
+            "CREATE TRIGGER squire AFTER INSERT ON warriors WHEN NEW.name = 'Bhima'
+             BEGIN INSERT INTO warriors (name, power) VALUES ('Squire', 1); END;",
+        )
+        .expect("a trigger that brings a squire");
     let bhima = add(&repo, "Bhima", 9500);
     assert_ne!(arjuna, bhima, "each warrior gets its own id");
     let got = repo.by_id(bhima).expect("by_id must not fail");
     assert_eq!(
         got,
         Some(w(bhima, "Bhima", 9500)),
-        "by_id must return the stored warrior"
+        "by_id of the id add returned must give the warrior add stored; a squire was inserted \
+         right after Bhima (a trigger, as another writer could), so SELECT max(id) names the \
+         squire: the id of the row add inserted is Connection::last_insert_rowid"
     );
 }
 

@@ -24,6 +24,10 @@
 //!   `Ok(None)`, `update` and `delete` of one are `Ok(false)`. Checked by
 //!   `warriors_insert_get_update_delete`, `weapons_keep_a_null_owner`,
 //!   `missing_ids_are_none_and_false`.
+//! - `update` changes the row in place: an update SQLite refuses (the tests create the table
+//!   with a `CHECK` before `create_table`) is [`RepoError::Sqlite`] and leaves the row exactly
+//!   as it was (a `DELETE` and then an `INSERT` would lose it). Checked by
+//!   `an_update_sqlite_refuses_leaves_the_row_as_it_was`.
 //! - The CRUD is generic: a third and a fourth entity, defined only in the tests, work with one
 //!   trait impl each, side by side on one connection. Checked by
 //!   `a_third_table_is_only_a_trait_impl`, `two_entities_live_side_by_side_on_one_connection`.
