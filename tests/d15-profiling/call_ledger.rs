@@ -3,7 +3,7 @@
 use std::cell::Cell;
 use std::time::Duration;
 
-use super::heap::peak_heap;
+use super::heap::{in_own_process, peak_heap_of_process, process_io_bytes_so_far};
 use crate::call_ledger::{Clock, FnStats, LedgerError, Profiler, render};
 use proptest::prelude::*;
 
@@ -149,77 +149,77 @@ fn reads_the_clock_once_per_event() {
 
 #[test]
 fn the_ledger_keeps_running_totals_not_a_log_of_events() {
-    const DEPTH: usize = 63;
-    let clock = FakeClock::default();
-    let mut profiler = Profiler::new(&clock);
-    let mut now = 0;
-    // One round: f (3 ms) calls g (1 ms). All rounds run inside 64 open calls, `main` and a
-    // `serve` that recursed 63 times, open the whole time, as a real program's outer calls are.
-    let mut round = |profiler: &mut Profiler<&FakeClock>| {
-        for (step, event) in [(0, "+f"), (1, "+g"), (1, "-g"), (1, "-f")] {
-            now += step;
-            clock.at(now);
-            apply(profiler, event)
-                .unwrap_or_else(|e| panic!("event {event:?} at {now} ms was refused: {e}"));
-        }
-    };
-    profiler.enter("main");
-    for _ in 0..DEPTH {
-        profiler.enter("serve");
-    }
-    round(&mut profiler);
-    let io_before = io_bytes_so_far();
-    let ((), peak) = peak_heap(|| {
-        for _ in 0..5_000 {
-            round(&mut profiler);
-        }
-    });
-    assert!(
-        peak <= 4 * 1024,
-        "5,000 more calls of two functions already seen, inside 64 calls still open (main and \
-         63 levels of serve), grew the ledger's heap by {peak} bytes: enter and exit stored \
-         the events (a log replayed later, even one replayed whenever few calls are open, \
-         grows with the run while the outer calls run). Keep running totals per function and \
-         a stack of the calls still open; fold each exit into the totals at once"
+    // In a test process of its own, so that every thread's heap and I/O counts, and only this.
+    in_own_process(
+        module_path!(),
+        "the_ledger_keeps_running_totals_not_a_log_of_events",
+        || {
+            const DEPTH: usize = 63;
+            let clock = FakeClock::default();
+            let io_before = process_io_bytes_so_far();
+            // From `new` to `stats`: 5,001 rounds of f (3 ms) calling g (1 ms), all inside 64 calls
+            // open the whole time (`main` and a `serve` that recursed 63 times), as a real
+            // program's outer calls are.
+            let (stats, peak) = peak_heap_of_process(|| {
+                let mut profiler = Profiler::new(&clock);
+                profiler.enter("main");
+                for _ in 0..DEPTH {
+                    profiler.enter("serve");
+                }
+                let mut now = 0;
+                for _ in 0..5_001 {
+                    for (step, event) in [(0, "+f"), (1, "+g"), (1, "-g"), (1, "-f")] {
+                        now += step;
+                        clock.at(now);
+                        apply(&mut profiler, event).unwrap_or_else(|e| {
+                            panic!("event {event:?} at {now} ms was refused: {e}")
+                        });
+                    }
+                }
+                for (at, name) in [(15_003, "serve"); DEPTH]
+                    .into_iter()
+                    .chain([(15_004, "main")])
+                {
+                    clock.at(at);
+                    if let Err(e) = profiler.exit(name) {
+                        panic!("exit({name:?}) at {at} ms was refused: {e}");
+                    }
+                }
+                profiler.stats()
+            });
+            assert!(
+                peak <= 32 * 1024,
+                "Profiler::new, 20,000 events of two functions inside 64 calls still open (main and \
+             63 levels of serve), and stats() held up to {peak} bytes of heap at once, counted \
+             on every thread of the process: the events were stored (a log replayed later, \
+             one reserved up front, or one kept by another thread), and a log grows with the \
+             run. Keep running totals per function and a stack of the calls still open; fold \
+             each exit into the totals at once"
+            );
+            if let (Some(before), Some(after)) = (io_before, process_io_bytes_so_far()) {
+                let io = after - before;
+                assert!(
+                    io <= 4 * 1024,
+                    "the run and stats() read and wrote {io} bytes through the operating system (a \
+                 file, a pipe, on any thread): the events went into a log kept off the heap and \
+                 replayed later, which grows with the run as much as one kept in memory. Keep \
+                 running totals per function and a stack of the calls still open; fold each \
+                 exit into the totals at once"
+                );
+            }
+            assert_eq!(
+                stats,
+                Ok(vec![
+                    row("main", 1, 1, 15_004),
+                    row("f", 5_001, 10_002, 15_003),
+                    row("serve", 63, 0, 15_003),
+                    row("g", 5_001, 5_001, 5_001)
+                ]),
+                "after 5,001 rounds of f (3 ms, 1 of them in g) and g (1 ms) inside 63 serve calls \
+             (15,003 ms) inside a 15,004 ms main"
+            );
+        },
     );
-    replay(&clock, &mut profiler, &["15003 -serve"; DEPTH].join(", "));
-    replay(&clock, &mut profiler, "15004 -main");
-    let stats = profiler
-        .stats()
-        .unwrap_or_else(|e| panic!("stats() refused a balanced trace: {e}"));
-    if let (Some(before), Some(after)) = (io_before, io_bytes_so_far()) {
-        let io = after - before;
-        assert!(
-            io <= 4 * 1024,
-            "the 5,000 rounds and stats() read and wrote {io} bytes through the operating \
-             system (a file, a pipe): the events went into a log kept off the heap and replayed \
-             later, which grows with the run as much as one kept in memory. Keep running totals \
-             per function and a stack of the calls still open; fold each exit into the totals \
-             at once"
-        );
-    }
-    assert_eq!(
-        stats,
-        [
-            row("main", 1, 1, 15_004),
-            row("f", 5_001, 10_002, 15_003),
-            row("serve", 63, 0, 15_003),
-            row("g", 5_001, 5_001, 5_001)
-        ],
-        "after 5,001 rounds of f (3 ms, 1 of them in g) and g (1 ms) inside 63 serve calls \
-         (15,003 ms) inside a 15,004 ms main"
-    );
-}
-
-/// How many bytes this thread has read and written through the operating system so far
-/// (`rchar` + `wchar` of `/proc/thread-self/io`), where the system tells (Linux).
-fn io_bytes_so_far() -> Option<u64> {
-    let io = std::fs::read_to_string("/proc/thread-self/io").ok()?;
-    let field = |name: &str| {
-        io.lines()
-            .find_map(|line| line.strip_prefix(name)?.trim().parse::<u64>().ok())
-    };
-    Some(field("rchar:")? + field("wchar:")?)
 }
 
 #[test]

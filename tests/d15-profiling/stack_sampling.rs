@@ -228,14 +228,22 @@ fn largest_remainder(samples: &[Vec<&str>]) -> std::collections::BTreeMap<String
     shares
 }
 
-#[test]
-fn a_recursive_function_counts_once_per_sample_in_its_total() {
-    let report = report_of(&[&["main", "walk", "walk", "walk"], &["main", "io"]]);
+#[rstest]
+#[case::direct_recursion(&["main", "walk", "walk", "walk"], "walk", 500)]
+#[case::mutual_recursion(&["main", "walk", "visit", "walk"], "walk", 500)]
+#[case::mutual_recursion_below_the_leaf(&["main", "walk", "visit", "walk", "visit"], "walk", 0)]
+fn a_recursive_function_counts_once_per_sample_in_its_total(
+    #[case] stack: &[&str],
+    #[case] name: &str,
+    #[case] self_tenths: u32,
+) {
+    let report = report_of(&[stack, &["main", "io"]]);
     assert_eq!(
-        report.share("walk"),
-        share("walk", 500, 500),
-        "walk is on one stack of two, three frames deep: it was on the stack in 50.0 % of \
-         the samples, not 150 %; count a function once per sample"
+        report.share(name),
+        share(name, self_tenths, 500),
+        "{name} is on one stack of two ({stack:?}), several frames deep: it was on the stack \
+         in 50.0 % of the samples, not 100 % or more; count a function once per sample, \
+         however it came back onto the stack (it calling itself, or through another function)"
     );
 }
 

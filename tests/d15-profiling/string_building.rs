@@ -4,7 +4,7 @@ use crate::string_building::{capacity_steps, join_words};
 use proptest::prelude::*;
 use rstest::rstest;
 
-use super::heap::count_allocations;
+use super::heap::{count_allocations, in_own_process, peak_memory_growth};
 
 #[rstest]
 #[case::spaces(&["profile", "before", "optimising"], " ", "profile before optimising")]
@@ -44,6 +44,35 @@ fn allocates_exactly_once_for_many_words(
          reallocations cost most); no reallocation, no Vec of words on the side",
         joined.len(),
         joined.capacity()
+    );
+}
+
+#[test]
+fn uses_no_memory_beyond_the_result_whatever_allocates_it() {
+    // In a test process of its own, so that the memory the kernel counts is this test's only.
+    in_own_process(
+        module_path!(),
+        "uses_no_memory_beyond_the_result_whatever_allocates_it",
+        || {
+            const SIZE: usize = 16 << 20;
+            let word = "x".repeat(4096);
+            let words = std::iter::repeat_n(word.as_str(), SIZE / word.len());
+            let (len, growth) = peak_memory_growth(|| join_words(words, "").len());
+            assert_eq!(
+                len, SIZE,
+                "join_words of 4,096 words of 4 KiB must be 16 MiB long"
+            );
+            let Some(growth) = growth else { return };
+            assert!(
+                growth <= SIZE * 3 / 2,
+                "joining 16 MiB of words raised the memory the process holds (as the kernel \
+             counts it) by {} MiB: besides the result, the words were copied into a buffer \
+             grown along the way (one the counting allocator does not see is still memory \
+             and copying). Add up the lengths first, then write each word once, straight \
+             into the one String",
+                growth >> 20
+            );
+        },
     );
 }
 

@@ -22,7 +22,8 @@
 //! - Shares are in tenths of a percent: 1000 means 100.0 %; a function's self and total shares
 //!   are exact on small profiles. Checked by `gives_each_function_its_self_and_total_share`.
 //! - A function that appears several times on one stack (recursion) counts **once** for that
-//!   sample in its total share, so no total share exceeds 1000. Checked by
+//!   sample in its total share (direct recursion `walk;walk` and mutual `walk;visit;walk`
+//!   alike), so no total share exceeds 1000. Checked by
 //!   `a_recursive_function_counts_once_per_sample_in_its_total`,
 //!   `self_shares_sum_to_100_percent_and_totals_stay_within_it`.
 //! - The self shares of a non-empty profile **sum to exactly 1000**. Rounding each share on
