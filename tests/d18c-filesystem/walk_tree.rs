@@ -5,10 +5,11 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::thread;
 
 use rstest::rstest;
 
-use super::{put, temp_dir};
+use super::{alone_in_a_child_process, put, temp_dir};
 use crate::walk_tree::{Walk, WalkError, find_files, find_files_with};
 
 /// `paths` relative to `root`, with `/` separators, one per line (portable for snapshots).
@@ -284,34 +285,68 @@ fn entry_types_come_from_the_listing_not_from_a_stat_of_each_path() {
     );
 }
 
+/// How deep the tree of [`walks_a_deep_tree_from_one_stack_frame`] is, and the stack of the
+/// thread that walks it: a walk that needs a stack frame per level (hundreds of bytes each)
+/// does not fit, a loop over a `Vec` needs a few frames in all.
+const DEEP: usize = 1000;
+const SMALL_STACK: usize = 64 * 1024;
+
 #[rstest]
 fn walks_a_deep_tree_from_one_stack_frame() {
+    let test = "walks_a_deep_tree_from_one_stack_frame";
+    // A walk that recurses overflows the stack, which aborts the whole process: in a child.
+    if !alone_in_a_child_process(module_path!(), test, |_| {}) {
+        return;
+    }
     let dir = temp_dir();
     let mut deep = dir.path().to_owned();
-    for _ in 0..100 {
+    for _ in 0..DEEP {
         deep.push("d");
+        fs::create_dir(&deep).unwrap_or_else(|e| panic!("cannot create a deep folder: {e}"));
     }
     put(&deep.join("bottom.log"), "x");
-    let frames = RefCell::new(BTreeSet::new());
-    let found = find_files_with(dir.path(), "log", |path| {
-        let marker = 0_u8;
-        frames
-            .borrow_mut()
-            .insert(std::ptr::addr_of!(marker) as usize);
-        fs::read_dir(path)
-    });
-    assert!(
-        matches!(&found, Ok(w) if w.files == [deep.join("bottom.log")]),
-        "find_files_with on a 100-deep tree gave {found:?}"
+    // Said before the walk: if it overflows the stack, this is the last word of the process.
+    eprintln!(
+        "walking a {DEEP}-deep tree on a thread with a {} KiB stack: a walk that recurses \
+         (into the lister, or into fs::read_dir to find the folders first) needs a stack \
+         frame per level and overflows it. Keep the directories still to visit in a Vec and \
+         loop, so that depth costs heap, not stack",
+        SMALL_STACK / 1024
     );
-    let frames = frames.into_inner();
+    let root = dir.path().to_owned();
+    let walker = thread::Builder::new()
+        .name(format!("walk on a {} KiB stack", SMALL_STACK / 1024))
+        .stack_size(SMALL_STACK)
+        .spawn(move || {
+            let frames = RefCell::new(BTreeSet::new());
+            let found = find_files_with(&root, "log", |path| {
+                let marker = 0_u8;
+                frames
+                    .borrow_mut()
+                    .insert(std::ptr::addr_of!(marker) as usize);
+                fs::read_dir(path)
+            })
+            .map(|walk| walk.files);
+            (found, frames.into_inner())
+        })
+        .expect("the walking thread starts");
+    let (found, frames) = walker
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    assert!(
+        matches!(&found, Ok(files) if *files == [deep.join("bottom.log")]),
+        "find_files_with on a {DEEP}-deep tree gave {} file(s) (or an error): {:?}",
+        found.as_ref().map_or(0, Vec::len),
+        found.as_ref().err()
+    );
     let spread = frames.last().unwrap_or(&0) - frames.first().unwrap_or(&0);
     assert!(
         spread < 1024,
-        "the lister ran at {} different stack depths spanning {spread} bytes over 101 \
+        "the lister ran at {} different stack depths spanning {spread} bytes over {} \
          directories: the walk recurses. Keep the directories still to visit in a Vec and \
          loop, so every listing happens from the same frame and depth costs heap, not stack",
-        frames.len()
+        frames.len(),
+        DEEP + 1
     );
 }
 

@@ -44,9 +44,12 @@
 //!   entry's full path: a file whose path is longer than `PATH_MAX`, in a folder whose own
 //!   path is not, is found without a warning (any call naming it by path fails). Linux-only.
 //!   Checked by `entry_types_come_from_the_listing_not_from_a_stat_of_each_path`.
-//! - No recursion: every call to `list` comes from the same stack frame, whatever the depth
-//!   of the directory (the tests compare the stack address seen inside `list`). Checked by
-//!   `walks_a_deep_tree_from_one_stack_frame`.
+//! - No recursion anywhere in the walk: a tree 1000 directories deep is walked on a thread
+//!   with a 64 KiB stack (a walk that recurses, into `list` or into `fs::read_dir` to find
+//!   the directories first, overflows it; the test runs in a child process, since that
+//!   aborts the process), and every call to `list` comes from the same stack frame, whatever
+//!   the depth of the directory (the tests compare the stack address seen inside `list`).
+//!   Checked by `walks_a_deep_tree_from_one_stack_frame`.
 //!
 //! **Not checked.** A directory whose entries cannot be read one by one (an error from the
 //! `ReadDir` iterator rather than from `list`) should add a warning too, but no test can make
