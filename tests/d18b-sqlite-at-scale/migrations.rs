@@ -430,10 +430,16 @@ fn the_ledger_row_is_written_with_bound_parameters() {
     );
 }
 
+/// The file [`look_from_outside`] reads, and what it saw: for each statement the migrating
+/// connection started, its text and the ledger's version committed at that moment.
+#[derive(Default)]
+struct Outside {
+    file: Option<PathBuf>,
+    seen: Vec<(String, u32)>,
+}
+
 thread_local! {
-    /// The file [`look_from_outside`] reads, and what it saw: for each statement the migrating
-    /// connection started, its text and the ledger's version committed at that moment.
-    static OUTSIDE: RefCell<(Option<PathBuf>, Vec<(String, u32)>)> = RefCell::default();
+    static OUTSIDE: RefCell<Outside> = RefCell::default();
 }
 
 /// A trace hook: as each statement starts, a second connection reads the committed ledger,
@@ -444,7 +450,7 @@ fn look_from_outside(event: TraceEvent<'_>) {
     };
     OUTSIDE.with(|outside| {
         let mut outside = outside.borrow_mut();
-        let Some(path) = outside.0.clone() else {
+        let Some(path) = outside.file.clone() else {
             return;
         };
         let committed = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -456,7 +462,7 @@ fn look_from_outside(event: TraceEvent<'_>) {
                 )
             })
             .unwrap_or(0);
-        outside.1.push((sql.to_owned(), committed));
+        outside.seen.push((sql.to_owned(), committed));
     });
 }
 
@@ -469,12 +475,17 @@ fn a_crash_mid_migration_leaves_a_ledger_that_matches_the_schema() {
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
         .expect("WAL");
     migrate(&mut conn, &HISTORY, 1).expect("version 1");
-    OUTSIDE.with(|outside| *outside.borrow_mut() = (Some(path), Vec::new()));
+    OUTSIDE.with(|outside| {
+        *outside.borrow_mut() = Outside {
+            file: Some(path),
+            seen: Vec::new(),
+        }
+    });
     conn.trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(look_from_outside));
     let up = migrate(&mut conn, &HISTORY, 2);
     let down = migrate(&mut conn, &HISTORY, 1);
     conn.trace_v2(TraceEventCodes::empty(), None);
-    let seen = OUTSIDE.with(|outside| std::mem::take(&mut *outside.borrow_mut()).1);
+    let seen = OUTSIDE.with(|outside| std::mem::take(&mut *outside.borrow_mut()).seen);
     up.expect("up to 2");
     down.expect("down to 1");
     let during = |script: &str| -> Vec<u32> {
