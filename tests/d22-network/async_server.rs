@@ -9,6 +9,8 @@ use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::{Barrier, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use rstest::rstest;
+
 use super::heap::peak_heap;
 use super::{GUARD, body_of, status_line};
 use crate::async_server::*;
@@ -946,10 +948,10 @@ async fn shutdown_sleeps_until_the_last_connection_ends_instead_of_polling() {
     );
 }
 
-/// `serve_connection` with the hello handler and `header_timeout`, on an in-memory pipe: the
+/// `serve_connection` with the hello handler and `config`, on an in-memory pipe: the
 /// client's end, the connection's task and the (unused) stop signal's sender.
 fn hello_connection_on_a_pipe(
-    timeout: Duration,
+    config: ServerConfig,
 ) -> (
     tokio::io::DuplexStream,
     JoinHandle<()>,
@@ -957,12 +959,7 @@ fn hello_connection_on_a_pipe(
 ) {
     let (client, server_side) = tokio::io::duplex(64 * 1024);
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    let connection = tokio::spawn(serve_connection(
-        server_side,
-        header_timeout(timeout),
-        hello_handler(),
-        stop,
-    ));
+    let connection = tokio::spawn(serve_connection(server_side, config, hello_handler(), stop));
     (client, connection, stop_tx)
 }
 
@@ -977,7 +974,8 @@ async fn exchange_on_pipe(client: &mut tokio::io::DuplexStream, request: &[u8]) 
 async fn every_request_on_a_keep_alive_connection_gets_a_deadline_of_its_own() {
     const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
     const PAUSE: Duration = Duration::from_secs(6);
-    let (mut client, _connection, _stop) = hello_connection_on_a_pipe(HEADER_TIMEOUT);
+    let (mut client, _connection, _stop) =
+        hello_connection_on_a_pipe(header_timeout(HEADER_TIMEOUT));
     let connected = tokio::time::Instant::now();
     for n in 1..=4 {
         // A busy client: a request 6 s after each answer, well within the 10 s deadline.
@@ -998,7 +996,8 @@ async fn every_request_on_a_keep_alive_connection_gets_a_deadline_of_its_own() {
 #[tokio::test(start_paused = true)]
 async fn an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_last_response() {
     const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-    let (mut client, connection, _stop) = hello_connection_on_a_pipe(HEADER_TIMEOUT);
+    let (mut client, connection, _stop) =
+        hello_connection_on_a_pipe(header_timeout(HEADER_TIMEOUT));
     assert!(
         exchange_on_pipe(&mut client, b"GET / HTTP/1.1\r\nHost: idle.example\r\n\r\n")
             .await
@@ -1019,4 +1018,162 @@ async fn an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_la
         answered.elapsed()
     );
     drop(client);
+}
+
+#[rstest]
+#[case::head_over_the_limit(
+    b"GET / HTTP/1.1\r\nX-Pad: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n\r\n".as_slice(),
+    "HTTP/1.1 431 Request Header Fields Too Large"
+)]
+#[case::body_over_the_limit(
+    b"POST / HTTP/1.1\r\nContent-Length: 16\r\n\r\n0123456789abcdef".as_slice(),
+    "HTTP/1.1 413 Content Too Large"
+)]
+#[tokio::test]
+async fn refuses_a_request_over_the_configured_limits(
+    #[case] request: &[u8],
+    #[case] expected: &str,
+) {
+    let limits = crate::request::Limits {
+        max_head: 48,
+        max_body: 8,
+    };
+    let config = ServerConfig {
+        limits,
+        ..patient()
+    };
+    let (mut client, _connection, _stop) = hello_connection_on_a_pipe(config);
+    let response = exchange_on_pipe(&mut client, request)
+        .await
+        .expect("the server answers a request over its limits before closing");
+    assert_eq!(
+        status_line(&response),
+        expected,
+        "a {}-byte request against {limits:?}: the server parses with config.limits, so a head \
+         or body over them is refused (431, 413) instead of buffered; header_timeout bounds \
+         time, not size, and a fast client fills memory well within it",
+        request.len()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn keeps_serving_after_an_accept_that_fails_for_want_of_descriptors() {
+    if !super::alone_in_a_child_process_with(
+        &format!(
+            "{}::keeps_serving_after_an_accept_that_fails_for_want_of_descriptors",
+            module_path!()
+        ),
+        Some(64),
+    ) {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a one-thread runtime");
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding 127.0.0.1:0 always works");
+        let addr = listener
+            .local_addr()
+            .expect("a bound listener has an address");
+        // serve polls its shutdown future on every turn of its accept loop: a third poll
+        // means an accept came back (with an error: no descriptor is free) and serve went on.
+        let polls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let shutdown = super::CountPolls {
+            inner: Box::pin(async move {
+                let _ = stopped.await;
+            }),
+            polls: Arc::clone(&polls),
+        };
+        let server = tokio::spawn(serve(listener, patient(), hello_handler(), shutdown));
+        let mut fillers = super::every_descriptor_left();
+        fillers.pop(); // one descriptor for the client; the server's accept finds none
+        let mut client = connect(addr).await;
+        let deadline = std::time::Instant::now() + GUARD;
+        while polls.load(std::sync::atomic::Ordering::SeqCst) < 3 {
+            if server.is_finished() {
+                let result = server.await;
+                panic!(
+                    "serve returned {result:?} when accept failed for want of file descriptors \
+                     (EMFILE): one failed accept (a connection flood, a client that reset in the \
+                     queue) ended the server and every connection in flight. A failed accept \
+                     is a value the accept loop skips (or logs), not an error that ends serve"
+                );
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "serve neither went on accepting nor returned within {GUARD:?} of an accept \
+                 that failed for want of file descriptors"
+            );
+            tokio::task::yield_now().await;
+        }
+        drop(fillers);
+        client
+            .write_all(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+            .await
+            .expect("the server reads requests");
+        let response = read_response(&mut client).await;
+        assert_eq!(
+            response.as_deref().map(status_line).as_deref(),
+            Some("HTTP/1.1 200 OK"),
+            "once descriptors are free again, the client whose accept failed is served"
+        );
+        let _ = stop.send(());
+        let result = guard("serve after the stop signal", server).await;
+        assert!(
+            matches!(result, Ok(Ok(()))),
+            "serve returns Ok(()); got {result:?}"
+        );
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_that_keeps_its_thread_busy_does_not_stall_other_connections() {
+    // `/busy` keeps its thread busy (a blocking wait stands in for a CPU-heavy computation)
+    // until another connection's handler runs. On tokio's two worker threads, a connection
+    // that is a task of its own is run by the other thread; connections polled together
+    // inside one task (a Vec of futures, FuturesUnordered, join_all) all wait for `/busy`.
+    let (entered_tx, mut entered) = mpsc::unbounded_channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let release_rx = Arc::new(std::sync::Mutex::new(release_rx));
+    let handler: Handler = Arc::new(move |request| {
+        let entered_tx = entered_tx.clone();
+        let release_tx = release_tx.clone();
+        let release_rx = Arc::clone(&release_rx);
+        Box::pin(async move {
+            if request.target == "/busy" {
+                let _ = entered_tx.send(());
+                let wait = release_rx
+                    .lock()
+                    .expect("one busy request at a time")
+                    .recv_timeout(GUARD / 2);
+                Response::new(200).body(if wait.is_ok() { "released" } else { "stalled" })
+            } else {
+                let _ = release_tx.send(());
+                Response::new(200).body("release")
+            }
+        })
+    });
+    let server = start(patient(), handler).await;
+    let mut busy = send_on_new_connection(server.addr, b"GET /busy HTTP/1.1\r\n\r\n").await;
+    guard("the /busy handler to start", entered.recv()).await;
+    let other = tokio::spawn(roundtrip(server.addr, b"GET /other HTTP/1.1\r\n\r\n"));
+    let response = read_response(&mut busy)
+        .await
+        .expect("the /busy request is answered");
+    assert_eq!(
+        String::from_utf8_lossy(&body_of(&response)),
+        "released",
+        "while one handler kept its thread busy, no other connection was served for {:?}: \
+         every connection must be a task of its own (tokio::spawn, a JoinSet), which tokio \
+         runs on any free worker thread; connection futures polled together in one task \
+         stand still whenever one of them does",
+        GUARD / 2
+    );
+    let other = guard("the other client", other).await;
+    assert!(other.is_ok(), "the other client is served: {other:?}");
 }

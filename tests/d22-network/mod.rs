@@ -131,28 +131,63 @@ const ALONE: &str = "D22_NETWORK_ALONE_IN_A_CHILD_PROCESS";
 /// `true` in the child, where the test does its work; in the parent, waits for the child,
 /// fails with its output if it failed, and returns `false`.
 pub(crate) fn alone_in_a_child_process(path: &str) -> bool {
+    alone_in_a_child_process_with(path, None)
+}
+
+/// [`alone_in_a_child_process`] with the child's `RLIMIT_NOFILE` set to `fd_limit` (by the
+/// shell's `ulimit -n`, Unix only): a low one makes `accept` fail for want of descriptors, a
+/// high one gives room for a thousand sockets, and no other test shares the process.
+pub(crate) fn alone_in_a_child_process_with(path: &str, fd_limit: Option<u32>) -> bool {
     if std::env::var_os(ALONE).is_some() {
         return true;
     }
     // libtest names a test by its path without the crate's name.
     let name = path.split_once("::").map_or(path, |(_, rest)| rest);
-    let output = std::process::Command::new(
-        std::env::current_exe().expect("the test binary knows its own path"),
-    )
-    .args([name, "--exact", "--test-threads=1", "--nocapture"])
-    .env(ALONE, "1")
-    .output()
-    .expect("the test binary can run itself");
+    let exe = std::env::current_exe().expect("the test binary knows its own path");
+    let mut command = match fd_limit {
+        None => std::process::Command::new(exe),
+        Some(limit) => {
+            let mut sh = std::process::Command::new("/bin/sh");
+            sh.arg("-c")
+                .arg(format!("ulimit -n {limit} || exit 97; exec \"$0\" \"$@\""))
+                .arg(exe);
+            sh
+        }
+    };
+    let output = command
+        .args([name, "--exact", "--test-threads=1", "--nocapture"])
+        .env(ALONE, "1")
+        .output()
+        .expect("the test binary can run itself");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
+        output.status.code() != Some(97),
+        "{name} needs a child process with RLIMIT_NOFILE set to {fd_limit:?} (ulimit -n), \
+         which this system refused:\n{text}"
+    );
+    assert!(
         output.status.success() && text.contains("1 passed"),
         "{name}, run alone in a child process, failed:\n{text}"
     );
     false
+}
+
+/// Opens `/dev/null` until the process has no descriptor left (the test runs in a child
+/// process with a low `RLIMIT_NOFILE`); dropping them gives the descriptors back.
+#[cfg(unix)]
+pub(crate) fn every_descriptor_left() -> Vec<std::fs::File> {
+    let mut files = Vec::new();
+    loop {
+        match std::fs::File::open("/dev/null") {
+            Ok(file) => files.push(file),
+            Err(err) if err.raw_os_error() == Some(24) => return files, // EMFILE
+            Err(err) => panic!("opening /dev/null failed: {err}"),
+        }
+    }
 }
 
 /// Linux: the id of the calling thread (the `TID` of `/proc/thread-self -> PID/task/TID`).

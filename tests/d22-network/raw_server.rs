@@ -179,6 +179,94 @@ fn keeps_serving_after_a_bad_client() {
 }
 
 #[test]
+fn a_bad_client_that_keeps_sending_after_its_error_does_not_hold_the_server() {
+    let (addr, _log) = start();
+    let mut bad = TcpStream::connect(addr).expect("the raw server accepts connections");
+    let mut head = b"GET / HTTP/1.1\r\nX-Big: ".to_vec();
+    head.extend(std::iter::repeat_n(b'b', 20_000));
+    bad.write_all(&head)
+        .expect("20 KB fit in the socket buffers");
+    // The bad client never ends its head and never hangs up: it sends a byte a millisecond
+    // (never quiet long enough for a read timeout) until the server closes on it.
+    let writer = thread::spawn(move || {
+        let until = std::time::Instant::now() + 2 * GUARD;
+        while std::time::Instant::now() < until && bad.write_all(b"b").is_ok() {
+            thread::sleep(std::time::Duration::from_millis(1));
+        }
+    });
+    let next = exchange(addr, b"GET / HTTP/1.1\r\n\r\n");
+    assert!(
+        next.as_ref()
+            .is_ok_and(|response| status_line(response) == "HTTP/1.1 200 OK"),
+        "the next client got {next:?} within {GUARD:?}: the server was still reading a bad \
+         client that kept sending after its 431. After an error response, drop only what the \
+         client already sent (a bounded, non-blocking read), then close: reading it to its end \
+         (read_to_end, or reads until a timeout) lets it hold the one-at-a-time server forever"
+    );
+    writer
+        .join()
+        .expect("the bad client's writer ends once the server closed on it");
+}
+
+#[cfg(unix)]
+#[test]
+fn keeps_serving_after_an_accept_that_fails_for_want_of_descriptors() {
+    if !super::alone_in_a_child_process_with(
+        &format!(
+            "{}::keeps_serving_after_an_accept_that_fails_for_want_of_descriptors",
+            module_path!()
+        ),
+        Some(64),
+    ) {
+        return;
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    // Each line serve logs, then (if it ever returns) what it returned.
+    let (tx, log) = mpsc::channel::<Result<String, String>>();
+    let logged = tx.clone();
+    thread::spawn(move || {
+        let result = serve(listener, move |line| {
+            let _ = logged.send(Ok(line.to_owned()));
+        });
+        let _ = tx.send(Err(format!("{result:?}")));
+    });
+    let mut fillers = super::every_descriptor_left();
+    fillers.pop(); // one descriptor for the client; the server's accept finds none
+    let mut client = TcpStream::connect(addr).expect("the listener's queue takes the client");
+    match log.recv_timeout(GUARD) {
+        Ok(Ok(_line)) => {}
+        Ok(Err(returned)) => panic!(
+            "serve returned {returned} when accept failed for want of file descriptors \
+             (EMFILE): a failed accept (a connection flood, a client that reset in the queue) \
+             is a value the accept loop logs and goes on from; `stream?` ends the server for \
+             every later client"
+        ),
+        Err(_) => panic!(
+            "serve neither logged nor returned within {GUARD:?} of an accept that failed for \
+             want of file descriptors (EMFILE): log the failed accept and go on"
+        ),
+    }
+    drop(fillers);
+    client
+        .set_read_timeout(Some(GUARD))
+        .expect("read timeouts can be set");
+    client
+        .write_all(b"GET / HTTP/1.1\r\n\r\n")
+        .expect("the server reads requests");
+    let mut response = Vec::new();
+    let read = client.read_to_end(&mut response);
+    assert!(
+        read.is_ok() && status_line(&response) == "HTTP/1.1 200 OK",
+        "once descriptors are free again, the client whose accept failed is served; got \
+         {read:?}, {:?}",
+        status_line(&response)
+    );
+}
+
+#[test]
 fn keeps_serving_after_a_client_that_hangs_up_without_a_word() {
     let (addr, log) = start();
     drop(TcpStream::connect(addr).expect("the raw server accepts connections"));

@@ -203,6 +203,8 @@ fn accepts_repeated_content_length_values_that_agree() {
 #[case::folded_line(b"GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n".as_slice(), HttpError::MalformedHeader(" folded".into()))]
 #[case::bare_lf_in_headers(b"GET / HTTP/1.1\r\nA: 1\nB: 2\r\n\r\n".as_slice(), HttpError::MalformedHeader("A: 1".into()))]
 #[case::control_byte_in_value(b"GET / HTTP/1.1\r\nX: a\x07b\r\n\r\n".as_slice(), HttpError::MalformedHeader("X: a\x07b".into()))]
+#[case::del_in_value(b"GET / HTTP/1.1\r\nX: a\x7fb\r\n\r\n".as_slice(), HttpError::MalformedHeader("X: a\x7fb".into()))]
+#[case::c1_control_in_value(b"GET / HTTP/1.1\r\nX: a\xc2\x85b\r\n\r\n".as_slice(), HttpError::MalformedHeader("X: a\u{85}b".into()))]
 #[case::length_not_a_number(b"POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n".as_slice(), HttpError::InvalidContentLength("abc".into()))]
 #[case::negative_length(b"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n".as_slice(), HttpError::InvalidContentLength("-1".into()))]
 #[case::plus_sign(b"POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello".as_slice(), HttpError::InvalidContentLength("+5".into()))]

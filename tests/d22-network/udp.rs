@@ -165,15 +165,19 @@ fn echoes_a_datagram_bigger_than_a_1024_byte_buffer_whole() {
 /// Linux only: macOS refuses to send datagrams over 9,216 bytes by default (see the brief).
 #[cfg(target_os = "linux")]
 #[test]
-fn echoes_a_60_kb_datagram_whole() {
+fn echoes_a_full_size_datagram_whole() {
+    // MAX_DATAGRAM bytes: any receive buffer smaller than the largest datagram ("about
+    // 64 KB") cuts this one, and the echo server too must size its buffer for MAX_DATAGRAM.
     let addr = start_echo();
-    let payload: Vec<u8> = (0..60_000u32).map(|i| (i % 251) as u8).collect();
-    let reply =
-        udp_request(addr, &payload, WAIT, 3).expect("a 60 KB datagram fits in one UDP packet");
+    let payload: Vec<u8> = (0..MAX_DATAGRAM as u32).map(|i| (i % 251) as u8).collect();
+    let reply = udp_request(addr, &payload, WAIT, 3)
+        .expect("a MAX_DATAGRAM-byte datagram fits in one UDP packet on Linux");
     assert_eq!(
         reply.len(),
         payload.len(),
-        "a receive buffer smaller than the datagram silently truncates it"
+        "serve_echo sent back {} of {MAX_DATAGRAM} bytes: a receive buffer smaller than the \
+         largest datagram silently truncates it (size it for MAX_DATAGRAM)",
+        reply.len()
     );
     assert!(
         reply == payload,

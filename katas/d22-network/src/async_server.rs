@@ -28,9 +28,19 @@
 //! **The tests check.**
 //! - 200 for `/`, 404 for anything else. Checked by `answers_the_root_path_with_200`,
 //!   `answers_an_unknown_path_with_404`.
-//! - every connection is its own task: 200 clients are in flight at once, and a silent
-//!   client delays nobody. Checked by `serves_200_clients_at_the_same_time`,
-//!   `a_silent_client_does_not_delay_anyone_else`.
+//! - every connection is its own task: 200 clients are in flight at once, a silent client
+//!   delays nobody, and on a two-thread runtime a handler that keeps its thread busy stalls
+//!   no other connection (connection futures polled together inside one task would).
+//!   Checked by `serves_200_clients_at_the_same_time`,
+//!   `a_silent_client_does_not_delay_anyone_else`,
+//!   `a_handler_that_keeps_its_thread_busy_does_not_stall_other_connections`.
+//! - each request is parsed with `config.limits`: a head over `max_head` gets 431 and a body
+//!   over `max_body` 413, whatever `header_timeout` allows. Checked by
+//!   `refuses_a_request_over_the_configured_limits`.
+//! - (on Unix) an accept that fails for want of file descriptors (`EMFILE`) does not end
+//!   `serve`: it goes on accepting, and the client is served once descriptors are free (the
+//!   test runs alone in a child process whose `RLIMIT_NOFILE` is 64). Checked by
+//!   `keeps_serving_after_an_accept_that_fails_for_want_of_descriptors`.
 //! - connections are tasks on the event loop, not OS threads: on a current-thread runtime
 //!   the handler runs on the runtime's own thread. Checked by
 //!   `every_connection_is_a_task_on_the_runtime_not_an_os_thread`.

@@ -39,6 +39,14 @@
 //!   after a bad or silent client. Checked by `logs_each_request_line`,
 //!   `keeps_serving_after_a_bad_client`,
 //!   `keeps_serving_after_a_client_that_hangs_up_without_a_word`.
+//! - the drain after an error response is bounded: a bad client that keeps sending a byte a
+//!   millisecond after its 431 (never quiet long enough for a read timeout) does not keep
+//!   the next client waiting. Checked by
+//!   `a_bad_client_that_keeps_sending_after_its_error_does_not_hold_the_server`.
+//! - (on Unix) an accept that fails for want of file descriptors (`EMFILE`) is logged and
+//!   the accept loop goes on: the client it could not take is served once descriptors are
+//!   free (the test runs alone in a child process whose `RLIMIT_NOFILE` is 64). Checked by
+//!   `keeps_serving_after_an_accept_that_fails_for_want_of_descriptors`.
 //! - a client that hangs up is a value, not a panic: [`handle_connection`] returns
 //!   `Err(HttpError::UnexpectedEof)`. Checked by
 //!   `a_client_that_hangs_up_is_an_error_value_not_a_panic`.

@@ -25,9 +25,10 @@
 //! **The tests check.**
 //! - an echo, and the boundaries of datagrams sent back to back. Checked by
 //!   `echoes_a_datagram_back`, `keeps_message_boundaries`.
-//! - a 9,000-byte datagram arrives whole (60 KB and exactly [`MAX_DATAGRAM`] on Linux), and
-//!   an empty one too. Checked by `echoes_a_datagram_bigger_than_a_1024_byte_buffer_whole`,
-//!   `echoes_a_60_kb_datagram_whole`, `sends_a_payload_of_exactly_the_maximum_size`,
+//! - a 9,000-byte datagram arrives whole (on Linux, exactly [`MAX_DATAGRAM`] bytes too, both
+//!   through the echo server and through the client), and an empty one too. Checked by
+//!   `echoes_a_datagram_bigger_than_a_1024_byte_buffer_whole`,
+//!   `echoes_a_full_size_datagram_whole`, `sends_a_payload_of_exactly_the_maximum_size`,
 //!   `echoes_an_empty_datagram`.
 //! - a reply is not an echo: a 9,000-byte reply to a 1-byte request comes back whole.
 //!   Checked by `returns_a_reply_longer_than_the_request_whole`.
