@@ -1089,10 +1089,10 @@ fn keeps_serving_after_an_accept_that_fails_for_want_of_descriptors() {
             }),
             polls: Arc::clone(&polls),
         };
-        let server = tokio::spawn(serve(listener, patient(), hello_handler(), shutdown));
         let mut fillers = super::every_descriptor_left();
         fillers.pop(); // one descriptor for the client; the server's accept finds none
         let mut client = connect(addr).await;
+        let server = tokio::spawn(serve(listener, patient(), hello_handler(), shutdown));
         let deadline = std::time::Instant::now() + GUARD;
         while polls.load(std::sync::atomic::Ordering::SeqCst) < 3 {
             if server.is_finished() {

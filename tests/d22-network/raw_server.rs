@@ -224,6 +224,10 @@ fn keeps_serving_after_an_accept_that_fails_for_want_of_descriptors() {
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");
+    let mut fillers = super::every_descriptor_left();
+    fillers.pop(); // one descriptor for the client; the server's accept finds none
+    let mut client = TcpStream::connect(addr).expect("the listener's queue takes the client");
+    // Started only now: a blocking accept holds a free descriptor while it waits.
     // Each line serve logs, then (if it ever returns) what it returned.
     let (tx, log) = mpsc::channel::<Result<String, String>>();
     let logged = tx.clone();
@@ -233,9 +237,6 @@ fn keeps_serving_after_an_accept_that_fails_for_want_of_descriptors() {
         });
         let _ = tx.send(Err(format!("{result:?}")));
     });
-    let mut fillers = super::every_descriptor_left();
-    fillers.pop(); // one descriptor for the client; the server's accept finds none
-    let mut client = TcpStream::connect(addr).expect("the listener's queue takes the client");
     match log.recv_timeout(GUARD) {
         Ok(Ok(_line)) => {}
         Ok(Err(returned)) => panic!(
