@@ -150,8 +150,12 @@ fn retries_a_transient_failure_with_the_same_request_and_key() {
 #[test]
 fn reports_unavailable_after_three_transient_failures() {
     let mut client = MockPaymentClient::new();
-    let timeout = PaymentError::Transient("timeout".to_owned());
-    expect_charges(&mut client, &mut Sequence::new(), 3, Err(timeout));
+    let mut order = Sequence::new();
+    // Three different messages: only the third attempt's is the last error.
+    for message in ["502 bad gateway", "read timed out", "timeout"] {
+        let transient = PaymentError::Transient(message.to_owned());
+        expect_charges(&mut client, &mut order, 1, Err(transient));
+    }
 
     let got = checkout(&cart(), &client);
 
@@ -161,7 +165,8 @@ fn reports_unavailable_after_three_transient_failures() {
             attempts: MAX_ATTEMPTS,
             last: "timeout".to_owned()
         }),
-        "after {MAX_ATTEMPTS} transient failures checkout must stop and report the last error"
+        "after {MAX_ATTEMPTS} transient failures checkout must stop and report the last error \
+         (the third attempt's message, not the first's: keep the newest as you retry)"
     );
 }
 

@@ -70,12 +70,36 @@ fn test_db_from(source: Source, dir: &Path) -> (TestDb, i64) {
     (db, before)
 }
 
-/// A TestDb on a new file at `path` whose tables `schema` made first (the `what` schema).
-fn test_db_on_schema(path: &Path, schema: &str, what: &str) -> TestDb {
-    Connection::open(path)
-        .and_then(|conn| conn.execute_batch(schema))
+/// A TestDb lent a new in-memory connection whose tables `schema` made first (the `what`
+/// schema).
+fn test_db_on_schema(schema: &str, what: &str) -> TestDb {
+    let conn = Connection::open_in_memory().expect("an in-memory database should open");
+    conn.execute_batch(schema)
         .unwrap_or_else(|e| panic!("the {what} schema should apply: {e:?}"));
-    TestDb::open_at(path).unwrap_or_else(|e| panic!("a TestDb on the {what} file: {e:?}"))
+    TestDb::on_shared(Rc::new(conn))
+        .unwrap_or_else(|e| panic!("a TestDb on the {what} database: {e:?}"))
+}
+
+thread_local! {
+    /// The SQL texts (before parameters are bound) run on this thread's traced connection.
+    static SQL_TEXTS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with SQLite's statement trace on `conn`: its result and the SQL texts `conn` ran
+/// meanwhile, as written (parameters unbound), in order.
+fn sql_run_on<R>(conn: &Connection, f: impl FnOnce() -> R) -> (R, Vec<String>) {
+    SQL_TEXTS.with(|texts| texts.borrow_mut().clear());
+    conn.trace_v2(
+        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+        Some(|event| {
+            if let rusqlite::trace::TraceEvent::Stmt(_, sql) = event {
+                SQL_TEXTS.with(|texts| texts.borrow_mut().push(sql.to_string()));
+            }
+        }),
+    );
+    let result = f();
+    conn.trace_v2(rusqlite::trace::TraceEventCodes::empty(), None);
+    (result, SQL_TEXTS.with(|texts| texts.take()))
 }
 
 // Isolation: a pool lends one connection to test after test; each must find it clean.
@@ -94,6 +118,16 @@ fn a_lent_connection_comes_back_with_no_transaction_open() {
     {
         let db = TestDb::on_shared(Rc::clone(&conn)).expect("a TestDb on a lent connection");
         db.insert_user(ADA).expect("ada is new");
+        let seen: Option<i64> = conn
+            .query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))
+            .ok();
+        assert!(
+            !conn.is_autocommit() && seen == Some(2),
+            "while the TestDb lives, the lent connection itself must be inside the test's \
+             transaction and see the test's row (it saw {seen:?} users): on_shared runs the \
+             test on the connection it is lent, not on one of its own (whose close would do \
+             the teardown for you)"
+        );
     } // the TestDb is dropped here; the pool still holds the connection
     assert!(
         conn.is_autocommit(),
@@ -311,31 +345,48 @@ fn an_empty_email_is_refused(test_db: TestDb) {
     );
 }
 
-#[test]
-fn only_a_uniqueness_violation_counts_as_a_duplicate() {
-    let dir = tempfile::tempdir().expect("a temp dir");
-    // A stricter existing table: TestDb's CREATE TABLE IF NOT EXISTS keeps it.
-    let db = test_db_on_schema(
-        &dir.path().join("checked.sqlite3"),
-        "CREATE TABLE users (id INTEGER PRIMARY KEY, \
-         email TEXT NOT NULL UNIQUE CHECK (email LIKE '%@%'))",
-        "stricter",
-    );
+#[rstest]
+#[case::a_check_on_the_email(
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, \
+     email TEXT NOT NULL UNIQUE CHECK (email LIKE '%@%'))",
+    "no-at-sign"
+)]
+#[case::not_null_on_another_column(
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
+    ADA
+)]
+#[case::a_trigger_that_aborts(
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE); \
+     CREATE TRIGGER no_new_users BEFORE INSERT ON users \
+     BEGIN SELECT RAISE(ABORT, 'sign-ups are closed'); END",
+    ADA
+)]
+#[case::a_foreign_key(
+    "CREATE TABLE teams (id INTEGER PRIMARY KEY); \
+     CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+     team_id INTEGER NOT NULL DEFAULT 7 REFERENCES teams (id))",
+    ADA
+)]
+fn only_a_uniqueness_violation_counts_as_a_duplicate(#[case] schema: &str, #[case] email: &str) {
+    // A stricter existing table (TestDb's CREATE TABLE IF NOT EXISTS keeps it), on a lent
+    // connection that enforces foreign keys.
+    let db = test_db_on_schema(&format!("PRAGMA foreign_keys = ON; {schema}"), "stricter");
 
-    let got = db.insert_user("no-at-sign");
+    let got = db.insert_user(email);
 
     assert!(
         matches!(got, Err(DbError::Sqlite(_))),
-        "a CHECK failure is not a duplicate: only a UNIQUE violation may become DuplicateEmail, got {got:?}"
+        "inserting {email:?} into `{schema}` broke a constraint that is not UNIQUE: only a \
+         UNIQUE violation (extended code SQLITE_CONSTRAINT_UNIQUE) may become DuplicateEmail, \
+         every other failure (CHECK, NOT NULL, a trigger's RAISE, a foreign key) is Sqlite, \
+         got {got:?}"
     );
 }
 
 #[test]
 fn the_unique_constraint_decides_what_a_duplicate_is() {
-    let dir = tempfile::tempdir().expect("a temp dir");
     // An existing table whose uniqueness ignores case: only the constraint knows that.
     let db = test_db_on_schema(
-        &dir.path().join("case_blind.sqlite3"),
         "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE); \
          CREATE UNIQUE INDEX users_email_nocase ON users (lower(email));",
         "case-blind",
@@ -401,29 +452,11 @@ fn another_connection_does_not_see_the_tests_rows_while_the_test_runs(#[case] so
 #[case::double_quotes("\"ada\"@example.com")]
 #[case::sql_in_the_address("x'); DELETE FROM users; --@example.com")]
 fn an_email_is_stored_exactly_as_given(#[case] email: &str) {
-    thread_local! {
-        /// The SQL texts (before parameters are bound) run on this thread's traced connection.
-        static SQL_TEXTS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
     let conn = pooled_connection();
     let db = TestDb::on_shared(Rc::clone(&conn)).expect("a TestDb on a lent connection");
-    conn.trace_v2(
-        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
-        Some(|event| {
-            if let rusqlite::trace::TraceEvent::Stmt(_, sql) = event {
-                SQL_TEXTS.with(|texts| texts.borrow_mut().push(sql.to_string()));
-            }
-        }),
-    );
 
-    let inserted = db.insert_user(email);
-    conn.trace_v2(rusqlite::trace::TraceEventCodes::empty(), None);
-    let pasted = SQL_TEXTS.with(|texts| {
-        texts
-            .take()
-            .into_iter()
-            .find(|sql| sql.contains("example.com"))
-    });
+    let (inserted, sql_run) = sql_run_on(&conn, || db.insert_user(email));
+    let pasted = sql_run.into_iter().find(|sql| sql.contains("example.com"));
     assert_eq!(
         pasted, None,
         "insert_user({email:?}) ran SQL with the address in its text: escaping quotes by hand is \
@@ -444,4 +477,26 @@ fn an_email_is_stored_exactly_as_given(#[case] email: &str) {
          of the INSERT (VALUES (?1)), never pasted into the SQL text, where its quote ends \
          the string and the rest is read as SQL"
     );
+}
+
+#[test]
+fn insert_user_runs_the_insert_and_no_lookup_before_it() {
+    let conn = pooled_connection();
+    let db = TestDb::on_shared(Rc::clone(&conn)).expect("a TestDb on a lent connection");
+
+    for attempt in ["new", "duplicate"] {
+        let (got, sql_run) = sql_run_on(&conn, || db.insert_user(ADA));
+        let first = sql_run
+            .first()
+            .map(|sql| sql.trim_start().to_ascii_uppercase());
+        assert!(
+            first
+                .as_deref()
+                .is_some_and(|sql| sql.starts_with("INSERT")),
+            "insert_user({ADA:?}) ({attempt}, got {got:?}) first ran {sql_run:?}: the INSERT \
+             comes first and the UNIQUE violation it raises is the duplicate; a SELECT before \
+             the INSERT is a check-then-act race (another writer slips in between) and asks \
+             another question than the constraint"
+        );
+    }
 }

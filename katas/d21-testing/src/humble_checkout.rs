@@ -27,7 +27,8 @@
 //!   A successful charge returns the provider's [`Receipt`] as it came.
 //! - [`PaymentError::Declined`] ends the checkout at once with [`CheckoutError::Declined`].
 //! - [`PaymentError::Transient`] is retried with the same request, up to [`MAX_ATTEMPTS`]
-//!   attempts in all, then reported as [`CheckoutError::Unavailable`].
+//!   attempts in all, then reported as [`CheckoutError::Unavailable`] with the last
+//!   failure's message.
 //!
 //! **The tests check.**
 //! - one successful charge, made exactly once with the cart's user, total and key, and the
@@ -48,7 +49,8 @@
 //!   Checked by `a_declined_card_becomes_a_typed_error_after_one_call`,
 //!   `a_decline_after_a_transient_failure_stops_the_retries`.
 //! - transient failures are retried with the same request and key, then reported as
-//!   `Unavailable` after `MAX_ATTEMPTS`. Checked by
+//!   `Unavailable` after `MAX_ATTEMPTS`, carrying the last failure's message (three
+//!   different ones: the third's). Checked by
 //!   `retries_a_transient_failure_with_the_same_request_and_key`,
 //!   `reports_unavailable_after_three_transient_failures`.
 //! - bad carts never reach the client, and the error names the line and its fault. Checked

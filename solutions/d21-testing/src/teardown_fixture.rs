@@ -25,8 +25,9 @@
 //!   on panic alike; rows committed before it was opened stay.
 //! - An empty email is [`DbError::InvalidEmail`]; an email already present (SQLite's
 //!   UNIQUE violation, not any constraint failure) is [`DbError::DuplicateEmail`]; every
-//!   other SQLite failure is [`DbError::Sqlite`]. The email is bound as a parameter of
-//!   the `INSERT`, never pasted into the SQL text.
+//!   other SQLite failure is [`DbError::Sqlite`]. The `INSERT` is the first statement and
+//!   decides (no lookup before it). The email is bound as a parameter of the `INSERT`, never
+//!   pasted into the SQL text.
 //!
 //! - [`TestDb::on_shared`] runs on a connection the caller keeps, as a pool lends one to
 //!   each test in turn. When that `TestDb` is dropped, the connection must be left as it
@@ -39,8 +40,10 @@
 //!
 //! **The tests check.**
 //! - two tests in a row on one lent connection insert the same unique email and both
-//!   succeed, and the connection comes back with no transaction open, none of the test's
-//!   rows and every row committed before it.
+//!   succeed; while the `TestDb` lives the lent connection itself is inside its transaction
+//!   and sees its rows (`on_shared` works through that connection, not one of its own), and
+//!   it comes back with no transaction open, none of the test's rows and every row committed
+//!   before it.
 //!   Checked by `a_lent_connection_comes_back_with_no_transaction_open`,
 //!   `two_tests_in_a_row_on_one_lent_connection_both_get_a_clean_table`.
 //! - while a `TestDb` is alive (`open_at`, `on_shared`, `fresh` or the fixture), another
@@ -60,13 +63,16 @@
 //!   `fresh_leaves_no_file_behind`,
 //!   `the_fixture_gives_each_test_its_own_file_and_leaves_nothing_behind`.
 //! - an empty email is `InvalidEmail`, a UNIQUE violation is `DuplicateEmail` and any other
-//!   constraint failure is `Sqlite`; the UNIQUE constraint itself decides (a file whose
-//!   UNIQUE index ignores case refuses `ADA@…` next to `ada@…`; the plain table's UNIQUE
-//!   compares exactly, so there they are two users), not a lookup before the insert. Checked
-//!   by `an_empty_email_is_refused`, `a_duplicate_email_is_a_typed_error`,
+//!   constraint failure (a CHECK, NOT NULL on another column, a trigger's `RAISE(ABORT)`, a
+//!   foreign key) is `Sqlite`; the UNIQUE constraint itself decides (a file whose UNIQUE
+//!   index ignores case refuses `ADA@…` next to `ada@…`; the plain table's UNIQUE compares
+//!   exactly, so there they are two users), not a lookup before the insert: the first
+//!   statement `insert_user` runs (SQLite's trace) is the `INSERT`, for a new email and for a
+//!   duplicate. Checked by `an_empty_email_is_refused`, `a_duplicate_email_is_a_typed_error`,
 //!   `only_a_uniqueness_violation_counts_as_a_duplicate`,
 //!   `the_unique_constraint_decides_what_a_duplicate_is`,
-//!   `addresses_that_differ_only_in_case_are_two_users_on_the_plain_table`.
+//!   `addresses_that_differ_only_in_case_are_two_users_on_the_plain_table`,
+//!   `insert_user_runs_the_insert_and_no_lookup_before_it`.
 //! - the email is bound, not pasted: addresses with a quote, or with SQL in them, are stored
 //!   exactly as given, and no SQL text the connection runs (SQLite's trace, before
 //!   parameters are bound) contains the address, escaped or not. Checked by
