@@ -1,6 +1,6 @@
 //! Kata 6: `is_leap_year`, and a judge that must kill a dozen mutants of it.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 
 use rstest::rstest;
 
@@ -230,6 +230,44 @@ fn rejects_a_mutant_naming_a_year_it_gets_wrong(#[case] mutant: fn(i32) -> bool)
         }
     };
     assert_names_a_wrong_year(&message, mutant);
+}
+
+/// The constants of [`mutated_constant`]: 4, 100 and 400, one of them changed by the test.
+/// Statics, not a closure's captures, because a candidate is a plain `fn` pointer; only
+/// `rejects_every_mutant_that_changes_one_constant` changes them.
+static CONSTANTS: [AtomicI32; 3] = [AtomicI32::new(4), AtomicI32::new(100), AtomicI32::new(400)];
+
+/// The rules with the divisors in [`CONSTANTS`].
+fn mutated_constant(y: i32) -> bool {
+    let [four, hundred, four_hundred] = CONSTANTS.each_ref().map(|c| c.load(Ordering::SeqCst));
+    leap_with(y, four, hundred, four_hundred)
+}
+
+#[test]
+fn rejects_every_mutant_that_changes_one_constant() {
+    // Every mutant that changes 4, 100 or 400 to another number from 1 to 1,000: thousands of
+    // them, far more than a set of probes fitted to the mutants listed above would kill.
+    for (place, right) in [4, 100, 400].into_iter().enumerate() {
+        for wrong in (1..=1_000).filter(|&k| k != right) {
+            CONSTANTS[place].store(wrong, Ordering::SeqCst);
+            match judge_leap_year(mutated_constant) {
+                Err(message) => assert_names_a_wrong_year(&message, mutated_constant),
+                Ok(()) => {
+                    // Accepted: right only if the mutant agrees with the rules everywhere near.
+                    let witness = (-4_000..=4_000).find(|&y| mutated_constant(y) != truth(y));
+                    assert_eq!(
+                        witness, None,
+                        "the judge accepted the mutant that changes the constant {right} to \
+                         {wrong}, which is wrong on the year {witness:?}: probe the years where the \
+                         rules turn (a multiple of 4 that is not of 8 or 20, centuries of each \
+                         kind, multiples of 400 on both sides of zero), not the years that happen \
+                         to kill the listed mutants"
+                    );
+                }
+            }
+        }
+        CONSTANTS[place].store(right, Ordering::SeqCst);
+    }
 }
 
 fn panics_on_negative_years(y: i32) -> bool {

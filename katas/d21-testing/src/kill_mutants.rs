@@ -43,8 +43,11 @@
 //! - it rejects each of twenty mutants (constants, operators, negated tests, one-sided
 //!   remainders that only fail on negative years, Julian rules before 1582, no year 0,
 //!   remainders of a negative year taken as unsigned) with a message naming a year on which
-//!   that mutant is really wrong, and no other number. Checked by
-//!   `rejects_a_mutant_naming_a_year_it_gets_wrong`.
+//!   that mutant is really wrong, and no other number; and every mutant that changes one of
+//!   the constants 4, 100, 400 to another number from 1 to 1,000 and is wrong on some year
+//!   in ±4,000 (thousands: probes fitted to the listed mutants miss some). Checked by
+//!   `rejects_a_mutant_naming_a_year_it_gets_wrong`,
+//!   `rejects_every_mutant_that_changes_one_constant`.
 //! - a candidate that panics (with a message of its own that names no year) is rejected,
 //!   naming the year it panicked on, and the panic does not escape. Checked by
 //!   `a_panicking_candidate_is_rejected_not_propagated`.

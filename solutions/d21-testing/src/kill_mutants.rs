@@ -43,8 +43,11 @@
 //! - it rejects each of twenty mutants (constants, operators, negated tests, one-sided
 //!   remainders that only fail on negative years, Julian rules before 1582, no year 0,
 //!   remainders of a negative year taken as unsigned) with a message naming a year on which
-//!   that mutant is really wrong, and no other number. Checked by
-//!   `rejects_a_mutant_naming_a_year_it_gets_wrong`.
+//!   that mutant is really wrong, and no other number; and every mutant that changes one of
+//!   the constants 4, 100, 400 to another number from 1 to 1,000 and is wrong on some year
+//!   in ±4,000 (thousands: probes fitted to the listed mutants miss some). Checked by
+//!   `rejects_a_mutant_naming_a_year_it_gets_wrong`,
+//!   `rejects_every_mutant_that_changes_one_constant`.
 //! - a candidate that panics (with a message of its own that names no year) is rejected,
 //!   naming the year it panicked on, and the panic does not escape. Checked by
 //!   `a_panicking_candidate_is_rejected_not_propagated`.
@@ -57,7 +60,7 @@ pub const MAX_PROBES: usize = 16;
 /// The years where the rules turn, each with a reason: every kind of year, each constant's
 /// neighbourhood, both sides of zero and of the 1582 reform.
 const PROBES: [i32; 13] = [
-    2024, // divisible by 4: leap
+    2020, // divisible by 4 and by 20, not a century: leap (kills `% 100` → `% 20`, `% 10`)
     2023, // odd: common
     2022, // even, not divisible by 4: common (kills `% 4` → `% 2`)
     1900, // a century: common (kills "forgets centuries" and `% 100` → `% 1000`)
