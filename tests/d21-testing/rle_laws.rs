@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use rstest::rstest;
 
-use super::heap::peak_heap;
+use super::heap::{alone, peak_heap_of_process};
 use crate::rle_laws::*;
 
 /// Data with long runs (up to 600 equal bytes), the shape that breaks counters.
@@ -47,6 +47,23 @@ proptest! {
     }
 
     #[test]
+    fn an_encoding_has_the_fewest_pairs(data in data()) {
+        // Each maximal run needs ceil(len / 255) pairs, wherever it starts in the data.
+        let fewest: usize = data.chunk_by(|a, b| a == b).map(|run| run.len().div_ceil(255)).sum();
+        let pairs = encode(&data).len() / 2;
+        prop_assert_eq!(
+            pairs,
+            fewest,
+            "encode of {} bytes wrote {} pairs where its maximal runs need {}: each maximal run \
+             is [255, b] pairs then one with the rest, wherever it starts (never split at a \
+             fixed chunk of the data)",
+            data.len(),
+            pairs,
+            fewest
+        );
+    }
+
+    #[test]
     fn normalizing_twice_changes_nothing(encoded in valid_encoding()) {
         let once = normalize(&encoded);
         let twice = once.clone().and_then(|n| normalize(&n));
@@ -80,6 +97,7 @@ proptest! {
 // law failed and shrank to exactly this input, 256 zero bytes.
 #[case::shrunk_regression_256_zero_bytes(vec![0; 256], vec![255, 0, 1, 0])]
 #[case::two_full_counts(vec![b'x'; 510], vec![255, b'x', 255, b'x'])]
+#[case::a_run_across_byte_255([vec![b'a'], vec![b'b'; 300]].concat(), vec![1, b'a', 255, b'b', 45, b'b'])]
 fn encodes_runs_as_count_byte_pairs(#[case] data: Vec<u8>, #[case] expected: Vec<u8>) {
     assert_eq!(
         encode(&data),
@@ -129,6 +147,15 @@ fn normalizing_a_malformed_encoding_is_an_error() {
 
 #[test]
 fn normalize_merges_the_pairs_without_decoding_the_data() {
+    // In a process of its own: the heap of every thread counts, also of one normalize starts.
+    alone(
+        module_path!(),
+        "normalize_merges_the_pairs_without_decoding_the_data",
+        normalizes_long_encodings_within_the_heap_bound,
+    );
+}
+
+fn normalizes_long_encodings_within_the_heap_bound() {
     // 2,000 full pairs, of alternating bytes (2,000 runs) and of one byte (one 510,000-byte
     // run), and that run behind a lone [1, a] pair, which is not canonical (it must merge).
     let alternating: Vec<u8> = (0..2_000)
@@ -148,7 +175,7 @@ fn normalize_merges_the_pairs_without_decoding_the_data() {
 
 fn normalizes_within_the_heap_bound(encoded: &[u8], canonical: &[u8]) {
     let data_len: usize = encoded.chunks(2).map(|pair| usize::from(pair[0])).sum();
-    let (got, peak) = peak_heap(|| normalize(encoded));
+    let (got, peak) = peak_heap_of_process(|| normalize(encoded));
 
     assert_eq!(
         got,
@@ -162,7 +189,8 @@ fn normalizes_within_the_heap_bound(encoded: &[u8], canonical: &[u8]) {
     assert!(
         peak <= bound,
         "normalizing a {}-byte encoding of {data_len} bytes of data held {peak} bytes of heap \
-         at once, more than the {bound} (32 per input byte) that working on the pairs needs: \
+         at once (on any thread), more than the {bound} (32 per input byte) that working on \
+         the pairs needs: \
          normalize must add up the counts of neighbouring pairs with the same byte and write \
          the pairs, never hold the decoded data or one decoded run, whether or not the input \
          is already canonical. encode(decode(x)) is the law's other side, and a law that \

@@ -27,12 +27,13 @@
 //!   which can be 127 times the size of its input.
 //!
 //! **The tests check.**
-//! - the round-trip law `decode(encode(x)) == x` on long runs and arbitrary bytes, and that
-//!   `encode(x)` is never longer than `2 × x.len()`. Checked by
+//! - the round-trip law `decode(encode(x)) == x` on long runs and arbitrary bytes, that
+//!   `encode(x)` is never longer than `2 × x.len()`, and that it has the fewest pairs: each
+//!   maximal run takes `ceil(len / 255)` pairs wherever it starts. Checked by
 //!   `decoding_an_encoding_gives_back_the_data`,
-//!   `an_encoding_is_never_longer_than_twice_the_data`.
+//!   `an_encoding_is_never_longer_than_twice_the_data`, `an_encoding_has_the_fewest_pairs`.
 //! - pinned examples of the canonical pairs, among them the 256-byte run found by
-//!   shrinking. Checked by `encodes_runs_as_count_byte_pairs`.
+//!   shrinking and a run that crosses byte 255 of the data. Checked by `encodes_runs_as_count_byte_pairs`.
 //! - `normalize` is idempotent, agrees with `encode ∘ decode`, merges and refills pairs.
 //!   Checked by `normalizing_twice_changes_nothing`,
 //!   `normalizing_agrees_with_encoding_the_decoded_data`,
@@ -40,7 +41,8 @@
 //! - `normalize` holds at most 32 bytes of heap per byte of its input (room for the pairs,
 //!   the output and a run record per pair), never the decoded data nor one decoded run
 //!   (2,000 pairs of one byte are a 510,000-byte run), whether or not its input is already
-//!   canonical. Checked by `normalize_merges_the_pairs_without_decoding_the_data`.
+//!   canonical; the heap of every thread counts (measured in a test process of its own).
+//!   Checked by `normalize_merges_the_pairs_without_decoding_the_data`.
 //! - a malformed encoding is a typed error naming the bad pair's offset, in `decode` and
 //!   `normalize`, and no input makes `decode` panic. Checked by
 //!   `decoding_a_malformed_encoding_names_the_bad_offset`,
@@ -50,9 +52,7 @@
 //! **Not checked.** That `normalize` takes one step per pair rather than one per decoded byte:
 //! walking the decoded bytes lazily (an iterator that expands each pair and re-encodes) holds
 //! no more heap and gives the same pairs, only slower, and speed is a bench's claim, never a
-//! timed test's. That `normalize` does its work on the calling thread: the heap bound is
-//! measured on that thread, so decoding everything on a helper thread started only to hide
-//! the memory from the counter would not be seen (a trick, not a shortcut).
+//! timed test's.
 
 use thiserror::Error;
 
