@@ -182,6 +182,8 @@ fn keeps_input_order_when_later_scouts_finish_first() {
 #[case::first_name_slow_on_three_threads(7, 3, 0)]
 #[case::second_name_slow(6, 2, 1)]
 #[case::a_middle_name_slow(9, 3, 4)]
+#[case::first_of_a_hundred_names_slow(100, 2, 0)]
+#[case::a_middle_name_of_a_hundred_slow(100, 3, 50)]
 fn a_free_worker_takes_the_next_name_while_one_name_is_slow(
     #[case] names: usize,
     #[case] pool_size: usize,
@@ -192,10 +194,11 @@ fn a_free_worker_takes_the_next_name_while_one_name_is_slow(
     let got = super::guarded(
         &format!(
             "scout_all blocked: the scout of name {slow} waits until the other {} names are \
-             scouted, and they never were. Names dealt out up front (in chunks or by stride) \
-             stay stuck behind a slow one while other workers idle: keep one shared queue \
-             (an AtomicUsize index, a Mutex around an iterator) from which every free worker \
-             takes the next name",
+             scouted, and they never were. Names dealt out up front (in chunks or by stride), \
+             or taken from the queue several at a time (a batch per trip), stay stuck behind \
+             a slow one while other workers idle: keep one shared queue (an AtomicUsize \
+             index, a Mutex around an iterator) from which every free worker takes the next \
+             name, one at a time",
             names - 1
         ),
         move || {

@@ -35,10 +35,18 @@ fn wait_for_the_gate((weapon, gate): GatedJob) -> String {
     format!("{weapon} forged")
 }
 
-/// Starts `forge_all` on gated jobs (under the deadlock guard: it must return at once)
-/// and moves the iterator to a consumer thread that forwards every item it yields.
+/// Starts `forge_all` on four gated jobs (under the deadlock guard: it must return at
+/// once) and moves the iterator to a consumer thread that forwards every item it yields.
 fn start_streaming(workers: usize) -> (Receiver<Forging<String>>, Vec<Sender<()>>) {
-    let (jobs, gates) = gated_jobs(WEAPONS.len());
+    start_streaming_jobs(WEAPONS.len(), workers)
+}
+
+/// [`start_streaming`] on `jobs` gated jobs.
+fn start_streaming_jobs(
+    jobs: usize,
+    workers: usize,
+) -> (Receiver<Forging<String>>, Vec<Sender<()>>) {
+    let (jobs, gates) = gated_jobs(jobs);
     let forged: Forged<String> = super::guarded(
         "forge_all did not return while its jobs were still running: it must start the \
          workers and hand back the iterator at once, not wait for the results",
@@ -334,29 +342,90 @@ fn the_workers_forge_every_job_before_anyone_asks_for_a_result(
     );
 }
 
-#[test]
-fn a_free_worker_takes_the_next_job_while_another_job_still_runs() {
-    // Two workers; job 0 stays running until the end, so one worker is busy with it and
-    // the other must forge jobs 1, 2 and 3 one after another.
-    let (items, gates) = start_streaming(2);
+#[rstest]
+#[case::four_jobs_on_two_workers(4, 2)]
+#[case::a_hundred_jobs_on_two_workers(100, 2)]
+#[case::a_hundred_jobs_on_three_workers(100, 3)]
+fn a_free_worker_takes_the_next_job_while_another_job_still_runs(
+    #[case] jobs: usize,
+    #[case] workers: usize,
+) {
+    // Job 0 stays running until the end, so one worker is busy with it and the others must
+    // forge jobs 1, 2, 3, ... one after another.
+    let (items, gates) = start_streaming_jobs(jobs, workers);
+    let finish: Vec<usize> = (1..jobs).chain([0]).collect();
     let mut order = Vec::new();
-    for job in [1, 2, 3, 0] {
+    for &job in &finish {
         let _ = gates[job].send(());
-        let item = items.recv_timeout(super::DEADLOCK_GUARD);
-        let Ok(item) = item else {
+        let Ok(item) = items.recv_timeout(super::DEADLOCK_GUARD) else {
             panic!(
-                "job {job} could finish but its result never came (after {order:?}): while job \
-                 0 keeps one worker busy, the other worker must take jobs 1, 2 and 3 in turn \
-                 from one shared queue. Jobs dealt out to the workers up front (in chunks or \
-                 by stride) wait behind job 0"
+                "job {job} of {jobs} could finish but its result never came (after {} \
+                 results): while job 0 keeps one of the {workers} workers busy, the others \
+                 must take the jobs after it in turn from one shared queue, one job at a time. \
+                 Jobs dealt out to the workers up front (in chunks or by stride), or taken \
+                 from the queue several at a time (a batch per lock), wait behind job 0",
+                order.len()
             )
         };
         order.push(item.0);
     }
     assert_eq!(
         order,
-        vec![1, 2, 3, 0],
-        "the jobs finished in the order 1, 2, 3, 0 and must be yielded in that order"
+        finish,
+        "the jobs finished in the order 1, 2, ..., {}, 0 and must be yielded in that order",
+        jobs - 1
+    );
+}
+
+#[test]
+fn results_that_finish_before_anyone_asks_come_out_in_the_order_they_finished() {
+    // Three workers take jobs 0, 1 and 2; they finish in the order 1, 2, 0 (neither the
+    // order of the jobs nor its reverse) while nobody calls `next`. Each time the worker
+    // that finished takes the next job (3, 4, 5), which shows it has sent its result.
+    let (jobs, gates) = gated_jobs(6);
+    let (started, starts) = mpsc::channel();
+    let forged: Forged<String> = super::guarded("forge_all did not return at once", move || {
+        forge_all(jobs, 3, move |job| {
+            let _ = started.send(());
+            wait_for_the_gate(job)
+        })
+    })
+    .unwrap_or_else(|e| panic!("forge_all(3 workers) failed: {e}"));
+    let next_start = |after: &str| {
+        starts
+            .recv_timeout(super::DEADLOCK_GUARD)
+            .unwrap_or_else(|_| {
+                panic!(
+                    "{after}, no worker started the next job: three workers take jobs from \
+                     one shared queue, and a worker that has sent its result takes the next"
+                )
+            });
+    };
+    for _ in 0..3 {
+        next_start("after forge_all returned");
+    }
+    for job in [1, 2, 0] {
+        let _ = gates[job].send(());
+        next_start(&format!("after job {job} finished"));
+    }
+    let ready = super::guarded(
+        "the stream never yielded the three finished jobs",
+        move || {
+            let mut forged = forged;
+            let ready: Vec<usize> = forged.by_ref().take(3).map(|(job, _)| job).collect();
+            drop(gates); // lets jobs 3, 4 and 5 finish
+            let rest = forged.count();
+            (ready, rest)
+        },
+    );
+    assert_eq!(
+        ready,
+        (vec![1, 2, 0], 3),
+        "jobs 1, 2 and 0 finished in that order before the consumer first called next(), \
+         and the stream gave (the first three jobs it yielded, how many came after): every \
+         item comes out in the order its job finished, also when several are ready at once. \
+         Sorting the ready results (by job index or otherwise) hides the order of completion \
+         this stream exists to show"
     );
 }
 

@@ -25,8 +25,9 @@
 //!   ever; the tests stop it after 3 seconds and fail). Checked by `scouts_wait_in_parallel`.
 //! - The names wait in one shared queue, and a free worker takes the next one: when one
 //!   name's scout only returns after every other name is scouted, the other workers
-//!   scout them all. Names dealt out up front (in chunks, by stride, in batches) stay stuck
-//!   behind the slow one. Checked by `a_free_worker_takes_the_next_name_while_one_name_is_slow`.
+//!   scout them all, on a few names and on a hundred. Names dealt out up front (in chunks,
+//!   by stride, in batches), or taken from the queue several at a time, stay stuck behind
+//!   the slow one. Checked by `a_free_worker_takes_the_next_name_while_one_name_is_slow`.
 //! - At most `pool_size` distinct threads ever run a scout, for any number of names (a
 //!   handful, or many more than the pool): one thread serves several names; never one
 //!   thread per name, not even for a few. Checked by

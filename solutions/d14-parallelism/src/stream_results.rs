@@ -25,13 +25,18 @@
 //!   `yields_the_first_finished_job_while_the_others_still_run`,
 //!   `the_workers_forge_every_job_before_anyone_asks_for_a_result`.
 //! - Each `(index, Ok(result))` is yielded as soon as its job finishes, so the order of
-//!   the items is the order in which jobs finish; `index` is the job's position in `jobs`.
+//!   the items is the order in which jobs finish, also when several jobs have finished
+//!   before the consumer asks (the tests let three finish in the order 1, 2, 0, each
+//!   worker taking its next job after sending its result, and only then call `next`:
+//!   results that are ready are never sorted); `index` is the job's position in `jobs`.
 //!   A worker does not keep the queue locked while it forges. Checked by
 //!   `yields_each_result_in_the_order_the_jobs_finish`,
-//!   `yields_the_first_finished_job_while_the_others_still_run`.
-//! - The jobs wait in one shared queue: while one job keeps a worker busy, another worker
-//!   takes the following jobs one after another (jobs dealt out up front, in chunks or by
-//!   stride, would wait behind the busy one). Checked by
+//!   `yields_the_first_finished_job_while_the_others_still_run`,
+//!   `results_that_finish_before_anyone_asks_come_out_in_the_order_they_finished`.
+//! - The jobs wait in one shared queue: while one job keeps a worker busy, the other
+//!   workers take the following jobs one at a time (the tests try four jobs and a
+//!   hundred; jobs dealt out up front, in chunks or by stride, or taken from the queue
+//!   several at a time, would wait behind the busy one). Checked by
 //!   `a_free_worker_takes_the_next_job_while_another_job_still_runs`.
 //! - The iterator ends after the last result; with no jobs it is empty at once. Checked by
 //!   `ends_after_the_last_result`, `no_jobs_give_an_empty_stream_at_once`.
