@@ -486,23 +486,30 @@ fn an_unknown_account_is_an_error(#[case] operation: fn(&Bank) -> Result<u64, Ba
     );
 }
 
-#[test]
-fn total_reads_every_account_under_its_own_lock() {
+#[rstest]
+#[case::seven_in_each([7, 7, 7])]
+#[case::more_than_a_u64_holds([u64::MAX, u64::MAX - 1, 7])]
+fn total_reads_every_account_under_its_own_lock(#[case] balances: [u64; 3]) {
     let bank = Bank::new(3);
-    for account in 0..3 {
-        assert!(
-            bank.deposit(account, 7).is_ok(),
-            "deposit into account {account} failed"
+    for (account, &amount) in balances.iter().enumerate() {
+        assert_eq!(
+            bank.deposit(account, amount),
+            Ok(amount),
+            "the opening deposit of {amount} into account {account} failed"
         );
     }
     let _ = take_locks_taken();
     let total = bank.total();
     let taken = take_locks_taken();
+    let expected: u128 = balances.iter().map(|&b| u128::from(b)).sum();
     assert_eq!(
         (total, taken),
-        (21, 3),
-        "total() of 3 accounts holding 7 each gave {total} after taking {taken} Vault locks: \
-         it must add every balance, each read under its own lock"
+        (expected, 3),
+        "total() of 3 accounts holding {balances:?} gave {total} after taking {taken} Vault \
+         locks: it must add up the balances it reads in the vaults, each under its own lock, \
+         in a u128 (together the accounts may hold more than a u64 can). A running total kept \
+         beside the vaults, with the vaults locked only for show, is a second copy of the \
+         books that can drift from the first (and a u64 one wraps)"
     );
 }
 

@@ -75,15 +75,20 @@
 //!   `an_unknown_account_is_an_error`.
 //! - A new bank's accounts hold 0; `deposit` and `withdraw` return the balance right after
 //!   their own update, and `total` is the accepted deposits minus the accepted
-//!   withdrawals. Checked by `a_new_bank_has_empty_accounts`,
-//!   `deposit_and_withdraw_return_the_new_balance`,
-//!   `the_total_is_the_sum_of_accepted_deposits_minus_accepted_withdrawals`.
+//!   withdrawals: the sum of the balances it reads in the vaults, exact even when the
+//!   accounts together hold more than `u64::MAX` (the tests' accounts hold `u64::MAX`,
+//!   `u64::MAX - 1` and 7; a running `u64` total kept beside the vaults wraps). Checked by
+//!   `a_new_bank_has_empty_accounts`, `deposit_and_withdraw_return_the_new_balance`,
+//!   `the_total_is_the_sum_of_accepted_deposits_minus_accepted_withdrawals`,
+//!   `total_reads_every_account_under_its_own_lock`.
 //!
 //! **Not checked.** Whether a lost update happens on a given run of the hammering tests:
 //! that depends on the scheduler. The lock count is what pins the lesson, every run. A
 //! bank-wide lock taken and released between two of the hook points (say, after the
 //! balance is written, or to log a refusal between the vault hook and the guard's drop)
 //! runs none of the tests' code while it is held, so no test sees it; do not add one.
+//! So is a running `u128` total kept beside the vaults under such a lock, with `total`
+//! answering from it: it agrees with the vaults as long as every update goes through it.
 //! Stripe schemes with more stripes than the tests' pairs reach (say, a hash of the
 //! account into 4096 stripes) are not seen either: the lesson is one lock per account.
 
