@@ -177,10 +177,17 @@ const AMOUNTS: [u64; 22] = [
     1_000_000_000_000_000_000,
 ];
 
+/// An account id alike to 0 modulo every number up to 22 and every power of two up to
+/// 256 (16 * lcm(1..=22)): a pair of it and the next id shares any shard picked from the
+/// ids modulo a small number with the pair (0, 1).
+const ALIKE: u32 = 3_724_680_960;
+
 #[rstest]
 #[case::up_beside_up((0, 1), (2, 3))]
 #[case::down_beside_down((1, 0), (3, 2))]
 #[case::high_pair_first((3, 2), (0, 1))]
+#[case::ids_alike_modulo_small_numbers((0, 1), (ALIKE, ALIKE + 1))]
+#[case::ids_alike_modulo_small_numbers_down((ALIKE + 1, ALIKE), (1, 0))]
 fn transfers_between_other_accounts_go_on_while_one_writes(
     #[case] a_pair: (u32, u32),
     #[case] b_pair: (u32, u32),
@@ -200,7 +207,8 @@ fn b_transfers_while_a_writes(
     pause_at_write: usize,
     amount: u64,
 ) {
-    let accounts: Arc<[Account; 4]> = Arc::new([0, 1, 2, 3].map(|id| Account::new(id, OPENING)));
+    let ids = [a_from, a_to, b_from, b_to];
+    let accounts: Arc<[Account; 4]> = Arc::new(ids.map(|id| Account::new(id, OPENING)));
     let shared = Arc::clone(&accounts);
     // Thread A waits in its hook (at its first, or its second, write) at most half of
     // DEADLOCK_GUARD for B, then lets go, so a process-wide lock it holds is released again
@@ -208,7 +216,12 @@ fn b_transfers_while_a_writes(
     let (result, b_in_time) = super::guarded(
         &format!("transfer({a_from} -> {a_to}) and transfer({b_from} -> {b_to}) never finished"),
         move || {
-            let account = |id: u32| &shared[usize::try_from(id).unwrap_or(usize::MAX)];
+            let account = |id: u32| {
+                shared
+                    .iter()
+                    .find(|account| account.id() == id)
+                    .unwrap_or_else(|| panic!("no account {id}"))
+            };
             let (holding, held) = std::sync::mpsc::channel();
             let (finished, done) = std::sync::mpsc::channel::<()>();
             thread::scope(|scope| {
@@ -257,16 +270,17 @@ fn b_transfers_while_a_writes(
          the program, even between unrelated accounts, and so does one taken only for large \
          amounts; lock only the two accounts of the transfer"
     );
-    let balances: Vec<u64> = accounts.iter().map(Account::balance).collect();
-    let mut expected = [OPENING; 4];
-    for (from, to) in [(a_from, a_to), (b_from, b_to)] {
-        expected[from as usize] -= amount;
-        expected[to as usize] += amount;
-    }
+    let balances: Vec<(u32, u64)> = accounts.iter().map(|a| (a.id(), a.balance())).collect();
+    let expected = [
+        OPENING - amount,
+        OPENING + amount,
+        OPENING - amount,
+        OPENING + amount,
+    ];
     assert_eq!(
         (result, balances),
-        (Ok(()), expected.to_vec()),
-        "both transfers of {amount} must go through"
+        (Ok(()), ids.into_iter().zip(expected).collect()),
+        "both transfers of {amount} must go through: (account, balance) after both"
     );
 }
 
