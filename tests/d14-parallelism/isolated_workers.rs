@@ -418,16 +418,18 @@ fn a_process_not_started_as_a_worker_returns_without_reading_stdin() {
     );
 }
 
-/// A stand-in worker (the system shell) that reports what its stdin and stdout are and the
-/// job line it read from stdin, as a reply `run_isolated` cannot parse: returns the line
-/// `stdin=<pipe|other> stdout=<pipe|other> job=<the line>` from the `BadReply`.
+/// A stand-in worker (the system shell) that reports what its stdin and stdout are, what
+/// its stderr is (where `/proc/<pid>/fd/2` leads, on Linux) and the job line it read from
+/// stdin, as a reply `run_isolated` cannot parse: returns the line
+/// `stdin=<pipe|other> stdout=<pipe|other> stderr=<link> job=<the line>` from the `BadReply`.
 #[cfg(unix)]
 fn report_pipes(weapon: &str) -> String {
     let inspector = shell_worker(
         "if [ -p /dev/stdin ]; then i=pipe; else i=other; fi; \
          if [ -p /dev/stdout ]; then o=pipe; else o=other; fi; \
+         e=$(readlink /proc/$$/fd/2 2>/dev/null); \
          IFS= read -r job; \
-         echo \"d14-reply:stdin=$i stdout=$o job=$job\"",
+         echo \"d14-reply:stdin=$i stdout=$o stderr=$e job=$job\"",
     );
     let got = run_guarded(inspector, job(weapon, 3));
     let Err(IsolationError::BadReply { line }) = got else {
@@ -459,5 +461,22 @@ fn the_reply_comes_back_on_a_stdout_pipe() {
         "the worker reported {line:?}: its stdout must be a pipe the parent reads. A reply \
          sent to a temp file that the parent reads after the worker exits never crosses the \
          pipe, and so dodges reading while waiting instead of learning it"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_workers_stderr_is_not_the_parents() {
+    let parent = std::fs::read_link("/proc/self/fd/2")
+        .unwrap_or_else(|e| panic!("cannot see where this process's stderr leads: {e}"));
+    let parent = parent.display().to_string();
+    let line = report_pipes(&unique_weapon("Quiet Bow"));
+    // When the tests' own stderr is /dev/null, inheriting it is as harmless as discarding.
+    assert!(
+        parent == "/dev/null" || !line.contains(&format!(" stderr={parent} job=")),
+        "the worker reported {line:?}: its stderr is the parent's own ({parent}), inherited. \
+         Under a parent whose stderr is a pipe nobody reads, a worker that writes a lot of \
+         diagnostics blocks there for ever, and its text leaks into the parent's output. \
+         Discard the worker's stderr (Stdio::null) or pipe it and read it while waiting"
     );
 }

@@ -84,8 +84,12 @@
 //! - The worker's stderr is not part of the protocol: discard it (`Stdio::null`) or read
 //!   it while waiting. A stand-in worker that writes 200 KB on its stderr when it is a
 //!   pipe must not block: a pipe nobody reads until the worker exits fills up (64 KB) and
-//!   the worker waits for ever (Unix only). Checked by
-//!   `a_worker_that_writes_a_lot_on_stderr_does_not_block`.
+//!   the worker waits for ever (Unix only). Nor is it the parent's own stderr, inherited:
+//!   a stand-in worker reports where its stderr leads (`/proc/<pid>/fd/2`), and it must
+//!   not be where the parent's leads (Linux only; when the tests' own stderr is
+//!   `/dev/null`, inheriting it is as harmless as discarding, and that test passes).
+//!   Checked by `a_worker_that_writes_a_lot_on_stderr_does_not_block`,
+//!   `the_workers_stderr_is_not_the_parents`.
 //! - A worker that exits successfully without a reply line is [`IsolationError::NoReply`].
 //!   Checked by `a_worker_that_exits_without_a_reply_is_an_error`.
 //! - A reply line that does not parse is [`IsolationError::BadReply`] with the text after
