@@ -78,35 +78,50 @@ fn scouts_wait_in_parallel(#[case] names: usize, #[case] pool_size: usize) {
     );
 }
 
+/// Runs `scout_all` over `names` names on `pool_size` threads; fails unless the scouts ran
+/// on at most `pool_size` distinct threads.
+fn assert_at_most_pool_size_threads(names: usize, pool_size: usize) {
+    let threads = super::guarded("scout_all did not finish", move || {
+        let seen: Mutex<HashSet<ThreadId>> = Mutex::new(HashSet::new());
+        let names: Vec<usize> = (0..names).collect();
+        let results = scout_all(&names, pool_size, |&i| {
+            if let Ok(mut seen) = seen.lock() {
+                seen.insert(thread::current().id());
+            }
+            i
+        });
+        assert_eq!(results, Ok(names), "scout_all lost or reordered results");
+        seen.lock().map(|seen| seen.len()).unwrap_or(0)
+    });
+    assert!(
+        threads <= pool_size,
+        "{names} scouts ran on {threads} different threads with pool_size {pool_size}: a \
+         bounded pool keeps at most {pool_size} threads and hands each of them several names, \
+         however few names there are; one thread per name does not scale to ten thousand names"
+    );
+}
+
+/// Every handful of names (0 to 9) on every pool size from 1 to 7: a threshold below which
+/// "a thread per name is fine" shows up every run.
+#[test]
+fn runs_the_scouts_on_at_most_pool_size_threads() {
+    for names in 0..10 {
+        for pool_size in 1..8 {
+            assert_at_most_pool_size_threads(names, pool_size);
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
-    /// Any number of names (a handful, or more than the pool) on any pool size: a
-    /// threshold below which "a thread per name is fine" shows up somewhere.
+    /// Many more names than the pool, on any pool size.
     #[test]
-    fn runs_the_scouts_on_at_most_pool_size_threads(
-        names in prop_oneof![0_usize..10, 10_usize..200],
+    fn runs_many_scouts_on_at_most_pool_size_threads(
+        names in 10_usize..200,
         pool_size in 1_usize..8,
     ) {
-        let threads = super::guarded("scout_all did not finish", move || {
-            let seen: Mutex<HashSet<ThreadId>> = Mutex::new(HashSet::new());
-            let names: Vec<usize> = (0..names).collect();
-            let results = scout_all(&names, pool_size, |&i| {
-                if let Ok(mut seen) = seen.lock() {
-                    seen.insert(thread::current().id());
-                }
-                i
-            });
-            assert_eq!(results, Ok(names), "scout_all lost or reordered results");
-            seen.lock().map(|seen| seen.len()).unwrap_or(0)
-        });
-        prop_assert!(
-            threads <= pool_size,
-            "{} scouts ran on {} different threads with pool_size {}: a bounded pool keeps \
-             at most {} threads and hands each of them several names, however few names \
-             there are; one thread per name does not scale to ten thousand names",
-            names, threads, pool_size, pool_size
-        );
+        assert_at_most_pool_size_threads(names, pool_size);
     }
 }
 

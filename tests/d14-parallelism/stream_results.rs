@@ -216,34 +216,48 @@ fn a_job_that_panics_becomes_an_error_and_the_others_still_finish() {
     );
 }
 
+/// Forges `jobs` quick jobs on `workers` workers; fails unless every job came out once,
+/// forged on at most `workers` distinct threads.
+fn assert_at_most_workers_threads(jobs: usize, workers: usize) {
+    let (seen, record) = thread_record();
+    let results: Vec<Forging<usize>> = forge_collected(
+        "the stream never ended",
+        (0..jobs).collect(),
+        workers,
+        move |x: usize| {
+            record();
+            x
+        },
+    )
+    .unwrap_or_else(|e| panic!("forge_all failed: {e}"));
+    let threads = seen.lock().map(|s| s.len()).unwrap_or(0);
+    assert!(
+        results.len() == jobs && threads <= workers,
+        "{jobs} jobs on {workers} workers yielded {} results from {threads} threads: every job \
+         once, on at most {workers} threads that take jobs from a shared queue, however few \
+         jobs there are",
+        results.len()
+    );
+}
+
+/// Every handful of jobs (0 to 9) on every pool of 1 to 5 workers: a threshold below which
+/// "a thread per job is fine" shows up every run.
+#[test]
+fn runs_the_jobs_on_at_most_workers_threads() {
+    for jobs in 0..10 {
+        for workers in 1..6 {
+            assert_at_most_workers_threads(jobs, workers);
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
-    /// Any number of jobs (a handful, or many more than the workers) on any pool size: a
-    /// threshold below which "a thread per job is fine" shows up somewhere.
+    /// Many more jobs than the workers, on any pool size.
     #[test]
-    fn runs_the_jobs_on_at_most_workers_threads(
-        jobs in prop_oneof![0_usize..10, 10_usize..100],
-        workers in 1_usize..6,
-    ) {
-        let (seen, record) = thread_record();
-        let results: Vec<Forging<usize>> = forge_collected(
-            "the stream never ended",
-            (0..jobs).collect(),
-            workers,
-            move |x: usize| {
-                record();
-                x
-            },
-        )
-        .unwrap_or_else(|e| panic!("forge_all failed: {e}"));
-        let threads = seen.lock().map(|s| s.len()).unwrap_or(0);
-        prop_assert!(
-            results.len() == jobs && threads <= workers,
-            "{} jobs on {} workers yielded {} results from {} threads: every job once, on at \
-             most {} threads that take jobs from a shared queue, however few jobs there are",
-            jobs, workers, results.len(), threads, workers
-        );
+    fn runs_many_jobs_on_at_most_workers_threads(jobs in 10_usize..100, workers in 1_usize..6) {
+        assert_at_most_workers_threads(jobs, workers);
     }
 }
 

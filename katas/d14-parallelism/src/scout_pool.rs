@@ -30,8 +30,10 @@
 //!   the slow one. Checked by `a_free_worker_takes_the_next_name_while_one_name_is_slow`.
 //! - At most `pool_size` distinct threads ever run a scout, for any number of names (a
 //!   handful, or many more than the pool): one thread serves several names; never one
-//!   thread per name, not even for a few. Checked by
-//!   `runs_the_scouts_on_at_most_pool_size_threads`.
+//!   thread per name, not even for a few (the tests try every count of names up to 9 on
+//!   every pool of 1 to 7 threads, and many names at random). Checked by
+//!   `runs_the_scouts_on_at_most_pool_size_threads`,
+//!   `runs_many_scouts_on_at_most_pool_size_threads`.
 //! - The pool starts `min(pool_size, names.len())` threads, never more threads than names:
 //!   asked for a pool of `usize::MAX` threads for three names (or none), `scout_all`
 //!   returns at once. Checked by
