@@ -374,6 +374,122 @@ fn read_all_leaves_the_closing_to_drop() {
     });
 }
 
+/// `close` made to fail with `EINTR` on demand: a seccomp filter on the calling thread
+/// traps `close` of one descriptor number into a `SIGSYS` handler, which counts the call
+/// and sets its return value (`EINTR` the first time, success after), without closing.
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+mod interrupted_close {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// How many `close` calls the filter trapped.
+    pub static CLOSES: AtomicUsize = AtomicUsize::new(0);
+
+    extern "C" fn on_sigsys(_: libc::c_int, _: *mut libc::siginfo_t, context: *mut libc::c_void) {
+        let earlier = CLOSES.fetch_add(1, Ordering::SeqCst);
+        let ret: i64 = if earlier == 0 {
+            -i64::from(libc::EINTR)
+        } else {
+            0
+        };
+        // SAFETY: the kernel hands an SA_SIGINFO handler a valid ucontext_t; the register
+        // written here is the trapped system call's return value when the handler returns.
+        let context = unsafe { &mut *context.cast::<libc::ucontext_t>() };
+        #[cfg(target_arch = "x86_64")]
+        {
+            context.uc_mcontext.gregs[libc::REG_RAX as usize] = ret;
+        }
+        #[cfg(target_arch = "aarch64")]
+        {
+            context.uc_mcontext.regs[0] = ret as u64;
+        }
+    }
+
+    fn op(code: u32, k: u32, jt: u8, jf: u8) -> libc::sock_filter {
+        libc::sock_filter {
+            code: code as u16,
+            jt,
+            jf,
+            k,
+        }
+    }
+
+    /// From now on `close(fd)` on the calling thread is trapped (this thread only: call it
+    /// in a child process).
+    pub fn trap_closes_of(fd: i32) {
+        // SAFETY: a zeroed sigaction is valid; the handler has the SA_SIGINFO signature.
+        let handled = unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            let handler: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+                on_sigsys;
+            action.sa_sigaction = handler as libc::sighandler_t;
+            action.sa_flags = libc::SA_SIGINFO;
+            libc::sigaction(libc::SIGSYS, &action, std::ptr::null_mut())
+        };
+        assert_eq!(handled, 0, "sigaction(SIGSYS) failed");
+        let load = libc::BPF_LD | libc::BPF_W | libc::BPF_ABS;
+        let equal = libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K;
+        let ret = libc::BPF_RET | libc::BPF_K;
+        // seccomp_data: the system call number at offset 0, the low half of its first
+        // argument at offset 16 (little-endian).
+        let mut filter = [
+            op(load, 0, 0, 0),
+            op(equal, libc::SYS_close as u32, 0, 3),
+            op(load, 16, 0, 0),
+            op(equal, fd as u32, 0, 1),
+            op(ret, libc::SECCOMP_RET_TRAP, 0, 0),
+            op(ret, libc::SECCOMP_RET_ALLOW, 0, 0),
+        ];
+        let program = libc::sock_fprog {
+            len: filter.len() as u16,
+            filter: filter.as_mut_ptr(),
+        };
+        // SAFETY: plain prctl calls; `program` points to a valid filter that outlives them.
+        let installed = unsafe {
+            libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
+                && libc::prctl(
+                    libc::PR_SET_SECCOMP,
+                    libc::SECCOMP_MODE_FILTER,
+                    &program as *const libc::sock_fprog,
+                ) == 0
+        };
+        assert!(
+            installed,
+            "installing the seccomp filter failed: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+}
+
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+#[test]
+fn dropping_a_descriptor_calls_close_once_even_when_it_reports_eintr() {
+    // In a child process: the filter and the handler stay behind.
+    with_lowered_limit(
+        "dropping_a_descriptor_calls_close_once_even_when_it_reports_eintr",
+        |_| {
+            let dir = tempfile::tempdir().expect("a temp dir");
+            let paths = make_files(dir.path(), 1);
+            let fd = Descriptor::open(&paths[0]).expect("the file exists");
+            interrupted_close::trap_closes_of(fd.raw());
+            drop(fd);
+            let calls = interrupted_close::CLOSES.load(std::sync::atomic::Ordering::SeqCst);
+            assert_eq!(
+                calls, 1,
+                "the guard's drop called close {calls} time(s) when the first call reported EINTR: \
+             close exactly once and ignore its EINTR (on Linux the descriptor is already \
+             released then, and a retry closes whatever file another thread was just given \
+             that number); unlike read, close is never retried"
+            );
+        },
+    );
+}
+
 /// The `openat` system call of this architecture (glibc's `open` calls it).
 #[cfg(target_os = "linux")]
 const OPENAT: &str = if cfg!(target_arch = "aarch64") {

@@ -4,7 +4,7 @@
 #[global_allocator]
 static COUNTING: kata_test_support::heap::Counting = kata_test_support::heap::Counting;
 
-pub(crate) use kata_test_support::heap::peak_heap;
+pub(crate) use kata_test_support::heap::{count_allocations, peak_heap};
 
 /// Runs `f` and returns its result with the bytes of heap it left allocated when it returned
 /// (on this thread; the result's own heap counts too), exactly: not a bound, so a leak of a

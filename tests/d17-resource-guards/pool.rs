@@ -91,6 +91,30 @@ fn a_zero_capacity_pool_is_rejected() {
 }
 
 #[test]
+fn a_connect_that_panics_gives_its_slot_back() {
+    let connects = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&connects);
+    let pool = Pool::new(1, move || {
+        let id = counter.fetch_add(1, Ordering::SeqCst);
+        if id == 0 {
+            panic!("the database refused the first connection");
+        }
+        Conn { id, queries: 0 }
+    })
+    .expect("a positive capacity is valid");
+    let first = catch_unwind(AssertUnwindSafe(|| pool.try_acquire().map(|conn| conn.id)));
+    let second = pool.acquire_timeout(Duration::ZERO).map(|conn| conn.id);
+    assert!(
+        first.is_err() && second == Ok(1) && pool.idle() == 1,
+        "on a pool of 1 whose first connect panicked, the next acquire got {second:?} \
+         (connects called: {}): the panic must reach the caller, and the slot counted for the \
+         connection that was never opened must be given back (a guard that uncounts it as \
+         the panic unwinds), or each failed connect drains the pool for good",
+        connects.load(Ordering::SeqCst)
+    );
+}
+
+#[test]
 fn a_released_connection_is_reused_not_reopened() {
     let (pool, connects) = counted_pool(1);
     for _ in 0..100 {
@@ -259,8 +283,16 @@ mod blocked_waiter {
     /// The number of the system call thread `tid` is blocked in, if it is blocked in one
     /// (`/proc/<tid>/syscall` says `running` otherwise).
     pub fn blocking_syscall(tid: &str) -> Option<i64> {
+        blocked_on(tid).map(|(number, _)| number)
+    }
+
+    /// The system call thread `tid` is blocked in and its first argument (for `futex`, the
+    /// address waited on: two threads waiting on one `Condvar` show the same one).
+    pub fn blocked_on(tid: &str) -> Option<(i64, String)> {
         let text = task_file(tid, "syscall");
-        text.split_whitespace().next()?.parse().ok()
+        let mut fields = text.split_whitespace();
+        let number = fields.next()?.parse().ok()?;
+        Some((number, fields.next().unwrap_or_default().to_owned()))
     }
 
     /// Waits until thread `tid` sleeps (blocked in `acquire_timeout`), or panics.
@@ -452,7 +484,10 @@ fn try_acquire_on_an_exhausted_pool_returns_without_sleeping() {
     }
     assert!(
         sleeps.contains(&0),
-        "try_acquire on an exhausted pool put the calling thread to sleep in every one of          three calls (times it gave up the CPU: {sleeps:?}): try_acquire never waits, not          even a few milliseconds for a connection to come back; return Exhausted at once          (acquire_timeout is the call that waits)"
+        "try_acquire on an exhausted pool put the calling thread to sleep in every one of \
+         three calls (times it gave up the CPU: {sleeps:?}): try_acquire never waits, not \
+         even a few milliseconds for a connection to come back; return Exhausted at once \
+         (acquire_timeout is the call that waits)"
     );
 }
 
@@ -466,21 +501,22 @@ const FUTEX_SYSCALLS: &[i64] = if cfg!(target_arch = "x86_64") {
     &[]
 };
 
-/// One acquire is inside `connect` (the factory blocks until the test lets it go) when a
-/// second acquire starts on a pool of one. The second must not open a connection too: it
-/// either waits for the pool's lock or finds the only slot taken. The test lets `connect`
-/// go only once the second acquire has returned or sleeps blocked on a lock (`futex`), so a
-/// pool that checks `opened < capacity`, unlocks, connects and only then counts has let the
-/// second acquire past its check, every run.
+/// What a thread's `try_acquire` got (the id of its connection), if it reported back.
 #[cfg(target_os = "linux")]
-#[test]
-fn a_second_acquire_opens_nothing_while_the_first_is_connecting() {
+type Got = Result<Result<usize, PoolError>, std::sync::mpsc::RecvTimeoutError>;
+
+/// One `try_acquire` is inside `connect` (the factory blocks until the test lets it go)
+/// when a second `try_acquire` starts on a pool of `capacity`. The test lets `connect` go
+/// only once the second has returned or sleeps blocked on a lock (`futex`). Returns what
+/// the first and the second got and how many connections were opened.
+#[cfg(target_os = "linux")]
+fn second_try_acquire_during_a_connect(capacity: usize) -> (Got, Got, usize) {
     let (entered_tx, entered) = std::sync::mpsc::channel();
     let (release, release_rx) = std::sync::mpsc::channel::<()>();
     let connects = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&connects);
     let pool = Arc::new(
-        Pool::new(1, move || {
+        Pool::new(capacity, move || {
             let _ = entered_tx.send(());
             // Blocks until the test drops `release`.
             let _ = release_rx.recv();
@@ -520,10 +556,41 @@ fn a_second_acquire_opens_nothing_while_the_first_is_connecting() {
         Some(got) => Ok(got),
         None => second.recv_timeout(GUARD).map(|outcome| outcome.0),
     };
-    let opened = connects.load(Ordering::SeqCst);
+    (first_got, second_got, connects.load(Ordering::SeqCst))
+}
+
+/// A second acquire that starts on a pool of one while the first is inside `connect` must
+/// not open a connection too: it either waits for the pool's lock or finds the only slot
+/// taken. A pool that checks `opened < capacity`, unlocks, connects and only then counts
+/// has let the second acquire past its check, every run.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_second_acquire_opens_nothing_while_the_first_is_connecting() {
+    let (first_got, second_got, opened) = second_try_acquire_during_a_connect(1);
     assert!(
         opened == 1 && matches!(first_got, Ok(Ok(0))),
-        "two acquires on a pool of 1, the second started while the first was inside          connect, opened {opened} connections (first got {first_got:?}, second          {second_got:?}): the pool never opens more than its capacity; checking          opened < capacity, unlocking to connect and counting afterwards lets a second          acquire past the check; count the new connection in the same locked step as the          check (reserve the slot, or connect under the lock)"
+        "two acquires on a pool of 1, the second started while the first was inside \
+         connect, opened {opened} connections (first got {first_got:?}, second \
+         {second_got:?}): the pool never opens more than its capacity; checking \
+         opened < capacity, unlocking to connect and counting afterwards lets a second \
+         acquire past the check; count the new connection in the same locked step as the \
+         check (reserve the slot, or connect under the lock)"
+    );
+}
+
+/// The same on a pool of two: the second `try_acquire` finds the lock busy (the first
+/// connects under it, or holds it for a moment), not the pool exhausted; it must come back
+/// with a connection (the second, or the first if that was back by then), every run.
+#[cfg(target_os = "linux")]
+#[test]
+fn try_acquire_waits_for_a_busy_lock_instead_of_answering_exhausted() {
+    let (first_got, second_got, opened) = second_try_acquire_during_a_connect(2);
+    assert!(
+        matches!((&first_got, &second_got), (Ok(Ok(0)), Ok(Ok(_)))) && opened <= 2,
+        "on a pool of 2 with nothing on loan, a try_acquire that started while another \
+         acquire held the pool's lock (inside connect) got {second_got:?} (first got \
+         {first_got:?}, {opened} opened): a busy lock is not an empty pool; take the lock \
+         (lock(), not try_lock()) and answer Exhausted only when every connection is on loan"
     );
 }
 
@@ -711,6 +778,81 @@ fn the_connection_is_back_in_the_pool_before_the_waiter_is_woken() {
          before the connection was back in the pool, found nothing and went back to sleep \
          (a lost wake-up); put the connection back first, then notify (push, then \
          Condvar::notify_one)"
+    );
+}
+
+/// Two waiters asleep on the same `Condvar` of a pool of two, and both connections come
+/// back one right after the other. The waiters share the returning thread's CPU under
+/// `SCHED_IDLE` (and the returning thread runs under `SCHED_FIFO` where allowed), so
+/// neither can take a connection between the two returns: the pool holds two idle
+/// connections and two sleeping waiters, and only the returns' own wake-ups can reach them.
+/// A round in which a waiter still ran in between (the pool did not hold both returns) is
+/// played again, up to three times.
+#[cfg(target_os = "linux")]
+#[test]
+fn two_returns_in_a_row_wake_two_waiters() {
+    const ROUNDS: usize = 3;
+    let bound = Duration::from_secs(2);
+    for _round in 0..ROUNDS {
+        let pool = Arc::new(counted_pool(2).0);
+        let held = [(); 2].map(|()| pool.try_acquire().expect("a free connection"));
+        let waiters = [(); 2].map(|()| blocked_waiter::start(&pool));
+        let deadline = Instant::now() + GUARD;
+        // Both asleep in the same wait: the Condvar's, not one of them on the Mutex.
+        while {
+            let on = waiters.each_ref().map(|(tid, rx)| {
+                blocked_waiter::wait_until_asleep(tid, rx);
+                blocked_waiter::blocked_on(tid)
+            });
+            on[0].is_none() || on[0] != on[1]
+        } {
+            assert!(
+                Instant::now() < deadline,
+                "the two waiters never slept in the same wait (a Condvar) at once"
+            );
+            thread::yield_now();
+        }
+        let cpu = first_allowed_cpu();
+        let tids = waiters
+            .each_ref()
+            .map(|(tid, _)| tid.parse::<libc::pid_t>().expect("a thread id is a number"));
+        for &tid in &tids {
+            pin_to_cpu(tid, cpu);
+            set_policy(tid, libc::SCHED_IDLE).expect("sched_setscheduler(SCHED_IDLE) failed");
+        }
+        let held_back = thread::scope(|s| {
+            s.spawn(|| {
+                pin_to_cpu(0, cpu);
+                let _ = set_policy(0, libc::SCHED_FIFO);
+                drop(held);
+                pool.idle()
+            })
+            .join()
+            .expect("the returning thread does not panic")
+        });
+        for &tid in &tids {
+            let _ = set_policy(tid, libc::SCHED_OTHER);
+            allow_every_cpu(tid);
+        }
+        let got = waiters
+            .each_ref()
+            .map(|(_, rx)| rx.recv_timeout(bound).map(|(got, _)| got));
+        assert!(
+            got.iter().all(|got| matches!(got, Ok(Ok(_)))),
+            "two waiters asleep, two connections returned in a row: the waiters got {got:?} \
+             within {} ms (timeout {:?}), one sleeps beside an idle connection: every return \
+             must wake a waiter (Condvar::notify_one on each return, not only when the pool \
+             was empty)",
+            bound.as_millis(),
+            blocked_waiter::LONG
+        );
+        if held_back == 2 {
+            return;
+        }
+    }
+    panic!(
+        "in {ROUNDS} rounds a waiter always ran between the two returns (it shares the \
+         returning thread's CPU at a lower priority): the machine is too loaded to say"
     );
 }
 

@@ -228,6 +228,30 @@ fn into_report_recovers_the_totals_of_a_poisoned_tally() {
     );
 }
 
+#[rstest]
+#[case::healthy(false)]
+#[case::poisoned(true)]
+fn into_report_takes_the_totals_without_copying_them(#[case] poisoned: bool) {
+    let tally = Tally::new();
+    for key in 0..50 {
+        tally
+            .add(&format!("counter {key}"), 1)
+            .expect("a healthy tally");
+    }
+    if poisoned {
+        poison(&tally);
+    }
+    let (report, allocations) = crate::suite::heap::count_allocations(|| tally.into_report());
+    assert_eq!(
+        (report.totals.len(), report.poisoned, allocations),
+        (50, poisoned, 0),
+        "(counters, poisoned, allocations made by into_report): into_report owns the tally, \
+         so it takes the map out of the mutex (Mutex::into_inner, or PoisonError::into_inner \
+         on the Err): no lock to take and nothing to copy; locking again and cloning the map \
+         allocates every counter a second time"
+    );
+}
+
 #[test]
 fn a_healthy_tally_reports_not_poisoned() {
     let tally = Tally::new();

@@ -216,10 +216,14 @@ fn suppressing_swallows_only_the_chosen_error(
     #[case] expected: Result<Option<()>, ScopeError<AppError>>,
 ) {
     let log = Log::default();
+    let asked = log.clone();
     let got = with_resource_suppressing(
         opener(&log, false),
         |_| Err(error.clone()),
-        |e| *e == AppError::NotFound,
+        |e| {
+            asked.push("suppress?");
+            *e == AppError::NotFound
+        },
     );
     assert_eq!(
         got, expected,
@@ -227,9 +231,11 @@ fn suppressing_swallows_only_the_chosen_error(
          like __exit__ returning True) and pass any other one on unchanged"
     );
     assert_eq!(
-        log.count("close"),
-        1,
-        "the resource must be closed exactly once whether the error was swallowed or not"
+        log.entries(),
+        ["open", "close", "suppress?"],
+        "the resource must be closed exactly once whether the error was swallowed or not, \
+         and closed first: the predicate is asked about the body's error only after the \
+         close succeeded (build on with_resource, then decide)"
     );
 }
 

@@ -26,6 +26,10 @@
 //!   and the count are one locked step). Checked by
 //!   `connections_are_opened_lazily_and_capacity_bounds_them`,
 //!   `a_second_acquire_opens_nothing_while_the_first_is_connecting`.
+//! - A `connect` that panics gives its slot back: the panic reaches the caller, and the
+//!   pool can still open `capacity` connections (a pool of one whose first `connect`
+//!   panics opens one on the next acquire; else every such panic drains the pool for
+//!   good). Checked by `a_connect_that_panics_gives_its_slot_back`.
 //! - A dropped guard puts its connection back (`idle()` counts it). Checked by
 //!   `a_dropped_connection_goes_back_to_the_pool`.
 //! - The next acquire reuses it: the same value, with whatever state the borrowers left on
@@ -34,9 +38,13 @@
 //!   `a_released_connection_is_reused_not_reopened`,
 //!   `an_idle_connection_is_reused_before_a_new_one_is_opened`.
 //! - `try_acquire` never waits: `PoolError::Exhausted { capacity }` when all are on loan,
-//!   at once (the calling thread does not sleep, not even a few milliseconds). Checked by
+//!   at once (the calling thread does not sleep, not even a few milliseconds). A busy lock
+//!   is not an empty pool: while another acquire holds the lock (inside `connect`), a
+//!   `try_acquire` on a pool of two waits for the lock and gets the second connection
+//!   (`Mutex::try_lock` answering `Exhausted` when the lock is busy is wrong). Checked by
 //!   `try_acquire_on_an_exhausted_pool_is_a_typed_error`,
-//!   `try_acquire_on_an_exhausted_pool_returns_without_sleeping`.
+//!   `try_acquire_on_an_exhausted_pool_returns_without_sleeping`,
+//!   `try_acquire_waits_for_a_busy_lock_instead_of_answering_exhausted`.
 //! - `acquire_timeout(timeout)` hands out a free connection at once (even with a zero
 //!   timeout), or fails with `PoolError::TimedOut(timeout)` (the timeout it was given) when
 //!   nobody returns one. Checked by `acquire_timeout_with_a_free_connection_does_not_wait`,
@@ -45,8 +53,11 @@
 //!   `a_waiting_acquire_gets_the_connection_another_thread_returns`.
 //! - A waiter blocked with a 30 s timeout gets a returned connection within 2 s of its
 //!   return: the guard's drop wakes one waiter (`Condvar::notify_one`), the waiter does not
-//!   sleep out its timeout. Checked by
-//!   `a_blocked_waiter_gets_a_returned_connection_long_before_its_timeout`.
+//!   sleep out its timeout. Every return wakes one: with two waiters asleep, two
+//!   connections returned one right after the other (before either waiter can run: they
+//!   share the returning thread's CPU under `SCHED_IDLE`) reach both waiters within 2 s.
+//!   Checked by `a_blocked_waiter_gets_a_returned_connection_long_before_its_timeout`,
+//!   `two_returns_in_a_row_wake_two_waiters`.
 //! - A blocked waiter sleeps until it is woken: over 400 ms with no connection coming back
 //!   it does not wake up once (it does not poll, not even with naps that grow longer: the
 //!   waiting thread's count of voluntary context switches does not move). Checked by

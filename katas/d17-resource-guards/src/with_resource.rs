@@ -38,6 +38,7 @@
 //!   body failed with an error for which `suppress` returns `true` *and* the close succeeded;
 //!   every other outcome is the same `Err` as `with_resource` gives (a close failure is never
 //!   swallowed, and a failed open stays `ScopeError::Open` whatever the predicate says).
+//!   The resource is closed first: `suppress` is asked only after the close succeeded.
 //!   Checked by `suppressing_passes_a_good_value_through_as_some`,
 //!   `suppressing_swallows_only_the_chosen_error`, `suppressing_never_swallows_a_close_failure`,
 //!   `suppressing_never_swallows_an_open_error`.

@@ -51,6 +51,11 @@
 //! - `read_all` leaves the descriptor open: only `Drop` closes it, exactly once (a file
 //!   opened after `read_all` is still open after the guard is dropped). Checked by
 //!   `read_all_leaves_the_closing_to_drop`.
+//! - `Drop` calls `close` once and never again, even when it fails with `EINTR`: on Linux
+//!   the descriptor is already released then, so a retry could close a number another
+//!   thread has just been given (Linux x86_64 and aarch64: in a child process a seccomp
+//!   filter traps the guard's `close`, makes it report `EINTR` and counts the calls).
+//!   Checked by `dropping_a_descriptor_calls_close_once_even_when_it_reports_eintr`.
 //! - `total_bytes` adds up the sizes (0 for no files) and stops at the first error and
 //!   returns it. Checked by `total_bytes_adds_up_the_sizes`, `total_bytes_of_no_files_is_zero`,
 //!   `total_bytes_stops_at_the_first_missing_file`.
@@ -67,8 +72,8 @@
 //!   `total_bytes_needs_only_one_free_descriptor`, `a_failing_total_leaks_no_descriptor`,
 //!   `total_bytes_closes_each_file_before_it_opens_the_next`.
 //!
-//! **Not checked.** The retry on `EINTR`: no test can make a `read` of a local file be
-//! interrupted on demand. Whether `Descriptor` holds a raw `RawFd` with a hand-written
+//! **Not checked.** The retry of a `read` on `EINTR`: no test can make a `read` of a local
+//! file be interrupted on demand. Whether `Descriptor` holds a raw `RawFd` with a hand-written
 //! `Drop` or wraps `std::fs::File` (whose own `Drop` closes): both close on drop, and no
 //! test can tell them apart.
 //! Whether close-on-exec is set atomically at open (`O_CLOEXEC`) or just after it with

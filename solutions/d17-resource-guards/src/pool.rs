@@ -26,6 +26,10 @@
 //!   and the count are one locked step). Checked by
 //!   `connections_are_opened_lazily_and_capacity_bounds_them`,
 //!   `a_second_acquire_opens_nothing_while_the_first_is_connecting`.
+//! - A `connect` that panics gives its slot back: the panic reaches the caller, and the
+//!   pool can still open `capacity` connections (a pool of one whose first `connect`
+//!   panics opens one on the next acquire; else every such panic drains the pool for
+//!   good). Checked by `a_connect_that_panics_gives_its_slot_back`.
 //! - A dropped guard puts its connection back (`idle()` counts it). Checked by
 //!   `a_dropped_connection_goes_back_to_the_pool`.
 //! - The next acquire reuses it: the same value, with whatever state the borrowers left on
@@ -34,9 +38,13 @@
 //!   `a_released_connection_is_reused_not_reopened`,
 //!   `an_idle_connection_is_reused_before_a_new_one_is_opened`.
 //! - `try_acquire` never waits: `PoolError::Exhausted { capacity }` when all are on loan,
-//!   at once (the calling thread does not sleep, not even a few milliseconds). Checked by
+//!   at once (the calling thread does not sleep, not even a few milliseconds). A busy lock
+//!   is not an empty pool: while another acquire holds the lock (inside `connect`), a
+//!   `try_acquire` on a pool of two waits for the lock and gets the second connection
+//!   (`Mutex::try_lock` answering `Exhausted` when the lock is busy is wrong). Checked by
 //!   `try_acquire_on_an_exhausted_pool_is_a_typed_error`,
-//!   `try_acquire_on_an_exhausted_pool_returns_without_sleeping`.
+//!   `try_acquire_on_an_exhausted_pool_returns_without_sleeping`,
+//!   `try_acquire_waits_for_a_busy_lock_instead_of_answering_exhausted`.
 //! - `acquire_timeout(timeout)` hands out a free connection at once (even with a zero
 //!   timeout), or fails with `PoolError::TimedOut(timeout)` (the timeout it was given) when
 //!   nobody returns one. Checked by `acquire_timeout_with_a_free_connection_does_not_wait`,
@@ -45,8 +53,11 @@
 //!   `a_waiting_acquire_gets_the_connection_another_thread_returns`.
 //! - A waiter blocked with a 30 s timeout gets a returned connection within 2 s of its
 //!   return: the guard's drop wakes one waiter (`Condvar::notify_one`), the waiter does not
-//!   sleep out its timeout. Checked by
-//!   `a_blocked_waiter_gets_a_returned_connection_long_before_its_timeout`.
+//!   sleep out its timeout. Every return wakes one: with two waiters asleep, two
+//!   connections returned one right after the other (before either waiter can run: they
+//!   share the returning thread's CPU under `SCHED_IDLE`) reach both waiters within 2 s.
+//!   Checked by `a_blocked_waiter_gets_a_returned_connection_long_before_its_timeout`,
+//!   `two_returns_in_a_row_wake_two_waiters`.
 //! - A blocked waiter sleeps until it is woken: over 400 ms with no connection coming back
 //!   it does not wake up once (it does not poll, not even with naps that grow longer: the
 //!   waiting thread's count of voluntary context switches does not move). Checked by
@@ -167,8 +178,8 @@ impl<C> Pool<C> {
     }
 
     fn state(&self) -> MutexGuard<'_, State<C>> {
-        // Every update of the state is a single push, pop or increment: a panic elsewhere
-        // cannot leave it half-done, so a poisoned lock is safe to use.
+        // Every update of the state is a single push, pop or increment (undone by `Opening`
+        // if connect panics): a panic cannot leave it half-done, so a poisoned lock is safe.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -178,8 +189,14 @@ impl<C> Pool<C> {
             return Some(conn);
         }
         if state.opened < self.capacity {
-            state.opened += 1;
-            return Some((state.connect)());
+            // Counted in the same locked step as the check; uncounted again if connect panics.
+            let State {
+                opened, connect, ..
+            } = state;
+            let mut opening = Opening::start(opened);
+            let conn = connect();
+            opening.done = true;
+            return Some(conn);
         }
         None
     }
@@ -222,6 +239,31 @@ impl<C> Pool<C> {
     fn give_back(&self, conn: C) {
         self.state().idle.push(conn);
         self.returned.notify_one();
+    }
+}
+
+/// A connection counted in `opened` while `connect` runs: if `connect` panics, the drop
+/// during unwinding uncounts it, so the slot is not lost for good (a drained pool).
+struct Opening<'a> {
+    opened: &'a mut usize,
+    done: bool,
+}
+
+impl<'a> Opening<'a> {
+    fn start(opened: &'a mut usize) -> Self {
+        *opened += 1;
+        Self {
+            opened,
+            done: false,
+        }
+    }
+}
+
+impl Drop for Opening<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            *self.opened -= 1;
+        }
     }
 }
 

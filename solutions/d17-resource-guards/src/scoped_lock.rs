@@ -44,9 +44,11 @@
 //!   makes the methods fail with `Poisoned` just the same, and `into_report` recovers the
 //!   totals from it. Checked by `a_panic_under_any_guard_of_the_mutex_poisons_the_tally`.
 //! - `into_report` consumes the tally and always returns the totals, with `poisoned: true`
-//!   if they were recovered from a poisoned mutex. Checked by
-//!   `into_report_recovers_the_totals_of_a_poisoned_tally`,
-//!   `a_healthy_tally_reports_not_poisoned`.
+//!   if they were recovered from a poisoned mutex. It takes the map out of the mutex it
+//!   owns (`Mutex::into_inner`), healthy or poisoned: no copy (it allocates nothing).
+//!   Checked by `into_report_recovers_the_totals_of_a_poisoned_tally`,
+//!   `a_healthy_tally_reports_not_poisoned`,
+//!   `into_report_takes_the_totals_without_copying_them`.
 //! - `Report` displays as `name=total` pairs in name order separated by `, ` (for example
 //!   `a=1, b=2`), or `(empty)` when there are no counters, followed by
 //!   ` (recovered from a poisoned lock)` when poisoned (insta snapshot). Checked by
@@ -57,6 +59,9 @@
 //! **Not checked.** Whether a contended method blocks in `Mutex::lock` or spins on
 //! `try_lock` with `yield_now`: both give the same totals, and no test watches the state of
 //! a thread that waits for the lock.
+//! Whether `into_report` locks once more and moves the map out (`mem::take` through the
+//! guard) instead of `into_inner`: no copy, the same report, and the lock count is gone
+//! with the tally.
 
 use std::collections::BTreeMap;
 use std::fmt;
