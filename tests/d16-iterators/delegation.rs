@@ -161,15 +161,71 @@ fn a_tree_is_walked_depth_first_through_every_level() {
     );
 }
 
+/// How big a folder's layers are: `files` files of `segments` segments of `lines` lines.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    files: usize,
+    segments: usize,
+    lines: usize,
+}
+
+impl Shape {
+    /// The lines of one file of this shape.
+    fn file_lines(self) -> usize {
+        self.segments * self.lines
+    }
+
+    /// The lines of one folder of this shape.
+    fn folder_lines(self) -> usize {
+        self.files * self.file_lines()
+    }
+}
+
+/// Layers from one line up (a copy of a small layer is a copy too), and thousands of lines.
+const ONE_LINE: Shape = Shape {
+    files: 1,
+    segments: 1,
+    lines: 1,
+};
+const A_FEW_LINES: Shape = Shape {
+    files: 2,
+    segments: 2,
+    lines: 3,
+};
+const SIXTY_FOUR_LINES_A_FILE: Shape = Shape {
+    files: 2,
+    segments: 4,
+    lines: 16,
+};
+const THOUSANDS_OF_LINES: Shape = Shape {
+    files: 3,
+    segments: 10,
+    lines: 100,
+};
+
+/// A folder of this shape, every line different.
+fn shaped_folder(name: &str, shape: Shape) -> Folder {
+    let files = (0..shape.files)
+        .map(|f| {
+            let segments = (0..shape.segments)
+                .map(|s| Segment {
+                    lines: (0..shape.lines).map(|i| format!("{f}.{s}.{i}")).collect(),
+                })
+                .collect();
+            file(&format!("{f}.log"), segments)
+        })
+        .collect();
+    folder(name, files)
+}
+
 /// A folder of `files` files of 10 segments of 100 lines each: big enough that a copy shows.
 fn big_folder(name: &str, files: usize) -> Folder {
-    let lines: Vec<String> = (0..100).map(|i| format!("line {i}")).collect();
-    let segments = vec![Segment { lines }; 10];
-    folder(
+    shaped_folder(
         name,
-        (0..files)
-            .map(|i| file(&format!("{i}.log"), segments.clone()))
-            .collect(),
+        Shape {
+            files,
+            ..THOUSANDS_OF_LINES
+        },
     )
 }
 
@@ -178,36 +234,44 @@ fn heap_of_walk<'a, I: Iterator<Item = &'a str>>(walk: impl FnOnce() -> I) -> (u
     peak_heap(|| walk().count())
 }
 
-#[test]
-fn walking_a_folder_copies_no_line_and_builds_no_list() {
-    let big = big_folder("big", 10);
-    let (lines, heap) = heap_of_walk(|| lines_in_folder(&big));
+#[rstest]
+fn walking_a_folder_copies_no_line_and_builds_no_list(
+    #[values(ONE_LINE, A_FEW_LINES, SIXTY_FOUR_LINES_A_FILE, THOUSANDS_OF_LINES)] shape: Shape,
+) {
+    let layer = shaped_folder("layer", shape);
+    let (lines, heap) = heap_of_walk(|| lines_in_folder(&layer));
     assert_eq!(
-        lines, 10_000,
-        "lines_in_folder must yield all 10,000 lines of the folder"
+        lines,
+        shape.folder_lines(),
+        "lines_in_folder must yield every line of a folder of {shape:?}"
     );
     assert_eq!(
         heap, 0,
-        "walking 10,000 lines with lines_in_folder allocated {heap} bytes: delegation streams \
-         each line from where it already is (flat_map over the inner iterators); collecting the \
-         lines into a Vec and returning its into_iter() copies the whole layer before the \
-         first line is seen"
+        "walking a folder of {shape:?} with lines_in_folder allocated {heap} bytes: delegation \
+         streams each line from where it already is (flat_map over the inner iterators), for \
+         a one-line folder as for a big one; collecting the lines into a Vec (even only for a \
+         small layer) copies the layer before the first line is seen"
     );
 }
 
-#[test]
-fn walking_live_then_archive_copies_no_line_and_builds_no_list() {
-    let live = big_folder("live", 1).files.remove(0);
-    let archive = vec![big_folder("a", 3), big_folder("b", 3)];
+#[rstest]
+fn walking_live_then_archive_copies_no_line_and_builds_no_list(
+    #[values(ONE_LINE, A_FEW_LINES, SIXTY_FOUR_LINES_A_FILE, THOUSANDS_OF_LINES)] shape: Shape,
+) {
+    let live = shaped_folder("live", shape).files.remove(0);
+    let archive = vec![shaped_folder("a", shape), shaped_folder("b", shape)];
     let (lines, heap) = heap_of_walk(|| live_then_archive(&live, &archive));
     assert_eq!(
-        lines, 7_000,
-        "live_then_archive must yield 1,000 live and 6,000 archived lines"
+        lines,
+        shape.file_lines() + 2 * shape.folder_lines(),
+        "live_then_archive must yield the live file's lines, then two archived folders' of \
+         {shape:?}"
     );
     assert_eq!(
         heap, 0,
-        "walking live_then_archive allocated {heap} bytes: chain the live file's stream with \
-         the archive's (flat_map), so nothing is copied into a Vec on the way"
+        "walking live_then_archive over layers of {shape:?} allocated {heap} bytes: chain the \
+         live file's stream with the archive's (flat_map), so nothing is copied into a Vec on \
+         the way, however few lines a layer has"
     );
 }
 
@@ -227,18 +291,52 @@ const DELEGATION_STD: [&str; 8] = [
 /// The crate's types a walk may hold: the layers themselves.
 const LAYERS: [&str; 3] = ["Segment", "LogFile", "Folder"];
 
+/// The containers a walk's type may name only over a layer or a line: a slice iterator or a
+/// borrowed `Vec` of `()` (or of anything else) is a clock or a copy, not a layer.
+const OVER_LAYERS: [&str; 4] = [
+    "core::slice::iter::Iter<",
+    "core::slice::iter::IterMut<",
+    "alloc::vec::Vec<",
+    "alloc::vec::into_iter::IntoIter<",
+];
+
 /// The paths in a walk's type that are neither delegation ([`DELEGATION_STD`]) nor the crate's
 /// layers, closures and functions: a hand-written cursor type, a `once` or `from_fn` source, a
-/// range of indices…
+/// range of indices… And every `Vec` owned by the walk (its `IntoIter`: a copy, or a clock of
+/// zero-sized `()`s), and every slice iterator or `Vec` over anything but a layer or a line.
 fn foreign_parts(name: &str) -> Vec<&str> {
-    super::paths_in_type_name(name)
+    let mut foreign: Vec<&str> = super::paths_in_type_name(name)
+        // `<String as Deref>::deref` splits into a path and the method `::deref`.
+        .filter(|path| !path.starts_with("::"))
         .filter(|path| match path.strip_prefix(super::own_crate()) {
             Some(own) => own.rsplit("::").next().is_some_and(|last| {
                 last.starts_with(|c: char| c.is_ascii_uppercase()) && !LAYERS.contains(&last)
             }),
             None => !DELEGATION_STD.iter().any(|std| path.starts_with(std)),
         })
-        .collect()
+        .collect();
+    let layer = |item: &str| {
+        item.starts_with("alloc::string::String")
+            || item.strip_prefix(super::own_crate()).is_some_and(|own| {
+                LAYERS
+                    .iter()
+                    .any(|layer| own.starts_with(&format!("::delegation::{layer}")))
+            })
+    };
+    for container in OVER_LAYERS {
+        for (at, _) in name.match_indices(container) {
+            let item = &name[at + container.len()..];
+            // A slice iterator names its lifetime first: `Iter<'_, T>`.
+            let item = match item.strip_prefix('\'') {
+                Some(lifetime) => lifetime.split_once(", ").map_or(item, |(_, item)| item),
+                None => item,
+            };
+            if container.contains("IntoIter") || !layer(item) {
+                foreign.push(&name[at..(at + container.len() + 24).min(name.len())]);
+            }
+        }
+    }
+    foreign
 }
 
 /// Why the type `name` of a walk does not delegate: no `FlatMap` or `Flatten` in it (or no
@@ -306,34 +404,41 @@ fn each_layer_delegates_to_the_inner_iterators_not_a_hand_kept_cursor() {
     }
 }
 
-#[test]
-fn walking_a_file_copies_no_line_and_builds_no_list() {
-    let big = big_folder("big", 1);
-    let (lines, heap) = heap_of_walk(|| lines_in_file(&big.files[0]));
+#[rstest]
+fn walking_a_file_copies_no_line_and_builds_no_list(
+    #[values(ONE_LINE, A_FEW_LINES, SIXTY_FOUR_LINES_A_FILE, THOUSANDS_OF_LINES)] shape: Shape,
+) {
+    let layer = shaped_folder("layer", shape);
+    let (lines, heap) = heap_of_walk(|| lines_in_file(&layer.files[0]));
     assert_eq!(
-        lines, 1_000,
-        "lines_in_file must yield all 1,000 lines of the file"
+        lines,
+        shape.file_lines(),
+        "lines_in_file must yield every line of a file of {shape:?}"
     );
     assert_eq!(
         heap, 0,
-        "walking a 1,000-line file with lines_in_file allocated {heap} bytes: flat_map over the \
-         segments hands out each line where it is; a Vec of the file's lines is a copy"
+        "walking a file of {shape:?} with lines_in_file allocated {heap} bytes: flat_map over \
+         the segments hands out each line where it is; a Vec of the file's lines (even of a \
+         short file only) is a copy"
     );
 }
 
-#[test]
-fn walking_a_folder_found_by_name_copies_no_line() {
-    let folders = vec![big_folder("a", 2), big_folder("b", 3)];
+#[rstest]
+fn walking_a_folder_found_by_name_copies_no_line(
+    #[values(ONE_LINE, A_FEW_LINES, SIXTY_FOUR_LINES_A_FILE, THOUSANDS_OF_LINES)] shape: Shape,
+) {
+    let folders = vec![shaped_folder("a", shape), shaped_folder("b", shape)];
     let (lines, heap) = peak_heap(|| lines_of_folder(&folders, "b").map(Iterator::count));
     assert_eq!(
         lines,
-        Ok(3_000),
-        "lines_of_folder(_, \"b\") must yield the 3,000 lines of folder b"
+        Ok(shape.folder_lines()),
+        "lines_of_folder(_, \"b\") must yield the lines of folder b, of {shape:?}"
     );
     assert_eq!(
         heap, 0,
-        "finding folder b and walking it allocated {heap} bytes: return the lazy walk of the \
-         folder (lines_in_folder), not a Vec of its lines; only the error lists names"
+        "finding folder b of {shape:?} and walking it allocated {heap} bytes: return the lazy \
+         walk of the folder (lines_in_folder), not a Vec of its lines; only the error lists \
+         names"
     );
 }
 

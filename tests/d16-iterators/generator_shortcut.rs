@@ -96,6 +96,10 @@ fn is_built_from_std_adaptors_and_closures_not_a_named_struct() {
     );
 }
 
+/// The std adaptors that keep state of their own beside the generator: a counter
+/// (`enumerate`) or an accumulator (`scan`).
+const STATEFUL_ADAPTORS: [&str; 2] = ["enumerate", "scan"];
+
 #[test]
 fn keeps_its_state_in_successors_or_from_fn() {
     let stream = fibonacci(10);
@@ -106,6 +110,18 @@ fn keeps_its_state_in_successors_or_from_fn() {
          std::iter::FromFn in it: the generator shortcut keeps the running state (the last two \
          numbers) in a closure those build on; an array or a range mapped through a formula \
          is a table or a recomputation, not a generator"
+    );
+    let beside: Vec<&str> = super::paths_in_type_name(name)
+        .filter_map(|path| path.strip_prefix("core::iter::adapters::"))
+        .filter_map(|rest| rest.split("::").next())
+        .filter(|module| STATEFUL_ADAPTORS.contains(module))
+        .collect();
+    assert!(
+        beside.is_empty(),
+        "fibonacci returns a value of type {name}, which uses the adaptor(s) {beside:?}: an \
+         enumerate counts the steps (an index into a table) and a scan keeps an accumulator, \
+         so the running state lives beside the Successors or FromFn, which only ticks as a \
+         clock; the generator's own closure (its frozen frame) holds the last two numbers"
     );
 }
 

@@ -321,3 +321,23 @@ fn a_walker_is_the_books_own_lines_type_not_a_std_adaptor(book: LogBook) {
          ExactSizeIterator promises); a type alias for a std adaptor writes none of it"
     );
 }
+
+#[rstest]
+fn a_book_is_an_iterable_not_an_iterator_of_its_own(book: LogBook) {
+    #[allow(unused_imports)] // needed only where the book is not an iterator
+    use super::NotIterator as _;
+    let walks = ((&book).into_iter().count(), book.iter().count());
+    let cursor = super::IteratorProbe::<LogBook>(std::marker::PhantomData).is_iterator();
+    assert_eq!(
+        walks,
+        (3, 3),
+        "a 3-line book must be walked as 3 lines each time"
+    );
+    assert!(
+        !cursor,
+        "LogBook implements Iterator itself: then the book is its own cursor, so `book.next()` \
+         or `book.count()` on a mutable book drains it in place and a second walk finds it \
+         empty, the very mix-up of iterable and iterator this kata takes apart; the book is \
+         the iterable (IntoIterator for LogBook and for &LogBook), each walk a new Lines"
+    );
+}

@@ -130,6 +130,29 @@ fn runs_without_touching_the_heap() {
         "walking the whole stream allocated {heap} bytes of heap: an iterator keeps only \
          the state of the next step (two numbers and the limit), not the numbers it produced"
     );
+    // Every limit where a stream's length changes, every power of two, from three starts.
+    let fibonacci = super::fibonacci_numbers();
+    let limits = fibonacci
+        .iter()
+        .flat_map(|&f| [f.saturating_sub(1), f, f.saturating_add(1)])
+        .chain((0..64).map(|bit| 1_u64 << bit))
+        .chain([u64::MAX]);
+    for limit in limits {
+        for (first, second) in [(0, 1), (2, 1), (5, 5)] {
+            let (count, heap) = peak_heap(|| {
+                Fibonacci::starting_with(first, second, limit)
+                    .take(CAP)
+                    .count()
+            });
+            assert_eq!(
+                heap, 0,
+                "building and walking Fibonacci::starting_with({first}, {second}, {limit}) ({count} \
+                 numbers) allocated {heap} bytes of heap: at every limit, short streams too, \
+                 next() computes each number from the two before it; listing a stream up front \
+                 (in a Vec the struct holds) is a table, not an iterator"
+            );
+        }
+    }
 }
 
 #[test]

@@ -239,6 +239,69 @@ fn runs_over_an_endless_source() {
     );
 }
 
+/// How a source tells its length: exactly (a `Vec`, an array), by an upper bound only (a
+/// filtered `Vec`), or not at all (a generator).
+#[derive(Debug, Clone, Copy)]
+enum Hint {
+    Exact,
+    UpperBound,
+    Unknown,
+}
+
+/// The first `lines` lines of the log repeated, telling its length as `hint` says.
+fn log_of(lines: usize, hint: Hint) -> Box<dyn Iterator<Item = &'static str>> {
+    let mut source = LOG.into_iter().cycle().take(lines);
+    match hint {
+        Hint::Exact => Box::new(source),
+        Hint::UpperBound => Box::new(source.filter(|_| true)),
+        Hint::Unknown => Box::new(std::iter::from_fn(move || source.next())),
+    }
+}
+
+/// How many 404s `every_match_pulls_the_source_only_up_to_its_own_line` takes at most.
+const MATCHES_WALKED: usize = 400;
+
+#[rstest]
+fn every_match_pulls_the_source_only_up_to_its_own_line(
+    #[values(1, 2, 6, 63, 64, 65, 1_000, 1 << 40)] lines: usize,
+    #[values(Hint::Exact, Hint::UpperBound, Hint::Unknown)] hint: Hint,
+) {
+    let pulled = Rc::new(Cell::new(0));
+    let source = counted(log_of(lines, hint), &pulled, 3 * MATCHES_WALKED);
+    let mut pipeline = extract_ips(filter_status(source, 404));
+    // The 404s are the 2nd, 4th and 6th line of every 6 (1-based positions in the source).
+    let positions = (1..=lines)
+        .filter(|at| LOG[(at - 1) % LOG.len()].contains(" 404 "))
+        .take(MATCHES_WALKED);
+    let mut read = vec![pulled.get()];
+    let mut expected = vec![0];
+    for position in positions {
+        let item = pipeline.next();
+        read.push(pulled.get());
+        expected.push(position);
+        assert!(
+            item.is_some(),
+            "a {lines}-line log ended after {} of its 404 lines",
+            read.len() - 2
+        );
+    }
+    if let Some(at) = read.iter().zip(&expected).position(|(a, b)| a != b) {
+        let when = if at == 0 {
+            "once built".to_owned()
+        } else {
+            format!("after yielding its 404 number {at}")
+        };
+        panic!(
+            "over a {lines}-line source ({hint:?} size_hint) the pipeline had pulled {} lines \
+             {when}, not {}: each next() must pull lines only up to its own match and hand it \
+             on; reading ahead (collecting the rest of a source whose length is known, short \
+             or long, before the first match or after it) keeps lines the consumer may never \
+             ask for",
+            read[at], expected[at]
+        );
+    }
+}
+
 /// A log line that counts how many lines are alive at once (made and not yet dropped).
 struct Tracked {
     text: String,

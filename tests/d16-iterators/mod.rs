@@ -95,6 +95,10 @@ trait_probe!(
     ExactSizeProbe, NotExactSize, is_exact_size, ExactSizeIterator
 );
 trait_probe!(
+    /// Whether `T` is itself an `Iterator` (a cursor), not only something that makes one.
+    IteratorProbe, NotIterator, is_iterator, Iterator
+);
+trait_probe!(
     /// Whether `T` is `Copy` (a walker that is must not be: passing it by value would copy it).
     CopyProbe, NotCopy, is_copy, Copy
 );

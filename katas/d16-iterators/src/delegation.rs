@@ -36,7 +36,8 @@
 //!   `finds_a_folder_by_name_and_walks_it`,
 //!   `an_unknown_folder_is_a_typed_error_listing_the_known_ones`.
 //! - no line is copied: walking a file, a folder, a folder found by name, or live-then-archive
-//!   allocates nothing. Checked by `walking_a_file_copies_no_line_and_builds_no_list`,
+//!   allocates nothing, for layers of every size from a one-line file up to thousands of lines
+//!   (copying only the small layers is a copy too). Checked by `walking_a_file_copies_no_line_and_builds_no_list`,
 //!   `walking_a_folder_copies_no_line_and_builds_no_list`,
 //!   `walking_a_folder_found_by_name_copies_no_line`,
 //!   `walking_live_then_archive_copies_no_line_and_builds_no_list`.
@@ -50,7 +51,9 @@
 //!   `Chain`), never a `from_fn`, `successors` or `scan` cursor over hand-kept indices (nor a
 //!   `cycle` feeding one); and nothing but
 //!   std adaptors, slice iterators over the layers, the layer types, your closures and functions
-//!   (no iterator type of your own, no `once` or range wrapped in a decoy `flat_map`). Checked by
+//!   (no iterator type of your own, no `once` or range wrapped in a decoy `flat_map`); no `Vec`
+//!   owned by the walk (its `IntoIter` is a copy, or a clock of zero-sized `()`s), and slice
+//!   iterators and `Vec`s only over the layers and their lines. Checked by
 //!   `each_layer_delegates_to_the_inner_iterators_not_a_hand_kept_cursor`.
 //! - the lazy flattening equals nested `for` loops that push into a `Vec`. Checked by
 //!   `flattening_equals_nested_loops_into_a_vec`.
@@ -60,7 +63,9 @@
 //! fails the 1,000-level tree) behaves (and allocates) like the delegation chain. The lesson is to let `flat_map` and `chain` do that bookkeeping. Nor the
 //! time a walk takes: one that finds the k-th folder by walking again from the root for every k
 //! allocates nothing and gives the same lines in quadratic time (`Folder` has plain fields, so
-//! no test can count the visits); the chain visits each folder once.
+//! no test can count the visits); the chain visits each folder once. For the same reason no test
+//! counts which iterator's `next()` hands out each line (a segment's slice iterator or a cursor):
+//! the walk's type is checked instead.
 
 /// A rotated chunk of a log file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

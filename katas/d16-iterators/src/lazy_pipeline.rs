@@ -41,6 +41,10 @@
 //!   source whose `size_hint` is exact and short (as a `Vec`'s is: no stage collects a small input
 //!   first); it works on an endless source. Checked by `building_the_pipeline_pulls_no_lines`,
 //!   `taking_the_first_match_pulls_no_line_after_it`, `runs_over_an_endless_source`.
+//! - every `next()` pulls the source only up to its own match, over sources of 1 to 2^40 lines
+//!   whose `size_hint` is exact, an upper bound or unknown: no stage reads ahead, before the first
+//!   match or after it, however short or long the input says it is. Checked by
+//!   `every_match_pulls_the_source_only_up_to_its_own_line`.
 //! - `top_ips_report` holds one line at a time (at most 2 source lines alive at once, over logs of
 //!   3, 30 and 3,000 lines: short logs stream too), never the whole log; nor a copy of the lines'
 //!   text (even once per distinct text) or a `Vec` of a stage's items or `Result`s: over 6,000

@@ -23,7 +23,8 @@
 //!   `each_call_starts_a_new_independent_stream`.
 //! - no heap is used. Checked by `lives_on_the_stack_not_the_heap`.
 //! - no type of your own: the returned type names no struct of the crate, and its state lives in a
-//!   `Successors` or `FromFn` (not an array or a range mapped through a formula). Checked by
+//!   `Successors` or `FromFn` (not an array or a range mapped through a formula, nor an
+//!   `enumerate` counter or a `scan` accumulator beside a generator that only ticks). Checked by
 //!   `is_built_from_std_adaptors_and_closures_not_a_named_struct`,
 //!   `keeps_its_state_in_successors_or_from_fn`.
 //! - nothing else is in the returned type: only the `Successors` or `FromFn`, adaptors of one
@@ -48,7 +49,9 @@
 //! closure that skips the numbers above the limit, or counts to 94 with `wrapping_add`, inside
 //! its own body: the adaptors are checked, the closure's body is not. The same for a
 //! `successors` closure: a state of two `u64`s that are an index and the number a `const` table
-//! holds there has the type of the last two numbers; only the type is checked.
+//! holds there has the type of the last two numbers; only the type is checked. Nor a `successors`
+//! that only ticks a constant while a `map` closure's captured counter reads a table: a closure's
+//! captures do not show in the type.
 
 /// The Fibonacci numbers `<= limit`, built from `successors` or `from_fn`: no new type.
 pub fn fibonacci(limit: u64) -> impl Iterator<Item = u64> {

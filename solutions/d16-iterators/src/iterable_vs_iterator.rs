@@ -46,6 +46,9 @@
 //! - `Lines` is not `Copy`: a walker used by value is moved and spent, never silently copied so that
 //!   a second pass starts over (it may be `Clone`). Checked by
 //!   `a_walker_is_not_copy_so_a_walk_by_value_spends_it`.
+//! - `LogBook` is the iterable, not an iterator itself (no `impl Iterator for LogBook`, whose
+//!   `next()` would drain the book in place). Checked by
+//!   `a_book_is_an_iterable_not_an_iterator_of_its_own`.
 //! - `Lines` is a struct of the kata's own, not a type alias for a std adaptor. Checked by
 //!   `a_walker_is_the_books_own_lines_type_not_a_std_adaptor`.
 //! - the consuming loop hands out owned `String`s, the book's own ones moved out (their text is
