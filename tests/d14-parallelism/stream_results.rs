@@ -271,43 +271,44 @@ fn threads_named(name: &str) -> usize {
         .count()
 }
 
+/// Counts the threads `forge_all` starts, not only those that happen to get a job: they
+/// are started from a thread with a name of its own, which a new thread inherits in
+/// `/proc` (`comm`), and every job waits for its gate, so none ends meanwhile. Every count
+/// of jobs from 1 to 11 on every pool of 1 to 5 workers, every run.
 #[cfg(target_os = "linux")]
-proptest! {
-    #![proptest_config(super::proptest_config())]
-
-    /// Counts the threads `forge_all` starts, not only those that happen to get a job: they
-    /// are started from a thread with a name of its own, which a new thread inherits in
-    /// `/proc` (`comm`), and every job waits for its gate, so none ends meanwhile.
-    #[test]
-    fn starts_at_most_workers_threads_however_few_the_jobs(
-        jobs in 1_usize..12,
-        workers in 1_usize..6,
-    ) {
-        static CALLS: AtomicUsize = AtomicUsize::new(0);
-        let name = format!("d14-forge-{}", CALLS.fetch_add(1, Ordering::Relaxed) % 10_000);
-        let (gated, gates) = gated_jobs(jobs);
-        let caller = name.clone();
-        let (forged, started) = super::guarded("forge_all did not return at once", move || {
-            thread::Builder::new()
-                .name(caller.clone())
-                .spawn(move || {
-                    let forged = forge_all(gated, workers, wait_for_the_gate);
-                    (forged, threads_named(&caller) - 1)
-                })
-                .unwrap_or_else(|e| panic!("cannot start the calling thread: {e}"))
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p))
-        });
-        let forged = forged.unwrap_or_else(|e| panic!("forge_all failed: {e}"));
-        drop(gates); // lets every job finish
-        let items = super::guarded("the stream never ended", move || forged.count());
-        prop_assert!(
-            started <= workers && items == jobs,
-            "forge_all({} jobs, {} workers) started {} threads (and yielded {} items): a pool \
-             of at most {} threads takes the jobs from a shared queue, however few jobs there \
-             are; one thread per job does not scale",
-            jobs, workers, started, items, workers
-        );
+#[test]
+fn starts_at_most_workers_threads_however_few_the_jobs() {
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    for jobs in 1..12 {
+        for workers in 1..6 {
+            let name = format!(
+                "d14-forge-{}",
+                CALLS.fetch_add(1, Ordering::Relaxed) % 10_000
+            );
+            let (gated, gates) = gated_jobs(jobs);
+            let caller = name.clone();
+            let (forged, started) = super::guarded("forge_all did not return at once", move || {
+                thread::Builder::new()
+                    .name(caller.clone())
+                    .spawn(move || {
+                        let forged = forge_all(gated, workers, wait_for_the_gate);
+                        (forged, threads_named(&caller) - 1)
+                    })
+                    .unwrap_or_else(|e| panic!("cannot start the calling thread: {e}"))
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            });
+            let forged = forged.unwrap_or_else(|e| panic!("forge_all failed: {e}"));
+            drop(gates); // lets every job finish
+            let items = super::guarded("the stream never ended", move || forged.count());
+            assert!(
+                started <= workers && items == jobs,
+                "forge_all({jobs} jobs, {workers} workers) started {started} threads (and \
+                 yielded {items} items): a pool of at most {workers} threads takes the jobs \
+                 from a shared queue, however few jobs there are; one thread per job does not \
+                 scale"
+            );
+        }
     }
 }
 

@@ -41,10 +41,11 @@
 //! - The iterator ends after the last result; with no jobs it is empty at once. Checked by
 //!   `ends_after_the_last_result`, `no_jobs_give_an_empty_stream_at_once`.
 //! - At most `workers` distinct threads run `forge`, however few the jobs (the tests try
-//!   every count of jobs up to 9 on every pool of 1 to 5 workers, and many jobs at random). On Linux the tests also count
-//!   the threads `forge_all` starts while every job waits: they call it from a thread with
-//!   a name of its own, which a new thread inherits (`/proc/self/task/*/comm`); at most
-//!   `workers`. Checked by `runs_the_jobs_on_at_most_workers_threads`,
+//!   every count of jobs up to 9 on every pool of 1 to 5 workers, and many jobs at
+//!   random). On Linux the tests also count the threads `forge_all` starts while every job
+//!   waits: they call it from a thread with a name of its own, which a new thread inherits
+//!   (`/proc/self/task/*/comm`), for every count of jobs from 1 to 11 on every pool of 1
+//!   to 5 workers; at most `workers`. Checked by `runs_the_jobs_on_at_most_workers_threads`,
 //!   `runs_many_jobs_on_at_most_workers_threads`,
 //!   `starts_at_most_workers_threads_however_few_the_jobs`.
 //! - A job whose `forge` panics yields `(index, Err(ForgeError::Panicked { job: index }))`
