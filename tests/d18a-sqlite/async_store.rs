@@ -751,8 +751,22 @@ fn run_alone(name: &str) -> bool {
     false
 }
 
-/// Every thread of this process but the calling one: (tid, kernel wait channel, voluntary
-/// context switches so far).
+/// Whether a thread's `/proc/<tid>/syscall` line shows it blocked in a futex wait with a
+/// timeout (`recv_timeout`, `park_timeout`, `wait_timeout`): the syscall number is
+/// `futex` or `futex_waitv` and its fourth argument, the timeout, is not null.
+fn in_a_timed_futex_wait(syscall: &str) -> bool {
+    const FUTEX: &str = if cfg!(target_arch = "x86_64") {
+        "202"
+    } else {
+        "98"
+    };
+    let fields: Vec<&str> = syscall.split_whitespace().collect();
+    matches!(fields.first(), Some(&nr) if nr == FUTEX || nr == "449")
+        && fields.get(4).is_some_and(|timeout| *timeout != "0x0")
+}
+
+/// Every thread of this process but the calling one: (tid, kernel wait channel, with
+/// " (with a timeout)" added for a timed futex wait, voluntary context switches so far).
 fn other_threads() -> Vec<(String, String, u64)> {
     let me = std::fs::read_link("/proc/thread-self").expect("/proc/thread-self");
     let me = me
@@ -772,12 +786,16 @@ fn other_threads() -> Vec<(String, String, u64)> {
         }
         let dir = format!("/proc/self/task/{tid}");
         // A thread that has just exited has no files left: skip it.
-        let (Ok(wchan), Ok(status)) = (
+        let (Ok(mut wchan), Ok(status), Ok(syscall)) = (
             std::fs::read_to_string(format!("{dir}/wchan")),
             std::fs::read_to_string(format!("{dir}/status")),
+            std::fs::read_to_string(format!("{dir}/syscall")),
         ) else {
             continue;
         };
+        if in_a_timed_futex_wait(&syscall) {
+            wchan.push_str(" (with a timeout)");
+        }
         let switches = status
             .lines()
             .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
@@ -788,12 +806,14 @@ fn other_threads() -> Vec<(String, String, u64)> {
     threads
 }
 
-/// Waits (up to 3 s) until every other thread of this process sleeps on a futex, waiting
-/// to be woken; returns whether they all did, and the threads as last seen.
+/// Waits (up to 3 s) until every other thread of this process sleeps on a futex with no
+/// timeout, waiting to be woken; returns whether they all did, and the threads as last seen.
 fn other_threads_asleep() -> (bool, Vec<(String, String, u64)>) {
     let deadline = std::time::Instant::now() + Duration::from_secs(3);
     let parked = |threads: &[(String, String, u64)]| {
-        threads.iter().all(|(_, wchan, _)| wchan.contains("futex"))
+        threads
+            .iter()
+            .all(|(_, wchan, _)| wchan.contains("futex") && !wchan.contains("timeout"))
     };
     let mut threads = other_threads();
     while !parked(&threads) && std::time::Instant::now() < deadline {
@@ -810,7 +830,8 @@ fn assert_other_threads_sleep_until_woken(when: &str, lesson: &str) {
     let (parked, threads) = other_threads_asleep();
     assert!(
         parked,
-        "{when}, a thread kept sleeping on a timer or running instead of waiting to be woken \
+        "{when}, a thread kept sleeping on a timer (a sleep, or a futex wait with a timeout: \
+         recv_timeout, park_timeout, wait_timeout) or running instead of waiting to be woken \
          (thread, kernel wait): {threads:?}: {lesson}"
     );
     // Parked threads stay parked: a thread that wakes on a short timeout to look again

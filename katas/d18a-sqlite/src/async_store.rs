@@ -64,8 +64,9 @@
 //!   `a_stream_reads_no_further_ahead_than_its_channel_holds`.
 //! - while the consumer pauses, the database thread sleeps until it is woken
 //!   (`blocking_send`), it does not poll the full channel: run alone in a child process of
-//!   the test binary, every other thread of the process is soon waiting on a futex (kernel
-//!   wait channel in `/proc`), not on a timer or running, and wakes at most 3 times in the
+//!   the test binary, every other thread of the process is soon waiting on a futex with no
+//!   timeout (kernel wait channel and syscall arguments in `/proc`), not on a timer (a
+//!   sleep, `recv_timeout`, `park_timeout`) or running, and wakes at most 3 times in the
 //!   next 200 ms; likewise an idle database thread blocks on its job channel (no
 //!   `try_recv` and sleep, no `recv_timeout` loop). Checked by
 //!   `a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken`,
