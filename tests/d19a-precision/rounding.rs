@@ -336,6 +336,170 @@ fn each_call_uses_its_own_policy_while_other_threads_round_the_other_way() {
     );
 }
 
+/// Rounding interrupted on its own thread, as a signal handler or a task switch interrupts it:
+/// a timer interrupts the rounding thread every 20 µs of its running, at whatever instruction
+/// it has reached, and the handler rounds the other way (or to another precision), so some
+/// interruptions land between a hidden context being set and being read back.
+#[cfg(target_os = "linux")]
+mod interrupted {
+    use super::{Decimal, round_half_even, round_half_up, round_significant};
+    use std::hint::black_box;
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::mpsc::{self, RecvTimeoutError};
+    use std::time::{Duration, Instant};
+
+    const SIGUSR1: i32 = 10;
+    const CLOCK_MONOTONIC: i32 = 1;
+    const SIGEV_THREAD_ID: i32 = 4;
+
+    /// `struct sigevent` (64 bytes) asking for `signo` on thread `tid`.
+    #[repr(C)]
+    struct SigEvent {
+        value: usize,
+        signo: i32,
+        notify: i32,
+        tid: i32,
+        pad: [i32; 11],
+    }
+
+    /// `struct itimerspec`: the period and the first expiry, as (seconds, nanoseconds).
+    #[repr(C)]
+    struct TimerSpec {
+        interval: [i64; 2],
+        value: [i64; 2],
+    }
+
+    unsafe extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+        fn gettid() -> i32;
+        fn timer_create(clock: i32, event: *mut SigEvent, timer: *mut usize) -> i32;
+        fn timer_settime(timer: usize, flags: i32, new: *const TimerSpec, old: usize) -> i32;
+        fn timer_delete(timer: usize) -> i32;
+    }
+
+    /// Interruptions per call: a hidden context is caught in about 1 in 100 of them (the
+    /// interruption has to land between its set and its read), so 2500 miss it about once in
+    /// 10^10 runs.
+    const INTERRUPTIONS: usize = 2_500;
+
+    /// Which call the handler disturbs (an index into `CALLS`).
+    static DISTURBING: AtomicUsize = AtomicUsize::new(0);
+    /// How many interruptions the handler finished.
+    static HANDLED: AtomicUsize = AtomicUsize::new(0);
+
+    /// A call, its right result, and what the handler does while it runs.
+    type Call = (&'static str, fn() -> Decimal, Decimal, fn());
+
+    const CALLS: [Call; 3] = [
+        (
+            "round_half_even(2.5, 0)",
+            || round_half_even(Decimal::new(25, 1), 0),
+            Decimal::from_parts(2, 0, 0, false, 0),
+            || {
+                black_box(round_half_up(Decimal::new(-35, 1), 0));
+            },
+        ),
+        (
+            "round_half_up(2.5, 0)",
+            || round_half_up(Decimal::new(25, 1), 0),
+            Decimal::from_parts(3, 0, 0, false, 0),
+            || {
+                black_box(round_half_even(Decimal::new(-35, 1), 0));
+            },
+        ),
+        (
+            "round_significant(123456, 2)",
+            || round_significant(Decimal::new(123_456, 0), 2),
+            Decimal::from_parts(120_000, 0, 0, false, 0),
+            || {
+                black_box(round_significant(Decimal::new(-7_654_321, 0), 5));
+            },
+        ),
+    ];
+
+    extern "C" fn round_the_other_way(_signal: i32) {
+        (CALLS[DISTURBING.load(SeqCst)].3)();
+        HANDLED.fetch_add(1, SeqCst);
+    }
+
+    /// Loops on `call` on this thread, interrupted by a timer, until `INTERRUPTIONS`
+    /// interruptions were handled; returns how many results were not `want`.
+    fn wrong_results_while_interrupted(call: fn() -> Decimal, want: Decimal) -> usize {
+        // SAFETY: the event and spec are valid for the calls; the timer signals this thread
+        // only, and is deleted before the thread returns.
+        unsafe {
+            let mut event = SigEvent {
+                value: 0,
+                signo: SIGUSR1,
+                notify: SIGEV_THREAD_ID,
+                tid: gettid(),
+                pad: [0; 11],
+            };
+            let mut timer = 0;
+            assert_eq!(
+                timer_create(CLOCK_MONOTONIC, &raw mut event, &raw mut timer),
+                0
+            );
+            let every = TimerSpec {
+                interval: [0, 20_000],
+                value: [0, 20_000],
+            };
+            assert_eq!(timer_settime(timer, 0, &raw const every, 0), 0);
+            let target = HANDLED.load(SeqCst) + INTERRUPTIONS;
+            let mut wrong = 0;
+            while HANDLED.load(SeqCst) < target {
+                wrong += usize::from(call() != want);
+            }
+            timer_delete(timer);
+            wrong
+        }
+    }
+
+    #[test]
+    fn a_call_interrupted_by_a_rounding_the_other_way_keeps_its_own_policy() {
+        for (name, call, want, _) in CALLS {
+            assert_eq!(call(), want, "{name} must give {want}");
+        }
+        // SAFETY: the handler only rounds decimals and bumps atomics; it is installed for
+        // SIGUSR1, which nothing else in the test binary uses, and only this test's threads
+        // get that signal.
+        unsafe { signal(SIGUSR1, round_the_other_way as extern "C" fn(i32) as usize) };
+        for (index, (name, call, want, _)) in CALLS.into_iter().enumerate() {
+            DISTURBING.store(index, SeqCst);
+            let (sender, receiver) = mpsc::channel();
+            std::thread::spawn(move || sender.send(wrong_results_while_interrupted(call, want)));
+            let mut last = (HANDLED.load(SeqCst), Instant::now());
+            let wrong = loop {
+                match receiver.recv_timeout(Duration::from_millis(50)) {
+                    Ok(wrong) => break wrong,
+                    Err(RecvTimeoutError::Disconnected) => panic!("{name} panicked"),
+                    Err(RecvTimeoutError::Timeout) => {}
+                }
+                let handled = HANDLED.load(SeqCst);
+                if handled != last.0 {
+                    last = (handled, Instant::now());
+                }
+                assert!(
+                    last.1.elapsed() < Duration::from_secs(2),
+                    "deadlock: {name}, interrupted on its own thread by a rounding the other \
+                     way, did not let that rounding finish in 2 s: the rounding mode or \
+                     precision sits in a locked context that the interrupted call holds; pass \
+                     the policy as an argument at the call site, not through shared state"
+                );
+            };
+            assert_eq!(
+                wrong, 0,
+                "{name} gave a wrong result {wrong} times while interrupted {INTERRUPTIONS} times \
+                 on its own thread by a rounding with another policy or precision: the mode or \
+                 precision lives in a context that the interruption changed between set and use \
+                 (a global, or a thread_local as in Python's getcontext()); pass the policy and \
+                 the digits as arguments at the call site (round_dp_with_strategy, \
+                 round_sf_with_strategy)"
+            );
+        }
+    }
+}
+
 /// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): ties at any
 /// number of decimal places (not only whole units and cents), and significant-digit rounding
 /// of any decimal, not only those near a power of ten.
