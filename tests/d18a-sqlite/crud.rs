@@ -176,19 +176,7 @@ fn the_ranking_is_ordered_by_sql() {
         .find(|s| s.rows == 5)
         .expect("one statement should return the five warriors");
     // The roster in the order that statement itself returns it.
-    let mut stmt = store
-        .connection()
-        .prepare(&listing.expanded)
-        .expect("the ranking's own statement prepares again");
-    let names: Vec<String> = (0..stmt.column_count())
-        .map(|i| stmt.column_name(i).unwrap_or_default().to_ascii_lowercase())
-        .collect();
-    let id_column = names.iter().position(|n| n == "id").unwrap_or(0);
-    let queried: Vec<i64> = stmt
-        .query_map([], |row| row.get(id_column))
-        .expect("the ranking's own statement runs again")
-        .collect::<Result<_, _>>()
-        .expect("ids read back");
+    let queried: Vec<i64> = super::rerun_column(store.connection(), listing, "id");
     assert_eq!(
         ranking, queried,
         "ranking ran {:?} and returned the warriors (by id) {ranking:?}, but that statement \

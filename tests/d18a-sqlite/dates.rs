@@ -22,11 +22,24 @@ fn recent_enlistments_are_listed_oldest_first() {
         ("ThisMorning", "2026-04-02 08:30:00"),
         ("FiveDaysAgo", "2026-03-28 12:00:00"),
     ]);
-    let recent = store.enlisted_within(7, NOW).expect("the query should run");
+    let (recent, sent) = super::traced(store.connection(), || store.enlisted_within(7, NOW));
+    let recent = recent.expect("the query should run");
     assert_eq!(
         recent,
         ["FiveDaysAgo", "Yesterday", "ThisMorning"],
         "the last 7 days before {NOW} hold three warriors, oldest first"
+    );
+    let window = sent
+        .iter()
+        .find(|s| s.rows == recent.len())
+        .expect("one statement should return the three warriors of the window");
+    let from_sqlite: Vec<String> = super::rerun_column(store.connection(), window, "name");
+    assert_eq!(
+        recent, from_sqlite,
+        "enlisted_within ran {:?}, which returns the window as {from_sqlite:?}, but it \
+         returned {recent:?}: the order was made in Rust (a sort after the query). Let SQLite \
+         sort: `ORDER BY enlisted_at, id` (the text format sorts oldest first)",
+        window.sql
     );
 }
 
@@ -35,14 +48,20 @@ fn recent_enlistments_are_listed_oldest_first() {
 #[case::one_second_too_early("2026-03-26 11:59:59", false)]
 #[case::exactly_now("2026-04-02 12:00:00", true)]
 #[case::one_second_in_the_future("2026-04-02 12:00:01", false)]
-fn the_window_includes_both_ends_and_nothing_beyond(#[case] at: &str, #[case] inside: bool) {
+fn the_window_includes_both_ends_and_nothing_beyond(
+    #[case] at: &str,
+    #[case] inside: bool,
+    // NOW itself, and the same instant with a `T`, or with an offset that moves the date.
+    #[values(NOW, "2026-04-02T12:00:00Z", "2026-04-03T02:00:00+14:00")] now: &str,
+) {
     let store = roster(&[("Edge", at)]);
-    let recent = store.enlisted_within(7, NOW).expect("the query should run");
+    let recent = store.enlisted_within(7, now).expect("the query should run");
     assert_eq!(
         recent == ["Edge"],
         inside,
-        "enlisted at {at}, 7-day window up to {NOW}: expected inside = {inside}, got {recent:?} \
-         (the window is [now - 7 days, now])"
+        "enlisted at {at} (UTC), 7-day window up to {now} ({NOW} UTC): expected inside = \
+         {inside}, got {recent:?} (the window is [now - 7 days, now], compared in UTC: \
+         normalise `now` with datetime() and compare with that, both ends)"
     );
 }
 

@@ -212,6 +212,38 @@ fn a_path_in_a_missing_directory_is_a_database_error_not_locked() {
     );
 }
 
+/// Which of the kata's reads or writes a test calls.
+#[derive(Debug, Clone, Copy)]
+enum Call {
+    AddEntry,
+    CountEntries,
+}
+
+#[rstest]
+#[case::an_insert_a_trigger_refuses(
+    "CREATE TRIGGER refuse BEFORE INSERT ON entries BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    Call::AddEntry
+)]
+#[case::an_insert_into_a_table_that_is_gone("DROP TABLE entries", Call::AddEntry)]
+#[case::a_count_of_a_table_that_is_gone("DROP TABLE entries", Call::CountEntries)]
+fn a_failure_that_is_not_a_lock_stays_a_database_error(#[case] setup: &str, #[case] call: Call) {
+    let (_dir, path) = shared_file();
+    let conn = connect(&path, None, false).expect("connect");
+    conn.execute_batch(setup)
+        .expect("the test sets up the failure");
+    let result = match call {
+        Call::AddEntry => add_entry(&conn, "doomed").map(|()| 0),
+        Call::CountEntries => count_entries(&conn),
+    };
+    assert!(
+        matches!(&result, Err(LockError::Sqlite(_))),
+        "after `{setup}`, {call:?} returned {:?}: nothing holds a lock, so this failure is \
+         not Locked. Only SQLITE_BUSY and SQLITE_LOCKED (ErrorCode::DatabaseBusy | \
+         ErrorCode::DatabaseLocked) become Locked; every other error stays Sqlite",
+        result.map_err(|e| e.to_string())
+    );
+}
+
 #[rstest]
 #[case::memory_uri("file::memory:", "memory")]
 #[case::named_memory_uri("file:kata_locking?mode=memory", "memory")]

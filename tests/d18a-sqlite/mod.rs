@@ -197,3 +197,25 @@ pub(crate) fn start_tracing(conn: &rusqlite::Connection) {
 pub(crate) fn take_sent() -> Vec<Sent> {
     SENT.with(|sent| sent.borrow_mut().split_off(0))
 }
+
+/// Runs the statement `sent` records again on `conn` (its values written in) and returns
+/// each row's `column` (named case-insensitively; the first column if none has that name),
+/// in the order SQLite itself returns them.
+pub(crate) fn rerun_column<T: rusqlite::types::FromSql>(
+    conn: &rusqlite::Connection,
+    sent: &Sent,
+    column: &str,
+) -> Vec<T> {
+    let mut stmt = conn
+        .prepare(&sent.expanded)
+        .unwrap_or_else(|e| panic!("{:?} should prepare again: {e:?}", sent.sql));
+    let position = (0..stmt.column_count())
+        .position(|i| {
+            stmt.column_name(i)
+                .is_ok_and(|n| n.eq_ignore_ascii_case(column))
+        })
+        .unwrap_or(0);
+    stmt.query_map([], |row| row.get(position))
+        .and_then(|rows| rows.collect())
+        .unwrap_or_else(|e| panic!("{:?} should run again: {e:?}", sent.sql))
+}

@@ -27,14 +27,17 @@
 //!   `a_zero_day_window_holds_only_the_exact_instant`,
 //!   `a_default_enlistment_is_found_relative_to_its_own_timestamp`.
 //! - other ISO-8601 spellings (`T`, `Z`, offsets) are stored normalised to UTC
-//!   `YYYY-MM-DD HH:MM:SS` and compared in UTC. Checked by
-//!   `other_iso_8601_spellings_are_normalised`.
+//!   `YYYY-MM-DD HH:MM:SS` and compared in UTC, `now` too (at both ends of the window).
+//!   Checked by `other_iso_8601_spellings_are_normalised`,
+//!   `the_window_includes_both_ends_and_nothing_beyond`.
 //! - the window is SQL's job: through SQLite's statement trace, no statement returns more
 //!   rows than the window holds, all statements together return at most two rows more
 //!   (the date arithmetic and the filter are in the `WHERE` clause, not in Rust over the
 //!   roster fetched whole or row by row), and `now` is bound, never pasted into the SQL
-//!   text. Checked by
-//!   `the_window_is_a_where_clause_sqlite_evaluates`.
+//!   text; the order is the query's own (`ORDER BY`): run again, the window's statement
+//!   gives the names in the order returned (no sort in Rust). Checked by
+//!   `the_window_is_a_where_clause_sqlite_evaluates`,
+//!   `recent_enlistments_are_listed_oldest_first`.
 //! - `now` and the day count are bound: a 7-day and a 30-day window (at another `now`) send
 //!   the same SQL text. Checked by `the_day_count_is_bound_so_the_sql_text_never_changes`.
 //! - SQLite works out the window's start from `now` and the day count inside the query:

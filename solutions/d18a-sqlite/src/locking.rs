@@ -34,9 +34,12 @@
 //!   Checked by `in_wal_mode_a_reader_sees_the_last_commit_while_a_write_is_open`,
 //!   `wal_mode_is_recorded_in_the_file`, `without_wal_an_exclusive_writer_locks_readers_out`.
 //! - bad input (an empty entry, WAL on an in-memory database, a path in a missing directory)
-//!   is a typed error, and only BUSY/LOCKED become `Locked`. Checked by
+//!   is a typed error, and only BUSY/LOCKED become `Locked`: in `connect`, and in
+//!   `add_entry` and `count_entries` (an insert a trigger refuses, a table that is gone:
+//!   `Sqlite`). Checked by
 //!   `an_empty_entry_is_rejected`, `wal_on_an_in_memory_database_is_a_typed_error`,
-//!   `a_path_in_a_missing_directory_is_a_database_error_not_locked`.
+//!   `a_path_in_a_missing_directory_is_a_database_error_not_locked`,
+//!   `a_failure_that_is_not_a_lock_stays_a_database_error`.
 //! - the WAL answer is read, not guessed from the path: `file::memory:` URIs and an
 //!   in-memory `file:kata-notes?vfs=memdb` (no "memory" in its name) answer `memory`; a
 //!   temporary database (empty path) and real files opened with `?nolock=1` or through the
