@@ -319,10 +319,10 @@ fn a_panic_before_the_rename_leaves_the_old_content_and_no_temp_file(#[case] at:
     assert_eq!(
         (contents(&path), names_in(dir.path())),
         ("old".to_owned(), vec!["config.json".to_owned()]),
-        "a panic in {at:?} left a temp file behind: clean-up by hand on each error path (or a \
-         catch_unwind around fill) misses a panic somewhere else; let an owner (tempfile's \
-         NamedTempFile) delete the temp file in its Drop, which runs on every early return \
-         and during unwinding too"
+        "a panic in {at:?} left a temp file behind: clean-up by hand on each error path misses \
+         a panic (and a catch_unwind around fill alone misses one in sync_file); let an owner \
+         (tempfile's NamedTempFile) delete the temp file in its Drop, which runs on every early \
+         return and during unwinding too"
     );
 }
 
@@ -380,6 +380,31 @@ fn a_failed_file_sync_leaves_the_old_content_and_no_temp_file() {
             .iter()
             .any(|step| matches!(step, Step::SyncDir { .. })),
         "nothing was renamed, so there is no directory to sync: {:?}",
+        recorder.steps
+    );
+}
+
+#[rstest]
+fn a_failed_rename_leaves_what_was_there_and_no_temp_file() {
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    put(
+        &path.join("kept"),
+        "a directory stands where the file would go",
+    );
+    let mut recorder = Recorder::new(&path);
+    let got = atomic_write_synced(&path, &mut recorder, |out| out.write_all(b"new"));
+    assert!(
+        matches!(got, Err(WriteError::Rename(_))),
+        "renaming a file over a directory fails, and the write gave {got:?}: it must be \
+         WriteError::Rename"
+    );
+    assert_eq!(
+        (names_in(dir.path()), names_in(&path), recorder.steps.len()),
+        (vec!["config.json".to_owned()], vec!["kept".to_owned()], 1),
+        "after a failed rename the temp file must be gone, what stood at the target intact, \
+         and no directory synced (steps: {:?}): the clean-up must cover the rename step too, \
+         as an owner's Drop does (NamedTempFile::persist hands the temp file back on failure)",
         recorder.steps
     );
 }

@@ -154,6 +154,26 @@ fn the_cutoff_itself_is_kept_and_so_is_the_future() {
     assert_eq!(report.kept, 2);
 }
 
+#[rstest]
+fn a_log_modified_before_1970_is_purged() {
+    let dir = temp_dir();
+    let age = now().duration_since(UNIX_EPOCH).unwrap_or_default() + DAY;
+    log_aged(dir.path(), "from-1969.log", age);
+    let stored = fs::metadata(dir.path().join("from-1969.log")).and_then(|meta| meta.modified());
+    assert!(
+        stored.as_ref().is_ok_and(|mtime| *mtime < UNIX_EPOCH),
+        "the test's file system must keep an mtime before 1970, got {stored:?}"
+    );
+    let report = purge(dir.path(), false);
+    assert_eq!(
+        (report.purged, report.failed),
+        (vec!["from-1969.log".to_owned()], vec![]),
+        "a log last modified on 1969-12-31 is older than any cutoff and must be purged, not \
+         reported as a failure: compare the SystemTime values themselves, with no conversion \
+         to a duration since the epoch (duration_since(UNIX_EPOCH) fails before 1970)"
+    );
+}
+
 /// Cutoffs that are not whole seconds: at .5 s an f64 of a 2029 timestamp cannot tell 1 ns
 /// apart; at .001000001 s and .000001001 s whole milliseconds or microseconds cannot either.
 #[rstest]

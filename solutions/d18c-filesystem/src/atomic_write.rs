@@ -55,6 +55,10 @@
 //! - A panic before the rename, in `fill` or in `Syncer::sync_file`, leaves the old content
 //!   and no temp file (the temp file's owner deletes it in `Drop`, during unwinding too).
 //!   Checked by `a_panic_before_the_rename_leaves_the_old_content_and_no_temp_file`.
+//! - When the rename fails (a directory stands at the target), the error is
+//!   `WriteError::Rename`, what stood there is intact, no temp file is left, and the
+//!   directory is not synced. Checked by
+//!   `a_failed_rename_leaves_what_was_there_and_no_temp_file`.
 //! - Each write gets its own temp file: a second write of the same file, started while the
 //!   first is filling, does not clobber the first one's temp file; both succeed and the one
 //!   that finishes last wins. Checked by
@@ -96,6 +100,11 @@
 //! metadata the new content does not need (the mtime). On a directory, Linux's common
 //! filesystems make the rename durable with either, though POSIX promises it for fsync only:
 //! `sync_all` is the portable choice, and no test can see the difference.
+//! Nor whether the clean-up is an owner's `Drop` or hand-written: a version that creates its
+//! own unique temp file and removes it by hand on every failure the tests can reach (an
+//! error or a panic in `fill`, an error or a panic in `sync_file`, a failed rename) leaves
+//! the disk as `Drop` does. `Drop` is the advice because it keeps covering a step added
+//! later; no test can see a step that is not there.
 
 use std::fs::File;
 use std::io::{self, Write};

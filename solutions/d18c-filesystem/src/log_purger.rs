@@ -30,9 +30,10 @@
 //!   `only_regular_files_whose_extension_is_log_are_purged`.
 //! - A file is purged when its modification time (not its access time, and with `now` as
 //!   given, not the real clock) is strictly before the cutoff `now - older_than`; a file
-//!   modified at the cutoff or later (even in the future) is kept. Checked by
+//!   modified at the cutoff or later (even in the future) is kept, and one modified before
+//!   1970 is purged (an instant before the epoch compares like any other). Checked by
 //!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`,
-//!   `the_cutoff_itself_is_kept_and_so_is_the_future`.
+//!   `the_cutoff_itself_is_kept_and_so_is_the_future`, `a_log_modified_before_1970_is_purged`.
 //! - The comparison keeps every nanosecond (compare `SystemTime` values, not float seconds,
 //!   nor whole milliseconds or microseconds): a file modified 1 ns before a cutoff that is
 //!   not a whole second (.5 s, .001000001 s, .000001001 s past one) is purged. Checked by

@@ -42,8 +42,9 @@
 //!   was taken (it gives up after 5 s, and the test fails): a pipe has no size to map and
 //!   cannot be rewound, so only a scan that reads it a buffer at a time gets every match.
 //!   Checked by `the_first_match_comes_before_the_rest_of_the_file_is_read`.
-//! - One line buffer is reused: scanning 20 000 lines with 20 matches asks the allocator
-//!   fewer than 1000 times, every thread counted (alone in a child process). Checked by
+//! - One line buffer is reused for the whole scan: scanning 20 000 lines asks the allocator
+//!   fewer than 1000 times plus once per match (each match's own `String`), with 20 matches
+//!   and with every line a match, every thread counted (alone in a child process). Checked by
 //!   `the_line_buffer_is_reused_not_allocated_per_line`.
 //! - The file is read a buffer at a time with `read` system calls: every byte of it passes
 //!   through `read` (a memory map does not), on average more than 512 bytes and at most
