@@ -680,11 +680,23 @@ fn no_token_waits_in_memory_before_it_is_drawn() {
     }
     // In a child process that runs this test alone, so the memory to search is small and no
     // other test's bytes are in it.
+    passes_alone_in_a_child_process(
+        "no_token_waits_in_memory_before_it_is_drawn",
+        MEMORY_CHILD,
+        "the next token's bytes must not wait in the process's memory (no pool of bytes \
+         fetched ahead, no generator buffer)",
+    );
+}
+
+/// Runs the test `name` of this module alone in a child process of this test binary, with the
+/// variable `child` set (the test does its work when it sees it), and fails with `lesson` and
+/// the child's output unless it passed there.
+fn passes_alone_in_a_child_process(name: &str, child: &str, lesson: &str) {
     let exe = std::env::current_exe().expect("the test binary's path");
     let module = module_path!().split_once("::").map_or("", |(_, rest)| rest);
-    let test = format!("{module}::no_token_waits_in_memory_before_it_is_drawn");
+    let test = format!("{module}::{name}");
     let output = Command::new(exe)
-        .env(MEMORY_CHILD, "1")
+        .env(child, "1")
         .env("RUST_BACKTRACE", "0")
         .args([test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
         .output()
@@ -695,9 +707,118 @@ fn no_token_waits_in_memory_before_it_is_drawn() {
     );
     assert!(
         output.status.success() && stdout.contains("1 passed"),
-        "in a child process, {test} failed: the next token's bytes must not wait in the \
-         process's memory (no pool of bytes fetched ahead, no generator buffer).\n\
+        "in a child process, {test} failed: {lesson}.\n\
          child stdout:\n{stdout}\nchild stderr:\n{stderr}"
+    );
+}
+
+/// Set in the child process that `every_token_asks_the_kernel_for_its_bytes_when_drawn` starts.
+const CUT_OFF_CHILD: &str = "D19B_SECRETS_CUT_OFF_CHILD";
+
+/// A seccomp filter on every thread of this process: from now on each `getrandom` system call
+/// that asks for fewer than `at_least` bytes fails with `EIO` (`u32::MAX`: every one fails).
+/// Filters only add up: a call fails if any filter installed so far refuses it.
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+fn refuse_getrandom_below(at_least: u32) {
+    #[repr(C)]
+    struct Instruction(u16, u8, u8, u32);
+    #[repr(C)]
+    struct Program(u16, *const Instruction);
+    unsafe extern "C" {
+        fn prctl(option: i32, ...) -> i32;
+        fn syscall(number: i64, ...) -> i64;
+    }
+    #[cfg(target_arch = "x86_64")]
+    let (arch, getrandom, seccomp) = (0xc000_003e, 318, 317);
+    #[cfg(target_arch = "aarch64")]
+    let (arch, getrandom, seccomp) = (0xc000_00b7, 278, 277);
+    let (load, equal, at_or_above, ret) = (0x20, 0x15, 0x35, 0x06);
+    let (allow, eio) = (0x7fff_0000, 0x0005_0000 | 5);
+    let filter = [
+        Instruction(load, 0, 0, 4), // the architecture
+        Instruction(equal, 0, 5, arch),
+        Instruction(load, 0, 0, 0), // the system call's number
+        Instruction(equal, 0, 3, getrandom),
+        Instruction(load, 0, 0, 24), // its length argument (low half)
+        Instruction(at_or_above, 1, 0, at_least),
+        Instruction(ret, 0, 0, eio),
+        Instruction(ret, 0, 0, allow),
+    ];
+    let program = Program(filter.len() as u16, filter.as_ptr());
+    // SAFETY: PR_SET_NO_NEW_PRIVS, then seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+    // a valid program that outlives the call); the kernel copies the program.
+    let installed = unsafe {
+        prctl(38, 1_u64, 0_u64, 0_u64, 0_u64) == 0
+            && syscall(seccomp, 1_u64, 1_u64, &raw const program) == 0
+    };
+    assert!(installed, "the test could not install its seccomp filter");
+}
+
+/// In this (child) process: draw tokens of each function (so any pool or seeded generator is
+/// ready), then let through only `getrandom` calls that ask for a whole token's bytes, drawing
+/// 32, 64, 100 and 1024 bytes (each must succeed), then refuse every `getrandom`: every token
+/// must now fail.
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+fn every_token_fails_once_the_kernel_refuses() {
+    for name in OS_FUNCTIONS {
+        for n in MEMORY_DRAWS {
+            let _ = os_token(name, n);
+        }
+    }
+    for n in [32, 64, 100, 1024] {
+        refuse_getrandom_below(n as u32);
+        for name in OS_FUNCTIONS {
+            let got = os_token(name, n).map(|token| token.len());
+            assert_eq!(
+                got,
+                Ok(n),
+                "with every getrandom call asking for fewer than {n} bytes refused, {name}({n}) \
+                 gave {got:?}: the token's {n} bytes must come from one call of the kernel's \
+                 generator (OsEntropy::fill), not from a short OS seed stretched by a generator"
+            );
+        }
+    }
+    refuse_getrandom_below(u32::MAX);
+    for name in OS_FUNCTIONS {
+        for n in MEMORY_DRAWS {
+            let got = os_token(name, n);
+            assert!(
+                matches!(got, Err(EntropyError::Os(_))),
+                "with the kernel's getrandom refused, {name}({n}) gave {got:?} instead of \
+                 Err(EntropyError::Os(..)): its bytes came from somewhere the kernel was not \
+                 asked when the token was drawn (a pool fetched ahead, in memory, read-only or \
+                 not, in a file or a pipe; a generator seeded earlier, std's RandomState \
+                 included); each token's n bytes must come from OsEntropy::fill when it is drawn"
+            );
+        }
+    }
+}
+
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+#[test]
+fn every_token_asks_the_kernel_for_its_bytes_when_drawn() {
+    if libc_batch() > 0 {
+        // glibc 2.41 and later answer getrandom from the vDSO, without a system call to refuse.
+        return;
+    }
+    if std::env::var_os(CUT_OFF_CHILD).is_some() {
+        every_token_fails_once_the_kernel_refuses();
+        return;
+    }
+    // In a child process: the filters stay on a process for good.
+    passes_alone_in_a_child_process(
+        "every_token_asks_the_kernel_for_its_bytes_when_drawn",
+        CUT_OFF_CHILD,
+        "every token's n bytes must come from one getrandom call when it is drawn",
     );
 }
 

@@ -59,24 +59,22 @@
 //!   libraries no byte is. Nor is a pool parked outside the memory: drawing tokens leaves no
 //!   file descriptor open (a pipe, a memfd, a file) other than the generator devices. Checked
 //!   by `no_token_waits_in_memory_before_it_is_drawn`.
+//! - Every token asks the kernel for its bytes when it is drawn, in one `getrandom` call of
+//!   all `n` bytes (Linux on x86-64 or aarch64, with a C library older than glibc 2.41): in a
+//!   child process, after tokens of each function were drawn (so any pool or seeded generator
+//!   is ready), a seccomp filter refuses every `getrandom` call asking for fewer than 32, then
+//!   64, 100 and 1024 bytes, and tokens of that size must still be drawn (no short OS seed
+//!   stretched by a generator); then it refuses every `getrandom` call, and every token of each
+//!   function must fail with `EntropyError::Os` (no pool fetched ahead, in memory of any kind,
+//!   a file or a pipe, masked or not; no generator seeded earlier, from the OS, a clock or std's
+//!   `RandomState`; no fallback). Checked by `every_token_asks_the_kernel_for_its_bytes_when_drawn`.
 //!
-//! **Not checked.** That `token_bytes`, `token_hex` and `token_urlsafe` add no fallback of their
-//! own around `OsEntropy::new()` (the real operating system does not fail on demand: keep them
-//! one-line calls of the `*_from` functions). A generator with no state kept between calls,
-//! seeded afresh on every call from the clock, the process id and the thread, cannot be told
-//! from the kernel's by its bytes, and `getrandom::fill` cannot be compared as a function
-//! pointer reliably (it is `#[inline]`): `OsEntropy::new()` is given in the stub; keep it.
-//! For the same reason (the three OS functions have no seam, and a good stream cipher's bytes
-//! look like the kernel's), the tests cannot see a generator wrapped around `OsEntropy` inside
-//! `token_bytes`, `token_hex` and `token_urlsafe` that keeps no output ready in memory: one
-//! seeded once from the OS, reseeded when the process id changes (it passes the fork test) and
-//! computing each token straight into it, or one seeded with only 8 OS bytes per token
-//! (`seed_from_u64`: 64 bits of entropy in a 32-byte token). Both break the lesson: every
-//! token's bytes come straight from `OsEntropy::fill`, all `n` of them. Likewise a pool fetched
-//! ahead and kept in some other form than raw bytes, hex or base64 text (masked, encrypted) is
-//! not found by the memory search, and breaks the lesson just the same. On glibc 2.41 and
-//! later, where the first 96 bytes after the copy are exempt, a pool of at most 96 bytes
-//! (the size of the vDSO's own batch) is not found either.
+//! **Not checked.** Where the C library is glibc 2.41 or later, `getrandom` is answered from the
+//! vDSO without a system call a filter could refuse, so the last bullet checks nothing there
+//! (and the memory search exempts the first 96 bytes drawn after the copy: a pool of at most 96
+//! bytes is not found there either); the same holds off Linux and on other architectures. A
+//! token function reading `/dev/urandom` itself, fresh for each token, is refused by that test
+//! too, although its bytes are the kernel's: use `OsEntropy::new()` as the stub gives it.
 
 use thiserror::Error;
 
