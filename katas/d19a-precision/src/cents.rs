@@ -80,6 +80,9 @@
 //! round up onto the next integer, `q` (in `[2^e, 2^(e+1))`) must lie within `2^(e-53)` of it,
 //! but it lies at least `1 / parts` below, which forces `total = q * parts >= 2^53`. So the
 //! floor is always the integer quotient and no test can tell; the tests catch it above 2^53.
+//! Nor a sub-cent tail judged by parsing the digits after the cents as `f64` and comparing
+//! with `0.0`: a string of decimal digits parses to zero exactly when every digit is `0`, so the
+//! answer is always right (the amount itself never goes through the float).
 
 use std::fmt;
 

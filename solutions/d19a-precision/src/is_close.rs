@@ -22,6 +22,10 @@
 //!   `every_number_is_close_to_itself`.
 //! - the panics for negative tolerances. Checked by `a_negative_relative_tolerance_panics`,
 //!   `a_negative_absolute_tolerance_panics`.
+//!
+//! **Not checked.** The arithmetic of the relative test: `diff / max(|a|, |b|) <= rel_tol` is
+//! Python's rule `diff <= rel_tol * max(|a|, |b|)` rounded differently, so the two can differ
+//! only within an ulp of the boundary, where the tests do not sit; that is not a different rule.
 
 /// True if `a` and `b` are within `rel_tol` (relative) or `abs_tol` (absolute) of each other.
 ///
