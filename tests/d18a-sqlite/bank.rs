@@ -122,11 +122,12 @@ fn a_fault_between_debit_and_credit_rolls_everything_back() {
     let mut bank = bank_with(&[1_000, 0]);
     let debited_inside = Cell::new(None);
     let result = bank.transfer_with_hook("arjuna", "karna", 400, |conn| {
-        let inside: i64 = conn
+        let inside: (i64, i64) = conn
             .query_row(
-                "SELECT balance FROM accounts WHERE name = 'arjuna'",
+                "SELECT (SELECT balance FROM accounts WHERE name = 'arjuna'),
+                        (SELECT balance FROM accounts WHERE name = 'karna')",
                 [],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .map_err(|e| e.to_string())?;
         debited_inside.set(Some(inside));
@@ -138,8 +139,11 @@ fn a_fault_between_debit_and_credit_rolls_everything_back() {
     );
     assert_eq!(
         debited_inside.get(),
-        Some(600),
-        "the hook must run after the debit (arjuna at 600 inside the transaction)"
+        Some((600, 0)),
+        "inside the transaction the hook saw (arjuna, karna) = {:?}: it must run after the \
+         debit and before the credit (arjuna at 600, karna still at 0), so debit and credit \
+         are two writes with the hook between them, not one statement doing both",
+        debited_inside.get()
     );
     assert_eq!(
         balances(&bank)[..2],

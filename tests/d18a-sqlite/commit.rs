@@ -129,12 +129,31 @@ fn an_uncommitted_batch_bigger_than_the_cache_leaves_the_file_untouched() {
     let (_dir, path) = journal();
     save_batch(&path, &["kept"], true).expect("commit one entry");
     let before = std::fs::read(&path).expect("read the file");
+    // Set the file's modification time far back: the spilled pages written in the
+    // transaction, and the rollback that writes them back, move it to now.
+    let long_ago = std::time::UNIX_EPOCH + std::time::Duration::from_secs(946_684_800);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|file| file.set_modified(long_ago))
+        .expect("set the file's modification time");
     // About 4 MB of entries: more than SQLite's page cache (2 MB by default) holds, so pages
     // of the open transaction spill into the file before it ends.
     let entries: Vec<String> = (0..30_000).map(|i| format!("{i:0>128}")).collect();
     let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
     let seen = save_batch(&path, &entries, false);
     assert!(matches!(seen, Ok(30_001)), "save_batch returned {seen:?}");
+    let modified = std::fs::metadata(&path)
+        .and_then(|meta| meta.modified())
+        .expect("the file's modification time");
+    assert!(
+        modified != long_ago,
+        "save_batch(.., commit = false) with 30,000 entries never wrote to the database file: \
+         the batch ran somewhere else (a copy, another database, memory) and was thrown \
+         away. A batch too big for the page cache, inserted in a transaction on the file, \
+         spills pages into it, and the rollback writes them back. Run the batch in a \
+         transaction on the real file and let dropping it roll back"
+    );
     let after = std::fs::read(&path).expect("read the file");
     assert!(
         after == before,
@@ -200,18 +219,20 @@ fn the_count_is_asked_of_the_open_transaction(#[case] commit: bool) {
     conn.execute_batch(
         "CREATE TABLE journal (id INTEGER PRIMARY KEY, entry TEXT NOT NULL);
          INSERT INTO journal (entry) VALUES ('already there');
-         CREATE TRIGGER echo AFTER INSERT ON journal WHEN NEW.entry = 'echo'
-         BEGIN INSERT INTO journal (entry) VALUES ('echoed by a trigger'); END;",
+         CREATE TRIGGER sweep AFTER INSERT ON journal WHEN NEW.entry = 'sweep'
+         BEGIN DELETE FROM journal WHERE entry = 'already there'; END;",
     )
-    .expect("set up a journal whose trigger adds a row");
+    .expect("set up a journal whose trigger deletes a row");
     drop(conn);
-    let seen = save_batch(&path, &["one", "echo"], commit);
+    let seen = save_batch(&path, &["one", "sweep"], commit);
     assert!(
-        matches!(seen, Ok(4)),
+        matches!(seen, Ok(2)),
         "save_batch(.., commit = {commit}) returned {seen:?}, but inside its transaction the \
-         journal held 4 rows (1 from before, 2 entries, 1 added by a trigger): the count was \
-         worked out (rows before + entries) instead of asked of the transaction. Run \
-         SELECT count(*) on the open transaction: it sees its own uncommitted writes"
+         journal held 2 rows (the 2 entries; a trigger deleted the 1 row from before): the \
+         count was worked out (rows before + entries, or + the changes counted by \
+         changes()/total_changes(), which count the trigger's delete as one more) instead \
+         of asked of the transaction. Run SELECT count(*) on the open transaction: it sees \
+         its own uncommitted writes"
     );
 }
 

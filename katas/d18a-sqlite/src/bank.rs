@@ -34,7 +34,8 @@
 //!   Checked by `the_checks_read_inside_the_transfers_transaction`,
 //!   `a_refused_transfer_attempts_no_write`.
 //! - a fault injected between the debit and the credit (the `between` hook) rolls the debit
-//!   back; a passing hook runs once. Checked by
+//!   back; inside the hook the debit is made and the credit not yet (two writes with the
+//!   hook between them); a passing hook runs once. Checked by
 //!   `a_fault_between_debit_and_credit_rolls_everything_back`,
 //!   `a_passing_hook_runs_once_and_the_transfer_completes`.
 //! - a hook that panics leaves no transaction open on the bank's connection: the debit is
@@ -65,6 +66,9 @@
 //! **Not checked.** How hard a commit pushes the data to the disk (`PRAGMA synchronous`):
 //! turning the fsyncs off changes nothing a test can see short of a power cut (a process
 //! crash still finds the journal), and this kata teaches the transaction, not the fsync.
+//! Whether the new balances are written as deltas (`balance = balance + ?`) or as absolute
+//! values worked out in Rust from the balances read in the same transaction: inside one
+//! transaction no other writer can change them in between, so the two agree.
 
 use std::path::Path;
 

@@ -20,8 +20,9 @@
 //! **The tests check.**
 //! - an uncommitted batch is visible inside its transaction and gone after reopening the
 //!   file; the count `save_batch` returns is asked of the database, not worked out (with a
-//!   trigger that adds a row of its own, rows-before-plus-entries arithmetic comes out
-//!   short), and for an uncommitted batch that means asking the open transaction.
+//!   trigger that deletes a row, rows before plus the entries, or plus the changes
+//!   `changes()`/`total_changes()` counted, come out wrong), and for an uncommitted batch
+//!   that means asking the open transaction.
 //!   Checked by `an_uncommitted_batch_is_visible_inside_its_transaction`,
 //!   `an_uncommitted_batch_is_gone_after_reopening_the_file`,
 //!   `the_count_is_asked_of_the_open_transaction`.
@@ -44,7 +45,8 @@
 //! - uncommitted data never stays in the file: an uncommitted batch too big for SQLite's page
 //!   cache (30,000 entries, about 4 MB) leaves the database file byte for byte as it was
 //!   (the pages it spilled are undone from the rollback journal; with `journal_mode = OFF`
-//!   they stay). Checked by
+//!   they stay), yet it did write to the file (its modification time moves: a batch played
+//!   on a copy or in another database and thrown away never touches it). Checked by
 //!   `an_uncommitted_batch_bigger_than_the_cache_leaves_the_file_untouched`.
 //!
 //! **Not checked.** Whether the transaction is a [`rusqlite::Transaction`] guard or a raw
