@@ -193,6 +193,39 @@ fn streams_whose_sums_round_keep_their_variance_streamed_and_merged(
     }
 }
 
+#[rstest]
+// statistics.mean([1.5e308, 1.7e308, 1.6e308, 1.6e308]) == 1.6e308 (exact fractions)
+#[case::near_the_largest(vec![1.5e308, 1.7e308, 1.6e308, 1.6e308], 1.6e308, None)]
+// statistics.mean([MAX] * 4) == MAX; statistics.pvariance([MAX] * 4) == 0.0
+#[case::the_largest_four_times(vec![f64::MAX; 4], f64::MAX, Some(0.0))]
+#[case::the_most_negative_four_times(vec![f64::MIN; 4], f64::MIN, Some(0.0))]
+fn values_whose_sum_overflows_keep_their_mean_streamed_and_merged(
+    #[case] data: Vec<f64>,
+    #[case] mean: f64,
+    #[case] pvariance: Option<f64>,
+) {
+    // Their sum is beyond f64::MAX: a running sum of x (mean = sum / count) is infinite. The
+    // running mean moves by (x - mean) / n and never leaves the data's range. (The spread of the
+    // first case is itself beyond f64, so only identical values pin a variance.)
+    let (left, right) = data.split_at(1);
+    for (how, stats) in [
+        ("streaming", fed(&data)),
+        (
+            "merging the first value and the rest of",
+            fed(left).merge(&fed(right)),
+        ),
+    ] {
+        let got = (stats.mean(), stats.pvariance());
+        assert!(
+            close(got.0, mean) && pvariance.is_none_or(|want| got.1 == Some(want)),
+            "{how} {data:?} gave (mean, pvariance) {got:?}, want ({mean:e}, {pvariance:?}): \
+             their sum overflows to infinity, so a running sum of x divided by the count is \
+             not their mean; keep the running mean itself and move it by (x - mean) / n \
+             (Welford), and merge the means with Chan's weighted step"
+        );
+    }
+}
+
 #[test]
 fn merging_takes_the_same_few_steps_whatever_the_counts() {
     // Merging an accumulator with itself 48 times: 7 · 2^48 values, the same mean and

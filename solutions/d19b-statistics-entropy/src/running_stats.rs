@@ -33,6 +33,11 @@
 //!   plain f64 sum of `x` loses the spread however exactly `x²` is summed), and tiny values
 //!   (`1e-7` to `8e-7`, which a fixed-point copy on a fixed step erases). Checked by
 //!   `streams_whose_sums_round_keep_their_variance_streamed_and_merged`.
+//! - The accumulator keeps the running mean, never a running sum of `x` divided by the count:
+//!   values whose sum overflows `f64` (`1.5e308` to `1.7e308`, four times `f64::MAX` or
+//!   `f64::MIN`) keep their mean (within the tolerance), streamed and merged, and identical
+//!   values among them keep a population variance of 0. Checked by
+//!   `values_whose_sum_overflows_keep_their_mean_streamed_and_merged`.
 //! - The accumulator keeps a few numbers, never the values: `push` never allocates, and the
 //!   struct is at most 32 bytes (four 8-byte numbers: Welford's update needs three), after
 //!   10,000 or 100,000 values. Running sums of `x` and `x²` made exact in wider numbers
