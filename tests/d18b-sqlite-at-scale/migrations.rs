@@ -352,6 +352,11 @@ fn a_ledger_row_that_cannot_be_written_takes_the_migration_with_it() {
 fn a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening() {
     let mut conn = ledger_refusing_version_2("DELETE");
     migrate(&mut conn, &HISTORY, 3).expect("up to 3");
+    conn.execute(
+        "INSERT INTO warriors (name, phone) VALUES ('Arjuna', '555')",
+        [],
+    )
+    .expect("a warrior with a phone number");
     let got = migrate(&mut conn, &HISTORY, 0);
     assert!(
         got.is_err(),
@@ -366,6 +371,17 @@ fn a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening() {
         ),
         "going down, migration 3 was reverted and 2 must stay whole: its down script and the \
          deletion of its ledger row belong in one transaction"
+    );
+    let phone: Option<String> = conn
+        .query_row("SELECT phone FROM warriors", [], |row| row.get(0))
+        .expect("Arjuna must still be there");
+    assert_eq!(
+        phone.as_deref(),
+        Some("555"),
+        "going down, migration 2's ledger row could not be deleted, so migration 2 must not \
+         have happened at all, its data included; the phone numbers its down script drops are \
+         gone: the down script committed on its own and was undone by running the up script \
+         again, which brings the column back empty. Roll back one transaction instead"
     );
 }
 
@@ -431,19 +447,44 @@ fn the_ledger_row_is_written_with_bound_parameters() {
 }
 
 /// The file [`look_from_outside`] reads, and what it saw: for each statement the migrating
-/// connection started, its text and the ledger's version committed at that moment.
+/// connection started, its text, the ledger's version committed at that moment and the
+/// version the committed schema has.
 #[derive(Default)]
 struct Outside {
     file: Option<PathBuf>,
-    seen: Vec<(String, u32)>,
+    seen: Vec<(String, u32, u32)>,
 }
 
 thread_local! {
     static OUTSIDE: RefCell<Outside> = RefCell::default();
 }
 
-/// A trace hook: as each statement starts, a second connection reads the committed ledger,
-/// which is what the file would say if the process died right then.
+/// The ledger's version and the version of HISTORY the schema has (one for `warriors`, one
+/// for its `phone` column, one for `weapons`), as committed in the file at `path`.
+fn committed_versions(path: &PathBuf) -> (u32, u32) {
+    let reader = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("a second connection should open the file");
+    let ledger = reader
+        .query_row(
+            "SELECT coalesce(max(version), 0) FROM schema_migrations",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap_or(0);
+    let schema = reader
+        .query_row(
+            "SELECT (SELECT count(*) FROM sqlite_schema WHERE name = 'warriors')
+                  + (SELECT count(*) FROM pragma_table_info('warriors') WHERE name = 'phone')
+                  + (SELECT count(*) FROM sqlite_schema WHERE name = 'weapons')",
+            [],
+            |row| row.get(0),
+        )
+        .expect("the second connection reads the committed schema");
+    (ledger, schema)
+}
+
+/// A trace hook: as each statement starts, a second connection reads the committed ledger
+/// and schema, which is what the file would say if the process died right then.
 fn look_from_outside(event: TraceEvent<'_>) {
     let TraceEvent::Stmt(_, sql) = event else {
         return;
@@ -453,16 +494,8 @@ fn look_from_outside(event: TraceEvent<'_>) {
         let Some(path) = outside.file.clone() else {
             return;
         };
-        let committed = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .and_then(|reader| {
-                reader.query_row(
-                    "SELECT coalesce(max(version), 0) FROM schema_migrations",
-                    [],
-                    |row| row.get(0),
-                )
-            })
-            .unwrap_or(0);
-        outside.seen.push((sql.to_owned(), committed));
+        let (ledger, schema) = committed_versions(&path);
+        outside.seen.push((sql.to_owned(), ledger, schema));
     });
 }
 
@@ -477,22 +510,24 @@ fn a_crash_mid_migration_leaves_a_ledger_that_matches_the_schema() {
     migrate(&mut conn, &HISTORY, 1).expect("version 1");
     OUTSIDE.with(|outside| {
         *outside.borrow_mut() = Outside {
-            file: Some(path),
+            file: Some(path.clone()),
             seen: Vec::new(),
         }
     });
     conn.trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(look_from_outside));
-    let up = migrate(&mut conn, &HISTORY, 2);
+    let up = migrate(&mut conn, &HISTORY, 3);
     let down = migrate(&mut conn, &HISTORY, 1);
     conn.trace_v2(TraceEventCodes::empty(), None);
-    let seen = OUTSIDE.with(|outside| std::mem::take(&mut *outside.borrow_mut()).seen);
-    up.expect("up to 2");
+    let mut seen = OUTSIDE.with(|outside| std::mem::take(&mut *outside.borrow_mut()).seen);
+    let (ledger, schema) = committed_versions(&path);
+    seen.push(("(after migrate returned)".to_owned(), ledger, schema));
+    up.expect("up to 3");
     down.expect("down to 1");
     let during = |script: &str| -> Vec<u32> {
         let statement = script.trim_end_matches(';');
         seen.iter()
-            .filter(|(sql, _)| sql.contains(statement))
-            .map(|(_, version)| *version)
+            .filter(|(sql, ..)| sql.contains(statement))
+            .map(|(_, version, _)| *version)
             .collect()
     };
     assert_eq!(
@@ -504,6 +539,19 @@ fn a_crash_mid_migration_leaves_a_ledger_that_matches_the_schema() {
          of its own, so a crash between the two would leave a ledger that lies about the \
          schema, whatever undo runs on an error; write or delete the ledger row inside the \
          migration's transaction"
+    );
+    let lies: Vec<&(String, u32, u32)> = seen
+        .iter()
+        .filter(|(_, ledger, schema)| ledger != schema)
+        .collect();
+    assert!(
+        lies.is_empty(),
+        "migrating 1 → 3 → 1, another connection (or the file after a crash) saw a committed \
+         ledger that disagrees with the committed schema as these statements started (statement, \
+         ledger version, schema version): {lies:?}. A script committed in one transaction and its \
+         ledger row written (or deleted) in the next leaves a moment where a crash keeps the \
+         schema and loses the ledger change, whatever undo runs on an error: run the script and \
+         its ledger row in one transaction, one COMMIT for both"
     );
 }
 

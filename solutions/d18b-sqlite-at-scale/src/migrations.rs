@@ -43,14 +43,17 @@
 //!   up, deleted going down): if its script fails (an `up` or a `down` script, half-way), or
 //!   its ledger row cannot be written or deleted, that transaction rolls back and `migrate`
 //!   returns an error (a failing script is [`MigrationError::Failed`] `{ version, source }`);
-//!   migrations completed before it in the same call stay applied. Checked by
+//!   migrations completed before it in the same call stay applied, and a migration rolled back
+//!   keeps its data (a column its `down` script would drop keeps its values). Checked by
 //!   `a_failing_migration_is_rolled_back_whole`, `a_failing_down_script_is_rolled_back_whole`,
 //!   `a_ledger_row_that_cannot_be_written_takes_the_migration_with_it`,
 //!   `a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening`.
-//! - No moment of a migration leaves a ledger that lies: while its `up` (or `down`) script
-//!   runs, the ledger committed in the file (read by a second connection, which is what a crash
-//!   right then would leave) still says the version before it, so the ledger row is not
-//!   written (or deleted) in a transaction of its own and undone by hand on an error. Checked
+//! - No moment of a migration leaves a ledger that lies: as each statement starts, and once
+//!   `migrate` returns, a second connection reads what is committed in the file (what a crash
+//!   right then would leave), and the ledger's version is always the version the schema has
+//!   (while an `up` or `down` script runs, both still say the version before it), so the
+//!   ledger row is not written (or deleted) in a transaction of its own, before or after the
+//!   script's commit, and undone by hand on an error. Checked
 //!   by `a_crash_mid_migration_leaves_a_ledger_that_matches_the_schema`.
 //! - The ledger row is written and deleted with bound parameters: no SQL text that runs
 //!   contains the migration's name or checksum, and two migrations that differ in version, name
