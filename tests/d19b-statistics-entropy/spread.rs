@@ -133,6 +133,63 @@ fn a_thousand_values_whose_sum_rounds_keep_their_variance() {
     );
 }
 
+/// Σ(x - mean)² of `data`, in exact arithmetic as CPython computes it (every finite `f64` is an
+/// integer times a power of two), rounded to `f64` at the end. For values within a few binades
+/// of each other and up to a hundred of them (the integers stay below 2^127).
+fn exact_squared_deviations(data: &[f64]) -> f64 {
+    let parts: Vec<(i128, i32)> = data
+        .iter()
+        .map(|&x| {
+            let bits = x.to_bits();
+            let (biased, fraction) = ((bits >> 52) & 0x7ff, i128::from(bits & ((1 << 52) - 1)));
+            let (mantissa, exponent) = match biased {
+                0 => (fraction, -1074),
+                _ => (fraction | 1 << 52, biased as i32 - 1075),
+            };
+            (if x < 0.0 { -mantissa } else { mantissa }, exponent)
+        })
+        .collect();
+    let low = parts.iter().map(|&(_, e)| e).min().unwrap_or(0);
+    let whole: Vec<i128> = parts.iter().map(|&(m, e)| m << (e - low)).collect();
+    // n · Σ(x - mean)² = n·Σd² - (Σd)² for d = x - x₀, in units of 2^(2·low).
+    let d: Vec<i128> = whole.iter().map(|x| x - whole[0]).collect();
+    let n = d.len() as i128;
+    let (sum, squares) = (
+        d.iter().sum::<i128>(),
+        d.iter().map(|x| x * x).sum::<i128>(),
+    );
+    (n * squares - sum * sum) as f64 / n as f64 * 2f64.powi(2 * low)
+}
+
+#[rstest]
+// Everyday data whose mean is 10 to 30 times its spread: the shortcut loses 2 or 3 digits
+// (about 1e-13 relatively), too few for a "lost digits" guard to notice.
+#[case::ten_readings_near_10(&[10.3, 9.7, 10.4, 10.0, 9.9, 9.8, 10.6, 10.3, 10.1, 9.4], 1e-14)]
+#[case::eight_readings_near_1(&[1.04, 0.99, 1.06, 0.99, 1.03, 0.94, 0.98, 1.07], 1e-14)]
+#[case::five_readings_near_10(&[10.4, 10.9, 9.8, 10.7, 10.3], 1e-14)]
+// Small offsets with a smaller spread: statistics.variance([9999.1, 9999.2, 9999.3]) is
+// 0.010000000000001455 (the floats 9999.1 … are not tenths apart exactly).
+#[case::just_below_ten_thousand(&[9999.1, 9999.2, 9999.3], 1e-9)]
+#[case::a_thousand_and_a_tenth(&[999.9, 1000.0, 1000.1, 1000.0], 1e-9)]
+#[case::a_hundredth_of_a_unit(&[3.01, 3.02, 3.03, 3.04, 3.05], 1e-9)]
+fn ordinary_data_spreads_as_exact_arithmetic_says(#[case] data: &[f64], #[case] tolerance: f64) {
+    // Two passes round only the last bit or two of these (1e-14 is ~45 ulps); Welford's
+    // update loses about n·κ ulps (κ = mean / spread), within 1e-9 for the small offsets.
+    let squares = exact_squared_deviations(data);
+    let n = data.len() as f64;
+    let (want, want_population) = (squares / (n - 1.0), squares / n);
+    let (got, got_population) = (variance(data), pvariance(data));
+    assert!(
+        matches!(got, Ok(v) if relatively_close(v, want, tolerance))
+            && matches!(got_population, Ok(v) if relatively_close(v, want_population, tolerance)),
+        "variance and pvariance of {data:?} gave {got:?} and {got_population:?}; exactly \
+         (as Python's fractions compute) they are {want:e} and {want_population:e}: the \
+         one-pass shortcut Σx² - (Σx)²/n cancels digits whenever the mean is larger than the \
+         spread, on ordinary data too (with small values, or before a guard would notice); \
+         subtract the mean first (two passes, or Welford) for all data"
+    );
+}
+
 /// `got` is `want` within the relative tolerance `tolerance`, at any scale (no absolute floor).
 fn relatively_close(got: f64, want: f64, tolerance: f64) -> bool {
     (got - want).abs() <= tolerance * want.abs()
@@ -279,6 +336,33 @@ proptest! {
             "variance({:?}) = {:?} but lifted by {:e} it is {:?}: with a large offset the \
              shortcut formula loses every digit of the spread; compute deviations from the mean",
             small, want, offset, got);
+    }
+
+    #[test]
+    fn data_at_any_offset_spreads_as_exact_arithmetic_says(
+        steps in prop::collection::vec(-100_i64..100, 2..20),
+        offset in (0_i32..16).prop_flat_map(|e| (1_u32..10).prop_map(move |m| f64::from(m) * 10f64.powi(e))),
+        coarseness in 14_i32..=24,
+    ) {
+        // offset + step · unit with a power-of-two unit 2^-14 to 2^-24 of the offset (so the
+        // mean is 2^14 to 2^24 times the spread): every value is exact in f64, and the
+        // variance is exactly unit² times the steps' variance, computed here in integers.
+        let unit = 2f64.powi(offset.log2().floor() as i32 - coarseness);
+        let data: Vec<f64> = steps.iter().map(|&q| offset + q as f64 * unit).collect();
+        let n = steps.len() as i128;
+        let (sum, squares) = (
+            steps.iter().map(|&q| i128::from(q)).sum::<i128>(),
+            steps.iter().map(|&q| i128::from(q) * i128::from(q)).sum::<i128>(),
+        );
+        let want = (n * squares - sum * sum) as f64 / (n * (n - 1)) as f64 * unit * unit;
+        prop_assume!(want > 0.0, "some steps differ");
+        let got = variance(&data);
+        prop_assert!(
+            matches!(got, Ok(v) if (v - want).abs() <= 1e-7 * want),
+            "variance of {:e} + {:?} × {:e} gave {:?}; exactly it is {:e}: at an offset larger than \
+             the spread the shortcut Σx² - (Σx)²/n cancels the spread's digits; subtract the mean \
+             first (two passes, or Welford)", offset, steps, unit, got, want
+        );
     }
 
     #[test]

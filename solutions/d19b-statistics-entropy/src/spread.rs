@@ -40,6 +40,14 @@
 //!   `every_large_offset_keeps_the_variance_of_the_small_numbers`,
 //!   `a_large_offset_never_changes_the_variance`, `the_variance_is_never_negative`,
 //!   `shifting_every_value_leaves_the_variance_alone`.
+//! - Ordinary data is measured the same way, not only data with a large offset: everyday
+//!   readings whose mean is 10 to 30 times their spread (where the shortcut loses 2 or 3
+//!   digits, too few for a guard on "digits lost" to notice) are within 1e-14 of the exact
+//!   variance (as Python's fractions compute it), small offsets (`[9999.1, 9999.2, 9999.3]`,
+//!   `999.9` to `1000.1`, `3.01` to `3.05`) within 1e-9, and data at any offset from 1 to 9e15
+//!   with a spread 2^-14 to 2^-24 of it within 1e-7. Checked by
+//!   `ordinary_data_spreads_as_exact_arithmetic_says`,
+//!   `data_at_any_offset_spreads_as_exact_arithmetic_says`.
 //! - The spread keeps its digits at every scale, so no value is rounded to a fixed absolute
 //!   step (a fixed number of decimals or binary places) first: `variance([1e-6, 2e-6, 3e-6])`
 //!   is Python's `1.0000000000000002e-12`, and data scaled by `2^k` (`k` from -500 to 500) has
