@@ -195,6 +195,51 @@ fn an_update_sqlite_refuses_leaves_the_row_as_it_was() {
 }
 
 #[test]
+fn an_update_is_an_update_to_sqlite_not_a_delete_and_an_insert() {
+    let conn = database();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         CREATE TABLE warriors (id INTEGER PRIMARY KEY, name, power);
+         CREATE TABLE oaths (warrior INTEGER REFERENCES warriors (id) ON DELETE CASCADE);
+         CREATE TABLE seen (what TEXT);
+         CREATE TRIGGER on_insert AFTER INSERT ON warriors
+             BEGIN INSERT INTO seen VALUES ('insert'); END;
+         CREATE TRIGGER on_update AFTER UPDATE ON warriors
+             BEGIN INSERT INTO seen VALUES ('update'); END;
+         CREATE TRIGGER on_delete AFTER DELETE ON warriors
+             BEGIN INSERT INTO seen VALUES ('delete'); END;",
+    )
+    .expect("a warriors table with triggers and an oath that cascades on delete");
+    let repo = table::<Warrior>(&conn);
+    let id = repo.insert(&arjuna()).expect("insert");
+    conn.execute("INSERT INTO oaths (warrior) VALUES (?1)", [id])
+        .expect("an oath sworn by the warrior");
+    conn.execute("DELETE FROM seen", [])
+        .expect("forget the insert");
+    let stronger = Warrior {
+        name: "Arjuna the Archer".into(),
+        power: 10_000,
+    };
+    assert!(
+        repo.update(id, &stronger).expect("update"),
+        "the warrior exists"
+    );
+    let seen = rows_of(&conn, "SELECT what FROM seen", []);
+    let oaths: i64 = conn
+        .query_row("SELECT count(*) FROM oaths", [], |row| row.get(0))
+        .expect("count the oaths");
+    assert_eq!(
+        (seen, oaths),
+        (vec![vec![Value::from("update".to_owned())]], 1),
+        "(the triggers that fired on warriors, the oaths left): update must fire the table's \
+         UPDATE trigger once and keep the rows that reference the warrior. A DELETE and an \
+         INSERT, or REPLACE INTO / INSERT OR REPLACE (which SQLite runs as a delete and an \
+         insert), fire insert and delete triggers and ON DELETE CASCADE: update the row in place \
+         with one UPDATE … SET of every column"
+    );
+}
+
+#[test]
 fn a_third_table_is_only_a_trait_impl() {
     let conn = database();
     let repo = table::<Quest>(&conn);

@@ -26,8 +26,12 @@
 //!   `missing_ids_are_none_and_false`.
 //! - `update` changes the row in place: an update SQLite refuses (the tests create the table
 //!   with a `CHECK` before `create_table`) is [`RepoError::Sqlite`] and leaves the row exactly
-//!   as it was (a `DELETE` and then an `INSERT` would lose it). Checked by
-//!   `an_update_sqlite_refuses_leaves_the_row_as_it_was`.
+//!   as it was (a `DELETE` and then an `INSERT` would lose it); to SQLite it is an update,
+//!   not a delete and an insert (`REPLACE INTO` is both): the tests watch the table's
+//!   `INSERT`, `UPDATE` and `DELETE` triggers (only `UPDATE` fires, once) and a row that
+//!   references it `ON DELETE CASCADE` (it stays). Checked by
+//!   `an_update_sqlite_refuses_leaves_the_row_as_it_was`,
+//!   `an_update_is_an_update_to_sqlite_not_a_delete_and_an_insert`.
 //! - The CRUD is generic: a third and a fourth entity, defined only in the tests, work with one
 //!   trait impl each, side by side on one connection. Checked by
 //!   `a_third_table_is_only_a_trait_impl`, `two_entities_live_side_by_side_on_one_connection`.
