@@ -147,6 +147,13 @@ fn reads_the_clock_once_per_event() {
     );
 }
 
+/// A qualified name of 512 bytes ending in `leaf`, such as a deep module path gives.
+fn long_name(leaf: &str) -> String {
+    let mut name = "app::service::handlers::".repeat(22);
+    name.truncate(512 - leaf.len());
+    name + leaf
+}
+
 #[test]
 fn the_ledger_keeps_running_totals_not_a_log_of_events() {
     // In a test process of its own, so that every thread's heap and I/O counts, and only this.
@@ -156,6 +163,9 @@ fn the_ledger_keeps_running_totals_not_a_log_of_events() {
         || {
             const DEPTH: usize = 63;
             let clock = FakeClock::default();
+            // f and g have long names, as qualified names in a real program do: running totals
+            // hold each name once per line and per open call, an event log once per event.
+            let (f, g) = (long_name("f"), long_name("g"));
             let io_before = process_io_bytes_so_far();
             // From `new` to `stats`: 5,001 rounds of f (3 ms) calling g (1 ms), all inside 64 calls
             // open the whole time (`main` and a `serve` that recursed 63 times), as a real
@@ -168,12 +178,16 @@ fn the_ledger_keeps_running_totals_not_a_log_of_events() {
                 }
                 let mut now = 0;
                 for _ in 0..5_001 {
-                    for (step, event) in [(0, "+f"), (1, "+g"), (1, "-g"), (1, "-f")] {
+                    for (step, enter, name) in
+                        [(0, true, &f), (1, true, &g), (1, false, &g), (1, false, &f)]
+                    {
                         now += step;
                         clock.at(now);
-                        apply(&mut profiler, event).unwrap_or_else(|e| {
-                            panic!("event {event:?} at {now} ms was refused: {e}")
-                        });
+                        if enter {
+                            profiler.enter(name);
+                        } else if let Err(e) = profiler.exit(name) {
+                            panic!("exit of a long name at {now} ms was refused: {e}");
+                        }
                     }
                 }
                 for (at, name) in [(15_003, "serve"); DEPTH]
@@ -189,12 +203,13 @@ fn the_ledger_keeps_running_totals_not_a_log_of_events() {
             });
             assert!(
                 peak <= 32 * 1024,
-                "Profiler::new, 20,000 events of two functions inside 64 calls still open (main and \
-             63 levels of serve), and stats() held up to {peak} bytes of heap at once, counted \
-             on every thread of the process: the events were stored (a log replayed later, \
-             one reserved up front, or one kept by another thread), and a log grows with the \
-             run. Keep running totals per function and a stack of the calls still open; fold \
-             each exit into the totals at once"
+                "Profiler::new, 20,000 events of two functions (names of {} bytes) inside 64 calls \
+             still open (main and 63 levels of serve), and stats() held up to {peak} bytes of \
+             heap at once, counted on every thread of the process: the events were stored (a \
+             log replayed later or folded in batches, one reserved up front, or one kept by \
+             another thread), and a log holds a name and a timestamp per event. Keep running totals per function and a stack of the calls still open; fold \
+             each exit into the totals at once",
+                f.len()
             );
             if let (Some(before), Some(after)) = (io_before, process_io_bytes_so_far()) {
                 let io = after - before;
@@ -211,9 +226,9 @@ fn the_ledger_keeps_running_totals_not_a_log_of_events() {
                 stats,
                 Ok(vec![
                     row("main", 1, 1, 15_004),
-                    row("f", 5_001, 10_002, 15_003),
+                    row(&f, 5_001, 10_002, 15_003),
                     row("serve", 63, 0, 15_003),
-                    row("g", 5_001, 5_001, 5_001)
+                    row(&g, 5_001, 5_001, 5_001)
                 ]),
                 "after 5,001 rounds of f (3 ms, 1 of them in g) and g (1 ms) inside 63 serve calls \
              (15,003 ms) inside a 15,004 ms main"

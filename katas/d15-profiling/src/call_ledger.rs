@@ -47,20 +47,24 @@
 //! - [`render`] prints the table laid out as its doc says. Checked by
 //!   `renders_the_stats_as_a_table`.
 //! - The ledger keeps running totals, not a log: from `Profiler::new` to `stats`, 5,001 calls
-//!   each of two functions, made while 64 outer calls are still open (`main` and 63 levels of
-//!   `serve`), hold at most 32 KiB of heap at once, and read and write at most 4 KiB through
-//!   the operating system (a log kept in a file is a log too; seen on Linux, in
-//!   `/proc/self/io`). The test runs in a test process of its own and counts every thread: a
-//!   log reserved up front, or kept by a thread the profiler starts, is a log too.
+//!   each of two functions named by 512-byte qualified names, made while 64 outer calls are
+//!   still open (`main` and 63 levels of `serve`), hold at most 32 KiB of heap at once (a log
+//!   folded into the totals every 128 events, each event holding its name, holds far more),
+//!   and read and write at most 4 KiB through the operating system (a log kept in a file is a
+//!   log too; seen on Linux, in `/proc/self/io`). The test runs in a test process of its own
+//!   and counts every thread: a log reserved up front, or kept by a thread the profiler
+//!   starts, is a log too.
 //!   Checked by `the_ledger_keeps_running_totals_not_a_log_of_events`.
 //!
 //! **Not checked.** The ledger's own cost per event. Deciding "outermost call" by scanning
 //! the open stack on every exit gives the same numbers at a cost that grows with the depth
 //! (a per-function count of open calls is O(1)); only a timing test could see it. Nor a log
 //! of events replayed into the totals whenever 64 calls or fewer are open: the heap test
-//! nests its calls 64 deep, no deeper. Nor a log kept in memory that neither the allocator
-//! nor the operating system's read and write counts see (a memory map, a huge `static`,
-//! memory asked of `std::alloc::System` directly).
+//! nests its calls 64 deep, no deeper. Nor a short log folded into the totals every few
+//! dozen events, or one whose events name the function by a shared handle (an index into a
+//! table of names) rather than a copy: bounded, it fits under the heap bound. Nor a log kept
+//! in memory that neither the allocator nor the operating system's read and write counts see
+//! (a memory map, a huge `static`, memory asked of `std::alloc::System` directly).
 
 use std::time::Duration;
 
