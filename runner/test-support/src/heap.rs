@@ -1,6 +1,7 @@
 //! A counting allocator for test binaries: [`peak_heap`] measures the most heap a closure
 //! holds at once, [`count_allocations`] how many times it asked for memory (a new block or a
-//! resized one), both on the current thread.
+//! resized one), both on the current thread; [`peak_heap_of_process`] measures the heap of
+//! every thread, also those the measured code starts (run it inside [`crate::alone`]).
 //!
 //! A test binary opts in by declaring it its global allocator, in the suite's `heap.rs`:
 //!
@@ -9,11 +10,13 @@
 //! static COUNTING: kata_test_support::heap::Counting = kata_test_support::heap::Counting;
 //! ```
 //!
-//! The counters are thread-local and only count while a measurement is armed, so tests
-//! running in parallel on other threads do not disturb each other's figures.
+//! The per-thread counters only count while a measurement is armed, so tests running in
+//! parallel on other threads do not disturb each other's figures. The process-wide ones count
+//! every thread's allocations while [`peak_heap_of_process`] runs.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 /// Forwards to the system allocator and records, for armed threads, every size change and
 /// every request for memory.
@@ -28,8 +31,16 @@ thread_local! {
     static REQUESTS: Cell<usize> = const { Cell::new(0) };
 }
 
+static PROCESS_ARMED: AtomicBool = AtomicBool::new(false);
+static PROCESS_LIVE: AtomicIsize = AtomicIsize::new(0);
+static PROCESS_PEAK: AtomicIsize = AtomicIsize::new(0);
+
 /// Records a request that changed the live heap by `delta` bytes, if a measurement is armed.
 fn record(delta: isize, request: bool) {
+    if PROCESS_ARMED.load(Ordering::Relaxed) {
+        let live = PROCESS_LIVE.fetch_add(delta, Ordering::Relaxed) + delta;
+        PROCESS_PEAK.fetch_max(live, Ordering::Relaxed);
+    }
     // `try_with`: during thread teardown the thread-locals may already be gone.
     let _ = ARMED.try_with(|armed| {
         if armed.get() {
@@ -121,4 +132,20 @@ pub fn count_allocations<R>(f: impl FnOnce() -> R) -> (R, usize) {
     let result = f();
     drop(armed);
     (result, REQUESTS.get())
+}
+
+/// Runs `f` and returns its result with the most bytes of heap the whole process held at once
+/// on top of what it held before the call: every thread counts, also those `f` starts. Only
+/// meaningful where no other test runs at the same time: call it inside [`crate::alone`].
+/// Zero unless the test binary declared [`Counting`] its global allocator.
+pub fn peak_heap_of_process<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    PROCESS_LIVE.store(0, Ordering::SeqCst);
+    PROCESS_PEAK.store(0, Ordering::SeqCst);
+    PROCESS_ARMED.store(true, Ordering::SeqCst);
+    let result = f();
+    PROCESS_ARMED.store(false, Ordering::SeqCst);
+    (
+        result,
+        usize::try_from(PROCESS_PEAK.load(Ordering::SeqCst)).unwrap_or(0),
+    )
 }

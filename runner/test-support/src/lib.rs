@@ -20,6 +20,40 @@ pub use insta;
 
 pub mod heap;
 
+/// The variable that tells a test process started by [`alone`] which test it is.
+const ALONE: &str = "KATA_TEST_SUPPORT_ALONE";
+
+/// Runs `body`, the test `module::name` (`module` is `module_path!()`), in a test process of
+/// its own: the test binary is started again with only this test (`--exact`, one thread), so
+/// that process-wide figures ([`heap::peak_heap_of_process`], threads, descriptors) count
+/// nothing but `body`. In that process `body` runs directly; here its outcome is awaited and
+/// a failure is reported with the message `body` gave.
+pub fn alone(module: &str, name: &str, body: impl FnOnce()) {
+    // `module_path!()` is the crate's name, then the path of the test module.
+    let path = module.split_once("::").map_or(module, |(_, rest)| rest);
+    let test = format!("{path}::{name}");
+    if std::env::var(ALONE).is_ok_and(|wanted| wanted == test) {
+        body();
+        return;
+    }
+    let exe = std::env::current_exe()
+        .unwrap_or_else(|e| panic!("cannot find the test binary to run {test} alone: {e}"));
+    let output = std::process::Command::new(exe)
+        .args([test.as_str(), "--exact", "--test-threads=1", "--nocapture"])
+        .env(ALONE, &test)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start the test binary to run {test} alone: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stdout.contains("test result: ok. 1 passed"),
+        "{test} ran in a process of its own (so that every thread's figures are counted, and \
+         only its own) and failed:\n{stderr}"
+    );
+}
+
 /// Proptest settings for every suite: no regression files in the repository (a failing case
 /// is printed, not saved), and a case count that keeps a learner's check fast.
 pub fn proptest_config() -> proptest::test_runner::Config {
