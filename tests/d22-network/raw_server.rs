@@ -355,24 +355,61 @@ fn the_read_timeout_is_on_the_socket_while_the_request_is_read() {
     let _ = handler.join();
 }
 
-#[test]
-fn a_client_that_hangs_up_is_an_error_value_not_a_panic() {
+/// When the client hangs up in [`a_client_that_hangs_up_is_an_error_value_not_a_panic`].
+#[derive(Debug, Clone, Copy)]
+enum HangUp {
+    /// Before sending anything: the server's first read sees the end.
+    BeforeItsRequest,
+    /// After its whole request, with a reset (it closes with a byte of ours unread), so the
+    /// server reads the request and its write of the response fails.
+    ResetBeforeTheResponse,
+}
+
+#[rstest]
+#[case::before_its_request(HangUp::BeforeItsRequest)]
+#[case::reset_before_the_response(HangUp::ResetBeforeTheResponse)]
+fn a_client_that_hangs_up_is_an_error_value_not_a_panic(#[case] when: HangUp) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");
-    let client = TcpStream::connect(addr).expect("the listener accepts connections");
+    let mut client = TcpStream::connect(addr).expect("the listener accepts connections");
     let (server_side, _) = listener.accept().expect("the client is waiting");
-    drop(client); // gone without a word
+    if let HangUp::ResetBeforeTheResponse = when {
+        client
+            .write_all(b"GET / HTTP/1.1\r\n\r\n")
+            .expect("the request fits in the socket buffer");
+        // A byte the client never reads: closing with it unread sends a reset (RST).
+        (&server_side)
+            .write_all(b"x")
+            .expect("a byte fits in the socket buffer");
+        let observer = server_side.try_clone().expect("a TCP stream can be cloned");
+        drop(client);
+        let deadline = std::time::Instant::now() + GUARD;
+        while observer.take_error().ok().flatten().is_none() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the client's reset did not reach the server's socket within {GUARD:?}"
+            );
+            thread::yield_now();
+        }
+    } else {
+        drop(client); // gone without a word
+    }
 
     let got = std::panic::catch_unwind(move || handle_connection(server_side));
 
+    let expected_a_value = match when {
+        HangUp::BeforeItsRequest => matches!(got, Ok(Err(HttpError::UnexpectedEof))),
+        HangUp::ResetBeforeTheResponse => matches!(got, Ok(Err(HttpError::Io(_)))),
+    };
     assert!(
-        matches!(got, Ok(Err(HttpError::UnexpectedEof))),
-        "a client that hangs up before sending a request must make handle_connection return \
-         Err(HttpError::UnexpectedEof); it {}. A failing client is an ordinary outcome: \
-         return it as a Result for the accept loop to log, do not panic and catch_unwind \
-         (Python's raise/except has no place here)",
+        expected_a_value,
+        "a client that hangs up ({when:?}) must make handle_connection return an error value \
+         (Err(HttpError::UnexpectedEof) before its request, Err(HttpError::Io) when writing the \
+         response fails); it {}. A failing client is an ordinary outcome: return it as a \
+         Result (`?` on every read and write) for the accept loop to log, do not unwrap or \
+         panic and catch_unwind in the loop (Python's raise/except has no place here)",
         match &got {
             Ok(result) => format!("returned {result:?}"),
             Err(_) => "panicked".to_owned(),

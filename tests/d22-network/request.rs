@@ -205,6 +205,9 @@ fn accepts_repeated_content_length_values_that_agree() {
 #[case::control_byte_in_value(b"GET / HTTP/1.1\r\nX: a\x07b\r\n\r\n".as_slice(), HttpError::MalformedHeader("X: a\x07b".into()))]
 #[case::del_in_value(b"GET / HTTP/1.1\r\nX: a\x7fb\r\n\r\n".as_slice(), HttpError::MalformedHeader("X: a\x7fb".into()))]
 #[case::c1_control_in_value(b"GET / HTTP/1.1\r\nX: a\xc2\x85b\r\n\r\n".as_slice(), HttpError::MalformedHeader("X: a\u{85}b".into()))]
+#[case::bad_request_line_before_a_non_utf8_header(b"GET /\r\nX: caf\xe9\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET /".into()))]
+#[case::http2_before_a_non_utf8_header(b"GET / HTTP/2.0\r\nX: caf\xe9\r\n\r\n".as_slice(), HttpError::UnsupportedVersion("HTTP/2.0".into()))]
+#[case::no_colon_before_a_non_utf8_header(b"GET / HTTP/1.1\r\nHost a\r\nX: caf\xe9\r\n\r\n".as_slice(), HttpError::MalformedHeader("Host a".into()))]
 #[case::length_not_a_number(b"POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n".as_slice(), HttpError::InvalidContentLength("abc".into()))]
 #[case::negative_length(b"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n".as_slice(), HttpError::InvalidContentLength("-1".into()))]
 #[case::plus_sign(b"POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello".as_slice(), HttpError::InvalidContentLength("+5".into()))]
@@ -221,7 +224,9 @@ fn rejects_an_invalid_request_with_the_matching_error(
     assert_eq!(
         parse_request(raw),
         Err(expected.clone()),
-        "{:?} must be refused as {expected:?}: each way a request can be wrong gets its own error",
+        "{:?} must be refused as {expected:?}: each way a request can be wrong gets its own \
+         error, and the first bad line decides (check each line's bytes in order; decoding the \
+         whole head first lets a later line's bad UTF-8 win)",
         String::from_utf8_lossy(raw)
     );
 }

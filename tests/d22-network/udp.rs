@@ -230,6 +230,28 @@ fn sends_one_datagram_when_nothing_is_lost() {
 }
 
 #[test]
+fn accepts_a_late_reply_to_the_first_attempt_after_retrying() {
+    // The server answers the first datagram late, once the retry has come, and answers
+    // nothing else: only a client still listening where it sent the first attempt hears it.
+    let socket = bind();
+    let addr = socket.local_addr().expect("a bound socket has an address");
+    thread::spawn(move || {
+        let mut buf = [0u8; 64];
+        let (_, first) = socket.recv_from(&mut buf)?;
+        socket.recv_from(&mut buf)?;
+        socket.send_to(b"late but here", first)
+    });
+    let reply = udp_request(addr, b"slow server?", RETRY_WAIT, 3);
+    assert!(
+        reply.as_deref().is_ok_and(|r| r == b"late but here"),
+        "the reply to the first attempt arrived after the retry was sent, at the address the \
+         first attempt came from, and udp_request returned {reply:?}: send every attempt from \
+         one socket and keep receiving on it, so a late reply still counts (a fresh socket per \
+         attempt throws it away and looks like a new client each time)"
+    );
+}
+
+#[test]
 fn gives_up_after_retries_plus_one_attempts() {
     let (result, seen) =
         request_to_a_lossy_server(usize::MAX, b"hello?", Duration::from_millis(20), 2);

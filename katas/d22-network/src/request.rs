@@ -28,7 +28,7 @@
 //! - each error from a table, conflicting lengths and any `Transfer-Encoding` included, and a
 //!   control character in a header value (C0, DEL or C1; only a tab is allowed); a
 //!   byte that is not UTF-8 is an error of the line it is in (request line or header), not
-//!   of the whole head.
+//!   of the whole head; with several bad lines, the first in order decides the error.
 //!   Checked by `rejects_an_invalid_request_with_the_matching_error`,
 //!   `rejects_a_header_value_that_is_not_utf8`.
 //! - the limits: a head over the limit is refused as soon as the limit's worth has arrived,

@@ -48,7 +48,9 @@
 //!   free (the test runs alone in a child process whose `RLIMIT_NOFILE` is 64). Checked by
 //!   `keeps_serving_after_an_accept_that_fails_for_want_of_descriptors`.
 //! - a client that hangs up is a value, not a panic: [`handle_connection`] returns
-//!   `Err(HttpError::UnexpectedEof)`. Checked by
+//!   `Err(HttpError::UnexpectedEof)` for one gone before its request, and
+//!   `Err(HttpError::Io)` for one that resets the connection after its request, so that
+//!   writing the response fails. Checked by
 //!   `a_client_that_hangs_up_is_an_error_value_not_a_panic`.
 //! - [`handle_connection`] puts a read timeout of at most [`READ_TIMEOUT`] on the socket
 //!   before reading (it is there while the request is read, seen on Linux from

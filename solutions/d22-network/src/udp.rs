@@ -37,6 +37,9 @@
 //!   one datagram (a copy is sent only after a timeout). Checked by
 //!   `retries_when_the_first_datagram_is_lost`, `gives_up_after_retries_plus_one_attempts`,
 //!   `sends_one_datagram_when_nothing_is_lost`.
+//! - a late reply to the first attempt, arriving after the retry went out, is accepted:
+//!   every attempt is sent from one socket. Checked by
+//!   `accepts_a_late_reply_to_the_first_attempt_after_retrying`.
 //! - (on Linux) the wait for a reply is one sleep in the kernel, not polling: a silent
 //!   server's 300 ms timeout puts the thread to sleep at most 10 times
 //!   (`voluntary_ctxt_switches`); while it waits, the thread is asleep in a receive (not in
