@@ -288,6 +288,59 @@ fn the_first_match_comes_before_the_rest_of_the_file_is_read() {
     );
 }
 
+/// A regular file of exactly `size` bytes whose first line is `CRITICAL` and whose rest is
+/// filler lines; the line `CRITICAL appended` is added at its end only after the first match
+/// was taken. A lazy scan reads that line when it gets there; one that read the file to its
+/// end before yielding the first match (whole, or up to its size when it was opened) never
+/// sees it.
+#[rstest]
+#[case::the_first_line_alone(9)]
+#[case::a_hundred_bytes(100)]
+#[case::under_one_buffer(8_191)]
+#[case::just_over_one_buffer(8_193)]
+#[case::sixteen_kib(16 * 1024)]
+#[case::just_over_sixteen_kib(16 * 1024 + 1)]
+#[case::just_over_64_kib(64 * 1024 + 1)]
+#[case::three_mib(3 * 1024 * 1024)]
+fn a_regular_file_of_any_size_is_scanned_lazily(#[case] size: usize) {
+    let dir = temp_dir();
+    short_log_first(dir.path());
+    let path = dir.path().join("growing.log");
+    let mut log = b"CRITICAL\n".to_vec();
+    let mut filler_lines = 0;
+    while log.len() < size {
+        let length = (size - log.len()).min(64);
+        log.extend(std::iter::repeat_n(b'.', length - 1));
+        log.push(b'\n');
+        filler_lines += 1;
+    }
+    put(&path, &log);
+    let mut lines = critical_lines(&path, "CRITICAL")
+        .unwrap_or_else(|error| panic!("critical_lines on a {size}-byte file failed: {error}"));
+    let first = lines.next().map(describe);
+    let mut appender = File::options()
+        .append(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("cannot append to {}: {e}", path.display()));
+    appender
+        .write_all(b"CRITICAL appended\n")
+        .unwrap_or_else(|e| panic!("cannot append to {}: {e}", path.display()));
+    let rest: Vec<String> = lines.map(describe).collect();
+    assert_eq!(
+        (first.as_deref(), rest.as_slice()),
+        (
+            Some("1: CRITICAL"),
+            &[format!("{}: CRITICAL appended", filler_lines + 2)][..]
+        ),
+        "a {size}-byte log whose first line is `CRITICAL` got the line `CRITICAL appended` \
+         written at its end after the first match was taken, and the scan never gave it: it \
+         read the file to its end before yielding the first match (a small file slurped \
+         whole, matches collected up front). Read every file, whatever its size, a line at a \
+         time through a BufReader and yield each match as soon as it is read: a log still \
+         being written has no end to wait for"
+    );
+}
+
 /// Writes a log of `lines` lines in which every `every`-th line is critical; returns its path.
 fn write_quiet_log(dir: &Path, lines: u32, every: u32) -> PathBuf {
     let path = dir.join("quiet.log");

@@ -41,7 +41,11 @@
 //!   tests scan a named pipe (Unix) whose writer writes the rest only after the first match
 //!   was taken (it gives up after 5 s, and the test fails): a pipe has no size to map and
 //!   cannot be rewound, so only a scan that reads it a buffer at a time gets every match.
-//!   Checked by `the_first_match_comes_before_the_rest_of_the_file_is_read`.
+//!   The same for regular files of every size (9 bytes to 3 MiB, one buffer and more, small
+//!   files too): a line appended at the end after the first match was taken is found, so
+//!   no file is read to its end (whole, or up to its size when opened) before the first
+//!   match. Checked by `the_first_match_comes_before_the_rest_of_the_file_is_read`,
+//!   `a_regular_file_of_any_size_is_scanned_lazily`.
 //! - One line buffer is reused for the whole scan: scanning 20 000 lines asks the allocator
 //!   fewer than 1000 times plus once per match (each match's own `String`), with 20 matches
 //!   and with every line a match, every thread counted (alone in a child process). Checked by

@@ -60,7 +60,11 @@
 //! Whether the loop keeps a stack of paths or a stack of open listings (`ReadDir`, one open
 //! directory descriptor per level): both walk without recursion, and only a tree deeper
 //! than the process's descriptor limit would tell them apart, which the tests cannot lower
-//! for one test without affecting the others.
+//! for one test without affecting the others. Whether each directory's listing is handled
+//! entry by entry or first collected whole into a `Vec` (the per-directory spike the
+//! article finds in `os.walk`): this kata's lesson is the walk without recursion, the types
+//! from the listing and the warnings, not flat memory per directory (`Walk::files` holds
+//! every match anyway), and the answers are the same.
 
 use std::io;
 use std::path::{Path, PathBuf};
