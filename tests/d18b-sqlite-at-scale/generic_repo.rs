@@ -2,7 +2,9 @@ use proptest::prelude::*;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row};
 
-use super::{Trace, rows_of, says_order_by, some_column_reads, start_trace, stop_trace};
+use super::{
+    Trace, a_squire_follows, rows_of, says_order_by, some_column_reads, start_trace, stop_trace,
+};
 use crate::generic_repo::*;
 
 /// A third table the kata never mentions: adding it must take this impl and nothing else.
@@ -102,11 +104,14 @@ fn arjuna() -> Warrior {
 fn warriors_insert_get_update_delete() {
     let conn = database();
     let repo = table::<Warrior>(&conn);
+    a_squire_follows(&conn, "Arjuna");
     let id = repo.insert(&arjuna()).expect("insert must succeed");
     assert_eq!(
         repo.get(id).expect("get"),
         Some(arjuna()),
-        "get returns what insert stored"
+        "get of the id insert returned must give what insert stored; a squire was inserted right \
+         after Arjuna (a trigger, as another writer could), so SELECT max(id) names the squire: \
+         the id of the row insert stored is Connection::last_insert_rowid"
     );
     let stronger = Warrior {
         name: "Arjuna the Archer".into(),
@@ -202,6 +207,12 @@ fn an_update_is_an_update_to_sqlite_not_a_delete_and_an_insert() {
          CREATE TABLE warriors (id INTEGER PRIMARY KEY, name, power);
          CREATE TABLE oaths (warrior INTEGER REFERENCES warriors (id) ON DELETE CASCADE);
          CREATE TABLE seen (what TEXT);
+         CREATE TRIGGER before_insert BEFORE INSERT ON warriors
+             BEGIN INSERT INTO seen VALUES ('before insert'); END;
+         CREATE TRIGGER before_update BEFORE UPDATE ON warriors
+             BEGIN INSERT INTO seen VALUES ('before update'); END;
+         CREATE TRIGGER before_delete BEFORE DELETE ON warriors
+             BEGIN INSERT INTO seen VALUES ('before delete'); END;
          CREATE TRIGGER on_insert AFTER INSERT ON warriors
              BEGIN INSERT INTO seen VALUES ('insert'); END;
          CREATE TRIGGER on_update AFTER UPDATE ON warriors
@@ -224,18 +235,25 @@ fn an_update_is_an_update_to_sqlite_not_a_delete_and_an_insert() {
         repo.update(id, &stronger).expect("update"),
         "the warrior exists"
     );
-    let seen = rows_of(&conn, "SELECT what FROM seen", []);
+    let seen: Vec<Value> = rows_of(&conn, "SELECT what FROM seen ORDER BY rowid", []).concat();
     let oaths: i64 = conn
         .query_row("SELECT count(*) FROM oaths", [], |row| row.get(0))
         .expect("count the oaths");
     assert_eq!(
         (seen, oaths),
-        (vec![vec![Value::from("update".to_owned())]], 1),
+        (
+            vec![
+                Value::from("before update".to_owned()),
+                Value::from("update".to_owned())
+            ],
+            1
+        ),
         "(the triggers that fired on warriors, the oaths left): update must fire the table's \
-         UPDATE trigger once and keep the rows that reference the warrior. A DELETE and an \
-         INSERT, or REPLACE INTO / INSERT OR REPLACE (which SQLite runs as a delete and an \
-         insert), fire insert and delete triggers and ON DELETE CASCADE: update the row in place \
-         with one UPDATE … SET of every column"
+         BEFORE and AFTER UPDATE triggers once and keep the rows that reference the warrior. A \
+         DELETE and an INSERT, or REPLACE INTO / INSERT OR REPLACE (which SQLite runs as a \
+         delete and an insert), fire insert and delete triggers and ON DELETE CASCADE; an \
+         INSERT … ON CONFLICT DO UPDATE (an upsert) is an INSERT to SQLite and fires BEFORE \
+         INSERT: update the row in place with one UPDATE … SET of every column"
     );
 }
 

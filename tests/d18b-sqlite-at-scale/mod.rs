@@ -196,6 +196,17 @@ fn record(event: TraceEvent<'_>) {
     });
 }
 
+/// Makes a squire land in `warriors` right after every insert of a warrior named `name`, as
+/// another writer's row could (a trigger): `SELECT max(id)` then names the squire, not the
+/// warrior the insert stored.
+pub(crate) fn a_squire_follows(conn: &Connection, name: &str) {
+    conn.execute_batch(&format!(
+        "CREATE TRIGGER squire AFTER INSERT ON warriors WHEN NEW.name = '{name}'
+         BEGIN INSERT INTO warriors (name, power) VALUES ('Squire', 1); END;"
+    ))
+    .expect("a trigger that brings a squire");
+}
+
 /// Starts recording every statement `conn` runs on this thread.
 pub(crate) fn start_trace(conn: &Connection) {
     TRACE.with(|trace| *trace.borrow_mut() = Trace::default());

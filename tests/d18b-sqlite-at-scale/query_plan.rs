@@ -1,8 +1,8 @@
 use rstest::rstest;
-use rusqlite::types::Null;
+use rusqlite::types::{Null, Value};
 use rusqlite::{Connection, ErrorCode, params, params_from_iter};
 
-use super::{start_trace, stop_trace};
+use super::{rows_of, start_trace, stop_trace};
 use crate::query_plan::*;
 
 /// An in-memory database with the kata's schema, `size` warriors (`w{i}@example.com`, power
@@ -367,6 +367,28 @@ fn ensure_indexes_adds_only_the_two_indexes_the_lookups_need() {
         "ensure_indexes must add exactly two indexes, one for the e-mail lookup and one for the \
          join on warrior_id: every other index is paid for on every INSERT, UPDATE and DELETE \
          and helps no query here (see the write_tax kata); added {added:?}"
+    );
+    let mut columns: Vec<Vec<Value>> = added
+        .iter()
+        .map(|index| {
+            rows_of(
+                &conn,
+                "SELECT name FROM pragma_index_info(?1) ORDER BY seqno",
+                [index.as_str()],
+            )
+            .concat()
+        })
+        .collect();
+    columns.sort_by_key(|names| format!("{names:?}"));
+    assert_eq!(
+        columns,
+        [
+            vec![Value::from("email".to_owned())],
+            vec![Value::from("warrior_id".to_owned())]
+        ],
+        "the column lists of the two indexes ensure_indexes added ({added:?}): index the column \
+         each lookup compares and nothing else (email; warrior_id); every extra column widens \
+         the b-tree every INSERT, UPDATE and DELETE has to write"
     );
 }
 

@@ -3,7 +3,10 @@ use rstest::rstest;
 
 use rusqlite::types::Value;
 
-use super::{Trace, rows_of, says_order_by, some_column_reads, start_trace, stop_trace, temp_dir};
+use super::{
+    Trace, a_squire_follows, rows_of, says_order_by, some_column_reads, start_trace, stop_trace,
+    temp_dir,
+};
 use crate::repository::*;
 
 mockall::mock! {
@@ -191,13 +194,7 @@ fn add(repo: &SqliteWarriors, name: &str, power: i64) -> i64 {
 fn add_then_by_id_round_trips() {
     let (_dir, repo) = fresh_repo();
     let arjuna = add(&repo, "Arjuna", 9900);
-    // Another row lands right after Bhima's, as another writer's could.
-    repo.connection()
-        .execute_batch(
-            "CREATE TRIGGER squire AFTER INSERT ON warriors WHEN NEW.name = 'Bhima'
-             BEGIN INSERT INTO warriors (name, power) VALUES ('Squire', 1); END;",
-        )
-        .expect("a trigger that brings a squire");
+    a_squire_follows(repo.connection(), "Bhima");
     let bhima = add(&repo, "Bhima", 9500);
     assert_ne!(arjuna, bhima, "each warrior gets its own id");
     let got = repo.by_id(bhima).expect("by_id must not fail");

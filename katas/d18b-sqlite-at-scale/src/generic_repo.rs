@@ -20,15 +20,17 @@
 //!
 //! **The tests check.**
 //! - Full CRUD on warriors and weapons, a `NULL` owner included (`update` replaces every
-//!   column, the first one included); `get` of a missing id is
-//!   `Ok(None)`, `update` and `delete` of one are `Ok(false)`. Checked by
+//!   column, the first one included); `insert` returns the id of the row it inserted, even when
+//!   a trigger adds another row right after it (so not a `SELECT max(id)`); `get` of a missing
+//!   id is `Ok(None)`, `update` and `delete` of one are `Ok(false)`. Checked by
 //!   `warriors_insert_get_update_delete`, `weapons_keep_a_null_owner`,
 //!   `missing_ids_are_none_and_false`.
 //! - `update` changes the row in place: an update SQLite refuses (the tests create the table
 //!   with a `CHECK` before `create_table`) is [`RepoError::Sqlite`] and leaves the row exactly
 //!   as it was (a `DELETE` and then an `INSERT` would lose it); to SQLite it is an update,
-//!   not a delete and an insert (`REPLACE INTO` is both): the tests watch the table's
-//!   `INSERT`, `UPDATE` and `DELETE` triggers (only `UPDATE` fires, once) and a row that
+//!   not a delete and an insert (`REPLACE INTO` is both) nor an `INSERT … ON CONFLICT DO
+//!   UPDATE`: the tests watch the table's `BEFORE` and `AFTER` `INSERT`, `UPDATE` and `DELETE`
+//!   triggers (only the two `UPDATE` ones fire, once each) and a row that
 //!   references it `ON DELETE CASCADE` (it stays). Checked by
 //!   `an_update_sqlite_refuses_leaves_the_row_as_it_was`,
 //!   `an_update_is_an_update_to_sqlite_not_a_delete_and_an_insert`.

@@ -4,9 +4,9 @@
 //! - [`explain`]: the rows of `EXPLAIN QUERY PLAN <sql>` as [`PlanStep`]s, in SQLite's order
 //!   (the statement has columns `id`, `parent`, `notused` and `detail`);
 //! - [`render_plan`]: those steps drawn as a tree, the way the `sqlite3` shell prints them;
-//! - [`ensure_indexes`]: the two indexes that make the e-mail lookup and [`LOADOUT_SQL`] use
-//!   an index, and no others (every index is paid for on each write: see the write_tax kata);
-//!   calling it again must change nothing;
+//! - [`ensure_indexes`]: the two one-column indexes that make the e-mail lookup and
+//!   [`LOADOUT_SQL`] use an index, and no others (every index is paid for on each write: see the
+//!   write_tax kata); calling it again must change nothing;
 //! - [`find_by_email`]: the warrior whose e-mail is exactly the given text (case and all), with
 //!   the address as a bound parameter.
 //!
@@ -55,7 +55,9 @@
 //!   `warrior_id`, and builds no `AUTOMATIC` index (`SQLITE_STMTSTATUS_AUTOINDEX`). Checked by
 //!   `the_join_searches_weapons_through_an_index_on_warrior_id`,
 //!   `the_join_needs_no_automatic_index_once_indexed`.
-//! - [`ensure_indexes`] adds exactly two indexes. Checked by
+//! - [`ensure_indexes`] adds exactly two indexes, each on the one column its lookup compares
+//!   (`PRAGMA index_info` lists `email` alone, and `warrior_id` alone): a column no `WHERE` or
+//!   `JOIN` uses makes every write pay for a wider index. Checked by
 //!   `ensure_indexes_adds_only_the_two_indexes_the_lookups_need`.
 //! - Calling [`ensure_indexes`] again changes nothing, and on a database that lost one of the
 //!   two indexes it adds that one back; e-mails are unique, so the e-mail index is

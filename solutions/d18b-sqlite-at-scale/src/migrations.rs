@@ -63,7 +63,8 @@
 //! - A migration whose `COMMIT` fails (the tests add a deferred foreign key, which SQLite checks
 //!   only at `COMMIT`, and SQLite keeps the transaction open after such a failure) is an error,
 //!   is rolled back whole and leaves no transaction open (`Connection::is_autocommit`): a
-//!   `BEGIN`/`COMMIT` written by hand forgets that path, the guard does not. Checked by
+//!   `BEGIN`/`COMMIT` written by hand that sends `ROLLBACK` only when a statement fails, not
+//!   when `COMMIT` does, leaves it open; the guard's drop rolls back either way. Checked by
 //!   `a_migration_whose_commit_fails_is_rolled_back_and_leaves_no_transaction_open`.
 //! - A column is added to a populated file without losing a row. Checked by
 //!   `adding_a_column_keeps_every_row`.
@@ -75,6 +76,12 @@
 //!   `0xcbf29ce484222325`; for each byte, xor it in, then multiply by `0x100000001b3`, wrapping),
 //!   bit-cast to `i64` because SQLite integers are signed; a non-ASCII script hashes its UTF-8
 //!   bytes, not its chars. Checked by `checksum_is_fnv_1a_64`.
+//!
+//! **Not checked.** Whether the transaction is the `Transaction` guard: a hand-written
+//! `BEGIN`/`COMMIT`/`ROLLBACK` that rolls back on every error (a failing script, a refused
+//! ledger row, a failed `COMMIT`) behaves like the guard on every path a test can force; only a
+//! panic in the middle of a migration would leave its transaction open, and no test can make
+//! one (rusqlite catches panics in SQL functions, collations and hooks).
 
 use rusqlite::{Connection, OptionalExtension, params};
 
