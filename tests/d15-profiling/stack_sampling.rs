@@ -280,7 +280,8 @@ fn a_total_share_is_rounded_to_the_nearest_tenth_halves_up(
         "hot is on {hot} of {samples} stacks, {:.2} tenths of a percent: its total share must \
          be rounded to the nearest tenth with halves going up ({expected}), but it was {got} \
          (cutting the fraction off, or rounding halves to even, is not rounding half up; \
-         and 23 of 80 through f64 percentages comes out 287.4999…: work in integers)",
+         and 23 of 80 as the f64 fraction 23/80, times 100, times 10, comes out 287.4999…: \
+         work in integers)",
         hot as f64 * 1000.0 / samples as f64
     );
 }

@@ -48,8 +48,9 @@
 //!   `renders_the_stats_as_a_table`.
 //! - The ledger keeps running totals, not a log: from `Profiler::new` to `stats`, 5,001 calls
 //!   each of two functions named by 512-byte qualified names, made while 64 outer calls are
-//!   still open (`main` and 63 levels of `serve`), hold at most 32 KiB of heap at once (a log
-//!   folded into the totals every 128 events, each event holding its name, holds far more),
+//!   still open (`main` and 63 levels of `serve`), hold at most 32 KiB at once, heap and the
+//!   `Profiler` value itself (`size_of`: a log in arrays inside the struct counts) together (a
+//!   log folded into the totals every 128 events, each event holding its name, holds far more),
 //!   and read and write at most 4 KiB through the operating system (a log kept in a file is a
 //!   log too; seen on Linux, in `/proc/self/io`). The test runs in a test process of its own
 //!   and counts every thread: a log reserved up front, or kept by a thread the profiler
@@ -64,7 +65,8 @@
 //! dozen events, or one whose events name the function by a shared handle (an index into a
 //! table of names) rather than a copy: bounded, it fits under the heap bound. Nor a log kept
 //! in memory that neither the allocator nor the operating system's read and write counts see
-//! (a memory map, a huge `static`, memory asked of `std::alloc::System` directly).
+//! (a memory map, a huge `static` or thread-local, memory asked of `std::alloc::System`
+//! directly).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

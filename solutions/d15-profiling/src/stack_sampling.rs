@@ -33,14 +33,15 @@
 //!   smaller name first). Checked by `rounded_self_shares_still_add_up_to_100_percent`,
 //!   `the_missing_tenths_go_to_the_largest_remainders`,
 //!   `equal_remainders_go_to_the_smaller_names`,
-//!   `equal_remainders_are_compared_exactly_not_as_floats` (remainders compared as integers,
-//!   not as floats: on 6 samples, and on 18,946, where f64 remainders rounded to 1e-9 still
-//!   split an exact tie),
+//!   `equal_remainders_are_compared_exactly_not_as_floats` (exact ties stay ties: on 6
+//!   samples, and on 18,946, where f64 remainders rounded to 1e-9 still split an exact tie;
+//!   compare the integer remainders `count * 1000 % samples`),
 //!   `self_shares_sum_to_100_percent_and_totals_stay_within_it`,
 //!   `every_self_share_is_its_largest_remainder_apportionment`.
 //! - A total share is the exact share rounded to the nearest tenth, halves up: 2 samples of 3
 //!   are 667 (not 666), 1 of 16 is 63 (62.5 rounded up, not cut off or rounded to even),
-//!   23 of 80 is 288 (exactly 287.5: work in integers, f64 percentages give 287).
+//!   23 of 80 is 288 (exactly 287.5: work in integers; the f64 fraction `23.0 / 80.0`, times
+//!   100, times 10, is 287.49999999999994 and rounds to 287).
 //!   Checked by `a_total_share_is_rounded_to_the_nearest_tenth_halves_up`,
 //!   `every_total_share_is_its_exact_share_rounded_half_up`.
 //! - [`SampleReport::shares`] lists every function seen, most self share first (then most
@@ -54,17 +55,19 @@
 //!   `refuses_a_frame_that_would_break_the_folded_format`.
 //!
 //! **Not checked.** How a total share is computed, as long as it is exact. One `f64`
-//! division `count * 1000 / samples` followed by `f64::round` lands on the same tenth as
-//! integer arithmetic for any profile that fits in memory (the division is correctly
-//! rounded, and an exact half is representable), so the tests cannot tell it from integers;
-//! the f64 *percentage* first, then times ten, is what goes wrong (23 of 80 gives 287),
-//! unless it is nudged up by a tiny epsilon (say 1e-9) before rounding: that too lands on the
-//! exact tenth below hundreds of millions of samples, more than a test can build. Likewise
-//! f64 self-share remainders rounded to a coarse grid (1e-6) before the ties are broken:
-//! they misorder a tie only on profiles of hundreds of thousands of samples. And f64
-//! remainders compared with a tolerance (equal within 1e-9): equal integer remainders come
-//! out within about 1e-13 of each other and distinct ones at least `1 / samples` apart, so
-//! below a billion samples the tolerance orders them exactly as integers do.
+//! division `count * 1000 / samples`, or the percentage `count * 100 / samples` times ten,
+//! followed by `f64::round` lands on the same tenth as integer arithmetic for any profile
+//! that fits in memory (the division is correctly rounded, and an exact half times ten stays
+//! exact), so the tests cannot tell it from integers; the f64 *fraction* `count / samples`
+//! first, then times 100 and 10, is what goes wrong (23 of 80 gives 287), unless it is nudged
+//! up by a tiny epsilon (say 1e-9) before rounding: that too lands on the exact tenth below
+//! hundreds of millions of samples, more than a test can build. Likewise f64 self-share
+//! remainders rounded to a coarse grid (1e-6) before the ties are broken: they misorder a tie
+//! only on profiles of hundreds of thousands of samples. And f64 remainders compared with a
+//! tolerance (equal within 1e-9, or 1e-7): equal integer remainders come out within about
+//! 1e-13 of each other and distinct ones at least `1 / samples` apart, so below
+//! `1 / tolerance` samples (ten million for 1e-7) the tolerance orders them exactly as
+//! integers do, and `shares` takes every sample as a stack, so no test can build that many.
 //!
 //! **Why.** A tracing profiler pays on every call; a sampling profiler looks at the stack a
 //! few hundred times a second and pays almost nothing, which is why it is the one you can
