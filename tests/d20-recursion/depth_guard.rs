@@ -16,6 +16,29 @@ fn bomb(levels: usize) -> String {
     text
 }
 
+/// Whether level `level` is an array in the mixed-kind documents: the Thue-Morse sequence
+/// (odd count of one bits). It never repeats with any period, so no fixed-size buffer of the
+/// innermost levels' kinds can stand for the outer ones.
+fn is_array(level: usize) -> bool {
+    level.count_ones() % 2 == 1
+}
+
+/// `levels` levels of mixed kinds (`[` or `{"a":` as [`is_array`] says), then `1`, then the
+/// matching closers.
+fn mixed_bomb(levels: usize) -> String {
+    let mut text = String::new();
+    for level in 1..=levels {
+        text.push_str(if is_array(level) { "[" } else { "{\"a\":" });
+    }
+    text.push('1');
+    text.extend(
+        (1..=levels)
+            .rev()
+            .map(|level| if is_array(level) { ']' } else { '}' }),
+    );
+    text
+}
+
 #[rstest]
 #[case::empty_text("", 0)]
 #[case::number("1", 0)]
@@ -68,24 +91,21 @@ fn malformed_shapes_are_typed_errors(#[case] text: &str, #[case] expected: JsonS
     );
 }
 
-/// `depth` brackets of alternating kinds (`[{[{…`, level 1 an array), closed in order from
-/// the innermost, except that level `wrong_at` gets the other kind of closer; and the error
-/// that closer is.
+/// `depth` brackets of mixed kinds ([`is_array`]), closed in order from the innermost,
+/// except that level `wrong_at` gets the other kind of closer; and the error that closer is.
 fn wrong_closer_at(depth: usize, wrong_at: usize) -> (String, JsonShapeError) {
-    let opener = |level: usize| if level % 2 == 1 { '[' } else { '{' };
-    let closer = |level: usize| if level % 2 == 1 { ']' } else { '}' };
+    let opener = |level: usize| if is_array(level) { '[' } else { '{' };
+    let closer = |level: usize, right: bool| if is_array(level) == right { ']' } else { '}' };
     let mut text: String = (1..=depth).map(opener).collect();
-    text.extend((1..=depth).rev().map(|level| {
-        if level == wrong_at {
-            closer(level + 1)
-        } else {
-            closer(level)
-        }
-    }));
+    text.extend(
+        (1..=depth)
+            .rev()
+            .map(|level| closer(level, level != wrong_at)),
+    );
     let error = JsonShapeError::Mismatched {
         offset: depth + (depth - wrong_at),
-        expected: closer(wrong_at),
-        found: closer(wrong_at + 1),
+        expected: closer(wrong_at, true),
+        found: closer(wrong_at, false),
     };
     (text, error)
 }
@@ -95,6 +115,7 @@ fn wrong_closer_at(depth: usize, wrong_at: usize) -> (String, JsonShapeError) {
 #[case::on_the_way_out_of_300(300, 129)]
 #[case::deep_inside_300(300, 200)]
 #[case::a_thousand_levels_down(1000, 1000)]
+#[case::on_the_way_out_of_2000(2000, 3)]
 fn a_wrong_closer_is_refused_at_any_depth(#[case] depth: usize, #[case] wrong_at: usize) {
     let (text, expected) = wrong_closer_at(depth, wrong_at);
     let got = (nesting_depth(&text), guard_depth(&text, depth));
@@ -102,9 +123,9 @@ fn a_wrong_closer_is_refused_at_any_depth(#[case] depth: usize, #[case] wrong_at
         got,
         (Err(expected.clone()), Err(expected)),
         "nesting_depth and guard_depth(_, {depth}) gave {got:?} for {depth} brackets of \
-         alternating kinds closed with the wrong kind at level {wrong_at}: every closer is \
+         mixed kinds closed with the wrong kind at level {wrong_at}: every closer is \
          checked against the bracket it closes, however deep (keep the kind of every open \
-         level, not a counter with the kinds of the first few)"
+         level, not a counter with the kinds of the first few or a fixed ring of the last few)"
     );
 }
 
@@ -132,7 +153,7 @@ fn measures_a_million_levels_on_a_256_kib_stack() {
         "measures_a_million_levels_on_a_256_kib_stack",
         "nesting_depth on a bomb a million levels deep, on a 256 KiB stack",
         || {
-            let text = bomb(1_000_000);
+            let text = mixed_bomb(1_000_000);
             let got = on_small_stack(
                 "nesting_depth on a million levels with a 256 KiB stack",
                 SMALL_STACK,
@@ -141,8 +162,9 @@ fn measures_a_million_levels_on_a_256_kib_stack() {
             assert_eq!(
                 got,
                 Ok(1_000_000),
-                "nesting_depth gave {got:?} on {{\"a\": nested a million times: one loop, a \
-                 counter and a Vec of open brackets handle any depth"
+                "nesting_depth gave {got:?} on arrays and objects nested a million times \
+                 (mixed kinds): one loop and a Vec of every open bracket handle any depth (a \
+                 fixed buffer of the innermost levels' kinds misjudges the outer closers)"
             );
         },
     );
@@ -181,7 +203,7 @@ fn a_huge_limit_does_not_make_the_guard_itself_recurse() {
         "a_huge_limit_does_not_make_the_guard_itself_recurse",
         "guard_depth(bomb, usize::MAX) on a 256 KiB stack",
         || {
-            let text = bomb(1_000_000);
+            let text = mixed_bomb(1_000_000);
             let got = on_small_stack(
                 "guard_depth on a million levels with max usize::MAX and a 256 KiB stack",
                 SMALL_STACK,
@@ -190,8 +212,9 @@ fn a_huge_limit_does_not_make_the_guard_itself_recurse() {
             assert_eq!(
                 got,
                 Ok(()),
-                "guard_depth(bomb of a million levels, usize::MAX) gave {got:?}: the bomb is \
-                 well formed and within the limit. A guard that recurses once per level (even \
+                "guard_depth(a million levels of mixed kinds, usize::MAX) gave {got:?}: the \
+                 text is well formed and within the limit (every closer matches; keep the kind \
+                 of every open level, not a fixed buffer of the innermost ones). A guard that recurses once per level (even \
                  one bounded by max) overflows the stack as soon as a caller picks a large \
                  max: scan in one loop with a Vec of open brackets"
             );

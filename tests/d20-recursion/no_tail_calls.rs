@@ -267,43 +267,80 @@ proptest! {
     }
 
     #[test]
-    fn every_round_runs_at_the_same_stack_depth_for_any_fibonacci_pair(k in 12usize..=92) {
-        // (F(k+1), F(k)) takes k - 1 rounds: small pairs (u32 and below) as well as large.
-        let mut fib = vec![0u64, 1];
-        while fib.len() <= k + 1 {
-            fib.push(fib[fib.len() - 1] + fib[fib.len() - 2]);
-        }
+    fn every_term_is_asked_for_at_the_same_stack_depth_for_any_n(n in 100u64..5_000) {
+        let (spread, below) = term_depths(n);
+        prop_assert!(spread <= SAME_DEPTH_SLACK && below <= NEAR_THE_CALLER,
+            "{}", recursive_terms(n, spread, below));
+    }
+}
+
+/// `sum_to(n, k)` with every term's stack address noted: how far apart the terms were asked
+/// for, and how far below this function's own frame the deepest one was.
+#[inline(never)]
+fn term_depths(n: u64) -> (usize, usize) {
+    let marker = 0u8;
+    let caller = caller_address(&marker);
+    let mut probe = DepthProbe::default();
+    let got = sum_to(n, |k| {
+        probe.note();
+        k
+    });
+    assert_eq!(
+        got,
+        u128::from(n) * u128::from(n + 1) / 2,
+        "sum_to({n}, k) gave {got}"
+    );
+    (probe.spread(), caller.saturating_sub(probe.lowest))
+}
+
+fn recursive_terms(n: u64, spread: usize, below: usize) -> String {
+    format!(
+        "sum_to({n}, k) asked for its terms at stack addresses {spread} bytes apart, down to \
+         {below} bytes below its caller: the terms are asked for from a recursion (for small n \
+         too, or by halves or in batches). Keep k and the total in variables of one loop in \
+         sum_to's own frame, whatever n is"
+    )
+}
+
+#[test]
+fn every_term_is_asked_for_at_the_same_stack_depth_from_n_1_up() {
+    // Every small n, so no size threshold below which a recursion is kept goes unseen.
+    for n in 1..100 {
+        let (spread, below) = term_depths(n);
+        assert!(
+            spread <= SAME_DEPTH_SLACK && below <= NEAR_THE_CALLER,
+            "{}",
+            recursive_terms(n, spread, below)
+        );
+    }
+}
+
+#[test]
+fn every_round_runs_at_the_same_stack_depth_for_every_fibonacci_pair() {
+    // (F(k+1), F(k)) takes k - 1 rounds: every pair from (2, 1) up, small and large alike, so
+    // no size threshold below which Euclid is kept recursive goes unseen.
+    let mut fib = vec![0u64, 1];
+    while fib.len() <= 93 {
+        fib.push(fib[fib.len() - 1] + fib[fib.len() - 2]);
+    }
+    for k in 2..=92 {
         let (a, b) = (fib[k + 1], fib[k]);
         let mut probe = DepthProbe::default();
         let got = gcd_traced(a, b, &mut |_, _| probe.note());
-        prop_assert_eq!((got, probe.calls), (1, k - 1),
-            "gcd_traced({}, {}) gave {} after {} rounds", a, b, got, probe.calls);
-        prop_assert!(probe.spread() <= SAME_DEPTH_SLACK,
-            "gcd_traced({}, {})'s {} rounds ran at stack addresses {} bytes apart: each round \
+        assert_eq!(
+            (got, probe.calls),
+            (1, k - 1),
+            "gcd_traced({a}, {b}) gave {got} after {} rounds",
+            probe.calls
+        );
+        assert!(
+            probe.spread() <= SAME_DEPTH_SLACK,
+            "gcd_traced({a}, {b})'s {} rounds ran at stack addresses {} bytes apart: each round \
              went one frame deeper, so gcd is still recursive for these operands (whatever \
              their size). Update (a, b) in one loop for every pair",
-            a, b, k - 1, probe.spread());
-    }
-
-    #[test]
-    fn every_term_is_asked_for_at_the_same_stack_depth_for_any_n(
-        n in prop_oneof![9u64..100, 100u64..5_000],
-    ) {
-        let marker = 0u8;
-        let caller = caller_address(&marker);
-        let mut probe = DepthProbe::default();
-        let got = sum_to(n, |k| {
-            probe.note();
-            k
-        });
-        prop_assert_eq!(got, u128::from(n) * u128::from(n + 1) / 2, "sum_to({}, k)", n);
-        let below = caller.saturating_sub(probe.lowest);
-        prop_assert!(probe.spread() <= SAME_DEPTH_SLACK && below <= NEAR_THE_CALLER,
-            "sum_to({}, k) asked for its terms at stack addresses {} bytes apart, down to {} \
-             bytes below its caller: the terms are asked for from a recursion (for small n too, \
-             or by halves or in batches). Keep k and the total in variables of one loop in \
-             sum_to's own frame, whatever n is",
-            n, probe.spread(), below);
+            k - 1,
+            probe.spread()
+        );
     }
 }
 

@@ -35,9 +35,12 @@
 //!   levels open is [`JsonShapeError::Unclosed`] with how many; a string that never ends is
 //!   [`JsonShapeError::UnterminatedString`] with the offset of its opening quote; the guard
 //!   reports them too. Every closer is checked against the bracket it closes, however deep
-//!   (a wrong closer 129 to 1,000 levels down is `Mismatched`). Checked by
+//!   (brackets of mixed kinds, never repeating with a period: a wrong closer 129 to 2,000
+//!   levels down is `Mismatched`, and the million-level documents below mix arrays and
+//!   objects, so a fixed buffer of the innermost levels' kinds fails). Checked by
 //!   `malformed_shapes_are_typed_errors`, `the_guard_also_refuses_malformed_shapes`,
-//!   `a_wrong_closer_is_refused_at_any_depth`.
+//!   `a_wrong_closer_is_refused_at_any_depth`, `measures_a_million_levels_on_a_256_kib_stack`,
+//!   `a_huge_limit_does_not_make_the_guard_itself_recurse`.
 //! - The guard reports the first problem in reading order: a stray or wrong closer, or a
 //!   string left open, before the bracket that opens level `max + 1` is that error, not
 //!   `TooDeep`. Checked by `the_guard_also_refuses_malformed_shapes`.

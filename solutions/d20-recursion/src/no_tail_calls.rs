@@ -44,11 +44,13 @@
 //!   the addresses of its own locals: a recursive version reaches the callback one frame
 //!   deeper each time; `sum_to` is probed over 2^21 terms, so a recursion that adds a batch
 //!   of terms per frame shows too). Small inputs too: `gcd_traced` on every Fibonacci pair
-//!   (F(k+1), F(k)) from k = 12 (10 rounds) to 92, below 2^32 as well as above, and `sum_to`
-//!   for any n from 9 to 5,000 (a version that recurses only below a size threshold fails).
+//!   (F(k+1), F(k)) from k = 2 (1 round) to 92, and `sum_to` for every n from 1 to 99 and
+//!   any n up to 5,000 (a version that recurses only below a size threshold fails, unless
+//!   the recursion is so shallow, 2 or 3 calls, that its frames fit in the 128-byte slack).
 //!   Checked by `every_round_runs_at_the_same_stack_depth`,
 //!   `every_term_is_asked_for_at_the_same_stack_depth`,
-//!   `every_round_runs_at_the_same_stack_depth_for_any_fibonacci_pair`,
+//!   `every_round_runs_at_the_same_stack_depth_for_every_fibonacci_pair`,
+//!   `every_term_is_asked_for_at_the_same_stack_depth_from_n_1_up`,
 //!   `every_term_is_asked_for_at_the_same_stack_depth_for_any_n`.
 //! - `sum_to` asks for every term from its own frame, within 2 KiB of stack below its
 //!   caller's (a recursion by halves asks from the same depth each time, but many frames
