@@ -35,7 +35,7 @@
 //!   `equal_remainders_go_to_the_smaller_names`,
 //!   `equal_remainders_are_compared_exactly_not_as_floats` (exact ties stay ties: on 6
 //!   samples, and on 18,946, where f64 remainders rounded to 1e-9 still split an exact tie;
-//!   compare the integer remainders `count * 1000 % samples`),
+//!   compare the integer remainders, count * 1000 modulo samples),
 //!   `self_shares_sum_to_100_percent_and_totals_stay_within_it`,
 //!   `every_self_share_is_its_largest_remainder_apportionment`.
 //! - A total share is the exact share rounded to the nearest tenth, halves up: 2 samples of 3
