@@ -167,6 +167,16 @@ fn exact_squared_deviations(data: &[f64]) -> f64 {
 #[case::ten_readings_near_10(&[10.3, 9.7, 10.4, 10.0, 9.9, 9.8, 10.6, 10.3, 10.1, 9.4], 1e-14)]
 #[case::eight_readings_near_1(&[1.04, 0.99, 1.06, 0.99, 1.03, 0.94, 0.98, 1.07], 1e-14)]
 #[case::five_readings_near_10(&[10.4, 10.9, 9.8, 10.7, 10.3], 1e-14)]
+// Readings whose mean is only 3 to 10 times their spread, where two passes and Welford's
+// update are exact to a few units in the last place (below 3e-16 on each) and the shortcut,
+// in any of its forms, is off by 2.7e-15 to 3e-14: 1e-15 (about 9 ulps) tells them apart, so
+// a guard that keeps the shortcut while the mean is within 10 standard deviations fails.
+#[case::four_readings_three_spreads_out(&[1.5, 0.5, 1.3, 1.3], 1e-15)]
+#[case::three_readings_three_and_a_half_spreads_out(&[0.7, 0.8, 1.3], 1e-15)]
+#[case::three_readings_five_spreads_out(&[0.99, 1.24, 0.74], 1e-15)]
+#[case::five_readings_five_spreads_out(&[0.79, 1.12, 0.8, 1.11, 0.73], 1e-15)]
+#[case::three_readings_nine_spreads_out(&[9.6, 12.6, 11.0], 1e-15)]
+#[case::eight_readings_nine_spreads_out(&[0.94, 1.13, 0.93, 1.05, 0.85, 1.13, 1.11, 1.17], 1e-15)]
 // Small offsets with a smaller spread: statistics.variance([9999.1, 9999.2, 9999.3]) is
 // 0.010000000000001455 (the floats 9999.1 … are not tenths apart exactly).
 #[case::just_below_ten_thousand(&[9999.1, 9999.2, 9999.3], 1e-9)]
