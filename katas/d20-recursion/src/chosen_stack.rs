@@ -36,13 +36,15 @@
 //! - The thread gets the stack asked for, no bigger: a recursion needing over 1 MiB (less than
 //!   the 2 MiB default) overflows a 256 KiB stack and kills the process; and on Linux, the
 //!   stack size the C library recorded for the thread (`pthread_getattr_np`) is the size asked
-//!   for (256 KiB, 1 MiB, 3 MiB) give or take 64 KiB of rounding, not a multiple of it.
+//!   for (256 KiB, 1 MiB, 3 MiB), at most one page more (no headroom "just in case").
 //!   Checked by `an_overflow_on_the_chosen_stack_still_kills_the_process`,
 //!   `the_thread_gets_the_stack_asked_for_no_bigger`.
 //!
 //! **Not checked.** That the spawn error comes from the OS: a version that refuses huge sizes
 //! itself with a made-up `io::Error` passes, since no test can make the OS refuse a size the
 //! version would not also refuse.
+//! Headroom of one page or less: a C library may count the guard page in the size it records,
+//! so the size check allows one page over.
 
 /// The message of a panic whose payload is neither a `&str` nor a `String`.
 pub const NON_STRING_PAYLOAD: &str = "a panic with a non-string payload";
