@@ -1,6 +1,6 @@
 //! Kata 5: memoization, each subproblem solved once.
 
-use super::heap::peak_heap;
+use super::heap::{allocations_while_unwinding, peak_heap};
 use super::{DepthProbe, SAME_DEPTH_SLACK, SMALL_STACK, in_own_process, on_small_stack};
 use crate::memoization::{ClimbError, ways_to_climb, ways_to_climb_traced};
 use proptest::prelude::*;
@@ -27,6 +27,44 @@ fn answer_within_5_s(n: u32, steps: &'static [u32]) -> Result<u128, ClimbError> 
              n = 90); remember each count the first time it is computed"
         ),
     }
+}
+
+/// How far below the measuring frame the stack is painted: far more than a loop needs, less
+/// than the 2 MiB of a test thread.
+const PAINTED: usize = 256 * 1024;
+const PAINT: u8 = 0xA5;
+/// How much the deepest stack use may differ between calls for different n: the
+/// allocator's paths for a growing table. Two frames of a recursion already use more.
+const STACK_USE_SLACK: usize = 512;
+
+/// Fills the stack from just below this function's frame down to `bottom` with [`PAINT`].
+#[inline(never)]
+fn paint_stack_down_to(bottom: usize) {
+    let marker = 0u8;
+    let below_this_frame = std::hint::black_box(&marker) as *const u8 as usize - 512;
+    for address in bottom..below_this_frame {
+        // SAFETY: the bytes lie in this thread's stack, below every live frame (the caller
+        // keeps PAINTED well under the thread's stack size); nothing lives there to clobber.
+        unsafe { std::ptr::write_volatile(address as *mut u8, PAINT) };
+    }
+}
+
+/// Runs `f` and gives the most stack it used, in bytes below this function's frame: the
+/// stack is painted first, and afterwards the lowest byte no longer painted is where the
+/// deepest frame reached (whatever it did with its frames before it returned).
+#[inline(never)]
+fn deepest_stack_use<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let marker = 0u8;
+    let top = std::hint::black_box(&marker) as *const u8 as usize;
+    let bottom = top - PAINTED;
+    paint_stack_down_to(bottom);
+    let got = f();
+    // SAFETY: as in paint_stack_down_to, the bytes are this thread's stack below every live
+    // frame; they are only read.
+    let lowest_touched = (bottom..top)
+        .find(|&address| unsafe { std::ptr::read_volatile(address as *const u8) } != PAINT)
+        .unwrap_or(top);
+    (got, top - lowest_touched)
 }
 
 /// Counts the sequences by listing them: exponential, for small `n` only.
@@ -192,6 +230,19 @@ fn a_count_past_u128_is_an_error_not_a_wrapped_number(
 }
 
 #[test]
+fn an_overflow_is_found_by_checked_add_not_by_a_panic() {
+    let (got, unwinding) = allocations_while_unwinding(|| ways_to_climb(186, &[1, 2]));
+    assert_eq!(
+        (got.clone(), unwinding),
+        (Err(ClimbError::Overflow { n: 186 }), 0),
+        "ways_to_climb(186, [1, 2]) gave {got:?} after starting {unwinding} panics' unwinding \
+         (counted by the allocations the panic runtime makes): an overflow was caught as a \
+         panic (a plain + panics only in a debug build; a release build wraps silently). Add \
+         with checked_add and turn its None into ClimbError::Overflow"
+    );
+}
+
+#[test]
 fn counts_that_n_does_not_need_cannot_overflow_it() {
     let got = answer_within_5_s(401, &[2, 4]);
     assert_eq!(
@@ -234,6 +285,41 @@ fn fills_the_table_without_recursion_on_a_256_kib_stack() {
                  reporting {solved} subproblems: one way, each k from 1 to 100,000 solved once"
             );
         },
+    );
+}
+
+#[test]
+fn no_call_goes_deeper_for_a_larger_n() {
+    // On a thread of 4 MiB: the painted 256 KiB fit whatever the test threads' stack size.
+    let deepest: Vec<(u32, usize, usize)> = std::thread::scope(|scope| {
+        let measuring = std::thread::Builder::new().stack_size(16 * PAINTED);
+        let measured = measuring.spawn_scoped(scope, || {
+            // Once first, so the thread's first heap use (the allocator's set-up) is not measured.
+            let _ = ways_to_climb(3, &[1, 2]);
+            [1, 5, 20, 60, 300, 2000].map(|n| {
+                let climb = || ways_to_climb_traced(n, &[1, 2, 3], &mut |_| {});
+                let (_, traced) = deepest_stack_use(climb);
+                let (_, untraced) = deepest_stack_use(|| ways_to_climb(n, &[1, 2, 3]));
+                (n, traced, untraced)
+            })
+        });
+        let measured = measured.expect("a thread with a 4 MiB stack starts");
+        measured
+            .join()
+            .expect("the counts for n up to 2000 do not panic")
+            .to_vec()
+    });
+    let uses = deepest
+        .iter()
+        .flat_map(|&(_, traced, untraced)| [traced, untraced]);
+    let (least, most) = (uses.clone().min().unwrap_or(0), uses.max().unwrap_or(0));
+    assert!(
+        most - least <= STACK_USE_SLACK,
+        "the most stack ways_to_climb_traced and ways_to_climb (n, [1, 2, 3]) used, as (n, \
+         traced bytes, untraced bytes): {deepest:?}. It grows with n: the counts are worked out \
+         by a recursion, one frame per stair (even if on_solve is only called afterwards, from \
+         one loop). Fill the table from 0 upwards in a loop, calling on_solve(k) as each count \
+         is computed"
     );
 }
 
