@@ -339,9 +339,10 @@ fn the_balance_lives_in_the_vault_and_every_operation_finds_it_there() {
 /// stripe) makes some pair wait.
 const HELD_ACCOUNTS: usize = 65;
 
-/// Each held account is also paired with the accounts this far along, so stripes chosen
-/// by `account % k` for any `k` dividing one of these make a pair wait too.
-const FAR_ALONG: [usize; 7] = [100, 128, 256, 512, 1_000, 1_024, 4_096];
+/// The accounts of the "do not wait" tests' bank: while account 0 is held, thread B works
+/// on every other one, so stripes chosen by `account % k` make account `k` wait, for every
+/// `k` up to `BANK_ACCOUNTS - 1`.
+const BANK_ACCOUNTS: usize = 4_097;
 
 /// The amount each operation of the "do not wait" tests moves on `account`: every power
 /// of ten from 1 to 10^17 comes up among the held accounts and among the others, so a
@@ -359,7 +360,8 @@ type Operation = fn(&Bank, usize, u64) -> Result<u64, BankError>;
 
 /// For each account `held` of `0..HELD_ACCOUNTS`: thread A locks it (through `a_op`) and,
 /// from its hook (`hold_at`), keeps holding that lock while thread B runs `b_op` on every
-/// other held account and on the accounts `FAR_ALONG` further along, one after another,
+/// other held account (and, while account 0 is held, on every account of the bank), one
+/// after another,
 /// each operation moving its account's [`amount_for`].
 fn hold_each_account_while_every_other_works(a_op: Operation, b_op: Operation, hold_at: HoldAt) {
     let (install, held_where): (fn(Option<VaultHook>), &str) = match hold_at {
@@ -369,7 +371,7 @@ fn hold_each_account_while_every_other_works(a_op: Operation, b_op: Operation, h
             "as it wrote the new balance through the guard",
         ),
     };
-    let accounts = HELD_ACCOUNTS + FAR_ALONG[FAR_ALONG.len() - 1];
+    let accounts = BANK_ACCOUNTS;
     let bank = Arc::new(Bank::new(accounts));
     for account in 0..accounts {
         assert_eq!(
@@ -416,7 +418,7 @@ fn hold_each_account_while_every_other_works(a_op: Operation, b_op: Operation, h
                         scope.spawn(move || {
                             let _ = held.recv();
                             let near = (0..HELD_ACCOUNTS).filter(|&o| o != held_account);
-                            let far = FAR_ALONG.iter().map(|along| held_account + along);
+                            let far = (HELD_ACCOUNTS..accounts).filter(|_| held_account == 0);
                             for other in near.chain(far) {
                                 let _ = pair_sender.send((held_account, other));
                                 let _ = b_op(bank_b, other, amount_for(other));

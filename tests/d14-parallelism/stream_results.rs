@@ -582,27 +582,13 @@ const MOST_WAKEUPS: u64 = 3;
 #[cfg(target_os = "linux")]
 const SYSCALL_SAMPLES: u32 = 20;
 
-/// The number of the futex system call, as `/proc/<pid>/task/<tid>/syscall` shows it (on
-/// other architectures the test checks only the wake-ups).
-#[cfg(target_os = "linux")]
-const FUTEX: Option<&str> = if cfg!(target_arch = "x86_64") {
-    Some("202")
-} else if cfg!(target_arch = "aarch64") {
-    Some("98")
-} else {
-    None
-};
-
-/// The system call a thread is blocked in (first field of its `syscall` file), or
-/// `running`; `status` is the path of its `status` file.
+/// The system call line of a thread (`/proc/<pid>/task/<tid>/syscall`: its number, then
+/// its arguments), or `running`; `status` is the path of its `status` file.
 #[cfg(target_os = "linux")]
 fn current_syscall(status: &str) -> String {
     let path = status.replace("/status", "/syscall");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    text.split_whitespace()
-        .next()
-        .unwrap_or("running")
-        .to_owned()
+    text.trim().to_owned()
 }
 
 /// A field of a thread's `/proc/<pid>/task/<tid>/status` file.
@@ -666,19 +652,20 @@ fn a_consumer_waiting_for_a_result_sleeps_until_one_arrives() {
          queue). Block on the channel's recv: it sleeps until a result arrives and burns \
          nothing while it waits"
     );
-    if let Some(futex) = FUTEX {
-        let timed = calls
-            .iter()
-            .find(|call| call.as_str() != "running" && call.as_str() != futex);
-        assert!(
-            timed.is_none(),
-            "while no job had finished, the consumer in next() sat in system call {} (seen \
-             {calls:?}; {futex} is futex): it sleeps on a timer between looks \
-             (`thread::sleep` is nanosleep), so a result waits until the timer runs out. \
-             Block on the channel's recv: it waits on a futex that the sender wakes",
-            timed.map_or("?", String::as_str)
-        );
-    }
+    use kata_test_support::threads::{in_a_futex_wait, in_a_timed_futex_wait};
+    calls.dedup();
+    let polling = calls.iter().find(|call| {
+        call.as_str() != "running" && (!in_a_futex_wait(call) || in_a_timed_futex_wait(call))
+    });
+    assert!(
+        polling.is_none(),
+        "while no job had finished, the consumer in next() sat in system call `{}` (seen \
+         {calls:?}): it waits on a timer between looks (`thread::sleep`, or `recv_timeout` / \
+         `park_timeout` / `wait_timeout` in a loop, however long the timeout), so it wakes to \
+         poll. Block on the channel's recv: a futex wait with no timeout, which the sender \
+         wakes when a result arrives",
+        polling.map_or("?", String::as_str)
+    );
     assert!(
         matches!(&got, Ok(Some((1, Ok(weapon)))) if weapon == "Pashupatastra forged"),
         "after job 1 finished, the waiting consumer got {got:?}: it must wake with (1, \

@@ -751,20 +751,6 @@ fn run_alone(name: &str) -> bool {
     false
 }
 
-/// Whether a thread's `/proc/<tid>/syscall` line shows it blocked in a futex wait with a
-/// timeout (`recv_timeout`, `park_timeout`, `wait_timeout`): the syscall number is
-/// `futex` or `futex_waitv` and its fourth argument, the timeout, is not null.
-fn in_a_timed_futex_wait(syscall: &str) -> bool {
-    const FUTEX: &str = if cfg!(target_arch = "x86_64") {
-        "202"
-    } else {
-        "98"
-    };
-    let fields: Vec<&str> = syscall.split_whitespace().collect();
-    matches!(fields.first(), Some(&nr) if nr == FUTEX || nr == "449")
-        && fields.get(4).is_some_and(|timeout| *timeout != "0x0")
-}
-
 /// Every thread of this process but the calling one: (tid, kernel wait channel, with
 /// " (with a timeout)" added for a timed futex wait, voluntary context switches so far).
 fn other_threads() -> Vec<(String, String, u64)> {
@@ -793,7 +779,7 @@ fn other_threads() -> Vec<(String, String, u64)> {
         ) else {
             continue;
         };
-        if in_a_timed_futex_wait(&syscall) {
+        if kata_test_support::threads::in_a_timed_futex_wait(&syscall) {
             wchan.push_str(" (with a timeout)");
         }
         let switches = status

@@ -39,11 +39,10 @@
 //!   `the_balance_lives_in_the_vault_and_every_operation_finds_it_there`.
 //! - Operations on different accounts do not wait for each other: while one thread holds
 //!   the lock of one of the accounts 0 to 64 (the tests keep it there from its vault
-//!   hook), an operation on each other account of those 65, and on the accounts 100, 128,
-//!   256, 512, 1000, 1024 and 4096 numbers further on, finishes on another thread. One
-//!   bank-wide lock around every operation, or stripe locks shared by several accounts
-//!   (any scheme of up to 64 of them; `account % k` for any `k` dividing one of those
-//!   distances), is a home-made GIL. The same holds while the holding thread writes its
+//!   hook), an operation on each other account of those 65 (and, while account 0 is
+//!   held, on every account up to 4096) finishes on another thread. One bank-wide lock
+//!   around every operation, or stripe locks shared by several accounts (any scheme of up
+//!   to 64 of them; `account % k` for any `k` up to 4096), is a home-made GIL. The same holds while the holding thread writes its
 //!   new balance: `Vault::lock` returns a [`VaultGuard`] (given) whose every write
 //!   (`DerefMut`) calls a per-thread write hook (the tests install it with
 //!   [`set_write_hook`]), and the tests keep the thread there. A bank-wide
@@ -89,8 +88,9 @@
 //! runs none of the tests' code while it is held, so no test sees it; do not add one.
 //! So is a running `u128` total kept beside the vaults under such a lock, with `total`
 //! answering from it: it agrees with the vaults as long as every update goes through it.
-//! Stripe schemes with more stripes than the tests' pairs reach (say, a hash of the
-//! account into 4096 stripes) are not seen either: the lesson is one lock per account.
+//! Stripe schemes the tests' pairs do not reach (say, a hash of the account into 4096
+//! stripes, or `account % k` past 4096) are not seen either: the lesson is one lock per
+//! account.
 
 use std::cell::{Cell, RefCell};
 

@@ -61,9 +61,11 @@
 //!   `try_recv` (or a look into a shared queue) and a short sleep polls, and fails this;
 //!   a blocking `recv` wakes the moment a result arrives and burns nothing while it waits.
 //!   The tests also look at the system call the parked consumer sits in
-//!   (`/proc/<pid>/task/<tid>/syscall`, x86_64 and aarch64): it must be a futex wait (what
-//!   `recv` blocks in, woken by the sender), never a timed sleep (`thread::sleep`, however
-//!   long). Checked by `a_consumer_waiting_for_a_result_sleeps_until_one_arrives`.
+//!   (`/proc/<pid>/task/<tid>/syscall`, x86_64 and aarch64): it must be a futex wait with
+//!   no timeout (what `recv` blocks in, woken by the sender), never a timed sleep
+//!   (`thread::sleep`) nor a wait with a timeout (`recv_timeout`, `park_timeout` or
+//!   `wait_timeout` in a loop), however long the timer. Checked by
+//!   `a_consumer_waiting_for_a_result_sleeps_until_one_arrives`.
 //! - When the consumer drops the iterator, each worker stops after the job in hand (its
 //!   `send` fails: nobody listens any more), and once the workers are gone nothing of the
 //!   call is kept: the jobs left in the queue and `forge` are dropped (the workers own them
@@ -78,9 +80,7 @@
 //! `Sender` of its own, or counts, waits for ever for the result of a worker that died
 //! without sending one. Whether each worker owns a `Sender` clone: one `Sender` shared
 //! behind a `Mutex` gives the same items and runs no code of yours while locked, so no
-//! test can tell (it only adds a needless lock on every send). A loop of `park_timeout`
-//! and `try_recv` is a futex wait too; it is caught only if it wakes more than 3 times in
-//! 200 ms. How many threads start when there are fewer jobs than workers: the brief asks
+//! test can tell (it only adds a needless lock on every send). How many threads start when there are fewer jobs than workers: the brief asks
 //! for a pool of `workers` threads, and an extra one finds the queue empty and ends at
 //! once (katas 1 and 2 pin `min(workers, jobs)`; starting only that many is better, and
 //! the only way a huge worker count returns at all).

@@ -19,6 +19,7 @@
 pub use insta;
 
 pub mod heap;
+pub mod threads;
 
 /// The variable that tells a test process started by [`alone`] which test it is.
 const ALONE: &str = "KATA_TEST_SUPPORT_ALONE";

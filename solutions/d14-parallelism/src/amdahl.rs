@@ -25,7 +25,10 @@
 //!   `computes_the_speedup`, `the_speedup_is_at_least_one_and_at_most_cores_and_the_cap`,
 //!   `perfectly_parallel_work_never_beats_one_core_per_core`,
 //!   `more_cores_never_slow_the_job_down`.
-//! - `max_speedup(p)` is `1 / (1 - p)`; `max_speedup(1.0)` is `f64::INFINITY`. Checked by
+//! - `max_speedup(p)` is `1 / (1 - p)`; `max_speedup(1.0)` is `f64::INFINITY`. It is the
+//!   limit as the cores grow without end: a huge finite core count plugged into the law
+//!   (`amdahl_speedup(p, usize::MAX)`) is off when `p` is within 2^-11 of 1 (the tests
+//!   try `p = 1 - 2^-53`). Checked by
 //!   `the_serial_part_caps_the_speedup`.
 //! - `cores_needed(p, target)` is the smallest `n` with `amdahl_speedup(p, n) >= target`
 //!   (as computed by `amdahl_speedup`), or `None` when no core count reaches it (`target`
