@@ -41,7 +41,7 @@
 //!   `counts_that_n_does_not_need_cannot_overflow_it`,
 //!   `overflows_exactly_where_exact_counting_does` (every addition in the table is checked,
 //!   not only the last one), `an_overflow_is_found_by_checked_add_not_by_a_panic` (no panic
-//!   starts to unwind: a plain `+` caught with `catch_unwind` wraps in a release build).
+//!   starts to unwind: a plain + caught with catch_unwind wraps in a release build).
 //! - `ways_to_climb_traced` calls `on_solve(k)` once each time it computes the count for `k`
 //!   (with `1 <= k <= n`) from the counts below it, not when it reads a count it already has;
 //!   the base case `k = 0` is not reported. The tests fail at the first `k` reported twice.
