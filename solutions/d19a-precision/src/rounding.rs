@@ -51,7 +51,8 @@
 //!
 //! **Not checked.** Shared state off Linux: the interrupted-call test aims a POSIX timer at one
 //! thread, so it runs on Linux only; elsewhere only the threaded test looks, and it catches a
-//! process-wide mode only when the threads happen to interleave between set and read. Nor
+//! process-wide mode only when the threads happen to interleave between set and read; the same
+//! holds for rounding functions that ask for memory, which a signal handler must not run. Nor
 //! whether the policy is spelled out: `round_dp` and `round_sf` default to ties to even, so calling them for the half-even functions gives identical results. Do not: the lesson
 //! is that the rounding mode is an argument you can see at the call site
 //! (`round_dp_with_strategy`), not hidden state or a library default. Nor how
