@@ -5,18 +5,18 @@
 //! [`peak_heap_of_process`] also counts the heap of every other thread (those the code under
 //! test starts), and [`in_own_process`] runs a test alone in a fresh test process, where such
 //! process-wide figures (the heap, the operating system's I/O and memory counts) see nothing
-//! but that test.
+//! but that test (both from `kata_test_support`).
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 use kata_test_support::heap::Counting;
 
 #[global_allocator]
 static COUNTING: Tracking = Tracking;
 
-pub(crate) use kata_test_support::heap::count_allocations;
+pub(crate) use kata_test_support::alone as in_own_process;
+pub(crate) use kata_test_support::heap::{count_allocations, peak_heap_of_process};
 
 thread_local! {
     // `const` thread-locals without destructors never allocate, so the allocator may use them.
@@ -31,66 +31,6 @@ pub(crate) fn heap_calls_so_far() -> usize {
 fn note_heap_call() {
     // `try_with`: during thread teardown the thread-locals may already be gone.
     let _ = HEAP_CALLS.try_with(|calls| calls.set(calls.get() + 1));
-}
-
-static PROCESS_ARMED: AtomicBool = AtomicBool::new(false);
-static PROCESS_LIVE: AtomicIsize = AtomicIsize::new(0);
-static PROCESS_PEAK: AtomicIsize = AtomicIsize::new(0);
-
-/// Notes that the live heap of some thread changed by `old` → `new` bytes, if armed.
-fn note_process_heap(old: usize, new: usize) {
-    if PROCESS_ARMED.load(Ordering::Relaxed) {
-        // No allocation comes near `isize::MAX`.
-        let delta = new.cast_signed() - old.cast_signed();
-        let live = PROCESS_LIVE.fetch_add(delta, Ordering::Relaxed) + delta;
-        PROCESS_PEAK.fetch_max(live, Ordering::Relaxed);
-    }
-}
-
-/// Runs `f` and returns its result with the most heap the whole process held at once on top
-/// of what it held before: every thread counts, also those `f` starts. Meaningful only where
-/// no other test runs at the same time: inside [`in_own_process`].
-pub(crate) fn peak_heap_of_process<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    PROCESS_LIVE.store(0, Ordering::SeqCst);
-    PROCESS_PEAK.store(0, Ordering::SeqCst);
-    PROCESS_ARMED.store(true, Ordering::SeqCst);
-    let result = f();
-    PROCESS_ARMED.store(false, Ordering::SeqCst);
-    let peak = PROCESS_PEAK.load(Ordering::SeqCst);
-    (result, usize::try_from(peak).unwrap_or(0))
-}
-
-/// Set in a test process that [`in_own_process`] started: the test it runs.
-const OWN_PROCESS: &str = "D15_PROFILING_OWN_PROCESS";
-
-/// Runs `body`, the test `name` of the module `module` (`module_path!()`), in a test process
-/// of its own: the test binary started again with only this test and one test thread, so
-/// that process-wide figures count nothing else. There `body` runs; here the outcome is
-/// awaited, and a failure is reported with the message `body` gave.
-pub(crate) fn in_own_process(module: &str, name: &str, body: impl FnOnce()) {
-    let path = module.split_once("::").map_or(module, |(_, rest)| rest);
-    let test = format!("{path}::{name}");
-    if std::env::var_os(OWN_PROCESS).is_some_and(|running| running == test.as_str()) {
-        body();
-        return;
-    }
-    let output = std::env::current_exe()
-        .and_then(|exe| {
-            std::process::Command::new(exe)
-                .args([test.as_str(), "--exact", "--test-threads=1", "--nocapture"])
-                .env(OWN_PROCESS, &test)
-                .env("RUST_BACKTRACE", "0")
-                .stdin(std::process::Stdio::null())
-                .output()
-        })
-        .unwrap_or_else(|e| panic!("cannot start the test binary again to run {test} alone: {e}"));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        stdout.contains("test result: ok. 1 passed"),
-        "{test} ran in a test process of its own (so that every thread and every byte counts) \
-         and failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// How many bytes the whole process has read and written through the operating system so
@@ -124,8 +64,8 @@ pub(crate) fn peak_memory_growth<R>(f: impl FnOnce() -> R) -> (R, Option<usize>)
     (result, growth)
 }
 
-/// [`Counting`], plus an always-on per-thread count of heap calls and, while armed, the
-/// process-wide heap.
+/// [`Counting`] (per-thread and process-wide figures), plus an always-on per-thread count of
+/// heap calls.
 struct Tracking;
 
 // SAFETY: every call is forwarded unchanged to `Counting` (which forwards to `System`); only
@@ -134,37 +74,24 @@ unsafe impl GlobalAlloc for Tracking {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         note_heap_call();
         // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we pass on.
-        let ptr = unsafe { Counting.alloc(layout) };
-        if !ptr.is_null() {
-            note_process_heap(0, layout.size());
-        }
-        ptr
+        unsafe { Counting.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         note_heap_call();
         // SAFETY: as for `alloc`.
-        let ptr = unsafe { Counting.alloc_zeroed(layout) };
-        if !ptr.is_null() {
-            note_process_heap(0, layout.size());
-        }
-        ptr
+        unsafe { Counting.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         note_heap_call();
         // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract, which we pass on.
-        unsafe { Counting.dealloc(ptr, layout) };
-        note_process_heap(layout.size(), 0);
+        unsafe { Counting.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         note_heap_call();
         // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, which we pass on.
-        let new = unsafe { Counting.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            note_process_heap(layout.size(), new_size);
-        }
-        new
+        unsafe { Counting.realloc(ptr, layout, new_size) }
     }
 }
