@@ -53,9 +53,17 @@ impl RngCore for Scripted {
     }
 }
 
+/// Sixty-four draws of the biased tail, then 7: a rejection loop has no cap.
+const A_LONG_RUN_OF_THE_TAIL: [u32; 65] = {
+    let mut draws = [4_294_967_292; 65];
+    draws[64] = 7;
+    draws
+};
+
 #[rstest]
 // u32::MAX % 6 + 1 == 4 and 4_294_967_292 % 6 + 1 == 1: both are in the biased tail
 #[case::rejects_the_tail_then_accepts(&[u32::MAX, 4_294_967_292, 7], 2, 3)]
+#[case::rejects_any_run_of_the_tail(&A_LONG_RUN_OF_THE_TAIL, 2, 65)]
 #[case::the_last_accepted_draw(&[4_294_967_291], 6, 1)]
 #[case::zero_is_face_one(&[0], 1, 1)]
 #[case::a_draw_in_the_middle(&[2_147_483_648], 3, 1)]
