@@ -85,6 +85,50 @@ fn refuses_reserved_device_names_before_any_extension(#[case] name: &str, #[case
     );
 }
 
+/// Every spelling of `word` in upper and lower case ASCII letters (digits stay as they are).
+fn every_casing(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    (0..1u32 << chars.len())
+        .map(|mask| {
+            let upper = |i: usize| mask >> i & 1 == 1;
+            chars
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if upper(i) {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[rstest]
+fn reserved_names_are_refused_in_every_casing() {
+    let ports = (1..=9).flat_map(|d| [format!("COM{d}"), format!("LPT{d}")]);
+    let reserved = ["CON", "PRN", "AUX", "NUL"]
+        .map(String::from)
+        .into_iter()
+        .chain(ports);
+    for word in reserved {
+        for stem in every_casing(&word) {
+            for name in [stem.clone(), format!("{stem}.txt")] {
+                let got = validate_portable_name(&name);
+                assert_eq!(
+                    got,
+                    Err(NameError::Reserved(stem.clone())),
+                    "{name:?} opens the device {word} on Windows, which ignores case: compare \
+                     the part before the first dot case-insensitively (every mix of upper and \
+                     lower case, not a few spellings such as UPPER, lower and Capitalised)"
+                );
+            }
+        }
+    }
+}
+
 #[rstest]
 fn finds_names_that_differ_only_in_case() {
     let got = case_collisions(&["README.md", "notes.txt", "Readme.md", "readme.MD", "a.rs"]);

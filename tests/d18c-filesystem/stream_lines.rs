@@ -341,18 +341,22 @@ fn a_regular_file_of_any_size_is_scanned_lazily(#[case] size: usize) {
     );
 }
 
-/// Writes a log of `lines` lines in which every `every`-th line is critical; returns its path.
-fn write_quiet_log(dir: &Path, lines: u32, every: u32) -> PathBuf {
+/// Writes a log of `lines` lines in which every `every`-th line is critical (and, when
+/// `latin1`, every line ends in `café` written in Latin-1, so no line is UTF-8); returns its
+/// path.
+fn write_quiet_log(dir: &Path, lines: u32, every: u32, latin1: bool) -> PathBuf {
     let path = dir.join("quiet.log");
     let file =
         File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
     let mut out = BufWriter::new(file);
     for i in 0..lines {
         let level = if i % every == 0 { "CRITICAL" } else { "INFO" };
-        writeln!(
+        let tail: &[u8] = if latin1 { b" caf\xe9\n" } else { b"\n" };
+        write!(
             out,
             "2026-04-04T14:36:54Z {level} worker={i:06} request handled in 12ms"
         )
+        .and_then(|()| out.write_all(tail))
         .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
     }
     out.flush()
@@ -369,23 +373,35 @@ fn the_line_buffer_is_reused_not_allocated_per_line() {
     }
     let dir = temp_dir();
     short_log_first(dir.path());
-    // 20 matches, then every line a match: only the matches' own texts may add requests.
-    for every in [1000, 1] {
-        let path = write_quiet_log(dir.path(), LINES, every);
-        let matches = (LINES / every) as usize;
+    // 20 matches, then every line a match: only the matches' own texts may add requests;
+    // then every line not UTF-8: an error item owns nothing, so those add none.
+    for (every, latin1) in [(1000, false), (1, false), (1, true)] {
+        let path = write_quiet_log(dir.path(), LINES, every, latin1);
+        let (matches, bad) = if latin1 {
+            (0, LINES as usize)
+        } else {
+            ((LINES / every) as usize, 0)
+        };
         let (got, heap) = heap_of_the_whole_process(|| {
-            critical_lines(&path, "CRITICAL").map(|lines| lines.filter(Result::is_ok).count())
+            critical_lines(&path, "CRITICAL").map(|lines| {
+                lines.fold((0, 0), |(ok, bad), item| match item {
+                    Ok(_) => (ok + 1, bad),
+                    Err(_) => (ok, bad + 1),
+                })
+            })
         });
         assert!(
-            got.as_ref().is_ok_and(|&n| n == matches),
-            "the scan gave {got:?} matches; {matches} lines are critical"
+            got.as_ref().is_ok_and(|&n| n == (matches, bad)),
+            "the scan gave {got:?} (matches, errors); expected ({matches}, {bad})"
         );
         assert!(
             heap.requests < matches + 1000,
-            "scanning {LINES} lines ({matches} of them matches) asked the allocator {} times, \
-             every thread of the process counted: a buffer per line, or per item (a fresh Vec \
-             at each next(), regrown from nothing for every match); keep one Vec<u8> in the \
-             iterator for the whole scan and clear() it before each read_until, so only each \
+            "scanning {LINES} lines ({matches} of them matches, {bad} not UTF-8) asked the \
+             allocator {} times, every thread of the process counted: a buffer per line, or \
+             per item (a fresh Vec at each next(), regrown from nothing for every match), or a \
+             lossy copy of each bad line (String::from_utf8_lossy allocates for every line that \
+             is not UTF-8); keep one Vec<u8> in the iterator for the whole scan, clear() it \
+             before each read_until and check it in place with str::from_utf8, so only each \
              match's own String (and the buffer's growth) allocates",
             heap.requests
         );
@@ -415,7 +431,7 @@ fn reads_the_file_a_buffer_at_a_time_not_byte_by_byte() {
     }
     let dir = temp_dir();
     short_log_first(dir.path());
-    let path = write_quiet_log(dir.path(), 20_000, 1000);
+    let path = write_quiet_log(dir.path(), 20_000, 1000, false);
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
     let before = process_reads();
     let got = critical_lines(&path, "CRITICAL").map(|lines| lines.filter(Result::is_ok).count());
