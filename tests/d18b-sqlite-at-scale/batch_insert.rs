@@ -149,6 +149,21 @@ fn a_refused_row_rolls_back_the_whole_batch() {
          from SQLite running its INSERT, not from the table's rule copied into Rust (a copy \
          drifts from the schema the day the CHECK changes)"
     );
+    let others: Vec<&str> = trace
+        .sql()
+        .into_iter()
+        .filter(|text| !starts_with_keyword(text, "INSERT"))
+        .collect();
+    assert!(
+        others.len() == 2
+            && starts_with_keyword(others[0], "BEGIN")
+            && starts_with_keyword(others[1], "ROLLBACK")
+            && starts_with_keyword(trace.sql()[trace.runs.len() - 1], "ROLLBACK"),
+        "besides its INSERTs the failed batch ran {others:?}: it must be BEGIN, the INSERTs and \
+         then ROLLBACK, nothing else. Undoing the stored rows by hand (a DELETE per row, or \
+         one DELETE of the batch's ids) and then COMMIT is not the transaction making the batch \
+         atomic: roll back (a Transaction guard dropped without commit does)"
+    );
     assert_eq!(
         stored(&conn),
         warriors(2),

@@ -168,19 +168,28 @@ fn migrating_down_runs_the_down_scripts_in_reverse() {
     assert_eq!(version(&conn), 0);
 }
 
-#[test]
-fn a_failing_migration_is_rolled_back_whole() {
-    let history = [
+/// [`HISTORY`]'s first migration, then a version 2 named `name` with these scripts.
+fn then_version_2(name: &'static str, up: &'static str, down: &'static str) -> [Migration; 2] {
+    [
         HISTORY[0],
         Migration {
             version: 2,
-            name: "half good",
-            up: "CREATE TABLE quests (id INTEGER PRIMARY KEY);
-                 ALTER TABLE warriors ADD COLUMN rank INTEGER;
-                 INSERT INTO no_such_table VALUES (1);",
-            down: "DROP TABLE quests;",
+            name,
+            up,
+            down,
         },
-    ];
+    ]
+}
+
+#[test]
+fn a_failing_migration_is_rolled_back_whole() {
+    let history = then_version_2(
+        "half good",
+        "CREATE TABLE quests (id INTEGER PRIMARY KEY);
+         ALTER TABLE warriors ADD COLUMN rank INTEGER;
+         INSERT INTO no_such_table VALUES (1);",
+        "DROP TABLE quests;",
+    );
     let mut conn = database();
     let got = migrate(&mut conn, &history, 2);
     assert!(
@@ -209,18 +218,14 @@ fn a_failing_migration_is_rolled_back_whole() {
 fn a_migration_whose_commit_fails_is_rolled_back_and_leaves_no_transaction_open() {
     // A deferred foreign key is checked at COMMIT only: the script runs, the COMMIT fails, and
     // SQLite keeps the transaction open after a failed COMMIT.
-    let history = [
-        HISTORY[0],
-        Migration {
-            version: 2,
-            name: "oath to no banner",
-            up: "CREATE TABLE banners (id INTEGER PRIMARY KEY);
-                 CREATE TABLE oaths (banner INTEGER
-                     REFERENCES banners (id) DEFERRABLE INITIALLY DEFERRED);
-                 INSERT INTO oaths (banner) VALUES (404);",
-            down: "DROP TABLE oaths; DROP TABLE banners;",
-        },
-    ];
+    let history = then_version_2(
+        "oath to no banner",
+        "CREATE TABLE banners (id INTEGER PRIMARY KEY);
+         CREATE TABLE oaths (banner INTEGER
+             REFERENCES banners (id) DEFERRABLE INITIALLY DEFERRED);
+         INSERT INTO oaths (banner) VALUES (404);",
+        "DROP TABLE oaths; DROP TABLE banners;",
+    );
     let mut conn = database();
     conn.execute_batch("PRAGMA foreign_keys = ON")
         .expect("foreign keys on");
@@ -245,18 +250,14 @@ fn a_migration_whose_commit_fails_is_rolled_back_and_leaves_no_transaction_open(
 
 #[test]
 fn a_failing_down_script_is_rolled_back_whole() {
-    let history = [
-        HISTORY[0],
-        Migration {
-            version: 2,
-            name: "half reversible",
-            up: "CREATE TABLE quests (id INTEGER PRIMARY KEY);
-                 ALTER TABLE warriors ADD COLUMN rank INTEGER;",
-            down: "DROP TABLE quests;
-                   ALTER TABLE warriors DROP COLUMN rank;
-                   INSERT INTO no_such_table VALUES (1);",
-        },
-    ];
+    let history = then_version_2(
+        "half reversible",
+        "CREATE TABLE quests (id INTEGER PRIMARY KEY);
+         ALTER TABLE warriors ADD COLUMN rank INTEGER;",
+        "DROP TABLE quests;
+         ALTER TABLE warriors DROP COLUMN rank;
+         INSERT INTO no_such_table VALUES (1);",
+    );
     let mut conn = database();
     migrate(&mut conn, &history, 2).expect("up to 2");
     let got = migrate(&mut conn, &history, 0);

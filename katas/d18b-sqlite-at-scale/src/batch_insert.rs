@@ -38,6 +38,8 @@
 //!   rolled back (row 1,100 of 1,200 included) and the error is [`BatchError::Row`] with the
 //!   row's position (from 0) and SQLite's error; the refused row's `INSERT` did run (the trace
 //!   hook counts the runs), so the refusal is SQLite's and not a copy of the `CHECK` in Rust.
+//!   The transaction undoes the batch: the connection runs `BEGIN`, the `INSERT`s and
+//!   `ROLLBACK`, nothing else (no `DELETE` of the stored rows by hand followed by `COMMIT`).
 //!   Rows stored by earlier calls stay. Checked by
 //!   `a_refused_row_rolls_back_the_whole_batch`, `the_first_row_failing_leaves_nothing`,
 //!   `stores_a_batch_entirely_or_not_at_all`.
