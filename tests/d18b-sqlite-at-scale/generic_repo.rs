@@ -308,17 +308,17 @@ fn a_third_table_is_only_a_trait_impl() {
     );
 }
 
-/// A warrior with a title, the tests' own entity on the table name `warriors`, with columns
-/// in another order than [`Warrior`]'s: only the entity's description says what they are.
+/// The tests' own entity on a table name the kata knows (`warriors`, or `weapons` when
+/// `ON_WEAPONS`), with columns of its own: only the entity's description says what they are.
 #[derive(Debug, Clone, PartialEq)]
-struct Champion {
+struct Champion<const ON_WEAPONS: bool> {
     title: Option<String>,
     name: String,
     power: i64,
 }
 
-impl Entity for Champion {
-    const TABLE: &'static str = "warriors";
+impl<const ON_WEAPONS: bool> Entity for Champion<ON_WEAPONS> {
+    const TABLE: &'static str = if ON_WEAPONS { "weapons" } else { "warriors" };
     const COLUMNS: &'static [&'static str] = &["title", "name", "power"];
 
     fn values(&self) -> Vec<Value> {
@@ -338,24 +338,34 @@ impl Entity for Champion {
     }
 }
 
-#[test]
-fn the_sql_comes_from_the_entity_not_from_its_table_name() {
+/// The whole CRUD of a [`Champion`] on the table `Champion::<ON_WEAPONS>::TABLE`.
+fn champions_work<const ON_WEAPONS: bool>() {
     crud_works(
-        Champion {
+        Champion::<ON_WEAPONS> {
             title: Some("the Archer".into()),
             name: "Arjuna".into(),
             power: 9900,
         },
-        Champion {
+        Champion::<ON_WEAPONS> {
             title: None,
             name: "Karna".into(),
             power: 9800,
         },
-        "the tests' Champion entity, on the table `warriors` with the columns title, name and \
-         power: every statement is built from E::TABLE and E::COLUMNS; SQL written by hand for \
-         the tables the kata knows (a match on the table name) is the per-table boilerplate \
-         the generic repository removes, and it does not fit another entity on that table",
+        &format!(
+            "the tests' Champion entity, on the table `{}` with the columns title, name and \
+             power: every statement is built from E::TABLE and E::COLUMNS; SQL written by hand \
+             for the tables the kata knows (a match on the table name) is the per-table \
+             boilerplate the generic repository removes, and it does not fit another entity on \
+             that table",
+            Champion::<ON_WEAPONS>::TABLE
+        ),
     );
+}
+
+#[test]
+fn the_sql_comes_from_the_entity_not_from_its_table_name() {
+    champions_work::<false>();
+    champions_work::<true>();
 }
 
 #[test]

@@ -37,8 +37,9 @@
 //! - The CRUD is generic: a third and a fourth entity, defined only in the tests, work with one
 //!   trait impl each, side by side on one connection; every statement comes from the entity's
 //!   `TABLE` and `COLUMNS`, not from the table's name: an entity the tests define on the table
-//!   name `warriors`, with the columns `title`, `name` and `power`, gets the whole CRUD (SQL
-//!   written by hand per known table, chosen by a `match` on `E::TABLE`, does not fit it).
+//!   names `warriors` and `weapons`, with the columns `title`, `name` and `power`, gets the
+//!   whole CRUD (SQL written by hand per known table, chosen by a `match` on `E::TABLE`, does
+//!   not fit it).
 //!   Checked by `a_third_table_is_only_a_trait_impl`,
 //!   `two_entities_live_side_by_side_on_one_connection`,
 //!   `the_sql_comes_from_the_entity_not_from_its_table_name`.
