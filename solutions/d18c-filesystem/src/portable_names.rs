@@ -28,8 +28,10 @@
 //! - The reserved device names CON, PRN, AUX, NUL, COM1 to COM9 and LPT1 to LPT9 are
 //!   refused in any case, alone or before an extension: the part before the **first** dot is
 //!   compared, so `aux.tar.gz` is refused while `file.CON`, `CONSOLE` and `COM10` are fine.
-//!   The error carries that part as written: `NameError::Reserved("aux")`. Checked by
-//!   `refuses_reserved_device_names_before_any_extension`, `accepts_names_every_system_accepts`.
+//!   The error carries that part as written: `NameError::Reserved("aux")`. Every mix of
+//!   upper and lower case of every reserved name is tried, alone and with an extension.
+//!   Checked by `refuses_reserved_device_names_before_any_extension`,
+//!   `reserved_names_are_refused_in_every_casing`, `accepts_names_every_system_accepts`.
 //! - A name that ends in a dot gives `NameError::TrailingDot`, in a space
 //!   `NameError::TrailingSpace`. Checked by `refuses_each_kind_of_bad_name_with_its_own_error`.
 //! - Names built from characters every system accepts pass. Checked by

@@ -26,8 +26,9 @@
 //!   `yields_the_matching_lines_with_their_numbers`,
 //!   `strips_crlf_and_reads_a_last_line_without_newline`, `an_empty_file_yields_nothing`.
 //! - A line that is not UTF-8 yields `Err(LineError::InvalidUtf8 { line })` (never a lossy
-//!   copy) and the scan continues with the next line. Checked by
-//!   `a_line_that_is_not_utf8_is_reported_and_the_scan_goes_on`.
+//!   copy: no allocation for it) and the scan continues with the next line. Checked by
+//!   `a_line_that_is_not_utf8_is_reported_and_the_scan_goes_on`,
+//!   `the_line_buffer_is_reused_not_allocated_per_line`.
 //! - A valid line that holds the replacement character U+FFFD is text like any other (a
 //!   lossy copy cannot tell it from a bad byte). Checked by
 //!   `a_line_holding_a_real_replacement_character_is_valid_text`.
@@ -47,8 +48,9 @@
 //!   match. Checked by `the_first_match_comes_before_the_rest_of_the_file_is_read`,
 //!   `a_regular_file_of_any_size_is_scanned_lazily`.
 //! - One line buffer is reused for the whole scan: scanning 20 000 lines asks the allocator
-//!   fewer than 1000 times plus once per match (each match's own `String`), with 20 matches
-//!   and with every line a match, every thread counted (alone in a child process). Checked by
+//!   fewer than 1000 times plus once per match (each match's own `String`), with 20 matches,
+//!   with every line a match, and with no line UTF-8 (a bad line is checked in place, never
+//!   copied lossily), every thread counted (alone in a child process). Checked by
 //!   `the_line_buffer_is_reused_not_allocated_per_line`.
 //! - The file is read a buffer at a time with `read` system calls: every byte of it passes
 //!   through `read` (a memory map does not), on average more than 512 bytes and at most
