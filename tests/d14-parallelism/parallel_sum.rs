@@ -108,6 +108,24 @@ proptest! {
     }
 }
 
+/// Item counts past 2^53, where an `f64` no longer holds every integer: bounds computed
+/// through floating point (`(part * n as f64 / parts as f64).ceil()`, `.round()`) drift by
+/// hundreds of items there, and `n * part / parts` in `u64` overflows.
+#[rstest]
+#[case::u64_max_on_three(u64::MAX, 3)]
+#[case::u64_max_on_seven(u64::MAX, 7)]
+#[case::just_past_two_to_the_53_on_three((1 << 53) + 1, 3)]
+#[case::two_to_the_60_and_odd_on_ten((1 << 60) + 12_345, 10)]
+#[case::u64_max_minus_one_on_sixty_four(u64::MAX - 1, 64)]
+fn ranges_stay_balanced_for_item_counts_past_two_to_the_53(#[case] n: u64, #[case] workers: usize) {
+    check_balanced_split(n, workers).unwrap_or_else(|e| {
+        panic!(
+            "{e}. Past 2^53 an f64 cannot hold every item count: compute the bounds in \
+             integers (base = n / workers, the first n % workers ranges one longer)"
+        )
+    });
+}
+
 #[rstest]
 #[case::nothing(0, 1, 0)]
 #[case::only_zero(1, 4, 0)]

@@ -27,8 +27,10 @@
 //! **The tests check.**
 //! - `chunk_ranges(n, workers)` gives `min(workers, n)` ranges, none empty, in order,
 //!   covering `0..n` exactly once, whose lengths differ by at most one (no range for
-//!   `n == 0`). Checked by `splits_the_items_into_balanced_contiguous_ranges`,
-//!   `ranges_cover_every_item_once_and_differ_by_at_most_one`.
+//!   `n == 0`), item counts past 2^53 (where an `f64` loses integers) up to `u64::MAX`
+//!   included. Checked by `splits_the_items_into_balanced_contiguous_ranges`,
+//!   `ranges_cover_every_item_once_and_differ_by_at_most_one`,
+//!   `ranges_stay_balanced_for_item_counts_past_two_to_the_53`.
 //! - `parallel_sum_with` calls `f` from exactly `min(workers, n)` threads that run at the
 //!   same time, all the way through their ranges: the tests make each thread wait at a
 //!   `Barrier` at every call of `f` when the ranges hold up to 128 items, and at its
