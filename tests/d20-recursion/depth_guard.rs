@@ -2,7 +2,8 @@
 
 use super::heap::peak_heap;
 use super::{
-    SMALL_STACK, arb_json, depth_of, in_own_process, in_own_process_explaining, on_small_stack,
+    SMALL_STACK, STACK_USE_SLACK, arb_json, depth_of, in_own_process, in_own_process_explaining,
+    on_small_stack, stack_use_by_size, stack_use_spread,
 };
 use crate::depth_guard::{JsonShapeError, guard_depth, nesting_depth};
 use proptest::prelude::*;
@@ -219,6 +220,41 @@ fn a_huge_limit_does_not_make_the_guard_itself_recurse() {
                  max: scan in one loop with a Vec of open brackets"
             );
         },
+    );
+}
+
+#[test]
+fn both_scanners_use_the_same_stack_at_every_depth() {
+    // The most stack each scanner uses on texts 1 to 2,000 levels deep (all a few KiB long):
+    // the open brackets live in a Vec, so a loop's own frame is all it needs (plus the
+    // allocator's, as the Vec grows). A recursive descent, even one kept for short or
+    // ordinary texts only, uses a frame per level.
+    const LEVELS: [usize; 9] = [1, 2, 3, 5, 10, 30, 128, 500, 2000];
+    let texts = LEVELS.map(|levels| (levels, mixed_bomb(levels)));
+    let sizes: Vec<(usize, bool)> = LEVELS
+        .iter()
+        .flat_map(|&l| [(l, true), (l, false)])
+        .collect();
+    let deepest = stack_use_by_size(256 * 1024, &sizes, |(levels, guard)| {
+        let (_, text) = texts
+            .iter()
+            .find(|(built, _)| *built == levels)
+            .expect("every size was built");
+        if guard {
+            let got = guard_depth(text, levels);
+            assert_eq!(got, Ok(()), "guard_depth(<{levels} levels>, {levels})");
+        } else {
+            let got = nesting_depth(text);
+            assert_eq!(got, Ok(levels), "nesting_depth(<{levels} levels>)");
+        }
+    });
+    assert!(
+        stack_use_spread(&deepest) <= STACK_USE_SLACK,
+        "the most stack guard_depth (true) and nesting_depth (false) used, as ((levels, \
+         guard), bytes): {deepest:?}. It grows with the nesting: the scan calls itself per \
+         level (a recursive descent, for short texts too), the very weakness the guard is \
+         there to stop. Keep the brackets still open in a Vec and scan in one loop, for \
+         every text"
     );
 }
 

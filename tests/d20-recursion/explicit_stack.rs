@@ -2,7 +2,8 @@
 
 use super::heap::{clone_depths, count_allocations, peak_heap};
 use super::{
-    DeepValue, SAME_DEPTH_SLACK, SMALL_STACK, arb_json, deep_value, in_own_process, on_small_stack,
+    DeepValue, SAME_DEPTH_SLACK, SMALL_STACK, STACK_USE_SLACK, arb_json, deep_value,
+    in_own_process, on_small_stack, stack_use_by_size, stack_use_spread,
 };
 use crate::delegation::extract_emails;
 use crate::explicit_stack::extract_emails_iterative;
@@ -232,6 +233,35 @@ fn walks_100_000_levels_nested_first_or_in_the_middle_on_a_256_kib_stack() {
                  email at the bottom, then the one after the whole chain"
             );
         },
+    );
+}
+
+#[test]
+fn uses_the_same_stack_at_every_depth_from_1_level_up() {
+    // The most stack the walk uses, on values 1 to 200 levels deep (deep child never last):
+    // the pending values live in the Vec, so a loop's own frame is all it needs at any depth.
+    // A walk that calls itself for the first levels (any number of them) before falling back
+    // to a stack, or only for shallow values, uses a frame more per level it recursed.
+    const LEVELS: [usize; 12] = [1, 2, 3, 4, 6, 10, 16, 24, 25, 30, 64, 200];
+    let values = LEVELS.map(|levels| (levels, deep_value_never_in_last_place(levels)));
+    let deepest = stack_use_by_size(64 * 1024, &LEVELS, |levels| {
+        let (_, value) = values
+            .iter()
+            .find(|(built, _)| *built == levels)
+            .expect("every size was built");
+        let got = extract_emails_iterative(value);
+        assert_eq!(
+            got,
+            ["deep@example.com", "after@example.com"],
+            "extract_emails_iterative on a value {levels} levels deep"
+        );
+    });
+    assert!(
+        stack_use_spread(&deepest) <= STACK_USE_SLACK,
+        "the most stack extract_emails_iterative used, as (levels, bytes): {deepest:?}. It \
+         grows with the depth of the value: the walk calls itself for some levels (the top \
+         ones, or every level of a shallow value) before it uses a stack of its own. Walk \
+         every value with the one loop and your own Vec as the stack, however shallow"
     );
 }
 

@@ -1,13 +1,14 @@
 //! The suite's counting global allocator: [`kata_test_support::heap`] measures what a closure
-//! asks of the heap on the current thread. On top of it, three watches of this suite's own,
-//! both thread-local and armed only inside the closure they measure:
+//! asks of the heap on the current thread. On top of it, four watches of this suite's own,
+//! all thread-local and armed only inside the closure they measure:
 //! [`clone_depths`] notes the stack address at which each allocation of one chosen size is
 //! made (an email of that length being cloned), so a test can see whether every email was
 //! cloned at the same call depth; [`allocations_while_unwinding`] counts the allocations
 //! made while the thread unwinds (starting any unwind, `panic!` or
 //! `std::panic::resume_unwind`, allocates its exception object), whether or not a panic
 //! hook ever hears of it; [`pausing_at`] holds the thread inside one allocation of a chosen
-//! size while another thread works.
+//! size while another thread works; [`holding`] follows the heap this thread holds, so
+//! a callback can see what the code under test holds when it calls it ([`heap_held_now`]).
 
 use super::DepthProbe;
 use kata_test_support::heap::Counting;
@@ -19,7 +20,7 @@ pub(crate) use kata_test_support::heap::{count_allocations, peak_heap};
 #[global_allocator]
 static WATCHING: Watching = Watching;
 
-/// [`Counting`], plus the three watches.
+/// [`Counting`], plus the four watches.
 struct Watching;
 
 thread_local! {
@@ -35,6 +36,23 @@ thread_local! {
     /// The allocation size at which `PAUSE` is called, once (0: none).
     static PAUSE_SIZE: Cell<usize> = const { Cell::new(0) };
     static PAUSE: Cell<Option<fn()>> = const { Cell::new(None) };
+    /// Whether the heap this thread holds is followed, and how many bytes it holds.
+    static HOLD_ARMED: Cell<bool> = const { Cell::new(false) };
+    static HELD: Cell<isize> = const { Cell::new(0) };
+}
+
+/// Notes that this thread now holds `delta` more bytes of heap, if [`holding`] follows it.
+fn hold(delta: isize) {
+    let _ = HOLD_ARMED.try_with(|armed| {
+        if armed.get() {
+            HELD.set(HELD.get() + delta);
+        }
+    });
+}
+
+/// A size in bytes as a signed delta (no allocation comes near `isize::MAX`).
+fn signed(bytes: usize) -> isize {
+    isize::try_from(bytes).unwrap_or(isize::MAX)
 }
 
 /// Notes an allocation of `size` bytes for the armed watches of this thread.
@@ -69,23 +87,27 @@ fn watch(size: usize) {
 unsafe impl GlobalAlloc for Watching {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         watch(layout.size());
+        hold(signed(layout.size()));
         // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we pass on.
         unsafe { Counting.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         watch(layout.size());
+        hold(signed(layout.size()));
         // SAFETY: as for `alloc`.
         unsafe { Counting.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        hold(-signed(layout.size()));
         // SAFETY: `ptr` was allocated by this allocator with `layout`, as the caller guarantees.
         unsafe { Counting.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         watch(new_size);
+        hold(signed(new_size) - signed(layout.size()));
         // SAFETY: the caller upholds `realloc`'s contract, which we pass on.
         unsafe { Counting.realloc(ptr, layout, new_size) }
     }
@@ -138,4 +160,28 @@ pub(crate) fn allocations_while_unwinding<R>(f: impl FnOnce() -> R) -> (R, usize
     let result = f();
     drop(disarm);
     (result, UNWIND_ALLOCATIONS.get())
+}
+
+/// Runs `f`, during which [`heap_held_now`] tells how many bytes of heap this thread holds
+/// of what it allocated since `f` started (what `f`'s callbacks see the code under test
+/// holding at that moment). Disarmed again even if `f` panics.
+pub(crate) fn holding<R>(f: impl FnOnce() -> R) -> R {
+    struct Disarm;
+    impl Drop for Disarm {
+        fn drop(&mut self) {
+            HOLD_ARMED.set(false);
+        }
+    }
+    HELD.set(0);
+    HOLD_ARMED.set(true);
+    let disarm = Disarm;
+    let result = f();
+    drop(disarm);
+    result
+}
+
+/// Inside [`holding`]: the bytes of heap this thread holds of what it allocated since
+/// `holding` started.
+pub(crate) fn heap_held_now() -> usize {
+    usize::try_from(HELD.get()).unwrap_or(0)
 }

@@ -361,6 +361,81 @@ impl DepthProbe {
     }
 }
 
+/// The most a call's stack use (see [`stack_use_by_size`]) may differ between inputs of
+/// different sizes when it allocates: the allocator's paths for a growing `Vec` differ a
+/// little. Two frames of a recursion already use more.
+pub(crate) const STACK_USE_SLACK: usize = 512;
+const PAINT: u8 = 0xA5;
+
+/// Fills the stack from just below this function's frame down to `bottom` with [`PAINT`].
+#[inline(never)]
+fn paint_stack_down_to(bottom: usize) {
+    let marker = 0u8;
+    let below_this_frame = std::hint::black_box(&marker) as *const u8 as usize - 512;
+    for address in bottom..below_this_frame {
+        // SAFETY: the bytes lie in this thread's stack, below every live frame (the caller
+        // paints far less than the thread's stack size); nothing lives there to clobber.
+        unsafe { std::ptr::write_volatile(address as *mut u8, PAINT) };
+    }
+}
+
+/// Runs `f` and gives the most stack it used, in bytes below this function's frame: `painted`
+/// bytes of stack are painted first, and afterwards the lowest byte no longer painted is
+/// where the deepest frame reached (whatever it did with its frames before it returned).
+#[inline(never)]
+fn deepest_stack_use(painted: usize, f: impl FnOnce()) -> usize {
+    let marker = 0u8;
+    let top = std::hint::black_box(&marker) as *const u8 as usize;
+    let bottom = top - painted;
+    paint_stack_down_to(bottom);
+    f();
+    // SAFETY: as in paint_stack_down_to, the bytes are this thread's stack below every live
+    // frame; they are only read.
+    let lowest_touched = (bottom..top)
+        .find(|&address| unsafe { std::ptr::read_volatile(address as *const u8) } != PAINT)
+        .unwrap_or(top);
+    top - lowest_touched
+}
+
+/// The most stack `run(size)` used for each of `sizes` (up to `painted` bytes: a deeper call
+/// shows as `painted`), measured on a thread of 4 MiB so the painting fits whatever the test
+/// threads' stack size. `run(sizes[0])` runs once unmeasured first, so the thread's first heap
+/// use (the allocator's set-up) is not measured.
+pub(crate) fn stack_use_by_size<S: Copy + Send + Sync>(
+    painted: usize,
+    sizes: &[S],
+    run: impl Fn(S) + Sync,
+) -> Vec<(S, usize)> {
+    assert!(
+        painted <= 512 * 1024,
+        "paint at most 512 KiB of a 4 MiB stack"
+    );
+    std::thread::scope(|scope| {
+        let measured = std::thread::Builder::new()
+            .name("stack use by input size".to_owned())
+            .stack_size(4 << 20)
+            .spawn_scoped(scope, || {
+                if let Some(&first) = sizes.first() {
+                    run(first);
+                }
+                sizes
+                    .iter()
+                    .map(|&size| (size, deepest_stack_use(painted, || run(size))))
+                    .collect::<Vec<_>>()
+            })
+            .expect("a thread with a 4 MiB stack starts");
+        measured
+            .join()
+            .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+    })
+}
+
+/// How far apart the least and the most stack use of [`stack_use_by_size`] lie.
+pub(crate) fn stack_use_spread<S>(uses: &[(S, usize)]) -> usize {
+    let uses = uses.iter().map(|&(_, bytes)| bytes);
+    uses.clone().max().unwrap_or(0) - uses.min().unwrap_or(0)
+}
+
 mod heap; // a counting global allocator: counts the allocations a piece of code makes
 
 #[cfg(any(not(feature = "one-kata"), feature = "chosen_stack"))]

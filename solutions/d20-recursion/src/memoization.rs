@@ -46,6 +46,13 @@
 //!   (with `1 <= k <= n`) from the counts below it, not when it reads a count it already has;
 //!   the base case `k = 0` is not reported. The tests fail at the first `k` reported twice.
 //!   Checked by `solves_each_subproblem_once`, `never_solves_a_subproblem_twice`.
+//! - When it reports `k`, the call holds the counts it works `k` out from: at least 16 bytes
+//!   of heap (a `u128`) for each of the `min(k, largest step)` counts below `k` (a table of
+//!   every count below `k`, or of the last `largest step` of them). The test's `on_solve`
+//!   reads how much heap its thread holds, for every n from 1 to 64 with steps `[1, 3, 64]`:
+//!   reporting the subproblems from a loop of their own while the answer comes another way
+//!   (listing every sequence for small n, say) holds none. Checked by
+//!   `each_subproblem_is_solved_with_the_counts_below_it_in_hand`.
 //! - `ways_to_climb(90, &[1, 2])` answers at once (`4660046610375530309`). Checked by
 //!   `answers_n_90_at_once`.
 //! - No recursion: `ways_to_climb(100_000, &[1])` (one way) and `ways_to_climb_traced` for the
