@@ -75,6 +75,9 @@ fn decodes_any_spelling_of_a_hex_size(#[case] body: &[u8]) {
 #[case::data_cut_short(b"5\r\nhel".as_slice(), ChunkedError::SizeExceedsData { declared: 5, available: 3 })]
 #[case::garbage_instead_of_crlf(b"5\r\nhelloXX0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
 #[case::lf_only_after_data(b"5\r\nhello\n0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
+#[case::lf_only_after_the_size(b"5\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\nhello".into()))]
+#[case::lf_only_after_a_trailer(b"0\r\nX-Trailer: 1\n\r\n".as_slice(), ChunkedError::Incomplete)]
+#[case::lf_only_ending_the_trailers(b"0\r\n\n".as_slice(), ChunkedError::Incomplete)]
 #[case::no_last_chunk(b"5\r\nhello\r\n".as_slice(), ChunkedError::MissingLastChunk)]
 #[case::empty_body(b"".as_slice(), ChunkedError::MissingLastChunk)]
 #[case::ends_before_crlf(b"5\r\nhello".as_slice(), ChunkedError::Incomplete)]
@@ -89,7 +92,9 @@ fn rejects_a_broken_chunked_body_with_a_distinct_error(
     assert_eq!(
         decode_chunked(body),
         Err(expected.clone()),
-        "{:?} must fail as {expected:?}: a caller on a socket must tell 'wait for more' from 'garbage'",
+        "{:?} must fail as {expected:?}: a caller on a socket must tell 'wait for more' from \
+         'garbage', and every line ends in CRLF (a decoder that also takes a bare LF reads the \
+         framing differently from a strict peer: chunk smuggling)",
         String::from_utf8_lossy(body)
     );
 }
