@@ -7,6 +7,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use rstest::rstest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -213,13 +214,9 @@ async fn get_refuses_an_invalid_target() {
     );
 }
 
-#[tokio::test]
-async fn get_reads_a_body_that_takes_many_reads() {
+/// A server for one client: it sends `response`, reads the request, then closes.
+async fn one_response_server(response: Vec<u8>) -> SocketAddr {
     let (listener, addr) = local_listener().await;
-    let body: Vec<u8> = (0..100_000u32).map(|i| b'a' + (i % 26) as u8).collect();
-    let mut response =
-        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
-    response.extend_from_slice(&body);
     tokio::spawn(async move {
         if let Ok((mut stream, _)) = listener.accept().await {
             let _ = stream.write_all(&response).await;
@@ -227,6 +224,16 @@ async fn get_reads_a_body_that_takes_many_reads() {
             let _ = stream.read(&mut request).await;
         }
     });
+    addr
+}
+
+#[tokio::test]
+async fn get_reads_a_body_that_takes_many_reads() {
+    let body: Vec<u8> = (0..100_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+    let mut response =
+        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+    response.extend_from_slice(&body);
+    let addr = one_response_server(response).await;
     let got = tokio::time::timeout(GUARD, get(addr, "/big"))
         .await
         .expect("get must finish once the body is complete")
@@ -235,6 +242,33 @@ async fn get_reads_a_body_that_takes_many_reads() {
         got.body == body,
         "every byte of a body spread over many reads arrives (got {})",
         got.body.len()
+    );
+}
+
+#[rstest]
+#[case::chunked(b"Transfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n3\r\n!!!\r\n0\r\n\r\n".as_slice(), Ok(b"hi!!!".as_slice()))]
+#[case::until_close(b"\r\nall of it".as_slice(), Ok(b"all of it".as_slice()))]
+#[case::a_huge_length_that_never_arrives(b"Content-Length: 100000000\r\n\r\nabc".as_slice(), Err(HttpError::UnexpectedEof))]
+#[tokio::test]
+async fn get_frames_a_response_like_the_blocking_client(
+    #[case] fields_and_body: &[u8],
+    #[case] expected: Result<&[u8], HttpError>,
+) {
+    let mut response = b"HTTP/1.1 200 OK\r\n".to_vec();
+    response.extend_from_slice(fields_and_body);
+    let addr = one_response_server(response.clone()).await;
+    let got = tokio::time::timeout(GUARD, get(addr, "/framed"))
+        .await
+        .expect("get must finish once the server has closed");
+    assert_eq!(
+        got.map(|r| r.body),
+        expected.map(<[u8]>::to_vec),
+        "{:?} then close: get frames a response exactly as http_get does (chunked, \
+         Content-Length, or until close; a declared length that never arrives is \
+         UnexpectedEof). Feed what you read to parse_response after every read: framing of \
+         your own (read_exact into a buffer of the declared length) misses chunked and \
+         close-framed bodies and allocates whatever a stranger declares",
+        String::from_utf8_lossy(&response)
     );
 }
 
