@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::{Barrier, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -30,17 +30,8 @@ struct Running {
 }
 
 async fn start(config: ServerConfig, handler: Handler) -> Running {
-    // A backlog of 1,024: one test connects 200 clients at once, and when the accept queue
-    // is full (tokio's `TcpListener::bind` asks for 128) the kernel drops the SYN, which the
-    // client sends again only a second later.
-    let socket = TcpSocket::new_v4().expect("a TCP socket can be created");
-    socket
-        .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .expect("binding 127.0.0.1:0 always works");
-    let listener = socket.listen(1024).expect("a bound socket can listen");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    // A backlog of 1,024: one test connects 200 clients at once.
+    let (listener, addr) = super::local_listener().await;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(serve(listener, config, handler, async move {
         let _ = stopped.await;
@@ -668,30 +659,31 @@ async fn drip(at_once: &'static [u8], dripped: &'static [u8]) -> (Duration, usiz
     )
 }
 
+#[rstest]
+#[case::its_head(b"".as_slice(), b"GET / HTTP/1.1\r\nHost: drip.example\r\n\r\n".as_slice())]
+#[case::its_body(
+    b"POST / HTTP/1.1\r\nHost: drip.example\r\nContent-Length: 30\r\n\r\n".as_slice(),
+    b"012345678901234567890123456789".as_slice()
+)]
+#[case::its_head_for_9_s_then_its_body(
+    b"POST / HTTP/1.1\r\nContent-Length: 30\r\n".as_slice(),
+    b"X: 12\r\n\r\n012345678901234567890123456789".as_slice()
+)]
 #[tokio::test(start_paused = true)]
-async fn a_client_dripping_its_head_one_byte_a_second_is_cut_off_at_the_deadline() {
-    let (lasted, calls) = drip(b"", b"GET / HTTP/1.1\r\nHost: drip.example\r\n\r\n").await;
+async fn a_client_dripping_its_request_one_byte_a_second_is_cut_off_at_the_deadline(
+    #[case] at_once: &'static [u8],
+    #[case] dripped: &'static [u8],
+) {
+    let (lasted, calls) = drip(at_once, dripped).await;
     assert!(
         lasted <= Duration::from_secs(11) && calls == 0,
-        "a client sending its 38-byte head one byte a second (each read well inside the 10 s \
-         header_timeout) held the connection for {lasted:?} and reached the handler {calls} \
-         time(s): one deadline covers the whole request (slowloris); wrap the reading of the \
-         request in one tokio::time::timeout, not each read"
-    );
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_client_dripping_its_body_one_byte_a_second_is_cut_off_at_the_deadline() {
-    let (lasted, calls) = drip(
-        b"POST / HTTP/1.1\r\nHost: drip.example\r\nContent-Length: 30\r\n\r\n",
-        b"012345678901234567890123456789",
-    )
-    .await;
-    assert!(
-        lasted <= Duration::from_secs(11) && calls == 0,
-        "a client sending its 30-byte body one byte a second held the connection for \
-         {lasted:?} and reached the handler {calls} time(s): the deadline is for the whole \
-         request, body included"
+        "a client sending {:?} at once, then {:?} one byte a second (each read well inside \
+         the 10 s header_timeout) held the connection for {lasted:?} and reached the handler \
+         {calls} time(s): one deadline covers the whole request, head and body together \
+         (slowloris). Wrap the reading of the request in one tokio::time::timeout: not each \
+         read, and not the head and then the body with a fresh timeout each",
+        String::from_utf8_lossy(at_once),
+        String::from_utf8_lossy(dripped)
     );
 }
 
@@ -905,12 +897,7 @@ async fn shutdown_sleeps_until_the_last_connection_ends_instead_of_polling() {
             })
         })
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = super::local_listener().await;
     let (stop, stopped) = oneshot::channel::<()>();
     let polls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let server = tokio::spawn(super::CountPolls {
@@ -1059,13 +1046,7 @@ async fn refuses_a_request_over_the_configured_limits(
 #[cfg(unix)]
 #[test]
 fn keeps_serving_after_an_accept_that_fails_for_want_of_descriptors() {
-    if !super::alone_in_a_child_process_with(
-        &format!(
-            "{}::keeps_serving_after_an_accept_that_fails_for_want_of_descriptors",
-            module_path!()
-        ),
-        Some(64),
-    ) {
+    if !super::alone_with_64_descriptors(module_path!()) {
         return;
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -1073,12 +1054,7 @@ fn keeps_serving_after_an_accept_that_fails_for_want_of_descriptors() {
         .build()
         .expect("a one-thread runtime");
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("binding 127.0.0.1:0 always works");
-        let addr = listener
-            .local_addr()
-            .expect("a bound listener has an address");
+        let (listener, addr) = super::local_listener().await;
         // serve polls its shutdown future on every turn of its accept loop: a third poll
         // means an accept came back (with an error: no descriptor is free) and serve went on.
         let polls = Arc::new(std::sync::atomic::AtomicUsize::new(0));

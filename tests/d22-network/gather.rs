@@ -9,26 +9,11 @@ use std::time::Duration;
 
 use rstest::rstest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
-use super::GUARD;
+use super::{GUARD, local_listener};
 use crate::gather::*;
 use crate::request::HttpError;
-
-/// A listener on 127.0.0.1, port 0, and the address it got. Its backlog of 1,024 holds all
-/// 1,000 clients of the largest test (`TcpListener::bind` asks for 128, and a SYN that finds
-/// the accept queue full is sent again only a second later).
-async fn local_listener() -> (TcpListener, SocketAddr) {
-    let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket can be created");
-    socket
-        .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .expect("binding 127.0.0.1:0 always works");
-    let listener = socket.listen(1024).expect("a bound socket can listen");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    (listener, addr)
-}
 
 /// The `n` paths `/item/0` to `/item/{n-1}`.
 fn item_paths(n: usize) -> Vec<String> {
