@@ -256,12 +256,16 @@ fn a_value_that_is_not_a_face_is_an_error(#[case] value: u8) {
 #[case::slightly_off([12, 8, 10, 10, 10, 10], 0.8)]
 // expected 7/6 each, not 1: Σ o² × 6 / 7 - 7 = 90/7 - 49/7
 #[case::a_total_that_is_not_a_multiple_of_six([3, 1, 2, 0, 0, 1], 41.0 / 7.0)]
+// expected 10^12 + 1000 each: (5 × 1000² + 5000²) / expected. The counts' squares overflow a
+// u64, and 6 · Σo² / total - total cancels every digit of the statistic.
+#[case::a_trillion_rolls_per_face([1_000_000_000_000, 1_000_000_000_000, 1_000_000_000_000, 1_000_000_000_000, 1_000_000_000_000, 1_000_000_006_000], 30e6 / 1_000_000_001_000.0)]
 fn chi_square_measures_the_distance_from_a_fair_die(#[case] counts: [u64; 6], #[case] want: f64) {
     let got = chi_square(&counts);
     assert!(
         matches!(got, Ok(s) if (s - want).abs() <= 1e-12),
         "chi_square({counts:?}) gave {got:?}, want {want}: sum over faces of \
-         (observed - expected)² / expected, with expected = total / 6"
+         (observed - expected)² / expected, with expected = total / 6 in f64 (not the expanded \
+         6 · Σ observed² / total - total, whose squares overflow and whose terms cancel)"
     );
 }
 

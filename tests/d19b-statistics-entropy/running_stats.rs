@@ -260,32 +260,58 @@ fn values_whose_sum_overflows_keep_their_mean_streamed_and_merged(
 #[test]
 fn merging_takes_the_same_few_steps_whatever_the_counts() {
     // Merging an accumulator with itself 48 times: 7 · 2^48 values, the same mean and
-    // population variance. Chan's formula is a few arithmetic operations per merge; replaying
-    // the other side's values (or pushing its mean count times) never finishes.
+    // population variance. Then accumulators of 7 · 2^12, 7 · 2^14, ..., 7 · 2^20 values (the
+    // same one merged with itself) are each merged into a total, from either side in turn,
+    // until it holds 7 · 2^31 values: 2^19 to 2^11 merges of the same size, about 700,000 in
+    // all. Chan's formula is a few arithmetic operations per merge (milliseconds in all);
+    // replaying the other side's values, or pushing its mean count times, costs 7 · 2^31 steps
+    // at any one of those sizes (minutes), however small the accumulators it keeps it for.
     let base = fed(SMALL_SETS[3]);
-    let doubled = super::watchdog::within(std::time::Duration::from_secs(5), move || {
-        (0..48).fold(base, |stats, _| stats.merge(&stats))
+    let doubled = move |times: u32| (0..times).fold(base, |stats, _| stats.merge(&stats));
+    let merged = super::watchdog::within(std::time::Duration::from_secs(5), move || {
+        let sizes = (12..=20).step_by(2).map(|k| {
+            let part = doubled(k);
+            let total = (0..1_u64 << (31 - k)).fold(RunningStats::new(), |total, i| {
+                if i % 2 == 0 {
+                    total.merge(&part)
+                } else {
+                    part.merge(&total)
+                }
+            });
+            (
+                format!("7 · 2^{k} values merged into 7 · 2^31"),
+                total,
+                7 << 31,
+            )
+        });
+        let mut all: Vec<_> = sizes.collect();
+        all.push(("48 self-merges".to_owned(), doubled(48), 7 << 48));
+        all
     });
-    let Some(doubled) = doubled else {
+    let Some(merged) = merged else {
         panic!(
-            "48 merges of an accumulator with itself took more than 5 seconds: merge must cost \
-             the same whatever the counts (combine the counts, means and sums of squared \
-             deviations by Chan's formula), never one step per value merged"
+            "48 merges of an accumulator with itself, then about 700,000 merges of \
+             accumulators of 7 · 2^12 to 7 · 2^20 values into a total, took more than 5 \
+             seconds (Chan's formula takes milliseconds): merge must cost the same whatever the \
+             counts (combine the counts, means and sums of squared deviations by Chan's \
+             formula), never one step per value merged, not even for small accumulators"
         );
     };
     let (mean, _, population) = batch(SMALL_SETS[3]);
-    assert!(
-        doubled.count() == 7 << 48
-            && close(doubled.mean(), mean)
-            && close(doubled.pvariance(), population),
-        "48 self-merges of the accumulator of {:?} gave count {}, mean {:?}, pvariance {:?}; \
-         copies of the same data keep its mean {mean} and population variance {population}, \
-         with 7 · 2^48 values",
-        SMALL_SETS[3],
-        doubled.count(),
-        doubled.mean(),
-        doubled.pvariance()
-    );
+    for (what, stats, count) in merged {
+        assert!(
+            stats.count() == count
+                && close(stats.mean(), mean)
+                && close(stats.pvariance(), population),
+            "{what} (copies of the accumulator of {:?}) gave count {}, mean {:?}, pvariance \
+             {:?}; copies of the same data keep its mean {mean} and population variance \
+             {population}, with {count} values",
+            SMALL_SETS[3],
+            stats.count(),
+            stats.mean(),
+            stats.pvariance()
+        );
+    }
 }
 
 #[test]

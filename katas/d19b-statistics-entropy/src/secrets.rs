@@ -33,6 +33,7 @@
 //!   `a_failing_source_fails_every_token_instead_of_falling_back`.
 //! - `OsEntropy::fill` calls its system function once for the whole buffer, whatever its size
 //!   (1 byte to 64 KiB: no short seed stretched by a faster generator); when that fails,
+//!   whatever the error (`UNSUPPORTED`, `ERRNO_NOT_POSITIVE`, `UNEXPECTED`, every custom code),
 //!   `fill` returns `Err(EntropyError::Os(e))` with the system's error `e`: never bytes from a
 //!   weaker generator. Checked by `os_entropy_fills_the_whole_buffer_with_one_call_of_its_system_fill`,
 //!   `a_failing_operating_system_is_an_error_never_a_weaker_generator`,
@@ -67,7 +68,11 @@
 //!   stretched by a generator); then it refuses every `getrandom` call, and every token of each
 //!   function must fail with `EntropyError::Os` (no pool fetched ahead, in memory of any kind,
 //!   a file or a pipe, masked or not; no generator seeded earlier, from the OS, a clock or std's
-//!   `RandomState`; no fallback). Checked by `every_token_asks_the_kernel_for_its_bytes_when_drawn`.
+//!   `RandomState`; no fallback); last, every `getrandom` call of `n` bytes fails with the error
+//!   number `n`, and tokens of 1 to 133 bytes (every Linux error number, `ENOSYS` = 38 and
+//!   `EPERM` = 1 included; not `EINTR` = 4, which `getrandom::fill` retries) must each fail
+//!   with `EntropyError::Os` of that error number: no fallback for any error.
+//!   Checked by `every_token_asks_the_kernel_for_its_bytes_when_drawn`.
 //!
 //! **Not checked.** Where the C library is glibc 2.41 or later, `getrandom` is answered from the
 //! vDSO without a system call a filter could refuse, so the last bullet checks nothing there

@@ -37,7 +37,9 @@
 //!   `Err(DiceError::NotAFace(value))`. Checked by `face_counts_counts_each_face`,
 //!   `a_value_that_is_not_a_face_is_an_error`.
 //! - `chi_square(counts)` is `Σ (observed - expected)² / expected` with `expected = total / 6`
-//!   computed in `f64` (a total that is not a multiple of 6 included); no rolls at all is
+//!   computed in `f64` (a total that is not a multiple of 6 included, and counts of 10^12 per
+//!   face, whose squares overflow a `u64` and whose expanded form `6 · Σo² / total - total`
+//!   cancels every digit of the statistic); no rolls at all is
 //!   `Err(DiceError::NoRolls)`. Checked by `chi_square_measures_the_distance_from_a_fair_die`,
 //!   `chi_square_of_no_rolls_is_an_error`.
 //! - 60,000 rolls of seed 42 pass the fairness test at the 0.1 % level: the statistic
