@@ -452,8 +452,9 @@ fn calls_made_while_the_database_thread_is_busy_queue_for_it() {
          oneshot reply: the task sleeps until the database thread's answer wakes it"
     );
     let threads = other_threads().len();
-    // Eight more calls while it waits: each is handed over and queued, at once.
-    let mut later: Vec<_> = (0..8)
+    // Many more calls while it waits (far more than any bounded queue a learner might pick):
+    // each is handed over and queued, at once.
+    let mut later: Vec<_> = (0..QUEUED_CALLS)
         .map(|_| tokio_test::task::spawn(store.count()))
         .collect();
     for (n, call) in later.iter_mut().enumerate() {
@@ -470,16 +471,39 @@ fn calls_made_while_the_database_thread_is_busy_queue_for_it() {
     let started = other_threads().len().saturating_sub(threads);
     assert_eq!(
         started, 0,
-        "8 calls made while the database thread was busy started {started} new threads: each \
-         call got a thread of its own (queueing on a mutex, or with its own connection). One \
-         database thread owns the connection and takes the calls from a channel, one by one"
+        "{QUEUED_CALLS} calls made while the database thread was busy started {started} new \
+         threads: each call got a thread of its own (queueing on a mutex, or with its own \
+         connection). One database thread owns the connection and takes the calls from a \
+         channel, one by one"
+    );
+    // Streams queue for the same thread: no reader thread or connection of their own.
+    let streams: Vec<_> = (0..3)
+        .map(|_| store.stream_names(1).expect("stream_names(1) should start"))
+        .collect();
+    let started = other_threads().len().saturating_sub(threads);
+    assert_eq!(
+        started, 0,
+        "3 streams started while the database thread was busy started {started} new threads: \
+         a stream got a reader thread (and connection) of its own. A stream is one more job \
+         for the one database thread, which sends its rows through the bounded channel"
     );
     blocker.execute_batch("COMMIT").expect("release the lock");
     for call in std::iter::once(first).chain(later) {
         let count = runtime.block_on(guarded("a queued call", call));
         assert!(matches!(count, Ok(1)), "a queued count answered {count:?}");
     }
+    for mut names in streams {
+        let first = runtime.block_on(guarded("a queued stream", names.recv()));
+        assert!(
+            matches!(&first, Some(Ok(name)) if name == "Arjuna"),
+            "a queued stream sent {first:?}"
+        );
+    }
 }
+
+/// How many calls `calls_made_while_the_database_thread_is_busy_queue_for_it` queues
+/// behind a busy database thread.
+const QUEUED_CALLS: usize = 5_000;
 
 #[tokio::test]
 async fn a_batch_that_fails_midway_writes_nothing_and_leaves_the_store_usable() {

@@ -49,21 +49,30 @@ fn a_transfer_of_the_whole_balance_leaves_zero() {
     );
 }
 
-#[test]
-fn insufficient_funds_is_refused_and_changes_nothing() {
-    let mut bank = bank_with(&[699, 0]);
-    let result = bank.transfer("arjuna", "karna", 700);
+/// 2^53 cents: from here up an `f64` cannot hold every whole number of cents.
+const F64_EXACT_LIMIT: i64 = 1 << 53;
+
+#[rstest]
+#[case::one_cent_short(699, 700)]
+#[case::one_cent_short_at_2_pow_53(F64_EXACT_LIMIT, F64_EXACT_LIMIT + 1)]
+#[case::one_cent_short_near_2_pow_62((1_i64 << 62) - 1, 1_i64 << 62)]
+fn insufficient_funds_is_refused_and_changes_nothing(#[case] held: i64, #[case] asked: i64) {
+    let mut bank = bank_with(&[held, 0]);
+    let result = bank.transfer("arjuna", "karna", asked);
     assert!(
         matches!(
             &result,
-            Err(TransferError::InsufficientFunds { account, balance: 699, amount: 700 })
-                if account == "arjuna"
+            Err(TransferError::InsufficientFunds { account, balance, amount })
+                if account == "arjuna" && *balance == held && *amount == asked
         ),
-        "sending 700 from 699 returned {result:?}: it must be InsufficientFunds with the figures"
+        "sending {asked} cents from {held} returned {result:?}: it must be InsufficientFunds \
+         with the figures. (Above 2^53 an f64 cannot tell {held} from {asked}: a rule that \
+         compares money as f64 lets the transfer through and the CHECK constraint fails \
+         instead. Compare i64 cents.)"
     );
     assert_eq!(
         balances(&bank)[..2],
-        [699, 0],
+        [held, 0],
         "a refused transfer moved money"
     );
 }

@@ -45,8 +45,11 @@
 //!   another connection can take the write lock (no clean-up left for a later call). Checked by
 //!   `a_panicking_hook_leaves_no_transaction_open`,
 //!   `a_panicking_hook_releases_the_write_lock_as_it_unwinds`.
-//! - cents stay exact far beyond what an `f64` holds (balances near 2^62 cents move by one
-//!   cent exactly). Checked by `cents_stay_exact_far_beyond_what_an_f64_holds`.
+//! - cents stay exact far beyond what an `f64` holds: balances near 2^62 cents move by one
+//!   cent exactly, and asking one cent more than a balance of 2^53 or 2^62 - 1 cents (which
+//!   an `f64` cannot tell apart) is `InsufficientFunds`, decided in integer cents. Checked by
+//!   `cents_stay_exact_far_beyond_what_an_f64_holds`,
+//!   `insufficient_funds_is_refused_and_changes_nothing`.
 //! - atomicity seen from outside, on a real file: while the hook runs, a second connection
 //!   reads the balances from before the transfer (or is kept out by its lock), never the
 //!   debit alone; and a transfer is exactly one committed write transaction (the file's
