@@ -140,10 +140,17 @@ fn the_temp_file_sits_in_the_target_directory() {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
     put(&path, "old");
-    let mut during = Vec::new();
+    let (mut during, mut temp) = (Vec::new(), Vec::new());
     let got = atomic_write_with(&path, |out| {
+        out.write_all(b"new, first half")?;
+        out.flush()?;
         during = names_in(dir.path());
-        out.write_all(b"new")
+        temp = during
+            .iter()
+            .filter(|name| *name != "config.json")
+            .map(|name| contents(&dir.path().join(name)))
+            .collect();
+        out.write_all(b", second half")
     });
     assert!(got.is_ok(), "atomic_write_with gave {got:?}");
     assert_eq!(
@@ -153,6 +160,15 @@ fn the_temp_file_sits_in_the_target_directory() {
          created next to the target (same directory, so same filesystem, so the rename is \
          atomic), not in std::env::temp_dir()"
     );
+    assert_eq!(
+        temp,
+        ["new, first half"],
+        "fill had written and flushed \"new, first half\" when the temp file held {temp:?}: \
+         fill must write straight into the temp file, so the new content streams to the disk \
+         as it comes; collecting it in memory and copying it to the temp file afterwards \
+         holds a file of any size in RAM (the article's RAM tsunami)"
+    );
+    assert_eq!(contents(&path), "new, first half, second half");
 }
 
 #[rstest]

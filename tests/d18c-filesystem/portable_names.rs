@@ -46,6 +46,7 @@ fn accepts_names_every_system_accepts(#[case] name: &str) {
 #[case::nul("a\0b", NameError::ControlChar('\0'))]
 #[case::tab("a\tb", NameError::ControlChar('\t'))]
 #[case::unit_separator("a\u{1f}", NameError::ControlChar('\u{1f}'))]
+#[case::control_char_before_forbidden_one("log\u{1}?.txt", NameError::ControlChar('\u{1}'))]
 #[case::forbidden_char_before_reserved_stem("aux.<draft>", NameError::ForbiddenChar('<'))]
 #[case::control_char_before_reserved_stem("con.\ttxt", NameError::ControlChar('\t'))]
 #[case::trailing_dot("notes.", NameError::TrailingDot)]
@@ -288,6 +289,27 @@ proptest! {
         let name = format!("{prefix}{bad}{suffix}");
         let got = validate_portable_name(&name);
         prop_assert_eq!(got, Err(NameError::ForbiddenChar(bad)), "{:?} contains {:?}", name, bad);
+    }
+
+    #[test]
+    fn the_first_bad_character_from_the_left_decides(
+        (head, middle, tail) in ("[a-z]{0,3}", "[a-z ]{0,3}", "[a-z]{1,3}"),
+        forbidden in prop::sample::select(vec!['<', '>', ':', '"', '/', '\\', '|', '?', '*']),
+        control in (0u8..32).prop_map(char::from),
+        control_first in any::<bool>(),
+    ) {
+        let (first, second) = if control_first { (control, forbidden) } else { (forbidden, control) };
+        let name = format!("{head}{first}{middle}{second}{tail}");
+        let expected =
+            if control_first { NameError::ControlChar(control) } else { NameError::ForbiddenChar(forbidden) };
+        let got = validate_portable_name(&name);
+        prop_assert_eq!(
+            &got, &Err(expected.clone()),
+            "validate_portable_name({:?}) gave {:?}: the first bad character from the left \
+             decides, forbidden or control alike ({:?}); one scan that checks both kinds at \
+             each character, not a pass for one kind and then a pass for the other",
+            name, got, expected
+        );
     }
 }
 

@@ -38,7 +38,9 @@
 //!   Checked by `creates_a_missing_file_with_the_new_content`,
 //!   `replaces_longer_old_content_completely`.
 //! - While `fill` runs, the target still holds the old content (a target that did not exist
-//!   does not exist yet), and the temp file sits in the target's own directory.
+//!   does not exist yet), and the temp file sits in the target's own directory and already
+//!   holds what `fill` has written and flushed so far: `fill` writes straight into it, so
+//!   the new content streams to the disk instead of being collected in memory first.
 //!   Checked by `the_target_keeps_its_old_content_while_the_new_one_is_written`,
 //!   `a_new_file_does_not_appear_under_its_name_while_it_is_written`,
 //!   `the_temp_file_sits_in_the_target_directory`.
