@@ -8,8 +8,8 @@ use rstest::rstest;
 
 use super::heap::{count_allocations, heap_calls_so_far, in_own_process, peak_memory_growth};
 
-/// Words handed out one at a time (clones share the count): counts those read after the
-/// thread touched the heap, that is after `join_words` allocated its result.
+/// Words handed out one at a time (size hint kept, clones share the count): counts those
+/// read after the thread touched the heap, that is after `join_words` allocated its result.
 #[derive(Clone)]
 struct Watched<'c, I> {
     words: I,
@@ -27,6 +27,10 @@ impl<'a, I: Iterator<Item = &'a str>> Iterator for Watched<'_, I> {
             read.set(read.get() + 1);
         }
         Some(word)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.words.size_hint()
     }
 }
 
