@@ -260,11 +260,12 @@ fn an_update_is_an_update_to_sqlite_not_a_delete_and_an_insert() {
 /// Runs the whole CRUD of `Repo<E>` on a fresh table: `create_table`, `insert` of `first` and
 /// `second`, `get`, `update` of the first to `second`, `all` and `delete`; `whose` names the
 /// entity in the messages and says why it must work.
-fn crud_works<E: Entity + PartialEq + std::fmt::Debug>(first: E, second: E, whose: &str) {
+fn crud_works<E: Entity + PartialEq + std::fmt::Debug>(first: E, second: E, whose: &str) -> Trace {
     fn ok<T>(whose: &str, call: &str, got: Result<T, RepoError>) -> T {
         got.unwrap_or_else(|error| panic!("{call} failed for {whose}: {error:?}"))
     }
     let conn = database();
+    start_trace(&conn);
     let repo = Repo::<E>::new(&conn);
     ok(whose, "create_table", repo.create_table());
     let a = ok(whose, "insert", repo.insert(&first));
@@ -288,6 +289,7 @@ fn crud_works<E: Entity + PartialEq + std::fmt::Debug>(first: E, second: E, whos
         "after updating the first to the second and deleting the second, all must hold the \
          first with the second's values, for {whose}"
     );
+    stop_trace(&conn)
 }
 
 #[test]
@@ -460,6 +462,100 @@ fn identifiers_with_brackets_and_backticks_are_quoted_in_double_quotes() {
                 text: "the map".into()
             }
         )]
+    );
+}
+
+/// A table whose columns are SQL keywords, next to plain names that need no quotes.
+#[derive(Debug, Clone, PartialEq)]
+struct Tally {
+    limit: i64,
+    check: String,
+    default: Option<i64>,
+    values: String,
+    count: i64,
+}
+
+impl Entity for Tally {
+    const TABLE: &'static str = "tallies";
+    const COLUMNS: &'static [&'static str] = &["limit", "check", "default", "values", "count_"];
+
+    fn values(&self) -> Vec<Value> {
+        vec![
+            Value::from(self.limit),
+            Value::from(self.check.clone()),
+            Value::from(self.default),
+            Value::from(self.values.clone()),
+            Value::from(self.count),
+        ]
+    }
+
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            limit: row.get("limit")?,
+            check: row.get("check")?,
+            default: row.get("default")?,
+            values: row.get("values")?,
+            count: row.get("count_")?,
+        })
+    }
+}
+
+/// The words of `sql` outside double-quoted identifiers (a doubled `""` stays inside), in
+/// lower case.
+fn words_outside_double_quotes(sql: &str) -> Vec<String> {
+    let mut outside = String::new();
+    let mut quoted = false;
+    for c in sql.chars() {
+        if c == '"' {
+            quoted = !quoted;
+            outside.push(' ');
+        } else if !quoted {
+            outside.push(c);
+        }
+    }
+    outside
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+#[test]
+fn every_identifier_is_quoted_even_a_plain_one() {
+    let trace = crud_works(
+        Tally {
+            limit: 10,
+            check: "north gate".into(),
+            default: Some(3),
+            values: "spears".into(),
+            count: 7,
+        },
+        Tally {
+            limit: 20,
+            check: "south gate".into(),
+            default: None,
+            values: "bows".into(),
+            count: 2,
+        },
+        "a table whose columns are named limit, check, default, values and count_: SQL \
+         keywords are only names when quoted, so quote every identifier (\"limit\"), not only \
+         those a keyword list of your own knows",
+    );
+    let bare: Vec<&str> = trace
+        .sql()
+        .into_iter()
+        .filter(|sql| {
+            words_outside_double_quotes(sql)
+                .iter()
+                .any(|word| word == "tallies" || word == "count_")
+        })
+        .collect();
+    assert!(
+        bare.is_empty(),
+        "these statements name the table tallies or the column count_ without double quotes: \
+         {bare:?}. Quote every identifier the entity gives, plain or not (\"tallies\", \
+         \"count_\"): deciding which names look safe is a keyword list to keep up to date, \
+         and a name it misses breaks the SQL"
     );
 }
 

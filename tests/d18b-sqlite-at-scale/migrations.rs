@@ -122,6 +122,27 @@ fn stepping_up_one_version_at_a_time_applies_each_once() {
 }
 
 #[test]
+fn the_current_version_is_the_highest_recorded_not_the_row_count() {
+    let mut conn = database();
+    migrate(&mut conn, &HISTORY, 3).expect("a clean history must apply");
+    // A ledger with a hole, as a hand-repaired database can hold: versions 1 and 3.
+    conn.execute("DELETE FROM schema_migrations WHERE version = 2", [])
+        .expect("remove the ledger row of version 2");
+    assert_eq!(
+        version(&conn),
+        3,
+        "the ledger records versions 1 and 3: the current version is the highest recorded \
+         version (max), not the number of rows (count), which would re-run migration 3"
+    );
+    let outcome = migrate(&mut conn, &HISTORY, 3).expect("already at version 3");
+    assert_eq!(
+        outcome,
+        Outcome { from: 3, to: 3 },
+        "the highest recorded version is 3: nothing to run"
+    );
+}
+
+#[test]
 fn adding_a_column_keeps_every_row() {
     let dir = temp_dir();
     let mut conn = Connection::open(dir.path().join("camp.db")).expect("open a file");

@@ -47,9 +47,14 @@
 //!   always quoted: wrap each in double quotes and double any `"` inside (`order` is an SQL
 //!   keyword; a table may be named `camp "notes"`, written `"camp ""notes"""` in every
 //!   statement that names it, as the trace hook reads; `[name]` and `` `name` `` quoting end
-//!   at the first `]` or `` ` `` a name may hold, and `'name'` is a string). Checked by
+//!   at the first `]` or `` ` `` a name may hold, and `'name'` is a string). Plain names are
+//!   quoted too, not only those that look like they need it: the tests bring columns named
+//!   `limit`, `check`, `default` and `values` (a keyword list of your own misses some), and
+//!   the trace hook finds no statement naming the plain table `tallies` or column `count_`
+//!   outside double quotes. Checked by
 //!   `identifiers_with_spaces_and_quotes_are_quoted`, `a_third_table_is_only_a_trait_impl`,
-//!   `identifiers_with_brackets_and_backticks_are_quoted_in_double_quotes`.
+//!   `identifiers_with_brackets_and_backticks_are_quoted_in_double_quotes`,
+//!   `every_identifier_is_quoted_even_a_plain_one`.
 //! - Values and ids are never formatted in: they are bound parameters (the trace hook reads the
 //!   SQL text of insert, get, update, delete and all; the same calls on other values and ids
 //!   must run the same texts, so no spelling of a pasted value, hex or blob literals included,
