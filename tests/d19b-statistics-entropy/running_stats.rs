@@ -266,8 +266,7 @@ fn merging_takes_the_same_few_steps_whatever_the_counts() {
     // all. Chan's formula is a few arithmetic operations per merge (milliseconds in all);
     // replaying the other side's values, or pushing its mean count times, costs 7 · 2^31 steps
     // at any one of those sizes (minutes), however small the accumulators it keeps it for.
-    let base = fed(SMALL_SETS[3]);
-    let doubled = move |times: u32| (0..times).fold(base, |stats, _| stats.merge(&stats));
+    let doubled = |times: u32| (0..times).fold(fed(SMALL_SETS[3]), |stats, _| stats.merge(&stats));
     let merged = super::watchdog::within(std::time::Duration::from_secs(5), move || {
         let sizes = (12..=20).step_by(2).map(|k| {
             let part = doubled(k);
