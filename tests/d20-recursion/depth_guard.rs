@@ -1,6 +1,6 @@
 //! Kata 3: measure and limit nesting on the raw text, before anything recursive sees it.
 
-use super::heap::peak_heap;
+use super::heap::{heap_kept_by, peak_heap};
 use super::{
     SMALL_STACK, STACK_USE_SLACK, arb_json, depth_of, in_own_process, in_own_process_explaining,
     on_small_stack, stack_use_by_size, stack_use_spread,
@@ -355,6 +355,45 @@ fn the_guard_holds_no_more_than_the_limit_in_memory() {
          guard must stop at the bracket that opens level 129, so its stack of open brackets \
          never holds more than 128 entries; a guard that scans on (measuring first, or \
          remembering where the limit was passed) holds all 100,000"
+    );
+}
+
+/// One of the two scanners, saying whether the text passed.
+type Scan = fn(&str) -> bool;
+
+#[test]
+fn keeps_no_memory_after_a_scan_returns() {
+    // In a process of its own, so no other scan has touched any state the scanners keep:
+    // shallow scans first (the thread's own first allocations), then deeper and deeper ones.
+    in_own_process(
+        module_path!(),
+        "keeps_no_memory_after_a_scan_returns",
+        "nesting_depth and guard_depth on 1,000 to 4,000 levels, each measured alone",
+        || {
+            let _ = (nesting_depth("[1]"), guard_depth("[1]", 4));
+            let scans: [(&str, Scan, usize); 2] = [
+                ("nesting_depth", |text| nesting_depth(text).is_ok(), 1_000),
+                (
+                    "guard_depth",
+                    |text| guard_depth(text, usize::MAX).is_ok(),
+                    4_000,
+                ),
+            ];
+            for (name, scan, levels) in scans {
+                let text = mixed_bomb(levels);
+                let mut passed = false;
+                let kept = heap_kept_by(|| passed = scan(&text));
+                assert!(passed, "{name} refused {levels} well-formed levels");
+                assert_eq!(
+                    kept, 0,
+                    "{name} on {levels} levels still held {kept} bytes of heap after it \
+                     returned: its stack of open brackets outlived the scan (a static buffer \
+                     reused by every call keeps the biggest bomb it ever measured, and makes \
+                     every request's guard wait behind it). Make the stack inside the scan and \
+                     let it drop when the scan returns"
+                );
+            }
+        },
     );
 }
 

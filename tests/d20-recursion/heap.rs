@@ -14,6 +14,8 @@ use super::DepthProbe;
 use kata_test_support::heap::Counting;
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub(crate) use kata_test_support::heap::{count_allocations, peak_heap};
 
@@ -184,4 +186,90 @@ pub(crate) fn holding<R>(f: impl FnOnce() -> R) -> R {
 /// `holding` started.
 pub(crate) fn heap_held_now() -> usize {
     usize::try_from(HELD.get()).unwrap_or(0)
+}
+
+/// Runs `f`, drops what it returned, and gives the bytes of heap this thread allocated during
+/// the call and still holds afterwards: 0 for code whose state belongs to the call. A cache
+/// in a `static` (or a `thread_local!`), or a buffer kept for the next call, shows here.
+pub(crate) fn heap_kept_by<R>(f: impl FnOnce() -> R) -> usize {
+    holding(|| {
+        drop(f());
+        heap_held_now()
+    })
+}
+
+/// What [`second_call_while_first_is_held`] saw.
+pub(crate) struct TwoCalls<A, B> {
+    /// The first call's result (it was held in the middle of its work).
+    pub(crate) first: A,
+    /// The second call's result (run on another thread while the first was held).
+    pub(crate) second: B,
+    /// Whether the second call ran to the end while the first was held.
+    pub(crate) second_done_while_first_held: bool,
+}
+
+/// How long either call of [`second_call_while_first_is_held`] waits for the other.
+const MEETING_DEADLINE: std::time::Duration = std::time::Duration::from_secs(2);
+static FIRST_IS_HELD: AtomicBool = AtomicBool::new(false);
+static SECOND_IS_DONE: AtomicBool = AtomicBool::new(false);
+static SECOND_DONE_WHILE_FIRST_HELD: AtomicBool = AtomicBool::new(false);
+/// One meeting at a time: the flags above are shared by every test that meets.
+static ONE_MEETING_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Spins (allocating nothing) until `flag` is set or [`MEETING_DEADLINE`] has passed.
+fn wait_for(flag: &AtomicBool) -> bool {
+    let deadline = std::time::Instant::now() + MEETING_DEADLINE;
+    while !flag.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
+        std::thread::yield_now();
+    }
+    flag.load(Ordering::SeqCst)
+}
+
+/// Runs `first` on this thread and holds it inside its first allocation of exactly
+/// `held_size` bytes (an email of that length being cloned, in the middle of its walk) until
+/// `second`, run meanwhile on another thread, has returned (or 2 s have passed: the second
+/// waited for the first, which waits for it). Code whose state belongs to the call lets the
+/// second call run to the end with its own state; state shared by every call (a `static`
+/// behind a lock, Python's mutable default argument) mixes the two calls' results, or makes
+/// the second wait.
+pub(crate) fn second_call_while_first_is_held<A, B: Send>(
+    held_size: usize,
+    first: impl FnOnce() -> A,
+    second: impl FnOnce() -> B + Send,
+) -> TwoCalls<A, B> {
+    let _one_at_a_time = ONE_MEETING_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for flag in [
+        &FIRST_IS_HELD,
+        &SECOND_IS_DONE,
+        &SECOND_DONE_WHILE_FIRST_HELD,
+    ] {
+        flag.store(false, Ordering::SeqCst);
+    }
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| {
+            wait_for(&FIRST_IS_HELD);
+            let got = second();
+            SECOND_IS_DONE.store(true, Ordering::SeqCst);
+            got
+        });
+        let first = pausing_at(
+            held_size,
+            || {
+                FIRST_IS_HELD.store(true, Ordering::SeqCst);
+                let done = wait_for(&SECOND_IS_DONE);
+                SECOND_DONE_WHILE_FIRST_HELD.store(done, Ordering::SeqCst);
+            },
+            first,
+        );
+        let second = second
+            .join()
+            .unwrap_or_else(|payload| std::panic::resume_unwind(payload));
+        TwoCalls {
+            first,
+            second,
+            second_done_while_first_held: SECOND_DONE_WHILE_FIRST_HELD.load(Ordering::SeqCst),
+        }
+    })
 }

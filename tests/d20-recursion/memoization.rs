@@ -1,6 +1,6 @@
 //! Kata 5: memoization, each subproblem solved once.
 
-use super::heap::{allocations_while_unwinding, heap_held_now, holding, peak_heap};
+use super::heap::{allocations_while_unwinding, heap_held_now, heap_kept_by, holding};
 use super::{
     DepthProbe, SAME_DEPTH_SLACK, SMALL_STACK, STACK_USE_SLACK, in_own_process, on_small_stack,
     stack_use_by_size, stack_use_spread,
@@ -309,28 +309,22 @@ fn each_subproblem_is_solved_with_the_counts_below_it_in_hand() {
     }
 }
 
-#[test]
-fn the_cache_is_gone_when_the_call_returns() {
-    // Steps and n no other test asks for. After the call, a 1 MiB block is allocated and
-    // freed: if the call left nothing behind, the most heap held at once is exactly that
-    // block (the call itself needs far less); anything the call kept adds to it.
-    const PROBE: usize = 1 << 20;
-    let ((got, probe_len), peak) = peak_heap(|| {
-        let got = ways_to_climb(1777, &[13, 7, 29]);
-        let probe: Vec<u8> = Vec::with_capacity(PROBE);
-        (got, std::hint::black_box(probe).capacity())
-    });
-    // The count overflows u128: an error is the right answer, and owns no heap.
+#[rstest]
+#[case::a_count_that_fits(97, &[13, 7, 29])]
+#[case::a_count_that_overflows(1777, &[13, 7, 29])]
+fn the_cache_is_gone_when_the_call_returns(#[case] n: u32, #[case] steps: &[u32]) {
+    // Steps and n no other test asks for, so no cache of the program's can hold them yet.
+    let mut got = None;
+    let kept = heap_kept_by(|| got = Some(ways_to_climb(n, steps)));
     assert_eq!(
-        got,
-        Err(ClimbError::Overflow { n: 1777 }),
-        "ways_to_climb(1777, &[13, 7, 29]) gave {got:?}"
+        got.as_ref().map(Result::is_ok),
+        Some(n < 1000),
+        "ways_to_climb({n}, {steps:?}) gave {got:?}: the count for 97 fits in a u128, the \
+         count for 1777 does not"
     );
-    assert!(probe_len >= PROBE);
-    let kept = peak.saturating_sub(PROBE);
-    assert!(
-        peak <= PROBE,
-        "ways_to_climb(1777, &[13, 7, 29]) still held {kept} bytes of heap after it returned: \
+    assert_eq!(
+        kept, 0,
+        "ways_to_climb({n}, {steps:?}) still held {kept} bytes of heap after it returned: \
          the cache outlived the call (a static or thread-local map, like @lru_cache on a \
          module-level function, grows with every n and step set ever asked for and makes \
          every caller share one lock). The cache is a value the call owns: make it inside \

@@ -436,6 +436,61 @@ pub(crate) fn stack_use_spread<S>(uses: &[(S, usize)]) -> usize {
     uses.clone().max().unwrap_or(0) - uses.min().unwrap_or(0)
 }
 
+/// The key of the string in [`with_unreadable_note`] that no one may read.
+pub(crate) const NOTE_KEY: &str = "note";
+
+/// Runs `f` on `{"note": <a 64-byte string>, ..around}` (the keys of the object `around`
+/// after it), where the note's bytes lie on a memory page this process may not read: code
+/// that only walks the `Value` never reads the text of a string outside the email key (it
+/// compares keys and matches variants), while code that prints the value as JSON text
+/// (`to_string`, `to_writer` into a scanner, `{}`) reads every byte and dies of a
+/// segmentation fault. Call it only inside [`in_own_process_explaining`], saying so. The
+/// page stays mapped; the note is taken out and forgotten before the value is dropped.
+#[cfg(unix)]
+pub(crate) fn with_unreadable_note<R>(around: Value, f: impl FnOnce(&Value) -> R) -> R {
+    /// Takes the note out before the value drops (even if `f` panics): its bytes were
+    /// never allocated by the allocator, so they must never be freed.
+    struct Forget(Value);
+    impl Drop for Forget {
+        fn drop(&mut self) {
+            if let Some(note) = self.0.get_mut(NOTE_KEY) {
+                std::mem::forget(std::mem::take(note));
+            }
+        }
+    }
+    const LEN: usize = 64;
+    // SAFETY: sysconf only reads a setting; mmap of one fresh anonymous page, checked for
+    // failure, then made unreadable. The String made over it is never freed, grown or
+    // written (Forget takes it out of the value and forgets it), and only code that reads
+    // the note's text touches the page.
+    let note = unsafe {
+        let page = usize::try_from(libc::sysconf(libc::_SC_PAGESIZE)).expect("a page size");
+        let base = libc::mmap(
+            std::ptr::null_mut(),
+            page,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        assert!(base != libc::MAP_FAILED, "mmap of one page failed");
+        std::ptr::write_bytes(base.cast::<u8>(), b'n', LEN);
+        assert_eq!(
+            libc::mprotect(base, page, libc::PROT_NONE),
+            0,
+            "mprotect failed"
+        );
+        String::from_raw_parts(base.cast(), LEN, LEN)
+    };
+    let mut map = Map::new();
+    map.insert(NOTE_KEY.to_owned(), Value::String(note));
+    if let Value::Object(rest) = around {
+        map.extend(rest);
+    }
+    let value = Forget(Value::Object(map));
+    f(&value.0)
+}
+
 mod heap; // a counting global allocator: counts the allocations a piece of code makes
 
 #[cfg(any(not(feature = "one-kata"), feature = "chosen_stack"))]

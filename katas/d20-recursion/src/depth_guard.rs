@@ -70,6 +70,10 @@
 //!   each); the figures must agree within 512 bytes (the allocator's paths as the stack of
 //!   open brackets grows). A recursive descent kept for short or ordinary texts goes a frame
 //!   deeper per level. Checked by `both_scanners_use_the_same_stack_at_every_depth`.
+//! - The stack of open brackets belongs to the scan: once either scanner returns, it holds no
+//!   heap it allocated (a buffer of the program's, reused by every scan, keeps the deepest
+//!   bomb it ever measured and makes every request wait behind it). Checked by
+//!   `keeps_no_memory_after_a_scan_returns`.
 //!
 //! **Not checked.** That the guard reads the text once: a bare counter that finds the
 //! bracket opening level `max + 1` and then rescans the text before it with the stack of

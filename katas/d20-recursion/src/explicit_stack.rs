@@ -33,6 +33,14 @@
 //! - No recursion: a value 100,000 levels deep is walked on a thread with a 256 KiB stack (a
 //!   recursive walk overflows it and the test reports the crash). Checked by
 //!   `walks_a_value_100_000_levels_deep_on_a_256_kib_stack`.
+//! - The stack belongs to the call and follows the depth, not the size of the document: once
+//!   the walk of 100,000 levels returns and its list is dropped, it holds no heap it
+//!   allocated (a buffer of the program's reused by every call keeps it); and on 4,369
+//!   values three levels deep (16 by 16 by 16) it holds at most 8 KiB of heap at once (a
+//!   queue, breadth first, holds a whole level; recording every value visited, to sort the
+//!   emails into document order afterwards, holds all of them). Checked by
+//!   `walks_a_value_100_000_levels_deep_on_a_256_kib_stack`,
+//!   `its_memory_follows_the_depth_not_the_size_of_the_document`.
 //! - Not even for the children before the last: on a value 100,000 levels deep where the
 //!   deep child comes first or in the middle of its container, the walk still runs on a
 //!   256 KiB stack (looping into the last child and calling yourself for the others is
