@@ -451,17 +451,22 @@ fn a_needle_with_a_line_break_is_rejected(dir: TempDir, #[case] needle: &str) {
 }
 
 #[rstest]
-fn a_line_that_is_not_utf8_is_a_typed_error_with_its_number(dir: TempDir) {
-    let path = write_file(
-        &dir,
-        "binary.log",
-        b"ok 404\nok 200\nbad \xff\xfe 404\nok 404\n",
-    );
+#[case::the_bad_line_matches(&b"ok 404\nok 200\nbad \xff\xfe 404\nok 404\n"[..], 3)]
+#[case::the_bad_line_does_not_match(&b"ok 404\nbad \xff\xfe 200\nok 404\n"[..], 2)]
+#[case::no_line_matches(&b"ok 200\nok 200\nok 200\nbad \xc3\x28 500\n"[..], 4)]
+fn a_line_that_is_not_utf8_is_a_typed_error_with_its_number(
+    dir: TempDir,
+    #[case] contents: &[u8],
+    #[case] bad: usize,
+) {
+    let path = write_file(&dir, "binary.log", contents);
     let got = count_matching_lines(&path, "404");
     assert!(
-        matches!(&got, Err(StreamError::Read { line: 3, path: p, .. }) if *p == path),
-        "count over a file whose 3rd line is not UTF-8 gave {got:?}: it must be \
-         StreamError::Read with line 3 and the path, not a panic and not a wrong count"
+        matches!(&got, Err(StreamError::Read { line, path: p, .. }) if *line == bad && *p == path),
+        "count of \"404\" over a file whose line {bad} is not UTF-8 gave {got:?}: it must be \
+         StreamError::Read with line {bad} and the path, not a panic and not a count, whether or \
+         not that line contains the needle (every line is read as text, as lines() does; \
+         checking UTF-8 only on the lines that match lets a broken file through)"
     );
 }
 

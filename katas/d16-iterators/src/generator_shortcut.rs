@@ -35,10 +35,9 @@
 //!   in an `Option`, and nothing else), not an index or a reference looked up in a table, one
 //!   number run through a closed formula, nor the numbers plus a step counter that stops at 94.
 //!   Checked by `a_successors_state_holds_the_numbers_not_an_index`.
-//! - the stream ends at the limit with `take_while` (or `map_while`), and at the overflow where
-//!   `checked_add` fails: no `filter`, `filter_map`, `skip`, `skip_while`, `step_by` (which drop
-//!   numbers but keep computing up to the overflow) and no `take` (a fixed count) in the returned
-//!   type. Checked by `ends_at_the_limit_with_take_while_not_a_filter_or_a_count`.
+//! - the stream ends at the limit with `take_while` (or `map_while`): no `filter`, `filter_map`,
+//!   `skip`, `skip_while`, `step_by` (which drop numbers but keep computing up to the overflow)
+//!   and no `take` (a fixed count) in the returned type. Checked by `ends_at_the_limit_with_take_while_not_a_filter_or_a_count`.
 //! - it agrees with kata 1's `Fibonacci` for any limit. Checked by
 //!   `agrees_with_the_fibonacci_struct_for_any_limit`.
 //!
@@ -51,7 +50,12 @@
 //! `successors` closure: a state of two `u64`s that are an index and the number a `const` table
 //! holds there has the type of the last two numbers; only the type is checked. Nor a `successors`
 //! that only ticks a constant while a `map` closure's captured counter reads a table: a closure's
-//! captures do not show in the type.
+//! captures do not show in the type. Nor, therefore, whether the end at the overflow comes from
+//! `checked_add`: the stream always starts at 0, 1, where 94 numbers is exactly the right answer,
+//! so a `successors` over `wrapping_add` whose `take_while` closure counts to 94 gives the same
+//! numbers, and its counter shows neither in the type nor in a size that an honest `from_fn`
+//! plus `take_while` does not reach. Do not: the end must be the sum that does not fit (kata 1's
+//! `starting_with` checks it from other starts).
 
 /// The Fibonacci numbers `<= limit`, built from `successors` or `from_fn`: no new type.
 pub fn fibonacci(limit: u64) -> impl Iterator<Item = u64> {

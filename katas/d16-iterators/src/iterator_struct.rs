@@ -55,16 +55,20 @@
 //! - `starting_with` follows the rule from any two numbers, up to an inclusive limit. Checked by
 //!   `starts_from_any_two_numbers_with_the_same_rule`.
 //! - from any two starting numbers the stream ends exactly where the next sum would overflow a
-//!   `u64` (not after a fixed count of 94). Checked by
-//!   `ends_where_the_next_sum_would_overflow_not_after_a_fixed_count`,
+//!   `u64` (a fixed count of 94 is right from `0, 1` only: `1, 1`, `0, 2`, `1, 2` and `2, 1` end
+//!   elsewhere). Checked by `ends_where_the_next_sum_would_overflow_not_after_a_fixed_count`,
+//!   `a_start_like_the_classic_one_ends_at_its_own_overflow`,
 //!   `ends_exactly_where_a_sum_overflows_from_any_start`.
 //!
 //! **Not checked.** How `next` computes its number: a struct that wraps a std adaptor in a
 //! named type, or one that recomputes each number from its index by a closed formula for any
 //! start, behaves the same; so does the work per step. Likewise a `static` table of the 94
 //! Fibonacci numbers that fit in a `u64`, read for the `(0, 1)` start only (other starts run the
-//! rule): it lives outside the struct and gives the same stream. Do not: the lesson is that the
-//! struct's fields are the state and `next` applies the rule. Nor is a state kept in `u128`
+//! rule): it lives outside the struct and gives the same stream. The same for a count of 94 steps
+//! (with `wrapping_add`) kept for the `(0, 1)` start only: from that start 94 numbers is exactly
+//! where the next sum overflows, so no output tells the count from `checked_add`, and a counter
+//! field fits in the struct's size. Do not: the lesson is that the struct's fields are the state,
+//! `next` applies the rule, and the end comes from the overflow itself. Nor is a state kept in `u128`
 //! checked: its sums cannot overflow before the limit (at most `u64::MAX`) ends the stream, so it
 //! ends at the same number without `checked_add`; that is another honest way never to overflow.
 
