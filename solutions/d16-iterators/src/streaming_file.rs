@@ -48,7 +48,8 @@
 //!   is not read a byte at a time (`File::bytes()` without a buffer). Checked by
 //!   `a_small_file_is_read_through_a_small_buffer_not_in_one_go`.
 //! - typed errors: a missing file (with its path), an empty needle, a needle that spans lines, a
-//!   line that is not UTF-8 (with its 1-based number). Checked by
+//!   line that is not UTF-8 (with its 1-based number, whether or not it contains the needle,
+//!   also in a file where no line matches). Checked by
 //!   `a_missing_file_is_a_typed_error_naming_the_path`, `an_empty_needle_is_rejected`,
 //!   `a_needle_with_a_line_break_is_rejected`,
 //!   `a_line_that_is_not_utf8_is_a_typed_error_with_its_number`.
