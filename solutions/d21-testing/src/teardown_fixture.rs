@@ -74,8 +74,9 @@
 //!   `addresses_that_differ_only_in_case_are_two_users_on_the_plain_table`,
 //!   `insert_user_runs_the_insert_and_no_lookup_before_it`.
 //! - the email is bound, not pasted: addresses with a quote, or with SQL in them, are stored
-//!   exactly as given, and no SQL text the connection runs (SQLite's trace, before
-//!   parameters are bound) contains the address, escaped or not. Checked by
+//!   exactly as given, and the SQL text the connection runs (SQLite's trace, before
+//!   parameters are bound) is the same for any two addresses: the address is in no SQL
+//!   text, in any spelling (quoted, escaped, a hex literal). Checked by
 //!   `an_email_is_stored_exactly_as_given`.
 //!
 //! **Not checked.** Whether `Drop` itself rolls back a connection the `TestDb` owns
