@@ -207,26 +207,40 @@ fn a_file_modified_a_nanosecond_before_the_cutoff_is_purged(#[case] nanos: u64) 
     );
 }
 
+/// Every kind of removal failure, not only the article's `PermissionError`: a file in use
+/// (EBUSY), a read-only filesystem (EROFS), a disk error (EIO).
 #[rstest]
-fn a_failed_removal_is_recorded_and_the_purge_goes_on() {
+#[case::permission_denied(io::Error::from(io::ErrorKind::PermissionDenied))]
+#[case::busy(io::Error::from_raw_os_error(libc::EBUSY))]
+#[case::read_only_filesystem(io::Error::from_raw_os_error(libc::EROFS))]
+#[case::disk_error(io::Error::from_raw_os_error(libc::EIO))]
+fn a_failed_removal_is_recorded_and_the_purge_goes_on(#[case] error: io::Error) {
     let dir = temp_dir();
     log_aged(dir.path(), "a.log", 40 * DAY);
     log_aged(dir.path(), "locked.log", 40 * DAY);
     log_aged(dir.path(), "z.log", 40 * DAY);
+    let (kind, shown) = (error.kind(), error.to_string());
+    let mut error = Some(error);
     let got = purge_logs_with(dir.path(), 30 * DAY, now(), false, |path| {
         if path.ends_with("locked.log") {
-            Err(io::Error::from(io::ErrorKind::PermissionDenied))
+            Err(error
+                .take()
+                .unwrap_or_else(|| io::Error::other("removed twice")))
         } else {
             fs::remove_file(path)
         }
     });
     let Ok(report) = got else {
-        panic!("one locked file made the whole purge fail: {got:?}");
+        panic!(
+            "removing locked.log failed with `{shown}` and the whole purge failed: {got:?}. \
+             Any failed removal (not only a permission error: a busy file, a read-only \
+             filesystem, a disk error) is one entry in report.failed, and the purge goes on"
+        );
     };
     assert_eq!(
         report.failed,
-        [("locked.log".to_owned(), io::ErrorKind::PermissionDenied)],
-        "the file that could not be removed must be recorded with the error kind"
+        [("locked.log".to_owned(), kind)],
+        "the file that could not be removed (`{shown}`) must be recorded with the error kind"
     );
     assert_eq!(
         report.purged,

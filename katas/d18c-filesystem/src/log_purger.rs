@@ -41,8 +41,10 @@
 //! - `PurgeReport::purged` lists the purged (or, in a dry run, the would-be purged) file
 //!   names, sorted; `kept` counts the `.log` files kept; `failed` lists the file names whose
 //!   metadata or removal failed, sorted, each with the `io::ErrorKind`, and the purge goes on
-//!   after a failure: a file that vanished once listed (its metadata fails with `NotFound`)
-//!   is one failure, never skipped in silence nor a reason to stop. Checked by
+//!   after a failure of any kind (a removal refused with a permission error, a busy file,
+//!   a read-only filesystem or a disk error: not only the article's `PermissionError`); a
+//!   file that vanished once listed (its metadata fails with `NotFound`) is one failure,
+//!   never skipped in silence nor a reason to stop. Checked by
 //!   `a_failed_removal_is_recorded_and_the_purge_goes_on`,
 //!   `a_file_gone_before_its_metadata_is_read_is_recorded_and_the_purge_goes_on`,
 //!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`.
