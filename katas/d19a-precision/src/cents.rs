@@ -83,6 +83,12 @@
 //! Nor a sub-cent tail judged by parsing the digits after the cents as `f64` and comparing
 //! with `0.0`: a string of decimal digits parses to zero exactly when every digit is `0`, so the
 //! answer is always right (the amount itself never goes through the float).
+//!
+//! **Not a dodge.** Reading an amount that passed the grammar and sub-cent checks with
+//! `rust_decimal::Decimal::from_str`, then `* 100` and `to_i64`: `Decimal` is exact base-10
+//! arithmetic (never a binary float), its 28 digits hold every amount an `i64` of cents can
+//! (19 digits), and it reads any number of leading zeros and of zeros past the cents to the
+//! same value, so the cents are those of reading the digits into an integer.
 
 use std::fmt;
 
