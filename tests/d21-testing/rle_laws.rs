@@ -175,7 +175,9 @@ fn normalizes_long_encodings_within_the_heap_bound() {
 
 fn normalizes_within_the_heap_bound(encoded: &[u8], canonical: &[u8]) {
     let data_len: usize = encoded.chunks(2).map(|pair| usize::from(pair[0])).sum();
+    let io_before = bytes_moved_by_the_process();
     let (got, peak) = peak_heap_of_process(|| normalize(encoded));
+    let io = bytes_moved_by_the_process() - io_before;
 
     assert_eq!(
         got,
@@ -197,6 +199,32 @@ fn normalizes_within_the_heap_bound(encoded: &[u8], canonical: &[u8]) {
          compares a function with its own definition proves nothing",
         encoded.len()
     );
+    assert!(
+        io <= bound as u64,
+        "normalizing a {}-byte encoding of {data_len} bytes of data wrote and read {io} bytes \
+         (a scratch file, a pipe: any read or write system call of the process), more than the \
+         {bound} that working on the pairs could need: the decoded data held on disk is still \
+         the decoded data. normalize adds up the counts of neighbouring pairs in memory and \
+         needs no I/O",
+        encoded.len()
+    );
+}
+
+/// The bytes every thread of this process has passed to read and write system calls so far
+/// (Linux's `/proc/self/io`: `rchar` plus `wchar`, files, pipes and sockets alike).
+fn bytes_moved_by_the_process() -> u64 {
+    let io = std::fs::read_to_string("/proc/self/io")
+        .expect("this check reads Linux's /proc/self/io (the process' I/O counters)");
+    io.lines()
+        .filter_map(|line| line.split_once(": "))
+        .filter(|(name, _)| matches!(*name, "rchar" | "wchar"))
+        .map(|(_, count)| {
+            count
+                .trim()
+                .parse::<u64>()
+                .expect("an I/O counter is a number")
+        })
+        .sum()
 }
 
 /// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the

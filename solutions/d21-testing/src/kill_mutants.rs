@@ -39,8 +39,7 @@
 //!   `accepts_correct_implementations`.
 //! - the judge asks at most `MAX_PROBES` years, from whatever thread or forked process it
 //!   asks (a counting candidate that appends a byte per question to a file it keeps open).
-//!   Checked by
-//!   `the_judge_asks_about_at_most_max_probes_years`.
+//!   Checked by `the_judge_asks_about_at_most_max_probes_years`.
 //! - it rejects each of twenty mutants (constants, operators, negated tests, one-sided
 //!   remainders that only fail on negative years, Julian rules before 1582, no year 0,
 //!   remainders of a negative year taken as unsigned) with a message naming a year on which

@@ -41,7 +41,9 @@
 //! - `normalize` holds at most 32 bytes of heap per byte of its input (room for the pairs,
 //!   the output and a run record per pair), never the decoded data nor one decoded run
 //!   (2,000 pairs of one byte are a 510,000-byte run), whether or not its input is already
-//!   canonical; the heap of every thread counts (measured in a test process of its own).
+//!   canonical; the heap of every thread counts (measured in a test process of its own);
+//!   and it reads and writes no more than that bound through system calls either (Linux's
+//!   `/proc/self/io`: the decoded data in a scratch file or a pipe is still decoded).
 //!   Checked by `normalize_merges_the_pairs_without_decoding_the_data`.
 //! - a malformed encoding is a typed error naming the bad pair's offset, in `decode` and
 //!   `normalize`, and no input makes `decode` panic. Checked by
@@ -52,7 +54,8 @@
 //! **Not checked.** That `normalize` takes one step per pair rather than one per decoded byte:
 //! walking the decoded bytes lazily (an iterator that expands each pair and re-encodes) holds
 //! no more heap and gives the same pairs, only slower, and speed is a bench's claim, never a
-//! timed test's.
+//! timed test's. Memory mapped straight from the kernel (`mmap`, by hand), which neither the
+//! heap meter nor the I/O counters see.
 
 use thiserror::Error;
 
