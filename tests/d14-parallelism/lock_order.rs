@@ -335,12 +335,19 @@ fn b_transfers_while_a_writes(
 
 /// A lock hook for transfer number `me` of two: note when this thread first asks for a
 /// lock, and after its first lock wait until the other transfer has asked for its first.
-fn meet_after_the_first_lock(me: usize, asked: Arc<[AtomicBool; 2]>) -> Box<dyn Fn(LockEvent)> {
+/// It waits at most half of [`super::DEADLOCK_GUARD`], then notes in `asked[2]` that it gave
+/// up and lets go: a process-wide lock it may hold is free again for the other tests.
+fn meet_after_the_first_lock(me: usize, asked: Arc<[AtomicBool; 3]>) -> Box<dyn Fn(LockEvent)> {
     let holds_one = Cell::new(false);
     Box::new(move |event| match event {
         LockEvent::Waiting(_) => asked[me].store(true, Ordering::SeqCst),
         LockEvent::Acquired(_) if !holds_one.replace(true) => {
+            let give_up = std::time::Instant::now() + super::DEADLOCK_GUARD / 2;
             while !asked[1 - me].load(Ordering::SeqCst) {
+                if std::time::Instant::now() > give_up {
+                    asked[2].store(true, Ordering::SeqCst);
+                    return;
+                }
                 thread::yield_now();
             }
         }
@@ -356,8 +363,8 @@ fn opposite_transfers_at_the_worst_moment_do_not_deadlock() {
     );
     let (a2, b2) = (Arc::clone(&a), Arc::clone(&b));
     let results = super::guarded(DEADLOCK, move || {
-        let asked: Arc<[AtomicBool; 2]> =
-            Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
+        // Whether transfer 0, transfer 1 asked for a lock; whether a hook gave up waiting.
+        let asked: Arc<[AtomicBool; 3]> = Arc::new(std::array::from_fn(|_| AtomicBool::new(false)));
         thread::scope(|scope| {
             let forth = scope.spawn(|| {
                 set_lock_hook(Some(meet_after_the_first_lock(0, Arc::clone(&asked))));
@@ -369,10 +376,19 @@ fn opposite_transfers_at_the_worst_moment_do_not_deadlock() {
             });
             let results =
                 [forth, back].map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-            let told = asked.iter().all(|asked| asked.load(Ordering::SeqCst));
+            let [forth_asked, back_asked, gave_up] =
+                std::array::from_fn(|i| asked[i].load(Ordering::SeqCst));
             assert!(
-                told,
+                forth_asked && back_asked,
                 "Account::lock never told the lock hook: reach balances only through it"
+            );
+            assert!(
+                !gave_up,
+                "one transfer held its first account lock and the opposite transfer did not \
+                 even ask for an account lock in 1.5 s: something else (one process-wide lock \
+                 around every transfer, a home-made GIL) kept it out. That avoids the deadlock \
+                 by running one transfer at a time; take only the two accounts' locks, in one \
+                 global order (the lower account id first)"
             );
             results
         })
