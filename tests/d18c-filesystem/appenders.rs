@@ -109,6 +109,51 @@ fn try_append_gives_up_while_another_writer_holds_the_lock() {
     assert_eq!(contents(&path), "ID_1,1.00\n");
 }
 
+/// The error the test's seccomp filter gives a lock call that would wait.
+#[cfg(target_os = "linux")]
+const WAITING_LOCK_REFUSED: i32 = libc::EDEADLK;
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn try_append_never_makes_a_lock_call_that_waits() {
+    use super::{Refused, refuse_for_this_thread};
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    let bits = |flags: libc::c_int| u32::try_from(flags).expect("small flags");
+    // On a thread of its own, every lock call that would wait for the lock (flock without
+    // LOCK_NB, fcntl F_SETLKW or F_OFD_SETLKW) fails at once; trying, and unlocking, work.
+    let got = thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                refuse_for_this_thread(
+                    &[
+                        Refused::WithoutBits(
+                            libc::SYS_flock,
+                            1,
+                            bits(libc::LOCK_NB | libc::LOCK_UN),
+                        ),
+                        Refused::WithArg(libc::SYS_fcntl, 1, bits(libc::F_SETLKW)),
+                        Refused::WithArg(libc::SYS_fcntl, 1, bits(libc::F_OFD_SETLKW)),
+                    ],
+                    WAITING_LOCK_REFUSED,
+                );
+                try_append_record(&path, "ID_1,1.00")
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    assert!(
+        got.is_ok() && contents(&path) == "ID_1,1.00\n",
+        "with the lock free, try_append_record gave {got:?} and the file holds {:?}, on a \
+         thread where every lock call that waits (flock without LOCK_NB) fails with error \
+         {WAITING_LOCK_REFUSED}: it made one. The call that never waits must never ask for the \
+         lock the waiting way: take it with File::try_lock and write the record under that very \
+         lock. Trying, letting go and then taking it with File::lock leaves a gap in which \
+         another writer can take it, and then the call that never waits waits",
+        contents(&path)
+    );
+}
+
 #[rstest]
 fn try_append_gives_up_while_a_reader_holds_a_shared_lock() {
     let dir = temp_dir();

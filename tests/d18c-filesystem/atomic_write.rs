@@ -532,52 +532,13 @@ const FSYNC_ERROR: i32 = libc::ENOTRECOVERABLE;
 /// [`FSYNC_ERROR`] without reaching the disk (a seccomp filter; in a child process only).
 #[cfg(target_os = "linux")]
 fn make_fsync_fail() {
-    let op = |code: u32, k: u32, jt: u8, jf: u8| libc::sock_filter {
-        code: u16::try_from(code).expect("a BPF opcode fits in 16 bits"),
-        jt,
-        jf,
-        k,
-    };
-    let nr = |call: libc::c_long| u32::try_from(call).expect("a system call number");
-    let mut program = [
-        op(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, 0, 0, 0), // the call's number
-        op(
-            libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K,
-            nr(libc::SYS_fsync),
-            2,
-            0,
-        ),
-        op(
-            libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K,
-            nr(libc::SYS_fdatasync),
-            1,
-            0,
-        ),
-        op(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ALLOW, 0, 0),
-        op(
-            libc::BPF_RET | libc::BPF_K,
-            libc::SECCOMP_RET_ERRNO | FSYNC_ERROR.unsigned_abs(),
-            0,
-            0,
-        ),
-    ];
-    let filter = libc::sock_fprog {
-        len: u16::try_from(program.len()).expect("a short program"),
-        filter: program.as_mut_ptr(),
-    };
-    // SAFETY: plain prctl calls; `filter` points at a valid program for the whole call.
-    let installed = unsafe {
-        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
-            && libc::prctl(
-                libc::PR_SET_SECCOMP,
-                libc::SECCOMP_MODE_FILTER,
-                &raw const filter,
-            ) == 0
-    };
-    assert!(
-        installed,
-        "test setup: cannot install the seccomp filter: {}",
-        io::Error::last_os_error()
+    use super::{Refused, refuse_for_this_thread};
+    refuse_for_this_thread(
+        &[
+            Refused::Every(libc::SYS_fsync),
+            Refused::Every(libc::SYS_fdatasync),
+        ],
+        FSYNC_ERROR,
     );
 }
 

@@ -107,6 +107,83 @@ pub(crate) fn open_flags_of(path: &std::path::Path) -> Vec<i32> {
         .collect()
 }
 
+/// Linux only: which calls of a system call [`refuse_for_this_thread`] refuses.
+#[cfg(target_os = "linux")]
+pub(crate) enum Refused {
+    /// Every call of it.
+    Every(libc::c_long),
+    /// The calls whose argument number `.1` (from 0; its low 32 bits) is `.2`.
+    WithArg(libc::c_long, u32, u32),
+    /// The calls whose argument number `.1` has none of the bits of `.2` set.
+    WithoutBits(libc::c_long, u32, u32),
+}
+
+/// Linux only: from now on, every call `refused` names, made by the calling thread (or a
+/// thread it starts), fails with `errno` without running (a seccomp filter; no other thread
+/// is affected).
+#[cfg(target_os = "linux")]
+pub(crate) fn refuse_for_this_thread(refused: &[Refused], errno: i32) {
+    let op = |code: u32, k: u32, jt: u8, jf: u8| libc::sock_filter {
+        code: u16::try_from(code).expect("a BPF opcode fits in 16 bits"),
+        jt,
+        jf,
+        k,
+    };
+    let load = |offset: u32| op(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, offset, 0, 0);
+    // struct seccomp_data: the call's number at 0, its arguments (u64 each) from 16.
+    let arg = |n: u32| load(16 + 8 * n + if cfg!(target_endian = "big") { 4 } else { 0 });
+    let is = |k: u32, jt: u8, jf: u8| op(libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K, k, jt, jf);
+    let refuse = op(
+        libc::BPF_RET | libc::BPF_K,
+        libc::SECCOMP_RET_ERRNO | errno.unsigned_abs(),
+        0,
+        0,
+    );
+    let nr = |call: libc::c_long| u32::try_from(call).expect("a system call number");
+    let mut program = Vec::new();
+    for rule in refused {
+        // Each block: the call's number, then (when it matches) a test, then the refusal.
+        program.push(load(0));
+        match *rule {
+            Refused::Every(call) => program.push(is(nr(call), 0, 1)),
+            Refused::WithArg(call, n, value) => {
+                program.extend([is(nr(call), 0, 3), arg(n), is(value, 0, 1)]);
+            }
+            Refused::WithoutBits(call, n, bits) => program.extend([
+                is(nr(call), 0, 3),
+                arg(n),
+                op(libc::BPF_JMP | libc::BPF_JSET | libc::BPF_K, bits, 1, 0),
+            ]),
+        }
+        program.push(refuse);
+    }
+    program.push(op(
+        libc::BPF_RET | libc::BPF_K,
+        libc::SECCOMP_RET_ALLOW,
+        0,
+        0,
+    ));
+    let filter = libc::sock_fprog {
+        len: u16::try_from(program.len()).expect("a short program"),
+        filter: program.as_mut_ptr(),
+    };
+    // SAFETY: plain prctl calls on the calling thread; `filter` points at a valid program
+    // for the whole call.
+    let installed = unsafe {
+        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
+            && libc::prctl(
+                libc::PR_SET_SECCOMP,
+                libc::SECCOMP_MODE_FILTER,
+                &raw const filter,
+            ) == 0
+    };
+    assert!(
+        installed,
+        "test setup: cannot install the seccomp filter: {}",
+        std::io::Error::last_os_error()
+    );
+}
+
 /// Linux only: what the kernel reports about a directory, through inotify.
 #[cfg(target_os = "linux")]
 pub(crate) mod inotify {

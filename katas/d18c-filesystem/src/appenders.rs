@@ -34,6 +34,12 @@
 //!   anything while another handle holds an exclusive lock, or a shared one, on the file.
 //!   Checked by `try_append_gives_up_while_another_writer_holds_the_lock`,
 //!   `try_append_gives_up_while_a_reader_holds_a_shared_lock`.
+//! - `try_append_record` never asks for the lock the waiting way: it writes under the lock
+//!   it tried, not after trying, letting go and locking again (another writer could take the
+//!   lock in between, and then it waits). The test runs it, with the lock free, on a thread
+//!   where every lock call that would wait (`flock` without `LOCK_NB`, `fcntl` `F_SETLKW` or
+//!   `F_OFD_SETLKW`) fails at once, and it must append the record (Linux). Checked by
+//!   `try_append_never_makes_a_lock_call_that_waits`.
 //! - `append_record` waits for the lock before the first byte is written, and writes once it
 //!   is free; it waits for a reader's shared lock too (a writer's lock is exclusive). Where
 //!   the record goes is decided under the lock: a record the lock holder appended while
