@@ -4,6 +4,7 @@ use rusqlite::{Connection, Row};
 
 use super::{
     Trace, a_squire_follows, rows_of, says_order_by, some_column_reads, start_trace, stop_trace,
+    words_outside_double_quotes,
 };
 use crate::generic_repo::*;
 
@@ -498,26 +499,6 @@ impl Entity for Tally {
             count: row.get("count_")?,
         })
     }
-}
-
-/// The words of `sql` outside double-quoted identifiers (a doubled `""` stays inside), in
-/// lower case.
-fn words_outside_double_quotes(sql: &str) -> Vec<String> {
-    let mut outside = String::new();
-    let mut quoted = false;
-    for c in sql.chars() {
-        if c == '"' {
-            quoted = !quoted;
-            outside.push(' ');
-        } else if !quoted {
-            outside.push(c);
-        }
-    }
-    outside
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|word| !word.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect()
 }
 
 #[test]

@@ -3,7 +3,10 @@ use rstest::rstest;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params};
 
-use super::{plan_of, rows_of, says_order_by, some_column_reads, start_trace, stop_trace};
+use super::{
+    plan_of, rows_of, says_order_by, some_column_reads, start_trace, stop_trace,
+    words_outside_double_quotes,
+};
 use crate::query_count::*;
 
 /// An in-memory database with the kata's schema and the given warriors, each with their
@@ -455,8 +458,20 @@ fn the_join_finds_each_warriors_weapons_through_the_index() {
 #[case::ten_thousand_warriors(10_000)]
 fn the_statement_count_does_not_grow_with_the_roster(#[case] size: usize) {
     let conn = armed_roster(size);
+    // Two more warriors at the ends of the id range: a page of ids, however wide, misses one
+    // of them or takes another statement.
+    conn.execute(
+        "INSERT INTO warriors (id, name) VALUES (?1, 'first'), (?2, 'last')",
+        [i64::MIN, i64::MAX],
+    )
+    .expect("warriors at the ends of the id range");
     let (got, sql) = statements_run(&conn);
-    assert_eq!(got.len(), size, "every warrior must come back");
+    let ends = (got.first().map(|w| w.id), got.last().map(|w| w.id));
+    assert_eq!(
+        (got.len(), ends),
+        (size + 2, (Some(i64::MIN), Some(i64::MAX))),
+        "every warrior must come back, from id i64::MIN to id i64::MAX"
+    );
     assert_eq!(
         sql.len(),
         1,
@@ -464,6 +479,19 @@ fn the_statement_count_does_not_grow_with_the_roster(#[case] size: usize) {
          (reusing a prepared statement per warrior is still one run per warrior, and fetching \
          the roster page by page is one more statement per page)",
         sql.len()
+    );
+    let words = words_outside_double_quotes(&sql[0]);
+    let bounds: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|word| ["limit", "offset", "over"].contains(word))
+        .collect();
+    assert!(
+        bounds.is_empty(),
+        "the one statement says {bounds:?}: it fetches a page of the roster (LIMIT, OFFSET or a \
+         row_number() OVER window), so a roster larger than the page takes one more statement \
+         per page. The join fetches every warrior, whatever the size: no page bound. Ran {:?}",
+        sql[0]
     );
 }
 
