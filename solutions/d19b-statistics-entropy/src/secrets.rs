@@ -80,6 +80,10 @@
 //! bytes is not found there either); the same holds off Linux and on other architectures. A
 //! token function reading `/dev/urandom` itself, fresh for each token, is refused by that test
 //! too, although its bytes are the kernel's: use `OsEntropy::new()` as the stub gives it.
+//!
+//! **Not a dodge.** The OS token functions calling `getrandom::fill` themselves instead of
+//! going through `OsEntropy` and the `*_from` functions: each token is still fresh bytes from
+//! one kernel call, which is what the tests above check and what the lesson asks.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
