@@ -288,6 +288,21 @@ fn the_first_match_comes_before_the_rest_of_the_file_is_read() {
     );
 }
 
+/// Writes at `path` a log of exactly `size` bytes (9 or more) whose first line is
+/// `CRITICAL` and whose rest is filler lines of up to 64 bytes; returns how many.
+fn put_log_of_size(path: &Path, size: usize) -> usize {
+    let mut log = b"CRITICAL\n".to_vec();
+    let mut filler_lines = 0;
+    while log.len() < size {
+        let length = (size - log.len()).min(64);
+        log.extend(std::iter::repeat_n(b'.', length - 1));
+        log.push(b'\n');
+        filler_lines += 1;
+    }
+    put(path, &log);
+    filler_lines
+}
+
 /// A regular file of exactly `size` bytes whose first line is `CRITICAL` and whose rest is
 /// filler lines; the line `CRITICAL appended` is added at its end only after the first match
 /// was taken. A lazy scan reads that line when it gets there; one that read the file to its
@@ -306,15 +321,7 @@ fn a_regular_file_of_any_size_is_scanned_lazily(#[case] size: usize) {
     let dir = temp_dir();
     short_log_first(dir.path());
     let path = dir.path().join("growing.log");
-    let mut log = b"CRITICAL\n".to_vec();
-    let mut filler_lines = 0;
-    while log.len() < size {
-        let length = (size - log.len()).min(64);
-        log.extend(std::iter::repeat_n(b'.', length - 1));
-        log.push(b'\n');
-        filler_lines += 1;
-    }
-    put(&path, &log);
+    let filler_lines = put_log_of_size(&path, size);
     let mut lines = critical_lines(&path, "CRITICAL")
         .unwrap_or_else(|error| panic!("critical_lines on a {size}-byte file failed: {error}"));
     let first = lines.next().map(describe);
@@ -412,7 +419,11 @@ fn the_line_buffer_is_reused_not_allocated_per_line() {
 /// ones that ended included): `(bytes passed to read and pread, read system calls)`.
 #[cfg(target_os = "linux")]
 fn process_reads() -> (u64, u64) {
-    let io = std::fs::read_to_string("/proc/self/io").expect("Linux has /proc/self/io");
+    use std::io::Read;
+    // One read system call, which the counts it returns do not include yet.
+    let mut bytes = [0; 4096];
+    let read = File::open("/proc/self/io").and_then(|mut io| io.read(&mut bytes));
+    let io = read.map_or("", |n| std::str::from_utf8(&bytes[..n]).unwrap_or(""));
     let field = |name: &str| -> u64 {
         io.lines()
             .find_map(|line| line.strip_prefix(name))
@@ -431,6 +442,25 @@ fn reads_the_file_a_buffer_at_a_time_not_byte_by_byte() {
     }
     let dir = temp_dir();
     short_log_first(dir.path());
+    // Small files first: before the first match, one read, the one that brings the first
+    // line in (each look at the counts costs one read of its own).
+    let own = process_reads().1.abs_diff(process_reads().1);
+    let small = dir.path().join("small.log");
+    for size in [9, 8_193, 60 * 1024] {
+        put_log_of_size(&small, size);
+        let before = process_reads().1;
+        let first = critical_lines(&small, "CRITICAL").map(|mut lines| lines.next().map(describe));
+        let reads = process_reads().1 - before - own;
+        assert!(
+            matches!(&first, Ok(Some(text)) if text == "1: CRITICAL") && reads == 1,
+            "opening a {size}-byte log whose first line is `CRITICAL` and taking the first \
+             match gave {first:?} after {reads} read system calls, every thread of the process \
+             counted: it read on to the end of the file before yielding it (read_to_end, \
+             read_to_string, or reading until a read returns nothing, which is a second read \
+             even for a 9-byte file). Small files are streamed too: the BufReader's first \
+             read brings the first line in, and its match is yielded then"
+        );
+    }
     let path = write_quiet_log(dir.path(), 20_000, 1000, false);
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
     let before = process_reads();
