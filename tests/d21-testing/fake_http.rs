@@ -97,6 +97,52 @@ fn slow_server(head_after: Duration, body_after: Duration) -> SocketAddr {
     address
 }
 
+/// A wiremock server whose first answer to /users/7 is a 503 (expected exactly once); mount
+/// what it answers next.
+async fn a_server_that_answers_503_once() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/7"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// How many sockets of this process are still connected to `server`: its own file
+/// descriptors (`/proc/self/fd`) that Linux's `/proc/net/tcp` lists with `server`'s port as
+/// the remote end. A socket closed with `close` leaves the descriptor table at once.
+fn sockets_open_to(server: SocketAddr) -> usize {
+    let ours: std::collections::HashSet<String> = std::fs::read_dir("/proc/self/fd")
+        .expect("this check reads Linux's /proc/self/fd")
+        .flatten()
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .filter_map(|target| {
+            let target = target.to_str()?;
+            Some(
+                target
+                    .strip_prefix("socket:[")?
+                    .strip_suffix(']')?
+                    .to_owned(),
+            )
+        })
+        .collect();
+    let remote_port = format!(":{:04X}", server.port());
+    std::fs::read_to_string("/proc/net/tcp")
+        .expect("this check reads Linux's /proc/net/tcp")
+        .lines()
+        .skip(1)
+        .map(|line| line.split_whitespace().collect::<Vec<_>>())
+        .filter(|fields| {
+            fields
+                .get(2)
+                .is_some_and(|remote| remote.ends_with(&remote_port))
+                && fields.get(9).is_some_and(|inode| ours.contains(*inode))
+        })
+        .count()
+}
+
 #[tokio::test]
 async fn fetches_and_parses_a_user() {
     let server = MockServer::start().await;
@@ -204,13 +250,7 @@ async fn maps_404_to_not_found() {
 #[tokio::test]
 async fn retries_a_500_once_then_reports_a_server_error() {
     // A 503 first, then 500s: the error reports the last status the server gave.
-    let server = MockServer::start().await;
-    Mock::given(path("/users/7"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = a_server_that_answers_503_once().await;
     Mock::given(path("/users/7"))
         .respond_with(ResponseTemplate::new(500))
         .expect(1)
@@ -266,13 +306,7 @@ async fn makes_as_many_requests_as_the_config_allows_on_5xx(
 
 #[tokio::test]
 async fn a_retry_after_a_503_can_succeed() {
-    let server = MockServer::start().await;
-    Mock::given(path("/users/7"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = a_server_that_answers_503_once().await;
     Mock::given(path("/users/7"))
         .respond_with(ResponseTemplate::new(200).set_body_json(ada_json()))
         .expect(1)
@@ -594,8 +628,8 @@ async fn a_retry_has_the_same_timeout(
 
 #[tokio::test]
 async fn a_timed_out_request_closes_its_connection() {
-    // A server that reads the request and never answers; it hands its end of the connection
-    // to the test, which looks at it once the client has reported Timeout.
+    // A server that reads the request and never answers; it keeps its end of the connection
+    // open until the test has looked.
     let (sender, accepted) = std::sync::mpsc::channel();
     let (address, _) = hand_made_server(move |stream| {
         let _ = sender.send(stream);
@@ -603,29 +637,20 @@ async fn a_timed_out_request_closes_its_connection() {
 
     let got = fetch(format!("http://{address}"), 7, Some(quick())).await;
 
+    // fetch_user_with has returned: whatever it closed is out of this process' descriptors.
+    let still_open = sockets_open_to(address);
     assert!(
         matches!(got, Err(ApiError::Timeout)),
         "a server that never answers must give Timeout, got {got:?}"
     );
-    let mut stream = accepted
+    let _server_end = accepted
         .recv_timeout(GUARD)
         .expect("the server accepted the client's connection");
-    // The client closed its socket before it returned Timeout, so the end of the connection
-    // is already here: 200 ms (two thirds of the request's own 300 ms budget) is only slack
-    // for the kernel. A request left running with a later deadline of its own is still open.
-    let watchdog = Duration::from_millis(200);
-    stream
-        .set_read_timeout(Some(watchdog))
-        .expect("a read timeout can be set");
-    let read = stream.read(&mut [0u8; 64]);
-    assert!(
-        matches!(read, Ok(0))
-            || read
-                .as_ref()
-                .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
-        "fetch_user_with reported Timeout but its connection was still open {watchdog:?} \
-         later ({read:?}): something is still waiting on the server. The timeout must cut \
-         the request itself (ureq's timeout_global) so the socket is closed by the time \
+    assert_eq!(
+        still_open, 0,
+        "fetch_user_with returned Timeout with {still_open} connection(s) to the server still \
+         open in this process: something is still waiting on the server. The timeout must \
+         cut the request itself (ureq's timeout_global), so its socket is closed by the time \
          Timeout is returned, not abandon a request left running on another thread (with a \
          later safety-net timeout of its own)"
     );
