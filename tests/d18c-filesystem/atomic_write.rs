@@ -5,7 +5,7 @@
 // "Crates only the solution names").
 extern crate tempfile as _;
 
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::{self, Read};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -140,16 +140,26 @@ fn the_temp_file_sits_in_the_target_directory() {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
     put(&path, "old");
-    let (mut during, mut temp) = (Vec::new(), Vec::new());
+    let (mut during, mut temp, mut unflushed) = (Vec::new(), Vec::new(), None);
+    let temp_files = || {
+        names_in(dir.path())
+            .into_iter()
+            .filter(|n| n != "config.json")
+    };
     let got = atomic_write_with(&path, |out| {
         out.write_all(b"new, first half")?;
         out.flush()?;
         during = names_in(dir.path());
-        temp = during
-            .iter()
-            .filter(|name| *name != "config.json")
+        temp = temp_files()
             .map(|name| contents(&dir.path().join(name)))
             .collect();
+        // Then more than a megabyte, 64 KiB at a time, and no flush.
+        for _ in 0..=UNFLUSHED_BOUND / PIECE.len() {
+            out.write_all(&PIECE)?;
+        }
+        unflushed = temp_files()
+            .map(|name| fs::metadata(dir.path().join(name)).map_or(0, |meta| meta.len()))
+            .next();
         out.write_all(b", second half")
     });
     assert!(got.is_ok(), "atomic_write_with gave {got:?}");
@@ -168,8 +178,29 @@ fn the_temp_file_sits_in_the_target_directory() {
          as it comes; collecting it in memory and copying it to the temp file afterwards \
          holds a file of any size in RAM (the article's RAM tsunami)"
     );
-    assert_eq!(contents(&path), "new, first half, second half");
+    let written = "new, first half".len() + (UNFLUSHED_BOUND / PIECE.len() + 1) * PIECE.len();
+    assert!(
+        unflushed.is_some_and(|len| len + UNFLUSHED_BOUND as u64 >= written as u64),
+        "fill had written {written} bytes (the last {} of them without a flush) when the temp \
+         file held {unflushed:?}: more than {} KiB of the new content was held in memory. A \
+         buffer of a few KiB between fill and the temp file is fine; one of megabytes collects \
+         the file in RAM, which streaming to the temp file is meant to avoid",
+        written - "new, first half".len(),
+        UNFLUSHED_BOUND / 1024
+    );
+    assert_eq!(
+        contents(&path),
+        format!(
+            "new, first half{}, second half",
+            "x".repeat(written - "new, first half".len())
+        )
+    );
 }
+
+/// The most of what `fill` wrote (without a flush) that may be missing from the temp file,
+/// and the piece it writes at a time.
+const UNFLUSHED_BOUND: usize = 1024 * 1024;
+const PIECE: [u8; 64 * 1024] = [b'x'; 64 * 1024];
 
 #[rstest]
 fn a_failing_writer_leaves_the_old_content_and_no_temp_file() {

@@ -39,8 +39,10 @@
 //!   `replaces_longer_old_content_completely`.
 //! - While `fill` runs, the target still holds the old content (a target that did not exist
 //!   does not exist yet), and the temp file sits in the target's own directory and already
-//!   holds what `fill` has written and flushed so far: `fill` writes straight into it, so
-//!   the new content streams to the disk instead of being collected in memory first.
+//!   holds what `fill` has written and flushed so far, and, flushed or not, all but at most
+//!   1 MiB of what it has written (after 1 MiB + 64 KiB more, written 64 KiB at a time):
+//!   `fill` writes straight into it (a buffer of a few KiB between them is fine), so the new
+//!   content streams to the disk instead of being collected in memory first.
 //!   Checked by `the_target_keeps_its_old_content_while_the_new_one_is_written`,
 //!   `a_new_file_does_not_appear_under_its_name_while_it_is_written`,
 //!   `the_temp_file_sits_in_the_target_directory`.
