@@ -69,11 +69,14 @@ fn knows_business_hours_on_the_stub_clock(
     );
 }
 
+/// One of the two functions, as the refusal it gives on a clock (if any).
+type Refusal = fn(&MovingClock) -> Option<ClockError>;
+
 /// Asserts that both functions refuse the impossible `hour`:`minute` on `weekday` with
 /// InvalidTime, after one reading of a clock whose second reading would be a valid time.
 fn assert_refused_after_one_reading(weekday: Weekday, hour: u8, minute: u8) {
     let expected = ClockError::InvalidTime { hour, minute };
-    let answers: [(&str, fn(&MovingClock) -> Option<ClockError>); 2] = [
+    let answers: [(&str, Refusal); 2] = [
         ("greeting", |clock| greeting(clock).err()),
         ("is_business_hours", |clock| is_business_hours(clock).err()),
     ];
