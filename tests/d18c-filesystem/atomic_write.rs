@@ -200,7 +200,7 @@ fn the_temp_file_sits_in_the_target_directory() {
 /// The most of what `fill` wrote (without a flush) that may be missing from the temp file,
 /// and the piece it writes at a time.
 const UNFLUSHED_BOUND: usize = 1024 * 1024;
-const PIECE: [u8; 64 * 1024] = [b'x'; 64 * 1024];
+static PIECE: [u8; 64 * 1024] = [b'x'; 64 * 1024];
 
 #[rstest]
 fn a_failing_writer_leaves_the_old_content_and_no_temp_file() {
