@@ -249,16 +249,12 @@ fn a_million_values_are_measured_in_one_or_two_passes() {
     // value twice (milliseconds in all); comparing every pair makes 2^31 to 2^35 comparisons at
     // any one of those sizes (minutes), however small the inputs it keeps it for.
     let data: Vec<f64> = (0..1_000_000).map(f64::from).collect();
-    let got = super::watchdog::within(std::time::Duration::from_secs(5), move || {
-        let mut all = vec![(data.len(), pvariance(&data))];
-        for n in [1 << 12, 1 << 14, 1 << 16] {
-            for call in 0..(1 << 20) / n {
-                let start = call * 7919 % (data.len() - n);
-                all.push((n, pvariance(&data[start..start + n])));
-            }
-        }
-        all
-    });
+    let got = super::watchdog::over_the_whole_and_runs(
+        std::time::Duration::from_secs(5),
+        data,
+        (&[1 << 12, 1 << 14, 1 << 16], 1 << 20),
+        pvariance,
+    );
     let Some(got) = got else {
         panic!(
             "pvariance of a million values, then of 336 runs of 4,096 to 65,536 values, \
@@ -268,7 +264,8 @@ fn a_million_values_are_measured_in_one_or_two_passes() {
              use Welford's update)"
         );
     };
-    for (n, got) in got {
+    for (run, got) in got {
+        let n = run.len();
         let want = ((n * n - 1) as f64) / 12.0;
         assert!(
             matches!(got, Ok(v) if relatively_close(v, want, 1e-9)),
