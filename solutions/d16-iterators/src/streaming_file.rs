@@ -36,8 +36,10 @@
 //!   `the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static`.
 //! - on Linux, smaller files never sit in memory whole either: in a process of its own, the first
 //!   count (of a 4-line file) raises peak resident memory by less than 1 MiB (no fixed buffer of
-//!   about that size on a stack, in a static or on a helper thread), and counting a file of about
-//!   900 KiB or 2 MB after it raises it by less than a quarter of the file. Checked by
+//!   about that size on a stack, in a static or on a helper thread), and counting files of about
+//!   40, 90, 300 and 600 KiB (smallest first), 900 KiB or 2 MB after it raises it by less than a
+//!   quarter of the file (or 16 KiB): no size threshold below which a file is read whole, into a
+//!   static or anywhere else. Checked by
 //!   `a_smaller_file_never_sits_in_memory_whole_either`.
 //! - small files stream too: files of about 128, 512 and 900 KiB are counted with less heap than a
 //!   quarter of their size. Checked by `a_small_file_is_streamed_too_not_read_whole`.
