@@ -361,6 +361,12 @@ fn an_empty_email_is_refused(test_db: TestDb) {
      BEGIN SELECT RAISE(ABORT, 'sign-ups are closed'); END",
     ADA
 )]
+#[case::a_trigger_whose_text_reads_like_a_unique_violation(
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE); \
+     CREATE TRIGGER no_new_users BEFORE INSERT ON users \
+     BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: users.email'); END",
+    ADA
+)]
 #[case::a_foreign_key(
     "CREATE TABLE teams (id INTEGER PRIMARY KEY); \
      CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
@@ -379,7 +385,7 @@ fn only_a_uniqueness_violation_counts_as_a_duplicate(#[case] schema: &str, #[cas
         "inserting {email:?} into `{schema}` broke a constraint that is not UNIQUE: only a \
          UNIQUE violation (extended code SQLITE_CONSTRAINT_UNIQUE) may become DuplicateEmail, \
          every other failure (CHECK, NOT NULL, a trigger's RAISE, a foreign key) is Sqlite, \
-         got {got:?}"
+         whatever its message says: decide by the error code, never by the text; got {got:?}"
     );
 }
 
