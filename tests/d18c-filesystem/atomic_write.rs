@@ -153,7 +153,7 @@ fn the_temp_file_sits_in_the_target_directory() {
         temp = temp_files()
             .map(|name| contents(&dir.path().join(name)))
             .collect();
-        // Then more than a megabyte, 64 KiB at a time, and no flush.
+        // Then more than 64 KiB, 4 KiB at a time, and no flush.
         for _ in 0..=UNFLUSHED_BOUND / PIECE.len() {
             out.write_all(&PIECE)?;
         }
@@ -183,7 +183,7 @@ fn the_temp_file_sits_in_the_target_directory() {
         unflushed.is_some_and(|len| len + UNFLUSHED_BOUND as u64 >= written as u64),
         "fill had written {written} bytes (the last {} of them without a flush) when the temp \
          file held {unflushed:?}: more than {} KiB of the new content was held in memory. A \
-         buffer of a few KiB between fill and the temp file is fine; one of megabytes collects \
+         buffer of up to 64 KiB between fill and the temp file is fine; a bigger one collects \
          the file in RAM, which streaming to the temp file is meant to avoid",
         written - "new, first half".len(),
         UNFLUSHED_BOUND / 1024
@@ -199,8 +199,8 @@ fn the_temp_file_sits_in_the_target_directory() {
 
 /// The most of what `fill` wrote (without a flush) that may be missing from the temp file,
 /// and the piece it writes at a time.
-const UNFLUSHED_BOUND: usize = 1024 * 1024;
-static PIECE: [u8; 64 * 1024] = [b'x'; 64 * 1024];
+const UNFLUSHED_BOUND: usize = 64 * 1024;
+static PIECE: [u8; 4 * 1024] = [b'x'; 4 * 1024];
 
 #[rstest]
 fn a_failing_writer_leaves_the_old_content_and_no_temp_file() {
@@ -263,6 +263,52 @@ fn a_second_writer_during_the_first_uses_its_own_temp_file() {
         (contents(&path), names_in(dir.path())),
         ("outer".to_owned(), vec!["config.json".to_owned()]),
         "the write that finished last (the outer one) must win, and no temp file may be left"
+    );
+}
+
+/// The error the test's seccomp filter gives an open that creates a file without `O_EXCL`.
+#[cfg(target_os = "linux")]
+const SHARED_CREATE_REFUSED: i32 = libc::ENOTUNIQ;
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn the_temp_file_is_created_exclusively() {
+    use super::{Refused, refuse_for_this_thread};
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    put(&path, "old");
+    let bits = |flags: libc::c_int| u32::try_from(flags).expect("small flags");
+    let (create, excl) = (bits(libc::O_CREAT), bits(libc::O_EXCL));
+    // On a thread of its own, every open that may create a file but not exclusively (O_CREAT
+    // without O_EXCL: File::create, OpenOptions::create) fails at once; other opens work.
+    let got = thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let mut refused = vec![
+                    Refused::WithBitsWithout(libc::SYS_openat, 2, create, excl),
+                    Refused::Every(libc::SYS_openat2),
+                ];
+                #[cfg(target_arch = "x86_64")]
+                refused.extend([
+                    Refused::WithBitsWithout(libc::SYS_open, 1, create, excl),
+                    Refused::Every(libc::SYS_creat),
+                ]);
+                refuse_for_this_thread(&refused, SHARED_CREATE_REFUSED);
+                atomic_write(&path, b"new")
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    assert!(
+        got.is_ok() && contents(&path) == "new",
+        "atomic_write gave {got:?} (the file holds {:?}) on a thread where every open that \
+         creates a file without O_EXCL fails with error {SHARED_CREATE_REFUSED}: it made one. \
+         A temp file opened with File::create (or create(true)) under a name that is only \
+         probably unique (from the clock, the pid, a counter) truncates and shares a file \
+         another writer made under that name. Create it exclusively, as \
+         NamedTempFile::new_in does (O_CREAT | O_EXCL, retrying another random name when one \
+         exists)",
+        contents(&path)
     );
 }
 

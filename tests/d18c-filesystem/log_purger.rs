@@ -154,23 +154,32 @@ fn the_cutoff_itself_is_kept_and_so_is_the_future() {
     assert_eq!(report.kept, 2);
 }
 
+/// A log modified on 1969-12-31, purged with a cutoff in 2029 and with one exactly at the
+/// epoch (`now` 30 days after it): before 1970 is before both.
 #[rstest]
-fn a_log_modified_before_1970_is_purged() {
+#[case::cutoff_in_2029(now())]
+#[case::cutoff_at_the_epoch(UNIX_EPOCH + 30 * DAY)]
+fn a_log_modified_before_1970_is_purged(#[case] at: SystemTime) {
     let dir = temp_dir();
-    let age = now().duration_since(UNIX_EPOCH).unwrap_or_default() + DAY;
-    log_aged(dir.path(), "from-1969.log", age);
-    let stored = fs::metadata(dir.path().join("from-1969.log")).and_then(|meta| meta.modified());
+    let path = dir.path().join("from-1969.log");
+    put(&path, "from-1969.log");
+    filetime::set_file_mtime(&path, FileTime::from_system_time(UNIX_EPOCH - DAY))
+        .unwrap_or_else(|e| panic!("cannot set the mtime: {e}"));
+    let stored = fs::metadata(&path).and_then(|meta| meta.modified());
     assert!(
         stored.as_ref().is_ok_and(|mtime| *mtime < UNIX_EPOCH),
         "the test's file system must keep an mtime before 1970, got {stored:?}"
     );
-    let report = purge(dir.path(), false);
+    let report = purge_logs(dir.path(), 30 * DAY, at, false)
+        .unwrap_or_else(|e| panic!("purge_logs failed: {e}"));
     assert_eq!(
         (report.purged, report.failed),
         (vec!["from-1969.log".to_owned()], vec![]),
-        "a log last modified on 1969-12-31 is older than any cutoff and must be purged, not \
-         reported as a failure: compare the SystemTime values themselves, with no conversion \
-         to a duration since the epoch (duration_since(UNIX_EPOCH) fails before 1970)"
+        "a log last modified on 1969-12-31 is older than the cutoff {:?} and must be purged, \
+         not kept nor reported as a failure: compare the SystemTime values themselves, with \
+         no conversion to a duration since the epoch (duration_since(UNIX_EPOCH) fails before \
+         1970, and clamping it to zero makes 1969 equal to a cutoff at the epoch)",
+        report.cutoff
     );
 }
 

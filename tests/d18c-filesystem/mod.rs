@@ -116,6 +116,8 @@ pub(crate) enum Refused {
     WithArg(libc::c_long, u32, u32),
     /// The calls whose argument number `.1` has none of the bits of `.2` set.
     WithoutBits(libc::c_long, u32, u32),
+    /// The calls whose argument number `.1` has a bit of `.2` set and none of `.3`.
+    WithBitsWithout(libc::c_long, u32, u32, u32),
 }
 
 /// Linux only: from now on, every call `refused` names, made by the calling thread (or a
@@ -153,6 +155,12 @@ pub(crate) fn refuse_for_this_thread(refused: &[Refused], errno: i32) {
                 is(nr(call), 0, 3),
                 arg(n),
                 op(libc::BPF_JMP | libc::BPF_JSET | libc::BPF_K, bits, 1, 0),
+            ]),
+            Refused::WithBitsWithout(call, n, with, without) => program.extend([
+                is(nr(call), 0, 4),
+                arg(n),
+                op(libc::BPF_JMP | libc::BPF_JSET | libc::BPF_K, with, 0, 2),
+                op(libc::BPF_JMP | libc::BPF_JSET | libc::BPF_K, without, 1, 0),
             ]),
         }
         program.push(refuse);
