@@ -81,8 +81,14 @@ fn hand_made_server(
     (address, accepted)
 }
 
-/// A server slow in two phases: Ada's head after `head_after`, her body `body_after` later.
-fn slow_server(head_after: Duration, body_after: Duration) -> SocketAddr {
+/// A server slow in two phases: Ada's head after `head_after`, then her body `body_after`
+/// later unless the client hangs up first. The receiver tells whether the client hung up
+/// (closed its end) before the body was sent.
+fn slow_server(
+    head_after: Duration,
+    body_after: Duration,
+) -> (SocketAddr, std::sync::mpsc::Receiver<bool>) {
+    let (verdict, hung_up) = std::sync::mpsc::channel();
     let (address, _) = hand_made_server(move |mut stream| {
         let body = ada_json().to_string();
         std::thread::sleep(head_after);
@@ -91,10 +97,26 @@ fn slow_server(head_after: Duration, body_after: Duration) -> SocketAddr {
             body.len()
         );
         let _ = stream.write_all(head.as_bytes());
-        std::thread::sleep(body_after);
-        let _ = stream.write_all(body.as_bytes());
+        // Reads until the client hangs up (0 bytes, or a reset) or `body_after` has passed
+        // while it still waits for the body (any rest of its request is read and skipped).
+        let deadline = std::time::Instant::now() + body_after;
+        let closed = loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+                break false;
+            }
+            match stream.read(&mut [0u8; 1024]) {
+                Ok(0) => break true,
+                Ok(_) => {}
+                Err(e) => break e.kind() == std::io::ErrorKind::ConnectionReset,
+            }
+        };
+        if !closed {
+            let _ = stream.write_all(body.as_bytes());
+        }
+        let _ = verdict.send(closed);
     });
-    address
+    (address, hung_up)
 }
 
 /// A wiremock server whose first answer to /users/7 is a 503 (expected exactly once); mount
@@ -518,25 +540,36 @@ async fn the_timeout_covers_a_body_that_never_finishes() {
 
 #[tokio::test]
 async fn the_timeout_is_one_budget_for_all_phases_of_the_request() {
-    // Slow in two phases: the head comes after 180 ms, the body 180 ms later. Each wait fits
-    // the 300 ms timeout on its own; together they overrun it.
-    const PHASE: Duration = Duration::from_millis(180);
-    let config = quick();
-    assert!(
-        PHASE < config.timeout && 2 * PHASE > config.timeout,
-        "each phase fits the timeout, both together do not"
-    );
-    let address = slow_server(PHASE, PHASE);
+    // Slow in two phases: the head comes after 300 ms, the body 450 ms later unless the client
+    // has hung up by then. Each wait fits the 600 ms timeout on its own; together they
+    // overrun it, and one budget runs out 300 ms after the head: 150 ms before the body.
+    let (head_after, body_after) = (Duration::from_millis(300), Duration::from_millis(450));
+    let config = ApiConfig {
+        timeout: Duration::from_millis(600),
+        attempts: 1,
+    };
+    let (address, hung_up) = slow_server(head_after, body_after);
 
     let got = fetch(format!("http://{address}"), 7, Some(config)).await;
 
     assert!(
         matches!(got, Err(ApiError::Timeout)),
-        "the server took 180 ms for the head and 180 ms more for the body, 360 ms against a \
-         300 ms ApiConfig::timeout, and the call still succeeded: the timeout must be one \
+        "the server took 300 ms for the head and 450 ms more for the body, 750 ms against a \
+         600 ms ApiConfig::timeout, and the call still succeeded: the timeout must be one \
          budget for the whole request (ureq's timeout_global), not a fresh timeout for each \
          phase (connect, send, head, body), which lets a call last several times its budget; \
          got {got:?}"
+    );
+    let hung_up_in_time = hung_up
+        .recv_timeout(GUARD)
+        .expect("the server saw the request through");
+    assert!(
+        hung_up_in_time,
+        "the call gave Timeout, but the client was still connected 450 ms after the head, when \
+         the server sent the body, 750 ms into a 600 ms ApiConfig::timeout: it kept waiting past \
+         its budget and called it a timeout afterwards. One budget for the whole request \
+         (ureq's timeout_global) cuts the connection when it runs out; a fresh timeout per \
+         phase with an elapsed-time check after the call does not"
     );
 }
 
@@ -554,7 +587,7 @@ async fn an_answer_within_the_timeout_succeeds_whichever_phase_takes_the_time(
         timeout: Duration::from_secs(2),
         attempts: 1,
     };
-    let address = slow_server(head_after, body_after);
+    let (address, _) = slow_server(head_after, body_after);
 
     let got = fetch(format!("http://{address}"), 7, Some(config)).await;
 

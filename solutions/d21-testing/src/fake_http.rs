@@ -53,7 +53,9 @@
 //!   `a_retry_after_a_503_can_succeed`.
 //! - a server slower than `ApiConfig::timeout` is `Timeout` after one request (not retried),
 //!   and the timeout is one budget for the whole request, a body that stalls included: a
-//!   server slow in two phases, each within the timeout, overruns it; and the whole
+//!   server slow in two phases, each within the timeout, overruns it, and the client hangs
+//!   up when the budget runs out, before the server sends the body (a timeout per phase with
+//!   an elapsed-time check after the call is still connected then); and the whole
 //!   configured budget is the request's: an answer after 1.2 s of a 2 s timeout succeeds,
 //!   whether the head or the body took the time; a retry after a 500 has the timeout too,
 //!   a whole one of its own (a 500 after 0.9 s, then the user after another 0.9 s, of a
