@@ -44,7 +44,7 @@
 //! - it agrees with kata 1's `Fibonacci` for any limit. Checked by
 //!   `agrees_with_the_fibonacci_struct_for_any_limit`.
 //!
-//! **Not checked.** What a `from_fn` closure captures and how it computes (beyond its size): one that reads a
+//! **Not checked.** What a small `from_fn` closure captures and how it computes: one that reads a
 //! `const` table through a captured index, recomputes each number, or calls kata 1's
 //! `Fibonacci` struct it captured, has the same type name, size and output. Do not: the lesson
 //! is that the captured variables are the state (the last two numbers). Likewise a `from_fn`

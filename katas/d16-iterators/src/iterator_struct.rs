@@ -45,8 +45,9 @@
 //! - the recurrence law for any limit: starts 0, 1, each number the sum of the two before, none
 //!   above the limit, none missing. Checked by `each_number_is_the_sum_of_the_two_before_it`.
 //! - the struct is small (at most 64 bytes, so no table of the 94 numbers: two `u128`s, the limit
-//!   and the start already take all 64) and the stream never allocates, at any limit and from any start (every limit where a stream's length
-//!   changes and every power of two: no short stream listed up front either). Checked by `holds_the_state_of_one_step_not_a_table_of_numbers`,
+//!   and the start already take all 64) and the stream never allocates, at any limit and from any
+//!   start (every limit where a stream's length changes and every power of two: no short stream
+//!   listed up front either). Checked by `holds_the_state_of_one_step_not_a_table_of_numbers`,
 //!   `runs_without_touching_the_heap`.
 //! - `restart` rewinds a stream, half-way through or finished, to its start with the same limit.
 //!   Checked by `restart_rewinds_a_stream_half_way_through_to_zero`,

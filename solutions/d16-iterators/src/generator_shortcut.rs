@@ -22,6 +22,9 @@
 //! - two calls give two independent streams. Checked by
 //!   `each_call_starts_a_new_independent_stream`.
 //! - no heap is used. Checked by `lives_on_the_stack_not_the_heap`.
+//! - the returned stream takes at most 128 bytes (`size_of_val`): the last two numbers, not a
+//!   table of them worked out up front on the stack (`[u64; 94]` is 752 bytes). Checked by
+//!   `captures_the_last_two_numbers_not_a_table_of_them`.
 //! - no type of your own: the returned type names no struct of the crate, and its state lives in a
 //!   `Successors` or `FromFn` (not an array or a range mapped through a formula, nor an
 //!   `enumerate` counter or a `scan` accumulator beside a generator that only ticks). Checked by
@@ -41,7 +44,7 @@
 //! - it agrees with kata 1's `Fibonacci` for any limit. Checked by
 //!   `agrees_with_the_fibonacci_struct_for_any_limit`.
 //!
-//! **Not checked.** What a `from_fn` closure captures and how it computes: one that reads a
+//! **Not checked.** What a small `from_fn` closure captures and how it computes: one that reads a
 //! `const` table through a captured index, recomputes each number, or calls kata 1's
 //! `Fibonacci` struct it captured, has the same type name, size and output. Do not: the lesson
 //! is that the captured variables are the state (the last two numbers). Likewise a `from_fn`
