@@ -31,7 +31,8 @@
 //! - A file is purged when its modification time (not its access time, and with `now` as
 //!   given, not the real clock) is strictly before the cutoff `now - older_than`; a file
 //!   modified at the cutoff or later (even in the future) is kept, and one modified before
-//!   1970 is purged (an instant before the epoch compares like any other). Checked by
+//!   1970 is purged (an instant before the epoch compares like any other, also with a
+//!   cutoff exactly at the epoch). Checked by
 //!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`,
 //!   `the_cutoff_itself_is_kept_and_so_is_the_future`, `a_log_modified_before_1970_is_purged`.
 //! - The comparison keeps every nanosecond (compare `SystemTime` values, not float seconds,
