@@ -265,34 +265,55 @@ fn reads_nothing_after_the_first_container_past_the_budget() {
 /// held in the middle of cloning (no other string of that test is this long).
 const HELD_EMAIL_LEN: usize = 43;
 
-#[test]
-fn two_callers_at_once_share_nothing() {
-    // The first call is held inside the allocator while it clones its middle email; a second
-    // call on another thread, with another budget, must run to the end meanwhile. Walk state
-    // kept for the whole program (statics: the budget, the depth, the path, the emails) is
-    // reset or read by the other call, or, behind one lock, makes the second wait.
+/// The emails the held first call of [`two_callers_at_once_share_nothing`] walks past: its
+/// middle one is [`HELD_EMAIL_LEN`] long; `third` is the last item of its array.
+fn held_emails_then(third: Value) -> (Value, String) {
     let held = format!("{}@x.io", "h".repeat(HELD_EMAIL_LEN - 5));
-    let first_value = json!({"x": [{"user_email": "before@x.io"}, {"user_email": held},
-                                   {"user_email": "after@x.io"}]});
+    let value = json!({"x": [{"user_email": "before@x.io"}, {"user_email": held}, third]});
+    (value, held)
+}
+
+#[rstest]
+// The held call is exactly as deep as its budget; the second leaves 3 levels open when it fails.
+#[case::the_held_call_is_exactly_at_its_budget(
+    json!({"user_email": "after@x.io"}), None, json!({"b": [[[[]]]], "user_email": "2@x.io"}), 3, "/b/0/0")]
+// The held call fails after the hold, inside the part it has not walked yet.
+#[case::the_held_call_fails_after_the_hold(
+    json!({"deep": [[]], "user_email": "after@x.io"}), Some("/x/2/deep"),
+    json!({"b": [[]], "user_email": "2@x.io"}), 1, "/b")]
+fn two_callers_at_once_share_nothing(
+    #[case] third: Value,
+    #[case] first_fails_at: Option<&str>,
+    #[case] second_value: Value,
+    #[case] second_budget: usize,
+    #[case] second_fails_at: &str,
+) {
+    // The first call (budget 3) is held inside the allocator while it clones its middle email;
+    // a second call on another thread, with its own budget, must run to the end meanwhile.
+    // Walk state kept for the whole program (statics: the budget, the depth, the path, the
+    // emails) is reset, moved or read by the other call, or, behind one lock, makes the
+    // second wait.
+    let (first_value, held) = held_emails_then(third);
     let calls = second_call_while_first_is_held(
         HELD_EMAIL_LEN,
-        || extract_emails_limited(&first_value, 8),
-        || extract_emails_limited(&json!({"b": [[[]]], "user_email": "2@x.io"}), 2),
+        || extract_emails_limited(&first_value, 3),
+        || extract_emails_limited(&second_value, second_budget),
     );
+    let first_expected = match first_fails_at {
+        Some(path) => too_deep(3, path),
+        None => Ok(vec![
+            "before@x.io".to_owned(),
+            held,
+            "after@x.io".to_owned(),
+        ]),
+    };
     assert_eq!(
         (calls.first, calls.second),
-        (
-            Ok(vec![
-                "before@x.io".to_owned(),
-                held,
-                "after@x.io".to_owned()
-            ]),
-            too_deep(2, "/b/0")
-        ),
-        "extract_emails_limited called on two threads at once (budgets 8 and 2) gave these \
-         two results: the calls shared their walk state (the budget, the depth, the path or \
-         the emails kept in statics, like a module-level global in Python). Keep the walk's \
-         state in the call: pass the budget and the depth down, own the path and the list"
+        (first_expected, too_deep(second_budget, second_fails_at)),
+        "extract_emails_limited called on two threads at once (budgets 3 and {second_budget}) \
+         gave these two results: the calls shared their walk state (the budget, the depth, the \
+         path or the emails kept in statics, like a module-level global in Python). Keep the \
+         walk's state in the call: pass the budget and the depth down, own the path and the list"
     );
     assert!(
         calls.second_done_while_first_held,

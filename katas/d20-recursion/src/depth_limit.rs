@@ -49,9 +49,11 @@
 //!   visit, kata 2's explicit stack, holds them all). Checked by
 //!   `holds_only_the_path_it_is_on_not_every_sibling_still_to_visit`.
 //! - The walk's state belongs to the call: while one call is held in the middle of its walk
-//!   (inside the allocation of an email it clones), a call on another thread with another
-//!   budget runs to the end with its own budget, path and emails (statics shared by every
-//!   call mix them, or, behind one lock, make the second wait: it gets 2 s); and once a call
+//!   (inside the allocation of an email it clones), a call on another thread runs to the end
+//!   with its own budget, path and emails, and the held call then finishes with its own: both
+//!   when it is exactly as deep as its budget and when it fails after the hold (statics shared
+//!   by every call, a depth counter or a path among them, mix them, or, behind one lock, make
+//!   the second wait: it gets 2 s); and once a call
 //!   on a value 100,000 levels deep returns and its result is dropped, it holds no heap it
 //!   allocated. Checked by `two_callers_at_once_share_nothing`,
 //!   `stops_at_the_budget_on_a_value_100_000_levels_deep`.
