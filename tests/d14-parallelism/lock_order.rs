@@ -147,13 +147,12 @@ fn writes_the_balances_only_once_both_locks_are_held(#[case] from: u32, #[case] 
     );
 }
 
-/// What each account of `transfers_between_other_accounts_go_on_while_one_writes` opens
-/// with: room for the largest of `AMOUNTS` to go out, or come in.
-const OPENING: u64 = 2_000_000_000_000_000_000;
-
-/// The amounts those transfers move, every power of ten from 1 to 10^18 and a few odd
-/// ones: a process-wide lock taken only past some amount shows up among them.
-const AMOUNTS: [u64; 22] = [
+/// The amounts the transfers of `transfers_between_other_accounts_go_on_while_one_writes`
+/// move, every power of ten from 1 to 10^19, a few odd ones, and up to `u64::MAX`: a
+/// process-wide lock taken only past some amount (any amount) shows up among them. Each
+/// account that sends opens with the amount, each that only receives with 0, so every
+/// transfer goes through.
+const AMOUNTS: [u64; 25] = [
     1,
     7,
     10,
@@ -176,7 +175,14 @@ const AMOUNTS: [u64; 22] = [
     10_000_000_000_000_000,
     100_000_000_000_000_000,
     1_000_000_000_000_000_000,
+    u64::MAX / 2,
+    10_000_000_000_000_000_000,
+    u64::MAX,
 ];
+
+/// The amount the thousands of transfers beside (0, 1) move: an account of theirs both
+/// sends and receives it, so it opens with it and may hold twice as much.
+const CHAIN_AMOUNT: u64 = u64::MAX / 2;
 
 /// An account id alike to 0 modulo every number up to 22 and every power of two up to
 /// 256 (16 * lcm(1..=22)): a pair of it and the next id shares any shard picked from the
@@ -209,10 +215,10 @@ fn transfers_between_other_accounts_go_on_while_one_writes(
     #[case] b_pairs: Vec<(u32, u32)>,
     #[values(1, 2)] pause_at_write: usize,
 ) {
-    // The thousands of transfers beside (0, 1) move the largest amount only: a lock taken
+    // The thousands of transfers beside (0, 1) move one large amount only: a lock taken
     // only past some amount shows up in the single-pair cases.
     let amounts = if b_pairs.len() > 1 {
-        &AMOUNTS[AMOUNTS.len() - 1..]
+        &[CHAIN_AMOUNT][..]
     } else {
         &AMOUNTS[..]
     };
@@ -233,11 +239,13 @@ fn b_transfers_while_a_writes(
     let moves: Vec<(u32, u32)> = std::iter::once((a_from, a_to))
         .chain(b_pairs.iter().copied())
         .collect();
+    let senders: std::collections::BTreeSet<u32> = moves.iter().map(|&(from, _)| from).collect();
+    let opening = |id: u32| if senders.contains(&id) { amount } else { 0 };
     let accounts: Arc<BTreeMap<u32, Account>> = Arc::new(
         moves
             .iter()
             .flat_map(|&(from, to)| [from, to])
-            .map(|id| (id, Account::new(id, OPENING)))
+            .map(|id| (id, Account::new(id, opening(id))))
             .collect(),
     );
     let shared = Arc::clone(&accounts);
@@ -313,7 +321,7 @@ fn b_transfers_while_a_writes(
              transfer"
         );
     }
-    let mut expected: BTreeMap<u32, u64> = accounts.keys().map(|&id| (id, OPENING)).collect();
+    let mut expected: BTreeMap<u32, u64> = accounts.keys().map(|&id| (id, opening(id))).collect();
     for (from, to) in moves {
         expected
             .entry(from)

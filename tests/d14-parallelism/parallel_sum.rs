@@ -184,15 +184,21 @@ proptest! {
 }
 
 /// Ranges of at most this many items are run in lockstep: `f` waits at the barrier at
-/// every call. Longer ones wait at the first, the middle and the last call of the shortest
-/// range.
-const LOCKSTEP: usize = 128;
+/// every call, so a lock shared by the workers and taken every k-th call, for any k, is
+/// met. Longer ones wait at the first, the middle and the last call of the shortest range
+/// and at every call number that is a power of two or one less.
+const LOCKSTEP: usize = 4_096;
 
 /// Whether call number `call` (from 0) of a thread whose range has at least `shortest`
 /// items waits at the barrier.
 fn meets_at(call: usize, shortest: usize) -> bool {
     call < shortest
-        && (shortest <= LOCKSTEP || call == 0 || call == shortest / 2 || call + 1 == shortest)
+        && (shortest <= LOCKSTEP
+            || call == 0
+            || call == shortest / 2
+            || call + 1 == shortest
+            || call.is_power_of_two()
+            || (call + 1).is_power_of_two())
 }
 
 /// Runs `parallel_sum_with(n, workers, …)` with an `f` that makes each thread wait at a
@@ -246,6 +252,7 @@ fn sum_meeting_at_a_barrier(
 #[case::fewer_items_than_workers(2, 3, 2)]
 #[case::uneven_ranges_in_lockstep(301, 3, 3)]
 #[case::many_items_on_three(100_000, 3, 3)]
+#[case::long_ranges_in_lockstep(8_192, 2, 2)]
 fn runs_min_workers_n_threads_at_the_same_time(
     #[case] n: u64,
     #[case] workers: usize,

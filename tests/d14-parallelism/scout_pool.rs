@@ -197,8 +197,8 @@ fn keeps_input_order_when_later_scouts_finish_first() {
 #[case::first_name_slow_on_three_threads(7, 3, 0)]
 #[case::second_name_slow(6, 2, 1)]
 #[case::a_middle_name_slow(9, 3, 4)]
-#[case::first_of_a_hundred_names_slow(100, 2, 0)]
-#[case::a_middle_name_of_a_hundred_slow(100, 3, 50)]
+#[case::first_of_a_thousand_names_slow(1_000, 2, 0)]
+#[case::a_middle_name_of_a_thousand_slow(1_000, 3, 500)]
 fn a_free_worker_takes_the_next_name_while_one_name_is_slow(
     #[case] names: usize,
     #[case] pool_size: usize,
@@ -246,7 +246,7 @@ fn a_free_worker_takes_the_next_name_while_one_name_is_slow(
 #[rstest]
 #[case::one_thread(5, 1)]
 #[case::three_threads(9, 3)]
-#[case::a_hundred_names_on_two_threads(100, 2)]
+#[case::a_thousand_names_on_two_threads(1_000, 2)]
 fn the_names_start_in_input_order(#[case] names: usize, #[case] pool_size: usize) {
     // The scout of name i starts only once the scouts of names 0..i have started: a queue
     // that hands the names out first in, first out never blocks on it.

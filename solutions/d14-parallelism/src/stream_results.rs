@@ -35,7 +35,7 @@
 //!   `results_that_finish_before_anyone_asks_come_out_in_the_order_they_finished`.
 //! - The jobs wait in one shared queue: while one job keeps a worker busy, the other
 //!   workers take the following jobs one at a time (the tests try four jobs and a
-//!   hundred; jobs dealt out up front, in chunks or by stride, or taken from the queue
+//!   thousand; jobs dealt out up front, in chunks or by stride, or taken from the queue
 //!   several at a time, would wait behind the busy one). Checked by
 //!   `a_free_worker_takes_the_next_job_while_another_job_still_runs`.
 //! - The iterator ends after the last result; with no jobs it is empty at once. Checked by
@@ -83,7 +83,9 @@
 //! test can tell (it only adds a needless lock on every send). How many threads start when there are fewer jobs than workers: the brief asks
 //! for a pool of `workers` threads, and an extra one finds the queue empty and ends at
 //! once (katas 1 and 2 pin `min(workers, jobs)`; starting only that many is better, and
-//! the only way a huge worker count returns at all).
+//! the only way a huge worker count returns at all). More than a thousand queued jobs: a pool that starts
+//! taking jobs several at a time only past the largest count the one-queue test uses
+//! (1000 jobs) cannot be told apart by it.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{self, Receiver, Sender};
