@@ -202,20 +202,23 @@ fn a_huge_limit_does_not_make_the_guard_itself_recurse() {
     in_own_process(
         module_path!(),
         "a_huge_limit_does_not_make_the_guard_itself_recurse",
-        "guard_depth(bomb, usize::MAX) on a 256 KiB stack",
+        "guard_depth(bomb over 2 million levels deep, usize::MAX) on a 256 KiB stack",
         || {
-            let text = mixed_bomb(1_000_000);
+            // 2^21 + 64 levels: their kinds, even one bit each, do not fit a 256 KiB stack.
+            let text = mixed_bomb((1 << 21) + 64);
             let got = on_small_stack(
-                "guard_depth on a million levels with max usize::MAX and a 256 KiB stack",
+                "guard_depth on 2^21 + 64 levels with max usize::MAX and a 256 KiB stack",
                 SMALL_STACK,
                 || guard_depth(&text, usize::MAX),
             );
             assert_eq!(
                 got,
                 Ok(()),
-                "guard_depth(a million levels of mixed kinds, usize::MAX) gave {got:?}: the \
+                "guard_depth(2^21 + 64 levels of mixed kinds, usize::MAX) gave {got:?}: the \
                  text is well formed and within the limit (every closer matches; keep the kind \
-                 of every open level, not a fixed buffer of the innermost ones). A guard that recurses once per level (even \
+                 of every open level, not a fixed buffer of the innermost ones, and in a Vec \
+                 that grows with the depth, not a fixed-size array on the stack or in a static \
+                 that caps it). A guard that recurses once per level (even \
                  one bounded by max) overflows the stack as soon as a caller picks a large \
                  max: scan in one loop with a Vec of open brackets"
             );
