@@ -7,9 +7,12 @@
 
 pub(crate) use kata_test_support::proptest_config;
 
-/// The counting allocator, so a test can count the heap requests of a kata function.
+mod heap;
+
+/// The counting allocator, so a test can count the heap requests of a kata function; inside
+/// the rounding test's signal handler it serves requests from a lock-free arena instead.
 #[global_allocator]
-static COUNTING: kata_test_support::heap::Counting = kata_test_support::heap::Counting;
+static COUNTING: heap::SuiteHeap = heap::SuiteHeap;
 
 /// `insta::assert_snapshot!` into `snapshots/d19a-precision/`, from either crate.
 macro_rules! assert_suite_snapshot {
