@@ -121,25 +121,40 @@ fn stepping_up_one_version_at_a_time_applies_each_once() {
     assert_eq!(tables(&conn), ["warriors", "weapons"]);
 }
 
-#[test]
-fn the_current_version_is_the_highest_recorded_not_the_row_count() {
+/// Hand edits of a database at version 3: the ledger alone says where it stands.
+#[rstest]
+#[case::a_hole_in_the_ledger("DELETE FROM schema_migrations WHERE version = 2", 3)]
+#[case::the_newest_row_removed_with_its_table(
+    "DELETE FROM schema_migrations WHERE version = 3; DROP TABLE weapons;",
+    2
+)]
+#[case::user_version_set_by_hand("PRAGMA user_version = 7", 3)]
+#[case::user_version_set_lower("PRAGMA user_version = 1", 3)]
+fn the_current_version_is_the_highest_version_the_ledger_records(
+    #[case] hand_edit: &str,
+    #[case] expected: u32,
+) {
     let mut conn = database();
     migrate(&mut conn, &HISTORY, 3).expect("a clean history must apply");
-    // A ledger with a hole, as a hand-repaired database can hold: versions 1 and 3.
-    conn.execute("DELETE FROM schema_migrations WHERE version = 2", [])
-        .expect("remove the ledger row of version 2");
+    conn.execute_batch(hand_edit).expect("the hand edit");
     assert_eq!(
         version(&conn),
-        3,
-        "the ledger records versions 1 and 3: the current version is the highest recorded \
-         version (max), not the number of rows (count), which would re-run migration 3"
+        expected,
+        "after `{hand_edit}` the ledger's highest recorded version is {expected}: the current \
+         version is max(version) of schema_migrations, not its row count and not a counter kept \
+         elsewhere (PRAGMA user_version, a file, a variable)"
     );
-    let outcome = migrate(&mut conn, &HISTORY, 3).expect("already at version 3");
+    let outcome = migrate(&mut conn, &HISTORY, 3).expect("migrating to 3 must succeed");
     assert_eq!(
         outcome,
-        Outcome { from: 3, to: 3 },
-        "the highest recorded version is 3: nothing to run"
+        Outcome {
+            from: expected,
+            to: 3
+        },
+        "after `{hand_edit}` migrate must start from the ledger's version {expected} (and run \
+         what the ledger lacks)"
     );
+    assert_eq!(tables(&conn), ["warriors", "weapons"], "back at version 3");
 }
 
 #[test]
