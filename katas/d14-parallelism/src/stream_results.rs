@@ -74,7 +74,9 @@
 //!   `dropping_the_stream_stops_the_workers_after_the_job_in_hand`,
 //!   `the_pool_lets_go_of_the_forge_function_once_the_stream_ends`.
 //!
-//! **Not checked.** How the iterator knows it is done: counting `jobs.len()` results ends
+//! **Not checked.** More than a thousand queued jobs: a pool that starts taking jobs
+//! several at a time only past the largest count the one-queue test uses (1000 jobs)
+//! passes it. How the iterator knows it is done: counting `jobs.len()` results ends
 //! at the same item as the channel closing, as long as every job sends exactly one result
 //! (a panic is caught and sent too). Let the channel close: an iterator that keeps a
 //! `Sender` of its own, or counts, waits for ever for the result of a worker that died
@@ -83,9 +85,7 @@
 //! test can tell (it only adds a needless lock on every send). How many threads start when there are fewer jobs than workers: the brief asks
 //! for a pool of `workers` threads, and an extra one finds the queue empty and ends at
 //! once (katas 1 and 2 pin `min(workers, jobs)`; starting only that many is better, and
-//! the only way a huge worker count returns at all). More than a thousand queued jobs: a pool that starts
-//! taking jobs several at a time only past the largest count the one-queue test uses
-//! (1000 jobs) cannot be told apart by it.
+//! the only way a huge worker count returns at all).
 
 use std::sync::mpsc::Receiver;
 
