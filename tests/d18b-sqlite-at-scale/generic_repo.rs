@@ -157,6 +157,51 @@ fn weapons_keep_a_null_owner() {
     );
 }
 
+/// Reads the entity back with a `SELECT` of its own: a decoy column first, then `COLUMNS`
+/// in reverse order, then `id`, so no column sits where `SELECT *` would put it.
+fn read_in_another_order<E: Entity>(conn: &Connection, entity: E) -> (E, E) {
+    let id = table::<E>(conn).insert(&entity).expect("insert");
+    let reversed: Vec<String> = E::COLUMNS
+        .iter()
+        .rev()
+        .map(|column| format!("\"{column}\""))
+        .collect();
+    let sql = format!(
+        "SELECT 'decoy' AS decoy, {}, id FROM \"{}\" WHERE id = ?1",
+        reversed.join(", "),
+        E::TABLE
+    );
+    let read = conn
+        .query_row(&sql, [id], E::from_row)
+        .unwrap_or_else(|err| {
+            panic!(
+                "from_row of {} failed on `{sql}`: {err}; read each column by its name \
+                 (row.get(\"name\")), not by its position",
+                E::TABLE
+            )
+        });
+    (read, entity)
+}
+
+#[test]
+fn from_row_reads_columns_by_name_in_any_order() {
+    let conn = database();
+    let warriors = read_in_another_order(&conn, arjuna());
+    let weapons = read_in_another_order(
+        &conn,
+        Weapon {
+            name: "Gandiva".into(),
+            damage: 80,
+            warrior_id: Some(7),
+        },
+    );
+    let message = "from_row must read each column by its name (row.get(\"name\")), not by its \
+                   position: a row whose columns come in another order (here a decoy first, the \
+                   columns reversed, id last) is the same entity";
+    assert_eq!(warriors.0, warriors.1, "Warrior: {message}");
+    assert_eq!(weapons.0, weapons.1, "Weapon: {message}");
+}
+
 #[test]
 fn missing_ids_are_none_and_false() {
     let conn = database();

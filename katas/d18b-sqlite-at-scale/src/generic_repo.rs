@@ -81,6 +81,10 @@
 //!   table for a Rust loop to search. Checked by `get_looks_up_one_row_in_sql_not_in_rust`.
 //! - Working on a table that does not exist is [`RepoError::Sqlite`]. Checked by
 //!   `a_missing_table_is_an_sqlite_error`.
+//! - [`Warrior`]'s and [`Weapon`]'s `from_row` read each column by its name: handed a row
+//!   whose columns come in another order (a decoy column first, the columns in reverse order,
+//!   `id` last), they build the same entity. Checked by
+//!   `from_row_reads_columns_by_name_in_any_order`.
 //!
 //! **Not checked.** SQL written by hand for exactly [`Warrior`]'s or [`Weapon`]'s description
 //! (its table and the same columns in the same order), quoted as above, runs like the generic
