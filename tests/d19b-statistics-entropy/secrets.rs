@@ -743,12 +743,14 @@ const CUT_OFF_CHILD: &str = "D19B_SECRETS_CUT_OFF_CHILD";
 /// with `errno_is_the_length`, each `getrandom` call of `n` bytes (1 to 4095) fails with the
 /// error number `n` instead (`ENOSYS` for 38 bytes, `EPERM` for 1, ...).
 /// Filters only add up: a call fails if any filter installed so far refuses it, with the error
-/// of the last filter installed that refuses it.
+/// of the last filter installed that refuses it. With `trap` (x86-64 only), each refused call
+/// raises `SIGSYS` instead, and [`known_bytes_handler`] answers it with known bytes (a trap
+/// wins over every error, whatever the order the filters were installed in).
 #[cfg(all(
     target_os = "linux",
     any(target_arch = "x86_64", target_arch = "aarch64")
 ))]
-fn refuse_getrandom_below(at_least: u32, errno_is_the_length: bool) {
+fn refuse_getrandom_below(at_least: u32, errno_is_the_length: bool, trap: bool) {
     #[repr(C)]
     #[derive(Clone, Copy)]
     struct Instruction(u16, u8, u8, u32);
@@ -764,7 +766,9 @@ fn refuse_getrandom_below(at_least: u32, errno_is_the_length: bool) {
     let (arch, getrandom, seccomp) = (0xc000_00b7, 278, 277);
     let (load, equal, at_or_above, or, ret, ret_a) = (0x20, 0x15, 0x35, 0x44, 0x06, 0x16);
     let (allow, errno) = (0x7fff_0000, 0x0005_0000);
-    let refused = if errno_is_the_length {
+    let refused = if trap {
+        [Instruction(ret, 0, 0, 0x0003_0000); 3]
+    } else if errno_is_the_length {
         // The length (still in the accumulator) below 4096, as the error number.
         [
             Instruction(at_or_above, 2, 0, 4096),
@@ -816,7 +820,7 @@ fn every_token_fails_once_the_kernel_refuses() {
         }
     }
     for n in [32, 64, 100, 1024] {
-        refuse_getrandom_below(n as u32, false);
+        refuse_getrandom_below(n as u32, false, false);
         for name in OS_FUNCTIONS {
             let got = os_token(name, n).map(|token| token.len());
             assert_eq!(
@@ -828,7 +832,7 @@ fn every_token_fails_once_the_kernel_refuses() {
             );
         }
     }
-    refuse_getrandom_below(u32::MAX, false);
+    refuse_getrandom_below(u32::MAX, false, false);
     for name in OS_FUNCTIONS {
         for n in MEMORY_DRAWS {
             let got = os_token(name, n);
@@ -843,7 +847,7 @@ fn every_token_fails_once_the_kernel_refuses() {
         }
     }
     // Every error number the kernel may report (EINTR, 4, is retried by getrandom::fill).
-    refuse_getrandom_below(u32::MAX, true);
+    refuse_getrandom_below(u32::MAX, true, false);
     for n in (1..=133).filter(|&n| n != 4) {
         for name in OS_FUNCTIONS {
             let got = os_token(name, n);
@@ -854,6 +858,73 @@ fn every_token_fails_once_the_kernel_refuses() {
                  reports (ENOSYS on an old kernel or in a sandbox, EPERM, anything), the token \
                  fails with it; never fall back to a weaker generator",
                 std::io::Error::from_raw_os_error(n as i32)
+            );
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
+    every_token_is_the_bytes_its_getrandom_call_gave();
+}
+
+/// How many `getrandom` calls [`known_bytes_handler`] has answered.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+static KNOWN_CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Byte `i` of the known answer to the `call`-th trapped `getrandom` call.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+fn known_byte(call: u64, i: usize) -> u8 {
+    ((call << 32 | i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as u8
+}
+
+/// `SIGSYS` handler for trapped `getrandom(buf, n, flags)` calls: fills `buf` with known bytes
+/// and returns `n`, as the kernel would (x86-64 `ucontext_t`: general registers from byte 40;
+/// `rdi`, `rsi` and `rax` are registers 8, 9 and 13).
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+extern "C" fn known_bytes_handler(_signal: i32, _info: *mut u8, context: *mut u8) {
+    use std::sync::atomic::Ordering;
+    // SAFETY: the kernel passes the interrupted thread's ucontext_t; getrandom's buffer of
+    // `len` bytes is the caller's, writable, and the call does not run.
+    unsafe {
+        let register = |index: usize| context.add(40 + 8 * index).cast::<u64>();
+        let (buf, len) = (*register(8) as *mut u8, *register(9) as usize);
+        let call = KNOWN_CALLS.fetch_add(1, Ordering::SeqCst);
+        for i in 0..len {
+            *buf.add(i) = known_byte(call, i);
+        }
+        *register(13) = len as u64;
+    }
+}
+
+/// From now on the kernel's `getrandom` answers with known bytes: each token must be exactly
+/// the bytes of the last `getrandom` call it made, not another generator's output for which it
+/// only "pinged" the kernel.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+fn every_token_is_the_bytes_its_getrandom_call_gave() {
+    #[repr(C)]
+    struct SigAction(usize, [u64; 16], i32, usize);
+    unsafe extern "C" {
+        fn sigaction(signal: i32, action: *const SigAction, old: *mut SigAction) -> i32;
+    }
+    let handler = known_bytes_handler as extern "C" fn(i32, *mut u8, *mut u8) as usize;
+    // SIGSYS (31) with SA_SIGINFO (4): the handler gets the ucontext_t.
+    let action = SigAction(handler, [0; 16], 4, 0);
+    // SAFETY: a valid handler for SIGSYS, which only this process's filter raises.
+    let installed = unsafe { sigaction(31, &raw const action, std::ptr::null_mut()) == 0 };
+    assert!(installed, "the test could not install its SIGSYS handler");
+    refuse_getrandom_below(u32::MAX, false, true);
+    for name in OS_FUNCTIONS {
+        for n in MEMORY_DRAWS {
+            let got = os_token(name, n);
+            let call = KNOWN_CALLS.load(std::sync::atomic::Ordering::SeqCst);
+            let known: Vec<u8> = (0..n)
+                .map(|i| known_byte(call.wrapping_sub(1), i))
+                .collect();
+            assert!(
+                got.as_deref() == Ok(&known[..]),
+                "with the kernel's getrandom answering known bytes, {name}({n}) gave {got:?}, \
+                 not the {n} bytes its last getrandom call got ({known:?}): the token came from \
+                 another generator (a stream seeded earlier, a pool, a clock hash) and the \
+                 kernel call was only a gate whose bytes were dropped; the token IS the bytes \
+                 of OsEntropy::fill"
             );
         }
     }

@@ -71,11 +71,15 @@
 //!   `RandomState`; no fallback); last, every `getrandom` call of `n` bytes fails with the error
 //!   number `n`, and tokens of 1 to 133 bytes (every Linux error number, `ENOSYS` = 38 and
 //!   `EPERM` = 1 included; not `EINTR` = 4, which `getrandom::fill` retries) must each fail
-//!   with `EntropyError::Os` of that error number: no fallback for any error.
+//!   with `EntropyError::Os` of that error number: no fallback for any error. Finally (x86-64
+//!   only), every `getrandom` call is answered with known bytes (a `SIGSYS` handler emulates
+//!   it), and each token of 8 to 1024 bytes must be exactly the bytes of its last `getrandom`
+//!   call, encoded as promised: asking the kernel for `n` bytes and dropping them is no use.
 //!   Checked by `every_token_asks_the_kernel_for_its_bytes_when_drawn`.
 //!
 //! **Not checked.** Where the C library is glibc 2.41 or later, `getrandom` is answered from the
 //! vDSO without a system call a filter could refuse, so the last bullet checks nothing there
+//! (on aarch64 the known-bytes step is skipped)
 //! (and the memory search exempts the first 96 bytes drawn after the copy: a pool of at most 96
 //! bytes is not found there either); the same holds off Linux and on other architectures. A
 //! token function reading `/dev/urandom` itself, fresh for each token, is refused by that test
