@@ -35,8 +35,10 @@
 //!   `streams_whose_sums_round_keep_their_variance_streamed_and_merged`.
 //! - The accumulator keeps the running mean, never a running sum of `x` divided by the count:
 //!   values whose sum overflows `f64` (`1.5e308` to `1.7e308`, four times `f64::MAX` or
-//!   `f64::MIN`) keep their mean (within the tolerance), streamed and merged, and identical
-//!   values among them keep a population variance of 0. Checked by
+//!   `f64::MIN`) keep their mean (within the tolerance), streamed and merged, and so does the
+//!   value three times the smallest subnormal, pushed four times (a running sum pre-scaled by
+//!   any power of two below 1, to stay finite, rounds it away); identical values among them
+//!   keep a population variance of 0. Checked by
 //!   `values_whose_sum_overflows_keep_their_mean_streamed_and_merged`.
 //! - The accumulator keeps a few numbers, never the values: `push` never allocates, and the
 //!   struct is at most 32 bytes (four 8-byte numbers: Welford's update needs three), after
