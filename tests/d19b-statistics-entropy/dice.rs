@@ -283,7 +283,7 @@ fn chi_square_measures_the_distance_from_a_fair_die(#[case] counts: [u64; 6], #[
         "chi_square({counts:?}) gave {got:?}, want {want}: sum over faces of \
          (observed - expected)² / expected, with expected = total / 6 in f64 (not the expanded \
          6 · Σ observed² / total - total, whose squares overflow and whose terms cancel); the \
-         total of six counts up to u64::MAX needs a u128"
+         total of six counts up to u64::MAX does not fit a u64 (sum in a u128 or an f64)"
     );
 }
 
