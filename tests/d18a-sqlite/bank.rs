@@ -553,6 +553,27 @@ fn cents_stay_exact_far_beyond_what_an_f64_holds() {
          arithmetic went through f64, which cannot hold such numbers exactly. Money is i64 \
          cents end to end; let SQL add the integer delta (balance = balance + ?)"
     );
+    assert_eq!(
+        bank.total().expect("the total of existing accounts"),
+        2 * huge - 1,
+        "the total of two balances near 2^62 cents is not exact: the sum went through a \
+         float (SQLite's total() or an f64). Sum integer cents as integers: sum(balance)"
+    );
+}
+
+#[test]
+fn a_failing_database_is_a_database_error_not_an_unknown_account() {
+    let (_dir, path, bank) = bank_on_file();
+    rusqlite::Connection::open(&path)
+        .and_then(|other| other.execute_batch("ALTER TABLE accounts RENAME TO closed"))
+        .expect("a second connection renames the table");
+    let result = bank.balance("arjuna");
+    assert!(
+        matches!(result, Err(TransferError::Sqlite(_))),
+        "with the accounts table gone, balance(\"arjuna\") returned {result:?}: a failing \
+         query is a database error (TransferError::Sqlite), not UnknownAccount. Only \
+         QueryReturnedNoRows means no such account (use .optional()?, never .ok())"
+    );
 }
 
 #[test]
