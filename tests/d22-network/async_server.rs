@@ -623,13 +623,18 @@ fn a_stop_signal_lets_the_request_in_flight_finish() {
     );
 }
 
-/// Serves one connection whose client sends `at_once`, then `dripped` one byte per second
-/// (tokio's paused clock), with a 10 s `header_timeout`. Returns how long the connection
-/// lasted and how many times the handler ran.
-async fn drip(at_once: &'static [u8], dripped: &'static [u8]) -> (Duration, usize) {
+/// Serves one connection whose client stays silent for `silent`, sends `at_once`, then
+/// `dripped` one byte per second (tokio's paused clock), with a 10 s `header_timeout`.
+/// Returns how long the connection lasted and how many times the handler ran.
+async fn drip(
+    silent: Duration,
+    at_once: &'static [u8],
+    dripped: &'static [u8],
+) -> (Duration, usize) {
     let (handler, calls) = fixed_handler(Response::new(200).body("too late"));
     let (mut client, server_side) = tokio::io::duplex(64 * 1024);
     let dripper = tokio::spawn(async move {
+        tokio::time::sleep(silent).await;
         client.write_all(at_once).await?;
         for byte in dripped {
             tokio::time::sleep(Duration::from_secs(1)).await;
@@ -660,28 +665,38 @@ async fn drip(at_once: &'static [u8], dripped: &'static [u8]) -> (Duration, usiz
 }
 
 #[rstest]
-#[case::its_head(b"".as_slice(), b"GET / HTTP/1.1\r\nHost: drip.example\r\n\r\n".as_slice())]
+#[case::its_head(0, b"".as_slice(), b"GET / HTTP/1.1\r\nHost: drip.example\r\n\r\n".as_slice())]
+#[case::its_head_after_8_s_of_silence(
+    8,
+    b"".as_slice(),
+    b"GET / HTTP/1.1\r\nHost: drip.example\r\n\r\n".as_slice()
+)]
 #[case::its_body(
+    0,
     b"POST / HTTP/1.1\r\nHost: drip.example\r\nContent-Length: 30\r\n\r\n".as_slice(),
     b"012345678901234567890123456789".as_slice()
 )]
 #[case::its_head_for_9_s_then_its_body(
+    0,
     b"POST / HTTP/1.1\r\nContent-Length: 30\r\n".as_slice(),
     b"X: 12\r\n\r\n012345678901234567890123456789".as_slice()
 )]
 #[tokio::test(start_paused = true)]
 async fn a_client_dripping_its_request_one_byte_a_second_is_cut_off_at_the_deadline(
+    #[case] silent_s: u64,
     #[case] at_once: &'static [u8],
     #[case] dripped: &'static [u8],
 ) {
-    let (lasted, calls) = drip(at_once, dripped).await;
+    let (lasted, calls) = drip(Duration::from_secs(silent_s), at_once, dripped).await;
     assert!(
         lasted <= Duration::from_secs(11) && calls == 0,
-        "a client sending {:?} at once, then {:?} one byte a second (each read well inside \
-         the 10 s header_timeout) held the connection for {lasted:?} and reached the handler \
-         {calls} time(s): one deadline covers the whole request, head and body together \
-         (slowloris). Wrap the reading of the request in one tokio::time::timeout: not each \
-         read, and not the head and then the body with a fresh timeout each",
+        "a client silent for {silent_s} s, then sending {:?} at once, then {:?} one byte a \
+         second (each read well inside the 10 s header_timeout) held the connection for \
+         {lasted:?} and reached the handler {calls} time(s): one deadline covers the wait for \
+         the request and the whole request, head and body together (slowloris), measured from \
+         the accept or the end of the last response. Wrap the reading of the request in one \
+         tokio::time::timeout: not each read, not a fresh one at the first byte, and not the \
+         head and then the body with a fresh timeout each",
         String::from_utf8_lossy(at_once),
         String::from_utf8_lossy(dripped)
     );

@@ -46,8 +46,10 @@
 //!   `every_connection_is_a_task_on_the_runtime_not_an_os_thread`.
 //! - `header_timeout` is one deadline for the whole request, head and body (tokio's paused
 //!   clock): a silent client, one that stalls mid-header, and one that drips a byte a second
-//!   (its head, its body, or its head for 9 s of the 10 and then its body: the body gets no
-//!   fresh timeout of its own) are all closed at the deadline without reaching the handler.
+//!   (its head, its head after 8 s of silence, its body, or its head for 9 s of the 10 and
+//!   then its body: neither the first byte nor the body starts a fresh timeout; the deadline
+//!   runs from the accept or the end of the last response) are all closed at the deadline
+//!   without reaching the handler.
 //!   Checked by `closes_a_silent_client_after_the_header_timeout`,
 //!   `closes_a_client_that_stops_halfway_through_its_headers`,
 //!   `a_peer_that_stalls_mid_header_is_dropped_at_the_deadline_without_a_word`,
