@@ -72,8 +72,8 @@
 //!   `try_recv` and sleep, no `recv_timeout` loop). Checked by
 //!   `a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken`,
 //!   `an_idle_database_thread_sleeps_until_a_job_arrives`.
-//! - `insert_many` binds its values: names with a quote, a NUL byte or SQL in them are
-//!   stored and stream back unchanged. Checked by
+//! - `insert_many` stores names with a quote, a NUL byte or SQL in them unchanged (they
+//!   stream back as given; a name pasted into the SQL text breaks). Checked by
 //!   `names_travel_as_bound_values_even_when_sql_text_cannot_hold_them`.
 //! - the work runs on the store's own thread, not tokio's blocking pool: on a runtime whose
 //!   single blocking thread the test keeps busy, `open`, `insert_many`, `count`,
@@ -103,6 +103,10 @@
 //! count(*)` gives the same answer, and in the tests it is the other connection's lock,
 //! not the walk, that makes a query wait; the lesson (waiting off the runtime thread) is
 //! checked by every operation, `deep_count` included.
+//! Whether `insert_many` binds its values: no trace reaches the store's own connection, so
+//! names pasted as hex blob literals (`CAST(X'..' AS TEXT)`) in one multi-row `INSERT` pass.
+//! Whether the job queue can hold every call: a blocking queue bounded above the 5,000 jobs
+//! the flood test sends passes.
 //!
 //! **Not a dodge.** A bounded job queue whose send is *awaited* (`tokio::sync::mpsc::channel`
 //! and `send(..).await`): a caller then waits for room as a pending task, without blocking
