@@ -25,6 +25,30 @@ fn record(id: usize, seq: usize) -> String {
     format!("worker={id:02} seq={seq:05} {}", "#".repeat(120))
 }
 
+/// The two entry points: the record-integrity tests run over both (`try_append_record`
+/// with the lock free must keep every rule `append_record` keeps).
+#[derive(Debug, Clone, Copy)]
+enum Entry {
+    Append,
+    TryAppend,
+}
+
+impl Entry {
+    fn name(self) -> &'static str {
+        match self {
+            Entry::Append => "append_record",
+            Entry::TryAppend => "try_append_record",
+        }
+    }
+
+    fn call(self, path: &Path, line: &str) -> Result<(), AppendError> {
+        match self {
+            Entry::Append => append_record(path, line),
+            Entry::TryAppend => try_append_record(path, line),
+        }
+    }
+}
+
 fn append_all(path: &Path, id: usize) {
     for seq in 0..RECORDS {
         if let Err(e) = append_record(path, &record(id, seq)) {
@@ -60,13 +84,17 @@ fn appends_each_record_as_one_line() {
 #[case::newline("a\nb")]
 #[case::carriage_return("a\rb")]
 #[case::trailing_newline("a\n")]
-fn refuses_a_record_with_a_line_break(#[case] line: &str) {
+fn refuses_a_record_with_a_line_break(
+    #[case] line: &str,
+    #[values(Entry::Append, Entry::TryAppend)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("sales.csv");
-    let got = append_record(&path, line);
+    let got = entry.call(&path, line);
+    let name = entry.name();
     assert!(
         matches!(got, Err(AppendError::LineBreak)),
-        "append_record({line:?}) gave {got:?}: a line break would split the record, so it \
+        "{name}({line:?}) gave {got:?}: a line break would split the record, so it \
          must be AppendError::LineBreak"
     );
     assert!(
@@ -247,8 +275,10 @@ fn drain_until_done<T>(pipe: &File, finished: &mpsc::Receiver<T>) -> (Vec<u8>, T
 }
 
 #[cfg(target_os = "linux")]
-#[test]
-fn the_lock_is_held_until_the_newline_is_written() {
+#[rstest]
+fn the_lock_is_held_until_the_newline_is_written(
+    #[values(Entry::Append, Entry::TryAppend)] entry: Entry,
+) {
     const LINE: &str = "ID_3,3.00";
     let dir = temp_dir();
     let path = dir.path().join("sales.csv");
@@ -261,33 +291,44 @@ fn the_lock_is_held_until_the_newline_is_written() {
         let path = path.clone();
         thread::spawn(move || {
             let _ = tid_tx.send(own_thread_id());
-            let _ = done.send(append_record(&path, LINE).map_err(|e| e.to_string()));
+            let _ = done.send(entry.call(&path, LINE).map_err(|e| e.to_string()));
         })
     };
+    let name = entry.name();
     let tid = tid_rx.recv_timeout(Duration::from_secs(10)).ok().flatten();
     let early = wait_until_asleep_or_done(tid.as_deref(), &finished);
     assert!(
         early.is_none(),
-        "append_record({LINE:?}) to a pipe with room for {} bytes returned {early:?}: the \
+        "{name}({LINE:?}) to a pipe with room for {} bytes returned {early:?}: the \
          record is {} bytes with its newline, so it must wait for room",
         LINE.len(),
         LINE.len() + 1
     );
     // The writer is blocked in a write of its record: its lock must still be held.
     let free_while_writing = pipe.try_lock().is_ok();
+    // The test's own descriptor has no O_APPEND: the writer's must.
+    let flags = super::open_flags_of(&path);
     let (written, got) = drain_until_done(&pipe, &finished);
     let _ = writer.join();
     assert!(
         !free_while_writing,
-        "while append_record was blocked writing its record, the file was not locked: it lets \
+        "while {name} was blocked writing its record, the file was not locked: it lets \
          the lock go before the record is complete (the text written, the newline not yet), \
          and another writer can slip in between. Hold the lock until the newline is written \
          (unlock, or drop the File, after the last byte)"
     );
-    assert_eq!(got, Ok(()), "append_record failed");
+    let octal: Vec<String> = flags.iter().map(|f| format!("{f:o}")).collect();
+    assert!(
+        flags.iter().any(|f| f & libc::O_APPEND != 0),
+        "while {name} was blocked writing its record, no descriptor of the file had O_APPEND \
+         (flags {octal:?}, octal, the test's own included): open the file in append mode \
+         (OpenOptions::append), so that where the record goes is decided at each write, under \
+         the lock; a seek to the end before locking is stale as soon as another writer appends"
+    );
+    assert_eq!(got, Ok(()), "{name} failed");
     assert!(
         written.ends_with(format!("{LINE}\n").as_bytes()),
-        "append_record must write the line and its newline"
+        "{name} must write the line and its newline"
     );
 }
 
