@@ -100,7 +100,7 @@ fn rejects_a_broken_chunked_body_with_a_distinct_error(
 }
 
 /// A chunk that declares far more bytes than arrive: the decoder may only hold what is there.
-/// Sizes from 100 KiB up to 64 MiB, and `usize::MAX`, against a 4 KiB bound: a decoder that
+/// Sizes from 100 KiB up to 64 MiB, and `usize::MAX`, against a 256-byte bound: a decoder that
 /// reserves the declared size "when it looks plausible", or capped, is caught too. (Sizes between 64 MiB
 /// and `usize::MAX` would make a reserving decoder abort the whole test run.)
 #[rstest]
@@ -120,8 +120,8 @@ fn a_huge_declared_size_is_an_error_without_reserving_it(#[case] size: &str) {
         "a chunk declaring {declared} bytes with a few behind it must be SizeExceedsData, got {got:?}"
     );
     assert!(
-        peak <= 4 * 1024,
-        "decoding a {}-byte body held {peak} bytes of heap at once (allowed: 4 KiB): the \
+        peak <= 256,
+        "decoding a {}-byte body held {peak} bytes of heap at once (allowed: 256 bytes): the \
          declared size came from the peer, so never reserve it up front \
          (Vec::with_capacity(declared)), not even capped at some 'safe' size; copy only the \
          bytes that are really there",

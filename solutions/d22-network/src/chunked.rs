@@ -29,8 +29,8 @@
 //!   `rejects_a_broken_chunked_body_with_a_distinct_error`.
 //! - a declared size is untrusted: a chunk declaring 100 KiB, 1 MiB, 16 MiB, 64 MiB or
 //!   `usize::MAX` bytes with a few behind it is `SizeExceedsData`, and decoding holds at most
-//!   4 KiB of heap (never reserve the declared size up front, not even "plausible" sizes,
-//!   not even capped).
+//!   256 bytes of heap (never reserve the declared size up front, not even "plausible" sizes,
+//!   not even capped: any cap over 256 bytes shows).
 //!   Checked by
 //!   `a_huge_declared_size_is_an_error_without_reserving_it`.
 //! - arbitrary bytes never panic. Checked by `never_panics_on_arbitrary_bytes`,

@@ -47,8 +47,8 @@
 //!   Checked by `reports_a_body_cut_short_as_unexpected_eof`,
 //!   `reports_a_broken_chunked_body`, `reports_a_refused_connection_as_an_io_error`.
 //! - a declared Content-Length is a claim, not an allocation: 100 MB declared and 3 bytes
-//!   sent cost at most 1 KiB more heap than 10 declared and the same 3 bytes sent (never
-//!   reserve the declared length, not even capped).
+//!   sent cost at most 64 bytes more heap than 10 declared and the same 3 bytes sent (never
+//!   reserve the declared length, not even capped: any cap over 64 bytes shows).
 //!   Checked by
 //!   `a_huge_declared_length_is_not_allocated_up_front`.
 //! - (on Linux) [`http_get`] waits for a server that accepted and says nothing on a socket
