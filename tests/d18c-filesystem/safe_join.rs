@@ -129,6 +129,27 @@ fn refuses_a_chain_of_two_symlinks_whose_second_leads_outside(
     );
 }
 
+/// `root/ok` leads inside (to `root/inner`), and `root/inner/out` leads outside: the path
+/// goes through both, the harmless one first.
+#[cfg(unix)]
+#[rstest]
+#[case::to_a_file_that_exists("ok/out/secret.txt")]
+#[case::to_a_file_not_created_yet("ok/out/new.txt")]
+fn refuses_a_symlink_that_leads_outside_behind_one_that_stays_inside(#[case] user: &str) {
+    let (_dir, root, outside) = root_and_outside();
+    symlink(&root.join("inner"), &root.join("ok"));
+    symlink(&outside, &root.join("inner/out"));
+    let got = safe_join(&root, user);
+    assert!(
+        matches!(&got, Err(PathError::SymlinkEscapes(p))
+            if *p == root.join("ok/out") || *p == root.join("inner/out")),
+        "safe_join(root, {user:?}) gave {got:?}: root/ok -> root/inner stays inside, but \
+         root/inner/out is a symlink to a directory outside the root, and the path goes \
+         through it. Check every symlink on the way, not only the first one met: \
+         PathError::SymlinkEscapes naming root/ok/out"
+    );
+}
+
 #[cfg(unix)]
 #[rstest]
 #[case::to_a_file_that_exists("out/back/file.txt")]
