@@ -16,14 +16,33 @@ use crate::safe_join::{PathError, safe_join};
 #[case::trailing_slash("a/b/", "a/b")]
 #[case::dotted_name("..hidden/x", "..hidden/x")]
 #[case::name_with_dots("a..b", "a..b")]
-fn joins_the_normalised_user_path_to_the_root(#[case] user: &str, #[case] below: &str) {
+fn joins_the_normalised_user_path_to_the_root(
+    #[case] user: &str,
+    #[case] below: &str,
+    #[values(false, true)] root_not_utf8: bool,
+) {
     let dir = temp_dir();
-    let got = safe_join(dir.path(), user);
+    let root = dir.path().join(dir_name(root_not_utf8));
+    std::fs::create_dir(&root).unwrap_or_else(|e| panic!("cannot create the root: {e}"));
+    let got = safe_join(&root, user);
     assert!(
-        matches!(&got, Ok(p) if *p == dir.path().join(below)),
-        "safe_join(root, {user:?}) gave {got:?}: it must be root/{below}, the user path \
-         normalised lexically (names merely containing dots are ordinary names)"
+        matches!(&got, Ok(p) if *p == root.join(below)),
+        "safe_join({root:?}, {user:?}) gave {got:?}: it must be root/{below}, the user path \
+         normalised lexically (names merely containing dots are ordinary names), joined as \
+         a Path: a root whose name is not UTF-8 keeps its bytes (to_string_lossy and \
+         format! would turn them into U+FFFD, another path than the one checked)"
     );
+}
+
+/// A directory name, plain or not UTF-8 (Unix: any bytes but `/` and NUL make a name).
+fn dir_name(not_utf8: bool) -> std::ffi::OsString {
+    #[cfg(unix)]
+    if not_utf8 {
+        use std::os::unix::ffi::OsStrExt;
+        return std::ffi::OsStr::from_bytes(b"caf\xe9-\xff").to_owned();
+    }
+    let _ = not_utf8;
+    "plain".into()
 }
 
 #[rstest]

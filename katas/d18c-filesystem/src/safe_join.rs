@@ -18,7 +18,9 @@
 //!
 //! **The tests check.**
 //! - The result is `root` joined with `user_path` normalised lexically: `a/./b` and `a//b`
-//!   give `root/a/b`, `inner/../b` gives `root/b`, and the empty path gives `root`. Checked by
+//!   give `root/a/b`, `inner/../b` gives `root/b`, and the empty path gives `root`; a root
+//!   whose name is not UTF-8 comes back with its bytes (the path returned is the one
+//!   checked, joined as a `Path`, not pasted through `to_string_lossy`). Checked by
 //!   `joins_the_normalised_user_path_to_the_root`, `the_empty_path_is_the_root_itself`.
 //! - An absolute `user_path` is refused: `PathError::Absolute`. Checked by
 //!   `refuses_an_absolute_user_path`.
