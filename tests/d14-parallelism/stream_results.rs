@@ -359,8 +359,8 @@ fn the_workers_forge_every_job_before_anyone_asks_for_a_result(
 
 #[rstest]
 #[case::four_jobs_on_two_workers(4, 2)]
-#[case::a_thousand_jobs_on_two_workers(1_000, 2)]
-#[case::a_thousand_jobs_on_three_workers(1_000, 3)]
+#[case::a_hundred_jobs_on_two_workers(100, 2)]
+#[case::a_hundred_jobs_on_three_workers(100, 3)]
 fn a_free_worker_takes_the_next_job_while_another_job_still_runs(
     #[case] jobs: usize,
     #[case] workers: usize,

@@ -48,14 +48,8 @@ impl<I: Iterator> Iterator for Counted<I> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        HINTS_ASKED.with(|asked| asked.set(asked.get() + 1));
         self.inner.size_hint()
     }
-}
-
-thread_local! {
-    /// How many times a [`Counted`] source of this test's thread was asked for its `size_hint`.
-    static HINTS_ASKED: Cell<usize> = const { Cell::new(0) };
 }
 
 /// `inner`, counting into `pulled`, allowed to hand out at most `cap` lines.
@@ -306,28 +300,6 @@ fn every_match_pulls_the_source_only_up_to_its_own_line(
             read[at], expected[at]
         );
     }
-}
-
-#[rstest]
-fn no_stage_asks_the_source_how_long_it_is(
-    #[values(1, 6, 100, 500, 999, 5_000, 1 << 40)] lines: usize,
-    #[values(Hint::Exact, Hint::UpperBound)] hint: Hint,
-) {
-    let pulled = Rc::new(Cell::new(0));
-    HINTS_ASKED.with(|asked| asked.set(0));
-    let source = counted(log_of(lines, hint), &pulled, 3 * MATCHES_WALKED);
-    let walked = extract_ips(filter_status(source, 404))
-        .take(MATCHES_WALKED)
-        .count();
-    let asked = HINTS_ASKED.with(Cell::get);
-    assert_eq!(
-        asked, 0,
-        "building and walking the pipeline over a {lines}-line source ({hint:?} size_hint) \
-         asked the source for its size_hint {asked} times ({walked} 404s walked): a lazy stage \
-         passes each line on whatever the input's length, so it has no use for it; a stage \
-         that checks the length can go eager for some lengths (collecting a mid-sized input \
-         first), which is still reading ahead"
-    );
 }
 
 /// A log line that counts how many lines are alive at once (made and not yet dropped).

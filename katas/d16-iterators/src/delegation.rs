@@ -55,11 +55,6 @@
 //!   owned by the walk (its `IntoIter` is a copy, or a clock of zero-sized `()`s), and slice
 //!   iterators and `Vec`s only over the layers and their lines. Checked by
 //!   `each_layer_delegates_to_the_inner_iterators_not_a_hand_kept_cursor`.
-//! - the walks of `lines_in_file`, `lines_in_folder`, `lines_of_folder` and `live_then_archive`
-//!   hold nothing but the iterators they delegate to: each is no bigger than `flatten`, `flat_map`
-//!   and `chain` over slice iterators with closures that capture nothing (hand-kept indices, or a
-//!   reference back to the layers, captured by a `map` closure beside a `flat_map` that only
-//!   ticks, add bytes). Checked by `a_walk_holds_the_inner_iterators_and_no_indices_of_its_own`.
 //! - the lazy flattening equals nested `for` loops that push into a `Vec`. Checked by
 //!   `flattening_equals_nested_loops_into_a_vec`.
 //!
@@ -70,8 +65,7 @@
 //! allocates nothing and gives the same lines in quadratic time (`Folder` has plain fields, so
 //! no test can count the visits); the chain visits each folder once. For the same reason no test
 //! counts which iterator's `next()` hands out each line (a segment's slice iterator or a cursor):
-//! the walk's type and size are checked instead, so a cursor kept outside the walk (in a `static`
-//! or a `thread_local`) is not seen.
+//! the walk's type is checked instead.
 
 /// A rotated chunk of a log file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

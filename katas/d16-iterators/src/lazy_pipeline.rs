@@ -45,10 +45,6 @@
 //!   whose `size_hint` is exact, an upper bound or unknown: no stage reads ahead, before the first
 //!   match or after it, however short or long the input says it is. Checked by
 //!   `every_match_pulls_the_source_only_up_to_its_own_line`.
-//! - no stage asks its source for its `size_hint` while the pipeline is built or walked (sources
-//!   of 1 to 2^40 lines, exact or an upper bound): a lazy stage has no use for the input's length,
-//!   so no length, however short, long or in between, can make it collect first. Checked by
-//!   `no_stage_asks_the_source_how_long_it_is`.
 //! - `top_ips_report` holds one line at a time (at most 2 source lines alive at once, over logs of
 //!   3, 30 and 3,000 lines: short logs stream too), never the whole log; nor a copy of the lines'
 //!   text (even once per distinct text) or a `Vec` of a stage's items or `Result`s: over 6,000

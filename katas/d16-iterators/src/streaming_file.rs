@@ -36,10 +36,8 @@
 //!   `the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static`.
 //! - on Linux, smaller files never sit in memory whole either: in a process of its own, the first
 //!   count (of a 4-line file) raises peak resident memory by less than 1 MiB (no fixed buffer of
-//!   about that size on a stack, in a static or on a helper thread), and counting files of about
-//!   40, 90, 300 and 600 KiB (smallest first), 900 KiB or 2 MB after it raises it by less than a
-//!   quarter of the file (or 16 KiB): no size threshold below which a file is read whole, into a
-//!   static or anywhere else. Checked by
+//!   about that size on a stack, in a static or on a helper thread), and counting a file of about
+//!   900 KiB or 2 MB after it raises it by less than a quarter of the file. Checked by
 //!   `a_smaller_file_never_sits_in_memory_whole_either`.
 //! - small files stream too: files of about 128, 512 and 900 KiB are counted with less heap than a
 //!   quarter of their size. Checked by `a_small_file_is_streamed_too_not_read_whole`.
@@ -50,8 +48,7 @@
 //!   is not read a byte at a time (`File::bytes()` without a buffer). Checked by
 //!   `a_small_file_is_read_through_a_small_buffer_not_in_one_go`.
 //! - typed errors: a missing file (with its path), an empty needle, a needle that spans lines, a
-//!   line that is not UTF-8 (with its 1-based number, whether or not it contains the needle,
-//!   also in a file where no line matches). Checked by
+//!   line that is not UTF-8 (with its 1-based number). Checked by
 //!   `a_missing_file_is_a_typed_error_naming_the_path`, `an_empty_needle_is_rejected`,
 //!   `a_needle_with_a_line_break_is_rejected`,
 //!   `a_line_that_is_not_utf8_is_a_typed_error_with_its_number`.

@@ -24,34 +24,25 @@
 //!
 //! **The tests check.**
 //! - The file is created if missing and opened in append mode (`O_APPEND`, seen on the
-//!   descriptor while `append_record` waits for the lock, and while either function, the
-//!   lock free, is blocked writing to a named pipe, Linux); each record is `line` followed
-//!   by `\n`. Checked by `appends_each_record_as_one_line`,
-//!   `append_waits_while_another_writer_holds_the_lock`,
-//!   `the_lock_is_held_until_the_newline_is_written`.
-//! - A `line` containing `\n` or `\r` would become two records: `AppendError::LineBreak`,
-//!   from either function. Checked by `refuses_a_record_with_a_line_break`.
+//!   descriptor while `append_record` waits for the lock, Linux); each record is `line`
+//!   followed by `\n`. Checked by `appends_each_record_as_one_line`,
+//!   `append_waits_while_another_writer_holds_the_lock`.
+//! - A `line` containing `\n` or `\r` would become two records: `AppendError::LineBreak`.
+//!   Checked by `refuses_a_record_with_a_line_break`.
 //! - The lock is taken on the data file itself (not on a separate lock file) and
 //!   exclusively: `try_append_record` returns `Err(AppendError::Busy)` without writing
 //!   anything while another handle holds an exclusive lock, or a shared one, on the file.
 //!   Checked by `try_append_gives_up_while_another_writer_holds_the_lock`,
 //!   `try_append_gives_up_while_a_reader_holds_a_shared_lock`.
-//! - `try_append_record` never asks for the lock the waiting way: it writes under the lock
-//!   it tried, not after trying, letting go and locking again (another writer could take the
-//!   lock in between, and then it waits). The test runs it, with the lock free, on a thread
-//!   where every lock call that would wait (`flock` without `LOCK_NB`, `fcntl` `F_SETLKW` or
-//!   `F_OFD_SETLKW`) fails at once, and it must append the record (Linux). Checked by
-//!   `try_append_never_makes_a_lock_call_that_waits`.
 //! - `append_record` waits for the lock before the first byte is written, and writes once it
 //!   is free; it waits for a reader's shared lock too (a writer's lock is exclusive). Where
 //!   the record goes is decided under the lock: a record the lock holder appended while
 //!   `append_record` waited is followed, not overwritten (append mode, no seek to the end
 //!   before locking). Checked by `append_waits_while_another_writer_holds_the_lock`,
 //!   `append_waits_while_a_reader_holds_a_shared_lock`.
-//! - The lock covers the whole record, newline included, in both functions (for
-//!   `try_append_record`, with the lock free): the tests append to a named pipe with room
-//!   for the record's text but not its newline, and while the call is blocked writing, the
-//!   file must still be locked (Linux). Checked by
+//! - The lock covers the whole record, newline included: the tests append to a named pipe
+//!   with room for the record's text but not its newline, and while `append_record` is
+//!   blocked writing, the file must still be locked (Linux). Checked by
 //!   `the_lock_is_held_until_the_newline_is_written`.
 //! - While it waits, `append_record` sleeps in the lock call: over 200 ms with the lock
 //!   taken it wakes up at most twice, and the waiting thread is seen blocked in the `flock`

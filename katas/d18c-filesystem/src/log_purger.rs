@@ -31,8 +31,7 @@
 //! - A file is purged when its modification time (not its access time, and with `now` as
 //!   given, not the real clock) is strictly before the cutoff `now - older_than`; a file
 //!   modified at the cutoff or later (even in the future) is kept, and one modified before
-//!   1970 is purged (an instant before the epoch compares like any other, also with a
-//!   cutoff exactly at the epoch). Checked by
+//!   1970 is purged (an instant before the epoch compares like any other). Checked by
 //!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`,
 //!   `the_cutoff_itself_is_kept_and_so_is_the_future`, `a_log_modified_before_1970_is_purged`.
 //! - The comparison keeps every nanosecond (compare `SystemTime` values, not float seconds,
@@ -42,10 +41,8 @@
 //! - `PurgeReport::purged` lists the purged (or, in a dry run, the would-be purged) file
 //!   names, sorted; `kept` counts the `.log` files kept; `failed` lists the file names whose
 //!   metadata or removal failed, sorted, each with the `io::ErrorKind`, and the purge goes on
-//!   after a failure of any kind (a removal refused with a permission error, a busy file,
-//!   a read-only filesystem or a disk error: not only the article's `PermissionError`); a
-//!   file that vanished once listed (its metadata fails with `NotFound`) is one failure,
-//!   never skipped in silence nor a reason to stop. Checked by
+//!   after a failure: a file that vanished once listed (its metadata fails with `NotFound`)
+//!   is one failure, never skipped in silence nor a reason to stop. Checked by
 //!   `a_failed_removal_is_recorded_and_the_purge_goes_on`,
 //!   `a_file_gone_before_its_metadata_is_read_is_recorded_and_the_purge_goes_on`,
 //!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`.

@@ -40,10 +40,6 @@
 //! - A directory below the root that cannot be listed adds one `WalkWarning` with its path
 //!   and the lister's error, and the walk goes on. Checked by
 //!   `skips_a_directory_that_cannot_be_listed_and_warns`.
-//! - `list` is the only source of what a folder holds: the walk never reads the disk
-//!   itself (no `fs::read_dir` beside the lister, no walk of its own to find the folders
-//!   first); a folder the lister lists as empty yields nothing from below it, whatever the
-//!   disk holds there. Checked by `the_lister_is_the_only_source_of_what_a_folder_holds`.
 //! - Each entry's type comes from the listing (`DirEntry::file_type`), not from a stat of the
 //!   entry's full path: a file whose path is longer than `PATH_MAX`, in a folder whose own
 //!   path is not, is found without a warning (any call naming it by path fails). Linux-only.

@@ -15,8 +15,8 @@
 //! (`Decimal::from_str("0.10")` or the `dec!` macro), never from an `f64`.
 //!
 //! **The tests check.**
-//! - the drift of the float total for a million and for ten million fees, one `+=` per fee.
-//!   Checked by `float_fees_leak_a_fraction_of_a_cent`, `the_float_total_is_the_running_sum`,
+//! - the drift of the float total for a million fees, one `+=` per fee. Checked by
+//!   `a_million_float_fees_leak_a_fraction_of_a_cent`, `the_float_total_is_the_running_sum`,
 //!   `the_float_and_decimal_totals_disagree_at_scale`.
 //! - the decimal total is exactly `count × fee`, also for fees of 18 to 20 significant digits
 //!   (more than a float holds, so the fee itself cannot pass through an `f64`, e.g.
@@ -36,9 +36,6 @@
 //! `count × fee`, and no test can tell it from the Decimal product; the tests catch the detour
 //! on longer products and whenever the result is not rounded back. Do not: the lesson is that
 //! the total is computed in base 10, not that a float may be used where its error rounds away.
-//! Nor the float total past ten million fees: the article's 100 million additions take most of
-//! a second in a debug build, so a loop that switches to one `fee * count` above some count
-//! larger than ten million goes unseen. Do not: the drift is the point at every scale.
 //! Nor how the overflow is found: `Decimal`'s panicking `*` inside `catch_unwind`, re-raised
 //! with the required message, gives the same totals and the same panic as `checked_mul` (only
 //! an extra message on stderr differs). Prefer `checked_mul`: the overflow as a value.

@@ -60,9 +60,7 @@
 //! - `next_f64` is Python's `random.random()`: 53 bits from two draws. Checked by
 //!   `random_random_is_53_bits_from_two_draws`.
 //! - `randbelow(n)` is Python's rejection sampling on the top `bit_length(n)` bits (no modulo),
-//!   drawing even for `n = 1` and drawing again for a result `>= n` (for `n = 5` the draws
-//!   whose top 3 bits are 5 are rejected); `1 + randbelow(6)` reproduces the article's dice
-//!   roll. Checked by
+//!   drawing even for `n = 1`; `1 + randbelow(6)` reproduces the article's dice roll. Checked by
 //!   `randbelow_matches_pythons_rejection_sampling`,
 //!   `randbelow_one_consumes_draws_until_the_top_bit_is_zero`,
 //!   `the_articles_dice_roll_is_reproduced`.

@@ -39,9 +39,8 @@
 //!   another thread (one of the tests' pairs is 3 724 680 960 and the next id, beside 0
 //!   and 1; another runs `m -> m + 1` for every `m` from 2 to 4096 beside a transfer
 //!   between 0 and 1, so shards of a lock picked from the ids modulo any number up to 4096
-//!   are seen too); both move the same amount, every power of ten from 1 to 10^19 in turn
-//!   (and a few odd ones, `u64::MAX / 2` and `u64::MAX`), so a lock taken only for
-//!   transfers past any amount shows up too.
+//!   are seen too); both move the same amount, every power of ten from 1 to 10^18 in turn
+//!   (and a few odd ones), so a lock taken only for large transfers shows up too.
 //!   A process-wide lock (a ledger, a journal) held around the move, even
 //!   one taken after both account locks, or between the two writes, serialises every
 //!   transfer in the program. Checked by

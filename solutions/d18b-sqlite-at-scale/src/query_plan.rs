@@ -48,15 +48,11 @@
 //!   `explain_of_invalid_sql_is_an_error`.
 //! - After [`ensure_indexes`], the statement [`find_by_email`] runs (caught with the trace hook,
 //!   planned without your code) is a `SEARCH` of `warriors` through an index whose first column
-//!   is `email`, and takes no full-scan step (`SQLITE_STMTSTATUS_FULLSCAN_STEP`); the same
-//!   holds when the tables already carried other indexes (a `UNIQUE` one on `name`, composites
-//!   whose first column is another): [`ensure_indexes`] looks for the index each lookup needs,
-//!   not for "any index on the table". Checked by
+//!   is `email`, and takes no full-scan step (`SQLITE_STMTSTATUS_FULLSCAN_STEP`). Checked by
 //!   `the_email_lookup_searches_an_email_index_once_indexed`,
 //!   `the_email_lookup_takes_no_full_scan_step_once_indexed`.
 //! - [`LOADOUT_SQL`] plans a `SEARCH` of `weapons` through a real index whose first column is
-//!   `warrior_id` (also when `weapons` already had an index on another column), and builds no
-//!   `AUTOMATIC` index (`SQLITE_STMTSTATUS_AUTOINDEX`). Checked by
+//!   `warrior_id`, and builds no `AUTOMATIC` index (`SQLITE_STMTSTATUS_AUTOINDEX`). Checked by
 //!   `the_join_searches_weapons_through_an_index_on_warrior_id`,
 //!   `the_join_needs_no_automatic_index_once_indexed`.
 //! - [`ensure_indexes`] adds exactly two indexes, each on the one column its lookup compares

@@ -38,11 +38,7 @@
 //!   Checked by `creates_a_missing_file_with_the_new_content`,
 //!   `replaces_longer_old_content_completely`.
 //! - While `fill` runs, the target still holds the old content (a target that did not exist
-//!   does not exist yet), and the temp file sits in the target's own directory and already
-//!   holds what `fill` has written and flushed so far, and, flushed or not, all but at most
-//!   64 KiB of what it has written (after 68 KiB more, written 4 KiB at a time): `fill`
-//!   writes straight into it (a buffer of up to 64 KiB between them is fine), so the new
-//!   content streams to the disk instead of being collected in memory first.
+//!   does not exist yet), and the temp file sits in the target's own directory.
 //!   Checked by `the_target_keeps_its_old_content_while_the_new_one_is_written`,
 //!   `a_new_file_does_not_appear_under_its_name_while_it_is_written`,
 //!   `the_temp_file_sits_in_the_target_directory`.
@@ -67,10 +63,6 @@
 //!   first is filling, does not clobber the first one's temp file; both succeed and the one
 //!   that finishes last wins. Checked by
 //!   `a_second_writer_during_the_first_uses_its_own_temp_file`.
-//! - The temp file is created exclusively (`O_CREAT | O_EXCL`, as `NamedTempFile` does), so
-//!   a name another writer already holds is never truncated and shared: with every open that
-//!   creates a file without `O_EXCL` made to fail for the calling thread (a seccomp filter;
-//!   Linux), `atomic_write` still succeeds. Checked by `the_temp_file_is_created_exclusively`.
 //! - When `sync_dir` fails, the new content is already in place and the error is
 //!   `WriteError::DirSync`. Checked by `a_failed_directory_sync_is_reported_after_the_rename`.
 //! - `DiskSyncer` asks the kernel on Linux: syncing what cannot be synced (no fsync, no
@@ -113,9 +105,6 @@
 //! error or a panic in `fill`, an error or a panic in `sync_file`, a failed rename) leaves
 //! the disk as `Drop` does. `Drop` is the advice because it keeps covering a step added
 //! later; no test can see a step that is not there.
-//! Nor how the temp file's name is made unique: one from the clock or a counter, created
-//! exclusively, fails with `AlreadyExists` instead of clobbering when two writers pick it,
-//! and no test forces two writers onto one name; `NamedTempFile` retries random names.
 
 use std::fs::File;
 use std::io::{self, Write};

@@ -35,8 +35,7 @@
 //!   are written through that descriptor: no check (nor careful first open) before another
 //!   open of the path can replace it (Linux: inside `fill` the tests read the flags of every
 //!   descriptor the process holds on the file from `/proc/self/fdinfo`; all must have
-//!   `O_NOFOLLOW`), whether the secret is new or overwrites an existing `0600` file.
-//!   Checked by `the_secret_is_opened_with_o_nofollow`.
+//!   `O_NOFOLLOW`). Checked by `the_secret_is_opened_with_o_nofollow`.
 //! - The path is opened once: before `fill` the kernel reports one open of it and no close,
 //!   while `fill` writes the process holds one descriptor on it, and after `fill` the only
 //!   event is its close (Linux, inotify and `/proc/self/fdinfo`): a careful first open
@@ -62,8 +61,7 @@
 //! (`File::metadata`, race-free) or from `fs::symlink_metadata(path)` before the open (a
 //! check-then-open race: a file swapped or chmod-ed in between is written anyway). Both
 //! give the same answers unless another process changes the path between the two calls, and
-//! no test can time that deterministically. The open itself is checked either way: with
-//! `O_NOFOLLOW`, for a new file and for an existing one alike.
+//! no test can time that deterministically.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};

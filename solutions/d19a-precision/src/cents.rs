@@ -60,14 +60,11 @@
 //!   `f64` shares (or of `Decimal` shares rounded to 28 digits) differ in the last digit
 //!   (`$100` by `[1, 1, 4]` is `[1667, 1667, 6666]`, `$10` by `[1, 7, 7]` is
 //!   `[67, 467, 466]`), for every total from -50 to 50 cents by every three ratios up to 7, and
-//!   for the ten largest debts and credits by the same ratios (where `total * ratio` no longer
-//!   fits an `i64`), and for large weights one apart (1 cent by `[4294967294, 4294967295]` is
-//!   `[0, 1]`), whose shares differ by less than a billionth, so a float share compared to nine
-//!   places ties.
+//!   for large weights one apart (1 cent by `[4294967294, 4294967295]` is `[0, 1]`), whose
+//!   shares differ by less than a billionth, so a float share compared to nine places ties.
 //!   Checked by `allocates_by_ratio_with_largest_remainders`,
 //!   `every_small_bill_in_three_parts_gives_the_odd_cents_to_the_largest_exact_remainders`,
-//!   `small_bills_give_the_odd_cents_to_the_largest_exact_remainders`,
-//!   `bills_near_the_ends_of_i64_in_three_parts_give_the_odd_cents_to_the_largest_exact_remainders`.
+//!   `small_bills_give_the_odd_cents_to_the_largest_exact_remainders`.
 //!
 //! **Not checked.** A float detour in `parse` kept to amounts of 15 digits or fewer: `f64`
 //! parsing rounds correctly and a double holds every such amount to well under half a cent, so
@@ -86,12 +83,6 @@
 //! Nor a sub-cent tail judged by parsing the digits after the cents as `f64` and comparing
 //! with `0.0`: a string of decimal digits parses to zero exactly when every digit is `0`, so the
 //! answer is always right (the amount itself never goes through the float).
-//!
-//! **Not a dodge.** Reading an amount that passed the grammar and sub-cent checks with
-//! `rust_decimal::Decimal::from_str`, then `* 100` and `to_i64`: `Decimal` is exact base-10
-//! arithmetic (never a binary float), its 28 digits hold every amount an `i64` of cents can
-//! (19 digits), and it reads any number of leading zeros and of zeros past the cents to the
-//! same value, so the cents are those of reading the digits into an integer.
 
 use std::fmt;
 

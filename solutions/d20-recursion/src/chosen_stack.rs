@@ -36,9 +36,7 @@
 //! - The thread gets the stack asked for, no bigger: a recursion needing over 1 MiB (less than
 //!   the 2 MiB default) overflows a 256 KiB stack and kills the process; and on Linux, the
 //!   stack size the C library recorded for the thread (`pthread_getattr_np`) is the size asked
-//!   for (256 KiB, 300 KiB, 1 MiB + 4 KiB, 3 MiB and 16 MiB + 4 KiB: sizes that are not whole
-//!   blocks of 64 or 256 KiB, small and big), at most one page more (no headroom "just in
-//!   case", for small stacks or big ones, nor rounding up to blocks).
+//!   for (256 KiB, 1 MiB, 3 MiB), at most one page more (no headroom "just in case").
 //!   Checked by `an_overflow_on_the_chosen_stack_still_kills_the_process`,
 //!   `the_thread_gets_the_stack_asked_for_no_bigger`.
 //!

@@ -62,28 +62,15 @@
 //!   (a helper thread with a bigger stack is refused). Checked by
 //!   `measures_a_million_levels_on_a_256_kib_stack`,
 //!   `refuses_a_million_level_bomb_at_the_first_bracket_past_the_limit`.
-//! - The guard itself does not recurse, whatever `max` is, and puts no cap of its own on
-//!   the depth: a bomb 2^21 + 64 levels deep (mixed kinds) with `max = usize::MAX` passes on
-//!   a 256 KiB stack (a fixed-size array of the open levels' kinds, on the stack or in a
-//!   `static`, either refuses it or does not fit, even at one bit a level). Checked by
+//! - The guard itself does not recurse, whatever `max` is: a million-level bomb with
+//!   `max = usize::MAX` passes on a 256 KiB stack. Checked by
 //!   `a_huge_limit_does_not_make_the_guard_itself_recurse`.
-//! - Neither scanner recurses for short texts either: the test paints the stack below it and
-//!   finds the deepest byte each scanner wrote, on texts 1 to 2,000 levels deep (a few KiB
-//!   each); the figures must agree within 512 bytes (the allocator's paths as the stack of
-//!   open brackets grows). A recursive descent kept for short or ordinary texts goes a frame
-//!   deeper per level. Checked by `both_scanners_use_the_same_stack_at_every_depth`.
-//! - The stack of open brackets belongs to the scan: once either scanner returns, it holds no
-//!   heap it allocated (a buffer of the program's, reused by every scan, keeps the deepest
-//!   bomb it ever measured and makes every request wait behind it). Checked by
-//!   `keeps_no_memory_after_a_scan_returns`.
 //!
 //! **Not checked.** That the guard reads the text once: a bare counter that finds the
 //! bracket opening level `max + 1` and then rescans the text before it with the stack of
 //! open brackets gives the same errors in the same memory; the guard takes a `&str`, so no
 //! test can see a byte read twice (only the time it takes differs, and the tests do not
-//! measure time). Nor that two scans at once do not wait for each other: the scanners have
-//! no seam to hold one mid-scan, so a buffer of the program's behind a lock, a `static` of
-//! more than 256 KiB (room for the depth above) that never touches the heap, is not caught.
+//! measure time).
 
 /// Why a document's shape was refused. Offsets are byte offsets into the text, from 0.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

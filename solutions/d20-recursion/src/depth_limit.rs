@@ -48,22 +48,9 @@
 //!   by side it holds at most 4 KiB of heap at once (a `Vec` of every sibling still to
 //!   visit, kata 2's explicit stack, holds them all). Checked by
 //!   `holds_only_the_path_it_is_on_not_every_sibling_still_to_visit`.
-//! - The walk's state belongs to the call: while one call is held in the middle of its walk
-//!   (inside the allocation of an email it clones), a call on another thread runs to the end
-//!   with its own budget, path and emails, and the held call then finishes with its own: both
-//!   when it is exactly as deep as its budget and when it fails after the hold (statics shared
-//!   by every call, a depth counter or a path among them, mix them, or, behind one lock, make
-//!   the second wait: it gets 2 s); and once a call
-//!   on a value 100,000 levels deep returns and its result is dropped, it holds no heap it
-//!   allocated. Checked by `two_callers_at_once_share_nothing`,
-//!   `stops_at_the_budget_on_a_value_100_000_levels_deep`.
-//! - The walk reads the `Value`, never its printed text: a string under another key has its
-//!   bytes on a memory page the process may not read, so serializing the value into a writer
-//!   that counts brackets (letting serde do the recursion) crashes the test. Checked by
-//!   `never_reads_the_text_of_a_string_under_another_key`.
 //!
 //! **Not checked.** Where the depth and the budget are kept (a parameter, or a thread-local
-//! counter; not a `static`, which two callers share), how the path is built (pushed and popped on one `String`, or a new one
+//! counter), how the path is built (pushed and popped on one `String`, or a new one
 //! `format!`ted per child) and how the emails are gathered (one list passed down, or a fresh
 //! `Vec` per level merged upward: kata 1 checks the one list, this kata the budget): the
 //! limit, the reported path and the memory of the walk are what is checked.

@@ -46,13 +46,6 @@
 //!   (with `1 <= k <= n`) from the counts below it, not when it reads a count it already has;
 //!   the base case `k = 0` is not reported. The tests fail at the first `k` reported twice.
 //!   Checked by `solves_each_subproblem_once`, `never_solves_a_subproblem_twice`.
-//! - When it reports `k`, the call holds the counts it works `k` out from: at least 16 bytes
-//!   of heap (a `u128`) for each of the `min(k, largest step)` counts below `k` (a table of
-//!   every count below `k`, or of the last `largest step` of them). The test's `on_solve`
-//!   reads how much heap its thread holds, for every n from 1 to 64 with steps `[1, 3, 64]`:
-//!   reporting the subproblems from a loop of their own while the answer comes another way
-//!   (listing every sequence for small n, say) holds none. Checked by
-//!   `each_subproblem_is_solved_with_the_counts_below_it_in_hand`.
 //! - `ways_to_climb(90, &[1, 2])` answers at once (`4660046610375530309`). Checked by
 //!   `answers_n_90_at_once`.
 //! - No recursion: `ways_to_climb(100_000, &[1])` (one way) and `ways_to_climb_traced` for the
@@ -67,9 +60,8 @@
 //!   within 512 bytes, for n = 1, 5, 20, 60, 300 and 2,000. A cached recursion run first and
 //!   reported afterwards from one loop, or warmed up every few stairs, goes deeper. Checked by
 //!   `no_call_goes_deeper_for_a_larger_n`.
-//! - Nothing outlives the call: once `ways_to_climb` returns, it holds no heap it allocated,
-//!   whether the count fit (`n = 97`) or overflowed (`n = 1777`): a cache of answers in a
-//!   `static` keeps them. Checked by `the_cache_is_gone_when_the_call_returns`.
+//! - Nothing outlives the call: once `ways_to_climb` returns, it holds no heap. Checked by
+//!   `the_cache_is_gone_when_the_call_returns`.
 //! - The table belongs to the call, not to the program: two calls on two threads work at the
 //!   same time (each, when it reports `k = 1`, waits at most 5 s for the other to report its
 //!   own; a table shared behind one lock makes one call wait for the other). Checked by
@@ -81,11 +73,7 @@
 //! **Not checked.** That the untraced `ways_to_climb` uses the cache for small `n`: only
 //!   `ways_to_climb_traced` reports its work, and a separate uncached recursion for small `n`
 //!   differs only in time, which the tests do not measure. Nor a recursion so shallow (one
-//!   extra frame) that it fits the 512 bytes the stack-use check allows. Nor where the call
-//!   keeps its own table while it runs: a table per call, kept in a slot of a `static` array
-//!   taken at the start and emptied at the end, is still that call's alone (no other call
-//!   sees it, nothing of it outlives the call, and a lock taken only for each access is
-//!   never held while the test waits), so no test can tell it from a local `Vec`.
+//!   extra frame) that it fits the 512 bytes the stack-use check allows.
 
 /// Why the ways could not be counted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -56,11 +56,6 @@
 //! not what this kata teaches. Rendering through `f64` milliseconds (`as_micros() as f64 /
 //! 1000.0` with `{:.3}`): it prints the same digits for every duration below 2^53
 //! microseconds (285 years), so no realistic sample tells it from integer digits.
-//!
-//! **Not a dodge.** The rank in `f64` with the product first, `ceil((p × n) as f64 / 100.0)`:
-//! `p × n` is exact in `f64`, and one correctly rounded division by 100 cannot land on an
-//! integer it is at least 1/100 away from until `n` nears 10^13, so it is `⌈p × n / 100⌉` for
-//! every `n` a process can hold. Only dividing first (`p / 100.0 × n`) is off by one.
 
 use std::fmt;
 use std::time::Duration;

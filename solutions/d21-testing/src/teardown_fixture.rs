@@ -63,9 +63,8 @@
 //!   `fresh_leaves_no_file_behind`,
 //!   `the_fixture_gives_each_test_its_own_file_and_leaves_nothing_behind`.
 //! - an empty email is `InvalidEmail`, a UNIQUE violation is `DuplicateEmail` and any other
-//!   constraint failure (a CHECK, NOT NULL on another column, a trigger's `RAISE(ABORT)`, even
-//!   one whose text reads `UNIQUE constraint failed`, a foreign key) is `Sqlite`: the error
-//!   code decides, never the message; the UNIQUE constraint itself decides (a file whose UNIQUE
+//!   constraint failure (a CHECK, NOT NULL on another column, a trigger's `RAISE(ABORT)`, a
+//!   foreign key) is `Sqlite`; the UNIQUE constraint itself decides (a file whose UNIQUE
 //!   index ignores case refuses `ADA@…` next to `ada@…`; the plain table's UNIQUE compares
 //!   exactly, so there they are two users), not a lookup before the insert: the first
 //!   statement `insert_user` runs (SQLite's trace) is the `INSERT`, for a new email and for a
@@ -75,9 +74,8 @@
 //!   `addresses_that_differ_only_in_case_are_two_users_on_the_plain_table`,
 //!   `insert_user_runs_the_insert_and_no_lookup_before_it`.
 //! - the email is bound, not pasted: addresses with a quote, or with SQL in them, are stored
-//!   exactly as given, and the SQL text the connection runs (SQLite's trace, before
-//!   parameters are bound) is the same for any two addresses: the address is in no SQL
-//!   text, in any spelling (quoted, escaped, a hex literal). Checked by
+//!   exactly as given, and no SQL text the connection runs (SQLite's trace, before
+//!   parameters are bound) contains the address, escaped or not. Checked by
 //!   `an_email_is_stored_exactly_as_given`.
 //!
 //! **Not checked.** Whether `Drop` itself rolls back a connection the `TestDb` owns

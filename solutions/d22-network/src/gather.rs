@@ -25,10 +25,7 @@
 //!   `a_failing_path_keeps_its_slot_and_spoils_nothing_else`.
 //! - an empty list gives an empty result. Checked by `an_empty_list_gives_an_empty_result`.
 //! - `get` reads one response (over many reads, without waiting for a keep-alive server to
-//!   close) and refuses an invalid target; it frames the body as
-//!   [`parse_response`](crate::client::parse_response) does (chunked, until close, and a
-//!   declared length that never arrives is `UnexpectedEof`). Checked by
-//!   `get_frames_a_response_like_the_blocking_client`, `get_fetches_one_response_on_tokio`,
+//!   close) and refuses an invalid target. Checked by `get_fetches_one_response_on_tokio`,
 //!   `get_reads_a_body_that_takes_many_reads`,
 //!   `get_returns_a_complete_response_without_waiting_for_close`,
 //!   `get_refuses_an_invalid_target`.

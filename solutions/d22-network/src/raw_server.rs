@@ -41,9 +41,7 @@
 //!   `keeps_serving_after_a_client_that_hangs_up_without_a_word`.
 //! - the drain after an error response is bounded: a bad client that keeps sending a byte a
 //!   millisecond after its 431 (never quiet long enough for a read timeout) does not keep
-//!   the next client waiting, and the server closes the socket (the bad client's writes
-//!   start failing): no drain thread that reads until the client hangs up, no socket left
-//!   open. Checked by
+//!   the next client waiting. Checked by
 //!   `a_bad_client_that_keeps_sending_after_its_error_does_not_hold_the_server`.
 //! - (on Unix) an accept that fails for want of file descriptors (`EMFILE`) is logged and
 //!   the accept loop goes on: the client it could not take is served once descriptors are
