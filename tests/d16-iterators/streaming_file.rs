@@ -231,15 +231,16 @@ fn the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static() {
             warm_up_on_the_small_log(&dir);
             let (path, expected) = write_bigger_log(dir.path());
             let size = size_of(&path);
-            let read_before = bytes_read_by_this_process().unwrap_or(0);
+            let read_before = reads_by_this_process().map_or(0, |(_, bytes)| bytes);
             let Some((got, grown)) = resident_growth_of_count(&path) else {
                 // No /proc (not Linux): resident memory cannot be read here.
                 return;
             };
-            let read = bytes_read_by_this_process()
-                .unwrap_or(0)
+            let read = reads_by_this_process()
+                .map_or(0, |(_, bytes)| bytes)
                 .saturating_sub(read_before);
             assert_counted(&got, size, expected);
+            assert_no_child_process_left(size);
             assert!(
                 grown < RESIDENT_BOUND,
                 "while counting a {size}-byte file the process's peak resident memory grew by \
@@ -327,13 +328,6 @@ fn a_smaller_file_never_sits_in_memory_whole_either(#[case] case: &str, #[case] 
     );
 }
 
-/// Bytes this process has read through read calls so far (`rchar` of /proc/self/io).
-fn bytes_read_by_this_process() -> Option<u64> {
-    let io = fs::read_to_string("/proc/self/io").ok()?;
-    let line = io.lines().find(|line| line.starts_with("rchar:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 /// Writes `lines` log lines (about 50 bytes each); returns the path and how many contain " 404 ".
 fn write_log_of(dir: &Path, lines: u32) -> (PathBuf, u64) {
     let path = dir.join(format!("log-{lines}.log"));
@@ -359,25 +353,58 @@ fn a_small_file_is_streamed_too_not_read_whole(dir: TempDir, #[case] lines: u32)
     );
 }
 
-/// Read calls this process has made so far (`syscr` of /proc/self/io).
-fn read_calls_by_this_process() -> Option<u64> {
+/// Read calls this process has made so far and the bytes they brought in (`syscr` and
+/// `rchar` of /proc/self/io; a child the process has waited for counts too).
+fn reads_by_this_process() -> Option<(u64, u64)> {
     let io = fs::read_to_string("/proc/self/io").ok()?;
-    let line = io.lines().find(|line| line.starts_with("syscr:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    let field = |name: &str| -> Option<u64> {
+        let line = io.lines().find(|line| line.starts_with(name))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    Some((field("syscr:")?, field("rchar:")?))
 }
 
-/// Runs `f` and counts the read calls the process made meanwhile, less those that reading
-/// /proc/self/io itself costs; `None` where /proc does not tell.
-fn read_calls_during<R>(f: impl FnOnce() -> R) -> Option<(R, u64)> {
-    let first = read_calls_by_this_process()?;
-    let before = read_calls_by_this_process()?;
-    let probe_cost = before.saturating_sub(first);
+/// Runs `f` and counts the read calls the process made meanwhile and the bytes they read,
+/// less what reading /proc/self/io itself costs; `None` where /proc does not tell.
+fn reads_during<R>(f: impl FnOnce() -> R) -> Option<(R, u64, u64)> {
+    let first = reads_by_this_process()?;
+    let before = reads_by_this_process()?;
     let result = f();
-    let after = read_calls_by_this_process()?;
-    Some((
-        result,
-        after.saturating_sub(before).saturating_sub(probe_cost),
-    ))
+    let after = reads_by_this_process()?;
+    // What happened between `before` and `after`, less one probe (from `first` to `before`).
+    let grown = |pick: fn((u64, u64)) -> u64| {
+        (pick(after) - pick(before)).saturating_sub(pick(before) - pick(first))
+    };
+    Some((result, grown(|r| r.0), grown(|r| r.1)))
+}
+
+/// Checks that the process started no other program that is still around, running or exited
+/// but not waited for (found in /proc by its parent's pid); one that was waited for has its
+/// reads counted in this process's `rchar` instead.
+fn assert_no_child_process_left(size: u64) {
+    let me = std::process::id().to_string();
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // The parent's pid is the second field after the command name in parentheses.
+        let Some((command, after)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        if after.split_whitespace().nth(1) == Some(me.as_str()) {
+            let name = command.split_once('(').map_or(command, |(_, name)| name);
+            panic!(
+                "while counting a {size}-byte file the process started another program \
+                 ({name:?}, pid {}) and left it behind: the count must read the file itself, \
+                 through its own buffer; piping it through cat or grep hands the reading (and \
+                 the memory) to another process",
+                entry.file_name().to_string_lossy()
+            );
+        }
+    }
 }
 
 /// The most bytes one read may bring in on average: twice a `BufReader`'s default 8 KiB.
@@ -398,12 +425,22 @@ fn a_small_file_is_read_through_a_small_buffer_not_in_one_go() {
             for lines in [800, 1_800, 6_000, 18_000] {
                 let (path, expected) = write_log_of(dir.path(), lines);
                 let size = size_of(&path);
-                let Some((got, calls)) = read_calls_during(|| count_matching_lines(&path, " 404 "))
+                let Some((got, calls, read)) =
+                    reads_during(|| count_matching_lines(&path, " 404 "))
                 else {
                     // No /proc (not Linux): read calls cannot be counted here.
                     return;
                 };
                 assert_counted(&got, size, expected);
+                assert_no_child_process_left(size);
+                assert!(
+                    read >= size && read < size + size / 2,
+                    "while counting a {size}-byte file this process read {read} bytes: the \
+                     count must read the file itself, once, through its own buffer; a first \
+                     pass that checks the lines and a second that counts them reads it twice, \
+                     and another program (cat, grep) doing the reading is not this process \
+                     reading it"
+                );
                 let least = size.div_ceil(READ_BOUND);
                 let most = size.div_ceil(READ_FLOOR) + 4;
                 assert!(

@@ -47,8 +47,16 @@
 //!   or the stack alike: counting one makes at least one read call per 16 KiB of it (`syscr` of
 //!   `/proc/self/io`, in a test process of its own), so no read brings in more than 16 KiB on
 //!   average (a `BufReader` reads 8 KiB at a time); and at most one per KiB (plus 4), so the file
-//!   is not read a byte at a time (`File::bytes()` without a buffer). Checked by
+//!   is not read a byte at a time (`File::bytes()` without a buffer); and the process reads each
+//!   file's bytes once (`rchar` grows by at least the file size and less than 1.5 times it: no
+//!   validating first pass, at any size). Checked by
 //!   `a_small_file_is_read_through_a_small_buffer_not_in_one_go`.
+//! - on Linux, no other program does the reading: after a count (of the files of about 40 KiB to
+//!   7 MB above) the process has no child process left, running or exited and not waited for
+//!   (found in `/proc` by its parent's pid); a child that was waited for has its reads added to
+//!   this process's `rchar`, which then grows by twice the file. Checked by
+//!   `a_small_file_is_read_through_a_small_buffer_not_in_one_go`,
+//!   `the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static`.
 //! - typed errors: a missing file (with its path), an empty needle, a needle that spans lines, a
 //!   line that is not UTF-8 (with its 1-based number, whether or not it contains the needle,
 //!   also in a file where no line matches). Checked by
@@ -60,6 +68,8 @@
 //! Linux): there only the heap is measured. A file under 32 KiB read whole: two read calls
 //! either way, and a `BufReader`'s own buffer is 8 KiB, so it is a small constant buffer too. Reading in batches of a few hundred lines: memory stays bounded by
 //! the batch, not the file, so it is not a violation the tests could tell from one line at a time.
+//! A program started through an intermediate one that is waited for while the reader it started
+//! lives on (a grandchild, re-parented away from this process): neither `/proc` check sees it.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
