@@ -77,6 +77,17 @@ pub(crate) fn contents(path: &std::path::Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| format!("<unreadable: {e}>"))
 }
 
+/// A directory name, plain or not UTF-8 (Unix: any bytes but `/` and NUL make a name).
+pub(crate) fn dir_name(not_utf8: bool) -> std::ffi::OsString {
+    #[cfg(unix)]
+    if not_utf8 {
+        use std::os::unix::ffi::OsStrExt;
+        return std::ffi::OsStr::from_bytes(b"caf\xe9-\xff").to_owned();
+    }
+    let _ = not_utf8;
+    "plain".into()
+}
+
 /// The names in `dir`, sorted.
 pub(crate) fn names_in(dir: &std::path::Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 use proptest::prelude::*;
 use rstest::rstest;
 
-use super::{put, temp_dir};
+use super::{dir_name, put, temp_dir};
 use crate::paths_as_values::{AnchorError, anchor, normalize_lexically};
 
 #[rstest]
@@ -41,17 +41,6 @@ fn anchor_joins_a_relative_path_to_the_base(
         std::env::current_dir().ok(),
         real.display()
     );
-}
-
-/// A directory name, plain or not UTF-8 (Unix: any bytes but `/` and NUL make a name).
-fn dir_name(not_utf8: bool) -> std::ffi::OsString {
-    #[cfg(unix)]
-    if not_utf8 {
-        use std::os::unix::ffi::OsStrExt;
-        return std::ffi::OsStr::from_bytes(b"caf\xe9-\xff").to_owned();
-    }
-    let _ = not_utf8;
-    "plain".into()
 }
 
 #[rstest]

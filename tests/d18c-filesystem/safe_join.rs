@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use rstest::rstest;
 
-use super::{put, temp_dir};
+use super::{dir_name, put, temp_dir};
 use crate::safe_join::{PathError, safe_join};
 
 #[rstest]
@@ -32,17 +32,6 @@ fn joins_the_normalised_user_path_to_the_root(
          a Path: a root whose name is not UTF-8 keeps its bytes (to_string_lossy and \
          format! would turn them into U+FFFD, another path than the one checked)"
     );
-}
-
-/// A directory name, plain or not UTF-8 (Unix: any bytes but `/` and NUL make a name).
-fn dir_name(not_utf8: bool) -> std::ffi::OsString {
-    #[cfg(unix)]
-    if not_utf8 {
-        use std::os::unix::ffi::OsStrExt;
-        return std::ffi::OsStr::from_bytes(b"caf\xe9-\xff").to_owned();
-    }
-    let _ = not_utf8;
-    "plain".into()
 }
 
 #[rstest]
