@@ -19,12 +19,17 @@
 //! file's mode with [`std::os::unix::fs::PermissionsExt::mode`]. All of this is Unix-only,
 //! so this module exists only under `cfg(unix)` (Windows protects files with ACLs instead).
 //!
+//! **Two doors, one lesson.** Each rule below is tested through both `write_secret` and
+//! `write_secret_with` (the tests run one case per function) unless it names one of them:
+//! one written on its own, instead of calling the other, must keep every rule too. The
+//! simplest way is for `write_secret` to call `write_secret_with`.
+//!
 //! **The tests check.**
 //! - A new file is created with mode `0600` and holds exactly the bytes written. Checked by
 //!   `creates_the_file_with_mode_0600_and_the_bytes`.
-//! - It is `0600` already while `fill` writes (the tests look at the mode from inside
-//!   `fill`), and it never had another mode: the kernel reports no attribute change (no
-//!   `chmod`) on the new file (Linux, inotify). Checked by
+//! - It is `0600` already while the `fill` of `write_secret_with` writes (the tests look at
+//!   the mode from inside `fill`), and it never had another mode: the kernel reports no
+//!   attribute change (no `chmod`) on the new file (Linux, inotify). Checked by
 //!   `the_file_is_0600_already_while_it_is_being_written`,
 //!   `a_new_secret_gets_its_mode_from_open_not_from_a_chmod`.
 //! - The mode is given to `open` itself, not obtained by setting the process-wide umask: in
@@ -33,14 +38,17 @@
 //!   Checked by `a_new_secret_is_0600_where_a_default_acl_replaces_the_umask`.
 //! - The file is opened with `O_NOFOLLOW`, so `open` itself refuses a symlink, and the bytes
 //!   are written through that descriptor: no check (nor careful first open) before another
-//!   open of the path can replace it (Linux: inside `fill` the tests read the flags of every
-//!   descriptor the process holds on the file from `/proc/self/fdinfo`; all must have
-//!   `O_NOFOLLOW`), whether the secret is new or overwrites an existing `0600` file.
+//!   open of the path can replace it, whether the secret is new or overwrites an existing
+//!   `0600` file (Linux: with every open for writing or creating without `O_NOFOLLOW` made
+//!   to fail for the calling thread, a seccomp filter, the write still succeeds; and inside
+//!   `fill` the tests read the flags of every descriptor the process holds on the file from
+//!   `/proc/self/fdinfo`: all must have `O_NOFOLLOW`).
 //!   Checked by `the_secret_is_opened_with_o_nofollow`.
 //! - The path is opened once: before `fill` the kernel reports one open of it and no close,
 //!   while `fill` writes the process holds one descriptor on it, and after `fill` the only
-//!   event is its close (Linux, inotify and `/proc/self/fdinfo`): a careful first open
-//!   closed before a second one, or `fs::write` after the checks, is caught. Checked by
+//!   event is its close; `write_secret` makes exactly one open and one close of it (Linux,
+//!   inotify and `/proc/self/fdinfo`): a careful first open closed before a second one, or
+//!   `fs::write` after the checks, is caught. Checked by
 //!   `the_path_is_opened_once_and_the_secret_written_through_that_descriptor`.
 //! - A symlink at `path`, dangling or not, is refused with `SecretError::Symlink` and its
 //!   target is untouched (a dangling link's target is not created). Checked by
