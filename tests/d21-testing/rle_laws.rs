@@ -175,6 +175,66 @@ fn normalizes_long_encodings_within_the_heap_bound() {
     ] {
         normalizes_within_the_heap_bound(encoded, canonical);
     }
+    holds_the_same_heap_whatever_the_counts();
+    normalizes_on_a_small_stack(&one_run);
+}
+
+/// The thread [`normalizes_on_a_small_stack`] runs `normalize` on: its name is what a stack
+/// overflow prints.
+const SMALL_STACK: &str = "normalize on a 32 KiB stack: a buffer for the decoded data does not \
+    fit on it (the stack is memory too); normalize adds up the counts of neighbouring pairs";
+
+/// Runs `normalize` on a thread with a 32 KiB stack: plenty for working on the pairs, too
+/// little for a buffer of decoded data on the stack, which overflows it whatever the input
+/// (the process then aborts, printing the thread's name).
+fn normalizes_on_a_small_stack(encoded: &[u8]) {
+    let normalized = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name(SMALL_STACK.into())
+            .stack_size(32 << 10)
+            .spawn_scoped(scope, || normalize(encoded))
+            .expect("a thread with a 32 KiB stack should start")
+            .join()
+    });
+    assert!(
+        matches!(normalized, Ok(Ok(_))),
+        "{SMALL_STACK}: it failed on {} pairs",
+        encoded.len() / 2
+    );
+}
+
+/// 2 and 1,000 pairs of alternating bytes (canonical as they are), with counts from 1 to 255:
+/// the same pairs, so the same heap, whatever the counts; a decoded copy (of any size, above
+/// a threshold or below it) grows with them.
+fn holds_the_same_heap_whatever_the_counts() {
+    for pairs in [2, 1_000] {
+        let peaks: Vec<(u8, usize)> = [1u8, 2, 16, 17, 128, 255]
+            .into_iter()
+            .map(|count| {
+                let encoded: Vec<u8> = (0..pairs)
+                    .flat_map(|i| [count, if i % 2 == 0 { b'a' } else { b'b' }])
+                    .collect();
+                let (got, peak) = peak_heap_of_process(|| normalize(&encoded));
+                assert_eq!(
+                    got.as_ref(),
+                    Ok(&encoded),
+                    "normalize of {pairs} pairs of alternating bytes, each of count {count}, \
+                     must give them back: they are canonical"
+                );
+                (count, peak)
+            })
+            .collect();
+        let least = peaks.iter().map(|&(_, peak)| peak).min().unwrap_or(0);
+        let most = peaks.iter().map(|&(_, peak)| peak).max().unwrap_or(0);
+        assert!(
+            most - least <= 16,
+            "normalizing {pairs} pairs of alternating bytes held a different heap for different \
+             counts (count, peak bytes): {peaks:?}: the pairs are the same, only the decoded \
+             data differs, so normalize held (some of) the decoded data, at some sizes if not \
+             at all. normalize works on the pairs at every size: it adds up the counts of \
+             neighbouring pairs with the same byte, and never decodes, not even small data"
+        );
+    }
 }
 
 fn normalizes_within_the_heap_bound(encoded: &[u8], canonical: &[u8]) {
