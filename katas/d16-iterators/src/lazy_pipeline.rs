@@ -41,6 +41,10 @@
 //!   source whose `size_hint` is exact and short (as a `Vec`'s is: no stage collects a small input
 //!   first); it works on an endless source. Checked by `building_the_pipeline_pulls_no_lines`,
 //!   `taking_the_first_match_pulls_no_line_after_it`, `runs_over_an_endless_source`.
+//! - over the sources a caller most often has (a borrowed slice or `Vec`, a `Vec` or an array
+//!   moved in), building the pipeline and taking its first match allocates nothing: no stage
+//!   filters an in-memory input into a `Vec` first. Checked by
+//!   `the_pipeline_over_a_slice_or_a_vec_allocates_nothing_before_its_first_match`.
 //! - every `next()` pulls the source only up to its own match, over sources of 1 to 2^40 lines
 //!   whose `size_hint` is exact, an upper bound or unknown: no stage reads ahead, before the first
 //!   match or after it, however short or long the input says it is. Checked by
@@ -51,8 +55,10 @@
 //!   `no_stage_asks_the_source_how_long_it_is`.
 //! - `top_ips_report` holds one line at a time (at most 2 source lines alive at once, over logs of
 //!   3, 30 and 3,000 lines: short logs stream too), never the whole log; nor a copy of the lines'
-//!   text (even once per distinct text) or a `Vec` of a stage's items or `Result`s: over 6,000
-//!   distinct lines from 2 IPs, made one at a time, it holds under 8 KiB of heap at its peak.
+//!   text (even once per distinct text, or per distinct first field) or a `Vec` of a stage's items
+//!   or `Result`s: over 6,000 distinct lines from 2 IPs (one written three ways, counted as one
+//!   `IpAddr`) and 1,500 first fields that are not IPs, each different, made one at a time, it
+//!   holds under 8 KiB of heap at its peak.
 //!   Checked by
 //!   `the_report_holds_one_line_at_a_time_not_the_whole_log`,
 //!   `the_report_keeps_no_copy_of_the_lines_or_of_their_results`.
