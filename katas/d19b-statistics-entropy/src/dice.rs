@@ -19,9 +19,9 @@
 //! **The tests check.**
 //! - `roll_die` draws `next_u32()` values and rejects every draw `>= 4_294_967_292` (that is
 //!   `6 × 715_827_882`, the largest multiple of 6 that fits in a `u32`): all four of the tail,
-//!   not only some, and however many come in a row (a million tail draws, then a good one:
-//!   a loop with a cap that falls back to `% 6` is loaded); the first accepted draw `d` gives
-//!   the face `d % 6 + 1`. No other method of the generator is called. Checked by
+//!   not only some, and runs of them up to a million in a row (a million tail draws, then a
+//!   good one: a loop with a smaller cap that falls back to `% 6` is loaded); the first
+//!   accepted draw `d` gives the face `d % 6 + 1`. No other method of the generator is called. Checked by
 //!   `roll_die_rejects_the_draws_that_would_load_the_die`,
 //!   `every_draw_of_the_biased_tail_is_rejected`,
 //!   `a_draw_is_accepted_exactly_when_it_is_below_reject_from`,
@@ -53,7 +53,10 @@
 //! call of `seeded_rolls`, instead of a value made inside it: the suite's "a generator is a
 //! value you create, seed and pass" is broken, but the seed comes with every call, so the
 //! shared state never changes a roll; only two calls waiting for each other would show it,
-//! and no result of the API does.
+//! and no result of the API does. A cap on `roll_die`'s tries above a million (the longest
+//! run of tail draws the tests give; each tail draw has the odds 2^-30, so a real generator
+//! never reaches such a cap, and a test that did would take seconds): a capped loop with a
+//! `% 6` fallback at, say, 2^21 tries is not caught.
 //!
 //! **Not a dodge.** Summing the counts as `f64` instead of `u128`: the total then rounds to 53
 //! bits, which moves the statistic by a few parts in 10^16, no more than converting each count

@@ -32,7 +32,9 @@
 //!   `token_bytes_from_takes_exactly_n_bytes_in_order`,
 //!   `a_failing_source_fails_every_token_instead_of_falling_back`.
 //! - `OsEntropy::fill` calls its system function once for the whole buffer, whatever its size
-//!   (1 byte to 64 KiB: no short seed stretched by a faster generator); when that fails,
+//!   (1 byte to 64 KiB: no short seed stretched by a faster generator) and hands out its
+//!   answer as it is, an answer of all zero bytes included (no health check that replaces
+//!   it with another generator's bytes: zeros are legitimate output); when that fails,
 //!   whatever the error (`UNSUPPORTED`, `ERRNO_NOT_POSITIVE`, `UNEXPECTED`, every custom code),
 //!   `fill` returns `Err(EntropyError::Os(e))` with the system's error `e`: never bytes from a
 //!   weaker generator. Checked by `os_entropy_fills_the_whole_buffer_with_one_call_of_its_system_fill`,
@@ -84,6 +86,9 @@
 //! bytes is not found there either); the same holds off Linux and on other architectures. A
 //! token function reading `/dev/urandom` itself, fresh for each token, is refused by that test
 //! too, although its bytes are the kernel's: use `OsEntropy::new()` as the stub gives it.
+//! Buffers over 64 KiB, the largest `fill` the tests make through the seam (and 1024 bytes
+//! through the kernel): a version that asks the system for a short seed only above that size
+//! and stretches it with a generator is not caught.
 //!
 //! **Not a dodge.** The OS token functions calling `getrandom::fill` themselves instead of
 //! going through `OsEntropy` and the `*_from` functions: each token is still fresh bytes from
