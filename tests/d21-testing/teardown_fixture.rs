@@ -450,7 +450,30 @@ fn another_connection_does_not_see_the_tests_rows_while_the_test_runs(#[case] so
          Deleting rows (or the file) afterwards is not isolation; every TestDb runs its test \
          inside a transaction (BEGIN) and rolls it back in Drop"
     );
+    // The test's row is in the file's own table, inside the test's open transaction: that
+    // transaction holds the file's write lock until it is rolled back.
+    assert!(
+        !another_connection_can_start_writing(db.path()),
+        "while the test runs ({source:?}), another connection can start writing to the file: \
+         the TestDb holds no write transaction on it, so its insert went somewhere else (a TEMP \
+         copy of the table, another file) and isolation comes from that connection closing. \
+         Every TestDb runs its test inside a transaction (BEGIN) on the file's users table and \
+         rolls it back in Drop"
+    );
     // `db` is alive: the second connection looked while the test was running.
+}
+
+/// Whether a new connection to the file could begin a write transaction now, without waiting
+/// (SQLite allows one writer: a connection that wrote inside an open transaction holds it).
+fn another_connection_can_start_writing(path: &Path) -> bool {
+    let conn = Connection::open(path).expect("the database file should open");
+    conn.busy_timeout(std::time::Duration::ZERO)
+        .expect("a busy timeout of zero should apply");
+    match conn.execute_batch("BEGIN IMMEDIATE") {
+        Ok(()) => true,
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => false,
+        Err(e) => panic!("BEGIN IMMEDIATE on a second connection failed otherwise: {e:?}"),
+    }
 }
 
 #[rstest]

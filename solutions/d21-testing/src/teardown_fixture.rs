@@ -48,7 +48,10 @@
 //!   `two_tests_in_a_row_on_one_lent_connection_both_get_a_clean_table`.
 //! - while a `TestDb` is alive (`open_at`, `on_shared`, `fresh` or the fixture), another
 //!   connection to the same file does not see its rows (a transaction, not a cleanup
-//!   afterwards). Checked by
+//!   afterwards), and after an insert cannot begin a write (`BEGIN IMMEDIATE` is busy): the
+//!   row is in the file's `users` table inside the `TestDb`'s open transaction, which holds
+//!   the write lock (not in a TEMP copy of the table that vanishes with the connection).
+//!   Checked by
 //!   `another_connection_does_not_see_the_tests_rows_while_the_test_runs`.
 //! - dropping rolls back the test's writes and keeps rows committed before, on success and
 //!   on panic (`std::panic::catch_unwind`), on a file it opens and on a lent connection,
