@@ -503,6 +503,7 @@ fn full_tree(name: &str, fan_out: usize, depth: u32) -> Folder {
 #[rstest]
 #[case::wide_2000_sub_folders(2_000, 1, 2_001)]
 #[case::narrow_3_per_folder_6_deep(3, 6, 1_093)]
+#[case::binary_2_per_folder_6_deep(2, 6, 127)]
 fn a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder(
     #[case] fan_out: usize,
     #[case] depth: u32,
@@ -521,6 +522,43 @@ fn a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder(
          when it reaches it and drops it when done (flat_map), so it holds one Box per level; \
          building sub-folders' iterators up front (for every folder, or only where a folder has \
          few sub-folders), or a list of every folder, holds memory that grows with the tree"
+    );
+}
+
+#[test]
+fn the_first_line_of_a_tree_costs_one_box_whatever_lies_below_it() {
+    // The heap held while the walk is built and hands out its first line (the root's own).
+    let first_line = |root: &Folder| peak_heap(|| lines_in_tree(root).next().map(str::len)).1;
+    let with_lines = |mut root: Folder, lines: usize| {
+        root.files = shaped_folder("root", shape(1, 1, lines)).files;
+        root
+    };
+    let trees = [
+        ("a lone folder of 1 line", full_tree("root", 0, 0)),
+        (
+            "a lone folder of 130 lines",
+            with_lines(full_tree("root", 0, 0), 130),
+        ),
+        ("a chain 40 folders deep", full_tree("root", 1, 40)),
+        ("a binary tree 6 levels deep", full_tree("root", 2, 6)),
+        ("a 3-wide tree 6 levels deep", full_tree("root", 3, 6)),
+        (
+            "a 130-line root over a binary tree",
+            with_lines(full_tree("root", 2, 6), 130),
+        ),
+    ];
+    let heaps: Vec<(&str, usize)> = trees
+        .iter()
+        .map(|(name, root)| (*name, first_line(root)))
+        .collect();
+    assert!(
+        heaps.iter().all(|&(_, heap)| heap == heaps[0].1),
+        "building lines_in_tree and taking its first line (the root's own) held these bytes of \
+         heap: {heaps:?}; it must cost the same (the root's Box) whatever the tree below and \
+         however many lines the root holds: build a sub-folder's walk only when the walk \
+         reaches it (flat_map), not up front (not even where a folder has one or two \
+         sub-folders), and stream a folder's lines, never a list of them (not even of a small \
+         folder)"
     );
 }
 

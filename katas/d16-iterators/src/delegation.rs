@@ -43,9 +43,15 @@
 //!   `walking_live_then_archive_copies_no_line_and_builds_no_list`.
 //! - a tree walk holds a few boxes (those of the path being walked), never a list of lines nor a
 //!   box or list entry per folder, not even where a folder has few sub-folders (a root with 2,000
-//!   sub-folders, and a tree of 1,093 folders with 3 sub-folders each, are walked in under 2 KiB).
+//!   sub-folders, a tree of 1,093 folders with 3 sub-folders each and one of 127 folders with 2
+//!   each are walked in under 2 KiB).
 //!   Checked by `a_tree_walk_allocates_per_folder_not_per_line`,
 //!   `a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder`.
+//! - building a tree walk and taking its first line (the root's own) holds the same heap whatever
+//!   lies below the root (nothing, a chain 40 folders deep, binary and 3-wide trees 6 levels deep)
+//!   and whether the root holds 1 line or 130: no sub-folder's walk is built before the walk
+//!   reaches it, and no folder's lines are gathered into a list, however few. Checked by
+//!   `the_first_line_of_a_tree_costs_one_box_whatever_lies_below_it`.
 //! - `lines_in_file`, `lines_in_folder`, `lines_of_folder` and `live_then_archive` delegate to the
 //!   inner iterators: their types hold a `FlatMap` or `Flatten` (and `live_then_archive` a
 //!   `Chain`), never a `from_fn`, `successors` or `scan` cursor over hand-kept indices (nor a
