@@ -27,8 +27,43 @@ fn relative(root: &Path, paths: &[PathBuf]) -> Vec<String> {
 }
 
 fn walk(root: &Path, extension: &str) -> Walk {
-    find_files(root, extension)
-        .unwrap_or_else(|e| panic!("find_files({}, {extension:?}) failed: {e}", root.display()))
+    Via::Plain.walk(root, extension)
+}
+
+/// A public function that walks a tree. A lesson both share is tested through each: one
+/// written on its own, instead of calling the other, must keep it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// `find_files(root, extension)`.
+    Plain,
+    /// `find_files_with(root, extension, fs::read_dir)`.
+    Lister,
+}
+
+impl Via {
+    fn name(self) -> &'static str {
+        match self {
+            Via::Plain => "find_files",
+            Via::Lister => "find_files_with",
+        }
+    }
+
+    fn find(self, root: &Path, extension: &str) -> Result<Walk, WalkError> {
+        match self {
+            Via::Plain => find_files(root, extension),
+            Via::Lister => find_files_with(root, extension, |dir| fs::read_dir(dir)),
+        }
+    }
+
+    fn walk(self, root: &Path, extension: &str) -> Walk {
+        self.find(root, extension).unwrap_or_else(|e| {
+            panic!(
+                "{}({}, {extension:?}) failed: {e}",
+                self.name(),
+                root.display()
+            )
+        })
+    }
 }
 
 /// A small project tree with logs at several depths and decoys.
@@ -51,10 +86,10 @@ fn project(root: &Path) {
 }
 
 #[rstest]
-fn finds_every_matching_file_sorted() {
+fn finds_every_matching_file_sorted(#[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
     project(dir.path());
-    let found = walk(dir.path(), "log");
+    let found = via.walk(dir.path(), "log");
     assert!(
         found.warnings.is_empty(),
         "no directory of this tree is unreadable, yet the walk warned: {:?}",
@@ -99,29 +134,32 @@ fn walkdir_files(root: &Path, extension: &str) -> Vec<PathBuf> {
 }
 
 #[rstest]
-fn agrees_with_walkdir_on_a_generated_tree() {
+fn agrees_with_walkdir_on_a_generated_tree(#[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
     // The empty tree first: a walk that is not written yet fails here, before the tree is.
     assert_eq!(
-        walk(dir.path(), "csv").files,
+        via.walk(dir.path(), "csv").files,
         Vec::<PathBuf>::new(),
-        "find_files found files in an empty directory"
+        "{} found files in an empty directory",
+        via.name()
     );
     generated(dir.path());
-    let found = walk(dir.path(), "csv");
+    let found = via.walk(dir.path(), "csv");
     let expected = walkdir_files(dir.path(), "csv");
     assert!(
         !expected.is_empty(),
         "the generated tree should hold .csv files"
     );
     assert_eq!(
-        found.files, expected,
-        "find_files must find exactly the regular .csv files walkdir finds, sorted"
+        found.files,
+        expected,
+        "{} must find exactly the regular .csv files walkdir finds, sorted",
+        via.name()
     );
 }
 
 #[rstest]
-fn compares_the_extension_exactly() {
+fn compares_the_extension_exactly(#[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
     for name in [
         "a.log",
@@ -134,7 +172,7 @@ fn compares_the_extension_exactly() {
     ] {
         put(&dir.path().join(name), "x");
     }
-    let found = walk(dir.path(), "log");
+    let found = via.walk(dir.path(), "log");
     assert_eq!(
         relative(dir.path(), &found.files),
         ["a.log", "e.log"],
@@ -147,13 +185,14 @@ fn compares_the_extension_exactly() {
 #[case::empty("")]
 #[case::with_dot(".log")]
 #[case::two_parts("tar.gz")]
-fn refuses_a_bad_extension(#[case] extension: &str) {
+fn refuses_a_bad_extension(#[case] extension: &str, #[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
-    let got = find_files(dir.path(), extension).map(|w| w.files);
+    let got = via.find(dir.path(), extension).map(|w| w.files);
     assert!(
         matches!(&got, Err(WalkError::BadExtension(e)) if e == extension),
-        "find_files(_, {extension:?}) gave {got:?}: the extension is given without a dot and \
-         cannot be empty, so it must be WalkError::BadExtension"
+        "{}(_, {extension:?}) gave {got:?}: the extension is given without a dot and \
+         cannot be empty, so it must be WalkError::BadExtension",
+        via.name()
     );
 }
 
@@ -224,32 +263,36 @@ fn the_lister_is_the_only_source_of_what_a_folder_holds() {
 }
 
 #[rstest]
-fn a_root_that_does_not_exist_is_an_error() {
+fn a_root_that_does_not_exist_is_an_error(#[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
     let root = dir.path().join("missing");
-    let got = find_files(&root, "log").map(|w| w.files);
+    let got = via.find(&root, "log").map(|w| w.files);
     assert!(
         matches!(&got, Err(WalkError::Root { path, .. }) if *path == root),
-        "find_files on a missing root gave {got:?}: with nothing to walk it must be \
-         WalkError::Root, not an empty answer"
+        "{} on a missing root gave {got:?}: with nothing to walk it must be WalkError::Root, \
+         not an empty answer",
+        via.name()
     );
 }
 
 #[rstest]
-fn a_root_that_is_a_file_is_an_error() {
+fn a_root_that_is_a_file_is_an_error(#[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
     let root = dir.path().join("app.log");
     put(&root, "x");
-    let got = find_files(&root, "log").map(|w| w.files);
+    let got = via.find(&root, "log").map(|w| w.files);
     assert!(
         matches!(&got, Err(WalkError::Root { .. })),
-        "find_files on a file gave {got:?}: a file cannot be listed, so it is WalkError::Root"
+        "{} on a file gave {got:?}: a file cannot be listed, so it is WalkError::Root",
+        via.name()
     );
 }
 
 #[cfg(unix)]
 #[rstest]
-fn neither_follows_nor_reports_symlinks_even_in_a_loop() {
+fn neither_follows_nor_reports_symlinks_even_in_a_loop(
+    #[values(Via::Plain, Via::Lister)] via: Via,
+) {
     let dir = temp_dir();
     let root = dir.path().join("root");
     put(&root.join("a/real.log"), "x");
@@ -261,7 +304,7 @@ fn neither_follows_nor_reports_symlinks_even_in_a_loop() {
     link(&root, "a/loop");
     link(&root.join("a/real.log"), "alias.log");
     link(&dir.path().join("outside"), "out");
-    let found = walk(&root, "log");
+    let found = via.walk(&root, "log");
     assert_eq!(
         relative(&root, &found.files),
         ["a/real.log"],
@@ -276,7 +319,9 @@ const PATH_MAX: usize = 4096;
 
 #[cfg(target_os = "linux")]
 #[rstest]
-fn entry_types_come_from_the_listing_not_from_a_stat_of_each_path() {
+fn entry_types_come_from_the_listing_not_from_a_stat_of_each_path(
+    #[values(Via::Plain, Via::Lister)] via: Via,
+) {
     use std::os::unix::ffi::OsStrExt;
     let dir = temp_dir();
     let root = dir.path().join("root");
@@ -299,16 +344,17 @@ fn entry_types_come_from_the_listing_not_from_a_stat_of_each_path() {
         deep.join("in").as_os_str().len() < PATH_MAX && file.as_os_str().len() > PATH_MAX,
         "test setup: the folder's path must be legal and the file's too long"
     );
-    let found = walk(&root, "log");
+    let found = via.walk(&root, "log");
     let warned: Vec<_> = found.warnings.iter().map(|w| w.error.to_string()).collect();
     assert!(
         found.files == [file.clone()] && warned.is_empty(),
-        "the walk found {} file(s) and warned {warned:?} for a folder it could list: the \
+        "{} found {} file(s) and warned {warned:?} for a folder it could list: the \
          listing of that folder names a file whose full path ({} bytes) is longer than \
          PATH_MAX, so any call that names the file by its path fails (ENAMETOOLONG). Take \
          each entry's type from the listing (DirEntry::file_type, which the directory read \
          already returned) instead of asking the disk again per entry \
          (fs::symlink_metadata(entry.path())): that is what scandir is for",
+        via.name(),
         found.files.len(),
         file.as_os_str().as_bytes().len()
     );
@@ -336,10 +382,11 @@ fn walks_a_deep_tree_from_one_stack_frame() {
     put(&deep.join("bottom.log"), "x");
     // Said before the walk: if it overflows the stack, this is the last word of the process.
     eprintln!(
-        "walking a {DEEP}-deep tree on a thread with a {} KiB stack: a walk that recurses \
-         (into the lister, or into fs::read_dir to find the folders first) needs a stack \
-         frame per level and overflows it. Keep the directories still to visit in a Vec and \
-         loop, so that depth costs heap, not stack",
+        "walking a {DEEP}-deep tree with find_files_with, then with find_files, on a thread \
+         with a {} KiB stack: a walk that recurses (into the lister, or into fs::read_dir to \
+         find the folders first) needs a stack frame per level and overflows it, in either \
+         function (one written on its own must not recurse either). Keep the directories \
+         still to visit in a Vec and loop, so that depth costs heap, not stack",
         SMALL_STACK / 1024
     );
     let root = dir.path().to_owned();
@@ -356,10 +403,11 @@ fn walks_a_deep_tree_from_one_stack_frame() {
                 fs::read_dir(path)
             })
             .map(|walk| walk.files);
-            (found, frames.into_inner())
+            let plain = find_files(&root, "log").map(|walk| walk.files);
+            (found, frames.into_inner(), plain)
         })
         .expect("the walking thread starts");
-    let (found, frames) = walker
+    let (found, frames, plain) = walker
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     assert!(
@@ -367,6 +415,12 @@ fn walks_a_deep_tree_from_one_stack_frame() {
         "find_files_with on a {DEEP}-deep tree gave {} file(s) (or an error): {:?}",
         found.as_ref().map_or(0, Vec::len),
         found.as_ref().err()
+    );
+    assert!(
+        matches!(&plain, Ok(files) if *files == [deep.join("bottom.log")]),
+        "find_files on a {DEEP}-deep tree gave {} file(s) (or an error): {:?}",
+        plain.as_ref().map_or(0, Vec::len),
+        plain.as_ref().err()
     );
     let spread = frames.last().unwrap_or(&0) - frames.first().unwrap_or(&0);
     assert!(

@@ -22,6 +22,11 @@
 //! The lister is a parameter so that the tests can make one directory fail to list: this
 //! suite runs as root in CI, and root reads a `chmod 000` directory anyway.
 //!
+//! **Two doors, one lesson.** Each rule below that does not need a lister of the test's own
+//! is tested through both `find_files` and `find_files_with` (listing with
+//! `fs::read_dir`): one written on its own, instead of calling the other, must keep every
+//! rule too. The simplest way is for `find_files` to call `find_files_with`.
+//!
 //! **The tests check.**
 //! - `extension` is given without the dot, is not empty and contains no dot, else
 //!   `WalkError::BadExtension`. Checked by `refuses_a_bad_extension`.
@@ -48,8 +53,8 @@
 //!   entry's full path: a file whose path is longer than `PATH_MAX`, in a folder whose own
 //!   path is not, is found without a warning (any call naming it by path fails). Linux-only.
 //!   Checked by `entry_types_come_from_the_listing_not_from_a_stat_of_each_path`.
-//! - No recursion anywhere in the walk: a tree 1000 directories deep is walked on a thread
-//!   with a 64 KiB stack (a walk that recurses, into `list` or into `fs::read_dir` to find
+//! - No recursion anywhere in the walk: a tree 1000 directories deep is walked by
+//!   `find_files_with` and by `find_files` on a thread with a 64 KiB stack (a walk that recurses, into `list` or into `fs::read_dir` to find
 //!   the directories first, overflows it; the test runs in a child process, since that
 //!   aborts the process), and every call to `list` comes from the same stack frame, whatever
 //!   the depth of the directory (the tests compare the stack address seen inside `list`).
