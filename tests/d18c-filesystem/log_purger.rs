@@ -47,15 +47,56 @@ fn log_dir(dir: &Path) {
 }
 
 fn purge(dir: &Path, dry_run: bool) -> PurgeReport {
-    purge_logs(dir, 30 * DAY, now(), dry_run)
-        .unwrap_or_else(|e| panic!("purge_logs({}) failed: {e}", dir.display()))
+    Via::Plain.purge(dir, dry_run)
+}
+
+/// A public function that purges. A lesson both share is tested through each: one written
+/// on its own, instead of calling the other, must keep it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// `purge_logs(…)`.
+    Plain,
+    /// `purge_logs_with(…, fs::remove_file)`.
+    With,
+}
+
+impl Via {
+    fn name(self) -> &'static str {
+        match self {
+            Via::Plain => "purge_logs",
+            Via::With => "purge_logs_with",
+        }
+    }
+
+    fn run(
+        self,
+        dir: &Path,
+        older_than: Duration,
+        now: SystemTime,
+        dry_run: bool,
+    ) -> Result<PurgeReport, PurgeError> {
+        match self {
+            Via::Plain => purge_logs(dir, older_than, now, dry_run),
+            Via::With => {
+                purge_logs_with(dir, older_than, now, dry_run, |path| fs::remove_file(path))
+            }
+        }
+    }
+
+    /// Purges the logs of `dir` older than 30 days at [`now`].
+    fn purge(self, dir: &Path, dry_run: bool) -> PurgeReport {
+        self.run(dir, 30 * DAY, now(), dry_run)
+            .unwrap_or_else(|e| panic!("{}({}) failed: {e}", self.name(), dir.display()))
+    }
 }
 
 #[rstest]
-fn deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest() {
+fn deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest(
+    #[values(Via::Plain, Via::With)] via: Via,
+) {
     let dir = temp_dir();
     log_dir(dir.path());
-    let report = purge(dir.path(), false);
+    let report = via.purge(dir.path(), false);
     assert_eq!(
         report.purged,
         ["app-2029-11-01.log", "app-2029-12-01.log"],
@@ -80,7 +121,7 @@ fn deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest() {
 
 #[cfg(unix)]
 #[rstest]
-fn only_regular_files_whose_extension_is_log_are_purged() {
+fn only_regular_files_whose_extension_is_log_are_purged(#[values(Via::Plain, Via::With)] via: Via) {
     let dir = temp_dir();
     let logs = dir.path().join("logs");
     fs::create_dir(&logs).unwrap_or_else(|e| panic!("cannot mkdir: {e}"));
@@ -90,7 +131,7 @@ fn only_regular_files_whose_extension_is_log_are_purged() {
     for name in [".log", "app.log.gz", "APP.LOG", "real.log"] {
         log_aged(&logs, name, 100 * DAY);
     }
-    let report = purge(&logs, false);
+    let report = via.purge(&logs, false);
     assert_eq!(
         (report.purged.as_slice(), report.kept),
         (&["real.log".to_owned()][..], 0),
@@ -129,10 +170,19 @@ fn a_dry_run_deletes_nothing_and_never_calls_remove() {
         ["app-2029-11-01.log", "app-2029-12-01.log"],
         "a dry run reports what it would delete"
     );
+    let report = purge(dir.path(), true);
+    assert_eq!(
+        (names_in(dir.path()), report.purged.as_slice()),
+        (
+            before,
+            &["app-2029-11-01.log", "app-2029-12-01.log"].map(String::from)[..]
+        ),
+        "a dry run of purge_logs must delete nothing too, and report what it would delete"
+    );
 }
 
 #[rstest]
-fn the_cutoff_itself_is_kept_and_so_is_the_future() {
+fn the_cutoff_itself_is_kept_and_so_is_the_future(#[values(Via::Plain, Via::With)] via: Via) {
     let dir = temp_dir();
     log_aged(dir.path(), "at-cutoff.log", 30 * DAY);
     log_aged(
@@ -144,7 +194,7 @@ fn the_cutoff_itself_is_kept_and_so_is_the_future() {
     put(&future, "clock skew");
     filetime::set_file_mtime(&future, FileTime::from_system_time(now() + DAY))
         .unwrap_or_else(|e| panic!("cannot set the mtime: {e}"));
-    let report = purge(dir.path(), false);
+    let report = via.purge(dir.path(), false);
     assert_eq!(
         report.purged,
         ["just-before.log"],
@@ -159,7 +209,10 @@ fn the_cutoff_itself_is_kept_and_so_is_the_future() {
 #[rstest]
 #[case::cutoff_in_2029(now())]
 #[case::cutoff_at_the_epoch(UNIX_EPOCH + 30 * DAY)]
-fn a_log_modified_before_1970_is_purged(#[case] at: SystemTime) {
+fn a_log_modified_before_1970_is_purged(
+    #[case] at: SystemTime,
+    #[values(Via::Plain, Via::With)] via: Via,
+) {
     let dir = temp_dir();
     let path = dir.path().join("from-1969.log");
     put(&path, "from-1969.log");
@@ -170,8 +223,9 @@ fn a_log_modified_before_1970_is_purged(#[case] at: SystemTime) {
         stored.as_ref().is_ok_and(|mtime| *mtime < UNIX_EPOCH),
         "the test's file system must keep an mtime before 1970, got {stored:?}"
     );
-    let report = purge_logs(dir.path(), 30 * DAY, at, false)
-        .unwrap_or_else(|e| panic!("purge_logs failed: {e}"));
+    let report = via
+        .run(dir.path(), 30 * DAY, at, false)
+        .unwrap_or_else(|e| panic!("{} failed: {e}", via.name()));
     assert_eq!(
         (report.purged, report.failed),
         (vec!["from-1969.log".to_owned()], vec![]),
@@ -189,7 +243,10 @@ fn a_log_modified_before_1970_is_purged(#[case] at: SystemTime) {
 #[case::half_a_second(500_000_000)]
 #[case::a_nanosecond_past_a_millisecond(1_000_001)]
 #[case::a_nanosecond_past_a_microsecond(1_001)]
-fn a_file_modified_a_nanosecond_before_the_cutoff_is_purged(#[case] nanos: u64) {
+fn a_file_modified_a_nanosecond_before_the_cutoff_is_purged(
+    #[case] nanos: u64,
+    #[values(Via::Plain, Via::With)] via: Via,
+) {
     let dir = temp_dir();
     let now = now() + Duration::from_nanos(nanos);
     let cutoff = now - 30 * DAY;
@@ -205,8 +262,9 @@ fn a_file_modified_a_nanosecond_before_the_cutoff_is_purged(#[case] nanos: u64) 
         stored, modified,
         "the test's file system must keep nanosecond modification times"
     );
-    let report = purge_logs(dir.path(), 30 * DAY, now, false)
-        .unwrap_or_else(|e| panic!("purge_logs failed: {e}"));
+    let report = via
+        .run(dir.path(), 30 * DAY, now, false)
+        .unwrap_or_else(|e| panic!("{} failed: {e}", via.name()));
     assert_eq!(
         report.purged,
         ["a-hair-old.log"],
@@ -299,6 +357,43 @@ fn a_file_gone_before_its_metadata_is_read_is_recorded_and_the_purge_goes_on() {
     );
 }
 
+/// The error the test's seccomp filter gives every removal of a file (a file in use).
+#[cfg(target_os = "linux")]
+const REMOVAL_REFUSED: i32 = libc::EBUSY;
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn purge_logs_records_the_removals_the_system_refuses_and_goes_on() {
+    use super::{Refused, refuse_for_this_thread};
+    let dir = temp_dir();
+    log_dir(dir.path());
+    // On a thread of its own, every removal of a file fails at once (a seccomp filter), as
+    // it would for files in use: the real remove_file of purge_logs meets it.
+    let got = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let mut refused = vec![Refused::Every(libc::SYS_unlinkat)];
+                #[cfg(target_arch = "x86_64")]
+                refused.push(Refused::Every(libc::SYS_unlink));
+                refuse_for_this_thread(&refused, REMOVAL_REFUSED);
+                purge_logs(dir.path(), 30 * DAY, now(), false)
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    let kind = io::Error::from_raw_os_error(REMOVAL_REFUSED).kind();
+    let old = ["app-2029-11-01.log", "app-2029-12-01.log"].map(|name| (name.to_owned(), kind));
+    assert!(
+        matches!(&got, Ok(report) if report.failed == old && report.purged.is_empty()),
+        "purge_logs, on a thread where every removal fails with error {REMOVAL_REFUSED} \
+         ({kind:?}), gave {got:?}: both old logs must be in report.failed with that kind, \
+         none in purged, and the purge must go on. purge_logs written on its own must record \
+         what it could not remove as purge_logs_with does (skipping it in silence hides from \
+         the operator that the disk was not freed); the simplest way is to call \
+         purge_logs_with with fs::remove_file"
+    );
+}
+
 #[rstest]
 fn renders_a_real_run_report() {
     let dir = temp_dir();
@@ -321,23 +416,25 @@ fn renders_a_dry_run_report_with_a_failure() {
 }
 
 #[rstest]
-fn a_missing_directory_is_an_error() {
+fn a_missing_directory_is_an_error(#[values(Via::Plain, Via::With)] via: Via) {
     let dir = temp_dir();
     let missing = dir.path().join("no-such-dir");
-    let got = purge_logs(&missing, 30 * DAY, now(), true);
+    let got = via.run(&missing, 30 * DAY, now(), true);
     assert!(
         matches!(&got, Err(PurgeError::ReadDir { path, .. }) if *path == missing),
-        "purging a missing directory gave {got:?}: it must be PurgeError::ReadDir"
+        "{} of a missing directory gave {got:?}: it must be PurgeError::ReadDir",
+        via.name()
     );
 }
 
 #[rstest]
-fn a_cutoff_before_the_epoch_is_an_error() {
+fn a_cutoff_before_the_epoch_is_an_error(#[values(Via::Plain, Via::With)] via: Via) {
     let dir = temp_dir();
-    let got = purge_logs(dir.path(), 30 * DAY, UNIX_EPOCH + 10 * DAY, true);
+    let got = via.run(dir.path(), 30 * DAY, UNIX_EPOCH + 10 * DAY, true);
     assert!(
         matches!(got, Err(PurgeError::CutoffBeforeEpoch)),
-        "30 days before 1970-01-11 gave {got:?}: it must be PurgeError::CutoffBeforeEpoch"
+        "{} 30 days before 1970-01-11 gave {got:?}: it must be PurgeError::CutoffBeforeEpoch",
+        via.name()
     );
 }
 

@@ -21,6 +21,11 @@
 //! The removal step is a parameter so that the tests can make one deletion fail: this suite
 //! runs as root in CI, and root deletes files in a read-only directory anyway.
 //!
+//! **Two doors, one lesson.** Each rule below that does not need a `remove` of the test's
+//! own is tested through both `purge_logs` and `purge_logs_with` (with
+//! `fs::remove_file`): one written on its own, instead of calling the other, must keep
+//! every rule too. The simplest way is for `purge_logs` to call `purge_logs_with`.
+//!
 //! **The tests check.**
 //! - Only regular files directly in `dir` whose extension ([`std::path::Path::extension`]) is
 //!   exactly `log` are considered: subdirectories are not entered, a directory named
@@ -49,8 +54,12 @@
 //!   `a_failed_removal_is_recorded_and_the_purge_goes_on`,
 //!   `a_file_gone_before_its_metadata_is_read_is_recorded_and_the_purge_goes_on`,
 //!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`.
-//! - A dry run never calls `remove` and deletes nothing. Checked by
-//!   `a_dry_run_deletes_nothing_and_never_calls_remove`.
+//! - `purge_logs` records the failures of its real removal too: with every removal of a
+//!   file refused (`EBUSY`) for the calling thread (a seccomp filter; Linux), each old log
+//!   is in `failed` with `ResourceBusy`, none in `purged`, and the purge goes on. Checked by
+//!   `purge_logs_records_the_removals_the_system_refuses_and_goes_on`.
+//! - A dry run never calls `remove` and deletes nothing (`purge_logs`' dry run neither).
+//!   Checked by `a_dry_run_deletes_nothing_and_never_calls_remove`.
 //! - A `dir` that cannot be listed gives `PurgeError::ReadDir`; an `older_than` that reaches
 //!   before the Unix epoch gives `PurgeError::CutoffBeforeEpoch`. Checked by
 //!   `a_missing_directory_is_an_error`, `a_cutoff_before_the_epoch_is_an_error`.
@@ -71,7 +80,9 @@
 //! A real run says `deleted` instead of `would delete`, and its first line starts with
 //! `purge` instead of `dry run: purge`.
 //!
-//! **Not checked.** How the `.log` test is written: `Path::extension() == "log"` and a
+//! **Not checked.** Whether `purge_logs` written on its own records a file whose metadata
+//! cannot be read: only a refused removal is injected into it (a vanished file is injected
+//! through `purge_logs_with`'s `remove` only). How the `.log` test is written: `Path::extension() == "log"` and a
 //! lossy-name `ends_with(".log")` that also rules out the bare name `.log` pick the same
 //! files (a non-UTF-8 name still ends in the bytes `.log`), so no test tells them apart.
 
