@@ -69,9 +69,12 @@
 //!   `zero_workers_is_an_error`.
 //!
 //! **Not checked.** A lock shared by the workers that each takes and releases between two
-//! calls of `f` (a progress counter behind a `Mutex`, say) runs none of the tests' code
-//! while it is held, so no test sees it; it is still a home-made GIL, one contended lock
-//! per item: do not add one (an atomic counter, or none, does the job).
+//! calls of `f` (a progress counter behind a `Mutex` bumped after each `f(i)`, before the
+//! value reaches `Sum::sum`, say) runs none of the tests' code while it is held, so no
+//! test sees it: a worker paused inside `f` or inside the addition never holds it, and a
+//! `Mutex` private to your code cannot be counted from outside; only timing could show it,
+//! and the tests never time. It is still a home-made GIL, one contended lock per item: do
+//! not add one (an atomic counter, or none, does the job).
 
 use std::iter::Sum;
 use std::ops::Mul;

@@ -74,6 +74,14 @@
 //!   `dropping_the_stream_stops_the_workers_after_the_job_in_hand`,
 //!   `the_pool_lets_go_of_the_forge_function_once_the_stream_ends`.
 //!
+//! **Not a dodge.** How the results reach the iterator and who owns what the workers use,
+//! as long as every rule above holds: a `Mutex<VecDeque>` board with a `Condvar` that
+//! `next` waits on (no timeout), ending once the last worker has left, is a hand-made
+//! channel; one detached thread that owns the jobs and `forge` and runs the other workers
+//! in a `thread::scope` borrowing them owns them as surely as `Arc`s do (it is one of the
+//! `workers` threads, and it drops them when the last worker ends). The channel and the
+//! `Arc`s are the idiom; these are equivalent, not shortcuts.
+//!
 //! **Not checked.** More than a thousand queued jobs: a pool that starts taking jobs
 //! several at a time only past the largest count the one-queue test uses (1000 jobs)
 //! passes it. How the iterator knows it is done: counting `jobs.len()` results ends
