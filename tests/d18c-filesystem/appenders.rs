@@ -201,16 +201,20 @@ fn try_append_gives_up_while_a_reader_holds_a_shared_lock() {
 }
 
 #[rstest]
-fn the_lock_is_released_when_append_returns() {
+fn the_lock_is_released_when_append_returns(
+    #[values(Entry::Append, Entry::TryAppend)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("sales.csv");
-    let got = append_record(&path, "ID_1,1.00");
-    assert!(got.is_ok(), "append_record gave {got:?}");
+    let got = entry.call(&path, "ID_1,1.00");
+    assert!(got.is_ok(), "{} gave {got:?}", entry.name());
     let other = other_handle(&path);
     assert!(
-        other.try_lock().is_ok(),
-        "after append_record returned, another handle could not lock the file: the lock \
-         must be released (unlock, or drop the File) before returning"
+        other.try_lock().is_ok() && contents(&path) == "ID_1,1.00\n",
+        "after {} returned, another handle could not lock the file (or the file holds {:?}): \
+         the lock must be released (unlock, or drop the File) before returning",
+        entry.name(),
+        contents(&path)
     );
 }
 

@@ -60,7 +60,7 @@
 //!   current system call in `/proc`; the second on x86_64 and aarch64). Checked by
 //!   `a_waiting_append_sleeps_in_the_lock_instead_of_polling`,
 //!   `a_waiting_append_is_blocked_in_the_lock_call_not_in_a_sleep`.
-//! - The lock is released when the call returns. Checked by
+//! - The lock is released when either function returns. Checked by
 //!   `the_lock_is_released_when_append_returns`.
 //! - Several threads and several processes appending thousands of records leave a file in
 //!   which every line is a whole record. Checked by
