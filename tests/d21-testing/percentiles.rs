@@ -30,6 +30,15 @@ fn picks_the_nearest_rank_sample(#[case] samples: &[u64], #[case] p: u32, #[case
         Ok(Duration::from_millis(expected)),
         "p{p} of {samples:?} (sorted) is the sample at rank ceil({p} × n / 100), here {expected} ms"
     );
+    // The same samples in nanoseconds, all of them below a microsecond: the same rank.
+    let nanos: Vec<Duration> = samples.iter().map(|&v| Duration::from_nanos(v)).collect();
+    assert_eq!(
+        percentile(&nanos, p),
+        Ok(Duration::from_nanos(expected)),
+        "p{p} of {samples:?} nanoseconds is the sample at rank ceil({p} × n / 100), here \
+         {expected} ns: the samples are sorted by their whole duration, never by a truncated \
+         key such as whole microseconds (under which these are all equal)"
+    );
 }
 
 #[rstest]
