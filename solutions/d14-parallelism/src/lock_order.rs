@@ -66,13 +66,13 @@
 //!   `sending_more_than_the_balance_is_refused_and_changes_nothing`,
 //!   `a_transfer_that_would_overflow_the_receiver_is_refused_and_changes_nothing`.
 //!
-//! **Not checked.** A process-wide lock taken and released between two hook points, held
-//! at neither write (a ledger journaled after the second `Acquired` and released before
-//! the first `Writing`, or one taken after both balances are written, before the account
-//! locks drop) runs none of the tests' code while it is held, so no test sees it: the
-//! tests pause a transfer only inside the lock hook, and a `Mutex` private to your code
-//! cannot be counted from outside; only timing could show it, and the tests never time.
-//! It still makes every transfer in the program queue for one lock: do not add one.
+//! **Not checked.** A process-wide lock held at neither write (a ledger journaled after
+//! the second `Acquired` and released before the first `Writing`, say, or one taken after
+//! both balances are written, before the account locks drop) is not seen: the tests pause
+//! a transfer only inside its lock hook (at its writes, and after its first lock against
+//! an opposite transfer), never while such a lock is held, and a `Mutex` private to your
+//! code cannot be counted from outside; only timing could show it, and the tests never
+//! time. It still makes every transfer in the program queue for one lock: do not add one.
 
 use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
