@@ -26,10 +26,6 @@ fn relative(root: &Path, paths: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-fn walk(root: &Path, extension: &str) -> Walk {
-    Via::Plain.walk(root, extension)
-}
-
 /// A public function that walks a tree. A lesson both share is tested through each: one
 /// written on its own, instead of calling the other, must keep it too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -443,7 +439,7 @@ mod held_out {
     use std::io;
     use std::path::{Path, PathBuf};
 
-    use super::{find_files_with, project, put, relative, temp_dir, walk, walkdir_files};
+    use super::{Via, find_files_with, project, put, relative, temp_dir, walkdir_files};
 
     /// A deterministic tree unlike the visible one: up to 8 levels, hidden folders, folders
     /// whose names end in `.txt`, and files whose extensions differ only in case or position.
@@ -472,12 +468,12 @@ mod held_out {
         let dir = temp_dir();
         // The empty tree first: a walk that is not written yet fails here, before the tree is.
         assert_eq!(
-            walk(dir.path(), "txt").files,
+            Via::Plain.walk(dir.path(), "txt").files,
             Vec::<PathBuf>::new(),
             "find_files found files in an empty directory"
         );
         another_tree(dir.path());
-        let found = walk(dir.path(), "txt");
+        let found = Via::Plain.walk(dir.path(), "txt");
         let expected = walkdir_files(dir.path(), "txt");
         let (got, want) = (
             relative(dir.path(), &found.files),
