@@ -1,6 +1,9 @@
 //! Kata 1: delegation, a recursive walk that ends at a base case.
 
-use super::heap::{count_allocations, heap_kept_by, peak_heap, second_call_while_first_is_held};
+use super::heap::{
+    count_allocations, heap_held_now, heap_kept_by, holding, pausing_at, peak_heap,
+    second_call_while_first_is_held,
+};
 use super::{
     deep_value, in_own_process, in_own_process_explaining, on_this_thread_only,
     with_unreadable_note,
@@ -8,6 +11,7 @@ use super::{
 use crate::delegation::extract_emails;
 use rstest::rstest;
 use serde_json::{Value, json};
+use std::cell::Cell;
 
 fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("the test's JSON is valid: {e}"))
@@ -166,6 +170,44 @@ fn one_list_is_passed_down_not_one_per_level() {
                  cloned it). Walk the Value itself, matching on its variants"
             );
         },
+    );
+}
+
+thread_local! {
+    /// What [`note_heap_held`] saw: the heap the walk held when it cloned the second email.
+    static HELD_AT_SECOND_CLONE: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// Notes the heap held now (inside [`holding`]); called by the allocator, so allocates nothing.
+fn note_heap_held() {
+    HELD_AT_SECOND_CLONE.set(Some(heap_held_now()));
+}
+
+#[test]
+fn the_first_email_is_in_the_list_before_the_second_is_found() {
+    // Two emails in two branches, of 10 and 19 bytes (no other string here is 19 long).
+    // When the walk clones the second, the first is already in the one list passed down:
+    // the clone of the first (10 bytes) and that list's buffer (24 bytes or more a String)
+    // are on the heap. A walk that returns each level's result and merges it upward (inline
+    // while small, a Vec only when many) holds the first email in a frame's result instead.
+    let value =
+        json!({"a": {"user_email": "first@x.io"}, "b": [{"user_email": "the-second-one@x.io"}]});
+    HELD_AT_SECOND_CLONE.set(None);
+    let got = holding(|| pausing_at(19, note_heap_held, || extract_emails(&value)));
+    assert_eq!(
+        got,
+        ["first@x.io", "the-second-one@x.io"],
+        "extract_emails gave {got:?}"
+    );
+    let held = HELD_AT_SECOND_CLONE.get();
+    assert!(
+        held.is_some_and(|held| held >= 10 + 24),
+        "extract_emails held {held:?} bytes of heap when it cloned the second email (None: \
+         it cloned no 19-byte string on the calling thread), less than the first email's 10 \
+         bytes and a list of at least one entry (24 bytes): the first email was not in the \
+         one list yet. Each level's result is returned and merged into its caller's (kept \
+         inline while small, so the heap counts look fine). Create one Vec in the public \
+         function and pass it down as `&mut Vec<String>`: each email goes into it as found"
     );
 }
 

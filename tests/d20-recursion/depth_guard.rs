@@ -3,7 +3,7 @@
 use super::heap::{heap_kept_by, peak_heap};
 use super::{
     SMALL_STACK, STACK_USE_SLACK, arb_json, depth_of, in_own_process, in_own_process_explaining,
-    on_small_stack, stack_use_by_size, stack_use_spread,
+    on_small_stack, stack_use_by_size, stack_use_shallow_then_deep, stack_use_spread,
 };
 use crate::depth_guard::{JsonShapeError, guard_depth, nesting_depth};
 use proptest::prelude::*;
@@ -155,10 +155,17 @@ fn measures_a_million_levels_on_a_256_kib_stack() {
         "nesting_depth on a bomb a million levels deep, on a 256 KiB stack",
         || {
             let text = mixed_bomb(1_000_000);
-            let got = on_small_stack(
+            let shorter = mixed_bomb(1 << 17);
+            let mut got = Ok(0);
+            let uses = on_small_stack(
                 "nesting_depth on a million levels with a 256 KiB stack",
                 SMALL_STACK,
-                || nesting_depth(&text),
+                || {
+                    stack_use_shallow_then_deep(
+                        || drop(nesting_depth(&shorter)),
+                        || got = nesting_depth(&text),
+                    )
+                },
             );
             assert_eq!(
                 got,
@@ -167,6 +174,7 @@ fn measures_a_million_levels_on_a_256_kib_stack() {
                  (mixed kinds): one loop and a Vec of every open bracket handle any depth (a \
                  fixed buffer of the innermost levels' kinds misjudges the outer closers)"
             );
+            assert_same_stack_however_deep("nesting_depth", "a million levels", uses);
         },
     );
 }
@@ -206,10 +214,17 @@ fn a_huge_limit_does_not_make_the_guard_itself_recurse() {
         || {
             // 2^21 + 64 levels: their kinds, even one bit each, do not fit a 256 KiB stack.
             let text = mixed_bomb((1 << 21) + 64);
-            let got = on_small_stack(
+            let shorter = mixed_bomb(1 << 17);
+            let mut got = Ok(());
+            let uses = on_small_stack(
                 "guard_depth on 2^21 + 64 levels with max usize::MAX and a 256 KiB stack",
                 SMALL_STACK,
-                || guard_depth(&text, usize::MAX),
+                || {
+                    stack_use_shallow_then_deep(
+                        || drop(guard_depth(&shorter, usize::MAX)),
+                        || got = guard_depth(&text, usize::MAX),
+                    )
+                },
             );
             assert_eq!(
                 got,
@@ -222,7 +237,21 @@ fn a_huge_limit_does_not_make_the_guard_itself_recurse() {
                  one bounded by max) overflows the stack as soon as a caller picks a large \
                  max: scan in one loop with a Vec of open brackets"
             );
+            assert_same_stack_however_deep("guard_depth", "2^21 + 64 levels", uses);
         },
+    );
+}
+
+/// Fails unless `scanner` used no more stack on the deep text (`levels`) than on 2^17
+/// levels (the Vec of open brackets already large, so the allocator takes like paths), within the
+/// allocator's slack: `uses` from [`stack_use_shallow_then_deep`].
+fn assert_same_stack_however_deep(scanner: &str, levels: &str, (short, deep): (usize, usize)) {
+    assert!(
+        deep <= short + STACK_USE_SLACK,
+        "{scanner} used {deep} bytes of stack on {levels} but {short} on 2^17 levels: it \
+         still calls itself, a frame every so many levels (a Vec of open brackets for a batch of \
+         levels, then a call for the next batch, is still a recursion: a deeper bomb \
+         overflows it). One loop and one Vec of every open bracket, however deep"
     );
 }
 

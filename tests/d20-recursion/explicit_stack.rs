@@ -3,7 +3,8 @@
 use super::heap::{clone_depths, count_allocations, heap_kept_by, peak_heap};
 use super::{
     DeepValue, SAME_DEPTH_SLACK, SMALL_STACK, STACK_USE_SLACK, arb_json, deep_value,
-    in_own_process, on_small_stack, stack_use_by_size, stack_use_spread,
+    in_own_process, on_small_stack, stack_use_by_size, stack_use_shallow_then_deep,
+    stack_use_spread,
 };
 use crate::delegation::extract_emails;
 use crate::explicit_stack::extract_emails_iterative;
@@ -202,13 +203,19 @@ fn walks_a_value_100_000_levels_deep_on_a_256_kib_stack() {
         "extract_emails_iterative on a value 100,000 levels deep, on a 256 KiB stack",
         || {
             let value = deep_value(100_000);
-            // Measured twice: what the first walk leaves behind, then what the second finds.
-            let (kept, got) = on_small_stack(
+            // Measured twice: what the first walk leaves behind, then what the second finds
+            // and how much stack it used next to the walk of the 2-level value.
+            let (kept, got, (shallow_use, deep_use)) = on_small_stack(
                 "extract_emails_iterative on 100,000 levels with a 256 KiB stack",
                 SMALL_STACK,
                 || {
                     let kept = heap_kept_by(|| extract_emails_iterative(&value));
-                    (kept, extract_emails_iterative(&value))
+                    let mut got = Vec::new();
+                    let uses = stack_use_shallow_then_deep(
+                        || drop(extract_emails_iterative(&shallow)),
+                        || got = extract_emails_iterative(&value),
+                    );
+                    (kept, got, uses)
                 },
             );
             assert_eq!(
@@ -223,6 +230,14 @@ fn walks_a_value_100_000_levels_deep_on_a_256_kib_stack() {
                  after it returned and its list was dropped: its stack outlived the walk (a \
                  static buffer reused by every call keeps the deepest value it ever walked). \
                  Make the stack inside the call and let it drop when the walk ends"
+            );
+            assert!(
+                deep_use <= shallow_use + STACK_USE_SLACK,
+                "extract_emails_iterative used {deep_use} bytes of stack on 100,000 levels but \
+                 {shallow_use} on 2 levels: it still calls itself, a frame every so many \
+                 levels (a Vec stack for a batch of levels, then a call for the next batch is \
+                 still a recursion: a deep enough payload overflows it). One loop and one Vec \
+                 for every level, however deep"
             );
         },
     );

@@ -1,9 +1,9 @@
 //! Kata 5: memoization, each subproblem solved once.
 
-use super::heap::{allocations_while_unwinding, heap_held_now, heap_kept_by, holding};
+use super::heap::{allocations_while_unwinding, heap_held_now, heap_kept_by, holding, peak_heap};
 use super::{
     DepthProbe, SAME_DEPTH_SLACK, SMALL_STACK, STACK_USE_SLACK, in_own_process, on_small_stack,
-    stack_use_by_size, stack_use_spread,
+    stack_use_by_size, stack_use_shallow_then_deep, stack_use_spread,
 };
 use crate::memoization::{ClimbError, ways_to_climb, ways_to_climb_traced};
 use proptest::prelude::*;
@@ -234,21 +234,45 @@ fn fills_the_table_without_recursion_on_a_256_kib_stack() {
          recursion is still one frame per stair: fill the table from 0 upwards in a loop)",
         || {
             let mut solved = 0;
-            let got = on_small_stack(
+            let (mut untraced, mut traced) = (Ok(0), Ok(0));
+            // The most stack each used for n = 2^14 (its table already large, so the
+            // allocator's paths are alike) and for n = 100,000.
+            let uses = on_small_stack(
                 "ways_to_climb and ways_to_climb_traced for n = 100,000 with a 256 KiB stack",
                 SMALL_STACK,
                 || {
-                    let untraced = ways_to_climb(100_000, &[1]);
-                    let traced = ways_to_climb_traced(100_000, &[1], &mut |_| solved += 1);
-                    (untraced, traced)
+                    [
+                        stack_use_shallow_then_deep(
+                            || drop(ways_to_climb(1 << 14, &[1])),
+                            || untraced = ways_to_climb(100_000, &[1]),
+                        ),
+                        stack_use_shallow_then_deep(
+                            || drop(ways_to_climb_traced(1 << 14, &[1], &mut |_| {})),
+                            || traced = ways_to_climb_traced(100_000, &[1], &mut |_| solved += 1),
+                        ),
+                    ]
                 },
             );
+            let got = (untraced, traced);
             assert_eq!(
                 (got.clone(), solved),
                 ((Ok(1), Ok(1)), 100_000),
                 "ways_to_climb and ways_to_climb_traced (100_000, &[1]) gave {got:?} after \
                  reporting {solved} subproblems: one way, each k from 1 to 100,000 solved once"
             );
+            for ((short, deep), name) in uses
+                .into_iter()
+                .zip(["ways_to_climb", "ways_to_climb_traced"])
+            {
+                assert!(
+                    deep <= short + STACK_USE_SLACK,
+                    "{name}(n, &[1]) used {deep} bytes of stack for n = 100,000 but {short} for \
+                     n = 2^14: the table is still filled by a recursion, a frame every so many \
+                     stairs (a loop over a block of stairs that first calls itself for the \
+                     stairs below is still n / block frames deep). Fill the whole table from 0 \
+                     upwards in one loop"
+                );
+            }
         },
     );
 }
@@ -329,6 +353,32 @@ fn the_cache_is_gone_when_the_call_returns(#[case] n: u32, #[case] steps: &[u32]
          module-level function, grows with every n and step set ever asked for and makes \
          every caller share one lock). The cache is a value the call owns: make it inside \
          the call and let it drop when the answer is known"
+    );
+}
+
+#[test]
+fn a_second_call_works_the_answer_out_again() {
+    // Steps [1, 65,536] and n = 65,576, which no other test asks for: 42 ways (all ones, or
+    // the big step among 40 ones). Asked twice, the second call too works the count out from
+    // its own table (or window of the last 65,536 counts: 16 bytes each, 1 MiB, too much
+    // for a frame), made on the heap again.
+    const N: u32 = 65_536 + 40;
+    let steps = [65_536, 1];
+    let first = ways_to_climb(N, &steps);
+    let (second, peak) = peak_heap(|| ways_to_climb(N, &steps));
+    assert_eq!(
+        (first, second),
+        (Ok(42), Ok(42)),
+        "ways_to_climb({N}, {steps:?}) asked twice: 42 ways, all ones or the big step among \
+         40 ones"
+    );
+    assert!(
+        peak >= 16 * 65_536,
+        "ways_to_climb({N}, {steps:?}) asked a second time held at most {peak} bytes of heap, \
+         less than the 65,536 counts (a u128 each) below n it needs: it answered from memory, \
+         a cache of answers that outlived the first call (a static array, like @lru_cache on \
+         a module-level function, even one that never touches the heap). The table belongs \
+         to the call: make it inside the call, fill it, and let it drop"
     );
 }
 

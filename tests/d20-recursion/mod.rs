@@ -430,6 +430,25 @@ pub(crate) fn stack_use_by_size<S: Copy + Send + Sync>(
     })
 }
 
+/// How much stack the deep tests paint on their small stack: half of [`SMALL_STACK`], below
+/// the few KiB the thread's start and the test's own frames take.
+pub(crate) const DEEP_PAINTED: usize = SMALL_STACK / 2;
+
+/// Inside [`on_small_stack`]: the most stack `shallow` used (measured on its second run: the
+/// first one sets the allocator up) and then the most `deep` used, each up to [`DEEP_PAINTED`]
+/// bytes below this frame. The deep tests compare them: a loop uses the same stack however
+/// deep its input, while a recursion that takes a frame only every few thousand levels (or
+/// terms, or stairs) never shows on the shallow inputs of [`stack_use_by_size`] but does on
+/// the deep input, one frame per batch. The deep input runs once: it is the expensive one.
+pub(crate) fn stack_use_shallow_then_deep(
+    shallow: impl Fn(),
+    deep: impl FnOnce(),
+) -> (usize, usize) {
+    shallow();
+    let shallow = deepest_stack_use(DEEP_PAINTED, shallow);
+    (shallow, deepest_stack_use(DEEP_PAINTED, deep))
+}
+
 /// How far apart the least and the most stack use of [`stack_use_by_size`] lie.
 pub(crate) fn stack_use_spread<S>(uses: &[(S, usize)]) -> usize {
     let uses = uses.iter().map(|&(_, bytes)| bytes);

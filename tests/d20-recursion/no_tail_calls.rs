@@ -208,14 +208,36 @@ fn sums_ten_million_terms_on_a_256_kib_stack() {
         "sums_ten_million_terms_on_a_256_kib_stack",
         "sum_to(10,000,000, k) on a 256 KiB stack",
         || {
-            let got = on_small_stack(
+            // Where the first term, every 65,536th and the last are asked for: a recursion
+            // that loops over a batch of terms per frame (even millions) asks for the terms
+            // of each batch a frame deeper than the one before.
+            const N: u64 = 10_000_000;
+            let (got, probe) = on_small_stack(
                 "sum_to over 10,000,000 terms with a 256 KiB stack",
                 SMALL_STACK,
-                || sum_to(10_000_000, |k| k),
+                || {
+                    let mut probe = DepthProbe::default();
+                    let got = sum_to(N, |k| {
+                        if k % 65_536 == 1 || k == N {
+                            probe.note();
+                        }
+                        k
+                    });
+                    (got, probe)
+                },
             );
             assert_eq!(
                 got, 50_000_005_000_000,
                 "sum_to(10,000,000, k) gave {got}: n(n + 1) / 2"
+            );
+            assert!(
+                probe.spread() <= SAME_DEPTH_SLACK,
+                "sum_to(10,000,000, k) asked for its terms at stack addresses {} bytes apart: \
+                 the accumulator recursion is still there, a frame per batch of terms (looping \
+                 over millions of terms before each tail call still takes n / batch frames, \
+                 and 2^64 terms would need trillions). Keep k and the total in variables of \
+                 one loop in sum_to's own frame",
+                probe.spread()
             );
         },
     );

@@ -44,6 +44,11 @@
 //!   walk that starts a thread of its own is refused). And it copies nothing of the document:
 //!   beside a 64 KiB note it holds at most 16 KiB of heap (printing the value to search the
 //!   text holds all of it). Checked by `one_list_is_passed_down_not_one_per_level`.
+//! - Each email goes into the one list as it is found: when the walk clones the second email
+//!   (in another branch), the first one's clone and the list's buffer (24 bytes or more) are
+//!   on the heap (a result returned by each level and merged upward, kept inline while small,
+//!   holds the first email in a frame instead). Checked by
+//!   `the_first_email_is_in_the_list_before_the_second_is_found`.
 //! - The list belongs to the call, not to the program: while one call is held in the middle
 //!   of its walk (inside the allocation of an email it clones), a call on another thread runs
 //!   to the end with its own list (a `static` list behind a lock, Python's mutable default

@@ -56,7 +56,9 @@
 //! - `ways_to_climb(90, &[1, 2])` answers at once (`4660046610375530309`). Checked by
 //!   `answers_n_90_at_once`.
 //! - No recursion: `ways_to_climb(100_000, &[1])` (one way) and `ways_to_climb_traced` for the
-//!   same run on a 256 KiB stack, on the calling thread. And for any n (27 to 300, steps
+//!   same run on a 256 KiB stack, on the calling thread, each using no more of it than for
+//!   `n = 2^14`, within 512 bytes (the test paints the stack: a loop over a block of stairs
+//!   that first calls itself for the stairs below is `n / block` frames deep). And for any n (27 to 300, steps
 //!   from 1 to 3) `ways_to_climb_traced` solves every subproblem at the same stack depth (the
 //!   test's `on_solve` compares the addresses of its own locals; a cached recursion, even one
 //!   warmed up every few stairs to stay shallow, solves each k a frame deeper). Checked by
@@ -70,6 +72,11 @@
 //! - Nothing outlives the call: once `ways_to_climb` returns, it holds no heap it allocated,
 //!   whether the count fit (`n = 97`) or overflowed (`n = 1777`): a cache of answers in a
 //!   `static` keeps them. Checked by `the_cache_is_gone_when_the_call_returns`.
+//! - Each call works its answer out afresh: asked twice for `n = 65,576` with steps
+//!   `[65_536, 1]` (42 ways), the second call too holds, at its peak, at least 16 bytes of
+//!   heap for each of the 65,536 counts below `n` it needs (too many for a frame). A cache of
+//!   answers that outlives the call answers from memory, even one in a `static` array that
+//!   never touches the heap. Checked by `a_second_call_works_the_answer_out_again`.
 //! - The table belongs to the call, not to the program: two calls on two threads work at the
 //!   same time (each, when it reports `k = 1`, waits at most 5 s for the other to report its
 //!   own; a table shared behind one lock makes one call wait for the other). Checked by
@@ -81,7 +88,9 @@
 //! **Not checked.** That the untraced `ways_to_climb` uses the cache for small `n`: only
 //!   `ways_to_climb_traced` reports its work, and a separate uncached recursion for small `n`
 //!   differs only in time, which the tests do not measure. Nor a recursion so shallow (one
-//!   extra frame) that it fits the 512 bytes the stack-use check allows. Nor where the call
+//!   extra frame) that it fits the 512 bytes the stack-use check allows, nor one that takes
+//!   a frame only every 25,000 stairs or more (the largest n checked is 100,000: a few
+//!   frames, within those 512 bytes). Nor where the call
 //!   keeps its own table while it runs: a table per call, kept in a slot of a `static` array
 //!   taken at the start and emptied at the end, is still that call's alone (no other call
 //!   sees it, nothing of it outlives the call, and a lock taken only for each access is
