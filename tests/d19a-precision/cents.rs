@@ -50,12 +50,25 @@ fn parses_plain_amounts_into_whole_cents(#[case] input: &str, #[case] cents: i64
 #[case::just_too_small("-92233720368547758.09", MoneyError::OutOfRange("-92233720368547758.09".into()))]
 #[case::huge("1000000000000000000000000000000000000000000", MoneyError::OutOfRange("1000000000000000000000000000000000000000000".into()))]
 fn refuses_input_that_is_not_a_plain_amount(#[case] input: &str, #[case] error: MoneyError) {
-    let got = Cents::parse(input);
+    let got = without_a_panic(&format!("Cents::parse({input:?})"), || Cents::parse(input));
     assert_eq!(
         got,
         Err(error.clone()),
         "Cents::parse({input:?}) gave {got:?}: refuse it with {error:?} ({error}) instead of guessing"
     );
+}
+
+/// Runs `f`, failing the test if a panic was raised on the way, even one `f` caught itself.
+fn without_a_panic<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let (out, raised) = super::panics_raised_by(f);
+    assert_eq!(
+        raised, 0,
+        "{what} panicked {raised} time(s) on the way and caught it: plain `+` and `*` panic on \
+         overflow only where overflow checks are on (debug builds); a release build wraps \
+         silently to a wrong amount that no catch_unwind sees, so detect overflow as a value \
+         with checked_add / checked_mul"
+    );
+    out
 }
 
 /// `"1.00"`, then `zeros` zeros and a 1: a fraction of a cent far below what an `f64` holds.
@@ -98,7 +111,9 @@ fn adds_without_rounding(#[case] left: i64, #[case] right: i64, #[case] sum: i64
 
 #[test]
 fn reports_overflow_instead_of_wrapping() {
-    let got = Cents(i64::MAX).checked_add(Cents(1));
+    let got = without_a_panic("Cents(i64::MAX).checked_add(Cents(1))", || {
+        Cents(i64::MAX).checked_add(Cents(1))
+    });
     assert_eq!(
         got,
         Err(MoneyError::Overflow {
@@ -111,7 +126,9 @@ fn reports_overflow_instead_of_wrapping() {
 
 #[test]
 fn reports_negative_overflow_too() {
-    let got = Cents(i64::MIN).checked_add(Cents(-1));
+    let got = without_a_panic("Cents(i64::MIN).checked_add(Cents(-1))", || {
+        Cents(i64::MIN).checked_add(Cents(-1))
+    });
     assert!(
         matches!(got, Err(MoneyError::Overflow { .. })),
         "adding -1 cent to i64::MIN cents gave {got:?}: below the range is an overflow as well"

@@ -28,8 +28,10 @@
 //! cents, else `OutOfRange` if it does not fit in an `i64` of cents.
 //!
 //! **The tests check.**
-//! - a table of good and bad inputs, one error variant each, and that parsing never panics.
-//!   Checked by `parses_plain_amounts_into_whole_cents`,
+//! - a table of good and bad inputs, one error variant each, and that parsing never panics,
+//!   not even a panic it catches itself (plain `*` and `+` inside `catch_unwind` to find an
+//!   amount too large: overflow checks are on in debug builds only, and a release build wraps
+//!   silently; the tests count every panic raised on the way). Checked by `parses_plain_amounts_into_whole_cents`,
 //!   `refuses_input_that_is_not_a_plain_amount`,
 //!   `parse_never_panics`.
 //! - whole-dollar amounts of every length up to the `i64` limit parse exactly, including the
@@ -45,8 +47,9 @@
 //!   `displays_as_dollars_and_two_digit_cents`, `display_and_parse_round_trip`,
 //!   `renders_a_split_bill`.
 //! - exact addition right up to both ends of `i64` (`Cents(i64::MIN) + Cents(0)` is not an
-//!   overflow, so the check is the integer addition's, not an `f64` sum's), and overflow in both
-//!   directions. Checked by `adds_without_rounding`, `reports_overflow_instead_of_wrapping`,
+//!   overflow, so the check is not an `f64` sum compared with the limits), and overflow in both
+//!   directions, reported without a panic raised on the way (a plain `+` inside `catch_unwind`
+//!   only works where overflow checks are on). Checked by `adds_without_rounding`, `reports_overflow_instead_of_wrapping`,
 //!   `reports_negative_overflow_too`.
 //! - equal parts sum to the total and differ by at most a cent, larger first. Checked by
 //!   `allocates_every_cent_larger_parts_first`, `refuses_to_split_into_zero_parts`,
@@ -85,7 +88,12 @@
 //! floor is always the integer quotient and no test can tell; the tests catch it above 2^53.
 //! Nor a sub-cent tail judged by parsing the digits after the cents as `f64` and comparing
 //! with `0.0`: a string of decimal digits parses to zero exactly when every digit is `0`, so the
-//! answer is always right (the amount itself never goes through the float).
+//! answer is always right (the amount itself never goes through the float). Nor a
+//! `checked_add` that adds with `wrapping_add` and tells a wrap by comparing the result with an
+//! `f64` sum of the operands: without a wrap the two are within about 2^11 of each other, with
+//! one about 2^64 apart, so any threshold in between always decides right and no test can tell.
+//! Do not: `i64::checked_add` (or `overflowing_add`) says it exactly, with no float to reason
+//! about.
 //!
 //! **Not a dodge.** Reading an amount that passed the grammar and sub-cent checks with
 //! `rust_decimal::Decimal::from_str`, then `* 100` and `to_i64`: `Decimal` is exact base-10
