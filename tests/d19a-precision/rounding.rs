@@ -343,11 +343,12 @@ fn each_call_uses_its_own_policy_while_other_threads_round_the_other_way() {
 mod interrupted {
     use super::{Decimal, round_half_even, round_half_up, round_significant};
     use std::hint::black_box;
-    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
     use std::sync::mpsc::{self, RecvTimeoutError};
     use std::time::{Duration, Instant};
 
     const SIGUSR1: i32 = 10;
+    const SIGUSR2: i32 = 12;
     const CLOCK_MONOTONIC: i32 = 1;
     const SIGEV_THREAD_ID: i32 = 4;
 
@@ -442,12 +443,26 @@ mod interrupted {
         // not set up inside the handler.
         black_box(call());
         (CALLS[DISTURBING.load(SeqCst)].3)();
+        with_timer(SIGUSR1, 20_000, || {
+            let target = HANDLED.load(SeqCst) + INTERRUPTIONS;
+            let panics_before = HANDLER_PANICS.load(SeqCst);
+            let mut wrong = 0;
+            while HANDLED.load(SeqCst) < target {
+                wrong += usize::from(call() != want);
+            }
+            wrong + HANDLER_PANICS.load(SeqCst) - panics_before
+        })
+    }
+
+    /// Runs `body` on this thread while a timer sends this thread `signo` every `period_ns`
+    /// nanoseconds.
+    fn with_timer<T>(signo: i32, period_ns: i64, body: impl FnOnce() -> T) -> T {
         // SAFETY: the event and spec are valid for the calls; the timer signals this thread
-        // only, and is deleted before the thread returns.
+        // only, and is deleted before this function returns.
         unsafe {
             let mut event = SigEvent {
                 value: 0,
-                signo: SIGUSR1,
+                signo,
                 notify: SIGEV_THREAD_ID,
                 tid: gettid(),
                 pad: [0; 11],
@@ -458,19 +473,104 @@ mod interrupted {
                 0
             );
             let every = TimerSpec {
-                interval: [0, 20_000],
-                value: [0, 20_000],
+                interval: [0, period_ns],
+                value: [0, period_ns],
             };
             assert_eq!(timer_settime(timer, 0, &raw const every, 0), 0);
-            let target = HANDLED.load(SeqCst) + INTERRUPTIONS;
-            let panics_before = HANDLER_PANICS.load(SeqCst);
-            let mut wrong = 0;
-            while HANDLED.load(SeqCst) < target {
-                wrong += usize::from(call() != want);
-            }
-            timer_delete(timer);
-            wrong + HANDLER_PANICS.load(SeqCst) - panics_before
+            let _delete = Timer(timer);
+            body()
         }
+    }
+
+    /// A timer, deleted on drop (also when the body panics, as on the stubs).
+    struct Timer(usize);
+
+    impl Drop for Timer {
+        fn drop(&mut self) {
+            // SAFETY: the timer was created by `with_timer` and is deleted once, here.
+            unsafe { timer_delete(self.0) };
+        }
+    }
+
+    /// Interruptions in which the handler asks another thread for roundings; `ANSWERED`
+    /// counts the asks that thread finished, `BLOCKED` is set when one took longer than `WAIT`.
+    static ASKED: AtomicUsize = AtomicUsize::new(0);
+    static ANSWERED: AtomicUsize = AtomicUsize::new(0);
+    static BLOCKED: AtomicBool = AtomicBool::new(false);
+    const ASKS: usize = 200;
+    const WAIT: Duration = Duration::from_secs(1);
+
+    /// The handler: asks the other thread for its roundings and waits (yielding the CPU) until
+    /// they are done, or `WAIT` has passed. It takes no lock and asks for no memory.
+    extern "C" fn wait_for_another_threads_roundings(_signal: i32) {
+        if BLOCKED.load(SeqCst) || ASKED.load(SeqCst) >= ASKS {
+            return;
+        }
+        let asked = ASKED.fetch_add(1, SeqCst) + 1;
+        let start = Instant::now();
+        while ANSWERED.load(SeqCst) < asked {
+            if start.elapsed() >= WAIT {
+                BLOCKED.store(true, SeqCst);
+                return;
+            }
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn another_thread_rounds_while_a_call_is_interrupted_mid_way() {
+        // SAFETY: the handler only reads the clock, yields and touches atomics; nothing else in
+        // the test binary uses SIGUSR2, and only this test's timer sends it.
+        unsafe {
+            signal(
+                SIGUSR2,
+                wait_for_another_threads_roundings as extern "C" fn(i32) as usize,
+            )
+        };
+        let done = AtomicBool::new(false);
+        let wrong = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !done.load(SeqCst) {
+                    let asked = ASKED.load(SeqCst);
+                    if ANSWERED.load(SeqCst) < asked {
+                        for (.., disturb) in CALLS {
+                            disturb();
+                        }
+                        ANSWERED.store(asked, SeqCst);
+                    } else {
+                        std::thread::yield_now();
+                    }
+                }
+            });
+            let interrupted = scope.spawn(|| {
+                with_timer(SIGUSR2, 100_000, || {
+                    let mut wrong = 0;
+                    while ASKED.load(SeqCst) < ASKS && !BLOCKED.load(SeqCst) {
+                        for (_, call, want, _) in CALLS {
+                            wrong += usize::from(call() != want);
+                        }
+                    }
+                    wrong
+                })
+            });
+            let wrong = interrupted.join();
+            done.store(true, SeqCst);
+            wrong
+        })
+        .expect("a rounding call panicked");
+        assert!(
+            !BLOCKED.load(SeqCst),
+            "a rounding on another thread could not finish in {WAIT:?} while a rounding call \
+             was interrupted mid-way on its own thread: the calls share a context behind a lock \
+             (re-entrant or not) that the interrupted call holds, so every rounding in the \
+             process waits for every other; pass the policy and the digits as arguments at the \
+             call site (round_dp_with_strategy, round_sf_with_strategy), not through shared state"
+        );
+        assert_eq!(
+            wrong, 0,
+            "rounding calls gave {wrong} wrong results while other roundings ran during their \
+             interruptions: the mode or precision lives in shared state; pass it as an argument"
+        );
     }
 
     #[test]

@@ -42,6 +42,13 @@
 //! Nor how the overflow is found: `Decimal`'s panicking `*` inside `catch_unwind`, re-raised
 //! with the required message, gives the same totals and the same panic as `checked_mul` (only
 //! an extra message on stderr differs). Prefer `checked_mul`: the overflow as a value.
+//!
+//! **Not a dodge.** Integer minor units: the fee's `i128` mantissa times the count, checked,
+//! rebuilt as a `Decimal` at the fee's scale (`Decimal::try_from_i128_with_scale`). That is exact
+//! base-10 arithmetic (the article's other option, money as whole units of its smallest
+//! place), never a binary float, so it gives `count × fee` exactly wherever the product's
+//! mantissa fits 96 bits. (Past that, with trailing zeros in the fee, `Decimal`'s own product
+//! may still fit by dropping them; the tests do not go there.)
 
 use rust_decimal::Decimal;
 

@@ -51,13 +51,20 @@
 //!   behind a lock the call holds deadlocks the handler.
 //!   Checked by `each_call_uses_its_own_policy_while_other_threads_round_the_other_way`,
 //!   `a_call_interrupted_by_a_rounding_the_other_way_keeps_its_own_policy`.
+//! - a rounding on another thread finishes while a call is interrupted mid-way on its own
+//!   thread (on Linux: a timer interrupts a loop of the three calls every 100 µs, 200 times, and
+//!   the handler waits up to 1 s for another thread to round the other way): a context shared
+//!   behind a lock that the call holds, re-entrant or not (Python's `getcontext()` made
+//!   process-wide and serialised), keeps the other thread waiting.
+//!   Checked by `another_thread_rounds_while_a_call_is_interrupted_mid_way`.
 //!
 //! **Not checked.** Shared state off Linux: the interrupted-call test aims a POSIX timer at one
 //! thread, so it runs on Linux only; elsewhere only the threaded test looks, and it catches a
 //! process-wide mode only when the threads happen to interleave between set and read. On
-//! Linux too, a process-wide context that each call saves, sets, reads and restores is seen
-//! only by the threaded test, when another thread's call lands between a set and its read (the
-//! handler's rounding puts the context back before the interrupted call reads it). Nor a
+//! Linux too, a process-wide context that each call saves, sets, reads and restores, without
+//! a lock, is seen only by the threaded test, when another thread's call lands between a set
+//! and its read (the handler's rounding puts the context back before the interrupted call
+//! reads it); behind a lock it is caught every run. Nor a
 //! `thread_local` context used that way, as Python's `decimal.localcontext()`: only this
 //! module's own functions reach it and each puts back what it found, so nothing (another
 //! thread, a signal handler) changes it between a call's set and its read; it behaves as an
