@@ -129,6 +129,39 @@ fn a_huge_declared_size_is_an_error_without_reserving_it(#[case] size: &str) {
     );
 }
 
+/// 50,000 one-byte chunks (300 KB) decoded on a thread with a 256 KiB stack, alone in a child
+/// process: a decoder that recurses once per chunk overflows that stack, and a stack overflow
+/// aborts the whole process, so the parent reports it.
+#[test]
+fn decodes_fifty_thousand_tiny_chunks_on_a_small_stack() {
+    if !super::alone_in_a_child_process(&format!(
+        "{}::decodes_fifty_thousand_tiny_chunks_on_a_small_stack",
+        module_path!()
+    )) {
+        return;
+    }
+    const CHUNKS: usize = 50_000;
+    let mut body = "1\r\nx\r\n".repeat(CHUNKS).into_bytes();
+    body.extend_from_slice(b"0\r\n\r\n");
+    // Printed first: if the decoder overflows the stack, this is what the parent shows.
+    eprintln!(
+        "decoding {CHUNKS} one-byte chunks on a 256 KiB stack: a stack overflow here means \
+         decode_chunked takes a stack frame per chunk (recursion), and a peer that sends \
+         many tiny chunks aborts the server. Walk the chunks in a loop"
+    );
+    let decoded = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || decode_chunked(&body))
+        .expect("a thread can be started")
+        .join()
+        .expect("decoding did not panic");
+    assert_eq!(
+        decoded.map(|data| data.len()),
+        Ok(CHUNKS),
+        "{CHUNKS} one-byte chunks decode to {CHUNKS} bytes"
+    );
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 

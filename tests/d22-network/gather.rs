@@ -375,12 +375,13 @@ fn get_sleeps_while_the_server_is_silent_instead_of_spinning() {
             .expect("the server saw the request");
 
         // The server is silent: give the runtime 100 turns, and on tokio's paused clock
-        // 100 steps of 10 ms (a second) in which every timer that falls due fires.
+        // 100 steps of a second (100 s) in which every timer that falls due fires: a nap of
+        // up to 30 s on WouldBlock wakes the task at least three times.
         let before = polls.load(std::sync::atomic::Ordering::SeqCst);
         tokio::time::pause();
         for _ in 0..100 {
             tokio::task::yield_now().await;
-            tokio::time::advance(Duration::from_millis(10)).await;
+            tokio::time::advance(Duration::from_secs(1)).await;
         }
         tokio::time::resume();
         let while_silent = polls.load(std::sync::atomic::Ordering::SeqCst) - before;
@@ -389,8 +390,9 @@ fn get_sleeps_while_the_server_is_silent_instead_of_spinning() {
         assert!(
             while_silent <= 2,
             "while the server said nothing, get's task was polled {while_silent} times in 100 \
-             turns of the runtime and one second of (paused) time: it polls instead of waiting \
-             (a socket tried again and again, after yield_now or a timer nap on WouldBlock), \
+             turns of the runtime and 100 seconds of (paused) time: it polls instead of waiting \
+             (a socket tried again and again, after yield_now or a timer nap on WouldBlock, \
+             however long the nap), \
              burning a core and adding a nap's latency to every read. Use \
              tokio::net::TcpStream: its read registers with tokio's reactor, and the task \
              sleeps until the socket has data"

@@ -11,17 +11,28 @@ use crate::request::{HttpError, Limits, parse_request};
 
 /// Starts `serve` on an ephemeral port; the receiver gets every line the server logs.
 fn start() -> (SocketAddr, mpsc::Receiver<String>) {
+    let (addr, log, _thread) = start_on_a_thread();
+    (addr, log)
+}
+
+/// [`start`], and a receiver that gets the id of the server's thread (Linux; elsewhere it
+/// gets nothing).
+fn start_on_a_thread() -> (SocketAddr, mpsc::Receiver<String>, mpsc::Receiver<u32>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");
     let (tx, rx) = mpsc::channel();
+    let (tid_tx, tid_rx) = mpsc::channel();
     thread::spawn(move || {
+        #[cfg(target_os = "linux")]
+        let _ = tid_tx.send(super::thread_id());
+        drop(tid_tx);
         let _ = serve(listener, move |line| {
             let _ = tx.send(line.to_owned());
         });
     });
-    (addr, rx)
+    (addr, rx, tid_rx)
 }
 
 fn get(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
@@ -166,10 +177,34 @@ fn the_431_reaches_a_client_whose_unread_bytes_are_left_behind() {
     );
 }
 
+/// The bad client reads its 400 to the end and then stays connected, silent. On Linux the
+/// server's thread must then be back in `accept`, not asleep in a read of that client
+/// (`/proc/self/task/<tid>/syscall`).
 #[test]
 fn keeps_serving_after_a_bad_client() {
-    let (addr, _log) = start();
-    let _ = exchange(addr, b"\x00\x01\x02 not http\r\n\r\n");
+    let (addr, _log, _server_thread) = start_on_a_thread();
+    let mut bad = TcpStream::connect(addr).expect("the raw server accepts connections");
+    bad.set_read_timeout(Some(GUARD))
+        .expect("read timeouts can be set");
+    bad.write_all(b"\x00\x01\x02 not http\r\n\r\n")
+        .expect("the server reads requests");
+    let mut answer = Vec::new();
+    let _ = bad.read_to_end(&mut answer);
+    #[cfg(target_os = "linux")]
+    {
+        let tid = _server_thread
+            .recv_timeout(GUARD)
+            .expect("the server's thread starts");
+        let blocked = super::blocked_call(tid);
+        assert!(
+            blocked.is_none_or(|call| call.receive_fd().is_none()),
+            "after its error response ({:?}) the server sat in a blocking read ({blocked:?}) \
+             of a bad client that stays connected and silent: the one-at-a-time server is \
+             held until the read timeout. Drain only what already arrived, with a \
+             non-blocking read (set_nonblocking(true)), then close and go back to accept",
+            status_line(&answer)
+        );
+    }
     let response = get(addr, b"GET / HTTP/1.1\r\n\r\n");
     assert_eq!(
         status_line(&response),

@@ -42,10 +42,10 @@
 //!   test alone in a child process). Checked by
 //!   `fifty_requests_in_flight_use_no_thread_besides_the_runtimes_own`.
 //! - no spinning or timer polling: while the server is silent, `get`'s task is not polled
-//!   again (at most twice in 100 turns of the runtime and a second of tokio's paused clock
-//!   in 10 ms steps) until its socket has data, which is what registering with tokio's
-//!   reactor gives; a non-blocking `std` socket retried after `yield_now` or a 1 ms
-//!   `sleep` is polled every turn or step. Checked by
+//!   again (at most twice in 100 turns of the runtime and 100 s of tokio's paused clock
+//!   in 1 s steps) until its socket has data, which is what registering with tokio's
+//!   reactor gives; a non-blocking `std` socket retried after `yield_now` or a `sleep` of
+//!   any length up to 30 s is polled every turn or step, or at least three times. Checked by
 //!   `get_sleeps_while_the_server_is_silent_instead_of_spinning`.
 //!
 //! **Not checked.** A batch of 1,000 requests or more: it looks like "all at once" to any

@@ -43,8 +43,11 @@
 //!   millisecond after its 431 (never quiet long enough for a read timeout) does not keep
 //!   the next client waiting, and the server closes the socket (the bad client's writes
 //!   start failing): no drain thread that reads until the client hangs up, no socket left
-//!   open. Checked by
-//!   `a_bad_client_that_keeps_sending_after_its_error_does_not_hold_the_server`.
+//!   open; and a bad client that reads its 400 and then stays connected and silent does
+//!   not hold the server either (on Linux the server's thread is back in `accept`, not
+//!   asleep in a read of that client: no blocking drain under the read timeout). Checked by
+//!   `a_bad_client_that_keeps_sending_after_its_error_does_not_hold_the_server`,
+//!   `keeps_serving_after_a_bad_client`.
 //! - (on Unix) an accept that fails for want of file descriptors (`EMFILE`) is logged and
 //!   the accept loop goes on: the client it could not take is served once descriptors are
 //!   free (the test runs alone in a child process whose `RLIMIT_NOFILE` is 64). Checked by
