@@ -264,6 +264,37 @@ fn values_whose_sum_overflows_keep_their_mean_streamed_and_merged(
     }
 }
 
+#[rstest]
+// sum([0.1] * 3) == 0.30000000000000004 and sum([0.1] * 10) == 0.9999999999999999: a running
+// sum of x rounds as it grows, and sum / count is then not the value (0.1 * 3 / 3 is
+// 0.10000000000000002). Welford's delta is 0 at every push and every merge.
+#[case::a_tenth_three_times(0.1, 3)]
+#[case::a_negative_tenth_seven_times(-0.1, 7)]
+#[case::a_tenth_ten_times(0.1, 10)]
+#[case::seven_tenths_a_thousand_times(0.7, 1000)]
+#[case::near_1e12_a_hundred_thousand_times(1e12 + 0.1, 100_000)]
+fn identical_values_keep_exactly_their_value_as_the_mean_streamed_and_merged(
+    #[case] value: f64,
+    #[case] count: usize,
+) {
+    let data = vec![value; count];
+    let (left, right) = data.split_at(count / 2);
+    for (how, stats) in [
+        ("streaming", fed(&data)),
+        ("merging both halves of", fed(left).merge(&fed(right))),
+    ] {
+        let got = (stats.mean(), stats.variance(), stats.pvariance());
+        assert!(
+            got == (Some(value), Some(0.0), Some(0.0)),
+            "{how} {count} copies of {value:?} gave (mean, variance, pvariance) {got:?}, want \
+             exactly ({value:?}, 0.0, 0.0): a running sum of x rounds as it grows (0.1 + 0.1 + \
+             0.1 is 0.30000000000000004), so sum / count drifts off the value even when the sum \
+             is rescaled to stay finite; keep the running mean itself and move it by \
+             (x - mean) / n (Welford), which never moves for a value equal to it"
+        );
+    }
+}
+
 #[test]
 fn merging_takes_the_same_few_steps_whatever_the_counts() {
     // Merging an accumulator with itself 48 times: 7 · 2^48 values, the same mean and
