@@ -346,17 +346,19 @@ fn an_empty_email_is_refused(test_db: TestDb) {
 }
 
 #[rstest]
-#[case::a_check_on_the_email(
-    "CREATE TABLE users (id INTEGER PRIMARY KEY, \
-     email TEXT NOT NULL UNIQUE CHECK (email LIKE '%@%'))",
+#[case::a_check_named_like_a_unique_constraint(
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE \
+     CONSTRAINT UNIQUE_emails_need_an_at_sign CHECK (email LIKE '%@%'))",
     "no-at-sign"
 )]
-#[case::not_null_on_another_column(
-    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
+#[case::not_null_on_another_column_for_an_address_already_there(
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL); \
+     INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada')",
     ADA
 )]
-#[case::a_trigger_that_aborts(
+#[case::a_trigger_that_aborts_for_an_address_already_there(
     "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE); \
+     INSERT INTO users (email) VALUES ('ada@example.com'); \
      CREATE TRIGGER no_new_users BEFORE INSERT ON users \
      BEGIN SELECT RAISE(ABORT, 'sign-ups are closed'); END",
     ADA
@@ -385,7 +387,9 @@ fn only_a_uniqueness_violation_counts_as_a_duplicate(#[case] schema: &str, #[cas
         "inserting {email:?} into `{schema}` broke a constraint that is not UNIQUE: only a \
          UNIQUE violation (extended code SQLITE_CONSTRAINT_UNIQUE) may become DuplicateEmail, \
          every other failure (CHECK, NOT NULL, a trigger's RAISE, a foreign key) is Sqlite, \
-         whatever its message says: decide by the error code, never by the text; got {got:?}"
+         whatever its message or a constraint's name says, and even when the address is \
+         already in the table (a lookup after the failure cannot tell which constraint \
+         refused the row): decide by the error code, never by the text or a SELECT; got {got:?}"
     );
 }
 

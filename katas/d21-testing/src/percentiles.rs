@@ -34,7 +34,8 @@
 //! **The tests check.**
 //! - ranks on small tables, including percentiles where `p / 100.0 × n` in `f64` is off by
 //!   one (p7 of 100, p14 of 50), each table in milliseconds and again in nanoseconds (all
-//!   below a microsecond: sorted by the whole duration, never by whole microseconds), and the
+//!   below a microsecond, and again 200 days in, where `f64` seconds step by about 4 ns:
+//!   sorted by the whole duration, never by whole microseconds or `as_secs_f64`), and the
 //!   nearest-rank law on samples full of ties. Checked by `picks_the_nearest_rank_sample`,
 //!   `the_percentile_is_the_sample_at_the_nearest_rank`.
 //! - `p` outside `1..=100` and an empty run are typed errors. Checked by

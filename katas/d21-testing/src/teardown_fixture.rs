@@ -66,9 +66,11 @@
 //!   `fresh_leaves_no_file_behind`,
 //!   `the_fixture_gives_each_test_its_own_file_and_leaves_nothing_behind`.
 //! - an empty email is `InvalidEmail`, a UNIQUE violation is `DuplicateEmail` and any other
-//!   constraint failure (a CHECK, NOT NULL on another column, a trigger's `RAISE(ABORT)`, even
-//!   one whose text reads `UNIQUE constraint failed`, a foreign key) is `Sqlite`: the error
-//!   code decides, never the message; the UNIQUE constraint itself decides (a file whose UNIQUE
+//!   constraint failure (a CHECK, even one named `UNIQUE_…`, NOT NULL on another column, a
+//!   trigger's `RAISE(ABORT)`, even one whose text reads `UNIQUE constraint failed`, a foreign
+//!   key) is `Sqlite`, also when the address is already in the table (a lookup after the
+//!   failed insert cannot tell which constraint refused it): the error code decides, never
+//!   the message or a SELECT; the UNIQUE constraint itself decides (a file whose UNIQUE
 //!   index ignores case refuses `ADA@…` next to `ada@…`; the plain table's UNIQUE compares
 //!   exactly, so there they are two users), not a lookup before the insert: the first
 //!   statement `insert_user` runs (SQLite's trace) is the `INSERT`, for a new email and for a
