@@ -213,7 +213,7 @@ fn alike_to_0_and_1_modulo_every_shard_count(down: bool) -> Vec<(u32, u32)> {
 fn transfers_between_other_accounts_go_on_while_one_writes(
     #[case] a_pair: (u32, u32),
     #[case] b_pairs: Vec<(u32, u32)>,
-    #[values(1, 2)] pause_at_write: usize,
+    #[values(Pause::AtSecondLock, Pause::AtWrite(1), Pause::AtWrite(2))] pause: Pause,
 ) {
     // The thousands of transfers beside (0, 1) move one large amount only: a lock taken
     // only past some amount shows up in the single-pair cases.
@@ -223,17 +223,63 @@ fn transfers_between_other_accounts_go_on_while_one_writes(
         &AMOUNTS[..]
     };
     for &amount in amounts {
-        b_transfers_while_a_writes(a_pair, &b_pairs, pause_at_write, amount);
+        b_transfers_while_a_writes(a_pair, &b_pairs, pause, amount);
     }
 }
 
-/// Transfer A moves `amount` between its pair and pauses at its write number
-/// `pause_at_write`; meanwhile thread B moves `amount` between each of `b_pairs` in turn
-/// and must finish every transfer.
+/// Where transfer A of `b_transfers_while_a_writes` pauses, in its lock hook.
+#[derive(Debug, Clone, Copy)]
+enum Pause {
+    /// As it asks for its second account lock (its second `Waiting`), holding the first.
+    AtSecondLock,
+    /// As it writes balance number `n` (1 or 2) through a guard.
+    AtWrite(usize),
+}
+
+impl Pause {
+    /// Whether `event` is of the kind this pause counts, and how many of them it lets by.
+    fn counts(self, event: LockEvent) -> (bool, usize) {
+        match self {
+            Pause::AtSecondLock => (matches!(event, LockEvent::Waiting(_)), 2),
+            Pause::AtWrite(n) => (matches!(event, LockEvent::Writing(_)), n),
+        }
+    }
+
+    /// What A never came to, for the messages.
+    fn missed(self) -> String {
+        match self {
+            Pause::AtSecondLock => "asked for a second account lock through Account::lock".into(),
+            Pause::AtWrite(n) => format!(
+                "came to its write number {n} through a guard: write both balances through \
+                 the guards Account::lock returns"
+            ),
+        }
+    }
+
+    /// Where A was, for the messages.
+    fn place(self, (a_from, a_to): (u32, u32), amount: u64) -> String {
+        match self {
+            Pause::AtSecondLock => format!(
+                "in transfer({a_from} -> {a_to}, {amount}) and asking for the lock of account \
+                 {}, held only the lock of account {}",
+                a_from.max(a_to),
+                a_from.min(a_to)
+            ),
+            Pause::AtWrite(n) => format!(
+                "about to write balance number {n} of transfer({a_from} -> {a_to}, {amount}), \
+                 held only the locks of accounts {a_from} and {a_to}"
+            ),
+        }
+    }
+}
+
+/// Transfer A moves `amount` between its pair and pauses where `pause` says; meanwhile
+/// thread B moves `amount` between each of `b_pairs` in turn and must finish every
+/// transfer.
 fn b_transfers_while_a_writes(
     (a_from, a_to): (u32, u32),
     b_pairs: &[(u32, u32)],
-    pause_at_write: usize,
+    pause: Pause,
     amount: u64,
 ) {
     let moves: Vec<(u32, u32)> = std::iter::once((a_from, a_to))
@@ -251,9 +297,9 @@ fn b_transfers_while_a_writes(
     let shared = Arc::clone(&accounts);
     let b_pairs: Arc<[(u32, u32)]> = b_pairs.into();
     let b_pairs_shared = Arc::clone(&b_pairs);
-    // Thread A waits in its hook (at its first, or its second, write) at most half of
-    // DEADLOCK_GUARD for B, then lets go, so a process-wide lock it holds is released again
-    // for the other tests. It notes `Ok` if B finished in time, else the index of the
+    // Thread A waits in its hook (at its second lock, its first or its second write) at
+    // most half of DEADLOCK_GUARD for B, then lets go, so a process-wide lock it holds is
+    // released again for the other tests. It notes `Ok` if B finished in time, else the index of the
     // transfer B was waiting in.
     let (result, b_in_time) = super::guarded(
         &format!("transfer({a_from} -> {a_to}) and the transfers beside it never finished"),
@@ -267,13 +313,14 @@ fn b_transfers_while_a_writes(
                 let a = scope.spawn(move || {
                     let b_in_time = Rc::new(Cell::new(None));
                     let hook_b_in_time = Rc::clone(&b_in_time);
-                    let writes = Cell::new(0);
+                    let seen = Cell::new(0);
                     set_lock_hook(Some(Box::new(move |event| {
-                        if !matches!(event, LockEvent::Writing(_)) {
+                        let (counted, pause_at) = pause.counts(event);
+                        if !counted {
                             return;
                         }
-                        writes.set(writes.get() + 1);
-                        if writes.get() == pause_at_write && hook_b_in_time.get().is_none() {
+                        seen.set(seen.get() + 1);
+                        if seen.get() == pause_at && hook_b_in_time.get().is_none() {
                             let _ = holding.send(());
                             let finished = done.recv_timeout(super::DEADLOCK_GUARD / 2);
                             hook_b_in_time.set(Some(
@@ -304,21 +351,22 @@ fn b_transfers_while_a_writes(
     );
     let Some(b_in_time) = b_in_time else {
         panic!(
-            "transfer({a_from} -> {a_to}, {amount}) never came to its write number \
-             {pause_at_write} through a guard: write both balances through the guards \
-             Account::lock returns"
+            "transfer({a_from} -> {a_to}, {amount}) never {}",
+            pause.missed()
         );
     };
     if let Err(at) = b_in_time {
         let (b_from, b_to) = b_pairs[at];
         panic!(
-            "transfer({b_from} -> {b_to}, {amount}) waited (1.5 s) while another thread, about \
-             to write balance number {pause_at_write} of transfer({a_from} -> {a_to}, \
-             {amount}), held only the locks of accounts {a_from} and {a_to}: one process-wide \
-             lock (a ledger, a journal, an audit trail, a bank lock), or one of a few shards \
-             of one picked from the ids, around the move serialises unrelated transfers, and \
-             so does one taken only for large amounts; lock only the two accounts of the \
-             transfer"
+            "transfer({b_from} -> {b_to}, {amount}) waited (1.5 s) while another thread, {}: \
+             one process-wide lock (a ledger, a journal, an audit trail, a bank lock), or one \
+             of a few shards of one picked from the ids, around the move serialises unrelated \
+             transfers, and so does one taken only for large amounts. One held while waiting \
+             for the second account's lock is outside the lock order and deadlocks: \
+             transfer(1 -> 2) holds account 1 and that lock and waits for account 2, while \
+             transfer(2 -> 3) holds account 2 and waits for it. Lock only the two accounts of \
+             the transfer",
+            pause.place((a_from, a_to), amount)
         );
     }
     let mut expected: BTreeMap<u32, u64> = accounts.keys().map(|&id| (id, opening(id))).collect();
