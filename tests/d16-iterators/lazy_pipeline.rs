@@ -371,7 +371,26 @@ fn no_stage_asks_the_source_how_long_it_is(
          that checks the length can go eager for some lengths (collecting a mid-sized input \
          first), which is still reading ahead"
     );
+    if lines > REPORTED_LINES {
+        return;
+    }
+    // The report reads the whole log: only the logs it can finish.
+    let source = counted(log_of(lines, hint), &pulled, usize::MAX);
+    let report = top_ips_report(source, 404, 3);
+    let asked = HINTS_ASKED.with(Cell::get);
+    assert_eq!(
+        asked,
+        0,
+        "top_ips_report over a {lines}-line source ({hint:?} size_hint) asked the source for \
+         its size_hint {asked} times (its report began {:?}): the report streams each line \
+         through the stages whatever the log's length, so it has no use for it; a report that \
+         checks the length can copy a short log (or one of some other length) first",
+        report.lines().next()
+    );
 }
+
+/// The longest source `no_stage_asks_the_source_how_long_it_is` runs `top_ips_report` over.
+const REPORTED_LINES: usize = 5_000;
 
 /// A log line that counts how many lines are alive at once (made and not yet dropped).
 struct Tracked {
@@ -462,6 +481,38 @@ fn the_report_keeps_no_copy_of_the_lines_or_of_their_results() {
          per distinct first field), or collecting the IPs or the Results of a stage into a \
          Vec, grows with the log"
     );
+}
+
+#[test]
+fn the_report_holds_the_same_heap_however_long_the_log() {
+    // Every line a 404 without an IP, each text different and all of one length (longer than
+    // the report's first lines): counting as the lines stream by holds one line and its one
+    // `LogError` (two copies of its text) at a time, the same bytes whatever the log's length.
+    let peak_over = |lines: usize| {
+        let source = (0..lines).map(|i| {
+            format!("host-{i:07}-with-a-name-long-enough-to-outweigh-the-report - 404 ERROR")
+        });
+        peak_heap(|| top_ips_report(source, 404, 3))
+    };
+    let (_, one_line) = peak_over(1);
+    for lines in super::sizes_to_try(1, 64, 5_000) {
+        let (report, heap) = peak_over(lines);
+        assert!(
+            report.starts_with(&format!("status 404: {lines} lines, 0 distinct IPs, ")),
+            "the report of {lines} lines, all of them 404s, began {:?}",
+            report.lines().next()
+        );
+        assert_eq!(
+            heap, one_line,
+            "top_ips_report held {heap} bytes of heap at its peak over a log of {lines} \
+             different 404 lines without an IP, all of one length, but {one_line} over a log of \
+             one such line: the report must count each line's result as it streams by and drop \
+             it before pulling the next, for every length of log; collecting the results (or \
+             the lines, or copies of their text) into a Vec, all at once or a batch at a time, \
+             holds more the more lines there are (lengths tried: every one from 1 to 64, then \
+             about a quarter longer each time up to 5,000)"
+        );
+    }
 }
 
 #[test]
