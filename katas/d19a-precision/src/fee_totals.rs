@@ -15,7 +15,8 @@
 //! (`Decimal::from_str("0.10")` or the `dec!` macro), never from an `f64`.
 //!
 //! **The tests check.**
-//! - the drift of the float total for a million and for ten million fees, one `+=` per fee.
+//! - the drift of the float total for a million and for ten million fees, bit for bit the
+//!   running sum of one `+=` per fee (also for up to 2,000 fees of any amount below 1000).
 //!   Checked by `float_fees_leak_a_fraction_of_a_cent`, `the_float_total_is_the_running_sum`,
 //!   `the_float_and_decimal_totals_disagree_at_scale`.
 //! - the decimal total is exactly `count × fee`, also for fees of 18 to 20 significant digits
@@ -39,6 +40,13 @@
 //! Nor the float total past ten million fees: the article's 100 million additions take most of
 //! a second in a debug build, so a loop that switches to one `fee * count` above some count
 //! larger than ten million goes unseen. Do not: the drift is the point at every scale.
+//! Nor how the running sum is computed: inside one binade every `+=` adds the same rounded
+//! increment (the fee rounded to that binade's spacing, unless it falls half-way), so a loop
+//! that jumps over whole runs with one multiplication of that increment, and adds one fee at a
+//! time near each binade's edge and at half-way fees, gives the loop's bits exactly and no test
+//! can tell (only the time taken differs). It still reproduces every rounding, so it is not
+//! the float-free shortcut the tests catch (`fee * count`); prefer the plain loop, which shows
+//! the leak as it happens.
 //! Nor how the overflow is found: `Decimal`'s panicking `*` inside `catch_unwind`, re-raised
 //! with the required message, gives the same totals and the same panic as `checked_mul` (only
 //! an extra message on stderr differs). Prefer `checked_mul`: the overflow as a value.

@@ -86,6 +86,17 @@
 //! round up onto the next integer, `q` (in `[2^e, 2^(e+1))`) must lie within `2^(e-53)` of it,
 //! but it lies at least `1 / parts` below, which forces `total = q * parts >= 2^53`. So the
 //! floor is always the integer quotient and no test can tell; the tests catch it above 2^53.
+//! Likewise an `allocate_by_ratio` that floors each share as `(total * ratio) as f64 / weight
+//! as f64` while `|total * ratio|` is below 2^53: the same argument holds (and for a weight of
+//! 2^53 or more the quotient's magnitude is below 1 and still floors right); the tests catch it
+//! where `total * ratio` passes 2^53 (the bills near the ends of `i64`). Nor an
+//! `allocate_by_ratio` that ranks the leftover cents by `remainder as f64 / weight as f64`:
+//! while the sum of the ratios is below 2^53 both convert exactly, and two different remainders
+//! differ by `1 / weight`, more than a unit in the last place of a quotient below 1, so the
+//! floats keep the integer order and equal remainders still tie. Only a sum of 2^53 or more
+//! (over two million ratios of `u32::MAX`) could misorder them; the tests keep the sum below
+//! 2^35 (at most seven ratios), so no test can tell. Do not: divide and compare in integers
+//! (`div_euclid`, `rem_euclid`), with no float to reason about.
 //! Nor a sub-cent tail judged by parsing the digits after the cents as `f64` and comparing
 //! with `0.0`: a string of decimal digits parses to zero exactly when every digit is `0`, so the
 //! answer is always right (the amount itself never goes through the float). Nor a
