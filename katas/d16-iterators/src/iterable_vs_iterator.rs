@@ -36,8 +36,9 @@
 //!   `FusedIterator`. Checked by `a_spent_walker_yields_nothing_on_a_second_pass`,
 //!   `a_spent_walker_keeps_returning_none`,
 //!   `a_walker_promises_to_stay_spent_by_implementing_fused_iterator`.
-//! - a walker is a cursor into the book: walking books of 0, 1, 3, 17 and 10,000 entries allocates
-//!   nothing. Checked by `a_walker_is_a_cursor_that_copies_nothing`.
+//! - a walker is a cursor into the book: walking books of every size from 0 to 64 entries, then
+//!   sizes about a quarter apart up to 50,000, allocates nothing. Checked by
+//!   `a_walker_is_a_cursor_that_copies_nothing`.
 //! - `len()` and `size_hint()` of a walker, exact at every step, promised by implementing
 //!   `ExactSizeIterator` (an inherent `len()` is not the promise generic code relies on).
 //!   Checked by `a_walker_knows_how_many_lines_remain`,
@@ -58,8 +59,9 @@
 //! - the typed error for a multi-line entry (`\n`, `\r\n` or a lone `\r`). Checked by
 //!   `rejects_an_entry_that_spans_lines`.
 //!
-//! **Not checked.** A walker that copies the lines into a list only for books longer than the
-//! longest the tests walk (10,000 entries).
+//! **Not checked.** A walker that copies the lines into a list only at book sizes the tests do not
+//! try: every size from 0 to 64 entries, then sizes about a quarter apart (65, 81, 101, 127, …) up
+//! to 50,000.
 
 use std::iter::FusedIterator;
 
