@@ -562,6 +562,72 @@ fn the_first_line_of_a_tree_costs_one_box_whatever_lies_below_it() {
     );
 }
 
+/// One more line in the root's one segment.
+fn one_more_line(root: &mut Folder) {
+    if root.files.is_empty() {
+        root.files.push(file("f.log", vec![Segment::default()]));
+    }
+    root.files[0].segments[0].lines.push(String::new());
+}
+
+/// One more one-line file in the root.
+fn one_more_file(root: &mut Folder) {
+    root.files.push(file("", vec![segment(&[""])]));
+}
+
+/// One more one-line segment in the root's one file.
+fn one_more_segment(root: &mut Folder) {
+    if root.files.is_empty() {
+        root.files.push(file("f.log", Vec::new()));
+    }
+    root.files[0].segments.push(segment(&[""]));
+}
+
+/// One more one-line sub-folder of the root.
+fn one_more_sub_folder(root: &mut Folder) {
+    root.subfolders
+        .push(folder("", vec![file("", vec![segment(&[""])])]));
+}
+
+#[test]
+fn a_tree_walk_holds_the_same_heap_for_folders_of_every_size() {
+    // A root grown one line (file, segment, sub-folder) at a time, walked whole at every size
+    // tried: a lazy walk holds the same boxes whatever the size of a layer.
+    let growths: [(&str, fn(&mut Folder)); 4] = [
+        ("lines in one segment", one_more_line),
+        ("one-line files", one_more_file),
+        ("one-line segments of one file", one_more_segment),
+        ("one-line sub-folders", one_more_sub_folder),
+    ];
+    let sizes = super::sizes_to_try(1, 64, 10_000);
+    for (what, grow) in growths {
+        let mut root = Folder::default();
+        let (mut grown, mut first) = (0, None);
+        for &size in &sizes {
+            for _ in grown..size {
+                grow(&mut root);
+            }
+            grown = size;
+            let (lines, heap) = heap_of_walk(|| lines_in_tree(&root));
+            assert_eq!(
+                lines, size,
+                "lines_in_tree must yield the {size} lines of a root of {size} {what}"
+            );
+            let first = *first.get_or_insert(heap);
+            assert_eq!(
+                heap, first,
+                "walking a root of {size} {what} with lines_in_tree held {heap} bytes of heap at \
+                 its peak, but {first} for a root of 1: a lazy walk holds the same boxes (those of \
+                 the path being walked) whatever the size of a layer; gathering a folder's lines \
+                 into a list, opening every file's walk up front or building every sub-folder's \
+                 walk before it is reached (even only for some sizes) holds more the bigger the \
+                 layer (sizes tried: every one from 1 to 64, then about a quarter more each time \
+                 up to 10,000)"
+            );
+        }
+    }
+}
+
 /// How deep `a_deep_tree_is_walked_through_every_level_in_order` nests: a fixed array of the
 /// path that fits the 2 KiB of `a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder`
 /// holds about 250 levels at most.
