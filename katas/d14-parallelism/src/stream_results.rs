@@ -60,6 +60,11 @@
 //!   `voluntary_ctxt_switches` in `/proc`) and allow at most 3 wake-ups. A loop of
 //!   `try_recv` (or a look into a shared queue) and a short sleep polls, and fails this;
 //!   a blocking `recv` wakes the moment a result arrives and burns nothing while it waits.
+//!   From the call of `next` until it is asleep, the consumer may spend at most 10 ms of
+//!   CPU, on at most 50 turns on a CPU (its `/proc/<pid>/task/<tid>/schedstat`; a blocking
+//!   `recv` spends well under 1 ms, on one turn): a spin of `try_recv` (with `yield_now`,
+//!   `spin_loop` or nothing between looks), even for a moment before a blocking `recv`,
+//!   burns a core while no result is ready, and fails this.
 //!   The tests also look at the system call the parked consumer sits in
 //!   (`/proc/<pid>/task/<tid>/syscall`, x86_64 and aarch64): it must be a futex wait with
 //!   no timeout (what `recv` blocks in, woken by the sender), never a timed sleep
@@ -82,7 +87,8 @@
 //! `workers` threads, and it drops them when the last worker ends). The channel and the
 //! `Arc`s are the idiom; these are equivalent, not shortcuts.
 //!
-//! **Not checked.** More than a thousand queued jobs: a pool that starts taking jobs
+//! **Not checked.** A spin before a blocking `recv` short enough to stay under 10 ms of
+//! CPU and 50 turns on a CPU. More than a thousand queued jobs: a pool that starts taking jobs
 //! several at a time only past the largest count the one-queue test uses (1000 jobs)
 //! passes it. How the iterator knows it is done: counting `jobs.len()` results ends
 //! at the same item as the channel closing, as long as every job sends exactly one result
