@@ -112,6 +112,40 @@ fn other_handle(path: &Path) -> File {
         .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()))
 }
 
+/// `try_append_record(path, line)`, called while the test holds a lock on `path`: on Linux
+/// on a thread where every sleep (`nanosleep`, `clock_nanosleep`) fails at once (a seccomp
+/// filter), so a call that naps and tries again before giving up fails the test.
+fn try_append_while_held(path: &Path, line: &str) -> Result<(), AppendError> {
+    #[cfg(target_os = "linux")]
+    {
+        use super::{Refused, refuse_for_this_thread};
+        let got = thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    refuse_for_this_thread(
+                        &[
+                            Refused::Every(libc::SYS_nanosleep),
+                            Refused::Every(libc::SYS_clock_nanosleep),
+                        ],
+                        libc::EPERM,
+                    );
+                    try_append_record(path, line)
+                })
+                .join()
+        });
+        got.unwrap_or_else(|_| {
+            panic!(
+                "try_append_record, while another handle held the lock, tried to sleep (on a \
+                 thread where every sleep fails at once, and it panicked): it naps and tries \
+                 again before giving up. The call that never waits returns AppendError::Busy \
+                 at once, after one File::try_lock; the caller decides whether to retry"
+            )
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    try_append_record(path, line)
+}
+
 #[rstest]
 fn try_append_gives_up_while_another_writer_holds_the_lock() {
     let dir = temp_dir();
@@ -120,7 +154,7 @@ fn try_append_gives_up_while_another_writer_holds_the_lock() {
     holder
         .lock()
         .unwrap_or_else(|e| panic!("the test cannot take the lock: {e}"));
-    let got = try_append_record(&path, "ID_1,1.00");
+    let got = try_append_while_held(&path, "ID_1,1.00");
     assert!(
         matches!(got, Err(AppendError::Busy)),
         "try_append_record while another handle holds an exclusive lock on the file gave \
@@ -190,7 +224,7 @@ fn try_append_gives_up_while_a_reader_holds_a_shared_lock() {
     reader
         .lock_shared()
         .unwrap_or_else(|e| panic!("the test cannot take a shared lock: {e}"));
-    let got = try_append_record(&path, "ID_1,1.00");
+    let got = try_append_while_held(&path, "ID_1,1.00");
     assert!(
         matches!(got, Err(AppendError::Busy)),
         "try_append_record while another handle holds a shared lock gave {got:?}: a writer \

@@ -131,17 +131,45 @@ fn only_regular_files_whose_extension_is_log_are_purged(#[values(Via::Plain, Via
     for name in [".log", "app.log.gz", "APP.LOG", "real.log"] {
         log_aged(&logs, name, 100 * DAY);
     }
+    // Neither a directory nor a symlink, and not a regular file either: a FIFO and a socket.
+    let fifo = std::ffi::CString::new(logs.join("pipe.log").into_os_string().into_encoded_bytes())
+        .expect("a temp path has no NUL");
+    // SAFETY: `fifo` is a NUL-terminated path that lives across the call.
+    let made = unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) };
+    assert_eq!(
+        made,
+        0,
+        "test setup: cannot mkfifo: {}",
+        io::Error::last_os_error()
+    );
+    let _socket = std::os::unix::net::UnixListener::bind(logs.join("socket.log"))
+        .unwrap_or_else(|e| panic!("test setup: cannot bind a Unix socket: {e}"));
+    for name in ["pipe.log", "socket.log"] {
+        // By path (utimensat): opening a FIFO to set its times would wait for a writer.
+        let old = FileTime::from_system_time(now() - 100 * DAY);
+        filetime::set_symlink_file_times(logs.join(name), old, old)
+            .unwrap_or_else(|e| panic!("cannot set the times of {name}: {e}"));
+    }
     let report = via.purge(&logs, false);
     assert_eq!(
         (report.purged.as_slice(), report.kept),
         (&["real.log".to_owned()][..], 0),
         "only real.log is a regular file whose extension (Path::extension) is exactly `log`: \
-         link.log is a symlink (DirEntry::metadata does not follow it), `.log` has no \
-         extension, app.log.gz ends in gz, APP.LOG is another extension"
+         link.log is a symlink (DirEntry::metadata does not follow it), pipe.log a FIFO and \
+         socket.log a socket (keep only Metadata::is_file, not \"neither a directory nor a \
+         symlink\"), `.log` has no extension, app.log.gz ends in gz, APP.LOG is another \
+         extension"
     );
     assert_eq!(
         names_in(&logs),
-        [".log", "APP.LOG", "app.log.gz", "link.log"],
+        [
+            ".log",
+            "APP.LOG",
+            "app.log.gz",
+            "link.log",
+            "pipe.log",
+            "socket.log"
+        ],
         "everything but real.log must still be there"
     );
 }
@@ -357,40 +385,79 @@ fn a_file_gone_before_its_metadata_is_read_is_recorded_and_the_purge_goes_on() {
     );
 }
 
-/// The error the test's seccomp filter gives every removal of a file (a file in use).
+/// What the seccomp filter of [`purge_logs_records_what_the_system_refuses_and_goes_on`]
+/// refuses on the purging thread.
 #[cfg(target_os = "linux")]
-const REMOVAL_REFUSED: i32 = libc::EBUSY;
+#[derive(Debug, Clone, Copy)]
+enum Refusal {
+    /// Every removal of a file fails with `EBUSY` (a file in use).
+    Removal,
+    /// Every read of a file's metadata (`statx`) fails with `EACCES`, not `ENOENT`.
+    Metadata,
+}
 
 #[cfg(target_os = "linux")]
 #[rstest]
-fn purge_logs_records_the_removals_the_system_refuses_and_goes_on() {
+#[case::removal(Refusal::Removal, libc::EBUSY, &["a.log"], 1)]
+#[case::metadata(Refusal::Metadata, libc::EACCES, &["a.log", "b.log"], 0)]
+fn purge_logs_records_what_the_system_refuses_and_goes_on(
+    #[case] refusal: Refusal,
+    #[case] errno: i32,
+    #[case] failed: &[&str],
+    #[case] kept: usize,
+) {
     use super::{Refused, refuse_for_this_thread};
     let dir = temp_dir();
-    log_dir(dir.path());
-    // On a thread of its own, every removal of a file fails at once (a seccomp filter), as
-    // it would for files in use: the real remove_file of purge_logs meets it.
+    log_aged(dir.path(), "a.log", 40 * DAY);
+    log_aged(dir.path(), "b.log", DAY);
+    // On a thread of its own, every such call fails at once (a seccomp filter): the real
+    // remove_file and metadata reads of purge_logs meet it.
     let got = std::thread::scope(|scope| {
         scope
             .spawn(|| {
-                let mut refused = vec![Refused::Every(libc::SYS_unlinkat)];
-                #[cfg(target_arch = "x86_64")]
-                refused.push(Refused::Every(libc::SYS_unlink));
-                refuse_for_this_thread(&refused, REMOVAL_REFUSED);
+                // One metadata read first, so that std knows statx works and does not fall
+                // back to another call when the filter refuses it.
+                let _ = fs::symlink_metadata(dir.path());
+                let mut refused = vec![];
+                match refusal {
+                    Refusal::Removal => {
+                        refused.push(Refused::Every(libc::SYS_unlinkat));
+                        #[cfg(target_arch = "x86_64")]
+                        refused.push(Refused::Every(libc::SYS_unlink));
+                    }
+                    Refusal::Metadata => {
+                        refused.push(Refused::Every(libc::SYS_statx));
+                        // And std's fallback when it thinks statx is missing (a stat that
+                        // does not follow a link; listing a folder's own fstat still works).
+                        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+                        refused.push(Refused::WithArg(
+                            libc::SYS_newfstatat,
+                            3,
+                            u32::try_from(libc::AT_SYMLINK_NOFOLLOW).expect("a small flag"),
+                        ));
+                    }
+                }
+                refuse_for_this_thread(&refused, errno);
                 purge_logs(dir.path(), 30 * DAY, now(), false)
             })
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
-    let kind = io::Error::from_raw_os_error(REMOVAL_REFUSED).kind();
-    let old = ["app-2029-11-01.log", "app-2029-12-01.log"].map(|name| (name.to_owned(), kind));
+    let kind = io::Error::from_raw_os_error(errno).kind();
+    let failed: Vec<(String, io::ErrorKind)> = failed
+        .iter()
+        .map(|name| ((*name).to_owned(), kind))
+        .collect();
     assert!(
-        matches!(&got, Ok(report) if report.failed == old && report.purged.is_empty()),
-        "purge_logs, on a thread where every removal fails with error {REMOVAL_REFUSED} \
-         ({kind:?}), gave {got:?}: both old logs must be in report.failed with that kind, \
-         none in purged, and the purge must go on. purge_logs written on its own must record \
-         what it could not remove as purge_logs_with does (skipping it in silence hides from \
-         the operator that the disk was not freed); the simplest way is to call \
-         purge_logs_with with fs::remove_file"
+        matches!(&got, Ok(report)
+            if report.failed == failed && report.purged.is_empty() && report.kept == kept),
+        "purge_logs, on a thread where every {refusal:?} call fails with error {errno} \
+         ({kind:?}), gave {got:?}: {failed:?} must be in report.failed, each with that kind \
+         (the error's own kind, not one assumed), none in purged, {kept} kept, and the purge \
+         must go on. purge_logs written on its own must record what it could not examine or \
+         remove as purge_logs_with does (skipping it in silence hides from the operator that \
+         the disk was not freed); the simplest way is to call purge_logs_with with \
+         fs::remove_file"
     );
 }
 

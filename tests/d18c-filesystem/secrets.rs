@@ -336,6 +336,8 @@ fn overwrites_an_existing_private_file(#[values(Via::Bytes, Via::Fill)] via: Via
 #[case::world_readable(0o644)]
 #[case::group_readable(0o640)]
 #[case::owner_execute(0o700)]
+#[case::owner_read_only(0o400)]
+#[case::no_permission_at_all(0o000)]
 fn refuses_an_existing_file_with_other_permissions(
     #[case] mode: u32,
     #[values(Via::Bytes, Via::Fill)] via: Via,
@@ -347,8 +349,10 @@ fn refuses_an_existing_file_with_other_permissions(
     let got = via.write(&path, b"KEY=new\n", || ());
     assert!(
         matches!(got, Err(SecretError::TooOpen { mode: m }) if m == mode),
-        "{} over a file with mode {mode:o} gave {got:?}: others may already hold it open, so \
-         it must be SecretError::TooOpen {{ mode: {mode:o} }}",
+        "{} over a file with mode {mode:o} gave {got:?}: only a mode of exactly 0600 is \
+         overwritten (a wider one: others may already hold it open; a narrower one, even a \
+         subset of 0600: someone locked it on purpose), so it must be \
+         SecretError::TooOpen {{ mode: {mode:o} }}",
         via.name()
     );
     assert_eq!(

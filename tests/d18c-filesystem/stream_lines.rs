@@ -77,12 +77,23 @@ fn yields_the_matching_lines_with_their_numbers() {
 fn strips_crlf_and_reads_a_last_line_without_newline() {
     let dir = temp_dir();
     let path = dir.path().join("windows.log");
-    put(&path, "CRITICAL a\r\nINFO b\r\nCRITICAL c");
+    put(
+        &path,
+        "CRITICAL a\r\nINFO b\r\nCRITICAL tab\t \r\nCRITICAL cr\r\r\nCRITICAL two  \nCRITICAL c ",
+    );
     let got = scan(&path, "CRITICAL");
     assert_eq!(
         got,
-        ["1: CRITICAL a", "3: CRITICAL c"],
-        "`\\r\\n` endings are removed like `\\n`, and the last line counts without a newline"
+        [
+            "1: CRITICAL a",
+            "3: CRITICAL tab\t ",
+            "4: CRITICAL cr\r",
+            "5: CRITICAL two  ",
+            "6: CRITICAL c "
+        ],
+        "`\\r\\n` endings are removed like `\\n`, exactly one line ending and nothing else \
+         (the line's own trailing spaces, tabs and a stray `\\r` before the ending are its \
+         text: not trim_end), and the last line counts without a newline"
     );
 }
 

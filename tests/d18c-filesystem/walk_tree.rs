@@ -193,19 +193,27 @@ fn refuses_a_bad_extension(#[case] extension: &str, #[values(Via::Plain, Via::Li
 }
 
 #[rstest]
-fn skips_a_directory_that_cannot_be_listed_and_warns() {
+#[case::permission_denied(io::ErrorKind::PermissionDenied)]
+#[case::deleted_mid_walk(io::ErrorKind::NotFound)]
+#[case::input_output_error(io::ErrorKind::Other)]
+fn skips_a_directory_that_cannot_be_listed_and_warns(#[case] kind: io::ErrorKind) {
     let dir = temp_dir();
     project(dir.path());
     let locked = dir.path().join("logs/2026");
     let found = find_files_with(dir.path(), "log", |path| {
         if path == locked {
-            Err(io::Error::from(io::ErrorKind::PermissionDenied))
+            Err(io::Error::from(kind))
         } else {
             fs::read_dir(path)
         }
     });
     let Ok(found) = found else {
-        panic!("one unreadable directory made the whole walk fail: {found:?}");
+        panic!(
+            "one directory below the root that could not be listed ({kind:?}) made the whole \
+             walk fail: {found:?}. Any listing error below the root (not only \
+             PermissionDenied: a folder deleted mid-walk, an I/O error) is a WalkWarning, and \
+             the walk goes on"
+        );
     };
     assert_eq!(
         relative(dir.path(), &found.files),
@@ -224,7 +232,7 @@ fn skips_a_directory_that_cannot_be_listed_and_warns() {
     );
     assert_eq!(
         found.warnings[0].error.kind(),
-        io::ErrorKind::PermissionDenied,
+        kind,
         "the warning must carry the lister's error"
     );
 }
@@ -286,9 +294,7 @@ fn a_root_that_is_a_file_is_an_error(#[values(Via::Plain, Via::Lister)] via: Via
 
 #[cfg(unix)]
 #[rstest]
-fn neither_follows_nor_reports_symlinks_even_in_a_loop(
-    #[values(Via::Plain, Via::Lister)] via: Via,
-) {
+fn reports_only_regular_files_and_follows_no_symlink(#[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
     let root = dir.path().join("root");
     put(&root.join("a/real.log"), "x");
@@ -300,12 +306,31 @@ fn neither_follows_nor_reports_symlinks_even_in_a_loop(
     link(&root, "a/loop");
     link(&root.join("a/real.log"), "alias.log");
     link(&dir.path().join("outside"), "out");
+    // Neither a directory nor a symlink, and not a regular file either: a FIFO and a socket.
+    let fifo = std::ffi::CString::new(
+        root.join("a/pipe.log")
+            .into_os_string()
+            .into_encoded_bytes(),
+    )
+    .expect("a temp path has no NUL");
+    // SAFETY: `fifo` is a NUL-terminated path that lives across the call.
+    let made = unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) };
+    assert_eq!(
+        made,
+        0,
+        "test setup: cannot mkfifo: {}",
+        io::Error::last_os_error()
+    );
+    let _socket = std::os::unix::net::UnixListener::bind(root.join("socket.log"))
+        .unwrap_or_else(|e| panic!("test setup: cannot bind a Unix socket: {e}"));
     let found = via.walk(&root, "log");
     assert_eq!(
         relative(&root, &found.files),
         ["a/real.log"],
-        "symlinks must be neither entered (a/loop points back at the root: following it never \
-         ends) nor reported (alias.log); DirEntry::file_type does not follow links"
+        "only regular files are reported (DirEntry::file_type().is_file()): not a FIFO \
+         (a/pipe.log) nor a socket (socket.log), though neither is a directory nor a symlink; \
+         and symlinks must be neither entered (a/loop points back at the root: following it \
+         never ends) nor reported (alias.log); DirEntry::file_type does not follow links"
     );
 }
 

@@ -32,9 +32,10 @@
 //! - A `line` containing `\n` or `\r` would become two records: `AppendError::LineBreak`,
 //!   from either function. Checked by `refuses_a_record_with_a_line_break`.
 //! - The lock is taken on the data file itself (not on a separate lock file) and
-//!   exclusively: `try_append_record` returns `Err(AppendError::Busy)` without writing
-//!   anything while another handle holds an exclusive lock, or a shared one, on the file.
-//!   Checked by `try_append_gives_up_while_another_writer_holds_the_lock`,
+//!   exclusively: `try_append_record` returns `Err(AppendError::Busy)` at once, without
+//!   writing anything, while another handle holds an exclusive lock, or a shared one, on the
+//!   file; it never naps and tries again first (Linux: the busy call runs on a thread where
+//!   every sleep, `nanosleep` or `clock_nanosleep`, fails). Checked by `try_append_gives_up_while_another_writer_holds_the_lock`,
 //!   `try_append_gives_up_while_a_reader_holds_a_shared_lock`.
 //! - `try_append_record` never asks for the lock the waiting way: it writes under the lock
 //!   it tried, not after trying, letting go and locking again (another writer could take the
@@ -66,7 +67,9 @@
 //!   which every line is a whole record. Checked by
 //!   `threads_and_processes_appending_together_leave_only_whole_lines`.
 //!
-//! **Not checked.** Off Linux, that `append_record` never returns early while the lock is
+//! **Not checked.** Whether `try_append_record` retries `try_lock` a few times in a row
+//! without sleeping before giving up (no system call but the lock's own shows it, and it
+//! does not stall the caller). Off Linux, that `append_record` never returns early while the lock is
 //! held is seen through a 50 ms window (code that does not wait usually returns within it);
 //! there the deterministic check of the lock is `try_append_record`'s, and the named-pipe
 //! check of a lock held to the newline does not run.

@@ -56,8 +56,9 @@
 //!   `refuses_a_dangling_symlink_instead_of_creating_its_target`.
 //! - An existing regular file with mode exactly `0600` (the permission bits, `mode & 0o777`)
 //!   is overwritten (truncated, then written). Checked by `overwrites_an_existing_private_file`.
-//! - One with any other mode is refused with `SecretError::TooOpen { mode }` (the permission
-//!   bits) and its content is untouched. Checked by
+//! - One with any other mode, wider or narrower (`0644`, `0700`, but also `0400` or `0000`),
+//!   is refused with `SecretError::TooOpen { mode }` (the permission bits) and its content is
+//!   untouched. Checked by
 //!   `refuses_an_existing_file_with_other_permissions`.
 //! - Something at `path` that is not a regular file (a directory) gives
 //!   `SecretError::NotAFile`; any other I/O failure (a missing directory) gives

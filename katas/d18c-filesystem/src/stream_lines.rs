@@ -21,7 +21,8 @@
 //!   cannot be opened (`ScanError::Open`, with the path) before yielding anything. Checked by
 //!   `an_empty_needle_is_refused`, `a_missing_file_is_refused_with_its_path`.
 //! - The iterator yields `Ok(Critical { line, text })` for each line containing `needle`, in
-//!   file order, `line` counted from 1, `text` without its `\n` or `\r\n`; a last line without
+//!   file order, `line` counted from 1, `text` without its `\n` or `\r\n` (exactly one line
+//!   ending: trailing spaces, tabs and a stray `\r` before it are kept); a last line without
 //!   a newline counts; an empty file yields nothing. Checked by
 //!   `yields_the_matching_lines_with_their_numbers`,
 //!   `strips_crlf_and_reads_a_last_line_without_newline`, `an_empty_file_yields_nothing`.

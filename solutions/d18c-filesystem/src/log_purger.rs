@@ -29,8 +29,10 @@
 //! **The tests check.**
 //! - Only regular files directly in `dir` whose extension ([`std::path::Path::extension`]) is
 //!   exactly `log` are considered: subdirectories are not entered, a directory named
-//!   `x.log`, a symlink named `x.log` (`DirEntry::metadata` does not follow it), `.log` (no
-//!   extension), `x.log.gz` and `X.LOG` are never touched nor counted. Checked by
+//!   `x.log`, a symlink named `x.log` (`DirEntry::metadata` does not follow it), a FIFO or a
+//!   Unix socket named `x.log` (keep `Metadata::is_file`, not "neither a directory nor a
+//!   symlink"), `.log` (no extension), `x.log.gz` and `X.LOG` are never touched nor counted.
+//!   Checked by
 //!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`,
 //!   `only_regular_files_whose_extension_is_log_are_purged`.
 //! - A file is purged when its modification time (not its access time, and with `now` as
@@ -54,10 +56,12 @@
 //!   `a_failed_removal_is_recorded_and_the_purge_goes_on`,
 //!   `a_file_gone_before_its_metadata_is_read_is_recorded_and_the_purge_goes_on`,
 //!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`.
-//! - `purge_logs` records the failures of its real removal too: with every removal of a
-//!   file refused (`EBUSY`) for the calling thread (a seccomp filter; Linux), each old log
-//!   is in `failed` with `ResourceBusy`, none in `purged`, and the purge goes on. Checked by
-//!   `purge_logs_records_the_removals_the_system_refuses_and_goes_on`.
+//! - `purge_logs` records the failures of its real removal and metadata reads too, each
+//!   with its own kind: with every removal of a file refused (`EBUSY`) for the calling
+//!   thread (a seccomp filter; Linux), the old log is in `failed` with `ResourceBusy`; with
+//!   every metadata read (`statx`) refused (`EACCES`), each `.log` file is in `failed` with
+//!   `PermissionDenied` (not an assumed `NotFound`); none in `purged`, and the purge goes
+//!   on. Checked by `purge_logs_records_what_the_system_refuses_and_goes_on`.
 //! - A dry run never calls `remove` and deletes nothing (`purge_logs`' dry run neither).
 //!   Checked by `a_dry_run_deletes_nothing_and_never_calls_remove`.
 //! - A `dir` that cannot be listed gives `PurgeError::ReadDir`; an `older_than` that reaches
@@ -80,9 +84,7 @@
 //! A real run says `deleted` instead of `would delete`, and its first line starts with
 //! `purge` instead of `dry run: purge`.
 //!
-//! **Not checked.** Whether `purge_logs` written on its own records a file whose metadata
-//! cannot be read: only a refused removal is injected into it (a vanished file is injected
-//! through `purge_logs_with`'s `remove` only). How the `.log` test is written: `Path::extension() == "log"` and a
+//! **Not checked.** How the `.log` test is written: `Path::extension() == "log"` and a
 //! lossy-name `ends_with(".log")` that also rules out the bare name `.log` pick the same
 //! files (a non-UTF-8 name still ends in the bytes `.log`), so no test tells them apart.
 

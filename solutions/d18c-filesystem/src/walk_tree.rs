@@ -37,13 +37,15 @@
 //!   crate finds. Checked by `finds_every_matching_file_sorted`,
 //!   `agrees_with_walkdir_on_a_generated_tree`.
 //! - Only regular files are reported: directories are entered, symlinks (to files or to
-//!   directories, a loop included) are neither reported nor followed. Checked by
-//!   `neither_follows_nor_reports_symlinks_even_in_a_loop`.
+//!   directories, a loop included) are neither reported nor followed, and a FIFO or a Unix
+//!   socket is not reported either (`is_file`, not "neither a directory nor a symlink").
+//!   Checked by `reports_only_regular_files_and_follows_no_symlink`.
 //! - If `root` itself cannot be listed (missing, or a file), the walk fails:
 //!   `WalkError::Root`. Checked by `a_root_that_does_not_exist_is_an_error`,
 //!   `a_root_that_is_a_file_is_an_error`.
-//! - A directory below the root that cannot be listed adds one `WalkWarning` with its path
-//!   and the lister's error, and the walk goes on. Checked by
+//! - A directory below the root that cannot be listed, whatever the error (permission
+//!   denied, deleted mid-walk, an I/O error), adds one `WalkWarning` with its path and the
+//!   lister's error, and the walk goes on. Checked by
 //!   `skips_a_directory_that_cannot_be_listed_and_warns`.
 //! - `list` is the only source of what a folder holds: the walk never reads the disk
 //!   itself (no `fs::read_dir` beside the lister, no walk of its own to find the folders
