@@ -461,6 +461,10 @@ fn recognises_chunked_in_a_list_of_transfer_codings() {
 #[case::a_list_that_disagrees_in_the_middle(b"Content-Length: 3, 4, 3\r\n\r\nabcd".as_slice(), Err(HttpError::ConflictingContentLength("3".into(), "4".into())))]
 #[case::a_coding_that_only_contains_chunked(b"Transfer-Encoding: x-notchunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n".as_slice(), Ok(b"2\r\nhi\r\n0\r\n\r\n".as_slice()))]
 #[case::chunked_in_a_second_field(b"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n".as_slice(), Ok(b"hi".as_slice()))]
+#[case::space_before_the_colon(b"Content-Length : 5\r\n\r\nhello".as_slice(), Err(HttpError::MalformedHeader("Content-Length : 5".into())))]
+#[case::tab_before_the_colon(b"Transfer-Encoding\t: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n".as_slice(), Err(HttpError::MalformedHeader("Transfer-Encoding\t: chunked".into())))]
+#[case::a_line_without_a_colon(b"Content-Length 5\r\nContent-Length: 2\r\n\r\nhi".as_slice(), Err(HttpError::MalformedHeader("Content-Length 5".into())))]
+#[case::a_bare_lf_between_fields(b"X-A: 1\nContent-Length: 2\r\n\r\nhi".as_slice(), Err(HttpError::MalformedHeader("X-A: 1".into())))]
 fn frames_a_body_by_every_framing_field_read_strictly(
     #[case] fields_and_body: &[u8],
     #[case] expected: Result<&[u8], HttpError>,
@@ -474,7 +478,9 @@ fn frames_a_body_by_every_framing_field_read_strictly(
          client and server disagree on where it ends. Content-Length goes through the same \
          strict check as a request's (digits only, every value in every field equal to the \
          first), never the first field parsed leniently; chunked is a whole token in any \
-         Transfer-Encoding field, not a substring of the first",
+         Transfer-Encoding field, not a substring of the first; and every header line is \
+         parsed by the request parser's rules (name a token right before the colon, CRLF \
+         line ends), never split at the first ':' and trimmed",
         String::from_utf8_lossy(&raw)
     );
 }

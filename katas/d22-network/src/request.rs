@@ -27,7 +27,10 @@
 //!   `accepts_repeated_content_length_values_that_agree`.
 //! - each error from a table, conflicting lengths (every value, in any field or comma list,
 //!   must equal the first: `3, 4, 3` is refused, naming `3` and `4`) and any
-//!   `Transfer-Encoding` included, and a control character in a header value (C0, DEL or C1; only a tab is allowed); a
+//!   `Transfer-Encoding` included, and a control character in a header value (C0, DEL or C1; only a tab is allowed);
+//!   a header name must be a non-empty token (ASCII letters, digits and ``!#$%&'*+-.^_`|~``
+//!   only: a space, control byte, non-ASCII letter or separator such as `(` is a
+//!   `MalformedHeader`); a
 //!   byte that is not UTF-8 is an error of the line it is in (request line or header), not
 //!   of the whole head; with several bad lines, the first in order decides the error.
 //!   Checked by `rejects_an_invalid_request_with_the_matching_error`,

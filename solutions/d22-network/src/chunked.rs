@@ -25,7 +25,9 @@
 //!   `decodes_any_spelling_of_a_hex_size`, `decoding_undoes_encoding_for_any_data_and_chunk_size`.
 //! - each broken body fails with its own variant (truncated is not garbage). Every line
 //!   ends in CRLF: a bare LF does not end a size line (`5\nhello\r\n` is a `BadSize`) or a
-//!   trailer line (the body is still `Incomplete`), as a strict peer reads it. Checked by
+//!   trailer line (the body is still `Incomplete`), as a strict peer reads it. A size line
+//!   is hex digits, then optional spaces or tabs only before a `;` extension: anything else
+//!   after the digits (`5 zzz`, `5 6`) is a `BadSize` holding the whole line. Checked by
 //!   `rejects_a_broken_chunked_body_with_a_distinct_error`.
 //! - a declared size is untrusted: a chunk declaring 100 KiB, 1 MiB, 16 MiB, 64 MiB or
 //!   `usize::MAX` bytes with a few behind it is `SizeExceedsData`, and decoding holds at most

@@ -27,7 +27,9 @@
 //!   by the request parser's rules (`+5` or `abc` is `InvalidContentLength`, `3, 4, 3` or
 //!   fields 3 and 4 are `ConflictingContentLength`), and chunked is a whole token of any
 //!   `Transfer-Encoding` field (`x-notchunked` is not chunked; `chunked` in a second field
-//!   is). Checked by `frames_a_body_by_every_framing_field_read_strictly`,
+//!   is). Every header line is parsed by the request parser's rules: `Content-Length : 5`,
+//!   a line with no colon or a bare LF ending a line is a `MalformedHeader` naming the line.
+//!   Checked by `frames_a_body_by_every_framing_field_read_strictly`,
 //!   `parse_response_takes_exactly_content_length_bytes`,
 //!   `chunked_framing_wins_over_a_content_length`,
 //!   `recognises_chunked_in_a_list_of_transfer_codings`,
