@@ -404,7 +404,9 @@ fn champions_work<const ON_WEAPONS: bool>() {
              power: every statement is built from E::TABLE and E::COLUMNS; SQL written by hand \
              for the tables the kata knows (a match on the table name) is the per-table \
              boilerplate the generic repository removes, and it does not fit another entity on \
-             that table",
+             that table; nor does SQL cached under the table name alone (the kata's own entity \
+             ran on this table name just before, in this thread): key any cache by the \
+             entity's description, or build the SQL each time",
             Champion::<ON_WEAPONS>::TABLE
         ),
     );
@@ -412,7 +414,27 @@ fn champions_work<const ON_WEAPONS: bool>() {
 
 #[test]
 fn the_sql_comes_from_the_entity_not_from_its_table_name() {
+    let first = "the kata's own entity, run in this thread just before the tests' Champion on \
+                 the same table name";
+    let karna = Warrior {
+        name: "Karna".into(),
+        power: 9800,
+    };
+    crud_works(arjuna(), karna, first);
     champions_work::<false>();
+    let (bow, disc) = (
+        Weapon {
+            name: "Gandiva".into(),
+            damage: 80,
+            warrior_id: Some(1),
+        },
+        Weapon {
+            name: "Sudarshana".into(),
+            damage: 100,
+            warrior_id: None,
+        },
+    );
+    crud_works(bow, disc, first);
     champions_work::<true>();
 }
 

@@ -39,7 +39,8 @@
 //!   `TABLE` and `COLUMNS`, not from the table's name: an entity the tests define on the table
 //!   names `warriors` and `weapons`, with the columns `title`, `name` and `power`, gets the
 //!   whole CRUD (SQL written by hand per known table, chosen by a `match` on `E::TABLE`, does
-//!   not fit it).
+//!   not fit it), right after [`Warrior`] or [`Weapon`] ran on that table name in the same
+//!   thread (SQL cached under the table name alone, not the entity, does not fit it either).
 //!   Checked by `a_third_table_is_only_a_trait_impl`,
 //!   `two_entities_live_side_by_side_on_one_connection`,
 //!   `the_sql_comes_from_the_entity_not_from_its_table_name`.
