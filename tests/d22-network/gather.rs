@@ -12,6 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::{GUARD, local_listener};
+use crate::client::ClientResponse;
 use crate::gather::*;
 use crate::request::HttpError;
 
@@ -257,33 +258,103 @@ async fn get_frames_a_response_like_the_blocking_client(
     );
 }
 
+/// A keep-alive server's whole response, `total` bytes long (a `Content-Length` body of
+/// `x`s), and its body.
+fn response_of_exactly(total: usize) -> (Vec<u8>, Vec<u8>) {
+    let head = |len: usize| format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n");
+    let mut len = total.saturating_sub(head(0).len());
+    while head(len).len() + len > total {
+        len -= 1;
+    }
+    let body = vec![b'x'; len];
+    let mut response = head(len).into_bytes();
+    response.extend_from_slice(&body);
+    assert_eq!(
+        response.len(),
+        total,
+        "the test builds a response of exactly {total} bytes"
+    );
+    (response, body)
+}
+
+/// A keep-alive server (the connection stays open until the test is over) sends one
+/// response of `total` bytes in one write. 16 KiB is a multiple of every power-of-two read
+/// buffer up to 16 KiB, so it arrives in reads that fill the buffer to the last byte.
+#[rstest]
+#[case::a_short_response(46)]
+#[case::sixteen_kib_exactly(16 * 1024)]
 #[tokio::test]
-async fn get_returns_a_complete_response_without_waiting_for_close() {
+async fn get_returns_a_complete_response_without_waiting_for_close(#[case] total: usize) {
+    const KEPT_OPEN_WAIT: Duration = Duration::from_secs(3);
+    let (response, body) = response_of_exactly(total);
     let (listener, addr) = local_listener().await;
     let (done, hold) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         if let Ok((mut stream, _)) = listener.accept().await {
-            let _ = stream
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nkept")
-                .await;
+            let _ = stream.write_all(&response).await;
             // A keep-alive server: the connection stays open until the test is over.
             let _ = hold.await;
         }
     });
-    let got = tokio::time::timeout(GUARD, get(addr, "/kept")).await;
+    let got = tokio::time::timeout(KEPT_OPEN_WAIT, get(addr, "/kept")).await;
     let _ = done.send(());
     let response = got
         .unwrap_or_else(|_| {
             panic!(
-                "get did not return within {GUARD:?} although the whole response (Content-Length: \
-                 4) had arrived: it waits for the server to close, which a keep-alive server never \
-                 does; feed the bytes read so far to parse_response after every read"
+                "get did not return within {KEPT_OPEN_WAIT:?} although the whole {total}-byte \
+                 response had arrived on a connection the server keeps open: it waits for the \
+                 server to close, or takes a read that fills its buffer as 'more is coming' \
+                 (TCP is a byte stream: read sizes are not message boundaries). Feed the bytes \
+                 read so far to parse_response after every read"
             )
         })
         .expect("a valid response");
+    assert!(
+        response.body == body,
+        "the {} bytes Content-Length promised (got {})",
+        body.len(),
+        response.body.len()
+    );
+}
+
+/// `get`'s peak heap on this thread (a one-thread runtime, the server task on it too) for a
+/// response whose head declares `declared` body bytes, of which 3 arrive before the close.
+fn get_peak_heap_for_a_declared_length(
+    declared: &str,
+) -> (Result<ClientResponse, HttpError>, usize) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a one-thread runtime");
+    let response = format!("HTTP/1.1 200 OK\r\nContent-Length: {declared}\r\n\r\nabc");
+    let addr = runtime.block_on(one_response_server(response.into_bytes()));
+    let (got, peak) = super::heap::peak_heap(|| {
+        runtime.block_on(async { tokio::time::timeout(GUARD, get(addr, "/claim")).await })
+    });
+    (
+        got.expect("get must finish once the server has closed"),
+        peak,
+    )
+}
+
+#[test]
+fn get_does_not_allocate_a_declared_length_up_front() {
+    let _warm_up = get_peak_heap_for_a_declared_length("000000010");
+    let (got, huge) = get_peak_heap_for_a_declared_length("100000000");
+    let (_, small) = get_peak_heap_for_a_declared_length("000000010");
     assert_eq!(
-        response.body, b"kept",
-        "the four bytes Content-Length promised"
+        got,
+        Err(HttpError::UnexpectedEof),
+        "the server promised 100 MB and closed after 3 bytes"
+    );
+    let slack = 64;
+    assert!(
+        huge <= small + slack,
+        "get held {huge} bytes of heap for a response of 3 body bytes that declared \
+         Content-Length: 100000000, and {small} for the same bytes declaring 10 (allowed: \
+         {slack} more): it reserved what a stranger's header claimed. Grow the buffer with the \
+         bytes that actually arrive; a declared size is a claim, never an allocation, not even \
+         capped"
     );
 }
 

@@ -25,13 +25,18 @@
 //!   `a_failing_path_keeps_its_slot_and_spoils_nothing_else`.
 //! - an empty list gives an empty result. Checked by `an_empty_list_gives_an_empty_result`.
 //! - `get` reads one response (over many reads, without waiting for a keep-alive server to
-//!   close) and refuses an invalid target; it frames the body as
+//!   close, also when the response is exactly 16 KiB and so fills every read buffer of a
+//!   power-of-two size up to 16 KiB: a full read is not a sign that more is coming) and
+//!   refuses an invalid target; it frames the body as
 //!   [`parse_response`](crate::client::parse_response) does (chunked, until close, and a
 //!   declared length that never arrives is `UnexpectedEof`). Checked by
 //!   `get_frames_a_response_like_the_blocking_client`, `get_fetches_one_response_on_tokio`,
 //!   `get_reads_a_body_that_takes_many_reads`,
 //!   `get_returns_a_complete_response_without_waiting_for_close`,
 //!   `get_refuses_an_invalid_target`.
+//! - a declared Content-Length is a claim, not an allocation: 100 MB declared and 3 bytes
+//!   sent cost `get` at most 64 bytes more heap than 10 declared and the same 3 bytes sent.
+//!   Checked by `get_does_not_allocate_a_declared_length_up_front`.
 //! - the I/O runs on tokio's event loop, not on blocking threads: with tokio's one blocking
 //!   thread kept busy, `get` and `fetch_all` still finish (the blocking client on
 //!   `spawn_blocking`, one OS thread per request, never would). Checked by
