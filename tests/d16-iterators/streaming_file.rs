@@ -160,6 +160,54 @@ fn counts_a_2_megabyte_file_in_constant_memory(dir: TempDir) {
     );
 }
 
+/// The smallest file `a_file_of_any_size_is_counted_in_the_same_heap` counts: files under 32 KiB
+/// may be read whole (the brief's **Not checked.**).
+const SWEPT_FROM: usize = 33_001;
+
+/// The biggest file `a_file_of_any_size_is_counted_in_the_same_heap` counts.
+const SWEPT_TO: usize = 16 << 20;
+
+#[rstest]
+fn a_file_of_any_size_is_counted_in_the_same_heap(dir: TempDir) {
+    // One file grown from 32 KiB to 16 MiB, its second line not UTF-8: a streaming count reads
+    // one buffer, stops at that line with the typed error and holds the same heap whatever lies
+    // after it; a count that reads the file whole (for some sizes only) holds all of it first.
+    let path = dir.path().join("growing.log");
+    let mut out =
+        File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+    let head = b"10.0.0.1 - 404 ok\nbad \xff\xfe - 404 not UTF-8\n";
+    let filler = b"10.0.0.2 - 200 GET /index.html HTTP/1.1\n".repeat(2_000);
+    out.write_all(head)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    let (mut size, mut first) = (head.len(), None);
+    for wanted in super::sizes_to_try(SWEPT_FROM, SWEPT_FROM, SWEPT_TO) {
+        while size < wanted {
+            let more = (wanted - size).min(filler.len());
+            out.write_all(&filler[..more])
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+            size += more;
+        }
+        out.flush()
+            .unwrap_or_else(|e| panic!("cannot flush {}: {e}", path.display()));
+        let (got, heap) = peak_heap(|| count_matching_lines(&path, " 404 "));
+        assert!(
+            matches!(got, Err(StreamError::Read { line: 2, .. })),
+            "counting a {size}-byte file whose line 2 is not UTF-8 gave {got:?}: the count must \
+             stop there with StreamError::Read for line 2"
+        );
+        let first = *first.get_or_insert(heap);
+        assert_eq!(
+            heap, first,
+            "counting a {size}-byte file whose line 2 is not UTF-8 held {heap} bytes of heap at \
+             its peak, but {first} for a {SWEPT_FROM}-byte one: a streaming count reads one \
+             buffer, meets the bad line and stops, holding the same heap whatever the file's \
+             size; reading the file whole (even only for files of some sizes) holds all of it \
+             first (sizes tried: {SWEPT_FROM} bytes, then about a quarter more each time up to \
+             {SWEPT_TO})"
+        );
+    }
+}
+
 #[test]
 fn the_whole_process_stays_in_constant_memory_not_just_the_calling_thread() {
     alone(
