@@ -382,6 +382,27 @@ fn parse_response_asks_for_more_until_the_body_is_complete() {
     );
 }
 
+/// Garbage in a chunked body is an error as soon as it is read, the connection still open.
+#[rstest]
+#[case::garbage_size(b"xyz\r\nabc\r\n".as_slice(), ChunkedError::BadSize("xyz".into()))]
+#[case::garbage_after_the_data(b"3\r\nabcXX".as_slice(), ChunkedError::MissingCrlf)]
+fn parse_response_reports_a_broken_chunk_before_the_server_closes(
+    #[case] chunks: &[u8],
+    #[case] expected: ChunkedError,
+) {
+    let mut raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    raw.extend_from_slice(chunks);
+    assert_eq!(
+        parse_response(&raw, false),
+        Err(HttpError::Chunked(expected)),
+        "{:?} with the connection still open: no more bytes can make this body valid, so it \
+         is the chunked error now. Asking for more (Ok(None)) on every chunked error makes \
+         http_get wait out its timeout on a keep-alive server; only Incomplete, \
+         MissingLastChunk and SizeExceedsData mean 'read more'",
+        String::from_utf8_lossy(&raw)
+    );
+}
+
 #[rstest]
 #[case::http10(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n".as_slice(), 200, "OK")]
 #[case::no_reason(b"HTTP/1.1 201 \r\nContent-Length: 0\r\n\r\n".as_slice(), 201, "")]

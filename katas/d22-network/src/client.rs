@@ -46,8 +46,11 @@
 //!   `rejects_a_malformed_status_line`, `parse_response_rejects_a_malformed_status_line`,
 //!   `accepts_a_response_head_of_several_kilobytes`, `refuses_a_response_head_over_its_limit`.
 //! - a body cut short, a broken chunked body and a refused connection are typed errors.
+//!   A broken chunked body (`BadSize`, `MissingCrlf`) is an error as soon as it is read,
+//!   before the server closes: only a truncated one means "read more".
 //!   Checked by `reports_a_body_cut_short_as_unexpected_eof`,
-//!   `reports_a_broken_chunked_body`, `reports_a_refused_connection_as_an_io_error`.
+//!   `reports_a_broken_chunked_body`, `reports_a_refused_connection_as_an_io_error`,
+//!   `parse_response_reports_a_broken_chunk_before_the_server_closes`.
 //! - a declared Content-Length is a claim, not an allocation: 100 MB declared and 3 bytes
 //!   sent cost at most 64 bytes more heap than 10 declared and the same 3 bytes sent (never
 //!   reserve the declared length, not even capped: any cap over 64 bytes shows).
