@@ -562,6 +562,9 @@ fn the_first_line_of_a_tree_costs_one_box_whatever_lies_below_it() {
     );
 }
 
+/// Grows a root by one line, file, segment or sub-folder.
+type Grow = fn(&mut Folder);
+
 /// One more line in the root's one segment.
 fn one_more_line(root: &mut Folder) {
     if root.files.is_empty() {
@@ -593,7 +596,7 @@ fn one_more_sub_folder(root: &mut Folder) {
 fn a_tree_walk_holds_the_same_heap_for_folders_of_every_size() {
     // A root grown one line (file, segment, sub-folder) at a time, walked whole at every size
     // tried: a lazy walk holds the same boxes whatever the size of a layer.
-    let growths: [(&str, fn(&mut Folder)); 4] = [
+    let growths: [(&str, Grow); 4] = [
         ("lines in one segment", one_more_line),
         ("one-line files", one_more_file),
         ("one-line segments of one file", one_more_segment),
