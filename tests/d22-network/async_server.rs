@@ -147,13 +147,13 @@ async fn answers_an_unknown_path_with_404() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn serves_200_clients_at_the_same_time() {
+async fn serves_a_hundred_clients_at_the_same_time() {
     const CLIENTS: usize = 100;
     let barrier = Arc::new(Barrier::new(CLIENTS));
     let handler: Handler = Arc::new(move |_request| {
         let barrier = Arc::clone(&barrier);
         Box::pin(async move {
-            // Nobody gets an answer until all 200 requests are being handled at once.
+            // Nobody gets an answer until all the requests are being handled at once.
             barrier.wait().await;
             Response::new(200).body("together")
         })
@@ -170,7 +170,10 @@ async fn serves_200_clients_at_the_same_time() {
     let answered = tokio::time::timeout(Duration::from_secs(30), async {
         let mut ok = 0;
         for client in clients {
-            if client.await.is_ok_and(|r| status_line(&r) == "HTTP/1.1 200 OK") {
+            if client
+                .await
+                .is_ok_and(|r| status_line(&r) == "HTTP/1.1 200 OK")
+            {
                 ok += 1;
             }
         }
@@ -179,8 +182,9 @@ async fn serves_200_clients_at_the_same_time() {
     .await
     .unwrap_or_else(|_| {
         panic!(
-            "the 200 requests were not all in the handler at the same time: a server that finishes one \
-             connection before accepting the next never gets past the first (spawn a task per connection)"
+            "the {CLIENTS} requests were not all in the handler at the same time: a server that \
+             finishes one connection before accepting the next never gets past the first (spawn \
+             a task per connection)"
         )
     });
     assert_eq!(

@@ -28,10 +28,10 @@
 //! **The tests check.**
 //! - 200 for `/`, 404 for anything else. Checked by `answers_the_root_path_with_200`,
 //!   `answers_an_unknown_path_with_404`.
-//! - every connection is its own task: 200 clients are in flight at once, a silent client
+//! - every connection is its own task: 100 clients are in flight at once, a silent client
 //!   delays nobody, and on a two-thread runtime a handler that keeps its thread busy stalls
 //!   no other connection (connection futures polled together inside one task would).
-//!   Checked by `serves_200_clients_at_the_same_time`,
+//!   Checked by `serves_a_hundred_clients_at_the_same_time`,
 //!   `a_silent_client_does_not_delay_anyone_else`,
 //!   `a_handler_that_keeps_its_thread_busy_does_not_stall_other_connections`.
 //! - each request is parsed with `config.limits`: a head over `max_head` gets 431 and a body
@@ -96,6 +96,12 @@
 //!   serving, and the shutdown still returns (a hand-kept counter the panicking task never
 //!   counts down would wait forever). Checked by
 //!   `a_handler_that_panics_does_not_stall_the_shutdown`.
+//!
+//! **Not checked.** A cap on simultaneous connections above 100 (a semaphore that turns
+//! away the 257th client): the largest crowd the tests hold open at once is 100 clients,
+//! and more would cost CI descriptors and time. That accept errors other than `EMFILE` (a
+//! connection aborted in the queue, `ENOBUFS`) are survived too: Linux cannot be made to
+//! return them to a test, and `serve` takes a real listener, with no seam to inject them.
 
 use std::future::Future;
 use std::io;
