@@ -220,6 +220,8 @@ fn an_empty_cart_never_calls_the_client() {
 #[rstest]
 #[case::zero_quantity(item("pen", dec!(0.10), 0), "quantity")]
 #[case::negative_price(item("refund-hack", dec!(-5.00), 1), "negative")]
+#[case::line_product_overflows_decimal(item("bulk", Decimal::MAX, 2), "overflow")]
+#[case::running_total_overflows_decimal(item("whale", Decimal::MAX, 1), "overflow")]
 fn an_invalid_line_is_refused_without_calling_the_client(
     #[case] bad: LineItem,
     #[case] reason_mentions: &str,

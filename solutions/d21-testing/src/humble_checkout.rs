@@ -23,6 +23,9 @@
 //!   the total is exact, never rounded.
 //! - An empty cart, a zero quantity or a negative price is refused *before* the client is
 //!   called.
+//! - A line whose `unit_price × quantity`, or a cart whose running total, overflows
+//!   [`Decimal`] is refused as [`CheckoutError::InvalidItem`] naming that line, with a reason
+//!   that mentions "overflow" (use `checked_mul`/`checked_add`): nothing panics on input.
 //! - The charge carries the cart's user, the total and the key from [`idempotency_key`].
 //!   A successful charge returns the provider's [`Receipt`] as it came.
 //! - [`PaymentError::Declined`] ends the checkout at once with [`CheckoutError::Declined`].
@@ -55,6 +58,11 @@
 //!   `reports_unavailable_after_three_transient_failures`.
 //! - bad carts never reach the client, and the error names the line and its fault. Checked
 //!   by `an_empty_cart_never_calls_the_client`,
+//!   `an_invalid_line_is_refused_without_calling_the_client`.
+//! - a line whose product overflows `Decimal` (`Decimal::MAX × 2`), and a line that makes
+//!   the running total overflow (`Decimal::MAX` after other lines), are refused as
+//!   `InvalidItem` naming that line, reason mentioning "overflow", without a panic and
+//!   without calling the client. Checked by
 //!   `an_invalid_line_is_refused_without_calling_the_client`.
 
 use rust_decimal::Decimal;
@@ -166,9 +174,14 @@ pub fn cart_total(cart: &Cart) -> Result<Decimal, CheckoutError> {
     if cart.items.is_empty() {
         return Err(CheckoutError::EmptyCart);
     }
-    cart.items
-        .iter()
-        .try_fold(Decimal::ZERO, |total, item| Ok(total + line_total(item)?))
+    cart.items.iter().try_fold(Decimal::ZERO, |total, item| {
+        total
+            .checked_add(line_total(item)?)
+            .ok_or_else(|| CheckoutError::InvalidItem {
+                sku: item.sku.clone(),
+                reason: "cart total overflows".to_owned(),
+            })
+    })
 }
 
 /// One line's price, refusing zero quantities and negative prices.
