@@ -42,8 +42,7 @@
 //! - the drain after an error response does not wait for the client: a bad client that
 //!   keeps sending a byte a millisecond after its 431 (never quiet long enough for a read
 //!   timeout) does not keep the next client waiting, and the server closes the socket (the
-//!   bad client's writes
-//!   start failing): no drain thread that reads until the client hangs up, no socket left
+//!   bad client's writes start failing): no drain thread that reads until the client hangs up, no socket left
 //!   open; and a bad client that reads its 400 and then stays connected and silent does
 //!   not hold the server either (on Linux the server's thread is back in `accept`, not
 //!   asleep in a read of that client: no blocking drain under the read timeout). Checked by
