@@ -75,7 +75,8 @@
 //! pause a transfer only inside its lock hook (as it asks for its second lock, at its
 //! writes, and after its first lock against an opposite transfer), never while such a
 //! lock is held, and a `Mutex` private to your code cannot be counted from outside; only
-//! timing could show it, and the tests never time. It still makes every transfer in the program queue for one lock: do not add one.
+//! timing could show it, and the tests never time. It still makes every transfer in the
+//! program queue for one lock: do not add one.
 
 use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
