@@ -80,7 +80,8 @@
 //! below 10^15 cents as `cents as f64 / 100.0` with `{:.2}`: the double is within a fifth of a
 //! cent of the amount there, so the printed cents are right and no test can tell; the tests
 //! catch the display detour above that (`i64::MIN`). Do not: the lesson is that money never
-//! passes through a binary float, not that it may where the error happens to round away.
+//! passes through a float as a value the float cannot hold exactly (a decimal fraction of a
+//! dollar here), not that it may where the error happens to round away.
 //! Nor an `allocate` that divides in `f64` below 2^53 cents (`(total as f64 / parts as f64)
 //! .floor()`): both operands are exact there and the quotient `q` is correctly rounded; to
 //! round up onto the next integer, `q` (in `[2^e, 2^(e+1))`) must lie within `2^(e-53)` of it,
@@ -110,7 +111,9 @@
 //! `rust_decimal::Decimal::from_str`, then `* 100` and `to_i64`: `Decimal` is exact base-10
 //! arithmetic (never a binary float), its 28 digits hold every amount an `i64` of cents can
 //! (19 digits), and it reads any number of leading zeros and of zeros past the cents to the
-//! same value, so the cents are those of reading the digits into an integer.
+//! same value, so the cents are those of reading the digits into an integer. Nor `checked_add`
+//! adding in an `f64` while both amounts are below 2^52 cents (exact there): see the suite
+//! brief, *Whole numbers in an `f64`*.
 
 use std::fmt;
 

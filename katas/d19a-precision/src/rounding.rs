@@ -78,6 +78,10 @@
 //! corrected by comparing with `Decimal` powers of ten until `10^k <= |value| < 10^(k+1)` always
 //! ends on the right digit, so its results are those of counting the digits and no test can
 //! tell; that is not a float detour in the result (the tests catch the guess left uncorrected).
+//!
+//! **Not a dodge.** A tie judged from the mantissa's remainder by `10^k` taken in an `f64` while
+//! the mantissa is below 2^53 and `k <= 22` (exact there): see the suite brief, *Whole numbers
+//! in an `f64`*.
 
 use rust_decimal::Decimal;
 

@@ -56,7 +56,9 @@
 //! base-10 arithmetic (the article's other option, money as whole units of its smallest
 //! place), never a binary float, so it gives `count × fee` exactly wherever the product's
 //! mantissa fits 96 bits. (Past that, with trailing zeros in the fee, `Decimal`'s own product
-//! may still fit by dropping them; the tests do not go there.)
+//! may still fit by dropping them; the tests do not go there.) Nor that product taken in an
+//! `f64` while it stays below 2^53 (exact there): see the suite brief, *Whole numbers in an
+//! `f64`*.
 
 use rust_decimal::Decimal;
 
