@@ -390,6 +390,33 @@ fn the_guard_holds_no_more_than_the_limit_in_memory() {
     );
 }
 
+#[test]
+fn a_wide_shallow_document_needs_no_more_memory_than_a_tiny_one() {
+    // 100,000 sibling containers two levels deep: the stack of open brackets never holds
+    // more than 2, whatever the number of brackets.
+    let wide = format!("[{}[]]", "[],{},".repeat(50_000));
+    let tiny = "[[],{}]";
+    let scans: [(&str, Scan); 2] = [
+        ("nesting_depth", |text| nesting_depth(text) == Ok(2)),
+        ("guard_depth", |text| guard_depth(text, 2).is_ok()),
+    ];
+    for (name, scan) in scans {
+        let (_, tiny_peak) = peak_heap(|| scan(tiny));
+        let (passed, wide_peak) = peak_heap(|| scan(&wide));
+        assert!(
+            passed,
+            "{name} on 100,001 sibling containers 2 levels deep: depth 2, passes max 2"
+        );
+        assert!(
+            wide_peak <= tiny_peak,
+            "{name} held {wide_peak} bytes of heap at once on 100,001 sibling containers 2 \
+             levels deep, but {tiny_peak} on {tiny:?} (also 2 deep): its memory grows with the \
+             number of brackets (a tree or list of every container met), not with the depth. \
+             Keep only a stack of the brackets still open: push at an opener, pop at its closer"
+        );
+    }
+}
+
 /// One of the two scanners, saying whether the text passed.
 type Scan = fn(&str) -> bool;
 

@@ -356,29 +356,32 @@ fn the_cache_is_gone_when_the_call_returns(#[case] n: u32, #[case] steps: &[u32]
     );
 }
 
-#[test]
-fn a_second_call_works_the_answer_out_again() {
-    // Steps [1, 65,536] and n = 65,576, which no other test asks for: 42 ways (all ones, or
-    // the big step among 40 ones). Asked twice, the second call too works the count out from
-    // its own table (or window of the last 65,536 counts: 16 bytes each, 1 MiB, too much
-    // for a frame), made on the heap again.
-    const N: u32 = 65_536 + 40;
-    let steps = [65_536, 1];
-    let first = ways_to_climb(N, &steps);
-    let (second, peak) = peak_heap(|| ways_to_climb(N, &steps));
+#[rstest]
+#[case::the_articles_stairs(10, &[1, 2])]
+#[case::one_stair(1, &[1])]
+#[case::a_few_step_sizes(40, &[3, 1, 2])]
+#[case::a_step_65_536_tall(65_536 + 40, &[65_536, 1])]
+fn a_second_call_works_the_answer_out_again(#[case] n: u32, #[case] steps: &[u32]) {
+    // Asked twice, the second call does the same work as the first: at its peak it holds as
+    // much heap as the first did, and at least 16 bytes (a u128) for each of the
+    // min(n, largest step) counts below n it works n out from. Small n too: a cache of
+    // answers may switch on only for small n. With [65_536, 1] (42 ways for 65,576: all ones,
+    // or the big step among 40 ones) that is 1 MiB, too much for a frame.
+    let needed = 16 * n.min(steps.iter().copied().max().unwrap_or(0)) as usize;
+    let (first, first_peak) = peak_heap(|| ways_to_climb(n, steps));
+    let (second, second_peak) = peak_heap(|| ways_to_climb(n, steps));
     assert_eq!(
-        (first, second),
-        (Ok(42), Ok(42)),
-        "ways_to_climb({N}, {steps:?}) asked twice: 42 ways, all ones or the big step among \
-         40 ones"
+        second, first,
+        "ways_to_climb({n}, {steps:?}) asked twice gave {first:?}, then {second:?}"
     );
     assert!(
-        peak >= 16 * 65_536,
-        "ways_to_climb({N}, {steps:?}) asked a second time held at most {peak} bytes of heap, \
-         less than the 65,536 counts (a u128 each) below n it needs: it answered from memory, \
-         a cache of answers that outlived the first call (a static array, like @lru_cache on \
-         a module-level function, even one that never touches the heap). The table belongs \
-         to the call: make it inside the call, fill it, and let it drop"
+        second_peak >= first_peak.max(needed),
+        "ways_to_climb({n}, {steps:?}) asked a second time held at most {second_peak} bytes of \
+         heap, the first time {first_peak}, and the counts below n it needs take {needed}: it \
+         answered from memory, a cache of answers that outlived an earlier call (a static or \
+         thread-local array, like @lru_cache on a module-level function, even one that never \
+         touches the heap or only holds small n). The table belongs to the call: make it \
+         inside the call, fill it, and let it drop, every call"
     );
 }
 
