@@ -75,6 +75,10 @@
 //!   each); the figures must agree within 512 bytes (the allocator's paths as the stack of
 //!   open brackets grows). A recursive descent kept for short or ordinary texts goes a frame
 //!   deeper per level. Checked by `both_scanners_use_the_same_stack_at_every_depth`.
+//! - Memory grows with the depth, never with the number of brackets: on 100,001 sibling
+//!   containers two levels deep, each scanner holds at its peak no more heap than on
+//!   `[[],{}]` (a tree, arena or list of every container met grows with the text). Checked
+//!   by `a_wide_shallow_document_needs_no_more_memory_than_a_tiny_one`.
 //! - The stack of open brackets belongs to the scan: once either scanner returns, it holds no
 //!   heap it allocated (a buffer of the program's, reused by every scan, keeps the deepest
 //!   bomb it ever measured and makes every request wait behind it). Checked by

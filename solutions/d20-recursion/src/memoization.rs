@@ -72,11 +72,13 @@
 //! - Nothing outlives the call: once `ways_to_climb` returns, it holds no heap it allocated,
 //!   whether the count fit (`n = 97`) or overflowed (`n = 1777`): a cache of answers in a
 //!   `static` keeps them. Checked by `the_cache_is_gone_when_the_call_returns`.
-//! - Each call works its answer out afresh: asked twice for `n = 65,576` with steps
-//!   `[65_536, 1]` (42 ways), the second call too holds, at its peak, at least 16 bytes of
-//!   heap for each of the 65,536 counts below `n` it needs (too many for a frame). A cache of
-//!   answers that outlives the call answers from memory, even one in a `static` array that
-//!   never touches the heap. Checked by `a_second_call_works_the_answer_out_again`.
+//! - Each call works its answer out afresh: asked twice, the second call holds at its peak
+//!   as much heap as the first and at least 16 bytes for each of the `min(n, largest step)`
+//!   counts below `n` it needs, at small and large n alike (`n = 10` with steps `[1, 2]`,
+//!   `n = 1` with `[1]`, `n = 40` with `[3, 1, 2]`, and `n = 65,576` with `[65_536, 1]`: 42
+//!   ways, 1 MiB of counts, too many for a frame). A cache of answers that outlives the call
+//!   answers from memory, even one in a `static` or `thread_local!` array that never touches
+//!   the heap or holds only small n. Checked by `a_second_call_works_the_answer_out_again`.
 //! - The table belongs to the call, not to the program: two calls on two threads work at the
 //!   same time (each, when it reports `k = 1`, waits at most 5 s for the other to report its
 //!   own; a table shared behind one lock makes one call wait for the other). Checked by
