@@ -47,6 +47,11 @@
 //! version would not also refuse.
 //! Headroom of one page or less: a C library may count the guard page in the size it records,
 //! so the size check allows one page over.
+//!
+//! **Not a dodge.** Letting the closure borrow through `unsafe` `Builder::spawn_unchecked`
+//! and a join before returning instead of `std::thread::scope`: the thread, its stack and the
+//! results are the same (the lesson is the stack you choose). `spawn_scoped` does it without
+//! `unsafe`, which is why the brief names it.
 
 use std::any::Any;
 

@@ -28,7 +28,7 @@
 //!   `names_the_first_container_past_the_budget`,
 //!   `reports_the_first_too_deep_container_in_document_order`,
 //!   `escapes_slash_and_tilde_in_keys`.
-//! - The error is a value returned from frame to frame (`?`), never a panic unwound to the
+//! - The error is a value handed back up the frames, never a panic unwound to the
 //!   top and caught there (Python's exception shape): the walk of a value too deep for its
 //!   budget raises no panic (a panic hook counts them) and starts no unwind at all (the
 //!   allocator sees the exception object `std::panic::resume_unwind` allocates too, hook or
@@ -72,6 +72,11 @@
 //! (one per open level): it is not recursive, but it is as safe and as small. Nor a walk that
 //! notes the error and goes on to the end while collecting and allocating nothing more: only
 //! the time it takes shows it, and the tests do not measure time.
+//!
+//! **Not a dodge.** How the error travels up the frames: a `Result` passed up with `?` is the
+//! idiom, but frames that return `()` and leave an `Option<DepthError>` on the walk, checked
+//! by every frame before it goes on, hand the same value back without unwinding; from
+//! outside only the result, the memory and the absence of a panic can be seen.
 
 use crate::delegation::EMAIL_KEY;
 use serde_json::Value;
