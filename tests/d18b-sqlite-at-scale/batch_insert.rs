@@ -110,30 +110,35 @@ fn an_empty_batch_inserts_nothing() {
     assert!(stored(&conn).is_empty(), "the table stays empty");
 }
 
-#[test]
-fn the_insert_is_prepared_once_and_run_once_per_row() {
+#[rstest]
+fn the_insert_is_prepared_once_and_run_once_per_row(
+    #[values(1, 2, 3, 17, 499, 500, 1_200)] rows: usize,
+) {
     let mut conn = database();
-    let (result, trace) = traced_batch(&mut conn, &warriors(1_200));
+    let (result, trace) = traced_batch(&mut conn, &warriors(rows));
     result.expect("a valid batch must insert");
     let inserts = trace.runs_of("INSERT");
     assert_eq!(
         inserts.len(),
-        1_200,
-        "one run of the INSERT per row: 1,200 rows, {} runs",
+        rows,
+        "one run of the INSERT per row, whatever the batch size: {rows} rows, {} runs (one \
+         multi-row INSERT … VALUES (…), (…) for a short batch is one run, not one per row)",
         inserts.len()
     );
     let fresh = inserts.iter().filter(|run| run.earlier_runs == 0).count();
     assert_eq!(
         fresh, 1,
-        "{fresh} INSERT statements were freshly prepared for 1,200 rows: prepare it once, before \
-         the loop, and re-bind it for every row, however long the batch (Connection::execute \
-         prepares the SQL again each call; a fresh statement per chunk compiles it again too)"
+        "{fresh} INSERT statements were freshly prepared for {rows} rows: prepare it once, before \
+         the loop, and re-bind it for every row, however long or short the batch \
+         (Connection::execute prepares the SQL again each call; a fresh statement per chunk \
+         compiles it again too)"
     );
     let last = inserts.last().map(|run| run.earlier_runs);
     assert_eq!(
         last,
-        Some(1_199),
-        "the last row must reuse the statement that already ran 1,199 times"
+        Some(rows as i32 - 1),
+        "the last of {rows} rows must reuse the statement that already ran {} times",
+        rows - 1
     );
 }
 

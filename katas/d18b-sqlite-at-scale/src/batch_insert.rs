@@ -30,11 +30,12 @@
 //!   as `journal_mode`). The file's `synchronous` and `journal_mode` settings are the same
 //!   after the call as before (no trading crash safety for speed). Checked by
 //!   `the_batch_is_one_transaction`.
-//! - The `INSERT` statement is prepared once and run once per row, for all 1,200 rows (no fresh
-//!   statement per chunk: the tests read SQLite's per-statement run counter through the trace
-//!   hook). One multi-row `INSERT … VALUES (…), (…)`
-//!   does not qualify: it breaks SQLite's limit on bound parameters for large batches. Checked
-//!   by `the_insert_is_prepared_once_and_run_once_per_row`.
+//! - The `INSERT` statement is prepared once and run once per row, at every batch size the
+//!   tests use (1, 2, 3, 17, 499, 500 and 1,200 rows; no fresh statement per chunk: the tests
+//!   read SQLite's per-statement run counter through the trace hook). One multi-row
+//!   `INSERT … VALUES (…), (…)` does not qualify, not even for a short batch: it is one run
+//!   for many rows, a statement text per batch length, and it breaks SQLite's limit on bound
+//!   parameters for large batches. Checked by `the_insert_is_prepared_once_and_run_once_per_row`.
 //! - Rows are stored in batch order, as given (quotes and non-ASCII text included), and a
 //!   committed batch is in the file after reopening. An empty batch stores nothing and returns
 //!   `Ok(0)`. Checked by `every_row_arrives_in_order`, `text_arrives_exactly_as_given`,
