@@ -284,16 +284,29 @@ fn accepts_a_symlink_that_stays_inside_the_root(#[case] root_through_a_link: boo
     );
 }
 
+/// `root/later` dangles: its target is missing outside the root, or missing at a path
+/// inside the root whose text looks safe but which `root/inner/out` (a link outside)
+/// would send outside once created.
 #[cfg(unix)]
 #[rstest]
-fn refuses_a_dangling_symlink() {
+#[case::target_outside(false)]
+#[case::target_text_inside_but_through_a_link_outside(true)]
+fn refuses_a_dangling_symlink(#[case] text_looks_inside: bool) {
     let (_dir, root, outside) = root_and_outside();
-    symlink(&outside.join("not-yet"), &root.join("later"));
+    let target = if text_looks_inside {
+        symlink(&outside, &root.join("inner/out"));
+        root.canonicalize().unwrap().join("inner/out/new")
+    } else {
+        outside.join("not-yet")
+    };
+    symlink(&target, &root.join("later"));
     let got = safe_join(&root, "later");
     assert!(
         matches!(&got, Err(PathError::BrokenSymlink(p)) if *p == root.join("later")),
-        "safe_join gave {got:?}: a symlink that cannot be resolved could be pointed anywhere \
-         once its target appears; it must be PathError::BrokenSymlink"
+        "safe_join gave {got:?} for root/later -> {}: a symlink that cannot be resolved could \
+         be pointed anywhere once its target appears (its text proves nothing: a link on the \
+         way can lead outside); it must be PathError::BrokenSymlink",
+        target.display()
     );
 }
 

@@ -57,7 +57,9 @@
 //!   link's resolved target is compared with the resolved root). Checked by
 //!   `accepts_a_symlink_that_stays_inside_the_root`.
 //! - A symlink that cannot be resolved (dangling, or a loop) is refused:
-//!   `PathError::BrokenSymlink`. Checked by `refuses_a_dangling_symlink`.
+//!   `PathError::BrokenSymlink`, also when its target's text names a place inside the
+//!   root (`root/later` to `root/inner/out/new`, where `root/inner/out` leads outside: the
+//!   text of a dangling target proves nothing). Checked by `refuses_a_dangling_symlink`.
 //! - The first component that does not exist ends the disk checks: a path to be created is
 //!   fine. Checked by `accepts_a_path_that_does_not_exist_yet`.
 //! - `root` itself must exist (it may be reached through symlinks, as on macOS where the
