@@ -220,14 +220,19 @@ fn a_reply_larger_than_a_pipe_buffer_comes_back_whole() {
     );
 }
 
-#[test]
-fn a_weapon_name_with_a_line_break_is_refused_before_starting_a_process() {
-    let got = run_guarded(nowhere(), job("Vajra\n999 Fake", 1));
+#[rstest::rstest]
+#[case::a_newline("Vajra\n999 Fake")]
+#[case::a_trailing_carriage_return("Vajra\r")]
+#[case::a_lone_carriage_return("Vaj\rra")]
+#[case::a_crlf("Vajra\r\n999 Fake")]
+fn a_weapon_name_with_a_line_break_is_refused_before_starting_a_process(#[case] weapon: &str) {
+    let got = run_guarded(nowhere(), job(weapon, 1));
     assert!(
-        matches!(&got, Err(IsolationError::BadJob { weapon }) if weapon == "Vajra\n999 Fake"),
-        "a job whose weapon contains a line break gave {got:?}: one job is one line on the \
-         pipe, so it cannot be framed; refuse it with IsolationError::BadJob before starting \
-         anything"
+        matches!(&got, Err(IsolationError::BadJob { weapon: w }) if w == weapon),
+        "a job whose weapon {weapon:?} contains a line break ('\\n' or '\\r') gave {got:?}: \
+         one job is one line on the pipe, and a reader's lines() ends a line at '\\n' and \
+         drops a '\\r' before it, so the name would not cross whole; refuse it with \
+         IsolationError::BadJob before starting anything"
     );
 }
 

@@ -69,8 +69,9 @@
 //!   without reading stdin (the tests start a non-worker child whose stdin stays open).
 //!   Checked by `a_process_not_started_as_a_worker_does_not_act_as_one`,
 //!   `a_process_not_started_as_a_worker_returns_without_reading_stdin`.
-//! - A weapon name with a line break cannot be framed: [`IsolationError::BadJob`], before
-//!   any process starts. Checked by
+//! - A weapon name with a line break, `'\n'` or `'\r'` anywhere (a reader's `lines()`
+//!   drops a `'\r'` before `'\n'`, so a trailing one would not cross whole), cannot be
+//!   framed: [`IsolationError::BadJob`], before any process starts. Checked by
 //!   `a_weapon_name_with_a_line_break_is_refused_before_starting_a_process`.
 //! - A program that cannot start is [`IsolationError::Spawn`]. Checked by
 //!   `a_program_that_cannot_start_is_a_spawn_error`.
