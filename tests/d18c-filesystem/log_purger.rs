@@ -343,6 +343,12 @@ fn a_failed_removal_is_recorded_and_the_purge_goes_on(#[case] error: io::Error) 
         "the files before and after the locked one must still be purged"
     );
     assert_eq!(names_in(dir.path()), ["locked.log"]);
+    let left = fs::read_to_string(dir.path().join("locked.log")).unwrap_or_default();
+    assert_eq!(
+        left, "locked.log",
+        "locked.log could not be removed and its content changed: a failed removal is \
+         recorded and the file left alone (never truncated or rewritten)"
+    );
 }
 
 #[rstest]

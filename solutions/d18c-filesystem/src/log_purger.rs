@@ -50,7 +50,8 @@
 //!   names, sorted; `kept` counts the `.log` files kept; `failed` lists the file names whose
 //!   metadata or removal failed, sorted, each with the `io::ErrorKind`, and the purge goes on
 //!   after a failure of any kind (a removal refused with a permission error, a busy file,
-//!   a read-only filesystem or a disk error: not only the article's `PermissionError`); a
+//!   a read-only filesystem or a disk error: not only the article's `PermissionError`),
+//!   leaving the file that could not be removed untouched (its content intact); a
 //!   file that vanished once listed (its metadata fails with `NotFound`) is one failure,
 //!   never skipped in silence nor a reason to stop. Checked by
 //!   `a_failed_removal_is_recorded_and_the_purge_goes_on`,
