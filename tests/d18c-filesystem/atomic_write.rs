@@ -383,6 +383,73 @@ fn the_temp_file_is_created_exclusively(
     );
 }
 
+/// A step the kernel refuses for the writing thread (a seccomp filter), and what it says.
+#[cfg(target_os = "linux")]
+#[derive(Debug, Clone, Copy)]
+enum Refuse {
+    /// Every rename (`EXDEV`: the temp file on another device).
+    Rename,
+    /// Every exclusive create (`O_EXCL`: the temp file), `EACCES`; the target stays writable.
+    TempCreate,
+}
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn a_refused_rename_or_temp_file_is_an_error_and_the_target_keeps_its_old_content(
+    #[values(Refuse::Rename, Refuse::TempCreate)] refuse: Refuse,
+    #[values(Entry::Bytes, Entry::With, Entry::Synced)] entry: Entry,
+) {
+    use super::{Refused, refuse_for_this_thread};
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    put(&path, "old");
+    let excl = u32::try_from(libc::O_EXCL).expect("small flags");
+    let got = thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let (mut refused, errno) = match refuse {
+                    Refuse::Rename => (
+                        vec![
+                            Refused::Every(libc::SYS_renameat),
+                            Refused::Every(libc::SYS_renameat2),
+                        ],
+                        libc::EXDEV,
+                    ),
+                    Refuse::TempCreate => (
+                        vec![
+                            Refused::WithBitsWithout(libc::SYS_openat, 2, excl, 0),
+                            Refused::Every(libc::SYS_openat2),
+                        ],
+                        libc::EACCES,
+                    ),
+                };
+                #[cfg(target_arch = "x86_64")]
+                refused.push(match refuse {
+                    Refuse::Rename => Refused::Every(libc::SYS_rename),
+                    Refuse::TempCreate => Refused::WithBitsWithout(libc::SYS_open, 1, excl, 0),
+                });
+                refuse_for_this_thread(&refused, errno);
+                entry.write(&path, b"new")
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    let expected = match refuse {
+        Refuse::Rename => matches!(got, Err(WriteError::Rename(_))),
+        Refuse::TempCreate => matches!(got, Err(WriteError::Temp(_))),
+    };
+    assert!(
+        expected && contents(&path) == "old",
+        "{} gave {got:?} and left {:?} in the target when {refuse:?} was refused by the \
+         kernel: the target changes only by the rename of a complete temp file. With no temp \
+         file or no rename, return WriteError::Temp or WriteError::Rename and leave the old \
+         content; copying over the target or rewriting it in place is the torn write this \
+         kata replaces",
+        entry.name(),
+        contents(&path)
+    );
+}
+
 /// One step a [`Recorder`] saw, with what was on the disk at that moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Step {

@@ -99,6 +99,12 @@
 //!   `WriteError::NoFileName`. Checked by `refuses_a_path_without_a_file_name`.
 //! - A directory that does not exist gives `WriteError::Temp`.
 //!   Checked by `a_missing_directory_is_a_temp_error`.
+//! - No fallback writes the target in place: with every rename refused (`EXDEV`) for the
+//!   calling thread, each of the three returns `WriteError::Rename`; with every exclusive
+//!   create (the temp file) refused (`EACCES`) while the target stays writable, each returns
+//!   `WriteError::Temp`; both times the target keeps its old content (a seccomp filter;
+//!   Linux). Checked by
+//!   `a_refused_rename_or_temp_file_is_an_error_and_the_target_keeps_its_old_content`.
 //! - A reader polling during many rewrites only ever sees complete versions.
 //!   Checked by `a_reader_polling_during_many_rewrites_sees_only_complete_versions`.
 //! - The target is replaced by a rename, not rewritten nor deleted first: a reader that
