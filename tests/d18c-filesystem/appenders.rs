@@ -216,6 +216,51 @@ fn try_append_never_makes_a_lock_call_that_waits() {
     );
 }
 
+#[cfg(target_os = "linux")]
+#[rstest]
+fn a_lock_call_that_fails_is_an_error_and_nothing_is_written(
+    #[values(Entry::Append, Entry::TryAppend)] entry: Entry,
+) {
+    use super::{Refused, refuse_for_this_thread};
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    let bits = |flags: libc::c_int| u32::try_from(flags).expect("small flags");
+    // On a thread of its own, every call that takes a lock (flock with LOCK_EX or LOCK_SH,
+    // fcntl F_SETLK(W) or F_OFD_SETLK(W)) fails with ENOLCK: a filesystem without locks.
+    let got = thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let mut refused = vec![Refused::WithBitsWithout(
+                    libc::SYS_flock,
+                    1,
+                    bits(libc::LOCK_EX | libc::LOCK_SH),
+                    0,
+                )];
+                for command in [
+                    libc::F_SETLK,
+                    libc::F_SETLKW,
+                    libc::F_OFD_SETLK,
+                    libc::F_OFD_SETLKW,
+                ] {
+                    refused.push(Refused::WithArg(libc::SYS_fcntl, 1, bits(command)));
+                }
+                refuse_for_this_thread(&refused, libc::ENOLCK);
+                entry.call(&path, "ID_1,1.00")
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    let refused = matches!(&got, Err(AppendError::Io(e)) if e.raw_os_error() == Some(libc::ENOLCK));
+    assert!(
+        refused && !contents(&path).contains("ID_1"),
+        "{} gave {got:?} and the file holds {:?} when the lock could not be taken (ENOLCK, \
+         as on a filesystem without locks): a record appended without the lock can interleave \
+         with another writer's. Return the lock's error as AppendError::Io and write nothing",
+        entry.name(),
+        contents(&path)
+    );
+}
+
 #[rstest]
 fn try_append_gives_up_while_a_reader_holds_a_shared_lock() {
     let dir = temp_dir();

@@ -63,6 +63,11 @@
 //!   `a_waiting_append_is_blocked_in_the_lock_call_not_in_a_sleep`.
 //! - The lock is released when either function returns. Checked by
 //!   `the_lock_is_released_when_append_returns`.
+//! - A lock that cannot be taken is an error, never a reason to append unlocked: with every
+//!   lock call (`flock` taking a lock, `fcntl` setting one) failing with `ENOLCK` for the
+//!   calling thread (a seccomp filter; Linux), either function returns that error as
+//!   `AppendError::Io` and writes nothing. Checked by
+//!   `a_lock_call_that_fails_is_an_error_and_nothing_is_written`.
 //! - Several threads and several processes appending thousands of records leave a file in
 //!   which every line is a whole record. Checked by
 //!   `threads_and_processes_appending_together_leave_only_whole_lines`.
