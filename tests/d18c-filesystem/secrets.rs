@@ -231,6 +231,48 @@ fn the_secret_is_opened_with_o_nofollow(
     );
 }
 
+#[cfg(target_os = "linux")]
+#[rstest]
+#[case::a_new_secret(false)]
+#[case::over_an_existing_private_file(true)]
+fn a_failed_careful_open_is_an_error_and_nothing_else_is_opened(
+    #[case] existing: bool,
+    #[values(Via::Bytes, Via::Fill)] via: Via,
+) {
+    use super::{Refused, refuse_for_this_thread};
+    let dir = temp_dir();
+    let path = secret_path(dir.path(), existing);
+    let before = contents(&path);
+    // On a thread of its own, every open with O_NOFOLLOW fails with EIO (a disk error, say);
+    // other opens would work.
+    let nofollow = u32::try_from(libc::O_NOFOLLOW).expect("small flags");
+    let got = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let mut refused = vec![
+                    Refused::WithBitsWithout(libc::SYS_openat, 2, nofollow, 0),
+                    Refused::Every(libc::SYS_openat2),
+                ];
+                #[cfg(target_arch = "x86_64")]
+                refused.push(Refused::WithBitsWithout(libc::SYS_open, 1, nofollow, 0));
+                refuse_for_this_thread(&refused, libc::EIO);
+                via.write(&path, b"API_KEY=123\n", || {})
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    let failed = matches!(&got, Err(SecretError::Io(e)) if e.raw_os_error() == Some(libc::EIO));
+    assert!(
+        failed && contents(&path) == before,
+        "{} gave {got:?} and the path now holds {:?} (before: {before:?}) when the open with \
+         O_NOFOLLOW failed with EIO: it opened the path again another way. A plain reopen \
+         follows a symlink and creates the file with the default mode before a chmod: the \
+         very races the careful open exists to close. Return the error as SecretError::Io",
+        via.name(),
+        contents(&path)
+    );
+}
+
 /// The error the test's seccomp filter gives an open for writing without `O_NOFOLLOW`.
 #[cfg(target_os = "linux")]
 const FOLLOWING_OPEN_REFUSED: i32 = libc::ELIBBAD;

@@ -64,6 +64,11 @@
 //!   `SecretError::NotAFile`; any other I/O failure (a missing directory) gives
 //!   `SecretError::Io`. Checked by `refuses_a_directory_at_the_path`,
 //!   `a_missing_directory_is_an_io_error`.
+//! - A failed careful open is never retried another way: with every open carrying
+//!   `O_NOFOLLOW` made to fail with `EIO` for the calling thread (a seccomp filter; Linux),
+//!   both functions return that error as `SecretError::Io`, and the path is as it was (no
+//!   file created, an existing secret unchanged). Checked by
+//!   `a_failed_careful_open_is_an_error_and_nothing_else_is_opened`.
 //!
 //! The inotify and `/proc` tests are compiled on Linux only; on macOS the other tests run.
 //!
