@@ -64,7 +64,10 @@
 //!
 //! **Not checked.** A directory whose entries cannot be read one by one (an error from the
 //! `ReadDir` iterator rather than from `list`) should add a warning too, but no test can make
-//! a real listing fail half-way. Whether each entry's type comes from the listing
+//! a real listing fail half-way. What the walk does when `DirEntry::file_type` fails (a
+//! fallback to `fs::metadata`, which follows links, would break the rule above): the lister
+//! gives a real `ReadDir`, and on the filesystems the tests use the type is in the listing,
+//! so `file_type` makes no system call and cannot fail. Whether each entry's type comes from the listing
 //! (`DirEntry::file_type`, no extra system call on Linux) or from `DirEntry::metadata` (one
 //! `statx` per entry, made relative to the open directory, so long paths do not show it):
 //! the answers are the same, only the cost differs, and the tests do not count system calls.

@@ -88,6 +88,10 @@
 //! **Not checked.** How the `.log` test is written: `Path::extension() == "log"` and a
 //! lossy-name `ends_with(".log")` that also rules out the bare name `.log` pick the same
 //! files (a non-UTF-8 name still ends in the bytes `.log`), so no test tells them apart.
+//! What the purge does when `Metadata::modified` itself fails (a fallback to the access time
+//! or the real clock there would break the rule above): on Linux, once the metadata is read,
+//! `modified` cannot fail (std fills it from `statx`), and the test that refuses `statx`
+//! makes the metadata read fail before it; no test reaches that path.
 
 use std::fmt;
 use std::fs;
