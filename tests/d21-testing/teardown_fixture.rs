@@ -159,6 +159,22 @@ fn two_tests_in_a_row_on_one_lent_connection_both_get_a_clean_table() {
     }
 }
 
+#[test]
+fn teardown_does_not_panic_when_the_test_already_ended_the_transaction() {
+    let conn = pooled_connection();
+    let db = TestDb::on_shared(Rc::clone(&conn)).expect("a TestDb on a lent connection");
+    db.insert_user(ADA).expect("ada is new");
+    conn.execute_batch("ROLLBACK")
+        .expect("the test body may end the transaction itself");
+    let teardown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(db)));
+    assert!(
+        teardown.is_ok(),
+        "dropping the TestDb panicked after the test had ended the transaction itself: Drop \
+         also runs while a failing test unwinds, where a second panic aborts the whole test \
+         run; a ROLLBACK that fails in Drop must be ignored, never unwrapped"
+    );
+}
+
 #[rstest]
 fn the_fixture_starts_with_an_empty_table(test_db: TestDb) {
     assert_eq!(

@@ -61,9 +61,14 @@
 //!   `an_invalid_line_is_refused_without_calling_the_client`.
 //! - a line whose product overflows `Decimal` (`Decimal::MAX × 2`), and a line that makes
 //!   the running total overflow (`Decimal::MAX` after other lines), are refused as
-//!   `InvalidItem` naming that line, reason mentioning "overflow", without a panic and
-//!   without calling the client. Checked by
-//!   `an_invalid_line_is_refused_without_calling_the_client`.
+//!   `InvalidItem` naming that line, reason mentioning "overflow", without calling the
+//!   client and without a panic, a caught one included (a counting panic hook, chained to the
+//!   previous one, sees every panic on the test's thread, and must still be installed after
+//!   the call). Checked by `an_invalid_line_is_refused_without_calling_the_client`.
+//!
+//! **Not checked.** A `catch_unwind` around `+`/`*` that also swaps the panic hook out for
+//! the call and puts the previous one back afterwards: while its hook is installed no code of
+//! the test's runs, so that panic is invisible. Checked arithmetic stays the rule.
 
 use rust_decimal::Decimal;
 use thiserror::Error;

@@ -61,6 +61,11 @@
 //!   `dropping_rolls_back_only_the_tests_own_writes`,
 //!   `the_same_unique_email_can_be_inserted_by_successive_test_dbs_on_one_file`,
 //!   `teardown_runs_when_the_test_body_panics`.
+//! - teardown never panics: when the test body has ended the transaction itself (a
+//!   `ROLLBACK` on the lent connection), dropping the `TestDb` does not panic (`Drop` also
+//!   runs while a failing test unwinds, where a second panic aborts the run: a failed
+//!   `ROLLBACK` there is ignored, never unwrapped). Checked by
+//!   `teardown_does_not_panic_when_the_test_already_ended_the_transaction`.
 //! - the fixture starts empty; two fixtures at once are two files; `fresh` and the fixture
 //!   leave no file or directory behind. Checked by `the_fixture_starts_with_an_empty_table`,
 //!   `fresh_leaves_no_file_behind`,
