@@ -58,7 +58,12 @@
 //! so a `successors` over `wrapping_add` whose `take_while` closure counts to 94 gives the same
 //! numbers, and its counter shows neither in the type nor in a size that an honest `from_fn`
 //! plus `take_while` does not reach. Do not: the end must be the sum that does not fit (kata 1's
-//! `starting_with` checks it from other starts). Nor a few numbers worked out ahead, within the
+//! `starting_with` checks it from other starts). For the same reason, a `successors` over
+//! `saturating_add` whose `take_while` stops at the sentinel `u64::MAX`, or one over
+//! `wrapping_add` that stops once a sum comes out smaller than the number before it, gives the
+//! same 94 numbers from 0, 1 and the same state type: `fibonacci` has no start of its own, so no
+//! test can reach a start where the clamped sum is a real number or a wrapped sum is not smaller.
+//! Do not: compute only sums that fit (`checked_add`). Nor a few numbers worked out ahead, within the
 //! 128 bytes: the bound leaves room for an honest state kept in `u128`s, so a small batch fits
 //! too; only a table of many numbers is too big.
 
