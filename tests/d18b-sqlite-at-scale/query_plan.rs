@@ -42,6 +42,11 @@ CREATE INDEX weapons_by_name ON weapons (name);";
 const COMPOSITES_LED_BY_ANOTHER_COLUMN: &str =
     "CREATE INDEX warriors_by_name_email ON warriors (name, email);
 CREATE INDEX weapons_by_name_warrior ON weapons (name, warrior_id);";
+/// E-mail indexes that do not make `email` unique: a plain one, and a `UNIQUE` composite
+/// (unique pairs, not unique addresses). They serve the lookup but not the uniqueness rule.
+const EMAIL_INDEXES_THAT_ARE_NOT_UNIQUE: &str =
+    "CREATE INDEX warriors_email_plain ON warriors (email);
+CREATE UNIQUE INDEX warriors_by_email_name ON warriors (email, name);";
 
 /// An [`armoury`] of `size` warriors that already carries the indexes `existing`, after
 /// [`ensure_indexes`].
@@ -212,6 +217,7 @@ fn explain_of_invalid_sql_is_an_error() {
 #[case::no_other_index(NO_OTHER_INDEX)]
 #[case::unrelated_indexes_already_there(UNRELATED_INDEXES)]
 #[case::composites_led_by_another_column(COMPOSITES_LED_BY_ANOTHER_COLUMN)]
+#[case::email_indexes_that_are_not_unique(EMAIL_INDEXES_THAT_ARE_NOT_UNIQUE)]
 fn the_email_lookup_searches_an_email_index_once_indexed(#[case] existing: &str) {
     let conn = indexed_armoury(200, existing);
     let sql = email_lookup_sql(&conn);
@@ -431,6 +437,11 @@ fn ensure_indexes_refuses_duplicate_emails() {
     conn.execute("DELETE FROM warriors WHERE name = 'Copycat'", [])
         .expect("remove the duplicate");
     ensure_indexes(&conn).expect("without the duplicate ensure_indexes must succeed");
+    assert_a_later_duplicate_email_is_refused(&conn, "");
+}
+
+/// Inserts a second warrior with the e-mail `w1@example.com` and requires SQLite to refuse it.
+fn assert_a_later_duplicate_email_is_refused(conn: &Connection, existing: &str) {
     let later = conn.execute(
         "INSERT INTO warriors (name, email, power) VALUES ('Copycat', 'w1@example.com', 1)",
         [],
@@ -438,9 +449,20 @@ fn ensure_indexes_refuses_duplicate_emails() {
     assert!(
         matches!(&later, Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)),
         "after ensure_indexes SQLite accepted a second warrior with the e-mail w1@example.com \
-         ({later:?}): a one-off duplicate check in Rust guards only the moment it runs; a UNIQUE \
-         index makes SQLite refuse every later duplicate"
+         ({later:?}; indexes already there: {existing:?}): a one-off duplicate check in Rust \
+         guards only the moment it runs, and an index that merely starts with email (a plain \
+         one, or a UNIQUE (email, name) pair) does not make e-mails unique; ensure a UNIQUE \
+         index on email alone so SQLite refuses every later duplicate"
     );
+}
+
+#[rstest]
+#[case::no_other_index(NO_OTHER_INDEX)]
+#[case::unrelated_indexes_already_there(UNRELATED_INDEXES)]
+#[case::email_indexes_that_are_not_unique(EMAIL_INDEXES_THAT_ARE_NOT_UNIQUE)]
+fn ensure_indexes_makes_emails_unique_whatever_indexes_were_there(#[case] existing: &str) {
+    let conn = indexed_armoury(3, existing);
+    assert_a_later_duplicate_email_is_refused(&conn, existing);
 }
 
 #[test]

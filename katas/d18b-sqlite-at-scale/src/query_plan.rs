@@ -66,9 +66,12 @@
 //! - Calling [`ensure_indexes`] again changes nothing, and on a database that lost one of the
 //!   two indexes it adds that one back; e-mails are unique, so the e-mail index is
 //!   `UNIQUE`: creating it over a duplicate fails with SQLite's constraint error, and once it
-//!   exists SQLite refuses every later duplicate insert (not a one-off check in Rust); a warrior
-//!   may carry several weapons, so the `warrior_id` index is not. Checked by
+//!   exists SQLite refuses every later duplicate insert (not a one-off check in Rust), also when
+//!   the table already carried an index that starts with `email` but does not make it unique (a
+//!   plain one on `email`, a `UNIQUE` one on `(email, name)`); a warrior may carry several
+//!   weapons, so the `warrior_id` index is not. Checked by
 //!   `ensure_indexes_is_idempotent`, `ensure_indexes_refuses_duplicate_emails`,
+//!   `ensure_indexes_makes_emails_unique_whatever_indexes_were_there`,
 //!   `ensure_indexes_lets_a_warrior_carry_several_weapons`.
 //! - With both indexes there, [`ensure_indexes`] writes nothing (a second connection's
 //!   `PRAGMA data_version` does not move): no dropping and rebuilding. Checked by
