@@ -166,7 +166,9 @@ fn teardown_does_not_panic_when_the_test_already_ended_the_transaction() {
     db.insert_user(ADA).expect("ada is new");
     conn.execute_batch("ROLLBACK")
         .expect("the test body may end the transaction itself");
-    let teardown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(db)));
+    let teardown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        let _dropped_here = db;
+    }));
     assert!(
         teardown.is_ok(),
         "dropping the TestDb panicked after the test had ended the transaction itself: Drop \
