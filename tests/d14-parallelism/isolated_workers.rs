@@ -220,14 +220,19 @@ fn a_reply_larger_than_a_pipe_buffer_comes_back_whole() {
     );
 }
 
-#[test]
-fn a_weapon_name_with_a_line_break_is_refused_before_starting_a_process() {
-    let got = run_guarded(nowhere(), job("Vajra\n999 Fake", 1));
+#[rstest::rstest]
+#[case::a_newline("Vajra\n999 Fake")]
+#[case::a_trailing_carriage_return("Vajra\r")]
+#[case::a_lone_carriage_return("Vaj\rra")]
+#[case::a_crlf("Vajra\r\n999 Fake")]
+fn a_weapon_name_with_a_line_break_is_refused_before_starting_a_process(#[case] weapon: &str) {
+    let got = run_guarded(nowhere(), job(weapon, 1));
     assert!(
-        matches!(&got, Err(IsolationError::BadJob { weapon }) if weapon == "Vajra\n999 Fake"),
-        "a job whose weapon contains a line break gave {got:?}: one job is one line on the \
-         pipe, so it cannot be framed; refuse it with IsolationError::BadJob before starting \
-         anything"
+        matches!(&got, Err(IsolationError::BadJob { weapon: w }) if w == weapon),
+        "a job whose weapon {weapon:?} contains a line break ('\\n' or '\\r') gave {got:?}: \
+         one job is one line on the pipe, and a reader's lines() ends a line at '\\n' and \
+         drops a '\\r' before it, so the name would not cross whole; refuse it with \
+         IsolationError::BadJob before starting anything"
     );
 }
 
@@ -306,31 +311,79 @@ fn a_worker_that_hangs_up_on_its_job_is_judged_by_its_exit_status_and_reply(
 }
 
 #[cfg(unix)]
-#[test]
-fn a_worker_that_replies_and_then_fails_is_still_a_failure() {
-    // A stand-in worker that answers well and then exits with status 3.
-    let crasher = shell_worker("cat > /dev/null; echo 'd14-reply:4242 0 1 Vajra'; exit 3");
+#[rstest::rstest]
+#[case::a_good_reply("echo 'd14-reply:4242 0 1 Vajra'")]
+#[case::a_bad_reply("echo 'd14-reply:many forged Vajra'")]
+#[case::no_reply("echo 'worker gave up'")]
+fn a_worker_that_replies_and_then_fails_is_still_a_failure(#[case] reply: &str) {
+    // A stand-in worker that reads its job, answers (well, badly or not at all) and then
+    // exits with status 3.
+    let crasher = shell_worker(&format!("cat > /dev/null; {reply}; exit 3"));
     let got = run_guarded(crasher, job("Vajra", 1));
     assert!(
         matches!(&got, Err(IsolationError::WorkerFailed { status }) if status.code() == Some(3)),
-        "a worker that wrote a good reply and then exited with status 3 gave {:?}: wait for \
-         every worker and judge it by its exit status too (a reply followed by a crash is \
-         IsolationError::WorkerFailed); a child that is never waited for stays a zombie",
-        got.as_ref().map(|reply| &reply.weapon)
+        "a worker that ran `{reply}` and then exited with status 3 gave {got:?}: wait for \
+         every worker and judge it by its exit status first, whatever it replied (a reply, \
+         good or bad, followed by a crash is IsolationError::WorkerFailed, not the reply and \
+         not BadReply); a child that is never waited for stays a zombie"
     );
 }
 
-/// Runs a stand-in worker that prints `chatter` (200 KB, more than a pipe buffer holds)
-/// and then replies, on the small job `Vajra`; `why` is the deadlock message.
+/// Whether process `pid` still exists as a child of this process (running or a zombie):
+/// a child that was waited for is gone from `/proc`.
+#[cfg(target_os = "linux")]
+fn is_an_unreaped_child(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // `<pid> (<command>) <state> <ppid> ...`: the command may hold spaces and parentheses.
+    let ppid = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+        .and_then(|ppid| ppid.parse::<u32>().ok());
+    ppid == Some(std::process::id())
+}
+
+#[cfg(target_os = "linux")]
+#[rstest::rstest]
+#[case::a_good_reply("d14-reply:$$ 0 1 Vajra")]
+#[case::a_bad_reply("d14-reply:$$ forged 1 Vajra")]
+fn every_worker_is_waited_for_before_run_isolated_returns(#[case] reply: &str) {
+    // A stand-in worker that reads its job, replies with its own pid ($$) and exits 0.
+    let worker = shell_worker(&format!("cat > /dev/null; echo \"{reply}\""));
+    let got = run_guarded(worker, job("Vajra", 1));
+    let pid = match &got {
+        Ok(reply) => Some(reply.pid),
+        Err(IsolationError::BadReply { line }) => {
+            line.split(' ').next().and_then(|p| p.parse().ok())
+        }
+        Err(_) => None,
+    };
+    let Some(pid) = pid else {
+        panic!("a worker that answered `{reply}` (with its pid) gave {got:?}");
+    };
+    assert!(
+        !is_an_unreaped_child(pid),
+        "run_isolated returned {got:?} and left its worker (pid {pid}) unreaped: wait for \
+         every worker before returning, on every path (a bad reply too), or it stays a zombie \
+         and its exit status is never judged"
+    );
+}
+
+/// What the chatty stand-in workers reply.
 #[cfg(unix)]
-fn a_chatty_worker_replies(chatter: &str, why: &str) {
-    let chatty = shell_worker(&format!(
-        "cat > /dev/null; {chatter}; echo; echo 'd14-reply:4242 0 1 Vajra'"
-    ));
-    let got = super::guarded(why, move || run_isolated(&chatty, &job("Vajra", 1)));
+const STAND_IN_REPLY: &str = "echo 'd14-reply:4242 0 1 Vajra'";
+
+/// Runs a stand-in worker running `script` (which writes 200 KB, more than a pipe buffer
+/// holds, somewhere, and replies [`STAND_IN_REPLY`]) on `job`; `why` is the deadlock
+/// message.
+#[cfg(unix)]
+fn a_chatty_worker_replies(script: &str, job: Job, why: &str) {
+    let chatty = shell_worker(script);
+    let got = super::guarded(why, move || run_isolated(&chatty, &job));
     assert!(
         matches!(&got, Ok(reply) if reply.weapon == "Vajra" && reply.pid == 4242),
-        "a worker that wrote 200 KB of chatter and then replied gave {got:?}: its reply is \
+        "a worker that wrote 200 KB of chatter and replied gave {got:?}: its reply is \
          Ok(Reply {{ pid: 4242, weapon: \"Vajra\", .. }})"
     );
 }
@@ -340,7 +393,11 @@ fn a_chatty_worker_replies(chatter: &str, why: &str) {
 fn a_worker_that_writes_a_lot_on_stderr_does_not_block() {
     // When its stderr is a pipe, the stand-in writes 200 KB of diagnostics on it.
     a_chatty_worker_replies(
-        "if [ -p /dev/stderr ]; then yes 'd14 worker diagnostics' | head -c 200000 >&2; fi",
+        &format!(
+            "cat > /dev/null; if [ -p /dev/stderr ]; then \
+             yes 'd14 worker diagnostics' | head -c 200000 >&2; fi; {STAND_IN_REPLY}"
+        ),
+        job("Vajra", 1),
         "deadlock: the worker wrote 200 KB on its stderr, a pipe nobody read while waiting; \
          it blocks once the pipe buffer (64 KB) is full and never exits. Discard the \
          worker's stderr (Stdio::null) or read it while waiting, never after",
@@ -353,11 +410,46 @@ fn a_worker_that_writes_a_lot_on_stdout_for_a_small_job_does_not_block() {
     // A five-byte job, and 200 KB of other text on stdout before the reply (like the test
     // harness's own output): the size of the job says nothing about the size of the output.
     a_chatty_worker_replies(
-        "yes 'd14 worker progress' | head -c 200000",
+        &format!(
+            "cat > /dev/null; yes 'd14 worker progress' | head -c 200000; echo; {STAND_IN_REPLY}"
+        ),
+        job("Vajra", 1),
         "deadlock: a worker given a small job wrote 200 KB on its stdout before its reply, \
          and the parent waited for it to exit before reading: the worker blocks once the \
          pipe buffer (64 KB) is full and never exits. Whatever the job's size, read the \
          child's stdout while (or before) waiting for it (wait_with_output does both)",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_worker_that_writes_a_lot_after_its_reply_does_not_block() {
+    // The reply first, then 200 KB more on stdout: the worker exits only once all of it is
+    // read.
+    a_chatty_worker_replies(
+        &format!("cat > /dev/null; {STAND_IN_REPLY}; yes 'd14 worker epilogue' | head -c 200000"),
+        job("Vajra", 1),
+        "deadlock: the worker replied and then wrote 200 KB more on its stdout; the parent \
+         stopped reading at the reply and waited for the worker to exit, which it cannot do \
+         once the pipe buffer (64 KB) is full. Read the child's stdout to its end while \
+         waiting (wait_with_output does), not just up to the reply",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_worker_that_writes_a_lot_before_reading_a_large_job_does_not_block() {
+    // A 200 KB job, and a worker that writes 200 KB on its stdout before it reads stdin.
+    a_chatty_worker_replies(
+        &format!(
+            "yes 'd14 worker progress' | head -c 200000; echo; cat > /dev/null; {STAND_IN_REPLY}"
+        ),
+        job("V".repeat(200_000), 1),
+        "deadlock: the parent was still writing a 200 KB job to the worker's stdin, which the \
+         worker reads only after writing 200 KB on its stdout; nobody read that stdout, so \
+         both block on full pipes (64 KB each). Send the job on a thread of its own (or read \
+         stdout while sending): writing all the input before reading any output only works \
+         when one side fits in a pipe buffer",
     );
 }
 

@@ -147,13 +147,12 @@ fn writes_the_balances_only_once_both_locks_are_held(#[case] from: u32, #[case] 
     );
 }
 
-/// What each account of `transfers_between_other_accounts_go_on_while_one_writes` opens
-/// with: room for the largest of `AMOUNTS` to go out, or come in.
-const OPENING: u64 = 2_000_000_000_000_000_000;
-
-/// The amounts those transfers move, every power of ten from 1 to 10^18 and a few odd
-/// ones: a process-wide lock taken only past some amount shows up among them.
-const AMOUNTS: [u64; 22] = [
+/// The amounts the transfers of `transfers_between_other_accounts_go_on_while_one_writes`
+/// move, every power of ten from 1 to 10^19, a few odd ones, and up to `u64::MAX`: a
+/// process-wide lock taken only past some amount (any amount) shows up among them. Each
+/// account that sends opens with the amount, each that only receives with 0, so every
+/// transfer goes through.
+const AMOUNTS: [u64; 25] = [
     1,
     7,
     10,
@@ -176,7 +175,14 @@ const AMOUNTS: [u64; 22] = [
     10_000_000_000_000_000,
     100_000_000_000_000_000,
     1_000_000_000_000_000_000,
+    u64::MAX / 2,
+    10_000_000_000_000_000_000,
+    u64::MAX,
 ];
+
+/// The amount the thousands of transfers beside (0, 1) move: an account of theirs both
+/// sends and receives it, so it opens with it and may hold twice as much.
+const CHAIN_AMOUNT: u64 = u64::MAX / 2;
 
 /// An account id alike to 0 modulo every number up to 22 and every power of two up to
 /// 256 (16 * lcm(1..=22)): a pair of it and the next id shares any shard picked from the
@@ -207,45 +213,93 @@ fn alike_to_0_and_1_modulo_every_shard_count(down: bool) -> Vec<(u32, u32)> {
 fn transfers_between_other_accounts_go_on_while_one_writes(
     #[case] a_pair: (u32, u32),
     #[case] b_pairs: Vec<(u32, u32)>,
-    #[values(1, 2)] pause_at_write: usize,
+    #[values(Pause::AtSecondLock, Pause::AtWrite(1), Pause::AtWrite(2))] pause: Pause,
 ) {
-    // The thousands of transfers beside (0, 1) move the largest amount only: a lock taken
+    // The thousands of transfers beside (0, 1) move one large amount only: a lock taken
     // only past some amount shows up in the single-pair cases.
     let amounts = if b_pairs.len() > 1 {
-        &AMOUNTS[AMOUNTS.len() - 1..]
+        &[CHAIN_AMOUNT][..]
     } else {
         &AMOUNTS[..]
     };
     for &amount in amounts {
-        b_transfers_while_a_writes(a_pair, &b_pairs, pause_at_write, amount);
+        b_transfers_while_a_writes(a_pair, &b_pairs, pause, amount);
     }
 }
 
-/// Transfer A moves `amount` between its pair and pauses at its write number
-/// `pause_at_write`; meanwhile thread B moves `amount` between each of `b_pairs` in turn
-/// and must finish every transfer.
+/// Where transfer A of `b_transfers_while_a_writes` pauses, in its lock hook.
+#[derive(Debug, Clone, Copy)]
+enum Pause {
+    /// As it asks for its second account lock (its second `Waiting`), holding the first.
+    AtSecondLock,
+    /// As it writes balance number `n` (1 or 2) through a guard.
+    AtWrite(usize),
+}
+
+impl Pause {
+    /// Whether `event` is of the kind this pause counts, and how many of them it lets by.
+    fn counts(self, event: LockEvent) -> (bool, usize) {
+        match self {
+            Pause::AtSecondLock => (matches!(event, LockEvent::Waiting(_)), 2),
+            Pause::AtWrite(n) => (matches!(event, LockEvent::Writing(_)), n),
+        }
+    }
+
+    /// What A never came to, for the messages.
+    fn missed(self) -> String {
+        match self {
+            Pause::AtSecondLock => "asked for a second account lock through Account::lock".into(),
+            Pause::AtWrite(n) => format!(
+                "came to its write number {n} through a guard: write both balances through \
+                 the guards Account::lock returns"
+            ),
+        }
+    }
+
+    /// Where A was, for the messages.
+    fn place(self, (a_from, a_to): (u32, u32), amount: u64) -> String {
+        match self {
+            Pause::AtSecondLock => format!(
+                "in transfer({a_from} -> {a_to}, {amount}) and asking for the lock of account \
+                 {}, held only the lock of account {}",
+                a_from.max(a_to),
+                a_from.min(a_to)
+            ),
+            Pause::AtWrite(n) => format!(
+                "about to write balance number {n} of transfer({a_from} -> {a_to}, {amount}), \
+                 held only the locks of accounts {a_from} and {a_to}"
+            ),
+        }
+    }
+}
+
+/// Transfer A moves `amount` between its pair and pauses where `pause` says; meanwhile
+/// thread B moves `amount` between each of `b_pairs` in turn and must finish every
+/// transfer.
 fn b_transfers_while_a_writes(
     (a_from, a_to): (u32, u32),
     b_pairs: &[(u32, u32)],
-    pause_at_write: usize,
+    pause: Pause,
     amount: u64,
 ) {
     let moves: Vec<(u32, u32)> = std::iter::once((a_from, a_to))
         .chain(b_pairs.iter().copied())
         .collect();
+    let senders: std::collections::BTreeSet<u32> = moves.iter().map(|&(from, _)| from).collect();
+    let opening = |id: u32| if senders.contains(&id) { amount } else { 0 };
     let accounts: Arc<BTreeMap<u32, Account>> = Arc::new(
         moves
             .iter()
             .flat_map(|&(from, to)| [from, to])
-            .map(|id| (id, Account::new(id, OPENING)))
+            .map(|id| (id, Account::new(id, opening(id))))
             .collect(),
     );
     let shared = Arc::clone(&accounts);
     let b_pairs: Arc<[(u32, u32)]> = b_pairs.into();
     let b_pairs_shared = Arc::clone(&b_pairs);
-    // Thread A waits in its hook (at its first, or its second, write) at most half of
-    // DEADLOCK_GUARD for B, then lets go, so a process-wide lock it holds is released again
-    // for the other tests. It notes `Ok` if B finished in time, else the index of the
+    // Thread A waits in its hook (at its second lock, its first or its second write) at
+    // most half of DEADLOCK_GUARD for B, then lets go, so a process-wide lock it holds is
+    // released again for the other tests. It notes `Ok` if B finished in time, else the index of the
     // transfer B was waiting in.
     let (result, b_in_time) = super::guarded(
         &format!("transfer({a_from} -> {a_to}) and the transfers beside it never finished"),
@@ -259,13 +313,14 @@ fn b_transfers_while_a_writes(
                 let a = scope.spawn(move || {
                     let b_in_time = Rc::new(Cell::new(None));
                     let hook_b_in_time = Rc::clone(&b_in_time);
-                    let writes = Cell::new(0);
+                    let seen = Cell::new(0);
                     set_lock_hook(Some(Box::new(move |event| {
-                        if !matches!(event, LockEvent::Writing(_)) {
+                        let (counted, pause_at) = pause.counts(event);
+                        if !counted {
                             return;
                         }
-                        writes.set(writes.get() + 1);
-                        if writes.get() == pause_at_write && hook_b_in_time.get().is_none() {
+                        seen.set(seen.get() + 1);
+                        if seen.get() == pause_at && hook_b_in_time.get().is_none() {
                             let _ = holding.send(());
                             let finished = done.recv_timeout(super::DEADLOCK_GUARD / 2);
                             hook_b_in_time.set(Some(
@@ -296,24 +351,25 @@ fn b_transfers_while_a_writes(
     );
     let Some(b_in_time) = b_in_time else {
         panic!(
-            "transfer({a_from} -> {a_to}, {amount}) never came to its write number \
-             {pause_at_write} through a guard: write both balances through the guards \
-             Account::lock returns"
+            "transfer({a_from} -> {a_to}, {amount}) never {}",
+            pause.missed()
         );
     };
     if let Err(at) = b_in_time {
         let (b_from, b_to) = b_pairs[at];
         panic!(
-            "transfer({b_from} -> {b_to}, {amount}) waited (1.5 s) while another thread, about \
-             to write balance number {pause_at_write} of transfer({a_from} -> {a_to}, \
-             {amount}), held only the locks of accounts {a_from} and {a_to}: one process-wide \
-             lock (a ledger, a journal, an audit trail, a bank lock), or one of a few shards \
-             of one picked from the ids, around the move serialises unrelated transfers, and \
-             so does one taken only for large amounts; lock only the two accounts of the \
-             transfer"
+            "transfer({b_from} -> {b_to}, {amount}) waited (1.5 s) while another thread, {}: \
+             one process-wide lock (a ledger, a journal, an audit trail, a bank lock), or one \
+             of a few shards of one picked from the ids, around the move serialises unrelated \
+             transfers, and so does one taken only for large amounts. One held while waiting \
+             for the second account's lock is outside the lock order and deadlocks: \
+             transfer(1 -> 2) holds account 1 and that lock and waits for account 2, while \
+             transfer(2 -> 3) holds account 2 and waits for it. Lock only the two accounts of \
+             the transfer",
+            pause.place((a_from, a_to), amount)
         );
     }
-    let mut expected: BTreeMap<u32, u64> = accounts.keys().map(|&id| (id, OPENING)).collect();
+    let mut expected: BTreeMap<u32, u64> = accounts.keys().map(|&id| (id, opening(id))).collect();
     for (from, to) in moves {
         expected
             .entry(from)
@@ -335,12 +391,19 @@ fn b_transfers_while_a_writes(
 
 /// A lock hook for transfer number `me` of two: note when this thread first asks for a
 /// lock, and after its first lock wait until the other transfer has asked for its first.
-fn meet_after_the_first_lock(me: usize, asked: Arc<[AtomicBool; 2]>) -> Box<dyn Fn(LockEvent)> {
+/// It waits at most half of [`super::DEADLOCK_GUARD`], then notes in `asked[2]` that it gave
+/// up and lets go: a process-wide lock it may hold is free again for the other tests.
+fn meet_after_the_first_lock(me: usize, asked: Arc<[AtomicBool; 3]>) -> Box<dyn Fn(LockEvent)> {
     let holds_one = Cell::new(false);
     Box::new(move |event| match event {
         LockEvent::Waiting(_) => asked[me].store(true, Ordering::SeqCst),
         LockEvent::Acquired(_) if !holds_one.replace(true) => {
+            let give_up = std::time::Instant::now() + super::DEADLOCK_GUARD / 2;
             while !asked[1 - me].load(Ordering::SeqCst) {
+                if std::time::Instant::now() > give_up {
+                    asked[2].store(true, Ordering::SeqCst);
+                    return;
+                }
                 thread::yield_now();
             }
         }
@@ -356,8 +419,8 @@ fn opposite_transfers_at_the_worst_moment_do_not_deadlock() {
     );
     let (a2, b2) = (Arc::clone(&a), Arc::clone(&b));
     let results = super::guarded(DEADLOCK, move || {
-        let asked: Arc<[AtomicBool; 2]> =
-            Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
+        // Whether transfer 0, transfer 1 asked for a lock; whether a hook gave up waiting.
+        let asked: Arc<[AtomicBool; 3]> = Arc::new(std::array::from_fn(|_| AtomicBool::new(false)));
         thread::scope(|scope| {
             let forth = scope.spawn(|| {
                 set_lock_hook(Some(meet_after_the_first_lock(0, Arc::clone(&asked))));
@@ -369,10 +432,19 @@ fn opposite_transfers_at_the_worst_moment_do_not_deadlock() {
             });
             let results =
                 [forth, back].map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-            let told = asked.iter().all(|asked| asked.load(Ordering::SeqCst));
+            let [forth_asked, back_asked, gave_up] =
+                std::array::from_fn(|i| asked[i].load(Ordering::SeqCst));
             assert!(
-                told,
+                forth_asked && back_asked,
                 "Account::lock never told the lock hook: reach balances only through it"
+            );
+            assert!(
+                !gave_up,
+                "one transfer held its first account lock and the opposite transfer did not \
+                 even ask for an account lock in 1.5 s: something else (one process-wide lock \
+                 around every transfer, a home-made GIL) kept it out. That avoids the deadlock \
+                 by running one transfer at a time; take only the two accounts' locks, in one \
+                 global order (the lower account id first)"
             );
             results
         })

@@ -108,6 +108,24 @@ proptest! {
     }
 }
 
+/// Item counts past 2^53, where an `f64` no longer holds every integer: bounds computed
+/// through floating point (`(part * n as f64 / parts as f64).ceil()`, `.round()`) drift by
+/// hundreds of items there, and `n * part / parts` in `u64` overflows.
+#[rstest]
+#[case::u64_max_on_three(u64::MAX, 3)]
+#[case::u64_max_on_seven(u64::MAX, 7)]
+#[case::just_past_two_to_the_53_on_three((1 << 53) + 1, 3)]
+#[case::two_to_the_60_and_odd_on_ten((1 << 60) + 12_345, 10)]
+#[case::u64_max_minus_one_on_sixty_four(u64::MAX - 1, 64)]
+fn ranges_stay_balanced_for_item_counts_past_two_to_the_53(#[case] n: u64, #[case] workers: usize) {
+    check_balanced_split(n, workers).unwrap_or_else(|e| {
+        panic!(
+            "{e}. Past 2^53 an f64 cannot hold every item count: compute the bounds in \
+             integers (base = n / workers, the first n % workers ranges one longer)"
+        )
+    });
+}
+
 #[rstest]
 #[case::nothing(0, 1, 0)]
 #[case::only_zero(1, 4, 0)]
@@ -166,15 +184,21 @@ proptest! {
 }
 
 /// Ranges of at most this many items are run in lockstep: `f` waits at the barrier at
-/// every call. Longer ones wait at the first, the middle and the last call of the shortest
-/// range.
-const LOCKSTEP: usize = 128;
+/// every call, so a lock shared by the workers and taken every k-th call, for any k, is
+/// met. Longer ones wait at the first, the middle and the last call of the shortest range
+/// and at every call number that is a power of two or one less.
+const LOCKSTEP: usize = 4_096;
 
 /// Whether call number `call` (from 0) of a thread whose range has at least `shortest`
 /// items waits at the barrier.
 fn meets_at(call: usize, shortest: usize) -> bool {
     call < shortest
-        && (shortest <= LOCKSTEP || call == 0 || call == shortest / 2 || call + 1 == shortest)
+        && (shortest <= LOCKSTEP
+            || call == 0
+            || call == shortest / 2
+            || call + 1 == shortest
+            || call.is_power_of_two()
+            || (call + 1).is_power_of_two())
 }
 
 /// Runs `parallel_sum_with(n, workers, …)` with an `f` that makes each thread wait at a
@@ -228,6 +252,7 @@ fn sum_meeting_at_a_barrier(
 #[case::fewer_items_than_workers(2, 3, 2)]
 #[case::uneven_ranges_in_lockstep(301, 3, 3)]
 #[case::many_items_on_three(100_000, 3, 3)]
+#[case::long_ranges_in_lockstep(8_192, 2, 2)]
 fn runs_min_workers_n_threads_at_the_same_time(
     #[case] n: u64,
     #[case] workers: usize,

@@ -197,8 +197,8 @@ fn keeps_input_order_when_later_scouts_finish_first() {
 #[case::first_name_slow_on_three_threads(7, 3, 0)]
 #[case::second_name_slow(6, 2, 1)]
 #[case::a_middle_name_slow(9, 3, 4)]
-#[case::first_of_a_hundred_names_slow(100, 2, 0)]
-#[case::a_middle_name_of_a_hundred_slow(100, 3, 50)]
+#[case::first_of_a_thousand_names_slow(1_000, 2, 0)]
+#[case::a_middle_name_of_a_thousand_slow(1_000, 3, 500)]
 fn a_free_worker_takes_the_next_name_while_one_name_is_slow(
     #[case] names: usize,
     #[case] pool_size: usize,
@@ -240,5 +240,44 @@ fn a_free_worker_takes_the_next_name_while_one_name_is_slow(
         Ok(expected),
         "scout_all over {names} names on {pool_size} threads must still return every result \
          in input order"
+    );
+}
+
+#[rstest]
+#[case::one_thread(5, 1)]
+#[case::three_threads(9, 3)]
+#[case::a_thousand_names_on_two_threads(1_000, 2)]
+fn the_names_start_in_input_order(#[case] names: usize, #[case] pool_size: usize) {
+    // The scout of name i starts only once the scouts of names 0..i have started: a queue
+    // that hands the names out first in, first out never blocks on it.
+    let got = super::guarded(
+        &format!(
+            "scout_all blocked: the scout of each name waits until the scouts of all the \
+             names before it have started, and on {pool_size} threads they never did. The \
+             names were handed out of order (popped from the back of a Vec, a stack?): a \
+             pool's queue is first in, first out, a free worker takes the next name in input \
+             order"
+        ),
+        move || {
+            let started = Mutex::new(0_usize);
+            let changed = Condvar::new();
+            let names: Vec<usize> = (0..names).collect();
+            scout_all(&names, pool_size, |&i| {
+                let mut started = started.lock().unwrap_or_else(|e| e.into_inner());
+                while *started != i {
+                    started = changed.wait(started).unwrap_or_else(|e| e.into_inner());
+                }
+                *started += 1;
+                changed.notify_all();
+                i * 3
+            })
+        },
+    );
+    let expected: Vec<usize> = (0..names).map(|i| i * 3).collect();
+    assert_eq!(
+        got,
+        Ok(expected),
+        "scout_all over {names} names on {pool_size} threads must return every result in \
+         input order"
     );
 }

@@ -344,16 +344,13 @@ const HELD_ACCOUNTS: usize = 65;
 /// `k` up to `BANK_ACCOUNTS - 1`.
 const BANK_ACCOUNTS: usize = 4_097;
 
-/// The amount each operation of the "do not wait" tests moves on `account`: every power
-/// of ten from 1 to 10^17 comes up among the held accounts and among the others, so a
-/// bank-wide lock taken only for amounts past some threshold makes some pair wait.
+/// The amount each operation of the "do not wait" tests moves on `account`: `u64::MAX`
+/// shifted right by `account % 64`, so every bit length from 1 to 64 comes up among the
+/// held accounts, and `u64::MAX` itself on held accounts 0 and 64: a bank-wide lock taken
+/// only for amounts past some threshold (any threshold) makes some pair wait.
 fn amount_for(account: usize) -> u64 {
-    10_u64.pow(u32::try_from(account % 18).unwrap_or(0)) + account as u64
+    u64::MAX >> (account % 64)
 }
-
-/// What every account of the "do not wait" tests opens with: room for every amount
-/// [`amount_for`] gives to go out, or in, once per held account.
-const OPENING: u64 = u64::MAX / 2;
 
 /// An operation of the "do not wait" tests: on an account, with that account's amount.
 type Operation = fn(&Bank, usize, u64) -> Result<u64, BankError>;
@@ -361,9 +358,15 @@ type Operation = fn(&Bank, usize, u64) -> Result<u64, BankError>;
 /// For each account `held` of `0..HELD_ACCOUNTS`: thread A locks it (through `a_op`) and,
 /// from its hook (`hold_at`), keeps holding that lock while thread B runs `b_op` on every
 /// other held account (and, while account 0 is held, on every account of the bank), one
-/// after another,
-/// each operation moving its account's [`amount_for`].
-fn hold_each_account_while_every_other_works(a_op: Operation, b_op: Operation, hold_at: HoldAt) {
+/// after another, each operation moving its account's [`amount_for`]. Each round has a
+/// fresh bank whose accounts open with `opening` (0 for deposits, `u64::MAX` for
+/// withdrawals), so every amount, up to `u64::MAX`, goes through.
+fn hold_each_account_while_every_other_works(
+    a_op: Operation,
+    b_op: Operation,
+    hold_at: HoldAt,
+    opening: u64,
+) {
     let (install, held_where): (fn(Option<VaultHook>), &str) = match hold_at {
         HoldAt::Lock => (set_vault_hook, "right after it locked its account"),
         HoldAt::Write => (
@@ -372,14 +375,17 @@ fn hold_each_account_while_every_other_works(a_op: Operation, b_op: Operation, h
         ),
     };
     let accounts = BANK_ACCOUNTS;
-    let bank = Arc::new(Bank::new(accounts));
-    for account in 0..accounts {
-        assert_eq!(
-            bank.deposit(account, OPENING),
-            Ok(OPENING),
-            "the opening deposit failed"
-        );
-    }
+    let open_bank = move |touched: usize| {
+        let bank = Bank::new(accounts);
+        for account in (0..touched).filter(|_| opening > 0) {
+            assert_eq!(
+                bank.deposit(account, opening),
+                Ok(opening),
+                "the opening deposit failed"
+            );
+        }
+        bank
+    };
     let (pair_sender, pair) = mpsc::channel();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         super::guarded(
@@ -388,10 +394,15 @@ fn hold_each_account_while_every_other_works(a_op: Operation, b_op: Operation, h
              One bank-wide lock around every operation (on top of, or instead of, the \
              account's own), or a few shared stripe locks (account % k), is a home-made GIL, \
              and so is a bank-wide ledger taken only for large amounts (each operation here \
-             moves an amount of its own, from 1 to 10^17); lock only the account the \
+             moves an amount of its own, from 1 to u64::MAX); lock only the account the \
              operation touches",
             move || {
                 for held_account in 0..HELD_ACCOUNTS {
+                    let bank = open_bank(if held_account == 0 {
+                        accounts
+                    } else {
+                        HELD_ACCOUNTS
+                    });
                     let (holding, held) = mpsc::channel();
                     let (finished, done) = mpsc::channel();
                     let pair_sender = pair_sender.clone();
@@ -443,14 +454,15 @@ fn hold_each_account_while_every_other_works(a_op: Operation, b_op: Operation, h
 }
 
 #[rstest]
-#[case::deposits(Bank::deposit, Bank::deposit)]
-#[case::withdrawals(Bank::withdraw, Bank::withdraw)]
-#[case::balances(|bank: &Bank, a, _| bank.balance(a), |bank: &Bank, b, _| bank.balance(b))]
+#[case::deposits(Bank::deposit, Bank::deposit, 0)]
+#[case::withdrawals(Bank::withdraw, Bank::withdraw, u64::MAX)]
+#[case::balances(|bank: &Bank, a, _| bank.balance(a), |bank: &Bank, b, _| bank.balance(b), 7)]
 fn operations_on_different_accounts_do_not_wait_for_each_other(
     #[case] a_op: Operation,
     #[case] b_op: Operation,
+    #[case] opening: u64,
 ) {
-    hold_each_account_while_every_other_works(a_op, b_op, HoldAt::Lock);
+    hold_each_account_while_every_other_works(a_op, b_op, HoldAt::Lock, opening);
 }
 
 /// Where the "do not wait" tests keep thread A while thread B works.
@@ -463,14 +475,15 @@ enum HoldAt {
 }
 
 #[rstest]
-#[case::deposits(Bank::deposit, Bank::deposit)]
-#[case::withdrawals(Bank::withdraw, Bank::withdraw)]
-#[case::a_balance_beside_a_deposit(Bank::deposit, |bank: &Bank, b, _| bank.balance(b))]
+#[case::deposits(Bank::deposit, Bank::deposit, 0)]
+#[case::withdrawals(Bank::withdraw, Bank::withdraw, u64::MAX)]
+#[case::a_balance_beside_a_deposit(Bank::deposit, |bank: &Bank, b, _| bank.balance(b), 0)]
 fn an_operation_writing_one_account_does_not_hold_up_the_others(
     #[case] a_op: Operation,
     #[case] b_op: Operation,
+    #[case] opening: u64,
 ) {
-    hold_each_account_while_every_other_works(a_op, b_op, HoldAt::Write);
+    hold_each_account_while_every_other_works(a_op, b_op, HoldAt::Write, opening);
 }
 
 #[rstest]

@@ -359,8 +359,8 @@ fn the_workers_forge_every_job_before_anyone_asks_for_a_result(
 
 #[rstest]
 #[case::four_jobs_on_two_workers(4, 2)]
-#[case::a_hundred_jobs_on_two_workers(100, 2)]
-#[case::a_hundred_jobs_on_three_workers(100, 3)]
+#[case::a_thousand_jobs_on_two_workers(1_000, 2)]
+#[case::a_thousand_jobs_on_three_workers(1_000, 3)]
 fn a_free_worker_takes_the_next_job_while_another_job_still_runs(
     #[case] jobs: usize,
     #[case] workers: usize,
@@ -578,6 +578,36 @@ const PARKED_WINDOW: std::time::Duration = std::time::Duration::from_millis(200)
 #[cfg(target_os = "linux")]
 const MOST_WAKEUPS: u64 = 3;
 
+/// The most CPU time the consumer may spend in `next` from the call until it is asleep,
+/// while no result is ready, and the most times it may be put on a CPU in that time. A
+/// blocking `recv` spends microseconds, on one or two turns; a spin of `try_recv` (with
+/// `yield_now`, `spin_loop` or nothing between looks) spends CPU for as long as it spins,
+/// alone on a core, or takes turn after turn beside other threads, however briefly it
+/// means to spin.
+#[cfg(target_os = "linux")]
+const MOST_BEFORE_SLEEP: (std::time::Duration, u64) = (std::time::Duration::from_millis(10), 50);
+
+/// The CPU time a thread has run for and how many times it was put on a CPU
+/// (`/proc/<pid>/task/<tid>/schedstat`: nanoseconds on a CPU, waiting, turns); `status` is
+/// the path of its `status` file.
+#[cfg(target_os = "linux")]
+fn cpu_time(status: &str) -> (std::time::Duration, u64) {
+    let path = status.replace("/status", "/schedstat");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    let fields: Vec<u64> = text
+        .split_whitespace()
+        .map(|field| {
+            field
+                .parse()
+                .unwrap_or_else(|e| panic!("{path}: {text:?}: {e}"))
+        })
+        .collect();
+    let [nanos, _, turns] = fields[..] else {
+        panic!("{path}: not three numbers: {text:?}");
+    };
+    (std::time::Duration::from_nanos(nanos), turns)
+}
+
 /// How many times the test looks at the system call the parked consumer sits in.
 #[cfg(target_os = "linux")]
 const SYSCALL_SAMPLES: u32 = 20;
@@ -616,20 +646,42 @@ fn a_consumer_waiting_for_a_result_sleeps_until_one_arrives() {
     thread::spawn(move || {
         let me = std::fs::read_link("/proc/thread-self")
             .unwrap_or_else(|e| panic!("cannot find this thread in /proc: {e}"));
-        let _ = tell_status.send(format!("/proc/{}/status", me.display()));
+        let status = format!("/proc/{}/status", me.display());
+        let before = cpu_time(&status);
+        let _ = tell_status.send((status, before));
         let _ = forward.send(forged.next());
     });
-    let status = status
+    let (status, cpu_before) = status
         .recv_timeout(super::DEADLOCK_GUARD)
         .unwrap_or_else(|_| panic!("the consumer thread never started"));
     let deadline = std::time::Instant::now() + super::DEADLOCK_GUARD;
+    let spins = |asleep: bool| {
+        let (now, turns_now) = cpu_time(&status);
+        let (spent, turns) = (now.saturating_sub(cpu_before.0), turns_now - cpu_before.1);
+        assert!(
+            spent <= MOST_BEFORE_SLEEP.0 && turns <= MOST_BEFORE_SLEEP.1,
+            "while no job had finished, the consumer spent {spent:?} of CPU in next(), on \
+             {turns} turns on a CPU{}: it \
+             spins (a loop of try_recv with yield_now, spin_loop or nothing between looks, \
+             even for a moment before a blocking recv), burning a core for nothing. Block on \
+             the channel's recv at once: it sleeps until a result arrives, in microseconds of \
+             CPU",
+            if asleep {
+                " before it went to sleep"
+            } else {
+                " and is still awake"
+            }
+        );
+    };
     while !status_field(&status, "State:").starts_with('S') {
+        spins(false);
         assert!(
             std::time::Instant::now() < deadline,
             "the consumer never went to sleep in next() while no result was ready: it spins"
         );
-        thread::yield_now();
+        thread::sleep(std::time::Duration::from_millis(1));
     }
+    spins(true);
     let wakeups = || {
         status_field(&status, "voluntary_ctxt_switches:")
             .parse::<u64>()

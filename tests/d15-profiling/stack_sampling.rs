@@ -149,21 +149,39 @@ fn the_missing_tenths_go_to_the_largest_remainders() {
     );
 }
 
-#[test]
-fn equal_remainders_go_to_the_smaller_names() {
-    let report = report_of(&[&["a"], &["b"], &["c"], &["d"], &["e"], &["f"]]);
-    let selves = self_shares(&report);
-    let expected: Vec<(String, u32)> = [("a", 167), ("b", 167), ("c", 167), ("d", 167)]
-        .into_iter()
-        .chain([("e", 166), ("f", 166)])
-        .map(|(name, tenths)| (name.to_owned(), tenths))
+/// One sample for each of `functions` functions `f00`, `f01`, … (names in index order), the
+/// `i`-th repeated `counts[i % counts.len()]` times: many equal remainders side by side.
+fn one_stack_per_function(functions: usize, counts: &[usize]) -> Vec<Vec<String>> {
+    (0..functions)
+        .flat_map(|i| std::iter::repeat_n(vec![format!("f{i:02}")], counts[i % counts.len()]))
+        .collect()
+}
+
+#[rstest]
+#[case::six_functions_one_sample_each(6, &[1])]
+#[case::sixty_functions_in_three_remainder_classes(60, &[2, 1, 1])]
+#[case::ninety_functions_in_two_remainder_classes(90, &[1, 2])]
+fn equal_remainders_go_to_the_smaller_names(#[case] functions: usize, #[case] counts: &[usize]) {
+    let owned = one_stack_per_function(functions, counts);
+    let samples: Vec<Vec<&str>> = owned
+        .iter()
+        .map(|stack| stack.iter().map(String::as_str).collect())
         .collect();
+    let refs: Vec<&[&str]> = samples.iter().map(Vec::as_slice).collect();
+    let report = report_of(&refs);
+    let mut selves = self_shares(&report);
+    selves.sort();
+    let expected: Vec<(String, u32)> = largest_remainder(&samples).into_iter().collect();
     assert_eq!(
-        selves, expected,
-        "six functions with one sample each are 166.67 tenths apiece: the floors give 996, \
-         and the 4 missing tenths go to the 4 largest remainders, all equal, so to the \
-         smaller names a, b, c, d. Rounding each share first and then correcting the sum \
-         on some shares is not the largest-remainder method"
+        selves,
+        expected,
+        "{functions} functions with {counts:?} samples in turn ({} samples): the floors leave \
+         tenths missing, and among functions with equal remainders they go to the smaller \
+         names first (six functions of one sample each: 166.67 tenths apiece, the 4 missing \
+         tenths to f00 to f03). Break the tie by name yourself: an unstable sort by remainder \
+         alone keeps name order only on short lists, and rounding each share first and then \
+         correcting the sum on some shares is not the largest-remainder method",
+        samples.len()
     );
 }
 
@@ -319,6 +337,12 @@ fn refuses_an_empty_stack() {
 #[case::semicolon("parse;read")]
 #[case::space("parse read")]
 #[case::tab("parse\tread")]
+#[case::newline("parse\nread")]
+#[case::carriage_return("parse\r")]
+#[case::form_feed("\u{c}parse")]
+#[case::no_break_space("parse\u{a0}read")]
+#[case::ideographic_space("parse\u{3000}read")]
+#[case::line_separator("parse\u{2028}read")]
 #[case::empty("")]
 fn refuses_a_frame_that_would_break_the_folded_format(#[case] frame: &str) {
     let samples: [&[&str]; 2] = [&["main"], &["main", frame]];
@@ -329,8 +353,9 @@ fn refuses_a_frame_that_would_break_the_folded_format(#[case] frame: &str) {
     assert_eq!(
         (fold_stacks(&samples).err(), shares(&samples).err()),
         (expected.clone(), expected),
-        "the frame {frame:?} would be read back as other frames or a count: both reports must \
-         refuse it as SampleError::BadFrame"
+        "the frame {frame:?} would be read back as other frames, a count or a new line: both \
+         reports must refuse it as SampleError::BadFrame (any whitespace, as \
+         char::is_whitespace says, not only a space and a tab)"
     );
 }
 

@@ -1,10 +1,66 @@
 //! Kata 6: the concatenation trap, measured with a counting allocator.
 
+use std::cell::Cell;
+
 use crate::string_building::{capacity_steps, join_words};
 use proptest::prelude::*;
 use rstest::rstest;
 
-use super::heap::{count_allocations, in_own_process, peak_memory_growth};
+use super::heap::{count_allocations, heap_calls_so_far, in_own_process, peak_memory_growth};
+
+/// Words handed out one at a time (size hint kept, clones share the count): counts those
+/// read after the thread touched the heap, that is after `join_words` allocated its result.
+#[derive(Clone)]
+struct Watched<'c, I> {
+    words: I,
+    heap_calls_at_start: usize,
+    read_after_allocating: &'c Cell<usize>,
+}
+
+impl<'a, I: Iterator<Item = &'a str>> Iterator for Watched<'_, I> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let word = self.words.next()?;
+        if heap_calls_so_far() > self.heap_calls_at_start {
+            let read = &self.read_after_allocating;
+            read.set(read.get() + 1);
+        }
+        Some(word)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.words.size_hint()
+    }
+}
+
+/// `join_words(words, sep)`, with how many allocations it made and how many words it read
+/// after its (first) allocation: writing straight into the result reads every word then.
+fn join_watched<'a>(
+    words: impl Iterator<Item = &'a str> + Clone,
+    sep: &str,
+) -> (String, usize, usize) {
+    let read_after_allocating = Cell::new(0);
+    let (joined, allocations) = count_allocations(|| {
+        let words = Watched {
+            words,
+            heap_calls_at_start: heap_calls_so_far(),
+            read_after_allocating: &read_after_allocating,
+        };
+        join_words(words, sep)
+    });
+    (joined, allocations, read_after_allocating.get())
+}
+
+/// The message when `join_words` read only `read` of its `count` words after allocating.
+fn scratch_copy_message(count: usize, read: usize) -> String {
+    format!(
+        "join_words read only {read} of its {count} words after it allocated the result: the \
+         words went somewhere else first (a scratch buffer on the stack, in a static, or from \
+         std::alloc::System) and were copied in, so every byte was written twice. Measure \
+         first, then allocate the String once and push_str each word straight into it"
+    )
+}
 
 #[rstest]
 #[case::spaces(&["profile", "before", "optimising"], " ", "profile before optimising")]
@@ -34,7 +90,7 @@ fn allocates_exactly_once_for_many_words(
 ) {
     let words = std::iter::repeat_n(word, count);
     let size = count * word.len() + (count - 1) * sep.len();
-    let (joined, allocations) = count_allocations(|| join_words(words, sep));
+    let (joined, allocations, read_after_allocating) = join_watched(words, sep);
     assert_eq!(
         (allocations, joined.len(), joined.capacity()),
         (1, size, size),
@@ -44,6 +100,11 @@ fn allocates_exactly_once_for_many_words(
          reallocations cost most); no reallocation, no Vec of words on the side",
         joined.len(),
         joined.capacity()
+    );
+    assert!(
+        read_after_allocating >= count,
+        "{}",
+        scratch_copy_message(count, read_after_allocating)
     );
 }
 
@@ -134,6 +195,7 @@ fn real_capacity_steps(words: &[&str], sep: &str) -> Vec<usize> {
 #[case::many_short_words(&["ab"; 40], "--")]
 #[case::ends_exactly_on_a_capacity(&["abcd"; 3], "--")]
 #[case::long_separator(&["x", "y", "z"], " -------- ")]
+#[case::a_separator_then_a_word_both_grow_it(&["abcdefgh", "abcdefghijklmnop"], "-")]
 fn notes_every_capacity_change_including_those_a_separator_causes(
     #[case] words: &[&str],
     #[case] sep: &str,
@@ -176,8 +238,8 @@ proptest! {
         words in prop::collection::vec("[a-zé日🦀 ]{0,6}", 0..20),
         sep in prop_oneof![Just(""), Just(" "), Just(", "), Just("·")],
     ) {
-        let (joined, allocations) =
-            count_allocations(|| join_words(words.iter().map(String::as_str), sep));
+        let (joined, allocations, read_after_allocating) =
+            join_watched(words.iter().map(String::as_str), sep);
         let expected = words.join(sep);
         prop_assert_eq!(&joined, &expected, "join_words disagrees with [&str]::join");
         prop_assert_eq!(allocations, usize::from(!expected.is_empty()),
@@ -185,6 +247,9 @@ proptest! {
              an empty one", allocations, expected);
         prop_assert_eq!(joined.capacity(), joined.len(),
             "the capacity must be exactly the length: no guessing, no spare room");
+        let count = if expected.is_empty() { 0 } else { words.len() };
+        prop_assert!(read_after_allocating >= count, "{}",
+            scratch_copy_message(count, read_after_allocating));
     }
 }
 

@@ -181,27 +181,20 @@ impl Shape {
     }
 }
 
+/// A shape of `files` files of `segments` segments of `lines` lines.
+const fn shape(files: usize, segments: usize, lines: usize) -> Shape {
+    Shape {
+        files,
+        segments,
+        lines,
+    }
+}
+
 /// Layers from one line up (a copy of a small layer is a copy too), and thousands of lines.
-const ONE_LINE: Shape = Shape {
-    files: 1,
-    segments: 1,
-    lines: 1,
-};
-const A_FEW_LINES: Shape = Shape {
-    files: 2,
-    segments: 2,
-    lines: 3,
-};
-const SIXTY_FOUR_LINES_A_FILE: Shape = Shape {
-    files: 2,
-    segments: 4,
-    lines: 16,
-};
-const THOUSANDS_OF_LINES: Shape = Shape {
-    files: 3,
-    segments: 10,
-    lines: 100,
-};
+const ONE_LINE: Shape = shape(1, 1, 1);
+const A_FEW_LINES: Shape = shape(2, 2, 3);
+const SIXTY_FOUR_LINES_A_FILE: Shape = shape(2, 4, 16);
+const THOUSANDS_OF_LINES: Shape = shape(3, 10, 100);
 
 /// A folder of this shape, every line different.
 fn shaped_folder(name: &str, shape: Shape) -> Folder {
@@ -404,6 +397,60 @@ fn each_layer_delegates_to_the_inner_iterators_not_a_hand_kept_cursor() {
     }
 }
 
+/// Stand-ins for the layers (lists of lists of bytes), walked only by delegating: `flatten`,
+/// `flat_map` and `chain` over slice iterators, with closures that capture nothing.
+fn file_stand_in(file: &[Vec<u8>]) -> impl Iterator<Item = &u8> {
+    file.iter().flatten()
+}
+
+fn folder_stand_in(folder: &[Vec<Vec<u8>>]) -> impl Iterator<Item = &u8> {
+    folder.iter().flat_map(|file| file_stand_in(file))
+}
+
+#[test]
+fn a_walk_holds_the_inner_iterators_and_no_indices_of_its_own() {
+    let bytes: &[Vec<u8>] = &[];
+    let lists: &[Vec<Vec<Vec<u8>>>] = &[];
+    let file_walk = size_of_val(&file_stand_in(bytes));
+    let folder_walk = size_of_val(&folder_stand_in(&[]));
+    let archive_walk = size_of_val(
+        &file_stand_in(bytes).chain(lists.iter().flat_map(|folder| folder_stand_in(folder))),
+    );
+    let folders = archive();
+    let live = file("live.log", vec![segment(&["l1"])]);
+    let found = lines_of_folder(&folders, "web").map(|walk| size_of_val(&walk));
+    let found = found.unwrap_or_else(|e| panic!("lines_of_folder(_, \"web\") gave {e}"));
+    let walks = [
+        (
+            "lines_in_file",
+            size_of_val(&lines_in_file(&live)),
+            file_walk,
+        ),
+        (
+            "lines_in_folder",
+            size_of_val(&lines_in_folder(&folders[0])),
+            folder_walk,
+        ),
+        ("lines_of_folder", found, folder_walk),
+        (
+            "live_then_archive",
+            size_of_val(&live_then_archive(&live, &folders)),
+            archive_walk,
+        ),
+    ];
+    for (function, size, delegating) in walks {
+        assert!(
+            size <= delegating,
+            "{function} returns a walk of {size} bytes, but flat_map (or flatten) and chain over \
+             the layers' slice iterators hold only {delegating}: the other {} bytes are state of \
+             its own, such as hand-kept (file, segment, line) indices or a reference back to the \
+             layers captured by a closure. Delegating means the inner iterators keep their own \
+             place and hand each line through; the walk adds nothing to count with",
+            size.saturating_sub(delegating)
+        );
+    }
+}
+
 #[rstest]
 fn walking_a_file_copies_no_line_and_builds_no_list(
     #[values(ONE_LINE, A_FEW_LINES, SIXTY_FOUR_LINES_A_FILE, THOUSANDS_OF_LINES)] shape: Shape,
@@ -456,6 +503,7 @@ fn full_tree(name: &str, fan_out: usize, depth: u32) -> Folder {
 #[rstest]
 #[case::wide_2000_sub_folders(2_000, 1, 2_001)]
 #[case::narrow_3_per_folder_6_deep(3, 6, 1_093)]
+#[case::binary_2_per_folder_6_deep(2, 6, 127)]
 fn a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder(
     #[case] fan_out: usize,
     #[case] depth: u32,
@@ -475,6 +523,112 @@ fn a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder(
          building sub-folders' iterators up front (for every folder, or only where a folder has \
          few sub-folders), or a list of every folder, holds memory that grows with the tree"
     );
+}
+
+#[test]
+fn the_first_line_of_a_tree_costs_one_box_whatever_lies_below_it() {
+    // The heap held while the walk is built and hands out its first line (the root's own).
+    let first_line = |root: &Folder| peak_heap(|| lines_in_tree(root).next().map(str::len)).1;
+    let with_lines = |mut root: Folder, lines: usize| {
+        root.files = shaped_folder("root", shape(1, 1, lines)).files;
+        root
+    };
+    let trees = [
+        ("a lone folder of 1 line", full_tree("root", 0, 0)),
+        (
+            "a lone folder of 130 lines",
+            with_lines(full_tree("root", 0, 0), 130),
+        ),
+        ("a chain 40 folders deep", full_tree("root", 1, 40)),
+        ("a binary tree 6 levels deep", full_tree("root", 2, 6)),
+        ("a 3-wide tree 6 levels deep", full_tree("root", 3, 6)),
+        (
+            "a 130-line root over a binary tree",
+            with_lines(full_tree("root", 2, 6), 130),
+        ),
+    ];
+    let heaps: Vec<(&str, usize)> = trees
+        .iter()
+        .map(|(name, root)| (*name, first_line(root)))
+        .collect();
+    assert!(
+        heaps.iter().all(|&(_, heap)| heap == heaps[0].1),
+        "building lines_in_tree and taking its first line (the root's own) held these bytes of \
+         heap: {heaps:?}; it must cost the same (the root's Box) whatever the tree below and \
+         however many lines the root holds: build a sub-folder's walk only when the walk \
+         reaches it (flat_map), not up front (not even where a folder has one or two \
+         sub-folders), and stream a folder's lines, never a list of them (not even of a small \
+         folder)"
+    );
+}
+
+/// Grows a root by one line, file, segment or sub-folder.
+type Grow = fn(&mut Folder);
+
+/// One more line in the root's one segment.
+fn one_more_line(root: &mut Folder) {
+    if root.files.is_empty() {
+        root.files.push(file("f.log", vec![Segment::default()]));
+    }
+    root.files[0].segments[0].lines.push(String::new());
+}
+
+/// One more one-line file in the root.
+fn one_more_file(root: &mut Folder) {
+    root.files.push(file("", vec![segment(&[""])]));
+}
+
+/// One more one-line segment in the root's one file.
+fn one_more_segment(root: &mut Folder) {
+    if root.files.is_empty() {
+        root.files.push(file("f.log", Vec::new()));
+    }
+    root.files[0].segments.push(segment(&[""]));
+}
+
+/// One more one-line sub-folder of the root.
+fn one_more_sub_folder(root: &mut Folder) {
+    root.subfolders
+        .push(folder("", vec![file("", vec![segment(&[""])])]));
+}
+
+#[test]
+fn a_tree_walk_holds_the_same_heap_for_folders_of_every_size() {
+    // A root grown one line (file, segment, sub-folder) at a time, walked whole at every size
+    // tried: a lazy walk holds the same boxes whatever the size of a layer.
+    let growths: [(&str, Grow); 4] = [
+        ("lines in one segment", one_more_line),
+        ("one-line files", one_more_file),
+        ("one-line segments of one file", one_more_segment),
+        ("one-line sub-folders", one_more_sub_folder),
+    ];
+    let sizes = super::sizes_to_try(1, 64, 10_000);
+    for (what, grow) in growths {
+        let mut root = Folder::default();
+        let (mut grown, mut first) = (0, None);
+        for &size in &sizes {
+            for _ in grown..size {
+                grow(&mut root);
+            }
+            grown = size;
+            let (lines, heap) = heap_of_walk(|| lines_in_tree(&root));
+            assert_eq!(
+                lines, size,
+                "lines_in_tree must yield the {size} lines of a root of {size} {what}"
+            );
+            let first = *first.get_or_insert(heap);
+            assert_eq!(
+                heap, first,
+                "walking a root of {size} {what} with lines_in_tree held {heap} bytes of heap at \
+                 its peak, but {first} for a root of 1: a lazy walk holds the same boxes (those of \
+                 the path being walked) whatever the size of a layer; gathering a folder's lines \
+                 into a list, opening every file's walk up front or building every sub-folder's \
+                 walk before it is reached (even only for some sizes) holds more the bigger the \
+                 layer (sizes tried: every one from 1 to 64, then about a quarter more each time \
+                 up to 10,000)"
+            );
+        }
+    }
 }
 
 /// How deep `a_deep_tree_is_walked_through_every_level_in_order` nests: a fixed array of the

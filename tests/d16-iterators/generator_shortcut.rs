@@ -69,6 +69,28 @@ fn lives_on_the_stack_not_the_heap() {
     );
 }
 
+/// The most bytes the returned stream may take: two `u128` numbers, a flag and the limit fit;
+/// a table of the 94 numbers (752 bytes) does not.
+const STATE_BOUND: usize = 128;
+
+#[test]
+fn captures_the_last_two_numbers_not_a_table_of_them() {
+    let stream = fibonacci(u64::MAX);
+    let size = std::mem::size_of_val(&stream);
+    assert_eq!(
+        stream.take(CAP).count(),
+        94,
+        "fibonacci(u64::MAX) must yield 94 numbers"
+    );
+    assert!(
+        size <= STATE_BOUND,
+        "the stream fibonacci returns takes {size} bytes, more than {STATE_BOUND}: its closures \
+         captured a table of numbers worked out up front ([u64; 94] is 752 bytes), not the \
+         state of one step; capture the last two numbers and compute the next one when asked, \
+         as a generator's frozen frame does"
+    );
+}
+
 /// The crate's own named types (CamelCase path segments) inside a type's name. Closures show
 /// up as `…::fibonacci::{{closure}}` and functions as `…::step`: both are fine, because the
 /// lesson is "no new type", not "no helper".

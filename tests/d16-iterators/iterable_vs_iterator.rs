@@ -212,22 +212,42 @@ fn rejects_an_entry_that_spans_lines(#[case] entries: &[&str], #[case] index: us
     );
 }
 
-#[rstest]
-fn a_walker_is_a_cursor_that_copies_nothing(book: LogBook) {
-    let (counts, heap) = peak_heap(|| {
-        let by_method = book.iter().take(CAP).count();
-        let mut by_loop = 0;
-        for _ in &book {
-            by_loop += 1;
-        }
-        (by_method, by_loop)
-    });
-    assert_eq!(counts, (3, 3), "both walks must see the 3 lines");
-    assert_eq!(
-        heap, 0,
-        "walking the book with iter() and `for line in &book` allocated {heap} bytes: a \
-         walker is a cursor into the book's own lines (a slice iterator), not a Vec of them \
-         collected each time a walk starts"
+#[test]
+fn a_walker_is_a_cursor_that_copies_nothing() {
+    // Every size from 0 to 64 entries, then a quarter more each time up to 50,000: a walker
+    // that copies the lines only for some sizes is seen at those sizes.
+    for entries in super::sizes_to_try(0, 64, 50_000) {
+        // Empty entries: building the book allocates its Vec only, so the sweep stays fast.
+        let book = LogBook::from_lines(std::iter::repeat_n("", entries)).unwrap_or_else(|e| {
+            panic!("LogBook::from_lines rejected {entries} empty entries: {e}")
+        });
+        let (counts, heap) = peak_heap(|| {
+            let by_method = book.iter().take(entries + 1).count();
+            let mut by_loop = 0;
+            for _ in &book {
+                by_loop += 1;
+            }
+            (by_method, by_loop)
+        });
+        assert_eq!(
+            counts,
+            (entries, entries),
+            "both walks must see the {entries} lines"
+        );
+        assert_eq!(
+            heap, 0,
+            "walking a book of {entries} entries with iter() and `for line in &book` allocated \
+             {heap} bytes: a walker is a cursor into the book's own lines (a slice iterator), \
+             not a Vec of them collected each time a walk starts, for a book of any size (sizes \
+             tried: every one from 0 to 64, then about a quarter more each time up to 50,000)"
+        );
+    }
+    let size = std::mem::size_of::<crate::iterable_vs_iterator::Lines<'static>>();
+    assert!(
+        size <= 4 * std::mem::size_of::<usize>(),
+        "Lines takes {size} bytes: a walker is a cursor into the book's own lines (its place in \
+         them, a few words such as a slice iterator's two pointers), not a copy of the lines held \
+         inside the walker; an array of them on the stack is a list as much as a Vec on the heap"
     );
 }
 
@@ -327,17 +347,36 @@ fn a_book_is_an_iterable_not_an_iterator_of_its_own(book: LogBook) {
     #[allow(unused_imports)] // needed only where the book is not an iterator
     use super::NotIterator as _;
     let walks = ((&book).into_iter().count(), book.iter().count());
-    let cursor = super::IteratorProbe::<LogBook>(std::marker::PhantomData).is_iterator();
+    let cursors = [
+        (
+            "LogBook",
+            super::IteratorProbe::<LogBook>(std::marker::PhantomData).is_iterator(),
+        ),
+        (
+            "&LogBook",
+            super::IteratorProbe::<&'static LogBook>(std::marker::PhantomData).is_iterator(),
+        ),
+        (
+            "&mut LogBook",
+            super::IteratorProbe::<&'static mut LogBook>(std::marker::PhantomData).is_iterator(),
+        ),
+    ];
+    let cursor: Vec<&str> = cursors
+        .iter()
+        .filter(|(_, is)| *is)
+        .map(|(name, _)| *name)
+        .collect();
     assert_eq!(
         walks,
         (3, 3),
         "a 3-line book must be walked as 3 lines each time"
     );
     assert!(
-        !cursor,
-        "LogBook implements Iterator itself: then the book is its own cursor, so `book.next()` \
-         or `book.count()` on a mutable book drains it in place and a second walk finds it \
-         empty, the very mix-up of iterable and iterator this kata takes apart; the book is \
-         the iterable (IntoIterator for LogBook and for &LogBook), each walk a new Lines"
+        cursor.is_empty(),
+        "{cursor:?} implements Iterator: then the book (or a borrow of it) is its own cursor, so \
+         `book.next()`, `(&mut book).next()` or `for line in &mut book` drains it in place and a \
+         second walk finds it empty, the very mix-up of iterable and iterator this kata takes \
+         apart; the book is the iterable (IntoIterator for LogBook and for &LogBook), each walk \
+         a new Lines, and none of LogBook, &LogBook, &mut LogBook is an Iterator"
     );
 }

@@ -270,6 +270,27 @@ fn reference_stream(first: u64, second: u64, limit: u64) -> Vec<u64> {
     numbers
 }
 
+#[rstest]
+#[case::the_classic_start_shifted_by_one(1, 1)]
+#[case::the_classic_start_doubled(0, 2)]
+#[case::the_classic_start_shifted_by_two(1, 2)]
+#[case::the_lucas_numbers(2, 1)]
+fn a_start_like_the_classic_one_ends_at_its_own_overflow(#[case] first: u64, #[case] second: u64) {
+    let (got, _) = walk_to_the_end(Fibonacci::starting_with(first, second, u64::MAX));
+    let expected = reference_stream(first, second, u64::MAX);
+    assert!(
+        got == expected,
+        "Fibonacci::starting_with({first}, {second}, u64::MAX) yielded {} numbers, ending at \
+         {:?}; the rule gives {}, ending at {:?}, where the next sum no longer fits in a u64: \
+         the end comes from checked_add failing, not from a count of steps (94 fits only from \
+         0, 1)",
+        got.len(),
+        got.last(),
+        expected.len(),
+        expected.last()
+    );
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 

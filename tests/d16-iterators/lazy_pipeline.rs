@@ -48,8 +48,14 @@ impl<I: Iterator> Iterator for Counted<I> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
+        HINTS_ASKED.with(|asked| asked.set(asked.get() + 1));
         self.inner.size_hint()
     }
+}
+
+thread_local! {
+    /// How many times a [`Counted`] source of this test's thread was asked for its `size_hint`.
+    static HINTS_ASKED: Cell<usize> = const { Cell::new(0) };
 }
 
 /// `inner`, counting into `pulled`, allowed to hand out at most `cap` lines.
@@ -239,6 +245,49 @@ fn runs_over_an_endless_source() {
     );
 }
 
+/// The log as the sources a caller most often has: borrowed from a slice or a `Vec`, or moved
+/// out of a `Vec` or an array.
+#[derive(Debug, Clone, Copy)]
+enum InMemory {
+    SliceOfStr,
+    VecOfStringByRef,
+    VecOfStrByValue,
+    ArrayByValue,
+}
+
+#[rstest]
+fn the_pipeline_over_a_slice_or_a_vec_allocates_nothing_before_its_first_match(
+    #[values(
+        InMemory::SliceOfStr,
+        InMemory::VecOfStringByRef,
+        InMemory::VecOfStrByValue,
+        InMemory::ArrayByValue
+    )]
+    source: InMemory,
+) {
+    let owned: Vec<String> = LOG.iter().map(|line| (*line).to_owned()).collect();
+    let by_value = LOG.to_vec();
+    let first = |source| match source {
+        InMemory::SliceOfStr => extract_ips(filter_status(LOG[..].iter(), 404)).next(),
+        InMemory::VecOfStringByRef => extract_ips(filter_status(owned.iter(), 404)).next(),
+        InMemory::VecOfStrByValue => extract_ips(filter_status(by_value, 404)).next(),
+        InMemory::ArrayByValue => extract_ips(filter_status(LOG, 404)).next(),
+    };
+    let (got, heap) = peak_heap(|| first(source));
+    assert_eq!(
+        got,
+        Some(Ok(ip("10.0.0.5"))),
+        "the first 404 IP of the log ({source:?})"
+    );
+    assert_eq!(
+        heap, 0,
+        "building the pipeline over the log ({source:?}) and taking its first 404 IP allocated \
+         {heap} bytes: a lazy stage passes each line on as it is pulled, whatever the source \
+         (a borrowed slice is already in memory, but filtering it into a Vec first is still \
+         an eager stage); filter and map allocate nothing"
+    );
+}
+
 /// How a source tells its length: exactly (a `Vec`, an array), by an upper bound only (a
 /// filtered `Vec`), or not at all (a generator).
 #[derive(Debug, Clone, Copy)]
@@ -301,6 +350,47 @@ fn every_match_pulls_the_source_only_up_to_its_own_line(
         );
     }
 }
+
+#[rstest]
+fn no_stage_asks_the_source_how_long_it_is(
+    #[values(1, 6, 100, 500, 999, 5_000, 1 << 40)] lines: usize,
+    #[values(Hint::Exact, Hint::UpperBound)] hint: Hint,
+) {
+    let pulled = Rc::new(Cell::new(0));
+    HINTS_ASKED.with(|asked| asked.set(0));
+    let source = counted(log_of(lines, hint), &pulled, 3 * MATCHES_WALKED);
+    let walked = extract_ips(filter_status(source, 404))
+        .take(MATCHES_WALKED)
+        .count();
+    let asked = HINTS_ASKED.with(Cell::get);
+    assert_eq!(
+        asked, 0,
+        "building and walking the pipeline over a {lines}-line source ({hint:?} size_hint) \
+         asked the source for its size_hint {asked} times ({walked} 404s walked): a lazy stage \
+         passes each line on whatever the input's length, so it has no use for it; a stage \
+         that checks the length can go eager for some lengths (collecting a mid-sized input \
+         first), which is still reading ahead"
+    );
+    if lines > REPORTED_LINES {
+        return;
+    }
+    // The report reads the whole log: only the logs it can finish.
+    let source = counted(log_of(lines, hint), &pulled, usize::MAX);
+    let report = top_ips_report(source, 404, 3);
+    let asked = HINTS_ASKED.with(Cell::get);
+    assert_eq!(
+        asked,
+        0,
+        "top_ips_report over a {lines}-line source ({hint:?} size_hint) asked the source for \
+         its size_hint {asked} times (its report began {:?}): the report streams each line \
+         through the stages whatever the log's length, so it has no use for it; a report that \
+         checks the length can copy a short log (or one of some other length) first",
+        report.lines().next()
+    );
+}
+
+/// The longest source `no_stage_asks_the_source_how_long_it_is` runs `top_ips_report` over.
+const REPORTED_LINES: usize = 5_000;
 
 /// A log line that counts how many lines are alive at once (made and not yet dropped).
 struct Tracked {
@@ -365,28 +455,64 @@ fn the_report_holds_one_line_at_a_time_not_the_whole_log(#[case] lines: u32, #[c
 
 #[test]
 fn the_report_keeps_no_copy_of_the_lines_or_of_their_results() {
-    let log = [
-        "10.0.0.5 - 404 ERROR",
-        "192.168.1.1 - 200 OK",
-        "not-an-ip - 404 ERROR",
-        "10.0.0.9 - 404 ERROR",
-    ];
-    // 6,000 lines, each text different (a request number at the end), made one at a time.
-    let source = (0..6_000_usize).map(|i| format!("{} #{i}", log[i % log.len()]));
+    // One address written three ways: the same IpAddr, so one row.
+    let spellings = ["2001:db8::9", "2001:db8:0::9", "2001:0db8:0:0:0:0:0:9"];
+    // 6,000 lines, each text different (a request number at the end), made one at a time;
+    // the lines without an IP each have a first field of their own.
+    let source = (0..6_000_usize).map(|i| match i % 4 {
+        0 => format!("10.0.0.5 - 404 ERROR #{i}"),
+        1 => format!("192.168.1.1 - 200 OK #{i}"),
+        2 => format!("host-{i} - 404 ERROR #{i}"),
+        _ => format!("{} - 404 ERROR #{i}", spellings[i / 4 % spellings.len()]),
+    });
     let (report, heap) = peak_heap(|| top_ips_report(source, 404, 3));
     assert!(
         report.starts_with("status 404: 4500 lines, 2 distinct IPs, 1500 without an IP\n"),
-        "the report of 6,000 lines (3 of every 4 with status 404, one of those without an IP) \
-         began {:?}",
+        "the report of 6,000 lines (3 of every 4 with status 404, one of those without an IP, \
+         one with 2001:db8::9 written in 3 ways) began {:?}: an address is counted by its \
+         parsed IpAddr value, one row however its text is written",
         report.lines().next()
     );
     assert!(
         heap < HEAP_BOUND,
         "top_ips_report over 6,000 distinct lines from 2 IPs held {heap} bytes of heap at its \
          peak: counting as the lines stream by needs a map of the distinct IPs and the report, \
-         under {HEAP_BOUND} bytes; copying the lines' text (even once per distinct line), or \
-         collecting the IPs or the Results of a stage into a Vec, grows with the log"
+         under {HEAP_BOUND} bytes; copying the lines' text (even once per distinct line, or \
+         per distinct first field), or collecting the IPs or the Results of a stage into a \
+         Vec, grows with the log"
     );
+}
+
+#[test]
+fn the_report_holds_the_same_heap_however_long_the_log() {
+    // Every line a 404 without an IP, each text different and all of one length (longer than
+    // the report's first lines): counting as the lines stream by holds one line and its one
+    // `LogError` (two copies of its text) at a time, the same bytes whatever the log's length.
+    let peak_over = |lines: usize| {
+        let source = (0..lines).map(|i| {
+            format!("host-{i:07}-with-a-name-long-enough-to-outweigh-the-report - 404 ERROR")
+        });
+        peak_heap(|| top_ips_report(source, 404, 3))
+    };
+    let (_, one_line) = peak_over(1);
+    for lines in super::sizes_to_try(1, 64, 5_000) {
+        let (report, heap) = peak_over(lines);
+        assert!(
+            report.starts_with(&format!("status 404: {lines} lines, 0 distinct IPs, ")),
+            "the report of {lines} lines, all of them 404s, began {:?}",
+            report.lines().next()
+        );
+        assert_eq!(
+            heap, one_line,
+            "top_ips_report held {heap} bytes of heap at its peak over a log of {lines} \
+             different 404 lines without an IP, all of one length, but {one_line} over a log of \
+             one such line: the report must count each line's result as it streams by and drop \
+             it before pulling the next, for every length of log; collecting the results (or \
+             the lines, or copies of their text) into a Vec, all at once or a batch at a time, \
+             holds more the more lines there are (lengths tried: every one from 1 to 64, then \
+             about a quarter longer each time up to 5,000)"
+        );
+    }
 }
 
 #[test]

@@ -120,6 +120,19 @@ pub(crate) fn paths_in_type_name(type_name: &str) -> impl Iterator<Item = &str> 
         .filter(|path| path.contains("::"))
 }
 
+/// The sizes a sweep tries: every size from `from` to `dense`, then sizes growing by a quarter
+/// (odd, off round numbers: 1.25 times the last, rounded up to odd) up to `most`. A shortcut
+/// switched on only between two sizes must fit in a gap of under a quarter of the size.
+pub(crate) fn sizes_to_try(from: usize, dense: usize, most: usize) -> Vec<usize> {
+    let mut sizes: Vec<usize> = (from..=dense).collect();
+    let mut size = dense + 1;
+    while size <= most {
+        sizes.push(size);
+        size = (size + size / 4) | 1;
+    }
+    sizes
+}
+
 mod heap; // a counting global allocator: measures the heap a piece of code holds
 
 #[cfg(any(not(feature = "one-kata"), feature = "delegation"))]

@@ -452,8 +452,9 @@ fn calls_made_while_the_database_thread_is_busy_queue_for_it() {
          oneshot reply: the task sleeps until the database thread's answer wakes it"
     );
     let threads = other_threads().len();
-    // Eight more calls while it waits: each is handed over and queued, at once.
-    let mut later: Vec<_> = (0..8)
+    // Many more calls while it waits (far more than any bounded queue a learner might pick):
+    // each is handed over and queued, at once.
+    let mut later: Vec<_> = (0..QUEUED_CALLS)
         .map(|_| tokio_test::task::spawn(store.count()))
         .collect();
     for (n, call) in later.iter_mut().enumerate() {
@@ -470,16 +471,39 @@ fn calls_made_while_the_database_thread_is_busy_queue_for_it() {
     let started = other_threads().len().saturating_sub(threads);
     assert_eq!(
         started, 0,
-        "8 calls made while the database thread was busy started {started} new threads: each \
-         call got a thread of its own (queueing on a mutex, or with its own connection). One \
-         database thread owns the connection and takes the calls from a channel, one by one"
+        "{QUEUED_CALLS} calls made while the database thread was busy started {started} new \
+         threads: each call got a thread of its own (queueing on a mutex, or with its own \
+         connection). One database thread owns the connection and takes the calls from a \
+         channel, one by one"
+    );
+    // Streams queue for the same thread: no reader thread or connection of their own.
+    let streams: Vec<_> = (0..3)
+        .map(|_| store.stream_names(1).expect("stream_names(1) should start"))
+        .collect();
+    let started = other_threads().len().saturating_sub(threads);
+    assert_eq!(
+        started, 0,
+        "3 streams started while the database thread was busy started {started} new threads: \
+         a stream got a reader thread (and connection) of its own. A stream is one more job \
+         for the one database thread, which sends its rows through the bounded channel"
     );
     blocker.execute_batch("COMMIT").expect("release the lock");
     for call in std::iter::once(first).chain(later) {
         let count = runtime.block_on(guarded("a queued call", call));
         assert!(matches!(count, Ok(1)), "a queued count answered {count:?}");
     }
+    for mut names in streams {
+        let first = runtime.block_on(guarded("a queued stream", names.recv()));
+        assert!(
+            matches!(&first, Some(Ok(name)) if name == "Arjuna"),
+            "a queued stream sent {first:?}"
+        );
+    }
 }
+
+/// How many calls `calls_made_while_the_database_thread_is_busy_queue_for_it` queues
+/// behind a busy database thread.
+const QUEUED_CALLS: usize = 5_000;
 
 #[tokio::test]
 async fn a_batch_that_fails_midway_writes_nothing_and_leaves_the_store_usable() {
@@ -751,9 +775,28 @@ fn run_alone(name: &str) -> bool {
     false
 }
 
-/// Every thread of this process but the calling one: (tid, kernel wait channel, with
-/// " (with a timeout)" added for a timed futex wait, voluntary context switches so far).
-fn other_threads() -> Vec<(String, String, u64)> {
+/// A thread of this process as `/proc` shows it.
+#[derive(Clone)]
+struct Seen {
+    tid: String,
+    /// The kernel function it sleeps in (`wchan`; `0` while it runs), with " (with a
+    /// timeout)" added for a futex wait with a timeout.
+    wait: String,
+    /// Whether it sleeps in a futex wait with no timeout: asleep until something wakes it.
+    parked: bool,
+    /// Voluntary context switches so far: one more each time it went to sleep.
+    switches: u64,
+}
+
+/// Shown in a failure as `thread 1234 in futex_wait_queue (with a timeout)`.
+impl std::fmt::Debug for Seen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "thread {} in {}", self.tid, self.wait.trim())
+    }
+}
+
+/// Every thread of this process but the calling one.
+fn other_threads() -> Vec<Seen> {
     let me = std::fs::read_link("/proc/thread-self").expect("/proc/thread-self");
     let me = me
         .file_name()
@@ -772,7 +815,7 @@ fn other_threads() -> Vec<(String, String, u64)> {
         }
         let dir = format!("/proc/self/task/{tid}");
         // A thread that has just exited has no files left: skip it.
-        let (Ok(mut wchan), Ok(status), Ok(syscall)) = (
+        let (Ok(mut wait), Ok(status), Ok(syscall)) = (
             std::fs::read_to_string(format!("{dir}/wchan")),
             std::fs::read_to_string(format!("{dir}/status")),
             std::fs::read_to_string(format!("{dir}/syscall")),
@@ -780,33 +823,63 @@ fn other_threads() -> Vec<(String, String, u64)> {
             continue;
         };
         if kata_test_support::threads::in_a_timed_futex_wait(&syscall) {
-            wchan.push_str(" (with a timeout)");
+            wait.push_str(" (with a timeout)");
         }
         let switches = status
             .lines()
             .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
             .and_then(|n| n.trim().parse().ok())
             .unwrap_or(0);
-        threads.push((tid, wchan, switches));
+        let parked = kata_test_support::threads::in_an_untimed_futex_wait(&syscall);
+        threads.push(Seen {
+            tid,
+            wait,
+            parked,
+            switches,
+        });
     }
     threads
 }
 
-/// Waits (up to 3 s) until every other thread of this process sleeps on a futex with no
-/// timeout, waiting to be woken; returns whether they all did, and the threads as last seen.
-fn other_threads_asleep() -> (bool, Vec<(String, String, u64)>) {
+/// How many looks in a row, a millisecond apart, must find every other thread parked, none
+/// of them having woken in between, before the threads count as asleep.
+const PARKED_LOOKS: usize = 20;
+
+/// Waits (up to 3 s) until every other thread of this process sleeps in a futex wait with
+/// no timeout, waiting to be woken, and stays so, unwoken, for [`PARKED_LOOKS`] looks in a
+/// row; returns whether they did, and the threads as last seen. One look can catch a
+/// polling thread between two timed waits; twenty in a row cannot.
+fn other_threads_asleep() -> (bool, Vec<Seen>) {
     let deadline = std::time::Instant::now() + Duration::from_secs(3);
-    let parked = |threads: &[(String, String, u64)]| {
-        threads
-            .iter()
-            .all(|(_, wchan, _)| wchan.contains("futex") && !wchan.contains("timeout"))
+    let all_parked = |threads: &[Seen]| threads.iter().all(|seen| seen.parked);
+    let unwoken = |first: &[Seen], now: &[Seen]| {
+        first.len() == now.len()
+            && first
+                .iter()
+                .zip(now)
+                .all(|(a, b)| a.tid == b.tid && a.switches == b.switches)
     };
-    let mut threads = other_threads();
-    while !parked(&threads) && std::time::Instant::now() < deadline {
+    // The first look of the current run of looks that found every thread parked, and how
+    // many looks the run has had.
+    let mut run: Option<(Vec<Seen>, usize)> = None;
+    loop {
+        let threads = other_threads();
+        let parked = all_parked(&threads);
+        run = match run.take() {
+            Some((first, looks)) if parked && unwoken(&first, &threads) => Some((first, looks + 1)),
+            _ => parked.then(|| (threads.clone(), 1)),
+        };
+        if run
+            .as_ref()
+            .is_some_and(|(_, looks)| *looks >= PARKED_LOOKS)
+        {
+            return (true, threads);
+        }
+        if std::time::Instant::now() >= deadline {
+            return (false, threads);
+        }
         std::thread::sleep(Duration::from_millis(1));
-        threads = other_threads();
     }
-    (parked(&threads), threads)
 }
 
 /// Asserts that every other thread of this (child) process is soon asleep on a futex and
@@ -818,7 +891,7 @@ fn assert_other_threads_sleep_until_woken(when: &str, lesson: &str) {
         parked,
         "{when}, a thread kept sleeping on a timer (a sleep, or a futex wait with a timeout: \
          recv_timeout, park_timeout, wait_timeout) or running instead of waiting to be woken \
-         (thread, kernel wait): {threads:?}: {lesson}"
+         (as last seen): {threads:?}: {lesson}"
     );
     // Parked threads stay parked: a thread that wakes on a short timeout to look again
     // (park_timeout, a condvar or channel wait with a timeout) is polling too.
@@ -826,9 +899,9 @@ fn assert_other_threads_sleep_until_woken(when: &str, lesson: &str) {
     let later = other_threads();
     let woken: Vec<(&String, u64)> = threads
         .iter()
-        .filter_map(|(tid, _, before)| {
-            let after = later.iter().find(|(t, _, _)| t == tid)?.2;
-            (after > before + 3).then_some((tid, after - before))
+        .filter_map(|seen| {
+            let after = later.iter().find(|t| t.tid == seen.tid)?.switches;
+            (after > seen.switches + 3).then_some((&seen.tid, after - seen.switches))
         })
         .collect();
     assert!(

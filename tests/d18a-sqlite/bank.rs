@@ -49,21 +49,30 @@ fn a_transfer_of_the_whole_balance_leaves_zero() {
     );
 }
 
-#[test]
-fn insufficient_funds_is_refused_and_changes_nothing() {
-    let mut bank = bank_with(&[699, 0]);
-    let result = bank.transfer("arjuna", "karna", 700);
+/// 2^53 cents: from here up an `f64` cannot hold every whole number of cents.
+const F64_EXACT_LIMIT: i64 = 1 << 53;
+
+#[rstest]
+#[case::one_cent_short(699, 700)]
+#[case::one_cent_short_at_2_pow_53(F64_EXACT_LIMIT, F64_EXACT_LIMIT + 1)]
+#[case::one_cent_short_near_2_pow_62((1_i64 << 62) - 1, 1_i64 << 62)]
+fn insufficient_funds_is_refused_and_changes_nothing(#[case] held: i64, #[case] asked: i64) {
+    let mut bank = bank_with(&[held, 0]);
+    let result = bank.transfer("arjuna", "karna", asked);
     assert!(
         matches!(
             &result,
-            Err(TransferError::InsufficientFunds { account, balance: 699, amount: 700 })
-                if account == "arjuna"
+            Err(TransferError::InsufficientFunds { account, balance, amount })
+                if account == "arjuna" && *balance == held && *amount == asked
         ),
-        "sending 700 from 699 returned {result:?}: it must be InsufficientFunds with the figures"
+        "sending {asked} cents from {held} returned {result:?}: it must be InsufficientFunds \
+         with the figures. (Above 2^53 an f64 cannot tell {held} from {asked}: a rule that \
+         compares money as f64 lets the transfer through and the CHECK constraint fails \
+         instead. Compare i64 cents.)"
     );
     assert_eq!(
         balances(&bank)[..2],
-        [699, 0],
+        [held, 0],
         "a refused transfer moved money"
     );
 }
@@ -543,6 +552,27 @@ fn cents_stay_exact_far_beyond_what_an_f64_holds() {
         "moving 1 cent between balances of about 2^62 cents lost or made money: the \
          arithmetic went through f64, which cannot hold such numbers exactly. Money is i64 \
          cents end to end; let SQL add the integer delta (balance = balance + ?)"
+    );
+    assert_eq!(
+        bank.total().expect("the total of existing accounts"),
+        2 * huge - 1,
+        "the total of two balances near 2^62 cents is not exact: the sum went through a \
+         float (SQLite's total() or an f64). Sum integer cents as integers: sum(balance)"
+    );
+}
+
+#[test]
+fn a_failing_database_is_a_database_error_not_an_unknown_account() {
+    let (_dir, path, bank) = bank_on_file();
+    rusqlite::Connection::open(&path)
+        .and_then(|other| other.execute_batch("ALTER TABLE accounts RENAME TO closed"))
+        .expect("a second connection renames the table");
+    let result = bank.balance("arjuna");
+    assert!(
+        matches!(result, Err(TransferError::Sqlite(_))),
+        "with the accounts table gone, balance(\"arjuna\") returned {result:?}: a failing \
+         query is a database error (TransferError::Sqlite), not UnknownAccount. Only \
+         QueryReturnedNoRows means no such account (use .optional()?, never .ok())"
     );
 }
 

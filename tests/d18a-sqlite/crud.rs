@@ -301,6 +301,22 @@ fn get_of_an_unknown_id_is_none() {
 }
 
 #[test]
+fn get_reports_a_failing_database_as_an_error_not_none() {
+    let store = store_with(&[("Arjuna", 9000.5)]);
+    store
+        .connection()
+        .execute_batch("ALTER TABLE warriors RENAME TO fallen")
+        .expect("rename the table under the store");
+    let result = store.get(1);
+    assert!(
+        matches!(result, Err(StoreError::Sqlite(_))),
+        "with the warriors table gone, get(1) returned {result:?}: a failing query is a \
+         StoreError::Sqlite, not Ok(None). Only QueryReturnedNoRows is a missing row (use \
+         .optional()?, never .ok())"
+    );
+}
+
+#[test]
 fn warriors_survive_closing_and_reopening_the_file() {
     let dir = super::temp_dir();
     let path = dir.path().join("roster.db");

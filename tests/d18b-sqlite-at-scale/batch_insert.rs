@@ -14,11 +14,58 @@ fn warriors(count: usize) -> Vec<NewWarrior> {
         .collect()
 }
 
-fn database() -> Connection {
+/// A database file in its own temporary directory, as a real batch would fill: every test of
+/// this kata runs on a file, so a batch cannot act one way on disk and another in memory.
+struct FileDb {
+    conn: Connection,
+    _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for FileDb {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for FileDb {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+/// A fresh database file without the kata's table.
+fn empty_database() -> FileDb {
+    let dir = temp_dir();
+    let conn = Connection::open(dir.path().join("batch.db")).expect("a database file should open");
+    FileDb { conn, _dir: dir }
+}
+
+/// A fresh database file with the kata's schema.
+fn database() -> FileDb {
+    let db = empty_database();
+    db.execute_batch(SCHEMA)
+        .expect("the kata's schema should apply");
+    db
+}
+
+/// An in-memory database with the kata's schema, for the property tests: their many small
+/// batches would each wait for the disk on a file.
+fn in_memory_database() -> Connection {
     let conn = Connection::open_in_memory().expect("an in-memory database should open");
     conn.execute_batch(SCHEMA)
         .expect("the kata's schema should apply");
     conn
+}
+
+/// The connection's `synchronous` and `journal_mode` settings.
+fn durability_settings(conn: &Connection) -> (i64, String) {
+    let synchronous = conn.pragma_query_value(None, "synchronous", |row| row.get(0));
+    let journal = conn.pragma_query_value(None, "journal_mode", |row| row.get(0));
+    (
+        synchronous.expect("PRAGMA synchronous"),
+        journal.expect("PRAGMA journal_mode"),
+    )
 }
 
 fn stored(conn: &Connection) -> Vec<NewWarrior> {
@@ -63,38 +110,51 @@ fn an_empty_batch_inserts_nothing() {
     assert!(stored(&conn).is_empty(), "the table stays empty");
 }
 
-#[test]
-fn the_insert_is_prepared_once_and_run_once_per_row() {
+#[rstest]
+fn the_insert_is_prepared_once_and_run_once_per_row(
+    #[values(1, 2, 3, 17, 499, 500, 1_200)] rows: usize,
+) {
     let mut conn = database();
-    let (result, trace) = traced_batch(&mut conn, &warriors(1_200));
+    let (result, trace) = traced_batch(&mut conn, &warriors(rows));
     result.expect("a valid batch must insert");
     let inserts = trace.runs_of("INSERT");
     assert_eq!(
         inserts.len(),
-        1_200,
-        "one run of the INSERT per row: 1,200 rows, {} runs",
+        rows,
+        "one run of the INSERT per row, whatever the batch size: {rows} rows, {} runs (one \
+         multi-row INSERT … VALUES (…), (…) for a short batch is one run, not one per row)",
         inserts.len()
     );
     let fresh = inserts.iter().filter(|run| run.earlier_runs == 0).count();
     assert_eq!(
         fresh, 1,
-        "{fresh} INSERT statements were freshly prepared for 1,200 rows: prepare it once, before \
-         the loop, and re-bind it for every row, however long the batch (Connection::execute \
-         prepares the SQL again each call; a fresh statement per chunk compiles it again too)"
+        "{fresh} INSERT statements were freshly prepared for {rows} rows: prepare it once, before \
+         the loop, and re-bind it for every row, however long or short the batch \
+         (Connection::execute prepares the SQL again each call; a fresh statement per chunk \
+         compiles it again too)"
     );
     let last = inserts.last().map(|run| run.earlier_runs);
     assert_eq!(
         last,
-        Some(1_199),
-        "the last row must reuse the statement that already ran 1,199 times"
+        Some(rows as i32 - 1),
+        "the last of {rows} rows must reuse the statement that already ran {} times",
+        rows - 1
     );
 }
 
 #[test]
 fn the_batch_is_one_transaction() {
     let mut conn = database();
+    let settings = durability_settings(&conn);
     let (result, trace) = traced_batch(&mut conn, &warriors(1_200));
     result.expect("a valid batch must insert");
+    assert_eq!(
+        durability_settings(&conn),
+        settings,
+        "(synchronous, journal_mode) of the database file changed during the batch: turning \
+         off the syncs or moving the journal into memory makes a crash corrupt the file; one \
+         transaction already makes the batch fast, leave the durability settings alone"
+    );
     let sql = trace.sql();
     let begins = trace.runs_of("BEGIN").len();
     let commits = trace.runs_of("COMMIT").len() + trace.runs_of("END").len();
@@ -148,6 +208,21 @@ fn a_refused_row_rolls_back_the_whole_batch() {
         "the INSERT ran {inserts} times for rows 0 to 1100: the refusal of row 1100 must come \
          from SQLite running its INSERT, not from the table's rule copied into Rust (a copy \
          drifts from the schema the day the CHECK changes)"
+    );
+    let others: Vec<&str> = trace
+        .sql()
+        .into_iter()
+        .filter(|text| !starts_with_keyword(text, "INSERT"))
+        .collect();
+    assert!(
+        others.len() == 2
+            && starts_with_keyword(others[0], "BEGIN")
+            && starts_with_keyword(others[1], "ROLLBACK")
+            && starts_with_keyword(trace.sql()[trace.runs.len() - 1], "ROLLBACK"),
+        "besides its INSERTs the failed batch ran {others:?}: it must be BEGIN, the INSERTs and \
+         then ROLLBACK, nothing else. Undoing the stored rows by hand (a DELETE per row, or \
+         one DELETE of the batch's ids) and then COMMIT is not the transaction making the batch \
+         atomic: roll back (a Transaction guard dropped without commit does)"
     );
     assert_eq!(
         stored(&conn),
@@ -256,14 +331,14 @@ fn a_batch_into_a_file_is_durable() {
 
 #[test]
 fn a_missing_table_is_an_error_and_not_a_panic() {
-    let mut conn = Connection::open_in_memory().expect("an in-memory database should open");
+    let mut conn = empty_database();
     let got = insert_batch(&mut conn, &warriors(3));
     assert!(got.is_err(), "there is no warriors table, got {got:?}");
 }
 
 #[test]
 fn a_missing_table_leaves_no_transaction_open() {
-    let mut conn = Connection::open_in_memory().expect("an in-memory database should open");
+    let mut conn = empty_database();
     let got = insert_batch(&mut conn, &warriors(3));
     assert!(got.is_err(), "there is no warriors table, got {got:?}");
     assert!(
@@ -315,7 +390,7 @@ proptest! {
     fn stores_a_batch_entirely_or_not_at_all(
         powers in prop::collection::vec(-2i64..=20, 0..20),
     ) {
-        let mut conn = database();
+        let mut conn = in_memory_database();
         let batch: Vec<NewWarrior> = powers
             .iter()
             .enumerate()
@@ -346,7 +421,7 @@ proptest! {
 mod held_out {
     use proptest::prelude::*;
 
-    use super::{database, refuse_the_cursed, stored};
+    use super::{in_memory_database, refuse_the_cursed, stored};
     use crate::batch_insert::{BatchError, NewWarrior, insert_batch};
 
     fn new_warrior() -> impl Strategy<Value = NewWarrior> {
@@ -372,7 +447,7 @@ mod held_out {
                 1..5,
             ),
         ) {
-            let mut conn = database();
+            let mut conn = in_memory_database();
             refuse_the_cursed(&conn);
             let mut expected: Vec<NewWarrior> = Vec::new();
             for (n, batch) in batches.iter().enumerate() {

@@ -121,6 +121,42 @@ fn stepping_up_one_version_at_a_time_applies_each_once() {
     assert_eq!(tables(&conn), ["warriors", "weapons"]);
 }
 
+/// Hand edits of a database at version 3: the ledger alone says where it stands.
+#[rstest]
+#[case::a_hole_in_the_ledger("DELETE FROM schema_migrations WHERE version = 2", 3)]
+#[case::the_newest_row_removed_with_its_table(
+    "DELETE FROM schema_migrations WHERE version = 3; DROP TABLE weapons;",
+    2
+)]
+#[case::user_version_set_by_hand("PRAGMA user_version = 7", 3)]
+#[case::user_version_set_lower("PRAGMA user_version = 1", 3)]
+fn the_current_version_is_the_highest_version_the_ledger_records(
+    #[case] hand_edit: &str,
+    #[case] expected: u32,
+) {
+    let mut conn = database();
+    migrate(&mut conn, &HISTORY, 3).expect("a clean history must apply");
+    conn.execute_batch(hand_edit).expect("the hand edit");
+    assert_eq!(
+        version(&conn),
+        expected,
+        "after `{hand_edit}` the ledger's highest recorded version is {expected}: the current \
+         version is max(version) of schema_migrations, not its row count and not a counter kept \
+         elsewhere (PRAGMA user_version, a file, a variable)"
+    );
+    let outcome = migrate(&mut conn, &HISTORY, 3).expect("migrating to 3 must succeed");
+    assert_eq!(
+        outcome,
+        Outcome {
+            from: expected,
+            to: 3
+        },
+        "after `{hand_edit}` migrate must start from the ledger's version {expected} (and run \
+         what the ledger lacks)"
+    );
+    assert_eq!(tables(&conn), ["warriors", "weapons"], "back at version 3");
+}
+
 #[test]
 fn adding_a_column_keeps_every_row() {
     let dir = temp_dir();
@@ -168,19 +204,28 @@ fn migrating_down_runs_the_down_scripts_in_reverse() {
     assert_eq!(version(&conn), 0);
 }
 
-#[test]
-fn a_failing_migration_is_rolled_back_whole() {
-    let history = [
+/// [`HISTORY`]'s first migration, then a version 2 named `name` with these scripts.
+fn then_version_2(name: &'static str, up: &'static str, down: &'static str) -> [Migration; 2] {
+    [
         HISTORY[0],
         Migration {
             version: 2,
-            name: "half good",
-            up: "CREATE TABLE quests (id INTEGER PRIMARY KEY);
-                 ALTER TABLE warriors ADD COLUMN rank INTEGER;
-                 INSERT INTO no_such_table VALUES (1);",
-            down: "DROP TABLE quests;",
+            name,
+            up,
+            down,
         },
-    ];
+    ]
+}
+
+#[test]
+fn a_failing_migration_is_rolled_back_whole() {
+    let history = then_version_2(
+        "half good",
+        "CREATE TABLE quests (id INTEGER PRIMARY KEY);
+         ALTER TABLE warriors ADD COLUMN rank INTEGER;
+         INSERT INTO no_such_table VALUES (1);",
+        "DROP TABLE quests;",
+    );
     let mut conn = database();
     let got = migrate(&mut conn, &history, 2);
     assert!(
@@ -209,18 +254,14 @@ fn a_failing_migration_is_rolled_back_whole() {
 fn a_migration_whose_commit_fails_is_rolled_back_and_leaves_no_transaction_open() {
     // A deferred foreign key is checked at COMMIT only: the script runs, the COMMIT fails, and
     // SQLite keeps the transaction open after a failed COMMIT.
-    let history = [
-        HISTORY[0],
-        Migration {
-            version: 2,
-            name: "oath to no banner",
-            up: "CREATE TABLE banners (id INTEGER PRIMARY KEY);
-                 CREATE TABLE oaths (banner INTEGER
-                     REFERENCES banners (id) DEFERRABLE INITIALLY DEFERRED);
-                 INSERT INTO oaths (banner) VALUES (404);",
-            down: "DROP TABLE oaths; DROP TABLE banners;",
-        },
-    ];
+    let history = then_version_2(
+        "oath to no banner",
+        "CREATE TABLE banners (id INTEGER PRIMARY KEY);
+         CREATE TABLE oaths (banner INTEGER
+             REFERENCES banners (id) DEFERRABLE INITIALLY DEFERRED);
+         INSERT INTO oaths (banner) VALUES (404);",
+        "DROP TABLE oaths; DROP TABLE banners;",
+    );
     let mut conn = database();
     conn.execute_batch("PRAGMA foreign_keys = ON")
         .expect("foreign keys on");
@@ -245,18 +286,14 @@ fn a_migration_whose_commit_fails_is_rolled_back_and_leaves_no_transaction_open(
 
 #[test]
 fn a_failing_down_script_is_rolled_back_whole() {
-    let history = [
-        HISTORY[0],
-        Migration {
-            version: 2,
-            name: "half reversible",
-            up: "CREATE TABLE quests (id INTEGER PRIMARY KEY);
-                 ALTER TABLE warriors ADD COLUMN rank INTEGER;",
-            down: "DROP TABLE quests;
-                   ALTER TABLE warriors DROP COLUMN rank;
-                   INSERT INTO no_such_table VALUES (1);",
-        },
-    ];
+    let history = then_version_2(
+        "half reversible",
+        "CREATE TABLE quests (id INTEGER PRIMARY KEY);
+         ALTER TABLE warriors ADD COLUMN rank INTEGER;",
+        "DROP TABLE quests;
+         ALTER TABLE warriors DROP COLUMN rank;
+         INSERT INTO no_such_table VALUES (1);",
+    );
     let mut conn = database();
     migrate(&mut conn, &history, 2).expect("up to 2");
     let got = migrate(&mut conn, &history, 0);

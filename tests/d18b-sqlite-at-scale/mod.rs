@@ -130,6 +130,26 @@ pub(crate) fn says_order_by(sql: &str) -> bool {
         .any(|pair| pair[0] == "ORDER" && pair[1] == "BY")
 }
 
+/// The words of `sql` outside double-quoted identifiers (a doubled `""` stays inside), in
+/// lower case.
+pub(crate) fn words_outside_double_quotes(sql: &str) -> Vec<String> {
+    let mut outside = String::new();
+    let mut quoted = false;
+    for c in sql.chars() {
+        if c == '"' {
+            quoted = !quoted;
+            outside.push(' ');
+        } else if !quoted {
+            outside.push(c);
+        }
+    }
+    outside
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
 /// The detail lines of `EXPLAIN QUERY PLAN sql`, asked on `conn`.
 pub(crate) fn plan_of(conn: &Connection, sql: &str) -> Vec<String> {
     let mut stmt = conn

@@ -3,7 +3,10 @@ use rstest::rstest;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params};
 
-use super::{plan_of, rows_of, says_order_by, some_column_reads, start_trace, stop_trace};
+use super::{
+    plan_of, rows_of, says_order_by, some_column_reads, start_trace, stop_trace,
+    words_outside_double_quotes,
+};
 use crate::query_count::*;
 
 /// An in-memory database with the kata's schema and the given warriors, each with their
@@ -411,7 +414,8 @@ fn armed_roster(size: usize) -> Connection {
 
 #[test]
 fn the_join_finds_each_warriors_weapons_through_the_index() {
-    // 300 warriors and 600 weapons: reading each row once is 900 full-scan steps at most.
+    // 300 warriors and 600 weapons: reading the warriors once is 300 full-scan steps at most;
+    // each warrior's weapons are then searched in the index, which is no full-scan step.
     let conn = armed_roster(300);
     start_trace(&conn);
     let result = warriors_with_weapons(&conn);
@@ -424,14 +428,27 @@ fn the_join_finds_each_warriors_weapons_through_the_index() {
         .collect();
     assert!(
         work.iter()
-            .all(|&(fullscan, auto_index, _)| fullscan <= 900 && auto_index == 0),
+            .all(|&(fullscan, auto_index, _)| fullscan <= 300 && auto_index == 0),
         "(full-scan steps, rows put into an automatic index, statement) for 300 warriors and \
-         600 weapons: {work:?}. Reading each row once takes at most 900 full-scan steps and no \
-         automatic index; more means SQLite scans the weapons table once per warrior (the N+1 \
-         loop moved inside one statement), or builds a throwaway index on every call, because \
-         the join condition cannot use the weapons_by_warrior index: join ON \
-         weapons.warrior_id = warriors.id, the bare column on each side"
+         600 weapons: {work:?}. Reading the warriors once takes at most 300 full-scan steps \
+         and no automatic index; more means SQLite scans the weapons table (once per warrior: \
+         the N+1 loop moved inside one statement; or once whole, when the weapons drive the \
+         join), or builds a throwaway index on every call, instead of searching the \
+         weapons_by_warrior index for each warrior: select FROM warriors LEFT JOIN weapons \
+         ON weapons.warrior_id = warriors.id, the bare column on each side"
     );
+    for run in &trace.finished {
+        let plan = plan_of(&conn, &run.sql);
+        assert!(
+            plan.iter()
+                .any(|step| step.starts_with("SEARCH") && step.contains("weapons_by_warrior")),
+            "the statement never searches the weapons through the weapons_by_warrior index: \
+             each warrior's weapons should be looked up in it (SEARCH … USING INDEX \
+             weapons_by_warrior), with the warriors driving the join. Plan: {plan:?}, \
+             statement: {:?}",
+            run.sql
+        );
+    }
 }
 
 #[rstest]
@@ -441,8 +458,20 @@ fn the_join_finds_each_warriors_weapons_through_the_index() {
 #[case::ten_thousand_warriors(10_000)]
 fn the_statement_count_does_not_grow_with_the_roster(#[case] size: usize) {
     let conn = armed_roster(size);
+    // Two more warriors at the ends of the id range: a page of ids, however wide, misses one
+    // of them or takes another statement.
+    conn.execute(
+        "INSERT INTO warriors (id, name) VALUES (?1, 'first'), (?2, 'last')",
+        [i64::MIN, i64::MAX],
+    )
+    .expect("warriors at the ends of the id range");
     let (got, sql) = statements_run(&conn);
-    assert_eq!(got.len(), size, "every warrior must come back");
+    let ends = (got.first().map(|w| w.id), got.last().map(|w| w.id));
+    assert_eq!(
+        (got.len(), ends),
+        (size + 2, (Some(i64::MIN), Some(i64::MAX))),
+        "every warrior must come back, from id i64::MIN to id i64::MAX"
+    );
     assert_eq!(
         sql.len(),
         1,
@@ -450,6 +479,19 @@ fn the_statement_count_does_not_grow_with_the_roster(#[case] size: usize) {
          (reusing a prepared statement per warrior is still one run per warrior, and fetching \
          the roster page by page is one more statement per page)",
         sql.len()
+    );
+    let words = words_outside_double_quotes(&sql[0]);
+    let bounds: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|word| ["limit", "offset", "over"].contains(word))
+        .collect();
+    assert!(
+        bounds.is_empty(),
+        "the one statement says {bounds:?}: it fetches a page of the roster (LIMIT, OFFSET or a \
+         row_number() OVER window), so a roster larger than the page takes one more statement \
+         per page. The join fetches every warrior, whatever the size: no page bound. Ran {:?}",
+        sql[0]
     );
 }
 

@@ -33,9 +33,27 @@ fn armoury(size: i64) -> Connection {
     conn
 }
 
-/// An [`armoury`] of `size` warriors with the kata's indexes in place.
-fn indexed_armoury(size: i64) -> Connection {
+/// Indexes a database may already carry before [`ensure_indexes`] runs: none of them serves
+/// either lookup (one on another column, a `UNIQUE` one, composites whose first column is
+/// another), so they must not stop it from adding the two that do.
+const NO_OTHER_INDEX: &str = "";
+const UNRELATED_INDEXES: &str = "CREATE UNIQUE INDEX warriors_by_name ON warriors (name);
+CREATE INDEX weapons_by_name ON weapons (name);";
+const COMPOSITES_LED_BY_ANOTHER_COLUMN: &str =
+    "CREATE INDEX warriors_by_name_email ON warriors (name, email);
+CREATE INDEX weapons_by_name_warrior ON weapons (name, warrior_id);";
+/// E-mail indexes that do not make `email` unique: a plain one, and a `UNIQUE` composite
+/// (unique pairs, not unique addresses). They serve the lookup but not the uniqueness rule.
+const EMAIL_INDEXES_THAT_ARE_NOT_UNIQUE: &str =
+    "CREATE INDEX warriors_email_plain ON warriors (email);
+CREATE UNIQUE INDEX warriors_by_email_name ON warriors (email, name);";
+
+/// An [`armoury`] of `size` warriors that already carries the indexes `existing`, after
+/// [`ensure_indexes`].
+fn indexed_armoury(size: i64, existing: &str) -> Connection {
     let conn = armoury(size);
+    conn.execute_batch(existing)
+        .expect("the indexes already there should apply");
     ensure_indexes(&conn).expect("ensure_indexes must succeed on a valid database");
     conn
 }
@@ -89,7 +107,9 @@ fn assert_searches(conn: &Connection, plan: &[String], table: &str, column: &str
             .iter()
             .any(|detail| detail.starts_with("SCAN") && mentions_table(detail, table)),
         "{what}: the plan still scans {table}: {plan:?}; an index whose first column is \
-         {column} turns the SCAN into a SEARCH"
+         {column} turns the SCAN into a SEARCH (an index the table already has on another \
+         column does not: ensure the one each lookup needs, CREATE INDEX IF NOT EXISTS, not \
+         \"any index on the table\")"
     );
     let index = search_index(plan, table).unwrap_or_else(|| {
         panic!("{what}: no SEARCH … USING INDEX on {table} in the plan {plan:?}")
@@ -98,7 +118,8 @@ fn assert_searches(conn: &Connection, plan: &[String], table: &str, column: &str
         leading_column(conn, &index).as_deref(),
         Some(column),
         "{what}: the plan uses index {index}, but an index helps an equality lookup only when \
-         its first column is the one compared ({column})"
+         its first column is the one compared ({column}); another index already on the table \
+         does not make this one unnecessary"
     );
 }
 
@@ -192,9 +213,13 @@ fn explain_of_invalid_sql_is_an_error() {
     }
 }
 
-#[test]
-fn the_email_lookup_searches_an_email_index_once_indexed() {
-    let conn = indexed_armoury(200);
+#[rstest]
+#[case::no_other_index(NO_OTHER_INDEX)]
+#[case::unrelated_indexes_already_there(UNRELATED_INDEXES)]
+#[case::composites_led_by_another_column(COMPOSITES_LED_BY_ANOTHER_COLUMN)]
+#[case::email_indexes_that_are_not_unique(EMAIL_INDEXES_THAT_ARE_NOT_UNIQUE)]
+fn the_email_lookup_searches_an_email_index_once_indexed(#[case] existing: &str) {
+    let conn = indexed_armoury(200, existing);
     let sql = email_lookup_sql(&conn);
     assert_searches(
         &conn,
@@ -207,7 +232,7 @@ fn the_email_lookup_searches_an_email_index_once_indexed() {
 
 #[test]
 fn the_email_lookup_takes_no_full_scan_step_once_indexed() {
-    let conn = indexed_armoury(500);
+    let conn = indexed_armoury(500, NO_OTHER_INDEX);
     start_trace(&conn);
     let found = find_by_email(&conn, "w321@example.com");
     let trace = stop_trace(&conn);
@@ -239,9 +264,12 @@ fn the_email_lookup_takes_no_full_scan_step_once_indexed() {
     assert!(control.finished.iter().any(|f| f.fullscan_steps > 0));
 }
 
-#[test]
-fn the_join_searches_weapons_through_an_index_on_warrior_id() {
-    let conn = indexed_armoury(100);
+#[rstest]
+#[case::no_other_index(NO_OTHER_INDEX)]
+#[case::unrelated_indexes_already_there(UNRELATED_INDEXES)]
+#[case::composites_led_by_another_column(COMPOSITES_LED_BY_ANOTHER_COLUMN)]
+fn the_join_searches_weapons_through_an_index_on_warrior_id(#[case] existing: &str) {
+    let conn = indexed_armoury(100, existing);
     assert_searches(
         &conn,
         &plan(&conn, LOADOUT_SQL),
@@ -253,7 +281,7 @@ fn the_join_searches_weapons_through_an_index_on_warrior_id() {
 
 #[test]
 fn the_join_needs_no_automatic_index_once_indexed() {
-    let conn = indexed_armoury(300);
+    let conn = indexed_armoury(300, NO_OTHER_INDEX);
     start_trace(&conn);
     let rows = {
         let mut stmt = conn.prepare(LOADOUT_SQL).expect("the join should prepare");
@@ -409,6 +437,11 @@ fn ensure_indexes_refuses_duplicate_emails() {
     conn.execute("DELETE FROM warriors WHERE name = 'Copycat'", [])
         .expect("remove the duplicate");
     ensure_indexes(&conn).expect("without the duplicate ensure_indexes must succeed");
+    assert_a_later_duplicate_email_is_refused(&conn, "");
+}
+
+/// Inserts a second warrior with the e-mail `w1@example.com` and requires SQLite to refuse it.
+fn assert_a_later_duplicate_email_is_refused(conn: &Connection, existing: &str) {
     let later = conn.execute(
         "INSERT INTO warriors (name, email, power) VALUES ('Copycat', 'w1@example.com', 1)",
         [],
@@ -416,9 +449,20 @@ fn ensure_indexes_refuses_duplicate_emails() {
     assert!(
         matches!(&later, Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)),
         "after ensure_indexes SQLite accepted a second warrior with the e-mail w1@example.com \
-         ({later:?}): a one-off duplicate check in Rust guards only the moment it runs; a UNIQUE \
-         index makes SQLite refuse every later duplicate"
+         ({later:?}; indexes already there: {existing:?}): a one-off duplicate check in Rust \
+         guards only the moment it runs, and an index that merely starts with email (a plain \
+         one, or a UNIQUE (email, name) pair) does not make e-mails unique; ensure a UNIQUE \
+         index on email alone so SQLite refuses every later duplicate"
     );
+}
+
+#[rstest]
+#[case::no_other_index(NO_OTHER_INDEX)]
+#[case::unrelated_indexes_already_there(UNRELATED_INDEXES)]
+#[case::email_indexes_that_are_not_unique(EMAIL_INDEXES_THAT_ARE_NOT_UNIQUE)]
+fn ensure_indexes_makes_emails_unique_whatever_indexes_were_there(#[case] existing: &str) {
+    let conn = indexed_armoury(3, existing);
+    assert_a_later_duplicate_email_is_refused(&conn, existing);
 }
 
 #[test]

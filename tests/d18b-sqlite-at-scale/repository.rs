@@ -75,9 +75,9 @@ fn equal_power_shares_a_rank_and_skips_the_next() {
     let repo = answering(
         0,
         vec![
-            w(1, "Nakula", 50),
+            w(1, "Sahadeva", 50),
             w(2, "Arjuna", 90),
-            w(3, "Sahadeva", 50),
+            w(3, "Nakula", 50),
             w(4, "Bhima", 40),
         ],
     );
@@ -90,7 +90,8 @@ fn equal_power_shares_a_rank_and_skips_the_next() {
             hero(2, "Sahadeva", 50),
             hero(4, "Bhima", 40),
         ],
-        "ties share a rank, ordered by name, and the next rank is skipped (1, 2, 2, 4)"
+        "ties share a rank and are ordered by name (Nakula before Sahadeva, although the \
+         repository returned Sahadeva first), and the next rank is skipped (1, 2, 2, 4)"
     );
 }
 

@@ -25,6 +25,30 @@ fn record(id: usize, seq: usize) -> String {
     format!("worker={id:02} seq={seq:05} {}", "#".repeat(120))
 }
 
+/// The two entry points: the record-integrity tests run over both (`try_append_record`
+/// with the lock free must keep every rule `append_record` keeps).
+#[derive(Debug, Clone, Copy)]
+enum Entry {
+    Append,
+    TryAppend,
+}
+
+impl Entry {
+    fn name(self) -> &'static str {
+        match self {
+            Entry::Append => "append_record",
+            Entry::TryAppend => "try_append_record",
+        }
+    }
+
+    fn call(self, path: &Path, line: &str) -> Result<(), AppendError> {
+        match self {
+            Entry::Append => append_record(path, line),
+            Entry::TryAppend => try_append_record(path, line),
+        }
+    }
+}
+
 fn append_all(path: &Path, id: usize) {
     for seq in 0..RECORDS {
         if let Err(e) = append_record(path, &record(id, seq)) {
@@ -60,13 +84,17 @@ fn appends_each_record_as_one_line() {
 #[case::newline("a\nb")]
 #[case::carriage_return("a\rb")]
 #[case::trailing_newline("a\n")]
-fn refuses_a_record_with_a_line_break(#[case] line: &str) {
+fn refuses_a_record_with_a_line_break(
+    #[case] line: &str,
+    #[values(Entry::Append, Entry::TryAppend)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("sales.csv");
-    let got = append_record(&path, line);
+    let got = entry.call(&path, line);
+    let name = entry.name();
     assert!(
         matches!(got, Err(AppendError::LineBreak)),
-        "append_record({line:?}) gave {got:?}: a line break would split the record, so it \
+        "{name}({line:?}) gave {got:?}: a line break would split the record, so it \
          must be AppendError::LineBreak"
     );
     assert!(
@@ -84,6 +112,40 @@ fn other_handle(path: &Path) -> File {
         .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()))
 }
 
+/// `try_append_record(path, line)`, called while the test holds a lock on `path`: on Linux
+/// on a thread where every sleep (`nanosleep`, `clock_nanosleep`) fails at once (a seccomp
+/// filter), so a call that naps and tries again before giving up fails the test.
+fn try_append_while_held(path: &Path, line: &str) -> Result<(), AppendError> {
+    #[cfg(target_os = "linux")]
+    {
+        use super::{Refused, refuse_for_this_thread};
+        let got = thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    refuse_for_this_thread(
+                        &[
+                            Refused::Every(libc::SYS_nanosleep),
+                            Refused::Every(libc::SYS_clock_nanosleep),
+                        ],
+                        libc::EPERM,
+                    );
+                    try_append_record(path, line)
+                })
+                .join()
+        });
+        got.unwrap_or_else(|_| {
+            panic!(
+                "try_append_record, while another handle held the lock, tried to sleep (on a \
+                 thread where every sleep fails at once, and it panicked): it naps and tries \
+                 again before giving up. The call that never waits returns AppendError::Busy \
+                 at once, after one File::try_lock; the caller decides whether to retry"
+            )
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    try_append_record(path, line)
+}
+
 #[rstest]
 fn try_append_gives_up_while_another_writer_holds_the_lock() {
     let dir = temp_dir();
@@ -92,7 +154,7 @@ fn try_append_gives_up_while_another_writer_holds_the_lock() {
     holder
         .lock()
         .unwrap_or_else(|e| panic!("the test cannot take the lock: {e}"));
-    let got = try_append_record(&path, "ID_1,1.00");
+    let got = try_append_while_held(&path, "ID_1,1.00");
     assert!(
         matches!(got, Err(AppendError::Busy)),
         "try_append_record while another handle holds an exclusive lock on the file gave \
@@ -109,6 +171,96 @@ fn try_append_gives_up_while_another_writer_holds_the_lock() {
     assert_eq!(contents(&path), "ID_1,1.00\n");
 }
 
+/// The error the test's seccomp filter gives a lock call that would wait.
+#[cfg(target_os = "linux")]
+const WAITING_LOCK_REFUSED: i32 = libc::EDEADLK;
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn try_append_never_makes_a_lock_call_that_waits() {
+    use super::{Refused, refuse_for_this_thread};
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    let bits = |flags: libc::c_int| u32::try_from(flags).expect("small flags");
+    // On a thread of its own, every lock call that would wait for the lock (flock without
+    // LOCK_NB, fcntl F_SETLKW or F_OFD_SETLKW) fails at once; trying, and unlocking, work.
+    let got = thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                refuse_for_this_thread(
+                    &[
+                        Refused::WithoutBits(
+                            libc::SYS_flock,
+                            1,
+                            bits(libc::LOCK_NB | libc::LOCK_UN),
+                        ),
+                        Refused::WithArg(libc::SYS_fcntl, 1, bits(libc::F_SETLKW)),
+                        Refused::WithArg(libc::SYS_fcntl, 1, bits(libc::F_OFD_SETLKW)),
+                    ],
+                    WAITING_LOCK_REFUSED,
+                );
+                try_append_record(&path, "ID_1,1.00")
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    assert!(
+        got.is_ok() && contents(&path) == "ID_1,1.00\n",
+        "with the lock free, try_append_record gave {got:?} and the file holds {:?}, on a \
+         thread where every lock call that waits (flock without LOCK_NB) fails with error \
+         {WAITING_LOCK_REFUSED}: it made one. The call that never waits must never ask for the \
+         lock the waiting way: take it with File::try_lock and write the record under that very \
+         lock. Trying, letting go and then taking it with File::lock leaves a gap in which \
+         another writer can take it, and then the call that never waits waits",
+        contents(&path)
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn a_lock_call_that_fails_is_an_error_and_nothing_is_written(
+    #[values(Entry::Append, Entry::TryAppend)] entry: Entry,
+) {
+    use super::{Refused, refuse_for_this_thread};
+    let dir = temp_dir();
+    let path = dir.path().join("sales.csv");
+    let bits = |flags: libc::c_int| u32::try_from(flags).expect("small flags");
+    // On a thread of its own, every call that takes a lock (flock with LOCK_EX or LOCK_SH,
+    // fcntl F_SETLK(W) or F_OFD_SETLK(W)) fails with ENOLCK: a filesystem without locks.
+    let got = thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let mut refused = vec![Refused::WithBitsWithout(
+                    libc::SYS_flock,
+                    1,
+                    bits(libc::LOCK_EX | libc::LOCK_SH),
+                    0,
+                )];
+                for command in [
+                    libc::F_SETLK,
+                    libc::F_SETLKW,
+                    libc::F_OFD_SETLK,
+                    libc::F_OFD_SETLKW,
+                ] {
+                    refused.push(Refused::WithArg(libc::SYS_fcntl, 1, bits(command)));
+                }
+                refuse_for_this_thread(&refused, libc::ENOLCK);
+                entry.call(&path, "ID_1,1.00")
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    let refused = matches!(&got, Err(AppendError::Io(e)) if e.raw_os_error() == Some(libc::ENOLCK));
+    assert!(
+        refused && !contents(&path).contains("ID_1"),
+        "{} gave {got:?} and the file holds {:?} when the lock could not be taken (ENOLCK, \
+         as on a filesystem without locks): a record appended without the lock can interleave \
+         with another writer's. Return the lock's error as AppendError::Io and write nothing",
+        entry.name(),
+        contents(&path)
+    );
+}
+
 #[rstest]
 fn try_append_gives_up_while_a_reader_holds_a_shared_lock() {
     let dir = temp_dir();
@@ -117,7 +269,7 @@ fn try_append_gives_up_while_a_reader_holds_a_shared_lock() {
     reader
         .lock_shared()
         .unwrap_or_else(|e| panic!("the test cannot take a shared lock: {e}"));
-    let got = try_append_record(&path, "ID_1,1.00");
+    let got = try_append_while_held(&path, "ID_1,1.00");
     assert!(
         matches!(got, Err(AppendError::Busy)),
         "try_append_record while another handle holds a shared lock gave {got:?}: a writer \
@@ -128,16 +280,20 @@ fn try_append_gives_up_while_a_reader_holds_a_shared_lock() {
 }
 
 #[rstest]
-fn the_lock_is_released_when_append_returns() {
+fn the_lock_is_released_when_append_returns(
+    #[values(Entry::Append, Entry::TryAppend)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("sales.csv");
-    let got = append_record(&path, "ID_1,1.00");
-    assert!(got.is_ok(), "append_record gave {got:?}");
+    let got = entry.call(&path, "ID_1,1.00");
+    assert!(got.is_ok(), "{} gave {got:?}", entry.name());
     let other = other_handle(&path);
     assert!(
-        other.try_lock().is_ok(),
-        "after append_record returned, another handle could not lock the file: the lock \
-         must be released (unlock, or drop the File) before returning"
+        other.try_lock().is_ok() && contents(&path) == "ID_1,1.00\n",
+        "after {} returned, another handle could not lock the file (or the file holds {:?}): \
+         the lock must be released (unlock, or drop the File) before returning",
+        entry.name(),
+        contents(&path)
     );
 }
 
@@ -202,8 +358,10 @@ fn drain_until_done<T>(pipe: &File, finished: &mpsc::Receiver<T>) -> (Vec<u8>, T
 }
 
 #[cfg(target_os = "linux")]
-#[test]
-fn the_lock_is_held_until_the_newline_is_written() {
+#[rstest]
+fn the_lock_is_held_until_the_newline_is_written(
+    #[values(Entry::Append, Entry::TryAppend)] entry: Entry,
+) {
     const LINE: &str = "ID_3,3.00";
     let dir = temp_dir();
     let path = dir.path().join("sales.csv");
@@ -216,33 +374,44 @@ fn the_lock_is_held_until_the_newline_is_written() {
         let path = path.clone();
         thread::spawn(move || {
             let _ = tid_tx.send(own_thread_id());
-            let _ = done.send(append_record(&path, LINE).map_err(|e| e.to_string()));
+            let _ = done.send(entry.call(&path, LINE).map_err(|e| e.to_string()));
         })
     };
+    let name = entry.name();
     let tid = tid_rx.recv_timeout(Duration::from_secs(10)).ok().flatten();
     let early = wait_until_asleep_or_done(tid.as_deref(), &finished);
     assert!(
         early.is_none(),
-        "append_record({LINE:?}) to a pipe with room for {} bytes returned {early:?}: the \
+        "{name}({LINE:?}) to a pipe with room for {} bytes returned {early:?}: the \
          record is {} bytes with its newline, so it must wait for room",
         LINE.len(),
         LINE.len() + 1
     );
     // The writer is blocked in a write of its record: its lock must still be held.
     let free_while_writing = pipe.try_lock().is_ok();
+    // The test's own descriptor has no O_APPEND: the writer's must.
+    let flags = super::open_flags_of(&path);
     let (written, got) = drain_until_done(&pipe, &finished);
     let _ = writer.join();
     assert!(
         !free_while_writing,
-        "while append_record was blocked writing its record, the file was not locked: it lets \
+        "while {name} was blocked writing its record, the file was not locked: it lets \
          the lock go before the record is complete (the text written, the newline not yet), \
          and another writer can slip in between. Hold the lock until the newline is written \
          (unlock, or drop the File, after the last byte)"
     );
-    assert_eq!(got, Ok(()), "append_record failed");
+    let octal: Vec<String> = flags.iter().map(|f| format!("{f:o}")).collect();
+    assert!(
+        flags.iter().any(|f| f & libc::O_APPEND != 0),
+        "while {name} was blocked writing its record, no descriptor of the file had O_APPEND \
+         (flags {octal:?}, octal, the test's own included): open the file in append mode \
+         (OpenOptions::append), so that where the record goes is decided at each write, under \
+         the lock; a seek to the end before locking is stale as soon as another writer appends"
+    );
+    assert_eq!(got, Ok(()), "{name} failed");
     assert!(
         written.ends_with(format!("{LINE}\n").as_bytes()),
-        "append_record must write the line and its newline"
+        "{name} must write the line and its newline"
     );
 }
 

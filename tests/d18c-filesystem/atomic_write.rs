@@ -5,8 +5,8 @@
 // "Crates only the solution names").
 extern crate tempfile as _;
 
-use std::fs::File;
-use std::io::{self, Read};
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,12 +21,57 @@ use crate::atomic_write::{
     DiskSyncer, Syncer, WriteError, atomic_write, atomic_write_synced, atomic_write_with,
 };
 
+/// A public function that writes a file. A lesson they share is tested through each of them:
+/// one written on its own, instead of calling the others, must keep it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    /// `atomic_write(path, bytes)`.
+    Bytes,
+    /// `atomic_write_with(path, fill)`, with the real syncer.
+    With,
+    /// `atomic_write_synced(path, syncer, fill)`, with a recording syncer.
+    Synced,
+}
+
+impl Entry {
+    fn name(self) -> &'static str {
+        match self {
+            Entry::Bytes => "atomic_write",
+            Entry::With => "atomic_write_with",
+            Entry::Synced => "atomic_write_synced",
+        }
+    }
+
+    /// Writes `bytes` to `path` through this function.
+    fn write(self, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+        match self {
+            Entry::Bytes => atomic_write(path, bytes),
+            _ => self.fill(path, |out| out.write_all(bytes)),
+        }
+    }
+
+    /// Writes what `fill` writes to `path` through this function (not `atomic_write`).
+    fn fill(
+        self,
+        path: &Path,
+        fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), WriteError> {
+        match self {
+            Entry::Bytes => unreachable!("test setup: atomic_write takes bytes, not a fill"),
+            Entry::With => atomic_write_with(path, fill),
+            Entry::Synced => atomic_write_synced(path, &mut Recorder::new(path), fill),
+        }
+    }
+}
+
 #[rstest]
-fn creates_a_missing_file_with_the_new_content() {
+fn creates_a_missing_file_with_the_new_content(
+    #[values(Entry::Bytes, Entry::With, Entry::Synced)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
-    let got = atomic_write(&path, b"{\"port\": 8080}");
-    assert!(got.is_ok(), "atomic_write of a new file gave {got:?}");
+    let got = entry.write(&path, b"{\"port\": 8080}");
+    assert!(got.is_ok(), "{} of a new file gave {got:?}", entry.name());
     assert_eq!(
         contents(&path),
         "{\"port\": 8080}",
@@ -40,17 +85,20 @@ fn creates_a_missing_file_with_the_new_content() {
 }
 
 #[rstest]
-fn replaces_longer_old_content_completely() {
+fn replaces_longer_old_content_completely(
+    #[values(Entry::Bytes, Entry::With, Entry::Synced)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
     put(
         &path,
         "{\"port\": 8080, \"debug\": true, \"name\": \"a long old config\"}",
     );
-    let got = atomic_write(&path, b"{}");
+    let got = entry.write(&path, b"{}");
     assert!(
         got.is_ok(),
-        "atomic_write over an existing file gave {got:?}"
+        "{} over an existing file gave {got:?}",
+        entry.name()
     );
     assert_eq!(
         contents(&path),
@@ -60,18 +108,20 @@ fn replaces_longer_old_content_completely() {
 }
 
 #[rstest]
-fn the_target_keeps_its_old_content_while_the_new_one_is_written() {
+fn the_target_keeps_its_old_content_while_the_new_one_is_written(
+    #[values(Entry::With, Entry::Synced)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
     put(&path, "old");
     let mut seen = String::new();
-    let got = atomic_write_with(&path, |out| {
+    let got = entry.fill(&path, |out| {
         out.write_all(b"new, first half")?;
         out.flush()?;
         seen = contents(&path);
         out.write_all(b", second half")
     });
-    assert!(got.is_ok(), "atomic_write_with gave {got:?}");
+    assert!(got.is_ok(), "{} gave {got:?}", entry.name());
     assert_eq!(
         seen, "old",
         "halfway through the write, a reader of the target saw {seen:?}: the new content \
@@ -81,15 +131,17 @@ fn the_target_keeps_its_old_content_while_the_new_one_is_written() {
 }
 
 #[rstest]
-fn a_reader_that_opened_the_old_file_still_reads_the_old_content_after_the_write() {
+fn a_reader_that_opened_the_old_file_still_reads_the_old_content_after_the_write(
+    #[values(Entry::Bytes, Entry::With, Entry::Synced)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
     put(&path, "old version, read by a reader that opened it first");
     let mut reader = File::open(&path).unwrap_or_else(|e| panic!("cannot open the target: {e}"));
     #[cfg(target_os = "linux")]
     let deletions = super::inotify::DirWatch::on(dir.path(), libc::IN_DELETE);
-    let got = atomic_write(&path, b"new");
-    assert!(got.is_ok(), "atomic_write gave {got:?}");
+    let got = entry.write(&path, b"new");
+    assert!(got.is_ok(), "{} gave {got:?}", entry.name());
     #[cfg(target_os = "linux")]
     assert_eq!(
         deletions.events(),
@@ -114,17 +166,19 @@ fn a_reader_that_opened_the_old_file_still_reads_the_old_content_after_the_write
 }
 
 #[rstest]
-fn a_new_file_does_not_appear_under_its_name_while_it_is_written() {
+fn a_new_file_does_not_appear_under_its_name_while_it_is_written(
+    #[values(Entry::With, Entry::Synced)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
     let mut seen = None;
-    let got = atomic_write_with(&path, |out| {
+    let got = entry.fill(&path, |out| {
         out.write_all(b"new, first half")?;
         out.flush()?;
         seen = Some(std::fs::read_to_string(&path).ok());
         out.write_all(b", second half")
     });
-    assert!(got.is_ok(), "atomic_write_with of a new file gave {got:?}");
+    assert!(got.is_ok(), "{} of a new file gave {got:?}", entry.name());
     assert_eq!(
         seen,
         Some(None),
@@ -136,16 +190,33 @@ fn a_new_file_does_not_appear_under_its_name_while_it_is_written() {
 }
 
 #[rstest]
-fn the_temp_file_sits_in_the_target_directory() {
+fn the_temp_file_sits_in_the_target_directory(#[values(Entry::With, Entry::Synced)] entry: Entry) {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
     put(&path, "old");
-    let mut during = Vec::new();
-    let got = atomic_write_with(&path, |out| {
+    let (mut during, mut temp, mut unflushed) = (Vec::new(), Vec::new(), None);
+    let temp_files = || {
+        names_in(dir.path())
+            .into_iter()
+            .filter(|n| n != "config.json")
+    };
+    let got = entry.fill(&path, |out| {
+        out.write_all(b"new, first half")?;
+        out.flush()?;
         during = names_in(dir.path());
-        out.write_all(b"new")
+        temp = temp_files()
+            .map(|name| contents(&dir.path().join(name)))
+            .collect();
+        // Then more than 64 KiB, 4 KiB at a time, and no flush.
+        for _ in 0..=UNFLUSHED_BOUND / PIECE.len() {
+            out.write_all(&PIECE)?;
+        }
+        unflushed = temp_files()
+            .map(|name| fs::metadata(dir.path().join(name)).map_or(0, |meta| meta.len()))
+            .next();
+        out.write_all(b", second half")
     });
-    assert!(got.is_ok(), "atomic_write_with gave {got:?}");
+    assert!(got.is_ok(), "{} gave {got:?}", entry.name());
     assert_eq!(
         during.len(),
         2,
@@ -153,20 +224,53 @@ fn the_temp_file_sits_in_the_target_directory() {
          created next to the target (same directory, so same filesystem, so the rename is \
          atomic), not in std::env::temp_dir()"
     );
+    assert_eq!(
+        temp,
+        ["new, first half"],
+        "fill had written and flushed \"new, first half\" when the temp file held {temp:?}: \
+         fill must write straight into the temp file, so the new content streams to the disk \
+         as it comes; collecting it in memory and copying it to the temp file afterwards \
+         holds a file of any size in RAM (the article's RAM tsunami)"
+    );
+    let written = "new, first half".len() + (UNFLUSHED_BOUND / PIECE.len() + 1) * PIECE.len();
+    assert!(
+        unflushed.is_some_and(|len| len + UNFLUSHED_BOUND as u64 >= written as u64),
+        "fill had written {written} bytes (the last {} of them without a flush) when the temp \
+         file held {unflushed:?}: more than {} KiB of the new content was held in memory. A \
+         buffer of up to 64 KiB between fill and the temp file is fine; a bigger one collects \
+         the file in RAM, which streaming to the temp file is meant to avoid",
+        written - "new, first half".len(),
+        UNFLUSHED_BOUND / 1024
+    );
+    assert_eq!(
+        contents(&path),
+        format!(
+            "new, first half{}, second half",
+            "x".repeat(written - "new, first half".len())
+        )
+    );
 }
 
+/// The most of what `fill` wrote (without a flush) that may be missing from the temp file,
+/// and the piece it writes at a time.
+const UNFLUSHED_BOUND: usize = 64 * 1024;
+static PIECE: [u8; 4 * 1024] = [b'x'; 4 * 1024];
+
 #[rstest]
-fn a_failing_writer_leaves_the_old_content_and_no_temp_file() {
+fn a_failing_writer_leaves_the_old_content_and_no_temp_file(
+    #[values(Entry::With, Entry::Synced)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
     put(&path, "old and complete");
-    let got = atomic_write_with(&path, |out| {
+    let got = entry.fill(&path, |out| {
         out.write_all(b"new but")?;
         Err(io::Error::other("disk full"))
     });
     assert!(
         matches!(got, Err(WriteError::Write(_))),
-        "a fill that fails midway gave {got:?}: it must be WriteError::Write"
+        "a fill that fails midway gave {got:?} from {}: it must be WriteError::Write",
+        entry.name()
     );
     assert_eq!(
         contents(&path),
@@ -181,41 +285,168 @@ fn a_failing_writer_leaves_the_old_content_and_no_temp_file() {
 }
 
 #[rstest]
-fn a_failing_writer_for_a_new_file_leaves_nothing() {
+fn a_failing_writer_for_a_new_file_leaves_nothing(
+    #[values(Entry::With, Entry::Synced)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
-    let got = atomic_write_with(&path, |_| Err(io::Error::other("no data")));
-    assert!(matches!(got, Err(WriteError::Write(_))), "gave {got:?}");
+    let got = entry.fill(&path, |_| Err(io::Error::other("no data")));
+    assert!(
+        matches!(got, Err(WriteError::Write(_))),
+        "{} gave {got:?}",
+        entry.name()
+    );
     assert!(
         names_in(dir.path()).is_empty(),
-        "a failed write of a new file left {:?}: neither the target nor a temp file may exist",
+        "a failed write of a new file by {} left {:?}: neither the target nor a temp file may \
+         exist",
+        entry.name(),
         names_in(dir.path())
     );
 }
 
-#[test]
-fn a_second_writer_during_the_first_uses_its_own_temp_file() {
+#[rstest]
+fn a_second_writer_during_the_first_uses_its_own_temp_file(
+    #[values(Entry::Bytes, Entry::With, Entry::Synced)] second: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
     put(&path, "old");
     let mut inner = None;
     let outer = atomic_write_with(&path, |out| {
         out.write_all(b"outer")?;
-        inner = Some(atomic_write(&path, b"inner"));
+        inner = Some(second.write(&path, b"inner"));
         Ok(())
     });
     let inner = inner.expect("fill ran");
     assert!(
         matches!((&outer, &inner), (Ok(()), Ok(()))),
-        "two writes of one file, the second while the first was filling its temp file, gave \
-         {outer:?} and {inner:?}: both used the same temp file name, so the second clobbered \
+        "two writes of one file (atomic_write_with, then {} while the first was filling its \
+         temp file) gave {outer:?} and {inner:?}: both used the same temp file name, so the second clobbered \
          and renamed away the first one's temp file; let each write get a fresh, unique temp \
-         file (NamedTempFile::new_in)"
+         file (NamedTempFile::new_in)",
+        second.name()
     );
     assert_eq!(
         (contents(&path), names_in(dir.path())),
         ("outer".to_owned(), vec!["config.json".to_owned()]),
         "the write that finished last (the outer one) must win, and no temp file may be left"
+    );
+}
+
+/// The error the test's seccomp filter gives an open that creates a file without `O_EXCL`.
+#[cfg(target_os = "linux")]
+const SHARED_CREATE_REFUSED: i32 = libc::ENOTUNIQ;
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn the_temp_file_is_created_exclusively(
+    #[values(Entry::Bytes, Entry::With, Entry::Synced)] entry: Entry,
+) {
+    use super::{Refused, refuse_for_this_thread};
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    put(&path, "old");
+    let bits = |flags: libc::c_int| u32::try_from(flags).expect("small flags");
+    let (create, excl) = (bits(libc::O_CREAT), bits(libc::O_EXCL));
+    // On a thread of its own, every open that may create a file but not exclusively (O_CREAT
+    // without O_EXCL: File::create, OpenOptions::create) fails at once; other opens work.
+    let got = thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let mut refused = vec![
+                    Refused::WithBitsWithout(libc::SYS_openat, 2, create, excl),
+                    Refused::Every(libc::SYS_openat2),
+                ];
+                #[cfg(target_arch = "x86_64")]
+                refused.extend([
+                    Refused::WithBitsWithout(libc::SYS_open, 1, create, excl),
+                    Refused::Every(libc::SYS_creat),
+                ]);
+                refuse_for_this_thread(&refused, SHARED_CREATE_REFUSED);
+                entry.write(&path, b"new")
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    assert!(
+        got.is_ok() && contents(&path) == "new",
+        "{} gave {got:?} (the file holds {:?}) on a thread where every open that \
+         creates a file without O_EXCL fails with error {SHARED_CREATE_REFUSED}: it made one. \
+         A temp file opened with File::create (or create(true)) under a name that is only \
+         probably unique (from the clock, the pid, a counter) truncates and shares a file \
+         another writer made under that name. Create it exclusively, as \
+         NamedTempFile::new_in does (O_CREAT | O_EXCL, retrying another random name when one \
+         exists)",
+        entry.name(),
+        contents(&path)
+    );
+}
+
+/// A step the kernel refuses for the writing thread (a seccomp filter), and what it says.
+#[cfg(target_os = "linux")]
+#[derive(Debug, Clone, Copy)]
+enum Refuse {
+    /// Every rename (`EXDEV`: the temp file on another device).
+    Rename,
+    /// Every exclusive create (`O_EXCL`: the temp file), `EACCES`; the target stays writable.
+    TempCreate,
+}
+
+#[cfg(target_os = "linux")]
+#[rstest]
+fn a_refused_rename_or_temp_file_is_an_error_and_the_target_keeps_its_old_content(
+    #[values(Refuse::Rename, Refuse::TempCreate)] refuse: Refuse,
+    #[values(Entry::Bytes, Entry::With, Entry::Synced)] entry: Entry,
+) {
+    use super::{Refused, refuse_for_this_thread};
+    let dir = temp_dir();
+    let path = dir.path().join("config.json");
+    put(&path, "old");
+    let excl = u32::try_from(libc::O_EXCL).expect("small flags");
+    let got = thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let (mut refused, errno) = match refuse {
+                    Refuse::Rename => (
+                        vec![
+                            Refused::Every(libc::SYS_renameat),
+                            Refused::Every(libc::SYS_renameat2),
+                        ],
+                        libc::EXDEV,
+                    ),
+                    Refuse::TempCreate => (
+                        vec![
+                            Refused::WithBitsWithout(libc::SYS_openat, 2, excl, 0),
+                            Refused::Every(libc::SYS_openat2),
+                        ],
+                        libc::EACCES,
+                    ),
+                };
+                #[cfg(target_arch = "x86_64")]
+                refused.push(match refuse {
+                    Refuse::Rename => Refused::Every(libc::SYS_rename),
+                    Refuse::TempCreate => Refused::WithBitsWithout(libc::SYS_open, 1, excl, 0),
+                });
+                refuse_for_this_thread(&refused, errno);
+                entry.write(&path, b"new")
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    let expected = match refuse {
+        Refuse::Rename => matches!(got, Err(WriteError::Rename(_))),
+        Refuse::TempCreate => matches!(got, Err(WriteError::Temp(_))),
+    };
+    assert!(
+        expected && contents(&path) == "old",
+        "{} gave {got:?} and left {:?} in the target when {refuse:?} was refused by the \
+         kernel: the target changes only by the rename of a complete temp file. With no temp \
+         file or no rename, return WriteError::Temp or WriteError::Rename and leave the old \
+         content; copying over the target or rewriting it in place is the torn write this \
+         kata replaces",
+        entry.name(),
+        contents(&path)
     );
 }
 
@@ -283,11 +514,14 @@ impl Syncer for Recorder {
 enum PanicIn {
     Fill,
     FileSync,
+    /// In the fill of `atomic_write_with` (with the real syncer).
+    FillWith,
 }
 
 #[rstest]
 #[case::in_fill(PanicIn::Fill)]
 #[case::in_the_file_sync(PanicIn::FileSync)]
+#[case::in_the_fill_of_atomic_write_with(PanicIn::FillWith)]
 fn a_panic_before_the_rename_leaves_the_old_content_and_no_temp_file(#[case] at: PanicIn) {
     let dir = temp_dir();
     let path = dir.path().join("config.json");
@@ -295,14 +529,19 @@ fn a_panic_before_the_rename_leaves_the_old_content_and_no_temp_file(#[case] at:
     let mut recorder = Recorder::new(&path);
     recorder.panic_file = at == PanicIn::FileSync;
     let got = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        atomic_write_synced(&path, &mut recorder, |out| {
+        let fill = |out: &mut dyn Write| {
             out.write_all(b"half of the new")?;
-            assert!(at != PanicIn::Fill, "the writer crashed halfway");
+            assert!(at == PanicIn::FileSync, "the writer crashed halfway");
             Ok(())
-        })
+        };
+        if at == PanicIn::FillWith {
+            atomic_write_with(&path, fill)
+        } else {
+            atomic_write_synced(&path, &mut recorder, fill)
+        }
     }));
     let crash = match at {
-        PanicIn::Fill => "the writer crashed halfway",
+        PanicIn::Fill | PanicIn::FillWith => "the writer crashed halfway",
         PanicIn::FileSync => "the file sync crashed",
     };
     let payload = got.err().map(|panic| {
@@ -516,52 +755,13 @@ const FSYNC_ERROR: i32 = libc::ENOTRECOVERABLE;
 /// [`FSYNC_ERROR`] without reaching the disk (a seccomp filter; in a child process only).
 #[cfg(target_os = "linux")]
 fn make_fsync_fail() {
-    let op = |code: u32, k: u32, jt: u8, jf: u8| libc::sock_filter {
-        code: u16::try_from(code).expect("a BPF opcode fits in 16 bits"),
-        jt,
-        jf,
-        k,
-    };
-    let nr = |call: libc::c_long| u32::try_from(call).expect("a system call number");
-    let mut program = [
-        op(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, 0, 0, 0), // the call's number
-        op(
-            libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K,
-            nr(libc::SYS_fsync),
-            2,
-            0,
-        ),
-        op(
-            libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K,
-            nr(libc::SYS_fdatasync),
-            1,
-            0,
-        ),
-        op(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ALLOW, 0, 0),
-        op(
-            libc::BPF_RET | libc::BPF_K,
-            libc::SECCOMP_RET_ERRNO | FSYNC_ERROR.unsigned_abs(),
-            0,
-            0,
-        ),
-    ];
-    let filter = libc::sock_fprog {
-        len: u16::try_from(program.len()).expect("a short program"),
-        filter: program.as_mut_ptr(),
-    };
-    // SAFETY: plain prctl calls; `filter` points at a valid program for the whole call.
-    let installed = unsafe {
-        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
-            && libc::prctl(
-                libc::PR_SET_SECCOMP,
-                libc::SECCOMP_MODE_FILTER,
-                &raw const filter,
-            ) == 0
-    };
-    assert!(
-        installed,
-        "test setup: cannot install the seccomp filter: {}",
-        io::Error::last_os_error()
+    use super::{Refused, refuse_for_this_thread};
+    refuse_for_this_thread(
+        &[
+            Refused::Every(libc::SYS_fsync),
+            Refused::Every(libc::SYS_fdatasync),
+        ],
+        FSYNC_ERROR,
     );
 }
 
@@ -583,17 +783,24 @@ fn the_disk_syncer_and_atomic_write_reach_fsync_for_a_real_file() {
         errno(syncer.sync_file(&real_file)),
         errno(syncer.sync_dir(temp.path())),
     );
-    let written = atomic_write(&path, b"new");
+    let refused = |r: &Result<(), WriteError>| matches!(r, Err(WriteError::Write(e)) if e.raw_os_error() == Some(FSYNC_ERROR));
+    let written = (
+        atomic_write(&path, b"new"),
+        atomic_write_with(&path, |out| out.write_all(b"newer")),
+    );
     assert!(
         synced == (Err(Some(FSYNC_ERROR)), Err(Some(FSYNC_ERROR)))
-            && matches!(&written, Err(WriteError::Write(e)) if e.raw_os_error() == Some(FSYNC_ERROR))
+            && refused(&written.0)
+            && refused(&written.1)
             && contents(&path) == "old",
         "the test made every fsync and fdatasync of this thread fail (a seccomp filter \
          answering error {FSYNC_ERROR}); yet DiskSyncer's sync_file and sync_dir on a real \
-         file and directory gave {synced:?}, and atomic_write gave {written:?} (the file now \
-         holds {:?}). Each must come back with that error: DiskSyncer must really call fsync \
-         (File::sync_all), not guess what the kernel would say, and atomic_write must sync \
-         through it before the rename (then it is WriteError::Write and the old content stays)",
+         file and directory gave {synced:?}, and (atomic_write, atomic_write_with) gave \
+         {written:?} (the file now holds {:?}). Each must come back with that error: \
+         DiskSyncer must really call fsync (File::sync_all), not guess what the kernel would \
+         say, and atomic_write and atomic_write_with must each sync through it before the \
+         rename (then it is WriteError::Write and the old content stays); a streaming write is \
+         no less in need of durability than a write of bytes",
         contents(&path)
     );
 }
@@ -601,31 +808,37 @@ fn the_disk_syncer_and_atomic_write_reach_fsync_for_a_real_file() {
 #[rstest]
 #[case::root("/")]
 #[case::dot_dot("sub/..")]
-fn refuses_a_path_without_a_file_name(#[case] tail: &str) {
+fn refuses_a_path_without_a_file_name(
+    #[case] tail: &str,
+    #[values(Entry::Bytes, Entry::With, Entry::Synced)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = if tail == "/" {
         Path::new(tail).to_owned()
     } else {
         dir.path().join(tail)
     };
-    let got = atomic_write(&path, b"x");
+    let got = entry.write(&path, b"x");
     assert!(
         matches!(&got, Err(WriteError::NoFileName(p)) if *p == path),
-        "atomic_write({}) gave {got:?}: the path names no file, so it must be \
-         WriteError::NoFileName",
+        "{}({}) gave {got:?}: the path names no file, so it must be WriteError::NoFileName",
+        entry.name(),
         path.display()
     );
 }
 
 #[rstest]
-fn a_missing_directory_is_a_temp_error() {
+fn a_missing_directory_is_a_temp_error(
+    #[values(Entry::Bytes, Entry::With, Entry::Synced)] entry: Entry,
+) {
     let dir = temp_dir();
     let path = dir.path().join("no-such-dir/config.json");
-    let got = atomic_write(&path, b"x");
+    let got = entry.write(&path, b"x");
     assert!(
         matches!(got, Err(WriteError::Temp(_))),
-        "atomic_write into a missing directory gave {got:?}: the temp file cannot be \
-         created, so it must be WriteError::Temp"
+        "{} into a missing directory gave {got:?}: the temp file cannot be created, so it \
+         must be WriteError::Temp",
+        entry.name()
     );
 }
 

@@ -47,15 +47,56 @@ fn log_dir(dir: &Path) {
 }
 
 fn purge(dir: &Path, dry_run: bool) -> PurgeReport {
-    purge_logs(dir, 30 * DAY, now(), dry_run)
-        .unwrap_or_else(|e| panic!("purge_logs({}) failed: {e}", dir.display()))
+    Via::Plain.purge(dir, dry_run)
+}
+
+/// A public function that purges. A lesson both share is tested through each: one written
+/// on its own, instead of calling the other, must keep it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// `purge_logs(…)`.
+    Plain,
+    /// `purge_logs_with(…, fs::remove_file)`.
+    With,
+}
+
+impl Via {
+    fn name(self) -> &'static str {
+        match self {
+            Via::Plain => "purge_logs",
+            Via::With => "purge_logs_with",
+        }
+    }
+
+    fn run(
+        self,
+        dir: &Path,
+        older_than: Duration,
+        now: SystemTime,
+        dry_run: bool,
+    ) -> Result<PurgeReport, PurgeError> {
+        match self {
+            Via::Plain => purge_logs(dir, older_than, now, dry_run),
+            Via::With => {
+                purge_logs_with(dir, older_than, now, dry_run, |path| fs::remove_file(path))
+            }
+        }
+    }
+
+    /// Purges the logs of `dir` older than 30 days at [`now`].
+    fn purge(self, dir: &Path, dry_run: bool) -> PurgeReport {
+        self.run(dir, 30 * DAY, now(), dry_run)
+            .unwrap_or_else(|e| panic!("{}({}) failed: {e}", self.name(), dir.display()))
+    }
 }
 
 #[rstest]
-fn deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest() {
+fn deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest(
+    #[values(Via::Plain, Via::With)] via: Via,
+) {
     let dir = temp_dir();
     log_dir(dir.path());
-    let report = purge(dir.path(), false);
+    let report = via.purge(dir.path(), false);
     assert_eq!(
         report.purged,
         ["app-2029-11-01.log", "app-2029-12-01.log"],
@@ -80,7 +121,7 @@ fn deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest() {
 
 #[cfg(unix)]
 #[rstest]
-fn only_regular_files_whose_extension_is_log_are_purged() {
+fn only_regular_files_whose_extension_is_log_are_purged(#[values(Via::Plain, Via::With)] via: Via) {
     let dir = temp_dir();
     let logs = dir.path().join("logs");
     fs::create_dir(&logs).unwrap_or_else(|e| panic!("cannot mkdir: {e}"));
@@ -90,17 +131,45 @@ fn only_regular_files_whose_extension_is_log_are_purged() {
     for name in [".log", "app.log.gz", "APP.LOG", "real.log"] {
         log_aged(&logs, name, 100 * DAY);
     }
-    let report = purge(&logs, false);
+    // Neither a directory nor a symlink, and not a regular file either: a FIFO and a socket.
+    let fifo = std::ffi::CString::new(logs.join("pipe.log").into_os_string().into_encoded_bytes())
+        .expect("a temp path has no NUL");
+    // SAFETY: `fifo` is a NUL-terminated path that lives across the call.
+    let made = unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) };
+    assert_eq!(
+        made,
+        0,
+        "test setup: cannot mkfifo: {}",
+        io::Error::last_os_error()
+    );
+    let _socket = std::os::unix::net::UnixListener::bind(logs.join("socket.log"))
+        .unwrap_or_else(|e| panic!("test setup: cannot bind a Unix socket: {e}"));
+    for name in ["pipe.log", "socket.log"] {
+        // By path (utimensat): opening a FIFO to set its times would wait for a writer.
+        let old = FileTime::from_system_time(now() - 100 * DAY);
+        filetime::set_symlink_file_times(logs.join(name), old, old)
+            .unwrap_or_else(|e| panic!("cannot set the times of {name}: {e}"));
+    }
+    let report = via.purge(&logs, false);
     assert_eq!(
         (report.purged.as_slice(), report.kept),
         (&["real.log".to_owned()][..], 0),
         "only real.log is a regular file whose extension (Path::extension) is exactly `log`: \
-         link.log is a symlink (DirEntry::metadata does not follow it), `.log` has no \
-         extension, app.log.gz ends in gz, APP.LOG is another extension"
+         link.log is a symlink (DirEntry::metadata does not follow it), pipe.log a FIFO and \
+         socket.log a socket (keep only Metadata::is_file, not \"neither a directory nor a \
+         symlink\"), `.log` has no extension, app.log.gz ends in gz, APP.LOG is another \
+         extension"
     );
     assert_eq!(
         names_in(&logs),
-        [".log", "APP.LOG", "app.log.gz", "link.log"],
+        [
+            ".log",
+            "APP.LOG",
+            "app.log.gz",
+            "link.log",
+            "pipe.log",
+            "socket.log"
+        ],
         "everything but real.log must still be there"
     );
 }
@@ -129,10 +198,19 @@ fn a_dry_run_deletes_nothing_and_never_calls_remove() {
         ["app-2029-11-01.log", "app-2029-12-01.log"],
         "a dry run reports what it would delete"
     );
+    let report = purge(dir.path(), true);
+    assert_eq!(
+        (names_in(dir.path()), report.purged.as_slice()),
+        (
+            before,
+            &["app-2029-11-01.log", "app-2029-12-01.log"].map(String::from)[..]
+        ),
+        "a dry run of purge_logs must delete nothing too, and report what it would delete"
+    );
 }
 
 #[rstest]
-fn the_cutoff_itself_is_kept_and_so_is_the_future() {
+fn the_cutoff_itself_is_kept_and_so_is_the_future(#[values(Via::Plain, Via::With)] via: Via) {
     let dir = temp_dir();
     log_aged(dir.path(), "at-cutoff.log", 30 * DAY);
     log_aged(
@@ -144,7 +222,7 @@ fn the_cutoff_itself_is_kept_and_so_is_the_future() {
     put(&future, "clock skew");
     filetime::set_file_mtime(&future, FileTime::from_system_time(now() + DAY))
         .unwrap_or_else(|e| panic!("cannot set the mtime: {e}"));
-    let report = purge(dir.path(), false);
+    let report = via.purge(dir.path(), false);
     assert_eq!(
         report.purged,
         ["just-before.log"],
@@ -154,23 +232,36 @@ fn the_cutoff_itself_is_kept_and_so_is_the_future() {
     assert_eq!(report.kept, 2);
 }
 
+/// A log modified on 1969-12-31, purged with a cutoff in 2029 and with one exactly at the
+/// epoch (`now` 30 days after it): before 1970 is before both.
 #[rstest]
-fn a_log_modified_before_1970_is_purged() {
+#[case::cutoff_in_2029(now())]
+#[case::cutoff_at_the_epoch(UNIX_EPOCH + 30 * DAY)]
+fn a_log_modified_before_1970_is_purged(
+    #[case] at: SystemTime,
+    #[values(Via::Plain, Via::With)] via: Via,
+) {
     let dir = temp_dir();
-    let age = now().duration_since(UNIX_EPOCH).unwrap_or_default() + DAY;
-    log_aged(dir.path(), "from-1969.log", age);
-    let stored = fs::metadata(dir.path().join("from-1969.log")).and_then(|meta| meta.modified());
+    let path = dir.path().join("from-1969.log");
+    put(&path, "from-1969.log");
+    filetime::set_file_mtime(&path, FileTime::from_system_time(UNIX_EPOCH - DAY))
+        .unwrap_or_else(|e| panic!("cannot set the mtime: {e}"));
+    let stored = fs::metadata(&path).and_then(|meta| meta.modified());
     assert!(
         stored.as_ref().is_ok_and(|mtime| *mtime < UNIX_EPOCH),
         "the test's file system must keep an mtime before 1970, got {stored:?}"
     );
-    let report = purge(dir.path(), false);
+    let report = via
+        .run(dir.path(), 30 * DAY, at, false)
+        .unwrap_or_else(|e| panic!("{} failed: {e}", via.name()));
     assert_eq!(
         (report.purged, report.failed),
         (vec!["from-1969.log".to_owned()], vec![]),
-        "a log last modified on 1969-12-31 is older than any cutoff and must be purged, not \
-         reported as a failure: compare the SystemTime values themselves, with no conversion \
-         to a duration since the epoch (duration_since(UNIX_EPOCH) fails before 1970)"
+        "a log last modified on 1969-12-31 is older than the cutoff {:?} and must be purged, \
+         not kept nor reported as a failure: compare the SystemTime values themselves, with \
+         no conversion to a duration since the epoch (duration_since(UNIX_EPOCH) fails before \
+         1970, and clamping it to zero makes 1969 equal to a cutoff at the epoch)",
+        report.cutoff
     );
 }
 
@@ -180,7 +271,10 @@ fn a_log_modified_before_1970_is_purged() {
 #[case::half_a_second(500_000_000)]
 #[case::a_nanosecond_past_a_millisecond(1_000_001)]
 #[case::a_nanosecond_past_a_microsecond(1_001)]
-fn a_file_modified_a_nanosecond_before_the_cutoff_is_purged(#[case] nanos: u64) {
+fn a_file_modified_a_nanosecond_before_the_cutoff_is_purged(
+    #[case] nanos: u64,
+    #[values(Via::Plain, Via::With)] via: Via,
+) {
     let dir = temp_dir();
     let now = now() + Duration::from_nanos(nanos);
     let cutoff = now - 30 * DAY;
@@ -196,8 +290,9 @@ fn a_file_modified_a_nanosecond_before_the_cutoff_is_purged(#[case] nanos: u64) 
         stored, modified,
         "the test's file system must keep nanosecond modification times"
     );
-    let report = purge_logs(dir.path(), 30 * DAY, now, false)
-        .unwrap_or_else(|e| panic!("purge_logs failed: {e}"));
+    let report = via
+        .run(dir.path(), 30 * DAY, now, false)
+        .unwrap_or_else(|e| panic!("{} failed: {e}", via.name()));
     assert_eq!(
         report.purged,
         ["a-hair-old.log"],
@@ -207,26 +302,40 @@ fn a_file_modified_a_nanosecond_before_the_cutoff_is_purged(#[case] nanos: u64) 
     );
 }
 
+/// Every kind of removal failure, not only the article's `PermissionError`: a file in use
+/// (EBUSY), a read-only filesystem (EROFS), a disk error (EIO).
 #[rstest]
-fn a_failed_removal_is_recorded_and_the_purge_goes_on() {
+#[case::permission_denied(io::Error::from(io::ErrorKind::PermissionDenied))]
+#[case::busy(io::Error::from_raw_os_error(libc::EBUSY))]
+#[case::read_only_filesystem(io::Error::from_raw_os_error(libc::EROFS))]
+#[case::disk_error(io::Error::from_raw_os_error(libc::EIO))]
+fn a_failed_removal_is_recorded_and_the_purge_goes_on(#[case] error: io::Error) {
     let dir = temp_dir();
     log_aged(dir.path(), "a.log", 40 * DAY);
     log_aged(dir.path(), "locked.log", 40 * DAY);
     log_aged(dir.path(), "z.log", 40 * DAY);
+    let (kind, shown) = (error.kind(), error.to_string());
+    let mut error = Some(error);
     let got = purge_logs_with(dir.path(), 30 * DAY, now(), false, |path| {
         if path.ends_with("locked.log") {
-            Err(io::Error::from(io::ErrorKind::PermissionDenied))
+            Err(error
+                .take()
+                .unwrap_or_else(|| io::Error::other("removed twice")))
         } else {
             fs::remove_file(path)
         }
     });
     let Ok(report) = got else {
-        panic!("one locked file made the whole purge fail: {got:?}");
+        panic!(
+            "removing locked.log failed with `{shown}` and the whole purge failed: {got:?}. \
+             Any failed removal (not only a permission error: a busy file, a read-only \
+             filesystem, a disk error) is one entry in report.failed, and the purge goes on"
+        );
     };
     assert_eq!(
         report.failed,
-        [("locked.log".to_owned(), io::ErrorKind::PermissionDenied)],
-        "the file that could not be removed must be recorded with the error kind"
+        [("locked.log".to_owned(), kind)],
+        "the file that could not be removed (`{shown}`) must be recorded with the error kind"
     );
     assert_eq!(
         report.purged,
@@ -234,6 +343,12 @@ fn a_failed_removal_is_recorded_and_the_purge_goes_on() {
         "the files before and after the locked one must still be purged"
     );
     assert_eq!(names_in(dir.path()), ["locked.log"]);
+    let left = fs::read_to_string(dir.path().join("locked.log")).unwrap_or_default();
+    assert_eq!(
+        left, "locked.log",
+        "locked.log could not be removed and its content changed: a failed removal is \
+         recorded and the file left alone (never truncated or rewritten)"
+    );
 }
 
 #[rstest]
@@ -276,6 +391,82 @@ fn a_file_gone_before_its_metadata_is_read_is_recorded_and_the_purge_goes_on() {
     );
 }
 
+/// What the seccomp filter of [`purge_logs_records_what_the_system_refuses_and_goes_on`]
+/// refuses on the purging thread.
+#[cfg(target_os = "linux")]
+#[derive(Debug, Clone, Copy)]
+enum Refusal {
+    /// Every removal of a file fails with `EBUSY` (a file in use).
+    Removal,
+    /// Every read of a file's metadata (`statx`) fails with `EACCES`, not `ENOENT`.
+    Metadata,
+}
+
+#[cfg(target_os = "linux")]
+#[rstest]
+#[case::removal(Refusal::Removal, libc::EBUSY, &["a.log"], 1)]
+#[case::metadata(Refusal::Metadata, libc::EACCES, &["a.log", "b.log"], 0)]
+fn purge_logs_records_what_the_system_refuses_and_goes_on(
+    #[case] refusal: Refusal,
+    #[case] errno: i32,
+    #[case] failed: &[&str],
+    #[case] kept: usize,
+) {
+    use super::{Refused, refuse_for_this_thread};
+    let dir = temp_dir();
+    log_aged(dir.path(), "a.log", 40 * DAY);
+    log_aged(dir.path(), "b.log", DAY);
+    // On a thread of its own, every such call fails at once (a seccomp filter): the real
+    // remove_file and metadata reads of purge_logs meet it.
+    let got = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                // One metadata read first, so that std knows statx works and does not fall
+                // back to another call when the filter refuses it.
+                let _ = fs::symlink_metadata(dir.path());
+                let mut refused = vec![];
+                match refusal {
+                    Refusal::Removal => {
+                        refused.push(Refused::Every(libc::SYS_unlinkat));
+                        #[cfg(target_arch = "x86_64")]
+                        refused.push(Refused::Every(libc::SYS_unlink));
+                    }
+                    Refusal::Metadata => {
+                        refused.push(Refused::Every(libc::SYS_statx));
+                        // And std's fallback when it thinks statx is missing (a stat that
+                        // does not follow a link; listing a folder's own fstat still works).
+                        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+                        refused.push(Refused::WithArg(
+                            libc::SYS_newfstatat,
+                            3,
+                            u32::try_from(libc::AT_SYMLINK_NOFOLLOW).expect("a small flag"),
+                        ));
+                    }
+                }
+                refuse_for_this_thread(&refused, errno);
+                purge_logs(dir.path(), 30 * DAY, now(), false)
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    let kind = io::Error::from_raw_os_error(errno).kind();
+    let failed: Vec<(String, io::ErrorKind)> = failed
+        .iter()
+        .map(|name| ((*name).to_owned(), kind))
+        .collect();
+    assert!(
+        matches!(&got, Ok(report)
+            if report.failed == failed && report.purged.is_empty() && report.kept == kept),
+        "purge_logs, on a thread where every {refusal:?} call fails with error {errno} \
+         ({kind:?}), gave {got:?}: {failed:?} must be in report.failed, each with that kind \
+         (the error's own kind, not one assumed), none in purged, {kept} kept, and the purge \
+         must go on. purge_logs written on its own must record what it could not examine or \
+         remove as purge_logs_with does (skipping it in silence hides from the operator that \
+         the disk was not freed); the simplest way is to call purge_logs_with with \
+         fs::remove_file"
+    );
+}
+
 #[rstest]
 fn renders_a_real_run_report() {
     let dir = temp_dir();
@@ -298,23 +489,25 @@ fn renders_a_dry_run_report_with_a_failure() {
 }
 
 #[rstest]
-fn a_missing_directory_is_an_error() {
+fn a_missing_directory_is_an_error(#[values(Via::Plain, Via::With)] via: Via) {
     let dir = temp_dir();
     let missing = dir.path().join("no-such-dir");
-    let got = purge_logs(&missing, 30 * DAY, now(), true);
+    let got = via.run(&missing, 30 * DAY, now(), true);
     assert!(
         matches!(&got, Err(PurgeError::ReadDir { path, .. }) if *path == missing),
-        "purging a missing directory gave {got:?}: it must be PurgeError::ReadDir"
+        "{} of a missing directory gave {got:?}: it must be PurgeError::ReadDir",
+        via.name()
     );
 }
 
 #[rstest]
-fn a_cutoff_before_the_epoch_is_an_error() {
+fn a_cutoff_before_the_epoch_is_an_error(#[values(Via::Plain, Via::With)] via: Via) {
     let dir = temp_dir();
-    let got = purge_logs(dir.path(), 30 * DAY, UNIX_EPOCH + 10 * DAY, true);
+    let got = via.run(dir.path(), 30 * DAY, UNIX_EPOCH + 10 * DAY, true);
     assert!(
         matches!(got, Err(PurgeError::CutoffBeforeEpoch)),
-        "30 days before 1970-01-11 gave {got:?}: it must be PurgeError::CutoffBeforeEpoch"
+        "{} 30 days before 1970-01-11 gave {got:?}: it must be PurgeError::CutoffBeforeEpoch",
+        via.name()
     );
 }
 

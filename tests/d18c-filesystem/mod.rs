@@ -77,6 +77,17 @@ pub(crate) fn contents(path: &std::path::Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| format!("<unreadable: {e}>"))
 }
 
+/// A directory name, plain or not UTF-8 (Unix: any bytes but `/` and NUL make a name).
+pub(crate) fn dir_name(not_utf8: bool) -> std::ffi::OsString {
+    #[cfg(unix)]
+    if not_utf8 {
+        use std::os::unix::ffi::OsStrExt;
+        return std::ffi::OsStr::from_bytes(b"caf\xe9-\xff").to_owned();
+    }
+    let _ = not_utf8;
+    "plain".into()
+}
+
 /// The names in `dir`, sorted.
 pub(crate) fn names_in(dir: &std::path::Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -105,6 +116,91 @@ pub(crate) fn open_flags_of(path: &std::path::Path) -> Vec<i32> {
             i32::from_str_radix(flags.trim(), 8).ok()
         })
         .collect()
+}
+
+/// Linux only: which calls of a system call [`refuse_for_this_thread`] refuses.
+#[cfg(target_os = "linux")]
+pub(crate) enum Refused {
+    /// Every call of it.
+    Every(libc::c_long),
+    /// The calls whose argument number `.1` (from 0; its low 32 bits) is `.2`.
+    WithArg(libc::c_long, u32, u32),
+    /// The calls whose argument number `.1` has none of the bits of `.2` set.
+    WithoutBits(libc::c_long, u32, u32),
+    /// The calls whose argument number `.1` has a bit of `.2` set and none of `.3`.
+    WithBitsWithout(libc::c_long, u32, u32, u32),
+}
+
+/// Linux only: from now on, every call `refused` names, made by the calling thread (or a
+/// thread it starts), fails with `errno` without running (a seccomp filter; no other thread
+/// is affected).
+#[cfg(target_os = "linux")]
+pub(crate) fn refuse_for_this_thread(refused: &[Refused], errno: i32) {
+    let op = |code: u32, k: u32, jt: u8, jf: u8| libc::sock_filter {
+        code: u16::try_from(code).expect("a BPF opcode fits in 16 bits"),
+        jt,
+        jf,
+        k,
+    };
+    let load = |offset: u32| op(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, offset, 0, 0);
+    // struct seccomp_data: the call's number at 0, its arguments (u64 each) from 16.
+    let arg = |n: u32| load(16 + 8 * n + if cfg!(target_endian = "big") { 4 } else { 0 });
+    let is = |k: u32, jt: u8, jf: u8| op(libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K, k, jt, jf);
+    let refuse = op(
+        libc::BPF_RET | libc::BPF_K,
+        libc::SECCOMP_RET_ERRNO | errno.unsigned_abs(),
+        0,
+        0,
+    );
+    let nr = |call: libc::c_long| u32::try_from(call).expect("a system call number");
+    let mut program = Vec::new();
+    for rule in refused {
+        // Each block: the call's number, then (when it matches) a test, then the refusal.
+        program.push(load(0));
+        match *rule {
+            Refused::Every(call) => program.push(is(nr(call), 0, 1)),
+            Refused::WithArg(call, n, value) => {
+                program.extend([is(nr(call), 0, 3), arg(n), is(value, 0, 1)]);
+            }
+            Refused::WithoutBits(call, n, bits) => program.extend([
+                is(nr(call), 0, 3),
+                arg(n),
+                op(libc::BPF_JMP | libc::BPF_JSET | libc::BPF_K, bits, 1, 0),
+            ]),
+            Refused::WithBitsWithout(call, n, with, without) => program.extend([
+                is(nr(call), 0, 4),
+                arg(n),
+                op(libc::BPF_JMP | libc::BPF_JSET | libc::BPF_K, with, 0, 2),
+                op(libc::BPF_JMP | libc::BPF_JSET | libc::BPF_K, without, 1, 0),
+            ]),
+        }
+        program.push(refuse);
+    }
+    program.push(op(
+        libc::BPF_RET | libc::BPF_K,
+        libc::SECCOMP_RET_ALLOW,
+        0,
+        0,
+    ));
+    let filter = libc::sock_fprog {
+        len: u16::try_from(program.len()).expect("a short program"),
+        filter: program.as_mut_ptr(),
+    };
+    // SAFETY: plain prctl calls on the calling thread; `filter` points at a valid program
+    // for the whole call.
+    let installed = unsafe {
+        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
+            && libc::prctl(
+                libc::PR_SET_SECCOMP,
+                libc::SECCOMP_MODE_FILTER,
+                &raw const filter,
+            ) == 0
+    };
+    assert!(
+        installed,
+        "test setup: cannot install the seccomp filter: {}",
+        std::io::Error::last_os_error()
+    );
 }
 
 /// Linux only: what the kernel reports about a directory, through inotify.

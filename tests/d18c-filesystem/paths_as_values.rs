@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 use proptest::prelude::*;
 use rstest::rstest;
 
-use super::{put, temp_dir};
+use super::{dir_name, put, temp_dir};
 use crate::paths_as_values::{AnchorError, anchor, normalize_lexically};
 
 #[rstest]
@@ -13,9 +13,15 @@ use crate::paths_as_values::{AnchorError, anchor, normalize_lexically};
 #[case::nested("logs/app.log", "logs/app.log")]
 #[case::current_dir_prefix("./conf/app.toml", "conf/app.toml")]
 #[case::dot_dot_inside("logs/../data.csv", "data.csv")]
-fn anchor_joins_a_relative_path_to_the_base(#[case] relative: &str, #[case] below: &str) {
+fn anchor_joins_a_relative_path_to_the_base(
+    #[case] relative: &str,
+    #[case] below: &str,
+    #[values(false, true)] base_not_utf8: bool,
+) {
     let dir = temp_dir();
-    let base = dir.path().join("app");
+    // A base whose name is not UTF-8 must keep its bytes: paths are joined as Paths, not
+    // pasted as (lossy) strings.
+    let base = dir.path().join(dir_name(base_not_utf8));
     // The file exists, under a base that is a symlink (Unix): the disk has another answer
     // (the link's target), and anchor must not ask it.
     let real = dir.path().join("release-42");
@@ -27,11 +33,11 @@ fn anchor_joins_a_relative_path_to_the_base(#[case] relative: &str, #[case] belo
     assert_eq!(
         got,
         Ok(base.join(below)),
-        "anchor({}, {relative:?}) must be the base joined with the normalised path, computed \
+        "anchor({base:?}, {relative:?}) must be the base joined with the normalised path \
+         (as a Path: a name that is not UTF-8 keeps its bytes, no to_string_lossy), computed \
          from the text: the working directory ({:?}) has nothing to do with it, and neither \
          has the disk (the base is a symlink to {}, and anchor does not resolve it: that is \
          fs::canonicalize's job)",
-        base.display(),
         std::env::current_dir().ok(),
         real.display()
     );

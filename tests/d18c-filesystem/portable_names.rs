@@ -46,6 +46,7 @@ fn accepts_names_every_system_accepts(#[case] name: &str) {
 #[case::nul("a\0b", NameError::ControlChar('\0'))]
 #[case::tab("a\tb", NameError::ControlChar('\t'))]
 #[case::unit_separator("a\u{1f}", NameError::ControlChar('\u{1f}'))]
+#[case::control_char_before_forbidden_one("log\u{1}?.txt", NameError::ControlChar('\u{1}'))]
 #[case::forbidden_char_before_reserved_stem("aux.<draft>", NameError::ForbiddenChar('<'))]
 #[case::control_char_before_reserved_stem("con.\ttxt", NameError::ControlChar('\t'))]
 #[case::trailing_dot("notes.", NameError::TrailingDot)]
@@ -83,6 +84,50 @@ fn refuses_reserved_device_names_before_any_extension(#[case] name: &str, #[case
         "{name:?} opens the device {stem:?} on Windows: compare the part before the first \
          dot, in any case, and return it as written"
     );
+}
+
+/// Every spelling of `word` in upper and lower case ASCII letters (digits stay as they are).
+fn every_casing(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    (0..1u32 << chars.len())
+        .map(|mask| {
+            let upper = |i: usize| mask >> i & 1 == 1;
+            chars
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if upper(i) {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[rstest]
+fn reserved_names_are_refused_in_every_casing() {
+    let ports = (1..=9).flat_map(|d| [format!("COM{d}"), format!("LPT{d}")]);
+    let reserved = ["CON", "PRN", "AUX", "NUL"]
+        .map(String::from)
+        .into_iter()
+        .chain(ports);
+    for word in reserved {
+        for stem in every_casing(&word) {
+            for name in [stem.clone(), format!("{stem}.txt")] {
+                let got = validate_portable_name(&name);
+                assert_eq!(
+                    got,
+                    Err(NameError::Reserved(stem.clone())),
+                    "{name:?} opens the device {word} on Windows, which ignores case: compare \
+                     the part before the first dot case-insensitively (every mix of upper and \
+                     lower case, not a few spellings such as UPPER, lower and Capitalised)"
+                );
+            }
+        }
+    }
 }
 
 #[rstest]
@@ -244,6 +289,27 @@ proptest! {
         let name = format!("{prefix}{bad}{suffix}");
         let got = validate_portable_name(&name);
         prop_assert_eq!(got, Err(NameError::ForbiddenChar(bad)), "{:?} contains {:?}", name, bad);
+    }
+
+    #[test]
+    fn the_first_bad_character_from_the_left_decides(
+        (head, middle, tail) in ("[a-z]{0,3}", "[a-z ]{0,3}", "[a-z]{1,3}"),
+        forbidden in prop::sample::select(vec!['<', '>', ':', '"', '/', '\\', '|', '?', '*']),
+        control in (0u8..32).prop_map(char::from),
+        control_first in any::<bool>(),
+    ) {
+        let (first, second) = if control_first { (control, forbidden) } else { (forbidden, control) };
+        let name = format!("{head}{first}{middle}{second}{tail}");
+        let expected =
+            if control_first { NameError::ControlChar(control) } else { NameError::ForbiddenChar(forbidden) };
+        let got = validate_portable_name(&name);
+        prop_assert_eq!(
+            &got, &Err(expected.clone()),
+            "validate_portable_name({:?}) gave {:?}: the first bad character from the left \
+             decides, forbidden or control alike ({:?}); one scan that checks both kinds at \
+             each character, not a pass for one kind and then a pass for the other",
+            name, got, expected
+        );
     }
 }
 

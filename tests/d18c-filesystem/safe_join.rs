@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use rstest::rstest;
 
-use super::{put, temp_dir};
+use super::{dir_name, put, temp_dir};
 use crate::safe_join::{PathError, safe_join};
 
 #[rstest]
@@ -16,13 +16,21 @@ use crate::safe_join::{PathError, safe_join};
 #[case::trailing_slash("a/b/", "a/b")]
 #[case::dotted_name("..hidden/x", "..hidden/x")]
 #[case::name_with_dots("a..b", "a..b")]
-fn joins_the_normalised_user_path_to_the_root(#[case] user: &str, #[case] below: &str) {
+fn joins_the_normalised_user_path_to_the_root(
+    #[case] user: &str,
+    #[case] below: &str,
+    #[values(false, true)] root_not_utf8: bool,
+) {
     let dir = temp_dir();
-    let got = safe_join(dir.path(), user);
+    let root = dir.path().join(dir_name(root_not_utf8));
+    std::fs::create_dir(&root).unwrap_or_else(|e| panic!("cannot create the root: {e}"));
+    let got = safe_join(&root, user);
     assert!(
-        matches!(&got, Ok(p) if *p == dir.path().join(below)),
-        "safe_join(root, {user:?}) gave {got:?}: it must be root/{below}, the user path \
-         normalised lexically (names merely containing dots are ordinary names)"
+        matches!(&got, Ok(p) if *p == root.join(below)),
+        "safe_join({root:?}, {user:?}) gave {got:?}: it must be root/{below}, the user path \
+         normalised lexically (names merely containing dots are ordinary names), joined as \
+         a Path: a root whose name is not UTF-8 keeps its bytes (to_string_lossy and \
+         format! would turn them into U+FFFD, another path than the one checked)"
     );
 }
 
@@ -126,6 +134,27 @@ fn refuses_a_chain_of_two_symlinks_whose_second_leads_outside(
          following links by hand on the text of their targets, misses the links inside a \
          target: resolve the link all the way (canonicalize) and check where it really \
          lands, PathError::SymlinkEscapes naming root/first"
+    );
+}
+
+/// `root/ok` leads inside (to `root/inner`), and `root/inner/out` leads outside: the path
+/// goes through both, the harmless one first.
+#[cfg(unix)]
+#[rstest]
+#[case::to_a_file_that_exists("ok/out/secret.txt")]
+#[case::to_a_file_not_created_yet("ok/out/new.txt")]
+fn refuses_a_symlink_that_leads_outside_behind_one_that_stays_inside(#[case] user: &str) {
+    let (_dir, root, outside) = root_and_outside();
+    symlink(&root.join("inner"), &root.join("ok"));
+    symlink(&outside, &root.join("inner/out"));
+    let got = safe_join(&root, user);
+    assert!(
+        matches!(&got, Err(PathError::SymlinkEscapes(p))
+            if *p == root.join("ok/out") || *p == root.join("inner/out")),
+        "safe_join(root, {user:?}) gave {got:?}: root/ok -> root/inner stays inside, but \
+         root/inner/out is a symlink to a directory outside the root, and the path goes \
+         through it. Check every symlink on the way, not only the first one met: \
+         PathError::SymlinkEscapes naming root/ok/out"
     );
 }
 
@@ -255,16 +284,29 @@ fn accepts_a_symlink_that_stays_inside_the_root(#[case] root_through_a_link: boo
     );
 }
 
+/// `root/later` dangles: its target is missing outside the root, or missing at a path
+/// inside the root whose text looks safe but which `root/inner/out` (a link outside)
+/// would send outside once created.
 #[cfg(unix)]
 #[rstest]
-fn refuses_a_dangling_symlink() {
+#[case::target_outside(false)]
+#[case::target_text_inside_but_through_a_link_outside(true)]
+fn refuses_a_dangling_symlink(#[case] text_looks_inside: bool) {
     let (_dir, root, outside) = root_and_outside();
-    symlink(&outside.join("not-yet"), &root.join("later"));
+    let target = if text_looks_inside {
+        symlink(&outside, &root.join("inner/out"));
+        root.canonicalize().unwrap().join("inner/out/new")
+    } else {
+        outside.join("not-yet")
+    };
+    symlink(&target, &root.join("later"));
     let got = safe_join(&root, "later");
     assert!(
         matches!(&got, Err(PathError::BrokenSymlink(p)) if *p == root.join("later")),
-        "safe_join gave {got:?}: a symlink that cannot be resolved could be pointed anywhere \
-         once its target appears; it must be PathError::BrokenSymlink"
+        "safe_join gave {got:?} for root/later -> {}: a symlink that cannot be resolved could \
+         be pointed anywhere once its target appears (its text proves nothing: a link on the \
+         way can lead outside); it must be PathError::BrokenSymlink",
+        target.display()
     );
 }
 

@@ -28,12 +28,43 @@ fn set_mode(path: &Path, mode: u32) {
         .unwrap_or_else(|e| panic!("cannot chmod {}: {e}", path.display()));
 }
 
+/// A public function that writes a secret. A lesson both share is tested through each: one
+/// written on its own, instead of calling the other, must keep it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// `write_secret(path, bytes)`.
+    Bytes,
+    /// `write_secret_with(path, fill)`.
+    Fill,
+}
+
+impl Via {
+    fn name(self) -> &'static str {
+        match self {
+            Via::Bytes => "write_secret",
+            Via::Fill => "write_secret_with",
+        }
+    }
+
+    /// Writes `bytes` to `path` through this function; with `write_secret_with`, `during`
+    /// runs inside `fill`, before the bytes are written (with `write_secret` it never runs).
+    fn write(self, path: &Path, bytes: &[u8], during: impl FnOnce()) -> Result<(), SecretError> {
+        match self {
+            Via::Bytes => write_secret(path, bytes),
+            Via::Fill => write_secret_with(path, |out| {
+                during();
+                out.write_all(bytes)
+            }),
+        }
+    }
+}
+
 #[rstest]
-fn creates_the_file_with_mode_0600_and_the_bytes() {
+fn creates_the_file_with_mode_0600_and_the_bytes(#[values(Via::Bytes, Via::Fill)] via: Via) {
     let dir = temp_dir();
     let path = dir.path().join("db.env");
-    let got = write_secret(&path, b"API_KEY=123\n");
-    assert!(got.is_ok(), "write_secret gave {got:?}");
+    let got = via.write(&path, b"API_KEY=123\n", || ());
+    assert!(got.is_ok(), "{} gave {got:?}", via.name());
     assert_eq!(
         contents(&path),
         "API_KEY=123\n",
@@ -106,12 +137,14 @@ mod kernel {
 
 #[cfg(target_os = "linux")]
 #[rstest]
-fn a_new_secret_gets_its_mode_from_open_not_from_a_chmod() {
+fn a_new_secret_gets_its_mode_from_open_not_from_a_chmod(
+    #[values(Via::Bytes, Via::Fill)] via: Via,
+) {
     let dir = temp_dir();
     let path = dir.path().join("db.env");
     let watch = super::inotify::DirWatch::on(dir.path(), libc::IN_ATTRIB);
-    let got = write_secret(&path, b"API_KEY=123\n");
-    assert!(got.is_ok(), "write_secret gave {got:?}");
+    let got = via.write(&path, b"API_KEY=123\n", || ());
+    assert!(got.is_ok(), "{} gave {got:?}", via.name());
     let chmods = watch.events();
     assert_eq!(
         (chmods, mode_of(&path)),
@@ -122,17 +155,66 @@ fn a_new_secret_gets_its_mode_from_open_not_from_a_chmod() {
     );
 }
 
+/// The secret's path in `dir`: free, or (when `existing`) holding an older 0600 secret.
+#[cfg(target_os = "linux")]
+fn secret_path(dir: &Path, existing: bool) -> std::path::PathBuf {
+    let path = dir.join("db.env");
+    if existing {
+        put(&path, "OLD_KEY=a much longer old secret\n");
+        set_mode(&path, 0o600);
+    }
+    path
+}
+
 #[cfg(target_os = "linux")]
 #[rstest]
-fn the_secret_is_opened_with_o_nofollow() {
+#[case::a_new_secret(false)]
+#[case::over_an_existing_private_file(true)]
+fn the_secret_is_opened_with_o_nofollow(
+    #[case] existing: bool,
+    #[values(Via::Bytes, Via::Fill)] via: Via,
+) {
+    use super::{Refused, refuse_for_this_thread};
     let dir = temp_dir();
-    let path = dir.path().join("db.env");
-    let mut flags = Vec::new();
-    let got = write_secret_with(&path, |out| {
-        flags = open_flags_of(&path);
-        out.write_all(b"API_KEY=123\n")
+    let path = secret_path(dir.path(), existing);
+    let mut flags = None;
+    // On a thread of its own, every open for writing or creating without O_NOFOLLOW fails
+    // at once; reading opens (and the ones with O_NOFOLLOW) work.
+    let bits = |flags: libc::c_int| u32::try_from(flags).expect("small flags");
+    let writing = bits(libc::O_WRONLY | libc::O_RDWR | libc::O_CREAT | libc::O_TRUNC);
+    let nofollow = bits(libc::O_NOFOLLOW);
+    let got = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let mut refused = vec![
+                    Refused::WithBitsWithout(libc::SYS_openat, 2, writing, nofollow),
+                    Refused::Every(libc::SYS_openat2),
+                ];
+                #[cfg(target_arch = "x86_64")]
+                refused.extend([
+                    Refused::WithBitsWithout(libc::SYS_open, 1, writing, nofollow),
+                    Refused::Every(libc::SYS_creat),
+                ]);
+                refuse_for_this_thread(&refused, FOLLOWING_OPEN_REFUSED);
+                via.write(&path, b"API_KEY=123\n", || {
+                    flags = Some(open_flags_of(&path))
+                })
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
-    assert!(got.is_ok(), "write_secret_with gave {got:?}");
+    assert!(
+        got.is_ok() && contents(&path) == "API_KEY=123\n",
+        "{} gave {got:?} on a thread where every open for writing without O_NOFOLLOW fails \
+         with error {FOLLOWING_OPEN_REFUSED}: it opened the secret without O_NOFOLLOW. \
+         Checking for a symlink first (symlink_metadata) and then opening the path leaves a \
+         moment in which one can be planted and followed; let open() itself refuse a symlink \
+         (custom_flags(libc::O_NOFOLLOW)), whether the file is new or not",
+        via.name()
+    );
+    let Some(flags) = flags else {
+        return;
+    };
     assert!(
         !flags.is_empty(),
         "while fill runs, the process holds the secret open"
@@ -143,10 +225,57 @@ fn the_secret_is_opened_with_o_nofollow() {
         "while fill wrote, the secret was open with flags {octal:?} (octal, one per \
          descriptor), one of them without O_NOFOLLOW: checking for a symlink first (or \
          opening carefully once) and then opening the path again leaves a moment in which one \
-         can be planted; write through the one descriptor that open() itself made refuse a \
-         symlink (custom_flags(libc::O_NOFOLLOW))"
+         can be planted, and overwriting an existing secret is no safer than creating one; \
+         write through the one descriptor that open() itself made refuse a symlink \
+         (custom_flags(libc::O_NOFOLLOW)), whether the file is new or not"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[rstest]
+#[case::a_new_secret(false)]
+#[case::over_an_existing_private_file(true)]
+fn a_failed_careful_open_is_an_error_and_nothing_else_is_opened(
+    #[case] existing: bool,
+    #[values(Via::Bytes, Via::Fill)] via: Via,
+) {
+    use super::{Refused, refuse_for_this_thread};
+    let dir = temp_dir();
+    let path = secret_path(dir.path(), existing);
+    let before = contents(&path);
+    // On a thread of its own, every open with O_NOFOLLOW fails with EIO (a disk error, say);
+    // other opens would work.
+    let nofollow = u32::try_from(libc::O_NOFOLLOW).expect("small flags");
+    let got = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let mut refused = vec![
+                    Refused::WithBitsWithout(libc::SYS_openat, 2, nofollow, 0),
+                    Refused::Every(libc::SYS_openat2),
+                ];
+                #[cfg(target_arch = "x86_64")]
+                refused.push(Refused::WithBitsWithout(libc::SYS_open, 1, nofollow, 0));
+                refuse_for_this_thread(&refused, libc::EIO);
+                via.write(&path, b"API_KEY=123\n", || {})
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    let failed = matches!(&got, Err(SecretError::Io(e)) if e.raw_os_error() == Some(libc::EIO));
+    assert!(
+        failed && contents(&path) == before,
+        "{} gave {got:?} and the path now holds {:?} (before: {before:?}) when the open with \
+         O_NOFOLLOW failed with EIO: it opened the path again another way. A plain reopen \
+         follows a symlink and creates the file with the default mode before a chmod: the \
+         very races the careful open exists to close. Return the error as SecretError::Io",
+        via.name(),
+        contents(&path)
+    );
+}
+
+/// The error the test's seccomp filter gives an open for writing without `O_NOFOLLOW`.
+#[cfg(target_os = "linux")]
+const FOLLOWING_OPEN_REFUSED: i32 = libc::ELIBBAD;
 
 /// The open and close events of a file, by name.
 #[cfg(target_os = "linux")]
@@ -165,48 +294,61 @@ fn open_close_names(masks: &[u32]) -> Vec<&'static str> {
 #[rstest]
 #[case::a_new_secret(false)]
 #[case::over_an_existing_private_file(true)]
-fn the_path_is_opened_once_and_the_secret_written_through_that_descriptor(#[case] existing: bool) {
+fn the_path_is_opened_once_and_the_secret_written_through_that_descriptor(
+    #[case] existing: bool,
+    #[values(Via::Bytes, Via::Fill)] via: Via,
+) {
     let dir = temp_dir();
-    let path = dir.path().join("db.env");
-    if existing {
-        put(&path, "OLD_KEY=a much longer old secret\n");
-        set_mode(&path, 0o600);
-    }
+    let path = secret_path(dir.path(), existing);
     let watch = super::inotify::DirWatch::on(dir.path(), libc::IN_OPEN | libc::IN_CLOSE);
-    let mut at_fill = (Vec::new(), 0);
-    let got = write_secret_with(&path, |out| {
+    // write_secret has no fill to look from: all its events count as after it.
+    let mut at_fill = (Vec::new(), 1);
+    let got = via.write(&path, b"API_KEY=123\n", || {
         at_fill = (watch.masks(), open_flags_of(&path).len());
-        out.write_all(b"API_KEY=123\n")
     });
     let after_fill = watch.masks();
-    assert!(got.is_ok(), "write_secret_with gave {got:?}");
+    assert!(got.is_ok(), "{} gave {got:?}", via.name());
     let seen = (
         open_close_names(&at_fill.0),
         at_fill.1,
         open_close_names(&after_fill),
     );
+    let once = match via {
+        Via::Bytes => (vec![], 1, vec!["open", "close"]),
+        Via::Fill => (vec!["open"], 1, vec!["close"]),
+    };
     assert_eq!(
         seen,
-        (vec!["open"], 1, vec!["close"]),
-        "(the kernel's open/close events on the secret's path before fill, the descriptors \
+        once,
+        "{}: (the kernel's open/close events on the secret's path before fill, the descriptors \
          held on it while fill wrote, the events after fill) were {seen:?}: the path must be \
          opened exactly once, before fill, and closed after it. A second open of the path \
          (a reopen after the checks, even with O_NOFOLLOW, or fs::write) opens whatever sits \
          there by then: a symlink or another file swapped in after the checks gets the \
          secret. Open once (O_NOFOLLOW, mode 0600), check the type and mode on that \
-         descriptor (File::metadata), and write through it"
+         descriptor (File::metadata), and write through it",
+        via.name()
     );
     assert_eq!(contents(&path), "API_KEY=123\n");
 }
 
 #[cfg(target_os = "linux")]
 #[rstest]
-fn a_new_secret_is_0600_where_a_default_acl_replaces_the_umask() {
+fn a_new_secret_is_0600_where_a_default_acl_replaces_the_umask(
+    #[values(Via::Bytes, Via::Fill)] via: Via,
+) {
     let dir = temp_dir();
     kernel::grant_everyone_by_default(dir.path());
     let path = dir.path().join("db.env");
-    let got = write_secret(&path, b"API_KEY=123\n");
-    assert!(got.is_ok(), "write_secret gave {got:?}");
+    let got = via.write(&path, b"API_KEY=123\n", || ());
+    assert!(
+        got.is_ok(),
+        "{} gave {got:?} in a directory whose default ACL grants everyone read and write: \
+         there the kernel ignores the umask and keeps the mode given to open(), so a secret \
+         made private through the (process-wide) umask is born readable by all. Give 0o600 \
+         to open() itself (OpenOptionsExt::mode)",
+        via.name()
+    );
     let mode = mode_of(&path);
     assert_eq!(
         mode, 0o600,
@@ -218,13 +360,13 @@ fn a_new_secret_is_0600_where_a_default_acl_replaces_the_umask() {
 }
 
 #[rstest]
-fn overwrites_an_existing_private_file() {
+fn overwrites_an_existing_private_file(#[values(Via::Bytes, Via::Fill)] via: Via) {
     let dir = temp_dir();
     let path = dir.path().join("db.env");
     put(&path, "OLD_KEY=a much longer old secret\n");
     set_mode(&path, 0o600);
-    let got = write_secret(&path, b"KEY=new\n");
-    assert!(got.is_ok(), "write_secret over a 0600 file gave {got:?}");
+    let got = via.write(&path, b"KEY=new\n", || ());
+    assert!(got.is_ok(), "{} over a 0600 file gave {got:?}", via.name());
     assert_eq!(
         contents(&path),
         "KEY=new\n",
@@ -236,16 +378,24 @@ fn overwrites_an_existing_private_file() {
 #[case::world_readable(0o644)]
 #[case::group_readable(0o640)]
 #[case::owner_execute(0o700)]
-fn refuses_an_existing_file_with_other_permissions(#[case] mode: u32) {
+#[case::owner_read_only(0o400)]
+#[case::no_permission_at_all(0o000)]
+fn refuses_an_existing_file_with_other_permissions(
+    #[case] mode: u32,
+    #[values(Via::Bytes, Via::Fill)] via: Via,
+) {
     let dir = temp_dir();
     let path = dir.path().join("db.env");
     put(&path, "OLD=1\n");
     set_mode(&path, mode);
-    let got = write_secret(&path, b"KEY=new\n");
+    let got = via.write(&path, b"KEY=new\n", || ());
     assert!(
         matches!(got, Err(SecretError::TooOpen { mode: m }) if m == mode),
-        "write_secret over a file with mode {mode:o} gave {got:?}: others may already hold \
-         it open, so it must be SecretError::TooOpen {{ mode: {mode:o} }}"
+        "{} over a file with mode {mode:o} gave {got:?}: only a mode of exactly 0600 is \
+         overwritten (a wider one: others may already hold it open; a narrower one, even a \
+         subset of 0600: someone locked it on purpose), so it must be \
+         SecretError::TooOpen {{ mode: {mode:o} }}",
+        via.name()
     );
     assert_eq!(
         contents(&path),
@@ -255,17 +405,18 @@ fn refuses_an_existing_file_with_other_permissions(#[case] mode: u32) {
 }
 
 #[rstest]
-fn refuses_to_follow_a_symlink_planted_at_the_path() {
+fn refuses_to_follow_a_symlink_planted_at_the_path(#[values(Via::Bytes, Via::Fill)] via: Via) {
     let dir = temp_dir();
     let victim = dir.path().join("authorized_keys");
     put(&victim, "ssh-ed25519 AAAA admin\n");
     let path = dir.path().join("db.env");
     symlink(&victim, &path).unwrap_or_else(|e| panic!("cannot plant the symlink: {e}"));
-    let got = write_secret(&path, b"KEY=new\n");
+    let got = via.write(&path, b"KEY=new\n", || ());
     assert!(
         matches!(&got, Err(SecretError::Symlink(p)) if *p == path),
-        "write_secret through a planted symlink gave {got:?}: it must refuse with \
-         SecretError::Symlink (open with O_NOFOLLOW)"
+        "{} through a planted symlink gave {got:?}: it must refuse with SecretError::Symlink \
+         (open with O_NOFOLLOW)",
+        via.name()
     );
     assert_eq!(
         contents(&victim),
@@ -275,15 +426,18 @@ fn refuses_to_follow_a_symlink_planted_at_the_path() {
 }
 
 #[rstest]
-fn refuses_a_dangling_symlink_instead_of_creating_its_target() {
+fn refuses_a_dangling_symlink_instead_of_creating_its_target(
+    #[values(Via::Bytes, Via::Fill)] via: Via,
+) {
     let dir = temp_dir();
     let target = dir.path().join("created-by-attacker");
     let path = dir.path().join("db.env");
     symlink(&target, &path).unwrap_or_else(|e| panic!("cannot plant the symlink: {e}"));
-    let got = write_secret(&path, b"KEY=new\n");
+    let got = via.write(&path, b"KEY=new\n", || ());
     assert!(
         matches!(&got, Err(SecretError::Symlink(_))),
-        "write_secret through a dangling symlink gave {got:?}: it must be SecretError::Symlink"
+        "{} through a dangling symlink gave {got:?}: it must be SecretError::Symlink",
+        via.name()
     );
     assert!(
         !target.exists(),
@@ -292,24 +446,26 @@ fn refuses_a_dangling_symlink_instead_of_creating_its_target() {
 }
 
 #[rstest]
-fn refuses_a_directory_at_the_path() {
+fn refuses_a_directory_at_the_path(#[values(Via::Bytes, Via::Fill)] via: Via) {
     let dir = temp_dir();
     let path = dir.path().join("db.env");
     fs::create_dir(&path).unwrap_or_else(|e| panic!("cannot create the directory: {e}"));
-    let got = write_secret(&path, b"KEY=new\n");
+    let got = via.write(&path, b"KEY=new\n", || ());
     assert!(
         matches!(&got, Err(SecretError::NotAFile(p)) if *p == path),
-        "write_secret onto a directory gave {got:?}: it must be SecretError::NotAFile"
+        "{} onto a directory gave {got:?}: it must be SecretError::NotAFile",
+        via.name()
     );
 }
 
 #[rstest]
-fn a_missing_directory_is_an_io_error() {
+fn a_missing_directory_is_an_io_error(#[values(Via::Bytes, Via::Fill)] via: Via) {
     let dir = temp_dir();
     let path = dir.path().join("no-such-dir/db.env");
-    let got = write_secret(&path, b"KEY=new\n");
+    let got = via.write(&path, b"KEY=new\n", || ());
     assert!(
         matches!(got, Err(SecretError::Io(_))),
-        "write_secret into a missing directory gave {got:?}: it must be SecretError::Io"
+        "{} into a missing directory gave {got:?}: it must be SecretError::Io",
+        via.name()
     );
 }

@@ -77,12 +77,23 @@ fn yields_the_matching_lines_with_their_numbers() {
 fn strips_crlf_and_reads_a_last_line_without_newline() {
     let dir = temp_dir();
     let path = dir.path().join("windows.log");
-    put(&path, "CRITICAL a\r\nINFO b\r\nCRITICAL c");
+    put(
+        &path,
+        "CRITICAL a\r\nINFO b\r\nCRITICAL tab\t \r\nCRITICAL cr\r\r\nCRITICAL two  \nCRITICAL c ",
+    );
     let got = scan(&path, "CRITICAL");
     assert_eq!(
         got,
-        ["1: CRITICAL a", "3: CRITICAL c"],
-        "`\\r\\n` endings are removed like `\\n`, and the last line counts without a newline"
+        [
+            "1: CRITICAL a",
+            "3: CRITICAL tab\t ",
+            "4: CRITICAL cr\r",
+            "5: CRITICAL two  ",
+            "6: CRITICAL c "
+        ],
+        "`\\r\\n` endings are removed like `\\n`, exactly one line ending and nothing else \
+         (the line's own trailing spaces, tabs and a stray `\\r` before the ending are its \
+         text: not trim_end), and the last line counts without a newline"
     );
 }
 
@@ -288,6 +299,21 @@ fn the_first_match_comes_before_the_rest_of_the_file_is_read() {
     );
 }
 
+/// Writes at `path` a log of exactly `size` bytes (9 or more) whose first line is
+/// `CRITICAL` and whose rest is filler lines of up to 64 bytes; returns how many.
+fn put_log_of_size(path: &Path, size: usize) -> usize {
+    let mut log = b"CRITICAL\n".to_vec();
+    let mut filler_lines = 0;
+    while log.len() < size {
+        let length = (size - log.len()).min(64);
+        log.extend(std::iter::repeat_n(b'.', length - 1));
+        log.push(b'\n');
+        filler_lines += 1;
+    }
+    put(path, &log);
+    filler_lines
+}
+
 /// A regular file of exactly `size` bytes whose first line is `CRITICAL` and whose rest is
 /// filler lines; the line `CRITICAL appended` is added at its end only after the first match
 /// was taken. A lazy scan reads that line when it gets there; one that read the file to its
@@ -306,15 +332,7 @@ fn a_regular_file_of_any_size_is_scanned_lazily(#[case] size: usize) {
     let dir = temp_dir();
     short_log_first(dir.path());
     let path = dir.path().join("growing.log");
-    let mut log = b"CRITICAL\n".to_vec();
-    let mut filler_lines = 0;
-    while log.len() < size {
-        let length = (size - log.len()).min(64);
-        log.extend(std::iter::repeat_n(b'.', length - 1));
-        log.push(b'\n');
-        filler_lines += 1;
-    }
-    put(&path, &log);
+    let filler_lines = put_log_of_size(&path, size);
     let mut lines = critical_lines(&path, "CRITICAL")
         .unwrap_or_else(|error| panic!("critical_lines on a {size}-byte file failed: {error}"));
     let first = lines.next().map(describe);
@@ -341,18 +359,22 @@ fn a_regular_file_of_any_size_is_scanned_lazily(#[case] size: usize) {
     );
 }
 
-/// Writes a log of `lines` lines in which every `every`-th line is critical; returns its path.
-fn write_quiet_log(dir: &Path, lines: u32, every: u32) -> PathBuf {
+/// Writes a log of `lines` lines in which every `every`-th line is critical (and, when
+/// `latin1`, every line ends in `café` written in Latin-1, so no line is UTF-8); returns its
+/// path.
+fn write_quiet_log(dir: &Path, lines: u32, every: u32, latin1: bool) -> PathBuf {
     let path = dir.join("quiet.log");
     let file =
         File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
     let mut out = BufWriter::new(file);
     for i in 0..lines {
         let level = if i % every == 0 { "CRITICAL" } else { "INFO" };
-        writeln!(
+        let tail: &[u8] = if latin1 { b" caf\xe9\n" } else { b"\n" };
+        write!(
             out,
             "2026-04-04T14:36:54Z {level} worker={i:06} request handled in 12ms"
         )
+        .and_then(|()| out.write_all(tail))
         .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
     }
     out.flush()
@@ -369,23 +391,35 @@ fn the_line_buffer_is_reused_not_allocated_per_line() {
     }
     let dir = temp_dir();
     short_log_first(dir.path());
-    // 20 matches, then every line a match: only the matches' own texts may add requests.
-    for every in [1000, 1] {
-        let path = write_quiet_log(dir.path(), LINES, every);
-        let matches = (LINES / every) as usize;
+    // 20 matches, then every line a match: only the matches' own texts may add requests;
+    // then every line not UTF-8: an error item owns nothing, so those add none.
+    for (every, latin1) in [(1000, false), (1, false), (1, true)] {
+        let path = write_quiet_log(dir.path(), LINES, every, latin1);
+        let (matches, bad) = if latin1 {
+            (0, LINES as usize)
+        } else {
+            ((LINES / every) as usize, 0)
+        };
         let (got, heap) = heap_of_the_whole_process(|| {
-            critical_lines(&path, "CRITICAL").map(|lines| lines.filter(Result::is_ok).count())
+            critical_lines(&path, "CRITICAL").map(|lines| {
+                lines.fold((0, 0), |(ok, bad), item| match item {
+                    Ok(_) => (ok + 1, bad),
+                    Err(_) => (ok, bad + 1),
+                })
+            })
         });
         assert!(
-            got.as_ref().is_ok_and(|&n| n == matches),
-            "the scan gave {got:?} matches; {matches} lines are critical"
+            got.as_ref().is_ok_and(|&n| n == (matches, bad)),
+            "the scan gave {got:?} (matches, errors); expected ({matches}, {bad})"
         );
         assert!(
             heap.requests < matches + 1000,
-            "scanning {LINES} lines ({matches} of them matches) asked the allocator {} times, \
-             every thread of the process counted: a buffer per line, or per item (a fresh Vec \
-             at each next(), regrown from nothing for every match); keep one Vec<u8> in the \
-             iterator for the whole scan and clear() it before each read_until, so only each \
+            "scanning {LINES} lines ({matches} of them matches, {bad} not UTF-8) asked the \
+             allocator {} times, every thread of the process counted: a buffer per line, or \
+             per item (a fresh Vec at each next(), regrown from nothing for every match), or a \
+             lossy copy of each bad line (String::from_utf8_lossy allocates for every line that \
+             is not UTF-8); keep one Vec<u8> in the iterator for the whole scan, clear() it \
+             before each read_until and check it in place with str::from_utf8, so only each \
              match's own String (and the buffer's growth) allocates",
             heap.requests
         );
@@ -396,7 +430,11 @@ fn the_line_buffer_is_reused_not_allocated_per_line() {
 /// ones that ended included): `(bytes passed to read and pread, read system calls)`.
 #[cfg(target_os = "linux")]
 fn process_reads() -> (u64, u64) {
-    let io = std::fs::read_to_string("/proc/self/io").expect("Linux has /proc/self/io");
+    use std::io::Read;
+    // One read system call, which the counts it returns do not include yet.
+    let mut bytes = [0; 4096];
+    let read = File::open("/proc/self/io").and_then(|mut io| io.read(&mut bytes));
+    let io = read.map_or("", |n| std::str::from_utf8(&bytes[..n]).unwrap_or(""));
     let field = |name: &str| -> u64 {
         io.lines()
             .find_map(|line| line.strip_prefix(name))
@@ -415,7 +453,26 @@ fn reads_the_file_a_buffer_at_a_time_not_byte_by_byte() {
     }
     let dir = temp_dir();
     short_log_first(dir.path());
-    let path = write_quiet_log(dir.path(), 20_000, 1000);
+    // Small files first: before the first match, one read, the one that brings the first
+    // line in (each look at the counts costs one read of its own).
+    let own = process_reads().1.abs_diff(process_reads().1);
+    let small = dir.path().join("small.log");
+    for size in [9, 8_193, 60 * 1024] {
+        put_log_of_size(&small, size);
+        let before = process_reads().1;
+        let first = critical_lines(&small, "CRITICAL").map(|mut lines| lines.next().map(describe));
+        let reads = process_reads().1 - before - own;
+        assert!(
+            matches!(&first, Ok(Some(text)) if text == "1: CRITICAL") && reads == 1,
+            "opening a {size}-byte log whose first line is `CRITICAL` and taking the first \
+             match gave {first:?} after {reads} read system calls, every thread of the process \
+             counted: it read on to the end of the file before yielding it (read_to_end, \
+             read_to_string, or reading until a read returns nothing, which is a second read \
+             even for a 9-byte file). Small files are streamed too: the BufReader's first \
+             read brings the first line in, and its match is yielded then"
+        );
+    }
+    let path = write_quiet_log(dir.path(), 20_000, 1000, false);
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
     let before = process_reads();
     let got = critical_lines(&path, "CRITICAL").map(|lines| lines.filter(Result::is_ok).count());

@@ -26,9 +26,40 @@ fn relative(root: &Path, paths: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-fn walk(root: &Path, extension: &str) -> Walk {
-    find_files(root, extension)
-        .unwrap_or_else(|e| panic!("find_files({}, {extension:?}) failed: {e}", root.display()))
+/// A public function that walks a tree. A lesson both share is tested through each: one
+/// written on its own, instead of calling the other, must keep it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// `find_files(root, extension)`.
+    Plain,
+    /// `find_files_with(root, extension, fs::read_dir)`.
+    Lister,
+}
+
+impl Via {
+    fn name(self) -> &'static str {
+        match self {
+            Via::Plain => "find_files",
+            Via::Lister => "find_files_with",
+        }
+    }
+
+    fn find(self, root: &Path, extension: &str) -> Result<Walk, WalkError> {
+        match self {
+            Via::Plain => find_files(root, extension),
+            Via::Lister => find_files_with(root, extension, |dir| fs::read_dir(dir)),
+        }
+    }
+
+    fn walk(self, root: &Path, extension: &str) -> Walk {
+        self.find(root, extension).unwrap_or_else(|e| {
+            panic!(
+                "{}({}, {extension:?}) failed: {e}",
+                self.name(),
+                root.display()
+            )
+        })
+    }
 }
 
 /// A small project tree with logs at several depths and decoys.
@@ -51,10 +82,10 @@ fn project(root: &Path) {
 }
 
 #[rstest]
-fn finds_every_matching_file_sorted() {
+fn finds_every_matching_file_sorted(#[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
     project(dir.path());
-    let found = walk(dir.path(), "log");
+    let found = via.walk(dir.path(), "log");
     assert!(
         found.warnings.is_empty(),
         "no directory of this tree is unreadable, yet the walk warned: {:?}",
@@ -99,29 +130,32 @@ fn walkdir_files(root: &Path, extension: &str) -> Vec<PathBuf> {
 }
 
 #[rstest]
-fn agrees_with_walkdir_on_a_generated_tree() {
+fn agrees_with_walkdir_on_a_generated_tree(#[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
     // The empty tree first: a walk that is not written yet fails here, before the tree is.
     assert_eq!(
-        walk(dir.path(), "csv").files,
+        via.walk(dir.path(), "csv").files,
         Vec::<PathBuf>::new(),
-        "find_files found files in an empty directory"
+        "{} found files in an empty directory",
+        via.name()
     );
     generated(dir.path());
-    let found = walk(dir.path(), "csv");
+    let found = via.walk(dir.path(), "csv");
     let expected = walkdir_files(dir.path(), "csv");
     assert!(
         !expected.is_empty(),
         "the generated tree should hold .csv files"
     );
     assert_eq!(
-        found.files, expected,
-        "find_files must find exactly the regular .csv files walkdir finds, sorted"
+        found.files,
+        expected,
+        "{} must find exactly the regular .csv files walkdir finds, sorted",
+        via.name()
     );
 }
 
 #[rstest]
-fn compares_the_extension_exactly() {
+fn compares_the_extension_exactly(#[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
     for name in [
         "a.log",
@@ -134,7 +168,7 @@ fn compares_the_extension_exactly() {
     ] {
         put(&dir.path().join(name), "x");
     }
-    let found = walk(dir.path(), "log");
+    let found = via.walk(dir.path(), "log");
     assert_eq!(
         relative(dir.path(), &found.files),
         ["a.log", "e.log"],
@@ -147,30 +181,39 @@ fn compares_the_extension_exactly() {
 #[case::empty("")]
 #[case::with_dot(".log")]
 #[case::two_parts("tar.gz")]
-fn refuses_a_bad_extension(#[case] extension: &str) {
+fn refuses_a_bad_extension(#[case] extension: &str, #[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
-    let got = find_files(dir.path(), extension).map(|w| w.files);
+    let got = via.find(dir.path(), extension).map(|w| w.files);
     assert!(
         matches!(&got, Err(WalkError::BadExtension(e)) if e == extension),
-        "find_files(_, {extension:?}) gave {got:?}: the extension is given without a dot and \
-         cannot be empty, so it must be WalkError::BadExtension"
+        "{}(_, {extension:?}) gave {got:?}: the extension is given without a dot and \
+         cannot be empty, so it must be WalkError::BadExtension",
+        via.name()
     );
 }
 
 #[rstest]
-fn skips_a_directory_that_cannot_be_listed_and_warns() {
+#[case::permission_denied(io::ErrorKind::PermissionDenied)]
+#[case::deleted_mid_walk(io::ErrorKind::NotFound)]
+#[case::input_output_error(io::ErrorKind::Other)]
+fn skips_a_directory_that_cannot_be_listed_and_warns(#[case] kind: io::ErrorKind) {
     let dir = temp_dir();
     project(dir.path());
     let locked = dir.path().join("logs/2026");
     let found = find_files_with(dir.path(), "log", |path| {
         if path == locked {
-            Err(io::Error::from(io::ErrorKind::PermissionDenied))
+            Err(io::Error::from(kind))
         } else {
             fs::read_dir(path)
         }
     });
     let Ok(found) = found else {
-        panic!("one unreadable directory made the whole walk fail: {found:?}");
+        panic!(
+            "one directory below the root that could not be listed ({kind:?}) made the whole \
+             walk fail: {found:?}. Any listing error below the root (not only \
+             PermissionDenied: a folder deleted mid-walk, an I/O error) is a WalkWarning, and \
+             the walk goes on"
+        );
     };
     assert_eq!(
         relative(dir.path(), &found.files),
@@ -189,38 +232,69 @@ fn skips_a_directory_that_cannot_be_listed_and_warns() {
     );
     assert_eq!(
         found.warnings[0].error.kind(),
-        io::ErrorKind::PermissionDenied,
+        kind,
         "the warning must carry the lister's error"
     );
 }
 
 #[rstest]
-fn a_root_that_does_not_exist_is_an_error() {
+fn the_lister_is_the_only_source_of_what_a_folder_holds() {
     let dir = temp_dir();
-    let root = dir.path().join("missing");
-    let got = find_files(&root, "log").map(|w| w.files);
+    let (root, empty) = (dir.path().join("root"), dir.path().join("empty"));
+    project(&root);
+    fs::create_dir(&empty).unwrap_or_else(|e| panic!("cannot mkdir: {e}"));
+    // The lister says `logs` is empty, though the disk holds folders and logs in it.
+    let hidden = root.join("logs");
+    let found = find_files_with(&root, "log", |path| {
+        fs::read_dir(if path == hidden { &empty } else { path })
+    });
+    let found = found.unwrap_or_else(|e| panic!("find_files_with failed: {e}"));
     assert!(
-        matches!(&got, Err(WalkError::Root { path, .. }) if *path == root),
-        "find_files on a missing root gave {got:?}: with nothing to walk it must be \
-         WalkError::Root, not an empty answer"
+        found.warnings.is_empty()
+            && relative(&root, &found.files)
+                == [
+                    "app.log",
+                    "src/deep/er/still/debug.log",
+                    "weird name/a b.log"
+                ],
+        "the lister listed `logs` as an empty folder, yet the walk found {:?} (warnings {:?}): \
+         it read the disk itself (fs::read_dir beside the lister, or a walk of its own to find \
+         the folders first). What a folder holds is what `list` returns, and nothing else: \
+         push the folders of each listing on the stack and take each entry from it",
+        relative(&root, &found.files),
+        found.warnings
     );
 }
 
 #[rstest]
-fn a_root_that_is_a_file_is_an_error() {
+fn a_root_that_does_not_exist_is_an_error(#[values(Via::Plain, Via::Lister)] via: Via) {
+    let dir = temp_dir();
+    let root = dir.path().join("missing");
+    let got = via.find(&root, "log").map(|w| w.files);
+    assert!(
+        matches!(&got, Err(WalkError::Root { path, .. }) if *path == root),
+        "{} on a missing root gave {got:?}: with nothing to walk it must be WalkError::Root, \
+         not an empty answer",
+        via.name()
+    );
+}
+
+#[rstest]
+fn a_root_that_is_a_file_is_an_error(#[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
     let root = dir.path().join("app.log");
     put(&root, "x");
-    let got = find_files(&root, "log").map(|w| w.files);
+    let got = via.find(&root, "log").map(|w| w.files);
     assert!(
         matches!(&got, Err(WalkError::Root { .. })),
-        "find_files on a file gave {got:?}: a file cannot be listed, so it is WalkError::Root"
+        "{} on a file gave {got:?}: a file cannot be listed, so it is WalkError::Root",
+        via.name()
     );
 }
 
 #[cfg(unix)]
 #[rstest]
-fn neither_follows_nor_reports_symlinks_even_in_a_loop() {
+fn reports_only_regular_files_and_follows_no_symlink(#[values(Via::Plain, Via::Lister)] via: Via) {
     let dir = temp_dir();
     let root = dir.path().join("root");
     put(&root.join("a/real.log"), "x");
@@ -232,12 +306,31 @@ fn neither_follows_nor_reports_symlinks_even_in_a_loop() {
     link(&root, "a/loop");
     link(&root.join("a/real.log"), "alias.log");
     link(&dir.path().join("outside"), "out");
-    let found = walk(&root, "log");
+    // Neither a directory nor a symlink, and not a regular file either: a FIFO and a socket.
+    let fifo = std::ffi::CString::new(
+        root.join("a/pipe.log")
+            .into_os_string()
+            .into_encoded_bytes(),
+    )
+    .expect("a temp path has no NUL");
+    // SAFETY: `fifo` is a NUL-terminated path that lives across the call.
+    let made = unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) };
+    assert_eq!(
+        made,
+        0,
+        "test setup: cannot mkfifo: {}",
+        io::Error::last_os_error()
+    );
+    let _socket = std::os::unix::net::UnixListener::bind(root.join("socket.log"))
+        .unwrap_or_else(|e| panic!("test setup: cannot bind a Unix socket: {e}"));
+    let found = via.walk(&root, "log");
     assert_eq!(
         relative(&root, &found.files),
         ["a/real.log"],
-        "symlinks must be neither entered (a/loop points back at the root: following it never \
-         ends) nor reported (alias.log); DirEntry::file_type does not follow links"
+        "only regular files are reported (DirEntry::file_type().is_file()): not a FIFO \
+         (a/pipe.log) nor a socket (socket.log), though neither is a directory nor a symlink; \
+         and symlinks must be neither entered (a/loop points back at the root: following it \
+         never ends) nor reported (alias.log); DirEntry::file_type does not follow links"
     );
 }
 
@@ -247,7 +340,9 @@ const PATH_MAX: usize = 4096;
 
 #[cfg(target_os = "linux")]
 #[rstest]
-fn entry_types_come_from_the_listing_not_from_a_stat_of_each_path() {
+fn entry_types_come_from_the_listing_not_from_a_stat_of_each_path(
+    #[values(Via::Plain, Via::Lister)] via: Via,
+) {
     use std::os::unix::ffi::OsStrExt;
     let dir = temp_dir();
     let root = dir.path().join("root");
@@ -270,16 +365,17 @@ fn entry_types_come_from_the_listing_not_from_a_stat_of_each_path() {
         deep.join("in").as_os_str().len() < PATH_MAX && file.as_os_str().len() > PATH_MAX,
         "test setup: the folder's path must be legal and the file's too long"
     );
-    let found = walk(&root, "log");
+    let found = via.walk(&root, "log");
     let warned: Vec<_> = found.warnings.iter().map(|w| w.error.to_string()).collect();
     assert!(
         found.files == [file.clone()] && warned.is_empty(),
-        "the walk found {} file(s) and warned {warned:?} for a folder it could list: the \
+        "{} found {} file(s) and warned {warned:?} for a folder it could list: the \
          listing of that folder names a file whose full path ({} bytes) is longer than \
          PATH_MAX, so any call that names the file by its path fails (ENAMETOOLONG). Take \
          each entry's type from the listing (DirEntry::file_type, which the directory read \
          already returned) instead of asking the disk again per entry \
          (fs::symlink_metadata(entry.path())): that is what scandir is for",
+        via.name(),
         found.files.len(),
         file.as_os_str().as_bytes().len()
     );
@@ -307,10 +403,11 @@ fn walks_a_deep_tree_from_one_stack_frame() {
     put(&deep.join("bottom.log"), "x");
     // Said before the walk: if it overflows the stack, this is the last word of the process.
     eprintln!(
-        "walking a {DEEP}-deep tree on a thread with a {} KiB stack: a walk that recurses \
-         (into the lister, or into fs::read_dir to find the folders first) needs a stack \
-         frame per level and overflows it. Keep the directories still to visit in a Vec and \
-         loop, so that depth costs heap, not stack",
+        "walking a {DEEP}-deep tree with find_files_with, then with find_files, on a thread \
+         with a {} KiB stack: a walk that recurses (into the lister, or into fs::read_dir to \
+         find the folders first) needs a stack frame per level and overflows it, in either \
+         function (one written on its own must not recurse either). Keep the directories \
+         still to visit in a Vec and loop, so that depth costs heap, not stack",
         SMALL_STACK / 1024
     );
     let root = dir.path().to_owned();
@@ -327,10 +424,11 @@ fn walks_a_deep_tree_from_one_stack_frame() {
                 fs::read_dir(path)
             })
             .map(|walk| walk.files);
-            (found, frames.into_inner())
+            let plain = find_files(&root, "log").map(|walk| walk.files);
+            (found, frames.into_inner(), plain)
         })
         .expect("the walking thread starts");
-    let (found, frames) = walker
+    let (found, frames, plain) = walker
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     assert!(
@@ -338,6 +436,12 @@ fn walks_a_deep_tree_from_one_stack_frame() {
         "find_files_with on a {DEEP}-deep tree gave {} file(s) (or an error): {:?}",
         found.as_ref().map_or(0, Vec::len),
         found.as_ref().err()
+    );
+    assert!(
+        matches!(&plain, Ok(files) if *files == [deep.join("bottom.log")]),
+        "find_files on a {DEEP}-deep tree gave {} file(s) (or an error): {:?}",
+        plain.as_ref().map_or(0, Vec::len),
+        plain.as_ref().err()
     );
     let spread = frames.last().unwrap_or(&0) - frames.first().unwrap_or(&0);
     assert!(
@@ -360,7 +464,7 @@ mod held_out {
     use std::io;
     use std::path::{Path, PathBuf};
 
-    use super::{find_files_with, project, put, relative, temp_dir, walk, walkdir_files};
+    use super::{Via, find_files_with, project, put, relative, temp_dir, walkdir_files};
 
     /// A deterministic tree unlike the visible one: up to 8 levels, hidden folders, folders
     /// whose names end in `.txt`, and files whose extensions differ only in case or position.
@@ -389,12 +493,12 @@ mod held_out {
         let dir = temp_dir();
         // The empty tree first: a walk that is not written yet fails here, before the tree is.
         assert_eq!(
-            walk(dir.path(), "txt").files,
+            Via::Plain.walk(dir.path(), "txt").files,
             Vec::<PathBuf>::new(),
             "find_files found files in an empty directory"
         );
         another_tree(dir.path());
-        let found = walk(dir.path(), "txt");
+        let found = Via::Plain.walk(dir.path(), "txt");
         let expected = walkdir_files(dir.path(), "txt");
         let (got, want) = (
             relative(dir.path(), &found.files),

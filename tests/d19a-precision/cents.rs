@@ -50,12 +50,25 @@ fn parses_plain_amounts_into_whole_cents(#[case] input: &str, #[case] cents: i64
 #[case::just_too_small("-92233720368547758.09", MoneyError::OutOfRange("-92233720368547758.09".into()))]
 #[case::huge("1000000000000000000000000000000000000000000", MoneyError::OutOfRange("1000000000000000000000000000000000000000000".into()))]
 fn refuses_input_that_is_not_a_plain_amount(#[case] input: &str, #[case] error: MoneyError) {
-    let got = Cents::parse(input);
+    let got = without_a_panic(&format!("Cents::parse({input:?})"), || Cents::parse(input));
     assert_eq!(
         got,
         Err(error.clone()),
         "Cents::parse({input:?}) gave {got:?}: refuse it with {error:?} ({error}) instead of guessing"
     );
+}
+
+/// Runs `f`, failing the test if a panic was raised on the way, even one `f` caught itself.
+fn without_a_panic<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let (out, raised) = super::panics_raised_by(f);
+    assert_eq!(
+        raised, 0,
+        "{what} panicked {raised} time(s) on the way and caught it: plain `+` and `*` panic on \
+         overflow only where overflow checks are on (debug builds); a release build wraps \
+         silently to a wrong amount that no catch_unwind sees, so detect overflow as a value \
+         with checked_add / checked_mul"
+    );
+    out
 }
 
 /// `"1.00"`, then `zeros` zeros and a 1: a fraction of a cent far below what an `f64` holds.
@@ -98,7 +111,9 @@ fn adds_without_rounding(#[case] left: i64, #[case] right: i64, #[case] sum: i64
 
 #[test]
 fn reports_overflow_instead_of_wrapping() {
-    let got = Cents(i64::MAX).checked_add(Cents(1));
+    let got = without_a_panic("Cents(i64::MAX).checked_add(Cents(1))", || {
+        Cents(i64::MAX).checked_add(Cents(1))
+    });
     assert_eq!(
         got,
         Err(MoneyError::Overflow {
@@ -111,7 +126,9 @@ fn reports_overflow_instead_of_wrapping() {
 
 #[test]
 fn reports_negative_overflow_too() {
-    let got = Cents(i64::MIN).checked_add(Cents(-1));
+    let got = without_a_panic("Cents(i64::MIN).checked_add(Cents(-1))", || {
+        Cents(i64::MIN).checked_add(Cents(-1))
+    });
     assert!(
         matches!(got, Err(MoneyError::Overflow { .. })),
         "adding -1 cent to i64::MIN cents gave {got:?}: below the range is an overflow as well"
@@ -166,6 +183,7 @@ fn refuses_to_split_into_zero_parts() {
 #[case::two_cents_four_one_one(2, &[4, 1, 1], &[2, 0, 0])]
 #[case::ten_dollars_one_seven_seven(1000, &[1, 7, 7], &[67, 467, 466])]
 #[case::beyond_a_doubles_integers(9_007_199_254_740_995, &[1, 1, 1], &[3_002_399_751_580_332, 3_002_399_751_580_332, 3_002_399_751_580_331])]
+#[case::a_debt_near_the_end_of_i64_four_one_one(-5_623_804_039_993_514_980, &[4, 1, 1], &[-3_749_202_693_329_009_986, -937_300_673_332_252_497, -937_300_673_332_252_497])]
 fn allocates_by_ratio_with_largest_remainders(
     #[case] total: i64,
     #[case] ratios: &[u32],
@@ -315,18 +333,31 @@ proptest! {
     }
 }
 
-#[test]
-fn every_small_bill_in_three_parts_gives_the_odd_cents_to_the_largest_exact_remainders() {
-    // Every total from -50 to 50 cents by every three ratios up to 7 (about 170 of these
-    // 51,000 splits have equal exact remainders on shares of different size, where the
-    // fractional part of an f64 or a rounded Decimal share differs in its last digit).
-    for total in -50_i64..=50 {
+/// Splits every total of `totals` by every three ratios up to 7, panicking at the first split
+/// that does not give the odd cents to the largest exact remainders.
+fn splits_in_three_parts_by_exact_remainders(totals: impl Iterator<Item = i64>) {
+    for total in totals {
         for ratios in (1_u32..8 * 8 * 8).map(|n| [n / 64, n / 8 % 8, n % 8]) {
             if let Err(message) = split_by_exact_remainders(total, &ratios) {
                 panic!("{message}");
             }
         }
     }
+}
+
+#[test]
+fn every_small_bill_in_three_parts_gives_the_odd_cents_to_the_largest_exact_remainders() {
+    // Every total from -50 to 50 cents by every three ratios up to 7 (about 170 of these
+    // 51,000 splits have equal exact remainders on shares of different size, where the
+    // fractional part of an f64 or a rounded Decimal share differs in its last digit).
+    splits_in_three_parts_by_exact_remainders(-50_i64..=50);
+}
+
+#[test]
+fn bills_near_the_ends_of_i64_in_three_parts_give_the_odd_cents_to_the_largest_exact_remainders() {
+    // The ten largest debts and credits, where `total * ratio` no longer fits an i64: a share
+    // of 19 digits keeps one fewer fractional digit in a 28-digit Decimal than one of 18.
+    splits_in_three_parts_by_exact_remainders((0..10).flat_map(|k| [i64::MIN + k, i64::MAX - k]));
 }
 
 /// Compares `allocate_by_ratio` with [`exact_ratio_split`], describing a difference.

@@ -7,13 +7,16 @@ fn ten_cents() -> Decimal {
     Decimal::from_str("0.10").expect("0.10 is a valid decimal literal")
 }
 
-#[test]
-fn a_million_float_fees_leak_a_fraction_of_a_cent() {
-    let got = float_fee_total(1_000_000, 0.10);
+#[rstest::rstest]
+#[case::a_million(1_000_000, 100_000.000_001_332_88)]
+#[case::ten_million(10_000_000, 999_999.999_838_975_4)]
+fn float_fees_leak_a_fraction_of_a_cent(#[case] count: u64, #[case] drifted: f64) {
+    let got = float_fee_total(count, 0.10);
     assert_eq!(
-        got, 100_000.000_001_332_88,
-        "float_fee_total(1_000_000, 0.10) gave {got}: one += per fee rounds a million times and \
-         drifts to 100000.00000133288 (a single multiplication would hide the leak)"
+        got, drifted,
+        "float_fee_total({count}, 0.10) gave {got}: one += per fee rounds at every fee and \
+         drifts to {drifted}, however many fees there are (a single multiplication would hide \
+         the leak)"
     );
 }
 

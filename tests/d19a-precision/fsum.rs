@@ -82,6 +82,7 @@ fn fsum_rounds_the_exact_sum_once(#[case] values: &[f64], #[case] expected: f64)
 #[rstest]
 #[case::once(1)]
 #[case::in_a_list_of_fifteen_thousand(3_000)]
+#[case::in_a_list_of_two_hundred_thousand(40_000)]
 fn fsum_keeps_what_a_neumaier_loop_loses(#[case] repeats: usize) {
     // One correction term cannot hold two separate small amounts far apart in magnitude; the
     // long list checks that long inputs get the same exact method as short ones.

@@ -7,9 +7,12 @@
 
 pub(crate) use kata_test_support::proptest_config;
 
-/// The counting allocator, so a test can count the heap requests of a kata function.
+mod heap;
+
+/// The counting allocator, so a test can count the heap requests of a kata function; inside
+/// the rounding test's signal handler it serves requests from a lock-free arena instead.
 #[global_allocator]
-static COUNTING: kata_test_support::heap::Counting = kata_test_support::heap::Counting;
+static COUNTING: heap::SuiteHeap = heap::SuiteHeap;
 
 /// `insta::assert_snapshot!` into `snapshots/d19a-precision/`, from either crate.
 macro_rules! assert_suite_snapshot {
@@ -20,6 +23,28 @@ macro_rules! assert_suite_snapshot {
 /// katas: `num_rational` converts the bits exactly).
 pub(crate) fn exact(x: f64) -> num_rational::BigRational {
     num_rational::BigRational::from_float(x).expect("test oracle takes finite doubles only")
+}
+
+/// Runs `f` and returns its result with how many panics were raised on this thread while it
+/// ran, caught ones included (a panic hook, installed once and chained to the previous one,
+/// counts them per thread): a `catch_unwind` around overflowing arithmetic is seen even though
+/// `f` returns normally.
+pub(crate) fn panics_raised_by<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    use std::cell::Cell;
+    thread_local! {
+        static RAISED: Cell<usize> = const { Cell::new(0) };
+    }
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = RAISED.try_with(|raised| raised.set(raised.get() + 1));
+            previous(info);
+        }));
+    });
+    let before = RAISED.get();
+    let out = f();
+    (out, RAISED.get() - before)
 }
 
 #[cfg(any(not(feature = "one-kata"), feature = "cents"))]

@@ -284,55 +284,54 @@ proptest! {
     }
 }
 
-/// Rounds the tie `2.5` (and `-2.5`) to whole units `rounds` times with `policy`, counting
-/// the results that are not `expected` (and its negation).
-fn wrong_results_under_contention(
-    policy: fn(Decimal, u32) -> Decimal,
-    expected: i64,
-    rounds: usize,
-    start: &std::sync::Barrier,
-) -> usize {
-    let (tie, negative_tie) = (dec("2.5"), dec("-2.5"));
-    let (want, negative_want) = (Decimal::from(expected), Decimal::from(-expected));
-    start.wait();
-    (0..rounds)
-        .filter(|_| policy(tie, 0) != want || policy(negative_tie, 0) != negative_want)
-        .count()
-}
+/// The threaded test's calls, each with whether its result was right: ties rounded by both
+/// policies, and one value rounded to two and to five significant digits.
+type Contender = (&'static str, fn() -> bool);
+
+const CONTENDERS: [Contender; 4] = [
+    ("round_half_even", || {
+        round_half_even(Decimal::new(25, 1), 0) == Decimal::from(2)
+            && round_half_even(Decimal::new(-25, 1), 0) == Decimal::from(-2)
+    }),
+    ("round_half_up", || {
+        round_half_up(Decimal::new(25, 1), 0) == Decimal::from(3)
+            && round_half_up(Decimal::new(-25, 1), 0) == Decimal::from(-3)
+    }),
+    ("round_significant to 2 digits", || {
+        round_significant(Decimal::new(123_456, 0), 2) == Decimal::from(120_000)
+    }),
+    ("round_significant to 5 digits", || {
+        round_significant(Decimal::new(123_456, 0), 5) == Decimal::from(123_460)
+    }),
+];
 
 #[test]
 fn each_call_uses_its_own_policy_while_other_threads_round_the_other_way() {
-    const THREADS_PER_POLICY: usize = 2;
-    const ROUNDS: usize = 50_000;
-    let start = std::sync::Barrier::new(2 * THREADS_PER_POLICY);
-    let (even_wrong, up_wrong) = std::thread::scope(|scope| {
+    const ROUNDS: usize = 30_000;
+    let start = std::sync::Barrier::new(CONTENDERS.len());
+    let wrong: Vec<(&str, usize)> = std::thread::scope(|scope| {
         let start = &start;
-        let evens: Vec<_> = (0..THREADS_PER_POLICY)
-            .map(|_| {
+        let threads: Vec<_> = CONTENDERS
+            .into_iter()
+            .map(|(name, right)| {
                 scope.spawn(move || {
-                    wrong_results_under_contention(round_half_even, 2, ROUNDS, start)
+                    start.wait();
+                    (name, (0..ROUNDS).filter(|_| !right()).count())
                 })
             })
             .collect();
-        let ups: Vec<_> = (0..THREADS_PER_POLICY)
-            .map(|_| {
-                scope.spawn(move || wrong_results_under_contention(round_half_up, 3, ROUNDS, start))
-            })
-            .collect();
-        let total = |handles: Vec<std::thread::ScopedJoinHandle<'_, usize>>| -> usize {
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a rounding thread panicked"))
-                .sum()
-        };
-        (total(evens), total(ups))
+        threads
+            .into_iter()
+            .map(|h| h.join().expect("a rounding thread panicked"))
+            .collect()
     });
     assert!(
-        even_wrong == 0 && up_wrong == 0,
-        "with threads rounding ties half-even and half-up at the same time, {even_wrong} half-even \
-         and {up_wrong} half-up results used the other thread's policy: the rounding mode lives in \
-         shared state (a global context) that another thread changed between set and use; pass \
-         the policy as an argument at the call site (round_dp_with_strategy)"
+        wrong.iter().all(|&(_, count)| count == 0),
+        "with threads rounding ties half-even and half-up, and to 2 and 5 significant digits, \
+         at the same time, these calls gave wrong results (of {ROUNDS} each) by using another \
+         thread's policy or precision: {wrong:?}; the mode or precision lives in shared state (a \
+         global context) that another thread changed between set and use; pass the policy and \
+         the digits as arguments at the call site (round_dp_with_strategy, round_sf_with_strategy)"
     );
 }
 
@@ -344,11 +343,12 @@ fn each_call_uses_its_own_policy_while_other_threads_round_the_other_way() {
 mod interrupted {
     use super::{Decimal, round_half_even, round_half_up, round_significant};
     use std::hint::black_box;
-    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
     use std::sync::mpsc::{self, RecvTimeoutError};
     use std::time::{Duration, Instant};
 
     const SIGUSR1: i32 = 10;
+    const SIGUSR2: i32 = 12;
     const CLOCK_MONOTONIC: i32 = 1;
     const SIGEV_THREAD_ID: i32 = 4;
 
@@ -417,36 +417,52 @@ mod interrupted {
         ),
     ];
 
+    /// How many of the handler's roundings panicked (a `RefCell` context found borrowed by the
+    /// call it interrupted, say).
+    static HANDLER_PANICS: AtomicUsize = AtomicUsize::new(0);
+
+    /// The handler. Its roundings may ask for memory: the suite's allocator serves them from an
+    /// arena that takes no lock (`heap.rs`), so no function is skipped for allocating.
     extern "C" fn round_the_other_way(_signal: i32) {
-        (CALLS[DISTURBING.load(SeqCst)].3)();
+        // After a first panic (enough to fail the test) the handler rounds no more: each panic
+        // grows the captured output, which the arena would copy again and again.
+        let disturb = CALLS[DISTURBING.load(SeqCst)].3;
+        if HANDLER_PANICS.load(SeqCst) == 0
+            && super::super::heap::in_signal_handler(disturb).is_err()
+        {
+            HANDLER_PANICS.fetch_add(1, SeqCst);
+        }
         HANDLED.fetch_add(1, SeqCst);
     }
 
-    /// How many times `call` and `disturb` ask for memory after a first run of each (which may
-    /// set up thread-locals), if at all.
-    fn allocates(call: fn() -> Decimal, disturb: fn()) -> Option<usize> {
-        black_box(call());
-        disturb();
-        let ((), allocations) = kata_test_support::heap::count_allocations(|| {
-            black_box(call());
-            disturb();
-        });
-        (allocations > 0).then_some(allocations)
-    }
-
     /// Loops on `call` on this thread, interrupted by a timer, until `INTERRUPTIONS`
-    /// interruptions were handled; returns how many results were not `want`.
+    /// interruptions were handled; returns how many results were not `want`, plus how many of
+    /// the handler's roundings panicked.
     fn wrong_results_while_interrupted(call: fn() -> Decimal, want: Decimal) -> usize {
         // A first run of each on this thread, before any signal: thread-locals set up here are
         // not set up inside the handler.
         black_box(call());
         (CALLS[DISTURBING.load(SeqCst)].3)();
+        with_timer(SIGUSR1, 20_000, || {
+            let target = HANDLED.load(SeqCst) + INTERRUPTIONS;
+            let panics_before = HANDLER_PANICS.load(SeqCst);
+            let mut wrong = 0;
+            while HANDLED.load(SeqCst) < target {
+                wrong += usize::from(call() != want);
+            }
+            wrong + HANDLER_PANICS.load(SeqCst) - panics_before
+        })
+    }
+
+    /// Runs `body` on this thread while a timer sends this thread `signo` every `period_ns`
+    /// nanoseconds.
+    fn with_timer<T>(signo: i32, period_ns: i64, body: impl FnOnce() -> T) -> T {
         // SAFETY: the event and spec are valid for the calls; the timer signals this thread
-        // only, and is deleted before the thread returns.
+        // only, and is deleted before this function returns.
         unsafe {
             let mut event = SigEvent {
                 value: 0,
-                signo: SIGUSR1,
+                signo,
                 notify: SIGEV_THREAD_ID,
                 tid: gettid(),
                 pad: [0; 11],
@@ -457,18 +473,104 @@ mod interrupted {
                 0
             );
             let every = TimerSpec {
-                interval: [0, 20_000],
-                value: [0, 20_000],
+                interval: [0, period_ns],
+                value: [0, period_ns],
             };
             assert_eq!(timer_settime(timer, 0, &raw const every, 0), 0);
-            let target = HANDLED.load(SeqCst) + INTERRUPTIONS;
-            let mut wrong = 0;
-            while HANDLED.load(SeqCst) < target {
-                wrong += usize::from(call() != want);
-            }
-            timer_delete(timer);
-            wrong
+            let _delete = Timer(timer);
+            body()
         }
+    }
+
+    /// A timer, deleted on drop (also when the body panics, as on the stubs).
+    struct Timer(usize);
+
+    impl Drop for Timer {
+        fn drop(&mut self) {
+            // SAFETY: the timer was created by `with_timer` and is deleted once, here.
+            unsafe { timer_delete(self.0) };
+        }
+    }
+
+    /// Interruptions in which the handler asks another thread for roundings; `ANSWERED`
+    /// counts the asks that thread finished, `BLOCKED` is set when one took longer than `WAIT`.
+    static ASKED: AtomicUsize = AtomicUsize::new(0);
+    static ANSWERED: AtomicUsize = AtomicUsize::new(0);
+    static BLOCKED: AtomicBool = AtomicBool::new(false);
+    const ASKS: usize = 200;
+    const WAIT: Duration = Duration::from_secs(1);
+
+    /// The handler: asks the other thread for its roundings and waits (yielding the CPU) until
+    /// they are done, or `WAIT` has passed. It takes no lock and asks for no memory.
+    extern "C" fn wait_for_another_threads_roundings(_signal: i32) {
+        if BLOCKED.load(SeqCst) || ASKED.load(SeqCst) >= ASKS {
+            return;
+        }
+        let asked = ASKED.fetch_add(1, SeqCst) + 1;
+        let start = Instant::now();
+        while ANSWERED.load(SeqCst) < asked {
+            if start.elapsed() >= WAIT {
+                BLOCKED.store(true, SeqCst);
+                return;
+            }
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn another_thread_rounds_while_a_call_is_interrupted_mid_way() {
+        // SAFETY: the handler only reads the clock, yields and touches atomics; nothing else in
+        // the test binary uses SIGUSR2, and only this test's timer sends it.
+        unsafe {
+            signal(
+                SIGUSR2,
+                wait_for_another_threads_roundings as extern "C" fn(i32) as usize,
+            )
+        };
+        let done = AtomicBool::new(false);
+        let wrong = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !done.load(SeqCst) {
+                    let asked = ASKED.load(SeqCst);
+                    if ANSWERED.load(SeqCst) < asked {
+                        for (.., disturb) in CALLS {
+                            disturb();
+                        }
+                        ANSWERED.store(asked, SeqCst);
+                    } else {
+                        std::thread::yield_now();
+                    }
+                }
+            });
+            let interrupted = scope.spawn(|| {
+                with_timer(SIGUSR2, 100_000, || {
+                    let mut wrong = 0;
+                    while ASKED.load(SeqCst) < ASKS && !BLOCKED.load(SeqCst) {
+                        for (_, call, want, _) in CALLS {
+                            wrong += usize::from(call() != want);
+                        }
+                    }
+                    wrong
+                })
+            });
+            let wrong = interrupted.join();
+            done.store(true, SeqCst);
+            wrong
+        })
+        .expect("a rounding call panicked");
+        assert!(
+            !BLOCKED.load(SeqCst),
+            "a rounding on another thread could not finish in {WAIT:?} while a rounding call \
+             was interrupted mid-way on its own thread: the calls share a context behind a lock \
+             (re-entrant or not) that the interrupted call holds, so every rounding in the \
+             process waits for every other; pass the policy and the digits as arguments at the \
+             call site (round_dp_with_strategy, round_sf_with_strategy), not through shared state"
+        );
+        assert_eq!(
+            wrong, 0,
+            "rounding calls gave {wrong} wrong results while other roundings ran during their \
+             interruptions: the mode or precision lives in shared state; pass it as an argument"
+        );
     }
 
     #[test]
@@ -476,21 +578,12 @@ mod interrupted {
         for (name, call, want, _) in CALLS {
             assert_eq!(call(), want, "{name} must give {want}");
         }
-        // SAFETY: the handler only rounds decimals and bumps atomics; it is installed for
-        // SIGUSR1, which nothing else in the test binary uses, and only this test's threads
-        // get that signal.
+        super::super::heap::quiet_panics_in_signal_handlers();
+        // SAFETY: the handler only rounds decimals (its allocations served by a lock-free
+        // arena, its panics caught) and bumps atomics; it is installed for SIGUSR1, which
+        // nothing else in the test binary uses, and only this test's threads get that signal.
         unsafe { signal(SIGUSR1, round_the_other_way as extern "C" fn(i32) as usize) };
-        for (index, (name, call, want, disturb)) in CALLS.into_iter().enumerate() {
-            if let Some(allocations) = allocates(call, disturb) {
-                // A signal handler must not enter the allocator: the interrupted call may be
-                // inside it. A right answer may allocate, so this check is skipped for it (the
-                // threaded test above still looks for a shared context).
-                eprintln!(
-                    "{name}: not interrupted by signals: it and the rounding the other way ask \
-                     for memory {allocations} times, and a signal handler must not allocate"
-                );
-                continue;
-            }
+        for (index, (name, call, want, _)) in CALLS.into_iter().enumerate() {
             DISTURBING.store(index, SeqCst);
             let (sender, receiver) = mpsc::channel();
             std::thread::spawn(move || sender.send(wrong_results_while_interrupted(call, want)));
@@ -505,19 +598,25 @@ mod interrupted {
                 if handled != last.0 {
                     last = (handled, Instant::now());
                 }
-                assert!(
-                    last.1.elapsed() < Duration::from_secs(2),
-                    "deadlock: {name}, interrupted on its own thread by a rounding the other \
-                     way, did not let that rounding finish in 2 s: the rounding mode or \
-                     precision sits in a locked context that the interrupted call holds; pass \
-                     the policy as an argument at the call site, not through shared state"
-                );
+                if last.1.elapsed() >= Duration::from_secs(2) {
+                    // The stuck thread holds that lock for good, so every other test that
+                    // rounds would hang too: report and end the test binary here.
+                    let message = format!(
+                        "deadlock: {name}, interrupted on its own thread by a rounding the other \
+                         way, did not let that rounding finish in 2 s: the rounding mode or \
+                         precision sits in a locked context that the interrupted call holds; pass \
+                         the policy as an argument at the call site, not through shared state\n"
+                    );
+                    let _ = std::io::Write::write_all(&mut std::io::stderr(), message.as_bytes());
+                    std::process::exit(101);
+                }
             };
             assert_eq!(
                 wrong, 0,
-                "{name} gave a wrong result {wrong} times while interrupted {INTERRUPTIONS} times \
-                 on its own thread by a rounding with another policy or precision: the mode or \
-                 precision lives in a context that the interruption changed between set and use \
+                "{name} gave a wrong result (or the interrupting rounding panicked) {wrong} times \
+                 while interrupted {INTERRUPTIONS} times on its own thread by a rounding with \
+                 another policy or precision: the mode or precision lives in a context that the \
+                 interruption changed between set and use (or found borrowed) \
                  (a global, or a thread_local as in Python's getcontext()); pass the policy and \
                  the digits as arguments at the call site (round_dp_with_strategy, \
                  round_sf_with_strategy)"

@@ -181,22 +181,39 @@ fn the_medians_order_values_at_every_scale(
 fn the_medians_of_a_million_values_take_one_sort() {
     // 999,999 down to 0: the middle pair half-way in from either end (and the standard sort
     // finds a descending run in one pass); statistics.median(range(10**6)) == 499999.5
+    // Then runs of 2^10, 2^12, ..., 2^18 of them, 2^19 values read per size (2^9 to 2 calls):
+    // the sorted run counts up by one from its smallest value. Sorting reads each value a few
+    // times (milliseconds in all); counting, for each value, the values below it makes about
+    // 2^18 · n comparisons per middle value at any one of those sizes n (half a minute at
+    // 1,024 in a debug build), however small the inputs it keeps it for.
     let data: Vec<f64> = (0..1_000_000_u32).rev().map(f64::from).collect();
-    let got = super::watchdog::within(std::time::Duration::from_secs(5), move || {
-        (median(&data), median_low(&data), median_high(&data))
-    });
+    let got = super::watchdog::over_the_whole_and_runs(
+        std::time::Duration::from_secs(5),
+        data,
+        (&[1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18], 1 << 19),
+        |run| (median(run), median_low(run), median_high(run)),
+    );
     let Some(got) = got else {
         panic!(
-            "the three medians of a million values took more than 5 seconds (a sort takes well \
-             under one): counting, for each value, the values below it compares every pair, \
-             which takes hours here; sort a copy once (f64::total_cmp) and take the middle"
+            "the three medians of a million values, then of 682 runs of 1,024 to 262,144 \
+             values, took more than 5 seconds (sorting takes well under one): counting, for each \
+             value, the values below it compares every pair (even for small inputs only), which \
+             takes hours for the million and half a minute for the runs of any one size; sort a copy \
+             once (f64::total_cmp) and take the middle"
         );
     };
-    assert_eq!(
-        got,
-        (Ok(499_999.5), Ok(499_999.0), Ok(500_000.0)),
-        "(median, median_low, median_high) of 999,999 down to 0"
-    );
+    for (run, got) in got {
+        // Value i of the data is 999,999 - i: the run's smallest value is 1,000,000 - end.
+        let n = run.len();
+        let smallest = (1_000_000 - run.end) as f64;
+        let (low, high) = (smallest + ((n - 1) / 2) as f64, smallest + (n / 2) as f64);
+        assert_eq!(
+            got,
+            (Ok((low + high) / 2.0), Ok(low), Ok(high)),
+            "(median, median_low, median_high) of the {n} values {} down to {smallest}",
+            smallest + (n - 1) as f64
+        );
+    }
 }
 
 /// Data of 3 to 20 values, small and large, with repeats likely.

@@ -53,17 +53,29 @@ impl RngCore for Scripted {
     }
 }
 
-/// Sixty-four draws of the biased tail, then 7: a rejection loop has no cap.
-const A_LONG_RUN_OF_THE_TAIL: [u32; 65] = {
-    let mut draws = [4_294_967_292; 65];
-    draws[64] = 7;
+/// A million draws of the biased tail, then 7: a rejection loop has no cap.
+fn a_long_run_of_the_tail() -> Vec<u32> {
+    let mut draws = vec![4_294_967_292; 1_000_001];
+    draws[1_000_000] = 7;
     draws
-};
+}
+
+/// The draws for a message: each run of one value as `value × count`.
+fn shown(draws: &[u32]) -> String {
+    let runs: Vec<String> = draws
+        .chunk_by(|a, b| a == b)
+        .map(|run| match run.len() {
+            1 => run[0].to_string(),
+            n => format!("{} × {n}", run[0]),
+        })
+        .collect();
+    format!("[{}]", runs.join(", "))
+}
 
 #[rstest]
 // u32::MAX % 6 + 1 == 4 and 4_294_967_292 % 6 + 1 == 1: both are in the biased tail
 #[case::rejects_the_tail_then_accepts(&[u32::MAX, 4_294_967_292, 7], 2, 3)]
-#[case::rejects_any_run_of_the_tail(&A_LONG_RUN_OF_THE_TAIL, 2, 65)]
+#[case::rejects_any_run_of_the_tail(&a_long_run_of_the_tail(), 2, 1_000_001)]
 #[case::the_last_accepted_draw(&[4_294_967_291], 6, 1)]
 #[case::zero_is_face_one(&[0], 1, 1)]
 #[case::a_draw_in_the_middle(&[2_147_483_648], 3, 1)]
@@ -77,9 +89,11 @@ fn roll_die_rejects_the_draws_that_would_load_the_die(
     assert_eq!(
         (got, rng.taken),
         (face, consumed),
-        "roll_die on the draws {draws:?} gave face {got} after {} draws: 2^32 is not a multiple \
-         of 6, so the 4 draws from 4_294_967_292 up must be rejected (a plain % 6 loads faces \
-         1 to 4); an accepted draw d gives d % 6 + 1",
+        "roll_die on the draws {} gave face {got} after {} draws: 2^32 is not a multiple \
+         of 6, so the 4 draws from 4_294_967_292 up must be rejected, however many come in a \
+         row (a plain % 6, even after a capped number of retries, loads faces 1 to 4); an \
+         accepted draw d gives d % 6 + 1",
+        shown(draws),
         rng.taken
     );
 }
@@ -256,12 +270,20 @@ fn a_value_that_is_not_a_face_is_an_error(#[case] value: u8) {
 #[case::slightly_off([12, 8, 10, 10, 10, 10], 0.8)]
 // expected 7/6 each, not 1: Σ o² × 6 / 7 - 7 = 90/7 - 49/7
 #[case::a_total_that_is_not_a_multiple_of_six([3, 1, 2, 0, 0, 1], 41.0 / 7.0)]
+// expected 10^12 + 1000 each: (5 × 1000² + 5000²) / expected. The counts' squares overflow a
+// u64, and 6 · Σo² / total - total cancels every digit of the statistic.
+#[case::a_trillion_rolls_per_face([1_000_000_000_000, 1_000_000_000_000, 1_000_000_000_000, 1_000_000_000_000, 1_000_000_000_000, 1_000_000_006_000], 30e6 / 1_000_000_001_000.0)]
+// expected 1.8e19 each (exact in f64): 2 × (2^33)² / 1.8e19. The total, 1.08e20, does not fit a
+// u64, and Σ o² overflows even a u128.
+#[case::counts_near_the_top_of_a_u64([18_000_000_000_000_000_000 - (1 << 33), 18_000_000_000_000_000_000, 18_000_000_000_000_000_000, 18_000_000_000_000_000_000, 18_000_000_000_000_000_000, 18_000_000_000_000_000_000 + (1 << 33)], 2f64.powi(67) / 1.8e19)]
 fn chi_square_measures_the_distance_from_a_fair_die(#[case] counts: [u64; 6], #[case] want: f64) {
     let got = chi_square(&counts);
     assert!(
         matches!(got, Ok(s) if (s - want).abs() <= 1e-12),
         "chi_square({counts:?}) gave {got:?}, want {want}: sum over faces of \
-         (observed - expected)² / expected, with expected = total / 6"
+         (observed - expected)² / expected, with expected = total / 6 in f64 (not the expanded \
+         6 · Σ observed² / total - total, whose squares overflow and whose terms cancel); the \
+         total of six counts up to u64::MAX does not fit a u64 (sum in a u128 or an f64)"
     );
 }
 

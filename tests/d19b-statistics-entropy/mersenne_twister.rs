@@ -82,6 +82,7 @@ fn from_key_reproduces_pythons_random_seed(#[case] key: &[u32], #[case] want: [u
 #[case::six_words_more_than_the_state(630, [3_541_186_172, 1_088_724_902, 3_984_519_230])]
 #[case::a_thousand_words(1_000, [284_613_107, 1_227_271_062, 3_365_740_067])]
 #[case::twice_the_state_and_more(1_250, [278_717_114, 1_116_415_892, 1_068_514_960])]
+#[case::sixteen_times_the_state(10_000, [4_060_927_356, 2_711_109_899, 1_842_103_884])]
 fn every_word_of_a_key_longer_than_the_state_is_mixed_in(
     #[case] words: u32,
     #[case] want: [u32; 3],
@@ -182,6 +183,12 @@ fn the_articles_dice_roll_is_reproduced() {
 #[case::the_widest_bound(u32::MAX, &[2_746_317_213, 478_163_327, 107_420_369])]
 // r = random.Random(42); [r._randbelow(1) for _ in range(3)]
 #[case::one_is_always_zero(1, &[0, 0, 0])]
+// r = random.Random(42); [r._randbelow(256) for _ in range(5)]: 256 has 9 bits, so each try
+// takes the top 9 bits and rejects those >= 256 (a power of two is no shortcut)
+#[case::a_power_of_two_takes_one_bit_more(256, &[57, 12, 140, 125, 114])]
+// r = random.Random(42); [r._randbelow(5) for _ in range(5)]: the top 3 bits of the draws are
+// 5, 0, 0, 5, 2, 1, 1: the two 5s are drawn again (a modulo would fold them to 0)
+#[case::five_draws_again_for_five_to_seven(5, &[0, 0, 2, 1, 1])]
 fn randbelow_matches_pythons_rejection_sampling(#[case] n: u32, #[case] want: &[u32]) {
     let mut generator = Mt19937::from_key(&[42]);
     let got: Vec<u32> = want
@@ -192,6 +199,32 @@ fn randbelow_matches_pythons_rejection_sampling(#[case] n: u32, #[case] want: &[
         got, want,
         "randbelow({n}) after from_key(&[42]) gave {got:?}: take the top bit_length(n) bits of \
          each draw and draw again while the result is >= n"
+    );
+}
+
+#[rstest]
+// r = random.Random(); r.setstate((3, (word,) * 624 + (624,), None)); r._randbelow(n),
+// r.getrandbits(32): these states make 1,869 (0x8000_0000) and 1,246 (0x7fff_ffff) draws in
+// a row that are rejected for these bounds before one is accepted
+#[case::just_above_two_to_the_31(0x8000_0000, (1 << 31) + 1, 1_679_628_551, 1_679_628_551)]
+#[case::just_above_two_to_the_20(0x8000_0000, (1 << 20) + 1, 820_131, 1_679_628_551)]
+#[case::five_after_1246_rejections(0x7fff_ffff, 5, 0, 946_403_944)]
+fn randbelow_draws_again_however_long_the_run_of_rejections(
+    #[case] word: u32,
+    #[case] n: u32,
+    #[case] want: u32,
+    #[case] next: u32,
+) {
+    let mut generator = Mt19937::from_state([word; STATE_WORDS]);
+    let got = generator.randbelow(nonzero(n));
+    let after = generator.next_u32();
+    assert_eq!(
+        (got, after),
+        (want, next),
+        "randbelow({n}) from the state of 624 words {word:#x} gave {got}, then next_u32 gave \
+         {after}; Python gives {want} and {next}: this state's draws are rejected for more than \
+         a thousand tries in a row, and randbelow must keep drawing until one is below n (a cap \
+         on the tries with a modulo fallback is biased and leaves Python's stream)"
     );
 }
 

@@ -230,6 +230,9 @@ fn merging_halves_of_ordinary_data_keeps_every_digit(
 // statistics.mean([MAX] * 4) == MAX; statistics.pvariance([MAX] * 4) == 0.0
 #[case::the_largest_four_times(vec![f64::MAX; 4], f64::MAX, Some(0.0))]
 #[case::the_most_negative_four_times(vec![f64::MIN; 4], f64::MIN, Some(0.0))]
+// Three times the smallest subnormal, four times: scaled down (by 1/4, 2^-64, ...) to keep a
+// running sum finite, it rounds (0.75 of the smallest step is 1), so sum / count is not it.
+#[case::the_tiniest_scaled_down_four_times(vec![f64::from_bits(3); 4], f64::from_bits(3), Some(0.0))]
 fn values_whose_sum_overflows_keep_their_mean_streamed_and_merged(
     #[case] data: Vec<f64>,
     #[case] mean: f64,
@@ -248,11 +251,46 @@ fn values_whose_sum_overflows_keep_their_mean_streamed_and_merged(
     ] {
         let got = (stats.mean(), stats.pvariance());
         assert!(
-            close(got.0, mean) && pvariance.is_none_or(|want| got.1 == Some(want)),
+            // Relative, with no absolute floor: the tiniest mean must not round to 0.
+            got.0
+                .is_some_and(|g| (g - mean).abs() <= TOLERANCE * mean.abs())
+                && pvariance.is_none_or(|want| got.1 == Some(want)),
             "{how} {data:?} gave (mean, pvariance) {got:?}, want ({mean:e}, {pvariance:?}): \
-             their sum overflows to infinity, so a running sum of x divided by the count is \
-             not their mean; keep the running mean itself and move it by (x - mean) / n \
+             a running sum of x divided by the count is not their mean (the sum of the huge \
+             ones overflows to infinity, and scaled down to stay finite it rounds the tiniest \
+             away); keep the running mean itself and move it by (x - mean) / n \
              (Welford), and merge the means with Chan's weighted step"
+        );
+    }
+}
+
+#[rstest]
+// sum([0.1] * 3) == 0.30000000000000004 and sum([0.1] * 10) == 0.9999999999999999: a running
+// sum of x rounds as it grows, and sum / count is then not the value (0.1 * 3 / 3 is
+// 0.10000000000000002). Welford's delta is 0 at every push and every merge.
+#[case::a_tenth_three_times(0.1, 3)]
+#[case::a_negative_tenth_seven_times(-0.1, 7)]
+#[case::a_tenth_ten_times(0.1, 10)]
+#[case::seven_tenths_a_thousand_times(0.7, 1000)]
+#[case::near_1e12_a_hundred_thousand_times(1e12 + 0.1, 100_000)]
+fn identical_values_keep_exactly_their_value_as_the_mean_streamed_and_merged(
+    #[case] value: f64,
+    #[case] count: usize,
+) {
+    let data = vec![value; count];
+    let (left, right) = data.split_at(count / 2);
+    for (how, stats) in [
+        ("streaming", fed(&data)),
+        ("merging both halves of", fed(left).merge(&fed(right))),
+    ] {
+        let got = (stats.mean(), stats.variance(), stats.pvariance());
+        assert!(
+            got == (Some(value), Some(0.0), Some(0.0)),
+            "{how} {count} copies of {value:?} gave (mean, variance, pvariance) {got:?}, want \
+             exactly ({value:?}, 0.0, 0.0): a running sum of x rounds as it grows (0.1 + 0.1 + \
+             0.1 is 0.30000000000000004), so sum / count drifts off the value even when the sum \
+             is rescaled to stay finite; keep the running mean itself and move it by \
+             (x - mean) / n (Welford), which never moves for a value equal to it"
         );
     }
 }
@@ -260,32 +298,57 @@ fn values_whose_sum_overflows_keep_their_mean_streamed_and_merged(
 #[test]
 fn merging_takes_the_same_few_steps_whatever_the_counts() {
     // Merging an accumulator with itself 48 times: 7 · 2^48 values, the same mean and
-    // population variance. Chan's formula is a few arithmetic operations per merge; replaying
-    // the other side's values (or pushing its mean count times) never finishes.
-    let base = fed(SMALL_SETS[3]);
-    let doubled = super::watchdog::within(std::time::Duration::from_secs(5), move || {
-        (0..48).fold(base, |stats, _| stats.merge(&stats))
+    // population variance. Then accumulators of 7 · 2^12, 7 · 2^14, ..., 7 · 2^20 values (the
+    // same one merged with itself) are each merged into a total, from either side in turn,
+    // until it holds 7 · 2^31 values: 2^19 to 2^11 merges of the same size, about 700,000 in
+    // all. Chan's formula is a few arithmetic operations per merge (milliseconds in all);
+    // replaying the other side's values, or pushing its mean count times, costs 7 · 2^31 steps
+    // at any one of those sizes (minutes), however small the accumulators it keeps it for.
+    let doubled = |times: u32| (0..times).fold(fed(SMALL_SETS[3]), |stats, _| stats.merge(&stats));
+    let merged = super::watchdog::within(std::time::Duration::from_secs(5), move || {
+        let sizes = (12..=20).step_by(2).map(|k| {
+            let part = doubled(k);
+            let total = (0..1_u64 << (31 - k)).fold(RunningStats::new(), |total, i| {
+                if i % 2 == 0 {
+                    total.merge(&part)
+                } else {
+                    part.merge(&total)
+                }
+            });
+            (
+                format!("7 · 2^{k} values merged into 7 · 2^31"),
+                total,
+                7 << 31,
+            )
+        });
+        let mut all: Vec<_> = sizes.collect();
+        all.push(("48 self-merges".to_owned(), doubled(48), 7 << 48));
+        all
     });
-    let Some(doubled) = doubled else {
+    let Some(merged) = merged else {
         panic!(
-            "48 merges of an accumulator with itself took more than 5 seconds: merge must cost \
-             the same whatever the counts (combine the counts, means and sums of squared \
-             deviations by Chan's formula), never one step per value merged"
+            "48 merges of an accumulator with itself, then about 700,000 merges of \
+             accumulators of 7 · 2^12 to 7 · 2^20 values into a total, took more than 5 \
+             seconds (Chan's formula takes milliseconds): merge must cost the same whatever the \
+             counts (combine the counts, means and sums of squared deviations by Chan's \
+             formula), never one step per value merged, not even for small accumulators"
         );
     };
     let (mean, _, population) = batch(SMALL_SETS[3]);
-    assert!(
-        doubled.count() == 7 << 48
-            && close(doubled.mean(), mean)
-            && close(doubled.pvariance(), population),
-        "48 self-merges of the accumulator of {:?} gave count {}, mean {:?}, pvariance {:?}; \
-         copies of the same data keep its mean {mean} and population variance {population}, \
-         with 7 · 2^48 values",
-        SMALL_SETS[3],
-        doubled.count(),
-        doubled.mean(),
-        doubled.pvariance()
-    );
+    for (what, stats, count) in merged {
+        assert!(
+            stats.count() == count
+                && close(stats.mean(), mean)
+                && close(stats.pvariance(), population),
+            "{what} (copies of the accumulator of {:?}) gave count {}, mean {:?}, pvariance \
+             {:?}; copies of the same data keep its mean {mean} and population variance \
+             {population}, with {count} values",
+            SMALL_SETS[3],
+            stats.count(),
+            stats.mean(),
+            stats.pvariance()
+        );
+    }
 }
 
 #[test]

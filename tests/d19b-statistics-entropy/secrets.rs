@@ -76,6 +76,8 @@ fn token_hex_from_a_fixed_source_is_two_lowercase_digits_per_byte() {
 #[rstest]
 // base64.urlsafe_b64encode(bytes([0xfb, 0xff, 0xbf])).rstrip(b'=') == b'-_-_'
 #[case::the_two_url_safe_symbols(&[0xfb, 0xff, 0xbf], "-_-_")]
+// base64.urlsafe_b64encode(bytes(3)) == b'AAAA': zero bytes are bytes like any other
+#[case::zero_bytes(&[0, 0, 0], "AAAA")]
 // base64.urlsafe_b64encode(bytes([1])).rstrip(b'=') == b'AQ'
 #[case::no_padding(&[0x01], "AQ")]
 // base64.urlsafe_b64encode(bytes(range(32))).rstrip(b'=')
@@ -127,58 +129,82 @@ fn a_failing_source_fails_every_token_instead_of_falling_back() {
     );
 }
 
-/// The error the failing operating system of the tests reports.
-const OS_FAILURE: getrandom::Error = getrandom::Error::new_custom(7);
+/// The errors the failing operating system of the tests reports, one after another: every
+/// error `getrandom::Error` can hold without a real system call (`UNSUPPORTED`, as on a
+/// platform or sandbox without a generator, `ERRNO_NOT_POSITIVE`, `UNEXPECTED`, and every
+/// custom code). The OS's own error numbers (`ENOSYS` included) come from the kernel in
+/// `every_token_asks_the_kernel_for_its_bytes_when_drawn`.
+fn os_failures() -> impl Iterator<Item = getrandom::Error> {
+    [
+        getrandom::Error::UNSUPPORTED,
+        getrandom::Error::ERRNO_NOT_POSITIVE,
+        getrandom::Error::UNEXPECTED,
+    ]
+    .into_iter()
+    .chain((0..=u16::MAX).map(getrandom::Error::new_custom))
+}
 
 thread_local! {
     // How many times this thread's fake system fills were called (tests run on many threads).
     static SYSTEM_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    // The error this thread's failing system reports.
+    static OS_FAILURE: std::cell::Cell<getrandom::Error> =
+        const { std::cell::Cell::new(getrandom::Error::UNSUPPORTED) };
 }
 
-/// An operating system whose generator fails (as `getrandom` does when the kernel has no
-/// entropy source, the sandbox forbids the call, or the device is missing).
+/// An operating system whose generator fails with this thread's [`OS_FAILURE`] (as `getrandom`
+/// does when the kernel has no entropy source, the sandbox forbids the call, or the device is
+/// missing).
 fn failing_system(_dest: &mut [u8]) -> Result<(), getrandom::Error> {
     SYSTEM_CALLS.with(|calls| calls.set(calls.get() + 1));
-    Err(OS_FAILURE)
+    Err(OS_FAILURE.with(std::cell::Cell::get))
 }
 
-/// An operating system that answers with the byte 0x5a everywhere.
-fn patterned_system(dest: &mut [u8]) -> Result<(), getrandom::Error> {
+/// An operating system that answers with zero bytes everywhere: legitimate output (a 1-byte
+/// token is 0x00 once in 256 draws), which `fill` must hand out as it is.
+fn zeroing_system(dest: &mut [u8]) -> Result<(), getrandom::Error> {
     SYSTEM_CALLS.with(|calls| calls.set(calls.get() + 1));
-    dest.fill(0x5a);
+    dest.fill(0);
     Ok(())
 }
 
 #[test]
 fn a_failing_operating_system_is_an_error_never_a_weaker_generator() {
     let mut os = OsEntropy::with_system_fill(failing_system);
-    let mut dest = [0u8; 16];
-    let got = os.fill(&mut dest);
-    assert_eq!(
-        got,
-        Err(EntropyError::Os(OS_FAILURE)),
-        "OsEntropy::fill returned {got:?} (bytes {dest:02x?}) when the operating system's \
-         generator failed: it must return Err(EntropyError::Os(the system's error)); falling \
-         back to a clock-seeded or fixed-seed generator hands out guessable tokens exactly when \
-         nobody is looking"
-    );
+    for failure in os_failures() {
+        OS_FAILURE.with(|error| error.set(failure));
+        let mut dest = [0u8; 16];
+        let got = os.fill(&mut dest);
+        assert_eq!(
+            got,
+            Err(EntropyError::Os(failure)),
+            "OsEntropy::fill returned {got:?} (bytes {dest:02x?}) when the operating system's \
+             generator failed with {failure:?}: it must return Err(EntropyError::Os(the \
+             system's error)), whatever the error (unsupported, ENOSYS, EPERM, any code); \
+             falling back to a clock-seeded or fixed-seed generator hands out guessable tokens \
+             exactly when nobody is looking"
+        );
+    }
 }
 
 #[test]
 fn tokens_from_a_failing_operating_system_are_errors() {
     let os = OsEntropy::with_system_fill(failing_system);
-    let got = (
-        token_bytes_from(&mut os.clone(), 8).map(|_| ()),
-        token_hex_from(&mut os.clone(), 8).map(|_| ()),
-        token_urlsafe_from(&mut os.clone(), 8).map(|_| ()),
-    );
-    let want = Err(EntropyError::Os(OS_FAILURE));
-    assert_eq!(
-        got,
-        (want, want, want),
-        "tokens drawn from an OsEntropy whose system generator fails must all fail with \
-         EntropyError::Os: no token is better than a predictable one"
-    );
+    for failure in os_failures().take(4) {
+        OS_FAILURE.with(|error| error.set(failure));
+        let got = (
+            token_bytes_from(&mut os.clone(), 8).map(|_| ()),
+            token_hex_from(&mut os.clone(), 8).map(|_| ()),
+            token_urlsafe_from(&mut os.clone(), 8).map(|_| ()),
+        );
+        let want = Err(EntropyError::Os(failure));
+        assert_eq!(
+            got,
+            (want, want, want),
+            "tokens drawn from an OsEntropy whose system generator fails with {failure:?} must \
+             all fail with EntropyError::Os: no token is better than a predictable one"
+        );
+    }
 }
 
 #[rstest]
@@ -186,18 +212,20 @@ fn os_entropy_fills_the_whole_buffer_with_one_call_of_its_system_fill(
     #[values(1, 24, 33, 256, 1024, 65_536)] len: usize,
 ) {
     SYSTEM_CALLS.with(|calls| calls.set(0));
-    let mut os = OsEntropy::with_system_fill(patterned_system);
-    let mut dest = vec![0u8; len];
+    let mut os = OsEntropy::with_system_fill(zeroing_system);
+    let mut dest = vec![0xa5u8; len];
     let got = os.fill(&mut dest);
     let calls = SYSTEM_CALLS.with(std::cell::Cell::get);
-    let not_the_systems = dest.iter().filter(|&&byte| byte != 0x5a).count();
+    let not_the_systems = dest.iter().filter(|&&byte| byte != 0).count();
     assert!(
         got.is_ok() && calls == 1 && not_the_systems == 0,
         "OsEntropy::fill of {len} bytes returned {got:?} after {calls} calls of its system fill, \
-         and {not_the_systems} of the bytes were not the ones the system wrote: a buffer of any \
-         size goes to the operating system whole, in one call; a short seed from the system \
-         stretched by a fast generator (xorshift, any PRNG) leaves a long token with only the \
-         seed's entropy"
+         and {not_the_systems} of the bytes were not the ones the system wrote (all zero here): a \
+         buffer of any size goes to the operating system whole, in one call, and its answer is \
+         handed out as it is; a short seed from the system stretched by a fast generator \
+         (xorshift, any PRNG) leaves a long token with only the seed's entropy, and a health \
+         check that replaces an all-zero answer (legitimate: a 1-byte token is 0 once in 256) \
+         with another generator's bytes is a fallback"
     );
 }
 
@@ -716,14 +744,20 @@ fn passes_alone_in_a_child_process(name: &str, child: &str, lesson: &str) {
 const CUT_OFF_CHILD: &str = "D19B_SECRETS_CUT_OFF_CHILD";
 
 /// A seccomp filter on every thread of this process: from now on each `getrandom` system call
-/// that asks for fewer than `at_least` bytes fails with `EIO` (`u32::MAX`: every one fails).
-/// Filters only add up: a call fails if any filter installed so far refuses it.
+/// that asks for fewer than `at_least` bytes fails with `EIO` (`u32::MAX`: every one fails);
+/// with `errno_is_the_length`, each `getrandom` call of `n` bytes (1 to 4095) fails with the
+/// error number `n` instead (`ENOSYS` for 38 bytes, `EPERM` for 1, ...).
+/// Filters only add up: a call fails if any filter installed so far refuses it, with the error
+/// of the last filter installed that refuses it. With `trap` (x86-64 only), each refused call
+/// raises `SIGSYS` instead, and [`known_bytes_handler`] answers it with known bytes (a trap
+/// wins over every error, whatever the order the filters were installed in).
 #[cfg(all(
     target_os = "linux",
     any(target_arch = "x86_64", target_arch = "aarch64")
 ))]
-fn refuse_getrandom_below(at_least: u32) {
+fn refuse_getrandom_below(at_least: u32, errno_is_the_length: bool, trap: bool) {
     #[repr(C)]
+    #[derive(Clone, Copy)]
     struct Instruction(u16, u8, u8, u32);
     #[repr(C)]
     struct Program(u16, *const Instruction);
@@ -735,16 +769,35 @@ fn refuse_getrandom_below(at_least: u32) {
     let (arch, getrandom, seccomp) = (0xc000_003e, 318, 317);
     #[cfg(target_arch = "aarch64")]
     let (arch, getrandom, seccomp) = (0xc000_00b7, 278, 277);
-    let (load, equal, at_or_above, ret) = (0x20, 0x15, 0x35, 0x06);
-    let (allow, eio) = (0x7fff_0000, 0x0005_0000 | 5);
+    let (load, equal, at_or_above, or, ret, ret_a) = (0x20, 0x15, 0x35, 0x44, 0x06, 0x16);
+    let (allow, errno) = (0x7fff_0000, 0x0005_0000);
+    let refused = if trap {
+        [Instruction(ret, 0, 0, 0x0003_0000); 3]
+    } else if errno_is_the_length {
+        // The length (still in the accumulator) below 4096, as the error number.
+        [
+            Instruction(at_or_above, 2, 0, 4096),
+            Instruction(or, 0, 0, errno),
+            Instruction(ret_a, 0, 0, 0),
+        ]
+    } else {
+        [
+            Instruction(ret, 0, 0, errno | 5),
+            Instruction(ret, 0, 0, errno | 5),
+            Instruction(ret, 0, 0, errno | 5),
+        ]
+    };
     let filter = [
         Instruction(load, 0, 0, 4), // the architecture
-        Instruction(equal, 0, 5, arch),
+        Instruction(equal, 0, 8, arch),
         Instruction(load, 0, 0, 0), // the system call's number
-        Instruction(equal, 0, 3, getrandom),
+        Instruction(equal, 0, 6, getrandom),
         Instruction(load, 0, 0, 24), // its length argument (low half)
-        Instruction(at_or_above, 1, 0, at_least),
-        Instruction(ret, 0, 0, eio),
+        Instruction(at_or_above, 4, 0, at_least),
+        refused[0],
+        refused[1],
+        refused[2],
+        Instruction(ret, 0, 0, errno | 5),
         Instruction(ret, 0, 0, allow),
     ];
     let program = Program(filter.len() as u16, filter.as_ptr());
@@ -772,7 +825,7 @@ fn every_token_fails_once_the_kernel_refuses() {
         }
     }
     for n in [32, 64, 100, 1024] {
-        refuse_getrandom_below(n as u32);
+        refuse_getrandom_below(n as u32, false, false);
         for name in OS_FUNCTIONS {
             let got = os_token(name, n).map(|token| token.len());
             assert_eq!(
@@ -784,7 +837,7 @@ fn every_token_fails_once_the_kernel_refuses() {
             );
         }
     }
-    refuse_getrandom_below(u32::MAX);
+    refuse_getrandom_below(u32::MAX, false, false);
     for name in OS_FUNCTIONS {
         for n in MEMORY_DRAWS {
             let got = os_token(name, n);
@@ -795,6 +848,88 @@ fn every_token_fails_once_the_kernel_refuses() {
                  asked when the token was drawn (a pool fetched ahead, in memory, read-only or \
                  not, in a file or a pipe; a generator seeded earlier, std's RandomState \
                  included); each token's n bytes must come from OsEntropy::fill when it is drawn"
+            );
+        }
+    }
+    // Every error number the kernel may report (EINTR, 4, is retried by getrandom::fill).
+    refuse_getrandom_below(u32::MAX, true, false);
+    for n in (1..=133).filter(|&n| n != 4) {
+        for name in OS_FUNCTIONS {
+            let got = os_token(name, n);
+            assert!(
+                matches!(got, Err(EntropyError::Os(e)) if e.raw_os_error() == Some(n as i32)),
+                "with the kernel's getrandom failing with error number {n} ({}), {name}({n}) gave \
+                 {got:?} instead of Err(EntropyError::Os(that error)): whatever the kernel \
+                 reports (ENOSYS on an old kernel or in a sandbox, EPERM, anything), the token \
+                 fails with it; never fall back to a weaker generator",
+                std::io::Error::from_raw_os_error(n as i32)
+            );
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
+    every_token_is_the_bytes_its_getrandom_call_gave();
+}
+
+/// How many `getrandom` calls [`known_bytes_handler`] has answered.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+static KNOWN_CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Byte `i` of the known answer to the `call`-th trapped `getrandom` call.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+fn known_byte(call: u64, i: usize) -> u8 {
+    ((call << 32 | i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as u8
+}
+
+/// `SIGSYS` handler for trapped `getrandom(buf, n, flags)` calls: fills `buf` with known bytes
+/// and returns `n`, as the kernel would (x86-64 `ucontext_t`: general registers from byte 40;
+/// `rdi`, `rsi` and `rax` are registers 8, 9 and 13).
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+extern "C" fn known_bytes_handler(_signal: i32, _info: *mut u8, context: *mut u8) {
+    use std::sync::atomic::Ordering;
+    // SAFETY: the kernel passes the interrupted thread's ucontext_t; getrandom's buffer of
+    // `len` bytes is the caller's, writable, and the call does not run.
+    unsafe {
+        let register = |index: usize| context.add(40 + 8 * index).cast::<u64>();
+        let (buf, len) = (*register(8) as *mut u8, *register(9) as usize);
+        let call = KNOWN_CALLS.fetch_add(1, Ordering::SeqCst);
+        for i in 0..len {
+            *buf.add(i) = known_byte(call, i);
+        }
+        *register(13) = len as u64;
+    }
+}
+
+/// From now on the kernel's `getrandom` answers with known bytes: each token must be exactly
+/// the bytes of the last `getrandom` call it made, not another generator's output for which it
+/// only "pinged" the kernel.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+fn every_token_is_the_bytes_its_getrandom_call_gave() {
+    #[repr(C)]
+    struct SigAction(usize, [u64; 16], i32, usize);
+    unsafe extern "C" {
+        fn sigaction(signal: i32, action: *const SigAction, old: *mut SigAction) -> i32;
+    }
+    let handler = known_bytes_handler as extern "C" fn(i32, *mut u8, *mut u8) as usize;
+    // SIGSYS (31) with SA_SIGINFO (4): the handler gets the ucontext_t.
+    let action = SigAction(handler, [0; 16], 4, 0);
+    // SAFETY: a valid handler for SIGSYS, which only this process's filter raises.
+    let installed = unsafe { sigaction(31, &raw const action, std::ptr::null_mut()) == 0 };
+    assert!(installed, "the test could not install its SIGSYS handler");
+    refuse_getrandom_below(u32::MAX, false, true);
+    for name in OS_FUNCTIONS {
+        for n in MEMORY_DRAWS {
+            let got = os_token(name, n);
+            let call = KNOWN_CALLS.load(std::sync::atomic::Ordering::SeqCst);
+            let known: Vec<u8> = (0..n)
+                .map(|i| known_byte(call.wrapping_sub(1), i))
+                .collect();
+            assert!(
+                got.as_deref() == Ok(&known[..]),
+                "with the kernel's getrandom answering known bytes, {name}({n}) gave {got:?}, \
+                 not the {n} bytes its last getrandom call got ({known:?}): the token came from \
+                 another generator (a stream seeded earlier, a pool, a clock hash) and the \
+                 kernel call was only a gate whose bytes were dropped; the token IS the bytes \
+                 of OsEntropy::fill"
             );
         }
     }

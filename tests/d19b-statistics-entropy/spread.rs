@@ -244,20 +244,34 @@ fn scaling_by_a_power_of_two_scales_the_variance_by_its_square(
 fn a_million_values_are_measured_in_one_or_two_passes() {
     // A million distinct values, 0 to 999,999 (grouping equal values saves nothing):
     // statistics.pvariance(range(10**6)) == (10**12 - 1) / 12 == 83333333333.25
+    // Then runs of 2^12, 2^14 and 2^16 of them, 2^20 values read per size (2^8 to 2^4 calls):
+    // n consecutive integers have the population variance (n² - 1) / 12. Two passes read each
+    // value twice (milliseconds in all); comparing every pair makes 2^31 to 2^35 comparisons at
+    // any one of those sizes (minutes), however small the inputs it keeps it for.
     let data: Vec<f64> = (0..1_000_000).map(f64::from).collect();
-    let got = super::watchdog::within(std::time::Duration::from_secs(5), move || pvariance(&data));
+    let got = super::watchdog::over_the_whole_and_runs(
+        std::time::Duration::from_secs(5),
+        data,
+        (&[1 << 12, 1 << 14, 1 << 16], 1 << 20),
+        pvariance,
+    );
     let Some(got) = got else {
         panic!(
-            "pvariance of a million values took more than 5 seconds (two passes take a few \
-             milliseconds): comparing every pair of values (even of distinct values only) is \
-             quadratic; compute the mean in one pass and the squared deviations from it in a \
-             second (or use Welford's update)"
+            "pvariance of a million values, then of 336 runs of 4,096 to 65,536 values, \
+             took more than 5 seconds (two passes take a few milliseconds): comparing every pair \
+             of values (even of distinct values only, even for small inputs only) is quadratic; \
+             compute the mean in one pass and the squared deviations from it in a second (or \
+             use Welford's update)"
         );
     };
-    assert!(
-        matches!(got, Ok(v) if relatively_close(v, 83_333_333_333.25, 1e-9)),
-        "pvariance of 0..1,000,000 gave {got:?}, want 83333333333.25"
-    );
+    for (run, got) in got {
+        let n = run.len();
+        let want = ((n * n - 1) as f64) / 12.0;
+        assert!(
+            matches!(got, Ok(v) if relatively_close(v, want, 1e-9)),
+            "pvariance of {n} consecutive integers gave {got:?}, want (n² - 1) / 12 = {want}"
+        );
+    }
 }
 
 #[test]

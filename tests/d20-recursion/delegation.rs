@@ -1,12 +1,17 @@
 //! Kata 1: delegation, a recursive walk that ends at a base case.
 
-use super::heap::{count_allocations, pausing_at, peak_heap};
-use super::{deep_value, in_own_process, on_this_thread_only};
+use super::heap::{
+    count_allocations, heap_held_now, heap_kept_by, holding, pausing_at, peak_heap,
+    second_call_while_first_is_held,
+};
+use super::{
+    deep_value, in_own_process, in_own_process_explaining, on_this_thread_only,
+    with_unreadable_note,
+};
 use crate::delegation::extract_emails;
 use rstest::rstest;
 use serde_json::{Value, json};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::cell::Cell;
 
 fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("the test's JSON is valid: {e}"))
@@ -168,6 +173,44 @@ fn one_list_is_passed_down_not_one_per_level() {
     );
 }
 
+thread_local! {
+    /// What [`note_heap_held`] saw: the heap the walk held when it cloned the second email.
+    static HELD_AT_SECOND_CLONE: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// Notes the heap held now (inside [`holding`]); called by the allocator, so allocates nothing.
+fn note_heap_held() {
+    HELD_AT_SECOND_CLONE.set(Some(heap_held_now()));
+}
+
+#[test]
+fn the_first_email_is_in_the_list_before_the_second_is_found() {
+    // Two emails in two branches, of 10 and 19 bytes (no other string here is 19 long).
+    // When the walk clones the second, the first is already in the one list passed down:
+    // the clone of the first (10 bytes) and that list's buffer (24 bytes or more a String)
+    // are on the heap. A walk that returns each level's result and merges it upward (inline
+    // while small, a Vec only when many) holds the first email in a frame's result instead.
+    let value =
+        json!({"a": {"user_email": "first@x.io"}, "b": [{"user_email": "the-second-one@x.io"}]});
+    HELD_AT_SECOND_CLONE.set(None);
+    let got = holding(|| pausing_at(19, note_heap_held, || extract_emails(&value)));
+    assert_eq!(
+        got,
+        ["first@x.io", "the-second-one@x.io"],
+        "extract_emails gave {got:?}"
+    );
+    let held = HELD_AT_SECOND_CLONE.get();
+    assert!(
+        held.is_some_and(|held| held >= 10 + 24),
+        "extract_emails held {held:?} bytes of heap when it cloned the second email (None: \
+         it cloned no 19-byte string on the calling thread), less than the first email's 10 \
+         bytes and a list of at least one entry (24 bytes): the first email was not in the \
+         one list yet. Each level's result is returned and merged into its caller's (kept \
+         inline while small, so the heap counts look fine). Create one Vec in the public \
+         function and pass it down as `&mut Vec<String>`: each email goes into it as found"
+    );
+}
+
 #[test]
 fn an_email_is_the_string_value_not_text_that_looks_like_one() {
     let value = parse(
@@ -187,20 +230,6 @@ fn an_email_is_the_string_value_not_text_that_looks_like_one() {
 /// The length of the email the first caller of [`two_callers_at_once_share_nothing`] is
 /// held in the middle of cloning (no other string of that test is this long).
 const HELD_EMAIL_LEN: usize = 41;
-/// How long either caller of [`two_callers_at_once_share_nothing`] waits for the other.
-const MEETING_DEADLINE: Duration = Duration::from_secs(2);
-static FIRST_IS_HELD: AtomicBool = AtomicBool::new(false);
-static SECOND_IS_DONE: AtomicBool = AtomicBool::new(false);
-static SECOND_DONE_WHILE_FIRST_HELD: AtomicBool = AtomicBool::new(false);
-
-/// Spins (allocating nothing) until `flag` is set or [`MEETING_DEADLINE`] has passed.
-fn wait_for(flag: &AtomicBool) -> bool {
-    let deadline = Instant::now() + MEETING_DEADLINE;
-    while !flag.load(Ordering::SeqCst) && Instant::now() < deadline {
-        std::thread::yield_now();
-    }
-    flag.load(Ordering::SeqCst)
-}
 
 #[test]
 fn two_callers_at_once_share_nothing() {
@@ -212,29 +241,13 @@ fn two_callers_at_once_share_nothing() {
     let held = format!("{}@x.io", "h".repeat(HELD_EMAIL_LEN - 5));
     let first_value =
         json!([{"user_email": "before@x.io"}, {"user_email": held}, {"user_email": "after@x.io"}]);
-    let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| {
-            wait_for(&FIRST_IS_HELD);
-            let got = extract_emails(&json!({"user_email": "second@x.io"}));
-            SECOND_IS_DONE.store(true, Ordering::SeqCst);
-            got
-        });
-        let first = pausing_at(
-            HELD_EMAIL_LEN,
-            || {
-                FIRST_IS_HELD.store(true, Ordering::SeqCst);
-                let done = wait_for(&SECOND_IS_DONE);
-                SECOND_DONE_WHILE_FIRST_HELD.store(done, Ordering::SeqCst);
-            },
-            || extract_emails(&first_value),
-        );
-        let second = second
-            .join()
-            .unwrap_or_else(|payload| std::panic::resume_unwind(payload));
-        (first, second)
-    });
+    let calls = second_call_while_first_is_held(
+        HELD_EMAIL_LEN,
+        || extract_emails(&first_value),
+        || extract_emails(&json!({"user_email": "second@x.io"})),
+    );
     assert_eq!(
-        (first, second),
+        (calls.first, calls.second),
         (
             vec!["before@x.io".to_owned(), held, "after@x.io".to_owned()],
             vec!["second@x.io".to_owned()]
@@ -244,10 +257,62 @@ fn two_callers_at_once_share_nothing() {
          function and pass it down as `&mut Vec<String>`"
     );
     assert!(
-        SECOND_DONE_WHILE_FIRST_HELD.load(Ordering::SeqCst),
+        calls.second_done_while_first_held,
         "deadlock: a second call of extract_emails on another thread could not finish while \
          the first was in the middle of its walk (the first waited 2 s for it): every call \
          takes one lock (a static list shared by all calls, made safe by making callers take \
          turns). Create the Vec in the public function and pass it down as `&mut Vec<String>`"
+    );
+}
+
+/// `n` members, each with one email.
+fn team_of(n: usize) -> Value {
+    let members: Vec<Value> = (0..n)
+        .map(|i| json!({"user_email": format!("m{i}@x.io")}))
+        .collect();
+    json!({ "members": members })
+}
+
+#[test]
+fn keeps_nothing_after_it_returns() {
+    // In a process of its own, so no other call has touched any state the walk keeps: one
+    // small call first (the thread's own first allocations), then 300 emails.
+    let small = team_of(1);
+    let value = team_of(300);
+    in_own_process(
+        module_path!(),
+        "keeps_nothing_after_it_returns",
+        "extract_emails on 300 members, its result dropped",
+        || {
+            extract_emails(&small);
+            let kept = heap_kept_by(|| extract_emails(&value));
+            assert_eq!(
+                kept, 0,
+                "extract_emails on 300 members still held {kept} bytes of heap after it \
+                 returned and its list was dropped: the walk keeps a list of the program's (a \
+                 static, Python's mutable default argument), which grows with the biggest \
+                 call ever made. Create the Vec in the public function and pass it down as \
+                 `&mut Vec<String>`"
+            );
+        },
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn never_reads_the_text_of_a_string_under_another_key() {
+    let team = json!({"team": [{"user_email": "a@x.io"}, {"user_email": "b@x.io"}]});
+    in_own_process_explaining(
+        module_path!(),
+        "never_reads_the_text_of_a_string_under_another_key",
+        "extract_emails on {\"note\": <text it may not read>, \"team\": [two emails]}",
+        "extract_emails read the text of the note, a string stored under another key (its \
+         bytes lie on a page this process may not read): it printed the value as JSON text \
+         (to_string, or to_writer into a scanner) and searched that. Walk the Value itself: \
+         match on its variants and hand every nested value to the next call.",
+        || {
+            let got = with_unreadable_note(team, extract_emails);
+            assert_eq!(got, ["a@x.io", "b@x.io"], "extract_emails gave {got:?}");
+        },
     );
 }

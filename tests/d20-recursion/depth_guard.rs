@@ -1,8 +1,9 @@
 //! Kata 3: measure and limit nesting on the raw text, before anything recursive sees it.
 
-use super::heap::peak_heap;
+use super::heap::{heap_kept_by, peak_heap};
 use super::{
-    SMALL_STACK, arb_json, depth_of, in_own_process, in_own_process_explaining, on_small_stack,
+    SMALL_STACK, STACK_USE_SLACK, arb_json, depth_of, in_own_process, in_own_process_explaining,
+    on_small_stack, stack_use_by_size, stack_use_shallow_then_deep, stack_use_spread,
 };
 use crate::depth_guard::{JsonShapeError, guard_depth, nesting_depth};
 use proptest::prelude::*;
@@ -154,10 +155,17 @@ fn measures_a_million_levels_on_a_256_kib_stack() {
         "nesting_depth on a bomb a million levels deep, on a 256 KiB stack",
         || {
             let text = mixed_bomb(1_000_000);
-            let got = on_small_stack(
+            let shorter = mixed_bomb(1 << 17);
+            let mut got = Ok(0);
+            let uses = on_small_stack(
                 "nesting_depth on a million levels with a 256 KiB stack",
                 SMALL_STACK,
-                || nesting_depth(&text),
+                || {
+                    stack_use_shallow_then_deep(
+                        || drop(nesting_depth(&shorter)),
+                        || got = nesting_depth(&text),
+                    )
+                },
             );
             assert_eq!(
                 got,
@@ -166,6 +174,7 @@ fn measures_a_million_levels_on_a_256_kib_stack() {
                  (mixed kinds): one loop and a Vec of every open bracket handle any depth (a \
                  fixed buffer of the innermost levels' kinds misjudges the outer closers)"
             );
+            assert_same_stack_however_deep("nesting_depth", "a million levels", uses);
         },
     );
 }
@@ -201,24 +210,83 @@ fn a_huge_limit_does_not_make_the_guard_itself_recurse() {
     in_own_process(
         module_path!(),
         "a_huge_limit_does_not_make_the_guard_itself_recurse",
-        "guard_depth(bomb, usize::MAX) on a 256 KiB stack",
+        "guard_depth(bomb over 2 million levels deep, usize::MAX) on a 256 KiB stack",
         || {
-            let text = mixed_bomb(1_000_000);
-            let got = on_small_stack(
-                "guard_depth on a million levels with max usize::MAX and a 256 KiB stack",
+            // 2^21 + 64 levels: their kinds, even one bit each, do not fit a 256 KiB stack.
+            let text = mixed_bomb((1 << 21) + 64);
+            let shorter = mixed_bomb(1 << 17);
+            let mut got = Ok(());
+            let uses = on_small_stack(
+                "guard_depth on 2^21 + 64 levels with max usize::MAX and a 256 KiB stack",
                 SMALL_STACK,
-                || guard_depth(&text, usize::MAX),
+                || {
+                    stack_use_shallow_then_deep(
+                        || drop(guard_depth(&shorter, usize::MAX)),
+                        || got = guard_depth(&text, usize::MAX),
+                    )
+                },
             );
             assert_eq!(
                 got,
                 Ok(()),
-                "guard_depth(a million levels of mixed kinds, usize::MAX) gave {got:?}: the \
+                "guard_depth(2^21 + 64 levels of mixed kinds, usize::MAX) gave {got:?}: the \
                  text is well formed and within the limit (every closer matches; keep the kind \
-                 of every open level, not a fixed buffer of the innermost ones). A guard that recurses once per level (even \
+                 of every open level, not a fixed buffer of the innermost ones, and in a Vec \
+                 that grows with the depth, not a fixed-size array on the stack or in a static \
+                 that caps it). A guard that recurses once per level (even \
                  one bounded by max) overflows the stack as soon as a caller picks a large \
                  max: scan in one loop with a Vec of open brackets"
             );
+            assert_same_stack_however_deep("guard_depth", "2^21 + 64 levels", uses);
         },
+    );
+}
+
+/// Fails unless `scanner` used no more stack on the deep text (`levels`) than on 2^17
+/// levels (the Vec of open brackets already large, so the allocator takes like paths), within the
+/// allocator's slack: `uses` from [`stack_use_shallow_then_deep`].
+fn assert_same_stack_however_deep(scanner: &str, levels: &str, (short, deep): (usize, usize)) {
+    assert!(
+        deep <= short + STACK_USE_SLACK,
+        "{scanner} used {deep} bytes of stack on {levels} but {short} on 2^17 levels: it \
+         still calls itself, a frame every so many levels (a Vec of open brackets for a batch of \
+         levels, then a call for the next batch, is still a recursion: a deeper bomb \
+         overflows it). One loop and one Vec of every open bracket, however deep"
+    );
+}
+
+#[test]
+fn both_scanners_use_the_same_stack_at_every_depth() {
+    // The most stack each scanner uses on texts 1 to 2,000 levels deep (all a few KiB long):
+    // the open brackets live in a Vec, so a loop's own frame is all it needs (plus the
+    // allocator's, as the Vec grows). A recursive descent, even one kept for short or
+    // ordinary texts only, uses a frame per level.
+    const LEVELS: [usize; 9] = [1, 2, 3, 5, 10, 30, 128, 500, 2000];
+    let texts = LEVELS.map(|levels| (levels, mixed_bomb(levels)));
+    let sizes: Vec<(usize, bool)> = LEVELS
+        .iter()
+        .flat_map(|&l| [(l, true), (l, false)])
+        .collect();
+    let deepest = stack_use_by_size(256 * 1024, &sizes, |(levels, guard)| {
+        let (_, text) = texts
+            .iter()
+            .find(|(built, _)| *built == levels)
+            .expect("every size was built");
+        if guard {
+            let got = guard_depth(text, levels);
+            assert_eq!(got, Ok(()), "guard_depth(<{levels} levels>, {levels})");
+        } else {
+            let got = nesting_depth(text);
+            assert_eq!(got, Ok(levels), "nesting_depth(<{levels} levels>)");
+        }
+    });
+    assert!(
+        stack_use_spread(&deepest) <= STACK_USE_SLACK,
+        "the most stack guard_depth (true) and nesting_depth (false) used, as ((levels, \
+         guard), bytes): {deepest:?}. It grows with the nesting: the scan calls itself per \
+         level (a recursive descent, for short texts too), the very weakness the guard is \
+         there to stop. Keep the brackets still open in a Vec and scan in one loop, for \
+         every text"
     );
 }
 
@@ -319,6 +387,72 @@ fn the_guard_holds_no_more_than_the_limit_in_memory() {
          guard must stop at the bracket that opens level 129, so its stack of open brackets \
          never holds more than 128 entries; a guard that scans on (measuring first, or \
          remembering where the limit was passed) holds all 100,000"
+    );
+}
+
+#[test]
+fn a_wide_shallow_document_needs_no_more_memory_than_a_tiny_one() {
+    // 100,000 sibling containers two levels deep: the stack of open brackets never holds
+    // more than 2, whatever the number of brackets.
+    let wide = format!("[{}[]]", "[],{},".repeat(50_000));
+    let tiny = "[[],{}]";
+    let scans: [(&str, Scan); 2] = [
+        ("nesting_depth", |text| nesting_depth(text) == Ok(2)),
+        ("guard_depth", |text| guard_depth(text, 2).is_ok()),
+    ];
+    for (name, scan) in scans {
+        let (_, tiny_peak) = peak_heap(|| scan(tiny));
+        let (passed, wide_peak) = peak_heap(|| scan(&wide));
+        assert!(
+            passed,
+            "{name} on 100,001 sibling containers 2 levels deep: depth 2, passes max 2"
+        );
+        assert!(
+            wide_peak <= tiny_peak,
+            "{name} held {wide_peak} bytes of heap at once on 100,001 sibling containers 2 \
+             levels deep, but {tiny_peak} on {tiny:?} (also 2 deep): its memory grows with the \
+             number of brackets (a tree or list of every container met), not with the depth. \
+             Keep only a stack of the brackets still open: push at an opener, pop at its closer"
+        );
+    }
+}
+
+/// One of the two scanners, saying whether the text passed.
+type Scan = fn(&str) -> bool;
+
+#[test]
+fn keeps_no_memory_after_a_scan_returns() {
+    // In a process of its own, so no other scan has touched any state the scanners keep:
+    // shallow scans first (the thread's own first allocations), then deeper and deeper ones.
+    in_own_process(
+        module_path!(),
+        "keeps_no_memory_after_a_scan_returns",
+        "nesting_depth and guard_depth on 1,000 to 4,000 levels, each measured alone",
+        || {
+            let _ = (nesting_depth("[1]"), guard_depth("[1]", 4));
+            let scans: [(&str, Scan, usize); 2] = [
+                ("nesting_depth", |text| nesting_depth(text).is_ok(), 1_000),
+                (
+                    "guard_depth",
+                    |text| guard_depth(text, usize::MAX).is_ok(),
+                    4_000,
+                ),
+            ];
+            for (name, scan, levels) in scans {
+                let text = mixed_bomb(levels);
+                let mut passed = false;
+                let kept = heap_kept_by(|| passed = scan(&text));
+                assert!(passed, "{name} refused {levels} well-formed levels");
+                assert_eq!(
+                    kept, 0,
+                    "{name} on {levels} levels still held {kept} bytes of heap after it \
+                     returned: its stack of open brackets outlived the scan (a static buffer \
+                     reused by every call keeps the biggest bomb it ever measured, and makes \
+                     every request's guard wait behind it). Make the stack inside the scan and \
+                     let it drop when the scan returns"
+                );
+            }
+        },
     );
 }
 

@@ -1,8 +1,11 @@
 //! Kata 4: a recursive walk with a depth budget, and the path where it ran out.
 
-use super::heap::{allocations_while_unwinding, peak_heap};
+use super::heap::{
+    allocations_while_unwinding, heap_kept_by, peak_heap, second_call_while_first_is_held,
+};
 use super::{
-    DeepValue, SMALL_STACK, arb_json, deep_value, depth_of, in_own_process, on_small_stack,
+    DeepValue, SMALL_STACK, arb_json, deep_value, depth_of, in_own_process,
+    in_own_process_explaining, on_small_stack, with_unreadable_note,
 };
 use crate::delegation::extract_emails;
 use crate::depth_limit::{DepthError, extract_emails_limited};
@@ -122,10 +125,14 @@ fn stops_at_the_budget_on_a_value_100_000_levels_deep() {
         "extract_emails_limited(value 100,000 levels deep, 64) on a 256 KiB stack",
         || {
             let value = deep_value(100_000);
-            let got = on_small_stack(
+            // Measured twice: what the first walk leaves behind, then what the second gives.
+            let (kept, got) = on_small_stack(
                 "extract_emails_limited with a budget of 64 on 100,000 levels",
                 SMALL_STACK,
-                || extract_emails_limited(&value, 64),
+                || {
+                    let kept = heap_kept_by(|| extract_emails_limited(&value, 64));
+                    (kept, extract_emails_limited(&value, 64))
+                },
             );
             assert_eq!(
                 got,
@@ -133,6 +140,13 @@ fn stops_at_the_budget_on_a_value_100_000_levels_deep() {
                 "extract_emails_limited(_, 64) gave {got:?}: the walk must refuse level 65 \
                  without going further down (check the budget before each step, do not \
                  measure the whole value first)"
+            );
+            assert_eq!(
+                kept, 0,
+                "extract_emails_limited(_, 64) still held {kept} bytes of heap after it \
+                 returned and its result was dropped: its walk state outlived the call (a \
+                 path or list in a static, reused by every call). Keep the walk's state in \
+                 the call"
             );
         },
     );
@@ -243,6 +257,92 @@ fn reads_nothing_after_the_first_container_past_the_budget() {
                  error and walking on?). Check the budget before each step down and return \
                  the error at the first container past it"
             );
+        },
+    );
+}
+
+/// The length of the email the first caller of [`two_callers_at_once_share_nothing`] is
+/// held in the middle of cloning (no other string of that test is this long).
+const HELD_EMAIL_LEN: usize = 43;
+
+/// The emails the held first call of [`two_callers_at_once_share_nothing`] walks past: its
+/// middle one is [`HELD_EMAIL_LEN`] long; `third` is the last item of its array.
+fn held_emails_then(third: Value) -> (Value, String) {
+    let held = format!("{}@x.io", "h".repeat(HELD_EMAIL_LEN - 5));
+    let value = json!({"x": [{"user_email": "before@x.io"}, {"user_email": held}, third]});
+    (value, held)
+}
+
+#[rstest]
+// The held call is exactly as deep as its budget; the second leaves 3 levels open when it fails.
+#[case::the_held_call_is_exactly_at_its_budget(
+    json!({"user_email": "after@x.io"}), None, json!({"b": [[[[]]]], "user_email": "2@x.io"}), 3, "/b/0/0")]
+// The held call fails after the hold, inside the part it has not walked yet.
+#[case::the_held_call_fails_after_the_hold(
+    json!({"deep": [[]], "user_email": "after@x.io"}), Some("/x/2/deep"),
+    json!({"b": [[]], "user_email": "2@x.io"}), 1, "/b")]
+fn two_callers_at_once_share_nothing(
+    #[case] third: Value,
+    #[case] first_fails_at: Option<&str>,
+    #[case] second_value: Value,
+    #[case] second_budget: usize,
+    #[case] second_fails_at: &str,
+) {
+    // The first call (budget 3) is held inside the allocator while it clones its middle email;
+    // a second call on another thread, with its own budget, must run to the end meanwhile.
+    // Walk state kept for the whole program (statics: the budget, the depth, the path, the
+    // emails) is reset, moved or read by the other call, or, behind one lock, makes the
+    // second wait.
+    let (first_value, held) = held_emails_then(third);
+    let calls = second_call_while_first_is_held(
+        HELD_EMAIL_LEN,
+        || extract_emails_limited(&first_value, 3),
+        || extract_emails_limited(&second_value, second_budget),
+    );
+    let first_expected = match first_fails_at {
+        Some(path) => too_deep(3, path),
+        None => Ok(vec![
+            "before@x.io".to_owned(),
+            held,
+            "after@x.io".to_owned(),
+        ]),
+    };
+    assert_eq!(
+        (calls.first, calls.second),
+        (first_expected, too_deep(second_budget, second_fails_at)),
+        "extract_emails_limited called on two threads at once (budgets 3 and {second_budget}) \
+         gave these two results: the calls shared their walk state (the budget, the depth, the \
+         path or the emails kept in statics, like a module-level global in Python). Keep the \
+         walk's state in the call: pass the budget and the depth down, own the path and the list"
+    );
+    assert!(
+        calls.second_done_while_first_held,
+        "deadlock: a second call of extract_emails_limited on another thread could not finish \
+         while the first was in the middle of its walk (the first waited 2 s for it): every \
+         call takes one lock on walk state shared by the program. Keep the walk's state in the \
+         call: pass the budget and the depth down, own the path and the list"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn never_reads_the_text_of_a_string_under_another_key() {
+    let rest = json!({"a": [{"user_email": "a@x.io"}], "b": [[[]]]});
+    in_own_process_explaining(
+        module_path!(),
+        "never_reads_the_text_of_a_string_under_another_key",
+        "extract_emails_limited on {\"note\": <text it may not read>, \"a\": …, \"b\": …}",
+        "extract_emails_limited read the text of the note, a string stored under another key \
+         (its bytes lie on a page this process may not read): it printed the value as JSON \
+         text (to_writer into a scanner that counts brackets) and let the serializer do the \
+         recursion. Walk the Value yourself, passing the budget down and checking it before \
+         each step.",
+        || {
+            let within =
+                with_unreadable_note(rest.clone(), |value| extract_emails_limited(value, 4));
+            assert_eq!(within, Ok(vec!["a@x.io".to_owned()]), "budget 4");
+            let past = with_unreadable_note(rest, |value| extract_emails_limited(value, 2));
+            assert_eq!(past, too_deep(2, "/a/0"), "budget 2");
         },
     );
 }

@@ -1,8 +1,10 @@
 //! Kata 2: the same walk with an explicit stack, safe at any depth.
 
-use super::heap::{clone_depths, count_allocations, peak_heap};
+use super::heap::{clone_depths, count_allocations, heap_kept_by, peak_heap};
 use super::{
-    DeepValue, SAME_DEPTH_SLACK, SMALL_STACK, arb_json, deep_value, in_own_process, on_small_stack,
+    DeepValue, SAME_DEPTH_SLACK, SMALL_STACK, STACK_USE_SLACK, arb_json, deep_value,
+    in_own_process, on_small_stack, stack_use_by_size, stack_use_shallow_then_deep,
+    stack_use_spread,
 };
 use crate::delegation::extract_emails;
 use crate::explicit_stack::extract_emails_iterative;
@@ -79,6 +81,43 @@ fn walks_on_the_calling_thread_not_on_a_bigger_stack() {
          (this thread saw {allocations} allocations): running the recursive walk on a thread \
          with a huge stack only moves the cliff (a deeper payload still aborts the process). \
          Walk on the caller's thread with your own Vec as the stack"
+    );
+}
+
+#[test]
+fn its_memory_follows_the_depth_not_the_size_of_the_document() {
+    // 16 arrays of 16 arrays of 16 small objects: 4,369 values, 3 levels deep, 16 emails.
+    // A stack of pending values holds the children of each open level at most (about 50
+    // entries); a queue (breadth first) holds a whole level, and a record of every value
+    // visited (to sort the emails into document order afterwards) holds all 4,369.
+    let leaf = |i: usize, j: usize, k: usize| {
+        if k == 0 && j == 0 {
+            json!({"user_email": format!("{i}@x.io")})
+        } else {
+            json!({"id": k})
+        }
+    };
+    let value = Value::Array(
+        (0..16)
+            .map(|i| {
+                Value::Array(
+                    (0..16)
+                        .map(|j| Value::Array((0..16).map(|k| leaf(i, j, k)).collect()))
+                        .collect(),
+                )
+            })
+            .collect(),
+    );
+    let (got, peak) = peak_heap(|| extract_emails_iterative(&value));
+    let expected: Vec<String> = (0..16).map(|i| format!("{i}@x.io")).collect();
+    assert_eq!(got, expected, "extract_emails_iterative gave {got:?}");
+    assert!(
+        peak <= 8 * 1024,
+        "extract_emails_iterative held {peak} bytes of heap at once on 4,369 values nested 3 \
+         levels deep: its memory grew with the whole document, not with its depth (a queue \
+         walks breadth first and holds a whole level; noting every value visited, to sort the \
+         emails afterwards, holds them all). Keep a Vec as a stack (last in, first out) of \
+         the values still to visit, children pushed in reverse: it stands for the call stack"
     );
 }
 
@@ -164,16 +203,41 @@ fn walks_a_value_100_000_levels_deep_on_a_256_kib_stack() {
         "extract_emails_iterative on a value 100,000 levels deep, on a 256 KiB stack",
         || {
             let value = deep_value(100_000);
-            let got = on_small_stack(
+            // Measured twice: what the first walk leaves behind, then what the second finds
+            // and how much stack it used next to the walk of the 2-level value.
+            let (kept, got, (shallow_use, deep_use)) = on_small_stack(
                 "extract_emails_iterative on 100,000 levels with a 256 KiB stack",
                 SMALL_STACK,
-                || extract_emails_iterative(&value),
+                || {
+                    let kept = heap_kept_by(|| extract_emails_iterative(&value));
+                    let mut got = Vec::new();
+                    let uses = stack_use_shallow_then_deep(
+                        || drop(extract_emails_iterative(&shallow)),
+                        || got = extract_emails_iterative(&value),
+                    );
+                    (kept, got, uses)
+                },
             );
             assert_eq!(
                 got,
                 ["deep@example.com"],
                 "extract_emails_iterative gave {got:?} on a value 100,000 levels deep: the \
                  email at the bottom must be found"
+            );
+            assert_eq!(
+                kept, 0,
+                "extract_emails_iterative on 100,000 levels still held {kept} bytes of heap \
+                 after it returned and its list was dropped: its stack outlived the walk (a \
+                 static buffer reused by every call keeps the deepest value it ever walked). \
+                 Make the stack inside the call and let it drop when the walk ends"
+            );
+            assert!(
+                deep_use <= shallow_use + STACK_USE_SLACK,
+                "extract_emails_iterative used {deep_use} bytes of stack on 100,000 levels but \
+                 {shallow_use} on 2 levels: it still calls itself, a frame every so many \
+                 levels (a Vec stack for a batch of levels, then a call for the next batch is \
+                 still a recursion: a deep enough payload overflows it). One loop and one Vec \
+                 for every level, however deep"
             );
         },
     );
@@ -232,6 +296,35 @@ fn walks_100_000_levels_nested_first_or_in_the_middle_on_a_256_kib_stack() {
                  email at the bottom, then the one after the whole chain"
             );
         },
+    );
+}
+
+#[test]
+fn uses_the_same_stack_at_every_depth_from_1_level_up() {
+    // The most stack the walk uses, on values 1 to 200 levels deep (deep child never last):
+    // the pending values live in the Vec, so a loop's own frame is all it needs at any depth.
+    // A walk that calls itself for the first levels (any number of them) before falling back
+    // to a stack, or only for shallow values, uses a frame more per level it recursed.
+    const LEVELS: [usize; 12] = [1, 2, 3, 4, 6, 10, 16, 24, 25, 30, 64, 200];
+    let values = LEVELS.map(|levels| (levels, deep_value_never_in_last_place(levels)));
+    let deepest = stack_use_by_size(64 * 1024, &LEVELS, |levels| {
+        let (_, value) = values
+            .iter()
+            .find(|(built, _)| *built == levels)
+            .expect("every size was built");
+        let got = extract_emails_iterative(value);
+        assert_eq!(
+            got,
+            ["deep@example.com", "after@example.com"],
+            "extract_emails_iterative on a value {levels} levels deep"
+        );
+    });
+    assert!(
+        stack_use_spread(&deepest) <= STACK_USE_SLACK,
+        "the most stack extract_emails_iterative used, as (levels, bytes): {deepest:?}. It \
+         grows with the depth of the value: the walk calls itself for some levels (the top \
+         ones, or every level of a shallow value) before it uses a stack of its own. Walk \
+         every value with the one loop and your own Vec as the stack, however shallow"
     );
 }
 

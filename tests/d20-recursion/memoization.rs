@@ -1,7 +1,10 @@
 //! Kata 5: memoization, each subproblem solved once.
 
-use super::heap::{allocations_while_unwinding, peak_heap};
-use super::{DepthProbe, SAME_DEPTH_SLACK, SMALL_STACK, in_own_process, on_small_stack};
+use super::heap::{allocations_while_unwinding, heap_held_now, heap_kept_by, holding, peak_heap};
+use super::{
+    DepthProbe, SAME_DEPTH_SLACK, SMALL_STACK, STACK_USE_SLACK, in_own_process, on_small_stack,
+    stack_use_by_size, stack_use_shallow_then_deep, stack_use_spread,
+};
 use crate::memoization::{ClimbError, ways_to_climb, ways_to_climb_traced};
 use proptest::prelude::*;
 use rstest::rstest;
@@ -27,44 +30,6 @@ fn answer_within_5_s(n: u32, steps: &'static [u32]) -> Result<u128, ClimbError> 
              n = 90); remember each count the first time it is computed"
         ),
     }
-}
-
-/// How far below the measuring frame the stack is painted: far more than a loop needs, less
-/// than the 2 MiB of a test thread.
-const PAINTED: usize = 256 * 1024;
-const PAINT: u8 = 0xA5;
-/// How much the deepest stack use may differ between calls for different n: the
-/// allocator's paths for a growing table. Two frames of a recursion already use more.
-const STACK_USE_SLACK: usize = 512;
-
-/// Fills the stack from just below this function's frame down to `bottom` with [`PAINT`].
-#[inline(never)]
-fn paint_stack_down_to(bottom: usize) {
-    let marker = 0u8;
-    let below_this_frame = std::hint::black_box(&marker) as *const u8 as usize - 512;
-    for address in bottom..below_this_frame {
-        // SAFETY: the bytes lie in this thread's stack, below every live frame (the caller
-        // keeps PAINTED well under the thread's stack size); nothing lives there to clobber.
-        unsafe { std::ptr::write_volatile(address as *mut u8, PAINT) };
-    }
-}
-
-/// Runs `f` and gives the most stack it used, in bytes below this function's frame: the
-/// stack is painted first, and afterwards the lowest byte no longer painted is where the
-/// deepest frame reached (whatever it did with its frames before it returned).
-#[inline(never)]
-fn deepest_stack_use<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let marker = 0u8;
-    let top = std::hint::black_box(&marker) as *const u8 as usize;
-    let bottom = top - PAINTED;
-    paint_stack_down_to(bottom);
-    let got = f();
-    // SAFETY: as in paint_stack_down_to, the bytes are this thread's stack below every live
-    // frame; they are only read.
-    let lowest_touched = (bottom..top)
-        .find(|&address| unsafe { std::ptr::read_volatile(address as *const u8) } != PAINT)
-        .unwrap_or(top);
-    (got, top - lowest_touched)
 }
 
 /// Counts the sequences by listing them: exponential, for small `n` only.
@@ -269,54 +234,65 @@ fn fills_the_table_without_recursion_on_a_256_kib_stack() {
          recursion is still one frame per stair: fill the table from 0 upwards in a loop)",
         || {
             let mut solved = 0;
-            let got = on_small_stack(
+            let (mut untraced, mut traced) = (Ok(0), Ok(0));
+            // The most stack each used for n = 2^14 (its table already large, so the
+            // allocator's paths are alike) and for n = 100,000.
+            let uses = on_small_stack(
                 "ways_to_climb and ways_to_climb_traced for n = 100,000 with a 256 KiB stack",
                 SMALL_STACK,
                 || {
-                    let untraced = ways_to_climb(100_000, &[1]);
-                    let traced = ways_to_climb_traced(100_000, &[1], &mut |_| solved += 1);
-                    (untraced, traced)
+                    [
+                        stack_use_shallow_then_deep(
+                            || drop(ways_to_climb(1 << 14, &[1])),
+                            || untraced = ways_to_climb(100_000, &[1]),
+                        ),
+                        stack_use_shallow_then_deep(
+                            || drop(ways_to_climb_traced(1 << 14, &[1], &mut |_| {})),
+                            || traced = ways_to_climb_traced(100_000, &[1], &mut |_| solved += 1),
+                        ),
+                    ]
                 },
             );
+            let got = (untraced, traced);
             assert_eq!(
                 (got.clone(), solved),
                 ((Ok(1), Ok(1)), 100_000),
                 "ways_to_climb and ways_to_climb_traced (100_000, &[1]) gave {got:?} after \
                  reporting {solved} subproblems: one way, each k from 1 to 100,000 solved once"
             );
+            for ((short, deep), name) in uses
+                .into_iter()
+                .zip(["ways_to_climb", "ways_to_climb_traced"])
+            {
+                assert!(
+                    deep <= short + STACK_USE_SLACK,
+                    "{name}(n, &[1]) used {deep} bytes of stack for n = 100,000 but {short} for \
+                     n = 2^14: the table is still filled by a recursion, a frame every so many \
+                     stairs (a loop over a block of stairs that first calls itself for the \
+                     stairs below is still n / block frames deep). Fill the whole table from 0 \
+                     upwards in one loop"
+                );
+            }
         },
     );
 }
 
 #[test]
 fn no_call_goes_deeper_for_a_larger_n() {
-    // On a thread of 4 MiB: the painted 256 KiB fit whatever the test threads' stack size.
-    let deepest: Vec<(u32, usize, usize)> = std::thread::scope(|scope| {
-        let measuring = std::thread::Builder::new().stack_size(16 * PAINTED);
-        let measured = measuring.spawn_scoped(scope, || {
-            // Once first, so the thread's first heap use (the allocator's set-up) is not measured.
-            let _ = ways_to_climb(3, &[1, 2]);
-            [1, 5, 20, 60, 300, 2000].map(|n| {
-                let climb = || ways_to_climb_traced(n, &[1, 2, 3], &mut |_| {});
-                let (_, traced) = deepest_stack_use(climb);
-                let (_, untraced) = deepest_stack_use(|| ways_to_climb(n, &[1, 2, 3]));
-                (n, traced, untraced)
-            })
-        });
-        let measured = measured.expect("a thread with a 4 MiB stack starts");
-        measured
-            .join()
-            .expect("the counts for n up to 2000 do not panic")
-            .to_vec()
+    let sizes = [1, 5, 20, 60, 300, 2000]
+        .map(|n| [(n, true), (n, false)])
+        .concat();
+    let deepest = stack_use_by_size(256 * 1024, &sizes, |(n, traced)| {
+        let _ = if traced {
+            ways_to_climb_traced(n, &[1, 2, 3], &mut |_| {})
+        } else {
+            ways_to_climb(n, &[1, 2, 3])
+        };
     });
-    let uses = deepest
-        .iter()
-        .flat_map(|&(_, traced, untraced)| [traced, untraced]);
-    let (least, most) = (uses.clone().min().unwrap_or(0), uses.max().unwrap_or(0));
     assert!(
-        most - least <= STACK_USE_SLACK,
-        "the most stack ways_to_climb_traced and ways_to_climb (n, [1, 2, 3]) used, as (n, \
-         traced bytes, untraced bytes): {deepest:?}. It grows with n: the counts are worked out \
+        stack_use_spread(&deepest) <= STACK_USE_SLACK,
+        "the most stack ways_to_climb_traced (true) and ways_to_climb (false) (n, [1, 2, 3]) \
+         used, as ((n, traced), bytes): {deepest:?}. It grows with n: the counts are worked out \
          by a recursion, one frame per stair (even if on_solve is only called afterwards, from \
          one loop). Fill the table from 0 upwards in a loop, calling on_solve(k) as each count \
          is computed"
@@ -324,31 +300,88 @@ fn no_call_goes_deeper_for_a_larger_n() {
 }
 
 #[test]
-fn the_cache_is_gone_when_the_call_returns() {
-    // Steps and n no other test asks for. After the call, a 1 MiB block is allocated and
-    // freed: if the call left nothing behind, the most heap held at once is exactly that
-    // block (the call itself needs far less); anything the call kept adds to it.
-    const PROBE: usize = 1 << 20;
-    let ((got, probe_len), peak) = peak_heap(|| {
-        let got = ways_to_climb(1777, &[13, 7, 29]);
-        let probe: Vec<u8> = Vec::with_capacity(PROBE);
-        (got, std::hint::black_box(probe).capacity())
-    });
-    // The count overflows u128: an error is the right answer, and owns no heap.
+fn each_subproblem_is_solved_with_the_counts_below_it_in_hand() {
+    // Steps [1, 3, 64] and every n from 1 to 64, the small ones too: k may be built from any
+    // count below it, so when the call reports k it holds the k counts it has worked out
+    // (at least a u128 each, 16 bytes) in its table.
+    for n in 1..=64u32 {
+        let mut short = None;
+        let got = holding(|| {
+            ways_to_climb_traced(n, &[1, 3, 64], &mut |k| {
+                let held = heap_held_now();
+                if short.is_none() && held < 16 * k as usize {
+                    short = Some((k, held));
+                }
+            })
+        });
+        assert!(
+            got.is_ok(),
+            "ways_to_climb_traced({n}, [1, 3, 64]) gave {got:?}"
+        );
+        if let Some((k, held)) = short {
+            panic!(
+                "ways_to_climb_traced({n}, [1, 3, 64]) reported solving k = {k} while it held \
+                 {held} bytes of heap, less than the {} that the {k} counts below k take (a \
+                 u128 each): the count for k was not being worked out from a table of the \
+                 counts below it (subproblems reported from a loop of their own, while the \
+                 answer comes from listing every sequence or another way, for small n too). \
+                 Fill the table from 0 upwards and report each k as its count is computed, \
+                 whatever n is",
+                16 * k
+            );
+        }
+    }
+}
+
+#[rstest]
+#[case::a_count_that_fits(97, &[13, 7, 29])]
+#[case::a_count_that_overflows(1777, &[13, 7, 29])]
+fn the_cache_is_gone_when_the_call_returns(#[case] n: u32, #[case] steps: &[u32]) {
+    // Steps and n no other test asks for, so no cache of the program's can hold them yet.
+    let mut got = None;
+    let kept = heap_kept_by(|| got = Some(ways_to_climb(n, steps)));
     assert_eq!(
-        got,
-        Err(ClimbError::Overflow { n: 1777 }),
-        "ways_to_climb(1777, &[13, 7, 29]) gave {got:?}"
+        got.as_ref().map(Result::is_ok),
+        Some(n < 1000),
+        "ways_to_climb({n}, {steps:?}) gave {got:?}: the count for 97 fits in a u128, the \
+         count for 1777 does not"
     );
-    assert!(probe_len >= PROBE);
-    let kept = peak.saturating_sub(PROBE);
-    assert!(
-        peak <= PROBE,
-        "ways_to_climb(1777, &[13, 7, 29]) still held {kept} bytes of heap after it returned: \
+    assert_eq!(
+        kept, 0,
+        "ways_to_climb({n}, {steps:?}) still held {kept} bytes of heap after it returned: \
          the cache outlived the call (a static or thread-local map, like @lru_cache on a \
          module-level function, grows with every n and step set ever asked for and makes \
          every caller share one lock). The cache is a value the call owns: make it inside \
          the call and let it drop when the answer is known"
+    );
+}
+
+#[rstest]
+#[case::the_articles_stairs(10, &[1, 2])]
+#[case::one_stair(1, &[1])]
+#[case::a_few_step_sizes(40, &[3, 1, 2])]
+#[case::a_step_65_536_tall(65_536 + 40, &[65_536, 1])]
+fn a_second_call_works_the_answer_out_again(#[case] n: u32, #[case] steps: &[u32]) {
+    // Asked twice, the second call does the same work as the first: at its peak it holds as
+    // much heap as the first did, and at least 16 bytes (a u128) for each of the
+    // min(n, largest step) counts below n it works n out from. Small n too: a cache of
+    // answers may switch on only for small n. With [65_536, 1] (42 ways for 65,576: all ones,
+    // or the big step among 40 ones) that is 1 MiB, too much for a frame.
+    let needed = 16 * n.min(steps.iter().copied().max().unwrap_or(0)) as usize;
+    let (first, first_peak) = peak_heap(|| ways_to_climb(n, steps));
+    let (second, second_peak) = peak_heap(|| ways_to_climb(n, steps));
+    assert_eq!(
+        second, first,
+        "ways_to_climb({n}, {steps:?}) asked twice gave {first:?}, then {second:?}"
+    );
+    assert!(
+        second_peak >= first_peak.max(needed),
+        "ways_to_climb({n}, {steps:?}) asked a second time held at most {second_peak} bytes of \
+         heap, the first time {first_peak}, and the counts below n it needs take {needed}: it \
+         answered from memory, a cache of answers that outlived an earlier call (a static or \
+         thread-local array, like @lru_cache on a module-level function, even one that never \
+         touches the heap or only holds small n). The table belongs to the call: make it \
+         inside the call, fill it, and let it drop, every call"
     );
 }
 

@@ -361,6 +361,155 @@ impl DepthProbe {
     }
 }
 
+/// The most a call's stack use (see [`stack_use_by_size`]) may differ between inputs of
+/// different sizes when it allocates: the allocator's paths for a growing `Vec` differ a
+/// little. Two frames of a recursion already use more.
+pub(crate) const STACK_USE_SLACK: usize = 512;
+const PAINT: u8 = 0xA5;
+
+/// Fills the stack from just below this function's frame down to `bottom` with [`PAINT`].
+#[inline(never)]
+fn paint_stack_down_to(bottom: usize) {
+    let marker = 0u8;
+    let below_this_frame = std::hint::black_box(&marker) as *const u8 as usize - 512;
+    for address in bottom..below_this_frame {
+        // SAFETY: the bytes lie in this thread's stack, below every live frame (the caller
+        // paints far less than the thread's stack size); nothing lives there to clobber.
+        unsafe { std::ptr::write_volatile(address as *mut u8, PAINT) };
+    }
+}
+
+/// Runs `f` and gives the most stack it used, in bytes below this function's frame: `painted`
+/// bytes of stack are painted first, and afterwards the lowest byte no longer painted is
+/// where the deepest frame reached (whatever it did with its frames before it returned).
+#[inline(never)]
+fn deepest_stack_use(painted: usize, f: impl FnOnce()) -> usize {
+    let marker = 0u8;
+    let top = std::hint::black_box(&marker) as *const u8 as usize;
+    let bottom = top - painted;
+    paint_stack_down_to(bottom);
+    f();
+    // SAFETY: as in paint_stack_down_to, the bytes are this thread's stack below every live
+    // frame; they are only read.
+    let lowest_touched = (bottom..top)
+        .find(|&address| unsafe { std::ptr::read_volatile(address as *const u8) } != PAINT)
+        .unwrap_or(top);
+    top - lowest_touched
+}
+
+/// The most stack `run(size)` used for each of `sizes` (up to `painted` bytes: a deeper call
+/// shows as `painted`), measured on a thread of 4 MiB so the painting fits whatever the test
+/// threads' stack size. `run(sizes[0])` runs once unmeasured first, so the thread's first heap
+/// use (the allocator's set-up) is not measured.
+pub(crate) fn stack_use_by_size<S: Copy + Send + Sync>(
+    painted: usize,
+    sizes: &[S],
+    run: impl Fn(S) + Sync,
+) -> Vec<(S, usize)> {
+    assert!(
+        painted <= 512 * 1024,
+        "paint at most 512 KiB of a 4 MiB stack"
+    );
+    std::thread::scope(|scope| {
+        let measured = std::thread::Builder::new()
+            .name("stack use by input size".to_owned())
+            .stack_size(4 << 20)
+            .spawn_scoped(scope, || {
+                if let Some(&first) = sizes.first() {
+                    run(first);
+                }
+                sizes
+                    .iter()
+                    .map(|&size| (size, deepest_stack_use(painted, || run(size))))
+                    .collect::<Vec<_>>()
+            })
+            .expect("a thread with a 4 MiB stack starts");
+        measured
+            .join()
+            .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+    })
+}
+
+/// How much stack the deep tests paint on their small stack: half of [`SMALL_STACK`], below
+/// the few KiB the thread's start and the test's own frames take.
+pub(crate) const DEEP_PAINTED: usize = SMALL_STACK / 2;
+
+/// Inside [`on_small_stack`]: the most stack `shallow` used (measured on its second run: the
+/// first one sets the allocator up) and then the most `deep` used, each up to [`DEEP_PAINTED`]
+/// bytes below this frame. The deep tests compare them: a loop uses the same stack however
+/// deep its input, while a recursion that takes a frame only every few thousand levels (or
+/// terms, or stairs) never shows on the shallow inputs of [`stack_use_by_size`] but does on
+/// the deep input, one frame per batch. The deep input runs once: it is the expensive one.
+pub(crate) fn stack_use_shallow_then_deep(
+    shallow: impl Fn(),
+    deep: impl FnOnce(),
+) -> (usize, usize) {
+    shallow();
+    let shallow = deepest_stack_use(DEEP_PAINTED, shallow);
+    (shallow, deepest_stack_use(DEEP_PAINTED, deep))
+}
+
+/// How far apart the least and the most stack use of [`stack_use_by_size`] lie.
+pub(crate) fn stack_use_spread<S>(uses: &[(S, usize)]) -> usize {
+    let uses = uses.iter().map(|&(_, bytes)| bytes);
+    uses.clone().max().unwrap_or(0) - uses.min().unwrap_or(0)
+}
+
+/// The key of the string in [`with_unreadable_note`] that no one may read.
+pub(crate) const NOTE_KEY: &str = "note";
+
+/// Runs `f` on `{"note": <a 64-byte string>, ..around}` (the keys of the object `around`
+/// after it), where the note's bytes lie on a memory page this process may not read: code
+/// that only walks the `Value` never reads the text of a string outside the email key (it
+/// compares keys and matches variants), while code that prints the value as JSON text
+/// (`to_string`, `to_writer` into a scanner, `{}`) reads every byte and dies of a
+/// segmentation fault. Call it only inside [`in_own_process_explaining`], saying so. The
+/// page stays mapped; the note is taken out and forgotten before the value is dropped.
+#[cfg(unix)]
+pub(crate) fn with_unreadable_note<R>(around: Value, f: impl FnOnce(&Value) -> R) -> R {
+    /// Takes the note out before the value drops (even if `f` panics): its bytes were
+    /// never allocated by the allocator, so they must never be freed.
+    struct Forget(Value);
+    impl Drop for Forget {
+        fn drop(&mut self) {
+            if let Some(note) = self.0.get_mut(NOTE_KEY) {
+                std::mem::forget(std::mem::take(note));
+            }
+        }
+    }
+    const LEN: usize = 64;
+    // SAFETY: sysconf only reads a setting; mmap of one fresh anonymous page, checked for
+    // failure, then made unreadable. The String made over it is never freed, grown or
+    // written (Forget takes it out of the value and forgets it), and only code that reads
+    // the note's text touches the page.
+    let note = unsafe {
+        let page = usize::try_from(libc::sysconf(libc::_SC_PAGESIZE)).expect("a page size");
+        let base = libc::mmap(
+            std::ptr::null_mut(),
+            page,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        assert!(base != libc::MAP_FAILED, "mmap of one page failed");
+        std::ptr::write_bytes(base.cast::<u8>(), b'n', LEN);
+        assert_eq!(
+            libc::mprotect(base, page, libc::PROT_NONE),
+            0,
+            "mprotect failed"
+        );
+        String::from_raw_parts(base.cast(), LEN, LEN)
+    };
+    let mut map = Map::new();
+    map.insert(NOTE_KEY.to_owned(), Value::String(note));
+    if let Value::Object(rest) = around {
+        map.extend(rest);
+    }
+    let value = Forget(Value::Object(map));
+    f(&value.0)
+}
+
 mod heap; // a counting global allocator: counts the allocations a piece of code makes
 
 #[cfg(any(not(feature = "one-kata"), feature = "chosen_stack"))]

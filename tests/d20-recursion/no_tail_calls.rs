@@ -1,7 +1,10 @@
 //! Kata 6: no tail-call elimination, so tail recursion becomes a loop.
 
 use super::heap::count_allocations;
-use super::{DepthProbe, SAME_DEPTH_SLACK, SMALL_STACK, in_own_process, on_small_stack};
+use super::{
+    DepthProbe, SAME_DEPTH_SLACK, SMALL_STACK, in_own_process, on_small_stack, stack_use_by_size,
+    stack_use_spread,
+};
 use crate::no_tail_calls::{gcd, gcd_traced, sum_to};
 use proptest::prelude::*;
 use rstest::rstest;
@@ -129,33 +132,18 @@ fn the_total_is_a_u128_that_cannot_overflow() {
     );
 }
 
-/// `sum_to(n, k)` with the stack depth of every term's call noted; the sum must be right.
-fn probed_sum_to(n: u64) -> DepthProbe {
-    let mut probe = DepthProbe::default();
-    let got = sum_to(n, |k| {
-        probe.note();
-        k
-    });
-    assert_eq!(
-        got,
-        u128::from(n) * u128::from(n + 1) / 2,
-        "sum_to({n}, k) gave {got}"
-    );
-    probe
-}
-
 #[test]
 fn every_term_is_asked_for_at_the_same_stack_depth() {
     // 2^21 terms: a recursion that loops over a batch of terms per frame (65,536 a frame
     // fits the ten-million-term test below) still goes 32 frames deep here.
     const N: u64 = 1 << 21;
-    let probe = probed_sum_to(N);
+    let (spread, _) = term_depths(N);
     assert!(
-        probe.spread() <= SAME_DEPTH_SLACK,
+        spread <= SAME_DEPTH_SLACK,
         "sum_to asked for its {N} terms at stack addresses {} bytes apart: the accumulator \
          recursion is still there (one frame per term, or per batch of terms), so the depth \
          still grows with n; keep k and the total in variables of one loop instead",
-        probe.spread()
+        spread
     );
 }
 
@@ -185,20 +173,7 @@ fn gcd_traced_keeps_no_list_of_rounds() {
 fn every_term_is_asked_for_just_below_the_caller() {
     // 2^20 terms: a recursion by halves over 1..=n is 20 frames deep here.
     const N: u64 = 1 << 20;
-    let marker = 0u8;
-    let caller = caller_address(&marker);
-    // Not through `probed_sum_to`: its own frame would sit between the caller and the terms.
-    let mut probe = DepthProbe::default();
-    let got = sum_to(N, |k| {
-        probe.note();
-        k
-    });
-    assert_eq!(
-        got,
-        u128::from(N) * u128::from(N + 1) / 2,
-        "sum_to({N}, k) gave {got}"
-    );
-    let below = caller.saturating_sub(probe.lowest);
+    let (_, below) = term_depths(N);
     assert!(
         below <= NEAR_THE_CALLER,
         "sum_to asked for a term {below} bytes of stack below its caller's frame: the terms \
@@ -233,14 +208,36 @@ fn sums_ten_million_terms_on_a_256_kib_stack() {
         "sums_ten_million_terms_on_a_256_kib_stack",
         "sum_to(10,000,000, k) on a 256 KiB stack",
         || {
-            let got = on_small_stack(
+            // Where the first term, every 65,536th and the last are asked for: a recursion
+            // that loops over a batch of terms per frame (even millions) asks for the terms
+            // of each batch a frame deeper than the one before.
+            const N: u64 = 10_000_000;
+            let (got, probe) = on_small_stack(
                 "sum_to over 10,000,000 terms with a 256 KiB stack",
                 SMALL_STACK,
-                || sum_to(10_000_000, |k| k),
+                || {
+                    let mut probe = DepthProbe::default();
+                    let got = sum_to(N, |k| {
+                        if k % 65_536 == 1 || k == N {
+                            probe.note();
+                        }
+                        k
+                    });
+                    (got, probe)
+                },
             );
             assert_eq!(
                 got, 50_000_005_000_000,
                 "sum_to(10,000,000, k) gave {got}: n(n + 1) / 2"
+            );
+            assert!(
+                probe.spread() <= SAME_DEPTH_SLACK,
+                "sum_to(10,000,000, k) asked for its terms at stack addresses {} bytes apart: \
+                 the accumulator recursion is still there, a frame per batch of terms (looping \
+                 over millions of terms before each tail call still takes n / batch frames, \
+                 and 2^64 terms would need trillions). Keep k and the total in variables of \
+                 one loop in sum_to's own frame",
+                probe.spread()
             );
         },
     );
@@ -319,12 +316,7 @@ fn every_term_is_asked_for_at_the_same_stack_depth_from_n_1_up() {
 fn every_round_runs_at_the_same_stack_depth_for_every_fibonacci_pair() {
     // (F(k+1), F(k)) takes k - 1 rounds: every pair from (2, 1) up, small and large alike, so
     // no size threshold below which Euclid is kept recursive goes unseen.
-    let mut fib = vec![0u64, 1];
-    while fib.len() <= 93 {
-        fib.push(fib[fib.len() - 1] + fib[fib.len() - 2]);
-    }
-    for k in 2..=92 {
-        let (a, b) = (fib[k + 1], fib[k]);
+    for (k, (a, b)) in fibonacci_pairs() {
         let mut probe = DepthProbe::default();
         let got = gcd_traced(a, b, &mut |_, _| probe.note());
         assert_eq!(
@@ -342,6 +334,101 @@ fn every_round_runs_at_the_same_stack_depth_for_every_fibonacci_pair() {
             probe.spread()
         );
     }
+}
+
+/// `(k, (F(k+1), F(k)))` for k = 2 to 92: Euclid takes k - 1 rounds on each pair.
+fn fibonacci_pairs() -> impl Iterator<Item = (usize, (u64, u64))> {
+    let mut fib = vec![0u64, 1];
+    while fib.len() <= 93 {
+        fib.push(fib[fib.len() - 1] + fib[fib.len() - 2]);
+    }
+    (2..=92).map(move |k| (k, (fib[k + 1], fib[k])))
+}
+
+#[test]
+fn gcd_uses_the_same_stack_for_every_fibonacci_pair() {
+    // The most stack gcd and gcd_traced use, from 1 round to 91: a loop's is the same for
+    // every pair; a recursion anywhere on the way to the answer (even one that gcd_traced
+    // calls after reporting its rounds from a loop) goes a frame deeper per round.
+    let sizes: Vec<(u64, u64, bool)> = fibonacci_pairs()
+        .flat_map(|(_, (a, b))| [(a, b, true), (a, b, false)])
+        .collect();
+    let deepest = stack_use_by_size(16 * 1024, &sizes, |(a, b, traced)| {
+        let got = if traced {
+            gcd_traced(a, b, &mut |_, _| {})
+        } else {
+            gcd(a, b)
+        };
+        assert_eq!(
+            got, 1,
+            "gcd({a}, {b}) of consecutive Fibonacci numbers gave {got}"
+        );
+    });
+    let spread = stack_use_spread(&deepest);
+    let by_use = |&&(_, bytes): &&((u64, u64, bool), usize)| bytes;
+    let (least, most) = (
+        deepest.iter().min_by_key(by_use).copied(),
+        deepest.iter().max_by_key(by_use).copied(),
+    );
+    assert!(
+        spread <= SAME_DEPTH_SLACK,
+        "gcd and gcd_traced on consecutive Fibonacci numbers used from {least:?} to {most:?} \
+         ((a, b, traced), bytes of stack): {spread} bytes more for some pairs, so the answer \
+         still comes from a recursion, one frame per round (in gcd, or in the value \
+         gcd_traced returns, whatever its trace does). Rust does not promise to \
+         eliminate tail calls: update (a, b) in one loop, for the answer as for the trace"
+    );
+}
+
+/// Stops [`first_term_depth`]'s sum at its first term; not a failure.
+struct FirstTermSeen;
+
+/// How far below this function's frame `sum_to(n, _)` asks for its first term (the sum is
+/// stopped there: the term unwinds with [`FirstTermSeen`]).
+#[inline(never)]
+fn first_term_depth(n: u64) -> usize {
+    let marker = 0u8;
+    let caller = caller_address(&marker);
+    let mut probe = DepthProbe::default();
+    let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        sum_to(n, |k| {
+            assert_eq!(
+                k, 1,
+                "sum_to({n}, _) asked for term {k} first: the terms go from k = 1 up"
+            );
+            probe.note();
+            std::panic::resume_unwind(Box::new(FirstTermSeen))
+        })
+    }));
+    match stopped {
+        Err(payload) if payload.is::<FirstTermSeen>() => caller.saturating_sub(probe.lowest),
+        Err(payload) => std::panic::resume_unwind(payload),
+        Ok(total) => panic!(
+            "sum_to({n}, _) returned {total} without asking for a term (its first term stops it)"
+        ),
+    }
+}
+
+#[test]
+fn the_first_term_is_asked_for_at_the_same_depth_whatever_n() {
+    // Up to u64::MAX terms, stopped at the first: a sum that splits 1..=n in halves before
+    // looping over small enough chunks reaches its first chunk log2(n / chunk) frames down,
+    // whatever the chunk size (51 frames for chunks of 8,192 at u64::MAX). A loop asks for
+    // term 1 from sum_to's own frame, for any n.
+    let depths: Vec<(u64, usize)> = [1, 2, 99, 8_192, 8_193, 1 << 20, 1 << 32, 1 << 63, u64::MAX]
+        .into_iter()
+        .map(|n| (n, first_term_depth(n)))
+        .collect();
+    let below = depths.iter().map(|&(_, below)| below);
+    let spread = below.clone().max().unwrap_or(0) - below.min().unwrap_or(0);
+    assert!(
+        spread <= SAME_DEPTH_SLACK,
+        "sum_to asked for its first term at these depths below its caller, as (n, bytes): \
+         {depths:?}: deeper for a larger n, so the sum is a recursion (by halves down to \
+         chunks summed in a loop, or any split of 1..=n) that only looks flat at the sizes a \
+         probe of every term can afford. Keep k and the total in variables of one loop in \
+         sum_to's own frame, whatever n is"
+    );
 }
 
 /// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): Euclid's

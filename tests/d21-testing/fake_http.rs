@@ -81,8 +81,14 @@ fn hand_made_server(
     (address, accepted)
 }
 
-/// A server slow in two phases: Ada's head after `head_after`, her body `body_after` later.
-fn slow_server(head_after: Duration, body_after: Duration) -> SocketAddr {
+/// A server slow in two phases: Ada's head after `head_after`, then her body `body_after`
+/// later unless the client hangs up first. The receiver tells whether the client hung up
+/// (closed its end) before the body was sent.
+fn slow_server(
+    head_after: Duration,
+    body_after: Duration,
+) -> (SocketAddr, std::sync::mpsc::Receiver<bool>) {
+    let (verdict, hung_up) = std::sync::mpsc::channel();
     let (address, _) = hand_made_server(move |mut stream| {
         let body = ada_json().to_string();
         std::thread::sleep(head_after);
@@ -91,10 +97,72 @@ fn slow_server(head_after: Duration, body_after: Duration) -> SocketAddr {
             body.len()
         );
         let _ = stream.write_all(head.as_bytes());
-        std::thread::sleep(body_after);
-        let _ = stream.write_all(body.as_bytes());
+        // Reads until the client hangs up (0 bytes, or a reset) or `body_after` has passed
+        // while it still waits for the body (any rest of its request is read and skipped).
+        let deadline = std::time::Instant::now() + body_after;
+        let closed = loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+                break false;
+            }
+            match stream.read(&mut [0u8; 1024]) {
+                Ok(0) => break true,
+                Ok(_) => {}
+                Err(e) => break e.kind() == std::io::ErrorKind::ConnectionReset,
+            }
+        };
+        if !closed {
+            let _ = stream.write_all(body.as_bytes());
+        }
+        let _ = verdict.send(closed);
     });
-    address
+    (address, hung_up)
+}
+
+/// A wiremock server whose first answer to /users/7 is a 503 (expected exactly once); mount
+/// what it answers next.
+async fn a_server_that_answers_503_once() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/7"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// How many sockets of this process are still connected to `server`: its own file
+/// descriptors (`/proc/self/fd`) that Linux's `/proc/net/tcp` lists with `server`'s port as
+/// the remote end. A socket closed with `close` leaves the descriptor table at once.
+fn sockets_open_to(server: SocketAddr) -> usize {
+    let ours: std::collections::HashSet<String> = std::fs::read_dir("/proc/self/fd")
+        .expect("this check reads Linux's /proc/self/fd")
+        .flatten()
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .filter_map(|target| {
+            let target = target.to_str()?;
+            Some(
+                target
+                    .strip_prefix("socket:[")?
+                    .strip_suffix(']')?
+                    .to_owned(),
+            )
+        })
+        .collect();
+    let remote_port = format!(":{:04X}", server.port());
+    std::fs::read_to_string("/proc/net/tcp")
+        .expect("this check reads Linux's /proc/net/tcp")
+        .lines()
+        .skip(1)
+        .map(|line| line.split_whitespace().collect::<Vec<_>>())
+        .filter(|fields| {
+            fields
+                .get(2)
+                .is_some_and(|remote| remote.ends_with(&remote_port))
+                && fields.get(9).is_some_and(|inode| ours.contains(*inode))
+        })
+        .count()
 }
 
 #[tokio::test]
@@ -204,13 +272,7 @@ async fn maps_404_to_not_found() {
 #[tokio::test]
 async fn retries_a_500_once_then_reports_a_server_error() {
     // A 503 first, then 500s: the error reports the last status the server gave.
-    let server = MockServer::start().await;
-    Mock::given(path("/users/7"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = a_server_that_answers_503_once().await;
     Mock::given(path("/users/7"))
         .respond_with(ResponseTemplate::new(500))
         .expect(1)
@@ -266,13 +328,7 @@ async fn makes_as_many_requests_as_the_config_allows_on_5xx(
 
 #[tokio::test]
 async fn a_retry_after_a_503_can_succeed() {
-    let server = MockServer::start().await;
-    Mock::given(path("/users/7"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = a_server_that_answers_503_once().await;
     Mock::given(path("/users/7"))
         .respond_with(ResponseTemplate::new(200).set_body_json(ada_json()))
         .expect(1)
@@ -484,25 +540,36 @@ async fn the_timeout_covers_a_body_that_never_finishes() {
 
 #[tokio::test]
 async fn the_timeout_is_one_budget_for_all_phases_of_the_request() {
-    // Slow in two phases: the head comes after 180 ms, the body 180 ms later. Each wait fits
-    // the 300 ms timeout on its own; together they overrun it.
-    const PHASE: Duration = Duration::from_millis(180);
-    let config = quick();
-    assert!(
-        PHASE < config.timeout && 2 * PHASE > config.timeout,
-        "each phase fits the timeout, both together do not"
-    );
-    let address = slow_server(PHASE, PHASE);
+    // Slow in two phases: the head comes after 300 ms, the body 450 ms later unless the client
+    // has hung up by then. Each wait fits the 600 ms timeout on its own; together they
+    // overrun it, and one budget runs out 300 ms after the head: 150 ms before the body.
+    let (head_after, body_after) = (Duration::from_millis(300), Duration::from_millis(450));
+    let config = ApiConfig {
+        timeout: Duration::from_millis(600),
+        attempts: 1,
+    };
+    let (address, hung_up) = slow_server(head_after, body_after);
 
     let got = fetch(format!("http://{address}"), 7, Some(config)).await;
 
     assert!(
         matches!(got, Err(ApiError::Timeout)),
-        "the server took 180 ms for the head and 180 ms more for the body, 360 ms against a \
-         300 ms ApiConfig::timeout, and the call still succeeded: the timeout must be one \
+        "the server took 300 ms for the head and 450 ms more for the body, 750 ms against a \
+         600 ms ApiConfig::timeout, and the call still succeeded: the timeout must be one \
          budget for the whole request (ureq's timeout_global), not a fresh timeout for each \
          phase (connect, send, head, body), which lets a call last several times its budget; \
          got {got:?}"
+    );
+    let hung_up_in_time = hung_up
+        .recv_timeout(GUARD)
+        .expect("the server saw the request through");
+    assert!(
+        hung_up_in_time,
+        "the call gave Timeout, but the client was still connected 450 ms after the head, when \
+         the server sent the body, 750 ms into a 600 ms ApiConfig::timeout: it kept waiting past \
+         its budget and called it a timeout afterwards. One budget for the whole request \
+         (ureq's timeout_global) cuts the connection when it runs out; a fresh timeout per \
+         phase with an elapsed-time check after the call does not"
     );
 }
 
@@ -520,7 +587,7 @@ async fn an_answer_within_the_timeout_succeeds_whichever_phase_takes_the_time(
         timeout: Duration::from_secs(2),
         attempts: 1,
     };
-    let address = slow_server(head_after, body_after);
+    let (address, _) = slow_server(head_after, body_after);
 
     let got = fetch(format!("http://{address}"), 7, Some(config)).await;
 
@@ -594,8 +661,8 @@ async fn a_retry_has_the_same_timeout(
 
 #[tokio::test]
 async fn a_timed_out_request_closes_its_connection() {
-    // A server that reads the request and never answers; it hands its end of the connection
-    // to the test, which looks at it once the client has reported Timeout.
+    // A server that reads the request and never answers; it keeps its end of the connection
+    // open until the test has looked.
     let (sender, accepted) = std::sync::mpsc::channel();
     let (address, _) = hand_made_server(move |stream| {
         let _ = sender.send(stream);
@@ -603,29 +670,20 @@ async fn a_timed_out_request_closes_its_connection() {
 
     let got = fetch(format!("http://{address}"), 7, Some(quick())).await;
 
+    // fetch_user_with has returned: whatever it closed is out of this process' descriptors.
+    let still_open = sockets_open_to(address);
     assert!(
         matches!(got, Err(ApiError::Timeout)),
         "a server that never answers must give Timeout, got {got:?}"
     );
-    let mut stream = accepted
+    let _server_end = accepted
         .recv_timeout(GUARD)
         .expect("the server accepted the client's connection");
-    // The client closed its socket before it returned Timeout, so the end of the connection
-    // is already here: 200 ms (two thirds of the request's own 300 ms budget) is only slack
-    // for the kernel. A request left running with a later deadline of its own is still open.
-    let watchdog = Duration::from_millis(200);
-    stream
-        .set_read_timeout(Some(watchdog))
-        .expect("a read timeout can be set");
-    let read = stream.read(&mut [0u8; 64]);
-    assert!(
-        matches!(read, Ok(0))
-            || read
-                .as_ref()
-                .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
-        "fetch_user_with reported Timeout but its connection was still open {watchdog:?} \
-         later ({read:?}): something is still waiting on the server. The timeout must cut \
-         the request itself (ureq's timeout_global) so the socket is closed by the time \
+    assert_eq!(
+        still_open, 0,
+        "fetch_user_with returned Timeout with {still_open} connection(s) to the server still \
+         open in this process: something is still waiting on the server. The timeout must \
+         cut the request itself (ureq's timeout_global), so its socket is closed by the time \
          Timeout is returned, not abandon a request left running on another thread (with a \
          later safety-net timeout of its own)"
     );

@@ -9,6 +9,37 @@ use rust_decimal_macros::dec;
 
 use crate::humble_checkout::*;
 
+/// Runs `f` and returns its result with how many panics were raised on this thread while it
+/// ran, caught ones included: a counting panic hook, installed once and chained to the
+/// previous one. Afterwards it raises and catches one panic of its own and requires the hook
+/// to count it, so code that swaps the hook out for good is seen too.
+fn panics_raised_by<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    use std::cell::Cell;
+    thread_local! {
+        static RAISED: Cell<usize> = const { Cell::new(0) };
+    }
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = RAISED.try_with(|raised| raised.set(raised.get() + 1));
+            previous(info);
+        }));
+    });
+    let before = RAISED.get();
+    let out = f();
+    let raised = RAISED.get() - before;
+    let _ =
+        std::panic::catch_unwind(|| panic!("probe: is the counting panic hook still installed?"));
+    assert_eq!(
+        RAISED.get() - before,
+        raised + 1,
+        "checkout replaced the panic hook and left it replaced: nothing may panic on input, \
+         so checkout has no reason to touch the panic hook"
+    );
+    (out, raised)
+}
+
 fn item(sku: &str, unit_price: Decimal, quantity: u32) -> LineItem {
     LineItem {
         sku: sku.to_owned(),
@@ -220,6 +251,8 @@ fn an_empty_cart_never_calls_the_client() {
 #[rstest]
 #[case::zero_quantity(item("pen", dec!(0.10), 0), "quantity")]
 #[case::negative_price(item("refund-hack", dec!(-5.00), 1), "negative")]
+#[case::line_product_overflows_decimal(item("bulk", Decimal::MAX, 2), "overflow")]
+#[case::running_total_overflows_decimal(item("whale", Decimal::MAX, 1), "overflow")]
 fn an_invalid_line_is_refused_without_calling_the_client(
     #[case] bad: LineItem,
     #[case] reason_mentions: &str,
@@ -229,8 +262,14 @@ fn an_invalid_line_is_refused_without_calling_the_client(
     let mut bad_cart = cart();
     bad_cart.items.push(bad);
 
-    let got = checkout(&bad_cart, &client);
+    let (got, panics) = panics_raised_by(|| checkout(&bad_cart, &client));
 
+    assert_eq!(
+        panics, 0,
+        "checkout raised {panics} panic(s) on this thread for the bad line {sku} (caught or \
+         not): nothing may panic on input; refuse it with checked arithmetic \
+         (`checked_mul`/`checked_add`), not `+`/`*` inside `catch_unwind`"
+    );
     match got {
         Err(CheckoutError::InvalidItem {
             sku: got_sku,

@@ -1,6 +1,6 @@
 //! Kata 6: `is_leap_year`, and a judge that must kill a dozen mutants of it.
 
-use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use rstest::rstest;
 
@@ -73,28 +73,44 @@ fn accepts_correct_implementations(#[case] candidate: fn(i32) -> bool) {
     );
 }
 
-/// How many years the judge has asked `counted_truth` about, on any thread (a process-wide
-/// counter: a judge that asks from a worker thread is counted too). Only
+/// Where `counted_truth` writes one byte per question: a file opened for appending, so that
+/// every question counts, from any thread and from any process the judge forks (a child
+/// shares the open file; a counter in memory would be the child's own copy). Only
 /// `the_judge_asks_about_at_most_max_probes_years` uses `counted_truth`.
-static ASKED: AtomicUsize = AtomicUsize::new(0);
+static ASKED: std::sync::OnceLock<std::fs::File> = std::sync::OnceLock::new();
 
 /// The rules, counting each question the judge asks.
 fn counted_truth(year: i32) -> bool {
-    ASKED.fetch_add(1, Ordering::SeqCst);
+    use std::io::Write;
+    if let Some(mut ledger) = ASKED.get() {
+        ledger
+            .write_all(b"?")
+            .expect("the question ledger takes a byte");
+    }
     truth(year)
 }
 
 #[test]
 fn the_judge_asks_about_at_most_max_probes_years() {
-    ASKED.store(0, Ordering::SeqCst);
+    let ledger = ASKED.get_or_init(|| {
+        // Opened for appending, then unlinked: the open file lives on for the test.
+        let path = tempfile::NamedTempFile::new().expect("a temporary file");
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(path.path())
+            .expect("the temporary file opens for appending")
+    });
+    let asked_so_far = || ledger.metadata().expect("the ledger's size").len();
+    let before = asked_so_far();
     let verdict = judge_leap_year(counted_truth);
-    let asked = ASKED.load(Ordering::SeqCst);
+    let asked = asked_so_far() - before;
     assert_eq!(verdict, Ok(()), "the correct rules must be accepted");
     assert!(
-        asked <= MAX_PROBES,
+        asked <= MAX_PROBES as u64,
         "the judge asked the candidate about {asked} years; its budget is MAX_PROBES \
          ({MAX_PROBES}): pick the years where the rules turn (centuries, multiples of 400, \
-         year 0, negative years) instead of trying every year (on any thread: every call counts)"
+         year 0, negative years) instead of trying every year (every call counts: on any \
+         thread, in any process the judge forks)"
     );
 }
 

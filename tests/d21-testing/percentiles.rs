@@ -30,7 +30,26 @@ fn picks_the_nearest_rank_sample(#[case] samples: &[u64], #[case] p: u32, #[case
         Ok(Duration::from_millis(expected)),
         "p{p} of {samples:?} (sorted) is the sample at rank ceil({p} × n / 100), here {expected} ms"
     );
+    // The same samples in nanoseconds, all of them below a microsecond, and again as many
+    // nanoseconds past 200 days (where f64 seconds step by about 4 ns): the same rank.
+    for start in [Duration::ZERO, LONG_RUN] {
+        let nanos: Vec<Duration> = samples
+            .iter()
+            .map(|&v| start + Duration::from_nanos(v))
+            .collect();
+        assert_eq!(
+            percentile(&nanos, p),
+            Ok(start + Duration::from_nanos(expected)),
+            "p{p} of {samples:?} nanoseconds after {start:?} is the sample at rank \
+             ceil({p} × n / 100), here {expected} ns after it: the samples are sorted by their \
+             whole duration (Duration's own order), never by a lossy key such as whole \
+             microseconds or f64 seconds (under which these are all or partly equal)"
+        );
+    }
 }
+
+/// 200 days: past about 104 days, `as_secs_f64` no longer tells durations 1 ns apart.
+const LONG_RUN: Duration = Duration::from_secs(200 * 86_400);
 
 #[rstest]
 #[case::zero(0)]

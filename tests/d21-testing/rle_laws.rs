@@ -164,18 +164,86 @@ fn normalizes_long_encodings_within_the_heap_bound() {
     let one_run: Vec<u8> = (0..2_000).flat_map(|_| [255, b'a']).collect();
     let behind_a_lone_pair = [[1, b'a'].as_slice(), &one_run].concat();
     let refilled = [one_run.as_slice(), &[1, b'a']].concat();
+    // 131,072 full pairs of one byte: 32 MiB of data from a 256 KiB encoding, more than any
+    // buffer on the stack, and enough to show in the process' resident memory.
+    let thirty_two_mib: Vec<u8> = (0..131_072).flat_map(|_| [255, b'a']).collect();
     for (encoded, canonical) in [
+        (&thirty_two_mib, &thirty_two_mib),
         (&alternating, &alternating),
         (&one_run, &one_run),
         (&behind_a_lone_pair, &refilled),
     ] {
         normalizes_within_the_heap_bound(encoded, canonical);
     }
+    holds_the_same_heap_whatever_the_counts();
+    normalizes_on_a_small_stack(&one_run);
+}
+
+/// The thread [`normalizes_on_a_small_stack`] runs `normalize` on: its name is what a stack
+/// overflow prints.
+const SMALL_STACK: &str = "normalize on a 32 KiB stack: a buffer for the decoded data does not \
+    fit on it (the stack is memory too); normalize adds up the counts of neighbouring pairs";
+
+/// Runs `normalize` on a thread with a 32 KiB stack: plenty for working on the pairs, too
+/// little for a buffer of decoded data on the stack, which overflows it whatever the input
+/// (the process then aborts, printing the thread's name).
+fn normalizes_on_a_small_stack(encoded: &[u8]) {
+    let normalized = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name(SMALL_STACK.into())
+            .stack_size(32 << 10)
+            .spawn_scoped(scope, || normalize(encoded))
+            .expect("a thread with a 32 KiB stack should start")
+            .join()
+    });
+    assert!(
+        matches!(normalized, Ok(Ok(_))),
+        "{SMALL_STACK}: it failed on {} pairs",
+        encoded.len() / 2
+    );
+}
+
+/// 2 and 1,000 pairs of alternating bytes (canonical as they are), with counts from 1 to 255:
+/// the same pairs, so the same heap, whatever the counts; a decoded copy (of any size, above
+/// a threshold or below it) grows with them.
+fn holds_the_same_heap_whatever_the_counts() {
+    for pairs in [2, 1_000] {
+        let peaks: Vec<(u8, usize)> = [1u8, 2, 16, 17, 128, 255]
+            .into_iter()
+            .map(|count| {
+                let encoded: Vec<u8> = (0..pairs)
+                    .flat_map(|i| [count, if i % 2 == 0 { b'a' } else { b'b' }])
+                    .collect();
+                let (got, peak) = peak_heap_of_process(|| normalize(&encoded));
+                assert_eq!(
+                    got.as_ref(),
+                    Ok(&encoded),
+                    "normalize of {pairs} pairs of alternating bytes, each of count {count}, \
+                     must give them back: they are canonical"
+                );
+                (count, peak)
+            })
+            .collect();
+        let least = peaks.iter().map(|&(_, peak)| peak).min().unwrap_or(0);
+        let most = peaks.iter().map(|&(_, peak)| peak).max().unwrap_or(0);
+        assert!(
+            most - least <= 16,
+            "normalizing {pairs} pairs of alternating bytes held a different heap for different \
+             counts (count, peak bytes): {peaks:?}: the pairs are the same, only the decoded \
+             data differs, so normalize held (some of) the decoded data, at some sizes if not \
+             at all. normalize works on the pairs at every size: it adds up the counts of \
+             neighbouring pairs with the same byte, and never decodes, not even small data"
+        );
+    }
 }
 
 fn normalizes_within_the_heap_bound(encoded: &[u8], canonical: &[u8]) {
     let data_len: usize = encoded.chunks(2).map(|pair| usize::from(pair[0])).sum();
+    let resident_before = resident_memory_reset_to_now();
+    let io_before = bytes_moved_by_the_process();
     let (got, peak) = peak_heap_of_process(|| normalize(encoded));
+    let io = bytes_moved_by_the_process() - io_before;
+    let resident = kib_of_status("VmHWM").saturating_sub(resident_before) * 1024;
 
     assert_eq!(
         got,
@@ -197,6 +265,63 @@ fn normalizes_within_the_heap_bound(encoded: &[u8], canonical: &[u8]) {
          compares a function with its own definition proves nothing",
         encoded.len()
     );
+    assert!(
+        io <= bound as u64,
+        "normalizing a {}-byte encoding of {data_len} bytes of data wrote and read {io} bytes \
+         (a scratch file, a pipe: any read or write system call of the process), more than the \
+         {bound} that working on the pairs could need: the decoded data held on disk is still \
+         the decoded data. normalize adds up the counts of neighbouring pairs in memory and \
+         needs no I/O",
+        encoded.len()
+    );
+    // Any memory counts here: the stack, C's malloc, mmap, a static. 2 MiB for the pages the
+    // process touches on its own (code, the meter, the kernel's rounding to pages).
+    let resident_bound = bound as u64 + (2 << 20);
+    assert!(
+        resident <= resident_bound,
+        "normalizing a {}-byte encoding of {data_len} bytes of data made the process' peak \
+         resident memory (Linux's VmHWM) grow by {resident} bytes, more than the \
+         {resident_bound} that working on the pairs could touch: the decoded data is still \
+         the decoded data on the stack, from C's malloc, in a mapping or in a static. \
+         normalize adds up the counts of neighbouring pairs and never writes the data out",
+        encoded.len()
+    );
+}
+
+/// Resets the process' peak resident memory to what it holds now (Linux's `/proc/self/clear_refs`,
+/// "5") and returns that, in KiB. Where the reset is refused, the old peak is the baseline:
+/// the growth measured from it is then no more than the true growth.
+fn resident_memory_reset_to_now() -> u64 {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    kib_of_status("VmHWM")
+}
+
+/// A `kB` figure of Linux's `/proc/self/status`, such as `VmHWM` (peak resident memory).
+fn kib_of_status(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status")
+        .expect("this check reads Linux's /proc/self/status (the process' memory figures)");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("/proc/self/status gives {field} in kB"))
+}
+
+/// The bytes every thread of this process has passed to read and write system calls so far
+/// (Linux's `/proc/self/io`: `rchar` plus `wchar`, files, pipes and sockets alike).
+fn bytes_moved_by_the_process() -> u64 {
+    let io = std::fs::read_to_string("/proc/self/io")
+        .expect("this check reads Linux's /proc/self/io (the process' I/O counters)");
+    io.lines()
+        .filter_map(|line| line.split_once(": "))
+        .filter(|(name, _)| matches!(*name, "rchar" | "wchar"))
+        .map(|(_, count)| {
+            count
+                .trim()
+                .parse::<u64>()
+                .expect("an I/O counter is a number")
+        })
+        .sum()
 }
 
 /// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): the

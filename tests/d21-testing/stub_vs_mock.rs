@@ -69,23 +69,38 @@ fn knows_business_hours_on_the_stub_clock(
     );
 }
 
+/// One of the two functions, as the refusal it gives on a clock (if any).
+type Refusal = fn(&MovingClock) -> Option<ClockError>;
+
+/// Asserts that both functions refuse the impossible `hour`:`minute` on `weekday` with
+/// InvalidTime, after one reading of a clock whose second reading would be a valid time.
+fn assert_refused_after_one_reading(weekday: Weekday, hour: u8, minute: u8) {
+    let expected = ClockError::InvalidTime { hour, minute };
+    let answers: [(&str, Refusal); 2] = [
+        ("greeting", |clock| greeting(clock).err()),
+        ("is_business_hours", |clock| is_business_hours(clock).err()),
+    ];
+    for (name, refusal) in answers {
+        // A second reading would be a minute on, a valid time: the refusal is the first's.
+        let clock = MovingClock::from(at(weekday, hour, minute).0);
+        let got = refusal(&clock);
+        let reads = clock.reads.get();
+        assert!(
+            got == Some(expected) && reads == 1,
+            "{name} on {weekday:?} at {hour:02}:{minute:02} gave {got:?} after {reads} \
+             reading(s): an impossible time (hour 0..=23 and minute 0..=59 are the valid ones: \
+             check the range, not single values, before any rule answers, weekends included) \
+             is refused with InvalidTime after exactly one reading, the error path too (no \
+             second reading \"in case it was a glitch\")"
+        );
+    }
+}
+
 #[rstest]
 #[case::hour_24(24, 0)]
 #[case::minute_60(9, 60)]
 fn refuses_a_time_no_clock_can_show(#[case] hour: u8, #[case] minute: u8) {
-    let clock = at(Weekday::Mon, hour, minute);
-    let expected = ClockError::InvalidTime { hour, minute };
-
-    assert_eq!(
-        greeting(&clock),
-        Err(expected),
-        "greeting must refuse {hour}:{minute} with InvalidTime instead of guessing"
-    );
-    assert_eq!(
-        is_business_hours(&clock),
-        Err(expected),
-        "is_business_hours must refuse {hour}:{minute} with InvalidTime instead of guessing"
-    );
+    assert_refused_after_one_reading(Weekday::Mon, hour, minute);
 }
 
 #[test]
@@ -106,18 +121,7 @@ fn refuses_every_hour_and_minute_out_of_range() {
             .map(|hour| (hour, 0))
             .chain((60..=u8::MAX).map(|minute| (9, minute)))
         {
-            let clock = at(weekday, hour, minute);
-            let expected = ClockError::InvalidTime { hour, minute };
-            assert_eq!(
-                greeting(&clock),
-                Err(expected),
-                "greeting must refuse {weekday:?} {hour}:{minute} with InvalidTime: a valid time has hour 0..=23 and minute 0..=59, check the range, not single values"
-            );
-            assert_eq!(
-                is_business_hours(&clock),
-                Err(expected),
-                "is_business_hours must refuse {weekday:?} {hour}:{minute} with InvalidTime: check the reading before any rule answers, weekends included; a valid time has hour 0..=23 and minute 0..=59"
-            );
+            assert_refused_after_one_reading(weekday, hour, minute);
         }
     }
 }
@@ -172,6 +176,15 @@ struct MovingClock {
     reads: std::cell::Cell<u32>,
 }
 
+impl From<LocalTime> for MovingClock {
+    fn from(first: LocalTime) -> Self {
+        Self {
+            first,
+            reads: std::cell::Cell::new(0),
+        }
+    }
+}
+
 impl Clock for MovingClock {
     fn now(&self) -> LocalTime {
         let reads = self.reads.get();
@@ -213,10 +226,7 @@ fn reads_the_clock_once_at_every_minute_of_the_week() {
                         format!("{:?}", is_business_hours(&at_first)),
                     ),
                 ] {
-                    let clock = MovingClock {
-                        first,
-                        reads: std::cell::Cell::new(0),
-                    };
+                    let clock = MovingClock::from(first);
                     let got = answer(&clock);
                     assert!(
                         clock.reads.get() == 1 && got == expected,

@@ -159,6 +159,24 @@ fn two_tests_in_a_row_on_one_lent_connection_both_get_a_clean_table() {
     }
 }
 
+#[test]
+fn teardown_does_not_panic_when_the_test_already_ended_the_transaction() {
+    let conn = pooled_connection();
+    let db = TestDb::on_shared(Rc::clone(&conn)).expect("a TestDb on a lent connection");
+    db.insert_user(ADA).expect("ada is new");
+    conn.execute_batch("ROLLBACK")
+        .expect("the test body may end the transaction itself");
+    let teardown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        let _dropped_here = db;
+    }));
+    assert!(
+        teardown.is_ok(),
+        "dropping the TestDb panicked after the test had ended the transaction itself: Drop \
+         also runs while a failing test unwinds, where a second panic aborts the whole test \
+         run; a ROLLBACK that fails in Drop must be ignored, never unwrapped"
+    );
+}
+
 #[rstest]
 fn the_fixture_starts_with_an_empty_table(test_db: TestDb) {
     assert_eq!(
@@ -346,19 +364,27 @@ fn an_empty_email_is_refused(test_db: TestDb) {
 }
 
 #[rstest]
-#[case::a_check_on_the_email(
-    "CREATE TABLE users (id INTEGER PRIMARY KEY, \
-     email TEXT NOT NULL UNIQUE CHECK (email LIKE '%@%'))",
+#[case::a_check_named_like_a_unique_constraint(
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE \
+     CONSTRAINT UNIQUE_emails_need_an_at_sign CHECK (email LIKE '%@%'))",
     "no-at-sign"
 )]
-#[case::not_null_on_another_column(
-    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
+#[case::not_null_on_another_column_for_an_address_already_there(
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL); \
+     INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada')",
     ADA
 )]
-#[case::a_trigger_that_aborts(
+#[case::a_trigger_that_aborts_for_an_address_already_there(
     "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE); \
+     INSERT INTO users (email) VALUES ('ada@example.com'); \
      CREATE TRIGGER no_new_users BEFORE INSERT ON users \
      BEGIN SELECT RAISE(ABORT, 'sign-ups are closed'); END",
+    ADA
+)]
+#[case::a_trigger_whose_text_reads_like_a_unique_violation(
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE); \
+     CREATE TRIGGER no_new_users BEFORE INSERT ON users \
+     BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: users.email'); END",
     ADA
 )]
 #[case::a_foreign_key(
@@ -379,7 +405,9 @@ fn only_a_uniqueness_violation_counts_as_a_duplicate(#[case] schema: &str, #[cas
         "inserting {email:?} into `{schema}` broke a constraint that is not UNIQUE: only a \
          UNIQUE violation (extended code SQLITE_CONSTRAINT_UNIQUE) may become DuplicateEmail, \
          every other failure (CHECK, NOT NULL, a trigger's RAISE, a foreign key) is Sqlite, \
-         got {got:?}"
+         whatever its message or a constraint's name says, and even when the address is \
+         already in the table (a lookup after the failure cannot tell which constraint \
+         refused the row): decide by the error code, never by the text or a SELECT; got {got:?}"
     );
 }
 
@@ -444,7 +472,30 @@ fn another_connection_does_not_see_the_tests_rows_while_the_test_runs(#[case] so
          Deleting rows (or the file) afterwards is not isolation; every TestDb runs its test \
          inside a transaction (BEGIN) and rolls it back in Drop"
     );
+    // The test's row is in the file's own table, inside the test's open transaction: that
+    // transaction holds the file's write lock until it is rolled back.
+    assert!(
+        !another_connection_can_start_writing(db.path()),
+        "while the test runs ({source:?}), another connection can start writing to the file: \
+         the TestDb holds no write transaction on it, so its insert went somewhere else (a TEMP \
+         copy of the table, another file) and isolation comes from that connection closing. \
+         Every TestDb runs its test inside a transaction (BEGIN) on the file's users table and \
+         rolls it back in Drop"
+    );
     // `db` is alive: the second connection looked while the test was running.
+}
+
+/// Whether a new connection to the file could begin a write transaction now, without waiting
+/// (SQLite allows one writer: a connection that wrote inside an open transaction holds it).
+fn another_connection_can_start_writing(path: &Path) -> bool {
+    let conn = Connection::open(path).expect("the database file should open");
+    conn.busy_timeout(std::time::Duration::ZERO)
+        .expect("a busy timeout of zero should apply");
+    match conn.execute_batch("BEGIN IMMEDIATE") {
+        Ok(()) => true,
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => false,
+        Err(e) => panic!("BEGIN IMMEDIATE on a second connection failed otherwise: {e:?}"),
+    }
 }
 
 #[rstest]
@@ -455,12 +506,15 @@ fn an_email_is_stored_exactly_as_given(#[case] email: &str) {
     let conn = pooled_connection();
     let db = TestDb::on_shared(Rc::clone(&conn)).expect("a TestDb on a lent connection");
 
+    // A bound address leaves the SQL text as it is: the same statements for any address.
+    let (_, sql_for_another) = sql_run_on(&conn, || db.insert_user("grace@example.org"));
     let (inserted, sql_run) = sql_run_on(&conn, || db.insert_user(email));
-    let pasted = sql_run.into_iter().find(|sql| sql.contains("example.com"));
     assert_eq!(
-        pasted, None,
-        "insert_user({email:?}) ran SQL with the address in its text: escaping quotes by hand is \
-         still pasting; bind the address as a parameter of the INSERT (VALUES (?1))"
+        sql_run, sql_for_another,
+        "insert_user({email:?}) ran other SQL text than for grace@example.org: the address is \
+         in the text, pasted (quoted, escaped by hand, as a hex or char() literal: all \
+         pasting); bind the address as a parameter of the INSERT (VALUES (?1)), so the \
+         statement is the same whatever the address"
     );
 
     // The lent connection is inside the test's transaction: it sees the row as stored.

@@ -70,11 +70,17 @@ fn decodes_any_spelling_of_a_hex_size(#[case] body: &[u8]) {
 #[case::empty_size(b"\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("".into()))]
 #[case::negative(b"-5\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("-5".into()))]
 #[case::plus_sign(b"+5\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("+5".into()))]
+#[case::garbage_after_the_size(b"5 zzz\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5 zzz".into()))]
+#[case::two_sizes(b"5 6\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5 6".into()))]
+#[case::tab_then_garbage(b"5\tx;a=b\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\tx;a=b".into()))]
 #[case::overflow(b"ffffffffffffffffffff\r\nx\r\n0\r\n\r\n".as_slice(), ChunkedError::SizeOverflow("ffffffffffffffffffff".into()))]
 #[case::size_larger_than_data(b"a\r\nhello\r\n".as_slice(), ChunkedError::SizeExceedsData { declared: 10, available: 7 })]
 #[case::data_cut_short(b"5\r\nhel".as_slice(), ChunkedError::SizeExceedsData { declared: 5, available: 3 })]
 #[case::garbage_instead_of_crlf(b"5\r\nhelloXX0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
 #[case::lf_only_after_data(b"5\r\nhello\n0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
+#[case::lf_only_after_the_size(b"5\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\nhello".into()))]
+#[case::lf_only_after_a_trailer(b"0\r\nX-Trailer: 1\n\r\n".as_slice(), ChunkedError::Incomplete)]
+#[case::lf_only_ending_the_trailers(b"0\r\n\n".as_slice(), ChunkedError::Incomplete)]
 #[case::no_last_chunk(b"5\r\nhello\r\n".as_slice(), ChunkedError::MissingLastChunk)]
 #[case::empty_body(b"".as_slice(), ChunkedError::MissingLastChunk)]
 #[case::ends_before_crlf(b"5\r\nhello".as_slice(), ChunkedError::Incomplete)]
@@ -89,13 +95,15 @@ fn rejects_a_broken_chunked_body_with_a_distinct_error(
     assert_eq!(
         decode_chunked(body),
         Err(expected.clone()),
-        "{:?} must fail as {expected:?}: a caller on a socket must tell 'wait for more' from 'garbage'",
+        "{:?} must fail as {expected:?}: a caller on a socket must tell 'wait for more' from \
+         'garbage', and every line ends in CRLF (a decoder that also takes a bare LF reads the \
+         framing differently from a strict peer: chunk smuggling)",
         String::from_utf8_lossy(body)
     );
 }
 
 /// A chunk that declares far more bytes than arrive: the decoder may only hold what is there.
-/// Sizes from 100 KiB up to 64 MiB, and `usize::MAX`, against a 4 KiB bound: a decoder that
+/// Sizes from 100 KiB up to 64 MiB, and `usize::MAX`, against a 256-byte bound: a decoder that
 /// reserves the declared size "when it looks plausible", or capped, is caught too. (Sizes between 64 MiB
 /// and `usize::MAX` would make a reserving decoder abort the whole test run.)
 #[rstest]
@@ -115,12 +123,45 @@ fn a_huge_declared_size_is_an_error_without_reserving_it(#[case] size: &str) {
         "a chunk declaring {declared} bytes with a few behind it must be SizeExceedsData, got {got:?}"
     );
     assert!(
-        peak <= 4 * 1024,
-        "decoding a {}-byte body held {peak} bytes of heap at once (allowed: 4 KiB): the \
+        peak <= 256,
+        "decoding a {}-byte body held {peak} bytes of heap at once (allowed: 256 bytes): the \
          declared size came from the peer, so never reserve it up front \
          (Vec::with_capacity(declared)), not even capped at some 'safe' size; copy only the \
          bytes that are really there",
         body.len()
+    );
+}
+
+/// 50,000 one-byte chunks (300 KB) decoded on a thread with a 256 KiB stack, alone in a child
+/// process: a decoder that recurses once per chunk overflows that stack, and a stack overflow
+/// aborts the whole process, so the parent reports it.
+#[test]
+fn decodes_fifty_thousand_tiny_chunks_on_a_small_stack() {
+    if !super::alone_in_a_child_process(&format!(
+        "{}::decodes_fifty_thousand_tiny_chunks_on_a_small_stack",
+        module_path!()
+    )) {
+        return;
+    }
+    const CHUNKS: usize = 50_000;
+    let mut body = "1\r\nx\r\n".repeat(CHUNKS).into_bytes();
+    body.extend_from_slice(b"0\r\n\r\n");
+    // Printed first: if the decoder overflows the stack, this is what the parent shows.
+    eprintln!(
+        "decoding {CHUNKS} one-byte chunks on a 256 KiB stack: a stack overflow here means \
+         decode_chunked takes a stack frame per chunk (recursion), and a peer that sends \
+         many tiny chunks aborts the server. Walk the chunks in a loop"
+    );
+    let decoded = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || decode_chunked(&body))
+        .expect("a thread can be started")
+        .join()
+        .expect("decoding did not panic");
+    assert_eq!(
+        decoded.map(|data| data.len()),
+        Ok(CHUNKS),
+        "{CHUNKS} one-byte chunks decode to {CHUNKS} bytes"
     );
 }
 

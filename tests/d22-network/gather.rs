@@ -7,27 +7,14 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use rstest::rstest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
-use super::GUARD;
+use super::{GUARD, local_listener};
+use crate::client::ClientResponse;
 use crate::gather::*;
 use crate::request::HttpError;
-
-/// A listener on 127.0.0.1, port 0, and the address it got. Its backlog of 1,024 holds all
-/// 1,000 clients of the largest test (`TcpListener::bind` asks for 128, and a SYN that finds
-/// the accept queue full is sent again only a second later).
-async fn local_listener() -> (TcpListener, SocketAddr) {
-    let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket can be created");
-    socket
-        .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .expect("binding 127.0.0.1:0 always works");
-    let listener = socket.listen(1024).expect("a bound socket can listen");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    (listener, addr)
-}
 
 /// The `n` paths `/item/0` to `/item/{n-1}`.
 fn item_paths(n: usize) -> Vec<String> {
@@ -213,13 +200,9 @@ async fn get_refuses_an_invalid_target() {
     );
 }
 
-#[tokio::test]
-async fn get_reads_a_body_that_takes_many_reads() {
+/// A server for one client: it sends `response`, reads the request, then closes.
+async fn one_response_server(response: Vec<u8>) -> SocketAddr {
     let (listener, addr) = local_listener().await;
-    let body: Vec<u8> = (0..100_000u32).map(|i| b'a' + (i % 26) as u8).collect();
-    let mut response =
-        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
-    response.extend_from_slice(&body);
     tokio::spawn(async move {
         if let Ok((mut stream, _)) = listener.accept().await {
             let _ = stream.write_all(&response).await;
@@ -227,6 +210,16 @@ async fn get_reads_a_body_that_takes_many_reads() {
             let _ = stream.read(&mut request).await;
         }
     });
+    addr
+}
+
+#[tokio::test]
+async fn get_reads_a_body_that_takes_many_reads() {
+    let body: Vec<u8> = (0..100_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+    let mut response =
+        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+    response.extend_from_slice(&body);
+    let addr = one_response_server(response).await;
     let got = tokio::time::timeout(GUARD, get(addr, "/big"))
         .await
         .expect("get must finish once the body is complete")
@@ -238,33 +231,130 @@ async fn get_reads_a_body_that_takes_many_reads() {
     );
 }
 
+#[rstest]
+#[case::chunked(b"Transfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n3\r\n!!!\r\n0\r\n\r\n".as_slice(), Ok(b"hi!!!".as_slice()))]
+#[case::until_close(b"\r\nall of it".as_slice(), Ok(b"all of it".as_slice()))]
+#[case::a_huge_length_that_never_arrives(b"Content-Length: 100000000\r\n\r\nabc".as_slice(), Err(HttpError::UnexpectedEof))]
 #[tokio::test]
-async fn get_returns_a_complete_response_without_waiting_for_close() {
+async fn get_frames_a_response_like_the_blocking_client(
+    #[case] fields_and_body: &[u8],
+    #[case] expected: Result<&[u8], HttpError>,
+) {
+    let mut response = b"HTTP/1.1 200 OK\r\n".to_vec();
+    response.extend_from_slice(fields_and_body);
+    let addr = one_response_server(response.clone()).await;
+    let got = tokio::time::timeout(GUARD, get(addr, "/framed"))
+        .await
+        .expect("get must finish once the server has closed");
+    assert_eq!(
+        got.map(|r| r.body),
+        expected.map(<[u8]>::to_vec),
+        "{:?} then close: get frames a response exactly as http_get does (chunked, \
+         Content-Length, or until close; a declared length that never arrives is \
+         UnexpectedEof). Feed what you read to parse_response after every read: framing of \
+         your own (read_exact into a buffer of the declared length) misses chunked and \
+         close-framed bodies and allocates whatever a stranger declares",
+        String::from_utf8_lossy(&response)
+    );
+}
+
+/// A keep-alive server's whole response, `total` bytes long (a `Content-Length` body of
+/// `x`s), and its body.
+fn response_of_exactly(total: usize) -> (Vec<u8>, Vec<u8>) {
+    let head = |len: usize| format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n");
+    let mut len = total.saturating_sub(head(0).len());
+    while head(len).len() + len > total {
+        len -= 1;
+    }
+    let body = vec![b'x'; len];
+    let mut response = head(len).into_bytes();
+    response.extend_from_slice(&body);
+    assert_eq!(
+        response.len(),
+        total,
+        "the test builds a response of exactly {total} bytes"
+    );
+    (response, body)
+}
+
+/// A keep-alive server (the connection stays open until the test is over) sends one
+/// response of `total` bytes in one write. 16 KiB is a multiple of every power-of-two read
+/// buffer up to 16 KiB, so it arrives in reads that fill the buffer to the last byte.
+#[rstest]
+#[case::a_short_response(46)]
+#[case::sixteen_kib_exactly(16 * 1024)]
+#[tokio::test]
+async fn get_returns_a_complete_response_without_waiting_for_close(#[case] total: usize) {
+    const KEPT_OPEN_WAIT: Duration = Duration::from_secs(3);
+    let (response, body) = response_of_exactly(total);
     let (listener, addr) = local_listener().await;
     let (done, hold) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         if let Ok((mut stream, _)) = listener.accept().await {
-            let _ = stream
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nkept")
-                .await;
+            let _ = stream.write_all(&response).await;
             // A keep-alive server: the connection stays open until the test is over.
             let _ = hold.await;
         }
     });
-    let got = tokio::time::timeout(GUARD, get(addr, "/kept")).await;
+    let got = tokio::time::timeout(KEPT_OPEN_WAIT, get(addr, "/kept")).await;
     let _ = done.send(());
     let response = got
         .unwrap_or_else(|_| {
             panic!(
-                "get did not return within {GUARD:?} although the whole response (Content-Length: \
-                 4) had arrived: it waits for the server to close, which a keep-alive server never \
-                 does; feed the bytes read so far to parse_response after every read"
+                "get did not return within {KEPT_OPEN_WAIT:?} although the whole {total}-byte \
+                 response had arrived on a connection the server keeps open: it waits for the \
+                 server to close, or takes a read that fills its buffer as 'more is coming' \
+                 (TCP is a byte stream: read sizes are not message boundaries). Feed the bytes \
+                 read so far to parse_response after every read"
             )
         })
         .expect("a valid response");
+    assert!(
+        response.body == body,
+        "the {} bytes Content-Length promised (got {})",
+        body.len(),
+        response.body.len()
+    );
+}
+
+/// `get`'s peak heap on this thread (a one-thread runtime, the server task on it too) for a
+/// response whose head declares `declared` body bytes, of which 3 arrive before the close.
+fn get_peak_heap_for_a_declared_length(
+    declared: &str,
+) -> (Result<ClientResponse, HttpError>, usize) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a one-thread runtime");
+    let response = format!("HTTP/1.1 200 OK\r\nContent-Length: {declared}\r\n\r\nabc");
+    let addr = runtime.block_on(one_response_server(response.into_bytes()));
+    let (got, peak) = super::heap::peak_heap(|| {
+        runtime.block_on(async { tokio::time::timeout(GUARD, get(addr, "/claim")).await })
+    });
+    (
+        got.expect("get must finish once the server has closed"),
+        peak,
+    )
+}
+
+#[test]
+fn get_does_not_allocate_a_declared_length_up_front() {
+    let _warm_up = get_peak_heap_for_a_declared_length("000000010");
+    let (got, huge) = get_peak_heap_for_a_declared_length("100000000");
+    let (_, small) = get_peak_heap_for_a_declared_length("000000010");
     assert_eq!(
-        response.body, b"kept",
-        "the four bytes Content-Length promised"
+        got,
+        Err(HttpError::UnexpectedEof),
+        "the server promised 100 MB and closed after 3 bytes"
+    );
+    let slack = 64;
+    assert!(
+        huge <= small + slack,
+        "get held {huge} bytes of heap for a response of 3 body bytes that declared \
+         Content-Length: 100000000, and {small} for the same bytes declaring 10 (allowed: \
+         {slack} more): it reserved what a stranger's header claimed. Grow the buffer with the \
+         bytes that actually arrive; a declared size is a claim, never an allocation, not even \
+         capped"
     );
 }
 
@@ -356,12 +446,13 @@ fn get_sleeps_while_the_server_is_silent_instead_of_spinning() {
             .expect("the server saw the request");
 
         // The server is silent: give the runtime 100 turns, and on tokio's paused clock
-        // 100 steps of 10 ms (a second) in which every timer that falls due fires.
+        // 100 steps of a second (100 s) in which every timer that falls due fires: a nap of
+        // up to 30 s on WouldBlock wakes the task at least three times.
         let before = polls.load(std::sync::atomic::Ordering::SeqCst);
         tokio::time::pause();
         for _ in 0..100 {
             tokio::task::yield_now().await;
-            tokio::time::advance(Duration::from_millis(10)).await;
+            tokio::time::advance(Duration::from_secs(1)).await;
         }
         tokio::time::resume();
         let while_silent = polls.load(std::sync::atomic::Ordering::SeqCst) - before;
@@ -370,8 +461,9 @@ fn get_sleeps_while_the_server_is_silent_instead_of_spinning() {
         assert!(
             while_silent <= 2,
             "while the server said nothing, get's task was polled {while_silent} times in 100 \
-             turns of the runtime and one second of (paused) time: it polls instead of waiting \
-             (a socket tried again and again, after yield_now or a timer nap on WouldBlock), \
+             turns of the runtime and 100 seconds of (paused) time: it polls instead of waiting \
+             (a socket tried again and again, after yield_now or a timer nap on WouldBlock, \
+             however long the nap), \
              burning a core and adding a nap's latency to every read. Use \
              tokio::net::TcpStream: its read registers with tokio's reactor, and the task \
              sleeps until the socket has data"

@@ -22,6 +22,21 @@ macro_rules! assert_suite_snapshot {
 /// failure; no test passes because of it.
 pub(crate) const GUARD: Duration = Duration::from_secs(10);
 
+/// A tokio listener on 127.0.0.1, port 0, and the address it got. Its backlog of 1,024 holds
+/// a thousand clients connecting at once (`TcpListener::bind` asks for 128, and a SYN that
+/// finds the accept queue full is sent again only a second later).
+pub(crate) async fn local_listener() -> (tokio::net::TcpListener, SocketAddr) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket can be created");
+    socket
+        .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .expect("binding 127.0.0.1:0 always works");
+    let listener = socket.listen(1024).expect("a bound socket can listen");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    (listener, addr)
+}
+
 /// Connects to `addr`, sends `request` and reads until the server closes the connection.
 pub(crate) fn exchange(addr: SocketAddr, request: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut stream = TcpStream::connect(addr)?;
@@ -174,6 +189,16 @@ pub(crate) fn alone_in_a_child_process_with(path: &str, fd_limit: Option<u32>) -
         "{name}, run alone in a child process, failed:\n{text}"
     );
     false
+}
+
+/// For both servers' `keeps_serving_after_an_accept_that_fails_for_want_of_descriptors` in
+/// `module` (its `module_path!()`): [`alone_in_a_child_process_with`] a `RLIMIT_NOFILE` of 64.
+#[cfg(unix)]
+pub(crate) fn alone_with_64_descriptors(module: &str) -> bool {
+    alone_in_a_child_process_with(
+        &format!("{module}::keeps_serving_after_an_accept_that_fails_for_want_of_descriptors"),
+        Some(64),
+    )
 }
 
 /// Opens `/dev/null` until the process has no descriptor left (the test runs in a child

@@ -82,21 +82,25 @@ fn uses_the_standard_reason_phrase(#[case] status: u16, #[case] reason: &str) {
     );
 }
 
-#[test]
-fn replaces_a_hand_written_content_length_with_the_real_one() {
-    let bytes = Response::new(200)
-        .header("content-length", "999")
-        .body("abc")
-        .to_bytes();
-    let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+#[rstest]
+#[case::written_before_the_body(|| Response::new(200).header("content-length", "999").body("abc"), 3)]
+#[case::written_after_the_body(|| Response::new(200).body("abc").header("Content-Length", "999"), 3)]
+#[case::written_with_no_body_set(|| Response::new(200).header("CONTENT-LENGTH", "999"), 0)]
+fn replaces_a_hand_written_content_length_with_the_real_one(
+    #[case] build: fn() -> Response,
+    #[case] real: usize,
+) {
+    let text = String::from_utf8_lossy(&build().to_bytes()).to_ascii_lowercase();
     assert_eq!(
         text.matches("content-length").count(),
         1,
-        "two Content-Length headers make a response ambiguous: {text:?}"
+        "two Content-Length headers make a response ambiguous: {text:?}. The builder owns \
+         the length when it renders (to_bytes), whatever was added before or after body()"
     );
     assert!(
-        text.contains("content-length: 3\r\n"),
-        "the builder counts the body itself (3 bytes), whatever the caller wrote: {text:?}"
+        text.contains(&format!("content-length: {real}\r\n")),
+        "the builder counts the body itself ({real} bytes) at render time, whatever the \
+         caller wrote and in whatever order: {text:?}"
     );
 }
 

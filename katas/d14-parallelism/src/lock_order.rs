@@ -34,16 +34,20 @@
 //!   through it (`DerefMut`), and both writes come after the second `Acquired`. Checked by
 //!   `writes_the_balances_only_once_both_locks_are_held`.
 //! - Transfers between unrelated accounts do not wait for each other: while one transfer
-//!   is paused as it writes a balance (from its lock hook, at its first `Writing`, and in
-//!   another run at its second), a transfer between two other accounts finishes on
-//!   another thread (one of the tests' pairs is 3 724 680 960 and the next id, beside 0
+//!   is paused in its lock hook (as it asks for its second account lock, at its second
+//!   `Waiting`; in other runs as it writes a balance, at its first `Writing`, and at its
+//!   second), a transfer between two other accounts finishes on another thread (one of the tests' pairs is 3 724 680 960 and the next id, beside 0
 //!   and 1; another runs `m -> m + 1` for every `m` from 2 to 4096 beside a transfer
 //!   between 0 and 1, so shards of a lock picked from the ids modulo any number up to 4096
-//!   are seen too); both move the same amount, every power of ten from 1 to 10^18 in turn
-//!   (and a few odd ones), so a lock taken only for large transfers shows up too.
+//!   are seen too); both move the same amount, every power of ten from 1 to 10^19 in turn
+//!   (and a few odd ones, `u64::MAX / 2` and `u64::MAX`), so a lock taken only for
+//!   transfers past any amount shows up too.
 //!   A process-wide lock (a ledger, a journal) held around the move, even
 //!   one taken after both account locks, or between the two writes, serialises every
-//!   transfer in the program. Checked by
+//!   transfer in the program; one held while waiting for the second account's lock is
+//!   also outside the lock order, and deadlocks: `transfer(1 -> 2)` holds account 1 and
+//!   it, and waits for account 2, while `transfer(2 -> 3)` holds account 2 and waits for
+//!   it. Checked by
 //!   `transfers_between_other_accounts_go_on_while_one_writes`.
 //! - Two transfers in opposite directions, each paused after its first lock until the other
 //!   has asked for its first lock, both finish: neither may wait behind a lock of its own
@@ -65,9 +69,14 @@
 //!   `sending_more_than_the_balance_is_refused_and_changes_nothing`,
 //!   `a_transfer_that_would_overflow_the_receiver_is_refused_and_changes_nothing`.
 //!
-//! **Not checked.** A process-wide lock taken and released between the hook points (say,
-//! after both balances are written, before the account locks drop) runs none of the
-//! tests' code while it is held, so no test sees it; do not add one.
+//! **Not checked.** A process-wide lock held at none of the pauses (a ledger journaled
+//! after the second `Acquired` and released before the first `Writing`, say, or one taken
+//! after both balances are written, before the account locks drop) is not seen: the tests
+//! pause a transfer only inside its lock hook (as it asks for its second lock, at its
+//! writes, and after its first lock against an opposite transfer), never while such a
+//! lock is held, and a `Mutex` private to your code cannot be counted from outside; only
+//! timing could show it, and the tests never time. It still makes every transfer in the
+//! program queue for one lock: do not add one.
 
 use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};

@@ -27,14 +27,17 @@
 //! **The tests check.**
 //! - `chunk_ranges(n, workers)` gives `min(workers, n)` ranges, none empty, in order,
 //!   covering `0..n` exactly once, whose lengths differ by at most one (no range for
-//!   `n == 0`). Checked by `splits_the_items_into_balanced_contiguous_ranges`,
-//!   `ranges_cover_every_item_once_and_differ_by_at_most_one`.
+//!   `n == 0`), item counts past 2^53 (where an `f64` loses integers) up to `u64::MAX`
+//!   included. Checked by `splits_the_items_into_balanced_contiguous_ranges`,
+//!   `ranges_cover_every_item_once_and_differ_by_at_most_one`,
+//!   `ranges_stay_balanced_for_item_counts_past_two_to_the_53`.
 //! - `parallel_sum_with` calls `f` from exactly `min(workers, n)` threads that run at the
 //!   same time, all the way through their ranges: the tests make each thread wait at a
-//!   `Barrier` at every call of `f` when the ranges hold up to 128 items, and at its
-//!   first, middle and last call for longer ones (up to 100 000 items in all), so a lock
+//!   `Barrier` at every call of `f` when the ranges hold up to 4096 items (one run has two
+//!   ranges of 4096), and for longer ones (up to 100 000 items in all) at its first, middle
+//!   and last call and at every call number that is a power of two or one less, so a lock
 //!   shared by the workers and held while `f` runs, even one taken only after each
-//!   worker's first item, blocks them. Checked by `runs_min_workers_n_threads_at_the_same_time`.
+//!   worker's first item or only every k-th item (any k up to 4096), blocks them. Checked by `runs_min_workers_n_threads_at_the_same_time`.
 //! - It starts no idle threads either: never one thread per worker asked for, so
 //!   `parallel_sum_with(3, usize::MAX, f)` returns 3 at once. Checked by
 //!   `a_huge_worker_count_starts_only_one_thread_per_item`.
@@ -66,9 +69,12 @@
 //!   `zero_workers_is_an_error`.
 //!
 //! **Not checked.** A lock shared by the workers that each takes and releases between two
-//! calls of `f` (a progress counter behind a `Mutex`, say) runs none of the tests' code
-//! while it is held, so no test sees it; it is still a home-made GIL, one contended lock
-//! per item: do not add one (an atomic counter, or none, does the job).
+//! calls of `f` (a progress counter behind a `Mutex` bumped after each `f(i)`, before the
+//! value reaches `Sum::sum`, say) runs none of the tests' code while it is held, so no
+//! test sees it: a worker paused inside `f` or inside the addition never holds it, and a
+//! `Mutex` private to your code cannot be counted from outside; only timing could show it,
+//! and the tests never time. It is still a home-made GIL, one contended lock per item: do
+//! not add one (an atomic counter, or none, does the job).
 
 use std::iter::Sum;
 use std::ops::Mul;

@@ -44,6 +44,11 @@
 //!   process of its own), by at most 1.5 times the result, so a buffer grown on the side
 //!   (however it is allocated) and copied into the `String` is seen. Checked by
 //!   `uses_no_memory_beyond_the_result_whatever_allocates_it`.
+//! - Each word is written straight into the result, at every size: every word is read
+//!   (again) from the input after the one allocation, so words written in one pass into a
+//!   scratch buffer (on the stack, in a `static`, from `std::alloc::System`) and copied into
+//!   the `String` afterwards are seen. Checked by `allocates_exactly_once_for_many_words`,
+//!   `agrees_with_std_join_and_allocates_at_most_once`.
 //! - Lengths are bytes, not characters. Checked by `sizes_multibyte_words_in_bytes`.
 //! - `capacity_steps` notes every capacity change of a real `String`, separators included,
 //!   few and growing for 50,000 words, none for an empty build. Checked by
@@ -54,9 +59,12 @@
 //! **Not checked.** A shortcut kept for inputs longer than the tests build (more than 2^20
 //! words). A buffer grown through `std::alloc::System` and then handed to the `String` itself
 //! (`String::from_raw_parts`, an allocator mix-up that is undefined behaviour): no extra
-//! memory for the kernel to see. That the steps are read from the `String`'s `capacity()`: a version that
-//! builds the same `String` but predicts each step from the standard library's growth rule
-//! gives the same steps today; no test can tell a measurement from a correct prediction.
+//! memory for the kernel to see. A version that measures, allocates the `String`, and only
+//! then walks the words into a scratch buffer below 16 MiB and copies it in: it reads every
+//! word after allocating, as a direct write does, and the kernel cannot see so small a
+//! buffer. That the steps are read from the `String`'s `capacity()`: a version that builds
+//! the same `String` but predicts each step from the standard library's growth rule gives
+//! the same steps today; no test can tell a measurement from a correct prediction.
 
 /// The words joined by `sep`, built with a single allocation.
 pub fn join_words<'a, I>(_words: I, sep: &str) -> String

@@ -49,9 +49,10 @@
 //!   `the_ranking_is_ordered_by_sql`,
 //!   `ties_follow_the_id_even_when_an_index_on_power_reverses_the_scan`.
 //! - update and delete report a missing id (`NotFound`, `false`); `get` of a missing id is
-//!   `Ok(None)`. Checked by `update_power_of_an_unknown_id_is_not_found`,
+//!   `Ok(None)`, while a query that fails (the table renamed away) is a `Sqlite` error, not
+//!   `None`. Checked by `update_power_of_an_unknown_id_is_not_found`,
 //!   `delete_removes_the_warrior_and_reports_it`, `delete_of_an_unknown_id_returns_false`,
-//!   `get_of_an_unknown_id_is_none`.
+//!   `get_of_an_unknown_id_is_none`, `get_reports_a_failing_database_as_an_error_not_none`.
 //! - bad input (an empty or blank name, a NaN or infinite power) is a typed error and writes
 //!   nothing. Checked by `an_empty_name_is_rejected_and_nothing_is_written`,
 //!   `a_non_finite_power_is_rejected`.

@@ -48,11 +48,15 @@
 //!   `explain_of_invalid_sql_is_an_error`.
 //! - After [`ensure_indexes`], the statement [`find_by_email`] runs (caught with the trace hook,
 //!   planned without your code) is a `SEARCH` of `warriors` through an index whose first column
-//!   is `email`, and takes no full-scan step (`SQLITE_STMTSTATUS_FULLSCAN_STEP`). Checked by
+//!   is `email`, and takes no full-scan step (`SQLITE_STMTSTATUS_FULLSCAN_STEP`); the same
+//!   holds when the tables already carried other indexes (a `UNIQUE` one on `name`, composites
+//!   whose first column is another): [`ensure_indexes`] looks for the index each lookup needs,
+//!   not for "any index on the table". Checked by
 //!   `the_email_lookup_searches_an_email_index_once_indexed`,
 //!   `the_email_lookup_takes_no_full_scan_step_once_indexed`.
 //! - [`LOADOUT_SQL`] plans a `SEARCH` of `weapons` through a real index whose first column is
-//!   `warrior_id`, and builds no `AUTOMATIC` index (`SQLITE_STMTSTATUS_AUTOINDEX`). Checked by
+//!   `warrior_id` (also when `weapons` already had an index on another column), and builds no
+//!   `AUTOMATIC` index (`SQLITE_STMTSTATUS_AUTOINDEX`). Checked by
 //!   `the_join_searches_weapons_through_an_index_on_warrior_id`,
 //!   `the_join_needs_no_automatic_index_once_indexed`.
 //! - [`ensure_indexes`] adds exactly two indexes, each on the one column its lookup compares
@@ -62,9 +66,12 @@
 //! - Calling [`ensure_indexes`] again changes nothing, and on a database that lost one of the
 //!   two indexes it adds that one back; e-mails are unique, so the e-mail index is
 //!   `UNIQUE`: creating it over a duplicate fails with SQLite's constraint error, and once it
-//!   exists SQLite refuses every later duplicate insert (not a one-off check in Rust); a warrior
-//!   may carry several weapons, so the `warrior_id` index is not. Checked by
+//!   exists SQLite refuses every later duplicate insert (not a one-off check in Rust), also when
+//!   the table already carried an index that starts with `email` but does not make it unique (a
+//!   plain one on `email`, a `UNIQUE` one on `(email, name)`); a warrior may carry several
+//!   weapons, so the `warrior_id` index is not. Checked by
 //!   `ensure_indexes_is_idempotent`, `ensure_indexes_refuses_duplicate_emails`,
+//!   `ensure_indexes_makes_emails_unique_whatever_indexes_were_there`,
 //!   `ensure_indexes_lets_a_warrior_carry_several_weapons`.
 //! - With both indexes there, [`ensure_indexes`] writes nothing (a second connection's
 //!   `PRAGMA data_version` does not move): no dropping and rebuilding. Checked by

@@ -23,7 +23,8 @@
 //! `r2d2`; for an in-process SQLite file, one connection per thread is the usual design).
 //!
 //! **The tests check.**
-//! - [`rank_heroes`] orders by power (strongest first), then by name; rank 1 is the strongest;
+//! - [`rank_heroes`] orders by power (strongest first), then by name, whatever order the
+//!   repository returns ties in; rank 1 is the strongest;
 //!   equal power shares a rank and the next rank is skipped (1, 2, 2, 4); it keeps the first
 //!   `top`. Checked by `ranks_the_strongest_first`, `equal_power_shares_a_rank_and_skips_the_next`,
 //!   `keeps_only_the_top_n`, `nobody_above_the_threshold_gives_an_empty_ranking`.

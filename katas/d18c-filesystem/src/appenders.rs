@@ -24,25 +24,35 @@
 //!
 //! **The tests check.**
 //! - The file is created if missing and opened in append mode (`O_APPEND`, seen on the
-//!   descriptor while `append_record` waits for the lock, Linux); each record is `line`
-//!   followed by `\n`. Checked by `appends_each_record_as_one_line`,
-//!   `append_waits_while_another_writer_holds_the_lock`.
-//! - A `line` containing `\n` or `\r` would become two records: `AppendError::LineBreak`.
-//!   Checked by `refuses_a_record_with_a_line_break`.
+//!   descriptor while `append_record` waits for the lock, and while either function, the
+//!   lock free, is blocked writing to a named pipe, Linux); each record is `line` followed
+//!   by `\n`. Checked by `appends_each_record_as_one_line`,
+//!   `append_waits_while_another_writer_holds_the_lock`,
+//!   `the_lock_is_held_until_the_newline_is_written`.
+//! - A `line` containing `\n` or `\r` would become two records: `AppendError::LineBreak`,
+//!   from either function. Checked by `refuses_a_record_with_a_line_break`.
 //! - The lock is taken on the data file itself (not on a separate lock file) and
-//!   exclusively: `try_append_record` returns `Err(AppendError::Busy)` without writing
-//!   anything while another handle holds an exclusive lock, or a shared one, on the file.
-//!   Checked by `try_append_gives_up_while_another_writer_holds_the_lock`,
+//!   exclusively: `try_append_record` returns `Err(AppendError::Busy)` at once, without
+//!   writing anything, while another handle holds an exclusive lock, or a shared one, on the
+//!   file; it never naps and tries again first (Linux: the busy call runs on a thread where
+//!   every sleep, `nanosleep` or `clock_nanosleep`, fails). Checked by `try_append_gives_up_while_another_writer_holds_the_lock`,
 //!   `try_append_gives_up_while_a_reader_holds_a_shared_lock`.
+//! - `try_append_record` never asks for the lock the waiting way: it writes under the lock
+//!   it tried, not after trying, letting go and locking again (another writer could take the
+//!   lock in between, and then it waits). The test runs it, with the lock free, on a thread
+//!   where every lock call that would wait (`flock` without `LOCK_NB`, `fcntl` `F_SETLKW` or
+//!   `F_OFD_SETLKW`) fails at once, and it must append the record (Linux). Checked by
+//!   `try_append_never_makes_a_lock_call_that_waits`.
 //! - `append_record` waits for the lock before the first byte is written, and writes once it
 //!   is free; it waits for a reader's shared lock too (a writer's lock is exclusive). Where
 //!   the record goes is decided under the lock: a record the lock holder appended while
 //!   `append_record` waited is followed, not overwritten (append mode, no seek to the end
 //!   before locking). Checked by `append_waits_while_another_writer_holds_the_lock`,
 //!   `append_waits_while_a_reader_holds_a_shared_lock`.
-//! - The lock covers the whole record, newline included: the tests append to a named pipe
-//!   with room for the record's text but not its newline, and while `append_record` is
-//!   blocked writing, the file must still be locked (Linux). Checked by
+//! - The lock covers the whole record, newline included, in both functions (for
+//!   `try_append_record`, with the lock free): the tests append to a named pipe with room
+//!   for the record's text but not its newline, and while the call is blocked writing, the
+//!   file must still be locked (Linux). Checked by
 //!   `the_lock_is_held_until_the_newline_is_written`.
 //! - While it waits, `append_record` sleeps in the lock call: over 200 ms with the lock
 //!   taken it wakes up at most twice, and the waiting thread is seen blocked in the `flock`
@@ -51,13 +61,20 @@
 //!   current system call in `/proc`; the second on x86_64 and aarch64). Checked by
 //!   `a_waiting_append_sleeps_in_the_lock_instead_of_polling`,
 //!   `a_waiting_append_is_blocked_in_the_lock_call_not_in_a_sleep`.
-//! - The lock is released when the call returns. Checked by
+//! - The lock is released when either function returns. Checked by
 //!   `the_lock_is_released_when_append_returns`.
+//! - A lock that cannot be taken is an error, never a reason to append unlocked: with every
+//!   lock call (`flock` taking a lock, `fcntl` setting one) failing with `ENOLCK` for the
+//!   calling thread (a seccomp filter; Linux), either function returns that error as
+//!   `AppendError::Io` and writes nothing. Checked by
+//!   `a_lock_call_that_fails_is_an_error_and_nothing_is_written`.
 //! - Several threads and several processes appending thousands of records leave a file in
 //!   which every line is a whole record. Checked by
 //!   `threads_and_processes_appending_together_leave_only_whole_lines`.
 //!
-//! **Not checked.** Off Linux, that `append_record` never returns early while the lock is
+//! **Not checked.** Whether `try_append_record` retries `try_lock` a few times in a row
+//! without sleeping before giving up (no system call but the lock's own shows it, and it
+//! does not stall the caller). Off Linux, that `append_record` never returns early while the lock is
 //! held is seen through a 50 ms window (code that does not wait usually returns within it);
 //! there the deterministic check of the lock is `try_append_record`'s, and the named-pipe
 //! check of a lock held to the newline does not run.

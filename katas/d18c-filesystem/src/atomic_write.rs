@@ -32,13 +32,24 @@
 //! read back. So the two sync steps go through the [`Syncer`] trait: the tests pass a
 //! recording syncer and look at the disk at the moment each step is called.
 //!
+//! **Three doors, one lesson.** Each rule below that more than one of `atomic_write`,
+//! `atomic_write_with` and `atomic_write_synced` can show is tested through each of them
+//! (the tests run one case per function): one written on its own, instead of calling the
+//! next, must keep every rule too. The simplest way is for `atomic_write` to call
+//! `atomic_write_with`, and `atomic_write_with` to call `atomic_write_synced` with a
+//! `DiskSyncer`.
+//!
 //! **The tests check.**
 //! - After `Ok(())` the file holds exactly the new content (a missing file is created), and
 //!   only the target is left in the directory.
 //!   Checked by `creates_a_missing_file_with_the_new_content`,
 //!   `replaces_longer_old_content_completely`.
 //! - While `fill` runs, the target still holds the old content (a target that did not exist
-//!   does not exist yet), and the temp file sits in the target's own directory.
+//!   does not exist yet), and the temp file sits in the target's own directory and already
+//!   holds what `fill` has written and flushed so far, and, flushed or not, all but at most
+//!   64 KiB of what it has written (after 68 KiB more, written 4 KiB at a time): `fill`
+//!   writes straight into it (a buffer of up to 64 KiB between them is fine), so the new
+//!   content streams to the disk instead of being collected in memory first.
 //!   Checked by `the_target_keeps_its_old_content_while_the_new_one_is_written`,
 //!   `a_new_file_does_not_appear_under_its_name_while_it_is_written`,
 //!   `the_temp_file_sits_in_the_target_directory`.
@@ -52,7 +63,8 @@
 //!   Checked by `a_failing_writer_leaves_the_old_content_and_no_temp_file`,
 //!   `a_failing_writer_for_a_new_file_leaves_nothing`,
 //!   `a_failed_file_sync_leaves_the_old_content_and_no_temp_file`.
-//! - A panic before the rename, in `fill` or in `Syncer::sync_file`, leaves the old content
+//! - A panic before the rename, in `fill` (of `atomic_write_synced` or of
+//!   `atomic_write_with`) or in `Syncer::sync_file`, leaves the old content
 //!   and no temp file (the temp file's owner deletes it in `Drop`, during unwinding too).
 //!   Checked by `a_panic_before_the_rename_leaves_the_old_content_and_no_temp_file`.
 //! - When the rename fails (a directory stands at the target), the error is
@@ -63,6 +75,10 @@
 //!   first is filling, does not clobber the first one's temp file; both succeed and the one
 //!   that finishes last wins. Checked by
 //!   `a_second_writer_during_the_first_uses_its_own_temp_file`.
+//! - The temp file is created exclusively (`O_CREAT | O_EXCL`, as `NamedTempFile` does), so
+//!   a name another writer already holds is never truncated and shared: with every open that
+//!   creates a file without `O_EXCL` made to fail for the calling thread (a seccomp filter;
+//!   Linux), each of the three still succeeds. Checked by `the_temp_file_is_created_exclusively`.
 //! - When `sync_dir` fails, the new content is already in place and the error is
 //!   `WriteError::DirSync`. Checked by `a_failed_directory_sync_is_reported_after_the_rename`.
 //! - `DiskSyncer` asks the kernel on Linux: syncing what cannot be synced (no fsync, no
@@ -70,10 +86,11 @@
 //!   regular file and a directory like any other) is an `InvalidInput` error for both of its
 //!   methods, and syncing a real file and directory succeeds.
 //!   Checked by `the_disk_syncer_calls_fsync_on_the_file_and_the_directory`.
-//! - `DiskSyncer` and `atomic_write` really call fsync (or fdatasync) on a real file: with
-//!   both made to fail for the calling thread (a seccomp filter, in a child process; Linux),
-//!   `sync_file` and `sync_dir` return that error, and `atomic_write` returns it as
-//!   `WriteError::Write` and leaves the old content. Checked by
+//! - `DiskSyncer`, `atomic_write` and `atomic_write_with` really call fsync (or fdatasync)
+//!   on a real file: with both made to fail for the calling thread (a seccomp filter, in a
+//!   child process; Linux), `sync_file` and `sync_dir` return that error, and
+//!   `atomic_write` and `atomic_write_with` each return it as `WriteError::Write` and leave
+//!   the old content. Checked by
 //!   `the_disk_syncer_and_atomic_write_reach_fsync_for_a_real_file`.
 //! - A bare file name is written in the working directory, and the directory synced is
 //!   `.` (its parent is empty). Checked by
@@ -82,6 +99,12 @@
 //!   `WriteError::NoFileName`. Checked by `refuses_a_path_without_a_file_name`.
 //! - A directory that does not exist gives `WriteError::Temp`.
 //!   Checked by `a_missing_directory_is_a_temp_error`.
+//! - No fallback writes the target in place: with every rename refused (`EXDEV`) for the
+//!   calling thread, each of the three returns `WriteError::Rename`; with every exclusive
+//!   create (the temp file) refused (`EACCES`) while the target stays writable, each returns
+//!   `WriteError::Temp`; both times the target keeps its old content (a seccomp filter;
+//!   Linux). Checked by
+//!   `a_refused_rename_or_temp_file_is_an_error_and_the_target_keeps_its_old_content`.
 //! - A reader polling during many rewrites only ever sees complete versions.
 //!   Checked by `a_reader_polling_during_many_rewrites_sees_only_complete_versions`.
 //! - The target is replaced by a rename, not rewritten nor deleted first: a reader that
@@ -91,10 +114,12 @@
 //!   `a_reader_that_opened_the_old_file_still_reads_the_old_content_after_the_write`.
 //!
 //! **Not checked.** That the data really survives a power cut (no test can cut the power):
-//! the tests see the order of the steps through the seam, and that `DiskSyncer` and
-//! `atomic_write` call fsync (its error comes back to them), not what the disk's cache does
-//! with it. Whether `atomic_write` syncs the directory after the rename: its own steps are
-//! seen in order only through `atomic_write_synced` and a recording syncer.
+//! the tests see the order of the steps through the seam, and that `DiskSyncer`,
+//! `atomic_write` and `atomic_write_with` call fsync (its error comes back to them), not
+//! what the disk's cache does with it. Whether `atomic_write` and `atomic_write_with` sync
+//! the directory after the rename: their steps are seen in order only through
+//! `atomic_write_synced` and a recording syncer, and a filter on system calls cannot tell
+//! the directory's fsync from the file's.
 //! Nor whether `DiskSyncer` calls `sync_all` (fsync) or `sync_data` (fdatasync): both push
 //! the bytes and the file size to the disk and fail alike on `/dev/null`; fdatasync may skip
 //! metadata the new content does not need (the mtime). On a directory, Linux's common
@@ -105,6 +130,9 @@
 //! error or a panic in `fill`, an error or a panic in `sync_file`, a failed rename) leaves
 //! the disk as `Drop` does. `Drop` is the advice because it keeps covering a step added
 //! later; no test can see a step that is not there.
+//! Nor how the temp file's name is made unique: one from the clock or a counter, created
+//! exclusively, fails with `AlreadyExists` instead of clobbering when two writers pick it,
+//! and no test forces two writers onto one name; `NamedTempFile` retries random names.
 
 use std::fs::File;
 use std::io::{self, Write};

@@ -21,13 +21,15 @@
 //!   cannot be opened (`ScanError::Open`, with the path) before yielding anything. Checked by
 //!   `an_empty_needle_is_refused`, `a_missing_file_is_refused_with_its_path`.
 //! - The iterator yields `Ok(Critical { line, text })` for each line containing `needle`, in
-//!   file order, `line` counted from 1, `text` without its `\n` or `\r\n`; a last line without
+//!   file order, `line` counted from 1, `text` without its `\n` or `\r\n` (exactly one line
+//!   ending: trailing spaces, tabs and a stray `\r` before it are kept); a last line without
 //!   a newline counts; an empty file yields nothing. Checked by
 //!   `yields_the_matching_lines_with_their_numbers`,
 //!   `strips_crlf_and_reads_a_last_line_without_newline`, `an_empty_file_yields_nothing`.
 //! - A line that is not UTF-8 yields `Err(LineError::InvalidUtf8 { line })` (never a lossy
-//!   copy) and the scan continues with the next line. Checked by
-//!   `a_line_that_is_not_utf8_is_reported_and_the_scan_goes_on`.
+//!   copy: no allocation for it) and the scan continues with the next line. Checked by
+//!   `a_line_that_is_not_utf8_is_reported_and_the_scan_goes_on`,
+//!   `the_line_buffer_is_reused_not_allocated_per_line`.
 //! - A valid line that holds the replacement character U+FFFD is text like any other (a
 //!   lossy copy cannot tell it from a bad byte). Checked by
 //!   `a_line_holding_a_real_replacement_character_is_valid_text`.
@@ -42,13 +44,18 @@
 //!   was taken (it gives up after 5 s, and the test fails): a pipe has no size to map and
 //!   cannot be rewound, so only a scan that reads it a buffer at a time gets every match.
 //!   The same for regular files of every size (9 bytes to 3 MiB, one buffer and more, small
-//!   files too): a line appended at the end after the first match was taken is found, so
-//!   no file is read to its end (whole, or up to its size when opened) before the first
-//!   match. Checked by `the_first_match_comes_before_the_rest_of_the_file_is_read`,
-//!   `a_regular_file_of_any_size_is_scanned_lazily`.
+//!   files too): a line appended at the end after the first match was taken is found, and,
+//!   when the first line matches, the first match comes after exactly one `read` system
+//!   call, the one that brings the first line in (9 bytes to 60 KiB; reading on to the end
+//!   first, `read_to_end` or a loop until a read returns nothing, takes a second read even
+//!   for a 9-byte file; Linux, alone in a child process, from `/proc/self/io`). Checked by
+//!   `the_first_match_comes_before_the_rest_of_the_file_is_read`,
+//!   `a_regular_file_of_any_size_is_scanned_lazily`,
+//!   `reads_the_file_a_buffer_at_a_time_not_byte_by_byte`.
 //! - One line buffer is reused for the whole scan: scanning 20 000 lines asks the allocator
-//!   fewer than 1000 times plus once per match (each match's own `String`), with 20 matches
-//!   and with every line a match, every thread counted (alone in a child process). Checked by
+//!   fewer than 1000 times plus once per match (each match's own `String`), with 20 matches,
+//!   with every line a match, and with no line UTF-8 (a bad line is checked in place, never
+//!   copied lossily), every thread counted (alone in a child process). Checked by
 //!   `the_line_buffer_is_reused_not_allocated_per_line`.
 //! - The file is read a buffer at a time with `read` system calls: every byte of it passes
 //!   through `read` (a memory map does not), on average more than 512 bytes and at most

@@ -15,8 +15,9 @@
 //! (`Decimal::from_str("0.10")` or the `dec!` macro), never from an `f64`.
 //!
 //! **The tests check.**
-//! - the drift of the float total for a million fees, one `+=` per fee. Checked by
-//!   `a_million_float_fees_leak_a_fraction_of_a_cent`, `the_float_total_is_the_running_sum`,
+//! - the drift of the float total for a million and for ten million fees, bit for bit the
+//!   running sum of one `+=` per fee (also for up to 2,000 fees of any amount below 1000).
+//!   Checked by `float_fees_leak_a_fraction_of_a_cent`, `the_float_total_is_the_running_sum`,
 //!   `the_float_and_decimal_totals_disagree_at_scale`.
 //! - the decimal total is exactly `count × fee`, also for fees of 18 to 20 significant digits
 //!   (more than a float holds, so the fee itself cannot pass through an `f64`, e.g.
@@ -36,9 +37,28 @@
 //! `count × fee`, and no test can tell it from the Decimal product; the tests catch the detour
 //! on longer products and whenever the result is not rounded back. Do not: the lesson is that
 //! the total is computed in base 10, not that a float may be used where its error rounds away.
+//! Nor the float total past ten million fees: the article's 100 million additions take most of
+//! a second in a debug build, so a loop that switches to one `fee * count` above some count
+//! larger than ten million goes unseen. Do not: the drift is the point at every scale.
+//! Nor how the running sum is computed: inside one binade every `+=` adds the same rounded
+//! increment (the fee rounded to that binade's spacing, unless it falls half-way), so a loop
+//! that jumps over whole runs with one multiplication of that increment, and adds one fee at a
+//! time near each binade's edge and at half-way fees, gives the loop's bits exactly and no test
+//! can tell (only the time taken differs). It still reproduces every rounding, so it is not
+//! the float-free shortcut the tests catch (`fee * count`); prefer the plain loop, which shows
+//! the leak as it happens.
 //! Nor how the overflow is found: `Decimal`'s panicking `*` inside `catch_unwind`, re-raised
 //! with the required message, gives the same totals and the same panic as `checked_mul` (only
 //! an extra message on stderr differs). Prefer `checked_mul`: the overflow as a value.
+//!
+//! **Not a dodge.** Integer minor units: the fee's `i128` mantissa times the count, checked,
+//! rebuilt as a `Decimal` at the fee's scale (`Decimal::try_from_i128_with_scale`). That is exact
+//! base-10 arithmetic (the article's other option, money as whole units of its smallest
+//! place), never a binary float, so it gives `count × fee` exactly wherever the product's
+//! mantissa fits 96 bits. (Past that, with trailing zeros in the fee, `Decimal`'s own product
+//! may still fit by dropping them; the tests do not go there.) Nor that product taken in an
+//! `f64` while it stays below 2^53 (exact there): see the suite brief, *Whole numbers in an
+//! `f64`*.
 
 use rust_decimal::Decimal;
 

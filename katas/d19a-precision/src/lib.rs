@@ -45,6 +45,17 @@
 //! - **Speed.** `f64` addition is one instruction in Rust as in C; the bench measures how
 //!   much slower `Decimal` and `Ratio<i64>` are when there is no interpreter overhead to
 //!   hide the difference.
+//!
+//! ## Whole numbers in an `f64`
+//!
+//! Integer arithmetic carried out in an `f64` only where it is exact (operands and results
+//! whole numbers below 2^53, division remainders likewise) is exact integer arithmetic in
+//! another type: no test can tell it from integer code, and the suite does not count it as a
+//! dodge. What the suite checks is that no value that is not an exact integer in binary (a
+//! decimal fraction, a rounded quotient, a product beyond 2^53) passes through a float: the
+//! tests catch that wherever it can change an output, and a kata's **Not checked.** names the
+//! few places where a float's error provably rounds away. Integer types say the same with
+//! nothing to prove, so prefer them.
 
 #[cfg(any(not(feature = "one-kata"), feature = "cents"))]
 pub mod cents;

@@ -18,7 +18,7 @@
 //! **The tests check.**
 //! - `real_sqrt(x)` is `Err(DomainError { x })` exactly when `x < 0.0` (even `-1e-300`, where
 //!   `f64::sqrt` quietly gives NaN); otherwise the root, with `-0.0` giving `-0.0` and NaN
-//!   staying NaN. Checked by `the_real_square_root_of_minus_one_is_a_domain_error`,
+//!   staying NaN, whatever its sign bit. Checked by `the_real_square_root_of_minus_one_is_a_domain_error`,
 //!   `rust_floats_do_not_fail_on_negative_roots_they_return_nan`,
 //!   `real_sqrt_of_a_non_negative_number_is_its_root`,
 //!   `negative_zero_keeps_its_sign_and_nan_stays_nan`.

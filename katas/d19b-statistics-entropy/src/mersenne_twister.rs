@@ -52,22 +52,31 @@
 //!   `[0]`. Checked by `init_by_array_gives_the_reference_outputs`,
 //!   `from_key_reproduces_pythons_random_seed`, `python_seed_42_keeps_matching_across_twists`,
 //!   `an_empty_key_seeds_like_the_key_zero`.
-//! - A key longer than the state (630, 1,000 and 1,250 words: `random.seed` of a huge integer)
-//!   is mixed in whole, the first loop running `max(624, key.len())` steps. Checked by
+//! - A key longer than the state (630, 1,000, 1,250 and 10,000 words: `random.seed` of a huge
+//!   integer) is mixed in whole, the first loop running `max(624, key.len())` steps. Checked by
 //!   `every_word_of_a_key_longer_than_the_state_is_mixed_in`.
 //! - `from_state(state)` twists the given state before the first draw. Checked by
 //!   `from_state_twists_the_given_state_before_the_first_draw`.
 //! - `next_f64` is Python's `random.random()`: 53 bits from two draws. Checked by
 //!   `random_random_is_53_bits_from_two_draws`.
 //! - `randbelow(n)` is Python's rejection sampling on the top `bit_length(n)` bits (no modulo),
-//!   drawing even for `n = 1`; `1 + randbelow(6)` reproduces the article's dice roll. Checked by
+//!   drawing even for `n = 1` and drawing again for a result `>= n` (for `n = 5` the draws
+//!   whose top 3 bits are 5 are rejected; a power of two such as 256 takes 9 bits, no
+//!   shortcut); `1 + randbelow(6)` reproduces the article's dice roll. Checked by
 //!   `randbelow_matches_pythons_rejection_sampling`,
 //!   `randbelow_one_consumes_draws_until_the_top_bit_is_zero`,
 //!   `the_articles_dice_roll_is_reproduced`.
+//! - `randbelow` keeps drawing however long the run of rejections: from states (`from_state`
+//!   of 624 equal words) whose draws are rejected 1,246 and 1,869 times in a row, it returns
+//!   Python's value and leaves the stream where Python does (no cap on the tries with a
+//!   modulo fallback). Checked by `randbelow_draws_again_however_long_the_run_of_rejections`.
 //!
 //! **Not checked.** How the wrapping is written: arithmetic widened to `u64` and masked with
 //! `& 0xffff_ffff` (Python's way, with its unbounded ints) gives the same bits as `u32`
-//! `wrapping_mul`/`wrapping_add`/`wrapping_sub`, so no output tells them apart.
+//! `wrapping_mul`/`wrapping_add`/`wrapping_sub`, so no output tells them apart. Sizes past
+//! the largest the tests use: a key longer than 10,000 words (a version that drops the words
+//! past some length above that is not caught), and a run of more than 1,869 rejections in a
+//! row (a cap on `randbelow`'s tries above that, with a modulo fallback, is not caught).
 
 use std::num::NonZeroU32;
 

@@ -25,6 +25,11 @@
 //! - An email is the string value itself (an escaped quote in it included), found by walking
 //!   the `Value`: JSON text inside another string is not a key, nor is `"user_emails"`.
 //!   Checked by `an_email_is_the_string_value_not_text_that_looks_like_one`.
+//! - The walk reads the `Value`, never its printed text: beside the emails sits a string
+//!   under another key whose bytes lie on a memory page the process may not read. Matching
+//!   on the variants and comparing keys never touches them; printing the value to scan it
+//!   (`to_string`, or `to_writer` into a scanner that keeps no copy) reads every byte and
+//!   crashes the test. Checked by `never_reads_the_text_of_a_string_under_another_key`.
 //! - Document order: keys in the order they appear in the text (the crate is built with
 //!   serde_json's `preserve_order`, so a `Map` keeps that order), array items in order.
 //!   Checked by `keeps_document_order_not_alphabetical_order`.
@@ -39,15 +44,23 @@
 //!   walk that starts a thread of its own is refused). And it copies nothing of the document:
 //!   beside a 64 KiB note it holds at most 16 KiB of heap (printing the value to search the
 //!   text holds all of it). Checked by `one_list_is_passed_down_not_one_per_level`.
+//! - Each email goes into the one list as it is found: when the walk clones the second email
+//!   (in another branch), the first one's clone and the list's buffer (24 bytes or more) are
+//!   on the heap (a result returned by each level and merged upward, kept inline while small,
+//!   holds the first email in a frame instead). Checked by
+//!   `the_first_email_is_in_the_list_before_the_second_is_found`.
 //! - The list belongs to the call, not to the program: while one call is held in the middle
 //!   of its walk (inside the allocation of an email it clones), a call on another thread runs
 //!   to the end with its own list (a `static` list behind a lock, Python's mutable default
-//!   argument, mixes the two calls' emails, or makes the second wait: it gets 2 s). Checked
-//!   by `two_callers_at_once_share_nothing`.
+//!   argument, mixes the two calls' emails, or makes the second wait: it gets 2 s). And once
+//!   a call returns and its list is dropped, it holds no heap it allocated (a list of the
+//!   program's, even one each call takes its own tagged entries out of, keeps its capacity).
+//!   Checked by `two_callers_at_once_share_nothing`, `keeps_nothing_after_it_returns`.
 //!
 //! **Not checked.** That the walk is recursive: an explicit stack gives the same answers (it is
 //! kata 2's subject). Nor how the one list reaches the levels: a `thread_local!` list that
-//! the recursion pushes to and the public function empties at the end gives the same answers
+//! the recursion pushes to and the public function takes out whole (`std::mem::take`) at the
+//! end gives the same answers
 //! and the same allocations, and is not shared between threads, so no test can tell it from
 //! `&mut Vec<String>` passed down; it is still hidden shared state (the nearest Rust comes to Python's mutable default argument).
 //! Nor that the base case is an exhaustive `match`: an `as_object()` / `as_array()` chain

@@ -28,7 +28,7 @@
 //!   `names_the_first_container_past_the_budget`,
 //!   `reports_the_first_too_deep_container_in_document_order`,
 //!   `escapes_slash_and_tilde_in_keys`.
-//! - The error is a value returned from frame to frame (`?`), never a panic unwound to the
+//! - The error is a value handed back up the frames, never a panic unwound to the
 //!   top and caught there (Python's exception shape): the walk of a value too deep for its
 //!   budget raises no panic (a panic hook counts them) and starts no unwind at all (the
 //!   allocator sees the exception object `std::panic::resume_unwind` allocates too, hook or
@@ -48,9 +48,22 @@
 //!   by side it holds at most 4 KiB of heap at once (a `Vec` of every sibling still to
 //!   visit, kata 2's explicit stack, holds them all). Checked by
 //!   `holds_only_the_path_it_is_on_not_every_sibling_still_to_visit`.
+//! - The walk's state belongs to the call: while one call is held in the middle of its walk
+//!   (inside the allocation of an email it clones), a call on another thread runs to the end
+//!   with its own budget, path and emails, and the held call then finishes with its own: both
+//!   when it is exactly as deep as its budget and when it fails after the hold (statics shared
+//!   by every call, a depth counter or a path among them, mix them, or, behind one lock, make
+//!   the second wait: it gets 2 s); and once a call
+//!   on a value 100,000 levels deep returns and its result is dropped, it holds no heap it
+//!   allocated. Checked by `two_callers_at_once_share_nothing`,
+//!   `stops_at_the_budget_on_a_value_100_000_levels_deep`.
+//! - The walk reads the `Value`, never its printed text: a string under another key has its
+//!   bytes on a memory page the process may not read, so serializing the value into a writer
+//!   that counts brackets (letting serde do the recursion) crashes the test. Checked by
+//!   `never_reads_the_text_of_a_string_under_another_key`.
 //!
 //! **Not checked.** Where the depth and the budget are kept (a parameter, or a thread-local
-//! counter), how the path is built (pushed and popped on one `String`, or a new one
+//! counter; not a `static`, which two callers share), how the path is built (pushed and popped on one `String`, or a new one
 //! `format!`ted per child) and how the emails are gathered (one list passed down, or a fresh
 //! `Vec` per level merged upward: kata 1 checks the one list, this kata the budget): the
 //! limit, the reported path and the memory of the walk are what is checked.
@@ -59,6 +72,11 @@
 //! (one per open level): it is not recursive, but it is as safe and as small. Nor a walk that
 //! notes the error and goes on to the end while collecting and allocating nothing more: only
 //! the time it takes shows it, and the tests do not measure time.
+//!
+//! **Not a dodge.** How the error travels up the frames: a `Result` passed up with `?` is the
+//! idiom, but frames that return `()` and leave an `Option<DepthError>` on the walk, checked
+//! by every frame before it goes on, hand the same value back without unwinding; from
+//! outside only the result, the memory and the absence of a panic can be seen.
 
 use serde_json::Value;
 

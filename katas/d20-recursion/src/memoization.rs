@@ -46,10 +46,19 @@
 //!   (with `1 <= k <= n`) from the counts below it, not when it reads a count it already has;
 //!   the base case `k = 0` is not reported. The tests fail at the first `k` reported twice.
 //!   Checked by `solves_each_subproblem_once`, `never_solves_a_subproblem_twice`.
+//! - When it reports `k`, the call holds the counts it works `k` out from: at least 16 bytes
+//!   of heap (a `u128`) for each of the `min(k, largest step)` counts below `k` (a table of
+//!   every count below `k`, or of the last `largest step` of them). The test's `on_solve`
+//!   reads how much heap its thread holds, for every n from 1 to 64 with steps `[1, 3, 64]`:
+//!   reporting the subproblems from a loop of their own while the answer comes another way
+//!   (listing every sequence for small n, say) holds none. Checked by
+//!   `each_subproblem_is_solved_with_the_counts_below_it_in_hand`.
 //! - `ways_to_climb(90, &[1, 2])` answers at once (`4660046610375530309`). Checked by
 //!   `answers_n_90_at_once`.
 //! - No recursion: `ways_to_climb(100_000, &[1])` (one way) and `ways_to_climb_traced` for the
-//!   same run on a 256 KiB stack, on the calling thread. And for any n (27 to 300, steps
+//!   same run on a 256 KiB stack, on the calling thread, each using no more of it than for
+//!   `n = 2^14`, within 512 bytes (the test paints the stack: a loop over a block of stairs
+//!   that first calls itself for the stairs below is `n / block` frames deep). And for any n (27 to 300, steps
 //!   from 1 to 3) `ways_to_climb_traced` solves every subproblem at the same stack depth (the
 //!   test's `on_solve` compares the addresses of its own locals; a cached recursion, even one
 //!   warmed up every few stairs to stay shallow, solves each k a frame deeper). Checked by
@@ -60,8 +69,16 @@
 //!   within 512 bytes, for n = 1, 5, 20, 60, 300 and 2,000. A cached recursion run first and
 //!   reported afterwards from one loop, or warmed up every few stairs, goes deeper. Checked by
 //!   `no_call_goes_deeper_for_a_larger_n`.
-//! - Nothing outlives the call: once `ways_to_climb` returns, it holds no heap. Checked by
-//!   `the_cache_is_gone_when_the_call_returns`.
+//! - Nothing outlives the call: once `ways_to_climb` returns, it holds no heap it allocated,
+//!   whether the count fit (`n = 97`) or overflowed (`n = 1777`): a cache of answers in a
+//!   `static` keeps them. Checked by `the_cache_is_gone_when_the_call_returns`.
+//! - Each call works its answer out afresh: asked twice, the second call holds at its peak
+//!   as much heap as the first and at least 16 bytes for each of the `min(n, largest step)`
+//!   counts below `n` it needs, at small and large n alike (`n = 10` with steps `[1, 2]`,
+//!   `n = 1` with `[1]`, `n = 40` with `[3, 1, 2]`, and `n = 65,576` with `[65_536, 1]`: 42
+//!   ways, 1 MiB of counts, too many for a frame). A cache of answers that outlives the call
+//!   answers from memory, even one in a `static` or `thread_local!` array that never touches
+//!   the heap or holds only small n. Checked by `a_second_call_works_the_answer_out_again`.
 //! - The table belongs to the call, not to the program: two calls on two threads work at the
 //!   same time (each, when it reports `k = 1`, waits at most 5 s for the other to report its
 //!   own; a table shared behind one lock makes one call wait for the other). Checked by
@@ -73,7 +90,13 @@
 //! **Not checked.** That the untraced `ways_to_climb` uses the cache for small `n`: only
 //!   `ways_to_climb_traced` reports its work, and a separate uncached recursion for small `n`
 //!   differs only in time, which the tests do not measure. Nor a recursion so shallow (one
-//!   extra frame) that it fits the 512 bytes the stack-use check allows.
+//!   extra frame) that it fits the 512 bytes the stack-use check allows, nor one that takes
+//!   a frame only every 25,000 stairs or more (the largest n checked is 100,000: a few
+//!   frames, within those 512 bytes). Nor where the call
+//!   keeps its own table while it runs: a table per call, kept in a slot of a `static` array
+//!   taken at the start and emptied at the end, is still that call's alone (no other call
+//!   sees it, nothing of it outlives the call, and a lock taken only for each access is
+//!   never held while the test waits), so no test can tell it from a local `Vec`.
 
 /// Why the ways could not be counted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -37,9 +37,9 @@
 //!   `is_leap_year_agrees_with_the_rules_on_every_year_far_from_today`.
 //! - the judge accepts the correct function and equivalent rewrites of it. Checked by
 //!   `accepts_correct_implementations`.
-//! - the judge asks at most `MAX_PROBES` years, from whatever thread it asks (a counting
-//!   candidate with a process-wide counter). Checked by
-//!   `the_judge_asks_about_at_most_max_probes_years`.
+//! - the judge asks at most `MAX_PROBES` years, from whatever thread or forked process it
+//!   asks (a counting candidate that appends a byte per question to a file it keeps open).
+//!   Checked by `the_judge_asks_about_at_most_max_probes_years`.
 //! - it rejects each of twenty mutants (constants, operators, negated tests, one-sided
 //!   remainders that only fail on negative years, Julian rules before 1582, no year 0,
 //!   remainders of a negative year taken as unsigned) with a message naming a year on which

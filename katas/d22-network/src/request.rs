@@ -25,8 +25,12 @@
 //!   `an_empty_header_list_is_empty_and_a_filled_one_is_not`,
 //!   `keeps_a_tab_inside_a_header_value`, `trims_optional_whitespace_around_header_values`,
 //!   `accepts_repeated_content_length_values_that_agree`.
-//! - each error from a table, conflicting lengths and any `Transfer-Encoding` included, and a
-//!   control character in a header value (C0, DEL or C1; only a tab is allowed); a
+//! - each error from a table, conflicting lengths (every value, in any field or comma list,
+//!   must equal the first: `3, 4, 3` is refused, naming `3` and `4`) and any
+//!   `Transfer-Encoding` included, and a control character in a header value (C0, DEL or C1; only a tab is allowed);
+//!   a header name must be a non-empty token (ASCII letters, digits and ``!#$%&'*+-.^_`|~``
+//!   only: a space, control byte, non-ASCII letter or separator such as `(` is a
+//!   `MalformedHeader`); a
 //!   byte that is not UTF-8 is an error of the line it is in (request line or header), not
 //!   of the whole head; with several bad lines, the first in order decides the error.
 //!   Checked by `rejects_an_invalid_request_with_the_matching_error`,

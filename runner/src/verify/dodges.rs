@@ -8,8 +8,10 @@
 //! another version of the solution fails, naming the hunk) in batches: one dodge per kata, of
 //! katas that do not use each other, across every suite, built together (each solution crate
 //! with the `all-tests` feature alone, into the same target dir as the stub stage, so each
-//! batch is an incremental build that never stands where `cargo test` looks), every kata's
-//! visible tests run at once, and the reference files put back. A lone dodge is built alone
+//! batch is an incremental build that never stands where `cargo test` looks), the reference
+//! files put back, and the visible tests run in rounds: the first case each dodge's header
+//! names, then, for a dodge that passed it, the other named cases, then the rest of its kata's
+//! tests (one failing test is the proof; a failing property is not shrunk). A lone dodge is built alone
 //! (`--features one-kata,all-tests,<kata>`, again apart from what anyone else builds); a
 //! dodge whose crate does not compile in its batch is tried alone. A
 //! dodge that passes every test of its kata, or does not compile, fails; so does a full copy of
@@ -215,7 +217,10 @@ fn swap_each(
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    let mut opts = check::run_options(temp, settings.timeout, vec![]);
+    // A failing property is not shrunk: any counterexample proves a dodge caught, and
+    // shrinking one reruns the test body hundreds of times.
+    let no_shrinking = vec![("PROPTEST_MAX_SHRINK_ITERS".to_string(), "0".to_string())];
+    let mut opts = check::run_options(temp, settings.timeout, no_shrinking);
     // A dodge's tests mostly wait (a lock that never comes, a deadlock guard, a timeout): run
     // four per core. Load can only make a test fail, so it can never let a dodge pass.
     opts.jobs *= 4;
@@ -316,8 +321,8 @@ struct Built {
 /// A batch's build: what failed, and each kata's visible tests in copies of the binaries.
 struct Compiled {
     out: build::BuildOutput,
-    /// Per applied dodge: the tests its header names, and the kata's other visible tests.
-    visible: Vec<(Vec<run::TestCase>, Vec<run::TestCase>)>,
+    /// Per applied dodge: its kata's visible tests, in the order they are tried.
+    visible: Vec<Picked>,
     /// The folder of the copies, removed once the tests have run.
     copies: PathBuf,
 }
@@ -447,13 +452,14 @@ impl Try<'_> {
             .map(|(suite, kata, named)| {
                 let pkg = layout::solution_package(&suite.id);
                 if out.failed_packages.contains(&pkg) {
-                    return (Vec::new(), Vec::new());
+                    return Picked::default();
                 }
-                tests
+                let cases: Vec<run::TestCase> = tests
                     .select(&pkg, &kata.tests)
                     .into_iter()
                     .filter(|c| !c.name.contains(layout::HELD_OUT_MODULE))
-                    .partition(|c| named.iter().any(|n| names_test(&c.name, n)))
+                    .collect();
+                Picked::new(cases, named)
             })
             .collect();
         if std::env::var_os("KATA_VERIFY_TRACE").is_some() {
@@ -521,7 +527,8 @@ impl Try<'_> {
     }
 
     /// A verdict per applied dodge, or `None` for one whose crate did not compile when the
-    /// batch holds several.
+    /// batch holds several. The tests run in rounds, each round for every dodge not caught
+    /// yet: the first case its header names, then the other named cases, then the rest.
     fn run_katas(
         &self,
         work: &[(&Suite, &Kata, Dodge)],
@@ -529,31 +536,26 @@ impl Try<'_> {
         compiled: &Compiled,
     ) -> Vec<Option<Verdict>> {
         let Compiled { out, visible, .. } = compiled;
-        let t1 = Instant::now();
-        let first = self.run_each(visible.iter().map(|(named, _)| named.as_slice()));
-        let t2 = Instant::now();
-        let caught_first = |i: usize| first[i].iter().any(|r| !r.outcome.is_pass());
-        let second = self.run_each(visible.iter().enumerate().map(|(i, (_, rest))| {
-            if caught_first(i) {
-                &[][..]
-            } else {
-                rest.as_slice()
+        let mut results: Vec<Vec<crate::domain::TestResult>> = vec![Vec::new(); visible.len()];
+        for round in 0..Picked::ROUNDS {
+            let t = Instant::now();
+            let caught =
+                |r: &Vec<crate::domain::TestResult>| r.iter().any(|r| !r.outcome.is_pass());
+            let groups: Vec<&[run::TestCase]> = visible
+                .iter()
+                .zip(&results)
+                .map(|(p, r)| if caught(r) { &[][..] } else { p.round(round) })
+                .collect();
+            let ran = self.run_each(groups.iter().copied());
+            trace_round(applied.len(), round, t, &ran);
+            for (all, new) in results.iter_mut().zip(ran) {
+                all.extend(new);
             }
-        }));
-        if std::env::var_os("KATA_VERIFY_TRACE").is_some() {
-            eprintln!(
-                "batch of {}: named tests {:.1} s ({} cases), others {:.1} s ({} cases)",
-                applied.len(),
-                (t2 - t1).as_secs_f64(),
-                first.iter().map(Vec::len).sum::<usize>(),
-                t2.elapsed().as_secs_f64(),
-                second.iter().map(Vec::len).sum::<usize>()
-            );
         }
         applied
             .iter()
-            .enumerate()
-            .map(|(n, &i)| {
+            .zip(results)
+            .map(|(&i, results)| {
                 let (suite, kata, _) = &work[i];
                 let pkg = layout::solution_package(&suite.id);
                 if out.failed_packages.contains(&pkg) {
@@ -566,7 +568,6 @@ impl Try<'_> {
                         errors_of(&out.diagnostics, &pkg)
                     )));
                 }
-                let results: Vec<&crate::domain::TestResult> = first[n].iter().chain(&second[n]).collect();
                 if results.is_empty() {
                     return Some(Verdict::Broken(format!("no test matches `{}`", kata.tests)));
                 }
@@ -591,6 +592,9 @@ impl Try<'_> {
         groups: impl Iterator<Item = &'c [run::TestCase]>,
     ) -> Vec<Vec<crate::domain::TestResult>> {
         let groups: Vec<&[run::TestCase]> = groups.collect();
+        if groups.iter().all(|g| g.is_empty()) {
+            return groups.iter().map(|_| Vec::new()).collect();
+        }
         let all: Vec<run::TestCase> = groups.iter().flat_map(|g| g.iter().cloned()).collect();
         let mut results = run::run_tests(&all, self.opts).into_iter();
         groups
@@ -600,24 +604,34 @@ impl Try<'_> {
     }
 }
 
+/// With `KATA_VERIFY_TRACE` set: a round's time, cases and slowest tests, on stderr.
+fn trace_round(
+    dodges: usize,
+    round: usize,
+    started: Instant,
+    ran: &[Vec<crate::domain::TestResult>],
+) {
+    if std::env::var_os("KATA_VERIFY_TRACE").is_none() {
+        return;
+    }
+    let mut slow: Vec<&crate::domain::TestResult> = ran.iter().flatten().collect();
+    eprintln!(
+        "batch of {dodges}: round {round} {:.1} s ({} cases)",
+        started.elapsed().as_secs_f64(),
+        slow.len()
+    );
+    slow.sort_by_key(|r| std::cmp::Reverse(r.duration));
+    for r in slow.iter().take(4) {
+        eprintln!("    {:.1} s {}", r.duration.as_secs_f64(), r.name);
+    }
+}
+
 /// Reports one dodge's verdict.
 fn push_verdict(report: &mut Report, kata: &Kata, dodge: &Dodge, verdict: Verdict, secs: f64) {
     let name = dodge.file.clone();
     match verdict {
         Verdict::Caught(tests) => {
-            let mut detail = format!("caught by {} ({secs:.1} s)", tests.join(", "));
-            let missed: Vec<&str> = dodge
-                .caught_by
-                .iter()
-                .filter(|t| !tests.iter().any(|c| names_test(c, t)))
-                .map(String::as_str)
-                .collect();
-            if !missed.is_empty() {
-                detail.push_str(&format!(
-                    "; its header also names {}, which did not fail",
-                    missed.join(", ")
-                ));
-            }
+            let detail = format!("caught by {} ({secs:.1} s)", tests.join(", "));
             report.push(Stage::Dodges, name, true, detail);
         }
         Verdict::Passes(n) => report.push(
@@ -630,6 +644,49 @@ fn push_verdict(report: &mut Report, kata: &Kata, dodge: &Dodge, verdict: Verdic
             ),
         ),
         Verdict::Broken(why) => report.push(Stage::Dodges, name, false, why),
+    }
+}
+
+/// One dodge's visible tests in the order they are tried: one failing test is the proof, so
+/// a dodge caught by the first case its header names costs that one case.
+#[derive(Debug, Default)]
+struct Picked {
+    /// The first case of the first test the header names that exists.
+    lead: Vec<run::TestCase>,
+    /// The other cases the header names.
+    named: Vec<run::TestCase>,
+    /// The kata's other visible cases.
+    rest: Vec<run::TestCase>,
+}
+
+impl Picked {
+    /// How many rounds of tests a dodge may need.
+    const ROUNDS: usize = 3;
+
+    /// Sorts `cases` by what `named` (a header's `Caught by:`) says.
+    fn new(cases: Vec<run::TestCase>, named: &[String]) -> Self {
+        let (mut named_cases, rest): (Vec<_>, Vec<_>) = cases
+            .into_iter()
+            .partition(|c| named.iter().any(|n| names_test(&c.name, n)));
+        let lead = named
+            .iter()
+            .find_map(|n| named_cases.iter().position(|c| names_test(&c.name, n)))
+            .map(|i| vec![named_cases.remove(i)])
+            .unwrap_or_default();
+        Self {
+            lead,
+            named: named_cases,
+            rest,
+        }
+    }
+
+    /// The cases of round `n`.
+    fn round(&self, n: usize) -> &[run::TestCase] {
+        match n {
+            0 => &self.lead,
+            1 => &self.named,
+            _ => &self.rest,
+        }
     }
 }
 
@@ -677,6 +734,28 @@ pub fn summaries(report: &Report, suites: &[&Suite]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dodge_is_tried_on_the_first_case_its_header_names_before_any_other() {
+        let binary = std::sync::Arc::new(build::TestBinary {
+            package: "solution-s1".to_string(),
+            path: PathBuf::from("/nowhere"),
+            manifest_dir: PathBuf::from("/nowhere"),
+        });
+        let cases = ["a", "b::case_1_x", "b::case_2_y", "c"]
+            .iter()
+            .map(|n| run::TestCase {
+                binary: binary.clone(),
+                name: format!("suite::k::{n}"),
+            })
+            .collect();
+        let picked = Picked::new(cases, &["b".to_string(), "a".to_string()]);
+        let names =
+            |n: usize| -> Vec<&str> { picked.round(n).iter().map(|c| c.name.as_str()).collect() };
+        assert_eq!(names(0), ["suite::k::b::case_1_x"]);
+        assert_eq!(names(1), ["suite::k::a", "suite::k::b::case_2_y"]);
+        assert_eq!(names(2), ["suite::k::c"]);
+    }
 
     #[test]
     fn a_dodge_file_name_splits_at_the_double_underscore() {

@@ -474,7 +474,10 @@ fn stubs(
             .collect(),
     })?;
     let tests = TestSet::list(&out.binaries)?;
-    let opts = check::run_options(stub_root, settings.timeout, vec![]);
+    let mut opts = check::run_options(stub_root, settings.timeout, vec![]);
+    // A stub's test mostly fails at once or waits for a worker that panicked: run four per
+    // core, as the dodge stage does.
+    opts.jobs *= 4;
     let mut cases = Vec::new();
     for suite in suites {
         let pkg = layout::kata_package(&suite.id);

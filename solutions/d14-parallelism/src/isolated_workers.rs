@@ -50,9 +50,14 @@
 //!   before or while it waits for the child to exit, never after, or the worker blocks on
 //!   a full pipe and both wait for ever. The size of the job says nothing about the size
 //!   of the output: a `/bin/sh` stand-in worker that writes 200 KB on its stdout before it
-//!   replies to a five-byte job must not block either (Unix only). Checked by
+//!   replies to a five-byte job must not block either, nor one that writes 200 KB after
+//!   its reply (read stdout to its end, not just up to the reply), nor one that writes
+//!   200 KB on its stdout before it reads a 200 KB job: send the job while reading the
+//!   output (on a thread of its own), never all of it first (Unix only). Checked by
 //!   `a_reply_larger_than_a_pipe_buffer_comes_back_whole`,
-//!   `a_worker_that_writes_a_lot_on_stdout_for_a_small_job_does_not_block`.
+//!   `a_worker_that_writes_a_lot_on_stdout_for_a_small_job_does_not_block`,
+//!   `a_worker_that_writes_a_lot_after_its_reply_does_not_block`,
+//!   `a_worker_that_writes_a_lot_before_reading_a_large_job_does_not_block`.
 //! - The job goes to the worker on its stdin, a pipe from the parent, and the reply comes
 //!   back on its stdout, a pipe the parent reads (not a temp file, an environment variable
 //!   or an argument; the tests use `/bin/sh` as a stand-in worker that reports what its
@@ -64,8 +69,9 @@
 //!   without reading stdin (the tests start a non-worker child whose stdin stays open).
 //!   Checked by `a_process_not_started_as_a_worker_does_not_act_as_one`,
 //!   `a_process_not_started_as_a_worker_returns_without_reading_stdin`.
-//! - A weapon name with a line break cannot be framed: [`IsolationError::BadJob`], before
-//!   any process starts. Checked by
+//! - A weapon name with a line break, `'\n'` or `'\r'` anywhere (a reader's `lines()`
+//!   drops a `'\r'` before `'\n'`, so a trailing one would not cross whole), cannot be
+//!   framed: [`IsolationError::BadJob`], before any process starts. Checked by
 //!   `a_weapon_name_with_a_line_break_is_refused_before_starting_a_process`.
 //! - A program that cannot start is [`IsolationError::Spawn`]. Checked by
 //!   `a_program_that_cannot_start_is_a_spawn_error`.
@@ -74,13 +80,17 @@
 //!   the job is not an error by itself (`io::ErrorKind::BrokenPipe`); judge the worker by
 //!   its exit status and its reply. A `/bin/sh` stand-in worker that exits successfully
 //!   without reading a 1 MB job is [`IsolationError::NoReply`], or, if it wrote a reply
-//!   before hanging up, that reply (Unix only). A worker that writes a good reply and
-//!   then fails is a failure too: wait for every worker (one never waited for stays a
-//!   zombie; that test uses a `/bin/sh` stand-in worker, Unix only). Checked by
+//!   before hanging up, that reply (Unix only). A worker that writes a reply (good, bad
+//!   or none) and then fails is [`IsolationError::WorkerFailed`] too, not its reply nor
+//!   [`IsolationError::BadReply`]: wait for every worker, on every path, before returning
+//!   (one never waited for stays a zombie: on Linux the tests check that a stand-in worker
+//!   that replied, well or badly, is no longer a child of the parent in `/proc` once
+//!   `run_isolated` returns; these tests use `/bin/sh` stand-in workers). Checked by
 //!   `a_worker_that_fails_is_an_error_and_the_parent_carries_on`,
 //!   `a_worker_that_exits_without_reading_its_job_is_judged_by_its_exit_status`,
 //!   `a_worker_that_hangs_up_on_its_job_is_judged_by_its_exit_status_and_reply`,
-//!   `a_worker_that_replies_and_then_fails_is_still_a_failure`.
+//!   `a_worker_that_replies_and_then_fails_is_still_a_failure`,
+//!   `every_worker_is_waited_for_before_run_isolated_returns`.
 //! - The worker's stderr is not part of the protocol: discard it (`Stdio::null`) or read
 //!   it while waiting. A stand-in worker that writes 200 KB on its stderr when it is a
 //!   pipe must not block: a pipe nobody reads until the worker exits fills up (64 KB) and
@@ -230,25 +240,39 @@ pub fn run_isolated(worker: &WorkerCommand, job: &Job) -> Result<Reply, Isolatio
         .stderr(Stdio::null())
         .spawn()
         .map_err(IsolationError::Spawn)?;
-    if let Some(mut stdin) = child.stdin.take() {
-        // Dropping stdin at the end of this block closes the pipe: the worker sees EOF.
-        match stdin.write_all(line.as_bytes()) {
-            // The worker exited without reading: its exit status and output tell why.
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-            other => other.map_err(IsolationError::Pipe)?,
-        }
-    }
-    let output = child.wait_with_output().map_err(IsolationError::Pipe)?;
+    // The job goes in on a thread of its own while this one reads the output: a worker
+    // may write more than a pipe buffer before it has read all its job, and then a parent
+    // that sends everything before reading anything waits on it for ever (and it on us).
+    let stdin = child.stdin.take();
+    let (output, sent) = std::thread::scope(|scope| {
+        let sender = scope.spawn(|| send_job(stdin, &line));
+        (child.wait_with_output(), sender.join())
+    });
+    let output = output.map_err(IsolationError::Pipe)?;
     if !output.status.success() {
         return Err(IsolationError::WorkerFailed {
             status: output.status,
         });
     }
+    sent.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        .map_err(IsolationError::Pipe)?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let (_, rest) = stdout
         .split_once(REPLY_PREFIX)
         .ok_or(IsolationError::NoReply)?;
     decode_reply(rest.lines().next().unwrap_or_default())
+}
+
+/// Writes the job line to the worker's stdin and closes it (the worker then sees EOF).
+fn send_job(stdin: Option<std::process::ChildStdin>, line: &str) -> io::Result<()> {
+    let Some(mut stdin) = stdin else {
+        return Ok(());
+    };
+    match stdin.write_all(line.as_bytes()) {
+        // The worker exited without reading: its exit status and output tell why.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 fn encode_job(job: &Job) -> Result<String, IsolationError> {

@@ -48,8 +48,10 @@
 //!   [`set_write_hook`]), and the tests keep the thread there. A bank-wide
 //!   lock (a journal, a ledger) taken after the account's own lock, and held while the
 //!   balance is updated, serialises every operation just the same, even one taken only
-//!   for large amounts: each operation of these tests moves an amount of its own, every
-//!   power of ten from 1 to 10^17 on held and on waiting accounts alike. Checked by
+//!   for large amounts: each operation of these tests moves an amount of its own,
+//!   `u64::MAX >> (account % 64)` (every bit length from 1 to 64, `u64::MAX` itself on
+//!   two held accounts), on held and on waiting accounts alike, so a ledger taken past any
+//!   threshold shows up. Checked by
 //!   `operations_on_different_accounts_do_not_wait_for_each_other`,
 //!   `an_operation_writing_one_account_does_not_hold_up_the_others`.
 //! - `Bank` is `Send + Sync`, and eight threads hammering the same accounts give exact

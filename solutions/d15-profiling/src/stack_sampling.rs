@@ -30,7 +30,8 @@
 //!   its own does not guarantee that (three equal thirds round to 333 + 333 + 333), so use the
 //!   largest-remainder method: give each function the floor of its exact share, then hand the
 //!   tenths still missing, one each, to the functions with the largest remainders (ties: the
-//!   smaller name first). Checked by `rounded_self_shares_still_add_up_to_100_percent`,
+//!   smaller name first, among 60 or 90 functions too). Checked by
+//!   `rounded_self_shares_still_add_up_to_100_percent`,
 //!   `the_missing_tenths_go_to_the_largest_remainders`,
 //!   `equal_remainders_go_to_the_smaller_names`,
 //!   `equal_remainders_are_compared_exactly_not_as_floats` (exact ties stay ties: on 6
@@ -50,7 +51,8 @@
 //!   `gives_each_function_its_self_and_total_share`, `a_function_never_sampled_has_no_share`,
 //!   `no_samples_give_an_empty_report`.
 //! - A stack with no frames is [`SampleError::EmptyStack`]; a frame name that is empty or
-//!   contains `;` or whitespace would break the folded format and is
+//!   contains `;` or any whitespace (`char::is_whitespace`: a newline, `\r`, `\u{a0}`,
+//!   `\u{3000}` too) would break the folded format and is
 //!   [`SampleError::BadFrame`], from both functions. Checked by `refuses_an_empty_stack`,
 //!   `refuses_a_frame_that_would_break_the_folded_format`.
 //!

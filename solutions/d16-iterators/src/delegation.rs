@@ -43,9 +43,21 @@
 //!   `walking_live_then_archive_copies_no_line_and_builds_no_list`.
 //! - a tree walk holds a few boxes (those of the path being walked), never a list of lines nor a
 //!   box or list entry per folder, not even where a folder has few sub-folders (a root with 2,000
-//!   sub-folders, and a tree of 1,093 folders with 3 sub-folders each, are walked in under 2 KiB).
+//!   sub-folders, a tree of 1,093 folders with 3 sub-folders each and one of 127 folders with 2
+//!   each are walked in under 2 KiB).
 //!   Checked by `a_tree_walk_allocates_per_folder_not_per_line`,
 //!   `a_wide_tree_holds_the_boxes_of_one_path_not_of_every_folder`.
+//! - building a tree walk and taking its first line (the root's own) holds the same heap whatever
+//!   lies below the root (nothing, a chain 40 folders deep, binary and 3-wide trees 6 levels deep)
+//!   and whether the root holds 1 line or 130: no sub-folder's walk is built before the walk
+//!   reaches it, and no folder's lines are gathered into a list, however few. Checked by
+//!   `the_first_line_of_a_tree_costs_one_box_whatever_lies_below_it`.
+//! - walking a whole tree holds exactly the same heap at its peak whatever the size of a layer: a
+//!   root of n lines in one segment, of n one-line segments, of n one-line files, or of n one-line
+//!   sub-folders, for every n from 1 to 64, then n about a quarter apart up to 10,000, holds what
+//!   it holds for n = 1: no folder's lines gathered into a list, no file's walk opened up front,
+//!   no sub-folder's walk built before it is reached, at any size. Checked by
+//!   `a_tree_walk_holds_the_same_heap_for_folders_of_every_size`.
 //! - `lines_in_file`, `lines_in_folder`, `lines_of_folder` and `live_then_archive` delegate to the
 //!   inner iterators: their types hold a `FlatMap` or `Flatten` (and `live_then_archive` a
 //!   `Chain`), never a `from_fn`, `successors` or `scan` cursor over hand-kept indices (nor a
@@ -55,6 +67,11 @@
 //!   owned by the walk (its `IntoIter` is a copy, or a clock of zero-sized `()`s), and slice
 //!   iterators and `Vec`s only over the layers and their lines. Checked by
 //!   `each_layer_delegates_to_the_inner_iterators_not_a_hand_kept_cursor`.
+//! - the walks of `lines_in_file`, `lines_in_folder`, `lines_of_folder` and `live_then_archive`
+//!   hold nothing but the iterators they delegate to: each is no bigger than `flatten`, `flat_map`
+//!   and `chain` over slice iterators with closures that capture nothing (hand-kept indices, or a
+//!   reference back to the layers, captured by a `map` closure beside a `flat_map` that only
+//!   ticks, add bytes). Checked by `a_walk_holds_the_inner_iterators_and_no_indices_of_its_own`.
 //! - the lazy flattening equals nested `for` loops that push into a `Vec`. Checked by
 //!   `flattening_equals_nested_loops_into_a_vec`.
 //!
@@ -65,7 +82,10 @@
 //! allocates nothing and gives the same lines in quadratic time (`Folder` has plain fields, so
 //! no test can count the visits); the chain visits each folder once. For the same reason no test
 //! counts which iterator's `next()` hands out each line (a segment's slice iterator or a cursor):
-//! the walk's type is checked instead.
+//! the walk's type and size are checked instead, so a cursor kept outside the walk (in a `static`
+//! or a `thread_local`) is not seen. A shortcut of `lines_in_tree` switched on only at layer sizes
+//! the tests do not try is not seen: every size from 1 to 64, then sizes about a quarter apart
+//! (65, 81, 101, 127, …) up to 10,000 lines, segments, files or sub-folders of one folder.
 
 /// A rotated chunk of a log file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -40,11 +40,12 @@
 //!   a timer). Checked by `a_query_waiting_for_a_lock_leaves_its_future_pending`,
 //!   `every_operation_waits_for_a_lock_off_the_callers_thread`.
 //! - calls made while the database thread is busy queue for it: while a first `count`
-//!   waits for another connection's lock (its task not woken), 8 more calls are each handed
-//!   over at once (first poll `Pending`, and the first call still unfinished, so sending a
-//!   job never waits for the database thread: no rendezvous or full bounded channel), and
-//!   no new thread starts (run alone in a child process: no thread per call, with a shared
-//!   mutex or a connection of its own); then all answer. Checked by
+//!   waits for another connection's lock (its task not woken), 5,000 more calls are each
+//!   handed over at once (first poll `Pending`, and the first call still unfinished, so
+//!   sending a job never blocks the caller's thread: no rendezvous, no blocking bounded
+//!   channel holding fewer than 5,000 jobs), and neither they nor 3 streams then started
+//!   start a new thread (run alone in a child process: no thread per call or per stream, with a
+//!   shared mutex or a connection of its own); then all answer. Checked by
 //!   `calls_made_while_the_database_thread_is_busy_queue_for_it`.
 //! - rows stream in order through a channel of exactly the requested capacity; a consumer
 //!   that pauses after one row of 1,000 leaves the stream's read open (another connection
@@ -71,8 +72,8 @@
 //!   `try_recv` and sleep, no `recv_timeout` loop). Checked by
 //!   `a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken`,
 //!   `an_idle_database_thread_sleeps_until_a_job_arrives`.
-//! - `insert_many` binds its values: names with a quote, a NUL byte or SQL in them are
-//!   stored and stream back unchanged. Checked by
+//! - `insert_many` stores names with a quote, a NUL byte or SQL in them unchanged (they
+//!   stream back as given; a name pasted into the SQL text breaks). Checked by
 //!   `names_travel_as_bound_values_even_when_sql_text_cannot_hold_them`.
 //! - the work runs on the store's own thread, not tokio's blocking pool: on a runtime whose
 //!   single blocking thread the test keeps busy, `open`, `insert_many`, `count`,
@@ -96,11 +97,20 @@
 //! **Not checked.** Which thread calls `Connection::open` itself (opening the file does not
 //! wait for locks, so no test can tell); the schema step that can wait is checked. That the
 //! one database thread keeps one connection for every call: reopening the file for each
-//! job on that thread gives the same answers (a thread per call is checked, above).
+//! job on that thread gives the same answers (a thread per call or per stream is checked,
+//! above).
 //! Whether `deep_count` really walks its recursive CTE: `SELECT ?1 +
 //! count(*)` gives the same answer, and in the tests it is the other connection's lock,
 //! not the walk, that makes a query wait; the lesson (waiting off the runtime thread) is
 //! checked by every operation, `deep_count` included.
+//! Whether `insert_many` binds its values: no trace reaches the store's own connection, so
+//! names pasted as hex blob literals (`CAST(X'..' AS TEXT)`) in one multi-row `INSERT` pass.
+//! Whether the job queue can hold every call: a blocking queue bounded above the 5,000 jobs
+//! the flood test sends passes.
+//!
+//! **Not a dodge.** A bounded job queue whose send is *awaited* (`tokio::sync::mpsc::channel`
+//! and `send(..).await`): a caller then waits for room as a pending task, without blocking
+//! the runtime's thread, which is backpressure, not a frozen loop.
 
 use std::path::Path;
 use std::sync::mpsc as std_mpsc;

@@ -26,6 +26,9 @@
 //!   `a_transfer_to_the_same_account_is_refused`, `a_refused_transfer_never_calls_the_hook`,
 //!   `opening_accounts_rejects_duplicates_and_negative_balances`,
 //!   `the_balance_of_an_unknown_account_is_an_error`.
+//! - a database that fails (the table renamed away by another connection) is a `Sqlite`
+//!   error, never a rule breach such as `UnknownAccount`. Checked by
+//!   `a_failing_database_is_a_database_error_not_an_unknown_account`.
 //! - through SQLite's statement trace (started by a hook, which is lent the bank's
 //!   connection): the transaction opens before the balances are read and nothing ends it
 //!   (or opens another) before the last write, so the check and the debit are one atomic
@@ -45,8 +48,12 @@
 //!   another connection can take the write lock (no clean-up left for a later call). Checked by
 //!   `a_panicking_hook_leaves_no_transaction_open`,
 //!   `a_panicking_hook_releases_the_write_lock_as_it_unwinds`.
-//! - cents stay exact far beyond what an `f64` holds (balances near 2^62 cents move by one
-//!   cent exactly). Checked by `cents_stay_exact_far_beyond_what_an_f64_holds`.
+//! - cents stay exact far beyond what an `f64` holds: balances near 2^62 cents move by one
+//!   cent exactly, and asking one cent more than a balance of 2^53 or 2^62 - 1 cents (which
+//!   an `f64` cannot tell apart) is `InsufficientFunds`, decided in integer cents; `total`
+//!   of two balances near 2^62 is exact (an integer sum, not SQLite's float `total()`). Checked by
+//!   `cents_stay_exact_far_beyond_what_an_f64_holds`,
+//!   `insufficient_funds_is_refused_and_changes_nothing`.
 //! - atomicity seen from outside, on a real file: while the hook runs, a second connection
 //!   reads the balances from before the transfer (or is kept out by its lock), never the
 //!   debit alone; and a transfer is exactly one committed write transaction (the file's

@@ -17,19 +17,25 @@
 //! `Transaction::prepare` (or `prepare_cached`) before the loop, then `Statement::execute` per
 //! row. The borrow checker makes you drop the statement before you commit.
 //!
+//! The tests run on a database file in a temporary directory, as a real batch would (only the
+//! property tests, many small batches, use an in-memory database): a batch that acts one way
+//! on a file and another in memory is caught by the same checks.
+//!
 //! **The tests check.**
 //! - Exactly one transaction, however long the batch (the tests use 1,200 rows, so no commit
 //!   every so many rows): the connection runs one `BEGIN` first and one `COMMIT` last, with
 //!   every `INSERT` between them; nothing runs before the `BEGIN` (such as a `PRAGMA`, whatever
 //!   comment it starts with: the trace hook sees every statement), and nothing but the
 //!   `INSERT`'s runs between `BEGIN` and `COMMIT` (no check statement per row, no `PRAGMA` such
-//!   as `journal_mode`). Checked by
+//!   as `journal_mode`). The file's `synchronous` and `journal_mode` settings are the same
+//!   after the call as before (no trading crash safety for speed). Checked by
 //!   `the_batch_is_one_transaction`.
-//! - The `INSERT` statement is prepared once and run once per row, for all 1,200 rows (no fresh
-//!   statement per chunk: the tests read SQLite's per-statement run counter through the trace
-//!   hook). One multi-row `INSERT … VALUES (…), (…)`
-//!   does not qualify: it breaks SQLite's limit on bound parameters for large batches. Checked
-//!   by `the_insert_is_prepared_once_and_run_once_per_row`.
+//! - The `INSERT` statement is prepared once and run once per row, at every batch size the
+//!   tests use (1, 2, 3, 17, 499, 500 and 1,200 rows; no fresh statement per chunk: the tests
+//!   read SQLite's per-statement run counter through the trace hook). One multi-row
+//!   `INSERT … VALUES (…), (…)` does not qualify, not even for a short batch: it is one run
+//!   for many rows, a statement text per batch length, and it breaks SQLite's limit on bound
+//!   parameters for large batches. Checked by `the_insert_is_prepared_once_and_run_once_per_row`.
 //! - Rows are stored in batch order, as given (quotes and non-ASCII text included), and a
 //!   committed batch is in the file after reopening. An empty batch stores nothing and returns
 //!   `Ok(0)`. Checked by `every_row_arrives_in_order`, `text_arrives_exactly_as_given`,
@@ -38,6 +44,8 @@
 //!   rolled back (row 1,100 of 1,200 included) and the error is [`BatchError::Row`] with the
 //!   row's position (from 0) and SQLite's error; the refused row's `INSERT` did run (the trace
 //!   hook counts the runs), so the refusal is SQLite's and not a copy of the `CHECK` in Rust.
+//!   The transaction undoes the batch: the connection runs `BEGIN`, the `INSERT`s and
+//!   `ROLLBACK`, nothing else (no `DELETE` of the stored rows by hand followed by `COMMIT`).
 //!   Rows stored by earlier calls stay. Checked by
 //!   `a_refused_row_rolls_back_the_whole_batch`, `the_first_row_failing_leaves_nothing`,
 //!   `stores_a_batch_entirely_or_not_at_all`.

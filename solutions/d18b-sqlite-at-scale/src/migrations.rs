@@ -28,10 +28,14 @@
 //!   `a_target_past_the_last_migration_is_refused`.
 //! - Applied migrations are recorded in the table `schema_migrations` ([`LEDGER`]): one row per
 //!   applied migration with its version, name and the [`checksum`] of its `up` script. The
-//!   current version is the highest recorded version; 0 when the table is missing or empty.
-//!   Checked by `a_fresh_database_is_at_version_zero`,
+//!   current version, for [`current_version`] and for where [`migrate`] starts, is the highest
+//!   version the ledger records (a ledger holding 1 and 3 is at 3, not at its row count 2; with
+//!   its row 3 deleted by hand it is at 2 and migrating to 3 runs migration 3 again), whatever
+//!   another counter says (`PRAGMA user_version` set by hand to 7 or 1 changes nothing); 0 when
+//!   the table is missing or empty. Checked by `a_fresh_database_is_at_version_zero`,
 //!   `migrates_a_fresh_database_to_the_latest_version`,
-//!   `stepping_up_one_version_at_a_time_applies_each_once`.
+//!   `stepping_up_one_version_at_a_time_applies_each_once`,
+//!   `the_current_version_is_the_highest_version_the_ledger_records`.
 //! - Before migrating (up, down or nowhere), every recorded migration is compared with the
 //!   list: a recorded version the list does not have is [`MigrationError::AheadOfCode`]
 //!   `{ applied, latest }`; a recorded checksum that differs from the list's `up` script, for

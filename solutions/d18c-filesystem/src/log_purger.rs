@@ -21,17 +21,25 @@
 //! The removal step is a parameter so that the tests can make one deletion fail: this suite
 //! runs as root in CI, and root deletes files in a read-only directory anyway.
 //!
+//! **Two doors, one lesson.** Each rule below that does not need a `remove` of the test's
+//! own is tested through both `purge_logs` and `purge_logs_with` (with
+//! `fs::remove_file`): one written on its own, instead of calling the other, must keep
+//! every rule too. The simplest way is for `purge_logs` to call `purge_logs_with`.
+//!
 //! **The tests check.**
 //! - Only regular files directly in `dir` whose extension ([`std::path::Path::extension`]) is
 //!   exactly `log` are considered: subdirectories are not entered, a directory named
-//!   `x.log`, a symlink named `x.log` (`DirEntry::metadata` does not follow it), `.log` (no
-//!   extension), `x.log.gz` and `X.LOG` are never touched nor counted. Checked by
+//!   `x.log`, a symlink named `x.log` (`DirEntry::metadata` does not follow it), a FIFO or a
+//!   Unix socket named `x.log` (keep `Metadata::is_file`, not "neither a directory nor a
+//!   symlink"), `.log` (no extension), `x.log.gz` and `X.LOG` are never touched nor counted.
+//!   Checked by
 //!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`,
 //!   `only_regular_files_whose_extension_is_log_are_purged`.
 //! - A file is purged when its modification time (not its access time, and with `now` as
 //!   given, not the real clock) is strictly before the cutoff `now - older_than`; a file
 //!   modified at the cutoff or later (even in the future) is kept, and one modified before
-//!   1970 is purged (an instant before the epoch compares like any other). Checked by
+//!   1970 is purged (an instant before the epoch compares like any other, also with a
+//!   cutoff exactly at the epoch). Checked by
 //!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`,
 //!   `the_cutoff_itself_is_kept_and_so_is_the_future`, `a_log_modified_before_1970_is_purged`.
 //! - The comparison keeps every nanosecond (compare `SystemTime` values, not float seconds,
@@ -41,13 +49,22 @@
 //! - `PurgeReport::purged` lists the purged (or, in a dry run, the would-be purged) file
 //!   names, sorted; `kept` counts the `.log` files kept; `failed` lists the file names whose
 //!   metadata or removal failed, sorted, each with the `io::ErrorKind`, and the purge goes on
-//!   after a failure: a file that vanished once listed (its metadata fails with `NotFound`)
-//!   is one failure, never skipped in silence nor a reason to stop. Checked by
+//!   after a failure of any kind (a removal refused with a permission error, a busy file,
+//!   a read-only filesystem or a disk error: not only the article's `PermissionError`),
+//!   leaving the file that could not be removed untouched (its content intact); a
+//!   file that vanished once listed (its metadata fails with `NotFound`) is one failure,
+//!   never skipped in silence nor a reason to stop. Checked by
 //!   `a_failed_removal_is_recorded_and_the_purge_goes_on`,
 //!   `a_file_gone_before_its_metadata_is_read_is_recorded_and_the_purge_goes_on`,
 //!   `deletes_the_logs_modified_before_the_cutoff_and_keeps_the_rest`.
-//! - A dry run never calls `remove` and deletes nothing. Checked by
-//!   `a_dry_run_deletes_nothing_and_never_calls_remove`.
+//! - `purge_logs` records the failures of its real removal and metadata reads too, each
+//!   with its own kind: with every removal of a file refused (`EBUSY`) for the calling
+//!   thread (a seccomp filter; Linux), the old log is in `failed` with `ResourceBusy`; with
+//!   every metadata read (`statx`) refused (`EACCES`), each `.log` file is in `failed` with
+//!   `PermissionDenied` (not an assumed `NotFound`); none in `purged`, and the purge goes
+//!   on. Checked by `purge_logs_records_what_the_system_refuses_and_goes_on`.
+//! - A dry run never calls `remove` and deletes nothing (`purge_logs`' dry run neither).
+//!   Checked by `a_dry_run_deletes_nothing_and_never_calls_remove`.
 //! - A `dir` that cannot be listed gives `PurgeError::ReadDir`; an `older_than` that reaches
 //!   before the Unix epoch gives `PurgeError::CutoffBeforeEpoch`. Checked by
 //!   `a_missing_directory_is_an_error`, `a_cutoff_before_the_epoch_is_an_error`.
@@ -71,6 +88,10 @@
 //! **Not checked.** How the `.log` test is written: `Path::extension() == "log"` and a
 //! lossy-name `ends_with(".log")` that also rules out the bare name `.log` pick the same
 //! files (a non-UTF-8 name still ends in the bytes `.log`), so no test tells them apart.
+//! What the purge does when `Metadata::modified` itself fails (a fallback to the access time
+//! or the real clock there would break the rule above): on Linux, once the metadata is read,
+//! `modified` cannot fail (std fills it from `statx`), and the test that refuses `statx`
+//! makes the metadata read fail before it; no test reaches that path.
 
 use std::fmt;
 use std::fs;

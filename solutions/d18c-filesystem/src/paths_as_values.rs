@@ -27,7 +27,8 @@
 //! - `anchor(base, path)` joins a relative `path` to `base` and normalises the result
 //!   lexically, even when `..` climbs above `base`, without asking the disk: a file that
 //!   exists under a base that is a symlink comes back under the base, not under the link's
-//!   target. Checked by
+//!   target; a base whose name is not UTF-8 comes back with its bytes (joined as a `Path`,
+//!   not pasted through `to_string_lossy`). Checked by
 //!   `anchor_joins_a_relative_path_to_the_base`, `anchor_can_climb_above_the_base_with_dot_dot`.
 //! - An absolute `path` is returned as it is (normalised), whatever the base. Checked by
 //!   `anchor_returns_an_absolute_path_as_it_is`.

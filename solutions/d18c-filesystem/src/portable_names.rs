@@ -22,14 +22,19 @@
 //! - Scanning left to right, the first character among `<>:"/\|?*` gives
 //!   `NameError::ForbiddenChar(c)`, and the first control character (code 0 to 31; DEL and
 //!   the C1 controls from 127 up are allowed) gives `NameError::ControlChar(c)`, before any
-//!   later rule (`aux.<draft>` is `ForbiddenChar('<')`). Checked by
+//!   later rule (`aux.<draft>` is `ForbiddenChar('<')`); one kind does not go before the
+//!   other: whichever of the two comes first from the left decides (`a\t<b` is
+//!   `ControlChar('\t')`, `a<\tb` is `ForbiddenChar('<')`). Checked by
 //!   `refuses_each_kind_of_bad_name_with_its_own_error`, `accepts_names_every_system_accepts`,
-//!   `one_forbidden_character_anywhere_is_refused`.
+//!   `one_forbidden_character_anywhere_is_refused`,
+//!   `the_first_bad_character_from_the_left_decides`.
 //! - The reserved device names CON, PRN, AUX, NUL, COM1 to COM9 and LPT1 to LPT9 are
 //!   refused in any case, alone or before an extension: the part before the **first** dot is
 //!   compared, so `aux.tar.gz` is refused while `file.CON`, `CONSOLE` and `COM10` are fine.
-//!   The error carries that part as written: `NameError::Reserved("aux")`. Checked by
-//!   `refuses_reserved_device_names_before_any_extension`, `accepts_names_every_system_accepts`.
+//!   The error carries that part as written: `NameError::Reserved("aux")`. Every mix of
+//!   upper and lower case of every reserved name is tried, alone and with an extension.
+//!   Checked by `refuses_reserved_device_names_before_any_extension`,
+//!   `reserved_names_are_refused_in_every_casing`, `accepts_names_every_system_accepts`.
 //! - A name that ends in a dot gives `NameError::TrailingDot`, in a space
 //!   `NameError::TrailingSpace`. Checked by `refuses_each_kind_of_bad_name_with_its_own_error`.
 //! - Names built from characters every system accepts pass. Checked by

@@ -18,7 +18,9 @@
 //!
 //! **The tests check.**
 //! - The result is `root` joined with `user_path` normalised lexically: `a/./b` and `a//b`
-//!   give `root/a/b`, `inner/../b` gives `root/b`, and the empty path gives `root`. Checked by
+//!   give `root/a/b`, `inner/../b` gives `root/b`, and the empty path gives `root`; a root
+//!   whose name is not UTF-8 comes back with its bytes (the path returned is the one
+//!   checked, joined as a `Path`, not pasted through `to_string_lossy`). Checked by
 //!   `joins_the_normalised_user_path_to_the_root`, `the_empty_path_is_the_root_itself`.
 //! - An absolute `user_path` is refused: `PathError::Absolute`. Checked by
 //!   `refuses_an_absolute_user_path`.
@@ -41,8 +43,12 @@
 //!   `refuses_a_chain_of_two_symlinks_whose_second_leads_outside`.
 //! - Every symlink on the way is checked, not only where the deepest existing part lands: a
 //!   path that leaves through one symlink (`root/out` to a directory outside) and comes back
-//!   through another (`outside/back` to `root/inner`) is refused, naming `root/out`. Checked
-//!   by `refuses_a_path_that_leaves_through_one_symlink_and_comes_back_through_another`.
+//!   through another (`outside/back` to `root/inner`) is refused, naming `root/out`; so is
+//!   a path through an in-root link (`root/ok` to `root/inner`) and then a link that leads
+//!   outside (`root/inner/out`), naming `root/ok/out`: meeting a link that stays inside does
+//!   not end the checks. Checked
+//!   by `refuses_a_path_that_leaves_through_one_symlink_and_comes_back_through_another`,
+//!   `refuses_a_symlink_that_leads_outside_behind_one_that_stays_inside`.
 //! - Inside means inside by whole components: a sibling whose name starts with the root's
 //!   name (`/srv/rootx` for `/srv/root`) is outside. Checked by
 //!   `refuses_a_symlink_into_a_sibling_whose_name_extends_the_roots`.
@@ -51,7 +57,9 @@
 //!   link's resolved target is compared with the resolved root). Checked by
 //!   `accepts_a_symlink_that_stays_inside_the_root`.
 //! - A symlink that cannot be resolved (dangling, or a loop) is refused:
-//!   `PathError::BrokenSymlink`. Checked by `refuses_a_dangling_symlink`.
+//!   `PathError::BrokenSymlink`, also when its target's text names a place inside the
+//!   root (`root/later` to `root/inner/out/new`, where `root/inner/out` leads outside: the
+//!   text of a dangling target proves nothing). Checked by `refuses_a_dangling_symlink`.
 //! - The first component that does not exist ends the disk checks: a path to be created is
 //!   fine. Checked by `accepts_a_path_that_does_not_exist_yet`.
 //! - `root` itself must exist (it may be reached through symlinks, as on macOS where the

@@ -22,6 +22,11 @@
 //! The lister is a parameter so that the tests can make one directory fail to list: this
 //! suite runs as root in CI, and root reads a `chmod 000` directory anyway.
 //!
+//! **Two doors, one lesson.** Each rule below that does not need a lister of the test's own
+//! is tested through both `find_files` and `find_files_with` (listing with
+//! `fs::read_dir`): one written on its own, instead of calling the other, must keep every
+//! rule too. The simplest way is for `find_files` to call `find_files_with`.
+//!
 //! **The tests check.**
 //! - `extension` is given without the dot, is not empty and contains no dot, else
 //!   `WalkError::BadExtension`. Checked by `refuses_a_bad_extension`.
@@ -32,20 +37,26 @@
 //!   crate finds. Checked by `finds_every_matching_file_sorted`,
 //!   `agrees_with_walkdir_on_a_generated_tree`.
 //! - Only regular files are reported: directories are entered, symlinks (to files or to
-//!   directories, a loop included) are neither reported nor followed. Checked by
-//!   `neither_follows_nor_reports_symlinks_even_in_a_loop`.
+//!   directories, a loop included) are neither reported nor followed, and a FIFO or a Unix
+//!   socket is not reported either (`is_file`, not "neither a directory nor a symlink").
+//!   Checked by `reports_only_regular_files_and_follows_no_symlink`.
 //! - If `root` itself cannot be listed (missing, or a file), the walk fails:
 //!   `WalkError::Root`. Checked by `a_root_that_does_not_exist_is_an_error`,
 //!   `a_root_that_is_a_file_is_an_error`.
-//! - A directory below the root that cannot be listed adds one `WalkWarning` with its path
-//!   and the lister's error, and the walk goes on. Checked by
+//! - A directory below the root that cannot be listed, whatever the error (permission
+//!   denied, deleted mid-walk, an I/O error), adds one `WalkWarning` with its path and the
+//!   lister's error, and the walk goes on. Checked by
 //!   `skips_a_directory_that_cannot_be_listed_and_warns`.
+//! - `list` is the only source of what a folder holds: the walk never reads the disk
+//!   itself (no `fs::read_dir` beside the lister, no walk of its own to find the folders
+//!   first); a folder the lister lists as empty yields nothing from below it, whatever the
+//!   disk holds there. Checked by `the_lister_is_the_only_source_of_what_a_folder_holds`.
 //! - Each entry's type comes from the listing (`DirEntry::file_type`), not from a stat of the
 //!   entry's full path: a file whose path is longer than `PATH_MAX`, in a folder whose own
 //!   path is not, is found without a warning (any call naming it by path fails). Linux-only.
 //!   Checked by `entry_types_come_from_the_listing_not_from_a_stat_of_each_path`.
-//! - No recursion anywhere in the walk: a tree 1000 directories deep is walked on a thread
-//!   with a 64 KiB stack (a walk that recurses, into `list` or into `fs::read_dir` to find
+//! - No recursion anywhere in the walk: a tree 1000 directories deep is walked by
+//!   `find_files_with` and by `find_files` on a thread with a 64 KiB stack (a walk that recurses, into `list` or into `fs::read_dir` to find
 //!   the directories first, overflows it; the test runs in a child process, since that
 //!   aborts the process), and every call to `list` comes from the same stack frame, whatever
 //!   the depth of the directory (the tests compare the stack address seen inside `list`).
@@ -53,7 +64,10 @@
 //!
 //! **Not checked.** A directory whose entries cannot be read one by one (an error from the
 //! `ReadDir` iterator rather than from `list`) should add a warning too, but no test can make
-//! a real listing fail half-way. Whether each entry's type comes from the listing
+//! a real listing fail half-way. What the walk does when `DirEntry::file_type` fails (a
+//! fallback to `fs::metadata`, which follows links, would break the rule above): the lister
+//! gives a real `ReadDir`, and on the filesystems the tests use the type is in the listing,
+//! so `file_type` makes no system call and cannot fail. Whether each entry's type comes from the listing
 //! (`DirEntry::file_type`, no extra system call on Linux) or from `DirEntry::metadata` (one
 //! `statx` per entry, made relative to the open directory, so long paths do not show it):
 //! the answers are the same, only the cost differs, and the tests do not count system calls.

@@ -28,8 +28,10 @@
 //! cents, else `OutOfRange` if it does not fit in an `i64` of cents.
 //!
 //! **The tests check.**
-//! - a table of good and bad inputs, one error variant each, and that parsing never panics.
-//!   Checked by `parses_plain_amounts_into_whole_cents`,
+//! - a table of good and bad inputs, one error variant each, and that parsing never panics,
+//!   not even a panic it catches itself (plain `*` and `+` inside `catch_unwind` to find an
+//!   amount too large: overflow checks are on in debug builds only, and a release build wraps
+//!   silently; the tests count every panic raised on the way). Checked by `parses_plain_amounts_into_whole_cents`,
 //!   `refuses_input_that_is_not_a_plain_amount`,
 //!   `parse_never_panics`.
 //! - whole-dollar amounts of every length up to the `i64` limit parse exactly, including the
@@ -45,8 +47,9 @@
 //!   `displays_as_dollars_and_two_digit_cents`, `display_and_parse_round_trip`,
 //!   `renders_a_split_bill`.
 //! - exact addition right up to both ends of `i64` (`Cents(i64::MIN) + Cents(0)` is not an
-//!   overflow, so the check is the integer addition's, not an `f64` sum's), and overflow in both
-//!   directions. Checked by `adds_without_rounding`, `reports_overflow_instead_of_wrapping`,
+//!   overflow, so the check is not an `f64` sum compared with the limits), and overflow in both
+//!   directions, reported without a panic raised on the way (a plain `+` inside `catch_unwind`
+//!   only works where overflow checks are on). Checked by `adds_without_rounding`, `reports_overflow_instead_of_wrapping`,
 //!   `reports_negative_overflow_too`.
 //! - equal parts sum to the total and differ by at most a cent, larger first. Checked by
 //!   `allocates_every_cent_larger_parts_first`, `refuses_to_split_into_zero_parts`,
@@ -60,11 +63,14 @@
 //!   `f64` shares (or of `Decimal` shares rounded to 28 digits) differ in the last digit
 //!   (`$100` by `[1, 1, 4]` is `[1667, 1667, 6666]`, `$10` by `[1, 7, 7]` is
 //!   `[67, 467, 466]`), for every total from -50 to 50 cents by every three ratios up to 7, and
-//!   for large weights one apart (1 cent by `[4294967294, 4294967295]` is `[0, 1]`), whose
-//!   shares differ by less than a billionth, so a float share compared to nine places ties.
+//!   for the ten largest debts and credits by the same ratios (where `total * ratio` no longer
+//!   fits an `i64`), and for large weights one apart (1 cent by `[4294967294, 4294967295]` is
+//!   `[0, 1]`), whose shares differ by less than a billionth, so a float share compared to nine
+//!   places ties.
 //!   Checked by `allocates_by_ratio_with_largest_remainders`,
 //!   `every_small_bill_in_three_parts_gives_the_odd_cents_to_the_largest_exact_remainders`,
-//!   `small_bills_give_the_odd_cents_to_the_largest_exact_remainders`.
+//!   `small_bills_give_the_odd_cents_to_the_largest_exact_remainders`,
+//!   `bills_near_the_ends_of_i64_in_three_parts_give_the_odd_cents_to_the_largest_exact_remainders`.
 //!
 //! **Not checked.** A float detour in `parse` kept to amounts of 15 digits or fewer: `f64`
 //! parsing rounds correctly and a double holds every such amount to well under half a cent, so
@@ -74,15 +80,40 @@
 //! below 10^15 cents as `cents as f64 / 100.0` with `{:.2}`: the double is within a fifth of a
 //! cent of the amount there, so the printed cents are right and no test can tell; the tests
 //! catch the display detour above that (`i64::MIN`). Do not: the lesson is that money never
-//! passes through a binary float, not that it may where the error happens to round away.
+//! passes through a float as a value the float cannot hold exactly (a decimal fraction of a
+//! dollar here), not that it may where the error happens to round away.
 //! Nor an `allocate` that divides in `f64` below 2^53 cents (`(total as f64 / parts as f64)
 //! .floor()`): both operands are exact there and the quotient `q` is correctly rounded; to
 //! round up onto the next integer, `q` (in `[2^e, 2^(e+1))`) must lie within `2^(e-53)` of it,
 //! but it lies at least `1 / parts` below, which forces `total = q * parts >= 2^53`. So the
 //! floor is always the integer quotient and no test can tell; the tests catch it above 2^53.
+//! Likewise an `allocate_by_ratio` that floors each share as `(total * ratio) as f64 / weight
+//! as f64` while `|total * ratio|` is below 2^53: the same argument holds (and for a weight of
+//! 2^53 or more the quotient's magnitude is below 1 and still floors right); the tests catch it
+//! where `total * ratio` passes 2^53 (the bills near the ends of `i64`). Nor an
+//! `allocate_by_ratio` that ranks the leftover cents by `remainder as f64 / weight as f64`:
+//! while the sum of the ratios is below 2^53 both convert exactly, and two different remainders
+//! differ by `1 / weight`, more than a unit in the last place of a quotient below 1, so the
+//! floats keep the integer order and equal remainders still tie. Only a sum of 2^53 or more
+//! (over two million ratios of `u32::MAX`) could misorder them; the tests keep the sum below
+//! 2^35 (at most seven ratios), so no test can tell. Do not: divide and compare in integers
+//! (`div_euclid`, `rem_euclid`), with no float to reason about.
 //! Nor a sub-cent tail judged by parsing the digits after the cents as `f64` and comparing
 //! with `0.0`: a string of decimal digits parses to zero exactly when every digit is `0`, so the
-//! answer is always right (the amount itself never goes through the float).
+//! answer is always right (the amount itself never goes through the float). Nor a
+//! `checked_add` that adds with `wrapping_add` and tells a wrap by comparing the result with an
+//! `f64` sum of the operands: without a wrap the two are within about 2^11 of each other, with
+//! one about 2^64 apart, so any threshold in between always decides right and no test can tell.
+//! Do not: `i64::checked_add` (or `overflowing_add`) says it exactly, with no float to reason
+//! about.
+//!
+//! **Not a dodge.** Reading an amount that passed the grammar and sub-cent checks with
+//! `rust_decimal::Decimal::from_str`, then `* 100` and `to_i64`: `Decimal` is exact base-10
+//! arithmetic (never a binary float), its 28 digits hold every amount an `i64` of cents can
+//! (19 digits), and it reads any number of leading zeros and of zeros past the cents to the
+//! same value, so the cents are those of reading the digits into an integer. Nor `checked_add`
+//! adding in an `f64` while both amounts are below 2^52 cents (exact there): see the suite
+//! brief, *Whole numbers in an `f64`*.
 
 use std::fmt;
 

@@ -30,8 +30,8 @@
 //! - `fsum` of a million fees of 0.10 is 100000 (and finishes). Checked by
 //!   `fsum_recovers_a_million_fees_of_ten_cents_exactly`.
 //! - cancellation, the half-way rounding cases and what one compensation term loses, even after
-//!   sorting the inputs by magnitude, and in a list of 15,000 values as in a short one (long
-//!   inputs get the same exact method). Checked by `fsum_rounds_the_exact_sum_once`,
+//!   sorting the inputs by magnitude, and in lists of 15,000 and 200,000 values as in a short
+//!   one (long inputs get the same exact method). Checked by `fsum_rounds_the_exact_sum_once`,
 //!   `fsum_keeps_what_a_neumaier_loop_loses`.
 //! - the partials are as many as the magnitudes need (38 at once for powers of two spread over
 //!   the whole range, also that pattern repeated over 15,000 values), not a fixed few correction

@@ -35,9 +35,16 @@
 //!   `streams_whose_sums_round_keep_their_variance_streamed_and_merged`.
 //! - The accumulator keeps the running mean, never a running sum of `x` divided by the count:
 //!   values whose sum overflows `f64` (`1.5e308` to `1.7e308`, four times `f64::MAX` or
-//!   `f64::MIN`) keep their mean (within the tolerance), streamed and merged, and identical
-//!   values among them keep a population variance of 0. Checked by
-//!   `values_whose_sum_overflows_keep_their_mean_streamed_and_merged`.
+//!   `f64::MIN`) keep their mean (within the tolerance), streamed and merged, and so does the
+//!   value three times the smallest subnormal, pushed four times (a running sum pre-scaled by
+//!   any power of two below 1, to stay finite, rounds it away); identical values among them
+//!   keep a population variance of 0. And n copies of one value (0.1 three or ten times, -0.1
+//!   seven times, 0.7 a thousand times, 1e12 + 0.1 a hundred thousand times) have exactly that
+//!   value as their mean and a variance of exactly 0, streamed and merged: a running sum of
+//!   `x` rounds as it grows (0.1 + 0.1 + 0.1 is 0.30000000000000004), rescaled or not, so
+//!   sum / count is not the value. Checked by
+//!   `values_whose_sum_overflows_keep_their_mean_streamed_and_merged`,
+//!   `identical_values_keep_exactly_their_value_as_the_mean_streamed_and_merged`.
 //! - The accumulator keeps a few numbers, never the values: `push` never allocates, and the
 //!   struct is at most 32 bytes (four 8-byte numbers: Welford's update needs three), after
 //!   10,000 or 100,000 values. Running sums of `x` and `x²` made exact in wider numbers
@@ -56,9 +63,11 @@
 //!   so a merge that takes them whenever a guard sees few digits lost fails too. Checked by
 //!   `every_large_offset_keeps_the_merged_variance`,
 //!   `merging_halves_of_ordinary_data_keeps_every_digit`.
-//! - `merge` costs a few operations whatever the counts, never a step per value merged: 48
-//!   merges of an accumulator with itself (7 · 2^48 values) finish within 5 seconds and keep
-//!   the mean and population variance. Checked by
+//! - `merge` costs a few operations whatever the counts, never a step per value merged (not
+//!   even for small accumulators only): 48 merges of an accumulator with itself (7 · 2^48
+//!   values), then accumulators of 7 · 2^12, 7 · 2^14, ..., 7 · 2^20 values each merged into a
+//!   total of 7 · 2^31 values (about 700,000 merges, from either side in turn) finish within 5
+//!   seconds and keep the count, mean and population variance. Checked by
 //!   `merging_takes_the_same_few_steps_whatever_the_counts`.
 //!
 //! **Not checked.** Running sums of `x - x₀` and `(x - x₀)²` about the first value pushed
@@ -70,10 +79,16 @@
 //! the tests ask for tells them apart: they are rejected only by their size (five or more
 //! 8-byte numbers), not by their results. The versions that fit in four numbers keep one sum
 //! in plain f64 or on a fixed step, and are rejected by their results (the bullet above).
+//! A running sum of `x` kept exactly in two f64s and rescaled by a power of two only when it
+//! would overflow: sum / count is then the correctly rounded mean, which no result of
+//! Welford's update beats; it is rejected only by its size (the scale is a fifth number).
 //! A merge through plain f64 sums of `x` and `x²` behind a guard that keeps it only while the
 //! merged mean is within about 3 standard deviations: there it loses no more than Welford's
 //! update itself (a few to `n·κ` ulps), so no tolerance the accepted methods meet rejects it;
-//! the 1e-15 cases reject a guard at 13 (3.6 standard deviations) or looser.
+//! the 1e-15 cases reject a guard at 13 (3.6 standard deviations) or looser. A merge that
+//! costs a step per value only for accumulators of fewer than about 28,000 values (7 · 2^12):
+//! the `merge` API has no seam to count its steps, and below that size a replay costs well
+//! under a millisecond, too little for a time limit to observe.
 
 /// Count, mean and spread of the values pushed so far, in constant memory.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

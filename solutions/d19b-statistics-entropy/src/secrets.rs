@@ -32,7 +32,10 @@
 //!   `token_bytes_from_takes_exactly_n_bytes_in_order`,
 //!   `a_failing_source_fails_every_token_instead_of_falling_back`.
 //! - `OsEntropy::fill` calls its system function once for the whole buffer, whatever its size
-//!   (1 byte to 64 KiB: no short seed stretched by a faster generator); when that fails,
+//!   (1 byte to 64 KiB: no short seed stretched by a faster generator) and hands out its
+//!   answer as it is, an answer of all zero bytes included (no health check that replaces
+//!   it with another generator's bytes: zeros are legitimate output); when that fails,
+//!   whatever the error (`UNSUPPORTED`, `ERRNO_NOT_POSITIVE`, `UNEXPECTED`, every custom code),
 //!   `fill` returns `Err(EntropyError::Os(e))` with the system's error `e`: never bytes from a
 //!   weaker generator. Checked by `os_entropy_fills_the_whole_buffer_with_one_call_of_its_system_fill`,
 //!   `a_failing_operating_system_is_an_error_never_a_weaker_generator`,
@@ -67,14 +70,29 @@
 //!   stretched by a generator); then it refuses every `getrandom` call, and every token of each
 //!   function must fail with `EntropyError::Os` (no pool fetched ahead, in memory of any kind,
 //!   a file or a pipe, masked or not; no generator seeded earlier, from the OS, a clock or std's
-//!   `RandomState`; no fallback). Checked by `every_token_asks_the_kernel_for_its_bytes_when_drawn`.
+//!   `RandomState`; no fallback); last, every `getrandom` call of `n` bytes fails with the error
+//!   number `n`, and tokens of 1 to 133 bytes (every Linux error number, `ENOSYS` = 38 and
+//!   `EPERM` = 1 included; not `EINTR` = 4, which `getrandom::fill` retries) must each fail
+//!   with `EntropyError::Os` of that error number: no fallback for any error. Finally (x86-64
+//!   only), every `getrandom` call is answered with known bytes (a `SIGSYS` handler emulates
+//!   it), and each token of 8 to 1024 bytes must be exactly the bytes of its last `getrandom`
+//!   call, encoded as promised: asking the kernel for `n` bytes and dropping them is no use.
+//!   Checked by `every_token_asks_the_kernel_for_its_bytes_when_drawn`.
 //!
 //! **Not checked.** Where the C library is glibc 2.41 or later, `getrandom` is answered from the
 //! vDSO without a system call a filter could refuse, so the last bullet checks nothing there
+//! (on aarch64 the known-bytes step is skipped)
 //! (and the memory search exempts the first 96 bytes drawn after the copy: a pool of at most 96
 //! bytes is not found there either); the same holds off Linux and on other architectures. A
 //! token function reading `/dev/urandom` itself, fresh for each token, is refused by that test
 //! too, although its bytes are the kernel's: use `OsEntropy::new()` as the stub gives it.
+//! Buffers over 64 KiB, the largest `fill` the tests make through the seam (and 1024 bytes
+//! through the kernel): a version that asks the system for a short seed only above that size
+//! and stretches it with a generator is not caught.
+//!
+//! **Not a dodge.** The OS token functions calling `getrandom::fill` themselves instead of
+//! going through `OsEntropy` and the `*_from` functions: each token is still fresh bytes from
+//! one kernel call, which is what the tests above check and what the lesson asks.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -36,7 +36,9 @@
 //! - The thread gets the stack asked for, no bigger: a recursion needing over 1 MiB (less than
 //!   the 2 MiB default) overflows a 256 KiB stack and kills the process; and on Linux, the
 //!   stack size the C library recorded for the thread (`pthread_getattr_np`) is the size asked
-//!   for (256 KiB, 1 MiB, 3 MiB), at most one page more (no headroom "just in case").
+//!   for (256 KiB, 300 KiB, 1 MiB + 4 KiB, 3 MiB and 16 MiB + 4 KiB: sizes that are not whole
+//!   blocks of 64 or 256 KiB, small and big), at most one page more (no headroom "just in
+//!   case", for small stacks or big ones, nor rounding up to blocks).
 //!   Checked by `an_overflow_on_the_chosen_stack_still_kills_the_process`,
 //!   `the_thread_gets_the_stack_asked_for_no_bigger`.
 //!
@@ -45,6 +47,11 @@
 //! version would not also refuse.
 //! Headroom of one page or less: a C library may count the guard page in the size it records,
 //! so the size check allows one page over.
+//!
+//! **Not a dodge.** Letting the closure borrow through `unsafe` `Builder::spawn_unchecked`
+//! and a join before returning instead of `std::thread::scope`: the thread, its stack and the
+//! results are the same (the lesson is the stack you choose). `spawn_scoped` does it without
+//! `unsafe`, which is why the brief names it.
 
 use std::any::Any;
 

@@ -54,23 +54,30 @@
 //!   `every_term_is_asked_for_at_the_same_stack_depth_for_any_n`.
 //! - `sum_to` asks for every term from its own frame, within 2 KiB of stack below its
 //!   caller's (a recursion by halves asks from the same depth each time, but many frames
-//!   down). Checked by `every_term_is_asked_for_just_below_the_caller`.
+//!   down). And the first term sits at the same depth for every `n`, from 1 to `u64::MAX`
+//!   (the test's term stops the sum by unwinding at `k = 1`: a split of `1..=n` in halves
+//!   reaches its first chunk `log2(n / chunk)` frames down, whatever the chunk size). Checked
+//!   by `every_term_is_asked_for_just_below_the_caller`,
+//!   `the_first_term_is_asked_for_at_the_same_depth_whatever_n`.
+//! - Neither `gcd` nor `gcd_traced` uses more stack for more rounds: the test paints the
+//!   stack below it and finds the deepest byte each call wrote, for every Fibonacci pair from
+//!   1 round to 91; the figures must agree within 128 bytes (a recursive `gcd`, or a
+//!   `gcd_traced` that reports its rounds from a loop but returns a recursion's answer, goes
+//!   a frame deeper per round). Checked by `gcd_uses_the_same_stack_for_every_fibonacci_pair`.
 //! - `gcd_traced` keeps no list of rounds on the heap: it makes no heap allocation (a
 //!   recursion that notes the pairs in a `Vec` and replays them afterwards does).
 //!   Checked by `gcd_traced_keeps_no_list_of_rounds`.
-//! - `sum_to` over 10,000,000 terms runs on a 256 KiB stack, on the calling thread. Checked by
-//!   `sums_ten_million_terms_on_a_256_kib_stack`.
+//! - `sum_to` over 10,000,000 terms runs on a 256 KiB stack, on the calling thread, and asks
+//!   for its first term, every 65,536th and its last at one stack depth, within 128 bytes (a
+//!   tail call after each batch of terms, even millions of them, goes a frame deeper per
+//!   batch). Checked by `sums_ten_million_terms_on_a_256_kib_stack`.
 //! - `sum_to` keeps only the running total, not the terms: summing 100,000 terms makes no heap
 //!   allocation at all (no stored terms, no boxed thunk per tail call for a trampoline).
 //!   Checked by `summing_keeps_only_the_running_total_not_the_terms`.
 //!
-//! **Not checked.** That the untraced [`gcd`] is a loop too: for `u64` Euclid takes at most
-//! 93 rounds, so a recursive `gcd` never overflows, and it has no callback for the depth
-//! probe to watch. Only `gcd_traced`'s rounds are checked; write `gcd` as a call to it. For
-//! the same reason a `gcd_traced` that recurses first, noting the pairs in a fixed array on
-//! the stack (at most 93), and reports them afterwards from its own frame is not caught: it
-//! allocates nothing and its callbacks run at one depth, and only a measure of the stack it
-//! used could show it.
+//! **Not checked.** A recursion of 2 or 3 calls whose frames fit the 128-byte slack of the
+//! depth and stack-use checks: so also a tail call only every 5,000,000 terms or more (the
+//! largest n checked is 10,000,000, where it is one frame deep).
 
 /// The greatest common divisor of `a` and `b`, by Euclid's algorithm as a loop.
 pub fn gcd(a: u64, b: u64) -> u64 {

@@ -23,6 +23,9 @@
 //!   the total is exact, never rounded.
 //! - An empty cart, a zero quantity or a negative price is refused *before* the client is
 //!   called.
+//! - A line whose `unit_price × quantity`, or a cart whose running total, overflows
+//!   [`Decimal`] is refused as [`CheckoutError::InvalidItem`] naming that line, with a reason
+//!   that mentions "overflow" (use `checked_mul`/`checked_add`): nothing panics on input.
 //! - The charge carries the cart's user, the total and the key from [`idempotency_key`].
 //!   A successful charge returns the provider's [`Receipt`] as it came.
 //! - [`PaymentError::Declined`] ends the checkout at once with [`CheckoutError::Declined`].
@@ -56,6 +59,16 @@
 //! - bad carts never reach the client, and the error names the line and its fault. Checked
 //!   by `an_empty_cart_never_calls_the_client`,
 //!   `an_invalid_line_is_refused_without_calling_the_client`.
+//! - a line whose product overflows `Decimal` (`Decimal::MAX × 2`), and a line that makes
+//!   the running total overflow (`Decimal::MAX` after other lines), are refused as
+//!   `InvalidItem` naming that line, reason mentioning "overflow", without calling the
+//!   client and without a panic, a caught one included (a counting panic hook, chained to the
+//!   previous one, sees every panic on the test's thread, and must still be installed after
+//!   the call). Checked by `an_invalid_line_is_refused_without_calling_the_client`.
+//!
+//! **Not checked.** A `catch_unwind` around `+`/`*` that also swaps the panic hook out for
+//! the call and puts the previous one back afterwards: while its hook is installed no code of
+//! the test's runs, so that panic is invisible. Checked arithmetic stays the rule.
 
 use rust_decimal::Decimal;
 use thiserror::Error;
@@ -166,9 +179,14 @@ pub fn cart_total(cart: &Cart) -> Result<Decimal, CheckoutError> {
     if cart.items.is_empty() {
         return Err(CheckoutError::EmptyCart);
     }
-    cart.items
-        .iter()
-        .try_fold(Decimal::ZERO, |total, item| Ok(total + line_total(item)?))
+    cart.items.iter().try_fold(Decimal::ZERO, |total, item| {
+        total
+            .checked_add(line_total(item)?)
+            .ok_or_else(|| CheckoutError::InvalidItem {
+                sku: item.sku.clone(),
+                reason: "cart total overflows".to_owned(),
+            })
+    })
 }
 
 /// One line's price, refusing zero quantities and negative prices.

@@ -33,8 +33,10 @@
 //!
 //! **The tests check.**
 //! - ranks on small tables, including percentiles where `p / 100.0 × n` in `f64` is off by
-//!   one (p7 of 100, p14 of 50), and the nearest-rank law on samples full of ties. Checked
-//!   by `picks_the_nearest_rank_sample`,
+//!   one (p7 of 100, p14 of 50), each table in milliseconds and again in nanoseconds (all
+//!   below a microsecond, and again 200 days in, where `f64` seconds step by about 4 ns:
+//!   sorted by the whole duration, never by whole microseconds or `as_secs_f64`), and the
+//!   nearest-rank law on samples full of ties. Checked by `picks_the_nearest_rank_sample`,
 //!   `the_percentile_is_the_sample_at_the_nearest_rank`.
 //! - `p` outside `1..=100` and an empty run are typed errors. Checked by
 //!   `refuses_a_percentile_outside_1_to_100`, `an_empty_run_has_no_report`.
@@ -56,6 +58,11 @@
 //! not what this kata teaches. Rendering through `f64` milliseconds (`as_micros() as f64 /
 //! 1000.0` with `{:.3}`): it prints the same digits for every duration below 2^53
 //! microseconds (285 years), so no realistic sample tells it from integer digits.
+//!
+//! **Not a dodge.** The rank in `f64` with the product first, `ceil((p × n) as f64 / 100.0)`:
+//! `p × n` is exact in `f64`, and one correctly rounded division by 100 cannot land on an
+//! integer it is at least 1/100 away from until `n` nears 10^13, so it is `⌈p × n / 100⌉` for
+//! every `n` a process can hold. Only dividing first (`p / 100.0 × n`) is off by one.
 
 use std::fmt;
 use std::time::Duration;

@@ -28,7 +28,8 @@
 //!   `knows_business_hours_on_the_stub_clock`,
 //!   `agrees_with_the_rules_at_every_minute_of_the_week`.
 //! - an impossible time (any hour over 23, any minute over 59) is `InvalidTime` from both
-//!   functions, on every day of the week. Checked by `refuses_a_time_no_clock_can_show`,
+//!   functions, on every day of the week, after exactly one reading (a counting clock whose
+//!   second reading would be a valid time). Checked by `refuses_a_time_no_clock_can_show`,
 //!   `refuses_every_hour_and_minute_out_of_range`.
 //! - with a mock, that each function asks the clock exactly once. Checked by
 //!   `greeting_reads_the_clock_exactly_once`,

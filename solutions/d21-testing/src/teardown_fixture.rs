@@ -48,7 +48,10 @@
 //!   `two_tests_in_a_row_on_one_lent_connection_both_get_a_clean_table`.
 //! - while a `TestDb` is alive (`open_at`, `on_shared`, `fresh` or the fixture), another
 //!   connection to the same file does not see its rows (a transaction, not a cleanup
-//!   afterwards). Checked by
+//!   afterwards), and after an insert cannot begin a write (`BEGIN IMMEDIATE` is busy): the
+//!   row is in the file's `users` table inside the `TestDb`'s open transaction, which holds
+//!   the write lock (not in a TEMP copy of the table that vanishes with the connection).
+//!   Checked by
 //!   `another_connection_does_not_see_the_tests_rows_while_the_test_runs`.
 //! - dropping rolls back the test's writes and keeps rows committed before, on success and
 //!   on panic (`std::panic::catch_unwind`), on a file it opens and on a lent connection,
@@ -58,13 +61,21 @@
 //!   `dropping_rolls_back_only_the_tests_own_writes`,
 //!   `the_same_unique_email_can_be_inserted_by_successive_test_dbs_on_one_file`,
 //!   `teardown_runs_when_the_test_body_panics`.
+//! - teardown never panics: when the test body has ended the transaction itself (a
+//!   `ROLLBACK` on the lent connection), dropping the `TestDb` does not panic (`Drop` also
+//!   runs while a failing test unwinds, where a second panic aborts the run: a failed
+//!   `ROLLBACK` there is ignored, never unwrapped). Checked by
+//!   `teardown_does_not_panic_when_the_test_already_ended_the_transaction`.
 //! - the fixture starts empty; two fixtures at once are two files; `fresh` and the fixture
 //!   leave no file or directory behind. Checked by `the_fixture_starts_with_an_empty_table`,
 //!   `fresh_leaves_no_file_behind`,
 //!   `the_fixture_gives_each_test_its_own_file_and_leaves_nothing_behind`.
 //! - an empty email is `InvalidEmail`, a UNIQUE violation is `DuplicateEmail` and any other
-//!   constraint failure (a CHECK, NOT NULL on another column, a trigger's `RAISE(ABORT)`, a
-//!   foreign key) is `Sqlite`; the UNIQUE constraint itself decides (a file whose UNIQUE
+//!   constraint failure (a CHECK, even one named `UNIQUE_…`, NOT NULL on another column, a
+//!   trigger's `RAISE(ABORT)`, even one whose text reads `UNIQUE constraint failed`, a foreign
+//!   key) is `Sqlite`, also when the address is already in the table (a lookup after the
+//!   failed insert cannot tell which constraint refused it): the error code decides, never
+//!   the message or a SELECT; the UNIQUE constraint itself decides (a file whose UNIQUE
 //!   index ignores case refuses `ADA@…` next to `ada@…`; the plain table's UNIQUE compares
 //!   exactly, so there they are two users), not a lookup before the insert: the first
 //!   statement `insert_user` runs (SQLite's trace) is the `INSERT`, for a new email and for a
@@ -74,8 +85,9 @@
 //!   `addresses_that_differ_only_in_case_are_two_users_on_the_plain_table`,
 //!   `insert_user_runs_the_insert_and_no_lookup_before_it`.
 //! - the email is bound, not pasted: addresses with a quote, or with SQL in them, are stored
-//!   exactly as given, and no SQL text the connection runs (SQLite's trace, before
-//!   parameters are bound) contains the address, escaped or not. Checked by
+//!   exactly as given, and the SQL text the connection runs (SQLite's trace, before
+//!   parameters are bound) is the same for any two addresses: the address is in no SQL
+//!   text, in any spelling (quoted, escaped, a hex literal). Checked by
 //!   `an_email_is_stored_exactly_as_given`.
 //!
 //! **Not checked.** Whether `Drop` itself rolls back a connection the `TestDb` owns

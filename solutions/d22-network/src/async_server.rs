@@ -28,10 +28,10 @@
 //! **The tests check.**
 //! - 200 for `/`, 404 for anything else. Checked by `answers_the_root_path_with_200`,
 //!   `answers_an_unknown_path_with_404`.
-//! - every connection is its own task: 200 clients are in flight at once, a silent client
+//! - every connection is its own task: 100 clients are in flight at once, a silent client
 //!   delays nobody, and on a two-thread runtime a handler that keeps its thread busy stalls
 //!   no other connection (connection futures polled together inside one task would).
-//!   Checked by `serves_200_clients_at_the_same_time`,
+//!   Checked by `serves_a_hundred_clients_at_the_same_time`,
 //!   `a_silent_client_does_not_delay_anyone_else`,
 //!   `a_handler_that_keeps_its_thread_busy_does_not_stall_other_connections`.
 //! - each request is parsed with `config.limits`: a head over `max_head` gets 431 and a body
@@ -46,12 +46,14 @@
 //!   `every_connection_is_a_task_on_the_runtime_not_an_os_thread`.
 //! - `header_timeout` is one deadline for the whole request, head and body (tokio's paused
 //!   clock): a silent client, one that stalls mid-header, and one that drips a byte a second
-//!   are all closed at the deadline without reaching the handler. Checked by
-//!   `closes_a_silent_client_after_the_header_timeout`,
+//!   (its head, its head after 8 s of silence, its body, or its head for 9 s of the 10 and
+//!   then its body: neither the first byte nor the body starts a fresh timeout; the deadline
+//!   runs from the accept or the end of the last response) are all closed at the deadline
+//!   without reaching the handler.
+//!   Checked by `closes_a_silent_client_after_the_header_timeout`,
 //!   `closes_a_client_that_stops_halfway_through_its_headers`,
 //!   `a_peer_that_stalls_mid_header_is_dropped_at_the_deadline_without_a_word`,
-//!   `a_client_dripping_its_head_one_byte_a_second_is_cut_off_at_the_deadline`,
-//!   `a_client_dripping_its_body_one_byte_a_second_is_cut_off_at_the_deadline`.
+//!   `a_client_dripping_its_request_one_byte_a_second_is_cut_off_at_the_deadline`.
 //! - on a keep-alive connection the wait for the next request is under the same deadline,
 //!   from the end of the last response: a client that got its answer and then says nothing
 //!   is closed `header_timeout` later, and a busy one (a request 6 s after each answer,
@@ -61,8 +63,10 @@
 //! - the deadline ends once the request is read: a handler six times slower than
 //!   `header_timeout` still gets its answer to the client. Checked by
 //!   `a_handler_slower_than_the_header_timeout_still_gets_its_answer_out`.
-//! - finished connections are let go as they end, not kept until shutdown: 1,550 clients
-//!   one after another hold no more heap (within 64 KiB) than 50. Checked by
+//! - finished connections are let go as they end, not kept until shutdown or until the
+//!   next client is accepted: once 100 clients, all open at once, have been answered and
+//!   closed, and no client has come since, `serve` holds no more heap (within 8 KiB; each
+//!   finished task kept holds about 180 bytes) than before them. Checked by
 //!   `finished_connections_are_let_go_not_kept_until_shutdown`.
 //! - keep-alive serves several (and pipelined) requests on one connection, in order;
 //!   `Connection: close` and HTTP/1.0 close after one response; a request in fragments is
@@ -92,6 +96,12 @@
 //!   serving, and the shutdown still returns (a hand-kept counter the panicking task never
 //!   counts down would wait forever). Checked by
 //!   `a_handler_that_panics_does_not_stall_the_shutdown`.
+//!
+//! **Not checked.** A cap on simultaneous connections above 100 (a semaphore that turns
+//! away the 257th client): the largest crowd the tests hold open at once is 100 clients,
+//! and more would cost CI descriptors and time. That accept errors other than `EMFILE` (a
+//! connection aborted in the queue, `ENOBUFS`) are survived too: Linux cannot be made to
+//! return them to a test, and `serve` takes a real listener, with no seam to inject them.
 
 use std::future::Future;
 use std::io;

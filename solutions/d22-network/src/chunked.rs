@@ -23,16 +23,23 @@
 //!   digits (a value, not a digit count, overflows), and undoes encoding for any
 //!   data and chunk size. Checked by `decodes_chunks_with_extensions_and_trailers`,
 //!   `decodes_any_spelling_of_a_hex_size`, `decoding_undoes_encoding_for_any_data_and_chunk_size`.
-//! - each broken body fails with its own variant (truncated is not garbage). Checked by
+//! - each broken body fails with its own variant (truncated is not garbage). Every line
+//!   ends in CRLF: a bare LF does not end a size line (`5\nhello\r\n` is a `BadSize`) or a
+//!   trailer line (the body is still `Incomplete`), as a strict peer reads it. A size line
+//!   is hex digits, then optional spaces or tabs only before a `;` extension: anything else
+//!   after the digits (`5 zzz`, `5 6`) is a `BadSize` holding the whole line. Checked by
 //!   `rejects_a_broken_chunked_body_with_a_distinct_error`.
 //! - a declared size is untrusted: a chunk declaring 100 KiB, 1 MiB, 16 MiB, 64 MiB or
 //!   `usize::MAX` bytes with a few behind it is `SizeExceedsData`, and decoding holds at most
-//!   4 KiB of heap (never reserve the declared size up front, not even "plausible" sizes,
-//!   not even capped).
+//!   256 bytes of heap (never reserve the declared size up front, not even "plausible" sizes,
+//!   not even capped: any cap over 256 bytes shows).
 //!   Checked by
 //!   `a_huge_declared_size_is_an_error_without_reserving_it`.
 //! - arbitrary bytes never panic. Checked by `never_panics_on_arbitrary_bytes`,
 //!   `never_panics_on_hex_soup`.
+//! - the chunks are walked in a loop, not by recursion: 50,000 one-byte chunks decode on a
+//!   256 KiB stack (a stack frame per chunk overflows it, and a stack overflow aborts the
+//!   process). Checked by `decodes_fifty_thousand_tiny_chunks_on_a_small_stack`.
 
 /// Why a chunked body could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

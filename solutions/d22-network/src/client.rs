@@ -23,7 +23,14 @@
 //!   `reads_a_response_that_arrives_one_byte_at_a_time`.
 //! - where a body ends: exactly Content-Length bytes, chunked over Content-Length (in a list
 //!   of codings too), no body for 1xx/204/304, "read more" until complete, an unframed body
-//!   only at close. Checked by `parse_response_takes_exactly_content_length_bytes`,
+//!   only at close. The framing fields are read as strictly as a request's: Content-Length
+//!   by the request parser's rules (`+5` or `abc` is `InvalidContentLength`, `3, 4, 3` or
+//!   fields 3 and 4 are `ConflictingContentLength`), and chunked is a whole token of any
+//!   `Transfer-Encoding` field (`x-notchunked` is not chunked; `chunked` in a second field
+//!   is). Every header line is parsed by the request parser's rules: `Content-Length : 5`,
+//!   a line with no colon or a bare LF ending a line is a `MalformedHeader` naming the line.
+//!   Checked by `frames_a_body_by_every_framing_field_read_strictly`,
+//!   `parse_response_takes_exactly_content_length_bytes`,
 //!   `chunked_framing_wins_over_a_content_length`,
 //!   `recognises_chunked_in_a_list_of_transfer_codings`,
 //!   `a_response_that_has_no_body_is_complete_after_its_head`,
@@ -39,11 +46,14 @@
 //!   `rejects_a_malformed_status_line`, `parse_response_rejects_a_malformed_status_line`,
 //!   `accepts_a_response_head_of_several_kilobytes`, `refuses_a_response_head_over_its_limit`.
 //! - a body cut short, a broken chunked body and a refused connection are typed errors.
+//!   A broken chunked body (`BadSize`, `MissingCrlf`) is an error as soon as it is read,
+//!   before the server closes: only a truncated one means "read more".
 //!   Checked by `reports_a_body_cut_short_as_unexpected_eof`,
-//!   `reports_a_broken_chunked_body`, `reports_a_refused_connection_as_an_io_error`.
+//!   `reports_a_broken_chunked_body`, `reports_a_refused_connection_as_an_io_error`,
+//!   `parse_response_reports_a_broken_chunk_before_the_server_closes`.
 //! - a declared Content-Length is a claim, not an allocation: 100 MB declared and 3 bytes
-//!   sent cost at most 1 KiB more heap than 10 declared and the same 3 bytes sent (never
-//!   reserve the declared length, not even capped).
+//!   sent cost at most 64 bytes more heap than 10 declared and the same 3 bytes sent (never
+//!   reserve the declared length, not even capped: any cap over 64 bytes shows).
 //!   Checked by
 //!   `a_huge_declared_length_is_not_allocated_up_front`.
 //! - (on Linux) [`http_get`] waits for a server that accepted and says nothing on a socket

@@ -25,10 +25,18 @@
 //!   `a_failing_path_keeps_its_slot_and_spoils_nothing_else`.
 //! - an empty list gives an empty result. Checked by `an_empty_list_gives_an_empty_result`.
 //! - `get` reads one response (over many reads, without waiting for a keep-alive server to
-//!   close) and refuses an invalid target. Checked by `get_fetches_one_response_on_tokio`,
+//!   close, also when the response is exactly 16 KiB and so fills every read buffer of a
+//!   power-of-two size up to 16 KiB: a full read is not a sign that more is coming) and
+//!   refuses an invalid target; it frames the body as
+//!   [`parse_response`](crate::client::parse_response) does (chunked, until close, and a
+//!   declared length that never arrives is `UnexpectedEof`). Checked by
+//!   `get_frames_a_response_like_the_blocking_client`, `get_fetches_one_response_on_tokio`,
 //!   `get_reads_a_body_that_takes_many_reads`,
 //!   `get_returns_a_complete_response_without_waiting_for_close`,
 //!   `get_refuses_an_invalid_target`.
+//! - a declared Content-Length is a claim, not an allocation: 100 MB declared and 3 bytes
+//!   sent cost `get` at most 64 bytes more heap than 10 declared and the same 3 bytes sent.
+//!   Checked by `get_does_not_allocate_a_declared_length_up_front`.
 //! - the I/O runs on tokio's event loop, not on blocking threads: with tokio's one blocking
 //!   thread kept busy, `get` and `fetch_all` still finish (the blocking client on
 //!   `spawn_blocking`, one OS thread per request, never would). Checked by
@@ -39,10 +47,10 @@
 //!   test alone in a child process). Checked by
 //!   `fifty_requests_in_flight_use_no_thread_besides_the_runtimes_own`.
 //! - no spinning or timer polling: while the server is silent, `get`'s task is not polled
-//!   again (at most twice in 100 turns of the runtime and a second of tokio's paused clock
-//!   in 10 ms steps) until its socket has data, which is what registering with tokio's
-//!   reactor gives; a non-blocking `std` socket retried after `yield_now` or a 1 ms
-//!   `sleep` is polled every turn or step. Checked by
+//!   again (at most twice in 100 turns of the runtime and 100 s of tokio's paused clock
+//!   in 1 s steps) until its socket has data, which is what registering with tokio's
+//!   reactor gives; a non-blocking `std` socket retried after `yield_now` or a `sleep` of
+//!   any length up to 30 s is polled every turn or step, or at least three times. Checked by
 //!   `get_sleeps_while_the_server_is_silent_instead_of_spinning`.
 //!
 //! **Not checked.** A batch of 1,000 requests or more: it looks like "all at once" to any

@@ -30,7 +30,8 @@
 //!   `echoes_a_datagram_bigger_than_a_1024_byte_buffer_whole`,
 //!   `echoes_a_full_size_datagram_whole`, `sends_a_payload_of_exactly_the_maximum_size`,
 //!   `echoes_an_empty_datagram`.
-//! - a reply is not an echo: a 9,000-byte reply to a 1-byte request comes back whole.
+//! - a reply is not an echo: a 60,000-byte reply (9,000 where the OS caps datagrams lower)
+//!   to a 1-byte request comes back whole.
 //!   Checked by `returns_a_reply_longer_than_the_request_whole`.
 //! - a retry after the suite's server drops the first datagram on purpose, and giving up
 //!   after `retries + 1` attempts, counted by the server; a request answered at once sends
