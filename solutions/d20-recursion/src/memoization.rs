@@ -97,11 +97,6 @@
 //!   taken at the start and emptied at the end, is still that call's alone (no other call
 //!   sees it, nothing of it outlives the call, and a lock taken only for each access is
 //!   never held while the test waits), so no test can tell it from a local `Vec`.
-//!
-//! **Not a dodge.** Storing a count that overflowed as a `u128::MAX` sentinel in the table
-//!   and letting a later `checked_add` report it: an overflowed count always meets another
-//!   positive count on the way up, so the sentinel overflows again and the answer is the
-//!   same error for every input.
 
 /// Why the ways could not be counted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
