@@ -626,10 +626,11 @@ fn two_entities_live_side_by_side_on_one_connection() {
 
 #[test]
 fn values_that_do_not_match_the_columns_are_refused() {
+    // No `broken` table exists: preparing any statement for it fails with "no such table",
+    // so only a check made in Rust, before any SQL is prepared, can answer WrongArity.
     let conn = database();
-    conn.execute_batch("CREATE TABLE broken (id INTEGER PRIMARY KEY, a, b)")
-        .expect("schema");
     let repo = Repo::<Broken>::new(&conn);
+    start_trace(&conn);
     let got = repo.insert(&Broken);
     assert!(
         matches!(
@@ -640,12 +641,20 @@ fn values_that_do_not_match_the_columns_are_refused() {
                 values: 1
             })
         ),
-        "2 columns but 1 value must be RepoError::WrongArity before any SQL runs, got {got:?}"
+        "2 columns but 1 value must be RepoError::WrongArity, found in Rust before any SQL is \
+         prepared (here the table does not even exist; leaving the count to rusqlite's \
+         InvalidParameterCount means preparing the statement first), got {got:?}"
     );
     let got = repo.update(1, &Broken);
     assert!(
         matches!(got, Err(RepoError::WrongArity { .. })),
-        "update checks the arity too, got {got:?}"
+        "update checks the arity too, in Rust before preparing any SQL, got {got:?}"
+    );
+    let trace = stop_trace(&conn);
+    assert!(
+        trace.runs.is_empty(),
+        "a refused call runs no SQL, yet these ran: {:?}",
+        trace.sql()
     );
 }
 

@@ -1,8 +1,8 @@
 //! Kata 1: delegation, a recursive walk that ends at a base case.
 
 use super::heap::{
-    count_allocations, heap_held_now, heap_kept_by, holding, pausing_at, peak_heap,
-    second_call_while_first_is_held,
+    allocations_made_now, count_allocations, heap_held_now, heap_kept_by, holding, pausing_at,
+    peak_heap, second_call_while_first_is_held,
 };
 use super::{
     deep_value, in_own_process, in_own_process_explaining, on_this_thread_only,
@@ -176,6 +176,13 @@ fn one_list_is_passed_down_not_one_per_level() {
 thread_local! {
     /// What [`note_heap_held`] saw: the heap the walk held when it cloned the second email.
     static HELD_AT_SECOND_CLONE: Cell<Option<usize>> = const { Cell::new(None) };
+    /// What [`note_allocations_made`] saw: the allocations made before the first clone.
+    static MADE_BEFORE_FIRST_CLONE: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// Notes the allocations made so far (inside [`holding`]); called by the allocator.
+fn note_allocations_made() {
+    MADE_BEFORE_FIRST_CLONE.set(Some(allocations_made_now()));
 }
 
 /// Notes the heap held now (inside [`holding`]); called by the allocator, so allocates nothing.
@@ -190,14 +197,33 @@ fn the_first_email_is_in_the_list_before_the_second_is_found() {
     // the clone of the first (10 bytes) and that list's buffer (24 bytes or more a String)
     // are on the heap. A walk that returns each level's result and merges it upward (inline
     // while small, a Vec only when many) holds the first email in a frame's result instead.
-    let value =
-        json!({"a": {"user_email": "first@x.io"}, "b": [{"user_email": "the-second-one@x.io"}]});
+    // Three more emails (6, 7 and 8 bytes) follow: a walk that first gathers `&str`s and
+    // clones them afterwards has grown that list (two allocations) before the first clone.
+    let value = json!({"a": {"user_email": "first@x.io"}, "b": [
+        {"user_email": "the-second-one@x.io"}, {"user_email": "c@x.io"},
+        {"user_email": "dd@x.io"}, {"user_email": "eee@x.io"}]});
     HELD_AT_SECOND_CLONE.set(None);
+    MADE_BEFORE_FIRST_CLONE.set(None);
     let got = holding(|| pausing_at(19, note_heap_held, || extract_emails(&value)));
     assert_eq!(
         got,
-        ["first@x.io", "the-second-one@x.io"],
+        [
+            "first@x.io",
+            "the-second-one@x.io",
+            "c@x.io",
+            "dd@x.io",
+            "eee@x.io"
+        ],
         "extract_emails gave {got:?}"
+    );
+    holding(|| pausing_at(10, note_allocations_made, || extract_emails(&value)));
+    let made = MADE_BEFORE_FIRST_CLONE.get();
+    assert!(
+        made.is_some_and(|made| made <= 1),
+        "extract_emails made {made:?} allocations before it cloned the first email (None: it \
+         cloned no 10-byte string on the calling thread): at most one is the list. It walked \
+         on and gathered the later emails (as `&str`s?) before cloning any: each email is \
+         cloned into the one list as it is found, during the walk"
     );
     let held = HELD_AT_SECOND_CLONE.get();
     assert!(

@@ -41,6 +41,8 @@ thread_local! {
     /// Whether the heap this thread holds is followed, and how many bytes it holds.
     static HOLD_ARMED: Cell<bool> = const { Cell::new(false) };
     static HELD: Cell<isize> = const { Cell::new(0) };
+    /// How many allocations (and reallocations) this thread made since [`holding`] started.
+    static HELD_ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
 }
 
 /// Notes that this thread now holds `delta` more bytes of heap, if [`holding`] follows it.
@@ -48,6 +50,9 @@ fn hold(delta: isize) {
     let _ = HOLD_ARMED.try_with(|armed| {
         if armed.get() {
             HELD.set(HELD.get() + delta);
+            if delta > 0 {
+                HELD_ALLOCATIONS.set(HELD_ALLOCATIONS.get() + 1);
+            }
         }
     });
 }
@@ -175,6 +180,7 @@ pub(crate) fn holding<R>(f: impl FnOnce() -> R) -> R {
         }
     }
     HELD.set(0);
+    HELD_ALLOCATIONS.set(0);
     HOLD_ARMED.set(true);
     let disarm = Disarm;
     let result = f();
@@ -186,6 +192,13 @@ pub(crate) fn holding<R>(f: impl FnOnce() -> R) -> R {
 /// `holding` started.
 pub(crate) fn heap_held_now() -> usize {
     usize::try_from(HELD.get()).unwrap_or(0)
+}
+
+/// Inside [`holding`]: how many allocations this thread made since `holding` started (a
+/// reallocation that grows counts as one; the allocation being made when a [`pausing_at`]
+/// callback runs is not counted yet).
+pub(crate) fn allocations_made_now() -> usize {
+    HELD_ALLOCATIONS.get()
 }
 
 /// Runs `f`, drops what it returned, and gives the bytes of heap this thread allocated during

@@ -175,17 +175,21 @@ fn an_existing_path_is_refused_and_the_tree_is_unchanged(#[case] path: &str) {
     );
 }
 
-#[test]
-fn a_refused_path_creates_no_directories() {
+#[rstest]
+#[case::too_deep(format!("new/{}", path_of(MAX_DEPTH)))]
+#[case::empty_middle("new//x".to_owned())]
+#[case::empty_file_name("a/".to_owned())]
+#[case::empty_file_under_new_dirs("new/x/".to_owned())]
+fn a_refused_path_creates_no_directories(#[case] path: String) {
     let mut tree = project();
     let before = tree.render();
-    let too_deep = format!("new/{}", path_of(MAX_DEPTH));
-    let got = tree.add_file(&too_deep, 1);
+    let got = tree.add_file(&path, 1);
     let after = tree.render();
     assert!(
         got.is_err() && after == before,
-        "add_file of a too-deep path under a new directory gave {got:?} and left\n{after}\n\
-         check the whole path before creating anything"
+        "add_file({path:?}) gave {got:?} and left\n{after}\n\
+         a refused add_file leaves the tree as it was: check the whole path before creating \
+         anything"
     );
 }
 

@@ -65,7 +65,8 @@
 //!   one (untyped) column per entry of `COLUMNS`, only if the table is missing: calling it again
 //!   keeps the table and its rows. Checked by `create_table_again_keeps_the_table_and_its_rows`.
 //! - If `values()` does not give exactly one value per column, `insert` and `update` return
-//!   [`RepoError::WrongArity`] before running any SQL. Checked by
+//!   [`RepoError::WrongArity`] before preparing or running any SQL (the test uses a table that
+//!   does not exist, so a prepared statement would fail first). Checked by
 //!   `values_that_do_not_match_the_columns_are_refused`.
 //! - `all` returns `(id, entity)` pairs in id order, asked of SQLite with `ORDER BY` in the SQL
 //!   it runs, not sorted in Rust (the tests turn on `PRAGMA reverse_unordered_selects`, read

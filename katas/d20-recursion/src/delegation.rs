@@ -47,7 +47,9 @@
 //! - Each email goes into the one list as it is found: when the walk clones the second email
 //!   (in another branch), the first one's clone and the list's buffer (24 bytes or more) are
 //!   on the heap (a result returned by each level and merged upward, kept inline while small,
-//!   holds the first email in a frame instead). Checked by
+//!   holds the first email in a frame instead); and the walk makes at most one allocation
+//!   (the list) before it clones the first email, so it does not gather the later emails
+//!   (as `&str`s) and clone them all after the walk. Checked by
 //!   `the_first_email_is_in_the_list_before_the_second_is_found`.
 //! - The list belongs to the call, not to the program: while one call is held in the middle
 //!   of its walk (inside the allocation of an email it clones), a call on another thread runs

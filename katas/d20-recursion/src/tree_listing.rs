@@ -29,7 +29,8 @@
 //!   the path of that file. Adding a path that already exists (file or directory) is
 //!   [`TreeError::AlreadyExists`]. Checked by `a_file_cannot_hold_other_entries`,
 //!   `an_existing_path_is_refused_and_the_tree_is_unchanged`.
-//! - A refused `add_file` leaves the tree as it was. Checked by
+//! - A refused `add_file` leaves the tree as it was, with no directory created on the way
+//!   (`"new//x"`, `"a/"`, `"new/x/"`, a too-deep path under `new/`). Checked by
 //!   `an_existing_path_is_refused_and_the_tree_is_unchanged`,
 //!   `a_refused_path_creates_no_directories`.
 //! - `render` writes one line per entry, the root first: two spaces of indent per level,
