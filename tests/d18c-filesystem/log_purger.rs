@@ -132,18 +132,7 @@ fn only_regular_files_whose_extension_is_log_are_purged(#[values(Via::Plain, Via
         log_aged(&logs, name, 100 * DAY);
     }
     // Neither a directory nor a symlink, and not a regular file either: a FIFO and a socket.
-    let fifo = std::ffi::CString::new(logs.join("pipe.log").into_os_string().into_encoded_bytes())
-        .expect("a temp path has no NUL");
-    // SAFETY: `fifo` is a NUL-terminated path that lives across the call.
-    let made = unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) };
-    assert_eq!(
-        made,
-        0,
-        "test setup: cannot mkfifo: {}",
-        io::Error::last_os_error()
-    );
-    let _socket = std::os::unix::net::UnixListener::bind(logs.join("socket.log"))
-        .unwrap_or_else(|e| panic!("test setup: cannot bind a Unix socket: {e}"));
+    let _socket = super::fifo_and_socket(&logs.join("pipe.log"), &logs.join("socket.log"));
     for name in ["pipe.log", "socket.log"] {
         // By path (utimensat): opening a FIFO to set its times would wait for a writer.
         let old = FileTime::from_system_time(now() - 100 * DAY);

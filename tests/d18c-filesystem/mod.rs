@@ -266,6 +266,27 @@ pub(crate) mod inotify {
     }
 }
 
+/// Makes a FIFO at `fifo` and binds a Unix socket at `socket`: two entries that are neither a
+/// directory, a symlink nor a regular file. The socket's path exists while the returned
+/// listener lives.
+pub(crate) fn fifo_and_socket(
+    fifo: &std::path::Path,
+    socket: &std::path::Path,
+) -> std::os::unix::net::UnixListener {
+    let path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes())
+        .expect("a temp path has no NUL");
+    // SAFETY: `path` is a NUL-terminated path that lives across the call.
+    let made = unsafe { libc::mkfifo(path.as_ptr(), 0o644) };
+    assert_eq!(
+        made,
+        0,
+        "test setup: cannot mkfifo: {}",
+        std::io::Error::last_os_error()
+    );
+    std::os::unix::net::UnixListener::bind(socket)
+        .unwrap_or_else(|e| panic!("test setup: cannot bind a Unix socket: {e}"))
+}
+
 #[cfg(any(not(feature = "one-kata"), feature = "appenders"))]
 mod appenders;
 #[cfg(any(not(feature = "one-kata"), feature = "atomic_write"))]

@@ -307,22 +307,7 @@ fn reports_only_regular_files_and_follows_no_symlink(#[values(Via::Plain, Via::L
     link(&root.join("a/real.log"), "alias.log");
     link(&dir.path().join("outside"), "out");
     // Neither a directory nor a symlink, and not a regular file either: a FIFO and a socket.
-    let fifo = std::ffi::CString::new(
-        root.join("a/pipe.log")
-            .into_os_string()
-            .into_encoded_bytes(),
-    )
-    .expect("a temp path has no NUL");
-    // SAFETY: `fifo` is a NUL-terminated path that lives across the call.
-    let made = unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) };
-    assert_eq!(
-        made,
-        0,
-        "test setup: cannot mkfifo: {}",
-        io::Error::last_os_error()
-    );
-    let _socket = std::os::unix::net::UnixListener::bind(root.join("socket.log"))
-        .unwrap_or_else(|e| panic!("test setup: cannot bind a Unix socket: {e}"));
+    let _socket = super::fifo_and_socket(&root.join("a/pipe.log"), &root.join("socket.log"));
     let found = via.walk(&root, "log");
     assert_eq!(
         relative(&root, &found.files),

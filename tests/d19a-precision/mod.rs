@@ -25,27 +25,7 @@ pub(crate) fn exact(x: f64) -> num_rational::BigRational {
     num_rational::BigRational::from_float(x).expect("test oracle takes finite doubles only")
 }
 
-/// Runs `f` and returns its result with how many panics were raised on this thread while it
-/// ran, caught ones included (a panic hook, installed once and chained to the previous one,
-/// counts them per thread): a `catch_unwind` around overflowing arithmetic is seen even though
-/// `f` returns normally.
-pub(crate) fn panics_raised_by<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    use std::cell::Cell;
-    thread_local! {
-        static RAISED: Cell<usize> = const { Cell::new(0) };
-    }
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let _ = RAISED.try_with(|raised| raised.set(raised.get() + 1));
-            previous(info);
-        }));
-    });
-    let before = RAISED.get();
-    let out = f();
-    (out, RAISED.get() - before)
-}
+pub(crate) use kata_test_support::panics_raised_by;
 
 #[cfg(any(not(feature = "one-kata"), feature = "cents"))]
 mod cents;

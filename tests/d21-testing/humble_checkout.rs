@@ -14,26 +14,14 @@ use crate::humble_checkout::*;
 /// previous one. Afterwards it raises and catches one panic of its own and requires the hook
 /// to count it, so code that swaps the hook out for good is seen too.
 fn panics_raised_by<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    use std::cell::Cell;
-    thread_local! {
-        static RAISED: Cell<usize> = const { Cell::new(0) };
-    }
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let _ = RAISED.try_with(|raised| raised.set(raised.get() + 1));
-            previous(info);
-        }));
+    let (out, raised) = kata_test_support::panics_raised_by(f);
+    let ((), probe) = kata_test_support::panics_raised_by(|| {
+        let _ = std::panic::catch_unwind(|| {
+            panic!("probe: is the counting panic hook still installed?")
+        });
     });
-    let before = RAISED.get();
-    let out = f();
-    let raised = RAISED.get() - before;
-    let _ =
-        std::panic::catch_unwind(|| panic!("probe: is the counting panic hook still installed?"));
     assert_eq!(
-        RAISED.get() - before,
-        raised + 1,
+        probe, 1,
         "checkout replaced the panic hook and left it replaced: nothing may panic on input, \
          so checkout has no reason to touch the panic hook"
     );

@@ -65,6 +65,28 @@ pub fn proptest_config() -> proptest::test_runner::Config {
     }
 }
 
+/// Runs `f` and returns its result with how many panics were raised on this thread while it
+/// ran, caught ones included (a panic hook, installed once and chained to the previous one,
+/// counts them per thread): a `catch_unwind` around overflowing arithmetic is seen even though
+/// `f` returns normally.
+pub fn panics_raised_by<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    use std::cell::Cell;
+    thread_local! {
+        static RAISED: Cell<usize> = const { Cell::new(0) };
+    }
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = RAISED.try_with(|raised| raised.set(raised.get() + 1));
+            previous(info);
+        }));
+    });
+    let before = RAISED.get();
+    let out = f();
+    (out, RAISED.get() - before)
+}
+
 /// Where a test file's snapshots live, relative to that file (insta resolves a relative
 /// `snapshot_path` from the directory of the file that asserts): `snapshots/<suite>/` at the
 /// repository root, for `file` = `…/tests/<suite>/[<folder>/…]<kata>.rs`.
