@@ -82,18 +82,29 @@ fn migrates_a_fresh_database_to_the_latest_version() {
     );
 }
 
-#[test]
-fn running_it_again_changes_nothing() {
+/// Migrates a fresh database through `history` to its end, then traces a second run to the
+/// same version (nothing to do).
+fn trace_a_second_run(history: &[Migration]) -> Trace {
     let mut conn = database();
-    migrate(&mut conn, &HISTORY, 3).expect("first run");
+    let latest = u32::try_from(history.len()).expect("a short history");
+    migrate(&mut conn, history, latest).expect("first run");
     start_trace(&conn);
-    let outcome = migrate(&mut conn, &HISTORY, 3);
+    let outcome = migrate(&mut conn, history, latest);
     let trace = stop_trace(&conn);
     assert_eq!(
         outcome.expect("a second run must succeed"),
-        Outcome { from: 3, to: 3 },
-        "already at 3: nothing to do"
+        Outcome {
+            from: latest,
+            to: latest
+        },
+        "already at {latest}: nothing to do"
     );
+    trace
+}
+
+#[test]
+fn running_it_again_changes_nothing() {
+    let trace = trace_a_second_run(&HISTORY);
     let ddl: Vec<&str> = trace
         .sql()
         .into_iter()
@@ -102,6 +113,18 @@ fn running_it_again_changes_nothing() {
         })
         .collect();
     assert!(ddl.is_empty(), "a second run re-ran migrations: {ddl:?}");
+    let short = trace_a_second_run(&HISTORY[..1]);
+    assert_eq!(
+        trace.runs.len(),
+        short.runs.len(),
+        "N+1 in the migrator: a run with nothing to do ran {} statements with 3 migrations \
+         applied and {} with 1, so its ledger reads grow with the history; read every recorded \
+         row with one SELECT, not one query per migration. With 3: {:?}; with 1: {:?}",
+        trace.runs.len(),
+        short.runs.len(),
+        trace.sql(),
+        short.sql()
+    );
 }
 
 #[test]
