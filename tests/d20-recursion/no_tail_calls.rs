@@ -210,18 +210,21 @@ fn sums_ten_million_terms_on_a_256_kib_stack() {
         || {
             // Where the first term, every 65,536th and the last are asked for: a recursion
             // that loops over a batch of terms per frame (even millions) asks for the terms
-            // of each batch a frame deeper than the one before.
+            // of each batch a frame deeper than the one before. And the heap it asks for: a
+            // trampoline that boxes its tail call once per batch of terms shows here.
             const N: u64 = 10_000_000;
-            let (got, probe) = on_small_stack(
+            let ((got, allocations), probe) = on_small_stack(
                 "sum_to over 10,000,000 terms with a 256 KiB stack",
                 SMALL_STACK,
                 || {
                     let mut probe = DepthProbe::default();
-                    let got = sum_to(N, |k| {
-                        if k % 65_536 == 1 || k == N {
-                            probe.note();
-                        }
-                        k
+                    let got = count_allocations(|| {
+                        sum_to(N, |k| {
+                            if k % 65_536 == 1 || k == N {
+                                probe.note();
+                            }
+                            k
+                        })
                     });
                     (got, probe)
                 },
@@ -229,6 +232,14 @@ fn sums_ten_million_terms_on_a_256_kib_stack() {
             assert_eq!(
                 got, 50_000_005_000_000,
                 "sum_to(10,000,000, k) gave {got}: n(n + 1) / 2"
+            );
+            assert_eq!(
+                allocations, 0,
+                "sum_to(10,000,000, k) asked the heap for memory {allocations} times: a boxed \
+                 thunk (or stored terms) once per batch of terms, so a trampoline runs the tail \
+                 calls instead of a loop (boxing only every so many terms hides it from a \
+                 small n, not from this one). Keep k and the total in variables of one loop in \
+                 sum_to's own frame: no heap is needed"
             );
             assert!(
                 probe.spread() <= SAME_DEPTH_SLACK,
