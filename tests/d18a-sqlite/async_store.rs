@@ -230,24 +230,74 @@ async fn an_empty_table_streams_nothing_and_closes() {
     );
 }
 
-#[tokio::test]
-async fn dropping_a_stream_early_leaves_the_store_usable() {
-    let (_dir, store) = fresh_store().await;
-    let rows: Vec<(String, f64)> = (0..100).map(|i| (format!("w{i}"), 0.0)).collect();
-    seed(&store, rows, "seed").await;
-    let mut stream = store.stream_names(1).expect("a stream");
-    let first = guarded("stream", stream.recv()).await;
+/// Bytes this process has read through `read`/`pread` so far (`rchar` in `/proc/self/io`).
+fn bytes_read_so_far() -> u64 {
+    let io = std::fs::read_to_string("/proc/self/io").expect("/proc/self/io");
+    io.lines()
+        .find_map(|line| line.strip_prefix("rchar:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("an rchar line in /proc/self/io")
+}
+
+#[test]
+fn dropping_a_stream_ends_its_select_and_leaves_the_store_usable() {
+    if !run_alone("dropping_a_stream_ends_its_select_and_leaves_the_store_usable") {
+        return;
+    }
+    let dir = super::temp_dir();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    let store = runtime.block_on(open_store(&dir));
+    // 2,000 rows (about 110 pages) written by another connection, so the store's page cache
+    // is stale and every page the stream visits is read from the file again.
+    let path = dir.path().join("async.db");
+    let mut other = Connection::open(&path).expect("second connection");
+    let tx = other.transaction().expect("begin");
+    for i in 0..2_000 {
+        tx.execute(
+            "INSERT INTO warriors (name, power) VALUES (?1, 1.0)",
+            [format!("w{i:04}{}", "x".repeat(200))],
+        )
+        .expect("seed a row");
+    }
+    tx.commit().expect("commit the seed");
+    let table_bytes: u64 = super::select_one(
+        &other,
+        "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+        "the file's size",
+    );
+
+    let before = bytes_read_so_far();
+    let mut names = store.stream_names(1).expect("a stream of capacity 1");
+    let first = runtime.block_on(guarded("the first row", names.recv()));
     assert!(
-        matches!(&first, Some(Ok(name)) if name == "w0"),
+        matches!(&first, Some(Ok(name)) if name.starts_with("w0000")),
         "first row was {first:?}"
     );
-    drop(stream);
-    let count = guarded("count", store.count()).await;
+    drop(names);
+    // The next job runs once the stream's job has returned (one database thread).
+    let added = runtime.block_on(guarded(
+        "insert_many after the stream",
+        store.insert_many(vec![("after".into(), 1.0)]),
+    ));
+    let read = bytes_read_so_far() - before;
     assert!(
-        matches!(count, Ok(100)),
-        "after abandoning a stream the store answered {count:?}: the database thread must \
+        matches!(added, Ok(1)),
+        "after abandoning a stream the store answered {added:?}: the database thread must \
          stop streaming when the receiver is gone and serve the next job"
     );
+    assert!(
+        read < table_bytes / 4,
+        "the consumer took 1 row of 2,000 and dropped the stream, yet {read} bytes of the \
+         {table_bytes}-byte file were read before the next job ran: the stream walked the \
+         rest of the table for nobody (its SELECT, and the read lock that keeps writers out, \
+         held to the last row). When blocking_send fails the receiver is gone: stop and drop \
+         the statement"
+    );
+    let count = runtime.block_on(guarded("count", store.count()));
+    assert!(matches!(count, Ok(2_001)), "got {count:?}");
 }
 
 #[tokio::test]

@@ -513,6 +513,62 @@ fn the_checks_read_inside_the_transfers_transaction(
 }
 
 #[rstest]
+#[case::new_name("drona", Ok(()))]
+#[case::duplicate("arjuna", Err("arjuna"))]
+fn opening_an_account_decides_the_duplicate_in_its_write(
+    #[case] name: &str,
+    #[case] expected: Result<(), &str>,
+) {
+    let bank = traced_bank();
+    let result = bank.open_account(name, 5);
+    let sent = super::take_sent();
+    let texts: Vec<&str> = sent.iter().map(|s| s.sql.as_str()).collect();
+    match (&result, expected) {
+        (Ok(()), Ok(())) => {}
+        (Err(TransferError::DuplicateAccount(got)), Err(want)) if got == want => {}
+        _ => panic!("open_account({name:?}, 5) returned {result:?}, expected {expected:?}"),
+    }
+    // A read of `accounts` before the write must sit inside a transaction that is still open
+    // when the write runs; in autocommit another connection can add the name in between.
+    let write = texts.iter().position(|sql| {
+        let verb = sql.trim_start().to_uppercase();
+        ["INSERT", "REPLACE", "UPDATE"]
+            .iter()
+            .any(|v| verb.starts_with(v))
+    });
+    let upto = write.unwrap_or(texts.len());
+    let ends = |sql: &&str| {
+        let verb = sql.trim_start().to_uppercase();
+        ["COMMIT", "END", "RELEASE", "ROLLBACK"]
+            .iter()
+            .any(|v| verb.starts_with(v))
+    };
+    // Guarded: a transaction opened before the read and nothing ends it before the write.
+    let in_transaction = |i: usize| {
+        texts[..i]
+            .iter()
+            .rposition(|sql| opens_a_transaction(sql))
+            .is_some_and(|open| {
+                let until = if write.is_some() { upto } else { i };
+                !texts[open + 1..until].iter().any(ends)
+            })
+    };
+    let unguarded = texts[..upto]
+        .iter()
+        .enumerate()
+        .find(|(i, sql)| sql.to_lowercase().contains("accounts") && !in_transaction(*i));
+    assert!(
+        unguarded.is_none(),
+        "open_account({name:?}, 5) ran {texts:?}: it looked the name up ({:?}) in autocommit \
+         and decided outside the write, so the duplicate rule was checked outside the write \
+         it guards and another connection could add {name:?} in between (a check-then-act \
+         race). Let the INSERT decide (ON CONFLICT DO NOTHING and its row count, or the \
+         UNIQUE error), or look up and insert inside one transaction",
+        unguarded.map(|(_, sql)| sql)
+    );
+}
+
+#[rstest]
 #[case::insufficient_funds("bhima", "karna", 11)]
 #[case::unknown_source("ghost", "karna", 5)]
 #[case::unknown_destination("arjuna", "ghost", 5)]

@@ -95,7 +95,7 @@ fn the_battlefield_view_is_written_without_full_or_right_joins() {
     }
     fn record(event: rusqlite::trace::TraceEvent<'_>) {
         if let rusqlite::trace::TraceEvent::Stmt(_, text) = event {
-            SEEN.with(|seen| seen.borrow_mut().push(text.to_uppercase()));
+            SEEN.with(|seen| seen.borrow_mut().push(text.to_owned()));
         }
     }
     SEEN.with(|seen| seen.borrow_mut().clear());
@@ -113,10 +113,31 @@ fn the_battlefield_view_is_written_without_full_or_right_joins() {
         "the trace saw no statement from battlefield()"
     );
     for text in &sql {
+        let upper = text.to_uppercase();
         assert!(
-            !text.contains("FULL") && !text.contains("RIGHT"),
+            !upper.contains("FULL") && !upper.contains("RIGHT"),
             "battlefield() sent {text:?}: write it portably (LEFT JOIN, UNION ALL and an \
              anti-join) so it runs on SQLite older than 3.39"
+        );
+        // Its query plan: plain UNION (or DISTINCT) builds a temp b-tree to deduplicate
+        // every row; UNION ALL with an anti-join for the unmatched weapons needs none.
+        let mut plan = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {text}"))
+            .expect("the traced statement explains");
+        let steps: Vec<String> = plan
+            .query_map([], |row| row.get(3))
+            .and_then(|rows| rows.collect())
+            .expect("the query plan reads");
+        let dedup = steps
+            .iter()
+            .find(|step| step.contains("UNION USING TEMP B-TREE") || step.contains("DISTINCT"));
+        assert!(
+            dedup.is_none(),
+            "battlefield() sent {text:?}, whose query plan has {dedup:?} (all: {steps:?}): it \
+             deduplicates every row (plain UNION or DISTINCT, kept correct only by selecting \
+             the ids) instead of writing the portable full join: the left join, UNION ALL, \
+             and the weapons no warrior holds found with an anti-join \
+             (`WHERE warriors.id IS NULL`)"
         );
     }
 }

@@ -36,6 +36,12 @@
 //!   decide, not a failed write, a row count or the `CHECK` constraint).
 //!   Checked by `the_checks_read_inside_the_transfers_transaction`,
 //!   `a_refused_transfer_attempts_no_write`.
+//! - `open_account` decides the duplicate rule in the write it guards: through the statement
+//!   trace, no statement reads `accounts` before the `INSERT` unless one transaction, opened
+//!   before that read, stays open until the write (a lookup in autocommit, then a separate
+//!   `INSERT`, lets another connection add the name in between). Let the `INSERT` decide
+//!   (`ON CONFLICT DO NOTHING` and its row count, or the `UNIQUE` error). Checked by
+//!   `opening_an_account_decides_the_duplicate_in_its_write`.
 //! - a fault injected between the debit and the credit (the `between` hook) rolls the debit
 //!   back; inside the hook the debit is made and the credit not yet (two writes with the
 //!   hook between them); a passing hook runs once. Checked by

@@ -49,12 +49,16 @@
 //!   `calls_made_while_the_database_thread_is_busy_queue_for_it`.
 //! - rows stream in order through a channel of exactly the requested capacity; a consumer
 //!   that pauses after one row of 1,000 leaves the stream's read open (another connection
-//!   cannot write until it ends); an empty table closes the stream; dropping a stream early
-//!   leaves the store usable. Checked by
+//!   cannot write until it ends); an empty table closes the stream; a consumer that drops
+//!   its stream after one row of 2,000 ends the `SELECT` at once: before the store's next
+//!   job runs, the process has read under a quarter of the file (`rchar` in
+//!   `/proc/self/io`, run alone in a child process), so the database thread did not walk
+//!   the rest of the table for nobody after `blocking_send` failed; the store then serves
+//!   the next job. Checked by
 //!   `ten_thousand_rows_stream_in_order_through_a_small_channel`,
 //!   `a_stream_channel_holds_at_most_the_requested_capacity`,
 //!   `a_paused_stream_is_still_reading_the_table`, `an_empty_table_streams_nothing_and_closes`,
-//!   `dropping_a_stream_early_leaves_the_store_usable`.
+//!   `dropping_a_stream_ends_its_select_and_leaves_the_store_usable`.
 //! - rows are sent as the cursor yields them, not read ahead into a buffer: with the third
 //!   row's name unreadable (a BLOB), the first two names arrive, then one `Err` ends the
 //!   stream; with capacity 2 and three rows, once the channel is full (none taken) and every
@@ -105,6 +109,8 @@
 //! checked by every operation, `deep_count` included.
 //! Whether `insert_many` binds its values: no trace reaches the store's own connection, so
 //! names pasted as hex blob literals (`CAST(X'..' AS TEXT)`) in one multi-row `INSERT` pass.
+//! Reads through a memory map (`PRAGMA mmap_size`) are not counted as bytes read, so a
+//! store that maps the file hides how far an abandoned stream walked.
 //! Whether the job queue can hold every call: a blocking queue bounded above the 5,000 jobs
 //! the flood test sends passes.
 //!
