@@ -553,8 +553,10 @@ async fn a_peer_that_stalls_mid_header_is_dropped_at_the_deadline_without_a_word
     );
 }
 
-#[test]
-fn a_stop_signal_lets_the_request_in_flight_finish() {
+#[rstest]
+#[case::while_its_handler_runs(false)]
+#[case::while_the_client_is_halfway_through_it(true)]
+fn a_stop_signal_lets_the_request_in_flight_finish(#[case] mid_request: bool) {
     use tokio::io::AsyncReadExt as _;
     use tokio_test::{assert_pending, assert_ready};
 
@@ -585,14 +587,31 @@ fn a_stop_signal_lets_the_request_in_flight_finish() {
         handler,
         stop_rx,
     ));
-    let mut request = tokio_test::task::spawn(async {
+    let request: &[u8] = b"GET / HTTP/1.1\r\nHost: kata\r\n\r\n";
+    let mut send = |bytes: &[u8]| {
         use tokio::io::AsyncWriteExt as _;
-        client
-            .write_all(b"GET / HTTP/1.1\r\nHost: kata\r\n\r\n")
-            .await
-    });
-    assert_ready!(request.poll()).expect("the request fits in the pipe");
-    drop(request);
+        let mut write = tokio_test::task::spawn(client.write_all(bytes));
+        assert_ready!(write.poll()).expect("the request fits in the pipe");
+    };
+    if mid_request {
+        // Half the head, then the stop signal, then the rest.
+        send(&request[..12]);
+        assert_pending!(
+            connection.poll(),
+            "serve_connection returned while its client was sending a request"
+        );
+        stop.send_replace(true);
+        assert_pending!(
+            connection.poll(),
+            "the stop signal came while the client was halfway through sending its request, \
+             and the connection gave up: that request is in flight too, and a graceful stop \
+             answers it (race the read against the stop signal only while the connection is \
+             idle, with nothing of a request in the buffer)"
+        );
+        send(&request[12..]);
+    } else {
+        send(request);
+    }
 
     assert_pending!(
         connection.poll(),
@@ -983,18 +1002,22 @@ async fn shutdown_sleeps_until_the_last_connection_ends_instead_of_polling() {
     );
 }
 
-/// `serve_connection` with the hello handler and `config`, on an in-memory pipe: the
-/// client's end, the connection's task and the (unused) stop signal's sender.
-fn hello_connection_on_a_pipe(
+/// Bytes the in-memory pipe of [`connection_on_a_pipe`] holds in each direction.
+const PIPE: usize = 64 * 1024;
+
+/// `serve_connection` with `handler` and `config`, on an in-memory pipe of [`PIPE`] bytes:
+/// the client's end, the connection's task and the (unused) stop signal's sender.
+fn connection_on_a_pipe(
     config: ServerConfig,
+    handler: Handler,
 ) -> (
     tokio::io::DuplexStream,
     JoinHandle<()>,
     tokio::sync::watch::Sender<bool>,
 ) {
-    let (client, server_side) = tokio::io::duplex(64 * 1024);
+    let (client, server_side) = tokio::io::duplex(PIPE);
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    let connection = tokio::spawn(serve_connection(server_side, config, hello_handler(), stop));
+    let connection = tokio::spawn(serve_connection(server_side, config, handler, stop));
     (client, connection, stop_tx)
 }
 
@@ -1009,8 +1032,16 @@ async fn exchange_on_pipe(client: &mut tokio::io::DuplexStream, request: &[u8]) 
 async fn every_request_on_a_keep_alive_connection_gets_a_deadline_of_its_own() {
     const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
     const PAUSE: Duration = Duration::from_secs(6);
+    const WORK: Duration = Duration::from_secs(8);
+    // Each request keeps the handler busy for 8 s (tokio's paused clock).
+    let handler: Handler = Arc::new(|_request| {
+        Box::pin(async {
+            tokio::time::sleep(WORK).await;
+            Response::new(200).body("busy")
+        })
+    });
     let (mut client, _connection, _stop) =
-        hello_connection_on_a_pipe(header_timeout(HEADER_TIMEOUT));
+        connection_on_a_pipe(header_timeout(HEADER_TIMEOUT), handler);
     let connected = tokio::time::Instant::now();
     for n in 1..=4 {
         // A busy client: a request 6 s after each answer, well within the 10 s deadline.
@@ -1019,10 +1050,14 @@ async fn every_request_on_a_keep_alive_connection_gets_a_deadline_of_its_own() {
             exchange_on_pipe(&mut client, b"GET / HTTP/1.1\r\nHost: busy.example\r\n\r\n").await;
         assert!(
             response.is_some(),
-            "request {n}, sent {PAUSE:?} after the previous answer and {:?} after connecting \
+            "request {n}, sent {PAUSE:?} after the previous answer, {:?} after the previous \
+             request was read (its handler took {WORK:?}) and {:?} after connecting \
              (header_timeout: {HEADER_TIMEOUT:?}), was not answered: the server closed the \
              connection. header_timeout is one deadline per request, started when the wait \
-             for that request begins, not one deadline set when the client connects",
+             for that request begins, at the end of the last response: not one deadline set \
+             when the client connects, nor one started when the previous request was read \
+             (the handler's time is not the client's)",
+            PAUSE + WORK,
             connected.elapsed()
         );
     }
@@ -1032,7 +1067,7 @@ async fn every_request_on_a_keep_alive_connection_gets_a_deadline_of_its_own() {
 async fn an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_last_response() {
     const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
     let (mut client, connection, _stop) =
-        hello_connection_on_a_pipe(header_timeout(HEADER_TIMEOUT));
+        connection_on_a_pipe(header_timeout(HEADER_TIMEOUT), hello_handler());
     assert!(
         exchange_on_pipe(&mut client, b"GET / HTTP/1.1\r\nHost: idle.example\r\n\r\n")
             .await
@@ -1053,6 +1088,23 @@ async fn an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_la
         answered.elapsed()
     );
     drop(client);
+}
+
+#[tokio::test]
+async fn a_response_larger_than_one_write_reaches_the_client_whole() {
+    // Four times what the pipe holds: no single write can take it all.
+    let body = vec![b'x'; 4 * PIPE];
+    let (handler, _calls) = fixed_handler(Response::new(200).body(body.clone()));
+    let (mut client, _connection, _stop) = connection_on_a_pipe(patient(), handler);
+    let response =
+        exchange_on_pipe(&mut client, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").await;
+    assert!(
+        response.is_some_and(|r| body_of(&r) == body),
+        "the handler's {}-byte body did not reach the client whole through a pipe that holds \
+         {PIPE} bytes: one AsyncWrite::write sends what fits and returns the count, the rest \
+         is lost; send a response with write_all (TCP writes, like reads, may be partial)",
+        body.len()
+    );
 }
 
 #[rstest]
@@ -1077,7 +1129,7 @@ async fn refuses_a_request_over_the_configured_limits(
         limits,
         ..patient()
     };
-    let (mut client, _connection, _stop) = hello_connection_on_a_pipe(config);
+    let (mut client, _connection, _stop) = connection_on_a_pipe(config, hello_handler());
     let response = exchange_on_pipe(&mut client, request)
         .await
         .expect("the server answers a request over its limits before closing");

@@ -405,11 +405,68 @@ enum HangUp {
     /// After its whole request, with a reset (it closes with a byte of ours unread), so the
     /// server reads the request and its write of the response fails.
     ResetBeforeTheResponse,
+    /// With a reset once the first bytes of a 48 KB response have reached it, while the
+    /// rest cannot (both socket buffers are as small as Linux allows): the server's write
+    /// has sent part of the response, and the rest of it fails.
+    #[cfg(target_os = "linux")]
+    ResetWhileItsResponseIsHalfWritten,
+}
+
+/// Sets the send (`send`) or receive buffer of socket `fd` to the smallest Linux allows.
+#[cfg(target_os = "linux")]
+fn smallest_buffer(fd: std::os::fd::RawFd, send: bool) {
+    use std::os::fd::FromRawFd;
+    // SAFETY: the caller's socket owns the descriptor and outlives this borrow; the
+    // ManuallyDrop never closes it, and setsockopt only sets an option.
+    let socket = std::mem::ManuallyDrop::new(unsafe { tokio::net::TcpSocket::from_raw_fd(fd) });
+    let set = if send {
+        socket.set_send_buffer_size(1)
+    } else {
+        socket.set_recv_buffer_size(1)
+    };
+    set.expect("a socket's buffer size can be set");
+}
+
+/// [`HangUp::ResetWhileItsResponseIsHalfWritten`]: what `handle_connection` returned.
+#[cfg(target_os = "linux")]
+fn reset_while_the_response_is_half_written() -> thread::Result<Result<String, HttpError>> {
+    use std::os::fd::AsRawFd;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    // The client's end is the accepted one, so its small receive window holds from the
+    // handshake on.
+    smallest_buffer(listener.as_raw_fd(), false);
+    let server_side = TcpStream::connect(listener.local_addr().expect("a bound address"))
+        .expect("the listener accepts connections");
+    smallest_buffer(server_side.as_raw_fd(), true);
+    let (mut client, _) = listener.accept().expect("the client is waiting");
+    // A request line of 8,000 control bytes: its 400 quotes it escaped, 6 bytes each.
+    let mut request = vec![1u8; 8000];
+    request.extend_from_slice(b"\r\n\r\n");
+    client
+        .write_all(&request)
+        .expect("the request fits in the socket buffers");
+    let handler = thread::spawn(move || handle_connection(server_side));
+    // The first bytes of the response are here, so the server is in its write, which
+    // cannot finish while nobody reads. The client resets (it leaves them unread).
+    client
+        .set_read_timeout(Some(GUARD))
+        .expect("a socket's timeout can be set");
+    let peeked = client.peek(&mut [0u8; 1]);
+    assert!(
+        matches!(peeked, Ok(1)),
+        "no response to a request with a malformed request line: {peeked:?}"
+    );
+    drop(client);
+    handler.join()
 }
 
 #[rstest]
 #[case::before_its_request(HangUp::BeforeItsRequest)]
 #[case::reset_before_the_response(HangUp::ResetBeforeTheResponse)]
+#[cfg_attr(
+    target_os = "linux",
+    case::reset_while_its_response_is_half_written(HangUp::ResetWhileItsResponseIsHalfWritten)
+)]
 fn a_client_that_hangs_up_is_an_error_value_not_a_panic(#[case] when: HangUp) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
     let addr = listener
@@ -417,6 +474,24 @@ fn a_client_that_hangs_up_is_an_error_value_not_a_panic(#[case] when: HangUp) {
         .expect("a bound listener has an address");
     let mut client = TcpStream::connect(addr).expect("the listener accepts connections");
     let (server_side, _) = listener.accept().expect("the client is waiting");
+    #[cfg(target_os = "linux")]
+    if let HangUp::ResetWhileItsResponseIsHalfWritten = when {
+        let got = reset_while_the_response_is_half_written();
+        assert!(
+            matches!(got, Ok(Err(HttpError::Io(_)))),
+            "a client reset the connection while its 48 KB response was half written: \
+             handle_connection returned {}, not Err(HttpError::Io). It sent the response with \
+             one Write::write, which wrote what fit and returned that count: the rest was never \
+             sent, and the failure never seen. TCP writes, like reads, may be partial; send \
+             with write_all (Python's sendall, not send)",
+            match &got {
+                Ok(Ok(_)) => "Ok".to_owned(),
+                Ok(Err(err)) => format!("Err({:.60}…)", err.to_string()),
+                Err(_) => "a panic".to_owned(),
+            }
+        );
+        return;
+    }
     if let HangUp::ResetBeforeTheResponse = when {
         client
             .write_all(b"GET / HTTP/1.1\r\n\r\n")
@@ -444,6 +519,8 @@ fn a_client_that_hangs_up_is_an_error_value_not_a_panic(#[case] when: HangUp) {
     let expected_a_value = match when {
         HangUp::BeforeItsRequest => matches!(got, Ok(Err(HttpError::UnexpectedEof))),
         HangUp::ResetBeforeTheResponse => matches!(got, Ok(Err(HttpError::Io(_)))),
+        #[cfg(target_os = "linux")]
+        HangUp::ResetWhileItsResponseIsHalfWritten => unreachable!("judged above"),
     };
     assert!(
         expected_a_value,

@@ -55,7 +55,9 @@
 //! - a client that hangs up is a value, not a panic: [`handle_connection`] returns
 //!   `Err(HttpError::UnexpectedEof)` for one gone before its request, and
 //!   `Err(HttpError::Io)` for one that resets the connection after its request, so that
-//!   writing the response fails. Checked by
+//!   writing the response fails, also (on Linux, both socket buffers at their smallest)
+//!   when it resets while its 48 KB response is half written: the response is sent with
+//!   `write_all`, not one `write` that sends what fits and returns the count. Checked by
 //!   `a_client_that_hangs_up_is_an_error_value_not_a_panic`.
 //! - [`handle_connection`] puts a read timeout of at most [`READ_TIMEOUT`] on the socket
 //!   before reading (it is there while the request is read, seen on Linux from
