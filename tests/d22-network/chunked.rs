@@ -55,13 +55,15 @@ fn decodes_chunks_with_extensions_and_trailers() {
 #[rstest]
 #[case::upper_case(b"A\r\n0123456789\r\n0\r\n\r\n".as_slice())]
 #[case::zero_padded_past_sixteen_digits(b"0000000000000000000A\r\n0123456789\r\n0\r\n\r\n".as_slice())]
+#[case::zero_padded_to_forty_digits(b"000000000000000000000000000000000000000A\r\n0123456789\r\n0\r\n\r\n".as_slice())]
+#[case::zero_padded_to_a_hundred_digits(format!("{:0>100}\r\n0123456789\r\n0\r\n\r\n", "A").leak().as_bytes())]
 fn decodes_any_spelling_of_a_hex_size(#[case] body: &[u8]) {
     assert_eq!(
         decode_chunked(body),
         Ok(b"0123456789".to_vec()),
         "hex digits may be upper case (A is 10) and a size may have any number of leading zeros \
-         (20 digits that mean 10 are not an overflow: compute the value with checked arithmetic, \
-         do not count digits)"
+         (20, 40 or 100 digits that mean 10 are not an overflow: compute the value with checked \
+         arithmetic, do not count digits, not even past a u128's 32)"
     );
 }
 

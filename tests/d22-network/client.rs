@@ -317,6 +317,100 @@ fn waits_for_a_silent_server_with_a_read_timeout_on_the_socket() {
     let _ = client.join();
 }
 
+/// Linux: the bytes not yet acknowledged by the peer and the bytes received but not yet read
+/// by the application, of the established TCP socket from `local` to `remote`
+/// (`/proc/self/net/tcp`); `None` if there is none (it is closed, or not IPv4).
+#[cfg(target_os = "linux")]
+fn tcp_queues(local: SocketAddr, remote: SocketAddr) -> Option<(u64, u64)> {
+    let hex = |addr: SocketAddr| match addr {
+        SocketAddr::V4(v4) => {
+            let ip = u32::from_ne_bytes(v4.ip().octets());
+            Some(format!("{ip:08X}:{:04X}", v4.port()))
+        }
+        SocketAddr::V6(_) => None,
+    };
+    let (local, remote) = (hex(local)?, hex(remote)?);
+    let table = std::fs::read_to_string("/proc/self/net/tcp").ok()?;
+    table.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.get(1..4)? != [local.as_str(), remote.as_str(), "01"] {
+            return None;
+        }
+        let (unacked, unread) = fields.get(4)?.split_once(':')?;
+        let unacked = u64::from_str_radix(unacked, 16).ok()?;
+        Some((unacked, u64::from_str_radix(unread, 16).ok()?))
+    })
+}
+
+/// Linux: a keep-alive server sends one whole response and then says nothing. Once the
+/// client's kernel has acknowledged every byte and `http_get` has read them all
+/// (`/proc/self/net/tcp`), its thread must never be asleep waiting for data again
+/// (`/proc/self/task/<tid>/syscall`): the framing already said the response is over. No clock
+/// is read: a client that waits for a pause, or for the close, is caught asleep.
+#[cfg(target_os = "linux")]
+#[rstest]
+#[case::content_length(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello".as_slice())]
+#[case::chunked(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n".as_slice())]
+fn returns_as_soon_as_the_framing_says_the_response_is_whole(#[case] response: &'static [u8]) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let (result_tx, result_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tid_tx.send(super::thread_id());
+        let _ = result_tx.send(http_get(addr, "/"));
+    });
+    let tid = tid_rx
+        .recv_timeout(GUARD)
+        .expect("the client's thread starts");
+    let (mut server_side, client) = listener.accept().expect("http_get connects");
+    server_side
+        .write_all(response)
+        .expect("writing to a fresh loopback connection works");
+
+    // Acknowledged (so in the client's kernel), then read by http_get: the order matters.
+    let read_it_all = || {
+        tcp_queues(addr, client).is_some_and(|(unacked, _)| unacked == 0)
+            && tcp_queues(client, addr).is_some_and(|(_, unread)| unread == 0)
+    };
+    let deadline = std::time::Instant::now() + GUARD;
+    let verdict = loop {
+        if let Ok(result) = result_rx.try_recv() {
+            break Ok(result);
+        }
+        let asleep = read_it_all()
+            .then(|| super::asleep_in(tid))
+            .flatten()
+            .filter(|call| call.waits_for_data());
+        if asleep.is_some() || std::time::Instant::now() > deadline {
+            break Err(asleep);
+        }
+        thread::sleep(std::time::Duration::from_millis(1));
+    };
+    drop(server_side); // lets the client go, whatever the verdict
+
+    let response = verdict.unwrap_or_else(|asleep| {
+        let Some(asleep) = asleep else {
+            panic!("http_get did not return within {GUARD:?} from a server that keeps the connection open")
+        };
+        panic!(
+            "http_get read the whole response {:?} from a server that keeps the connection \
+             open, and then went back to waiting for data (its thread: {asleep:?}) instead of \
+             returning: it waits for the close, or for a pause after the last bytes, to say the \
+             response is over. The framing already says so: feed the bytes read so far to \
+             parse_response after every read and return as soon as it gives a response",
+            String::from_utf8_lossy(response)
+        )
+    });
+    assert_eq!(
+        response.map(|r| r.body),
+        Ok(b"hello".to_vec()),
+        "the five bytes of the body"
+    );
+}
+
 #[test]
 fn reports_a_broken_chunked_body() {
     let (addr, _request, _done) = one_shot(

@@ -279,33 +279,59 @@ fn response_of_exactly(total: usize) -> (Vec<u8>, Vec<u8>) {
 
 /// A keep-alive server (the connection stays open until the test is over) sends one
 /// response of `total` bytes in one write. 16 KiB is a multiple of every power-of-two read
-/// buffer up to 16 KiB, so it arrives in reads that fill the buffer to the last byte.
+/// buffer up to 16 KiB, so it arrives in reads that fill the buffer to the last byte. Tokio's
+/// clock is paused and held still (a running `spawn_blocking` task stops a paused clock from
+/// advancing) until `get` returns: a `get` that waits for a pause (a timer) to end the
+/// response never sees one, and one that waits for the close never sees it either.
 #[rstest]
 #[case::a_short_response(46)]
 #[case::sixteen_kib_exactly(16 * 1024)]
-#[tokio::test]
-async fn get_returns_a_complete_response_without_waiting_for_close(#[case] total: usize) {
+fn get_returns_a_complete_response_without_waiting_for_close(#[case] total: usize) {
     const KEPT_OPEN_WAIT: Duration = Duration::from_secs(3);
     let (response, body) = response_of_exactly(total);
-    let (listener, addr) = local_listener().await;
-    let (done, hold) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        if let Ok((mut stream, _)) = listener.accept().await {
-            let _ = stream.write_all(&response).await;
-            // A keep-alive server: the connection stays open until the test is over.
-            let _ = hold.await;
-        }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("a one-thread runtime");
+    let (got, released) = runtime.block_on(async {
+        let (listener, addr) = local_listener().await;
+        let (done, hold) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            if let Ok((mut stream, _)) = listener.accept().await {
+                let _ = stream.write_all(&response).await;
+                // A keep-alive server: the connection stays open until the test is over.
+                let _ = hold.await;
+            }
+        });
+        // Holds the clock still until `get` returns, or for KEPT_OPEN_WAIT of real time.
+        let (returned, wait) = std::sync::mpsc::channel::<()>();
+        let mut still =
+            tokio::task::spawn_blocking(move || wait.recv_timeout(KEPT_OPEN_WAIT).is_ok());
+        let got = tokio::select! {
+            got = get(addr, "/kept") => Some(got),
+            _ = &mut still => None,
+        };
+        let _ = returned.send(());
+        let _ = done.send(());
+        // Whether the clock was still held when get returned (the wait ended by `returned`).
+        let released = match got {
+            Some(_) => still.await.unwrap_or(false),
+            None => false,
+        };
+        (got, released)
     });
-    let got = tokio::time::timeout(KEPT_OPEN_WAIT, get(addr, "/kept")).await;
-    let _ = done.send(());
     let response = got
-        .unwrap_or_else(|_| {
+        .filter(|_| released)
+        .unwrap_or_else(|| {
             panic!(
-                "get did not return within {KEPT_OPEN_WAIT:?} although the whole {total}-byte \
-                 response had arrived on a connection the server keeps open: it waits for the \
-                 server to close, or takes a read that fills its buffer as 'more is coming' \
-                 (TCP is a byte stream: read sizes are not message boundaries). Feed the bytes \
-                 read so far to parse_response after every read"
+                "get did not return within {KEPT_OPEN_WAIT:?} (tokio's clock held still) although \
+                 the whole {total}-byte response had arrived on a connection the server keeps \
+                 open: it waits for the server to close, for a pause (a timeout after the last \
+                 bytes) to say the response is over, or takes a read that fills its buffer as \
+                 'more is coming' (TCP is a byte stream: read sizes are not message boundaries, \
+                 and silence is not an end). Feed the bytes read so far to parse_response after \
+                 every read and return as soon as it has a whole response"
             )
         })
         .expect("a valid response");

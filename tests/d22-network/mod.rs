@@ -265,24 +265,26 @@ impl Blocked {
     }
 }
 
+/// The system call thread `tid` is asleep in right now; `None` if it is running or gone.
+#[cfg(target_os = "linux")]
+pub(crate) fn asleep_in(tid: u32) -> Option<Blocked> {
+    let text = std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall")).ok()?;
+    let mut fields = text.split_whitespace();
+    let call: i64 = fields.next()?.parse().ok()?;
+    let first_arg = fields.next()?.strip_prefix("0x")?;
+    let first_arg = u64::from_str_radix(first_arg, 16).ok()?;
+    (call >= 0).then_some(Blocked { call, first_arg })
+}
+
 /// Waits (up to [`GUARD`]) until thread `tid` is asleep in a system call, seen twice in a
 /// row a millisecond apart (a brief wait on a lock does not count), and says which call.
 /// `None` if it never slept that long: it spun, or kept running.
 #[cfg(target_os = "linux")]
 pub(crate) fn blocked_call(tid: u32) -> Option<Blocked> {
-    let path = format!("/proc/self/task/{tid}/syscall");
-    let read = || -> Option<Blocked> {
-        let text = std::fs::read_to_string(&path).ok()?;
-        let mut fields = text.split_whitespace();
-        let call: i64 = fields.next()?.parse().ok()?;
-        let first_arg = fields.next()?.strip_prefix("0x")?;
-        let first_arg = u64::from_str_radix(first_arg, 16).ok()?;
-        (call >= 0).then_some(Blocked { call, first_arg })
-    };
     let deadline = std::time::Instant::now() + GUARD;
     let mut last = None;
     while std::time::Instant::now() < deadline {
-        let now = read();
+        let now = asleep_in(tid);
         if now.is_some() && now == last {
             return now;
         }

@@ -25,8 +25,10 @@
 //!   `a_failing_path_keeps_its_slot_and_spoils_nothing_else`.
 //! - an empty list gives an empty result. Checked by `an_empty_list_gives_an_empty_result`.
 //! - `get` reads one response (over many reads, without waiting for a keep-alive server to
-//!   close, also when the response is exactly 16 KiB and so fills every read buffer of a
-//!   power-of-two size up to 16 KiB: a full read is not a sign that more is coming) and
+//!   close or for a pause: tokio's clock is held still until it returns, so a timeout that
+//!   takes silence after the last bytes as the end never fires; also when the response is
+//!   exactly 16 KiB and so fills every read buffer of a power-of-two size up to 16 KiB: a
+//!   full read is not a sign that more is coming) and
 //!   refuses an invalid target; it frames the body as
 //!   [`parse_response`](crate::client::parse_response) does (chunked, until close, and a
 //!   declared length that never arrives is `UnexpectedEof`). Checked by

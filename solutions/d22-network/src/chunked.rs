@@ -19,8 +19,8 @@
 //!   `writes_chunk_sizes_in_hexadecimal`, `encodes_empty_data_as_just_the_last_chunk`,
 //!   `a_chunk_size_of_zero_sends_everything_in_one_chunk`,
 //!   `no_chunk_is_larger_than_the_chunk_size`.
-//! - decoding accepts extensions, trailers, upper-case hex and sizes zero-padded past 16
-//!   digits (a value, not a digit count, overflows), and undoes encoding for any
+//! - decoding accepts extensions, trailers, upper-case hex and sizes zero-padded to 20, 40
+//!   and 100 digits (a value, not a digit count, overflows), and undoes encoding for any
 //!   data and chunk size. Checked by `decodes_chunks_with_extensions_and_trailers`,
 //!   `decodes_any_spelling_of_a_hex_size`, `decoding_undoes_encoding_for_any_data_and_chunk_size`.
 //! - each broken body fails with its own variant (truncated is not garbage). Every line
@@ -40,6 +40,10 @@
 //! - the chunks are walked in a loop, not by recursion: 50,000 one-byte chunks decode on a
 //!   256 KiB stack (a stack frame per chunk overflows it, and a stack overflow aborts the
 //!   process). Checked by `decodes_fifty_thousand_tiny_chunks_on_a_small_stack`.
+//!
+//! **Not a dodge.** Parsing a size as a `u128` and converting it to `usize`: leading zeros
+//! never overflow `from_str_radix` (a 100-digit 10 is 10), so it overflows by value, as the
+//! `usize` parse does.
 
 /// Why a chunked body could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

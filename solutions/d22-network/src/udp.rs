@@ -44,8 +44,9 @@
 //! - (on Linux) the wait for a reply is one sleep in the kernel, not polling: a silent
 //!   server's 300 ms timeout puts the thread to sleep at most 10 times
 //!   (`voluntary_ctxt_switches`); while it waits, the thread is asleep in a receive (not in
-//!   `thread::sleep`) on a socket whose read timeout is the whole `timeout` (at least half
-//!   of it, with 3 retries to spare: each attempt waits the whole timeout), read from `/proc/self/task/<tid>/syscall`. Checked by
+//!   `thread::sleep`) on a socket whose read timeout is the whole `timeout` (at least 90 %
+//!   of a 60 s one, with 3 retries to spare: each attempt waits the whole timeout, never
+//!   half of it twice), read from `/proc/self/task/<tid>/syscall`. Checked by
 //!   `sleeps_until_the_timeout_instead_of_polling`,
 //!   `waits_for_the_reply_asleep_in_a_receive_with_the_whole_timeout`.
 //! - only the server's datagrams count as its reply: a forgery from another port is
