@@ -365,9 +365,28 @@ fn returns_as_soon_as_the_framing_says_the_response_is_whole(#[case] response: &
     let tid = tid_rx
         .recv_timeout(GUARD)
         .expect("the client's thread starts");
-    let (mut server_side, client) = listener.accept().expect("http_get connects");
+    // What http_get returned once its thread has ended (`Err` if it ended without: a panic).
+    let ended = || match result_rx.try_recv() {
+        Ok(result) => Some(Ok(result)),
+        Err(mpsc::TryRecvError::Disconnected) => Some(Err("http_get panicked")),
+        Err(mpsc::TryRecvError::Empty) => None,
+    };
+    let deadline = std::time::Instant::now() + GUARD;
+    listener
+        .set_nonblocking(true)
+        .expect("a listener can be made non-blocking");
+    let (mut server_side, client) = loop {
+        match listener.accept() {
+            Ok(accepted) => break accepted,
+            Err(_) if ended().is_none() && std::time::Instant::now() < deadline => {
+                thread::sleep(std::time::Duration::from_millis(1));
+            }
+            Err(err) => panic!("http_get did not connect: {err}"),
+        }
+    };
     server_side
-        .write_all(response)
+        .set_nonblocking(false)
+        .and_then(|()| server_side.write_all(response))
         .expect("writing to a fresh loopback connection works");
 
     // Acknowledged (so in the client's kernel), then read by http_get: the order matters.
@@ -375,10 +394,9 @@ fn returns_as_soon_as_the_framing_says_the_response_is_whole(#[case] response: &
         tcp_queues(addr, client).is_some_and(|(unacked, _)| unacked == 0)
             && tcp_queues(client, addr).is_some_and(|(_, unread)| unread == 0)
     };
-    let deadline = std::time::Instant::now() + GUARD;
     let verdict = loop {
-        if let Ok(result) = result_rx.try_recv() {
-            break Ok(result);
+        if let Some(result) = ended() {
+            break Ok(result.expect("http_get returns a result"));
         }
         let asleep = read_it_all()
             .then(|| super::asleep_in(tid))
