@@ -21,6 +21,11 @@
 //!   `reads_a_chunked_body_that_takes_many_reads`,
 //!   `reads_the_body_until_close_when_no_length_is_given`,
 //!   `reads_a_response_that_arrives_one_byte_at_a_time`.
+//! - (on Linux) once the client has read every byte of a whole keep-alive response (framed
+//!   by Content-Length or chunked), its thread never waits for data again: neither the close
+//!   nor a pause of silence is taken as the end (the test reads the socket queues from
+//!   `/proc/self/net/tcp` and the thread's system call, no clock). Checked by
+//!   `returns_as_soon_as_the_framing_says_the_response_is_whole`.
 //! - where a body ends: exactly Content-Length bytes, chunked over Content-Length (in a list
 //!   of codings too), no body for 1xx/204/304, "read more" until complete, an unframed body
 //!   only at close. The framing fields are read as strictly as a request's: Content-Length
