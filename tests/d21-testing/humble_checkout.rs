@@ -105,6 +105,10 @@ fn charges_exactly_once_with_the_user_total_and_key() {
 #[case::one_line(vec![item("pen", dec!(0.10), 3)], dec!(0.30))]
 #[case::two_lines(vec![item("pen", dec!(0.10), 3), item("book", dec!(19.99), 1)], dec!(20.29))]
 #[case::free_item(vec![item("sticker", dec!(0), 5), item("pen", dec!(1.5), 2)], dec!(3.0))]
+#[case::exactly_decimal_max(vec![item("whole", Decimal::MAX, 1)], Decimal::MAX)]
+#[case::a_third_of_decimal_max_three_times(vec![item("third", dec!(26409387504754779197847983445), 3)], Decimal::MAX)]
+#[case::just_under_decimal_max(vec![item("half", dec!(39614081257132168796771975167), 2)], dec!(79228162514264337593543950334))]
+#[case::lines_adding_up_to_decimal_max(vec![item("most", dec!(79228162514264337593543950334), 1), item("one", dec!(1), 1)], Decimal::MAX)]
 fn totals_unit_prices_times_quantities_exactly(
     #[case] items: Vec<LineItem>,
     #[case] expected: Decimal,
@@ -116,7 +120,10 @@ fn totals_unit_prices_times_quantities_exactly(
     assert_eq!(
         got,
         Ok(expected),
-        "the total is the exact decimal sum of unit_price × quantity; money never goes through f64"
+        "the total is the exact decimal sum of unit_price × quantity; money never goes through \
+         f64. A cart whose exact total fits in Decimal, up to Decimal::MAX itself, is valid: \
+         only what checked_mul/checked_add report as overflowing is refused, not what an f64 \
+         estimate says is near the top"
     );
 }
 
@@ -241,6 +248,10 @@ fn an_empty_cart_never_calls_the_client() {
 #[case::negative_price(item("refund-hack", dec!(-5.00), 1), "negative")]
 #[case::line_product_overflows_decimal(item("bulk", Decimal::MAX, 2), "overflow")]
 #[case::running_total_overflows_decimal(item("whale", Decimal::MAX, 1), "overflow")]
+// Decimal::MAX / 2 rounds up to this price, so a `price > MAX / quantity` guard lets it by.
+#[case::line_product_just_over_decimal_max(item("edge", dec!(39614081257132168796771975168), 2), "overflow")]
+#[case::a_third_of_decimal_max_plus_one_three_times(item("edge", dec!(26409387504754779197847983446), 3), "overflow")]
+#[case::running_total_just_over_decimal_max(item("top", dec!(79228162514264337593543950316), 1), "overflow")]
 fn an_invalid_line_is_refused_without_calling_the_client(
     #[case] bad: LineItem,
     #[case] reason_mentions: &str,

@@ -159,21 +159,47 @@ fn two_tests_in_a_row_on_one_lent_connection_both_get_a_clean_table() {
     }
 }
 
-#[test]
-fn teardown_does_not_panic_when_the_test_already_ended_the_transaction() {
+/// Teardown's ROLLBACK fails in both cases: when the test body has ended the transaction
+/// itself (no transaction to roll back), and inside the still-open transaction when the body
+/// left a query half-read and an interrupt pending (`sqlite3_interrupt`, as a watchdog
+/// calls it): SQLite then refuses every statement, the ROLLBACK too, until that query ends.
+#[rstest]
+#[case::the_test_already_ended_the_transaction(false)]
+#[case::inside_the_open_transaction(true)]
+fn teardown_never_panics_when_its_rollback_fails(#[case] still_open: bool) {
     let conn = pooled_connection();
     let db = TestDb::on_shared(Rc::clone(&conn)).expect("a TestDb on a lent connection");
     db.insert_user(ADA).expect("ada is new");
-    conn.execute_batch("ROLLBACK")
-        .expect("the test body may end the transaction itself");
+    let mut query = conn
+        .prepare("SELECT email FROM users")
+        .expect("a query should prepare");
+    let mut rows = query.query([]).expect("the query should start");
+    if still_open {
+        rows.next().expect("the first row should read");
+        conn.get_interrupt_handle().interrupt();
+    } else {
+        conn.execute_batch("ROLLBACK")
+            .expect("the test body may end the transaction itself");
+    }
     let teardown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         let _dropped_here = db;
     }));
+    assert_eq!(
+        conn.is_autocommit(),
+        !still_open,
+        "this test's ROLLBACK failure did not happen as planned"
+    );
     assert!(
         teardown.is_ok(),
-        "dropping the TestDb panicked after the test had ended the transaction itself: Drop \
-         also runs while a failing test unwinds, where a second panic aborts the whole test \
-         run; a ROLLBACK that fails in Drop must be ignored, never unwrapped"
+        "dropping the TestDb panicked when its ROLLBACK failed ({}): Drop also runs while a \
+         failing test unwinds, where a second panic aborts the whole test run; a ROLLBACK \
+         that fails in Drop must be ignored, never unwrapped, whether or not a transaction \
+         is open",
+        if still_open {
+            "inside the open transaction"
+        } else {
+            "the test had ended the transaction itself"
+        }
     );
 }
 
@@ -387,6 +413,11 @@ fn an_empty_email_is_refused(test_db: TestDb) {
      BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: users.email'); END",
     ADA
 )]
+#[case::a_strict_tables_column_type(
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+     age INTEGER DEFAULT 'unknown') STRICT",
+    ADA
+)]
 #[case::a_foreign_key(
     "CREATE TABLE teams (id INTEGER PRIMARY KEY); \
      CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
@@ -404,7 +435,8 @@ fn only_a_uniqueness_violation_counts_as_a_duplicate(#[case] schema: &str, #[cas
         matches!(got, Err(DbError::Sqlite(_))),
         "inserting {email:?} into `{schema}` broke a constraint that is not UNIQUE: only a \
          UNIQUE violation (extended code SQLITE_CONSTRAINT_UNIQUE) may become DuplicateEmail, \
-         every other failure (CHECK, NOT NULL, a trigger's RAISE, a foreign key) is Sqlite, \
+         every other failure (CHECK, NOT NULL, a trigger's RAISE, a STRICT column's type, a \
+         foreign key) is Sqlite, \
          whatever its message or a constraint's name says, and even when the address is \
          already in the table (a lookup after the failure cannot tell which constraint \
          refused the row): decide by the error code, never by the text or a SELECT; got {got:?}"

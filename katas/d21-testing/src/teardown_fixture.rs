@@ -61,19 +61,21 @@
 //!   `dropping_rolls_back_only_the_tests_own_writes`,
 //!   `the_same_unique_email_can_be_inserted_by_successive_test_dbs_on_one_file`,
 //!   `teardown_runs_when_the_test_body_panics`.
-//! - teardown never panics: when the test body has ended the transaction itself (a
-//!   `ROLLBACK` on the lent connection), dropping the `TestDb` does not panic (`Drop` also
-//!   runs while a failing test unwinds, where a second panic aborts the run: a failed
-//!   `ROLLBACK` there is ignored, never unwrapped). Checked by
-//!   `teardown_does_not_panic_when_the_test_already_ended_the_transaction`.
+//! - teardown never panics when its `ROLLBACK` fails, whether the test body has ended the
+//!   transaction itself (a `ROLLBACK` on the lent connection) or the transaction is still
+//!   open and SQLite refuses the `ROLLBACK` (the body left a query half-read and an
+//!   interrupt pending: `sqlite3_interrupt` fails every statement until that query ends).
+//!   `Drop` also runs while a failing test unwinds, where a second panic aborts the run: a
+//!   failed `ROLLBACK` there is ignored, never unwrapped, with or without a transaction
+//!   open. Checked by `teardown_never_panics_when_its_rollback_fails`.
 //! - the fixture starts empty; two fixtures at once are two files; `fresh` and the fixture
 //!   leave no file or directory behind. Checked by `the_fixture_starts_with_an_empty_table`,
 //!   `fresh_leaves_no_file_behind`,
 //!   `the_fixture_gives_each_test_its_own_file_and_leaves_nothing_behind`.
 //! - an empty email is `InvalidEmail`, a UNIQUE violation is `DuplicateEmail` and any other
 //!   constraint failure (a CHECK, even one named `UNIQUE_…`, NOT NULL on another column, a
-//!   trigger's `RAISE(ABORT)`, even one whose text reads `UNIQUE constraint failed`, a foreign
-//!   key) is `Sqlite`, also when the address is already in the table (a lookup after the
+//!   trigger's `RAISE(ABORT)`, even one whose text reads `UNIQUE constraint failed`, a
+//!   STRICT table's column type, a foreign key) is `Sqlite`, also when the address is already in the table (a lookup after the
 //!   failed insert cannot tell which constraint refused it): the error code decides, never
 //!   the message or a SELECT; the UNIQUE constraint itself decides (a file whose UNIQUE
 //!   index ignores case refuses `ADA@…` next to `ada@…`; the plain table's UNIQUE compares

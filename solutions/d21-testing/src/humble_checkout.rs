@@ -59,9 +59,15 @@
 //! - bad carts never reach the client, and the error names the line and its fault. Checked
 //!   by `an_empty_cart_never_calls_the_client`,
 //!   `an_invalid_line_is_refused_without_calling_the_client`.
-//! - a line whose product overflows `Decimal` (`Decimal::MAX × 2`), and a line that makes
-//!   the running total overflow (`Decimal::MAX` after other lines), are refused as
-//!   `InvalidItem` naming that line, reason mentioning "overflow", without calling the
+//! - a cart whose exact total fits in `Decimal` is valid up to `Decimal::MAX` itself (one
+//!   line of `Decimal::MAX × 1`, `Decimal::MAX / 3` × 3, lines adding up to it, one unit
+//!   under it): only an overflow that `checked_mul`/`checked_add` report is refused, never an
+//!   `f64` estimate of one. Checked by `totals_unit_prices_times_quantities_exactly`.
+//! - a line whose product overflows `Decimal` (`Decimal::MAX × 2`, and just over the limit:
+//!   `39614081257132168796771975168 × 2`, which is `Decimal::MAX + 1` although
+//!   `Decimal::MAX / 2` rounds to that price, `Decimal::MAX / 3 + 1` × 3), and a line that
+//!   makes the running total overflow (`Decimal::MAX` after other lines, or `Decimal::MAX`
+//!   − 19 after the 20.29 of other lines), are refused as `InvalidItem` naming that line, reason mentioning "overflow", without calling the
 //!   client and without a panic, a caught one included (a counting panic hook, chained to the
 //!   previous one, sees every panic on the test's thread, and must still be installed after
 //!   the call). Checked by `an_invalid_line_is_refused_without_calling_the_client`.
