@@ -483,34 +483,156 @@ fn the_report_keeps_no_copy_of_the_lines_or_of_their_results() {
     );
 }
 
-#[test]
-fn the_report_holds_the_same_heap_however_long_the_log() {
-    // Every line a 404 without an IP, each text different and all of one length (longer than
-    // the report's first lines): counting as the lines stream by holds one line and its one
-    // `LogError` (two copies of its text) at a time, the same bytes whatever the log's length.
-    let peak_over = |lines: usize| {
-        let source = (0..lines).map(|i| {
-            format!("host-{i:07}-with-a-name-long-enough-to-outweigh-the-report - 404 ERROR")
-        });
-        peak_heap(|| top_ips_report(source, 404, 3))
+/// The logs of 404s over which the report must hold the same heap at every length.
+#[derive(Debug, Clone, Copy)]
+enum Repeated {
+    /// Lines without an IP, each text different and all of one length, made one at a time:
+    /// the report holds one line and its one `LogError` (two copies of its text) at a time.
+    HostsWithoutAnIp,
+    /// Lines from one IPv6 address, fe80::a:b, written a different way on each line (see
+    /// [`fe80_a_b_written`]), borrowed from a `Vec`: one `IpAddr` in the tally, one row.
+    OneAddressWrittenAnew,
+}
+
+impl Repeated {
+    /// What every line of such a log is, for the messages.
+    fn lines(self) -> &'static str {
+        match self {
+            Repeated::HostsWithoutAnIp => "without an IP, each text different, all of one length",
+            Repeated::OneAddressWrittenAnew => {
+                "from one IPv6 address, fe80::a:b, written a different way on each line"
+            }
+        }
+    }
+}
+
+/// The `i`-th way (all different) to write the IPv6 address fe80::a:b: the hex letters in either
+/// case, `a` and `b` with up to 3 leading zeros, the five zero groups as `::` or written out
+/// with 1 to 4 digits each (262,400 ways).
+fn fe80_a_b_written(i: usize) -> String {
+    let cased = |text: &str, upper: bool| {
+        if upper {
+            text.to_uppercase()
+        } else {
+            text.to_owned()
+        }
+    };
+    let digit = |letter: &str, way: usize| {
+        cased(&format!("{letter:0>width$}", width = way % 4 + 1), way >= 4)
+    };
+    let fe80 = ["fe80", "FE80", "Fe80", "fE80"][i % 4];
+    let (a, b) = (digit("a", i / 4 % 8), digit("b", i / 32 % 8));
+    match i / 256 {
+        0 => format!("{fe80}::{a}:{b}"),
+        zeros => {
+            let widths = (0..5).map(|group| "0".repeat(((zeros - 1) >> (2 * group)) & 3) + "0");
+            format!("{fe80}:{}:{a}:{b}", widths.collect::<Vec<_>>().join(":"))
+        }
+    }
+}
+
+/// The longest log `the_report_holds_the_same_heap_however_long_the_log` tries.
+const LONGEST_REPEATED: usize = 5_000;
+
+#[rstest]
+fn the_report_holds_the_same_heap_however_long_the_log(
+    #[values(Repeated::HostsWithoutAnIp, Repeated::OneAddressWrittenAnew)] log: Repeated,
+) {
+    let written: Vec<String> = match log {
+        Repeated::HostsWithoutAnIp => Vec::new(),
+        Repeated::OneAddressWrittenAnew => (0..LONGEST_REPEATED)
+            .map(|i| format!("{} - 404 ERROR", fe80_a_b_written(i)))
+            .collect(),
+    };
+    let peak_over = |lines: usize| match log {
+        Repeated::HostsWithoutAnIp => {
+            let source = (0..lines).map(|i| {
+                format!("host-{i:07}-with-a-name-long-enough-to-outweigh-the-report - 404 ERROR")
+            });
+            peak_heap(|| top_ips_report(source, 404, 3))
+        }
+        Repeated::OneAddressWrittenAnew => peak_heap(|| top_ips_report(&written[..lines], 404, 3)),
     };
     let (_, one_line) = peak_over(1);
-    for lines in super::sizes_to_try(1, 64, 5_000) {
+    for lines in super::sizes_to_try(1, 64, LONGEST_REPEATED) {
         let (report, heap) = peak_over(lines);
+        let header = match log {
+            Repeated::HostsWithoutAnIp => {
+                format!("status 404: {lines} lines, 0 distinct IPs, {lines} without an IP\n")
+            }
+            Repeated::OneAddressWrittenAnew => {
+                format!("status 404: {lines} lines, 1 distinct IPs, 0 without an IP\n")
+            }
+        };
         assert!(
-            report.starts_with(&format!("status 404: {lines} lines, 0 distinct IPs, ")),
-            "the report of {lines} lines, all of them 404s, began {:?}",
+            report.starts_with(&header),
+            "the report of {lines} 404 lines ({}) began {:?}, not {header:?}: an address is \
+             counted by its parsed IpAddr value, one row however its text is written",
+            log.lines(),
             report.lines().next()
         );
         assert_eq!(
-            heap, one_line,
-            "top_ips_report held {heap} bytes of heap at its peak over a log of {lines} \
-             different 404 lines without an IP, all of one length, but {one_line} over a log of \
-             one such line: the report must count each line's result as it streams by and drop \
-             it before pulling the next, for every length of log; collecting the results (or \
-             the lines, or copies of their text) into a Vec, all at once or a batch at a time, \
-             holds more the more lines there are (lengths tried: every one from 1 to 64, then \
-             about a quarter longer each time up to 5,000)"
+            heap,
+            one_line,
+            "top_ips_report held {heap} bytes of heap at its peak over a log of {lines} 404 \
+             lines ({}), but {one_line} over a log of one such line: the report must count \
+             each line's result as it streams by, by its parsed IpAddr, and drop it before \
+             pulling the next, for every length of log; collecting the results (or the lines, \
+             or copies of their text, even one per way an address is written: ::a, 0::A, ...) \
+             into a Vec or a map, all at once or a batch at a time, holds more the more lines \
+             there are (lengths tried: every one from 1 to 64, then about a quarter longer each \
+             time up to 5,000)",
+            log.lines()
+        );
+    }
+}
+
+/// Unwinds out of the report where the source stops it: no panic hook runs and no message is
+/// made, so the only heap it adds is the unwinder's fixed few bytes.
+struct Stopped;
+
+/// The most lines `the_report_tallies_each_address_before_pulling_the_next_line` lets through.
+const TALLIED: usize = 600;
+
+#[test]
+fn the_report_tallies_each_address_before_pulling_the_next_line() {
+    // Every line a 404 from an IPv6 address of its own, spread over the whole address space.
+    let log: Vec<String> = (1..=TALLIED as u128)
+        .map(|i| {
+            let address =
+                std::net::Ipv6Addr::from(i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835));
+            format!("{address} - 404 ERROR")
+        })
+        .collect();
+    for tallied in super::sizes_to_try(1, 64, TALLIED) {
+        let stop = std::iter::from_fn(|| -> Option<&String> {
+            std::panic::resume_unwind(Box::new(Stopped))
+        });
+        let source = log[..tallied].iter().chain(stop);
+        let (finished, heap) = peak_heap(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                top_ips_report(source, 404, 3)
+            }))
+        });
+        match finished {
+            Err(stopped) if stopped.is::<Stopped>() => {}
+            Err(panicked) => std::panic::resume_unwind(panicked),
+            Ok(report) => panic!(
+                "top_ips_report returned {:?} without pulling line {} of the log",
+                report.lines().next(),
+                tallied + 1
+            ),
+        }
+        let needed = 16 * tallied;
+        assert!(
+            heap >= needed,
+            "stopped as it pulled line {} of a log of 404s from different IPv6 addresses, \
+             top_ips_report had held {heap} bytes of heap at most: a tally of the {tallied} \
+             addresses it had already pulled needs at least {needed} (16 bytes an address), so \
+             it had not counted them yet; count each line's result as it streams by, before \
+             pulling the next line, never gathering results in a batch (on the stack or the \
+             heap) to tally later",
+            tallied + 1
         );
     }
 }

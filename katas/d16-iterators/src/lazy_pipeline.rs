@@ -65,10 +65,18 @@
 //!   `the_report_keeps_no_copy_of_the_lines_or_of_their_results`.
 //! - `top_ips_report` holds exactly the same heap at its peak over logs of every length tried
 //!   (every length from 1 to 64 lines, then about a quarter longer each time up to 5,000), when
-//!   every line is a 404 without an IP, each text different and all of one length: it counts each
-//!   line's result as it streams by and drops it before pulling the next, never a `Vec` of the
-//!   results, lines or copies, not even a batch of a few at a time. Checked by
-//!   `the_report_holds_the_same_heap_however_long_the_log`.
+//!   every line is a 404 without an IP, each text different and all of one length, and when every
+//!   line is a 404 from one IPv6 address written a different way each time (hex digits in either
+//!   case, leading zeros, `::` or the zero groups written out): it counts each line's result, by
+//!   its parsed `IpAddr`, as it streams by and drops it before pulling the next, never a `Vec` of
+//!   the results, lines or copies (not even one copy per way an address is written), not even a
+//!   batch of a few at a time. Checked by `the_report_holds_the_same_heap_however_long_the_log`.
+//! - `top_ips_report` tallies each line before it pulls the next: stopped as it pulls line k + 1
+//!   of a log of 404s from k different IPv6 addresses (every k from 1 to 64, then about a quarter
+//!   more each time up to 600), it has held at least 16 bytes of heap an address, what a tally of
+//!   k addresses needs; results gathered in a batch, even one on the stack, and tallied later
+//!   leave the tally behind. Checked by
+//!   `the_report_tallies_each_address_before_pulling_the_next_line`.
 //! - the lazy pipeline gives the same result as an eager `Vec` computation for any log. Checked by
 //!   `gives_the_same_result_as_an_eager_vec_computation`.
 //! - the rendered report, ties broken by the lower `IpAddr` value (not its text). Checked by
@@ -81,6 +89,10 @@
 //! A shortcut switched on only at log lengths the tests do not try is not seen: the report's heap
 //! is compared over every length from 1 to 64 lines, then lengths about a quarter apart up to
 //! 5,000 lines, and once over 6,000.
+//! What the report keeps on the stack is not measured: a batch of results kept there is seen only
+//! through the tally it holds back (under 16 bytes of heap an address already pulled), so a batch
+//! of 4 or fewer, or one behind a tally given its room in advance (`HashMap::with_capacity`), is
+//! not seen.
 
 use std::net::IpAddr;
 
