@@ -15,6 +15,8 @@ use rstest::rstest;
 #[case::dollars_a_double_cannot_hold("9007199254740993", 900_719_925_474_099_300)]
 #[case::largest("92233720368547758.07", i64::MAX)]
 #[case::smallest("-92233720368547758.08", i64::MIN)]
+#[case::sixteen_digits_with_cents("99999999999999.99", 9_999_999_999_999_999)]
+#[case::cents_a_double_cannot_hold("-70368744177664.99", -7_036_874_417_766_499)]
 fn parses_plain_amounts_into_whole_cents(#[case] input: &str, #[case] cents: i64) {
     let got = Cents::parse(input);
     assert_eq!(
@@ -82,11 +84,15 @@ fn sub_cent_past(zeros: usize) -> String {
 #[case::only_cents(7, "$0.07")]
 #[case::zero(0, "$0.00")]
 #[case::most_negative(i64::MIN, "-$92233720368547758.08")]
+#[case::just_past_two_to_the_46_dollars(7_036_874_417_766_499, "$70368744177664.99")]
+#[case::just_under_two_to_the_53_cents(-9_007_199_254_740_899, "-$90071992547408.99")]
 fn displays_as_dollars_and_two_digit_cents(#[case] cents: i64, #[case] expected: &str) {
     let got = Cents(cents).to_string();
     assert_eq!(
         got, expected,
-        "Cents({cents}) displayed as {got:?}: dollars, a point, two digits of cents, sign before the $"
+        "Cents({cents}) displayed as {got:?}: dollars, a point, two digits of cents, sign before \
+         the $; take the dollars and cents apart with integer / and %, never print `cents as f64 \
+         / 100.0` (past 2^46 dollars the double is more than half a cent off)"
     );
 }
 
@@ -238,6 +244,32 @@ fn amounts() -> impl Strategy<Value = i64> {
     ]
 }
 
+/// One amount of each length, 1 to 19 digits (the length drawn first, so every magnitude up to
+/// the `i64` limit is tried in every case, not only the quadrillions a uniform `i64` gives),
+/// each with non-zero cents and a random sign.
+fn one_amount_of_each_length() -> impl Strategy<Value = Vec<i64>> {
+    (1_u32..=19)
+        .map(|digits| {
+            let low = if digits == 1 {
+                1
+            } else {
+                10_i64.pow(digits - 1)
+            };
+            let high = 10_i64
+                .checked_pow(digits)
+                .map_or(i64::MAX, |limit| limit - 1);
+            (low..=high, any::<bool>()).prop_map(|(magnitude, negative)| {
+                let magnitude = if magnitude % 100 == 0 {
+                    magnitude + 1
+                } else {
+                    magnitude
+                };
+                if negative { -magnitude } else { magnitude }
+            })
+        })
+        .collect::<Vec<_>>()
+}
+
 /// Ratios with zeros and small weights (where rounding decides who gets the odd cent), and
 /// some large ones.
 fn ratios() -> impl Strategy<Value = Vec<u32>> {
@@ -248,13 +280,18 @@ proptest! {
     #![proptest_config(super::proptest_config())]
 
     #[test]
-    fn display_and_parse_round_trip(cents in amounts()) {
-        let shown = Cents(cents).to_string();
-        let got = Cents::parse(&shown.replacen('$', "", 1));
-        prop_assert_eq!(
-            got.clone(), Ok(Cents(cents)),
-            "Cents({}) displays as {} but parses back (without the $) as {:?}", cents, shown, got
-        );
+    fn display_and_parse_round_trip(cents in amounts(), longer in one_amount_of_each_length()) {
+        for cents in std::iter::once(cents).chain(longer) {
+            let shown = Cents(cents).to_string();
+            let got = Cents::parse(&shown.replacen('$', "", 1));
+            prop_assert_eq!(
+                got.clone(), Ok(Cents(cents)),
+                "Cents({}) displays as {} but parses back (without the $) as {:?}: at every \
+                 length, display with integer / and % and parse the digits into an integer \
+                 (from 16 digits on, an f64 of the amount is off by more than half a cent)",
+                cents, shown, got
+            );
+        }
     }
 
     #[test]

@@ -82,7 +82,7 @@ fn fsum_rounds_the_exact_sum_once(#[case] values: &[f64], #[case] expected: f64)
 #[rstest]
 #[case::once(1)]
 #[case::in_a_list_of_fifteen_thousand(3_000)]
-#[case::in_a_list_of_two_hundred_thousand(40_000)]
+#[case::in_a_list_of_three_hundred_thousand(60_000)]
 fn fsum_keeps_what_a_neumaier_loop_loses(#[case] repeats: usize) {
     // One correction term cannot hold two separate small amounts far apart in magnitude; the
     // long list checks that long inputs get the same exact method as short ones.
@@ -143,6 +143,7 @@ fn mixed_values(len: u32) -> Vec<f64> {
 #[case::every_length_from_one_to_a_hundred(1..=100)]
 #[case::a_thousand_values(1_000..=1_000)]
 #[case::ten_thousand_values(10_000..=10_000)]
+#[case::three_hundred_thousand_values(300_000..=300_000)]
 fn fsum_keeps_a_few_f64_partials_not_a_big_number_per_input(
     #[case] lengths: std::ops::RangeInclusive<u32>,
 ) {

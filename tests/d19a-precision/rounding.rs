@@ -129,6 +129,11 @@ fn keeps_the_requested_significant_digits(
 #[case::a_power_of_ten("1000", 1, "1000")]
 #[case::a_negative_power_of_ten("0.001", 2, "0.001")]
 #[case::a_power_of_ten_and_a_bit("1000.00000000000000000004", 24, "1000.00000000000000000004")]
+#[case::just_over_ten_whose_f64_is_under_ten(
+    "10.000000000000000000000015",
+    25,
+    "10.00000000000000000000002"
+)]
 fn counts_digits_exactly_just_under_a_power_of_ten(
     #[case] value: &str,
     #[case] digits: u32,
@@ -139,9 +144,10 @@ fn counts_digits_exactly_just_under_a_power_of_ten(
         got,
         dec(expected),
         "round_significant({value}, {digits}) gave {got}: the value's first digit is where its \
-         decimal digits say, not where f64::log10 of its nearest double says ({value} as an \
-         f64 is a power of ten, so log10 puts the first digit one place too high and the \
-         rounding happens one place early); count the digits of the Decimal itself"
+         decimal digits say, not where f64::log10 of an f64 of it says (the f64 of a value just \
+         under a power of ten is the power itself, and Decimal::to_f64 of \
+         10.000000000000000000000015 is 9.999999999999998, so log10 puts the first digit a \
+         place too high or too low); count the digits of the Decimal itself"
     );
 }
 
@@ -157,16 +163,16 @@ fn rounding_the_maximum_up_to_one_digit_overflows_loudly() {
     round_significant(Decimal::MAX, 1);
 }
 
-/// A value just under (or at) a power of ten, `10^k - t * 10^(k - p)` for a few `t`, or
-/// exactly `10^k`, and a number of digits that keeps all of its `p` digits or nearly: where a
+/// A value just under, at or just over a power of ten, `10^k - t * 10^(k - p)` for a few `t`
+/// either side of zero, and a number of digits that keeps all of its `p` digits or nearly: where a
 /// digit count taken from an `f64` is one off, because the nearest double is the power itself.
 fn near_powers_of_ten() -> impl Strategy<Value = (Decimal, u32)> {
-    (-8_i32..8, 1_u32..27, 0_i64..10, any::<bool>(), 0_u32..3)
+    (-8_i32..8, 1_u32..27, -9_i64..10, any::<bool>(), 0_u32..3)
         .prop_filter("Decimal holds at most 28 places", |&(k, p, ..)| {
             i64::from(p) - i64::from(k) <= 28
         })
         .prop_map(|(k, p, t, negative, short)| {
-            // 10^p - t as an integer with p digits, then scaled so its first digit is at 10^(k-1).
+            // 10^p - t as an integer (p digits, p + 1 just over), scaled so 10^p is worth 10^k.
             let mantissa = 10_i128.pow(p) - i128::from(t);
             let scale = i64::from(p) - i64::from(k);
             let value = if scale >= 0 {

@@ -35,17 +35,22 @@
 //!   `refuses_input_that_is_not_a_plain_amount`,
 //!   `parse_never_panics`.
 //! - whole-dollar amounts of every length up to the `i64` limit parse exactly, including the
-//!   16- and 17-digit ones a double cannot hold (the digits are read into an integer, not
-//!   parsed as `f64` and scaled). Checked by `whole_dollar_amounts_of_any_length_parse_exactly`,
-//!   `parses_plain_amounts_into_whole_cents`.
+//!   16- and 17-digit ones a double cannot hold, and so do amounts with cents of 16 digits
+//!   (`"99999999999999.99"`, `"-70368744177664.99"`), where an `f64` of the amount is off by
+//!   more than half a cent (the digits are read into an integer, not parsed as `f64` and
+//!   scaled). Checked by `whole_dollar_amounts_of_any_length_parse_exactly`,
+//!   `parses_plain_amounts_into_whole_cents`, `display_and_parse_round_trip`.
 //! - a non-zero digit any number of places past the cents is `SubCent`, also 400 places past,
 //!   where the tail as an `f64` is 0 (the fraction is read as decimal digits, not as a float
 //!   within a tolerance). Checked by
 //!   `a_non_zero_digit_however_far_past_the_cents_is_sub_cent`,
 //!   `refuses_input_that_is_not_a_plain_amount`.
-//! - the display, and a parse/display round trip for any amount. Checked by
-//!   `displays_as_dollars_and_two_digit_cents`, `display_and_parse_round_trip`,
-//!   `renders_a_split_bill`.
+//! - the display, also of amounts just past 2^46 dollars and just under 2^53 cents
+//!   (`Cents(7036874417766499)` is `$70368744177664.99`), where `cents as f64 / 100.0` is more
+//!   than half a cent off; and a parse/display round trip for any amount and, in every case,
+//!   for one amount of each length from 1 to 19 digits, each with non-zero cents (the length
+//!   is drawn first). Checked by `displays_as_dollars_and_two_digit_cents`,
+//!   `display_and_parse_round_trip`, `renders_a_split_bill`.
 //! - exact addition right up to both ends of `i64` (`Cents(i64::MIN) + Cents(0)` is not an
 //!   overflow, so the check is not an `f64` sum compared with the limits), and overflow in both
 //!   directions, reported without a panic raised on the way (a plain `+` inside `catch_unwind`
@@ -77,9 +82,10 @@
 //! `(input.parse::<f64>()? * 100.0).round()` gives the same cents there and no test can tell;
 //! the tests catch it on 16 digits and more. Likewise the two cent digits alone read as a
 //! float (`"0.xy"` parsed as `f64`, times 100, rounded), and a `Display` that prints amounts
-//! below 10^15 cents as `cents as f64 / 100.0` with `{:.2}`: the double is within a fifth of a
-//! cent of the amount there, so the printed cents are right and no test can tell; the tests
-//! catch the display detour above that (`i64::MIN`). Do not: the lesson is that money never
+//! below 2^46 dollars (7,036,874,417,766,400 cents) as `cents as f64 / 100.0` with `{:.2}`: the
+//! double is within 2^-8 of a dollar (under half a cent) of the amount there, so the printed
+//! cents are right and no test can tell; the tests catch the display detour from just past
+//! 2^46 dollars up (`Cents(7036874417766499)`, amounts under 2^53 cents, `i64::MIN`). Do not: the lesson is that money never
 //! passes through a float as a value the float cannot hold exactly (a decimal fraction of a
 //! dollar here), not that it may where the error happens to round away.
 //! Nor an `allocate` that divides in `f64` below 2^53 cents (`(total as f64 / parts as f64)

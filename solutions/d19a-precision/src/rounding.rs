@@ -34,7 +34,8 @@
 //!   `half_up_overstates_a_ledger_of_ties_and_half_even_does_not`,
 //!   `half_even_has_no_bias_over_consecutive_ties`, `both_policies_land_within_half_a_unit`.
 //! - significant-digit rounding with carries, and with the first digit found from the decimal's
-//!   own digits (values just under a power of ten, whose nearest `f64` is the power itself).
+//!   own digits (values just under a power of ten, whose nearest `f64` is the power itself, and
+//!   `10.000000000000000000000015`, whose `Decimal::to_f64` is `9.999999999999998`).
 //!   Checked by `keeps_the_requested_significant_digits`,
 //!   `counts_digits_exactly_just_under_a_power_of_ten`,
 //!   `significant_rounding_agrees_with_counting_the_digits`.
@@ -77,7 +78,10 @@
 //! `round_significant` finds the first significant digit: a guess from `f64::log10` that is then
 //! corrected by comparing with `Decimal` powers of ten until `10^k <= |value| < 10^(k+1)` always
 //! ends on the right digit, so its results are those of counting the digits and no test can
-//! tell; that is not a float detour in the result (the tests catch the guess left uncorrected).
+//! tell; that is not a float detour in the result (the tests catch the guess left uncorrected,
+//! and corrected in one direction only: `Decimal::to_f64` is not correctly rounded, and gives
+//! `9.999999999999998` for `10.000000000000000000000015`, so a guess only ever stepped down
+//! starts a place too low there).
 //!
 //! **Not a dodge.** A tie judged from the mantissa's remainder by `10^k` taken in an `f64` while
 //! the mantissa is below 2^53 and `k <= 22` (exact there): see the suite brief, *Whole numbers
