@@ -1,5 +1,5 @@
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::thread;
 
@@ -293,7 +293,7 @@ fn waits_for_a_silent_server_with_a_read_timeout_on_the_socket() {
     let tid = tid_rx
         .recv_timeout(GUARD)
         .expect("the client's thread starts");
-    let (server_side, _) = listener.accept().expect("http_get connects");
+    let (server_side, _) = accept_while(&listener, || !client.is_finished());
 
     // The server never answers: the client waits in a read.
     let blocked = super::blocked_call(tid);
@@ -315,6 +315,32 @@ fn waits_for_a_silent_server_with_a_read_timeout_on_the_socket() {
          set_read_timeout(Some(CLIENT_READ_TIMEOUT)) before reading"
     );
     let _ = client.join();
+}
+
+/// The connection `http_get` opens, accepted without blocking for ever: the client's thread
+/// may end first (a stub's `todo!`, or an early error), and then the test fails at once
+/// instead of waiting in `accept` until the runner's timeout.
+fn accept_while(
+    listener: &TcpListener,
+    client_alive: impl Fn() -> bool,
+) -> (TcpStream, SocketAddr) {
+    let deadline = std::time::Instant::now() + GUARD;
+    listener
+        .set_nonblocking(true)
+        .expect("a listener can be made non-blocking");
+    let (stream, peer) = loop {
+        match listener.accept() {
+            Ok(accepted) => break accepted,
+            Err(_) if client_alive() && std::time::Instant::now() < deadline => {
+                thread::sleep(std::time::Duration::from_millis(1));
+            }
+            Err(err) => panic!("http_get did not connect: {err}"),
+        }
+    };
+    stream
+        .set_nonblocking(false)
+        .expect("an accepted stream can be made blocking");
+    (stream, peer)
 }
 
 /// Linux: the bytes not yet acknowledged by the peer and the bytes received but not yet read
@@ -372,21 +398,9 @@ fn returns_as_soon_as_the_framing_says_the_response_is_whole(#[case] response: &
         Err(mpsc::TryRecvError::Empty) => None,
     };
     let deadline = std::time::Instant::now() + GUARD;
-    listener
-        .set_nonblocking(true)
-        .expect("a listener can be made non-blocking");
-    let (mut server_side, client) = loop {
-        match listener.accept() {
-            Ok(accepted) => break accepted,
-            Err(_) if ended().is_none() && std::time::Instant::now() < deadline => {
-                thread::sleep(std::time::Duration::from_millis(1));
-            }
-            Err(err) => panic!("http_get did not connect: {err}"),
-        }
-    };
+    let (mut server_side, client) = accept_while(&listener, || ended().is_none());
     server_side
-        .set_nonblocking(false)
-        .and_then(|()| server_side.write_all(response))
+        .write_all(response)
         .expect("writing to a fresh loopback connection works");
 
     // Acknowledged (so in the client's kernel), then read by http_get: the order matters.
