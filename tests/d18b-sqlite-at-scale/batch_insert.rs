@@ -156,6 +156,18 @@ fn the_batch_is_one_transaction() {
          transaction already makes the batch fast, leave the durability settings alone"
     );
     let sql = trace.sql();
+    let pragmas: Vec<&str> = trace
+        .runs_of("PRAGMA")
+        .iter()
+        .map(|run| &*run.sql)
+        .collect();
+    assert!(
+        pragmas.is_empty(),
+        "the batch ran {pragmas:?} on the connection (the trace sees every statement, on \
+         whatever thread it runs): switching synchronous or journal_mode for the batch, even \
+         when they are put back afterwards, makes a crash during it corrupt the file; one \
+         transaction already makes the batch fast, leave the durability settings alone"
+    );
     let begins = trace.runs_of("BEGIN").len();
     let commits = trace.runs_of("COMMIT").len() + trace.runs_of("END").len();
     assert_eq!(

@@ -3,7 +3,8 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, Row};
 
 use super::{
-    Trace, a_squire_follows, rows_of, says_order_by, some_column_reads, start_trace, stop_trace,
+    Trace, a_squire_follows, assert_still_reversing_unordered_selects, reverse_unordered_selects,
+    rows_of, says_order_by, some_column_reads, start_trace, stop_trace,
     words_outside_double_quotes,
 };
 use crate::generic_repo::*;
@@ -781,12 +782,11 @@ fn all_orders_by_id_even_when_sqlite_returns_unordered_rows_backwards() {
             power,
         }),
     );
-    // SQLite's switch for finding queries that rely on an order they never asked for.
-    conn.execute_batch("PRAGMA reverse_unordered_selects = ON")
-        .expect("pragma");
+    reverse_unordered_selects(&conn);
     start_trace(&conn);
     let all = repo.all();
     let trace = stop_trace(&conn);
+    assert_still_reversing_unordered_selects(&conn, "`all`");
     let got: Vec<i64> = all.expect("all").into_iter().map(|(id, _)| id).collect();
     assert_eq!(
         got, ids,
@@ -795,7 +795,8 @@ fn all_orders_by_id_even_when_sqlite_returns_unordered_rows_backwards() {
     );
     assert!(
         trace.sql().iter().any(|sql| says_order_by(sql)),
-        "`all`'s SELECT has no ORDER BY: the SQL states the order it promises instead of the \
+        "`all`'s SELECT has no ORDER BY clause (words in a comment or a string are not one, and \
+         GROUP BY promises no order): the SQL states the order it promises instead of the \
          rows being sorted in Rust; ran {:?}",
         trace.sql()
     );

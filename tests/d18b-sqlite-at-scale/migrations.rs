@@ -1,5 +1,5 @@
-use std::cell::RefCell;
 use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rstest::rstest;
 use rusqlite::trace::{TraceEvent, TraceEventCodes};
@@ -25,8 +25,11 @@ const HISTORY: [Migration; 3] = [
     Migration {
         version: 3,
         name: "create weapons",
+        // A trigger body and a string hold `;`s of their own: the script is SQL, run whole.
         up: "CREATE TABLE weapons (id INTEGER PRIMARY KEY, warrior_id INTEGER, name TEXT);
-             CREATE INDEX weapons_by_warrior ON weapons (warrior_id);",
+             CREATE INDEX weapons_by_warrior ON weapons (warrior_id);
+             CREATE TRIGGER weapons_are_named AFTER INSERT ON weapons WHEN NEW.name IS NULL
+             BEGIN UPDATE weapons SET name = 'unnamed; for now' WHERE id = NEW.id; END;",
         down: "DROP TABLE weapons;",
     },
 ];
@@ -71,7 +74,13 @@ fn a_fresh_database_is_at_version_zero() {
 #[test]
 fn migrates_a_fresh_database_to_the_latest_version() {
     let mut conn = database();
-    let outcome = migrate(&mut conn, &HISTORY, 3).expect("a clean history must apply");
+    let outcome = migrate(&mut conn, &HISTORY, 3).unwrap_or_else(|error| {
+        panic!(
+            "a clean history must apply, and migration 3's script holds a trigger whose body \
+             (and a string in it) has `;`s of its own: run each script whole with \
+             Transaction::execute_batch, never split its text on `;`; got {error:?}"
+        )
+    });
     assert_eq!(outcome, Outcome { from: 0, to: 3 }, "from 0 to 3");
     assert_eq!(version(&conn), 3, "the ledger must record version 3");
     assert_eq!(tables(&conn), ["warriors", "weapons"], "both tables exist");
@@ -515,8 +524,15 @@ struct Outside {
     seen: Vec<(String, u32, u32)>,
 }
 
-thread_local! {
-    static OUTSIDE: RefCell<Outside> = RefCell::default();
+/// Kept for the whole process, not per thread: SQLite calls the hook on whichever thread runs
+/// the statement (a helper thread the code hands the connection to included).
+static OUTSIDE: Mutex<Outside> = Mutex::new(Outside {
+    file: None,
+    seen: Vec::new(),
+});
+
+fn outside() -> MutexGuard<'static, Outside> {
+    OUTSIDE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The ledger's version and the version of HISTORY the schema has (one for `warriors`, one
@@ -549,14 +565,12 @@ fn look_from_outside(event: TraceEvent<'_>) {
     let TraceEvent::Stmt(_, sql) = event else {
         return;
     };
-    OUTSIDE.with(|outside| {
-        let mut outside = outside.borrow_mut();
-        let Some(path) = outside.file.clone() else {
-            return;
-        };
-        let (ledger, schema) = committed_versions(&path);
-        outside.seen.push((sql.to_owned(), ledger, schema));
-    });
+    let mut outside = outside();
+    let Some(path) = outside.file.clone() else {
+        return;
+    };
+    let (ledger, schema) = committed_versions(&path);
+    outside.seen.push((sql.to_owned(), ledger, schema));
 }
 
 #[test]
@@ -568,17 +582,15 @@ fn a_crash_mid_migration_leaves_a_ledger_that_matches_the_schema() {
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
         .expect("WAL");
     migrate(&mut conn, &HISTORY, 1).expect("version 1");
-    OUTSIDE.with(|outside| {
-        *outside.borrow_mut() = Outside {
-            file: Some(path.clone()),
-            seen: Vec::new(),
-        }
-    });
+    *outside() = Outside {
+        file: Some(path.clone()),
+        seen: Vec::new(),
+    };
     conn.trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(look_from_outside));
     let up = migrate(&mut conn, &HISTORY, 3);
     let down = migrate(&mut conn, &HISTORY, 1);
     conn.trace_v2(TraceEventCodes::empty(), None);
-    let mut seen = OUTSIDE.with(|outside| std::mem::take(&mut *outside.borrow_mut()).seen);
+    let mut seen = std::mem::take(&mut *outside()).seen;
     let (ledger, schema) = committed_versions(&path);
     seen.push(("(after migrate returned)".to_owned(), ledger, schema));
     up.expect("up to 3");

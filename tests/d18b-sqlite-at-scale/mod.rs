@@ -12,7 +12,8 @@ macro_rules! assert_suite_snapshot {
     ($($arg:tt)*) => { kata_test_support::assert_suite_snapshot!($($arg)*) };
 }
 
-use std::cell::RefCell;
+use std::cell::Cell;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::StatementStatus;
 use rusqlite::trace::{TraceEvent, TraceEventCodes};
@@ -119,15 +120,69 @@ pub(crate) fn starts_with_keyword(sql: &str, keyword: &str) -> bool {
         && sql[..keyword.len()].eq_ignore_ascii_case(keyword)
 }
 
-/// Whether `sql` says `ORDER BY` (any case, any whitespace between the two words).
+/// `sql` with its comments (`-- …` to the end of the line, `/* … */`), string literals
+/// (`'…'`) and quoted names (`"…"`, `` `…` ``, `[…]`) each replaced by a space: the SQL that
+/// SQLite reads as keywords.
+pub(crate) fn sql_keywords_part(sql: &str) -> String {
+    let mut kept = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(c) = rest.chars().next() {
+        let close = match c {
+            '-' if rest.starts_with("--") => Some("\n"),
+            '/' if rest.starts_with("/*") => Some("*/"),
+            '\'' => Some("'"),
+            '"' => Some("\""),
+            '`' => Some("`"),
+            '[' => Some("]"),
+            _ => None,
+        };
+        let Some(close) = close else {
+            kept.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        };
+        // A doubled quote inside a literal or a quoted name closes and reopens it, which
+        // reads the same here.
+        let open = if close == "*/" || close == "\n" { 2 } else { 1 };
+        rest = rest[open..]
+            .split_once(close)
+            .map_or("", |(_, after)| after);
+        kept.push(' ');
+    }
+    kept
+}
+
+/// Whether `sql` says `ORDER BY` (any case, any whitespace between the two words), as SQL:
+/// a comment or a string that mentions it does not count.
 pub(crate) fn says_order_by(sql: &str) -> bool {
-    let words: Vec<String> = sql
+    let words: Vec<String> = sql_keywords_part(sql)
         .split_whitespace()
         .map(|word| word.to_ascii_uppercase())
         .collect();
     words
         .windows(2)
         .any(|pair| pair[0] == "ORDER" && pair[1] == "BY")
+}
+
+/// Switches on SQLite's check for queries that rely on an order they never asked for:
+/// `PRAGMA reverse_unordered_selects` returns the rows of a plain scan without `ORDER BY`
+/// backwards.
+pub(crate) fn reverse_unordered_selects(conn: &Connection) {
+    conn.execute_batch("PRAGMA reverse_unordered_selects = ON")
+        .expect("pragma");
+}
+
+/// Fails unless `PRAGMA reverse_unordered_selects` is still on after `call` ran.
+pub(crate) fn assert_still_reversing_unordered_selects(conn: &Connection, call: &str) {
+    let on: bool = conn
+        .query_row("PRAGMA reverse_unordered_selects", [], |row| row.get(0))
+        .expect("read the pragma");
+    assert!(
+        on,
+        "{call} switched PRAGMA reverse_unordered_selects off, the test's check for a query that \
+         relies on an order it never asked for: say ORDER BY instead of leaning on the order a \
+         scan happens to give"
+    );
 }
 
 /// The words of `sql` outside double-quoted identifiers (a doubled `""` stays inside), in
@@ -188,32 +243,104 @@ pub(crate) fn some_column_reads(rows: &[Vec<Value>], expected: &[Value]) -> bool
     })
 }
 
-thread_local! {
-    // SQLite calls the trace hook on the thread that runs the statement: the test's thread.
-    static TRACE: RefCell<Trace> = RefCell::new(Trace::default());
+/// How many connections the tests can trace at once: one per test thread that traces.
+const SLOTS: usize = 16;
+
+const NOTHING_SEEN: Trace = Trace {
+    runs: Vec::new(),
+    finished: Vec::new(),
+    rows: 0,
+};
+
+/// What each traced connection reported. SQLite calls a connection's hook on whichever thread
+/// runs the statement (a helper thread the code hands the connection to included), so the
+/// record is not kept per thread: each tracing test thread owns a slot, and the hook it installs,
+/// `record_in::<slot>`, writes there from any thread, so tests tracing in parallel never mix.
+static SEEN: [Mutex<Trace>; SLOTS] = [const { Mutex::new(NOTHING_SEEN) }; SLOTS];
+
+/// The hook of each slot.
+const HOOKS: [fn(TraceEvent<'_>); SLOTS] = [
+    record_in::<0>,
+    record_in::<1>,
+    record_in::<2>,
+    record_in::<3>,
+    record_in::<4>,
+    record_in::<5>,
+    record_in::<6>,
+    record_in::<7>,
+    record_in::<8>,
+    record_in::<9>,
+    record_in::<10>,
+    record_in::<11>,
+    record_in::<12>,
+    record_in::<13>,
+    record_in::<14>,
+    record_in::<15>,
+];
+
+/// Which slots a test thread holds, and a signal when one is given back.
+static TAKEN: Mutex<[bool; SLOTS]> = Mutex::new([false; SLOTS]);
+static GIVEN_BACK: Condvar = Condvar::new();
+
+/// The slot this test thread holds, given back when the thread ends (a failed test included).
+struct Held(Cell<Option<usize>>);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(slot) = self.0.get() {
+            locked(&TAKEN)[slot] = false;
+            GIVEN_BACK.notify_one();
+        }
+    }
 }
 
-fn record(event: TraceEvent<'_>) {
-    TRACE.with(|trace| {
-        let mut trace = trace.borrow_mut();
-        match event {
-            // A trigger's sub-program reports its parent statement with the text
-            // `-- TRIGGER name`; every statement the code runs reports its own text, whatever
-            // comments it starts with, so only the sub-programs are left out.
-            TraceEvent::Stmt(stmt, sql) if sql == stmt.sql() => trace.runs.push(Run {
-                sql: sql.to_owned(),
-                earlier_runs: stmt.get_status(StatementStatus::Run),
-            }),
-            TraceEvent::Profile(stmt, _) => trace.finished.push(Finished {
-                sql: stmt.sql().into_owned(),
-                fullscan_steps: stmt.get_status(StatementStatus::FullscanStep),
-                auto_index_rows: stmt.get_status(StatementStatus::AutoIndex),
-                vm_steps: stmt.get_status(StatementStatus::VmStep),
-            }),
-            TraceEvent::Row(_) => trace.rows += 1,
-            _ => {}
+thread_local! {
+    static HELD: Held = const { Held(Cell::new(None)) };
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// This test thread's slot (taken on first use, waiting for one if all are held).
+fn my_slot() -> usize {
+    HELD.with(|held| {
+        if let Some(slot) = held.0.get() {
+            return slot;
         }
-    });
+        let mut taken = locked(&TAKEN);
+        loop {
+            if let Some(slot) = taken.iter().position(|held| !held) {
+                taken[slot] = true;
+                held.0.set(Some(slot));
+                return slot;
+            }
+            taken = GIVEN_BACK
+                .wait(taken)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    })
+}
+
+fn record_in<const SLOT: usize>(event: TraceEvent<'_>) {
+    let mut trace = locked(&SEEN[SLOT]);
+    match event {
+        // A trigger's sub-program reports its parent statement with the text
+        // `-- TRIGGER name`; every statement the code runs reports its own text, whatever
+        // comments it starts with, so only the sub-programs are left out.
+        TraceEvent::Stmt(stmt, sql) if sql == stmt.sql() => trace.runs.push(Run {
+            sql: sql.to_owned(),
+            earlier_runs: stmt.get_status(StatementStatus::Run),
+        }),
+        TraceEvent::Profile(stmt, _) => trace.finished.push(Finished {
+            sql: stmt.sql().into_owned(),
+            fullscan_steps: stmt.get_status(StatementStatus::FullscanStep),
+            auto_index_rows: stmt.get_status(StatementStatus::AutoIndex),
+            vm_steps: stmt.get_status(StatementStatus::VmStep),
+        }),
+        TraceEvent::Row(_) => trace.rows += 1,
+        _ => {}
+    }
 }
 
 /// Makes a squire land in `warriors` right after every insert of a warrior named `name`, as
@@ -227,21 +354,23 @@ pub(crate) fn a_squire_follows(conn: &Connection, name: &str) {
     .expect("a trigger that brings a squire");
 }
 
-/// Starts recording every statement `conn` runs on this thread.
+/// Starts recording every statement `conn` runs, on whatever thread it runs it.
 pub(crate) fn start_trace(conn: &Connection) {
-    TRACE.with(|trace| *trace.borrow_mut() = Trace::default());
+    let slot = my_slot();
+    *locked(&SEEN[slot]) = Trace::default();
     conn.trace_v2(
         TraceEventCodes::SQLITE_TRACE_STMT
             | TraceEventCodes::SQLITE_TRACE_PROFILE
             | TraceEventCodes::SQLITE_TRACE_ROW,
-        Some(record),
+        Some(HOOKS[slot]),
     );
 }
 
-/// Stops recording and returns what was seen since [`start_trace`].
+/// Stops recording and returns what was seen since [`start_trace`] (called on the same test
+/// thread).
 pub(crate) fn stop_trace(conn: &Connection) -> Trace {
     conn.trace_v2(TraceEventCodes::empty(), None);
-    TRACE.with(|trace| std::mem::take(&mut *trace.borrow_mut()))
+    std::mem::take(&mut *locked(&SEEN[my_slot()]))
 }
 
 #[cfg(any(not(feature = "one-kata"), feature = "batch_insert"))]

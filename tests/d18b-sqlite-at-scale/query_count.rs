@@ -4,8 +4,8 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, params};
 
 use super::{
-    plan_of, rows_of, says_order_by, some_column_reads, start_trace, stop_trace,
-    words_outside_double_quotes,
+    assert_still_reversing_unordered_selects, plan_of, reverse_unordered_selects, rows_of,
+    says_order_by, some_column_reads, start_trace, stop_trace, words_outside_double_quotes,
 };
 use crate::query_count::*;
 
@@ -193,10 +193,9 @@ fn the_order_is_asked_of_sqlite_not_assumed() {
         ("Bhima", &[]),
         ("Karna", &["armour", "spear", "bow"]),
     ]);
-    // SQLite's switch for finding queries that rely on an order they never asked for.
-    conn.execute_batch("PRAGMA reverse_unordered_selects = ON")
-        .expect("pragma");
+    reverse_unordered_selects(&conn);
     let got = warriors_with_weapons(&conn).expect("a valid database must not fail");
+    assert_still_reversing_unordered_selects(&conn, "warriors_with_weapons");
     assert_eq!(
         got,
         [
@@ -216,7 +215,8 @@ fn the_one_statement_orders_its_rows_itself() {
     let (_, sql) = statements_run(&conn);
     assert!(
         sql.iter().any(|sql| says_order_by(sql)),
-        "the statement that ran has no ORDER BY: ask SQLite for warrior id, then weapon id \
+        "the statement that ran has no ORDER BY clause (words in a comment or a string are not \
+         one, and GROUP BY promises no order): ask SQLite for warrior id, then weapon id \
          order, so the rows arrive grouped and are folded in one pass instead of being \
          buffered and sorted in Rust; ran {sql:?}"
     );

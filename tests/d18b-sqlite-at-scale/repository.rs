@@ -4,8 +4,8 @@ use rstest::rstest;
 use rusqlite::types::Value;
 
 use super::{
-    Trace, a_squire_follows, rows_of, says_order_by, some_column_reads, start_trace, stop_trace,
-    temp_dir,
+    Trace, a_squire_follows, assert_still_reversing_unordered_selects, reverse_unordered_selects,
+    rows_of, says_order_by, some_column_reads, start_trace, stop_trace, temp_dir,
 };
 use crate::repository::*;
 
@@ -370,7 +370,14 @@ fn values_are_bound_and_never_pasted_into_the_sql_text() {
     let other = traced_calls("Ygritte", -5, 7, 31_337);
     let differ = trace.texts_not_shared_with(&other);
     assert!(
-        pasted.is_empty() && differ.is_empty() && trace.runs.len() >= 3,
+        trace.runs.len() >= 3,
+        "add, by_id and high_power ran only {:?} on the repository's connection: each call runs \
+         its SQL on the one connection the repository owns, reused; a connection opened per \
+         call pays the open and the schema read every time (the pool the article warns about)",
+        trace.sql()
+    );
+    assert!(
+        pasted.is_empty() && differ.is_empty(),
         "SQLite ran {:?}: the statements {pasted:?} carry a value in their SQL text, and the \
          same calls on other values ran other texts: {differ:?} (a value pasted in any \
          spelling, hex or blob literals included). Values travel as bound parameters (?1): the \
@@ -393,13 +400,11 @@ fn high_power_asks_sqlite_for_id_order() {
     .into_iter()
     .map(|(name, power)| add(&repo, name, power))
     .collect();
-    // SQLite's switch for finding queries that rely on an order they never asked for.
-    repo.connection()
-        .execute_batch("PRAGMA reverse_unordered_selects = ON")
-        .expect("pragma");
+    reverse_unordered_selects(repo.connection());
     start_trace(repo.connection());
     let found = repo.high_power(0);
     let trace = stop_trace(repo.connection());
+    assert_still_reversing_unordered_selects(repo.connection(), "high_power");
     let got: Vec<i64> = found
         .expect("high_power must not fail")
         .into_iter()
@@ -412,7 +417,8 @@ fn high_power_asks_sqlite_for_id_order() {
     );
     assert!(
         trace.sql().iter().any(|sql| says_order_by(sql)),
-        "high_power's SELECT has no ORDER BY: the repository's SQL states the order it \
+        "high_power's SELECT has no ORDER BY clause (words in a comment or a string are not \
+         one): the repository's SQL states the order it \
          promises (SQLite sorts, or walks the primary key in order) instead of sorting in Rust; \
          ran {:?}",
         trace.sql()

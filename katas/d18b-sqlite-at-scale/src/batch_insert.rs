@@ -24,8 +24,9 @@
 //! **The tests check.**
 //! - Exactly one transaction, however long the batch (the tests use 1,200 rows, so no commit
 //!   every so many rows): the connection runs one `BEGIN` first and one `COMMIT` last, with
-//!   every `INSERT` between them; nothing runs before the `BEGIN` (such as a `PRAGMA`, whatever
-//!   comment it starts with: the trace hook sees every statement), and nothing but the
+//!   every `INSERT` between them; no `PRAGMA` runs at all and nothing runs before the `BEGIN`
+//!   (whatever comment it starts with and whatever thread runs it: the trace hook sees every
+//!   statement of the connection), and nothing but the
 //!   `INSERT`'s runs between `BEGIN` and `COMMIT` (no check statement per row, no `PRAGMA` such
 //!   as `journal_mode`). The file's `synchronous` and `journal_mode` settings are the same
 //!   after the call as before (no trading crash safety for speed). Checked by

@@ -69,7 +69,9 @@
 //!   does not exist, so a prepared statement would fail first). Checked by
 //!   `values_that_do_not_match_the_columns_are_refused`.
 //! - `all` returns `(id, entity)` pairs in id order, asked of SQLite with `ORDER BY` in the SQL
-//!   it runs, not sorted in Rust (the tests turn on `PRAGMA reverse_unordered_selects`, read
+//!   it runs (as SQL: the words in a comment or a string do not count, and a `GROUP BY id`
+//!   promises no order), not sorted in Rust (the tests turn on
+//!   `PRAGMA reverse_unordered_selects`, which must still be on after the call, read
 //!   the SQL text through the trace hook, and run that `SELECT` again themselves: its rows come
 //!   in id order, some column holding the ids), and is what was inserted minus what was
 //!   deleted. [`Entity::from_row`] reads columns by name, so the repository may select `*` or

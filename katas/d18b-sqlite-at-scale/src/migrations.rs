@@ -36,6 +36,9 @@
 //!   `migrates_a_fresh_database_to_the_latest_version`,
 //!   `stepping_up_one_version_at_a_time_applies_each_once`,
 //!   `the_current_version_is_the_highest_version_the_ledger_records`.
+//! - Each script runs whole, as SQL (`execute_batch`), not split on `;`: the tests' migration
+//!   3 creates a trigger whose body, and a string in it, hold `;`s of their own. Checked by
+//!   `migrates_a_fresh_database_to_the_latest_version`.
 //! - Before migrating (up, down or nowhere), every recorded migration is compared with the
 //!   list: a recorded version the list does not have is [`MigrationError::AheadOfCode`]
 //!   `{ applied, latest }`; a recorded checksum that differs from the list's `up` script, for
@@ -52,7 +55,8 @@
 //!   `a_failing_migration_is_rolled_back_whole`, `a_failing_down_script_is_rolled_back_whole`,
 //!   `a_ledger_row_that_cannot_be_written_takes_the_migration_with_it`,
 //!   `a_ledger_row_that_cannot_be_deleted_keeps_the_downgrade_from_happening`.
-//! - No moment of a migration leaves a ledger that lies: as each statement starts, and once
+//! - No moment of a migration leaves a ledger that lies: as each statement starts (on
+//!   whatever thread it runs: the hook sees every statement of the connection), and once
 //!   `migrate` returns, a second connection reads what is committed in the file (what a crash
 //!   right then would leave), and the ledger's version is always the version the schema has
 //!   (while an `up` or `down` script runs, both still say the version before it), so the
@@ -75,7 +79,8 @@
 //! - Going down runs the `down` scripts from the current version to `target + 1`, newest first,
 //!   down to 1 and to 0. Checked by `migrating_down_runs_the_down_scripts_in_reverse`.
 //! - Migrating to the current version does nothing (no script runs: the trace hook watches) and
-//!   returns `Outcome { from: v, to: v }`; it runs as many statements with 3 migrations applied
+//!   returns `Outcome { from: v, to: v }`; it runs as many statements (on any thread) with 3
+//!   migrations applied
 //!   as with 1: the ledger is read with one query, not one query per migration or per recorded
 //!   row (the N+1 in the migrator). Checked by `running_it_again_changes_nothing`.
 //! - [`checksum`] is the 64-bit FNV-1a hash of the script's UTF-8 bytes (start with

@@ -42,7 +42,9 @@
 //! - The order is asked of SQLite with `ORDER BY`, not assumed: the tests turn on
 //!   `PRAGMA reverse_unordered_selects`, and replace `weapons_by_warrior` with an index on
 //!   `(warrior_id, name DESC)` so that walking it gives each warrior's weapons in another order.
-//!   Nor is it sorted in Rust: the statement that runs says `ORDER BY`, and run again by the
+//!   The pragma must still be on after the call. Nor is it sorted in Rust: the statement that
+//!   runs says `ORDER BY` as SQL (the words in a comment or a string do not count, and a
+//!   `GROUP BY` promises no order), and run again by the
 //!   tests its rows come grouped by warrior in warrior id order (some column holds the warrior
 //!   ids in order), with weapons forged out of warrior order, and each warrior's weapons in
 //!   weapon id order under the index above (some column holds the weapon names in that order).

@@ -48,7 +48,9 @@
 //!   `a_blank_name_is_refused`.
 //! - `high_power` is strictly above the threshold, filters in SQL (SQLite produces only the
 //!   matching rows, counted by its trace hook), and asks for id order with `ORDER BY` in the
-//!   SQL it runs, not a sort in Rust (the tests turn on `PRAGMA reverse_unordered_selects`,
+//!   SQL it runs (as SQL: the words in a comment or a string do not count), not a sort in
+//!   Rust (the tests turn on `PRAGMA reverse_unordered_selects`, which must still be on after
+//!   the call,
 //!   read the SQL text through the trace hook, and run that `SELECT` again themselves: its rows
 //!   come in id order, some column holding the ids). Checked by
 //!   `high_power_is_strictly_above_the_threshold_in_id_order`,
@@ -61,6 +63,9 @@
 //!   hex or blob literals included, passes), and names with quotes (`O'Brien`, `'); DROP TABLE warriors; --`) are stored and read back as
 //!   they are. Checked by `values_are_bound_and_never_pasted_into_the_sql_text`,
 //!   `names_with_quotes_are_stored_as_they_are`.
+//! - `add`, `by_id` and `high_power` each run their SQL on the one connection the repository
+//!   owns (the tests trace it, on whatever thread it runs; a connection opened per call runs
+//!   nothing there). Checked by `values_are_bound_and_never_pasted_into_the_sql_text`.
 
 use std::path::Path;
 
