@@ -966,8 +966,25 @@ fn an_idle_database_thread_sleeps_until_a_job_arrives() {
         return;
     }
     let dir = super::temp_dir();
+    // The threads of the process before the store exists (a current-thread runtime adds
+    // none), so the ones the store starts can be told apart.
+    let before: Vec<String> = other_threads().into_iter().map(|seen| seen.tid).collect();
     let (runtime, store) =
         seeded_on_a_current_thread(&dir, numbered_warriors(3), "seed three warriors");
+    let assert_one_store_thread = |when: &str| {
+        let started = other_threads()
+            .into_iter()
+            .filter(|seen| !before.contains(&seen.tid))
+            .count();
+        assert_eq!(
+            started, 1,
+            "{when}, the store had {started} threads of its own: one owner thread, no shared \
+             lock. One thread owns the connection and runs every job in turn; a pool of \
+             workers sharing an Arc<Mutex<Connection>> (or a helper thread per job) only \
+             queues them on that lock and runs nothing in parallel"
+        );
+    };
+    assert_one_store_thread("after open and a batch");
     // Nothing to do now: the database thread should block on its job channel.
     assert_other_threads_sleep_until_woken(
         "while the store had no work",
@@ -977,6 +994,7 @@ fn an_idle_database_thread_sleeps_until_a_job_arrives() {
     );
     let count = runtime.block_on(guarded("count after the idle spell", store.count()));
     assert!(matches!(count, Ok(3)), "got {count:?}");
+    assert_one_store_thread("after a count");
 }
 
 #[test]

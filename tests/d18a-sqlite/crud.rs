@@ -333,6 +333,24 @@ fn warriors_survive_closing_and_reopening_the_file() {
     );
 }
 
+#[test]
+fn the_store_keeps_sqlites_journal_and_syncs_its_writes() {
+    let dir = super::temp_dir();
+    let store = WarriorStore::open(&dir.path().join("roster.db")).expect("open a new file");
+    store.insert("Arjuna", 9000.5).expect("insert Arjuna");
+    let conn = store.connection();
+    let journal: String = super::select_one(conn, "PRAGMA journal_mode", "read the journal mode");
+    let synchronous: i64 =
+        super::select_one(conn, "PRAGMA synchronous", "read the synchronous setting");
+    assert!(
+        !["off", "memory"].contains(&journal.to_lowercase().as_str()) && synchronous > 0,
+        "the store's connection runs with journal_mode = {journal} and synchronous = \
+         {synchronous}: a crash mid-write can then tear the file, just like the JSON file the \
+         store replaces. SQLite's journal and its fsyncs are what make a write all-or-nothing; \
+         keep the defaults (a journal on disk, synchronous FULL or NORMAL)"
+    );
+}
+
 /// What a separate connection to the file at `path` sees: every (id, power), in id order,
 /// and whether it could write at once (no other connection holding the write lock).
 fn seen_from_another_connection(path: &std::path::Path) -> (Vec<(i64, f64)>, bool) {

@@ -100,11 +100,17 @@ fn a_name_shared_by_two_warriors_returns_both_in_id_order() {
 #[test]
 fn matching_is_exact_not_a_pattern() {
     let store = roster();
-    for probe in ["arjuna", "Arj%", "Arjuna ", "_rjuna", ""] {
+    // Case, LIKE's wildcards, GLOB's wildcards and character classes, trailing blanks.
+    let probes = [
+        "arjuna", "Arj%", "Arjuna ", "_rjuna", "", "A*", "Arj?na", "[A]rjuna", "*",
+    ];
+    for probe in probes {
         let found = store.find_by_name(probe).expect("a search must not fail");
         assert!(
             found.is_empty(),
-            "find_by_name({probe:?}) returned {found:?}: equality is exact (no LIKE, no trimming)"
+            "find_by_name({probe:?}) returned {found:?}: the text is a value to compare, not \
+             a pattern; equality (`name = ?1`) is exact (no LIKE or GLOB, no case folding, no \
+             trimming)"
         );
     }
 }

@@ -17,7 +17,8 @@
 //! - classic payloads match nothing and the table survives. Checked by
 //!   `an_injection_payload_matches_nothing_and_the_table_survives`.
 //! - names full of quotes and non-ASCII text match exactly their own warrior; matching is
-//!   exact (no pattern, no case folding, no trimming); equal names come back in id order,
+//!   exact (no pattern: neither LIKE's `%` `_` nor GLOB's `*` `?` `[...]` match anything
+//!   but themselves; no case folding, no trimming); equal names come back in id order,
 //!   even when an index on the name would read them in another order (`ORDER BY id`).
 //!   Checked by `a_name_with_quotes_or_unicode_finds_exactly_its_warrior`,
 //!   `matching_is_exact_not_a_pattern`, `a_name_shared_by_two_warriors_returns_both_in_id_order`.

@@ -73,7 +73,9 @@
 //!   timeout (kernel wait channel and syscall arguments in `/proc`), not on a timer (a
 //!   sleep, `recv_timeout`, `park_timeout`) or running, and wakes at most 3 times in the
 //!   next 200 ms; likewise an idle database thread blocks on its job channel (no
-//!   `try_recv` and sleep, no `recv_timeout` loop). Checked by
+//!   `try_recv` and sleep, no `recv_timeout` loop), and the store has exactly one thread of
+//!   its own after open and a batch, and after a later call (one owner thread, no pool of
+//!   workers sharing an `Arc<Mutex<Connection>>`; run alone in a child process). Checked by
 //!   `a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken`,
 //!   `an_idle_database_thread_sleeps_until_a_job_arrives`.
 //! - `insert_many` stores names with a quote, a NUL byte or SQL in them unchanged (they

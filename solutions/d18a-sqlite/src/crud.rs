@@ -35,6 +35,10 @@
 //! - data survives closing and reopening the file; an impossible path is a typed `Sqlite`
 //!   error. Checked by `warriors_survive_closing_and_reopening_the_file`,
 //!   `opening_a_file_in_a_missing_directory_is_an_error`.
+//! - the store keeps SQLite's crash safety: on a file, its connection (`connection()`)
+//!   journals (`PRAGMA journal_mode` is not `off` or `memory`) and syncs (`PRAGMA
+//!   synchronous` is not `OFF`). Checked by
+//!   `the_store_keeps_sqlites_journal_and_syncs_its_writes`.
 //! - each write is committed before its call returns (no transaction kept open across
 //!   calls): while the store is still open, another connection to the file sees the
 //!   insert, the update and the delete, and can take the write lock itself. Checked by

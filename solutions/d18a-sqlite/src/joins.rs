@@ -31,10 +31,12 @@
 //! - through SQLite's statement trace: each view is one query containing a `JOIN`, and the
 //!   rows SQLite returns are exactly the rows the view returns (nothing joined, filtered or
 //!   appended in Rust); the battlefield query uses neither `FULL` nor `RIGHT`, and its query
-//!   plan (`EXPLAIN QUERY PLAN` of the traced statement) builds no temp b-tree to
-//!   deduplicate rows (`UNION USING TEMP B-TREE`, `DISTINCT`): plain `UNION` made safe by
-//!   selecting both ids still sorts every row away, where `UNION ALL` and an anti-join need
-//!   no such pass. Checked by
+//!   plan (`EXPLAIN QUERY PLAN` of the traced statement) is a `UNION ALL` whose only temp
+//!   b-tree is the sort for the final `ORDER BY` (of the outer query, or of the `UNION ALL`'s
+//!   arms; not inside a subquery): a pass that removes duplicates (`UNION`, `DISTINCT`,
+//!   `GROUP BY`, `EXCEPT`, a window function's partition sort) made safe by selecting both
+//!   ids still sorts every row away, where `UNION ALL` and an anti-join (`LEFT JOIN ... IS
+//!   NULL`, `NOT EXISTS`, `NOT IN`) never produce the duplicates. Checked by
 //!   `each_view_is_one_join_query_whose_rows_are_the_answer`,
 //!   `the_battlefield_view_is_written_without_full_or_right_joins`.
 //! - the order is the query's: each view returns its rows in exactly the order its own SQL
