@@ -168,11 +168,22 @@ fn the_thread_gets_the_stack_asked_for_no_bigger() {
     in_own_process(
         module_path!(),
         "the_thread_gets_the_stack_asked_for_no_bigger",
-        "run_with_stack with 256 KiB, 300 KiB, 1 MiB + 4 KiB, 3 MiB and 16 MiB + 4 KiB, reading \
-         each thread's stack size",
+        "run_with_stack with 40 KiB, 68 KiB, 132 KiB, 256 KiB, 300 KiB, 1 MiB + 4 KiB, 3 MiB and \
+         16 MiB + 4 KiB, reading each thread's stack size",
         || {
             // The biggest is only reserved, never touched: it costs address space, not memory.
-            for bytes in [256 * 1024, 300 * 1024, MIB + 4096, 3 * MIB, 16 * MIB + 4096] {
+            // The smallest are above the least glibc allows a thread (its minimum is about
+            // 20 KiB plus the thread-local storage, 24.5 KiB here), so it gives them as asked.
+            for bytes in [
+                40 * 1024,
+                68 * 1024,
+                132 * 1024,
+                256 * 1024,
+                300 * 1024,
+                MIB + 4096,
+                3 * MIB,
+                16 * MIB + 4096,
+            ] {
                 let size = match run_with_stack(bytes, this_threads_stack_size) {
                     Ok(size) => size,
                     Err(e) => panic!("run_with_stack({bytes}, _) gave {e:?}"),
@@ -182,7 +193,8 @@ fn the_thread_gets_the_stack_asked_for_no_bigger() {
                     "run_with_stack({bytes}, _) ran the closure on a thread with a \
                      {size}-byte stack: the caller chose the stack, so the thread gets that \
                      size (Builder::stack_size(bytes)), not the default and not a bigger one \
-                     for headroom (which only moves the cliff)"
+                     for headroom, for small stacks or big ones (a floor under small sizes, or \
+                     rounding up, only moves the cliff the caller chose)"
                 );
             }
         },

@@ -2,8 +2,9 @@
 
 use super::heap::{heap_kept_by, peak_heap};
 use super::{
-    SMALL_STACK, STACK_USE_SLACK, arb_json, depth_of, in_own_process, in_own_process_explaining,
-    on_small_stack, stack_use_by_size, stack_use_shallow_then_deep, stack_use_spread,
+    SMALL_STACK, STACK_USE_SLACK, WIDTHS, arb_json, assert_same_stack_at_every_width, depth_of,
+    in_own_process, in_own_process_explaining, on_small_stack, stack_use_by_size,
+    stack_use_shallow_then_deep, stack_use_spread,
 };
 use crate::depth_guard::{JsonShapeError, guard_depth, nesting_depth};
 use proptest::prelude::*;
@@ -287,6 +288,40 @@ fn both_scanners_use_the_same_stack_at_every_depth() {
          level (a recursive descent, for short texts too), the very weakness the guard is \
          there to stop. Keep the brackets still open in a Vec and scan in one loop, for \
          every text"
+    );
+}
+
+#[test]
+fn both_scanners_use_the_same_stack_however_long_a_string_or_wide_an_array() {
+    // Two levels deep at every width: a string of `width` times `a\"` (an escaped quote
+    // inside), then `width` numbers beside it. A loop skips a string byte by byte and moves
+    // over sibling items without any frame of its own.
+    let texts = WIDTHS.map(|width| {
+        let text = format!(
+            "[{{\"k\":\"{}\"}}{}]",
+            "a\\\"".repeat(width),
+            ",0".repeat(width)
+        );
+        (width, text)
+    });
+    assert_same_stack_at_every_width(
+        "nesting_depth and guard_depth(_, 2) on texts 2 levels deep holding a string of 3 to \
+         3,000 bytes and 1 to 1,000 sibling numbers",
+        "recursion per byte or per item: the scanner calls itself for each byte of a string \
+         (or each item of an array), so a long string in a shallow document overflows the \
+         stack the guard is there to protect; skip strings and items in a loop",
+        |width| {
+            let (_, text) = texts
+                .iter()
+                .find(|(built, _)| *built == width)
+                .expect("every width was built");
+            let got = (nesting_depth(text), guard_depth(text, 2));
+            assert_eq!(
+                got,
+                (Ok(2), Ok(())),
+                "nesting_depth and guard_depth(_, 2) of a text 2 levels deep, width {width}"
+            );
+        },
     );
 }
 

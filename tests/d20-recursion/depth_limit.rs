@@ -4,8 +4,9 @@ use super::heap::{
     allocations_while_unwinding, heap_kept_by, peak_heap, second_call_while_first_is_held,
 };
 use super::{
-    DeepValue, SMALL_STACK, arb_json, deep_value, depth_of, in_own_process,
-    in_own_process_explaining, on_small_stack, with_unreadable_note,
+    DeepValue, SMALL_STACK, WIDTHS, arb_json, assert_same_stack_at_every_width, deep_value,
+    depth_of, in_own_process, in_own_process_explaining, on_small_stack, wide_value,
+    with_unreadable_note,
 };
 use crate::delegation::extract_emails;
 use crate::depth_limit::{DepthError, extract_emails_limited};
@@ -210,6 +211,26 @@ fn holds_only_the_path_it_is_on_not_every_sibling_still_to_visit() {
          entries, or of each container's children) instead of recursing. This kata's walk \
          is kata 1's recursion, made safe by a budget passed down and checked before each \
          step: its memory is the path it is on, at most max_depth frames"
+    );
+}
+
+#[test]
+fn its_frames_follow_the_depth_not_the_number_of_keys_or_items() {
+    let values = WIDTHS.map(|width| (width, wide_value(width)));
+    assert_same_stack_at_every_width(
+        "extract_emails_limited(_, 8) on values 2 levels deep: an object of 1 to 1,000 keys \
+         beside 1 to 1,000 numbers",
+        "recursion per sibling: an object's entries (or an array's items) are walked by a call \
+         per entry, so the walk is as deep as the widest container, not at most max_depth \
+         frames; loop over the entries and recurse only into each child",
+        |width| {
+            let (_, value) = values
+                .iter()
+                .find(|(built, _)| *built == width)
+                .expect("every width was built");
+            let got = extract_emails_limited(value, 8);
+            assert_eq!(got, Ok(vec!["e@x.io".to_owned()]), "width {width}");
+        },
     );
 }
 

@@ -2,9 +2,9 @@
 
 use super::heap::{clone_depths, count_allocations, heap_kept_by, peak_heap};
 use super::{
-    DeepValue, SAME_DEPTH_SLACK, SMALL_STACK, STACK_USE_SLACK, arb_json, deep_value,
-    in_own_process, on_small_stack, stack_use_by_size, stack_use_shallow_then_deep,
-    stack_use_spread,
+    DeepValue, SAME_DEPTH_SLACK, SMALL_STACK, STACK_USE_SLACK, WIDTHS, arb_json,
+    assert_same_stack_at_every_width, deep_value, in_own_process, on_small_stack,
+    stack_use_by_size, stack_use_shallow_then_deep, stack_use_spread, wide_value,
 };
 use crate::delegation::extract_emails;
 use crate::explicit_stack::extract_emails_iterative;
@@ -325,6 +325,26 @@ fn uses_the_same_stack_at_every_depth_from_1_level_up() {
          grows with the depth of the value: the walk calls itself for some levels (the top \
          ones, or every level of a shallow value) before it uses a stack of its own. Walk \
          every value with the one loop and your own Vec as the stack, however shallow"
+    );
+}
+
+#[test]
+fn uses_the_same_stack_however_many_siblings_a_container_has() {
+    let values = WIDTHS.map(|width| (width, wide_value(width)));
+    assert_same_stack_at_every_width(
+        "extract_emails_iterative on values 2 levels deep: an object of 1 to 1,000 keys beside \
+         1 to 1,000 numbers",
+        "recursion per sibling: a container's children go onto your stack by a call per child \
+         (pushing them in reverse by recursion, say), so the walk's depth is the document's \
+         width; push them with one loop (`.rev()`)",
+        |width| {
+            let (_, value) = values
+                .iter()
+                .find(|(built, _)| *built == width)
+                .expect("every width was built");
+            let got = extract_emails_iterative(value);
+            assert_eq!(got, ["e@x.io"], "extract_emails_iterative, width {width}");
+        },
     );
 }
 

@@ -2,8 +2,9 @@
 
 use super::heap::{allocations_while_unwinding, heap_held_now, heap_kept_by, holding, peak_heap};
 use super::{
-    DepthProbe, SAME_DEPTH_SLACK, SMALL_STACK, STACK_USE_SLACK, in_own_process, on_small_stack,
-    stack_use_by_size, stack_use_shallow_then_deep, stack_use_spread,
+    DepthProbe, SAME_DEPTH_SLACK, SMALL_STACK, STACK_USE_SLACK, WIDTHS,
+    assert_same_stack_at_every_width, in_own_process, on_small_stack, stack_use_by_size,
+    stack_use_shallow_then_deep, stack_use_spread,
 };
 use crate::memoization::{ClimbError, ways_to_climb, ways_to_climb_traced};
 use proptest::prelude::*;
@@ -296,6 +297,36 @@ fn no_call_goes_deeper_for_a_larger_n() {
          by a recursion, one frame per stair (even if on_solve is only called afterwards, from \
          one loop). Fill the table from 0 upwards in a loop, calling on_solve(k) as each count \
          is computed"
+    );
+}
+
+#[test]
+fn no_call_goes_deeper_for_more_steps() {
+    // Steps `width..=2 * width - 1` and n = 2 * width - 1: one way (a single step), and the
+    // count for n sums over every one of the `width` steps.
+    let steps = WIDTHS.map(|width| (width, (width as u32..2 * width as u32).collect::<Vec<_>>()));
+    assert_same_stack_at_every_width(
+        "ways_to_climb and ways_to_climb_traced (2w - 1, [w, w + 1, ..., 2w - 1]) for w = 1 to \
+         1,000 steps",
+        "recursion per step: each count is summed over the steps by a call per step (first \
+         step plus the rest of the list), so the rule of no recursion holds in n only; sum \
+         over the steps in a loop",
+        |width| {
+            let (_, steps) = steps
+                .iter()
+                .find(|(built, _)| *built == width)
+                .expect("every width was built");
+            let n = 2 * width as u32 - 1;
+            let got = (
+                ways_to_climb(n, steps),
+                ways_to_climb_traced(n, steps, &mut |_| {}),
+            );
+            assert_eq!(
+                got,
+                (Ok(1), Ok(1)),
+                "n = {n} with {width} steps from {width}"
+            );
+        },
     );
 }
 

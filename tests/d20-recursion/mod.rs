@@ -430,6 +430,40 @@ pub(crate) fn stack_use_by_size<S: Copy + Send + Sync>(
     })
 }
 
+/// The widths the width tests use (siblings, bytes, steps, path components, keys), at a
+/// fixed depth: a recursion once per sibling (or byte, or step) takes a frame of at least 16
+/// bytes each time, so 1,000 of them use 16 KiB more stack than one, far past
+/// [`STACK_USE_SLACK`], while a loop over them uses the same stack at every width.
+pub(crate) const WIDTHS: [usize; 6] = [1, 2, 10, 100, 400, 1000];
+
+/// Fails with `lesson` unless the most stack `run(width)` used (see [`stack_use_by_size`],
+/// 64 KiB painted) is the same, within [`STACK_USE_SLACK`], for every one of [`WIDTHS`].
+/// `what` names the calls, `lesson` says what grew and what to do instead.
+pub(crate) fn assert_same_stack_at_every_width(
+    what: &str,
+    lesson: &str,
+    run: impl Fn(usize) + Sync,
+) {
+    let deepest = stack_use_by_size(64 * 1024, &WIDTHS, run);
+    assert!(
+        stack_use_spread(&deepest) <= STACK_USE_SLACK,
+        "the most stack {what} used, as (width, bytes): {deepest:?}. It grows with the width of \
+         the input, not its depth: {lesson}"
+    );
+}
+
+/// A value 2 levels deep whatever `width`: an array of an object with `width` keys (and the
+/// email `e@x.io` last) followed by `width` zeros. Its one email is `e@x.io`.
+pub(crate) fn wide_value(width: usize) -> Value {
+    let mut object: Map<String, Value> = (0..width)
+        .map(|key| (format!("k{key:04}"), json!(0)))
+        .collect();
+    object.insert("user_email".to_owned(), json!("e@x.io"));
+    let mut items = vec![Value::Object(object)];
+    items.resize(width + 1, json!(0));
+    Value::Array(items)
+}
+
 /// How much stack the deep tests paint on their small stack: half of [`SMALL_STACK`], below
 /// the few KiB the thread's start and the test's own frames take.
 pub(crate) const DEEP_PAINTED: usize = SMALL_STACK / 2;

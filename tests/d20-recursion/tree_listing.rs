@@ -1,6 +1,6 @@
 //! Kata 8: recursion where it belongs: a tree whose depth is bounded by construction.
 
-use super::{SMALL_STACK, on_small_stack};
+use super::{SMALL_STACK, WIDTHS, assert_same_stack_at_every_width, on_small_stack};
 use crate::tree_listing::{MAX_DEPTH, Tree, TreeError};
 use rstest::rstest;
 
@@ -207,6 +207,75 @@ fn rendering_the_deepest_tree_fits_a_256_kib_stack() {
         (MAX_DEPTH + 1, expected.as_str()),
         "render() of a tree {MAX_DEPTH} levels deep gave\n{listing}\none line per entry, the \
          file indented {MAX_DEPTH} times; recursion this shallow is safe on any stack"
+    );
+}
+
+/// A tree 3 levels deep whose root and `src/` each hold `width` files beside a directory.
+fn wide_tree(width: usize) -> Tree {
+    let mut tree = Tree::new("wide");
+    for index in 0..width {
+        add(&mut tree, &format!("f{index:04}"), 1);
+        add(&mut tree, &format!("src/g{index:04}"), 2);
+    }
+    add(&mut tree, "src/deep/leaf.txt", 3);
+    tree
+}
+
+#[test]
+fn rendering_uses_the_same_stack_however_wide_a_directory_is() {
+    let trees = WIDTHS.map(|width| (width, wide_tree(width)));
+    assert_same_stack_at_every_width(
+        "render() and total_size() on trees 3 levels deep with 1 to 1,000 files per directory",
+        "recursion per sibling: the walk's depth must be the tree's depth (at most MAX_DEPTH \
+         frames), not its width; loop over a directory's entries and recurse only into a \
+         sub-directory",
+        |width| {
+            let (_, tree) = trees
+                .iter()
+                .find(|(built, _)| *built == width)
+                .expect("every width was built");
+            let (listing, total) = (tree.render(), tree.total_size());
+            assert_eq!(
+                (listing.lines().count(), total),
+                (2 * width + 4, 3 * width as u128 + 3),
+                "render() and total_size() of a tree with {width} files in the root and in src/"
+            );
+        },
+    );
+}
+
+#[test]
+fn checking_a_path_uses_the_same_stack_however_many_components_it_has() {
+    // Refused paths only (nothing is built, so nothing but the check differs): one ending in
+    // an empty component after `width` names, and one `width` components past MAX_DEPTH.
+    let paths = WIDTHS.map(|width| {
+        let empty_last = format!("{}/", path_of(width));
+        (width, [empty_last, path_of(MAX_DEPTH + width)])
+    });
+    assert_same_stack_at_every_width(
+        "add_file on refused paths of 2 to 1,016 components",
+        "recursion per path component: add_file recurses over the components of the path it \
+         is given, so the MAX_DEPTH bound that keeps every walk shallow is enforced only after \
+         a recursion as deep as the input is long; check the components in a loop",
+        |width| {
+            let (_, [empty_last, too_deep]) = paths
+                .iter()
+                .find(|(built, _)| *built == width)
+                .expect("every path was built");
+            let mut tree = Tree::new("t");
+            let got = (tree.add_file(empty_last, 1), tree.add_file(too_deep, 1));
+            assert!(
+                matches!(
+                    got,
+                    (
+                        Err(TreeError::EmptyComponent { .. }),
+                        Err(TreeError::TooDeep { .. })
+                    )
+                ),
+                "add_file of {width} names then an empty one, and of {} names, gave {got:?}",
+                MAX_DEPTH + width
+            );
+        },
     );
 }
 

@@ -69,6 +69,10 @@
 //!   within 512 bytes, for n = 1, 5, 20, 60, 300 and 2,000. A cached recursion run first and
 //!   reported afterwards from one loop, or warmed up every few stairs, goes deeper. Checked by
 //!   `no_call_goes_deeper_for_a_larger_n`.
+//! - Nor for more steps: each count is summed over the steps in a loop, so the most stack
+//!   each function uses is the same, within 512 bytes, for `n = 2w - 1` with the `w` steps
+//!   `w..=2w - 1` (one way), w = 1 to 1,000 (a sum over the steps by a call per step goes a
+//!   frame deeper per step). Checked by `no_call_goes_deeper_for_more_steps`.
 //! - Nothing outlives the call: once `ways_to_climb` returns, it holds no heap it allocated,
 //!   whether the count fit (`n = 97`) or overflowed (`n = 1777`): a cache of answers in a
 //!   `static` keeps them. Checked by `the_cache_is_gone_when_the_call_returns`.

@@ -45,6 +45,15 @@
 //!   `sizes_past_u64_add_up_in_a_u128`.
 //! - A tree [`MAX_DEPTH`] deep renders on a 256 KiB stack. Checked by
 //!   `rendering_the_deepest_tree_fits_a_256_kib_stack`.
+//! - The walks are as deep as the tree, not as wide: `render` and `total_size` loop over a
+//!   directory's entries (recursing only into a sub-directory), so the most stack they use
+//!   (the test paints the stack and looks for the lowest byte written) is the same, within
+//!   512 bytes, for 1 to 1,000 files beside a directory in the root and in `src/`. And
+//!   `add_file` checks a path's components in a loop: refusing a path (an empty last
+//!   component after 1 to 1,000 names, or 1 to 1,000 components past [`MAX_DEPTH`]) uses the
+//!   same stack however long the path. Checked by
+//!   `rendering_uses_the_same_stack_however_wide_a_directory_is`,
+//!   `checking_a_path_uses_the_same_stack_however_many_components_it_has`.
 //!
 //! ```text
 //! project/ (1300 bytes)
