@@ -205,16 +205,26 @@ fn a_refused_transfer_never_calls_the_hook() {
 fn balances_survive_reopening_the_file() {
     let dir = super::temp_dir();
     let path = dir.path().join("bank.db");
-    {
+    // Names with quotes and amounts with digits no SQL text holds otherwise.
+    let (from, to) = ("Dur'yodhana 6120", "Sha'kuni 7305");
+    let ((), watched) = super::watch_connections(|| {
         let mut bank = Bank::open(&path).expect("open a new bank file");
-        bank.open_account("arjuna", 900).expect("open arjuna");
-        bank.open_account("karna", 100).expect("open karna");
-        bank.transfer("arjuna", "karna", 300).expect("transfer");
-    }
+        bank.open_account(from, 904_713)
+            .expect("open the first account");
+        bank.open_account(to, 58_219)
+            .expect("open the second account");
+        bank.transfer(from, to, 300_251).expect("transfer");
+        assert_eq!(bank.balance(to).ok(), Some(358_470), "the credit");
+    });
+    super::assert_values_bound(
+        &watched.sent,
+        &[from, to, "904713", "58219", "300251"],
+        "opening two accounts, a transfer and a balance",
+    );
     let bank = Bank::open(&path).expect("reopen the bank file");
     assert_eq!(
-        (bank.balance("arjuna").ok(), bank.balance("karna").ok()),
-        (Some(600), Some(400)),
+        (bank.balance(from).ok(), bank.balance(to).ok()),
+        (Some(604_462), Some(358_470)),
         "a completed transfer must be committed to the file"
     );
 }

@@ -113,8 +113,33 @@ fn a_batch_is_one_commit_or_none(#[case] commit: bool, #[case] commits: u32) {
     let (_dir, path) = journal();
     count_entries(&path).expect("create the journal");
     let before = super::commits_recorded(&path);
-    let seen = save_batch(&path, &["one", "two", "three"], commit);
+    // Entries with quotes and digits no SQL text holds otherwise: they must reach SQLite bound.
+    let entries = ["Dhrishta'dyumna 40917", "O'Brien 31337", "Kunti's 58213"];
+    let (seen, watched) = super::watch_connections(|| save_batch(&path, &entries, commit));
     assert!(matches!(seen, Ok(3)), "save_batch returned {seen:?}");
+    super::assert_values_bound(
+        &watched.sent,
+        &entries,
+        &format!("save_batch(.., commit = {commit})"),
+    );
+    let expected = before.wrapping_add(commits);
+    assert!(
+        !watched.counters_at_close.is_empty()
+            && watched
+                .counters_at_close
+                .iter()
+                .all(|counter| *counter == Some(expected)),
+        "save_batch(.., commit = {commit}): as its connections closed the file's change \
+         counter read {:?}, expected {expected} ({before} before the call): {}",
+        watched.counters_at_close,
+        if commit {
+            "a committed batch is in the file by the time its connection closes"
+        } else {
+            "the uncommitted batch was committed to the file (and undone some other way \
+             afterwards: a crash in between keeps it). Never commit it: let the transaction \
+             roll back, and close the connection before save_batch returns"
+        }
+    );
     let made = super::commits_recorded(&path).wrapping_sub(before);
     assert_eq!(
         made, commits,

@@ -65,6 +65,30 @@ fn the_window_includes_both_ends_and_nothing_beyond(
     );
 }
 
+#[rstest]
+#[case::one_day("1029-09-16 11:38:57", "1029-09-15 11:38:57", 1)]
+#[case::seven_days("1029-09-21 12:24:56", "1029-09-14 12:24:56", 7)]
+#[case::thirty_days("1029-09-26 19:33:47", "1029-08-27 19:33:47", 30)]
+fn the_exact_start_is_in_even_where_julian_days_round(
+    #[case] now: &str,
+    #[case] at: &str,
+    #[case] days: u32,
+) {
+    // These windows straddle Julian day 2^21 (1029-09-15 12:00:00), where a float Julian day
+    // loses half its precision: `julianday(now) - days` and `julianday(at)` round apart.
+    let store = roster(&[("Edge", at)]);
+    let recent = store
+        .enlisted_within(days, now)
+        .expect("the query should run");
+    assert_eq!(
+        recent,
+        ["Edge"],
+        "enlisted at {at}, exactly {days} days before {now}, yet outside the window: the \
+         window compared floating-point Julian days (julianday(..) - days), which round. \
+         Compare the normalised `YYYY-MM-DD HH:MM:SS` text with datetime(now, '-N days')"
+    );
+}
+
 #[test]
 fn a_zero_day_window_holds_only_the_exact_instant() {
     let store = roster(&[("Now", NOW), ("Before", "2026-04-02 11:59:59")]);
@@ -168,6 +192,25 @@ fn insert_enlisted_checks_name_and_power_too() {
             Err(StoreError::NonFinitePower(_))
         ),
         "a NaN power must be NonFinitePower here as in insert"
+    );
+}
+
+#[test]
+fn insert_enlisted_and_the_window_bind_every_value() {
+    // A quote and digits no SQL text holds otherwise; the time already normalised.
+    let (name, power, at) = ("Shi'khandi 7731", 8642.5, "2026-03-30 04:05:06");
+    let (recent, watched) = super::watch_connections(|| {
+        let store = roster(&[]);
+        store
+            .insert_enlisted(name, power, at)
+            .expect("insert a warrior");
+        store.enlisted_within(7, NOW)
+    });
+    assert_eq!(recent.ok(), Some(vec![name.to_owned()]), "the window");
+    super::assert_values_bound(
+        &watched.sent,
+        &[name, "8642.5", at, NOW],
+        "insert_enlisted and enlisted_within",
     );
 }
 

@@ -202,6 +202,20 @@ fn an_empty_entry_is_rejected() {
 }
 
 #[test]
+fn the_entry_reaches_sqlite_bound() {
+    let (_dir, path) = shared_file();
+    // A quote and digits no SQL text holds otherwise.
+    let entry = "Bhi'ma lifts 27182 logs";
+    let (counted, watched) = super::watch_connections(|| {
+        let conn = connect(&path, None, false).expect("connect");
+        add_entry(&conn, entry).expect("add the entry");
+        count_entries(&conn)
+    });
+    assert_eq!(counted.ok(), Some(1), "one entry was added");
+    super::assert_values_bound(&watched.sent, &[entry], "add_entry");
+}
+
+#[test]
 fn a_path_in_a_missing_directory_is_a_database_error_not_locked() {
     let (dir, _path) = shared_file();
     let result = connect(&dir.path().join("missing/shared.db"), None, false);

@@ -219,3 +219,195 @@ pub(crate) fn rerun_column<T: rusqlite::types::FromSql>(
         .and_then(|rows| rows.collect())
         .unwrap_or_else(|e| panic!("{:?} should run again: {e:?}", sent.sql))
 }
+
+/// What every connection opened inside [`watch_connections`] ran.
+#[derive(Debug, Default)]
+pub(crate) struct Watched {
+    /// Every statement, in the order SQLite ran them (`rows` is not counted here).
+    pub(crate) sent: Vec<Sent>,
+    /// For each connection that closed: the change counter (`commits_recorded`) its database
+    /// file held at that moment (`None` for a database with no file).
+    pub(crate) counters_at_close: Vec<Option<u32>>,
+}
+
+/// The recorders of the watches under way, by watch number: each watch reads only its own
+/// connections' events, so tests watching in parallel never mix.
+static WATCHES: std::sync::Mutex<std::collections::BTreeMap<usize, Watched>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+thread_local! {
+    /// The watch this thread is under (0: none); connections it opens report to that watch.
+    static WATCHING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn watches() -> std::sync::MutexGuard<'static, std::collections::BTreeMap<usize, Watched>> {
+    WATCHES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The change counter in the header of the file at `name` (a C string), if it has one.
+fn counter_of_file(name: *const std::ffi::c_char) -> Option<u32> {
+    use std::io::Read;
+    if name.is_null() {
+        return None;
+    }
+    // SAFETY: SQLite hands a NUL-terminated file name that lives as long as the connection.
+    let path = unsafe { std::ffi::CStr::from_ptr(name) }.to_str().ok()?;
+    let mut header = [0u8; 28];
+    std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut header))
+        .ok()?;
+    Some(u32::from_be_bytes([
+        header[24], header[25], header[26], header[27],
+    ]))
+}
+
+/// SQLite's `sqlite3_trace_v2` callback on a watched connection; `watch` is its watch number.
+unsafe extern "C" fn on_watched_event(
+    event: std::ffi::c_uint,
+    watch: *mut std::ffi::c_void,
+    p: *mut std::ffi::c_void,
+    x: *mut std::ffi::c_void,
+) -> std::ffi::c_int {
+    use rusqlite::ffi;
+    // Nothing here may panic: this runs inside SQLite, where unwinding would abort.
+    let watch = watch as usize;
+    match event {
+        ffi::SQLITE_TRACE_STMT => {
+            // SAFETY: for a statement event `x` is its NUL-terminated SQL text and `p` the
+            // statement, both alive for the duration of the callback.
+            let sql = unsafe { std::ffi::CStr::from_ptr(x.cast()) }
+                .to_string_lossy()
+                .into_owned();
+            // Statements a trigger runs are reported as `-- TRIGGER name` comments.
+            if sql.starts_with("--") {
+                return 0;
+            }
+            let expanded = unsafe {
+                let text = ffi::sqlite3_expanded_sql(p.cast());
+                if text.is_null() {
+                    sql.clone()
+                } else {
+                    let owned = std::ffi::CStr::from_ptr(text)
+                        .to_string_lossy()
+                        .into_owned();
+                    ffi::sqlite3_free(text.cast());
+                    owned
+                }
+            };
+            let sent = Sent {
+                sql,
+                expanded,
+                rows: 0,
+                unwinding: std::thread::panicking(),
+            };
+            if let Some(watched) = watches().get_mut(&watch) {
+                watched.sent.push(sent);
+            }
+        }
+        ffi::SQLITE_TRACE_CLOSE => {
+            // SAFETY: for a close event `p` is the connection, still open.
+            let counter =
+                counter_of_file(unsafe { ffi::sqlite3_db_filename(p.cast(), c"main".as_ptr()) });
+            if let Some(watched) = watches().get_mut(&watch) {
+                watched.counters_at_close.push(counter);
+            }
+        }
+        _ => {}
+    }
+    0
+}
+
+/// SQLite's auto-extension hook: runs for every connection the process opens, and starts
+/// the statement trace on those opened by a thread under a watch.
+unsafe extern "C" fn watch_new_connection(
+    db: *mut rusqlite::ffi::sqlite3,
+    _error: *mut *mut std::ffi::c_char,
+    _api: *const rusqlite::ffi::sqlite3_api_routines,
+) -> std::ffi::c_int {
+    use rusqlite::ffi;
+    let watch = WATCHING.try_with(std::cell::Cell::get).unwrap_or(0);
+    if watch != 0 {
+        // SAFETY: `db` is the connection being opened; the callback and its context (a
+        // plain number) need nothing freed.
+        unsafe {
+            ffi::sqlite3_trace_v2(
+                db,
+                ffi::SQLITE_TRACE_STMT | ffi::SQLITE_TRACE_CLOSE,
+                Some(on_watched_event),
+                watch as *mut std::ffi::c_void,
+            );
+        }
+    }
+    ffi::SQLITE_OK
+}
+
+/// Runs `work` and returns its result with every statement run by every connection this
+/// thread opened during it (from a path or in memory, however private to the code under
+/// test), and what each one's file said as it closed. Statements a connection runs after
+/// `work` ends are not recorded. Connections opened before `work` are not watched.
+pub(crate) fn watch_connections<T>(work: impl FnOnce() -> T) -> (T, Watched) {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    static NEXT_WATCH: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+    HOOK.call_once(|| {
+        // SAFETY: the hook only starts a trace; it opens nothing and never closes `db`.
+        let rc = unsafe { rusqlite::ffi::sqlite3_auto_extension(Some(watch_new_connection)) };
+        assert_eq!(
+            rc,
+            rusqlite::ffi::SQLITE_OK,
+            "SQLite should accept the auto-extension"
+        );
+    });
+    /// Ends the watch even if `work` panics.
+    struct Watch(usize);
+    impl Drop for Watch {
+        fn drop(&mut self) {
+            WATCHING.with(|watching| watching.set(0));
+            watches().remove(&self.0);
+        }
+    }
+    let watch = Watch(NEXT_WATCH.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    watches().insert(watch.0, Watched::default());
+    WATCHING.with(|watching| watching.set(watch.0));
+    let result = work();
+    WATCHING.with(|watching| watching.set(0));
+    let watched = watches().remove(&watch.0).unwrap_or_default();
+    (result, watched)
+}
+
+/// Asserts that every one of `values` (text as passed; numbers as written, found bound
+/// with or without a minus sign) reached SQLite as a bound parameter of some statement in
+/// `sent`, and never as text of any statement's SQL (as given or with its quotes doubled).
+/// `call` names what the test ran, for the message.
+pub(crate) fn assert_values_bound(sent: &[Sent], values: &[&str], call: &str) {
+    let bound: Vec<String> = sent.iter().flat_map(Sent::bound_values).collect();
+    for value in values {
+        let doubled = value.replace('\'', "''");
+        if let Some(pasted) = sent
+            .iter()
+            .find(|s| s.sql.contains(value) || s.sql.contains(&doubled))
+        {
+            panic!(
+                "{call} wrote the value {value:?} into the SQL text {:?}: string-built SQL \
+                 (format!, quotes doubled by hand) is still string-built SQL. Bind every value \
+                 as a parameter (?1, ?2, ...) on every statement, in every connection",
+                pasted.sql
+            );
+        }
+        let is_number = value.parse::<f64>().is_ok();
+        let literal = format!("'{doubled}'");
+        let found = bound.iter().any(|b| {
+            if is_number {
+                b.trim_start_matches('-') == *value
+            } else {
+                *b == literal
+            }
+        });
+        assert!(
+            found,
+            "{call} never bound the value {value:?} to a statement (values bound: {bound:?}): \
+             every value the caller passes reaches SQLite as a bound parameter"
+        );
+    }
+}

@@ -66,6 +66,12 @@
 //!   change counter, header bytes 24..28, rises by one), a refused or interrupted one none.
 //!   Checked by `another_connection_never_sees_the_debit_without_the_credit`,
 //!   `a_transfer_is_one_commit_and_a_failed_one_is_none`.
+//! - names and cents reach SQLite bound, never as text in the SQL: through the statement
+//!   trace of every connection the bank opens (SQLite's auto-extension hook traces every
+//!   connection the code opens), opening two accounts, a transfer and a balance send names
+//!   with a quote and amounts with digits no SQL text holds only as bound values (an amount
+//!   bound as its negative delta counts), never pasted with `format!` (quotes doubled by
+//!   hand are still string-built SQL). Checked by `balances_survive_reopening_the_file`.
 //! - the schema stores integer cents and its `CHECK (balance >= 0)` refuses an overdraft
 //!   written by any connection. Checked by
 //!   `the_schema_stores_integer_cents_and_refuses_a_negative_balance`.

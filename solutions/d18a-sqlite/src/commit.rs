@@ -33,7 +33,16 @@
 //! - a batch is one transaction: the file's change counter (header bytes 24..28, which
 //!   SQLite's default rollback journal raises once per committed write transaction) rises by
 //!   exactly one for a committed batch and not at all for an uncommitted one (inserting in
-//!   autocommit and deleting afterwards is not a rollback). Checked by
+//!   autocommit and deleting afterwards is not a rollback); it already reads so as each
+//!   connection `save_batch` opens closes (read through SQLite's auto-extension hook, which
+//!   traces every connection the code opens; each is closed before `save_batch` returns), so
+//!   an uncommitted batch is never committed, not even to be undone afterwards by writing a
+//!   copy of the file back (a crash in between would keep it). Checked by
+//!   `a_batch_is_one_commit_or_none`.
+//! - every entry reaches SQLite bound, never as text in the SQL: through the statement trace
+//!   of every connection `save_batch` opens, entries with a quote and digits no SQL text
+//!   holds are among the bound values and in no statement's SQL text (a multi-row `INSERT`
+//!   built with `format!`, quotes doubled by hand, is string-built SQL). Checked by
 //!   `a_batch_is_one_commit_or_none`.
 //! - a batch with an empty entry is rejected as a whole with `EmptyEntry(index)`; a database
 //!   error in the middle of a batch (a trigger refusing one entry) is `BatchError::Sqlite`

@@ -45,6 +45,15 @@
 //!   and the day count (as a number, or in a modifier like `'-7 days'`), so the start (as a
 //!   date, Unix seconds, a Julian day...) is not computed in Rust (nor fetched by one query
 //!   and bound into another). Checked by `the_window_start_is_worked_out_by_sqlite_not_handed_to_it`.
+//! - `insert_enlisted` binds too: through the statement trace of every connection the store
+//!   opens (SQLite's auto-extension hook traces every connection the code opens), a name
+//!   with a quote, the power, the enlistment time and `now` are among the bound values and
+//!   in no statement's SQL text (pasted with `format!`, quotes doubled by hand, is
+//!   string-built SQL). Checked by `insert_enlisted_and_the_window_bind_every_value`.
+//! - the window compares exact values (the normalised text, or integers), not floating-point
+//!   Julian days: the instant exactly N days before `now` is in even where the window
+//!   straddles Julian day 2^21 (1029-09-15 12:00:00), at which `julianday(now) - days` and
+//!   `julianday(at)` round apart. Checked by `the_exact_start_is_in_even_where_julian_days_round`.
 //! - an unreadable timestamp (as `now` or as the enlistment time) is
 //!   [`StoreError::BadTimestamp`] and writes nothing; name and power are checked as in
 //!   `insert`. Checked by `an_unreadable_now_is_a_typed_error`,

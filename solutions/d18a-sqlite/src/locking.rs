@@ -54,6 +54,11 @@
 //!   writing a table the other reads: "database table is locked") is `Locked` too, so the
 //!   error is matched on its code, not on the text "database is locked". Checked by
 //!   `a_shared_cache_table_lock_is_locked_too`.
+//! - `add_entry` binds the entry: through the statement trace of every connection opened
+//!   (SQLite's auto-extension hook traces every connection the code opens), an entry with a
+//!   quote and digits is among the bound values and in no statement's SQL text (pasted with
+//!   `format!`, quotes doubled by hand, is string-built SQL). Checked by
+//!   `the_entry_reaches_sqlite_bound`.
 //!
 //! **Not checked.** A text match loose enough to cover both messages (say, any message
 //! containing "locked") gives the same answers as matching the code; that `connect` sets the
