@@ -383,31 +383,52 @@ async fn malformed_json_is_a_parse_error() {
     );
 }
 
+/// Answers a 200 whose head promises Ada's whole body, sends half of it and hangs up.
+fn hangs_up_inside_a_200s_body(mut stream: TcpStream) {
+    let body = ada_json().to_string();
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body.as_bytes()[..body.len() / 2]);
+}
+
+#[rstest]
+#[case::before_any_answer(drop::<TcpStream>)]
+#[case::inside_a_200s_body(hangs_up_inside_a_200s_body)]
 #[tokio::test]
-async fn a_dropped_connection_is_a_transport_error_after_one_attempt() {
-    // A server that reads each request and closes the connection without a word.
-    let (address, accepted) = hand_made_server(drop);
+async fn a_dropped_connection_is_a_transport_error_after_one_attempt(
+    #[case] respond: fn(TcpStream),
+) {
+    // A server that reads each request and closes the connection, without a word or half
+    // way through a 200's body.
+    let (address, accepted) = hand_made_server(respond);
 
     let got = fetch(format!("http://{address}"), 7, Some(quick())).await;
 
     assert!(
         matches!(got, Err(ApiError::Transport(_))),
-        "a connection closed without an answer must be a Transport error, got {got:?}"
+        "a connection closed without a whole answer (before the head or inside a \
+         200's body) must be a Transport error, got {got:?}"
     );
     let connections = accepted.load(Ordering::SeqCst);
     assert_eq!(
         connections, 1,
         "the client connected {connections} times to a server that hung up: only a 5xx is \
-         retried; a transport failure is reported after one attempt"
+         retried; a transport failure, before the head or inside a 200's body, is reported \
+         after one attempt"
     );
 }
 
 #[tokio::test]
 async fn every_5xx_is_retried_and_no_4xx_is() {
-    // Every status from 400 to 599, user id = status (/users/503 answers 503), all asked at
-    // once on one server: 5xx is a range, not a list of the statuses other tests use.
+    // Every status from 201 to 299 and from 400 to 599 (200 is the user; a 1xx is never a
+    // final answer; a 3xx is the client's redirect to follow), user id = status (/users/503
+    // answers 503), all asked on one server: 5xx is a range, not a list of the statuses other
+    // tests use, and only a 200 is a user (not any 2xx).
     let server = MockServer::start().await;
-    let statuses = 400..=599u16;
+    let statuses = (201..=299u16).chain(400..=599);
     for status in statuses.clone() {
         Mock::given(path(format!("/users/{status}")))
             .respond_with(ResponseTemplate::new(status))
@@ -456,7 +477,8 @@ async fn every_5xx_is_retried_and_no_4xx_is() {
         assert!(
             right,
             "a server that always answers {status} must give {expected} (attempts = 2): every \
-             status in 500..=599 is retried, no 4xx is; got {got:?} after {made} request(s)"
+             status in 500..=599 is retried, no other is, and only a 200 is a user (a 201 or \
+             a 204 is UnexpectedStatus); got {got:?} after {made} request(s)"
         );
     }
 }

@@ -177,6 +177,27 @@ fn unsigned_400_test(y: i32) -> bool {
     y % 4 == 0 && (y % 100 != 0 || (y as u32) % 400 == 0)
 }
 
+/// The rules with the answer flipped on one kind of year (`kind`) on one side of zero only
+/// (`after_0`: years above 0, else years below it): a slip that only shows on that kind and
+/// side. Probes fitted to a list of mutants (none odd, none positive) miss some of these;
+/// one year of each kind on each side of zero kills them all.
+fn flipped_on(y: i32, kind: fn(i32) -> bool, after_0: bool) -> bool {
+    let side = if after_0 { y > 0 } else { y < 0 };
+    truth(y) != (side && kind(y))
+}
+fn odd(y: i32) -> bool {
+    y % 2 != 0
+}
+fn leap_not_a_century(y: i32) -> bool {
+    y % 4 == 0 && y % 100 != 0
+}
+fn common_century(y: i32) -> bool {
+    y % 100 == 0 && y % 400 != 0
+}
+fn multiple_of_400(y: i32) -> bool {
+    y % 400 == 0
+}
+
 /// Checks that the rejection `message` names a year on which `mutant` is really wrong, and
 /// no other number: a list of every year probed would name a witness without finding one.
 fn assert_names_a_wrong_year(message: &str, mutant: fn(i32) -> bool) {
@@ -236,13 +257,25 @@ fn numbers_in(message: &str) -> Vec<i32> {
 #[case::no_year_zero(no_year_zero)]
 #[case::unsigned_remainders(unsigned_remainders)]
 #[case::unsigned_400_test(unsigned_400_test)]
+#[case::odd_years_after_0_are_leap(|y| flipped_on(y, odd, true))]
+#[case::odd_years_below_0_are_leap(|y| flipped_on(y, odd, false))]
+#[case::leap_years_after_0_are_common(|y| flipped_on(y, leap_not_a_century, true))]
+#[case::leap_years_below_0_are_common(|y| flipped_on(y, leap_not_a_century, false))]
+#[case::forgets_centuries_after_0(|y| flipped_on(y, common_century, true))]
+#[case::forgets_centuries_below_0(|y| flipped_on(y, common_century, false))]
+#[case::forgets_400_after_0(|y| flipped_on(y, multiple_of_400, true))]
+#[case::forgets_400_below_0(|y| flipped_on(y, multiple_of_400, false))]
 fn rejects_a_mutant_naming_a_year_it_gets_wrong(#[case] mutant: fn(i32) -> bool) {
     let verdict = judge_leap_year(mutant);
 
     let message = match verdict {
         Err(message) => message,
         Ok(()) => {
-            panic!("the judge accepted a mutant: which year would tell it apart from the rules?")
+            panic!(
+                "the judge accepted a mutant: which year would tell it apart from the rules? \
+                 Probe each kind of year (odd, a multiple of 4 that is not a century, a century \
+                 that is not a multiple of 400, a multiple of 400) on each side of zero"
+            )
         }
     };
     assert_names_a_wrong_year(&message, mutant);

@@ -48,6 +48,31 @@ fn picks_the_nearest_rank_sample(#[case] samples: &[u64], #[case] p: u32, #[case
     }
 }
 
+#[test]
+fn picks_the_exact_rank_in_a_load_test_of_169_499_samples() {
+    // 99 × 169,499 = 16,780,401 is past 2^24, where f32 no longer holds every integer: a
+    // rank computed in f32 lands on 167,804 instead of ceil(16,780,401 / 100) = 167,805.
+    let n: u64 = 169_499;
+    let samples: Vec<Duration> = (1..=n).rev().map(Duration::from_nanos).collect();
+    let at = |p: u64| Duration::from_nanos((p * n).div_ceil(100));
+
+    let got = latency_report(&samples);
+
+    assert_eq!(
+        got,
+        Ok(LatencyReport {
+            count: 169_499,
+            p50: at(50),
+            p95: at(95),
+            p99: at(99),
+            max: at(100),
+        }),
+        "over 169,499 samples (1 ns to 169,499 ns) each figure is the sample at rank \
+         ceil(p × n / 100) (p99: rank 167,805): compute the rank in integers as wide as the \
+         sample count (usize), never in f32 or f64, which round p × n before the division"
+    );
+}
+
 /// 200 days: past about 104 days, `as_secs_f64` no longer tells durations 1 ns apart.
 const LONG_RUN: Duration = Duration::from_secs(200 * 86_400);
 

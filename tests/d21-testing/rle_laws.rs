@@ -98,11 +98,15 @@ proptest! {
 #[case::shrunk_regression_256_zero_bytes(vec![0; 256], vec![255, 0, 1, 0])]
 #[case::two_full_counts(vec![b'x'; 510], vec![255, b'x', 255, b'x'])]
 #[case::a_run_across_byte_255([vec![b'a'], vec![b'b'; 300]].concat(), vec![1, b'a', 255, b'b', 45, b'b'])]
+// Past a u16 counter: 65,536 bytes (257 full pairs and one byte), and 2 × 65,536 + 300.
+#[case::a_run_of_65_536_bytes(vec![b'x'; 65_536], [[255, b'x'].repeat(257), vec![1, b'x']].concat())]
+#[case::a_run_past_twice_65_536_bytes(vec![b'y'; 131_372], [[255, b'y'].repeat(515), vec![47, b'y']].concat())]
 fn encodes_runs_as_count_byte_pairs(#[case] data: Vec<u8>, #[case] expected: Vec<u8>) {
     assert_eq!(
         encode(&data),
         expected,
-        "encode of {} bytes: each maximal run as [255, b] pairs then one [rest, b] pair",
+        "encode of {} bytes: each maximal run as [255, b] pairs then one [rest, b] pair, \
+         however long the run (a run counter narrower than usize overflows on a long one)",
         data.len()
     );
 }
@@ -176,6 +180,7 @@ fn normalizes_long_encodings_within_the_heap_bound() {
         normalizes_within_the_heap_bound(encoded, canonical);
     }
     holds_the_same_heap_whatever_the_counts();
+    holds_the_same_heap_whatever_the_run_lengths();
     normalizes_on_a_small_stack(&one_run);
 }
 
@@ -235,6 +240,60 @@ fn holds_the_same_heap_whatever_the_counts() {
              neighbouring pairs with the same byte, and never decodes, not even small data"
         );
     }
+}
+
+/// The canonical pairs of `len` copies of `byte`: `[255, byte]` pairs, then the rest.
+fn canonical_run(byte: u8, len: usize) -> Vec<u8> {
+    let rest = u8::try_from(len % 255).expect("a remainder of 255 fits a byte");
+    let mut pairs = [255, byte].repeat(len / 255);
+    if rest > 0 {
+        pairs.extend([rest, byte]);
+    }
+    pairs
+}
+
+/// The canonical pairs of a run with its first pair split in two (`[1, b]` then the rest of
+/// it): one pair more than canonical, so `normalize` must merge.
+fn split_run(byte: u8, len: usize) -> Vec<u8> {
+    let canonical = canonical_run(byte, len);
+    [
+        [1, byte, canonical[0] - 1, byte].as_slice(),
+        &canonical[2..],
+    ]
+    .concat()
+}
+
+/// Non-canonical input whose runs are from 2 bytes to 65,536 (each split over one pair more
+/// than it needs), always in 262 pairs that normalize to 260 in two runs: the same pairs
+/// in, the same pairs out, so the same heap; a decoded copy of a run (below a threshold or
+/// above it) grows with the run.
+fn holds_the_same_heap_whatever_the_run_lengths() {
+    let peaks: Vec<(usize, usize)> = [2, 17, 255, 256, 1_000, 4_097, 65_536]
+        .into_iter()
+        .map(|len: usize| {
+            let other = (260 - len.div_ceil(255)) * 255;
+            let encoded = [split_run(b'a', len), split_run(b'b', other)].concat();
+            let canonical = [canonical_run(b'a', len), canonical_run(b'b', other)].concat();
+            let (got, peak) = peak_heap_of_process(|| normalize(&encoded));
+            assert_eq!(
+                got,
+                Ok(canonical),
+                "normalize of a {len}-byte run then a {other}-byte one, each split over one \
+                 pair more than it needs, must merge them into the canonical pairs"
+            );
+            (len, peak)
+        })
+        .collect();
+    let least = peaks.iter().map(|&(_, peak)| peak).min().unwrap_or(0);
+    let most = peaks.iter().map(|&(_, peak)| peak).max().unwrap_or(0);
+    assert!(
+        most - least <= 16,
+        "normalizing 262 pairs into 260 held a different heap for runs of different lengths \
+         (length of the first run, peak bytes): {peaks:?}: the pairs in and out are as many, \
+         only the runs' lengths differ, so normalize decoded (some of) the runs it merged, at \
+         some lengths if not at all. normalize merges a run split over several pairs by adding \
+         up their counts, at every length, and never decodes it"
+    );
 }
 
 fn normalizes_within_the_heap_bound(encoded: &[u8], canonical: &[u8]) {

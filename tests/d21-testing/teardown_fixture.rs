@@ -424,6 +424,11 @@ fn an_empty_email_is_refused(test_db: TestDb) {
      team_id INTEGER NOT NULL DEFAULT 7 REFERENCES teams (id))",
     ADA
 )]
+#[case::a_primary_key_whose_message_reads_like_a_unique_violation(
+    "CREATE TABLE users (id TEXT PRIMARY KEY DEFAULT 'x', email TEXT NOT NULL UNIQUE); \
+     INSERT INTO users (email) VALUES ('grace@example.com')",
+    ADA
+)]
 fn only_a_uniqueness_violation_counts_as_a_duplicate(#[case] schema: &str, #[case] email: &str) {
     // A stricter existing table (TestDb's CREATE TABLE IF NOT EXISTS keeps it), on a lent
     // connection that enforces foreign keys.
@@ -436,7 +441,8 @@ fn only_a_uniqueness_violation_counts_as_a_duplicate(#[case] schema: &str, #[cas
         "inserting {email:?} into `{schema}` broke a constraint that is not UNIQUE: only a \
          UNIQUE violation (extended code SQLITE_CONSTRAINT_UNIQUE) may become DuplicateEmail, \
          every other failure (CHECK, NOT NULL, a trigger's RAISE, a STRICT column's type, a \
-         foreign key) is Sqlite, \
+         foreign key, a PRIMARY KEY: SQLITE_CONSTRAINT_PRIMARYKEY, though its message also \
+         reads \"UNIQUE constraint failed\") is Sqlite, \
          whatever its message or a constraint's name says, and even when the address is \
          already in the table (a lookup after the failure cannot tell which constraint \
          refused the row): decide by the error code, never by the text or a SELECT; got {got:?}"

@@ -41,8 +41,9 @@
 //!   `sends_the_path_and_headers_the_api_expects`,
 //!   `ignores_one_trailing_slash_in_the_base_url`.
 //! - each status mapping: 404 is `NotFound`, another 4xx is `UnexpectedStatus` after one
-//!   request, a bad 200 body is `Parse` after one request; every status in 400..=599 gives
-//!   its error after the right number of requests. Checked by `maps_404_to_not_found`,
+//!   request, a bad 200 body is `Parse` after one request; every status in 201..=299 and
+//!   400..=599 (a 201 or a 204 is `UnexpectedStatus`: only a 200 is a user) gives its error
+//!   after the right number of requests. Checked by `maps_404_to_not_found`,
 //!   `does_not_retry_other_client_errors`, `malformed_json_is_a_parse_error`,
 //!   `every_5xx_is_retried_and_no_4xx_is`.
 //! - a 5xx is retried until `ApiConfig::attempts` requests were made (at least one), counted
@@ -69,13 +70,14 @@
 //!   is still connected to the server (Linux's `/proc/self/fd` and `/proc/net/tcp`, looked
 //!   at as soon as `fetch_user_with` has returned), so no request is left running with a
 //!   later deadline of its own. Checked by `a_timed_out_request_closes_its_connection`.
-//! - nobody listening is `Transport`, and a server that hangs up without a word is
-//!   `Transport` after one connection; a base URL that is not `http://host` is refused with
+//! - nobody listening is `Transport`, and a server that hangs up, without a word or half
+//!   way through a 200's body, is `Transport` after one connection; a base URL that is not `http://host` is refused with
 //!   no request. Checked by `a_closed_port_is_a_transport_error`,
 //!   `a_dropped_connection_is_a_transport_error_after_one_attempt`,
 //!   `an_invalid_base_url_is_refused_before_any_request`.
 //!
-//! **Not checked.** Whether the request runs on the calling thread as such: a worker thread
+//! **Not checked.** What a 3xx gives: the HTTP client may follow the redirect (ureq does),
+//! and a 1xx is never a final answer. Whether the request runs on the calling thread as such: a worker thread
 //! that has closed its socket by the time `Timeout` is returned passes. One whose own
 //! timeout merely equals the budget races with the caller; it usually still holds its
 //! socket then (its clock starts after the caller's) and fails, but that is a race the

@@ -42,7 +42,9 @@
 //!   Checked by `the_judge_asks_about_at_most_max_probes_years`.
 //! - it rejects each of twenty mutants (constants, operators, negated tests, one-sided
 //!   remainders that only fail on negative years, Julian rules before 1582, no year 0,
-//!   remainders of a negative year taken as unsigned) with a message naming a year on which
+//!   remainders of a negative year taken as unsigned), and eight that are wrong on one kind
+//!   of year (odd, a multiple of 4 that is not a century, a century that is not a multiple of
+//!   400, a multiple of 400) on one side of zero only, with a message naming a year on which
 //!   that mutant is really wrong, and no other number; and every mutant that changes one of
 //!   the constants 4, 100, 400 to another number from 1 to 1,000 and is wrong on some year
 //!   in ±4,000 (thousands: probes fitted to the listed mutants miss some). Checked by

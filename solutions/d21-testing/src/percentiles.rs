@@ -36,8 +36,10 @@
 //!   one (p7 of 100, p14 of 50), each table in milliseconds and again in nanoseconds (all
 //!   below a microsecond, and again 200 days in, where `f64` seconds step by about 4 ns:
 //!   sorted by the whole duration, never by whole microseconds or `as_secs_f64`), and the
-//!   nearest-rank law on samples full of ties. Checked by `picks_the_nearest_rank_sample`,
-//!   `the_percentile_is_the_sample_at_the_nearest_rank`.
+//!   nearest-rank law on samples full of ties; and every figure of a report over 169,499
+//!   samples, where `p × n` is past 2^24 (a rank in `f32` is one off at p99). Checked by
+//!   `picks_the_nearest_rank_sample`, `the_percentile_is_the_sample_at_the_nearest_rank`,
+//!   `picks_the_exact_rank_in_a_load_test_of_169_499_samples`.
 //! - `p` outside `1..=100` and an empty run are typed errors. Checked by
 //!   `refuses_a_percentile_outside_1_to_100`, `an_empty_run_has_no_report`.
 //! - the report's figures and its rendering (a snapshot), durations truncated to whole
@@ -53,7 +55,9 @@
 //!
 //! **Not checked.** A rank computed in `f64` with a small epsilon (`ceil(p / 100 × n − ε)`)
 //! instead of the exact integer `⌈p × n / 100⌉`: it is right until `n` reaches millions of
-//! samples, more than a test can hold. And how often the samples are sorted: a report that
+//! samples, more than a test can hold. A rank computed in `u32` (`p × n` overflows past about
+//! 43 million samples): only that size shows it, and the largest run the tests check is
+//! 169,499 samples. And how often the samples are sorted: a report that
 //! copies and sorts once per figure wastes work but gives the same figures, and speed is
 //! not what this kata teaches. Rendering through `f64` milliseconds (`as_micros() as f64 /
 //! 1000.0` with `{:.3}`): it prints the same digits for every duration below 2^53

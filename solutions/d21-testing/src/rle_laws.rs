@@ -33,7 +33,9 @@
 //!   `decoding_an_encoding_gives_back_the_data`,
 //!   `an_encoding_is_never_longer_than_twice_the_data`, `an_encoding_has_the_fewest_pairs`.
 //! - pinned examples of the canonical pairs, among them the 256-byte run found by
-//!   shrinking and a run that crosses byte 255 of the data. Checked by `encodes_runs_as_count_byte_pairs`.
+//!   shrinking, a run that crosses byte 255 of the data, and runs of 65,536 and 131,372
+//!   bytes (past a `u16` run counter, and past twice its range). Checked by
+//!   `encodes_runs_as_count_byte_pairs`.
 //! - `normalize` is idempotent, agrees with `encode ∘ decode`, merges and refills pairs.
 //!   Checked by `normalizing_twice_changes_nothing`,
 //!   `normalizing_agrees_with_encoding_the_decoded_data`,
@@ -49,8 +51,11 @@
 //!   decoded data on the stack, from C's `malloc`, in an `mmap` or a `static` is still held.
 //!   At every size, not only the large ones: for 2 and for 1,000 pairs of alternating bytes
 //!   with counts 1, 2, 16, 17, 128 and 255 (the same pairs, decoded data from 2 bytes to
-//!   255,000) its peak heap is the same within 16 bytes: decoding only below some size or
-//!   some ratio of data to input shows there; and it runs on a thread with a 32 KiB stack, which a
+//!   255,000) its peak heap is the same within 16 bytes, and for 262 pairs that are not
+//!   canonical (two runs, each split over one pair more than it needs: the first from 2
+//!   to 65,536 bytes, the second as long as keeps 260 pairs out) it is the same within 16
+//!   bytes too: decoding only below some size or some ratio of data to input, of canonical
+//!   pairs or of runs to merge, shows there; and it runs on a thread with a 32 KiB stack, which a
 //!   buffer for the decoded data on the stack overflows (the process aborts naming the lesson).
 //!   Checked by `normalize_merges_the_pairs_without_decoding_the_data`.
 //! - a malformed encoding is a typed error naming the bad pair's offset, in `decode` and

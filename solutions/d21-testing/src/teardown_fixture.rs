@@ -24,7 +24,9 @@
 //! - Everything done through a `TestDb` is rolled back when it is dropped, on success and
 //!   on panic alike; rows committed before it was opened stay.
 //! - An empty email is [`DbError::InvalidEmail`]; an email already present (SQLite's
-//!   UNIQUE violation, not any constraint failure) is [`DbError::DuplicateEmail`]; every
+//!   UNIQUE violation, extended code `SQLITE_CONSTRAINT_UNIQUE`; not any constraint failure,
+//!   nor a PRIMARY KEY's `SQLITE_CONSTRAINT_PRIMARYKEY`, whose message also reads `UNIQUE
+//!   constraint failed`) is [`DbError::DuplicateEmail`]; every
 //!   other SQLite failure is [`DbError::Sqlite`]. The `INSERT` is the first statement and
 //!   decides (no lookup before it). The email is bound as a parameter of the `INSERT`, never
 //!   pasted into the SQL text.
@@ -75,7 +77,8 @@
 //! - an empty email is `InvalidEmail`, a UNIQUE violation is `DuplicateEmail` and any other
 //!   constraint failure (a CHECK, even one named `UNIQUE_…`, NOT NULL on another column, a
 //!   trigger's `RAISE(ABORT)`, even one whose text reads `UNIQUE constraint failed`, a
-//!   STRICT table's column type, a foreign key) is `Sqlite`, also when the address is already in the table (a lookup after the
+//!   STRICT table's column type, a foreign key, a PRIMARY KEY on an existing table, whose
+//!   message also reads `UNIQUE constraint failed`) is `Sqlite`, also when the address is already in the table (a lookup after the
 //!   failed insert cannot tell which constraint refused it): the error code decides, never
 //!   the message or a SELECT; the UNIQUE constraint itself decides (a file whose UNIQUE
 //!   index ignores case refuses `ADA@…` next to `ada@…`; the plain table's UNIQUE compares
