@@ -343,7 +343,7 @@ fn a_walker_is_the_books_own_lines_type_not_a_std_adaptor(book: LogBook) {
 }
 
 #[rstest]
-fn a_book_is_an_iterable_not_an_iterator_of_its_own(book: LogBook) {
+fn a_book_is_an_iterable_not_an_iterator_of_its_own(mut book: LogBook) {
     #[allow(unused_imports)] // needed only where the book is not an iterator
     use super::NotIterator as _;
     let walks = ((&book).into_iter().count(), book.iter().count());
@@ -371,6 +371,16 @@ fn a_book_is_an_iterable_not_an_iterator_of_its_own(book: LogBook) {
         (3, 3),
         "a 3-line book must be walked as 3 lines each time"
     );
+    let (walked, left) = MutWalk(&mut book).walk_mut_then_read();
+    assert!(
+        walked.is_none_or(|count| count == 3) && left == ENTRIES,
+        "`for line in &mut book` saw {} lines and left the book holding {left:?}: a loop \
+         over a borrow of the book must leave every line in the book (an IntoIterator for \
+         &mut LogBook, if you write one, walks the lines in place like Vec's iter_mut); one \
+         that drains the book (Vec::drain) makes the book its own spent iterator, so a second \
+         walk finds it empty, the very mix-up of iterable and iterator this kata takes apart",
+        walked.unwrap_or_default()
+    );
     assert!(
         cursor.is_empty(),
         "{cursor:?} implements Iterator: then the book (or a borrow of it) is its own cursor, so \
@@ -379,4 +389,43 @@ fn a_book_is_an_iterable_not_an_iterator_of_its_own(book: LogBook) {
          apart; the book is the iterable (IntoIterator for LogBook and for &LogBook), each walk \
          a new Lines, and none of LogBook, &LogBook, &mut LogBook is an Iterator"
     );
+}
+
+/// Walks `for line in &mut book` where `&mut LogBook` implements `IntoIterator` (the inherent
+/// method, picked before the trait's), else does not walk (`None`); then reads the book back.
+struct MutWalk<'a, T>(&'a mut T);
+
+/// The answer where `&mut LogBook` has no `IntoIterator` (unused where it has one).
+#[allow(dead_code)]
+trait NoMutWalk {
+    fn walk_mut(&mut self) -> Option<usize> {
+        None
+    }
+}
+
+impl<T> NoMutWalk for MutWalk<'_, T> {}
+
+impl<T> MutWalk<'_, T>
+where
+    for<'b> &'b mut T: IntoIterator,
+{
+    #[allow(dead_code)] // unused where &mut LogBook has no IntoIterator
+    fn walk_mut(&mut self) -> Option<usize> {
+        let mut count = 0;
+        for _ in &mut *self.0 {
+            count += 1;
+            if count == CAP {
+                break;
+            }
+        }
+        Some(count)
+    }
+}
+
+impl MutWalk<'_, LogBook> {
+    /// How many lines `for line in &mut book` saw (if it compiles), then the book's lines.
+    fn walk_mut_then_read(mut self) -> (Option<usize>, Vec<String>) {
+        let walked = self.walk_mut();
+        (walked, self.0.iter().take(CAP).map(str::to_owned).collect())
+    }
 }

@@ -101,6 +101,24 @@ fn promises_to_stay_exhausted_by_implementing_fused_iterator() {
 }
 
 #[test]
+fn a_stream_is_not_copy_so_a_walk_by_value_spends_it() {
+    #[allow(unused_imports)] // needed only where the type is Copy
+    use super::NotCopy as _;
+    let mut stream = Fibonacci::new(5);
+    let spent = stream.by_ref().take(CAP).count();
+    let copy = super::CopyProbe::<Fibonacci>(std::marker::PhantomData).is_copy();
+    assert_eq!(spent, 6, "Fibonacci::new(5) must yield 0, 1, 1, 2, 3, 5");
+    assert!(
+        !copy,
+        "Fibonacci is Copy: `let f = Fibonacci::new(n); f.count(); f.collect()` then compiles \
+         and the second pass silently walks a copy from the start, so a stream used by value is \
+         never spent nor moved and \"a stream is spent after one pass\" turns into \"walk it as \
+         often as you like\"; an iterator may be Clone (an explicit .clone(), or restart) but not \
+         Copy (std's range iterators are not Copy for this reason)"
+    );
+}
+
+#[test]
 fn holds_the_state_of_one_step_not_a_table_of_numbers() {
     let count = Fibonacci::new(u64::MAX).take(CAP).count();
     assert_eq!(count, 94, "Fibonacci::new(u64::MAX) must yield 94 numbers");

@@ -50,7 +50,9 @@
 //!   `a_walker_is_not_copy_so_a_walk_by_value_spends_it`.
 //! - `LogBook` is the iterable, not an iterator itself: none of `LogBook`, `&LogBook`,
 //!   `&mut LogBook` implements `Iterator` (whose `next()` would drain the book in place, e.g.
-//!   `for line in &mut book`). Checked by
+//!   `for line in &mut book`), and if `&mut LogBook` implements `IntoIterator` (you need not
+//!   write one), `for line in &mut book` sees every line and leaves them all in the book (like
+//!   `Vec::iter_mut`, not `Vec::drain`). Checked by
 //!   `a_book_is_an_iterable_not_an_iterator_of_its_own`.
 //! - `Lines` is a struct of the kata's own, not a type alias for a std adaptor. Checked by
 //!   `a_walker_is_the_books_own_lines_type_not_a_std_adaptor`.
@@ -63,7 +65,11 @@
 //!
 //! **Not checked.** A walker that copies the lines into a list only at book sizes the tests do not
 //! try: every size from 0 to 64 entries, then sizes about a quarter apart (65, 81, 101, 127, …) up
-//! to 50,000.
+//! to 50,000. Nor how `size_hint` finds the number of lines left: one that walks a clone of the
+//! walker to its end and counts gives the same exact numbers, reads nothing a test can count (a
+//! slice walk neither allocates nor touches a line) and differs only in time per call (linear in
+//! the lines left), which the tests do not measure. Do not: a cursor knows its place, so the
+//! count left is one subtraction (a slice iterator's own `size_hint`).
 
 use std::iter::FusedIterator;
 

@@ -49,6 +49,9 @@
 //!   start (every limit where a stream's length changes and every power of two: no short stream
 //!   listed up front either). Checked by `holds_the_state_of_one_step_not_a_table_of_numbers`,
 //!   `runs_without_touching_the_heap`.
+//! - `Fibonacci` is not `Copy`: a stream used by value is moved and spent after one pass, never
+//!   silently copied so that a second pass starts over (it may be `Clone`). Checked by
+//!   `a_stream_is_not_copy_so_a_walk_by_value_spends_it`.
 //! - `restart` rewinds a stream, half-way through or finished, to its start with the same limit.
 //!   Checked by `restart_rewinds_a_stream_half_way_through_to_zero`,
 //!   `restart_revives_a_finished_stream_with_the_same_limit`,
@@ -76,6 +79,11 @@
 //! `next` applies the rule, and the end comes from the overflow itself. Nor is a state kept in `u128`
 //! checked: its sums cannot overflow before the limit (at most `u64::MAX`) ends the stream, so it
 //! ends at the same number without `checked_add`; that is another honest way never to overflow.
+//!
+//! **Not a dodge.** Adding with `wrapping_add` (or `overflowing_add`) and ending the stream when
+//! the sum comes out smaller than an addend: that carry test is exactly the overflow that
+//! `checked_add` reports (it is built on `overflowing_add`), so the end still comes from the
+//! overflow itself, from any start, and the wrapped number is never handed out.
 
 use std::iter::FusedIterator;
 
