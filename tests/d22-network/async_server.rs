@@ -646,7 +646,7 @@ fn a_stop_signal_lets_the_request_in_flight_finish(#[case] mid_request: bool) {
     );
 }
 
-/// Serves one connection whose client stays silent for `silent`, sends `at_once`, then
+/// Serves one connection whose client sends `at_once`, stays silent for `silent`, then sends
 /// `dripped` one byte per second (tokio's paused clock), with a 10 s `header_timeout`.
 /// Returns how long the connection lasted and how many times the handler ran.
 async fn drip(
@@ -657,8 +657,8 @@ async fn drip(
     let (handler, calls) = fixed_handler(Response::new(200).body("too late"));
     let (mut client, server_side) = tokio::io::duplex(64 * 1024);
     let dripper = tokio::spawn(async move {
-        tokio::time::sleep(silent).await;
         client.write_all(at_once).await?;
+        tokio::time::sleep(silent).await;
         for byte in dripped {
             tokio::time::sleep(Duration::from_secs(1)).await;
             client.write_all(std::slice::from_ref(byte)).await?;
@@ -687,39 +687,43 @@ async fn drip(
     )
 }
 
+/// A whole request, the one a dripping client drips.
+const DRIP_GET: &[u8] = b"GET / HTTP/1.1\r\nHost: drip.example\r\n\r\n";
+
 #[rstest]
-#[case::its_head(0, b"".as_slice(), b"GET / HTTP/1.1\r\nHost: drip.example\r\n\r\n".as_slice())]
-#[case::its_head_after_8_s_of_silence(
-    8,
-    b"".as_slice(),
-    b"GET / HTTP/1.1\r\nHost: drip.example\r\n\r\n".as_slice()
-)]
+#[case::its_head(b"".as_slice(), 0, DRIP_GET, 0)]
+#[case::its_head_after_8_s_of_silence(b"".as_slice(), 8, DRIP_GET, 0)]
 #[case::its_body(
-    0,
     b"POST / HTTP/1.1\r\nHost: drip.example\r\nContent-Length: 30\r\n\r\n".as_slice(),
-    b"012345678901234567890123456789".as_slice()
+    0,
+    b"012345678901234567890123456789".as_slice(),
+    0
 )]
 #[case::its_head_for_9_s_then_its_body(
-    0,
     b"POST / HTTP/1.1\r\nContent-Length: 30\r\n".as_slice(),
-    b"X: 12\r\n\r\n012345678901234567890123456789".as_slice()
+    0,
+    b"X: 12\r\n\r\n012345678901234567890123456789".as_slice(),
+    0
 )]
+#[case::its_second_request_after_8_s_of_keep_alive_silence(DRIP_GET, 8, DRIP_GET, 1)]
 #[tokio::test(start_paused = true)]
 async fn a_client_dripping_its_request_one_byte_a_second_is_cut_off_at_the_deadline(
-    #[case] silent_s: u64,
     #[case] at_once: &'static [u8],
+    #[case] silent_s: u64,
     #[case] dripped: &'static [u8],
+    #[case] answered: usize,
 ) {
     let (lasted, calls) = drip(Duration::from_secs(silent_s), at_once, dripped).await;
     assert!(
-        lasted <= Duration::from_secs(11) && calls == 0,
-        "a client silent for {silent_s} s, then sending {:?} at once, then {:?} one byte a \
-         second (each read well inside the 10 s header_timeout) held the connection for \
-         {lasted:?} and reached the handler {calls} time(s): one deadline covers the wait for \
-         the request and the whole request, head and body together (slowloris), measured from \
-         the accept or the end of the last response. Wrap the reading of the request in one \
-         tokio::time::timeout: not each read, not a fresh one at the first byte, and not the \
-         head and then the body with a fresh timeout each",
+        lasted <= Duration::from_secs(11) && calls == answered,
+        "a client sending {:?} at once, then silent for {silent_s} s, then sending {:?} one \
+         byte a second (each read well inside the 10 s header_timeout) held the connection for \
+         {lasted:?} and reached the handler {calls} time(s), not {answered}: one deadline \
+         covers the wait for the request and the whole request, head and body together \
+         (slowloris), measured from the accept or the end of the last response, for every \
+         request on a keep-alive connection, not only the first. Wrap the reading of each \
+         request in one tokio::time::timeout: not each read, not a fresh one at the first \
+         byte, and not the head and then the body with a fresh timeout each",
         String::from_utf8_lossy(at_once),
         String::from_utf8_lossy(dripped)
     );
@@ -1140,6 +1144,48 @@ async fn refuses_a_request_over_the_configured_limits(
          or body over them is refused (431, 413) instead of buffered; header_timeout bounds \
          time, not size, and a fast client fills memory well within it",
         request.len()
+    );
+}
+
+/// The peak heap (this thread: a current-thread runtime) of `serve_connection` on a pipe
+/// whose client declares a body of `declared` bytes, sends 3 of them and hangs up.
+fn peak_heap_for_a_declared_body(runtime: &tokio::runtime::Runtime, declared: &str) -> usize {
+    let request = format!("POST / HTTP/1.1\r\nContent-Length: {declared}\r\n\r\nabc");
+    let ((), peak) = peak_heap(|| {
+        runtime.block_on(async {
+            let (mut client, server_side) = tokio::io::duplex(PIPE);
+            client
+                .write_all(request.as_bytes())
+                .await
+                .expect("the request fits in the pipe");
+            drop(client); // the server reads the 3 bytes, then the end
+            let (_stop_tx, stop) = tokio::sync::watch::channel(false);
+            let connection = serve_connection(server_side, patient(), hello_handler(), stop);
+            guard("serve_connection after its client hung up", connection).await;
+        });
+    });
+    peak
+}
+
+#[test]
+fn a_declared_body_length_is_not_allocated_up_front() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a one-thread runtime");
+    let _warm_up = peak_heap_for_a_declared_body(&runtime, "0000010");
+    // 1,048,576 is the default max_body: the claim is within the limit, and only 3 bytes come.
+    let huge = peak_heap_for_a_declared_body(&runtime, "1048576");
+    let small = peak_heap_for_a_declared_body(&runtime, "0000010");
+    let slack = 64;
+    assert!(
+        huge <= small + slack,
+        "serve_connection held {huge} bytes of heap for a request of 3 body bytes that \
+         declared Content-Length: 1048576, and {small} for the same bytes declaring 10 \
+         (allowed: {slack} more): it reserved what a stranger's header claimed, so a thousand \
+         connections that each claim a megabyte and send three bytes make the server hold a \
+         gigabyte within one header_timeout. Grow the buffer with the bytes that actually \
+         arrive; a declared size is a claim, never an allocation, not even capped at max_body"
     );
 }
 

@@ -132,10 +132,32 @@ fn answers_an_oversized_head_with_431() {
     );
 }
 
-#[test]
-fn the_431_reaches_a_client_whose_unread_bytes_are_left_behind() {
-    // The whole 20 KB head is in the server's socket before handle_connection runs, which
-    // reads about 12 KiB of it and refuses the rest: closing with those bytes unread sends a
+/// The start of a bad request for each error status the server sends; 20,000 more bytes
+/// follow it (a header that goes on, a body, a pipelined request).
+#[rstest]
+#[case::bad_request_400(b"HELLO THERE\r\n\r\n".as_slice(), "HTTP/1.1 400 Bad Request")]
+#[case::body_too_large_413(
+    b"POST / HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n".as_slice(),
+    "HTTP/1.1 413 Content Too Large"
+)]
+#[case::head_too_large_431(
+    b"GET / HTTP/1.1\r\nX-Big: ".as_slice(),
+    "HTTP/1.1 431 Request Header Fields Too Large"
+)]
+#[case::transfer_encoding_501(
+    b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n".as_slice(),
+    "HTTP/1.1 501 Not Implemented"
+)]
+#[case::version_505(
+    b"GET / HTTP/2.0\r\n\r\n".as_slice(),
+    "HTTP/1.1 505 HTTP Version Not Supported"
+)]
+fn an_error_response_reaches_a_client_whose_unread_bytes_are_left_behind(
+    #[case] start: &[u8],
+    #[case] expected: &str,
+) {
+    // The whole request (20 KB and more) is in the server's socket before handle_connection
+    // runs, which reads a few KiB of it and refuses it: closing with the rest unread sends a
     // TCP reset, which makes the client's read fail instead of ending cleanly.
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
     let addr = listener
@@ -146,9 +168,8 @@ fn the_431_reaches_a_client_whose_unread_bytes_are_left_behind() {
         .set_read_timeout(Some(GUARD))
         .expect("read timeouts can be set");
     let (server_side, _) = listener.accept().expect("the client is waiting");
-    let mut request = b"GET / HTTP/1.1\r\nX-Big: ".to_vec();
+    let mut request = start.to_vec();
     request.extend(std::iter::repeat_n(b'b', 20_000));
-    request.extend_from_slice(b"\r\n\r\n");
     client
         .write_all(&request)
         .expect("20 KB fit in the socket buffers");
@@ -158,11 +179,12 @@ fn the_431_reaches_a_client_whose_unread_bytes_are_left_behind() {
     let mut response = Vec::new();
     let read = client.read_to_end(&mut response);
     assert!(
-        read.is_ok() && status_line(&response) == "HTTP/1.1 431 Request Header Fields Too Large",
-        "the client's read ended with {read:?} after {:?}: closing a socket with unread bytes \
-         sends a TCP reset, and the client sees an error instead of a clean end of the 431. \
-         After writing an error response, shut down the write side and read (and drop) what \
-         the client already sent before closing",
+        read.is_ok() && status_line(&response) == expected,
+        "the client's read ended with {read:?} after {:?} (expected {expected:?}): closing a \
+         socket with unread bytes sends a TCP reset, and the client sees an error instead of \
+         a clean end of its error response. After writing any error response (not only a \
+         431), shut down the write side and read (and drop) what the client already sent \
+         before closing",
         status_line(&response)
     );
     // The server's socket is closed: had it been closed with bytes unread, its reset has
@@ -170,10 +192,11 @@ fn the_431_reaches_a_client_whose_unread_bytes_are_left_behind() {
     let after = client.write(b"x");
     assert!(
         after.is_ok(),
-        "writing to the server after its clean end failed with {after:?}: the server closed its \
-         socket with the client's bytes unread, which sends a TCP reset (on a real network it \
-         can destroy the 431 before the client reads it). After shutting down the write side, \
-         read (and drop) what the client already sent, then close"
+        "writing to the server after its clean end of {expected:?} failed with {after:?}: the \
+         server closed its socket with the client's bytes unread, which sends a TCP reset (on \
+         a real network it can destroy the error response before the client reads it). After \
+         every error response, shut down the write side, read (and drop) what the client \
+         already sent, then close"
     );
 }
 
@@ -719,6 +742,47 @@ fn read_request_stops_reading_once_the_head_is_over_its_limit() {
          line first",
         client.sent,
         limits.max_head
+    );
+}
+
+/// The peak heap (this thread) of `handle_connection` for a client that declares a body of
+/// `declared` bytes, sends 3 of them and stops sending.
+fn peak_heap_for_a_declared_body(declared: &str) -> usize {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let mut client = TcpStream::connect(addr).expect("the listener accepts connections");
+    let (server_side, _) = listener.accept().expect("the client is waiting");
+    client
+        .write_all(format!("POST / HTTP/1.1\r\nContent-Length: {declared}\r\n\r\nabc").as_bytes())
+        .expect("the request fits in the socket buffer");
+    client
+        .shutdown(std::net::Shutdown::Write)
+        .expect("a connected socket can shut down its write side");
+    let (got, peak) = super::heap::peak_heap(|| handle_connection(server_side));
+    assert_eq!(
+        got,
+        Err(HttpError::UnexpectedEof),
+        "the client declared {declared} body bytes, sent 3 and stopped"
+    );
+    peak
+}
+
+#[test]
+fn a_declared_body_length_is_not_allocated_up_front() {
+    // 1,048,576 is the default max_body: the claim is within the limit, and only 3 bytes come.
+    let huge = peak_heap_for_a_declared_body("1048576");
+    let small = peak_heap_for_a_declared_body("0000010");
+    let slack = 64;
+    assert!(
+        huge <= small + slack,
+        "handle_connection held {huge} bytes of heap for a request of 3 body bytes that \
+         declared Content-Length: 1048576, and {small} for the same bytes declaring 10 \
+         (allowed: {slack} more): it reserved what a stranger's header claimed, so every \
+         client that claims a megabyte and sends three bytes costs the server a megabyte. Grow \
+         the buffer with the bytes that actually arrive; a declared size is a claim, never an \
+         allocation, not even capped at max_body"
     );
 }
 

@@ -46,10 +46,11 @@
 //!   `every_connection_is_a_task_on_the_runtime_not_an_os_thread`.
 //! - `header_timeout` is one deadline for the whole request, head and body (tokio's paused
 //!   clock): a silent client, one that stalls mid-header, and one that drips a byte a second
-//!   (its head, its head after 8 s of silence, its body, or its head for 9 s of the 10 and
-//!   then its body: neither the first byte nor the body starts a fresh timeout; the deadline
-//!   runs from the accept or the end of the last response) are all closed at the deadline
-//!   without reaching the handler.
+//!   (its head, its head after 8 s of silence, its body, its head for 9 s of the 10 and
+//!   then its body, or, on a keep-alive connection, its second request after 8 s of silence:
+//!   neither the first byte nor the body starts a fresh timeout, and every request gets the
+//!   deadline, not only the first; the deadline runs from the accept or the end of the last
+//!   response) are all closed at the deadline without reaching the handler.
 //!   Checked by `closes_a_silent_client_after_the_header_timeout`,
 //!   `closes_a_client_that_stops_halfway_through_its_headers`,
 //!   `a_peer_that_stalls_mid_header_is_dropped_at_the_deadline_without_a_word`,
@@ -61,6 +62,10 @@
 //!   against the next request) is served however long it stays. Checked by
 //!   `an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_last_response`,
 //!   `every_request_on_a_keep_alive_connection_gets_a_deadline_of_its_own`.
+//! - a declared `Content-Length` is a claim, not an allocation: [`serve_connection`] holds
+//!   no more heap (within 64 bytes) for a request that declares a 1 MiB body (the default
+//!   `max_body`) and sends 3 bytes than for the same bytes declaring 10. Checked by
+//!   `a_declared_body_length_is_not_allocated_up_front`.
 //! - the deadline ends once the request is read: a handler six times slower than
 //!   `header_timeout` still gets its answer to the client. Checked by
 //!   `a_handler_slower_than_the_header_timeout_still_gets_its_answer_out`.
