@@ -3,9 +3,9 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, Row};
 
 use super::{
-    Trace, a_squire_follows, assert_still_reversing_unordered_selects, reverse_unordered_selects,
-    rows_of, says_order_by, some_column_reads, start_trace, stop_trace,
-    words_outside_double_quotes,
+    Trace, a_twin_follows, assert_ids_are_the_inserted_rows,
+    assert_still_reversing_unordered_selects, reverse_unordered_selects, rows_of, says_order_by,
+    some_column_reads, start_trace, stop_trace, words_outside_double_quotes,
 };
 use crate::generic_repo::*;
 
@@ -106,14 +106,14 @@ fn arjuna() -> Warrior {
 fn warriors_insert_get_update_delete() {
     let conn = database();
     let repo = table::<Warrior>(&conn);
-    a_squire_follows(&conn, "Arjuna");
+    a_twin_follows(&conn, "Arjuna");
     let id = repo.insert(&arjuna()).expect("insert must succeed");
+    let again = repo.insert(&arjuna()).expect("insert must succeed");
+    assert_ids_are_the_inserted_rows(&conn, "Arjuna", &[id, again], "insert");
     assert_eq!(
         repo.get(id).expect("get"),
         Some(arjuna()),
-        "get of the id insert returned must give what insert stored; a squire was inserted right \
-         after Arjuna (a trigger, as another writer could), so SELECT max(id) names the squire: \
-         the id of the row insert stored is Connection::last_insert_rowid"
+        "get of the id insert returned must give what insert stored"
     );
     let stronger = Warrior {
         name: "Arjuna the Archer".into(),

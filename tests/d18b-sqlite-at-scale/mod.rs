@@ -343,15 +343,48 @@ fn record_in<const SLOT: usize>(event: TraceEvent<'_>) {
     }
 }
 
-/// Makes a squire land in `warriors` right after every insert of a warrior named `name`, as
-/// another writer's row could (a trigger): `SELECT max(id)` then names the squire, not the
-/// warrior the insert stored.
-pub(crate) fn a_squire_follows(conn: &Connection, name: &str) {
+/// Makes a twin land in `warriors` right after every insert of a warrior named `name`, as
+/// another writer's identical row could (an `AFTER INSERT` trigger; recursive triggers are off,
+/// so the twin brings no twin): `SELECT max(id)`, or a lookup of the newest (or oldest) row
+/// with the same values, then names the twin (or an earlier row), not the row the insert stored.
+pub(crate) fn a_twin_follows(conn: &Connection, name: &str) {
     conn.execute_batch(&format!(
-        "CREATE TRIGGER squire AFTER INSERT ON warriors WHEN NEW.name = '{name}'
-         BEGIN INSERT INTO warriors (name, power) VALUES ('Squire', 1); END;"
+        "CREATE TRIGGER twin AFTER INSERT ON warriors WHEN NEW.name = '{name}'
+         BEGIN INSERT INTO warriors (name, power) VALUES (NEW.name, NEW.power); END;"
     ))
-    .expect("a trigger that brings a squire");
+    .expect("a trigger that brings a twin");
+}
+
+/// Checks that `ids`, what `call` returned for inserts of the same warrior named `name` (each
+/// followed by its twin, see [`a_twin_follows`]), are the rows the inserts stored: the 1st,
+/// 3rd, 5th, ... row of that name in id order, never a twin nor an earlier look-alike.
+pub(crate) fn assert_ids_are_the_inserted_rows(
+    conn: &Connection,
+    name: &str,
+    ids: &[i64],
+    call: &str,
+) {
+    let rows: Vec<i64> = rows_of(
+        conn,
+        "SELECT id FROM warriors WHERE name = ?1 ORDER BY id",
+        [name],
+    )
+    .into_iter()
+    .map(|row| match row[0] {
+        Value::Integer(id) => id,
+        ref other => panic!("an id is an integer, got {other:?}"),
+    })
+    .collect();
+    let inserted: Vec<i64> = rows.iter().copied().step_by(2).collect();
+    assert_eq!(
+        ids, inserted,
+        "{call} of the same {name} twice returned ids {ids:?}, but the rows named {name} are \
+         {rows:?}, and a trigger inserts an identical twin right after each (as another writer \
+         could): the ids of the rows {call} stored are {inserted:?}. Looking the id up \
+         afterwards (SELECT max(id), or the newest or oldest row with the same values) finds \
+         the twin or an earlier look-alike; the id of the row an INSERT stored is \
+         Connection::last_insert_rowid (or RETURNING id)"
+    );
 }
 
 /// Starts recording every statement `conn` runs, on whatever thread it runs it.

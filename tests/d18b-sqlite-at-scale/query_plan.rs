@@ -440,7 +440,8 @@ fn ensure_indexes_refuses_duplicate_emails() {
     assert_a_later_duplicate_email_is_refused(&conn, "");
 }
 
-/// Inserts a second warrior with the e-mail `w1@example.com` and requires SQLite to refuse it.
+/// Inserts a second warrior with the e-mail `w1@example.com`, then updates warrior 2 to it, and
+/// requires SQLite to refuse both (and a UNIQUE index on email alone to exist).
 fn assert_a_later_duplicate_email_is_refused(conn: &Connection, existing: &str) {
     let later = conn.execute(
         "INSERT INTO warriors (name, email, power) VALUES ('Copycat', 'w1@example.com', 1)",
@@ -453,6 +454,27 @@ fn assert_a_later_duplicate_email_is_refused(conn: &Connection, existing: &str) 
          guards only the moment it runs, and an index that merely starts with email (a plain \
          one, or a UNIQUE (email, name) pair) does not make e-mails unique; ensure a UNIQUE \
          index on email alone so SQLite refuses every later duplicate"
+    );
+    let moved = conn.execute(
+        "UPDATE warriors SET email = 'w1@example.com' WHERE id = 2",
+        [],
+    );
+    let unique_on_email: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM pragma_index_list('warriors') AS l WHERE l.\"unique\" \
+             AND (SELECT group_concat(name) FROM pragma_index_info(l.name)) = 'email'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("read the indexes of warriors");
+    assert!(
+        matches!(&moved, Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation))
+            && unique_on_email > 0,
+        "after ensure_indexes an UPDATE gave warrior 2 the e-mail w1@example.com ({moved:?}) \
+         or no UNIQUE index is on email alone (pragma_index_list finds {unique_on_email}; \
+         indexes already there: {existing:?}): a trigger or a Rust check guards only the writes \
+         it was written for; a UNIQUE index on email makes SQLite refuse every duplicate, \
+         inserted or updated"
     );
 }
 

@@ -311,18 +311,35 @@ fn insert_steps_stores_the_row() {
     );
 }
 
-#[test]
-fn an_insert_the_table_refuses_is_an_error() {
-    let conn = barracks(0, &[]);
-    let blank = NewWarrior {
-        name: String::new(),
+/// A trigger the tests add to the table: it refuses a warrior of power 13, a rule no Rust
+/// copy of the schema knows about.
+const UNLUCKY: &str = "CREATE TRIGGER unlucky BEFORE INSERT ON warriors WHEN NEW.power = 13
+     BEGIN SELECT RAISE(ABORT, 'power 13 is refused'); END";
+
+#[rstest]
+#[case::the_check_refuses_an_empty_name("", 1)]
+#[case::a_trigger_refuses_power_13("Unlucky", 13)]
+fn an_insert_the_table_refuses_is_an_error(#[case] name: &str, #[case] power: i64) {
+    let conn = barracks(0, &[UNLUCKY]);
+    let refused = NewWarrior {
+        name: name.into(),
         email: "x@example.com".into(),
-        power: 1,
+        power,
     };
-    let got = insert_steps(&conn, &blank);
+    start_trace(&conn);
+    let got = insert_steps(&conn, &refused);
+    let trace = stop_trace(&conn);
     assert!(
         matches!(&got, Err(TaxError::Sqlite(e)) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)),
-        "the table's CHECK refuses an empty name; insert_steps must return that error, got {got:?}"
+        "the table refuses {refused:?} (its CHECK refuses an empty name, a trigger the tests \
+         added refuses power 13); insert_steps must return that error, got {got:?}"
+    );
+    assert!(
+        !trace.runs_of("INSERT").is_empty(),
+        "insert_steps refused {refused:?} without SQLite running an INSERT (it ran {:?}): the \
+         refusal must be SQLite's, from running the INSERT, not a copy of the table's rules in \
+         Rust that drifts from the schema",
+        trace.sql()
     );
 }
 
