@@ -70,6 +70,8 @@ fn naive_sum_of_nothing_is_zero() {
 #[case::cancelled_to_a_small_number(&[4503599627370497.0, 1.8014398509481984e16, -3.000000000000001, -9.0, -7.806255641895632e-18, -2.251799813685248e16], -11.000000000000002)]
 #[case::a_tiny_value_decides_the_last_bit(&[9.0, 4.3368086899420185e-18, -1.8014398509481984e16], -1.8014398509481974e16)]
 #[case::a_tiny_value_decides_the_last_bit_again(&[-8.106479329266893e16, 1.8014398509481988e16, 1.5612511283791264e-17], -6.3050394783186936e16)]
+#[case::a_tiny_value_decides_under_a_cancelling_block(&[-2.2592895673633305e-45, -3.150406071786627e-62, 7.255466677322353e-91, -1.7523694816561112e-46, 2.4345265155289415e-45], -1.4818559717776267e-61)]
+#[case::a_tie_decided_under_three_values_that_cancel_again(&[536870912.0, -2.5108406941546723e58, 1.8831305206160042e58, 7.737125245533627e25, 7.230285367780581e41, 6.277101735386681e57], 7.230285367780583e41)]
 fn fsum_rounds_the_exact_sum_once(#[case] values: &[f64], #[case] expected: f64) {
     let got = fsum(values);
     assert_eq!(
@@ -79,21 +81,43 @@ fn fsum_rounds_the_exact_sum_once(#[case] values: &[f64], #[case] expected: f64)
     );
 }
 
+/// One correction term cannot hold two separate small amounts far apart in magnitude.
+const LOST_BY_ONE_CORRECTION: &[f64] = &[1.0, 1e100, 1e-100, -1e100, -1.0];
+
+/// Nor after sorting by magnitude: x (even last bit), half an ulp of x and a value 2^-59 times
+/// that half deciding the tie, under 2^k, 3*2^k and -2^(k+2) (2^k 53 binades above x), which
+/// cancel only after all three are in, so four partials are needed at once in any order.
+const LOST_EVEN_SORTED: &[f64] = &[
+    -8.720301752336693e-106,
+    4.078315292499078e-56,
+    -5.026911708464872e-88,
+    1.2234945877497233e-55,
+    -1.6313261169996311e-55,
+    -5.210865024023688e-72,
+];
+
 #[rstest]
-#[case::once(1)]
-#[case::in_a_list_of_fifteen_thousand(3_000)]
-#[case::in_a_list_of_three_hundred_thousand(60_000)]
-fn fsum_keeps_what_a_neumaier_loop_loses(#[case] repeats: usize) {
-    // One correction term cannot hold two separate small amounts far apart in magnitude; the
-    // long list checks that long inputs get the same exact method as short ones.
-    let values = [1.0, 1e100, 1e-100, -1e100, -1.0].repeat(repeats);
-    let (got, expected) = (fsum(&values), repeats as f64 * 1e-100);
+#[case::once(LOST_BY_ONE_CORRECTION, 1e-100, 1)]
+#[case::in_a_list_of_fifteen_thousand(LOST_BY_ONE_CORRECTION, 1e-100, 3_000)]
+#[case::in_a_list_of_three_hundred_thousand(LOST_BY_ONE_CORRECTION, 1e-100, 60_000)]
+#[case::even_sorted_by_magnitude(LOST_EVEN_SORTED, -5.210865024023689e-72, 1)]
+#[case::even_sorted_by_magnitude_in_a_long_list(LOST_EVEN_SORTED, -5.210865024023689e-72, 4_096)]
+fn fsum_keeps_what_a_neumaier_loop_loses(
+    #[case] pattern: &[f64],
+    #[case] pattern_sum: f64,
+    #[case] repeats: usize,
+) {
+    // The long lists check that long inputs get the same exact method as short ones (the
+    // sorted pattern is repeated a power of two times, so its sum scales exactly).
+    let values = pattern.repeat(repeats);
+    let (got, expected) = (fsum(&values), repeats as f64 * pattern_sum);
     assert_eq!(
         got,
         expected,
-        "fsum of [1, 1e100, 1e-100, -1e100, -1] repeated {repeats} times ({} values) gave \
-         {got:e}: the exact sum is {expected:e}; a single compensation term loses it, a list of \
-         partials does not, however long the list",
+        "fsum of {pattern:?} repeated {repeats} times ({} values) gave {got:e}: the exact sum \
+         rounds to {expected:e}; a single compensation term, or a fixed few partials even after \
+         sorting the inputs by magnitude, loses it; a list of as many partials as the running \
+         sum needs does not, however long the list",
         values.len()
     );
 }
@@ -189,8 +213,42 @@ fn fsum_gives_infinity_for_infinite_input_or_overflow(
     );
 }
 
-/// Finite doubles over a wide but non-overflowing range, with exact cancellations mixed in.
+/// `2^e` for a normal exponent, exactly.
+fn two_to_the(e: i32) -> f64 {
+    f64::from_bits(u64::try_from(e + 1023).unwrap_or(0) << 52)
+}
+
+/// A tie decided under a cancelling block, shuffled: x (even last bit, not a power of two),
+/// half an ulp of x and a value 2^-54..2^-60 times that half pushing the sum past the tie, plus
+/// 2^k, 3*2^k and -2^(k+2) for 2^k 53 binades above x. Even sorted by magnitude the block's
+/// pending 2^(k+2) and the three values below it need four partials at once; merging any two
+/// (or one correction term) drops the value that decides the tie.
+fn a_tie_decided_under_a_cancelling_block() -> impl Strategy<Value = Vec<f64>> {
+    (-900_i32..900, 1_u64..1 << 51, 54_i32..=60, any::<bool>())
+        .prop_map(|(e, mantissa, behind, negative)| {
+            let sign = if negative { -1.0 } else { 1.0 };
+            let x = f64::from_bits(two_to_the(e).to_bits() | mantissa << 1);
+            let block = two_to_the(e + 53);
+            vec![
+                sign * x,
+                sign * two_to_the(e - 53),
+                sign * two_to_the(e - 53 - behind),
+                block,
+                3.0 * block,
+                -4.0 * block,
+            ]
+        })
+        .prop_shuffle()
+}
+
+/// Finite doubles over a wide but non-overflowing range, with exact cancellations mixed in;
+/// a third of the lists are a tie decided under a cancelling block.
 fn summands() -> impl Strategy<Value = Vec<f64>> {
+    prop_oneof![2 => mixed_summands(), 1 => a_tie_decided_under_a_cancelling_block()]
+}
+
+/// Finite doubles over a wide but non-overflowing range, with exact cancellations mixed in.
+fn mixed_summands() -> impl Strategy<Value = Vec<f64>> {
     let finite = prop_oneof![
         prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL | prop::num::f64::ZERO,
         -1e6..1e6_f64,
@@ -250,13 +308,8 @@ proptest! {
 /// sums generated at every magnitude, and lists whose values span the whole exponent range.
 #[cfg(feature = "held-out")]
 mod held_out {
-    use super::{BigRational, fsum, is_correctly_rounded};
+    use super::{BigRational, fsum, is_correctly_rounded, two_to_the};
     use proptest::prelude::*;
-
-    /// `2^e` for a normal exponent, exactly.
-    fn two_to_the(e: i32) -> f64 {
-        f64::from_bits(u64::try_from(e + 1023).unwrap_or(0) << 52)
-    }
 
     /// Finite doubles of every exponent (their bits drawn uniformly), each list holding
     /// pairs that cancel exactly.

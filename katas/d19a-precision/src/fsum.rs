@@ -31,12 +31,16 @@
 //!   `fsum_recovers_a_million_fees_of_ten_cents_exactly`.
 //! - cancellation, the half-way rounding cases and what one compensation term loses, even after
 //!   sorting the inputs by magnitude, and in lists of 15,000 and 300,000 values (past 2^18) as
-//!   in a short one (long inputs get the same exact method). Checked by `fsum_rounds_the_exact_sum_once`,
-//!   `fsum_keeps_what_a_neumaier_loop_loses`.
+//!   in a short one (long inputs get the same exact method); also a tie decided by a value far
+//!   below the half-ulp, under three larger values that cancel only together (2^k, 3*2^k and
+//!   -2^(k+2)), which needs four partials at once even after sorting the inputs by magnitude (a
+//!   third of the random lists are such ties). Checked by `fsum_rounds_the_exact_sum_once`,
+//!   `fsum_keeps_what_a_neumaier_loop_loses`, `fsum_agrees_with_an_exact_rational_sum`.
 //! - the partials are as many as the magnitudes need (38 at once for powers of two spread over
 //!   the whole range, also that pattern repeated over 15,000 values), not a fixed few correction
-//!   terms. Checked by
-//!   `fsum_keeps_as_many_partials_as_the_magnitudes_need`.
+//!   terms; sorted by magnitude those powers cancel pairwise, so the sorted check is the
+//!   four-partials tie above. Checked by
+//!   `fsum_keeps_as_many_partials_as_the_magnitudes_need`, `fsum_keeps_what_a_neumaier_loop_loses`.
 //! - `fsum` works in `f64` partials and rounds them itself: summing a mix of values that needs
 //!   several partials and the half-way fix-up makes at most 4 heap allocations for every length
 //!   from 1 to 100 values, and for 1,000, 10,000 and 300,000 (no big rational or big integer
@@ -59,6 +63,11 @@
 //! longest list checked for what Neumaier loses and for the allocation count; the million
 //! 0.1s, which both get right, are checked for the total only). Do not: the lesson is one
 //! exact method at every length.
+//! Nor a sort by magnitude followed by a fixed five or more partials (or, sorted from the
+//! largest down, a fixed three or more): once the inputs are sorted, a value and its negation
+//! cancel at once and the running sums of these tests' inputs never need more partials at the
+//! same time, so such a version may pass. Do not: the lesson is as many partials as the
+//! magnitudes need, in any order.
 
 /// Adds the values left to right with `+`, rounding after every step.
 pub fn naive_sum(values: &[f64]) -> f64 {
