@@ -86,7 +86,8 @@ const LOST_BY_ONE_CORRECTION: &[f64] = &[1.0, 1e100, 1e-100, -1e100, -1.0];
 
 /// Nor after sorting by magnitude: x (even last bit), half an ulp of x and a value 2^-59 times
 /// that half deciding the tie, under 2^k, 3*2^k and -2^(k+2) (2^k 53 binades above x), which
-/// cancel only after all three are in, so four partials are needed at once in any order.
+/// cancel only after all three are in, so four partials are needed at once, also when the
+/// inputs are sorted from the smallest magnitude up.
 const LOST_EVEN_SORTED: &[f64] = &[
     -8.720301752336693e-106,
     4.078315292499078e-56,
@@ -220,9 +221,9 @@ fn two_to_the(e: i32) -> f64 {
 
 /// A tie decided under a cancelling block, shuffled: x (even last bit, not a power of two),
 /// half an ulp of x and a value 2^-54..2^-60 times that half pushing the sum past the tie, plus
-/// 2^k, 3*2^k and -2^(k+2) for 2^k 53 binades above x. Even sorted by magnitude the block's
-/// pending 2^(k+2) and the three values below it need four partials at once; merging any two
-/// (or one correction term) drops the value that decides the tie.
+/// 2^k, 3*2^k and -2^(k+2) for 2^k 53 binades above x. Even sorted from the smallest magnitude
+/// up, the block's pending 2^(k+2) and the three values below it need four partials at once;
+/// merging any two (or one correction term) drops the value that decides the tie.
 fn a_tie_decided_under_a_cancelling_block() -> impl Strategy<Value = Vec<f64>> {
     (-900_i32..900, 1_u64..1 << 51, 54_i32..=60, any::<bool>())
         .prop_map(|(e, mantissa, behind, negative)| {

@@ -33,8 +33,8 @@
 //!   sorting the inputs by magnitude, and in lists of 15,000 and 300,000 values (past 2^18) as
 //!   in a short one (long inputs get the same exact method); also a tie decided by a value far
 //!   below the half-ulp, under three larger values that cancel only together (2^k, 3*2^k and
-//!   -2^(k+2)), which needs four partials at once even after sorting the inputs by magnitude (a
-//!   third of the random lists are such ties). Checked by `fsum_rounds_the_exact_sum_once`,
+//!   -2^(k+2)), which needs four partials at once even after sorting the inputs from the smallest
+//!   magnitude up (a third of the random lists are such ties). Checked by `fsum_rounds_the_exact_sum_once`,
 //!   `fsum_keeps_what_a_neumaier_loop_loses`, `fsum_agrees_with_an_exact_rational_sum`.
 //! - the partials are as many as the magnitudes need (38 at once for powers of two spread over
 //!   the whole range, also that pattern repeated over 15,000 values), not a fixed few correction
