@@ -134,36 +134,83 @@ fn a_huge_declared_size_is_an_error_without_reserving_it(#[case] size: &str) {
     );
 }
 
-/// 50,000 one-byte chunks (300 KB) decoded on a thread with a 256 KiB stack, alone in a child
-/// process: a decoder that recurses once per chunk overflows that stack, and a stack overflow
-/// aborts the whole process, so the parent reports it.
-#[test]
-fn decodes_fifty_thousand_tiny_chunks_on_a_small_stack() {
-    if !super::alone_in_a_child_process(&format!(
-        "{}::decodes_fifty_thousand_tiny_chunks_on_a_small_stack",
-        module_path!()
-    )) {
-        return;
+/// How many chunks (and trailer lines) the small-stack tests walk: a stack frame each
+/// overflows a 256 KiB stack.
+const MANY: usize = 50_000;
+
+/// Runs `work` on a thread with a 256 KiB stack, alone in a child process of this test
+/// binary (the test `path`): a stack overflow aborts the whole process, so the parent
+/// reports it with `why`, which the child prints first. `None` in the parent.
+fn on_a_small_stack_alone<T: Send + 'static>(
+    path: &str,
+    why: &str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    if !super::alone_in_a_child_process(path) {
+        return None;
     }
-    const CHUNKS: usize = 50_000;
-    let mut body = "1\r\nx\r\n".repeat(CHUNKS).into_bytes();
-    body.extend_from_slice(b"0\r\n\r\n");
-    // Printed first: if the decoder overflows the stack, this is what the parent shows.
-    eprintln!(
-        "decoding {CHUNKS} one-byte chunks on a 256 KiB stack: a stack overflow here means \
-         decode_chunked takes a stack frame per chunk (recursion), and a peer that sends \
-         many tiny chunks aborts the server. Walk the chunks in a loop"
-    );
-    let decoded = std::thread::Builder::new()
+    // Printed first: if `work` overflows the stack, this is what the parent shows.
+    eprintln!("on a 256 KiB stack: a stack overflow here means {why}");
+    let done = std::thread::Builder::new()
         .stack_size(256 * 1024)
-        .spawn(move || decode_chunked(&body))
+        .spawn(work)
         .expect("a thread can be started")
         .join()
-        .expect("decoding did not panic");
+        .expect("the work did not panic");
+    Some(done)
+}
+
+/// 50,000 one-byte chunks (300 KB), then 50,000 trailer lines, decoded on a small stack: a
+/// decoder that recurses once per chunk, or once per trailer line, overflows it.
+#[test]
+fn decodes_fifty_thousand_tiny_chunks_on_a_small_stack() {
+    let mut body = "1\r\nx\r\n".repeat(MANY).into_bytes();
+    body.extend_from_slice(b"0\r\n");
+    body.extend_from_slice("X-T: 1\r\n".repeat(MANY).as_bytes());
+    body.extend_from_slice(b"\r\n");
+    let Some(decoded) = on_a_small_stack_alone(
+        &format!(
+            "{}::decodes_fifty_thousand_tiny_chunks_on_a_small_stack",
+            module_path!()
+        ),
+        &format!(
+            "decode_chunked takes a stack frame per chunk or per trailer line (recursion) on \
+             {MANY} one-byte chunks and {MANY} trailer lines, and a peer that sends many tiny \
+             chunks or trailers aborts the server. Walk chunks and trailers in a loop"
+        ),
+        move || decode_chunked(&body),
+    ) else {
+        return;
+    };
     assert_eq!(
         decoded.map(|data| data.len()),
-        Ok(CHUNKS),
-        "{CHUNKS} one-byte chunks decode to {CHUNKS} bytes"
+        Ok(MANY),
+        "{MANY} one-byte chunks (and {MANY} trailer fields, not data) decode to {MANY} bytes"
+    );
+}
+
+/// 50,000 bytes encoded in one-byte chunks on a small stack: an encoder that calls itself
+/// once per chunk overflows it.
+#[test]
+fn encodes_fifty_thousand_tiny_chunks_on_a_small_stack() {
+    let Some(encoded) = on_a_small_stack_alone(
+        &format!(
+            "{}::encodes_fifty_thousand_tiny_chunks_on_a_small_stack",
+            module_path!()
+        ),
+        &format!(
+            "encode_chunked takes a stack frame per chunk (recursion) on {MANY} one-byte \
+             chunks, and streaming a large body in small chunks aborts the sender. Write the \
+             chunks in a loop"
+        ),
+        || encode_chunked(&[b'x'; MANY], 1),
+    ) else {
+        return;
+    };
+    assert_eq!(
+        encoded.len(),
+        MANY * "1\r\nx\r\n".len() + "0\r\n\r\n".len(),
+        "{MANY} one-byte chunks and the last chunk"
     );
 }
 

@@ -503,6 +503,85 @@ fn get_sleeps_while_the_server_is_silent_instead_of_spinning() {
     });
 }
 
+/// A request bigger than the client's socket can hold (`tcp_wmem`'s largest send buffer
+/// plus 1 MiB) to a server whose receive buffer is 4 KiB and which reads nothing until it has
+/// seen what the runtime's one thread is doing: while the request waits for room, that thread
+/// must be waiting for events in tokio's reactor (free for every other task), not asleep in a
+/// blocking send. Linux only (`/proc/self/task/<tid>/syscall`).
+#[cfg(target_os = "linux")]
+#[test]
+fn get_writes_a_request_bigger_than_the_socket_buffers_without_blocking_the_runtime() {
+    use std::io::{Read, Write};
+    let send_buffer = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem")
+        .ok()
+        .and_then(|text| text.split_whitespace().nth(2)?.parse::<usize>().ok())
+        .unwrap_or(4 << 20);
+    let path = format!("/{}", "a".repeat(send_buffer + (1 << 20)));
+    let runtime_thread = super::thread_id();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a one-thread runtime");
+    let listener = runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket can be created");
+        socket
+            .set_recv_buffer_size(4096)
+            .expect("a receive buffer size can be set");
+        socket
+            .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .expect("binding 127.0.0.1:0 always works");
+        let listener = socket.listen(1).expect("a bound socket can listen");
+        listener
+            .into_std()
+            .expect("a tokio listener becomes a std one")
+    });
+    listener
+        .set_nonblocking(false)
+        .expect("a listener can block");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().ok()?;
+        // What the runtime's thread is asleep in while the request waits for room.
+        let seen = super::blocked_call(runtime_thread);
+        stream.set_read_timeout(Some(GUARD)).ok()?;
+        let mut tail = Vec::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        while !tail.ends_with(b"\r\n\r\n") {
+            let n = stream.read(&mut buf).ok().filter(|&n| n > 0)?;
+            tail.extend_from_slice(&buf[..n]);
+            tail.drain(..tail.len().saturating_sub(4));
+        }
+        stream
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            .ok()?;
+        Some(seen)
+    });
+    let got = runtime.block_on(async { tokio::time::timeout(GUARD, get(addr, &path)).await });
+    let seen = server
+        .join()
+        .expect("the server thread did not panic")
+        .expect("the server read the whole request and answered");
+    assert!(
+        seen.is_some_and(super::Blocked::waits_for_data),
+        "while a {} MB request waited for the server to make room, the runtime's only thread \
+         was {}, not waiting for events: get writes with a blocking std call (or connects \
+         with one and writes through it), so one slow server freezes every other task on the \
+         event loop. Connect and write with tokio::net::TcpStream (write_all(..).await), \
+         which parks the task until the socket has room",
+        path.len() >> 20,
+        seen.map_or("never asleep".to_owned(), |call| format!(
+            "asleep in system call {}",
+            call.call
+        ))
+    );
+    let response = got
+        .expect("get returns once the server has read the request and answered")
+        .expect("a valid response");
+    assert_eq!(response.body, b"ok", "the answer to the big request");
+}
+
 /// How many threads this process has (Linux: /proc/self/task).
 fn threads_of_this_process() -> usize {
     std::fs::read_dir("/proc/self/task")

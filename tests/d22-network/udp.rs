@@ -447,18 +447,48 @@ fn refuses_a_zero_timeout() {
     assert!(seen.is_empty(), "nothing is sent with an invalid timeout");
 }
 
+/// Linux: how many datagrams have reached a port nobody listens on (`Udp: NoPorts` in
+/// `/proc/net/snmp`). The count is the whole network namespace's, other processes included.
+#[cfg(target_os = "linux")]
+fn datagrams_to_closed_ports() -> u64 {
+    let snmp = std::fs::read_to_string("/proc/net/snmp").expect("/proc/net/snmp is readable");
+    let mut udp = snmp.lines().filter(|line| line.starts_with("Udp:"));
+    let (names, values) = (udp.next(), udp.next());
+    names
+        .zip(values)
+        .and_then(|(names, values)| {
+            let at = names
+                .split_whitespace()
+                .position(|name| name == "NoPorts")?;
+            values.split_whitespace().nth(at)?.parse().ok()
+        })
+        .expect("/proc/net/snmp has a Udp: NoPorts count")
+}
+
 /// Linux only: a connected UDP socket learns of a closed port from the ICMP "port
 /// unreachable" reply, which Linux reports as `ConnectionRefused` on the next receive; other
-/// systems may just time out (see the brief).
+/// systems may just time out (see the brief). With 1,000 retries allowed, the kernel's count
+/// of datagrams to closed ports must grow by fewer than 10 during the call (one is the
+/// client's; the count is shared with the rest of the machine): a refusal ends the call.
 #[cfg(target_os = "linux")]
 #[test]
 fn reports_a_refused_port_as_an_io_error_instead_of_retrying() {
+    const RETRIES: u32 = 1_000;
     let addr = bind().local_addr().expect("a bound socket has an address");
     // The socket is dropped: nothing listens on `addr`, and the OS answers with "port unreachable".
-    let result = udp_request(addr, b"anyone?", WAIT, 2);
+    let before = datagrams_to_closed_ports();
+    let result = udp_request(addr, b"anyone?", WAIT, RETRIES);
+    let refused = datagrams_to_closed_ports() - before;
     assert!(
         matches!(result, Err(UdpError::Io(ref err)) if err.kind() == std::io::ErrorKind::ConnectionRefused),
         "only a timeout means 'try again'; a refused port is an error to report at once; got {result:?}"
+    );
+    assert!(
+        refused < 10,
+        "{refused} datagrams reached the closed port during the call (retries allowed: \
+         {RETRIES}): udp_request sent again after the port was refused, and reported \
+         ConnectionRefused only when the attempts ran out. A refusal is final: only a timeout \
+         means 'try again', so return the first ConnectionRefused at once"
     );
 }
 

@@ -44,6 +44,11 @@
 //!   `spawn_blocking`, one OS thread per request, never would). Checked by
 //!   `get_does_its_io_on_the_event_loop_not_on_a_blocking_thread`,
 //!   `fetch_all_does_its_io_on_the_event_loop_not_on_blocking_threads`.
+//! - the request is written on the event loop too: while a request bigger than the
+//!   socket's buffers waits for a server that reads nothing yet, the runtime's one thread
+//!   waits for events, not in a blocking send (Linux: `/proc/self/task/<tid>/syscall`).
+//!   Checked by
+//!   `get_writes_a_request_bigger_than_the_socket_buffers_without_blocking_the_runtime`.
 //! - no thread per request either: with 50 requests in flight on a one-thread runtime, the
 //!   process has no more threads than before, named or not (Linux's `/proc/self/task`, the
 //!   test alone in a child process). Checked by
@@ -60,7 +65,7 @@
 //! machine is sure to give. That the connect itself is asynchronous: a blocking
 //! `std::net::TcpStream::connect` on the runtime's thread completes at once on loopback
 //! (the kernel answers the handshake), and making a handshake stall (a full accept queue)
-//! costs a second of SYN retry per test.
+//! costs a second of SYN retry per test. (A blocking write after it is checked, see above.)
 
 use std::net::SocketAddr;
 

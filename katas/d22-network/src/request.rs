@@ -30,7 +30,9 @@
 //!   `Transfer-Encoding` included, and a control character in a header value (C0, DEL or C1; only a tab is allowed);
 //!   a header name must be a non-empty token (ASCII letters, digits and ``!#$%&'*+-.^_`|~``
 //!   only: a space, control byte, non-ASCII letter or separator such as `(` is a
-//!   `MalformedHeader`); a
+//!   `MalformedHeader`); a request target must be visible ASCII (`!` to `~` only: a
+//!   control byte or any non-ASCII character, even valid UTF-8 such as `é`, U+00A0 or
+//!   U+2028, is a `MalformedRequestLine`); a
 //!   byte that is not UTF-8 is an error of the line it is in (request line or header), not
 //!   of the whole head; with several bad lines, the first in order decides the error.
 //!   Checked by `rejects_an_invalid_request_with_the_matching_error`,

@@ -37,9 +37,12 @@
 //!   `a_huge_declared_size_is_an_error_without_reserving_it`.
 //! - arbitrary bytes never panic. Checked by `never_panics_on_arbitrary_bytes`,
 //!   `never_panics_on_hex_soup`.
-//! - the chunks are walked in a loop, not by recursion: 50,000 one-byte chunks decode on a
-//!   256 KiB stack (a stack frame per chunk overflows it, and a stack overflow aborts the
-//!   process). Checked by `decodes_fifty_thousand_tiny_chunks_on_a_small_stack`.
+//! - chunks and trailer lines are walked in a loop, not by recursion, both ways: 50,000
+//!   one-byte chunks followed by 50,000 trailer lines decode on a 256 KiB stack, and 50,000
+//!   bytes encode in one-byte chunks on one (a stack frame per chunk or per trailer line
+//!   overflows it, and a stack overflow aborts the process). Checked by
+//!   `decodes_fifty_thousand_tiny_chunks_on_a_small_stack`,
+//!   `encodes_fifty_thousand_tiny_chunks_on_a_small_stack`.
 //!
 //! **Not a dodge.** Parsing a size as a `u128` and converting it to `usize`: leading zeros
 //! never overflow `from_str_radix` (a 100-digit 10 is 10), so it overflows by value, as the
