@@ -21,7 +21,8 @@
 //! **The tests check.**
 //! - Full CRUD on warriors and weapons, a `NULL` owner included (`update` replaces every
 //!   column, the first one included); `insert` returns the id of the row it inserted, even when
-//!   a trigger adds another row right after it (so not a `SELECT max(id)`); `get` of a missing
+//!   a trigger adds an identical row right after it (so not a `SELECT max(id)` nor a lookup by
+//!   the values); `get` of a missing
 //!   id is `Ok(None)`, `update` and `delete` of one are `Ok(false)`. Checked by
 //!   `warriors_insert_get_update_delete`, `weapons_keep_a_null_owner`,
 //!   `missing_ids_are_none_and_false`.

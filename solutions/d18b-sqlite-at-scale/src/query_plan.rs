@@ -66,7 +66,8 @@
 //! - Calling [`ensure_indexes`] again changes nothing, and on a database that lost one of the
 //!   two indexes it adds that one back; e-mails are unique, so the e-mail index is
 //!   `UNIQUE`: creating it over a duplicate fails with SQLite's constraint error, and once it
-//!   exists SQLite refuses every later duplicate insert (not a one-off check in Rust), also when
+//!   exists SQLite refuses every later duplicate, inserted or updated (not a one-off check in
+//!   Rust nor a trigger; `pragma_index_list` shows a `UNIQUE` index on `email` alone), also when
 //!   the table already carried an index that starts with `email` but does not make it unique (a
 //!   plain one on `email`, a `UNIQUE` one on `(email, name)`); a warrior may carry several
 //!   weapons, so the `warrior_id` index is not. Checked by

@@ -38,7 +38,8 @@
 //!   `top_zero_is_empty_without_asking_the_repository`,
 //!   `a_repository_failure_comes_back_as_a_rank_error`.
 //! - Against a real file: `add` then `by_id` round-trips (`add` returns the id of the row it
-//!   inserted, even when a trigger inserts another row right after it), a missing id is
+//!   inserted, even when a trigger inserts an identical row right after it, so neither
+//!   `SELECT max(id)` nor a lookup by the values finds it), a missing id is
 //!   `Ok(None)`, reopening the file keeps its rows, and the business logic runs on it too.
 //!   Checked by
 //!   `add_then_by_id_round_trips`, `by_id_of_a_missing_warrior_is_none`,

@@ -46,7 +46,9 @@
 //!   cached across calls: alike inserts report alike counts. Checked by
 //!   `insert_steps_stores_the_row`, `insert_steps_reports_sqlites_own_counter_for_that_insert`,
 //!   `every_index_adds_work_to_an_insert`, `each_insert_reports_its_own_steps_not_a_running_total`.
-//! - A row the table refuses is [`TaxError::Sqlite`] with SQLite's constraint error. Checked by
+//! - A row the table refuses (its `CHECK`, or a trigger the tests add) is [`TaxError::Sqlite`]
+//!   with SQLite's constraint error, from running the `INSERT` (the trace sees it run), not from
+//!   a copy of the table's rules in Rust. Checked by
 //!   `an_insert_the_table_refuses_is_an_error`.
 //!
 //! **Not checked.** Inserts per second: the bench turns the step counts into time.
