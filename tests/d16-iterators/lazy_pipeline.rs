@@ -594,35 +594,41 @@ struct Stopped;
 /// The most lines `the_report_tallies_each_address_before_pulling_the_next_line` lets through.
 const TALLIED: usize = 600;
 
+/// The most heap `top_ips_report` held at once before it pulled line `tallied + 1` of `log`,
+/// where the source stops it.
+fn heap_when_stopped_at_line(log: &[String], tallied: usize) -> usize {
+    let stop =
+        std::iter::from_fn(|| -> Option<&String> { std::panic::resume_unwind(Box::new(Stopped)) });
+    let source = log[..tallied].iter().chain(stop);
+    let (finished, heap) = peak_heap(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            top_ips_report(source, 404, 3)
+        }))
+    });
+    match finished {
+        Err(stopped) if stopped.is::<Stopped>() => heap,
+        Err(panicked) => std::panic::resume_unwind(panicked),
+        Ok(report) => panic!(
+            "top_ips_report returned {:?} without pulling line {} of the log",
+            report.lines().next(),
+            tallied + 1
+        ),
+    }
+}
+
 #[test]
 fn the_report_tallies_each_address_before_pulling_the_next_line() {
-    // Every line a 404 from an IPv6 address of its own, spread over the whole address space.
-    let log: Vec<String> = (1..=TALLIED as u128)
-        .map(|i| {
-            let address =
-                std::net::Ipv6Addr::from(i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835));
-            format!("{address} - 404 ERROR")
-        })
-        .collect();
+    // Every line a 404 from an IPv6 address of its own: spread over the whole address space
+    // (written in about 39 characters), or the first ones (::1, ::2, ...: 3 to 5 characters).
+    let log_of = |address: fn(u128) -> u128| -> Vec<String> {
+        (1..=TALLIED as u128)
+            .map(|i| format!("{} - 404 ERROR", std::net::Ipv6Addr::from(address(i))))
+            .collect()
+    };
+    let long = log_of(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835));
+    let short = log_of(|i| i);
     for tallied in super::sizes_to_try(1, 64, TALLIED) {
-        let stop = std::iter::from_fn(|| -> Option<&String> {
-            std::panic::resume_unwind(Box::new(Stopped))
-        });
-        let source = log[..tallied].iter().chain(stop);
-        let (finished, heap) = peak_heap(|| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                top_ips_report(source, 404, 3)
-            }))
-        });
-        match finished {
-            Err(stopped) if stopped.is::<Stopped>() => {}
-            Err(panicked) => std::panic::resume_unwind(panicked),
-            Ok(report) => panic!(
-                "top_ips_report returned {:?} without pulling line {} of the log",
-                report.lines().next(),
-                tallied + 1
-            ),
-        }
+        let heap = heap_when_stopped_at_line(&long, tallied);
         let needed = 16 * tallied;
         assert!(
             heap >= needed,
@@ -632,6 +638,18 @@ fn the_report_tallies_each_address_before_pulling_the_next_line() {
              it had not counted them yet; count each line's result as it streams by, before \
              pulling the next line, never gathering results in a batch (on the stack or the \
              heap) to tally later",
+            tallied + 1
+        );
+        let short_heap = heap_when_stopped_at_line(&short, tallied);
+        assert_eq!(
+            short_heap,
+            heap,
+            "stopped as it pulled line {} of a log of 404s from {tallied} different IPv6 \
+             addresses, top_ips_report had held {short_heap} bytes of heap when the addresses \
+             are written short (::1, ::2, ...) but {heap} when written long (39 characters): \
+             its tally holds text, a String per address (ip.to_string(), or the field as \
+             written); tally by the parsed IpAddr, which takes the same room however the \
+             address is written",
             tallied + 1
         );
     }

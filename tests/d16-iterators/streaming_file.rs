@@ -167,6 +167,9 @@ const SWEPT_FROM: usize = 33_001;
 /// The biggest file `a_file_of_any_size_is_counted_in_the_same_heap` counts.
 const SWEPT_TO: usize = 16 << 20;
 
+/// The most bytes the count may read of a file whose line 2 is not UTF-8: a few 8 KiB buffers.
+const BAD_LINE_READ_BOUND: u64 = 32 * 1024;
+
 #[rstest]
 fn a_file_of_any_size_is_counted_in_the_same_heap(dir: TempDir) {
     // One file grown from 32 KiB to 16 MiB, its second line not UTF-8: a streaming count reads
@@ -189,11 +192,22 @@ fn a_file_of_any_size_is_counted_in_the_same_heap(dir: TempDir) {
         }
         out.flush()
             .unwrap_or_else(|e| panic!("cannot flush {}: {e}", path.display()));
+        let read_before = bytes_read_by_this_thread();
         let (got, heap) = peak_heap(|| count_matching_lines(&path, " 404 "));
+        let read = bytes_read_by_this_thread()
+            .zip(read_before)
+            .map_or(0, |(after, before)| after - before);
         assert!(
             matches!(got, Err(StreamError::Read { line: 2, .. })),
             "counting a {size}-byte file whose line 2 is not UTF-8 gave {got:?}: the count must \
              stop there with StreamError::Read for line 2"
+        );
+        assert!(
+            read < BAD_LINE_READ_BOUND,
+            "counting a {size}-byte file whose line 2 (in its first 64 bytes) is not UTF-8 read \
+             {read} bytes of it: the count must stop at the bad line, a buffer or two in \
+             (a BufReader reads 8 KiB at a time, under {BAD_LINE_READ_BOUND} bytes), not read on \
+             to the end of the file and return the error afterwards"
         );
         let first = *first.get_or_insert(heap);
         assert_eq!(
@@ -404,7 +418,18 @@ fn a_small_file_is_streamed_too_not_read_whole(dir: TempDir, #[case] lines: u32)
 /// Read calls this process has made so far and the bytes they brought in (`syscr` and
 /// `rchar` of /proc/self/io; a child the process has waited for counts too).
 fn reads_by_this_process() -> Option<(u64, u64)> {
-    let io = fs::read_to_string("/proc/self/io").ok()?;
+    reads_recorded_in("/proc/self/io")
+}
+
+/// Bytes this thread has read so far (`rchar` of /proc/thread-self/io): other tests running
+/// meanwhile on other threads do not count.
+fn bytes_read_by_this_thread() -> Option<u64> {
+    reads_recorded_in("/proc/thread-self/io").map(|(_, bytes)| bytes)
+}
+
+/// The read calls and bytes read that an io file of /proc records (`syscr`, `rchar`).
+fn reads_recorded_in(io_file: &str) -> Option<(u64, u64)> {
+    let io = fs::read_to_string(io_file).ok()?;
     let field = |name: &str| -> Option<u64> {
         let line = io.lines().find(|line| line.starts_with(name))?;
         line.split_whitespace().nth(1)?.parse().ok()

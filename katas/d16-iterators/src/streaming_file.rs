@@ -46,7 +46,9 @@
 //! - a file whose second line is not UTF-8 is counted (to `StreamError::Read` for line 2) with
 //!   exactly the same heap whatever its size, from 33,001 bytes, then sizes about a quarter apart,
 //!   up to 16 MiB: the count reads one buffer and stops at the bad line, never the whole file
-//!   first, at any size. Checked by `a_file_of_any_size_is_counted_in_the_same_heap`.
+//!   first, at any size; and on Linux the calling thread reads less than 32 KiB of each such file
+//!   (`rchar` of `/proc/thread-self/io`): it does not read on to the end and return the error
+//!   afterwards. Checked by `a_file_of_any_size_is_counted_in_the_same_heap`.
 //! - on Linux, small files (about 40, 90, 300 and 900 KiB) go through a small buffer, on the heap
 //!   or the stack alike: counting one makes at least one read call per 16 KiB of it (`syscr` of
 //!   `/proc/self/io`, in a test process of its own), so no read brings in more than 16 KiB on
@@ -72,6 +74,8 @@
 //! Linux): there only the heap is measured. A file under 32 KiB read whole: two read calls
 //! either way, and a `BufReader`'s own buffer is 8 KiB, so it is a small constant buffer too. Reading in batches of a few hundred lines: memory stays bounded by
 //! the batch, not the file, so it is not a violation the tests could tell from one line at a time.
+//! Reading on past a bad line on another thread than the caller's: only the calling thread's
+//! reads are counted for a file with a bad line.
 //! A program started through an intermediate one that is waited for while the reader it started
 //! lives on (a grandchild, re-parented away from this process): neither `/proc` check sees it.
 //! A shortcut switched on only at file sizes the tests do not try: the heap is compared over files

@@ -75,7 +75,9 @@
 //!   of a log of 404s from k different IPv6 addresses (every k from 1 to 64, then about a quarter
 //!   more each time up to 600), it has held at least 16 bytes of heap an address, what a tally of
 //!   k addresses needs; results gathered in a batch, even one on the stack, and tallied later
-//!   leave the tally behind. Checked by
+//!   leave the tally behind; and it has held exactly the same heap whether the k addresses are
+//!   written short (`::1`, `::2`, …) or long (39 characters): the tally is keyed by the parsed
+//!   `IpAddr`, not by a `String` of it (`ip.to_string()` or the field as written). Checked by
 //!   `the_report_tallies_each_address_before_pulling_the_next_line`.
 //! - the lazy pipeline gives the same result as an eager `Vec` computation for any log. Checked by
 //!   `gives_the_same_result_as_an_eager_vec_computation`.
@@ -92,7 +94,8 @@
 //! What the report keeps on the stack is not measured: a batch of results kept there is seen only
 //! through the tally it holds back (under 16 bytes of heap an address already pulled), so a batch
 //! of 4 or fewer, or one behind a tally given its room in advance (`HashMap::with_capacity`), is
-//! not seen.
+//! not seen. A tally keyed by the address's text kept off the heap (in a fixed-size array of
+//! bytes) is not told from one keyed by `IpAddr`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
