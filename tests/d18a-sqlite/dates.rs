@@ -100,12 +100,46 @@ fn a_zero_day_window_holds_only_the_exact_instant() {
     );
 }
 
+/// Spellings SQLite's `datetime()` reads, with the UTC text it gives for each.
+const SPELLINGS: [(&str, &str, &str); 4] = [
+    ("Zulu", "2026-04-01T10:00:00Z", "2026-04-01 10:00:00"),
+    ("Offset", "2026-04-01T12:00:00+05:30", "2026-04-01 06:30:00"),
+    ("Fraction", "2026-04-01T08:00:00.750Z", "2026-04-01 08:00:00"),
+    ("NoSeconds", "2026-04-01 09:15", "2026-04-01 09:15:00"),
+];
+
 #[test]
 fn other_iso_8601_spellings_are_normalised() {
-    let store = roster(&[
-        ("Zulu", "2026-04-01T10:00:00Z"),
-        ("Offset", "2026-04-01T12:00:00+05:30"),
-    ]);
+    let (store, watched) = super::watch_connections(|| {
+        let store = roster(&[]);
+        for (name, at, _) in SPELLINGS {
+            let inserted = store.insert_enlisted(name, 100.0, at);
+            assert!(
+                inserted.is_ok(),
+                "insert_enlisted({name:?}, 100.0, {at:?}) returned {inserted:?}, yet SQLite's \
+                 datetime() reads {at:?}: normalise with SQLite's date functions \
+                 (`datetime(?)`), not a parser of your own that knows fewer spellings"
+            );
+        }
+        store
+    });
+    for (_, at, _) in SPELLINGS {
+        let literal = format!("'{at}'");
+        let normalised_by_sqlite = watched.sent.iter().any(|s| {
+            let sql = s.sql.to_lowercase();
+            ["datetime(", "strftime(", "julianday(", "unixepoch(", "date("]
+                .iter()
+                .any(|f| sql.contains(f))
+                && s.bound_values().contains(&literal)
+        });
+        assert!(
+            normalised_by_sqlite,
+            "insert_enlisted never handed the text {at:?} to one of SQLite's date functions \
+             (statements: {:?}): the timestamp was parsed and converted to UTC in Rust. SQLite \
+             reads and rejects dates itself: bind the text as given to `datetime(?)`",
+            watched.sent.iter().map(|s| &s.expanded).collect::<Vec<_>>()
+        );
+    }
     let stored: Vec<String> = {
         let mut stmt = store
             .connection()
@@ -118,16 +152,16 @@ fn other_iso_8601_spellings_are_normalised() {
     };
     assert_eq!(
         stored,
-        ["2026-04-01 10:00:00", "2026-04-01 06:30:00"],
+        SPELLINGS.map(|(_, _, utc)| utc),
         "timestamps must be stored as UTC 'YYYY-MM-DD HH:MM:SS' (normalise with datetime())"
     );
     let recent = store
-        .enlisted_within(1, "2026-04-02T06:00:00Z")
+        .enlisted_within(1, "2026-04-02T06:00:00.999Z")
         .expect("the query should accept an ISO-8601 'now'");
     assert_eq!(
         recent,
-        ["Offset", "Zulu"],
-        "compare in UTC: 06:30 UTC is older than 10:00 UTC"
+        ["Offset", "Fraction", "NoSeconds", "Zulu"],
+        "compare in UTC: 06:30 UTC is older than 08:00, 09:15 and 10:00 UTC"
     );
 }
 

@@ -26,8 +26,11 @@
 //!   `the_window_includes_both_ends_and_nothing_beyond`,
 //!   `a_zero_day_window_holds_only_the_exact_instant`,
 //!   `a_default_enlistment_is_found_relative_to_its_own_timestamp`.
-//! - other ISO-8601 spellings (`T`, `Z`, offsets) are stored normalised to UTC
-//!   `YYYY-MM-DD HH:MM:SS` and compared in UTC, `now` too (at both ends of the window).
+//! - other ISO-8601 spellings (`T`, `Z`, offsets, fractional seconds, no seconds) are
+//!   stored normalised to UTC `YYYY-MM-DD HH:MM:SS` and compared in UTC, `now` too (at both
+//!   ends of the window); SQLite does the normalising: through the trace of every connection
+//!   the store opens, each spelling reaches SQLite as given, bound to a statement that applies
+//!   a date function (`datetime(?)`), not parsed into UTC by hand in Rust.
 //!   Checked by `other_iso_8601_spellings_are_normalised`,
 //!   `the_window_includes_both_ends_and_nothing_beyond`.
 //! - the window is SQL's job: through SQLite's statement trace, no statement returns more
