@@ -347,12 +347,75 @@ fn each_view_is_one_join_query_whose_rows_are_the_answer(#[case] view: View) {
         "the {view:?} view sent {:?}: write the join in SQL",
         texts[0]
     );
+    if let Some(lookup) = weapon_looked_up_by_a_subquery(&conn, texts[0]) {
+        panic!(
+            "the {view:?} view sent {:?}, whose query plan reads the weapons in a subquery \
+             ({lookup:?}): each warrior's weapon is looked up row by row instead of joined. \
+             Join the tables (`warriors LEFT JOIN weapons ON warriors.weapon_id = \
+             weapons.id`); a subquery may only find the weapons no warrior holds",
+            texts[0]
+        );
+    }
     assert_eq!(
         sent[0].rows, returned,
         "SQLite returned {} rows but the {view:?} view returned {returned}: the rows were \
          filtered or added in Rust; let the join decide which rows exist",
         sent[0].rows
     );
+}
+
+/// The plan step of `text` that reads `weapons` (or an alias the text gives it) inside a
+/// scalar or list subquery, if any: a per-row look-up standing in for the join.
+fn weapon_looked_up_by_a_subquery(conn: &Connection, text: &str) -> Option<String> {
+    const NOT_ALIASES: [&str; 14] = [
+        "ON", "LEFT", "INNER", "CROSS", "JOIN", "NATURAL", "WHERE", "UNION", "ORDER", "GROUP",
+        "USING", "NOT", "EXCEPT", "LIMIT",
+    ];
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || "(),;".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut names = vec!["weapons".to_owned()];
+    for (i, word) in words.iter().enumerate() {
+        if !word.eq_ignore_ascii_case("weapons") {
+            continue;
+        }
+        let next = match words.get(i + 1) {
+            Some(w) if w.eq_ignore_ascii_case("AS") => words.get(i + 2),
+            other => other,
+        };
+        if let Some(alias) = next.filter(|w| {
+            w.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && !NOT_ALIASES.iter().any(|k| w.eq_ignore_ascii_case(k))
+        }) {
+            names.push(alias.to_lowercase());
+        }
+    }
+    let mut plan = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {text}"))
+        .expect("the traced statement explains");
+    let steps: Vec<(i64, i64, String)> = plan
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(3)?)))
+        .and_then(|rows| rows.collect())
+        .expect("the query plan reads");
+    let in_lookup = |mut parent: i64| {
+        while let Some((_, up, detail)) = steps.iter().find(|(id, _, _)| *id == parent) {
+            if detail.contains("SCALAR SUBQUERY") || detail.contains("LIST SUBQUERY") {
+                return true;
+            }
+            parent = *up;
+        }
+        false
+    };
+    steps
+        .iter()
+        .find(|(_, parent, detail)| {
+            let table = detail.split_whitespace().nth(1).unwrap_or("").to_lowercase();
+            (detail.starts_with("SCAN ") || detail.starts_with("SEARCH "))
+                && names.contains(&table)
+                && in_lookup(*parent)
+        })
+        .map(|(_, _, detail)| detail.clone())
 }
 
 #[test]

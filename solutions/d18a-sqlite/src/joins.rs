@@ -30,7 +30,9 @@
 //!   `the_battlefield_view_shows_every_warrior_and_every_weapon`.
 //! - through SQLite's statement trace: each view is one query containing a `JOIN`, and the
 //!   rows SQLite returns are exactly the rows the view returns (nothing joined, filtered or
-//!   appended in Rust); the battlefield query uses neither `FULL` nor `RIGHT`, and its query
+//!   appended in Rust); no view reads `weapons` (or its alias) in a scalar or list subquery
+//!   of its query plan (a weapon looked up per warrior is not a join; in the battlefield only
+//!   the anti-join may use a subquery, over `warriors`); the battlefield query uses neither `FULL` nor `RIGHT`, and its query
 //!   plan (`EXPLAIN QUERY PLAN` of the traced statement) is a `UNION ALL` whose only temp
 //!   b-tree is the sort for the final `ORDER BY` (of the outer query, or of the `UNION ALL`'s
 //!   arms; not inside a subquery): a pass that removes duplicates (`UNION`, `DISTINCT`,
