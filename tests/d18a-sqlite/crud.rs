@@ -347,7 +347,17 @@ fn the_store_keeps_sqlites_journal_and_syncs_its_writes() {
         "the store's connection runs with journal_mode = {journal} and synchronous = \
          {synchronous}: a crash mid-write can then tear the file, just like the JSON file the \
          store replaces. SQLite's journal and its fsyncs are what make a write all-or-nothing; \
-         keep the defaults (a journal on disk, synchronous FULL or NORMAL)"
+         keep the defaults (a journal on disk, synchronous FULL)"
+    );
+    // 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. NORMAL is durable only with a write-ahead log.
+    let needed = if journal.eq_ignore_ascii_case("wal") { 1 } else { 2 };
+    assert!(
+        synchronous >= needed,
+        "the store's connection runs with journal_mode = {journal} and synchronous = \
+         {synchronous} (NORMAL): in rollback-journal mode that skips the fsyncs that make a \
+         commit durable, so a power cut after a write returned can lose it or corrupt the \
+         file. Keep SQLite's default, synchronous = FULL (NORMAL is safe only with \
+         journal_mode = WAL)"
     );
 }
 
@@ -535,6 +545,39 @@ fn update_get_and_delete_bind_their_values() {
     let (_, first) = sent_by(&store, || store.delete(a));
     let (_, second) = sent_by(&store, || store.delete(b));
     assert_constant_and_bound("delete", &first, &second);
+}
+
+#[test]
+fn update_and_delete_let_their_write_decide_whether_the_row_existed() {
+    let store = store_with(&[("Arjuna", 1.0), ("Karna", 2.0)]);
+    let calls: [(&str, Box<dyn Fn() -> bool + '_>); 4] = [
+        ("update_power(1, ..)", Box::new(|| store.update_power(1, 3.5).is_ok())),
+        ("update_power(42, ..)", Box::new(|| store.update_power(42, 3.5).is_ok())),
+        ("delete(2)", Box::new(|| store.delete(2).unwrap_or(false))),
+        ("delete(42)", Box::new(|| store.delete(42).unwrap_or(false))),
+    ];
+    for (call, run) in calls {
+        let (_, sent) = sent_by(&store, run);
+        let mut in_transaction = false;
+        for s in &sent {
+            let verb = s.sql.trim_start().to_uppercase();
+            if verb.starts_with("BEGIN") || verb.starts_with("SAVEPOINT") {
+                in_transaction = true;
+            }
+            if verb.starts_with("UPDATE") || verb.starts_with("DELETE") {
+                break;
+            }
+            assert!(
+                in_transaction || !(verb.starts_with("SELECT") || verb.starts_with("WITH")),
+                "{call} ran {:?} before its write, outside a transaction: checking that the \
+                 row exists and then writing in a second statement lets another connection \
+                 delete it in between, and the call reports a write that changed nothing. \
+                 Run the UPDATE/DELETE alone and let its changed-row count decide NotFound \
+                 (or false)",
+                texts(&sent)
+            );
+        }
+    }
 }
 
 #[test]

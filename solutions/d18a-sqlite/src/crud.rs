@@ -36,8 +36,9 @@
 //!   error. Checked by `warriors_survive_closing_and_reopening_the_file`,
 //!   `opening_a_file_in_a_missing_directory_is_an_error`.
 //! - the store keeps SQLite's crash safety: on a file, its connection (`connection()`)
-//!   journals (`PRAGMA journal_mode` is not `off` or `memory`) and syncs (`PRAGMA
-//!   synchronous` is not `OFF`). Checked by
+//!   journals (`PRAGMA journal_mode` is not `off` or `memory`) and syncs durably (`PRAGMA
+//!   synchronous` is `FULL` or `EXTRA` in rollback-journal mode, at least `NORMAL` in WAL
+//!   mode). Checked by
 //!   `the_store_keeps_sqlites_journal_and_syncs_its_writes`.
 //! - each write is committed before its call returns (no transaction kept open across
 //!   calls): while the store is still open, another connection to the file sees the
@@ -57,6 +58,11 @@
 //!   `None`. Checked by `update_power_of_an_unknown_id_is_not_found`,
 //!   `delete_removes_the_warrior_and_reports_it`, `delete_of_an_unknown_id_returns_false`,
 //!   `get_of_an_unknown_id_is_none`, `get_reports_a_failing_database_as_an_error_not_none`.
+//! - update and delete let the write decide: through the statement trace, neither reads the
+//!   row before its `UPDATE`/`DELETE` outside a transaction (a look-up in a separate
+//!   autocommit statement, then the write, reports a row another connection deleted in
+//!   between as updated); the write's changed-row count decides. Checked by
+//!   `update_and_delete_let_their_write_decide_whether_the_row_existed`.
 //! - bad input (an empty or blank name, a NaN or infinite power) is a typed error and writes
 //!   nothing. Checked by `an_empty_name_is_rejected_and_nothing_is_written`,
 //!   `a_non_finite_power_is_rejected`.
