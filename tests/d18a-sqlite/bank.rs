@@ -489,9 +489,14 @@ fn the_checks_read_inside_the_transfers_transaction(
     let sent = super::take_sent();
     let texts: Vec<&str> = sent.iter().map(|s| s.sql.as_str()).collect();
     let opened = texts.iter().position(|sql| opens_a_transaction(sql));
-    let first_read = texts
-        .iter()
-        .position(|sql| sql.to_lowercase().contains("accounts"));
+    // A read is any SELECT (through a view or a CTE too) or any statement naming `accounts`.
+    let first_read = texts.iter().position(|sql| {
+        let verb = sql.trim_start().to_uppercase();
+        ["SELECT", "WITH", "VALUES"]
+            .iter()
+            .any(|v| verb.starts_with(v))
+            || sql.to_lowercase().contains("accounts")
+    });
     assert!(
         matches!((opened, first_read), (Some(open), Some(read)) if open < read),
         "transfer({from:?}, {to:?}, {amount}) ran {texts:?}: the balances were checked \

@@ -30,7 +30,8 @@
 //!   error, never a rule breach such as `UnknownAccount`. Checked by
 //!   `a_failing_database_is_a_database_error_not_an_unknown_account`.
 //! - through SQLite's statement trace (started by a hook, which is lent the bank's
-//!   connection): the transaction opens before the balances are read and nothing ends it
+//!   connection): the transaction opens before the balances are read (before any `SELECT`,
+//!   through a view or not, and any statement naming `accounts`) and nothing ends it
 //!   (or opens another) before the last write, so the check and the debit are one atomic
 //!   unit; a refused transfer sends no `UPDATE`, `INSERT` or `DELETE` at all (the rules
 //!   decide, not a failed write, a row count or the `CHECK` constraint).
