@@ -350,7 +350,11 @@ fn the_store_keeps_sqlites_journal_and_syncs_its_writes() {
          keep the defaults (a journal on disk, synchronous FULL)"
     );
     // 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. NORMAL is durable only with a write-ahead log.
-    let needed = if journal.eq_ignore_ascii_case("wal") { 1 } else { 2 };
+    let needed = if journal.eq_ignore_ascii_case("wal") {
+        1
+    } else {
+        2
+    };
     assert!(
         synchronous >= needed,
         "the store's connection runs with journal_mode = {journal} and synchronous = \
@@ -550,14 +554,17 @@ fn update_get_and_delete_bind_their_values() {
 #[test]
 fn update_and_delete_let_their_write_decide_whether_the_row_existed() {
     let store = store_with(&[("Arjuna", 1.0), ("Karna", 2.0)]);
-    let calls: [(&str, Box<dyn Fn() -> bool + '_>); 4] = [
-        ("update_power(1, ..)", Box::new(|| store.update_power(1, 3.5).is_ok())),
-        ("update_power(42, ..)", Box::new(|| store.update_power(42, 3.5).is_ok())),
-        ("delete(2)", Box::new(|| store.delete(2).unwrap_or(false))),
-        ("delete(42)", Box::new(|| store.delete(42).unwrap_or(false))),
-    ];
-    for (call, run) in calls {
-        let (_, sent) = sent_by(&store, run);
+    for (write, id) in [
+        ("update_power", 1),
+        ("update_power", 42),
+        ("delete", 2),
+        ("delete", 42),
+    ] {
+        let call = format!("{write}({id}, ..)");
+        let (_, sent) = sent_by(&store, || match write {
+            "update_power" => store.update_power(id, 3.5).is_ok(),
+            _ => store.delete(id).unwrap_or(false),
+        });
         let mut in_transaction = false;
         for s in &sent {
             let verb = s.sql.trim_start().to_uppercase();

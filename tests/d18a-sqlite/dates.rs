@@ -104,7 +104,11 @@ fn a_zero_day_window_holds_only_the_exact_instant() {
 const SPELLINGS: [(&str, &str, &str); 4] = [
     ("Zulu", "2026-04-01T10:00:00Z", "2026-04-01 10:00:00"),
     ("Offset", "2026-04-01T12:00:00+05:30", "2026-04-01 06:30:00"),
-    ("Fraction", "2026-04-01T08:00:00.750Z", "2026-04-01 08:00:00"),
+    (
+        "Fraction",
+        "2026-04-01T08:00:00.750Z",
+        "2026-04-01 08:00:00",
+    ),
     ("NoSeconds", "2026-04-01 09:15", "2026-04-01 09:15:00"),
 ];
 
@@ -127,9 +131,15 @@ fn other_iso_8601_spellings_are_normalised() {
         let literal = format!("'{at}'");
         let normalised_by_sqlite = watched.sent.iter().any(|s| {
             let sql = s.sql.to_lowercase();
-            ["datetime(", "strftime(", "julianday(", "unixepoch(", "date("]
-                .iter()
-                .any(|f| sql.contains(f))
+            [
+                "datetime(",
+                "strftime(",
+                "julianday(",
+                "unixepoch(",
+                "date(",
+            ]
+            .iter()
+            .any(|f| sql.contains(f))
                 && s.bound_values().contains(&literal)
         });
         assert!(

@@ -410,7 +410,11 @@ fn weapon_looked_up_by_a_subquery(conn: &Connection, text: &str) -> Option<Strin
     steps
         .iter()
         .find(|(_, parent, detail)| {
-            let table = detail.split_whitespace().nth(1).unwrap_or("").to_lowercase();
+            let table = detail
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .to_lowercase();
             (detail.starts_with("SCAN ") || detail.starts_with("SEARCH "))
                 && names.contains(&table)
                 && in_lookup(*parent)
