@@ -5,7 +5,7 @@ use rstest::rstest;
 use rusqlite::trace::{TraceEvent, TraceEventCodes};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Trace, start_trace, stop_trace, temp_dir};
+use super::{Trace, start_trace, starts_with_keyword, stop_trace, temp_dir};
 use crate::migrations::*;
 
 /// The history the tests migrate through.
@@ -111,8 +111,54 @@ fn trace_a_second_run(history: &[Migration]) -> Trace {
     trace
 }
 
+/// The runs of `trace` that read the ledger: every statement naming `schema_migrations`
+/// outside its string literals (so a probe of `sqlite_schema` for the table's name is not one),
+/// except the [`LEDGER`]'s `CREATE` and the ledger row's `INSERT` or `DELETE`.
+fn ledger_reads(trace: &Trace) -> Vec<&str> {
+    trace
+        .sql()
+        .into_iter()
+        .filter(|sql| {
+            let outside_literals: String = sql.split('\'').step_by(2).collect();
+            outside_literals
+                .to_ascii_lowercase()
+                .contains("schema_migrations")
+                && !["CREATE", "INSERT", "DELETE"]
+                    .iter()
+                    .any(|keyword| starts_with_keyword(sql, keyword))
+        })
+        .collect()
+}
+
 #[test]
 fn running_it_again_changes_nothing() {
+    // Runs with work to do, up and down, read the ledger once too, whatever they apply.
+    for (start, target) in [(0, 3), (0, 1), (3, 0)] {
+        let mut conn = database();
+        migrate(&mut conn, &HISTORY, start).expect("the set-up migration");
+        start_trace(&conn);
+        let outcome = migrate(&mut conn, &HISTORY, target);
+        let trace = stop_trace(&conn);
+        assert_eq!(
+            outcome.expect("a clean history must migrate"),
+            Outcome {
+                from: start,
+                to: target
+            },
+            "from {start} to {target}"
+        );
+        let reads = ledger_reads(&trace);
+        assert_eq!(
+            reads.len(),
+            1,
+            "N+1 in the migrator: migrating from {start} to {target} read schema_migrations \
+             with {} statements (on any thread: the trace sees every statement of the \
+             connection); read every recorded row with one SELECT before migrating, and do not \
+             query the ledger again for each migration applied or reverted (the loop already \
+             knows which to run). Ledger reads: {reads:?}",
+            reads.len()
+        );
+    }
     let trace = trace_a_second_run(&HISTORY);
     let ddl: Vec<&str> = trace
         .sql()

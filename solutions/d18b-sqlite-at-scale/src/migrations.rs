@@ -82,7 +82,11 @@
 //!   returns `Outcome { from: v, to: v }`; it runs as many statements (on any thread) with 3
 //!   migrations applied
 //!   as with 1: the ledger is read with one query, not one query per migration or per recorded
-//!   row (the N+1 in the migrator). Checked by `running_it_again_changes_nothing`.
+//!   row (the N+1 in the migrator). Runs with work to do read it once too: migrating 0→3, 0→1
+//!   and 3→0 each run exactly one statement that names `schema_migrations` (outside string
+//!   literals) other than the [`LEDGER`]'s `CREATE` and the ledger rows' `INSERT`s and
+//!   `DELETE`s, so no migration applied or reverted asks the ledger again.
+//!   Checked by `running_it_again_changes_nothing`.
 //! - [`checksum`] is the 64-bit FNV-1a hash of the script's UTF-8 bytes (start with
 //!   `0xcbf29ce484222325`; for each byte, xor it in, then multiply by `0x100000001b3`, wrapping),
 //!   bit-cast to `i64` because SQLite integers are signed; a non-ASCII script hashes its UTF-8
