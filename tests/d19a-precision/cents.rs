@@ -190,6 +190,8 @@ fn refuses_to_split_into_zero_parts() {
 #[case::ten_dollars_one_seven_seven(1000, &[1, 7, 7], &[67, 467, 466])]
 #[case::beyond_a_doubles_integers(9_007_199_254_740_995, &[1, 1, 1], &[3_002_399_751_580_332, 3_002_399_751_580_332, 3_002_399_751_580_331])]
 #[case::a_debt_near_the_end_of_i64_four_one_one(-5_623_804_039_993_514_980, &[4, 1, 1], &[-3_749_202_693_329_009_986, -937_300_673_332_252_497, -937_300_673_332_252_497])]
+#[case::the_largest_amount_by_large_weights_one_apart(i64::MAX, &[4_294_967_294, 4_294_967_293, 4_294_967_295], &[3_074_457_345_618_258_602, 3_074_457_344_902_430_719, 3_074_457_346_334_086_486])]
+#[case::the_largest_debt_by_large_weights_one_apart(i64::MIN, &[4_294_967_295, 4_294_967_294, 4_294_967_293], &[-3_074_457_346_334_086_486, -3_074_457_345_618_258_603, -3_074_457_344_902_430_719])]
 fn allocates_by_ratio_with_largest_remainders(
     #[case] total: i64,
     #[case] ratios: &[u32],
@@ -276,6 +278,26 @@ fn ratios() -> impl Strategy<Value = Vec<u32>> {
     prop::collection::vec(prop_oneof![0_u32..5, any::<u32>()], 1..8)
 }
 
+/// A bill of 17 to 19 digits (either sign) split by two to four weights of at least 2^31, a few
+/// apart, the total one more than a multiple of their sum: the exact remainders are then the
+/// weights themselves, so the shares' fractional parts differ by less than 10^-9 and only exact
+/// remainders rank them.
+fn large_weights_a_few_apart_on_a_large_bill() -> impl Strategy<Value = (i64, Vec<u32>)> {
+    (
+        2_147_483_648_u32..4_294_967_280,
+        prop::collection::vec(0_u32..16, 2..5),
+        any::<u64>(),
+        any::<bool>(),
+    )
+        .prop_map(|(base, offsets, pick, negative)| {
+            let ratios: Vec<u32> = offsets.iter().map(|&d| base + d).collect();
+            let weight: i64 = ratios.iter().map(|&r| i64::from(r)).sum();
+            let (low, high) = (10_i64.pow(16) / weight + 1, (i64::MAX - 1) / weight);
+            let multiple = weight * (low + i64::try_from(pick % (high - low) as u64).unwrap_or(0));
+            (if negative { 1 - multiple } else { multiple + 1 }, ratios)
+        })
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
@@ -344,7 +366,7 @@ proptest! {
 
     #[test]
     fn ratio_parts_sum_to_the_total_and_stay_within_a_cent_of_their_share(
-        total in amounts(), ratios in ratios()
+        (total, ratios) in prop_oneof![(amounts(), ratios()), large_weights_a_few_apart_on_a_large_bill()]
     ) {
         prop_assume!(ratios.iter().any(|&r| r > 0));
         let shares = allocate_by_ratio(Cents(total), &ratios)
@@ -359,6 +381,7 @@ proptest! {
             "allocate_by_ratio({}, {:?}) gave {:?}: the parts must sum to the total and each be \
              within one cent of total * ratio / sum(ratios)", total, ratios, shares
         );
+        split_by_exact_remainders(total, &ratios).map_err(TestCaseError::fail)?;
     }
 
     #[test]

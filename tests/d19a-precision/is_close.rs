@@ -35,6 +35,7 @@ fn the_classic_sum_is_close_but_not_equal() {
 #[case::just_outside(1.0, 1.0 + 1e-8, 1e-9, 0.0, false)]
 #[case::negatives(-1000.0, -1000.0001, 1e-6, 0.0, true)]
 #[case::nan_tolerance_is_not_an_error(1.0, 2.0, f64::NAN, 0.0, false)]
+#[case::tiny_magnitudes_have_no_hidden_absolute_floor(1e-20, 2e-20, 1e-9, 0.0, false)]
 fn follows_python_isclose(
     #[case] a: f64,
     #[case] b: f64,
@@ -47,7 +48,8 @@ fn follows_python_isclose(
         got, expected,
         "is_close({a:e}, {b:e}, rel_tol {rel_tol:e}, abs_tol {abs_tol:e}) said {got}: close means \
          equal, or both finite with |a - b| <= max(rel_tol * max(|a|, |b|), abs_tol); NaN is \
-         close to nothing and an infinity only to itself"
+         close to nothing and an infinity only to itself; no tolerance but the two given (no \
+         hidden floor such as f64::EPSILON, which calls any two tiny values close)"
     );
 }
 

@@ -41,6 +41,22 @@ fn dec(text: &str) -> Decimal {
     "-0.000000000000000000000000003"
 )]
 #[case::already_short("7.1", 2, "7.1", "7.1")]
+#[case::past_a_tie_in_sixteen_digits("8.500000000000001", 0, "9", "9")]
+#[case::short_of_a_tie_in_sixteen_digits("9.499999999999999", 0, "9", "9")]
+#[case::a_tenth_past_a_tie_in_sixteen_digits("-0.6500000000000001", 1, "-0.7", "-0.7")]
+#[case::short_of_a_tie_in_seventeen_digits(
+    "1234567890123.4999",
+    0,
+    "1234567890123",
+    "1234567890123"
+)]
+#[case::past_a_tie_in_seventeen_digits(
+    "-0.000000025000000000000001",
+    8,
+    "-0.00000003",
+    "-0.00000003"
+)]
+#[case::past_a_tie_in_eighteen_digits("-4.05000000000000001", 1, "-4.1", "-4.1")]
 fn rounds_ties_by_policy(
     #[case] value: &str,
     #[case] dp: u32,
@@ -56,7 +72,8 @@ fn rounds_ties_by_policy(
         dec(half_even),
         "round_half_even({value}, {dp}) gave {even}: a tie goes to the even neighbour, \
          anything else to the nearest (however many places past the tie it differs: decide in \
-         Decimal, not by comparing an f64 of the remainder with 0.5)"
+         Decimal, not by comparing an f64 of the remainder with 0.5, nor an f64 quotient with an \
+         epsilon or a nudge, which from 16 digits on is coarser than the value's last digit)"
     );
     assert_eq!(
         up,
@@ -255,10 +272,14 @@ proptest! {
 
     #[test]
     fn a_value_a_hair_off_a_tie_rounds_to_the_nearest(
-        k in 1_i64..1_000_000, dp in 0_u32..4, hair in 17_u32..=21, above in any::<bool>(), negative in any::<bool>()
+        k in 1_i64..1_000_000, dp in 0_u32..4, hair in 17_u32..=21, short in prop::option::of(16_u32..=18),
+        above in any::<bool>(), negative in any::<bool>()
     ) {
         // (10k + 5) units of place dp + 1, plus or minus one unit `hair` places further: a
-        // remainder of 0.5 ± 10^-hair units, which is 0.5 exactly as an f64.
+        // remainder of 0.5 ± 10^-hair units, which is 0.5 exactly as an f64; or, when `short`,
+        // a value of only 16 to 18 digits, whose distance from the tie is below an f64's
+        // relative error times a few (what an epsilon or a nudge in a float lets through).
+        let hair = short.map_or(hair, |length| length - 2 - k.ilog10());
         let sign: i64 = if negative { -1 } else { 1 };
         let off = if above { 1 } else { -1 };
         let mantissa = i128::from(sign) * ((10 * i128::from(k) + 5) * 10_i128.pow(hair) + off);
@@ -270,8 +291,9 @@ proptest! {
             got, (nearest, nearest, nearest),
             "{} is not a tie: it lies 10^-{} of a unit {} the half-way point, so \
              round_half_even and round_half_up to {} places and round_significant to {} digits \
-             must all give the nearest, {}; an f64 of the cut-off part is exactly 0.5 and \
-             calls it a tie, so decide the rounding in Decimal (round_dp_with_strategy)",
+             must all give the nearest, {}; an f64 of the cut-off part is (within an epsilon or \
+             a nudge of) 0.5 and calls it a tie, so decide the rounding in Decimal \
+             (round_dp_with_strategy)",
             value, hair, if above { "past" } else { "short of" }, dp, digits, nearest
         );
     }

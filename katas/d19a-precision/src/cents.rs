@@ -71,8 +71,12 @@
 //!   for the ten largest debts and credits by the same ratios (where `total * ratio` no longer
 //!   fits an `i64`), and for large weights one apart (1 cent by `[4294967294, 4294967295]` is
 //!   `[0, 1]`), whose shares differ by less than a billionth, so a float share compared to nine
-//!   places ties.
-//!   Checked by `allocates_by_ratio_with_largest_remainders`,
+//!   places ties; and on bills of 17 to 19 digits split by large weights a few apart, pinned
+//!   (`i64::MAX` by `[4294967294, 4294967293, 4294967295]` gives the odd cent to the third part)
+//!   and generated, where the shares' fractional parts differ by 10^-9 or less,
+//!   so a fraction of a `Decimal` share rounded to the places its 28 digits leave ranks them
+//!   wrong. Checked by `allocates_by_ratio_with_largest_remainders`,
+//!   `ratio_parts_sum_to_the_total_and_stay_within_a_cent_of_their_share`,
 //!   `every_small_bill_in_three_parts_gives_the_odd_cents_to_the_largest_exact_remainders`,
 //!   `small_bills_give_the_odd_cents_to_the_largest_exact_remainders`,
 //!   `bills_near_the_ends_of_i64_in_three_parts_give_the_odd_cents_to_the_largest_exact_remainders`.

@@ -42,6 +42,11 @@
 //! `count × fee`, and no test can tell it from the Decimal product; the tests catch the detour
 //! on longer products and whenever the result is not rounded back. Do not: the lesson is that
 //! the total is computed in base 10, not that a float may be used where its error rounds away.
+//! Not a dodge at all: a fee of 15 significant digits or fewer passed through an `f64` and back
+//! (`Decimal::from_f64(fee.to_f64())`, rescaled to the fee's places) before the `Decimal`
+//! product. A double holds every such fee to well under half a unit of its last place, so the
+//! round trip restores the fee exactly and the total is still `count × fee` in base 10; no
+//! output can differ (the tests' fees of 18 to 20 digits catch the round trip on longer fees).
 //! Nor the float total past ten million fees: the article's 100 million additions take most of
 //! a second in a debug build, so a loop that switches to one `fee * count` above some count
 //! larger than ten million goes unseen; nor one that switches above 200,000 fees (the largest

@@ -15,7 +15,9 @@
 //!
 //! **The tests check.**
 //! - a table of edge cases (the larger tolerance, not their sum, whichever of the two is larger
-//!   when both are non-zero; the larger magnitude; NaN, infinities, inclusive boundaries), and `0.1 + 0.2` against `0.3`. Checked by
+//!   when both are non-zero; the larger magnitude; NaN, infinities, inclusive boundaries; no
+//!   absolute floor but `abs_tol`: `1e-20` and `2e-20` are not close with `abs_tol` 0), and
+//!   `0.1 + 0.2` against `0.3`. Checked by
 //!   `follows_python_isclose`, `the_classic_sum_is_close_but_not_equal`.
 //! - symmetry for any pair and for pairs near the tolerance; every number is close to itself.
 //!   Checked by `is_symmetric`, `is_symmetric_for_pairs_near_the_tolerance`,
