@@ -9,9 +9,9 @@ use rust_decimal_macros::dec;
 
 use crate::humble_checkout::*;
 
-/// Runs `f` and returns its result with how many panics were raised on this thread while it
-/// ran, caught ones included: a counting panic hook, installed once and chained to the
-/// previous one. Afterwards it raises and catches one panic of its own and requires the hook
+/// Runs `f` and returns its result with how many panics were raised on any thread while it
+/// ran, caught ones included (in a test process of its own, see [`kata_test_support::alone`]):
+/// a counting panic hook, installed once and chained to the previous one. Afterwards it raises and catches one panic of its own and requires the hook
 /// to count it, so code that swaps the hook out for good is seen too.
 fn panics_raised_by<T>(f: impl FnOnce() -> T) -> (T, usize) {
     let (out, raised) = kata_test_support::panics_raised_by(f);
@@ -256,6 +256,19 @@ fn an_invalid_line_is_refused_without_calling_the_client(
     #[case] bad: LineItem,
     #[case] reason_mentions: &str,
 ) {
+    // In a test process of its own, so that a panic on any thread checkout starts counts too
+    // (and no other test's panics do). libtest names each test's thread after the test.
+    let module = module_path!();
+    let path = module.split_once("::").map_or(module, |(_, rest)| rest);
+    let thread = std::thread::current();
+    let case = thread
+        .name()
+        .and_then(|test| test.strip_prefix(path)?.strip_prefix("::"))
+        .expect("libtest names the test's thread after the test");
+    kata_test_support::alone(module, case, || refuses_the_line(bad, reason_mentions));
+}
+
+fn refuses_the_line(bad: LineItem, reason_mentions: &str) {
     let client = never_charged();
     let sku = bad.sku.clone();
     let mut bad_cart = cart();
@@ -265,9 +278,10 @@ fn an_invalid_line_is_refused_without_calling_the_client(
 
     assert_eq!(
         panics, 0,
-        "checkout raised {panics} panic(s) on this thread for the bad line {sku} (caught or \
-         not): nothing may panic on input; refuse it with checked arithmetic \
-         (`checked_mul`/`checked_add`), not `+`/`*` inside `catch_unwind`"
+        "checkout raised {panics} panic(s) for the bad line {sku} (caught or not, on this \
+         thread or on one it started and joined): nothing may panic on input; refuse it with \
+         checked arithmetic (`checked_mul`/`checked_add`), not `+`/`*` inside `catch_unwind` \
+         or on a helper thread whose failed join stands for the overflow"
     );
     match got {
         Err(CheckoutError::InvalidItem {

@@ -73,18 +73,22 @@ fn accepts_correct_implementations(#[case] candidate: fn(i32) -> bool) {
     );
 }
 
-/// Where `counted_truth` writes one byte per question: a file opened for appending, so that
-/// every question counts, from any thread and from any process the judge forks (a child
-/// shares the open file; a counter in memory would be the child's own copy). Only
-/// `the_judge_asks_about_at_most_max_probes_years` uses `counted_truth`.
-static ASKED: std::sync::OnceLock<std::fs::File> = std::sync::OnceLock::new();
+/// Where `counted_truth` writes one byte per question: a file it opens by its path for each
+/// question and appends to, so that every question counts, from any thread and from any
+/// process the judge forks (a counter in memory would be the child's own copy, and a child
+/// can point the files it inherits elsewhere, never the path). Only
+/// `the_judge_asks_about_at_most_max_probes_years` sets it.
+static LEDGER: std::sync::Mutex<Option<std::path::PathBuf>> = std::sync::Mutex::new(None);
 
 /// The rules, counting each question the judge asks.
 fn counted_truth(year: i32) -> bool {
     use std::io::Write;
-    if let Some(mut ledger) = ASKED.get() {
-        ledger
-            .write_all(b"?")
+    let ledger = LEDGER.lock().map(|path| path.clone()).unwrap_or(None);
+    if let Some(path) = ledger {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .and_then(|mut ledger| ledger.write_all(b"?"))
             .expect("the question ledger takes a byte");
     }
     truth(year)
@@ -92,25 +96,21 @@ fn counted_truth(year: i32) -> bool {
 
 #[test]
 fn the_judge_asks_about_at_most_max_probes_years() {
-    let ledger = ASKED.get_or_init(|| {
-        // Opened for appending, then unlinked: the open file lives on for the test.
-        let path = tempfile::NamedTempFile::new().expect("a temporary file");
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(path.path())
-            .expect("the temporary file opens for appending")
-    });
-    let asked_so_far = || ledger.metadata().expect("the ledger's size").len();
-    let before = asked_so_far();
+    let ledger = tempfile::NamedTempFile::new().expect("a temporary file");
+    *LEDGER.lock().expect("the ledger's path") = Some(ledger.path().to_owned());
     let verdict = judge_leap_year(counted_truth);
-    let asked = asked_so_far() - before;
+    let asked = ledger
+        .as_file()
+        .metadata()
+        .expect("the ledger's size")
+        .len();
     assert_eq!(verdict, Ok(()), "the correct rules must be accepted");
     assert!(
         asked <= MAX_PROBES as u64,
         "the judge asked the candidate about {asked} years; its budget is MAX_PROBES \
          ({MAX_PROBES}): pick the years where the rules turn (centuries, multiples of 400, \
          year 0, negative years) instead of trying every year (every call counts: on any \
-         thread, in any process the judge forks)"
+         thread, in any process the judge forks, whatever that process does with its files)"
     );
 }
 

@@ -65,26 +65,43 @@ pub fn proptest_config() -> proptest::test_runner::Config {
     }
 }
 
-/// Runs `f` and returns its result with how many panics were raised on this thread while it
-/// ran, caught ones included (a panic hook, installed once and chained to the previous one,
-/// counts them per thread): a `catch_unwind` around overflowing arithmetic is seen even though
-/// `f` returns normally.
+/// Runs `f` and returns its result with how many panics were raised while it ran, caught ones
+/// included (a panic hook, installed once and chained to the previous one, counts them): a
+/// `catch_unwind` around overflowing arithmetic is seen even though `f` returns normally.
+///
+/// In a test process of its own (inside [`alone`]) the panics of every thread of the process
+/// count, so a panic on a helper thread `f` starts (and joins) is seen too; elsewhere, where
+/// other tests run at the same time and may panic on threads of their own, only the panics
+/// raised on the calling thread count. Calls are serialised (one at a time in the process).
 pub fn panics_raised_by<T>(f: impl FnOnce() -> T) -> (T, usize) {
     use std::cell::Cell;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     thread_local! {
-        static RAISED: Cell<usize> = const { Cell::new(0) };
+        static RAISED_HERE: Cell<usize> = const { Cell::new(0) };
     }
+    static RAISED_IN_PROCESS: AtomicUsize = AtomicUsize::new(0);
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = RAISED.try_with(|raised| raised.set(raised.get() + 1));
+            RAISED_IN_PROCESS.fetch_add(1, Ordering::SeqCst);
+            let _ = RAISED_HERE.try_with(|raised| raised.set(raised.get() + 1));
             previous(info);
         }));
     });
-    let before = RAISED.get();
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let every_thread = std::env::var_os(ALONE).is_some();
+    let (here, in_process) = (RAISED_HERE.get(), RAISED_IN_PROCESS.load(Ordering::SeqCst));
     let out = f();
-    (out, RAISED.get() - before)
+    let raised = if every_thread {
+        RAISED_IN_PROCESS.load(Ordering::SeqCst) - in_process
+    } else {
+        RAISED_HERE.get() - here
+    };
+    (out, raised)
 }
 
 /// Where a test file's snapshots live, relative to that file (insta resolves a relative
