@@ -168,10 +168,11 @@ fn the_thread_gets_the_stack_asked_for_no_bigger() {
     in_own_process(
         module_path!(),
         "the_thread_gets_the_stack_asked_for_no_bigger",
-        "run_with_stack with 40 KiB, 68 KiB, 132 KiB, 256 KiB, 300 KiB, 1 MiB + 4 KiB, 3 MiB and \
-         16 MiB + 4 KiB, reading each thread's stack size",
+        "run_with_stack with 40 KiB, 68 KiB, 132 KiB, 256 KiB, 300 KiB, 1 MiB + 4 KiB, 3 MiB, \
+         16 MiB + 4 KiB, 32 MiB, 64 MiB + 4 KiB and 256 MiB, reading each thread's stack size",
         || {
-            // The biggest is only reserved, never touched: it costs address space, not memory.
+            // The big ones are only reserved, never touched: they cost address space, not
+            // memory.
             // The smallest are above the least glibc allows a thread (its minimum is about
             // 20 KiB plus the thread-local storage, 24.5 KiB here), so it gives them as asked.
             for bytes in [
@@ -183,6 +184,9 @@ fn the_thread_gets_the_stack_asked_for_no_bigger() {
                 MIB + 4096,
                 3 * MIB,
                 16 * MIB + 4096,
+                32 * MIB,
+                64 * MIB + 4096,
+                256 * MIB,
             ] {
                 let size = match run_with_stack(bytes, this_threads_stack_size) {
                     Ok(size) => size,

@@ -125,14 +125,16 @@ fn a_document_without_the_key_has_no_emails(#[case] value: Value) {
 
 #[test]
 fn one_list_is_passed_down_not_one_per_level() {
-    // 64 members, each with two emails in two branches: 128 strings to clone, and one list
-    // to hold them, which grows by doubling (about 7 requests for 128 entries). A walk that
-    // returns its results and merges them upward allocates where the two branches meet. A
-    // 64 KiB note (not an email) beside them: the walk reads the Value, it prints nothing.
+    // 64 members, each with two emails in two branches, each inside an array of its own
+    // (nested in the member, beside its siblings): 128 strings to clone, and one list to
+    // hold them, which grows by doubling (about 7 requests for 128 entries). A walk that
+    // returns its results and merges them upward allocates where the two branches meet, or
+    // in every array. A 64 KiB note (not an email) beside them: the walk reads the Value, it
+    // prints nothing.
     let members: Vec<Value> = (0..64)
         .map(|i| {
-            json!({"profile": {"contact": {"user_email": format!("u{i}@x.io")}},
-                   "backup": {"user_email": format!("b{i}@x.io")}})
+            json!({"profile": {"contact": [{"user_email": format!("u{i}@x.io")}]},
+                   "backup": [{"user_email": format!("b{i}@x.io")}]})
         })
         .collect();
     let value = json!({"team": {"note": "n".repeat(64 * 1024), "members": members}});
@@ -159,7 +161,7 @@ fn one_list_is_passed_down_not_one_per_level() {
                 allocations <= 128 + 16,
                 "extract_emails made {allocations} allocations for 128 emails: 128 are the \
                  cloned strings, and one Vec growing by doubling needs about 7 more; a Vec per \
-                 level (or per place where two results meet), returned and merged into the \
+                 level (or per array, or per place where two results meet), returned and merged into the \
                  caller's, allocates at every such level. Create one Vec in the public \
                  function and pass it down as `&mut Vec<String>`"
             );

@@ -41,6 +41,29 @@ fn mixed_bomb(levels: usize) -> String {
     text
 }
 
+/// [`mixed_bomb`] that branches at every level: each level but the innermost holds an empty
+/// container before its deep child (`[[],<deeper>]`, `{"b":{},"a":<deeper>}`), so the deep
+/// child is always the second container of its level. Still `levels` deep.
+fn branching_bomb(levels: usize) -> String {
+    let mut text = String::new();
+    for level in 1..=levels {
+        let last = level == levels;
+        text.push_str(match (is_array(level), last) {
+            (true, false) => "[[],",
+            (false, false) => "{\"b\":{},\"a\":",
+            (true, true) => "[",
+            (false, true) => "{\"a\":",
+        });
+    }
+    text.push('1');
+    text.extend(
+        (1..=levels)
+            .rev()
+            .map(|level| if is_array(level) { ']' } else { '}' }),
+    );
+    text
+}
+
 #[rstest]
 #[case::empty_text("", 0)]
 #[case::number("1", 0)]
@@ -258,12 +281,13 @@ fn assert_same_stack_however_deep(scanner: &str, levels: &str, (short, deep): (u
 
 #[test]
 fn both_scanners_use_the_same_stack_at_every_depth() {
-    // The most stack each scanner uses on texts 1 to 2,000 levels deep (all a few KiB long):
-    // the open brackets live in a Vec, so a loop's own frame is all it needs (plus the
-    // allocator's, as the Vec grows). A recursive descent, even one kept for short or
-    // ordinary texts only, uses a frame per level.
+    // The most stack each scanner uses on texts 1 to 2,000 levels deep (all a few KiB long),
+    // branching at every level (an empty container before the deep child): the open
+    // brackets live in a Vec, so a loop's own frame is all it needs (plus the allocator's, as
+    // the Vec grows). A recursive descent, even one kept for short or ordinary texts only, or
+    // for a level's second container only, uses a frame per level.
     const LEVELS: [usize; 9] = [1, 2, 3, 5, 10, 30, 128, 500, 2000];
-    let texts = LEVELS.map(|levels| (levels, mixed_bomb(levels)));
+    let texts = LEVELS.map(|levels| (levels, branching_bomb(levels)));
     let sizes: Vec<(usize, bool)> = LEVELS
         .iter()
         .flat_map(|&l| [(l, true), (l, false)])
@@ -284,8 +308,10 @@ fn both_scanners_use_the_same_stack_at_every_depth() {
     assert!(
         stack_use_spread(&deepest) <= STACK_USE_SLACK,
         "the most stack guard_depth (true) and nesting_depth (false) used, as ((levels, \
-         guard), bytes): {deepest:?}. It grows with the nesting: the scan calls itself per \
-         level (a recursive descent, for short texts too), the very weakness the guard is \
+         guard), bytes): {deepest:?} on texts where every level holds an empty container \
+         before the deep one. It grows with the nesting: the scan calls itself per level (a \
+         recursive descent, for short texts too, or for every container after a level's \
+         first), the very weakness the guard is \
          there to stop. Keep the brackets still open in a Vec and scan in one loop, for \
          every text"
     );

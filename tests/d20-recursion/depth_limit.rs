@@ -218,10 +218,10 @@ fn holds_only_the_path_it_is_on_not_every_sibling_still_to_visit() {
 fn its_frames_follow_the_depth_not_the_number_of_keys_or_items() {
     let values = WIDTHS.map(|width| (width, wide_value(width)));
     assert_same_stack_at_every_width(
-        "extract_emails_limited(_, 8) on values 2 levels deep: an object of 1 to 1,000 keys \
-         beside 1 to 1,000 numbers",
+        "extract_emails_limited(_, 8) on values 3 levels deep: an object of 1 to 1,000 keys \
+         beside 1 to 1,000 items, every other one an empty container",
         "recursion per sibling: an object's entries (or an array's items) are walked by a call \
-         per entry, so the walk is as deep as the widest container, not at most max_depth \
+         per entry (or the rest of them handed to a call after each nested child), so the walk is as deep as the widest container, not at most max_depth \
          frames; loop over the entries and recurse only into each child",
         |width| {
             let (_, value) = values

@@ -243,21 +243,23 @@ fn walks_a_value_100_000_levels_deep_on_a_256_kib_stack() {
     );
 }
 
-/// A value `levels` containers deep whose deep child is never the last one of its container:
-/// arrays `[<deeper>, 0]` (first of two) and objects `{"a": 0, "m": <deeper>, "z": 0}`
-/// (in the middle) in turn, and the whole wrapped in `[<that>, {"user_email":
+/// A value `levels` containers deep whose deep child is never the last one of its container
+/// and never the only container in it: arrays `[<deeper>, []]` (first of two) and objects
+/// `{"a": [], "m": <deeper>, "z": {}}` (in the middle) in turn, so the value branches at every
+/// level (a walk that keeps its `Vec` only along single-child chains and calls itself where a
+/// container holds two nested containers recurses at every level), and the whole wrapped in `[<that>, {"user_email":
 /// "after@example.com"}]`, so the walk must come back up 100,000 levels to find the second
 /// email. Built from the inside out in a loop, dropped without recursion.
 fn deep_value_never_in_last_place(levels: usize) -> DeepValue {
     let mut value = json!({ "user_email": "deep@example.com" });
     for level in 0..levels {
         value = if level % 2 == 0 {
-            Value::Array(vec![value, json!(0)])
+            Value::Array(vec![value, json!([])])
         } else {
             let mut map = Map::new();
-            map.insert("a".to_owned(), json!(0));
+            map.insert("a".to_owned(), json!([]));
             map.insert("m".to_owned(), value);
-            map.insert("z".to_owned(), json!(0));
+            map.insert("z".to_owned(), json!({}));
             Value::Object(map)
         };
     }
@@ -280,8 +282,10 @@ fn walks_100_000_levels_nested_first_or_in_the_middle_on_a_256_kib_stack() {
         module_path!(),
         "walks_100_000_levels_nested_first_or_in_the_middle_on_a_256_kib_stack",
         "extract_emails_iterative on a value 100,000 levels deep where the deep child is \
-         never the last one (a loop into the last child with a call for the others takes one \
-         frame per level here: that is still recursion), on a 256 KiB stack",
+         never the last one and sits beside empty containers (a loop into the last child with \
+         a call for the others, or a Vec only along single-child chains with a call where a \
+         container holds two nested ones, takes one frame per level here: that is still \
+         recursion), on a 256 KiB stack",
         || {
             let value = deep_value_never_in_last_place(100_000);
             let got = on_small_stack(
@@ -301,7 +305,8 @@ fn walks_100_000_levels_nested_first_or_in_the_middle_on_a_256_kib_stack() {
 
 #[test]
 fn uses_the_same_stack_at_every_depth_from_1_level_up() {
-    // The most stack the walk uses, on values 1 to 200 levels deep (deep child never last):
+    // The most stack the walk uses, on values 1 to 200 levels deep (deep child never last,
+    // beside empty containers: the value branches at every level):
     // the pending values live in the Vec, so a loop's own frame is all it needs at any depth.
     // A walk that calls itself for the first levels (any number of them) before falling back
     // to a stack, or only for shallow values, uses a frame more per level it recursed.
@@ -323,8 +328,9 @@ fn uses_the_same_stack_at_every_depth_from_1_level_up() {
         stack_use_spread(&deepest) <= STACK_USE_SLACK,
         "the most stack extract_emails_iterative used, as (levels, bytes): {deepest:?}. It \
          grows with the depth of the value: the walk calls itself for some levels (the top \
-         ones, or every level of a shallow value) before it uses a stack of its own. Walk \
-         every value with the one loop and your own Vec as the stack, however shallow"
+         ones, or every level of a shallow value, or wherever a container holds two nested \
+         containers) before it uses a stack of its own. Walk every value with the one loop \
+         and your own Vec as the stack, however shallow or branching"
     );
 }
 
@@ -332,8 +338,8 @@ fn uses_the_same_stack_at_every_depth_from_1_level_up() {
 fn uses_the_same_stack_however_many_siblings_a_container_has() {
     let values = WIDTHS.map(|width| (width, wide_value(width)));
     assert_same_stack_at_every_width(
-        "extract_emails_iterative on values 2 levels deep: an object of 1 to 1,000 keys beside \
-         1 to 1,000 numbers",
+        "extract_emails_iterative on values 3 levels deep: an object of 1 to 1,000 keys beside \
+         1 to 1,000 items, every other one an empty container",
         "recursion per sibling: a container's children go onto your stack by a call per child \
          (pushing them in reverse by recursion, say), so the walk's depth is the document's \
          width; push them with one loop (`.rev()`)",

@@ -367,6 +367,7 @@ fn each_subproblem_is_solved_with_the_counts_below_it_in_hand() {
 #[rstest]
 #[case::a_count_that_fits(97, &[13, 7, 29])]
 #[case::a_count_that_overflows(1777, &[13, 7, 29])]
+#[case::a_big_n(100_003, &[13, 7, 29])]
 fn the_cache_is_gone_when_the_call_returns(#[case] n: u32, #[case] steps: &[u32]) {
     // Steps and n no other test asks for, so no cache of the program's can hold them yet.
     let mut got = None;
@@ -375,7 +376,7 @@ fn the_cache_is_gone_when_the_call_returns(#[case] n: u32, #[case] steps: &[u32]
         got.as_ref().map(Result::is_ok),
         Some(n < 1000),
         "ways_to_climb({n}, {steps:?}) gave {got:?}: the count for 97 fits in a u128, the \
-         count for 1777 does not"
+         counts for 1777 and 100,003 do not"
     );
     assert_eq!(
         kept, 0,

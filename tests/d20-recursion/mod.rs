@@ -452,15 +452,21 @@ pub(crate) fn assert_same_stack_at_every_width(
     );
 }
 
-/// A value 2 levels deep whatever `width`: an array of an object with `width` keys (and the
-/// email `e@x.io` last) followed by `width` zeros. Its one email is `e@x.io`.
+/// A value 3 levels deep whatever `width`: an array of an object with `width` keys (and the
+/// email `e@x.io` last) followed by `width` more items. Every other key holds `[]` and every
+/// other item is `{}` (the rest are zeros): siblings that are containers too, so a walk that
+/// loops over scalars but hands the rest of a container to a call after each nested child
+/// shows here as well. Its one email is `e@x.io`.
 pub(crate) fn wide_value(width: usize) -> Value {
     let mut object: Map<String, Value> = (0..width)
-        .map(|key| (format!("k{key:04}"), json!(0)))
+        .map(|key| {
+            let child = if key % 2 == 0 { json!(0) } else { json!([]) };
+            (format!("k{key:04}"), child)
+        })
         .collect();
     object.insert("user_email".to_owned(), json!("e@x.io"));
     let mut items = vec![Value::Object(object)];
-    items.resize(width + 1, json!(0));
+    items.extend((0..width).map(|item| if item % 2 == 0 { json!(0) } else { json!({}) }));
     Value::Array(items)
 }
 

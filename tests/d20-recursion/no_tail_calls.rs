@@ -137,7 +137,7 @@ fn every_term_is_asked_for_at_the_same_stack_depth() {
     // 2^21 terms: a recursion that loops over a batch of terms per frame (65,536 a frame
     // fits the ten-million-term test below) still goes 32 frames deep here.
     const N: u64 = 1 << 21;
-    let (spread, _) = term_depths(N);
+    let (spread, _) = term_depths(N, false);
     assert!(
         spread <= SAME_DEPTH_SLACK,
         "sum_to asked for its {N} terms at stack addresses {} bytes apart: the accumulator \
@@ -173,7 +173,7 @@ fn gcd_traced_keeps_no_list_of_rounds() {
 fn every_term_is_asked_for_just_below_the_caller() {
     // 2^20 terms: a recursion by halves over 1..=n is 20 frames deep here.
     const N: u64 = 1 << 20;
-    let (_, below) = term_depths(N);
+    let (_, below) = term_depths(N, false);
     assert!(
         below <= NEAR_THE_CALLER,
         "sum_to asked for a term {below} bytes of stack below its caller's frame: the terms \
@@ -276,36 +276,42 @@ proptest! {
 
     #[test]
     fn every_term_is_asked_for_at_the_same_stack_depth_for_any_n(n in 100u64..5_000) {
-        let (spread, below) = term_depths(n);
+        let (spread, below) = term_depths(n, true);
         prop_assert!(spread <= SAME_DEPTH_SLACK && below <= NEAR_THE_CALLER,
             "{}", recursive_terms(n, spread, below));
     }
 }
 
-/// `sum_to(n, k)` with every term's stack address noted: how far apart the terms were asked
-/// for, and how far below this function's own frame the deepest one was.
+/// `sum_to(n, k)` (or, if `near_max`, `sum_to(n, u64::MAX - k)`) with every term's stack
+/// address noted: how far apart the terms were asked for, and how far below this function's
+/// own frame the deepest one was. Terms near `u64::MAX` leave `u64` at every other term, so
+/// a sum that loops with a `u64` total and calls itself for the rest whenever that total
+/// would overflow shows too (kept to the small n: such a sum overflows the test's stack).
 #[inline(never)]
-fn term_depths(n: u64) -> (usize, usize) {
+fn term_depths(n: u64, near_max: bool) -> (usize, usize) {
     let marker = 0u8;
     let caller = caller_address(&marker);
     let mut probe = DepthProbe::default();
     let got = sum_to(n, |k| {
         probe.note();
-        k
+        if near_max { u64::MAX - k } else { k }
     });
-    assert_eq!(
-        got,
-        u128::from(n) * u128::from(n + 1) / 2,
-        "sum_to({n}, k) gave {got}"
-    );
+    let ks = u128::from(n) * u128::from(n + 1) / 2;
+    let expected = if near_max {
+        u128::from(n) * u128::from(u64::MAX) - ks
+    } else {
+        ks
+    };
+    assert_eq!(got, expected, "sum_to({n}, _) gave {got}, not {expected}");
     (probe.spread(), caller.saturating_sub(probe.lowest))
 }
 
 fn recursive_terms(n: u64, spread: usize, below: usize) -> String {
     format!(
-        "sum_to({n}, k) asked for its terms at stack addresses {spread} bytes apart, down to \
-         {below} bytes below its caller: the terms are asked for from a recursion (for small n \
-         too, or by halves or in batches). Keep k and the total in variables of one loop in \
+        "sum_to({n}, u64::MAX - k) asked for its terms at stack addresses {spread} bytes \
+         apart, down to {below} bytes below its caller: the terms are asked for from a \
+         recursion (for small n too, or by halves or in batches, or a call for the rest each \
+         time a u64 total would overflow). Keep k and the total in variables of one loop in \
          sum_to's own frame, whatever n is"
     )
 }
@@ -314,7 +320,7 @@ fn recursive_terms(n: u64, spread: usize, below: usize) -> String {
 fn every_term_is_asked_for_at_the_same_stack_depth_from_n_1_up() {
     // Every small n, so no size threshold below which a recursion is kept goes unseen.
     for n in 1..100 {
-        let (spread, below) = term_depths(n);
+        let (spread, below) = term_depths(n, true);
         assert!(
             spread <= SAME_DEPTH_SLACK && below <= NEAR_THE_CALLER,
             "{}",
@@ -360,32 +366,35 @@ fn fibonacci_pairs() -> impl Iterator<Item = (usize, (u64, u64))> {
 fn gcd_uses_the_same_stack_for_every_fibonacci_pair() {
     // The most stack gcd and gcd_traced use, from 1 round to 91: a loop's is the same for
     // every pair; a recursion anywhere on the way to the answer (even one that gcd_traced
-    // calls after reporting its rounds from a loop) goes a frame deeper per round.
-    let sizes: Vec<(u64, u64, bool)> = fibonacci_pairs()
-        .flat_map(|(_, (a, b))| [(a, b, true), (a, b, false)])
+    // calls after reporting its rounds from a loop) goes a frame deeper per round. Then the
+    // pairs (3 * 2^s, 2^s) for s = 1 to 62, with s common factors of 2: taking them out by a
+    // recursion (gcd(2a, 2b) = 2 gcd(a, b)) goes a frame deeper per factor.
+    let even_pairs = (1..=62).map(|s| ((3u64 << s, 1u64 << s), 1u64 << s));
+    let sizes: Vec<(u64, u64, bool, u64)> = fibonacci_pairs()
+        .map(|(_, pair)| (pair, 1))
+        .chain(even_pairs)
+        .flat_map(|((a, b), g)| [(a, b, true, g), (a, b, false, g)])
         .collect();
-    let deepest = stack_use_by_size(16 * 1024, &sizes, |(a, b, traced)| {
+    let deepest = stack_use_by_size(16 * 1024, &sizes, |(a, b, traced, expected)| {
         let got = if traced {
             gcd_traced(a, b, &mut |_, _| {})
         } else {
             gcd(a, b)
         };
-        assert_eq!(
-            got, 1,
-            "gcd({a}, {b}) of consecutive Fibonacci numbers gave {got}"
-        );
+        assert_eq!(got, expected, "gcd({a}, {b}) gave {got}");
     });
     let spread = stack_use_spread(&deepest);
-    let by_use = |&&(_, bytes): &&((u64, u64, bool), usize)| bytes;
+    let by_use = |&&(_, bytes): &&((u64, u64, bool, u64), usize)| bytes;
     let (least, most) = (
         deepest.iter().min_by_key(by_use).copied(),
         deepest.iter().max_by_key(by_use).copied(),
     );
     assert!(
         spread <= SAME_DEPTH_SLACK,
-        "gcd and gcd_traced on consecutive Fibonacci numbers used from {least:?} to {most:?} \
-         ((a, b, traced), bytes of stack): {spread} bytes more for some pairs, so the answer \
-         still comes from a recursion, one frame per round (in gcd, or in the value \
+        "gcd and gcd_traced on consecutive Fibonacci numbers and on (3 * 2^s, 2^s) used from \
+         {least:?} to {most:?} ((a, b, traced, gcd), bytes of stack): {spread} bytes more for \
+         some pairs, so the answer still comes from a recursion, one frame per round or per \
+         common factor of 2 (in gcd, or in the value \
          gcd_traced returns, whatever its trace does). Rust does not promise to \
          eliminate tail calls: update (a, b) in one loop, for the answer as for the trace"
     );

@@ -210,12 +210,14 @@ fn rendering_the_deepest_tree_fits_a_256_kib_stack() {
     );
 }
 
-/// A tree 3 levels deep whose root and `src/` each hold `width` files beside a directory.
+/// A tree 3 levels deep whose root and `src/` each hold `width` files beside a directory,
+/// and whose root also holds `width` sibling directories `d…/` of one file each.
 fn wide_tree(width: usize) -> Tree {
     let mut tree = Tree::new("wide");
     for index in 0..width {
         add(&mut tree, &format!("f{index:04}"), 1);
         add(&mut tree, &format!("src/g{index:04}"), 2);
+        add(&mut tree, &format!("d{index:04}/h"), 4);
     }
     add(&mut tree, "src/deep/leaf.txt", 3);
     tree
@@ -225,10 +227,12 @@ fn wide_tree(width: usize) -> Tree {
 fn rendering_uses_the_same_stack_however_wide_a_directory_is() {
     let trees = WIDTHS.map(|width| (width, wide_tree(width)));
     assert_same_stack_at_every_width(
-        "render() and total_size() on trees 3 levels deep with 1 to 1,000 files per directory",
+        "render() and total_size() on trees 3 levels deep with 1 to 1,000 files per directory \
+         and 1 to 1,000 sibling sub-directories in the root",
         "recursion per sibling: the walk's depth must be the tree's depth (at most MAX_DEPTH \
-         frames), not its width; loop over a directory's entries and recurse only into a \
-         sub-directory",
+         frames), not its width (a call per entry, or a call for the rest of the entries after \
+         each sub-directory, goes a frame deeper per sibling); loop over a directory's entries \
+         and recurse only into a sub-directory",
         |width| {
             let (_, tree) = trees
                 .iter()
@@ -237,8 +241,9 @@ fn rendering_uses_the_same_stack_however_wide_a_directory_is() {
             let (listing, total) = (tree.render(), tree.total_size());
             assert_eq!(
                 (listing.lines().count(), total),
-                (2 * width + 4, 3 * width as u128 + 3),
-                "render() and total_size() of a tree with {width} files in the root and in src/"
+                (4 * width + 4, 7 * width as u128 + 3),
+                "render() and total_size() of a tree with {width} files in the root and in src/, \
+                 and {width} sub-directories of one file in the root"
             );
         },
     );

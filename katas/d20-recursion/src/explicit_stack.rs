@@ -43,10 +43,12 @@
 //!   emails into document order afterwards, holds all of them). Checked by
 //!   `walks_a_value_100_000_levels_deep_on_a_256_kib_stack`,
 //!   `its_memory_follows_the_depth_not_the_size_of_the_document`.
-//! - Not even for the children before the last: on a value 100,000 levels deep where the
-//!   deep child comes first or in the middle of its container, the walk still runs on a
-//!   256 KiB stack (looping into the last child and calling yourself for the others is
-//!   still one frame per level). Checked by
+//! - Not even for the children before the last, nor where a container branches: on a value
+//!   100,000 levels deep where the deep child comes first or in the middle of its container,
+//!   beside empty containers (`[<deep>, []]`, `{"a": [], "m": <deep>, "z": {}}`), the walk
+//!   still runs on a 256 KiB stack (looping into the last child and calling yourself for
+//!   the others, or keeping the `Vec` only along single-child chains and calling yourself
+//!   where a container holds two nested ones, is still one frame per level). Checked by
 //!   `walks_100_000_levels_nested_first_or_in_the_middle_on_a_256_kib_stack`.
 //! - The walk runs on the calling thread (its email clones are allocated there), not on a
 //!   thread with a bigger stack, which only moves the cliff. Checked by
@@ -60,13 +62,15 @@
 //!   levels at all, the top one or down to some depth, clones them a frame deeper each.
 //!   Checked by `the_pending_values_live_on_the_calling_thread`.
 //! - The walk uses the same stack at every depth: the test paints the stack below it and
-//!   finds the deepest byte the walk wrote, on values 1 to 200 levels deep; the figures must
+//!   finds the deepest byte the walk wrote, on values 1 to 200 levels deep that branch at
+//!   every level (the shape of the bullet before); the figures must
 //!   agree within 512 bytes (the allocator's paths as the `Vec` grows). A walk that calls
 //!   itself for the top levels, or for shallow values, before falling back to a stack goes
 //!   a frame deeper per level it recursed. Checked by
 //!   `uses_the_same_stack_at_every_depth_from_1_level_up`.
-//! - And the same stack at every width: on values 2 levels deep holding an object of 1 to
-//!   1,000 keys beside 1 to 1,000 numbers, the deepest byte the walk writes is the same
+//! - And the same stack at every width: on values 3 levels deep holding an object of 1 to
+//!   1,000 keys beside 1 to 1,000 items (every other key and item an empty container), the
+//!   deepest byte the walk writes is the same
 //!   within 512 bytes (children pushed onto the `Vec` by a call per child, in reverse say,
 //!   go a frame deeper per sibling). Checked by
 //!   `uses_the_same_stack_however_many_siblings_a_container_has`.

@@ -48,7 +48,9 @@
 //! - The walks are as deep as the tree, not as wide: `render` and `total_size` loop over a
 //!   directory's entries (recursing only into a sub-directory), so the most stack they use
 //!   (the test paints the stack and looks for the lowest byte written) is the same, within
-//!   512 bytes, for 1 to 1,000 files beside a directory in the root and in `src/`. And
+//!   512 bytes, for 1 to 1,000 files beside a directory in the root and in `src/`, and 1 to
+//!   1,000 sibling sub-directories in the root (a call for the rest of the entries after
+//!   each sub-directory goes a frame deeper per sibling). And
 //!   `add_file` checks a path's components in a loop: refusing a path (an empty last
 //!   component after 1 to 1,000 names, or 1 to 1,000 components past [`MAX_DEPTH`]) uses the
 //!   same stack however long the path. Checked by

@@ -36,8 +36,9 @@
 //! - The thread gets the stack asked for, no bigger: a recursion needing over 1 MiB (less than
 //!   the 2 MiB default) overflows a 256 KiB stack and kills the process; and on Linux, the
 //!   stack size the C library recorded for the thread (`pthread_getattr_np`) is the size asked
-//!   for (40 KiB, 68 KiB, 132 KiB, 256 KiB, 300 KiB, 1 MiB + 4 KiB, 3 MiB and 16 MiB + 4 KiB:
-//!   sizes that are not whole blocks of 64 or 256 KiB, small and big), at most one page more
+//!   for (40 KiB, 68 KiB, 132 KiB, 256 KiB, 300 KiB, 1 MiB + 4 KiB, 3 MiB, 16 MiB + 4 KiB,
+//!   32 MiB, 64 MiB + 4 KiB and 256 MiB: sizes that are not whole blocks of 64 or 256 KiB,
+//!   small and big; only reserved, never touched), at most one page more
 //!   (no headroom "just in case", no floor under small stacks, nor rounding up to blocks).
 //!   Checked by `an_overflow_on_the_chosen_stack_still_kills_the_process`,
 //!   `the_thread_gets_the_stack_asked_for_no_bigger`.
@@ -45,6 +46,7 @@
 //! **Not checked.** That the spawn error comes from the OS: a version that refuses huge sizes
 //! itself with a made-up `io::Error` passes, since no test can make the OS refuse a size the
 //! version would not also refuse.
+//! Headroom kept only for stacks above 256 MiB, the largest size checked.
 //! Headroom of one page or less: a C library may count the guard page in the size it records,
 //! so the size check allows one page over. Nor sizes below 40 KiB: glibc itself raises a
 //! thread's stack to its own minimum (16 KiB, a page and the thread-local storage: about

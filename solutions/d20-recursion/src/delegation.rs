@@ -38,9 +38,9 @@
 //! - A scalar document, or one without the key, has no emails. Checked by
 //!   `a_document_without_the_key_has_no_emails`.
 //! - One list is created by the public function and passed down as `&mut Vec<String>`: for 64
-//!   members with two emails each (in two branches) the walk makes the 128 string clones and
-//!   the few allocations of one growing `Vec`, not a `Vec` per level (or wherever two results
-//!   meet) returned and merged upwards (counting global allocator, on the calling thread: a
+//!   members with two emails each (in two branches, each email in an array of its own) the
+//!   walk makes the 128 string clones and the few allocations of one growing `Vec`, not a
+//!   `Vec` per level (or per array, or wherever two results meet) returned and merged upwards (counting global allocator, on the calling thread: a
 //!   walk that starts a thread of its own is refused). And it copies nothing of the document:
 //!   beside a 64 KiB note it holds at most 16 KiB of heap (printing the value to search the
 //!   text holds all of it). Checked by `one_list_is_passed_down_not_one_per_level`.

@@ -72,9 +72,10 @@
 //!   `a_huge_limit_does_not_make_the_guard_itself_recurse`.
 //! - Neither scanner recurses for short texts either: the test paints the stack below it and
 //!   finds the deepest byte each scanner wrote, on texts 1 to 2,000 levels deep (a few KiB
-//!   each); the figures must agree within 512 bytes (the allocator's paths as the stack of
-//!   open brackets grows). A recursive descent kept for short or ordinary texts goes a frame
-//!   deeper per level. Checked by `both_scanners_use_the_same_stack_at_every_depth`.
+//!   each) that branch at every level (`[[],[[],…` : an empty container, then the deep one);
+//!   the figures must agree within 512 bytes (the allocator's paths as the stack of open
+//!   brackets grows). A recursive descent kept for short or ordinary texts, or for every
+//!   container after a level's first, goes a frame deeper per level. Checked by `both_scanners_use_the_same_stack_at_every_depth`.
 //! - Nor for long strings or wide arrays: on texts 2 levels deep holding a string of 3 to
 //!   3,000 bytes (escaped quotes inside) and 1 to 1,000 sibling numbers, the deepest byte
 //!   each scanner writes is the same within 512 bytes (a string skipped by a call per byte,

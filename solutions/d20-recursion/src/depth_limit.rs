@@ -49,10 +49,11 @@
 //!   visit, kata 2's explicit stack, holds them all). Checked by
 //!   `holds_only_the_path_it_is_on_not_every_sibling_still_to_visit`.
 //! - Its frames follow the depth, not the width: it loops over a container's entries and
-//!   items and recurses only into each child, so on values 2 levels deep holding an object
-//!   of 1 to 1,000 keys beside 1 to 1,000 numbers, the deepest byte it writes on the stack
-//!   (the test paints the stack) is the same within 512 bytes (a call per entry or per item
-//!   goes a frame deeper per sibling). Checked by
+//!   items and recurses only into each child, so on values 3 levels deep holding an object
+//!   of 1 to 1,000 keys beside 1 to 1,000 items (every other key and item an empty
+//!   container), the deepest byte it writes on the stack (the test paints the stack) is the
+//!   same within 512 bytes (a call per entry or per item, or a call for the rest of the
+//!   entries after each nested child, goes a frame deeper per sibling). Checked by
 //!   `its_frames_follow_the_depth_not_the_number_of_keys_or_items`.
 //! - The walk's state belongs to the call: while one call is held in the middle of its walk
 //!   (inside the allocation of an email it clones), a call on another thread runs to the end

@@ -74,8 +74,8 @@
 //!   `w..=2w - 1` (one way), w = 1 to 1,000 (a sum over the steps by a call per step goes a
 //!   frame deeper per step). Checked by `no_call_goes_deeper_for_more_steps`.
 //! - Nothing outlives the call: once `ways_to_climb` returns, it holds no heap it allocated,
-//!   whether the count fit (`n = 97`) or overflowed (`n = 1777`): a cache of answers in a
-//!   `static` keeps them. Checked by `the_cache_is_gone_when_the_call_returns`.
+//!   whether the count fit (`n = 97`) or overflowed (`n = 1777`, and `n = 100,003`): a cache
+//!   of answers in a `static` keeps them, even one kept only for big `n`. Checked by `the_cache_is_gone_when_the_call_returns`.
 //! - Each call works its answer out afresh: asked twice, the second call holds at its peak
 //!   as much heap as the first and at least 16 bytes for each of the `min(n, largest step)`
 //!   counts below `n` it needs, at small and large n alike (`n = 10` with steps `[1, 2]`,
@@ -96,7 +96,8 @@
 //!   differs only in time, which the tests do not measure. Nor a recursion so shallow (one
 //!   extra frame) that it fits the 512 bytes the stack-use check allows, nor one that takes
 //!   a frame only every 25,000 stairs or more (the largest n checked is 100,000: a few
-//!   frames, within those 512 bytes). Nor where the call
+//!   frames, within those 512 bytes). Nor a cache of answers kept only for `n` above
+//!   100,003, the largest `n` whose heap after the call is checked. Nor where the call
 //!   keeps its own table while it runs: a table per call, kept in a slot of a `static` array
 //!   taken at the start and emptied at the end, is still that call's alone (no other call
 //!   sees it, nothing of it outlives the call, and a lock taken only for each access is

@@ -45,7 +45,9 @@
 //!   deeper each time; `sum_to` is probed over 2^21 terms, so a recursion that adds a batch
 //!   of terms per frame shows too). Small inputs too: `gcd_traced` on every Fibonacci pair
 //!   (F(k+1), F(k)) from k = 2 (1 round) to 92, and `sum_to` for every n from 1 to 99 and
-//!   any n up to 5,000 (a version that recurses only below a size threshold fails, unless
+//!   any n up to 5,000, with terms `u64::MAX - k` that leave a `u64` total at every other
+//!   term (a call for the rest of the sum at each overflow goes a frame deeper each time; a
+//!   version that recurses only below a size threshold fails, unless
 //!   the recursion is so shallow, 2 or 3 calls, that its frames fit in the 128-byte slack).
 //!   Checked by `every_round_runs_at_the_same_stack_depth`,
 //!   `every_term_is_asked_for_at_the_same_stack_depth`,
@@ -61,9 +63,10 @@
 //!   `the_first_term_is_asked_for_at_the_same_depth_whatever_n`.
 //! - Neither `gcd` nor `gcd_traced` uses more stack for more rounds: the test paints the
 //!   stack below it and finds the deepest byte each call wrote, for every Fibonacci pair from
-//!   1 round to 91; the figures must agree within 128 bytes (a recursive `gcd`, or a
-//!   `gcd_traced` that reports its rounds from a loop but returns a recursion's answer, goes
-//!   a frame deeper per round). Checked by `gcd_uses_the_same_stack_for_every_fibonacci_pair`.
+//!   1 round to 91 and every pair (3 * 2^s, 2^s) for s = 1 to 62; the figures must agree
+//!   within 128 bytes (a recursive `gcd`, or a `gcd_traced` that reports its rounds from a
+//!   loop but returns a recursion's answer, goes a frame deeper per round; taking common
+//!   factors of 2 out by a recursion goes a frame deeper per factor). Checked by `gcd_uses_the_same_stack_for_every_fibonacci_pair`.
 //! - `gcd_traced` keeps no list of rounds on the heap: it makes no heap allocation (a
 //!   recursion that notes the pairs in a `Vec` and replays them afterwards does).
 //!   Checked by `gcd_traced_keeps_no_list_of_rounds`.
