@@ -5,7 +5,7 @@
 //! are counted with it).
 
 pub(crate) use kata_test_support::alone;
-pub(crate) use kata_test_support::heap::{peak_heap, peak_heap_of_process};
+pub(crate) use kata_test_support::heap::{count_allocations, peak_heap, peak_heap_of_process};
 
 #[global_allocator]
 static COUNTING: kata_test_support::heap::Counting = kata_test_support::heap::Counting;

@@ -8,7 +8,7 @@ use crate::lazy_pipeline::{LogError, extract_ips, filter_status, top_ips_report}
 use proptest::prelude::*;
 use rstest::rstest;
 
-use super::heap::peak_heap;
+use super::heap::{count_allocations, peak_heap};
 
 /// The most heap `top_ips_report` may hold at once over a long log from a few IPs.
 const HEAP_BOUND: usize = 8 * 1024;
@@ -594,26 +594,32 @@ struct Stopped;
 /// The most lines `the_report_tallies_each_address_before_pulling_the_next_line` lets through.
 const TALLIED: usize = 600;
 
-/// The most heap `top_ips_report` held at once before it pulled line `tallied + 1` of `log`,
-/// where the source stops it.
-fn heap_when_stopped_at_line(log: &[String], tallied: usize) -> usize {
-    let stop =
-        std::iter::from_fn(|| -> Option<&String> { std::panic::resume_unwind(Box::new(Stopped)) });
-    let source = log[..tallied].iter().chain(stop);
-    let (finished, heap) = peak_heap(|| {
+/// The most heap `top_ips_report` held at once, and how many allocations it made, before it
+/// pulled line `tallied + 1` of `log`, where the source stops it (two runs).
+fn figures_when_stopped_at_line(log: &[String], tallied: usize) -> (usize, usize) {
+    let stopped_report = || {
+        let stop = std::iter::from_fn(|| -> Option<&String> {
+            std::panic::resume_unwind(Box::new(Stopped))
+        });
+        let source = log[..tallied].iter().chain(stop);
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             top_ips_report(source, 404, 3)
         }))
-    });
-    match finished {
-        Err(stopped) if stopped.is::<Stopped>() => heap,
+    };
+    let check = |finished: std::thread::Result<String>| match finished {
+        Err(stopped) if stopped.is::<Stopped>() => {}
         Err(panicked) => std::panic::resume_unwind(panicked),
         Ok(report) => panic!(
             "top_ips_report returned {:?} without pulling line {} of the log",
             report.lines().next(),
             tallied + 1
         ),
-    }
+    };
+    let (finished, heap) = peak_heap(stopped_report);
+    check(finished);
+    let (finished, allocations) = count_allocations(stopped_report);
+    check(finished);
+    (heap, allocations)
 }
 
 #[test]
@@ -628,7 +634,7 @@ fn the_report_tallies_each_address_before_pulling_the_next_line() {
     let long = log_of(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835));
     let short = log_of(|i| i);
     for tallied in super::sizes_to_try(1, 64, TALLIED) {
-        let heap = heap_when_stopped_at_line(&long, tallied);
+        let (heap, allocations) = figures_when_stopped_at_line(&long, tallied);
         let needed = 16 * tallied;
         assert!(
             heap >= needed,
@@ -640,7 +646,7 @@ fn the_report_tallies_each_address_before_pulling_the_next_line() {
              heap) to tally later",
             tallied + 1
         );
-        let short_heap = heap_when_stopped_at_line(&short, tallied);
+        let (short_heap, _) = figures_when_stopped_at_line(&short, tallied);
         assert_eq!(
             short_heap,
             heap,
@@ -650,6 +656,17 @@ fn the_report_tallies_each_address_before_pulling_the_next_line() {
              its tally holds text, a String per address (ip.to_string(), or the field as \
              written); tally by the parsed IpAddr, which takes the same room however the \
              address is written",
+            tallied + 1
+        );
+        let most = tallied / 2 + 8;
+        assert!(
+            allocations <= most,
+            "stopped as it pulled line {} of a log of 404s from {tallied} different IPv6 \
+             addresses, top_ips_report had made {allocations} allocations, more than {most} \
+             (half the addresses, plus 8): about one per address, so each address (or line) \
+             got a heap block of its own, such as a String of its text, whatever its capacity; \
+             tally by the parsed IpAddr, which lives inside the table, so the tally allocates \
+             only when its table grows (a HashMap about 10 times for 600 addresses)",
             tallied + 1
         );
     }

@@ -18,8 +18,10 @@
 //! this kata do.
 //!
 //! **The tests check.**
-//! - counts on small files, including a last line without a newline and an empty file. Checked by
-//!   `counts_the_lines_that_contain_the_needle`, `counts_a_last_line_that_has_no_newline`,
+//! - counts on small files, including a last line without a newline, lines that hold the
+//!   character U+FFFD (valid UTF-8: not a bad line) and an empty file. Checked by
+//!   `counts_the_lines_that_contain_the_needle`,
+//!   `counts_every_line_of_text_however_it_ends_and_whatever_it_holds`,
 //!   `counts_nothing_in_an_empty_file`.
 //! - a file of about 2 MB (140,000 short lines, six of every seven matching: nothing may be kept
 //!   per line or per match, not even one bit: 17 KiB) is counted with less than 20 KiB of extra
@@ -57,10 +59,12 @@
 //!   file's bytes once (`rchar` grows by at least the file size and less than 1.5 times it: no
 //!   validating first pass, at any size). Checked by
 //!   `a_small_file_is_read_through_a_small_buffer_not_in_one_go`.
-//! - on Linux, no other program does the reading: after a count (of the files of about 40 KiB to
-//!   7 MB above) the process has no child process left, running or exited and not waited for
-//!   (found in `/proc` by its parent's pid); a child that was waited for has its reads added to
-//!   this process's `rchar`, which then grows by twice the file. Checked by
+//! - on Linux, the count runs no other program (perl, grep, cat, a shell), streaming or not:
+//!   while it counts the files of about 40 KiB to 7 MB above, the process starts no child process
+//!   that it waits for (the page faults of its waited-for children, `cminflt` and `cmajflt` of
+//!   `/proc/self/stat`, do not grow: any program that runs faults pages in, and a grandchild's
+//!   waited-for parent is such a child), and it has no child process left, running or exited and
+//!   not waited for (found in `/proc` by its parent's pid). Checked by
 //!   `a_small_file_is_read_through_a_small_buffer_not_in_one_go`,
 //!   `the_file_never_sits_in_memory_whole_not_on_a_stack_nor_in_a_static`.
 //! - typed errors: a missing file (with its path), an empty needle, a needle that spans lines, a
@@ -76,8 +80,8 @@
 //! the batch, not the file, so it is not a violation the tests could tell from one line at a time.
 //! Reading on past a bad line on another thread than the caller's: only the calling thread's
 //! reads are counted for a file with a bad line.
-//! A program started through an intermediate one that is waited for while the reader it started
-//! lives on (a grandchild, re-parented away from this process): neither `/proc` check sees it.
+//! A child process the kernel reaps unwaited (`SIGCHLD` ignored): its page faults are not added to
+//! this process; the `rchar` checks still ask the process to read each file's bytes itself.
 //! A shortcut switched on only at file sizes the tests do not try: the heap is compared over files
 //! of 33,001 bytes and sizes about a quarter apart up to 16 MiB (33,002, 41,253, 51,567, …), and
 //! measured once over files of about 128, 512 and 900 KiB and 2 MB.
