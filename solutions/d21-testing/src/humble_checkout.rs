@@ -68,9 +68,11 @@
 //!   `Decimal::MAX / 2` rounds to that price, `Decimal::MAX / 3 + 1` × 3), and a line that
 //!   makes the running total overflow (`Decimal::MAX` after other lines, or `Decimal::MAX`
 //!   − 19 after the 20.29 of other lines), are refused as `InvalidItem` naming that line, reason mentioning "overflow", without calling the
-//!   client and without a panic, a caught one included (a counting panic hook, chained to the
-//!   previous one, sees every panic on the test's thread, and must still be installed after
-//!   the call). Checked by `an_invalid_line_is_refused_without_calling_the_client`.
+//!   client and without a panic, a caught one included, on any thread (a counting panic hook,
+//!   chained to the previous one, sees every panic of a test process that runs this one case
+//!   alone, on the test's thread and on any thread checkout starts, and must still be
+//!   installed after the call). Checked by
+//!   `an_invalid_line_is_refused_without_calling_the_client`.
 //!
 //! **Not checked.** A `catch_unwind` around `+`/`*` that also swaps the panic hook out for
 //! the call and puts the previous one back afterwards: while its hook is installed no code of

@@ -38,7 +38,8 @@
 //! - the judge accepts the correct function and equivalent rewrites of it. Checked by
 //!   `accepts_correct_implementations`.
 //! - the judge asks at most `MAX_PROBES` years, from whatever thread or forked process it
-//!   asks (a counting candidate that appends a byte per question to a file it keeps open).
+//!   asks (a counting candidate that opens a file by its path for each question and appends a
+//!   byte, so a forked child that points the files it inherited elsewhere still counts).
 //!   Checked by `the_judge_asks_about_at_most_max_probes_years`.
 //! - it rejects each of twenty mutants (constants, operators, negated tests, one-sided
 //!   remainders that only fail on negative years, Julian rules before 1582, no year 0,
