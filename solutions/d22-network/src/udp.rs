@@ -54,7 +54,7 @@
 //! - typed errors, with nothing sent, for a payload too large for one datagram and for a
 //!   zero timeout. Checked by `refuses_a_payload_too_large_for_one_datagram`,
 //!   `refuses_a_zero_timeout`.
-//! - (on Linux) a refused port is reported at once instead of retried: with 1,000 retries
+//! - (on Linux) a refused port is reported at once instead of retried: with 200 retries
 //!   allowed, the kernel's count of datagrams that reached a closed port (`Udp: NoPorts` in
 //!   `/proc/net/snmp`) grows by fewer than 10 during the call. Checked by
 //!   `reports_a_refused_port_as_an_io_error_instead_of_retrying`.
