@@ -3,7 +3,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, Row};
 
 use super::{
-    Trace, a_twin_follows, assert_ids_are_the_inserted_rows,
+    Trace, a_twin_follows, assert_found_by_key, assert_ids_are_the_inserted_rows,
     assert_still_reversing_unordered_selects, reverse_unordered_selects, rows_of, says_order_by,
     some_column_reads, start_trace, stop_trace, words_outside_double_quotes,
 };
@@ -841,6 +841,7 @@ fn get_looks_up_one_row_in_sql_not_in_rust() {
          in Rust",
         trace.rows
     );
+    assert_found_by_key(&trace, 50, "get");
 }
 
 #[test]

@@ -33,6 +33,9 @@ pub(crate) struct Run {
     /// How many runs this same prepared statement had finished before this one
     /// (`SQLITE_STMTSTATUS_RUN`): 0 for a freshly prepared statement.
     pub(crate) earlier_runs: i32,
+    /// The SQL text with the values bound to it pasted in (`sqlite3_expanded_sql`): running
+    /// it again gives the rows this run returned.
+    pub(crate) expanded_sql: Option<String>,
 }
 
 /// A statement run that finished, with its counters.
@@ -231,6 +234,44 @@ pub(crate) fn rows_of(conn: &Connection, sql: &str, params: impl Params) -> Vec<
     .expect("rows")
 }
 
+/// Fails unless every statement `call` ran (traced in `trace`) found its row through the key:
+/// no step of a full table scan, and fewer virtual-machine steps than the `table_rows` rows of
+/// the table (reading every row, by a scan, a sort or a range over the whole key, takes at
+/// least one step each). Counting the rows SQLite hands back is not enough: one row can carry
+/// the whole table.
+pub(crate) fn assert_found_by_key(trace: &Trace, table_rows: i32, call: &str) {
+    for run in &trace.finished {
+        assert!(
+            run.fullscan_steps == 0 && run.vm_steps < table_rows,
+            "{call} ran `{}`, which took {} steps of a full table scan and {} VM steps to find \
+             one row of a table of {table_rows}: ask SQLite for WHERE id = ?1 and let the primary \
+             key seek the one row (SEARCH … USING INTEGER PRIMARY KEY), instead of having SQLite \
+             read, sort or pack the whole table and picking the row in Rust",
+            run.sql,
+            run.fullscan_steps,
+            run.vm_steps
+        );
+    }
+}
+
+/// The bytes of the values the statements in `trace` returned, found by running each again on
+/// `conn` with its values pasted in: 8 for a number, the length of a text or blob.
+pub(crate) fn bytes_returned(conn: &Connection, trace: &Trace) -> usize {
+    trace
+        .runs
+        .iter()
+        .filter_map(|run| run.expanded_sql.as_deref())
+        .flat_map(|sql| rows_of(conn, sql, []))
+        .flatten()
+        .map(|value| match value {
+            Value::Null => 0,
+            Value::Integer(_) | Value::Real(_) => 8,
+            Value::Text(text) => text.len(),
+            Value::Blob(blob) => blob.len(),
+        })
+        .sum()
+}
+
 /// Whether some column of `rows`, read top to bottom, holds exactly `expected` once its
 /// `NULL`s are left out.
 pub(crate) fn some_column_reads(rows: &[Vec<Value>], expected: &[Value]) -> bool {
@@ -331,6 +372,7 @@ fn record_in<const SLOT: usize>(event: TraceEvent<'_>) {
         TraceEvent::Stmt(stmt, sql) if sql == stmt.sql() => trace.runs.push(Run {
             sql: sql.to_owned(),
             earlier_runs: stmt.get_status(StatementStatus::Run),
+            expanded_sql: stmt.expanded_sql(),
         }),
         TraceEvent::Profile(stmt, _) => trace.finished.push(Finished {
             sql: stmt.sql().into_owned(),

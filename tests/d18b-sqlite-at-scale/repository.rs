@@ -4,7 +4,7 @@ use rstest::rstest;
 use rusqlite::types::Value;
 
 use super::{
-    Trace, a_twin_follows, assert_ids_are_the_inserted_rows,
+    Trace, a_twin_follows, assert_found_by_key, assert_ids_are_the_inserted_rows,
     assert_still_reversing_unordered_selects, reverse_unordered_selects, rows_of, says_order_by,
     some_column_reads, start_trace, stop_trace, temp_dir,
 };
@@ -267,6 +267,7 @@ fn by_id_looks_up_one_row_in_sql_not_in_rust() {
          primary key find it, instead of reading the table and searching it in Rust",
         trace.rows
     );
+    assert_found_by_key(&trace, 100, "by_id");
 }
 
 #[test]

@@ -2,7 +2,7 @@ use proptest::prelude::*;
 use rstest::rstest;
 use rusqlite::{Connection, ErrorCode, params};
 
-use super::{start_trace, starts_with_keyword, stop_trace};
+use super::{bytes_returned, start_trace, starts_with_keyword, stop_trace};
 use crate::write_tax::*;
 
 const EMAIL_INDEX: &str = "CREATE INDEX by_email ON warriors (email)";
@@ -274,6 +274,7 @@ fn sqlite_picks_the_tables_pages_and_counts_them() {
         index_pages: 1,
         indexes: 1,
     };
+    let mut returned = Vec::new();
     for (table, expected) in [("legion_zz", Some(small)), ("warriors", None)] {
         start_trace(&conn);
         let got = footprint(&conn, table);
@@ -291,7 +292,18 @@ fn sqlite_picks_the_tables_pages_and_counts_them() {
              in Rust",
             trace.rows
         );
+        returned.push((table, got, bytes_returned(&conn, &trace)));
     }
+    let [(_, small, few), (_, big, many)] = returned[..] else {
+        unreachable!("two tables measured")
+    };
+    assert!(
+        many <= few + 16,
+        "SQLite returned {few} bytes to measure legion_zz ({small:?}) but {many} bytes to measure \
+         warriors ({big:?}): what SQLite hands back grows with the pages, so your code is \
+         counting them; let SQLite count (count(*)) and return a few numbers, the same size \
+         whatever the table's size",
+    );
 }
 
 #[test]

@@ -57,7 +57,10 @@
 //!   `high_power_is_strictly_above_the_threshold_in_id_order`,
 //!   `high_power_filters_in_sql_not_in_rust`, `high_power_asks_sqlite_for_id_order`.
 //! - `by_id` finds its row in SQL (`WHERE id = ?1`): SQLite produces one row, not the whole
-//!   table for a Rust loop to search. Checked by `by_id_looks_up_one_row_in_sql_not_in_rust`.
+//!   table for a Rust loop to search, and seeks it by the primary key: no statement takes a
+//!   step of a full table scan or as many VM steps as the table has rows (so neither one row
+//!   packing the whole table nor a sort of it passes). Checked by
+//!   `by_id_looks_up_one_row_in_sql_not_in_rust`.
 //! - Every value travels as a bound parameter (`?1`), never pasted into the SQL text with
 //!   `format!`: the SQL text SQLite runs never contains a name, a power, an id or a threshold,
 //!   the same calls on other values run the same SQL texts (so no spelling of a pasted value,

@@ -39,7 +39,9 @@
 //!   in a file with a 2,000-row table and 20 others, and then that 2,000-row table with its
 //!   three indexes, SQLite returns at most 8 rows to the code each time (the trace hook counts
 //!   them), not one per page, nor one per entry of the whole schema, to count or filter in
-//!   Rust. Checked by `sqlite_picks_the_tables_pages_and_counts_them`.
+//!   Rust; and the values it returns (run again, in bytes) are as small for the big table as
+//!   for the 2-page one, so no row packing the pages (a `group_concat`) for Rust to count
+//!   passes. Checked by `sqlite_picks_the_tables_pages_and_counts_them`.
 //! - [`insert_steps`] stores the row and returns SQLite's own `SQLITE_STMTSTATUS_VM_STEP` of that
 //!   `INSERT` (the tests compare it with the counter the trace hook reads), which grows with
 //!   every index. Each call reports its own `INSERT`'s steps, not a total kept by a statement

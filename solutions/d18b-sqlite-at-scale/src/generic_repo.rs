@@ -83,7 +83,10 @@
 //!   id: the N+1 query); SQLite produces one row per entity. Checked by
 //!   `all_runs_one_statement_whatever_the_number_of_rows`.
 //! - `get` finds its row in SQL (`WHERE id = ?1`): SQLite produces one row, not the whole
-//!   table for a Rust loop to search. Checked by `get_looks_up_one_row_in_sql_not_in_rust`.
+//!   table for a Rust loop to search, and seeks it by the primary key: no statement takes a
+//!   step of a full table scan or as many VM steps as the table has rows (so neither one row
+//!   packing the whole table nor a sort of it passes). Checked by
+//!   `get_looks_up_one_row_in_sql_not_in_rust`.
 //! - Working on a table that does not exist is [`RepoError::Sqlite`]. Checked by
 //!   `a_missing_table_is_an_sqlite_error`.
 //! - [`Warrior`]'s and [`Weapon`]'s `from_row` read each column by its name: handed a row
