@@ -231,20 +231,38 @@ fn balances_survive_reopening_the_file() {
 
 #[test]
 fn opening_accounts_rejects_duplicates_and_negative_balances() {
-    let bank = bank_with(&[100]);
+    let bank = traced_bank();
     let duplicate = bank.open_account("arjuna", 5);
     assert!(
         matches!(&duplicate, Err(TransferError::DuplicateAccount(name)) if name == "arjuna"),
         "opening arjuna twice returned {duplicate:?}: it must be DuplicateAccount"
     );
+    super::take_sent();
     let negative = bank.open_account("drona", -1);
+    let sent = super::take_sent();
     assert!(
         matches!(negative, Err(TransferError::NegativeOpeningBalance(-1))),
         "opening with -1 cent returned {negative:?}: it must be NegativeOpeningBalance(-1)"
     );
+    let writes: Vec<&str> = sent
+        .iter()
+        .map(|s| s.sql.as_str())
+        .filter(|sql| {
+            let verb = sql.trim_start().to_uppercase();
+            ["INSERT", "REPLACE", "UPDATE", "DELETE"]
+                .iter()
+                .any(|v| verb.starts_with(v))
+        })
+        .collect();
+    assert!(
+        writes.is_empty(),
+        "open_account(\"drona\", -1) sent {writes:?}: it let the write (and the CHECK \
+         constraint's failure) decide the rule, so any constraint error reads as \
+         NegativeOpeningBalance. Check the amount before anything is written"
+    );
     assert_eq!(
         bank.total().ok(),
-        Some(100),
+        Some(1_010),
         "rejected accounts must not add money"
     );
 }
@@ -436,6 +454,12 @@ fn the_schema_stores_integer_cents_and_refuses_a_negative_balance() {
     assert_eq!(
         class, "integer",
         "balances must be INTEGER cents, never REAL (floats do not add up exactly)"
+    );
+    super::assert_schema_converts(
+        &other,
+        "accounts",
+        &[("name", "7", "text"), ("balance", "'100.0'", "integer")],
+        "Balances are INTEGER cents in the schema itself",
     );
     let overdraw = other.execute("UPDATE accounts SET balance = -1 WHERE name = 'arjuna'", []);
     assert!(

@@ -138,6 +138,17 @@ fn each_column_holds_the_storage_class_its_type_asks_for() {
          BLOB); a column's declared type gives it an affinity that converts what it can. Bind \
          typed values (i64, &str, f64, bool) so every row holds the class its column asks for"
     );
+    super::assert_schema_converts(
+        store.connection(),
+        "warriors",
+        &[
+            ("name", "12", "text"),
+            ("power", "'4000'", "real"),
+            ("active", "'0'", "integer"),
+            ("enlisted_at", "20260401", "text"),
+        ],
+        "The schema, not only the code, asks for each column's storage class",
+    );
 }
 
 #[test]

@@ -411,3 +411,46 @@ pub(crate) fn assert_values_bound(sent: &[Sent], values: &[&str], call: &str) {
         );
     }
 }
+
+/// Stores one row in `table` through `conn` with each `(column, literal)` given as an SQL
+/// literal of another storage class than its declared type asks for (`'100'` for an INTEGER
+/// column), and asserts SQLite converted each to `class` (`typeof()`), the way a declared
+/// type's affinity (or a STRICT table) does for any connection, whatever the code binds. The
+/// row is rolled back. `what` names the table's lesson, for the message.
+#[track_caller]
+pub(crate) fn assert_schema_converts(
+    conn: &rusqlite::Connection,
+    table: &str,
+    columns: &[(&str, &str, &str)],
+    what: &str,
+) {
+    let names: Vec<&str> = columns.iter().map(|(name, _, _)| *name).collect();
+    let literals: Vec<&str> = columns.iter().map(|(_, literal, _)| *literal).collect();
+    let classes: Vec<String> = names.iter().map(|n| format!("typeof({n})")).collect();
+    conn.execute_batch("SAVEPOINT schema_probe")
+        .expect("a savepoint should open");
+    let stored: Result<Vec<String>, _> = conn.query_row(
+        &format!(
+            "INSERT INTO {table} ({}) VALUES ({}) RETURNING {}",
+            names.join(", "),
+            literals.join(", "),
+            classes.join(", ")
+        ),
+        [],
+        |row| (0..columns.len()).map(|i| row.get(i)).collect(),
+    );
+    conn.execute_batch("ROLLBACK TO schema_probe; RELEASE schema_probe")
+        .expect("the probe row should roll back");
+    let expected: Vec<&str> = columns.iter().map(|(_, _, class)| *class).collect();
+    assert_eq!(
+        stored.as_ref().ok(),
+        Some(&expected.iter().map(|c| c.to_string()).collect()),
+        "a plain INSERT, as any other writer might send, stored ({}) = ({}) in {table}, and SQLite kept the storage classes \
+         {stored:?} instead of converting them to {expected:?}: the columns have no declared \
+         type (no affinity), so only the code's own bindings keep the classes right. {what}: \
+         declare each column's type in the schema (INTEGER, TEXT, REAL) so SQLite converts or \
+         refuses what any connection writes",
+        names.join(", "),
+        literals.join(", ")
+    );
+}

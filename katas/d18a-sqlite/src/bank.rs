@@ -26,6 +26,11 @@
 //!   `a_transfer_to_the_same_account_is_refused`, `a_refused_transfer_never_calls_the_hook`,
 //!   `opening_accounts_rejects_duplicates_and_negative_balances`,
 //!   `the_balance_of_an_unknown_account_is_an_error`.
+//! - a negative opening balance is refused before anything is written: through the statement
+//!   trace, `open_account(name, -1)` sends no `INSERT`, `REPLACE`, `UPDATE` or `DELETE` (the
+//!   rule decides, not the `CHECK` constraint's failure, which would label any constraint
+//!   error `NegativeOpeningBalance`). Checked by
+//!   `opening_accounts_rejects_duplicates_and_negative_balances`.
 //! - a database that fails (the table renamed away by another connection) is a `Sqlite`
 //!   error, never a rule breach such as `UnknownAccount`. Checked by
 //!   `a_failing_database_is_a_database_error_not_an_unknown_account`.
@@ -74,7 +79,9 @@
 //!   bound as its negative delta counts), never pasted with `format!` (quotes doubled by
 //!   hand are still string-built SQL). Checked by `balances_survive_reopening_the_file`.
 //! - the schema stores integer cents and its `CHECK (balance >= 0)` refuses an overdraft
-//!   written by any connection. Checked by
+//!   written by any connection: another connection's `INSERT` of the name `7` and the
+//!   balance `'100.0'` is stored as text and integer (the declared `TEXT` and `INTEGER`
+//!   types' affinity, or a STRICT table, converts them), not as sent. Checked by
 //!   `the_schema_stores_integer_cents_and_refuses_a_negative_balance`.
 //! - as a property, no sequence of transfers ever changes the total or makes a balance
 //!   negative. Checked by `no_sequence_of_transfers_creates_destroys_or_overdraws_money`.

@@ -72,8 +72,12 @@
 //!   a time or `active` from the program). Checked by `a_new_warrior_gets_the_schema_defaults`,
 //!   `enlisted_at_defaults_to_the_moment_of_the_insert`.
 //! - every column holds the storage class its type asks for (`typeof()` gives integer, text,
-//!   real, integer, text), and numbers travel as numbers: through the statement trace, the
-//!   power and the id are bound as REAL and INTEGER values, never as text like `'1234.5'`.
+//!   real, integer, text), and the schema itself asks for it: a plain `INSERT` of literals of
+//!   other classes (name `12`, power `'4000'`, active `'0'`, enlisted_at `20260401`) is stored
+//!   converted to text, real, integer, text (each column's declared type gives it that
+//!   affinity; a STRICT table does too), not as sent; and numbers travel as numbers: through
+//!   the statement trace, the power and the id are bound as REAL and INTEGER values, never as
+//!   text like `'1234.5'`.
 //!   Checked by `each_column_holds_the_storage_class_its_type_asks_for`,
 //!   `numbers_are_bound_as_numbers_not_text`.
 

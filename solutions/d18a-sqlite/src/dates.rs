@@ -62,6 +62,14 @@
 //!   `insert`. Checked by `an_unreadable_now_is_a_typed_error`,
 //!   `an_unreadable_enlistment_time_is_rejected_and_nothing_is_written`,
 //!   `insert_enlisted_checks_name_and_power_too`.
+//!
+//! **Not checked.** A window that still compares floating-point Julian days but widens each
+//! end by less than a second (e.g. `julianday(at) >= julianday(now) - days - 0.5 / 86400.0`):
+//! every stored instant and the normalised `now` are whole seconds (`datetime()` drops
+//! fractions), and a Julian day's rounding is tens of microseconds, so such a window gives
+//! the exact window's answer on every input the store accepts; no test can tell them apart.
+//! Compare the normalised text (or integer seconds) all the same: the tolerance is a patch
+//! over the rounding, not a fix.
 
 use rusqlite::params;
 
