@@ -4,6 +4,11 @@ use rstest::rstest;
 
 const INF: f64 = f64::INFINITY;
 
+/// The double `k` representable values above the positive finite `x`.
+fn ulps_above(x: f64, k: u64) -> f64 {
+    f64::from_bits(x.to_bits() + k)
+}
+
 #[test]
 fn the_classic_sum_is_close_but_not_equal() {
     let sum = 0.1 + 0.2;
@@ -36,6 +41,11 @@ fn the_classic_sum_is_close_but_not_equal() {
 #[case::negatives(-1000.0, -1000.0001, 1e-6, 0.0, true)]
 #[case::nan_tolerance_is_not_an_error(1.0, 2.0, f64::NAN, 0.0, false)]
 #[case::tiny_magnitudes_have_no_hidden_absolute_floor(1e-20, 2e-20, 1e-9, 0.0, false)]
+#[case::no_absolute_floor_at_any_size(1e-35, 2e-35, 1e-9, 0.0, false)]
+#[case::neighbouring_subnormals_with_no_tolerance(5e-324, 1e-323, 0.0, 0.0, false)]
+#[case::one_ulp_apart_with_no_tolerance(1.0, 1.0 + f64::EPSILON, 0.0, 0.0, false)]
+#[case::a_relative_tolerance_below_epsilon_is_not_raised(1.0, 1.0 + f64::EPSILON, 1e-17, 0.0, false)]
+#[case::a_few_ulps_apart_at_a_large_magnitude(1e300, ulps_above(1e300, 3), 0.0, 0.0, false)]
 fn follows_python_isclose(
     #[case] a: f64,
     #[case] b: f64,
@@ -49,7 +59,8 @@ fn follows_python_isclose(
         "is_close({a:e}, {b:e}, rel_tol {rel_tol:e}, abs_tol {abs_tol:e}) said {got}: close means \
          equal, or both finite with |a - b| <= max(rel_tol * max(|a|, |b|), abs_tol); NaN is \
          close to nothing and an infinity only to itself; no tolerance but the two given (no \
-         hidden floor such as f64::EPSILON, which calls any two tiny values close)"
+         hidden floor such as f64::EPSILON, which calls any two tiny values close, no minimum \
+         rel_tol, no \"a few ulps apart is equal\" shortcut)"
     );
 }
 
@@ -87,6 +98,27 @@ proptest! {
             is_close(a, b, rel_tol, 0.0), is_close(b, a, rel_tol, 0.0),
             "is_close({:e}, {:e}, {:e}, 0) and the swapped call disagree: scale rel_tol by the \
              larger of |a| and |b|, whichever argument it is", a, b, rel_tol
+        );
+    }
+
+    #[test]
+    fn neighbouring_doubles_are_close_only_within_the_given_tolerances(
+        bits in 8_u64..=f64::MAX.to_bits(),
+        ulps in 1_u64..=8,
+        rel_tol in prop_oneof![Just(0.0), 0.0_f64..f64::EPSILON / 4.0],
+        negative in any::<bool>(),
+        swapped in any::<bool>(),
+    ) {
+        // One ulp is more than EPSILON / 2 of the magnitude, so rel_tol below EPSILON / 4 with
+        // abs_tol 0 never covers a pair 1 to 8 ulps apart, at any exponent.
+        let sign = if negative { -1.0 } else { 1.0 };
+        let (a, b) = (sign * f64::from_bits(bits), sign * f64::from_bits(bits - ulps));
+        let (a, b) = if swapped { (b, a) } else { (a, b) };
+        prop_assert!(
+            !is_close(a, b, rel_tol, 0.0),
+            "is_close({:e}, {:e}, rel_tol {:e}, abs_tol 0) said true: they are {} ulps apart, more \
+             than rel_tol * max(|a|, |b|); use exactly the caller's tolerances (no ulp slack, no \
+             rel_tol raised to f64::EPSILON, no absolute floor)", a, b, rel_tol, ulps
         );
     }
 
