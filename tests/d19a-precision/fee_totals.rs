@@ -43,6 +43,8 @@ fn a_million_decimal_fees_are_exact() {
 #[case::ten_places_of_pi(77_777_777_777, "3.1415926535", "244346095269.7787612695")]
 #[case::a_fee_of_twenty_digits(3, "0.12345678901234567891", "0.37037036703703703673")]
 #[case::a_fee_of_eighteen_digits(7, "9.87654321098765432", "69.13580247691358024")]
+#[case::a_fee_of_seventeen_digits(7, "999999999999999.99", "6999999999999999.93")]
+#[case::a_fee_of_sixteen_digits(3, "90071992547409.93", "270215977642229.79")]
 #[case::a_long_fee_a_billion_times(
     1_000_000_007,
     "0.000000123456789012345678",
@@ -62,8 +64,9 @@ fn the_decimal_total_never_passes_through_a_float(
         expected,
         "{count} fees of {fee} gave {got}: multiply the Decimals themselves, with no f64 on the \
          way (not for the fee, the product or an overflow estimate); a float brings the binary \
-         error along (3 × 0.07 is 0.21000000000000002 in f64, a 20-digit fee keeps only 16, and \
-         a total just inside the range looks like the maximum)"
+         error along (3 × 0.07 is 0.21000000000000002 in f64, a fee of 16 or more digits may \
+         not survive the round trip: 90071992547409.93 comes back as 90071992547409.9; and a total just \
+         inside the range looks like the maximum)"
     );
 }
 
@@ -125,6 +128,9 @@ proptest! {
             // Fees of 19 digits, more than a double holds, so even the fee alone cannot pass
             // through an f64 (and back with Decimal::from_f64) unchanged.
             (1_u64..1_000_000_000, 1_000_000_000_000_000_000_i64..=i64::MAX),
+            // Fees of 16 and 17 digits: a double holds only 15 for sure, so many of these do
+            // not come back from an f64 (rounded to the fee's places) as they went in.
+            (1_u64..1_000_000, 1_000_000_000_000_000_i64..100_000_000_000_000_000),
             // Fees and counts whose digits total 10 to 16 (the number of digits drawn first):
             // around the 16 a double almost holds, where a float product rounded back to the
             // fee's places is right at 15 digits and wrong on some of 16.

@@ -22,9 +22,10 @@
 //!   `float_fees_leak_a_fraction_of_a_cent`, `the_float_total_is_the_running_sum`,
 //!   `a_batch_past_a_hundred_thousand_fees_drifts_like_the_running_sum`,
 //!   `the_float_and_decimal_totals_disagree_at_scale`.
-//! - the decimal total is exactly `count × fee`, also for fees of 18 to 20 significant digits
-//!   (more than a float holds, so the fee itself cannot pass through an `f64`, e.g.
-//!   `Decimal::from_f64(fee.to_f64())`), for a cent fee nearly a billion times (999,999,999 fees
+//! - the decimal total is exactly `count × fee`, also for fees of 16 to 20 significant digits
+//!   (more than a double holds for sure, so the fee itself cannot pass through an `f64`, e.g.
+//!   `Decimal::from_f64(fee.to_f64())`, even rounded back to its places:
+//!   `90071992547409.93` comes back as `90071992547409.9`), for a cent fee nearly a billion times (999,999,999 fees
 //!   of `999999.99`, 17 digits), for fees and counts whose digits total 10 to 16, where a
 //!   float product rounded back to the fee's places starts to go wrong (5683427276077 fees of
 //!   `0.838` are `4762712057352.526`, not `.53`), and for totals just inside the range. Checked by `a_million_decimal_fees_are_exact`,
@@ -46,7 +47,9 @@
 //! (`Decimal::from_f64(fee.to_f64())`, rescaled to the fee's places) before the `Decimal`
 //! product. A double holds every such fee to well under half a unit of its last place, so the
 //! round trip restores the fee exactly and the total is still `count × fee` in base 10; no
-//! output can differ (the tests' fees of 18 to 20 digits catch the round trip on longer fees).
+//! output can differ. Only fees of 15 digits or fewer round-trip exactly: "a double holds 17
+//! digits" is a myth for this purpose (17 digits identify a double, not the other way round),
+//! and the tests' fees of 16 to 20 digits catch the round trip on longer fees.
 //! Nor the float total past ten million fees: the article's 100 million additions take most of
 //! a second in a debug build, so a loop that switches to one `fee * count` above some count
 //! larger than ten million goes unseen; nor one that switches above 200,000 fees (the largest
