@@ -112,6 +112,48 @@ fn the_live_file_comes_before_the_archive() {
     );
 }
 
+/// What a walk of lines gives after its first `None`: see [`super::first_item_after_the_end`].
+fn after_the_end<'a>(walk: impl Iterator<Item = &'a str>) -> Option<(usize, &'a str)> {
+    super::first_item_after_the_end(walk, 1_000)
+}
+
+#[test]
+fn every_walk_stays_spent_once_it_has_returned_none() {
+    let folders = archive();
+    let live = file("live.log", vec![segment(&["now"])]);
+    let mut root = folder("root", vec![file("root.log", vec![segment(&["r"])])]);
+    root.subfolders = archive();
+    let after = [
+        (
+            "lines_in_file",
+            after_the_end(lines_in_file(&folders[0].files[0])),
+        ),
+        (
+            "lines_in_folder",
+            after_the_end(lines_in_folder(&folders[0])),
+        ),
+        (
+            "live_then_archive",
+            after_the_end(live_then_archive(&live, &folders)),
+        ),
+        (
+            "lines_of_folder",
+            lines_of_folder(&folders, "web")
+                .ok()
+                .and_then(after_the_end),
+        ),
+        ("lines_in_tree", after_the_end(lines_in_tree(&root))),
+    ];
+    let revived: Vec<_> = after.iter().filter(|(_, item)| item.is_some()).collect();
+    assert!(
+        revived.is_empty(),
+        "after returning None, these walks gave (walk, (call number after the end, line)) \
+         {revived:?}: a walk must stay spent, as a Python generator that used yield from \
+         raises StopIteration forever; delegating to flat_map, flatten and chain over the \
+         inner iterators keeps that promise, a hand-kept cursor that starts over does not"
+    );
+}
+
 #[test]
 fn finds_a_folder_by_name_and_walks_it() {
     let folders = archive();

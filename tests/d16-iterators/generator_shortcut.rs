@@ -42,6 +42,22 @@ fn stops_before_u64_overflows() {
     );
 }
 
+#[rstest]
+#[case::at_the_u64_overflow(u64::MAX)]
+#[case::at_the_last_number_that_fits(12_200_160_415_121_876_738)]
+#[case::at_a_small_limit(50)]
+fn stays_spent_once_it_has_returned_none(#[case] limit: u64) {
+    let after = super::first_item_after_the_end(fibonacci(limit), CAP);
+    assert!(
+        after.is_none(),
+        "fibonacci({limit}) returned None, then (call number after the end, item) {after:?}: \
+         the stream must stay spent, as a Python generator raises StopIteration forever once it \
+         has returned; a closure that rewinds to 0, 1 or keeps a wrapped sum after the end \
+         breaks that (take_while ends only where its test fails, not where the source ran \
+         out), so stop computing for good once checked_add finds no next number",
+    );
+}
+
 #[test]
 fn each_call_starts_a_new_independent_stream() {
     let mut first = fibonacci(100);

@@ -180,6 +180,19 @@ fn extracts_ipv4_and_ipv6_addresses() {
 }
 
 #[test]
+fn both_stages_stay_spent_once_they_have_returned_none() {
+    let filtered = super::first_item_after_the_end(filter_status(LOG, 404), 100);
+    let extracted = super::first_item_after_the_end(extract_ips(LOG), 100);
+    assert!(
+        filtered.is_none() && extracted.is_none(),
+        "over a log that is spent, after returning None filter_status gave {filtered:?} and \
+         extract_ips gave {extracted:?} (call number after the end, item): a stage must stay \
+         spent, as a Python generator raises StopIteration forever; the lazy adaptors filter \
+         and map over a spent source keep that promise"
+    );
+}
+
+#[test]
 fn reports_a_first_field_that_is_not_an_ip_as_a_typed_error() {
     let got: Vec<Result<IpAddr, LogError>> = extract_ips(["10.0.0.300 - 404 ERROR"]).collect();
     assert_eq!(

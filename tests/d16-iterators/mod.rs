@@ -120,6 +120,26 @@ pub(crate) fn paths_in_type_name(type_name: &str) -> impl Iterator<Item = &str> 
         .filter(|path| path.contains("::"))
 }
 
+/// How many more times a test calls `next()` once a stream has returned `None`.
+pub(crate) const CALLS_AFTER_THE_END: usize = 1_000;
+
+/// Walks `stream` to its first `None` (at most `cap` items: a stream that never ends fails
+/// fast), then calls `next()` [`CALLS_AFTER_THE_END`] more times. Returns the first of those
+/// calls that gave an item, as (call number after the end, counting from 1, item), or `None` if
+/// the stream stayed spent, the exhaustion contract of the suite (a spent Python iterator
+/// raises `StopIteration` forever).
+pub(crate) fn first_item_after_the_end<I: Iterator>(
+    mut stream: I,
+    cap: usize,
+) -> Option<(usize, I::Item)> {
+    let walked = stream.by_ref().take(cap).count();
+    assert!(
+        walked < cap || stream.next().is_none(),
+        "the stream did not end within {cap} items"
+    );
+    (1..=CALLS_AFTER_THE_END).find_map(|call| stream.next().map(|item| (call, item)))
+}
+
 /// The sizes a sweep tries: every size from `from` to `dense`, then sizes growing by a quarter
 /// (odd, off round numbers: 1.25 times the last, rounded up to odd) up to `most`. A shortcut
 /// switched on only between two sizes must fit in a gap of under a quarter of the size.

@@ -32,6 +32,9 @@
 //!   size does not reach it). Checked by
 //!   `a_tree_is_walked_depth_first_through_every_level`,
 //!   `a_deep_tree_is_walked_through_every_level_in_order`.
+//! - every walk (`lines_in_file`, `lines_in_folder`, `live_then_archive`, `lines_of_folder`,
+//!   `lines_in_tree`) keeps returning `None` once it has (1,000 more calls). Checked by
+//!   `every_walk_stays_spent_once_it_has_returned_none`.
 //! - a folder found by name, and the typed error for an unknown one. Checked by
 //!   `finds_a_folder_by_name_and_walks_it`,
 //!   `an_unknown_folder_is_a_typed_error_listing_the_known_ones`.

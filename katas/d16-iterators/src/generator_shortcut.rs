@@ -19,6 +19,9 @@
 //!   `yields_the_fibonacci_numbers_up_to_an_inclusive_limit`.
 //! - the stream stops before `u64` overflows, after 94 numbers. Checked by
 //!   `stops_before_u64_overflows`.
+//! - once it has returned `None` it keeps returning `None` (1,000 more calls), at the `u64`
+//!   overflow, at the last number that fits and at a small limit: it neither starts over at 0, 1
+//!   nor hands out wrapped sums. Checked by `stays_spent_once_it_has_returned_none`.
 //! - two calls give two independent streams. Checked by
 //!   `each_call_starts_a_new_independent_stream`.
 //! - no heap is used. Checked by `lives_on_the_stack_not_the_heap`.

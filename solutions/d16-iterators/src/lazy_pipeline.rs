@@ -37,6 +37,8 @@
 //!   Checked by `extracts_ipv4_and_ipv6_addresses`,
 //!   `reports_a_first_field_that_is_not_an_ip_as_a_typed_error`,
 //!   `reports_a_blank_line_as_a_typed_error`.
+//! - `filter_status` and `extract_ips` over a spent source keep returning `None` once they have
+//!   (1,000 more calls). Checked by `both_stages_stay_spent_once_they_have_returned_none`.
 //! - building the pipeline pulls no line; the first match pulls no line after it, also from a
 //!   source whose `size_hint` is exact and short (as a `Vec`'s is: no stage collects a small input
 //!   first); it works on an endless source. Checked by `building_the_pipeline_pulls_no_lines`,
