@@ -16,9 +16,14 @@
 //! **The tests check.**
 //! - a table of edge cases (the larger tolerance, not their sum, whichever of the two is larger
 //!   when both are non-zero; the larger magnitude; NaN, infinities, inclusive boundaries; no
-//!   absolute floor but `abs_tol`: `1e-20` and `2e-20` are not close with `abs_tol` 0), and
-//!   `0.1 + 0.2` against `0.3`. Checked by
-//!   `follows_python_isclose`, `the_classic_sum_is_close_but_not_equal`.
+//!   absolute floor but `abs_tol`: `1e-20` and `2e-20`, `1e-35` and `2e-35`, or the two
+//!   smallest subnormals are not close with `abs_tol` 0), and `0.1 + 0.2` against `0.3`.
+//!   Checked by `follows_python_isclose`, `the_classic_sum_is_close_but_not_equal`.
+//! - no tolerance but the two given: values one to eight ulps apart, at any exponent (near
+//!   `1.0`, at `1e300`, among subnormals), are not close with both tolerances zero or with a
+//!   `rel_tol` below `f64::EPSILON` (no ulp slack, no `rel_tol` raised to `f64::EPSILON`;
+//!   `is_close(1.0, 1.0 + f64::EPSILON, 0.0, 0.0)` is false, as in Python). Checked by
+//!   `follows_python_isclose`, `neighbouring_doubles_are_close_only_within_the_given_tolerances`.
 //! - symmetry for any pair and for pairs near the tolerance; every number is close to itself.
 //!   Checked by `is_symmetric`, `is_symmetric_for_pairs_near_the_tolerance`,
 //!   `every_number_is_close_to_itself`.
