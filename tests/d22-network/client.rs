@@ -476,6 +476,7 @@ fn reports_a_refused_connection_as_an_io_error() {
 #[case::space("/a b")]
 #[case::header_injection("/\r\nX-Evil: 1")]
 #[case::empty("")]
+#[case::a_tab("/a\tb")]
 fn refuses_to_send_an_invalid_target(#[case] path: &'static str) {
     let (addr, _request, _done) = one_shot(
         b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
