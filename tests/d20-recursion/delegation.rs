@@ -129,12 +129,13 @@ fn one_list_is_passed_down_not_one_per_level() {
     // (nested in the member, beside its siblings): 128 strings to clone, and one list to
     // hold them, which grows by doubling (about 7 requests for 128 entries). A walk that
     // returns its results and merges them upward allocates where the two branches meet, or
-    // in every array. A 64 KiB note (not an email) beside them: the walk reads the Value, it
+    // in every array. The second array sits under "user_email": a container stored there is
+    // searched with the same one list (a fresh list for it, merged upward, allocates). A 64 KiB note (not an email) beside them: the walk reads the Value, it
     // prints nothing.
     let members: Vec<Value> = (0..64)
         .map(|i| {
             json!({"profile": {"contact": [{"user_email": format!("u{i}@x.io")}]},
-                   "backup": [{"user_email": format!("b{i}@x.io")}]})
+                   "user_email": [{"user_email": format!("b{i}@x.io")}]})
         })
         .collect();
     let value = json!({"team": {"note": "n".repeat(64 * 1024), "members": members}});
@@ -161,7 +162,8 @@ fn one_list_is_passed_down_not_one_per_level() {
                 allocations <= 128 + 16,
                 "extract_emails made {allocations} allocations for 128 emails: 128 are the \
                  cloned strings, and one Vec growing by doubling needs about 7 more; a Vec per \
-                 level (or per array, or per place where two results meet), returned and merged into the \
+                 level (or per array, per place where two results meet, or per container under \
+                 \"user_email\"), returned and merged into the \
                  caller's, allocates at every such level. Create one Vec in the public \
                  function and pass it down as `&mut Vec<String>`"
             );

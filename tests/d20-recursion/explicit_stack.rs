@@ -245,7 +245,7 @@ fn walks_a_value_100_000_levels_deep_on_a_256_kib_stack() {
 
 /// A value `levels` containers deep whose deep child is never the last one of its container
 /// and never the only container in it: arrays `[<deeper>, []]` (first of two) and objects
-/// `{"a": [], "m": <deeper>, "z": {}}` (in the middle) in turn, so the value branches at every
+/// `{"a": [], "user_email": <deeper>, "z": {}}` (in the middle, under the email key) in turn, so the value branches at every
 /// level (a walk that keeps its `Vec` only along single-child chains and calls itself where a
 /// container holds two nested containers recurses at every level), and the whole wrapped in `[<that>, {"user_email":
 /// "after@example.com"}]`, so the walk must come back up 100,000 levels to find the second
@@ -258,7 +258,8 @@ fn deep_value_never_in_last_place(levels: usize) -> DeepValue {
         } else {
             let mut map = Map::new();
             map.insert("a".to_owned(), json!([]));
-            map.insert("m".to_owned(), value);
+            // Under the email key: a container there is walked like any other.
+            map.insert("user_email".to_owned(), value);
             map.insert("z".to_owned(), json!({}));
             Value::Object(map)
         };
@@ -328,8 +329,8 @@ fn uses_the_same_stack_at_every_depth_from_1_level_up() {
         stack_use_spread(&deepest) <= STACK_USE_SLACK,
         "the most stack extract_emails_iterative used, as (levels, bytes): {deepest:?}. It \
          grows with the depth of the value: the walk calls itself for some levels (the top \
-         ones, or every level of a shallow value, or wherever a container holds two nested \
-         containers) before it uses a stack of its own. Walk every value with the one loop \
+         ones, or every level of a shallow value, wherever a container holds two nested \
+         containers, or a container stored under \"user_email\") before it uses a stack of its own. Walk every value with the one loop \
          and your own Vec as the stack, however shallow or branching"
     );
 }

@@ -70,7 +70,10 @@
 //!   `never_reads_the_text_of_a_string_under_another_key`.
 //!
 //! **Not checked.** Where the depth and the budget are kept (a parameter, or a thread-local
-//! counter; not a `static`, which two callers share), how the path is built (pushed and popped on one `String`, or a new one
+//! counter; a `static` shared by every call is caught, but a program-wide `static` map from
+//! `ThreadId` to the walk's state, behind a `Mutex` and emptied at the end, gives each thread
+//! its own state and frees it, so neither the second-thread nor the heap-kept check sees it,
+//! and the API has no callback through which two calls on one thread could interleave), how the path is built (pushed and popped on one `String`, or a new one
 //! `format!`ted per child) and how the emails are gathered (one list passed down, or a fresh
 //! `Vec` per level merged upward: kata 1 checks the one list, this kata the budget): the
 //! limit, the reported path and the memory of the walk are what is checked.

@@ -40,7 +40,9 @@
 //! - One list is created by the public function and passed down as `&mut Vec<String>`: for 64
 //!   members with two emails each (in two branches, each email in an array of its own) the
 //!   walk makes the 128 string clones and the few allocations of one growing `Vec`, not a
-//!   `Vec` per level (or per array, or wherever two results meet) returned and merged upwards (counting global allocator, on the calling thread: a
+//!   `Vec` per level (or per array, or wherever two results meet, or per container stored
+//!   under `"user_email"`: one member's second email sits in an array under that key)
+//!   returned and merged upwards (counting global allocator, on the calling thread: a
 //!   walk that starts a thread of its own is refused). And it copies nothing of the document:
 //!   beside a 64 KiB note it holds at most 16 KiB of heap (printing the value to search the
 //!   text holds all of it). Checked by `one_list_is_passed_down_not_one_per_level`.
@@ -65,9 +67,18 @@
 //! end gives the same answers
 //! and the same allocations, and is not shared between threads, so no test can tell it from
 //! `&mut Vec<String>` passed down; it is still hidden shared state (the nearest Rust comes to Python's mutable default argument).
+//! Likewise a program-wide `static` map from `ThreadId` to a list (behind a `Mutex`, locked
+//! per push, the thread's entry removed at the end): each thread gets its own list and the
+//! heap is freed, so the second-thread and heap-kept checks cannot see it, and the API has
+//! no callback through which two calls on one thread could interleave. The tests catch a
+//! `static` shared by every call, not every `static`.
 //! Nor that the base case is an exhaustive `match`: an `as_object()` / `as_array()` chain
 //! that lets the scalars fall through gives the same answers, and no test can add a
 //! variant to `Value` to show what it would skip.
+//!
+//! **Not a dodge.** One list shared through `Rc<RefCell<Vec<String>>>`, a clone of the handle
+//! passed to every level (as Python shares one list by reference): it is still one list,
+//! created by the call; `&mut Vec<String>` is the idiom, but the lesson holds.
 
 use serde_json::Value;
 

@@ -46,9 +46,11 @@
 //! - Not even for the children before the last, nor where a container branches: on a value
 //!   100,000 levels deep where the deep child comes first or in the middle of its container,
 //!   beside empty containers (`[<deep>, []]`, `{"a": [], "m": <deep>, "z": {}}`), the walk
+//!   and every other level stored under `"user_email"`, the walk
 //!   still runs on a 256 KiB stack (looping into the last child and calling yourself for
 //!   the others, or keeping the `Vec` only along single-child chains and calling yourself
-//!   where a container holds two nested ones, is still one frame per level). Checked by
+//!   where a container holds two nested ones, or calling yourself for a container stored
+//!   under `"user_email"`, is still one frame per level). Checked by
 //!   `walks_100_000_levels_nested_first_or_in_the_middle_on_a_256_kib_stack`.
 //! - The walk runs on the calling thread (its email clones are allocated there), not on a
 //!   thread with a bigger stack, which only moves the cliff. Checked by
@@ -80,6 +82,11 @@
 //! slack of the stack-use check and its clones are made at one depth. Nor a recursion that
 //! takes a frame only every 50,000 levels or so: the deepest value checked is 100,000
 //! levels deep, where such a walk is one or two frames deeper, within the 512-byte slack.
+//! Nor where the pending values are kept between pushes, if not in the call: a `thread_local!`
+//! stack, or a program-wide `static` map from `ThreadId` to a stack (behind a `Mutex`, emptied
+//! at the end), gives each thread its own and frees it, so the heap-kept check cannot see it,
+//! and the API has no callback through which two walks on one thread could interleave; only a
+//! buffer shared by every call and kept after it is caught.
 
 use crate::delegation::EMAIL_KEY;
 use serde_json::Value;
