@@ -555,11 +555,15 @@ fn parse_response_reads_the_status_line(
 #[case::http2(b"HTTP/2 200 OK\r\n\r\n".as_slice())]
 #[case::no_code(b"HTTP/1.1\r\n\r\n".as_slice())]
 #[case::signed(b"HTTP/1.1 +20 OK\r\n\r\n".as_slice())]
+#[case::signed_three_digits(b"HTTP/1.1 +200 OK\r\n\r\n".as_slice())]
+#[case::leading_zero(b"HTTP/1.1 0200 OK\r\n\r\n".as_slice())]
+#[case::two_leading_zeros(b"HTTP/1.1 00404 Not Found\r\n\r\n".as_slice())]
 fn parse_response_rejects_a_malformed_status_line(#[case] raw: &[u8]) {
     let result = parse_response(raw, true);
     assert!(
         matches!(result, Err(HttpError::MalformedStatusLine(_))),
-        "{:?} is not HTTP/1.x followed by a three-digit code; got {result:?}",
+        "{:?} is not HTTP/1.x followed by a three-digit code (exactly three ASCII digits: no \
+         sign, no extra leading zero, whatever number it parses to); got {result:?}",
         String::from_utf8_lossy(raw)
     );
 }

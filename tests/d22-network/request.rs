@@ -240,6 +240,24 @@ fn rejects_an_invalid_request_with_the_matching_error(
     );
 }
 
+/// Every separator of RFC 9110's `tchar` rule but `:` (which ends the name), inside a name.
+#[rstest]
+fn rejects_a_header_name_holding_any_separator(
+    #[values(
+        '(', ')', ',', '/', ';', '<', '=', '>', '?', '@', '[', '\\', ']', '{', '}', '"'
+    )]
+    separator: char,
+) {
+    let line = format!("X{separator}Y: 1");
+    assert_eq!(
+        parse_request(format!("GET / HTTP/1.1\r\n{line}\r\n\r\n").as_bytes()),
+        Err(HttpError::MalformedHeader(line.clone())),
+        "{line:?}: a header name is a token (letters, digits and !#$%&'*+-.^_`|~ only); \
+         {separator:?} is a separator, so the line is a MalformedHeader: allow the token \
+         bytes, do not deny a few separators"
+    );
+}
+
 #[test]
 fn rejects_a_header_value_that_is_not_utf8() {
     let result = parse_request(b"GET / HTTP/1.1\r\nX-Name: \xff\xfe\r\n\r\n");

@@ -151,14 +151,29 @@ proptest! {
     #![proptest_config(super::proptest_config())]
 
     #[test]
-    fn content_length_always_matches_the_body(body in proptest::collection::vec(any::<u8>(), 0..300)) {
-        let bytes = Response::new(200).header("X-Test", "1").body(body.clone()).to_bytes();
+    fn content_length_always_matches_the_body(
+        body in proptest::collection::vec(any::<u8>(), 0..300),
+        upper in proptest::collection::vec(any::<bool>(), 14),
+    ) {
+        // A hand-written length, each letter of its name in either case.
+        let name: String = "content-length"
+            .chars()
+            .zip(&upper)
+            .map(|(c, &up)| if up { c.to_ascii_uppercase() } else { c })
+            .collect();
+        let bytes = Response::new(200).header("X-Test", "1").header(&name, "99999").body(body.clone()).to_bytes();
         let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4);
         prop_assert!(split.is_some(), "the head must end with a blank line (CRLF CRLF)");
         let split = split.unwrap_or_default();
         let head = String::from_utf8_lossy(&bytes[..split]);
         let expected = format!("Content-Length: {}\r\n", body.len());
         prop_assert!(head.contains(&expected), "head {:?} must declare the body's {} bytes", head, body.len());
+        prop_assert_eq!(
+            head.to_ascii_lowercase().matches("content-length").count(), 1,
+            "head {:?} must hold exactly one Content-Length: a hand-written {:?} is the same \
+             header whatever the case of each letter (names are case-insensitive), so the \
+             builder drops it and writes its own", head, name
+        );
         prop_assert_eq!(&bytes[split..], &body[..], "the body follows the blank line unchanged");
         prop_assert!(
             !head.replace("\r\n", "").contains('\n'),
