@@ -22,7 +22,9 @@ fn item_paths(n: usize) -> Vec<String> {
 }
 
 /// A server that waits until `expected` requests are all open at the same time, then
-/// answers them in reverse order of arrival, each with its own target as the body.
+/// answers them in reverse order of arrival, each with its own target as the body, except
+/// that `/bytes/<n>` gets a body of `n` bytes. Its sockets have small send buffers, so a
+/// body bigger than the client's receive buffer is written only as fast as the client reads.
 async fn all_at_once_server(expected: usize) -> SocketAddr {
     all_at_once_server_reporting(expected, || {}).await
 }
@@ -32,7 +34,17 @@ async fn all_at_once_server_reporting(
     expected: usize,
     all_open: impl FnOnce() + Send + 'static,
 ) -> SocketAddr {
-    let (listener, addr) = local_listener().await;
+    let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket can be created");
+    socket
+        .set_send_buffer_size(256 * 1024)
+        .expect("a send buffer size can be set");
+    socket
+        .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .expect("binding 127.0.0.1:0 always works");
+    let listener = socket.listen(1024).expect("a bound socket can listen");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     tokio::spawn(async move {
         let mut waiting: Vec<(TcpStream, String)> = Vec::new();
         while waiting.len() < expected {
@@ -50,11 +62,16 @@ async fn all_at_once_server_reporting(
         }
         all_open();
         for (mut stream, target) in waiting.into_iter().rev() {
-            let response = format!(
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{target}",
-                target.len()
+            let body = match target.strip_prefix("/bytes/").and_then(|n| n.parse().ok()) {
+                Some(n) => vec![b'x'; n],
+                None => target.into_bytes(),
+            };
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
             );
-            let _ = stream.write_all(response.as_bytes()).await;
+            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.write_all(&body).await;
         }
     });
     addr
@@ -105,6 +122,41 @@ async fn returns_results_in_input_order_although_the_server_answers_in_reverse()
         bodies(&results),
         paths.to_vec(),
         "result i belongs to paths[i], whatever order the answers arrive in"
+    );
+}
+
+/// Bigger than any loopback socket's buffers while its reader reads nothing (a receive
+/// buffer grows only as the application reads).
+const BIGGER_THAN_THE_SOCKET_BUFFERS: usize = 4 * 1024 * 1024;
+
+/// How long the test of reading every response at once waits: the solution needs a few
+/// milliseconds for its 4 MiB.
+const READ_WATCHDOG: Duration = Duration::from_secs(3);
+
+#[tokio::test]
+async fn reads_every_response_at_once_not_in_turn_after_sending_all() {
+    let big = format!("/bytes/{BIGGER_THAN_THE_SOCKET_BUFFERS}");
+    let paths = ["/small", big.as_str()];
+    let addr = all_at_once_server(paths.len()).await;
+    let results = tokio::time::timeout(READ_WATCHDOG, fetch_all(addr, &paths))
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "deadlock: fetch_all did not finish within {READ_WATCHDOG:?}. The server answers in reverse order of arrival, {big} (sent last) first, \
+                 and /small only once that 4 MiB response is written, which it can be only as fast as the \
+                 client reads it: a fetch_all that sends every request and then reads the responses one by \
+                 one, in order, waits for /small while nobody reads {big}. Each request's whole exchange \
+                 (connect, write, read) is its own concurrent task (tokio::spawn or a JoinSet)."
+            )
+        });
+    let lengths: Vec<usize> = results
+        .iter()
+        .map(|r| r.as_ref().map_or(0, |response| response.body.len()))
+        .collect();
+    assert_eq!(
+        lengths,
+        [b"/small".len(), BIGGER_THAN_THE_SOCKET_BUFFERS],
+        "both responses arrive whole, in the order of the paths"
     );
 }
 

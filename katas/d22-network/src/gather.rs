@@ -19,6 +19,11 @@
 //!   fails by a deadlock guard with an explanation. Checked by
 //!   `returns_results_in_input_order_although_the_server_answers_in_reverse`,
 //!   `has_a_thousand_requests_in_flight_at_once`.
+//! - each request's reads run concurrently with the others' too, not only its sends: when
+//!   the server answers a 4 MiB response (bigger than the socket buffers of a client that
+//!   does not read it) before a small one, a version that sends every request and then
+//!   reads the responses one by one in order deadlocks, reported by a 3 s watchdog. Checked
+//!   by `reads_every_response_at_once_not_in_turn_after_sending_all`.
 //! - results come back in input order although the server answers in reverse, and a
 //!   failing path keeps its slot without spoiling the others. Checked by
 //!   `returns_results_in_input_order_although_the_server_answers_in_reverse`,
