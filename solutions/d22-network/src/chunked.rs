@@ -27,7 +27,9 @@
 //!   ends in CRLF: a bare LF does not end a size line (`5\nhello\r\n` is a `BadSize`) or a
 //!   trailer line (the body is still `Incomplete`), as a strict peer reads it. A size line
 //!   is hex digits, then optional spaces or tabs only before a `;` extension: anything else
-//!   after the digits (`5 zzz`, `5 6`) is a `BadSize` holding the whole line. Checked by
+//!   after the digits (`5 zzz`, `5 6`) is a `BadSize` holding the whole line, and nothing
+//!   comes before the digits (a space, tab, vertical tab or form feed before them is a
+//!   `BadSize` too). Checked by
 //!   `rejects_a_broken_chunked_body_with_a_distinct_error`.
 //! - a declared size is untrusted: a chunk declaring 100 KiB, 1 MiB, 16 MiB, 64 MiB or
 //!   `usize::MAX` bytes with a few behind it is `SizeExceedsData`, and decoding holds at most

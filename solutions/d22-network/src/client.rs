@@ -45,7 +45,9 @@
 //! - the request the client sends, and the targets it refuses to send. Checked by
 //!   `sends_a_well_formed_get_with_a_host_header`, `builds_the_get_request_bytes`,
 //!   `refuses_to_send_an_invalid_target`.
-//! - the status line and headers: duplicates kept, malformed lines refused, a head of
+//! - the status line and headers: duplicates kept, malformed lines refused (the code is
+//!   exactly three ASCII digits: `+200`, `0200` or `00404` is malformed even though it
+//!   parses to a code in 100..=599), a head of
 //!   several kilobytes accepted and one over the limit refused. Checked by
 //!   `keeps_duplicate_response_headers`, `parse_response_reads_the_status_line`,
 //!   `rejects_a_malformed_status_line`, `parse_response_rejects_a_malformed_status_line`,

@@ -29,14 +29,14 @@
 //!   must equal the first: `3, 4, 3` is refused, naming `3` and `4`) and any
 //!   `Transfer-Encoding` included, and a control character in a header value (C0, DEL or C1; only a tab is allowed);
 //!   a header name must be a non-empty token (ASCII letters, digits and ``!#$%&'*+-.^_`|~``
-//!   only: a space, control byte, non-ASCII letter or separator such as `(` is a
-//!   `MalformedHeader`); a request target must be visible ASCII (`!` to `~` only: a
+//!   only: a space, control byte, non-ASCII letter or any separator of `(),/;<=>?@[\]{}`
+//!   and `"` is a `MalformedHeader`); a request target must be visible ASCII (`!` to `~` only: a
 //!   control byte or any non-ASCII character, even valid UTF-8 such as `é`, U+00A0 or
 //!   U+2028, is a `MalformedRequestLine`); a
 //!   byte that is not UTF-8 is an error of the line it is in (request line or header), not
 //!   of the whole head; with several bad lines, the first in order decides the error.
 //!   Checked by `rejects_an_invalid_request_with_the_matching_error`,
-//!   `rejects_a_header_value_that_is_not_utf8`.
+//!   `rejects_a_header_name_holding_any_separator`, `rejects_a_header_value_that_is_not_utf8`.
 //! - the limits: a head over the limit is refused as soon as the limit's worth has arrived,
 //!   a declared body over the limit before it arrives, and both limits are inclusive.
 //!   Checked by `rejects_a_header_section_over_the_default_8_kib`,

@@ -21,7 +21,8 @@
 //! - reason phrases from a table, `"Unknown"` for others. Checked by
 //!   `uses_the_standard_reason_phrase`.
 //! - `Content-Length` counts the body's bytes (not characters), a hand-written one (in any
-//!   case, added before or after `body()`, or with no body set) is replaced by the real one,
+//!   case, each letter upper or lower, as `content-LENGTH`; added before or after `body()`,
+//!   or with no body set) is replaced by the real one,
 //!   and every line ends in CRLF. Checked by
 //!   `counts_the_length_in_bytes_not_characters`,
 //!   `replaces_a_hand_written_content_length_with_the_real_one`,
