@@ -2,6 +2,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::thread;
+use std::time::Duration;
 
 use rstest::rstest;
 
@@ -234,6 +235,29 @@ fn keeps_serving_after_a_bad_client() {
         "HTTP/1.1 200 OK",
         "one bad client must not end the accept loop: the next client is served"
     );
+    // The server has served the next client, so it is done with the bad one: its socket is
+    // closed and a write of the bad client's is answered with a reset. Fifteen writes at
+    // growing intervals (about 2 s in all) stay under the 16 reads and the read timeout of
+    // a drain that still holds the socket open.
+    let gaps = (0..15).map(|i| Duration::from_millis(1 << i.min(8)));
+    assert!(
+        a_write_fails(&mut bad, gaps),
+        "the bad client could still send 15 bytes after its error response and the next \
+         client's answer: the server never closed its socket. A thread that drains it with \
+         blocking reads keeps a thread and a descriptor per silent bad client for up to the \
+         read timeout per read; drain only what already arrived (non-blocking), then drop the \
+         stream"
+    );
+}
+
+/// Writes one byte to `stream` after each gap until a write fails (the server's socket is
+/// closed and answered with a reset); whether one did.
+fn a_write_fails(stream: &mut TcpStream, gaps: impl IntoIterator<Item = Duration>) -> bool {
+    gaps.into_iter().any(|gap| {
+        let failed = stream.write_all(b"b").is_err();
+        thread::sleep(gap);
+        failed
+    })
 }
 
 #[test]
@@ -249,13 +273,9 @@ fn a_bad_client_that_keeps_sending_after_its_error_does_not_hold_the_server() {
     // whether a write failed (the server's socket is closed) within half the guard.
     let writer = thread::spawn(move || {
         let until = std::time::Instant::now() + GUARD / 2;
-        while std::time::Instant::now() < until {
-            if bad.write_all(b"b").is_err() {
-                return true;
-            }
-            thread::sleep(std::time::Duration::from_millis(1));
-        }
-        false
+        let gaps = std::iter::repeat(Duration::from_millis(1))
+            .take_while(|_| std::time::Instant::now() < until);
+        a_write_fails(&mut bad, gaps)
     });
     let next = exchange(addr, b"GET / HTTP/1.1\r\n\r\n");
     assert!(

@@ -51,7 +51,10 @@
 //!   bad client's writes start failing): no drain thread that reads until the client hangs up, no socket left
 //!   open; and a bad client that reads its 400 and then stays connected and silent does
 //!   not hold the server either (on Linux the server's thread is back in `accept`, not
-//!   asleep in a read of that client: no blocking drain under the read timeout). Checked by
+//!   asleep in a read of that client: no blocking drain under the read timeout), and once
+//!   the next client is served that silent client's socket is closed (one of 15 writes it
+//!   makes over about 2 s fails): no helper thread draining it with blocking reads, one
+//!   thread and one descriptor per silent bad client. Checked by
 //!   `a_bad_client_that_keeps_sending_after_its_error_does_not_hold_the_server`,
 //!   `keeps_serving_after_a_bad_client`.
 //! - (on Unix) an accept that fails for want of file descriptors (`EMFILE`) is logged and
