@@ -1253,12 +1253,19 @@ fn keeps_serving_after_an_accept_that_fails_for_want_of_descriptors() {
     });
 }
 
+#[rstest]
+#[case::in_the_future_it_returns(false)]
+#[case::in_the_call_that_makes_its_future(true)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_handler_that_keeps_its_thread_busy_does_not_stall_other_connections() {
+async fn a_handler_that_keeps_its_thread_busy_does_not_stall_other_connections(
+    #[case] busy_in_the_call: bool,
+) {
     // `/busy` keeps its thread busy (a blocking wait stands in for a CPU-heavy computation)
-    // until another connection's handler runs. On tokio's two worker threads, a connection
-    // that is a task of its own is run by the other thread; connections polled together
-    // inside one task (a Vec of futures, FuturesUnordered, join_all) all wait for `/busy`.
+    // until another connection's handler runs, either in the future it returns or in the
+    // call that makes that future (code the connection runs itself: spawning only the
+    // handler's future does not move it). On tokio's two worker threads, a connection that
+    // is a task of its own is run by the other thread; connections polled together inside
+    // one task (a Vec of futures, FuturesUnordered, join_all) all wait for `/busy`.
     let (entered_tx, mut entered) = mpsc::unbounded_channel::<()>();
     let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
     let release_rx = Arc::new(std::sync::Mutex::new(release_rx));
@@ -1266,7 +1273,7 @@ async fn a_handler_that_keeps_its_thread_busy_does_not_stall_other_connections()
         let entered_tx = entered_tx.clone();
         let release_tx = release_tx.clone();
         let release_rx = Arc::clone(&release_rx);
-        Box::pin(async move {
+        let answer = move || {
             if request.target == "/busy" {
                 let _ = entered_tx.send(());
                 let wait = release_rx
@@ -1278,7 +1285,13 @@ async fn a_handler_that_keeps_its_thread_busy_does_not_stall_other_connections()
                 let _ = release_tx.send(());
                 Response::new(200).body("release")
             }
-        })
+        };
+        if busy_in_the_call {
+            let response = answer();
+            Box::pin(async move { response })
+        } else {
+            Box::pin(async move { answer() })
+        }
     });
     let server = start(patient(), handler).await;
     let mut busy = send_on_new_connection(server.addr, b"GET /busy HTTP/1.1\r\n\r\n").await;
