@@ -555,46 +555,127 @@ fn calls_made_while_the_database_thread_is_busy_queue_for_it() {
 /// behind a busy database thread.
 const QUEUED_CALLS: usize = 5_000;
 
-#[tokio::test]
-async fn a_batch_that_fails_midway_writes_nothing_and_leaves_the_store_usable() {
-    let (dir, store) = fresh_store().await;
+/// Makes the third row of a batch (named `Traitor`) fail inside the database: at its own
+/// INSERT (a trigger), or only at COMMIT (a deferred foreign key that row breaks).
+const REFUSE_AT_INSERT: &str =
+    "CREATE TRIGGER no_traitors BEFORE INSERT ON warriors WHEN NEW.name = 'Traitor'
+     BEGIN SELECT RAISE(ABORT, 'traitor refused'); END";
+const REFUSE_AT_COMMIT: &str =
+    "CREATE TABLE squads (leader INTEGER REFERENCES warriors(id) DEFERRABLE INITIALLY DEFERRED);
+     CREATE TRIGGER orphan_squad AFTER INSERT ON warriors WHEN NEW.name = 'Traitor'
+     BEGIN INSERT INTO squads (leader) VALUES (-1); END";
+
+/// Each case runs with `PRAGMA foreign_keys = ON` on the store's own connection (through
+/// `watch_files_in`), so the deferred foreign key is enforced at COMMIT.
+#[rstest::rstest]
+#[case::a_trigger_refuses_its_third_row(REFUSE_AT_INSERT, "a trigger refused its third row")]
+#[case::its_commit_fails(REFUSE_AT_COMMIT, "its COMMIT failed (a deferred foreign key)")]
+fn a_batch_that_fails_midway_writes_nothing_and_leaves_the_store_usable(
+    #[case] refusal: &str,
+    #[case] failed_how: &str,
+) {
+    let dir = super::temp_dir();
     let path = dir.path().join("async.db");
-    // A trigger refuses the third row of the batch: a database error after two inserts.
-    Connection::open(&path)
-        .and_then(|conn| {
-            conn.execute_batch(
-                "CREATE TRIGGER no_traitors BEFORE INSERT ON warriors WHEN NEW.name = 'Traitor'
-                 BEGIN SELECT RAISE(ABORT, 'traitor refused'); END",
-            )
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    super::watch_files_in(dir.path(), true, || {
+        runtime.block_on(async {
+            let store = open_store(&dir).await;
+            Connection::open(&path)
+                .and_then(|conn| conn.execute_batch(refusal))
+                .expect("add the refusal");
+            let mut rows = numbered_warriors(4);
+            rows[2].0 = "Traitor".into();
+            let failed = guarded("insert_many", store.insert_many(rows)).await;
+            assert!(
+                matches!(failed, Err(AsyncError::Sqlite(_))),
+                "a batch where {failed_how} returned {failed:?}: it must be AsyncError::Sqlite"
+            );
+            let count = guarded("count", store.count()).await;
+            let elsewhere = write_from_elsewhere(&path);
+            assert!(
+                matches!(count, Ok(0)) && elsewhere.is_ok(),
+                "after a batch where {failed_how}, the store counted {count:?} and another \
+                 connection's write gave {elsewhere:?}: the failed batch left its transaction \
+                 open on the store's connection (a raw BEGIN, then `?` returned before COMMIT \
+                 or ROLLBACK, or a hand-written ROLLBACK that a failing COMMIT skips), holding \
+                 the write lock and the first rows for every later job. Use a Transaction \
+                 guard (conn.transaction()): an early return or a failed commit drops it, and \
+                 the drop rolls back"
+            );
+            let next = guarded("insert_many", store.insert_many(numbered_warriors(2))).await;
+            assert!(
+                matches!(next, Ok(2)),
+                "the batch after a failed one returned {next:?}: the store must stay usable"
+            );
+            let count = guarded("count", store.count()).await;
+            assert!(
+                matches!(count, Ok(3)),
+                "one row from another connection and two from the next batch, count says \
+                 {count:?}"
+            );
         })
-        .expect("add the trigger");
-    let mut rows = numbered_warriors(4);
-    rows[2].0 = "Traitor".into();
-    let failed = guarded("insert_many", store.insert_many(rows)).await;
-    assert!(
-        matches!(failed, Err(AsyncError::Sqlite(_))),
-        "a batch whose third row a trigger refuses returned {failed:?}: it must be \
-         AsyncError::Sqlite"
+    });
+}
+
+/// A table of `n` numbered warriors (see [`numbered_warriors`]) written by a connection of
+/// the test's own, before any store opens the file.
+fn seed_file(path: &std::path::Path, n: usize) {
+    let conn = Connection::open(path).expect("a seeding connection");
+    conn.execute_batch(
+        "CREATE TABLE warriors (id INTEGER PRIMARY KEY, name TEXT NOT NULL, power REAL NOT NULL)",
+    )
+    .expect("create the table");
+    for (name, power) in numbered_warriors(n) {
+        conn.execute(
+            "INSERT INTO warriors (name, power) VALUES (?1, ?2)",
+            rusqlite::params![name, power],
+        )
+        .expect("seed a row");
+    }
+}
+
+#[test]
+fn a_stream_is_one_select_read_to_its_end() {
+    let dir = super::temp_dir();
+    seed_file(&dir.path().join("async.db"), 20);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    // 20 rows through a channel of 3: the statement trace sees the store's own connection.
+    let (names, watched) = super::watch_files_in(dir.path(), false, || {
+        runtime.block_on(async {
+            let store = open_store(&dir).await;
+            let mut stream = store.stream_names(3).expect("a stream of capacity 3");
+            let mut names = Vec::new();
+            while let Some(row) = guarded("the stream", stream.recv()).await {
+                names.push(row.expect("every row streams"));
+            }
+            names
+        })
+    });
+    let expected: Vec<String> = numbered_warriors(20).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names, expected,
+        "the stream must deliver every row in id order"
     );
-    let count = guarded("count", store.count()).await;
-    let elsewhere = write_from_elsewhere(&path);
-    assert!(
-        matches!(count, Ok(0)) && elsewhere.is_ok(),
-        "after a batch failed on its third row, the store counted {count:?} and another \
-         connection's write gave {elsewhere:?}: the failed batch left its transaction open \
-         on the store's connection (a raw BEGIN, then `?` returned before COMMIT or \
-         ROLLBACK), holding the write lock and the first rows. Use a Transaction guard \
-         (conn.transaction()): an early return drops it, and the drop rolls back"
-    );
-    let next = guarded("insert_many", store.insert_many(numbered_warriors(2))).await;
-    assert!(
-        matches!(next, Ok(2)),
-        "the batch after a failed one returned {next:?}: the store must stay usable"
-    );
-    let count = guarded("count", store.count()).await;
-    assert!(
-        matches!(count, Ok(3)),
-        "one row from another connection and two from the next batch, count says {count:?}"
+    let selects: Vec<&str> = watched
+        .sent
+        .iter()
+        .map(|sent| sent.sql.as_str())
+        .filter(|sql| sql.to_ascii_lowercase().contains("select"))
+        .collect();
+    assert_eq!(
+        selects.len(),
+        1,
+        "one stream of 20 rows through a channel of 3 ran these SELECTs on the store's \
+         connection: {selects:?}. A stream that re-queries page by page (LIMIT/OFFSET, or \
+         WHERE id > the last one) drops its read lock between pages, so a write landing \
+         there makes it skip or repeat rows, and each page scans again. A stream is one \
+         SELECT whose cursor is read to its end, blocking_send waiting for room"
     );
 }
 

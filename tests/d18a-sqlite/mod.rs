@@ -320,14 +320,34 @@ unsafe extern "C" fn on_watched_event(
 }
 
 /// SQLite's auto-extension hook: runs for every connection the process opens, and starts
-/// the statement trace on those opened by a thread under a watch.
+/// the statement trace on those opened by a thread under a watch or on a file in a watched
+/// directory (see [`watch_files_in`]).
 unsafe extern "C" fn watch_new_connection(
     db: *mut rusqlite::ffi::sqlite3,
     _error: *mut *mut std::ffi::c_char,
     _api: *const rusqlite::ffi::sqlite3_api_routines,
 ) -> std::ffi::c_int {
     use rusqlite::ffi;
-    let watch = WATCHING.try_with(std::cell::Cell::get).unwrap_or(0);
+    let mut watch = WATCHING.try_with(std::cell::Cell::get).unwrap_or(0);
+    if watch == 0 {
+        // SAFETY: `db` is the connection being opened; its main file name lives as long as it.
+        let name = unsafe { ffi::sqlite3_db_filename(db, c"main".as_ptr()) };
+        if let Some((number, foreign_keys)) = watched_dir_of(name) {
+            watch = number;
+            if foreign_keys {
+                // SAFETY: a plain statement on the connection being opened, no callback.
+                unsafe {
+                    ffi::sqlite3_exec(
+                        db,
+                        c"PRAGMA foreign_keys = ON".as_ptr(),
+                        None,
+                        std::ptr::null_mut(),
+                        std::ptr::null_mut(),
+                    );
+                }
+            }
+        }
+    }
     if watch != 0 {
         // SAFETY: `db` is the connection being opened; the callback and its context (a
         // plain number) need nothing freed.
@@ -348,6 +368,52 @@ unsafe extern "C" fn watch_new_connection(
 /// test), and what each one's file said as it closed. Statements a connection runs after
 /// `work` ends are not recorded. Connections opened before `work` are not watched.
 pub(crate) fn watch_connections<T>(work: impl FnOnce() -> T) -> (T, Watched) {
+    run_watch(|watch| WATCHING.with(|watching| watching.set(watch)), work)
+}
+
+/// Directories whose database files are watched whichever thread opens them:
+/// (canonical directory, watch number, whether the connection gets `PRAGMA foreign_keys = ON`).
+static WATCHED_DIRS: std::sync::Mutex<Vec<(std::path::PathBuf, usize, bool)>> =
+    std::sync::Mutex::new(Vec::new());
+
+fn watched_dirs() -> std::sync::MutexGuard<'static, Vec<(std::path::PathBuf, usize, bool)>> {
+    WATCHED_DIRS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The watch (and its foreign-keys wish) of the directory holding the file `name`, if any.
+fn watched_dir_of(name: *const std::ffi::c_char) -> Option<(usize, bool)> {
+    if name.is_null() {
+        return None;
+    }
+    // SAFETY: SQLite hands a NUL-terminated file name that lives as long as the connection.
+    let path = unsafe { std::ffi::CStr::from_ptr(name) }.to_str().ok()?;
+    let path = std::path::Path::new(path);
+    watched_dirs()
+        .iter()
+        .find(|(dir, _, _)| path.starts_with(dir))
+        .map(|&(_, watch, foreign_keys)| (watch, foreign_keys))
+}
+
+/// Like [`watch_connections`], but watches every connection opened during `work` on a file
+/// in `dir`, whichever thread opens it (a store's own database thread included); with
+/// `foreign_keys`, each such connection also starts with `PRAGMA foreign_keys = ON` (a
+/// failure injection: a deferred foreign-key violation then makes `COMMIT` fail).
+pub(crate) fn watch_files_in<T>(
+    dir: &std::path::Path,
+    foreign_keys: bool,
+    work: impl FnOnce() -> T,
+) -> (T, Watched) {
+    let dir = dir.canonicalize().expect("a watched directory exists");
+    run_watch(
+        move |watch| watched_dirs().push((dir, watch, foreign_keys)),
+        work,
+    )
+}
+
+/// Starts a watch with `start`, runs `work`, ends the watch and returns what it saw.
+fn run_watch<T>(start: impl FnOnce(usize), work: impl FnOnce() -> T) -> (T, Watched) {
     static HOOK: std::sync::Once = std::sync::Once::new();
     static NEXT_WATCH: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
     HOOK.call_once(|| {
@@ -364,14 +430,16 @@ pub(crate) fn watch_connections<T>(work: impl FnOnce() -> T) -> (T, Watched) {
     impl Drop for Watch {
         fn drop(&mut self) {
             WATCHING.with(|watching| watching.set(0));
+            watched_dirs().retain(|&(_, watch, _)| watch != self.0);
             watches().remove(&self.0);
         }
     }
     let watch = Watch(NEXT_WATCH.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
     watches().insert(watch.0, Watched::default());
-    WATCHING.with(|watching| watching.set(watch.0));
+    start(watch.0);
     let result = work();
     WATCHING.with(|watching| watching.set(0));
+    watched_dirs().retain(|&(_, number, _)| number != watch.0);
     let watched = watches().remove(&watch.0).unwrap_or_default();
     (result, watched)
 }

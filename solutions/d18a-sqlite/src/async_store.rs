@@ -54,8 +54,13 @@
 //!   job runs, the process has read under a quarter of the file (`rchar` in
 //!   `/proc/self/io`, run alone in a child process), so the database thread did not walk
 //!   the rest of the table for nobody after `blocking_send` failed; the store then serves
-//!   the next job. Checked by
+//!   the next job. A stream is one `SELECT` read to its end: through a statement trace on
+//!   the store's own connection (every connection opened on the test's file, whichever
+//!   thread opens it), a stream of 20 rows through a channel of 3 runs exactly one
+//!   statement that selects (no pages re-queried with `LIMIT`/`OFFSET` or `WHERE id >`,
+//!   whose read lock drops between pages so a write there skips or repeats rows). Checked by
 //!   `ten_thousand_rows_stream_in_order_through_a_small_channel`,
+//!   `a_stream_is_one_select_read_to_its_end`,
 //!   `a_stream_channel_holds_at_most_the_requested_capacity`,
 //!   `a_paused_stream_is_still_reading_the_table`, `an_empty_table_streams_nothing_and_closes`,
 //!   `dropping_a_stream_ends_its_select_and_leaves_the_store_usable`.
@@ -90,10 +95,13 @@
 //!   concurrent callers share one store; `deep_count` answers `depth + rows`. Checked by
 //!   `insert_many_is_one_transaction`, `clones_share_one_database_thread`,
 //!   `deep_count_walks_the_recursive_cte`.
-//! - a batch that fails inside the database midway (a trigger refuses its third row) is
-//!   `AsyncError::Sqlite`, writes nothing and leaves no transaction open on the store's
-//!   long-lived connection: the store counts 0, another connection can write at once, and
-//!   the next batch works (a raw `BEGIN` left open by `?` fails all three). Checked by
+//! - a batch that fails inside the database (a trigger refuses its third row, or its
+//!   `COMMIT` fails: the test turns `PRAGMA foreign_keys` on for the store's connection and
+//!   the third row breaks a deferred foreign key) is `AsyncError::Sqlite`, writes nothing
+//!   and leaves no transaction open on the store's long-lived connection: the store counts
+//!   0, another connection can write at once, and the next batch works (a raw `BEGIN` left
+//!   open by `?`, or a hand-written `ROLLBACK` that a failed `COMMIT` skips, fails all
+//!   three). Checked by
 //!   `a_batch_that_fails_midway_writes_nothing_and_leaves_the_store_usable`.
 //! - bad input (an empty name in a batch, a zero-capacity stream, a path in a missing
 //!   directory) is a typed error. Checked by `a_batch_with_an_empty_name_is_rejected_whole`,
@@ -109,8 +117,8 @@
 //! count(*)` gives the same answer, and in the tests it is the other connection's lock,
 //! not the walk, that makes a query wait; the lesson (waiting off the runtime thread) is
 //! checked by every operation, `deep_count` included.
-//! Whether `insert_many` binds its values: no trace reaches the store's own connection, so
-//! names pasted as hex blob literals (`CAST(X'..' AS TEXT)`) in one multi-row `INSERT` pass.
+//! Whether `insert_many` binds its values: the tests do not trace its parameters, so names
+//! pasted as hex blob literals (`CAST(X'..' AS TEXT)`) in one multi-row `INSERT` pass.
 //! Reads through a memory map (`PRAGMA mmap_size`) are not counted as bytes read, so a
 //! store that maps the file hides how far an abandoned stream walked.
 //! Whether the job queue can hold every call: a blocking queue bounded above the 5,000 jobs
