@@ -254,6 +254,8 @@ fn walk_to_the_end(mut stream: Fibonacci) -> (Vec<u64>, Vec<Option<u64>>) {
 #[case::two_sums_from_the_top(u64::MAX - 5, 3, &[u64::MAX - 5, 3, u64::MAX - 2])]
 #[case::the_top_and_zero(u64::MAX, 0, &[u64::MAX, 0, u64::MAX, u64::MAX])]
 #[case::half_and_half(u64::MAX / 2, u64::MAX / 2, &[u64::MAX / 2, u64::MAX / 2, u64::MAX - 1])]
+#[case::a_sum_of_exactly_the_top(u64::MAX - 1, 1, &[u64::MAX - 1, 1, u64::MAX])]
+#[case::halves_summing_to_the_top(u64::MAX / 2, u64::MAX / 2 + 1, &[u64::MAX / 2, u64::MAX / 2 + 1, u64::MAX])]
 fn ends_where_the_next_sum_would_overflow_not_after_a_fixed_count(
     #[case] first: u64,
     #[case] second: u64,
@@ -268,10 +270,38 @@ fn ends_where_the_next_sum_would_overflow_not_after_a_fixed_count(
         "Fibonacci::starting_with({first}, {second}, u64::MAX) yielded {} numbers, {:?}: the \
          next sum after the last expected one does not fit in a u64, so the stream must end \
          there; stopping after a fixed count (94 fits only from 0, 1) or adding with \
-         wrapping_add hands out garbage: detect the overflow with checked_add",
+         wrapping_add hands out garbage: detect the overflow with checked_add (a sum of \
+         exactly u64::MAX fits and is handed out; treating it as the overflow drops a real number)",
         got.len(),
         &got[..got.len().min(8)]
     );
+}
+
+#[test]
+fn from_two_zeros_the_stream_gives_zeros_for_ever() {
+    let zeros = Fibonacci::starting_with(0, 0, 0)
+        .take(10_000)
+        .filter(|&n| n == 0)
+        .count();
+    assert_eq!(
+        zeros, 10_000,
+        "Fibonacci::starting_with(0, 0, 0).take(10_000) gave {zeros} zeros: 0 + 0 never \
+         overflows and never passes the limit, so the stream never ends; the end comes from \
+         checked_add failing or the limit, not from a count of steps worked out up front"
+    );
+}
+
+/// A start `first, second` (both nonzero) whose stream reaches a sum of exactly `u64::MAX`
+/// after `back` steps or fewer: the rule walked backwards from `top_second, u64::MAX`.
+fn start_reaching_the_top(top_second: u64, back: usize) -> (u64, u64) {
+    let (mut first, mut second) = (u64::MAX - top_second, top_second);
+    for _ in 0..back {
+        match second.checked_sub(first) {
+            Some(before) if before > 0 => (first, second) = (before, first),
+            _ => break,
+        }
+    }
+    (first, second)
 }
 
 /// The stream from `first, second` up to `limit`, computed in `u128` without the code under test.
@@ -317,18 +347,25 @@ proptest! {
         first in 1_u64..,
         second in any::<u64>(),
         limit in prop_oneof![Just(u64::MAX), any::<u64>()],
+        top_second in 1_u64..u64::MAX,
+        back in 0_usize..6,
     ) {
-        let (got, after) = walk_to_the_end(Fibonacci::starting_with(first, second, limit));
-        let expected = reference_stream(first, second, limit);
-        prop_assert_eq!(&got, &expected,
-            "Fibonacci::starting_with({}, {}, {}) differs from the rule: each number the sum of \
-             the two before it, ending at the first one above the limit or the first sum that \
-             does not fit in a u64 (checked_add), never after a fixed count",
-            first, second, limit);
-        prop_assert_eq!(&after, &vec![None, None, None],
-            "Fibonacci::starting_with({}, {}, {}) gave {:?} after its first None: once None, \
-             always None (FusedIterator), also when a later number would dip below the limit",
-            first, second, limit, &after);
+        // The random start, and one whose stream has a sum of exactly u64::MAX from two
+        // nonzero numbers (a number that fits and must be handed out).
+        let (top_first, top_second) = start_reaching_the_top(top_second, back);
+        for (first, second, limit) in [(first, second, limit), (top_first, top_second, u64::MAX)] {
+            let (got, after) = walk_to_the_end(Fibonacci::starting_with(first, second, limit));
+            let expected = reference_stream(first, second, limit);
+            prop_assert_eq!(&got, &expected,
+                "Fibonacci::starting_with({}, {}, {}) differs from the rule: each number the sum of \
+                 the two before it, ending at the first one above the limit or the first sum that \
+                 does not fit in a u64 (checked_add), never after a fixed count",
+                first, second, limit);
+            prop_assert_eq!(&after, &vec![None, None, None],
+                "Fibonacci::starting_with({}, {}, {}) gave {:?} after its first None: once None, \
+                 always None (FusedIterator), also when a later number would dip below the limit",
+                first, second, limit, &after);
+        }
     }
 
     #[test]

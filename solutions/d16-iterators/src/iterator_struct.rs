@@ -60,9 +60,12 @@
 //!   `starts_from_any_two_numbers_with_the_same_rule`.
 //! - from any two starting numbers the stream ends exactly where the next sum would overflow a
 //!   `u64` (a fixed count of 94 is right from `0, 1` only: `1, 1`, `0, 2`, `1, 2` and `2, 1` end
-//!   elsewhere). Checked by `ends_where_the_next_sum_would_overflow_not_after_a_fixed_count`,
+//!   elsewhere); a sum of exactly `u64::MAX` fits and is handed out (`u64::MAX - 1, 1` ends at
+//!   `u64::MAX`). Checked by `ends_where_the_next_sum_would_overflow_not_after_a_fixed_count`,
 //!   `a_start_like_the_classic_one_ends_at_its_own_overflow`,
 //!   `ends_exactly_where_a_sum_overflows_from_any_start`.
+//! - from `0, 0` the stream gives zeros for ever (no sum overflows, none passes the limit).
+//!   Checked by `from_two_zeros_the_stream_gives_zeros_for_ever`.
 //!
 //! **Not checked.** How `next` computes its number: a struct that wraps a std adaptor in a
 //! named type, or one that recomputes each number from its index by a closed formula for any
@@ -79,6 +82,9 @@
 //! `next` applies the rule, and the end comes from the overflow itself. Nor is a state kept in `u128`
 //! checked: its sums cannot overflow before the limit (at most `u64::MAX`) ends the stream, so it
 //! ends at the same number without `checked_add`; that is another honest way never to overflow.
+//! Nor is a count of the numbers that fit, worked out up front for each start and then counted
+//! down, seen when its cap lies above the longest stream the tests take: every start but `0, 0`
+//! ends within 94 numbers, and from `0, 0` the tests take 10,000 zeros.
 //!
 //! **Not a dodge.** Adding with `wrapping_add` (or `overflowing_add`) and ending the stream when
 //! the sum comes out smaller than an addend: that carry test is exactly the overflow that
