@@ -13,6 +13,11 @@ const TENTH: &str = "0.1000000000000000055511151231257827021181583404541015625";
 #[case::negative(-2.25, "-2.25")]
 #[case::ten_to_the_22(1e22, "10000000000000000000000")]
 #[case::ten_to_the_23_is_not_exact(1e23, "99999999999999991611392")]
+#[case::just_under_eight(
+    7.999_999_999_999_999,
+    "7.99999999999999911182158029987476766109466552734375"
+)]
+#[case::just_under_1024(1024.0_f64.next_down(), "1023.9999999999998863131622783839702606201171875")]
 #[case::zero(0.0, "0")]
 #[case::negative_zero(-0.0, "-0")]
 #[case::point_three(0.3, "0.299999999999999988897769753748434595763683319091796875")]
@@ -97,13 +102,32 @@ fn decimal_text_as_ratio(text: &str) -> Option<num_rational::BigRational> {
     Some(if negative { -value } else { value })
 }
 
+#[test]
+fn doubles_next_to_a_power_of_two_print_their_own_digits() {
+    for k in crate::suite::POWERS_PINNED {
+        let power = crate::suite::power_of_two(k);
+        for x in [
+            power.next_down(),
+            power,
+            power.next_up(),
+            -power.next_down(),
+        ] {
+            let text = exact_decimal_expansion(x);
+            assert!(
+                decimal_text_as_ratio(&text).is_some_and(|value| value == crate::suite::exact(x)),
+                "exact_decimal_expansion({x:e}) gave {text}, which is not exactly the value the \
+                 double stores: take the exponent and the 52 stored bits from to_bits (log2 \
+                 rounds up just under a power of two, so a leading bit found with it is off by one)"
+            );
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(super::proptest_config())]
 
     #[test]
-    fn the_expansion_reads_back_to_the_same_double(
-        x in prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL | prop::num::f64::ZERO
-    ) {
+    fn the_expansion_reads_back_to_the_same_double(x in crate::suite::finite_doubles()) {
         let text = exact_decimal_expansion(x);
         let back: f64 = text.parse().map_err(|e| TestCaseError::fail(format!("{text:?}: {e}")))?;
         prop_assert_eq!(
@@ -114,9 +138,7 @@ proptest! {
     }
 
     #[test]
-    fn the_expansion_is_the_exact_value_of_the_double(
-        x in prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL | prop::num::f64::ZERO
-    ) {
+    fn the_expansion_is_the_exact_value_of_the_double(x in crate::suite::finite_doubles()) {
         let text = exact_decimal_expansion(x);
         let value = decimal_text_as_ratio(&text)
             .ok_or_else(|| TestCaseError::fail(format!("{text:?} is not a positional decimal")))?;

@@ -24,8 +24,15 @@
 //!   `prints_every_digit_the_double_stores`.
 //! - the smallest subnormal (1074 places) and the largest double (309 digits). Checked by
 //!   `prints_all_digits_of_the_smallest_subnormal`, `largest_double_is_a_309_digit_integer`.
+//! - every digit of the doubles just below, at and just above `2^k` for small and large,
+//!   positive and negative `k` (`7.999999999999999` stores
+//!   `7.99999999999999911182158029987476766109466552734375`): a leading bit found with
+//!   `log2().floor()` is one too high there, since `log2` rounds up just under a power of two.
+//!   Checked by `doubles_next_to_a_power_of_two_print_their_own_digits`,
+//!   `prints_every_digit_the_double_stores`.
 //! - the expansion is exactly the stored value, reads back to the same double, and has no
-//!   exponent or trailing zero. Checked by `the_expansion_is_the_exact_value_of_the_double`,
+//!   exponent or trailing zero (for any finite double, half of the time one next to a power of
+//!   two). Checked by `the_expansion_is_the_exact_value_of_the_double`,
 //!   `the_expansion_reads_back_to_the_same_double`,
 //!   `the_expansion_has_no_exponent_and_no_trailing_zero_after_the_point`.
 //! - the instantiation trap, and `0.1 + 0.2` as stored. Checked by

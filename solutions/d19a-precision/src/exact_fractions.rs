@@ -20,7 +20,14 @@
 //! - known ratios in lowest terms with a positive denominator, signed zero, the extremes of the
 //!   range. Checked by `gives_the_exact_ratio_in_lowest_terms`.
 //! - `None` for NaN and infinities. Checked by `has_no_ratio_for_nan_or_infinity`.
-//! - an exact, reduced ratio for any finite double. Checked by `the_ratio_is_exact_and_reduced`.
+//! - an exact, reduced ratio for any finite double, the generator choosing half of the time a
+//!   double next to a power of two (`2^k`, or just below or above it, for random `k`).
+//!   Checked by `the_ratio_is_exact_and_reduced`.
+//! - every bit of the doubles just below, at and just above `2^k` for small and large, positive
+//!   and negative `k` (`7.999999999999999` is `9007199254740991 / 2^50`): an exponent found with
+//!   `log2().floor()` is one too high there, since `log2` rounds up just under a power of two.
+//!   Checked by `doubles_next_to_a_power_of_two_keep_all_their_bits`,
+//!   `gives_the_exact_ratio_in_lowest_terms`.
 //! - the three number types on `(1 / d) × d`, and the zero divisor. Checked by
 //!   `a_third_times_three_is_one_only_for_ratio_and_by_luck_for_f64`,
 //!   `a_forty_ninth_times_forty_nine_misses_one_in_f64`,
