@@ -94,13 +94,14 @@
 //! does and no test can tell; the tests catch such a path from 16 digits on. Do not: the rule
 //! is decided in `Decimal`, with no error bound to prove.
 //!
-//! **Not a dodge.** A tie judged from the mantissa's remainder by `10^k` taken in an `f64` while
-//! the mantissa is below 2^53 and `k <= 22` (exact there): see the suite brief, *Whole numbers
-//! in an `f64`*. Nor `round_half_up` done by hand in `Decimal`: add half a unit
+//! **Not a dodge.** `round_half_up` done by hand in `Decimal`: add half a unit
 //! (`5 × 10^-(dp+1)`) away from zero, then `trunc_with_scale(dp)`. Every step is exact `Decimal`
 //! arithmetic, ties go away from zero by construction, and the policy is still fixed by the
 //! function the caller names, not by hidden state or a library default; only the library's name
-//! for the strategy (`MidpointAwayFromZero`) is skipped.
+//! for the strategy (`MidpointAwayFromZero`) is skipped. Nor a tie judged from the mantissa's
+//! remainder by `10^k` taken in an `f64` while the mantissa is below 2^53 and `k <= 22` (exact
+//! there): see the suite brief, *Whole numbers
+//! in an `f64`*.
 
 use rust_decimal::Decimal;
 
