@@ -184,6 +184,7 @@ fn search_statements(store: &WarriorStore, name: &str) -> (Vec<String>, Vec<Stri
 #[case::apostrophe("O'Brien")]
 #[case::no_quote_at_all("Arjuna")]
 #[case::payload("'; DROP TABLE warriors; --")]
+#[case::glob_and_like_wildcards("A*r?j[u]n%_a]")]
 fn the_search_text_is_bound_as_a_value_and_the_sql_never_changes(
     #[from(roster)] store: WarriorStore,
     #[case] name: &str,
@@ -210,7 +211,7 @@ proptest! {
 
     #[test]
     fn any_search_text_stays_out_of_the_sql_and_matches_only_itself(
-        needle in "[a-zA-Z0-9 ;%_-]{0,8}'[a-zA-Z0-9 '\";%_-]{0,12}",
+        needle in "[a-zA-Z0-9 ;%_*?\\[\\]-]{0,8}'[a-zA-Z0-9 '\";%_*?\\[\\]-]{0,12}",
     ) {
         let store = roster();
         let sent = traced_search(&store, &needle);
@@ -249,7 +250,7 @@ mod held_out {
     /// A name of printable characters from any script, quotes and wildcards included.
     fn odd_name() -> impl Strategy<Value = String> {
         prop_oneof![
-            "[a-zA-Z'\"%_ ;-]{1,10}",
+            "[a-zA-Z'\"%_*?\\[\\] ;-]{1,10}",
             "\\PC{1,8}",
             Just("Arjuna".to_owned()),
             Just("O'Brien".to_owned()),

@@ -95,7 +95,10 @@
 //! crash still finds the journal), and this kata teaches the transaction, not the fsync.
 //! Whether the new balances are written as deltas (`balance = balance + ?`) or as absolute
 //! values worked out in Rust from the balances read in the same transaction: inside one
-//! transaction no other writer can change them in between, so the two agree.
+//! transaction no other writer can change them in between, so the two agree. Whether
+//! `balance` is declared `INTEGER` or `NUMERIC`: the two affinities store every value alike
+//! (`'100.0'` becomes integer 100, `100.5` stays a REAL fraction of a cent under both, as
+//! this schema has no CHECK on the type), so no test can tell them apart.
 
 use std::path::Path;
 

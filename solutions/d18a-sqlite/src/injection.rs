@@ -24,7 +24,8 @@
 //!   `matching_is_exact_not_a_pattern`, `a_name_shared_by_two_warriors_returns_both_in_id_order`.
 //! - through SQLite's statement trace: the SQL text never contains the user's input, it is
 //!   the same text whatever the name (so no pasting, escaping or hex-encoding of the name),
-//!   SQLite receives the name as a bound value, and SQLite returns exactly the rows the
+//!   SQLite receives the name itself as a bound value (names with LIKE's and GLOB's
+//!   wildcards included, so no hand-escaped pattern bound instead), and SQLite returns exactly the rows the
 //!   search returns (so the match happens in SQL, not by filtering rows in Rust). Checked by `the_statement_text_never_contains_the_users_input`,
 //!   `the_search_text_is_bound_as_a_value_and_the_sql_never_changes`,
 //!   `any_search_text_stays_out_of_the_sql_and_matches_only_itself`.

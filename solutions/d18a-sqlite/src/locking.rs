@@ -62,7 +62,10 @@
 //!
 //! **Not checked.** A text match loose enough to cover both messages (say, any message
 //! containing "locked") gives the same answers as matching the code; that `connect` sets the
-//! timeout before its first statement that could wait.
+//! timeout before its first statement that could wait. Whether a refusal of WAL is spotted
+//! by checking the answer is `wal` or by a list of the refusals known (`memory`, `delete`):
+//! a path can only make SQLite answer one of those two (no URI parameter or VFS makes it
+//! answer `off`, `truncate` or `persist`), so the two give the same answers here.
 
 use std::path::Path;
 use std::time::Duration;
