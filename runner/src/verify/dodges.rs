@@ -214,9 +214,7 @@ fn swap_each(
     let root = &settings.root;
     super::copy_tree(root, temp, true)?;
     super::copy_tree(&root.join(layout::KATAS), &temp.join(layout::KATAS), false)?;
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
+    let target_dir = super::target_dir(root);
     // A failing property is not shrunk: any counterexample proves a dodge caught, and
     // shrinking one reruns the test body hundreds of times.
     let no_shrinking = vec![("PROPTEST_MAX_SHRINK_ITERS".to_string(), "0".to_string())];

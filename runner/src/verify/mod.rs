@@ -193,6 +193,45 @@ impl Report {
     }
 }
 
+/// Where cargo builds: `CARGO_TARGET_DIR`, or the repository's `target/`.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// Verify builds the stubs and every dodged copy into the shared target dir, then runs the
+/// binaries: a second verify building there at the same time can replace a binary between
+/// the build and the run, and a dodge would seem to pass. So one verify at a time per target
+/// dir; a second one waits, and says so. The lock is released when the file is dropped.
+fn lock_target_dir(root: &Path) -> Result<std::fs::File> {
+    let dir = target_dir(root);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    let path = dir.join("kata-verify.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "waiting for another `cargo kata verify` that builds into {}",
+                dir.display()
+            );
+            file.lock()
+                .map_err(|e| Error::io(format!("locking {}", path.display()), e))?;
+            Ok(file)
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(Error::io(format!("locking {}", path.display()), e))
+        }
+    }
+}
+
 /// Runs every check for `suites`; `whole` lists every suite id of the manifest when the
 /// whole curriculum is verified (then folders no suite accounts for are found too).
 pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) -> Result<Report> {
@@ -206,6 +245,7 @@ pub fn verify(settings: &Settings, suites: &[&Suite], whole: Option<&[&str]>) ->
     );
     let refs_file = refs_guard.path().to_path_buf();
     let _ = std::fs::remove_file(&refs_file);
+    let _one_verify_at_a_time = lock_target_dir(root)?;
 
     // (1) solutions pass.
     let started = std::time::Instant::now();
@@ -453,9 +493,7 @@ fn stubs(
         return Ok(TestSet::default());
     }
     let packages: Vec<String> = suites.iter().map(|s| layout::kata_package(&s.id)).collect();
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| settings.root.join("target"));
+    let target_dir = target_dir(&settings.root);
     let out = build::build(&BuildRequest {
         root: stub_root,
         packages,
