@@ -44,6 +44,11 @@
 //! `fract()` is zero, then splitting the whole number into base-2^32 digits with `%` and `/`
 //! (every step is exact in `f64`, because doubling and taking whole parts of a double never
 //! round). They are correct; they just hide what the exact fraction is made of.
+//!
+//! **Not a dodge.** The exponent guessed from `log2().floor()` and corrected in both
+//! directions, the mantissa then found by scaling with `powi` (exact: multiplying a double by a
+//! power of two never rounds) instead of read from `to_bits`: the same exact fraction, like the
+//! doubling route above.
 
 use num_bigint::BigInt;
 use num_rational::Ratio;

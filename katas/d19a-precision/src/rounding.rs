@@ -22,8 +22,10 @@
 //! **The tests check.**
 //! - tables of ties and non-ties in both modes, including a decimal tie that is not a tie in
 //!   binary (`1.015`), ties at the 28th place, where no finer digit is left to nudge a tie with
-//!   (`0.0000000000000000000000000005` to 27 places), and every tie in cents for a range of
-//!   amounts. Checked by
+//!   (`0.0000000000000000000000000005` to 27 places), a tie in 28 digits
+//!   (`923456789012345678901234566.5` to 0 places), a non-tie a place short of the 28th that a
+//!   nudge past its last digit would make a tie (`0.0000000000000000000000000149` to 26
+//!   places), and every tie in cents for a range of amounts. Checked by
 //!   `rounds_ties_by_policy`, `ties_in_cents_follow_the_policy_exactly`,
 //!   `a_decimal_built_from_the_float_2_675_rounds_down`.
 //! - only an exact tie is a tie: a value 17 to 21 places past or short of half a unit

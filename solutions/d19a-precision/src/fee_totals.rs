@@ -16,7 +16,7 @@
 //!
 //! **The tests check.**
 //! - the drift of the float total for a million and for ten million fees, bit for bit the
-//!   running sum of one `+=` per fee (also for up to 2,000 fees of any amount below 1000, and
+//!   running sum of one `+=` per fee (also for up to 100,000 fees of any amount below 1000, and
 //!   for random batches of 100,001 to 200,000 fees of any cent amount that is not a multiple
 //!   of a quarter, so no table of known figures answers). Checked by
 //!   `float_fees_leak_a_fraction_of_a_cent`, `the_float_total_is_the_running_sum`,
