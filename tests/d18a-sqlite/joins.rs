@@ -123,19 +123,23 @@ fn the_battlefield_view_is_written_without_full_or_right_joins() {
     }
 }
 
+/// The steps of `text`'s query plan, as (id, parent, detail).
+fn plan_steps(conn: &Connection, text: &str) -> Vec<(i64, i64, String)> {
+    let mut plan = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {text}"))
+        .expect("the traced statement explains");
+    plan.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(3)?)))
+        .and_then(|rows| rows.collect())
+        .expect("the query plan reads")
+}
+
 /// The plan of the battlefield query `text` is the portable full join and nothing more: a
 /// `UNION ALL` of its two arms, and no temp b-tree but the sort for the final `ORDER BY`
 /// (of the outer query, or of the arms of a sorted `UNION ALL`). Any pass that removes
 /// duplicates (`UNION`, `DISTINCT`, `GROUP BY`, `EXCEPT`, `INTERSECT`, a window function's
 /// partition sort inside a subquery) shows up as another temp b-tree.
 fn assert_plan_is_union_all_sorted_once(conn: &Connection, text: &str) {
-    let mut plan = conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {text}"))
-        .expect("the traced statement explains");
-    let steps: Vec<(i64, i64, String)> = plan
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(3)?)))
-        .and_then(|rows| rows.collect())
-        .expect("the query plan reads");
+    let steps = plan_steps(conn, text);
     let details: Vec<&str> = steps.iter().map(|(_, _, detail)| detail.as_str()).collect();
     // A step inside a subquery: some ancestor is a co-routine, a materialised view or a
     // subquery of the WHERE clause.
@@ -391,13 +395,7 @@ fn weapon_looked_up_by_a_subquery(conn: &Connection, text: &str) -> Option<Strin
             names.push(alias.to_lowercase());
         }
     }
-    let mut plan = conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {text}"))
-        .expect("the traced statement explains");
-    let steps: Vec<(i64, i64, String)> = plan
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(3)?)))
-        .and_then(|rows| rows.collect())
-        .expect("the query plan reads");
+    let steps = plan_steps(conn, text);
     let in_lookup = |mut parent: i64| {
         while let Some((_, up, detail)) = steps.iter().find(|(id, _, _)| *id == parent) {
             if detail.contains("SCALAR SUBQUERY") || detail.contains("LIST SUBQUERY") {

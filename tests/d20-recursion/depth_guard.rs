@@ -25,13 +25,8 @@ fn is_array(level: usize) -> bool {
     level.count_ones() % 2 == 1
 }
 
-/// `levels` levels of mixed kinds (`[` or `{"a":` as [`is_array`] says), then `1`, then the
-/// matching closers.
-fn mixed_bomb(levels: usize) -> String {
-    let mut text = String::new();
-    for level in 1..=levels {
-        text.push_str(if is_array(level) { "[" } else { "{\"a\":" });
-    }
+/// A bomb's innermost value, then the brackets that close its `levels` levels.
+fn close_bomb(mut text: String, levels: usize) -> String {
     text.push('1');
     text.extend(
         (1..=levels)
@@ -39,6 +34,16 @@ fn mixed_bomb(levels: usize) -> String {
             .map(|level| if is_array(level) { ']' } else { '}' }),
     );
     text
+}
+
+/// `levels` levels of mixed kinds (`[` or `{"a":` as [`is_array`] says), then `1`, then the
+/// matching closers.
+fn mixed_bomb(levels: usize) -> String {
+    let mut text = String::new();
+    for level in 1..=levels {
+        text.push_str(if is_array(level) { "[" } else { "{\"a\":" });
+    }
+    close_bomb(text, levels)
 }
 
 /// [`mixed_bomb`] that branches at every level: each level but the innermost holds an empty
@@ -55,13 +60,7 @@ fn branching_bomb(levels: usize) -> String {
             (false, true) => "{\"a\":",
         });
     }
-    text.push('1');
-    text.extend(
-        (1..=levels)
-            .rev()
-            .map(|level| if is_array(level) { ']' } else { '}' }),
-    );
-    text
+    close_bomb(text, levels)
 }
 
 #[rstest]

@@ -38,13 +38,7 @@ async fn all_at_once_server_reporting(
     socket
         .set_send_buffer_size(256 * 1024)
         .expect("a send buffer size can be set");
-    socket
-        .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .expect("binding 127.0.0.1:0 always works");
-    let listener = socket.listen(1024).expect("a bound socket can listen");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = super::listen_locally(socket);
     tokio::spawn(async move {
         let mut waiting: Vec<(TcpStream, String)> = Vec::new();
         while waiting.len() < expected {

@@ -27,6 +27,13 @@ pub(crate) const GUARD: Duration = Duration::from_secs(10);
 /// finds the accept queue full is sent again only a second later).
 pub(crate) async fn local_listener() -> (tokio::net::TcpListener, SocketAddr) {
     let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket can be created");
+    listen_locally(socket)
+}
+
+/// [`local_listener`] on a socket the caller has set up (its buffer sizes, say).
+pub(crate) fn listen_locally(
+    socket: tokio::net::TcpSocket,
+) -> (tokio::net::TcpListener, SocketAddr) {
     socket
         .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
         .expect("binding 127.0.0.1:0 always works");

@@ -373,14 +373,20 @@ fn keeps_serving_after_a_client_that_hangs_up_without_a_word() {
     );
 }
 
-#[test]
-fn handle_connection_puts_a_read_timeout_on_the_socket() {
+/// A loopback connection: the client's end and the server's accepted end.
+fn connected_pair() -> (TcpStream, TcpStream) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");
-    let mut client = TcpStream::connect(addr).expect("the listener accepts connections");
+    let client = TcpStream::connect(addr).expect("the listener accepts connections");
     let (server_side, _) = listener.accept().expect("the client is waiting");
+    (client, server_side)
+}
+
+#[test]
+fn handle_connection_puts_a_read_timeout_on_the_socket() {
+    let (mut client, server_side) = connected_pair();
     // A clone shares the socket, and with it the socket's read timeout.
     let observer = server_side.try_clone().expect("a TCP stream can be cloned");
     client
@@ -403,12 +409,7 @@ fn handle_connection_puts_a_read_timeout_on_the_socket() {
 #[cfg(target_os = "linux")]
 #[test]
 fn the_read_timeout_is_on_the_socket_while_the_request_is_read() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    let client = TcpStream::connect(addr).expect("the listener accepts connections");
-    let (server_side, _) = listener.accept().expect("the client is waiting");
+    let (client, server_side) = connected_pair();
     let observer = server_side.try_clone().expect("a TCP stream can be cloned");
     let (tid_tx, tid_rx) = mpsc::channel();
     let handler = thread::spawn(move || {
@@ -511,12 +512,7 @@ fn reset_while_the_response_is_half_written() -> thread::Result<Result<String, H
     case::reset_while_its_response_is_half_written(HangUp::ResetWhileItsResponseIsHalfWritten)
 )]
 fn a_client_that_hangs_up_is_an_error_value_not_a_panic(#[case] when: HangUp) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    let mut client = TcpStream::connect(addr).expect("the listener accepts connections");
-    let (server_side, _) = listener.accept().expect("the client is waiting");
+    let (mut client, server_side) = connected_pair();
     #[cfg(target_os = "linux")]
     if let HangUp::ResetWhileItsResponseIsHalfWritten = when {
         let got = reset_while_the_response_is_half_written();
@@ -768,12 +764,7 @@ fn read_request_stops_reading_once_the_head_is_over_its_limit() {
 /// The peak heap (this thread) of `handle_connection` for a client that declares a body of
 /// `declared` bytes, sends 3 of them and stops sending.
 fn peak_heap_for_a_declared_body(declared: &str) -> usize {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    let mut client = TcpStream::connect(addr).expect("the listener accepts connections");
-    let (server_side, _) = listener.accept().expect("the client is waiting");
+    let (mut client, server_side) = connected_pair();
     client
         .write_all(format!("POST / HTTP/1.1\r\nContent-Length: {declared}\r\n\r\nabc").as_bytes())
         .expect("the request fits in the socket buffer");
