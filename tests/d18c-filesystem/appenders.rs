@@ -184,25 +184,16 @@ fn try_append_never_makes_a_lock_call_that_waits() {
     let bits = |flags: libc::c_int| u32::try_from(flags).expect("small flags");
     // On a thread of its own, every lock call that would wait for the lock (flock without
     // LOCK_NB, fcntl F_SETLKW or F_OFD_SETLKW) fails at once; trying, and unlocking, work.
-    let got = thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                refuse_for_this_thread(
-                    &[
-                        Refused::WithoutBits(
-                            libc::SYS_flock,
-                            1,
-                            bits(libc::LOCK_NB | libc::LOCK_UN),
-                        ),
-                        Refused::WithArg(libc::SYS_fcntl, 1, bits(libc::F_SETLKW)),
-                        Refused::WithArg(libc::SYS_fcntl, 1, bits(libc::F_OFD_SETLKW)),
-                    ],
-                    WAITING_LOCK_REFUSED,
-                );
-                try_append_record(&path, "ID_1,1.00")
-            })
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    let got = super::on_a_thread_of_its_own(|| {
+        refuse_for_this_thread(
+            &[
+                Refused::WithoutBits(libc::SYS_flock, 1, bits(libc::LOCK_NB | libc::LOCK_UN)),
+                Refused::WithArg(libc::SYS_fcntl, 1, bits(libc::F_SETLKW)),
+                Refused::WithArg(libc::SYS_fcntl, 1, bits(libc::F_OFD_SETLKW)),
+            ],
+            WAITING_LOCK_REFUSED,
+        );
+        try_append_record(&path, "ID_1,1.00")
     });
     assert!(
         got.is_ok() && contents(&path) == "ID_1,1.00\n",
@@ -227,28 +218,23 @@ fn a_lock_call_that_fails_is_an_error_and_nothing_is_written(
     let bits = |flags: libc::c_int| u32::try_from(flags).expect("small flags");
     // On a thread of its own, every call that takes a lock (flock with LOCK_EX or LOCK_SH,
     // fcntl F_SETLK(W) or F_OFD_SETLK(W)) fails with ENOLCK: a filesystem without locks.
-    let got = thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                let mut refused = vec![Refused::WithBitsWithout(
-                    libc::SYS_flock,
-                    1,
-                    bits(libc::LOCK_EX | libc::LOCK_SH),
-                    0,
-                )];
-                for command in [
-                    libc::F_SETLK,
-                    libc::F_SETLKW,
-                    libc::F_OFD_SETLK,
-                    libc::F_OFD_SETLKW,
-                ] {
-                    refused.push(Refused::WithArg(libc::SYS_fcntl, 1, bits(command)));
-                }
-                refuse_for_this_thread(&refused, libc::ENOLCK);
-                entry.call(&path, "ID_1,1.00")
-            })
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    let got = super::on_a_thread_of_its_own(|| {
+        let mut refused = vec![Refused::WithBitsWithout(
+            libc::SYS_flock,
+            1,
+            bits(libc::LOCK_EX | libc::LOCK_SH),
+            0,
+        )];
+        for command in [
+            libc::F_SETLK,
+            libc::F_SETLKW,
+            libc::F_OFD_SETLK,
+            libc::F_OFD_SETLKW,
+        ] {
+            refused.push(Refused::WithArg(libc::SYS_fcntl, 1, bits(command)));
+        }
+        refuse_for_this_thread(&refused, libc::ENOLCK);
+        entry.call(&path, "ID_1,1.00")
     });
     let refused = matches!(&got, Err(AppendError::Io(e)) if e.raw_os_error() == Some(libc::ENOLCK));
     assert!(

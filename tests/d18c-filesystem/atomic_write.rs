@@ -351,23 +351,18 @@ fn the_temp_file_is_created_exclusively(
     let (create, excl) = (bits(libc::O_CREAT), bits(libc::O_EXCL));
     // On a thread of its own, every open that may create a file but not exclusively (O_CREAT
     // without O_EXCL: File::create, OpenOptions::create) fails at once; other opens work.
-    let got = thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                let mut refused = vec![
-                    Refused::WithBitsWithout(libc::SYS_openat, 2, create, excl),
-                    Refused::Every(libc::SYS_openat2),
-                ];
-                #[cfg(target_arch = "x86_64")]
-                refused.extend([
-                    Refused::WithBitsWithout(libc::SYS_open, 1, create, excl),
-                    Refused::Every(libc::SYS_creat),
-                ]);
-                refuse_for_this_thread(&refused, SHARED_CREATE_REFUSED);
-                entry.write(&path, b"new")
-            })
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    let got = super::on_a_thread_of_its_own(|| {
+        let mut refused = vec![
+            Refused::WithBitsWithout(libc::SYS_openat, 2, create, excl),
+            Refused::Every(libc::SYS_openat2),
+        ];
+        #[cfg(target_arch = "x86_64")]
+        refused.extend([
+            Refused::WithBitsWithout(libc::SYS_open, 1, create, excl),
+            Refused::Every(libc::SYS_creat),
+        ]);
+        refuse_for_this_thread(&refused, SHARED_CREATE_REFUSED);
+        entry.write(&path, b"new")
     });
     assert!(
         got.is_ok() && contents(&path) == "new",
@@ -404,35 +399,30 @@ fn a_refused_rename_or_temp_file_is_an_error_and_the_target_keeps_its_old_conten
     let path = dir.path().join("config.json");
     put(&path, "old");
     let excl = u32::try_from(libc::O_EXCL).expect("small flags");
-    let got = thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                let (mut refused, errno) = match refuse {
-                    Refuse::Rename => (
-                        vec![
-                            Refused::Every(libc::SYS_renameat),
-                            Refused::Every(libc::SYS_renameat2),
-                        ],
-                        libc::EXDEV,
-                    ),
-                    Refuse::TempCreate => (
-                        vec![
-                            Refused::WithBitsWithout(libc::SYS_openat, 2, excl, 0),
-                            Refused::Every(libc::SYS_openat2),
-                        ],
-                        libc::EACCES,
-                    ),
-                };
-                #[cfg(target_arch = "x86_64")]
-                refused.push(match refuse {
-                    Refuse::Rename => Refused::Every(libc::SYS_rename),
-                    Refuse::TempCreate => Refused::WithBitsWithout(libc::SYS_open, 1, excl, 0),
-                });
-                refuse_for_this_thread(&refused, errno);
-                entry.write(&path, b"new")
-            })
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    let got = super::on_a_thread_of_its_own(|| {
+        let (mut refused, errno) = match refuse {
+            Refuse::Rename => (
+                vec![
+                    Refused::Every(libc::SYS_renameat),
+                    Refused::Every(libc::SYS_renameat2),
+                ],
+                libc::EXDEV,
+            ),
+            Refuse::TempCreate => (
+                vec![
+                    Refused::WithBitsWithout(libc::SYS_openat, 2, excl, 0),
+                    Refused::Every(libc::SYS_openat2),
+                ],
+                libc::EACCES,
+            ),
+        };
+        #[cfg(target_arch = "x86_64")]
+        refused.push(match refuse {
+            Refuse::Rename => Refused::Every(libc::SYS_rename),
+            Refuse::TempCreate => Refused::WithBitsWithout(libc::SYS_open, 1, excl, 0),
+        });
+        refuse_for_this_thread(&refused, errno);
+        entry.write(&path, b"new")
     });
     let expected = match refuse {
         Refuse::Rename => matches!(got, Err(WriteError::Rename(_))),

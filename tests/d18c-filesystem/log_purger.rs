@@ -407,36 +407,31 @@ fn purge_logs_records_what_the_system_refuses_and_goes_on(
     log_aged(dir.path(), "b.log", DAY);
     // On a thread of its own, every such call fails at once (a seccomp filter): the real
     // remove_file and metadata reads of purge_logs meet it.
-    let got = std::thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                // One metadata read first, so that std knows statx works and does not fall
-                // back to another call when the filter refuses it.
-                let _ = fs::symlink_metadata(dir.path());
-                let mut refused = vec![];
-                match refusal {
-                    Refusal::Removal => {
-                        refused.push(Refused::Every(libc::SYS_unlinkat));
-                        #[cfg(target_arch = "x86_64")]
-                        refused.push(Refused::Every(libc::SYS_unlink));
-                    }
-                    Refusal::Metadata => {
-                        refused.push(Refused::Every(libc::SYS_statx));
-                        // And std's fallback when it thinks statx is missing (a stat that
-                        // does not follow a link; listing a folder's own fstat still works).
-                        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-                        refused.push(Refused::WithArg(
-                            libc::SYS_newfstatat,
-                            3,
-                            u32::try_from(libc::AT_SYMLINK_NOFOLLOW).expect("a small flag"),
-                        ));
-                    }
-                }
-                refuse_for_this_thread(&refused, errno);
-                purge_logs(dir.path(), 30 * DAY, now(), false)
-            })
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    let got = super::on_a_thread_of_its_own(|| {
+        // One metadata read first, so that std knows statx works and does not fall
+        // back to another call when the filter refuses it.
+        let _ = fs::symlink_metadata(dir.path());
+        let mut refused = vec![];
+        match refusal {
+            Refusal::Removal => {
+                refused.push(Refused::Every(libc::SYS_unlinkat));
+                #[cfg(target_arch = "x86_64")]
+                refused.push(Refused::Every(libc::SYS_unlink));
+            }
+            Refusal::Metadata => {
+                refused.push(Refused::Every(libc::SYS_statx));
+                // And std's fallback when it thinks statx is missing (a stat that
+                // does not follow a link; listing a folder's own fstat still works).
+                #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+                refused.push(Refused::WithArg(
+                    libc::SYS_newfstatat,
+                    3,
+                    u32::try_from(libc::AT_SYMLINK_NOFOLLOW).expect("a small flag"),
+                ));
+            }
+        }
+        refuse_for_this_thread(&refused, errno);
+        purge_logs(dir.path(), 30 * DAY, now(), false)
     });
     let kind = io::Error::from_raw_os_error(errno).kind();
     let failed: Vec<(String, io::ErrorKind)> = failed

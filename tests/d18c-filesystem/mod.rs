@@ -131,6 +131,18 @@ pub(crate) enum Refused {
     WithBitsWithout(libc::c_long, u32, u32, u32),
 }
 
+/// Runs `f` on a scoped thread of its own, where a filter from [`refuse_for_this_thread`]
+/// touches no other test, and returns its result; a panic in `f` is the caller's panic.
+#[cfg(target_os = "linux")]
+pub(crate) fn on_a_thread_of_its_own<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(f)
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
 /// Linux only: from now on, every call `refused` names, made by the calling thread (or a
 /// thread it starts), fails with `errno` without running (a seccomp filter; no other thread
 /// is affected).

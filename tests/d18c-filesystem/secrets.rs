@@ -183,25 +183,20 @@ fn the_secret_is_opened_with_o_nofollow(
     let bits = |flags: libc::c_int| u32::try_from(flags).expect("small flags");
     let writing = bits(libc::O_WRONLY | libc::O_RDWR | libc::O_CREAT | libc::O_TRUNC);
     let nofollow = bits(libc::O_NOFOLLOW);
-    let got = std::thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                let mut refused = vec![
-                    Refused::WithBitsWithout(libc::SYS_openat, 2, writing, nofollow),
-                    Refused::Every(libc::SYS_openat2),
-                ];
-                #[cfg(target_arch = "x86_64")]
-                refused.extend([
-                    Refused::WithBitsWithout(libc::SYS_open, 1, writing, nofollow),
-                    Refused::Every(libc::SYS_creat),
-                ]);
-                refuse_for_this_thread(&refused, FOLLOWING_OPEN_REFUSED);
-                via.write(&path, b"API_KEY=123\n", || {
-                    flags = Some(open_flags_of(&path))
-                })
-            })
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    let got = super::on_a_thread_of_its_own(|| {
+        let mut refused = vec![
+            Refused::WithBitsWithout(libc::SYS_openat, 2, writing, nofollow),
+            Refused::Every(libc::SYS_openat2),
+        ];
+        #[cfg(target_arch = "x86_64")]
+        refused.extend([
+            Refused::WithBitsWithout(libc::SYS_open, 1, writing, nofollow),
+            Refused::Every(libc::SYS_creat),
+        ]);
+        refuse_for_this_thread(&refused, FOLLOWING_OPEN_REFUSED);
+        via.write(&path, b"API_KEY=123\n", || {
+            flags = Some(open_flags_of(&path))
+        })
     });
     assert!(
         got.is_ok() && contents(&path) == "API_KEY=123\n",
@@ -246,20 +241,15 @@ fn a_failed_careful_open_is_an_error_and_nothing_else_is_opened(
     // On a thread of its own, every open with O_NOFOLLOW fails with EIO (a disk error, say);
     // other opens would work.
     let nofollow = u32::try_from(libc::O_NOFOLLOW).expect("small flags");
-    let got = std::thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                let mut refused = vec![
-                    Refused::WithBitsWithout(libc::SYS_openat, 2, nofollow, 0),
-                    Refused::Every(libc::SYS_openat2),
-                ];
-                #[cfg(target_arch = "x86_64")]
-                refused.push(Refused::WithBitsWithout(libc::SYS_open, 1, nofollow, 0));
-                refuse_for_this_thread(&refused, libc::EIO);
-                via.write(&path, b"API_KEY=123\n", || {})
-            })
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    let got = super::on_a_thread_of_its_own(|| {
+        let mut refused = vec![
+            Refused::WithBitsWithout(libc::SYS_openat, 2, nofollow, 0),
+            Refused::Every(libc::SYS_openat2),
+        ];
+        #[cfg(target_arch = "x86_64")]
+        refused.push(Refused::WithBitsWithout(libc::SYS_open, 1, nofollow, 0));
+        refuse_for_this_thread(&refused, libc::EIO);
+        via.write(&path, b"API_KEY=123\n", || {})
     });
     let failed = matches!(&got, Err(SecretError::Io(e)) if e.raw_os_error() == Some(libc::EIO));
     assert!(
