@@ -83,11 +83,21 @@
 //! **Not checked.** A recursion of 2 or 3 calls whose frames fit the 128-byte slack of the
 //! depth and stack-use checks: so also a tail call only every 5,000,000 terms or more, and a
 //! trampoline that boxes its tail call only every 10,000,000 terms or more (the largest n
-//! checked is 10,000,000: one frame deep, or no box at all).
+//! checked is 10,000,000: one frame deep, or no box at all). Nor code that recurses only in
+//! a build the tests never make: they build in debug only (what `cargo test` runs), so a
+//! `sum_to` or `gcd` that is a loop under `#[cfg(debug_assertions)]` and a self tail call
+//! under `#[cfg(not(debug_assertions))]` passes them. It is wrong all the same: that a
+//! release build turns the tail call into a jump is the optimiser's choice, with that
+//! compiler and those flags, not a promise of the language; one value with a `Drop` alive at
+//! the call, or another LLVM, and the release build is the one that overflows its stack.
 //!
 //! **Not a dodge.** A fixed array of terms in `sum_to`'s own frame, filled and summed a batch
 //! at a time (Python's `sum` of a list, a few terms long): it is still one loop over a bounded
-//! state, with no recursion and no heap, so no test tells it from the running total.
+//! state, with no recursion and no heap, so no test tells it from the running total. Nor a
+//! `u64` total with a count of the times it wrapped (`overflowing_add`, then the count shifted
+//! 64 bits up and the total added): at most `u64::MAX` terms means at most that many carries,
+//! so the count cannot wrap and the answer is exact for every input. The lesson is the loop,
+//! not the integer width: exact arithmetic by any means is fine.
 
 /// The greatest common divisor of `a` and `b`, by Euclid's algorithm as a loop.
 pub fn gcd(a: u64, b: u64) -> u64 {

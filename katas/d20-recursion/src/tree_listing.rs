@@ -73,6 +73,16 @@
 //! and swapping it in gives the same results). Nor that sizes are summed at all: running
 //! totals that `add_file` adds to every ancestor give the same listing (the tree has no
 //! way to remove or resize a file that would let them drift).
+//!
+//! **Not a dodge.** Sizes summed in a `u64` with a count of the times it wrapped
+//! (`overflowing_add`, then the count shifted 64 bits up and the sum added): a tree holds far
+//! fewer than `u64::MAX` files, so the count cannot wrap and every total is exact. The lesson
+//! is the walk, not the integer width: exact arithmetic by any means is fine. Nor
+//! `add_file` creating the directories as it walks the path, with no check of the whole path
+//! first: empty and too-deep paths are refused before anything is built, and a file in the
+//! way or an existing entry can only be met on the part of the path that already exists,
+//! before the first new directory (every component after a new one is new too), so a refused
+//! path leaves the tree as it was either way.
 
 /// The most components a path may have, and so the deepest any walk of a tree goes.
 pub const MAX_DEPTH: usize = 16;
