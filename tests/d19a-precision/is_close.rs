@@ -64,6 +64,56 @@ fn follows_python_isclose(
     );
 }
 
+#[rstest]
+#[case::one_and_minus_one(1.0, -1.0, 0.0, 0.0, false)]
+#[case::minus_one_and_one_within_half_of_either(-1.0, 1.0, 0.5, 1.0, false)]
+#[case::tiny_values_either_side_of_zero(1e-300, -1e-300, 1e-9, 0.0, false)]
+#[case::large_values_either_side_of_zero(-1000.0, 1000.0, 1e-9, 0.0, false)]
+#[case::different_magnitudes_either_side_of_zero(-1.0, 2.0, 0.5, 0.0, false)]
+#[case::across_zero_within_the_absolute_tolerance(-0.5, 0.5, 0.0, 1.0, true)]
+fn values_of_opposite_sign_are_as_far_apart_as_their_difference(
+    #[case] a: f64,
+    #[case] b: f64,
+    #[case] rel_tol: f64,
+    #[case] abs_tol: f64,
+    #[case] expected: bool,
+) {
+    let got = is_close(a, b, rel_tol, abs_tol);
+    assert_eq!(
+        got,
+        expected,
+        "is_close({a:e}, {b:e}, rel_tol {rel_tol:e}, abs_tol {abs_tol:e}) said {got}: the \
+         distance is |a - b| = {:e}, signs included, not the difference of the magnitudes \
+         ||a| - |b|| = {:e} (which calls -1.0 and 1.0 equal)",
+        (a - b).abs(),
+        (a.abs() - b.abs()).abs()
+    );
+}
+
+#[rstest]
+#[case::near_minus_one(-1.0, -1.1, 0.095, true)]
+#[case::near_minus_one_either_way(-1.1, -1.0, 0.095, true)]
+#[case::at_a_large_magnitude(-1e100, -1.1e100, 0.095, true)]
+#[case::at_a_small_magnitude(-2e-5, -1e-5, 0.6, true)]
+#[case::still_not_wider_than_the_larger_magnitude(-1.0, -1.2, 0.095, false)]
+fn two_negatives_scale_by_the_larger_magnitude_not_the_larger_value(
+    #[case] a: f64,
+    #[case] b: f64,
+    #[case] rel_tol: f64,
+    #[case] expected: bool,
+) {
+    let got = is_close(a, b, rel_tol, 0.0);
+    assert_eq!(
+        got,
+        expected,
+        "is_close({a:e}, {b:e}, rel_tol {rel_tol:e}, abs_tol 0) said {got}: rel_tol scales with \
+         the larger magnitude max(|a|, |b|) = {:e}, not the larger value max(a, b) = {:e}; for \
+         two negatives the larger value is the one nearer zero, which shrinks the tolerance",
+        a.abs().max(b.abs()),
+        a.max(b)
+    );
+}
+
 #[test]
 #[should_panic(expected = "tolerance")]
 fn a_negative_relative_tolerance_panics() {
@@ -119,6 +169,20 @@ proptest! {
             "is_close({:e}, {:e}, rel_tol {:e}, abs_tol 0) said true: they are {} ulps apart, more \
              than rel_tol * max(|a|, |b|); use exactly the caller's tolerances (no ulp slack, no \
              rel_tol raised to f64::EPSILON, no absolute floor)", a, b, rel_tol, ulps
+        );
+    }
+
+    #[test]
+    fn a_nonzero_number_is_not_close_to_its_negation(
+        x in prop::num::f64::POSITIVE | prop::num::f64::NEGATIVE | prop::num::f64::NORMAL
+            | prop::num::f64::SUBNORMAL,
+        rel_tol in prop_oneof![Just(0.0), Just(1e-9), 0.0_f64..1.0],
+    ) {
+        // |x - (-x)| is 2|x|, more than rel_tol * |x| for any rel_tol below 1.
+        prop_assert!(
+            !is_close(x, -x, rel_tol, 0.0),
+            "is_close({:e}, {:e}, rel_tol {:e}, abs_tol 0) said true: they are 2|x| apart; \
+             measure |a - b| with its signs, not ||a| - |b||, which is 0 here", x, -x, rel_tol
         );
     }
 

@@ -19,6 +19,14 @@
 //!   absolute floor but `abs_tol`: `1e-20` and `2e-20`, `1e-35` and `2e-35`, or the two
 //!   smallest subnormals are not close with `abs_tol` 0), and `0.1 + 0.2` against `0.3`.
 //!   Checked by `follows_python_isclose`, `the_classic_sum_is_close_but_not_equal`.
+//! - the distance is `|a - b|`, signs included: values of opposite sign are as far apart as
+//!   their difference (`-1.0` and `1.0` are 2 apart, not 0), and a finite non-zero number is
+//!   not close to its negation. Checked by
+//!   `values_of_opposite_sign_are_as_far_apart_as_their_difference`,
+//!   `a_nonzero_number_is_not_close_to_its_negation`.
+//! - for two negatives, `rel_tol` scales with the larger magnitude, not the larger value
+//!   (`max(a, b)` is then the one nearer zero). Checked by
+//!   `two_negatives_scale_by_the_larger_magnitude_not_the_larger_value`.
 //! - no tolerance but the two given: values one to eight ulps apart, at any exponent (near
 //!   `1.0`, at `1e300`, among subnormals), are not close with both tolerances zero or with a
 //!   `rel_tol` below `f64::EPSILON` (no ulp slack, no `rel_tol` raised to `f64::EPSILON`;
