@@ -201,6 +201,70 @@ fn an_error_response_reaches_a_client_whose_unread_bytes_are_left_behind(
     );
 }
 
+/// Linux: the client sends 200 KB after a bad request line, far more than the server reads
+/// before it closes (its request, then only what already arrived, bounded), and it keeps its
+/// own write side open. Closing with bytes unread sends a TCP reset; a FIN sent before it
+/// (the write side shut down after the response) has already told the client's kernel that
+/// the response is complete, so its read ends cleanly. Without that FIN the reset is all the
+/// client hears after its 400, and its read fails. (macOS reports that reset to the next
+/// read even after a FIN, so the test is Linux's.)
+#[cfg(target_os = "linux")]
+#[test]
+fn an_error_response_ends_cleanly_for_a_client_that_sent_more_than_the_server_reads() {
+    use std::os::fd::AsRawFd;
+    const SENT: usize = 200_000;
+    const QUEUED: usize = 100_000;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    // Room for the whole request in the server's socket (the accepted socket inherits it).
+    socket_buffer(listener.as_raw_fd(), false, 1 << 20);
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let mut client = TcpStream::connect(addr).expect("the listener accepts connections");
+    client
+        .set_read_timeout(Some(GUARD))
+        .expect("read timeouts can be set");
+    let (server_side, _) = listener.accept().expect("the client is waiting");
+    let mut writer = client.try_clone().expect("a TCP stream can be cloned");
+    thread::spawn(move || {
+        let mut request = b"HELLO THERE\r\n\r\n".to_vec();
+        request.extend(std::iter::repeat_n(b'b', SENT));
+        // Fails once the server closes with the rest unread (the reset): expected.
+        let _ = writer.write_all(&request);
+    });
+    // handle_connection starts once 100 KB of it wait in the server's socket.
+    let mut peeked = vec![0u8; SENT];
+    let deadline = std::time::Instant::now() + GUARD;
+    loop {
+        let queued = server_side
+            .peek(&mut peeked)
+            .expect("the server's socket can be peeked at");
+        if queued >= QUEUED {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only {queued} bytes of the client's request reached the server's socket"
+        );
+        thread::sleep(Duration::from_millis(1));
+    }
+
+    let _ = handle_connection(server_side);
+
+    let mut response = Vec::new();
+    let read = client.read_to_end(&mut response);
+    assert!(
+        read.is_ok() && status_line(&response) == "HTTP/1.1 400 Bad Request",
+        "the client's read ended with {read:?} after {:?} (expected a clean end after \
+         \"HTTP/1.1 400 Bad Request\"): no end of stream reached a client that sent far more \
+         than the server reads and keeps its write side open, only the reset of a close with \
+         its bytes unread. After the response, shut down the write half \
+         (shutdown(Shutdown::Write)) so the client sees the end, then drain what already \
+         arrived and close",
+        status_line(&response)
+    );
+}
+
 /// The bad client reads its 400 to the end and then stays connected, silent. On Linux the
 /// server's thread must then be back in `accept`, not asleep in a read of that client
 /// (`/proc/self/task/<tid>/syscall`).
@@ -456,17 +520,18 @@ enum HangUp {
     ResetWhileItsResponseIsHalfWritten,
 }
 
-/// Sets the send (`send`) or receive buffer of socket `fd` to the smallest Linux allows.
+/// Asks for a send (`send`) or receive buffer of `bytes` on socket `fd` (Linux doubles it,
+/// within its limits: 1 gets the smallest it allows).
 #[cfg(target_os = "linux")]
-fn smallest_buffer(fd: std::os::fd::RawFd, send: bool) {
+fn socket_buffer(fd: std::os::fd::RawFd, send: bool, bytes: u32) {
     use std::os::fd::FromRawFd;
     // SAFETY: the caller's socket owns the descriptor and outlives this borrow; the
     // ManuallyDrop never closes it, and setsockopt only sets an option.
     let socket = std::mem::ManuallyDrop::new(unsafe { tokio::net::TcpSocket::from_raw_fd(fd) });
     let set = if send {
-        socket.set_send_buffer_size(1)
+        socket.set_send_buffer_size(bytes)
     } else {
-        socket.set_recv_buffer_size(1)
+        socket.set_recv_buffer_size(bytes)
     };
     set.expect("a socket's buffer size can be set");
 }
@@ -478,10 +543,10 @@ fn reset_while_the_response_is_half_written() -> thread::Result<Result<String, H
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
     // The client's end is the accepted one, so its small receive window holds from the
     // handshake on.
-    smallest_buffer(listener.as_raw_fd(), false);
+    socket_buffer(listener.as_raw_fd(), false, 1);
     let server_side = TcpStream::connect(listener.local_addr().expect("a bound address"))
         .expect("the listener accepts connections");
-    smallest_buffer(server_side.as_raw_fd(), true);
+    socket_buffer(server_side.as_raw_fd(), true, 1);
     let (mut client, _) = listener.accept().expect("the client is waiting");
     // A request line of 8,000 control bytes: its 400 quotes it escaped, 6 bytes each.
     let mut request = vec![1u8; 8000];

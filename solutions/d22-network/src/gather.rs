@@ -71,6 +71,15 @@
 //! `std::net::TcpStream::connect` on the runtime's thread completes at once on loopback
 //! (the kernel answers the handshake), and making a handshake stall (a full accept queue)
 //! costs a second of SYN retry per test. (A blocking write after it is checked, see above.)
+//!
+//! **Not a dodge.** Polling every request's future from one task (a `poll_fn` or a
+//! `join_all` that polls each unfinished future in turn) instead of one `tokio::spawn` per
+//! request: "or joining the futures" above allows it. The lesson is that every request is
+//! in flight before any is awaited, and one task that polls them all gives exactly that:
+//! each future waits on its own socket, and the task is woken whenever any of them can go
+//! on. Separate tasks could also run on several threads of a multi-thread runtime, which
+//! one task cannot, but the work here is waiting on sockets, not computing, so nothing a
+//! caller can see changes.
 
 use std::net::SocketAddr;
 
