@@ -70,6 +70,19 @@
 //! the exact window's answer on every input the store accepts; no test can tell them apart.
 //! Compare the normalised text (or integer seconds) all the same: the tolerance is a patch
 //! over the rounding, not a fix.
+//!
+//! **Not a dodge.** Working out the start as a Julian day and turning it straight back into
+//! text (`enlisted_at >= datetime(julianday(?1) - ?2)`): the comparison is still text against
+//! text, and the start's text is exactly the modifier's. SQLite keeps an instant as whole
+//! milliseconds; `julianday()` hands it out as a float a few tens of microseconds off at
+//! most (even in the year 9999), taking a whole number of days away adds no error, and
+//! `datetime()` rounds back to the nearest millisecond, which undoes that error before it
+//! prints whole seconds. Tried on 30 million pairs of `now` and day count (years -4713 to
+//! 9999, with and without fractional seconds, day counts up to `u32::MAX`, starts a few
+//! seconds either side of the earliest date SQLite reads): the start's text was the same as
+//! `datetime(now, '-N days')` every time, and `NULL` in the same cases, so every window holds
+//! the same warriors, its edges included. What rounds wrong is comparing the floats
+//! themselves (`julianday(enlisted_at) >= julianday(now) - days`), as above.
 
 use crate::crud::{StoreError, WarriorStore};
 
