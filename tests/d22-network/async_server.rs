@@ -282,16 +282,22 @@ async fn answers_pipelined_requests_in_order() {
     );
 }
 
+#[rstest]
+#[case::alone(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n".as_slice())]
+#[case::in_a_token_list(b"GET / HTTP/1.1\r\nConnection: Upgrade, close\r\n\r\n".as_slice())]
 #[tokio::test]
-async fn honours_connection_close() {
-    let (_server, mut stream) =
-        patient_hello_server_sent(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").await;
+async fn honours_connection_close(#[case] request: &[u8]) {
+    let (_server, mut stream) = patient_hello_server_sent(request).await;
     let response = read_response(&mut stream)
         .await
         .expect("an answer before closing");
     assert!(
         String::from_utf8_lossy(&response).contains("\r\nConnection: close\r\n"),
-        "the response confirms `Connection: close`: {:?}",
+        "{:?} asks to close (`close` is one token of the Connection list, alone or not): the \
+         response must say `Connection: close`, because the server closes after it. Mark it \
+         whenever the connection will close (what wants_keep_alive says), not only when the \
+         header is exactly `close`: {:?}",
+        String::from_utf8_lossy(request),
         String::from_utf8_lossy(&response)
     );
     assert!(
@@ -303,9 +309,15 @@ async fn honours_connection_close() {
 #[tokio::test]
 async fn closes_an_http10_connection_after_one_response() {
     let (_server, mut stream) = patient_hello_server_sent(b"GET / HTTP/1.0\r\n\r\n").await;
+    let response = read_response(&mut stream)
+        .await
+        .expect("an HTTP/1.0 request is answered");
     assert!(
-        read_response(&mut stream).await.is_some(),
-        "an HTTP/1.0 request is answered"
+        String::from_utf8_lossy(&response).contains("\r\nConnection: close\r\n"),
+        "an HTTP/1.0 connection without keep-alive closes after this response, so the \
+         response must say `Connection: close` (the client did not ask: the server marks \
+         every response after which it closes): {:?}",
+        String::from_utf8_lossy(&response)
     );
     assert!(
         closed_by_server(&mut stream).await,

@@ -79,6 +79,10 @@ fn decodes_any_spelling_of_a_hex_size(#[case] body: &[u8]) {
 #[case::vertical_tab_before_the_size(b"\x0b5;a=b\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("\x0b5;a=b".into()))]
 #[case::form_feed_before_the_last_chunk(b"5\r\nhello\r\n\x0c0\r\n\r\n".as_slice(), ChunkedError::BadSize("\x0c0".into()))]
 #[case::tab_then_garbage(b"5\tx;a=b\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\tx;a=b".into()))]
+#[case::form_feed_before_the_extension(b"5\x0c;a=b\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\x0c;a=b".into()))]
+#[case::vertical_tab_ending_the_size_line(b"5\x0b\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\x0b".into()))]
+#[case::cr_ending_the_size_line(b"5\r\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\r".into()))]
+#[case::next_line_ending_the_size_line(b"5\xc2\x85\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\u{85}".into()))]
 #[case::overflow(b"ffffffffffffffffffff\r\nx\r\n0\r\n\r\n".as_slice(), ChunkedError::SizeOverflow("ffffffffffffffffffff".into()))]
 #[case::size_larger_than_data(b"a\r\nhello\r\n".as_slice(), ChunkedError::SizeExceedsData { declared: 10, available: 7 })]
 #[case::data_cut_short(b"5\r\nhel".as_slice(), ChunkedError::SizeExceedsData { declared: 5, available: 3 })]
@@ -103,7 +107,9 @@ fn rejects_a_broken_chunked_body_with_a_distinct_error(
         Err(expected.clone()),
         "{:?} must fail as {expected:?}: a caller on a socket must tell 'wait for more' from \
          'garbage', and every line ends in CRLF (a decoder that also takes a bare LF reads the \
-         framing differently from a strict peer: chunk smuggling)",
+         framing differently from a strict peer: chunk smuggling); after the size's digits only \
+         spaces or tabs may come before the `;` or the line's end (str::trim_end takes a VT, \
+         FF, CR or NEL too: trim only ' ' and '\\t')",
         String::from_utf8_lossy(body)
     );
 }

@@ -534,6 +534,7 @@ fn parse_response_reports_a_broken_chunk_before_the_server_closes(
 #[case::http10(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n".as_slice(), 200, "OK")]
 #[case::no_reason(b"HTTP/1.1 201 \r\nContent-Length: 0\r\n\r\n".as_slice(), 201, "")]
 #[case::reason_with_spaces(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n".as_slice(), 503, "Service Unavailable")]
+#[case::reason_spacing_kept_as_sent(b"HTTP/1.1 404 Not  Found\there \r\nContent-Length: 0\r\n\r\n".as_slice(), 404, "Not  Found\there ")]
 fn parse_response_reads_the_status_line(
     #[case] raw: &[u8],
     #[case] status: u16,
@@ -545,7 +546,24 @@ fn parse_response_reads_the_status_line(
     assert_eq!(
         (response.status, response.reason.as_str()),
         (status, reason),
-        "the code is the second word, the reason everything after it"
+        "the code is the second word, the reason everything after the single space that \
+         follows it, kept as sent: its double spaces, tabs and trailing space included \
+         (splitting on whitespace and joining the words again rewrites it)"
+    );
+}
+
+#[rstest]
+#[case::two_spaces_before_the_code(b"HTTP/1.1  200 OK\r\nContent-Length: 0\r\n\r\n".as_slice())]
+#[case::a_tab_before_the_code(b"HTTP/1.1\t200 OK\r\nContent-Length: 0\r\n\r\n".as_slice())]
+#[case::a_tab_after_the_code(b"HTTP/1.1 200\tOK\r\nContent-Length: 0\r\n\r\n".as_slice())]
+fn parse_response_refuses_a_status_line_not_split_by_single_spaces(#[case] raw: &[u8]) {
+    let result = parse_response(raw, true);
+    assert!(
+        matches!(result, Err(HttpError::MalformedStatusLine(_))),
+        "{:?}: a status line is HTTP/1.x SP code SP reason, each separator one space (SP), so \
+         two spaces or a tab around the code make it malformed. split_whitespace accepts any \
+         run of spaces and tabs there: split on single spaces (splitn(3, ' ')); got {result:?}",
+        String::from_utf8_lossy(raw)
     );
 }
 
@@ -706,13 +724,16 @@ fn parse_response_takes_exactly_content_length_bytes() {
 #[case::no_content_without_a_length(b"HTTP/1.1 204 No Content\r\n\r\n".as_slice())]
 #[case::no_content_with_a_length(b"HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\n".as_slice())]
 #[case::not_modified_chunked(b"HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n".as_slice())]
+#[case::continue_with_a_length(b"HTTP/1.1 100 Continue\r\nContent-Length: 5\r\n\r\n".as_slice())]
+#[case::processing_chunked(b"HTTP/1.1 102 Processing\r\nTransfer-Encoding: chunked\r\n\r\n".as_slice())]
+#[case::early_hints_unframed(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n".as_slice())]
 fn a_response_that_has_no_body_is_complete_after_its_head(#[case] raw: &[u8]) {
     let response = parse_response(raw, false);
     assert!(
         matches!(&response, Ok(Some(r)) if r.body.is_empty()),
-        "{:?}: 1xx, 204 and 304 responses never have a body, whatever their framing headers \
-         say, so the response is whole after its head (waiting would hang on a keep-alive \
-         server); got {response:?}",
+        "{:?}: 1xx (every code from 100 to 199), 204 and 304 responses never have a body, \
+         whatever their framing headers say, so the response is whole after its head (waiting \
+         would hang on a keep-alive server); got {response:?}",
         String::from_utf8_lossy(raw)
     );
 }

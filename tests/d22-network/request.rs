@@ -173,6 +173,49 @@ fn trims_optional_whitespace_around_header_values() {
     );
 }
 
+/// The edges of a value are where `str::trim` reaches beyond spaces and tabs: a Unicode
+/// space there belongs to the value, as sent.
+#[rstest]
+#[case::no_break_space_first(b"GET / HTTP/1.1\r\nX-Name: \xc2\xa0name\r\n\r\n".as_slice(), "\u{A0}name")]
+#[case::line_separator_last(b"GET / HTTP/1.1\r\nX-Name: name\xe2\x80\xa8\r\n\r\n".as_slice(), "name\u{2028}")]
+#[case::ideographic_space_last_after_a_tab(b"GET / HTTP/1.1\r\nX-Name: name\xe3\x80\x80\t\r\n\r\n".as_slice(), "name\u{3000}")]
+fn keeps_unicode_spaces_at_the_edges_of_a_header_value(#[case] raw: &[u8], #[case] value: &str) {
+    let request = parse_request(raw);
+    assert_eq!(
+        request.as_ref().map(|r| r.headers.get("x-name")),
+        Ok(Some(value)),
+        "{:?}: optional whitespace around a header value is spaces and tabs only; a U+00A0, \
+         U+2028 or U+3000 at the edge is part of the value and must be kept as sent. \
+         str::trim removes every Unicode whitespace character: trim only ' ' and '\\t' \
+         (trim_matches)",
+        String::from_utf8_lossy(raw)
+    );
+}
+
+/// A control character next to the colon or at the end of the line is as forbidden as one
+/// in the middle: trimming must not wash it away.
+#[rstest]
+#[case::vertical_tab_first(b"GET / HTTP/1.1\r\nX: \x0bvalue\r\n\r\n".as_slice(), "X: \x0bvalue")]
+#[case::vertical_tab_last(b"GET / HTTP/1.1\r\nX: value\x0b\r\n\r\n".as_slice(), "X: value\x0b")]
+#[case::form_feed_first(b"GET / HTTP/1.1\r\nX:\x0cvalue\r\n\r\n".as_slice(), "X:\x0cvalue")]
+#[case::form_feed_last_before_a_space(b"GET / HTTP/1.1\r\nX: value\x0c \r\n\r\n".as_slice(), "X: value\x0c ")]
+#[case::carriage_return_last(b"GET / HTTP/1.1\r\nX: value\r\r\n\r\n".as_slice(), "X: value\r")]
+#[case::next_line_first(b"GET / HTTP/1.1\r\nX: \xc2\x85value\r\n\r\n".as_slice(), "X: \u{85}value")]
+#[case::next_line_last(b"GET / HTTP/1.1\r\nX: value\xc2\x85\r\n\r\n".as_slice(), "X: value\u{85}")]
+fn refuses_a_control_character_at_either_edge_of_a_header_value(
+    #[case] raw: &[u8],
+    #[case] line: &str,
+) {
+    assert_eq!(
+        parse_request(raw),
+        Err(HttpError::MalformedHeader(line.into())),
+        "{line:?}: a control character (VT, FF, CR, NEL…) at the edge of a value is refused \
+         like one in the middle, not trimmed away; only spaces and tabs are optional \
+         whitespace. str::trim removes VT, FF, CR and NEL too, so the check never sees them: \
+         trim only ' ' and '\\t', then check what is left"
+    );
+}
+
 #[test]
 fn accepts_repeated_content_length_values_that_agree() {
     let raw = b"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc";
@@ -391,12 +434,16 @@ fn reports_how_many_bytes_a_request_used_and_leaves_the_next_one_alone() {
 #[case::http11_close_in_a_list(b"GET / HTTP/1.1\r\nConnection: Upgrade, CLOSE\r\n\r\n".as_slice(), false)]
 #[case::http10_default(b"GET / HTTP/1.0\r\n\r\n".as_slice(), false)]
 #[case::http10_keep_alive(b"GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n".as_slice(), true)]
+#[case::http11_close_in_a_later_field(b"GET / HTTP/1.1\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n".as_slice(), false)]
+#[case::http10_keep_alive_in_a_later_field(b"GET / HTTP/1.0\r\nConnection: upgrade\r\nConnection: keep-alive\r\n\r\n".as_slice(), true)]
 fn decides_keep_alive_from_version_and_connection_header(#[case] raw: &[u8], #[case] keep: bool) {
     let request = parse_request(raw).expect("a valid request");
     assert_eq!(
         request.wants_keep_alive(),
         keep,
-        "{:?}: HTTP/1.1 keeps connections open unless `close`; HTTP/1.0 closes unless `keep-alive`",
+        "{:?}: HTTP/1.1 keeps connections open unless `close`; HTTP/1.0 closes unless \
+         `keep-alive`; the tokens come from every Connection field (get_all, not get: a \
+         `close` in a second field counts as much as one in the first)",
         String::from_utf8_lossy(raw)
     );
 }

@@ -77,7 +77,8 @@
 //!   finished task kept holds about 180 bytes) than before them. Checked by
 //!   `finished_connections_are_let_go_not_kept_until_shutdown`.
 //! - keep-alive serves several (and pipelined) requests on one connection, in order;
-//!   `Connection: close` and HTTP/1.0 close after one response; a request in fragments is
+//!   `Connection: close` (alone or in a token list such as `Upgrade, close`) and HTTP/1.0
+//!   close after one response, which says so with `Connection: close`; a request in fragments is
 //!   answered once, when whole. Checked by `keeps_the_connection_alive_for_several_requests`,
 //!   `answers_pipelined_requests_in_order`, `honours_connection_close`,
 //!   `closes_an_http10_connection_after_one_response`,

@@ -27,7 +27,8 @@
 //!   ends in CRLF: a bare LF does not end a size line (`5\nhello\r\n` is a `BadSize`) or a
 //!   trailer line (the body is still `Incomplete`), as a strict peer reads it. A size line
 //!   is hex digits, then optional spaces or tabs only before a `;` extension: anything else
-//!   after the digits (`5 zzz`, `5 6`) is a `BadSize` holding the whole line, and nothing
+//!   after the digits (`5 zzz`, `5 6`, or a vertical tab, form feed, CR or NEL before the `;`
+//!   or the line's end) is a `BadSize` holding the whole line, and nothing
 //!   comes before the digits (a space, tab, vertical tab or form feed before them is a
 //!   `BadSize` too). Checked by
 //!   `rejects_a_broken_chunked_body_with_a_distinct_error`.

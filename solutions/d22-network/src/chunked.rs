@@ -27,7 +27,8 @@
 //!   ends in CRLF: a bare LF does not end a size line (`5\nhello\r\n` is a `BadSize`) or a
 //!   trailer line (the body is still `Incomplete`), as a strict peer reads it. A size line
 //!   is hex digits, then optional spaces or tabs only before a `;` extension: anything else
-//!   after the digits (`5 zzz`, `5 6`) is a `BadSize` holding the whole line, and nothing
+//!   after the digits (`5 zzz`, `5 6`, or a vertical tab, form feed, CR or NEL before the `;`
+//!   or the line's end) is a `BadSize` holding the whole line, and nothing
 //!   comes before the digits (a space, tab, vertical tab or form feed before them is a
 //!   `BadSize` too). Checked by
 //!   `rejects_a_broken_chunked_body_with_a_distinct_error`.
@@ -133,7 +134,12 @@ fn split_line(input: &[u8]) -> Result<(&[u8], &[u8]), ChunkedError> {
 /// Parses `<hex>[;extensions]`.
 fn parse_size(line: &[u8]) -> Result<usize, ChunkedError> {
     let text = String::from_utf8_lossy(line);
-    let hex = text.split(';').next().unwrap_or_default().trim_end();
+    // Only spaces and tabs may follow the digits: `trim_end` would also take a VT, FF or CR.
+    let hex = text
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches([' ', '\t']);
     if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ChunkedError::BadSize(text.into_owned()));
     }

@@ -47,10 +47,14 @@
 //!   `refuses_to_send_an_invalid_target`.
 //! - the status line and headers: duplicates kept, malformed lines refused (the code is
 //!   exactly three ASCII digits: `+200`, `0200` or `00404` is malformed even though it
-//!   parses to a code in 100..=599), a head of
+//!   parses to a code in 100..=599; the line is `HTTP/1.x SP code SP reason` with single
+//!   spaces: two spaces or a tab between version and code, or a tab after the code, is
+//!   malformed, and the reason is everything after the code's space, kept as sent, its
+//!   spaces and tabs included), a head of
 //!   several kilobytes accepted and one over the limit refused. Checked by
 //!   `keeps_duplicate_response_headers`, `parse_response_reads_the_status_line`,
 //!   `rejects_a_malformed_status_line`, `parse_response_rejects_a_malformed_status_line`,
+//!   `parse_response_refuses_a_status_line_not_split_by_single_spaces`,
 //!   `accepts_a_response_head_of_several_kilobytes`, `refuses_a_response_head_over_its_limit`.
 //! - a body cut short, a broken chunked body and a refused connection are typed errors.
 //!   A broken chunked body (`BadSize`, `MissingCrlf`) is an error as soon as it is read,

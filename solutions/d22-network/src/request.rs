@@ -18,8 +18,11 @@
 //!   the case of the field name) and the request line as logged. Checked by
 //!   `parses_a_valid_request`, `renders_the_request_line_for_logs`.
 //! - headers: duplicates kept in order, names matched without regard to case, optional
-//!   whitespace trimmed, a tab kept, a UTF-8 value kept as sent (U+FFFD included). Checked by
+//!   whitespace (spaces and tabs, nothing else) trimmed, a tab kept, a UTF-8 value kept as
+//!   sent (U+FFFD included, and a U+00A0, U+2028 or U+3000 at either edge: those are not
+//!   optional whitespace). Checked by
 //!   `keeps_a_utf8_header_value_even_one_holding_the_replacement_character`,
+//!   `keeps_unicode_spaces_at_the_edges_of_a_header_value`,
 //!   `keeps_duplicate_headers_in_order_and_matches_names_case_insensitively`,
 //!   `looking_up_a_missing_header_finds_nothing`,
 //!   `an_empty_header_list_is_empty_and_a_filled_one_is_not`,
@@ -27,7 +30,9 @@
 //!   `accepts_repeated_content_length_values_that_agree`.
 //! - each error from a table, conflicting lengths (every value, in any field or comma list,
 //!   must equal the first: `3, 4, 3` is refused, naming `3` and `4`) and any
-//!   `Transfer-Encoding` included, and a control character in a header value (C0, DEL or C1; only a tab is allowed);
+//!   `Transfer-Encoding` included, and a control character in a header value (C0, DEL or C1; only a tab is allowed),
+//!   at either edge as in the middle (a VT, FF, CR or NEL next to the colon or at the
+//!   line's end is refused, not trimmed away);
 //!   a header name must be a non-empty token (ASCII letters, digits and ``!#$%&'*+-.^_`|~``
 //!   only: a space, control byte, non-ASCII letter or any separator of `(),/;<=>?@[\]{}`
 //!   and `"` is a `MalformedHeader`); a request target must be visible ASCII (`!` to `~` only: a
@@ -36,6 +41,7 @@
 //!   byte that is not UTF-8 is an error of the line it is in (request line or header), not
 //!   of the whole head; with several bad lines, the first in order decides the error.
 //!   Checked by `rejects_an_invalid_request_with_the_matching_error`,
+//!   `refuses_a_control_character_at_either_edge_of_a_header_value`,
 //!   `rejects_a_header_name_holding_any_separator`, `rejects_a_header_value_that_is_not_utf8`.
 //! - the limits: a head over the limit is refused as soon as the limit's worth has arrived,
 //!   a declared body over the limit before it arrives, and both limits are inclusive.
@@ -45,7 +51,8 @@
 //!   `accepts_a_head_of_exactly_the_limit`, `accepts_a_64_kib_body_under_the_default_limits`,
 //!   `rejects_a_body_over_1_mib_under_the_default_limits`, `accepts_a_body_of_exactly_the_limit`,
 //!   `rejects_a_declared_body_over_the_limit_before_it_arrives`.
-//! - `consumed` leaves the next request alone; keep-alive follows version and `Connection`.
+//! - `consumed` leaves the next request alone; keep-alive follows the version and the
+//!   `Connection` tokens of every `Connection` field (a `close` in a later field counts).
 //!   Checked by `reports_how_many_bytes_a_request_used_and_leaves_the_next_one_alone`,
 //!   `decides_keep_alive_from_version_and_connection_header`.
 //! - arbitrary bytes never panic, every proper prefix is `Incomplete`, and
