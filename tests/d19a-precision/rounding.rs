@@ -418,9 +418,11 @@ mod interrupted {
     }
 
     /// Interruptions per call: a hidden context is caught in about 1 in 100 of them (the
-    /// interruption has to land between its set and its read), so 2500 miss it about once in
-    /// 10^10 runs.
-    const INTERRUPTIONS: usize = 2_500;
+    /// interruption has to land between its set and its read), and one set and read back at
+    /// once (inside one `with` closure) in about 1 in 500, so 5000 miss the first about once in
+    /// 10^20 runs and the second (about 30 catches a run, over the three calls) about once in
+    /// 10^10.
+    const INTERRUPTIONS: usize = 5_000;
 
     /// Which call the handler disturbs (an index into `CALLS`).
     static DISTURBING: AtomicUsize = AtomicUsize::new(0);
@@ -448,11 +450,12 @@ mod interrupted {
             },
         ),
         (
-            "round_significant(123456, 2)",
-            || round_significant(Decimal::new(123_456, 0), 2),
+            "round_significant(125000, 2)",
+            || round_significant(Decimal::new(125_000, 0), 2),
             Decimal::from_parts(120_000, 0, 0, false, 0),
             || {
                 black_box(round_significant(Decimal::new(-7_654_321, 0), 5));
+                black_box(round_half_up(Decimal::new(-35, 1), 0));
             },
         ),
     ];

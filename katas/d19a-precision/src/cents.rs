@@ -92,6 +92,14 @@
 //! 2^46 dollars up (`Cents(7036874417766499)`, amounts under 2^53 cents, `i64::MIN`). Do not: the lesson is that money never
 //! passes through a float as a value the float cannot hold exactly (a decimal fraction of a
 //! dollar here), not that it may where the error happens to round away.
+//! Nor a `Display` that keeps the whole dollars as an integer and prints only the cents
+//! through a float (`(cents % 100) as f64 / 100.0` with `{:.2}`, its leading `0` dropped):
+//! each of the hundred fractions 0.00 to 0.99 lands far closer than half a cent to itself, so
+//! the two printed digits are always right, at every amount, and no output can tell. It is
+//! still wrong: a decimal fraction of a dollar passes through binary floating point (0.07 has
+//! no exact double), and comes out right only because two digits survive `{:.2}`, a habit
+//! that breaks as soon as the digits or the format change. Do not: print the cents as the
+//! integer `cents % 100` with `{:02}`.
 //! Nor an `allocate` that divides in `f64` below 2^53 cents (`(total as f64 / parts as f64)
 //! .floor()`): both operands are exact there and the quotient `q` is correctly rounded; to
 //! round up onto the next integer, `q` (in `[2^e, 2^(e+1))`) must lie within `2^(e-53)` of it,

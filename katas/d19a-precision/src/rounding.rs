@@ -49,12 +49,13 @@
 //! - each call rounds by its own policy while other threads round ties the other way (and to
 //!   other significant digits) at the same time, and while a rounding with the other policy or
 //!   another precision interrupts it on its own thread (on Linux: a timer signal every 20 µs of
-//!   its running, 2,500 times for each of the three functions; the handler may allocate, the
+//!   its running, 5,000 times for each of the three functions; the handler may allocate, the
 //!   tests' allocator serves it from a lock-free arena, so a function that asks for memory is
 //!   checked too). A mode or precision that a call sets in a context and leaves set
 //!   (process-wide, or `thread_local` as Python's `getcontext()`) is changed between its set
-//!   and its read by about 1 interruption in 100; a `RefCell` context is found borrowed; one
-//!   behind a lock the call holds deadlocks the handler.
+//!   and its read by about 1 interruption in 100, and still by about 1 in 500 when the call
+//!   sets it and reads it back at once, in one closure; a `RefCell` context is found borrowed;
+//!   one behind a lock the call holds deadlocks the handler.
 //!   Checked by `each_call_uses_its_own_policy_while_other_threads_round_the_other_way`,
 //!   `a_call_interrupted_by_a_rounding_the_other_way_keeps_its_own_policy`.
 //! - a rounding on another thread finishes while a call is interrupted mid-way on its own
