@@ -656,18 +656,55 @@ fn cents_stay_exact_far_beyond_what_an_f64_holds() {
     );
 }
 
-#[test]
-fn a_failing_database_is_a_database_error_not_an_unknown_account() {
-    let (_dir, path, bank) = bank_on_file();
+/// A bank on a file whose `accounts` table another connection has renamed away.
+fn bank_whose_table_is_gone() -> (tempfile::TempDir, Bank) {
+    let (dir, path, bank) = bank_on_file();
     rusqlite::Connection::open(&path)
         .and_then(|other| other.execute_batch("ALTER TABLE accounts RENAME TO closed"))
         .expect("a second connection renames the table");
-    let result = bank.balance("arjuna");
+    (dir, bank)
+}
+
+/// Which of the bank's calls that read a balance a test makes.
+#[derive(Debug, Clone, Copy)]
+enum Reading {
+    Balance,
+    Transfer,
+    TransferWithHook,
+}
+
+#[rstest]
+#[case::balance(Reading::Balance)]
+#[case::transfer(Reading::Transfer)]
+#[case::transfer_with_hook(Reading::TransferWithHook)]
+fn a_failing_database_is_a_database_error_not_an_unknown_account(#[case] call: Reading) {
+    let (_dir, mut bank) = bank_whose_table_is_gone();
+    let result = match call {
+        Reading::Balance => bank.balance("arjuna").map(|_| ()),
+        Reading::Transfer => bank.transfer("arjuna", "karna", 100),
+        Reading::TransferWithHook => bank.transfer_with_hook("arjuna", "karna", 100, |_| Ok(())),
+    };
     assert!(
         matches!(result, Err(TransferError::Sqlite(_))),
-        "with the accounts table gone, balance(\"arjuna\") returned {result:?}: a failing \
-         query is a database error (TransferError::Sqlite), not UnknownAccount. Only \
-         QueryReturnedNoRows means no such account (use .optional()?, never .ok())"
+        "with the accounts table gone, {call:?} (arjuna to karna) returned {result:?}: a \
+         failing database is not a missing account. Return TransferError::Sqlite so the caller \
+         doesn't act on a lie (UnknownAccount says arjuna never existed). Only \
+         QueryReturnedNoRows means no such account: read every balance with .optional()?, \
+         never .ok() or map_err(|_| UnknownAccount)"
+    );
+}
+
+#[test]
+fn opening_an_account_on_a_failing_database_is_a_database_error_not_a_duplicate() {
+    let (_dir, bank) = bank_whose_table_is_gone();
+    let result = bank.open_account("bhima", 500);
+    assert!(
+        matches!(result, Err(TransferError::Sqlite(_))),
+        "with the accounts table gone, open_account(\"bhima\", 500) returned {result:?}: a \
+         failing INSERT is not a duplicate name. Return TransferError::Sqlite so the caller \
+         doesn't act on a lie (DuplicateAccount says bhima already exists). Only the conflict \
+         on the name is DuplicateAccount: ON CONFLICT DO NOTHING and zero rows inserted, or \
+         the constraint error's code, never every error the INSERT returns"
     );
 }
 

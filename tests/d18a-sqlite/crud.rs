@@ -327,6 +327,36 @@ fn get_reports_a_failing_database_as_an_error_not_none() {
     );
 }
 
+/// Which of the store's writes a test calls.
+#[derive(Debug, Clone, Copy)]
+enum Write {
+    UpdatePower,
+    Delete,
+}
+
+#[rstest]
+#[case::update_power(Write::UpdatePower)]
+#[case::delete(Write::Delete)]
+fn update_and_delete_report_a_failing_database_as_an_error_not_a_missing_row(#[case] write: Write) {
+    let store = store_with(&[("Arjuna", 9000.5)]);
+    store
+        .connection()
+        .execute_batch("ALTER TABLE warriors RENAME TO fallen")
+        .expect("rename the table under the store");
+    let result = match write {
+        Write::UpdatePower => store.update_power(1, 1.0).map(|()| true),
+        Write::Delete => store.delete(1),
+    };
+    assert!(
+        matches!(result, Err(StoreError::Sqlite(_))),
+        "with the warriors table gone, {write:?} of id 1 returned {result:?}: a failing \
+         database is not a missing row. Return StoreError::Sqlite so the caller doesn't act on \
+         a lie (NotFound or false would say the warrior never existed); only a write that ran \
+         and changed zero rows means the id was missing (propagate execute's error with ?, \
+         never .unwrap_or(0))"
+    );
+}
+
 #[test]
 fn warriors_survive_closing_and_reopening_the_file() {
     let dir = super::temp_dir();
@@ -594,6 +624,50 @@ fn update_and_delete_let_their_write_decide_whether_the_row_existed() {
                  (or false)",
                 texts(&sent)
             );
+        }
+    }
+}
+
+#[test]
+fn update_and_delete_do_not_look_the_row_up_after_their_write() {
+    let store = store_with(&[("Arjuna", 1.0), ("Karna", 2.0)]);
+    for (write, id) in [
+        ("update_power", 1),
+        ("update_power", 42),
+        ("delete", 2),
+        ("delete", 42),
+    ] {
+        let call = format!("{write}({id}, ..)");
+        let (_, sent) = sent_by(&store, || match write {
+            "update_power" => store.update_power(id, 3.5).is_ok(),
+            _ => store.delete(id).unwrap_or(false),
+        });
+        // Whether a transaction is open, and whether the write ran inside the one still open.
+        let (mut in_transaction, mut write_seen, mut write_guarded) = (false, false, false);
+        for s in &sent {
+            let verb = s.sql.trim_start().to_uppercase();
+            if verb.starts_with("BEGIN") || verb.starts_with("SAVEPOINT") {
+                in_transaction = true;
+            } else if ["COMMIT", "END", "ROLLBACK", "RELEASE"]
+                .iter()
+                .any(|end| verb.starts_with(end))
+            {
+                in_transaction = false;
+                write_guarded = false;
+            } else if !write_seen && (verb.starts_with("UPDATE") || verb.starts_with("DELETE")) {
+                write_seen = true;
+                write_guarded = in_transaction;
+            } else {
+                assert!(
+                    !write_seen || write_guarded || !verb.contains("WARRIORS"),
+                    "{call} ran {:?}: after its write it looked at the table again, in a \
+                     statement of its own outside the write's transaction. Another connection \
+                     can insert or delete that id in between, so the answer describes a row \
+                     the write never saw. The UPDATE/DELETE's changed-row count (what execute \
+                     returns) is the answer: NotFound (or false) when it is zero",
+                    texts(&sent)
+                );
+            }
         }
     }
 }

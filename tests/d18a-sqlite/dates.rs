@@ -220,6 +220,45 @@ fn an_unreadable_enlistment_time_is_rejected_and_nothing_is_written() {
     );
 }
 
+/// Makes every statement `conn` runs from now on fail with `SQLITE_INTERRUPT`, as a query a
+/// watchdog cancels does: SQLite's progress handler, asked after each step, says stop.
+fn cancel_every_statement(conn: &rusqlite::Connection) {
+    unsafe extern "C" fn stop(_: *mut std::ffi::c_void) -> std::ffi::c_int {
+        1
+    }
+    // SAFETY: the handle is `conn`'s own, live while `conn` is; the handler keeps no state.
+    unsafe {
+        rusqlite::ffi::sqlite3_progress_handler(conn.handle(), 1, Some(stop), std::ptr::null_mut());
+    }
+}
+
+/// Which of the calls that normalise a timestamp a test makes.
+#[derive(Debug, Clone, Copy)]
+enum Normalising {
+    InsertEnlisted,
+    EnlistedWithin,
+}
+
+#[rstest]
+#[case::insert_enlisted(Normalising::InsertEnlisted)]
+#[case::enlisted_within(Normalising::EnlistedWithin)]
+fn a_failing_database_is_a_database_error_not_a_bad_timestamp(#[case] call: Normalising) {
+    let store = roster(&[("Anyone", NOW)]);
+    cancel_every_statement(store.connection());
+    let result = match call {
+        Normalising::InsertEnlisted => store.insert_enlisted("Nobody", 1.0, NOW).map(|_| ()),
+        Normalising::EnlistedWithin => store.enlisted_within(7, NOW).map(|_| ()),
+    };
+    assert!(
+        matches!(result, Err(StoreError::Sqlite(_))),
+        "with every statement on the store's connection interrupted, {call:?} with the valid \
+         timestamp {NOW:?} returned {result:?}: a failing database is not a bad timestamp. \
+         Return StoreError::Sqlite so the caller doesn't act on a lie (BadTimestamp blames \
+         the input, which SQLite never got to read). Only a datetime() that ran and answered \
+         NULL is BadTimestamp: propagate the query's error with ?, never .ok()"
+    );
+}
+
 #[test]
 fn insert_enlisted_checks_name_and_power_too() {
     let store = roster(&[]);

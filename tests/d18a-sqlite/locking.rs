@@ -328,3 +328,27 @@ fn a_file_whose_name_mentions_memory_still_gets_wal(#[case] path: &str) {
         result.err()
     );
 }
+
+#[rstest]
+#[case::rollback_journal(false)]
+#[case::asking_for_wal(true)]
+fn connecting_while_another_connection_holds_the_file_is_locked(#[case] wal: bool) {
+    let (_dir, path) = shared_file();
+    connect(&path, None, false).expect("create the schema");
+    // In rollback-journal mode an exclusive writer keeps every other connection out, so
+    // connect's first statement (the WAL pragma, or the schema step) gets SQLITE_BUSY.
+    let holder = writer_holding_the_lock(&path, TransactionBehavior::Exclusive);
+    let result = connect(&path, None, wal);
+    assert!(
+        matches!(&result, Err(LockError::Locked)),
+        "connect(.., None, wal = {wal}) while another connection holds the file exclusively \
+         returned {:?}: its statements hit the same SQLITE_BUSY as any write, and a lock is \
+         LockError::Locked wherever it is met, connect included (let ? go through your \
+         From impl, no map_err(LockError::Sqlite)), so the caller knows to retry",
+        result
+            .as_ref()
+            .map(|_| "a connection")
+            .map_err(|e| e.to_string())
+    );
+    holder.execute_batch("ROLLBACK").expect("release the lock");
+}

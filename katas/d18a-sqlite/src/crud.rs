@@ -54,15 +54,20 @@
 //!   `the_ranking_is_ordered_by_sql`,
 //!   `ties_follow_the_id_even_when_an_index_on_power_reverses_the_scan`.
 //! - update and delete report a missing id (`NotFound`, `false`); `get` of a missing id is
-//!   `Ok(None)`, while a query that fails (the table renamed away) is a `Sqlite` error, not
-//!   `None`. Checked by `update_power_of_an_unknown_id_is_not_found`,
+//!   `Ok(None)`, while a statement that fails (the table renamed away) is a `Sqlite` error
+//!   from all three, never `None`, `NotFound` or `false`: a failing database is not a missing
+//!   row. Checked by `update_power_of_an_unknown_id_is_not_found`,
 //!   `delete_removes_the_warrior_and_reports_it`, `delete_of_an_unknown_id_returns_false`,
-//!   `get_of_an_unknown_id_is_none`, `get_reports_a_failing_database_as_an_error_not_none`.
+//!   `get_of_an_unknown_id_is_none`, `get_reports_a_failing_database_as_an_error_not_none`,
+//!   `update_and_delete_report_a_failing_database_as_an_error_not_a_missing_row`.
 //! - update and delete let the write decide: through the statement trace, neither reads the
 //!   row before its `UPDATE`/`DELETE` outside a transaction (a look-up in a separate
 //!   autocommit statement, then the write, reports a row another connection deleted in
-//!   between as updated); the write's changed-row count decides. Checked by
-//!   `update_and_delete_let_their_write_decide_whether_the_row_existed`.
+//!   between as updated), nor looks the table up again after it in a statement outside the
+//!   write's transaction (a look-up after the write answers for a row another connection may
+//!   have inserted or deleted since); the write's changed-row count decides. Checked by
+//!   `update_and_delete_let_their_write_decide_whether_the_row_existed`,
+//!   `update_and_delete_do_not_look_the_row_up_after_their_write`.
 //! - bad input (an empty or blank name, a NaN or infinite power) is a typed error and writes
 //!   nothing. Checked by `an_empty_name_is_rejected_and_nothing_is_written`,
 //!   `a_non_finite_power_is_rejected`.

@@ -32,8 +32,11 @@
 //!   error `NegativeOpeningBalance`). Checked by
 //!   `opening_accounts_rejects_duplicates_and_negative_balances`.
 //! - a database that fails (the table renamed away by another connection) is a `Sqlite`
-//!   error, never a rule breach such as `UnknownAccount`. Checked by
-//!   `a_failing_database_is_a_database_error_not_an_unknown_account`.
+//!   error, never a rule breach: not `UnknownAccount` from `balance`, `transfer` or
+//!   `transfer_with_hook` (the balance reads inside a transfer included), and not
+//!   `DuplicateAccount` from `open_account` (only the conflict on the name is a duplicate).
+//!   Checked by `a_failing_database_is_a_database_error_not_an_unknown_account`,
+//!   `opening_an_account_on_a_failing_database_is_a_database_error_not_a_duplicate`.
 //! - through SQLite's statement trace (started by a hook, which is lent the bank's
 //!   connection): the transaction opens before the balances are read (before any `SELECT`,
 //!   through a view or not, and any statement naming `accounts`) and nothing ends it

@@ -62,6 +62,12 @@
 //!   `insert`. Checked by `an_unreadable_now_is_a_typed_error`,
 //!   `an_unreadable_enlistment_time_is_rejected_and_nothing_is_written`,
 //!   `insert_enlisted_checks_name_and_power_too`.
+//! - a database that fails is a `Sqlite` error, never `BadTimestamp`: with every statement on
+//!   the store's connection cancelled (the tests install SQLite's progress handler through
+//!   `connection()`, so each statement ends in `SQLITE_INTERRUPT`), `insert_enlisted` and
+//!   `enlisted_within` given a valid timestamp return `Sqlite`; only a `datetime()` that ran
+//!   and answered `NULL` is `BadTimestamp`. Checked by
+//!   `a_failing_database_is_a_database_error_not_a_bad_timestamp`.
 //!
 //! **Not checked.** A window that still compares floating-point Julian days but widens each
 //! end by less than a second (e.g. `julianday(at) >= julianday(now) - days - 0.5 / 86400.0`):

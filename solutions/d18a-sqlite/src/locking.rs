@@ -25,6 +25,10 @@
 //! - with no timeout a second writer gets `Locked` at once while another connection holds a
 //!   write transaction, and "no timeout" really sets 0 ms. Checked by
 //!   `a_second_writer_without_a_timeout_gets_locked`, `no_timeout_really_means_zero`.
+//! - a lock met while connecting is `Locked` too: with no timeout, `connect` to a file another
+//!   connection holds exclusively (its WAL pragma or its schema step gets `SQLITE_BUSY`)
+//!   returns `Locked`, not `Sqlite`, with or without WAL asked for. Checked by
+//!   `connecting_while_another_connection_holds_the_file_is_locked`.
 //! - a requested timeout is really configured (`PRAGMA busy_timeout`), and a writer with a
 //!   timeout is still waiting while the lock is held and completes once it is released.
 //!   Checked by `the_requested_busy_timeout_is_configured`,
