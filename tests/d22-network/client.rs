@@ -631,6 +631,7 @@ fn recognises_chunked_in_a_list_of_transfer_codings() {
 #[case::a_list_that_disagrees_in_the_middle(b"Content-Length: 3, 4, 3\r\n\r\nabcd".as_slice(), Err(HttpError::ConflictingContentLength("3".into(), "4".into())))]
 #[case::a_coding_that_only_contains_chunked(b"Transfer-Encoding: x-notchunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n".as_slice(), Ok(b"2\r\nhi\r\n0\r\n\r\n".as_slice()))]
 #[case::chunked_in_a_second_field(b"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n".as_slice(), Ok(b"hi".as_slice()))]
+#[case::a_no_break_space_in_a_length_list(b"Content-Length: 2,\xc2\xa02\r\n\r\nhi".as_slice(), Err(HttpError::InvalidContentLength("\u{A0}2".into())))]
 #[case::space_before_the_colon(b"Content-Length : 5\r\n\r\nhello".as_slice(), Err(HttpError::MalformedHeader("Content-Length : 5".into())))]
 #[case::tab_before_the_colon(b"Transfer-Encoding\t: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n".as_slice(), Err(HttpError::MalformedHeader("Transfer-Encoding\t: chunked".into())))]
 #[case::a_line_without_a_colon(b"Content-Length 5\r\nContent-Length: 2\r\n\r\nhi".as_slice(), Err(HttpError::MalformedHeader("Content-Length 5".into())))]
@@ -651,6 +652,32 @@ fn frames_a_body_by_every_framing_field_read_strictly(
          Transfer-Encoding field, not a substring of the first; and every header line is \
          parsed by the request parser's rules (name a token right before the colon, CRLF \
          line ends), never split at the first ':' and trimmed",
+        String::from_utf8_lossy(&raw)
+    );
+}
+
+/// A transfer coding is trimmed of spaces and tabs only: `chunked` with any other whitespace
+/// at its edge is an unknown coding, so the body runs until the server closes.
+#[rstest]
+#[case::no_break_space_before_chunked(b"Transfer-Encoding: \xc2\xa0chunked".as_slice(), false)]
+#[case::no_break_space_after_a_comma(b"Transfer-Encoding: gzip,\xc2\xa0chunked".as_slice(), false)]
+#[case::ideographic_space_after_chunked_in_a_second_field(b"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\xe3\x80\x80".as_slice(), false)]
+#[case::spaces_and_tabs_around_chunked(b"Transfer-Encoding: gzip ,\t chunked \t".as_slice(), true)]
+fn trims_transfer_codings_of_spaces_and_tabs_only(#[case] field: &[u8], #[case] chunked: bool) {
+    let chunks = b"2\r\nhi\r\n0\r\n\r\n";
+    let mut raw = b"HTTP/1.1 200 OK\r\n".to_vec();
+    raw.extend_from_slice(field);
+    raw.extend_from_slice(b"\r\n\r\n");
+    raw.extend_from_slice(chunks);
+    let expected: &[u8] = if chunked { b"hi" } else { chunks };
+    assert_eq!(
+        parse_response(&raw, true).map(|r| r.map(|r| r.body)),
+        Ok(Some(expected.to_vec())),
+        "{:?} (then the server closed): each comma-separated transfer coding is trimmed of \
+         spaces and tabs only, then compared whole with `chunked`; a U+00A0 or U+3000 at its \
+         edge makes it another, unknown coding, so the body is not de-chunked and runs to the \
+         close. str::trim strips every Unicode whitespace character: trim only ' ' and '\\t' \
+         (trim_matches)",
         String::from_utf8_lossy(&raw)
     );
 }

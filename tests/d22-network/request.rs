@@ -223,6 +223,29 @@ fn accepts_repeated_content_length_values_that_agree() {
     assert_eq!(request.body, b"abc", "the agreed length frames the body");
 }
 
+/// Each item of a Content-Length list is trimmed like a whole value: spaces and tabs only.
+/// A Unicode space at an item's edge stays, and makes the item no decimal number.
+#[rstest]
+#[case::no_break_space_after_the_comma(b"POST / HTTP/1.1\r\nContent-Length: 3,\xc2\xa03\r\n\r\nabc".as_slice(), "\u{A0}3")]
+#[case::no_break_space_before_a_lone_length(b"POST / HTTP/1.1\r\nContent-Length: \xc2\xa03\r\n\r\nabc".as_slice(), "\u{A0}3")]
+#[case::line_separator_before_the_comma(b"POST / HTTP/1.1\r\nContent-Length: 3\xe2\x80\xa8, 3\r\n\r\nabc".as_slice(), "3\u{2028}")]
+#[case::ideographic_space_after_a_tab_in_a_second_field(b"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 3,\t\xe3\x80\x803\r\n\r\nabc".as_slice(), "\u{3000}3")]
+fn refuses_a_content_length_item_with_a_unicode_space_at_its_edge(
+    #[case] raw: &[u8],
+    #[case] item: &str,
+) {
+    assert_eq!(
+        parse_request(raw),
+        Err(HttpError::InvalidContentLength(item.into())),
+        "{:?}: each item of a Content-Length list is trimmed of spaces and tabs only, like a \
+         header value, so {item:?} is not a decimal number and the request is refused. \
+         str::trim also strips U+00A0, U+2028, U+3000, VT, NEL…, and a length the other \
+         side reads differently is where request smuggling starts: trim only ' ' and '\\t' \
+         (trim_matches)",
+        String::from_utf8_lossy(raw)
+    );
+}
+
 #[rstest]
 #[case::head_not_finished(b"GET / HTTP/1.1\r\nHost: a\r\n".as_slice(), HttpError::Incomplete)]
 #[case::body_not_finished(b"POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nshort".as_slice(), HttpError::Incomplete)]
@@ -445,6 +468,43 @@ fn decides_keep_alive_from_version_and_connection_header(#[case] raw: &[u8], #[c
          `keep-alive`; the tokens come from every Connection field (get_all, not get: a \
          `close` in a second field counts as much as one in the first)",
         String::from_utf8_lossy(raw)
+    );
+}
+
+/// Connection tokens are trimmed of spaces and tabs only: a token with any other whitespace
+/// at its edge (a U+00A0 or U+2028 from the wire, a VT or FF in a request built by hand) is
+/// another token, not `close` or `keep-alive`.
+#[rstest]
+#[case::no_break_space_before_close(Version::Http11, &["\u{A0}close"], true)]
+#[case::no_break_space_after_a_comma(Version::Http11, &["upgrade,\u{A0}close"], true)]
+#[case::vertical_tab_before_close(Version::Http11, &["upgrade", "\u{B}close"], true)]
+#[case::line_separator_after_keep_alive(Version::Http10, &["keep-alive\u{2028}"], false)]
+#[case::form_feed_after_keep_alive_in_a_list(Version::Http10, &["keep-alive\u{C}, upgrade"], false)]
+#[case::spaces_and_tabs_around_close(Version::Http11, &["upgrade ,\t close\t "], false)]
+#[case::spaces_and_tabs_around_keep_alive(Version::Http10, &["\t keep-alive \t, upgrade"], true)]
+fn trims_connection_tokens_of_spaces_and_tabs_only(
+    #[case] version: Version,
+    #[case] fields: &[&str],
+    #[case] keep: bool,
+) {
+    let mut headers = Headers::new();
+    for value in fields {
+        headers.append("Connection", value);
+    }
+    let request = Request {
+        method: "GET".into(),
+        target: "/".into(),
+        version,
+        headers,
+        body: Vec::new(),
+    };
+    assert_eq!(
+        request.wants_keep_alive(),
+        keep,
+        "{version} with Connection fields {fields:?}: each comma-separated token is trimmed of \
+         spaces and tabs only, then compared whole; a U+00A0, U+2028, VT or FF at its edge \
+         belongs to the token, so it is not `close` or `keep-alive`. str::trim strips every \
+         Unicode whitespace character: trim only ' ' and '\\t' (trim_matches)"
     );
 }
 

@@ -30,11 +30,16 @@
 //!   of codings too), no body for 1xx/204/304, "read more" until complete, an unframed body
 //!   only at close. The framing fields are read as strictly as a request's: Content-Length
 //!   by the request parser's rules (`+5` or `abc` is `InvalidContentLength`, `3, 4, 3` or
-//!   fields 3 and 4 are `ConflictingContentLength`), and chunked is a whole token of any
-//!   `Transfer-Encoding` field (`x-notchunked` is not chunked; `chunked` in a second field
-//!   is). Every header line is parsed by the request parser's rules: `Content-Length : 5`,
-//!   a line with no colon or a bare LF ending a line is a `MalformedHeader` naming the line.
+//!   fields 3 and 4 are `ConflictingContentLength`, each list item is trimmed of spaces and
+//!   tabs only: `2,` then a U+00A0 then `2` is `InvalidContentLength`), and chunked is a whole
+//!   token of any `Transfer-Encoding` field (`x-notchunked` is not chunked; `chunked` in a
+//!   second field is), each coding trimmed of spaces and tabs only, never with `str::trim`:
+//!   `chunked` with a U+00A0 or U+3000 at its edge is an unknown coding, so the body runs to
+//!   the close. Every header line is parsed by the request parser's rules:
+//!   `Content-Length : 5`, a line with no colon or a bare LF ending a line is a
+//!   `MalformedHeader` naming the line.
 //!   Checked by `frames_a_body_by_every_framing_field_read_strictly`,
+//!   `trims_transfer_codings_of_spaces_and_tabs_only`,
 //!   `parse_response_takes_exactly_content_length_bytes`,
 //!   `chunked_framing_wins_over_a_content_length`,
 //!   `recognises_chunked_in_a_list_of_transfer_codings`,

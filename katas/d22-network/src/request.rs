@@ -43,6 +43,14 @@
 //!   Checked by `rejects_an_invalid_request_with_the_matching_error`,
 //!   `refuses_a_control_character_at_either_edge_of_a_header_value`,
 //!   `rejects_a_header_name_holding_any_separator`, `rejects_a_header_value_that_is_not_utf8`.
+//! - comma lists (`Content-Length`, `Connection`): each item is trimmed of spaces and tabs
+//!   only, like a header value, never of other whitespace (`str::trim` also strips U+00A0,
+//!   U+2028, U+3000, VT, FF, NEL…): `Content-Length: 3,` then a U+00A0 then `3` is an
+//!   `InvalidContentLength` naming the item with its U+00A0, and a `Connection` token with a
+//!   U+00A0, U+2028, VT or FF at its edge is neither `close` nor `keep-alive` (in a
+//!   [`Request`] built by hand as in a parsed one). Checked by
+//!   `refuses_a_content_length_item_with_a_unicode_space_at_its_edge`,
+//!   `trims_connection_tokens_of_spaces_and_tabs_only`.
 //! - the limits: a head over the limit is refused as soon as the limit's worth has arrived,
 //!   a declared body over the limit before it arrives, and both limits are inclusive.
 //!   Checked by `rejects_a_header_section_over_the_default_8_kib`,

@@ -30,11 +30,16 @@
 //!   of codings too), no body for 1xx/204/304, "read more" until complete, an unframed body
 //!   only at close. The framing fields are read as strictly as a request's: Content-Length
 //!   by the request parser's rules (`+5` or `abc` is `InvalidContentLength`, `3, 4, 3` or
-//!   fields 3 and 4 are `ConflictingContentLength`), and chunked is a whole token of any
-//!   `Transfer-Encoding` field (`x-notchunked` is not chunked; `chunked` in a second field
-//!   is). Every header line is parsed by the request parser's rules: `Content-Length : 5`,
-//!   a line with no colon or a bare LF ending a line is a `MalformedHeader` naming the line.
+//!   fields 3 and 4 are `ConflictingContentLength`, each list item is trimmed of spaces and
+//!   tabs only: `2,` then a U+00A0 then `2` is `InvalidContentLength`), and chunked is a whole
+//!   token of any `Transfer-Encoding` field (`x-notchunked` is not chunked; `chunked` in a
+//!   second field is), each coding trimmed of spaces and tabs only, never with `str::trim`:
+//!   `chunked` with a U+00A0 or U+3000 at its edge is an unknown coding, so the body runs to
+//!   the close. Every header line is parsed by the request parser's rules:
+//!   `Content-Length : 5`, a line with no colon or a bare LF ending a line is a
+//!   `MalformedHeader` naming the line.
 //!   Checked by `frames_a_body_by_every_framing_field_read_strictly`,
+//!   `trims_transfer_codings_of_spaces_and_tabs_only`,
 //!   `parse_response_takes_exactly_content_length_bytes`,
 //!   `chunked_framing_wins_over_a_content_length`,
 //!   `recognises_chunked_in_a_list_of_transfer_codings`,
@@ -80,7 +85,7 @@ use std::time::Duration;
 
 use crate::chunked::{ChunkedError, decode_chunked};
 use crate::request::{
-    Headers, HttpError, content_length, head_length, parse_header_line, strip_cr,
+    Headers, HttpError, content_length, head_length, list_items, parse_header_line, strip_cr,
 };
 
 /// The largest response head the client accepts.
@@ -187,8 +192,8 @@ fn is_chunked(headers: &Headers) -> bool {
     headers
         .get_all("transfer-encoding")
         .iter()
-        .flat_map(|v| v.split(','))
-        .any(|t| t.trim().eq_ignore_ascii_case("chunked"))
+        .flat_map(|v| list_items(v))
+        .any(|t| t.eq_ignore_ascii_case("chunked"))
 }
 
 /// Errors that only mean the rest of the body has not arrived yet.

@@ -43,6 +43,14 @@
 //!   Checked by `rejects_an_invalid_request_with_the_matching_error`,
 //!   `refuses_a_control_character_at_either_edge_of_a_header_value`,
 //!   `rejects_a_header_name_holding_any_separator`, `rejects_a_header_value_that_is_not_utf8`.
+//! - comma lists (`Content-Length`, `Connection`): each item is trimmed of spaces and tabs
+//!   only, like a header value, never of other whitespace (`str::trim` also strips U+00A0,
+//!   U+2028, U+3000, VT, FF, NEL…): `Content-Length: 3,` then a U+00A0 then `3` is an
+//!   `InvalidContentLength` naming the item with its U+00A0, and a `Connection` token with a
+//!   U+00A0, U+2028, VT or FF at its edge is neither `close` nor `keep-alive` (in a
+//!   [`Request`] built by hand as in a parsed one). Checked by
+//!   `refuses_a_content_length_item_with_a_unicode_space_at_its_edge`,
+//!   `trims_connection_tokens_of_spaces_and_tabs_only`.
 //! - the limits: a head over the limit is refused as soon as the limit's worth has arrived,
 //!   a declared body over the limit before it arrives, and both limits are inclusive.
 //!   Checked by `rejects_a_header_section_over_the_default_8_kib`,
@@ -257,8 +265,8 @@ impl Request {
             self.headers
                 .get_all("connection")
                 .iter()
-                .flat_map(|v| v.split(','))
-                .any(|t| t.trim().eq_ignore_ascii_case(token))
+                .flat_map(|v| list_items(v))
+                .any(|t| t.eq_ignore_ascii_case(token))
         };
         match self.version {
             Version::Http11 => !has_token("close"),
@@ -379,6 +387,17 @@ fn parse_version(version: &str, line: &[u8]) -> Result<Version, HttpError> {
     }
 }
 
+/// Strips optional whitespace from both ends: spaces and tabs only (`str::trim` would also
+/// strip U+00A0, VT, NEL and every other Unicode space, which HTTP does not allow there).
+fn trim_ows(s: &str) -> &str {
+    s.trim_matches([' ', '\t'])
+}
+
+/// The items of a comma-separated field value, each trimmed of optional whitespace only.
+pub(crate) fn list_items(value: &str) -> impl Iterator<Item = &str> {
+    value.split(',').map(trim_ows)
+}
+
 pub(crate) fn parse_header_line<'a>(
     line: Result<&'a [u8], &'a [u8]>,
 ) -> Result<(&'a str, &'a str), HttpError> {
@@ -386,7 +405,7 @@ pub(crate) fn parse_header_line<'a>(
     let line = line.map_err(bad)?;
     let text = std::str::from_utf8(line).map_err(|_| bad(line))?;
     let (name, value) = text.split_once(':').ok_or_else(|| bad(line))?;
-    let value = value.trim_matches([' ', '\t']);
+    let value = trim_ows(value);
     let value_ok = value.chars().all(|c| c == '\t' || !c.is_control());
     if !is_token(name) || !value_ok {
         return Err(bad(line));
@@ -400,9 +419,8 @@ pub(crate) fn content_length(headers: &Headers) -> Result<Option<usize>, HttpErr
     for value in headers
         .get_all("content-length")
         .into_iter()
-        .flat_map(|v| v.split(','))
+        .flat_map(list_items)
     {
-        let value = value.trim();
         let valid = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
         let n: usize = value
             .parse()
