@@ -520,6 +520,60 @@ fn a_non_finite_power_is_rejected(#[case] power: f64) {
     );
 }
 
+/// A call with bad input, for the table below.
+#[derive(Debug, Clone, Copy)]
+enum BadInput {
+    InsertName(&'static str),
+    InsertPower(f64),
+    UpdatePower(f64),
+}
+
+#[rstest]
+#[case::empty_name(BadInput::InsertName(""))]
+#[case::blank_name(BadInput::InsertName(" \t\n"))]
+#[case::nan_power(BadInput::InsertPower(f64::NAN))]
+#[case::infinite_power(BadInput::InsertPower(f64::INFINITY))]
+#[case::update_to_nan(BadInput::UpdatePower(f64::NAN))]
+#[case::update_to_minus_infinity(BadInput::UpdatePower(f64::NEG_INFINITY))]
+fn bad_input_is_refused_before_any_write_reaches_sqlite(#[case] call: BadInput) {
+    let store = store_with(&[("Arjuna", 9000.5)]);
+    let id = store.ranking().expect("ranking")[0].id;
+    let (result, sent) = sent_by(&store, || match call {
+        BadInput::InsertName(name) => store.insert(name, 1.0).map(|_| ()),
+        BadInput::InsertPower(power) => store.insert("Ghost", power).map(|_| ()),
+        BadInput::UpdatePower(power) => store.update_power(id, power),
+    });
+    assert!(
+        matches!(
+            (call, &result),
+            (BadInput::InsertName(_), Err(StoreError::EmptyName))
+                | (
+                    BadInput::InsertPower(_) | BadInput::UpdatePower(_),
+                    Err(StoreError::NonFinitePower(_))
+                )
+        ),
+        "{call:?} returned {result:?}: a blank name is EmptyName, a NaN or infinite power \
+         NonFinitePower"
+    );
+    let writes: Vec<&str> = sent
+        .iter()
+        .map(|s| s.sql.as_str())
+        .filter(|sql| {
+            let sql = sql.to_lowercase();
+            ["insert", "update", "replace"]
+                .iter()
+                .any(|w| sql.contains(w))
+        })
+        .collect();
+    assert!(
+        writes.is_empty(),
+        "{call:?} sent {writes:?} to SQLite before refusing it: the input was left for the \
+         schema's constraints to reject and their error relabelled. The rule is the store's: \
+         check the name (empty once trimmed) and the power (finite) in Rust, before touching \
+         SQL, so bad input never reaches a write"
+    );
+}
+
 /// The statement texts `work` sent, with what was bound written in.
 fn sent_by<T>(store: &WarriorStore, work: impl FnOnce() -> T) -> (T, Vec<super::Sent>) {
     super::traced(store.connection(), work)

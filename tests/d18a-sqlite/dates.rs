@@ -101,7 +101,8 @@ fn a_zero_day_window_holds_only_the_exact_instant() {
 }
 
 /// Spellings SQLite's `datetime()` reads, with the UTC text it gives for each.
-const SPELLINGS: [(&str, &str, &str); 4] = [
+/// The last is already shaped `YYYY-MM-DD HH:MM:SS`, but 2026 has no 29 February.
+const SPELLINGS: [(&str, &str, &str); 5] = [
     ("Zulu", "2026-04-01T10:00:00Z", "2026-04-01 10:00:00"),
     ("Offset", "2026-04-01T12:00:00+05:30", "2026-04-01 06:30:00"),
     (
@@ -110,6 +111,7 @@ const SPELLINGS: [(&str, &str, &str); 4] = [
         "2026-04-01 08:00:00",
     ),
     ("NoSeconds", "2026-04-01 09:15", "2026-04-01 09:15:00"),
+    ("PastMonthEnd", "2026-02-29 07:00:00", "2026-03-01 07:00:00"),
 ];
 
 #[test]
@@ -145,8 +147,9 @@ fn other_iso_8601_spellings_are_normalised() {
         assert!(
             normalised_by_sqlite,
             "insert_enlisted never handed the text {at:?} to one of SQLite's date functions \
-             (statements: {:?}): the timestamp was parsed and converted to UTC in Rust. SQLite \
-             reads and rejects dates itself: bind the text as given to `datetime(?)`",
+             (statements: {:?}): the timestamp was parsed, converted to UTC or passed through \
+             as already shaped in Rust. SQLite reads, rolls over and rejects dates itself: \
+             bind every text as given to `datetime(?)`, even one that looks normalised",
             watched.sent.iter().map(|s| &s.expanded).collect::<Vec<_>>()
         );
     }
@@ -172,6 +175,44 @@ fn other_iso_8601_spellings_are_normalised() {
         recent,
         ["Offset", "Fraction", "NoSeconds", "Zulu"],
         "compare in UTC: 06:30 UTC is older than 08:00, 09:15 and 10:00 UTC"
+    );
+}
+
+/// Which timestamp of a test goes past its month's end.
+#[derive(Debug, Clone, Copy)]
+enum PastMonthEnd {
+    EnlistedAt,
+    Now,
+}
+
+#[rstest]
+#[case::enlisted_at(PastMonthEnd::EnlistedAt)]
+#[case::now(PastMonthEnd::Now)]
+fn a_day_past_the_months_end_is_read_as_sqlite_reads_it(#[case] which: PastMonthEnd) {
+    // Shaped like the stored format, every field in range, but February 2026 has 28 days:
+    // SQLite's datetime() reads it as 2026-03-02 12:00:00.
+    let (odd, read) = ("2026-02-30 12:00:00", "2026-03-02 12:00:00");
+    let (at, now) = match which {
+        PastMonthEnd::EnlistedAt => (odd, read),
+        PastMonthEnd::Now => ("2026-03-01 12:00:00", odd),
+    };
+    let store = roster(&[("Rolled", at)]);
+    let stored: String = super::select_one(
+        store.connection(),
+        "SELECT enlisted_at FROM warriors",
+        "read the stored enlistment time",
+    );
+    let recent = store.enlisted_within(1, now).expect("the query should run");
+    assert_eq!(
+        (stored.as_str(), recent.as_slice()),
+        (
+            if at == odd { read } else { at },
+            ["Rolled".to_owned()].as_slice()
+        ),
+        "enlisted at {at:?}, 1-day window up to {now:?}: SQLite's datetime() reads {odd:?} \
+         as {read:?}, yet the store kept or compared it as given (stored {stored:?}, window \
+         {recent:?}). A timestamp already shaped `YYYY-MM-DD HH:MM:SS` is not yet normalised: \
+         pass every timestamp, as insert time and as `now`, through `datetime(?)`"
     );
 }
 

@@ -33,6 +33,12 @@
 //!   a date function (`datetime(?)`), not parsed into UTC by hand in Rust.
 //!   Checked by `other_iso_8601_spellings_are_normalised`,
 //!   `the_window_includes_both_ends_and_nothing_beyond`.
+//! - a timestamp already shaped `YYYY-MM-DD HH:MM:SS` goes through `datetime(?)` too: a day
+//!   past its month's end (`2026-02-30 12:00:00`, every field in range) is stored and
+//!   compared as SQLite reads it (`2026-03-02 12:00:00`), as enlistment time and as `now`,
+//!   and reaches SQLite bound to a date function like any other spelling. Checked by
+//!   `a_day_past_the_months_end_is_read_as_sqlite_reads_it`,
+//!   `other_iso_8601_spellings_are_normalised`.
 //! - the window is SQL's job: through SQLite's statement trace, no statement returns more
 //!   rows than the window holds, all statements together return at most two rows more
 //!   (the date arithmetic and the filter are in the `WHERE` clause, not in Rust over the

@@ -69,8 +69,12 @@
 //!   `update_and_delete_let_their_write_decide_whether_the_row_existed`,
 //!   `update_and_delete_do_not_look_the_row_up_after_their_write`.
 //! - bad input (an empty or blank name, a NaN or infinite power) is a typed error and writes
-//!   nothing. Checked by `an_empty_name_is_rejected_and_nothing_is_written`,
-//!   `a_non_finite_power_is_rejected`.
+//!   nothing, and the store decides it in Rust before touching SQL: through the statement
+//!   trace, `insert` and `update_power` given bad input send no `INSERT`, `UPDATE` or
+//!   `REPLACE` (a `CHECK` constraint in the schema whose refusal is relabelled `EmptyName`
+//!   or `NonFinitePower` by its message text leaves the rule to SQLite's error wording).
+//!   Checked by `an_empty_name_is_rejected_and_nothing_is_written`,
+//!   `a_non_finite_power_is_rejected`, `bad_input_is_refused_before_any_write_reaches_sqlite`.
 //! - a new row gets the schema defaults, and its `enlisted_at` is the moment of its insert
 //!   (between SQLite's `datetime('now')` just before and just after: leave the column to its
 //!   default; through the statement trace, `insert` binds only the name and the power, never
