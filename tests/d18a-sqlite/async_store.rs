@@ -679,6 +679,112 @@ fn a_stream_is_one_select_read_to_its_end() {
     );
 }
 
+/// A current-thread runtime for a test that watches the store's connections.
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime")
+}
+
+#[test]
+fn a_dropped_stream_steps_its_select_no_further() {
+    let dir = super::temp_dir();
+    seed_file(&dir.path().join("async.db"), 500);
+    let capacity = 1;
+    let runtime = current_thread();
+    // The statement trace of the store's own connection counts the rows its SELECT returns.
+    let (count, watched) = super::watch_files_in(dir.path(), false, || {
+        runtime.block_on(async {
+            let store = open_store(&dir).await;
+            let mut names = store
+                .stream_names(capacity)
+                .expect("a stream of capacity 1");
+            let first = guarded("the first row", names.recv()).await;
+            assert!(
+                matches!(&first, Some(Ok(name)) if name == "w0000"),
+                "first row was {first:?}"
+            );
+            drop(names);
+            // The next job runs once the stream's job has returned (one database thread).
+            guarded("count after the stream", store.count()).await
+        })
+    });
+    assert!(
+        matches!(count, Ok(500)),
+        "after abandoning a stream the store counted {count:?}: stop streaming when the \
+         receiver is gone and serve the next job"
+    );
+    for sent in &watched.sent {
+        assert!(
+            sent.rows <= capacity + 2,
+            "the consumer took 1 row of 500 from a stream of capacity {capacity} and dropped \
+             it, yet {:?} went on to return {} rows: the database thread stepped its cursor \
+             through the table for nobody (a failed `blocking_send` ignored, whatever hides \
+             the reads). At most the row taken, the one waiting in the channel and the one \
+             whose send failed: when blocking_send fails the receiver is gone, so stop and \
+             drop the statement",
+            sent.sql,
+            sent.rows
+        );
+    }
+}
+
+#[test]
+fn insert_many_binds_every_name_and_power() {
+    let dir = super::temp_dir();
+    let runtime = current_thread();
+    // A quote and digits no SQL text holds otherwise, and powers no other value has.
+    let rows = [("Shi'khandi 7731", 8642.5), ("Drona 5519", 7351.25)];
+    let (inserted, watched) = super::watch_files_in(dir.path(), false, || {
+        runtime.block_on(async {
+            let store = open_store(&dir).await;
+            let batch = rows.iter().map(|(n, p)| (n.to_string(), *p)).collect();
+            guarded("insert_many", store.insert_many(batch)).await
+        })
+    });
+    assert!(
+        matches!(inserted, Ok(2)),
+        "insert_many returned {inserted:?}"
+    );
+    super::assert_values_bound(
+        &watched.sent,
+        &["Shi'khandi 7731", "8642.5", "Drona 5519", "7351.25"],
+        "insert_many",
+    );
+}
+
+#[test]
+fn the_database_thread_keeps_one_connection_for_every_call() {
+    let dir = super::temp_dir();
+    let runtime = current_thread();
+    let store = runtime.block_on(open_store(&dir));
+    // From here on, every connection opened on a file in `dir` is counted, whichever thread
+    // opens it.
+    let ((), watched) = super::watch_files_in(dir.path(), false, || {
+        runtime.block_on(async {
+            seed(&store, numbered_warriors(3), "a batch of three").await;
+            let count = guarded("count", store.count()).await;
+            assert!(matches!(count, Ok(3)), "count returned {count:?}");
+            let deep = guarded("deep_count", store.deep_count(2)).await;
+            assert!(matches!(deep, Ok(5)), "deep_count(2) returned {deep:?}");
+            let mut stream = store.stream_names(2).expect("a stream");
+            while let Some(row) = guarded("the stream", stream.recv()).await {
+                row.expect("every row streams");
+            }
+        })
+    });
+    assert_eq!(
+        watched.opened, 0,
+        "after open returned, insert_many, count, deep_count and stream_names opened {} \
+         more connections to the file: the database thread reconnects per job, which throws \
+         away the page cache, prepared statements and per-connection settings (PRAGMAs, \
+         busy timeout) each time. The one database thread opens its connection once, in \
+         open, and serves every job with it",
+        watched.opened
+    );
+}
+
 #[tokio::test]
 async fn a_stream_channel_holds_at_most_the_requested_capacity() {
     let (_dir, store) = fresh_store().await;

@@ -240,6 +240,14 @@ enum Call {
 )]
 #[case::an_insert_into_a_table_that_is_gone("DROP TABLE entries", Call::AddEntry)]
 #[case::a_count_of_a_table_that_is_gone("DROP TABLE entries", Call::CountEntries)]
+#[case::a_refusal_whose_text_says_locked(
+    "CREATE TRIGGER refuse BEFORE INSERT ON entries BEGIN SELECT RAISE(ABORT, 'entry locked'); END",
+    Call::AddEntry
+)]
+#[case::a_count_through_a_view_of_a_missing_table_named_locked(
+    "DROP TABLE entries; CREATE VIEW entries AS SELECT * FROM locked_entries",
+    Call::CountEntries
+)]
 fn a_failure_that_is_not_a_lock_stays_a_database_error(#[case] setup: &str, #[case] call: Call) {
     let (_dir, path) = shared_file();
     let conn = connect(&path, None, false).expect("connect");
@@ -253,7 +261,8 @@ fn a_failure_that_is_not_a_lock_stays_a_database_error(#[case] setup: &str, #[ca
         matches!(&result, Err(LockError::Sqlite(_))),
         "after `{setup}`, {call:?} returned {:?}: nothing holds a lock, so this failure is \
          not Locked. Only SQLITE_BUSY and SQLITE_LOCKED (ErrorCode::DatabaseBusy | \
-         ErrorCode::DatabaseLocked) become Locked; every other error stays Sqlite",
+         ErrorCode::DatabaseLocked) become Locked; every other error stays Sqlite, even one \
+         whose message says \"locked\" (match the code, not the text)",
         result.map_err(|e| e.to_string())
     );
 }

@@ -66,6 +66,8 @@ pub(crate) struct Sent {
     pub(crate) rows: usize,
     /// Whether the thread was unwinding a panic when SQLite ran it (a guard's `Drop`).
     pub(crate) unwinding: bool,
+    /// The statement's handle, for a watch to count its rows (0 where not needed).
+    statement: usize,
 }
 
 impl Sent {
@@ -143,6 +145,7 @@ fn record_sent(event: rusqlite::trace::TraceEvent<'_>) {
                     expanded,
                     rows: 0,
                     unwinding: std::thread::panicking(),
+                    statement: 0,
                 })
             });
         }
@@ -223,8 +226,10 @@ pub(crate) fn rerun_column<T: rusqlite::types::FromSql>(
 /// What every connection opened inside [`watch_connections`] ran.
 #[derive(Debug, Default)]
 pub(crate) struct Watched {
-    /// Every statement, in the order SQLite ran them (`rows` is not counted here).
+    /// Every statement, in the order SQLite ran them, each with the rows it returned.
     pub(crate) sent: Vec<Sent>,
+    /// How many connections were opened under the watch.
+    pub(crate) opened: usize,
     /// For each connection that closed: the change counter (`commits_recorded`) its database
     /// file held at that moment (`None` for a database with no file).
     pub(crate) counters_at_close: Vec<Option<u32>>,
@@ -301,9 +306,22 @@ unsafe extern "C" fn on_watched_event(
                 expanded,
                 rows: 0,
                 unwinding: std::thread::panicking(),
+                statement: p as usize,
             };
             if let Some(watched) = watches().get_mut(&watch) {
                 watched.sent.push(sent);
+            }
+        }
+        ffi::SQLITE_TRACE_ROW => {
+            // `p` is the statement that returned a row: count it on its latest run.
+            if let Some(watched) = watches().get_mut(&watch)
+                && let Some(sent) = watched
+                    .sent
+                    .iter_mut()
+                    .rev()
+                    .find(|sent| sent.statement == p as usize)
+            {
+                sent.rows += 1;
             }
         }
         ffi::SQLITE_TRACE_CLOSE => {
@@ -349,12 +367,15 @@ unsafe extern "C" fn watch_new_connection(
         }
     }
     if watch != 0 {
+        if let Some(watched) = watches().get_mut(&watch) {
+            watched.opened += 1;
+        }
         // SAFETY: `db` is the connection being opened; the callback and its context (a
         // plain number) need nothing freed.
         unsafe {
             ffi::sqlite3_trace_v2(
                 db,
-                ffi::SQLITE_TRACE_STMT | ffi::SQLITE_TRACE_CLOSE,
+                ffi::SQLITE_TRACE_STMT | ffi::SQLITE_TRACE_ROW | ffi::SQLITE_TRACE_CLOSE,
                 Some(on_watched_event),
                 watch as *mut std::ffi::c_void,
             );

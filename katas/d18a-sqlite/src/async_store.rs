@@ -54,7 +54,11 @@
 //!   job runs, the process has read under a quarter of the file (`rchar` in
 //!   `/proc/self/io`, run alone in a child process), so the database thread did not walk
 //!   the rest of the table for nobody after `blocking_send` failed; the store then serves
-//!   the next job. A stream is one `SELECT` read to its end: through a statement trace on
+//!   the next job; and through the statement trace of the store's own connection, the
+//!   abandoned stream's `SELECT` returns at most 3 rows of 500 through a channel of 1 (the
+//!   row taken, the one waiting in the channel, the one whose send failed), so the walk
+//!   shows even where a memory map (`PRAGMA mmap_size`) hides reads from `rchar`. A stream is
+//!   one `SELECT` read to its end: through a statement trace on
 //!   the store's own connection (every connection opened on the test's file, whichever
 //!   thread opens it), a stream of 20 rows through a channel of 3 runs exactly one
 //!   statement that selects (no pages re-queried with `LIMIT`/`OFFSET` or `WHERE id >`,
@@ -63,7 +67,8 @@
 //!   `a_stream_is_one_select_read_to_its_end`,
 //!   `a_stream_channel_holds_at_most_the_requested_capacity`,
 //!   `a_paused_stream_is_still_reading_the_table`, `an_empty_table_streams_nothing_and_closes`,
-//!   `dropping_a_stream_ends_its_select_and_leaves_the_store_usable`.
+//!   `dropping_a_stream_ends_its_select_and_leaves_the_store_usable`,
+//!   `a_dropped_stream_steps_its_select_no_further`.
 //! - rows are sent as the cursor yields them, not read ahead into a buffer: with the third
 //!   row's name unreadable (a BLOB), the first two names arrive, then one `Err` ends the
 //!   stream; with capacity 2 and three rows, once the channel is full (none taken) and every
@@ -84,8 +89,17 @@
 //!   `a_database_thread_waiting_for_room_in_the_channel_sleeps_until_woken`,
 //!   `an_idle_database_thread_sleeps_until_a_job_arrives`.
 //! - `insert_many` stores names with a quote, a NUL byte or SQL in them unchanged (they
-//!   stream back as given; a name pasted into the SQL text breaks). Checked by
-//!   `names_travel_as_bound_values_even_when_sql_text_cannot_hold_them`.
+//!   stream back as given; a name pasted into the SQL text breaks), and binds them: through
+//!   the statement trace of the store's own connection, every name (one with a quote) and
+//!   power is among the bound values and in no statement's SQL text (names pasted as hex
+//!   literals, `CAST(X'..' AS TEXT)`, in a multi-row `INSERT` are pasted all the same).
+//!   Checked by `names_travel_as_bound_values_even_when_sql_text_cannot_hold_them`,
+//!   `insert_many_binds_every_name_and_power`.
+//! - the database thread keeps the connection it opened: once `open` has returned,
+//!   `insert_many`, `count`, `deep_count` and `stream_names` open no connection to the file
+//!   (SQLite's auto-extension hook sees every connection opened on it, whichever thread
+//!   opens it), so no job reconnects. Checked by
+//!   `the_database_thread_keeps_one_connection_for_every_call`.
 //! - the work runs on the store's own thread, not tokio's blocking pool: on a runtime whose
 //!   single blocking thread the test keeps busy, `open`, `insert_many`, `count`,
 //!   `deep_count` and `stream_names` all answer (within 5 s; it takes milliseconds).
@@ -109,18 +123,11 @@
 //!   `opening_a_file_in_a_missing_directory_is_an_error`.
 //!
 //! **Not checked.** Which thread calls `Connection::open` itself (opening the file does not
-//! wait for locks, so no test can tell); the schema step that can wait is checked. That the
-//! one database thread keeps one connection for every call: reopening the file for each
-//! job on that thread gives the same answers (a thread per call or per stream is checked,
-//! above).
+//! wait for locks, so no test can tell); the schema step that can wait is checked.
 //! Whether `deep_count` really walks its recursive CTE: `SELECT ?1 +
 //! count(*)` gives the same answer, and in the tests it is the other connection's lock,
 //! not the walk, that makes a query wait; the lesson (waiting off the runtime thread) is
 //! checked by every operation, `deep_count` included.
-//! Whether `insert_many` binds its values: the tests do not trace its parameters, so names
-//! pasted as hex blob literals (`CAST(X'..' AS TEXT)`) in one multi-row `INSERT` pass.
-//! Reads through a memory map (`PRAGMA mmap_size`) are not counted as bytes read, so a
-//! store that maps the file hides how far an abandoned stream walked.
 //! Whether the job queue can hold every call: a blocking queue bounded above the 5,000 jobs
 //! the flood test sends passes.
 //!

@@ -40,7 +40,9 @@
 //! - bad input (an empty entry, WAL on an in-memory database, a path in a missing directory)
 //!   is a typed error, and only BUSY/LOCKED become `Locked`: in `connect`, and in
 //!   `add_entry` and `count_entries` (an insert a trigger refuses, a table that is gone:
-//!   `Sqlite`). Checked by
+//!   `Sqlite`, also when the message says "locked": a trigger's `RAISE(ABORT, 'entry
+//!   locked')`, a view over a missing table `locked_entries`, so the code decides, not the
+//!   text). Checked by
 //!   `an_empty_entry_is_rejected`, `wal_on_an_in_memory_database_is_a_typed_error`,
 //!   `a_path_in_a_missing_directory_is_a_database_error_not_locked`,
 //!   `a_failure_that_is_not_a_lock_stays_a_database_error`.
@@ -64,9 +66,8 @@
 //!   `format!`, quotes doubled by hand, is string-built SQL). Checked by
 //!   `the_entry_reaches_sqlite_bound`.
 //!
-//! **Not checked.** A text match loose enough to cover both messages (say, any message
-//! containing "locked") gives the same answers as matching the code; that `connect` sets the
-//! timeout before its first statement that could wait. Whether a refusal of WAL is spotted
+//! **Not checked.** That `connect` sets the timeout before its first statement that could
+//! wait. Whether a refusal of WAL is spotted
 //! by checking the answer is `wal` or by a list of the refusals known (`memory`, `delete`):
 //! a path can only make SQLite answer one of those two (no URI parameter or VFS makes it
 //! answer `off`, `truncate` or `persist`), so the two give the same answers here.
