@@ -95,6 +95,40 @@ fn rounds_ties_by_policy(
     );
 }
 
+#[rstest]
+#[case::ten_digits_a_ten_billionth_past("0.5000000001", 0, "1")]
+#[case::eleven_digits_a_ten_billionth_short("2.4999999999", 0, "2")]
+#[case::twelve_digits_past_a_negative_tie("-3.50000000001", 0, "-4")]
+#[case::thirteen_digits_short_of_a_negative_tie("-7.499999999999", 0, "-7")]
+#[case::fourteen_digits_a_hundred_trillionth_past("0.50000000000001", 0, "1")]
+#[case::fifteen_digits_a_hundred_trillionth_short("6.49999999999999", 0, "6")]
+#[case::fifteen_digits_past_a_tenth("123.450000000001", 1, "123.5")]
+#[case::fourteen_digits_short_of_a_penny("1.0049999999999", 2, "1.00")]
+#[case::fourteen_digits_past_a_penny("0.12500000000001", 2, "0.13")]
+#[case::fifteen_digits_short_of_a_penny("45.6749999999999", 2, "45.67")]
+#[case::fourteen_digits_past_a_thousandth("0.0015000000000001", 3, "0.002")]
+#[case::fourteen_digits_short_of_a_negative_thousandth("-0.0024999999999999", 3, "-0.002")]
+#[case::fifteen_digits_short_of_a_ten_thousandth("8.00004999999999", 4, "8.0000")]
+fn a_short_value_a_hair_off_a_tie_rounds_to_the_nearest(
+    #[case] value: &str,
+    #[case] dp: u32,
+    #[case] nearest: &str,
+) {
+    let (even, up) = (
+        round_half_even(dec(value), dp),
+        round_half_up(dec(value), dp),
+    );
+    assert_eq!(
+        (even, up),
+        (dec(nearest), dec(nearest)),
+        "{value} has only 10 to 15 digits and lies 10^-10 to 10^-14 of a unit off the half-way \
+         point at {dp} places, so it is not a tie: round_half_even gave {even} and round_half_up \
+         gave {up}, and both must give the nearest, {nearest}; an f64 quotient whose fraction is \
+         called a tie within an absolute epsilon (1e-9, say) rounds it as a tie; decide in \
+         Decimal (round_dp_with_strategy), where only an exact tie is a tie"
+    );
+}
+
 #[test]
 fn a_decimal_built_from_the_float_2_675_rounds_down() {
     let from_float = Decimal::from_f64_retain(2.675).expect("2.675 is finite");

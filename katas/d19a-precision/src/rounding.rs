@@ -35,6 +35,11 @@
 //!   `-4.05000000000000001`), where an `f64` quotient decided with an epsilon or a nudge of a
 //!   few units of its last place calls it a tie. Checked by `rounds_ties_by_policy`,
 //!   `keeps_the_requested_significant_digits`, `a_value_a_hair_off_a_tie_rounds_to_the_nearest`.
+//! - so does a short value, of 10 to 15 digits, `10^-10` to `10^-14` of a unit off a tie, at 0 to
+//!   4 places and on both sides (`0.5000000001` to 0 places is 1, `2.4999999999` is 2,
+//!   `1.0049999999999` to 2 places is 1.00), where an `f64` quotient whose fraction is called a
+//!   tie within an absolute epsilon such as `1e-9` rounds it as a tie.
+//!   Checked by `a_short_value_a_hair_off_a_tie_rounds_to_the_nearest`.
 //! - the bias of a long series of ties, and that both modes land within half a unit. Checked by
 //!   `half_up_overstates_a_ledger_of_ties_and_half_even_does_not`,
 //!   `half_even_has_no_bias_over_consecutive_ties`, `both_policies_land_within_half_a_unit`.
@@ -94,8 +99,9 @@
 //! `4e-16` times the quotient of `0.5` (or the quotient nudged by `1 + 5e-16` for half-up). A
 //! value of at most 15 digits that is not a tie lies at least `10^-15` times itself from one,
 //! more than the quotient's rounding error plus the epsilon, so the float decides as `Decimal`
-//! does and no test can tell; the tests catch such a path from 16 digits on. Do not: the rule
-//! is decided in `Decimal`, with no error bound to prove.
+//! does and no test can tell; the tests catch such a path from 16 digits on, and a looser
+//! epsilon (an absolute `1e-9`, say) on values of 10 to 15 digits. Do not: the rule is decided
+//! in `Decimal`, with no error bound to prove.
 //!
 //! **Not a dodge.** `round_half_up` done by hand in `Decimal`: add half a unit
 //! (`5 × 10^-(dp+1)`) away from zero, then `trunc_with_scale(dp)`. Every step is exact `Decimal`
