@@ -150,6 +150,58 @@ fn fsum_keeps_as_many_partials_as_the_magnitudes_need(#[case] repeats: usize) {
     );
 }
 
+/// 5/3 with an even last bit (1.6666666666666665), half an ulp of it (2^-53) and 2^-113 pushing
+/// the sum past that tie, then every power of two from 2^1 to 2^52 added and taken away again.
+/// Sorted from the smallest magnitude up, each power in turn passes over the 5/3 and splits off
+/// its bits below the power's last place as a partial of their own, so the running sum needs 29
+/// partials at once; merging the two smallest drops the 2^-113 that decides the tie.
+fn a_value_split_by_every_power_of_two() -> Vec<f64> {
+    let mut values = vec![two_to_the(-113), two_to_the(-53), 1.666_666_666_666_666_5];
+    for e in 1..=52 {
+        values.extend([two_to_the(e), -two_to_the(e)]);
+    }
+    values
+}
+
+/// Sorted from the largest magnitude down: (3 * 2^52 + 4) * 2^100 and -2^100, whose sum lies
+/// exactly half-way between two doubles; three 0.2s and six -0.1s, which cancel exactly, but
+/// whose running sum 0.2 + 0.2 + 0.2 is not a double, so its rounding error is a fourth partial
+/// until the -0.1s arrive; and -1e-30, which decides the tie downward. Three partials lose that
+/// error, which then outweighs the -1e-30 and decides the tie upward.
+fn a_cancelling_ledger_under_a_tie() -> Vec<f64> {
+    let unit = two_to_the(100);
+    let mut values = vec![13_510_798_882_111_492.0 * unit, -unit];
+    values.extend([0.2, -0.1, -0.1].repeat(3));
+    values.push(-1e-30);
+    values
+}
+
+#[rstest]
+#[case::smallest_first_a_value_split_by_every_power_of_two(
+    a_value_split_by_every_power_of_two(),
+    5.0 / 3.0
+)]
+#[case::largest_first_a_cancelling_ledger_under_a_tie(
+    a_cancelling_ledger_under_a_tie(),
+    13_510_798_882_111_490.0 * two_to_the(100)
+)]
+fn fsum_keeps_as_many_partials_as_a_sorted_list_needs(
+    #[case] values: Vec<f64>,
+    #[case] expected: f64,
+) {
+    let got = fsum(&values);
+    assert_eq!(
+        got,
+        expected,
+        "fsum of {} values ({values:?}) gave {got:e}, expected {expected:e}: sorted by magnitude \
+         (smallest first, or largest first) this list's exact running sum still needs more \
+         partials at once than a fixed few (a large value passing over a finer one splits it, a \
+         cancelling block leaves a rounding error behind until it cancels); sorting does not \
+         bound the partials: keep every non-zero one",
+        values.len()
+    );
+}
+
 /// The first `len` values of a mix whose exact running sum needs several partials at once
 /// (tenths, billions and billionths, a half-ulp and the tiny value behind it), so that both
 /// the adding and the final rounding (with its half-way fix-up) have work to do.

@@ -38,9 +38,15 @@
 //!   `fsum_keeps_what_a_neumaier_loop_loses`, `fsum_agrees_with_an_exact_rational_sum`.
 //! - the partials are as many as the magnitudes need (38 at once for powers of two spread over
 //!   the whole range, also that pattern repeated over 15,000 values), not a fixed few correction
-//!   terms; sorted by magnitude those powers cancel pairwise, so the sorted check is the
-//!   four-partials tie above. Checked by
-//!   `fsum_keeps_as_many_partials_as_the_magnitudes_need`, `fsum_keeps_what_a_neumaier_loop_loses`.
+//!   terms; sorted by magnitude those powers cancel pairwise, so the sorted checks are the
+//!   four-partials tie above and two lists that need many partials even sorted: from the
+//!   smallest magnitude up, 29 at once (5/3 with an even last bit, half an ulp and a tiny value
+//!   past the tie, then each power of two from 2^1 to 2^52 added and taken away again: each
+//!   passes over the 5/3 and splits off its lower bits as a partial); from the largest down,
+//!   four (a tie under three 0.2s and six -0.1s, which cancel, but whose running sum `0.6` is
+//!   not a double, so its rounding error is a partial until they do). Checked by
+//!   `fsum_keeps_as_many_partials_as_the_magnitudes_need`,
+//!   `fsum_keeps_as_many_partials_as_a_sorted_list_needs`, `fsum_keeps_what_a_neumaier_loop_loses`.
 //! - `fsum` works in `f64` partials and rounds them itself: summing a mix of values that needs
 //!   several partials and the half-way fix-up makes at most 4 heap allocations for every length
 //!   from 1 to 100 values, and for 1,000, 10,000 and 300,000 (no big rational or big integer
@@ -63,11 +69,13 @@
 //! longest list checked for what Neumaier loses and for the allocation count; the million
 //! 0.1s, which both get right, are checked for the total only). Do not: the lesson is one
 //! exact method at every length.
-//! Nor a sort by magnitude followed by a fixed five or more partials (or, sorted from the
-//! largest down, a fixed three or more): once the inputs are sorted, a value and its negation
-//! cancel at once and the running sums of these tests' inputs never need more partials at the
-//! same time, so such a version may pass. Do not: the lesson is as many partials as the
-//! magnitudes need, in any order.
+//! Nor a sort by magnitude followed by a fixed cap on the partials that is at least what these
+//! tests' inputs need once sorted (merging the two smallest when one more appears): 29 or more
+//! from the smallest magnitude up, four or more from the largest down (in that order a value
+//! only ever meets a running sum at least as large as itself, and the pinned lists here need at
+//! most four partials at once); such a version may pass. Do not: its exactness rests on the
+//! sort and on the inputs being no finer than these, not on keeping as many partials as the
+//! magnitudes need, and a longer or finer list needs more, in either order.
 
 /// Adds the values left to right with `+`, rounding after every step.
 pub fn naive_sum(values: &[f64]) -> f64 {
