@@ -300,6 +300,44 @@ fn a_failing_database_is_a_database_error_not_a_bad_timestamp(#[case] call: Norm
     );
 }
 
+/// A rule of the table that has nothing to do with the enlistment time.
+#[derive(Debug, Clone, Copy)]
+enum UnrelatedRule {
+    /// A trigger that aborts every insert into `warriors`.
+    TriggerAbortsEveryInsert,
+    /// A unique index on `name`, broken by a second warrior of the same name.
+    UniqueName,
+}
+
+#[rstest]
+#[case::trigger_aborts_every_insert(UnrelatedRule::TriggerAbortsEveryInsert)]
+#[case::unique_name(UnrelatedRule::UniqueName)]
+fn a_constraint_unrelated_to_the_time_is_a_database_error_not_a_bad_timestamp(
+    #[case] rule: UnrelatedRule,
+) {
+    let store = roster(&[("Arjuna", NOW)]);
+    let added = match rule {
+        UnrelatedRule::TriggerAbortsEveryInsert => store.connection().execute_batch(
+            "CREATE TRIGGER roster_closed BEFORE INSERT ON warriors \
+             BEGIN SELECT RAISE(ABORT, 'the roster is closed'); END",
+        ),
+        UnrelatedRule::UniqueName => store
+            .connection()
+            .execute_batch("CREATE UNIQUE INDEX one_arjuna ON warriors (name)"),
+    };
+    added.expect("the test's rule should be added to the warriors table");
+    let result = store.insert_enlisted("Arjuna", 1.0, NOW);
+    assert!(
+        matches!(result, Err(StoreError::Sqlite(_))),
+        "with {rule:?} on the warriors table, insert_enlisted(\"Arjuna\", 1.0, {NOW:?}) \
+         returned {result:?}: the timestamp is valid, so a refused insert is the database's \
+         error, StoreError::Sqlite. Ask datetime() first, in a query of its own (SELECT \
+         datetime(?1)), and call it BadTimestamp only when that answered NULL; never turn \
+         whatever constraint the INSERT broke (the NOT NULL refusing datetime()'s NULL, or \
+         any other) into BadTimestamp"
+    );
+}
+
 #[test]
 fn insert_enlisted_checks_name_and_power_too() {
     let store = roster(&[]);

@@ -53,7 +53,8 @@
 //!   `duplicate_pairs_are_kept_as_the_native_full_join_keeps_them`,
 //!   `the_native_full_outer_join_gives_the_same_battlefield`,
 //!   `the_portable_view_agrees_with_sqlites_native_full_outer_join`.
-//! - [`battlefield_native`] is one query with SQLite's own `FULL OUTER JOIN`. Checked by
+//! - [`battlefield_native`] is one query with SQLite's own `FULL OUTER JOIN` (or `FULL
+//!   JOIN`, the same join: `OUTER` is optional; any spacing or case). Checked by
 //!   `the_native_view_really_uses_full_outer_join`.
 //! - the edges: empty tables, weapons with no warriors, an error (not a panic) without the
 //!   schema. Checked by `an_empty_battlefield_gives_empty_views`,

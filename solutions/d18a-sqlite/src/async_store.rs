@@ -34,10 +34,12 @@
 //! - every operation (`open` with its schema step, `insert_many`, `count`, `deep_count`,
 //!   `stream_names`) waits for a lock off the caller's thread: polled by hand
 //!   (`tokio_test::task::spawn`) while another connection holds the file's exclusive lock,
-//!   it is `Pending` after its first poll, and completes once the lock is released; while
-//!   the lock stays held for 100 ms the future is polled at most 4 times in all (it sleeps
-//!   until the reply wakes it, never polls for the reply with `try_recv` and `yield_now` or
-//!   a timer). Checked by `a_query_waiting_for_a_lock_leaves_its_future_pending`,
+//!   it is `Pending` after its first poll, and completes once the lock is released.
+//!   Checked by `a_query_waiting_for_a_lock_leaves_its_future_pending`,
+//!   `every_operation_waits_for_a_lock_off_the_callers_thread`.
+//! - a waiting operation sleeps until the reply wakes it: while the lock stays held for
+//!   100 ms the future is polled at most 4 times in all (it never polls for the reply with
+//!   `try_recv` and `yield_now` or a timer). Checked by
 //!   `every_operation_waits_for_a_lock_off_the_callers_thread`.
 //! - calls made while the database thread is busy queue for it: while a first `count`
 //!   waits for another connection's lock (its task not woken), 5,000 more calls are each
