@@ -1,5 +1,5 @@
 use proptest::prelude::*;
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 
 use crate::joins::*;
 
@@ -554,7 +554,7 @@ mod held_out {
     use rusqlite::params;
 
     use super::battlefield_db;
-    use crate::joins::{battlefield, inner_join, left_join, Pairing};
+    use crate::joins::{Pairing, battlefield, inner_join, left_join};
 
     fn mixed_names() -> impl Strategy<Value = String> {
         prop_oneof![
