@@ -325,6 +325,39 @@ async fn closes_an_http10_connection_after_one_response() {
     );
 }
 
+#[rstest]
+#[case::http10_that_asks_for_keep_alive(
+    b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".as_slice()
+)]
+#[case::http11_whose_token_only_contains_close(
+    b"GET / HTTP/1.1\r\nConnection: enclosed\r\n\r\n".as_slice()
+)]
+#[tokio::test]
+async fn keeps_the_connection_open_whenever_the_request_wants_keep_alive(#[case] request: &[u8]) {
+    let (mut client, _connection, _stop) = connection_on_a_pipe(patient(), hello_handler());
+    let first = exchange_on_pipe(&mut client, request).await;
+    let second = exchange_on_pipe(&mut client, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n").await;
+    let said_close = first
+        .as_deref()
+        .is_some_and(|r| String::from_utf8_lossy(r).contains("\r\nConnection: close\r\n"));
+    assert!(
+        first.is_some() && !said_close && second.is_some(),
+        "after {:?} the server {}: that request wants keep-alive (Request::wants_keep_alive: \
+         an HTTP/1.0 client keeps the connection when it lists the `keep-alive` token, and only \
+         the whole token `close` ends an HTTP/1.1 one, not a token that merely contains the \
+         letters), so its connection stays open, unmarked, for the next request. Decide with \
+         wants_keep_alive, not by the version alone or a substring search",
+        String::from_utf8_lossy(request),
+        if first.is_none() {
+            "closed without answering"
+        } else if said_close {
+            "answered with `Connection: close`"
+        } else {
+            "answered, then closed before the next request"
+        }
+    );
+}
+
 #[tokio::test]
 async fn answers_garbage_with_400_and_closes() {
     let (_server, mut stream) = patient_hello_server_sent(b"EHLO mail.example.com\r\n\r\n").await;
@@ -1156,6 +1189,42 @@ async fn refuses_a_request_over_the_configured_limits(
          or body over them is refused (431, 413) instead of buffered; header_timeout bounds \
          time, not size, and a fast client fills memory well within it",
         request.len()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn refuses_a_head_that_never_ends_as_soon_as_it_is_over_the_limit() {
+    const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+    let limits = crate::request::Limits {
+        max_head: 48,
+        max_body: 8,
+    };
+    let config = ServerConfig {
+        header_timeout: HEADER_TIMEOUT,
+        limits,
+    };
+    let (mut client, _connection, _stop) = connection_on_a_pipe(config, hello_handler());
+    // 4 KiB of head and no blank line: a head that never ends (tokio's paused clock).
+    let mut head = b"GET / HTTP/1.1\r\n".to_vec();
+    while head.len() < 4096 {
+        head.extend_from_slice(b"X-Pad: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n");
+    }
+    let sent = tokio::time::Instant::now();
+
+    let response = exchange_on_pipe(&mut client, &head).await;
+
+    let waited = sent.elapsed();
+    let status = response.as_deref().map(status_line);
+    assert!(
+        waited < HEADER_TIMEOUT
+            && status.as_deref() == Some("HTTP/1.1 431 Request Header Fields Too Large"),
+        "a client sent {} bytes of head with no blank line against {limits:?}; the server \
+         answered {status:?} after {waited:?} (header_timeout: {HEADER_TIMEOUT:?}, None: it \
+         closed without a word). A head over max_head gets 431 as soon as max_head bytes have \
+         arrived, blank line or not: parse (parse_with) after every read, which reports an \
+         unfinished head over the limit, instead of waiting for the blank line and buffering \
+         whatever comes until header_timeout (a fast client fills memory well within it)",
+        head.len()
     );
 }
 

@@ -862,6 +862,32 @@ fn a_declared_body_length_is_not_allocated_up_front() {
     );
 }
 
+#[test]
+fn a_small_request_holds_a_small_heap_whatever_the_limits_allow() {
+    let (mut client, server_side) = connected_pair();
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+        .expect("the request fits in the socket buffer");
+    let (got, peak) = super::heap::peak_heap(|| handle_connection(server_side));
+    assert_eq!(
+        got,
+        Ok("GET / HTTP/1.1".to_owned()),
+        "a small GET is served"
+    );
+    let ceiling = 64 * 1024;
+    assert!(
+        peak <= ceiling,
+        "handle_connection held {peak} bytes of heap at its peak to serve a {}-byte GET \
+         (allowed: {ceiling}): it set memory aside for the largest request the limits allow \
+         ({} bytes of head, {} of body), so every client costs the worst case. Allocate by \
+         what arrived, never by what is declared or allowed: grow the buffer with the bytes \
+         read",
+        b"GET / HTTP/1.1\r\nHost: h\r\n\r\n".len(),
+        Limits::default().max_head,
+        Limits::default().max_body
+    );
+}
+
 /// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): requests
 /// that arrive in pieces of any size with the next one behind them, the errors that are
 /// plain 400s, and more paths to route.

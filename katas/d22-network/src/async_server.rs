@@ -2,7 +2,9 @@
 //!
 //! **What.** [`serve`] runs on tokio: every connection is its own task, so one slow or
 //! silent client never holds up another. HTTP/1.1 connections stay open for further
-//! requests until the client sends `Connection: close`; a client that has not delivered a
+//! requests until the client sends `Connection: close` (whether a connection stays open
+//! after a response is what the request's `wants_keep_alive` says, so an HTTP/1.0 client
+//! that sends `Connection: keep-alive` keeps it too); a client that has not delivered a
 //! whole request (head and body) within [`ServerConfig::header_timeout`] is dropped, however
 //! steadily it drips bytes: one deadline per request, not per read; when `shutdown` completes the server stops
 //! accepting, lets requests already being handled finish, closes idle connections and
@@ -37,8 +39,11 @@
 //!   `a_silent_client_does_not_delay_anyone_else`,
 //!   `a_handler_that_keeps_its_thread_busy_does_not_stall_other_connections`.
 //! - each request is parsed with `config.limits`: a head over `max_head` gets 431 and a body
-//!   over `max_body` 413, whatever `header_timeout` allows. Checked by
-//!   `refuses_a_request_over_the_configured_limits`.
+//!   over `max_body` 413, whatever `header_timeout` allows; a head that never ends gets its
+//!   431 as soon as `max_head` bytes have arrived without the blank line (before any time
+//!   passes on tokio's paused clock), not at the deadline. Checked by
+//!   `refuses_a_request_over_the_configured_limits`,
+//!   `refuses_a_head_that_never_ends_as_soon_as_it_is_over_the_limit`.
 //! - (on Unix) an accept that fails for want of file descriptors (`EMFILE`) does not end
 //!   `serve`: it goes on accepting, and the client is served once descriptors are free (the
 //!   test runs alone in a child process whose `RLIMIT_NOFILE` is 64). Checked by
@@ -79,7 +84,11 @@
 //! - keep-alive serves several (and pipelined) requests on one connection, in order;
 //!   `Connection: close` (alone or in a token list such as `Upgrade, close`) and HTTP/1.0
 //!   close after one response, which says so with `Connection: close`; a request in fragments is
-//!   answered once, when whole. Checked by `keeps_the_connection_alive_for_several_requests`,
+//!   answered once, when whole; keep-alive is what `wants_keep_alive` says: an HTTP/1.0
+//!   request with `Connection: keep-alive`, or an HTTP/1.1 one whose token merely contains
+//!   the letters (`Connection: enclosed`), is answered unmarked and its connection serves
+//!   the next request. Checked by `keeps_the_connection_alive_for_several_requests`,
+//!   `keeps_the_connection_open_whenever_the_request_wants_keep_alive`,
 //!   `answers_pipelined_requests_in_order`, `honours_connection_close`,
 //!   `closes_an_http10_connection_after_one_response`,
 //!   `a_request_that_arrives_in_fragments_is_answered_once_it_is_whole`.

@@ -45,6 +45,9 @@
 //!   no more heap (within 64 bytes) for a request that declares a 1 MiB body (the default
 //!   `max_body`) and sends 3 bytes than for the same bytes declaring 10. Checked by
 //!   `a_declared_body_length_is_not_allocated_up_front`.
+//! - memory follows what arrived, never what the limits allow: serving a small GET holds at
+//!   most 64 KiB of heap at its peak (no buffer set aside for a `max_head` + `max_body`
+//!   request). Checked by `a_small_request_holds_a_small_heap_whatever_the_limits_allow`.
 //! - every response says `Connection: close` and carries `Content-Length`. Checked by
 //!   `closes_the_connection_after_each_response_and_says_so`.
 //! - the log sees each request line and each failed client, and the server keeps serving
