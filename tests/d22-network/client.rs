@@ -230,16 +230,68 @@ fn rejects_a_malformed_status_line() {
     );
 }
 
-#[test]
-fn reports_a_body_cut_short_as_unexpected_eof() {
-    let (addr, _request, _done) = one_shot(
-        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
-        Delivery::Close,
-    );
+#[rstest]
+#[case::short_of_its_content_length(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc".as_slice())]
+#[case::chunked_cut_inside_a_chunk(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab".as_slice())]
+#[case::chunked_cut_before_the_last_chunk(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n".as_slice())]
+#[case::chunked_cut_in_a_size_line(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0".as_slice())]
+fn reports_a_body_cut_short_as_unexpected_eof(#[case] response: &'static [u8]) {
+    let (addr, _request, _done) = one_shot(response, Delivery::Close);
     assert_eq!(
         guarded_get(addr, "/"),
         Err(HttpError::UnexpectedEof),
-        "the server promised 10 bytes and closed after 3: that is an error, not a short body"
+        "{:?} then close: the server ended the connection before its body was whole. That is \
+         UnexpectedEof whatever the framing, chunked too: the chunked decoder's \"not whole \
+         yet\" errors (SizeExceedsData, MissingLastChunk, Incomplete) mean \"read more\" only \
+         while the server may still send",
+        String::from_utf8_lossy(response)
+    );
+}
+
+/// A server that sends a status line and then one header line of `x`s that never ends, twice
+/// [`MAX_RESPONSE_HEAD`] bytes in all, and keeps the connection open until the test is done.
+fn endless_head_server() -> (SocketAddr, mpsc::Sender<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut head = b"HTTP/1.1 200 OK\r\nX-Endless: ".to_vec();
+        head.resize(2 * MAX_RESPONSE_HEAD, b'x');
+        // The client hangs up once it has seen enough: a failed write is expected.
+        let _ = stream.write_all(&head);
+        let _ = done_rx.recv_timeout(GUARD);
+    });
+    (addr, done_tx)
+}
+
+#[test]
+fn refuses_an_endless_head_without_waiting_for_the_server_to_close() {
+    let (addr, _done) = endless_head_server();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(http_get(addr, "/"));
+    });
+    let result = rx.recv_timeout(GUARD).unwrap_or_else(|_| {
+        panic!(
+            "http_get did not return within {GUARD:?} from a server that sent {} bytes of a \
+             head with no blank line and keeps the connection open: either it panicked, or it \
+             buffers the head until a blank line (or the close) arrives. Hand every read to \
+             parse_response: once more than MAX_RESPONSE_HEAD bytes hold no end of the head, \
+             that is HeadTooLarge",
+            2 * MAX_RESPONSE_HEAD
+        )
+    });
+    assert_eq!(
+        result,
+        Err(HttpError::HeadTooLarge {
+            limit: MAX_RESPONSE_HEAD
+        }),
+        "a head over MAX_RESPONSE_HEAD bytes is refused while the server is still sending it"
     );
 }
 
@@ -477,6 +529,8 @@ fn reports_a_refused_connection_as_an_io_error() {
 #[case::header_injection("/\r\nX-Evil: 1")]
 #[case::empty("")]
 #[case::a_tab("/a\tb")]
+#[case::a_letter_outside_ascii("/caf\u{e9}")]
+#[case::a_delete_byte("/del\x7f")]
 fn refuses_to_send_an_invalid_target(#[case] path: &'static str) {
     let (addr, _request, _done) = one_shot(
         b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
@@ -485,7 +539,8 @@ fn refuses_to_send_an_invalid_target(#[case] path: &'static str) {
     assert_eq!(
         guarded_get(addr, path),
         Err(HttpError::InvalidTarget(path.into())),
-        "{path:?} would corrupt the request line (or inject headers): refuse it before connecting"
+        "{path:?} would corrupt the request line (or inject headers): only visible ASCII may go \
+         out, so refuse it before connecting"
     );
 }
 

@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::{GUARD, local_listener};
-use crate::client::ClientResponse;
+use crate::client::{ClientResponse, MAX_RESPONSE_HEAD};
 use crate::gather::*;
 use crate::request::HttpError;
 
@@ -301,6 +301,41 @@ async fn get_frames_a_response_like_the_blocking_client(
          your own (read_exact into a buffer of the declared length) misses chunked and \
          close-framed bodies and allocates whatever a stranger declares",
         String::from_utf8_lossy(&response)
+    );
+}
+
+#[tokio::test]
+async fn get_refuses_an_endless_head_without_waiting_for_the_server_to_close() {
+    // The server sends a status line and one header line of `x`s that never ends, twice
+    // MAX_RESPONSE_HEAD bytes in all, then keeps the connection open until the client leaves.
+    let (listener, addr) = local_listener().await;
+    tokio::spawn(async move {
+        if let Ok((mut stream, _)) = listener.accept().await {
+            let mut head = b"HTTP/1.1 200 OK\r\nX-Endless: ".to_vec();
+            head.resize(2 * MAX_RESPONSE_HEAD, b'x');
+            // The client hangs up once it has seen enough: a failed write is expected.
+            let _ = stream.write_all(&head).await;
+            let mut rest = [0u8; 1024];
+            while matches!(stream.read(&mut rest).await, Ok(n) if n > 0) {}
+        }
+    });
+    let result = tokio::time::timeout(GUARD, get(addr, "/"))
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "get did not return within {GUARD:?} from a server that sent {} bytes of a head \
+                 with no blank line and keeps the connection open: it buffers the head until a \
+                 blank line (or the close) arrives. Hand every read to parse_response: once \
+                 more than MAX_RESPONSE_HEAD bytes hold no end of the head, that is HeadTooLarge",
+                2 * MAX_RESPONSE_HEAD
+            )
+        });
+    assert_eq!(
+        result,
+        Err(HttpError::HeadTooLarge {
+            limit: MAX_RESPONSE_HEAD
+        }),
+        "a head over MAX_RESPONSE_HEAD bytes is refused while the server is still sending it"
     );
 }
 

@@ -47,8 +47,9 @@
 //!   `parse_response_gives_a_304_no_body_even_with_a_length`,
 //!   `parse_response_asks_for_more_until_the_body_is_complete`,
 //!   `parse_response_does_not_end_an_unframed_body_before_close`.
-//! - the request the client sends, and the targets it refuses to send. Checked by
-//!   `sends_a_well_formed_get_with_a_host_header`, `builds_the_get_request_bytes`,
+//! - the request the client sends, and the targets it refuses to send: only visible ASCII
+//!   goes out, so a non-ASCII letter (`é`) or a DEL byte is refused like a space or a CR.
+//!   Checked by `sends_a_well_formed_get_with_a_host_header`, `builds_the_get_request_bytes`,
 //!   `refuses_to_send_an_invalid_target`.
 //! - the status line and headers: duplicates kept, malformed lines refused (the code is
 //!   exactly three ASCII digits: `+200`, `0200` or `00404` is malformed even though it
@@ -56,12 +57,21 @@
 //!   spaces: two spaces or a tab between version and code, or a tab after the code, is
 //!   malformed, and the reason is everything after the code's space, kept as sent, its
 //!   spaces and tabs included), a head of
-//!   several kilobytes accepted and one over the limit refused. Checked by
+//!   several kilobytes accepted and one over the limit refused, by [`http_get`] too while
+//!   the server is still sending it: a server that streams a head without end and keeps the
+//!   connection open gets `HeadTooLarge` once the client holds more than
+//!   [`MAX_RESPONSE_HEAD`] bytes (hand every read to the parser, not only the reads after a
+//!   blank line has arrived). Checked by
 //!   `keeps_duplicate_response_headers`, `parse_response_reads_the_status_line`,
 //!   `rejects_a_malformed_status_line`, `parse_response_rejects_a_malformed_status_line`,
 //!   `parse_response_refuses_a_status_line_not_split_by_single_spaces`,
-//!   `accepts_a_response_head_of_several_kilobytes`, `refuses_a_response_head_over_its_limit`.
+//!   `accepts_a_response_head_of_several_kilobytes`, `refuses_a_response_head_over_its_limit`,
+//!   `refuses_an_endless_head_without_waiting_for_the_server_to_close`.
 //! - a body cut short, a broken chunked body and a refused connection are typed errors.
+//!   A body cut short by the server's close is `UnexpectedEof` whatever its framing: a
+//!   Content-Length body short of its length, and a chunked body cut inside a chunk or
+//!   before its last chunk too (the chunked decoder's "not whole yet" errors only mean
+//!   "read more" while the server may still send).
 //!   A broken chunked body (`BadSize`, `MissingCrlf`) is an error as soon as it is read,
 //!   before the server closes: only a truncated one means "read more".
 //!   Checked by `reports_a_body_cut_short_as_unexpected_eof`,

@@ -22,6 +22,13 @@
 //! `ConnectionRefused` as final (no retry) where it comes; the tests that depend on these
 //! Linux behaviours run on Linux only.
 //!
+//! **IPv4 and IPv6.** [`udp_request`] takes any address, so its socket is bound to the
+//! wildcard of the server's family (`0.0.0.0:0` for an IPv4 server, `[::]:0` for an IPv6
+//! one): an IPv4 socket cannot reach `[::1]`. [`MAX_DATAGRAM`] is IPv4's limit, and the
+//! limit of what `udp_request` sends, but an IPv6 datagram carries up to 65,527 bytes, so
+//! every receive buffer (the echo server's and the client's) holds at least that (65,536 is
+//! the round size): one of `MAX_DATAGRAM` bytes silently cuts the largest IPv6 datagrams.
+//!
 //! **The tests check.**
 //! - an echo, and the boundaries of datagrams sent back to back. Checked by
 //!   `echoes_a_datagram_back`, `keeps_message_boundaries`.
@@ -49,6 +56,11 @@
 //!   half of it twice), read from `/proc/self/task/<tid>/syscall`. Checked by
 //!   `sleeps_until_the_timeout_instead_of_polling`,
 //!   `waits_for_the_reply_asleep_in_a_receive_with_the_whole_timeout`.
+//! - a server on IPv6 loopback (`[::1]`) is reached, and (on Linux) a 65,527-byte datagram,
+//!   IPv6's largest, arrives whole through the echo server and as the client's reply. Where
+//!   `[::1]` cannot be bound (IPv6 disabled), these tests print a note and check nothing.
+//!   Checked by `talks_to_a_server_on_ipv6_loopback`,
+//!   `echoes_a_full_size_ipv6_datagram_whole`, `returns_a_full_size_ipv6_reply_whole`.
 //! - only the server's datagrams count as its reply: a forgery from another port is
 //!   ignored. Checked by `ignores_a_datagram_from_another_address_than_the_server`.
 //! - typed errors, with nothing sent, for a payload too large for one datagram and for a
