@@ -106,6 +106,33 @@ fn enlisted_at_defaults_to_the_moment_of_the_insert() {
 }
 
 #[test]
+fn enlisted_at_defaults_to_utc_whatever_the_local_zone() {
+    super::in_kolkata(
+        module_path!(),
+        "enlisted_at_defaults_to_utc_whatever_the_local_zone",
+        || {
+            let store = store_with(&[]);
+            let before = sqlite_now(&store);
+            let id = store.insert("Nakula", 10.0).expect("insert Nakula");
+            let after = sqlite_now(&store);
+            let nakula = store
+                .get(id)
+                .expect("lookup should not fail")
+                .expect("Nakula was just inserted");
+            assert!(
+                before.as_str() <= nakula.enlisted_at.as_str()
+                    && nakula.enlisted_at.as_str() <= after.as_str(),
+                "with the local time zone at UTC+05:30, enlisted_at was {:?}, outside the \
+                 insert's window {before:?}..={after:?} in UTC (SQLite's datetime('now')): the \
+                 default recorded local time. Timestamps are stored in UTC: DEFAULT \
+                 CURRENT_TIMESTAMP, never datetime('now', 'localtime')",
+                nakula.enlisted_at
+            );
+        },
+    );
+}
+
+#[test]
 fn each_column_holds_the_storage_class_its_type_asks_for() {
     let store = store_with(&[("Sahadeva", 4000.0)]);
     let classes: (String, String, String, String, String) = store

@@ -178,6 +178,56 @@ fn other_iso_8601_spellings_are_normalised() {
     );
 }
 
+#[test]
+fn a_timestamp_without_a_zone_is_utc_whatever_the_local_zone() {
+    super::in_kolkata(
+        module_path!(),
+        "a_timestamp_without_a_zone_is_utc_whatever_the_local_zone",
+        || {
+            let store = roster(&[
+                ("Plain", "2026-04-01 08:00:00"),
+                ("Tee", "2026-04-01T09:00:00"),
+                ("Zulu", "2026-04-01T10:00:00Z"),
+                ("Offset", "2026-04-01T12:00:00+05:30"),
+            ]);
+            let stored: Vec<String> = {
+                let mut stmt = store
+                    .connection()
+                    .prepare("SELECT enlisted_at FROM warriors ORDER BY id")
+                    .expect("prepare");
+                stmt.query_map([], |row| row.get(0))
+                    .expect("query")
+                    .collect::<Result<_, _>>()
+                    .expect("read rows")
+            };
+            assert_eq!(
+                stored,
+                [
+                    "2026-04-01 08:00:00",
+                    "2026-04-01 09:00:00",
+                    "2026-04-01 10:00:00",
+                    "2026-04-01 06:30:00"
+                ],
+                "with the local time zone at UTC+05:30, the store shifted timestamps that carry \
+                 no zone: a timestamp with no zone is already UTC. The 'utc' modifier (or \
+                 'localtime') reads it as local time and shifts it; normalise with plain \
+                 `datetime(?)`, which reads no zone as UTC and applies a given Z or offset"
+            );
+            let recent = store
+                .enlisted_within(1, "2026-04-02 08:00:00")
+                .expect("the query should run");
+            assert_eq!(
+                recent,
+                ["Plain", "Tee", "Zulu"],
+                "with the local time zone at UTC+05:30, the 1-day window up to \
+                 2026-04-02 08:00:00 moved: a `now` with no zone is already UTC, and the \
+                 'utc' modifier reads it as local time and shifts it. Normalise `now` with \
+                 plain `datetime(?)`"
+            );
+        },
+    );
+}
+
 /// Which timestamp of a test goes past its month's end.
 #[derive(Debug, Clone, Copy)]
 enum PastMonthEnd {

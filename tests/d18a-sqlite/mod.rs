@@ -531,15 +531,84 @@ pub(crate) fn assert_schema_converts(
     conn.execute_batch("ROLLBACK TO schema_probe; RELEASE schema_probe")
         .expect("the probe row should roll back");
     let expected: Vec<&str> = columns.iter().map(|(_, _, class)| *class).collect();
+    let declared: Vec<String> = names
+        .iter()
+        .map(|name| {
+            conn.query_row(
+                "SELECT type FROM pragma_table_info(?1) WHERE name = ?2",
+                [table, name],
+                |row| row.get::<_, String>(0),
+            )
+            .map_or_else(
+                |_| format!("{name} (not found)"),
+                |ty| match ty.as_str() {
+                    "" => format!("{name} with no type (no affinity)"),
+                    ty => format!("{name} {ty}"),
+                },
+            )
+        })
+        .collect();
     assert_eq!(
         stored.as_ref().ok(),
         Some(&expected.iter().map(|c| c.to_string()).collect()),
-        "a plain INSERT, as any other writer might send, stored ({}) = ({}) in {table}, and SQLite kept the storage classes \
-         {stored:?} instead of converting them to {expected:?}: the columns have no declared \
-         type (no affinity), so only the code's own bindings keep the classes right. {what}: \
-         declare each column's type in the schema (INTEGER, TEXT, REAL) so SQLite converts or \
-         refuses what any connection writes",
+        "a plain INSERT, as any other writer might send, stored ({}) = ({}) in {table}, and \
+         SQLite kept or converted them to the storage classes {stored:?} instead of \
+         {expected:?}. The schema declares {}. A declared type's name picks the affinity: \
+         INT gives INTEGER, CHAR/CLOB/TEXT give TEXT, REAL/FLOA/DOUB give REAL, BLOB or no type gives \
+         none, and any other name (DATETIME, BOOLEAN, DATE, NUMERIC) gives NUMERIC, which \
+         turns a number-like text into a number. So only the code's own bindings keep the \
+         classes right. {what}: declare each column INTEGER, TEXT or REAL as it should hold, \
+         so SQLite converts or refuses what any connection writes",
         names.join(", "),
-        literals.join(", ")
+        literals.join(", "),
+        declared.join(", ")
+    );
+}
+
+/// Set in the child process that runs a test with another local time zone (see
+/// `in_kolkata`): the name of that test.
+const IN_KOLKATA: &str = "D18A_SQLITE_IN_KOLKATA";
+
+/// India's time zone, UTC+05:30 all year, as a POSIX `TZ` string: the C library reads it
+/// without a time zone database.
+const KOLKATA: &str = "IST-5:30";
+
+/// Runs `body`, the test `module::name` (`module` is `module_path!()`), in a child process
+/// of this test binary whose local time zone is UTC+05:30 (`TZ` set for the child only: the
+/// environment of this multi-threaded process is never changed), so a timestamp read as
+/// local time is five and a half hours off. Fails with the child's message if it fails.
+pub(crate) fn in_kolkata(module: &str, name: &str, body: impl FnOnce()) {
+    // `module_path!()` is the crate's name, then the path of the test module.
+    let path = module.split_once("::").map_or(module, |(_, rest)| rest);
+    let test = format!("{path}::{name}");
+    if std::env::var(IN_KOLKATA).is_ok_and(|wanted| wanted == test) {
+        let conn = rusqlite::Connection::open_in_memory().expect("an in-memory database");
+        let local: String = select_one(
+            &conn,
+            "SELECT datetime('2026-01-01 00:00:00', 'localtime')",
+            "SQLite should read the local time zone",
+        );
+        assert_eq!(
+            local, "2026-01-01 05:30:00",
+            "the child process runs with TZ={KOLKATA}, yet SQLite's local time is not UTC+05:30"
+        );
+        body();
+        return;
+    }
+    let exe = std::env::current_exe().expect("the test binary's own path");
+    let output = std::process::Command::new(exe)
+        .args([test.as_str(), "--exact", "--test-threads=1", "--nocapture"])
+        .env(IN_KOLKATA, &test)
+        .env("TZ", KOLKATA)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run the test binary again for one test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stdout.contains("test result: ok. 1 passed"),
+        "{test} ran in a child process whose local time zone is UTC+05:30 (TZ={KOLKATA}) \
+         and failed:\n{stderr}"
     );
 }

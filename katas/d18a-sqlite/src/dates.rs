@@ -33,6 +33,11 @@
 //!   a date function (`datetime(?)`), not parsed into UTC by hand in Rust.
 //!   Checked by `other_iso_8601_spellings_are_normalised`,
 //!   `the_window_includes_both_ends_and_nothing_beyond`.
+//! - a timestamp with no zone is already UTC, whatever the machine's local time zone: run
+//!   with the local zone at UTC+05:30 (a child process with `TZ` set), spellings with and
+//!   without a zone are stored unshifted and a zone-less `now` keeps the window in place. The
+//!   `'utc'` modifier reads a zone-less timestamp as local time and shifts it (invisible on a
+//!   UTC machine). Checked by `a_timestamp_without_a_zone_is_utc_whatever_the_local_zone`.
 //! - a timestamp already shaped `YYYY-MM-DD HH:MM:SS` goes through `datetime(?)` too: a day
 //!   past its month's end (`2026-02-30 12:00:00`, every field in range) is stored and
 //!   compared as SQLite reads it (`2026-03-02 12:00:00`), as enlistment time and as `now`,
@@ -60,9 +65,9 @@
 //!   in no statement's SQL text (pasted with `format!`, quotes doubled by hand, is
 //!   string-built SQL). Checked by `insert_enlisted_and_the_window_bind_every_value`.
 //! - the window compares exact values (the normalised text, or integers), not floating-point
-//!   Julian days: the instant exactly N days before `now` is in even where the window
-//!   straddles Julian day 2^21 (1029-09-15 12:00:00), at which `julianday(now) - days` and
-//!   `julianday(at)` round apart. Checked by `the_exact_start_is_in_even_where_julian_days_round`.
+//!   arithmetic on Julian days: the instant exactly N days before `now` is in even where the
+//!   window straddles Julian day 2^21 (1029-09-15 12:00:00), at which `julianday(now) - days`
+//!   and `julianday(at)` round apart. Checked by `the_exact_start_is_in_even_where_julian_days_round`.
 //! - an unreadable timestamp (as `now` or as the enlistment time) is
 //!   [`StoreError::BadTimestamp`] and writes nothing; name and power are checked as in
 //!   `insert`. Checked by `an_unreadable_now_is_a_typed_error`,
@@ -102,6 +107,14 @@
 //! `datetime(now, '-N days')` every time, and `NULL` in the same cases, so every window holds
 //! the same warriors, its edges included. What rounds wrong is comparing the floats
 //! themselves (`julianday(enlisted_at) >= julianday(now) - days`), as above.
+//!
+//! **Not a dodge.** Comparing Julian days that SQLite works out on both sides, with the
+//! start shifted by a modifier, not by float arithmetic (`julianday(enlisted_at) >=
+//! julianday(?1, '-' || ?2 || ' days') AND julianday(enlisted_at) <= julianday(?1)`): the
+//! modifier moves the instant in SQLite's whole milliseconds, and `julianday()` turns equal
+//! millisecond counts into equal floats and instants a second or more apart into floats in
+//! the same order, so each comparison gives the text comparison's answer, edges included. The float *arithmetic* (`julianday(now) - days`)
+//! is what rounds apart, not comparing two Julian days computed from exact millisecond values.
 
 use crate::crud::{StoreError, WarriorStore};
 

@@ -55,7 +55,11 @@
 //!   cache (30,000 entries, about 4 MB) leaves the database file byte for byte as it was
 //!   (the pages it spilled are undone from the rollback journal; with `journal_mode = OFF`
 //!   they stay), yet it did write to the file (its modification time moves: a batch played
-//!   on a copy or in another database and thrown away never touches it). Checked by
+//!   on a copy or in another database and thrown away never touches it). So keep SQLite's
+//!   default page cache on the connection (leave `PRAGMA cache_size` alone, about 2 MB):
+//!   this test needs the batch to spill, and a bigger cache (`cache_size = -65536`) holds
+//!   the whole batch in memory, never writes the file, and is refused as a batch that ran
+//!   elsewhere. Checked by
 //!   `an_uncommitted_batch_bigger_than_the_cache_leaves_the_file_untouched`.
 //!
 //! **Not checked.** Whether the transaction is a [`rusqlite::Transaction`] guard or a raw

@@ -80,6 +80,11 @@
 //!   default; through the statement trace, `insert` binds only the name and the power, never
 //!   a time or `active` from the program). Checked by `a_new_warrior_gets_the_schema_defaults`,
 //!   `enlisted_at_defaults_to_the_moment_of_the_insert`.
+//! - the default is UTC whatever the machine's local time zone: run with the local zone at
+//!   UTC+05:30 (a child process with `TZ` set), `enlisted_at` still lies between SQLite's
+//!   UTC `datetime('now')` just before and just after the insert (a default of
+//!   `datetime('now', 'localtime')` is five and a half hours ahead). Checked by
+//!   `enlisted_at_defaults_to_utc_whatever_the_local_zone`.
 //! - every column holds the storage class its type asks for (`typeof()` gives integer, text,
 //!   real, integer, text), and the schema itself asks for it: a plain `INSERT` of literals of
 //!   other classes (name `12`, power `'4000'`, active `'0'`, enlisted_at `20260401`) is stored
