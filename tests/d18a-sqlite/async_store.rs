@@ -325,14 +325,19 @@ async fn clones_share_one_database_thread() {
     );
 }
 
+#[rstest::rstest]
+#[case::a_space(" ")]
+#[case::tabs_and_newlines("\t\n\t")]
 #[tokio::test]
-async fn a_batch_with_an_empty_name_is_rejected_whole() {
+async fn a_batch_with_an_empty_name_is_rejected_whole(#[case] blank: &str) {
     let (_dir, store) = fresh_store().await;
-    let rows = vec![("ok".to_string(), 1.0), (" ".to_string(), 2.0)];
+    let rows = vec![("ok".to_string(), 1.0), (blank.to_string(), 2.0)];
     let result = guarded("insert_many", store.insert_many(rows)).await;
     assert!(
         matches!(result, Err(AsyncError::EmptyName(1))),
-        "a blank name at index 1 returned {result:?}: it must be EmptyName(1)"
+        "a blank name ({blank:?}) at index 1 returned {result:?}: it must be EmptyName(1); \
+         blank is only whitespace (spaces, tabs, newlines, as Rust's trim sees it; SQL's \
+         trim() strips only spaces)"
     );
     let count = guarded("count", store.count()).await;
     assert!(

@@ -80,13 +80,17 @@ fn counting_a_brand_new_file_finds_nothing() {
     );
 }
 
-#[test]
-fn a_batch_with_an_empty_entry_is_rejected_as_a_whole() {
+#[rstest::rstest]
+#[case::spaces("  ")]
+#[case::tabs_and_newlines("\t\n\t")]
+fn a_batch_with_an_empty_entry_is_rejected_as_a_whole(#[case] blank: &str) {
     let (_dir, path) = journal();
-    let result = save_batch(&path, &["fine", "also fine", "  ", "never reached"], true);
+    let result = save_batch(&path, &["fine", "also fine", blank, "never reached"], true);
     assert!(
         matches!(result, Err(BatchError::EmptyEntry(2))),
-        "save_batch returned {result:?}: entry 2 is blank, so it must fail with EmptyEntry(2)"
+        "save_batch returned {result:?}: entry 2 is {blank:?}, blank (only whitespace: \
+         spaces, tabs, newlines, as Rust's trim sees it; SQL's trim() strips only spaces), \
+         so it must fail with EmptyEntry(2)"
     );
     let after = count_entries(&path);
     assert!(

@@ -357,11 +357,14 @@ enum UnrelatedRule {
     TriggerAbortsEveryInsert,
     /// A unique index on `name`, broken by a second warrior of the same name.
     UniqueName,
+    /// A trigger that logs every insert into a table whose `NOT NULL` column gets `NULL`.
+    NotNullInAnotherTable,
 }
 
 #[rstest]
 #[case::trigger_aborts_every_insert(UnrelatedRule::TriggerAbortsEveryInsert)]
 #[case::unique_name(UnrelatedRule::UniqueName)]
+#[case::not_null_in_another_table(UnrelatedRule::NotNullInAnotherTable)]
 fn a_constraint_unrelated_to_the_time_is_a_database_error_not_a_bad_timestamp(
     #[case] rule: UnrelatedRule,
 ) {
@@ -374,6 +377,11 @@ fn a_constraint_unrelated_to_the_time_is_a_database_error_not_a_bad_timestamp(
         UnrelatedRule::UniqueName => store
             .connection()
             .execute_batch("CREATE UNIQUE INDEX one_arjuna ON warriors (name)"),
+        UnrelatedRule::NotNullInAnotherTable => store.connection().execute_batch(
+            "CREATE TABLE enlistment_log (clerk TEXT NOT NULL); \
+             CREATE TRIGGER log_enlistment BEFORE INSERT ON warriors \
+             BEGIN INSERT INTO enlistment_log (clerk) VALUES (NULL); END",
+        ),
     };
     added.expect("the test's rule should be added to the warriors table");
     let result = store.insert_enlisted("Arjuna", 1.0, NOW);
@@ -384,7 +392,7 @@ fn a_constraint_unrelated_to_the_time_is_a_database_error_not_a_bad_timestamp(
          error, StoreError::Sqlite. Ask datetime() first, in a query of its own (SELECT \
          datetime(?1)), and call it BadTimestamp only when that answered NULL; never turn \
          whatever constraint the INSERT broke (the NOT NULL refusing datetime()'s NULL, or \
-         any other) into BadTimestamp"
+         any other, a NOT NULL of another table included) into BadTimestamp"
     );
 }
 

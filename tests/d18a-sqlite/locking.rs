@@ -185,14 +185,18 @@ fn wal_on_an_in_memory_database_is_a_typed_error() {
     );
 }
 
-#[test]
-fn an_empty_entry_is_rejected() {
+#[rstest]
+#[case::spaces("  ")]
+#[case::tabs_and_newlines("\t\n\t")]
+fn an_empty_entry_is_rejected(#[case] blank: &str) {
     let (_dir, path) = shared_file();
     let conn = connect(&path, None, false).expect("connect");
-    let result = add_entry(&conn, "  ");
+    let result = add_entry(&conn, blank);
     assert!(
         matches!(result, Err(LockError::EmptyEntry)),
-        "got {result:?}, want EmptyEntry"
+        "add_entry({blank:?}) returned {result:?}, want EmptyEntry: an entry of only \
+         whitespace (spaces, tabs, newlines: Rust's trim) is empty, and the code decides \
+         that before writing (SQL's trim() strips only spaces)"
     );
     assert_eq!(
         count_entries(&conn).ok(),

@@ -44,7 +44,9 @@
 //!   holds are among the bound values and in no statement's SQL text (a multi-row `INSERT`
 //!   built with `format!`, quotes doubled by hand, is string-built SQL). Checked by
 //!   `a_batch_is_one_commit_or_none`.
-//! - a batch with an empty entry is rejected as a whole with `EmptyEntry(index)`; a database
+//! - a batch with an empty entry (only whitespace, tabs and newlines too, as Rust's `trim`
+//!   sees it; SQL's `trim()` strips only spaces) is rejected as a whole with
+//!   `EmptyEntry(index)`; a database
 //!   error in the middle of a batch (a trigger refusing one entry) is `BatchError::Sqlite`
 //!   and nothing of the batch is committed, even when `commit` is false (so the entries must
 //!   really be inserted). Checked by `a_batch_with_an_empty_entry_is_rejected_as_a_whole`,

@@ -119,7 +119,8 @@
 //!   open by `?`, or a hand-written `ROLLBACK` that a failed `COMMIT` skips, fails all
 //!   three). Checked by
 //!   `a_batch_that_fails_midway_writes_nothing_and_leaves_the_store_usable`.
-//! - bad input (an empty name in a batch, a zero-capacity stream, a path in a missing
+//! - bad input (an empty name in a batch: only whitespace, tabs and newlines too, as Rust's
+//!   `trim` sees it; SQL's `trim()` strips only spaces; a zero-capacity stream, a path in a missing
 //!   directory) is a typed error. Checked by `a_batch_with_an_empty_name_is_rejected_whole`,
 //!   `a_stream_with_no_capacity_is_a_typed_error`,
 //!   `opening_a_file_in_a_missing_directory_is_an_error`.

@@ -80,9 +80,10 @@
 //!   and answered `NULL` is `BadTimestamp`. Checked by
 //!   `a_failing_database_is_a_database_error_not_a_bad_timestamp`.
 //! - a constraint that has nothing to do with the time is the database's error too: with a
-//!   trigger that aborts every insert into `warriors`, or a unique index on `name` and a
-//!   second warrior of that name (both added through `connection()`), `insert_enlisted` with
-//!   a valid timestamp returns `Sqlite`. Ask `datetime()` in a query of its own; turning the
+//!   trigger that aborts every insert into `warriors`, a unique index on `name` and a
+//!   second warrior of that name, or a trigger that writes `NULL` into a `NOT NULL` column of
+//!   another table on every insert (all added through `connection()`), `insert_enlisted`
+//!   with a valid timestamp returns `Sqlite`. Ask `datetime()` in a query of its own; turning the
 //!   failed `INSERT`'s constraint error (the `NOT NULL` refusing `datetime()`'s `NULL`) into
 //!   `BadTimestamp` blames the time for every other rule the table has. Checked by
 //!   `a_constraint_unrelated_to_the_time_is_a_database_error_not_a_bad_timestamp`.

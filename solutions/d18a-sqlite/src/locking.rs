@@ -37,7 +37,8 @@
 //!   the mode is recorded in the file; without WAL an exclusive writer locks readers out.
 //!   Checked by `in_wal_mode_a_reader_sees_the_last_commit_while_a_write_is_open`,
 //!   `wal_mode_is_recorded_in_the_file`, `without_wal_an_exclusive_writer_locks_readers_out`.
-//! - bad input (an empty entry, WAL on an in-memory database, a path in a missing directory)
+//! - bad input (an empty entry: only whitespace, tabs and newlines too, as Rust's `trim`
+//!   sees it; SQL's `trim()` strips only spaces; WAL on an in-memory database, a path in a missing directory)
 //!   is a typed error, and only BUSY/LOCKED become `Locked`: in `connect`, and in
 //!   `add_entry` and `count_entries` (an insert a trigger refuses, a table that is gone:
 //!   `Sqlite`, also when the message says "locked": a trigger's `RAISE(ABORT, 'entry
