@@ -673,20 +673,30 @@ fn update_get_and_delete_bind_their_values() {
     assert_constant_and_bound("delete", &first, &second);
 }
 
-#[test]
-fn update_and_delete_let_their_write_decide_whether_the_row_existed() {
+/// What `update_power` and `delete` send, for an id that exists and one that does not: the
+/// call as text, and its statements.
+fn statements_of_each_write() -> Vec<(String, Vec<super::Sent>)> {
     let store = store_with(&[("Arjuna", 1.0), ("Karna", 2.0)]);
-    for (write, id) in [
+    [
         ("update_power", 1),
         ("update_power", 42),
         ("delete", 2),
         ("delete", 42),
-    ] {
-        let call = format!("{write}({id}, ..)");
+    ]
+    .into_iter()
+    .map(|(write, id)| {
         let (_, sent) = sent_by(&store, || match write {
             "update_power" => store.update_power(id, 3.5).is_ok(),
             _ => store.delete(id).unwrap_or(false),
         });
+        (format!("{write}({id}, ..)"), sent)
+    })
+    .collect()
+}
+
+#[test]
+fn update_and_delete_let_their_write_decide_whether_the_row_existed() {
+    for (call, sent) in statements_of_each_write() {
         let mut in_transaction = false;
         for s in &sent {
             let verb = s.sql.trim_start().to_uppercase();
@@ -711,18 +721,7 @@ fn update_and_delete_let_their_write_decide_whether_the_row_existed() {
 
 #[test]
 fn update_and_delete_do_not_look_the_row_up_after_their_write() {
-    let store = store_with(&[("Arjuna", 1.0), ("Karna", 2.0)]);
-    for (write, id) in [
-        ("update_power", 1),
-        ("update_power", 42),
-        ("delete", 2),
-        ("delete", 42),
-    ] {
-        let call = format!("{write}({id}, ..)");
-        let (_, sent) = sent_by(&store, || match write {
-            "update_power" => store.update_power(id, 3.5).is_ok(),
-            _ => store.delete(id).unwrap_or(false),
-        });
+    for (call, sent) in statements_of_each_write() {
         // Whether a transaction is open, and whether the write ran inside the one still open.
         let (mut in_transaction, mut write_seen, mut write_guarded) = (false, false, false);
         for s in &sent {

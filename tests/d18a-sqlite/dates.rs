@@ -14,6 +14,18 @@ fn roster(enlisted: &[(&str, &str)]) -> WarriorStore {
     store
 }
 
+/// The `enlisted_at` texts as stored, in insertion order.
+fn stored_times(store: &WarriorStore) -> Vec<String> {
+    let mut stmt = store
+        .connection()
+        .prepare("SELECT enlisted_at FROM warriors ORDER BY id")
+        .expect("prepare");
+    stmt.query_map([], |row| row.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("read rows")
+}
+
 #[test]
 fn recent_enlistments_are_listed_oldest_first() {
     let store = roster(&[
@@ -153,16 +165,7 @@ fn other_iso_8601_spellings_are_normalised() {
             watched.sent.iter().map(|s| &s.expanded).collect::<Vec<_>>()
         );
     }
-    let stored: Vec<String> = {
-        let mut stmt = store
-            .connection()
-            .prepare("SELECT enlisted_at FROM warriors ORDER BY id")
-            .expect("prepare");
-        stmt.query_map([], |row| row.get(0))
-            .expect("query")
-            .collect::<Result<_, _>>()
-            .expect("read rows")
-    };
+    let stored = stored_times(&store);
     assert_eq!(
         stored,
         SPELLINGS.map(|(_, _, utc)| utc),
@@ -190,16 +193,7 @@ fn a_timestamp_without_a_zone_is_utc_whatever_the_local_zone() {
                 ("Zulu", "2026-04-01T10:00:00Z"),
                 ("Offset", "2026-04-01T12:00:00+05:30"),
             ]);
-            let stored: Vec<String> = {
-                let mut stmt = store
-                    .connection()
-                    .prepare("SELECT enlisted_at FROM warriors ORDER BY id")
-                    .expect("prepare");
-                stmt.query_map([], |row| row.get(0))
-                    .expect("query")
-                    .collect::<Result<_, _>>()
-                    .expect("read rows")
-            };
+            let stored = stored_times(&store);
             assert_eq!(
                 stored,
                 [
