@@ -1270,6 +1270,26 @@ fn a_declared_body_length_is_not_allocated_up_front() {
     );
 }
 
+#[test]
+fn a_body_still_to_come_holds_a_small_heap_whatever_the_limits_allow() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a one-thread runtime");
+    let _warm_up = peak_heap_for_a_declared_body(&runtime, "10");
+    let peak = peak_heap_for_a_declared_body(&runtime, "10");
+    let ceiling = 64 * 1024;
+    assert!(
+        peak <= ceiling,
+        "serve_connection held {peak} bytes of heap at its peak for a POST that declared \
+         Content-Length: 10 and sent 3 body bytes (allowed: {ceiling}): once the head was in \
+         it set memory aside for the largest body the limits allow ({} bytes), so a thousand \
+         slow uploads hold a gigabyte within one header_timeout. Grow the buffer with the \
+         bytes that actually arrive; max_body is a limit to check, never a size to reserve",
+        crate::request::Limits::default().max_body
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn keeps_serving_after_an_accept_that_fails_for_want_of_descriptors() {

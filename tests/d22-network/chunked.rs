@@ -88,6 +88,8 @@ fn decodes_any_spelling_of_a_hex_size(#[case] body: &[u8]) {
 #[case::data_cut_short(b"5\r\nhel".as_slice(), ChunkedError::SizeExceedsData { declared: 5, available: 3 })]
 #[case::garbage_instead_of_crlf(b"5\r\nhelloXX0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
 #[case::lf_only_after_data(b"5\r\nhello\n0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
+#[case::cr_then_garbage_after_data(b"5\r\nhello\rX0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
+#[case::cr_then_cr_after_data(b"5\r\nhello\r\r0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
 #[case::lf_only_after_the_size(b"5\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\nhello".into()))]
 #[case::lf_only_after_a_trailer(b"0\r\nX-Trailer: 1\n\r\n".as_slice(), ChunkedError::Incomplete)]
 #[case::lf_only_ending_the_trailers(b"0\r\n\n".as_slice(), ChunkedError::Incomplete)]
@@ -106,8 +108,9 @@ fn rejects_a_broken_chunked_body_with_a_distinct_error(
         decode_chunked(body),
         Err(expected.clone()),
         "{:?} must fail as {expected:?}: a caller on a socket must tell 'wait for more' from \
-         'garbage', and every line ends in CRLF (a decoder that also takes a bare LF reads the \
-         framing differently from a strict peer: chunk smuggling); after the size's digits only \
+         'garbage', and every line ends in CRLF (a decoder that also takes a bare LF, or a CR \
+         followed by any byte it skips unread, reads the framing differently from a strict \
+         peer: chunk smuggling); after the size's digits only \
          spaces or tabs may come before the `;` or the line's end (str::trim_end takes a VT, \
          FF, CR or NEL too: trim only ' ' and '\\t')",
         String::from_utf8_lossy(body)

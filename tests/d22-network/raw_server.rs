@@ -863,6 +863,21 @@ fn a_declared_body_length_is_not_allocated_up_front() {
 }
 
 #[test]
+fn a_body_still_to_come_holds_a_small_heap_whatever_the_limits_allow() {
+    let peak = peak_heap_for_a_declared_body("10");
+    let ceiling = 64 * 1024;
+    assert!(
+        peak <= ceiling,
+        "handle_connection held {peak} bytes of heap at its peak for a POST that declared \
+         Content-Length: 10 and sent 3 body bytes (allowed: {ceiling}): once the head was in \
+         it set memory aside for the largest body the limits allow ({} bytes), so every client \
+         with a body still to come costs the worst case. Grow the buffer with the bytes that \
+         actually arrive; max_body is a limit to check, never a size to reserve",
+        Limits::default().max_body
+    );
+}
+
+#[test]
 fn a_small_request_holds_a_small_heap_whatever_the_limits_allow() {
     let (mut client, server_side) = connected_pair();
     client

@@ -66,12 +66,16 @@ fn writes_an_empty_body_with_content_length_zero() {
 #[case(501, "Not Implemented")]
 #[case(503, "Service Unavailable")]
 #[case(505, "HTTP Version Not Supported")]
+#[case(299, "Unknown")]
+#[case(499, "Unknown")]
 #[case(799, "Unknown")]
 fn uses_the_standard_reason_phrase(#[case] status: u16, #[case] reason: &str) {
     assert_eq!(
         reason_phrase(status),
         reason,
-        "status {status} has the reason phrase {reason:?}"
+        "status {status} has the reason phrase {reason:?}: the phrase comes from the table, \
+         and a code the table does not name is \"Unknown\", never a phrase borrowed from \
+         another code of its class"
     );
     let line = format!("HTTP/1.1 {status} {reason}\r\n");
     assert!(

@@ -73,6 +73,10 @@
 //!   no more heap (within 64 bytes) for a request that declares a 1 MiB body (the default
 //!   `max_body`) and sends 3 bytes than for the same bytes declaring 10. Checked by
 //!   `a_declared_body_length_is_not_allocated_up_front`.
+//! - memory follows what arrived, never what the limits allow: a `POST` that declares
+//!   `Content-Length: 10` and sends 3 bytes holds at most 64 KiB of heap at its peak in
+//!   [`serve_connection`] (no `max_body` reserved once the head is in and a body is still to
+//!   come). Checked by `a_body_still_to_come_holds_a_small_heap_whatever_the_limits_allow`.
 //! - the deadline ends once the request is read: a handler six times slower than
 //!   `header_timeout` still gets its answer to the client. Checked by
 //!   `a_handler_slower_than_the_header_timeout_still_gets_its_answer_out`.

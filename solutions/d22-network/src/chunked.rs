@@ -25,7 +25,8 @@
 //!   `decodes_any_spelling_of_a_hex_size`, `decoding_undoes_encoding_for_any_data_and_chunk_size`.
 //! - each broken body fails with its own variant (truncated is not garbage). Every line
 //!   ends in CRLF: a bare LF does not end a size line (`5\nhello\r\n` is a `BadSize`) or a
-//!   trailer line (the body is still `Incomplete`), as a strict peer reads it. A size line
+//!   trailer line (the body is still `Incomplete`), as a strict peer reads it, and chunk
+//!   data is followed by CR *and* LF (`hello\rX` is `MissingCrlf`). A size line
 //!   is hex digits, then optional spaces or tabs only before a `;` extension: anything else
 //!   after the digits (`5 zzz`, `5 6`, or a vertical tab, form feed, CR or NEL before the `;`
 //!   or the line's end) is a `BadSize` holding the whole line, and nothing
