@@ -163,6 +163,56 @@ fn echoes_a_datagram_bigger_than_a_1024_byte_buffer_whole() {
     );
 }
 
+/// The local ports of the UDP sockets a `/proc/net` table lists (`udp` for IPv4, `udp6` for
+/// IPv6 and dual-stack sockets).
+#[cfg(target_os = "linux")]
+fn udp_ports(table: &str) -> Vec<u16> {
+    let text = std::fs::read_to_string(format!("/proc/self/net/{table}"))
+        .expect("Linux lists its UDP sockets in /proc/self/net");
+    text.lines()
+        .skip(1)
+        .filter_map(|line| line.split_whitespace().nth(1))
+        .filter_map(|local| local.rsplit(':').next())
+        .filter_map(|port| u16::from_str_radix(port, 16).ok())
+        .collect()
+}
+
+/// Linux only: the socket's family is read from `/proc/self/net/udp`, which macOS lacks.
+#[cfg(target_os = "linux")]
+#[test]
+fn reaches_an_ipv4_server_from_an_ipv4_socket() {
+    let server = bind();
+    let addr = server.local_addr().expect("a bound socket has an address");
+    // The server looks the client's port up while the client still waits for its reply.
+    let seen = thread::spawn(move || {
+        let mut buf = [0u8; 64];
+        let (n, from) = server.recv_from(&mut buf).ok()?;
+        // A dual-stack [::]:P socket keeps every IPv4 socket off port P, so an IPv4 entry
+        // for P can only be the client's own socket.
+        let ipv4 = udp_ports("udp").contains(&from.port());
+        let _ = server.send_to(&buf[..n], from);
+        Some((from, ipv4))
+    });
+    let reply = udp_request(addr, b"ping", GUARD, 0);
+    assert_eq!(
+        reply.as_ref().ok().map(Vec::as_slice),
+        Some(b"ping".as_slice()),
+        "udp_request to the echo server on {addr}: got {reply:?}"
+    );
+    let (from, ipv4) = seen
+        .join()
+        .expect("the server thread does not panic")
+        .expect("the server received the request");
+    assert!(
+        ipv4,
+        "udp_request reached the IPv4 server {addr} from port {}, and no IPv4 socket (in \
+         /proc/net/udp) is bound to that port: it sent from an IPv6 socket. A dual-stack [::]:0 socket that \
+         speaks IPv4 as ::ffff:a.b.c.d fails wherever IPv6 is disabled or sockets are v6-only. \
+         Bind the wildcard of the server's family: 0.0.0.0:0 for an IPv4 server",
+        from.port()
+    );
+}
+
 /// Linux only: macOS refuses to send datagrams over 9,216 bytes by default (see the brief).
 #[cfg(target_os = "linux")]
 #[test]

@@ -61,6 +61,10 @@
 //!   `[::1]` cannot be bound (IPv6 disabled), these tests print a note and check nothing.
 //!   Checked by `talks_to_a_server_on_ipv6_loopback`,
 //!   `echoes_a_full_size_ipv6_datagram_whole`, `returns_a_full_size_ipv6_reply_whole`.
+//! - an IPv4 server is reached from an IPv4 socket, not from a dual-stack `[::]:0` one
+//!   speaking `::ffff:a.b.c.d` (on Linux: while the server holds the request, an IPv4 socket
+//!   in `/proc/net/udp` is bound to the port it came from). Checked by
+//!   `reaches_an_ipv4_server_from_an_ipv4_socket`.
 //! - only the server's datagrams count as its reply: a forgery from another port is
 //!   ignored. Checked by `ignores_a_datagram_from_another_address_than_the_server`.
 //! - typed errors, with nothing sent, for a payload too large for one datagram and for a
