@@ -395,104 +395,173 @@ fn accept_while(
     (stream, peer)
 }
 
-/// Linux: the bytes not yet acknowledged by the peer and the bytes received but not yet read
-/// by the application, of the established TCP socket from `local` to `remote`
-/// (`/proc/self/net/tcp`); `None` if there is none (it is closed, or not IPv4).
+/// Linux: how many times thread `tid` of this process has gone to sleep so far (its
+/// `voluntary_ctxt_switches`, read from `status`, a `/proc/.../status` file opened for that
+/// thread). The file is read at offset 0 into a buffer on the stack, so reading it again
+/// allocates nothing; `None` if the line is missing.
 #[cfg(target_os = "linux")]
-fn tcp_queues(local: SocketAddr, remote: SocketAddr) -> Option<(u64, u64)> {
-    let hex = |addr: SocketAddr| match addr {
-        SocketAddr::V4(v4) => {
-            let ip = u32::from_ne_bytes(v4.ip().octets());
-            Some(format!("{ip:08X}:{:04X}", v4.port()))
+fn voluntary_switches(status: &std::fs::File) -> Option<u64> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = [0u8; 8192];
+    let mut len = 0;
+    while len < buf.len() {
+        match status.read_at(&mut buf[len..], len as u64) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => len += n,
         }
-        SocketAddr::V6(_) => None,
-    };
-    let (local, remote) = (hex(local)?, hex(remote)?);
-    let table = std::fs::read_to_string("/proc/self/net/tcp").ok()?;
-    table.lines().skip(1).find_map(|line| {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.get(1..4)? != [local.as_str(), remote.as_str(), "01"] {
-            return None;
-        }
-        let (unacked, unread) = fields.get(4)?.split_once(':')?;
-        let unacked = u64::from_str_radix(unacked, 16).ok()?;
-        Some((unacked, u64::from_str_radix(unread, 16).ok()?))
-    })
+    }
+    std::str::from_utf8(&buf[..len])
+        .ok()?
+        .lines()
+        .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))?
+        .trim()
+        .parse()
+        .ok()
 }
 
-/// Linux: a keep-alive server sends one whole response and then says nothing. Once the
-/// client's kernel has acknowledged every byte and `http_get` has read them all
-/// (`/proc/self/net/tcp`), its thread must never be asleep waiting for data again
-/// (`/proc/self/task/<tid>/syscall`): the framing already said the response is over. No clock
-/// is read: a client that waits for a pause, or for the close, is caught asleep.
+/// The two responses a keep-alive server sends whole, once framed by Content-Length and once
+/// by chunks; each body is `hello`.
 #[cfg(target_os = "linux")]
-#[rstest]
-#[case::content_length(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello".as_slice())]
-#[case::chunked(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n".as_slice())]
-fn returns_as_soon_as_the_framing_says_the_response_is_whole(#[case] response: &'static [u8]) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    let (tid_tx, tid_rx) = mpsc::channel();
-    let (result_tx, result_rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tid_tx.send(super::thread_id());
-        let _ = result_tx.send(http_get(addr, "/"));
-    });
-    let tid = tid_rx
-        .recv_timeout(GUARD)
-        .expect("the client's thread starts");
-    // What http_get returned once its thread has ended (`Err` if it ended without: a panic).
-    let ended = || match result_rx.try_recv() {
-        Ok(result) => Some(Ok(result)),
-        Err(mpsc::TryRecvError::Disconnected) => Some(Err("http_get panicked")),
-        Err(mpsc::TryRecvError::Empty) => None,
+const WHOLE_RESPONSES: [&[u8]; 2] = [
+    b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+];
+
+/// Linux: a keep-alive server waits until `http_get` is asleep waiting for its response
+/// (`/proc/self/task/<tid>/syscall`), notes how often the client's thread has gone to sleep
+/// so far, and sends the whole response in one write. From then on the framing says the
+/// response is over, so the thread must return without ever sleeping again: its
+/// `voluntary_ctxt_switches` when `http_get` returns (read on its own thread) must be the
+/// number noted. A client that waits for a pause after the last bytes, or for the close,
+/// sleeps at least once more, however briefly and however the machine is loaded: the test
+/// reads counts, never a clock, and samples nothing inside a window. It runs alone in a child
+/// process, so no other test's thread can make the client wait on a lock; each response is
+/// fetched twice on the same thread and only the second fetch counts (the first one maps the
+/// code and heap pages the second runs on).
+#[cfg(target_os = "linux")]
+#[test]
+fn returns_as_soon_as_the_framing_says_the_response_is_whole() {
+    if !super::alone_in_a_child_process(&format!(
+        "{}::returns_as_soon_as_the_framing_says_the_response_is_whole",
+        module_path!()
+    )) {
+        return;
+    }
+    for response in WHOLE_RESPONSES {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+        let addr = listener
+            .local_addr()
+            .expect("a bound listener has an address");
+        let (tid_tx, tid_rx) = mpsc::channel();
+        let (result_tx, result_rx) = mpsc::channel();
+        thread::spawn(move || {
+            let status = std::fs::File::open("/proc/thread-self/status")
+                .expect("/proc/thread-self/status can be opened");
+            let _ = voluntary_switches(&status); // sets up the kernel's buffer for the file
+            let _ = tid_tx.send(super::thread_id());
+            for _ in 0..2 {
+                let got = http_get(addr, "/");
+                let slept = voluntary_switches(&status);
+                if result_tx.send((got, slept)).is_err() {
+                    return;
+                }
+            }
+        });
+        let tid = tid_rx
+            .recv_timeout(GUARD)
+            .expect("the client's thread starts");
+        let mut verdict = None;
+        for _ in 0..2 {
+            verdict = Some(fetch_once(&listener, tid, &result_rx, response));
+        }
+        let (got, slept_before, slept_after) = verdict.expect("two fetches ran");
+        let slept_after = slept_after.expect("/proc/thread-self/status counts context switches");
+        assert!(
+            slept_after == slept_before,
+            "the server sent the whole response {:?} in one write while http_get waited for it, \
+             and keeps the connection open; http_get then went to sleep {} more time(s) before \
+             returning (its thread's voluntary_ctxt_switches, /proc/thread-self/status): after \
+             those bytes it waited for more data, for a pause (a short read timeout) or for the \
+             close, to say the response is over. The framing already says so: feed the bytes \
+             read so far to parse_response after every read and return as soon as it gives a \
+             response",
+            String::from_utf8_lossy(response),
+            slept_after.saturating_sub(slept_before)
+        );
+        assert_eq!(
+            got.map(|r| r.body),
+            Ok(b"hello".to_vec()),
+            "the five bytes of the body of {:?}",
+            String::from_utf8_lossy(response)
+        );
+    }
+}
+
+/// One fetch of [`returns_as_soon_as_the_framing_says_the_response_is_whole`]: accepts the
+/// client's connection, waits until its thread `tid` is asleep waiting for data, notes its
+/// voluntary context switches, sends `response` in one write and keeps the connection open
+/// until `http_get` has returned. Returns what it returned, the switches noted and the
+/// switches its thread counted on return.
+#[cfg(target_os = "linux")]
+fn fetch_once(
+    listener: &TcpListener,
+    tid: u32,
+    result_rx: &mpsc::Receiver<(Result<ClientResponse, HttpError>, Option<u64>)>,
+    response: &[u8],
+) -> (Result<ClientResponse, HttpError>, u64, Option<u64>) {
+    // Fails the test if http_get has already returned (or its thread has ended): the server
+    // has not answered yet.
+    let still_waiting = || match result_rx.try_recv() {
+        Ok((got, _)) => panic!("http_get returned {got:?} before the server answered"),
+        Err(mpsc::TryRecvError::Disconnected) => panic!("http_get panicked"),
+        Err(mpsc::TryRecvError::Empty) => true,
     };
+    let (mut server_side, _) = accept_while(listener, still_waiting);
+
+    // The client waits for the response: a stable state (nothing arrives until the server
+    // writes), so polling for it decides nothing but when to go on.
+    let status = std::fs::File::open(format!("/proc/self/task/{tid}/status"))
+        .expect("the client's thread has a status file");
     let deadline = std::time::Instant::now() + GUARD;
-    let (mut server_side, client) = accept_while(&listener, || ended().is_none());
+    let slept_before = loop {
+        still_waiting();
+        // `asleep_in` sees a thread only once it is off the CPU, so this count includes the
+        // sleep it is in now.
+        if super::asleep_in(tid).is_some_and(|call| call.waits_for_data()) {
+            let count = voluntary_switches(&status);
+            if let Some(count) = count
+                && super::asleep_in(tid).is_some_and(|call| call.waits_for_data())
+                && voluntary_switches(&status) == Some(count)
+            {
+                break count;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "http_get never waited for the response in a read (or a poll) of its socket within \
+             {GUARD:?} (its thread: {:?})",
+            super::asleep_in(tid)
+        );
+        thread::sleep(std::time::Duration::from_millis(1));
+    };
     server_side
         .write_all(response)
         .expect("writing to a fresh loopback connection works");
 
-    // Acknowledged (so in the client's kernel), then read by http_get: the order matters.
-    let read_it_all = || {
-        tcp_queues(addr, client).is_some_and(|(unacked, _)| unacked == 0)
-            && tcp_queues(client, addr).is_some_and(|(_, unread)| unread == 0)
-    };
-    let verdict = loop {
-        if let Some(result) = ended() {
-            break Ok(result.expect("http_get returns a result"));
-        }
-        let asleep = read_it_all()
-            .then(|| super::asleep_in(tid))
-            .flatten()
-            .filter(|call| call.waits_for_data());
-        if asleep.is_some() || std::time::Instant::now() > deadline {
-            break Err(asleep);
-        }
-        thread::sleep(std::time::Duration::from_millis(1));
-    };
+    // Nothing else runs in this process until http_get returns: the test's thread only waits.
+    let outcome = result_rx.recv_timeout(GUARD);
     drop(server_side); // lets the client go, whatever the verdict
-
-    let response = verdict.unwrap_or_else(|asleep| {
-        let Some(asleep) = asleep else {
-            panic!("http_get did not return within {GUARD:?} from a server that keeps the connection open")
-        };
-        panic!(
-            "http_get read the whole response {:?} from a server that keeps the connection \
-             open, and then went back to waiting for data (its thread: {asleep:?}) instead of \
-             returning: it waits for the close, or for a pause after the last bytes, to say the \
-             response is over. The framing already says so: feed the bytes read so far to \
-             parse_response after every read and return as soon as it gives a response",
+    match outcome {
+        Ok((got, slept_after)) => (got, slept_before, slept_after),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("http_get panicked"),
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!(
+            "http_get did not return within {GUARD:?} from a server that sent the whole \
+             response {:?} in one write and keeps the connection open: it waits for the close \
+             to say the response is over, but the framing already says so. Feed the bytes read \
+             so far to parse_response after every read and return as soon as it gives a response",
             String::from_utf8_lossy(response)
-        )
-    });
-    assert_eq!(
-        response.map(|r| r.body),
-        Ok(b"hello".to_vec()),
-        "the five bytes of the body"
-    );
+        ),
+    }
 }
 
 #[test]
