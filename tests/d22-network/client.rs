@@ -859,6 +859,84 @@ fn builds_the_get_request_bytes() {
 }
 
 #[test]
+fn puts_an_ipv6_host_in_brackets() {
+    let addr: SocketAddr = "[::1]:8080".parse().expect("a valid address");
+    let bytes = get_request_bytes(addr, "/").expect("a valid path");
+    let request = parse_request(&bytes).expect("the client's own request parses");
+    assert_eq!(
+        request.headers.get("host"),
+        Some("[::1]:8080"),
+        "the Host of an IPv6 server is its address in brackets, then the port, as a \
+         SocketAddr displays it: `::1:8080` cannot be split into host and port"
+    );
+}
+
+/// A keep-alive server's whole response, `total` bytes long (a `Content-Length` body of
+/// `x`s), and its body.
+fn response_of_exactly(total: usize) -> (Vec<u8>, Vec<u8>) {
+    let head = |len: usize| format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n");
+    let mut len = total.saturating_sub(head(0).len());
+    while head(len).len() + len > total {
+        len -= 1;
+    }
+    let body = vec![b'x'; len];
+    let mut response = head(len).into_bytes();
+    response.extend_from_slice(&body);
+    assert_eq!(
+        response.len(),
+        total,
+        "the test builds a response of exactly {total} bytes"
+    );
+    (response, body)
+}
+
+/// A keep-alive server sends one response of exactly `total` bytes in one write, as soon as
+/// it accepts, and keeps the connection open until the test is over. 4 KiB and 16 KiB are
+/// multiples of every power-of-two read buffer up to their size, so the response arrives in
+/// reads that fill the buffer to the last byte, and then nothing more comes. The watchdog
+/// only reports a client that never returns.
+#[rstest]
+#[case::four_kib_exactly(4 * 1024)]
+#[case::sixteen_kib_exactly(16 * 1024)]
+fn returns_a_response_that_fills_the_read_buffer_exactly(#[case] total: usize) {
+    let (response, body) = response_of_exactly(total);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let _ = stream.set_nodelay(true);
+        let _ = stream.write_all(&response);
+        // A keep-alive server: the connection stays open until the test is over.
+        let _ = done_rx.recv_timeout(GUARD);
+    });
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(http_get(addr, "/kept"));
+    });
+    let got = rx.recv_timeout(GUARD);
+    let _ = done_tx.send(());
+    let got = got.unwrap_or_else(|_| {
+        panic!(
+            "http_get did not return within {GUARD:?} from a keep-alive server that sent a whole \
+             response of exactly {total} bytes in one write: a read that fills the buffer does \
+             not mean more is coming. Hand every read to parse_response, full or not, and \
+             return as soon as it gives a response"
+        )
+    });
+    assert_eq!(
+        got.map(|r| r.body.len() == body.len() && r.body == body),
+        Ok(true),
+        "the {} bytes of the body of a {total}-byte response",
+        body.len()
+    );
+}
+
+#[test]
 fn parse_response_takes_exactly_content_length_bytes() {
     let raw = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n";
     let response = parse_response(raw, false)

@@ -23,9 +23,13 @@
 //!   `reads_a_response_that_arrives_one_byte_at_a_time`.
 //! - (on Linux) once the client has read every byte of a whole keep-alive response (framed
 //!   by Content-Length or chunked), its thread never waits for data again: neither the close
-//!   nor a pause of silence is taken as the end (the test reads the socket queues from
-//!   `/proc/self/net/tcp` and the thread's system call, no clock). Checked by
-//!   `returns_as_soon_as_the_framing_says_the_response_is_whole`.
+//!   nor a pause of silence is taken as the end (the server sends the whole response in
+//!   one write once the client is asleep in a read; the test counts the client thread's
+//!   voluntary context switches from then until [`http_get`] returns, and there must be
+//!   none: no clock). A keep-alive response of exactly 4 KiB or 16 KiB, sent in one write,
+//!   is whole too: a read that fills the buffer says nothing about what follows. Checked by
+//!   `returns_as_soon_as_the_framing_says_the_response_is_whole`,
+//!   `returns_a_response_that_fills_the_read_buffer_exactly`.
 //! - where a body ends: exactly Content-Length bytes, chunked over Content-Length (in a list
 //!   of codings too), no body for 1xx/204/304, "read more" until complete, an unframed body
 //!   only at close. The framing fields are read as strictly as a request's: Content-Length
@@ -49,8 +53,10 @@
 //!   `parse_response_does_not_end_an_unframed_body_before_close`.
 //! - the request the client sends, and the targets it refuses to send: only visible ASCII
 //!   goes out, so a non-ASCII letter (`é`) or a DEL byte is refused like a space or a CR.
+//!   The `Host` header is the server's address as a socket address is written: an IPv6
+//!   address goes in brackets (`[::1]:8080`, never `::1:8080`).
 //!   Checked by `sends_a_well_formed_get_with_a_host_header`, `builds_the_get_request_bytes`,
-//!   `refuses_to_send_an_invalid_target`.
+//!   `refuses_to_send_an_invalid_target`, `puts_an_ipv6_host_in_brackets`.
 //! - the status line and headers: duplicates kept, malformed lines refused (the code is
 //!   exactly three ASCII digits: `+200`, `0200` or `00404` is malformed even though it
 //!   parses to a code in 100..=599; the line is `HTTP/1.x SP code SP reason` with single
