@@ -5,8 +5,8 @@ use std::thread;
 
 use rstest::rstest;
 
-use super::GUARD;
 use super::heap::peak_heap;
+use super::{GUARD, response_of_exactly};
 use crate::chunked::ChunkedError;
 use crate::client::*;
 use crate::request::{HttpError, parse_request};
@@ -248,9 +248,10 @@ fn reports_a_body_cut_short_as_unexpected_eof(#[case] response: &'static [u8]) {
     );
 }
 
-/// A server that sends a status line and then one header line of `x`s that never ends, twice
-/// [`MAX_RESPONSE_HEAD`] bytes in all, and keeps the connection open until the test is done.
-fn endless_head_server() -> (SocketAddr, mpsc::Sender<()>) {
+/// A server that sends `bytes` in one write as soon as it accepts, then keeps the connection
+/// open until the returned sender is used or dropped (or [`GUARD`] passes). A failed write is
+/// expected: a client may hang up once it has seen enough.
+fn holding_server(bytes: Vec<u8>) -> (SocketAddr, mpsc::Sender<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
     let addr = listener
         .local_addr()
@@ -260,23 +261,38 @@ fn endless_head_server() -> (SocketAddr, mpsc::Sender<()>) {
         let Ok((mut stream, _)) = listener.accept() else {
             return;
         };
-        let mut head = b"HTTP/1.1 200 OK\r\nX-Endless: ".to_vec();
-        head.resize(2 * MAX_RESPONSE_HEAD, b'x');
-        // The client hangs up once it has seen enough: a failed write is expected.
-        let _ = stream.write_all(&head);
+        let _ = stream.set_nodelay(true);
+        let _ = stream.write_all(&bytes);
         let _ = done_rx.recv_timeout(GUARD);
     });
     (addr, done_tx)
 }
 
+/// A server that sends a status line and then one header line of `x`s that never ends, twice
+/// [`MAX_RESPONSE_HEAD`] bytes in all, and keeps the connection open until the test is done.
+fn endless_head_server() -> (SocketAddr, mpsc::Sender<()>) {
+    let mut head = b"HTTP/1.1 200 OK\r\nX-Endless: ".to_vec();
+    head.resize(2 * MAX_RESPONSE_HEAD, b'x');
+    holding_server(head)
+}
+
+/// `http_get(addr, path)` on a thread of its own, or `None` if it has not returned within
+/// [`GUARD`] (the watchdog only reports a hang).
+fn http_get_within_guard(
+    addr: SocketAddr,
+    path: &'static str,
+) -> Option<Result<ClientResponse, HttpError>> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(http_get(addr, path));
+    });
+    rx.recv_timeout(GUARD).ok()
+}
+
 #[test]
 fn refuses_an_endless_head_without_waiting_for_the_server_to_close() {
     let (addr, _done) = endless_head_server();
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(http_get(addr, "/"));
-    });
-    let result = rx.recv_timeout(GUARD).unwrap_or_else(|_| {
+    let result = http_get_within_guard(addr, "/").unwrap_or_else(|| {
         panic!(
             "http_get did not return within {GUARD:?} from a server that sent {} bytes of a \
              head with no blank line and keeps the connection open: either it panicked, or it \
@@ -871,25 +887,6 @@ fn puts_an_ipv6_host_in_brackets() {
     );
 }
 
-/// A keep-alive server's whole response, `total` bytes long (a `Content-Length` body of
-/// `x`s), and its body.
-fn response_of_exactly(total: usize) -> (Vec<u8>, Vec<u8>) {
-    let head = |len: usize| format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n");
-    let mut len = total.saturating_sub(head(0).len());
-    while head(len).len() + len > total {
-        len -= 1;
-    }
-    let body = vec![b'x'; len];
-    let mut response = head(len).into_bytes();
-    response.extend_from_slice(&body);
-    assert_eq!(
-        response.len(),
-        total,
-        "the test builds a response of exactly {total} bytes"
-    );
-    (response, body)
-}
-
 /// A keep-alive server sends one response of exactly `total` bytes in one write, as soon as
 /// it accepts, and keeps the connection open until the test is over. 4 KiB and 16 KiB are
 /// multiples of every power-of-two read buffer up to their size, so the response arrives in
@@ -900,27 +897,11 @@ fn response_of_exactly(total: usize) -> (Vec<u8>, Vec<u8>) {
 #[case::sixteen_kib_exactly(16 * 1024)]
 fn returns_a_response_that_fills_the_read_buffer_exactly(#[case] total: usize) {
     let (response, body) = response_of_exactly(total);
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    let (done_tx, done_rx) = mpsc::channel::<()>();
-    thread::spawn(move || {
-        let Ok((mut stream, _)) = listener.accept() else {
-            return;
-        };
-        let _ = stream.set_nodelay(true);
-        let _ = stream.write_all(&response);
-        // A keep-alive server: the connection stays open until the test is over.
-        let _ = done_rx.recv_timeout(GUARD);
-    });
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(http_get(addr, "/kept"));
-    });
-    let got = rx.recv_timeout(GUARD);
-    let _ = done_tx.send(());
-    let got = got.unwrap_or_else(|_| {
+    // A keep-alive server: the connection stays open until the test is over.
+    let (addr, done) = holding_server(response);
+    let got = http_get_within_guard(addr, "/kept");
+    let _ = done.send(());
+    let got = got.unwrap_or_else(|| {
         panic!(
             "http_get did not return within {GUARD:?} from a keep-alive server that sent a whole \
              response of exactly {total} bytes in one write: a read that fills the buffer does \

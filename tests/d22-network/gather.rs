@@ -11,7 +11,7 @@ use rstest::rstest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::{GUARD, local_listener};
+use super::{GUARD, local_listener, response_of_exactly};
 use crate::client::{ClientResponse, MAX_RESPONSE_HEAD};
 use crate::gather::*;
 use crate::request::HttpError;
@@ -337,25 +337,6 @@ async fn get_refuses_an_endless_head_without_waiting_for_the_server_to_close() {
         }),
         "a head over MAX_RESPONSE_HEAD bytes is refused while the server is still sending it"
     );
-}
-
-/// A keep-alive server's whole response, `total` bytes long (a `Content-Length` body of
-/// `x`s), and its body.
-fn response_of_exactly(total: usize) -> (Vec<u8>, Vec<u8>) {
-    let head = |len: usize| format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n");
-    let mut len = total.saturating_sub(head(0).len());
-    while head(len).len() + len > total {
-        len -= 1;
-    }
-    let body = vec![b'x'; len];
-    let mut response = head(len).into_bytes();
-    response.extend_from_slice(&body);
-    assert_eq!(
-        response.len(),
-        total,
-        "the test builds a response of exactly {total} bytes"
-    );
-    (response, body)
 }
 
 /// A keep-alive server (the connection stays open until the test is over) sends one

@@ -69,6 +69,25 @@ pub(crate) fn body_of(response: &[u8]) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+/// A keep-alive server's whole response, `total` bytes long (a `Content-Length` body of
+/// `x`s), and its body.
+pub(crate) fn response_of_exactly(total: usize) -> (Vec<u8>, Vec<u8>) {
+    let head = |len: usize| format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n");
+    let mut len = total.saturating_sub(head(0).len());
+    while head(len).len() + len > total {
+        len -= 1;
+    }
+    let body = vec![b'x'; len];
+    let mut response = head(len).into_bytes();
+    response.extend_from_slice(&body);
+    assert_eq!(
+        response.len(),
+        total,
+        "the test builds a response of exactly {total} bytes"
+    );
+    (response, body)
+}
+
 #[cfg(any(not(feature = "one-kata"), feature = "async_server"))]
 mod async_server;
 // Used by async_server, client, gather, raw_server, request, response:
