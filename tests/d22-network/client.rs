@@ -711,6 +711,9 @@ fn parse_response_refuses_a_status_line_not_split_by_single_spaces(#[case] raw: 
 #[case::four_digits(b"HTTP/1.1 2000 OK\r\n\r\n".as_slice())]
 #[case::two_digits(b"HTTP/1.1 20 OK\r\n\r\n".as_slice())]
 #[case::http2(b"HTTP/2 200 OK\r\n\r\n".as_slice())]
+#[case::letter_for_minor_version(b"HTTP/1.x 200 OK\r\n\r\n".as_slice())]
+#[case::no_minor_version(b"HTTP/1 200 OK\r\n\r\n".as_slice())]
+#[case::two_digit_major_version(b"HTTP/10.0 200 OK\r\n\r\n".as_slice())]
 #[case::no_code(b"HTTP/1.1\r\n\r\n".as_slice())]
 #[case::signed(b"HTTP/1.1 +20 OK\r\n\r\n".as_slice())]
 #[case::signed_three_digits(b"HTTP/1.1 +200 OK\r\n\r\n".as_slice())]
@@ -720,8 +723,9 @@ fn parse_response_rejects_a_malformed_status_line(#[case] raw: &[u8]) {
     let result = parse_response(raw, true);
     assert!(
         matches!(result, Err(HttpError::MalformedStatusLine(_))),
-        "{:?} is not HTTP/1.x followed by a three-digit code (exactly three ASCII digits: no \
-         sign, no extra leading zero, whatever number it parses to); got {result:?}",
+        "{:?} is not HTTP/1.0 or HTTP/1.1 (exactly: not any version starting with HTTP/1) \
+         followed by a three-digit code (exactly three ASCII digits: no sign, no extra \
+         leading zero, whatever number it parses to); got {result:?}",
         String::from_utf8_lossy(raw)
     );
 }

@@ -35,7 +35,10 @@
 //!   line's end is refused, not trimmed away);
 //!   a header name must be a non-empty token (ASCII letters, digits and ``!#$%&'*+-.^_`|~``
 //!   only: a space, control byte, non-ASCII letter or any separator of `(),/;<=>?@[\]{}`
-//!   and `"` is a `MalformedHeader`); a request target must be visible ASCII (`!` to `~` only: a
+//!   and `"` is a `MalformedHeader`); the method must be a token too (allow the token
+//!   characters, do not deny a list of separators: a control byte, DEL or non-ASCII letter
+//!   in it, as in `G\x07T`, `G\x7fT` or `GÉT`, is a `MalformedRequestLine`); the version's
+//!   `HTTP` is case-sensitive (`http/1.1` is a `MalformedRequestLine`); a request target must be visible ASCII (`!` to `~` only: a
 //!   control byte or any non-ASCII character, even valid UTF-8 such as `é`, U+00A0 or
 //!   U+2028, is a `MalformedRequestLine`); a
 //!   byte that is not UTF-8 is an error of the line it is in (request line or header), not
