@@ -1232,6 +1232,16 @@ async fn refuses_a_head_that_never_ends_as_soon_as_it_is_over_the_limit() {
 /// whose client declares a body of `declared` bytes, sends 3 of them and hangs up.
 fn peak_heap_for_a_declared_body(runtime: &tokio::runtime::Runtime, declared: &str) -> usize {
     let request = format!("POST / HTTP/1.1\r\nContent-Length: {declared}\r\n\r\nabc");
+    peak_heap_for_a_client(runtime, &request, patient())
+}
+
+/// The peak heap (this thread: a current-thread runtime) of `serve_connection` with `config`
+/// on a pipe whose client sends `request` and hangs up.
+fn peak_heap_for_a_client(
+    runtime: &tokio::runtime::Runtime,
+    request: &str,
+    config: ServerConfig,
+) -> usize {
     let ((), peak) = peak_heap(|| {
         runtime.block_on(async {
             let (mut client, server_side) = tokio::io::duplex(PIPE);
@@ -1241,7 +1251,7 @@ fn peak_heap_for_a_declared_body(runtime: &tokio::runtime::Runtime, declared: &s
                 .expect("the request fits in the pipe");
             drop(client); // the server reads the 3 bytes, then the end
             let (_stop_tx, stop) = tokio::sync::watch::channel(false);
-            let connection = serve_connection(server_side, patient(), hello_handler(), stop);
+            let connection = serve_connection(server_side, config, hello_handler(), stop);
             guard("serve_connection after its client hung up", connection).await;
         });
     });
@@ -1287,6 +1297,35 @@ fn a_body_still_to_come_holds_a_small_heap_whatever_the_limits_allow() {
          slow uploads hold a gigabyte within one header_timeout. Grow the buffer with the \
          bytes that actually arrive; max_body is a limit to check, never a size to reserve",
         crate::request::Limits::default().max_body
+    );
+}
+
+#[test]
+fn a_connection_holds_a_small_heap_however_large_the_head_limit() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a one-thread runtime");
+    let request = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+    let config = ServerConfig {
+        limits: crate::request::Limits {
+            max_head: 1024 * 1024,
+            ..crate::request::Limits::default()
+        },
+        ..patient()
+    };
+    let max_head = config.limits.max_head;
+    let _warm_up = peak_heap_for_a_client(&runtime, request, config);
+    let peak = peak_heap_for_a_client(&runtime, request, config);
+    let ceiling = 64 * 1024;
+    assert!(
+        peak <= ceiling,
+        "serve_connection held {peak} bytes of heap at its peak for a {}-byte GET with \
+         max_head = {max_head} (allowed: {ceiling}): it set memory aside for the largest head \
+         the limits allow, so every connection, even an idle keep-alive one, costs the worst \
+         case and a generous limit becomes a memory bill. max_head is a limit to check, never \
+         a size to reserve: grow the buffer with the bytes that actually arrive",
+        request.len()
     );
 }
 

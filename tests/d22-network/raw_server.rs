@@ -903,6 +903,32 @@ fn a_small_request_holds_a_small_heap_whatever_the_limits_allow() {
     );
 }
 
+#[test]
+fn read_request_holds_a_small_heap_however_large_the_head_limit() {
+    let raw: &[u8] = b"GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+    let limits = Limits {
+        max_head: 1024 * 1024,
+        ..Limits::default()
+    };
+    let (got, peak) = super::heap::peak_heap(|| read_request(&mut &raw[..], &limits));
+    assert_eq!(
+        got.map(|parsed| parsed.consumed),
+        Ok(raw.len()),
+        "read_request reads a small GET whole"
+    );
+    let ceiling = 64 * 1024;
+    assert!(
+        peak <= ceiling,
+        "read_request held {peak} bytes of heap at its peak to read a {}-byte GET with \
+         max_head = {} (allowed: {ceiling}): it set memory aside for the largest head the \
+         limits allow, so every client costs the worst case and a generous limit becomes a \
+         memory bill. max_head is a limit to check, never a size to reserve: grow the buffer \
+         with the bytes read",
+        raw.len(),
+        limits.max_head
+    );
+}
+
 /// Cases kept out of the visible suite, for `cargo kata exam` (docs/authoring.md): requests
 /// that arrive in pieces of any size with the next one behind them, the errors that are
 /// plain 400s, and more paths to route.

@@ -76,7 +76,10 @@
 //! - memory follows what arrived, never what the limits allow: a `POST` that declares
 //!   `Content-Length: 10` and sends 3 bytes holds at most 64 KiB of heap at its peak in
 //!   [`serve_connection`] (no `max_body` reserved once the head is in and a body is still to
-//!   come). Checked by `a_body_still_to_come_holds_a_small_heap_whatever_the_limits_allow`.
+//!   come), and so does a small GET on a connection whose `max_head` is 1 MiB (no `max_head`
+//!   reserved per connection). Checked by
+//!   `a_body_still_to_come_holds_a_small_heap_whatever_the_limits_allow`,
+//!   `a_connection_holds_a_small_heap_however_large_the_head_limit`.
 //! - the deadline ends once the request is read: a handler six times slower than
 //!   `header_timeout` still gets its answer to the client. Checked by
 //!   `a_handler_slower_than_the_header_timeout_still_gets_its_answer_out`.

@@ -48,9 +48,12 @@
 //! - memory follows what arrived, never what the limits allow: serving a small GET holds at
 //!   most 64 KiB of heap at its peak (no buffer set aside for a `max_head` + `max_body`
 //!   request), and so does a `POST` that declares `Content-Length: 10` and sends 3 bytes (no
-//!   `max_body` reserved once the head is in and a body is still to come). Checked by
+//!   `max_body` reserved once the head is in and a body is still to come), and so does
+//!   [`read_request`] reading a small GET under a 1 MiB `max_head` (no `max_head` reserved
+//!   before the first read). Checked by
 //!   `a_small_request_holds_a_small_heap_whatever_the_limits_allow`,
-//!   `a_body_still_to_come_holds_a_small_heap_whatever_the_limits_allow`.
+//!   `a_body_still_to_come_holds_a_small_heap_whatever_the_limits_allow`,
+//!   `read_request_holds_a_small_heap_however_large_the_head_limit`.
 //! - every response says `Connection: close` and carries `Content-Length`. Checked by
 //!   `closes_the_connection_after_each_response_and_says_so`.
 //! - the log sees each request line and each failed client, and the server keeps serving

@@ -77,7 +77,14 @@
 //!
 //! **Not checked.** A version that sends again to a refused port a few times (up to 8)
 //! before reporting it: the closed-port count is shared with every process of the machine's
-//! network namespace, so the test leaves room for others' datagrams.
+//! network namespace, so the test leaves room for others' datagrams. That a read timeout of
+//! either kind counts as a lost datagram: depending on the OS it surfaces as `WouldBlock`
+//! (Linux, macOS) or `TimedOut` (Windows), and both must be retried; the tests run where it
+//! is always `WouldBlock`, so a version that retries on `WouldBlock` alone passes them. That
+//! the socket is bound to the wildcard rather than to loopback (`127.0.0.1:0`, `[::1]:0`):
+//! connecting a wildcard-bound socket to a loopback server fixes its local address to
+//! loopback too, so the two look the same from outside, and every test server is on
+//! loopback; a socket bound to loopback reaches no other machine.
 
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
