@@ -213,6 +213,93 @@ fn reaches_an_ipv4_server_from_an_ipv4_socket() {
     );
 }
 
+/// Dissolves the association of the UDP socket `fd` (a `connect` to `AF_UNSPEC`), which
+/// another thread of this process is blocked reading. Linux then forgets the local address
+/// that `connect` chose, unless `bind` named one. The descriptor is borrowed, never closed.
+#[cfg(target_os = "linux")]
+fn disconnect(fd: i32) -> std::io::Result<()> {
+    /// `struct sockaddr` with `sa_family` `AF_UNSPEC` (0).
+    #[repr(C)]
+    struct Unspecified {
+        family: u16,
+        data: [u8; 14],
+    }
+    unsafe extern "C" {
+        fn connect(fd: i32, addr: *const Unspecified, len: u32) -> i32;
+    }
+    let addr = Unspecified {
+        family: 0,
+        data: [0; 14],
+    };
+    // SAFETY: `addr` is a valid `struct sockaddr` of the length given, alive for the call;
+    // `connect` only changes the socket's association, never closes the descriptor.
+    let done = unsafe { connect(fd, &addr, 16) };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Linux only: the address the socket was bound to is read by dissolving its association
+/// (see [`disconnect`]); connecting fixes a wildcard socket's local address to loopback when
+/// the server is on loopback, so before that both look the same.
+#[cfg(target_os = "linux")]
+#[test]
+fn binds_the_client_to_the_wildcard_not_to_loopback() {
+    use std::os::fd::FromRawFd;
+    let server = bind();
+    let addr = server.local_addr().expect("a bound socket has an address");
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let (done_tx, done_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tid_tx.send(super::thread_id());
+        let _ = done_tx.send(udp_request(addr, b"ping", Duration::from_secs(60), 0));
+    });
+    let tid = tid_rx
+        .recv_timeout(GUARD)
+        .expect("the client thread starts");
+    let mut buf = [0u8; 64];
+    let (n, from) = server
+        .recv_from(&mut buf)
+        .expect("udp_request sends its datagram");
+    let Some(fd) = super::blocked_call(tid).and_then(|call| call.receive_fd()) else {
+        let _ = server.send_to(&buf[..n], from);
+        println!("note: the client is not blocked in a receive on its socket; nothing checked");
+        return;
+    };
+    // SAFETY: the descriptor belongs to the socket the client's thread is blocked reading;
+    // the ManuallyDrop never closes it.
+    let socket = std::mem::ManuallyDrop::new(unsafe { UdpSocket::from_raw_fd(fd) });
+    disconnect(fd).expect("a UDP socket's association can be dissolved");
+    let bound = socket.local_addr().expect("a socket has a local address");
+    // Associate it again (Linux gives it a new port) and answer there, so the client ends.
+    socket
+        .connect(addr)
+        .expect("a UDP socket connects to loopback");
+    let now = socket.local_addr().expect("a socket has a local address");
+    server
+        .send_to(&buf[..n], now)
+        .expect("sending to loopback works");
+    let reply = done_rx
+        .recv_timeout(GUARD)
+        .expect("udp_request returns once the reply arrives");
+    assert_eq!(
+        reply.ok().as_deref(),
+        Some(b"ping".as_slice()),
+        "the reply sent to the client's socket"
+    );
+    assert!(
+        bound.ip().is_unspecified(),
+        "udp_request's socket was bound to {} (seen once its connection to {addr} was \
+         dissolved), not to the wildcard: a socket bound to loopback reaches only servers on \
+         this machine, so the client passes every loopback test and fails against any real \
+         server. Bind the wildcard of the server's family (0.0.0.0:0 for an IPv4 server) and \
+         let connect pick the source address for the destination",
+        bound.ip()
+    );
+}
+
 /// Linux only: macOS refuses to send datagrams over 9,216 bytes by default (see the brief).
 #[cfg(target_os = "linux")]
 #[test]

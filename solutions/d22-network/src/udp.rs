@@ -65,6 +65,10 @@
 //!   speaking `::ffff:a.b.c.d` (on Linux: while the server holds the request, an IPv4 socket
 //!   in `/proc/net/udp` is bound to the port it came from). Checked by
 //!   `reaches_an_ipv4_server_from_an_ipv4_socket`.
+//! - the socket is bound to the wildcard, not to loopback (`127.0.0.1:0`), which reaches
+//!   only servers on this machine (on Linux: while the client waits, the test dissolves its
+//!   socket's connection, which shows the address `bind` named, then connects it again).
+//!   Checked by `binds_the_client_to_the_wildcard_not_to_loopback`.
 //! - only the server's datagrams count as its reply: a forgery from another port is
 //!   ignored. Checked by `ignores_a_datagram_from_another_address_than_the_server`.
 //! - typed errors, with nothing sent, for a payload too large for one datagram and for a
@@ -80,11 +84,7 @@
 //! network namespace, so the test leaves room for others' datagrams. That a read timeout of
 //! either kind counts as a lost datagram: depending on the OS it surfaces as `WouldBlock`
 //! (Linux, macOS) or `TimedOut` (Windows), and both must be retried; the tests run where it
-//! is always `WouldBlock`, so a version that retries on `WouldBlock` alone passes them. That
-//! the socket is bound to the wildcard rather than to loopback (`127.0.0.1:0`, `[::1]:0`):
-//! connecting a wildcard-bound socket to a loopback server fixes its local address to
-//! loopback too, so the two look the same from outside, and every test server is on
-//! loopback; a socket bound to loopback reaches no other machine.
+//! is always `WouldBlock`, so a version that retries on `WouldBlock` alone passes them.
 
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
