@@ -241,6 +241,49 @@ fn disconnect(fd: i32) -> std::io::Result<()> {
     }
 }
 
+/// A client asking `server` on a thread of its own, once its datagram has arrived: the
+/// thread's id, the datagram (`buf[..n]`, from `from`) and where the client's result comes.
+#[cfg(target_os = "linux")]
+struct WaitingClient {
+    tid: u32,
+    buf: [u8; 64],
+    n: usize,
+    from: SocketAddr,
+    done_rx: mpsc::Receiver<Result<Vec<u8>, UdpError>>,
+}
+
+/// Starts `udp_request(server's address, payload, timeout, retries)` on a thread of its own
+/// and receives its datagram.
+#[cfg(target_os = "linux")]
+fn client_waiting_on(
+    server: &UdpSocket,
+    payload: &'static [u8],
+    timeout: Duration,
+    retries: u32,
+) -> WaitingClient {
+    let addr = server.local_addr().expect("a bound socket has an address");
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let (done_tx, done_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tid_tx.send(super::thread_id());
+        let _ = done_tx.send(udp_request(addr, payload, timeout, retries));
+    });
+    let tid = tid_rx
+        .recv_timeout(GUARD)
+        .expect("the client thread starts");
+    let mut buf = [0u8; 64];
+    let (n, from) = server
+        .recv_from(&mut buf)
+        .expect("udp_request sends its datagram");
+    WaitingClient {
+        tid,
+        buf,
+        n,
+        from,
+        done_rx,
+    }
+}
+
 /// Linux only: the address the socket was bound to is read by dissolving its association
 /// (see [`disconnect`]); connecting fixes a wildcard socket's local address to loopback when
 /// the server is on loopback, so before that both look the same.
@@ -250,19 +293,13 @@ fn binds_the_client_to_the_wildcard_not_to_loopback() {
     use std::os::fd::FromRawFd;
     let server = bind();
     let addr = server.local_addr().expect("a bound socket has an address");
-    let (tid_tx, tid_rx) = mpsc::channel();
-    let (done_tx, done_rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tid_tx.send(super::thread_id());
-        let _ = done_tx.send(udp_request(addr, b"ping", Duration::from_secs(60), 0));
-    });
-    let tid = tid_rx
-        .recv_timeout(GUARD)
-        .expect("the client thread starts");
-    let mut buf = [0u8; 64];
-    let (n, from) = server
-        .recv_from(&mut buf)
-        .expect("udp_request sends its datagram");
+    let WaitingClient {
+        tid,
+        buf,
+        n,
+        from,
+        done_rx,
+    } = client_waiting_on(&server, b"ping", Duration::from_secs(60), 0);
     let Some(fd) = super::blocked_call(tid).and_then(|call| call.receive_fd()) else {
         let _ = server.send_to(&buf[..n], from);
         println!("note: the client is not blocked in a receive on its socket; nothing checked");
@@ -443,22 +480,15 @@ fn sleeps_until_the_timeout_instead_of_polling() {
 #[test]
 fn waits_for_the_reply_asleep_in_a_receive_with_the_whole_timeout() {
     let server = bind();
-    let addr = server.local_addr().expect("a bound socket has an address");
     let timeout = Duration::from_secs(60);
-    let (tid_tx, tid_rx) = mpsc::channel();
-    let (done_tx, done_rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tid_tx.send(super::thread_id());
-        // Retries to spare: each attempt still waits the whole timeout, never a share of it.
-        let _ = done_tx.send(udp_request(addr, b"wait for me", timeout, 3));
-    });
-    let tid = tid_rx
-        .recv_timeout(GUARD)
-        .expect("the client thread starts");
-    let mut buf = [0u8; 64];
-    let (n, from) = server
-        .recv_from(&mut buf)
-        .expect("udp_request sends its datagram");
+    // Retries to spare: each attempt still waits the whole timeout, never a share of it.
+    let WaitingClient {
+        tid,
+        buf,
+        n,
+        from,
+        done_rx,
+    } = client_waiting_on(&server, b"wait for me", timeout, 3);
 
     let blocked = super::blocked_call(tid);
     let timeout_set = blocked
