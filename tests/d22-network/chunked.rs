@@ -83,6 +83,8 @@ fn decodes_any_spelling_of_a_hex_size(#[case] body: &[u8]) {
 #[case::vertical_tab_ending_the_size_line(b"5\x0b\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\x0b".into()))]
 #[case::cr_ending_the_size_line(b"5\r\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\r".into()))]
 #[case::next_line_ending_the_size_line(b"5\xc2\x85\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\u{85}".into()))]
+#[case::lf_inside_an_extension(b"5;a\nb\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5;a\nb".into()))]
+#[case::nul_inside_an_extension_value(b"5;a=\x00\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5;a=\x00".into()))]
 #[case::overflow(b"ffffffffffffffffffff\r\nx\r\n0\r\n\r\n".as_slice(), ChunkedError::SizeOverflow("ffffffffffffffffffff".into()))]
 #[case::size_larger_than_data(b"a\r\nhello\r\n".as_slice(), ChunkedError::SizeExceedsData { declared: 10, available: 7 })]
 #[case::data_cut_short(b"5\r\nhel".as_slice(), ChunkedError::SizeExceedsData { declared: 5, available: 3 })]

@@ -443,6 +443,23 @@ fn rejects_a_declared_body_over_the_limit_before_it_arrives() {
 }
 
 #[test]
+fn a_declared_length_at_the_top_of_usize_is_incomplete_not_an_overflow() {
+    let raw = format!(
+        "POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\nab",
+        usize::MAX
+    );
+    assert_eq!(
+        parse_with(raw.as_bytes(), &limits(1024, usize::MAX)),
+        Err(HttpError::Incomplete),
+        "Content-Length: {} under a body limit of usize::MAX: the length is allowed, the body \
+         has not arrived, so the answer is Incomplete. Where the body ends (head length plus \
+         declared length) overflows usize: add with checked_add, a sum of untrusted numbers \
+         must never panic or wrap",
+        usize::MAX
+    );
+}
+
+#[test]
 fn reports_how_many_bytes_a_request_used_and_leaves_the_next_one_alone() {
     let first = b"POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi".as_slice();
     let raw = [first, b"GET /b HTTP/1.1\r\n\r\n"].concat();
@@ -463,14 +480,17 @@ fn reports_how_many_bytes_a_request_used_and_leaves_the_next_one_alone() {
 #[case::http10_keep_alive(b"GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n".as_slice(), true)]
 #[case::http11_close_in_a_later_field(b"GET / HTTP/1.1\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n".as_slice(), false)]
 #[case::http10_keep_alive_in_a_later_field(b"GET / HTTP/1.0\r\nConnection: upgrade\r\nConnection: keep-alive\r\n\r\n".as_slice(), true)]
+#[case::http10_keep_alive_then_close(b"GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n".as_slice(), false)]
+#[case::http10_close_in_a_later_field_after_keep_alive(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n".as_slice(), false)]
 fn decides_keep_alive_from_version_and_connection_header(#[case] raw: &[u8], #[case] keep: bool) {
     let request = parse_request(raw).expect("a valid request");
     assert_eq!(
         request.wants_keep_alive(),
         keep,
-        "{:?}: HTTP/1.1 keeps connections open unless `close`; HTTP/1.0 closes unless \
-         `keep-alive`; the tokens come from every Connection field (get_all, not get: a \
-         `close` in a second field counts as much as one in the first)",
+        "{:?}: `close` ends the connection whatever the version and whatever else is asked \
+         (RFC 9112: it wins over `keep-alive`); otherwise HTTP/1.1 keeps connections open and \
+         HTTP/1.0 closes unless `keep-alive`; the tokens come from every Connection field \
+         (get_all, not get: a `close` in a second field counts as much as one in the first)",
         String::from_utf8_lossy(raw)
     );
 }

@@ -31,7 +31,8 @@
 //!   after the digits (`5 zzz`, `5 6`, or a vertical tab, form feed, CR or NEL before the `;`
 //!   or the line's end) is a `BadSize` holding the whole line, and nothing
 //!   comes before the digits (a space, tab, vertical tab or form feed before them is a
-//!   `BadSize` too). Checked by
+//!   `BadSize` too). An extension holds no control byte but a tab (a bare LF or a NUL in it,
+//!   as in `5;a` LF `b`, is a `BadSize` holding the whole line). Checked by
 //!   `rejects_a_broken_chunked_body_with_a_distinct_error`.
 //! - a declared size is untrusted: a chunk declaring 100 KiB, 1 MiB, 16 MiB, 64 MiB or
 //!   `usize::MAX` bytes with a few behind it is `SizeExceedsData`, and decoding holds at most

@@ -63,9 +63,14 @@
 //!   `rejects_a_body_over_1_mib_under_the_default_limits`, `accepts_a_body_of_exactly_the_limit`,
 //!   `rejects_a_declared_body_over_the_limit_before_it_arrives`.
 //! - `consumed` leaves the next request alone; keep-alive follows the version and the
-//!   `Connection` tokens of every `Connection` field (a `close` in a later field counts).
+//!   `Connection` tokens of every `Connection` field (a `close` in a later field counts, and
+//!   `close` wins over `keep-alive`: HTTP/1.0 with `Connection: keep-alive, close` closes).
 //!   Checked by `reports_how_many_bytes_a_request_used_and_leaves_the_next_one_alone`,
 //!   `decides_keep_alive_from_version_and_connection_header`.
+//! - a declared length is a claim: with a body limit of `usize::MAX`, `Content-Length:
+//!   18446744073709551615` is `Incomplete` (where the body would end is a checked sum, never
+//!   an overflow). Checked by
+//!   `a_declared_length_at_the_top_of_usize_is_incomplete_not_an_overflow`.
 //! - arbitrary bytes never panic, every proper prefix is `Incomplete`, and
 //!   `Request::to_bytes` then `parse_request` gives the same request back. Checked by
 //!   `never_panics_on_arbitrary_bytes`,

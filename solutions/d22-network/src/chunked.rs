@@ -31,7 +31,8 @@
 //!   after the digits (`5 zzz`, `5 6`, or a vertical tab, form feed, CR or NEL before the `;`
 //!   or the line's end) is a `BadSize` holding the whole line, and nothing
 //!   comes before the digits (a space, tab, vertical tab or form feed before them is a
-//!   `BadSize` too). Checked by
+//!   `BadSize` too). An extension holds no control byte but a tab (a bare LF or a NUL in it,
+//!   as in `5;a` LF `b`, is a `BadSize` holding the whole line). Checked by
 //!   `rejects_a_broken_chunked_body_with_a_distinct_error`.
 //! - a declared size is untrusted: a chunk declaring 100 KiB, 1 MiB, 16 MiB, 64 MiB or
 //!   `usize::MAX` bytes with a few behind it is `SizeExceedsData`, and decoding holds at most
@@ -136,12 +137,12 @@ fn split_line(input: &[u8]) -> Result<(&[u8], &[u8]), ChunkedError> {
 fn parse_size(line: &[u8]) -> Result<usize, ChunkedError> {
     let text = String::from_utf8_lossy(line);
     // Only spaces and tabs may follow the digits: `trim_end` would also take a VT, FF or CR.
-    let hex = text
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches([' ', '\t']);
-    if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let (size, extension) = text.split_once(';').unwrap_or((&text, ""));
+    let hex = size.trim_end_matches([' ', '\t']);
+    // An extension is text: a bare LF (or any control byte but a tab) in it is a line end
+    // or a trick to a stricter peer, never part of a name or value.
+    let extension_ok = extension.chars().all(|c| c == '\t' || !c.is_control());
+    if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) || !extension_ok {
         return Err(ChunkedError::BadSize(text.into_owned()));
     }
     usize::from_str_radix(hex, 16).map_err(|_| ChunkedError::SizeOverflow(hex.to_owned()))

@@ -63,9 +63,14 @@
 //!   `rejects_a_body_over_1_mib_under_the_default_limits`, `accepts_a_body_of_exactly_the_limit`,
 //!   `rejects_a_declared_body_over_the_limit_before_it_arrives`.
 //! - `consumed` leaves the next request alone; keep-alive follows the version and the
-//!   `Connection` tokens of every `Connection` field (a `close` in a later field counts).
+//!   `Connection` tokens of every `Connection` field (a `close` in a later field counts, and
+//!   `close` wins over `keep-alive`: HTTP/1.0 with `Connection: keep-alive, close` closes).
 //!   Checked by `reports_how_many_bytes_a_request_used_and_leaves_the_next_one_alone`,
 //!   `decides_keep_alive_from_version_and_connection_header`.
+//! - a declared length is a claim: with a body limit of `usize::MAX`, `Content-Length:
+//!   18446744073709551615` is `Incomplete` (where the body would end is a checked sum, never
+//!   an overflow). Checked by
+//!   `a_declared_length_at_the_top_of_usize_is_incomplete_not_an_overflow`.
 //! - arbitrary bytes never panic, every proper prefix is `Incomplete`, and
 //!   `Request::to_bytes` then `parse_request` gives the same request back. Checked by
 //!   `never_panics_on_arbitrary_bytes`,
@@ -271,8 +276,12 @@ impl Request {
                 .flat_map(|v| list_items(v))
                 .any(|t| t.eq_ignore_ascii_case(token))
         };
+        // `close` wins over everything (RFC 9112, 9.3); then the version's default.
+        if has_token("close") {
+            return false;
+        }
         match self.version {
-            Version::Http11 => !has_token("close"),
+            Version::Http11 => true,
             Version::Http10 => has_token("keep-alive"),
         }
     }
@@ -315,9 +324,9 @@ pub fn parse_with(raw: &[u8], limits: &Limits) -> Result<Parsed, HttpError> {
             limit: limits.max_body,
         });
     }
-    let body = raw
-        .get(head_len..head_len + length)
-        .ok_or(HttpError::Incomplete)?;
+    // Checked: with `max_body` at `usize::MAX` a declared length can overflow the sum.
+    let end = head_len.checked_add(length).ok_or(HttpError::Incomplete)?;
+    let body = raw.get(head_len..end).ok_or(HttpError::Incomplete)?;
     Ok(Parsed {
         request: Request {
             method,
@@ -326,7 +335,7 @@ pub fn parse_with(raw: &[u8], limits: &Limits) -> Result<Parsed, HttpError> {
             headers,
             body: body.to_vec(),
         },
-        consumed: head_len + length,
+        consumed: end,
     })
 }
 
