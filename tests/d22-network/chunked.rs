@@ -89,6 +89,7 @@ fn decodes_any_spelling_of_a_hex_size(#[case] body: &[u8]) {
 #[case::size_larger_than_data(b"a\r\nhello\r\n".as_slice(), ChunkedError::SizeExceedsData { declared: 10, available: 7 })]
 #[case::data_cut_short(b"5\r\nhel".as_slice(), ChunkedError::SizeExceedsData { declared: 5, available: 3 })]
 #[case::garbage_instead_of_crlf(b"5\r\nhelloXX0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
+#[case::one_garbage_byte_at_the_end_after_data(b"5\r\nhelloX".as_slice(), ChunkedError::MissingCrlf)]
 #[case::lf_only_after_data(b"5\r\nhello\n0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
 #[case::cr_then_garbage_after_data(b"5\r\nhello\rX0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]
 #[case::cr_then_cr_after_data(b"5\r\nhello\r\r0\r\n\r\n".as_slice(), ChunkedError::MissingCrlf)]

@@ -281,6 +281,7 @@ fn refuses_a_content_length_item_with_a_unicode_space_at_its_edge(
 #[case::bare_lf_in_headers(b"GET / HTTP/1.1\r\nA: 1\nB: 2\r\n\r\n".as_slice(), HttpError::MalformedHeader("A: 1".into()))]
 #[case::control_byte_in_value(b"GET / HTTP/1.1\r\nX: a\x07b\r\n\r\n".as_slice(), HttpError::MalformedHeader("X: a\x07b".into()))]
 #[case::del_in_value(b"GET / HTTP/1.1\r\nX: a\x7fb\r\n\r\n".as_slice(), HttpError::MalformedHeader("X: a\x7fb".into()))]
+#[case::bad_value_before_a_bad_name(b"GET / HTTP/1.1\r\nX: a\x07b\r\nBad Name: x\r\n\r\n".as_slice(), HttpError::MalformedHeader("X: a\x07b".into()))]
 #[case::c1_control_in_value(b"GET / HTTP/1.1\r\nX: a\xc2\x85b\r\n\r\n".as_slice(), HttpError::MalformedHeader("X: a\u{85}b".into()))]
 #[case::bad_request_line_before_a_non_utf8_header(b"GET /\r\nX: caf\xe9\r\n\r\n".as_slice(), HttpError::MalformedRequestLine("GET /".into()))]
 #[case::http2_before_a_non_utf8_header(b"GET / HTTP/2.0\r\nX: caf\xe9\r\n\r\n".as_slice(), HttpError::UnsupportedVersion("HTTP/2.0".into()))]
@@ -296,6 +297,7 @@ fn refuses_a_content_length_item_with_a_unicode_space_at_its_edge(
 #[case::conflict_in_the_middle_of_three_fields(b"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\nContent-Length: 3\r\n\r\nabcd".as_slice(), HttpError::ConflictingContentLength("3".into(), "4".into()))]
 #[case::chunked_request_lower_case(b"POST / HTTP/1.1\r\ntransfer-encoding: gzip\r\n\r\n".as_slice(), HttpError::UnsupportedTransferEncoding("gzip".into()))]
 #[case::chunked_request(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".as_slice(), HttpError::UnsupportedTransferEncoding("chunked".into()))]
+#[case::chunked_request_with_a_length(b"POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".as_slice(), HttpError::UnsupportedTransferEncoding("chunked".into()))]
 fn rejects_an_invalid_request_with_the_matching_error(
     #[case] raw: &[u8],
     #[case] expected: HttpError,
@@ -481,6 +483,7 @@ fn reports_how_many_bytes_a_request_used_and_leaves_the_next_one_alone() {
 #[case::http11_close_in_a_later_field(b"GET / HTTP/1.1\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n".as_slice(), false)]
 #[case::http10_keep_alive_in_a_later_field(b"GET / HTTP/1.0\r\nConnection: upgrade\r\nConnection: keep-alive\r\n\r\n".as_slice(), true)]
 #[case::http10_keep_alive_then_close(b"GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n".as_slice(), false)]
+#[case::http10_kelvin_sign_is_not_a_k(b"GET / HTTP/1.0\r\nConnection: \xe2\x84\xaaeep-alive\r\n\r\n".as_slice(), false)]
 #[case::http10_close_in_a_later_field_after_keep_alive(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n".as_slice(), false)]
 fn decides_keep_alive_from_version_and_connection_header(#[case] raw: &[u8], #[case] keep: bool) {
     let request = parse_request(raw).expect("a valid request");
@@ -490,7 +493,9 @@ fn decides_keep_alive_from_version_and_connection_header(#[case] raw: &[u8], #[c
         "{:?}: `close` ends the connection whatever the version and whatever else is asked \
          (RFC 9112: it wins over `keep-alive`); otherwise HTTP/1.1 keeps connections open and \
          HTTP/1.0 closes unless `keep-alive`; the tokens come from every Connection field \
-         (get_all, not get: a `close` in a second field counts as much as one in the first)",
+         (get_all, not get: a `close` in a second field counts as much as one in the first) \
+         and match by ASCII rules only (eq_ignore_ascii_case: to_lowercase turns the KELVIN \
+         SIGN U+212A into a `k`)",
         String::from_utf8_lossy(raw)
     );
 }

@@ -23,7 +23,8 @@
 //!   and 100 digits (a value, not a digit count, overflows), and undoes encoding for any
 //!   data and chunk size. Checked by `decodes_chunks_with_extensions_and_trailers`,
 //!   `decodes_any_spelling_of_a_hex_size`, `decoding_undoes_encoding_for_any_data_and_chunk_size`.
-//! - each broken body fails with its own variant (truncated is not garbage). Every line
+//! - each broken body fails with its own variant (truncated is not garbage: `5`, CRLF,
+//!   `hello` then one `X` at the end is `MissingCrlf`, not `Incomplete`). Every line
 //!   ends in CRLF: a bare LF does not end a size line (`5\nhello\r\n` is a `BadSize`) or a
 //!   trailer line (the body is still `Incomplete`), as a strict peer reads it, and chunk
 //!   data is followed by CR *and* LF (`hello\rX` is `MissingCrlf`). A size line

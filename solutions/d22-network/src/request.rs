@@ -30,7 +30,8 @@
 //!   `accepts_repeated_content_length_values_that_agree`.
 //! - each error from a table, conflicting lengths (every value, in any field or comma list,
 //!   must equal the first: `3, 4, 3` is refused, naming `3` and `4`) and any
-//!   `Transfer-Encoding` included, and a control character in a header value (C0, DEL or C1; only a tab is allowed),
+//!   `Transfer-Encoding` included (also next to a `Content-Length`: framing the body by the
+//!   length while a peer reads it chunked is request smuggling), and a control character in a header value (C0, DEL or C1; only a tab is allowed),
 //!   at either edge as in the middle (a VT, FF, CR or NEL next to the colon or at the
 //!   line's end is refused, not trimmed away);
 //!   a header name must be a non-empty token (ASCII letters, digits and ``!#$%&'*+-.^_`|~``
@@ -42,7 +43,8 @@
 //!   control byte or any non-ASCII character, even valid UTF-8 such as `é`, U+00A0 or
 //!   U+2028, is a `MalformedRequestLine`); a
 //!   byte that is not UTF-8 is an error of the line it is in (request line or header), not
-//!   of the whole head; with several bad lines, the first in order decides the error.
+//!   of the whole head; with several bad lines, the first in order decides the error (a
+//!   control byte in a value decides before a bad name on a later line).
 //!   Checked by `rejects_an_invalid_request_with_the_matching_error`,
 //!   `refuses_a_control_character_at_either_edge_of_a_header_value`,
 //!   `rejects_a_header_name_holding_any_separator`, `rejects_a_header_value_that_is_not_utf8`.
@@ -64,7 +66,8 @@
 //!   `rejects_a_declared_body_over_the_limit_before_it_arrives`.
 //! - `consumed` leaves the next request alone; keep-alive follows the version and the
 //!   `Connection` tokens of every `Connection` field (a `close` in a later field counts, and
-//!   `close` wins over `keep-alive`: HTTP/1.0 with `Connection: keep-alive, close` closes).
+//!   `close` wins over `keep-alive`: HTTP/1.0 with `Connection: keep-alive, close` closes);
+//!   tokens match by ASCII rules only (a KELVIN SIGN U+212A is not a `k`).
 //!   Checked by `reports_how_many_bytes_a_request_used_and_leaves_the_next_one_alone`,
 //!   `decides_keep_alive_from_version_and_connection_header`.
 //! - a declared length is a claim: with a body limit of `usize::MAX`, `Content-Length:
