@@ -20,6 +20,9 @@ enum Delivery {
     Close,
     /// One byte per write, then close.
     Trickle,
+    /// All at once, then reset the connection once the request is read: `SO_LINGER` of zero
+    /// makes the close send a RST instead of a FIN, on every OS.
+    Reset,
 }
 
 /// A server that accepts one client, sends `response` at once (a test double may answer
@@ -46,7 +49,7 @@ fn one_shot(
                     let _ = stream.write_all(&[*b]);
                 }
             }
-            Delivery::HoldOpen | Delivery::Close => {
+            Delivery::HoldOpen | Delivery::Close | Delivery::Reset => {
                 let _ = stream.write_all(response);
             }
         }
@@ -56,8 +59,15 @@ fn one_shot(
             head.push(byte[0]);
         }
         let _ = request_tx.send(head);
-        if matches!(delivery, Delivery::HoldOpen) {
-            let _ = done_rx.recv_timeout(GUARD);
+        match delivery {
+            Delivery::HoldOpen => {
+                let _ = done_rx.recv_timeout(GUARD);
+            }
+            Delivery::Reset => {
+                // Dropped with a zero linger: the kernel resets the connection.
+                let _ = tokio::net::TcpSocket::from_std_stream(stream).set_zero_linger();
+            }
+            Delivery::Close | Delivery::Trickle => {}
         }
     });
     (addr, request_rx, done_tx)
@@ -245,6 +255,20 @@ fn reports_a_body_cut_short_as_unexpected_eof(#[case] response: &'static [u8]) {
          yet\" errors (SizeExceedsData, MissingLastChunk, Incomplete) mean \"read more\" only \
          while the server may still send",
         String::from_utf8_lossy(response)
+    );
+}
+
+#[test]
+fn reports_a_reset_connection_as_an_io_error_not_as_the_end_of_the_body() {
+    let (addr, _request, _done) = one_shot(b"HTTP/1.1 200 OK\r\n\r\npartial", Delivery::Reset);
+    let result = guarded_get(addr, "/");
+    assert!(
+        matches!(result, Err(HttpError::Io(_))),
+        "the server sent a head with neither Content-Length nor chunked, then 7 bytes of body, \
+         and reset the connection (a RST, not the FIN of a close); http_get returned \
+         {result:?}. Only a clean close (read returns Ok(0)) ends a body framed by the close: \
+         a reset (ConnectionReset, ConnectionAborted) says the connection broke, so the body \
+         may be cut anywhere. Return the read's I/O error, never take it for the end"
     );
 }
 
@@ -773,6 +797,7 @@ fn recognises_chunked_in_a_list_of_transfer_codings() {
 #[case::unreadable_length(b"Content-Length: abc\r\n\r\nhello".as_slice(), Err(HttpError::InvalidContentLength("abc".into())))]
 #[case::two_fields_that_disagree(b"Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd".as_slice(), Err(HttpError::ConflictingContentLength("3".into(), "4".into())))]
 #[case::a_list_that_disagrees_in_the_middle(b"Content-Length: 3, 4, 3\r\n\r\nabcd".as_slice(), Err(HttpError::ConflictingContentLength("3".into(), "4".into())))]
+#[case::chunked_spelt_with_a_kelvin_sign(b"Transfer-Encoding: chun\xe2\x84\xaaed\r\n\r\n2\r\nhi\r\n0\r\n\r\n".as_slice(), Ok(b"2\r\nhi\r\n0\r\n\r\n".as_slice()))]
 #[case::a_coding_that_only_contains_chunked(b"Transfer-Encoding: x-notchunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n".as_slice(), Ok(b"2\r\nhi\r\n0\r\n\r\n".as_slice()))]
 #[case::chunked_in_a_second_field(b"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n".as_slice(), Ok(b"hi".as_slice()))]
 #[case::a_no_break_space_in_a_length_list(b"Content-Length: 2,\xc2\xa02\r\n\r\nhi".as_slice(), Err(HttpError::InvalidContentLength("\u{A0}2".into())))]
@@ -793,7 +818,9 @@ fn frames_a_body_by_every_framing_field_read_strictly(
          client and server disagree on where it ends. Content-Length goes through the same \
          strict check as a request's (digits only, every value in every field equal to the \
          first), never the first field parsed leniently; chunked is a whole token in any \
-         Transfer-Encoding field, not a substring of the first; and every header line is \
+         Transfer-Encoding field, not a substring of the first, compared ignoring ASCII case \
+         only (eq_ignore_ascii_case: to_lowercase turns the KELVIN SIGN U+212A into k); and \
+         every header line is \
          parsed by the request parser's rules (name a token right before the colon, CRLF \
          line ends), never split at the first ':' and trimmed",
         String::from_utf8_lossy(&raw)

@@ -305,6 +305,35 @@ async fn get_frames_a_response_like_the_blocking_client(
 }
 
 #[tokio::test]
+async fn get_reports_a_reset_connection_as_an_io_error_not_as_the_end_of_the_body() {
+    // The server reads the request, sends a head with no framing and 7 bytes of body, then
+    // resets the connection: a zero SO_LINGER makes the close send a RST, not a FIN.
+    let (listener, addr) = local_listener().await;
+    tokio::spawn(async move {
+        if let Ok((mut stream, _)) = listener.accept().await {
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte).await, Ok(1)) {
+                head.push(byte[0]);
+            }
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\n\r\npartial").await;
+            let _ = stream.set_zero_linger();
+        }
+    });
+    let result = tokio::time::timeout(GUARD, get(addr, "/"))
+        .await
+        .expect("get must finish once the server has reset the connection");
+    assert!(
+        matches!(result, Err(HttpError::Io(_))),
+        "the server sent a head with neither Content-Length nor chunked, then 7 bytes of body, \
+         and reset the connection (a RST, not the FIN of a close); get returned {result:?}. \
+         Only a clean close (read returns Ok(0)) ends a body framed by the close: a reset \
+         (ConnectionReset, ConnectionAborted) says the connection broke, so the body may be \
+         cut anywhere. Return the read's I/O error, never take it for the end"
+    );
+}
+
+#[tokio::test]
 async fn get_refuses_an_endless_head_without_waiting_for_the_server_to_close() {
     // The server sends a status line and one header line of `x`s that never ends, twice
     // MAX_RESPONSE_HEAD bytes in all, then keeps the connection open until the client leaves.

@@ -37,7 +37,9 @@
 //!   fields 3 and 4 are `ConflictingContentLength`, each list item is trimmed of spaces and
 //!   tabs only: `2,` then a U+00A0 then `2` is `InvalidContentLength`), and chunked is a whole
 //!   token of any `Transfer-Encoding` field (`x-notchunked` is not chunked; `chunked` in a
-//!   second field is), each coding trimmed of spaces and tabs only, never with `str::trim`:
+//!   second field is), compared ignoring ASCII case only (`chun`, U+212A KELVIN SIGN, `ed` is
+//!   an unknown coding: `to_lowercase` folds that sign into `k`), each coding trimmed of
+//!   spaces and tabs only, never with `str::trim`:
 //!   `chunked` with a U+00A0 or U+3000 at its edge is an unknown coding, so the body runs to
 //!   the close. Every header line is parsed by the request parser's rules:
 //!   `Content-Length : 5`, a line with no colon or a bare LF ending a line is a
@@ -81,8 +83,11 @@
 //!   before its last chunk too (the chunked decoder's "not whole yet" errors only mean
 //!   "read more" while the server may still send).
 //!   A broken chunked body (`BadSize`, `MissingCrlf`) is an error as soon as it is read,
-//!   before the server closes: only a truncated one means "read more".
+//!   before the server closes: only a truncated one means "read more". A connection the
+//!   server resets (`ConnectionReset`, `ConnectionAborted`) is an `Io` error, never the
+//!   close that ends a body framed by the close.
 //!   Checked by `reports_a_body_cut_short_as_unexpected_eof`,
+//!   `reports_a_reset_connection_as_an_io_error_not_as_the_end_of_the_body`,
 //!   `reports_a_broken_chunked_body`, `reports_a_refused_connection_as_an_io_error`,
 //!   `parse_response_reports_a_broken_chunk_before_the_server_closes`.
 //! - a declared Content-Length is a claim, not an allocation: 100 MB declared and 3 bytes

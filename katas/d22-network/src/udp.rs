@@ -85,6 +85,12 @@
 //! either kind counts as a lost datagram: depending on the OS it surfaces as `WouldBlock`
 //! (Linux, macOS) or `TimedOut` (Windows), and both must be retried; the tests run where it
 //! is always `WouldBlock`, so a version that retries on `WouldBlock` alone passes them.
+//! That every other receive error ends the request at once instead of being taken for a
+//! lost datagram: on a connected socket Linux reports only the "hard" ICMP errors to a
+//! receive (port or protocol unreachable, communication prohibited), and the one a test can
+//! cause on loopback without privileges is "port unreachable" (`ConnectionRefused`, checked
+//! above); the others need a firewall rule or a raw socket, so a version that retries on
+//! every error but `ConnectionRefused` passes the tests.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};

@@ -36,12 +36,15 @@
 //!   full read is not a sign that more is coming) and
 //!   refuses an invalid target; it frames the body as
 //!   [`parse_response`](crate::client::parse_response) does (chunked, until close, and a
-//!   declared length that never arrives is `UnexpectedEof`), handing it every read: a server
-//!   that streams a head without end and keeps the connection open gets `HeadTooLarge` once
-//!   `get` holds more than [`MAX_RESPONSE_HEAD`](crate::client::MAX_RESPONSE_HEAD) bytes,
-//!   not a client that buffers until a blank line arrives. Checked by
+//!   declared length that never arrives is `UnexpectedEof`, and a connection the server
+//!   resets is an `Io` error, never the close that ends the body), handing it every read: a
+//!   server that streams a head without end and keeps the connection open gets
+//!   `HeadTooLarge` once `get` holds more than
+//!   [`MAX_RESPONSE_HEAD`](crate::client::MAX_RESPONSE_HEAD) bytes, not a client that
+//!   buffers until a blank line arrives. Checked by
 //!   `get_refuses_an_endless_head_without_waiting_for_the_server_to_close`,
-//!   `get_frames_a_response_like_the_blocking_client`, `get_fetches_one_response_on_tokio`,
+//!   `get_frames_a_response_like_the_blocking_client`,
+//!   `get_reports_a_reset_connection_as_an_io_error_not_as_the_end_of_the_body`, `get_fetches_one_response_on_tokio`,
 //!   `get_reads_a_body_that_takes_many_reads`,
 //!   `get_returns_a_complete_response_without_waiting_for_close`,
 //!   `get_refuses_an_invalid_target`.
