@@ -272,32 +272,78 @@ fn reports_a_reset_connection_as_an_io_error_not_as_the_end_of_the_body() {
     );
 }
 
-/// A server that sends `bytes` in one write as soon as it accepts, then keeps the connection
-/// open until the returned sender is used or dropped (or [`GUARD`] passes). A failed write is
-/// expected: a client may hang up once it has seen enough.
-fn holding_server(bytes: Vec<u8>) -> (SocketAddr, mpsc::Sender<()>) {
+/// What the endless-head test sees first: `http_get`'s result, or the server's report.
+enum Seen {
+    /// `http_get` returned this.
+    Client(Result<ClientResponse, HttpError>),
+    /// The server stopped sending after `sent` bytes: the client hung up (a write failed),
+    /// or, if not, it had read more than twice the limit and was still reading.
+    Server { sent: usize, hung_up: bool },
+}
+
+/// Linux: the two queues of the TCP socket from `local` to `peer` in `/proc/net/tcp`: the
+/// bytes it has sent that its peer has not acknowledged yet, and the bytes it has received
+/// that its owner has not read. `None` elsewhere, or if the socket is not listed.
+fn tcp_queues(local: SocketAddr, peer: SocketAddr) -> Option<(u64, u64)> {
+    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    let port = |address: &str| address.rsplit(':').next().map(str::to_owned);
+    table.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let ours = port(fields.get(1)?)? == format!("{:04X}", local.port())
+            && port(fields.get(2)?)? == format!("{:04X}", peer.port());
+        let (sent, received) = fields.get(4)?.split_once(':')?;
+        let queues = (
+            u64::from_str_radix(sent, 16).ok()?,
+            u64::from_str_radix(received, 16).ok()?,
+        );
+        ours.then_some(queues)
+    })
+}
+
+/// How many of the `sent` bytes the client has read at least, from the server's socket
+/// `server` to the client's `client` (both in this process): `sent` minus what the server's
+/// kernel still holds and what the client's kernel holds unread. Bytes on their way are
+/// counted in both queues, so this never counts more than the client has read. `None` where
+/// `/proc/net/tcp` is missing.
+fn read_by_the_client(sent: usize, server: SocketAddr, client: SocketAddr) -> Option<usize> {
+    let (unacknowledged, _) = tcp_queues(server, client)?;
+    let (_, unread) = tcp_queues(client, server)?;
+    let held = usize::try_from(unacknowledged + unread).ok()?;
+    Some(sent.saturating_sub(held))
+}
+
+/// A server that sends a status line and then one header line of `x`s that never ends, in
+/// writes of 64 KiB, until the client hangs up or has read more than twice
+/// [`MAX_RESPONSE_HEAD`] (Linux, [`read_by_the_client`]; elsewhere, until 64 MiB are sent),
+/// and reports which to `seen`. It never closes the connection first: after its report it
+/// waits until the test is over ([`GUARD`] at most).
+fn endless_head_server(seen: mpsc::Sender<Seen>) -> (SocketAddr, mpsc::Sender<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");
     let (done_tx, done_rx) = mpsc::channel::<()>();
     thread::spawn(move || {
-        let Ok((mut stream, _)) = listener.accept() else {
+        let Ok((mut stream, peer)) = listener.accept() else {
             return;
         };
-        let _ = stream.set_nodelay(true);
-        let _ = stream.write_all(&bytes);
+        let mut sent = 0;
+        let mut hung_up = stream.write_all(b"HTTP/1.1 200 OK\r\nX-Endless: ").is_err();
+        let xs = vec![b'x'; 64 * 1024];
+        let read_too_much = |sent: usize| match read_by_the_client(sent, addr, peer) {
+            Some(read) => read > 2 * MAX_RESPONSE_HEAD,
+            None => sent > 64 << 20,
+        };
+        while !hung_up && !read_too_much(sent) {
+            match stream.write(&xs) {
+                Ok(n) if n > 0 => sent += n,
+                _ => hung_up = true,
+            }
+        }
+        let _ = seen.send(Seen::Server { sent, hung_up });
         let _ = done_rx.recv_timeout(GUARD);
     });
     (addr, done_tx)
-}
-
-/// A server that sends a status line and then one header line of `x`s that never ends, twice
-/// [`MAX_RESPONSE_HEAD`] bytes in all, and keeps the connection open until the test is done.
-fn endless_head_server() -> (SocketAddr, mpsc::Sender<()>) {
-    let mut head = b"HTTP/1.1 200 OK\r\nX-Endless: ".to_vec();
-    head.resize(2 * MAX_RESPONSE_HEAD, b'x');
-    holding_server(head)
 }
 
 /// `http_get(addr, path)` on a thread of its own, or `None` if it has not returned within
@@ -315,17 +361,29 @@ fn http_get_within_guard(
 
 #[test]
 fn refuses_an_endless_head_without_waiting_for_the_server_to_close() {
-    let (addr, _done) = endless_head_server();
-    let result = http_get_within_guard(addr, "/").unwrap_or_else(|| {
-        panic!(
-            "http_get did not return within {GUARD:?} from a server that sent {} bytes of a \
-             head with no blank line and keeps the connection open: either it panicked, or it \
-             buffers the head until a blank line (or the close) arrives. Hand every read to \
-             parse_response: once more than MAX_RESPONSE_HEAD bytes hold no end of the head, \
-             that is HeadTooLarge",
-            2 * MAX_RESPONSE_HEAD
-        )
+    let (seen_tx, seen) = mpsc::channel();
+    let (addr, _done) = endless_head_server(seen_tx.clone());
+    thread::spawn(move || {
+        let _ = seen_tx.send(Seen::Client(http_get(addr, "/")));
     });
+    let result = loop {
+        match seen.recv_timeout(GUARD) {
+            Ok(Seen::Client(result)) => break result,
+            Ok(Seen::Server { hung_up: true, .. }) => {} // http_get's result comes next
+            Ok(Seen::Server { sent, .. }) => panic!(
+                "http_get read more than {} bytes (of {sent} sent) of a head with no blank line \
+                 from a server that keeps the connection open, and was still reading: it buffers the head until a \
+                 blank line (or the close) arrives, without a limit. Hand every read to \
+                 parse_response: once more than MAX_RESPONSE_HEAD bytes hold no end of the \
+                 head, that is HeadTooLarge",
+                2 * MAX_RESPONSE_HEAD
+            ),
+            Err(_) => panic!(
+                "http_get did not return within {GUARD:?} from a server that streams a head \
+                 with no blank line: either it panicked, or it waits for a blank line"
+            ),
+        }
+    };
     assert_eq!(
         result,
         Err(HttpError::HeadTooLarge {
@@ -918,34 +976,83 @@ fn puts_an_ipv6_host_in_brackets() {
     );
 }
 
-/// A keep-alive server sends one response of exactly `total` bytes in one write, as soon as
-/// it accepts, and keeps the connection open until the test is over. 4 KiB and 16 KiB are
-/// multiples of every power-of-two read buffer up to their size, so the response arrives in
-/// reads that fill the buffer to the last byte, and then nothing more comes. The watchdog
-/// only reports a client that never returns.
+/// A keep-alive server: it reads the request, sends `response` in one write and keeps the
+/// connection open until every byte of it is in the client's kernel (Linux: all
+/// acknowledged), then resets the connection (`SO_LINGER` of zero), so a client that reads
+/// again after the whole response gets `ConnectionReset` at once instead of waiting. Where
+/// `/proc/net/tcp` is missing it keeps the connection open until the test is done.
+fn reset_once_delivered(response: Vec<u8>) -> (SocketAddr, mpsc::Sender<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    thread::spawn(move || {
+        let Ok((mut stream, peer)) = listener.accept() else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(GUARD));
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte), Ok(1)) {
+            head.push(byte[0]);
+        }
+        if stream.write_all(&response).is_err() {
+            return;
+        }
+        // Waits for a stable state (nothing is lost on loopback); the deadline only reports
+        // a hang, by falling back to holding the connection open.
+        let deadline = std::time::Instant::now() + GUARD;
+        loop {
+            match tcp_queues(addr, peer).map(|(unacknowledged, _)| unacknowledged == 0) {
+                Some(true) => {
+                    let _ = tokio::net::TcpSocket::from_std_stream(stream).set_zero_linger();
+                    return;
+                }
+                Some(false) if std::time::Instant::now() < deadline => {
+                    thread::sleep(std::time::Duration::from_millis(1));
+                }
+                _ => break,
+            }
+        }
+        let _ = done_rx.recv_timeout(GUARD);
+    });
+    (addr, done_tx)
+}
+
+/// A keep-alive server sends one response of exactly `total` bytes in one write. 4 KiB and
+/// 16 KiB are multiples of every power-of-two read buffer up to their size, so the response
+/// arrives in reads that fill the buffer to the last byte, and then nothing more comes but a
+/// reset once every byte is delivered ([`reset_once_delivered`]): a client that reads again
+/// gets `ConnectionReset` at once. The watchdog only reports a client that never returns.
 #[rstest]
 #[case::four_kib_exactly(4 * 1024)]
 #[case::sixteen_kib_exactly(16 * 1024)]
 fn returns_a_response_that_fills_the_read_buffer_exactly(#[case] total: usize) {
     let (response, body) = response_of_exactly(total);
-    // A keep-alive server: the connection stays open until the test is over.
-    let (addr, done) = holding_server(response);
+    let (addr, done) = reset_once_delivered(response);
     let got = http_get_within_guard(addr, "/kept");
     let _ = done.send(());
-    let got = got.unwrap_or_else(|| {
-        panic!(
+    let explain = "a read that fills the buffer does not mean more is coming. Hand every read \
+                   to parse_response, full or not, and return as soon as it gives a response";
+    match got {
+        None => panic!(
             "http_get did not return within {GUARD:?} from a keep-alive server that sent a whole \
-             response of exactly {total} bytes in one write: a read that fills the buffer does \
-             not mean more is coming. Hand every read to parse_response, full or not, and \
-             return as soon as it gives a response"
-        )
-    });
-    assert_eq!(
-        got.map(|r| r.body.len() == body.len() && r.body == body),
-        Ok(true),
-        "the {} bytes of the body of a {total}-byte response",
-        body.len()
-    );
+             response of exactly {total} bytes in one write: {explain}"
+        ),
+        Some(Err(err)) => panic!(
+            "http_get returned {err:?} for a keep-alive server's whole response of exactly \
+             {total} bytes, sent in one write: the server resets the connection only once every \
+             byte has reached the client, so http_get read again after the response was whole: \
+             {explain}"
+        ),
+        Some(Ok(response)) => assert!(
+            response.body == body,
+            "the {} bytes of the body of a {total}-byte response (got {})",
+            body.len(),
+            response.body.len()
+        ),
+    }
 }
 
 #[test]
