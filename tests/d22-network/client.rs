@@ -281,11 +281,15 @@ enum Seen {
     Server { sent: usize, hung_up: bool },
 }
 
-/// Linux: the two queues of the TCP socket from `local` to `peer` in `/proc/net/tcp`: the
+/// Linux's table of IPv4 TCP sockets, `/proc/net/tcp`; `None` elsewhere.
+fn tcp_table() -> Option<String> {
+    std::fs::read_to_string("/proc/net/tcp").ok()
+}
+
+/// The two queues of the TCP socket from `local` to `peer` in `table` ([`tcp_table`]): the
 /// bytes it has sent that its peer has not acknowledged yet, and the bytes it has received
-/// that its owner has not read. `None` elsewhere, or if the socket is not listed.
-fn tcp_queues(local: SocketAddr, peer: SocketAddr) -> Option<(u64, u64)> {
-    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+/// that its owner has not read. `None` if the socket is not listed.
+fn tcp_queues(table: &str, local: SocketAddr, peer: SocketAddr) -> Option<(u64, u64)> {
     let port = |address: &str| address.rsplit(':').next().map(str::to_owned);
     table.lines().skip(1).find_map(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
@@ -306,8 +310,9 @@ fn tcp_queues(local: SocketAddr, peer: SocketAddr) -> Option<(u64, u64)> {
 /// counted in both queues, so this never counts more than the client has read. `None` where
 /// `/proc/net/tcp` is missing.
 fn read_by_the_client(sent: usize, server: SocketAddr, client: SocketAddr) -> Option<usize> {
-    let (unacknowledged, _) = tcp_queues(server, client)?;
-    let (_, unread) = tcp_queues(client, server)?;
+    let table = tcp_table()?;
+    let (unacknowledged, _) = tcp_queues(&table, server, client)?;
+    let (_, unread) = tcp_queues(&table, client, server)?;
     let held = usize::try_from(unacknowledged + unread).ok()?;
     Some(sent.saturating_sub(held))
 }
@@ -330,9 +335,13 @@ fn endless_head_server(seen: mpsc::Sender<Seen>) -> (SocketAddr, mpsc::Sender<()
         let mut sent = 0;
         let mut hung_up = stream.write_all(b"HTTP/1.1 200 OK\r\nX-Endless: ").is_err();
         let xs = vec![b'x'; 64 * 1024];
-        let read_too_much = |sent: usize| match read_by_the_client(sent, addr, peer) {
-            Some(read) => read > 2 * MAX_RESPONSE_HEAD,
-            None => sent > 64 << 20,
+        let read_too_much = |sent: usize| {
+            // The client cannot have read more than was sent: no need to look before.
+            sent > 2 * MAX_RESPONSE_HEAD
+                && match read_by_the_client(sent, addr, peer) {
+                    Some(read) => read > 2 * MAX_RESPONSE_HEAD,
+                    None => sent > 64 << 20,
+                }
         };
         while !hung_up && !read_too_much(sent) {
             match stream.write(&xs) {
@@ -1004,7 +1013,8 @@ fn reset_once_delivered(response: Vec<u8>) -> (SocketAddr, mpsc::Sender<()>) {
         // a hang, by falling back to holding the connection open.
         let deadline = std::time::Instant::now() + GUARD;
         loop {
-            match tcp_queues(addr, peer).map(|(unacknowledged, _)| unacknowledged == 0) {
+            let queues = tcp_table().and_then(|table| tcp_queues(&table, addr, peer));
+            match queues.map(|(unacknowledged, _)| unacknowledged == 0) {
                 Some(true) => {
                     let _ = tokio::net::TcpSocket::from_std_stream(stream).set_zero_linger();
                     return;

@@ -333,32 +333,113 @@ async fn get_reports_a_reset_connection_as_an_io_error_not_as_the_end_of_the_bod
     );
 }
 
+/// Linux's table of IPv4 TCP sockets, `/proc/net/tcp`; `None` elsewhere.
+fn tcp_table() -> Option<String> {
+    std::fs::read_to_string("/proc/net/tcp").ok()
+}
+
+/// The two queues of the TCP socket from `local` to `peer` in `table` ([`tcp_table`]): the
+/// bytes it has sent that its peer has not acknowledged yet, and the bytes it has received
+/// that its owner has not read. `None` if the socket is not listed.
+fn tcp_queues(table: &str, local: SocketAddr, peer: SocketAddr) -> Option<(u64, u64)> {
+    let port = |address: &str| address.rsplit(':').next().map(str::to_owned);
+    table.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let ours = port(fields.get(1)?)? == format!("{:04X}", local.port())
+            && port(fields.get(2)?)? == format!("{:04X}", peer.port());
+        let (sent, received) = fields.get(4)?.split_once(':')?;
+        let queues = (
+            u64::from_str_radix(sent, 16).ok()?,
+            u64::from_str_radix(received, 16).ok()?,
+        );
+        ours.then_some(queues)
+    })
+}
+
+/// Whether the client has read more than twice [`MAX_RESPONSE_HEAD`] of the `sent` bytes,
+/// from the server's socket `server` to the client's `client` (both in this process): `sent`
+/// minus what the server's kernel still holds and what the client's kernel holds unread
+/// (bytes on their way are counted in both, so this never counts more than was read).
+/// Where `/proc/net/tcp` is missing: whether 64 MiB have been sent.
+fn read_past_twice_the_limit(sent: usize, server: SocketAddr, client: SocketAddr) -> bool {
+    if sent <= 2 * MAX_RESPONSE_HEAD {
+        return false; // nothing to look up: the client cannot have read more than was sent
+    }
+    let table = tcp_table();
+    let queues = |local, peer| tcp_queues(table.as_deref()?, local, peer);
+    let held = queues(server, client).zip(queues(client, server)).and_then(
+        |((unacknowledged, _), (_, unread))| usize::try_from(unacknowledged + unread).ok(),
+    );
+    match held {
+        Some(held) => sent.saturating_sub(held) > 2 * MAX_RESPONSE_HEAD,
+        None => sent > 64 << 20,
+    }
+}
+
 #[tokio::test]
 async fn get_refuses_an_endless_head_without_waiting_for_the_server_to_close() {
-    // The server sends a status line and one header line of `x`s that never ends, twice
-    // MAX_RESPONSE_HEAD bytes in all, then keeps the connection open until the client leaves.
-    let (listener, addr) = local_listener().await;
+    // The server sends a status line and one header line of `x`s that never ends, until the
+    // client hangs up or has read more than twice MAX_RESPONSE_HEAD; it reports which, and
+    // keeps the connection open until the client leaves.
+    // Small send buffers: the server's kernel holds little the client has not asked for.
+    let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket can be created");
+    socket
+        .set_send_buffer_size(64 * 1024)
+        .expect("a send buffer size can be set");
+    let (listener, addr) = super::listen_locally(socket);
+    let (report, reported) = tokio::sync::oneshot::channel::<(usize, bool)>();
     tokio::spawn(async move {
-        if let Ok((mut stream, _)) = listener.accept().await {
-            let mut head = b"HTTP/1.1 200 OK\r\nX-Endless: ".to_vec();
-            head.resize(2 * MAX_RESPONSE_HEAD, b'x');
-            // The client hangs up once it has seen enough: a failed write is expected.
-            let _ = stream.write_all(&head).await;
+        if let Ok((mut stream, peer)) = listener.accept().await {
+            let mut sent = 0;
+            let mut hung_up = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nX-Endless: ")
+                .await
+                .is_err();
+            let xs = vec![b'x'; 64 * 1024];
+            while !hung_up {
+                match stream.try_write(&xs) {
+                    Ok(n) if n > 0 => sent += n,
+                    // Full: the client has had its turn since the last look; look again.
+                    Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {
+                        if read_past_twice_the_limit(sent, addr, peer) {
+                            break;
+                        }
+                        hung_up = stream.writable().await.is_err();
+                    }
+                    _ => hung_up = true,
+                }
+            }
+            let _ = report.send((sent, hung_up));
             let mut rest = [0u8; 1024];
             while matches!(stream.read(&mut rest).await, Ok(n) if n > 0) {}
         }
     });
-    let result = tokio::time::timeout(GUARD, get(addr, "/"))
-        .await
-        .unwrap_or_else(|_| {
-            panic!(
-                "get did not return within {GUARD:?} from a server that sent {} bytes of a head \
-                 with no blank line and keeps the connection open: it buffers the head until a \
-                 blank line (or the close) arrives. Hand every read to parse_response: once \
-                 more than MAX_RESPONSE_HEAD bytes hold no end of the head, that is HeadTooLarge",
-                2 * MAX_RESPONSE_HEAD
-            )
-        });
+    let got = get(addr, "/");
+    tokio::pin!(got);
+    let result = tokio::time::timeout(GUARD, async {
+        tokio::select! {
+            result = &mut got => result,
+            reported = reported => match reported {
+                Ok((sent, false)) => panic!(
+                    "get read more than {} bytes (of {sent} sent) of a head with no blank line \
+                     from a server that keeps the connection open, and was still reading: it \
+                     buffers the head until a blank line (or the close) arrives, without a \
+                     limit. Hand every read to parse_response: once more than \
+                     MAX_RESPONSE_HEAD bytes hold no end of the head, that is HeadTooLarge",
+                    2 * MAX_RESPONSE_HEAD
+                ),
+                // The client hung up: its result comes next.
+                _ => got.await,
+            },
+        }
+    })
+    .await
+    .unwrap_or_else(|_| {
+        panic!(
+            "get did not return within {GUARD:?} from a server that streams a head with no \
+             blank line and keeps the connection open: it waits for a blank line"
+        )
+    });
     assert_eq!(
         result,
         Err(HttpError::HeadTooLarge {
@@ -368,33 +449,74 @@ async fn get_refuses_an_endless_head_without_waiting_for_the_server_to_close() {
     );
 }
 
-/// A keep-alive server (the connection stays open until the test is over) sends one
-/// response of `total` bytes in one write. 16 KiB is a multiple of every power-of-two read
-/// buffer up to 16 KiB, so it arrives in reads that fill the buffer to the last byte. Tokio's
-/// clock is paused and held still (a running `spawn_blocking` task stops a paused clock from
-/// advancing) until `get` returns: a `get` that waits for a pause (a timer) to end the
-/// response never sees one, and one that waits for the close never sees it either.
+/// A keep-alive server on a thread of its own: it reads the request, sends `response` in one
+/// write and keeps the connection open until every byte of it is in the client's kernel
+/// (Linux: all acknowledged, [`tcp_queues`]), then resets the connection (`SO_LINGER` of
+/// zero), so a client that reads again after the whole response gets `ConnectionReset` at
+/// once instead of waiting. Where `/proc/net/tcp` is missing it keeps the connection open
+/// until the returned sender is used or dropped ([`GUARD`] at most).
+fn reset_once_delivered(response: Vec<u8>) -> (SocketAddr, std::sync::mpsc::Sender<()>) {
+    use std::io::{Read, Write};
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let Ok((mut stream, peer)) = listener.accept() else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(GUARD));
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte), Ok(1)) {
+            head.push(byte[0]);
+        }
+        if stream.write_all(&response).is_err() {
+            return;
+        }
+        // Waits for a stable state (nothing is lost on loopback); the deadline only reports
+        // a hang, by falling back to holding the connection open.
+        let deadline = std::time::Instant::now() + GUARD;
+        loop {
+            let queues = tcp_table().and_then(|table| tcp_queues(&table, addr, peer));
+            match queues.map(|(unacknowledged, _)| unacknowledged == 0) {
+                Some(true) => {
+                    let _ = tokio::net::TcpSocket::from_std_stream(stream).set_zero_linger();
+                    return;
+                }
+                Some(false) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                _ => break,
+            }
+        }
+        let _ = done_rx.recv_timeout(GUARD);
+    });
+    (addr, done_tx)
+}
+
+/// A keep-alive server sends one response of `total` bytes in one write and resets the
+/// connection once every byte has reached the client ([`reset_once_delivered`]): a `get`
+/// that reads again after the whole response gets `ConnectionReset` at once. 16 KiB is a
+/// multiple of every power-of-two read buffer up to 16 KiB, so it arrives in reads that fill
+/// the buffer to the last byte. Tokio's clock is paused and held still (a running
+/// `spawn_blocking` task stops a paused clock from advancing) until `get` returns: a `get`
+/// that waits for a pause (a timer) to end the response never sees one before the reset.
 #[rstest]
 #[case::a_short_response(46)]
 #[case::sixteen_kib_exactly(16 * 1024)]
 fn get_returns_a_complete_response_without_waiting_for_close(#[case] total: usize) {
     const KEPT_OPEN_WAIT: Duration = Duration::from_secs(3);
     let (response, body) = response_of_exactly(total);
+    let (addr, done) = reset_once_delivered(response);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .start_paused(true)
         .build()
         .expect("a one-thread runtime");
     let (got, released) = runtime.block_on(async {
-        let (listener, addr) = local_listener().await;
-        let (done, hold) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            if let Ok((mut stream, _)) = listener.accept().await {
-                let _ = stream.write_all(&response).await;
-                // A keep-alive server: the connection stays open until the test is over.
-                let _ = hold.await;
-            }
-        });
         // Holds the clock still until `get` returns, or for KEPT_OPEN_WAIT of real time.
         let (returned, wait) = std::sync::mpsc::channel::<()>();
         let mut still =
@@ -404,7 +526,6 @@ fn get_returns_a_complete_response_without_waiting_for_close(#[case] total: usiz
             _ = &mut still => None,
         };
         let _ = returned.send(());
-        let _ = done.send(());
         // Whether the clock was still held when get returned (the wait ended by `returned`).
         let released = match got {
             Some(_) => still.await.unwrap_or(false),
@@ -412,20 +533,25 @@ fn get_returns_a_complete_response_without_waiting_for_close(#[case] total: usiz
         };
         (got, released)
     });
-    let response = got
-        .filter(|_| released)
-        .unwrap_or_else(|| {
-            panic!(
-                "get did not return within {KEPT_OPEN_WAIT:?} (tokio's clock held still) although \
-                 the whole {total}-byte response had arrived on a connection the server keeps \
-                 open: it waits for the server to close, for a pause (a timeout after the last \
-                 bytes) to say the response is over, or takes a read that fills its buffer as \
-                 'more is coming' (TCP is a byte stream: read sizes are not message boundaries, \
-                 and silence is not an end). Feed the bytes read so far to parse_response after \
-                 every read and return as soon as it has a whole response"
-            )
-        })
-        .expect("a valid response");
+    let _ = done.send(());
+    let explain = "it waits for the server to close, for a pause (a timeout after the last \
+                   bytes) to say the response is over, or takes a read that fills its buffer as \
+                   'more is coming' (TCP is a byte stream: read sizes are not message \
+                   boundaries, and silence is not an end). Feed the bytes read so far to \
+                   parse_response after every read and return as soon as it has a whole response";
+    let response = match got.filter(|_| released) {
+        None => panic!(
+            "get did not return within {KEPT_OPEN_WAIT:?} (tokio's clock held still) although \
+             the whole {total}-byte response had arrived on a connection the server keeps \
+             open: {explain}"
+        ),
+        Some(Err(err)) => panic!(
+            "get returned {err:?} for a keep-alive server's whole {total}-byte response, sent \
+             in one write: the server resets the connection only once every byte has reached \
+             the client, so get read again after the response was whole: {explain}"
+        ),
+        Some(Ok(response)) => response,
+    };
     assert!(
         response.body == body,
         "the {} bytes Content-Length promised (got {})",
@@ -475,36 +601,35 @@ fn get_does_not_allocate_a_declared_length_up_front() {
     );
 }
 
-/// Runs `body` on a one-thread runtime whose only blocking thread is kept busy until `body`
-/// is done, so an answer that needs `spawn_blocking` (the blocking client on a pool thread)
-/// can never come. Fails after [`GUARD`] with `what`.
-fn with_the_blocking_pool_taken<T>(what: &str, body: impl Future<Output = T>) -> T {
+/// Runs `body` on a one-thread runtime that counts the threads its blocking pool starts
+/// (`on_thread_start`), and fails with `what` if it started any: an answer that needs
+/// `spawn_blocking` (the blocking client on a pool thread) starts one before it can come.
+/// [`GUARD`] only reports a hang.
+fn without_a_blocking_thread<T>(what: &str, body: impl Future<Output = T>) -> T {
+    let started = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&started);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .max_blocking_threads(1)
+        .on_thread_start(move || {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        })
         .build()
         .expect("a one-thread runtime");
-    let (release, held) = std::sync::mpsc::channel::<()>();
-    // Holds the one blocking thread until `release` is sent or dropped.
-    let busy = runtime.spawn_blocking(move || {
-        let _ = held.recv();
-    });
     let result = runtime.block_on(async { tokio::time::timeout(GUARD, body).await });
-    let _ = release.send(());
-    let _ = runtime.block_on(busy);
-    result.unwrap_or_else(|_| {
-        panic!(
-            "{what} did not finish within {GUARD:?} while tokio's blocking pool was busy: it must \
-             do its I/O on tokio's event loop (tokio::net::TcpStream, .await), not run the \
-             blocking client on spawn_blocking, one OS thread per request. Many requests in \
-             flight on one thread is what async is for"
-        )
-    })
+    let started = started.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        started, 0,
+        "{what} started {started} thread(s) of tokio's blocking pool: it must do its I/O on \
+         tokio's event loop (tokio::net::TcpStream, .await), not run the blocking client on \
+         spawn_blocking, one OS thread per request. Many requests in flight on one thread is \
+         what async is for"
+    );
+    result.unwrap_or_else(|_| panic!("{what} did not finish within {GUARD:?}"))
 }
 
 #[test]
 fn get_does_its_io_on_the_event_loop_not_on_a_blocking_thread() {
-    let response = with_the_blocking_pool_taken("get", async {
+    let response = without_a_blocking_thread("get", async {
         let addr = all_at_once_server(1).await;
         get(addr, "/one").await
     })
@@ -515,7 +640,7 @@ fn get_does_its_io_on_the_event_loop_not_on_a_blocking_thread() {
 #[test]
 fn fetch_all_does_its_io_on_the_event_loop_not_on_blocking_threads() {
     let paths = ["/a", "/b", "/c"];
-    let results = with_the_blocking_pool_taken("fetch_all", async {
+    let results = without_a_blocking_thread("fetch_all", async {
         let addr = all_at_once_server(paths.len()).await;
         fetch_all(addr, &paths).await
     });

@@ -51,9 +51,10 @@
 //! - a declared Content-Length is a claim, not an allocation: 100 MB declared and 3 bytes
 //!   sent cost `get` at most 64 bytes more heap than 10 declared and the same 3 bytes sent.
 //!   Checked by `get_does_not_allocate_a_declared_length_up_front`.
-//! - the I/O runs on tokio's event loop, not on blocking threads: with tokio's one blocking
-//!   thread kept busy, `get` and `fetch_all` still finish (the blocking client on
-//!   `spawn_blocking`, one OS thread per request, never would). Checked by
+//! - the I/O runs on tokio's event loop, not on blocking threads: `get` and `fetch_all`
+//!   start no thread of tokio's blocking pool (the runtime's `on_thread_start` hook counts
+//!   them; the blocking client on `spawn_blocking`, one OS thread per request, starts one).
+//!   Checked by
 //!   `get_does_its_io_on_the_event_loop_not_on_a_blocking_thread`,
 //!   `fetch_all_does_its_io_on_the_event_loop_not_on_blocking_threads`.
 //! - the request is written on the event loop too: while a request bigger than the
