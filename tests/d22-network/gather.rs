@@ -29,10 +29,21 @@ async fn all_at_once_server(expected: usize) -> SocketAddr {
     all_at_once_server_reporting(expected, || {}).await
 }
 
-/// [`all_at_once_server`] that calls `all_open` once every request is open, before answering.
+/// [`all_at_once_server_counting`] with a counter of its own.
 async fn all_at_once_server_reporting(
     expected: usize,
     all_open: impl FnOnce() + Send + 'static,
+) -> SocketAddr {
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    all_at_once_server_counting(expected, all_open, read).await
+}
+
+/// [`all_at_once_server`] that calls `all_open` once every request is open, before answering,
+/// and counts in `read` the requests it has read so far.
+async fn all_at_once_server_counting(
+    expected: usize,
+    all_open: impl FnOnce() + Send + 'static,
+    read: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 ) -> SocketAddr {
     let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket can be created");
     socket
@@ -53,6 +64,7 @@ async fn all_at_once_server_reporting(
             let text = String::from_utf8_lossy(&head).into_owned();
             let target = text.split(' ').nth(1).unwrap_or_default().to_owned();
             waiting.push((stream, target));
+            read.store(waiting.len(), std::sync::atomic::Ordering::SeqCst);
         }
         all_open();
         for (mut stream, target) in waiting.into_iter().rev() {
@@ -97,6 +109,91 @@ async fn get_from_a_one_request_server(
         .expect(what)
 }
 
+/// Linux: how many TCP sockets of this machine are connected (or connecting) to port `port`
+/// of 127.0.0.1, in any state: the rows of `/proc/net/tcp` whose remote port is `port`, so
+/// never the server's own sockets. `None` elsewhere.
+fn clients_of(port: u16) -> Option<usize> {
+    let table = tcp_table()?;
+    let port = format!("{port:04X}");
+    let to_the_port = |line: &&str| {
+        let remote = line.split_whitespace().nth(2).unwrap_or_default();
+        remote.rsplit(':').next() == Some(port.as_str())
+    };
+    Some(table.lines().skip(1).filter(to_the_port).count())
+}
+
+/// Watches the current one-thread runtime from a thread of its own while its
+/// [`all_at_once_server_counting`] on `port` waits for `expected` requests, and sends to
+/// `stuck` how many it has read if the client is stuck: the runtime is parked (tokio's
+/// `worker_park_unpark_count` is odd, and the same before and after the look, so no task ran
+/// in between), every client socket of the server has sent its request, and there are fewer
+/// than `expected`. A parked runtime has polled every task it has, so a `fetch_all` that
+/// started every request has a socket for each by then; one that awaits each request (or
+/// each batch) before starting the next waits for an answer that never comes. Stops when
+/// `done` is set, or after [`GUARD`] (which then reports the hang).
+fn watch_for_a_stuck_client(
+    port: u16,
+    expected: usize,
+    read: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stuck: tokio::sync::oneshot::Sender<usize>,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    let metrics = tokio::runtime::Handle::current().metrics();
+    if metrics.num_workers() != 1 {
+        return; // only a one-thread runtime publishes that it parks at once
+    }
+    std::thread::spawn(move || {
+        let parked = || {
+            let count = metrics.worker_park_unpark_count(0);
+            (count % 2 == 1).then_some(count)
+        };
+        let deadline = std::time::Instant::now() + GUARD;
+        while !done.load(std::sync::atomic::Ordering::SeqCst)
+            && std::time::Instant::now() < deadline
+        {
+            if let Some(before) = parked() {
+                let read = read.load(std::sync::atomic::Ordering::SeqCst);
+                if read < expected && clients_of(port) == Some(read) && parked() == Some(before) {
+                    let _ = stuck.send(read);
+                    return;
+                }
+            }
+            // Waits for a stable state; the sleep decides nothing but when to look again.
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
+/// `fetch_all(paths)` from an [`all_at_once_server`] on the current one-thread runtime: fails
+/// at once if the client is stuck with fewer than every request open
+/// ([`watch_for_a_stuck_client`]), or after [`GUARD`].
+async fn fetch_all_at_once<'a>(paths: &'a [&'a str]) -> Vec<Result<ClientResponse, HttpError>> {
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let addr = all_at_once_server_counting(paths.len(), || {}, std::sync::Arc::clone(&read)).await;
+    let (stuck, stuck_with) = tokio::sync::oneshot::channel();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    watch_for_a_stuck_client(
+        addr.port(),
+        paths.len(),
+        read,
+        stuck,
+        std::sync::Arc::clone(&done),
+    );
+    let results = tokio::select! {
+        results = fetch_all_guarded(addr, paths) => results,
+        Ok(open) = stuck_with => panic!(
+            "fetch_all has {open} of its {} requests open, each sent, and waits for an answer: \
+             it awaits each request (or each batch) before starting the next. The suite's \
+             server answers only when all {} requests are in flight at the same time. Start \
+             every request first (tokio::spawn or a JoinSet), then collect.",
+            paths.len(),
+            paths.len()
+        ),
+    };
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    results
+}
+
 fn bodies(results: &[Result<crate::client::ClientResponse, HttpError>]) -> Vec<String> {
     results
         .iter()
@@ -110,8 +207,7 @@ fn bodies(results: &[Result<crate::client::ClientResponse, HttpError>]) -> Vec<S
 #[tokio::test]
 async fn returns_results_in_input_order_although_the_server_answers_in_reverse() {
     let paths = ["/users", "/repos", "/events", "/emojis", "/gists"];
-    let addr = all_at_once_server(paths.len()).await;
-    let results = fetch_all_guarded(addr, &paths).await;
+    let results = fetch_all_at_once(&paths).await;
     assert_eq!(
         bodies(&results),
         paths.to_vec(),
@@ -171,16 +267,14 @@ fn has_a_thousand_requests_in_flight_at_once() {
     ) {
         return;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("a two-thread runtime");
+        .expect("a one-thread runtime");
     let ok = runtime.block_on(async {
         let owned = item_paths(MANY);
         let paths: Vec<&str> = owned.iter().map(String::as_str).collect();
-        let addr = all_at_once_server(paths.len()).await;
-        let results = fetch_all_guarded(addr, &paths).await;
+        let results = fetch_all_at_once(&paths).await;
         results
             .iter()
             .filter(|r| r.as_ref().is_ok_and(|resp| resp.status == 200))

@@ -16,7 +16,9 @@
 //! **The tests check.**
 //! - every request is in flight at once: the suite's server answers only when all of them
 //!   (5, or 1,000) are open, so a sequential version, or one in batches of fewer than 1,000,
-//!   fails by a deadlock guard with an explanation. Checked by
+//!   waits for ever; the test says so as soon as the one-thread runtime is idle with every
+//!   open request sent and fewer than all of them open (on Linux: tokio's park count and
+//!   `/proc/net/tcp`; elsewhere a deadlock guard). Checked by
 //!   `returns_results_in_input_order_although_the_server_answers_in_reverse`,
 //!   `has_a_thousand_requests_in_flight_at_once`.
 //! - each request's reads run concurrently with the others' too, not only its sends: when
