@@ -744,6 +744,7 @@ fn parse_response_asks_for_more_until_the_body_is_complete() {
 #[rstest]
 #[case::garbage_size(b"xyz\r\nabc\r\n".as_slice(), ChunkedError::BadSize("xyz".into()))]
 #[case::garbage_after_the_data(b"3\r\nabcXX".as_slice(), ChunkedError::MissingCrlf)]
+#[case::a_size_that_overflows(b"ffffffffffffffffffff\r\nx".as_slice(), ChunkedError::SizeOverflow("ffffffffffffffffffff".into()))]
 fn parse_response_reports_a_broken_chunk_before_the_server_closes(
     #[case] chunks: &[u8],
     #[case] expected: ChunkedError,
@@ -755,8 +756,9 @@ fn parse_response_reports_a_broken_chunk_before_the_server_closes(
         Err(HttpError::Chunked(expected)),
         "{:?} with the connection still open: no more bytes can make this body valid, so it \
          is the chunked error now. Asking for more (Ok(None)) on every chunked error makes \
-         http_get wait out its timeout on a keep-alive server; only Incomplete, \
-         MissingLastChunk and SizeExceedsData mean 'read more'",
+         http_get wait out its timeout on a keep-alive server (a size that overflows usize \
+         stays too big whatever follows); only Incomplete, MissingLastChunk and \
+         SizeExceedsData mean 'read more'",
         String::from_utf8_lossy(&raw)
     );
 }
@@ -872,6 +874,10 @@ fn recognises_chunked_in_a_list_of_transfer_codings() {
 #[case::tab_before_the_colon(b"Transfer-Encoding\t: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n".as_slice(), Err(HttpError::MalformedHeader("Transfer-Encoding\t: chunked".into())))]
 #[case::a_line_without_a_colon(b"Content-Length 5\r\nContent-Length: 2\r\n\r\nhi".as_slice(), Err(HttpError::MalformedHeader("Content-Length 5".into())))]
 #[case::a_bare_lf_between_fields(b"X-A: 1\nContent-Length: 2\r\n\r\nhi".as_slice(), Err(HttpError::MalformedHeader("X-A: 1".into())))]
+#[case::a_control_byte_in_a_value(b"X: a\x07b\r\nContent-Length: 2\r\n\r\nhi".as_slice(), Err(HttpError::MalformedHeader("X: a\x07b".into())))]
+#[case::a_separator_in_a_name(b"Content-Length(: 5\r\n\r\nhello".as_slice(), Err(HttpError::MalformedHeader("Content-Length(: 5".into())))]
+#[case::a_vertical_tab_ending_a_name(b"Transfer-Encoding\x0b: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n".as_slice(), Err(HttpError::MalformedHeader("Transfer-Encoding\x0b: chunked".into())))]
+#[case::a_value_not_in_utf8(b"X: \xff\r\nContent-Length: 2\r\n\r\nhi".as_slice(), Err(HttpError::MalformedHeader("X: \u{FFFD}".into())))]
 fn frames_a_body_by_every_framing_field_read_strictly(
     #[case] fields_and_body: &[u8],
     #[case] expected: Result<&[u8], HttpError>,
@@ -888,8 +894,9 @@ fn frames_a_body_by_every_framing_field_read_strictly(
          Transfer-Encoding field, not a substring of the first, compared ignoring ASCII case \
          only (eq_ignore_ascii_case: to_lowercase turns the KELVIN SIGN U+212A into k); and \
          every header line is \
-         parsed by the request parser's rules (name a token right before the colon, CRLF \
-         line ends), never split at the first ':' and trimmed",
+         parsed by the request parser's rules (UTF-8, a name that is a token right before \
+         the colon: no separator, control byte or space in it; no control byte but a tab in \
+         the value; CRLF line ends), never split at the first ':' and trimmed",
         String::from_utf8_lossy(&raw)
     );
 }

@@ -43,7 +43,9 @@
 //!   `chunked` with a U+00A0 or U+3000 at its edge is an unknown coding, so the body runs to
 //!   the close. Every header line is parsed by the request parser's rules:
 //!   `Content-Length : 5`, a line with no colon or a bare LF ending a line is a
-//!   `MalformedHeader` naming the line.
+//!   `MalformedHeader` naming the line, and so is a name that is not a token (a separator
+//!   or a control byte in it: `Content-Length(`, `Transfer-Encoding` then a vertical tab), a
+//!   control byte other than a tab in a value (`a`, BEL, `b`), or a line that is not UTF-8.
 //!   Checked by `frames_a_body_by_every_framing_field_read_strictly`,
 //!   `trims_transfer_codings_of_spaces_and_tabs_only`,
 //!   `parse_response_takes_exactly_content_length_bytes`,
@@ -82,8 +84,9 @@
 //!   Content-Length body short of its length, and a chunked body cut inside a chunk or
 //!   before its last chunk too (the chunked decoder's "not whole yet" errors only mean
 //!   "read more" while the server may still send).
-//!   A broken chunked body (`BadSize`, `MissingCrlf`) is an error as soon as it is read,
-//!   before the server closes: only a truncated one means "read more". A connection the
+//!   A broken chunked body (`BadSize`, `SizeOverflow`, `MissingCrlf`) is an error as soon
+//!   as it is read, before the server closes: only a truncated one means "read more" (a
+//!   size that overflows `usize` stays too big whatever follows). A connection the
 //!   server resets (`ConnectionReset`, `ConnectionAborted`) is an `Io` error, never the
 //!   close that ends a body framed by the close.
 //!   Checked by `reports_a_body_cut_short_as_unexpected_eof`,
