@@ -1192,6 +1192,53 @@ async fn refuses_a_request_over_the_configured_limits(
     );
 }
 
+/// After a 431 or 413 the server cannot know where the refused request ends (the rest of
+/// its head, or its body, may hold what looks like a whole request): it closes. A complete
+/// `GET /` sent after the error response must find the connection closed, not be answered.
+#[rstest]
+#[case::head_over_the_limit(
+    b"GET / HTTP/1.1\r\nX-Pad: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n\r\n".as_slice(),
+    "HTTP/1.1 431 Request Header Fields Too Large"
+)]
+#[case::body_over_the_limit(
+    b"POST / HTTP/1.1\r\nContent-Length: 18\r\n\r\nGET / HTTP/1.1\r\n\r\n".as_slice(),
+    "HTTP/1.1 413 Content Too Large"
+)]
+#[tokio::test]
+async fn closes_the_connection_after_refusing_a_request_over_the_limits(
+    #[case] request: &[u8],
+    #[case] expected: &str,
+) {
+    let limits = crate::request::Limits {
+        max_head: 48,
+        max_body: 8,
+    };
+    let config = ServerConfig {
+        limits,
+        ..patient()
+    };
+    let (mut client, _connection, _stop) = connection_on_a_pipe(config, hello_handler());
+    let refused = exchange_on_pipe(&mut client, request).await;
+    assert_eq!(
+        refused.as_deref().map(status_line).as_deref(),
+        Some(expected),
+        "a {}-byte request against {limits:?} must be refused before the connection closes",
+        request.len()
+    );
+
+    let next = exchange_on_pipe(&mut client, b"GET / HTTP/1.1\r\nHost: next.example\r\n\r\n").await;
+
+    assert_eq!(
+        next.as_deref().map(status_line),
+        None,
+        "after its {expected:?} the server answered a request sent on the same connection: \
+         a request refused for its size was not read to its end (the rest of its head or its \
+         body is still on the stream, and may hold a whole request, smuggled), so the server \
+         cannot tell where the next request starts. Close after every error response, 413 \
+         and 431 included, as after a 400"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn refuses_a_head_that_never_ends_as_soon_as_it_is_over_the_limit() {
     const HEADER_TIMEOUT: Duration = Duration::from_secs(5);

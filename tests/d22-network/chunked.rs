@@ -44,11 +44,13 @@ fn a_chunk_size_of_zero_sends_everything_in_one_chunk() {
 
 #[test]
 fn decodes_chunks_with_extensions_and_trailers() {
-    let body = b"5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nExpires: never\r\nX-Sum: 1\r\n\r\n";
+    let body = b"5;name=value\r\nhello\r\n6;note=\"caf\xc3\xa9\"\r\n world\r\n0\r\nExpires: never\r\nX-Sum: 1\r\n\r\n";
     assert_eq!(
         decode_chunked(body),
         Ok(b"hello world".to_vec()),
-        "extensions after `;` and trailer fields after the zero chunk are allowed and not part of the data"
+        "extensions after `;` (a quoted value may hold non-ASCII text such as caf\u{E9}: only \
+         control characters are refused) and trailer fields after the zero chunk are allowed \
+         and not part of the data"
     );
 }
 
@@ -85,6 +87,8 @@ fn decodes_any_spelling_of_a_hex_size(#[case] body: &[u8]) {
 #[case::next_line_ending_the_size_line(b"5\xc2\x85\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5\u{85}".into()))]
 #[case::lf_inside_an_extension(b"5;a\nb\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5;a\nb".into()))]
 #[case::nul_inside_an_extension_value(b"5;a=\x00\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5;a=\x00".into()))]
+#[case::del_inside_an_extension_value(b"5;a=\x7f\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5;a=\x7f".into()))]
+#[case::next_line_inside_an_extension_value(b"5;a=\xc2\x85\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("5;a=\u{85}".into()))]
 #[case::overflow(b"ffffffffffffffffffff\r\nx\r\n0\r\n\r\n".as_slice(), ChunkedError::SizeOverflow("ffffffffffffffffffff".into()))]
 #[case::size_larger_than_data(b"a\r\nhello\r\n".as_slice(), ChunkedError::SizeExceedsData { declared: 10, available: 7 })]
 #[case::data_cut_short(b"5\r\nhel".as_slice(), ChunkedError::SizeExceedsData { declared: 5, available: 3 })]

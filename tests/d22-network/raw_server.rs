@@ -201,16 +201,19 @@ fn an_error_response_reaches_a_client_whose_unread_bytes_are_left_behind(
     );
 }
 
-/// Linux: the client sends 200 KB after a bad request line, far more than the server reads
-/// before it closes (its request, then only what already arrived, bounded), and it keeps its
-/// own write side open. Closing with bytes unread sends a TCP reset; a FIN sent before it
+/// Linux: the client sends `start` and then 200 KB more, far more than the server reads
+/// before it closes, and keeps its own write side open; [`handle_connection`] runs once
+/// 100 KB of it wait in the server's socket. What the client's read of its response ended
+/// with, and the response. Closing with bytes unread sends a TCP reset; a FIN sent before it
 /// (the write side shut down after the response) has already told the client's kernel that
 /// the response is complete, so its read ends cleanly. Without that FIN the reset is all the
-/// client hears after its 400, and its read fails. (macOS reports that reset to the next
-/// read even after a FIN, so the test is Linux's.)
+/// client hears after its response, and its read fails. (macOS reports that reset to the
+/// next read even after a FIN, so these tests are Linux's.)
 #[cfg(target_os = "linux")]
-#[test]
-fn an_error_response_ends_cleanly_for_a_client_that_sent_more_than_the_server_reads() {
+fn read_after_sending_more_than_the_server_reads(
+    start: &[u8],
+    more: &'static [u8],
+) -> (std::io::Result<usize>, Vec<u8>) {
     use std::os::fd::AsRawFd;
     const SENT: usize = 200_000;
     const QUEUED: usize = 100_000;
@@ -226,9 +229,11 @@ fn an_error_response_ends_cleanly_for_a_client_that_sent_more_than_the_server_re
         .expect("read timeouts can be set");
     let (server_side, _) = listener.accept().expect("the client is waiting");
     let mut writer = client.try_clone().expect("a TCP stream can be cloned");
+    let mut request = start.to_vec();
+    while request.len() < start.len() + SENT {
+        request.extend_from_slice(more);
+    }
     thread::spawn(move || {
-        let mut request = b"HELLO THERE\r\n\r\n".to_vec();
-        request.extend(std::iter::repeat_n(b'b', SENT));
         // Fails once the server closes with the rest unread (the reset): expected.
         let _ = writer.write_all(&request);
     });
@@ -253,6 +258,15 @@ fn an_error_response_ends_cleanly_for_a_client_that_sent_more_than_the_server_re
 
     let mut response = Vec::new();
     let read = client.read_to_end(&mut response);
+    (read, response)
+}
+
+/// [`read_after_sending_more_than_the_server_reads`] after a bad request line.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_error_response_ends_cleanly_for_a_client_that_sent_more_than_the_server_reads() {
+    let (read, response) =
+        read_after_sending_more_than_the_server_reads(b"HELLO THERE\r\n\r\n", b"b");
     assert!(
         read.is_ok() && status_line(&response) == "HTTP/1.1 400 Bad Request",
         "the client's read ended with {read:?} after {:?} (expected a clean end after \
@@ -261,6 +275,27 @@ fn an_error_response_ends_cleanly_for_a_client_that_sent_more_than_the_server_re
          its bytes unread. After the response, shut down the write half \
          (shutdown(Shutdown::Write)) so the client sees the end, then drain what already \
          arrived and close",
+        status_line(&response)
+    );
+}
+
+/// [`read_after_sending_more_than_the_server_reads`] after a good request: the client
+/// pipelined 200 KB of further requests, and the server answers the first one only.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_200_ends_cleanly_for_a_client_that_pipelined_more_than_the_server_reads() {
+    let (read, response) = read_after_sending_more_than_the_server_reads(
+        b"GET / HTTP/1.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\n\r\n",
+    );
+    assert!(
+        read.is_ok() && status_line(&response) == "HTTP/1.1 200 OK",
+        "the client's read ended with {read:?} after {:?} (expected a clean end after \
+         \"HTTP/1.1 200 OK\"): a client that pipelined more requests than the server reads \
+         got its 200 and then only the reset of a close with its bytes unread, no end of \
+         stream. A 200 needs the FIN as much as an error response does: after every response \
+         (not only after errors), shut down the write half (shutdown(Shutdown::Write)) before \
+         the close",
         status_line(&response)
     );
 }

@@ -102,8 +102,11 @@
 //! - a response is written whole however many writes it takes: a body four times what an
 //!   in-memory pipe holds reaches its client complete. Checked by
 //!   `a_response_larger_than_one_write_reaches_the_client_whole`.
-//! - garbage gets 400 and the connection closes. Checked by
-//!   `answers_garbage_with_400_and_closes`.
+//! - garbage gets 400 and the connection closes; so does a request refused for its size
+//!   (431, 413): the rest of its head or body may hold what looks like a request, so a
+//!   complete `GET /` sent after the error response is not answered. Checked by
+//!   `answers_garbage_with_400_and_closes`,
+//!   `closes_the_connection_after_refusing_a_request_over_the_limits`.
 //! - graceful shutdown: the request in flight finishes (marked `Connection: close`), whether
 //!   the stop comes while its handler runs or while the client is halfway through sending
 //!   it; idle keep-alive connections close, and the listener is closed at once, so a new

@@ -35,12 +35,14 @@
 //!   clean end after its response, and no reset follows (a write of the client's afterwards
 //!   succeeds). Checked by
 //!   `an_error_response_reaches_a_client_whose_unread_bytes_are_left_behind`.
-//! - (on Linux) the write side is shut down after the response, before the close: a client
-//!   that sent 200 KB after a bad request line (far more than the server reads) and keeps
-//!   its own write side open still reads its 400 to a clean end, although the close with
-//!   its bytes unread then resets the connection (without that FIN first, the reset is all
-//!   it hears and its read fails). Checked by
-//!   `an_error_response_ends_cleanly_for_a_client_that_sent_more_than_the_server_reads`.
+//! - (on Linux) the write side is shut down after every response, before the close: a
+//!   client that sent 200 KB after a bad request line (far more than the server reads), or
+//!   pipelined 200 KB of further requests after a good one, and keeps its own write side
+//!   open still reads its 400 or its 200 to a clean end, although the close with its bytes
+//!   unread then resets the connection (without that FIN first, the reset is all it hears
+//!   and its read fails). Checked by
+//!   `an_error_response_ends_cleanly_for_a_client_that_sent_more_than_the_server_reads`,
+//!   `a_200_ends_cleanly_for_a_client_that_pipelined_more_than_the_server_reads`.
 //! - a declared `Content-Length` is a claim, not an allocation: [`handle_connection`] holds
 //!   no more heap (within 64 bytes) for a request that declares a 1 MiB body (the default
 //!   `max_body`) and sends 3 bytes than for the same bytes declaring 10. Checked by

@@ -32,9 +32,12 @@
 //!   after the digits (`5 zzz`, `5 6`, or a vertical tab, form feed, CR or NEL before the `;`
 //!   or the line's end) is a `BadSize` holding the whole line, and nothing
 //!   comes before the digits (a space, tab, vertical tab or form feed before them is a
-//!   `BadSize` too). An extension holds no control byte but a tab (a bare LF or a NUL in it,
-//!   as in `5;a` LF `b`, is a `BadSize` holding the whole line). Checked by
-//!   `rejects_a_broken_chunked_body_with_a_distinct_error`.
+//!   `BadSize` too). An extension holds no control character but a tab: C0, DEL, or a C1
+//!   control written in UTF-8 such as NEL (a bare LF, NUL, DEL or `\xc2\x85` in it, as in
+//!   `5;a` LF `b` or `5;a=` DEL, is a `BadSize` holding the whole line); other non-ASCII text
+//!   is let through (RFC 9112 lets a quoted extension value carry it, as obs-text). Checked by
+//!   `rejects_a_broken_chunked_body_with_a_distinct_error`,
+//!   `decodes_chunks_with_extensions_and_trailers`.
 //! - a declared size is untrusted: a chunk declaring 100 KiB, 1 MiB, 16 MiB, 64 MiB or
 //!   `usize::MAX` bytes with a few behind it is `SizeExceedsData`, and decoding holds at most
 //!   256 bytes of heap (never reserve the declared size up front, not even "plausible" sizes,
