@@ -300,6 +300,8 @@ fn refuses_a_content_length_item_with_a_unicode_space_at_its_edge(
 #[case::chunked_request_with_a_length(b"POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".as_slice(), HttpError::UnsupportedTransferEncoding("chunked".into()))]
 #[case::identity_with_a_length(b"POST / HTTP/1.1\r\nTransfer-Encoding: identity\r\nContent-Length: 5\r\n\r\nhello".as_slice(), HttpError::UnsupportedTransferEncoding("identity".into()))]
 #[case::identity_in_capitals(b"POST / HTTP/1.1\r\nTransfer-Encoding: IDENTITY\r\n\r\n".as_slice(), HttpError::UnsupportedTransferEncoding("IDENTITY".into()))]
+#[case::empty_transfer_encoding_with_a_length(b"POST / HTTP/1.1\r\nTransfer-Encoding:\r\nContent-Length: 5\r\n\r\nhello".as_slice(), HttpError::UnsupportedTransferEncoding("".into()))]
+#[case::comma_only_transfer_encoding_with_a_length(b"POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: ,\r\n\r\nhello".as_slice(), HttpError::UnsupportedTransferEncoding(",".into()))]
 fn rejects_an_invalid_request_with_the_matching_error(
     #[case] raw: &[u8],
     #[case] expected: HttpError,

@@ -32,8 +32,10 @@
 //!   must equal the first: `3, 4, 3` is refused, naming `3` and `4`) and any
 //!   `Transfer-Encoding` included (also next to a `Content-Length`: framing the body by the
 //!   length while a peer reads it chunked is request smuggling; `identity`, in any case, too:
-//!   RFC 9112 no longer defines it, so it is not a way of saying "no coding"), and a control
-//!   character in a header value (C0, DEL or C1; only a tab is allowed),
+//!   RFC 9112 no longer defines it, so it is not a way of saying "no coding"; nor is an empty
+//!   field or one holding only commas: `Transfer-Encoding:` or `Transfer-Encoding: ,` next to
+//!   a `Content-Length` is refused too, naming the value as sent, `""` or `","`), and a
+//!   control character in a header value (C0, DEL or C1; only a tab is allowed),
 //!   at either edge as in the middle (a VT, FF, CR or NEL next to the colon or at the
 //!   line's end is refused, not trimmed away);
 //!   a header name must be a non-empty token (ASCII letters, digits and ``!#$%&'*+-.^_`|~``
