@@ -1086,6 +1086,23 @@ fn parse_response_takes_exactly_content_length_bytes() {
 }
 
 #[rstest]
+#[case::content_length(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".as_slice())]
+#[case::close_in_a_list_before_the_length(b"HTTP/1.1 200 OK\r\nConnection: keep-alive, Close\r\nContent-Length: 2\r\n\r\nok".as_slice())]
+#[case::chunked(b"HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n".as_slice())]
+fn a_response_marked_connection_close_ends_where_its_framing_says(#[case] raw: &[u8]) {
+    let response = parse_response(raw, false);
+    assert!(
+        matches!(&response, Ok(Some(r)) if r.body == b"ok"),
+        "{:?}, the server not closed yet: got {response:?}. `Connection: close` says the server \
+         will close after this response, not that the close frames the body: a Content-Length \
+         or chunked body is whole once its bytes are in, so the response is complete now \
+         (waiting for the close hangs on a server that lingers). Only a response with neither \
+         is read to the close",
+        String::from_utf8_lossy(raw)
+    );
+}
+
+#[rstest]
 #[case::no_content_without_a_length(b"HTTP/1.1 204 No Content\r\n\r\n".as_slice())]
 #[case::no_content_with_a_length(b"HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\n".as_slice())]
 #[case::not_modified_chunked(b"HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n".as_slice())]

@@ -32,7 +32,9 @@
 //!   `returns_a_response_that_fills_the_read_buffer_exactly`.
 //! - where a body ends: exactly Content-Length bytes, chunked over Content-Length (in a list
 //!   of codings too), no body for 1xx/204/304, "read more" until complete, an unframed body
-//!   only at close. The framing fields are read as strictly as a request's: Content-Length
+//!   only at close. `Connection: close` does not make the close the framing: a response that
+//!   says it, with a Content-Length or chunked body whose bytes are all in, is complete at
+//!   once (the server may linger before it closes). The framing fields are read as strictly as a request's: Content-Length
 //!   by the request parser's rules (`+5` or `abc` is `InvalidContentLength`, `3, 4, 3` or
 //!   fields 3 and 4 are `ConflictingContentLength`, each list item is trimmed of spaces and
 //!   tabs only: `2,` then a U+00A0 then `2` is `InvalidContentLength`), and chunked is a whole
@@ -49,6 +51,7 @@
 //!   Checked by `frames_a_body_by_every_framing_field_read_strictly`,
 //!   `trims_transfer_codings_of_spaces_and_tabs_only`,
 //!   `parse_response_takes_exactly_content_length_bytes`,
+//!   `a_response_marked_connection_close_ends_where_its_framing_says`,
 //!   `chunked_framing_wins_over_a_content_length`,
 //!   `recognises_chunked_in_a_list_of_transfer_codings`,
 //!   `a_response_that_has_no_body_is_complete_after_its_head`,
