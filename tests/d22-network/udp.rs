@@ -427,6 +427,92 @@ fn accepts_a_late_reply_to_the_first_attempt_after_retrying() {
     );
 }
 
+/// Linux: waits until the datagram just sent to `port` of 127.0.0.1 is queued on the socket
+/// bound to it (its receive queue, in `/proc/net/udp`, is not empty), or until no socket has
+/// that port (the datagram then went nowhere). Loopback delivers at once; this only makes
+/// the order of two datagrams to one socket certain. Gives up after [`GUARD`].
+#[cfg(target_os = "linux")]
+fn queued_on_or_nobody_at(port: u16) {
+    let deadline = std::time::Instant::now() + GUARD;
+    while std::time::Instant::now() < deadline {
+        let text = std::fs::read_to_string("/proc/self/net/udp")
+            .expect("Linux lists its UDP sockets in /proc/self/net");
+        let row = text.lines().skip(1).find(|line| {
+            line.split_whitespace()
+                .nth(1)
+                .and_then(|local| local.rsplit(':').next())
+                .and_then(|p| u16::from_str_radix(p, 16).ok())
+                == Some(port)
+        });
+        let queued = |row: &str| {
+            row.split_whitespace()
+                .nth(4)
+                .and_then(|queues| queues.rsplit(':').next())
+                .and_then(|rx| u64::from_str_radix(rx, 16).ok())
+                .is_some_and(|rx| rx > 0)
+        };
+        match row {
+            None => return,
+            Some(row) if queued(row) => return,
+            Some(_) => thread::yield_now(),
+        }
+    }
+}
+
+#[test]
+fn a_late_reply_to_a_request_that_gave_up_is_not_the_next_requests_reply() {
+    // Two requests from one thread, one after the other. The server answers the first only
+    // once udp_request has given up on it, at the address it came from, then the second at once.
+    let server = bind();
+    let addr = server.local_addr().expect("a bound socket has an address");
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let (result_tx, result_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = result_tx.send(udp_request(addr, b"first", Duration::from_millis(20), 0));
+        if go_rx.recv_timeout(GUARD).is_ok() {
+            let _ = result_tx.send(udp_request(addr, b"second", GUARD, 0));
+        }
+    });
+    let first = result_rx
+        .recv_timeout(GUARD)
+        .expect("the first udp_request returns once its one attempt has timed out");
+    assert!(
+        matches!(first, Err(UdpError::NoReply { attempts: 1 })),
+        "the server answers nothing before the first request gives up: with no retries, \
+         udp_request returns NoReply after one attempt; got {first:?}"
+    );
+    let mut buf = [0u8; 64];
+    let (n, first_from) = server
+        .recv_from(&mut buf)
+        .expect("udp_request sent the first request");
+    assert_eq!(&buf[..n], b"first", "the first request's datagram");
+    server
+        .send_to(b"late reply to first", first_from)
+        .expect("sending to loopback works");
+    #[cfg(target_os = "linux")]
+    queued_on_or_nobody_at(first_from.port());
+    go_tx.send(()).expect("the client thread waits for the go");
+    let (n, second_from) = server
+        .recv_from(&mut buf)
+        .expect("udp_request sends the second request");
+    assert_eq!(&buf[..n], b"second", "the second request's datagram");
+    server
+        .send_to(b"reply to second", second_from)
+        .expect("sending to loopback works");
+    let second = result_rx
+        .recv_timeout(GUARD)
+        .expect("the second udp_request returns once its reply arrives");
+    assert_eq!(
+        second.as_ref().ok().map(Vec::as_slice),
+        Some(b"reply to second".as_slice()),
+        "the second request got {second:?}: a late reply to the first request, which had \
+         already given up, was waiting on the socket it was sent from ({first_from}), and the \
+         second request was sent from that same socket. A reply belongs to its request: give \
+         each udp_request a socket of its own (bound for that call and closed when it \
+         returns), never one kept for the next call, where stale replies wait in its queue"
+    );
+}
+
 #[test]
 fn gives_up_after_retries_plus_one_attempts() {
     let (result, seen) =

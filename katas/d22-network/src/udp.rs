@@ -48,6 +48,11 @@
 //! - a late reply to the first attempt, arriving after the retry went out, is accepted:
 //!   every attempt is sent from one socket. Checked by
 //!   `accepts_a_late_reply_to_the_first_attempt_after_retrying`.
+//! - a reply belongs to its request, and each call has a socket of its own: when a call has
+//!   given up (`NoReply`) and the server's late reply to it arrives before the next call from
+//!   the same thread, the next call returns its own reply, not the stale one a socket kept
+//!   between calls would still hold. Checked by
+//!   `a_late_reply_to_a_request_that_gave_up_is_not_the_next_requests_reply`.
 //! - (on Linux) the wait for a reply is one sleep in the kernel, not polling: a silent
 //!   server's 300 ms timeout puts the thread to sleep at most 10 times
 //!   (`voluntary_ctxt_switches`); while it waits, the thread is asleep in a receive (not in
