@@ -286,6 +286,169 @@ fn has_a_thousand_requests_in_flight_at_once() {
     );
 }
 
+/// Linux: how many TCP sockets of this machine are connecting to port `port` of 127.0.0.1,
+/// their handshake not done: the rows of `/proc/net/tcp` in state `SYN_SENT` (`02`) whose
+/// remote port is `port`.
+#[cfg(target_os = "linux")]
+fn connecting_to(port: u16) -> Option<usize> {
+    let table = tcp_table()?;
+    let port = format!("{port:04X}");
+    let connecting = |line: &&str| {
+        let mut fields = line.split_whitespace().skip(2);
+        let remote = fields.next().unwrap_or_default();
+        fields.next() == Some("02") && remote.rsplit(':').next() == Some(port.as_str())
+    };
+    Some(table.lines().skip(1).filter(connecting).count())
+}
+
+/// Linux: how many connections wait, not yet accepted, in the queue of the listener on port
+/// `port` (the receive queue of its `LISTEN` row, state `0A`, in `/proc/net/tcp`).
+#[cfg(target_os = "linux")]
+fn accept_queue_of(port: u16) -> Option<u64> {
+    let table = tcp_table()?;
+    let port = format!("{port:04X}");
+    table.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let listening = fields.get(3) == Some(&"0A");
+        let local_port = fields.get(1)?.rsplit(':').next()?;
+        if !listening || local_port != port {
+            return None;
+        }
+        u64::from_str_radix(fields.get(4)?.rsplit(':').next()?, 16).ok()
+    })
+}
+
+/// What the watcher of a connect phase saw.
+#[derive(Debug)]
+#[cfg(target_os = "linux")]
+enum ConnectPhase {
+    /// Every connection attempt was under way at once.
+    AllUnderWay,
+    /// The runtime's thread stopped (idle, or asleep in the system call `asleep_in`) with
+    /// only `under_way` attempts under way.
+    Stuck {
+        under_way: usize,
+        asleep_in: Option<i64>,
+    },
+    /// Neither within [`GUARD`].
+    NoVerdict,
+}
+
+/// Linux only: the handshake state of each connection is read from `/proc/net/tcp`.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn connects_every_request_at_once_not_one_handshake_after_another() {
+    const PATHS: [&str; 5] = ["/a", "/b", "/c", "/d", "/e"];
+    let runtime_thread = super::thread_id();
+    // A backlog of 1 holds two connections nobody accepts; two of the test's own fill it,
+    // so the kernel drops every SYN of the client (sending one again takes a second): no
+    // handshake of fetch_all's can complete, and each of its connects stays under way.
+    let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket can be created");
+    socket
+        .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .expect("binding 127.0.0.1:0 always works");
+    let listener = socket.listen(1).expect("a bound socket can listen");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let listener = listener
+        .into_std()
+        .expect("a tokio listener becomes a std one");
+    let mut fillers = Vec::new();
+    for queued in 1..=2 {
+        fillers.push(std::net::TcpStream::connect(addr).expect("the queue has room"));
+        let deadline = std::time::Instant::now() + GUARD;
+        while accept_queue_of(addr.port()) != Some(queued) && std::time::Instant::now() < deadline {
+            std::thread::yield_now();
+        }
+    }
+    assert_eq!(
+        accept_queue_of(addr.port()),
+        Some(2),
+        "the test fills the listener's accept queue first"
+    );
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let (report, reported) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        // Closed when the watcher is done: the client's next SYN is then refused.
+        let _full = (listener, fillers);
+        let parked = || {
+            let count = metrics.worker_park_unpark_count(0);
+            (count % 2 == 1).then_some(count)
+        };
+        let deadline = std::time::Instant::now() + GUARD;
+        let mut last_asleep = None;
+        let phase = loop {
+            if report.is_closed() {
+                return;
+            }
+            if std::time::Instant::now() >= deadline {
+                break ConnectPhase::NoVerdict;
+            }
+            let before = parked();
+            let asleep = super::asleep_in(runtime_thread).filter(|call| !call.waits_for_data());
+            let under_way = connecting_to(addr.port()).unwrap_or_default();
+            if under_way >= PATHS.len() {
+                break ConnectPhase::AllUnderWay;
+            }
+            if before.is_some() && parked() == before {
+                break ConnectPhase::Stuck {
+                    under_way,
+                    asleep_in: None,
+                };
+            }
+            if asleep.is_some() && asleep == last_asleep {
+                break ConnectPhase::Stuck {
+                    under_way,
+                    asleep_in: asleep.map(|call| call.call),
+                };
+            }
+            last_asleep = asleep;
+            // Waits for a stable state; the sleep decides nothing but when to look again.
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        let _ = report.send(phase);
+    });
+    let phase = tokio::select! {
+        biased;
+        Ok(phase) = reported => phase,
+        results = fetch_all(addr, &PATHS) => panic!(
+            "fetch_all returned {:?} while no connection to {addr} could complete its handshake",
+            bodies(&results)
+        ),
+    };
+    match phase {
+        ConnectPhase::AllUnderWay => {}
+        ConnectPhase::Stuck {
+            under_way,
+            asleep_in: Some(call),
+        } => panic!(
+            "with {under_way} of the {} connects under way, the runtime's only thread was asleep \
+             in system call {call}, not waiting for events: get connects with a blocking call \
+             (std::net::TcpStream::connect), so one handshake that stalls freezes every task \
+             on the event loop. Connect with tokio::net::TcpStream::connect(..).await",
+            PATHS.len()
+        ),
+        ConnectPhase::Stuck {
+            under_way,
+            asleep_in: None,
+        } => panic!(
+            "the server's accept queue is full, so no handshake completes; when the runtime \
+             went idle, fetch_all had {under_way} of its {} connects under way: it connects \
+             (and sends) one request after another, awaiting each connect before starting the \
+             next, so the handshakes take one round trip each instead of one in all. Start \
+             every request's whole exchange (connect, write, read) as its own task (tokio::spawn \
+             or a JoinSet) before awaiting any",
+            PATHS.len()
+        ),
+        ConnectPhase::NoVerdict => panic!(
+            "within {GUARD:?}, fetch_all neither had its {} connects under way at once nor \
+             left the runtime idle",
+            PATHS.len()
+        ),
+    }
+}
+
 #[tokio::test]
 async fn an_empty_list_gives_an_empty_result() {
     let addr = all_at_once_server(0).await;

@@ -26,6 +26,14 @@
 //!   does not read it) before a small one, a version that sends every request and then
 //!   reads the responses one by one in order deadlocks, reported by a 3 s watchdog. Checked
 //!   by `reads_every_response_at_once_not_in_turn_after_sending_all`.
+//! - (on Linux) the connects run at once too, and on the event loop: with the server's
+//!   accept queue full (the test fills it first, so the kernel drops every SYN and no
+//!   handshake completes), all 5 connection attempts are under way at once (`SYN_SENT` in
+//!   `/proc/net/tcp`) by the time the one-thread runtime is idle. A version that connects
+//!   (and sends) each request in turn, awaiting one handshake before starting the next, has
+//!   one under way when the runtime goes idle; one that connects with a blocking `std` call
+//!   has the runtime's thread asleep in `connect`. Checked by
+//!   `connects_every_request_at_once_not_one_handshake_after_another`.
 //! - results come back in input order although the server answers in reverse, and a
 //!   failing path keeps its slot without spoiling the others. Checked by
 //!   `returns_results_in_input_order_although_the_server_answers_in_reverse`,
@@ -77,10 +85,7 @@
 //!
 //! **Not checked.** A batch of 1,000 requests or more: it looks like "all at once" to any
 //! test with fewer paths, and a test with more would need more descriptors than a CI
-//! machine is sure to give. That the connect itself is asynchronous: a blocking
-//! `std::net::TcpStream::connect` on the runtime's thread completes at once on loopback
-//! (the kernel answers the handshake), and making a handshake stall (a full accept queue)
-//! costs a second of SYN retry per test. (A blocking write after it is checked, see above.)
+//! machine is sure to give.
 //!
 //! **Not a dodge.** Polling every request's future from one task (a `poll_fn` or a
 //! `join_all` that polls each unfinished future in turn) instead of one `tokio::spawn` per
