@@ -107,6 +107,8 @@ fn decodes_any_spelling_of_a_hex_size(#[case] body: &[u8]) {
 #[case::ends_in_size_line(b"5".as_slice(), ChunkedError::Incomplete)]
 #[case::ends_after_last_chunk(b"0\r\n".as_slice(), ChunkedError::Incomplete)]
 #[case::ends_in_trailers(b"0\r\nX-Trailer: 1\r\n".as_slice(), ChunkedError::Incomplete)]
+#[case::hex_prefix_before_the_size(b"0x5\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("0x5".into()))]
+#[case::capital_hex_prefix_before_the_size(b"0X5\r\nhello\r\n0\r\n\r\n".as_slice(), ChunkedError::BadSize("0X5".into()))]
 fn rejects_a_broken_chunked_body_with_a_distinct_error(
     #[case] body: &[u8],
     #[case] expected: ChunkedError,

@@ -56,6 +56,22 @@ fn limits(max_head: usize, max_body: usize) -> Limits {
     1,
     b"abc"
 )]
+#[case::get_with_a_body(
+    b"GET /g HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+    "GET",
+    "/g",
+    Version::Http11,
+    1,
+    b"hello"
+)]
+#[case::head_with_a_body(
+    b"HEAD /h HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+    "HEAD",
+    "/h",
+    Version::Http11,
+    1,
+    b"abc"
+)]
 fn parses_a_valid_request(
     #[case] raw: &[u8],
     #[case] method: &str,
@@ -302,6 +318,8 @@ fn refuses_a_content_length_item_with_a_unicode_space_at_its_edge(
 #[case::identity_in_capitals(b"POST / HTTP/1.1\r\nTransfer-Encoding: IDENTITY\r\n\r\n".as_slice(), HttpError::UnsupportedTransferEncoding("IDENTITY".into()))]
 #[case::empty_transfer_encoding_with_a_length(b"POST / HTTP/1.1\r\nTransfer-Encoding:\r\nContent-Length: 5\r\n\r\nhello".as_slice(), HttpError::UnsupportedTransferEncoding("".into()))]
 #[case::comma_only_transfer_encoding_with_a_length(b"POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: ,\r\n\r\nhello".as_slice(), HttpError::UnsupportedTransferEncoding(",".into()))]
+#[case::conflicting_lengths_on_a_get(b"GET / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd".as_slice(), HttpError::ConflictingContentLength("3".into(), "4".into()))]
+#[case::length_not_a_number_on_a_head(b"HEAD / HTTP/1.1\r\nContent-Length: abc\r\n\r\n".as_slice(), HttpError::InvalidContentLength("abc".into()))]
 fn rejects_an_invalid_request_with_the_matching_error(
     #[case] raw: &[u8],
     #[case] expected: HttpError,

@@ -15,7 +15,9 @@
 //!
 //! **The tests check.**
 //! - valid requests from a table (a body whose size comes from `Content-Length`, whatever
-//!   the case of the field name) and the request line as logged. Checked by
+//!   the case of the field name and whatever the method: a `GET` or `HEAD` that declares a
+//!   length has that body, and its lengths are checked like any other's, or the body is
+//!   left to be read as the next request) and the request line as logged. Checked by
 //!   `parses_a_valid_request`, `renders_the_request_line_for_logs`.
 //! - headers: duplicates kept in order, names matched without regard to case, optional
 //!   whitespace (spaces and tabs, nothing else) trimmed, a tab kept, a UTF-8 value kept as

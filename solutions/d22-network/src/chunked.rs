@@ -32,7 +32,8 @@
 //!   after the digits (`5 zzz`, `5 6`, or a vertical tab, form feed, CR or NEL before the `;`
 //!   or the line's end) is a `BadSize` holding the whole line, and nothing
 //!   comes before the digits (a space, tab, vertical tab or form feed before them is a
-//!   `BadSize` too). An extension holds no control character but a tab: C0, DEL, or a C1
+//!   `BadSize` too, and so is a `0x` or `0X` prefix: `0x5` is a `BadSize` holding `0x5`).
+//!   An extension holds no control character but a tab: C0, DEL, or a C1
 //!   control written in UTF-8 such as NEL (a bare LF, NUL, DEL or `\xc2\x85` in it, as in
 //!   `5;a` LF `b` or `5;a=` DEL, is a `BadSize` holding the whole line); other non-ASCII text
 //!   is let through (RFC 9112 lets a quoted extension value carry it, as obs-text). Checked by
