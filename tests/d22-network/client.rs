@@ -1037,13 +1037,24 @@ fn reset_once_delivered(response: Vec<u8>) -> (SocketAddr, mpsc::Sender<()>) {
     (addr, done_tx)
 }
 
-/// A keep-alive server sends one response of exactly `total` bytes in one write. 4 KiB and
-/// 16 KiB are multiples of every power-of-two read buffer up to their size, so the response
-/// arrives in reads that fill the buffer to the last byte, and then nothing more comes but a
+/// A keep-alive server sends one response of exactly `total` bytes in one write. The sizes
+/// are multiples of the read buffers a client plausibly uses (every power of two up to 16 KiB,
+/// 1000·k, 1460 and 1500·k, the jumbo 9000, and a few primes), so for each such buffer some
+/// response arrives in reads that fill it to the last byte, and then nothing more comes but a
 /// reset once every byte is delivered ([`reset_once_delivered`]): a client that reads again
 /// gets `ConnectionReset` at once. The watchdog only reports a client that never returns.
 #[rstest]
+#[case::one_thousand(1000)]
+#[case::a_prime_1009(1009)]
+#[case::one_tcp_segment_1460(1460)]
+#[case::one_ethernet_frame_1500(1500)]
+#[case::three_thousand(3000)]
 #[case::four_kib_exactly(4 * 1024)]
+#[case::a_prime_4099(4099)]
+#[case::four_thousand_five_hundred(4500)]
+#[case::a_prime_7919(7919)]
+#[case::jumbo_frame_9000(9000)]
+#[case::twelve_thousand(12_000)]
 #[case::sixteen_kib_exactly(16 * 1024)]
 fn returns_a_response_that_fills_the_read_buffer_exactly(#[case] total: usize) {
     let (response, body) = response_of_exactly(total);

@@ -757,12 +757,23 @@ fn reset_once_delivered(response: Vec<u8>) -> (SocketAddr, std::sync::mpsc::Send
 /// A keep-alive server sends one response of `total` bytes in one write and resets the
 /// connection once every byte has reached the client ([`reset_once_delivered`]): a `get`
 /// that reads again after the whole response gets `ConnectionReset` at once. 16 KiB is a
-/// multiple of every power-of-two read buffer up to 16 KiB, so it arrives in reads that fill
-/// the buffer to the last byte. Tokio's clock is paused and held still (a running
+/// multiple of every power-of-two read buffer up to 16 KiB, and the other sizes of plausible
+/// buffers that are not (1000·k, 1460, 1500·k, the jumbo 9000, a few primes), so for each such
+/// buffer some response arrives in reads that fill it to the last byte. Tokio's clock is paused and held still (a running
 /// `spawn_blocking` task stops a paused clock from advancing) until `get` returns: a `get`
 /// that waits for a pause (a timer) to end the response never sees one before the reset.
 #[rstest]
 #[case::a_short_response(46)]
+#[case::one_thousand(1000)]
+#[case::a_prime_1009(1009)]
+#[case::one_tcp_segment_1460(1460)]
+#[case::one_ethernet_frame_1500(1500)]
+#[case::three_thousand(3000)]
+#[case::a_prime_4099(4099)]
+#[case::four_thousand_five_hundred(4500)]
+#[case::a_prime_7919(7919)]
+#[case::jumbo_frame_9000(9000)]
+#[case::twelve_thousand(12_000)]
 #[case::sixteen_kib_exactly(16 * 1024)]
 fn get_returns_a_complete_response_without_waiting_for_close(#[case] total: usize) {
     const KEPT_OPEN_WAIT: Duration = Duration::from_secs(3);
