@@ -861,6 +861,50 @@ fn read_request_stops_reading_once_the_head_is_over_its_limit() {
     );
 }
 
+/// A GET of exactly `len` bytes: request line, `Host`, and an `X-Padding` field that fills
+/// the rest up to the blank line.
+fn get_of_exactly(len: usize) -> Vec<u8> {
+    let mut raw = b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Padding: ".to_vec();
+    let padding = len - raw.len() - 4;
+    raw.extend(std::iter::repeat_n(b'p', padding));
+    raw.extend_from_slice(b"\r\n\r\n");
+    assert_eq!(raw.len(), len, "the test builds a request of exactly {len} bytes");
+    raw
+}
+
+#[rstest]
+#[case::one_full_read_of_4_kib(4096)]
+#[case::two_full_reads_of_4_kib(8192)]
+#[case::three_full_reads_of_4_kib(12288)]
+fn read_request_parses_a_request_that_ends_exactly_where_a_read_fills_the_buffer(
+    #[case] len: usize,
+) {
+    let raw = get_of_exactly(len);
+    let limits = Limits {
+        max_head: 64 * 1024,
+        ..Limits::default()
+    };
+
+    let result = read_request(&mut &raw[..], &limits);
+
+    let parsed = result.unwrap_or_else(|err| {
+        panic!(
+            "read_request got a complete {len}-byte request, in reads that each filled the \
+             buffer, and returned {err:?}: a read that fills the buffer says nothing about \
+             what is still coming (a client sends its request and waits for the answer), so \
+             parse after every read, full or not"
+        )
+    });
+    assert_eq!(
+        parsed.consumed, len,
+        "the whole {len}-byte request was read and used"
+    );
+    assert_eq!(
+        parsed.request.target, "/",
+        "the request read is the one the client sent"
+    );
+}
+
 /// The peak heap (this thread) of `handle_connection` for a client that declares a body of
 /// `declared` bytes, sends 3 of them and stops sending.
 fn peak_heap_for_a_declared_body(declared: &str) -> usize {
