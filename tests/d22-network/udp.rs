@@ -513,6 +513,104 @@ fn a_late_reply_to_a_request_that_gave_up_is_not_the_next_requests_reply() {
     );
 }
 
+/// Linux: whether a datagram just sent to `port` of 127.0.0.1 is queued on the socket bound to
+/// it (its receive queue, in `/proc/net/udp`, is not empty) or no socket has that port. True
+/// elsewhere (nothing to wait on).
+fn queued_or_unbound(port: u16) -> bool {
+    let Ok(text) = std::fs::read_to_string("/proc/self/net/udp") else {
+        return true;
+    };
+    let row = text.lines().skip(1).find(|line| {
+        line.split_whitespace()
+            .nth(1)
+            .and_then(|local| local.rsplit(':').next())
+            .and_then(|p| u16::from_str_radix(p, 16).ok())
+            == Some(port)
+    });
+    row.is_none_or(|row| {
+        row.split_whitespace()
+            .nth(4)
+            .and_then(|queues| queues.rsplit(':').next())
+            .and_then(|rx| u64::from_str_radix(rx, 16).ok())
+            .is_some_and(|rx| rx > 0)
+    })
+}
+
+#[test]
+fn a_late_reply_arriving_while_the_next_request_waits_is_not_its_reply() {
+    // Two requests from one thread. The first gives up; the server's late reply to it comes
+    // only once the second request has been sent (so no drain before sending can throw it
+    // away), at the address the first came from; then the server answers the second.
+    let server = bind();
+    let addr = server.local_addr().expect("a bound socket has an address");
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let (result_tx, result_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = result_tx.send(udp_request(addr, b"first", Duration::from_millis(20), 0));
+        if go_rx.recv_timeout(GUARD).is_ok() {
+            let _ = result_tx.send(udp_request(addr, b"second", GUARD, 0));
+        }
+    });
+    let first = result_rx
+        .recv_timeout(GUARD)
+        .expect("the first udp_request returns once its one attempt has timed out");
+    assert!(
+        matches!(first, Err(UdpError::NoReply { attempts: 1 })),
+        "the server answers nothing before the first request gives up: with no retries, \
+         udp_request returns NoReply after one attempt; got {first:?}"
+    );
+    let mut buf = [0u8; 64];
+    let (n, first_from) = server
+        .recv_from(&mut buf)
+        .expect("udp_request sent the first request");
+    assert_eq!(&buf[..n], b"first", "the first request's datagram");
+    // The first call's socket is closed once it returns: the test holds its port, so the
+    // second call cannot be given it by chance (a kept socket still holds it: no hold then).
+    let _held = UdpSocket::bind((std::net::Ipv4Addr::UNSPECIFIED, first_from.port())).ok();
+    go_tx.send(()).expect("the client thread waits for the go");
+    let (n, second_from) = server
+        .recv_from(&mut buf)
+        .expect("udp_request sends the second request");
+    assert_eq!(&buf[..n], b"second", "the second request's datagram");
+    server
+        .send_to(b"late reply to first", first_from)
+        .expect("sending to loopback works");
+    // The late reply is queued where it went (or already taken as the second call's reply)
+    // before the second's own reply is sent, so the order of the two is certain.
+    let deadline = std::time::Instant::now() + GUARD;
+    let early = loop {
+        if let Ok(result) = result_rx.try_recv() {
+            break Some(result);
+        }
+        if queued_or_unbound(first_from.port()) || std::time::Instant::now() >= deadline {
+            break None;
+        }
+        thread::yield_now();
+    };
+    let second = match early {
+        Some(result) => result,
+        None => {
+            server
+                .send_to(b"reply to second", second_from)
+                .expect("sending to loopback works");
+            result_rx
+                .recv_timeout(GUARD)
+                .expect("the second udp_request returns once its reply arrives")
+        }
+    };
+    assert_eq!(
+        second.as_ref().ok().map(Vec::as_slice),
+        Some(b"reply to second".as_slice()),
+        "the second request got {second:?}: while it waited, a late reply to the first \
+         request (which had already given up) arrived at the address the first was sent from \
+         ({first_from}), and the second request was sent from {second_from}. A reply belongs \
+         to its request: give each udp_request a socket of its own (bound for that call and \
+         closed when it returns); a socket kept for the next call receives the earlier \
+         call's late replies, and draining it before sending cannot catch those still on \
+         their way"
+    );
+}
+
 #[test]
 fn gives_up_after_retries_plus_one_attempts() {
     let (result, seen) =

@@ -53,6 +53,11 @@
 //!   the same thread, the next call returns its own reply, not the stale one a socket kept
 //!   between calls would still hold. Checked by
 //!   `a_late_reply_to_a_request_that_gave_up_is_not_the_next_requests_reply`.
+//! - the same when the late reply arrives while the next call is already waiting (the server
+//!   answers the first call's address only once the second call's datagram has come, then
+//!   the second): the second call returns its own reply, which no drain of a kept socket
+//!   before sending can ensure. Checked by
+//!   `a_late_reply_arriving_while_the_next_request_waits_is_not_its_reply`.
 //! - (on Linux) the wait for a reply is one sleep in the kernel, not polling: a silent
 //!   server's 300 ms timeout puts the thread to sleep at most 10 times
 //!   (`voluntary_ctxt_switches`); while it waits, the thread is asleep in a receive (not in
