@@ -691,6 +691,75 @@ fn a_stop_signal_lets_the_request_in_flight_finish(#[case] mid_request: bool) {
     );
 }
 
+#[rstest]
+#[case::one_full_read_of_4_kib(4096)]
+#[case::two_full_reads_of_4_kib(8192)]
+#[case::three_full_reads_of_4_kib(12288)]
+fn a_request_that_ends_exactly_where_a_read_fills_the_buffer_is_answered_at_once(
+    #[case] len: usize,
+) {
+    use tokio::io::AsyncReadExt as _;
+    use tokio::io::AsyncWriteExt as _;
+    use tokio_test::{assert_pending, assert_ready};
+
+    // A paused clock that nothing advances: the answer must come without any time passing.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("a runtime for the connection's timers");
+    let _context = runtime.enter();
+    let answer = Response::new(200).body("whole");
+    let (handler, calls) = fixed_handler(answer.clone());
+    let config = ServerConfig {
+        limits: crate::request::Limits {
+            max_head: 64 * 1024,
+            ..crate::request::Limits::default()
+        },
+        ..ServerConfig::default()
+    };
+    let mut request = b"GET / HTTP/1.1\r\nHost: kata\r\nX-Padding: ".to_vec();
+    let padding = len - request.len() - 4;
+    request.extend(std::iter::repeat_n(b'p', padding));
+    request.extend_from_slice(b"\r\n\r\n");
+    assert_eq!(
+        request.len(),
+        len,
+        "the test sends a request of exactly {len} bytes"
+    );
+    let (mut client, server_side) = tokio::io::duplex(64 * 1024);
+    let (_stop, stop) = tokio::sync::watch::channel(false);
+    let mut connection =
+        tokio_test::task::spawn(serve_connection(server_side, config, handler, stop));
+    {
+        let mut write = tokio_test::task::spawn(client.write_all(&request));
+        assert_ready!(write.poll()).expect("the request fits in the pipe");
+    }
+
+    assert_pending!(
+        connection.poll(),
+        "serve_connection returned while its client waited for an answer"
+    );
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the whole {len}-byte request was in the pipe, read in reads that each filled the \
+         buffer, and the handler was not called: a read that fills the buffer says nothing \
+         about what is still coming (the client sent its request and waits for the answer, \
+         until header_timeout drops it), so parse after every read, full or not"
+    );
+    let expected = answer.to_bytes();
+    let mut reply = vec![0; expected.len()];
+    let mut read = tokio_test::task::spawn(client.read_exact(&mut reply));
+    assert_ready!(read.poll()).expect("the answer is in the pipe");
+    drop(read);
+    assert_eq!(
+        String::from_utf8_lossy(&reply),
+        String::from_utf8_lossy(&expected),
+        "the {len}-byte request gets its answer at once"
+    );
+}
+
 /// Serves one connection whose client sends `at_once`, stays silent for `silent`, then sends
 /// `dripped` one byte per second (tokio's paused clock), with a 10 s `header_timeout`.
 /// Returns how long the connection lasted and how many times the handler ran.

@@ -868,7 +868,11 @@ fn get_of_exactly(len: usize) -> Vec<u8> {
     let padding = len - raw.len() - 4;
     raw.extend(std::iter::repeat_n(b'p', padding));
     raw.extend_from_slice(b"\r\n\r\n");
-    assert_eq!(raw.len(), len, "the test builds a request of exactly {len} bytes");
+    assert_eq!(
+        raw.len(),
+        len,
+        "the test builds a request of exactly {len} bytes"
+    );
     raw
 }
 

@@ -91,14 +91,17 @@
 //! - keep-alive serves several (and pipelined) requests on one connection, in order;
 //!   `Connection: close` (alone or in a token list such as `Upgrade, close`) and HTTP/1.0
 //!   close after one response, which says so with `Connection: close`; a request in fragments is
-//!   answered once, when whole; keep-alive is what `wants_keep_alive` says: an HTTP/1.0
+//!   answered once, when whole, and one that ends exactly where a read fills the buffer
+//!   (4, 8 or 12 KiB in one write) is answered at once, with no time passing (a full read
+//!   does not mean more is coming: parse after every read); keep-alive is what `wants_keep_alive` says: an HTTP/1.0
 //!   request with `Connection: keep-alive`, or an HTTP/1.1 one whose token merely contains
 //!   the letters (`Connection: enclosed`), is answered unmarked and its connection serves
 //!   the next request. Checked by `keeps_the_connection_alive_for_several_requests`,
 //!   `keeps_the_connection_open_whenever_the_request_wants_keep_alive`,
 //!   `answers_pipelined_requests_in_order`, `honours_connection_close`,
 //!   `closes_an_http10_connection_after_one_response`,
-//!   `a_request_that_arrives_in_fragments_is_answered_once_it_is_whole`.
+//!   `a_request_that_arrives_in_fragments_is_answered_once_it_is_whole`,
+//!   `a_request_that_ends_exactly_where_a_read_fills_the_buffer_is_answered_at_once`.
 //! - a response is written whole however many writes it takes: a body four times what an
 //!   in-memory pipe holds reaches its client complete. Checked by
 //!   `a_response_larger_than_one_write_reaches_the_client_whole`.
