@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 use rstest::rstest;
 
 use super::heap::peak_heap;
-use super::{GUARD, body_of, status_line};
+use super::{GUARD, body_of, get_of_exactly, status_line};
 use crate::async_server::*;
 use crate::response::Response;
 
@@ -718,15 +718,7 @@ fn a_request_that_ends_exactly_where_a_read_fills_the_buffer_is_answered_at_once
         },
         ..ServerConfig::default()
     };
-    let mut request = b"GET / HTTP/1.1\r\nHost: kata\r\nX-Padding: ".to_vec();
-    let padding = len - request.len() - 4;
-    request.extend(std::iter::repeat_n(b'p', padding));
-    request.extend_from_slice(b"\r\n\r\n");
-    assert_eq!(
-        request.len(),
-        len,
-        "the test sends a request of exactly {len} bytes"
-    );
+    let request = get_of_exactly(len);
     let (mut client, server_side) = tokio::io::duplex(64 * 1024);
     let (_stop, stop) = tokio::sync::watch::channel(false);
     let mut connection =
@@ -1225,6 +1217,18 @@ async fn a_response_larger_than_one_write_reaches_the_client_whole() {
     );
 }
 
+/// [`patient`], with limits of 48 bytes of head and 8 of body.
+fn patient_with_small_limits() -> ServerConfig {
+    let limits = crate::request::Limits {
+        max_head: 48,
+        max_body: 8,
+    };
+    ServerConfig {
+        limits,
+        ..patient()
+    }
+}
+
 #[rstest]
 #[case::head_over_the_limit(
     b"GET / HTTP/1.1\r\nX-Pad: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n\r\n".as_slice(),
@@ -1239,14 +1243,8 @@ async fn refuses_a_request_over_the_configured_limits(
     #[case] request: &[u8],
     #[case] expected: &str,
 ) {
-    let limits = crate::request::Limits {
-        max_head: 48,
-        max_body: 8,
-    };
-    let config = ServerConfig {
-        limits,
-        ..patient()
-    };
+    let config = patient_with_small_limits();
+    let limits = config.limits;
     let (mut client, _connection, _stop) = connection_on_a_pipe(config, hello_handler());
     let response = exchange_on_pipe(&mut client, request)
         .await
@@ -1278,14 +1276,8 @@ async fn closes_the_connection_after_refusing_a_request_over_the_limits(
     #[case] request: &[u8],
     #[case] expected: &str,
 ) {
-    let limits = crate::request::Limits {
-        max_head: 48,
-        max_body: 8,
-    };
-    let config = ServerConfig {
-        limits,
-        ..patient()
-    };
+    let config = patient_with_small_limits();
+    let limits = config.limits;
     let (mut client, _connection, _stop) = connection_on_a_pipe(config, hello_handler());
     let refused = exchange_on_pipe(&mut client, request).await;
     assert_eq!(

@@ -6,6 +6,7 @@ use std::thread;
 use rstest::rstest;
 
 use super::heap::peak_heap;
+use super::proc_net::{reset_once_delivered, tcp_queues, tcp_table};
 use super::{GUARD, response_of_exactly};
 use crate::chunked::ChunkedError;
 use crate::client::*;
@@ -279,29 +280,6 @@ enum Seen {
     /// The server stopped sending after `sent` bytes: the client hung up (a write failed),
     /// or, if not, it had read more than twice the limit and was still reading.
     Server { sent: usize, hung_up: bool },
-}
-
-/// Linux's table of IPv4 TCP sockets, `/proc/net/tcp`; `None` elsewhere.
-fn tcp_table() -> Option<String> {
-    std::fs::read_to_string("/proc/net/tcp").ok()
-}
-
-/// The two queues of the TCP socket from `local` to `peer` in `table` ([`tcp_table`]): the
-/// bytes it has sent that its peer has not acknowledged yet, and the bytes it has received
-/// that its owner has not read. `None` if the socket is not listed.
-fn tcp_queues(table: &str, local: SocketAddr, peer: SocketAddr) -> Option<(u64, u64)> {
-    let port = |address: &str| address.rsplit(':').next().map(str::to_owned);
-    table.lines().skip(1).find_map(|line| {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        let ours = port(fields.get(1)?)? == format!("{:04X}", local.port())
-            && port(fields.get(2)?)? == format!("{:04X}", peer.port());
-        let (sent, received) = fields.get(4)?.split_once(':')?;
-        let queues = (
-            u64::from_str_radix(sent, 16).ok()?,
-            u64::from_str_radix(received, 16).ok()?,
-        );
-        ours.then_some(queues)
-    })
 }
 
 /// How many of the `sent` bytes the client has read at least, from the server's socket
@@ -990,51 +968,6 @@ fn puts_an_ipv6_host_in_brackets() {
         "the Host of an IPv6 server is its address in brackets, then the port, as a \
          SocketAddr displays it: `::1:8080` cannot be split into host and port"
     );
-}
-
-/// A keep-alive server: it reads the request, sends `response` in one write and keeps the
-/// connection open until every byte of it is in the client's kernel (Linux: all
-/// acknowledged), then resets the connection (`SO_LINGER` of zero), so a client that reads
-/// again after the whole response gets `ConnectionReset` at once instead of waiting. Where
-/// `/proc/net/tcp` is missing it keeps the connection open until the test is done.
-fn reset_once_delivered(response: Vec<u8>) -> (SocketAddr, mpsc::Sender<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    let (done_tx, done_rx) = mpsc::channel::<()>();
-    thread::spawn(move || {
-        let Ok((mut stream, peer)) = listener.accept() else {
-            return;
-        };
-        let _ = stream.set_read_timeout(Some(GUARD));
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte), Ok(1)) {
-            head.push(byte[0]);
-        }
-        if stream.write_all(&response).is_err() {
-            return;
-        }
-        // Waits for a stable state (nothing is lost on loopback); the deadline only reports
-        // a hang, by falling back to holding the connection open.
-        let deadline = std::time::Instant::now() + GUARD;
-        loop {
-            let queues = tcp_table().and_then(|table| tcp_queues(&table, addr, peer));
-            match queues.map(|(unacknowledged, _)| unacknowledged == 0) {
-                Some(true) => {
-                    let _ = tokio::net::TcpSocket::from_std_stream(stream).set_zero_linger();
-                    return;
-                }
-                Some(false) if std::time::Instant::now() < deadline => {
-                    thread::sleep(std::time::Duration::from_millis(1));
-                }
-                _ => break,
-            }
-        }
-        let _ = done_rx.recv_timeout(GUARD);
-    });
-    (addr, done_tx)
 }
 
 /// A keep-alive server sends one response of exactly `total` bytes in one write. The sizes

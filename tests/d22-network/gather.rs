@@ -11,6 +11,7 @@ use rstest::rstest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use super::proc_net::{reset_once_delivered, tcp_queues, tcp_table};
 use super::{GUARD, local_listener, response_of_exactly};
 use crate::client::{ClientResponse, MAX_RESPONSE_HEAD};
 use crate::gather::*;
@@ -590,29 +591,6 @@ async fn get_reports_a_reset_connection_as_an_io_error_not_as_the_end_of_the_bod
     );
 }
 
-/// Linux's table of IPv4 TCP sockets, `/proc/net/tcp`; `None` elsewhere.
-fn tcp_table() -> Option<String> {
-    std::fs::read_to_string("/proc/net/tcp").ok()
-}
-
-/// The two queues of the TCP socket from `local` to `peer` in `table` ([`tcp_table`]): the
-/// bytes it has sent that its peer has not acknowledged yet, and the bytes it has received
-/// that its owner has not read. `None` if the socket is not listed.
-fn tcp_queues(table: &str, local: SocketAddr, peer: SocketAddr) -> Option<(u64, u64)> {
-    let port = |address: &str| address.rsplit(':').next().map(str::to_owned);
-    table.lines().skip(1).find_map(|line| {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        let ours = port(fields.get(1)?)? == format!("{:04X}", local.port())
-            && port(fields.get(2)?)? == format!("{:04X}", peer.port());
-        let (sent, received) = fields.get(4)?.split_once(':')?;
-        let queues = (
-            u64::from_str_radix(sent, 16).ok()?,
-            u64::from_str_radix(received, 16).ok()?,
-        );
-        ours.then_some(queues)
-    })
-}
-
 /// Whether the client has read more than twice [`MAX_RESPONSE_HEAD`] of the `sent` bytes,
 /// from the server's socket `server` to the client's `client` (both in this process): `sent`
 /// minus what the server's kernel still holds and what the client's kernel holds unread
@@ -704,54 +682,6 @@ async fn get_refuses_an_endless_head_without_waiting_for_the_server_to_close() {
         }),
         "a head over MAX_RESPONSE_HEAD bytes is refused while the server is still sending it"
     );
-}
-
-/// A keep-alive server on a thread of its own: it reads the request, sends `response` in one
-/// write and keeps the connection open until every byte of it is in the client's kernel
-/// (Linux: all acknowledged, [`tcp_queues`]), then resets the connection (`SO_LINGER` of
-/// zero), so a client that reads again after the whole response gets `ConnectionReset` at
-/// once instead of waiting. Where `/proc/net/tcp` is missing it keeps the connection open
-/// until the returned sender is used or dropped ([`GUARD`] at most).
-fn reset_once_delivered(response: Vec<u8>) -> (SocketAddr, std::sync::mpsc::Sender<()>) {
-    use std::io::{Read, Write};
-    let listener =
-        std::net::TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        let Ok((mut stream, peer)) = listener.accept() else {
-            return;
-        };
-        let _ = stream.set_read_timeout(Some(GUARD));
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte), Ok(1)) {
-            head.push(byte[0]);
-        }
-        if stream.write_all(&response).is_err() {
-            return;
-        }
-        // Waits for a stable state (nothing is lost on loopback); the deadline only reports
-        // a hang, by falling back to holding the connection open.
-        let deadline = std::time::Instant::now() + GUARD;
-        loop {
-            let queues = tcp_table().and_then(|table| tcp_queues(&table, addr, peer));
-            match queues.map(|(unacknowledged, _)| unacknowledged == 0) {
-                Some(true) => {
-                    let _ = tokio::net::TcpSocket::from_std_stream(stream).set_zero_linger();
-                    return;
-                }
-                Some(false) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(1));
-                }
-                _ => break,
-            }
-        }
-        let _ = done_rx.recv_timeout(GUARD);
-    });
-    (addr, done_tx)
 }
 
 /// A keep-alive server sends one response of `total` bytes in one write and resets the

@@ -12,6 +12,7 @@ use std::time::Duration;
 pub(crate) use kata_test_support::proptest_config;
 
 mod heap; // a counting global allocator: measures the heap a piece of code holds
+mod proc_net; // what Linux's /proc says about this process's sockets
 
 /// `insta::assert_snapshot!` into `snapshots/d22-network/`, from either crate.
 macro_rules! assert_suite_snapshot {
@@ -86,6 +87,21 @@ pub(crate) fn response_of_exactly(total: usize) -> (Vec<u8>, Vec<u8>) {
         "the test builds a response of exactly {total} bytes"
     );
     (response, body)
+}
+
+/// A GET of exactly `len` bytes: request line, `Host`, and an `X-Padding` field that fills
+/// the rest up to the blank line.
+pub(crate) fn get_of_exactly(len: usize) -> Vec<u8> {
+    let mut raw = b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Padding: ".to_vec();
+    let padding = len - raw.len() - 4;
+    raw.extend(std::iter::repeat_n(b'p', padding));
+    raw.extend_from_slice(b"\r\n\r\n");
+    assert_eq!(
+        raw.len(),
+        len,
+        "the test builds a request of exactly {len} bytes"
+    );
+    raw
 }
 
 #[cfg(any(not(feature = "one-kata"), feature = "async_server"))]

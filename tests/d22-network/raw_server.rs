@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use rstest::rstest;
 
-use super::{GUARD, body_of, exchange, status_line};
+use super::{GUARD, body_of, exchange, get_of_exactly, status_line};
 use crate::raw_server::*;
 use crate::request::{HttpError, Limits, parse_request};
 
@@ -859,21 +859,6 @@ fn read_request_stops_reading_once_the_head_is_over_its_limit() {
         client.sent,
         limits.max_head
     );
-}
-
-/// A GET of exactly `len` bytes: request line, `Host`, and an `X-Padding` field that fills
-/// the rest up to the blank line.
-fn get_of_exactly(len: usize) -> Vec<u8> {
-    let mut raw = b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Padding: ".to_vec();
-    let padding = len - raw.len() - 4;
-    raw.extend(std::iter::repeat_n(b'p', padding));
-    raw.extend_from_slice(b"\r\n\r\n");
-    assert_eq!(
-        raw.len(),
-        len,
-        "the test builds a request of exactly {len} bytes"
-    );
-    raw
 }
 
 #[rstest]

@@ -5,6 +5,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::GUARD;
+use super::proc_net::udp_receive_queue;
 use crate::udp::*;
 
 /// How long the client waits for each reply in these tests (never an assertion).
@@ -428,42 +429,25 @@ fn accepts_a_late_reply_to_the_first_attempt_after_retrying() {
 }
 
 /// Linux: waits until the datagram just sent to `port` of 127.0.0.1 is queued on the socket
-/// bound to it (its receive queue, in `/proc/net/udp`, is not empty), or until no socket has
-/// that port (the datagram then went nowhere). Loopback delivers at once; this only makes
-/// the order of two datagrams to one socket certain. Gives up after [`GUARD`].
+/// bound to it, or until no socket has that port (the datagram then went nowhere):
+/// [`queued_or_unbound`]. Loopback delivers at once; this only makes the order of two
+/// datagrams to one socket certain. Gives up after [`GUARD`].
 #[cfg(target_os = "linux")]
 fn queued_on_or_nobody_at(port: u16) {
     let deadline = std::time::Instant::now() + GUARD;
-    while std::time::Instant::now() < deadline {
-        let text = std::fs::read_to_string("/proc/self/net/udp")
-            .expect("Linux lists its UDP sockets in /proc/self/net");
-        let row = text.lines().skip(1).find(|line| {
-            line.split_whitespace()
-                .nth(1)
-                .and_then(|local| local.rsplit(':').next())
-                .and_then(|p| u16::from_str_radix(p, 16).ok())
-                == Some(port)
-        });
-        let queued = |row: &str| {
-            row.split_whitespace()
-                .nth(4)
-                .and_then(|queues| queues.rsplit(':').next())
-                .and_then(|rx| u64::from_str_radix(rx, 16).ok())
-                .is_some_and(|rx| rx > 0)
-        };
-        match row {
-            None => return,
-            Some(row) if queued(row) => return,
-            Some(_) => thread::yield_now(),
-        }
+    while !queued_or_unbound(port) && std::time::Instant::now() < deadline {
+        thread::yield_now();
     }
 }
 
-#[test]
-fn a_late_reply_to_a_request_that_gave_up_is_not_the_next_requests_reply() {
-    // Two requests from one thread, one after the other. The server answers the first only
-    // once udp_request has given up on it, at the address it came from, then the second at once.
-    let server = bind();
+/// Where the results of [`a_first_request_that_gave_up`]'s two requests arrive.
+type Results = mpsc::Receiver<Result<Vec<u8>, UdpError>>;
+
+/// Two requests from one thread, the first with one attempt of 20 ms, the second (with
+/// [`GUARD`] to wait) only once the test sends on the returned `go`. Returns once the
+/// first has given up unanswered (checked) and `server` has received its datagram: the
+/// address it came from, `go`, and where the two results arrive.
+fn a_first_request_that_gave_up(server: &UdpSocket) -> (SocketAddr, mpsc::Sender<()>, Results) {
     let addr = server.local_addr().expect("a bound socket has an address");
     let (go_tx, go_rx) = mpsc::channel::<()>();
     let (result_tx, result_rx) = mpsc::channel();
@@ -486,6 +470,16 @@ fn a_late_reply_to_a_request_that_gave_up_is_not_the_next_requests_reply() {
         .recv_from(&mut buf)
         .expect("udp_request sent the first request");
     assert_eq!(&buf[..n], b"first", "the first request's datagram");
+    (first_from, go_tx, result_rx)
+}
+
+#[test]
+fn a_late_reply_to_a_request_that_gave_up_is_not_the_next_requests_reply() {
+    // Two requests from one thread, one after the other. The server answers the first only
+    // once udp_request has given up on it, at the address it came from, then the second at once.
+    let server = bind();
+    let (first_from, go_tx, result_rx) = a_first_request_that_gave_up(&server);
+    let mut buf = [0u8; 64];
     server
         .send_to(b"late reply to first", first_from)
         .expect("sending to loopback works");
@@ -517,23 +511,7 @@ fn a_late_reply_to_a_request_that_gave_up_is_not_the_next_requests_reply() {
 /// it (its receive queue, in `/proc/net/udp`, is not empty) or no socket has that port. True
 /// elsewhere (nothing to wait on).
 fn queued_or_unbound(port: u16) -> bool {
-    let Ok(text) = std::fs::read_to_string("/proc/self/net/udp") else {
-        return true;
-    };
-    let row = text.lines().skip(1).find(|line| {
-        line.split_whitespace()
-            .nth(1)
-            .and_then(|local| local.rsplit(':').next())
-            .and_then(|p| u16::from_str_radix(p, 16).ok())
-            == Some(port)
-    });
-    row.is_none_or(|row| {
-        row.split_whitespace()
-            .nth(4)
-            .and_then(|queues| queues.rsplit(':').next())
-            .and_then(|rx| u64::from_str_radix(rx, 16).ok())
-            .is_some_and(|rx| rx > 0)
-    })
+    udp_receive_queue(port).is_none_or(|queue| queue.is_none_or(|rx| rx > 0))
 }
 
 #[test]
@@ -542,28 +520,8 @@ fn a_late_reply_arriving_while_the_next_request_waits_is_not_its_reply() {
     // only once the second request has been sent (so no drain before sending can throw it
     // away), at the address the first came from; then the server answers the second.
     let server = bind();
-    let addr = server.local_addr().expect("a bound socket has an address");
-    let (go_tx, go_rx) = mpsc::channel::<()>();
-    let (result_tx, result_rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = result_tx.send(udp_request(addr, b"first", Duration::from_millis(20), 0));
-        if go_rx.recv_timeout(GUARD).is_ok() {
-            let _ = result_tx.send(udp_request(addr, b"second", GUARD, 0));
-        }
-    });
-    let first = result_rx
-        .recv_timeout(GUARD)
-        .expect("the first udp_request returns once its one attempt has timed out");
-    assert!(
-        matches!(first, Err(UdpError::NoReply { attempts: 1 })),
-        "the server answers nothing before the first request gives up: with no retries, \
-         udp_request returns NoReply after one attempt; got {first:?}"
-    );
+    let (first_from, go_tx, result_rx) = a_first_request_that_gave_up(&server);
     let mut buf = [0u8; 64];
-    let (n, first_from) = server
-        .recv_from(&mut buf)
-        .expect("udp_request sent the first request");
-    assert_eq!(&buf[..n], b"first", "the first request's datagram");
     // The first call's socket is closed once it returns: the test holds its port, so the
     // second call cannot be given it by chance (a kept socket still holds it: no hold then).
     let _held = UdpSocket::bind((std::net::Ipv4Addr::UNSPECIFIED, first_from.port())).ok();
