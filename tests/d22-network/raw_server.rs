@@ -301,8 +301,10 @@ fn a_200_ends_cleanly_for_a_client_that_pipelined_more_than_the_server_reads() {
 }
 
 /// The bad client reads its 400 to the end and then stays connected, silent. On Linux the
-/// server's thread must then be back in `accept`, not asleep in a read of that client
-/// (`/proc/self/task/<tid>/syscall`).
+/// server's thread must then go straight back to `accept` (`/proc/self/task/<tid>/syscall`):
+/// not asleep in a read of that client, nor in a sleep between drain attempts; and by then
+/// the bad connection's socket must be closed, held by no descriptor of the process (its row
+/// in `/proc/net/tcp` has inode 0, or is gone), not handed to a helper thread.
 #[test]
 fn keeps_serving_after_a_bad_client() {
     let (addr, _log, _server_thread) = start_on_a_thread();
@@ -318,15 +320,11 @@ fn keeps_serving_after_a_bad_client() {
         let tid = _server_thread
             .recv_timeout(GUARD)
             .expect("the server's thread starts");
-        let blocked = super::blocked_call(tid);
-        assert!(
-            blocked.is_none_or(|call| call.receive_fd().is_none()),
-            "after its error response ({:?}) the server sat in a blocking read ({blocked:?}) \
-             of a bad client that stays connected and silent: the one-at-a-time server is \
-             held until the read timeout. Drain only what already arrived, with a \
-             non-blocking read (set_nonblocking(true)), then close and go back to accept",
-            status_line(&answer)
-        );
+        let bad_port = bad
+            .local_addr()
+            .expect("a connected socket has an address")
+            .port();
+        server_goes_back_to_accept(tid, addr.port(), bad_port, &status_line(&answer));
     }
     let response = get(addr, b"GET / HTTP/1.1\r\n\r\n");
     assert_eq!(
@@ -357,6 +355,76 @@ fn a_write_fails(stream: &mut TcpStream, gaps: impl IntoIterator<Item = Duration
         thread::sleep(gap);
         failed
     })
+}
+
+/// Linux: waits (up to [`GUARD`], only to report a hang) for the first system call the
+/// server's thread `tid` blocks in after `status` reached the bad client whose port is
+/// `bad_port`, and fails unless it is `accept` with the bad connection's server-side socket
+/// (local port `server_port`) already closed. A wait on a lock (a futex) is passed over once
+/// that socket is closed: it is not a wait on the client.
+#[cfg(target_os = "linux")]
+fn server_goes_back_to_accept(tid: u32, server_port: u16, bad_port: u16, status: &str) {
+    #[cfg(target_arch = "x86_64")]
+    const ACCEPT: &[i64] = &[43, 288];
+    #[cfg(target_arch = "aarch64")]
+    const ACCEPT: &[i64] = &[202, 242];
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    const ACCEPT: &[i64] = &[];
+    // nanosleep, clock_nanosleep
+    #[cfg(target_arch = "x86_64")]
+    const SLEEP: &[i64] = &[35, 230];
+    #[cfg(target_arch = "aarch64")]
+    const SLEEP: &[i64] = &[101, 115];
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    const SLEEP: &[i64] = &[];
+    let deadline = std::time::Instant::now() + GUARD;
+    while std::time::Instant::now() < deadline {
+        let Some(blocked) = super::blocked_call(tid) else {
+            return; // never blocked: the next client's exchange reports a hang
+        };
+        assert!(
+            blocked.receive_fd().is_none(),
+            "after its error response ({status}) the server sat in a blocking read \
+             ({blocked:?}) of a bad client that stays connected and silent: the one-at-a-time \
+             server is held until the read timeout. Drain only what already arrived, with a \
+             non-blocking read (set_nonblocking(true)), then close and go back to accept"
+        );
+        assert!(
+            !SLEEP.contains(&blocked.call),
+            "after its error response ({status}) the server went to sleep ({blocked:?}) \
+             instead of back to accept: it waits for a bad client that stays connected and \
+             silent, and every later client waits with it. Drain only what already arrived \
+             (non-blocking reads until WouldBlock, no sleep and retry), then close"
+        );
+        let held = bad_socket_held(server_port, bad_port);
+        if ACCEPT.contains(&blocked.call) || held == Some(true) {
+            assert!(
+                held != Some(true),
+                "the server's thread is blocked ({blocked:?}) while the socket of the bad \
+                 client that got {status} is still open (its row in /proc/net/tcp has an \
+                 inode: a descriptor holds it): a helper thread draining it, or a socket kept \
+                 open, costs a thread or a descriptor per silent bad client. Drain only what \
+                 already arrived (non-blocking), then drop the stream before the next accept"
+            );
+            return;
+        }
+    }
+}
+
+/// Linux: whether the server-side socket from `server_port` to `bad_port` is still held by
+/// a descriptor (`/proc/net/tcp`: a non-zero inode); `Some(false)` once it is closed (inode
+/// 0: orphaned while TCP finishes, or gone), `None` where the table is missing.
+#[cfg(target_os = "linux")]
+fn bad_socket_held(server_port: u16, bad_port: u16) -> Option<bool> {
+    let table = super::proc_net::tcp_table()?;
+    let port = |address: &str| address.rsplit(':').next().map(str::to_owned);
+    let inode = table.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let ours = port(fields.get(1)?)? == format!("{server_port:04X}")
+            && port(fields.get(2)?)? == format!("{bad_port:04X}");
+        ours.then(|| fields.get(9).copied()).flatten()
+    });
+    Some(inode.is_some_and(|inode| inode != "0"))
 }
 
 #[test]

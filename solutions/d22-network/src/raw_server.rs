@@ -68,13 +68,17 @@
 //! - the drain after an error response does not wait for the client: a bad client that
 //!   keeps sending a byte a millisecond after its 431 (never quiet long enough for a read
 //!   timeout) does not keep the next client waiting, and the server closes the socket (the
-//!   bad client's writes start failing): no drain thread that reads until the client hangs up, no socket left
-//!   open; and a bad client that reads its 400 and then stays connected and silent does
-//!   not hold the server either (on Linux the server's thread is back in `accept`, not
-//!   asleep in a read of that client: no blocking drain under the read timeout), and once
-//!   the next client is served that silent client's socket is closed (one of 15 writes it
-//!   makes over about 2 s fails): no helper thread draining it with blocking reads, one
-//!   thread and one descriptor per silent bad client. Checked by
+//!   bad client's writes start failing): no drain thread that reads until the client hangs
+//!   up, no socket left open; and a bad client that reads its 400 and then stays connected
+//!   and silent does not hold the server either: on Linux the first system call the
+//!   server's thread blocks in after that 400 is `accept` (seen from
+//!   `/proc/self/task/<tid>/syscall`), not a read of that client (no blocking drain under a
+//!   read timeout) nor a sleep (no drain that sleeps and tries again), and by then the bad
+//!   connection's socket is closed, held by no descriptor of the process (its row in
+//!   `/proc/net/tcp` has inode 0, or is gone): no helper thread that lingers on it, however
+//!   briefly, at one thread and one descriptor per silent bad client; and once the next
+//!   client is served that silent client's socket is closed (one of 15 writes it makes over
+//!   about 2 s fails: the check that remains where `/proc` is missing). Checked by
 //!   `a_bad_client_that_keeps_sending_after_its_error_does_not_hold_the_server`,
 //!   `keeps_serving_after_a_bad_client`.
 //! - (on Unix) an accept that fails for want of file descriptors (`EMFILE`) is logged and
