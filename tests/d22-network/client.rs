@@ -454,6 +454,96 @@ fn waits_for_a_silent_server_with_a_read_timeout_on_the_socket() {
     let _ = client.join();
 }
 
+/// Linux: a server sends a head with neither Content-Length nor chunked and the first part
+/// of the body, then holds the connection open. Once every byte of it has reached the client
+/// (the server's kernel has them acknowledged) and the client has read them all (its kernel
+/// holds none unread, `/proc/net/tcp`), the client's thread is asleep in a read of its socket
+/// (`/proc/self/task/<tid>/syscall`), and that socket's read timeout is still the client's
+/// own, more than a second short of [`CLIENT_READ_TIMEOUT`] at most: a short timeout there
+/// is a pause taken for the end of the body. Then the server sends the rest and closes, and
+/// the whole body must come back. No clock decides anything: the states waited for are
+/// stable until the server writes again.
+#[cfg(target_os = "linux")]
+#[test]
+fn waits_through_a_pause_in_a_body_framed_by_the_close() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let (result_tx, result_rx) = mpsc::channel();
+    let client = thread::spawn(move || {
+        let _ = tid_tx.send(super::thread_id());
+        let _ = result_tx.send(http_get(addr, "/slow"));
+    });
+    let tid = tid_rx
+        .recv_timeout(GUARD)
+        .expect("the client's thread starts");
+    let (mut server_side, peer) = accept_while(&listener, || !client.is_finished());
+    // The request is read first: a close with unread bytes would be a reset, not a close.
+    let _ = server_side.set_read_timeout(Some(GUARD));
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && matches!(server_side.read(&mut byte), Ok(1)) {
+        head.push(byte[0]);
+    }
+    server_side
+        .write_all(b"HTTP/1.1 200 OK\r\nServer: slow\r\n\r\nthe first half, ")
+        .expect("writing to a fresh loopback connection works");
+
+    // Every byte delivered (acknowledged to the server), then every byte read by the client.
+    let deadline = std::time::Instant::now() + GUARD;
+    let queue = |local, remote, pick: fn((u64, u64)) -> u64| {
+        tcp_table()
+            .and_then(|table| tcp_queues(&table, local, remote))
+            .map_or(0, pick)
+    };
+    while queue(addr, peer, |(unacknowledged, _)| unacknowledged) > 0
+        && std::time::Instant::now() < deadline
+    {
+        thread::sleep(std::time::Duration::from_millis(1));
+    }
+    while queue(peer, addr, |(_, unread)| unread) > 0
+        && !client.is_finished()
+        && std::time::Instant::now() < deadline
+    {
+        thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let blocked = super::blocked_call(tid);
+    let timeout = blocked
+        .and_then(|call| call.receive_fd())
+        .map(|fd| super::read_timeout_of(fd).expect("a socket's read timeout can be read"));
+
+    let rest = server_side.write_all(b"the second half");
+    drop(server_side); // the close that ends the body
+    let got = result_rx.recv_timeout(GUARD);
+
+    let timeout = timeout.unwrap_or_else(|| {
+        panic!(
+            "in the middle of a body framed by the close, with the server silent and the \
+             connection open, http_get did not wait in a read of its socket (its thread: \
+             {blocked:?}; it returned {got:?})"
+        )
+    });
+    let shortest = CLIENT_READ_TIMEOUT.saturating_sub(std::time::Duration::from_secs(1));
+    assert!(
+        timeout.is_some_and(|t| t > shortest && t <= CLIENT_READ_TIMEOUT),
+        "the server sent a head with neither Content-Length nor chunked and part of the body, \
+         then paused with the connection open; http_get waited for the rest on a socket with a \
+         read timeout of {timeout:?}, not CLIENT_READ_TIMEOUT ({CLIENT_READ_TIMEOUT:?}): a \
+         pause is not the end of the body, only the close is. A read timeout is a failure \
+         (an Io error), never the end of a body: keep the socket's timeout and read on"
+    );
+    rest.expect("the client is still reading");
+    assert_eq!(
+        got.map(|r| r.map(|r| r.body)),
+        Ok(Ok(b"the first half, the second half".to_vec())),
+        "a body framed by the close is everything until the close, however long the server \
+         pauses before it"
+    );
+    let _ = client.join();
+}
+
 /// The connection `http_get` opens, accepted without blocking for ever: the client's thread
 /// may end first (a stub's `todo!`, or an early error), and then the test fails at once
 /// instead of waiting in `accept` until the runner's timeout.
@@ -875,6 +965,30 @@ fn frames_a_body_by_every_framing_field_read_strictly(
          parsed by the request parser's rules (UTF-8, a name that is a token right before \
          the colon: no separator, control byte or space in it; no control byte but a tab in \
          the value; CRLF line ends), never split at the first ':' and trimmed",
+        String::from_utf8_lossy(&raw)
+    );
+}
+
+/// Field names are case-insensitive: a framing field counts in any spelling of its name,
+/// and the response is whole as soon as its framing says so, the connection still open.
+#[rstest]
+#[case::content_length_in_lower_case(b"content-length: 5\r\n\r\nhello".as_slice())]
+#[case::content_length_in_upper_case(b"CONTENT-LENGTH: 5\r\n\r\nhello".as_slice())]
+#[case::content_length_in_mixed_case(b"content-Length: 5\r\n\r\nhello".as_slice())]
+#[case::transfer_encoding_in_lower_case(b"transfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n".as_slice())]
+#[case::transfer_encoding_in_upper_case(b"TRANSFER-ENCODING: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n".as_slice())]
+#[case::transfer_encoding_in_mixed_case(b"transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n".as_slice())]
+fn finds_the_framing_fields_whatever_the_case_of_their_names(#[case] fields_and_body: &[u8]) {
+    let mut raw = b"HTTP/1.1 200 OK\r\n".to_vec();
+    raw.extend_from_slice(fields_and_body);
+    let got = parse_response(&raw, false);
+    assert!(
+        matches!(&got, Ok(Some(r)) if r.body == b"hello"),
+        "{:?}, the server not closed yet: got {got:?}. Header field names are case-insensitive \
+         (RFC 9110 5.1): `content-length` and `TRANSFER-ENCODING` are the framing fields too, \
+         so this body is `hello` and the response is whole now. Looking a field up by its \
+         exact spelling reads the body to the close (a hang on a keep-alive server) or hands \
+         over the chunk sizes as data: look fields up ignoring ASCII case",
         String::from_utf8_lossy(&raw)
     );
 }

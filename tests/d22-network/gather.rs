@@ -13,7 +13,7 @@ use tokio::net::TcpStream;
 
 use super::proc_net::{reset_once_delivered, tcp_queues, tcp_table};
 use super::{GUARD, local_listener, response_of_exactly};
-use crate::client::{ClientResponse, MAX_RESPONSE_HEAD};
+use crate::client::{CLIENT_READ_TIMEOUT, ClientResponse, MAX_RESPONSE_HEAD};
 use crate::gather::*;
 use crate::request::HttpError;
 
@@ -588,6 +588,64 @@ async fn get_reports_a_reset_connection_as_an_io_error_not_as_the_end_of_the_bod
          Only a clean close (read returns Ok(0)) ends a body framed by the close: a reset \
          (ConnectionReset, ConnectionAborted) says the connection broke, so the body may be \
          cut anywhere. Return the read's I/O error, never take it for the end"
+    );
+}
+
+/// How long the server of [`get_waits_through_a_pause_in_a_body_framed_by_the_close`] pauses
+/// mid-body, on tokio's paused clock: longer than any silence a client could take for the end
+/// of a body, shorter than [`CLIENT_READ_TIMEOUT`], the longest a client may wait before it
+/// gives up.
+const PAUSE_MID_BODY: Duration = Duration::from_secs(29);
+
+/// A server on the same one-thread runtime, its clock paused, sends a head with neither
+/// Content-Length nor chunked and the first part of the body; once every byte of it has
+/// reached the client (the server's kernel has them acknowledged, `/proc/net/tcp` on Linux),
+/// it sleeps [`PAUSE_MID_BODY`] of tokio's clock (instant: the idle runtime advances it to
+/// the next timer), then sends the rest and closes. A `get` that takes a pause for the end of
+/// the body has its own, shorter timer fire first.
+#[tokio::test(start_paused = true)]
+async fn get_waits_through_a_pause_in_a_body_framed_by_the_close() {
+    assert!(PAUSE_MID_BODY < CLIENT_READ_TIMEOUT);
+    let (listener, addr) = local_listener().await;
+    tokio::spawn(async move {
+        let Ok((mut stream, peer)) = listener.accept().await else {
+            return;
+        };
+        // The request is read first: a close with unread bytes would be a reset, not a close.
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte).await, Ok(1)) {
+            head.push(byte[0]);
+        }
+        if stream
+            .write_all(b"HTTP/1.1 200 OK\r\nServer: slow\r\n\r\nthe first half, ")
+            .await
+            .is_err()
+        {
+            return;
+        }
+        // Yields (no timer, so the paused clock stays still) until the bytes are delivered.
+        let mut turns = 0;
+        while tcp_table()
+            .and_then(|table| tcp_queues(&table, addr, peer))
+            .is_some_and(|(unacknowledged, _)| unacknowledged > 0)
+            && turns < 100_000
+        {
+            turns += 1;
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(PAUSE_MID_BODY).await;
+        let _ = stream.write_all(b"the second half").await;
+    });
+    let got = tokio::time::timeout(CLIENT_READ_TIMEOUT + GUARD, get(addr, "/slow")).await;
+    assert_eq!(
+        got.map(|r| r.map(|r| r.body)),
+        Ok(Ok(b"the first half, the second half".to_vec())),
+        "the server sent a head with neither Content-Length nor chunked and part of the body, \
+         paused {PAUSE_MID_BODY:?} (of tokio's paused clock) with the connection open, then \
+         sent the rest and closed: a body framed by the close is everything until the close, \
+         however long the server pauses before it. A timer that takes silence for the end \
+         returns it cut short: only read's Ok(0) ends it"
     );
 }
 

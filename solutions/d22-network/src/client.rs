@@ -45,12 +45,15 @@
 //!   an unknown coding: `to_lowercase` folds that sign into `k`), each coding trimmed of
 //!   spaces and tabs only, never with `str::trim`:
 //!   `chunked` with a U+00A0 or U+3000 at its edge is an unknown coding, so the body runs to
-//!   the close. Every header line is parsed by the request parser's rules:
+//!   the close. Field names are case-insensitive: `content-length`, `TRANSFER-ENCODING` or
+//!   any other spelling of a framing field's name frames the body as the canonical one does.
+//!   Every header line is parsed by the request parser's rules:
 //!   `Content-Length : 5`, a line with no colon or a bare LF ending a line is a
 //!   `MalformedHeader` naming the line, and so is a name that is not a token (a separator
 //!   or a control byte in it: `Content-Length(`, `Transfer-Encoding` then a vertical tab), a
 //!   control byte other than a tab in a value (`a`, BEL, `b`), or a line that is not UTF-8.
 //!   Checked by `frames_a_body_by_every_framing_field_read_strictly`,
+//!   `finds_the_framing_fields_whatever_the_case_of_their_names`,
 //!   `trims_transfer_codings_of_spaces_and_tabs_only`,
 //!   `parse_response_takes_exactly_content_length_bytes`,
 //!   `a_response_marked_connection_close_ends_where_its_framing_says`,
@@ -107,6 +110,13 @@
 //!   with a read timeout of at most [`CLIENT_READ_TIMEOUT`], set before the first read (the
 //!   test finds the socket the blocked thread reads from `/proc/self/task/<tid>/syscall`).
 //!   Checked by `waits_for_a_silent_server_with_a_read_timeout_on_the_socket`.
+//! - (on Linux) a pause is never the end of a body framed by the close, only the close is:
+//!   a read timeout is an `Io` error, not the end. While the server holds the connection
+//!   open in the middle of such a body (every byte sent so far read), the client waits in a
+//!   read of its socket whose read timeout is still within a second of
+//!   [`CLIENT_READ_TIMEOUT`] and no longer (a 2 s "silence ends the body" timeout shows),
+//!   and once the server sends the rest and closes, the whole body comes back. Checked by
+//!   `waits_through_a_pause_in_a_body_framed_by_the_close`.
 //!
 //! **Not checked.** That the 30 s timeout really fires: showing it would take 30 s.
 

@@ -59,6 +59,12 @@
 //!   `get_reads_a_body_that_takes_many_reads`,
 //!   `get_returns_a_complete_response_without_waiting_for_close`,
 //!   `get_refuses_an_invalid_target`.
+//! - `get` never takes a pause for the end of a body framed by the close, only the close
+//!   (read's `Ok(0)`): it may give up on a silent server after
+//!   [`CLIENT_READ_TIMEOUT`](crate::client::CLIENT_READ_TIMEOUT), as `http_get` does (it
+//!   need not), but a server that sends a head with no framing and part of the body, pauses
+//!   29 s of tokio's paused clock, then sends the rest and closes, gets the whole body read.
+//!   Checked by `get_waits_through_a_pause_in_a_body_framed_by_the_close`.
 //! - a declared Content-Length is a claim, not an allocation: 100 MB declared and 3 bytes
 //!   sent cost `get` at most 64 bytes more heap than 10 declared and the same 3 bytes sent.
 //!   Checked by `get_does_not_allocate_a_declared_length_up_front`.
