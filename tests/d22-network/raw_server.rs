@@ -791,12 +791,17 @@ fn routes_by_path(#[case] target: &str, #[case] status: u16) {
 #[case::body_too_large(HttpError::BodyTooLarge { length: 9, limit: 8 }, 413)]
 #[case::version(HttpError::UnsupportedVersion("HTTP/2.0".into()), 505)]
 #[case::transfer_encoding(HttpError::UnsupportedTransferEncoding("gzip".into()), 501)]
+#[case::invalid_length(HttpError::InvalidContentLength("abc".into()), 400)]
+#[case::conflicting_lengths(HttpError::ConflictingContentLength("3".into(), "4".into()), 400)]
 fn maps_each_parse_error_to_its_status(#[case] err: HttpError, #[case] status: u16) {
     let response = error_response(&err);
     assert_eq!(
         response.status(),
         status,
-        "{err:?} must be answered with {status}"
+        "{err:?} must be answered with {status}: 431 for a head over the limit, 413 for a body \
+         over the limit (only that: a Content-Length that is no number, or two that disagree, \
+         is a malformed request, a smuggling attempt, not a payload too large), 505 for the \
+         version, 501 for a Transfer-Encoding, and 400 for every other parse error"
     );
     assert!(
         String::from_utf8_lossy(&response.to_bytes()).contains("Connection: close"),
@@ -1123,8 +1128,9 @@ mod held_out {
     }
 
     #[rstest]
-    #[case::invalid_length(HttpError::InvalidContentLength("abc".into()))]
-    #[case::conflicting_lengths(HttpError::ConflictingContentLength("3".into(), "4".into()))]
+    #[case::a_negative_length(HttpError::InvalidContentLength("-1".into()))]
+    #[case::lengths_that_disagree_in_a_list(HttpError::ConflictingContentLength("4".into(), "3".into()))]
+    #[case::a_header_line_without_a_colon(HttpError::MalformedHeader("Host a".into()))]
     fn answers_other_bad_requests_with_400(#[case] err: HttpError) {
         let response = error_response(&err);
         assert_eq!(

@@ -72,6 +72,30 @@ fn limits(max_head: usize, max_body: usize) -> Limits {
     1,
     b"abc"
 )]
+#[case::upper_case_content_length(
+    b"POST /u HTTP/1.1\r\nCONTENT-LENGTH: 3\r\n\r\nabc",
+    "POST",
+    "/u",
+    Version::Http11,
+    1,
+    b"abc"
+)]
+#[case::content_length_with_a_lower_case_l(
+    b"POST /m HTTP/1.1\r\nContent-length: 3\r\n\r\nabc",
+    "POST",
+    "/m",
+    Version::Http11,
+    1,
+    b"abc"
+)]
+#[case::content_length_in_mixed_case(
+    b"PUT /x HTTP/1.1\r\ncOnTeNt-LeNgTh: 3\r\n\r\nabc",
+    "PUT",
+    "/x",
+    Version::Http11,
+    1,
+    b"abc"
+)]
 fn parses_a_valid_request(
     #[case] raw: &[u8],
     #[case] method: &str,
@@ -101,8 +125,13 @@ fn parses_a_valid_request(
         "every header line becomes one field"
     );
     assert_eq!(
-        request.body, body,
-        "the body is exactly Content-Length bytes after the blank line"
+        request.body,
+        body,
+        "{:?}: the body is exactly Content-Length bytes after the blank line, whatever the \
+         case of the field name (CONTENT-LENGTH, Content-length, cOnTeNt-LeNgTh are one \
+         field: look it up with Headers::get_all, which ignores case, never by a list of \
+         spellings; a length missed leaves the body to be read as the next request)",
+        String::from_utf8_lossy(raw)
     );
 }
 
@@ -320,6 +349,9 @@ fn refuses_a_content_length_item_with_a_unicode_space_at_its_edge(
 #[case::comma_only_transfer_encoding_with_a_length(b"POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: ,\r\n\r\nhello".as_slice(), HttpError::UnsupportedTransferEncoding(",".into()))]
 #[case::conflicting_lengths_on_a_get(b"GET / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd".as_slice(), HttpError::ConflictingContentLength("3".into(), "4".into()))]
 #[case::length_not_a_number_on_a_head(b"HEAD / HTTP/1.1\r\nContent-Length: abc\r\n\r\n".as_slice(), HttpError::InvalidContentLength("abc".into()))]
+#[case::upper_case_transfer_encoding_with_a_length(b"POST / HTTP/1.1\r\nTRANSFER-ENCODING: chunked\r\nContent-Length: 5\r\n\r\nhello".as_slice(), HttpError::UnsupportedTransferEncoding("chunked".into()))]
+#[case::mixed_case_transfer_encoding_with_a_length(b"POST / HTTP/1.1\r\nContent-Length: 5\r\nTRANSFER-encoding: chunked\r\n\r\nhello".as_slice(), HttpError::UnsupportedTransferEncoding("chunked".into()))]
+#[case::transfer_encoding_with_a_lower_case_e(b"POST / HTTP/1.1\r\nTransfer-encoding: gzip\r\n\r\n".as_slice(), HttpError::UnsupportedTransferEncoding("gzip".into()))]
 fn rejects_an_invalid_request_with_the_matching_error(
     #[case] raw: &[u8],
     #[case] expected: HttpError,
@@ -329,7 +361,9 @@ fn rejects_an_invalid_request_with_the_matching_error(
         Err(expected.clone()),
         "{:?} must be refused as {expected:?}: each way a request can be wrong gets its own \
          error, and the first bad line decides (check each line's bytes in order; decoding the \
-         whole head first lets a later line's bad UTF-8 win)",
+         whole head first lets a later line's bad UTF-8 win); a Transfer-Encoding is refused \
+         whatever the case of its name (TRANSFER-ENCODING, Transfer-encoding: look it up with \
+         Headers::get, never by a list of spellings)",
         String::from_utf8_lossy(raw)
     );
 }
@@ -507,6 +541,10 @@ fn reports_how_many_bytes_a_request_used_and_leaves_the_next_one_alone() {
 #[case::http10_keep_alive_then_close(b"GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n".as_slice(), false)]
 #[case::http10_kelvin_sign_is_not_a_k(b"GET / HTTP/1.0\r\nConnection: \xe2\x84\xaaeep-alive\r\n\r\n".as_slice(), false)]
 #[case::http10_close_in_a_later_field_after_keep_alive(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n".as_slice(), false)]
+#[case::http11_close_in_an_upper_case_field(b"GET / HTTP/1.1\r\nCONNECTION: close\r\n\r\n".as_slice(), false)]
+#[case::http11_close_in_a_mixed_case_field(b"GET / HTTP/1.1\r\ncOnNeCtIoN: close\r\n\r\n".as_slice(), false)]
+#[case::http10_keep_alive_in_an_upper_case_field(b"GET / HTTP/1.0\r\nCONNECTION: keep-alive\r\n\r\n".as_slice(), true)]
+#[case::http10_keep_alive_in_a_mixed_case_field(b"GET / HTTP/1.0\r\nConnectioN: keep-alive\r\n\r\n".as_slice(), true)]
 fn decides_keep_alive_from_version_and_connection_header(#[case] raw: &[u8], #[case] keep: bool) {
     let request = parse_request(raw).expect("a valid request");
     assert_eq!(
@@ -515,6 +553,8 @@ fn decides_keep_alive_from_version_and_connection_header(#[case] raw: &[u8], #[c
         "{:?}: `close` ends the connection whatever the version and whatever else is asked \
          (RFC 9112: it wins over `keep-alive`); otherwise HTTP/1.1 keeps connections open and \
          HTTP/1.0 closes unless `keep-alive`; the tokens come from every Connection field \
+         whatever the case of its name (CONNECTION, cOnNeCtIoN: get_all ignores case, a list \
+         of spellings does not), and from every one of them \
          (get_all, not get: a `close` in a second field counts as much as one in the first) \
          and match by ASCII rules only (eq_ignore_ascii_case: to_lowercase turns the KELVIN \
          SIGN U+212A into a `k`)",

@@ -28,8 +28,10 @@
 //!   `read_request_assembles_a_request_from_single_bytes`,
 //!   `read_request_reports_a_connection_closed_mid_request`.
 //! - bad input gets its error status and the connection closes (400 for garbage, 431 for an
-//!   oversized head); a head that never ends is refused after about the limit, not read
-//!   without bound. Checked by `answers_garbage_with_400_and_closes_the_connection`,
+//!   oversized head, 413 for a body over the limit and nothing else: an invalid or
+//!   conflicting `Content-Length` is a malformed request, 400 like every other parse error
+//!   that is not a limit, a version or a `Transfer-Encoding`); a head that never ends is
+//!   refused after about the limit, not read without bound. Checked by `answers_garbage_with_400_and_closes_the_connection`,
 //!   `answers_an_oversized_head_with_431`, `maps_each_parse_error_to_its_status`,
 //!   `read_request_stops_reading_once_the_head_is_over_its_limit`.
 //! - an error response reaches the client although bytes it sent were left unread (close

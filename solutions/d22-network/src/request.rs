@@ -15,7 +15,8 @@
 //!
 //! **The tests check.**
 //! - valid requests from a table (a body whose size comes from `Content-Length`, whatever
-//!   the case of the field name and whatever the method: a `GET` or `HEAD` that declares a
+//!   the case of the field name, `CONTENT-LENGTH` or `Content-length` alone too, and
+//!   whatever the method: a `GET` or `HEAD` that declares a
 //!   length has that body, and its lengths are checked like any other's, or the body is
 //!   left to be read as the next request) and the request line as logged. Checked by
 //!   `parses_a_valid_request`, `renders_the_request_line_for_logs`.
@@ -32,7 +33,8 @@
 //!   `accepts_repeated_content_length_values_that_agree`.
 //! - each error from a table, conflicting lengths (every value, in any field or comma list,
 //!   must equal the first: `3, 4, 3` is refused, naming `3` and `4`) and any
-//!   `Transfer-Encoding` included (also next to a `Content-Length`: framing the body by the
+//!   `Transfer-Encoding` included, whatever the case of its name (`TRANSFER-ENCODING`,
+//!   `Transfer-encoding`; also next to a `Content-Length`: framing the body by the
 //!   length while a peer reads it chunked is request smuggling; `identity`, in any case, too:
 //!   RFC 9112 no longer defines it, so it is not a way of saying "no coding"; nor is an empty
 //!   field or one holding only commas: `Transfer-Encoding:` or `Transfer-Encoding: ,` next to
@@ -71,7 +73,8 @@
 //!   `rejects_a_body_over_1_mib_under_the_default_limits`, `accepts_a_body_of_exactly_the_limit`,
 //!   `rejects_a_declared_body_over_the_limit_before_it_arrives`.
 //! - `consumed` leaves the next request alone; keep-alive follows the version and the
-//!   `Connection` tokens of every `Connection` field (a `close` in a later field counts, and
+//!   `Connection` tokens of every `Connection` field, whatever the case of its name
+//!   (`CONNECTION: close` closes; a `close` in a later field counts, and
 //!   `close` wins over `keep-alive`: HTTP/1.0 with `Connection: keep-alive, close` closes);
 //!   tokens match by ASCII rules only (a KELVIN SIGN U+212A is not a `k`).
 //!   Checked by `reports_how_many_bytes_a_request_used_and_leaves_the_next_one_alone`,
