@@ -268,6 +268,26 @@ fn accepts_repeated_content_length_values_that_agree() {
     assert_eq!(request.body, b"abc", "the agreed length frames the body");
 }
 
+/// An empty item of a Content-Length list (first, between two commas, last, or only spaces) is
+/// not skipped: it is no decimal number, so the request is refused.
+#[rstest]
+#[case::a_comma_before_the_length(b"POST / HTTP/1.1\r\nContent-Length: ,5\r\n\r\nhello".as_slice())]
+#[case::two_commas_between_agreeing_lengths(b"POST / HTTP/1.1\r\nContent-Length: 5,,5\r\n\r\nhello".as_slice())]
+#[case::a_comma_after_the_length(b"POST / HTTP/1.1\r\nContent-Length: 5,\r\n\r\nhello".as_slice())]
+#[case::a_blank_item_between_spaces_in_a_second_field(b"POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5, \t, 5\r\n\r\nhello".as_slice())]
+fn refuses_a_content_length_list_with_an_empty_item(#[case] raw: &[u8]) {
+    assert_eq!(
+        parse_request(raw),
+        Err(HttpError::InvalidContentLength(String::new())),
+        "{:?}: every item of a Content-Length list must be ASCII digits, and an empty item is \
+         not: refuse it as InvalidContentLength(\"\"), never skip it. RFC 9110 lets a \
+         recipient drop empty list elements, but a server or proxy that refuses this field \
+         frames the body differently from one that reads it as 5, and where two parsers \
+         disagree on where a body ends a second request hides inside it (request smuggling)",
+        String::from_utf8_lossy(raw)
+    );
+}
+
 /// Each item of a Content-Length list is trimmed like a whole value: spaces and tabs only.
 /// A Unicode space at an item's edge stays, and makes the item no decimal number.
 #[rstest]

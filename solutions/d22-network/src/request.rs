@@ -61,8 +61,13 @@
 //!   U+2028, U+3000, VT, FF, NEL…): `Content-Length: 3,` then a U+00A0 then `3` is an
 //!   `InvalidContentLength` naming the item with its U+00A0, and a `Connection` token with a
 //!   U+00A0, U+2028, VT or FF at its edge is neither `close` nor `keep-alive` (in a
-//!   [`Request`] built by hand as in a parsed one). Checked by
+//!   [`Request`] built by hand as in a parsed one). Every `Content-Length` item must be ASCII
+//!   digits: an empty item is refused, not skipped (`,5`, `5,,5`, `5,` or `5, ,5` is an
+//!   `InvalidContentLength` naming `""`; RFC 9110 would let a recipient drop empty list
+//!   elements, but a peer that refuses the field frames the body differently: a smuggling
+//!   seam). Checked by
 //!   `refuses_a_content_length_item_with_a_unicode_space_at_its_edge`,
+//!   `refuses_a_content_length_list_with_an_empty_item`,
 //!   `trims_connection_tokens_of_spaces_and_tabs_only`.
 //! - the limits: a head over the limit is refused as soon as the limit's worth has arrived,
 //!   a declared body over the limit before it arrives, and both limits are inclusive.
