@@ -454,24 +454,29 @@ fn waits_for_a_silent_server_with_a_read_timeout_on_the_socket() {
     let _ = client.join();
 }
 
-/// Linux: a server sends a head with neither Content-Length nor chunked and the first part
-/// of the body, then holds the connection open. Once every byte of it has reached the client
-/// (the server's kernel has them acknowledged) and the client has read them all (its kernel
-/// holds none unread, `/proc/net/tcp`), the client's thread is asleep in a read of its socket
-/// (`/proc/self/task/<tid>/syscall`), and that socket's read timeout is still the client's
-/// own, more than a second short of [`CLIENT_READ_TIMEOUT`] at most: a short timeout there
-/// is a pause taken for the end of the body. Then the server sends the rest and closes, and
-/// the whole body must come back. No clock decides anything: the states waited for are
-/// stable until the server writes again.
+/// Linux: `http_get(addr, "/slow")` on a thread of its own, paused in the middle of a body
+/// framed by the close: the server has sent a head with neither Content-Length nor chunked
+/// and the first part of the body, and holds the connection open. Once every byte of it has
+/// reached the client (the server's kernel has them acknowledged) and the client has read
+/// them all (its kernel holds none unread, `/proc/net/tcp`), `blocked` is what the client's
+/// thread is asleep in (`/proc/self/task/<tid>/syscall`). No clock decides anything: the
+/// states waited for are stable until the server writes again.
 #[cfg(target_os = "linux")]
-#[test]
-fn waits_through_a_pause_in_a_body_framed_by_the_close() {
+struct PausedMidBody {
+    client: thread::JoinHandle<()>,
+    result: mpsc::Receiver<Result<ClientResponse, HttpError>>,
+    server_side: TcpStream,
+    blocked: Option<super::Blocked>,
+}
+
+#[cfg(target_os = "linux")]
+fn paused_mid_body() -> PausedMidBody {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");
     let (tid_tx, tid_rx) = mpsc::channel();
-    let (result_tx, result_rx) = mpsc::channel();
+    let (result_tx, result) = mpsc::channel();
     let client = thread::spawn(move || {
         let _ = tid_tx.send(super::thread_id());
         let _ = result_tx.send(http_get(addr, "/slow"));
@@ -510,13 +515,34 @@ fn waits_through_a_pause_in_a_body_framed_by_the_close() {
         thread::sleep(std::time::Duration::from_millis(1));
     }
     let blocked = super::blocked_call(tid);
+    PausedMidBody {
+        client,
+        result,
+        server_side,
+        blocked,
+    }
+}
+
+/// Linux: [`paused_mid_body`]; the socket the client waits on must still have the client's
+/// own read timeout, more than a second short of [`CLIENT_READ_TIMEOUT`] at most: a short
+/// timeout there is a pause taken for the end of the body. Then the server sends the rest
+/// and closes, and the whole body must come back.
+#[cfg(target_os = "linux")]
+#[test]
+fn waits_through_a_pause_in_a_body_framed_by_the_close() {
+    let PausedMidBody {
+        client,
+        result,
+        mut server_side,
+        blocked,
+    } = paused_mid_body();
     let timeout = blocked
         .and_then(|call| call.receive_fd())
         .map(|fd| super::read_timeout_of(fd).expect("a socket's read timeout can be read"));
 
     let rest = server_side.write_all(b"the second half");
     drop(server_side); // the close that ends the body
-    let got = result_rx.recv_timeout(GUARD);
+    let got = result.recv_timeout(GUARD);
 
     let timeout = timeout.unwrap_or_else(|| {
         panic!(
@@ -541,6 +567,75 @@ fn waits_through_a_pause_in_a_body_framed_by_the_close() {
         "a body framed by the close is everything until the close, however long the server \
          pauses before it"
     );
+    let _ = client.join();
+}
+
+/// Sets the read timeout (`SO_RCVTIMEO`) of socket `fd`, which another thread of this process
+/// is blocked on, so the descriptor stays open meanwhile. It is borrowed, never closed.
+#[cfg(target_os = "linux")]
+fn set_read_timeout_of(fd: i32, timeout: std::time::Duration) -> std::io::Result<()> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: the descriptor belongs to a socket another thread is blocked reading; the
+    // ManuallyDrop never closes it, and setsockopt only changes an option of the socket.
+    let socket = std::mem::ManuallyDrop::new(unsafe { TcpStream::from_raw_fd(fd) });
+    socket.set_read_timeout(Some(timeout))
+}
+
+/// Linux: [`paused_mid_body`], then the test makes the client's read time out without a wait:
+/// it shortens the read timeout of the socket the client is asleep on to a millisecond (the
+/// read already waiting keeps the timeout it began with, so the server then sends a few more
+/// bytes of the body to end it) and the server stays silent with the connection open, so the
+/// client's next read times out. That is a failure, never the close: the result must be an
+/// `Io` error, not the body cut short.
+#[cfg(target_os = "linux")]
+#[test]
+fn reports_a_read_timeout_in_a_body_framed_by_the_close_as_an_io_error() {
+    let PausedMidBody {
+        client,
+        result,
+        mut server_side,
+        blocked,
+    } = paused_mid_body();
+    let fd = blocked.and_then(|call| call.receive_fd());
+    let shortened = fd.map(|fd| set_read_timeout_of(fd, std::time::Duration::from_millis(1)));
+    let more = server_side.write_all(b"the second half, ");
+    let got = result.recv_timeout(GUARD);
+    // Lets a client that is still reading go, whatever the verdict.
+    let _ = server_side.write_all(b"and the end");
+    drop(server_side);
+
+    let Some(shortened) = shortened else {
+        panic!(
+            "in the middle of a body framed by the close, with the server silent and the \
+             connection open, http_get did not wait in a read of its socket (its thread: \
+             {blocked:?}; it returned {:?})",
+            got.ok()
+        )
+    };
+    shortened.expect("a socket's read timeout can be set");
+    more.expect("the client is still reading");
+    match got {
+        Ok(Err(HttpError::Io(_))) => {}
+        Ok(Ok(response)) => panic!(
+            "a read of http_get's socket timed out in the middle of a body framed by the close \
+             (the test shortened the socket's read timeout to 1 ms; the server, silent, kept \
+             the connection open), and http_get returned Ok with the body {:?}, cut short: it \
+             took the timeout (WouldBlock or TimedOut) for the server's close. A read timeout \
+             is a failure, an Io error, never the end of a body: only read's Ok(0) ends it",
+            String::from_utf8_lossy(&response.body)
+        ),
+        Ok(Err(err)) => panic!(
+            "a read of http_get's socket timed out in the middle of a body framed by the close \
+             and http_get returned {err:?}: a read timeout is an Io error (pass the \
+             WouldBlock or TimedOut error on with ?)"
+        ),
+        Err(_) => panic!(
+            "a read of http_get's socket timed out in the middle of a body framed by the close \
+             (its read timeout shortened to 1 ms by the test) and http_get had not returned \
+             {GUARD:?} later: it reads again after a read that timed out. A read timeout is a \
+             failure: return it as an Io error"
+        ),
+    }
     let _ = client.join();
 }
 

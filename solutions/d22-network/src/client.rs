@@ -115,8 +115,12 @@
 //!   open in the middle of such a body (every byte sent so far read), the client waits in a
 //!   read of its socket whose read timeout is still within a second of
 //!   [`CLIENT_READ_TIMEOUT`] and no longer (a 2 s "silence ends the body" timeout shows),
-//!   and once the server sends the rest and closes, the whole body comes back. Checked by
-//!   `waits_through_a_pause_in_a_body_framed_by_the_close`.
+//!   and once the server sends the rest and closes, the whole body comes back. A read that
+//!   times out there is an `Io` error, never the body cut short as if the server had closed
+//!   (the test shortens the socket's read timeout to a millisecond while the client waits,
+//!   has the server send a few more bytes and stay silent, so the next read times out at
+//!   once). Checked by `waits_through_a_pause_in_a_body_framed_by_the_close`,
+//!   `reports_a_read_timeout_in_a_body_framed_by_the_close_as_an_io_error`.
 //!
 //! **Not checked.** That the 30 s timeout really fires: showing it would take 30 s.
 

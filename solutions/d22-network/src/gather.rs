@@ -64,7 +64,10 @@
 //!   [`CLIENT_READ_TIMEOUT`](crate::client::CLIENT_READ_TIMEOUT), as `http_get` does (it
 //!   need not), but a server that sends a head with no framing and part of the body, pauses
 //!   29 s of tokio's paused clock, then sends the rest and closes, gets the whole body read.
-//!   Checked by `get_waits_through_a_pause_in_a_body_framed_by_the_close`.
+//!   After a pause of an hour, far past any idle timer, `get` returns the whole body or an
+//!   `Io` error, never the body cut short as if the server had closed. Checked by
+//!   `get_waits_through_a_pause_in_a_body_framed_by_the_close`,
+//!   `get_never_takes_a_long_silence_for_the_end_of_a_body_framed_by_the_close`.
 //! - a declared Content-Length is a claim, not an allocation: 100 MB declared and 3 bytes
 //!   sent cost `get` at most 64 bytes more heap than 10 declared and the same 3 bytes sent.
 //!   Checked by `get_does_not_allocate_a_declared_length_up_front`.
@@ -87,12 +90,18 @@
 //!   again (at most twice in 100 turns of the runtime and 100 s of tokio's paused clock
 //!   in 1 s steps) until its socket has data, which is what registering with tokio's
 //!   reactor gives; a non-blocking `std` socket retried after `yield_now` or a `sleep` of
-//!   any length up to 30 s is polled every turn or step, or at least three times. Checked by
+//!   any length up to 30 s is polled every turn or step, or at least three times. Once the
+//!   server answers, `get` returns its answer, or an `Io` error if it gave up on the silence
+//!   after [`CLIENT_READ_TIMEOUT`](crate::client::CLIENT_READ_TIMEOUT), as it may. Checked by
 //!   `get_sleeps_while_the_server_is_silent_instead_of_spinning`.
 //!
 //! **Not checked.** A batch of 1,000 requests or more: it looks like "all at once" to any
 //! test with fewer paths, and a test with more would need more descriptors than a CI
 //! machine is sure to give.
+//!
+//! **Not checked.** What [`fetch_all`] does with a task that panics (a `JoinError`): turning it
+//! into an `Err` in that path's slot and unwrapping it with `expect` look the same, since
+//! [`get`] never panics and so no test can make a task panic.
 //!
 //! **Not a dodge.** Polling every request's future from one task (a `poll_fn` or a
 //! `join_all` that polls each unfinished future in turn) instead of one `tokio::spawn` per
