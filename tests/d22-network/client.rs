@@ -1041,6 +1041,9 @@ fn recognises_chunked_in_a_list_of_transfer_codings() {
 #[case::a_separator_in_a_name(b"Content-Length(: 5\r\n\r\nhello".as_slice(), Err(HttpError::MalformedHeader("Content-Length(: 5".into())))]
 #[case::a_vertical_tab_ending_a_name(b"Transfer-Encoding\x0b: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n".as_slice(), Err(HttpError::MalformedHeader("Transfer-Encoding\x0b: chunked".into())))]
 #[case::a_value_not_in_utf8(b"X: \xff\r\nContent-Length: 2\r\n\r\nhi".as_slice(), Err(HttpError::MalformedHeader("X: \u{FFFD}".into())))]
+#[case::a_comma_before_the_length(b"Content-Length: ,2\r\n\r\nhi".as_slice(), Err(HttpError::InvalidContentLength("".into())))]
+#[case::two_commas_between_agreeing_lengths(b"Content-Length: 2,,2\r\n\r\nhi".as_slice(), Err(HttpError::InvalidContentLength("".into())))]
+#[case::a_comma_after_the_length(b"Content-Length: 2,\r\n\r\nhi".as_slice(), Err(HttpError::InvalidContentLength("".into())))]
 fn frames_a_body_by_every_framing_field_read_strictly(
     #[case] fields_and_body: &[u8],
     #[case] expected: Result<&[u8], HttpError>,
@@ -1052,8 +1055,8 @@ fn frames_a_body_by_every_framing_field_read_strictly(
         expected.map(|body| Some(body.to_vec())),
         "{:?} (then the server closed): a response's framing is read like a request's, or \
          client and server disagree on where it ends. Content-Length goes through the same \
-         strict check as a request's (digits only, every value in every field equal to the \
-         first), never the first field parsed leniently; chunked is a whole token in any \
+         strict check as a request's (digits only, an empty list item refused, every value \
+         in every field equal to the first), never the first field parsed leniently; chunked is a whole token in any \
          Transfer-Encoding field, not a substring of the first, compared ignoring ASCII case \
          only (eq_ignore_ascii_case: to_lowercase turns the KELVIN SIGN U+212A into k); and \
          every header line is \
