@@ -632,8 +632,9 @@ fn reports_a_read_timeout_in_a_body_framed_by_the_close_as_an_io_error() {
         Err(_) => panic!(
             "a read of http_get's socket timed out in the middle of a body framed by the close \
              (its read timeout shortened to 1 ms by the test) and http_get had not returned \
-             {GUARD:?} later: it reads again after a read that timed out. A read timeout is a \
-             failure: return it as an Io error"
+             {GUARD:?} later: it reads again after a read that timed out, or it set the \
+             socket's read timeout again before the read (set it once, before the first read). \
+             A read timeout is a failure: return it as an Io error"
         ),
     }
     let _ = client.join();

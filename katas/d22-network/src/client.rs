@@ -107,8 +107,9 @@
 //!   Checked by
 //!   `a_huge_declared_length_is_not_allocated_up_front`.
 //! - (on Linux) [`http_get`] waits for a server that accepted and says nothing on a socket
-//!   with a read timeout of at most [`CLIENT_READ_TIMEOUT`], set before the first read (the
-//!   test finds the socket the blocked thread reads from `/proc/self/task/<tid>/syscall`).
+//!   with a read timeout of at most [`CLIENT_READ_TIMEOUT`], set once, before the first read
+//!   (the test finds the socket the blocked thread reads from `/proc/self/task/<tid>/syscall`;
+//!   a timeout set again before every read would undo the one the next check shortens).
 //!   Checked by `waits_for_a_silent_server_with_a_read_timeout_on_the_socket`.
 //! - (on Linux) a pause is never the end of a body framed by the close, only the close is:
 //!   a read timeout is an `Io` error, not the end. While the server holds the connection
