@@ -32,10 +32,7 @@ fn one_shot(
     response: &'static [u8],
     delivery: Delivery,
 ) -> (SocketAddr, mpsc::Receiver<Vec<u8>>, mpsc::Sender<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = super::std_listener();
     let (request_tx, request_rx) = mpsc::channel();
     let (done_tx, done_rx) = mpsc::channel::<()>();
     thread::spawn(move || {
@@ -301,10 +298,7 @@ fn read_by_the_client(sent: usize, server: SocketAddr, client: SocketAddr) -> Op
 /// and reports which to `seen`. It never closes the connection first: after its report it
 /// waits until the test is over ([`GUARD`] at most).
 fn endless_head_server(seen: mpsc::Sender<Seen>) -> (SocketAddr, mpsc::Sender<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = super::std_listener();
     let (done_tx, done_rx) = mpsc::channel::<()>();
     thread::spawn(move || {
         let Ok((mut stream, peer)) = listener.accept() else {
@@ -418,10 +412,7 @@ fn a_huge_declared_length_is_not_allocated_up_front() {
 #[cfg(target_os = "linux")]
 #[test]
 fn waits_for_a_silent_server_with_a_read_timeout_on_the_socket() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = super::std_listener();
     let (tid_tx, tid_rx) = mpsc::channel();
     let client = thread::spawn(move || {
         let _ = tid_tx.send(super::thread_id());
@@ -471,10 +462,7 @@ struct PausedMidBody {
 
 #[cfg(target_os = "linux")]
 fn paused_mid_body() -> PausedMidBody {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = super::std_listener();
     let (tid_tx, tid_rx) = mpsc::channel();
     let (result_tx, result) = mpsc::channel();
     let client = thread::spawn(move || {
@@ -719,10 +707,7 @@ fn returns_as_soon_as_the_framing_says_the_response_is_whole() {
         return;
     }
     for response in WHOLE_RESPONSES {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-        let addr = listener
-            .local_addr()
-            .expect("a bound listener has an address");
+        let (listener, addr) = super::std_listener();
         let (tid_tx, tid_rx) = mpsc::channel();
         let (result_tx, result_rx) = mpsc::channel();
         thread::spawn(move || {
@@ -850,12 +835,7 @@ fn reports_a_broken_chunked_body() {
 
 #[test]
 fn reports_a_refused_connection_as_an_io_error() {
-    let addr = {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-        listener
-            .local_addr()
-            .expect("a bound listener has an address")
-    };
+    let (_, addr) = super::std_listener(); // bound, then closed: nobody listens there
     let result = guarded_get(addr, "/");
     assert!(
         matches!(result, Err(HttpError::Io(_))),

@@ -23,6 +23,16 @@ macro_rules! assert_suite_snapshot {
 /// failure; no test passes because of it.
 pub(crate) const GUARD: Duration = Duration::from_secs(10);
 
+/// A std listener on 127.0.0.1, port 0, and the address it got.
+pub(crate) fn std_listener() -> (std::net::TcpListener, SocketAddr) {
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    (listener, addr)
+}
+
 /// A tokio listener on 127.0.0.1, port 0, and the address it got. Its backlog of 1,024 holds
 /// a thousand clients connecting at once (`TcpListener::bind` asks for 128, and a SYN that
 /// finds the accept queue full is sent again only a second later).

@@ -4,7 +4,7 @@
 //! tests then fall back to a [`GUARD`]-bounded wait.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -60,10 +60,7 @@ pub(crate) fn udp_receive_queue(port: u16) -> Option<Option<u64>> {
 /// once instead of waiting. Where `/proc/net/tcp` is missing it keeps the connection open
 /// until the returned sender is used or dropped ([`GUARD`] at most).
 pub(crate) fn reset_once_delivered(response: Vec<u8>) -> (SocketAddr, mpsc::Sender<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = super::std_listener();
     let (done_tx, done_rx) = mpsc::channel::<()>();
     thread::spawn(move || {
         let Ok((mut stream, peer)) = listener.accept() else {

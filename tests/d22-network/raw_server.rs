@@ -19,10 +19,7 @@ fn start() -> (SocketAddr, mpsc::Receiver<String>) {
 /// [`start`], and a receiver that gets the id of the server's thread (Linux; elsewhere it
 /// gets nothing).
 fn start_on_a_thread() -> (SocketAddr, mpsc::Receiver<String>, mpsc::Receiver<u32>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = super::std_listener();
     let (tx, rx) = mpsc::channel();
     let (tid_tx, tid_rx) = mpsc::channel();
     thread::spawn(move || {
@@ -160,10 +157,7 @@ fn an_error_response_reaches_a_client_whose_unread_bytes_are_left_behind(
     // The whole request (20 KB and more) is in the server's socket before handle_connection
     // runs, which reads a few KiB of it and refuses it: closing with the rest unread sends a
     // TCP reset, which makes the client's read fail instead of ending cleanly.
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = super::std_listener();
     let mut client = TcpStream::connect(addr).expect("the listener accepts connections");
     client
         .set_read_timeout(Some(GUARD))
@@ -472,10 +466,7 @@ fn keeps_serving_after_an_accept_that_fails_for_want_of_descriptors() {
     if !super::alone_with_64_descriptors(module_path!()) {
         return;
     }
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = super::std_listener();
     let mut fillers = super::every_descriptor_left();
     fillers.pop(); // one descriptor for the client; the server's accept finds none
     let mut client = TcpStream::connect(addr).expect("the listener's queue takes the client");
@@ -542,10 +533,7 @@ fn keeps_serving_after_a_client_that_hangs_up_without_a_word() {
 
 /// A loopback connection: the client's end and the server's accepted end.
 fn connected_pair() -> (TcpStream, TcpStream) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 always works");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let (listener, addr) = super::std_listener();
     let client = TcpStream::connect(addr).expect("the listener accepts connections");
     let (server_side, _) = listener.accept().expect("the client is waiting");
     (client, server_side)
