@@ -1200,20 +1200,56 @@ async fn an_idle_keep_alive_connection_is_closed_one_header_timeout_after_its_la
     drop(client);
 }
 
+/// A line of `2 * PIPE` letters and no space: no request line at all. Its 400 quotes it
+/// whole, so the error response is more than twice what the pipe holds.
+fn a_bad_request_line_twice_the_pipe() -> Vec<u8> {
+    let mut request = vec![b'x'; 2 * PIPE];
+    request.extend_from_slice(b"\r\n\r\n");
+    request
+}
+
+#[rstest]
+#[case::the_handlers_200(
+    b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n".to_vec(),
+    "HTTP/1.1 200 OK",
+    4 * PIPE
+)]
+#[case::a_400_that_quotes_a_bad_request_line(
+    a_bad_request_line_twice_the_pipe(),
+    "HTTP/1.1 400 Bad Request",
+    2 * PIPE
+)]
 #[tokio::test]
-async fn a_response_larger_than_one_write_reaches_the_client_whole() {
-    // Four times what the pipe holds: no single write can take it all.
+async fn a_response_larger_than_one_write_reaches_the_client_whole(
+    #[case] request: Vec<u8>,
+    #[case] status: &str,
+    #[case] at_least: usize,
+) {
+    // The handler's body is four times what the pipe holds, and the head limit lets the bad
+    // line in whole: no single write can take either response.
     let body = vec![b'x'; 4 * PIPE];
-    let (handler, _calls) = fixed_handler(Response::new(200).body(body.clone()));
-    let (mut client, _connection, _stop) = connection_on_a_pipe(patient(), handler);
-    let response =
-        exchange_on_pipe(&mut client, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").await;
+    let (handler, _calls) = fixed_handler(Response::new(200).body(body));
+    let limits = crate::request::Limits {
+        max_head: 4 * PIPE,
+        ..crate::request::Limits::default()
+    };
+    let config = ServerConfig {
+        limits,
+        ..patient()
+    };
+    let (mut client, _connection, _stop) = connection_on_a_pipe(config, handler);
+    let response = exchange_on_pipe(&mut client, &request).await;
+    let got = response
+        .as_deref()
+        .map(|r| (status_line(r), body_of(r).len()));
     assert!(
-        response.is_some_and(|r| body_of(&r) == body),
-        "the handler's {}-byte body did not reach the client whole through a pipe that holds \
-         {PIPE} bytes: one AsyncWrite::write sends what fits and returns the count, the rest \
-         is lost; send a response with write_all (TCP writes, like reads, may be partial)",
-        body.len()
+        got.as_ref()
+            .is_some_and(|(line, len)| line == status && *len >= at_least),
+        "the response {status:?}, at least {at_least} body bytes, did not reach the client whole through \
+         a pipe that holds {PIPE} bytes (got {got:?}; None: the connection closed before \
+         Content-Length bytes arrived): one AsyncWrite::write sends what fits and returns the \
+         count, the rest is lost. Send every response with write_all, the handler's and the \
+         error responses (400, 413, 431) alike: TCP writes, like reads, may be partial"
     );
 }
 

@@ -951,6 +951,8 @@ fn parse_response_refuses_a_status_line_not_split_by_single_spaces(#[case] raw: 
 #[case::letter_for_minor_version(b"HTTP/1.x 200 OK\r\n\r\n".as_slice())]
 #[case::no_minor_version(b"HTTP/1 200 OK\r\n\r\n".as_slice())]
 #[case::two_digit_major_version(b"HTTP/10.0 200 OK\r\n\r\n".as_slice())]
+#[case::minor_version_2(b"HTTP/1.2 200 OK\r\n\r\n".as_slice())]
+#[case::minor_version_9(b"HTTP/1.9 200 OK\r\n\r\n".as_slice())]
 #[case::no_code(b"HTTP/1.1\r\n\r\n".as_slice())]
 #[case::signed(b"HTTP/1.1 +20 OK\r\n\r\n".as_slice())]
 #[case::signed_three_digits(b"HTTP/1.1 +200 OK\r\n\r\n".as_slice())]
@@ -960,8 +962,8 @@ fn parse_response_rejects_a_malformed_status_line(#[case] raw: &[u8]) {
     let result = parse_response(raw, true);
     assert!(
         matches!(result, Err(HttpError::MalformedStatusLine(_))),
-        "{:?} is not HTTP/1.0 or HTTP/1.1 (exactly: not any version starting with HTTP/1) \
-         followed by a three-digit code (exactly three ASCII digits: no sign, no extra \
+        "{:?} is not HTTP/1.0 or HTTP/1.1 (exactly: not any version starting with HTTP/1, nor \
+         any HTTP/1.<digit>) followed by a three-digit code (exactly three ASCII digits: no sign, no extra \
          leading zero, whatever number it parses to); got {result:?}",
         String::from_utf8_lossy(raw)
     );

@@ -103,7 +103,8 @@
 //!   `a_request_that_arrives_in_fragments_is_answered_once_it_is_whole`,
 //!   `a_request_that_ends_exactly_where_a_read_fills_the_buffer_is_answered_at_once`.
 //! - a response is written whole however many writes it takes: a body four times what an
-//!   in-memory pipe holds reaches its client complete. Checked by
+//!   in-memory pipe holds reaches its client complete, and so does an error response (a 400
+//!   whose body quotes a bad request line twice what the pipe holds). Checked by
 //!   `a_response_larger_than_one_write_reaches_the_client_whole`.
 //! - garbage gets 400 and the connection closes; so does a request refused for its size
 //!   (431, 413): the rest of its head or body may hold what looks like a request, so a

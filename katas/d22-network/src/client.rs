@@ -72,7 +72,8 @@
 //! - the status line and headers: duplicates kept, malformed lines refused (the code is
 //!   exactly three ASCII digits: `+200`, `0200` or `00404` is malformed even though it
 //!   parses to a code in 100..=599; the version is exactly `HTTP/1.0` or `HTTP/1.1`:
-//!   `HTTP/1.x`, `HTTP/1` or `HTTP/10.0` is malformed, not a prefix match on `HTTP/1`;
+//!   `HTTP/1.x`, `HTTP/1`, `HTTP/10.0`, `HTTP/1.2` or `HTTP/1.9` is malformed, neither a
+//!   prefix match on `HTTP/1` nor any `HTTP/1.` followed by a digit;
 //!   the line is `version SP code SP reason` with single
 //!   spaces: two spaces or a tab between version and code, or a tab after the code, is
 //!   malformed, and the reason is everything after the code's space, kept as sent, its
