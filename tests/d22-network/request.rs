@@ -406,6 +406,81 @@ fn rejects_a_header_name_holding_any_separator(
     );
 }
 
+/// A method is a token: letters of either case, digits and every one of ``!#$%&'*+-.^_`|~``.
+/// Methods are case-sensitive (`get` is not `GET`), but `get` is still a token, so it parses.
+#[rstest]
+#[case::hyphen(b"M-SEARCH / HTTP/1.1\r\n\r\n".as_slice(), "M-SEARCH")]
+#[case::underscore(b"X_Y /x HTTP/1.1\r\n\r\n".as_slice(), "X_Y")]
+#[case::lower_case(b"get /x HTTP/1.1\r\n\r\n".as_slice(), "get")]
+#[case::mixed_case_and_a_digit(b"Purge2 /x HTTP/1.1\r\n\r\n".as_slice(), "Purge2")]
+#[case::every_token_symbol(b"!#$%&'*+-.^_`|~ /x HTTP/1.1\r\n\r\n".as_slice(), "!#$%&'*+-.^_`|~")]
+fn accepts_a_method_made_of_any_token_characters(#[case] raw: &[u8], #[case] method: &str) {
+    let request = parse_request(raw);
+    assert_eq!(
+        request.as_ref().map(|r| r.method.as_str()),
+        Ok(method),
+        "{:?}: the method is a token, and a token is letters of either case, digits and \
+         !#$%&'*+-.^_`|~ (RFC 9110 tchar), so {method:?} is a valid method, kept as sent. \
+         Allow exactly the token characters: upper-case letters only refuses M-SEARCH, X_Y \
+         and extension methods in lower case",
+        String::from_utf8_lossy(raw)
+    );
+}
+
+/// Every symbol of RFC 9110's `tchar` rule, inside a header name: each is allowed.
+#[rstest]
+fn accepts_a_header_name_holding_any_token_symbol(
+    #[values(
+        '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~'
+    )]
+    symbol: char,
+) {
+    let name = format!("X{symbol}Y");
+    let request = parse_request(format!("GET / HTTP/1.1\r\n{name}: 1\r\n\r\n").as_bytes());
+    assert_eq!(
+        request.as_ref().map(|r| r.headers.entries()),
+        Ok(vec![(name.as_str(), "1")]),
+        "{name:?}: a header name is a token (letters, digits and !#$%&'*+-.^_`|~), and \
+         {symbol:?} is one of the token symbols, so the field is valid (X_Custom, X.Trace \
+         are real names): allow every token character, not only letters, digits and '-'"
+    );
+}
+
+/// A target is any visible ASCII, as sent: `*` (asterisk form, for `OPTIONS`), a whole URL
+/// (absolute form, what a proxy receives) and `host:port` (authority form, for `CONNECT`).
+#[rstest]
+#[case::asterisk_form(b"OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n".as_slice(), "*")]
+#[case::absolute_form(b"GET http://h/x?q=1 HTTP/1.1\r\nHost: h\r\n\r\n".as_slice(), "http://h/x?q=1")]
+#[case::authority_form(b"CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n".as_slice(), "h:443")]
+fn accepts_a_target_of_any_visible_ascii_not_only_a_path(#[case] raw: &[u8], #[case] target: &str) {
+    let request = parse_request(raw);
+    assert_eq!(
+        request.as_ref().map(|r| r.target.as_str()),
+        Ok(target),
+        "{:?}: a request target is any visible ASCII (! to ~), kept as sent; it need not \
+         start with '/': `OPTIONS *`, a proxy's `GET http://h/x` and `CONNECT h:443` are \
+         valid request lines. Check the bytes of the target, not its shape",
+        String::from_utf8_lossy(raw)
+    );
+}
+
+/// This kata speaks exactly HTTP/1.0 and HTTP/1.1: any other well-formed `HTTP/d.d` is
+/// refused, naming the version.
+#[rstest]
+#[case::minor_2(b"GET / HTTP/1.2\r\n\r\n".as_slice(), "HTTP/1.2")]
+#[case::minor_9(b"GET / HTTP/1.9\r\nHost: h\r\n\r\n".as_slice(), "HTTP/1.9")]
+fn refuses_an_http1_minor_version_other_than_0_or_1(#[case] raw: &[u8], #[case] version: &str) {
+    assert_eq!(
+        parse_request(raw).map(|r| r.version),
+        Err(HttpError::UnsupportedVersion(version.into())),
+        "{:?}: this kata's contract is exact versions, HTTP/1.0 or HTTP/1.1; any other \
+         well-formed version, {version} included, is UnsupportedVersion({version:?}). RFC 9112 \
+         lets a server answer a higher 1.x minor as 1.1, but HttpError::UnsupportedVersion \
+         here means \"not 1.0 or 1.1\": do not take HTTP/1.<digit> for HTTP/1.1",
+        String::from_utf8_lossy(raw)
+    );
+}
+
 #[test]
 fn rejects_a_header_value_that_is_not_utf8() {
     let result = parse_request(b"GET / HTTP/1.1\r\nX-Name: \xff\xfe\r\n\r\n");
@@ -629,8 +704,19 @@ fn renders_the_request_line_for_logs() {
     );
 }
 
+/// The characters of a token (RFC 9110 `tchar`): what methods and header names are made of.
+const TOKEN_CHARS: &str =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~";
+
+/// A token of `len` characters drawn from every token character, not only letters.
+fn token(len: std::ops::RangeInclusive<usize>) -> impl Strategy<Value = String> {
+    let chars: Vec<char> = TOKEN_CHARS.chars().collect();
+    proptest::collection::vec(proptest::sample::select(chars), len)
+        .prop_map(|chars| chars.into_iter().collect())
+}
+
 fn header_name() -> impl Strategy<Value = String> {
-    "X-[A-Za-z0-9-]{1,10}"
+    token(1..=10).prop_map(|rest| format!("X-{rest}"))
 }
 
 fn header_value() -> impl Strategy<Value = String> {
@@ -639,7 +725,7 @@ fn header_value() -> impl Strategy<Value = String> {
 
 fn any_request() -> impl Strategy<Value = Request> {
     (
-        "[A-Z]{1,7}",
+        token(1..=7),
         "/[A-Za-z0-9/._~?=&-]{0,20}",
         prop_oneof![Just(Version::Http10), Just(Version::Http11)],
         proptest::collection::vec((header_name(), header_value()), 0..6),

@@ -20,6 +20,22 @@
 //!   length has that body, and its lengths are checked like any other's, or the body is
 //!   left to be read as the next request) and the request line as logged. Checked by
 //!   `parses_a_valid_request`, `renders_the_request_line_for_logs`.
+//! - every token character is allowed where a token is asked for, and a target need not be a
+//!   path: a method is any token, letters of either case, digits and ``!#$%&'*+-.^_`|~``
+//!   (`M-SEARCH`, `X_Y`, `Purge2`, even `get`: methods are case-sensitive, so `get` is not
+//!   `GET`, but it is a token and parses, kept as sent); a header name likewise holds any
+//!   token character (`X_Custom`, `X.Trace`, `X!Y`); a target is any visible ASCII, kept as
+//!   sent: `*` (`OPTIONS * HTTP/1.1`), a whole URL (`GET http://h/x HTTP/1.1`, what a proxy
+//!   receives) and `host:port` (`CONNECT h:443 HTTP/1.1`) parse. Checked by
+//!   `accepts_a_method_made_of_any_token_characters`,
+//!   `accepts_a_header_name_holding_any_token_symbol`,
+//!   `accepts_a_target_of_any_visible_ascii_not_only_a_path`.
+//! - the version is exactly `HTTP/1.0` or `HTTP/1.1`: any other well-formed `HTTP/x.y`,
+//!   `HTTP/1.2` and `HTTP/1.9` included, is an `UnsupportedVersion` naming it (`"HTTP/1.2"`).
+//!   RFC 9112 lets a server answer a request of a higher 1.x minor as 1.1, but this kata's
+//!   contract is exact versions: a 1.x other than 1.0 and 1.1 is never taken for `HTTP/1.1`.
+//!   Checked by `refuses_an_http1_minor_version_other_than_0_or_1`,
+//!   `rejects_an_invalid_request_with_the_matching_error`.
 //! - headers: duplicates kept in order, names matched without regard to case, optional
 //!   whitespace (spaces and tabs, nothing else) trimmed, a tab kept, a UTF-8 value kept as
 //!   sent (U+FFFD included, and a U+00A0, U+2028 or U+3000 at either edge: those are not
