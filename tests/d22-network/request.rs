@@ -156,6 +156,22 @@ fn keeps_duplicate_headers_in_order_and_matches_names_case_insensitively() {
     );
 }
 
+/// Header names are ASCII tokens, so a name is found by ASCII case only: a name holding a
+/// character that Unicode lower-cases to an ASCII letter (the KELVIN SIGN U+212A to `k`) is
+/// another name.
+#[test]
+fn finds_a_header_name_by_ascii_case_only() {
+    let request =
+        parse_request(b"GET / HTTP/1.1\r\nKeep-Alive: timeout=5\r\n\r\n").expect("a valid request");
+    assert_eq!(
+        request.headers.get_all("\u{212A}eep-Alive"),
+        Vec::<&str>::new(),
+        "a look-up of \"\\u{{212A}}eep-Alive\" (a KELVIN SIGN, not a `K`) found the Keep-Alive \
+         field: names are compared by ASCII case only (eq_ignore_ascii_case), never through \
+         to_lowercase, which turns the KELVIN SIGN into a `k`"
+    );
+}
+
 #[test]
 fn looking_up_a_missing_header_finds_nothing() {
     let request = parse_request(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n").expect("a valid request");

@@ -36,13 +36,15 @@
 //!   contract is exact versions: a 1.x other than 1.0 and 1.1 is never taken for `HTTP/1.1`.
 //!   Checked by `refuses_an_http1_minor_version_other_than_0_or_1`,
 //!   `rejects_an_invalid_request_with_the_matching_error`.
-//! - headers: duplicates kept in order, names matched without regard to case, optional
-//!   whitespace (spaces and tabs, nothing else) trimmed, a tab kept, a UTF-8 value kept as
+//! - headers: duplicates kept in order, names matched without regard to ASCII case (only
+//!   ASCII: a KELVIN SIGN U+212A is not a `K`), optional whitespace (spaces and tabs,
+//!   nothing else) trimmed, a tab kept, a UTF-8 value kept as
 //!   sent (U+FFFD included, and a U+00A0, U+2028 or U+3000 at either edge: those are not
 //!   optional whitespace). Checked by
 //!   `keeps_a_utf8_header_value_even_one_holding_the_replacement_character`,
 //!   `keeps_unicode_spaces_at_the_edges_of_a_header_value`,
 //!   `keeps_duplicate_headers_in_order_and_matches_names_case_insensitively`,
+//!   `finds_a_header_name_by_ascii_case_only`,
 //!   `looking_up_a_missing_header_finds_nothing`,
 //!   `an_empty_header_list_is_empty_and_a_filled_one_is_not`,
 //!   `keeps_a_tab_inside_a_header_value`, `trims_optional_whitespace_around_header_values`,
