@@ -695,6 +695,9 @@ fn a_stop_signal_lets_the_request_in_flight_finish(#[case] mid_request: bool) {
 #[case::one_full_read_of_4_kib(4096)]
 #[case::two_full_reads_of_4_kib(8192)]
 #[case::three_full_reads_of_4_kib(12288)]
+#[case::one_full_read_of_16_kib(16 * 1024)]
+#[case::one_full_read_of_32_kib(32 * 1024)]
+#[case::one_full_read_of_64_kib(64 * 1024)]
 fn a_request_that_ends_exactly_where_a_read_fills_the_buffer_is_answered_at_once(
     #[case] len: usize,
 ) {
@@ -713,13 +716,13 @@ fn a_request_that_ends_exactly_where_a_read_fills_the_buffer_is_answered_at_once
     let (handler, calls) = fixed_handler(answer.clone());
     let config = ServerConfig {
         limits: crate::request::Limits {
-            max_head: 64 * 1024,
+            max_head: 128 * 1024,
             ..crate::request::Limits::default()
         },
         ..ServerConfig::default()
     };
     let request = get_of_exactly(len);
-    let (mut client, server_side) = tokio::io::duplex(64 * 1024);
+    let (mut client, server_side) = tokio::io::duplex(128 * 1024);
     let (_stop, stop) = tokio::sync::watch::channel(false);
     let mut connection =
         tokio_test::task::spawn(serve_connection(server_side, config, handler, stop));

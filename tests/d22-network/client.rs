@@ -1166,7 +1166,7 @@ fn puts_an_ipv6_host_in_brackets() {
 }
 
 /// A keep-alive server sends one response of exactly `total` bytes in one write. The sizes
-/// are multiples of the read buffers a client plausibly uses (every power of two up to 16 KiB,
+/// are multiples of the read buffers a client plausibly uses (every power of two up to 64 KiB,
 /// 1000·k, 1460 and 1500·k, the jumbo 9000, and a few primes), so for each such buffer some
 /// response arrives in reads that fill it to the last byte, and then nothing more comes but a
 /// reset once every byte is delivered ([`reset_once_delivered`]): a client that reads again
@@ -1184,6 +1184,8 @@ fn puts_an_ipv6_host_in_brackets() {
 #[case::jumbo_frame_9000(9000)]
 #[case::twelve_thousand(12_000)]
 #[case::sixteen_kib_exactly(16 * 1024)]
+#[case::thirty_two_kib_exactly(32 * 1024)]
+#[case::sixty_four_kib_exactly(64 * 1024)]
 fn returns_a_response_that_fills_the_read_buffer_exactly(#[case] total: usize) {
     let (response, body) = response_of_exactly(total);
     let (addr, done) = reset_once_delivered(response);

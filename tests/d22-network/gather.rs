@@ -777,12 +777,13 @@ async fn get_refuses_an_endless_head_without_waiting_for_the_server_to_close() {
 
 /// A keep-alive server sends one response of `total` bytes in one write and resets the
 /// connection once every byte has reached the client ([`reset_once_delivered`]): a `get`
-/// that reads again after the whole response gets `ConnectionReset` at once. 16 KiB is a
-/// multiple of every power-of-two read buffer up to 16 KiB, and the other sizes of plausible
-/// buffers that are not (1000·k, 1460, 1500·k, the jumbo 9000, a few primes), so for each such
-/// buffer some response arrives in reads that fill it to the last byte. Tokio's clock is paused and held still (a running
-/// `spawn_blocking` task stops a paused clock from advancing) until `get` returns: a `get`
-/// that waits for a pause (a timer) to end the response never sees one before the reset.
+/// that reads again after the whole response gets `ConnectionReset` at once. The sizes are
+/// every power-of-two read buffer from 16 to 64 KiB (each a multiple of the smaller ones) and
+/// the sizes of plausible buffers that are not (1000·k, 1460, 1500·k, the jumbo 9000, a few
+/// primes), so for each such buffer some response arrives in reads that fill it to the last
+/// byte. Tokio's clock is paused and held still (a running `spawn_blocking` task stops a
+/// paused clock from advancing) until `get` returns: a `get` that waits for a pause (a timer)
+/// to end the response never sees one before the reset.
 #[rstest]
 #[case::a_short_response(46)]
 #[case::one_thousand(1000)]
@@ -796,6 +797,8 @@ async fn get_refuses_an_endless_head_without_waiting_for_the_server_to_close() {
 #[case::jumbo_frame_9000(9000)]
 #[case::twelve_thousand(12_000)]
 #[case::sixteen_kib_exactly(16 * 1024)]
+#[case::thirty_two_kib_exactly(32 * 1024)]
+#[case::sixty_four_kib_exactly(64 * 1024)]
 fn get_returns_a_complete_response_without_waiting_for_close(#[case] total: usize) {
     const KEPT_OPEN_WAIT: Duration = Duration::from_secs(3);
     let (response, body) = response_of_exactly(total);

@@ -926,12 +926,15 @@ fn read_request_stops_reading_once_the_head_is_over_its_limit() {
 #[case::one_full_read_of_4_kib(4096)]
 #[case::two_full_reads_of_4_kib(8192)]
 #[case::three_full_reads_of_4_kib(12288)]
+#[case::one_full_read_of_16_kib(16 * 1024)]
+#[case::one_full_read_of_32_kib(32 * 1024)]
+#[case::one_full_read_of_64_kib(64 * 1024)]
 fn read_request_parses_a_request_that_ends_exactly_where_a_read_fills_the_buffer(
     #[case] len: usize,
 ) {
     let raw = get_of_exactly(len);
     let limits = Limits {
-        max_head: 64 * 1024,
+        max_head: 128 * 1024,
         ..Limits::default()
     };
 

@@ -92,7 +92,7 @@
 //!   `Connection: close` (alone or in a token list such as `Upgrade, close`) and HTTP/1.0
 //!   close after one response, which says so with `Connection: close`; a request in fragments is
 //!   answered once, when whole, and one that ends exactly where a read fills the buffer
-//!   (4, 8 or 12 KiB in one write) is answered at once, with no time passing (a full read
+//!   (4, 8, 12, 16, 32 or 64 KiB in one write) is answered at once, with no time passing (a full read
 //!   does not mean more is coming: parse after every read); keep-alive is what `wants_keep_alive` says: an HTTP/1.0
 //!   request with `Connection: keep-alive`, or an HTTP/1.1 one whose token merely contains
 //!   the letters (`Connection: enclosed`), is answered unmarked and its connection serves

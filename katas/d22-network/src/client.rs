@@ -27,7 +27,7 @@
 //!   one write once the client is asleep in a read; the test counts the client thread's
 //!   voluntary context switches from then until [`http_get`] returns, and there must be
 //!   none: no clock). A keep-alive response sent in one write whose size is a multiple of
-//!   any common read buffer (every power of two up to 16 KiB, 1000·k, 1460, 1500·k, 9000, a
+//!   any common read buffer (every power of two up to 64 KiB, 1000·k, 1460, 1500·k, 9000, a
 //!   few primes) is whole too: a read that fills the buffer says nothing about what follows.
 //!   Checked by
 //!   `returns_as_soon_as_the_framing_says_the_response_is_whole`,

@@ -42,7 +42,7 @@
 //! - `get` reads one response (over many reads, without waiting for a keep-alive server to
 //!   close or for a pause: tokio's clock is held still until it returns, so a timeout that
 //!   takes silence after the last bytes as the end never fires; also when the response is
-//!   a multiple of any common read buffer (every power of two up to 16 KiB, 1000·k, 1460,
+//!   a multiple of any common read buffer (every power of two up to 64 KiB, 1000·k, 1460,
 //!   1500·k, 9000, a few primes) and so fills it to the last byte: a full read is not a sign
 //!   that more is coming) and
 //!   refuses an invalid target; it frames the body as

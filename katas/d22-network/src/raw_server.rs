@@ -20,7 +20,8 @@
 //!   `answers_the_root_path_with_200`, `answers_an_unknown_path_with_404`, `routes_by_path`.
 //! - the request is read however the bytes arrive: several KiB, one byte at a time, a body
 //!   after the head, a client gone mid-request, a request that ends exactly where a read
-//!   fills the buffer (a full read does not mean more is coming: parse after every read).
+//!   fills the buffer (4, 8, 12, 16, 32 or 64 KiB; a full read does not mean more is coming:
+//!   parse after every read).
 //!   Checked by
 //!   `read_request_parses_a_request_that_ends_exactly_where_a_read_fills_the_buffer`,
 //!   `reads_a_request_larger_than_one_recv_of_1024_bytes`,
