@@ -154,6 +154,12 @@ fn keeps_duplicate_headers_in_order_and_matches_names_case_insensitively() {
         ("set-cookie", "b=2"),
         "entries keep the order and the spelling the client used"
     );
+    assert_eq!(
+        request.headers.entries()[0],
+        ("Set-Cookie", "a=1"),
+        "entries keep each name as the client spelled it: match names ignoring ASCII case \
+         when looking them up, never by storing them lower-cased"
+    );
 }
 
 /// Header names are ASCII tokens, so a name is found by ASCII case only: a name holding a

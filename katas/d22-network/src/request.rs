@@ -36,8 +36,9 @@
 //!   contract is exact versions: a 1.x other than 1.0 and 1.1 is never taken for `HTTP/1.1`.
 //!   Checked by `refuses_an_http1_minor_version_other_than_0_or_1`,
 //!   `rejects_an_invalid_request_with_the_matching_error`.
-//! - headers: duplicates kept in order, names matched without regard to ASCII case (only
-//!   ASCII: a KELVIN SIGN U+212A is not a `K`), optional whitespace (spaces and tabs,
+//! - headers: duplicates kept in order, each name as sent (never stored lower-cased),
+//!   names matched without regard to ASCII case (only ASCII: a KELVIN SIGN U+212A is not a
+//!   `K`), optional whitespace (spaces and tabs,
 //!   nothing else) trimmed, a tab kept, a UTF-8 value kept as
 //!   sent (U+FFFD included, and a U+00A0, U+2028 or U+3000 at either edge: those are not
 //!   optional whitespace). Checked by
