@@ -20,17 +20,23 @@ pub(crate) fn tcp_table() -> Option<String> {
 /// bytes it has sent that its peer has not acknowledged yet, and the bytes it has received
 /// that its owner has not read. `None` if the socket is not listed.
 pub(crate) fn tcp_queues(table: &str, local: SocketAddr, peer: SocketAddr) -> Option<(u64, u64)> {
+    let fields = tcp_row(table, local.port(), peer.port())?;
+    let (sent, received) = fields.get(4)?.split_once(':')?;
+    Some((
+        u64::from_str_radix(sent, 16).ok()?,
+        u64::from_str_radix(received, 16).ok()?,
+    ))
+}
+
+/// The fields of the row in `table` ([`tcp_table`]) of the TCP socket from port `local` to
+/// port `peer`, split at whitespace; `None` if the socket is not listed.
+pub(crate) fn tcp_row(table: &str, local: u16, peer: u16) -> Option<Vec<&str>> {
     let port = |address: &str| address.rsplit(':').next().map(str::to_owned);
     table.lines().skip(1).find_map(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
-        let ours = port(fields.get(1)?)? == format!("{:04X}", local.port())
-            && port(fields.get(2)?)? == format!("{:04X}", peer.port());
-        let (sent, received) = fields.get(4)?.split_once(':')?;
-        let queues = (
-            u64::from_str_radix(sent, 16).ok()?,
-            u64::from_str_radix(received, 16).ok()?,
-        );
-        ours.then_some(queues)
+        let ours = port(fields.get(1)?)? == format!("{local:04X}")
+            && port(fields.get(2)?)? == format!("{peer:04X}");
+        ours.then_some(fields)
     })
 }
 

@@ -411,14 +411,8 @@ fn server_goes_back_to_accept(tid: u32, server_port: u16, bad_port: u16, status:
 #[cfg(target_os = "linux")]
 fn bad_socket_held(server_port: u16, bad_port: u16) -> Option<bool> {
     let table = super::proc_net::tcp_table()?;
-    let port = |address: &str| address.rsplit(':').next().map(str::to_owned);
-    let inode = table.lines().skip(1).find_map(|line| {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        let ours = port(fields.get(1)?)? == format!("{server_port:04X}")
-            && port(fields.get(2)?)? == format!("{bad_port:04X}");
-        ours.then(|| fields.get(9).copied()).flatten()
-    });
-    Some(inode.is_some_and(|inode| inode != "0"))
+    let row = super::proc_net::tcp_row(&table, server_port, bad_port);
+    Some(row.is_some_and(|fields| fields.get(9).is_some_and(|&inode| inode != "0")))
 }
 
 #[test]

@@ -440,6 +440,18 @@ fn queued_on_or_nobody_at(port: u16) {
     }
 }
 
+/// Lets the client thread of [`a_first_request_that_gave_up`] (its `go`) send the second
+/// request, and returns the address that request came from once `server` has received it.
+fn the_second_request(server: &UdpSocket, go: &mpsc::Sender<()>) -> SocketAddr {
+    go.send(()).expect("the client thread waits for the go");
+    let mut buf = [0u8; 64];
+    let (n, second_from) = server
+        .recv_from(&mut buf)
+        .expect("udp_request sends the second request");
+    assert_eq!(&buf[..n], b"second", "the second request's datagram");
+    second_from
+}
+
 /// Where the results of [`a_first_request_that_gave_up`]'s two requests arrive.
 type Results = mpsc::Receiver<Result<Vec<u8>, UdpError>>;
 
@@ -479,17 +491,12 @@ fn a_late_reply_to_a_request_that_gave_up_is_not_the_next_requests_reply() {
     // once udp_request has given up on it, at the address it came from, then the second at once.
     let server = bind();
     let (first_from, go_tx, result_rx) = a_first_request_that_gave_up(&server);
-    let mut buf = [0u8; 64];
     server
         .send_to(b"late reply to first", first_from)
         .expect("sending to loopback works");
     #[cfg(target_os = "linux")]
     queued_on_or_nobody_at(first_from.port());
-    go_tx.send(()).expect("the client thread waits for the go");
-    let (n, second_from) = server
-        .recv_from(&mut buf)
-        .expect("udp_request sends the second request");
-    assert_eq!(&buf[..n], b"second", "the second request's datagram");
+    let second_from = the_second_request(&server, &go_tx);
     server
         .send_to(b"reply to second", second_from)
         .expect("sending to loopback works");
@@ -521,15 +528,10 @@ fn a_late_reply_arriving_while_the_next_request_waits_is_not_its_reply() {
     // away), at the address the first came from; then the server answers the second.
     let server = bind();
     let (first_from, go_tx, result_rx) = a_first_request_that_gave_up(&server);
-    let mut buf = [0u8; 64];
     // The first call's socket is closed once it returns: the test holds its port, so the
     // second call cannot be given it by chance (a kept socket still holds it: no hold then).
     let _held = UdpSocket::bind((std::net::Ipv4Addr::UNSPECIFIED, first_from.port())).ok();
-    go_tx.send(()).expect("the client thread waits for the go");
-    let (n, second_from) = server
-        .recv_from(&mut buf)
-        .expect("udp_request sends the second request");
-    assert_eq!(&buf[..n], b"second", "the second request's datagram");
+    let second_from = the_second_request(&server, &go_tx);
     server
         .send_to(b"late reply to first", first_from)
         .expect("sending to loopback works");
